@@ -1,0 +1,5 @@
+// Package ent holds the data model generated from ent/schema; only schema/, entc.go and
+// generate.go are written by hand.
+package ent
+
+//go:generate go run -mod=mod entc.go

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync/atomic"
+
+	"entgo.io/ent/dialect"
+)
+
+type counterKey struct{}
+
+// Counter counts the SQL statements run on behalf of one request.
+type Counter struct{ n atomic.Int64 }
+
+// Load is the number of statements counted so far.
+func (c *Counter) Load() int64 { return c.n.Load() }
+
+// WithCounter returns a context whose statements are counted in c.
+func WithCounter(ctx context.Context, c *Counter) context.Context {
+	return context.WithValue(ctx, counterKey{}, c)
+}
+
+// CounterFrom returns the context's statement counter, or nil.
+func CounterFrom(ctx context.Context) *Counter {
+	c, _ := ctx.Value(counterKey{}).(*Counter)
+	return c
+}
+
+func count(ctx context.Context) {
+	if c := CounterFrom(ctx); c != nil {
+		c.n.Add(1)
+	}
+}
+
+// countingDriver counts every statement (queries and execs, in transactions too) against
+// the counter of the calling context, so tests and logs can see statements per request.
+type countingDriver struct{ dialect.Driver }
+
+func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
+	count(ctx)
+	return d.Driver.Exec(ctx, query, args, v)
+}
+
+func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
+	count(ctx)
+	return d.Driver.Query(ctx, query, args, v)
+}
+
+func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.Driver.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &countingTx{Tx: tx}, nil
+}
+
+type countingTx struct{ dialect.Tx }
+
+func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
+	count(ctx)
+	return t.Tx.Exec(ctx, query, args, v)
+}
+
+func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
+	count(ctx)
+	return t.Tx.Query(ctx, query, args, v)
+}
+
+// BeginTx starts a transaction with options (isolation level, read-only).
+func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, error) {
+	b, ok := d.Driver.(interface {
+		BeginTx(context.Context, *sql.TxOptions) (dialect.Tx, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("driver %T cannot begin a transaction with options", d.Driver)
+	}
+	tx, err := b.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &countingTx{Tx: tx}, nil
+}
+
+type execQuerier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func execContext(ctx context.Context, d any, query string, args []any) (sql.Result, error) {
+	eq, ok := d.(execQuerier)
+	if !ok {
+		return nil, fmt.Errorf("driver %T cannot run raw statements", d)
+	}
+	count(ctx)
+	return eq.ExecContext(ctx, query, args...)
+}
+
+func queryContext(ctx context.Context, d any, query string, args []any) (*sql.Rows, error) {
+	eq, ok := d.(execQuerier)
+	if !ok {
+		return nil, fmt.Errorf("driver %T cannot run raw queries", d)
+	}
+	count(ctx)
+	return eq.QueryContext(ctx, query, args...)
+}
+
+// ExecContext runs a raw statement (ent's Client.ExecContext lands here).
+func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return execContext(ctx, d.Driver, query, args)
+}
+
+// QueryContext runs a raw query (ent's Client.QueryContext lands here).
+func (d *countingDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return queryContext(ctx, d.Driver, query, args)
+}
+
+// ExecContext runs a raw statement inside the transaction.
+func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return execContext(ctx, t.Tx, query, args)
+}
+
+// QueryContext runs a raw query inside the transaction.
+func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return queryContext(ctx, t.Tx, query, args)
+}

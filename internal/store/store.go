@@ -1,0 +1,118 @@
+// Package store opens the database (SQLite or PostgreSQL), configures it for concurrent
+// use, migrates the schema and hands out the ent client every service works through.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq"           // PostgreSQL driver
+	_ "github.com/mattn/go-sqlite3" // SQLite driver (cgo)
+
+	"storefront/ent"
+)
+
+// DB is an open database: the ent client plus what raw queries need.
+type DB struct {
+	*ent.Client
+	// Driver runs hand-built SQL through the same connection pool, statement counter and
+	// (inside ent transactions) the same transaction as the client.
+	Driver  dialect.Driver
+	Dialect string
+	SQL     *sql.DB
+}
+
+// Config says where the database is.
+type Config struct {
+	// URL is "postgres://…" for PostgreSQL, "sqlite:PATH" or a plain path for SQLite.
+	URL string
+	// MaxOpenConns bounds the pool (0 picks a default for the dialect).
+	MaxOpenConns int
+}
+
+// Open connects, applies the connection settings the design requires and migrates the schema.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	dialectName, driverName, dsn, err := parseURL(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	sqlDB, err := sql.Open(driverName, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialectName, err)
+	}
+	switch dialectName {
+	case dialect.SQLite:
+		// One writer at a time is SQLite's rule; readers run concurrently under WAL.
+		n := cfg.MaxOpenConns
+		if n == 0 {
+			n = 8
+		}
+		sqlDB.SetMaxOpenConns(n)
+		sqlDB.SetMaxIdleConns(n)
+	default:
+		n := cfg.MaxOpenConns
+		if n == 0 {
+			n = 20
+		}
+		sqlDB.SetMaxOpenConns(n)
+		sqlDB.SetMaxIdleConns(n)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dialectName, err)
+	}
+	drv := &countingDriver{Driver: entsql.OpenDB(dialectName, sqlDB)}
+	client := ent.NewClient(ent.Driver(drv))
+	installHooks(client, dialectName)
+	if err := client.Schema.Create(ctx); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("migrate schema: %w", err)
+	}
+	return &DB{Client: client, Driver: drv, Dialect: dialectName, SQL: sqlDB}, nil
+}
+
+// parseURL maps DATABASE_URL forms to a dialect, a database/sql driver and its DSN.
+func parseURL(raw string) (dialectName, driverName, dsn string, err error) {
+	switch {
+	case raw == "":
+		raw = "sqlite:storefront.db"
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		return dialect.Postgres, "postgres", raw, nil
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite://"), "sqlite:")
+	if path == "" {
+		return "", "", "", fmt.Errorf("database URL %q names no SQLite file", raw)
+	}
+	var query string
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path, query = path[:i], path[i+1:]
+	}
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return "", "", "", fmt.Errorf("database URL %q: %w", raw, err)
+	}
+	set := func(k, v string) {
+		if params.Get(k) == "" {
+			params.Set(k, v)
+		}
+	}
+	set("_fk", "1")
+	set("_journal_mode", "WAL")
+	set("_busy_timeout", "10000")
+	set("_txlock", "immediate")
+	set("_synchronous", "NORMAL")
+	if path != ":memory:" {
+		path = filepath.Clean(path)
+	}
+	return dialect.SQLite, "sqlite3", "file:" + path + "?" + params.Encode(), nil
+}
