@@ -1,0 +1,138 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+
+	"storefront/ent"
+	"storefront/ent/collectionproduct"
+	"storefront/ent/menuitem"
+	"storefront/ent/product"
+	"storefront/ent/productimage"
+	"storefront/ent/productoption"
+	"storefront/ent/productoptionvalue"
+	"storefront/ent/productvariant"
+)
+
+// The batch reads below serve the per-request loaders: each answers for many parents in
+// one statement (two where ent eager-loads an edge), and returns an entry, possibly
+// empty, for every key asked.
+
+func group[T any](keys []int, items []T, parent func(T) int) map[int][]T {
+	out := make(map[int][]T, len(keys))
+	for _, k := range keys {
+		out[k] = nil
+	}
+	for _, it := range items {
+		p := parent(it)
+		out[p] = append(out[p], it)
+	}
+	return out
+}
+
+// VariantsByProduct returns each product's variants in position order.
+func (s *Service) VariantsByProduct(ctx context.Context, productIDs []int) (map[int][]*ent.ProductVariant, error) {
+	vs, err := s.db.ProductVariant.Query().
+		Where(productvariant.ProductIDIn(productIDs...)).
+		Order(ent.Asc(productvariant.FieldProductID), ent.Asc(productvariant.FieldPosition), ent.Asc(productvariant.FieldID)).
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load variants: %w", err)
+	}
+	return group(productIDs, vs, func(v *ent.ProductVariant) int { return v.ProductID }), nil
+}
+
+// ImagesByProduct returns each product's images in position order.
+func (s *Service) ImagesByProduct(ctx context.Context, productIDs []int) (map[int][]*ent.ProductImage, error) {
+	is, err := s.db.ProductImage.Query().
+		Where(productimage.ProductIDIn(productIDs...)).
+		Order(ent.Asc(productimage.FieldProductID), ent.Asc(productimage.FieldPosition), ent.Asc(productimage.FieldID)).
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load images: %w", err)
+	}
+	return group(productIDs, is, func(i *ent.ProductImage) int { return i.ProductID }), nil
+}
+
+// ImagesByID returns images by ID (for variant images).
+func (s *Service) ImagesByID(ctx context.Context, ids []int) (map[int]*ent.ProductImage, error) {
+	is, err := s.db.ProductImage.Query().Where(productimage.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load images: %w", err)
+	}
+	out := make(map[int]*ent.ProductImage, len(is))
+	for _, i := range is {
+		out[i.ID] = i
+	}
+	return out, nil
+}
+
+// OptionsByProduct returns each product's options in position order, with their values
+// loaded in position order (two statements).
+func (s *Service) OptionsByProduct(ctx context.Context, productIDs []int) (map[int][]*ent.ProductOption, error) {
+	os, err := s.db.ProductOption.Query().
+		Where(productoption.ProductIDIn(productIDs...)).
+		Order(ent.Asc(productoption.FieldProductID), ent.Asc(productoption.FieldPosition), ent.Asc(productoption.FieldID)).
+		WithValues(func(q *ent.ProductOptionValueQuery) {
+			q.Order(ent.Asc(productoptionvalue.FieldPosition), ent.Asc(productoptionvalue.FieldID))
+		}).
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load options: %w", err)
+	}
+	return group(productIDs, os, func(o *ent.ProductOption) int { return o.ProductID }), nil
+}
+
+// ProductsByID returns published products by ID; invisible ones are absent.
+func (s *Service) ProductsByID(ctx context.Context, ids []int) (map[int]*ent.Product, error) {
+	ps, err := s.db.Product.Query().Where(product.IDIn(ids...), s.visibleProduct()).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load products: %w", err)
+	}
+	out := make(map[int]*ent.Product, len(ps))
+	for _, p := range ps {
+		out[p.ID] = p
+	}
+	return out, nil
+}
+
+// CollectionsByProduct returns, for each product, the published collections that contain
+// it, in collection ID order (two statements).
+func (s *Service) CollectionsByProduct(ctx context.Context, productIDs []int) (map[int][]*ent.Collection, error) {
+	ms, err := s.db.CollectionProduct.Query().
+		Where(collectionproduct.ProductIDIn(productIDs...), collectionproduct.HasCollectionWith(s.visibleCollection())).
+		Order(ent.Asc(collectionproduct.FieldProductID), ent.Asc(collectionproduct.FieldCollectionID)).
+		WithCollection().
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load collections of products: %w", err)
+	}
+	out := make(map[int][]*ent.Collection, len(productIDs))
+	for _, id := range productIDs {
+		out[id] = nil
+	}
+	for _, m := range ms {
+		if m.Edges.Collection != nil {
+			out[m.ProductID] = append(out[m.ProductID], m.Edges.Collection)
+		}
+	}
+	return out, nil
+}
+
+// MenuItemsByMenu returns every item of each menu (all depths) in position order.
+func (s *Service) MenuItemsByMenu(ctx context.Context, menuIDs []int) (map[int][]*ent.MenuItem, error) {
+	items, err := s.db.MenuItem.Query().
+		Where(menuitem.MenuIDIn(menuIDs...)).
+		Order(ent.Asc(menuitem.FieldMenuID), ent.Asc(menuitem.FieldPosition), ent.Asc(menuitem.FieldID)).
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load menu items: %w", err)
+	}
+	return group(menuIDs, items, func(i *ent.MenuItem) int { return i.MenuID }), nil
+}
+
+// Paginate pages through an in-memory list of variants, images or collections of one parent.
+func Paginate[T any](items []T, key string, pos func(T) (int64, int), a Args) (Page[T], error) {
+	return sliceWindow(items, key, pos, a)
+}
+

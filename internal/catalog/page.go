@@ -1,0 +1,440 @@
+package catalog
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
+	"github.com/mattn/go-sqlite3"
+)
+
+// MaxPageSize is the most items one page of a connection may hold.
+const MaxPageSize = 250
+
+// Args are a connection's paging arguments as a client sent them.
+type Args struct {
+	First, Last   *int
+	After, Before *string
+	Reverse       bool
+}
+
+// Page is one page of a connection: the items in order, each with its cursor.
+type Page[T any] struct {
+	Items           []T
+	Cursors         []string
+	HasNextPage     bool
+	HasPreviousPage bool
+}
+
+// window is validated Args with decoded cursors.
+type window struct {
+	limit         int
+	backward      bool
+	reverse       bool
+	after, before *cursor
+}
+
+// cursor marks a position in a sorted list: the sort key's name (so that a cursor of one
+// order is refused in another), the row's sort values and its ID.
+type cursor struct {
+	Key    string `json:"k"`
+	Values []any  `json:"v,omitempty"`
+	ID     int    `json:"i"`
+}
+
+func (c cursor) encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s, key string, kinds []kind) (*cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) > 4096 {
+		return nil, errInvalidCursor
+	}
+	var c cursor
+	if err := json.Unmarshal(b, &c); err != nil || c.Key != key || len(c.Values) != len(kinds) || c.ID <= 0 {
+		return nil, errInvalidCursor
+	}
+	for i, k := range kinds {
+		v, ok := k.fromJSON(c.Values[i])
+		if !ok {
+			return nil, errInvalidCursor
+		}
+		c.Values[i] = v
+	}
+	return &c, nil
+}
+
+var errInvalidCursor = &InputError{Message: "invalid cursor: use a cursor from the same connection and sort order"}
+
+// InputError is a malformed argument the client can fix (shown as a GraphQL error).
+type InputError struct {
+	Argument string
+	Message  string
+}
+
+func (e *InputError) Error() string { return e.Message }
+
+// window validates the arguments of a connection sorted by the given key and term kinds.
+// As in Shopify's API, exactly one of first and last must be given, at most MaxPageSize.
+func (a Args) window(key string, kinds []kind) (window, error) {
+	w := window{reverse: a.Reverse}
+	switch {
+	case a.First != nil && a.Last != nil:
+		return w, &InputError{Argument: "first", Message: "pass either first or last, not both"}
+	case a.First != nil:
+		w.limit = *a.First
+	case a.Last != nil:
+		w.limit = *a.Last
+		w.backward = true
+	default:
+		return w, &InputError{Argument: "first", Message: "you must provide one of first or last"}
+	}
+	if w.limit < 0 || w.limit > MaxPageSize {
+		return w, &InputError{Argument: "first", Message: fmt.Sprintf("first and last must be between 0 and %d", MaxPageSize)}
+	}
+	var err error
+	if a.After != nil {
+		if w.after, err = decodeCursor(*a.After, key, kinds); err != nil {
+			return w, err
+		}
+	}
+	if a.Before != nil {
+		if w.before, err = decodeCursor(*a.Before, key, kinds); err != nil {
+			return w, err
+		}
+	}
+	return w, nil
+}
+
+// kind is the type of a sort value, so values survive the trip through a cursor.
+type kind int
+
+const (
+	kindInt kind = iota
+	kindString
+	kindTime
+)
+
+func (k kind) fromJSON(v any) (any, bool) {
+	switch k {
+	case kindInt:
+		f, ok := v.(float64)
+		if !ok || f != float64(int64(f)) {
+			return nil, false
+		}
+		return int64(f), true
+	case kindString:
+		s, ok := v.(string)
+		return s, ok
+	case kindTime:
+		s, ok := v.(string)
+		if !ok {
+			return nil, false
+		}
+		t, err := time.Parse(time.RFC3339Nano, s)
+		return t.UTC(), err == nil
+	}
+	return nil, false
+}
+
+// scanDest returns a destination for a value of this kind.
+func (k kind) scanDest() any {
+	switch k {
+	case kindInt:
+		return new(int64)
+	case kindString:
+		return new(string)
+	default:
+		return new(any)
+	}
+}
+
+// value reads a scanned destination back, normalizing times to UTC.
+func (k kind) value(dest any) (any, error) {
+	switch k {
+	case kindInt:
+		return *dest.(*int64), nil
+	case kindString:
+		return *dest.(*string), nil
+	}
+	switch v := (*dest.(*any)).(type) {
+	case time.Time:
+		return v.UTC(), nil
+	case string:
+		return parseSQLiteTime(v)
+	case []byte:
+		return parseSQLiteTime(string(v))
+	default:
+		return nil, fmt.Errorf("unexpected time value %T", v)
+	}
+}
+
+func parseSQLiteTime(s string) (time.Time, error) {
+	for _, f := range sqlite3.SQLiteTimestampFormats {
+		if t, err := time.Parse(f, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unparsable time %q", s)
+}
+
+// term is one ORDER BY term of a listing (the ID tie-breaker is added by list).
+type term struct {
+	expr func(b *entsql.Builder)
+	kind kind
+	desc bool
+}
+
+// listing describes a keyset-paginated query over one table: what to select from, how to
+// sort, and optionally a partition (one page per parent, e.g. per collection).
+type listing struct {
+	key   string
+	table string
+	// where adds joins and filters to the selector over table (aliased "t").
+	where []func(s *entsql.Selector)
+	order []term
+	// partition, when set, is the column expression that groups rows by parent; parents
+	// lists the parent IDs to fetch a page for.
+	partition func(s *entsql.Selector) string
+	parents   []int
+}
+
+// ref is a row found by list: its parent (0 without partition), ID and sort values.
+type ref struct {
+	parent int
+	id     int
+	values []any
+}
+
+// refPage is one parent's page of refs.
+type refPage struct {
+	refs             []ref
+	hasNext, hasPrev bool
+	key              string
+}
+
+func (p refPage) cursor(i int) string {
+	return cursor{Key: p.key, Values: p.refs[i].values, ID: p.refs[i].id}.encode()
+}
+
+func (l listing) kinds() []kind {
+	ks := make([]kind, len(l.order))
+	for i, t := range l.order {
+		ks[i] = t.kind
+	}
+	return ks
+}
+
+// list runs the listing: one statement for all parents, whatever the page size.
+func (s *Service) list(ctx context.Context, l listing, w window) (map[int]*refPage, error) {
+	pages := map[int]*refPage{}
+	for _, p := range l.parents {
+		pages[p] = &refPage{key: l.key}
+	}
+	if l.partition == nil {
+		pages[0] = &refPage{key: l.key}
+	}
+	if w.limit == 0 {
+		return pages, nil
+	}
+	d := entsql.Dialect(s.db.Dialect)
+	t := d.Table(l.table).As("t")
+	sel := d.Select(t.C("id")).From(t)
+	terms := append(slices.Clone(l.order), term{
+		expr: func(b *entsql.Builder) { b.WriteString(t.C("id")) },
+		kind: kindInt,
+	})
+	for i, tm := range l.order {
+		sel.AppendSelectExprAs(entsql.ExprFunc(tm.expr), fmt.Sprintf("s%d", i))
+	}
+	for _, f := range l.where {
+		f(sel)
+	}
+	// Base order: each term's direction, flipped by reverse.
+	desc := make([]bool, len(terms))
+	for i, tm := range terms {
+		desc[i] = tm.desc != w.reverse
+	}
+	if w.after != nil {
+		sel.Where(keyset(terms, desc, append(slices.Clone(w.after.Values), int64(w.after.ID)), true))
+	}
+	if w.before != nil {
+		sel.Where(keyset(terms, desc, append(slices.Clone(w.before.Values), int64(w.before.ID)), false))
+	}
+	// Fetch order: the base order, inverted when paging backward.
+	orderBy := make([]entsql.Querier, len(terms))
+	for i, tm := range terms {
+		dir := " ASC"
+		if desc[i] != w.backward {
+			dir = " DESC"
+		}
+		orderBy[i] = entsql.ExprFunc(func(b *entsql.Builder) { tm.expr(b); b.WriteString(dir) })
+	}
+	var query string
+	var args []any
+	if l.partition == nil {
+		sel.OrderExpr(orderBy...).Limit(w.limit + 1)
+		query, args = sel.Query()
+	} else {
+		part := l.partition(sel)
+		parents := make([]any, len(l.parents))
+		for i, p := range l.parents {
+			parents[i] = p
+		}
+		sel.Where(entsql.P(func(b *entsql.Builder) {
+			b.WriteString(part + " IN (").Args(parents...).WriteByte(')')
+		}))
+		sel.AppendSelectExprAs(entsql.Raw(part), "pk")
+		sel.AppendSelectExprAs(entsql.RowNumber().PartitionBy(part).OrderExpr(orderBy...), "rn")
+		outer := d.Select("*").From(sel.As("w")).Where(entsql.LTE("rn", w.limit+1)).OrderBy("pk", "rn")
+		query, args = outer.Query()
+	}
+	var rows entsql.Rows
+	if err := s.db.Driver.Query(ctx, query, args, &rows); err != nil {
+		return nil, fmt.Errorf("list %s: %w", l.key, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, pk, rn int64
+		dests := []any{&id}
+		for _, tm := range l.order {
+			dests = append(dests, tm.kind.scanDest())
+		}
+		if l.partition != nil {
+			dests = append(dests, &pk, &rn)
+		}
+		if err := rows.Scan(dests...); err != nil {
+			return nil, fmt.Errorf("scan %s: %w", l.key, err)
+		}
+		r := ref{parent: int(pk), id: int(id)}
+		for i, tm := range l.order {
+			v, err := tm.kind.value(dests[i+1])
+			if err != nil {
+				return nil, fmt.Errorf("scan %s: %w", l.key, err)
+			}
+			r.values = append(r.values, v)
+		}
+		p := pages[r.parent]
+		if p == nil {
+			continue
+		}
+		p.refs = append(p.refs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list %s: %w", l.key, err)
+	}
+	for _, p := range pages {
+		more := len(p.refs) > w.limit
+		if more {
+			p.refs = p.refs[:w.limit]
+		}
+		if w.backward {
+			slices.Reverse(p.refs)
+			p.hasPrev, p.hasNext = more, w.before != nil
+		} else {
+			p.hasNext, p.hasPrev = more, w.after != nil
+		}
+	}
+	return pages, nil
+}
+
+// keyset returns the predicate for rows strictly after (or before) the given sort values in
+// the order described by terms and desc:
+// (a > x) OR (a = x AND b > y) OR (a = x AND b = y AND id > z).
+func keyset(terms []term, desc []bool, values []any, after bool) *entsql.Predicate {
+	ors := make([]*entsql.Predicate, 0, len(terms))
+	for i := range terms {
+		ands := make([]*entsql.Predicate, 0, i+1)
+		for j := 0; j < i; j++ {
+			ands = append(ands, compare(terms[j], "=", values[j]))
+		}
+		op := ">"
+		if desc[i] == after {
+			op = "<"
+		}
+		ands = append(ands, compare(terms[i], op, values[i]))
+		ors = append(ors, entsql.And(ands...))
+	}
+	return entsql.Or(ors...)
+}
+
+func compare(t term, op string, v any) *entsql.Predicate {
+	return entsql.P(func(b *entsql.Builder) {
+		t.expr(b)
+		b.WriteString(" " + op + " ")
+		b.Arg(v)
+	})
+}
+
+// column returns a term expression for a column of the listed table.
+func column(name string) func(b *entsql.Builder) {
+	return func(b *entsql.Builder) { b.Ident("t").WriteByte('.').Ident(name) }
+}
+
+// sliceWindow pages through a list already in memory and in its base order (used for
+// small per-parent lists such as a product's variants). pos gives each item's sort value.
+func sliceWindow[T any](items []T, key string, pos func(T) (int64, int), a Args) (Page[T], error) {
+	w, err := a.window(key, []kind{kindInt})
+	if err != nil {
+		return Page[T]{}, err
+	}
+	if w.reverse {
+		items = slices.Clone(items)
+		slices.Reverse(items)
+	}
+	less := func(x T, c *cursor) int { // -1 before, 0 same, +1 after c in base order
+		v, id := pos(x)
+		cv := c.Values[0].(int64)
+		r := 0
+		switch {
+		case v < cv:
+			r = -1
+		case v > cv:
+			r = 1
+		case id < c.ID:
+			r = -1
+		case id > c.ID:
+			r = 1
+		}
+		if w.reverse {
+			r = -r
+		}
+		return r
+	}
+	lo, hi := 0, len(items)
+	if w.after != nil {
+		for lo < hi && less(items[lo], w.after) <= 0 {
+			lo++
+		}
+	}
+	if w.before != nil {
+		for hi > lo && less(items[hi-1], w.before) >= 0 {
+			hi--
+		}
+	}
+	var p Page[T]
+	sel := items[lo:hi]
+	if w.backward {
+		if len(sel) > w.limit {
+			sel, p.HasPreviousPage = sel[len(sel)-w.limit:], true
+		}
+		p.HasNextPage = w.before != nil && hi < len(items)
+	} else {
+		if len(sel) > w.limit {
+			sel, p.HasNextPage = sel[:w.limit], true
+		}
+		p.HasPreviousPage = w.after != nil && lo > 0
+	}
+	p.Items = sel
+	for _, it := range sel {
+		v, id := pos(it)
+		p.Cursors = append(p.Cursors, cursor{Key: key, Values: []any{v}, ID: id}.encode())
+	}
+	return p, nil
+}

@@ -1,0 +1,123 @@
+// Package catalog owns the shop's catalog as the Storefront API shows it: published
+// products, collections, pages, menus and shop settings, keyset-paginated listings, and
+// the batch reads that keep SQL statements per request independent of page size.
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"storefront/ent"
+	"storefront/ent/collection"
+	"storefront/ent/menu"
+	"storefront/ent/page"
+	"storefront/ent/predicate"
+	"storefront/ent/product"
+	"storefront/internal/store"
+)
+
+// Service reads the catalog. It is safe for concurrent use.
+type Service struct {
+	db  *store.DB
+	now func() time.Time
+}
+
+// New returns a catalog service over db.
+func New(db *store.DB) *Service {
+	return &Service{db: db, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// ErrNoShop means the database has no shop settings yet (it was never seeded).
+var ErrNoShop = errors.New("shop settings missing: run the seed command or start with an empty database")
+
+// visible is the Storefront rule for anything publishable: published, and published_at
+// (when set) not in the future.
+func (s *Service) visibleProduct() predicate.Product {
+	return product.And(product.Published(true), product.Or(product.PublishedAtIsNil(), product.PublishedAtLTE(s.now())))
+}
+
+func (s *Service) visibleCollection() predicate.Collection {
+	return collection.And(collection.Published(true), collection.Or(collection.PublishedAtIsNil(), collection.PublishedAtLTE(s.now())))
+}
+
+func (s *Service) visiblePage() predicate.Page {
+	return page.And(page.Published(true), page.Or(page.PublishedAtIsNil(), page.PublishedAtLTE(s.now())))
+}
+
+// visibleSQL applies the same rule inside a hand-built listing over table alias "t".
+func (s *Service) visibleSQL() func(*entsql.Selector) {
+	now := s.now()
+	return func(sel *entsql.Selector) {
+		sel.Where(entsql.And(
+			entsql.EQ(sel.C("published"), true),
+			entsql.Or(entsql.IsNull(sel.C("published_at")), entsql.LTE(sel.C("published_at"), now)),
+		))
+	}
+}
+
+// notFound turns ent's not-found into (nil, nil): unknown and invisible objects read as null.
+func notFound[T any](v *T, err error) (*T, error) {
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Product returns the published product with the given ID, or nil.
+func (s *Service) Product(ctx context.Context, id int) (*ent.Product, error) {
+	return notFound(s.db.Product.Query().Where(product.ID(id), s.visibleProduct()).Only(ctx))
+}
+
+// ProductByHandle returns the published product with the given handle, or nil.
+func (s *Service) ProductByHandle(ctx context.Context, handle string) (*ent.Product, error) {
+	return notFound(s.db.Product.Query().Where(product.Handle(handle), s.visibleProduct()).Only(ctx))
+}
+
+// Collection returns the published collection with the given ID, or nil.
+func (s *Service) Collection(ctx context.Context, id int) (*ent.Collection, error) {
+	return notFound(s.db.Collection.Query().Where(collection.ID(id), s.visibleCollection()).Only(ctx))
+}
+
+// CollectionByHandle returns the published collection with the given handle, or nil.
+func (s *Service) CollectionByHandle(ctx context.Context, handle string) (*ent.Collection, error) {
+	return notFound(s.db.Collection.Query().Where(collection.Handle(handle), s.visibleCollection()).Only(ctx))
+}
+
+// Page returns the published page with the given ID, or nil.
+func (s *Service) Page(ctx context.Context, id int) (*ent.Page, error) {
+	return notFound(s.db.Page.Query().Where(page.ID(id), s.visiblePage()).Only(ctx))
+}
+
+// PageByHandle returns the published page with the given handle, or nil.
+func (s *Service) PageByHandle(ctx context.Context, handle string) (*ent.Page, error) {
+	return notFound(s.db.Page.Query().Where(page.Handle(handle), s.visiblePage()).Only(ctx))
+}
+
+// MenuByHandle returns the menu with the given handle, or nil.
+func (s *Service) MenuByHandle(ctx context.Context, handle string) (*ent.Menu, error) {
+	return notFound(s.db.Menu.Query().Where(menu.Handle(handle)).Only(ctx))
+}
+
+// Menu returns the menu with the given ID, or nil.
+func (s *Service) Menu(ctx context.Context, id int) (*ent.Menu, error) {
+	return notFound(s.db.Menu.Query().Where(menu.ID(id)).Only(ctx))
+}
+
+// Shop returns the shop settings (the first Shop row).
+func (s *Service) Shop(ctx context.Context) (*ent.Shop, error) {
+	sh, err := s.db.Shop.Query().Order(ent.Asc("id")).First(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrNoShop
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read shop: %w", err)
+	}
+	return sh, nil
+}
