@@ -1,8 +1,16 @@
+// Package graph is the Storefront API's transport: the hand-written Shopify-compatible
+// schema (*.graphqls), its resolvers and the error presenter. Resolvers translate
+// arguments, call the domain services and shape payloads; rules live in internal/.
 package graph
 
-// This file will not be regenerated automatically.
-//
-// It serves as dependency injection for your app, add any dependencies you require
-// here.
+import (
+	"storefront/internal/catalog"
+)
 
-type Resolver struct{}
+// Resolver is the root resolver; it holds the services the API calls.
+type Resolver struct {
+	Catalog *catalog.Service
+	// PublicURL is the server's own absolute base URL (no trailing slash), used when the
+	// shop has no primary domain configured.
+	PublicURL string
+}

@@ -135,4 +135,3 @@ func (s *Service) MenuItemsByMenu(ctx context.Context, menuIDs []int) (map[int][
 func Paginate[T any](items []T, key string, pos func(T) (int64, int), a Args) (Page[T], error) {
 	return sliceWindow(items, key, pos, a)
 }
-

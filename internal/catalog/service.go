@@ -121,3 +121,6 @@ func (s *Service) Shop(ctx context.Context) (*ent.Shop, error) {
 	}
 	return sh, nil
 }
+
+// Dialect is the database dialect ("sqlite3" or "postgres"), for callers that build predicates.
+func (s *Service) Dialect() string { return s.db.Dialect }

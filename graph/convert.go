@@ -1,0 +1,174 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"net/url"
+	"strings"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"storefront/ent"
+	"storefront/graph/loader"
+	"storefront/graph/model"
+	"storefront/internal/catalog"
+	"storefront/internal/gid"
+	"storefront/internal/money"
+)
+
+// currency returns the shop currency for this request (one read per request at most).
+func currency(ctx context.Context) (string, error) {
+	sh, err := loader.For(ctx).Shop()
+	if err != nil {
+		return "", err
+	}
+	return sh.CurrencyCode, nil
+}
+
+func moneyV2(amount int64, cur string) *model.MoneyV2 {
+	return &model.MoneyV2{Amount: money.Format(amount, cur), CurrencyCode: model.CurrencyCode(cur)}
+}
+
+func priceRange(ctx context.Context, lo, hi int64) (*model.ProductPriceRange, error) {
+	cur, err := currency(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ProductPriceRange{MinVariantPrice: moneyV2(lo, cur), MaxVariantPrice: moneyV2(hi, cur)}, nil
+}
+
+func args(after, before *string, first, last *int, reverse *bool) catalog.Args {
+	return catalog.Args{First: first, Last: last, After: after, Before: before, Reverse: reverse != nil && *reverse}
+}
+
+func pageInfo[T any](p catalog.Page[T]) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage}
+	if n := len(p.Cursors); n > 0 {
+		pi.StartCursor, pi.EndCursor = &p.Cursors[0], &p.Cursors[n-1]
+	}
+	return pi
+}
+
+func productConnection(p catalog.Page[*ent.Product]) *model.ProductConnection {
+	c := &model.ProductConnection{Nodes: p.Items, PageInfo: pageInfo(p), Filters: []*model.Filter{}}
+	c.Edges = make([]*model.ProductEdge, len(p.Items))
+	for i, it := range p.Items {
+		c.Edges[i] = &model.ProductEdge{Cursor: p.Cursors[i], Node: it}
+	}
+	return c
+}
+
+func collectionConnection(p catalog.Page[*ent.Collection]) *model.CollectionConnection {
+	c := &model.CollectionConnection{Nodes: p.Items, PageInfo: pageInfo(p)}
+	c.Edges = make([]*model.CollectionEdge, len(p.Items))
+	for i, it := range p.Items {
+		c.Edges[i] = &model.CollectionEdge{Cursor: p.Cursors[i], Node: it}
+	}
+	return c
+}
+
+func productImage(i *ent.ProductImage) *model.Image {
+	if i == nil {
+		return nil
+	}
+	id := gid.Format(gid.ProductImage, i.ID)
+	return &model.Image{ID: &id, URL: i.URL, AltText: i.AltText, Width: i.Width, Height: i.Height}
+}
+
+// position orders in-memory children by their position column, then ID.
+func variantPos(v *ent.ProductVariant) (int64, int) { return int64(v.Position), v.ID }
+func imagePos(i *ent.ProductImage) (int64, int)     { return int64(i.Position), i.ID }
+func collectionPos(c *ent.Collection) (int64, int)  { return int64(c.ID), c.ID }
+
+// handleOrID resolves the (handle, id) pair of product and collection lookups.
+func handleOrID(handle, id *string, typ string) (h string, n int, ok bool, err error) {
+	switch {
+	case handle != nil && id != nil:
+		return "", 0, false, &catalog.InputError{Argument: "id", Message: "pass either id or handle, not both"}
+	case id != nil:
+		n, ok := gid.ParseAs(*id, typ)
+		return "", n, ok, nil
+	case handle != nil:
+		return *handle, 0, *handle != "", nil
+	default:
+		return "", 0, false, &catalog.InputError{Argument: "id", Message: "pass id or handle"}
+	}
+}
+
+// shopURL is the storefront's public base URL.
+func (r *Resolver) shopURL(sh *ent.Shop) (*url.URL, error) {
+	raw := r.PublicURL
+	if sh.PrimaryDomain != nil && *sh.PrimaryDomain != "" {
+		raw = *sh.PrimaryDomain
+	}
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("shop primary domain %q is not a URL", raw)
+	}
+	return u, nil
+}
+
+// summary returns the first maxLen characters of an HTML body as plain text, cut at a word.
+func summary(body string, maxLen int) string {
+	var b strings.Builder
+	inTag := false
+	for _, r := range body {
+		switch {
+		case r == '<':
+			inTag = true
+			b.WriteByte(' ')
+		case r == '>':
+			inTag = false
+		case !inTag:
+			b.WriteRune(r)
+		}
+	}
+	text := strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+	if len([]rune(text)) <= maxLen {
+		return text
+	}
+	rs := []rune(text)[:maxLen]
+	if i := strings.LastIndexByte(string(rs), ' '); i > maxLen/2 {
+		return string(rs)[:i] + "…"
+	}
+	return string(rs) + "…"
+}
+
+// orDefault returns *p, or def when p is nil or empty.
+func orDefault(p *string, def string) *string {
+	if p != nil && *p != "" {
+		return p
+	}
+	return &def
+}
+
+// nilIfNotFound treats a loader's missing key as "no such object".
+func nilIfNotFound(err error) error {
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+func toProductFilters(in []*model.ProductFilter) []catalog.ProductFilter {
+	out := make([]catalog.ProductFilter, 0, len(in))
+	for _, f := range in {
+		if f == nil {
+			continue
+		}
+		pf := catalog.ProductFilter{Available: f.Available, ProductType: f.ProductType, Vendor: f.ProductVendor, Tag: f.Tag}
+		if f.Price != nil {
+			pf.HasPrice, pf.PriceMin, pf.PriceMax = true, f.Price.Min, f.Price.Max
+		}
+		if f.VariantOption != nil {
+			pf.HasOption, pf.OptionName, pf.OptionValue = true, f.VariantOption.Name, f.VariantOption.Value
+		}
+		out = append(out, pf)
+	}
+	return out
+}

@@ -1,0 +1,61 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"storefront/internal/catalog"
+	"storefront/internal/web"
+)
+
+// Error codes in extensions.code of GraphQL errors.
+const (
+	CodeBadUserInput = "BAD_USER_INPUT"
+	CodeInternal     = "INTERNAL_SERVER_ERROR"
+	CodeTimeout      = "TIMEOUT"
+)
+
+// presentError is the one place errors leave the API: input problems keep their message
+// and get a code; anything unexpected is logged once, with the request ID and cause, and
+// shown as "internal error" with that request ID, so no SQL or driver text reaches clients.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			// Parse, validation and limit errors made by gqlgen itself.
+			return gqlErr
+		}
+		out := graphql.DefaultErrorPresenter(ctx, err)
+		var input *catalog.InputError
+		switch {
+		case errors.As(err, &input):
+			out.Message = input.Message
+			out.Extensions = map[string]any{"code": CodeBadUserInput}
+			if input.Argument != "" {
+				out.Extensions["argument"] = input.Argument
+			}
+		case errors.Is(err, context.DeadlineExceeded):
+			out.Message = "the request took too long and was stopped"
+			out.Extensions = map[string]any{"code": CodeTimeout, "requestId": web.RequestID(ctx)}
+		default:
+			id := web.RequestID(ctx)
+			log.ErrorContext(ctx, "resolver failed", "request_id", id, "path", out.Path.String(), "error", err.Error())
+			out.Message = "internal error"
+			out.Extensions = map[string]any{"code": CodeInternal, "requestId": id}
+		}
+		return out
+	}
+}
+
+// recoverPanic turns a resolver panic into an internal error, logged with its stack.
+func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "resolver panicked", "request_id", web.RequestID(ctx), "panic", p, "stack", string(debug.Stack()))
+		return errors.New("panic in resolver")
+	}
+}

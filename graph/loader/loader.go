@@ -1,0 +1,123 @@
+// Package loader holds the per-request dataloaders of the Storefront API: nested fields
+// (a product's variants, images, options, collections; a variant's product and image; a
+// menu's items; a collection's products) are batched so that SQL statements per request
+// do not grow with page size.
+package loader
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
+	"github.com/vikstrous/dataloadgen"
+
+	"storefront/ent"
+	"storefront/internal/catalog"
+)
+
+// wait is how long a loader collects keys before it queries; siblings resolved
+// concurrently by gqlgen arrive well within it.
+const wait = time.Millisecond
+
+// Loaders are one request's loaders.
+type Loaders struct {
+	svc *catalog.Service
+
+	Variants          *dataloadgen.Loader[int, []*ent.ProductVariant]
+	Images            *dataloadgen.Loader[int, []*ent.ProductImage]
+	Options           *dataloadgen.Loader[int, []*ent.ProductOption]
+	CollectionsOf     *dataloadgen.Loader[int, []*ent.Collection]
+	Product           *dataloadgen.Loader[int, *ent.Product]
+	Image             *dataloadgen.Loader[int, *ent.ProductImage]
+	MenuItems         *dataloadgen.Loader[int, []*ent.MenuItem]
+	Node              *dataloadgen.Loader[catalog.NodeRef, ent.Noder]
+	Shop              func() (*ent.Shop, error)
+	mu                sync.Mutex
+	collectionProduct map[CollectionProductsKey]*dataloadgen.Loader[int, catalog.Page[*ent.Product]]
+}
+
+// New returns fresh loaders over svc for one request.
+func New(ctx context.Context, svc *catalog.Service) *Loaders {
+	opts := []dataloadgen.Option{dataloadgen.WithWait(wait)}
+	return &Loaders{
+		svc:           svc,
+		Variants:      dataloadgen.NewMappedLoader(svc.VariantsByProduct, opts...),
+		Images:        dataloadgen.NewMappedLoader(svc.ImagesByProduct, opts...),
+		Options:       dataloadgen.NewMappedLoader(svc.OptionsByProduct, opts...),
+		CollectionsOf: dataloadgen.NewMappedLoader(svc.CollectionsByProduct, opts...),
+		Product:       dataloadgen.NewMappedLoader(svc.ProductsByID, opts...),
+		Image:         dataloadgen.NewMappedLoader(svc.ImagesByID, opts...),
+		MenuItems:     dataloadgen.NewMappedLoader(svc.MenuItemsByMenu, opts...),
+		Node:          dataloadgen.NewMappedLoader(svc.Nodes, opts...),
+		Shop: sync.OnceValues(func() (*ent.Shop, error) {
+			return svc.Shop(ctx)
+		}),
+		collectionProduct: map[CollectionProductsKey]*dataloadgen.Loader[int, catalog.Page[*ent.Product]]{},
+	}
+}
+
+// CollectionProductsKey groups Collection.products requests that can share one statement:
+// the same paging arguments, sort and filters, for different collections.
+type CollectionProductsKey struct {
+	First, Last   int // -1 when absent
+	After, Before string
+	HasAfter      bool
+	HasBefore     bool
+	Reverse       bool
+	Sort          catalog.ProductSort
+	Filters       string
+}
+
+// KeyOf builds the grouping key of a Collection.products request.
+func KeyOf(a catalog.Args, sort catalog.ProductSort, filters string) CollectionProductsKey {
+	k := CollectionProductsKey{First: -1, Last: -1, Reverse: a.Reverse, Sort: sort, Filters: filters}
+	if a.First != nil {
+		k.First = *a.First
+	}
+	if a.Last != nil {
+		k.Last = *a.Last
+	}
+	if a.After != nil {
+		k.After, k.HasAfter = *a.After, true
+	}
+	if a.Before != nil {
+		k.Before, k.HasBefore = *a.Before, true
+	}
+	return k
+}
+
+// CollectionProducts returns the loader for one group of Collection.products requests.
+func (l *Loaders) CollectionProducts(key CollectionProductsKey, a catalog.Args, filter func(*entsql.Selector)) *dataloadgen.Loader[int, catalog.Page[*ent.Product]] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ld, ok := l.collectionProduct[key]; ok {
+		return ld
+	}
+	var filters []func(*entsql.Selector)
+	if filter != nil {
+		filters = append(filters, filter)
+	}
+	ld := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int) (map[int]catalog.Page[*ent.Product], error) {
+		return l.svc.CollectionProducts(ctx, ids, a, key.Sort, filters)
+	}, dataloadgen.WithWait(wait))
+	l.collectionProduct[key] = ld
+	return ld
+}
+
+type ctxKey struct{}
+
+// Middleware gives every request its own loaders.
+func Middleware(svc *catalog.Service, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		ctx = context.WithValue(ctx, ctxKey{}, New(ctx, svc))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// For returns the request's loaders.
+func For(ctx context.Context) *Loaders {
+	return ctx.Value(ctxKey{}).(*Loaders)
+}

@@ -1,0 +1,278 @@
+// Command storefront serves the Storefront API (Shopify-compatible GraphQL) over SQLite or
+// PostgreSQL. `storefront` (or `storefront serve`) starts the server; `storefront seed`
+// loads the demo catalog or a synthetic one for benchmarks.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/rs/cors"
+
+	"storefront/graph"
+	"storefront/internal/catalog"
+	"storefront/internal/seed"
+	"storefront/internal/store"
+	"storefront/internal/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "storefront:", err)
+		os.Exit(1)
+	}
+}
+
+// config is everything the server can be told, from flags or the environment.
+type config struct {
+	Addr          string
+	DatabaseURL   string
+	PublicURL     string
+	CORSOrigins   []string
+	Playground    bool
+	Production    bool
+	SeedDemo      bool
+	LogLevel      slog.Level
+	MaxBodyBytes  int64
+	Timeout       time.Duration
+	MaxComplexity int
+	MaxDepth      int
+}
+
+// loadConfig reads flags, falling back to environment variables, falling back to defaults
+// that need no setup: SQLite in ./storefront.db on 127.0.0.1:8080 with the demo catalog.
+func loadConfig(name string, args []string, getenv func(string) string) (config, []string, error) {
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var c config
+	var origins, level string
+	fs.StringVar(&c.Addr, "addr", env("STOREFRONT_ADDR", "127.0.0.1:8080"), "listen address (STOREFRONT_ADDR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", "sqlite:storefront.db"), "postgres://… for PostgreSQL, sqlite:PATH or a path for SQLite (DATABASE_URL)")
+	fs.StringVar(&c.PublicURL, "public-url", env("STOREFRONT_PUBLIC_URL", ""), "absolute URL clients reach this server at; default http://ADDR (STOREFRONT_PUBLIC_URL)")
+	fs.StringVar(&origins, "cors-origins", env("STOREFRONT_CORS_ORIGINS", "*"), "comma-separated origins allowed to call the API from a browser, * for any (STOREFRONT_CORS_ORIGINS)")
+	fs.BoolVar(&c.Playground, "playground", env("STOREFRONT_PLAYGROUND", "true") == "true", "serve the GraphiQL playground at / (STOREFRONT_PLAYGROUND)")
+	fs.BoolVar(&c.Production, "production", env("STOREFRONT_PRODUCTION", "false") == "true", "production mode: no field suggestions in errors (STOREFRONT_PRODUCTION)")
+	fs.BoolVar(&c.SeedDemo, "seed-demo", env("STOREFRONT_SEED_DEMO", "true") == "true", "load the demo catalog when the database is empty (STOREFRONT_SEED_DEMO)")
+	fs.StringVar(&level, "log-level", env("STOREFRONT_LOG_LEVEL", "info"), "debug, info, warn or error (STOREFRONT_LOG_LEVEL)")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt64(env("STOREFRONT_MAX_BODY_BYTES", ""), 1<<20), "largest request body accepted (STOREFRONT_MAX_BODY_BYTES)")
+	fs.DurationVar(&c.Timeout, "timeout", envDuration(env("STOREFRONT_TIMEOUT", ""), 10*time.Second), "longest a request may run (STOREFRONT_TIMEOUT)")
+	fs.IntVar(&c.MaxComplexity, "max-complexity", int(envInt64(env("STOREFRONT_MAX_COMPLEXITY", ""), graph.DefaultMaxComplexity)), "largest query cost accepted (STOREFRONT_MAX_COMPLEXITY)")
+	fs.IntVar(&c.MaxDepth, "max-depth", int(envInt64(env("STOREFRONT_MAX_DEPTH", ""), graph.DefaultMaxDepth)), "deepest query nesting accepted (STOREFRONT_MAX_DEPTH)")
+	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return c, nil, fmt.Errorf("log level: %w", err)
+	}
+	for _, o := range strings.Split(origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	return c, fs.Args(), nil
+}
+
+func envInt64(s string, def int64) int64 {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n
+	}
+	return def
+}
+
+func envDuration(s string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(s); err == nil {
+		return d
+	}
+	return def
+}
+
+// run is main without the process: testable, and the one place that wires things.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout)
+	case "seed":
+		return seedCmd(ctx, args, getenv, stdout)
+	default:
+		return fmt.Errorf("unknown command %q (want serve or seed)", cmd)
+	}
+}
+
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, _, err := loadConfig("serve", args, getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stdout, cfg.LogLevel)
+	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if cfg.SeedDemo {
+		loaded, err := seed.DemoIfEmpty(ctx, db, cfg.PublicURL)
+		if err != nil {
+			return fmt.Errorf("load demo catalog: %w", err)
+		}
+		if loaded {
+			log.Info("loaded the demo catalog into the empty database")
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           newHandler(cfg, db, log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      cfg.Timeout + 5*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("storefront listening", "addr", ln.Addr().String(), "database", db.Dialect,
+		"playground", cfg.PublicURL+"/", "storefront_api", cfg.PublicURL+"/graphql")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newHandler wires every endpoint and middleware over an open database.
+func newHandler(cfg config, db *store.DB, log *slog.Logger) http.Handler {
+	api := graph.NewHandler(graph.Options{
+		Catalog:       catalog.New(db),
+		PublicURL:     cfg.PublicURL,
+		Log:           log,
+		Production:    cfg.Production,
+		MaxComplexity: cfg.MaxComplexity,
+		MaxDepth:      cfg.MaxDepth,
+	})
+	api = web.Timeout(cfg.Timeout, web.LimitBody(cfg.MaxBodyBytes, api))
+	storefrontCORS := cors.New(cors.Options{
+		AllowedOrigins: cfg.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: []string{"Content-Type", "Accept", "X-Shopify-Storefront-Access-Token",
+			"X-SDK-Variant", "X-SDK-Version", "X-SDK-Variant-Source", "Shopify-Storefront-Buyer-IP", "Shopify-Storefront-Private-Token"},
+		ExposedHeaders:   []string{"X-Request-Id"},
+		AllowCredentials: false,
+		MaxAge:           600,
+	})
+	api = storefrontCORS.Handler(api)
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", api)
+	// The path Shopify clients use: /api/2026-04/graphql.json (any version is served the same).
+	mux.Handle("/api/{version}/graphql.json", api)
+	mux.Handle("GET /images/demo/", seed.ImageHandler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := db.SQL.PingContext(ctx); err != nil {
+			log.WarnContext(ctx, "readiness check failed", "error", err.Error())
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "database unavailable\n")
+			return
+		}
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	if cfg.Playground {
+		mux.Handle("GET /{$}", playground.Handler("Storefront API", "/graphql"))
+	}
+	return web.Observe(log, mux)
+}
+
+// seedCmd loads the demo catalog (into an empty database) or a synthetic one.
+func seedCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	synthetic := fs.Int("synthetic", 0, "add this many synthetic products (for benchmarks) instead of the demo catalog")
+	dbURL := fs.String("database-url", "", "database to seed (default: DATABASE_URL or sqlite:storefront.db)")
+	publicURL := fs.String("public-url", "", "server URL used in demo image links (default: STOREFRONT_PUBLIC_URL or http://127.0.0.1:8080)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, _, err := loadConfig("seed", nil, getenv)
+	if err != nil {
+		return err
+	}
+	if *dbURL != "" {
+		cfg.DatabaseURL = *dbURL
+	}
+	if *publicURL != "" {
+		cfg.PublicURL = strings.TrimRight(*publicURL, "/")
+	}
+	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *synthetic > 0 {
+		start := time.Now()
+		if err := seed.Synthetic(ctx, db, cfg.PublicURL, *synthetic); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "added %d synthetic products in %s\n", *synthetic, time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+	loaded, err := seed.DemoIfEmpty(ctx, db, cfg.PublicURL)
+	if err != nil {
+		return err
+	}
+	if !loaded {
+		fmt.Fprintln(stdout, "the database already has a catalog; demo catalog not loaded")
+		return nil
+	}
+	fmt.Fprintln(stdout, "demo catalog loaded")
+	return nil
+}
