@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"storefront/ent"
 	"storefront/ent/schema"
 	"storefront/graph/generated"
@@ -45,7 +47,8 @@ func (r *collectionResolver) Products(ctx context.Context, obj *ent.Collection, 
 	a := args(after, before, first, last, reverse)
 	sort := catalog.EffectiveCollectionSort(obj, requested)
 	l := loader.For(ctx)
-	p, err := l.CollectionProducts(loader.KeyOf(a, sort, canon), a, pred).Load(ctx, obj.ID)
+	key := loader.KeyOf(graphql.GetFieldContext(ctx).Field.Field, a, sort, canon)
+	p, err := l.CollectionProducts(key, a, pred, connectionProductSelection(ctx)).Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}

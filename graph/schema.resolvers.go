@@ -57,6 +57,9 @@ func (r *queryRootResolver) Products(ctx context.Context, after *string, before 
 	if err != nil {
 		return nil, err
 	}
+	if err := prefetchProducts(ctx, p.Items, connectionProductSelection(ctx)); err != nil {
+		return nil, err
+	}
 	return productConnection(p), nil
 }
 
@@ -68,7 +71,11 @@ func (r *queryRootResolver) ProductRecommendations(ctx context.Context, productI
 	if !ok {
 		return nil, nil
 	}
-	return r.Catalog.Recommendations(ctx, id)
+	ps, err := r.Catalog.Recommendations(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return ps, prefetchProducts(ctx, ps, listProductSelection(ctx))
 }
 
 func (r *queryRootResolver) Collection(ctx context.Context, handle *string, id *string) (*ent.Collection, error) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"storefront/ent"
@@ -58,6 +59,76 @@ func New(ctx context.Context, svc *catalog.Service) *Loaders {
 	}
 }
 
+// Prefetch lists the nested data a list of products will need.
+type Prefetch struct {
+	Variants, VariantImages, Images, Options, Collections bool
+}
+
+// Merge returns the union of two prefetch lists.
+func (p Prefetch) Merge(q Prefetch) Prefetch {
+	return Prefetch{
+		Variants:      p.Variants || q.Variants,
+		VariantImages: p.VariantImages || q.VariantImages,
+		Images:        p.Images || q.Images,
+		Options:       p.Options || q.Options,
+		Collections:   p.Collections || q.Collections,
+	}
+}
+
+// PrefetchProducts loads, for all the products at once, the nested data p lists and primes
+// the loaders with it, so the products' field resolvers find it without querying. The
+// products themselves are primed too (a variant's product is its parent).
+func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product, p Prefetch) error {
+	if len(products) == 0 {
+		return nil
+	}
+	ids := make([]int, len(products))
+	for i, pr := range products {
+		ids[i] = pr.ID
+		l.Product.Prime(pr.ID, pr)
+	}
+	if p.Variants {
+		byProduct, err := l.svc.VariantsByProduct(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for id, vs := range byProduct {
+			l.Variants.Prime(id, vs)
+		}
+	}
+	if p.Images || p.VariantImages {
+		byProduct, err := l.svc.ImagesByProduct(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for id, is := range byProduct {
+			l.Images.Prime(id, is)
+			for _, img := range is {
+				l.Image.Prime(img.ID, img)
+			}
+		}
+	}
+	if p.Options {
+		byProduct, err := l.svc.OptionsByProduct(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for id, os := range byProduct {
+			l.Options.Prime(id, os)
+		}
+	}
+	if p.Collections {
+		byProduct, err := l.svc.CollectionsByProduct(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for id, cs := range byProduct {
+			l.CollectionsOf.Prime(id, cs)
+		}
+	}
+	return nil
+}
+
 // CollectionProductsKey groups Collection.products requests that can share one statement:
 // the same paging arguments, sort and filters, for different collections.
 type CollectionProductsKey struct {
@@ -68,11 +139,14 @@ type CollectionProductsKey struct {
 	Reverse       bool
 	Sort          catalog.ProductSort
 	Filters       string
+	// Field is the query's Collection.products field: siblings at one place in the query
+	// share it, and with it the selection that says what to prefetch.
+	Field *ast.Field
 }
 
 // KeyOf builds the grouping key of a Collection.products request.
-func KeyOf(a catalog.Args, sort catalog.ProductSort, filters string) CollectionProductsKey {
-	k := CollectionProductsKey{First: -1, Last: -1, Reverse: a.Reverse, Sort: sort, Filters: filters}
+func KeyOf(field *ast.Field, a catalog.Args, sort catalog.ProductSort, filters string) CollectionProductsKey {
+	k := CollectionProductsKey{First: -1, Last: -1, Reverse: a.Reverse, Sort: sort, Filters: filters, Field: field}
 	if a.First != nil {
 		k.First = *a.First
 	}
@@ -89,7 +163,7 @@ func KeyOf(a catalog.Args, sort catalog.ProductSort, filters string) CollectionP
 }
 
 // CollectionProducts returns the loader for one group of Collection.products requests.
-func (l *Loaders) CollectionProducts(key CollectionProductsKey, a catalog.Args, filter func(*entsql.Selector)) *dataloadgen.Loader[int, catalog.Page[*ent.Product]] {
+func (l *Loaders) CollectionProducts(key CollectionProductsKey, a catalog.Args, filter func(*entsql.Selector), p Prefetch) *dataloadgen.Loader[int, catalog.Page[*ent.Product]] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := l.collectionProduct[key]; ok {
@@ -100,7 +174,18 @@ func (l *Loaders) CollectionProducts(key CollectionProductsKey, a catalog.Args, 
 		filters = append(filters, filter)
 	}
 	ld := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int) (map[int]catalog.Page[*ent.Product], error) {
-		return l.svc.CollectionProducts(ctx, ids, a, key.Sort, filters)
+		pages, err := l.svc.CollectionProducts(ctx, ids, a, key.Sort, filters)
+		if err != nil {
+			return nil, err
+		}
+		var all []*ent.Product
+		for _, pg := range pages {
+			all = append(all, pg.Items...)
+		}
+		if err := l.PrefetchProducts(ctx, all, p); err != nil {
+			return nil, err
+		}
+		return pages, nil
 	}, dataloadgen.WithWait(wait))
 	l.collectionProduct[key] = ld
 	return ld

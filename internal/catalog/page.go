@@ -199,9 +199,9 @@ type listing struct {
 	// where adds joins and filters to the selector over table (aliased "t").
 	where []func(s *entsql.Selector)
 	order []term
-	// partition, when set, is the column expression that groups rows by parent; parents
-	// lists the parent IDs to fetch a page for.
-	partition func(s *entsql.Selector) string
+	// partition, when set, is the (quoted) column that groups rows by parent; parents lists
+	// the parent IDs to fetch a page for.
+	partition string
 	parents   []int
 }
 
@@ -237,7 +237,7 @@ func (s *Service) list(ctx context.Context, l listing, w window) (map[int]*refPa
 	for _, p := range l.parents {
 		pages[p] = &refPage{key: l.key}
 	}
-	if l.partition == nil {
+	if l.partition == "" {
 		pages[0] = &refPage{key: l.key}
 	}
 	if w.limit == 0 {
@@ -278,11 +278,11 @@ func (s *Service) list(ctx context.Context, l listing, w window) (map[int]*refPa
 	}
 	var query string
 	var args []any
-	if l.partition == nil {
+	if l.partition == "" {
 		sel.OrderExpr(orderBy...).Limit(w.limit + 1)
 		query, args = sel.Query()
 	} else {
-		part := l.partition(sel)
+		part := l.partition
 		parents := make([]any, len(l.parents))
 		for i, p := range l.parents {
 			parents[i] = p
@@ -291,7 +291,7 @@ func (s *Service) list(ctx context.Context, l listing, w window) (map[int]*refPa
 			b.WriteString(part + " IN (").Args(parents...).WriteByte(')')
 		}))
 		sel.AppendSelectExprAs(entsql.Raw(part), "pk")
-		sel.AppendSelectExprAs(entsql.RowNumber().PartitionBy(part).OrderExpr(orderBy...), "rn")
+		sel.AppendSelectExprAs(entsql.RowNumber().PartitionExpr(entsql.Raw(part)).OrderExpr(orderBy...), "rn")
 		outer := d.Select("*").From(sel.As("w")).Where(entsql.LTE("rn", w.limit+1)).OrderBy("pk", "rn")
 		query, args = outer.Query()
 	}
@@ -306,7 +306,7 @@ func (s *Service) list(ctx context.Context, l listing, w window) (map[int]*refPa
 		for _, tm := range l.order {
 			dests = append(dests, tm.kind.scanDest())
 		}
-		if l.partition != nil {
+		if l.partition != "" {
 			dests = append(dests, &pk, &rn)
 		}
 		if err := rows.Scan(dests...); err != nil {

@@ -133,18 +133,18 @@ func (s *Service) CollectionProducts(ctx context.Context, collectionIDs []int, a
 	if err != nil {
 		return nil, err
 	}
+	cp := entsql.Dialect(s.db.Dialect).Table(collectionproduct.Table).As("cp")
 	l := listing{
 		key:   "C" + string(sort),
 		table: product.Table,
 		where: append([]func(*entsql.Selector){
 			func(sel *entsql.Selector) {
-				cp := entsql.Dialect(s.db.Dialect).Table(collectionproduct.Table).As("cp")
 				sel.Join(cp).On(sel.C(product.FieldID), cp.C(collectionproduct.FieldProductID))
 			},
 			s.visibleSQL(),
 		}, filter...),
 		order:     order,
-		partition: func(*entsql.Selector) string { return `"cp"."collection_id"` },
+		partition: cp.C(collectionproduct.FieldCollectionID),
 		parents:   collectionIDs,
 	}
 	w, err := args.window(l.key, l.kinds())

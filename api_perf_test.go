@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"storefront/ent"
+	"storefront/ent/schema"
+	"storefront/internal/store"
+	"storefront/internal/storetest"
+)
+
+// manyProducts writes n published products, each with 3 variants, 2 images, 2 options and
+// membership in 2 of 5 collections, plus the shop row.
+func manyProducts(n int) func(t testing.TB, db *store.DB) {
+	return func(t testing.TB, db *store.DB) {
+		t.Helper()
+		ctx := context.Background()
+		if _, err := db.Shop.Create().SetName("Bench").Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var cols []*ent.Collection
+		for i := 0; i < 5; i++ {
+			cols = append(cols, db.Collection.Create().SetHandle(fmt.Sprintf("c%d", i)).SetTitle(fmt.Sprintf("C%d", i)).SetPublished(true).SaveX(ctx))
+		}
+		tx, err := db.Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < n; i++ {
+			p := tx.Product.Create().SetHandle(fmt.Sprintf("p%04d", i)).SetTitle(fmt.Sprintf("Product %04d", i)).
+				SetPublished(true).SetTags([]string{"t"}).SetVendor("V").SaveX(ctx)
+			size := tx.ProductOption.Create().SetProductID(p.ID).SetName("Size").SetPosition(0).SaveX(ctx)
+			color := tx.ProductOption.Create().SetProductID(p.ID).SetName("Color").SetPosition(1).SaveX(ctx)
+			var values []*ent.ProductOptionValueCreate
+			for j, s := range []string{"S", "M", "L"} {
+				values = append(values, tx.ProductOptionValue.Create().SetOptionID(size.ID).SetName(s).SetPosition(j))
+			}
+			values = append(values, tx.ProductOptionValue.Create().SetOptionID(color.ID).SetName("Red"))
+			tx.ProductOptionValue.CreateBulk(values...).ExecX(ctx)
+			img := tx.ProductImage.Create().SetProductID(p.ID).SetURL("http://img.test/a.png").SetPosition(0).SaveX(ctx)
+			tx.ProductImage.Create().SetProductID(p.ID).SetURL("http://img.test/b.png").SetPosition(1).ExecX(ctx)
+			for j, s := range []string{"S", "M", "L"} {
+				tx.ProductVariant.Create().SetProductID(p.ID).SetTitle(s+" / Red").SetPrice(int64(1000+i+j)).
+					SetAvailable(j).SetPosition(j).SetImageID(img.ID).
+					SetSelectedOptions([]schema.SelectedOption{{Name: "Size", Value: s}, {Name: "Color", Value: "Red"}}).ExecX(ctx)
+			}
+			for _, c := range []*ent.Collection{cols[i%5], cols[(i+1)%5]} {
+				tx.CollectionProduct.Create().SetCollectionID(c.ID).SetProductID(p.ID).SetPosition(i).ExecX(ctx)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// listingQuery is a full product listing as a storefront's collection page asks for it.
+const listingQuery = `query($n: Int!) { products(first: $n, sortKey: PRICE) {
+	edges { cursor node {
+		id handle title availableForSale totalInventory tags
+		priceRange { minVariantPrice { amount currencyCode } maxVariantPrice { amount currencyCode } }
+		compareAtPriceRange { maxVariantPrice { amount } }
+		featuredImage { url altText }
+		images(first: 10) { edges { node { url width height } } }
+		options { id name values optionValues { id name } }
+		variants(first: 250) { nodes { id title sku availableForSale quantityAvailable
+			price { amount currencyCode } compareAtPrice { amount } selectedOptions { name value }
+			image { url } product { handle } } }
+		collections(first: 10) { nodes { handle title } }
+	} }
+	pageInfo { hasNextPage endCursor }
+} }`
+
+// collectionsQuery nests each collection's products.
+const collectionsQuery = `query($n: Int!) { collections(first: 5) { nodes { handle
+	products(first: $n) { nodes { handle priceRange { minVariantPrice { amount } } variants(first: 5) { nodes { id } } } }
+} } }`
+
+// statements runs a query and returns how many SQL statements it cost.
+func statements(t testing.TB, api *testAPI, query string, vars map[string]any) int64 {
+	t.Helper()
+	r, n := api.countedPost(t, query, vars)
+	if len(r.Errors) > 0 || r.Status != http.StatusOK {
+		t.Fatalf("status %d errors %+v", r.Status, r.Errors)
+	}
+	return n
+}
+
+func TestStatementsDoNotGrowWithPageSize(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, manyProducts(120))
+		for _, q := range []struct {
+			name, query string
+		}{
+			{"products listing", listingQuery},
+			{"collections with products", collectionsQuery},
+		} {
+			t.Run(q.name, func(t *testing.T) {
+				small := statements(t, api, q.query, map[string]any{"n": 5})
+				large := statements(t, api, q.query, map[string]any{"n": 100})
+				again := statements(t, api, q.query, map[string]any{"n": 100})
+				t.Logf("statements: first 5 → %d, first 100 → %d, %d", small, large, again)
+				if small != large || large != again {
+					t.Errorf("statements grew with page size: first 5 → %d, first 100 → %d (then %d)", small, large, again)
+				}
+				if large > 12 {
+					t.Errorf("%d statements for one listing; expected a small constant", large)
+				}
+			})
+		}
+	})
+}
+
+func BenchmarkProductListing(b *testing.B) {
+	for _, n := range []int{10, 50} {
+		b.Run(fmt.Sprintf("first=%d", n), func(b *testing.B) {
+			api := startAPI(b, storetest.SQLite(b), manyProducts(100))
+			vars := map[string]any{"n": n}
+			b.ResetTimer()
+			for b.Loop() {
+				if r := api.post(b, listingQuery, vars); len(r.Errors) > 0 {
+					b.Fatal(r.Errors)
+				}
+			}
+		})
+	}
+}

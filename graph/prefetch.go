@@ -1,0 +1,100 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"storefront/ent"
+	"storefront/graph/loader"
+)
+
+// productSelection says which nested data a list of products will ask for, read from the
+// query before the products' fields resolve.
+type productSelection = loader.Prefetch
+
+// connectionProductSelection reads the product fields selected under the current
+// connection field (edges.node and nodes).
+func connectionProductSelection(ctx context.Context) productSelection {
+	fc := graphql.GetFieldContext(ctx)
+	oc := graphql.GetOperationContext(ctx)
+	if fc == nil || oc == nil {
+		return productSelection{}
+	}
+	var sel productSelection
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{"ProductConnection"}) {
+		switch f.Name {
+		case "nodes":
+			sel = sel.Merge(productFields(oc, f.Selections))
+		case "edges":
+			for _, e := range graphql.CollectFields(oc, f.Selections, []string{"ProductEdge"}) {
+				if e.Name == "node" {
+					sel = sel.Merge(productFields(oc, e.Selections))
+				}
+			}
+		}
+	}
+	return sel
+}
+
+// listProductSelection reads the product fields selected under a field that returns
+// products directly (productRecommendations).
+func listProductSelection(ctx context.Context) productSelection {
+	fc := graphql.GetFieldContext(ctx)
+	oc := graphql.GetOperationContext(ctx)
+	if fc == nil || oc == nil {
+		return productSelection{}
+	}
+	return productFields(oc, fc.Field.Selections)
+}
+
+func productFields(oc *graphql.OperationContext, set ast.SelectionSet) productSelection {
+	var sel productSelection
+	for _, f := range graphql.CollectFields(oc, set, []string{"Product", "Node"}) {
+		switch f.Name {
+		case "variants", "availableForSale", "totalInventory", "variantBySelectedOptions":
+			sel.Variants = true
+			if f.Name == "variants" && variantsSelectImage(oc, f.Selections) {
+				sel.VariantImages = true
+			}
+		case "images", "featuredImage":
+			sel.Images = true
+		case "options":
+			sel.Options = true
+		case "collections":
+			sel.Collections = true
+		}
+	}
+	return sel
+}
+
+func variantsSelectImage(oc *graphql.OperationContext, set ast.SelectionSet) bool {
+	var nodes []graphql.CollectedField
+	for _, f := range graphql.CollectFields(oc, set, []string{"ProductVariantConnection"}) {
+		switch f.Name {
+		case "nodes":
+			nodes = append(nodes, f)
+		case "edges":
+			for _, e := range graphql.CollectFields(oc, f.Selections, []string{"ProductVariantEdge"}) {
+				if e.Name == "node" {
+					nodes = append(nodes, e)
+				}
+			}
+		}
+	}
+	for _, n := range nodes {
+		for _, f := range graphql.CollectFields(oc, n.Selections, []string{"ProductVariant", "Node"}) {
+			if f.Name == "image" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// prefetchProducts loads what sel says the products' fields will need, one statement per
+// kind for all products, and primes the request's loaders with it.
+func prefetchProducts(ctx context.Context, products []*ent.Product, sel productSelection) error {
+	return loader.For(ctx).PrefetchProducts(ctx, products, sel)
+}
