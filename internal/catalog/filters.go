@@ -127,9 +127,10 @@ func FilterPredicate(dialectName, currency string, filters []ProductFilter) (fun
 
 // variantExists is EXISTS (a variant of the product, aliased v, that meets cond).
 func variantExists(_ string, s *entsql.Selector, cond func(b *entsql.Builder)) *entsql.Predicate {
+	id := s.C("id")
 	return entsql.P(func(b *entsql.Builder) {
 		b.WriteString("EXISTS (SELECT 1 FROM " + productvariant.Table + " v WHERE v." + productvariant.FieldProductID + " = ")
-		b.WriteString(s.C("id"))
+		b.WriteString(id)
 		cond(b)
 		b.WriteByte(')')
 	})
@@ -148,13 +149,15 @@ func optionMatch(dialectName string, b *entsql.Builder, name, value string) {
 
 // HasTag is "the product (selector s) has tag v", case-insensitively.
 func HasTag(dialectName string, s *entsql.Selector, v string) *entsql.Predicate {
+	tags := s.C("tags")
 	return entsql.P(func(b *entsql.Builder) {
 		if dialectName == dialect.Postgres {
-			b.WriteString("EXISTS (SELECT 1 FROM jsonb_array_elements_text(").WriteString(s.C("tags")).
-				WriteString(") AS tg(v) WHERE LOWER(tg.v) = LOWER(").Arg(v).WriteString("))")
+			// Tags written as JSON null (no tags) are not an array: treat them as [].
+			b.WriteString("EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(" + tags + ") = 'array' THEN " + tags + " ELSE '[]'::jsonb END)").
+				WriteString(" AS tg(v) WHERE LOWER(tg.v) = LOWER(").Arg(v).WriteString("::text))")
 			return
 		}
-		b.WriteString("EXISTS (SELECT 1 FROM json_each(").WriteString(s.C("tags")).
+		b.WriteString("EXISTS (SELECT 1 FROM json_each(").WriteString(tags).
 			WriteString(") tg WHERE LOWER(tg.value) = LOWER(").Arg(v).WriteString("))")
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/mattn/go-sqlite3"
 )
@@ -292,8 +293,15 @@ func (s *Service) list(ctx context.Context, l listing, w window) (map[int]*refPa
 		}))
 		sel.AppendSelectExprAs(entsql.Raw(part), "pk")
 		sel.AppendSelectExprAs(entsql.RowNumber().PartitionExpr(entsql.Raw(part)).OrderExpr(orderBy...), "rn")
-		outer := d.Select("*").From(sel.As("w")).Where(entsql.LTE("rn", w.limit+1)).OrderBy("pk", "rn")
-		query, args = outer.Query()
+		// Wrap as text: renaming the selector (As) would change the table alias that
+		// already-built filters refer to.
+		inner, innerArgs := sel.Query()
+		mark := "?"
+		if s.db.Dialect == dialect.Postgres {
+			mark = fmt.Sprintf("$%d", len(innerArgs)+1)
+		}
+		query = "SELECT * FROM (" + inner + ") w WHERE rn <= " + mark + " ORDER BY pk, rn"
+		args = append(innerArgs, w.limit+1)
 	}
 	var rows entsql.Rows
 	if err := s.db.Driver.Query(ctx, query, args, &rows); err != nil {
