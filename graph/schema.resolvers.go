@@ -12,7 +12,6 @@ import (
 	"storefront/graph/model"
 	"storefront/internal/catalog"
 	"storefront/internal/gid"
-	"storefront/internal/searchquery"
 )
 
 func (r *queryRootResolver) Product(ctx context.Context, handle *string, id *string) (*ent.Product, error) {
@@ -36,17 +35,17 @@ func (r *queryRootResolver) Products(ctx context.Context, after *string, before 
 		opts.Sort = catalog.ProductSort(*sortKey)
 	}
 	if query != nil {
-		q, err := searchquery.Parse(*query)
+		q, err := catalog.ParseQuery(*query)
 		if err != nil {
-			return nil, &catalog.InputError{Argument: "query", Message: err.Error()}
+			return nil, err
 		}
 		cur, err := currency(ctx)
 		if err != nil {
 			return nil, err
 		}
-		pred, err := q.ProductPredicate(searchquery.ProductOptions{Currency: cur})
+		pred, err := q.ProductPredicate(r.Catalog.Dialect(), cur)
 		if err != nil {
-			return nil, &catalog.InputError{Argument: "query", Message: err.Error()}
+			return nil, err
 		}
 		if pred != nil {
 			opts.Filter = []func(*entsql.Selector){pred}
@@ -100,13 +99,13 @@ func (r *queryRootResolver) Collections(ctx context.Context, after *string, befo
 	}
 	var filter []func(*entsql.Selector)
 	if query != nil {
-		q, err := searchquery.Parse(*query)
+		q, err := catalog.ParseQuery(*query)
 		if err != nil {
-			return nil, &catalog.InputError{Argument: "query", Message: err.Error()}
+			return nil, err
 		}
 		pred, err := q.CollectionPredicate()
 		if err != nil {
-			return nil, &catalog.InputError{Argument: "query", Message: err.Error()}
+			return nil, err
 		}
 		if pred != nil {
 			filter = append(filter, pred)
