@@ -41,8 +41,8 @@ func (s *syncBuffer) String() string {
 type testAPI struct {
 	URL     string
 	Handler http.Handler
-	DB  *store.DB
-	Log *syncBuffer
+	DB      *store.DB
+	Log     *syncBuffer
 }
 
 func testConfig() config {
@@ -253,4 +253,12 @@ func fixture(t testing.TB, db *store.DB) {
 	must(err)
 	_, err = db.MenuItem.Create().SetMenu(m).SetParent(shopItem).SetTitle("Apparel").SetType("COLLECTION").SetURL("/collections/apparel").SetPosition(0).Save(ctx)
 	must(err)
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

@@ -43,7 +43,7 @@ func manyProducts(n int) func(t testing.TB, db *store.DB) {
 			img := tx.ProductImage.Create().SetProductID(p.ID).SetURL("http://img.test/a.png").SetPosition(0).SaveX(ctx)
 			tx.ProductImage.Create().SetProductID(p.ID).SetURL("http://img.test/b.png").SetPosition(1).ExecX(ctx)
 			for j, s := range []string{"S", "M", "L"} {
-				tx.ProductVariant.Create().SetProductID(p.ID).SetTitle(s+" / Red").SetPrice(int64(1000+i+j)).
+				tx.ProductVariant.Create().SetProductID(p.ID).SetTitle(s + " / Red").SetPrice(int64(1000 + i + j)).
 					SetAvailable(j).SetPosition(j).SetImageID(img.ID).
 					SetSelectedOptions([]schema.SelectedOption{{Name: "Size", Value: s}, {Name: "Color", Value: "Red"}}).ExecX(ctx)
 			}

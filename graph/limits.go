@@ -36,7 +36,7 @@ func (l shapeLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 	w.walk(oc.Operation.SelectionSet, 1, map[string]bool{})
 	switch {
 	case w.depth > l.MaxDepth:
-		return limitError(fmt.Sprintf("query is nested %d levels deep; the limit is %d", w.depth, l.MaxDepth), "MAX_DEPTH_EXCEEDED")
+		return limitError(fmt.Sprintf("query is nested more than %d levels deep", l.MaxDepth), "MAX_DEPTH_EXCEEDED")
 	case w.aliases > l.MaxAliases:
 		return limitError(fmt.Sprintf("query has %d aliases; the limit is %d", w.aliases, l.MaxAliases), "MAX_ALIASES_EXCEEDED")
 	}
