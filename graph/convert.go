@@ -11,6 +11,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"storefront/ent"
+	"storefront/ent/schema"
 	"storefront/graph/loader"
 	"storefront/graph/model"
 	"storefront/internal/catalog"
@@ -169,6 +170,31 @@ func toProductFilters(in []*model.ProductFilter) []catalog.ProductFilter {
 			pf.HasOption, pf.OptionName, pf.OptionValue = true, f.VariantOption.Name, f.VariantOption.Value
 		}
 		out = append(out, pf)
+	}
+	return out
+}
+
+// matchesOptions reports whether a variant's options equal the wanted name → value map
+// (names case-insensitively, values exactly).
+func matchesOptions(have []schema.SelectedOption, want map[string]string) bool {
+	if len(have) != len(want) || len(want) == 0 {
+		return false
+	}
+	for _, o := range have {
+		if v, ok := want[strings.ToLower(o.Name)]; !ok || v != o.Value {
+			return false
+		}
+	}
+	return true
+}
+
+// children picks the items whose parent is parent (nil: top level), keeping their order.
+func children(items []*ent.MenuItem, parent *int) []*ent.MenuItem {
+	out := []*ent.MenuItem{}
+	for _, it := range items {
+		if (parent == nil && it.ParentID == nil) || (parent != nil && it.ParentID != nil && *it.ParentID == *parent) {
+			out = append(out, it)
+		}
 	}
 	return out
 }

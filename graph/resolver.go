@@ -3,6 +3,8 @@
 // arguments, call the domain services and shape payloads; rules live in internal/.
 package graph
 
+//go:generate sh -c "cd .. && go run github.com/99designs/gqlgen generate"
+
 import (
 	"storefront/internal/catalog"
 )
