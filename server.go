@@ -24,7 +24,7 @@ import (
 
 	"storefront/graph"
 	"storefront/internal/catalog"
-	"storefront/internal/seed"
+	"storefront/internal/demo"
 	"storefront/internal/store"
 	"storefront/internal/web"
 )
@@ -142,7 +142,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer db.Close()
 	if cfg.SeedDemo {
-		loaded, err := seed.DemoIfEmpty(ctx, db, cfg.PublicURL)
+		loaded, err := demo.DemoIfEmpty(ctx, db, cfg.PublicURL)
 		if err != nil {
 			return fmt.Errorf("load demo catalog: %w", err)
 		}
@@ -210,7 +210,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) http.Handler {
 	mux.Handle("/graphql", api)
 	// The path Shopify clients use: /api/2026-04/graphql.json (any version is served the same).
 	mux.Handle("/api/{version}/graphql.json", api)
-	mux.Handle("GET /images/demo/", seed.ImageHandler())
+	mux.Handle("GET /images/demo/", demo.ImageHandler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -259,13 +259,13 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	defer db.Close()
 	if *synthetic > 0 {
 		start := time.Now()
-		if err := seed.Synthetic(ctx, db, cfg.PublicURL, *synthetic); err != nil {
+		if err := demo.Synthetic(ctx, db, cfg.PublicURL, *synthetic); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "added %d synthetic products in %s\n", *synthetic, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
-	loaded, err := seed.DemoIfEmpty(ctx, db, cfg.PublicURL)
+	loaded, err := demo.DemoIfEmpty(ctx, db, cfg.PublicURL)
 	if err != nil {
 		return err
 	}

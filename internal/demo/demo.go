@@ -1,0 +1,337 @@
+// Package demo loads the demo catalog that a new Storefront starts with (products,
+// variants, images, collections, pages, menus and shop settings), generates large
+// synthetic catalogs for benchmarks, and serves the demo's placeholder images.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"time"
+
+	"storefront/ent"
+	"storefront/ent/schema"
+	"storefront/internal/gid"
+	"storefront/internal/store"
+)
+
+// DemoIfEmpty loads the demo catalog when the database has neither shop settings nor
+// products, and reports whether it did.
+func DemoIfEmpty(ctx context.Context, db *store.DB, baseURL string) (bool, error) {
+	shops, err := db.Shop.Query().Count(ctx)
+	if err != nil {
+		return false, fmt.Errorf("count shops: %w", err)
+	}
+	products, err := db.Product.Query().Count(ctx)
+	if err != nil {
+		return false, fmt.Errorf("count products: %w", err)
+	}
+	if shops > 0 || products > 0 {
+		return false, nil
+	}
+	return true, Load(ctx, db, baseURL)
+}
+
+// Load writes the demo catalog in one transaction. Image URLs point at baseURL (the
+// server's public URL), which serves them from ImageHandler.
+func Load(ctx context.Context, db *store.DB, baseURL string) error {
+	tx, err := db.Tx(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := load(ctx, tx.Client(), strings.TrimRight(baseURL, "/")); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("load demo catalog: %w", err)
+	}
+	return tx.Commit()
+}
+
+func load(ctx context.Context, c *ent.Client, baseURL string) error {
+	if err := c.Shop.Create().
+		SetName("Storefront Demo").
+		SetDescription("A demo shop served by Storefront: apparel, electronics and home goods.").
+		SetCurrencyCode("USD").
+		SetCountryCode("US").
+		SetShipsToCountries([]string{"US", "CA", "GB", "DE", "FR", "NL", "AU"}).
+		SetMoneyFormat("${{amount}}").
+		Exec(ctx); err != nil {
+		return fmt.Errorf("shop: %w", err)
+	}
+	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	byHandle := map[string]*ent.Product{}
+	for i, spec := range products {
+		created := start.Add(time.Duration(i) * 36 * time.Hour)
+		p, err := createProduct(ctx, c, spec, baseURL, created)
+		if err != nil {
+			return fmt.Errorf("product %s: %w", spec.handle, err)
+		}
+		byHandle[spec.handle] = p
+	}
+	collectionIDs := map[string]int{}
+	for _, cs := range collections {
+		b := c.Collection.Create().
+			SetHandle(cs.handle).SetTitle(cs.title).
+			SetDescription(cs.desc).SetDescriptionHTML("<p>" + cs.desc + "</p>").
+			SetPublished(!cs.draft).SetSortOrder(collectionSortOrder(cs.sort)).
+			SetSeoTitle(cs.title + " | Storefront Demo").SetSeoDescription(cs.desc)
+		if !cs.draft {
+			b.SetPublishedAt(start)
+		}
+		if cs.image {
+			b.SetImageURL(imageURL(baseURL, "collection-"+cs.handle, 1)).SetImageAltText(cs.title).SetImageWidth(1200).SetImageHeight(600)
+		}
+		col, err := b.Save(ctx)
+		if err != nil {
+			return fmt.Errorf("collection %s: %w", cs.handle, err)
+		}
+		collectionIDs[cs.handle] = col.ID
+		var members []string
+		if cs.handles != nil {
+			members = cs.handles
+		} else {
+			for _, p := range products {
+				if cs.member(p) {
+					members = append(members, p.handle)
+				}
+			}
+		}
+		rows := make([]*ent.CollectionProductCreate, 0, len(members))
+		for pos, h := range members {
+			rows = append(rows, c.CollectionProduct.Create().SetCollectionID(col.ID).SetProductID(byHandle[h].ID).SetPosition(pos))
+		}
+		if err := c.CollectionProduct.CreateBulk(rows...).Exec(ctx); err != nil {
+			return fmt.Errorf("collection %s members: %w", cs.handle, err)
+		}
+	}
+	pageIDs := map[string]int{}
+	for _, ps := range pages {
+		b := c.Page.Create().SetHandle(ps.handle).SetTitle(ps.title).SetBody(ps.body).SetPublished(!ps.draft)
+		if !ps.draft {
+			b.SetPublishedAt(start)
+		}
+		pg, err := b.Save(ctx)
+		if err != nil {
+			return fmt.Errorf("page %s: %w", ps.handle, err)
+		}
+		pageIDs[ps.handle] = pg.ID
+	}
+	for _, ms := range menus {
+		m, err := c.Menu.Create().SetHandle(ms.handle).SetTitle(ms.title).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("menu %s: %w", ms.handle, err)
+		}
+		if err := createMenuItems(ctx, c, m.ID, nil, ms.items, collectionIDs, pageIDs); err != nil {
+			return fmt.Errorf("menu %s: %w", ms.handle, err)
+		}
+	}
+	return nil
+}
+
+func collectionSortOrder(s string) collectionSort { return collectionSort(s) }
+
+func createMenuItems(ctx context.Context, c *ent.Client, menuID int, parent *int, items []menuItemSpec, collectionIDs, pageIDs map[string]int) error {
+	for pos, it := range items {
+		b := c.MenuItem.Create().SetMenuID(menuID).SetNillableParentID(parent).SetTitle(it.title).SetType(menuItemType(it.typ)).SetPosition(pos)
+		switch {
+		case strings.HasPrefix(it.target, "collection:"):
+			h := strings.TrimPrefix(it.target, "collection:")
+			b.SetURL("/collections/" + h).SetResourceID(gid.Format(gid.Collection, collectionIDs[h]))
+		case strings.HasPrefix(it.target, "page:"):
+			h := strings.TrimPrefix(it.target, "page:")
+			b.SetURL("/pages/" + h).SetResourceID(gid.Format(gid.Page, pageIDs[h]))
+		default:
+			b.SetURL(it.target)
+		}
+		item, err := b.Save(ctx)
+		if err != nil {
+			return fmt.Errorf("item %s: %w", it.title, err)
+		}
+		if err := createMenuItems(ctx, c, menuID, &item.ID, it.children, collectionIDs, pageIDs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// createProduct writes one product with its options, images and variants (the cartesian
+// product of the option values).
+func createProduct(ctx context.Context, c *ent.Client, spec productSpec, baseURL string, created time.Time) (*ent.Product, error) {
+	b := c.Product.Create().
+		SetHandle(spec.handle).SetTitle(spec.title).
+		SetDescription(spec.desc).SetDescriptionHTML("<p>" + spec.desc + "</p>").
+		SetVendor(spec.vendor).SetProductType(spec.typ).SetTags(spec.tags).
+		SetPublished(!spec.draft).SetIsGiftCard(spec.giftCard).
+		SetCreatedAt(created).SetUpdatedAt(created).
+		SetUnitsSold(unitsSold(spec))
+	if !spec.draft {
+		b.SetPublishedAt(created)
+	}
+	if hasTag(spec, "bestseller") {
+		b.SetSeoTitle(spec.title + " | Storefront Demo").SetSeoDescription(spec.desc)
+	}
+	p, err := b.Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts := spec.opts
+	if len(opts) == 0 {
+		opts = []opt{{"Title", []string{"Default Title"}}}
+	}
+	for i, o := range opts {
+		po, err := c.ProductOption.Create().SetProductID(p.ID).SetName(o.name).SetPosition(i).Save(ctx)
+		if err != nil {
+			return nil, err
+		}
+		vals := make([]*ent.ProductOptionValueCreate, len(o.values))
+		for j, v := range o.values {
+			vals[j] = c.ProductOptionValue.Create().SetOptionID(po.ID).SetName(v).SetPosition(j)
+		}
+		if err := c.ProductOptionValue.CreateBulk(vals...).Exec(ctx); err != nil {
+			return nil, err
+		}
+	}
+	imgs := make([]*ent.ProductImageCreate, spec.images)
+	for i := range imgs {
+		imgs[i] = c.ProductImage.Create().SetProductID(p.ID).SetPosition(i).
+			SetURL(imageURL(baseURL, spec.handle, i+1)).SetAltText(fmt.Sprintf("%s, view %d", spec.title, i+1)).
+			SetWidth(800).SetHeight(800)
+	}
+	images, err := c.ProductImage.CreateBulk(imgs...).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	combos := cartesian(opts)
+	variants := make([]*ent.ProductVariantCreate, len(combos))
+	for i, combo := range combos {
+		sel := make([]schema.SelectedOption, len(combo))
+		names := make([]string, len(combo))
+		price, compareAt := spec.price, spec.compareAt
+		colorIndex := 0
+		for j, vi := range combo {
+			o := opts[j]
+			sel[j] = schema.SelectedOption{Name: o.name, Value: o.values[vi]}
+			names[j] = o.values[vi]
+			step := priceStep(spec, o.name)
+			price += int64(vi) * step
+			if compareAt > 0 {
+				compareAt += int64(vi) * step
+			}
+			if o.name == "Color" || o.name == "Scent" {
+				colorIndex = vi
+			}
+		}
+		title := strings.Join(names, " / ")
+		sku := skuFor(spec.handle, names)
+		vb := c.ProductVariant.Create().SetProductID(p.ID).SetPosition(i).
+			SetTitle(title).SetSku(sku).SetPrice(price).
+			SetSelectedOptions(sel).
+			SetRequiresShipping(!spec.giftCard).
+			SetWeight(float64(spec.weightGrams)).SetWeightUnit("GRAMS").
+			SetAvailable(stockFor(spec, sku))
+		if compareAt > 0 {
+			vb.SetCompareAtPrice(compareAt)
+		}
+		if i%2 == 0 {
+			vb.SetBarcode(barcodeFor(sku))
+		}
+		if len(images) > 0 {
+			vb.SetImageID(images[colorIndex%len(images)].ID)
+		}
+		variants[i] = vb
+	}
+	if err := c.ProductVariant.CreateBulk(variants...).Exec(ctx); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func cartesian(opts []opt) [][]int {
+	out := [][]int{{}}
+	for _, o := range opts {
+		var next [][]int
+		for _, prefix := range out {
+			for i := range o.values {
+				next = append(next, append(append([]int{}, prefix...), i))
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+// priceStep is how much each later value of an option adds to the price: bigger chargers,
+// more storage, longer cables and larger home goods cost more; gift cards follow their amount.
+func priceStep(spec productSpec, option string) int64 {
+	switch option {
+	case "Wattage", "Storage", "Length", "Blade":
+		return roundTo100(spec.price / 4)
+	case "Amount":
+		return 2500
+	case "Size":
+		for _, t := range homeTypes {
+			if spec.typ == t {
+				return roundTo100(spec.price / 5)
+			}
+		}
+	}
+	return 0
+}
+
+func roundTo100(n int64) int64 { return (n + 50) / 100 * 100 }
+
+func hash(s string) uint32 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(s))
+	return h.Sum32()
+}
+
+// stockFor gives most variants some stock and about one in eight none.
+func stockFor(spec productSpec, sku string) int {
+	if spec.soldOut {
+		return 0
+	}
+	if spec.giftCard {
+		return 1000
+	}
+	n := int(hash(sku) % 40)
+	if n < 5 {
+		return 0
+	}
+	return n
+}
+
+func unitsSold(spec productSpec) int64 {
+	n := int64(hash(spec.handle) % 200)
+	if hasTag(spec, "bestseller") {
+		n += 500
+	}
+	return n
+}
+
+func skuFor(handle string, values []string) string {
+	var b strings.Builder
+	for _, w := range strings.Split(handle, "-") {
+		if w != "" {
+			b.WriteString(strings.ToUpper(w[:min(3, len(w))]))
+		}
+	}
+	for _, v := range values {
+		if v == "Default Title" {
+			continue
+		}
+		b.WriteByte('-')
+		for _, r := range strings.ToUpper(v) {
+			if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
+}
+
+func barcodeFor(sku string) string { return fmt.Sprintf("0%011d", uint64(hash(sku))*7919%100000000000) }
+
+func imageURL(baseURL, name string, n int) string {
+	return fmt.Sprintf("%s/images/demo/%s-%d.svg", baseURL, name, n)
+}
