@@ -34,7 +34,7 @@ func (r *collectionResolver) OnlineStoreURL(ctx context.Context, obj *ent.Collec
 	return nil, nil
 }
 
-func (r *collectionResolver) Products(ctx context.Context, obj *ent.Collection, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) (*model.ProductConnection, error) {
+func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collection, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) ([]*model.ProductConnection, error) {
 	requested := ""
 	if sortKey != nil {
 		requested = string(*sortKey)
@@ -48,14 +48,31 @@ func (r *collectionResolver) Products(ctx context.Context, obj *ent.Collection, 
 		return nil, err
 	}
 	a := args(after, before, first, last, reverse)
-	sort := catalog.EffectiveCollectionSort(obj, requested)
 	l := loader.For(ctx)
-	key := loader.KeyOf(graphql.GetFieldContext(ctx).Field.Field, a, sort, canon)
-	p, err := l.CollectionProducts(key, a, pred, connectionProductSelection(ctx)).Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
+	field := graphql.GetFieldContext(ctx).Field.Field
+	sel := connectionProductSelection(ctx)
+	// Collections that sort the same way share one query; loading them together (rather
+	// than one by one) makes the batch independent of timing.
+	groups := map[catalog.ProductSort][]int{}
+	for i, c := range objs {
+		s := catalog.EffectiveCollectionSort(c, requested)
+		groups[s] = append(groups[s], i)
 	}
-	return productConnection(p), nil
+	out := make([]*model.ProductConnection, len(objs))
+	for sort, idx := range groups {
+		ids := make([]int, len(idx))
+		for j, i := range idx {
+			ids[j] = objs[i].ID
+		}
+		pages, err := l.CollectionProducts(loader.KeyOf(field, a, sort, canon), a, pred, sel).LoadAll(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range idx {
+			out[i] = productConnection(pages[j])
+		}
+	}
+	return out, nil
 }
 
 func (r *collectionResolver) Seo(ctx context.Context, obj *ent.Collection) (*model.Seo, error) {

@@ -297,7 +297,7 @@ type CollectionResolver interface {
 	ID(ctx context.Context, obj *ent.Collection) (string, error)
 	Image(ctx context.Context, obj *ent.Collection) (*model.Image, error)
 	OnlineStoreURL(ctx context.Context, obj *ent.Collection) (*string, error)
-	Products(ctx context.Context, obj *ent.Collection, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) (*model.ProductConnection, error)
+	Products(ctx context.Context, objs []*ent.Collection, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) ([]*model.ProductConnection, error)
 	Seo(ctx context.Context, obj *ent.Collection) (*model.Seo, error)
 }
 type MenuResolver interface {
@@ -3751,8 +3751,7 @@ func (ec *executionContext) _Collection_products(ctx context.Context, field grap
 			return ec.fieldContext_Collection_products(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Collection().Products(ctx, obj, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].([]*model.ProductFilter), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool), fc.Args["sortKey"].(*model.ProductCollectionSortKeys))
+			return ec.resolveBatch_Collection_products(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductConnection) graphql.Marshaler {
@@ -3784,6 +3783,30 @@ func (ec *executionContext) fieldContext_Collection_products(ctx context.Context
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Collection_products(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (any, error) {
+	resolver := ec.Resolvers.Collection()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*ent.Collection](ctx, "Collection"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Products(ctx, batch.Parents, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].([]*model.ProductFilter), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool), fc.Args["sortKey"].(*model.ProductCollectionSortKeys))
+		})
+		return graphql.ResolveBatchGroupResult[*model.ProductConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Collection.products",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Products(ctx, []*ent.Collection{obj}, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].([]*model.ProductFilter), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool), fc.Args["sortKey"].(*model.ProductCollectionSortKeys))
+	return graphql.ResolveBatchSingleResult[*model.ProductConnection](
+		ctx,
+		results,
+		err,
+		"Collection.products",
+	)
 }
 
 func (ec *executionContext) _Collection_seo(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
@@ -11327,6 +11350,7 @@ func (ec *executionContext) marshalNCardBrand2ᚕstorefrontᚋgraphᚋmodelᚐCa
 }
 
 func (ec *executionContext) marshalNCollection2ᚕᚖstorefrontᚋentᚐCollectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Collection) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Collection", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -11782,6 +11806,20 @@ func (ec *executionContext) marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMone
 }
 
 func (ec *executionContext) marshalNNode2ᚕstorefrontᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+	{
+		var batchItemsCollection []*ent.Collection
+		batchIdxMapCollection := map[int]int{}
+		for i, item := range v {
+			switch concrete := item.(type) {
+			case *ent.Collection:
+				batchIdxMapCollection[i] = len(batchItemsCollection)
+				batchItemsCollection = append(batchItemsCollection, concrete)
+			}
+		}
+		if len(batchItemsCollection) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "Collection", batchItemsCollection, batchIdxMapCollection)
+		}
+	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
