@@ -8,6 +8,7 @@ import (
 
 	"storefront/ent"
 	"storefront/ent/schema"
+	"storefront/internal/demo"
 	"storefront/internal/store"
 	"storefront/internal/storetest"
 )
@@ -126,5 +127,34 @@ func BenchmarkProductListing(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkLargeCatalog lists and searches a 10,000-product synthetic catalog on SQLite
+// (and PostgreSQL when STOREFRONT_TEST_POSTGRES_URL is set).
+func BenchmarkLargeCatalog(b *testing.B) {
+	for _, backend := range storetest.Backends(b) {
+		api := startAPI(b, backend, func(t testing.TB, db *store.DB) {
+			if err := demo.Synthetic(context.Background(), db, "http://bench", 10000); err != nil {
+				t.Fatal(err)
+			}
+		})
+		for _, bc := range []struct {
+			name, query string
+		}{
+			{"products first=50 by price", `{ products(first: 50, sortKey: PRICE) { nodes { id title priceRange { minVariantPrice { amount } } featuredImage { url } } pageInfo { endCursor } } }`},
+			{"products page 20 by title", `{ products(first: 50, sortKey: TITLE, reverse: true) { nodes { id title } } }`},
+			{"products query tag and price", `{ products(first: 50, query: "tag:sale variants.price:<20") { nodes { id title } } }`},
+			{"products free text", `{ products(first: 50, query: "vintage lamp") { nodes { id title } } }`},
+			{"collection products", `{ collections(first: 5) { nodes { products(first: 20, sortKey: PRICE) { nodes { id title variants(first: 5) { nodes { id price { amount } } } } } } } }`},
+		} {
+			b.Run(backend.Name+"/"+bc.name, func(b *testing.B) {
+				for b.Loop() {
+					if r := api.post(b, bc.query, nil); len(r.Errors) > 0 {
+						b.Fatal(r.Errors)
+					}
+				}
+			})
+		}
 	}
 }

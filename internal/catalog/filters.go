@@ -125,15 +125,9 @@ func FilterPredicate(dialectName, currency string, filters []ProductFilter) (fun
 	}, strings.Join(canon, "&"), nil
 }
 
-// variantExists is EXISTS (a variant of the product, aliased v, that meets cond).
+// variantExists is "some variant of the product (selector s), aliased v, meets cond".
 func variantExists(_ string, s *entsql.Selector, cond func(b *entsql.Builder)) *entsql.Predicate {
-	id := s.C("id")
-	return entsql.P(func(b *entsql.Builder) {
-		b.WriteString("EXISTS (SELECT 1 FROM " + productvariant.Table + " v WHERE v." + productvariant.FieldProductID + " = ")
-		b.WriteString(id)
-		cond(b)
-		b.WriteByte(')')
-	})
+	return variantWhere(s.C("id"), cond)
 }
 
 // optionMatch appends "AND the variant v has option name = value".

@@ -516,9 +516,12 @@ func collectionTerm(s *entsql.Selector, t Term) (*entsql.Predicate, error) {
 	return textMatch(s.C("title"), Term{Value: t.Field + ":" + t.Value}), nil
 }
 
+// variantWhere is "some variant of the product meets cond". It is an uncorrelated IN
+// subquery rather than EXISTS so that, inside OR and NOT, both databases evaluate it once
+// per statement (a hashed subplan or a materialized set) instead of once per product.
 func variantWhere(productID string, cond func(b *entsql.Builder)) *entsql.Predicate {
 	return entsql.P(func(b *entsql.Builder) {
-		b.WriteString("EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = " + productID)
+		b.WriteString(productID + " IN (SELECT v.product_id FROM product_variants v WHERE TRUE")
 		cond(b)
 		b.WriteByte(')')
 	})
