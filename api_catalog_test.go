@@ -467,3 +467,54 @@ func TestVariantBySelectedOptionsAndRecommendations(t *testing.T) {
 		}
 	})
 }
+
+func TestNestedConnectionsPaginate(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, fixture)
+		type variantPage struct {
+			Product struct {
+				Variants struct {
+					Edges []struct {
+						Node struct{ Title string } `json:"node"`
+					} `json:"edges"`
+				} `json:"variants"`
+				Images struct {
+					Edges []struct {
+						Cursor string `json:"cursor"`
+						Node   struct{ URL string } `json:"node"`
+					} `json:"edges"`
+					PageInfo struct {
+						HasNextPage     bool `json:"hasNextPage"`
+						HasPreviousPage bool `json:"hasPreviousPage"`
+					} `json:"pageInfo"`
+				} `json:"images"`
+			} `json:"product"`
+		}
+		titles := func(p variantPage) string {
+			var ts []string
+			for _, e := range p.Product.Variants.Edges {
+				ts = append(ts, e.Node.Title)
+			}
+			return strings.Join(ts, ",")
+		}
+		var first variantPage
+		api.post(t, `{ product(handle: "tee") { variants(first: 2) { edges { node { title } } } images(first: 1) { edges { cursor node { url } } pageInfo { hasNextPage hasPreviousPage } } } }`, nil).decode(t, &first)
+		if got := titles(first); got != "S / Black,M / Black" {
+			t.Errorf("variants(first: 2) = %s", got)
+		}
+		img := first.Product.Images
+		if len(img.Edges) != 1 || !img.PageInfo.HasNextPage || img.PageInfo.HasPreviousPage {
+			t.Fatalf("images(first: 1) = %+v", img)
+		}
+		var next variantPage
+		api.post(t, `query($c: String) { product(handle: "tee") { variants(last: 1, reverse: true) { edges { node { title } } } images(first: 5, after: $c) { edges { cursor node { url } } pageInfo { hasNextPage hasPreviousPage } } } }`,
+			map[string]any{"c": img.Edges[0].Cursor}).decode(t, &next)
+		if got := titles(next); got != "S / Black" {
+			t.Errorf("variants(last: 1, reverse: true) = %s, want S / Black", got)
+		}
+		ni := next.Product.Images
+		if len(ni.Edges) != 1 || !strings.HasSuffix(ni.Edges[0].Node.URL, "tee-1.png") || ni.PageInfo.HasNextPage || !ni.PageInfo.HasPreviousPage {
+			t.Errorf("images after the first = %+v", ni)
+		}
+	})
+}
