@@ -238,6 +238,14 @@ func (p *parser) or(depth int) Expr {
 		}
 		p.pos++
 	}
+	return collapse(parts)
+}
+
+// collapse returns nil for no parts, the part itself for one, else the And or Or.
+func collapse[T interface {
+	~[]Expr
+	Expr
+}](parts T) Expr {
 	switch len(parts) {
 	case 0:
 		return nil
@@ -262,13 +270,7 @@ func (p *parser) and(depth int) Expr {
 			parts = append(parts, e)
 		}
 	}
-	switch len(parts) {
-	case 0:
-		return nil
-	case 1:
-		return parts[0]
-	}
-	return parts
+	return collapse(parts)
 }
 
 func (p *parser) unary(depth int) Expr {
