@@ -23,6 +23,7 @@ import (
 	"github.com/rs/cors"
 
 	"storefront/graph"
+	"storefront/internal/cart"
 	"storefront/internal/catalog"
 	"storefront/internal/demo"
 	"storefront/internal/store"
@@ -52,6 +53,7 @@ type config struct {
 	Timeout       time.Duration
 	MaxComplexity int
 	MaxDepth      int
+	CartTTL       time.Duration
 }
 
 // loadConfig reads flags, falling back to environment variables, falling back to defaults
@@ -78,6 +80,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.DurationVar(&c.Timeout, "timeout", envDuration(env("STOREFRONT_TIMEOUT", ""), 10*time.Second), "longest a request may run (STOREFRONT_TIMEOUT)")
 	fs.IntVar(&c.MaxComplexity, "max-complexity", int(envInt64(env("STOREFRONT_MAX_COMPLEXITY", ""), graph.DefaultMaxComplexity)), "largest query cost accepted (STOREFRONT_MAX_COMPLEXITY)")
 	fs.IntVar(&c.MaxDepth, "max-depth", int(envInt64(env("STOREFRONT_MAX_DEPTH", ""), graph.DefaultMaxDepth)), "deepest query nesting accepted (STOREFRONT_MAX_DEPTH)")
+	fs.DurationVar(&c.CartTTL, "cart-ttl", envDuration(env("STOREFRONT_CART_TTL", ""), cart.DefaultTTL), "how long an untouched cart lives (STOREFRONT_CART_TTL)")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}
@@ -188,6 +191,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 func newHandler(cfg config, db *store.DB, log *slog.Logger) http.Handler {
 	api := graph.NewHandler(graph.Options{
 		Catalog:       catalog.New(db),
+		Carts:         cart.New(db, cart.Config{TTL: cfg.CartTTL, PublicURL: cfg.PublicURL}),
 		PublicURL:     cfg.PublicURL,
 		Log:           log,
 		Production:    cfg.Production,

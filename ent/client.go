@@ -11,8 +11,12 @@ import (
 
 	"storefront/ent/migrate"
 
+	"storefront/ent/cart"
+	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/discountcode"
+	"storefront/ent/discountredemption"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
@@ -22,6 +26,7 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/shop"
+	"storefront/ent/taxrate"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -36,10 +41,18 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// Cart is the client for interacting with the Cart builders.
+	Cart *CartClient
+	// CartLine is the client for interacting with the CartLine builders.
+	CartLine *CartLineClient
 	// Collection is the client for interacting with the Collection builders.
 	Collection *CollectionClient
 	// CollectionProduct is the client for interacting with the CollectionProduct builders.
 	CollectionProduct *CollectionProductClient
+	// DiscountCode is the client for interacting with the DiscountCode builders.
+	DiscountCode *DiscountCodeClient
+	// DiscountRedemption is the client for interacting with the DiscountRedemption builders.
+	DiscountRedemption *DiscountRedemptionClient
 	// Menu is the client for interacting with the Menu builders.
 	Menu *MenuClient
 	// MenuItem is the client for interacting with the MenuItem builders.
@@ -58,6 +71,8 @@ type Client struct {
 	ProductVariant *ProductVariantClient
 	// Shop is the client for interacting with the Shop builders.
 	Shop *ShopClient
+	// TaxRate is the client for interacting with the TaxRate builders.
+	TaxRate *TaxRateClient
 	// additional fields for node api
 	tables tables
 }
@@ -71,8 +86,12 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.Cart = NewCartClient(c.config)
+	c.CartLine = NewCartLineClient(c.config)
 	c.Collection = NewCollectionClient(c.config)
 	c.CollectionProduct = NewCollectionProductClient(c.config)
+	c.DiscountCode = NewDiscountCodeClient(c.config)
+	c.DiscountRedemption = NewDiscountRedemptionClient(c.config)
 	c.Menu = NewMenuClient(c.config)
 	c.MenuItem = NewMenuItemClient(c.config)
 	c.Page = NewPageClient(c.config)
@@ -82,6 +101,7 @@ func (c *Client) init() {
 	c.ProductOptionValue = NewProductOptionValueClient(c.config)
 	c.ProductVariant = NewProductVariantClient(c.config)
 	c.Shop = NewShopClient(c.config)
+	c.TaxRate = NewTaxRateClient(c.config)
 }
 
 type (
@@ -174,8 +194,12 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                ctx,
 		config:             cfg,
+		Cart:               NewCartClient(cfg),
+		CartLine:           NewCartLineClient(cfg),
 		Collection:         NewCollectionClient(cfg),
 		CollectionProduct:  NewCollectionProductClient(cfg),
+		DiscountCode:       NewDiscountCodeClient(cfg),
+		DiscountRedemption: NewDiscountRedemptionClient(cfg),
 		Menu:               NewMenuClient(cfg),
 		MenuItem:           NewMenuItemClient(cfg),
 		Page:               NewPageClient(cfg),
@@ -185,6 +209,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ProductOptionValue: NewProductOptionValueClient(cfg),
 		ProductVariant:     NewProductVariantClient(cfg),
 		Shop:               NewShopClient(cfg),
+		TaxRate:            NewTaxRateClient(cfg),
 	}, nil
 }
 
@@ -204,8 +229,12 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                ctx,
 		config:             cfg,
+		Cart:               NewCartClient(cfg),
+		CartLine:           NewCartLineClient(cfg),
 		Collection:         NewCollectionClient(cfg),
 		CollectionProduct:  NewCollectionProductClient(cfg),
+		DiscountCode:       NewDiscountCodeClient(cfg),
+		DiscountRedemption: NewDiscountRedemptionClient(cfg),
 		Menu:               NewMenuClient(cfg),
 		MenuItem:           NewMenuItemClient(cfg),
 		Page:               NewPageClient(cfg),
@@ -215,13 +244,14 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ProductOptionValue: NewProductOptionValueClient(cfg),
 		ProductVariant:     NewProductVariantClient(cfg),
 		Shop:               NewShopClient(cfg),
+		TaxRate:            NewTaxRateClient(cfg),
 	}, nil
 }
 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Collection.
+//		Cart.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -244,9 +274,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Collection, c.CollectionProduct, c.Menu, c.MenuItem, c.Page, c.Product,
-		c.ProductImage, c.ProductOption, c.ProductOptionValue, c.ProductVariant,
-		c.Shop,
+		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.DiscountCode,
+		c.DiscountRedemption, c.Menu, c.MenuItem, c.Page, c.Product, c.ProductImage,
+		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.Shop, c.TaxRate,
 	} {
 		n.Use(hooks...)
 	}
@@ -256,9 +286,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Collection, c.CollectionProduct, c.Menu, c.MenuItem, c.Page, c.Product,
-		c.ProductImage, c.ProductOption, c.ProductOptionValue, c.ProductVariant,
-		c.Shop,
+		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.DiscountCode,
+		c.DiscountRedemption, c.Menu, c.MenuItem, c.Page, c.Product, c.ProductImage,
+		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.Shop, c.TaxRate,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -267,10 +297,18 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *CartMutation:
+		return c.Cart.mutate(ctx, m)
+	case *CartLineMutation:
+		return c.CartLine.mutate(ctx, m)
 	case *CollectionMutation:
 		return c.Collection.mutate(ctx, m)
 	case *CollectionProductMutation:
 		return c.CollectionProduct.mutate(ctx, m)
+	case *DiscountCodeMutation:
+		return c.DiscountCode.mutate(ctx, m)
+	case *DiscountRedemptionMutation:
+		return c.DiscountRedemption.mutate(ctx, m)
 	case *MenuMutation:
 		return c.Menu.mutate(ctx, m)
 	case *MenuItemMutation:
@@ -289,8 +327,324 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ProductVariant.mutate(ctx, m)
 	case *ShopMutation:
 		return c.Shop.mutate(ctx, m)
+	case *TaxRateMutation:
+		return c.TaxRate.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// CartClient is a client for the Cart schema.
+type CartClient struct {
+	config
+}
+
+// NewCartClient returns a client for the Cart from the given config.
+func NewCartClient(c config) *CartClient {
+	return &CartClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `cart.Hooks(f(g(h())))`.
+func (c *CartClient) Use(hooks ...Hook) {
+	c.hooks.Cart = append(c.hooks.Cart, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `cart.Intercept(f(g(h())))`.
+func (c *CartClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Cart = append(c.inters.Cart, interceptors...)
+}
+
+// Create returns a builder for creating a Cart entity.
+func (c *CartClient) Create() *CartCreate {
+	mutation := newCartMutation(c.config, OpCreate)
+	return &CartCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Cart entities.
+func (c *CartClient) CreateBulk(builders ...*CartCreate) *CartCreateBulk {
+	return &CartCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CartClient) MapCreateBulk(slice any, setFunc func(*CartCreate, int)) *CartCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CartCreateBulk{err: fmt.Errorf("calling to CartClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CartCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CartCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Cart.
+func (c *CartClient) Update() *CartUpdate {
+	mutation := newCartMutation(c.config, OpUpdate)
+	return &CartUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CartClient) UpdateOne(_m *Cart) *CartUpdateOne {
+	mutation := newCartMutation(c.config, OpUpdateOne, withCart(_m))
+	return &CartUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CartClient) UpdateOneID(id int) *CartUpdateOne {
+	mutation := newCartMutation(c.config, OpUpdateOne, withCartID(id))
+	return &CartUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Cart.
+func (c *CartClient) Delete() *CartDelete {
+	mutation := newCartMutation(c.config, OpDelete)
+	return &CartDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CartClient) DeleteOne(_m *Cart) *CartDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CartClient) DeleteOneID(id int) *CartDeleteOne {
+	builder := c.Delete().Where(cart.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CartDeleteOne{builder}
+}
+
+// Query returns a query builder for Cart.
+func (c *CartClient) Query() *CartQuery {
+	return &CartQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCart},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Cart entity by its id.
+func (c *CartClient) Get(ctx context.Context, id int) (*Cart, error) {
+	return c.Query().Where(cart.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CartClient) GetX(ctx context.Context, id int) *Cart {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryLines queries the lines edge of a Cart.
+func (c *CartClient) QueryLines(_m *Cart) *CartLineQuery {
+	query := (&CartLineClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cart.Table, cart.FieldID, id),
+			sqlgraph.To(cartline.Table, cartline.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, cart.LinesTable, cart.LinesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CartClient) Hooks() []Hook {
+	return c.hooks.Cart
+}
+
+// Interceptors returns the client interceptors.
+func (c *CartClient) Interceptors() []Interceptor {
+	return c.inters.Cart
+}
+
+func (c *CartClient) mutate(ctx context.Context, m *CartMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CartCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CartUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CartUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CartDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Cart mutation op: %q", m.Op())
+	}
+}
+
+// CartLineClient is a client for the CartLine schema.
+type CartLineClient struct {
+	config
+}
+
+// NewCartLineClient returns a client for the CartLine from the given config.
+func NewCartLineClient(c config) *CartLineClient {
+	return &CartLineClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `cartline.Hooks(f(g(h())))`.
+func (c *CartLineClient) Use(hooks ...Hook) {
+	c.hooks.CartLine = append(c.hooks.CartLine, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `cartline.Intercept(f(g(h())))`.
+func (c *CartLineClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CartLine = append(c.inters.CartLine, interceptors...)
+}
+
+// Create returns a builder for creating a CartLine entity.
+func (c *CartLineClient) Create() *CartLineCreate {
+	mutation := newCartLineMutation(c.config, OpCreate)
+	return &CartLineCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CartLine entities.
+func (c *CartLineClient) CreateBulk(builders ...*CartLineCreate) *CartLineCreateBulk {
+	return &CartLineCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CartLineClient) MapCreateBulk(slice any, setFunc func(*CartLineCreate, int)) *CartLineCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CartLineCreateBulk{err: fmt.Errorf("calling to CartLineClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CartLineCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CartLineCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CartLine.
+func (c *CartLineClient) Update() *CartLineUpdate {
+	mutation := newCartLineMutation(c.config, OpUpdate)
+	return &CartLineUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CartLineClient) UpdateOne(_m *CartLine) *CartLineUpdateOne {
+	mutation := newCartLineMutation(c.config, OpUpdateOne, withCartLine(_m))
+	return &CartLineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CartLineClient) UpdateOneID(id int) *CartLineUpdateOne {
+	mutation := newCartLineMutation(c.config, OpUpdateOne, withCartLineID(id))
+	return &CartLineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CartLine.
+func (c *CartLineClient) Delete() *CartLineDelete {
+	mutation := newCartLineMutation(c.config, OpDelete)
+	return &CartLineDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CartLineClient) DeleteOne(_m *CartLine) *CartLineDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CartLineClient) DeleteOneID(id int) *CartLineDeleteOne {
+	builder := c.Delete().Where(cartline.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CartLineDeleteOne{builder}
+}
+
+// Query returns a query builder for CartLine.
+func (c *CartLineClient) Query() *CartLineQuery {
+	return &CartLineQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCartLine},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CartLine entity by its id.
+func (c *CartLineClient) Get(ctx context.Context, id int) (*CartLine, error) {
+	return c.Query().Where(cartline.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CartLineClient) GetX(ctx context.Context, id int) *CartLine {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCart queries the cart edge of a CartLine.
+func (c *CartLineClient) QueryCart(_m *CartLine) *CartQuery {
+	query := (&CartClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cartline.Table, cartline.FieldID, id),
+			sqlgraph.To(cart.Table, cart.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, cartline.CartTable, cartline.CartColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVariant queries the variant edge of a CartLine.
+func (c *CartLineClient) QueryVariant(_m *CartLine) *ProductVariantQuery {
+	query := (&ProductVariantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cartline.Table, cartline.FieldID, id),
+			sqlgraph.To(productvariant.Table, productvariant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, cartline.VariantTable, cartline.VariantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CartLineClient) Hooks() []Hook {
+	return c.hooks.CartLine
+}
+
+// Interceptors returns the client interceptors.
+func (c *CartLineClient) Interceptors() []Interceptor {
+	return c.inters.CartLine
+}
+
+func (c *CartLineClient) mutate(ctx context.Context, m *CartLineMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CartLineCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CartLineUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CartLineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CartLineDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CartLine mutation op: %q", m.Op())
 	}
 }
 
@@ -572,6 +926,336 @@ func (c *CollectionProductClient) mutate(ctx context.Context, m *CollectionProdu
 		return (&CollectionProductDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CollectionProduct mutation op: %q", m.Op())
+	}
+}
+
+// DiscountCodeClient is a client for the DiscountCode schema.
+type DiscountCodeClient struct {
+	config
+}
+
+// NewDiscountCodeClient returns a client for the DiscountCode from the given config.
+func NewDiscountCodeClient(c config) *DiscountCodeClient {
+	return &DiscountCodeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `discountcode.Hooks(f(g(h())))`.
+func (c *DiscountCodeClient) Use(hooks ...Hook) {
+	c.hooks.DiscountCode = append(c.hooks.DiscountCode, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `discountcode.Intercept(f(g(h())))`.
+func (c *DiscountCodeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DiscountCode = append(c.inters.DiscountCode, interceptors...)
+}
+
+// Create returns a builder for creating a DiscountCode entity.
+func (c *DiscountCodeClient) Create() *DiscountCodeCreate {
+	mutation := newDiscountCodeMutation(c.config, OpCreate)
+	return &DiscountCodeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DiscountCode entities.
+func (c *DiscountCodeClient) CreateBulk(builders ...*DiscountCodeCreate) *DiscountCodeCreateBulk {
+	return &DiscountCodeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DiscountCodeClient) MapCreateBulk(slice any, setFunc func(*DiscountCodeCreate, int)) *DiscountCodeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DiscountCodeCreateBulk{err: fmt.Errorf("calling to DiscountCodeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DiscountCodeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DiscountCodeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DiscountCode.
+func (c *DiscountCodeClient) Update() *DiscountCodeUpdate {
+	mutation := newDiscountCodeMutation(c.config, OpUpdate)
+	return &DiscountCodeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DiscountCodeClient) UpdateOne(_m *DiscountCode) *DiscountCodeUpdateOne {
+	mutation := newDiscountCodeMutation(c.config, OpUpdateOne, withDiscountCode(_m))
+	return &DiscountCodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DiscountCodeClient) UpdateOneID(id int) *DiscountCodeUpdateOne {
+	mutation := newDiscountCodeMutation(c.config, OpUpdateOne, withDiscountCodeID(id))
+	return &DiscountCodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DiscountCode.
+func (c *DiscountCodeClient) Delete() *DiscountCodeDelete {
+	mutation := newDiscountCodeMutation(c.config, OpDelete)
+	return &DiscountCodeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DiscountCodeClient) DeleteOne(_m *DiscountCode) *DiscountCodeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DiscountCodeClient) DeleteOneID(id int) *DiscountCodeDeleteOne {
+	builder := c.Delete().Where(discountcode.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DiscountCodeDeleteOne{builder}
+}
+
+// Query returns a query builder for DiscountCode.
+func (c *DiscountCodeClient) Query() *DiscountCodeQuery {
+	return &DiscountCodeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDiscountCode},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DiscountCode entity by its id.
+func (c *DiscountCodeClient) Get(ctx context.Context, id int) (*DiscountCode, error) {
+	return c.Query().Where(discountcode.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DiscountCodeClient) GetX(ctx context.Context, id int) *DiscountCode {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProducts queries the products edge of a DiscountCode.
+func (c *DiscountCodeClient) QueryProducts(_m *DiscountCode) *ProductQuery {
+	query := (&ProductClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(discountcode.Table, discountcode.FieldID, id),
+			sqlgraph.To(product.Table, product.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, discountcode.ProductsTable, discountcode.ProductsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCollections queries the collections edge of a DiscountCode.
+func (c *DiscountCodeClient) QueryCollections(_m *DiscountCode) *CollectionQuery {
+	query := (&CollectionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(discountcode.Table, discountcode.FieldID, id),
+			sqlgraph.To(collection.Table, collection.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, discountcode.CollectionsTable, discountcode.CollectionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRedemptions queries the redemptions edge of a DiscountCode.
+func (c *DiscountCodeClient) QueryRedemptions(_m *DiscountCode) *DiscountRedemptionQuery {
+	query := (&DiscountRedemptionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(discountcode.Table, discountcode.FieldID, id),
+			sqlgraph.To(discountredemption.Table, discountredemption.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, discountcode.RedemptionsTable, discountcode.RedemptionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DiscountCodeClient) Hooks() []Hook {
+	return c.hooks.DiscountCode
+}
+
+// Interceptors returns the client interceptors.
+func (c *DiscountCodeClient) Interceptors() []Interceptor {
+	return c.inters.DiscountCode
+}
+
+func (c *DiscountCodeClient) mutate(ctx context.Context, m *DiscountCodeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DiscountCodeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DiscountCodeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DiscountCodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DiscountCodeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DiscountCode mutation op: %q", m.Op())
+	}
+}
+
+// DiscountRedemptionClient is a client for the DiscountRedemption schema.
+type DiscountRedemptionClient struct {
+	config
+}
+
+// NewDiscountRedemptionClient returns a client for the DiscountRedemption from the given config.
+func NewDiscountRedemptionClient(c config) *DiscountRedemptionClient {
+	return &DiscountRedemptionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `discountredemption.Hooks(f(g(h())))`.
+func (c *DiscountRedemptionClient) Use(hooks ...Hook) {
+	c.hooks.DiscountRedemption = append(c.hooks.DiscountRedemption, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `discountredemption.Intercept(f(g(h())))`.
+func (c *DiscountRedemptionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DiscountRedemption = append(c.inters.DiscountRedemption, interceptors...)
+}
+
+// Create returns a builder for creating a DiscountRedemption entity.
+func (c *DiscountRedemptionClient) Create() *DiscountRedemptionCreate {
+	mutation := newDiscountRedemptionMutation(c.config, OpCreate)
+	return &DiscountRedemptionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DiscountRedemption entities.
+func (c *DiscountRedemptionClient) CreateBulk(builders ...*DiscountRedemptionCreate) *DiscountRedemptionCreateBulk {
+	return &DiscountRedemptionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DiscountRedemptionClient) MapCreateBulk(slice any, setFunc func(*DiscountRedemptionCreate, int)) *DiscountRedemptionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DiscountRedemptionCreateBulk{err: fmt.Errorf("calling to DiscountRedemptionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DiscountRedemptionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DiscountRedemptionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DiscountRedemption.
+func (c *DiscountRedemptionClient) Update() *DiscountRedemptionUpdate {
+	mutation := newDiscountRedemptionMutation(c.config, OpUpdate)
+	return &DiscountRedemptionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DiscountRedemptionClient) UpdateOne(_m *DiscountRedemption) *DiscountRedemptionUpdateOne {
+	mutation := newDiscountRedemptionMutation(c.config, OpUpdateOne, withDiscountRedemption(_m))
+	return &DiscountRedemptionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DiscountRedemptionClient) UpdateOneID(id int) *DiscountRedemptionUpdateOne {
+	mutation := newDiscountRedemptionMutation(c.config, OpUpdateOne, withDiscountRedemptionID(id))
+	return &DiscountRedemptionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DiscountRedemption.
+func (c *DiscountRedemptionClient) Delete() *DiscountRedemptionDelete {
+	mutation := newDiscountRedemptionMutation(c.config, OpDelete)
+	return &DiscountRedemptionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DiscountRedemptionClient) DeleteOne(_m *DiscountRedemption) *DiscountRedemptionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DiscountRedemptionClient) DeleteOneID(id int) *DiscountRedemptionDeleteOne {
+	builder := c.Delete().Where(discountredemption.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DiscountRedemptionDeleteOne{builder}
+}
+
+// Query returns a query builder for DiscountRedemption.
+func (c *DiscountRedemptionClient) Query() *DiscountRedemptionQuery {
+	return &DiscountRedemptionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDiscountRedemption},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DiscountRedemption entity by its id.
+func (c *DiscountRedemptionClient) Get(ctx context.Context, id int) (*DiscountRedemption, error) {
+	return c.Query().Where(discountredemption.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DiscountRedemptionClient) GetX(ctx context.Context, id int) *DiscountRedemption {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDiscountCode queries the discount_code edge of a DiscountRedemption.
+func (c *DiscountRedemptionClient) QueryDiscountCode(_m *DiscountRedemption) *DiscountCodeQuery {
+	query := (&DiscountCodeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(discountredemption.Table, discountredemption.FieldID, id),
+			sqlgraph.To(discountcode.Table, discountcode.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, discountredemption.DiscountCodeTable, discountredemption.DiscountCodeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DiscountRedemptionClient) Hooks() []Hook {
+	return c.hooks.DiscountRedemption
+}
+
+// Interceptors returns the client interceptors.
+func (c *DiscountRedemptionClient) Interceptors() []Interceptor {
+	return c.inters.DiscountRedemption
+}
+
+func (c *DiscountRedemptionClient) mutate(ctx context.Context, m *DiscountRedemptionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DiscountRedemptionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DiscountRedemptionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DiscountRedemptionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DiscountRedemptionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DiscountRedemption mutation op: %q", m.Op())
 	}
 }
 
@@ -2028,15 +2712,150 @@ func (c *ShopClient) mutate(ctx context.Context, m *ShopMutation) (Value, error)
 	}
 }
 
+// TaxRateClient is a client for the TaxRate schema.
+type TaxRateClient struct {
+	config
+}
+
+// NewTaxRateClient returns a client for the TaxRate from the given config.
+func NewTaxRateClient(c config) *TaxRateClient {
+	return &TaxRateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `taxrate.Hooks(f(g(h())))`.
+func (c *TaxRateClient) Use(hooks ...Hook) {
+	c.hooks.TaxRate = append(c.hooks.TaxRate, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `taxrate.Intercept(f(g(h())))`.
+func (c *TaxRateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TaxRate = append(c.inters.TaxRate, interceptors...)
+}
+
+// Create returns a builder for creating a TaxRate entity.
+func (c *TaxRateClient) Create() *TaxRateCreate {
+	mutation := newTaxRateMutation(c.config, OpCreate)
+	return &TaxRateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TaxRate entities.
+func (c *TaxRateClient) CreateBulk(builders ...*TaxRateCreate) *TaxRateCreateBulk {
+	return &TaxRateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TaxRateClient) MapCreateBulk(slice any, setFunc func(*TaxRateCreate, int)) *TaxRateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TaxRateCreateBulk{err: fmt.Errorf("calling to TaxRateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TaxRateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TaxRateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TaxRate.
+func (c *TaxRateClient) Update() *TaxRateUpdate {
+	mutation := newTaxRateMutation(c.config, OpUpdate)
+	return &TaxRateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TaxRateClient) UpdateOne(_m *TaxRate) *TaxRateUpdateOne {
+	mutation := newTaxRateMutation(c.config, OpUpdateOne, withTaxRate(_m))
+	return &TaxRateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TaxRateClient) UpdateOneID(id int) *TaxRateUpdateOne {
+	mutation := newTaxRateMutation(c.config, OpUpdateOne, withTaxRateID(id))
+	return &TaxRateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TaxRate.
+func (c *TaxRateClient) Delete() *TaxRateDelete {
+	mutation := newTaxRateMutation(c.config, OpDelete)
+	return &TaxRateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TaxRateClient) DeleteOne(_m *TaxRate) *TaxRateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TaxRateClient) DeleteOneID(id int) *TaxRateDeleteOne {
+	builder := c.Delete().Where(taxrate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TaxRateDeleteOne{builder}
+}
+
+// Query returns a query builder for TaxRate.
+func (c *TaxRateClient) Query() *TaxRateQuery {
+	return &TaxRateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTaxRate},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TaxRate entity by its id.
+func (c *TaxRateClient) Get(ctx context.Context, id int) (*TaxRate, error) {
+	return c.Query().Where(taxrate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TaxRateClient) GetX(ctx context.Context, id int) *TaxRate {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *TaxRateClient) Hooks() []Hook {
+	return c.hooks.TaxRate
+}
+
+// Interceptors returns the client interceptors.
+func (c *TaxRateClient) Interceptors() []Interceptor {
+	return c.inters.TaxRate
+}
+
+func (c *TaxRateClient) mutate(ctx context.Context, m *TaxRateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TaxRateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TaxRateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TaxRateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TaxRateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TaxRate mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Collection, CollectionProduct, Menu, MenuItem, Page, Product, ProductImage,
-		ProductOption, ProductOptionValue, ProductVariant, Shop []ent.Hook
+		Cart, CartLine, Collection, CollectionProduct, DiscountCode, DiscountRedemption,
+		Menu, MenuItem, Page, Product, ProductImage, ProductOption, ProductOptionValue,
+		ProductVariant, Shop, TaxRate []ent.Hook
 	}
 	inters struct {
-		Collection, CollectionProduct, Menu, MenuItem, Page, Product, ProductImage,
-		ProductOption, ProductOptionValue, ProductVariant, Shop []ent.Interceptor
+		Cart, CartLine, Collection, CollectionProduct, DiscountCode, DiscountRedemption,
+		Menu, MenuItem, Page, Product, ProductImage, ProductOption, ProductOptionValue,
+		ProductVariant, Shop, TaxRate []ent.Interceptor
 	}
 )
 

@@ -49,8 +49,9 @@ type Collection struct {
 	SortOrder collection.SortOrder `json:"sort_order,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CollectionQuery when eager-loading is set.
-	Edges        CollectionEdges `json:"edges"`
-	selectValues sql.SelectValues
+	Edges                     CollectionEdges `json:"edges"`
+	discount_code_collections *int
+	selectValues              sql.SelectValues
 }
 
 // CollectionEdges holds the relations/edges for other nodes in the graph.
@@ -98,6 +99,8 @@ func (*Collection) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case collection.FieldCreatedAt, collection.FieldUpdatedAt, collection.FieldPublishedAt:
 			values[i] = new(sql.NullTime)
+		case collection.ForeignKeys[0]: // discount_code_collections
+			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -215,6 +218,13 @@ func (_m *Collection) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field sort_order", values[i])
 			} else if value.Valid {
 				_m.SortOrder = collection.SortOrder(value.String)
+			}
+		case collection.ForeignKeys[0]:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for edge-field discount_code_collections", value)
+			} else if value.Valid {
+				_m.discount_code_collections = new(int)
+				*_m.discount_code_collections = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -28,6 +28,7 @@ type CollectionQuery struct {
 	predicates                  []predicate.Collection
 	withProducts                *ProductQuery
 	withCollectionProducts      *CollectionProductQuery
+	withFKs                     bool
 	loadTotal                   []func(context.Context, []*Collection) error
 	modifiers                   []func(*sql.Selector)
 	withNamedProducts           map[string]*ProductQuery
@@ -412,12 +413,16 @@ func (_q *CollectionQuery) prepareQuery(ctx context.Context) error {
 func (_q *CollectionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Collection, error) {
 	var (
 		nodes       = []*Collection{}
+		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [2]bool{
 			_q.withProducts != nil,
 			_q.withCollectionProducts != nil,
 		}
 	)
+	if withFKs {
+		_spec.Node.Columns = append(_spec.Node.Columns, collection.ForeignKeys...)
+	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Collection).scanValues(nil, columns)
 	}

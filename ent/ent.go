@@ -7,8 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"storefront/ent/cart"
+	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/discountcode"
+	"storefront/ent/discountredemption"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
@@ -18,6 +22,7 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/shop"
+	"storefront/ent/taxrate"
 	"sync"
 
 	"entgo.io/ent"
@@ -83,8 +88,12 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			cart.Table:               cart.ValidColumn,
+			cartline.Table:           cartline.ValidColumn,
 			collection.Table:         collection.ValidColumn,
 			collectionproduct.Table:  collectionproduct.ValidColumn,
+			discountcode.Table:       discountcode.ValidColumn,
+			discountredemption.Table: discountredemption.ValidColumn,
 			menu.Table:               menu.ValidColumn,
 			menuitem.Table:           menuitem.ValidColumn,
 			page.Table:               page.ValidColumn,
@@ -94,6 +103,7 @@ func checkColumn(t, c string) error {
 			productoptionvalue.Table: productoptionvalue.ValidColumn,
 			productvariant.Table:     productvariant.ValidColumn,
 			shop.Table:               shop.ValidColumn,
+			taxrate.Table:            taxrate.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -4,7 +4,11 @@ package ent
 
 import (
 	"context"
+	"storefront/ent/cart"
+	"storefront/ent/cartline"
 	"storefront/ent/collection"
+	"storefront/ent/discountcode"
+	"storefront/ent/discountredemption"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
@@ -14,10 +18,268 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/shop"
+	"storefront/ent/taxrate"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CartQuery) CollectFields(ctx context.Context, satisfies ...string) (*CartQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CartQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(cart.Columns))
+		selectedFields = []string{cart.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "lines":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CartLineClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, cartlineImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedLines(alias, func(wq *CartLineQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[cart.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, cart.FieldCreatedAt)
+				fieldSeen[cart.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[cart.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, cart.FieldUpdatedAt)
+				fieldSeen[cart.FieldUpdatedAt] = struct{}{}
+			}
+		case "token":
+			if _, ok := fieldSeen[cart.FieldToken]; !ok {
+				selectedFields = append(selectedFields, cart.FieldToken)
+				fieldSeen[cart.FieldToken] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[cart.FieldNote]; !ok {
+				selectedFields = append(selectedFields, cart.FieldNote)
+				fieldSeen[cart.FieldNote] = struct{}{}
+			}
+		case "attributes":
+			if _, ok := fieldSeen[cart.FieldAttributes]; !ok {
+				selectedFields = append(selectedFields, cart.FieldAttributes)
+				fieldSeen[cart.FieldAttributes] = struct{}{}
+			}
+		case "email":
+			if _, ok := fieldSeen[cart.FieldEmail]; !ok {
+				selectedFields = append(selectedFields, cart.FieldEmail)
+				fieldSeen[cart.FieldEmail] = struct{}{}
+			}
+		case "phone":
+			if _, ok := fieldSeen[cart.FieldPhone]; !ok {
+				selectedFields = append(selectedFields, cart.FieldPhone)
+				fieldSeen[cart.FieldPhone] = struct{}{}
+			}
+		case "countryCode":
+			if _, ok := fieldSeen[cart.FieldCountryCode]; !ok {
+				selectedFields = append(selectedFields, cart.FieldCountryCode)
+				fieldSeen[cart.FieldCountryCode] = struct{}{}
+			}
+		case "customerID":
+			if _, ok := fieldSeen[cart.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, cart.FieldCustomerID)
+				fieldSeen[cart.FieldCustomerID] = struct{}{}
+			}
+		case "discountCodes":
+			if _, ok := fieldSeen[cart.FieldDiscountCodes]; !ok {
+				selectedFields = append(selectedFields, cart.FieldDiscountCodes)
+				fieldSeen[cart.FieldDiscountCodes] = struct{}{}
+			}
+		case "completedAt":
+			if _, ok := fieldSeen[cart.FieldCompletedAt]; !ok {
+				selectedFields = append(selectedFields, cart.FieldCompletedAt)
+				fieldSeen[cart.FieldCompletedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type cartPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CartPaginateOption
+}
+
+func newCartPaginateArgs(rv map[string]any) *cartPaginateArgs {
+	args := &cartPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*CartWhereInput); ok {
+		args.opts = append(args.opts, WithCartFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CartLineQuery) CollectFields(ctx context.Context, satisfies ...string) (*CartLineQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CartLineQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(cartline.Columns))
+		selectedFields = []string{cartline.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "cart":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CartClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, cartImplementors)...); err != nil {
+				return err
+			}
+			_q.withCart = query
+			if _, ok := fieldSeen[cartline.FieldCartID]; !ok {
+				selectedFields = append(selectedFields, cartline.FieldCartID)
+				fieldSeen[cartline.FieldCartID] = struct{}{}
+			}
+
+		case "variant":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProductVariantClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, productvariantImplementors)...); err != nil {
+				return err
+			}
+			_q.withVariant = query
+			if _, ok := fieldSeen[cartline.FieldVariantID]; !ok {
+				selectedFields = append(selectedFields, cartline.FieldVariantID)
+				fieldSeen[cartline.FieldVariantID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[cartline.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, cartline.FieldCreatedAt)
+				fieldSeen[cartline.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[cartline.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, cartline.FieldUpdatedAt)
+				fieldSeen[cartline.FieldUpdatedAt] = struct{}{}
+			}
+		case "cartID":
+			if _, ok := fieldSeen[cartline.FieldCartID]; !ok {
+				selectedFields = append(selectedFields, cartline.FieldCartID)
+				fieldSeen[cartline.FieldCartID] = struct{}{}
+			}
+		case "variantID":
+			if _, ok := fieldSeen[cartline.FieldVariantID]; !ok {
+				selectedFields = append(selectedFields, cartline.FieldVariantID)
+				fieldSeen[cartline.FieldVariantID] = struct{}{}
+			}
+		case "quantity":
+			if _, ok := fieldSeen[cartline.FieldQuantity]; !ok {
+				selectedFields = append(selectedFields, cartline.FieldQuantity)
+				fieldSeen[cartline.FieldQuantity] = struct{}{}
+			}
+		case "attributes":
+			if _, ok := fieldSeen[cartline.FieldAttributes]; !ok {
+				selectedFields = append(selectedFields, cartline.FieldAttributes)
+				fieldSeen[cartline.FieldAttributes] = struct{}{}
+			}
+		case "attributesKey":
+			if _, ok := fieldSeen[cartline.FieldAttributesKey]; !ok {
+				selectedFields = append(selectedFields, cartline.FieldAttributesKey)
+				fieldSeen[cartline.FieldAttributesKey] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type cartlinePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CartLinePaginateOption
+}
+
+func newCartLinePaginateArgs(rv map[string]any) *cartlinePaginateArgs {
+	args := &cartlinePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*CartLineWhereInput); ok {
+		args.opts = append(args.opts, WithCartLineFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *CollectionQuery) CollectFields(ctx context.Context, satisfies ...string) (*CollectionQuery, error) {
@@ -174,6 +436,289 @@ func newCollectionPaginateArgs(rv map[string]any) *collectionPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*CollectionWhereInput); ok {
 		args.opts = append(args.opts, WithCollectionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *DiscountCodeQuery) CollectFields(ctx context.Context, satisfies ...string) (*DiscountCodeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *DiscountCodeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(discountcode.Columns))
+		selectedFields = []string{discountcode.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "products":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProductClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, productImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedProducts(alias, func(wq *ProductQuery) {
+				*wq = *query
+			})
+
+		case "collections":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CollectionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, collectionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedCollections(alias, func(wq *CollectionQuery) {
+				*wq = *query
+			})
+
+		case "redemptions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DiscountRedemptionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, discountredemptionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedRedemptions(alias, func(wq *DiscountRedemptionQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[discountcode.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldCreatedAt)
+				fieldSeen[discountcode.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[discountcode.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldUpdatedAt)
+				fieldSeen[discountcode.FieldUpdatedAt] = struct{}{}
+			}
+		case "code":
+			if _, ok := fieldSeen[discountcode.FieldCode]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldCode)
+				fieldSeen[discountcode.FieldCode] = struct{}{}
+			}
+		case "codeKey":
+			if _, ok := fieldSeen[discountcode.FieldCodeKey]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldCodeKey)
+				fieldSeen[discountcode.FieldCodeKey] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[discountcode.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldTitle)
+				fieldSeen[discountcode.FieldTitle] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[discountcode.FieldKind]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldKind)
+				fieldSeen[discountcode.FieldKind] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[discountcode.FieldValue]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldValue)
+				fieldSeen[discountcode.FieldValue] = struct{}{}
+			}
+		case "appliesTo":
+			if _, ok := fieldSeen[discountcode.FieldAppliesTo]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldAppliesTo)
+				fieldSeen[discountcode.FieldAppliesTo] = struct{}{}
+			}
+		case "minimumSubtotal":
+			if _, ok := fieldSeen[discountcode.FieldMinimumSubtotal]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldMinimumSubtotal)
+				fieldSeen[discountcode.FieldMinimumSubtotal] = struct{}{}
+			}
+		case "startsAt":
+			if _, ok := fieldSeen[discountcode.FieldStartsAt]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldStartsAt)
+				fieldSeen[discountcode.FieldStartsAt] = struct{}{}
+			}
+		case "endsAt":
+			if _, ok := fieldSeen[discountcode.FieldEndsAt]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldEndsAt)
+				fieldSeen[discountcode.FieldEndsAt] = struct{}{}
+			}
+		case "usageLimit":
+			if _, ok := fieldSeen[discountcode.FieldUsageLimit]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldUsageLimit)
+				fieldSeen[discountcode.FieldUsageLimit] = struct{}{}
+			}
+		case "usageCount":
+			if _, ok := fieldSeen[discountcode.FieldUsageCount]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldUsageCount)
+				fieldSeen[discountcode.FieldUsageCount] = struct{}{}
+			}
+		case "oncePerCustomer":
+			if _, ok := fieldSeen[discountcode.FieldOncePerCustomer]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldOncePerCustomer)
+				fieldSeen[discountcode.FieldOncePerCustomer] = struct{}{}
+			}
+		case "enabled":
+			if _, ok := fieldSeen[discountcode.FieldEnabled]; !ok {
+				selectedFields = append(selectedFields, discountcode.FieldEnabled)
+				fieldSeen[discountcode.FieldEnabled] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type discountcodePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []DiscountCodePaginateOption
+}
+
+func newDiscountCodePaginateArgs(rv map[string]any) *discountcodePaginateArgs {
+	args := &discountcodePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*DiscountCodeWhereInput); ok {
+		args.opts = append(args.opts, WithDiscountCodeFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *DiscountRedemptionQuery) CollectFields(ctx context.Context, satisfies ...string) (*DiscountRedemptionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *DiscountRedemptionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(discountredemption.Columns))
+		selectedFields = []string{discountredemption.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "discountCode":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DiscountCodeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, discountcodeImplementors)...); err != nil {
+				return err
+			}
+			_q.withDiscountCode = query
+			if _, ok := fieldSeen[discountredemption.FieldDiscountCodeID]; !ok {
+				selectedFields = append(selectedFields, discountredemption.FieldDiscountCodeID)
+				fieldSeen[discountredemption.FieldDiscountCodeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[discountredemption.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, discountredemption.FieldCreatedAt)
+				fieldSeen[discountredemption.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[discountredemption.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, discountredemption.FieldUpdatedAt)
+				fieldSeen[discountredemption.FieldUpdatedAt] = struct{}{}
+			}
+		case "discountCodeID":
+			if _, ok := fieldSeen[discountredemption.FieldDiscountCodeID]; !ok {
+				selectedFields = append(selectedFields, discountredemption.FieldDiscountCodeID)
+				fieldSeen[discountredemption.FieldDiscountCodeID] = struct{}{}
+			}
+		case "customerID":
+			if _, ok := fieldSeen[discountredemption.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, discountredemption.FieldCustomerID)
+				fieldSeen[discountredemption.FieldCustomerID] = struct{}{}
+			}
+		case "email":
+			if _, ok := fieldSeen[discountredemption.FieldEmail]; !ok {
+				selectedFields = append(selectedFields, discountredemption.FieldEmail)
+				fieldSeen[discountredemption.FieldEmail] = struct{}{}
+			}
+		case "orderID":
+			if _, ok := fieldSeen[discountredemption.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, discountredemption.FieldOrderID)
+				fieldSeen[discountredemption.FieldOrderID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type discountredemptionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []DiscountRedemptionPaginateOption
+}
+
+func newDiscountRedemptionPaginateArgs(rv map[string]any) *discountredemptionPaginateArgs {
+	args := &discountredemptionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*DiscountRedemptionWhereInput); ok {
+		args.opts = append(args.opts, WithDiscountRedemptionFilter(v.Filter))
 	}
 	return args
 }
@@ -1369,6 +1914,93 @@ func newShopPaginateArgs(rv map[string]any) *shopPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ShopWhereInput); ok {
 		args.opts = append(args.opts, WithShopFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *TaxRateQuery) CollectFields(ctx context.Context, satisfies ...string) (*TaxRateQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *TaxRateQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(taxrate.Columns))
+		selectedFields = []string{taxrate.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "countryCode":
+			if _, ok := fieldSeen[taxrate.FieldCountryCode]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldCountryCode)
+				fieldSeen[taxrate.FieldCountryCode] = struct{}{}
+			}
+		case "provinceCode":
+			if _, ok := fieldSeen[taxrate.FieldProvinceCode]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldProvinceCode)
+				fieldSeen[taxrate.FieldProvinceCode] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[taxrate.FieldName]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldName)
+				fieldSeen[taxrate.FieldName] = struct{}{}
+			}
+		case "ratePpm":
+			if _, ok := fieldSeen[taxrate.FieldRatePpm]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldRatePpm)
+				fieldSeen[taxrate.FieldRatePpm] = struct{}{}
+			}
+		case "appliesToShipping":
+			if _, ok := fieldSeen[taxrate.FieldAppliesToShipping]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldAppliesToShipping)
+				fieldSeen[taxrate.FieldAppliesToShipping] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type taxratePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []TaxRatePaginateOption
+}
+
+func newTaxRatePaginateArgs(rv map[string]any) *taxratePaginateArgs {
+	args := &taxratePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*TaxRateWhereInput); ok {
+		args.opts = append(args.opts, WithTaxRateFilter(v.Filter))
 	}
 	return args
 }

@@ -8,6 +8,78 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *Cart) Lines(ctx context.Context) (result []*CartLine, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedLines(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.LinesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLines().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *CartLine) Cart(ctx context.Context) (*Cart, error) {
+	result, err := _m.Edges.CartOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCart().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CartLine) Variant(ctx context.Context) (*ProductVariant, error) {
+	result, err := _m.Edges.VariantOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVariant().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *DiscountCode) Products(ctx context.Context) (result []*Product, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedProducts(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ProductsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProducts().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *DiscountCode) Collections(ctx context.Context) (result []*Collection, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedCollections(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.CollectionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCollections().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *DiscountCode) Redemptions(ctx context.Context) (result []*DiscountRedemption, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedRedemptions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.RedemptionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRedemptions().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *DiscountRedemption) DiscountCode(ctx context.Context) (*DiscountCode, error) {
+	result, err := _m.Edges.DiscountCodeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDiscountCode().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Menu) Items(ctx context.Context) (result []*MenuItem, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedItems(graphql.GetFieldContext(ctx).Field.Alias)

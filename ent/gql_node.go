@@ -5,7 +5,11 @@ package ent
 import (
 	"context"
 	"fmt"
+	"storefront/ent/cart"
+	"storefront/ent/cartline"
 	"storefront/ent/collection"
+	"storefront/ent/discountcode"
+	"storefront/ent/discountredemption"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
@@ -15,6 +19,7 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/shop"
+	"storefront/ent/taxrate"
 	"sync"
 	"sync/atomic"
 
@@ -32,10 +37,30 @@ type Noder interface {
 	IsNode()
 }
 
+var cartImplementors = []string{"Cart", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Cart) IsNode() {}
+
+var cartlineImplementors = []string{"CartLine", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CartLine) IsNode() {}
+
 var collectionImplementors = []string{"Collection", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Collection) IsNode() {}
+
+var discountcodeImplementors = []string{"DiscountCode", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*DiscountCode) IsNode() {}
+
+var discountredemptionImplementors = []string{"DiscountRedemption", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*DiscountRedemption) IsNode() {}
 
 var menuImplementors = []string{"Menu", "Node"}
 
@@ -81,6 +106,11 @@ var shopImplementors = []string{"Shop", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Shop) IsNode() {}
+
+var taxrateImplementors = []string{"TaxRate", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*TaxRate) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -140,11 +170,47 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
+	case cart.Table:
+		query := c.Cart.Query().
+			Where(cart.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, cartImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case cartline.Table:
+		query := c.CartLine.Query().
+			Where(cartline.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, cartlineImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case collection.Table:
 		query := c.Collection.Query().
 			Where(collection.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, collectionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case discountcode.Table:
+		query := c.DiscountCode.Query().
+			Where(discountcode.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, discountcodeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case discountredemption.Table:
+		query := c.DiscountRedemption.Query().
+			Where(discountredemption.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, discountredemptionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -230,6 +296,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case taxrate.Table:
+		query := c.TaxRate.Query().
+			Where(taxrate.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, taxrateImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	default:
 		return nil, fmt.Errorf("cannot resolve noder from table %q: %w", table, errNodeInvalidID)
 	}
@@ -303,10 +378,74 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case cart.Table:
+		query := c.Cart.Query().
+			Where(cart.IDIn(ids...))
+		query, err := query.CollectFields(ctx, cartImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case cartline.Table:
+		query := c.CartLine.Query().
+			Where(cartline.IDIn(ids...))
+		query, err := query.CollectFields(ctx, cartlineImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case collection.Table:
 		query := c.Collection.Query().
 			Where(collection.IDIn(ids...))
 		query, err := query.CollectFields(ctx, collectionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case discountcode.Table:
+		query := c.DiscountCode.Query().
+			Where(discountcode.IDIn(ids...))
+		query, err := query.CollectFields(ctx, discountcodeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case discountredemption.Table:
+		query := c.DiscountRedemption.Query().
+			Where(discountredemption.IDIn(ids...))
+		query, err := query.CollectFields(ctx, discountredemptionImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -451,6 +590,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Shop.Query().
 			Where(shop.IDIn(ids...))
 		query, err := query.CollectFields(ctx, shopImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case taxrate.Table:
+		query := c.TaxRate.Query().
+			Where(taxrate.IDIn(ids...))
+		query, err := query.CollectFields(ctx, taxrateImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -7,7 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"storefront/ent/cart"
+	"storefront/ent/cartline"
 	"storefront/ent/collection"
+	"storefront/ent/discountcode"
+	"storefront/ent/discountredemption"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
@@ -17,6 +21,7 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/shop"
+	"storefront/ent/taxrate"
 	"strconv"
 
 	"entgo.io/contrib/entgql"
@@ -105,6 +110,504 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// CartEdge is the edge representation of Cart.
+type CartEdge struct {
+	Node   *Cart  `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// CartConnection is the connection containing edges to Cart.
+type CartConnection struct {
+	Edges      []*CartEdge `json:"edges"`
+	PageInfo   PageInfo    `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+func (c *CartConnection) build(nodes []*Cart, pager *cartPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Cart
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Cart {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Cart {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CartEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CartEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CartPaginateOption enables pagination customization.
+type CartPaginateOption func(*cartPager) error
+
+// WithCartOrder configures pagination ordering.
+func WithCartOrder(order *CartOrder) CartPaginateOption {
+	if order == nil {
+		order = DefaultCartOrder
+	}
+	o := *order
+	return func(pager *cartPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCartOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCartFilter configures pagination filter.
+func WithCartFilter(filter func(*CartQuery) (*CartQuery, error)) CartPaginateOption {
+	return func(pager *cartPager) error {
+		if filter == nil {
+			return errors.New("CartQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type cartPager struct {
+	reverse bool
+	order   *CartOrder
+	filter  func(*CartQuery) (*CartQuery, error)
+}
+
+func newCartPager(opts []CartPaginateOption, reverse bool) (*cartPager, error) {
+	pager := &cartPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCartOrder
+	}
+	return pager, nil
+}
+
+func (p *cartPager) applyFilter(query *CartQuery) (*CartQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *cartPager) toCursor(_m *Cart) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *cartPager) applyCursors(query *CartQuery, after, before *Cursor) (*CartQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCartOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *cartPager) applyOrder(query *CartQuery) *CartQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCartOrder.Field {
+		query = query.Order(DefaultCartOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *cartPager) orderExpr(query *CartQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCartOrder.Field {
+			b.Comma().Ident(DefaultCartOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Cart.
+func (_m *CartQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CartPaginateOption,
+) (*CartConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCartPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CartConnection{Edges: []*CartEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// CartOrderField defines the ordering field of Cart.
+type CartOrderField struct {
+	// Value extracts the ordering value from the given Cart.
+	Value    func(*Cart) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) cart.OrderOption
+	toCursor func(*Cart) Cursor
+}
+
+// CartOrder defines the ordering of Cart.
+type CartOrder struct {
+	Direction OrderDirection  `json:"direction"`
+	Field     *CartOrderField `json:"field"`
+}
+
+// DefaultCartOrder is the default ordering of Cart.
+var DefaultCartOrder = &CartOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CartOrderField{
+		Value: func(_m *Cart) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: cart.FieldID,
+		toTerm: cart.ByID,
+		toCursor: func(_m *Cart) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Cart into CartEdge.
+func (_m *Cart) ToEdge(order *CartOrder) *CartEdge {
+	if order == nil {
+		order = DefaultCartOrder
+	}
+	return &CartEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CartLineEdge is the edge representation of CartLine.
+type CartLineEdge struct {
+	Node   *CartLine `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// CartLineConnection is the connection containing edges to CartLine.
+type CartLineConnection struct {
+	Edges      []*CartLineEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *CartLineConnection) build(nodes []*CartLine, pager *cartlinePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CartLine
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CartLine {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CartLine {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CartLineEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CartLineEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CartLinePaginateOption enables pagination customization.
+type CartLinePaginateOption func(*cartlinePager) error
+
+// WithCartLineOrder configures pagination ordering.
+func WithCartLineOrder(order *CartLineOrder) CartLinePaginateOption {
+	if order == nil {
+		order = DefaultCartLineOrder
+	}
+	o := *order
+	return func(pager *cartlinePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCartLineOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCartLineFilter configures pagination filter.
+func WithCartLineFilter(filter func(*CartLineQuery) (*CartLineQuery, error)) CartLinePaginateOption {
+	return func(pager *cartlinePager) error {
+		if filter == nil {
+			return errors.New("CartLineQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type cartlinePager struct {
+	reverse bool
+	order   *CartLineOrder
+	filter  func(*CartLineQuery) (*CartLineQuery, error)
+}
+
+func newCartLinePager(opts []CartLinePaginateOption, reverse bool) (*cartlinePager, error) {
+	pager := &cartlinePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCartLineOrder
+	}
+	return pager, nil
+}
+
+func (p *cartlinePager) applyFilter(query *CartLineQuery) (*CartLineQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *cartlinePager) toCursor(_m *CartLine) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *cartlinePager) applyCursors(query *CartLineQuery, after, before *Cursor) (*CartLineQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCartLineOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *cartlinePager) applyOrder(query *CartLineQuery) *CartLineQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCartLineOrder.Field {
+		query = query.Order(DefaultCartLineOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *cartlinePager) orderExpr(query *CartLineQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCartLineOrder.Field {
+			b.Comma().Ident(DefaultCartLineOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CartLine.
+func (_m *CartLineQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CartLinePaginateOption,
+) (*CartLineConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCartLinePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CartLineConnection{Edges: []*CartLineEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// CartLineOrderField defines the ordering field of CartLine.
+type CartLineOrderField struct {
+	// Value extracts the ordering value from the given CartLine.
+	Value    func(*CartLine) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) cartline.OrderOption
+	toCursor func(*CartLine) Cursor
+}
+
+// CartLineOrder defines the ordering of CartLine.
+type CartLineOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *CartLineOrderField `json:"field"`
+}
+
+// DefaultCartLineOrder is the default ordering of CartLine.
+var DefaultCartLineOrder = &CartLineOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CartLineOrderField{
+		Value: func(_m *CartLine) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: cartline.FieldID,
+		toTerm: cartline.ByID,
+		toCursor: func(_m *CartLine) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CartLine into CartLineEdge.
+func (_m *CartLine) ToEdge(order *CartLineOrder) *CartLineEdge {
+	if order == nil {
+		order = DefaultCartLineOrder
+	}
+	return &CartLineEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // CollectionEdge is the edge representation of Collection.
@@ -398,6 +901,504 @@ func (_m *Collection) ToEdge(order *CollectionOrder) *CollectionEdge {
 		order = DefaultCollectionOrder
 	}
 	return &CollectionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// DiscountCodeEdge is the edge representation of DiscountCode.
+type DiscountCodeEdge struct {
+	Node   *DiscountCode `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// DiscountCodeConnection is the connection containing edges to DiscountCode.
+type DiscountCodeConnection struct {
+	Edges      []*DiscountCodeEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *DiscountCodeConnection) build(nodes []*DiscountCode, pager *discountcodePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *DiscountCode
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *DiscountCode {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *DiscountCode {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DiscountCodeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DiscountCodeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DiscountCodePaginateOption enables pagination customization.
+type DiscountCodePaginateOption func(*discountcodePager) error
+
+// WithDiscountCodeOrder configures pagination ordering.
+func WithDiscountCodeOrder(order *DiscountCodeOrder) DiscountCodePaginateOption {
+	if order == nil {
+		order = DefaultDiscountCodeOrder
+	}
+	o := *order
+	return func(pager *discountcodePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultDiscountCodeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithDiscountCodeFilter configures pagination filter.
+func WithDiscountCodeFilter(filter func(*DiscountCodeQuery) (*DiscountCodeQuery, error)) DiscountCodePaginateOption {
+	return func(pager *discountcodePager) error {
+		if filter == nil {
+			return errors.New("DiscountCodeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type discountcodePager struct {
+	reverse bool
+	order   *DiscountCodeOrder
+	filter  func(*DiscountCodeQuery) (*DiscountCodeQuery, error)
+}
+
+func newDiscountCodePager(opts []DiscountCodePaginateOption, reverse bool) (*discountcodePager, error) {
+	pager := &discountcodePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultDiscountCodeOrder
+	}
+	return pager, nil
+}
+
+func (p *discountcodePager) applyFilter(query *DiscountCodeQuery) (*DiscountCodeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *discountcodePager) toCursor(_m *DiscountCode) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *discountcodePager) applyCursors(query *DiscountCodeQuery, after, before *Cursor) (*DiscountCodeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultDiscountCodeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *discountcodePager) applyOrder(query *DiscountCodeQuery) *DiscountCodeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultDiscountCodeOrder.Field {
+		query = query.Order(DefaultDiscountCodeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *discountcodePager) orderExpr(query *DiscountCodeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultDiscountCodeOrder.Field {
+			b.Comma().Ident(DefaultDiscountCodeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to DiscountCode.
+func (_m *DiscountCodeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DiscountCodePaginateOption,
+) (*DiscountCodeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDiscountCodePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DiscountCodeConnection{Edges: []*DiscountCodeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// DiscountCodeOrderField defines the ordering field of DiscountCode.
+type DiscountCodeOrderField struct {
+	// Value extracts the ordering value from the given DiscountCode.
+	Value    func(*DiscountCode) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) discountcode.OrderOption
+	toCursor func(*DiscountCode) Cursor
+}
+
+// DiscountCodeOrder defines the ordering of DiscountCode.
+type DiscountCodeOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *DiscountCodeOrderField `json:"field"`
+}
+
+// DefaultDiscountCodeOrder is the default ordering of DiscountCode.
+var DefaultDiscountCodeOrder = &DiscountCodeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DiscountCodeOrderField{
+		Value: func(_m *DiscountCode) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: discountcode.FieldID,
+		toTerm: discountcode.ByID,
+		toCursor: func(_m *DiscountCode) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts DiscountCode into DiscountCodeEdge.
+func (_m *DiscountCode) ToEdge(order *DiscountCodeOrder) *DiscountCodeEdge {
+	if order == nil {
+		order = DefaultDiscountCodeOrder
+	}
+	return &DiscountCodeEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// DiscountRedemptionEdge is the edge representation of DiscountRedemption.
+type DiscountRedemptionEdge struct {
+	Node   *DiscountRedemption `json:"node"`
+	Cursor Cursor              `json:"cursor"`
+}
+
+// DiscountRedemptionConnection is the connection containing edges to DiscountRedemption.
+type DiscountRedemptionConnection struct {
+	Edges      []*DiscountRedemptionEdge `json:"edges"`
+	PageInfo   PageInfo                  `json:"pageInfo"`
+	TotalCount int                       `json:"totalCount"`
+}
+
+func (c *DiscountRedemptionConnection) build(nodes []*DiscountRedemption, pager *discountredemptionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *DiscountRedemption
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *DiscountRedemption {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *DiscountRedemption {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DiscountRedemptionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DiscountRedemptionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DiscountRedemptionPaginateOption enables pagination customization.
+type DiscountRedemptionPaginateOption func(*discountredemptionPager) error
+
+// WithDiscountRedemptionOrder configures pagination ordering.
+func WithDiscountRedemptionOrder(order *DiscountRedemptionOrder) DiscountRedemptionPaginateOption {
+	if order == nil {
+		order = DefaultDiscountRedemptionOrder
+	}
+	o := *order
+	return func(pager *discountredemptionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultDiscountRedemptionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithDiscountRedemptionFilter configures pagination filter.
+func WithDiscountRedemptionFilter(filter func(*DiscountRedemptionQuery) (*DiscountRedemptionQuery, error)) DiscountRedemptionPaginateOption {
+	return func(pager *discountredemptionPager) error {
+		if filter == nil {
+			return errors.New("DiscountRedemptionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type discountredemptionPager struct {
+	reverse bool
+	order   *DiscountRedemptionOrder
+	filter  func(*DiscountRedemptionQuery) (*DiscountRedemptionQuery, error)
+}
+
+func newDiscountRedemptionPager(opts []DiscountRedemptionPaginateOption, reverse bool) (*discountredemptionPager, error) {
+	pager := &discountredemptionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultDiscountRedemptionOrder
+	}
+	return pager, nil
+}
+
+func (p *discountredemptionPager) applyFilter(query *DiscountRedemptionQuery) (*DiscountRedemptionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *discountredemptionPager) toCursor(_m *DiscountRedemption) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *discountredemptionPager) applyCursors(query *DiscountRedemptionQuery, after, before *Cursor) (*DiscountRedemptionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultDiscountRedemptionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *discountredemptionPager) applyOrder(query *DiscountRedemptionQuery) *DiscountRedemptionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultDiscountRedemptionOrder.Field {
+		query = query.Order(DefaultDiscountRedemptionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *discountredemptionPager) orderExpr(query *DiscountRedemptionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultDiscountRedemptionOrder.Field {
+			b.Comma().Ident(DefaultDiscountRedemptionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to DiscountRedemption.
+func (_m *DiscountRedemptionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DiscountRedemptionPaginateOption,
+) (*DiscountRedemptionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDiscountRedemptionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DiscountRedemptionConnection{Edges: []*DiscountRedemptionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// DiscountRedemptionOrderField defines the ordering field of DiscountRedemption.
+type DiscountRedemptionOrderField struct {
+	// Value extracts the ordering value from the given DiscountRedemption.
+	Value    func(*DiscountRedemption) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) discountredemption.OrderOption
+	toCursor func(*DiscountRedemption) Cursor
+}
+
+// DiscountRedemptionOrder defines the ordering of DiscountRedemption.
+type DiscountRedemptionOrder struct {
+	Direction OrderDirection                `json:"direction"`
+	Field     *DiscountRedemptionOrderField `json:"field"`
+}
+
+// DefaultDiscountRedemptionOrder is the default ordering of DiscountRedemption.
+var DefaultDiscountRedemptionOrder = &DiscountRedemptionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DiscountRedemptionOrderField{
+		Value: func(_m *DiscountRedemption) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: discountredemption.FieldID,
+		toTerm: discountredemption.ByID,
+		toCursor: func(_m *DiscountRedemption) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts DiscountRedemption into DiscountRedemptionEdge.
+func (_m *DiscountRedemption) ToEdge(order *DiscountRedemptionOrder) *DiscountRedemptionEdge {
+	if order == nil {
+		order = DefaultDiscountRedemptionOrder
+	}
+	return &DiscountRedemptionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -2852,6 +3853,255 @@ func (_m *Shop) ToEdge(order *ShopOrder) *ShopEdge {
 		order = DefaultShopOrder
 	}
 	return &ShopEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// TaxRateEdge is the edge representation of TaxRate.
+type TaxRateEdge struct {
+	Node   *TaxRate `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// TaxRateConnection is the connection containing edges to TaxRate.
+type TaxRateConnection struct {
+	Edges      []*TaxRateEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *TaxRateConnection) build(nodes []*TaxRate, pager *taxratePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *TaxRate
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *TaxRate {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *TaxRate {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TaxRateEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TaxRateEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TaxRatePaginateOption enables pagination customization.
+type TaxRatePaginateOption func(*taxratePager) error
+
+// WithTaxRateOrder configures pagination ordering.
+func WithTaxRateOrder(order *TaxRateOrder) TaxRatePaginateOption {
+	if order == nil {
+		order = DefaultTaxRateOrder
+	}
+	o := *order
+	return func(pager *taxratePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultTaxRateOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithTaxRateFilter configures pagination filter.
+func WithTaxRateFilter(filter func(*TaxRateQuery) (*TaxRateQuery, error)) TaxRatePaginateOption {
+	return func(pager *taxratePager) error {
+		if filter == nil {
+			return errors.New("TaxRateQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type taxratePager struct {
+	reverse bool
+	order   *TaxRateOrder
+	filter  func(*TaxRateQuery) (*TaxRateQuery, error)
+}
+
+func newTaxRatePager(opts []TaxRatePaginateOption, reverse bool) (*taxratePager, error) {
+	pager := &taxratePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultTaxRateOrder
+	}
+	return pager, nil
+}
+
+func (p *taxratePager) applyFilter(query *TaxRateQuery) (*TaxRateQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *taxratePager) toCursor(_m *TaxRate) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *taxratePager) applyCursors(query *TaxRateQuery, after, before *Cursor) (*TaxRateQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultTaxRateOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *taxratePager) applyOrder(query *TaxRateQuery) *TaxRateQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultTaxRateOrder.Field {
+		query = query.Order(DefaultTaxRateOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *taxratePager) orderExpr(query *TaxRateQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultTaxRateOrder.Field {
+			b.Comma().Ident(DefaultTaxRateOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to TaxRate.
+func (_m *TaxRateQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TaxRatePaginateOption,
+) (*TaxRateConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTaxRatePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TaxRateConnection{Edges: []*TaxRateEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// TaxRateOrderField defines the ordering field of TaxRate.
+type TaxRateOrderField struct {
+	// Value extracts the ordering value from the given TaxRate.
+	Value    func(*TaxRate) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) taxrate.OrderOption
+	toCursor func(*TaxRate) Cursor
+}
+
+// TaxRateOrder defines the ordering of TaxRate.
+type TaxRateOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *TaxRateOrderField `json:"field"`
+}
+
+// DefaultTaxRateOrder is the default ordering of TaxRate.
+var DefaultTaxRateOrder = &TaxRateOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TaxRateOrderField{
+		Value: func(_m *TaxRate) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: taxrate.FieldID,
+		toTerm: taxrate.ByID,
+		toCursor: func(_m *TaxRate) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts TaxRate into TaxRateEdge.
+func (_m *TaxRate) ToEdge(order *TaxRateOrder) *TaxRateEdge {
+	if order == nil {
+		order = DefaultTaxRateOrder
+	}
+	return &TaxRateEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

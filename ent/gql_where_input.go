@@ -5,7 +5,11 @@ package ent
 import (
 	"errors"
 	"fmt"
+	"storefront/ent/cart"
+	"storefront/ent/cartline"
 	"storefront/ent/collection"
+	"storefront/ent/discountcode"
+	"storefront/ent/discountredemption"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
@@ -16,8 +20,1023 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/shop"
+	"storefront/ent/taxrate"
 	"time"
 )
+
+// CartWhereInput represents a where input for filtering Cart queries.
+type CartWhereInput struct {
+	Predicates []predicate.Cart  `json:"-"`
+	Not        *CartWhereInput   `json:"not,omitempty"`
+	Or         []*CartWhereInput `json:"or,omitempty"`
+	And        []*CartWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "token" field predicates.
+	Token             *string  `json:"token,omitempty"`
+	TokenNEQ          *string  `json:"tokenNEQ,omitempty"`
+	TokenIn           []string `json:"tokenIn,omitempty"`
+	TokenNotIn        []string `json:"tokenNotIn,omitempty"`
+	TokenGT           *string  `json:"tokenGT,omitempty"`
+	TokenGTE          *string  `json:"tokenGTE,omitempty"`
+	TokenLT           *string  `json:"tokenLT,omitempty"`
+	TokenLTE          *string  `json:"tokenLTE,omitempty"`
+	TokenContains     *string  `json:"tokenContains,omitempty"`
+	TokenHasPrefix    *string  `json:"tokenHasPrefix,omitempty"`
+	TokenHasSuffix    *string  `json:"tokenHasSuffix,omitempty"`
+	TokenEqualFold    *string  `json:"tokenEqualFold,omitempty"`
+	TokenContainsFold *string  `json:"tokenContainsFold,omitempty"`
+
+	// "key_hash" field predicates.
+	KeyHash             *string  `json:"keyHash,omitempty"`
+	KeyHashNEQ          *string  `json:"keyHashNEQ,omitempty"`
+	KeyHashIn           []string `json:"keyHashIn,omitempty"`
+	KeyHashNotIn        []string `json:"keyHashNotIn,omitempty"`
+	KeyHashGT           *string  `json:"keyHashGT,omitempty"`
+	KeyHashGTE          *string  `json:"keyHashGTE,omitempty"`
+	KeyHashLT           *string  `json:"keyHashLT,omitempty"`
+	KeyHashLTE          *string  `json:"keyHashLTE,omitempty"`
+	KeyHashContains     *string  `json:"keyHashContains,omitempty"`
+	KeyHashHasPrefix    *string  `json:"keyHashHasPrefix,omitempty"`
+	KeyHashHasSuffix    *string  `json:"keyHashHasSuffix,omitempty"`
+	KeyHashEqualFold    *string  `json:"keyHashEqualFold,omitempty"`
+	KeyHashContainsFold *string  `json:"keyHashContainsFold,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "email" field predicates.
+	Email             *string  `json:"email,omitempty"`
+	EmailNEQ          *string  `json:"emailNEQ,omitempty"`
+	EmailIn           []string `json:"emailIn,omitempty"`
+	EmailNotIn        []string `json:"emailNotIn,omitempty"`
+	EmailGT           *string  `json:"emailGT,omitempty"`
+	EmailGTE          *string  `json:"emailGTE,omitempty"`
+	EmailLT           *string  `json:"emailLT,omitempty"`
+	EmailLTE          *string  `json:"emailLTE,omitempty"`
+	EmailContains     *string  `json:"emailContains,omitempty"`
+	EmailHasPrefix    *string  `json:"emailHasPrefix,omitempty"`
+	EmailHasSuffix    *string  `json:"emailHasSuffix,omitempty"`
+	EmailIsNil        bool     `json:"emailIsNil,omitempty"`
+	EmailNotNil       bool     `json:"emailNotNil,omitempty"`
+	EmailEqualFold    *string  `json:"emailEqualFold,omitempty"`
+	EmailContainsFold *string  `json:"emailContainsFold,omitempty"`
+
+	// "phone" field predicates.
+	Phone             *string  `json:"phone,omitempty"`
+	PhoneNEQ          *string  `json:"phoneNEQ,omitempty"`
+	PhoneIn           []string `json:"phoneIn,omitempty"`
+	PhoneNotIn        []string `json:"phoneNotIn,omitempty"`
+	PhoneGT           *string  `json:"phoneGT,omitempty"`
+	PhoneGTE          *string  `json:"phoneGTE,omitempty"`
+	PhoneLT           *string  `json:"phoneLT,omitempty"`
+	PhoneLTE          *string  `json:"phoneLTE,omitempty"`
+	PhoneContains     *string  `json:"phoneContains,omitempty"`
+	PhoneHasPrefix    *string  `json:"phoneHasPrefix,omitempty"`
+	PhoneHasSuffix    *string  `json:"phoneHasSuffix,omitempty"`
+	PhoneIsNil        bool     `json:"phoneIsNil,omitempty"`
+	PhoneNotNil       bool     `json:"phoneNotNil,omitempty"`
+	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
+	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
+
+	// "country_code" field predicates.
+	CountryCode             *string  `json:"countryCode,omitempty"`
+	CountryCodeNEQ          *string  `json:"countryCodeNEQ,omitempty"`
+	CountryCodeIn           []string `json:"countryCodeIn,omitempty"`
+	CountryCodeNotIn        []string `json:"countryCodeNotIn,omitempty"`
+	CountryCodeGT           *string  `json:"countryCodeGT,omitempty"`
+	CountryCodeGTE          *string  `json:"countryCodeGTE,omitempty"`
+	CountryCodeLT           *string  `json:"countryCodeLT,omitempty"`
+	CountryCodeLTE          *string  `json:"countryCodeLTE,omitempty"`
+	CountryCodeContains     *string  `json:"countryCodeContains,omitempty"`
+	CountryCodeHasPrefix    *string  `json:"countryCodeHasPrefix,omitempty"`
+	CountryCodeHasSuffix    *string  `json:"countryCodeHasSuffix,omitempty"`
+	CountryCodeIsNil        bool     `json:"countryCodeIsNil,omitempty"`
+	CountryCodeNotNil       bool     `json:"countryCodeNotNil,omitempty"`
+	CountryCodeEqualFold    *string  `json:"countryCodeEqualFold,omitempty"`
+	CountryCodeContainsFold *string  `json:"countryCodeContainsFold,omitempty"`
+
+	// "customer_id" field predicates.
+	CustomerID       *int  `json:"customerID,omitempty"`
+	CustomerIDNEQ    *int  `json:"customerIDNEQ,omitempty"`
+	CustomerIDIn     []int `json:"customerIDIn,omitempty"`
+	CustomerIDNotIn  []int `json:"customerIDNotIn,omitempty"`
+	CustomerIDGT     *int  `json:"customerIDGT,omitempty"`
+	CustomerIDGTE    *int  `json:"customerIDGTE,omitempty"`
+	CustomerIDLT     *int  `json:"customerIDLT,omitempty"`
+	CustomerIDLTE    *int  `json:"customerIDLTE,omitempty"`
+	CustomerIDIsNil  bool  `json:"customerIDIsNil,omitempty"`
+	CustomerIDNotNil bool  `json:"customerIDNotNil,omitempty"`
+
+	// "completed_at" field predicates.
+	CompletedAt       *time.Time  `json:"completedAt,omitempty"`
+	CompletedAtNEQ    *time.Time  `json:"completedAtNEQ,omitempty"`
+	CompletedAtIn     []time.Time `json:"completedAtIn,omitempty"`
+	CompletedAtNotIn  []time.Time `json:"completedAtNotIn,omitempty"`
+	CompletedAtGT     *time.Time  `json:"completedAtGT,omitempty"`
+	CompletedAtGTE    *time.Time  `json:"completedAtGTE,omitempty"`
+	CompletedAtLT     *time.Time  `json:"completedAtLT,omitempty"`
+	CompletedAtLTE    *time.Time  `json:"completedAtLTE,omitempty"`
+	CompletedAtIsNil  bool        `json:"completedAtIsNil,omitempty"`
+	CompletedAtNotNil bool        `json:"completedAtNotNil,omitempty"`
+
+	// "lines" edge predicates.
+	HasLines     *bool                 `json:"hasLines,omitempty"`
+	HasLinesWith []*CartLineWhereInput `json:"hasLinesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CartWhereInput) AddPredicates(predicates ...predicate.Cart) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CartWhereInput filter on the CartQuery builder.
+func (i *CartWhereInput) Filter(q *CartQuery) (*CartQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCartWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCartWhereInput is returned in case the CartWhereInput is empty.
+var ErrEmptyCartWhereInput = errors.New("ent: empty predicate CartWhereInput")
+
+// P returns a predicate for filtering carts.
+// An error is returned if the input is empty or invalid.
+func (i *CartWhereInput) P() (predicate.Cart, error) {
+	var predicates []predicate.Cart
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, cart.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Cart, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, cart.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Cart, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, cart.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, cart.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, cart.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, cart.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, cart.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, cart.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, cart.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, cart.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, cart.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, cart.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, cart.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, cart.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, cart.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, cart.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, cart.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, cart.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, cart.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, cart.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, cart.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, cart.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, cart.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, cart.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, cart.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, cart.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, cart.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Token != nil {
+		predicates = append(predicates, cart.TokenEQ(*i.Token))
+	}
+	if i.TokenNEQ != nil {
+		predicates = append(predicates, cart.TokenNEQ(*i.TokenNEQ))
+	}
+	if len(i.TokenIn) > 0 {
+		predicates = append(predicates, cart.TokenIn(i.TokenIn...))
+	}
+	if len(i.TokenNotIn) > 0 {
+		predicates = append(predicates, cart.TokenNotIn(i.TokenNotIn...))
+	}
+	if i.TokenGT != nil {
+		predicates = append(predicates, cart.TokenGT(*i.TokenGT))
+	}
+	if i.TokenGTE != nil {
+		predicates = append(predicates, cart.TokenGTE(*i.TokenGTE))
+	}
+	if i.TokenLT != nil {
+		predicates = append(predicates, cart.TokenLT(*i.TokenLT))
+	}
+	if i.TokenLTE != nil {
+		predicates = append(predicates, cart.TokenLTE(*i.TokenLTE))
+	}
+	if i.TokenContains != nil {
+		predicates = append(predicates, cart.TokenContains(*i.TokenContains))
+	}
+	if i.TokenHasPrefix != nil {
+		predicates = append(predicates, cart.TokenHasPrefix(*i.TokenHasPrefix))
+	}
+	if i.TokenHasSuffix != nil {
+		predicates = append(predicates, cart.TokenHasSuffix(*i.TokenHasSuffix))
+	}
+	if i.TokenEqualFold != nil {
+		predicates = append(predicates, cart.TokenEqualFold(*i.TokenEqualFold))
+	}
+	if i.TokenContainsFold != nil {
+		predicates = append(predicates, cart.TokenContainsFold(*i.TokenContainsFold))
+	}
+	if i.KeyHash != nil {
+		predicates = append(predicates, cart.KeyHashEQ(*i.KeyHash))
+	}
+	if i.KeyHashNEQ != nil {
+		predicates = append(predicates, cart.KeyHashNEQ(*i.KeyHashNEQ))
+	}
+	if len(i.KeyHashIn) > 0 {
+		predicates = append(predicates, cart.KeyHashIn(i.KeyHashIn...))
+	}
+	if len(i.KeyHashNotIn) > 0 {
+		predicates = append(predicates, cart.KeyHashNotIn(i.KeyHashNotIn...))
+	}
+	if i.KeyHashGT != nil {
+		predicates = append(predicates, cart.KeyHashGT(*i.KeyHashGT))
+	}
+	if i.KeyHashGTE != nil {
+		predicates = append(predicates, cart.KeyHashGTE(*i.KeyHashGTE))
+	}
+	if i.KeyHashLT != nil {
+		predicates = append(predicates, cart.KeyHashLT(*i.KeyHashLT))
+	}
+	if i.KeyHashLTE != nil {
+		predicates = append(predicates, cart.KeyHashLTE(*i.KeyHashLTE))
+	}
+	if i.KeyHashContains != nil {
+		predicates = append(predicates, cart.KeyHashContains(*i.KeyHashContains))
+	}
+	if i.KeyHashHasPrefix != nil {
+		predicates = append(predicates, cart.KeyHashHasPrefix(*i.KeyHashHasPrefix))
+	}
+	if i.KeyHashHasSuffix != nil {
+		predicates = append(predicates, cart.KeyHashHasSuffix(*i.KeyHashHasSuffix))
+	}
+	if i.KeyHashEqualFold != nil {
+		predicates = append(predicates, cart.KeyHashEqualFold(*i.KeyHashEqualFold))
+	}
+	if i.KeyHashContainsFold != nil {
+		predicates = append(predicates, cart.KeyHashContainsFold(*i.KeyHashContainsFold))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, cart.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, cart.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, cart.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, cart.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, cart.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, cart.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, cart.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, cart.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, cart.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, cart.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, cart.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, cart.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, cart.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, cart.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, cart.NoteContainsFold(*i.NoteContainsFold))
+	}
+	if i.Email != nil {
+		predicates = append(predicates, cart.EmailEQ(*i.Email))
+	}
+	if i.EmailNEQ != nil {
+		predicates = append(predicates, cart.EmailNEQ(*i.EmailNEQ))
+	}
+	if len(i.EmailIn) > 0 {
+		predicates = append(predicates, cart.EmailIn(i.EmailIn...))
+	}
+	if len(i.EmailNotIn) > 0 {
+		predicates = append(predicates, cart.EmailNotIn(i.EmailNotIn...))
+	}
+	if i.EmailGT != nil {
+		predicates = append(predicates, cart.EmailGT(*i.EmailGT))
+	}
+	if i.EmailGTE != nil {
+		predicates = append(predicates, cart.EmailGTE(*i.EmailGTE))
+	}
+	if i.EmailLT != nil {
+		predicates = append(predicates, cart.EmailLT(*i.EmailLT))
+	}
+	if i.EmailLTE != nil {
+		predicates = append(predicates, cart.EmailLTE(*i.EmailLTE))
+	}
+	if i.EmailContains != nil {
+		predicates = append(predicates, cart.EmailContains(*i.EmailContains))
+	}
+	if i.EmailHasPrefix != nil {
+		predicates = append(predicates, cart.EmailHasPrefix(*i.EmailHasPrefix))
+	}
+	if i.EmailHasSuffix != nil {
+		predicates = append(predicates, cart.EmailHasSuffix(*i.EmailHasSuffix))
+	}
+	if i.EmailIsNil {
+		predicates = append(predicates, cart.EmailIsNil())
+	}
+	if i.EmailNotNil {
+		predicates = append(predicates, cart.EmailNotNil())
+	}
+	if i.EmailEqualFold != nil {
+		predicates = append(predicates, cart.EmailEqualFold(*i.EmailEqualFold))
+	}
+	if i.EmailContainsFold != nil {
+		predicates = append(predicates, cart.EmailContainsFold(*i.EmailContainsFold))
+	}
+	if i.Phone != nil {
+		predicates = append(predicates, cart.PhoneEQ(*i.Phone))
+	}
+	if i.PhoneNEQ != nil {
+		predicates = append(predicates, cart.PhoneNEQ(*i.PhoneNEQ))
+	}
+	if len(i.PhoneIn) > 0 {
+		predicates = append(predicates, cart.PhoneIn(i.PhoneIn...))
+	}
+	if len(i.PhoneNotIn) > 0 {
+		predicates = append(predicates, cart.PhoneNotIn(i.PhoneNotIn...))
+	}
+	if i.PhoneGT != nil {
+		predicates = append(predicates, cart.PhoneGT(*i.PhoneGT))
+	}
+	if i.PhoneGTE != nil {
+		predicates = append(predicates, cart.PhoneGTE(*i.PhoneGTE))
+	}
+	if i.PhoneLT != nil {
+		predicates = append(predicates, cart.PhoneLT(*i.PhoneLT))
+	}
+	if i.PhoneLTE != nil {
+		predicates = append(predicates, cart.PhoneLTE(*i.PhoneLTE))
+	}
+	if i.PhoneContains != nil {
+		predicates = append(predicates, cart.PhoneContains(*i.PhoneContains))
+	}
+	if i.PhoneHasPrefix != nil {
+		predicates = append(predicates, cart.PhoneHasPrefix(*i.PhoneHasPrefix))
+	}
+	if i.PhoneHasSuffix != nil {
+		predicates = append(predicates, cart.PhoneHasSuffix(*i.PhoneHasSuffix))
+	}
+	if i.PhoneIsNil {
+		predicates = append(predicates, cart.PhoneIsNil())
+	}
+	if i.PhoneNotNil {
+		predicates = append(predicates, cart.PhoneNotNil())
+	}
+	if i.PhoneEqualFold != nil {
+		predicates = append(predicates, cart.PhoneEqualFold(*i.PhoneEqualFold))
+	}
+	if i.PhoneContainsFold != nil {
+		predicates = append(predicates, cart.PhoneContainsFold(*i.PhoneContainsFold))
+	}
+	if i.CountryCode != nil {
+		predicates = append(predicates, cart.CountryCodeEQ(*i.CountryCode))
+	}
+	if i.CountryCodeNEQ != nil {
+		predicates = append(predicates, cart.CountryCodeNEQ(*i.CountryCodeNEQ))
+	}
+	if len(i.CountryCodeIn) > 0 {
+		predicates = append(predicates, cart.CountryCodeIn(i.CountryCodeIn...))
+	}
+	if len(i.CountryCodeNotIn) > 0 {
+		predicates = append(predicates, cart.CountryCodeNotIn(i.CountryCodeNotIn...))
+	}
+	if i.CountryCodeGT != nil {
+		predicates = append(predicates, cart.CountryCodeGT(*i.CountryCodeGT))
+	}
+	if i.CountryCodeGTE != nil {
+		predicates = append(predicates, cart.CountryCodeGTE(*i.CountryCodeGTE))
+	}
+	if i.CountryCodeLT != nil {
+		predicates = append(predicates, cart.CountryCodeLT(*i.CountryCodeLT))
+	}
+	if i.CountryCodeLTE != nil {
+		predicates = append(predicates, cart.CountryCodeLTE(*i.CountryCodeLTE))
+	}
+	if i.CountryCodeContains != nil {
+		predicates = append(predicates, cart.CountryCodeContains(*i.CountryCodeContains))
+	}
+	if i.CountryCodeHasPrefix != nil {
+		predicates = append(predicates, cart.CountryCodeHasPrefix(*i.CountryCodeHasPrefix))
+	}
+	if i.CountryCodeHasSuffix != nil {
+		predicates = append(predicates, cart.CountryCodeHasSuffix(*i.CountryCodeHasSuffix))
+	}
+	if i.CountryCodeIsNil {
+		predicates = append(predicates, cart.CountryCodeIsNil())
+	}
+	if i.CountryCodeNotNil {
+		predicates = append(predicates, cart.CountryCodeNotNil())
+	}
+	if i.CountryCodeEqualFold != nil {
+		predicates = append(predicates, cart.CountryCodeEqualFold(*i.CountryCodeEqualFold))
+	}
+	if i.CountryCodeContainsFold != nil {
+		predicates = append(predicates, cart.CountryCodeContainsFold(*i.CountryCodeContainsFold))
+	}
+	if i.CustomerID != nil {
+		predicates = append(predicates, cart.CustomerIDEQ(*i.CustomerID))
+	}
+	if i.CustomerIDNEQ != nil {
+		predicates = append(predicates, cart.CustomerIDNEQ(*i.CustomerIDNEQ))
+	}
+	if len(i.CustomerIDIn) > 0 {
+		predicates = append(predicates, cart.CustomerIDIn(i.CustomerIDIn...))
+	}
+	if len(i.CustomerIDNotIn) > 0 {
+		predicates = append(predicates, cart.CustomerIDNotIn(i.CustomerIDNotIn...))
+	}
+	if i.CustomerIDGT != nil {
+		predicates = append(predicates, cart.CustomerIDGT(*i.CustomerIDGT))
+	}
+	if i.CustomerIDGTE != nil {
+		predicates = append(predicates, cart.CustomerIDGTE(*i.CustomerIDGTE))
+	}
+	if i.CustomerIDLT != nil {
+		predicates = append(predicates, cart.CustomerIDLT(*i.CustomerIDLT))
+	}
+	if i.CustomerIDLTE != nil {
+		predicates = append(predicates, cart.CustomerIDLTE(*i.CustomerIDLTE))
+	}
+	if i.CustomerIDIsNil {
+		predicates = append(predicates, cart.CustomerIDIsNil())
+	}
+	if i.CustomerIDNotNil {
+		predicates = append(predicates, cart.CustomerIDNotNil())
+	}
+	if i.CompletedAt != nil {
+		predicates = append(predicates, cart.CompletedAtEQ(*i.CompletedAt))
+	}
+	if i.CompletedAtNEQ != nil {
+		predicates = append(predicates, cart.CompletedAtNEQ(*i.CompletedAtNEQ))
+	}
+	if len(i.CompletedAtIn) > 0 {
+		predicates = append(predicates, cart.CompletedAtIn(i.CompletedAtIn...))
+	}
+	if len(i.CompletedAtNotIn) > 0 {
+		predicates = append(predicates, cart.CompletedAtNotIn(i.CompletedAtNotIn...))
+	}
+	if i.CompletedAtGT != nil {
+		predicates = append(predicates, cart.CompletedAtGT(*i.CompletedAtGT))
+	}
+	if i.CompletedAtGTE != nil {
+		predicates = append(predicates, cart.CompletedAtGTE(*i.CompletedAtGTE))
+	}
+	if i.CompletedAtLT != nil {
+		predicates = append(predicates, cart.CompletedAtLT(*i.CompletedAtLT))
+	}
+	if i.CompletedAtLTE != nil {
+		predicates = append(predicates, cart.CompletedAtLTE(*i.CompletedAtLTE))
+	}
+	if i.CompletedAtIsNil {
+		predicates = append(predicates, cart.CompletedAtIsNil())
+	}
+	if i.CompletedAtNotNil {
+		predicates = append(predicates, cart.CompletedAtNotNil())
+	}
+
+	if i.HasLines != nil {
+		p := cart.HasLines()
+		if !*i.HasLines {
+			p = cart.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLinesWith) > 0 {
+		with := make([]predicate.CartLine, 0, len(i.HasLinesWith))
+		for _, w := range i.HasLinesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLinesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, cart.HasLinesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCartWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return cart.And(predicates...), nil
+	}
+}
+
+// CartLineWhereInput represents a where input for filtering CartLine queries.
+type CartLineWhereInput struct {
+	Predicates []predicate.CartLine  `json:"-"`
+	Not        *CartLineWhereInput   `json:"not,omitempty"`
+	Or         []*CartLineWhereInput `json:"or,omitempty"`
+	And        []*CartLineWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "cart_id" field predicates.
+	CartID      *int  `json:"cartID,omitempty"`
+	CartIDNEQ   *int  `json:"cartIDNEQ,omitempty"`
+	CartIDIn    []int `json:"cartIDIn,omitempty"`
+	CartIDNotIn []int `json:"cartIDNotIn,omitempty"`
+
+	// "variant_id" field predicates.
+	VariantID      *int  `json:"variantID,omitempty"`
+	VariantIDNEQ   *int  `json:"variantIDNEQ,omitempty"`
+	VariantIDIn    []int `json:"variantIDIn,omitempty"`
+	VariantIDNotIn []int `json:"variantIDNotIn,omitempty"`
+
+	// "quantity" field predicates.
+	Quantity      *int  `json:"quantity,omitempty"`
+	QuantityNEQ   *int  `json:"quantityNEQ,omitempty"`
+	QuantityIn    []int `json:"quantityIn,omitempty"`
+	QuantityNotIn []int `json:"quantityNotIn,omitempty"`
+	QuantityGT    *int  `json:"quantityGT,omitempty"`
+	QuantityGTE   *int  `json:"quantityGTE,omitempty"`
+	QuantityLT    *int  `json:"quantityLT,omitempty"`
+	QuantityLTE   *int  `json:"quantityLTE,omitempty"`
+
+	// "attributes_key" field predicates.
+	AttributesKey             *string  `json:"attributesKey,omitempty"`
+	AttributesKeyNEQ          *string  `json:"attributesKeyNEQ,omitempty"`
+	AttributesKeyIn           []string `json:"attributesKeyIn,omitempty"`
+	AttributesKeyNotIn        []string `json:"attributesKeyNotIn,omitempty"`
+	AttributesKeyGT           *string  `json:"attributesKeyGT,omitempty"`
+	AttributesKeyGTE          *string  `json:"attributesKeyGTE,omitempty"`
+	AttributesKeyLT           *string  `json:"attributesKeyLT,omitempty"`
+	AttributesKeyLTE          *string  `json:"attributesKeyLTE,omitempty"`
+	AttributesKeyContains     *string  `json:"attributesKeyContains,omitempty"`
+	AttributesKeyHasPrefix    *string  `json:"attributesKeyHasPrefix,omitempty"`
+	AttributesKeyHasSuffix    *string  `json:"attributesKeyHasSuffix,omitempty"`
+	AttributesKeyEqualFold    *string  `json:"attributesKeyEqualFold,omitempty"`
+	AttributesKeyContainsFold *string  `json:"attributesKeyContainsFold,omitempty"`
+
+	// "cart" edge predicates.
+	HasCart     *bool             `json:"hasCart,omitempty"`
+	HasCartWith []*CartWhereInput `json:"hasCartWith,omitempty"`
+
+	// "variant" edge predicates.
+	HasVariant     *bool                       `json:"hasVariant,omitempty"`
+	HasVariantWith []*ProductVariantWhereInput `json:"hasVariantWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CartLineWhereInput) AddPredicates(predicates ...predicate.CartLine) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CartLineWhereInput filter on the CartLineQuery builder.
+func (i *CartLineWhereInput) Filter(q *CartLineQuery) (*CartLineQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCartLineWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCartLineWhereInput is returned in case the CartLineWhereInput is empty.
+var ErrEmptyCartLineWhereInput = errors.New("ent: empty predicate CartLineWhereInput")
+
+// P returns a predicate for filtering cartlines.
+// An error is returned if the input is empty or invalid.
+func (i *CartLineWhereInput) P() (predicate.CartLine, error) {
+	var predicates []predicate.CartLine
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, cartline.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CartLine, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, cartline.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CartLine, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, cartline.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, cartline.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, cartline.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, cartline.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, cartline.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, cartline.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, cartline.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, cartline.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, cartline.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, cartline.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, cartline.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, cartline.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, cartline.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, cartline.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, cartline.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, cartline.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, cartline.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, cartline.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, cartline.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, cartline.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, cartline.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, cartline.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, cartline.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, cartline.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, cartline.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.CartID != nil {
+		predicates = append(predicates, cartline.CartIDEQ(*i.CartID))
+	}
+	if i.CartIDNEQ != nil {
+		predicates = append(predicates, cartline.CartIDNEQ(*i.CartIDNEQ))
+	}
+	if len(i.CartIDIn) > 0 {
+		predicates = append(predicates, cartline.CartIDIn(i.CartIDIn...))
+	}
+	if len(i.CartIDNotIn) > 0 {
+		predicates = append(predicates, cartline.CartIDNotIn(i.CartIDNotIn...))
+	}
+	if i.VariantID != nil {
+		predicates = append(predicates, cartline.VariantIDEQ(*i.VariantID))
+	}
+	if i.VariantIDNEQ != nil {
+		predicates = append(predicates, cartline.VariantIDNEQ(*i.VariantIDNEQ))
+	}
+	if len(i.VariantIDIn) > 0 {
+		predicates = append(predicates, cartline.VariantIDIn(i.VariantIDIn...))
+	}
+	if len(i.VariantIDNotIn) > 0 {
+		predicates = append(predicates, cartline.VariantIDNotIn(i.VariantIDNotIn...))
+	}
+	if i.Quantity != nil {
+		predicates = append(predicates, cartline.QuantityEQ(*i.Quantity))
+	}
+	if i.QuantityNEQ != nil {
+		predicates = append(predicates, cartline.QuantityNEQ(*i.QuantityNEQ))
+	}
+	if len(i.QuantityIn) > 0 {
+		predicates = append(predicates, cartline.QuantityIn(i.QuantityIn...))
+	}
+	if len(i.QuantityNotIn) > 0 {
+		predicates = append(predicates, cartline.QuantityNotIn(i.QuantityNotIn...))
+	}
+	if i.QuantityGT != nil {
+		predicates = append(predicates, cartline.QuantityGT(*i.QuantityGT))
+	}
+	if i.QuantityGTE != nil {
+		predicates = append(predicates, cartline.QuantityGTE(*i.QuantityGTE))
+	}
+	if i.QuantityLT != nil {
+		predicates = append(predicates, cartline.QuantityLT(*i.QuantityLT))
+	}
+	if i.QuantityLTE != nil {
+		predicates = append(predicates, cartline.QuantityLTE(*i.QuantityLTE))
+	}
+	if i.AttributesKey != nil {
+		predicates = append(predicates, cartline.AttributesKeyEQ(*i.AttributesKey))
+	}
+	if i.AttributesKeyNEQ != nil {
+		predicates = append(predicates, cartline.AttributesKeyNEQ(*i.AttributesKeyNEQ))
+	}
+	if len(i.AttributesKeyIn) > 0 {
+		predicates = append(predicates, cartline.AttributesKeyIn(i.AttributesKeyIn...))
+	}
+	if len(i.AttributesKeyNotIn) > 0 {
+		predicates = append(predicates, cartline.AttributesKeyNotIn(i.AttributesKeyNotIn...))
+	}
+	if i.AttributesKeyGT != nil {
+		predicates = append(predicates, cartline.AttributesKeyGT(*i.AttributesKeyGT))
+	}
+	if i.AttributesKeyGTE != nil {
+		predicates = append(predicates, cartline.AttributesKeyGTE(*i.AttributesKeyGTE))
+	}
+	if i.AttributesKeyLT != nil {
+		predicates = append(predicates, cartline.AttributesKeyLT(*i.AttributesKeyLT))
+	}
+	if i.AttributesKeyLTE != nil {
+		predicates = append(predicates, cartline.AttributesKeyLTE(*i.AttributesKeyLTE))
+	}
+	if i.AttributesKeyContains != nil {
+		predicates = append(predicates, cartline.AttributesKeyContains(*i.AttributesKeyContains))
+	}
+	if i.AttributesKeyHasPrefix != nil {
+		predicates = append(predicates, cartline.AttributesKeyHasPrefix(*i.AttributesKeyHasPrefix))
+	}
+	if i.AttributesKeyHasSuffix != nil {
+		predicates = append(predicates, cartline.AttributesKeyHasSuffix(*i.AttributesKeyHasSuffix))
+	}
+	if i.AttributesKeyEqualFold != nil {
+		predicates = append(predicates, cartline.AttributesKeyEqualFold(*i.AttributesKeyEqualFold))
+	}
+	if i.AttributesKeyContainsFold != nil {
+		predicates = append(predicates, cartline.AttributesKeyContainsFold(*i.AttributesKeyContainsFold))
+	}
+
+	if i.HasCart != nil {
+		p := cartline.HasCart()
+		if !*i.HasCart {
+			p = cartline.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCartWith) > 0 {
+		with := make([]predicate.Cart, 0, len(i.HasCartWith))
+		for _, w := range i.HasCartWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCartWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, cartline.HasCartWith(with...))
+	}
+	if i.HasVariant != nil {
+		p := cartline.HasVariant()
+		if !*i.HasVariant {
+			p = cartline.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVariantWith) > 0 {
+		with := make([]predicate.ProductVariant, 0, len(i.HasVariantWith))
+		for _, w := range i.HasVariantWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVariantWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, cartline.HasVariantWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCartLineWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return cartline.And(predicates...), nil
+	}
+}
 
 // CollectionWhereInput represents a where input for filtering Collection queries.
 type CollectionWhereInput struct {
@@ -826,6 +1845,1088 @@ func (i *CollectionWhereInput) P() (predicate.Collection, error) {
 		return predicates[0], nil
 	default:
 		return collection.And(predicates...), nil
+	}
+}
+
+// DiscountCodeWhereInput represents a where input for filtering DiscountCode queries.
+type DiscountCodeWhereInput struct {
+	Predicates []predicate.DiscountCode  `json:"-"`
+	Not        *DiscountCodeWhereInput   `json:"not,omitempty"`
+	Or         []*DiscountCodeWhereInput `json:"or,omitempty"`
+	And        []*DiscountCodeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "code" field predicates.
+	Code             *string  `json:"code,omitempty"`
+	CodeNEQ          *string  `json:"codeNEQ,omitempty"`
+	CodeIn           []string `json:"codeIn,omitempty"`
+	CodeNotIn        []string `json:"codeNotIn,omitempty"`
+	CodeGT           *string  `json:"codeGT,omitempty"`
+	CodeGTE          *string  `json:"codeGTE,omitempty"`
+	CodeLT           *string  `json:"codeLT,omitempty"`
+	CodeLTE          *string  `json:"codeLTE,omitempty"`
+	CodeContains     *string  `json:"codeContains,omitempty"`
+	CodeHasPrefix    *string  `json:"codeHasPrefix,omitempty"`
+	CodeHasSuffix    *string  `json:"codeHasSuffix,omitempty"`
+	CodeEqualFold    *string  `json:"codeEqualFold,omitempty"`
+	CodeContainsFold *string  `json:"codeContainsFold,omitempty"`
+
+	// "code_key" field predicates.
+	CodeKey             *string  `json:"codeKey,omitempty"`
+	CodeKeyNEQ          *string  `json:"codeKeyNEQ,omitempty"`
+	CodeKeyIn           []string `json:"codeKeyIn,omitempty"`
+	CodeKeyNotIn        []string `json:"codeKeyNotIn,omitempty"`
+	CodeKeyGT           *string  `json:"codeKeyGT,omitempty"`
+	CodeKeyGTE          *string  `json:"codeKeyGTE,omitempty"`
+	CodeKeyLT           *string  `json:"codeKeyLT,omitempty"`
+	CodeKeyLTE          *string  `json:"codeKeyLTE,omitempty"`
+	CodeKeyContains     *string  `json:"codeKeyContains,omitempty"`
+	CodeKeyHasPrefix    *string  `json:"codeKeyHasPrefix,omitempty"`
+	CodeKeyHasSuffix    *string  `json:"codeKeyHasSuffix,omitempty"`
+	CodeKeyEqualFold    *string  `json:"codeKeyEqualFold,omitempty"`
+	CodeKeyContainsFold *string  `json:"codeKeyContainsFold,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *discountcode.Kind  `json:"kind,omitempty"`
+	KindNEQ   *discountcode.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []discountcode.Kind `json:"kindIn,omitempty"`
+	KindNotIn []discountcode.Kind `json:"kindNotIn,omitempty"`
+
+	// "value" field predicates.
+	Value      *int64  `json:"value,omitempty"`
+	ValueNEQ   *int64  `json:"valueNEQ,omitempty"`
+	ValueIn    []int64 `json:"valueIn,omitempty"`
+	ValueNotIn []int64 `json:"valueNotIn,omitempty"`
+	ValueGT    *int64  `json:"valueGT,omitempty"`
+	ValueGTE   *int64  `json:"valueGTE,omitempty"`
+	ValueLT    *int64  `json:"valueLT,omitempty"`
+	ValueLTE   *int64  `json:"valueLTE,omitempty"`
+
+	// "applies_to" field predicates.
+	AppliesTo      *discountcode.AppliesTo  `json:"appliesTo,omitempty"`
+	AppliesToNEQ   *discountcode.AppliesTo  `json:"appliesToNEQ,omitempty"`
+	AppliesToIn    []discountcode.AppliesTo `json:"appliesToIn,omitempty"`
+	AppliesToNotIn []discountcode.AppliesTo `json:"appliesToNotIn,omitempty"`
+
+	// "minimum_subtotal" field predicates.
+	MinimumSubtotal       *int64  `json:"minimumSubtotal,omitempty"`
+	MinimumSubtotalNEQ    *int64  `json:"minimumSubtotalNEQ,omitempty"`
+	MinimumSubtotalIn     []int64 `json:"minimumSubtotalIn,omitempty"`
+	MinimumSubtotalNotIn  []int64 `json:"minimumSubtotalNotIn,omitempty"`
+	MinimumSubtotalGT     *int64  `json:"minimumSubtotalGT,omitempty"`
+	MinimumSubtotalGTE    *int64  `json:"minimumSubtotalGTE,omitempty"`
+	MinimumSubtotalLT     *int64  `json:"minimumSubtotalLT,omitempty"`
+	MinimumSubtotalLTE    *int64  `json:"minimumSubtotalLTE,omitempty"`
+	MinimumSubtotalIsNil  bool    `json:"minimumSubtotalIsNil,omitempty"`
+	MinimumSubtotalNotNil bool    `json:"minimumSubtotalNotNil,omitempty"`
+
+	// "starts_at" field predicates.
+	StartsAt       *time.Time  `json:"startsAt,omitempty"`
+	StartsAtNEQ    *time.Time  `json:"startsAtNEQ,omitempty"`
+	StartsAtIn     []time.Time `json:"startsAtIn,omitempty"`
+	StartsAtNotIn  []time.Time `json:"startsAtNotIn,omitempty"`
+	StartsAtGT     *time.Time  `json:"startsAtGT,omitempty"`
+	StartsAtGTE    *time.Time  `json:"startsAtGTE,omitempty"`
+	StartsAtLT     *time.Time  `json:"startsAtLT,omitempty"`
+	StartsAtLTE    *time.Time  `json:"startsAtLTE,omitempty"`
+	StartsAtIsNil  bool        `json:"startsAtIsNil,omitempty"`
+	StartsAtNotNil bool        `json:"startsAtNotNil,omitempty"`
+
+	// "ends_at" field predicates.
+	EndsAt       *time.Time  `json:"endsAt,omitempty"`
+	EndsAtNEQ    *time.Time  `json:"endsAtNEQ,omitempty"`
+	EndsAtIn     []time.Time `json:"endsAtIn,omitempty"`
+	EndsAtNotIn  []time.Time `json:"endsAtNotIn,omitempty"`
+	EndsAtGT     *time.Time  `json:"endsAtGT,omitempty"`
+	EndsAtGTE    *time.Time  `json:"endsAtGTE,omitempty"`
+	EndsAtLT     *time.Time  `json:"endsAtLT,omitempty"`
+	EndsAtLTE    *time.Time  `json:"endsAtLTE,omitempty"`
+	EndsAtIsNil  bool        `json:"endsAtIsNil,omitempty"`
+	EndsAtNotNil bool        `json:"endsAtNotNil,omitempty"`
+
+	// "usage_limit" field predicates.
+	UsageLimit       *int  `json:"usageLimit,omitempty"`
+	UsageLimitNEQ    *int  `json:"usageLimitNEQ,omitempty"`
+	UsageLimitIn     []int `json:"usageLimitIn,omitempty"`
+	UsageLimitNotIn  []int `json:"usageLimitNotIn,omitempty"`
+	UsageLimitGT     *int  `json:"usageLimitGT,omitempty"`
+	UsageLimitGTE    *int  `json:"usageLimitGTE,omitempty"`
+	UsageLimitLT     *int  `json:"usageLimitLT,omitempty"`
+	UsageLimitLTE    *int  `json:"usageLimitLTE,omitempty"`
+	UsageLimitIsNil  bool  `json:"usageLimitIsNil,omitempty"`
+	UsageLimitNotNil bool  `json:"usageLimitNotNil,omitempty"`
+
+	// "usage_count" field predicates.
+	UsageCount      *int  `json:"usageCount,omitempty"`
+	UsageCountNEQ   *int  `json:"usageCountNEQ,omitempty"`
+	UsageCountIn    []int `json:"usageCountIn,omitempty"`
+	UsageCountNotIn []int `json:"usageCountNotIn,omitempty"`
+	UsageCountGT    *int  `json:"usageCountGT,omitempty"`
+	UsageCountGTE   *int  `json:"usageCountGTE,omitempty"`
+	UsageCountLT    *int  `json:"usageCountLT,omitempty"`
+	UsageCountLTE   *int  `json:"usageCountLTE,omitempty"`
+
+	// "once_per_customer" field predicates.
+	OncePerCustomer    *bool `json:"oncePerCustomer,omitempty"`
+	OncePerCustomerNEQ *bool `json:"oncePerCustomerNEQ,omitempty"`
+
+	// "enabled" field predicates.
+	Enabled    *bool `json:"enabled,omitempty"`
+	EnabledNEQ *bool `json:"enabledNEQ,omitempty"`
+
+	// "products" edge predicates.
+	HasProducts     *bool                `json:"hasProducts,omitempty"`
+	HasProductsWith []*ProductWhereInput `json:"hasProductsWith,omitempty"`
+
+	// "collections" edge predicates.
+	HasCollections     *bool                   `json:"hasCollections,omitempty"`
+	HasCollectionsWith []*CollectionWhereInput `json:"hasCollectionsWith,omitempty"`
+
+	// "redemptions" edge predicates.
+	HasRedemptions     *bool                           `json:"hasRedemptions,omitempty"`
+	HasRedemptionsWith []*DiscountRedemptionWhereInput `json:"hasRedemptionsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *DiscountCodeWhereInput) AddPredicates(predicates ...predicate.DiscountCode) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the DiscountCodeWhereInput filter on the DiscountCodeQuery builder.
+func (i *DiscountCodeWhereInput) Filter(q *DiscountCodeQuery) (*DiscountCodeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyDiscountCodeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyDiscountCodeWhereInput is returned in case the DiscountCodeWhereInput is empty.
+var ErrEmptyDiscountCodeWhereInput = errors.New("ent: empty predicate DiscountCodeWhereInput")
+
+// P returns a predicate for filtering discountcodes.
+// An error is returned if the input is empty or invalid.
+func (i *DiscountCodeWhereInput) P() (predicate.DiscountCode, error) {
+	var predicates []predicate.DiscountCode
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, discountcode.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.DiscountCode, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, discountcode.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.DiscountCode, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, discountcode.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, discountcode.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, discountcode.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, discountcode.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, discountcode.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, discountcode.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, discountcode.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, discountcode.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, discountcode.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, discountcode.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, discountcode.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, discountcode.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, discountcode.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, discountcode.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, discountcode.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, discountcode.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, discountcode.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, discountcode.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, discountcode.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, discountcode.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, discountcode.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, discountcode.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, discountcode.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, discountcode.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, discountcode.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Code != nil {
+		predicates = append(predicates, discountcode.CodeEQ(*i.Code))
+	}
+	if i.CodeNEQ != nil {
+		predicates = append(predicates, discountcode.CodeNEQ(*i.CodeNEQ))
+	}
+	if len(i.CodeIn) > 0 {
+		predicates = append(predicates, discountcode.CodeIn(i.CodeIn...))
+	}
+	if len(i.CodeNotIn) > 0 {
+		predicates = append(predicates, discountcode.CodeNotIn(i.CodeNotIn...))
+	}
+	if i.CodeGT != nil {
+		predicates = append(predicates, discountcode.CodeGT(*i.CodeGT))
+	}
+	if i.CodeGTE != nil {
+		predicates = append(predicates, discountcode.CodeGTE(*i.CodeGTE))
+	}
+	if i.CodeLT != nil {
+		predicates = append(predicates, discountcode.CodeLT(*i.CodeLT))
+	}
+	if i.CodeLTE != nil {
+		predicates = append(predicates, discountcode.CodeLTE(*i.CodeLTE))
+	}
+	if i.CodeContains != nil {
+		predicates = append(predicates, discountcode.CodeContains(*i.CodeContains))
+	}
+	if i.CodeHasPrefix != nil {
+		predicates = append(predicates, discountcode.CodeHasPrefix(*i.CodeHasPrefix))
+	}
+	if i.CodeHasSuffix != nil {
+		predicates = append(predicates, discountcode.CodeHasSuffix(*i.CodeHasSuffix))
+	}
+	if i.CodeEqualFold != nil {
+		predicates = append(predicates, discountcode.CodeEqualFold(*i.CodeEqualFold))
+	}
+	if i.CodeContainsFold != nil {
+		predicates = append(predicates, discountcode.CodeContainsFold(*i.CodeContainsFold))
+	}
+	if i.CodeKey != nil {
+		predicates = append(predicates, discountcode.CodeKeyEQ(*i.CodeKey))
+	}
+	if i.CodeKeyNEQ != nil {
+		predicates = append(predicates, discountcode.CodeKeyNEQ(*i.CodeKeyNEQ))
+	}
+	if len(i.CodeKeyIn) > 0 {
+		predicates = append(predicates, discountcode.CodeKeyIn(i.CodeKeyIn...))
+	}
+	if len(i.CodeKeyNotIn) > 0 {
+		predicates = append(predicates, discountcode.CodeKeyNotIn(i.CodeKeyNotIn...))
+	}
+	if i.CodeKeyGT != nil {
+		predicates = append(predicates, discountcode.CodeKeyGT(*i.CodeKeyGT))
+	}
+	if i.CodeKeyGTE != nil {
+		predicates = append(predicates, discountcode.CodeKeyGTE(*i.CodeKeyGTE))
+	}
+	if i.CodeKeyLT != nil {
+		predicates = append(predicates, discountcode.CodeKeyLT(*i.CodeKeyLT))
+	}
+	if i.CodeKeyLTE != nil {
+		predicates = append(predicates, discountcode.CodeKeyLTE(*i.CodeKeyLTE))
+	}
+	if i.CodeKeyContains != nil {
+		predicates = append(predicates, discountcode.CodeKeyContains(*i.CodeKeyContains))
+	}
+	if i.CodeKeyHasPrefix != nil {
+		predicates = append(predicates, discountcode.CodeKeyHasPrefix(*i.CodeKeyHasPrefix))
+	}
+	if i.CodeKeyHasSuffix != nil {
+		predicates = append(predicates, discountcode.CodeKeyHasSuffix(*i.CodeKeyHasSuffix))
+	}
+	if i.CodeKeyEqualFold != nil {
+		predicates = append(predicates, discountcode.CodeKeyEqualFold(*i.CodeKeyEqualFold))
+	}
+	if i.CodeKeyContainsFold != nil {
+		predicates = append(predicates, discountcode.CodeKeyContainsFold(*i.CodeKeyContainsFold))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, discountcode.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, discountcode.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, discountcode.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, discountcode.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, discountcode.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, discountcode.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, discountcode.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, discountcode.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, discountcode.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, discountcode.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, discountcode.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, discountcode.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, discountcode.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, discountcode.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, discountcode.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, discountcode.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, discountcode.KindNotIn(i.KindNotIn...))
+	}
+	if i.Value != nil {
+		predicates = append(predicates, discountcode.ValueEQ(*i.Value))
+	}
+	if i.ValueNEQ != nil {
+		predicates = append(predicates, discountcode.ValueNEQ(*i.ValueNEQ))
+	}
+	if len(i.ValueIn) > 0 {
+		predicates = append(predicates, discountcode.ValueIn(i.ValueIn...))
+	}
+	if len(i.ValueNotIn) > 0 {
+		predicates = append(predicates, discountcode.ValueNotIn(i.ValueNotIn...))
+	}
+	if i.ValueGT != nil {
+		predicates = append(predicates, discountcode.ValueGT(*i.ValueGT))
+	}
+	if i.ValueGTE != nil {
+		predicates = append(predicates, discountcode.ValueGTE(*i.ValueGTE))
+	}
+	if i.ValueLT != nil {
+		predicates = append(predicates, discountcode.ValueLT(*i.ValueLT))
+	}
+	if i.ValueLTE != nil {
+		predicates = append(predicates, discountcode.ValueLTE(*i.ValueLTE))
+	}
+	if i.AppliesTo != nil {
+		predicates = append(predicates, discountcode.AppliesToEQ(*i.AppliesTo))
+	}
+	if i.AppliesToNEQ != nil {
+		predicates = append(predicates, discountcode.AppliesToNEQ(*i.AppliesToNEQ))
+	}
+	if len(i.AppliesToIn) > 0 {
+		predicates = append(predicates, discountcode.AppliesToIn(i.AppliesToIn...))
+	}
+	if len(i.AppliesToNotIn) > 0 {
+		predicates = append(predicates, discountcode.AppliesToNotIn(i.AppliesToNotIn...))
+	}
+	if i.MinimumSubtotal != nil {
+		predicates = append(predicates, discountcode.MinimumSubtotalEQ(*i.MinimumSubtotal))
+	}
+	if i.MinimumSubtotalNEQ != nil {
+		predicates = append(predicates, discountcode.MinimumSubtotalNEQ(*i.MinimumSubtotalNEQ))
+	}
+	if len(i.MinimumSubtotalIn) > 0 {
+		predicates = append(predicates, discountcode.MinimumSubtotalIn(i.MinimumSubtotalIn...))
+	}
+	if len(i.MinimumSubtotalNotIn) > 0 {
+		predicates = append(predicates, discountcode.MinimumSubtotalNotIn(i.MinimumSubtotalNotIn...))
+	}
+	if i.MinimumSubtotalGT != nil {
+		predicates = append(predicates, discountcode.MinimumSubtotalGT(*i.MinimumSubtotalGT))
+	}
+	if i.MinimumSubtotalGTE != nil {
+		predicates = append(predicates, discountcode.MinimumSubtotalGTE(*i.MinimumSubtotalGTE))
+	}
+	if i.MinimumSubtotalLT != nil {
+		predicates = append(predicates, discountcode.MinimumSubtotalLT(*i.MinimumSubtotalLT))
+	}
+	if i.MinimumSubtotalLTE != nil {
+		predicates = append(predicates, discountcode.MinimumSubtotalLTE(*i.MinimumSubtotalLTE))
+	}
+	if i.MinimumSubtotalIsNil {
+		predicates = append(predicates, discountcode.MinimumSubtotalIsNil())
+	}
+	if i.MinimumSubtotalNotNil {
+		predicates = append(predicates, discountcode.MinimumSubtotalNotNil())
+	}
+	if i.StartsAt != nil {
+		predicates = append(predicates, discountcode.StartsAtEQ(*i.StartsAt))
+	}
+	if i.StartsAtNEQ != nil {
+		predicates = append(predicates, discountcode.StartsAtNEQ(*i.StartsAtNEQ))
+	}
+	if len(i.StartsAtIn) > 0 {
+		predicates = append(predicates, discountcode.StartsAtIn(i.StartsAtIn...))
+	}
+	if len(i.StartsAtNotIn) > 0 {
+		predicates = append(predicates, discountcode.StartsAtNotIn(i.StartsAtNotIn...))
+	}
+	if i.StartsAtGT != nil {
+		predicates = append(predicates, discountcode.StartsAtGT(*i.StartsAtGT))
+	}
+	if i.StartsAtGTE != nil {
+		predicates = append(predicates, discountcode.StartsAtGTE(*i.StartsAtGTE))
+	}
+	if i.StartsAtLT != nil {
+		predicates = append(predicates, discountcode.StartsAtLT(*i.StartsAtLT))
+	}
+	if i.StartsAtLTE != nil {
+		predicates = append(predicates, discountcode.StartsAtLTE(*i.StartsAtLTE))
+	}
+	if i.StartsAtIsNil {
+		predicates = append(predicates, discountcode.StartsAtIsNil())
+	}
+	if i.StartsAtNotNil {
+		predicates = append(predicates, discountcode.StartsAtNotNil())
+	}
+	if i.EndsAt != nil {
+		predicates = append(predicates, discountcode.EndsAtEQ(*i.EndsAt))
+	}
+	if i.EndsAtNEQ != nil {
+		predicates = append(predicates, discountcode.EndsAtNEQ(*i.EndsAtNEQ))
+	}
+	if len(i.EndsAtIn) > 0 {
+		predicates = append(predicates, discountcode.EndsAtIn(i.EndsAtIn...))
+	}
+	if len(i.EndsAtNotIn) > 0 {
+		predicates = append(predicates, discountcode.EndsAtNotIn(i.EndsAtNotIn...))
+	}
+	if i.EndsAtGT != nil {
+		predicates = append(predicates, discountcode.EndsAtGT(*i.EndsAtGT))
+	}
+	if i.EndsAtGTE != nil {
+		predicates = append(predicates, discountcode.EndsAtGTE(*i.EndsAtGTE))
+	}
+	if i.EndsAtLT != nil {
+		predicates = append(predicates, discountcode.EndsAtLT(*i.EndsAtLT))
+	}
+	if i.EndsAtLTE != nil {
+		predicates = append(predicates, discountcode.EndsAtLTE(*i.EndsAtLTE))
+	}
+	if i.EndsAtIsNil {
+		predicates = append(predicates, discountcode.EndsAtIsNil())
+	}
+	if i.EndsAtNotNil {
+		predicates = append(predicates, discountcode.EndsAtNotNil())
+	}
+	if i.UsageLimit != nil {
+		predicates = append(predicates, discountcode.UsageLimitEQ(*i.UsageLimit))
+	}
+	if i.UsageLimitNEQ != nil {
+		predicates = append(predicates, discountcode.UsageLimitNEQ(*i.UsageLimitNEQ))
+	}
+	if len(i.UsageLimitIn) > 0 {
+		predicates = append(predicates, discountcode.UsageLimitIn(i.UsageLimitIn...))
+	}
+	if len(i.UsageLimitNotIn) > 0 {
+		predicates = append(predicates, discountcode.UsageLimitNotIn(i.UsageLimitNotIn...))
+	}
+	if i.UsageLimitGT != nil {
+		predicates = append(predicates, discountcode.UsageLimitGT(*i.UsageLimitGT))
+	}
+	if i.UsageLimitGTE != nil {
+		predicates = append(predicates, discountcode.UsageLimitGTE(*i.UsageLimitGTE))
+	}
+	if i.UsageLimitLT != nil {
+		predicates = append(predicates, discountcode.UsageLimitLT(*i.UsageLimitLT))
+	}
+	if i.UsageLimitLTE != nil {
+		predicates = append(predicates, discountcode.UsageLimitLTE(*i.UsageLimitLTE))
+	}
+	if i.UsageLimitIsNil {
+		predicates = append(predicates, discountcode.UsageLimitIsNil())
+	}
+	if i.UsageLimitNotNil {
+		predicates = append(predicates, discountcode.UsageLimitNotNil())
+	}
+	if i.UsageCount != nil {
+		predicates = append(predicates, discountcode.UsageCountEQ(*i.UsageCount))
+	}
+	if i.UsageCountNEQ != nil {
+		predicates = append(predicates, discountcode.UsageCountNEQ(*i.UsageCountNEQ))
+	}
+	if len(i.UsageCountIn) > 0 {
+		predicates = append(predicates, discountcode.UsageCountIn(i.UsageCountIn...))
+	}
+	if len(i.UsageCountNotIn) > 0 {
+		predicates = append(predicates, discountcode.UsageCountNotIn(i.UsageCountNotIn...))
+	}
+	if i.UsageCountGT != nil {
+		predicates = append(predicates, discountcode.UsageCountGT(*i.UsageCountGT))
+	}
+	if i.UsageCountGTE != nil {
+		predicates = append(predicates, discountcode.UsageCountGTE(*i.UsageCountGTE))
+	}
+	if i.UsageCountLT != nil {
+		predicates = append(predicates, discountcode.UsageCountLT(*i.UsageCountLT))
+	}
+	if i.UsageCountLTE != nil {
+		predicates = append(predicates, discountcode.UsageCountLTE(*i.UsageCountLTE))
+	}
+	if i.OncePerCustomer != nil {
+		predicates = append(predicates, discountcode.OncePerCustomerEQ(*i.OncePerCustomer))
+	}
+	if i.OncePerCustomerNEQ != nil {
+		predicates = append(predicates, discountcode.OncePerCustomerNEQ(*i.OncePerCustomerNEQ))
+	}
+	if i.Enabled != nil {
+		predicates = append(predicates, discountcode.EnabledEQ(*i.Enabled))
+	}
+	if i.EnabledNEQ != nil {
+		predicates = append(predicates, discountcode.EnabledNEQ(*i.EnabledNEQ))
+	}
+
+	if i.HasProducts != nil {
+		p := discountcode.HasProducts()
+		if !*i.HasProducts {
+			p = discountcode.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProductsWith) > 0 {
+		with := make([]predicate.Product, 0, len(i.HasProductsWith))
+		for _, w := range i.HasProductsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProductsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, discountcode.HasProductsWith(with...))
+	}
+	if i.HasCollections != nil {
+		p := discountcode.HasCollections()
+		if !*i.HasCollections {
+			p = discountcode.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCollectionsWith) > 0 {
+		with := make([]predicate.Collection, 0, len(i.HasCollectionsWith))
+		for _, w := range i.HasCollectionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCollectionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, discountcode.HasCollectionsWith(with...))
+	}
+	if i.HasRedemptions != nil {
+		p := discountcode.HasRedemptions()
+		if !*i.HasRedemptions {
+			p = discountcode.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRedemptionsWith) > 0 {
+		with := make([]predicate.DiscountRedemption, 0, len(i.HasRedemptionsWith))
+		for _, w := range i.HasRedemptionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRedemptionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, discountcode.HasRedemptionsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyDiscountCodeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return discountcode.And(predicates...), nil
+	}
+}
+
+// DiscountRedemptionWhereInput represents a where input for filtering DiscountRedemption queries.
+type DiscountRedemptionWhereInput struct {
+	Predicates []predicate.DiscountRedemption  `json:"-"`
+	Not        *DiscountRedemptionWhereInput   `json:"not,omitempty"`
+	Or         []*DiscountRedemptionWhereInput `json:"or,omitempty"`
+	And        []*DiscountRedemptionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "discount_code_id" field predicates.
+	DiscountCodeID      *int  `json:"discountCodeID,omitempty"`
+	DiscountCodeIDNEQ   *int  `json:"discountCodeIDNEQ,omitempty"`
+	DiscountCodeIDIn    []int `json:"discountCodeIDIn,omitempty"`
+	DiscountCodeIDNotIn []int `json:"discountCodeIDNotIn,omitempty"`
+
+	// "customer_id" field predicates.
+	CustomerID       *int  `json:"customerID,omitempty"`
+	CustomerIDNEQ    *int  `json:"customerIDNEQ,omitempty"`
+	CustomerIDIn     []int `json:"customerIDIn,omitempty"`
+	CustomerIDNotIn  []int `json:"customerIDNotIn,omitempty"`
+	CustomerIDGT     *int  `json:"customerIDGT,omitempty"`
+	CustomerIDGTE    *int  `json:"customerIDGTE,omitempty"`
+	CustomerIDLT     *int  `json:"customerIDLT,omitempty"`
+	CustomerIDLTE    *int  `json:"customerIDLTE,omitempty"`
+	CustomerIDIsNil  bool  `json:"customerIDIsNil,omitempty"`
+	CustomerIDNotNil bool  `json:"customerIDNotNil,omitempty"`
+
+	// "email" field predicates.
+	Email             *string  `json:"email,omitempty"`
+	EmailNEQ          *string  `json:"emailNEQ,omitempty"`
+	EmailIn           []string `json:"emailIn,omitempty"`
+	EmailNotIn        []string `json:"emailNotIn,omitempty"`
+	EmailGT           *string  `json:"emailGT,omitempty"`
+	EmailGTE          *string  `json:"emailGTE,omitempty"`
+	EmailLT           *string  `json:"emailLT,omitempty"`
+	EmailLTE          *string  `json:"emailLTE,omitempty"`
+	EmailContains     *string  `json:"emailContains,omitempty"`
+	EmailHasPrefix    *string  `json:"emailHasPrefix,omitempty"`
+	EmailHasSuffix    *string  `json:"emailHasSuffix,omitempty"`
+	EmailEqualFold    *string  `json:"emailEqualFold,omitempty"`
+	EmailContainsFold *string  `json:"emailContainsFold,omitempty"`
+
+	// "order_id" field predicates.
+	OrderID       *int  `json:"orderID,omitempty"`
+	OrderIDNEQ    *int  `json:"orderIDNEQ,omitempty"`
+	OrderIDIn     []int `json:"orderIDIn,omitempty"`
+	OrderIDNotIn  []int `json:"orderIDNotIn,omitempty"`
+	OrderIDGT     *int  `json:"orderIDGT,omitempty"`
+	OrderIDGTE    *int  `json:"orderIDGTE,omitempty"`
+	OrderIDLT     *int  `json:"orderIDLT,omitempty"`
+	OrderIDLTE    *int  `json:"orderIDLTE,omitempty"`
+	OrderIDIsNil  bool  `json:"orderIDIsNil,omitempty"`
+	OrderIDNotNil bool  `json:"orderIDNotNil,omitempty"`
+
+	// "discount_code" edge predicates.
+	HasDiscountCode     *bool                     `json:"hasDiscountCode,omitempty"`
+	HasDiscountCodeWith []*DiscountCodeWhereInput `json:"hasDiscountCodeWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *DiscountRedemptionWhereInput) AddPredicates(predicates ...predicate.DiscountRedemption) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the DiscountRedemptionWhereInput filter on the DiscountRedemptionQuery builder.
+func (i *DiscountRedemptionWhereInput) Filter(q *DiscountRedemptionQuery) (*DiscountRedemptionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyDiscountRedemptionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyDiscountRedemptionWhereInput is returned in case the DiscountRedemptionWhereInput is empty.
+var ErrEmptyDiscountRedemptionWhereInput = errors.New("ent: empty predicate DiscountRedemptionWhereInput")
+
+// P returns a predicate for filtering discountredemptions.
+// An error is returned if the input is empty or invalid.
+func (i *DiscountRedemptionWhereInput) P() (predicate.DiscountRedemption, error) {
+	var predicates []predicate.DiscountRedemption
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, discountredemption.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.DiscountRedemption, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, discountredemption.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.DiscountRedemption, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, discountredemption.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, discountredemption.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, discountredemption.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, discountredemption.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, discountredemption.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, discountredemption.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, discountredemption.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, discountredemption.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, discountredemption.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, discountredemption.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, discountredemption.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, discountredemption.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, discountredemption.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, discountredemption.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, discountredemption.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, discountredemption.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, discountredemption.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, discountredemption.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, discountredemption.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, discountredemption.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, discountredemption.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, discountredemption.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, discountredemption.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, discountredemption.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, discountredemption.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.DiscountCodeID != nil {
+		predicates = append(predicates, discountredemption.DiscountCodeIDEQ(*i.DiscountCodeID))
+	}
+	if i.DiscountCodeIDNEQ != nil {
+		predicates = append(predicates, discountredemption.DiscountCodeIDNEQ(*i.DiscountCodeIDNEQ))
+	}
+	if len(i.DiscountCodeIDIn) > 0 {
+		predicates = append(predicates, discountredemption.DiscountCodeIDIn(i.DiscountCodeIDIn...))
+	}
+	if len(i.DiscountCodeIDNotIn) > 0 {
+		predicates = append(predicates, discountredemption.DiscountCodeIDNotIn(i.DiscountCodeIDNotIn...))
+	}
+	if i.CustomerID != nil {
+		predicates = append(predicates, discountredemption.CustomerIDEQ(*i.CustomerID))
+	}
+	if i.CustomerIDNEQ != nil {
+		predicates = append(predicates, discountredemption.CustomerIDNEQ(*i.CustomerIDNEQ))
+	}
+	if len(i.CustomerIDIn) > 0 {
+		predicates = append(predicates, discountredemption.CustomerIDIn(i.CustomerIDIn...))
+	}
+	if len(i.CustomerIDNotIn) > 0 {
+		predicates = append(predicates, discountredemption.CustomerIDNotIn(i.CustomerIDNotIn...))
+	}
+	if i.CustomerIDGT != nil {
+		predicates = append(predicates, discountredemption.CustomerIDGT(*i.CustomerIDGT))
+	}
+	if i.CustomerIDGTE != nil {
+		predicates = append(predicates, discountredemption.CustomerIDGTE(*i.CustomerIDGTE))
+	}
+	if i.CustomerIDLT != nil {
+		predicates = append(predicates, discountredemption.CustomerIDLT(*i.CustomerIDLT))
+	}
+	if i.CustomerIDLTE != nil {
+		predicates = append(predicates, discountredemption.CustomerIDLTE(*i.CustomerIDLTE))
+	}
+	if i.CustomerIDIsNil {
+		predicates = append(predicates, discountredemption.CustomerIDIsNil())
+	}
+	if i.CustomerIDNotNil {
+		predicates = append(predicates, discountredemption.CustomerIDNotNil())
+	}
+	if i.Email != nil {
+		predicates = append(predicates, discountredemption.EmailEQ(*i.Email))
+	}
+	if i.EmailNEQ != nil {
+		predicates = append(predicates, discountredemption.EmailNEQ(*i.EmailNEQ))
+	}
+	if len(i.EmailIn) > 0 {
+		predicates = append(predicates, discountredemption.EmailIn(i.EmailIn...))
+	}
+	if len(i.EmailNotIn) > 0 {
+		predicates = append(predicates, discountredemption.EmailNotIn(i.EmailNotIn...))
+	}
+	if i.EmailGT != nil {
+		predicates = append(predicates, discountredemption.EmailGT(*i.EmailGT))
+	}
+	if i.EmailGTE != nil {
+		predicates = append(predicates, discountredemption.EmailGTE(*i.EmailGTE))
+	}
+	if i.EmailLT != nil {
+		predicates = append(predicates, discountredemption.EmailLT(*i.EmailLT))
+	}
+	if i.EmailLTE != nil {
+		predicates = append(predicates, discountredemption.EmailLTE(*i.EmailLTE))
+	}
+	if i.EmailContains != nil {
+		predicates = append(predicates, discountredemption.EmailContains(*i.EmailContains))
+	}
+	if i.EmailHasPrefix != nil {
+		predicates = append(predicates, discountredemption.EmailHasPrefix(*i.EmailHasPrefix))
+	}
+	if i.EmailHasSuffix != nil {
+		predicates = append(predicates, discountredemption.EmailHasSuffix(*i.EmailHasSuffix))
+	}
+	if i.EmailEqualFold != nil {
+		predicates = append(predicates, discountredemption.EmailEqualFold(*i.EmailEqualFold))
+	}
+	if i.EmailContainsFold != nil {
+		predicates = append(predicates, discountredemption.EmailContainsFold(*i.EmailContainsFold))
+	}
+	if i.OrderID != nil {
+		predicates = append(predicates, discountredemption.OrderIDEQ(*i.OrderID))
+	}
+	if i.OrderIDNEQ != nil {
+		predicates = append(predicates, discountredemption.OrderIDNEQ(*i.OrderIDNEQ))
+	}
+	if len(i.OrderIDIn) > 0 {
+		predicates = append(predicates, discountredemption.OrderIDIn(i.OrderIDIn...))
+	}
+	if len(i.OrderIDNotIn) > 0 {
+		predicates = append(predicates, discountredemption.OrderIDNotIn(i.OrderIDNotIn...))
+	}
+	if i.OrderIDGT != nil {
+		predicates = append(predicates, discountredemption.OrderIDGT(*i.OrderIDGT))
+	}
+	if i.OrderIDGTE != nil {
+		predicates = append(predicates, discountredemption.OrderIDGTE(*i.OrderIDGTE))
+	}
+	if i.OrderIDLT != nil {
+		predicates = append(predicates, discountredemption.OrderIDLT(*i.OrderIDLT))
+	}
+	if i.OrderIDLTE != nil {
+		predicates = append(predicates, discountredemption.OrderIDLTE(*i.OrderIDLTE))
+	}
+	if i.OrderIDIsNil {
+		predicates = append(predicates, discountredemption.OrderIDIsNil())
+	}
+	if i.OrderIDNotNil {
+		predicates = append(predicates, discountredemption.OrderIDNotNil())
+	}
+
+	if i.HasDiscountCode != nil {
+		p := discountredemption.HasDiscountCode()
+		if !*i.HasDiscountCode {
+			p = discountredemption.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDiscountCodeWith) > 0 {
+		with := make([]predicate.DiscountCode, 0, len(i.HasDiscountCodeWith))
+		for _, w := range i.HasDiscountCodeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDiscountCodeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, discountredemption.HasDiscountCodeWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyDiscountRedemptionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return discountredemption.And(predicates...), nil
 	}
 }
 
@@ -5154,5 +7255,343 @@ func (i *ShopWhereInput) P() (predicate.Shop, error) {
 		return predicates[0], nil
 	default:
 		return shop.And(predicates...), nil
+	}
+}
+
+// TaxRateWhereInput represents a where input for filtering TaxRate queries.
+type TaxRateWhereInput struct {
+	Predicates []predicate.TaxRate  `json:"-"`
+	Not        *TaxRateWhereInput   `json:"not,omitempty"`
+	Or         []*TaxRateWhereInput `json:"or,omitempty"`
+	And        []*TaxRateWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "country_code" field predicates.
+	CountryCode             *string  `json:"countryCode,omitempty"`
+	CountryCodeNEQ          *string  `json:"countryCodeNEQ,omitempty"`
+	CountryCodeIn           []string `json:"countryCodeIn,omitempty"`
+	CountryCodeNotIn        []string `json:"countryCodeNotIn,omitempty"`
+	CountryCodeGT           *string  `json:"countryCodeGT,omitempty"`
+	CountryCodeGTE          *string  `json:"countryCodeGTE,omitempty"`
+	CountryCodeLT           *string  `json:"countryCodeLT,omitempty"`
+	CountryCodeLTE          *string  `json:"countryCodeLTE,omitempty"`
+	CountryCodeContains     *string  `json:"countryCodeContains,omitempty"`
+	CountryCodeHasPrefix    *string  `json:"countryCodeHasPrefix,omitempty"`
+	CountryCodeHasSuffix    *string  `json:"countryCodeHasSuffix,omitempty"`
+	CountryCodeEqualFold    *string  `json:"countryCodeEqualFold,omitempty"`
+	CountryCodeContainsFold *string  `json:"countryCodeContainsFold,omitempty"`
+
+	// "province_code" field predicates.
+	ProvinceCode             *string  `json:"provinceCode,omitempty"`
+	ProvinceCodeNEQ          *string  `json:"provinceCodeNEQ,omitempty"`
+	ProvinceCodeIn           []string `json:"provinceCodeIn,omitempty"`
+	ProvinceCodeNotIn        []string `json:"provinceCodeNotIn,omitempty"`
+	ProvinceCodeGT           *string  `json:"provinceCodeGT,omitempty"`
+	ProvinceCodeGTE          *string  `json:"provinceCodeGTE,omitempty"`
+	ProvinceCodeLT           *string  `json:"provinceCodeLT,omitempty"`
+	ProvinceCodeLTE          *string  `json:"provinceCodeLTE,omitempty"`
+	ProvinceCodeContains     *string  `json:"provinceCodeContains,omitempty"`
+	ProvinceCodeHasPrefix    *string  `json:"provinceCodeHasPrefix,omitempty"`
+	ProvinceCodeHasSuffix    *string  `json:"provinceCodeHasSuffix,omitempty"`
+	ProvinceCodeIsNil        bool     `json:"provinceCodeIsNil,omitempty"`
+	ProvinceCodeNotNil       bool     `json:"provinceCodeNotNil,omitempty"`
+	ProvinceCodeEqualFold    *string  `json:"provinceCodeEqualFold,omitempty"`
+	ProvinceCodeContainsFold *string  `json:"provinceCodeContainsFold,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "rate_ppm" field predicates.
+	RatePpm      *int  `json:"ratePpm,omitempty"`
+	RatePpmNEQ   *int  `json:"ratePpmNEQ,omitempty"`
+	RatePpmIn    []int `json:"ratePpmIn,omitempty"`
+	RatePpmNotIn []int `json:"ratePpmNotIn,omitempty"`
+	RatePpmGT    *int  `json:"ratePpmGT,omitempty"`
+	RatePpmGTE   *int  `json:"ratePpmGTE,omitempty"`
+	RatePpmLT    *int  `json:"ratePpmLT,omitempty"`
+	RatePpmLTE   *int  `json:"ratePpmLTE,omitempty"`
+
+	// "applies_to_shipping" field predicates.
+	AppliesToShipping    *bool `json:"appliesToShipping,omitempty"`
+	AppliesToShippingNEQ *bool `json:"appliesToShippingNEQ,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *TaxRateWhereInput) AddPredicates(predicates ...predicate.TaxRate) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the TaxRateWhereInput filter on the TaxRateQuery builder.
+func (i *TaxRateWhereInput) Filter(q *TaxRateQuery) (*TaxRateQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyTaxRateWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyTaxRateWhereInput is returned in case the TaxRateWhereInput is empty.
+var ErrEmptyTaxRateWhereInput = errors.New("ent: empty predicate TaxRateWhereInput")
+
+// P returns a predicate for filtering taxrates.
+// An error is returned if the input is empty or invalid.
+func (i *TaxRateWhereInput) P() (predicate.TaxRate, error) {
+	var predicates []predicate.TaxRate
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, taxrate.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.TaxRate, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, taxrate.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.TaxRate, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, taxrate.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, taxrate.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, taxrate.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, taxrate.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, taxrate.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, taxrate.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, taxrate.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, taxrate.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, taxrate.IDLTE(*i.IDLTE))
+	}
+	if i.CountryCode != nil {
+		predicates = append(predicates, taxrate.CountryCodeEQ(*i.CountryCode))
+	}
+	if i.CountryCodeNEQ != nil {
+		predicates = append(predicates, taxrate.CountryCodeNEQ(*i.CountryCodeNEQ))
+	}
+	if len(i.CountryCodeIn) > 0 {
+		predicates = append(predicates, taxrate.CountryCodeIn(i.CountryCodeIn...))
+	}
+	if len(i.CountryCodeNotIn) > 0 {
+		predicates = append(predicates, taxrate.CountryCodeNotIn(i.CountryCodeNotIn...))
+	}
+	if i.CountryCodeGT != nil {
+		predicates = append(predicates, taxrate.CountryCodeGT(*i.CountryCodeGT))
+	}
+	if i.CountryCodeGTE != nil {
+		predicates = append(predicates, taxrate.CountryCodeGTE(*i.CountryCodeGTE))
+	}
+	if i.CountryCodeLT != nil {
+		predicates = append(predicates, taxrate.CountryCodeLT(*i.CountryCodeLT))
+	}
+	if i.CountryCodeLTE != nil {
+		predicates = append(predicates, taxrate.CountryCodeLTE(*i.CountryCodeLTE))
+	}
+	if i.CountryCodeContains != nil {
+		predicates = append(predicates, taxrate.CountryCodeContains(*i.CountryCodeContains))
+	}
+	if i.CountryCodeHasPrefix != nil {
+		predicates = append(predicates, taxrate.CountryCodeHasPrefix(*i.CountryCodeHasPrefix))
+	}
+	if i.CountryCodeHasSuffix != nil {
+		predicates = append(predicates, taxrate.CountryCodeHasSuffix(*i.CountryCodeHasSuffix))
+	}
+	if i.CountryCodeEqualFold != nil {
+		predicates = append(predicates, taxrate.CountryCodeEqualFold(*i.CountryCodeEqualFold))
+	}
+	if i.CountryCodeContainsFold != nil {
+		predicates = append(predicates, taxrate.CountryCodeContainsFold(*i.CountryCodeContainsFold))
+	}
+	if i.ProvinceCode != nil {
+		predicates = append(predicates, taxrate.ProvinceCodeEQ(*i.ProvinceCode))
+	}
+	if i.ProvinceCodeNEQ != nil {
+		predicates = append(predicates, taxrate.ProvinceCodeNEQ(*i.ProvinceCodeNEQ))
+	}
+	if len(i.ProvinceCodeIn) > 0 {
+		predicates = append(predicates, taxrate.ProvinceCodeIn(i.ProvinceCodeIn...))
+	}
+	if len(i.ProvinceCodeNotIn) > 0 {
+		predicates = append(predicates, taxrate.ProvinceCodeNotIn(i.ProvinceCodeNotIn...))
+	}
+	if i.ProvinceCodeGT != nil {
+		predicates = append(predicates, taxrate.ProvinceCodeGT(*i.ProvinceCodeGT))
+	}
+	if i.ProvinceCodeGTE != nil {
+		predicates = append(predicates, taxrate.ProvinceCodeGTE(*i.ProvinceCodeGTE))
+	}
+	if i.ProvinceCodeLT != nil {
+		predicates = append(predicates, taxrate.ProvinceCodeLT(*i.ProvinceCodeLT))
+	}
+	if i.ProvinceCodeLTE != nil {
+		predicates = append(predicates, taxrate.ProvinceCodeLTE(*i.ProvinceCodeLTE))
+	}
+	if i.ProvinceCodeContains != nil {
+		predicates = append(predicates, taxrate.ProvinceCodeContains(*i.ProvinceCodeContains))
+	}
+	if i.ProvinceCodeHasPrefix != nil {
+		predicates = append(predicates, taxrate.ProvinceCodeHasPrefix(*i.ProvinceCodeHasPrefix))
+	}
+	if i.ProvinceCodeHasSuffix != nil {
+		predicates = append(predicates, taxrate.ProvinceCodeHasSuffix(*i.ProvinceCodeHasSuffix))
+	}
+	if i.ProvinceCodeIsNil {
+		predicates = append(predicates, taxrate.ProvinceCodeIsNil())
+	}
+	if i.ProvinceCodeNotNil {
+		predicates = append(predicates, taxrate.ProvinceCodeNotNil())
+	}
+	if i.ProvinceCodeEqualFold != nil {
+		predicates = append(predicates, taxrate.ProvinceCodeEqualFold(*i.ProvinceCodeEqualFold))
+	}
+	if i.ProvinceCodeContainsFold != nil {
+		predicates = append(predicates, taxrate.ProvinceCodeContainsFold(*i.ProvinceCodeContainsFold))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, taxrate.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, taxrate.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, taxrate.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, taxrate.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, taxrate.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, taxrate.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, taxrate.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, taxrate.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, taxrate.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, taxrate.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, taxrate.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, taxrate.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, taxrate.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.RatePpm != nil {
+		predicates = append(predicates, taxrate.RatePpmEQ(*i.RatePpm))
+	}
+	if i.RatePpmNEQ != nil {
+		predicates = append(predicates, taxrate.RatePpmNEQ(*i.RatePpmNEQ))
+	}
+	if len(i.RatePpmIn) > 0 {
+		predicates = append(predicates, taxrate.RatePpmIn(i.RatePpmIn...))
+	}
+	if len(i.RatePpmNotIn) > 0 {
+		predicates = append(predicates, taxrate.RatePpmNotIn(i.RatePpmNotIn...))
+	}
+	if i.RatePpmGT != nil {
+		predicates = append(predicates, taxrate.RatePpmGT(*i.RatePpmGT))
+	}
+	if i.RatePpmGTE != nil {
+		predicates = append(predicates, taxrate.RatePpmGTE(*i.RatePpmGTE))
+	}
+	if i.RatePpmLT != nil {
+		predicates = append(predicates, taxrate.RatePpmLT(*i.RatePpmLT))
+	}
+	if i.RatePpmLTE != nil {
+		predicates = append(predicates, taxrate.RatePpmLTE(*i.RatePpmLTE))
+	}
+	if i.AppliesToShipping != nil {
+		predicates = append(predicates, taxrate.AppliesToShippingEQ(*i.AppliesToShipping))
+	}
+	if i.AppliesToShippingNEQ != nil {
+		predicates = append(predicates, taxrate.AppliesToShippingNEQ(*i.AppliesToShippingNEQ))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyTaxRateWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return taxrate.And(predicates...), nil
 	}
 }

@@ -6,8 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"storefront/ent/cart"
+	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/discountcode"
+	"storefront/ent/discountredemption"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
@@ -19,6 +23,7 @@ import (
 	"storefront/ent/productvariant"
 	"storefront/ent/schema"
 	"storefront/ent/shop"
+	"storefront/ent/taxrate"
 	"sync"
 	"time"
 
@@ -35,8 +40,12 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeCart               = "Cart"
+	TypeCartLine           = "CartLine"
 	TypeCollection         = "Collection"
 	TypeCollectionProduct  = "CollectionProduct"
+	TypeDiscountCode       = "DiscountCode"
+	TypeDiscountRedemption = "DiscountRedemption"
 	TypeMenu               = "Menu"
 	TypeMenuItem           = "MenuItem"
 	TypePage               = "Page"
@@ -46,7 +55,2072 @@ const (
 	TypeProductOptionValue = "ProductOptionValue"
 	TypeProductVariant     = "ProductVariant"
 	TypeShop               = "Shop"
+	TypeTaxRate            = "TaxRate"
 )
+
+// CartMutation represents an operation that mutates the Cart nodes in the graph.
+type CartMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	token                *string
+	key_hash             *string
+	note                 *string
+	attributes           *[]schema.Attribute
+	appendattributes     []schema.Attribute
+	email                *string
+	phone                *string
+	country_code         *string
+	customer_id          *int
+	addcustomer_id       *int
+	discount_codes       *[]string
+	appenddiscount_codes []string
+	completed_at         *time.Time
+	clearedFields        map[string]struct{}
+	lines                map[int]struct{}
+	removedlines         map[int]struct{}
+	clearedlines         bool
+	done                 bool
+	oldValue             func(context.Context) (*Cart, error)
+	predicates           []predicate.Cart
+}
+
+var _ ent.Mutation = (*CartMutation)(nil)
+
+// cartOption allows management of the mutation configuration using functional options.
+type cartOption func(*CartMutation)
+
+// newCartMutation creates new mutation for the Cart entity.
+func newCartMutation(c config, op Op, opts ...cartOption) *CartMutation {
+	m := &CartMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCart,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCartID sets the ID field of the mutation.
+func withCartID(id int) cartOption {
+	return func(m *CartMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Cart
+		)
+		m.oldValue = func(ctx context.Context) (*Cart, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Cart.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCart sets the old Cart of the mutation.
+func withCart(node *Cart) cartOption {
+	return func(m *CartMutation) {
+		m.oldValue = func(context.Context) (*Cart, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CartMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CartMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CartMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CartMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Cart.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CartMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CartMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CartMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CartMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CartMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CartMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetToken sets the "token" field.
+func (m *CartMutation) SetToken(s string) {
+	m.token = &s
+}
+
+// Token returns the value of the "token" field in the mutation.
+func (m *CartMutation) Token() (r string, exists bool) {
+	v := m.token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToken returns the old "token" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldToken(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToken: %w", err)
+	}
+	return oldValue.Token, nil
+}
+
+// ResetToken resets all changes to the "token" field.
+func (m *CartMutation) ResetToken() {
+	m.token = nil
+}
+
+// SetKeyHash sets the "key_hash" field.
+func (m *CartMutation) SetKeyHash(s string) {
+	m.key_hash = &s
+}
+
+// KeyHash returns the value of the "key_hash" field in the mutation.
+func (m *CartMutation) KeyHash() (r string, exists bool) {
+	v := m.key_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeyHash returns the old "key_hash" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldKeyHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeyHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeyHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeyHash: %w", err)
+	}
+	return oldValue.KeyHash, nil
+}
+
+// ResetKeyHash resets all changes to the "key_hash" field.
+func (m *CartMutation) ResetKeyHash() {
+	m.key_hash = nil
+}
+
+// SetNote sets the "note" field.
+func (m *CartMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *CartMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldNote(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *CartMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[cart.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *CartMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[cart.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *CartMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, cart.FieldNote)
+}
+
+// SetAttributes sets the "attributes" field.
+func (m *CartMutation) SetAttributes(s []schema.Attribute) {
+	m.attributes = &s
+	m.appendattributes = nil
+}
+
+// Attributes returns the value of the "attributes" field in the mutation.
+func (m *CartMutation) Attributes() (r []schema.Attribute, exists bool) {
+	v := m.attributes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttributes returns the old "attributes" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldAttributes(ctx context.Context) (v []schema.Attribute, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttributes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttributes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttributes: %w", err)
+	}
+	return oldValue.Attributes, nil
+}
+
+// AppendAttributes adds s to the "attributes" field.
+func (m *CartMutation) AppendAttributes(s []schema.Attribute) {
+	m.appendattributes = append(m.appendattributes, s...)
+}
+
+// AppendedAttributes returns the list of values that were appended to the "attributes" field in this mutation.
+func (m *CartMutation) AppendedAttributes() ([]schema.Attribute, bool) {
+	if len(m.appendattributes) == 0 {
+		return nil, false
+	}
+	return m.appendattributes, true
+}
+
+// ClearAttributes clears the value of the "attributes" field.
+func (m *CartMutation) ClearAttributes() {
+	m.attributes = nil
+	m.appendattributes = nil
+	m.clearedFields[cart.FieldAttributes] = struct{}{}
+}
+
+// AttributesCleared returns if the "attributes" field was cleared in this mutation.
+func (m *CartMutation) AttributesCleared() bool {
+	_, ok := m.clearedFields[cart.FieldAttributes]
+	return ok
+}
+
+// ResetAttributes resets all changes to the "attributes" field.
+func (m *CartMutation) ResetAttributes() {
+	m.attributes = nil
+	m.appendattributes = nil
+	delete(m.clearedFields, cart.FieldAttributes)
+}
+
+// SetEmail sets the "email" field.
+func (m *CartMutation) SetEmail(s string) {
+	m.email = &s
+}
+
+// Email returns the value of the "email" field in the mutation.
+func (m *CartMutation) Email() (r string, exists bool) {
+	v := m.email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmail returns the old "email" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldEmail(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmail: %w", err)
+	}
+	return oldValue.Email, nil
+}
+
+// ClearEmail clears the value of the "email" field.
+func (m *CartMutation) ClearEmail() {
+	m.email = nil
+	m.clearedFields[cart.FieldEmail] = struct{}{}
+}
+
+// EmailCleared returns if the "email" field was cleared in this mutation.
+func (m *CartMutation) EmailCleared() bool {
+	_, ok := m.clearedFields[cart.FieldEmail]
+	return ok
+}
+
+// ResetEmail resets all changes to the "email" field.
+func (m *CartMutation) ResetEmail() {
+	m.email = nil
+	delete(m.clearedFields, cart.FieldEmail)
+}
+
+// SetPhone sets the "phone" field.
+func (m *CartMutation) SetPhone(s string) {
+	m.phone = &s
+}
+
+// Phone returns the value of the "phone" field in the mutation.
+func (m *CartMutation) Phone() (r string, exists bool) {
+	v := m.phone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhone returns the old "phone" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldPhone(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhone: %w", err)
+	}
+	return oldValue.Phone, nil
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (m *CartMutation) ClearPhone() {
+	m.phone = nil
+	m.clearedFields[cart.FieldPhone] = struct{}{}
+}
+
+// PhoneCleared returns if the "phone" field was cleared in this mutation.
+func (m *CartMutation) PhoneCleared() bool {
+	_, ok := m.clearedFields[cart.FieldPhone]
+	return ok
+}
+
+// ResetPhone resets all changes to the "phone" field.
+func (m *CartMutation) ResetPhone() {
+	m.phone = nil
+	delete(m.clearedFields, cart.FieldPhone)
+}
+
+// SetCountryCode sets the "country_code" field.
+func (m *CartMutation) SetCountryCode(s string) {
+	m.country_code = &s
+}
+
+// CountryCode returns the value of the "country_code" field in the mutation.
+func (m *CartMutation) CountryCode() (r string, exists bool) {
+	v := m.country_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountryCode returns the old "country_code" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldCountryCode(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountryCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountryCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountryCode: %w", err)
+	}
+	return oldValue.CountryCode, nil
+}
+
+// ClearCountryCode clears the value of the "country_code" field.
+func (m *CartMutation) ClearCountryCode() {
+	m.country_code = nil
+	m.clearedFields[cart.FieldCountryCode] = struct{}{}
+}
+
+// CountryCodeCleared returns if the "country_code" field was cleared in this mutation.
+func (m *CartMutation) CountryCodeCleared() bool {
+	_, ok := m.clearedFields[cart.FieldCountryCode]
+	return ok
+}
+
+// ResetCountryCode resets all changes to the "country_code" field.
+func (m *CartMutation) ResetCountryCode() {
+	m.country_code = nil
+	delete(m.clearedFields, cart.FieldCountryCode)
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *CartMutation) SetCustomerID(i int) {
+	m.customer_id = &i
+	m.addcustomer_id = nil
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *CartMutation) CustomerID() (r int, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldCustomerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// AddCustomerID adds i to the "customer_id" field.
+func (m *CartMutation) AddCustomerID(i int) {
+	if m.addcustomer_id != nil {
+		*m.addcustomer_id += i
+	} else {
+		m.addcustomer_id = &i
+	}
+}
+
+// AddedCustomerID returns the value that was added to the "customer_id" field in this mutation.
+func (m *CartMutation) AddedCustomerID() (r int, exists bool) {
+	v := m.addcustomer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (m *CartMutation) ClearCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+	m.clearedFields[cart.FieldCustomerID] = struct{}{}
+}
+
+// CustomerIDCleared returns if the "customer_id" field was cleared in this mutation.
+func (m *CartMutation) CustomerIDCleared() bool {
+	_, ok := m.clearedFields[cart.FieldCustomerID]
+	return ok
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *CartMutation) ResetCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+	delete(m.clearedFields, cart.FieldCustomerID)
+}
+
+// SetDiscountCodes sets the "discount_codes" field.
+func (m *CartMutation) SetDiscountCodes(s []string) {
+	m.discount_codes = &s
+	m.appenddiscount_codes = nil
+}
+
+// DiscountCodes returns the value of the "discount_codes" field in the mutation.
+func (m *CartMutation) DiscountCodes() (r []string, exists bool) {
+	v := m.discount_codes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscountCodes returns the old "discount_codes" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldDiscountCodes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscountCodes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscountCodes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscountCodes: %w", err)
+	}
+	return oldValue.DiscountCodes, nil
+}
+
+// AppendDiscountCodes adds s to the "discount_codes" field.
+func (m *CartMutation) AppendDiscountCodes(s []string) {
+	m.appenddiscount_codes = append(m.appenddiscount_codes, s...)
+}
+
+// AppendedDiscountCodes returns the list of values that were appended to the "discount_codes" field in this mutation.
+func (m *CartMutation) AppendedDiscountCodes() ([]string, bool) {
+	if len(m.appenddiscount_codes) == 0 {
+		return nil, false
+	}
+	return m.appenddiscount_codes, true
+}
+
+// ClearDiscountCodes clears the value of the "discount_codes" field.
+func (m *CartMutation) ClearDiscountCodes() {
+	m.discount_codes = nil
+	m.appenddiscount_codes = nil
+	m.clearedFields[cart.FieldDiscountCodes] = struct{}{}
+}
+
+// DiscountCodesCleared returns if the "discount_codes" field was cleared in this mutation.
+func (m *CartMutation) DiscountCodesCleared() bool {
+	_, ok := m.clearedFields[cart.FieldDiscountCodes]
+	return ok
+}
+
+// ResetDiscountCodes resets all changes to the "discount_codes" field.
+func (m *CartMutation) ResetDiscountCodes() {
+	m.discount_codes = nil
+	m.appenddiscount_codes = nil
+	delete(m.clearedFields, cart.FieldDiscountCodes)
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (m *CartMutation) SetCompletedAt(t time.Time) {
+	m.completed_at = &t
+}
+
+// CompletedAt returns the value of the "completed_at" field in the mutation.
+func (m *CartMutation) CompletedAt() (r time.Time, exists bool) {
+	v := m.completed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompletedAt returns the old "completed_at" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldCompletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompletedAt: %w", err)
+	}
+	return oldValue.CompletedAt, nil
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (m *CartMutation) ClearCompletedAt() {
+	m.completed_at = nil
+	m.clearedFields[cart.FieldCompletedAt] = struct{}{}
+}
+
+// CompletedAtCleared returns if the "completed_at" field was cleared in this mutation.
+func (m *CartMutation) CompletedAtCleared() bool {
+	_, ok := m.clearedFields[cart.FieldCompletedAt]
+	return ok
+}
+
+// ResetCompletedAt resets all changes to the "completed_at" field.
+func (m *CartMutation) ResetCompletedAt() {
+	m.completed_at = nil
+	delete(m.clearedFields, cart.FieldCompletedAt)
+}
+
+// AddLineIDs adds the "lines" edge to the CartLine entity by ids.
+func (m *CartMutation) AddLineIDs(ids ...int) {
+	if m.lines == nil {
+		m.lines = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.lines[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLines clears the "lines" edge to the CartLine entity.
+func (m *CartMutation) ClearLines() {
+	m.clearedlines = true
+}
+
+// LinesCleared reports if the "lines" edge to the CartLine entity was cleared.
+func (m *CartMutation) LinesCleared() bool {
+	return m.clearedlines
+}
+
+// RemoveLineIDs removes the "lines" edge to the CartLine entity by IDs.
+func (m *CartMutation) RemoveLineIDs(ids ...int) {
+	if m.removedlines == nil {
+		m.removedlines = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.lines, ids[i])
+		m.removedlines[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLines returns the removed IDs of the "lines" edge to the CartLine entity.
+func (m *CartMutation) RemovedLinesIDs() (ids []int) {
+	for id := range m.removedlines {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LinesIDs returns the "lines" edge IDs in the mutation.
+func (m *CartMutation) LinesIDs() (ids []int) {
+	for id := range m.lines {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLines resets all changes to the "lines" edge.
+func (m *CartMutation) ResetLines() {
+	m.lines = nil
+	m.clearedlines = false
+	m.removedlines = nil
+}
+
+// Where appends a list predicates to the CartMutation builder.
+func (m *CartMutation) Where(ps ...predicate.Cart) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CartMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CartMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Cart, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CartMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CartMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Cart).
+func (m *CartMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CartMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, cart.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, cart.FieldUpdatedAt)
+	}
+	if m.token != nil {
+		fields = append(fields, cart.FieldToken)
+	}
+	if m.key_hash != nil {
+		fields = append(fields, cart.FieldKeyHash)
+	}
+	if m.note != nil {
+		fields = append(fields, cart.FieldNote)
+	}
+	if m.attributes != nil {
+		fields = append(fields, cart.FieldAttributes)
+	}
+	if m.email != nil {
+		fields = append(fields, cart.FieldEmail)
+	}
+	if m.phone != nil {
+		fields = append(fields, cart.FieldPhone)
+	}
+	if m.country_code != nil {
+		fields = append(fields, cart.FieldCountryCode)
+	}
+	if m.customer_id != nil {
+		fields = append(fields, cart.FieldCustomerID)
+	}
+	if m.discount_codes != nil {
+		fields = append(fields, cart.FieldDiscountCodes)
+	}
+	if m.completed_at != nil {
+		fields = append(fields, cart.FieldCompletedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CartMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case cart.FieldCreatedAt:
+		return m.CreatedAt()
+	case cart.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case cart.FieldToken:
+		return m.Token()
+	case cart.FieldKeyHash:
+		return m.KeyHash()
+	case cart.FieldNote:
+		return m.Note()
+	case cart.FieldAttributes:
+		return m.Attributes()
+	case cart.FieldEmail:
+		return m.Email()
+	case cart.FieldPhone:
+		return m.Phone()
+	case cart.FieldCountryCode:
+		return m.CountryCode()
+	case cart.FieldCustomerID:
+		return m.CustomerID()
+	case cart.FieldDiscountCodes:
+		return m.DiscountCodes()
+	case cart.FieldCompletedAt:
+		return m.CompletedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CartMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case cart.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case cart.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case cart.FieldToken:
+		return m.OldToken(ctx)
+	case cart.FieldKeyHash:
+		return m.OldKeyHash(ctx)
+	case cart.FieldNote:
+		return m.OldNote(ctx)
+	case cart.FieldAttributes:
+		return m.OldAttributes(ctx)
+	case cart.FieldEmail:
+		return m.OldEmail(ctx)
+	case cart.FieldPhone:
+		return m.OldPhone(ctx)
+	case cart.FieldCountryCode:
+		return m.OldCountryCode(ctx)
+	case cart.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case cart.FieldDiscountCodes:
+		return m.OldDiscountCodes(ctx)
+	case cart.FieldCompletedAt:
+		return m.OldCompletedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Cart field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CartMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case cart.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case cart.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case cart.FieldToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToken(v)
+		return nil
+	case cart.FieldKeyHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeyHash(v)
+		return nil
+	case cart.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case cart.FieldAttributes:
+		v, ok := value.([]schema.Attribute)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttributes(v)
+		return nil
+	case cart.FieldEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmail(v)
+		return nil
+	case cart.FieldPhone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhone(v)
+		return nil
+	case cart.FieldCountryCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountryCode(v)
+		return nil
+	case cart.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case cart.FieldDiscountCodes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscountCodes(v)
+		return nil
+	case cart.FieldCompletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompletedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Cart field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CartMutation) AddedFields() []string {
+	var fields []string
+	if m.addcustomer_id != nil {
+		fields = append(fields, cart.FieldCustomerID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CartMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case cart.FieldCustomerID:
+		return m.AddedCustomerID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CartMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case cart.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCustomerID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Cart numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CartMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(cart.FieldNote) {
+		fields = append(fields, cart.FieldNote)
+	}
+	if m.FieldCleared(cart.FieldAttributes) {
+		fields = append(fields, cart.FieldAttributes)
+	}
+	if m.FieldCleared(cart.FieldEmail) {
+		fields = append(fields, cart.FieldEmail)
+	}
+	if m.FieldCleared(cart.FieldPhone) {
+		fields = append(fields, cart.FieldPhone)
+	}
+	if m.FieldCleared(cart.FieldCountryCode) {
+		fields = append(fields, cart.FieldCountryCode)
+	}
+	if m.FieldCleared(cart.FieldCustomerID) {
+		fields = append(fields, cart.FieldCustomerID)
+	}
+	if m.FieldCleared(cart.FieldDiscountCodes) {
+		fields = append(fields, cart.FieldDiscountCodes)
+	}
+	if m.FieldCleared(cart.FieldCompletedAt) {
+		fields = append(fields, cart.FieldCompletedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CartMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CartMutation) ClearField(name string) error {
+	switch name {
+	case cart.FieldNote:
+		m.ClearNote()
+		return nil
+	case cart.FieldAttributes:
+		m.ClearAttributes()
+		return nil
+	case cart.FieldEmail:
+		m.ClearEmail()
+		return nil
+	case cart.FieldPhone:
+		m.ClearPhone()
+		return nil
+	case cart.FieldCountryCode:
+		m.ClearCountryCode()
+		return nil
+	case cart.FieldCustomerID:
+		m.ClearCustomerID()
+		return nil
+	case cart.FieldDiscountCodes:
+		m.ClearDiscountCodes()
+		return nil
+	case cart.FieldCompletedAt:
+		m.ClearCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Cart nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CartMutation) ResetField(name string) error {
+	switch name {
+	case cart.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case cart.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case cart.FieldToken:
+		m.ResetToken()
+		return nil
+	case cart.FieldKeyHash:
+		m.ResetKeyHash()
+		return nil
+	case cart.FieldNote:
+		m.ResetNote()
+		return nil
+	case cart.FieldAttributes:
+		m.ResetAttributes()
+		return nil
+	case cart.FieldEmail:
+		m.ResetEmail()
+		return nil
+	case cart.FieldPhone:
+		m.ResetPhone()
+		return nil
+	case cart.FieldCountryCode:
+		m.ResetCountryCode()
+		return nil
+	case cart.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case cart.FieldDiscountCodes:
+		m.ResetDiscountCodes()
+		return nil
+	case cart.FieldCompletedAt:
+		m.ResetCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Cart field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CartMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.lines != nil {
+		edges = append(edges, cart.EdgeLines)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CartMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case cart.EdgeLines:
+		ids := make([]ent.Value, 0, len(m.lines))
+		for id := range m.lines {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CartMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedlines != nil {
+		edges = append(edges, cart.EdgeLines)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CartMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case cart.EdgeLines:
+		ids := make([]ent.Value, 0, len(m.removedlines))
+		for id := range m.removedlines {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CartMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedlines {
+		edges = append(edges, cart.EdgeLines)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CartMutation) EdgeCleared(name string) bool {
+	switch name {
+	case cart.EdgeLines:
+		return m.clearedlines
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CartMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Cart unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CartMutation) ResetEdge(name string) error {
+	switch name {
+	case cart.EdgeLines:
+		m.ResetLines()
+		return nil
+	}
+	return fmt.Errorf("unknown Cart edge %s", name)
+}
+
+// CartLineMutation represents an operation that mutates the CartLine nodes in the graph.
+type CartLineMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	quantity         *int
+	addquantity      *int
+	attributes       *[]schema.Attribute
+	appendattributes []schema.Attribute
+	attributes_key   *string
+	clearedFields    map[string]struct{}
+	cart             *int
+	clearedcart      bool
+	variant          *int
+	clearedvariant   bool
+	done             bool
+	oldValue         func(context.Context) (*CartLine, error)
+	predicates       []predicate.CartLine
+}
+
+var _ ent.Mutation = (*CartLineMutation)(nil)
+
+// cartlineOption allows management of the mutation configuration using functional options.
+type cartlineOption func(*CartLineMutation)
+
+// newCartLineMutation creates new mutation for the CartLine entity.
+func newCartLineMutation(c config, op Op, opts ...cartlineOption) *CartLineMutation {
+	m := &CartLineMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCartLine,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCartLineID sets the ID field of the mutation.
+func withCartLineID(id int) cartlineOption {
+	return func(m *CartLineMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CartLine
+		)
+		m.oldValue = func(ctx context.Context) (*CartLine, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CartLine.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCartLine sets the old CartLine of the mutation.
+func withCartLine(node *CartLine) cartlineOption {
+	return func(m *CartLineMutation) {
+		m.oldValue = func(context.Context) (*CartLine, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CartLineMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CartLineMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CartLineMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CartLineMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CartLine.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CartLineMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CartLineMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CartLine entity.
+// If the CartLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartLineMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CartLineMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CartLineMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CartLineMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CartLine entity.
+// If the CartLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartLineMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CartLineMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCartID sets the "cart_id" field.
+func (m *CartLineMutation) SetCartID(i int) {
+	m.cart = &i
+}
+
+// CartID returns the value of the "cart_id" field in the mutation.
+func (m *CartLineMutation) CartID() (r int, exists bool) {
+	v := m.cart
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCartID returns the old "cart_id" field's value of the CartLine entity.
+// If the CartLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartLineMutation) OldCartID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCartID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCartID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCartID: %w", err)
+	}
+	return oldValue.CartID, nil
+}
+
+// ResetCartID resets all changes to the "cart_id" field.
+func (m *CartLineMutation) ResetCartID() {
+	m.cart = nil
+}
+
+// SetVariantID sets the "variant_id" field.
+func (m *CartLineMutation) SetVariantID(i int) {
+	m.variant = &i
+}
+
+// VariantID returns the value of the "variant_id" field in the mutation.
+func (m *CartLineMutation) VariantID() (r int, exists bool) {
+	v := m.variant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVariantID returns the old "variant_id" field's value of the CartLine entity.
+// If the CartLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartLineMutation) OldVariantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVariantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVariantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVariantID: %w", err)
+	}
+	return oldValue.VariantID, nil
+}
+
+// ResetVariantID resets all changes to the "variant_id" field.
+func (m *CartLineMutation) ResetVariantID() {
+	m.variant = nil
+}
+
+// SetQuantity sets the "quantity" field.
+func (m *CartLineMutation) SetQuantity(i int) {
+	m.quantity = &i
+	m.addquantity = nil
+}
+
+// Quantity returns the value of the "quantity" field in the mutation.
+func (m *CartLineMutation) Quantity() (r int, exists bool) {
+	v := m.quantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantity returns the old "quantity" field's value of the CartLine entity.
+// If the CartLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartLineMutation) OldQuantity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantity: %w", err)
+	}
+	return oldValue.Quantity, nil
+}
+
+// AddQuantity adds i to the "quantity" field.
+func (m *CartLineMutation) AddQuantity(i int) {
+	if m.addquantity != nil {
+		*m.addquantity += i
+	} else {
+		m.addquantity = &i
+	}
+}
+
+// AddedQuantity returns the value that was added to the "quantity" field in this mutation.
+func (m *CartLineMutation) AddedQuantity() (r int, exists bool) {
+	v := m.addquantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantity resets all changes to the "quantity" field.
+func (m *CartLineMutation) ResetQuantity() {
+	m.quantity = nil
+	m.addquantity = nil
+}
+
+// SetAttributes sets the "attributes" field.
+func (m *CartLineMutation) SetAttributes(s []schema.Attribute) {
+	m.attributes = &s
+	m.appendattributes = nil
+}
+
+// Attributes returns the value of the "attributes" field in the mutation.
+func (m *CartLineMutation) Attributes() (r []schema.Attribute, exists bool) {
+	v := m.attributes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttributes returns the old "attributes" field's value of the CartLine entity.
+// If the CartLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartLineMutation) OldAttributes(ctx context.Context) (v []schema.Attribute, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttributes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttributes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttributes: %w", err)
+	}
+	return oldValue.Attributes, nil
+}
+
+// AppendAttributes adds s to the "attributes" field.
+func (m *CartLineMutation) AppendAttributes(s []schema.Attribute) {
+	m.appendattributes = append(m.appendattributes, s...)
+}
+
+// AppendedAttributes returns the list of values that were appended to the "attributes" field in this mutation.
+func (m *CartLineMutation) AppendedAttributes() ([]schema.Attribute, bool) {
+	if len(m.appendattributes) == 0 {
+		return nil, false
+	}
+	return m.appendattributes, true
+}
+
+// ClearAttributes clears the value of the "attributes" field.
+func (m *CartLineMutation) ClearAttributes() {
+	m.attributes = nil
+	m.appendattributes = nil
+	m.clearedFields[cartline.FieldAttributes] = struct{}{}
+}
+
+// AttributesCleared returns if the "attributes" field was cleared in this mutation.
+func (m *CartLineMutation) AttributesCleared() bool {
+	_, ok := m.clearedFields[cartline.FieldAttributes]
+	return ok
+}
+
+// ResetAttributes resets all changes to the "attributes" field.
+func (m *CartLineMutation) ResetAttributes() {
+	m.attributes = nil
+	m.appendattributes = nil
+	delete(m.clearedFields, cartline.FieldAttributes)
+}
+
+// SetAttributesKey sets the "attributes_key" field.
+func (m *CartLineMutation) SetAttributesKey(s string) {
+	m.attributes_key = &s
+}
+
+// AttributesKey returns the value of the "attributes_key" field in the mutation.
+func (m *CartLineMutation) AttributesKey() (r string, exists bool) {
+	v := m.attributes_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttributesKey returns the old "attributes_key" field's value of the CartLine entity.
+// If the CartLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartLineMutation) OldAttributesKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttributesKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttributesKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttributesKey: %w", err)
+	}
+	return oldValue.AttributesKey, nil
+}
+
+// ResetAttributesKey resets all changes to the "attributes_key" field.
+func (m *CartLineMutation) ResetAttributesKey() {
+	m.attributes_key = nil
+}
+
+// ClearCart clears the "cart" edge to the Cart entity.
+func (m *CartLineMutation) ClearCart() {
+	m.clearedcart = true
+	m.clearedFields[cartline.FieldCartID] = struct{}{}
+}
+
+// CartCleared reports if the "cart" edge to the Cart entity was cleared.
+func (m *CartLineMutation) CartCleared() bool {
+	return m.clearedcart
+}
+
+// CartIDs returns the "cart" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CartID instead. It exists only for internal usage by the builders.
+func (m *CartLineMutation) CartIDs() (ids []int) {
+	if id := m.cart; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCart resets all changes to the "cart" edge.
+func (m *CartLineMutation) ResetCart() {
+	m.cart = nil
+	m.clearedcart = false
+}
+
+// ClearVariant clears the "variant" edge to the ProductVariant entity.
+func (m *CartLineMutation) ClearVariant() {
+	m.clearedvariant = true
+	m.clearedFields[cartline.FieldVariantID] = struct{}{}
+}
+
+// VariantCleared reports if the "variant" edge to the ProductVariant entity was cleared.
+func (m *CartLineMutation) VariantCleared() bool {
+	return m.clearedvariant
+}
+
+// VariantIDs returns the "variant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VariantID instead. It exists only for internal usage by the builders.
+func (m *CartLineMutation) VariantIDs() (ids []int) {
+	if id := m.variant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVariant resets all changes to the "variant" edge.
+func (m *CartLineMutation) ResetVariant() {
+	m.variant = nil
+	m.clearedvariant = false
+}
+
+// Where appends a list predicates to the CartLineMutation builder.
+func (m *CartLineMutation) Where(ps ...predicate.CartLine) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CartLineMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CartLineMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CartLine, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CartLineMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CartLineMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CartLine).
+func (m *CartLineMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CartLineMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, cartline.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, cartline.FieldUpdatedAt)
+	}
+	if m.cart != nil {
+		fields = append(fields, cartline.FieldCartID)
+	}
+	if m.variant != nil {
+		fields = append(fields, cartline.FieldVariantID)
+	}
+	if m.quantity != nil {
+		fields = append(fields, cartline.FieldQuantity)
+	}
+	if m.attributes != nil {
+		fields = append(fields, cartline.FieldAttributes)
+	}
+	if m.attributes_key != nil {
+		fields = append(fields, cartline.FieldAttributesKey)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CartLineMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case cartline.FieldCreatedAt:
+		return m.CreatedAt()
+	case cartline.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case cartline.FieldCartID:
+		return m.CartID()
+	case cartline.FieldVariantID:
+		return m.VariantID()
+	case cartline.FieldQuantity:
+		return m.Quantity()
+	case cartline.FieldAttributes:
+		return m.Attributes()
+	case cartline.FieldAttributesKey:
+		return m.AttributesKey()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CartLineMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case cartline.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case cartline.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case cartline.FieldCartID:
+		return m.OldCartID(ctx)
+	case cartline.FieldVariantID:
+		return m.OldVariantID(ctx)
+	case cartline.FieldQuantity:
+		return m.OldQuantity(ctx)
+	case cartline.FieldAttributes:
+		return m.OldAttributes(ctx)
+	case cartline.FieldAttributesKey:
+		return m.OldAttributesKey(ctx)
+	}
+	return nil, fmt.Errorf("unknown CartLine field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CartLineMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case cartline.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case cartline.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case cartline.FieldCartID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCartID(v)
+		return nil
+	case cartline.FieldVariantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVariantID(v)
+		return nil
+	case cartline.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantity(v)
+		return nil
+	case cartline.FieldAttributes:
+		v, ok := value.([]schema.Attribute)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttributes(v)
+		return nil
+	case cartline.FieldAttributesKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttributesKey(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CartLine field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CartLineMutation) AddedFields() []string {
+	var fields []string
+	if m.addquantity != nil {
+		fields = append(fields, cartline.FieldQuantity)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CartLineMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case cartline.FieldQuantity:
+		return m.AddedQuantity()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CartLineMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case cartline.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantity(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CartLine numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CartLineMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(cartline.FieldAttributes) {
+		fields = append(fields, cartline.FieldAttributes)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CartLineMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CartLineMutation) ClearField(name string) error {
+	switch name {
+	case cartline.FieldAttributes:
+		m.ClearAttributes()
+		return nil
+	}
+	return fmt.Errorf("unknown CartLine nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CartLineMutation) ResetField(name string) error {
+	switch name {
+	case cartline.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case cartline.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case cartline.FieldCartID:
+		m.ResetCartID()
+		return nil
+	case cartline.FieldVariantID:
+		m.ResetVariantID()
+		return nil
+	case cartline.FieldQuantity:
+		m.ResetQuantity()
+		return nil
+	case cartline.FieldAttributes:
+		m.ResetAttributes()
+		return nil
+	case cartline.FieldAttributesKey:
+		m.ResetAttributesKey()
+		return nil
+	}
+	return fmt.Errorf("unknown CartLine field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CartLineMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.cart != nil {
+		edges = append(edges, cartline.EdgeCart)
+	}
+	if m.variant != nil {
+		edges = append(edges, cartline.EdgeVariant)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CartLineMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case cartline.EdgeCart:
+		if id := m.cart; id != nil {
+			return []ent.Value{*id}
+		}
+	case cartline.EdgeVariant:
+		if id := m.variant; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CartLineMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CartLineMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CartLineMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcart {
+		edges = append(edges, cartline.EdgeCart)
+	}
+	if m.clearedvariant {
+		edges = append(edges, cartline.EdgeVariant)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CartLineMutation) EdgeCleared(name string) bool {
+	switch name {
+	case cartline.EdgeCart:
+		return m.clearedcart
+	case cartline.EdgeVariant:
+		return m.clearedvariant
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CartLineMutation) ClearEdge(name string) error {
+	switch name {
+	case cartline.EdgeCart:
+		m.ClearCart()
+		return nil
+	case cartline.EdgeVariant:
+		m.ClearVariant()
+		return nil
+	}
+	return fmt.Errorf("unknown CartLine unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CartLineMutation) ResetEdge(name string) error {
+	switch name {
+	case cartline.EdgeCart:
+		m.ResetCart()
+		return nil
+	case cartline.EdgeVariant:
+		m.ResetVariant()
+		return nil
+	}
+	return fmt.Errorf("unknown CartLine edge %s", name)
+}
 
 // CollectionMutation represents an operation that mutates the Collection nodes in the graph.
 type CollectionMutation struct {
@@ -1878,6 +3952,2325 @@ func (m *CollectionProductMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown CollectionProduct edge %s", name)
+}
+
+// DiscountCodeMutation represents an operation that mutates the DiscountCode nodes in the graph.
+type DiscountCodeMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	code                *string
+	code_key            *string
+	title               *string
+	kind                *discountcode.Kind
+	value               *int64
+	addvalue            *int64
+	applies_to          *discountcode.AppliesTo
+	minimum_subtotal    *int64
+	addminimum_subtotal *int64
+	starts_at           *time.Time
+	ends_at             *time.Time
+	usage_limit         *int
+	addusage_limit      *int
+	usage_count         *int
+	addusage_count      *int
+	once_per_customer   *bool
+	enabled             *bool
+	clearedFields       map[string]struct{}
+	products            map[int]struct{}
+	removedproducts     map[int]struct{}
+	clearedproducts     bool
+	collections         map[int]struct{}
+	removedcollections  map[int]struct{}
+	clearedcollections  bool
+	redemptions         map[int]struct{}
+	removedredemptions  map[int]struct{}
+	clearedredemptions  bool
+	done                bool
+	oldValue            func(context.Context) (*DiscountCode, error)
+	predicates          []predicate.DiscountCode
+}
+
+var _ ent.Mutation = (*DiscountCodeMutation)(nil)
+
+// discountcodeOption allows management of the mutation configuration using functional options.
+type discountcodeOption func(*DiscountCodeMutation)
+
+// newDiscountCodeMutation creates new mutation for the DiscountCode entity.
+func newDiscountCodeMutation(c config, op Op, opts ...discountcodeOption) *DiscountCodeMutation {
+	m := &DiscountCodeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDiscountCode,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDiscountCodeID sets the ID field of the mutation.
+func withDiscountCodeID(id int) discountcodeOption {
+	return func(m *DiscountCodeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DiscountCode
+		)
+		m.oldValue = func(ctx context.Context) (*DiscountCode, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DiscountCode.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDiscountCode sets the old DiscountCode of the mutation.
+func withDiscountCode(node *DiscountCode) discountcodeOption {
+	return func(m *DiscountCodeMutation) {
+		m.oldValue = func(context.Context) (*DiscountCode, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DiscountCodeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DiscountCodeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DiscountCodeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DiscountCodeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DiscountCode.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DiscountCodeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DiscountCodeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DiscountCodeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *DiscountCodeMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *DiscountCodeMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *DiscountCodeMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCode sets the "code" field.
+func (m *DiscountCodeMutation) SetCode(s string) {
+	m.code = &s
+}
+
+// Code returns the value of the "code" field in the mutation.
+func (m *DiscountCodeMutation) Code() (r string, exists bool) {
+	v := m.code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCode returns the old "code" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCode: %w", err)
+	}
+	return oldValue.Code, nil
+}
+
+// ResetCode resets all changes to the "code" field.
+func (m *DiscountCodeMutation) ResetCode() {
+	m.code = nil
+}
+
+// SetCodeKey sets the "code_key" field.
+func (m *DiscountCodeMutation) SetCodeKey(s string) {
+	m.code_key = &s
+}
+
+// CodeKey returns the value of the "code_key" field in the mutation.
+func (m *DiscountCodeMutation) CodeKey() (r string, exists bool) {
+	v := m.code_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeKey returns the old "code_key" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldCodeKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeKey: %w", err)
+	}
+	return oldValue.CodeKey, nil
+}
+
+// ResetCodeKey resets all changes to the "code_key" field.
+func (m *DiscountCodeMutation) ResetCodeKey() {
+	m.code_key = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *DiscountCodeMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *DiscountCodeMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *DiscountCodeMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *DiscountCodeMutation) SetKind(d discountcode.Kind) {
+	m.kind = &d
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *DiscountCodeMutation) Kind() (r discountcode.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldKind(ctx context.Context) (v discountcode.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *DiscountCodeMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetValue sets the "value" field.
+func (m *DiscountCodeMutation) SetValue(i int64) {
+	m.value = &i
+	m.addvalue = nil
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *DiscountCodeMutation) Value() (r int64, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldValue(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// AddValue adds i to the "value" field.
+func (m *DiscountCodeMutation) AddValue(i int64) {
+	if m.addvalue != nil {
+		*m.addvalue += i
+	} else {
+		m.addvalue = &i
+	}
+}
+
+// AddedValue returns the value that was added to the "value" field in this mutation.
+func (m *DiscountCodeMutation) AddedValue() (r int64, exists bool) {
+	v := m.addvalue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *DiscountCodeMutation) ResetValue() {
+	m.value = nil
+	m.addvalue = nil
+}
+
+// SetAppliesTo sets the "applies_to" field.
+func (m *DiscountCodeMutation) SetAppliesTo(dt discountcode.AppliesTo) {
+	m.applies_to = &dt
+}
+
+// AppliesTo returns the value of the "applies_to" field in the mutation.
+func (m *DiscountCodeMutation) AppliesTo() (r discountcode.AppliesTo, exists bool) {
+	v := m.applies_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppliesTo returns the old "applies_to" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldAppliesTo(ctx context.Context) (v discountcode.AppliesTo, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppliesTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppliesTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppliesTo: %w", err)
+	}
+	return oldValue.AppliesTo, nil
+}
+
+// ResetAppliesTo resets all changes to the "applies_to" field.
+func (m *DiscountCodeMutation) ResetAppliesTo() {
+	m.applies_to = nil
+}
+
+// SetMinimumSubtotal sets the "minimum_subtotal" field.
+func (m *DiscountCodeMutation) SetMinimumSubtotal(i int64) {
+	m.minimum_subtotal = &i
+	m.addminimum_subtotal = nil
+}
+
+// MinimumSubtotal returns the value of the "minimum_subtotal" field in the mutation.
+func (m *DiscountCodeMutation) MinimumSubtotal() (r int64, exists bool) {
+	v := m.minimum_subtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinimumSubtotal returns the old "minimum_subtotal" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldMinimumSubtotal(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinimumSubtotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinimumSubtotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinimumSubtotal: %w", err)
+	}
+	return oldValue.MinimumSubtotal, nil
+}
+
+// AddMinimumSubtotal adds i to the "minimum_subtotal" field.
+func (m *DiscountCodeMutation) AddMinimumSubtotal(i int64) {
+	if m.addminimum_subtotal != nil {
+		*m.addminimum_subtotal += i
+	} else {
+		m.addminimum_subtotal = &i
+	}
+}
+
+// AddedMinimumSubtotal returns the value that was added to the "minimum_subtotal" field in this mutation.
+func (m *DiscountCodeMutation) AddedMinimumSubtotal() (r int64, exists bool) {
+	v := m.addminimum_subtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMinimumSubtotal clears the value of the "minimum_subtotal" field.
+func (m *DiscountCodeMutation) ClearMinimumSubtotal() {
+	m.minimum_subtotal = nil
+	m.addminimum_subtotal = nil
+	m.clearedFields[discountcode.FieldMinimumSubtotal] = struct{}{}
+}
+
+// MinimumSubtotalCleared returns if the "minimum_subtotal" field was cleared in this mutation.
+func (m *DiscountCodeMutation) MinimumSubtotalCleared() bool {
+	_, ok := m.clearedFields[discountcode.FieldMinimumSubtotal]
+	return ok
+}
+
+// ResetMinimumSubtotal resets all changes to the "minimum_subtotal" field.
+func (m *DiscountCodeMutation) ResetMinimumSubtotal() {
+	m.minimum_subtotal = nil
+	m.addminimum_subtotal = nil
+	delete(m.clearedFields, discountcode.FieldMinimumSubtotal)
+}
+
+// SetStartsAt sets the "starts_at" field.
+func (m *DiscountCodeMutation) SetStartsAt(t time.Time) {
+	m.starts_at = &t
+}
+
+// StartsAt returns the value of the "starts_at" field in the mutation.
+func (m *DiscountCodeMutation) StartsAt() (r time.Time, exists bool) {
+	v := m.starts_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartsAt returns the old "starts_at" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldStartsAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartsAt: %w", err)
+	}
+	return oldValue.StartsAt, nil
+}
+
+// ClearStartsAt clears the value of the "starts_at" field.
+func (m *DiscountCodeMutation) ClearStartsAt() {
+	m.starts_at = nil
+	m.clearedFields[discountcode.FieldStartsAt] = struct{}{}
+}
+
+// StartsAtCleared returns if the "starts_at" field was cleared in this mutation.
+func (m *DiscountCodeMutation) StartsAtCleared() bool {
+	_, ok := m.clearedFields[discountcode.FieldStartsAt]
+	return ok
+}
+
+// ResetStartsAt resets all changes to the "starts_at" field.
+func (m *DiscountCodeMutation) ResetStartsAt() {
+	m.starts_at = nil
+	delete(m.clearedFields, discountcode.FieldStartsAt)
+}
+
+// SetEndsAt sets the "ends_at" field.
+func (m *DiscountCodeMutation) SetEndsAt(t time.Time) {
+	m.ends_at = &t
+}
+
+// EndsAt returns the value of the "ends_at" field in the mutation.
+func (m *DiscountCodeMutation) EndsAt() (r time.Time, exists bool) {
+	v := m.ends_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndsAt returns the old "ends_at" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldEndsAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndsAt: %w", err)
+	}
+	return oldValue.EndsAt, nil
+}
+
+// ClearEndsAt clears the value of the "ends_at" field.
+func (m *DiscountCodeMutation) ClearEndsAt() {
+	m.ends_at = nil
+	m.clearedFields[discountcode.FieldEndsAt] = struct{}{}
+}
+
+// EndsAtCleared returns if the "ends_at" field was cleared in this mutation.
+func (m *DiscountCodeMutation) EndsAtCleared() bool {
+	_, ok := m.clearedFields[discountcode.FieldEndsAt]
+	return ok
+}
+
+// ResetEndsAt resets all changes to the "ends_at" field.
+func (m *DiscountCodeMutation) ResetEndsAt() {
+	m.ends_at = nil
+	delete(m.clearedFields, discountcode.FieldEndsAt)
+}
+
+// SetUsageLimit sets the "usage_limit" field.
+func (m *DiscountCodeMutation) SetUsageLimit(i int) {
+	m.usage_limit = &i
+	m.addusage_limit = nil
+}
+
+// UsageLimit returns the value of the "usage_limit" field in the mutation.
+func (m *DiscountCodeMutation) UsageLimit() (r int, exists bool) {
+	v := m.usage_limit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsageLimit returns the old "usage_limit" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldUsageLimit(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsageLimit is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsageLimit requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsageLimit: %w", err)
+	}
+	return oldValue.UsageLimit, nil
+}
+
+// AddUsageLimit adds i to the "usage_limit" field.
+func (m *DiscountCodeMutation) AddUsageLimit(i int) {
+	if m.addusage_limit != nil {
+		*m.addusage_limit += i
+	} else {
+		m.addusage_limit = &i
+	}
+}
+
+// AddedUsageLimit returns the value that was added to the "usage_limit" field in this mutation.
+func (m *DiscountCodeMutation) AddedUsageLimit() (r int, exists bool) {
+	v := m.addusage_limit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearUsageLimit clears the value of the "usage_limit" field.
+func (m *DiscountCodeMutation) ClearUsageLimit() {
+	m.usage_limit = nil
+	m.addusage_limit = nil
+	m.clearedFields[discountcode.FieldUsageLimit] = struct{}{}
+}
+
+// UsageLimitCleared returns if the "usage_limit" field was cleared in this mutation.
+func (m *DiscountCodeMutation) UsageLimitCleared() bool {
+	_, ok := m.clearedFields[discountcode.FieldUsageLimit]
+	return ok
+}
+
+// ResetUsageLimit resets all changes to the "usage_limit" field.
+func (m *DiscountCodeMutation) ResetUsageLimit() {
+	m.usage_limit = nil
+	m.addusage_limit = nil
+	delete(m.clearedFields, discountcode.FieldUsageLimit)
+}
+
+// SetUsageCount sets the "usage_count" field.
+func (m *DiscountCodeMutation) SetUsageCount(i int) {
+	m.usage_count = &i
+	m.addusage_count = nil
+}
+
+// UsageCount returns the value of the "usage_count" field in the mutation.
+func (m *DiscountCodeMutation) UsageCount() (r int, exists bool) {
+	v := m.usage_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsageCount returns the old "usage_count" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldUsageCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsageCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsageCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsageCount: %w", err)
+	}
+	return oldValue.UsageCount, nil
+}
+
+// AddUsageCount adds i to the "usage_count" field.
+func (m *DiscountCodeMutation) AddUsageCount(i int) {
+	if m.addusage_count != nil {
+		*m.addusage_count += i
+	} else {
+		m.addusage_count = &i
+	}
+}
+
+// AddedUsageCount returns the value that was added to the "usage_count" field in this mutation.
+func (m *DiscountCodeMutation) AddedUsageCount() (r int, exists bool) {
+	v := m.addusage_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsageCount resets all changes to the "usage_count" field.
+func (m *DiscountCodeMutation) ResetUsageCount() {
+	m.usage_count = nil
+	m.addusage_count = nil
+}
+
+// SetOncePerCustomer sets the "once_per_customer" field.
+func (m *DiscountCodeMutation) SetOncePerCustomer(b bool) {
+	m.once_per_customer = &b
+}
+
+// OncePerCustomer returns the value of the "once_per_customer" field in the mutation.
+func (m *DiscountCodeMutation) OncePerCustomer() (r bool, exists bool) {
+	v := m.once_per_customer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOncePerCustomer returns the old "once_per_customer" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldOncePerCustomer(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOncePerCustomer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOncePerCustomer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOncePerCustomer: %w", err)
+	}
+	return oldValue.OncePerCustomer, nil
+}
+
+// ResetOncePerCustomer resets all changes to the "once_per_customer" field.
+func (m *DiscountCodeMutation) ResetOncePerCustomer() {
+	m.once_per_customer = nil
+}
+
+// SetEnabled sets the "enabled" field.
+func (m *DiscountCodeMutation) SetEnabled(b bool) {
+	m.enabled = &b
+}
+
+// Enabled returns the value of the "enabled" field in the mutation.
+func (m *DiscountCodeMutation) Enabled() (r bool, exists bool) {
+	v := m.enabled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnabled returns the old "enabled" field's value of the DiscountCode entity.
+// If the DiscountCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountCodeMutation) OldEnabled(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnabled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnabled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnabled: %w", err)
+	}
+	return oldValue.Enabled, nil
+}
+
+// ResetEnabled resets all changes to the "enabled" field.
+func (m *DiscountCodeMutation) ResetEnabled() {
+	m.enabled = nil
+}
+
+// AddProductIDs adds the "products" edge to the Product entity by ids.
+func (m *DiscountCodeMutation) AddProductIDs(ids ...int) {
+	if m.products == nil {
+		m.products = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.products[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProducts clears the "products" edge to the Product entity.
+func (m *DiscountCodeMutation) ClearProducts() {
+	m.clearedproducts = true
+}
+
+// ProductsCleared reports if the "products" edge to the Product entity was cleared.
+func (m *DiscountCodeMutation) ProductsCleared() bool {
+	return m.clearedproducts
+}
+
+// RemoveProductIDs removes the "products" edge to the Product entity by IDs.
+func (m *DiscountCodeMutation) RemoveProductIDs(ids ...int) {
+	if m.removedproducts == nil {
+		m.removedproducts = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.products, ids[i])
+		m.removedproducts[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProducts returns the removed IDs of the "products" edge to the Product entity.
+func (m *DiscountCodeMutation) RemovedProductsIDs() (ids []int) {
+	for id := range m.removedproducts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProductsIDs returns the "products" edge IDs in the mutation.
+func (m *DiscountCodeMutation) ProductsIDs() (ids []int) {
+	for id := range m.products {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProducts resets all changes to the "products" edge.
+func (m *DiscountCodeMutation) ResetProducts() {
+	m.products = nil
+	m.clearedproducts = false
+	m.removedproducts = nil
+}
+
+// AddCollectionIDs adds the "collections" edge to the Collection entity by ids.
+func (m *DiscountCodeMutation) AddCollectionIDs(ids ...int) {
+	if m.collections == nil {
+		m.collections = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.collections[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCollections clears the "collections" edge to the Collection entity.
+func (m *DiscountCodeMutation) ClearCollections() {
+	m.clearedcollections = true
+}
+
+// CollectionsCleared reports if the "collections" edge to the Collection entity was cleared.
+func (m *DiscountCodeMutation) CollectionsCleared() bool {
+	return m.clearedcollections
+}
+
+// RemoveCollectionIDs removes the "collections" edge to the Collection entity by IDs.
+func (m *DiscountCodeMutation) RemoveCollectionIDs(ids ...int) {
+	if m.removedcollections == nil {
+		m.removedcollections = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.collections, ids[i])
+		m.removedcollections[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCollections returns the removed IDs of the "collections" edge to the Collection entity.
+func (m *DiscountCodeMutation) RemovedCollectionsIDs() (ids []int) {
+	for id := range m.removedcollections {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CollectionsIDs returns the "collections" edge IDs in the mutation.
+func (m *DiscountCodeMutation) CollectionsIDs() (ids []int) {
+	for id := range m.collections {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCollections resets all changes to the "collections" edge.
+func (m *DiscountCodeMutation) ResetCollections() {
+	m.collections = nil
+	m.clearedcollections = false
+	m.removedcollections = nil
+}
+
+// AddRedemptionIDs adds the "redemptions" edge to the DiscountRedemption entity by ids.
+func (m *DiscountCodeMutation) AddRedemptionIDs(ids ...int) {
+	if m.redemptions == nil {
+		m.redemptions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.redemptions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRedemptions clears the "redemptions" edge to the DiscountRedemption entity.
+func (m *DiscountCodeMutation) ClearRedemptions() {
+	m.clearedredemptions = true
+}
+
+// RedemptionsCleared reports if the "redemptions" edge to the DiscountRedemption entity was cleared.
+func (m *DiscountCodeMutation) RedemptionsCleared() bool {
+	return m.clearedredemptions
+}
+
+// RemoveRedemptionIDs removes the "redemptions" edge to the DiscountRedemption entity by IDs.
+func (m *DiscountCodeMutation) RemoveRedemptionIDs(ids ...int) {
+	if m.removedredemptions == nil {
+		m.removedredemptions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.redemptions, ids[i])
+		m.removedredemptions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRedemptions returns the removed IDs of the "redemptions" edge to the DiscountRedemption entity.
+func (m *DiscountCodeMutation) RemovedRedemptionsIDs() (ids []int) {
+	for id := range m.removedredemptions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RedemptionsIDs returns the "redemptions" edge IDs in the mutation.
+func (m *DiscountCodeMutation) RedemptionsIDs() (ids []int) {
+	for id := range m.redemptions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRedemptions resets all changes to the "redemptions" edge.
+func (m *DiscountCodeMutation) ResetRedemptions() {
+	m.redemptions = nil
+	m.clearedredemptions = false
+	m.removedredemptions = nil
+}
+
+// Where appends a list predicates to the DiscountCodeMutation builder.
+func (m *DiscountCodeMutation) Where(ps ...predicate.DiscountCode) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DiscountCodeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DiscountCodeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DiscountCode, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DiscountCodeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DiscountCodeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DiscountCode).
+func (m *DiscountCodeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DiscountCodeMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, discountcode.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, discountcode.FieldUpdatedAt)
+	}
+	if m.code != nil {
+		fields = append(fields, discountcode.FieldCode)
+	}
+	if m.code_key != nil {
+		fields = append(fields, discountcode.FieldCodeKey)
+	}
+	if m.title != nil {
+		fields = append(fields, discountcode.FieldTitle)
+	}
+	if m.kind != nil {
+		fields = append(fields, discountcode.FieldKind)
+	}
+	if m.value != nil {
+		fields = append(fields, discountcode.FieldValue)
+	}
+	if m.applies_to != nil {
+		fields = append(fields, discountcode.FieldAppliesTo)
+	}
+	if m.minimum_subtotal != nil {
+		fields = append(fields, discountcode.FieldMinimumSubtotal)
+	}
+	if m.starts_at != nil {
+		fields = append(fields, discountcode.FieldStartsAt)
+	}
+	if m.ends_at != nil {
+		fields = append(fields, discountcode.FieldEndsAt)
+	}
+	if m.usage_limit != nil {
+		fields = append(fields, discountcode.FieldUsageLimit)
+	}
+	if m.usage_count != nil {
+		fields = append(fields, discountcode.FieldUsageCount)
+	}
+	if m.once_per_customer != nil {
+		fields = append(fields, discountcode.FieldOncePerCustomer)
+	}
+	if m.enabled != nil {
+		fields = append(fields, discountcode.FieldEnabled)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DiscountCodeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case discountcode.FieldCreatedAt:
+		return m.CreatedAt()
+	case discountcode.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case discountcode.FieldCode:
+		return m.Code()
+	case discountcode.FieldCodeKey:
+		return m.CodeKey()
+	case discountcode.FieldTitle:
+		return m.Title()
+	case discountcode.FieldKind:
+		return m.Kind()
+	case discountcode.FieldValue:
+		return m.Value()
+	case discountcode.FieldAppliesTo:
+		return m.AppliesTo()
+	case discountcode.FieldMinimumSubtotal:
+		return m.MinimumSubtotal()
+	case discountcode.FieldStartsAt:
+		return m.StartsAt()
+	case discountcode.FieldEndsAt:
+		return m.EndsAt()
+	case discountcode.FieldUsageLimit:
+		return m.UsageLimit()
+	case discountcode.FieldUsageCount:
+		return m.UsageCount()
+	case discountcode.FieldOncePerCustomer:
+		return m.OncePerCustomer()
+	case discountcode.FieldEnabled:
+		return m.Enabled()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DiscountCodeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case discountcode.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case discountcode.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case discountcode.FieldCode:
+		return m.OldCode(ctx)
+	case discountcode.FieldCodeKey:
+		return m.OldCodeKey(ctx)
+	case discountcode.FieldTitle:
+		return m.OldTitle(ctx)
+	case discountcode.FieldKind:
+		return m.OldKind(ctx)
+	case discountcode.FieldValue:
+		return m.OldValue(ctx)
+	case discountcode.FieldAppliesTo:
+		return m.OldAppliesTo(ctx)
+	case discountcode.FieldMinimumSubtotal:
+		return m.OldMinimumSubtotal(ctx)
+	case discountcode.FieldStartsAt:
+		return m.OldStartsAt(ctx)
+	case discountcode.FieldEndsAt:
+		return m.OldEndsAt(ctx)
+	case discountcode.FieldUsageLimit:
+		return m.OldUsageLimit(ctx)
+	case discountcode.FieldUsageCount:
+		return m.OldUsageCount(ctx)
+	case discountcode.FieldOncePerCustomer:
+		return m.OldOncePerCustomer(ctx)
+	case discountcode.FieldEnabled:
+		return m.OldEnabled(ctx)
+	}
+	return nil, fmt.Errorf("unknown DiscountCode field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DiscountCodeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case discountcode.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case discountcode.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case discountcode.FieldCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCode(v)
+		return nil
+	case discountcode.FieldCodeKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeKey(v)
+		return nil
+	case discountcode.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case discountcode.FieldKind:
+		v, ok := value.(discountcode.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case discountcode.FieldValue:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	case discountcode.FieldAppliesTo:
+		v, ok := value.(discountcode.AppliesTo)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppliesTo(v)
+		return nil
+	case discountcode.FieldMinimumSubtotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinimumSubtotal(v)
+		return nil
+	case discountcode.FieldStartsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartsAt(v)
+		return nil
+	case discountcode.FieldEndsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndsAt(v)
+		return nil
+	case discountcode.FieldUsageLimit:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsageLimit(v)
+		return nil
+	case discountcode.FieldUsageCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsageCount(v)
+		return nil
+	case discountcode.FieldOncePerCustomer:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOncePerCustomer(v)
+		return nil
+	case discountcode.FieldEnabled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnabled(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DiscountCode field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DiscountCodeMutation) AddedFields() []string {
+	var fields []string
+	if m.addvalue != nil {
+		fields = append(fields, discountcode.FieldValue)
+	}
+	if m.addminimum_subtotal != nil {
+		fields = append(fields, discountcode.FieldMinimumSubtotal)
+	}
+	if m.addusage_limit != nil {
+		fields = append(fields, discountcode.FieldUsageLimit)
+	}
+	if m.addusage_count != nil {
+		fields = append(fields, discountcode.FieldUsageCount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DiscountCodeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case discountcode.FieldValue:
+		return m.AddedValue()
+	case discountcode.FieldMinimumSubtotal:
+		return m.AddedMinimumSubtotal()
+	case discountcode.FieldUsageLimit:
+		return m.AddedUsageLimit()
+	case discountcode.FieldUsageCount:
+		return m.AddedUsageCount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DiscountCodeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case discountcode.FieldValue:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValue(v)
+		return nil
+	case discountcode.FieldMinimumSubtotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinimumSubtotal(v)
+		return nil
+	case discountcode.FieldUsageLimit:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsageLimit(v)
+		return nil
+	case discountcode.FieldUsageCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsageCount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DiscountCode numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DiscountCodeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(discountcode.FieldMinimumSubtotal) {
+		fields = append(fields, discountcode.FieldMinimumSubtotal)
+	}
+	if m.FieldCleared(discountcode.FieldStartsAt) {
+		fields = append(fields, discountcode.FieldStartsAt)
+	}
+	if m.FieldCleared(discountcode.FieldEndsAt) {
+		fields = append(fields, discountcode.FieldEndsAt)
+	}
+	if m.FieldCleared(discountcode.FieldUsageLimit) {
+		fields = append(fields, discountcode.FieldUsageLimit)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DiscountCodeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DiscountCodeMutation) ClearField(name string) error {
+	switch name {
+	case discountcode.FieldMinimumSubtotal:
+		m.ClearMinimumSubtotal()
+		return nil
+	case discountcode.FieldStartsAt:
+		m.ClearStartsAt()
+		return nil
+	case discountcode.FieldEndsAt:
+		m.ClearEndsAt()
+		return nil
+	case discountcode.FieldUsageLimit:
+		m.ClearUsageLimit()
+		return nil
+	}
+	return fmt.Errorf("unknown DiscountCode nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DiscountCodeMutation) ResetField(name string) error {
+	switch name {
+	case discountcode.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case discountcode.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case discountcode.FieldCode:
+		m.ResetCode()
+		return nil
+	case discountcode.FieldCodeKey:
+		m.ResetCodeKey()
+		return nil
+	case discountcode.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case discountcode.FieldKind:
+		m.ResetKind()
+		return nil
+	case discountcode.FieldValue:
+		m.ResetValue()
+		return nil
+	case discountcode.FieldAppliesTo:
+		m.ResetAppliesTo()
+		return nil
+	case discountcode.FieldMinimumSubtotal:
+		m.ResetMinimumSubtotal()
+		return nil
+	case discountcode.FieldStartsAt:
+		m.ResetStartsAt()
+		return nil
+	case discountcode.FieldEndsAt:
+		m.ResetEndsAt()
+		return nil
+	case discountcode.FieldUsageLimit:
+		m.ResetUsageLimit()
+		return nil
+	case discountcode.FieldUsageCount:
+		m.ResetUsageCount()
+		return nil
+	case discountcode.FieldOncePerCustomer:
+		m.ResetOncePerCustomer()
+		return nil
+	case discountcode.FieldEnabled:
+		m.ResetEnabled()
+		return nil
+	}
+	return fmt.Errorf("unknown DiscountCode field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DiscountCodeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.products != nil {
+		edges = append(edges, discountcode.EdgeProducts)
+	}
+	if m.collections != nil {
+		edges = append(edges, discountcode.EdgeCollections)
+	}
+	if m.redemptions != nil {
+		edges = append(edges, discountcode.EdgeRedemptions)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DiscountCodeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case discountcode.EdgeProducts:
+		ids := make([]ent.Value, 0, len(m.products))
+		for id := range m.products {
+			ids = append(ids, id)
+		}
+		return ids
+	case discountcode.EdgeCollections:
+		ids := make([]ent.Value, 0, len(m.collections))
+		for id := range m.collections {
+			ids = append(ids, id)
+		}
+		return ids
+	case discountcode.EdgeRedemptions:
+		ids := make([]ent.Value, 0, len(m.redemptions))
+		for id := range m.redemptions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DiscountCodeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedproducts != nil {
+		edges = append(edges, discountcode.EdgeProducts)
+	}
+	if m.removedcollections != nil {
+		edges = append(edges, discountcode.EdgeCollections)
+	}
+	if m.removedredemptions != nil {
+		edges = append(edges, discountcode.EdgeRedemptions)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DiscountCodeMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case discountcode.EdgeProducts:
+		ids := make([]ent.Value, 0, len(m.removedproducts))
+		for id := range m.removedproducts {
+			ids = append(ids, id)
+		}
+		return ids
+	case discountcode.EdgeCollections:
+		ids := make([]ent.Value, 0, len(m.removedcollections))
+		for id := range m.removedcollections {
+			ids = append(ids, id)
+		}
+		return ids
+	case discountcode.EdgeRedemptions:
+		ids := make([]ent.Value, 0, len(m.removedredemptions))
+		for id := range m.removedredemptions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DiscountCodeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedproducts {
+		edges = append(edges, discountcode.EdgeProducts)
+	}
+	if m.clearedcollections {
+		edges = append(edges, discountcode.EdgeCollections)
+	}
+	if m.clearedredemptions {
+		edges = append(edges, discountcode.EdgeRedemptions)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DiscountCodeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case discountcode.EdgeProducts:
+		return m.clearedproducts
+	case discountcode.EdgeCollections:
+		return m.clearedcollections
+	case discountcode.EdgeRedemptions:
+		return m.clearedredemptions
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DiscountCodeMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown DiscountCode unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DiscountCodeMutation) ResetEdge(name string) error {
+	switch name {
+	case discountcode.EdgeProducts:
+		m.ResetProducts()
+		return nil
+	case discountcode.EdgeCollections:
+		m.ResetCollections()
+		return nil
+	case discountcode.EdgeRedemptions:
+		m.ResetRedemptions()
+		return nil
+	}
+	return fmt.Errorf("unknown DiscountCode edge %s", name)
+}
+
+// DiscountRedemptionMutation represents an operation that mutates the DiscountRedemption nodes in the graph.
+type DiscountRedemptionMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	customer_id          *int
+	addcustomer_id       *int
+	email                *string
+	order_id             *int
+	addorder_id          *int
+	clearedFields        map[string]struct{}
+	discount_code        *int
+	cleareddiscount_code bool
+	done                 bool
+	oldValue             func(context.Context) (*DiscountRedemption, error)
+	predicates           []predicate.DiscountRedemption
+}
+
+var _ ent.Mutation = (*DiscountRedemptionMutation)(nil)
+
+// discountredemptionOption allows management of the mutation configuration using functional options.
+type discountredemptionOption func(*DiscountRedemptionMutation)
+
+// newDiscountRedemptionMutation creates new mutation for the DiscountRedemption entity.
+func newDiscountRedemptionMutation(c config, op Op, opts ...discountredemptionOption) *DiscountRedemptionMutation {
+	m := &DiscountRedemptionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDiscountRedemption,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDiscountRedemptionID sets the ID field of the mutation.
+func withDiscountRedemptionID(id int) discountredemptionOption {
+	return func(m *DiscountRedemptionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DiscountRedemption
+		)
+		m.oldValue = func(ctx context.Context) (*DiscountRedemption, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DiscountRedemption.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDiscountRedemption sets the old DiscountRedemption of the mutation.
+func withDiscountRedemption(node *DiscountRedemption) discountredemptionOption {
+	return func(m *DiscountRedemptionMutation) {
+		m.oldValue = func(context.Context) (*DiscountRedemption, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DiscountRedemptionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DiscountRedemptionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DiscountRedemptionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DiscountRedemptionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DiscountRedemption.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DiscountRedemptionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DiscountRedemptionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the DiscountRedemption entity.
+// If the DiscountRedemption object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountRedemptionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DiscountRedemptionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *DiscountRedemptionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *DiscountRedemptionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the DiscountRedemption entity.
+// If the DiscountRedemption object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountRedemptionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *DiscountRedemptionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDiscountCodeID sets the "discount_code_id" field.
+func (m *DiscountRedemptionMutation) SetDiscountCodeID(i int) {
+	m.discount_code = &i
+}
+
+// DiscountCodeID returns the value of the "discount_code_id" field in the mutation.
+func (m *DiscountRedemptionMutation) DiscountCodeID() (r int, exists bool) {
+	v := m.discount_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscountCodeID returns the old "discount_code_id" field's value of the DiscountRedemption entity.
+// If the DiscountRedemption object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountRedemptionMutation) OldDiscountCodeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscountCodeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscountCodeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscountCodeID: %w", err)
+	}
+	return oldValue.DiscountCodeID, nil
+}
+
+// ResetDiscountCodeID resets all changes to the "discount_code_id" field.
+func (m *DiscountRedemptionMutation) ResetDiscountCodeID() {
+	m.discount_code = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *DiscountRedemptionMutation) SetCustomerID(i int) {
+	m.customer_id = &i
+	m.addcustomer_id = nil
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *DiscountRedemptionMutation) CustomerID() (r int, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the DiscountRedemption entity.
+// If the DiscountRedemption object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountRedemptionMutation) OldCustomerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// AddCustomerID adds i to the "customer_id" field.
+func (m *DiscountRedemptionMutation) AddCustomerID(i int) {
+	if m.addcustomer_id != nil {
+		*m.addcustomer_id += i
+	} else {
+		m.addcustomer_id = &i
+	}
+}
+
+// AddedCustomerID returns the value that was added to the "customer_id" field in this mutation.
+func (m *DiscountRedemptionMutation) AddedCustomerID() (r int, exists bool) {
+	v := m.addcustomer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (m *DiscountRedemptionMutation) ClearCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+	m.clearedFields[discountredemption.FieldCustomerID] = struct{}{}
+}
+
+// CustomerIDCleared returns if the "customer_id" field was cleared in this mutation.
+func (m *DiscountRedemptionMutation) CustomerIDCleared() bool {
+	_, ok := m.clearedFields[discountredemption.FieldCustomerID]
+	return ok
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *DiscountRedemptionMutation) ResetCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+	delete(m.clearedFields, discountredemption.FieldCustomerID)
+}
+
+// SetEmail sets the "email" field.
+func (m *DiscountRedemptionMutation) SetEmail(s string) {
+	m.email = &s
+}
+
+// Email returns the value of the "email" field in the mutation.
+func (m *DiscountRedemptionMutation) Email() (r string, exists bool) {
+	v := m.email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmail returns the old "email" field's value of the DiscountRedemption entity.
+// If the DiscountRedemption object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountRedemptionMutation) OldEmail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmail: %w", err)
+	}
+	return oldValue.Email, nil
+}
+
+// ResetEmail resets all changes to the "email" field.
+func (m *DiscountRedemptionMutation) ResetEmail() {
+	m.email = nil
+}
+
+// SetOrderID sets the "order_id" field.
+func (m *DiscountRedemptionMutation) SetOrderID(i int) {
+	m.order_id = &i
+	m.addorder_id = nil
+}
+
+// OrderID returns the value of the "order_id" field in the mutation.
+func (m *DiscountRedemptionMutation) OrderID() (r int, exists bool) {
+	v := m.order_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrderID returns the old "order_id" field's value of the DiscountRedemption entity.
+// If the DiscountRedemption object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountRedemptionMutation) OldOrderID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrderID: %w", err)
+	}
+	return oldValue.OrderID, nil
+}
+
+// AddOrderID adds i to the "order_id" field.
+func (m *DiscountRedemptionMutation) AddOrderID(i int) {
+	if m.addorder_id != nil {
+		*m.addorder_id += i
+	} else {
+		m.addorder_id = &i
+	}
+}
+
+// AddedOrderID returns the value that was added to the "order_id" field in this mutation.
+func (m *DiscountRedemptionMutation) AddedOrderID() (r int, exists bool) {
+	v := m.addorder_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearOrderID clears the value of the "order_id" field.
+func (m *DiscountRedemptionMutation) ClearOrderID() {
+	m.order_id = nil
+	m.addorder_id = nil
+	m.clearedFields[discountredemption.FieldOrderID] = struct{}{}
+}
+
+// OrderIDCleared returns if the "order_id" field was cleared in this mutation.
+func (m *DiscountRedemptionMutation) OrderIDCleared() bool {
+	_, ok := m.clearedFields[discountredemption.FieldOrderID]
+	return ok
+}
+
+// ResetOrderID resets all changes to the "order_id" field.
+func (m *DiscountRedemptionMutation) ResetOrderID() {
+	m.order_id = nil
+	m.addorder_id = nil
+	delete(m.clearedFields, discountredemption.FieldOrderID)
+}
+
+// ClearDiscountCode clears the "discount_code" edge to the DiscountCode entity.
+func (m *DiscountRedemptionMutation) ClearDiscountCode() {
+	m.cleareddiscount_code = true
+	m.clearedFields[discountredemption.FieldDiscountCodeID] = struct{}{}
+}
+
+// DiscountCodeCleared reports if the "discount_code" edge to the DiscountCode entity was cleared.
+func (m *DiscountRedemptionMutation) DiscountCodeCleared() bool {
+	return m.cleareddiscount_code
+}
+
+// DiscountCodeIDs returns the "discount_code" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DiscountCodeID instead. It exists only for internal usage by the builders.
+func (m *DiscountRedemptionMutation) DiscountCodeIDs() (ids []int) {
+	if id := m.discount_code; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDiscountCode resets all changes to the "discount_code" edge.
+func (m *DiscountRedemptionMutation) ResetDiscountCode() {
+	m.discount_code = nil
+	m.cleareddiscount_code = false
+}
+
+// Where appends a list predicates to the DiscountRedemptionMutation builder.
+func (m *DiscountRedemptionMutation) Where(ps ...predicate.DiscountRedemption) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DiscountRedemptionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DiscountRedemptionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DiscountRedemption, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DiscountRedemptionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DiscountRedemptionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DiscountRedemption).
+func (m *DiscountRedemptionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DiscountRedemptionMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, discountredemption.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, discountredemption.FieldUpdatedAt)
+	}
+	if m.discount_code != nil {
+		fields = append(fields, discountredemption.FieldDiscountCodeID)
+	}
+	if m.customer_id != nil {
+		fields = append(fields, discountredemption.FieldCustomerID)
+	}
+	if m.email != nil {
+		fields = append(fields, discountredemption.FieldEmail)
+	}
+	if m.order_id != nil {
+		fields = append(fields, discountredemption.FieldOrderID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DiscountRedemptionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case discountredemption.FieldCreatedAt:
+		return m.CreatedAt()
+	case discountredemption.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case discountredemption.FieldDiscountCodeID:
+		return m.DiscountCodeID()
+	case discountredemption.FieldCustomerID:
+		return m.CustomerID()
+	case discountredemption.FieldEmail:
+		return m.Email()
+	case discountredemption.FieldOrderID:
+		return m.OrderID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DiscountRedemptionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case discountredemption.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case discountredemption.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case discountredemption.FieldDiscountCodeID:
+		return m.OldDiscountCodeID(ctx)
+	case discountredemption.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case discountredemption.FieldEmail:
+		return m.OldEmail(ctx)
+	case discountredemption.FieldOrderID:
+		return m.OldOrderID(ctx)
+	}
+	return nil, fmt.Errorf("unknown DiscountRedemption field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DiscountRedemptionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case discountredemption.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case discountredemption.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case discountredemption.FieldDiscountCodeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscountCodeID(v)
+		return nil
+	case discountredemption.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case discountredemption.FieldEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmail(v)
+		return nil
+	case discountredemption.FieldOrderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrderID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DiscountRedemption field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DiscountRedemptionMutation) AddedFields() []string {
+	var fields []string
+	if m.addcustomer_id != nil {
+		fields = append(fields, discountredemption.FieldCustomerID)
+	}
+	if m.addorder_id != nil {
+		fields = append(fields, discountredemption.FieldOrderID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DiscountRedemptionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case discountredemption.FieldCustomerID:
+		return m.AddedCustomerID()
+	case discountredemption.FieldOrderID:
+		return m.AddedOrderID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DiscountRedemptionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case discountredemption.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCustomerID(v)
+		return nil
+	case discountredemption.FieldOrderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrderID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DiscountRedemption numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DiscountRedemptionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(discountredemption.FieldCustomerID) {
+		fields = append(fields, discountredemption.FieldCustomerID)
+	}
+	if m.FieldCleared(discountredemption.FieldOrderID) {
+		fields = append(fields, discountredemption.FieldOrderID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DiscountRedemptionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DiscountRedemptionMutation) ClearField(name string) error {
+	switch name {
+	case discountredemption.FieldCustomerID:
+		m.ClearCustomerID()
+		return nil
+	case discountredemption.FieldOrderID:
+		m.ClearOrderID()
+		return nil
+	}
+	return fmt.Errorf("unknown DiscountRedemption nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DiscountRedemptionMutation) ResetField(name string) error {
+	switch name {
+	case discountredemption.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case discountredemption.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case discountredemption.FieldDiscountCodeID:
+		m.ResetDiscountCodeID()
+		return nil
+	case discountredemption.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case discountredemption.FieldEmail:
+		m.ResetEmail()
+		return nil
+	case discountredemption.FieldOrderID:
+		m.ResetOrderID()
+		return nil
+	}
+	return fmt.Errorf("unknown DiscountRedemption field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DiscountRedemptionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.discount_code != nil {
+		edges = append(edges, discountredemption.EdgeDiscountCode)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DiscountRedemptionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case discountredemption.EdgeDiscountCode:
+		if id := m.discount_code; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DiscountRedemptionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DiscountRedemptionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DiscountRedemptionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareddiscount_code {
+		edges = append(edges, discountredemption.EdgeDiscountCode)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DiscountRedemptionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case discountredemption.EdgeDiscountCode:
+		return m.cleareddiscount_code
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DiscountRedemptionMutation) ClearEdge(name string) error {
+	switch name {
+	case discountredemption.EdgeDiscountCode:
+		m.ClearDiscountCode()
+		return nil
+	}
+	return fmt.Errorf("unknown DiscountRedemption unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DiscountRedemptionMutation) ResetEdge(name string) error {
+	switch name {
+	case discountredemption.EdgeDiscountCode:
+		m.ResetDiscountCode()
+		return nil
+	}
+	return fmt.Errorf("unknown DiscountRedemption edge %s", name)
 }
 
 // MenuMutation represents an operation that mutates the Menu nodes in the graph.
@@ -10417,4 +14810,604 @@ func (m *ShopMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *ShopMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Shop edge %s", name)
+}
+
+// TaxRateMutation represents an operation that mutates the TaxRate nodes in the graph.
+type TaxRateMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	country_code        *string
+	province_code       *string
+	name                *string
+	rate_ppm            *int
+	addrate_ppm         *int
+	applies_to_shipping *bool
+	clearedFields       map[string]struct{}
+	done                bool
+	oldValue            func(context.Context) (*TaxRate, error)
+	predicates          []predicate.TaxRate
+}
+
+var _ ent.Mutation = (*TaxRateMutation)(nil)
+
+// taxrateOption allows management of the mutation configuration using functional options.
+type taxrateOption func(*TaxRateMutation)
+
+// newTaxRateMutation creates new mutation for the TaxRate entity.
+func newTaxRateMutation(c config, op Op, opts ...taxrateOption) *TaxRateMutation {
+	m := &TaxRateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTaxRate,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTaxRateID sets the ID field of the mutation.
+func withTaxRateID(id int) taxrateOption {
+	return func(m *TaxRateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *TaxRate
+		)
+		m.oldValue = func(ctx context.Context) (*TaxRate, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().TaxRate.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTaxRate sets the old TaxRate of the mutation.
+func withTaxRate(node *TaxRate) taxrateOption {
+	return func(m *TaxRateMutation) {
+		m.oldValue = func(context.Context) (*TaxRate, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TaxRateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TaxRateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TaxRateMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TaxRateMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().TaxRate.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCountryCode sets the "country_code" field.
+func (m *TaxRateMutation) SetCountryCode(s string) {
+	m.country_code = &s
+}
+
+// CountryCode returns the value of the "country_code" field in the mutation.
+func (m *TaxRateMutation) CountryCode() (r string, exists bool) {
+	v := m.country_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountryCode returns the old "country_code" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldCountryCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountryCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountryCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountryCode: %w", err)
+	}
+	return oldValue.CountryCode, nil
+}
+
+// ResetCountryCode resets all changes to the "country_code" field.
+func (m *TaxRateMutation) ResetCountryCode() {
+	m.country_code = nil
+}
+
+// SetProvinceCode sets the "province_code" field.
+func (m *TaxRateMutation) SetProvinceCode(s string) {
+	m.province_code = &s
+}
+
+// ProvinceCode returns the value of the "province_code" field in the mutation.
+func (m *TaxRateMutation) ProvinceCode() (r string, exists bool) {
+	v := m.province_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProvinceCode returns the old "province_code" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldProvinceCode(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProvinceCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProvinceCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProvinceCode: %w", err)
+	}
+	return oldValue.ProvinceCode, nil
+}
+
+// ClearProvinceCode clears the value of the "province_code" field.
+func (m *TaxRateMutation) ClearProvinceCode() {
+	m.province_code = nil
+	m.clearedFields[taxrate.FieldProvinceCode] = struct{}{}
+}
+
+// ProvinceCodeCleared returns if the "province_code" field was cleared in this mutation.
+func (m *TaxRateMutation) ProvinceCodeCleared() bool {
+	_, ok := m.clearedFields[taxrate.FieldProvinceCode]
+	return ok
+}
+
+// ResetProvinceCode resets all changes to the "province_code" field.
+func (m *TaxRateMutation) ResetProvinceCode() {
+	m.province_code = nil
+	delete(m.clearedFields, taxrate.FieldProvinceCode)
+}
+
+// SetName sets the "name" field.
+func (m *TaxRateMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *TaxRateMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *TaxRateMutation) ResetName() {
+	m.name = nil
+}
+
+// SetRatePpm sets the "rate_ppm" field.
+func (m *TaxRateMutation) SetRatePpm(i int) {
+	m.rate_ppm = &i
+	m.addrate_ppm = nil
+}
+
+// RatePpm returns the value of the "rate_ppm" field in the mutation.
+func (m *TaxRateMutation) RatePpm() (r int, exists bool) {
+	v := m.rate_ppm
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRatePpm returns the old "rate_ppm" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldRatePpm(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRatePpm is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRatePpm requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRatePpm: %w", err)
+	}
+	return oldValue.RatePpm, nil
+}
+
+// AddRatePpm adds i to the "rate_ppm" field.
+func (m *TaxRateMutation) AddRatePpm(i int) {
+	if m.addrate_ppm != nil {
+		*m.addrate_ppm += i
+	} else {
+		m.addrate_ppm = &i
+	}
+}
+
+// AddedRatePpm returns the value that was added to the "rate_ppm" field in this mutation.
+func (m *TaxRateMutation) AddedRatePpm() (r int, exists bool) {
+	v := m.addrate_ppm
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRatePpm resets all changes to the "rate_ppm" field.
+func (m *TaxRateMutation) ResetRatePpm() {
+	m.rate_ppm = nil
+	m.addrate_ppm = nil
+}
+
+// SetAppliesToShipping sets the "applies_to_shipping" field.
+func (m *TaxRateMutation) SetAppliesToShipping(b bool) {
+	m.applies_to_shipping = &b
+}
+
+// AppliesToShipping returns the value of the "applies_to_shipping" field in the mutation.
+func (m *TaxRateMutation) AppliesToShipping() (r bool, exists bool) {
+	v := m.applies_to_shipping
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppliesToShipping returns the old "applies_to_shipping" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldAppliesToShipping(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppliesToShipping is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppliesToShipping requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppliesToShipping: %w", err)
+	}
+	return oldValue.AppliesToShipping, nil
+}
+
+// ResetAppliesToShipping resets all changes to the "applies_to_shipping" field.
+func (m *TaxRateMutation) ResetAppliesToShipping() {
+	m.applies_to_shipping = nil
+}
+
+// Where appends a list predicates to the TaxRateMutation builder.
+func (m *TaxRateMutation) Where(ps ...predicate.TaxRate) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TaxRateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TaxRateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.TaxRate, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TaxRateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TaxRateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (TaxRate).
+func (m *TaxRateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TaxRateMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.country_code != nil {
+		fields = append(fields, taxrate.FieldCountryCode)
+	}
+	if m.province_code != nil {
+		fields = append(fields, taxrate.FieldProvinceCode)
+	}
+	if m.name != nil {
+		fields = append(fields, taxrate.FieldName)
+	}
+	if m.rate_ppm != nil {
+		fields = append(fields, taxrate.FieldRatePpm)
+	}
+	if m.applies_to_shipping != nil {
+		fields = append(fields, taxrate.FieldAppliesToShipping)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TaxRateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case taxrate.FieldCountryCode:
+		return m.CountryCode()
+	case taxrate.FieldProvinceCode:
+		return m.ProvinceCode()
+	case taxrate.FieldName:
+		return m.Name()
+	case taxrate.FieldRatePpm:
+		return m.RatePpm()
+	case taxrate.FieldAppliesToShipping:
+		return m.AppliesToShipping()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TaxRateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case taxrate.FieldCountryCode:
+		return m.OldCountryCode(ctx)
+	case taxrate.FieldProvinceCode:
+		return m.OldProvinceCode(ctx)
+	case taxrate.FieldName:
+		return m.OldName(ctx)
+	case taxrate.FieldRatePpm:
+		return m.OldRatePpm(ctx)
+	case taxrate.FieldAppliesToShipping:
+		return m.OldAppliesToShipping(ctx)
+	}
+	return nil, fmt.Errorf("unknown TaxRate field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TaxRateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case taxrate.FieldCountryCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountryCode(v)
+		return nil
+	case taxrate.FieldProvinceCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProvinceCode(v)
+		return nil
+	case taxrate.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case taxrate.FieldRatePpm:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRatePpm(v)
+		return nil
+	case taxrate.FieldAppliesToShipping:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppliesToShipping(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TaxRate field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TaxRateMutation) AddedFields() []string {
+	var fields []string
+	if m.addrate_ppm != nil {
+		fields = append(fields, taxrate.FieldRatePpm)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TaxRateMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case taxrate.FieldRatePpm:
+		return m.AddedRatePpm()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TaxRateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case taxrate.FieldRatePpm:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRatePpm(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TaxRate numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TaxRateMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(taxrate.FieldProvinceCode) {
+		fields = append(fields, taxrate.FieldProvinceCode)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TaxRateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TaxRateMutation) ClearField(name string) error {
+	switch name {
+	case taxrate.FieldProvinceCode:
+		m.ClearProvinceCode()
+		return nil
+	}
+	return fmt.Errorf("unknown TaxRate nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TaxRateMutation) ResetField(name string) error {
+	switch name {
+	case taxrate.FieldCountryCode:
+		m.ResetCountryCode()
+		return nil
+	case taxrate.FieldProvinceCode:
+		m.ResetProvinceCode()
+		return nil
+	case taxrate.FieldName:
+		m.ResetName()
+		return nil
+	case taxrate.FieldRatePpm:
+		m.ResetRatePpm()
+		return nil
+	case taxrate.FieldAppliesToShipping:
+		m.ResetAppliesToShipping()
+		return nil
+	}
+	return fmt.Errorf("unknown TaxRate field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TaxRateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TaxRateMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TaxRateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TaxRateMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TaxRateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TaxRateMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TaxRateMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown TaxRate unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TaxRateMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown TaxRate edge %s", name)
 }

@@ -58,8 +58,9 @@ type Product struct {
 	UnitsSold int64 `json:"units_sold,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ProductQuery when eager-loading is set.
-	Edges        ProductEdges `json:"edges"`
-	selectValues sql.SelectValues
+	Edges                  ProductEdges `json:"edges"`
+	discount_code_products *int
+	selectValues           sql.SelectValues
 }
 
 // ProductEdges holds the relations/edges for other nodes in the graph.
@@ -147,6 +148,8 @@ func (*Product) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case product.FieldCreatedAt, product.FieldUpdatedAt, product.FieldPublishedAt:
 			values[i] = new(sql.NullTime)
+		case product.ForeignKeys[0]: // discount_code_products
+			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -286,6 +289,13 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field units_sold", values[i])
 			} else if value.Valid {
 				_m.UnitsSold = value.Int64
+			}
+		case product.ForeignKeys[0]:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for edge-field discount_code_products", value)
+			} else if value.Valid {
+				_m.discount_code_products = new(int)
+				*_m.discount_code_products = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -34,6 +34,7 @@ type ProductQuery struct {
 	withImages                  *ProductImageQuery
 	withCollections             *CollectionQuery
 	withCollectionProducts      *CollectionProductQuery
+	withFKs                     bool
 	loadTotal                   []func(context.Context, []*Product) error
 	modifiers                   []func(*sql.Selector)
 	withNamedOptions            map[string]*ProductOptionQuery
@@ -523,6 +524,7 @@ func (_q *ProductQuery) prepareQuery(ctx context.Context) error {
 func (_q *ProductQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Product, error) {
 	var (
 		nodes       = []*Product{}
+		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [5]bool{
 			_q.withOptions != nil,
@@ -532,6 +534,9 @@ func (_q *ProductQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Prod
 			_q.withCollectionProducts != nil,
 		}
 	)
+	if withFKs {
+		_spec.Node.Columns = append(_spec.Node.Columns, product.ForeignKeys...)
+	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Product).scanValues(nil, columns)
 	}

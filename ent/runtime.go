@@ -3,8 +3,12 @@
 package ent
 
 import (
+	"storefront/ent/cart"
+	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/discountcode"
+	"storefront/ent/discountredemption"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
@@ -15,6 +19,7 @@ import (
 	"storefront/ent/productvariant"
 	"storefront/ent/schema"
 	"storefront/ent/shop"
+	"storefront/ent/taxrate"
 	"time"
 )
 
@@ -22,6 +27,52 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	cartMixin := schema.Cart{}.Mixin()
+	cartMixinFields0 := cartMixin[0].Fields()
+	_ = cartMixinFields0
+	cartFields := schema.Cart{}.Fields()
+	_ = cartFields
+	// cartDescCreatedAt is the schema descriptor for created_at field.
+	cartDescCreatedAt := cartMixinFields0[0].Descriptor()
+	// cart.DefaultCreatedAt holds the default value on creation for the created_at field.
+	cart.DefaultCreatedAt = cartDescCreatedAt.Default.(func() time.Time)
+	// cartDescUpdatedAt is the schema descriptor for updated_at field.
+	cartDescUpdatedAt := cartMixinFields0[1].Descriptor()
+	// cart.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	cart.DefaultUpdatedAt = cartDescUpdatedAt.Default.(func() time.Time)
+	// cart.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	cart.UpdateDefaultUpdatedAt = cartDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// cartDescToken is the schema descriptor for token field.
+	cartDescToken := cartFields[0].Descriptor()
+	// cart.TokenValidator is a validator for the "token" field. It is called by the builders before save.
+	cart.TokenValidator = cartDescToken.Validators[0].(func(string) error)
+	// cartDescKeyHash is the schema descriptor for key_hash field.
+	cartDescKeyHash := cartFields[1].Descriptor()
+	// cart.KeyHashValidator is a validator for the "key_hash" field. It is called by the builders before save.
+	cart.KeyHashValidator = cartDescKeyHash.Validators[0].(func(string) error)
+	cartlineMixin := schema.CartLine{}.Mixin()
+	cartlineMixinFields0 := cartlineMixin[0].Fields()
+	_ = cartlineMixinFields0
+	cartlineFields := schema.CartLine{}.Fields()
+	_ = cartlineFields
+	// cartlineDescCreatedAt is the schema descriptor for created_at field.
+	cartlineDescCreatedAt := cartlineMixinFields0[0].Descriptor()
+	// cartline.DefaultCreatedAt holds the default value on creation for the created_at field.
+	cartline.DefaultCreatedAt = cartlineDescCreatedAt.Default.(func() time.Time)
+	// cartlineDescUpdatedAt is the schema descriptor for updated_at field.
+	cartlineDescUpdatedAt := cartlineMixinFields0[1].Descriptor()
+	// cartline.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	cartline.DefaultUpdatedAt = cartlineDescUpdatedAt.Default.(func() time.Time)
+	// cartline.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	cartline.UpdateDefaultUpdatedAt = cartlineDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// cartlineDescQuantity is the schema descriptor for quantity field.
+	cartlineDescQuantity := cartlineFields[2].Descriptor()
+	// cartline.QuantityValidator is a validator for the "quantity" field. It is called by the builders before save.
+	cartline.QuantityValidator = cartlineDescQuantity.Validators[0].(func(int) error)
+	// cartlineDescAttributesKey is the schema descriptor for attributes_key field.
+	cartlineDescAttributesKey := cartlineFields[4].Descriptor()
+	// cartline.DefaultAttributesKey holds the default value on creation for the attributes_key field.
+	cartline.DefaultAttributesKey = cartlineDescAttributesKey.Default.(string)
 	collectionMixin := schema.Collection{}.Mixin()
 	collectionMixinFields0 := collectionMixin[0].Fields()
 	_ = collectionMixinFields0
@@ -107,6 +158,92 @@ func init() {
 	collectionproductDescPosition := collectionproductFields[2].Descriptor()
 	// collectionproduct.DefaultPosition holds the default value on creation for the position field.
 	collectionproduct.DefaultPosition = collectionproductDescPosition.Default.(int)
+	discountcodeMixin := schema.DiscountCode{}.Mixin()
+	discountcodeMixinFields0 := discountcodeMixin[0].Fields()
+	_ = discountcodeMixinFields0
+	discountcodeFields := schema.DiscountCode{}.Fields()
+	_ = discountcodeFields
+	// discountcodeDescCreatedAt is the schema descriptor for created_at field.
+	discountcodeDescCreatedAt := discountcodeMixinFields0[0].Descriptor()
+	// discountcode.DefaultCreatedAt holds the default value on creation for the created_at field.
+	discountcode.DefaultCreatedAt = discountcodeDescCreatedAt.Default.(func() time.Time)
+	// discountcodeDescUpdatedAt is the schema descriptor for updated_at field.
+	discountcodeDescUpdatedAt := discountcodeMixinFields0[1].Descriptor()
+	// discountcode.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	discountcode.DefaultUpdatedAt = discountcodeDescUpdatedAt.Default.(func() time.Time)
+	// discountcode.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	discountcode.UpdateDefaultUpdatedAt = discountcodeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// discountcodeDescCode is the schema descriptor for code field.
+	discountcodeDescCode := discountcodeFields[0].Descriptor()
+	// discountcode.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	discountcode.CodeValidator = func() func(string) error {
+		validators := discountcodeDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// discountcodeDescCodeKey is the schema descriptor for code_key field.
+	discountcodeDescCodeKey := discountcodeFields[1].Descriptor()
+	// discountcode.CodeKeyValidator is a validator for the "code_key" field. It is called by the builders before save.
+	discountcode.CodeKeyValidator = discountcodeDescCodeKey.Validators[0].(func(string) error)
+	// discountcodeDescTitle is the schema descriptor for title field.
+	discountcodeDescTitle := discountcodeFields[2].Descriptor()
+	// discountcode.DefaultTitle holds the default value on creation for the title field.
+	discountcode.DefaultTitle = discountcodeDescTitle.Default.(string)
+	// discountcodeDescValue is the schema descriptor for value field.
+	discountcodeDescValue := discountcodeFields[4].Descriptor()
+	// discountcode.ValueValidator is a validator for the "value" field. It is called by the builders before save.
+	discountcode.ValueValidator = discountcodeDescValue.Validators[0].(func(int64) error)
+	// discountcodeDescMinimumSubtotal is the schema descriptor for minimum_subtotal field.
+	discountcodeDescMinimumSubtotal := discountcodeFields[6].Descriptor()
+	// discountcode.MinimumSubtotalValidator is a validator for the "minimum_subtotal" field. It is called by the builders before save.
+	discountcode.MinimumSubtotalValidator = discountcodeDescMinimumSubtotal.Validators[0].(func(int64) error)
+	// discountcodeDescUsageLimit is the schema descriptor for usage_limit field.
+	discountcodeDescUsageLimit := discountcodeFields[9].Descriptor()
+	// discountcode.UsageLimitValidator is a validator for the "usage_limit" field. It is called by the builders before save.
+	discountcode.UsageLimitValidator = discountcodeDescUsageLimit.Validators[0].(func(int) error)
+	// discountcodeDescUsageCount is the schema descriptor for usage_count field.
+	discountcodeDescUsageCount := discountcodeFields[10].Descriptor()
+	// discountcode.DefaultUsageCount holds the default value on creation for the usage_count field.
+	discountcode.DefaultUsageCount = discountcodeDescUsageCount.Default.(int)
+	// discountcode.UsageCountValidator is a validator for the "usage_count" field. It is called by the builders before save.
+	discountcode.UsageCountValidator = discountcodeDescUsageCount.Validators[0].(func(int) error)
+	// discountcodeDescOncePerCustomer is the schema descriptor for once_per_customer field.
+	discountcodeDescOncePerCustomer := discountcodeFields[11].Descriptor()
+	// discountcode.DefaultOncePerCustomer holds the default value on creation for the once_per_customer field.
+	discountcode.DefaultOncePerCustomer = discountcodeDescOncePerCustomer.Default.(bool)
+	// discountcodeDescEnabled is the schema descriptor for enabled field.
+	discountcodeDescEnabled := discountcodeFields[12].Descriptor()
+	// discountcode.DefaultEnabled holds the default value on creation for the enabled field.
+	discountcode.DefaultEnabled = discountcodeDescEnabled.Default.(bool)
+	discountredemptionMixin := schema.DiscountRedemption{}.Mixin()
+	discountredemptionMixinFields0 := discountredemptionMixin[0].Fields()
+	_ = discountredemptionMixinFields0
+	discountredemptionFields := schema.DiscountRedemption{}.Fields()
+	_ = discountredemptionFields
+	// discountredemptionDescCreatedAt is the schema descriptor for created_at field.
+	discountredemptionDescCreatedAt := discountredemptionMixinFields0[0].Descriptor()
+	// discountredemption.DefaultCreatedAt holds the default value on creation for the created_at field.
+	discountredemption.DefaultCreatedAt = discountredemptionDescCreatedAt.Default.(func() time.Time)
+	// discountredemptionDescUpdatedAt is the schema descriptor for updated_at field.
+	discountredemptionDescUpdatedAt := discountredemptionMixinFields0[1].Descriptor()
+	// discountredemption.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	discountredemption.DefaultUpdatedAt = discountredemptionDescUpdatedAt.Default.(func() time.Time)
+	// discountredemption.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	discountredemption.UpdateDefaultUpdatedAt = discountredemptionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// discountredemptionDescEmail is the schema descriptor for email field.
+	discountredemptionDescEmail := discountredemptionFields[2].Descriptor()
+	// discountredemption.DefaultEmail holds the default value on creation for the email field.
+	discountredemption.DefaultEmail = discountredemptionDescEmail.Default.(string)
 	menuFields := schema.Menu{}.Fields()
 	_ = menuFields
 	// menuDescHandle is the schema descriptor for handle field.
@@ -575,4 +712,50 @@ func init() {
 	shopDescAcceptedCardBrands := shopFields[7].Descriptor()
 	// shop.DefaultAcceptedCardBrands holds the default value on creation for the accepted_card_brands field.
 	shop.DefaultAcceptedCardBrands = shopDescAcceptedCardBrands.Default.([]string)
+	taxrateFields := schema.TaxRate{}.Fields()
+	_ = taxrateFields
+	// taxrateDescCountryCode is the schema descriptor for country_code field.
+	taxrateDescCountryCode := taxrateFields[0].Descriptor()
+	// taxrate.CountryCodeValidator is a validator for the "country_code" field. It is called by the builders before save.
+	taxrate.CountryCodeValidator = func() func(string) error {
+		validators := taxrateDescCountryCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(country_code string) error {
+			for _, fn := range fns {
+				if err := fn(country_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// taxrateDescName is the schema descriptor for name field.
+	taxrateDescName := taxrateFields[2].Descriptor()
+	// taxrate.DefaultName holds the default value on creation for the name field.
+	taxrate.DefaultName = taxrateDescName.Default.(string)
+	// taxrateDescRatePpm is the schema descriptor for rate_ppm field.
+	taxrateDescRatePpm := taxrateFields[3].Descriptor()
+	// taxrate.RatePpmValidator is a validator for the "rate_ppm" field. It is called by the builders before save.
+	taxrate.RatePpmValidator = func() func(int) error {
+		validators := taxrateDescRatePpm.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(rate_ppm int) error {
+			for _, fn := range fns {
+				if err := fn(rate_ppm); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// taxrateDescAppliesToShipping is the schema descriptor for applies_to_shipping field.
+	taxrateDescAppliesToShipping := taxrateFields[4].Descriptor()
+	// taxrate.DefaultAppliesToShipping holds the default value on creation for the applies_to_shipping field.
+	taxrate.DefaultAppliesToShipping = taxrateDescAppliesToShipping.Default.(bool)
 }

@@ -14,10 +14,18 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// Cart is the client for interacting with the Cart builders.
+	Cart *CartClient
+	// CartLine is the client for interacting with the CartLine builders.
+	CartLine *CartLineClient
 	// Collection is the client for interacting with the Collection builders.
 	Collection *CollectionClient
 	// CollectionProduct is the client for interacting with the CollectionProduct builders.
 	CollectionProduct *CollectionProductClient
+	// DiscountCode is the client for interacting with the DiscountCode builders.
+	DiscountCode *DiscountCodeClient
+	// DiscountRedemption is the client for interacting with the DiscountRedemption builders.
+	DiscountRedemption *DiscountRedemptionClient
 	// Menu is the client for interacting with the Menu builders.
 	Menu *MenuClient
 	// MenuItem is the client for interacting with the MenuItem builders.
@@ -36,6 +44,8 @@ type Tx struct {
 	ProductVariant *ProductVariantClient
 	// Shop is the client for interacting with the Shop builders.
 	Shop *ShopClient
+	// TaxRate is the client for interacting with the TaxRate builders.
+	TaxRate *TaxRateClient
 
 	// lazily loaded.
 	client     *Client
@@ -167,8 +177,12 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.Cart = NewCartClient(tx.config)
+	tx.CartLine = NewCartLineClient(tx.config)
 	tx.Collection = NewCollectionClient(tx.config)
 	tx.CollectionProduct = NewCollectionProductClient(tx.config)
+	tx.DiscountCode = NewDiscountCodeClient(tx.config)
+	tx.DiscountRedemption = NewDiscountRedemptionClient(tx.config)
 	tx.Menu = NewMenuClient(tx.config)
 	tx.MenuItem = NewMenuItemClient(tx.config)
 	tx.Page = NewPageClient(tx.config)
@@ -178,6 +192,7 @@ func (tx *Tx) init() {
 	tx.ProductOptionValue = NewProductOptionValueClient(tx.config)
 	tx.ProductVariant = NewProductVariantClient(tx.config)
 	tx.Shop = NewShopClient(tx.config)
+	tx.TaxRate = NewTaxRateClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.
@@ -187,7 +202,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Collection.QueryXXX(), the query will be executed
+// applies a query, for example: Cart.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

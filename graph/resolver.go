@@ -6,12 +6,14 @@ package graph
 //go:generate sh -c "cd .. && go run github.com/99designs/gqlgen generate"
 
 import (
+	"storefront/internal/cart"
 	"storefront/internal/catalog"
 )
 
 // Resolver is the root resolver; it holds the services the API calls.
 type Resolver struct {
 	Catalog *catalog.Service
+	Carts   *cart.Service
 	// PublicURL is the server's own absolute base URL (no trailing slash), used when the
 	// shop has no primary domain configured.
 	PublicURL string

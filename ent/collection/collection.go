@@ -87,6 +87,12 @@ var Columns = []string{
 	FieldSortOrder,
 }
 
+// ForeignKeys holds the SQL foreign-keys that are owned by the "collections"
+// table and are not defined as standalone fields in the schema.
+var ForeignKeys = []string{
+	"discount_code_collections",
+}
+
 var (
 	// ProductsPrimaryKey and ProductsColumn2 are the table columns denoting the
 	// primary key for the products relation (M2M).
@@ -97,6 +103,11 @@ var (
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
+			return true
+		}
+	}
+	for i := range ForeignKeys {
+		if column == ForeignKeys[i] {
 			return true
 		}
 	}

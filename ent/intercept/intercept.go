@@ -7,8 +7,12 @@ import (
 	"fmt"
 
 	"storefront/ent"
+	"storefront/ent/cart"
+	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/discountcode"
+	"storefront/ent/discountredemption"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
@@ -19,6 +23,7 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/shop"
+	"storefront/ent/taxrate"
 
 	"entgo.io/ent/dialect/sql"
 )
@@ -79,6 +84,60 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 	return f(ctx, query)
 }
 
+// The CartFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CartFunc func(context.Context, *ent.CartQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CartFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CartQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CartQuery", q)
+}
+
+// The TraverseCart type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCart func(context.Context, *ent.CartQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCart) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCart) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CartQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CartQuery", q)
+}
+
+// The CartLineFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CartLineFunc func(context.Context, *ent.CartLineQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CartLineFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CartLineQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CartLineQuery", q)
+}
+
+// The TraverseCartLine type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCartLine func(context.Context, *ent.CartLineQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCartLine) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCartLine) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CartLineQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CartLineQuery", q)
+}
+
 // The CollectionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type CollectionFunc func(context.Context, *ent.CollectionQuery) (ent.Value, error)
 
@@ -131,6 +190,60 @@ func (f TraverseCollectionProduct) Traverse(ctx context.Context, q ent.Query) er
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CollectionProductQuery", q)
+}
+
+// The DiscountCodeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type DiscountCodeFunc func(context.Context, *ent.DiscountCodeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f DiscountCodeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.DiscountCodeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.DiscountCodeQuery", q)
+}
+
+// The TraverseDiscountCode type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseDiscountCode func(context.Context, *ent.DiscountCodeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseDiscountCode) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseDiscountCode) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DiscountCodeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.DiscountCodeQuery", q)
+}
+
+// The DiscountRedemptionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type DiscountRedemptionFunc func(context.Context, *ent.DiscountRedemptionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f DiscountRedemptionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.DiscountRedemptionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.DiscountRedemptionQuery", q)
+}
+
+// The TraverseDiscountRedemption type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseDiscountRedemption func(context.Context, *ent.DiscountRedemptionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseDiscountRedemption) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseDiscountRedemption) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DiscountRedemptionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.DiscountRedemptionQuery", q)
 }
 
 // The MenuFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -376,13 +489,48 @@ func (f TraverseShop) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ShopQuery", q)
 }
 
+// The TaxRateFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TaxRateFunc func(context.Context, *ent.TaxRateQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TaxRateFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TaxRateQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TaxRateQuery", q)
+}
+
+// The TraverseTaxRate type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTaxRate func(context.Context, *ent.TaxRateQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTaxRate) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTaxRate) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TaxRateQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TaxRateQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.CartQuery:
+		return &query[*ent.CartQuery, predicate.Cart, cart.OrderOption]{typ: ent.TypeCart, tq: q}, nil
+	case *ent.CartLineQuery:
+		return &query[*ent.CartLineQuery, predicate.CartLine, cartline.OrderOption]{typ: ent.TypeCartLine, tq: q}, nil
 	case *ent.CollectionQuery:
 		return &query[*ent.CollectionQuery, predicate.Collection, collection.OrderOption]{typ: ent.TypeCollection, tq: q}, nil
 	case *ent.CollectionProductQuery:
 		return &query[*ent.CollectionProductQuery, predicate.CollectionProduct, collectionproduct.OrderOption]{typ: ent.TypeCollectionProduct, tq: q}, nil
+	case *ent.DiscountCodeQuery:
+		return &query[*ent.DiscountCodeQuery, predicate.DiscountCode, discountcode.OrderOption]{typ: ent.TypeDiscountCode, tq: q}, nil
+	case *ent.DiscountRedemptionQuery:
+		return &query[*ent.DiscountRedemptionQuery, predicate.DiscountRedemption, discountredemption.OrderOption]{typ: ent.TypeDiscountRedemption, tq: q}, nil
 	case *ent.MenuQuery:
 		return &query[*ent.MenuQuery, predicate.Menu, menu.OrderOption]{typ: ent.TypeMenu, tq: q}, nil
 	case *ent.MenuItemQuery:
@@ -401,6 +549,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ProductVariantQuery, predicate.ProductVariant, productvariant.OrderOption]{typ: ent.TypeProductVariant, tq: q}, nil
 	case *ent.ShopQuery:
 		return &query[*ent.ShopQuery, predicate.Shop, shop.OrderOption]{typ: ent.TypeShop, tq: q}, nil
+	case *ent.TaxRateQuery:
+		return &query[*ent.TaxRateQuery, predicate.TaxRate, taxrate.OrderOption]{typ: ent.TypeTaxRate, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

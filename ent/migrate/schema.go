@@ -8,6 +8,73 @@ import (
 )
 
 var (
+	// CartsColumns holds the columns for the "carts" table.
+	CartsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "token", Type: field.TypeString, Unique: true},
+		{Name: "key_hash", Type: field.TypeString},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "attributes", Type: field.TypeJSON, Nullable: true},
+		{Name: "email", Type: field.TypeString, Nullable: true},
+		{Name: "phone", Type: field.TypeString, Nullable: true},
+		{Name: "country_code", Type: field.TypeString, Nullable: true},
+		{Name: "customer_id", Type: field.TypeInt, Nullable: true},
+		{Name: "discount_codes", Type: field.TypeJSON, Nullable: true},
+		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+	}
+	// CartsTable holds the schema information for the "carts" table.
+	CartsTable = &schema.Table{
+		Name:       "carts",
+		Columns:    CartsColumns,
+		PrimaryKey: []*schema.Column{CartsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "cart_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CartsColumns[2]},
+			},
+		},
+	}
+	// CartLinesColumns holds the columns for the "cart_lines" table.
+	CartLinesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "quantity", Type: field.TypeInt},
+		{Name: "attributes", Type: field.TypeJSON, Nullable: true},
+		{Name: "attributes_key", Type: field.TypeString, Default: ""},
+		{Name: "cart_id", Type: field.TypeInt},
+		{Name: "variant_id", Type: field.TypeInt},
+	}
+	// CartLinesTable holds the schema information for the "cart_lines" table.
+	CartLinesTable = &schema.Table{
+		Name:       "cart_lines",
+		Columns:    CartLinesColumns,
+		PrimaryKey: []*schema.Column{CartLinesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "cart_lines_carts_lines",
+				Columns:    []*schema.Column{CartLinesColumns[6]},
+				RefColumns: []*schema.Column{CartsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "cart_lines_product_variants_variant",
+				Columns:    []*schema.Column{CartLinesColumns[7]},
+				RefColumns: []*schema.Column{ProductVariantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "cartline_cart_id_variant_id_attributes_key",
+				Unique:  true,
+				Columns: []*schema.Column{CartLinesColumns[6], CartLinesColumns[7], CartLinesColumns[5]},
+			},
+		},
+	}
 	// CollectionsColumns holds the columns for the "collections" table.
 	CollectionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -26,12 +93,21 @@ var (
 		{Name: "published", Type: field.TypeBool, Default: false},
 		{Name: "published_at", Type: field.TypeTime, Nullable: true},
 		{Name: "sort_order", Type: field.TypeEnum, Enums: []string{"MANUAL", "BEST_SELLING", "TITLE", "PRICE", "CREATED"}, Default: "MANUAL"},
+		{Name: "discount_code_collections", Type: field.TypeInt, Nullable: true},
 	}
 	// CollectionsTable holds the schema information for the "collections" table.
 	CollectionsTable = &schema.Table{
 		Name:       "collections",
 		Columns:    CollectionsColumns,
 		PrimaryKey: []*schema.Column{CollectionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "collections_discount_codes_collections",
+				Columns:    []*schema.Column{CollectionsColumns[16]},
+				RefColumns: []*schema.Column{DiscountCodesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "collection_published_title_id",
@@ -80,6 +156,74 @@ var (
 				Name:    "collectionproduct_product_id",
 				Unique:  false,
 				Columns: []*schema.Column{CollectionProductsColumns[2]},
+			},
+		},
+	}
+	// DiscountCodesColumns holds the columns for the "discount_codes" table.
+	DiscountCodesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "code", Type: field.TypeString, Size: 255},
+		{Name: "code_key", Type: field.TypeString, Unique: true},
+		{Name: "title", Type: field.TypeString, Default: ""},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"PERCENTAGE", "FIXED_AMOUNT"}},
+		{Name: "value", Type: field.TypeInt64},
+		{Name: "applies_to", Type: field.TypeEnum, Enums: []string{"ORDER", "PRODUCTS", "COLLECTIONS"}, Default: "ORDER"},
+		{Name: "minimum_subtotal", Type: field.TypeInt64, Nullable: true},
+		{Name: "starts_at", Type: field.TypeTime, Nullable: true},
+		{Name: "ends_at", Type: field.TypeTime, Nullable: true},
+		{Name: "usage_limit", Type: field.TypeInt, Nullable: true},
+		{Name: "usage_count", Type: field.TypeInt, Default: 0},
+		{Name: "once_per_customer", Type: field.TypeBool, Default: false},
+		{Name: "enabled", Type: field.TypeBool, Default: true},
+	}
+	// DiscountCodesTable holds the schema information for the "discount_codes" table.
+	DiscountCodesTable = &schema.Table{
+		Name:       "discount_codes",
+		Columns:    DiscountCodesColumns,
+		PrimaryKey: []*schema.Column{DiscountCodesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "discountcode_enabled",
+				Unique:  false,
+				Columns: []*schema.Column{DiscountCodesColumns[15]},
+			},
+		},
+	}
+	// DiscountRedemptionsColumns holds the columns for the "discount_redemptions" table.
+	DiscountRedemptionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "customer_id", Type: field.TypeInt, Nullable: true},
+		{Name: "email", Type: field.TypeString, Default: ""},
+		{Name: "order_id", Type: field.TypeInt, Nullable: true},
+		{Name: "discount_code_id", Type: field.TypeInt},
+	}
+	// DiscountRedemptionsTable holds the schema information for the "discount_redemptions" table.
+	DiscountRedemptionsTable = &schema.Table{
+		Name:       "discount_redemptions",
+		Columns:    DiscountRedemptionsColumns,
+		PrimaryKey: []*schema.Column{DiscountRedemptionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "discount_redemptions_discount_codes_redemptions",
+				Columns:    []*schema.Column{DiscountRedemptionsColumns[6]},
+				RefColumns: []*schema.Column{DiscountCodesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "discountredemption_discount_code_id_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{DiscountRedemptionsColumns[6], DiscountRedemptionsColumns[3]},
+			},
+			{
+				Name:    "discountredemption_discount_code_id_email",
+				Unique:  false,
+				Columns: []*schema.Column{DiscountRedemptionsColumns[6], DiscountRedemptionsColumns[4]},
 			},
 		},
 	}
@@ -182,12 +326,21 @@ var (
 		{Name: "min_compare_at_price", Type: field.TypeInt64, Default: 0},
 		{Name: "max_compare_at_price", Type: field.TypeInt64, Default: 0},
 		{Name: "units_sold", Type: field.TypeInt64, Default: 0},
+		{Name: "discount_code_products", Type: field.TypeInt, Nullable: true},
 	}
 	// ProductsTable holds the schema information for the "products" table.
 	ProductsTable = &schema.Table{
 		Name:       "products",
 		Columns:    ProductsColumns,
 		PrimaryKey: []*schema.Column{ProductsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "products_discount_codes_products",
+				Columns:    []*schema.Column{ProductsColumns[20]},
+				RefColumns: []*schema.Column{DiscountCodesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "product_published_id",
@@ -389,10 +542,36 @@ var (
 		Columns:    ShopsColumns,
 		PrimaryKey: []*schema.Column{ShopsColumns[0]},
 	}
+	// TaxRatesColumns holds the columns for the "tax_rates" table.
+	TaxRatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "country_code", Type: field.TypeString, Size: 2},
+		{Name: "province_code", Type: field.TypeString, Nullable: true},
+		{Name: "name", Type: field.TypeString, Default: "Tax"},
+		{Name: "rate_ppm", Type: field.TypeInt},
+		{Name: "applies_to_shipping", Type: field.TypeBool, Default: false},
+	}
+	// TaxRatesTable holds the schema information for the "tax_rates" table.
+	TaxRatesTable = &schema.Table{
+		Name:       "tax_rates",
+		Columns:    TaxRatesColumns,
+		PrimaryKey: []*schema.Column{TaxRatesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "taxrate_country_code_province_code",
+				Unique:  false,
+				Columns: []*schema.Column{TaxRatesColumns[1], TaxRatesColumns[2]},
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		CartsTable,
+		CartLinesTable,
 		CollectionsTable,
 		CollectionProductsTable,
+		DiscountCodesTable,
+		DiscountRedemptionsTable,
 		MenusTable,
 		MenuItemsTable,
 		PagesTable,
@@ -402,14 +581,20 @@ var (
 		ProductOptionValuesTable,
 		ProductVariantsTable,
 		ShopsTable,
+		TaxRatesTable,
 	}
 )
 
 func init() {
+	CartLinesTable.ForeignKeys[0].RefTable = CartsTable
+	CartLinesTable.ForeignKeys[1].RefTable = ProductVariantsTable
+	CollectionsTable.ForeignKeys[0].RefTable = DiscountCodesTable
 	CollectionProductsTable.ForeignKeys[0].RefTable = CollectionsTable
 	CollectionProductsTable.ForeignKeys[1].RefTable = ProductsTable
+	DiscountRedemptionsTable.ForeignKeys[0].RefTable = DiscountCodesTable
 	MenuItemsTable.ForeignKeys[0].RefTable = MenusTable
 	MenuItemsTable.ForeignKeys[1].RefTable = MenuItemsTable
+	ProductsTable.ForeignKeys[0].RefTable = DiscountCodesTable
 	ProductImagesTable.ForeignKeys[0].RefTable = ProductsTable
 	ProductOptionsTable.ForeignKeys[0].RefTable = ProductsTable
 	ProductOptionValuesTable.ForeignKeys[0].RefTable = ProductOptionsTable

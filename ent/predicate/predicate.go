@@ -6,11 +6,23 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// Cart is the predicate function for cart builders.
+type Cart func(*sql.Selector)
+
+// CartLine is the predicate function for cartline builders.
+type CartLine func(*sql.Selector)
+
 // Collection is the predicate function for collection builders.
 type Collection func(*sql.Selector)
 
 // CollectionProduct is the predicate function for collectionproduct builders.
 type CollectionProduct func(*sql.Selector)
+
+// DiscountCode is the predicate function for discountcode builders.
+type DiscountCode func(*sql.Selector)
+
+// DiscountRedemption is the predicate function for discountredemption builders.
+type DiscountRedemption func(*sql.Selector)
 
 // Menu is the predicate function for menu builders.
 type Menu func(*sql.Selector)
@@ -38,3 +50,6 @@ type ProductVariant func(*sql.Selector)
 
 // Shop is the predicate function for shop builders.
 type Shop func(*sql.Selector)
+
+// TaxRate is the predicate function for taxrate builders.
+type TaxRate func(*sql.Selector)

@@ -123,6 +123,12 @@ var Columns = []string{
 	FieldUnitsSold,
 }
 
+// ForeignKeys holds the SQL foreign-keys that are owned by the "products"
+// table and are not defined as standalone fields in the schema.
+var ForeignKeys = []string{
+	"discount_code_products",
+}
+
 var (
 	// CollectionsPrimaryKey and CollectionsColumn2 are the table columns denoting the
 	// primary key for the collections relation (M2M).
@@ -133,6 +139,11 @@ var (
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
+			return true
+		}
+	}
+	for i := range ForeignKeys {
+		if column == ForeignKeys[i] {
 			return true
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"storefront/ent/schema"
 	"storefront/graph/model"
 	"storefront/graph/scalar"
+	"storefront/internal/cart"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -32,9 +33,12 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Cart() CartResolver
+	CartLine() CartLineResolver
 	Collection() CollectionResolver
 	Menu() MenuResolver
 	MenuItem() MenuItemResolver
+	Mutation() MutationResolver
 	Page() PageResolver
 	Product() ProductResolver
 	ProductOption() ProductOptionResolver
@@ -48,6 +52,143 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Attribute struct {
+		Key   func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	BaseCartLineConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	BaseCartLineEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Cart struct {
+		Attributes          func(childComplexity int) int
+		BuyerIdentity       func(childComplexity int) int
+		CheckoutURL         func(childComplexity int) int
+		Cost                func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		DiscountAllocations func(childComplexity int) int
+		DiscountCodes       func(childComplexity int) int
+		GlobalID            func(childComplexity int) int
+		Lines               func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		Note                func(childComplexity int) int
+		TotalQuantity       func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+	}
+
+	CartAttributesUpdatePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartAutomaticDiscountAllocation struct {
+		DiscountedAmount func(childComplexity int) int
+		Title            func(childComplexity int) int
+	}
+
+	CartBuyerIdentity struct {
+		CountryCode func(childComplexity int) int
+		Email       func(childComplexity int) int
+		Phone       func(childComplexity int) int
+	}
+
+	CartBuyerIdentityUpdatePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartCodeDiscountAllocation struct {
+		Code             func(childComplexity int) int
+		DiscountedAmount func(childComplexity int) int
+	}
+
+	CartCost struct {
+		CheckoutChargeAmount    func(childComplexity int) int
+		SubtotalAmount          func(childComplexity int) int
+		SubtotalAmountEstimated func(childComplexity int) int
+		TotalAmount             func(childComplexity int) int
+		TotalAmountEstimated    func(childComplexity int) int
+		TotalTaxAmount          func(childComplexity int) int
+	}
+
+	CartCreatePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartDiscountCode struct {
+		Applicable func(childComplexity int) int
+		Code       func(childComplexity int) int
+	}
+
+	CartDiscountCodesUpdatePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartLine struct {
+		Attributes          func(childComplexity int) int
+		Cost                func(childComplexity int) int
+		DiscountAllocations func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Merchandise         func(childComplexity int) int
+		Quantity            func(childComplexity int) int
+	}
+
+	CartLineCost struct {
+		AmountPerQuantity          func(childComplexity int) int
+		CompareAtAmountPerQuantity func(childComplexity int) int
+		SubtotalAmount             func(childComplexity int) int
+		TotalAmount                func(childComplexity int) int
+	}
+
+	CartLinesAddPayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartLinesRemovePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartLinesUpdatePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartNoteUpdatePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartUserError struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
+	CartWarning struct {
+		Code    func(childComplexity int) int
+		Message func(childComplexity int) int
+		Target  func(childComplexity int) int
+	}
+
 	Collection struct {
 		Description     func(childComplexity int) int
 		DescriptionHTML func(childComplexity int) int
@@ -130,6 +271,17 @@ type ComplexityRoot struct {
 	MoneyV2 struct {
 		Amount       func(childComplexity int) int
 		CurrencyCode func(childComplexity int) int
+	}
+
+	Mutation struct {
+		CartAttributesUpdate    func(childComplexity int, attributes []*schema.Attribute, cartID string) int
+		CartBuyerIdentityUpdate func(childComplexity int, buyerIdentity model.CartBuyerIdentityInput, cartID string) int
+		CartCreate              func(childComplexity int, input *model.CartInput) int
+		CartDiscountCodesUpdate func(childComplexity int, cartID string, discountCodes []string) int
+		CartLinesAdd            func(childComplexity int, cartID string, lines []*model.CartLineInput) int
+		CartLinesRemove         func(childComplexity int, cartID string, lineIds []string) int
+		CartLinesUpdate         func(childComplexity int, cartID string, lines []*model.CartLineUpdateInput) int
+		CartNoteUpdate          func(childComplexity int, cartID string, note string) int
 	}
 
 	Page struct {
@@ -252,6 +404,7 @@ type ComplexityRoot struct {
 	}
 
 	QueryRoot struct {
+		Cart                   func(childComplexity int, id string) int
 		Collection             func(childComplexity int, handle *string, id *string) int
 		CollectionByHandle     func(childComplexity int, handle string) int
 		Collections            func(childComplexity int, after *string, before *string, first *int, last *int, query *string, reverse *bool, sortKey *model.CollectionSortKeys) int
@@ -293,6 +446,24 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CartResolver interface {
+	Attributes(ctx context.Context, obj *cart.Cart) ([]*schema.Attribute, error)
+	BuyerIdentity(ctx context.Context, obj *cart.Cart) (*model.CartBuyerIdentity, error)
+
+	Cost(ctx context.Context, obj *cart.Cart) (*model.CartCost, error)
+
+	DiscountAllocations(ctx context.Context, obj *cart.Cart) ([]model.CartDiscountAllocation, error)
+	DiscountCodes(ctx context.Context, obj *cart.Cart) ([]*model.CartDiscountCode, error)
+
+	Lines(ctx context.Context, obj *cart.Cart, after *string, before *string, first *int, last *int, reverse *bool) (*model.BaseCartLineConnection, error)
+}
+type CartLineResolver interface {
+	Attributes(ctx context.Context, obj *cart.Line) ([]*schema.Attribute, error)
+	Cost(ctx context.Context, obj *cart.Line) (*model.CartLineCost, error)
+	DiscountAllocations(ctx context.Context, obj *cart.Line) ([]model.CartDiscountAllocation, error)
+	ID(ctx context.Context, obj *cart.Line) (string, error)
+	Merchandise(ctx context.Context, obj *cart.Line) (ent.Noder, error)
+}
 type CollectionResolver interface {
 	ID(ctx context.Context, obj *ent.Collection) (string, error)
 	Image(ctx context.Context, obj *ent.Collection) (*model.Image, error)
@@ -310,6 +481,16 @@ type MenuItemResolver interface {
 	Items(ctx context.Context, obj *ent.MenuItem) ([]*ent.MenuItem, error)
 
 	Type(ctx context.Context, obj *ent.MenuItem) (model.MenuItemType, error)
+}
+type MutationResolver interface {
+	CartCreate(ctx context.Context, input *model.CartInput) (*model.CartCreatePayload, error)
+	CartLinesAdd(ctx context.Context, cartID string, lines []*model.CartLineInput) (*model.CartLinesAddPayload, error)
+	CartLinesUpdate(ctx context.Context, cartID string, lines []*model.CartLineUpdateInput) (*model.CartLinesUpdatePayload, error)
+	CartLinesRemove(ctx context.Context, cartID string, lineIds []string) (*model.CartLinesRemovePayload, error)
+	CartDiscountCodesUpdate(ctx context.Context, cartID string, discountCodes []string) (*model.CartDiscountCodesUpdatePayload, error)
+	CartBuyerIdentityUpdate(ctx context.Context, buyerIdentity model.CartBuyerIdentityInput, cartID string) (*model.CartBuyerIdentityUpdatePayload, error)
+	CartNoteUpdate(ctx context.Context, cartID string, note string) (*model.CartNoteUpdatePayload, error)
+	CartAttributesUpdate(ctx context.Context, attributes []*schema.Attribute, cartID string) (*model.CartAttributesUpdatePayload, error)
 }
 type PageResolver interface {
 	BodySummary(ctx context.Context, obj *ent.Page) (string, error)
@@ -377,6 +558,7 @@ type QueryRootResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	Shop(ctx context.Context) (*ent.Shop, error)
+	Cart(ctx context.Context, id string) (*cart.Cart, error)
 }
 type ShopResolver interface {
 	ID(ctx context.Context, obj *ent.Shop) (string, error)
@@ -403,6 +585,476 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Attribute.key":
+		if e.ComplexityRoot.Attribute.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attribute.Key(childComplexity), true
+	case "Attribute.value":
+		if e.ComplexityRoot.Attribute.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attribute.Value(childComplexity), true
+
+	case "BaseCartLineConnection.edges":
+		if e.ComplexityRoot.BaseCartLineConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaseCartLineConnection.Edges(childComplexity), true
+	case "BaseCartLineConnection.nodes":
+		if e.ComplexityRoot.BaseCartLineConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaseCartLineConnection.Nodes(childComplexity), true
+	case "BaseCartLineConnection.pageInfo":
+		if e.ComplexityRoot.BaseCartLineConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaseCartLineConnection.PageInfo(childComplexity), true
+
+	case "BaseCartLineEdge.cursor":
+		if e.ComplexityRoot.BaseCartLineEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaseCartLineEdge.Cursor(childComplexity), true
+	case "BaseCartLineEdge.node":
+		if e.ComplexityRoot.BaseCartLineEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaseCartLineEdge.Node(childComplexity), true
+
+	case "Cart.attributes":
+		if e.ComplexityRoot.Cart.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.Attributes(childComplexity), true
+	case "Cart.buyerIdentity":
+		if e.ComplexityRoot.Cart.BuyerIdentity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.BuyerIdentity(childComplexity), true
+	case "Cart.checkoutUrl":
+		if e.ComplexityRoot.Cart.CheckoutURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.CheckoutURL(childComplexity), true
+	case "Cart.cost":
+		if e.ComplexityRoot.Cart.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.Cost(childComplexity), true
+	case "Cart.createdAt":
+		if e.ComplexityRoot.Cart.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.CreatedAt(childComplexity), true
+	case "Cart.discountAllocations":
+		if e.ComplexityRoot.Cart.DiscountAllocations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.DiscountAllocations(childComplexity), true
+	case "Cart.discountCodes":
+		if e.ComplexityRoot.Cart.DiscountCodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.DiscountCodes(childComplexity), true
+	case "Cart.id":
+		if e.ComplexityRoot.Cart.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.GlobalID(childComplexity), true
+	case "Cart.lines":
+		if e.ComplexityRoot.Cart.Lines == nil {
+			break
+		}
+
+		args, err := ec.field_Cart_lines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Cart.Lines(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["reverse"].(*bool)), true
+	case "Cart.note":
+		if e.ComplexityRoot.Cart.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.Note(childComplexity), true
+	case "Cart.totalQuantity":
+		if e.ComplexityRoot.Cart.TotalQuantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.TotalQuantity(childComplexity), true
+	case "Cart.updatedAt":
+		if e.ComplexityRoot.Cart.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.UpdatedAt(childComplexity), true
+
+	case "CartAttributesUpdatePayload.cart":
+		if e.ComplexityRoot.CartAttributesUpdatePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartAttributesUpdatePayload.Cart(childComplexity), true
+	case "CartAttributesUpdatePayload.userErrors":
+		if e.ComplexityRoot.CartAttributesUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartAttributesUpdatePayload.UserErrors(childComplexity), true
+	case "CartAttributesUpdatePayload.warnings":
+		if e.ComplexityRoot.CartAttributesUpdatePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartAttributesUpdatePayload.Warnings(childComplexity), true
+
+	case "CartAutomaticDiscountAllocation.discountedAmount":
+		if e.ComplexityRoot.CartAutomaticDiscountAllocation.DiscountedAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartAutomaticDiscountAllocation.DiscountedAmount(childComplexity), true
+	case "CartAutomaticDiscountAllocation.title":
+		if e.ComplexityRoot.CartAutomaticDiscountAllocation.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartAutomaticDiscountAllocation.Title(childComplexity), true
+
+	case "CartBuyerIdentity.countryCode":
+		if e.ComplexityRoot.CartBuyerIdentity.CountryCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartBuyerIdentity.CountryCode(childComplexity), true
+	case "CartBuyerIdentity.email":
+		if e.ComplexityRoot.CartBuyerIdentity.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartBuyerIdentity.Email(childComplexity), true
+	case "CartBuyerIdentity.phone":
+		if e.ComplexityRoot.CartBuyerIdentity.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartBuyerIdentity.Phone(childComplexity), true
+
+	case "CartBuyerIdentityUpdatePayload.cart":
+		if e.ComplexityRoot.CartBuyerIdentityUpdatePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartBuyerIdentityUpdatePayload.Cart(childComplexity), true
+	case "CartBuyerIdentityUpdatePayload.userErrors":
+		if e.ComplexityRoot.CartBuyerIdentityUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartBuyerIdentityUpdatePayload.UserErrors(childComplexity), true
+	case "CartBuyerIdentityUpdatePayload.warnings":
+		if e.ComplexityRoot.CartBuyerIdentityUpdatePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartBuyerIdentityUpdatePayload.Warnings(childComplexity), true
+
+	case "CartCodeDiscountAllocation.code":
+		if e.ComplexityRoot.CartCodeDiscountAllocation.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCodeDiscountAllocation.Code(childComplexity), true
+	case "CartCodeDiscountAllocation.discountedAmount":
+		if e.ComplexityRoot.CartCodeDiscountAllocation.DiscountedAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCodeDiscountAllocation.DiscountedAmount(childComplexity), true
+
+	case "CartCost.checkoutChargeAmount":
+		if e.ComplexityRoot.CartCost.CheckoutChargeAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCost.CheckoutChargeAmount(childComplexity), true
+	case "CartCost.subtotalAmount":
+		if e.ComplexityRoot.CartCost.SubtotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCost.SubtotalAmount(childComplexity), true
+	case "CartCost.subtotalAmountEstimated":
+		if e.ComplexityRoot.CartCost.SubtotalAmountEstimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCost.SubtotalAmountEstimated(childComplexity), true
+	case "CartCost.totalAmount":
+		if e.ComplexityRoot.CartCost.TotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCost.TotalAmount(childComplexity), true
+	case "CartCost.totalAmountEstimated":
+		if e.ComplexityRoot.CartCost.TotalAmountEstimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCost.TotalAmountEstimated(childComplexity), true
+	case "CartCost.totalTaxAmount":
+		if e.ComplexityRoot.CartCost.TotalTaxAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCost.TotalTaxAmount(childComplexity), true
+
+	case "CartCreatePayload.cart":
+		if e.ComplexityRoot.CartCreatePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCreatePayload.Cart(childComplexity), true
+	case "CartCreatePayload.userErrors":
+		if e.ComplexityRoot.CartCreatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCreatePayload.UserErrors(childComplexity), true
+	case "CartCreatePayload.warnings":
+		if e.ComplexityRoot.CartCreatePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCreatePayload.Warnings(childComplexity), true
+
+	case "CartDiscountCode.applicable":
+		if e.ComplexityRoot.CartDiscountCode.Applicable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDiscountCode.Applicable(childComplexity), true
+	case "CartDiscountCode.code":
+		if e.ComplexityRoot.CartDiscountCode.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDiscountCode.Code(childComplexity), true
+
+	case "CartDiscountCodesUpdatePayload.cart":
+		if e.ComplexityRoot.CartDiscountCodesUpdatePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDiscountCodesUpdatePayload.Cart(childComplexity), true
+	case "CartDiscountCodesUpdatePayload.userErrors":
+		if e.ComplexityRoot.CartDiscountCodesUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDiscountCodesUpdatePayload.UserErrors(childComplexity), true
+	case "CartDiscountCodesUpdatePayload.warnings":
+		if e.ComplexityRoot.CartDiscountCodesUpdatePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDiscountCodesUpdatePayload.Warnings(childComplexity), true
+
+	case "CartLine.attributes":
+		if e.ComplexityRoot.CartLine.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLine.Attributes(childComplexity), true
+	case "CartLine.cost":
+		if e.ComplexityRoot.CartLine.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLine.Cost(childComplexity), true
+	case "CartLine.discountAllocations":
+		if e.ComplexityRoot.CartLine.DiscountAllocations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLine.DiscountAllocations(childComplexity), true
+	case "CartLine.id":
+		if e.ComplexityRoot.CartLine.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLine.ID(childComplexity), true
+	case "CartLine.merchandise":
+		if e.ComplexityRoot.CartLine.Merchandise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLine.Merchandise(childComplexity), true
+	case "CartLine.quantity":
+		if e.ComplexityRoot.CartLine.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLine.Quantity(childComplexity), true
+
+	case "CartLineCost.amountPerQuantity":
+		if e.ComplexityRoot.CartLineCost.AmountPerQuantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineCost.AmountPerQuantity(childComplexity), true
+	case "CartLineCost.compareAtAmountPerQuantity":
+		if e.ComplexityRoot.CartLineCost.CompareAtAmountPerQuantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineCost.CompareAtAmountPerQuantity(childComplexity), true
+	case "CartLineCost.subtotalAmount":
+		if e.ComplexityRoot.CartLineCost.SubtotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineCost.SubtotalAmount(childComplexity), true
+	case "CartLineCost.totalAmount":
+		if e.ComplexityRoot.CartLineCost.TotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineCost.TotalAmount(childComplexity), true
+
+	case "CartLinesAddPayload.cart":
+		if e.ComplexityRoot.CartLinesAddPayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLinesAddPayload.Cart(childComplexity), true
+	case "CartLinesAddPayload.userErrors":
+		if e.ComplexityRoot.CartLinesAddPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLinesAddPayload.UserErrors(childComplexity), true
+	case "CartLinesAddPayload.warnings":
+		if e.ComplexityRoot.CartLinesAddPayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLinesAddPayload.Warnings(childComplexity), true
+
+	case "CartLinesRemovePayload.cart":
+		if e.ComplexityRoot.CartLinesRemovePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLinesRemovePayload.Cart(childComplexity), true
+	case "CartLinesRemovePayload.userErrors":
+		if e.ComplexityRoot.CartLinesRemovePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLinesRemovePayload.UserErrors(childComplexity), true
+	case "CartLinesRemovePayload.warnings":
+		if e.ComplexityRoot.CartLinesRemovePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLinesRemovePayload.Warnings(childComplexity), true
+
+	case "CartLinesUpdatePayload.cart":
+		if e.ComplexityRoot.CartLinesUpdatePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLinesUpdatePayload.Cart(childComplexity), true
+	case "CartLinesUpdatePayload.userErrors":
+		if e.ComplexityRoot.CartLinesUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLinesUpdatePayload.UserErrors(childComplexity), true
+	case "CartLinesUpdatePayload.warnings":
+		if e.ComplexityRoot.CartLinesUpdatePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLinesUpdatePayload.Warnings(childComplexity), true
+
+	case "CartNoteUpdatePayload.cart":
+		if e.ComplexityRoot.CartNoteUpdatePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartNoteUpdatePayload.Cart(childComplexity), true
+	case "CartNoteUpdatePayload.userErrors":
+		if e.ComplexityRoot.CartNoteUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartNoteUpdatePayload.UserErrors(childComplexity), true
+	case "CartNoteUpdatePayload.warnings":
+		if e.ComplexityRoot.CartNoteUpdatePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartNoteUpdatePayload.Warnings(childComplexity), true
+
+	case "CartUserError.code":
+		if e.ComplexityRoot.CartUserError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartUserError.Code(childComplexity), true
+	case "CartUserError.field":
+		if e.ComplexityRoot.CartUserError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartUserError.Field(childComplexity), true
+	case "CartUserError.message":
+		if e.ComplexityRoot.CartUserError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartUserError.Message(childComplexity), true
+
+	case "CartWarning.code":
+		if e.ComplexityRoot.CartWarning.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartWarning.Code(childComplexity), true
+	case "CartWarning.message":
+		if e.ComplexityRoot.CartWarning.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartWarning.Message(childComplexity), true
+	case "CartWarning.target":
+		if e.ComplexityRoot.CartWarning.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartWarning.Target(childComplexity), true
 
 	case "Collection.description":
 		if e.ComplexityRoot.Collection.Description == nil {
@@ -708,6 +1360,95 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MoneyV2.CurrencyCode(childComplexity), true
+
+	case "Mutation.cartAttributesUpdate":
+		if e.ComplexityRoot.Mutation.CartAttributesUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartAttributesUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartAttributesUpdate(childComplexity, args["attributes"].([]*schema.Attribute), args["cartId"].(string)), true
+	case "Mutation.cartBuyerIdentityUpdate":
+		if e.ComplexityRoot.Mutation.CartBuyerIdentityUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartBuyerIdentityUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartBuyerIdentityUpdate(childComplexity, args["buyerIdentity"].(model.CartBuyerIdentityInput), args["cartId"].(string)), true
+	case "Mutation.cartCreate":
+		if e.ComplexityRoot.Mutation.CartCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartCreate(childComplexity, args["input"].(*model.CartInput)), true
+	case "Mutation.cartDiscountCodesUpdate":
+		if e.ComplexityRoot.Mutation.CartDiscountCodesUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartDiscountCodesUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartDiscountCodesUpdate(childComplexity, args["cartId"].(string), args["discountCodes"].([]string)), true
+	case "Mutation.cartLinesAdd":
+		if e.ComplexityRoot.Mutation.CartLinesAdd == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartLinesAdd_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartLinesAdd(childComplexity, args["cartId"].(string), args["lines"].([]*model.CartLineInput)), true
+	case "Mutation.cartLinesRemove":
+		if e.ComplexityRoot.Mutation.CartLinesRemove == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartLinesRemove_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartLinesRemove(childComplexity, args["cartId"].(string), args["lineIds"].([]string)), true
+	case "Mutation.cartLinesUpdate":
+		if e.ComplexityRoot.Mutation.CartLinesUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartLinesUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartLinesUpdate(childComplexity, args["cartId"].(string), args["lines"].([]*model.CartLineUpdateInput)), true
+	case "Mutation.cartNoteUpdate":
+		if e.ComplexityRoot.Mutation.CartNoteUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartNoteUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartNoteUpdate(childComplexity, args["cartId"].(string), args["note"].(string)), true
 
 	case "Page.body":
 		if e.ComplexityRoot.Page.Body == nil {
@@ -1210,6 +1951,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductVariantEdge.Node(childComplexity), true
 
+	case "QueryRoot.cart":
+		if e.ComplexityRoot.QueryRoot.Cart == nil {
+			break
+		}
+
+		args, err := ec.field_QueryRoot_cart_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueryRoot.Cart(childComplexity, args["id"].(string)), true
 	case "QueryRoot.collection":
 		if e.ComplexityRoot.QueryRoot.Collection == nil {
 			break
@@ -1439,6 +2191,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AttributeInput", ec.unmarshalInputAttributeInput),
+			graphql.NewInputUnmarshaler("CartBuyerIdentityInput", ec.unmarshalInputCartBuyerIdentityInput),
+			graphql.NewInputUnmarshaler("CartInput", ec.unmarshalInputCartInput),
+			graphql.NewInputUnmarshaler("CartLineInput", ec.unmarshalInputCartLineInput),
+			graphql.NewInputUnmarshaler("CartLineUpdateInput", ec.unmarshalInputCartLineUpdateInput),
 			graphql.NewInputUnmarshaler("PriceRangeFilter", ec.unmarshalInputPriceRangeFilter),
 			graphql.NewInputUnmarshaler("ProductFilter", ec.unmarshalInputProductFilter),
 			graphql.NewInputUnmarshaler("SelectedOptionInput", ec.unmarshalInputSelectedOptionInput),
@@ -1478,6 +2235,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1504,6 +2276,340 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../cart.graphqls", Input: `extend schema {
+  mutation: Mutation
+}
+
+extend type QueryRoot {
+  "A cart by its ID (which includes its secret key); ` + "`" + `null` + "`" + ` when unknown, expired or completed."
+  cart(id: ID!): Cart
+}
+
+"""
+Changes to carts. Every payload returns the cart as it is after the change, ` + "`" + `userErrors` + "`" + `
+when the change was refused (then nothing changed), and ` + "`" + `warnings` + "`" + ` for what the buyer
+should know about a change that went through.
+"""
+type Mutation {
+  "Creates a cart, optionally with lines, discount codes, note, attributes and buyer identity."
+  cartCreate(input: CartInput): CartCreatePayload
+  "Adds lines; the same merchandise with the same attributes adds to the existing line."
+  cartLinesAdd(cartId: ID!, lines: [CartLineInput!]!): CartLinesAddPayload
+  "Changes lines; quantity 0 removes a line."
+  cartLinesUpdate(cartId: ID!, lines: [CartLineUpdateInput!]!): CartLinesUpdatePayload
+  "Removes lines."
+  cartLinesRemove(cartId: ID!, lineIds: [ID!]!): CartLinesRemovePayload
+  "Replaces the cart's discount codes (case-insensitive)."
+  cartDiscountCodesUpdate(cartId: ID!, discountCodes: [String!]!): CartDiscountCodesUpdatePayload
+  "Sets who is buying: email, phone, country (for tax estimates) and customer."
+  cartBuyerIdentityUpdate(buyerIdentity: CartBuyerIdentityInput!, cartId: ID!): CartBuyerIdentityUpdatePayload
+  "Sets the cart's note (an empty string clears it)."
+  cartNoteUpdate(cartId: ID!, note: String!): CartNoteUpdatePayload
+  "Replaces the cart's attributes."
+  cartAttributesUpdate(attributes: [AttributeInput!]!, cartId: ID!): CartAttributesUpdatePayload
+}
+
+"A key-value pair attached to a cart or a line."
+type Attribute {
+  key: String!
+  value: String
+}
+
+input AttributeInput {
+  key: String!
+  value: String!
+}
+
+"""
+A buyer's basket. Its ID includes a secret key: whoever holds the whole ID can read and
+change the cart, nobody else. Costs are computed by the server on every read from current
+prices, discount codes and tax rates.
+"""
+type Cart implements Node {
+  attributes: [Attribute!]!
+  buyerIdentity: CartBuyerIdentity!
+  "Where the buyer completes the purchase, on this server."
+  checkoutUrl: URL!
+  cost: CartCost!
+  createdAt: DateTime!
+  "Order-level discounts, one per code."
+  discountAllocations: [CartDiscountAllocation!]!
+  "The codes the buyer entered, with whether each applies."
+  discountCodes: [CartDiscountCode!]!
+  id: ID!
+  lines(after: String, before: String, first: Int, last: Int, reverse: Boolean = false): BaseCartLineConnection!
+  note: String
+  "Units over all lines."
+  totalQuantity: Int!
+  updatedAt: DateTime!
+}
+
+type CartBuyerIdentity {
+  countryCode: CountryCode
+  email: String
+  phone: String
+}
+
+input CartBuyerIdentityInput {
+  countryCode: CountryCode
+  "A customer access token: attaches the cart to that customer."
+  customerAccessToken: String
+  email: String
+  phone: String
+}
+
+"What the cart costs."
+type CartCost {
+  "What the buyer pays at checkout (the total; no deferred payments)."
+  checkoutChargeAmount: MoneyV2!
+  "Sum of the lines after their own discounts, before order-level discounts and tax."
+  subtotalAmount: MoneyV2!
+  subtotalAmountEstimated: Boolean!
+  "Subtotal minus order-level discounts plus the estimated tax."
+  totalAmount: MoneyV2!
+  "True when the total includes an estimated tax."
+  totalAmountEstimated: Boolean!
+  "Tax estimated from the configured rate of the buyer's (or the shop's) country; ` + "`" + `null` + "`" + ` when none applies."
+  totalTaxAmount: MoneyV2 @deprecated(reason: "Tax and duty amounts are no longer available and will be removed in a future version.")
+}
+
+interface BaseCartLine {
+  attributes: [Attribute!]!
+  cost: CartLineCost!
+  discountAllocations: [CartDiscountAllocation!]!
+  id: ID!
+  merchandise: Merchandise!
+  quantity: Int!
+}
+
+type BaseCartLineConnection {
+  edges: [BaseCartLineEdge!]!
+  nodes: [BaseCartLine!]!
+  pageInfo: PageInfo!
+}
+
+type BaseCartLineEdge {
+  cursor: String!
+  node: BaseCartLine!
+}
+
+"A quantity of one variant in a cart."
+type CartLine implements BaseCartLine & Node {
+  attributes: [Attribute!]!
+  cost: CartLineCost!
+  "Discounts on this line's products or collections."
+  discountAllocations: [CartDiscountAllocation!]!
+  id: ID!
+  merchandise: Merchandise!
+  quantity: Int!
+}
+
+type CartLineCost {
+  "The variant's current price."
+  amountPerQuantity: MoneyV2!
+  compareAtAmountPerQuantity: MoneyV2
+  "Price × quantity."
+  subtotalAmount: MoneyV2!
+  "Subtotal minus the line's discounts."
+  totalAmount: MoneyV2!
+}
+
+input CartLineInput {
+  attributes: [AttributeInput!]
+  merchandiseId: ID!
+  quantity: Int = 1
+}
+
+input CartLineUpdateInput {
+  attributes: [AttributeInput!]
+  id: ID!
+  merchandiseId: ID
+  quantity: Int
+}
+
+"What can be bought: a product variant."
+union Merchandise = ProductVariant
+
+interface CartDiscountAllocation {
+  discountedAmount: MoneyV2!
+}
+
+type CartCodeDiscountAllocation implements CartDiscountAllocation {
+  code: String!
+  discountedAmount: MoneyV2!
+}
+
+type CartAutomaticDiscountAllocation implements CartDiscountAllocation {
+  discountedAmount: MoneyV2!
+  title: String!
+}
+
+type CartDiscountCode {
+  "Whether the code takes something off the cart now."
+  applicable: Boolean!
+  code: String!
+}
+
+input CartInput {
+  attributes: [AttributeInput!]
+  buyerIdentity: CartBuyerIdentityInput
+  discountCodes: [String!]
+  lines: [CartLineInput!]
+  note: String
+}
+
+interface DisplayableError {
+  field: [String!]
+  message: String!
+}
+
+"A problem with a cart change the buyer can fix; nothing was changed."
+type CartUserError implements DisplayableError {
+  code: CartErrorCode
+  "Path to the input field at fault, e.g. [\"lines\", \"0\", \"merchandiseId\"]."
+  field: [String!]
+  message: String!
+}
+
+"Something the buyer should know about a change that went through."
+type CartWarning {
+  code: CartWarningCode!
+  message: String!
+  "ID of what the warning is about: a line, merchandise or the cart."
+  target: ID!
+}
+
+type CartCreatePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartLinesAddPayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartLinesUpdatePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartLinesRemovePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartDiscountCodesUpdatePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartBuyerIdentityUpdatePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartNoteUpdatePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartAttributesUpdatePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+`, BuiltIn: false},
+	{Name: "../cart_enums.graphqls", Input: `# Cart enumerations copied from the contract.
+
+enum CartErrorCode {
+  ADDRESS_FIELD_CONTAINS_EMOJIS
+  ADDRESS_FIELD_CONTAINS_HTML_TAGS
+  ADDRESS_FIELD_CONTAINS_URL
+  ADDRESS_FIELD_DOES_NOT_MATCH_EXPECTED_PATTERN
+  ADDRESS_FIELD_IS_REQUIRED
+  ADDRESS_FIELD_IS_TOO_LONG
+  BUNDLES_AND_ADDONS_CANNOT_BE_MIXED
+  BUYER_CANNOT_PURCHASE_FOR_COMPANY_LOCATION
+  CART_TOO_LARGE
+  GIFT_CARD_RECIPIENT_INVALID
+  INVALID
+  INVALID_COMPANY_LOCATION
+  INVALID_DELIVERY_ADDRESS_ID
+  INVALID_DELIVERY_GROUP
+  INVALID_DELIVERY_OPTION
+  INVALID_INCREMENT
+  INVALID_MERCHANDISE_LINE
+  INVALID_METAFIELDS
+  INVALID_PAYMENT
+  INVALID_PAYMENT_DEFERRED_PAYMENT_REQUIRED
+  INVALID_PAYMENT_EMPTY_CART
+  INVALID_ZIP_CODE_FOR_COUNTRY
+  INVALID_ZIP_CODE_FOR_PROVINCE
+  LESS_THAN
+  MAXIMUM_EXCEEDED
+  MERCHANDISE_LINE_TRANSFORMERS_RUN_ERROR
+  MERCHANDISE_NOT_APPLICABLE
+  MINIMUM_NOT_MET
+  MISSING_CUSTOMER_ACCESS_TOKEN
+  MISSING_DISCOUNT_CODE
+  MISSING_NOTE
+  NOTE_TOO_LONG
+  ONLY_ONE_DELIVERY_ADDRESS_CAN_BE_SELECTED
+  PARENT_LINE_INVALID_REFERENCE
+  PARENT_LINE_NESTING_TOO_DEEP
+  PARENT_LINE_NOT_FOUND
+  PARENT_LINE_OPERATION_BLOCKED
+  PAYMENTS_CREDIT_CARD_BASE_EXPIRED
+  PAYMENTS_CREDIT_CARD_BASE_GATEWAY_NOT_SUPPORTED
+  PAYMENTS_CREDIT_CARD_GENERIC
+  PAYMENTS_CREDIT_CARD_MONTH_INCLUSION
+  PAYMENTS_CREDIT_CARD_NUMBER_INVALID
+  PAYMENTS_CREDIT_CARD_NUMBER_INVALID_FORMAT
+  PAYMENTS_CREDIT_CARD_VERIFICATION_VALUE_BLANK
+  PAYMENTS_CREDIT_CARD_VERIFICATION_VALUE_INVALID_FOR_CARD_TYPE
+  PAYMENTS_CREDIT_CARD_YEAR_EXPIRED
+  PAYMENTS_CREDIT_CARD_YEAR_INVALID_EXPIRY_YEAR
+  PAYMENT_METHOD_NOT_APPLICABLE
+  PAYMENT_METHOD_NOT_SUPPORTED
+  PENDING_DELIVERY_GROUPS
+  PROVINCE_NOT_FOUND
+  SELLING_PLAN_NOT_APPLICABLE
+  SERVICE_UNAVAILABLE
+  TOO_MANY_DELIVERY_ADDRESSES
+  UNSPECIFIED_ADDRESS_ERROR
+  VALIDATION_CUSTOM
+  VARIANT_REQUIRES_SELLING_PLAN
+  ZIP_CODE_NOT_SUPPORTED
+}
+
+enum CartWarningCode {
+  DISCOUNT_CODE_NOT_HONOURED
+  DISCOUNT_CURRENTLY_INACTIVE
+  DISCOUNT_CUSTOMER_NOT_ELIGIBLE
+  DISCOUNT_CUSTOMER_USAGE_LIMIT_REACHED
+  DISCOUNT_ELIGIBLE_CUSTOMER_MISSING
+  DISCOUNT_INCOMPATIBLE_PURCHASE_TYPE
+  DISCOUNT_NOT_FOUND
+  DISCOUNT_NO_ENTITLED_LINE_ITEMS
+  DISCOUNT_NO_ENTITLED_SHIPPING_LINES
+  DISCOUNT_PURCHASE_NOT_IN_RANGE
+  DISCOUNT_QUANTITY_NOT_IN_RANGE
+  DISCOUNT_USAGE_LIMIT_REACHED
+  DUPLICATE_DELIVERY_ADDRESS
+  MERCHANDISE_NOT_ENOUGH_STOCK
+  MERCHANDISE_OUT_OF_STOCK
+  MERCHANDISE_SELLING_PLAN_NOT_APPLICABLE_ON_COMPANY_LOCATION
+  PAYMENTS_GIFT_CARDS_UNAVAILABLE
+}
+`, BuiltIn: false},
 	{Name: "../catalog.graphqls", Input: `"Something the shop sells, offered in one or more variants."
 type Product implements Node {
   "Whether at least one variant can be bought now."
@@ -2391,6 +3497,242 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Attribute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_Attribute_key(ctx, field)
+	case "value":
+		return ec.fieldContext_Attribute_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Attribute", field.Name)
+}
+
+func (ec *executionContext) childFields_BaseCartLineConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BaseCartLineConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_BaseCartLineConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BaseCartLineConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BaseCartLineConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BaseCartLineEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BaseCartLineEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BaseCartLineEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BaseCartLineEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Cart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attributes":
+		return ec.fieldContext_Cart_attributes(ctx, field)
+	case "buyerIdentity":
+		return ec.fieldContext_Cart_buyerIdentity(ctx, field)
+	case "checkoutUrl":
+		return ec.fieldContext_Cart_checkoutUrl(ctx, field)
+	case "cost":
+		return ec.fieldContext_Cart_cost(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Cart_createdAt(ctx, field)
+	case "discountAllocations":
+		return ec.fieldContext_Cart_discountAllocations(ctx, field)
+	case "discountCodes":
+		return ec.fieldContext_Cart_discountCodes(ctx, field)
+	case "id":
+		return ec.fieldContext_Cart_id(ctx, field)
+	case "lines":
+		return ec.fieldContext_Cart_lines(ctx, field)
+	case "note":
+		return ec.fieldContext_Cart_note(ctx, field)
+	case "totalQuantity":
+		return ec.fieldContext_Cart_totalQuantity(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Cart_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Cart", field.Name)
+}
+
+func (ec *executionContext) childFields_CartAttributesUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartAttributesUpdatePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartAttributesUpdatePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartAttributesUpdatePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartAttributesUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartBuyerIdentity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "countryCode":
+		return ec.fieldContext_CartBuyerIdentity_countryCode(ctx, field)
+	case "email":
+		return ec.fieldContext_CartBuyerIdentity_email(ctx, field)
+	case "phone":
+		return ec.fieldContext_CartBuyerIdentity_phone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartBuyerIdentity", field.Name)
+}
+
+func (ec *executionContext) childFields_CartBuyerIdentityUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartBuyerIdentityUpdatePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartBuyerIdentityUpdatePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartBuyerIdentityUpdatePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartBuyerIdentityUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartCost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checkoutChargeAmount":
+		return ec.fieldContext_CartCost_checkoutChargeAmount(ctx, field)
+	case "subtotalAmount":
+		return ec.fieldContext_CartCost_subtotalAmount(ctx, field)
+	case "subtotalAmountEstimated":
+		return ec.fieldContext_CartCost_subtotalAmountEstimated(ctx, field)
+	case "totalAmount":
+		return ec.fieldContext_CartCost_totalAmount(ctx, field)
+	case "totalAmountEstimated":
+		return ec.fieldContext_CartCost_totalAmountEstimated(ctx, field)
+	case "totalTaxAmount":
+		return ec.fieldContext_CartCost_totalTaxAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartCost", field.Name)
+}
+
+func (ec *executionContext) childFields_CartCreatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartCreatePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartCreatePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartCreatePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartCreatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartDiscountCode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "applicable":
+		return ec.fieldContext_CartDiscountCode_applicable(ctx, field)
+	case "code":
+		return ec.fieldContext_CartDiscountCode_code(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDiscountCode", field.Name)
+}
+
+func (ec *executionContext) childFields_CartDiscountCodesUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartDiscountCodesUpdatePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartDiscountCodesUpdatePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartDiscountCodesUpdatePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDiscountCodesUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartLineCost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amountPerQuantity":
+		return ec.fieldContext_CartLineCost_amountPerQuantity(ctx, field)
+	case "compareAtAmountPerQuantity":
+		return ec.fieldContext_CartLineCost_compareAtAmountPerQuantity(ctx, field)
+	case "subtotalAmount":
+		return ec.fieldContext_CartLineCost_subtotalAmount(ctx, field)
+	case "totalAmount":
+		return ec.fieldContext_CartLineCost_totalAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartLineCost", field.Name)
+}
+
+func (ec *executionContext) childFields_CartLinesAddPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartLinesAddPayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartLinesAddPayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartLinesAddPayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartLinesAddPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartLinesRemovePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartLinesRemovePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartLinesRemovePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartLinesRemovePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartLinesRemovePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartLinesUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartLinesUpdatePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartLinesUpdatePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartLinesUpdatePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartLinesUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartNoteUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartNoteUpdatePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartNoteUpdatePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartNoteUpdatePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartNoteUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartUserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_CartUserError_code(ctx, field)
+	case "field":
+		return ec.fieldContext_CartUserError_field(ctx, field)
+	case "message":
+		return ec.fieldContext_CartUserError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartUserError", field.Name)
+}
+
+func (ec *executionContext) childFields_CartWarning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_CartWarning_code(ctx, field)
+	case "message":
+		return ec.fieldContext_CartWarning_message(ctx, field)
+	case "target":
+		return ec.fieldContext_CartWarning_target(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartWarning", field.Name)
+}
+
 func (ec *executionContext) childFields_Collection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "description":
@@ -2953,6 +4295,52 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Cart_lines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reverse",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reverse"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Collection_products_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3012,6 +4400,174 @@ func (ec *executionContext) field_Collection_products_args(ctx context.Context, 
 		return nil, err
 	}
 	args["sortKey"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartAttributesUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "attributes",
+		func(ctx context.Context, v any) ([]*schema.Attribute, error) {
+			return ec.unmarshalNAttributeInput2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributes"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartBuyerIdentityUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "buyerIdentity",
+		func(ctx context.Context, v any) (model.CartBuyerIdentityInput, error) {
+			return ec.unmarshalNCartBuyerIdentityInput2storefrontᚋgraphᚋmodelᚐCartBuyerIdentityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyerIdentity"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (*model.CartInput, error) {
+			return ec.unmarshalOCartInput2ᚖstorefrontᚋgraphᚋmodelᚐCartInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartDiscountCodesUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "discountCodes",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["discountCodes"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartLinesAdd_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "lines",
+		func(ctx context.Context, v any) ([]*model.CartLineInput, error) {
+			return ec.unmarshalNCartLineInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartLineInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lines"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartLinesRemove_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "lineIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lineIds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartLinesUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "lines",
+		func(ctx context.Context, v any) ([]*model.CartLineUpdateInput, error) {
+			return ec.unmarshalNCartLineUpdateInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartLineUpdateInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lines"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartNoteUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
 	return args, nil
 }
 
@@ -3192,6 +4748,20 @@ func (ec *executionContext) field_QueryRoot___type_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_QueryRoot_cart_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -3594,6 +5164,2143 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Attribute_key(ctx context.Context, field graphql.CollectedField, obj *schema.Attribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attribute_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attribute_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attribute", field, false, false, "String")
+}
+
+func (ec *executionContext) _Attribute_value(ctx context.Context, field graphql.CollectedField, obj *schema.Attribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attribute_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Attribute_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attribute", field, false, false, "String")
+}
+
+func (ec *executionContext) _BaseCartLineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BaseCartLineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaseCartLineConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BaseCartLineEdge) graphql.Marshaler {
+			return ec.marshalNBaseCartLineEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐBaseCartLineEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BaseCartLineConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BaseCartLineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BaseCartLineEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BaseCartLineConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.BaseCartLineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaseCartLineConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+			return ec.marshalNBaseCartLine2ᚕstorefrontᚋentᚐNoderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BaseCartLineConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BaseCartLineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BaseCartLineConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BaseCartLineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaseCartLineConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖstorefrontᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BaseCartLineConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BaseCartLineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BaseCartLineEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BaseCartLineEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaseCartLineEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BaseCartLineEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaseCartLineEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BaseCartLineEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BaseCartLineEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaseCartLineEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNBaseCartLine2storefrontᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BaseCartLineEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BaseCartLineEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_attributes(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cart().Attributes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*schema.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_buyerIdentity(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_buyerIdentity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cart().BuyerIdentity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartBuyerIdentity) graphql.Marshaler {
+			return ec.marshalNCartBuyerIdentity2ᚖstorefrontᚋgraphᚋmodelᚐCartBuyerIdentity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_buyerIdentity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartBuyerIdentity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_checkoutUrl(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_checkoutUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckoutURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNURL2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_checkoutUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cart", field, false, false, "URL")
+}
+
+func (ec *executionContext) _Cart_cost(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cart().Cost(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartCost) graphql.Marshaler {
+			return ec.marshalNCartCost2ᚖstorefrontᚋgraphᚋmodelᚐCartCost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartCost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_createdAt(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cart", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Cart_discountAllocations(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_discountAllocations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cart().DiscountAllocations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CartDiscountAllocation) graphql.Marshaler {
+			return ec.marshalNCartDiscountAllocation2ᚕstorefrontᚋgraphᚋmodelᚐCartDiscountAllocationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_discountAllocations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_discountCodes(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_discountCodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cart().DiscountCodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartDiscountCode) graphql.Marshaler {
+			return ec.marshalNCartDiscountCode2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartDiscountCodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_discountCodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDiscountCode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_id(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cart", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Cart_lines(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Cart().Lines(ctx, obj, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BaseCartLineConnection) graphql.Marshaler {
+			return ec.marshalNBaseCartLineConnection2ᚖstorefrontᚋgraphᚋmodelᚐBaseCartLineConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_lines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BaseCartLineConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Cart_lines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_note(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cart", field, false, false, "String")
+}
+
+func (ec *executionContext) _Cart_totalQuantity(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_totalQuantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalQuantity(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_totalQuantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cart", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Cart_updatedAt(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cart", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CartAttributesUpdatePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartAttributesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartAttributesUpdatePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartAttributesUpdatePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartAttributesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartAttributesUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartAttributesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartAttributesUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartAttributesUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartAttributesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartAttributesUpdatePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartAttributesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartAttributesUpdatePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartAttributesUpdatePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartAttributesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartAutomaticDiscountAllocation_discountedAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartAutomaticDiscountAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartAutomaticDiscountAllocation_discountedAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscountedAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartAutomaticDiscountAllocation_discountedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartAutomaticDiscountAllocation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartAutomaticDiscountAllocation_title(ctx context.Context, field graphql.CollectedField, obj *model.CartAutomaticDiscountAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartAutomaticDiscountAllocation_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartAutomaticDiscountAllocation_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartAutomaticDiscountAllocation", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartBuyerIdentity_countryCode(ctx context.Context, field graphql.CollectedField, obj *model.CartBuyerIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartBuyerIdentity_countryCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountryCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryCode) graphql.Marshaler {
+			return ec.marshalOCountryCode2ᚖstorefrontᚋgraphᚋmodelᚐCountryCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartBuyerIdentity_countryCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartBuyerIdentity", field, false, false, "CountryCode")
+}
+
+func (ec *executionContext) _CartBuyerIdentity_email(ctx context.Context, field graphql.CollectedField, obj *model.CartBuyerIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartBuyerIdentity_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartBuyerIdentity_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartBuyerIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartBuyerIdentity_phone(ctx context.Context, field graphql.CollectedField, obj *model.CartBuyerIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartBuyerIdentity_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartBuyerIdentity_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartBuyerIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartBuyerIdentityUpdatePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartBuyerIdentityUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartBuyerIdentityUpdatePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartBuyerIdentityUpdatePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartBuyerIdentityUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartBuyerIdentityUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartBuyerIdentityUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartBuyerIdentityUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartBuyerIdentityUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartBuyerIdentityUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartBuyerIdentityUpdatePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartBuyerIdentityUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartBuyerIdentityUpdatePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartBuyerIdentityUpdatePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartBuyerIdentityUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartCodeDiscountAllocation_code(ctx context.Context, field graphql.CollectedField, obj *model.CartCodeDiscountAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCodeDiscountAllocation_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCodeDiscountAllocation_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartCodeDiscountAllocation", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartCodeDiscountAllocation_discountedAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartCodeDiscountAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCodeDiscountAllocation_discountedAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscountedAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCodeDiscountAllocation_discountedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartCodeDiscountAllocation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartCost_checkoutChargeAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCost_checkoutChargeAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckoutChargeAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCost_checkoutChargeAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartCost_subtotalAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCost_subtotalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubtotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCost_subtotalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartCost_subtotalAmountEstimated(ctx context.Context, field graphql.CollectedField, obj *model.CartCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCost_subtotalAmountEstimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubtotalAmountEstimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCost_subtotalAmountEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartCost", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CartCost_totalAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCost_totalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCost_totalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartCost_totalAmountEstimated(ctx context.Context, field graphql.CollectedField, obj *model.CartCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCost_totalAmountEstimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalAmountEstimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCost_totalAmountEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartCost", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CartCost_totalTaxAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCost_totalTaxAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalTaxAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartCost_totalTaxAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartCreatePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartCreatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCreatePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartCreatePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartCreatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartCreatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartCreatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCreatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCreatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartCreatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartCreatePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartCreatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCreatePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCreatePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartCreatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDiscountCode_applicable(ctx context.Context, field graphql.CollectedField, obj *model.CartDiscountCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDiscountCode_applicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applicable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDiscountCode_applicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDiscountCode", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CartDiscountCode_code(ctx context.Context, field graphql.CollectedField, obj *model.CartDiscountCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDiscountCode_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDiscountCode_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDiscountCode", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDiscountCodesUpdatePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartDiscountCodesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDiscountCodesUpdatePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDiscountCodesUpdatePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDiscountCodesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDiscountCodesUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartDiscountCodesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDiscountCodesUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDiscountCodesUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDiscountCodesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDiscountCodesUpdatePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartDiscountCodesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDiscountCodesUpdatePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDiscountCodesUpdatePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDiscountCodesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLine_attributes(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLine_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartLine().Attributes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*schema.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLine_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLine_cost(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLine_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartLine().Cost(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartLineCost) graphql.Marshaler {
+			return ec.marshalNCartLineCost2ᚖstorefrontᚋgraphᚋmodelᚐCartLineCost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLine_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLineCost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLine_discountAllocations(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLine_discountAllocations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartLine().DiscountAllocations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CartDiscountAllocation) graphql.Marshaler {
+			return ec.marshalNCartDiscountAllocation2ᚕstorefrontᚋgraphᚋmodelᚐCartDiscountAllocationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLine_discountAllocations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLine_id(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLine_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartLine().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLine_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartLine", field, true, true, "ID")
+}
+
+func (ec *executionContext) _CartLine_merchandise(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLine_merchandise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartLine().Merchandise(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNMerchandise2storefrontᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLine_merchandise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartLine", field, true, true, "Merchandise")
+}
+
+func (ec *executionContext) _CartLine_quantity(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLine_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLine_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CartLineCost_amountPerQuantity(ctx context.Context, field graphql.CollectedField, obj *model.CartLineCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineCost_amountPerQuantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountPerQuantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineCost_amountPerQuantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineCost_compareAtAmountPerQuantity(ctx context.Context, field graphql.CollectedField, obj *model.CartLineCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineCost_compareAtAmountPerQuantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompareAtAmountPerQuantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineCost_compareAtAmountPerQuantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineCost_subtotalAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartLineCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineCost_subtotalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubtotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineCost_subtotalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineCost_totalAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartLineCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineCost_totalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineCost_totalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLinesAddPayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartLinesAddPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLinesAddPayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartLinesAddPayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLinesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLinesAddPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartLinesAddPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLinesAddPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLinesAddPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLinesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLinesAddPayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartLinesAddPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLinesAddPayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLinesAddPayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLinesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLinesRemovePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartLinesRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLinesRemovePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartLinesRemovePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLinesRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLinesRemovePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartLinesRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLinesRemovePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLinesRemovePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLinesRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLinesRemovePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartLinesRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLinesRemovePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLinesRemovePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLinesRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLinesUpdatePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartLinesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLinesUpdatePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartLinesUpdatePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLinesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLinesUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartLinesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLinesUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLinesUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLinesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLinesUpdatePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartLinesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLinesUpdatePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLinesUpdatePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLinesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartNoteUpdatePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartNoteUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartNoteUpdatePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartNoteUpdatePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartNoteUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartNoteUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartNoteUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartNoteUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartNoteUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartNoteUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartNoteUpdatePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartNoteUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartNoteUpdatePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartNoteUpdatePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartNoteUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartUserError_code(ctx context.Context, field graphql.CollectedField, obj *model.CartUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartUserError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartErrorCode) graphql.Marshaler {
+			return ec.marshalOCartErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐCartErrorCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartUserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartUserError", field, false, false, "CartErrorCode")
+}
+
+func (ec *executionContext) _CartUserError_field(ctx context.Context, field graphql.CollectedField, obj *model.CartUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartUserError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartUserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartUserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartUserError_message(ctx context.Context, field graphql.CollectedField, obj *model.CartUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartUserError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartUserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartUserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartWarning_code(ctx context.Context, field graphql.CollectedField, obj *model.CartWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartWarning_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CartWarningCode) graphql.Marshaler {
+			return ec.marshalNCartWarningCode2storefrontᚋgraphᚋmodelᚐCartWarningCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartWarning_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartWarning", field, false, false, "CartWarningCode")
+}
+
+func (ec *executionContext) _CartWarning_message(ctx context.Context, field graphql.CollectedField, obj *model.CartWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartWarning_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartWarning_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartWarning_target(ctx context.Context, field graphql.CollectedField, obj *model.CartWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartWarning_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartWarning_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartWarning", field, false, false, "ID")
+}
 
 func (ec *executionContext) _Collection_description(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4849,6 +8556,358 @@ func (ec *executionContext) _MoneyV2_currencyCode(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_MoneyV2_currencyCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MoneyV2", field, false, false, "CurrencyCode")
+}
+
+func (ec *executionContext) _Mutation_cartCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartCreate(ctx, fc.Args["input"].(*model.CartInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartCreatePayload) graphql.Marshaler {
+			return ec.marshalOCartCreatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartCreatePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartCreatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartLinesAdd(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartLinesAdd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartLinesAdd(ctx, fc.Args["cartId"].(string), fc.Args["lines"].([]*model.CartLineInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartLinesAddPayload) graphql.Marshaler {
+			return ec.marshalOCartLinesAddPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartLinesAddPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartLinesAdd(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLinesAddPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartLinesAdd_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartLinesUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartLinesUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartLinesUpdate(ctx, fc.Args["cartId"].(string), fc.Args["lines"].([]*model.CartLineUpdateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartLinesUpdatePayload) graphql.Marshaler {
+			return ec.marshalOCartLinesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartLinesUpdatePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartLinesUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLinesUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartLinesUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartLinesRemove(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartLinesRemove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartLinesRemove(ctx, fc.Args["cartId"].(string), fc.Args["lineIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartLinesRemovePayload) graphql.Marshaler {
+			return ec.marshalOCartLinesRemovePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartLinesRemovePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartLinesRemove(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLinesRemovePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartLinesRemove_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartDiscountCodesUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartDiscountCodesUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartDiscountCodesUpdate(ctx, fc.Args["cartId"].(string), fc.Args["discountCodes"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartDiscountCodesUpdatePayload) graphql.Marshaler {
+			return ec.marshalOCartDiscountCodesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDiscountCodesUpdatePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartDiscountCodesUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDiscountCodesUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartDiscountCodesUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartBuyerIdentityUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartBuyerIdentityUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartBuyerIdentityUpdate(ctx, fc.Args["buyerIdentity"].(model.CartBuyerIdentityInput), fc.Args["cartId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartBuyerIdentityUpdatePayload) graphql.Marshaler {
+			return ec.marshalOCartBuyerIdentityUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartBuyerIdentityUpdatePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartBuyerIdentityUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartBuyerIdentityUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartBuyerIdentityUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartNoteUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartNoteUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartNoteUpdate(ctx, fc.Args["cartId"].(string), fc.Args["note"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartNoteUpdatePayload) graphql.Marshaler {
+			return ec.marshalOCartNoteUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartNoteUpdatePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartNoteUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartNoteUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartNoteUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartAttributesUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartAttributesUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartAttributesUpdate(ctx, fc.Args["attributes"].([]*schema.Attribute), fc.Args["cartId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartAttributesUpdatePayload) graphql.Marshaler {
+			return ec.marshalOCartAttributesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartAttributesUpdatePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartAttributesUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartAttributesUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartAttributesUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Page_body(ctx context.Context, field graphql.CollectedField, obj *ent.Page) (ret graphql.Marshaler) {
@@ -7547,6 +11606,50 @@ func (ec *executionContext) fieldContext_QueryRoot_shop(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _QueryRoot_cart(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueryRoot().Cart(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_cart(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueryRoot_cart_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QueryRoot___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8967,6 +13070,311 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAttributeInput(ctx context.Context, obj any) (schema.Attribute, error) {
+	var it schema.Attribute
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttributeInput unmarshals raw into the AttributeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttributeInput(ctx context.Context, raw any) (schema.Attribute, error) {
+	var out schema.Attribute
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttributeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartBuyerIdentityInput(ctx context.Context, obj any) (model.CartBuyerIdentityInput, error) {
+	var it model.CartBuyerIdentityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"countryCode", "customerAccessToken", "email", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "countryCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryCode"))
+			data, err := ec.unmarshalOCountryCode2ᚖstorefrontᚋgraphᚋmodelᚐCountryCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryCode = data
+		case "customerAccessToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerAccessToken"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerAccessToken = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartBuyerIdentityInput unmarshals raw into the CartBuyerIdentityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartBuyerIdentityInput(ctx context.Context, raw any) (model.CartBuyerIdentityInput, error) {
+	var out model.CartBuyerIdentityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartBuyerIdentityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartInput(ctx context.Context, obj any) (model.CartInput, error) {
+	var it model.CartInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"attributes", "buyerIdentity", "discountCodes", "lines", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "attributes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributes"))
+			data, err := ec.unmarshalOAttributeInput2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attributes = data
+		case "buyerIdentity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerIdentity"))
+			data, err := ec.unmarshalOCartBuyerIdentityInput2ᚖstorefrontᚋgraphᚋmodelᚐCartBuyerIdentityInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerIdentity = data
+		case "discountCodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("discountCodes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DiscountCodes = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalOCartLineInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartLineInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartInput unmarshals raw into the CartInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartInput(ctx context.Context, raw any) (model.CartInput, error) {
+	var out model.CartInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartLineInput(ctx context.Context, obj any) (model.CartLineInput, error) {
+	var it model.CartLineInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["quantity"]; !present {
+		asMap["quantity"] = 1
+	}
+
+	fieldsInOrder := [...]string{"attributes", "merchandiseId", "quantity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "attributes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributes"))
+			data, err := ec.unmarshalOAttributeInput2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attributes = data
+		case "merchandiseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("merchandiseId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MerchandiseID = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartLineInput unmarshals raw into the CartLineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartLineInput(ctx context.Context, raw any) (model.CartLineInput, error) {
+	var out model.CartLineInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartLineInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartLineUpdateInput(ctx context.Context, obj any) (model.CartLineUpdateInput, error) {
+	var it model.CartLineUpdateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"attributes", "id", "merchandiseId", "quantity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "attributes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributes"))
+			data, err := ec.unmarshalOAttributeInput2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attributes = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "merchandiseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("merchandiseId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MerchandiseID = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartLineUpdateInput unmarshals raw into the CartLineUpdateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartLineUpdateInput(ctx context.Context, raw any) (model.CartLineUpdateInput, error) {
+	var out model.CartLineUpdateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartLineUpdateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPriceRangeFilter(ctx context.Context, obj any) (model.PriceRangeFilter, error) {
 	var it model.PriceRangeFilter
 	if obj == nil {
@@ -9199,10 +13607,102 @@ func UnmarshalVariantOptionFilter(ctx context.Context, raw any) (model.VariantOp
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _BaseCartLine(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case cart.Line:
+		return ec._CartLine(ctx, sel, &obj)
+	case *cart.Line:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CartLine(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of BaseCartLine must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _CartDiscountAllocation(ctx context.Context, sel ast.SelectionSet, obj model.CartDiscountAllocation) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.CartCodeDiscountAllocation:
+		return ec._CartCodeDiscountAllocation(ctx, sel, &obj)
+	case *model.CartCodeDiscountAllocation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CartCodeDiscountAllocation(ctx, sel, obj)
+	case model.CartAutomaticDiscountAllocation:
+		return ec._CartAutomaticDiscountAllocation(ctx, sel, &obj)
+	case *model.CartAutomaticDiscountAllocation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CartAutomaticDiscountAllocation(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CartDiscountAllocation must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _DisplayableError(ctx context.Context, sel ast.SelectionSet, obj model.DisplayableError) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.CartUserError:
+		return ec._CartUserError(ctx, sel, &obj)
+	case *model.CartUserError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CartUserError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of DisplayableError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _Merchandise(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *ent.ProductVariant:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ProductVariant(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Merchandise must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case cart.Line:
+		return ec._CartLine(ctx, sel, &obj)
+	case *cart.Line:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CartLine(ctx, sel, obj)
 	case *ent.Shop:
 		if obj == nil {
 			return graphql.Null
@@ -9248,6 +13748,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Collection(ctx, sel, obj)
+	case cart.Cart:
+		return ec._Cart(ctx, sel, &obj)
+	case *cart.Cart:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Cart(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -9260,6 +13767,975 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var attributeImplementors = []string{"Attribute"}
+
+func (ec *executionContext) _Attribute(ctx context.Context, sel ast.SelectionSet, obj *schema.Attribute) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attributeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Attribute")
+		case "key":
+			out.Values[i] = ec._Attribute_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Attribute_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var baseCartLineConnectionImplementors = []string{"BaseCartLineConnection"}
+
+func (ec *executionContext) _BaseCartLineConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BaseCartLineConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, baseCartLineConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BaseCartLineConnection")
+		case "edges":
+			out.Values[i] = ec._BaseCartLineConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._BaseCartLineConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BaseCartLineConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var baseCartLineEdgeImplementors = []string{"BaseCartLineEdge"}
+
+func (ec *executionContext) _BaseCartLineEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BaseCartLineEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, baseCartLineEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BaseCartLineEdge")
+		case "cursor":
+			out.Values[i] = ec._BaseCartLineEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BaseCartLineEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartImplementors = []string{"Cart", "Node"}
+
+func (ec *executionContext) _Cart(ctx context.Context, sel ast.SelectionSet, obj *cart.Cart) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Cart")
+		case "attributes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_attributes(ctx, field, obj)
+				})
+		case "buyerIdentity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_buyerIdentity(ctx, field, obj)
+				})
+		case "checkoutUrl":
+			out.Values[i] = ec._Cart_checkoutUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cost":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_cost(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Cart_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discountAllocations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_discountAllocations(ctx, field, obj)
+				})
+		case "discountCodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_discountCodes(ctx, field, obj)
+				})
+		case "id":
+			out.Values[i] = ec._Cart_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lines":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_lines(ctx, field, obj)
+				})
+		case "note":
+			out.Values[i] = ec._Cart_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalQuantity":
+			out.Values[i] = ec._Cart_totalQuantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Cart_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartAttributesUpdatePayloadImplementors = []string{"CartAttributesUpdatePayload"}
+
+func (ec *executionContext) _CartAttributesUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartAttributesUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartAttributesUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartAttributesUpdatePayload")
+		case "cart":
+			out.Values[i] = ec._CartAttributesUpdatePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartAttributesUpdatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartAttributesUpdatePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartAutomaticDiscountAllocationImplementors = []string{"CartAutomaticDiscountAllocation", "CartDiscountAllocation"}
+
+func (ec *executionContext) _CartAutomaticDiscountAllocation(ctx context.Context, sel ast.SelectionSet, obj *model.CartAutomaticDiscountAllocation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartAutomaticDiscountAllocationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartAutomaticDiscountAllocation")
+		case "discountedAmount":
+			out.Values[i] = ec._CartAutomaticDiscountAllocation_discountedAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._CartAutomaticDiscountAllocation_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartBuyerIdentityImplementors = []string{"CartBuyerIdentity"}
+
+func (ec *executionContext) _CartBuyerIdentity(ctx context.Context, sel ast.SelectionSet, obj *model.CartBuyerIdentity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartBuyerIdentityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartBuyerIdentity")
+		case "countryCode":
+			out.Values[i] = ec._CartBuyerIdentity_countryCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._CartBuyerIdentity_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._CartBuyerIdentity_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartBuyerIdentityUpdatePayloadImplementors = []string{"CartBuyerIdentityUpdatePayload"}
+
+func (ec *executionContext) _CartBuyerIdentityUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartBuyerIdentityUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartBuyerIdentityUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartBuyerIdentityUpdatePayload")
+		case "cart":
+			out.Values[i] = ec._CartBuyerIdentityUpdatePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartBuyerIdentityUpdatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartBuyerIdentityUpdatePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartCodeDiscountAllocationImplementors = []string{"CartCodeDiscountAllocation", "CartDiscountAllocation"}
+
+func (ec *executionContext) _CartCodeDiscountAllocation(ctx context.Context, sel ast.SelectionSet, obj *model.CartCodeDiscountAllocation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartCodeDiscountAllocationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartCodeDiscountAllocation")
+		case "code":
+			out.Values[i] = ec._CartCodeDiscountAllocation_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discountedAmount":
+			out.Values[i] = ec._CartCodeDiscountAllocation_discountedAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartCostImplementors = []string{"CartCost"}
+
+func (ec *executionContext) _CartCost(ctx context.Context, sel ast.SelectionSet, obj *model.CartCost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartCostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartCost")
+		case "checkoutChargeAmount":
+			out.Values[i] = ec._CartCost_checkoutChargeAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subtotalAmount":
+			out.Values[i] = ec._CartCost_subtotalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subtotalAmountEstimated":
+			out.Values[i] = ec._CartCost_subtotalAmountEstimated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalAmount":
+			out.Values[i] = ec._CartCost_totalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalAmountEstimated":
+			out.Values[i] = ec._CartCost_totalAmountEstimated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalTaxAmount":
+			out.Values[i] = ec._CartCost_totalTaxAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartCreatePayloadImplementors = []string{"CartCreatePayload"}
+
+func (ec *executionContext) _CartCreatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartCreatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartCreatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartCreatePayload")
+		case "cart":
+			out.Values[i] = ec._CartCreatePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartCreatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartCreatePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDiscountCodeImplementors = []string{"CartDiscountCode"}
+
+func (ec *executionContext) _CartDiscountCode(ctx context.Context, sel ast.SelectionSet, obj *model.CartDiscountCode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDiscountCodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDiscountCode")
+		case "applicable":
+			out.Values[i] = ec._CartDiscountCode_applicable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._CartDiscountCode_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDiscountCodesUpdatePayloadImplementors = []string{"CartDiscountCodesUpdatePayload"}
+
+func (ec *executionContext) _CartDiscountCodesUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartDiscountCodesUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDiscountCodesUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDiscountCodesUpdatePayload")
+		case "cart":
+			out.Values[i] = ec._CartDiscountCodesUpdatePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartDiscountCodesUpdatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartDiscountCodesUpdatePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartLineImplementors = []string{"CartLine", "BaseCartLine", "Node"}
+
+func (ec *executionContext) _CartLine(ctx context.Context, sel ast.SelectionSet, obj *cart.Line) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartLine")
+		case "attributes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartLine_attributes(ctx, field, obj)
+				})
+		case "cost":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartLine_cost(ctx, field, obj)
+				})
+		case "discountAllocations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartLine_discountAllocations(ctx, field, obj)
+				})
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartLine_id(ctx, field, obj)
+				})
+		case "merchandise":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartLine_merchandise(ctx, field, obj)
+				})
+		case "quantity":
+			out.Values[i] = ec._CartLine_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartLineCostImplementors = []string{"CartLineCost"}
+
+func (ec *executionContext) _CartLineCost(ctx context.Context, sel ast.SelectionSet, obj *model.CartLineCost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartLineCostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartLineCost")
+		case "amountPerQuantity":
+			out.Values[i] = ec._CartLineCost_amountPerQuantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "compareAtAmountPerQuantity":
+			out.Values[i] = ec._CartLineCost_compareAtAmountPerQuantity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subtotalAmount":
+			out.Values[i] = ec._CartLineCost_subtotalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalAmount":
+			out.Values[i] = ec._CartLineCost_totalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartLinesAddPayloadImplementors = []string{"CartLinesAddPayload"}
+
+func (ec *executionContext) _CartLinesAddPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartLinesAddPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartLinesAddPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartLinesAddPayload")
+		case "cart":
+			out.Values[i] = ec._CartLinesAddPayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartLinesAddPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartLinesAddPayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartLinesRemovePayloadImplementors = []string{"CartLinesRemovePayload"}
+
+func (ec *executionContext) _CartLinesRemovePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartLinesRemovePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartLinesRemovePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartLinesRemovePayload")
+		case "cart":
+			out.Values[i] = ec._CartLinesRemovePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartLinesRemovePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartLinesRemovePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartLinesUpdatePayloadImplementors = []string{"CartLinesUpdatePayload"}
+
+func (ec *executionContext) _CartLinesUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartLinesUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartLinesUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartLinesUpdatePayload")
+		case "cart":
+			out.Values[i] = ec._CartLinesUpdatePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartLinesUpdatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartLinesUpdatePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartNoteUpdatePayloadImplementors = []string{"CartNoteUpdatePayload"}
+
+func (ec *executionContext) _CartNoteUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartNoteUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartNoteUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartNoteUpdatePayload")
+		case "cart":
+			out.Values[i] = ec._CartNoteUpdatePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartNoteUpdatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartNoteUpdatePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartUserErrorImplementors = []string{"CartUserError", "DisplayableError"}
+
+func (ec *executionContext) _CartUserError(ctx context.Context, sel ast.SelectionSet, obj *model.CartUserError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartUserErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartUserError")
+		case "code":
+			out.Values[i] = ec._CartUserError_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._CartUserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._CartUserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartWarningImplementors = []string{"CartWarning"}
+
+func (ec *executionContext) _CartWarning(ctx context.Context, sel ast.SelectionSet, obj *model.CartWarning) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartWarningImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartWarning")
+		case "code":
+			out.Values[i] = ec._CartWarning_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._CartWarning_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._CartWarning_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var collectionImplementors = []string{"Collection", "Node"}
 
@@ -9829,6 +15305,98 @@ func (ec *executionContext) _MoneyV2(ctx context.Context, sel ast.SelectionSet, 
 		case "currencyCode":
 			out.Values[i] = ec._MoneyV2_currencyCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "cartCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartLinesAdd":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartLinesAdd(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartLinesUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartLinesUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartLinesRemove":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartLinesRemove(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartDiscountCodesUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartDiscountCodesUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartBuyerIdentityUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartBuyerIdentityUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartNoteUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartNoteUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartAttributesUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartAttributesUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -10473,7 +16041,7 @@ func (ec *executionContext) _ProductPriceRange(ctx context.Context, sel ast.Sele
 	return out
 }
 
-var productVariantImplementors = []string{"ProductVariant", "Node"}
+var productVariantImplementors = []string{"ProductVariant", "Merchandise", "Node"}
 
 func (ec *executionContext) _ProductVariant(ctx context.Context, sel ast.SelectionSet, obj *ent.ProductVariant) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, productVariantImplementors)
@@ -10758,6 +16326,12 @@ func (ec *executionContext) _QueryRoot(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._QueryRoot_shop(ctx, field)
+				})
+		case "cart":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_cart(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -11295,6 +16869,105 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAttribute2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx context.Context, sel ast.SelectionSet, v []*schema.Attribute) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttribute2ᚖstorefrontᚋentᚋschemaᚐAttribute(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAttribute2ᚖstorefrontᚋentᚋschemaᚐAttribute(ctx context.Context, sel ast.SelectionSet, v *schema.Attribute) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Attribute!")
+		return graphql.Null
+	}
+	return ec._Attribute(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAttributeInput2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx context.Context, v any) ([]*schema.Attribute, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*schema.Attribute, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAttributeInput2ᚖstorefrontᚋentᚋschemaᚐAttribute(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNAttributeInput2ᚖstorefrontᚋentᚋschemaᚐAttribute(ctx context.Context, v any) (*schema.Attribute, error) {
+	res, err := ec.unmarshalInputAttributeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBaseCartLine2storefrontᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BaseCartLine!")
+		return graphql.Null
+	}
+	return ec._BaseCartLine(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBaseCartLine2ᚕstorefrontᚋentᚐNoderᚄ(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBaseCartLine2storefrontᚋentᚐNoder(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBaseCartLineConnection2ᚖstorefrontᚋgraphᚋmodelᚐBaseCartLineConnection(ctx context.Context, sel ast.SelectionSet, v *model.BaseCartLineConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BaseCartLineConnection!")
+		return graphql.Null
+	}
+	return ec._BaseCartLineConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBaseCartLineEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐBaseCartLineEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BaseCartLineEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBaseCartLineEdge2ᚖstorefrontᚋgraphᚋmodelᚐBaseCartLineEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBaseCartLineEdge2ᚖstorefrontᚋgraphᚋmodelᚐBaseCartLineEdge(ctx context.Context, sel ast.SelectionSet, v *model.BaseCartLineEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BaseCartLineEdge!")
+		return graphql.Null
+	}
+	return ec._BaseCartLineEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11347,6 +17020,179 @@ func (ec *executionContext) marshalNCardBrand2ᚕstorefrontᚋgraphᚋmodelᚐCa
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNCartBuyerIdentity2ᚖstorefrontᚋgraphᚋmodelᚐCartBuyerIdentity(ctx context.Context, sel ast.SelectionSet, v *model.CartBuyerIdentity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartBuyerIdentity!")
+		return graphql.Null
+	}
+	return ec._CartBuyerIdentity(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCartBuyerIdentityInput2storefrontᚋgraphᚋmodelᚐCartBuyerIdentityInput(ctx context.Context, v any) (model.CartBuyerIdentityInput, error) {
+	res, err := ec.unmarshalInputCartBuyerIdentityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCartCost2ᚖstorefrontᚋgraphᚋmodelᚐCartCost(ctx context.Context, sel ast.SelectionSet, v *model.CartCost) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartCost!")
+		return graphql.Null
+	}
+	return ec._CartCost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCartDiscountAllocation2storefrontᚋgraphᚋmodelᚐCartDiscountAllocation(ctx context.Context, sel ast.SelectionSet, v model.CartDiscountAllocation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartDiscountAllocation!")
+		return graphql.Null
+	}
+	return ec._CartDiscountAllocation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCartDiscountAllocation2ᚕstorefrontᚋgraphᚋmodelᚐCartDiscountAllocationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CartDiscountAllocation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCartDiscountAllocation2storefrontᚋgraphᚋmodelᚐCartDiscountAllocation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCartDiscountCode2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartDiscountCodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CartDiscountCode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCartDiscountCode2ᚖstorefrontᚋgraphᚋmodelᚐCartDiscountCode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCartDiscountCode2ᚖstorefrontᚋgraphᚋmodelᚐCartDiscountCode(ctx context.Context, sel ast.SelectionSet, v *model.CartDiscountCode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartDiscountCode!")
+		return graphql.Null
+	}
+	return ec._CartDiscountCode(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCartLineCost2ᚖstorefrontᚋgraphᚋmodelᚐCartLineCost(ctx context.Context, sel ast.SelectionSet, v *model.CartLineCost) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartLineCost!")
+		return graphql.Null
+	}
+	return ec._CartLineCost(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCartLineInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartLineInputᚄ(ctx context.Context, v any) ([]*model.CartLineInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CartLineInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartLineInput2ᚖstorefrontᚋgraphᚋmodelᚐCartLineInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCartLineInput2ᚖstorefrontᚋgraphᚋmodelᚐCartLineInput(ctx context.Context, v any) (*model.CartLineInput, error) {
+	res, err := ec.unmarshalInputCartLineInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCartLineUpdateInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartLineUpdateInputᚄ(ctx context.Context, v any) ([]*model.CartLineUpdateInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CartLineUpdateInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartLineUpdateInput2ᚖstorefrontᚋgraphᚋmodelᚐCartLineUpdateInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCartLineUpdateInput2ᚖstorefrontᚋgraphᚋmodelᚐCartLineUpdateInput(ctx context.Context, v any) (*model.CartLineUpdateInput, error) {
+	res, err := ec.unmarshalInputCartLineUpdateInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCartUserError2ᚖstorefrontᚋgraphᚋmodelᚐCartUserError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCartUserError2ᚖstorefrontᚋgraphᚋmodelᚐCartUserError(ctx context.Context, sel ast.SelectionSet, v *model.CartUserError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartUserError!")
+		return graphql.Null
+	}
+	return ec._CartUserError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCartWarning2ᚖstorefrontᚋgraphᚋmodelᚐCartWarning(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCartWarning2ᚖstorefrontᚋgraphᚋmodelᚐCartWarning(ctx context.Context, sel ast.SelectionSet, v *model.CartWarning) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartWarning!")
+		return graphql.Null
+	}
+	return ec._CartWarning(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCartWarningCode2storefrontᚋgraphᚋmodelᚐCartWarningCode(ctx context.Context, v any) (model.CartWarningCode, error) {
+	var res model.CartWarningCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCartWarningCode2storefrontᚋgraphᚋmodelᚐCartWarningCode(ctx context.Context, sel ast.SelectionSet, v model.CartWarningCode) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCollection2ᚕᚖstorefrontᚋentᚐCollectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Collection) graphql.Marshaler {
@@ -11795,6 +17641,14 @@ func (ec *executionContext) unmarshalNMenuItemType2storefrontᚋgraphᚋmodelᚐ
 
 func (ec *executionContext) marshalNMenuItemType2storefrontᚋgraphᚋmodelᚐMenuItemType(ctx context.Context, sel ast.SelectionSet, v model.MenuItemType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNMerchandise2storefrontᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Merchandise!")
+		return graphql.Null
+	}
+	return ec._Merchandise(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx context.Context, sel ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
@@ -12322,6 +18176,23 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOAttributeInput2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx context.Context, v any) ([]*schema.Attribute, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*schema.Attribute, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAttributeInput2ᚖstorefrontᚋentᚋschemaᚐAttribute(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12352,6 +18223,118 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx context.Context, sel ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Cart(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartAttributesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartAttributesUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartAttributesUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartAttributesUpdatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCartBuyerIdentityInput2ᚖstorefrontᚋgraphᚋmodelᚐCartBuyerIdentityInput(ctx context.Context, v any) (*model.CartBuyerIdentityInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCartBuyerIdentityInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCartBuyerIdentityUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartBuyerIdentityUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartBuyerIdentityUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartBuyerIdentityUpdatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartCreatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartCreatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartCreatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartCreatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartDiscountCodesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDiscountCodesUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartDiscountCodesUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartDiscountCodesUpdatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCartErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐCartErrorCode(ctx context.Context, v any) (*model.CartErrorCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CartErrorCode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCartErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐCartErrorCode(ctx context.Context, sel ast.SelectionSet, v *model.CartErrorCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCartInput2ᚖstorefrontᚋgraphᚋmodelᚐCartInput(ctx context.Context, v any) (*model.CartInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCartInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCartLineInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartLineInputᚄ(ctx context.Context, v any) ([]*model.CartLineInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CartLineInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartLineInput2ᚖstorefrontᚋgraphᚋmodelᚐCartLineInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCartLinesAddPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartLinesAddPayload(ctx context.Context, sel ast.SelectionSet, v *model.CartLinesAddPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartLinesAddPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartLinesRemovePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartLinesRemovePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartLinesRemovePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartLinesRemovePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartLinesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartLinesUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartLinesUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartLinesUpdatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartNoteUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartNoteUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartNoteUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartNoteUpdatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCollection2ᚖstorefrontᚋentᚐCollection(ctx context.Context, sel ast.SelectionSet, v *ent.Collection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -12369,6 +18352,22 @@ func (ec *executionContext) unmarshalOCollectionSortKeys2ᚖstorefrontᚋgraph�
 }
 
 func (ec *executionContext) marshalOCollectionSortKeys2ᚖstorefrontᚋgraphᚋmodelᚐCollectionSortKeys(ctx context.Context, sel ast.SelectionSet, v *model.CollectionSortKeys) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCountryCode2ᚖstorefrontᚋgraphᚋmodelᚐCountryCode(ctx context.Context, v any) (*model.CountryCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CountryCode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCountryCode2ᚖstorefrontᚋgraphᚋmodelᚐCountryCode(ctx context.Context, sel ast.SelectionSet, v *model.CountryCode) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -12569,6 +18568,53 @@ func (ec *executionContext) marshalOSEO2ᚖstorefrontᚋgraphᚋmodelᚐSeo(ctx 
 		return graphql.Null
 	}
 	return ec._SEO(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

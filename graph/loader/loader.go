@@ -129,6 +129,38 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 	return nil
 }
 
+// PrefetchCartMerchandise loads the products and images of cart lines' variants in two
+// statements and primes the loaders, so a cart's lines cost the same whatever their number.
+func (l *Loaders) PrefetchCartMerchandise(ctx context.Context, variants []*ent.ProductVariant) error {
+	if len(variants) == 0 {
+		return nil
+	}
+	var productIDs, imageIDs []int
+	for _, v := range variants {
+		productIDs = append(productIDs, v.ProductID)
+		if v.ImageID != nil {
+			imageIDs = append(imageIDs, *v.ImageID)
+		}
+	}
+	ps, err := l.svc.ProductsAnyByID(ctx, productIDs)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		l.Product.Prime(p.ID, p)
+	}
+	if len(imageIDs) > 0 {
+		imgs, err := l.svc.ImagesByID(ctx, imageIDs)
+		if err != nil {
+			return err
+		}
+		for id, img := range imgs {
+			l.Image.Prime(id, img)
+		}
+	}
+	return nil
+}
+
 // CollectionProductsKey groups Collection.products requests that can share one statement:
 // the same paging arguments, sort and filters, for different collections.
 type CollectionProductsKey struct {

@@ -7,8 +7,175 @@ import (
 	"fmt"
 	"io"
 	"storefront/ent"
+	"storefront/ent/schema"
+	"storefront/internal/cart"
 	"strconv"
 )
+
+type CartDiscountAllocation interface {
+	IsCartDiscountAllocation()
+}
+
+type DisplayableError interface {
+	IsDisplayableError()
+}
+
+type BaseCartLineConnection struct {
+	Edges    []*BaseCartLineEdge `json:"edges"`
+	Nodes    []ent.Noder         `json:"nodes"`
+	PageInfo *PageInfo           `json:"pageInfo"`
+}
+
+type BaseCartLineEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   ent.Noder `json:"node"`
+}
+
+type CartAttributesUpdatePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartAutomaticDiscountAllocation struct {
+	DiscountedAmount *MoneyV2 `json:"discountedAmount"`
+	Title            string   `json:"title"`
+}
+
+func (CartAutomaticDiscountAllocation) IsCartDiscountAllocation() {}
+
+type CartBuyerIdentity struct {
+	CountryCode *CountryCode `json:"countryCode,omitempty"`
+	Email       *string      `json:"email,omitempty"`
+	Phone       *string      `json:"phone,omitempty"`
+}
+
+type CartBuyerIdentityInput struct {
+	CountryCode *CountryCode `json:"countryCode,omitempty"`
+	// A customer access token: attaches the cart to that customer.
+	CustomerAccessToken *string `json:"customerAccessToken,omitempty"`
+	Email               *string `json:"email,omitempty"`
+	Phone               *string `json:"phone,omitempty"`
+}
+
+type CartBuyerIdentityUpdatePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartCodeDiscountAllocation struct {
+	Code             string   `json:"code"`
+	DiscountedAmount *MoneyV2 `json:"discountedAmount"`
+}
+
+func (CartCodeDiscountAllocation) IsCartDiscountAllocation() {}
+
+// What the cart costs.
+type CartCost struct {
+	// What the buyer pays at checkout (the total; no deferred payments).
+	CheckoutChargeAmount *MoneyV2 `json:"checkoutChargeAmount"`
+	// Sum of the lines after their own discounts, before order-level discounts and tax.
+	SubtotalAmount          *MoneyV2 `json:"subtotalAmount"`
+	SubtotalAmountEstimated bool     `json:"subtotalAmountEstimated"`
+	// Subtotal minus order-level discounts plus the estimated tax.
+	TotalAmount *MoneyV2 `json:"totalAmount"`
+	// True when the total includes an estimated tax.
+	TotalAmountEstimated bool `json:"totalAmountEstimated"`
+	// Tax estimated from the configured rate of the buyer's (or the shop's) country; `null` when none applies.
+	TotalTaxAmount *MoneyV2 `json:"totalTaxAmount,omitempty"`
+}
+
+type CartCreatePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartDiscountCode struct {
+	// Whether the code takes something off the cart now.
+	Applicable bool   `json:"applicable"`
+	Code       string `json:"code"`
+}
+
+type CartDiscountCodesUpdatePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartInput struct {
+	Attributes    []*schema.Attribute     `json:"attributes,omitempty"`
+	BuyerIdentity *CartBuyerIdentityInput `json:"buyerIdentity,omitempty"`
+	DiscountCodes []string                `json:"discountCodes,omitempty"`
+	Lines         []*CartLineInput        `json:"lines,omitempty"`
+	Note          *string                 `json:"note,omitempty"`
+}
+
+type CartLineCost struct {
+	// The variant's current price.
+	AmountPerQuantity          *MoneyV2 `json:"amountPerQuantity"`
+	CompareAtAmountPerQuantity *MoneyV2 `json:"compareAtAmountPerQuantity,omitempty"`
+	// Price × quantity.
+	SubtotalAmount *MoneyV2 `json:"subtotalAmount"`
+	// Subtotal minus the line's discounts.
+	TotalAmount *MoneyV2 `json:"totalAmount"`
+}
+
+type CartLineInput struct {
+	Attributes    []*schema.Attribute `json:"attributes,omitempty"`
+	MerchandiseID string              `json:"merchandiseId"`
+	Quantity      *int                `json:"quantity,omitempty"`
+}
+
+type CartLineUpdateInput struct {
+	Attributes    []*schema.Attribute `json:"attributes,omitempty"`
+	ID            string              `json:"id"`
+	MerchandiseID *string             `json:"merchandiseId,omitempty"`
+	Quantity      *int                `json:"quantity,omitempty"`
+}
+
+type CartLinesAddPayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartLinesRemovePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartLinesUpdatePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartNoteUpdatePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+// A problem with a cart change the buyer can fix; nothing was changed.
+type CartUserError struct {
+	Code *CartErrorCode `json:"code,omitempty"`
+	// Path to the input field at fault, e.g. ["lines", "0", "merchandiseId"].
+	Field   []string `json:"field,omitempty"`
+	Message string   `json:"message"`
+}
+
+func (CartUserError) IsDisplayableError() {}
+
+// Something the buyer should know about a change that went through.
+type CartWarning struct {
+	Code    CartWarningCode `json:"code"`
+	Message string          `json:"message"`
+	// ID of what the warning is about: a line, merchandise or the cart.
+	Target string `json:"target"`
+}
 
 type CollectionConnection struct {
 	Edges    []*CollectionEdge `json:"edges"`
@@ -71,6 +238,12 @@ type MoneyV2 struct {
 	Amount string `json:"amount"`
 	// ISO 4217 currency code.
 	CurrencyCode CurrencyCode `json:"currencyCode"`
+}
+
+// Changes to carts. Every payload returns the cart as it is after the change, `userErrors`
+// when the change was refused (then nothing changed), and `warnings` for what the buyer
+// should know about a change that went through.
+type Mutation struct {
 }
 
 type PageConnection struct {
@@ -229,6 +402,258 @@ func (e *CardBrand) UnmarshalJSON(b []byte) error {
 }
 
 func (e CardBrand) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CartErrorCode string
+
+const (
+	CartErrorCodeAddressFieldContainsEmojis                            CartErrorCode = "ADDRESS_FIELD_CONTAINS_EMOJIS"
+	CartErrorCodeAddressFieldContainsHTMLTags                          CartErrorCode = "ADDRESS_FIELD_CONTAINS_HTML_TAGS"
+	CartErrorCodeAddressFieldContainsURL                               CartErrorCode = "ADDRESS_FIELD_CONTAINS_URL"
+	CartErrorCodeAddressFieldDoesNotMatchExpectedPattern               CartErrorCode = "ADDRESS_FIELD_DOES_NOT_MATCH_EXPECTED_PATTERN"
+	CartErrorCodeAddressFieldIsRequired                                CartErrorCode = "ADDRESS_FIELD_IS_REQUIRED"
+	CartErrorCodeAddressFieldIsTooLong                                 CartErrorCode = "ADDRESS_FIELD_IS_TOO_LONG"
+	CartErrorCodeBundlesAndAddonsCannotBeMixed                         CartErrorCode = "BUNDLES_AND_ADDONS_CANNOT_BE_MIXED"
+	CartErrorCodeBuyerCannotPurchaseForCompanyLocation                 CartErrorCode = "BUYER_CANNOT_PURCHASE_FOR_COMPANY_LOCATION"
+	CartErrorCodeCartTooLarge                                          CartErrorCode = "CART_TOO_LARGE"
+	CartErrorCodeGiftCardRecipientInvalid                              CartErrorCode = "GIFT_CARD_RECIPIENT_INVALID"
+	CartErrorCodeInvalid                                               CartErrorCode = "INVALID"
+	CartErrorCodeInvalidCompanyLocation                                CartErrorCode = "INVALID_COMPANY_LOCATION"
+	CartErrorCodeInvalidDeliveryAddressID                              CartErrorCode = "INVALID_DELIVERY_ADDRESS_ID"
+	CartErrorCodeInvalidDeliveryGroup                                  CartErrorCode = "INVALID_DELIVERY_GROUP"
+	CartErrorCodeInvalidDeliveryOption                                 CartErrorCode = "INVALID_DELIVERY_OPTION"
+	CartErrorCodeInvalidIncrement                                      CartErrorCode = "INVALID_INCREMENT"
+	CartErrorCodeInvalidMerchandiseLine                                CartErrorCode = "INVALID_MERCHANDISE_LINE"
+	CartErrorCodeInvalidMetafields                                     CartErrorCode = "INVALID_METAFIELDS"
+	CartErrorCodeInvalidPayment                                        CartErrorCode = "INVALID_PAYMENT"
+	CartErrorCodeInvalidPaymentDeferredPaymentRequired                 CartErrorCode = "INVALID_PAYMENT_DEFERRED_PAYMENT_REQUIRED"
+	CartErrorCodeInvalidPaymentEmptyCart                               CartErrorCode = "INVALID_PAYMENT_EMPTY_CART"
+	CartErrorCodeInvalidZipCodeForCountry                              CartErrorCode = "INVALID_ZIP_CODE_FOR_COUNTRY"
+	CartErrorCodeInvalidZipCodeForProvince                             CartErrorCode = "INVALID_ZIP_CODE_FOR_PROVINCE"
+	CartErrorCodeLessThan                                              CartErrorCode = "LESS_THAN"
+	CartErrorCodeMaximumExceeded                                       CartErrorCode = "MAXIMUM_EXCEEDED"
+	CartErrorCodeMerchandiseLineTransformersRunError                   CartErrorCode = "MERCHANDISE_LINE_TRANSFORMERS_RUN_ERROR"
+	CartErrorCodeMerchandiseNotApplicable                              CartErrorCode = "MERCHANDISE_NOT_APPLICABLE"
+	CartErrorCodeMinimumNotMet                                         CartErrorCode = "MINIMUM_NOT_MET"
+	CartErrorCodeMissingCustomerAccessToken                            CartErrorCode = "MISSING_CUSTOMER_ACCESS_TOKEN"
+	CartErrorCodeMissingDiscountCode                                   CartErrorCode = "MISSING_DISCOUNT_CODE"
+	CartErrorCodeMissingNote                                           CartErrorCode = "MISSING_NOTE"
+	CartErrorCodeNoteTooLong                                           CartErrorCode = "NOTE_TOO_LONG"
+	CartErrorCodeOnlyOneDeliveryAddressCanBeSelected                   CartErrorCode = "ONLY_ONE_DELIVERY_ADDRESS_CAN_BE_SELECTED"
+	CartErrorCodeParentLineInvalidReference                            CartErrorCode = "PARENT_LINE_INVALID_REFERENCE"
+	CartErrorCodeParentLineNestingTooDeep                              CartErrorCode = "PARENT_LINE_NESTING_TOO_DEEP"
+	CartErrorCodeParentLineNotFound                                    CartErrorCode = "PARENT_LINE_NOT_FOUND"
+	CartErrorCodeParentLineOperationBlocked                            CartErrorCode = "PARENT_LINE_OPERATION_BLOCKED"
+	CartErrorCodePaymentsCreditCardBaseExpired                         CartErrorCode = "PAYMENTS_CREDIT_CARD_BASE_EXPIRED"
+	CartErrorCodePaymentsCreditCardBaseGatewayNotSupported             CartErrorCode = "PAYMENTS_CREDIT_CARD_BASE_GATEWAY_NOT_SUPPORTED"
+	CartErrorCodePaymentsCreditCardGeneric                             CartErrorCode = "PAYMENTS_CREDIT_CARD_GENERIC"
+	CartErrorCodePaymentsCreditCardMonthInclusion                      CartErrorCode = "PAYMENTS_CREDIT_CARD_MONTH_INCLUSION"
+	CartErrorCodePaymentsCreditCardNumberInvalid                       CartErrorCode = "PAYMENTS_CREDIT_CARD_NUMBER_INVALID"
+	CartErrorCodePaymentsCreditCardNumberInvalidFormat                 CartErrorCode = "PAYMENTS_CREDIT_CARD_NUMBER_INVALID_FORMAT"
+	CartErrorCodePaymentsCreditCardVerificationValueBlank              CartErrorCode = "PAYMENTS_CREDIT_CARD_VERIFICATION_VALUE_BLANK"
+	CartErrorCodePaymentsCreditCardVerificationValueInvalidForCardType CartErrorCode = "PAYMENTS_CREDIT_CARD_VERIFICATION_VALUE_INVALID_FOR_CARD_TYPE"
+	CartErrorCodePaymentsCreditCardYearExpired                         CartErrorCode = "PAYMENTS_CREDIT_CARD_YEAR_EXPIRED"
+	CartErrorCodePaymentsCreditCardYearInvalidExpiryYear               CartErrorCode = "PAYMENTS_CREDIT_CARD_YEAR_INVALID_EXPIRY_YEAR"
+	CartErrorCodePaymentMethodNotApplicable                            CartErrorCode = "PAYMENT_METHOD_NOT_APPLICABLE"
+	CartErrorCodePaymentMethodNotSupported                             CartErrorCode = "PAYMENT_METHOD_NOT_SUPPORTED"
+	CartErrorCodePendingDeliveryGroups                                 CartErrorCode = "PENDING_DELIVERY_GROUPS"
+	CartErrorCodeProvinceNotFound                                      CartErrorCode = "PROVINCE_NOT_FOUND"
+	CartErrorCodeSellingPlanNotApplicable                              CartErrorCode = "SELLING_PLAN_NOT_APPLICABLE"
+	CartErrorCodeServiceUnavailable                                    CartErrorCode = "SERVICE_UNAVAILABLE"
+	CartErrorCodeTooManyDeliveryAddresses                              CartErrorCode = "TOO_MANY_DELIVERY_ADDRESSES"
+	CartErrorCodeUnspecifiedAddressError                               CartErrorCode = "UNSPECIFIED_ADDRESS_ERROR"
+	CartErrorCodeValidationCustom                                      CartErrorCode = "VALIDATION_CUSTOM"
+	CartErrorCodeVariantRequiresSellingPlan                            CartErrorCode = "VARIANT_REQUIRES_SELLING_PLAN"
+	CartErrorCodeZipCodeNotSupported                                   CartErrorCode = "ZIP_CODE_NOT_SUPPORTED"
+)
+
+var AllCartErrorCode = []CartErrorCode{
+	CartErrorCodeAddressFieldContainsEmojis,
+	CartErrorCodeAddressFieldContainsHTMLTags,
+	CartErrorCodeAddressFieldContainsURL,
+	CartErrorCodeAddressFieldDoesNotMatchExpectedPattern,
+	CartErrorCodeAddressFieldIsRequired,
+	CartErrorCodeAddressFieldIsTooLong,
+	CartErrorCodeBundlesAndAddonsCannotBeMixed,
+	CartErrorCodeBuyerCannotPurchaseForCompanyLocation,
+	CartErrorCodeCartTooLarge,
+	CartErrorCodeGiftCardRecipientInvalid,
+	CartErrorCodeInvalid,
+	CartErrorCodeInvalidCompanyLocation,
+	CartErrorCodeInvalidDeliveryAddressID,
+	CartErrorCodeInvalidDeliveryGroup,
+	CartErrorCodeInvalidDeliveryOption,
+	CartErrorCodeInvalidIncrement,
+	CartErrorCodeInvalidMerchandiseLine,
+	CartErrorCodeInvalidMetafields,
+	CartErrorCodeInvalidPayment,
+	CartErrorCodeInvalidPaymentDeferredPaymentRequired,
+	CartErrorCodeInvalidPaymentEmptyCart,
+	CartErrorCodeInvalidZipCodeForCountry,
+	CartErrorCodeInvalidZipCodeForProvince,
+	CartErrorCodeLessThan,
+	CartErrorCodeMaximumExceeded,
+	CartErrorCodeMerchandiseLineTransformersRunError,
+	CartErrorCodeMerchandiseNotApplicable,
+	CartErrorCodeMinimumNotMet,
+	CartErrorCodeMissingCustomerAccessToken,
+	CartErrorCodeMissingDiscountCode,
+	CartErrorCodeMissingNote,
+	CartErrorCodeNoteTooLong,
+	CartErrorCodeOnlyOneDeliveryAddressCanBeSelected,
+	CartErrorCodeParentLineInvalidReference,
+	CartErrorCodeParentLineNestingTooDeep,
+	CartErrorCodeParentLineNotFound,
+	CartErrorCodeParentLineOperationBlocked,
+	CartErrorCodePaymentsCreditCardBaseExpired,
+	CartErrorCodePaymentsCreditCardBaseGatewayNotSupported,
+	CartErrorCodePaymentsCreditCardGeneric,
+	CartErrorCodePaymentsCreditCardMonthInclusion,
+	CartErrorCodePaymentsCreditCardNumberInvalid,
+	CartErrorCodePaymentsCreditCardNumberInvalidFormat,
+	CartErrorCodePaymentsCreditCardVerificationValueBlank,
+	CartErrorCodePaymentsCreditCardVerificationValueInvalidForCardType,
+	CartErrorCodePaymentsCreditCardYearExpired,
+	CartErrorCodePaymentsCreditCardYearInvalidExpiryYear,
+	CartErrorCodePaymentMethodNotApplicable,
+	CartErrorCodePaymentMethodNotSupported,
+	CartErrorCodePendingDeliveryGroups,
+	CartErrorCodeProvinceNotFound,
+	CartErrorCodeSellingPlanNotApplicable,
+	CartErrorCodeServiceUnavailable,
+	CartErrorCodeTooManyDeliveryAddresses,
+	CartErrorCodeUnspecifiedAddressError,
+	CartErrorCodeValidationCustom,
+	CartErrorCodeVariantRequiresSellingPlan,
+	CartErrorCodeZipCodeNotSupported,
+}
+
+func (e CartErrorCode) IsValid() bool {
+	switch e {
+	case CartErrorCodeAddressFieldContainsEmojis, CartErrorCodeAddressFieldContainsHTMLTags, CartErrorCodeAddressFieldContainsURL, CartErrorCodeAddressFieldDoesNotMatchExpectedPattern, CartErrorCodeAddressFieldIsRequired, CartErrorCodeAddressFieldIsTooLong, CartErrorCodeBundlesAndAddonsCannotBeMixed, CartErrorCodeBuyerCannotPurchaseForCompanyLocation, CartErrorCodeCartTooLarge, CartErrorCodeGiftCardRecipientInvalid, CartErrorCodeInvalid, CartErrorCodeInvalidCompanyLocation, CartErrorCodeInvalidDeliveryAddressID, CartErrorCodeInvalidDeliveryGroup, CartErrorCodeInvalidDeliveryOption, CartErrorCodeInvalidIncrement, CartErrorCodeInvalidMerchandiseLine, CartErrorCodeInvalidMetafields, CartErrorCodeInvalidPayment, CartErrorCodeInvalidPaymentDeferredPaymentRequired, CartErrorCodeInvalidPaymentEmptyCart, CartErrorCodeInvalidZipCodeForCountry, CartErrorCodeInvalidZipCodeForProvince, CartErrorCodeLessThan, CartErrorCodeMaximumExceeded, CartErrorCodeMerchandiseLineTransformersRunError, CartErrorCodeMerchandiseNotApplicable, CartErrorCodeMinimumNotMet, CartErrorCodeMissingCustomerAccessToken, CartErrorCodeMissingDiscountCode, CartErrorCodeMissingNote, CartErrorCodeNoteTooLong, CartErrorCodeOnlyOneDeliveryAddressCanBeSelected, CartErrorCodeParentLineInvalidReference, CartErrorCodeParentLineNestingTooDeep, CartErrorCodeParentLineNotFound, CartErrorCodeParentLineOperationBlocked, CartErrorCodePaymentsCreditCardBaseExpired, CartErrorCodePaymentsCreditCardBaseGatewayNotSupported, CartErrorCodePaymentsCreditCardGeneric, CartErrorCodePaymentsCreditCardMonthInclusion, CartErrorCodePaymentsCreditCardNumberInvalid, CartErrorCodePaymentsCreditCardNumberInvalidFormat, CartErrorCodePaymentsCreditCardVerificationValueBlank, CartErrorCodePaymentsCreditCardVerificationValueInvalidForCardType, CartErrorCodePaymentsCreditCardYearExpired, CartErrorCodePaymentsCreditCardYearInvalidExpiryYear, CartErrorCodePaymentMethodNotApplicable, CartErrorCodePaymentMethodNotSupported, CartErrorCodePendingDeliveryGroups, CartErrorCodeProvinceNotFound, CartErrorCodeSellingPlanNotApplicable, CartErrorCodeServiceUnavailable, CartErrorCodeTooManyDeliveryAddresses, CartErrorCodeUnspecifiedAddressError, CartErrorCodeValidationCustom, CartErrorCodeVariantRequiresSellingPlan, CartErrorCodeZipCodeNotSupported:
+		return true
+	}
+	return false
+}
+
+func (e CartErrorCode) String() string {
+	return string(e)
+}
+
+func (e *CartErrorCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CartErrorCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CartErrorCode", str)
+	}
+	return nil
+}
+
+func (e CartErrorCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CartErrorCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CartErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CartWarningCode string
+
+const (
+	CartWarningCodeDiscountCodeNotHonoured                              CartWarningCode = "DISCOUNT_CODE_NOT_HONOURED"
+	CartWarningCodeDiscountCurrentlyInactive                            CartWarningCode = "DISCOUNT_CURRENTLY_INACTIVE"
+	CartWarningCodeDiscountCustomerNotEligible                          CartWarningCode = "DISCOUNT_CUSTOMER_NOT_ELIGIBLE"
+	CartWarningCodeDiscountCustomerUsageLimitReached                    CartWarningCode = "DISCOUNT_CUSTOMER_USAGE_LIMIT_REACHED"
+	CartWarningCodeDiscountEligibleCustomerMissing                      CartWarningCode = "DISCOUNT_ELIGIBLE_CUSTOMER_MISSING"
+	CartWarningCodeDiscountIncompatiblePurchaseType                     CartWarningCode = "DISCOUNT_INCOMPATIBLE_PURCHASE_TYPE"
+	CartWarningCodeDiscountNotFound                                     CartWarningCode = "DISCOUNT_NOT_FOUND"
+	CartWarningCodeDiscountNoEntitledLineItems                          CartWarningCode = "DISCOUNT_NO_ENTITLED_LINE_ITEMS"
+	CartWarningCodeDiscountNoEntitledShippingLines                      CartWarningCode = "DISCOUNT_NO_ENTITLED_SHIPPING_LINES"
+	CartWarningCodeDiscountPurchaseNotInRange                           CartWarningCode = "DISCOUNT_PURCHASE_NOT_IN_RANGE"
+	CartWarningCodeDiscountQuantityNotInRange                           CartWarningCode = "DISCOUNT_QUANTITY_NOT_IN_RANGE"
+	CartWarningCodeDiscountUsageLimitReached                            CartWarningCode = "DISCOUNT_USAGE_LIMIT_REACHED"
+	CartWarningCodeDuplicateDeliveryAddress                             CartWarningCode = "DUPLICATE_DELIVERY_ADDRESS"
+	CartWarningCodeMerchandiseNotEnoughStock                            CartWarningCode = "MERCHANDISE_NOT_ENOUGH_STOCK"
+	CartWarningCodeMerchandiseOutOfStock                                CartWarningCode = "MERCHANDISE_OUT_OF_STOCK"
+	CartWarningCodeMerchandiseSellingPlanNotApplicableOnCompanyLocation CartWarningCode = "MERCHANDISE_SELLING_PLAN_NOT_APPLICABLE_ON_COMPANY_LOCATION"
+	CartWarningCodePaymentsGiftCardsUnavailable                         CartWarningCode = "PAYMENTS_GIFT_CARDS_UNAVAILABLE"
+)
+
+var AllCartWarningCode = []CartWarningCode{
+	CartWarningCodeDiscountCodeNotHonoured,
+	CartWarningCodeDiscountCurrentlyInactive,
+	CartWarningCodeDiscountCustomerNotEligible,
+	CartWarningCodeDiscountCustomerUsageLimitReached,
+	CartWarningCodeDiscountEligibleCustomerMissing,
+	CartWarningCodeDiscountIncompatiblePurchaseType,
+	CartWarningCodeDiscountNotFound,
+	CartWarningCodeDiscountNoEntitledLineItems,
+	CartWarningCodeDiscountNoEntitledShippingLines,
+	CartWarningCodeDiscountPurchaseNotInRange,
+	CartWarningCodeDiscountQuantityNotInRange,
+	CartWarningCodeDiscountUsageLimitReached,
+	CartWarningCodeDuplicateDeliveryAddress,
+	CartWarningCodeMerchandiseNotEnoughStock,
+	CartWarningCodeMerchandiseOutOfStock,
+	CartWarningCodeMerchandiseSellingPlanNotApplicableOnCompanyLocation,
+	CartWarningCodePaymentsGiftCardsUnavailable,
+}
+
+func (e CartWarningCode) IsValid() bool {
+	switch e {
+	case CartWarningCodeDiscountCodeNotHonoured, CartWarningCodeDiscountCurrentlyInactive, CartWarningCodeDiscountCustomerNotEligible, CartWarningCodeDiscountCustomerUsageLimitReached, CartWarningCodeDiscountEligibleCustomerMissing, CartWarningCodeDiscountIncompatiblePurchaseType, CartWarningCodeDiscountNotFound, CartWarningCodeDiscountNoEntitledLineItems, CartWarningCodeDiscountNoEntitledShippingLines, CartWarningCodeDiscountPurchaseNotInRange, CartWarningCodeDiscountQuantityNotInRange, CartWarningCodeDiscountUsageLimitReached, CartWarningCodeDuplicateDeliveryAddress, CartWarningCodeMerchandiseNotEnoughStock, CartWarningCodeMerchandiseOutOfStock, CartWarningCodeMerchandiseSellingPlanNotApplicableOnCompanyLocation, CartWarningCodePaymentsGiftCardsUnavailable:
+		return true
+	}
+	return false
+}
+
+func (e CartWarningCode) String() string {
+	return string(e)
+}
+
+func (e *CartWarningCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CartWarningCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CartWarningCode", str)
+	}
+	return nil
+}
+
+func (e CartWarningCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CartWarningCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CartWarningCode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

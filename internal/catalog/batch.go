@@ -135,3 +135,13 @@ func (s *Service) MenuItemsByMenu(ctx context.Context, menuIDs []int) (map[int][
 func Paginate[T any](items []T, key string, pos func(T) (int64, int), a Args) (Page[T], error) {
 	return sliceWindow(items, key, pos, a)
 }
+
+// ProductsAnyByID returns products by ID whether or not they are published: a cart line
+// keeps showing its product after the product is unpublished.
+func (s *Service) ProductsAnyByID(ctx context.Context, ids []int) ([]*ent.Product, error) {
+	ps, err := s.db.Product.Query().Where(product.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load products: %w", err)
+	}
+	return ps, nil
+}

@@ -1,0 +1,55 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Attribute is a key-value pair a buyer or storefront attaches to a cart or line.
+type Attribute struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Cart holds the schema definition for the Cart entity: a buyer's basket, reachable only
+// through its public token together with its secret key.
+type Cart struct {
+	ent.Schema
+}
+
+// Mixin of the Cart.
+func (Cart) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}}
+}
+
+// Fields of the Cart.
+func (Cart) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("token").Unique().NotEmpty().Immutable().Comment("Public part of the cart ID."),
+		field.String("key_hash").NotEmpty().Immutable().Sensitive().Comment("SHA-256 (hex) of the secret key; the key itself is never stored."),
+		field.Text("note").Optional().Nillable(),
+		field.JSON("attributes", []Attribute{}).Optional(),
+		field.String("email").Optional().Nillable(),
+		field.String("phone").Optional().Nillable(),
+		field.String("country_code").Optional().Nillable().Comment("Buyer's country (ISO 3166-1 alpha-2), for tax estimates."),
+		field.Int("customer_id").Optional().Nillable().Comment("The customer the cart belongs to, once identified."),
+		field.JSON("discount_codes", []string{}).Optional().Comment("Codes the buyer entered, as entered, in order."),
+		field.Time("completed_at").Optional().Nillable().Comment("When checkout completed the cart; completed carts are read-only."),
+	}
+}
+
+// Edges of the Cart.
+func (Cart) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("lines", CartLine.Type),
+	}
+}
+
+// Indexes of the Cart.
+func (Cart) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("updated_at"),
+	}
+}

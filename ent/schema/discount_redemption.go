@@ -1,0 +1,44 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// DiscountRedemption holds the schema definition for one use of a discount code by a
+// buyer, written when an order is placed; once-per-customer limits count these.
+type DiscountRedemption struct {
+	ent.Schema
+}
+
+// Mixin of the DiscountRedemption.
+func (DiscountRedemption) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}}
+}
+
+// Fields of the DiscountRedemption.
+func (DiscountRedemption) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("discount_code_id"),
+		field.Int("customer_id").Optional().Nillable(),
+		field.String("email").Default("").Comment("Lower-cased buyer email."),
+		field.Int("order_id").Optional().Nillable(),
+	}
+}
+
+// Edges of the DiscountRedemption.
+func (DiscountRedemption) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("discount_code", DiscountCode.Type).Ref("redemptions").Field("discount_code_id").Unique().Required(),
+	}
+}
+
+// Indexes of the DiscountRedemption.
+func (DiscountRedemption) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("discount_code_id", "customer_id"),
+		index.Fields("discount_code_id", "email"),
+	}
+}

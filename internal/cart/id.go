@@ -1,0 +1,62 @@
+package cart
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+)
+
+const idPrefix = "gid://storefront/Cart/"
+
+// FormatID returns the cart's global ID: gid://storefront/Cart/<token>?key=<secret>.
+func FormatID(token, key string) string { return idPrefix + token + "?key=" + key }
+
+// ParseID splits a cart ID into its token and secret key.
+func ParseID(id string) (token, key string, ok bool) {
+	rest, found := strings.CutPrefix(id, idPrefix)
+	if !found {
+		return "", "", false
+	}
+	token, query, found := strings.Cut(rest, "?")
+	if !found || !validPart(token) {
+		return "", "", false
+	}
+	for _, kv := range strings.Split(query, "&") {
+		if v, ok := strings.CutPrefix(kv, "key="); ok && validPart(v) {
+			return token, v, true
+		}
+	}
+	return "", "", false
+}
+
+func validPart(s string) bool {
+	if len(s) < 16 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// newSecret returns 256 random bits, URL-safe.
+func newSecret() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func hashKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
+}
+
+func keyMatches(key, hash string) bool {
+	return subtle.ConstantTimeCompare([]byte(hashKey(key)), []byte(hash)) == 1
+}
