@@ -23,7 +23,7 @@ type DiscountCode struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// The code as the merchant wrote it.
 	Code string `json:"code,omitempty"`
-	// Upper-cased code: codes match case-insensitively.
+	// Upper-cased code, set by a hook from code: codes match case-insensitively.
 	CodeKey string `json:"code_key,omitempty"`
 	// Shown to buyers, e.g. "10% off your first order".
 	Title string `json:"title,omitempty"`

@@ -332,11 +332,6 @@ func (_c *DiscountCodeCreate) check() error {
 	if _, ok := _c.mutation.CodeKey(); !ok {
 		return &ValidationError{Name: "code_key", err: errors.New(`ent: missing required field "DiscountCode.code_key"`)}
 	}
-	if v, ok := _c.mutation.CodeKey(); ok {
-		if err := discountcode.CodeKeyValidator(v); err != nil {
-			return &ValidationError{Name: "code_key", err: fmt.Errorf(`ent: validator failed for field "DiscountCode.code_key": %w`, err)}
-		}
-	}
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "DiscountCode.title"`)}
 	}

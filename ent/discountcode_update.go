@@ -428,11 +428,6 @@ func (_u *DiscountCodeUpdate) check() error {
 			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "DiscountCode.code": %w`, err)}
 		}
 	}
-	if v, ok := _u.mutation.CodeKey(); ok {
-		if err := discountcode.CodeKeyValidator(v); err != nil {
-			return &ValidationError{Name: "code_key", err: fmt.Errorf(`ent: validator failed for field "DiscountCode.code_key": %w`, err)}
-		}
-	}
 	if v, ok := _u.mutation.Kind(); ok {
 		if err := discountcode.KindValidator(v); err != nil {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "DiscountCode.kind": %w`, err)}
@@ -1114,11 +1109,6 @@ func (_u *DiscountCodeUpdateOne) check() error {
 	if v, ok := _u.mutation.Code(); ok {
 		if err := discountcode.CodeValidator(v); err != nil {
 			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "DiscountCode.code": %w`, err)}
-		}
-	}
-	if v, ok := _u.mutation.CodeKey(); ok {
-		if err := discountcode.CodeKeyValidator(v); err != nil {
-			return &ValidationError{Name: "code_key", err: fmt.Errorf(`ent: validator failed for field "DiscountCode.code_key": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Kind(); ok {

@@ -191,10 +191,6 @@ func init() {
 			return nil
 		}
 	}()
-	// discountcodeDescCodeKey is the schema descriptor for code_key field.
-	discountcodeDescCodeKey := discountcodeFields[1].Descriptor()
-	// discountcode.CodeKeyValidator is a validator for the "code_key" field. It is called by the builders before save.
-	discountcode.CodeKeyValidator = discountcodeDescCodeKey.Validators[0].(func(string) error)
 	// discountcodeDescTitle is the schema descriptor for title field.
 	discountcodeDescTitle := discountcodeFields[2].Descriptor()
 	// discountcode.DefaultTitle holds the default value on creation for the title field.

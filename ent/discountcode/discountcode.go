@@ -117,8 +117,6 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// CodeValidator is a validator for the "code" field. It is called by the builders before save.
 	CodeValidator func(string) error
-	// CodeKeyValidator is a validator for the "code_key" field. It is called by the builders before save.
-	CodeKeyValidator func(string) error
 	// DefaultTitle holds the default value on creation for the "title" field.
 	DefaultTitle string
 	// ValueValidator is a validator for the "value" field. It is called by the builders before save.

@@ -23,7 +23,7 @@ func (DiscountCode) Mixin() []ent.Mixin {
 func (DiscountCode) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").NotEmpty().MaxLen(255).Comment("The code as the merchant wrote it."),
-		field.String("code_key").NotEmpty().Unique().Comment("Upper-cased code: codes match case-insensitively."),
+		field.String("code_key").Unique().Comment("Upper-cased code, set by a hook from code: codes match case-insensitively."),
 		field.String("title").Default("").Comment("Shown to buyers, e.g. \"10% off your first order\"."),
 		field.Enum("kind").Values("PERCENTAGE", "FIXED_AMOUNT"),
 		field.Int64("value").Positive().Comment("Basis points for PERCENTAGE (1000 = 10%), minor units for FIXED_AMOUNT."),

@@ -281,6 +281,7 @@ func (s *Service) AddLines(ctx context.Context, id string, lines []LineInput) (R
 
 type lineAdd struct {
 	index      int
+	lineID     int // the line an update changes; 0 for an add
 	variantID  int
 	quantity   int
 	attributes []schema.Attribute
@@ -367,6 +368,10 @@ func purchasable(ctx context.Context, tx *ent.Tx, now time.Time, ids []int) (map
 	return out, nil
 }
 
+// addLines applies line changes in order: adds (lineID 0) merge into the line with the same
+// merchandise and attributes or create one; updates (lineID set) change that line in place,
+// merging into another line when they now match. Quantities are cut to the stock left for
+// the variant over all of the cart's lines.
 func (s *Service) addLines(ctx context.Context, tx *ent.Tx, c *ent.Cart, adds []lineAdd, field []string) ([]UserError, []Warning, error) {
 	if len(adds) == 0 {
 		return nil, nil, nil
@@ -398,33 +403,66 @@ func (s *Service) addLines(ctx context.Context, tx *ent.Tx, c *ent.Cart, adds []
 		attrs   string
 	}
 	byKey := map[lineKey]*ent.CartLine{}
+	byID := map[int]*ent.CartLine{}
+	inCart := map[int]int{} // units of each variant over all lines
 	for _, l := range existing {
 		byKey[lineKey{l.VariantID, l.AttributesKey}] = l
+		byID[l.ID] = l
+		inCart[l.VariantID] += l.Quantity
 	}
 	count := len(existing)
 	var warnings []Warning
 	for _, a := range adds {
 		v := variants[a.variantID]
-		merchID := gid.Format(gid.ProductVariant, v.ID)
-		if v.Available <= 0 {
-			warnings = append(warnings, Warning{Code: WarnOutOfStock, Target: merchID, Message: "The merchandise is out of stock."})
-			continue
-		}
 		k := lineKey{v.ID, a.key}
-		l := byKey[k]
-		want := a.quantity
-		if l != nil {
-			want += l.Quantity
+		var l *ent.CartLine // the line that ends up holding the units
+		want, current := a.quantity, 0
+		if moved := byID[a.lineID]; moved != nil {
+			// Take the updated line out of the cart's counts; it comes back below.
+			inCart[moved.VariantID] -= moved.Quantity
+			delete(byKey, lineKey{moved.VariantID, moved.AttributesKey})
+			if other := byKey[k]; other != nil {
+				if err := tx.CartLine.DeleteOne(moved).Exec(ctx); err != nil {
+					return nil, nil, fmt.Errorf("merge lines: %w", err)
+				}
+				delete(byID, moved.ID)
+				count--
+				l, current = other, other.Quantity
+				want += current
+			} else {
+				l = moved
+				if l, err = tx.CartLine.UpdateOne(moved).SetVariantID(v.ID).SetAttributes(a.attributes).SetAttributesKey(a.key).Save(ctx); err != nil {
+					return nil, nil, fmt.Errorf("update line: %w", err)
+				}
+				current = -1 // force the quantity write below
+			}
+		} else if l = byKey[k]; l != nil {
+			current = l.Quantity
+			want += current
 		}
 		if want > MaxQuantity {
 			return []UserError{{Code: CodeMaximumExceeded, Field: append(append([]string{}, field...), path(a.index, "quantity")...),
 				Message: fmt.Sprintf("A line can hold at most %d units.", MaxQuantity)}}, nil, nil
 		}
-		short := want > v.Available
-		if short {
-			want = v.Available
+		// Stock left for this line: what the variant has minus its units on other lines.
+		available := v.Available - (inCart[v.ID] - max(current, 0))
+		if available <= 0 {
+			warnings = append(warnings, Warning{Code: WarnOutOfStock, Target: gid.Format(gid.ProductVariant, v.ID), Message: "The merchandise is out of stock."})
+			if l != nil && current < 0 { // an updated line with nothing left to hold
+				if err := tx.CartLine.DeleteOne(l).Exec(ctx); err != nil {
+					return nil, nil, fmt.Errorf("remove line: %w", err)
+				}
+				count--
+			}
+			continue
 		}
-		if l == nil {
+		short := want > available
+		if short {
+			want = available
+		}
+		inCart[v.ID] += want - max(current, 0)
+		switch {
+		case l == nil:
 			if count >= MaxLines {
 				return []UserError{{Code: CodeCartTooLarge, Field: append(append([]string{}, field...), path(a.index)...),
 					Message: fmt.Sprintf("A cart can hold at most %d lines.", MaxLines)}}, nil, nil
@@ -434,17 +472,16 @@ func (s *Service) addLines(ctx context.Context, tx *ent.Tx, c *ent.Cart, adds []
 			if err != nil {
 				return nil, nil, fmt.Errorf("add line: %w", err)
 			}
-			byKey[k] = l
 			count++
-		} else if want != l.Quantity {
+		case want != current:
 			if l, err = tx.CartLine.UpdateOne(l).SetQuantity(want).Save(ctx); err != nil {
 				return nil, nil, fmt.Errorf("update line: %w", err)
 			}
-			byKey[k] = l
 		}
+		byKey[k], byID[l.ID] = l, l
 		if short {
 			warnings = append(warnings, Warning{Code: WarnNotEnoughStock, Target: LineID(l.ID),
-				Message: fmt.Sprintf("Only %d units are available; the quantity was set to %d.", v.Available, want)})
+				Message: fmt.Sprintf("Only %d units are available; the quantity was set to %d.", available, want)})
 		}
 	}
 	return nil, warnings, nil
@@ -495,12 +532,12 @@ func (s *Service) UpdateLines(ctx context.Context, id string, updates []LineUpda
 				errs = append(errs, UserError{Code: CodeInvalid, Field: path("lines", i, "id"), Message: "The cart line with id " + u.ID + " does not exist."})
 				continue
 			}
-			removes = append(removes, l.ID)
 			q := l.Quantity
 			if u.Quantity != nil {
 				q = *u.Quantity
 			}
 			if q == 0 {
+				removes = append(removes, l.ID)
 				continue
 			}
 			vid := l.VariantID
@@ -511,14 +548,15 @@ func (s *Service) UpdateLines(ctx context.Context, id string, updates []LineUpda
 			if u.SetAttributes {
 				attrs = u.Attributes
 			}
-			adds = append(adds, lineAdd{index: i, variantID: vid, quantity: q, attributes: attrs, key: attributesKey(attrs)})
+			adds = append(adds, lineAdd{index: i, lineID: l.ID, variantID: vid, quantity: q, attributes: attrs, key: attributesKey(attrs)})
 		}
 		if len(errs) > 0 {
 			return errs, nil, nil
 		}
-		// Replace the updated lines: removing then re-adding merges lines that now match.
-		if _, err := tx.CartLine.Delete().Where(cartline.IDIn(removes...)).Exec(ctx); err != nil {
-			return nil, nil, fmt.Errorf("remove lines: %w", err)
+		if len(removes) > 0 {
+			if _, err := tx.CartLine.Delete().Where(cartline.IDIn(removes...)).Exec(ctx); err != nil {
+				return nil, nil, fmt.Errorf("remove lines: %w", err)
+			}
 		}
 		return s.addLines(ctx, tx, c, adds, path("lines"))
 	})

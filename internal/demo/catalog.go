@@ -203,3 +203,25 @@ var menus = []menuSpec{
 		{"Privacy Policy", "PAGE", "page:privacy-policy", nil},
 	}},
 }
+
+type taxRateSpec struct {
+	country  string
+	province *string
+	name     string
+	ppm      int
+	shipping bool
+}
+
+func strp(s string) *string { return &s }
+
+// taxRates of the countries the demo shop ships to (US sales tax is by state).
+var taxRates = []taxRateSpec{
+	{"US", strp("CA"), "CA Sales Tax", 72500, false},
+	{"US", strp("NY"), "NY Sales Tax", 40000, false},
+	{"CA", nil, "GST", 50000, true},
+	{"GB", nil, "VAT", 200000, true},
+	{"DE", nil, "MwSt", 190000, true},
+	{"FR", nil, "TVA", 200000, true},
+	{"NL", nil, "BTW", 210000, true},
+	{"AU", nil, "GST", 100000, true},
+}

@@ -116,6 +116,15 @@ func load(ctx context.Context, c *ent.Client, baseURL string) error {
 		}
 		pageIDs[ps.handle] = pg.ID
 	}
+	if err := createDiscounts(ctx, c, byHandle, collectionIDs, start); err != nil {
+		return err
+	}
+	for _, t := range taxRates {
+		if err := c.TaxRate.Create().SetCountryCode(t.country).SetNillableProvinceCode(t.province).
+			SetName(t.name).SetRatePpm(t.ppm).SetAppliesToShipping(t.shipping).Exec(ctx); err != nil {
+			return fmt.Errorf("tax rate %s: %w", t.country, err)
+		}
+	}
 	for _, ms := range menus {
 		m, err := c.Menu.Create().SetHandle(ms.handle).SetTitle(ms.title).Save(ctx)
 		if err != nil {
@@ -334,4 +343,26 @@ func barcodeFor(sku string) string { return fmt.Sprintf("0%011d", uint64(hash(sk
 
 func imageURL(baseURL, name string, n int) string {
 	return fmt.Sprintf("%s/images/demo/%s-%d.svg", baseURL, name, n)
+}
+
+// createDiscounts writes the demo's discount codes: WELCOME10 (10% off the order),
+// SAVE5 ($5 off orders of $50 or more), TEES20 (20% off apparel), HEADPHONES15 ($15 off
+// the wireless headphones), FIRSTORDER (15% off, once per customer) and EXPIRED2025.
+func createDiscounts(ctx context.Context, c *ent.Client, byHandle map[string]*ent.Product, collectionIDs map[string]int, start time.Time) error {
+	minimum := int64(5000)
+	ended := time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
+	specs := []*ent.DiscountCodeCreate{
+		c.DiscountCode.Create().SetCode("WELCOME10").SetTitle("10% off your order").SetKind("PERCENTAGE").SetValue(1000),
+		c.DiscountCode.Create().SetCode("SAVE5").SetTitle("$5 off orders over $50").SetKind("FIXED_AMOUNT").SetValue(500).SetMinimumSubtotal(minimum),
+		c.DiscountCode.Create().SetCode("TEES20").SetTitle("20% off apparel").SetKind("PERCENTAGE").SetValue(2000).
+			SetAppliesTo("COLLECTIONS").AddCollectionIDs(collectionIDs["apparel"]),
+		c.DiscountCode.Create().SetCode("HEADPHONES15").SetTitle("$15 off wireless headphones").SetKind("FIXED_AMOUNT").SetValue(1500).
+			SetAppliesTo("PRODUCTS").AddProductIDs(byHandle["wireless-headphones"].ID),
+		c.DiscountCode.Create().SetCode("FIRSTORDER").SetTitle("15% off your first order").SetKind("PERCENTAGE").SetValue(1500).SetOncePerCustomer(true),
+		c.DiscountCode.Create().SetCode("EXPIRED2025").SetTitle("Last year's sale").SetKind("PERCENTAGE").SetValue(3000).SetStartsAt(start.AddDate(-1, 0, 0)).SetEndsAt(ended),
+	}
+	if err := c.DiscountCode.CreateBulk(specs...).Exec(ctx); err != nil {
+		return fmt.Errorf("discount codes: %w", err)
+	}
+	return nil
 }

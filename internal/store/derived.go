@@ -16,6 +16,15 @@ import (
 // API, the seeder): products carry their variants' price range so that listings can sort
 // and filter by price with an index instead of aggregating variants on every read.
 func installHooks(client *ent.Client, dialectName string) {
+	// Discount codes match case-insensitively through code_key, whoever writes the code.
+	client.DiscountCode.Use(func(next ent.Mutator) ent.Mutator {
+		return hook.DiscountCodeFunc(func(ctx context.Context, m *ent.DiscountCodeMutation) (ent.Value, error) {
+			if code, ok := m.Code(); ok {
+				m.SetCodeKey(strings.ToUpper(strings.TrimSpace(code)))
+			}
+			return next.Mutate(ctx, m)
+		})
+	})
 	client.ProductVariant.Use(func(next ent.Mutator) ent.Mutator {
 		return hook.ProductVariantFunc(func(ctx context.Context, m *ent.ProductVariantMutation) (ent.Value, error) {
 			if !touchesPriceSummary(m) {
