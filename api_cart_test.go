@@ -523,3 +523,68 @@ func TestConcurrentAddsLoseNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestCartReadStatementsDoNotGrowWithLines reads a cart with 2 and with 100 lines (with
+// line discounts, codes and tax) and counts SQL statements.
+func TestCartReadStatementsDoNotGrowWithLines(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, cartFixture)
+		bulk := variantID(t, api.DB, "bulk", "Default Title")
+		mug := variantID(t, api.DB, "mug", "Default Title")
+		cartWith := func(n int) string {
+			lines := []map[string]any{line(mug, 1)}
+			for i := 1; i < n; i++ {
+				lines = append(lines, line(bulk, 1, schema.Attribute{Key: "n", Value: fmt.Sprint(i)}))
+			}
+			c := api.newCart(t, lines...)
+			p := api.mutate(t, "cartDiscountCodesUpdate", "cartId: $id, discountCodes: $codes", map[string]any{"id": c.ID, "codes": []string{"WELCOME10", "MUG3", "APPAREL20", "ONCE"}})
+			if len(p.UserErrors) > 0 {
+				t.Fatal(p.UserErrors)
+			}
+			api.mutate(t, "cartBuyerIdentityUpdate", "cartId: $id, buyerIdentity: $buyer", map[string]any{"id": c.ID, "buyer": map[string]any{"countryCode": "CA", "email": "a@example.com"}})
+			return c.ID
+		}
+		small, large := cartWith(2), cartWith(100)
+		q := `query($id: ID!) { cart(id: $id) { ` + cartFields + ` } }`
+		_, n2 := api.countedPost(t, q, map[string]any{"id": small})
+		r, n100 := api.countedPost(t, q, map[string]any{"id": large})
+		if len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
+		}
+		t.Logf("statements: 2 lines → %d, 100 lines → %d", n2, n100)
+		if n2 != n100 {
+			t.Errorf("statements grew with lines: 2 lines → %d, 100 lines → %d", n2, n100)
+		}
+	})
+}
+
+func BenchmarkCart(b *testing.B) {
+	api := startAPI(b, storetest.SQLite(b), cartFixture)
+	teeS := variantID(b, api.DB, "tee", "S / Black")
+	mug := variantID(b, api.DB, "mug", "Default Title")
+	read := `query($id: ID!) { cart(id: $id) { ` + cartFields + ` } }`
+	b.Run("create+add+read", func(b *testing.B) {
+		for b.Loop() {
+			c := api.mutate(b, "cartCreate", "input: $input", map[string]any{"input": map[string]any{"lines": []map[string]any{line(teeS, 1)}, "discountCodes": []string{"WELCOME10"}}})
+			api.mutate(b, "cartLinesAdd", "cartId: $id, lines: $lines", map[string]any{"id": c.Cart.ID, "lines": []map[string]any{line(mug, 1)}})
+			if r := api.post(b, read, map[string]any{"id": c.Cart.ID}); len(r.Errors) > 0 {
+				b.Fatal(r.Errors)
+			}
+		}
+	})
+	c := api.newCart(b, line(teeS, 1), line(mug, 2))
+	b.Run("read", func(b *testing.B) {
+		for b.Loop() {
+			if r := api.post(b, read, map[string]any{"id": c.ID}); len(r.Errors) > 0 {
+				b.Fatal(r.Errors)
+			}
+		}
+	})
+	b.Run("add", func(b *testing.B) {
+		bulk := variantID(b, api.DB, "bulk", "Default Title")
+		c := api.newCart(b)
+		for b.Loop() {
+			api.mutate(b, "cartLinesAdd", "cartId: $id, lines: $lines", map[string]any{"id": c.ID, "lines": []map[string]any{line(bulk, 1)}})
+		}
+	})
+}
