@@ -364,7 +364,7 @@ func TestCartLineErrorsAndStock(t *testing.T) {
 		for i := 0; i < 495; i++ {
 			many = append(many, line(bulk, 1, schema.Attribute{Key: "n", Value: fmt.Sprint(i)}))
 		}
-		if p := add(many...); len(p.UserErrors) > 0 || len(p.Cart.Lines.Edges) != 1+250-1 && p.Cart.TotalQuantity != 500 {
+		if p := add(many...); len(p.UserErrors) > 0 || p.Cart.TotalQuantity != 500 {
 			t.Fatalf("adding 495 lines: %+v", p.UserErrors)
 		}
 		wantUserError(t, add(line(bulk, 1, schema.Attribute{Key: "n", Value: "x"}), line(bulk, 1, schema.Attribute{Key: "n", Value: "y"}),

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"storefront/ent/collection"
+	"storefront/ent/discountcode"
 	"storefront/ent/menu"
 	"storefront/ent/product"
 	"storefront/ent/productvariant"
@@ -52,6 +53,14 @@ func TestDemoCatalog(t *testing.T) {
 		}
 		if p.MinPrice != 21900 || p.MaxCompareAtPrice != 25900 {
 			t.Errorf("down-puffer price columns = %d / %d, want 21900 / 25900", p.MinPrice, p.MaxCompareAtPrice)
+		}
+		for _, code := range []string{"WELCOME10", "SAVE5", "TEES20", "HEADPHONES15", "FIRSTORDER"} {
+			if !db.DiscountCode.Query().Where(discountcode.CodeKey(code), discountcode.Enabled(true)).ExistX(ctx) {
+				t.Errorf("discount code %s missing", code)
+			}
+		}
+		if n := db.TaxRate.Query().CountX(ctx); n == 0 {
+			t.Error("no tax rates")
 		}
 		again, err := demo.DemoIfEmpty(ctx, db, "http://127.0.0.1:8080")
 		if err != nil || again {
