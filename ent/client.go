@@ -15,11 +15,16 @@ import (
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/customer"
+	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/loginattempt"
+	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
+	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
@@ -49,16 +54,26 @@ type Client struct {
 	Collection *CollectionClient
 	// CollectionProduct is the client for interacting with the CollectionProduct builders.
 	CollectionProduct *CollectionProductClient
+	// Customer is the client for interacting with the Customer builders.
+	Customer *CustomerClient
+	// CustomerAccessToken is the client for interacting with the CustomerAccessToken builders.
+	CustomerAccessToken *CustomerAccessTokenClient
 	// DiscountCode is the client for interacting with the DiscountCode builders.
 	DiscountCode *DiscountCodeClient
 	// DiscountRedemption is the client for interacting with the DiscountRedemption builders.
 	DiscountRedemption *DiscountRedemptionClient
+	// LoginAttempt is the client for interacting with the LoginAttempt builders.
+	LoginAttempt *LoginAttemptClient
+	// MailingAddress is the client for interacting with the MailingAddress builders.
+	MailingAddress *MailingAddressClient
 	// Menu is the client for interacting with the Menu builders.
 	Menu *MenuClient
 	// MenuItem is the client for interacting with the MenuItem builders.
 	MenuItem *MenuItemClient
 	// Page is the client for interacting with the Page builders.
 	Page *PageClient
+	// PasswordResetToken is the client for interacting with the PasswordResetToken builders.
+	PasswordResetToken *PasswordResetTokenClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
 	// ProductImage is the client for interacting with the ProductImage builders.
@@ -90,11 +105,16 @@ func (c *Client) init() {
 	c.CartLine = NewCartLineClient(c.config)
 	c.Collection = NewCollectionClient(c.config)
 	c.CollectionProduct = NewCollectionProductClient(c.config)
+	c.Customer = NewCustomerClient(c.config)
+	c.CustomerAccessToken = NewCustomerAccessTokenClient(c.config)
 	c.DiscountCode = NewDiscountCodeClient(c.config)
 	c.DiscountRedemption = NewDiscountRedemptionClient(c.config)
+	c.LoginAttempt = NewLoginAttemptClient(c.config)
+	c.MailingAddress = NewMailingAddressClient(c.config)
 	c.Menu = NewMenuClient(c.config)
 	c.MenuItem = NewMenuItemClient(c.config)
 	c.Page = NewPageClient(c.config)
+	c.PasswordResetToken = NewPasswordResetTokenClient(c.config)
 	c.Product = NewProductClient(c.config)
 	c.ProductImage = NewProductImageClient(c.config)
 	c.ProductOption = NewProductOptionClient(c.config)
@@ -192,24 +212,29 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:                ctx,
-		config:             cfg,
-		Cart:               NewCartClient(cfg),
-		CartLine:           NewCartLineClient(cfg),
-		Collection:         NewCollectionClient(cfg),
-		CollectionProduct:  NewCollectionProductClient(cfg),
-		DiscountCode:       NewDiscountCodeClient(cfg),
-		DiscountRedemption: NewDiscountRedemptionClient(cfg),
-		Menu:               NewMenuClient(cfg),
-		MenuItem:           NewMenuItemClient(cfg),
-		Page:               NewPageClient(cfg),
-		Product:            NewProductClient(cfg),
-		ProductImage:       NewProductImageClient(cfg),
-		ProductOption:      NewProductOptionClient(cfg),
-		ProductOptionValue: NewProductOptionValueClient(cfg),
-		ProductVariant:     NewProductVariantClient(cfg),
-		Shop:               NewShopClient(cfg),
-		TaxRate:            NewTaxRateClient(cfg),
+		ctx:                 ctx,
+		config:              cfg,
+		Cart:                NewCartClient(cfg),
+		CartLine:            NewCartLineClient(cfg),
+		Collection:          NewCollectionClient(cfg),
+		CollectionProduct:   NewCollectionProductClient(cfg),
+		Customer:            NewCustomerClient(cfg),
+		CustomerAccessToken: NewCustomerAccessTokenClient(cfg),
+		DiscountCode:        NewDiscountCodeClient(cfg),
+		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
+		LoginAttempt:        NewLoginAttemptClient(cfg),
+		MailingAddress:      NewMailingAddressClient(cfg),
+		Menu:                NewMenuClient(cfg),
+		MenuItem:            NewMenuItemClient(cfg),
+		Page:                NewPageClient(cfg),
+		PasswordResetToken:  NewPasswordResetTokenClient(cfg),
+		Product:             NewProductClient(cfg),
+		ProductImage:        NewProductImageClient(cfg),
+		ProductOption:       NewProductOptionClient(cfg),
+		ProductOptionValue:  NewProductOptionValueClient(cfg),
+		ProductVariant:      NewProductVariantClient(cfg),
+		Shop:                NewShopClient(cfg),
+		TaxRate:             NewTaxRateClient(cfg),
 	}, nil
 }
 
@@ -227,24 +252,29 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:                ctx,
-		config:             cfg,
-		Cart:               NewCartClient(cfg),
-		CartLine:           NewCartLineClient(cfg),
-		Collection:         NewCollectionClient(cfg),
-		CollectionProduct:  NewCollectionProductClient(cfg),
-		DiscountCode:       NewDiscountCodeClient(cfg),
-		DiscountRedemption: NewDiscountRedemptionClient(cfg),
-		Menu:               NewMenuClient(cfg),
-		MenuItem:           NewMenuItemClient(cfg),
-		Page:               NewPageClient(cfg),
-		Product:            NewProductClient(cfg),
-		ProductImage:       NewProductImageClient(cfg),
-		ProductOption:      NewProductOptionClient(cfg),
-		ProductOptionValue: NewProductOptionValueClient(cfg),
-		ProductVariant:     NewProductVariantClient(cfg),
-		Shop:               NewShopClient(cfg),
-		TaxRate:            NewTaxRateClient(cfg),
+		ctx:                 ctx,
+		config:              cfg,
+		Cart:                NewCartClient(cfg),
+		CartLine:            NewCartLineClient(cfg),
+		Collection:          NewCollectionClient(cfg),
+		CollectionProduct:   NewCollectionProductClient(cfg),
+		Customer:            NewCustomerClient(cfg),
+		CustomerAccessToken: NewCustomerAccessTokenClient(cfg),
+		DiscountCode:        NewDiscountCodeClient(cfg),
+		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
+		LoginAttempt:        NewLoginAttemptClient(cfg),
+		MailingAddress:      NewMailingAddressClient(cfg),
+		Menu:                NewMenuClient(cfg),
+		MenuItem:            NewMenuItemClient(cfg),
+		Page:                NewPageClient(cfg),
+		PasswordResetToken:  NewPasswordResetTokenClient(cfg),
+		Product:             NewProductClient(cfg),
+		ProductImage:        NewProductImageClient(cfg),
+		ProductOption:       NewProductOptionClient(cfg),
+		ProductOptionValue:  NewProductOptionValueClient(cfg),
+		ProductVariant:      NewProductVariantClient(cfg),
+		Shop:                NewShopClient(cfg),
+		TaxRate:             NewTaxRateClient(cfg),
 	}, nil
 }
 
@@ -274,9 +304,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.DiscountCode,
-		c.DiscountRedemption, c.Menu, c.MenuItem, c.Page, c.Product, c.ProductImage,
-		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.Shop, c.TaxRate,
+		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.Customer,
+		c.CustomerAccessToken, c.DiscountCode, c.DiscountRedemption, c.LoginAttempt,
+		c.MailingAddress, c.Menu, c.MenuItem, c.Page, c.PasswordResetToken, c.Product,
+		c.ProductImage, c.ProductOption, c.ProductOptionValue, c.ProductVariant,
+		c.Shop, c.TaxRate,
 	} {
 		n.Use(hooks...)
 	}
@@ -286,9 +318,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.DiscountCode,
-		c.DiscountRedemption, c.Menu, c.MenuItem, c.Page, c.Product, c.ProductImage,
-		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.Shop, c.TaxRate,
+		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.Customer,
+		c.CustomerAccessToken, c.DiscountCode, c.DiscountRedemption, c.LoginAttempt,
+		c.MailingAddress, c.Menu, c.MenuItem, c.Page, c.PasswordResetToken, c.Product,
+		c.ProductImage, c.ProductOption, c.ProductOptionValue, c.ProductVariant,
+		c.Shop, c.TaxRate,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -305,16 +339,26 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Collection.mutate(ctx, m)
 	case *CollectionProductMutation:
 		return c.CollectionProduct.mutate(ctx, m)
+	case *CustomerMutation:
+		return c.Customer.mutate(ctx, m)
+	case *CustomerAccessTokenMutation:
+		return c.CustomerAccessToken.mutate(ctx, m)
 	case *DiscountCodeMutation:
 		return c.DiscountCode.mutate(ctx, m)
 	case *DiscountRedemptionMutation:
 		return c.DiscountRedemption.mutate(ctx, m)
+	case *LoginAttemptMutation:
+		return c.LoginAttempt.mutate(ctx, m)
+	case *MailingAddressMutation:
+		return c.MailingAddress.mutate(ctx, m)
 	case *MenuMutation:
 		return c.Menu.mutate(ctx, m)
 	case *MenuItemMutation:
 		return c.MenuItem.mutate(ctx, m)
 	case *PageMutation:
 		return c.Page.mutate(ctx, m)
+	case *PasswordResetTokenMutation:
+		return c.PasswordResetToken.mutate(ctx, m)
 	case *ProductMutation:
 		return c.Product.mutate(ctx, m)
 	case *ProductImageMutation:
@@ -929,6 +973,336 @@ func (c *CollectionProductClient) mutate(ctx context.Context, m *CollectionProdu
 	}
 }
 
+// CustomerClient is a client for the Customer schema.
+type CustomerClient struct {
+	config
+}
+
+// NewCustomerClient returns a client for the Customer from the given config.
+func NewCustomerClient(c config) *CustomerClient {
+	return &CustomerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `customer.Hooks(f(g(h())))`.
+func (c *CustomerClient) Use(hooks ...Hook) {
+	c.hooks.Customer = append(c.hooks.Customer, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `customer.Intercept(f(g(h())))`.
+func (c *CustomerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Customer = append(c.inters.Customer, interceptors...)
+}
+
+// Create returns a builder for creating a Customer entity.
+func (c *CustomerClient) Create() *CustomerCreate {
+	mutation := newCustomerMutation(c.config, OpCreate)
+	return &CustomerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Customer entities.
+func (c *CustomerClient) CreateBulk(builders ...*CustomerCreate) *CustomerCreateBulk {
+	return &CustomerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CustomerClient) MapCreateBulk(slice any, setFunc func(*CustomerCreate, int)) *CustomerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CustomerCreateBulk{err: fmt.Errorf("calling to CustomerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CustomerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CustomerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Customer.
+func (c *CustomerClient) Update() *CustomerUpdate {
+	mutation := newCustomerMutation(c.config, OpUpdate)
+	return &CustomerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CustomerClient) UpdateOne(_m *Customer) *CustomerUpdateOne {
+	mutation := newCustomerMutation(c.config, OpUpdateOne, withCustomer(_m))
+	return &CustomerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CustomerClient) UpdateOneID(id int) *CustomerUpdateOne {
+	mutation := newCustomerMutation(c.config, OpUpdateOne, withCustomerID(id))
+	return &CustomerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Customer.
+func (c *CustomerClient) Delete() *CustomerDelete {
+	mutation := newCustomerMutation(c.config, OpDelete)
+	return &CustomerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CustomerClient) DeleteOne(_m *Customer) *CustomerDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CustomerClient) DeleteOneID(id int) *CustomerDeleteOne {
+	builder := c.Delete().Where(customer.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CustomerDeleteOne{builder}
+}
+
+// Query returns a query builder for Customer.
+func (c *CustomerClient) Query() *CustomerQuery {
+	return &CustomerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCustomer},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Customer entity by its id.
+func (c *CustomerClient) Get(ctx context.Context, id int) (*Customer, error) {
+	return c.Query().Where(customer.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CustomerClient) GetX(ctx context.Context, id int) *Customer {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAccessTokens queries the access_tokens edge of a Customer.
+func (c *CustomerClient) QueryAccessTokens(_m *Customer) *CustomerAccessTokenQuery {
+	query := (&CustomerAccessTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, id),
+			sqlgraph.To(customeraccesstoken.Table, customeraccesstoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.AccessTokensTable, customer.AccessTokensColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAddresses queries the addresses edge of a Customer.
+func (c *CustomerClient) QueryAddresses(_m *Customer) *MailingAddressQuery {
+	query := (&MailingAddressClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, id),
+			sqlgraph.To(mailingaddress.Table, mailingaddress.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.AddressesTable, customer.AddressesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryResetTokens queries the reset_tokens edge of a Customer.
+func (c *CustomerClient) QueryResetTokens(_m *Customer) *PasswordResetTokenQuery {
+	query := (&PasswordResetTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, id),
+			sqlgraph.To(passwordresettoken.Table, passwordresettoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.ResetTokensTable, customer.ResetTokensColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CustomerClient) Hooks() []Hook {
+	return c.hooks.Customer
+}
+
+// Interceptors returns the client interceptors.
+func (c *CustomerClient) Interceptors() []Interceptor {
+	return c.inters.Customer
+}
+
+func (c *CustomerClient) mutate(ctx context.Context, m *CustomerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CustomerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CustomerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CustomerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CustomerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Customer mutation op: %q", m.Op())
+	}
+}
+
+// CustomerAccessTokenClient is a client for the CustomerAccessToken schema.
+type CustomerAccessTokenClient struct {
+	config
+}
+
+// NewCustomerAccessTokenClient returns a client for the CustomerAccessToken from the given config.
+func NewCustomerAccessTokenClient(c config) *CustomerAccessTokenClient {
+	return &CustomerAccessTokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `customeraccesstoken.Hooks(f(g(h())))`.
+func (c *CustomerAccessTokenClient) Use(hooks ...Hook) {
+	c.hooks.CustomerAccessToken = append(c.hooks.CustomerAccessToken, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `customeraccesstoken.Intercept(f(g(h())))`.
+func (c *CustomerAccessTokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CustomerAccessToken = append(c.inters.CustomerAccessToken, interceptors...)
+}
+
+// Create returns a builder for creating a CustomerAccessToken entity.
+func (c *CustomerAccessTokenClient) Create() *CustomerAccessTokenCreate {
+	mutation := newCustomerAccessTokenMutation(c.config, OpCreate)
+	return &CustomerAccessTokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CustomerAccessToken entities.
+func (c *CustomerAccessTokenClient) CreateBulk(builders ...*CustomerAccessTokenCreate) *CustomerAccessTokenCreateBulk {
+	return &CustomerAccessTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CustomerAccessTokenClient) MapCreateBulk(slice any, setFunc func(*CustomerAccessTokenCreate, int)) *CustomerAccessTokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CustomerAccessTokenCreateBulk{err: fmt.Errorf("calling to CustomerAccessTokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CustomerAccessTokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CustomerAccessTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CustomerAccessToken.
+func (c *CustomerAccessTokenClient) Update() *CustomerAccessTokenUpdate {
+	mutation := newCustomerAccessTokenMutation(c.config, OpUpdate)
+	return &CustomerAccessTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CustomerAccessTokenClient) UpdateOne(_m *CustomerAccessToken) *CustomerAccessTokenUpdateOne {
+	mutation := newCustomerAccessTokenMutation(c.config, OpUpdateOne, withCustomerAccessToken(_m))
+	return &CustomerAccessTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CustomerAccessTokenClient) UpdateOneID(id int) *CustomerAccessTokenUpdateOne {
+	mutation := newCustomerAccessTokenMutation(c.config, OpUpdateOne, withCustomerAccessTokenID(id))
+	return &CustomerAccessTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CustomerAccessToken.
+func (c *CustomerAccessTokenClient) Delete() *CustomerAccessTokenDelete {
+	mutation := newCustomerAccessTokenMutation(c.config, OpDelete)
+	return &CustomerAccessTokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CustomerAccessTokenClient) DeleteOne(_m *CustomerAccessToken) *CustomerAccessTokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CustomerAccessTokenClient) DeleteOneID(id int) *CustomerAccessTokenDeleteOne {
+	builder := c.Delete().Where(customeraccesstoken.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CustomerAccessTokenDeleteOne{builder}
+}
+
+// Query returns a query builder for CustomerAccessToken.
+func (c *CustomerAccessTokenClient) Query() *CustomerAccessTokenQuery {
+	return &CustomerAccessTokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCustomerAccessToken},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CustomerAccessToken entity by its id.
+func (c *CustomerAccessTokenClient) Get(ctx context.Context, id int) (*CustomerAccessToken, error) {
+	return c.Query().Where(customeraccesstoken.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CustomerAccessTokenClient) GetX(ctx context.Context, id int) *CustomerAccessToken {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCustomer queries the customer edge of a CustomerAccessToken.
+func (c *CustomerAccessTokenClient) QueryCustomer(_m *CustomerAccessToken) *CustomerQuery {
+	query := (&CustomerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customeraccesstoken.Table, customeraccesstoken.FieldID, id),
+			sqlgraph.To(customer.Table, customer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, customeraccesstoken.CustomerTable, customeraccesstoken.CustomerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CustomerAccessTokenClient) Hooks() []Hook {
+	return c.hooks.CustomerAccessToken
+}
+
+// Interceptors returns the client interceptors.
+func (c *CustomerAccessTokenClient) Interceptors() []Interceptor {
+	return c.inters.CustomerAccessToken
+}
+
+func (c *CustomerAccessTokenClient) mutate(ctx context.Context, m *CustomerAccessTokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CustomerAccessTokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CustomerAccessTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CustomerAccessTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CustomerAccessTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CustomerAccessToken mutation op: %q", m.Op())
+	}
+}
+
 // DiscountCodeClient is a client for the DiscountCode schema.
 type DiscountCodeClient struct {
 	config
@@ -1256,6 +1630,288 @@ func (c *DiscountRedemptionClient) mutate(ctx context.Context, m *DiscountRedemp
 		return (&DiscountRedemptionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown DiscountRedemption mutation op: %q", m.Op())
+	}
+}
+
+// LoginAttemptClient is a client for the LoginAttempt schema.
+type LoginAttemptClient struct {
+	config
+}
+
+// NewLoginAttemptClient returns a client for the LoginAttempt from the given config.
+func NewLoginAttemptClient(c config) *LoginAttemptClient {
+	return &LoginAttemptClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `loginattempt.Hooks(f(g(h())))`.
+func (c *LoginAttemptClient) Use(hooks ...Hook) {
+	c.hooks.LoginAttempt = append(c.hooks.LoginAttempt, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `loginattempt.Intercept(f(g(h())))`.
+func (c *LoginAttemptClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LoginAttempt = append(c.inters.LoginAttempt, interceptors...)
+}
+
+// Create returns a builder for creating a LoginAttempt entity.
+func (c *LoginAttemptClient) Create() *LoginAttemptCreate {
+	mutation := newLoginAttemptMutation(c.config, OpCreate)
+	return &LoginAttemptCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LoginAttempt entities.
+func (c *LoginAttemptClient) CreateBulk(builders ...*LoginAttemptCreate) *LoginAttemptCreateBulk {
+	return &LoginAttemptCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LoginAttemptClient) MapCreateBulk(slice any, setFunc func(*LoginAttemptCreate, int)) *LoginAttemptCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LoginAttemptCreateBulk{err: fmt.Errorf("calling to LoginAttemptClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LoginAttemptCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LoginAttemptCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LoginAttempt.
+func (c *LoginAttemptClient) Update() *LoginAttemptUpdate {
+	mutation := newLoginAttemptMutation(c.config, OpUpdate)
+	return &LoginAttemptUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LoginAttemptClient) UpdateOne(_m *LoginAttempt) *LoginAttemptUpdateOne {
+	mutation := newLoginAttemptMutation(c.config, OpUpdateOne, withLoginAttempt(_m))
+	return &LoginAttemptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LoginAttemptClient) UpdateOneID(id int) *LoginAttemptUpdateOne {
+	mutation := newLoginAttemptMutation(c.config, OpUpdateOne, withLoginAttemptID(id))
+	return &LoginAttemptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LoginAttempt.
+func (c *LoginAttemptClient) Delete() *LoginAttemptDelete {
+	mutation := newLoginAttemptMutation(c.config, OpDelete)
+	return &LoginAttemptDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LoginAttemptClient) DeleteOne(_m *LoginAttempt) *LoginAttemptDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LoginAttemptClient) DeleteOneID(id int) *LoginAttemptDeleteOne {
+	builder := c.Delete().Where(loginattempt.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LoginAttemptDeleteOne{builder}
+}
+
+// Query returns a query builder for LoginAttempt.
+func (c *LoginAttemptClient) Query() *LoginAttemptQuery {
+	return &LoginAttemptQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLoginAttempt},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LoginAttempt entity by its id.
+func (c *LoginAttemptClient) Get(ctx context.Context, id int) (*LoginAttempt, error) {
+	return c.Query().Where(loginattempt.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LoginAttemptClient) GetX(ctx context.Context, id int) *LoginAttempt {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LoginAttemptClient) Hooks() []Hook {
+	return c.hooks.LoginAttempt
+}
+
+// Interceptors returns the client interceptors.
+func (c *LoginAttemptClient) Interceptors() []Interceptor {
+	return c.inters.LoginAttempt
+}
+
+func (c *LoginAttemptClient) mutate(ctx context.Context, m *LoginAttemptMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LoginAttemptCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LoginAttemptUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LoginAttemptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LoginAttemptDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LoginAttempt mutation op: %q", m.Op())
+	}
+}
+
+// MailingAddressClient is a client for the MailingAddress schema.
+type MailingAddressClient struct {
+	config
+}
+
+// NewMailingAddressClient returns a client for the MailingAddress from the given config.
+func NewMailingAddressClient(c config) *MailingAddressClient {
+	return &MailingAddressClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `mailingaddress.Hooks(f(g(h())))`.
+func (c *MailingAddressClient) Use(hooks ...Hook) {
+	c.hooks.MailingAddress = append(c.hooks.MailingAddress, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `mailingaddress.Intercept(f(g(h())))`.
+func (c *MailingAddressClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MailingAddress = append(c.inters.MailingAddress, interceptors...)
+}
+
+// Create returns a builder for creating a MailingAddress entity.
+func (c *MailingAddressClient) Create() *MailingAddressCreate {
+	mutation := newMailingAddressMutation(c.config, OpCreate)
+	return &MailingAddressCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MailingAddress entities.
+func (c *MailingAddressClient) CreateBulk(builders ...*MailingAddressCreate) *MailingAddressCreateBulk {
+	return &MailingAddressCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MailingAddressClient) MapCreateBulk(slice any, setFunc func(*MailingAddressCreate, int)) *MailingAddressCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MailingAddressCreateBulk{err: fmt.Errorf("calling to MailingAddressClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MailingAddressCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MailingAddressCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MailingAddress.
+func (c *MailingAddressClient) Update() *MailingAddressUpdate {
+	mutation := newMailingAddressMutation(c.config, OpUpdate)
+	return &MailingAddressUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MailingAddressClient) UpdateOne(_m *MailingAddress) *MailingAddressUpdateOne {
+	mutation := newMailingAddressMutation(c.config, OpUpdateOne, withMailingAddress(_m))
+	return &MailingAddressUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MailingAddressClient) UpdateOneID(id int) *MailingAddressUpdateOne {
+	mutation := newMailingAddressMutation(c.config, OpUpdateOne, withMailingAddressID(id))
+	return &MailingAddressUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MailingAddress.
+func (c *MailingAddressClient) Delete() *MailingAddressDelete {
+	mutation := newMailingAddressMutation(c.config, OpDelete)
+	return &MailingAddressDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MailingAddressClient) DeleteOne(_m *MailingAddress) *MailingAddressDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MailingAddressClient) DeleteOneID(id int) *MailingAddressDeleteOne {
+	builder := c.Delete().Where(mailingaddress.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MailingAddressDeleteOne{builder}
+}
+
+// Query returns a query builder for MailingAddress.
+func (c *MailingAddressClient) Query() *MailingAddressQuery {
+	return &MailingAddressQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMailingAddress},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MailingAddress entity by its id.
+func (c *MailingAddressClient) Get(ctx context.Context, id int) (*MailingAddress, error) {
+	return c.Query().Where(mailingaddress.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MailingAddressClient) GetX(ctx context.Context, id int) *MailingAddress {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCustomer queries the customer edge of a MailingAddress.
+func (c *MailingAddressClient) QueryCustomer(_m *MailingAddress) *CustomerQuery {
+	query := (&CustomerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(mailingaddress.Table, mailingaddress.FieldID, id),
+			sqlgraph.To(customer.Table, customer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, mailingaddress.CustomerTable, mailingaddress.CustomerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MailingAddressClient) Hooks() []Hook {
+	return c.hooks.MailingAddress
+}
+
+// Interceptors returns the client interceptors.
+func (c *MailingAddressClient) Interceptors() []Interceptor {
+	return c.inters.MailingAddress
+}
+
+func (c *MailingAddressClient) mutate(ctx context.Context, m *MailingAddressMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MailingAddressCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MailingAddressUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MailingAddressUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MailingAddressDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MailingAddress mutation op: %q", m.Op())
 	}
 }
 
@@ -1719,6 +2375,155 @@ func (c *PageClient) mutate(ctx context.Context, m *PageMutation) (Value, error)
 		return (&PageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Page mutation op: %q", m.Op())
+	}
+}
+
+// PasswordResetTokenClient is a client for the PasswordResetToken schema.
+type PasswordResetTokenClient struct {
+	config
+}
+
+// NewPasswordResetTokenClient returns a client for the PasswordResetToken from the given config.
+func NewPasswordResetTokenClient(c config) *PasswordResetTokenClient {
+	return &PasswordResetTokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `passwordresettoken.Hooks(f(g(h())))`.
+func (c *PasswordResetTokenClient) Use(hooks ...Hook) {
+	c.hooks.PasswordResetToken = append(c.hooks.PasswordResetToken, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `passwordresettoken.Intercept(f(g(h())))`.
+func (c *PasswordResetTokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PasswordResetToken = append(c.inters.PasswordResetToken, interceptors...)
+}
+
+// Create returns a builder for creating a PasswordResetToken entity.
+func (c *PasswordResetTokenClient) Create() *PasswordResetTokenCreate {
+	mutation := newPasswordResetTokenMutation(c.config, OpCreate)
+	return &PasswordResetTokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PasswordResetToken entities.
+func (c *PasswordResetTokenClient) CreateBulk(builders ...*PasswordResetTokenCreate) *PasswordResetTokenCreateBulk {
+	return &PasswordResetTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PasswordResetTokenClient) MapCreateBulk(slice any, setFunc func(*PasswordResetTokenCreate, int)) *PasswordResetTokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PasswordResetTokenCreateBulk{err: fmt.Errorf("calling to PasswordResetTokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PasswordResetTokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PasswordResetTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PasswordResetToken.
+func (c *PasswordResetTokenClient) Update() *PasswordResetTokenUpdate {
+	mutation := newPasswordResetTokenMutation(c.config, OpUpdate)
+	return &PasswordResetTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PasswordResetTokenClient) UpdateOne(_m *PasswordResetToken) *PasswordResetTokenUpdateOne {
+	mutation := newPasswordResetTokenMutation(c.config, OpUpdateOne, withPasswordResetToken(_m))
+	return &PasswordResetTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PasswordResetTokenClient) UpdateOneID(id int) *PasswordResetTokenUpdateOne {
+	mutation := newPasswordResetTokenMutation(c.config, OpUpdateOne, withPasswordResetTokenID(id))
+	return &PasswordResetTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PasswordResetToken.
+func (c *PasswordResetTokenClient) Delete() *PasswordResetTokenDelete {
+	mutation := newPasswordResetTokenMutation(c.config, OpDelete)
+	return &PasswordResetTokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PasswordResetTokenClient) DeleteOne(_m *PasswordResetToken) *PasswordResetTokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PasswordResetTokenClient) DeleteOneID(id int) *PasswordResetTokenDeleteOne {
+	builder := c.Delete().Where(passwordresettoken.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PasswordResetTokenDeleteOne{builder}
+}
+
+// Query returns a query builder for PasswordResetToken.
+func (c *PasswordResetTokenClient) Query() *PasswordResetTokenQuery {
+	return &PasswordResetTokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePasswordResetToken},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PasswordResetToken entity by its id.
+func (c *PasswordResetTokenClient) Get(ctx context.Context, id int) (*PasswordResetToken, error) {
+	return c.Query().Where(passwordresettoken.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PasswordResetTokenClient) GetX(ctx context.Context, id int) *PasswordResetToken {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCustomer queries the customer edge of a PasswordResetToken.
+func (c *PasswordResetTokenClient) QueryCustomer(_m *PasswordResetToken) *CustomerQuery {
+	query := (&CustomerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(passwordresettoken.Table, passwordresettoken.FieldID, id),
+			sqlgraph.To(customer.Table, customer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, passwordresettoken.CustomerTable, passwordresettoken.CustomerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PasswordResetTokenClient) Hooks() []Hook {
+	return c.hooks.PasswordResetToken
+}
+
+// Interceptors returns the client interceptors.
+func (c *PasswordResetTokenClient) Interceptors() []Interceptor {
+	return c.inters.PasswordResetToken
+}
+
+func (c *PasswordResetTokenClient) mutate(ctx context.Context, m *PasswordResetTokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PasswordResetTokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PasswordResetTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PasswordResetTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PasswordResetTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PasswordResetToken mutation op: %q", m.Op())
 	}
 }
 
@@ -2848,14 +3653,16 @@ func (c *TaxRateClient) mutate(ctx context.Context, m *TaxRateMutation) (Value, 
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Cart, CartLine, Collection, CollectionProduct, DiscountCode, DiscountRedemption,
-		Menu, MenuItem, Page, Product, ProductImage, ProductOption, ProductOptionValue,
-		ProductVariant, Shop, TaxRate []ent.Hook
+		Cart, CartLine, Collection, CollectionProduct, Customer, CustomerAccessToken,
+		DiscountCode, DiscountRedemption, LoginAttempt, MailingAddress, Menu, MenuItem,
+		Page, PasswordResetToken, Product, ProductImage, ProductOption,
+		ProductOptionValue, ProductVariant, Shop, TaxRate []ent.Hook
 	}
 	inters struct {
-		Cart, CartLine, Collection, CollectionProduct, DiscountCode, DiscountRedemption,
-		Menu, MenuItem, Page, Product, ProductImage, ProductOption, ProductOptionValue,
-		ProductVariant, Shop, TaxRate []ent.Interceptor
+		Cart, CartLine, Collection, CollectionProduct, Customer, CustomerAccessToken,
+		DiscountCode, DiscountRedemption, LoginAttempt, MailingAddress, Menu, MenuItem,
+		Page, PasswordResetToken, Product, ProductImage, ProductOption,
+		ProductOptionValue, ProductVariant, Shop, TaxRate []ent.Interceptor
 	}
 )
 

@@ -11,11 +11,16 @@ import (
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/customer"
+	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/loginattempt"
+	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
+	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
@@ -88,22 +93,27 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			cart.Table:               cart.ValidColumn,
-			cartline.Table:           cartline.ValidColumn,
-			collection.Table:         collection.ValidColumn,
-			collectionproduct.Table:  collectionproduct.ValidColumn,
-			discountcode.Table:       discountcode.ValidColumn,
-			discountredemption.Table: discountredemption.ValidColumn,
-			menu.Table:               menu.ValidColumn,
-			menuitem.Table:           menuitem.ValidColumn,
-			page.Table:               page.ValidColumn,
-			product.Table:            product.ValidColumn,
-			productimage.Table:       productimage.ValidColumn,
-			productoption.Table:      productoption.ValidColumn,
-			productoptionvalue.Table: productoptionvalue.ValidColumn,
-			productvariant.Table:     productvariant.ValidColumn,
-			shop.Table:               shop.ValidColumn,
-			taxrate.Table:            taxrate.ValidColumn,
+			cart.Table:                cart.ValidColumn,
+			cartline.Table:            cartline.ValidColumn,
+			collection.Table:          collection.ValidColumn,
+			collectionproduct.Table:   collectionproduct.ValidColumn,
+			customer.Table:            customer.ValidColumn,
+			customeraccesstoken.Table: customeraccesstoken.ValidColumn,
+			discountcode.Table:        discountcode.ValidColumn,
+			discountredemption.Table:  discountredemption.ValidColumn,
+			loginattempt.Table:        loginattempt.ValidColumn,
+			mailingaddress.Table:      mailingaddress.ValidColumn,
+			menu.Table:                menu.ValidColumn,
+			menuitem.Table:            menuitem.ValidColumn,
+			page.Table:                page.ValidColumn,
+			passwordresettoken.Table:  passwordresettoken.ValidColumn,
+			product.Table:             product.ValidColumn,
+			productimage.Table:        productimage.ValidColumn,
+			productoption.Table:       productoption.ValidColumn,
+			productoptionvalue.Table:  productoptionvalue.ValidColumn,
+			productvariant.Table:      productvariant.ValidColumn,
+			shop.Table:                shop.ValidColumn,
+			taxrate.Table:             taxrate.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -7,11 +7,16 @@ import (
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
+	"storefront/ent/customer"
+	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/loginattempt"
+	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
+	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
@@ -441,6 +446,259 @@ func newCollectionPaginateArgs(rv map[string]any) *collectionPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CustomerQuery) CollectFields(ctx context.Context, satisfies ...string) (*CustomerQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(customer.Columns))
+		selectedFields = []string{customer.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "accessTokens":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CustomerAccessTokenClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, customeraccesstokenImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAccessTokens(alias, func(wq *CustomerAccessTokenQuery) {
+				*wq = *query
+			})
+
+		case "addresses":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MailingAddressClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, mailingaddressImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAddresses(alias, func(wq *MailingAddressQuery) {
+				*wq = *query
+			})
+
+		case "resetTokens":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PasswordResetTokenClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, passwordresettokenImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedResetTokens(alias, func(wq *PasswordResetTokenQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[customer.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, customer.FieldCreatedAt)
+				fieldSeen[customer.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[customer.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, customer.FieldUpdatedAt)
+				fieldSeen[customer.FieldUpdatedAt] = struct{}{}
+			}
+		case "email":
+			if _, ok := fieldSeen[customer.FieldEmail]; !ok {
+				selectedFields = append(selectedFields, customer.FieldEmail)
+				fieldSeen[customer.FieldEmail] = struct{}{}
+			}
+		case "emailKey":
+			if _, ok := fieldSeen[customer.FieldEmailKey]; !ok {
+				selectedFields = append(selectedFields, customer.FieldEmailKey)
+				fieldSeen[customer.FieldEmailKey] = struct{}{}
+			}
+		case "firstName":
+			if _, ok := fieldSeen[customer.FieldFirstName]; !ok {
+				selectedFields = append(selectedFields, customer.FieldFirstName)
+				fieldSeen[customer.FieldFirstName] = struct{}{}
+			}
+		case "lastName":
+			if _, ok := fieldSeen[customer.FieldLastName]; !ok {
+				selectedFields = append(selectedFields, customer.FieldLastName)
+				fieldSeen[customer.FieldLastName] = struct{}{}
+			}
+		case "phone":
+			if _, ok := fieldSeen[customer.FieldPhone]; !ok {
+				selectedFields = append(selectedFields, customer.FieldPhone)
+				fieldSeen[customer.FieldPhone] = struct{}{}
+			}
+		case "acceptsMarketing":
+			if _, ok := fieldSeen[customer.FieldAcceptsMarketing]; !ok {
+				selectedFields = append(selectedFields, customer.FieldAcceptsMarketing)
+				fieldSeen[customer.FieldAcceptsMarketing] = struct{}{}
+			}
+		case "tags":
+			if _, ok := fieldSeen[customer.FieldTags]; !ok {
+				selectedFields = append(selectedFields, customer.FieldTags)
+				fieldSeen[customer.FieldTags] = struct{}{}
+			}
+		case "disabled":
+			if _, ok := fieldSeen[customer.FieldDisabled]; !ok {
+				selectedFields = append(selectedFields, customer.FieldDisabled)
+				fieldSeen[customer.FieldDisabled] = struct{}{}
+			}
+		case "defaultAddressID":
+			if _, ok := fieldSeen[customer.FieldDefaultAddressID]; !ok {
+				selectedFields = append(selectedFields, customer.FieldDefaultAddressID)
+				fieldSeen[customer.FieldDefaultAddressID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type customerPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CustomerPaginateOption
+}
+
+func newCustomerPaginateArgs(rv map[string]any) *customerPaginateArgs {
+	args := &customerPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*CustomerWhereInput); ok {
+		args.opts = append(args.opts, WithCustomerFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CustomerAccessTokenQuery) CollectFields(ctx context.Context, satisfies ...string) (*CustomerAccessTokenQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CustomerAccessTokenQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(customeraccesstoken.Columns))
+		selectedFields = []string{customeraccesstoken.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "customer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CustomerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, customerImplementors)...); err != nil {
+				return err
+			}
+			_q.withCustomer = query
+			if _, ok := fieldSeen[customeraccesstoken.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, customeraccesstoken.FieldCustomerID)
+				fieldSeen[customeraccesstoken.FieldCustomerID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[customeraccesstoken.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, customeraccesstoken.FieldCreatedAt)
+				fieldSeen[customeraccesstoken.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[customeraccesstoken.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, customeraccesstoken.FieldUpdatedAt)
+				fieldSeen[customeraccesstoken.FieldUpdatedAt] = struct{}{}
+			}
+		case "customerID":
+			if _, ok := fieldSeen[customeraccesstoken.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, customeraccesstoken.FieldCustomerID)
+				fieldSeen[customeraccesstoken.FieldCustomerID] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[customeraccesstoken.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, customeraccesstoken.FieldExpiresAt)
+				fieldSeen[customeraccesstoken.FieldExpiresAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type customeraccesstokenPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CustomerAccessTokenPaginateOption
+}
+
+func newCustomerAccessTokenPaginateArgs(rv map[string]any) *customeraccesstokenPaginateArgs {
+	args := &customeraccesstokenPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*CustomerAccessTokenWhereInput); ok {
+		args.opts = append(args.opts, WithCustomerAccessTokenFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *DiscountCodeQuery) CollectFields(ctx context.Context, satisfies ...string) (*DiscountCodeQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -719,6 +977,225 @@ func newDiscountRedemptionPaginateArgs(rv map[string]any) *discountredemptionPag
 	}
 	if v, ok := rv[whereField].(*DiscountRedemptionWhereInput); ok {
 		args.opts = append(args.opts, WithDiscountRedemptionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LoginAttemptQuery) CollectFields(ctx context.Context, satisfies ...string) (*LoginAttemptQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LoginAttemptQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(loginattempt.Columns))
+		selectedFields = []string{loginattempt.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "key":
+			if _, ok := fieldSeen[loginattempt.FieldKey]; !ok {
+				selectedFields = append(selectedFields, loginattempt.FieldKey)
+				fieldSeen[loginattempt.FieldKey] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[loginattempt.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, loginattempt.FieldCreatedAt)
+				fieldSeen[loginattempt.FieldCreatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type loginattemptPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LoginAttemptPaginateOption
+}
+
+func newLoginAttemptPaginateArgs(rv map[string]any) *loginattemptPaginateArgs {
+	args := &loginattemptPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*LoginAttemptWhereInput); ok {
+		args.opts = append(args.opts, WithLoginAttemptFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MailingAddressQuery) CollectFields(ctx context.Context, satisfies ...string) (*MailingAddressQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MailingAddressQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(mailingaddress.Columns))
+		selectedFields = []string{mailingaddress.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "customer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CustomerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, customerImplementors)...); err != nil {
+				return err
+			}
+			_q.withCustomer = query
+			if _, ok := fieldSeen[mailingaddress.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldCustomerID)
+				fieldSeen[mailingaddress.FieldCustomerID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[mailingaddress.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldCreatedAt)
+				fieldSeen[mailingaddress.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[mailingaddress.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldUpdatedAt)
+				fieldSeen[mailingaddress.FieldUpdatedAt] = struct{}{}
+			}
+		case "customerID":
+			if _, ok := fieldSeen[mailingaddress.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldCustomerID)
+				fieldSeen[mailingaddress.FieldCustomerID] = struct{}{}
+			}
+		case "firstName":
+			if _, ok := fieldSeen[mailingaddress.FieldFirstName]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldFirstName)
+				fieldSeen[mailingaddress.FieldFirstName] = struct{}{}
+			}
+		case "lastName":
+			if _, ok := fieldSeen[mailingaddress.FieldLastName]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldLastName)
+				fieldSeen[mailingaddress.FieldLastName] = struct{}{}
+			}
+		case "company":
+			if _, ok := fieldSeen[mailingaddress.FieldCompany]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldCompany)
+				fieldSeen[mailingaddress.FieldCompany] = struct{}{}
+			}
+		case "address1":
+			if _, ok := fieldSeen[mailingaddress.FieldAddress1]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldAddress1)
+				fieldSeen[mailingaddress.FieldAddress1] = struct{}{}
+			}
+		case "address2":
+			if _, ok := fieldSeen[mailingaddress.FieldAddress2]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldAddress2)
+				fieldSeen[mailingaddress.FieldAddress2] = struct{}{}
+			}
+		case "city":
+			if _, ok := fieldSeen[mailingaddress.FieldCity]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldCity)
+				fieldSeen[mailingaddress.FieldCity] = struct{}{}
+			}
+		case "province":
+			if _, ok := fieldSeen[mailingaddress.FieldProvince]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldProvince)
+				fieldSeen[mailingaddress.FieldProvince] = struct{}{}
+			}
+		case "provinceCode":
+			if _, ok := fieldSeen[mailingaddress.FieldProvinceCode]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldProvinceCode)
+				fieldSeen[mailingaddress.FieldProvinceCode] = struct{}{}
+			}
+		case "zip":
+			if _, ok := fieldSeen[mailingaddress.FieldZip]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldZip)
+				fieldSeen[mailingaddress.FieldZip] = struct{}{}
+			}
+		case "countryCode":
+			if _, ok := fieldSeen[mailingaddress.FieldCountryCode]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldCountryCode)
+				fieldSeen[mailingaddress.FieldCountryCode] = struct{}{}
+			}
+		case "phone":
+			if _, ok := fieldSeen[mailingaddress.FieldPhone]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldPhone)
+				fieldSeen[mailingaddress.FieldPhone] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type mailingaddressPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MailingAddressPaginateOption
+}
+
+func newMailingAddressPaginateArgs(rv map[string]any) *mailingaddressPaginateArgs {
+	args := &mailingaddressPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*MailingAddressWhereInput); ok {
+		args.opts = append(args.opts, WithMailingAddressFilter(v.Filter))
 	}
 	return args
 }
@@ -1078,6 +1555,108 @@ func newPagePaginateArgs(rv map[string]any) *pagePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*PageWhereInput); ok {
 		args.opts = append(args.opts, WithPageFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PasswordResetTokenQuery) CollectFields(ctx context.Context, satisfies ...string) (*PasswordResetTokenQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PasswordResetTokenQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(passwordresettoken.Columns))
+		selectedFields = []string{passwordresettoken.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "customer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CustomerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, customerImplementors)...); err != nil {
+				return err
+			}
+			_q.withCustomer = query
+			if _, ok := fieldSeen[passwordresettoken.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, passwordresettoken.FieldCustomerID)
+				fieldSeen[passwordresettoken.FieldCustomerID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[passwordresettoken.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, passwordresettoken.FieldCreatedAt)
+				fieldSeen[passwordresettoken.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[passwordresettoken.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, passwordresettoken.FieldUpdatedAt)
+				fieldSeen[passwordresettoken.FieldUpdatedAt] = struct{}{}
+			}
+		case "customerID":
+			if _, ok := fieldSeen[passwordresettoken.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, passwordresettoken.FieldCustomerID)
+				fieldSeen[passwordresettoken.FieldCustomerID] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[passwordresettoken.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, passwordresettoken.FieldExpiresAt)
+				fieldSeen[passwordresettoken.FieldExpiresAt] = struct{}{}
+			}
+		case "usedAt":
+			if _, ok := fieldSeen[passwordresettoken.FieldUsedAt]; !ok {
+				selectedFields = append(selectedFields, passwordresettoken.FieldUsedAt)
+				fieldSeen[passwordresettoken.FieldUsedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type passwordresettokenPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PasswordResetTokenPaginateOption
+}
+
+func newPasswordResetTokenPaginateArgs(rv map[string]any) *passwordresettokenPaginateArgs {
+	args := &passwordresettokenPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*PasswordResetTokenWhereInput); ok {
+		args.opts = append(args.opts, WithPasswordResetTokenFilter(v.Filter))
 	}
 	return args
 }

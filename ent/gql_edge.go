@@ -36,6 +36,50 @@ func (_m *CartLine) Variant(ctx context.Context) (*ProductVariant, error) {
 	return result, err
 }
 
+func (_m *Customer) AccessTokens(ctx context.Context) (result []*CustomerAccessToken, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAccessTokens(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AccessTokensOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAccessTokens().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Customer) Addresses(ctx context.Context) (result []*MailingAddress, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAddresses(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AddressesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAddresses().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Customer) ResetTokens(ctx context.Context) (result []*PasswordResetToken, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedResetTokens(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ResetTokensOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryResetTokens().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *CustomerAccessToken) Customer(ctx context.Context) (*Customer, error) {
+	result, err := _m.Edges.CustomerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCustomer().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *DiscountCode) Products(ctx context.Context) (result []*Product, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedProducts(graphql.GetFieldContext(ctx).Field.Alias)
@@ -80,6 +124,14 @@ func (_m *DiscountRedemption) DiscountCode(ctx context.Context) (*DiscountCode, 
 	return result, err
 }
 
+func (_m *MailingAddress) Customer(ctx context.Context) (*Customer, error) {
+	result, err := _m.Edges.CustomerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCustomer().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Menu) Items(ctx context.Context) (result []*MenuItem, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedItems(graphql.GetFieldContext(ctx).Field.Alias)
@@ -116,6 +168,14 @@ func (_m *MenuItem) Children(ctx context.Context) (result []*MenuItem, err error
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryChildren().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *PasswordResetToken) Customer(ctx context.Context) (*Customer, error) {
+	result, err := _m.Edges.CustomerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCustomer().Only(ctx)
 	}
 	return result, err
 }

@@ -8,11 +8,16 @@ import (
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
+	"storefront/ent/customer"
+	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/loginattempt"
+	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
+	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
@@ -52,6 +57,16 @@ var collectionImplementors = []string{"Collection", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Collection) IsNode() {}
 
+var customerImplementors = []string{"Customer", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Customer) IsNode() {}
+
+var customeraccesstokenImplementors = []string{"CustomerAccessToken", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CustomerAccessToken) IsNode() {}
+
 var discountcodeImplementors = []string{"DiscountCode", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -61,6 +76,16 @@ var discountredemptionImplementors = []string{"DiscountRedemption", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*DiscountRedemption) IsNode() {}
+
+var loginattemptImplementors = []string{"LoginAttempt", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LoginAttempt) IsNode() {}
+
+var mailingaddressImplementors = []string{"MailingAddress", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*MailingAddress) IsNode() {}
 
 var menuImplementors = []string{"Menu", "Node"}
 
@@ -76,6 +101,11 @@ var pageImplementors = []string{"Page", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Page) IsNode() {}
+
+var passwordresettokenImplementors = []string{"PasswordResetToken", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PasswordResetToken) IsNode() {}
 
 var productImplementors = []string{"Product", "Node"}
 
@@ -197,6 +227,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case customer.Table:
+		query := c.Customer.Query().
+			Where(customer.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, customerImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case customeraccesstoken.Table:
+		query := c.CustomerAccessToken.Query().
+			Where(customeraccesstoken.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, customeraccesstokenImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case discountcode.Table:
 		query := c.DiscountCode.Query().
 			Where(discountcode.ID(id))
@@ -211,6 +259,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(discountredemption.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, discountredemptionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case loginattempt.Table:
+		query := c.LoginAttempt.Query().
+			Where(loginattempt.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, loginattemptImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case mailingaddress.Table:
+		query := c.MailingAddress.Query().
+			Where(mailingaddress.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, mailingaddressImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -238,6 +304,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(page.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pageImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case passwordresettoken.Table:
+		query := c.PasswordResetToken.Query().
+			Where(passwordresettoken.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, passwordresettokenImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -426,6 +501,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case customer.Table:
+		query := c.Customer.Query().
+			Where(customer.IDIn(ids...))
+		query, err := query.CollectFields(ctx, customerImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case customeraccesstoken.Table:
+		query := c.CustomerAccessToken.Query().
+			Where(customeraccesstoken.IDIn(ids...))
+		query, err := query.CollectFields(ctx, customeraccesstokenImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case discountcode.Table:
 		query := c.DiscountCode.Query().
 			Where(discountcode.IDIn(ids...))
@@ -446,6 +553,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.DiscountRedemption.Query().
 			Where(discountredemption.IDIn(ids...))
 		query, err := query.CollectFields(ctx, discountredemptionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case loginattempt.Table:
+		query := c.LoginAttempt.Query().
+			Where(loginattempt.IDIn(ids...))
+		query, err := query.CollectFields(ctx, loginattemptImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case mailingaddress.Table:
+		query := c.MailingAddress.Query().
+			Where(mailingaddress.IDIn(ids...))
+		query, err := query.CollectFields(ctx, mailingaddressImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -494,6 +633,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Page.Query().
 			Where(page.IDIn(ids...))
 		query, err := query.CollectFields(ctx, pageImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case passwordresettoken.Table:
+		query := c.PasswordResetToken.Query().
+			Where(passwordresettoken.IDIn(ids...))
+		query, err := query.CollectFields(ctx, passwordresettokenImplementors...)
 		if err != nil {
 			return nil, err
 		}

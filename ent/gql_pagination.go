@@ -10,11 +10,16 @@ import (
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
+	"storefront/ent/customer"
+	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/loginattempt"
+	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
+	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
@@ -906,6 +911,504 @@ func (_m *Collection) ToEdge(order *CollectionOrder) *CollectionEdge {
 	}
 }
 
+// CustomerEdge is the edge representation of Customer.
+type CustomerEdge struct {
+	Node   *Customer `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// CustomerConnection is the connection containing edges to Customer.
+type CustomerConnection struct {
+	Edges      []*CustomerEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *CustomerConnection) build(nodes []*Customer, pager *customerPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Customer
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Customer {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Customer {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CustomerEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CustomerEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CustomerPaginateOption enables pagination customization.
+type CustomerPaginateOption func(*customerPager) error
+
+// WithCustomerOrder configures pagination ordering.
+func WithCustomerOrder(order *CustomerOrder) CustomerPaginateOption {
+	if order == nil {
+		order = DefaultCustomerOrder
+	}
+	o := *order
+	return func(pager *customerPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCustomerOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCustomerFilter configures pagination filter.
+func WithCustomerFilter(filter func(*CustomerQuery) (*CustomerQuery, error)) CustomerPaginateOption {
+	return func(pager *customerPager) error {
+		if filter == nil {
+			return errors.New("CustomerQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type customerPager struct {
+	reverse bool
+	order   *CustomerOrder
+	filter  func(*CustomerQuery) (*CustomerQuery, error)
+}
+
+func newCustomerPager(opts []CustomerPaginateOption, reverse bool) (*customerPager, error) {
+	pager := &customerPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCustomerOrder
+	}
+	return pager, nil
+}
+
+func (p *customerPager) applyFilter(query *CustomerQuery) (*CustomerQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *customerPager) toCursor(_m *Customer) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *customerPager) applyCursors(query *CustomerQuery, after, before *Cursor) (*CustomerQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCustomerOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *customerPager) applyOrder(query *CustomerQuery) *CustomerQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCustomerOrder.Field {
+		query = query.Order(DefaultCustomerOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *customerPager) orderExpr(query *CustomerQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCustomerOrder.Field {
+			b.Comma().Ident(DefaultCustomerOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Customer.
+func (_m *CustomerQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CustomerPaginateOption,
+) (*CustomerConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCustomerPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CustomerConnection{Edges: []*CustomerEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// CustomerOrderField defines the ordering field of Customer.
+type CustomerOrderField struct {
+	// Value extracts the ordering value from the given Customer.
+	Value    func(*Customer) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) customer.OrderOption
+	toCursor func(*Customer) Cursor
+}
+
+// CustomerOrder defines the ordering of Customer.
+type CustomerOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *CustomerOrderField `json:"field"`
+}
+
+// DefaultCustomerOrder is the default ordering of Customer.
+var DefaultCustomerOrder = &CustomerOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CustomerOrderField{
+		Value: func(_m *Customer) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: customer.FieldID,
+		toTerm: customer.ByID,
+		toCursor: func(_m *Customer) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Customer into CustomerEdge.
+func (_m *Customer) ToEdge(order *CustomerOrder) *CustomerEdge {
+	if order == nil {
+		order = DefaultCustomerOrder
+	}
+	return &CustomerEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CustomerAccessTokenEdge is the edge representation of CustomerAccessToken.
+type CustomerAccessTokenEdge struct {
+	Node   *CustomerAccessToken `json:"node"`
+	Cursor Cursor               `json:"cursor"`
+}
+
+// CustomerAccessTokenConnection is the connection containing edges to CustomerAccessToken.
+type CustomerAccessTokenConnection struct {
+	Edges      []*CustomerAccessTokenEdge `json:"edges"`
+	PageInfo   PageInfo                   `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
+}
+
+func (c *CustomerAccessTokenConnection) build(nodes []*CustomerAccessToken, pager *customeraccesstokenPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CustomerAccessToken
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CustomerAccessToken {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CustomerAccessToken {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CustomerAccessTokenEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CustomerAccessTokenEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CustomerAccessTokenPaginateOption enables pagination customization.
+type CustomerAccessTokenPaginateOption func(*customeraccesstokenPager) error
+
+// WithCustomerAccessTokenOrder configures pagination ordering.
+func WithCustomerAccessTokenOrder(order *CustomerAccessTokenOrder) CustomerAccessTokenPaginateOption {
+	if order == nil {
+		order = DefaultCustomerAccessTokenOrder
+	}
+	o := *order
+	return func(pager *customeraccesstokenPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCustomerAccessTokenOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCustomerAccessTokenFilter configures pagination filter.
+func WithCustomerAccessTokenFilter(filter func(*CustomerAccessTokenQuery) (*CustomerAccessTokenQuery, error)) CustomerAccessTokenPaginateOption {
+	return func(pager *customeraccesstokenPager) error {
+		if filter == nil {
+			return errors.New("CustomerAccessTokenQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type customeraccesstokenPager struct {
+	reverse bool
+	order   *CustomerAccessTokenOrder
+	filter  func(*CustomerAccessTokenQuery) (*CustomerAccessTokenQuery, error)
+}
+
+func newCustomerAccessTokenPager(opts []CustomerAccessTokenPaginateOption, reverse bool) (*customeraccesstokenPager, error) {
+	pager := &customeraccesstokenPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCustomerAccessTokenOrder
+	}
+	return pager, nil
+}
+
+func (p *customeraccesstokenPager) applyFilter(query *CustomerAccessTokenQuery) (*CustomerAccessTokenQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *customeraccesstokenPager) toCursor(_m *CustomerAccessToken) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *customeraccesstokenPager) applyCursors(query *CustomerAccessTokenQuery, after, before *Cursor) (*CustomerAccessTokenQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCustomerAccessTokenOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *customeraccesstokenPager) applyOrder(query *CustomerAccessTokenQuery) *CustomerAccessTokenQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCustomerAccessTokenOrder.Field {
+		query = query.Order(DefaultCustomerAccessTokenOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *customeraccesstokenPager) orderExpr(query *CustomerAccessTokenQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCustomerAccessTokenOrder.Field {
+			b.Comma().Ident(DefaultCustomerAccessTokenOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CustomerAccessToken.
+func (_m *CustomerAccessTokenQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CustomerAccessTokenPaginateOption,
+) (*CustomerAccessTokenConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCustomerAccessTokenPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CustomerAccessTokenConnection{Edges: []*CustomerAccessTokenEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// CustomerAccessTokenOrderField defines the ordering field of CustomerAccessToken.
+type CustomerAccessTokenOrderField struct {
+	// Value extracts the ordering value from the given CustomerAccessToken.
+	Value    func(*CustomerAccessToken) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) customeraccesstoken.OrderOption
+	toCursor func(*CustomerAccessToken) Cursor
+}
+
+// CustomerAccessTokenOrder defines the ordering of CustomerAccessToken.
+type CustomerAccessTokenOrder struct {
+	Direction OrderDirection                 `json:"direction"`
+	Field     *CustomerAccessTokenOrderField `json:"field"`
+}
+
+// DefaultCustomerAccessTokenOrder is the default ordering of CustomerAccessToken.
+var DefaultCustomerAccessTokenOrder = &CustomerAccessTokenOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CustomerAccessTokenOrderField{
+		Value: func(_m *CustomerAccessToken) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: customeraccesstoken.FieldID,
+		toTerm: customeraccesstoken.ByID,
+		toCursor: func(_m *CustomerAccessToken) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CustomerAccessToken into CustomerAccessTokenEdge.
+func (_m *CustomerAccessToken) ToEdge(order *CustomerAccessTokenOrder) *CustomerAccessTokenEdge {
+	if order == nil {
+		order = DefaultCustomerAccessTokenOrder
+	}
+	return &CustomerAccessTokenEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // DiscountCodeEdge is the edge representation of DiscountCode.
 type DiscountCodeEdge struct {
 	Node   *DiscountCode `json:"node"`
@@ -1399,6 +1902,504 @@ func (_m *DiscountRedemption) ToEdge(order *DiscountRedemptionOrder) *DiscountRe
 		order = DefaultDiscountRedemptionOrder
 	}
 	return &DiscountRedemptionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LoginAttemptEdge is the edge representation of LoginAttempt.
+type LoginAttemptEdge struct {
+	Node   *LoginAttempt `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// LoginAttemptConnection is the connection containing edges to LoginAttempt.
+type LoginAttemptConnection struct {
+	Edges      []*LoginAttemptEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *LoginAttemptConnection) build(nodes []*LoginAttempt, pager *loginattemptPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LoginAttempt
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LoginAttempt {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LoginAttempt {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LoginAttemptEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LoginAttemptEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LoginAttemptPaginateOption enables pagination customization.
+type LoginAttemptPaginateOption func(*loginattemptPager) error
+
+// WithLoginAttemptOrder configures pagination ordering.
+func WithLoginAttemptOrder(order *LoginAttemptOrder) LoginAttemptPaginateOption {
+	if order == nil {
+		order = DefaultLoginAttemptOrder
+	}
+	o := *order
+	return func(pager *loginattemptPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLoginAttemptOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLoginAttemptFilter configures pagination filter.
+func WithLoginAttemptFilter(filter func(*LoginAttemptQuery) (*LoginAttemptQuery, error)) LoginAttemptPaginateOption {
+	return func(pager *loginattemptPager) error {
+		if filter == nil {
+			return errors.New("LoginAttemptQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type loginattemptPager struct {
+	reverse bool
+	order   *LoginAttemptOrder
+	filter  func(*LoginAttemptQuery) (*LoginAttemptQuery, error)
+}
+
+func newLoginAttemptPager(opts []LoginAttemptPaginateOption, reverse bool) (*loginattemptPager, error) {
+	pager := &loginattemptPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLoginAttemptOrder
+	}
+	return pager, nil
+}
+
+func (p *loginattemptPager) applyFilter(query *LoginAttemptQuery) (*LoginAttemptQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *loginattemptPager) toCursor(_m *LoginAttempt) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *loginattemptPager) applyCursors(query *LoginAttemptQuery, after, before *Cursor) (*LoginAttemptQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLoginAttemptOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *loginattemptPager) applyOrder(query *LoginAttemptQuery) *LoginAttemptQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLoginAttemptOrder.Field {
+		query = query.Order(DefaultLoginAttemptOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *loginattemptPager) orderExpr(query *LoginAttemptQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLoginAttemptOrder.Field {
+			b.Comma().Ident(DefaultLoginAttemptOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LoginAttempt.
+func (_m *LoginAttemptQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LoginAttemptPaginateOption,
+) (*LoginAttemptConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLoginAttemptPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LoginAttemptConnection{Edges: []*LoginAttemptEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// LoginAttemptOrderField defines the ordering field of LoginAttempt.
+type LoginAttemptOrderField struct {
+	// Value extracts the ordering value from the given LoginAttempt.
+	Value    func(*LoginAttempt) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) loginattempt.OrderOption
+	toCursor func(*LoginAttempt) Cursor
+}
+
+// LoginAttemptOrder defines the ordering of LoginAttempt.
+type LoginAttemptOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *LoginAttemptOrderField `json:"field"`
+}
+
+// DefaultLoginAttemptOrder is the default ordering of LoginAttempt.
+var DefaultLoginAttemptOrder = &LoginAttemptOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LoginAttemptOrderField{
+		Value: func(_m *LoginAttempt) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: loginattempt.FieldID,
+		toTerm: loginattempt.ByID,
+		toCursor: func(_m *LoginAttempt) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LoginAttempt into LoginAttemptEdge.
+func (_m *LoginAttempt) ToEdge(order *LoginAttemptOrder) *LoginAttemptEdge {
+	if order == nil {
+		order = DefaultLoginAttemptOrder
+	}
+	return &LoginAttemptEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// MailingAddressEdge is the edge representation of MailingAddress.
+type MailingAddressEdge struct {
+	Node   *MailingAddress `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// MailingAddressConnection is the connection containing edges to MailingAddress.
+type MailingAddressConnection struct {
+	Edges      []*MailingAddressEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *MailingAddressConnection) build(nodes []*MailingAddress, pager *mailingaddressPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *MailingAddress
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *MailingAddress {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *MailingAddress {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MailingAddressEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MailingAddressEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MailingAddressPaginateOption enables pagination customization.
+type MailingAddressPaginateOption func(*mailingaddressPager) error
+
+// WithMailingAddressOrder configures pagination ordering.
+func WithMailingAddressOrder(order *MailingAddressOrder) MailingAddressPaginateOption {
+	if order == nil {
+		order = DefaultMailingAddressOrder
+	}
+	o := *order
+	return func(pager *mailingaddressPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMailingAddressOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMailingAddressFilter configures pagination filter.
+func WithMailingAddressFilter(filter func(*MailingAddressQuery) (*MailingAddressQuery, error)) MailingAddressPaginateOption {
+	return func(pager *mailingaddressPager) error {
+		if filter == nil {
+			return errors.New("MailingAddressQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type mailingaddressPager struct {
+	reverse bool
+	order   *MailingAddressOrder
+	filter  func(*MailingAddressQuery) (*MailingAddressQuery, error)
+}
+
+func newMailingAddressPager(opts []MailingAddressPaginateOption, reverse bool) (*mailingaddressPager, error) {
+	pager := &mailingaddressPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMailingAddressOrder
+	}
+	return pager, nil
+}
+
+func (p *mailingaddressPager) applyFilter(query *MailingAddressQuery) (*MailingAddressQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *mailingaddressPager) toCursor(_m *MailingAddress) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *mailingaddressPager) applyCursors(query *MailingAddressQuery, after, before *Cursor) (*MailingAddressQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMailingAddressOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *mailingaddressPager) applyOrder(query *MailingAddressQuery) *MailingAddressQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMailingAddressOrder.Field {
+		query = query.Order(DefaultMailingAddressOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *mailingaddressPager) orderExpr(query *MailingAddressQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMailingAddressOrder.Field {
+			b.Comma().Ident(DefaultMailingAddressOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to MailingAddress.
+func (_m *MailingAddressQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MailingAddressPaginateOption,
+) (*MailingAddressConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMailingAddressPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MailingAddressConnection{Edges: []*MailingAddressEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// MailingAddressOrderField defines the ordering field of MailingAddress.
+type MailingAddressOrderField struct {
+	// Value extracts the ordering value from the given MailingAddress.
+	Value    func(*MailingAddress) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) mailingaddress.OrderOption
+	toCursor func(*MailingAddress) Cursor
+}
+
+// MailingAddressOrder defines the ordering of MailingAddress.
+type MailingAddressOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *MailingAddressOrderField `json:"field"`
+}
+
+// DefaultMailingAddressOrder is the default ordering of MailingAddress.
+var DefaultMailingAddressOrder = &MailingAddressOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MailingAddressOrderField{
+		Value: func(_m *MailingAddress) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: mailingaddress.FieldID,
+		toTerm: mailingaddress.ByID,
+		toCursor: func(_m *MailingAddress) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts MailingAddress into MailingAddressEdge.
+func (_m *MailingAddress) ToEdge(order *MailingAddressOrder) *MailingAddressEdge {
+	if order == nil {
+		order = DefaultMailingAddressOrder
+	}
+	return &MailingAddressEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -2193,6 +3194,255 @@ func (_m *Page) ToEdge(order *PageOrder) *PageEdge {
 		order = DefaultPageOrder
 	}
 	return &PageEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PasswordResetTokenEdge is the edge representation of PasswordResetToken.
+type PasswordResetTokenEdge struct {
+	Node   *PasswordResetToken `json:"node"`
+	Cursor Cursor              `json:"cursor"`
+}
+
+// PasswordResetTokenConnection is the connection containing edges to PasswordResetToken.
+type PasswordResetTokenConnection struct {
+	Edges      []*PasswordResetTokenEdge `json:"edges"`
+	PageInfo   PageInfo                  `json:"pageInfo"`
+	TotalCount int                       `json:"totalCount"`
+}
+
+func (c *PasswordResetTokenConnection) build(nodes []*PasswordResetToken, pager *passwordresettokenPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PasswordResetToken
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PasswordResetToken {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PasswordResetToken {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PasswordResetTokenEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PasswordResetTokenEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PasswordResetTokenPaginateOption enables pagination customization.
+type PasswordResetTokenPaginateOption func(*passwordresettokenPager) error
+
+// WithPasswordResetTokenOrder configures pagination ordering.
+func WithPasswordResetTokenOrder(order *PasswordResetTokenOrder) PasswordResetTokenPaginateOption {
+	if order == nil {
+		order = DefaultPasswordResetTokenOrder
+	}
+	o := *order
+	return func(pager *passwordresettokenPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPasswordResetTokenOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPasswordResetTokenFilter configures pagination filter.
+func WithPasswordResetTokenFilter(filter func(*PasswordResetTokenQuery) (*PasswordResetTokenQuery, error)) PasswordResetTokenPaginateOption {
+	return func(pager *passwordresettokenPager) error {
+		if filter == nil {
+			return errors.New("PasswordResetTokenQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type passwordresettokenPager struct {
+	reverse bool
+	order   *PasswordResetTokenOrder
+	filter  func(*PasswordResetTokenQuery) (*PasswordResetTokenQuery, error)
+}
+
+func newPasswordResetTokenPager(opts []PasswordResetTokenPaginateOption, reverse bool) (*passwordresettokenPager, error) {
+	pager := &passwordresettokenPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPasswordResetTokenOrder
+	}
+	return pager, nil
+}
+
+func (p *passwordresettokenPager) applyFilter(query *PasswordResetTokenQuery) (*PasswordResetTokenQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *passwordresettokenPager) toCursor(_m *PasswordResetToken) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *passwordresettokenPager) applyCursors(query *PasswordResetTokenQuery, after, before *Cursor) (*PasswordResetTokenQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPasswordResetTokenOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *passwordresettokenPager) applyOrder(query *PasswordResetTokenQuery) *PasswordResetTokenQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPasswordResetTokenOrder.Field {
+		query = query.Order(DefaultPasswordResetTokenOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *passwordresettokenPager) orderExpr(query *PasswordResetTokenQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPasswordResetTokenOrder.Field {
+			b.Comma().Ident(DefaultPasswordResetTokenOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PasswordResetToken.
+func (_m *PasswordResetTokenQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PasswordResetTokenPaginateOption,
+) (*PasswordResetTokenConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPasswordResetTokenPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PasswordResetTokenConnection{Edges: []*PasswordResetTokenEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// PasswordResetTokenOrderField defines the ordering field of PasswordResetToken.
+type PasswordResetTokenOrderField struct {
+	// Value extracts the ordering value from the given PasswordResetToken.
+	Value    func(*PasswordResetToken) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) passwordresettoken.OrderOption
+	toCursor func(*PasswordResetToken) Cursor
+}
+
+// PasswordResetTokenOrder defines the ordering of PasswordResetToken.
+type PasswordResetTokenOrder struct {
+	Direction OrderDirection                `json:"direction"`
+	Field     *PasswordResetTokenOrderField `json:"field"`
+}
+
+// DefaultPasswordResetTokenOrder is the default ordering of PasswordResetToken.
+var DefaultPasswordResetTokenOrder = &PasswordResetTokenOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PasswordResetTokenOrderField{
+		Value: func(_m *PasswordResetToken) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: passwordresettoken.FieldID,
+		toTerm: passwordresettoken.ByID,
+		toCursor: func(_m *PasswordResetToken) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PasswordResetToken into PasswordResetTokenEdge.
+func (_m *PasswordResetToken) ToEdge(order *PasswordResetTokenOrder) *PasswordResetTokenEdge {
+	if order == nil {
+		order = DefaultPasswordResetTokenOrder
+	}
+	return &PasswordResetTokenEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

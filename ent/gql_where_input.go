@@ -8,11 +8,16 @@ import (
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
+	"storefront/ent/customer"
+	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/loginattempt"
+	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
+	"storefront/ent/passwordresettoken"
 	"storefront/ent/predicate"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
@@ -1848,6 +1853,994 @@ func (i *CollectionWhereInput) P() (predicate.Collection, error) {
 	}
 }
 
+// CustomerWhereInput represents a where input for filtering Customer queries.
+type CustomerWhereInput struct {
+	Predicates []predicate.Customer  `json:"-"`
+	Not        *CustomerWhereInput   `json:"not,omitempty"`
+	Or         []*CustomerWhereInput `json:"or,omitempty"`
+	And        []*CustomerWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "email" field predicates.
+	Email             *string  `json:"email,omitempty"`
+	EmailNEQ          *string  `json:"emailNEQ,omitempty"`
+	EmailIn           []string `json:"emailIn,omitempty"`
+	EmailNotIn        []string `json:"emailNotIn,omitempty"`
+	EmailGT           *string  `json:"emailGT,omitempty"`
+	EmailGTE          *string  `json:"emailGTE,omitempty"`
+	EmailLT           *string  `json:"emailLT,omitempty"`
+	EmailLTE          *string  `json:"emailLTE,omitempty"`
+	EmailContains     *string  `json:"emailContains,omitempty"`
+	EmailHasPrefix    *string  `json:"emailHasPrefix,omitempty"`
+	EmailHasSuffix    *string  `json:"emailHasSuffix,omitempty"`
+	EmailEqualFold    *string  `json:"emailEqualFold,omitempty"`
+	EmailContainsFold *string  `json:"emailContainsFold,omitempty"`
+
+	// "email_key" field predicates.
+	EmailKey             *string  `json:"emailKey,omitempty"`
+	EmailKeyNEQ          *string  `json:"emailKeyNEQ,omitempty"`
+	EmailKeyIn           []string `json:"emailKeyIn,omitempty"`
+	EmailKeyNotIn        []string `json:"emailKeyNotIn,omitempty"`
+	EmailKeyGT           *string  `json:"emailKeyGT,omitempty"`
+	EmailKeyGTE          *string  `json:"emailKeyGTE,omitempty"`
+	EmailKeyLT           *string  `json:"emailKeyLT,omitempty"`
+	EmailKeyLTE          *string  `json:"emailKeyLTE,omitempty"`
+	EmailKeyContains     *string  `json:"emailKeyContains,omitempty"`
+	EmailKeyHasPrefix    *string  `json:"emailKeyHasPrefix,omitempty"`
+	EmailKeyHasSuffix    *string  `json:"emailKeyHasSuffix,omitempty"`
+	EmailKeyEqualFold    *string  `json:"emailKeyEqualFold,omitempty"`
+	EmailKeyContainsFold *string  `json:"emailKeyContainsFold,omitempty"`
+
+	// "password_hash" field predicates.
+	PasswordHash             *string  `json:"passwordHash,omitempty"`
+	PasswordHashNEQ          *string  `json:"passwordHashNEQ,omitempty"`
+	PasswordHashIn           []string `json:"passwordHashIn,omitempty"`
+	PasswordHashNotIn        []string `json:"passwordHashNotIn,omitempty"`
+	PasswordHashGT           *string  `json:"passwordHashGT,omitempty"`
+	PasswordHashGTE          *string  `json:"passwordHashGTE,omitempty"`
+	PasswordHashLT           *string  `json:"passwordHashLT,omitempty"`
+	PasswordHashLTE          *string  `json:"passwordHashLTE,omitempty"`
+	PasswordHashContains     *string  `json:"passwordHashContains,omitempty"`
+	PasswordHashHasPrefix    *string  `json:"passwordHashHasPrefix,omitempty"`
+	PasswordHashHasSuffix    *string  `json:"passwordHashHasSuffix,omitempty"`
+	PasswordHashEqualFold    *string  `json:"passwordHashEqualFold,omitempty"`
+	PasswordHashContainsFold *string  `json:"passwordHashContainsFold,omitempty"`
+
+	// "first_name" field predicates.
+	FirstName             *string  `json:"firstName,omitempty"`
+	FirstNameNEQ          *string  `json:"firstNameNEQ,omitempty"`
+	FirstNameIn           []string `json:"firstNameIn,omitempty"`
+	FirstNameNotIn        []string `json:"firstNameNotIn,omitempty"`
+	FirstNameGT           *string  `json:"firstNameGT,omitempty"`
+	FirstNameGTE          *string  `json:"firstNameGTE,omitempty"`
+	FirstNameLT           *string  `json:"firstNameLT,omitempty"`
+	FirstNameLTE          *string  `json:"firstNameLTE,omitempty"`
+	FirstNameContains     *string  `json:"firstNameContains,omitempty"`
+	FirstNameHasPrefix    *string  `json:"firstNameHasPrefix,omitempty"`
+	FirstNameHasSuffix    *string  `json:"firstNameHasSuffix,omitempty"`
+	FirstNameIsNil        bool     `json:"firstNameIsNil,omitempty"`
+	FirstNameNotNil       bool     `json:"firstNameNotNil,omitempty"`
+	FirstNameEqualFold    *string  `json:"firstNameEqualFold,omitempty"`
+	FirstNameContainsFold *string  `json:"firstNameContainsFold,omitempty"`
+
+	// "last_name" field predicates.
+	LastName             *string  `json:"lastName,omitempty"`
+	LastNameNEQ          *string  `json:"lastNameNEQ,omitempty"`
+	LastNameIn           []string `json:"lastNameIn,omitempty"`
+	LastNameNotIn        []string `json:"lastNameNotIn,omitempty"`
+	LastNameGT           *string  `json:"lastNameGT,omitempty"`
+	LastNameGTE          *string  `json:"lastNameGTE,omitempty"`
+	LastNameLT           *string  `json:"lastNameLT,omitempty"`
+	LastNameLTE          *string  `json:"lastNameLTE,omitempty"`
+	LastNameContains     *string  `json:"lastNameContains,omitempty"`
+	LastNameHasPrefix    *string  `json:"lastNameHasPrefix,omitempty"`
+	LastNameHasSuffix    *string  `json:"lastNameHasSuffix,omitempty"`
+	LastNameIsNil        bool     `json:"lastNameIsNil,omitempty"`
+	LastNameNotNil       bool     `json:"lastNameNotNil,omitempty"`
+	LastNameEqualFold    *string  `json:"lastNameEqualFold,omitempty"`
+	LastNameContainsFold *string  `json:"lastNameContainsFold,omitempty"`
+
+	// "phone" field predicates.
+	Phone             *string  `json:"phone,omitempty"`
+	PhoneNEQ          *string  `json:"phoneNEQ,omitempty"`
+	PhoneIn           []string `json:"phoneIn,omitempty"`
+	PhoneNotIn        []string `json:"phoneNotIn,omitempty"`
+	PhoneGT           *string  `json:"phoneGT,omitempty"`
+	PhoneGTE          *string  `json:"phoneGTE,omitempty"`
+	PhoneLT           *string  `json:"phoneLT,omitempty"`
+	PhoneLTE          *string  `json:"phoneLTE,omitempty"`
+	PhoneContains     *string  `json:"phoneContains,omitempty"`
+	PhoneHasPrefix    *string  `json:"phoneHasPrefix,omitempty"`
+	PhoneHasSuffix    *string  `json:"phoneHasSuffix,omitempty"`
+	PhoneIsNil        bool     `json:"phoneIsNil,omitempty"`
+	PhoneNotNil       bool     `json:"phoneNotNil,omitempty"`
+	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
+	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
+
+	// "accepts_marketing" field predicates.
+	AcceptsMarketing    *bool `json:"acceptsMarketing,omitempty"`
+	AcceptsMarketingNEQ *bool `json:"acceptsMarketingNEQ,omitempty"`
+
+	// "disabled" field predicates.
+	Disabled    *bool `json:"disabled,omitempty"`
+	DisabledNEQ *bool `json:"disabledNEQ,omitempty"`
+
+	// "default_address_id" field predicates.
+	DefaultAddressID       *int  `json:"defaultAddressID,omitempty"`
+	DefaultAddressIDNEQ    *int  `json:"defaultAddressIDNEQ,omitempty"`
+	DefaultAddressIDIn     []int `json:"defaultAddressIDIn,omitempty"`
+	DefaultAddressIDNotIn  []int `json:"defaultAddressIDNotIn,omitempty"`
+	DefaultAddressIDGT     *int  `json:"defaultAddressIDGT,omitempty"`
+	DefaultAddressIDGTE    *int  `json:"defaultAddressIDGTE,omitempty"`
+	DefaultAddressIDLT     *int  `json:"defaultAddressIDLT,omitempty"`
+	DefaultAddressIDLTE    *int  `json:"defaultAddressIDLTE,omitempty"`
+	DefaultAddressIDIsNil  bool  `json:"defaultAddressIDIsNil,omitempty"`
+	DefaultAddressIDNotNil bool  `json:"defaultAddressIDNotNil,omitempty"`
+
+	// "access_tokens" edge predicates.
+	HasAccessTokens     *bool                            `json:"hasAccessTokens,omitempty"`
+	HasAccessTokensWith []*CustomerAccessTokenWhereInput `json:"hasAccessTokensWith,omitempty"`
+
+	// "addresses" edge predicates.
+	HasAddresses     *bool                       `json:"hasAddresses,omitempty"`
+	HasAddressesWith []*MailingAddressWhereInput `json:"hasAddressesWith,omitempty"`
+
+	// "reset_tokens" edge predicates.
+	HasResetTokens     *bool                           `json:"hasResetTokens,omitempty"`
+	HasResetTokensWith []*PasswordResetTokenWhereInput `json:"hasResetTokensWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CustomerWhereInput) AddPredicates(predicates ...predicate.Customer) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CustomerWhereInput filter on the CustomerQuery builder.
+func (i *CustomerWhereInput) Filter(q *CustomerQuery) (*CustomerQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCustomerWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCustomerWhereInput is returned in case the CustomerWhereInput is empty.
+var ErrEmptyCustomerWhereInput = errors.New("ent: empty predicate CustomerWhereInput")
+
+// P returns a predicate for filtering customers.
+// An error is returned if the input is empty or invalid.
+func (i *CustomerWhereInput) P() (predicate.Customer, error) {
+	var predicates []predicate.Customer
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, customer.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Customer, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, customer.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Customer, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, customer.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, customer.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, customer.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, customer.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, customer.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, customer.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, customer.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, customer.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, customer.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, customer.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, customer.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, customer.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, customer.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, customer.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, customer.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, customer.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, customer.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, customer.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, customer.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, customer.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, customer.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, customer.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, customer.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, customer.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, customer.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Email != nil {
+		predicates = append(predicates, customer.EmailEQ(*i.Email))
+	}
+	if i.EmailNEQ != nil {
+		predicates = append(predicates, customer.EmailNEQ(*i.EmailNEQ))
+	}
+	if len(i.EmailIn) > 0 {
+		predicates = append(predicates, customer.EmailIn(i.EmailIn...))
+	}
+	if len(i.EmailNotIn) > 0 {
+		predicates = append(predicates, customer.EmailNotIn(i.EmailNotIn...))
+	}
+	if i.EmailGT != nil {
+		predicates = append(predicates, customer.EmailGT(*i.EmailGT))
+	}
+	if i.EmailGTE != nil {
+		predicates = append(predicates, customer.EmailGTE(*i.EmailGTE))
+	}
+	if i.EmailLT != nil {
+		predicates = append(predicates, customer.EmailLT(*i.EmailLT))
+	}
+	if i.EmailLTE != nil {
+		predicates = append(predicates, customer.EmailLTE(*i.EmailLTE))
+	}
+	if i.EmailContains != nil {
+		predicates = append(predicates, customer.EmailContains(*i.EmailContains))
+	}
+	if i.EmailHasPrefix != nil {
+		predicates = append(predicates, customer.EmailHasPrefix(*i.EmailHasPrefix))
+	}
+	if i.EmailHasSuffix != nil {
+		predicates = append(predicates, customer.EmailHasSuffix(*i.EmailHasSuffix))
+	}
+	if i.EmailEqualFold != nil {
+		predicates = append(predicates, customer.EmailEqualFold(*i.EmailEqualFold))
+	}
+	if i.EmailContainsFold != nil {
+		predicates = append(predicates, customer.EmailContainsFold(*i.EmailContainsFold))
+	}
+	if i.EmailKey != nil {
+		predicates = append(predicates, customer.EmailKeyEQ(*i.EmailKey))
+	}
+	if i.EmailKeyNEQ != nil {
+		predicates = append(predicates, customer.EmailKeyNEQ(*i.EmailKeyNEQ))
+	}
+	if len(i.EmailKeyIn) > 0 {
+		predicates = append(predicates, customer.EmailKeyIn(i.EmailKeyIn...))
+	}
+	if len(i.EmailKeyNotIn) > 0 {
+		predicates = append(predicates, customer.EmailKeyNotIn(i.EmailKeyNotIn...))
+	}
+	if i.EmailKeyGT != nil {
+		predicates = append(predicates, customer.EmailKeyGT(*i.EmailKeyGT))
+	}
+	if i.EmailKeyGTE != nil {
+		predicates = append(predicates, customer.EmailKeyGTE(*i.EmailKeyGTE))
+	}
+	if i.EmailKeyLT != nil {
+		predicates = append(predicates, customer.EmailKeyLT(*i.EmailKeyLT))
+	}
+	if i.EmailKeyLTE != nil {
+		predicates = append(predicates, customer.EmailKeyLTE(*i.EmailKeyLTE))
+	}
+	if i.EmailKeyContains != nil {
+		predicates = append(predicates, customer.EmailKeyContains(*i.EmailKeyContains))
+	}
+	if i.EmailKeyHasPrefix != nil {
+		predicates = append(predicates, customer.EmailKeyHasPrefix(*i.EmailKeyHasPrefix))
+	}
+	if i.EmailKeyHasSuffix != nil {
+		predicates = append(predicates, customer.EmailKeyHasSuffix(*i.EmailKeyHasSuffix))
+	}
+	if i.EmailKeyEqualFold != nil {
+		predicates = append(predicates, customer.EmailKeyEqualFold(*i.EmailKeyEqualFold))
+	}
+	if i.EmailKeyContainsFold != nil {
+		predicates = append(predicates, customer.EmailKeyContainsFold(*i.EmailKeyContainsFold))
+	}
+	if i.PasswordHash != nil {
+		predicates = append(predicates, customer.PasswordHashEQ(*i.PasswordHash))
+	}
+	if i.PasswordHashNEQ != nil {
+		predicates = append(predicates, customer.PasswordHashNEQ(*i.PasswordHashNEQ))
+	}
+	if len(i.PasswordHashIn) > 0 {
+		predicates = append(predicates, customer.PasswordHashIn(i.PasswordHashIn...))
+	}
+	if len(i.PasswordHashNotIn) > 0 {
+		predicates = append(predicates, customer.PasswordHashNotIn(i.PasswordHashNotIn...))
+	}
+	if i.PasswordHashGT != nil {
+		predicates = append(predicates, customer.PasswordHashGT(*i.PasswordHashGT))
+	}
+	if i.PasswordHashGTE != nil {
+		predicates = append(predicates, customer.PasswordHashGTE(*i.PasswordHashGTE))
+	}
+	if i.PasswordHashLT != nil {
+		predicates = append(predicates, customer.PasswordHashLT(*i.PasswordHashLT))
+	}
+	if i.PasswordHashLTE != nil {
+		predicates = append(predicates, customer.PasswordHashLTE(*i.PasswordHashLTE))
+	}
+	if i.PasswordHashContains != nil {
+		predicates = append(predicates, customer.PasswordHashContains(*i.PasswordHashContains))
+	}
+	if i.PasswordHashHasPrefix != nil {
+		predicates = append(predicates, customer.PasswordHashHasPrefix(*i.PasswordHashHasPrefix))
+	}
+	if i.PasswordHashHasSuffix != nil {
+		predicates = append(predicates, customer.PasswordHashHasSuffix(*i.PasswordHashHasSuffix))
+	}
+	if i.PasswordHashEqualFold != nil {
+		predicates = append(predicates, customer.PasswordHashEqualFold(*i.PasswordHashEqualFold))
+	}
+	if i.PasswordHashContainsFold != nil {
+		predicates = append(predicates, customer.PasswordHashContainsFold(*i.PasswordHashContainsFold))
+	}
+	if i.FirstName != nil {
+		predicates = append(predicates, customer.FirstNameEQ(*i.FirstName))
+	}
+	if i.FirstNameNEQ != nil {
+		predicates = append(predicates, customer.FirstNameNEQ(*i.FirstNameNEQ))
+	}
+	if len(i.FirstNameIn) > 0 {
+		predicates = append(predicates, customer.FirstNameIn(i.FirstNameIn...))
+	}
+	if len(i.FirstNameNotIn) > 0 {
+		predicates = append(predicates, customer.FirstNameNotIn(i.FirstNameNotIn...))
+	}
+	if i.FirstNameGT != nil {
+		predicates = append(predicates, customer.FirstNameGT(*i.FirstNameGT))
+	}
+	if i.FirstNameGTE != nil {
+		predicates = append(predicates, customer.FirstNameGTE(*i.FirstNameGTE))
+	}
+	if i.FirstNameLT != nil {
+		predicates = append(predicates, customer.FirstNameLT(*i.FirstNameLT))
+	}
+	if i.FirstNameLTE != nil {
+		predicates = append(predicates, customer.FirstNameLTE(*i.FirstNameLTE))
+	}
+	if i.FirstNameContains != nil {
+		predicates = append(predicates, customer.FirstNameContains(*i.FirstNameContains))
+	}
+	if i.FirstNameHasPrefix != nil {
+		predicates = append(predicates, customer.FirstNameHasPrefix(*i.FirstNameHasPrefix))
+	}
+	if i.FirstNameHasSuffix != nil {
+		predicates = append(predicates, customer.FirstNameHasSuffix(*i.FirstNameHasSuffix))
+	}
+	if i.FirstNameIsNil {
+		predicates = append(predicates, customer.FirstNameIsNil())
+	}
+	if i.FirstNameNotNil {
+		predicates = append(predicates, customer.FirstNameNotNil())
+	}
+	if i.FirstNameEqualFold != nil {
+		predicates = append(predicates, customer.FirstNameEqualFold(*i.FirstNameEqualFold))
+	}
+	if i.FirstNameContainsFold != nil {
+		predicates = append(predicates, customer.FirstNameContainsFold(*i.FirstNameContainsFold))
+	}
+	if i.LastName != nil {
+		predicates = append(predicates, customer.LastNameEQ(*i.LastName))
+	}
+	if i.LastNameNEQ != nil {
+		predicates = append(predicates, customer.LastNameNEQ(*i.LastNameNEQ))
+	}
+	if len(i.LastNameIn) > 0 {
+		predicates = append(predicates, customer.LastNameIn(i.LastNameIn...))
+	}
+	if len(i.LastNameNotIn) > 0 {
+		predicates = append(predicates, customer.LastNameNotIn(i.LastNameNotIn...))
+	}
+	if i.LastNameGT != nil {
+		predicates = append(predicates, customer.LastNameGT(*i.LastNameGT))
+	}
+	if i.LastNameGTE != nil {
+		predicates = append(predicates, customer.LastNameGTE(*i.LastNameGTE))
+	}
+	if i.LastNameLT != nil {
+		predicates = append(predicates, customer.LastNameLT(*i.LastNameLT))
+	}
+	if i.LastNameLTE != nil {
+		predicates = append(predicates, customer.LastNameLTE(*i.LastNameLTE))
+	}
+	if i.LastNameContains != nil {
+		predicates = append(predicates, customer.LastNameContains(*i.LastNameContains))
+	}
+	if i.LastNameHasPrefix != nil {
+		predicates = append(predicates, customer.LastNameHasPrefix(*i.LastNameHasPrefix))
+	}
+	if i.LastNameHasSuffix != nil {
+		predicates = append(predicates, customer.LastNameHasSuffix(*i.LastNameHasSuffix))
+	}
+	if i.LastNameIsNil {
+		predicates = append(predicates, customer.LastNameIsNil())
+	}
+	if i.LastNameNotNil {
+		predicates = append(predicates, customer.LastNameNotNil())
+	}
+	if i.LastNameEqualFold != nil {
+		predicates = append(predicates, customer.LastNameEqualFold(*i.LastNameEqualFold))
+	}
+	if i.LastNameContainsFold != nil {
+		predicates = append(predicates, customer.LastNameContainsFold(*i.LastNameContainsFold))
+	}
+	if i.Phone != nil {
+		predicates = append(predicates, customer.PhoneEQ(*i.Phone))
+	}
+	if i.PhoneNEQ != nil {
+		predicates = append(predicates, customer.PhoneNEQ(*i.PhoneNEQ))
+	}
+	if len(i.PhoneIn) > 0 {
+		predicates = append(predicates, customer.PhoneIn(i.PhoneIn...))
+	}
+	if len(i.PhoneNotIn) > 0 {
+		predicates = append(predicates, customer.PhoneNotIn(i.PhoneNotIn...))
+	}
+	if i.PhoneGT != nil {
+		predicates = append(predicates, customer.PhoneGT(*i.PhoneGT))
+	}
+	if i.PhoneGTE != nil {
+		predicates = append(predicates, customer.PhoneGTE(*i.PhoneGTE))
+	}
+	if i.PhoneLT != nil {
+		predicates = append(predicates, customer.PhoneLT(*i.PhoneLT))
+	}
+	if i.PhoneLTE != nil {
+		predicates = append(predicates, customer.PhoneLTE(*i.PhoneLTE))
+	}
+	if i.PhoneContains != nil {
+		predicates = append(predicates, customer.PhoneContains(*i.PhoneContains))
+	}
+	if i.PhoneHasPrefix != nil {
+		predicates = append(predicates, customer.PhoneHasPrefix(*i.PhoneHasPrefix))
+	}
+	if i.PhoneHasSuffix != nil {
+		predicates = append(predicates, customer.PhoneHasSuffix(*i.PhoneHasSuffix))
+	}
+	if i.PhoneIsNil {
+		predicates = append(predicates, customer.PhoneIsNil())
+	}
+	if i.PhoneNotNil {
+		predicates = append(predicates, customer.PhoneNotNil())
+	}
+	if i.PhoneEqualFold != nil {
+		predicates = append(predicates, customer.PhoneEqualFold(*i.PhoneEqualFold))
+	}
+	if i.PhoneContainsFold != nil {
+		predicates = append(predicates, customer.PhoneContainsFold(*i.PhoneContainsFold))
+	}
+	if i.AcceptsMarketing != nil {
+		predicates = append(predicates, customer.AcceptsMarketingEQ(*i.AcceptsMarketing))
+	}
+	if i.AcceptsMarketingNEQ != nil {
+		predicates = append(predicates, customer.AcceptsMarketingNEQ(*i.AcceptsMarketingNEQ))
+	}
+	if i.Disabled != nil {
+		predicates = append(predicates, customer.DisabledEQ(*i.Disabled))
+	}
+	if i.DisabledNEQ != nil {
+		predicates = append(predicates, customer.DisabledNEQ(*i.DisabledNEQ))
+	}
+	if i.DefaultAddressID != nil {
+		predicates = append(predicates, customer.DefaultAddressIDEQ(*i.DefaultAddressID))
+	}
+	if i.DefaultAddressIDNEQ != nil {
+		predicates = append(predicates, customer.DefaultAddressIDNEQ(*i.DefaultAddressIDNEQ))
+	}
+	if len(i.DefaultAddressIDIn) > 0 {
+		predicates = append(predicates, customer.DefaultAddressIDIn(i.DefaultAddressIDIn...))
+	}
+	if len(i.DefaultAddressIDNotIn) > 0 {
+		predicates = append(predicates, customer.DefaultAddressIDNotIn(i.DefaultAddressIDNotIn...))
+	}
+	if i.DefaultAddressIDGT != nil {
+		predicates = append(predicates, customer.DefaultAddressIDGT(*i.DefaultAddressIDGT))
+	}
+	if i.DefaultAddressIDGTE != nil {
+		predicates = append(predicates, customer.DefaultAddressIDGTE(*i.DefaultAddressIDGTE))
+	}
+	if i.DefaultAddressIDLT != nil {
+		predicates = append(predicates, customer.DefaultAddressIDLT(*i.DefaultAddressIDLT))
+	}
+	if i.DefaultAddressIDLTE != nil {
+		predicates = append(predicates, customer.DefaultAddressIDLTE(*i.DefaultAddressIDLTE))
+	}
+	if i.DefaultAddressIDIsNil {
+		predicates = append(predicates, customer.DefaultAddressIDIsNil())
+	}
+	if i.DefaultAddressIDNotNil {
+		predicates = append(predicates, customer.DefaultAddressIDNotNil())
+	}
+
+	if i.HasAccessTokens != nil {
+		p := customer.HasAccessTokens()
+		if !*i.HasAccessTokens {
+			p = customer.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAccessTokensWith) > 0 {
+		with := make([]predicate.CustomerAccessToken, 0, len(i.HasAccessTokensWith))
+		for _, w := range i.HasAccessTokensWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAccessTokensWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, customer.HasAccessTokensWith(with...))
+	}
+	if i.HasAddresses != nil {
+		p := customer.HasAddresses()
+		if !*i.HasAddresses {
+			p = customer.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAddressesWith) > 0 {
+		with := make([]predicate.MailingAddress, 0, len(i.HasAddressesWith))
+		for _, w := range i.HasAddressesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAddressesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, customer.HasAddressesWith(with...))
+	}
+	if i.HasResetTokens != nil {
+		p := customer.HasResetTokens()
+		if !*i.HasResetTokens {
+			p = customer.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasResetTokensWith) > 0 {
+		with := make([]predicate.PasswordResetToken, 0, len(i.HasResetTokensWith))
+		for _, w := range i.HasResetTokensWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasResetTokensWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, customer.HasResetTokensWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCustomerWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return customer.And(predicates...), nil
+	}
+}
+
+// CustomerAccessTokenWhereInput represents a where input for filtering CustomerAccessToken queries.
+type CustomerAccessTokenWhereInput struct {
+	Predicates []predicate.CustomerAccessToken  `json:"-"`
+	Not        *CustomerAccessTokenWhereInput   `json:"not,omitempty"`
+	Or         []*CustomerAccessTokenWhereInput `json:"or,omitempty"`
+	And        []*CustomerAccessTokenWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "token_hash" field predicates.
+	TokenHash             *string  `json:"tokenHash,omitempty"`
+	TokenHashNEQ          *string  `json:"tokenHashNEQ,omitempty"`
+	TokenHashIn           []string `json:"tokenHashIn,omitempty"`
+	TokenHashNotIn        []string `json:"tokenHashNotIn,omitempty"`
+	TokenHashGT           *string  `json:"tokenHashGT,omitempty"`
+	TokenHashGTE          *string  `json:"tokenHashGTE,omitempty"`
+	TokenHashLT           *string  `json:"tokenHashLT,omitempty"`
+	TokenHashLTE          *string  `json:"tokenHashLTE,omitempty"`
+	TokenHashContains     *string  `json:"tokenHashContains,omitempty"`
+	TokenHashHasPrefix    *string  `json:"tokenHashHasPrefix,omitempty"`
+	TokenHashHasSuffix    *string  `json:"tokenHashHasSuffix,omitempty"`
+	TokenHashEqualFold    *string  `json:"tokenHashEqualFold,omitempty"`
+	TokenHashContainsFold *string  `json:"tokenHashContainsFold,omitempty"`
+
+	// "customer_id" field predicates.
+	CustomerID      *int  `json:"customerID,omitempty"`
+	CustomerIDNEQ   *int  `json:"customerIDNEQ,omitempty"`
+	CustomerIDIn    []int `json:"customerIDIn,omitempty"`
+	CustomerIDNotIn []int `json:"customerIDNotIn,omitempty"`
+
+	// "expires_at" field predicates.
+	ExpiresAt      *time.Time  `json:"expiresAt,omitempty"`
+	ExpiresAtNEQ   *time.Time  `json:"expiresAtNEQ,omitempty"`
+	ExpiresAtIn    []time.Time `json:"expiresAtIn,omitempty"`
+	ExpiresAtNotIn []time.Time `json:"expiresAtNotIn,omitempty"`
+	ExpiresAtGT    *time.Time  `json:"expiresAtGT,omitempty"`
+	ExpiresAtGTE   *time.Time  `json:"expiresAtGTE,omitempty"`
+	ExpiresAtLT    *time.Time  `json:"expiresAtLT,omitempty"`
+	ExpiresAtLTE   *time.Time  `json:"expiresAtLTE,omitempty"`
+
+	// "customer" edge predicates.
+	HasCustomer     *bool                 `json:"hasCustomer,omitempty"`
+	HasCustomerWith []*CustomerWhereInput `json:"hasCustomerWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CustomerAccessTokenWhereInput) AddPredicates(predicates ...predicate.CustomerAccessToken) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CustomerAccessTokenWhereInput filter on the CustomerAccessTokenQuery builder.
+func (i *CustomerAccessTokenWhereInput) Filter(q *CustomerAccessTokenQuery) (*CustomerAccessTokenQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCustomerAccessTokenWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCustomerAccessTokenWhereInput is returned in case the CustomerAccessTokenWhereInput is empty.
+var ErrEmptyCustomerAccessTokenWhereInput = errors.New("ent: empty predicate CustomerAccessTokenWhereInput")
+
+// P returns a predicate for filtering customeraccesstokens.
+// An error is returned if the input is empty or invalid.
+func (i *CustomerAccessTokenWhereInput) P() (predicate.CustomerAccessToken, error) {
+	var predicates []predicate.CustomerAccessToken
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, customeraccesstoken.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CustomerAccessToken, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, customeraccesstoken.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CustomerAccessToken, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, customeraccesstoken.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, customeraccesstoken.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, customeraccesstoken.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, customeraccesstoken.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, customeraccesstoken.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, customeraccesstoken.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, customeraccesstoken.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, customeraccesstoken.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, customeraccesstoken.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, customeraccesstoken.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, customeraccesstoken.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, customeraccesstoken.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, customeraccesstoken.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, customeraccesstoken.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, customeraccesstoken.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, customeraccesstoken.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, customeraccesstoken.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, customeraccesstoken.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, customeraccesstoken.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, customeraccesstoken.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, customeraccesstoken.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, customeraccesstoken.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, customeraccesstoken.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, customeraccesstoken.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, customeraccesstoken.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.TokenHash != nil {
+		predicates = append(predicates, customeraccesstoken.TokenHashEQ(*i.TokenHash))
+	}
+	if i.TokenHashNEQ != nil {
+		predicates = append(predicates, customeraccesstoken.TokenHashNEQ(*i.TokenHashNEQ))
+	}
+	if len(i.TokenHashIn) > 0 {
+		predicates = append(predicates, customeraccesstoken.TokenHashIn(i.TokenHashIn...))
+	}
+	if len(i.TokenHashNotIn) > 0 {
+		predicates = append(predicates, customeraccesstoken.TokenHashNotIn(i.TokenHashNotIn...))
+	}
+	if i.TokenHashGT != nil {
+		predicates = append(predicates, customeraccesstoken.TokenHashGT(*i.TokenHashGT))
+	}
+	if i.TokenHashGTE != nil {
+		predicates = append(predicates, customeraccesstoken.TokenHashGTE(*i.TokenHashGTE))
+	}
+	if i.TokenHashLT != nil {
+		predicates = append(predicates, customeraccesstoken.TokenHashLT(*i.TokenHashLT))
+	}
+	if i.TokenHashLTE != nil {
+		predicates = append(predicates, customeraccesstoken.TokenHashLTE(*i.TokenHashLTE))
+	}
+	if i.TokenHashContains != nil {
+		predicates = append(predicates, customeraccesstoken.TokenHashContains(*i.TokenHashContains))
+	}
+	if i.TokenHashHasPrefix != nil {
+		predicates = append(predicates, customeraccesstoken.TokenHashHasPrefix(*i.TokenHashHasPrefix))
+	}
+	if i.TokenHashHasSuffix != nil {
+		predicates = append(predicates, customeraccesstoken.TokenHashHasSuffix(*i.TokenHashHasSuffix))
+	}
+	if i.TokenHashEqualFold != nil {
+		predicates = append(predicates, customeraccesstoken.TokenHashEqualFold(*i.TokenHashEqualFold))
+	}
+	if i.TokenHashContainsFold != nil {
+		predicates = append(predicates, customeraccesstoken.TokenHashContainsFold(*i.TokenHashContainsFold))
+	}
+	if i.CustomerID != nil {
+		predicates = append(predicates, customeraccesstoken.CustomerIDEQ(*i.CustomerID))
+	}
+	if i.CustomerIDNEQ != nil {
+		predicates = append(predicates, customeraccesstoken.CustomerIDNEQ(*i.CustomerIDNEQ))
+	}
+	if len(i.CustomerIDIn) > 0 {
+		predicates = append(predicates, customeraccesstoken.CustomerIDIn(i.CustomerIDIn...))
+	}
+	if len(i.CustomerIDNotIn) > 0 {
+		predicates = append(predicates, customeraccesstoken.CustomerIDNotIn(i.CustomerIDNotIn...))
+	}
+	if i.ExpiresAt != nil {
+		predicates = append(predicates, customeraccesstoken.ExpiresAtEQ(*i.ExpiresAt))
+	}
+	if i.ExpiresAtNEQ != nil {
+		predicates = append(predicates, customeraccesstoken.ExpiresAtNEQ(*i.ExpiresAtNEQ))
+	}
+	if len(i.ExpiresAtIn) > 0 {
+		predicates = append(predicates, customeraccesstoken.ExpiresAtIn(i.ExpiresAtIn...))
+	}
+	if len(i.ExpiresAtNotIn) > 0 {
+		predicates = append(predicates, customeraccesstoken.ExpiresAtNotIn(i.ExpiresAtNotIn...))
+	}
+	if i.ExpiresAtGT != nil {
+		predicates = append(predicates, customeraccesstoken.ExpiresAtGT(*i.ExpiresAtGT))
+	}
+	if i.ExpiresAtGTE != nil {
+		predicates = append(predicates, customeraccesstoken.ExpiresAtGTE(*i.ExpiresAtGTE))
+	}
+	if i.ExpiresAtLT != nil {
+		predicates = append(predicates, customeraccesstoken.ExpiresAtLT(*i.ExpiresAtLT))
+	}
+	if i.ExpiresAtLTE != nil {
+		predicates = append(predicates, customeraccesstoken.ExpiresAtLTE(*i.ExpiresAtLTE))
+	}
+
+	if i.HasCustomer != nil {
+		p := customeraccesstoken.HasCustomer()
+		if !*i.HasCustomer {
+			p = customeraccesstoken.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCustomerWith) > 0 {
+		with := make([]predicate.Customer, 0, len(i.HasCustomerWith))
+		for _, w := range i.HasCustomerWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCustomerWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, customeraccesstoken.HasCustomerWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCustomerAccessTokenWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return customeraccesstoken.And(predicates...), nil
+	}
+}
+
 // DiscountCodeWhereInput represents a where input for filtering DiscountCode queries.
 type DiscountCodeWhereInput struct {
 	Predicates []predicate.DiscountCode  `json:"-"`
@@ -2927,6 +3920,1132 @@ func (i *DiscountRedemptionWhereInput) P() (predicate.DiscountRedemption, error)
 		return predicates[0], nil
 	default:
 		return discountredemption.And(predicates...), nil
+	}
+}
+
+// LoginAttemptWhereInput represents a where input for filtering LoginAttempt queries.
+type LoginAttemptWhereInput struct {
+	Predicates []predicate.LoginAttempt  `json:"-"`
+	Not        *LoginAttemptWhereInput   `json:"not,omitempty"`
+	Or         []*LoginAttemptWhereInput `json:"or,omitempty"`
+	And        []*LoginAttemptWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "key" field predicates.
+	Key             *string  `json:"key,omitempty"`
+	KeyNEQ          *string  `json:"keyNEQ,omitempty"`
+	KeyIn           []string `json:"keyIn,omitempty"`
+	KeyNotIn        []string `json:"keyNotIn,omitempty"`
+	KeyGT           *string  `json:"keyGT,omitempty"`
+	KeyGTE          *string  `json:"keyGTE,omitempty"`
+	KeyLT           *string  `json:"keyLT,omitempty"`
+	KeyLTE          *string  `json:"keyLTE,omitempty"`
+	KeyContains     *string  `json:"keyContains,omitempty"`
+	KeyHasPrefix    *string  `json:"keyHasPrefix,omitempty"`
+	KeyHasSuffix    *string  `json:"keyHasSuffix,omitempty"`
+	KeyEqualFold    *string  `json:"keyEqualFold,omitempty"`
+	KeyContainsFold *string  `json:"keyContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LoginAttemptWhereInput) AddPredicates(predicates ...predicate.LoginAttempt) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LoginAttemptWhereInput filter on the LoginAttemptQuery builder.
+func (i *LoginAttemptWhereInput) Filter(q *LoginAttemptQuery) (*LoginAttemptQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLoginAttemptWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLoginAttemptWhereInput is returned in case the LoginAttemptWhereInput is empty.
+var ErrEmptyLoginAttemptWhereInput = errors.New("ent: empty predicate LoginAttemptWhereInput")
+
+// P returns a predicate for filtering loginattempts.
+// An error is returned if the input is empty or invalid.
+func (i *LoginAttemptWhereInput) P() (predicate.LoginAttempt, error) {
+	var predicates []predicate.LoginAttempt
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, loginattempt.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.LoginAttempt, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, loginattempt.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.LoginAttempt, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, loginattempt.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, loginattempt.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, loginattempt.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, loginattempt.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, loginattempt.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, loginattempt.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, loginattempt.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, loginattempt.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, loginattempt.IDLTE(*i.IDLTE))
+	}
+	if i.Key != nil {
+		predicates = append(predicates, loginattempt.KeyEQ(*i.Key))
+	}
+	if i.KeyNEQ != nil {
+		predicates = append(predicates, loginattempt.KeyNEQ(*i.KeyNEQ))
+	}
+	if len(i.KeyIn) > 0 {
+		predicates = append(predicates, loginattempt.KeyIn(i.KeyIn...))
+	}
+	if len(i.KeyNotIn) > 0 {
+		predicates = append(predicates, loginattempt.KeyNotIn(i.KeyNotIn...))
+	}
+	if i.KeyGT != nil {
+		predicates = append(predicates, loginattempt.KeyGT(*i.KeyGT))
+	}
+	if i.KeyGTE != nil {
+		predicates = append(predicates, loginattempt.KeyGTE(*i.KeyGTE))
+	}
+	if i.KeyLT != nil {
+		predicates = append(predicates, loginattempt.KeyLT(*i.KeyLT))
+	}
+	if i.KeyLTE != nil {
+		predicates = append(predicates, loginattempt.KeyLTE(*i.KeyLTE))
+	}
+	if i.KeyContains != nil {
+		predicates = append(predicates, loginattempt.KeyContains(*i.KeyContains))
+	}
+	if i.KeyHasPrefix != nil {
+		predicates = append(predicates, loginattempt.KeyHasPrefix(*i.KeyHasPrefix))
+	}
+	if i.KeyHasSuffix != nil {
+		predicates = append(predicates, loginattempt.KeyHasSuffix(*i.KeyHasSuffix))
+	}
+	if i.KeyEqualFold != nil {
+		predicates = append(predicates, loginattempt.KeyEqualFold(*i.KeyEqualFold))
+	}
+	if i.KeyContainsFold != nil {
+		predicates = append(predicates, loginattempt.KeyContainsFold(*i.KeyContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, loginattempt.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, loginattempt.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, loginattempt.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, loginattempt.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, loginattempt.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, loginattempt.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, loginattempt.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, loginattempt.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLoginAttemptWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return loginattempt.And(predicates...), nil
+	}
+}
+
+// MailingAddressWhereInput represents a where input for filtering MailingAddress queries.
+type MailingAddressWhereInput struct {
+	Predicates []predicate.MailingAddress  `json:"-"`
+	Not        *MailingAddressWhereInput   `json:"not,omitempty"`
+	Or         []*MailingAddressWhereInput `json:"or,omitempty"`
+	And        []*MailingAddressWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "customer_id" field predicates.
+	CustomerID      *int  `json:"customerID,omitempty"`
+	CustomerIDNEQ   *int  `json:"customerIDNEQ,omitempty"`
+	CustomerIDIn    []int `json:"customerIDIn,omitempty"`
+	CustomerIDNotIn []int `json:"customerIDNotIn,omitempty"`
+
+	// "first_name" field predicates.
+	FirstName             *string  `json:"firstName,omitempty"`
+	FirstNameNEQ          *string  `json:"firstNameNEQ,omitempty"`
+	FirstNameIn           []string `json:"firstNameIn,omitempty"`
+	FirstNameNotIn        []string `json:"firstNameNotIn,omitempty"`
+	FirstNameGT           *string  `json:"firstNameGT,omitempty"`
+	FirstNameGTE          *string  `json:"firstNameGTE,omitempty"`
+	FirstNameLT           *string  `json:"firstNameLT,omitempty"`
+	FirstNameLTE          *string  `json:"firstNameLTE,omitempty"`
+	FirstNameContains     *string  `json:"firstNameContains,omitempty"`
+	FirstNameHasPrefix    *string  `json:"firstNameHasPrefix,omitempty"`
+	FirstNameHasSuffix    *string  `json:"firstNameHasSuffix,omitempty"`
+	FirstNameIsNil        bool     `json:"firstNameIsNil,omitempty"`
+	FirstNameNotNil       bool     `json:"firstNameNotNil,omitempty"`
+	FirstNameEqualFold    *string  `json:"firstNameEqualFold,omitempty"`
+	FirstNameContainsFold *string  `json:"firstNameContainsFold,omitempty"`
+
+	// "last_name" field predicates.
+	LastName             *string  `json:"lastName,omitempty"`
+	LastNameNEQ          *string  `json:"lastNameNEQ,omitempty"`
+	LastNameIn           []string `json:"lastNameIn,omitempty"`
+	LastNameNotIn        []string `json:"lastNameNotIn,omitempty"`
+	LastNameGT           *string  `json:"lastNameGT,omitempty"`
+	LastNameGTE          *string  `json:"lastNameGTE,omitempty"`
+	LastNameLT           *string  `json:"lastNameLT,omitempty"`
+	LastNameLTE          *string  `json:"lastNameLTE,omitempty"`
+	LastNameContains     *string  `json:"lastNameContains,omitempty"`
+	LastNameHasPrefix    *string  `json:"lastNameHasPrefix,omitempty"`
+	LastNameHasSuffix    *string  `json:"lastNameHasSuffix,omitempty"`
+	LastNameIsNil        bool     `json:"lastNameIsNil,omitempty"`
+	LastNameNotNil       bool     `json:"lastNameNotNil,omitempty"`
+	LastNameEqualFold    *string  `json:"lastNameEqualFold,omitempty"`
+	LastNameContainsFold *string  `json:"lastNameContainsFold,omitempty"`
+
+	// "company" field predicates.
+	Company             *string  `json:"company,omitempty"`
+	CompanyNEQ          *string  `json:"companyNEQ,omitempty"`
+	CompanyIn           []string `json:"companyIn,omitempty"`
+	CompanyNotIn        []string `json:"companyNotIn,omitempty"`
+	CompanyGT           *string  `json:"companyGT,omitempty"`
+	CompanyGTE          *string  `json:"companyGTE,omitempty"`
+	CompanyLT           *string  `json:"companyLT,omitempty"`
+	CompanyLTE          *string  `json:"companyLTE,omitempty"`
+	CompanyContains     *string  `json:"companyContains,omitempty"`
+	CompanyHasPrefix    *string  `json:"companyHasPrefix,omitempty"`
+	CompanyHasSuffix    *string  `json:"companyHasSuffix,omitempty"`
+	CompanyIsNil        bool     `json:"companyIsNil,omitempty"`
+	CompanyNotNil       bool     `json:"companyNotNil,omitempty"`
+	CompanyEqualFold    *string  `json:"companyEqualFold,omitempty"`
+	CompanyContainsFold *string  `json:"companyContainsFold,omitempty"`
+
+	// "address1" field predicates.
+	Address1             *string  `json:"address1,omitempty"`
+	Address1NEQ          *string  `json:"address1NEQ,omitempty"`
+	Address1In           []string `json:"address1In,omitempty"`
+	Address1NotIn        []string `json:"address1NotIn,omitempty"`
+	Address1GT           *string  `json:"address1GT,omitempty"`
+	Address1GTE          *string  `json:"address1GTE,omitempty"`
+	Address1LT           *string  `json:"address1LT,omitempty"`
+	Address1LTE          *string  `json:"address1LTE,omitempty"`
+	Address1Contains     *string  `json:"address1Contains,omitempty"`
+	Address1HasPrefix    *string  `json:"address1HasPrefix,omitempty"`
+	Address1HasSuffix    *string  `json:"address1HasSuffix,omitempty"`
+	Address1IsNil        bool     `json:"address1IsNil,omitempty"`
+	Address1NotNil       bool     `json:"address1NotNil,omitempty"`
+	Address1EqualFold    *string  `json:"address1EqualFold,omitempty"`
+	Address1ContainsFold *string  `json:"address1ContainsFold,omitempty"`
+
+	// "address2" field predicates.
+	Address2             *string  `json:"address2,omitempty"`
+	Address2NEQ          *string  `json:"address2NEQ,omitempty"`
+	Address2In           []string `json:"address2In,omitempty"`
+	Address2NotIn        []string `json:"address2NotIn,omitempty"`
+	Address2GT           *string  `json:"address2GT,omitempty"`
+	Address2GTE          *string  `json:"address2GTE,omitempty"`
+	Address2LT           *string  `json:"address2LT,omitempty"`
+	Address2LTE          *string  `json:"address2LTE,omitempty"`
+	Address2Contains     *string  `json:"address2Contains,omitempty"`
+	Address2HasPrefix    *string  `json:"address2HasPrefix,omitempty"`
+	Address2HasSuffix    *string  `json:"address2HasSuffix,omitempty"`
+	Address2IsNil        bool     `json:"address2IsNil,omitempty"`
+	Address2NotNil       bool     `json:"address2NotNil,omitempty"`
+	Address2EqualFold    *string  `json:"address2EqualFold,omitempty"`
+	Address2ContainsFold *string  `json:"address2ContainsFold,omitempty"`
+
+	// "city" field predicates.
+	City             *string  `json:"city,omitempty"`
+	CityNEQ          *string  `json:"cityNEQ,omitempty"`
+	CityIn           []string `json:"cityIn,omitempty"`
+	CityNotIn        []string `json:"cityNotIn,omitempty"`
+	CityGT           *string  `json:"cityGT,omitempty"`
+	CityGTE          *string  `json:"cityGTE,omitempty"`
+	CityLT           *string  `json:"cityLT,omitempty"`
+	CityLTE          *string  `json:"cityLTE,omitempty"`
+	CityContains     *string  `json:"cityContains,omitempty"`
+	CityHasPrefix    *string  `json:"cityHasPrefix,omitempty"`
+	CityHasSuffix    *string  `json:"cityHasSuffix,omitempty"`
+	CityIsNil        bool     `json:"cityIsNil,omitempty"`
+	CityNotNil       bool     `json:"cityNotNil,omitempty"`
+	CityEqualFold    *string  `json:"cityEqualFold,omitempty"`
+	CityContainsFold *string  `json:"cityContainsFold,omitempty"`
+
+	// "province" field predicates.
+	Province             *string  `json:"province,omitempty"`
+	ProvinceNEQ          *string  `json:"provinceNEQ,omitempty"`
+	ProvinceIn           []string `json:"provinceIn,omitempty"`
+	ProvinceNotIn        []string `json:"provinceNotIn,omitempty"`
+	ProvinceGT           *string  `json:"provinceGT,omitempty"`
+	ProvinceGTE          *string  `json:"provinceGTE,omitempty"`
+	ProvinceLT           *string  `json:"provinceLT,omitempty"`
+	ProvinceLTE          *string  `json:"provinceLTE,omitempty"`
+	ProvinceContains     *string  `json:"provinceContains,omitempty"`
+	ProvinceHasPrefix    *string  `json:"provinceHasPrefix,omitempty"`
+	ProvinceHasSuffix    *string  `json:"provinceHasSuffix,omitempty"`
+	ProvinceIsNil        bool     `json:"provinceIsNil,omitempty"`
+	ProvinceNotNil       bool     `json:"provinceNotNil,omitempty"`
+	ProvinceEqualFold    *string  `json:"provinceEqualFold,omitempty"`
+	ProvinceContainsFold *string  `json:"provinceContainsFold,omitempty"`
+
+	// "province_code" field predicates.
+	ProvinceCode             *string  `json:"provinceCode,omitempty"`
+	ProvinceCodeNEQ          *string  `json:"provinceCodeNEQ,omitempty"`
+	ProvinceCodeIn           []string `json:"provinceCodeIn,omitempty"`
+	ProvinceCodeNotIn        []string `json:"provinceCodeNotIn,omitempty"`
+	ProvinceCodeGT           *string  `json:"provinceCodeGT,omitempty"`
+	ProvinceCodeGTE          *string  `json:"provinceCodeGTE,omitempty"`
+	ProvinceCodeLT           *string  `json:"provinceCodeLT,omitempty"`
+	ProvinceCodeLTE          *string  `json:"provinceCodeLTE,omitempty"`
+	ProvinceCodeContains     *string  `json:"provinceCodeContains,omitempty"`
+	ProvinceCodeHasPrefix    *string  `json:"provinceCodeHasPrefix,omitempty"`
+	ProvinceCodeHasSuffix    *string  `json:"provinceCodeHasSuffix,omitempty"`
+	ProvinceCodeIsNil        bool     `json:"provinceCodeIsNil,omitempty"`
+	ProvinceCodeNotNil       bool     `json:"provinceCodeNotNil,omitempty"`
+	ProvinceCodeEqualFold    *string  `json:"provinceCodeEqualFold,omitempty"`
+	ProvinceCodeContainsFold *string  `json:"provinceCodeContainsFold,omitempty"`
+
+	// "zip" field predicates.
+	Zip             *string  `json:"zip,omitempty"`
+	ZipNEQ          *string  `json:"zipNEQ,omitempty"`
+	ZipIn           []string `json:"zipIn,omitempty"`
+	ZipNotIn        []string `json:"zipNotIn,omitempty"`
+	ZipGT           *string  `json:"zipGT,omitempty"`
+	ZipGTE          *string  `json:"zipGTE,omitempty"`
+	ZipLT           *string  `json:"zipLT,omitempty"`
+	ZipLTE          *string  `json:"zipLTE,omitempty"`
+	ZipContains     *string  `json:"zipContains,omitempty"`
+	ZipHasPrefix    *string  `json:"zipHasPrefix,omitempty"`
+	ZipHasSuffix    *string  `json:"zipHasSuffix,omitempty"`
+	ZipIsNil        bool     `json:"zipIsNil,omitempty"`
+	ZipNotNil       bool     `json:"zipNotNil,omitempty"`
+	ZipEqualFold    *string  `json:"zipEqualFold,omitempty"`
+	ZipContainsFold *string  `json:"zipContainsFold,omitempty"`
+
+	// "country_code" field predicates.
+	CountryCode             *string  `json:"countryCode,omitempty"`
+	CountryCodeNEQ          *string  `json:"countryCodeNEQ,omitempty"`
+	CountryCodeIn           []string `json:"countryCodeIn,omitempty"`
+	CountryCodeNotIn        []string `json:"countryCodeNotIn,omitempty"`
+	CountryCodeGT           *string  `json:"countryCodeGT,omitempty"`
+	CountryCodeGTE          *string  `json:"countryCodeGTE,omitempty"`
+	CountryCodeLT           *string  `json:"countryCodeLT,omitempty"`
+	CountryCodeLTE          *string  `json:"countryCodeLTE,omitempty"`
+	CountryCodeContains     *string  `json:"countryCodeContains,omitempty"`
+	CountryCodeHasPrefix    *string  `json:"countryCodeHasPrefix,omitempty"`
+	CountryCodeHasSuffix    *string  `json:"countryCodeHasSuffix,omitempty"`
+	CountryCodeIsNil        bool     `json:"countryCodeIsNil,omitempty"`
+	CountryCodeNotNil       bool     `json:"countryCodeNotNil,omitempty"`
+	CountryCodeEqualFold    *string  `json:"countryCodeEqualFold,omitempty"`
+	CountryCodeContainsFold *string  `json:"countryCodeContainsFold,omitempty"`
+
+	// "phone" field predicates.
+	Phone             *string  `json:"phone,omitempty"`
+	PhoneNEQ          *string  `json:"phoneNEQ,omitempty"`
+	PhoneIn           []string `json:"phoneIn,omitempty"`
+	PhoneNotIn        []string `json:"phoneNotIn,omitempty"`
+	PhoneGT           *string  `json:"phoneGT,omitempty"`
+	PhoneGTE          *string  `json:"phoneGTE,omitempty"`
+	PhoneLT           *string  `json:"phoneLT,omitempty"`
+	PhoneLTE          *string  `json:"phoneLTE,omitempty"`
+	PhoneContains     *string  `json:"phoneContains,omitempty"`
+	PhoneHasPrefix    *string  `json:"phoneHasPrefix,omitempty"`
+	PhoneHasSuffix    *string  `json:"phoneHasSuffix,omitempty"`
+	PhoneIsNil        bool     `json:"phoneIsNil,omitempty"`
+	PhoneNotNil       bool     `json:"phoneNotNil,omitempty"`
+	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
+	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
+
+	// "customer" edge predicates.
+	HasCustomer     *bool                 `json:"hasCustomer,omitempty"`
+	HasCustomerWith []*CustomerWhereInput `json:"hasCustomerWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MailingAddressWhereInput) AddPredicates(predicates ...predicate.MailingAddress) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MailingAddressWhereInput filter on the MailingAddressQuery builder.
+func (i *MailingAddressWhereInput) Filter(q *MailingAddressQuery) (*MailingAddressQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMailingAddressWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMailingAddressWhereInput is returned in case the MailingAddressWhereInput is empty.
+var ErrEmptyMailingAddressWhereInput = errors.New("ent: empty predicate MailingAddressWhereInput")
+
+// P returns a predicate for filtering mailingaddresses.
+// An error is returned if the input is empty or invalid.
+func (i *MailingAddressWhereInput) P() (predicate.MailingAddress, error) {
+	var predicates []predicate.MailingAddress
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, mailingaddress.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.MailingAddress, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, mailingaddress.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.MailingAddress, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, mailingaddress.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, mailingaddress.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, mailingaddress.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, mailingaddress.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, mailingaddress.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, mailingaddress.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, mailingaddress.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, mailingaddress.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, mailingaddress.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, mailingaddress.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, mailingaddress.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, mailingaddress.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, mailingaddress.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, mailingaddress.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, mailingaddress.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, mailingaddress.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, mailingaddress.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, mailingaddress.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, mailingaddress.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, mailingaddress.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, mailingaddress.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, mailingaddress.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.CustomerID != nil {
+		predicates = append(predicates, mailingaddress.CustomerIDEQ(*i.CustomerID))
+	}
+	if i.CustomerIDNEQ != nil {
+		predicates = append(predicates, mailingaddress.CustomerIDNEQ(*i.CustomerIDNEQ))
+	}
+	if len(i.CustomerIDIn) > 0 {
+		predicates = append(predicates, mailingaddress.CustomerIDIn(i.CustomerIDIn...))
+	}
+	if len(i.CustomerIDNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.CustomerIDNotIn(i.CustomerIDNotIn...))
+	}
+	if i.FirstName != nil {
+		predicates = append(predicates, mailingaddress.FirstNameEQ(*i.FirstName))
+	}
+	if i.FirstNameNEQ != nil {
+		predicates = append(predicates, mailingaddress.FirstNameNEQ(*i.FirstNameNEQ))
+	}
+	if len(i.FirstNameIn) > 0 {
+		predicates = append(predicates, mailingaddress.FirstNameIn(i.FirstNameIn...))
+	}
+	if len(i.FirstNameNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.FirstNameNotIn(i.FirstNameNotIn...))
+	}
+	if i.FirstNameGT != nil {
+		predicates = append(predicates, mailingaddress.FirstNameGT(*i.FirstNameGT))
+	}
+	if i.FirstNameGTE != nil {
+		predicates = append(predicates, mailingaddress.FirstNameGTE(*i.FirstNameGTE))
+	}
+	if i.FirstNameLT != nil {
+		predicates = append(predicates, mailingaddress.FirstNameLT(*i.FirstNameLT))
+	}
+	if i.FirstNameLTE != nil {
+		predicates = append(predicates, mailingaddress.FirstNameLTE(*i.FirstNameLTE))
+	}
+	if i.FirstNameContains != nil {
+		predicates = append(predicates, mailingaddress.FirstNameContains(*i.FirstNameContains))
+	}
+	if i.FirstNameHasPrefix != nil {
+		predicates = append(predicates, mailingaddress.FirstNameHasPrefix(*i.FirstNameHasPrefix))
+	}
+	if i.FirstNameHasSuffix != nil {
+		predicates = append(predicates, mailingaddress.FirstNameHasSuffix(*i.FirstNameHasSuffix))
+	}
+	if i.FirstNameIsNil {
+		predicates = append(predicates, mailingaddress.FirstNameIsNil())
+	}
+	if i.FirstNameNotNil {
+		predicates = append(predicates, mailingaddress.FirstNameNotNil())
+	}
+	if i.FirstNameEqualFold != nil {
+		predicates = append(predicates, mailingaddress.FirstNameEqualFold(*i.FirstNameEqualFold))
+	}
+	if i.FirstNameContainsFold != nil {
+		predicates = append(predicates, mailingaddress.FirstNameContainsFold(*i.FirstNameContainsFold))
+	}
+	if i.LastName != nil {
+		predicates = append(predicates, mailingaddress.LastNameEQ(*i.LastName))
+	}
+	if i.LastNameNEQ != nil {
+		predicates = append(predicates, mailingaddress.LastNameNEQ(*i.LastNameNEQ))
+	}
+	if len(i.LastNameIn) > 0 {
+		predicates = append(predicates, mailingaddress.LastNameIn(i.LastNameIn...))
+	}
+	if len(i.LastNameNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.LastNameNotIn(i.LastNameNotIn...))
+	}
+	if i.LastNameGT != nil {
+		predicates = append(predicates, mailingaddress.LastNameGT(*i.LastNameGT))
+	}
+	if i.LastNameGTE != nil {
+		predicates = append(predicates, mailingaddress.LastNameGTE(*i.LastNameGTE))
+	}
+	if i.LastNameLT != nil {
+		predicates = append(predicates, mailingaddress.LastNameLT(*i.LastNameLT))
+	}
+	if i.LastNameLTE != nil {
+		predicates = append(predicates, mailingaddress.LastNameLTE(*i.LastNameLTE))
+	}
+	if i.LastNameContains != nil {
+		predicates = append(predicates, mailingaddress.LastNameContains(*i.LastNameContains))
+	}
+	if i.LastNameHasPrefix != nil {
+		predicates = append(predicates, mailingaddress.LastNameHasPrefix(*i.LastNameHasPrefix))
+	}
+	if i.LastNameHasSuffix != nil {
+		predicates = append(predicates, mailingaddress.LastNameHasSuffix(*i.LastNameHasSuffix))
+	}
+	if i.LastNameIsNil {
+		predicates = append(predicates, mailingaddress.LastNameIsNil())
+	}
+	if i.LastNameNotNil {
+		predicates = append(predicates, mailingaddress.LastNameNotNil())
+	}
+	if i.LastNameEqualFold != nil {
+		predicates = append(predicates, mailingaddress.LastNameEqualFold(*i.LastNameEqualFold))
+	}
+	if i.LastNameContainsFold != nil {
+		predicates = append(predicates, mailingaddress.LastNameContainsFold(*i.LastNameContainsFold))
+	}
+	if i.Company != nil {
+		predicates = append(predicates, mailingaddress.CompanyEQ(*i.Company))
+	}
+	if i.CompanyNEQ != nil {
+		predicates = append(predicates, mailingaddress.CompanyNEQ(*i.CompanyNEQ))
+	}
+	if len(i.CompanyIn) > 0 {
+		predicates = append(predicates, mailingaddress.CompanyIn(i.CompanyIn...))
+	}
+	if len(i.CompanyNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.CompanyNotIn(i.CompanyNotIn...))
+	}
+	if i.CompanyGT != nil {
+		predicates = append(predicates, mailingaddress.CompanyGT(*i.CompanyGT))
+	}
+	if i.CompanyGTE != nil {
+		predicates = append(predicates, mailingaddress.CompanyGTE(*i.CompanyGTE))
+	}
+	if i.CompanyLT != nil {
+		predicates = append(predicates, mailingaddress.CompanyLT(*i.CompanyLT))
+	}
+	if i.CompanyLTE != nil {
+		predicates = append(predicates, mailingaddress.CompanyLTE(*i.CompanyLTE))
+	}
+	if i.CompanyContains != nil {
+		predicates = append(predicates, mailingaddress.CompanyContains(*i.CompanyContains))
+	}
+	if i.CompanyHasPrefix != nil {
+		predicates = append(predicates, mailingaddress.CompanyHasPrefix(*i.CompanyHasPrefix))
+	}
+	if i.CompanyHasSuffix != nil {
+		predicates = append(predicates, mailingaddress.CompanyHasSuffix(*i.CompanyHasSuffix))
+	}
+	if i.CompanyIsNil {
+		predicates = append(predicates, mailingaddress.CompanyIsNil())
+	}
+	if i.CompanyNotNil {
+		predicates = append(predicates, mailingaddress.CompanyNotNil())
+	}
+	if i.CompanyEqualFold != nil {
+		predicates = append(predicates, mailingaddress.CompanyEqualFold(*i.CompanyEqualFold))
+	}
+	if i.CompanyContainsFold != nil {
+		predicates = append(predicates, mailingaddress.CompanyContainsFold(*i.CompanyContainsFold))
+	}
+	if i.Address1 != nil {
+		predicates = append(predicates, mailingaddress.Address1EQ(*i.Address1))
+	}
+	if i.Address1NEQ != nil {
+		predicates = append(predicates, mailingaddress.Address1NEQ(*i.Address1NEQ))
+	}
+	if len(i.Address1In) > 0 {
+		predicates = append(predicates, mailingaddress.Address1In(i.Address1In...))
+	}
+	if len(i.Address1NotIn) > 0 {
+		predicates = append(predicates, mailingaddress.Address1NotIn(i.Address1NotIn...))
+	}
+	if i.Address1GT != nil {
+		predicates = append(predicates, mailingaddress.Address1GT(*i.Address1GT))
+	}
+	if i.Address1GTE != nil {
+		predicates = append(predicates, mailingaddress.Address1GTE(*i.Address1GTE))
+	}
+	if i.Address1LT != nil {
+		predicates = append(predicates, mailingaddress.Address1LT(*i.Address1LT))
+	}
+	if i.Address1LTE != nil {
+		predicates = append(predicates, mailingaddress.Address1LTE(*i.Address1LTE))
+	}
+	if i.Address1Contains != nil {
+		predicates = append(predicates, mailingaddress.Address1Contains(*i.Address1Contains))
+	}
+	if i.Address1HasPrefix != nil {
+		predicates = append(predicates, mailingaddress.Address1HasPrefix(*i.Address1HasPrefix))
+	}
+	if i.Address1HasSuffix != nil {
+		predicates = append(predicates, mailingaddress.Address1HasSuffix(*i.Address1HasSuffix))
+	}
+	if i.Address1IsNil {
+		predicates = append(predicates, mailingaddress.Address1IsNil())
+	}
+	if i.Address1NotNil {
+		predicates = append(predicates, mailingaddress.Address1NotNil())
+	}
+	if i.Address1EqualFold != nil {
+		predicates = append(predicates, mailingaddress.Address1EqualFold(*i.Address1EqualFold))
+	}
+	if i.Address1ContainsFold != nil {
+		predicates = append(predicates, mailingaddress.Address1ContainsFold(*i.Address1ContainsFold))
+	}
+	if i.Address2 != nil {
+		predicates = append(predicates, mailingaddress.Address2EQ(*i.Address2))
+	}
+	if i.Address2NEQ != nil {
+		predicates = append(predicates, mailingaddress.Address2NEQ(*i.Address2NEQ))
+	}
+	if len(i.Address2In) > 0 {
+		predicates = append(predicates, mailingaddress.Address2In(i.Address2In...))
+	}
+	if len(i.Address2NotIn) > 0 {
+		predicates = append(predicates, mailingaddress.Address2NotIn(i.Address2NotIn...))
+	}
+	if i.Address2GT != nil {
+		predicates = append(predicates, mailingaddress.Address2GT(*i.Address2GT))
+	}
+	if i.Address2GTE != nil {
+		predicates = append(predicates, mailingaddress.Address2GTE(*i.Address2GTE))
+	}
+	if i.Address2LT != nil {
+		predicates = append(predicates, mailingaddress.Address2LT(*i.Address2LT))
+	}
+	if i.Address2LTE != nil {
+		predicates = append(predicates, mailingaddress.Address2LTE(*i.Address2LTE))
+	}
+	if i.Address2Contains != nil {
+		predicates = append(predicates, mailingaddress.Address2Contains(*i.Address2Contains))
+	}
+	if i.Address2HasPrefix != nil {
+		predicates = append(predicates, mailingaddress.Address2HasPrefix(*i.Address2HasPrefix))
+	}
+	if i.Address2HasSuffix != nil {
+		predicates = append(predicates, mailingaddress.Address2HasSuffix(*i.Address2HasSuffix))
+	}
+	if i.Address2IsNil {
+		predicates = append(predicates, mailingaddress.Address2IsNil())
+	}
+	if i.Address2NotNil {
+		predicates = append(predicates, mailingaddress.Address2NotNil())
+	}
+	if i.Address2EqualFold != nil {
+		predicates = append(predicates, mailingaddress.Address2EqualFold(*i.Address2EqualFold))
+	}
+	if i.Address2ContainsFold != nil {
+		predicates = append(predicates, mailingaddress.Address2ContainsFold(*i.Address2ContainsFold))
+	}
+	if i.City != nil {
+		predicates = append(predicates, mailingaddress.CityEQ(*i.City))
+	}
+	if i.CityNEQ != nil {
+		predicates = append(predicates, mailingaddress.CityNEQ(*i.CityNEQ))
+	}
+	if len(i.CityIn) > 0 {
+		predicates = append(predicates, mailingaddress.CityIn(i.CityIn...))
+	}
+	if len(i.CityNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.CityNotIn(i.CityNotIn...))
+	}
+	if i.CityGT != nil {
+		predicates = append(predicates, mailingaddress.CityGT(*i.CityGT))
+	}
+	if i.CityGTE != nil {
+		predicates = append(predicates, mailingaddress.CityGTE(*i.CityGTE))
+	}
+	if i.CityLT != nil {
+		predicates = append(predicates, mailingaddress.CityLT(*i.CityLT))
+	}
+	if i.CityLTE != nil {
+		predicates = append(predicates, mailingaddress.CityLTE(*i.CityLTE))
+	}
+	if i.CityContains != nil {
+		predicates = append(predicates, mailingaddress.CityContains(*i.CityContains))
+	}
+	if i.CityHasPrefix != nil {
+		predicates = append(predicates, mailingaddress.CityHasPrefix(*i.CityHasPrefix))
+	}
+	if i.CityHasSuffix != nil {
+		predicates = append(predicates, mailingaddress.CityHasSuffix(*i.CityHasSuffix))
+	}
+	if i.CityIsNil {
+		predicates = append(predicates, mailingaddress.CityIsNil())
+	}
+	if i.CityNotNil {
+		predicates = append(predicates, mailingaddress.CityNotNil())
+	}
+	if i.CityEqualFold != nil {
+		predicates = append(predicates, mailingaddress.CityEqualFold(*i.CityEqualFold))
+	}
+	if i.CityContainsFold != nil {
+		predicates = append(predicates, mailingaddress.CityContainsFold(*i.CityContainsFold))
+	}
+	if i.Province != nil {
+		predicates = append(predicates, mailingaddress.ProvinceEQ(*i.Province))
+	}
+	if i.ProvinceNEQ != nil {
+		predicates = append(predicates, mailingaddress.ProvinceNEQ(*i.ProvinceNEQ))
+	}
+	if len(i.ProvinceIn) > 0 {
+		predicates = append(predicates, mailingaddress.ProvinceIn(i.ProvinceIn...))
+	}
+	if len(i.ProvinceNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.ProvinceNotIn(i.ProvinceNotIn...))
+	}
+	if i.ProvinceGT != nil {
+		predicates = append(predicates, mailingaddress.ProvinceGT(*i.ProvinceGT))
+	}
+	if i.ProvinceGTE != nil {
+		predicates = append(predicates, mailingaddress.ProvinceGTE(*i.ProvinceGTE))
+	}
+	if i.ProvinceLT != nil {
+		predicates = append(predicates, mailingaddress.ProvinceLT(*i.ProvinceLT))
+	}
+	if i.ProvinceLTE != nil {
+		predicates = append(predicates, mailingaddress.ProvinceLTE(*i.ProvinceLTE))
+	}
+	if i.ProvinceContains != nil {
+		predicates = append(predicates, mailingaddress.ProvinceContains(*i.ProvinceContains))
+	}
+	if i.ProvinceHasPrefix != nil {
+		predicates = append(predicates, mailingaddress.ProvinceHasPrefix(*i.ProvinceHasPrefix))
+	}
+	if i.ProvinceHasSuffix != nil {
+		predicates = append(predicates, mailingaddress.ProvinceHasSuffix(*i.ProvinceHasSuffix))
+	}
+	if i.ProvinceIsNil {
+		predicates = append(predicates, mailingaddress.ProvinceIsNil())
+	}
+	if i.ProvinceNotNil {
+		predicates = append(predicates, mailingaddress.ProvinceNotNil())
+	}
+	if i.ProvinceEqualFold != nil {
+		predicates = append(predicates, mailingaddress.ProvinceEqualFold(*i.ProvinceEqualFold))
+	}
+	if i.ProvinceContainsFold != nil {
+		predicates = append(predicates, mailingaddress.ProvinceContainsFold(*i.ProvinceContainsFold))
+	}
+	if i.ProvinceCode != nil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeEQ(*i.ProvinceCode))
+	}
+	if i.ProvinceCodeNEQ != nil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeNEQ(*i.ProvinceCodeNEQ))
+	}
+	if len(i.ProvinceCodeIn) > 0 {
+		predicates = append(predicates, mailingaddress.ProvinceCodeIn(i.ProvinceCodeIn...))
+	}
+	if len(i.ProvinceCodeNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.ProvinceCodeNotIn(i.ProvinceCodeNotIn...))
+	}
+	if i.ProvinceCodeGT != nil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeGT(*i.ProvinceCodeGT))
+	}
+	if i.ProvinceCodeGTE != nil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeGTE(*i.ProvinceCodeGTE))
+	}
+	if i.ProvinceCodeLT != nil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeLT(*i.ProvinceCodeLT))
+	}
+	if i.ProvinceCodeLTE != nil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeLTE(*i.ProvinceCodeLTE))
+	}
+	if i.ProvinceCodeContains != nil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeContains(*i.ProvinceCodeContains))
+	}
+	if i.ProvinceCodeHasPrefix != nil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeHasPrefix(*i.ProvinceCodeHasPrefix))
+	}
+	if i.ProvinceCodeHasSuffix != nil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeHasSuffix(*i.ProvinceCodeHasSuffix))
+	}
+	if i.ProvinceCodeIsNil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeIsNil())
+	}
+	if i.ProvinceCodeNotNil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeNotNil())
+	}
+	if i.ProvinceCodeEqualFold != nil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeEqualFold(*i.ProvinceCodeEqualFold))
+	}
+	if i.ProvinceCodeContainsFold != nil {
+		predicates = append(predicates, mailingaddress.ProvinceCodeContainsFold(*i.ProvinceCodeContainsFold))
+	}
+	if i.Zip != nil {
+		predicates = append(predicates, mailingaddress.ZipEQ(*i.Zip))
+	}
+	if i.ZipNEQ != nil {
+		predicates = append(predicates, mailingaddress.ZipNEQ(*i.ZipNEQ))
+	}
+	if len(i.ZipIn) > 0 {
+		predicates = append(predicates, mailingaddress.ZipIn(i.ZipIn...))
+	}
+	if len(i.ZipNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.ZipNotIn(i.ZipNotIn...))
+	}
+	if i.ZipGT != nil {
+		predicates = append(predicates, mailingaddress.ZipGT(*i.ZipGT))
+	}
+	if i.ZipGTE != nil {
+		predicates = append(predicates, mailingaddress.ZipGTE(*i.ZipGTE))
+	}
+	if i.ZipLT != nil {
+		predicates = append(predicates, mailingaddress.ZipLT(*i.ZipLT))
+	}
+	if i.ZipLTE != nil {
+		predicates = append(predicates, mailingaddress.ZipLTE(*i.ZipLTE))
+	}
+	if i.ZipContains != nil {
+		predicates = append(predicates, mailingaddress.ZipContains(*i.ZipContains))
+	}
+	if i.ZipHasPrefix != nil {
+		predicates = append(predicates, mailingaddress.ZipHasPrefix(*i.ZipHasPrefix))
+	}
+	if i.ZipHasSuffix != nil {
+		predicates = append(predicates, mailingaddress.ZipHasSuffix(*i.ZipHasSuffix))
+	}
+	if i.ZipIsNil {
+		predicates = append(predicates, mailingaddress.ZipIsNil())
+	}
+	if i.ZipNotNil {
+		predicates = append(predicates, mailingaddress.ZipNotNil())
+	}
+	if i.ZipEqualFold != nil {
+		predicates = append(predicates, mailingaddress.ZipEqualFold(*i.ZipEqualFold))
+	}
+	if i.ZipContainsFold != nil {
+		predicates = append(predicates, mailingaddress.ZipContainsFold(*i.ZipContainsFold))
+	}
+	if i.CountryCode != nil {
+		predicates = append(predicates, mailingaddress.CountryCodeEQ(*i.CountryCode))
+	}
+	if i.CountryCodeNEQ != nil {
+		predicates = append(predicates, mailingaddress.CountryCodeNEQ(*i.CountryCodeNEQ))
+	}
+	if len(i.CountryCodeIn) > 0 {
+		predicates = append(predicates, mailingaddress.CountryCodeIn(i.CountryCodeIn...))
+	}
+	if len(i.CountryCodeNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.CountryCodeNotIn(i.CountryCodeNotIn...))
+	}
+	if i.CountryCodeGT != nil {
+		predicates = append(predicates, mailingaddress.CountryCodeGT(*i.CountryCodeGT))
+	}
+	if i.CountryCodeGTE != nil {
+		predicates = append(predicates, mailingaddress.CountryCodeGTE(*i.CountryCodeGTE))
+	}
+	if i.CountryCodeLT != nil {
+		predicates = append(predicates, mailingaddress.CountryCodeLT(*i.CountryCodeLT))
+	}
+	if i.CountryCodeLTE != nil {
+		predicates = append(predicates, mailingaddress.CountryCodeLTE(*i.CountryCodeLTE))
+	}
+	if i.CountryCodeContains != nil {
+		predicates = append(predicates, mailingaddress.CountryCodeContains(*i.CountryCodeContains))
+	}
+	if i.CountryCodeHasPrefix != nil {
+		predicates = append(predicates, mailingaddress.CountryCodeHasPrefix(*i.CountryCodeHasPrefix))
+	}
+	if i.CountryCodeHasSuffix != nil {
+		predicates = append(predicates, mailingaddress.CountryCodeHasSuffix(*i.CountryCodeHasSuffix))
+	}
+	if i.CountryCodeIsNil {
+		predicates = append(predicates, mailingaddress.CountryCodeIsNil())
+	}
+	if i.CountryCodeNotNil {
+		predicates = append(predicates, mailingaddress.CountryCodeNotNil())
+	}
+	if i.CountryCodeEqualFold != nil {
+		predicates = append(predicates, mailingaddress.CountryCodeEqualFold(*i.CountryCodeEqualFold))
+	}
+	if i.CountryCodeContainsFold != nil {
+		predicates = append(predicates, mailingaddress.CountryCodeContainsFold(*i.CountryCodeContainsFold))
+	}
+	if i.Phone != nil {
+		predicates = append(predicates, mailingaddress.PhoneEQ(*i.Phone))
+	}
+	if i.PhoneNEQ != nil {
+		predicates = append(predicates, mailingaddress.PhoneNEQ(*i.PhoneNEQ))
+	}
+	if len(i.PhoneIn) > 0 {
+		predicates = append(predicates, mailingaddress.PhoneIn(i.PhoneIn...))
+	}
+	if len(i.PhoneNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.PhoneNotIn(i.PhoneNotIn...))
+	}
+	if i.PhoneGT != nil {
+		predicates = append(predicates, mailingaddress.PhoneGT(*i.PhoneGT))
+	}
+	if i.PhoneGTE != nil {
+		predicates = append(predicates, mailingaddress.PhoneGTE(*i.PhoneGTE))
+	}
+	if i.PhoneLT != nil {
+		predicates = append(predicates, mailingaddress.PhoneLT(*i.PhoneLT))
+	}
+	if i.PhoneLTE != nil {
+		predicates = append(predicates, mailingaddress.PhoneLTE(*i.PhoneLTE))
+	}
+	if i.PhoneContains != nil {
+		predicates = append(predicates, mailingaddress.PhoneContains(*i.PhoneContains))
+	}
+	if i.PhoneHasPrefix != nil {
+		predicates = append(predicates, mailingaddress.PhoneHasPrefix(*i.PhoneHasPrefix))
+	}
+	if i.PhoneHasSuffix != nil {
+		predicates = append(predicates, mailingaddress.PhoneHasSuffix(*i.PhoneHasSuffix))
+	}
+	if i.PhoneIsNil {
+		predicates = append(predicates, mailingaddress.PhoneIsNil())
+	}
+	if i.PhoneNotNil {
+		predicates = append(predicates, mailingaddress.PhoneNotNil())
+	}
+	if i.PhoneEqualFold != nil {
+		predicates = append(predicates, mailingaddress.PhoneEqualFold(*i.PhoneEqualFold))
+	}
+	if i.PhoneContainsFold != nil {
+		predicates = append(predicates, mailingaddress.PhoneContainsFold(*i.PhoneContainsFold))
+	}
+
+	if i.HasCustomer != nil {
+		p := mailingaddress.HasCustomer()
+		if !*i.HasCustomer {
+			p = mailingaddress.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCustomerWith) > 0 {
+		with := make([]predicate.Customer, 0, len(i.HasCustomerWith))
+		for _, w := range i.HasCustomerWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCustomerWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, mailingaddress.HasCustomerWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMailingAddressWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return mailingaddress.And(predicates...), nil
 	}
 }
 
@@ -4175,6 +6294,368 @@ func (i *PageWhereInput) P() (predicate.Page, error) {
 		return predicates[0], nil
 	default:
 		return page.And(predicates...), nil
+	}
+}
+
+// PasswordResetTokenWhereInput represents a where input for filtering PasswordResetToken queries.
+type PasswordResetTokenWhereInput struct {
+	Predicates []predicate.PasswordResetToken  `json:"-"`
+	Not        *PasswordResetTokenWhereInput   `json:"not,omitempty"`
+	Or         []*PasswordResetTokenWhereInput `json:"or,omitempty"`
+	And        []*PasswordResetTokenWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "token_hash" field predicates.
+	TokenHash             *string  `json:"tokenHash,omitempty"`
+	TokenHashNEQ          *string  `json:"tokenHashNEQ,omitempty"`
+	TokenHashIn           []string `json:"tokenHashIn,omitempty"`
+	TokenHashNotIn        []string `json:"tokenHashNotIn,omitempty"`
+	TokenHashGT           *string  `json:"tokenHashGT,omitempty"`
+	TokenHashGTE          *string  `json:"tokenHashGTE,omitempty"`
+	TokenHashLT           *string  `json:"tokenHashLT,omitempty"`
+	TokenHashLTE          *string  `json:"tokenHashLTE,omitempty"`
+	TokenHashContains     *string  `json:"tokenHashContains,omitempty"`
+	TokenHashHasPrefix    *string  `json:"tokenHashHasPrefix,omitempty"`
+	TokenHashHasSuffix    *string  `json:"tokenHashHasSuffix,omitempty"`
+	TokenHashEqualFold    *string  `json:"tokenHashEqualFold,omitempty"`
+	TokenHashContainsFold *string  `json:"tokenHashContainsFold,omitempty"`
+
+	// "customer_id" field predicates.
+	CustomerID      *int  `json:"customerID,omitempty"`
+	CustomerIDNEQ   *int  `json:"customerIDNEQ,omitempty"`
+	CustomerIDIn    []int `json:"customerIDIn,omitempty"`
+	CustomerIDNotIn []int `json:"customerIDNotIn,omitempty"`
+
+	// "expires_at" field predicates.
+	ExpiresAt      *time.Time  `json:"expiresAt,omitempty"`
+	ExpiresAtNEQ   *time.Time  `json:"expiresAtNEQ,omitempty"`
+	ExpiresAtIn    []time.Time `json:"expiresAtIn,omitempty"`
+	ExpiresAtNotIn []time.Time `json:"expiresAtNotIn,omitempty"`
+	ExpiresAtGT    *time.Time  `json:"expiresAtGT,omitempty"`
+	ExpiresAtGTE   *time.Time  `json:"expiresAtGTE,omitempty"`
+	ExpiresAtLT    *time.Time  `json:"expiresAtLT,omitempty"`
+	ExpiresAtLTE   *time.Time  `json:"expiresAtLTE,omitempty"`
+
+	// "used_at" field predicates.
+	UsedAt       *time.Time  `json:"usedAt,omitempty"`
+	UsedAtNEQ    *time.Time  `json:"usedAtNEQ,omitempty"`
+	UsedAtIn     []time.Time `json:"usedAtIn,omitempty"`
+	UsedAtNotIn  []time.Time `json:"usedAtNotIn,omitempty"`
+	UsedAtGT     *time.Time  `json:"usedAtGT,omitempty"`
+	UsedAtGTE    *time.Time  `json:"usedAtGTE,omitempty"`
+	UsedAtLT     *time.Time  `json:"usedAtLT,omitempty"`
+	UsedAtLTE    *time.Time  `json:"usedAtLTE,omitempty"`
+	UsedAtIsNil  bool        `json:"usedAtIsNil,omitempty"`
+	UsedAtNotNil bool        `json:"usedAtNotNil,omitempty"`
+
+	// "customer" edge predicates.
+	HasCustomer     *bool                 `json:"hasCustomer,omitempty"`
+	HasCustomerWith []*CustomerWhereInput `json:"hasCustomerWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PasswordResetTokenWhereInput) AddPredicates(predicates ...predicate.PasswordResetToken) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PasswordResetTokenWhereInput filter on the PasswordResetTokenQuery builder.
+func (i *PasswordResetTokenWhereInput) Filter(q *PasswordResetTokenQuery) (*PasswordResetTokenQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPasswordResetTokenWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPasswordResetTokenWhereInput is returned in case the PasswordResetTokenWhereInput is empty.
+var ErrEmptyPasswordResetTokenWhereInput = errors.New("ent: empty predicate PasswordResetTokenWhereInput")
+
+// P returns a predicate for filtering passwordresettokens.
+// An error is returned if the input is empty or invalid.
+func (i *PasswordResetTokenWhereInput) P() (predicate.PasswordResetToken, error) {
+	var predicates []predicate.PasswordResetToken
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, passwordresettoken.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PasswordResetToken, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, passwordresettoken.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PasswordResetToken, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, passwordresettoken.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, passwordresettoken.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, passwordresettoken.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, passwordresettoken.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, passwordresettoken.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, passwordresettoken.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, passwordresettoken.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, passwordresettoken.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, passwordresettoken.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, passwordresettoken.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, passwordresettoken.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, passwordresettoken.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, passwordresettoken.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, passwordresettoken.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, passwordresettoken.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, passwordresettoken.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, passwordresettoken.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, passwordresettoken.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, passwordresettoken.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, passwordresettoken.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, passwordresettoken.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, passwordresettoken.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, passwordresettoken.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, passwordresettoken.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, passwordresettoken.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.TokenHash != nil {
+		predicates = append(predicates, passwordresettoken.TokenHashEQ(*i.TokenHash))
+	}
+	if i.TokenHashNEQ != nil {
+		predicates = append(predicates, passwordresettoken.TokenHashNEQ(*i.TokenHashNEQ))
+	}
+	if len(i.TokenHashIn) > 0 {
+		predicates = append(predicates, passwordresettoken.TokenHashIn(i.TokenHashIn...))
+	}
+	if len(i.TokenHashNotIn) > 0 {
+		predicates = append(predicates, passwordresettoken.TokenHashNotIn(i.TokenHashNotIn...))
+	}
+	if i.TokenHashGT != nil {
+		predicates = append(predicates, passwordresettoken.TokenHashGT(*i.TokenHashGT))
+	}
+	if i.TokenHashGTE != nil {
+		predicates = append(predicates, passwordresettoken.TokenHashGTE(*i.TokenHashGTE))
+	}
+	if i.TokenHashLT != nil {
+		predicates = append(predicates, passwordresettoken.TokenHashLT(*i.TokenHashLT))
+	}
+	if i.TokenHashLTE != nil {
+		predicates = append(predicates, passwordresettoken.TokenHashLTE(*i.TokenHashLTE))
+	}
+	if i.TokenHashContains != nil {
+		predicates = append(predicates, passwordresettoken.TokenHashContains(*i.TokenHashContains))
+	}
+	if i.TokenHashHasPrefix != nil {
+		predicates = append(predicates, passwordresettoken.TokenHashHasPrefix(*i.TokenHashHasPrefix))
+	}
+	if i.TokenHashHasSuffix != nil {
+		predicates = append(predicates, passwordresettoken.TokenHashHasSuffix(*i.TokenHashHasSuffix))
+	}
+	if i.TokenHashEqualFold != nil {
+		predicates = append(predicates, passwordresettoken.TokenHashEqualFold(*i.TokenHashEqualFold))
+	}
+	if i.TokenHashContainsFold != nil {
+		predicates = append(predicates, passwordresettoken.TokenHashContainsFold(*i.TokenHashContainsFold))
+	}
+	if i.CustomerID != nil {
+		predicates = append(predicates, passwordresettoken.CustomerIDEQ(*i.CustomerID))
+	}
+	if i.CustomerIDNEQ != nil {
+		predicates = append(predicates, passwordresettoken.CustomerIDNEQ(*i.CustomerIDNEQ))
+	}
+	if len(i.CustomerIDIn) > 0 {
+		predicates = append(predicates, passwordresettoken.CustomerIDIn(i.CustomerIDIn...))
+	}
+	if len(i.CustomerIDNotIn) > 0 {
+		predicates = append(predicates, passwordresettoken.CustomerIDNotIn(i.CustomerIDNotIn...))
+	}
+	if i.ExpiresAt != nil {
+		predicates = append(predicates, passwordresettoken.ExpiresAtEQ(*i.ExpiresAt))
+	}
+	if i.ExpiresAtNEQ != nil {
+		predicates = append(predicates, passwordresettoken.ExpiresAtNEQ(*i.ExpiresAtNEQ))
+	}
+	if len(i.ExpiresAtIn) > 0 {
+		predicates = append(predicates, passwordresettoken.ExpiresAtIn(i.ExpiresAtIn...))
+	}
+	if len(i.ExpiresAtNotIn) > 0 {
+		predicates = append(predicates, passwordresettoken.ExpiresAtNotIn(i.ExpiresAtNotIn...))
+	}
+	if i.ExpiresAtGT != nil {
+		predicates = append(predicates, passwordresettoken.ExpiresAtGT(*i.ExpiresAtGT))
+	}
+	if i.ExpiresAtGTE != nil {
+		predicates = append(predicates, passwordresettoken.ExpiresAtGTE(*i.ExpiresAtGTE))
+	}
+	if i.ExpiresAtLT != nil {
+		predicates = append(predicates, passwordresettoken.ExpiresAtLT(*i.ExpiresAtLT))
+	}
+	if i.ExpiresAtLTE != nil {
+		predicates = append(predicates, passwordresettoken.ExpiresAtLTE(*i.ExpiresAtLTE))
+	}
+	if i.UsedAt != nil {
+		predicates = append(predicates, passwordresettoken.UsedAtEQ(*i.UsedAt))
+	}
+	if i.UsedAtNEQ != nil {
+		predicates = append(predicates, passwordresettoken.UsedAtNEQ(*i.UsedAtNEQ))
+	}
+	if len(i.UsedAtIn) > 0 {
+		predicates = append(predicates, passwordresettoken.UsedAtIn(i.UsedAtIn...))
+	}
+	if len(i.UsedAtNotIn) > 0 {
+		predicates = append(predicates, passwordresettoken.UsedAtNotIn(i.UsedAtNotIn...))
+	}
+	if i.UsedAtGT != nil {
+		predicates = append(predicates, passwordresettoken.UsedAtGT(*i.UsedAtGT))
+	}
+	if i.UsedAtGTE != nil {
+		predicates = append(predicates, passwordresettoken.UsedAtGTE(*i.UsedAtGTE))
+	}
+	if i.UsedAtLT != nil {
+		predicates = append(predicates, passwordresettoken.UsedAtLT(*i.UsedAtLT))
+	}
+	if i.UsedAtLTE != nil {
+		predicates = append(predicates, passwordresettoken.UsedAtLTE(*i.UsedAtLTE))
+	}
+	if i.UsedAtIsNil {
+		predicates = append(predicates, passwordresettoken.UsedAtIsNil())
+	}
+	if i.UsedAtNotNil {
+		predicates = append(predicates, passwordresettoken.UsedAtNotNil())
+	}
+
+	if i.HasCustomer != nil {
+		p := passwordresettoken.HasCustomer()
+		if !*i.HasCustomer {
+			p = passwordresettoken.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCustomerWith) > 0 {
+		with := make([]predicate.Customer, 0, len(i.HasCustomerWith))
+		for _, w := range i.HasCustomerWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCustomerWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, passwordresettoken.HasCustomerWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPasswordResetTokenWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return passwordresettoken.And(predicates...), nil
 	}
 }
 

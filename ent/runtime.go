@@ -7,11 +7,15 @@ import (
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/customer"
+	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
+	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
@@ -158,6 +162,74 @@ func init() {
 	collectionproductDescPosition := collectionproductFields[2].Descriptor()
 	// collectionproduct.DefaultPosition holds the default value on creation for the position field.
 	collectionproduct.DefaultPosition = collectionproductDescPosition.Default.(int)
+	customerMixin := schema.Customer{}.Mixin()
+	customerMixinFields0 := customerMixin[0].Fields()
+	_ = customerMixinFields0
+	customerFields := schema.Customer{}.Fields()
+	_ = customerFields
+	// customerDescCreatedAt is the schema descriptor for created_at field.
+	customerDescCreatedAt := customerMixinFields0[0].Descriptor()
+	// customer.DefaultCreatedAt holds the default value on creation for the created_at field.
+	customer.DefaultCreatedAt = customerDescCreatedAt.Default.(func() time.Time)
+	// customerDescUpdatedAt is the schema descriptor for updated_at field.
+	customerDescUpdatedAt := customerMixinFields0[1].Descriptor()
+	// customer.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	customer.DefaultUpdatedAt = customerDescUpdatedAt.Default.(func() time.Time)
+	// customer.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	customer.UpdateDefaultUpdatedAt = customerDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// customerDescEmail is the schema descriptor for email field.
+	customerDescEmail := customerFields[0].Descriptor()
+	// customer.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	customer.EmailValidator = func() func(string) error {
+		validators := customerDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// customerDescFirstName is the schema descriptor for first_name field.
+	customerDescFirstName := customerFields[3].Descriptor()
+	// customer.FirstNameValidator is a validator for the "first_name" field. It is called by the builders before save.
+	customer.FirstNameValidator = customerDescFirstName.Validators[0].(func(string) error)
+	// customerDescLastName is the schema descriptor for last_name field.
+	customerDescLastName := customerFields[4].Descriptor()
+	// customer.LastNameValidator is a validator for the "last_name" field. It is called by the builders before save.
+	customer.LastNameValidator = customerDescLastName.Validators[0].(func(string) error)
+	// customerDescAcceptsMarketing is the schema descriptor for accepts_marketing field.
+	customerDescAcceptsMarketing := customerFields[6].Descriptor()
+	// customer.DefaultAcceptsMarketing holds the default value on creation for the accepts_marketing field.
+	customer.DefaultAcceptsMarketing = customerDescAcceptsMarketing.Default.(bool)
+	// customerDescTags is the schema descriptor for tags field.
+	customerDescTags := customerFields[7].Descriptor()
+	// customer.DefaultTags holds the default value on creation for the tags field.
+	customer.DefaultTags = customerDescTags.Default.([]string)
+	// customerDescDisabled is the schema descriptor for disabled field.
+	customerDescDisabled := customerFields[8].Descriptor()
+	// customer.DefaultDisabled holds the default value on creation for the disabled field.
+	customer.DefaultDisabled = customerDescDisabled.Default.(bool)
+	customeraccesstokenMixin := schema.CustomerAccessToken{}.Mixin()
+	customeraccesstokenMixinFields0 := customeraccesstokenMixin[0].Fields()
+	_ = customeraccesstokenMixinFields0
+	customeraccesstokenFields := schema.CustomerAccessToken{}.Fields()
+	_ = customeraccesstokenFields
+	// customeraccesstokenDescCreatedAt is the schema descriptor for created_at field.
+	customeraccesstokenDescCreatedAt := customeraccesstokenMixinFields0[0].Descriptor()
+	// customeraccesstoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	customeraccesstoken.DefaultCreatedAt = customeraccesstokenDescCreatedAt.Default.(func() time.Time)
+	// customeraccesstokenDescUpdatedAt is the schema descriptor for updated_at field.
+	customeraccesstokenDescUpdatedAt := customeraccesstokenMixinFields0[1].Descriptor()
+	// customeraccesstoken.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	customeraccesstoken.DefaultUpdatedAt = customeraccesstokenDescUpdatedAt.Default.(func() time.Time)
+	// customeraccesstoken.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	customeraccesstoken.UpdateDefaultUpdatedAt = customeraccesstokenDescUpdatedAt.UpdateDefault.(func() time.Time)
 	discountcodeMixin := schema.DiscountCode{}.Mixin()
 	discountcodeMixinFields0 := discountcodeMixin[0].Fields()
 	_ = discountcodeMixinFields0
@@ -240,6 +312,21 @@ func init() {
 	discountredemptionDescEmail := discountredemptionFields[2].Descriptor()
 	// discountredemption.DefaultEmail holds the default value on creation for the email field.
 	discountredemption.DefaultEmail = discountredemptionDescEmail.Default.(string)
+	mailingaddressMixin := schema.MailingAddress{}.Mixin()
+	mailingaddressMixinFields0 := mailingaddressMixin[0].Fields()
+	_ = mailingaddressMixinFields0
+	mailingaddressFields := schema.MailingAddress{}.Fields()
+	_ = mailingaddressFields
+	// mailingaddressDescCreatedAt is the schema descriptor for created_at field.
+	mailingaddressDescCreatedAt := mailingaddressMixinFields0[0].Descriptor()
+	// mailingaddress.DefaultCreatedAt holds the default value on creation for the created_at field.
+	mailingaddress.DefaultCreatedAt = mailingaddressDescCreatedAt.Default.(func() time.Time)
+	// mailingaddressDescUpdatedAt is the schema descriptor for updated_at field.
+	mailingaddressDescUpdatedAt := mailingaddressMixinFields0[1].Descriptor()
+	// mailingaddress.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	mailingaddress.DefaultUpdatedAt = mailingaddressDescUpdatedAt.Default.(func() time.Time)
+	// mailingaddress.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	mailingaddress.UpdateDefaultUpdatedAt = mailingaddressDescUpdatedAt.UpdateDefault.(func() time.Time)
 	menuFields := schema.Menu{}.Fields()
 	_ = menuFields
 	// menuDescHandle is the schema descriptor for handle field.
@@ -369,6 +456,21 @@ func init() {
 	pageDescPublished := pageFields[5].Descriptor()
 	// page.DefaultPublished holds the default value on creation for the published field.
 	page.DefaultPublished = pageDescPublished.Default.(bool)
+	passwordresettokenMixin := schema.PasswordResetToken{}.Mixin()
+	passwordresettokenMixinFields0 := passwordresettokenMixin[0].Fields()
+	_ = passwordresettokenMixinFields0
+	passwordresettokenFields := schema.PasswordResetToken{}.Fields()
+	_ = passwordresettokenFields
+	// passwordresettokenDescCreatedAt is the schema descriptor for created_at field.
+	passwordresettokenDescCreatedAt := passwordresettokenMixinFields0[0].Descriptor()
+	// passwordresettoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	passwordresettoken.DefaultCreatedAt = passwordresettokenDescCreatedAt.Default.(func() time.Time)
+	// passwordresettokenDescUpdatedAt is the schema descriptor for updated_at field.
+	passwordresettokenDescUpdatedAt := passwordresettokenMixinFields0[1].Descriptor()
+	// passwordresettoken.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	passwordresettoken.DefaultUpdatedAt = passwordresettokenDescUpdatedAt.Default.(func() time.Time)
+	// passwordresettoken.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	passwordresettoken.UpdateDefaultUpdatedAt = passwordresettokenDescUpdatedAt.UpdateDefault.(func() time.Time)
 	productMixin := schema.Product{}.Mixin()
 	productMixinFields0 := productMixin[0].Fields()
 	_ = productMixinFields0

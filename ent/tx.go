@@ -22,16 +22,26 @@ type Tx struct {
 	Collection *CollectionClient
 	// CollectionProduct is the client for interacting with the CollectionProduct builders.
 	CollectionProduct *CollectionProductClient
+	// Customer is the client for interacting with the Customer builders.
+	Customer *CustomerClient
+	// CustomerAccessToken is the client for interacting with the CustomerAccessToken builders.
+	CustomerAccessToken *CustomerAccessTokenClient
 	// DiscountCode is the client for interacting with the DiscountCode builders.
 	DiscountCode *DiscountCodeClient
 	// DiscountRedemption is the client for interacting with the DiscountRedemption builders.
 	DiscountRedemption *DiscountRedemptionClient
+	// LoginAttempt is the client for interacting with the LoginAttempt builders.
+	LoginAttempt *LoginAttemptClient
+	// MailingAddress is the client for interacting with the MailingAddress builders.
+	MailingAddress *MailingAddressClient
 	// Menu is the client for interacting with the Menu builders.
 	Menu *MenuClient
 	// MenuItem is the client for interacting with the MenuItem builders.
 	MenuItem *MenuItemClient
 	// Page is the client for interacting with the Page builders.
 	Page *PageClient
+	// PasswordResetToken is the client for interacting with the PasswordResetToken builders.
+	PasswordResetToken *PasswordResetTokenClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
 	// ProductImage is the client for interacting with the ProductImage builders.
@@ -181,11 +191,16 @@ func (tx *Tx) init() {
 	tx.CartLine = NewCartLineClient(tx.config)
 	tx.Collection = NewCollectionClient(tx.config)
 	tx.CollectionProduct = NewCollectionProductClient(tx.config)
+	tx.Customer = NewCustomerClient(tx.config)
+	tx.CustomerAccessToken = NewCustomerAccessTokenClient(tx.config)
 	tx.DiscountCode = NewDiscountCodeClient(tx.config)
 	tx.DiscountRedemption = NewDiscountRedemptionClient(tx.config)
+	tx.LoginAttempt = NewLoginAttemptClient(tx.config)
+	tx.MailingAddress = NewMailingAddressClient(tx.config)
 	tx.Menu = NewMenuClient(tx.config)
 	tx.MenuItem = NewMenuItemClient(tx.config)
 	tx.Page = NewPageClient(tx.config)
+	tx.PasswordResetToken = NewPasswordResetTokenClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
 	tx.ProductImage = NewProductImageClient(tx.config)
 	tx.ProductOption = NewProductOptionClient(tx.config)

@@ -56,6 +56,30 @@ func (f CollectionProductFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CollectionProductMutation", m)
 }
 
+// The CustomerFunc type is an adapter to allow the use of ordinary
+// function as Customer mutator.
+type CustomerFunc func(context.Context, *ent.CustomerMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CustomerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CustomerMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CustomerMutation", m)
+}
+
+// The CustomerAccessTokenFunc type is an adapter to allow the use of ordinary
+// function as CustomerAccessToken mutator.
+type CustomerAccessTokenFunc func(context.Context, *ent.CustomerAccessTokenMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CustomerAccessTokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CustomerAccessTokenMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CustomerAccessTokenMutation", m)
+}
+
 // The DiscountCodeFunc type is an adapter to allow the use of ordinary
 // function as DiscountCode mutator.
 type DiscountCodeFunc func(context.Context, *ent.DiscountCodeMutation) (ent.Value, error)
@@ -78,6 +102,30 @@ func (f DiscountRedemptionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DiscountRedemptionMutation", m)
+}
+
+// The LoginAttemptFunc type is an adapter to allow the use of ordinary
+// function as LoginAttempt mutator.
+type LoginAttemptFunc func(context.Context, *ent.LoginAttemptMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LoginAttemptFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LoginAttemptMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LoginAttemptMutation", m)
+}
+
+// The MailingAddressFunc type is an adapter to allow the use of ordinary
+// function as MailingAddress mutator.
+type MailingAddressFunc func(context.Context, *ent.MailingAddressMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MailingAddressFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MailingAddressMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MailingAddressMutation", m)
 }
 
 // The MenuFunc type is an adapter to allow the use of ordinary
@@ -114,6 +162,18 @@ func (f PageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PageMutation", m)
+}
+
+// The PasswordResetTokenFunc type is an adapter to allow the use of ordinary
+// function as PasswordResetToken mutator.
+type PasswordResetTokenFunc func(context.Context, *ent.PasswordResetTokenMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PasswordResetTokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PasswordResetTokenMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PasswordResetTokenMutation", m)
 }
 
 // The ProductFunc type is an adapter to allow the use of ordinary

@@ -11,11 +11,16 @@ import (
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/customer"
+	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/loginattempt"
+	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
+	"storefront/ent/passwordresettoken"
 	"storefront/ent/predicate"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
@@ -192,6 +197,60 @@ func (f TraverseCollectionProduct) Traverse(ctx context.Context, q ent.Query) er
 	return fmt.Errorf("unexpected query type %T. expect *ent.CollectionProductQuery", q)
 }
 
+// The CustomerFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CustomerFunc func(context.Context, *ent.CustomerQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CustomerFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CustomerQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CustomerQuery", q)
+}
+
+// The TraverseCustomer type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCustomer func(context.Context, *ent.CustomerQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCustomer) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCustomer) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CustomerQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CustomerQuery", q)
+}
+
+// The CustomerAccessTokenFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CustomerAccessTokenFunc func(context.Context, *ent.CustomerAccessTokenQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CustomerAccessTokenFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CustomerAccessTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CustomerAccessTokenQuery", q)
+}
+
+// The TraverseCustomerAccessToken type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCustomerAccessToken func(context.Context, *ent.CustomerAccessTokenQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCustomerAccessToken) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCustomerAccessToken) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CustomerAccessTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CustomerAccessTokenQuery", q)
+}
+
 // The DiscountCodeFunc type is an adapter to allow the use of ordinary function as a Querier.
 type DiscountCodeFunc func(context.Context, *ent.DiscountCodeQuery) (ent.Value, error)
 
@@ -244,6 +303,60 @@ func (f TraverseDiscountRedemption) Traverse(ctx context.Context, q ent.Query) e
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.DiscountRedemptionQuery", q)
+}
+
+// The LoginAttemptFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LoginAttemptFunc func(context.Context, *ent.LoginAttemptQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LoginAttemptFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LoginAttemptQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LoginAttemptQuery", q)
+}
+
+// The TraverseLoginAttempt type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLoginAttempt func(context.Context, *ent.LoginAttemptQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLoginAttempt) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLoginAttempt) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LoginAttemptQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LoginAttemptQuery", q)
+}
+
+// The MailingAddressFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MailingAddressFunc func(context.Context, *ent.MailingAddressQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MailingAddressFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MailingAddressQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MailingAddressQuery", q)
+}
+
+// The TraverseMailingAddress type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMailingAddress func(context.Context, *ent.MailingAddressQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMailingAddress) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMailingAddress) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MailingAddressQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MailingAddressQuery", q)
 }
 
 // The MenuFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -325,6 +438,33 @@ func (f TraversePage) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.PageQuery", q)
+}
+
+// The PasswordResetTokenFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PasswordResetTokenFunc func(context.Context, *ent.PasswordResetTokenQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PasswordResetTokenFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PasswordResetTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PasswordResetTokenQuery", q)
+}
+
+// The TraversePasswordResetToken type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePasswordResetToken func(context.Context, *ent.PasswordResetTokenQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePasswordResetToken) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePasswordResetToken) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PasswordResetTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PasswordResetTokenQuery", q)
 }
 
 // The ProductFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -527,16 +667,26 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CollectionQuery, predicate.Collection, collection.OrderOption]{typ: ent.TypeCollection, tq: q}, nil
 	case *ent.CollectionProductQuery:
 		return &query[*ent.CollectionProductQuery, predicate.CollectionProduct, collectionproduct.OrderOption]{typ: ent.TypeCollectionProduct, tq: q}, nil
+	case *ent.CustomerQuery:
+		return &query[*ent.CustomerQuery, predicate.Customer, customer.OrderOption]{typ: ent.TypeCustomer, tq: q}, nil
+	case *ent.CustomerAccessTokenQuery:
+		return &query[*ent.CustomerAccessTokenQuery, predicate.CustomerAccessToken, customeraccesstoken.OrderOption]{typ: ent.TypeCustomerAccessToken, tq: q}, nil
 	case *ent.DiscountCodeQuery:
 		return &query[*ent.DiscountCodeQuery, predicate.DiscountCode, discountcode.OrderOption]{typ: ent.TypeDiscountCode, tq: q}, nil
 	case *ent.DiscountRedemptionQuery:
 		return &query[*ent.DiscountRedemptionQuery, predicate.DiscountRedemption, discountredemption.OrderOption]{typ: ent.TypeDiscountRedemption, tq: q}, nil
+	case *ent.LoginAttemptQuery:
+		return &query[*ent.LoginAttemptQuery, predicate.LoginAttempt, loginattempt.OrderOption]{typ: ent.TypeLoginAttempt, tq: q}, nil
+	case *ent.MailingAddressQuery:
+		return &query[*ent.MailingAddressQuery, predicate.MailingAddress, mailingaddress.OrderOption]{typ: ent.TypeMailingAddress, tq: q}, nil
 	case *ent.MenuQuery:
 		return &query[*ent.MenuQuery, predicate.Menu, menu.OrderOption]{typ: ent.TypeMenu, tq: q}, nil
 	case *ent.MenuItemQuery:
 		return &query[*ent.MenuItemQuery, predicate.MenuItem, menuitem.OrderOption]{typ: ent.TypeMenuItem, tq: q}, nil
 	case *ent.PageQuery:
 		return &query[*ent.PageQuery, predicate.Page, page.OrderOption]{typ: ent.TypePage, tq: q}, nil
+	case *ent.PasswordResetTokenQuery:
+		return &query[*ent.PasswordResetTokenQuery, predicate.PasswordResetToken, passwordresettoken.OrderOption]{typ: ent.TypePasswordResetToken, tq: q}, nil
 	case *ent.ProductQuery:
 		return &query[*ent.ProductQuery, predicate.Product, product.OrderOption]{typ: ent.TypeProduct, tq: q}, nil
 	case *ent.ProductImageQuery:

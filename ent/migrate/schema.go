@@ -159,6 +159,58 @@ var (
 			},
 		},
 	}
+	// CustomersColumns holds the columns for the "customers" table.
+	CustomersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "email", Type: field.TypeString, Size: 254},
+		{Name: "email_key", Type: field.TypeString, Unique: true},
+		{Name: "password_hash", Type: field.TypeString},
+		{Name: "first_name", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "last_name", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "phone", Type: field.TypeString, Nullable: true},
+		{Name: "accepts_marketing", Type: field.TypeBool, Default: false},
+		{Name: "tags", Type: field.TypeJSON},
+		{Name: "disabled", Type: field.TypeBool, Default: false},
+		{Name: "default_address_id", Type: field.TypeInt, Nullable: true},
+	}
+	// CustomersTable holds the schema information for the "customers" table.
+	CustomersTable = &schema.Table{
+		Name:       "customers",
+		Columns:    CustomersColumns,
+		PrimaryKey: []*schema.Column{CustomersColumns[0]},
+	}
+	// CustomerAccessTokensColumns holds the columns for the "customer_access_tokens" table.
+	CustomerAccessTokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "token_hash", Type: field.TypeString, Unique: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "customer_id", Type: field.TypeInt},
+	}
+	// CustomerAccessTokensTable holds the schema information for the "customer_access_tokens" table.
+	CustomerAccessTokensTable = &schema.Table{
+		Name:       "customer_access_tokens",
+		Columns:    CustomerAccessTokensColumns,
+		PrimaryKey: []*schema.Column{CustomerAccessTokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "customer_access_tokens_customers_access_tokens",
+				Columns:    []*schema.Column{CustomerAccessTokensColumns[5]},
+				RefColumns: []*schema.Column{CustomersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "customeraccesstoken_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{CustomerAccessTokensColumns[5]},
+			},
+		},
+	}
 	// DiscountCodesColumns holds the columns for the "discount_codes" table.
 	DiscountCodesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -224,6 +276,64 @@ var (
 				Name:    "discountredemption_discount_code_id_email",
 				Unique:  false,
 				Columns: []*schema.Column{DiscountRedemptionsColumns[6], DiscountRedemptionsColumns[4]},
+			},
+		},
+	}
+	// LoginAttemptsColumns holds the columns for the "login_attempts" table.
+	LoginAttemptsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "key", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// LoginAttemptsTable holds the schema information for the "login_attempts" table.
+	LoginAttemptsTable = &schema.Table{
+		Name:       "login_attempts",
+		Columns:    LoginAttemptsColumns,
+		PrimaryKey: []*schema.Column{LoginAttemptsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "loginattempt_key_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{LoginAttemptsColumns[1], LoginAttemptsColumns[2]},
+			},
+		},
+	}
+	// MailingAddressesColumns holds the columns for the "mailing_addresses" table.
+	MailingAddressesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "first_name", Type: field.TypeString, Nullable: true},
+		{Name: "last_name", Type: field.TypeString, Nullable: true},
+		{Name: "company", Type: field.TypeString, Nullable: true},
+		{Name: "address1", Type: field.TypeString, Nullable: true},
+		{Name: "address2", Type: field.TypeString, Nullable: true},
+		{Name: "city", Type: field.TypeString, Nullable: true},
+		{Name: "province", Type: field.TypeString, Nullable: true},
+		{Name: "province_code", Type: field.TypeString, Nullable: true},
+		{Name: "zip", Type: field.TypeString, Nullable: true},
+		{Name: "country_code", Type: field.TypeString, Nullable: true},
+		{Name: "phone", Type: field.TypeString, Nullable: true},
+		{Name: "customer_id", Type: field.TypeInt},
+	}
+	// MailingAddressesTable holds the schema information for the "mailing_addresses" table.
+	MailingAddressesTable = &schema.Table{
+		Name:       "mailing_addresses",
+		Columns:    MailingAddressesColumns,
+		PrimaryKey: []*schema.Column{MailingAddressesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "mailing_addresses_customers_addresses",
+				Columns:    []*schema.Column{MailingAddressesColumns[14]},
+				RefColumns: []*schema.Column{CustomersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "mailingaddress_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{MailingAddressesColumns[14]},
 			},
 		},
 	}
@@ -301,6 +411,30 @@ var (
 				Name:    "page_published_id",
 				Unique:  false,
 				Columns: []*schema.Column{PagesColumns[8], PagesColumns[0]},
+			},
+		},
+	}
+	// PasswordResetTokensColumns holds the columns for the "password_reset_tokens" table.
+	PasswordResetTokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "token_hash", Type: field.TypeString, Unique: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "customer_id", Type: field.TypeInt},
+	}
+	// PasswordResetTokensTable holds the schema information for the "password_reset_tokens" table.
+	PasswordResetTokensTable = &schema.Table{
+		Name:       "password_reset_tokens",
+		Columns:    PasswordResetTokensColumns,
+		PrimaryKey: []*schema.Column{PasswordResetTokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "password_reset_tokens_customers_reset_tokens",
+				Columns:    []*schema.Column{PasswordResetTokensColumns[6]},
+				RefColumns: []*schema.Column{CustomersColumns[0]},
+				OnDelete:   schema.NoAction,
 			},
 		},
 	}
@@ -570,11 +704,16 @@ var (
 		CartLinesTable,
 		CollectionsTable,
 		CollectionProductsTable,
+		CustomersTable,
+		CustomerAccessTokensTable,
 		DiscountCodesTable,
 		DiscountRedemptionsTable,
+		LoginAttemptsTable,
+		MailingAddressesTable,
 		MenusTable,
 		MenuItemsTable,
 		PagesTable,
+		PasswordResetTokensTable,
 		ProductsTable,
 		ProductImagesTable,
 		ProductOptionsTable,
@@ -591,9 +730,12 @@ func init() {
 	CollectionsTable.ForeignKeys[0].RefTable = DiscountCodesTable
 	CollectionProductsTable.ForeignKeys[0].RefTable = CollectionsTable
 	CollectionProductsTable.ForeignKeys[1].RefTable = ProductsTable
+	CustomerAccessTokensTable.ForeignKeys[0].RefTable = CustomersTable
 	DiscountRedemptionsTable.ForeignKeys[0].RefTable = DiscountCodesTable
+	MailingAddressesTable.ForeignKeys[0].RefTable = CustomersTable
 	MenuItemsTable.ForeignKeys[0].RefTable = MenusTable
 	MenuItemsTable.ForeignKeys[1].RefTable = MenuItemsTable
+	PasswordResetTokensTable.ForeignKeys[0].RefTable = CustomersTable
 	ProductsTable.ForeignKeys[0].RefTable = DiscountCodesTable
 	ProductImagesTable.ForeignKeys[0].RefTable = ProductsTable
 	ProductOptionsTable.ForeignKeys[0].RefTable = ProductsTable

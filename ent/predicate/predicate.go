@@ -18,11 +18,23 @@ type Collection func(*sql.Selector)
 // CollectionProduct is the predicate function for collectionproduct builders.
 type CollectionProduct func(*sql.Selector)
 
+// Customer is the predicate function for customer builders.
+type Customer func(*sql.Selector)
+
+// CustomerAccessToken is the predicate function for customeraccesstoken builders.
+type CustomerAccessToken func(*sql.Selector)
+
 // DiscountCode is the predicate function for discountcode builders.
 type DiscountCode func(*sql.Selector)
 
 // DiscountRedemption is the predicate function for discountredemption builders.
 type DiscountRedemption func(*sql.Selector)
+
+// LoginAttempt is the predicate function for loginattempt builders.
+type LoginAttempt func(*sql.Selector)
+
+// MailingAddress is the predicate function for mailingaddress builders.
+type MailingAddress func(*sql.Selector)
 
 // Menu is the predicate function for menu builders.
 type Menu func(*sql.Selector)
@@ -32,6 +44,9 @@ type MenuItem func(*sql.Selector)
 
 // Page is the predicate function for page builders.
 type Page func(*sql.Selector)
+
+// PasswordResetToken is the predicate function for passwordresettoken builders.
+type PasswordResetToken func(*sql.Selector)
 
 // Product is the predicate function for product builders.
 type Product func(*sql.Selector)

@@ -16,6 +16,15 @@ import (
 // API, the seeder): products carry their variants' price range so that listings can sort
 // and filter by price with an index instead of aggregating variants on every read.
 func installHooks(client *ent.Client, dialectName string) {
+	// Customer emails are unique case-insensitively through email_key.
+	client.Customer.Use(func(next ent.Mutator) ent.Mutator {
+		return hook.CustomerFunc(func(ctx context.Context, m *ent.CustomerMutation) (ent.Value, error) {
+			if email, ok := m.Email(); ok {
+				m.SetEmailKey(strings.ToLower(strings.TrimSpace(email)))
+			}
+			return next.Mutate(ctx, m)
+		})
+	})
 	// Discount codes match case-insensitively through code_key, whoever writes the code.
 	client.DiscountCode.Use(func(next ent.Mutator) ent.Mutator {
 		return hook.DiscountCodeFunc(func(ctx context.Context, m *ent.DiscountCodeMutation) (ent.Value, error) {

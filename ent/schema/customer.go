@@ -1,0 +1,42 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Customer holds the schema definition for the Customer entity: a buyer with an account.
+type Customer struct {
+	ent.Schema
+}
+
+// Mixin of the Customer.
+func (Customer) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}}
+}
+
+// Fields of the Customer.
+func (Customer) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("email").NotEmpty().MaxLen(254),
+		field.String("email_key").Unique().Comment("Lower-cased email, set by a hook: emails are unique case-insensitively."),
+		field.String("password_hash").Sensitive().Comment("argon2id hash in PHC format."),
+		field.String("first_name").Optional().Nillable().MaxLen(255),
+		field.String("last_name").Optional().Nillable().MaxLen(255),
+		field.String("phone").Optional().Nillable(),
+		field.Bool("accepts_marketing").Default(false),
+		field.Strings("tags").Default([]string{}),
+		field.Bool("disabled").Default(false).Comment("A disabled customer cannot sign in."),
+		field.Int("default_address_id").Optional().Nillable(),
+	}
+}
+
+// Edges of the Customer.
+func (Customer) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("access_tokens", CustomerAccessToken.Type),
+		edge.To("addresses", MailingAddress.Type),
+		edge.To("reset_tokens", PasswordResetToken.Type),
+	}
+}
