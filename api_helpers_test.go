@@ -67,7 +67,10 @@ func startAPIWith(t testing.TB, b storetest.Backend, cfg config, fill func(t tes
 		fill(t, db)
 	}
 	logs := &syncBuffer{}
-	h := newHandler(cfg, db, slog.New(slog.NewJSONHandler(logs, nil)))
+	h, err := newHandler(cfg, db, slog.New(slog.NewJSONHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &testAPI{URL: srv.URL, Handler: h, DB: db, Log: logs}

@@ -25,6 +25,7 @@ import (
 	"storefront/graph"
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
+	"storefront/internal/customer"
 	"storefront/internal/demo"
 	"storefront/internal/store"
 	"storefront/internal/web"
@@ -54,6 +55,11 @@ type config struct {
 	MaxComplexity int
 	MaxDepth      int
 	CartTTL       time.Duration
+	SMTPAddr      string
+	MailFrom      string
+	// Mailer overrides how email is sent (tests); nil means SMTP when SMTPAddr is set,
+	// otherwise the log.
+	Mailer customer.Mailer
 }
 
 // loadConfig reads flags, falling back to environment variables, falling back to defaults
@@ -81,6 +87,8 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.IntVar(&c.MaxComplexity, "max-complexity", int(envInt64(env("STOREFRONT_MAX_COMPLEXITY", ""), graph.DefaultMaxComplexity)), "largest query cost accepted (STOREFRONT_MAX_COMPLEXITY)")
 	fs.IntVar(&c.MaxDepth, "max-depth", int(envInt64(env("STOREFRONT_MAX_DEPTH", ""), graph.DefaultMaxDepth)), "deepest query nesting accepted (STOREFRONT_MAX_DEPTH)")
 	fs.DurationVar(&c.CartTTL, "cart-ttl", envDuration(env("STOREFRONT_CART_TTL", ""), cart.DefaultTTL), "how long an untouched cart lives (STOREFRONT_CART_TTL)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("STOREFRONT_SMTP_ADDR", ""), "SMTP server host:port for customer email; unset writes email to the log (STOREFRONT_SMTP_ADDR)")
+	fs.StringVar(&c.MailFrom, "mail-from", env("STOREFRONT_MAIL_FROM", "shop@localhost"), "sender of customer email (STOREFRONT_MAIL_FROM)")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}
@@ -157,8 +165,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	if cfg.SMTPAddr != "" {
+		cfg.Mailer = customer.SMTPMailer{Addr: cfg.SMTPAddr, From: cfg.MailFrom}
+	}
+	handler, err := newHandler(cfg, db, log)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           newHandler(cfg, db, log),
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      cfg.Timeout + 5*time.Second,
@@ -188,10 +203,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 }
 
 // newHandler wires every endpoint and middleware over an open database.
-func newHandler(cfg config, db *store.DB, log *slog.Logger) http.Handler {
+func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error) {
+	customers, err := customer.New(db, customer.Config{PublicURL: cfg.PublicURL, Mailer: cfg.Mailer, Log: log})
+	if err != nil {
+		return nil, err
+	}
 	api := graph.NewHandler(graph.Options{
 		Catalog:       catalog.New(db),
-		Carts:         cart.New(db, cart.Config{TTL: cfg.CartTTL, PublicURL: cfg.PublicURL}),
+		Carts:         cart.New(db, cart.Config{TTL: cfg.CartTTL, PublicURL: cfg.PublicURL, Customers: customers}),
+		Customers:     customers,
 		PublicURL:     cfg.PublicURL,
 		Log:           log,
 		Production:    cfg.Production,
@@ -234,7 +254,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) http.Handler {
 	if cfg.Playground {
 		mux.Handle("GET /{$}", playground.Handler("Storefront API", "/graphql"))
 	}
-	return web.Observe(log, mux)
+	return web.Observe(log, mux), nil
 }
 
 // seedCmd loads the demo catalog (into an empty database) or a synthetic one.

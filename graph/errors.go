@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"storefront/internal/catalog"
+	"storefront/internal/customer"
 	"storefront/internal/web"
 )
 
@@ -18,6 +19,7 @@ const (
 	CodeBadUserInput = "BAD_USER_INPUT"
 	CodeInternal     = "INTERNAL_SERVER_ERROR"
 	CodeTimeout      = "TIMEOUT"
+	CodeThrottled    = "THROTTLED"
 )
 
 // presentError is the one place errors leave the API: input problems keep their message
@@ -39,6 +41,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if input.Argument != "" {
 				out.Extensions["argument"] = input.Argument
 			}
+		case errors.Is(err, customer.ErrThrottled), errors.Is(err, errOneSignIn):
+			out.Message = err.Error()
+			out.Extensions = map[string]any{"code": CodeThrottled}
 		case errors.Is(err, context.DeadlineExceeded):
 			out.Message = "the request took too long and was stopped"
 			out.Extensions = map[string]any{"code": CodeTimeout, "requestId": web.RequestID(ctx)}

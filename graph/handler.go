@@ -14,12 +14,14 @@ import (
 	"storefront/graph/loader"
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
+	"storefront/internal/customer"
 )
 
 // Options configure the Storefront API handler.
 type Options struct {
 	Catalog   *catalog.Service
 	Carts     *cart.Service
+	Customers *customer.Service
 	PublicURL string
 	Log       *slog.Logger
 	// Production turns off field suggestions in validation errors.
@@ -59,7 +61,7 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxTokens == 0 {
 		o.MaxTokens = DefaultMaxTokens
 	}
-	cfg := generated.Config{Resolvers: &Resolver{Catalog: o.Catalog, Carts: o.Carts, PublicURL: o.PublicURL}}
+	cfg := generated.Config{Resolvers: &Resolver{Catalog: o.Catalog, Carts: o.Carts, Customers: o.Customers, PublicURL: o.PublicURL}}
 	complexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

@@ -8,12 +8,14 @@ package graph
 import (
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
+	"storefront/internal/customer"
 )
 
 // Resolver is the root resolver; it holds the services the API calls.
 type Resolver struct {
 	Catalog *catalog.Service
-	Carts   *cart.Service
+	Carts     *cart.Service
+	Customers *customer.Service
 	// PublicURL is the server's own absolute base URL (no trailing slash), used when the
 	// shop has no primary domain configured.
 	PublicURL string

@@ -10,6 +10,7 @@ import (
 	"storefront/ent/schema"
 	"storefront/internal/cart"
 	"strconv"
+	"time"
 )
 
 type CartDiscountAllocation interface {
@@ -48,6 +49,8 @@ type CartBuyerIdentity struct {
 	CountryCode *CountryCode `json:"countryCode,omitempty"`
 	Email       *string      `json:"email,omitempty"`
 	Phone       *string      `json:"phone,omitempty"`
+	// The signed-in customer the cart belongs to.
+	Customer *ent.Customer `json:"customer,omitempty"`
 }
 
 type CartBuyerIdentityInput struct {
@@ -188,6 +191,112 @@ type CollectionEdge struct {
 	Node   *ent.Collection `json:"node"`
 }
 
+type CustomerAccessToken struct {
+	AccessToken string    `json:"accessToken"`
+	ExpiresAt   time.Time `json:"expiresAt"`
+}
+
+type CustomerAccessTokenCreateInput struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type CustomerAccessTokenCreatePayload struct {
+	CustomerAccessToken *CustomerAccessToken `json:"customerAccessToken,omitempty"`
+	CustomerUserErrors  []*CustomerUserError `json:"customerUserErrors"`
+}
+
+type CustomerAccessTokenDeletePayload struct {
+	DeletedAccessToken           *string      `json:"deletedAccessToken,omitempty"`
+	DeletedCustomerAccessTokenID *string      `json:"deletedCustomerAccessTokenId,omitempty"`
+	UserErrors                   []*UserError `json:"userErrors"`
+}
+
+type CustomerAccessTokenRenewPayload struct {
+	CustomerAccessToken *CustomerAccessToken `json:"customerAccessToken,omitempty"`
+	UserErrors          []*UserError         `json:"userErrors"`
+}
+
+type CustomerAddressCreatePayload struct {
+	CustomerAddress    *ent.MailingAddress  `json:"customerAddress,omitempty"`
+	CustomerUserErrors []*CustomerUserError `json:"customerUserErrors"`
+}
+
+type CustomerAddressDeletePayload struct {
+	CustomerUserErrors       []*CustomerUserError `json:"customerUserErrors"`
+	DeletedCustomerAddressID *string              `json:"deletedCustomerAddressId,omitempty"`
+}
+
+type CustomerAddressUpdatePayload struct {
+	CustomerAddress    *ent.MailingAddress  `json:"customerAddress,omitempty"`
+	CustomerUserErrors []*CustomerUserError `json:"customerUserErrors"`
+}
+
+type CustomerCreateInput struct {
+	AcceptsMarketing *bool   `json:"acceptsMarketing,omitempty"`
+	Email            string  `json:"email"`
+	FirstName        *string `json:"firstName,omitempty"`
+	LastName         *string `json:"lastName,omitempty"`
+	Password         string  `json:"password"`
+	Phone            *string `json:"phone,omitempty"`
+}
+
+type CustomerCreatePayload struct {
+	Customer           *ent.Customer        `json:"customer,omitempty"`
+	CustomerUserErrors []*CustomerUserError `json:"customerUserErrors"`
+	UserErrors         []*UserError         `json:"userErrors"`
+}
+
+type CustomerDefaultAddressUpdatePayload struct {
+	Customer           *ent.Customer        `json:"customer,omitempty"`
+	CustomerUserErrors []*CustomerUserError `json:"customerUserErrors"`
+}
+
+type CustomerRecoverPayload struct {
+	CustomerUserErrors []*CustomerUserError `json:"customerUserErrors"`
+}
+
+type CustomerResetByURLPayload struct {
+	Customer            *ent.Customer        `json:"customer,omitempty"`
+	CustomerAccessToken *CustomerAccessToken `json:"customerAccessToken,omitempty"`
+	CustomerUserErrors  []*CustomerUserError `json:"customerUserErrors"`
+}
+
+type CustomerResetInput struct {
+	Password   string `json:"password"`
+	ResetToken string `json:"resetToken"`
+}
+
+type CustomerResetPayload struct {
+	Customer            *ent.Customer        `json:"customer,omitempty"`
+	CustomerAccessToken *CustomerAccessToken `json:"customerAccessToken,omitempty"`
+	CustomerUserErrors  []*CustomerUserError `json:"customerUserErrors"`
+}
+
+type CustomerUpdateInput struct {
+	AcceptsMarketing *bool   `json:"acceptsMarketing,omitempty"`
+	Email            *string `json:"email,omitempty"`
+	FirstName        *string `json:"firstName,omitempty"`
+	LastName         *string `json:"lastName,omitempty"`
+	Password         *string `json:"password,omitempty"`
+	Phone            *string `json:"phone,omitempty"`
+}
+
+type CustomerUpdatePayload struct {
+	Customer            *ent.Customer        `json:"customer,omitempty"`
+	CustomerAccessToken *CustomerAccessToken `json:"customerAccessToken,omitempty"`
+	CustomerUserErrors  []*CustomerUserError `json:"customerUserErrors"`
+}
+
+// A problem with a customer change the customer can fix.
+type CustomerUserError struct {
+	Code    *CustomerErrorCode `json:"code,omitempty"`
+	Field   []string           `json:"field,omitempty"`
+	Message string             `json:"message"`
+}
+
+func (CustomerUserError) IsDisplayableError() {}
+
 type Domain struct {
 	Host string `json:"host"`
 	URL  string `json:"url"`
@@ -230,6 +339,24 @@ type ImageConnection struct {
 type ImageEdge struct {
 	Cursor string `json:"cursor"`
 	Node   *Image `json:"node"`
+}
+
+type MailingAddressConnection struct {
+	Nodes []*ent.MailingAddress `json:"nodes"`
+}
+
+type MailingAddressInput struct {
+	Address1 *string `json:"address1,omitempty"`
+	Address2 *string `json:"address2,omitempty"`
+	City     *string `json:"city,omitempty"`
+	Company  *string `json:"company,omitempty"`
+	// An ISO 3166-1 alpha-2 code or an English country name.
+	Country   *string `json:"country,omitempty"`
+	FirstName *string `json:"firstName,omitempty"`
+	LastName  *string `json:"lastName,omitempty"`
+	Phone     *string `json:"phone,omitempty"`
+	Province  *string `json:"province,omitempty"`
+	Zip       *string `json:"zip,omitempty"`
 }
 
 // An amount of money in one currency.
@@ -338,6 +465,13 @@ type SelectedOptionInput struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }
+
+type UserError struct {
+	Field   []string `json:"field,omitempty"`
+	Message string   `json:"message"`
+}
+
+func (UserError) IsDisplayableError() {}
 
 type VariantOptionFilter struct {
 	Name  string `json:"name"`
@@ -1629,6 +1763,87 @@ func (e *CurrencyCode) UnmarshalJSON(b []byte) error {
 }
 
 func (e CurrencyCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CustomerErrorCode string
+
+const (
+	CustomerErrorCodeAlreadyEnabled                     CustomerErrorCode = "ALREADY_ENABLED"
+	CustomerErrorCodeBadDomain                          CustomerErrorCode = "BAD_DOMAIN"
+	CustomerErrorCodeBlank                              CustomerErrorCode = "BLANK"
+	CustomerErrorCodeContainsHTMLTags                   CustomerErrorCode = "CONTAINS_HTML_TAGS"
+	CustomerErrorCodeContainsURL                        CustomerErrorCode = "CONTAINS_URL"
+	CustomerErrorCodeCustomerDisabled                   CustomerErrorCode = "CUSTOMER_DISABLED"
+	CustomerErrorCodeInvalid                            CustomerErrorCode = "INVALID"
+	CustomerErrorCodeInvalidMultipassRequest            CustomerErrorCode = "INVALID_MULTIPASS_REQUEST"
+	CustomerErrorCodeNotFound                           CustomerErrorCode = "NOT_FOUND"
+	CustomerErrorCodePasswordStartsOrEndsWithWhitespace CustomerErrorCode = "PASSWORD_STARTS_OR_ENDS_WITH_WHITESPACE"
+	CustomerErrorCodeTaken                              CustomerErrorCode = "TAKEN"
+	CustomerErrorCodeTokenInvalid                       CustomerErrorCode = "TOKEN_INVALID"
+	CustomerErrorCodeTooLong                            CustomerErrorCode = "TOO_LONG"
+	CustomerErrorCodeTooShort                           CustomerErrorCode = "TOO_SHORT"
+	CustomerErrorCodeUnidentifiedCustomer               CustomerErrorCode = "UNIDENTIFIED_CUSTOMER"
+)
+
+var AllCustomerErrorCode = []CustomerErrorCode{
+	CustomerErrorCodeAlreadyEnabled,
+	CustomerErrorCodeBadDomain,
+	CustomerErrorCodeBlank,
+	CustomerErrorCodeContainsHTMLTags,
+	CustomerErrorCodeContainsURL,
+	CustomerErrorCodeCustomerDisabled,
+	CustomerErrorCodeInvalid,
+	CustomerErrorCodeInvalidMultipassRequest,
+	CustomerErrorCodeNotFound,
+	CustomerErrorCodePasswordStartsOrEndsWithWhitespace,
+	CustomerErrorCodeTaken,
+	CustomerErrorCodeTokenInvalid,
+	CustomerErrorCodeTooLong,
+	CustomerErrorCodeTooShort,
+	CustomerErrorCodeUnidentifiedCustomer,
+}
+
+func (e CustomerErrorCode) IsValid() bool {
+	switch e {
+	case CustomerErrorCodeAlreadyEnabled, CustomerErrorCodeBadDomain, CustomerErrorCodeBlank, CustomerErrorCodeContainsHTMLTags, CustomerErrorCodeContainsURL, CustomerErrorCodeCustomerDisabled, CustomerErrorCodeInvalid, CustomerErrorCodeInvalidMultipassRequest, CustomerErrorCodeNotFound, CustomerErrorCodePasswordStartsOrEndsWithWhitespace, CustomerErrorCodeTaken, CustomerErrorCodeTokenInvalid, CustomerErrorCodeTooLong, CustomerErrorCodeTooShort, CustomerErrorCodeUnidentifiedCustomer:
+		return true
+	}
+	return false
+}
+
+func (e CustomerErrorCode) String() string {
+	return string(e)
+}
+
+func (e *CustomerErrorCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CustomerErrorCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CustomerErrorCode", str)
+	}
+	return nil
+}
+
+func (e CustomerErrorCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CustomerErrorCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CustomerErrorCode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -579,3 +579,12 @@ func (s *Service) Address(ctx context.Context, customerID, addressID int) (*ent.
 	}
 	return a, err
 }
+
+// ByID returns a customer by ID, or nil (for a cart's buyer identity).
+func (s *Service) ByID(ctx context.Context, id int) (*ent.Customer, error) {
+	c, err := s.db.Customer.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return c, err
+}
