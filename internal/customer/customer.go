@@ -588,3 +588,6 @@ func (s *Service) ByID(ctx context.Context, id int) (*ent.Customer, error) {
 	}
 	return c, err
 }
+
+// HashChecks is the number of password comparisons made so far.
+func (s *Service) HashChecks() int64 { return s.hasher.checks.Load() }
