@@ -406,3 +406,40 @@ func TestUnknownEmailDoesTheSameHashing(t *testing.T) {
 }
 
 func ptrStr(s string) *string { return &s }
+
+func TestSignInThrottlingPerClientAddress(t *testing.T) {
+	api := startAPI(t, storetest.SQLite(t), fixture)
+	for i := 0; i < customerpkg.MaxFailsIP; i++ {
+		// A different account each time: only the per-address limit can stop this.
+		p := api.customerOp(t, "customerAccessTokenCreate(input: $signin)", "customerAccessToken { accessToken } "+custFields,
+			map[string]any{"signin": map[string]any{"email": fmt.Sprintf("user%d@example.com", i), "password": "some guess 1"}})
+		if p.errs.Raw != "" {
+			t.Fatalf("attempt %d throttled early: %s", i, p.errs.Raw)
+		}
+	}
+	p := api.customerOp(t, "customerAccessTokenCreate(input: $signin)", "customerAccessToken { accessToken } "+custFields,
+		map[string]any{"signin": map[string]any{"email": "fresh@example.com", "password": "some guess 1"}})
+	if p.errs.errorCode() != "THROTTLED" {
+		t.Fatalf("attempt %d from one address: %s", customerpkg.MaxFailsIP+1, p.errs.Raw)
+	}
+}
+
+func BenchmarkCustomer(b *testing.B) {
+	api := startAPI(b, storetest.SQLite(b), fixture)
+	createCustomer(b, api, "bench@example.com", "bench password 1")
+	b.Run("customerAccessTokenCreate", func(b *testing.B) {
+		for b.Loop() {
+			signIn(b, api, "bench@example.com", "bench password 1")
+		}
+	})
+	token := signIn(b, api, "bench@example.com", "bench password 1")
+	api.customerOp(b, "customerAddressCreate(address: $address, customerAccessToken: $token)", addressSel, map[string]any{"token": token, "address": map[string]any{"address1": "1 Main St", "country": "US"}})
+	b.Run("customer", func(b *testing.B) {
+		for b.Loop() {
+			r := api.post(b, `query($t: String!) { customer(customerAccessToken: $t) { id email displayName defaultAddress { formatted } addresses(first: 10) { nodes { id city } } } }`, map[string]any{"t": token})
+			if len(r.Errors) > 0 {
+				b.Fatal(r.Errors)
+			}
+		}
+	})
+}
