@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/mail"
 	"sort"
 	"strings"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"storefront/ent/product"
 	"storefront/ent/productvariant"
 	"storefront/ent/schema"
+	"storefront/internal/contact"
 	"storefront/internal/gid"
 	"storefront/internal/store"
 )
@@ -719,14 +719,14 @@ func (s *Service) checkBuyer(ctx context.Context, b BuyerIdentity, field []strin
 	f := func(name string) []string { return append(append([]string{}, field...), name) }
 	if b.Email != nil {
 		e := strings.TrimSpace(*b.Email)
-		if e != "" && !validEmail(e) {
+		if e != "" && !contact.ValidEmail(e) {
 			errs = append(errs, UserError{Code: CodeInvalid, Field: f("email"), Message: "Email is invalid."})
 		}
 		out.email = &e
 	}
 	if b.Phone != nil {
 		p := strings.TrimSpace(*b.Phone)
-		if p != "" && !validPhone(p) {
+		if p != "" && !contact.ValidPhone(p) {
 			errs = append(errs, UserError{Code: CodeInvalid, Field: f("phone"), Message: "Phone must be in international format, e.g. +14155550123."})
 		}
 		out.phone = &p
@@ -752,33 +752,4 @@ func (s *Service) checkBuyer(ctx context.Context, b BuyerIdentity, field []strin
 		}
 	}
 	return out, errs
-}
-
-func validEmail(e string) bool {
-	if len(e) > 254 || strings.ContainsAny(e, " <>\"") {
-		return false
-	}
-	a, err := mail.ParseAddress(e)
-	if err != nil || a.Address != e {
-		return false
-	}
-	at := strings.LastIndexByte(e, '@')
-	return at > 0 && strings.Contains(e[at+1:], ".")
-}
-
-func validPhone(p string) bool {
-	if !strings.HasPrefix(p, "+") {
-		return false
-	}
-	digits := 0
-	for _, r := range p[1:] {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r == ' ' || r == '-' || r == '(' || r == ')':
-		default:
-			return false
-		}
-	}
-	return digits >= 7 && digits <= 15
 }

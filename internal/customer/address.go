@@ -12,6 +12,7 @@ import (
 	"storefront/ent"
 	entcustomer "storefront/ent/customer"
 	"storefront/ent/mailingaddress"
+	"storefront/internal/contact"
 	"storefront/internal/gid"
 )
 
@@ -78,7 +79,7 @@ func (s *Service) checkAddress(in AddressInput) (*string, []UserError) {
 			errs = append(errs, UserError{CodeContainsURL, f(fv.name), "Cannot contain a URL."})
 		}
 	}
-	if in.Phone != nil && *in.Phone != "" && !validPhone(*in.Phone) {
+	if in.Phone != nil && *in.Phone != "" && !contact.ValidPhone(*in.Phone) {
 		errs = append(errs, UserError{CodeInvalid, f("phone"), "Phone must be in international format, e.g. +14155550123."})
 	}
 	var code *string

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/mail"
 	"regexp"
 	"strings"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/passwordresettoken"
+	"storefront/internal/contact"
 	"storefront/internal/gid"
 	"storefront/internal/store"
 )
@@ -136,35 +136,6 @@ var (
 	urlLike = regexp.MustCompile(`(?i)(https?://|www\.|\b[a-z0-9-]+\.(com|net|org|io|co|info|biz|xyz|ru|cn)\b)`)
 )
 
-func validEmail(e string) bool {
-	if strings.ContainsAny(e, " <>\"") {
-		return false
-	}
-	a, err := mail.ParseAddress(e)
-	if err != nil || a.Address != e {
-		return false
-	}
-	at := strings.LastIndexByte(e, '@')
-	return at > 0 && strings.Contains(e[at+1:], ".")
-}
-
-func validPhone(p string) bool {
-	if !strings.HasPrefix(p, "+") {
-		return false
-	}
-	digits := 0
-	for _, r := range p[1:] {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r == ' ' || r == '-' || r == '(' || r == ')':
-		default:
-			return false
-		}
-	}
-	return digits >= 7 && digits <= 15
-}
-
 func checkPassword(p string, field []string) []UserError {
 	n := utf8.RuneCountInString(p)
 	switch {
@@ -209,7 +180,7 @@ func (s *Service) checkInput(ctx context.Context, in Input, creating bool, self 
 			errs = append(errs, UserError{CodeBlank, f("email"), "Email can't be blank."})
 		case len(e) > 254:
 			errs = append(errs, UserError{CodeTooLong, f("email"), "Email is too long."})
-		case !validEmail(e):
+		case !contact.ValidEmail(e):
 			errs = append(errs, UserError{CodeInvalid, f("email"), "Email is invalid."})
 		default:
 			q := s.db.Customer.Query().Where(entcustomer.EmailKey(strings.ToLower(e)))
@@ -234,7 +205,7 @@ func (s *Service) checkInput(ctx context.Context, in Input, creating bool, self 
 	if in.LastName != nil {
 		errs = append(errs, checkName(*in.LastName, f("lastName"))...)
 	}
-	if in.Phone != nil && *in.Phone != "" && !validPhone(*in.Phone) {
+	if in.Phone != nil && *in.Phone != "" && !contact.ValidPhone(*in.Phone) {
 		errs = append(errs, UserError{CodeInvalid, f("phone"), "Phone must be in international format, e.g. +14155550123."})
 	}
 	return errs
@@ -472,7 +443,7 @@ func (s *Service) inTx(ctx context.Context, f func(tx *ent.Tx) error) error {
 // is the same either way.
 func (s *Service) Recover(ctx context.Context, email string) ([]UserError, error) {
 	e := strings.TrimSpace(email)
-	if !validEmail(e) {
+	if !contact.ValidEmail(e) {
 		return []UserError{{CodeInvalid, []string{"email"}, "Email is invalid."}}, nil
 	}
 	c, err := s.db.Customer.Query().Where(entcustomer.EmailKey(strings.ToLower(e))).Only(ctx)
