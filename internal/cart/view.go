@@ -78,7 +78,7 @@ func (s *Service) view(ctx context.Context, c *ent.Cart, key string) (*Cart, err
 		plines[i] = pricing.Line{ID: l.ID, ProductID: v.ProductID, Quantity: l.Quantity, UnitPrice: v.Price}
 		productIDs = append(productIDs, v.ProductID)
 	}
-	discounts, statuses, warnings, err := s.discounts(ctx, c, plines, productIDs)
+	discounts, statuses, err := s.discounts(ctx, c, plines, productIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +90,7 @@ func (s *Service) view(ctx context.Context, c *ent.Cart, key string) (*Cart, err
 	for i := range out.Lines {
 		out.Lines[i].Cost = out.Cost.Lines[i]
 	}
+	var warnings []Warning
 	target := out.GlobalID()
 	for i, st := range statuses {
 		if st.warning == "" {
@@ -117,9 +118,9 @@ type codeStatus struct {
 
 // discounts finds the entered codes, checks dates, limits and customer eligibility, and
 // returns the ones pricing should try, with a status per entered code.
-func (s *Service) discounts(ctx context.Context, c *ent.Cart, lines []pricing.Line, productIDs []int) ([]pricing.Discount, []codeStatus, []Warning, error) {
+func (s *Service) discounts(ctx context.Context, c *ent.Cart, lines []pricing.Line, productIDs []int) ([]pricing.Discount, []codeStatus, error) {
 	if len(c.DiscountCodes) == 0 {
-		return nil, nil, nil, nil
+		return nil, nil, nil
 	}
 	keys := make([]string, len(c.DiscountCodes))
 	for i, code := range c.DiscountCodes {
@@ -130,7 +131,7 @@ func (s *Service) discounts(ctx context.Context, c *ent.Cart, lines []pricing.Li
 		WithCollections(func(q *ent.CollectionQuery) { q.Select(collection.FieldID) }).
 		All(ctx)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("load discount codes: %w", err)
+		return nil, nil, fmt.Errorf("load discount codes: %w", err)
 	}
 	byKey := map[string]*ent.DiscountCode{}
 	needCollections, needRedemptions := false, false
@@ -142,7 +143,7 @@ func (s *Service) discounts(ctx context.Context, c *ent.Cart, lines []pricing.Li
 	if needCollections && len(productIDs) > 0 {
 		ms, err := s.db.CollectionProduct.Query().Where(collectionproduct.ProductIDIn(productIDs...)).All(ctx)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("load collections of cart products: %w", err)
+			return nil, nil, fmt.Errorf("load collections of cart products: %w", err)
 		}
 		cols := map[int][]int{}
 		for _, m := range ms {
@@ -166,7 +167,7 @@ func (s *Service) discounts(ctx context.Context, c *ent.Cart, lines []pricing.Li
 		}
 		rs, err := q.All(ctx)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("load discount redemptions: %w", err)
+			return nil, nil, fmt.Errorf("load discount redemptions: %w", err)
 		}
 		for _, r := range rs {
 			redeemed[r.DiscountCodeID] = true
@@ -208,7 +209,7 @@ func (s *Service) discounts(ctx context.Context, c *ent.Cart, lines []pricing.Li
 		}
 		ds = append(ds, pd)
 	}
-	return ds, statuses, nil, nil
+	return ds, statuses, nil
 }
 
 // taxRate is the rate that applies to the buyer's country (the shop's when the buyer has
