@@ -15,10 +15,13 @@ import (
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/fulfillment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
+	"storefront/ent/order"
+	"storefront/ent/orderline"
 	"storefront/ent/page"
 	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
@@ -101,10 +104,13 @@ func checkColumn(t, c string) error {
 			customeraccesstoken.Table: customeraccesstoken.ValidColumn,
 			discountcode.Table:        discountcode.ValidColumn,
 			discountredemption.Table:  discountredemption.ValidColumn,
+			fulfillment.Table:         fulfillment.ValidColumn,
 			loginattempt.Table:        loginattempt.ValidColumn,
 			mailingaddress.Table:      mailingaddress.ValidColumn,
 			menu.Table:                menu.ValidColumn,
 			menuitem.Table:            menuitem.ValidColumn,
+			order.Table:               order.ValidColumn,
+			orderline.Table:           orderline.ValidColumn,
 			page.Table:                page.ValidColumn,
 			passwordresettoken.Table:  passwordresettoken.ValidColumn,
 			product.Table:             product.ValidColumn,

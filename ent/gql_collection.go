@@ -11,10 +11,13 @@ import (
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/fulfillment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
+	"storefront/ent/order"
+	"storefront/ent/orderline"
 	"storefront/ent/page"
 	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
@@ -982,6 +985,118 @@ func newDiscountRedemptionPaginateArgs(rv map[string]any) *discountredemptionPag
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FulfillmentQuery) CollectFields(ctx context.Context, satisfies ...string) (*FulfillmentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FulfillmentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(fulfillment.Columns))
+		selectedFields = []string{fulfillment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "order":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrderClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orderImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrder = query
+			if _, ok := fieldSeen[fulfillment.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, fulfillment.FieldOrderID)
+				fieldSeen[fulfillment.FieldOrderID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[fulfillment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, fulfillment.FieldCreatedAt)
+				fieldSeen[fulfillment.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[fulfillment.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, fulfillment.FieldUpdatedAt)
+				fieldSeen[fulfillment.FieldUpdatedAt] = struct{}{}
+			}
+		case "orderID":
+			if _, ok := fieldSeen[fulfillment.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, fulfillment.FieldOrderID)
+				fieldSeen[fulfillment.FieldOrderID] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[fulfillment.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, fulfillment.FieldStatus)
+				fieldSeen[fulfillment.FieldStatus] = struct{}{}
+			}
+		case "trackingCompany":
+			if _, ok := fieldSeen[fulfillment.FieldTrackingCompany]; !ok {
+				selectedFields = append(selectedFields, fulfillment.FieldTrackingCompany)
+				fieldSeen[fulfillment.FieldTrackingCompany] = struct{}{}
+			}
+		case "trackingNumbers":
+			if _, ok := fieldSeen[fulfillment.FieldTrackingNumbers]; !ok {
+				selectedFields = append(selectedFields, fulfillment.FieldTrackingNumbers)
+				fieldSeen[fulfillment.FieldTrackingNumbers] = struct{}{}
+			}
+		case "trackingUrls":
+			if _, ok := fieldSeen[fulfillment.FieldTrackingUrls]; !ok {
+				selectedFields = append(selectedFields, fulfillment.FieldTrackingUrls)
+				fieldSeen[fulfillment.FieldTrackingUrls] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type fulfillmentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FulfillmentPaginateOption
+}
+
+func newFulfillmentPaginateArgs(rv map[string]any) *fulfillmentPaginateArgs {
+	args := &fulfillmentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*FulfillmentWhereInput); ok {
+		args.opts = append(args.opts, WithFulfillmentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *LoginAttemptQuery) CollectFields(ctx context.Context, satisfies ...string) (*LoginAttemptQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1103,6 +1218,11 @@ func (_q *MailingAddressQuery) collectField(ctx context.Context, oneNode bool, o
 			if _, ok := fieldSeen[mailingaddress.FieldCustomerID]; !ok {
 				selectedFields = append(selectedFields, mailingaddress.FieldCustomerID)
 				fieldSeen[mailingaddress.FieldCustomerID] = struct{}{}
+			}
+		case "orderID":
+			if _, ok := fieldSeen[mailingaddress.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldOrderID)
+				fieldSeen[mailingaddress.FieldOrderID] = struct{}{}
 			}
 		case "firstName":
 			if _, ok := fieldSeen[mailingaddress.FieldFirstName]; !ok {
@@ -1426,6 +1546,361 @@ func newMenuItemPaginateArgs(rv map[string]any) *menuitemPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*MenuItemWhereInput); ok {
 		args.opts = append(args.opts, WithMenuItemFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OrderQuery) CollectFields(ctx context.Context, satisfies ...string) (*OrderQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OrderQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(order.Columns))
+		selectedFields = []string{order.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "lines":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrderLineClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, orderlineImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedLines(alias, func(wq *OrderLineQuery) {
+				*wq = *query
+			})
+
+		case "fulfillments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FulfillmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fulfillmentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedFulfillments(alias, func(wq *FulfillmentQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[order.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, order.FieldCreatedAt)
+				fieldSeen[order.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[order.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, order.FieldUpdatedAt)
+				fieldSeen[order.FieldUpdatedAt] = struct{}{}
+			}
+		case "number":
+			if _, ok := fieldSeen[order.FieldNumber]; !ok {
+				selectedFields = append(selectedFields, order.FieldNumber)
+				fieldSeen[order.FieldNumber] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[order.FieldName]; !ok {
+				selectedFields = append(selectedFields, order.FieldName)
+				fieldSeen[order.FieldName] = struct{}{}
+			}
+		case "email":
+			if _, ok := fieldSeen[order.FieldEmail]; !ok {
+				selectedFields = append(selectedFields, order.FieldEmail)
+				fieldSeen[order.FieldEmail] = struct{}{}
+			}
+		case "phone":
+			if _, ok := fieldSeen[order.FieldPhone]; !ok {
+				selectedFields = append(selectedFields, order.FieldPhone)
+				fieldSeen[order.FieldPhone] = struct{}{}
+			}
+		case "customerID":
+			if _, ok := fieldSeen[order.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, order.FieldCustomerID)
+				fieldSeen[order.FieldCustomerID] = struct{}{}
+			}
+		case "currencyCode":
+			if _, ok := fieldSeen[order.FieldCurrencyCode]; !ok {
+				selectedFields = append(selectedFields, order.FieldCurrencyCode)
+				fieldSeen[order.FieldCurrencyCode] = struct{}{}
+			}
+		case "subtotal":
+			if _, ok := fieldSeen[order.FieldSubtotal]; !ok {
+				selectedFields = append(selectedFields, order.FieldSubtotal)
+				fieldSeen[order.FieldSubtotal] = struct{}{}
+			}
+		case "totalDiscounts":
+			if _, ok := fieldSeen[order.FieldTotalDiscounts]; !ok {
+				selectedFields = append(selectedFields, order.FieldTotalDiscounts)
+				fieldSeen[order.FieldTotalDiscounts] = struct{}{}
+			}
+		case "totalShipping":
+			if _, ok := fieldSeen[order.FieldTotalShipping]; !ok {
+				selectedFields = append(selectedFields, order.FieldTotalShipping)
+				fieldSeen[order.FieldTotalShipping] = struct{}{}
+			}
+		case "totalTax":
+			if _, ok := fieldSeen[order.FieldTotalTax]; !ok {
+				selectedFields = append(selectedFields, order.FieldTotalTax)
+				fieldSeen[order.FieldTotalTax] = struct{}{}
+			}
+		case "total":
+			if _, ok := fieldSeen[order.FieldTotal]; !ok {
+				selectedFields = append(selectedFields, order.FieldTotal)
+				fieldSeen[order.FieldTotal] = struct{}{}
+			}
+		case "totalRefunded":
+			if _, ok := fieldSeen[order.FieldTotalRefunded]; !ok {
+				selectedFields = append(selectedFields, order.FieldTotalRefunded)
+				fieldSeen[order.FieldTotalRefunded] = struct{}{}
+			}
+		case "financialStatus":
+			if _, ok := fieldSeen[order.FieldFinancialStatus]; !ok {
+				selectedFields = append(selectedFields, order.FieldFinancialStatus)
+				fieldSeen[order.FieldFinancialStatus] = struct{}{}
+			}
+		case "fulfillmentStatus":
+			if _, ok := fieldSeen[order.FieldFulfillmentStatus]; !ok {
+				selectedFields = append(selectedFields, order.FieldFulfillmentStatus)
+				fieldSeen[order.FieldFulfillmentStatus] = struct{}{}
+			}
+		case "cancelReason":
+			if _, ok := fieldSeen[order.FieldCancelReason]; !ok {
+				selectedFields = append(selectedFields, order.FieldCancelReason)
+				fieldSeen[order.FieldCancelReason] = struct{}{}
+			}
+		case "canceledAt":
+			if _, ok := fieldSeen[order.FieldCanceledAt]; !ok {
+				selectedFields = append(selectedFields, order.FieldCanceledAt)
+				fieldSeen[order.FieldCanceledAt] = struct{}{}
+			}
+		case "processedAt":
+			if _, ok := fieldSeen[order.FieldProcessedAt]; !ok {
+				selectedFields = append(selectedFields, order.FieldProcessedAt)
+				fieldSeen[order.FieldProcessedAt] = struct{}{}
+			}
+		case "shippingAddressID":
+			if _, ok := fieldSeen[order.FieldShippingAddressID]; !ok {
+				selectedFields = append(selectedFields, order.FieldShippingAddressID)
+				fieldSeen[order.FieldShippingAddressID] = struct{}{}
+			}
+		case "billingAddressID":
+			if _, ok := fieldSeen[order.FieldBillingAddressID]; !ok {
+				selectedFields = append(selectedFields, order.FieldBillingAddressID)
+				fieldSeen[order.FieldBillingAddressID] = struct{}{}
+			}
+		case "customAttributes":
+			if _, ok := fieldSeen[order.FieldCustomAttributes]; !ok {
+				selectedFields = append(selectedFields, order.FieldCustomAttributes)
+				fieldSeen[order.FieldCustomAttributes] = struct{}{}
+			}
+		case "discounts":
+			if _, ok := fieldSeen[order.FieldDiscounts]; !ok {
+				selectedFields = append(selectedFields, order.FieldDiscounts)
+				fieldSeen[order.FieldDiscounts] = struct{}{}
+			}
+		case "edited":
+			if _, ok := fieldSeen[order.FieldEdited]; !ok {
+				selectedFields = append(selectedFields, order.FieldEdited)
+				fieldSeen[order.FieldEdited] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type orderPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OrderPaginateOption
+}
+
+func newOrderPaginateArgs(rv map[string]any) *orderPaginateArgs {
+	args := &orderPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*OrderWhereInput); ok {
+		args.opts = append(args.opts, WithOrderFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OrderLineQuery) CollectFields(ctx context.Context, satisfies ...string) (*OrderLineQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OrderLineQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(orderline.Columns))
+		selectedFields = []string{orderline.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "order":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrderClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orderImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrder = query
+			if _, ok := fieldSeen[orderline.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldOrderID)
+				fieldSeen[orderline.FieldOrderID] = struct{}{}
+			}
+
+		case "variant":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProductVariantClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, productvariantImplementors)...); err != nil {
+				return err
+			}
+			_q.withVariant = query
+			if _, ok := fieldSeen[orderline.FieldVariantID]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldVariantID)
+				fieldSeen[orderline.FieldVariantID] = struct{}{}
+			}
+		case "orderID":
+			if _, ok := fieldSeen[orderline.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldOrderID)
+				fieldSeen[orderline.FieldOrderID] = struct{}{}
+			}
+		case "variantID":
+			if _, ok := fieldSeen[orderline.FieldVariantID]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldVariantID)
+				fieldSeen[orderline.FieldVariantID] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[orderline.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldTitle)
+				fieldSeen[orderline.FieldTitle] = struct{}{}
+			}
+		case "variantTitle":
+			if _, ok := fieldSeen[orderline.FieldVariantTitle]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldVariantTitle)
+				fieldSeen[orderline.FieldVariantTitle] = struct{}{}
+			}
+		case "sku":
+			if _, ok := fieldSeen[orderline.FieldSku]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldSku)
+				fieldSeen[orderline.FieldSku] = struct{}{}
+			}
+		case "quantity":
+			if _, ok := fieldSeen[orderline.FieldQuantity]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldQuantity)
+				fieldSeen[orderline.FieldQuantity] = struct{}{}
+			}
+		case "currentQuantity":
+			if _, ok := fieldSeen[orderline.FieldCurrentQuantity]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldCurrentQuantity)
+				fieldSeen[orderline.FieldCurrentQuantity] = struct{}{}
+			}
+		case "unitPrice":
+			if _, ok := fieldSeen[orderline.FieldUnitPrice]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldUnitPrice)
+				fieldSeen[orderline.FieldUnitPrice] = struct{}{}
+			}
+		case "originalTotal":
+			if _, ok := fieldSeen[orderline.FieldOriginalTotal]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldOriginalTotal)
+				fieldSeen[orderline.FieldOriginalTotal] = struct{}{}
+			}
+		case "discountedTotal":
+			if _, ok := fieldSeen[orderline.FieldDiscountedTotal]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldDiscountedTotal)
+				fieldSeen[orderline.FieldDiscountedTotal] = struct{}{}
+			}
+		case "position":
+			if _, ok := fieldSeen[orderline.FieldPosition]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldPosition)
+				fieldSeen[orderline.FieldPosition] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type orderlinePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OrderLinePaginateOption
+}
+
+func newOrderLinePaginateArgs(rv map[string]any) *orderlinePaginateArgs {
+	args := &orderlinePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*OrderLineWhereInput); ok {
+		args.opts = append(args.opts, WithOrderLineFilter(v.Filter))
 	}
 	return args
 }

@@ -124,12 +124,20 @@ func (_m *DiscountRedemption) DiscountCode(ctx context.Context) (*DiscountCode, 
 	return result, err
 }
 
+func (_m *Fulfillment) Order(ctx context.Context) (*Order, error) {
+	result, err := _m.Edges.OrderOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrder().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *MailingAddress) Customer(ctx context.Context) (*Customer, error) {
 	result, err := _m.Edges.CustomerOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryCustomer().Only(ctx)
 	}
-	return result, err
+	return result, MaskNotFound(err)
 }
 
 func (_m *Menu) Items(ctx context.Context) (result []*MenuItem, err error) {
@@ -170,6 +178,46 @@ func (_m *MenuItem) Children(ctx context.Context) (result []*MenuItem, err error
 		result, err = _m.QueryChildren().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *Order) Lines(ctx context.Context) (result []*OrderLine, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedLines(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.LinesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLines().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Order) Fulfillments(ctx context.Context) (result []*Fulfillment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedFulfillments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.FulfillmentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFulfillments().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *OrderLine) Order(ctx context.Context) (*Order, error) {
+	result, err := _m.Edges.OrderOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrder().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *OrderLine) Variant(ctx context.Context) (*ProductVariant, error) {
+	result, err := _m.Edges.VariantOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVariant().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *PasswordResetToken) Customer(ctx context.Context) (*Customer, error) {

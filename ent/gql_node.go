@@ -12,10 +12,13 @@ import (
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/fulfillment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
+	"storefront/ent/order"
+	"storefront/ent/orderline"
 	"storefront/ent/page"
 	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
@@ -77,6 +80,11 @@ var discountredemptionImplementors = []string{"DiscountRedemption", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*DiscountRedemption) IsNode() {}
 
+var fulfillmentImplementors = []string{"Fulfillment", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Fulfillment) IsNode() {}
+
 var loginattemptImplementors = []string{"LoginAttempt", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -96,6 +104,16 @@ var menuitemImplementors = []string{"MenuItem", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*MenuItem) IsNode() {}
+
+var orderImplementors = []string{"Order", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Order) IsNode() {}
+
+var orderlineImplementors = []string{"OrderLine", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*OrderLine) IsNode() {}
 
 var pageImplementors = []string{"Page", "Node"}
 
@@ -263,6 +281,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case fulfillment.Table:
+		query := c.Fulfillment.Query().
+			Where(fulfillment.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, fulfillmentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case loginattempt.Table:
 		query := c.LoginAttempt.Query().
 			Where(loginattempt.ID(id))
@@ -295,6 +322,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(menuitem.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, menuitemImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case order.Table:
+		query := c.Order.Query().
+			Where(order.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, orderImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case orderline.Table:
+		query := c.OrderLine.Query().
+			Where(orderline.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, orderlineImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -565,6 +610,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case fulfillment.Table:
+		query := c.Fulfillment.Query().
+			Where(fulfillment.IDIn(ids...))
+		query, err := query.CollectFields(ctx, fulfillmentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case loginattempt.Table:
 		query := c.LoginAttempt.Query().
 			Where(loginattempt.IDIn(ids...))
@@ -617,6 +678,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.MenuItem.Query().
 			Where(menuitem.IDIn(ids...))
 		query, err := query.CollectFields(ctx, menuitemImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case order.Table:
+		query := c.Order.Query().
+			Where(order.IDIn(ids...))
+		query, err := query.CollectFields(ctx, orderImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case orderline.Table:
+		query := c.OrderLine.Query().
+			Where(orderline.IDIn(ids...))
+		query, err := query.CollectFields(ctx, orderlineImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -12,10 +12,13 @@ import (
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/fulfillment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
+	"storefront/ent/order"
+	"storefront/ent/orderline"
 	"storefront/ent/page"
 	"storefront/ent/passwordresettoken"
 	"storefront/ent/predicate"
@@ -3923,6 +3926,318 @@ func (i *DiscountRedemptionWhereInput) P() (predicate.DiscountRedemption, error)
 	}
 }
 
+// FulfillmentWhereInput represents a where input for filtering Fulfillment queries.
+type FulfillmentWhereInput struct {
+	Predicates []predicate.Fulfillment  `json:"-"`
+	Not        *FulfillmentWhereInput   `json:"not,omitempty"`
+	Or         []*FulfillmentWhereInput `json:"or,omitempty"`
+	And        []*FulfillmentWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "order_id" field predicates.
+	OrderID      *int  `json:"orderID,omitempty"`
+	OrderIDNEQ   *int  `json:"orderIDNEQ,omitempty"`
+	OrderIDIn    []int `json:"orderIDIn,omitempty"`
+	OrderIDNotIn []int `json:"orderIDNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *fulfillment.Status  `json:"status,omitempty"`
+	StatusNEQ   *fulfillment.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []fulfillment.Status `json:"statusIn,omitempty"`
+	StatusNotIn []fulfillment.Status `json:"statusNotIn,omitempty"`
+
+	// "tracking_company" field predicates.
+	TrackingCompany             *string  `json:"trackingCompany,omitempty"`
+	TrackingCompanyNEQ          *string  `json:"trackingCompanyNEQ,omitempty"`
+	TrackingCompanyIn           []string `json:"trackingCompanyIn,omitempty"`
+	TrackingCompanyNotIn        []string `json:"trackingCompanyNotIn,omitempty"`
+	TrackingCompanyGT           *string  `json:"trackingCompanyGT,omitempty"`
+	TrackingCompanyGTE          *string  `json:"trackingCompanyGTE,omitempty"`
+	TrackingCompanyLT           *string  `json:"trackingCompanyLT,omitempty"`
+	TrackingCompanyLTE          *string  `json:"trackingCompanyLTE,omitempty"`
+	TrackingCompanyContains     *string  `json:"trackingCompanyContains,omitempty"`
+	TrackingCompanyHasPrefix    *string  `json:"trackingCompanyHasPrefix,omitempty"`
+	TrackingCompanyHasSuffix    *string  `json:"trackingCompanyHasSuffix,omitempty"`
+	TrackingCompanyIsNil        bool     `json:"trackingCompanyIsNil,omitempty"`
+	TrackingCompanyNotNil       bool     `json:"trackingCompanyNotNil,omitempty"`
+	TrackingCompanyEqualFold    *string  `json:"trackingCompanyEqualFold,omitempty"`
+	TrackingCompanyContainsFold *string  `json:"trackingCompanyContainsFold,omitempty"`
+
+	// "order" edge predicates.
+	HasOrder     *bool              `json:"hasOrder,omitempty"`
+	HasOrderWith []*OrderWhereInput `json:"hasOrderWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *FulfillmentWhereInput) AddPredicates(predicates ...predicate.Fulfillment) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the FulfillmentWhereInput filter on the FulfillmentQuery builder.
+func (i *FulfillmentWhereInput) Filter(q *FulfillmentQuery) (*FulfillmentQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyFulfillmentWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyFulfillmentWhereInput is returned in case the FulfillmentWhereInput is empty.
+var ErrEmptyFulfillmentWhereInput = errors.New("ent: empty predicate FulfillmentWhereInput")
+
+// P returns a predicate for filtering fulfillments.
+// An error is returned if the input is empty or invalid.
+func (i *FulfillmentWhereInput) P() (predicate.Fulfillment, error) {
+	var predicates []predicate.Fulfillment
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, fulfillment.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Fulfillment, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, fulfillment.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Fulfillment, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, fulfillment.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, fulfillment.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, fulfillment.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, fulfillment.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, fulfillment.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, fulfillment.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, fulfillment.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, fulfillment.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, fulfillment.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, fulfillment.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, fulfillment.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, fulfillment.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, fulfillment.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, fulfillment.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, fulfillment.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, fulfillment.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, fulfillment.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, fulfillment.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, fulfillment.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, fulfillment.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, fulfillment.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, fulfillment.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, fulfillment.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, fulfillment.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, fulfillment.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.OrderID != nil {
+		predicates = append(predicates, fulfillment.OrderIDEQ(*i.OrderID))
+	}
+	if i.OrderIDNEQ != nil {
+		predicates = append(predicates, fulfillment.OrderIDNEQ(*i.OrderIDNEQ))
+	}
+	if len(i.OrderIDIn) > 0 {
+		predicates = append(predicates, fulfillment.OrderIDIn(i.OrderIDIn...))
+	}
+	if len(i.OrderIDNotIn) > 0 {
+		predicates = append(predicates, fulfillment.OrderIDNotIn(i.OrderIDNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, fulfillment.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, fulfillment.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, fulfillment.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, fulfillment.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.TrackingCompany != nil {
+		predicates = append(predicates, fulfillment.TrackingCompanyEQ(*i.TrackingCompany))
+	}
+	if i.TrackingCompanyNEQ != nil {
+		predicates = append(predicates, fulfillment.TrackingCompanyNEQ(*i.TrackingCompanyNEQ))
+	}
+	if len(i.TrackingCompanyIn) > 0 {
+		predicates = append(predicates, fulfillment.TrackingCompanyIn(i.TrackingCompanyIn...))
+	}
+	if len(i.TrackingCompanyNotIn) > 0 {
+		predicates = append(predicates, fulfillment.TrackingCompanyNotIn(i.TrackingCompanyNotIn...))
+	}
+	if i.TrackingCompanyGT != nil {
+		predicates = append(predicates, fulfillment.TrackingCompanyGT(*i.TrackingCompanyGT))
+	}
+	if i.TrackingCompanyGTE != nil {
+		predicates = append(predicates, fulfillment.TrackingCompanyGTE(*i.TrackingCompanyGTE))
+	}
+	if i.TrackingCompanyLT != nil {
+		predicates = append(predicates, fulfillment.TrackingCompanyLT(*i.TrackingCompanyLT))
+	}
+	if i.TrackingCompanyLTE != nil {
+		predicates = append(predicates, fulfillment.TrackingCompanyLTE(*i.TrackingCompanyLTE))
+	}
+	if i.TrackingCompanyContains != nil {
+		predicates = append(predicates, fulfillment.TrackingCompanyContains(*i.TrackingCompanyContains))
+	}
+	if i.TrackingCompanyHasPrefix != nil {
+		predicates = append(predicates, fulfillment.TrackingCompanyHasPrefix(*i.TrackingCompanyHasPrefix))
+	}
+	if i.TrackingCompanyHasSuffix != nil {
+		predicates = append(predicates, fulfillment.TrackingCompanyHasSuffix(*i.TrackingCompanyHasSuffix))
+	}
+	if i.TrackingCompanyIsNil {
+		predicates = append(predicates, fulfillment.TrackingCompanyIsNil())
+	}
+	if i.TrackingCompanyNotNil {
+		predicates = append(predicates, fulfillment.TrackingCompanyNotNil())
+	}
+	if i.TrackingCompanyEqualFold != nil {
+		predicates = append(predicates, fulfillment.TrackingCompanyEqualFold(*i.TrackingCompanyEqualFold))
+	}
+	if i.TrackingCompanyContainsFold != nil {
+		predicates = append(predicates, fulfillment.TrackingCompanyContainsFold(*i.TrackingCompanyContainsFold))
+	}
+
+	if i.HasOrder != nil {
+		p := fulfillment.HasOrder()
+		if !*i.HasOrder {
+			p = fulfillment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrderWith) > 0 {
+		with := make([]predicate.Order, 0, len(i.HasOrderWith))
+		for _, w := range i.HasOrderWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrderWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, fulfillment.HasOrderWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyFulfillmentWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return fulfillment.And(predicates...), nil
+	}
+}
+
 // LoginAttemptWhereInput represents a where input for filtering LoginAttempt queries.
 type LoginAttemptWhereInput struct {
 	Predicates []predicate.LoginAttempt  `json:"-"`
@@ -4173,10 +4488,24 @@ type MailingAddressWhereInput struct {
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
 	// "customer_id" field predicates.
-	CustomerID      *int  `json:"customerID,omitempty"`
-	CustomerIDNEQ   *int  `json:"customerIDNEQ,omitempty"`
-	CustomerIDIn    []int `json:"customerIDIn,omitempty"`
-	CustomerIDNotIn []int `json:"customerIDNotIn,omitempty"`
+	CustomerID       *int  `json:"customerID,omitempty"`
+	CustomerIDNEQ    *int  `json:"customerIDNEQ,omitempty"`
+	CustomerIDIn     []int `json:"customerIDIn,omitempty"`
+	CustomerIDNotIn  []int `json:"customerIDNotIn,omitempty"`
+	CustomerIDIsNil  bool  `json:"customerIDIsNil,omitempty"`
+	CustomerIDNotNil bool  `json:"customerIDNotNil,omitempty"`
+
+	// "order_id" field predicates.
+	OrderID       *int  `json:"orderID,omitempty"`
+	OrderIDNEQ    *int  `json:"orderIDNEQ,omitempty"`
+	OrderIDIn     []int `json:"orderIDIn,omitempty"`
+	OrderIDNotIn  []int `json:"orderIDNotIn,omitempty"`
+	OrderIDGT     *int  `json:"orderIDGT,omitempty"`
+	OrderIDGTE    *int  `json:"orderIDGTE,omitempty"`
+	OrderIDLT     *int  `json:"orderIDLT,omitempty"`
+	OrderIDLTE    *int  `json:"orderIDLTE,omitempty"`
+	OrderIDIsNil  bool  `json:"orderIDIsNil,omitempty"`
+	OrderIDNotNil bool  `json:"orderIDNotNil,omitempty"`
 
 	// "first_name" field predicates.
 	FirstName             *string  `json:"firstName,omitempty"`
@@ -4524,6 +4853,42 @@ func (i *MailingAddressWhereInput) P() (predicate.MailingAddress, error) {
 	}
 	if len(i.CustomerIDNotIn) > 0 {
 		predicates = append(predicates, mailingaddress.CustomerIDNotIn(i.CustomerIDNotIn...))
+	}
+	if i.CustomerIDIsNil {
+		predicates = append(predicates, mailingaddress.CustomerIDIsNil())
+	}
+	if i.CustomerIDNotNil {
+		predicates = append(predicates, mailingaddress.CustomerIDNotNil())
+	}
+	if i.OrderID != nil {
+		predicates = append(predicates, mailingaddress.OrderIDEQ(*i.OrderID))
+	}
+	if i.OrderIDNEQ != nil {
+		predicates = append(predicates, mailingaddress.OrderIDNEQ(*i.OrderIDNEQ))
+	}
+	if len(i.OrderIDIn) > 0 {
+		predicates = append(predicates, mailingaddress.OrderIDIn(i.OrderIDIn...))
+	}
+	if len(i.OrderIDNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.OrderIDNotIn(i.OrderIDNotIn...))
+	}
+	if i.OrderIDGT != nil {
+		predicates = append(predicates, mailingaddress.OrderIDGT(*i.OrderIDGT))
+	}
+	if i.OrderIDGTE != nil {
+		predicates = append(predicates, mailingaddress.OrderIDGTE(*i.OrderIDGTE))
+	}
+	if i.OrderIDLT != nil {
+		predicates = append(predicates, mailingaddress.OrderIDLT(*i.OrderIDLT))
+	}
+	if i.OrderIDLTE != nil {
+		predicates = append(predicates, mailingaddress.OrderIDLTE(*i.OrderIDLTE))
+	}
+	if i.OrderIDIsNil {
+		predicates = append(predicates, mailingaddress.OrderIDIsNil())
+	}
+	if i.OrderIDNotNil {
+		predicates = append(predicates, mailingaddress.OrderIDNotNil())
 	}
 	if i.FirstName != nil {
 		predicates = append(predicates, mailingaddress.FirstNameEQ(*i.FirstName))
@@ -5764,6 +6129,1634 @@ func (i *MenuItemWhereInput) P() (predicate.MenuItem, error) {
 		return predicates[0], nil
 	default:
 		return menuitem.And(predicates...), nil
+	}
+}
+
+// OrderWhereInput represents a where input for filtering Order queries.
+type OrderWhereInput struct {
+	Predicates []predicate.Order  `json:"-"`
+	Not        *OrderWhereInput   `json:"not,omitempty"`
+	Or         []*OrderWhereInput `json:"or,omitempty"`
+	And        []*OrderWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "number" field predicates.
+	Number      *int  `json:"number,omitempty"`
+	NumberNEQ   *int  `json:"numberNEQ,omitempty"`
+	NumberIn    []int `json:"numberIn,omitempty"`
+	NumberNotIn []int `json:"numberNotIn,omitempty"`
+	NumberGT    *int  `json:"numberGT,omitempty"`
+	NumberGTE   *int  `json:"numberGTE,omitempty"`
+	NumberLT    *int  `json:"numberLT,omitempty"`
+	NumberLTE   *int  `json:"numberLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "email" field predicates.
+	Email             *string  `json:"email,omitempty"`
+	EmailNEQ          *string  `json:"emailNEQ,omitempty"`
+	EmailIn           []string `json:"emailIn,omitempty"`
+	EmailNotIn        []string `json:"emailNotIn,omitempty"`
+	EmailGT           *string  `json:"emailGT,omitempty"`
+	EmailGTE          *string  `json:"emailGTE,omitempty"`
+	EmailLT           *string  `json:"emailLT,omitempty"`
+	EmailLTE          *string  `json:"emailLTE,omitempty"`
+	EmailContains     *string  `json:"emailContains,omitempty"`
+	EmailHasPrefix    *string  `json:"emailHasPrefix,omitempty"`
+	EmailHasSuffix    *string  `json:"emailHasSuffix,omitempty"`
+	EmailIsNil        bool     `json:"emailIsNil,omitempty"`
+	EmailNotNil       bool     `json:"emailNotNil,omitempty"`
+	EmailEqualFold    *string  `json:"emailEqualFold,omitempty"`
+	EmailContainsFold *string  `json:"emailContainsFold,omitempty"`
+
+	// "phone" field predicates.
+	Phone             *string  `json:"phone,omitempty"`
+	PhoneNEQ          *string  `json:"phoneNEQ,omitempty"`
+	PhoneIn           []string `json:"phoneIn,omitempty"`
+	PhoneNotIn        []string `json:"phoneNotIn,omitempty"`
+	PhoneGT           *string  `json:"phoneGT,omitempty"`
+	PhoneGTE          *string  `json:"phoneGTE,omitempty"`
+	PhoneLT           *string  `json:"phoneLT,omitempty"`
+	PhoneLTE          *string  `json:"phoneLTE,omitempty"`
+	PhoneContains     *string  `json:"phoneContains,omitempty"`
+	PhoneHasPrefix    *string  `json:"phoneHasPrefix,omitempty"`
+	PhoneHasSuffix    *string  `json:"phoneHasSuffix,omitempty"`
+	PhoneIsNil        bool     `json:"phoneIsNil,omitempty"`
+	PhoneNotNil       bool     `json:"phoneNotNil,omitempty"`
+	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
+	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
+
+	// "customer_id" field predicates.
+	CustomerID       *int  `json:"customerID,omitempty"`
+	CustomerIDNEQ    *int  `json:"customerIDNEQ,omitempty"`
+	CustomerIDIn     []int `json:"customerIDIn,omitempty"`
+	CustomerIDNotIn  []int `json:"customerIDNotIn,omitempty"`
+	CustomerIDGT     *int  `json:"customerIDGT,omitempty"`
+	CustomerIDGTE    *int  `json:"customerIDGTE,omitempty"`
+	CustomerIDLT     *int  `json:"customerIDLT,omitempty"`
+	CustomerIDLTE    *int  `json:"customerIDLTE,omitempty"`
+	CustomerIDIsNil  bool  `json:"customerIDIsNil,omitempty"`
+	CustomerIDNotNil bool  `json:"customerIDNotNil,omitempty"`
+
+	// "currency_code" field predicates.
+	CurrencyCode             *string  `json:"currencyCode,omitempty"`
+	CurrencyCodeNEQ          *string  `json:"currencyCodeNEQ,omitempty"`
+	CurrencyCodeIn           []string `json:"currencyCodeIn,omitempty"`
+	CurrencyCodeNotIn        []string `json:"currencyCodeNotIn,omitempty"`
+	CurrencyCodeGT           *string  `json:"currencyCodeGT,omitempty"`
+	CurrencyCodeGTE          *string  `json:"currencyCodeGTE,omitempty"`
+	CurrencyCodeLT           *string  `json:"currencyCodeLT,omitempty"`
+	CurrencyCodeLTE          *string  `json:"currencyCodeLTE,omitempty"`
+	CurrencyCodeContains     *string  `json:"currencyCodeContains,omitempty"`
+	CurrencyCodeHasPrefix    *string  `json:"currencyCodeHasPrefix,omitempty"`
+	CurrencyCodeHasSuffix    *string  `json:"currencyCodeHasSuffix,omitempty"`
+	CurrencyCodeEqualFold    *string  `json:"currencyCodeEqualFold,omitempty"`
+	CurrencyCodeContainsFold *string  `json:"currencyCodeContainsFold,omitempty"`
+
+	// "subtotal" field predicates.
+	Subtotal      *int64  `json:"subtotal,omitempty"`
+	SubtotalNEQ   *int64  `json:"subtotalNEQ,omitempty"`
+	SubtotalIn    []int64 `json:"subtotalIn,omitempty"`
+	SubtotalNotIn []int64 `json:"subtotalNotIn,omitempty"`
+	SubtotalGT    *int64  `json:"subtotalGT,omitempty"`
+	SubtotalGTE   *int64  `json:"subtotalGTE,omitempty"`
+	SubtotalLT    *int64  `json:"subtotalLT,omitempty"`
+	SubtotalLTE   *int64  `json:"subtotalLTE,omitempty"`
+
+	// "total_discounts" field predicates.
+	TotalDiscounts      *int64  `json:"totalDiscounts,omitempty"`
+	TotalDiscountsNEQ   *int64  `json:"totalDiscountsNEQ,omitempty"`
+	TotalDiscountsIn    []int64 `json:"totalDiscountsIn,omitempty"`
+	TotalDiscountsNotIn []int64 `json:"totalDiscountsNotIn,omitempty"`
+	TotalDiscountsGT    *int64  `json:"totalDiscountsGT,omitempty"`
+	TotalDiscountsGTE   *int64  `json:"totalDiscountsGTE,omitempty"`
+	TotalDiscountsLT    *int64  `json:"totalDiscountsLT,omitempty"`
+	TotalDiscountsLTE   *int64  `json:"totalDiscountsLTE,omitempty"`
+
+	// "total_shipping" field predicates.
+	TotalShipping      *int64  `json:"totalShipping,omitempty"`
+	TotalShippingNEQ   *int64  `json:"totalShippingNEQ,omitempty"`
+	TotalShippingIn    []int64 `json:"totalShippingIn,omitempty"`
+	TotalShippingNotIn []int64 `json:"totalShippingNotIn,omitempty"`
+	TotalShippingGT    *int64  `json:"totalShippingGT,omitempty"`
+	TotalShippingGTE   *int64  `json:"totalShippingGTE,omitempty"`
+	TotalShippingLT    *int64  `json:"totalShippingLT,omitempty"`
+	TotalShippingLTE   *int64  `json:"totalShippingLTE,omitempty"`
+
+	// "total_tax" field predicates.
+	TotalTax      *int64  `json:"totalTax,omitempty"`
+	TotalTaxNEQ   *int64  `json:"totalTaxNEQ,omitempty"`
+	TotalTaxIn    []int64 `json:"totalTaxIn,omitempty"`
+	TotalTaxNotIn []int64 `json:"totalTaxNotIn,omitempty"`
+	TotalTaxGT    *int64  `json:"totalTaxGT,omitempty"`
+	TotalTaxGTE   *int64  `json:"totalTaxGTE,omitempty"`
+	TotalTaxLT    *int64  `json:"totalTaxLT,omitempty"`
+	TotalTaxLTE   *int64  `json:"totalTaxLTE,omitempty"`
+
+	// "total" field predicates.
+	Total      *int64  `json:"total,omitempty"`
+	TotalNEQ   *int64  `json:"totalNEQ,omitempty"`
+	TotalIn    []int64 `json:"totalIn,omitempty"`
+	TotalNotIn []int64 `json:"totalNotIn,omitempty"`
+	TotalGT    *int64  `json:"totalGT,omitempty"`
+	TotalGTE   *int64  `json:"totalGTE,omitempty"`
+	TotalLT    *int64  `json:"totalLT,omitempty"`
+	TotalLTE   *int64  `json:"totalLTE,omitempty"`
+
+	// "total_refunded" field predicates.
+	TotalRefunded      *int64  `json:"totalRefunded,omitempty"`
+	TotalRefundedNEQ   *int64  `json:"totalRefundedNEQ,omitempty"`
+	TotalRefundedIn    []int64 `json:"totalRefundedIn,omitempty"`
+	TotalRefundedNotIn []int64 `json:"totalRefundedNotIn,omitempty"`
+	TotalRefundedGT    *int64  `json:"totalRefundedGT,omitempty"`
+	TotalRefundedGTE   *int64  `json:"totalRefundedGTE,omitempty"`
+	TotalRefundedLT    *int64  `json:"totalRefundedLT,omitempty"`
+	TotalRefundedLTE   *int64  `json:"totalRefundedLTE,omitempty"`
+
+	// "financial_status" field predicates.
+	FinancialStatus      *order.FinancialStatus  `json:"financialStatus,omitempty"`
+	FinancialStatusNEQ   *order.FinancialStatus  `json:"financialStatusNEQ,omitempty"`
+	FinancialStatusIn    []order.FinancialStatus `json:"financialStatusIn,omitempty"`
+	FinancialStatusNotIn []order.FinancialStatus `json:"financialStatusNotIn,omitempty"`
+
+	// "fulfillment_status" field predicates.
+	FulfillmentStatus      *order.FulfillmentStatus  `json:"fulfillmentStatus,omitempty"`
+	FulfillmentStatusNEQ   *order.FulfillmentStatus  `json:"fulfillmentStatusNEQ,omitempty"`
+	FulfillmentStatusIn    []order.FulfillmentStatus `json:"fulfillmentStatusIn,omitempty"`
+	FulfillmentStatusNotIn []order.FulfillmentStatus `json:"fulfillmentStatusNotIn,omitempty"`
+
+	// "cancel_reason" field predicates.
+	CancelReason       *order.CancelReason  `json:"cancelReason,omitempty"`
+	CancelReasonNEQ    *order.CancelReason  `json:"cancelReasonNEQ,omitempty"`
+	CancelReasonIn     []order.CancelReason `json:"cancelReasonIn,omitempty"`
+	CancelReasonNotIn  []order.CancelReason `json:"cancelReasonNotIn,omitempty"`
+	CancelReasonIsNil  bool                 `json:"cancelReasonIsNil,omitempty"`
+	CancelReasonNotNil bool                 `json:"cancelReasonNotNil,omitempty"`
+
+	// "canceled_at" field predicates.
+	CanceledAt       *time.Time  `json:"canceledAt,omitempty"`
+	CanceledAtNEQ    *time.Time  `json:"canceledAtNEQ,omitempty"`
+	CanceledAtIn     []time.Time `json:"canceledAtIn,omitempty"`
+	CanceledAtNotIn  []time.Time `json:"canceledAtNotIn,omitempty"`
+	CanceledAtGT     *time.Time  `json:"canceledAtGT,omitempty"`
+	CanceledAtGTE    *time.Time  `json:"canceledAtGTE,omitempty"`
+	CanceledAtLT     *time.Time  `json:"canceledAtLT,omitempty"`
+	CanceledAtLTE    *time.Time  `json:"canceledAtLTE,omitempty"`
+	CanceledAtIsNil  bool        `json:"canceledAtIsNil,omitempty"`
+	CanceledAtNotNil bool        `json:"canceledAtNotNil,omitempty"`
+
+	// "processed_at" field predicates.
+	ProcessedAt      *time.Time  `json:"processedAt,omitempty"`
+	ProcessedAtNEQ   *time.Time  `json:"processedAtNEQ,omitempty"`
+	ProcessedAtIn    []time.Time `json:"processedAtIn,omitempty"`
+	ProcessedAtNotIn []time.Time `json:"processedAtNotIn,omitempty"`
+	ProcessedAtGT    *time.Time  `json:"processedAtGT,omitempty"`
+	ProcessedAtGTE   *time.Time  `json:"processedAtGTE,omitempty"`
+	ProcessedAtLT    *time.Time  `json:"processedAtLT,omitempty"`
+	ProcessedAtLTE   *time.Time  `json:"processedAtLTE,omitempty"`
+
+	// "status_token" field predicates.
+	StatusToken             *string  `json:"statusToken,omitempty"`
+	StatusTokenNEQ          *string  `json:"statusTokenNEQ,omitempty"`
+	StatusTokenIn           []string `json:"statusTokenIn,omitempty"`
+	StatusTokenNotIn        []string `json:"statusTokenNotIn,omitempty"`
+	StatusTokenGT           *string  `json:"statusTokenGT,omitempty"`
+	StatusTokenGTE          *string  `json:"statusTokenGTE,omitempty"`
+	StatusTokenLT           *string  `json:"statusTokenLT,omitempty"`
+	StatusTokenLTE          *string  `json:"statusTokenLTE,omitempty"`
+	StatusTokenContains     *string  `json:"statusTokenContains,omitempty"`
+	StatusTokenHasPrefix    *string  `json:"statusTokenHasPrefix,omitempty"`
+	StatusTokenHasSuffix    *string  `json:"statusTokenHasSuffix,omitempty"`
+	StatusTokenEqualFold    *string  `json:"statusTokenEqualFold,omitempty"`
+	StatusTokenContainsFold *string  `json:"statusTokenContainsFold,omitempty"`
+
+	// "shipping_address_id" field predicates.
+	ShippingAddressID       *int  `json:"shippingAddressID,omitempty"`
+	ShippingAddressIDNEQ    *int  `json:"shippingAddressIDNEQ,omitempty"`
+	ShippingAddressIDIn     []int `json:"shippingAddressIDIn,omitempty"`
+	ShippingAddressIDNotIn  []int `json:"shippingAddressIDNotIn,omitempty"`
+	ShippingAddressIDGT     *int  `json:"shippingAddressIDGT,omitempty"`
+	ShippingAddressIDGTE    *int  `json:"shippingAddressIDGTE,omitempty"`
+	ShippingAddressIDLT     *int  `json:"shippingAddressIDLT,omitempty"`
+	ShippingAddressIDLTE    *int  `json:"shippingAddressIDLTE,omitempty"`
+	ShippingAddressIDIsNil  bool  `json:"shippingAddressIDIsNil,omitempty"`
+	ShippingAddressIDNotNil bool  `json:"shippingAddressIDNotNil,omitempty"`
+
+	// "billing_address_id" field predicates.
+	BillingAddressID       *int  `json:"billingAddressID,omitempty"`
+	BillingAddressIDNEQ    *int  `json:"billingAddressIDNEQ,omitempty"`
+	BillingAddressIDIn     []int `json:"billingAddressIDIn,omitempty"`
+	BillingAddressIDNotIn  []int `json:"billingAddressIDNotIn,omitempty"`
+	BillingAddressIDGT     *int  `json:"billingAddressIDGT,omitempty"`
+	BillingAddressIDGTE    *int  `json:"billingAddressIDGTE,omitempty"`
+	BillingAddressIDLT     *int  `json:"billingAddressIDLT,omitempty"`
+	BillingAddressIDLTE    *int  `json:"billingAddressIDLTE,omitempty"`
+	BillingAddressIDIsNil  bool  `json:"billingAddressIDIsNil,omitempty"`
+	BillingAddressIDNotNil bool  `json:"billingAddressIDNotNil,omitempty"`
+
+	// "edited" field predicates.
+	Edited    *bool `json:"edited,omitempty"`
+	EditedNEQ *bool `json:"editedNEQ,omitempty"`
+
+	// "lines" edge predicates.
+	HasLines     *bool                  `json:"hasLines,omitempty"`
+	HasLinesWith []*OrderLineWhereInput `json:"hasLinesWith,omitempty"`
+
+	// "fulfillments" edge predicates.
+	HasFulfillments     *bool                    `json:"hasFulfillments,omitempty"`
+	HasFulfillmentsWith []*FulfillmentWhereInput `json:"hasFulfillmentsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *OrderWhereInput) AddPredicates(predicates ...predicate.Order) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the OrderWhereInput filter on the OrderQuery builder.
+func (i *OrderWhereInput) Filter(q *OrderQuery) (*OrderQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyOrderWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyOrderWhereInput is returned in case the OrderWhereInput is empty.
+var ErrEmptyOrderWhereInput = errors.New("ent: empty predicate OrderWhereInput")
+
+// P returns a predicate for filtering orders.
+// An error is returned if the input is empty or invalid.
+func (i *OrderWhereInput) P() (predicate.Order, error) {
+	var predicates []predicate.Order
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, order.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Order, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, order.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Order, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, order.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, order.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, order.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, order.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, order.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, order.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, order.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, order.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, order.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, order.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, order.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, order.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, order.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, order.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, order.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, order.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, order.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, order.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, order.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, order.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, order.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, order.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, order.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, order.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, order.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Number != nil {
+		predicates = append(predicates, order.NumberEQ(*i.Number))
+	}
+	if i.NumberNEQ != nil {
+		predicates = append(predicates, order.NumberNEQ(*i.NumberNEQ))
+	}
+	if len(i.NumberIn) > 0 {
+		predicates = append(predicates, order.NumberIn(i.NumberIn...))
+	}
+	if len(i.NumberNotIn) > 0 {
+		predicates = append(predicates, order.NumberNotIn(i.NumberNotIn...))
+	}
+	if i.NumberGT != nil {
+		predicates = append(predicates, order.NumberGT(*i.NumberGT))
+	}
+	if i.NumberGTE != nil {
+		predicates = append(predicates, order.NumberGTE(*i.NumberGTE))
+	}
+	if i.NumberLT != nil {
+		predicates = append(predicates, order.NumberLT(*i.NumberLT))
+	}
+	if i.NumberLTE != nil {
+		predicates = append(predicates, order.NumberLTE(*i.NumberLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, order.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, order.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, order.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, order.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, order.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, order.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, order.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, order.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, order.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, order.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, order.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, order.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, order.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Email != nil {
+		predicates = append(predicates, order.EmailEQ(*i.Email))
+	}
+	if i.EmailNEQ != nil {
+		predicates = append(predicates, order.EmailNEQ(*i.EmailNEQ))
+	}
+	if len(i.EmailIn) > 0 {
+		predicates = append(predicates, order.EmailIn(i.EmailIn...))
+	}
+	if len(i.EmailNotIn) > 0 {
+		predicates = append(predicates, order.EmailNotIn(i.EmailNotIn...))
+	}
+	if i.EmailGT != nil {
+		predicates = append(predicates, order.EmailGT(*i.EmailGT))
+	}
+	if i.EmailGTE != nil {
+		predicates = append(predicates, order.EmailGTE(*i.EmailGTE))
+	}
+	if i.EmailLT != nil {
+		predicates = append(predicates, order.EmailLT(*i.EmailLT))
+	}
+	if i.EmailLTE != nil {
+		predicates = append(predicates, order.EmailLTE(*i.EmailLTE))
+	}
+	if i.EmailContains != nil {
+		predicates = append(predicates, order.EmailContains(*i.EmailContains))
+	}
+	if i.EmailHasPrefix != nil {
+		predicates = append(predicates, order.EmailHasPrefix(*i.EmailHasPrefix))
+	}
+	if i.EmailHasSuffix != nil {
+		predicates = append(predicates, order.EmailHasSuffix(*i.EmailHasSuffix))
+	}
+	if i.EmailIsNil {
+		predicates = append(predicates, order.EmailIsNil())
+	}
+	if i.EmailNotNil {
+		predicates = append(predicates, order.EmailNotNil())
+	}
+	if i.EmailEqualFold != nil {
+		predicates = append(predicates, order.EmailEqualFold(*i.EmailEqualFold))
+	}
+	if i.EmailContainsFold != nil {
+		predicates = append(predicates, order.EmailContainsFold(*i.EmailContainsFold))
+	}
+	if i.Phone != nil {
+		predicates = append(predicates, order.PhoneEQ(*i.Phone))
+	}
+	if i.PhoneNEQ != nil {
+		predicates = append(predicates, order.PhoneNEQ(*i.PhoneNEQ))
+	}
+	if len(i.PhoneIn) > 0 {
+		predicates = append(predicates, order.PhoneIn(i.PhoneIn...))
+	}
+	if len(i.PhoneNotIn) > 0 {
+		predicates = append(predicates, order.PhoneNotIn(i.PhoneNotIn...))
+	}
+	if i.PhoneGT != nil {
+		predicates = append(predicates, order.PhoneGT(*i.PhoneGT))
+	}
+	if i.PhoneGTE != nil {
+		predicates = append(predicates, order.PhoneGTE(*i.PhoneGTE))
+	}
+	if i.PhoneLT != nil {
+		predicates = append(predicates, order.PhoneLT(*i.PhoneLT))
+	}
+	if i.PhoneLTE != nil {
+		predicates = append(predicates, order.PhoneLTE(*i.PhoneLTE))
+	}
+	if i.PhoneContains != nil {
+		predicates = append(predicates, order.PhoneContains(*i.PhoneContains))
+	}
+	if i.PhoneHasPrefix != nil {
+		predicates = append(predicates, order.PhoneHasPrefix(*i.PhoneHasPrefix))
+	}
+	if i.PhoneHasSuffix != nil {
+		predicates = append(predicates, order.PhoneHasSuffix(*i.PhoneHasSuffix))
+	}
+	if i.PhoneIsNil {
+		predicates = append(predicates, order.PhoneIsNil())
+	}
+	if i.PhoneNotNil {
+		predicates = append(predicates, order.PhoneNotNil())
+	}
+	if i.PhoneEqualFold != nil {
+		predicates = append(predicates, order.PhoneEqualFold(*i.PhoneEqualFold))
+	}
+	if i.PhoneContainsFold != nil {
+		predicates = append(predicates, order.PhoneContainsFold(*i.PhoneContainsFold))
+	}
+	if i.CustomerID != nil {
+		predicates = append(predicates, order.CustomerIDEQ(*i.CustomerID))
+	}
+	if i.CustomerIDNEQ != nil {
+		predicates = append(predicates, order.CustomerIDNEQ(*i.CustomerIDNEQ))
+	}
+	if len(i.CustomerIDIn) > 0 {
+		predicates = append(predicates, order.CustomerIDIn(i.CustomerIDIn...))
+	}
+	if len(i.CustomerIDNotIn) > 0 {
+		predicates = append(predicates, order.CustomerIDNotIn(i.CustomerIDNotIn...))
+	}
+	if i.CustomerIDGT != nil {
+		predicates = append(predicates, order.CustomerIDGT(*i.CustomerIDGT))
+	}
+	if i.CustomerIDGTE != nil {
+		predicates = append(predicates, order.CustomerIDGTE(*i.CustomerIDGTE))
+	}
+	if i.CustomerIDLT != nil {
+		predicates = append(predicates, order.CustomerIDLT(*i.CustomerIDLT))
+	}
+	if i.CustomerIDLTE != nil {
+		predicates = append(predicates, order.CustomerIDLTE(*i.CustomerIDLTE))
+	}
+	if i.CustomerIDIsNil {
+		predicates = append(predicates, order.CustomerIDIsNil())
+	}
+	if i.CustomerIDNotNil {
+		predicates = append(predicates, order.CustomerIDNotNil())
+	}
+	if i.CurrencyCode != nil {
+		predicates = append(predicates, order.CurrencyCodeEQ(*i.CurrencyCode))
+	}
+	if i.CurrencyCodeNEQ != nil {
+		predicates = append(predicates, order.CurrencyCodeNEQ(*i.CurrencyCodeNEQ))
+	}
+	if len(i.CurrencyCodeIn) > 0 {
+		predicates = append(predicates, order.CurrencyCodeIn(i.CurrencyCodeIn...))
+	}
+	if len(i.CurrencyCodeNotIn) > 0 {
+		predicates = append(predicates, order.CurrencyCodeNotIn(i.CurrencyCodeNotIn...))
+	}
+	if i.CurrencyCodeGT != nil {
+		predicates = append(predicates, order.CurrencyCodeGT(*i.CurrencyCodeGT))
+	}
+	if i.CurrencyCodeGTE != nil {
+		predicates = append(predicates, order.CurrencyCodeGTE(*i.CurrencyCodeGTE))
+	}
+	if i.CurrencyCodeLT != nil {
+		predicates = append(predicates, order.CurrencyCodeLT(*i.CurrencyCodeLT))
+	}
+	if i.CurrencyCodeLTE != nil {
+		predicates = append(predicates, order.CurrencyCodeLTE(*i.CurrencyCodeLTE))
+	}
+	if i.CurrencyCodeContains != nil {
+		predicates = append(predicates, order.CurrencyCodeContains(*i.CurrencyCodeContains))
+	}
+	if i.CurrencyCodeHasPrefix != nil {
+		predicates = append(predicates, order.CurrencyCodeHasPrefix(*i.CurrencyCodeHasPrefix))
+	}
+	if i.CurrencyCodeHasSuffix != nil {
+		predicates = append(predicates, order.CurrencyCodeHasSuffix(*i.CurrencyCodeHasSuffix))
+	}
+	if i.CurrencyCodeEqualFold != nil {
+		predicates = append(predicates, order.CurrencyCodeEqualFold(*i.CurrencyCodeEqualFold))
+	}
+	if i.CurrencyCodeContainsFold != nil {
+		predicates = append(predicates, order.CurrencyCodeContainsFold(*i.CurrencyCodeContainsFold))
+	}
+	if i.Subtotal != nil {
+		predicates = append(predicates, order.SubtotalEQ(*i.Subtotal))
+	}
+	if i.SubtotalNEQ != nil {
+		predicates = append(predicates, order.SubtotalNEQ(*i.SubtotalNEQ))
+	}
+	if len(i.SubtotalIn) > 0 {
+		predicates = append(predicates, order.SubtotalIn(i.SubtotalIn...))
+	}
+	if len(i.SubtotalNotIn) > 0 {
+		predicates = append(predicates, order.SubtotalNotIn(i.SubtotalNotIn...))
+	}
+	if i.SubtotalGT != nil {
+		predicates = append(predicates, order.SubtotalGT(*i.SubtotalGT))
+	}
+	if i.SubtotalGTE != nil {
+		predicates = append(predicates, order.SubtotalGTE(*i.SubtotalGTE))
+	}
+	if i.SubtotalLT != nil {
+		predicates = append(predicates, order.SubtotalLT(*i.SubtotalLT))
+	}
+	if i.SubtotalLTE != nil {
+		predicates = append(predicates, order.SubtotalLTE(*i.SubtotalLTE))
+	}
+	if i.TotalDiscounts != nil {
+		predicates = append(predicates, order.TotalDiscountsEQ(*i.TotalDiscounts))
+	}
+	if i.TotalDiscountsNEQ != nil {
+		predicates = append(predicates, order.TotalDiscountsNEQ(*i.TotalDiscountsNEQ))
+	}
+	if len(i.TotalDiscountsIn) > 0 {
+		predicates = append(predicates, order.TotalDiscountsIn(i.TotalDiscountsIn...))
+	}
+	if len(i.TotalDiscountsNotIn) > 0 {
+		predicates = append(predicates, order.TotalDiscountsNotIn(i.TotalDiscountsNotIn...))
+	}
+	if i.TotalDiscountsGT != nil {
+		predicates = append(predicates, order.TotalDiscountsGT(*i.TotalDiscountsGT))
+	}
+	if i.TotalDiscountsGTE != nil {
+		predicates = append(predicates, order.TotalDiscountsGTE(*i.TotalDiscountsGTE))
+	}
+	if i.TotalDiscountsLT != nil {
+		predicates = append(predicates, order.TotalDiscountsLT(*i.TotalDiscountsLT))
+	}
+	if i.TotalDiscountsLTE != nil {
+		predicates = append(predicates, order.TotalDiscountsLTE(*i.TotalDiscountsLTE))
+	}
+	if i.TotalShipping != nil {
+		predicates = append(predicates, order.TotalShippingEQ(*i.TotalShipping))
+	}
+	if i.TotalShippingNEQ != nil {
+		predicates = append(predicates, order.TotalShippingNEQ(*i.TotalShippingNEQ))
+	}
+	if len(i.TotalShippingIn) > 0 {
+		predicates = append(predicates, order.TotalShippingIn(i.TotalShippingIn...))
+	}
+	if len(i.TotalShippingNotIn) > 0 {
+		predicates = append(predicates, order.TotalShippingNotIn(i.TotalShippingNotIn...))
+	}
+	if i.TotalShippingGT != nil {
+		predicates = append(predicates, order.TotalShippingGT(*i.TotalShippingGT))
+	}
+	if i.TotalShippingGTE != nil {
+		predicates = append(predicates, order.TotalShippingGTE(*i.TotalShippingGTE))
+	}
+	if i.TotalShippingLT != nil {
+		predicates = append(predicates, order.TotalShippingLT(*i.TotalShippingLT))
+	}
+	if i.TotalShippingLTE != nil {
+		predicates = append(predicates, order.TotalShippingLTE(*i.TotalShippingLTE))
+	}
+	if i.TotalTax != nil {
+		predicates = append(predicates, order.TotalTaxEQ(*i.TotalTax))
+	}
+	if i.TotalTaxNEQ != nil {
+		predicates = append(predicates, order.TotalTaxNEQ(*i.TotalTaxNEQ))
+	}
+	if len(i.TotalTaxIn) > 0 {
+		predicates = append(predicates, order.TotalTaxIn(i.TotalTaxIn...))
+	}
+	if len(i.TotalTaxNotIn) > 0 {
+		predicates = append(predicates, order.TotalTaxNotIn(i.TotalTaxNotIn...))
+	}
+	if i.TotalTaxGT != nil {
+		predicates = append(predicates, order.TotalTaxGT(*i.TotalTaxGT))
+	}
+	if i.TotalTaxGTE != nil {
+		predicates = append(predicates, order.TotalTaxGTE(*i.TotalTaxGTE))
+	}
+	if i.TotalTaxLT != nil {
+		predicates = append(predicates, order.TotalTaxLT(*i.TotalTaxLT))
+	}
+	if i.TotalTaxLTE != nil {
+		predicates = append(predicates, order.TotalTaxLTE(*i.TotalTaxLTE))
+	}
+	if i.Total != nil {
+		predicates = append(predicates, order.TotalEQ(*i.Total))
+	}
+	if i.TotalNEQ != nil {
+		predicates = append(predicates, order.TotalNEQ(*i.TotalNEQ))
+	}
+	if len(i.TotalIn) > 0 {
+		predicates = append(predicates, order.TotalIn(i.TotalIn...))
+	}
+	if len(i.TotalNotIn) > 0 {
+		predicates = append(predicates, order.TotalNotIn(i.TotalNotIn...))
+	}
+	if i.TotalGT != nil {
+		predicates = append(predicates, order.TotalGT(*i.TotalGT))
+	}
+	if i.TotalGTE != nil {
+		predicates = append(predicates, order.TotalGTE(*i.TotalGTE))
+	}
+	if i.TotalLT != nil {
+		predicates = append(predicates, order.TotalLT(*i.TotalLT))
+	}
+	if i.TotalLTE != nil {
+		predicates = append(predicates, order.TotalLTE(*i.TotalLTE))
+	}
+	if i.TotalRefunded != nil {
+		predicates = append(predicates, order.TotalRefundedEQ(*i.TotalRefunded))
+	}
+	if i.TotalRefundedNEQ != nil {
+		predicates = append(predicates, order.TotalRefundedNEQ(*i.TotalRefundedNEQ))
+	}
+	if len(i.TotalRefundedIn) > 0 {
+		predicates = append(predicates, order.TotalRefundedIn(i.TotalRefundedIn...))
+	}
+	if len(i.TotalRefundedNotIn) > 0 {
+		predicates = append(predicates, order.TotalRefundedNotIn(i.TotalRefundedNotIn...))
+	}
+	if i.TotalRefundedGT != nil {
+		predicates = append(predicates, order.TotalRefundedGT(*i.TotalRefundedGT))
+	}
+	if i.TotalRefundedGTE != nil {
+		predicates = append(predicates, order.TotalRefundedGTE(*i.TotalRefundedGTE))
+	}
+	if i.TotalRefundedLT != nil {
+		predicates = append(predicates, order.TotalRefundedLT(*i.TotalRefundedLT))
+	}
+	if i.TotalRefundedLTE != nil {
+		predicates = append(predicates, order.TotalRefundedLTE(*i.TotalRefundedLTE))
+	}
+	if i.FinancialStatus != nil {
+		predicates = append(predicates, order.FinancialStatusEQ(*i.FinancialStatus))
+	}
+	if i.FinancialStatusNEQ != nil {
+		predicates = append(predicates, order.FinancialStatusNEQ(*i.FinancialStatusNEQ))
+	}
+	if len(i.FinancialStatusIn) > 0 {
+		predicates = append(predicates, order.FinancialStatusIn(i.FinancialStatusIn...))
+	}
+	if len(i.FinancialStatusNotIn) > 0 {
+		predicates = append(predicates, order.FinancialStatusNotIn(i.FinancialStatusNotIn...))
+	}
+	if i.FulfillmentStatus != nil {
+		predicates = append(predicates, order.FulfillmentStatusEQ(*i.FulfillmentStatus))
+	}
+	if i.FulfillmentStatusNEQ != nil {
+		predicates = append(predicates, order.FulfillmentStatusNEQ(*i.FulfillmentStatusNEQ))
+	}
+	if len(i.FulfillmentStatusIn) > 0 {
+		predicates = append(predicates, order.FulfillmentStatusIn(i.FulfillmentStatusIn...))
+	}
+	if len(i.FulfillmentStatusNotIn) > 0 {
+		predicates = append(predicates, order.FulfillmentStatusNotIn(i.FulfillmentStatusNotIn...))
+	}
+	if i.CancelReason != nil {
+		predicates = append(predicates, order.CancelReasonEQ(*i.CancelReason))
+	}
+	if i.CancelReasonNEQ != nil {
+		predicates = append(predicates, order.CancelReasonNEQ(*i.CancelReasonNEQ))
+	}
+	if len(i.CancelReasonIn) > 0 {
+		predicates = append(predicates, order.CancelReasonIn(i.CancelReasonIn...))
+	}
+	if len(i.CancelReasonNotIn) > 0 {
+		predicates = append(predicates, order.CancelReasonNotIn(i.CancelReasonNotIn...))
+	}
+	if i.CancelReasonIsNil {
+		predicates = append(predicates, order.CancelReasonIsNil())
+	}
+	if i.CancelReasonNotNil {
+		predicates = append(predicates, order.CancelReasonNotNil())
+	}
+	if i.CanceledAt != nil {
+		predicates = append(predicates, order.CanceledAtEQ(*i.CanceledAt))
+	}
+	if i.CanceledAtNEQ != nil {
+		predicates = append(predicates, order.CanceledAtNEQ(*i.CanceledAtNEQ))
+	}
+	if len(i.CanceledAtIn) > 0 {
+		predicates = append(predicates, order.CanceledAtIn(i.CanceledAtIn...))
+	}
+	if len(i.CanceledAtNotIn) > 0 {
+		predicates = append(predicates, order.CanceledAtNotIn(i.CanceledAtNotIn...))
+	}
+	if i.CanceledAtGT != nil {
+		predicates = append(predicates, order.CanceledAtGT(*i.CanceledAtGT))
+	}
+	if i.CanceledAtGTE != nil {
+		predicates = append(predicates, order.CanceledAtGTE(*i.CanceledAtGTE))
+	}
+	if i.CanceledAtLT != nil {
+		predicates = append(predicates, order.CanceledAtLT(*i.CanceledAtLT))
+	}
+	if i.CanceledAtLTE != nil {
+		predicates = append(predicates, order.CanceledAtLTE(*i.CanceledAtLTE))
+	}
+	if i.CanceledAtIsNil {
+		predicates = append(predicates, order.CanceledAtIsNil())
+	}
+	if i.CanceledAtNotNil {
+		predicates = append(predicates, order.CanceledAtNotNil())
+	}
+	if i.ProcessedAt != nil {
+		predicates = append(predicates, order.ProcessedAtEQ(*i.ProcessedAt))
+	}
+	if i.ProcessedAtNEQ != nil {
+		predicates = append(predicates, order.ProcessedAtNEQ(*i.ProcessedAtNEQ))
+	}
+	if len(i.ProcessedAtIn) > 0 {
+		predicates = append(predicates, order.ProcessedAtIn(i.ProcessedAtIn...))
+	}
+	if len(i.ProcessedAtNotIn) > 0 {
+		predicates = append(predicates, order.ProcessedAtNotIn(i.ProcessedAtNotIn...))
+	}
+	if i.ProcessedAtGT != nil {
+		predicates = append(predicates, order.ProcessedAtGT(*i.ProcessedAtGT))
+	}
+	if i.ProcessedAtGTE != nil {
+		predicates = append(predicates, order.ProcessedAtGTE(*i.ProcessedAtGTE))
+	}
+	if i.ProcessedAtLT != nil {
+		predicates = append(predicates, order.ProcessedAtLT(*i.ProcessedAtLT))
+	}
+	if i.ProcessedAtLTE != nil {
+		predicates = append(predicates, order.ProcessedAtLTE(*i.ProcessedAtLTE))
+	}
+	if i.StatusToken != nil {
+		predicates = append(predicates, order.StatusTokenEQ(*i.StatusToken))
+	}
+	if i.StatusTokenNEQ != nil {
+		predicates = append(predicates, order.StatusTokenNEQ(*i.StatusTokenNEQ))
+	}
+	if len(i.StatusTokenIn) > 0 {
+		predicates = append(predicates, order.StatusTokenIn(i.StatusTokenIn...))
+	}
+	if len(i.StatusTokenNotIn) > 0 {
+		predicates = append(predicates, order.StatusTokenNotIn(i.StatusTokenNotIn...))
+	}
+	if i.StatusTokenGT != nil {
+		predicates = append(predicates, order.StatusTokenGT(*i.StatusTokenGT))
+	}
+	if i.StatusTokenGTE != nil {
+		predicates = append(predicates, order.StatusTokenGTE(*i.StatusTokenGTE))
+	}
+	if i.StatusTokenLT != nil {
+		predicates = append(predicates, order.StatusTokenLT(*i.StatusTokenLT))
+	}
+	if i.StatusTokenLTE != nil {
+		predicates = append(predicates, order.StatusTokenLTE(*i.StatusTokenLTE))
+	}
+	if i.StatusTokenContains != nil {
+		predicates = append(predicates, order.StatusTokenContains(*i.StatusTokenContains))
+	}
+	if i.StatusTokenHasPrefix != nil {
+		predicates = append(predicates, order.StatusTokenHasPrefix(*i.StatusTokenHasPrefix))
+	}
+	if i.StatusTokenHasSuffix != nil {
+		predicates = append(predicates, order.StatusTokenHasSuffix(*i.StatusTokenHasSuffix))
+	}
+	if i.StatusTokenEqualFold != nil {
+		predicates = append(predicates, order.StatusTokenEqualFold(*i.StatusTokenEqualFold))
+	}
+	if i.StatusTokenContainsFold != nil {
+		predicates = append(predicates, order.StatusTokenContainsFold(*i.StatusTokenContainsFold))
+	}
+	if i.ShippingAddressID != nil {
+		predicates = append(predicates, order.ShippingAddressIDEQ(*i.ShippingAddressID))
+	}
+	if i.ShippingAddressIDNEQ != nil {
+		predicates = append(predicates, order.ShippingAddressIDNEQ(*i.ShippingAddressIDNEQ))
+	}
+	if len(i.ShippingAddressIDIn) > 0 {
+		predicates = append(predicates, order.ShippingAddressIDIn(i.ShippingAddressIDIn...))
+	}
+	if len(i.ShippingAddressIDNotIn) > 0 {
+		predicates = append(predicates, order.ShippingAddressIDNotIn(i.ShippingAddressIDNotIn...))
+	}
+	if i.ShippingAddressIDGT != nil {
+		predicates = append(predicates, order.ShippingAddressIDGT(*i.ShippingAddressIDGT))
+	}
+	if i.ShippingAddressIDGTE != nil {
+		predicates = append(predicates, order.ShippingAddressIDGTE(*i.ShippingAddressIDGTE))
+	}
+	if i.ShippingAddressIDLT != nil {
+		predicates = append(predicates, order.ShippingAddressIDLT(*i.ShippingAddressIDLT))
+	}
+	if i.ShippingAddressIDLTE != nil {
+		predicates = append(predicates, order.ShippingAddressIDLTE(*i.ShippingAddressIDLTE))
+	}
+	if i.ShippingAddressIDIsNil {
+		predicates = append(predicates, order.ShippingAddressIDIsNil())
+	}
+	if i.ShippingAddressIDNotNil {
+		predicates = append(predicates, order.ShippingAddressIDNotNil())
+	}
+	if i.BillingAddressID != nil {
+		predicates = append(predicates, order.BillingAddressIDEQ(*i.BillingAddressID))
+	}
+	if i.BillingAddressIDNEQ != nil {
+		predicates = append(predicates, order.BillingAddressIDNEQ(*i.BillingAddressIDNEQ))
+	}
+	if len(i.BillingAddressIDIn) > 0 {
+		predicates = append(predicates, order.BillingAddressIDIn(i.BillingAddressIDIn...))
+	}
+	if len(i.BillingAddressIDNotIn) > 0 {
+		predicates = append(predicates, order.BillingAddressIDNotIn(i.BillingAddressIDNotIn...))
+	}
+	if i.BillingAddressIDGT != nil {
+		predicates = append(predicates, order.BillingAddressIDGT(*i.BillingAddressIDGT))
+	}
+	if i.BillingAddressIDGTE != nil {
+		predicates = append(predicates, order.BillingAddressIDGTE(*i.BillingAddressIDGTE))
+	}
+	if i.BillingAddressIDLT != nil {
+		predicates = append(predicates, order.BillingAddressIDLT(*i.BillingAddressIDLT))
+	}
+	if i.BillingAddressIDLTE != nil {
+		predicates = append(predicates, order.BillingAddressIDLTE(*i.BillingAddressIDLTE))
+	}
+	if i.BillingAddressIDIsNil {
+		predicates = append(predicates, order.BillingAddressIDIsNil())
+	}
+	if i.BillingAddressIDNotNil {
+		predicates = append(predicates, order.BillingAddressIDNotNil())
+	}
+	if i.Edited != nil {
+		predicates = append(predicates, order.EditedEQ(*i.Edited))
+	}
+	if i.EditedNEQ != nil {
+		predicates = append(predicates, order.EditedNEQ(*i.EditedNEQ))
+	}
+
+	if i.HasLines != nil {
+		p := order.HasLines()
+		if !*i.HasLines {
+			p = order.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLinesWith) > 0 {
+		with := make([]predicate.OrderLine, 0, len(i.HasLinesWith))
+		for _, w := range i.HasLinesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLinesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, order.HasLinesWith(with...))
+	}
+	if i.HasFulfillments != nil {
+		p := order.HasFulfillments()
+		if !*i.HasFulfillments {
+			p = order.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFulfillmentsWith) > 0 {
+		with := make([]predicate.Fulfillment, 0, len(i.HasFulfillmentsWith))
+		for _, w := range i.HasFulfillmentsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFulfillmentsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, order.HasFulfillmentsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyOrderWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return order.And(predicates...), nil
+	}
+}
+
+// OrderLineWhereInput represents a where input for filtering OrderLine queries.
+type OrderLineWhereInput struct {
+	Predicates []predicate.OrderLine  `json:"-"`
+	Not        *OrderLineWhereInput   `json:"not,omitempty"`
+	Or         []*OrderLineWhereInput `json:"or,omitempty"`
+	And        []*OrderLineWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "order_id" field predicates.
+	OrderID      *int  `json:"orderID,omitempty"`
+	OrderIDNEQ   *int  `json:"orderIDNEQ,omitempty"`
+	OrderIDIn    []int `json:"orderIDIn,omitempty"`
+	OrderIDNotIn []int `json:"orderIDNotIn,omitempty"`
+
+	// "variant_id" field predicates.
+	VariantID       *int  `json:"variantID,omitempty"`
+	VariantIDNEQ    *int  `json:"variantIDNEQ,omitempty"`
+	VariantIDIn     []int `json:"variantIDIn,omitempty"`
+	VariantIDNotIn  []int `json:"variantIDNotIn,omitempty"`
+	VariantIDIsNil  bool  `json:"variantIDIsNil,omitempty"`
+	VariantIDNotNil bool  `json:"variantIDNotNil,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "variant_title" field predicates.
+	VariantTitle             *string  `json:"variantTitle,omitempty"`
+	VariantTitleNEQ          *string  `json:"variantTitleNEQ,omitempty"`
+	VariantTitleIn           []string `json:"variantTitleIn,omitempty"`
+	VariantTitleNotIn        []string `json:"variantTitleNotIn,omitempty"`
+	VariantTitleGT           *string  `json:"variantTitleGT,omitempty"`
+	VariantTitleGTE          *string  `json:"variantTitleGTE,omitempty"`
+	VariantTitleLT           *string  `json:"variantTitleLT,omitempty"`
+	VariantTitleLTE          *string  `json:"variantTitleLTE,omitempty"`
+	VariantTitleContains     *string  `json:"variantTitleContains,omitempty"`
+	VariantTitleHasPrefix    *string  `json:"variantTitleHasPrefix,omitempty"`
+	VariantTitleHasSuffix    *string  `json:"variantTitleHasSuffix,omitempty"`
+	VariantTitleIsNil        bool     `json:"variantTitleIsNil,omitempty"`
+	VariantTitleNotNil       bool     `json:"variantTitleNotNil,omitempty"`
+	VariantTitleEqualFold    *string  `json:"variantTitleEqualFold,omitempty"`
+	VariantTitleContainsFold *string  `json:"variantTitleContainsFold,omitempty"`
+
+	// "sku" field predicates.
+	Sku             *string  `json:"sku,omitempty"`
+	SkuNEQ          *string  `json:"skuNEQ,omitempty"`
+	SkuIn           []string `json:"skuIn,omitempty"`
+	SkuNotIn        []string `json:"skuNotIn,omitempty"`
+	SkuGT           *string  `json:"skuGT,omitempty"`
+	SkuGTE          *string  `json:"skuGTE,omitempty"`
+	SkuLT           *string  `json:"skuLT,omitempty"`
+	SkuLTE          *string  `json:"skuLTE,omitempty"`
+	SkuContains     *string  `json:"skuContains,omitempty"`
+	SkuHasPrefix    *string  `json:"skuHasPrefix,omitempty"`
+	SkuHasSuffix    *string  `json:"skuHasSuffix,omitempty"`
+	SkuIsNil        bool     `json:"skuIsNil,omitempty"`
+	SkuNotNil       bool     `json:"skuNotNil,omitempty"`
+	SkuEqualFold    *string  `json:"skuEqualFold,omitempty"`
+	SkuContainsFold *string  `json:"skuContainsFold,omitempty"`
+
+	// "quantity" field predicates.
+	Quantity      *int  `json:"quantity,omitempty"`
+	QuantityNEQ   *int  `json:"quantityNEQ,omitempty"`
+	QuantityIn    []int `json:"quantityIn,omitempty"`
+	QuantityNotIn []int `json:"quantityNotIn,omitempty"`
+	QuantityGT    *int  `json:"quantityGT,omitempty"`
+	QuantityGTE   *int  `json:"quantityGTE,omitempty"`
+	QuantityLT    *int  `json:"quantityLT,omitempty"`
+	QuantityLTE   *int  `json:"quantityLTE,omitempty"`
+
+	// "current_quantity" field predicates.
+	CurrentQuantity      *int  `json:"currentQuantity,omitempty"`
+	CurrentQuantityNEQ   *int  `json:"currentQuantityNEQ,omitempty"`
+	CurrentQuantityIn    []int `json:"currentQuantityIn,omitempty"`
+	CurrentQuantityNotIn []int `json:"currentQuantityNotIn,omitempty"`
+	CurrentQuantityGT    *int  `json:"currentQuantityGT,omitempty"`
+	CurrentQuantityGTE   *int  `json:"currentQuantityGTE,omitempty"`
+	CurrentQuantityLT    *int  `json:"currentQuantityLT,omitempty"`
+	CurrentQuantityLTE   *int  `json:"currentQuantityLTE,omitempty"`
+
+	// "unit_price" field predicates.
+	UnitPrice      *int64  `json:"unitPrice,omitempty"`
+	UnitPriceNEQ   *int64  `json:"unitPriceNEQ,omitempty"`
+	UnitPriceIn    []int64 `json:"unitPriceIn,omitempty"`
+	UnitPriceNotIn []int64 `json:"unitPriceNotIn,omitempty"`
+	UnitPriceGT    *int64  `json:"unitPriceGT,omitempty"`
+	UnitPriceGTE   *int64  `json:"unitPriceGTE,omitempty"`
+	UnitPriceLT    *int64  `json:"unitPriceLT,omitempty"`
+	UnitPriceLTE   *int64  `json:"unitPriceLTE,omitempty"`
+
+	// "original_total" field predicates.
+	OriginalTotal      *int64  `json:"originalTotal,omitempty"`
+	OriginalTotalNEQ   *int64  `json:"originalTotalNEQ,omitempty"`
+	OriginalTotalIn    []int64 `json:"originalTotalIn,omitempty"`
+	OriginalTotalNotIn []int64 `json:"originalTotalNotIn,omitempty"`
+	OriginalTotalGT    *int64  `json:"originalTotalGT,omitempty"`
+	OriginalTotalGTE   *int64  `json:"originalTotalGTE,omitempty"`
+	OriginalTotalLT    *int64  `json:"originalTotalLT,omitempty"`
+	OriginalTotalLTE   *int64  `json:"originalTotalLTE,omitempty"`
+
+	// "discounted_total" field predicates.
+	DiscountedTotal      *int64  `json:"discountedTotal,omitempty"`
+	DiscountedTotalNEQ   *int64  `json:"discountedTotalNEQ,omitempty"`
+	DiscountedTotalIn    []int64 `json:"discountedTotalIn,omitempty"`
+	DiscountedTotalNotIn []int64 `json:"discountedTotalNotIn,omitempty"`
+	DiscountedTotalGT    *int64  `json:"discountedTotalGT,omitempty"`
+	DiscountedTotalGTE   *int64  `json:"discountedTotalGTE,omitempty"`
+	DiscountedTotalLT    *int64  `json:"discountedTotalLT,omitempty"`
+	DiscountedTotalLTE   *int64  `json:"discountedTotalLTE,omitempty"`
+
+	// "position" field predicates.
+	Position      *int  `json:"position,omitempty"`
+	PositionNEQ   *int  `json:"positionNEQ,omitempty"`
+	PositionIn    []int `json:"positionIn,omitempty"`
+	PositionNotIn []int `json:"positionNotIn,omitempty"`
+	PositionGT    *int  `json:"positionGT,omitempty"`
+	PositionGTE   *int  `json:"positionGTE,omitempty"`
+	PositionLT    *int  `json:"positionLT,omitempty"`
+	PositionLTE   *int  `json:"positionLTE,omitempty"`
+
+	// "order" edge predicates.
+	HasOrder     *bool              `json:"hasOrder,omitempty"`
+	HasOrderWith []*OrderWhereInput `json:"hasOrderWith,omitempty"`
+
+	// "variant" edge predicates.
+	HasVariant     *bool                       `json:"hasVariant,omitempty"`
+	HasVariantWith []*ProductVariantWhereInput `json:"hasVariantWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *OrderLineWhereInput) AddPredicates(predicates ...predicate.OrderLine) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the OrderLineWhereInput filter on the OrderLineQuery builder.
+func (i *OrderLineWhereInput) Filter(q *OrderLineQuery) (*OrderLineQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyOrderLineWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyOrderLineWhereInput is returned in case the OrderLineWhereInput is empty.
+var ErrEmptyOrderLineWhereInput = errors.New("ent: empty predicate OrderLineWhereInput")
+
+// P returns a predicate for filtering orderlines.
+// An error is returned if the input is empty or invalid.
+func (i *OrderLineWhereInput) P() (predicate.OrderLine, error) {
+	var predicates []predicate.OrderLine
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, orderline.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.OrderLine, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, orderline.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.OrderLine, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, orderline.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, orderline.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, orderline.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, orderline.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, orderline.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, orderline.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, orderline.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, orderline.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, orderline.IDLTE(*i.IDLTE))
+	}
+	if i.OrderID != nil {
+		predicates = append(predicates, orderline.OrderIDEQ(*i.OrderID))
+	}
+	if i.OrderIDNEQ != nil {
+		predicates = append(predicates, orderline.OrderIDNEQ(*i.OrderIDNEQ))
+	}
+	if len(i.OrderIDIn) > 0 {
+		predicates = append(predicates, orderline.OrderIDIn(i.OrderIDIn...))
+	}
+	if len(i.OrderIDNotIn) > 0 {
+		predicates = append(predicates, orderline.OrderIDNotIn(i.OrderIDNotIn...))
+	}
+	if i.VariantID != nil {
+		predicates = append(predicates, orderline.VariantIDEQ(*i.VariantID))
+	}
+	if i.VariantIDNEQ != nil {
+		predicates = append(predicates, orderline.VariantIDNEQ(*i.VariantIDNEQ))
+	}
+	if len(i.VariantIDIn) > 0 {
+		predicates = append(predicates, orderline.VariantIDIn(i.VariantIDIn...))
+	}
+	if len(i.VariantIDNotIn) > 0 {
+		predicates = append(predicates, orderline.VariantIDNotIn(i.VariantIDNotIn...))
+	}
+	if i.VariantIDIsNil {
+		predicates = append(predicates, orderline.VariantIDIsNil())
+	}
+	if i.VariantIDNotNil {
+		predicates = append(predicates, orderline.VariantIDNotNil())
+	}
+	if i.Title != nil {
+		predicates = append(predicates, orderline.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, orderline.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, orderline.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, orderline.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, orderline.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, orderline.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, orderline.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, orderline.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, orderline.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, orderline.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, orderline.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, orderline.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, orderline.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.VariantTitle != nil {
+		predicates = append(predicates, orderline.VariantTitleEQ(*i.VariantTitle))
+	}
+	if i.VariantTitleNEQ != nil {
+		predicates = append(predicates, orderline.VariantTitleNEQ(*i.VariantTitleNEQ))
+	}
+	if len(i.VariantTitleIn) > 0 {
+		predicates = append(predicates, orderline.VariantTitleIn(i.VariantTitleIn...))
+	}
+	if len(i.VariantTitleNotIn) > 0 {
+		predicates = append(predicates, orderline.VariantTitleNotIn(i.VariantTitleNotIn...))
+	}
+	if i.VariantTitleGT != nil {
+		predicates = append(predicates, orderline.VariantTitleGT(*i.VariantTitleGT))
+	}
+	if i.VariantTitleGTE != nil {
+		predicates = append(predicates, orderline.VariantTitleGTE(*i.VariantTitleGTE))
+	}
+	if i.VariantTitleLT != nil {
+		predicates = append(predicates, orderline.VariantTitleLT(*i.VariantTitleLT))
+	}
+	if i.VariantTitleLTE != nil {
+		predicates = append(predicates, orderline.VariantTitleLTE(*i.VariantTitleLTE))
+	}
+	if i.VariantTitleContains != nil {
+		predicates = append(predicates, orderline.VariantTitleContains(*i.VariantTitleContains))
+	}
+	if i.VariantTitleHasPrefix != nil {
+		predicates = append(predicates, orderline.VariantTitleHasPrefix(*i.VariantTitleHasPrefix))
+	}
+	if i.VariantTitleHasSuffix != nil {
+		predicates = append(predicates, orderline.VariantTitleHasSuffix(*i.VariantTitleHasSuffix))
+	}
+	if i.VariantTitleIsNil {
+		predicates = append(predicates, orderline.VariantTitleIsNil())
+	}
+	if i.VariantTitleNotNil {
+		predicates = append(predicates, orderline.VariantTitleNotNil())
+	}
+	if i.VariantTitleEqualFold != nil {
+		predicates = append(predicates, orderline.VariantTitleEqualFold(*i.VariantTitleEqualFold))
+	}
+	if i.VariantTitleContainsFold != nil {
+		predicates = append(predicates, orderline.VariantTitleContainsFold(*i.VariantTitleContainsFold))
+	}
+	if i.Sku != nil {
+		predicates = append(predicates, orderline.SkuEQ(*i.Sku))
+	}
+	if i.SkuNEQ != nil {
+		predicates = append(predicates, orderline.SkuNEQ(*i.SkuNEQ))
+	}
+	if len(i.SkuIn) > 0 {
+		predicates = append(predicates, orderline.SkuIn(i.SkuIn...))
+	}
+	if len(i.SkuNotIn) > 0 {
+		predicates = append(predicates, orderline.SkuNotIn(i.SkuNotIn...))
+	}
+	if i.SkuGT != nil {
+		predicates = append(predicates, orderline.SkuGT(*i.SkuGT))
+	}
+	if i.SkuGTE != nil {
+		predicates = append(predicates, orderline.SkuGTE(*i.SkuGTE))
+	}
+	if i.SkuLT != nil {
+		predicates = append(predicates, orderline.SkuLT(*i.SkuLT))
+	}
+	if i.SkuLTE != nil {
+		predicates = append(predicates, orderline.SkuLTE(*i.SkuLTE))
+	}
+	if i.SkuContains != nil {
+		predicates = append(predicates, orderline.SkuContains(*i.SkuContains))
+	}
+	if i.SkuHasPrefix != nil {
+		predicates = append(predicates, orderline.SkuHasPrefix(*i.SkuHasPrefix))
+	}
+	if i.SkuHasSuffix != nil {
+		predicates = append(predicates, orderline.SkuHasSuffix(*i.SkuHasSuffix))
+	}
+	if i.SkuIsNil {
+		predicates = append(predicates, orderline.SkuIsNil())
+	}
+	if i.SkuNotNil {
+		predicates = append(predicates, orderline.SkuNotNil())
+	}
+	if i.SkuEqualFold != nil {
+		predicates = append(predicates, orderline.SkuEqualFold(*i.SkuEqualFold))
+	}
+	if i.SkuContainsFold != nil {
+		predicates = append(predicates, orderline.SkuContainsFold(*i.SkuContainsFold))
+	}
+	if i.Quantity != nil {
+		predicates = append(predicates, orderline.QuantityEQ(*i.Quantity))
+	}
+	if i.QuantityNEQ != nil {
+		predicates = append(predicates, orderline.QuantityNEQ(*i.QuantityNEQ))
+	}
+	if len(i.QuantityIn) > 0 {
+		predicates = append(predicates, orderline.QuantityIn(i.QuantityIn...))
+	}
+	if len(i.QuantityNotIn) > 0 {
+		predicates = append(predicates, orderline.QuantityNotIn(i.QuantityNotIn...))
+	}
+	if i.QuantityGT != nil {
+		predicates = append(predicates, orderline.QuantityGT(*i.QuantityGT))
+	}
+	if i.QuantityGTE != nil {
+		predicates = append(predicates, orderline.QuantityGTE(*i.QuantityGTE))
+	}
+	if i.QuantityLT != nil {
+		predicates = append(predicates, orderline.QuantityLT(*i.QuantityLT))
+	}
+	if i.QuantityLTE != nil {
+		predicates = append(predicates, orderline.QuantityLTE(*i.QuantityLTE))
+	}
+	if i.CurrentQuantity != nil {
+		predicates = append(predicates, orderline.CurrentQuantityEQ(*i.CurrentQuantity))
+	}
+	if i.CurrentQuantityNEQ != nil {
+		predicates = append(predicates, orderline.CurrentQuantityNEQ(*i.CurrentQuantityNEQ))
+	}
+	if len(i.CurrentQuantityIn) > 0 {
+		predicates = append(predicates, orderline.CurrentQuantityIn(i.CurrentQuantityIn...))
+	}
+	if len(i.CurrentQuantityNotIn) > 0 {
+		predicates = append(predicates, orderline.CurrentQuantityNotIn(i.CurrentQuantityNotIn...))
+	}
+	if i.CurrentQuantityGT != nil {
+		predicates = append(predicates, orderline.CurrentQuantityGT(*i.CurrentQuantityGT))
+	}
+	if i.CurrentQuantityGTE != nil {
+		predicates = append(predicates, orderline.CurrentQuantityGTE(*i.CurrentQuantityGTE))
+	}
+	if i.CurrentQuantityLT != nil {
+		predicates = append(predicates, orderline.CurrentQuantityLT(*i.CurrentQuantityLT))
+	}
+	if i.CurrentQuantityLTE != nil {
+		predicates = append(predicates, orderline.CurrentQuantityLTE(*i.CurrentQuantityLTE))
+	}
+	if i.UnitPrice != nil {
+		predicates = append(predicates, orderline.UnitPriceEQ(*i.UnitPrice))
+	}
+	if i.UnitPriceNEQ != nil {
+		predicates = append(predicates, orderline.UnitPriceNEQ(*i.UnitPriceNEQ))
+	}
+	if len(i.UnitPriceIn) > 0 {
+		predicates = append(predicates, orderline.UnitPriceIn(i.UnitPriceIn...))
+	}
+	if len(i.UnitPriceNotIn) > 0 {
+		predicates = append(predicates, orderline.UnitPriceNotIn(i.UnitPriceNotIn...))
+	}
+	if i.UnitPriceGT != nil {
+		predicates = append(predicates, orderline.UnitPriceGT(*i.UnitPriceGT))
+	}
+	if i.UnitPriceGTE != nil {
+		predicates = append(predicates, orderline.UnitPriceGTE(*i.UnitPriceGTE))
+	}
+	if i.UnitPriceLT != nil {
+		predicates = append(predicates, orderline.UnitPriceLT(*i.UnitPriceLT))
+	}
+	if i.UnitPriceLTE != nil {
+		predicates = append(predicates, orderline.UnitPriceLTE(*i.UnitPriceLTE))
+	}
+	if i.OriginalTotal != nil {
+		predicates = append(predicates, orderline.OriginalTotalEQ(*i.OriginalTotal))
+	}
+	if i.OriginalTotalNEQ != nil {
+		predicates = append(predicates, orderline.OriginalTotalNEQ(*i.OriginalTotalNEQ))
+	}
+	if len(i.OriginalTotalIn) > 0 {
+		predicates = append(predicates, orderline.OriginalTotalIn(i.OriginalTotalIn...))
+	}
+	if len(i.OriginalTotalNotIn) > 0 {
+		predicates = append(predicates, orderline.OriginalTotalNotIn(i.OriginalTotalNotIn...))
+	}
+	if i.OriginalTotalGT != nil {
+		predicates = append(predicates, orderline.OriginalTotalGT(*i.OriginalTotalGT))
+	}
+	if i.OriginalTotalGTE != nil {
+		predicates = append(predicates, orderline.OriginalTotalGTE(*i.OriginalTotalGTE))
+	}
+	if i.OriginalTotalLT != nil {
+		predicates = append(predicates, orderline.OriginalTotalLT(*i.OriginalTotalLT))
+	}
+	if i.OriginalTotalLTE != nil {
+		predicates = append(predicates, orderline.OriginalTotalLTE(*i.OriginalTotalLTE))
+	}
+	if i.DiscountedTotal != nil {
+		predicates = append(predicates, orderline.DiscountedTotalEQ(*i.DiscountedTotal))
+	}
+	if i.DiscountedTotalNEQ != nil {
+		predicates = append(predicates, orderline.DiscountedTotalNEQ(*i.DiscountedTotalNEQ))
+	}
+	if len(i.DiscountedTotalIn) > 0 {
+		predicates = append(predicates, orderline.DiscountedTotalIn(i.DiscountedTotalIn...))
+	}
+	if len(i.DiscountedTotalNotIn) > 0 {
+		predicates = append(predicates, orderline.DiscountedTotalNotIn(i.DiscountedTotalNotIn...))
+	}
+	if i.DiscountedTotalGT != nil {
+		predicates = append(predicates, orderline.DiscountedTotalGT(*i.DiscountedTotalGT))
+	}
+	if i.DiscountedTotalGTE != nil {
+		predicates = append(predicates, orderline.DiscountedTotalGTE(*i.DiscountedTotalGTE))
+	}
+	if i.DiscountedTotalLT != nil {
+		predicates = append(predicates, orderline.DiscountedTotalLT(*i.DiscountedTotalLT))
+	}
+	if i.DiscountedTotalLTE != nil {
+		predicates = append(predicates, orderline.DiscountedTotalLTE(*i.DiscountedTotalLTE))
+	}
+	if i.Position != nil {
+		predicates = append(predicates, orderline.PositionEQ(*i.Position))
+	}
+	if i.PositionNEQ != nil {
+		predicates = append(predicates, orderline.PositionNEQ(*i.PositionNEQ))
+	}
+	if len(i.PositionIn) > 0 {
+		predicates = append(predicates, orderline.PositionIn(i.PositionIn...))
+	}
+	if len(i.PositionNotIn) > 0 {
+		predicates = append(predicates, orderline.PositionNotIn(i.PositionNotIn...))
+	}
+	if i.PositionGT != nil {
+		predicates = append(predicates, orderline.PositionGT(*i.PositionGT))
+	}
+	if i.PositionGTE != nil {
+		predicates = append(predicates, orderline.PositionGTE(*i.PositionGTE))
+	}
+	if i.PositionLT != nil {
+		predicates = append(predicates, orderline.PositionLT(*i.PositionLT))
+	}
+	if i.PositionLTE != nil {
+		predicates = append(predicates, orderline.PositionLTE(*i.PositionLTE))
+	}
+
+	if i.HasOrder != nil {
+		p := orderline.HasOrder()
+		if !*i.HasOrder {
+			p = orderline.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrderWith) > 0 {
+		with := make([]predicate.Order, 0, len(i.HasOrderWith))
+		for _, w := range i.HasOrderWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrderWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, orderline.HasOrderWith(with...))
+	}
+	if i.HasVariant != nil {
+		p := orderline.HasVariant()
+		if !*i.HasVariant {
+			p = orderline.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVariantWith) > 0 {
+		with := make([]predicate.ProductVariant, 0, len(i.HasVariantWith))
+		for _, w := range i.HasVariantWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVariantWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, orderline.HasVariantWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyOrderLineWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return orderline.And(predicates...), nil
 	}
 }
 

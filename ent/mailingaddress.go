@@ -23,7 +23,9 @@ type MailingAddress struct {
 	// When the record was last changed (UTC).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// CustomerID holds the value of the "customer_id" field.
-	CustomerID int `json:"customer_id,omitempty"`
+	CustomerID *int `json:"customer_id,omitempty"`
+	// The order this address is a snapshot for.
+	OrderID *int `json:"order_id,omitempty"`
 	// FirstName holds the value of the "first_name" field.
 	FirstName *string `json:"first_name,omitempty"`
 	// LastName holds the value of the "last_name" field.
@@ -79,7 +81,7 @@ func (*MailingAddress) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case mailingaddress.FieldID, mailingaddress.FieldCustomerID:
+		case mailingaddress.FieldID, mailingaddress.FieldCustomerID, mailingaddress.FieldOrderID:
 			values[i] = new(sql.NullInt64)
 		case mailingaddress.FieldFirstName, mailingaddress.FieldLastName, mailingaddress.FieldCompany, mailingaddress.FieldAddress1, mailingaddress.FieldAddress2, mailingaddress.FieldCity, mailingaddress.FieldProvince, mailingaddress.FieldProvinceCode, mailingaddress.FieldZip, mailingaddress.FieldCountryCode, mailingaddress.FieldPhone:
 			values[i] = new(sql.NullString)
@@ -122,7 +124,15 @@ func (_m *MailingAddress) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field customer_id", values[i])
 			} else if value.Valid {
-				_m.CustomerID = int(value.Int64)
+				_m.CustomerID = new(int)
+				*_m.CustomerID = int(value.Int64)
+			}
+		case mailingaddress.FieldOrderID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field order_id", values[i])
+			} else if value.Valid {
+				_m.OrderID = new(int)
+				*_m.OrderID = int(value.Int64)
 			}
 		case mailingaddress.FieldFirstName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -248,8 +258,15 @@ func (_m *MailingAddress) String() string {
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("customer_id=")
-	builder.WriteString(fmt.Sprintf("%v", _m.CustomerID))
+	if v := _m.CustomerID; v != nil {
+		builder.WriteString("customer_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.OrderID; v != nil {
+		builder.WriteString("order_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.FirstName; v != nil {
 		builder.WriteString("first_name=")

@@ -57,6 +57,28 @@ func (_c *MailingAddressCreate) SetCustomerID(v int) *MailingAddressCreate {
 	return _c
 }
 
+// SetNillableCustomerID sets the "customer_id" field if the given value is not nil.
+func (_c *MailingAddressCreate) SetNillableCustomerID(v *int) *MailingAddressCreate {
+	if v != nil {
+		_c.SetCustomerID(*v)
+	}
+	return _c
+}
+
+// SetOrderID sets the "order_id" field.
+func (_c *MailingAddressCreate) SetOrderID(v int) *MailingAddressCreate {
+	_c.mutation.SetOrderID(v)
+	return _c
+}
+
+// SetNillableOrderID sets the "order_id" field if the given value is not nil.
+func (_c *MailingAddressCreate) SetNillableOrderID(v *int) *MailingAddressCreate {
+	if v != nil {
+		_c.SetOrderID(*v)
+	}
+	return _c
+}
+
 // SetFirstName sets the "first_name" field.
 func (_c *MailingAddressCreate) SetFirstName(v string) *MailingAddressCreate {
 	_c.mutation.SetFirstName(v)
@@ -269,12 +291,6 @@ func (_c *MailingAddressCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "MailingAddress.updated_at"`)}
 	}
-	if _, ok := _c.mutation.CustomerID(); !ok {
-		return &ValidationError{Name: "customer_id", err: errors.New(`ent: missing required field "MailingAddress.customer_id"`)}
-	}
-	if len(_c.mutation.CustomerIDs()) == 0 {
-		return &ValidationError{Name: "customer", err: errors.New(`ent: missing required edge "MailingAddress.customer"`)}
-	}
 	return nil
 }
 
@@ -309,6 +325,10 @@ func (_c *MailingAddressCreate) createSpec() (*MailingAddress, *sqlgraph.CreateS
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(mailingaddress.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.OrderID(); ok {
+		_spec.SetField(mailingaddress.FieldOrderID, field.TypeInt, value)
+		_node.OrderID = &value
 	}
 	if value, ok := _c.mutation.FirstName(); ok {
 		_spec.SetField(mailingaddress.FieldFirstName, field.TypeString, value)
@@ -368,7 +388,7 @@ func (_c *MailingAddressCreate) createSpec() (*MailingAddress, *sqlgraph.CreateS
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.CustomerID = nodes[0]
+		_node.CustomerID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -444,6 +464,36 @@ func (u *MailingAddressUpsert) SetCustomerID(v int) *MailingAddressUpsert {
 // UpdateCustomerID sets the "customer_id" field to the value that was provided on create.
 func (u *MailingAddressUpsert) UpdateCustomerID() *MailingAddressUpsert {
 	u.SetExcluded(mailingaddress.FieldCustomerID)
+	return u
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (u *MailingAddressUpsert) ClearCustomerID() *MailingAddressUpsert {
+	u.SetNull(mailingaddress.FieldCustomerID)
+	return u
+}
+
+// SetOrderID sets the "order_id" field.
+func (u *MailingAddressUpsert) SetOrderID(v int) *MailingAddressUpsert {
+	u.Set(mailingaddress.FieldOrderID, v)
+	return u
+}
+
+// UpdateOrderID sets the "order_id" field to the value that was provided on create.
+func (u *MailingAddressUpsert) UpdateOrderID() *MailingAddressUpsert {
+	u.SetExcluded(mailingaddress.FieldOrderID)
+	return u
+}
+
+// AddOrderID adds v to the "order_id" field.
+func (u *MailingAddressUpsert) AddOrderID(v int) *MailingAddressUpsert {
+	u.Add(mailingaddress.FieldOrderID, v)
+	return u
+}
+
+// ClearOrderID clears the value of the "order_id" field.
+func (u *MailingAddressUpsert) ClearOrderID() *MailingAddressUpsert {
+	u.SetNull(mailingaddress.FieldOrderID)
 	return u
 }
 
@@ -715,6 +765,41 @@ func (u *MailingAddressUpsertOne) SetCustomerID(v int) *MailingAddressUpsertOne 
 func (u *MailingAddressUpsertOne) UpdateCustomerID() *MailingAddressUpsertOne {
 	return u.Update(func(s *MailingAddressUpsert) {
 		s.UpdateCustomerID()
+	})
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (u *MailingAddressUpsertOne) ClearCustomerID() *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.ClearCustomerID()
+	})
+}
+
+// SetOrderID sets the "order_id" field.
+func (u *MailingAddressUpsertOne) SetOrderID(v int) *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.SetOrderID(v)
+	})
+}
+
+// AddOrderID adds v to the "order_id" field.
+func (u *MailingAddressUpsertOne) AddOrderID(v int) *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.AddOrderID(v)
+	})
+}
+
+// UpdateOrderID sets the "order_id" field to the value that was provided on create.
+func (u *MailingAddressUpsertOne) UpdateOrderID() *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.UpdateOrderID()
+	})
+}
+
+// ClearOrderID clears the value of the "order_id" field.
+func (u *MailingAddressUpsertOne) ClearOrderID() *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.ClearOrderID()
 	})
 }
 
@@ -1185,6 +1270,41 @@ func (u *MailingAddressUpsertBulk) SetCustomerID(v int) *MailingAddressUpsertBul
 func (u *MailingAddressUpsertBulk) UpdateCustomerID() *MailingAddressUpsertBulk {
 	return u.Update(func(s *MailingAddressUpsert) {
 		s.UpdateCustomerID()
+	})
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (u *MailingAddressUpsertBulk) ClearCustomerID() *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.ClearCustomerID()
+	})
+}
+
+// SetOrderID sets the "order_id" field.
+func (u *MailingAddressUpsertBulk) SetOrderID(v int) *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.SetOrderID(v)
+	})
+}
+
+// AddOrderID adds v to the "order_id" field.
+func (u *MailingAddressUpsertBulk) AddOrderID(v int) *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.AddOrderID(v)
+	})
+}
+
+// UpdateOrderID sets the "order_id" field to the value that was provided on create.
+func (u *MailingAddressUpsertBulk) UpdateOrderID() *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.UpdateOrderID()
+	})
+}
+
+// ClearOrderID clears the value of the "order_id" field.
+func (u *MailingAddressUpsertBulk) ClearOrderID() *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.ClearOrderID()
 	})
 }
 

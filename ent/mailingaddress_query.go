@@ -417,7 +417,10 @@ func (_q *MailingAddressQuery) loadCustomer(ctx context.Context, query *Customer
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*MailingAddress)
 	for i := range nodes {
-		fk := nodes[i].CustomerID
+		if nodes[i].CustomerID == nil {
+			continue
+		}
+		fk := *nodes[i].CustomerID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}

@@ -50,6 +50,39 @@ func (_u *MailingAddressUpdate) SetNillableCustomerID(v *int) *MailingAddressUpd
 	return _u
 }
 
+// ClearCustomerID clears the value of the "customer_id" field.
+func (_u *MailingAddressUpdate) ClearCustomerID() *MailingAddressUpdate {
+	_u.mutation.ClearCustomerID()
+	return _u
+}
+
+// SetOrderID sets the "order_id" field.
+func (_u *MailingAddressUpdate) SetOrderID(v int) *MailingAddressUpdate {
+	_u.mutation.ResetOrderID()
+	_u.mutation.SetOrderID(v)
+	return _u
+}
+
+// SetNillableOrderID sets the "order_id" field if the given value is not nil.
+func (_u *MailingAddressUpdate) SetNillableOrderID(v *int) *MailingAddressUpdate {
+	if v != nil {
+		_u.SetOrderID(*v)
+	}
+	return _u
+}
+
+// AddOrderID adds value to the "order_id" field.
+func (_u *MailingAddressUpdate) AddOrderID(v int) *MailingAddressUpdate {
+	_u.mutation.AddOrderID(v)
+	return _u
+}
+
+// ClearOrderID clears the value of the "order_id" field.
+func (_u *MailingAddressUpdate) ClearOrderID() *MailingAddressUpdate {
+	_u.mutation.ClearOrderID()
+	return _u
+}
+
 // SetFirstName sets the "first_name" field.
 func (_u *MailingAddressUpdate) SetFirstName(v string) *MailingAddressUpdate {
 	_u.mutation.SetFirstName(v)
@@ -322,14 +355,6 @@ func (_u *MailingAddressUpdate) defaults() {
 	}
 }
 
-// check runs all checks and user-defined validators on the builder.
-func (_u *MailingAddressUpdate) check() error {
-	if _u.mutation.CustomerCleared() && len(_u.mutation.CustomerIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "MailingAddress.customer"`)
-	}
-	return nil
-}
-
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *MailingAddressUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *MailingAddressUpdate {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -337,9 +362,6 @@ func (_u *MailingAddressUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) 
 }
 
 func (_u *MailingAddressUpdate) sqlSave(ctx context.Context) (_node int, err error) {
-	if err := _u.check(); err != nil {
-		return _node, err
-	}
 	_spec := sqlgraph.NewUpdateSpec(mailingaddress.Table, mailingaddress.Columns, sqlgraph.NewFieldSpec(mailingaddress.FieldID, field.TypeInt))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
@@ -350,6 +372,15 @@ func (_u *MailingAddressUpdate) sqlSave(ctx context.Context) (_node int, err err
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(mailingaddress.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.OrderID(); ok {
+		_spec.SetField(mailingaddress.FieldOrderID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedOrderID(); ok {
+		_spec.AddField(mailingaddress.FieldOrderID, field.TypeInt, value)
+	}
+	if _u.mutation.OrderIDCleared() {
+		_spec.ClearField(mailingaddress.FieldOrderID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.FirstName(); ok {
 		_spec.SetField(mailingaddress.FieldFirstName, field.TypeString, value)
@@ -485,6 +516,39 @@ func (_u *MailingAddressUpdateOne) SetNillableCustomerID(v *int) *MailingAddress
 	if v != nil {
 		_u.SetCustomerID(*v)
 	}
+	return _u
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (_u *MailingAddressUpdateOne) ClearCustomerID() *MailingAddressUpdateOne {
+	_u.mutation.ClearCustomerID()
+	return _u
+}
+
+// SetOrderID sets the "order_id" field.
+func (_u *MailingAddressUpdateOne) SetOrderID(v int) *MailingAddressUpdateOne {
+	_u.mutation.ResetOrderID()
+	_u.mutation.SetOrderID(v)
+	return _u
+}
+
+// SetNillableOrderID sets the "order_id" field if the given value is not nil.
+func (_u *MailingAddressUpdateOne) SetNillableOrderID(v *int) *MailingAddressUpdateOne {
+	if v != nil {
+		_u.SetOrderID(*v)
+	}
+	return _u
+}
+
+// AddOrderID adds value to the "order_id" field.
+func (_u *MailingAddressUpdateOne) AddOrderID(v int) *MailingAddressUpdateOne {
+	_u.mutation.AddOrderID(v)
+	return _u
+}
+
+// ClearOrderID clears the value of the "order_id" field.
+func (_u *MailingAddressUpdateOne) ClearOrderID() *MailingAddressUpdateOne {
+	_u.mutation.ClearOrderID()
 	return _u
 }
 
@@ -773,14 +837,6 @@ func (_u *MailingAddressUpdateOne) defaults() {
 	}
 }
 
-// check runs all checks and user-defined validators on the builder.
-func (_u *MailingAddressUpdateOne) check() error {
-	if _u.mutation.CustomerCleared() && len(_u.mutation.CustomerIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "MailingAddress.customer"`)
-	}
-	return nil
-}
-
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *MailingAddressUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *MailingAddressUpdateOne {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -788,9 +844,6 @@ func (_u *MailingAddressUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder
 }
 
 func (_u *MailingAddressUpdateOne) sqlSave(ctx context.Context) (_node *MailingAddress, err error) {
-	if err := _u.check(); err != nil {
-		return _node, err
-	}
 	_spec := sqlgraph.NewUpdateSpec(mailingaddress.Table, mailingaddress.Columns, sqlgraph.NewFieldSpec(mailingaddress.FieldID, field.TypeInt))
 	id, ok := _u.mutation.ID()
 	if !ok {
@@ -818,6 +871,15 @@ func (_u *MailingAddressUpdateOne) sqlSave(ctx context.Context) (_node *MailingA
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(mailingaddress.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.OrderID(); ok {
+		_spec.SetField(mailingaddress.FieldOrderID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedOrderID(); ok {
+		_spec.AddField(mailingaddress.FieldOrderID, field.TypeInt, value)
+	}
+	if _u.mutation.OrderIDCleared() {
+		_spec.ClearField(mailingaddress.FieldOrderID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.FirstName(); ok {
 		_spec.SetField(mailingaddress.FieldFirstName, field.TypeString, value)

@@ -14,10 +14,13 @@ import (
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/fulfillment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
+	"storefront/ent/order"
+	"storefront/ent/orderline"
 	"storefront/ent/page"
 	"storefront/ent/passwordresettoken"
 	"storefront/ent/predicate"
@@ -53,10 +56,13 @@ const (
 	TypeCustomerAccessToken = "CustomerAccessToken"
 	TypeDiscountCode        = "DiscountCode"
 	TypeDiscountRedemption  = "DiscountRedemption"
+	TypeFulfillment         = "Fulfillment"
 	TypeLoginAttempt        = "LoginAttempt"
 	TypeMailingAddress      = "MailingAddress"
 	TypeMenu                = "Menu"
 	TypeMenuItem            = "MenuItem"
+	TypeOrder               = "Order"
+	TypeOrderLine           = "OrderLine"
 	TypePage                = "Page"
 	TypePasswordResetToken  = "PasswordResetToken"
 	TypeProduct             = "Product"
@@ -8193,6 +8199,767 @@ func (m *DiscountRedemptionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown DiscountRedemption edge %s", name)
 }
 
+// FulfillmentMutation represents an operation that mutates the Fulfillment nodes in the graph.
+type FulfillmentMutation struct {
+	config
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	status                 *fulfillment.Status
+	tracking_company       *string
+	tracking_numbers       *[]string
+	appendtracking_numbers []string
+	tracking_urls          *[]string
+	appendtracking_urls    []string
+	clearedFields          map[string]struct{}
+	_order                 *int
+	cleared_order          bool
+	done                   bool
+	oldValue               func(context.Context) (*Fulfillment, error)
+	predicates             []predicate.Fulfillment
+}
+
+var _ ent.Mutation = (*FulfillmentMutation)(nil)
+
+// fulfillmentOption allows management of the mutation configuration using functional options.
+type fulfillmentOption func(*FulfillmentMutation)
+
+// newFulfillmentMutation creates new mutation for the Fulfillment entity.
+func newFulfillmentMutation(c config, op Op, opts ...fulfillmentOption) *FulfillmentMutation {
+	m := &FulfillmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFulfillment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFulfillmentID sets the ID field of the mutation.
+func withFulfillmentID(id int) fulfillmentOption {
+	return func(m *FulfillmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Fulfillment
+		)
+		m.oldValue = func(ctx context.Context) (*Fulfillment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Fulfillment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFulfillment sets the old Fulfillment of the mutation.
+func withFulfillment(node *Fulfillment) fulfillmentOption {
+	return func(m *FulfillmentMutation) {
+		m.oldValue = func(context.Context) (*Fulfillment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FulfillmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FulfillmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FulfillmentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FulfillmentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Fulfillment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FulfillmentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FulfillmentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Fulfillment entity.
+// If the Fulfillment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FulfillmentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FulfillmentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FulfillmentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FulfillmentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Fulfillment entity.
+// If the Fulfillment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FulfillmentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FulfillmentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrderID sets the "order_id" field.
+func (m *FulfillmentMutation) SetOrderID(i int) {
+	m._order = &i
+}
+
+// OrderID returns the value of the "order_id" field in the mutation.
+func (m *FulfillmentMutation) OrderID() (r int, exists bool) {
+	v := m._order
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrderID returns the old "order_id" field's value of the Fulfillment entity.
+// If the Fulfillment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FulfillmentMutation) OldOrderID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrderID: %w", err)
+	}
+	return oldValue.OrderID, nil
+}
+
+// ResetOrderID resets all changes to the "order_id" field.
+func (m *FulfillmentMutation) ResetOrderID() {
+	m._order = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *FulfillmentMutation) SetStatus(f fulfillment.Status) {
+	m.status = &f
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *FulfillmentMutation) Status() (r fulfillment.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Fulfillment entity.
+// If the Fulfillment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FulfillmentMutation) OldStatus(ctx context.Context) (v fulfillment.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *FulfillmentMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetTrackingCompany sets the "tracking_company" field.
+func (m *FulfillmentMutation) SetTrackingCompany(s string) {
+	m.tracking_company = &s
+}
+
+// TrackingCompany returns the value of the "tracking_company" field in the mutation.
+func (m *FulfillmentMutation) TrackingCompany() (r string, exists bool) {
+	v := m.tracking_company
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTrackingCompany returns the old "tracking_company" field's value of the Fulfillment entity.
+// If the Fulfillment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FulfillmentMutation) OldTrackingCompany(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTrackingCompany is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTrackingCompany requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTrackingCompany: %w", err)
+	}
+	return oldValue.TrackingCompany, nil
+}
+
+// ClearTrackingCompany clears the value of the "tracking_company" field.
+func (m *FulfillmentMutation) ClearTrackingCompany() {
+	m.tracking_company = nil
+	m.clearedFields[fulfillment.FieldTrackingCompany] = struct{}{}
+}
+
+// TrackingCompanyCleared returns if the "tracking_company" field was cleared in this mutation.
+func (m *FulfillmentMutation) TrackingCompanyCleared() bool {
+	_, ok := m.clearedFields[fulfillment.FieldTrackingCompany]
+	return ok
+}
+
+// ResetTrackingCompany resets all changes to the "tracking_company" field.
+func (m *FulfillmentMutation) ResetTrackingCompany() {
+	m.tracking_company = nil
+	delete(m.clearedFields, fulfillment.FieldTrackingCompany)
+}
+
+// SetTrackingNumbers sets the "tracking_numbers" field.
+func (m *FulfillmentMutation) SetTrackingNumbers(s []string) {
+	m.tracking_numbers = &s
+	m.appendtracking_numbers = nil
+}
+
+// TrackingNumbers returns the value of the "tracking_numbers" field in the mutation.
+func (m *FulfillmentMutation) TrackingNumbers() (r []string, exists bool) {
+	v := m.tracking_numbers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTrackingNumbers returns the old "tracking_numbers" field's value of the Fulfillment entity.
+// If the Fulfillment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FulfillmentMutation) OldTrackingNumbers(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTrackingNumbers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTrackingNumbers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTrackingNumbers: %w", err)
+	}
+	return oldValue.TrackingNumbers, nil
+}
+
+// AppendTrackingNumbers adds s to the "tracking_numbers" field.
+func (m *FulfillmentMutation) AppendTrackingNumbers(s []string) {
+	m.appendtracking_numbers = append(m.appendtracking_numbers, s...)
+}
+
+// AppendedTrackingNumbers returns the list of values that were appended to the "tracking_numbers" field in this mutation.
+func (m *FulfillmentMutation) AppendedTrackingNumbers() ([]string, bool) {
+	if len(m.appendtracking_numbers) == 0 {
+		return nil, false
+	}
+	return m.appendtracking_numbers, true
+}
+
+// ResetTrackingNumbers resets all changes to the "tracking_numbers" field.
+func (m *FulfillmentMutation) ResetTrackingNumbers() {
+	m.tracking_numbers = nil
+	m.appendtracking_numbers = nil
+}
+
+// SetTrackingUrls sets the "tracking_urls" field.
+func (m *FulfillmentMutation) SetTrackingUrls(s []string) {
+	m.tracking_urls = &s
+	m.appendtracking_urls = nil
+}
+
+// TrackingUrls returns the value of the "tracking_urls" field in the mutation.
+func (m *FulfillmentMutation) TrackingUrls() (r []string, exists bool) {
+	v := m.tracking_urls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTrackingUrls returns the old "tracking_urls" field's value of the Fulfillment entity.
+// If the Fulfillment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FulfillmentMutation) OldTrackingUrls(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTrackingUrls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTrackingUrls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTrackingUrls: %w", err)
+	}
+	return oldValue.TrackingUrls, nil
+}
+
+// AppendTrackingUrls adds s to the "tracking_urls" field.
+func (m *FulfillmentMutation) AppendTrackingUrls(s []string) {
+	m.appendtracking_urls = append(m.appendtracking_urls, s...)
+}
+
+// AppendedTrackingUrls returns the list of values that were appended to the "tracking_urls" field in this mutation.
+func (m *FulfillmentMutation) AppendedTrackingUrls() ([]string, bool) {
+	if len(m.appendtracking_urls) == 0 {
+		return nil, false
+	}
+	return m.appendtracking_urls, true
+}
+
+// ResetTrackingUrls resets all changes to the "tracking_urls" field.
+func (m *FulfillmentMutation) ResetTrackingUrls() {
+	m.tracking_urls = nil
+	m.appendtracking_urls = nil
+}
+
+// ClearOrder clears the "order" edge to the Order entity.
+func (m *FulfillmentMutation) ClearOrder() {
+	m.cleared_order = true
+	m.clearedFields[fulfillment.FieldOrderID] = struct{}{}
+}
+
+// OrderCleared reports if the "order" edge to the Order entity was cleared.
+func (m *FulfillmentMutation) OrderCleared() bool {
+	return m.cleared_order
+}
+
+// OrderIDs returns the "order" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrderID instead. It exists only for internal usage by the builders.
+func (m *FulfillmentMutation) OrderIDs() (ids []int) {
+	if id := m._order; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrder resets all changes to the "order" edge.
+func (m *FulfillmentMutation) ResetOrder() {
+	m._order = nil
+	m.cleared_order = false
+}
+
+// Where appends a list predicates to the FulfillmentMutation builder.
+func (m *FulfillmentMutation) Where(ps ...predicate.Fulfillment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FulfillmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FulfillmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Fulfillment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FulfillmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FulfillmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Fulfillment).
+func (m *FulfillmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FulfillmentMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, fulfillment.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, fulfillment.FieldUpdatedAt)
+	}
+	if m._order != nil {
+		fields = append(fields, fulfillment.FieldOrderID)
+	}
+	if m.status != nil {
+		fields = append(fields, fulfillment.FieldStatus)
+	}
+	if m.tracking_company != nil {
+		fields = append(fields, fulfillment.FieldTrackingCompany)
+	}
+	if m.tracking_numbers != nil {
+		fields = append(fields, fulfillment.FieldTrackingNumbers)
+	}
+	if m.tracking_urls != nil {
+		fields = append(fields, fulfillment.FieldTrackingUrls)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FulfillmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case fulfillment.FieldCreatedAt:
+		return m.CreatedAt()
+	case fulfillment.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case fulfillment.FieldOrderID:
+		return m.OrderID()
+	case fulfillment.FieldStatus:
+		return m.Status()
+	case fulfillment.FieldTrackingCompany:
+		return m.TrackingCompany()
+	case fulfillment.FieldTrackingNumbers:
+		return m.TrackingNumbers()
+	case fulfillment.FieldTrackingUrls:
+		return m.TrackingUrls()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FulfillmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case fulfillment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case fulfillment.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case fulfillment.FieldOrderID:
+		return m.OldOrderID(ctx)
+	case fulfillment.FieldStatus:
+		return m.OldStatus(ctx)
+	case fulfillment.FieldTrackingCompany:
+		return m.OldTrackingCompany(ctx)
+	case fulfillment.FieldTrackingNumbers:
+		return m.OldTrackingNumbers(ctx)
+	case fulfillment.FieldTrackingUrls:
+		return m.OldTrackingUrls(ctx)
+	}
+	return nil, fmt.Errorf("unknown Fulfillment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FulfillmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case fulfillment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case fulfillment.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case fulfillment.FieldOrderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrderID(v)
+		return nil
+	case fulfillment.FieldStatus:
+		v, ok := value.(fulfillment.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case fulfillment.FieldTrackingCompany:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTrackingCompany(v)
+		return nil
+	case fulfillment.FieldTrackingNumbers:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTrackingNumbers(v)
+		return nil
+	case fulfillment.FieldTrackingUrls:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTrackingUrls(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Fulfillment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FulfillmentMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FulfillmentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FulfillmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Fulfillment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FulfillmentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(fulfillment.FieldTrackingCompany) {
+		fields = append(fields, fulfillment.FieldTrackingCompany)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FulfillmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FulfillmentMutation) ClearField(name string) error {
+	switch name {
+	case fulfillment.FieldTrackingCompany:
+		m.ClearTrackingCompany()
+		return nil
+	}
+	return fmt.Errorf("unknown Fulfillment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FulfillmentMutation) ResetField(name string) error {
+	switch name {
+	case fulfillment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case fulfillment.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case fulfillment.FieldOrderID:
+		m.ResetOrderID()
+		return nil
+	case fulfillment.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case fulfillment.FieldTrackingCompany:
+		m.ResetTrackingCompany()
+		return nil
+	case fulfillment.FieldTrackingNumbers:
+		m.ResetTrackingNumbers()
+		return nil
+	case fulfillment.FieldTrackingUrls:
+		m.ResetTrackingUrls()
+		return nil
+	}
+	return fmt.Errorf("unknown Fulfillment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FulfillmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m._order != nil {
+		edges = append(edges, fulfillment.EdgeOrder)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FulfillmentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case fulfillment.EdgeOrder:
+		if id := m._order; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FulfillmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FulfillmentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FulfillmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleared_order {
+		edges = append(edges, fulfillment.EdgeOrder)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FulfillmentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case fulfillment.EdgeOrder:
+		return m.cleared_order
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FulfillmentMutation) ClearEdge(name string) error {
+	switch name {
+	case fulfillment.EdgeOrder:
+		m.ClearOrder()
+		return nil
+	}
+	return fmt.Errorf("unknown Fulfillment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FulfillmentMutation) ResetEdge(name string) error {
+	switch name {
+	case fulfillment.EdgeOrder:
+		m.ResetOrder()
+		return nil
+	}
+	return fmt.Errorf("unknown Fulfillment edge %s", name)
+}
+
 // LoginAttemptMutation represents an operation that mutates the LoginAttempt nodes in the graph.
 type LoginAttemptMutation struct {
 	config
@@ -8581,6 +9348,8 @@ type MailingAddressMutation struct {
 	id              *int
 	created_at      *time.Time
 	updated_at      *time.Time
+	order_id        *int
+	addorder_id     *int
 	first_name      *string
 	last_name       *string
 	company         *string
@@ -8787,7 +9556,7 @@ func (m *MailingAddressMutation) CustomerID() (r int, exists bool) {
 // OldCustomerID returns the old "customer_id" field's value of the MailingAddress entity.
 // If the MailingAddress object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *MailingAddressMutation) OldCustomerID(ctx context.Context) (v int, err error) {
+func (m *MailingAddressMutation) OldCustomerID(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
 	}
@@ -8801,9 +9570,92 @@ func (m *MailingAddressMutation) OldCustomerID(ctx context.Context) (v int, err 
 	return oldValue.CustomerID, nil
 }
 
+// ClearCustomerID clears the value of the "customer_id" field.
+func (m *MailingAddressMutation) ClearCustomerID() {
+	m.customer = nil
+	m.clearedFields[mailingaddress.FieldCustomerID] = struct{}{}
+}
+
+// CustomerIDCleared returns if the "customer_id" field was cleared in this mutation.
+func (m *MailingAddressMutation) CustomerIDCleared() bool {
+	_, ok := m.clearedFields[mailingaddress.FieldCustomerID]
+	return ok
+}
+
 // ResetCustomerID resets all changes to the "customer_id" field.
 func (m *MailingAddressMutation) ResetCustomerID() {
 	m.customer = nil
+	delete(m.clearedFields, mailingaddress.FieldCustomerID)
+}
+
+// SetOrderID sets the "order_id" field.
+func (m *MailingAddressMutation) SetOrderID(i int) {
+	m.order_id = &i
+	m.addorder_id = nil
+}
+
+// OrderID returns the value of the "order_id" field in the mutation.
+func (m *MailingAddressMutation) OrderID() (r int, exists bool) {
+	v := m.order_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrderID returns the old "order_id" field's value of the MailingAddress entity.
+// If the MailingAddress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailingAddressMutation) OldOrderID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrderID: %w", err)
+	}
+	return oldValue.OrderID, nil
+}
+
+// AddOrderID adds i to the "order_id" field.
+func (m *MailingAddressMutation) AddOrderID(i int) {
+	if m.addorder_id != nil {
+		*m.addorder_id += i
+	} else {
+		m.addorder_id = &i
+	}
+}
+
+// AddedOrderID returns the value that was added to the "order_id" field in this mutation.
+func (m *MailingAddressMutation) AddedOrderID() (r int, exists bool) {
+	v := m.addorder_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearOrderID clears the value of the "order_id" field.
+func (m *MailingAddressMutation) ClearOrderID() {
+	m.order_id = nil
+	m.addorder_id = nil
+	m.clearedFields[mailingaddress.FieldOrderID] = struct{}{}
+}
+
+// OrderIDCleared returns if the "order_id" field was cleared in this mutation.
+func (m *MailingAddressMutation) OrderIDCleared() bool {
+	_, ok := m.clearedFields[mailingaddress.FieldOrderID]
+	return ok
+}
+
+// ResetOrderID resets all changes to the "order_id" field.
+func (m *MailingAddressMutation) ResetOrderID() {
+	m.order_id = nil
+	m.addorder_id = nil
+	delete(m.clearedFields, mailingaddress.FieldOrderID)
 }
 
 // SetFirstName sets the "first_name" field.
@@ -9353,7 +10205,7 @@ func (m *MailingAddressMutation) ClearCustomer() {
 
 // CustomerCleared reports if the "customer" edge to the Customer entity was cleared.
 func (m *MailingAddressMutation) CustomerCleared() bool {
-	return m.clearedcustomer
+	return m.CustomerIDCleared() || m.clearedcustomer
 }
 
 // CustomerIDs returns the "customer" edge IDs in the mutation.
@@ -9406,7 +10258,7 @@ func (m *MailingAddressMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MailingAddressMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, mailingaddress.FieldCreatedAt)
 	}
@@ -9415,6 +10267,9 @@ func (m *MailingAddressMutation) Fields() []string {
 	}
 	if m.customer != nil {
 		fields = append(fields, mailingaddress.FieldCustomerID)
+	}
+	if m.order_id != nil {
+		fields = append(fields, mailingaddress.FieldOrderID)
 	}
 	if m.first_name != nil {
 		fields = append(fields, mailingaddress.FieldFirstName)
@@ -9463,6 +10318,8 @@ func (m *MailingAddressMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case mailingaddress.FieldCustomerID:
 		return m.CustomerID()
+	case mailingaddress.FieldOrderID:
+		return m.OrderID()
 	case mailingaddress.FieldFirstName:
 		return m.FirstName()
 	case mailingaddress.FieldLastName:
@@ -9500,6 +10357,8 @@ func (m *MailingAddressMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldUpdatedAt(ctx)
 	case mailingaddress.FieldCustomerID:
 		return m.OldCustomerID(ctx)
+	case mailingaddress.FieldOrderID:
+		return m.OldOrderID(ctx)
 	case mailingaddress.FieldFirstName:
 		return m.OldFirstName(ctx)
 	case mailingaddress.FieldLastName:
@@ -9551,6 +10410,13 @@ func (m *MailingAddressMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCustomerID(v)
+		return nil
+	case mailingaddress.FieldOrderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrderID(v)
 		return nil
 	case mailingaddress.FieldFirstName:
 		v, ok := value.(string)
@@ -9637,6 +10503,9 @@ func (m *MailingAddressMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *MailingAddressMutation) AddedFields() []string {
 	var fields []string
+	if m.addorder_id != nil {
+		fields = append(fields, mailingaddress.FieldOrderID)
+	}
 	return fields
 }
 
@@ -9645,6 +10514,8 @@ func (m *MailingAddressMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *MailingAddressMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case mailingaddress.FieldOrderID:
+		return m.AddedOrderID()
 	}
 	return nil, false
 }
@@ -9654,6 +10525,13 @@ func (m *MailingAddressMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *MailingAddressMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case mailingaddress.FieldOrderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrderID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown MailingAddress numeric field %s", name)
 }
@@ -9662,6 +10540,12 @@ func (m *MailingAddressMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *MailingAddressMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(mailingaddress.FieldCustomerID) {
+		fields = append(fields, mailingaddress.FieldCustomerID)
+	}
+	if m.FieldCleared(mailingaddress.FieldOrderID) {
+		fields = append(fields, mailingaddress.FieldOrderID)
+	}
 	if m.FieldCleared(mailingaddress.FieldFirstName) {
 		fields = append(fields, mailingaddress.FieldFirstName)
 	}
@@ -9709,6 +10593,12 @@ func (m *MailingAddressMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *MailingAddressMutation) ClearField(name string) error {
 	switch name {
+	case mailingaddress.FieldCustomerID:
+		m.ClearCustomerID()
+		return nil
+	case mailingaddress.FieldOrderID:
+		m.ClearOrderID()
+		return nil
 	case mailingaddress.FieldFirstName:
 		m.ClearFirstName()
 		return nil
@@ -9758,6 +10648,9 @@ func (m *MailingAddressMutation) ResetField(name string) error {
 		return nil
 	case mailingaddress.FieldCustomerID:
 		m.ResetCustomerID()
+		return nil
+	case mailingaddress.FieldOrderID:
+		m.ResetOrderID()
 		return nil
 	case mailingaddress.FieldFirstName:
 		m.ResetFirstName()
@@ -11342,6 +12235,3575 @@ func (m *MenuItemMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown MenuItem edge %s", name)
+}
+
+// OrderMutation represents an operation that mutates the Order nodes in the graph.
+type OrderMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	number                  *int
+	addnumber               *int
+	name                    *string
+	email                   *string
+	phone                   *string
+	customer_id             *int
+	addcustomer_id          *int
+	currency_code           *string
+	subtotal                *int64
+	addsubtotal             *int64
+	total_discounts         *int64
+	addtotal_discounts      *int64
+	total_shipping          *int64
+	addtotal_shipping       *int64
+	total_tax               *int64
+	addtotal_tax            *int64
+	total                   *int64
+	addtotal                *int64
+	total_refunded          *int64
+	addtotal_refunded       *int64
+	financial_status        *order.FinancialStatus
+	fulfillment_status      *order.FulfillmentStatus
+	cancel_reason           *order.CancelReason
+	canceled_at             *time.Time
+	processed_at            *time.Time
+	status_token            *string
+	shipping_address_id     *int
+	addshipping_address_id  *int
+	billing_address_id      *int
+	addbilling_address_id   *int
+	custom_attributes       *[]schema.Attribute
+	appendcustom_attributes []schema.Attribute
+	discounts               *[]schema.OrderDiscount
+	appenddiscounts         []schema.OrderDiscount
+	edited                  *bool
+	clearedFields           map[string]struct{}
+	lines                   map[int]struct{}
+	removedlines            map[int]struct{}
+	clearedlines            bool
+	fulfillments            map[int]struct{}
+	removedfulfillments     map[int]struct{}
+	clearedfulfillments     bool
+	done                    bool
+	oldValue                func(context.Context) (*Order, error)
+	predicates              []predicate.Order
+}
+
+var _ ent.Mutation = (*OrderMutation)(nil)
+
+// orderOption allows management of the mutation configuration using functional options.
+type orderOption func(*OrderMutation)
+
+// newOrderMutation creates new mutation for the Order entity.
+func newOrderMutation(c config, op Op, opts ...orderOption) *OrderMutation {
+	m := &OrderMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOrder,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOrderID sets the ID field of the mutation.
+func withOrderID(id int) orderOption {
+	return func(m *OrderMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Order
+		)
+		m.oldValue = func(ctx context.Context) (*Order, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Order.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOrder sets the old Order of the mutation.
+func withOrder(node *Order) orderOption {
+	return func(m *OrderMutation) {
+		m.oldValue = func(context.Context) (*Order, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OrderMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OrderMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OrderMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OrderMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Order.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OrderMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OrderMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OrderMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OrderMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OrderMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OrderMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetNumber sets the "number" field.
+func (m *OrderMutation) SetNumber(i int) {
+	m.number = &i
+	m.addnumber = nil
+}
+
+// Number returns the value of the "number" field in the mutation.
+func (m *OrderMutation) Number() (r int, exists bool) {
+	v := m.number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNumber returns the old "number" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldNumber(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNumber: %w", err)
+	}
+	return oldValue.Number, nil
+}
+
+// AddNumber adds i to the "number" field.
+func (m *OrderMutation) AddNumber(i int) {
+	if m.addnumber != nil {
+		*m.addnumber += i
+	} else {
+		m.addnumber = &i
+	}
+}
+
+// AddedNumber returns the value that was added to the "number" field in this mutation.
+func (m *OrderMutation) AddedNumber() (r int, exists bool) {
+	v := m.addnumber
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNumber resets all changes to the "number" field.
+func (m *OrderMutation) ResetNumber() {
+	m.number = nil
+	m.addnumber = nil
+}
+
+// SetName sets the "name" field.
+func (m *OrderMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *OrderMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *OrderMutation) ResetName() {
+	m.name = nil
+}
+
+// SetEmail sets the "email" field.
+func (m *OrderMutation) SetEmail(s string) {
+	m.email = &s
+}
+
+// Email returns the value of the "email" field in the mutation.
+func (m *OrderMutation) Email() (r string, exists bool) {
+	v := m.email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmail returns the old "email" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldEmail(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmail: %w", err)
+	}
+	return oldValue.Email, nil
+}
+
+// ClearEmail clears the value of the "email" field.
+func (m *OrderMutation) ClearEmail() {
+	m.email = nil
+	m.clearedFields[order.FieldEmail] = struct{}{}
+}
+
+// EmailCleared returns if the "email" field was cleared in this mutation.
+func (m *OrderMutation) EmailCleared() bool {
+	_, ok := m.clearedFields[order.FieldEmail]
+	return ok
+}
+
+// ResetEmail resets all changes to the "email" field.
+func (m *OrderMutation) ResetEmail() {
+	m.email = nil
+	delete(m.clearedFields, order.FieldEmail)
+}
+
+// SetPhone sets the "phone" field.
+func (m *OrderMutation) SetPhone(s string) {
+	m.phone = &s
+}
+
+// Phone returns the value of the "phone" field in the mutation.
+func (m *OrderMutation) Phone() (r string, exists bool) {
+	v := m.phone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhone returns the old "phone" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldPhone(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhone: %w", err)
+	}
+	return oldValue.Phone, nil
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (m *OrderMutation) ClearPhone() {
+	m.phone = nil
+	m.clearedFields[order.FieldPhone] = struct{}{}
+}
+
+// PhoneCleared returns if the "phone" field was cleared in this mutation.
+func (m *OrderMutation) PhoneCleared() bool {
+	_, ok := m.clearedFields[order.FieldPhone]
+	return ok
+}
+
+// ResetPhone resets all changes to the "phone" field.
+func (m *OrderMutation) ResetPhone() {
+	m.phone = nil
+	delete(m.clearedFields, order.FieldPhone)
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *OrderMutation) SetCustomerID(i int) {
+	m.customer_id = &i
+	m.addcustomer_id = nil
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *OrderMutation) CustomerID() (r int, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldCustomerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// AddCustomerID adds i to the "customer_id" field.
+func (m *OrderMutation) AddCustomerID(i int) {
+	if m.addcustomer_id != nil {
+		*m.addcustomer_id += i
+	} else {
+		m.addcustomer_id = &i
+	}
+}
+
+// AddedCustomerID returns the value that was added to the "customer_id" field in this mutation.
+func (m *OrderMutation) AddedCustomerID() (r int, exists bool) {
+	v := m.addcustomer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (m *OrderMutation) ClearCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+	m.clearedFields[order.FieldCustomerID] = struct{}{}
+}
+
+// CustomerIDCleared returns if the "customer_id" field was cleared in this mutation.
+func (m *OrderMutation) CustomerIDCleared() bool {
+	_, ok := m.clearedFields[order.FieldCustomerID]
+	return ok
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *OrderMutation) ResetCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+	delete(m.clearedFields, order.FieldCustomerID)
+}
+
+// SetCurrencyCode sets the "currency_code" field.
+func (m *OrderMutation) SetCurrencyCode(s string) {
+	m.currency_code = &s
+}
+
+// CurrencyCode returns the value of the "currency_code" field in the mutation.
+func (m *OrderMutation) CurrencyCode() (r string, exists bool) {
+	v := m.currency_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrencyCode returns the old "currency_code" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldCurrencyCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrencyCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrencyCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrencyCode: %w", err)
+	}
+	return oldValue.CurrencyCode, nil
+}
+
+// ResetCurrencyCode resets all changes to the "currency_code" field.
+func (m *OrderMutation) ResetCurrencyCode() {
+	m.currency_code = nil
+}
+
+// SetSubtotal sets the "subtotal" field.
+func (m *OrderMutation) SetSubtotal(i int64) {
+	m.subtotal = &i
+	m.addsubtotal = nil
+}
+
+// Subtotal returns the value of the "subtotal" field in the mutation.
+func (m *OrderMutation) Subtotal() (r int64, exists bool) {
+	v := m.subtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubtotal returns the old "subtotal" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldSubtotal(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubtotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubtotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubtotal: %w", err)
+	}
+	return oldValue.Subtotal, nil
+}
+
+// AddSubtotal adds i to the "subtotal" field.
+func (m *OrderMutation) AddSubtotal(i int64) {
+	if m.addsubtotal != nil {
+		*m.addsubtotal += i
+	} else {
+		m.addsubtotal = &i
+	}
+}
+
+// AddedSubtotal returns the value that was added to the "subtotal" field in this mutation.
+func (m *OrderMutation) AddedSubtotal() (r int64, exists bool) {
+	v := m.addsubtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSubtotal resets all changes to the "subtotal" field.
+func (m *OrderMutation) ResetSubtotal() {
+	m.subtotal = nil
+	m.addsubtotal = nil
+}
+
+// SetTotalDiscounts sets the "total_discounts" field.
+func (m *OrderMutation) SetTotalDiscounts(i int64) {
+	m.total_discounts = &i
+	m.addtotal_discounts = nil
+}
+
+// TotalDiscounts returns the value of the "total_discounts" field in the mutation.
+func (m *OrderMutation) TotalDiscounts() (r int64, exists bool) {
+	v := m.total_discounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotalDiscounts returns the old "total_discounts" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldTotalDiscounts(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotalDiscounts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotalDiscounts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotalDiscounts: %w", err)
+	}
+	return oldValue.TotalDiscounts, nil
+}
+
+// AddTotalDiscounts adds i to the "total_discounts" field.
+func (m *OrderMutation) AddTotalDiscounts(i int64) {
+	if m.addtotal_discounts != nil {
+		*m.addtotal_discounts += i
+	} else {
+		m.addtotal_discounts = &i
+	}
+}
+
+// AddedTotalDiscounts returns the value that was added to the "total_discounts" field in this mutation.
+func (m *OrderMutation) AddedTotalDiscounts() (r int64, exists bool) {
+	v := m.addtotal_discounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotalDiscounts resets all changes to the "total_discounts" field.
+func (m *OrderMutation) ResetTotalDiscounts() {
+	m.total_discounts = nil
+	m.addtotal_discounts = nil
+}
+
+// SetTotalShipping sets the "total_shipping" field.
+func (m *OrderMutation) SetTotalShipping(i int64) {
+	m.total_shipping = &i
+	m.addtotal_shipping = nil
+}
+
+// TotalShipping returns the value of the "total_shipping" field in the mutation.
+func (m *OrderMutation) TotalShipping() (r int64, exists bool) {
+	v := m.total_shipping
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotalShipping returns the old "total_shipping" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldTotalShipping(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotalShipping is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotalShipping requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotalShipping: %w", err)
+	}
+	return oldValue.TotalShipping, nil
+}
+
+// AddTotalShipping adds i to the "total_shipping" field.
+func (m *OrderMutation) AddTotalShipping(i int64) {
+	if m.addtotal_shipping != nil {
+		*m.addtotal_shipping += i
+	} else {
+		m.addtotal_shipping = &i
+	}
+}
+
+// AddedTotalShipping returns the value that was added to the "total_shipping" field in this mutation.
+func (m *OrderMutation) AddedTotalShipping() (r int64, exists bool) {
+	v := m.addtotal_shipping
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotalShipping resets all changes to the "total_shipping" field.
+func (m *OrderMutation) ResetTotalShipping() {
+	m.total_shipping = nil
+	m.addtotal_shipping = nil
+}
+
+// SetTotalTax sets the "total_tax" field.
+func (m *OrderMutation) SetTotalTax(i int64) {
+	m.total_tax = &i
+	m.addtotal_tax = nil
+}
+
+// TotalTax returns the value of the "total_tax" field in the mutation.
+func (m *OrderMutation) TotalTax() (r int64, exists bool) {
+	v := m.total_tax
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotalTax returns the old "total_tax" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldTotalTax(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotalTax is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotalTax requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotalTax: %w", err)
+	}
+	return oldValue.TotalTax, nil
+}
+
+// AddTotalTax adds i to the "total_tax" field.
+func (m *OrderMutation) AddTotalTax(i int64) {
+	if m.addtotal_tax != nil {
+		*m.addtotal_tax += i
+	} else {
+		m.addtotal_tax = &i
+	}
+}
+
+// AddedTotalTax returns the value that was added to the "total_tax" field in this mutation.
+func (m *OrderMutation) AddedTotalTax() (r int64, exists bool) {
+	v := m.addtotal_tax
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotalTax resets all changes to the "total_tax" field.
+func (m *OrderMutation) ResetTotalTax() {
+	m.total_tax = nil
+	m.addtotal_tax = nil
+}
+
+// SetTotal sets the "total" field.
+func (m *OrderMutation) SetTotal(i int64) {
+	m.total = &i
+	m.addtotal = nil
+}
+
+// Total returns the value of the "total" field in the mutation.
+func (m *OrderMutation) Total() (r int64, exists bool) {
+	v := m.total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotal returns the old "total" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldTotal(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotal: %w", err)
+	}
+	return oldValue.Total, nil
+}
+
+// AddTotal adds i to the "total" field.
+func (m *OrderMutation) AddTotal(i int64) {
+	if m.addtotal != nil {
+		*m.addtotal += i
+	} else {
+		m.addtotal = &i
+	}
+}
+
+// AddedTotal returns the value that was added to the "total" field in this mutation.
+func (m *OrderMutation) AddedTotal() (r int64, exists bool) {
+	v := m.addtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotal resets all changes to the "total" field.
+func (m *OrderMutation) ResetTotal() {
+	m.total = nil
+	m.addtotal = nil
+}
+
+// SetTotalRefunded sets the "total_refunded" field.
+func (m *OrderMutation) SetTotalRefunded(i int64) {
+	m.total_refunded = &i
+	m.addtotal_refunded = nil
+}
+
+// TotalRefunded returns the value of the "total_refunded" field in the mutation.
+func (m *OrderMutation) TotalRefunded() (r int64, exists bool) {
+	v := m.total_refunded
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotalRefunded returns the old "total_refunded" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldTotalRefunded(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotalRefunded is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotalRefunded requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotalRefunded: %w", err)
+	}
+	return oldValue.TotalRefunded, nil
+}
+
+// AddTotalRefunded adds i to the "total_refunded" field.
+func (m *OrderMutation) AddTotalRefunded(i int64) {
+	if m.addtotal_refunded != nil {
+		*m.addtotal_refunded += i
+	} else {
+		m.addtotal_refunded = &i
+	}
+}
+
+// AddedTotalRefunded returns the value that was added to the "total_refunded" field in this mutation.
+func (m *OrderMutation) AddedTotalRefunded() (r int64, exists bool) {
+	v := m.addtotal_refunded
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotalRefunded resets all changes to the "total_refunded" field.
+func (m *OrderMutation) ResetTotalRefunded() {
+	m.total_refunded = nil
+	m.addtotal_refunded = nil
+}
+
+// SetFinancialStatus sets the "financial_status" field.
+func (m *OrderMutation) SetFinancialStatus(os order.FinancialStatus) {
+	m.financial_status = &os
+}
+
+// FinancialStatus returns the value of the "financial_status" field in the mutation.
+func (m *OrderMutation) FinancialStatus() (r order.FinancialStatus, exists bool) {
+	v := m.financial_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFinancialStatus returns the old "financial_status" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldFinancialStatus(ctx context.Context) (v order.FinancialStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFinancialStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFinancialStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFinancialStatus: %w", err)
+	}
+	return oldValue.FinancialStatus, nil
+}
+
+// ResetFinancialStatus resets all changes to the "financial_status" field.
+func (m *OrderMutation) ResetFinancialStatus() {
+	m.financial_status = nil
+}
+
+// SetFulfillmentStatus sets the "fulfillment_status" field.
+func (m *OrderMutation) SetFulfillmentStatus(os order.FulfillmentStatus) {
+	m.fulfillment_status = &os
+}
+
+// FulfillmentStatus returns the value of the "fulfillment_status" field in the mutation.
+func (m *OrderMutation) FulfillmentStatus() (r order.FulfillmentStatus, exists bool) {
+	v := m.fulfillment_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFulfillmentStatus returns the old "fulfillment_status" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldFulfillmentStatus(ctx context.Context) (v order.FulfillmentStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFulfillmentStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFulfillmentStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFulfillmentStatus: %w", err)
+	}
+	return oldValue.FulfillmentStatus, nil
+}
+
+// ResetFulfillmentStatus resets all changes to the "fulfillment_status" field.
+func (m *OrderMutation) ResetFulfillmentStatus() {
+	m.fulfillment_status = nil
+}
+
+// SetCancelReason sets the "cancel_reason" field.
+func (m *OrderMutation) SetCancelReason(or order.CancelReason) {
+	m.cancel_reason = &or
+}
+
+// CancelReason returns the value of the "cancel_reason" field in the mutation.
+func (m *OrderMutation) CancelReason() (r order.CancelReason, exists bool) {
+	v := m.cancel_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelReason returns the old "cancel_reason" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldCancelReason(ctx context.Context) (v *order.CancelReason, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelReason: %w", err)
+	}
+	return oldValue.CancelReason, nil
+}
+
+// ClearCancelReason clears the value of the "cancel_reason" field.
+func (m *OrderMutation) ClearCancelReason() {
+	m.cancel_reason = nil
+	m.clearedFields[order.FieldCancelReason] = struct{}{}
+}
+
+// CancelReasonCleared returns if the "cancel_reason" field was cleared in this mutation.
+func (m *OrderMutation) CancelReasonCleared() bool {
+	_, ok := m.clearedFields[order.FieldCancelReason]
+	return ok
+}
+
+// ResetCancelReason resets all changes to the "cancel_reason" field.
+func (m *OrderMutation) ResetCancelReason() {
+	m.cancel_reason = nil
+	delete(m.clearedFields, order.FieldCancelReason)
+}
+
+// SetCanceledAt sets the "canceled_at" field.
+func (m *OrderMutation) SetCanceledAt(t time.Time) {
+	m.canceled_at = &t
+}
+
+// CanceledAt returns the value of the "canceled_at" field in the mutation.
+func (m *OrderMutation) CanceledAt() (r time.Time, exists bool) {
+	v := m.canceled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCanceledAt returns the old "canceled_at" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldCanceledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCanceledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCanceledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCanceledAt: %w", err)
+	}
+	return oldValue.CanceledAt, nil
+}
+
+// ClearCanceledAt clears the value of the "canceled_at" field.
+func (m *OrderMutation) ClearCanceledAt() {
+	m.canceled_at = nil
+	m.clearedFields[order.FieldCanceledAt] = struct{}{}
+}
+
+// CanceledAtCleared returns if the "canceled_at" field was cleared in this mutation.
+func (m *OrderMutation) CanceledAtCleared() bool {
+	_, ok := m.clearedFields[order.FieldCanceledAt]
+	return ok
+}
+
+// ResetCanceledAt resets all changes to the "canceled_at" field.
+func (m *OrderMutation) ResetCanceledAt() {
+	m.canceled_at = nil
+	delete(m.clearedFields, order.FieldCanceledAt)
+}
+
+// SetProcessedAt sets the "processed_at" field.
+func (m *OrderMutation) SetProcessedAt(t time.Time) {
+	m.processed_at = &t
+}
+
+// ProcessedAt returns the value of the "processed_at" field in the mutation.
+func (m *OrderMutation) ProcessedAt() (r time.Time, exists bool) {
+	v := m.processed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProcessedAt returns the old "processed_at" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldProcessedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProcessedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProcessedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProcessedAt: %w", err)
+	}
+	return oldValue.ProcessedAt, nil
+}
+
+// ResetProcessedAt resets all changes to the "processed_at" field.
+func (m *OrderMutation) ResetProcessedAt() {
+	m.processed_at = nil
+}
+
+// SetStatusToken sets the "status_token" field.
+func (m *OrderMutation) SetStatusToken(s string) {
+	m.status_token = &s
+}
+
+// StatusToken returns the value of the "status_token" field in the mutation.
+func (m *OrderMutation) StatusToken() (r string, exists bool) {
+	v := m.status_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatusToken returns the old "status_token" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldStatusToken(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatusToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatusToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatusToken: %w", err)
+	}
+	return oldValue.StatusToken, nil
+}
+
+// ResetStatusToken resets all changes to the "status_token" field.
+func (m *OrderMutation) ResetStatusToken() {
+	m.status_token = nil
+}
+
+// SetShippingAddressID sets the "shipping_address_id" field.
+func (m *OrderMutation) SetShippingAddressID(i int) {
+	m.shipping_address_id = &i
+	m.addshipping_address_id = nil
+}
+
+// ShippingAddressID returns the value of the "shipping_address_id" field in the mutation.
+func (m *OrderMutation) ShippingAddressID() (r int, exists bool) {
+	v := m.shipping_address_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShippingAddressID returns the old "shipping_address_id" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShippingAddressID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShippingAddressID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShippingAddressID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShippingAddressID: %w", err)
+	}
+	return oldValue.ShippingAddressID, nil
+}
+
+// AddShippingAddressID adds i to the "shipping_address_id" field.
+func (m *OrderMutation) AddShippingAddressID(i int) {
+	if m.addshipping_address_id != nil {
+		*m.addshipping_address_id += i
+	} else {
+		m.addshipping_address_id = &i
+	}
+}
+
+// AddedShippingAddressID returns the value that was added to the "shipping_address_id" field in this mutation.
+func (m *OrderMutation) AddedShippingAddressID() (r int, exists bool) {
+	v := m.addshipping_address_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearShippingAddressID clears the value of the "shipping_address_id" field.
+func (m *OrderMutation) ClearShippingAddressID() {
+	m.shipping_address_id = nil
+	m.addshipping_address_id = nil
+	m.clearedFields[order.FieldShippingAddressID] = struct{}{}
+}
+
+// ShippingAddressIDCleared returns if the "shipping_address_id" field was cleared in this mutation.
+func (m *OrderMutation) ShippingAddressIDCleared() bool {
+	_, ok := m.clearedFields[order.FieldShippingAddressID]
+	return ok
+}
+
+// ResetShippingAddressID resets all changes to the "shipping_address_id" field.
+func (m *OrderMutation) ResetShippingAddressID() {
+	m.shipping_address_id = nil
+	m.addshipping_address_id = nil
+	delete(m.clearedFields, order.FieldShippingAddressID)
+}
+
+// SetBillingAddressID sets the "billing_address_id" field.
+func (m *OrderMutation) SetBillingAddressID(i int) {
+	m.billing_address_id = &i
+	m.addbilling_address_id = nil
+}
+
+// BillingAddressID returns the value of the "billing_address_id" field in the mutation.
+func (m *OrderMutation) BillingAddressID() (r int, exists bool) {
+	v := m.billing_address_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBillingAddressID returns the old "billing_address_id" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldBillingAddressID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBillingAddressID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBillingAddressID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBillingAddressID: %w", err)
+	}
+	return oldValue.BillingAddressID, nil
+}
+
+// AddBillingAddressID adds i to the "billing_address_id" field.
+func (m *OrderMutation) AddBillingAddressID(i int) {
+	if m.addbilling_address_id != nil {
+		*m.addbilling_address_id += i
+	} else {
+		m.addbilling_address_id = &i
+	}
+}
+
+// AddedBillingAddressID returns the value that was added to the "billing_address_id" field in this mutation.
+func (m *OrderMutation) AddedBillingAddressID() (r int, exists bool) {
+	v := m.addbilling_address_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBillingAddressID clears the value of the "billing_address_id" field.
+func (m *OrderMutation) ClearBillingAddressID() {
+	m.billing_address_id = nil
+	m.addbilling_address_id = nil
+	m.clearedFields[order.FieldBillingAddressID] = struct{}{}
+}
+
+// BillingAddressIDCleared returns if the "billing_address_id" field was cleared in this mutation.
+func (m *OrderMutation) BillingAddressIDCleared() bool {
+	_, ok := m.clearedFields[order.FieldBillingAddressID]
+	return ok
+}
+
+// ResetBillingAddressID resets all changes to the "billing_address_id" field.
+func (m *OrderMutation) ResetBillingAddressID() {
+	m.billing_address_id = nil
+	m.addbilling_address_id = nil
+	delete(m.clearedFields, order.FieldBillingAddressID)
+}
+
+// SetCustomAttributes sets the "custom_attributes" field.
+func (m *OrderMutation) SetCustomAttributes(s []schema.Attribute) {
+	m.custom_attributes = &s
+	m.appendcustom_attributes = nil
+}
+
+// CustomAttributes returns the value of the "custom_attributes" field in the mutation.
+func (m *OrderMutation) CustomAttributes() (r []schema.Attribute, exists bool) {
+	v := m.custom_attributes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomAttributes returns the old "custom_attributes" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldCustomAttributes(ctx context.Context) (v []schema.Attribute, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomAttributes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomAttributes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomAttributes: %w", err)
+	}
+	return oldValue.CustomAttributes, nil
+}
+
+// AppendCustomAttributes adds s to the "custom_attributes" field.
+func (m *OrderMutation) AppendCustomAttributes(s []schema.Attribute) {
+	m.appendcustom_attributes = append(m.appendcustom_attributes, s...)
+}
+
+// AppendedCustomAttributes returns the list of values that were appended to the "custom_attributes" field in this mutation.
+func (m *OrderMutation) AppendedCustomAttributes() ([]schema.Attribute, bool) {
+	if len(m.appendcustom_attributes) == 0 {
+		return nil, false
+	}
+	return m.appendcustom_attributes, true
+}
+
+// ClearCustomAttributes clears the value of the "custom_attributes" field.
+func (m *OrderMutation) ClearCustomAttributes() {
+	m.custom_attributes = nil
+	m.appendcustom_attributes = nil
+	m.clearedFields[order.FieldCustomAttributes] = struct{}{}
+}
+
+// CustomAttributesCleared returns if the "custom_attributes" field was cleared in this mutation.
+func (m *OrderMutation) CustomAttributesCleared() bool {
+	_, ok := m.clearedFields[order.FieldCustomAttributes]
+	return ok
+}
+
+// ResetCustomAttributes resets all changes to the "custom_attributes" field.
+func (m *OrderMutation) ResetCustomAttributes() {
+	m.custom_attributes = nil
+	m.appendcustom_attributes = nil
+	delete(m.clearedFields, order.FieldCustomAttributes)
+}
+
+// SetDiscounts sets the "discounts" field.
+func (m *OrderMutation) SetDiscounts(sd []schema.OrderDiscount) {
+	m.discounts = &sd
+	m.appenddiscounts = nil
+}
+
+// Discounts returns the value of the "discounts" field in the mutation.
+func (m *OrderMutation) Discounts() (r []schema.OrderDiscount, exists bool) {
+	v := m.discounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscounts returns the old "discounts" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldDiscounts(ctx context.Context) (v []schema.OrderDiscount, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscounts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscounts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscounts: %w", err)
+	}
+	return oldValue.Discounts, nil
+}
+
+// AppendDiscounts adds sd to the "discounts" field.
+func (m *OrderMutation) AppendDiscounts(sd []schema.OrderDiscount) {
+	m.appenddiscounts = append(m.appenddiscounts, sd...)
+}
+
+// AppendedDiscounts returns the list of values that were appended to the "discounts" field in this mutation.
+func (m *OrderMutation) AppendedDiscounts() ([]schema.OrderDiscount, bool) {
+	if len(m.appenddiscounts) == 0 {
+		return nil, false
+	}
+	return m.appenddiscounts, true
+}
+
+// ClearDiscounts clears the value of the "discounts" field.
+func (m *OrderMutation) ClearDiscounts() {
+	m.discounts = nil
+	m.appenddiscounts = nil
+	m.clearedFields[order.FieldDiscounts] = struct{}{}
+}
+
+// DiscountsCleared returns if the "discounts" field was cleared in this mutation.
+func (m *OrderMutation) DiscountsCleared() bool {
+	_, ok := m.clearedFields[order.FieldDiscounts]
+	return ok
+}
+
+// ResetDiscounts resets all changes to the "discounts" field.
+func (m *OrderMutation) ResetDiscounts() {
+	m.discounts = nil
+	m.appenddiscounts = nil
+	delete(m.clearedFields, order.FieldDiscounts)
+}
+
+// SetEdited sets the "edited" field.
+func (m *OrderMutation) SetEdited(b bool) {
+	m.edited = &b
+}
+
+// Edited returns the value of the "edited" field in the mutation.
+func (m *OrderMutation) Edited() (r bool, exists bool) {
+	v := m.edited
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEdited returns the old "edited" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldEdited(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEdited is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEdited requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEdited: %w", err)
+	}
+	return oldValue.Edited, nil
+}
+
+// ResetEdited resets all changes to the "edited" field.
+func (m *OrderMutation) ResetEdited() {
+	m.edited = nil
+}
+
+// AddLineIDs adds the "lines" edge to the OrderLine entity by ids.
+func (m *OrderMutation) AddLineIDs(ids ...int) {
+	if m.lines == nil {
+		m.lines = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.lines[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLines clears the "lines" edge to the OrderLine entity.
+func (m *OrderMutation) ClearLines() {
+	m.clearedlines = true
+}
+
+// LinesCleared reports if the "lines" edge to the OrderLine entity was cleared.
+func (m *OrderMutation) LinesCleared() bool {
+	return m.clearedlines
+}
+
+// RemoveLineIDs removes the "lines" edge to the OrderLine entity by IDs.
+func (m *OrderMutation) RemoveLineIDs(ids ...int) {
+	if m.removedlines == nil {
+		m.removedlines = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.lines, ids[i])
+		m.removedlines[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLines returns the removed IDs of the "lines" edge to the OrderLine entity.
+func (m *OrderMutation) RemovedLinesIDs() (ids []int) {
+	for id := range m.removedlines {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LinesIDs returns the "lines" edge IDs in the mutation.
+func (m *OrderMutation) LinesIDs() (ids []int) {
+	for id := range m.lines {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLines resets all changes to the "lines" edge.
+func (m *OrderMutation) ResetLines() {
+	m.lines = nil
+	m.clearedlines = false
+	m.removedlines = nil
+}
+
+// AddFulfillmentIDs adds the "fulfillments" edge to the Fulfillment entity by ids.
+func (m *OrderMutation) AddFulfillmentIDs(ids ...int) {
+	if m.fulfillments == nil {
+		m.fulfillments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.fulfillments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFulfillments clears the "fulfillments" edge to the Fulfillment entity.
+func (m *OrderMutation) ClearFulfillments() {
+	m.clearedfulfillments = true
+}
+
+// FulfillmentsCleared reports if the "fulfillments" edge to the Fulfillment entity was cleared.
+func (m *OrderMutation) FulfillmentsCleared() bool {
+	return m.clearedfulfillments
+}
+
+// RemoveFulfillmentIDs removes the "fulfillments" edge to the Fulfillment entity by IDs.
+func (m *OrderMutation) RemoveFulfillmentIDs(ids ...int) {
+	if m.removedfulfillments == nil {
+		m.removedfulfillments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.fulfillments, ids[i])
+		m.removedfulfillments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFulfillments returns the removed IDs of the "fulfillments" edge to the Fulfillment entity.
+func (m *OrderMutation) RemovedFulfillmentsIDs() (ids []int) {
+	for id := range m.removedfulfillments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FulfillmentsIDs returns the "fulfillments" edge IDs in the mutation.
+func (m *OrderMutation) FulfillmentsIDs() (ids []int) {
+	for id := range m.fulfillments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFulfillments resets all changes to the "fulfillments" edge.
+func (m *OrderMutation) ResetFulfillments() {
+	m.fulfillments = nil
+	m.clearedfulfillments = false
+	m.removedfulfillments = nil
+}
+
+// Where appends a list predicates to the OrderMutation builder.
+func (m *OrderMutation) Where(ps ...predicate.Order) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OrderMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OrderMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Order, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OrderMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OrderMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Order).
+func (m *OrderMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OrderMutation) Fields() []string {
+	fields := make([]string, 0, 25)
+	if m.created_at != nil {
+		fields = append(fields, order.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, order.FieldUpdatedAt)
+	}
+	if m.number != nil {
+		fields = append(fields, order.FieldNumber)
+	}
+	if m.name != nil {
+		fields = append(fields, order.FieldName)
+	}
+	if m.email != nil {
+		fields = append(fields, order.FieldEmail)
+	}
+	if m.phone != nil {
+		fields = append(fields, order.FieldPhone)
+	}
+	if m.customer_id != nil {
+		fields = append(fields, order.FieldCustomerID)
+	}
+	if m.currency_code != nil {
+		fields = append(fields, order.FieldCurrencyCode)
+	}
+	if m.subtotal != nil {
+		fields = append(fields, order.FieldSubtotal)
+	}
+	if m.total_discounts != nil {
+		fields = append(fields, order.FieldTotalDiscounts)
+	}
+	if m.total_shipping != nil {
+		fields = append(fields, order.FieldTotalShipping)
+	}
+	if m.total_tax != nil {
+		fields = append(fields, order.FieldTotalTax)
+	}
+	if m.total != nil {
+		fields = append(fields, order.FieldTotal)
+	}
+	if m.total_refunded != nil {
+		fields = append(fields, order.FieldTotalRefunded)
+	}
+	if m.financial_status != nil {
+		fields = append(fields, order.FieldFinancialStatus)
+	}
+	if m.fulfillment_status != nil {
+		fields = append(fields, order.FieldFulfillmentStatus)
+	}
+	if m.cancel_reason != nil {
+		fields = append(fields, order.FieldCancelReason)
+	}
+	if m.canceled_at != nil {
+		fields = append(fields, order.FieldCanceledAt)
+	}
+	if m.processed_at != nil {
+		fields = append(fields, order.FieldProcessedAt)
+	}
+	if m.status_token != nil {
+		fields = append(fields, order.FieldStatusToken)
+	}
+	if m.shipping_address_id != nil {
+		fields = append(fields, order.FieldShippingAddressID)
+	}
+	if m.billing_address_id != nil {
+		fields = append(fields, order.FieldBillingAddressID)
+	}
+	if m.custom_attributes != nil {
+		fields = append(fields, order.FieldCustomAttributes)
+	}
+	if m.discounts != nil {
+		fields = append(fields, order.FieldDiscounts)
+	}
+	if m.edited != nil {
+		fields = append(fields, order.FieldEdited)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OrderMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case order.FieldCreatedAt:
+		return m.CreatedAt()
+	case order.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case order.FieldNumber:
+		return m.Number()
+	case order.FieldName:
+		return m.Name()
+	case order.FieldEmail:
+		return m.Email()
+	case order.FieldPhone:
+		return m.Phone()
+	case order.FieldCustomerID:
+		return m.CustomerID()
+	case order.FieldCurrencyCode:
+		return m.CurrencyCode()
+	case order.FieldSubtotal:
+		return m.Subtotal()
+	case order.FieldTotalDiscounts:
+		return m.TotalDiscounts()
+	case order.FieldTotalShipping:
+		return m.TotalShipping()
+	case order.FieldTotalTax:
+		return m.TotalTax()
+	case order.FieldTotal:
+		return m.Total()
+	case order.FieldTotalRefunded:
+		return m.TotalRefunded()
+	case order.FieldFinancialStatus:
+		return m.FinancialStatus()
+	case order.FieldFulfillmentStatus:
+		return m.FulfillmentStatus()
+	case order.FieldCancelReason:
+		return m.CancelReason()
+	case order.FieldCanceledAt:
+		return m.CanceledAt()
+	case order.FieldProcessedAt:
+		return m.ProcessedAt()
+	case order.FieldStatusToken:
+		return m.StatusToken()
+	case order.FieldShippingAddressID:
+		return m.ShippingAddressID()
+	case order.FieldBillingAddressID:
+		return m.BillingAddressID()
+	case order.FieldCustomAttributes:
+		return m.CustomAttributes()
+	case order.FieldDiscounts:
+		return m.Discounts()
+	case order.FieldEdited:
+		return m.Edited()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OrderMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case order.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case order.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case order.FieldNumber:
+		return m.OldNumber(ctx)
+	case order.FieldName:
+		return m.OldName(ctx)
+	case order.FieldEmail:
+		return m.OldEmail(ctx)
+	case order.FieldPhone:
+		return m.OldPhone(ctx)
+	case order.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case order.FieldCurrencyCode:
+		return m.OldCurrencyCode(ctx)
+	case order.FieldSubtotal:
+		return m.OldSubtotal(ctx)
+	case order.FieldTotalDiscounts:
+		return m.OldTotalDiscounts(ctx)
+	case order.FieldTotalShipping:
+		return m.OldTotalShipping(ctx)
+	case order.FieldTotalTax:
+		return m.OldTotalTax(ctx)
+	case order.FieldTotal:
+		return m.OldTotal(ctx)
+	case order.FieldTotalRefunded:
+		return m.OldTotalRefunded(ctx)
+	case order.FieldFinancialStatus:
+		return m.OldFinancialStatus(ctx)
+	case order.FieldFulfillmentStatus:
+		return m.OldFulfillmentStatus(ctx)
+	case order.FieldCancelReason:
+		return m.OldCancelReason(ctx)
+	case order.FieldCanceledAt:
+		return m.OldCanceledAt(ctx)
+	case order.FieldProcessedAt:
+		return m.OldProcessedAt(ctx)
+	case order.FieldStatusToken:
+		return m.OldStatusToken(ctx)
+	case order.FieldShippingAddressID:
+		return m.OldShippingAddressID(ctx)
+	case order.FieldBillingAddressID:
+		return m.OldBillingAddressID(ctx)
+	case order.FieldCustomAttributes:
+		return m.OldCustomAttributes(ctx)
+	case order.FieldDiscounts:
+		return m.OldDiscounts(ctx)
+	case order.FieldEdited:
+		return m.OldEdited(ctx)
+	}
+	return nil, fmt.Errorf("unknown Order field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OrderMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case order.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case order.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case order.FieldNumber:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNumber(v)
+		return nil
+	case order.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case order.FieldEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmail(v)
+		return nil
+	case order.FieldPhone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhone(v)
+		return nil
+	case order.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case order.FieldCurrencyCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrencyCode(v)
+		return nil
+	case order.FieldSubtotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubtotal(v)
+		return nil
+	case order.FieldTotalDiscounts:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotalDiscounts(v)
+		return nil
+	case order.FieldTotalShipping:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotalShipping(v)
+		return nil
+	case order.FieldTotalTax:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotalTax(v)
+		return nil
+	case order.FieldTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotal(v)
+		return nil
+	case order.FieldTotalRefunded:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotalRefunded(v)
+		return nil
+	case order.FieldFinancialStatus:
+		v, ok := value.(order.FinancialStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFinancialStatus(v)
+		return nil
+	case order.FieldFulfillmentStatus:
+		v, ok := value.(order.FulfillmentStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFulfillmentStatus(v)
+		return nil
+	case order.FieldCancelReason:
+		v, ok := value.(order.CancelReason)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelReason(v)
+		return nil
+	case order.FieldCanceledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCanceledAt(v)
+		return nil
+	case order.FieldProcessedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProcessedAt(v)
+		return nil
+	case order.FieldStatusToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatusToken(v)
+		return nil
+	case order.FieldShippingAddressID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShippingAddressID(v)
+		return nil
+	case order.FieldBillingAddressID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBillingAddressID(v)
+		return nil
+	case order.FieldCustomAttributes:
+		v, ok := value.([]schema.Attribute)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomAttributes(v)
+		return nil
+	case order.FieldDiscounts:
+		v, ok := value.([]schema.OrderDiscount)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscounts(v)
+		return nil
+	case order.FieldEdited:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEdited(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Order field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OrderMutation) AddedFields() []string {
+	var fields []string
+	if m.addnumber != nil {
+		fields = append(fields, order.FieldNumber)
+	}
+	if m.addcustomer_id != nil {
+		fields = append(fields, order.FieldCustomerID)
+	}
+	if m.addsubtotal != nil {
+		fields = append(fields, order.FieldSubtotal)
+	}
+	if m.addtotal_discounts != nil {
+		fields = append(fields, order.FieldTotalDiscounts)
+	}
+	if m.addtotal_shipping != nil {
+		fields = append(fields, order.FieldTotalShipping)
+	}
+	if m.addtotal_tax != nil {
+		fields = append(fields, order.FieldTotalTax)
+	}
+	if m.addtotal != nil {
+		fields = append(fields, order.FieldTotal)
+	}
+	if m.addtotal_refunded != nil {
+		fields = append(fields, order.FieldTotalRefunded)
+	}
+	if m.addshipping_address_id != nil {
+		fields = append(fields, order.FieldShippingAddressID)
+	}
+	if m.addbilling_address_id != nil {
+		fields = append(fields, order.FieldBillingAddressID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OrderMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case order.FieldNumber:
+		return m.AddedNumber()
+	case order.FieldCustomerID:
+		return m.AddedCustomerID()
+	case order.FieldSubtotal:
+		return m.AddedSubtotal()
+	case order.FieldTotalDiscounts:
+		return m.AddedTotalDiscounts()
+	case order.FieldTotalShipping:
+		return m.AddedTotalShipping()
+	case order.FieldTotalTax:
+		return m.AddedTotalTax()
+	case order.FieldTotal:
+		return m.AddedTotal()
+	case order.FieldTotalRefunded:
+		return m.AddedTotalRefunded()
+	case order.FieldShippingAddressID:
+		return m.AddedShippingAddressID()
+	case order.FieldBillingAddressID:
+		return m.AddedBillingAddressID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OrderMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case order.FieldNumber:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNumber(v)
+		return nil
+	case order.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCustomerID(v)
+		return nil
+	case order.FieldSubtotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSubtotal(v)
+		return nil
+	case order.FieldTotalDiscounts:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotalDiscounts(v)
+		return nil
+	case order.FieldTotalShipping:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotalShipping(v)
+		return nil
+	case order.FieldTotalTax:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotalTax(v)
+		return nil
+	case order.FieldTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotal(v)
+		return nil
+	case order.FieldTotalRefunded:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotalRefunded(v)
+		return nil
+	case order.FieldShippingAddressID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShippingAddressID(v)
+		return nil
+	case order.FieldBillingAddressID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBillingAddressID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Order numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OrderMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(order.FieldEmail) {
+		fields = append(fields, order.FieldEmail)
+	}
+	if m.FieldCleared(order.FieldPhone) {
+		fields = append(fields, order.FieldPhone)
+	}
+	if m.FieldCleared(order.FieldCustomerID) {
+		fields = append(fields, order.FieldCustomerID)
+	}
+	if m.FieldCleared(order.FieldCancelReason) {
+		fields = append(fields, order.FieldCancelReason)
+	}
+	if m.FieldCleared(order.FieldCanceledAt) {
+		fields = append(fields, order.FieldCanceledAt)
+	}
+	if m.FieldCleared(order.FieldShippingAddressID) {
+		fields = append(fields, order.FieldShippingAddressID)
+	}
+	if m.FieldCleared(order.FieldBillingAddressID) {
+		fields = append(fields, order.FieldBillingAddressID)
+	}
+	if m.FieldCleared(order.FieldCustomAttributes) {
+		fields = append(fields, order.FieldCustomAttributes)
+	}
+	if m.FieldCleared(order.FieldDiscounts) {
+		fields = append(fields, order.FieldDiscounts)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OrderMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OrderMutation) ClearField(name string) error {
+	switch name {
+	case order.FieldEmail:
+		m.ClearEmail()
+		return nil
+	case order.FieldPhone:
+		m.ClearPhone()
+		return nil
+	case order.FieldCustomerID:
+		m.ClearCustomerID()
+		return nil
+	case order.FieldCancelReason:
+		m.ClearCancelReason()
+		return nil
+	case order.FieldCanceledAt:
+		m.ClearCanceledAt()
+		return nil
+	case order.FieldShippingAddressID:
+		m.ClearShippingAddressID()
+		return nil
+	case order.FieldBillingAddressID:
+		m.ClearBillingAddressID()
+		return nil
+	case order.FieldCustomAttributes:
+		m.ClearCustomAttributes()
+		return nil
+	case order.FieldDiscounts:
+		m.ClearDiscounts()
+		return nil
+	}
+	return fmt.Errorf("unknown Order nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OrderMutation) ResetField(name string) error {
+	switch name {
+	case order.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case order.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case order.FieldNumber:
+		m.ResetNumber()
+		return nil
+	case order.FieldName:
+		m.ResetName()
+		return nil
+	case order.FieldEmail:
+		m.ResetEmail()
+		return nil
+	case order.FieldPhone:
+		m.ResetPhone()
+		return nil
+	case order.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case order.FieldCurrencyCode:
+		m.ResetCurrencyCode()
+		return nil
+	case order.FieldSubtotal:
+		m.ResetSubtotal()
+		return nil
+	case order.FieldTotalDiscounts:
+		m.ResetTotalDiscounts()
+		return nil
+	case order.FieldTotalShipping:
+		m.ResetTotalShipping()
+		return nil
+	case order.FieldTotalTax:
+		m.ResetTotalTax()
+		return nil
+	case order.FieldTotal:
+		m.ResetTotal()
+		return nil
+	case order.FieldTotalRefunded:
+		m.ResetTotalRefunded()
+		return nil
+	case order.FieldFinancialStatus:
+		m.ResetFinancialStatus()
+		return nil
+	case order.FieldFulfillmentStatus:
+		m.ResetFulfillmentStatus()
+		return nil
+	case order.FieldCancelReason:
+		m.ResetCancelReason()
+		return nil
+	case order.FieldCanceledAt:
+		m.ResetCanceledAt()
+		return nil
+	case order.FieldProcessedAt:
+		m.ResetProcessedAt()
+		return nil
+	case order.FieldStatusToken:
+		m.ResetStatusToken()
+		return nil
+	case order.FieldShippingAddressID:
+		m.ResetShippingAddressID()
+		return nil
+	case order.FieldBillingAddressID:
+		m.ResetBillingAddressID()
+		return nil
+	case order.FieldCustomAttributes:
+		m.ResetCustomAttributes()
+		return nil
+	case order.FieldDiscounts:
+		m.ResetDiscounts()
+		return nil
+	case order.FieldEdited:
+		m.ResetEdited()
+		return nil
+	}
+	return fmt.Errorf("unknown Order field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OrderMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.lines != nil {
+		edges = append(edges, order.EdgeLines)
+	}
+	if m.fulfillments != nil {
+		edges = append(edges, order.EdgeFulfillments)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OrderMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case order.EdgeLines:
+		ids := make([]ent.Value, 0, len(m.lines))
+		for id := range m.lines {
+			ids = append(ids, id)
+		}
+		return ids
+	case order.EdgeFulfillments:
+		ids := make([]ent.Value, 0, len(m.fulfillments))
+		for id := range m.fulfillments {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OrderMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedlines != nil {
+		edges = append(edges, order.EdgeLines)
+	}
+	if m.removedfulfillments != nil {
+		edges = append(edges, order.EdgeFulfillments)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OrderMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case order.EdgeLines:
+		ids := make([]ent.Value, 0, len(m.removedlines))
+		for id := range m.removedlines {
+			ids = append(ids, id)
+		}
+		return ids
+	case order.EdgeFulfillments:
+		ids := make([]ent.Value, 0, len(m.removedfulfillments))
+		for id := range m.removedfulfillments {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OrderMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedlines {
+		edges = append(edges, order.EdgeLines)
+	}
+	if m.clearedfulfillments {
+		edges = append(edges, order.EdgeFulfillments)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OrderMutation) EdgeCleared(name string) bool {
+	switch name {
+	case order.EdgeLines:
+		return m.clearedlines
+	case order.EdgeFulfillments:
+		return m.clearedfulfillments
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OrderMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Order unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OrderMutation) ResetEdge(name string) error {
+	switch name {
+	case order.EdgeLines:
+		m.ResetLines()
+		return nil
+	case order.EdgeFulfillments:
+		m.ResetFulfillments()
+		return nil
+	}
+	return fmt.Errorf("unknown Order edge %s", name)
+}
+
+// OrderLineMutation represents an operation that mutates the OrderLine nodes in the graph.
+type OrderLineMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	title               *string
+	variant_title       *string
+	sku                 *string
+	quantity            *int
+	addquantity         *int
+	current_quantity    *int
+	addcurrent_quantity *int
+	unit_price          *int64
+	addunit_price       *int64
+	original_total      *int64
+	addoriginal_total   *int64
+	discounted_total    *int64
+	adddiscounted_total *int64
+	position            *int
+	addposition         *int
+	clearedFields       map[string]struct{}
+	_order              *int
+	cleared_order       bool
+	variant             *int
+	clearedvariant      bool
+	done                bool
+	oldValue            func(context.Context) (*OrderLine, error)
+	predicates          []predicate.OrderLine
+}
+
+var _ ent.Mutation = (*OrderLineMutation)(nil)
+
+// orderlineOption allows management of the mutation configuration using functional options.
+type orderlineOption func(*OrderLineMutation)
+
+// newOrderLineMutation creates new mutation for the OrderLine entity.
+func newOrderLineMutation(c config, op Op, opts ...orderlineOption) *OrderLineMutation {
+	m := &OrderLineMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOrderLine,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOrderLineID sets the ID field of the mutation.
+func withOrderLineID(id int) orderlineOption {
+	return func(m *OrderLineMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OrderLine
+		)
+		m.oldValue = func(ctx context.Context) (*OrderLine, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OrderLine.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOrderLine sets the old OrderLine of the mutation.
+func withOrderLine(node *OrderLine) orderlineOption {
+	return func(m *OrderLineMutation) {
+		m.oldValue = func(context.Context) (*OrderLine, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OrderLineMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OrderLineMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OrderLineMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OrderLineMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OrderLine.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrderID sets the "order_id" field.
+func (m *OrderLineMutation) SetOrderID(i int) {
+	m._order = &i
+}
+
+// OrderID returns the value of the "order_id" field in the mutation.
+func (m *OrderLineMutation) OrderID() (r int, exists bool) {
+	v := m._order
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrderID returns the old "order_id" field's value of the OrderLine entity.
+// If the OrderLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderLineMutation) OldOrderID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrderID: %w", err)
+	}
+	return oldValue.OrderID, nil
+}
+
+// ResetOrderID resets all changes to the "order_id" field.
+func (m *OrderLineMutation) ResetOrderID() {
+	m._order = nil
+}
+
+// SetVariantID sets the "variant_id" field.
+func (m *OrderLineMutation) SetVariantID(i int) {
+	m.variant = &i
+}
+
+// VariantID returns the value of the "variant_id" field in the mutation.
+func (m *OrderLineMutation) VariantID() (r int, exists bool) {
+	v := m.variant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVariantID returns the old "variant_id" field's value of the OrderLine entity.
+// If the OrderLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderLineMutation) OldVariantID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVariantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVariantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVariantID: %w", err)
+	}
+	return oldValue.VariantID, nil
+}
+
+// ClearVariantID clears the value of the "variant_id" field.
+func (m *OrderLineMutation) ClearVariantID() {
+	m.variant = nil
+	m.clearedFields[orderline.FieldVariantID] = struct{}{}
+}
+
+// VariantIDCleared returns if the "variant_id" field was cleared in this mutation.
+func (m *OrderLineMutation) VariantIDCleared() bool {
+	_, ok := m.clearedFields[orderline.FieldVariantID]
+	return ok
+}
+
+// ResetVariantID resets all changes to the "variant_id" field.
+func (m *OrderLineMutation) ResetVariantID() {
+	m.variant = nil
+	delete(m.clearedFields, orderline.FieldVariantID)
+}
+
+// SetTitle sets the "title" field.
+func (m *OrderLineMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *OrderLineMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the OrderLine entity.
+// If the OrderLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderLineMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *OrderLineMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetVariantTitle sets the "variant_title" field.
+func (m *OrderLineMutation) SetVariantTitle(s string) {
+	m.variant_title = &s
+}
+
+// VariantTitle returns the value of the "variant_title" field in the mutation.
+func (m *OrderLineMutation) VariantTitle() (r string, exists bool) {
+	v := m.variant_title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVariantTitle returns the old "variant_title" field's value of the OrderLine entity.
+// If the OrderLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderLineMutation) OldVariantTitle(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVariantTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVariantTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVariantTitle: %w", err)
+	}
+	return oldValue.VariantTitle, nil
+}
+
+// ClearVariantTitle clears the value of the "variant_title" field.
+func (m *OrderLineMutation) ClearVariantTitle() {
+	m.variant_title = nil
+	m.clearedFields[orderline.FieldVariantTitle] = struct{}{}
+}
+
+// VariantTitleCleared returns if the "variant_title" field was cleared in this mutation.
+func (m *OrderLineMutation) VariantTitleCleared() bool {
+	_, ok := m.clearedFields[orderline.FieldVariantTitle]
+	return ok
+}
+
+// ResetVariantTitle resets all changes to the "variant_title" field.
+func (m *OrderLineMutation) ResetVariantTitle() {
+	m.variant_title = nil
+	delete(m.clearedFields, orderline.FieldVariantTitle)
+}
+
+// SetSku sets the "sku" field.
+func (m *OrderLineMutation) SetSku(s string) {
+	m.sku = &s
+}
+
+// Sku returns the value of the "sku" field in the mutation.
+func (m *OrderLineMutation) Sku() (r string, exists bool) {
+	v := m.sku
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSku returns the old "sku" field's value of the OrderLine entity.
+// If the OrderLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderLineMutation) OldSku(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSku is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSku requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSku: %w", err)
+	}
+	return oldValue.Sku, nil
+}
+
+// ClearSku clears the value of the "sku" field.
+func (m *OrderLineMutation) ClearSku() {
+	m.sku = nil
+	m.clearedFields[orderline.FieldSku] = struct{}{}
+}
+
+// SkuCleared returns if the "sku" field was cleared in this mutation.
+func (m *OrderLineMutation) SkuCleared() bool {
+	_, ok := m.clearedFields[orderline.FieldSku]
+	return ok
+}
+
+// ResetSku resets all changes to the "sku" field.
+func (m *OrderLineMutation) ResetSku() {
+	m.sku = nil
+	delete(m.clearedFields, orderline.FieldSku)
+}
+
+// SetQuantity sets the "quantity" field.
+func (m *OrderLineMutation) SetQuantity(i int) {
+	m.quantity = &i
+	m.addquantity = nil
+}
+
+// Quantity returns the value of the "quantity" field in the mutation.
+func (m *OrderLineMutation) Quantity() (r int, exists bool) {
+	v := m.quantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantity returns the old "quantity" field's value of the OrderLine entity.
+// If the OrderLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderLineMutation) OldQuantity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantity: %w", err)
+	}
+	return oldValue.Quantity, nil
+}
+
+// AddQuantity adds i to the "quantity" field.
+func (m *OrderLineMutation) AddQuantity(i int) {
+	if m.addquantity != nil {
+		*m.addquantity += i
+	} else {
+		m.addquantity = &i
+	}
+}
+
+// AddedQuantity returns the value that was added to the "quantity" field in this mutation.
+func (m *OrderLineMutation) AddedQuantity() (r int, exists bool) {
+	v := m.addquantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantity resets all changes to the "quantity" field.
+func (m *OrderLineMutation) ResetQuantity() {
+	m.quantity = nil
+	m.addquantity = nil
+}
+
+// SetCurrentQuantity sets the "current_quantity" field.
+func (m *OrderLineMutation) SetCurrentQuantity(i int) {
+	m.current_quantity = &i
+	m.addcurrent_quantity = nil
+}
+
+// CurrentQuantity returns the value of the "current_quantity" field in the mutation.
+func (m *OrderLineMutation) CurrentQuantity() (r int, exists bool) {
+	v := m.current_quantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrentQuantity returns the old "current_quantity" field's value of the OrderLine entity.
+// If the OrderLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderLineMutation) OldCurrentQuantity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrentQuantity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrentQuantity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrentQuantity: %w", err)
+	}
+	return oldValue.CurrentQuantity, nil
+}
+
+// AddCurrentQuantity adds i to the "current_quantity" field.
+func (m *OrderLineMutation) AddCurrentQuantity(i int) {
+	if m.addcurrent_quantity != nil {
+		*m.addcurrent_quantity += i
+	} else {
+		m.addcurrent_quantity = &i
+	}
+}
+
+// AddedCurrentQuantity returns the value that was added to the "current_quantity" field in this mutation.
+func (m *OrderLineMutation) AddedCurrentQuantity() (r int, exists bool) {
+	v := m.addcurrent_quantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCurrentQuantity resets all changes to the "current_quantity" field.
+func (m *OrderLineMutation) ResetCurrentQuantity() {
+	m.current_quantity = nil
+	m.addcurrent_quantity = nil
+}
+
+// SetUnitPrice sets the "unit_price" field.
+func (m *OrderLineMutation) SetUnitPrice(i int64) {
+	m.unit_price = &i
+	m.addunit_price = nil
+}
+
+// UnitPrice returns the value of the "unit_price" field in the mutation.
+func (m *OrderLineMutation) UnitPrice() (r int64, exists bool) {
+	v := m.unit_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitPrice returns the old "unit_price" field's value of the OrderLine entity.
+// If the OrderLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderLineMutation) OldUnitPrice(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitPrice: %w", err)
+	}
+	return oldValue.UnitPrice, nil
+}
+
+// AddUnitPrice adds i to the "unit_price" field.
+func (m *OrderLineMutation) AddUnitPrice(i int64) {
+	if m.addunit_price != nil {
+		*m.addunit_price += i
+	} else {
+		m.addunit_price = &i
+	}
+}
+
+// AddedUnitPrice returns the value that was added to the "unit_price" field in this mutation.
+func (m *OrderLineMutation) AddedUnitPrice() (r int64, exists bool) {
+	v := m.addunit_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUnitPrice resets all changes to the "unit_price" field.
+func (m *OrderLineMutation) ResetUnitPrice() {
+	m.unit_price = nil
+	m.addunit_price = nil
+}
+
+// SetOriginalTotal sets the "original_total" field.
+func (m *OrderLineMutation) SetOriginalTotal(i int64) {
+	m.original_total = &i
+	m.addoriginal_total = nil
+}
+
+// OriginalTotal returns the value of the "original_total" field in the mutation.
+func (m *OrderLineMutation) OriginalTotal() (r int64, exists bool) {
+	v := m.original_total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOriginalTotal returns the old "original_total" field's value of the OrderLine entity.
+// If the OrderLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderLineMutation) OldOriginalTotal(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOriginalTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOriginalTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOriginalTotal: %w", err)
+	}
+	return oldValue.OriginalTotal, nil
+}
+
+// AddOriginalTotal adds i to the "original_total" field.
+func (m *OrderLineMutation) AddOriginalTotal(i int64) {
+	if m.addoriginal_total != nil {
+		*m.addoriginal_total += i
+	} else {
+		m.addoriginal_total = &i
+	}
+}
+
+// AddedOriginalTotal returns the value that was added to the "original_total" field in this mutation.
+func (m *OrderLineMutation) AddedOriginalTotal() (r int64, exists bool) {
+	v := m.addoriginal_total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOriginalTotal resets all changes to the "original_total" field.
+func (m *OrderLineMutation) ResetOriginalTotal() {
+	m.original_total = nil
+	m.addoriginal_total = nil
+}
+
+// SetDiscountedTotal sets the "discounted_total" field.
+func (m *OrderLineMutation) SetDiscountedTotal(i int64) {
+	m.discounted_total = &i
+	m.adddiscounted_total = nil
+}
+
+// DiscountedTotal returns the value of the "discounted_total" field in the mutation.
+func (m *OrderLineMutation) DiscountedTotal() (r int64, exists bool) {
+	v := m.discounted_total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscountedTotal returns the old "discounted_total" field's value of the OrderLine entity.
+// If the OrderLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderLineMutation) OldDiscountedTotal(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscountedTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscountedTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscountedTotal: %w", err)
+	}
+	return oldValue.DiscountedTotal, nil
+}
+
+// AddDiscountedTotal adds i to the "discounted_total" field.
+func (m *OrderLineMutation) AddDiscountedTotal(i int64) {
+	if m.adddiscounted_total != nil {
+		*m.adddiscounted_total += i
+	} else {
+		m.adddiscounted_total = &i
+	}
+}
+
+// AddedDiscountedTotal returns the value that was added to the "discounted_total" field in this mutation.
+func (m *OrderLineMutation) AddedDiscountedTotal() (r int64, exists bool) {
+	v := m.adddiscounted_total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDiscountedTotal resets all changes to the "discounted_total" field.
+func (m *OrderLineMutation) ResetDiscountedTotal() {
+	m.discounted_total = nil
+	m.adddiscounted_total = nil
+}
+
+// SetPosition sets the "position" field.
+func (m *OrderLineMutation) SetPosition(i int) {
+	m.position = &i
+	m.addposition = nil
+}
+
+// Position returns the value of the "position" field in the mutation.
+func (m *OrderLineMutation) Position() (r int, exists bool) {
+	v := m.position
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPosition returns the old "position" field's value of the OrderLine entity.
+// If the OrderLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderLineMutation) OldPosition(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPosition is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPosition requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPosition: %w", err)
+	}
+	return oldValue.Position, nil
+}
+
+// AddPosition adds i to the "position" field.
+func (m *OrderLineMutation) AddPosition(i int) {
+	if m.addposition != nil {
+		*m.addposition += i
+	} else {
+		m.addposition = &i
+	}
+}
+
+// AddedPosition returns the value that was added to the "position" field in this mutation.
+func (m *OrderLineMutation) AddedPosition() (r int, exists bool) {
+	v := m.addposition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPosition resets all changes to the "position" field.
+func (m *OrderLineMutation) ResetPosition() {
+	m.position = nil
+	m.addposition = nil
+}
+
+// ClearOrder clears the "order" edge to the Order entity.
+func (m *OrderLineMutation) ClearOrder() {
+	m.cleared_order = true
+	m.clearedFields[orderline.FieldOrderID] = struct{}{}
+}
+
+// OrderCleared reports if the "order" edge to the Order entity was cleared.
+func (m *OrderLineMutation) OrderCleared() bool {
+	return m.cleared_order
+}
+
+// OrderIDs returns the "order" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrderID instead. It exists only for internal usage by the builders.
+func (m *OrderLineMutation) OrderIDs() (ids []int) {
+	if id := m._order; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrder resets all changes to the "order" edge.
+func (m *OrderLineMutation) ResetOrder() {
+	m._order = nil
+	m.cleared_order = false
+}
+
+// ClearVariant clears the "variant" edge to the ProductVariant entity.
+func (m *OrderLineMutation) ClearVariant() {
+	m.clearedvariant = true
+	m.clearedFields[orderline.FieldVariantID] = struct{}{}
+}
+
+// VariantCleared reports if the "variant" edge to the ProductVariant entity was cleared.
+func (m *OrderLineMutation) VariantCleared() bool {
+	return m.VariantIDCleared() || m.clearedvariant
+}
+
+// VariantIDs returns the "variant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VariantID instead. It exists only for internal usage by the builders.
+func (m *OrderLineMutation) VariantIDs() (ids []int) {
+	if id := m.variant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVariant resets all changes to the "variant" edge.
+func (m *OrderLineMutation) ResetVariant() {
+	m.variant = nil
+	m.clearedvariant = false
+}
+
+// Where appends a list predicates to the OrderLineMutation builder.
+func (m *OrderLineMutation) Where(ps ...predicate.OrderLine) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OrderLineMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OrderLineMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OrderLine, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OrderLineMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OrderLineMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OrderLine).
+func (m *OrderLineMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OrderLineMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m._order != nil {
+		fields = append(fields, orderline.FieldOrderID)
+	}
+	if m.variant != nil {
+		fields = append(fields, orderline.FieldVariantID)
+	}
+	if m.title != nil {
+		fields = append(fields, orderline.FieldTitle)
+	}
+	if m.variant_title != nil {
+		fields = append(fields, orderline.FieldVariantTitle)
+	}
+	if m.sku != nil {
+		fields = append(fields, orderline.FieldSku)
+	}
+	if m.quantity != nil {
+		fields = append(fields, orderline.FieldQuantity)
+	}
+	if m.current_quantity != nil {
+		fields = append(fields, orderline.FieldCurrentQuantity)
+	}
+	if m.unit_price != nil {
+		fields = append(fields, orderline.FieldUnitPrice)
+	}
+	if m.original_total != nil {
+		fields = append(fields, orderline.FieldOriginalTotal)
+	}
+	if m.discounted_total != nil {
+		fields = append(fields, orderline.FieldDiscountedTotal)
+	}
+	if m.position != nil {
+		fields = append(fields, orderline.FieldPosition)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OrderLineMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case orderline.FieldOrderID:
+		return m.OrderID()
+	case orderline.FieldVariantID:
+		return m.VariantID()
+	case orderline.FieldTitle:
+		return m.Title()
+	case orderline.FieldVariantTitle:
+		return m.VariantTitle()
+	case orderline.FieldSku:
+		return m.Sku()
+	case orderline.FieldQuantity:
+		return m.Quantity()
+	case orderline.FieldCurrentQuantity:
+		return m.CurrentQuantity()
+	case orderline.FieldUnitPrice:
+		return m.UnitPrice()
+	case orderline.FieldOriginalTotal:
+		return m.OriginalTotal()
+	case orderline.FieldDiscountedTotal:
+		return m.DiscountedTotal()
+	case orderline.FieldPosition:
+		return m.Position()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OrderLineMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case orderline.FieldOrderID:
+		return m.OldOrderID(ctx)
+	case orderline.FieldVariantID:
+		return m.OldVariantID(ctx)
+	case orderline.FieldTitle:
+		return m.OldTitle(ctx)
+	case orderline.FieldVariantTitle:
+		return m.OldVariantTitle(ctx)
+	case orderline.FieldSku:
+		return m.OldSku(ctx)
+	case orderline.FieldQuantity:
+		return m.OldQuantity(ctx)
+	case orderline.FieldCurrentQuantity:
+		return m.OldCurrentQuantity(ctx)
+	case orderline.FieldUnitPrice:
+		return m.OldUnitPrice(ctx)
+	case orderline.FieldOriginalTotal:
+		return m.OldOriginalTotal(ctx)
+	case orderline.FieldDiscountedTotal:
+		return m.OldDiscountedTotal(ctx)
+	case orderline.FieldPosition:
+		return m.OldPosition(ctx)
+	}
+	return nil, fmt.Errorf("unknown OrderLine field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OrderLineMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case orderline.FieldOrderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrderID(v)
+		return nil
+	case orderline.FieldVariantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVariantID(v)
+		return nil
+	case orderline.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case orderline.FieldVariantTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVariantTitle(v)
+		return nil
+	case orderline.FieldSku:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSku(v)
+		return nil
+	case orderline.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantity(v)
+		return nil
+	case orderline.FieldCurrentQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrentQuantity(v)
+		return nil
+	case orderline.FieldUnitPrice:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitPrice(v)
+		return nil
+	case orderline.FieldOriginalTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOriginalTotal(v)
+		return nil
+	case orderline.FieldDiscountedTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscountedTotal(v)
+		return nil
+	case orderline.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OrderLine field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OrderLineMutation) AddedFields() []string {
+	var fields []string
+	if m.addquantity != nil {
+		fields = append(fields, orderline.FieldQuantity)
+	}
+	if m.addcurrent_quantity != nil {
+		fields = append(fields, orderline.FieldCurrentQuantity)
+	}
+	if m.addunit_price != nil {
+		fields = append(fields, orderline.FieldUnitPrice)
+	}
+	if m.addoriginal_total != nil {
+		fields = append(fields, orderline.FieldOriginalTotal)
+	}
+	if m.adddiscounted_total != nil {
+		fields = append(fields, orderline.FieldDiscountedTotal)
+	}
+	if m.addposition != nil {
+		fields = append(fields, orderline.FieldPosition)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OrderLineMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case orderline.FieldQuantity:
+		return m.AddedQuantity()
+	case orderline.FieldCurrentQuantity:
+		return m.AddedCurrentQuantity()
+	case orderline.FieldUnitPrice:
+		return m.AddedUnitPrice()
+	case orderline.FieldOriginalTotal:
+		return m.AddedOriginalTotal()
+	case orderline.FieldDiscountedTotal:
+		return m.AddedDiscountedTotal()
+	case orderline.FieldPosition:
+		return m.AddedPosition()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OrderLineMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case orderline.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantity(v)
+		return nil
+	case orderline.FieldCurrentQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCurrentQuantity(v)
+		return nil
+	case orderline.FieldUnitPrice:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUnitPrice(v)
+		return nil
+	case orderline.FieldOriginalTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOriginalTotal(v)
+		return nil
+	case orderline.FieldDiscountedTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDiscountedTotal(v)
+		return nil
+	case orderline.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OrderLine numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OrderLineMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(orderline.FieldVariantID) {
+		fields = append(fields, orderline.FieldVariantID)
+	}
+	if m.FieldCleared(orderline.FieldVariantTitle) {
+		fields = append(fields, orderline.FieldVariantTitle)
+	}
+	if m.FieldCleared(orderline.FieldSku) {
+		fields = append(fields, orderline.FieldSku)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OrderLineMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OrderLineMutation) ClearField(name string) error {
+	switch name {
+	case orderline.FieldVariantID:
+		m.ClearVariantID()
+		return nil
+	case orderline.FieldVariantTitle:
+		m.ClearVariantTitle()
+		return nil
+	case orderline.FieldSku:
+		m.ClearSku()
+		return nil
+	}
+	return fmt.Errorf("unknown OrderLine nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OrderLineMutation) ResetField(name string) error {
+	switch name {
+	case orderline.FieldOrderID:
+		m.ResetOrderID()
+		return nil
+	case orderline.FieldVariantID:
+		m.ResetVariantID()
+		return nil
+	case orderline.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case orderline.FieldVariantTitle:
+		m.ResetVariantTitle()
+		return nil
+	case orderline.FieldSku:
+		m.ResetSku()
+		return nil
+	case orderline.FieldQuantity:
+		m.ResetQuantity()
+		return nil
+	case orderline.FieldCurrentQuantity:
+		m.ResetCurrentQuantity()
+		return nil
+	case orderline.FieldUnitPrice:
+		m.ResetUnitPrice()
+		return nil
+	case orderline.FieldOriginalTotal:
+		m.ResetOriginalTotal()
+		return nil
+	case orderline.FieldDiscountedTotal:
+		m.ResetDiscountedTotal()
+		return nil
+	case orderline.FieldPosition:
+		m.ResetPosition()
+		return nil
+	}
+	return fmt.Errorf("unknown OrderLine field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OrderLineMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m._order != nil {
+		edges = append(edges, orderline.EdgeOrder)
+	}
+	if m.variant != nil {
+		edges = append(edges, orderline.EdgeVariant)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OrderLineMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case orderline.EdgeOrder:
+		if id := m._order; id != nil {
+			return []ent.Value{*id}
+		}
+	case orderline.EdgeVariant:
+		if id := m.variant; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OrderLineMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OrderLineMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OrderLineMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.cleared_order {
+		edges = append(edges, orderline.EdgeOrder)
+	}
+	if m.clearedvariant {
+		edges = append(edges, orderline.EdgeVariant)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OrderLineMutation) EdgeCleared(name string) bool {
+	switch name {
+	case orderline.EdgeOrder:
+		return m.cleared_order
+	case orderline.EdgeVariant:
+		return m.clearedvariant
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OrderLineMutation) ClearEdge(name string) error {
+	switch name {
+	case orderline.EdgeOrder:
+		m.ClearOrder()
+		return nil
+	case orderline.EdgeVariant:
+		m.ClearVariant()
+		return nil
+	}
+	return fmt.Errorf("unknown OrderLine unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OrderLineMutation) ResetEdge(name string) error {
+	switch name {
+	case orderline.EdgeOrder:
+		m.ResetOrder()
+		return nil
+	case orderline.EdgeVariant:
+		m.ResetVariant()
+		return nil
+	}
+	return fmt.Errorf("unknown OrderLine edge %s", name)
 }
 
 // PageMutation represents an operation that mutates the Page nodes in the graph.

@@ -11,9 +11,12 @@ import (
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/fulfillment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
+	"storefront/ent/order"
+	"storefront/ent/orderline"
 	"storefront/ent/page"
 	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
@@ -312,6 +315,29 @@ func init() {
 	discountredemptionDescEmail := discountredemptionFields[2].Descriptor()
 	// discountredemption.DefaultEmail holds the default value on creation for the email field.
 	discountredemption.DefaultEmail = discountredemptionDescEmail.Default.(string)
+	fulfillmentMixin := schema.Fulfillment{}.Mixin()
+	fulfillmentMixinFields0 := fulfillmentMixin[0].Fields()
+	_ = fulfillmentMixinFields0
+	fulfillmentFields := schema.Fulfillment{}.Fields()
+	_ = fulfillmentFields
+	// fulfillmentDescCreatedAt is the schema descriptor for created_at field.
+	fulfillmentDescCreatedAt := fulfillmentMixinFields0[0].Descriptor()
+	// fulfillment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	fulfillment.DefaultCreatedAt = fulfillmentDescCreatedAt.Default.(func() time.Time)
+	// fulfillmentDescUpdatedAt is the schema descriptor for updated_at field.
+	fulfillmentDescUpdatedAt := fulfillmentMixinFields0[1].Descriptor()
+	// fulfillment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	fulfillment.DefaultUpdatedAt = fulfillmentDescUpdatedAt.Default.(func() time.Time)
+	// fulfillment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	fulfillment.UpdateDefaultUpdatedAt = fulfillmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// fulfillmentDescTrackingNumbers is the schema descriptor for tracking_numbers field.
+	fulfillmentDescTrackingNumbers := fulfillmentFields[3].Descriptor()
+	// fulfillment.DefaultTrackingNumbers holds the default value on creation for the tracking_numbers field.
+	fulfillment.DefaultTrackingNumbers = fulfillmentDescTrackingNumbers.Default.([]string)
+	// fulfillmentDescTrackingUrls is the schema descriptor for tracking_urls field.
+	fulfillmentDescTrackingUrls := fulfillmentFields[4].Descriptor()
+	// fulfillment.DefaultTrackingUrls holds the default value on creation for the tracking_urls field.
+	fulfillment.DefaultTrackingUrls = fulfillmentDescTrackingUrls.Default.([]string)
 	mailingaddressMixin := schema.MailingAddress{}.Mixin()
 	mailingaddressMixinFields0 := mailingaddressMixin[0].Fields()
 	_ = mailingaddressMixinFields0
@@ -397,6 +423,81 @@ func init() {
 	menuitemDescPosition := menuitemFields[5].Descriptor()
 	// menuitem.DefaultPosition holds the default value on creation for the position field.
 	menuitem.DefaultPosition = menuitemDescPosition.Default.(int)
+	orderMixin := schema.Order{}.Mixin()
+	orderMixinFields0 := orderMixin[0].Fields()
+	_ = orderMixinFields0
+	orderFields := schema.Order{}.Fields()
+	_ = orderFields
+	// orderDescCreatedAt is the schema descriptor for created_at field.
+	orderDescCreatedAt := orderMixinFields0[0].Descriptor()
+	// order.DefaultCreatedAt holds the default value on creation for the created_at field.
+	order.DefaultCreatedAt = orderDescCreatedAt.Default.(func() time.Time)
+	// orderDescUpdatedAt is the schema descriptor for updated_at field.
+	orderDescUpdatedAt := orderMixinFields0[1].Descriptor()
+	// order.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	order.DefaultUpdatedAt = orderDescUpdatedAt.Default.(func() time.Time)
+	// order.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	order.UpdateDefaultUpdatedAt = orderDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// orderDescNumber is the schema descriptor for number field.
+	orderDescNumber := orderFields[0].Descriptor()
+	// order.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	order.NumberValidator = orderDescNumber.Validators[0].(func(int) error)
+	// orderDescCurrencyCode is the schema descriptor for currency_code field.
+	orderDescCurrencyCode := orderFields[5].Descriptor()
+	// order.CurrencyCodeValidator is a validator for the "currency_code" field. It is called by the builders before save.
+	order.CurrencyCodeValidator = func() func(string) error {
+		validators := orderDescCurrencyCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(currency_code string) error {
+			for _, fn := range fns {
+				if err := fn(currency_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// orderDescTotalDiscounts is the schema descriptor for total_discounts field.
+	orderDescTotalDiscounts := orderFields[7].Descriptor()
+	// order.DefaultTotalDiscounts holds the default value on creation for the total_discounts field.
+	order.DefaultTotalDiscounts = orderDescTotalDiscounts.Default.(int64)
+	// orderDescTotalShipping is the schema descriptor for total_shipping field.
+	orderDescTotalShipping := orderFields[8].Descriptor()
+	// order.DefaultTotalShipping holds the default value on creation for the total_shipping field.
+	order.DefaultTotalShipping = orderDescTotalShipping.Default.(int64)
+	// orderDescTotalTax is the schema descriptor for total_tax field.
+	orderDescTotalTax := orderFields[9].Descriptor()
+	// order.DefaultTotalTax holds the default value on creation for the total_tax field.
+	order.DefaultTotalTax = orderDescTotalTax.Default.(int64)
+	// orderDescTotalRefunded is the schema descriptor for total_refunded field.
+	orderDescTotalRefunded := orderFields[11].Descriptor()
+	// order.DefaultTotalRefunded holds the default value on creation for the total_refunded field.
+	order.DefaultTotalRefunded = orderDescTotalRefunded.Default.(int64)
+	// orderDescStatusToken is the schema descriptor for status_token field.
+	orderDescStatusToken := orderFields[17].Descriptor()
+	// order.StatusTokenValidator is a validator for the "status_token" field. It is called by the builders before save.
+	order.StatusTokenValidator = orderDescStatusToken.Validators[0].(func(string) error)
+	// orderDescEdited is the schema descriptor for edited field.
+	orderDescEdited := orderFields[22].Descriptor()
+	// order.DefaultEdited holds the default value on creation for the edited field.
+	order.DefaultEdited = orderDescEdited.Default.(bool)
+	orderlineFields := schema.OrderLine{}.Fields()
+	_ = orderlineFields
+	// orderlineDescQuantity is the schema descriptor for quantity field.
+	orderlineDescQuantity := orderlineFields[5].Descriptor()
+	// orderline.QuantityValidator is a validator for the "quantity" field. It is called by the builders before save.
+	orderline.QuantityValidator = orderlineDescQuantity.Validators[0].(func(int) error)
+	// orderlineDescCurrentQuantity is the schema descriptor for current_quantity field.
+	orderlineDescCurrentQuantity := orderlineFields[6].Descriptor()
+	// orderline.CurrentQuantityValidator is a validator for the "current_quantity" field. It is called by the builders before save.
+	orderline.CurrentQuantityValidator = orderlineDescCurrentQuantity.Validators[0].(func(int) error)
+	// orderlineDescPosition is the schema descriptor for position field.
+	orderlineDescPosition := orderlineFields[10].Descriptor()
+	// orderline.DefaultPosition holds the default value on creation for the position field.
+	orderline.DefaultPosition = orderlineDescPosition.Default.(int)
 	pageMixin := schema.Page{}.Mixin()
 	pageMixinFields0 := pageMixin[0].Fields()
 	_ = pageMixinFields0

@@ -30,6 +30,8 @@ type Tx struct {
 	DiscountCode *DiscountCodeClient
 	// DiscountRedemption is the client for interacting with the DiscountRedemption builders.
 	DiscountRedemption *DiscountRedemptionClient
+	// Fulfillment is the client for interacting with the Fulfillment builders.
+	Fulfillment *FulfillmentClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
 	LoginAttempt *LoginAttemptClient
 	// MailingAddress is the client for interacting with the MailingAddress builders.
@@ -38,6 +40,10 @@ type Tx struct {
 	Menu *MenuClient
 	// MenuItem is the client for interacting with the MenuItem builders.
 	MenuItem *MenuItemClient
+	// Order is the client for interacting with the Order builders.
+	Order *OrderClient
+	// OrderLine is the client for interacting with the OrderLine builders.
+	OrderLine *OrderLineClient
 	// Page is the client for interacting with the Page builders.
 	Page *PageClient
 	// PasswordResetToken is the client for interacting with the PasswordResetToken builders.
@@ -195,10 +201,13 @@ func (tx *Tx) init() {
 	tx.CustomerAccessToken = NewCustomerAccessTokenClient(tx.config)
 	tx.DiscountCode = NewDiscountCodeClient(tx.config)
 	tx.DiscountRedemption = NewDiscountRedemptionClient(tx.config)
+	tx.Fulfillment = NewFulfillmentClient(tx.config)
 	tx.LoginAttempt = NewLoginAttemptClient(tx.config)
 	tx.MailingAddress = NewMailingAddressClient(tx.config)
 	tx.Menu = NewMenuClient(tx.config)
 	tx.MenuItem = NewMenuItemClient(tx.config)
+	tx.Order = NewOrderClient(tx.config)
+	tx.OrderLine = NewOrderLineClient(tx.config)
 	tx.Page = NewPageClient(tx.config)
 	tx.PasswordResetToken = NewPasswordResetTokenClient(tx.config)
 	tx.Product = NewProductClient(tx.config)

@@ -13,7 +13,7 @@ import (
 	"storefront/graph/loader"
 	"storefront/graph/model"
 	"storefront/internal/cart"
-	"storefront/internal/catalog"
+	"storefront/internal/paging"
 )
 
 func (r *cartResolver) Attributes(ctx context.Context, obj *cart.Cart) ([]*schema.Attribute, error) {
@@ -63,7 +63,7 @@ func (r *cartResolver) DiscountCodes(ctx context.Context, obj *cart.Cart) ([]*mo
 }
 
 func (r *cartResolver) Lines(ctx context.Context, obj *cart.Cart, after *string, before *string, first *int, last *int, reverse *bool) (*model.BaseCartLineConnection, error) {
-	p, err := catalog.Paginate(obj.Lines, "CL", cartLinePos, args(after, before, first, last, reverse))
+	p, err := paging.Slice(obj.Lines, "CL", cartLinePos, args(after, before, first, last, reverse))
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"storefront/graph/model"
 	"storefront/internal/catalog"
 	"storefront/internal/gid"
+	"storefront/internal/paging"
 	"strings"
 	"time"
 
@@ -97,7 +98,7 @@ func (r *productResolver) Collections(ctx context.Context, obj *ent.Product, aft
 	if err != nil {
 		return nil, err
 	}
-	p, err := catalog.Paginate(cs, "PC", collectionPos, args(after, before, first, last, reverse))
+	p, err := paging.Slice(cs, "PC", collectionPos, args(after, before, first, last, reverse))
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +126,7 @@ func (r *productResolver) Images(ctx context.Context, obj *ent.Product, after *s
 	if err != nil {
 		return nil, err
 	}
-	p, err := catalog.Paginate(is, "PI", imagePos, args(after, before, first, last, reverse))
+	p, err := paging.Slice(is, "PI", imagePos, args(after, before, first, last, reverse))
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +201,7 @@ func (r *productResolver) Variants(ctx context.Context, obj *ent.Product, after 
 	if err != nil {
 		return nil, err
 	}
-	p, err := catalog.Paginate(vs, "PV", variantPos, args(after, before, first, last, reverse))
+	p, err := paging.Slice(vs, "PV", variantPos, args(after, before, first, last, reverse))
 	if err != nil {
 		return nil, err
 	}

@@ -10,9 +10,9 @@ import (
 	"storefront/ent"
 	"storefront/graph/generated"
 	"storefront/graph/model"
-	"storefront/internal/catalog"
 	"storefront/internal/customer"
 	"storefront/internal/gid"
+	"storefront/internal/paging"
 )
 
 func (r *customerResolver) Addresses(ctx context.Context, obj *ent.Customer, after *string, before *string, first *int, last *int, reverse *bool) (*model.MailingAddressConnection, error) {
@@ -20,7 +20,7 @@ func (r *customerResolver) Addresses(ctx context.Context, obj *ent.Customer, aft
 	if err != nil {
 		return nil, err
 	}
-	p, err := catalog.Paginate(as, "MA", func(a *ent.MailingAddress) (int64, int) { return int64(a.ID), a.ID }, args(after, before, first, last, reverse))
+	p, err := paging.Slice(as, "MA", func(a *ent.MailingAddress) (int64, int) { return int64(a.ID), a.ID }, args(after, before, first, last, reverse))
 	if err != nil {
 		return nil, err
 	}

@@ -15,10 +15,13 @@ import (
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/fulfillment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
+	"storefront/ent/order"
+	"storefront/ent/orderline"
 	"storefront/ent/page"
 	"storefront/ent/passwordresettoken"
 	"storefront/ent/predicate"
@@ -305,6 +308,33 @@ func (f TraverseDiscountRedemption) Traverse(ctx context.Context, q ent.Query) e
 	return fmt.Errorf("unexpected query type %T. expect *ent.DiscountRedemptionQuery", q)
 }
 
+// The FulfillmentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FulfillmentFunc func(context.Context, *ent.FulfillmentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FulfillmentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FulfillmentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FulfillmentQuery", q)
+}
+
+// The TraverseFulfillment type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFulfillment func(context.Context, *ent.FulfillmentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFulfillment) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFulfillment) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FulfillmentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FulfillmentQuery", q)
+}
+
 // The LoginAttemptFunc type is an adapter to allow the use of ordinary function as a Querier.
 type LoginAttemptFunc func(context.Context, *ent.LoginAttemptQuery) (ent.Value, error)
 
@@ -411,6 +441,60 @@ func (f TraverseMenuItem) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.MenuItemQuery", q)
+}
+
+// The OrderFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OrderFunc func(context.Context, *ent.OrderQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OrderFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OrderQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OrderQuery", q)
+}
+
+// The TraverseOrder type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOrder func(context.Context, *ent.OrderQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOrder) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOrder) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OrderQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OrderQuery", q)
+}
+
+// The OrderLineFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OrderLineFunc func(context.Context, *ent.OrderLineQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OrderLineFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OrderLineQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OrderLineQuery", q)
+}
+
+// The TraverseOrderLine type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOrderLine func(context.Context, *ent.OrderLineQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOrderLine) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOrderLine) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OrderLineQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OrderLineQuery", q)
 }
 
 // The PageFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -675,6 +759,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.DiscountCodeQuery, predicate.DiscountCode, discountcode.OrderOption]{typ: ent.TypeDiscountCode, tq: q}, nil
 	case *ent.DiscountRedemptionQuery:
 		return &query[*ent.DiscountRedemptionQuery, predicate.DiscountRedemption, discountredemption.OrderOption]{typ: ent.TypeDiscountRedemption, tq: q}, nil
+	case *ent.FulfillmentQuery:
+		return &query[*ent.FulfillmentQuery, predicate.Fulfillment, fulfillment.OrderOption]{typ: ent.TypeFulfillment, tq: q}, nil
 	case *ent.LoginAttemptQuery:
 		return &query[*ent.LoginAttemptQuery, predicate.LoginAttempt, loginattempt.OrderOption]{typ: ent.TypeLoginAttempt, tq: q}, nil
 	case *ent.MailingAddressQuery:
@@ -683,6 +769,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.MenuQuery, predicate.Menu, menu.OrderOption]{typ: ent.TypeMenu, tq: q}, nil
 	case *ent.MenuItemQuery:
 		return &query[*ent.MenuItemQuery, predicate.MenuItem, menuitem.OrderOption]{typ: ent.TypeMenuItem, tq: q}, nil
+	case *ent.OrderQuery:
+		return &query[*ent.OrderQuery, predicate.Order, order.OrderOption]{typ: ent.TypeOrder, tq: q}, nil
+	case *ent.OrderLineQuery:
+		return &query[*ent.OrderLineQuery, predicate.OrderLine, orderline.OrderOption]{typ: ent.TypeOrderLine, tq: q}, nil
 	case *ent.PageQuery:
 		return &query[*ent.PageQuery, predicate.Page, page.OrderOption]{typ: ent.TypePage, tq: q}, nil
 	case *ent.PasswordResetTokenQuery:

@@ -70,6 +70,11 @@ func CustomerID(v int) predicate.MailingAddress {
 	return predicate.MailingAddress(sql.FieldEQ(FieldCustomerID, v))
 }
 
+// OrderID applies equality check predicate on the "order_id" field. It's identical to OrderIDEQ.
+func OrderID(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldEQ(FieldOrderID, v))
+}
+
 // FirstName applies equality check predicate on the "first_name" field. It's identical to FirstNameEQ.
 func FirstName(v string) predicate.MailingAddress {
 	return predicate.MailingAddress(sql.FieldEQ(FieldFirstName, v))
@@ -223,6 +228,66 @@ func CustomerIDIn(vs ...int) predicate.MailingAddress {
 // CustomerIDNotIn applies the NotIn predicate on the "customer_id" field.
 func CustomerIDNotIn(vs ...int) predicate.MailingAddress {
 	return predicate.MailingAddress(sql.FieldNotIn(FieldCustomerID, vs...))
+}
+
+// CustomerIDIsNil applies the IsNil predicate on the "customer_id" field.
+func CustomerIDIsNil() predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldIsNull(FieldCustomerID))
+}
+
+// CustomerIDNotNil applies the NotNil predicate on the "customer_id" field.
+func CustomerIDNotNil() predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldNotNull(FieldCustomerID))
+}
+
+// OrderIDEQ applies the EQ predicate on the "order_id" field.
+func OrderIDEQ(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldEQ(FieldOrderID, v))
+}
+
+// OrderIDNEQ applies the NEQ predicate on the "order_id" field.
+func OrderIDNEQ(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldNEQ(FieldOrderID, v))
+}
+
+// OrderIDIn applies the In predicate on the "order_id" field.
+func OrderIDIn(vs ...int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldIn(FieldOrderID, vs...))
+}
+
+// OrderIDNotIn applies the NotIn predicate on the "order_id" field.
+func OrderIDNotIn(vs ...int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldNotIn(FieldOrderID, vs...))
+}
+
+// OrderIDGT applies the GT predicate on the "order_id" field.
+func OrderIDGT(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldGT(FieldOrderID, v))
+}
+
+// OrderIDGTE applies the GTE predicate on the "order_id" field.
+func OrderIDGTE(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldGTE(FieldOrderID, v))
+}
+
+// OrderIDLT applies the LT predicate on the "order_id" field.
+func OrderIDLT(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldLT(FieldOrderID, v))
+}
+
+// OrderIDLTE applies the LTE predicate on the "order_id" field.
+func OrderIDLTE(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldLTE(FieldOrderID, v))
+}
+
+// OrderIDIsNil applies the IsNil predicate on the "order_id" field.
+func OrderIDIsNil() predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldIsNull(FieldOrderID))
+}
+
+// OrderIDNotNil applies the NotNil predicate on the "order_id" field.
+func OrderIDNotNil() predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldNotNull(FieldOrderID))
 }
 
 // FirstNameEQ applies the EQ predicate on the "first_name" field.

@@ -279,6 +279,31 @@ var (
 			},
 		},
 	}
+	// FulfillmentsColumns holds the columns for the "fulfillments" table.
+	FulfillmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"SUCCESS", "CANCELLED", "PENDING"}, Default: "SUCCESS"},
+		{Name: "tracking_company", Type: field.TypeString, Nullable: true},
+		{Name: "tracking_numbers", Type: field.TypeJSON},
+		{Name: "tracking_urls", Type: field.TypeJSON},
+		{Name: "order_id", Type: field.TypeInt},
+	}
+	// FulfillmentsTable holds the schema information for the "fulfillments" table.
+	FulfillmentsTable = &schema.Table{
+		Name:       "fulfillments",
+		Columns:    FulfillmentsColumns,
+		PrimaryKey: []*schema.Column{FulfillmentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "fulfillments_orders_fulfillments",
+				Columns:    []*schema.Column{FulfillmentsColumns[7]},
+				RefColumns: []*schema.Column{OrdersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// LoginAttemptsColumns holds the columns for the "login_attempts" table.
 	LoginAttemptsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -303,6 +328,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "order_id", Type: field.TypeInt, Nullable: true},
 		{Name: "first_name", Type: field.TypeString, Nullable: true},
 		{Name: "last_name", Type: field.TypeString, Nullable: true},
 		{Name: "company", Type: field.TypeString, Nullable: true},
@@ -314,7 +340,7 @@ var (
 		{Name: "zip", Type: field.TypeString, Nullable: true},
 		{Name: "country_code", Type: field.TypeString, Nullable: true},
 		{Name: "phone", Type: field.TypeString, Nullable: true},
-		{Name: "customer_id", Type: field.TypeInt},
+		{Name: "customer_id", Type: field.TypeInt, Nullable: true},
 	}
 	// MailingAddressesTable holds the schema information for the "mailing_addresses" table.
 	MailingAddressesTable = &schema.Table{
@@ -324,16 +350,21 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "mailing_addresses_customers_addresses",
-				Columns:    []*schema.Column{MailingAddressesColumns[14]},
+				Columns:    []*schema.Column{MailingAddressesColumns[15]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "mailingaddress_customer_id",
 				Unique:  false,
-				Columns: []*schema.Column{MailingAddressesColumns[14]},
+				Columns: []*schema.Column{MailingAddressesColumns[15]},
+			},
+			{
+				Name:    "mailingaddress_order_id",
+				Unique:  false,
+				Columns: []*schema.Column{MailingAddressesColumns[3]},
 			},
 		},
 	}
@@ -385,6 +416,90 @@ var (
 				Name:    "menuitem_menu_id_position",
 				Unique:  false,
 				Columns: []*schema.Column{MenuItemsColumns[7], MenuItemsColumns[6]},
+			},
+		},
+	}
+	// OrdersColumns holds the columns for the "orders" table.
+	OrdersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "number", Type: field.TypeInt, Unique: true},
+		{Name: "name", Type: field.TypeString},
+		{Name: "email", Type: field.TypeString, Nullable: true},
+		{Name: "phone", Type: field.TypeString, Nullable: true},
+		{Name: "customer_id", Type: field.TypeInt, Nullable: true},
+		{Name: "currency_code", Type: field.TypeString, Size: 3},
+		{Name: "subtotal", Type: field.TypeInt64},
+		{Name: "total_discounts", Type: field.TypeInt64, Default: 0},
+		{Name: "total_shipping", Type: field.TypeInt64, Default: 0},
+		{Name: "total_tax", Type: field.TypeInt64, Default: 0},
+		{Name: "total", Type: field.TypeInt64},
+		{Name: "total_refunded", Type: field.TypeInt64, Default: 0},
+		{Name: "financial_status", Type: field.TypeEnum, Enums: []string{"AUTHORIZED", "PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED", "PENDING", "REFUNDED", "VOIDED"}, Default: "PENDING"},
+		{Name: "fulfillment_status", Type: field.TypeEnum, Enums: []string{"FULFILLED", "IN_PROGRESS", "ON_HOLD", "OPEN", "PARTIALLY_FULFILLED", "PENDING_FULFILLMENT", "RESTOCKED", "SCHEDULED", "UNFULFILLED"}, Default: "UNFULFILLED"},
+		{Name: "cancel_reason", Type: field.TypeEnum, Nullable: true, Enums: []string{"CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "OTHER", "STAFF"}},
+		{Name: "canceled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "processed_at", Type: field.TypeTime},
+		{Name: "status_token", Type: field.TypeString, Unique: true},
+		{Name: "shipping_address_id", Type: field.TypeInt, Nullable: true},
+		{Name: "billing_address_id", Type: field.TypeInt, Nullable: true},
+		{Name: "custom_attributes", Type: field.TypeJSON, Nullable: true},
+		{Name: "discounts", Type: field.TypeJSON, Nullable: true},
+		{Name: "edited", Type: field.TypeBool, Default: false},
+	}
+	// OrdersTable holds the schema information for the "orders" table.
+	OrdersTable = &schema.Table{
+		Name:       "orders",
+		Columns:    OrdersColumns,
+		PrimaryKey: []*schema.Column{OrdersColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "order_customer_id_processed_at",
+				Unique:  false,
+				Columns: []*schema.Column{OrdersColumns[7], OrdersColumns[19]},
+			},
+		},
+	}
+	// OrderLinesColumns holds the columns for the "order_lines" table.
+	OrderLinesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "title", Type: field.TypeString},
+		{Name: "variant_title", Type: field.TypeString, Nullable: true},
+		{Name: "sku", Type: field.TypeString, Nullable: true},
+		{Name: "quantity", Type: field.TypeInt},
+		{Name: "current_quantity", Type: field.TypeInt},
+		{Name: "unit_price", Type: field.TypeInt64},
+		{Name: "original_total", Type: field.TypeInt64},
+		{Name: "discounted_total", Type: field.TypeInt64},
+		{Name: "position", Type: field.TypeInt, Default: 0},
+		{Name: "order_id", Type: field.TypeInt},
+		{Name: "variant_id", Type: field.TypeInt, Nullable: true},
+	}
+	// OrderLinesTable holds the schema information for the "order_lines" table.
+	OrderLinesTable = &schema.Table{
+		Name:       "order_lines",
+		Columns:    OrderLinesColumns,
+		PrimaryKey: []*schema.Column{OrderLinesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "order_lines_orders_lines",
+				Columns:    []*schema.Column{OrderLinesColumns[10]},
+				RefColumns: []*schema.Column{OrdersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "order_lines_product_variants_variant",
+				Columns:    []*schema.Column{OrderLinesColumns[11]},
+				RefColumns: []*schema.Column{ProductVariantsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "orderline_order_id_position",
+				Unique:  false,
+				Columns: []*schema.Column{OrderLinesColumns[10], OrderLinesColumns[9]},
 			},
 		},
 	}
@@ -708,10 +823,13 @@ var (
 		CustomerAccessTokensTable,
 		DiscountCodesTable,
 		DiscountRedemptionsTable,
+		FulfillmentsTable,
 		LoginAttemptsTable,
 		MailingAddressesTable,
 		MenusTable,
 		MenuItemsTable,
+		OrdersTable,
+		OrderLinesTable,
 		PagesTable,
 		PasswordResetTokensTable,
 		ProductsTable,
@@ -732,9 +850,12 @@ func init() {
 	CollectionProductsTable.ForeignKeys[1].RefTable = ProductsTable
 	CustomerAccessTokensTable.ForeignKeys[0].RefTable = CustomersTable
 	DiscountRedemptionsTable.ForeignKeys[0].RefTable = DiscountCodesTable
+	FulfillmentsTable.ForeignKeys[0].RefTable = OrdersTable
 	MailingAddressesTable.ForeignKeys[0].RefTable = CustomersTable
 	MenuItemsTable.ForeignKeys[0].RefTable = MenusTable
 	MenuItemsTable.ForeignKeys[1].RefTable = MenuItemsTable
+	OrderLinesTable.ForeignKeys[0].RefTable = OrdersTable
+	OrderLinesTable.ForeignKeys[1].RefTable = ProductVariantsTable
 	PasswordResetTokensTable.ForeignKeys[0].RefTable = CustomersTable
 	ProductsTable.ForeignKeys[0].RefTable = DiscountCodesTable
 	ProductImagesTable.ForeignKeys[0].RefTable = ProductsTable

@@ -30,6 +30,9 @@ type DiscountCode func(*sql.Selector)
 // DiscountRedemption is the predicate function for discountredemption builders.
 type DiscountRedemption func(*sql.Selector)
 
+// Fulfillment is the predicate function for fulfillment builders.
+type Fulfillment func(*sql.Selector)
+
 // LoginAttempt is the predicate function for loginattempt builders.
 type LoginAttempt func(*sql.Selector)
 
@@ -41,6 +44,12 @@ type Menu func(*sql.Selector)
 
 // MenuItem is the predicate function for menuitem builders.
 type MenuItem func(*sql.Selector)
+
+// Order is the predicate function for order builders.
+type Order func(*sql.Selector)
+
+// OrderLine is the predicate function for orderline builders.
+type OrderLine func(*sql.Selector)
 
 // Page is the predicate function for page builders.
 type Page func(*sql.Selector)

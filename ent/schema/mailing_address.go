@@ -7,7 +7,9 @@ import (
 	"entgo.io/ent/schema/index"
 )
 
-// MailingAddress holds the schema definition for an address in a customer's address book.
+// MailingAddress holds the schema definition for an address: one in a customer's address
+// book (customer_id set), or the snapshot an order keeps of where it ships and bills
+// (order_id set), which later edits of the address book do not change.
 type MailingAddress struct {
 	ent.Schema
 }
@@ -20,7 +22,8 @@ func (MailingAddress) Mixin() []ent.Mixin {
 // Fields of the MailingAddress.
 func (MailingAddress) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int("customer_id"),
+		field.Int("customer_id").Optional().Nillable(),
+		field.Int("order_id").Optional().Nillable().Comment("The order this address is a snapshot for."),
 		field.String("first_name").Optional().Nillable(),
 		field.String("last_name").Optional().Nillable(),
 		field.String("company").Optional().Nillable(),
@@ -38,11 +41,11 @@ func (MailingAddress) Fields() []ent.Field {
 // Edges of the MailingAddress.
 func (MailingAddress) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("customer", Customer.Type).Ref("addresses").Field("customer_id").Unique().Required(),
+		edge.From("customer", Customer.Type).Ref("addresses").Field("customer_id").Unique(),
 	}
 }
 
 // Indexes of the MailingAddress.
 func (MailingAddress) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("customer_id")}
+	return []ent.Index{index.Fields("customer_id"), index.Fields("order_id")}
 }

@@ -131,11 +131,6 @@ func (s *Service) MenuItemsByMenu(ctx context.Context, menuIDs []int) (map[int][
 	return group(menuIDs, items, func(i *ent.MenuItem) int { return i.MenuID }), nil
 }
 
-// Paginate pages through an in-memory list of variants, images or collections of one parent.
-func Paginate[T any](items []T, key string, pos func(T) (int64, int), a Args) (Page[T], error) {
-	return sliceWindow(items, key, pos, a)
-}
-
 // ProductsAnyByID returns products by ID whether or not they are published: a cart line
 // keeps showing its product after the product is unpublished.
 func (s *Service) ProductsAnyByID(ctx context.Context, ids []int) ([]*ent.Product, error) {

@@ -10,6 +10,7 @@ import (
 
 	"storefront/ent/productvariant"
 	"storefront/internal/money"
+	"storefront/internal/paging"
 )
 
 // ProductFilter is one condition of Collection.products(filters:) (ProductFilter in the
@@ -63,12 +64,12 @@ func FilterPredicate(dialectName, currency string, filters []ProductFilter) (fun
 			var err error
 			if f.PriceMin != nil {
 				if lo, err = money.FromFloat(*f.PriceMin, currency); err != nil || lo < 0 {
-					return nil, "", &InputError{Argument: fmt.Sprintf("filters[%d].price.min", i), Message: "price.min must be a non-negative amount"}
+					return nil, "", &paging.InputError{Argument: fmt.Sprintf("filters[%d].price.min", i), Message: "price.min must be a non-negative amount"}
 				}
 			}
 			if f.PriceMax != nil {
 				if hi, err = money.FromFloat(*f.PriceMax, currency); err != nil || hi < 0 {
-					return nil, "", &InputError{Argument: fmt.Sprintf("filters[%d].price.max", i), Message: "price.max must be a non-negative amount"}
+					return nil, "", &paging.InputError{Argument: fmt.Sprintf("filters[%d].price.max", i), Message: "price.max must be a non-negative amount"}
 				}
 			}
 			add("price", func(s *entsql.Selector) *entsql.Predicate {
@@ -103,7 +104,7 @@ func FilterPredicate(dialectName, currency string, filters []ProductFilter) (fun
 			}, value)
 		}
 		if set != 1 {
-			return nil, "", &InputError{Argument: fmt.Sprintf("filters[%d]", i), Message: "each filter must set exactly one of available, price, productType, productVendor, tag, variantOption"}
+			return nil, "", &paging.InputError{Argument: fmt.Sprintf("filters[%d]", i), Message: "each filter must set exactly one of available, price, productType, productVendor, tag, variantOption"}
 		}
 	}
 	names := make([]string, 0, len(groups))

@@ -10,83 +10,68 @@ import (
 	"storefront/ent/collection"
 	"storefront/ent/page"
 	"storefront/ent/product"
+	"storefront/internal/paging"
 )
 
 // Collections lists published collections sorted by ID, TITLE, UPDATED_AT or RELEVANCE.
-func (s *Service) Collections(ctx context.Context, args Args, sortKey string, filter []func(*entsql.Selector)) (Page[*ent.Collection], error) {
-	var order []term
+func (s *Service) Collections(ctx context.Context, args Args, sortKey string, filter []func(*entsql.Selector)) (paging.Page[*ent.Collection], error) {
+	var order []paging.Term
 	switch sortKey {
 	case "ID", "RELEVANCE", "":
 	case "TITLE":
-		order = []term{{expr: column(collection.FieldTitle), kind: kindString}}
+		order = []paging.Term{{Expr: paging.Column(collection.FieldTitle), Kind: paging.KindString}}
 	case "UPDATED_AT":
-		order = []term{{expr: column(collection.FieldUpdatedAt), kind: kindTime}}
+		order = []paging.Term{{Expr: paging.Column(collection.FieldUpdatedAt), Kind: paging.KindTime}}
 	default:
-		return Page[*ent.Collection]{}, &InputError{Argument: "sortKey", Message: fmt.Sprintf("unknown sort key %q", sortKey)}
+		return paging.Page[*ent.Collection]{}, &paging.InputError{Argument: "sortKey", Message: fmt.Sprintf("unknown sort key %q", sortKey)}
 	}
-	l := listing{
-		key:   "COL" + sortKey,
-		table: collection.Table,
-		where: append([]func(*entsql.Selector){s.visibleSQL()}, filter...),
-		order: order,
+	l := paging.Listing{
+		Key:   "COL" + sortKey,
+		Table: collection.Table,
+		Where: append([]func(*entsql.Selector){s.visibleSQL()}, filter...),
+		Order: order,
 	}
-	w, err := args.window(l.key, l.kinds())
+	w, err := args.Window(l.Key, l.Kinds())
 	if err != nil {
-		return Page[*ent.Collection]{}, err
+		return paging.Page[*ent.Collection]{}, err
 	}
-	pages, err := s.list(ctx, l, w)
+	pages, err := paging.List(ctx, s.db, l, w)
 	if err != nil {
-		return Page[*ent.Collection]{}, err
+		return paging.Page[*ent.Collection]{}, err
 	}
 	rp := pages[0]
-	ids := make([]int, len(rp.refs))
-	for i, r := range rp.refs {
-		ids[i] = r.id
+	ids := make([]int, len(rp.Refs))
+	for i, r := range rp.Refs {
+		ids[i] = r.ID
 	}
 	cs, err := s.db.Collection.Query().Where(collection.IDIn(ids...)).All(ctx)
 	if err != nil {
-		return Page[*ent.Collection]{}, fmt.Errorf("load collections: %w", err)
+		return paging.Page[*ent.Collection]{}, fmt.Errorf("load collections: %w", err)
 	}
-	return assemble(rp, cs, func(c *ent.Collection) int { return c.ID }), nil
+	return paging.Assemble(rp, cs, func(c *ent.Collection) int { return c.ID }), nil
 }
 
 // Pages lists published pages in ID order.
-func (s *Service) Pages(ctx context.Context, args Args) (Page[*ent.Page], error) {
-	l := listing{key: "PAGE", table: page.Table, where: []func(*entsql.Selector){s.visibleSQL()}}
-	w, err := args.window(l.key, nil)
+func (s *Service) Pages(ctx context.Context, args Args) (paging.Page[*ent.Page], error) {
+	l := paging.Listing{Key: "PAGE", Table: page.Table, Where: []func(*entsql.Selector){s.visibleSQL()}}
+	w, err := args.Window(l.Key, nil)
 	if err != nil {
-		return Page[*ent.Page]{}, err
+		return paging.Page[*ent.Page]{}, err
 	}
-	pages, err := s.list(ctx, l, w)
+	pages, err := paging.List(ctx, s.db, l, w)
 	if err != nil {
-		return Page[*ent.Page]{}, err
+		return paging.Page[*ent.Page]{}, err
 	}
 	rp := pages[0]
-	ids := make([]int, len(rp.refs))
-	for i, r := range rp.refs {
-		ids[i] = r.id
+	ids := make([]int, len(rp.Refs))
+	for i, r := range rp.Refs {
+		ids[i] = r.ID
 	}
 	ps, err := s.db.Page.Query().Where(page.IDIn(ids...)).All(ctx)
 	if err != nil {
-		return Page[*ent.Page]{}, fmt.Errorf("load pages: %w", err)
+		return paging.Page[*ent.Page]{}, fmt.Errorf("load pages: %w", err)
 	}
-	return assemble(rp, ps, func(p *ent.Page) int { return p.ID }), nil
-}
-
-// assemble puts loaded rows into the order list found them, with their cursors.
-func assemble[T any](rp *refPage, items []T, id func(T) int) Page[T] {
-	byID := make(map[int]T, len(items))
-	for _, it := range items {
-		byID[id(it)] = it
-	}
-	pg := Page[T]{HasNextPage: rp.hasNext, HasPreviousPage: rp.hasPrev}
-	for i, r := range rp.refs {
-		if it, ok := byID[r.id]; ok {
-			pg.Items = append(pg.Items, it)
-			pg.Cursors = append(pg.Cursors, rp.cursor(i))
-		}
-	}
-	return pg
+	return paging.Assemble(rp, ps, func(p *ent.Page) int { return p.ID }), nil
 }
 
 // Recommendations returns up to ten published products related to the given one: those

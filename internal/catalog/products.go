@@ -11,6 +11,7 @@ import (
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/product"
+	"storefront/internal/paging"
 )
 
 // ProductSort is a sort key of the products query (ProductSortKeys) or of a collection's
@@ -32,33 +33,33 @@ const (
 )
 
 // productOrder returns the ORDER BY terms of a product sort key (ID is the tie-breaker of all).
-func productOrder(key ProductSort, relevance []string) ([]term, error) {
+func productOrder(key ProductSort, relevance []string) ([]paging.Term, error) {
 	switch key {
 	case SortID, "":
 		return nil, nil
 	case SortTitle:
-		return []term{{expr: column("title"), kind: kindString}}, nil
+		return []paging.Term{{Expr: paging.Column("title"), Kind: paging.KindString}}, nil
 	case SortPrice:
-		return []term{{expr: column("min_price"), kind: kindInt}}, nil
+		return []paging.Term{{Expr: paging.Column("min_price"), Kind: paging.KindInt}}, nil
 	case SortBestSelling:
-		return []term{{expr: column("units_sold"), kind: kindInt, desc: true}}, nil
+		return []paging.Term{{Expr: paging.Column("units_sold"), Kind: paging.KindInt, Desc: true}}, nil
 	case SortCreated:
-		return []term{{expr: column("created_at"), kind: kindTime}}, nil
+		return []paging.Term{{Expr: paging.Column("created_at"), Kind: paging.KindTime}}, nil
 	case SortUpdated:
-		return []term{{expr: column("updated_at"), kind: kindTime}}, nil
+		return []paging.Term{{Expr: paging.Column("updated_at"), Kind: paging.KindTime}}, nil
 	case SortProductType:
-		return []term{{expr: column("product_type"), kind: kindString}}, nil
+		return []paging.Term{{Expr: paging.Column("product_type"), Kind: paging.KindString}}, nil
 	case SortVendor:
-		return []term{{expr: column("vendor"), kind: kindString}}, nil
+		return []paging.Term{{Expr: paging.Column("vendor"), Kind: paging.KindString}}, nil
 	case SortRelevance:
 		if len(relevance) == 0 {
 			return nil, nil
 		}
-		return []term{{expr: titleMatches(relevance), kind: kindInt, desc: true}}, nil
+		return []paging.Term{{Expr: titleMatches(relevance), Kind: paging.KindInt, Desc: true}}, nil
 	case SortManual:
-		return []term{{expr: func(b *entsql.Builder) { b.Ident("cp").WriteByte('.').Ident(collectionproduct.FieldPosition) }, kind: kindInt}}, nil
+		return []paging.Term{{Expr: func(b *entsql.Builder) { b.Ident("cp").WriteByte('.').Ident(collectionproduct.FieldPosition) }, Kind: paging.KindInt}}, nil
 	}
-	return nil, &InputError{Argument: "sortKey", Message: fmt.Sprintf("unknown sort key %q", key)}
+	return nil, &paging.InputError{Argument: "sortKey", Message: fmt.Sprintf("unknown sort key %q", key)}
 }
 
 // titleMatches scores a product by how many of the free-text terms its title contains,
@@ -92,28 +93,28 @@ type ProductListOptions struct {
 }
 
 // Products lists published products, one page, in two statements whatever the page size.
-func (s *Service) Products(ctx context.Context, args Args, opts ProductListOptions) (Page[*ent.Product], error) {
+func (s *Service) Products(ctx context.Context, args Args, opts ProductListOptions) (paging.Page[*ent.Product], error) {
 	order, err := productOrder(opts.Sort, opts.Relevance)
 	if err != nil {
-		return Page[*ent.Product]{}, err
+		return paging.Page[*ent.Product]{}, err
 	}
-	l := listing{
-		key:   string(opts.Sort),
-		table: product.Table,
-		where: append([]func(*entsql.Selector){s.visibleSQL()}, opts.Filter...),
-		order: order,
+	l := paging.Listing{
+		Key:   string(opts.Sort),
+		Table: product.Table,
+		Where: append([]func(*entsql.Selector){s.visibleSQL()}, opts.Filter...),
+		Order: order,
 	}
-	w, err := args.window(l.key, l.kinds())
+	w, err := args.Window(l.Key, l.Kinds())
 	if err != nil {
-		return Page[*ent.Product]{}, err
+		return paging.Page[*ent.Product]{}, err
 	}
-	pages, err := s.list(ctx, l, w)
+	pages, err := paging.List(ctx, s.db, l, w)
 	if err != nil {
-		return Page[*ent.Product]{}, err
+		return paging.Page[*ent.Product]{}, err
 	}
 	out, err := s.loadProductPages(ctx, pages)
 	if err != nil {
-		return Page[*ent.Product]{}, err
+		return paging.Page[*ent.Product]{}, err
 	}
 	return out[0], nil
 }
@@ -128,30 +129,30 @@ type CollectionProductsKey struct {
 
 // CollectionProducts lists the published products of several collections at once, a page
 // per collection, in two statements. Sort MANUAL follows the collection's manual order.
-func (s *Service) CollectionProducts(ctx context.Context, collectionIDs []int, args Args, sort ProductSort, filter []func(*entsql.Selector)) (map[int]Page[*ent.Product], error) {
+func (s *Service) CollectionProducts(ctx context.Context, collectionIDs []int, args Args, sort ProductSort, filter []func(*entsql.Selector)) (map[int]paging.Page[*ent.Product], error) {
 	order, err := productOrder(sort, nil)
 	if err != nil {
 		return nil, err
 	}
 	cp := entsql.Dialect(s.db.Dialect).Table(collectionproduct.Table).As("cp")
-	l := listing{
-		key:   "C" + string(sort),
-		table: product.Table,
-		where: append([]func(*entsql.Selector){
+	l := paging.Listing{
+		Key:   "C" + string(sort),
+		Table: product.Table,
+		Where: append([]func(*entsql.Selector){
 			func(sel *entsql.Selector) {
 				sel.Join(cp).On(sel.C(product.FieldID), cp.C(collectionproduct.FieldProductID))
 			},
 			s.visibleSQL(),
 		}, filter...),
-		order:     order,
-		partition: cp.C(collectionproduct.FieldCollectionID),
-		parents:   collectionIDs,
+		Order:     order,
+		Partition: cp.C(collectionproduct.FieldCollectionID),
+		Parents:   collectionIDs,
 	}
-	w, err := args.window(l.key, l.kinds())
+	w, err := args.Window(l.Key, l.Kinds())
 	if err != nil {
 		return nil, err
 	}
-	pages, err := s.list(ctx, l, w)
+	pages, err := paging.List(ctx, s.db, l, w)
 	if err != nil {
 		return nil, err
 	}
@@ -182,11 +183,11 @@ func EffectiveCollectionSort(c *ent.Collection, requested string) ProductSort {
 }
 
 // loadProductPages loads the products that list found, in one statement for all pages.
-func (s *Service) loadProductPages(ctx context.Context, pages map[int]*refPage) (map[int]Page[*ent.Product], error) {
+func (s *Service) loadProductPages(ctx context.Context, pages map[int]*paging.RefPage) (map[int]paging.Page[*ent.Product], error) {
 	var ids []int
 	for _, p := range pages {
-		for _, r := range p.refs {
-			ids = append(ids, r.id)
+		for _, r := range p.Refs {
+			ids = append(ids, r.ID)
 		}
 	}
 	byID := map[int]*ent.Product{}
@@ -199,13 +200,13 @@ func (s *Service) loadProductPages(ctx context.Context, pages map[int]*refPage) 
 			byID[p.ID] = p
 		}
 	}
-	out := make(map[int]Page[*ent.Product], len(pages))
+	out := make(map[int]paging.Page[*ent.Product], len(pages))
 	for parent, p := range pages {
-		pg := Page[*ent.Product]{HasNextPage: p.hasNext, HasPreviousPage: p.hasPrev}
-		for i, r := range p.refs {
-			if prod := byID[r.id]; prod != nil {
+		pg := paging.Page[*ent.Product]{HasNextPage: p.HasNext, HasPreviousPage: p.HasPrev}
+		for i, r := range p.Refs {
+			if prod := byID[r.ID]; prod != nil {
 				pg.Items = append(pg.Items, prod)
-				pg.Cursors = append(pg.Cursors, p.cursor(i))
+				pg.Cursors = append(pg.Cursors, p.Cursor(i))
 			}
 		}
 		out[parent] = pg

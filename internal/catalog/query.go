@@ -13,6 +13,7 @@ import (
 
 	"storefront/internal/gid"
 	"storefront/internal/money"
+	"storefront/internal/paging"
 )
 
 // Limits of a search query string.
@@ -60,7 +61,7 @@ func (Term) expr() {}
 // queries are refused with an InputError.
 func ParseQuery(s string) (*Query, error) {
 	if utf8.RuneCountInString(s) > MaxQueryLength {
-		return nil, &InputError{Argument: "query", Message: fmt.Sprintf("query is longer than %d characters", MaxQueryLength)}
+		return nil, &paging.InputError{Argument: "query", Message: fmt.Sprintf("query is longer than %d characters", MaxQueryLength)}
 	}
 	toks := lex(s)
 	terms := 0
@@ -70,7 +71,7 @@ func ParseQuery(s string) (*Query, error) {
 		}
 	}
 	if terms > maxQueryTerms {
-		return nil, &InputError{Argument: "query", Message: fmt.Sprintf("query has more than %d terms", maxQueryTerms)}
+		return nil, &paging.InputError{Argument: "query", Message: fmt.Sprintf("query has more than %d terms", maxQueryTerms)}
 	}
 	p := &parser{toks: toks}
 	var root Expr
@@ -84,7 +85,7 @@ func ParseQuery(s string) (*Query, error) {
 		}
 	}
 	if p.tooDeep {
-		return nil, &InputError{Argument: "query", Message: fmt.Sprintf("query nests parentheses deeper than %d", maxQueryDepth)}
+		return nil, &paging.InputError{Argument: "query", Message: fmt.Sprintf("query nests parentheses deeper than %d", maxQueryDepth)}
 	}
 	return &Query{Root: root}, nil
 }
@@ -464,7 +465,7 @@ func productTerm(dialectName, currency string, s *entsql.Selector, t Term) (*ent
 	case "available_for_sale":
 		v, err := strconv.ParseBool(t.Value)
 		if err != nil {
-			return nil, &InputError{Argument: "query", Message: "available_for_sale takes true or false"}
+			return nil, &paging.InputError{Argument: "query", Message: "available_for_sale takes true or false"}
 		}
 		p := variantWhere(id, func(b *entsql.Builder) { b.WriteString(" AND v.available > 0") })
 		if !v {
@@ -474,7 +475,7 @@ func productTerm(dialectName, currency string, s *entsql.Selector, t Term) (*ent
 	case "variants.price", "price":
 		amount, err := money.Parse(t.Value, currency)
 		if err != nil || amount < 0 {
-			return nil, &InputError{Argument: "query", Message: fmt.Sprintf("%s needs an amount such as 10 or 19.99, not %q", t.Field, t.Value)}
+			return nil, &paging.InputError{Argument: "query", Message: fmt.Sprintf("%s needs an amount such as 10 or 19.99, not %q", t.Field, t.Value)}
 		}
 		return variantWhere(id, func(b *entsql.Builder) {
 			b.WriteString(" AND v.price " + sqlOp(t.Op) + " ").Arg(amount)
@@ -548,7 +549,7 @@ func parseQueryTime(v string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, &InputError{Argument: "query", Message: fmt.Sprintf("%q is not a date (2026-11-24) or RFC 3339 time", v)}
+	return time.Time{}, &paging.InputError{Argument: "query", Message: fmt.Sprintf("%q is not a date (2026-11-24) or RFC 3339 time", v)}
 }
 
 func parseQueryID(v, typ string) (int, error) {
@@ -557,7 +558,7 @@ func parseQueryID(v, typ string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n <= 0 {
-		return 0, &InputError{Argument: "query", Message: fmt.Sprintf("%q is not an ID", v)}
+		return 0, &paging.InputError{Argument: "query", Message: fmt.Sprintf("%q is not an ID", v)}
 	}
 	return n, nil
 }

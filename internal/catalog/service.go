@@ -17,6 +17,7 @@ import (
 	"storefront/ent/page"
 	"storefront/ent/predicate"
 	"storefront/ent/product"
+	"storefront/internal/paging"
 	"storefront/internal/store"
 )
 
@@ -124,3 +125,17 @@ func (s *Service) Shop(ctx context.Context) (*ent.Shop, error) {
 
 // Dialect is the database dialect ("sqlite3" or "postgres"), for callers that build predicates.
 func (s *Service) Dialect() string { return s.db.Dialect }
+
+// Paging types, re-exported for the API layer.
+type (
+	// Args are a connection's paging arguments.
+	Args = paging.Args
+	// InputError is a malformed argument the client can fix.
+	InputError = paging.InputError
+)
+
+// Page is one page of a connection.
+type Page[T any] = paging.Page[T]
+
+// MaxPageSize is the most items one page may hold.
+const MaxPageSize = paging.MaxPageSize

@@ -1,4 +1,8 @@
-package catalog
+// Package paging implements Relay connections over SQL with keyset pagination: stable
+// orders with the ID as tie-breaker, cursors that carry the sort values (and refuse another
+// order's cursor), both directions, one statement per page — or per set of parents, one
+// page each, with a Window function.
+package paging
 
 import (
 	"context"
@@ -11,6 +15,8 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/mattn/go-sqlite3"
+
+	"storefront/internal/store"
 )
 
 // MaxPageSize is the most items one page of a connection may hold.
@@ -31,8 +37,8 @@ type Page[T any] struct {
 	HasPreviousPage bool
 }
 
-// window is validated Args with decoded cursors.
-type window struct {
+// Window is validated Args with decoded cursors.
+type Window struct {
 	limit         int
 	backward      bool
 	reverse       bool
@@ -52,7 +58,7 @@ func (c cursor) encode() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s, key string, kinds []kind) (*cursor, error) {
+func decodeCursor(s, key string, kinds []Kind) (*cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(b) > 4096 {
 		return nil, errInvalidCursor
@@ -81,10 +87,10 @@ type InputError struct {
 
 func (e *InputError) Error() string { return e.Message }
 
-// window validates the arguments of a connection sorted by the given key and term kinds.
+// Window validates the arguments of a connection sorted by the given key and Term kinds.
 // As in Shopify's API, exactly one of first and last must be given, at most MaxPageSize.
-func (a Args) window(key string, kinds []kind) (window, error) {
-	w := window{reverse: a.Reverse}
+func (a Args) Window(key string, kinds []Kind) (Window, error) {
+	w := Window{reverse: a.Reverse}
 	switch {
 	case a.First != nil && a.Last != nil:
 		return w, &InputError{Argument: "first", Message: "pass either first or last, not both"}
@@ -113,27 +119,28 @@ func (a Args) window(key string, kinds []kind) (window, error) {
 	return w, nil
 }
 
-// kind is the type of a sort value, so values survive the trip through a cursor.
-type kind int
+// Kind is the type of a sort value, so values survive the trip through a cursor.
+type Kind int
 
+// Sort value kinds.
 const (
-	kindInt kind = iota
-	kindString
-	kindTime
+	KindInt Kind = iota
+	KindString
+	KindTime
 )
 
-func (k kind) fromJSON(v any) (any, bool) {
+func (k Kind) fromJSON(v any) (any, bool) {
 	switch k {
-	case kindInt:
+	case KindInt:
 		f, ok := v.(float64)
 		if !ok || f != float64(int64(f)) {
 			return nil, false
 		}
 		return int64(f), true
-	case kindString:
+	case KindString:
 		s, ok := v.(string)
 		return s, ok
-	case kindTime:
+	case KindTime:
 		s, ok := v.(string)
 		if !ok {
 			return nil, false
@@ -144,12 +151,12 @@ func (k kind) fromJSON(v any) (any, bool) {
 	return nil, false
 }
 
-// scanDest returns a destination for a value of this kind.
-func (k kind) scanDest() any {
+// scanDest returns a destination for a value of this Kind.
+func (k Kind) scanDest() any {
 	switch k {
-	case kindInt:
+	case KindInt:
 		return new(int64)
-	case kindString:
+	case KindString:
 		return new(string)
 	default:
 		return new(any)
@@ -157,11 +164,11 @@ func (k kind) scanDest() any {
 }
 
 // value reads a scanned destination back, normalizing times to UTC.
-func (k kind) value(dest any) (any, error) {
+func (k Kind) value(dest any) (any, error) {
 	switch k {
-	case kindInt:
+	case KindInt:
 		return *dest.(*int64), nil
-	case kindString:
+	case KindString:
 		return *dest.(*string), nil
 	}
 	switch v := (*dest.(*any)).(type) {
@@ -185,82 +192,84 @@ func parseSQLiteTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("unparsable time %q", s)
 }
 
-// term is one ORDER BY term of a listing (the ID tie-breaker is added by list).
-type term struct {
-	expr func(b *entsql.Builder)
-	kind kind
-	desc bool
+// Term is one ORDER BY Term of a Listing (the ID tie-breaker is added by list).
+type Term struct {
+	Expr func(b *entsql.Builder)
+	Kind Kind
+	Desc bool
 }
 
-// listing describes a keyset-paginated query over one table: what to select from, how to
+// Listing describes a keyset-paginated query over one table: what to select from, how to
 // sort, and optionally a partition (one page per parent, e.g. per collection).
-type listing struct {
-	key   string
-	table string
-	// where adds joins and filters to the selector over table (aliased "t").
-	where []func(s *entsql.Selector)
-	order []term
-	// partition, when set, is the (quoted) column that groups rows by parent; parents lists
+type Listing struct {
+	Key   string
+	Table string
+	// Where adds joins and filters to the selector over Table (aliased "t").
+	Where []func(s *entsql.Selector)
+	Order []Term
+	// Partition, when set, is the (quoted) column that groups rows by parent; Parents lists
 	// the parent IDs to fetch a page for.
-	partition string
-	parents   []int
+	Partition string
+	Parents   []int
 }
 
-// ref is a row found by list: its parent (0 without partition), ID and sort values.
-type ref struct {
-	parent int
-	id     int
+// Ref is a row found by list: its parent (0 without partition), ID and sort values.
+type Ref struct {
+	Parent int
+	ID     int
 	values []any
 }
 
-// refPage is one parent's page of refs.
-type refPage struct {
-	refs             []ref
-	hasNext, hasPrev bool
+// RefPage is one parent's page of refs.
+type RefPage struct {
+	Refs             []Ref
+	HasNext, HasPrev bool
 	key              string
 }
 
-func (p refPage) cursor(i int) string {
-	return cursor{Key: p.key, Values: p.refs[i].values, ID: p.refs[i].id}.encode()
+// Cursor is the cursor of the i-th ref.
+func (p RefPage) Cursor(i int) string {
+	return cursor{Key: p.key, Values: p.Refs[i].values, ID: p.Refs[i].ID}.encode()
 }
 
-func (l listing) kinds() []kind {
-	ks := make([]kind, len(l.order))
-	for i, t := range l.order {
-		ks[i] = t.kind
+// Kinds are the value kinds of the listing's sort terms (for Args.Window).
+func (l Listing) Kinds() []Kind {
+	ks := make([]Kind, len(l.Order))
+	for i, t := range l.Order {
+		ks[i] = t.Kind
 	}
 	return ks
 }
 
-// list runs the listing: one statement for all parents, whatever the page size.
-func (s *Service) list(ctx context.Context, l listing, w window) (map[int]*refPage, error) {
-	pages := map[int]*refPage{}
-	for _, p := range l.parents {
-		pages[p] = &refPage{key: l.key}
+// List runs the listing: one statement for all parents, whatever the page size.
+func List(ctx context.Context, db *store.DB, l Listing, w Window) (map[int]*RefPage, error) {
+	pages := map[int]*RefPage{}
+	for _, p := range l.Parents {
+		pages[p] = &RefPage{key: l.Key}
 	}
-	if l.partition == "" {
-		pages[0] = &refPage{key: l.key}
+	if l.Partition == "" {
+		pages[0] = &RefPage{key: l.Key}
 	}
 	if w.limit == 0 {
 		return pages, nil
 	}
-	d := entsql.Dialect(s.db.Dialect)
-	t := d.Table(l.table).As("t")
+	d := entsql.Dialect(db.Dialect)
+	t := d.Table(l.Table).As("t")
 	sel := d.Select(t.C("id")).From(t)
-	terms := append(slices.Clone(l.order), term{
-		expr: func(b *entsql.Builder) { b.WriteString(t.C("id")) },
-		kind: kindInt,
+	terms := append(slices.Clone(l.Order), Term{
+		Expr: func(b *entsql.Builder) { b.WriteString(t.C("id")) },
+		Kind: KindInt,
 	})
-	for i, tm := range l.order {
-		sel.AppendSelectExprAs(entsql.ExprFunc(tm.expr), fmt.Sprintf("s%d", i))
+	for i, tm := range l.Order {
+		sel.AppendSelectExprAs(entsql.ExprFunc(tm.Expr), fmt.Sprintf("s%d", i))
 	}
-	for _, f := range l.where {
+	for _, f := range l.Where {
 		f(sel)
 	}
-	// Base order: each term's direction, flipped by reverse.
+	// Base order: each Term's direction, flipped by reverse.
 	desc := make([]bool, len(terms))
 	for i, tm := range terms {
-		desc[i] = tm.desc != w.reverse
+		desc[i] = tm.Desc != w.reverse
 	}
 	if w.after != nil {
 		sel.Where(keyset(terms, desc, append(slices.Clone(w.after.Values), int64(w.after.ID)), true))
@@ -275,17 +284,17 @@ func (s *Service) list(ctx context.Context, l listing, w window) (map[int]*refPa
 		if desc[i] != w.backward {
 			dir = " DESC"
 		}
-		orderBy[i] = entsql.ExprFunc(func(b *entsql.Builder) { tm.expr(b); b.WriteString(dir) })
+		orderBy[i] = entsql.ExprFunc(func(b *entsql.Builder) { tm.Expr(b); b.WriteString(dir) })
 	}
 	var query string
 	var args []any
-	if l.partition == "" {
+	if l.Partition == "" {
 		sel.OrderExpr(orderBy...).Limit(w.limit + 1)
 		query, args = sel.Query()
 	} else {
-		part := l.partition
-		parents := make([]any, len(l.parents))
-		for i, p := range l.parents {
+		part := l.Partition
+		parents := make([]any, len(l.Parents))
+		for i, p := range l.Parents {
 			parents[i] = p
 		}
 		sel.Where(entsql.P(func(b *entsql.Builder) {
@@ -297,56 +306,56 @@ func (s *Service) list(ctx context.Context, l listing, w window) (map[int]*refPa
 		// already-built filters refer to.
 		inner, innerArgs := sel.Query()
 		mark := "?"
-		if s.db.Dialect == dialect.Postgres {
+		if db.Dialect == dialect.Postgres {
 			mark = fmt.Sprintf("$%d", len(innerArgs)+1)
 		}
 		query = "SELECT * FROM (" + inner + ") w WHERE rn <= " + mark + " ORDER BY pk, rn"
 		args = append(innerArgs, w.limit+1)
 	}
 	var rows entsql.Rows
-	if err := s.db.Driver.Query(ctx, query, args, &rows); err != nil {
-		return nil, fmt.Errorf("list %s: %w", l.key, err)
+	if err := db.Driver.Query(ctx, query, args, &rows); err != nil {
+		return nil, fmt.Errorf("list %s: %w", l.Key, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, pk, rn int64
 		dests := []any{&id}
-		for _, tm := range l.order {
-			dests = append(dests, tm.kind.scanDest())
+		for _, tm := range l.Order {
+			dests = append(dests, tm.Kind.scanDest())
 		}
-		if l.partition != "" {
+		if l.Partition != "" {
 			dests = append(dests, &pk, &rn)
 		}
 		if err := rows.Scan(dests...); err != nil {
-			return nil, fmt.Errorf("scan %s: %w", l.key, err)
+			return nil, fmt.Errorf("scan %s: %w", l.Key, err)
 		}
-		r := ref{parent: int(pk), id: int(id)}
-		for i, tm := range l.order {
-			v, err := tm.kind.value(dests[i+1])
+		r := Ref{Parent: int(pk), ID: int(id)}
+		for i, tm := range l.Order {
+			v, err := tm.Kind.value(dests[i+1])
 			if err != nil {
-				return nil, fmt.Errorf("scan %s: %w", l.key, err)
+				return nil, fmt.Errorf("scan %s: %w", l.Key, err)
 			}
 			r.values = append(r.values, v)
 		}
-		p := pages[r.parent]
+		p := pages[r.Parent]
 		if p == nil {
 			continue
 		}
-		p.refs = append(p.refs, r)
+		p.Refs = append(p.Refs, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list %s: %w", l.key, err)
+		return nil, fmt.Errorf("list %s: %w", l.Key, err)
 	}
 	for _, p := range pages {
-		more := len(p.refs) > w.limit
+		more := len(p.Refs) > w.limit
 		if more {
-			p.refs = p.refs[:w.limit]
+			p.Refs = p.Refs[:w.limit]
 		}
 		if w.backward {
-			slices.Reverse(p.refs)
-			p.hasPrev, p.hasNext = more, w.before != nil
+			slices.Reverse(p.Refs)
+			p.HasPrev, p.HasNext = more, w.before != nil
 		} else {
-			p.hasNext, p.hasPrev = more, w.after != nil
+			p.HasNext, p.HasPrev = more, w.after != nil
 		}
 	}
 	return pages, nil
@@ -355,7 +364,7 @@ func (s *Service) list(ctx context.Context, l listing, w window) (map[int]*refPa
 // keyset returns the predicate for rows strictly after (or before) the given sort values in
 // the order described by terms and desc:
 // (a > x) OR (a = x AND b > y) OR (a = x AND b = y AND id > z).
-func keyset(terms []term, desc []bool, values []any, after bool) *entsql.Predicate {
+func keyset(terms []Term, desc []bool, values []any, after bool) *entsql.Predicate {
 	ors := make([]*entsql.Predicate, 0, len(terms))
 	for i := range terms {
 		ands := make([]*entsql.Predicate, 0, i+1)
@@ -372,23 +381,23 @@ func keyset(terms []term, desc []bool, values []any, after bool) *entsql.Predica
 	return entsql.Or(ors...)
 }
 
-func compare(t term, op string, v any) *entsql.Predicate {
+func compare(t Term, op string, v any) *entsql.Predicate {
 	return entsql.P(func(b *entsql.Builder) {
-		t.expr(b)
+		t.Expr(b)
 		b.WriteString(" " + op + " ")
 		b.Arg(v)
 	})
 }
 
-// column returns a term expression for a column of the listed table.
-func column(name string) func(b *entsql.Builder) {
+// Column returns a Term expression for a column of the listed table.
+func Column(name string) func(b *entsql.Builder) {
 	return func(b *entsql.Builder) { b.Ident("t").WriteByte('.').Ident(name) }
 }
 
-// sliceWindow pages through a list already in memory and in its base order (used for
+// Slice pages through a list already in memory and in its base order (used for
 // small per-parent lists such as a product's variants). pos gives each item's sort value.
-func sliceWindow[T any](items []T, key string, pos func(T) (int64, int), a Args) (Page[T], error) {
-	w, err := a.window(key, []kind{kindInt})
+func Slice[T any](items []T, key string, pos func(T) (int64, int), a Args) (Page[T], error) {
+	w, err := a.Window(key, []Kind{KindInt})
 	if err != nil {
 		return Page[T]{}, err
 	}
@@ -445,4 +454,20 @@ func sliceWindow[T any](items []T, key string, pos func(T) (int64, int), a Args)
 		p.Cursors = append(p.Cursors, cursor{Key: key, Values: []any{v}, ID: id}.encode())
 	}
 	return p, nil
+}
+
+// Assemble puts loaded rows into the order list found them, with their cursors.
+func Assemble[T any](rp *RefPage, items []T, id func(T) int) Page[T] {
+	byID := make(map[int]T, len(items))
+	for _, it := range items {
+		byID[id(it)] = it
+	}
+	pg := Page[T]{HasNextPage: rp.HasNext, HasPreviousPage: rp.HasPrev}
+	for i, r := range rp.Refs {
+		if it, ok := byID[r.ID]; ok {
+			pg.Items = append(pg.Items, it)
+			pg.Cursors = append(pg.Cursors, rp.Cursor(i))
+		}
+	}
+	return pg
 }

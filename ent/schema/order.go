@@ -1,0 +1,73 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// OrderDiscount is a discount an order was placed with, as it applied then.
+type OrderDiscount struct {
+	Code string `json:"code"`
+	// Kind is PERCENTAGE (Value in basis points) or FIXED_AMOUNT (Value in minor units).
+	Kind  string `json:"kind"`
+	Value int64  `json:"value"`
+	// TargetSelection is ALL (the whole order) or ENTITLED (specific products/collections).
+	TargetSelection string `json:"targetSelection"`
+}
+
+// Order holds the schema definition for the Order entity: a placed order with the money,
+// lines and addresses as they were when it was placed.
+type Order struct {
+	ent.Schema
+}
+
+// Mixin of the Order.
+func (Order) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}}
+}
+
+// Fields of the Order.
+func (Order) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("number").Unique().Positive().Comment("Sequential order number, e.g. 1001."),
+		field.String("name").Comment("Display name, e.g. \"#1001\"."),
+		field.String("email").Optional().Nillable(),
+		field.String("phone").Optional().Nillable(),
+		field.Int("customer_id").Optional().Nillable(),
+		field.String("currency_code").MinLen(3).MaxLen(3),
+		field.Int64("subtotal").Comment("Line totals after line discounts, before order discounts, shipping and tax (minor units)."),
+		field.Int64("total_discounts").Default(0),
+		field.Int64("total_shipping").Default(0),
+		field.Int64("total_tax").Default(0),
+		field.Int64("total").Comment("What the buyer was charged (minor units)."),
+		field.Int64("total_refunded").Default(0),
+		field.Enum("financial_status").Values("AUTHORIZED", "PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED", "PENDING", "REFUNDED", "VOIDED").Default("PENDING"),
+		field.Enum("fulfillment_status").Values("FULFILLED", "IN_PROGRESS", "ON_HOLD", "OPEN", "PARTIALLY_FULFILLED", "PENDING_FULFILLMENT", "RESTOCKED", "SCHEDULED", "UNFULFILLED").Default("UNFULFILLED"),
+		field.Enum("cancel_reason").Values("CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "OTHER", "STAFF").Optional().Nillable(),
+		field.Time("canceled_at").Optional().Nillable(),
+		field.Time("processed_at"),
+		field.String("status_token").Unique().NotEmpty().Sensitive().Comment("Unguessable part of the order status URL."),
+		field.Int("shipping_address_id").Optional().Nillable(),
+		field.Int("billing_address_id").Optional().Nillable(),
+		field.JSON("custom_attributes", []Attribute{}).Optional(),
+		field.JSON("discounts", []OrderDiscount{}).Optional(),
+		field.Bool("edited").Default(false),
+	}
+}
+
+// Edges of the Order.
+func (Order) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("lines", OrderLine.Type),
+		edge.To("fulfillments", Fulfillment.Type),
+	}
+}
+
+// Indexes of the Order.
+func (Order) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("customer_id", "processed_at"),
+	}
+}
