@@ -27,6 +27,7 @@ import (
 	"storefront/internal/catalog"
 	"storefront/internal/customer"
 	"storefront/internal/demo"
+	"storefront/internal/order"
 	"storefront/internal/store"
 	"storefront/internal/web"
 )
@@ -212,6 +213,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 		Catalog:       catalog.New(db),
 		Carts:         cart.New(db, cart.Config{TTL: cfg.CartTTL, PublicURL: cfg.PublicURL, Customers: customers}),
 		Customers:     customers,
+		Orders:        order.New(db, cfg.PublicURL),
 		PublicURL:     cfg.PublicURL,
 		Log:           log,
 		Production:    cfg.Production,

@@ -15,6 +15,7 @@ import (
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
 	"storefront/internal/customer"
+	"storefront/internal/order"
 )
 
 // Options configure the Storefront API handler.
@@ -22,6 +23,7 @@ type Options struct {
 	Catalog   *catalog.Service
 	Carts     *cart.Service
 	Customers *customer.Service
+	Orders    *order.Service
 	PublicURL string
 	Log       *slog.Logger
 	// Production turns off field suggestions in validation errors.
@@ -61,7 +63,7 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxTokens == 0 {
 		o.MaxTokens = DefaultMaxTokens
 	}
-	cfg := generated.Config{Resolvers: &Resolver{Catalog: o.Catalog, Carts: o.Carts, Customers: o.Customers, PublicURL: o.PublicURL}}
+	cfg := generated.Config{Resolvers: &Resolver{Catalog: o.Catalog, Carts: o.Carts, Customers: o.Customers, Orders: o.Orders, PublicURL: o.PublicURL}}
 	complexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
@@ -75,5 +77,5 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
 	srv.SetErrorPresenter(presentError(o.Log))
 	srv.SetRecoverFunc(recoverPanic(o.Log))
-	return loader.Middleware(o.Catalog, srv)
+	return loader.Middleware(o.Catalog, o.Orders, srv)
 }

@@ -9,6 +9,7 @@ import (
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
 	"storefront/internal/customer"
+	"storefront/internal/order"
 )
 
 // Resolver is the root resolver; it holds the services the API calls.
@@ -16,6 +17,7 @@ type Resolver struct {
 	Catalog *catalog.Service
 	Carts     *cart.Service
 	Customers *customer.Service
+	Orders    *order.Service
 	// PublicURL is the server's own absolute base URL (no trailing slash), used when the
 	// shop has no primary domain configured.
 	PublicURL string

@@ -16,6 +16,7 @@ import (
 
 	"storefront/ent"
 	"storefront/internal/catalog"
+	"storefront/internal/order"
 )
 
 // wait is how long a loader collects keys before it queries; siblings resolved
@@ -35,12 +36,15 @@ type Loaders struct {
 	MenuItems         *dataloadgen.Loader[int, []*ent.MenuItem]
 	Node              *dataloadgen.Loader[catalog.NodeRef, ent.Noder]
 	Shop              func() (*ent.Shop, error)
+	OrderLines        *dataloadgen.Loader[int, []*ent.OrderLine]
+	Fulfillments      *dataloadgen.Loader[int, []*ent.Fulfillment]
+	OrderAddress      *dataloadgen.Loader[int, *ent.MailingAddress]
 	mu                sync.Mutex
 	collectionProduct map[CollectionProductsKey]*dataloadgen.Loader[int, catalog.Page[*ent.Product]]
 }
 
 // New returns fresh loaders over svc for one request.
-func New(ctx context.Context, svc *catalog.Service) *Loaders {
+func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait)}
 	return &Loaders{
 		svc:           svc,
@@ -56,6 +60,9 @@ func New(ctx context.Context, svc *catalog.Service) *Loaders {
 			return svc.Shop(ctx)
 		}),
 		collectionProduct: map[CollectionProductsKey]*dataloadgen.Loader[int, catalog.Page[*ent.Product]]{},
+		OrderLines:        dataloadgen.NewMappedLoader(orders.Lines, opts...),
+		Fulfillments:      dataloadgen.NewMappedLoader(orders.Fulfillments, opts...),
+		OrderAddress:      dataloadgen.NewMappedLoader(orders.Addresses, opts...),
 	}
 }
 
@@ -161,6 +168,48 @@ func (l *Loaders) PrefetchCartMerchandise(ctx context.Context, variants []*ent.P
 	return nil
 }
 
+// PrefetchOrders loads the lines, fulfillments and address snapshots of a page of orders
+// (three statements) and primes the loaders.
+func (l *Loaders) PrefetchOrders(ctx context.Context, orders *order.Service, os []*ent.Order) error {
+	if len(os) == 0 {
+		return nil
+	}
+	ids := make([]int, len(os))
+	var addrIDs []int
+	for i, o := range os {
+		ids[i] = o.ID
+		for _, a := range []*int{o.ShippingAddressID, o.BillingAddressID} {
+			if a != nil {
+				addrIDs = append(addrIDs, *a)
+			}
+		}
+	}
+	lines, err := orders.Lines(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for id, ls := range lines {
+		l.OrderLines.Prime(id, ls)
+	}
+	fs, err := orders.Fulfillments(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for id, f := range fs {
+		l.Fulfillments.Prime(id, f)
+	}
+	if len(addrIDs) > 0 {
+		as, err := orders.Addresses(ctx, addrIDs)
+		if err != nil {
+			return err
+		}
+		for id, a := range as {
+			l.OrderAddress.Prime(id, a)
+		}
+	}
+	return nil
+}
+
 // CollectionProductsKey groups Collection.products requests that can share one statement:
 // the same paging arguments, sort and filters, for different collections.
 type CollectionProductsKey struct {
@@ -226,10 +275,10 @@ func (l *Loaders) CollectionProducts(key CollectionProductsKey, a catalog.Args, 
 type ctxKey struct{}
 
 // Middleware gives every request its own loaders.
-func Middleware(svc *catalog.Service, next http.Handler) http.Handler {
+func Middleware(svc *catalog.Service, orders *order.Service, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		ctx = context.WithValue(ctx, ctxKey{}, New(ctx, svc))
+		ctx = context.WithValue(ctx, ctxKey{}, New(ctx, svc, orders))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"storefront/ent"
 	"storefront/ent/schema"
+	"storefront/graph/scalar"
 	"storefront/internal/cart"
 	"strconv"
 	"time"
@@ -17,9 +18,27 @@ type CartDiscountAllocation interface {
 	IsCartDiscountAllocation()
 }
 
+type DiscountApplication interface {
+	IsDiscountApplication()
+}
+
 type DisplayableError interface {
 	IsDisplayableError()
 }
+
+type PricingValue interface {
+	IsPricingValue()
+}
+
+type AutomaticDiscountApplication struct {
+	AllocationMethod DiscountApplicationAllocationMethod `json:"allocationMethod"`
+	TargetSelection  DiscountApplicationTargetSelection  `json:"targetSelection"`
+	TargetType       DiscountApplicationTargetType       `json:"targetType"`
+	Title            string                              `json:"title"`
+	Value            PricingValue                        `json:"value"`
+}
+
+func (AutomaticDiscountApplication) IsDiscountApplication() {}
 
 type BaseCartLineConnection struct {
 	Edges    []*BaseCartLineEdge `json:"edges"`
@@ -297,6 +316,21 @@ type CustomerUserError struct {
 
 func (CustomerUserError) IsDisplayableError() {}
 
+type DiscountApplicationConnection struct {
+	Nodes []DiscountApplication `json:"nodes"`
+}
+
+type DiscountCodeApplication struct {
+	AllocationMethod DiscountApplicationAllocationMethod `json:"allocationMethod"`
+	Applicable       bool                                `json:"applicable"`
+	Code             string                              `json:"code"`
+	TargetSelection  DiscountApplicationTargetSelection  `json:"targetSelection"`
+	TargetType       DiscountApplicationTargetType       `json:"targetType"`
+	Value            PricingValue                        `json:"value"`
+}
+
+func (DiscountCodeApplication) IsDiscountApplication() {}
+
 type Domain struct {
 	Host string `json:"host"`
 	URL  string `json:"url"`
@@ -317,6 +351,11 @@ type FilterValue struct {
 	// The ProductFilter that selects this value, as JSON.
 	Input string `json:"input"`
 	Label string `json:"label"`
+}
+
+type FulfillmentTrackingInfo struct {
+	Number *string `json:"number,omitempty"`
+	URL    *string `json:"url,omitempty"`
 }
 
 // An image, with its size in pixels when known.
@@ -367,10 +406,27 @@ type MoneyV2 struct {
 	CurrencyCode CurrencyCode `json:"currencyCode"`
 }
 
+func (MoneyV2) IsPricingValue() {}
+
 // Changes to carts. Every payload returns the cart as it is after the change, `userErrors`
 // when the change was refused (then nothing changed), and `warnings` for what the buyer
 // should know about a change that went through.
 type Mutation struct {
+}
+
+type OrderConnection struct {
+	Edges      []*OrderEdge         `json:"edges"`
+	PageInfo   *PageInfo            `json:"pageInfo"`
+	TotalCount scalar.UnsignedInt64 `json:"totalCount"`
+}
+
+type OrderEdge struct {
+	Cursor string     `json:"cursor"`
+	Node   *ent.Order `json:"node"`
+}
+
+type OrderLineItemConnection struct {
+	Nodes []*ent.OrderLine `json:"nodes"`
 }
 
 type PageConnection struct {
@@ -407,6 +463,12 @@ type PriceRangeFilter struct {
 	Max *float64 `json:"max,omitempty"`
 	Min *float64 `json:"min,omitempty"`
 }
+
+type PricingPercentageValue struct {
+	Percentage float64 `json:"percentage"`
+}
+
+func (PricingPercentageValue) IsPricingValue() {}
 
 type ProductConnection struct {
 	Edges []*ProductEdge `json:"edges"`
@@ -1908,6 +1970,175 @@ func (e DigitalWallet) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type DiscountApplicationAllocationMethod string
+
+const (
+	DiscountApplicationAllocationMethodAcross DiscountApplicationAllocationMethod = "ACROSS"
+	DiscountApplicationAllocationMethodEach   DiscountApplicationAllocationMethod = "EACH"
+	DiscountApplicationAllocationMethodOne    DiscountApplicationAllocationMethod = "ONE"
+)
+
+var AllDiscountApplicationAllocationMethod = []DiscountApplicationAllocationMethod{
+	DiscountApplicationAllocationMethodAcross,
+	DiscountApplicationAllocationMethodEach,
+	DiscountApplicationAllocationMethodOne,
+}
+
+func (e DiscountApplicationAllocationMethod) IsValid() bool {
+	switch e {
+	case DiscountApplicationAllocationMethodAcross, DiscountApplicationAllocationMethodEach, DiscountApplicationAllocationMethodOne:
+		return true
+	}
+	return false
+}
+
+func (e DiscountApplicationAllocationMethod) String() string {
+	return string(e)
+}
+
+func (e *DiscountApplicationAllocationMethod) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DiscountApplicationAllocationMethod(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DiscountApplicationAllocationMethod", str)
+	}
+	return nil
+}
+
+func (e DiscountApplicationAllocationMethod) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DiscountApplicationAllocationMethod) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DiscountApplicationAllocationMethod) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type DiscountApplicationTargetSelection string
+
+const (
+	DiscountApplicationTargetSelectionAll      DiscountApplicationTargetSelection = "ALL"
+	DiscountApplicationTargetSelectionEntitled DiscountApplicationTargetSelection = "ENTITLED"
+	DiscountApplicationTargetSelectionExplicit DiscountApplicationTargetSelection = "EXPLICIT"
+)
+
+var AllDiscountApplicationTargetSelection = []DiscountApplicationTargetSelection{
+	DiscountApplicationTargetSelectionAll,
+	DiscountApplicationTargetSelectionEntitled,
+	DiscountApplicationTargetSelectionExplicit,
+}
+
+func (e DiscountApplicationTargetSelection) IsValid() bool {
+	switch e {
+	case DiscountApplicationTargetSelectionAll, DiscountApplicationTargetSelectionEntitled, DiscountApplicationTargetSelectionExplicit:
+		return true
+	}
+	return false
+}
+
+func (e DiscountApplicationTargetSelection) String() string {
+	return string(e)
+}
+
+func (e *DiscountApplicationTargetSelection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DiscountApplicationTargetSelection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DiscountApplicationTargetSelection", str)
+	}
+	return nil
+}
+
+func (e DiscountApplicationTargetSelection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DiscountApplicationTargetSelection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DiscountApplicationTargetSelection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type DiscountApplicationTargetType string
+
+const (
+	DiscountApplicationTargetTypeLineItem     DiscountApplicationTargetType = "LINE_ITEM"
+	DiscountApplicationTargetTypeShippingLine DiscountApplicationTargetType = "SHIPPING_LINE"
+)
+
+var AllDiscountApplicationTargetType = []DiscountApplicationTargetType{
+	DiscountApplicationTargetTypeLineItem,
+	DiscountApplicationTargetTypeShippingLine,
+}
+
+func (e DiscountApplicationTargetType) IsValid() bool {
+	switch e {
+	case DiscountApplicationTargetTypeLineItem, DiscountApplicationTargetTypeShippingLine:
+		return true
+	}
+	return false
+}
+
+func (e DiscountApplicationTargetType) String() string {
+	return string(e)
+}
+
+func (e *DiscountApplicationTargetType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DiscountApplicationTargetType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DiscountApplicationTargetType", str)
+	}
+	return nil
+}
+
+func (e DiscountApplicationTargetType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DiscountApplicationTargetType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DiscountApplicationTargetType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type FilterType string
 
 const (
@@ -2037,6 +2268,262 @@ func (e *MenuItemType) UnmarshalJSON(b []byte) error {
 }
 
 func (e MenuItemType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type OrderCancelReason string
+
+const (
+	OrderCancelReasonCustomer  OrderCancelReason = "CUSTOMER"
+	OrderCancelReasonDeclined  OrderCancelReason = "DECLINED"
+	OrderCancelReasonFraud     OrderCancelReason = "FRAUD"
+	OrderCancelReasonInventory OrderCancelReason = "INVENTORY"
+	OrderCancelReasonOther     OrderCancelReason = "OTHER"
+	OrderCancelReasonStaff     OrderCancelReason = "STAFF"
+)
+
+var AllOrderCancelReason = []OrderCancelReason{
+	OrderCancelReasonCustomer,
+	OrderCancelReasonDeclined,
+	OrderCancelReasonFraud,
+	OrderCancelReasonInventory,
+	OrderCancelReasonOther,
+	OrderCancelReasonStaff,
+}
+
+func (e OrderCancelReason) IsValid() bool {
+	switch e {
+	case OrderCancelReasonCustomer, OrderCancelReasonDeclined, OrderCancelReasonFraud, OrderCancelReasonInventory, OrderCancelReasonOther, OrderCancelReasonStaff:
+		return true
+	}
+	return false
+}
+
+func (e OrderCancelReason) String() string {
+	return string(e)
+}
+
+func (e *OrderCancelReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderCancelReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderCancelReason", str)
+	}
+	return nil
+}
+
+func (e OrderCancelReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderCancelReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderCancelReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type OrderFinancialStatus string
+
+const (
+	OrderFinancialStatusAuthorized        OrderFinancialStatus = "AUTHORIZED"
+	OrderFinancialStatusPaid              OrderFinancialStatus = "PAID"
+	OrderFinancialStatusPartiallyPaid     OrderFinancialStatus = "PARTIALLY_PAID"
+	OrderFinancialStatusPartiallyRefunded OrderFinancialStatus = "PARTIALLY_REFUNDED"
+	OrderFinancialStatusPending           OrderFinancialStatus = "PENDING"
+	OrderFinancialStatusRefunded          OrderFinancialStatus = "REFUNDED"
+	OrderFinancialStatusVoided            OrderFinancialStatus = "VOIDED"
+)
+
+var AllOrderFinancialStatus = []OrderFinancialStatus{
+	OrderFinancialStatusAuthorized,
+	OrderFinancialStatusPaid,
+	OrderFinancialStatusPartiallyPaid,
+	OrderFinancialStatusPartiallyRefunded,
+	OrderFinancialStatusPending,
+	OrderFinancialStatusRefunded,
+	OrderFinancialStatusVoided,
+}
+
+func (e OrderFinancialStatus) IsValid() bool {
+	switch e {
+	case OrderFinancialStatusAuthorized, OrderFinancialStatusPaid, OrderFinancialStatusPartiallyPaid, OrderFinancialStatusPartiallyRefunded, OrderFinancialStatusPending, OrderFinancialStatusRefunded, OrderFinancialStatusVoided:
+		return true
+	}
+	return false
+}
+
+func (e OrderFinancialStatus) String() string {
+	return string(e)
+}
+
+func (e *OrderFinancialStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderFinancialStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderFinancialStatus", str)
+	}
+	return nil
+}
+
+func (e OrderFinancialStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderFinancialStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderFinancialStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type OrderFulfillmentStatus string
+
+const (
+	OrderFulfillmentStatusFulfilled          OrderFulfillmentStatus = "FULFILLED"
+	OrderFulfillmentStatusInProgress         OrderFulfillmentStatus = "IN_PROGRESS"
+	OrderFulfillmentStatusOnHold             OrderFulfillmentStatus = "ON_HOLD"
+	OrderFulfillmentStatusOpen               OrderFulfillmentStatus = "OPEN"
+	OrderFulfillmentStatusPartiallyFulfilled OrderFulfillmentStatus = "PARTIALLY_FULFILLED"
+	OrderFulfillmentStatusPendingFulfillment OrderFulfillmentStatus = "PENDING_FULFILLMENT"
+	OrderFulfillmentStatusRestocked          OrderFulfillmentStatus = "RESTOCKED"
+	OrderFulfillmentStatusScheduled          OrderFulfillmentStatus = "SCHEDULED"
+	OrderFulfillmentStatusUnfulfilled        OrderFulfillmentStatus = "UNFULFILLED"
+)
+
+var AllOrderFulfillmentStatus = []OrderFulfillmentStatus{
+	OrderFulfillmentStatusFulfilled,
+	OrderFulfillmentStatusInProgress,
+	OrderFulfillmentStatusOnHold,
+	OrderFulfillmentStatusOpen,
+	OrderFulfillmentStatusPartiallyFulfilled,
+	OrderFulfillmentStatusPendingFulfillment,
+	OrderFulfillmentStatusRestocked,
+	OrderFulfillmentStatusScheduled,
+	OrderFulfillmentStatusUnfulfilled,
+}
+
+func (e OrderFulfillmentStatus) IsValid() bool {
+	switch e {
+	case OrderFulfillmentStatusFulfilled, OrderFulfillmentStatusInProgress, OrderFulfillmentStatusOnHold, OrderFulfillmentStatusOpen, OrderFulfillmentStatusPartiallyFulfilled, OrderFulfillmentStatusPendingFulfillment, OrderFulfillmentStatusRestocked, OrderFulfillmentStatusScheduled, OrderFulfillmentStatusUnfulfilled:
+		return true
+	}
+	return false
+}
+
+func (e OrderFulfillmentStatus) String() string {
+	return string(e)
+}
+
+func (e *OrderFulfillmentStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderFulfillmentStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderFulfillmentStatus", str)
+	}
+	return nil
+}
+
+func (e OrderFulfillmentStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderFulfillmentStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderFulfillmentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type OrderSortKeys string
+
+const (
+	OrderSortKeysID          OrderSortKeys = "ID"
+	OrderSortKeysProcessedAt OrderSortKeys = "PROCESSED_AT"
+	OrderSortKeysRelevance   OrderSortKeys = "RELEVANCE"
+	OrderSortKeysTotalPrice  OrderSortKeys = "TOTAL_PRICE"
+)
+
+var AllOrderSortKeys = []OrderSortKeys{
+	OrderSortKeysID,
+	OrderSortKeysProcessedAt,
+	OrderSortKeysRelevance,
+	OrderSortKeysTotalPrice,
+}
+
+func (e OrderSortKeys) IsValid() bool {
+	switch e {
+	case OrderSortKeysID, OrderSortKeysProcessedAt, OrderSortKeysRelevance, OrderSortKeysTotalPrice:
+		return true
+	}
+	return false
+}
+
+func (e OrderSortKeys) String() string {
+	return string(e)
+}
+
+func (e *OrderSortKeys) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderSortKeys(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderSortKeys", str)
+	}
+	return nil
+}
+
+func (e OrderSortKeys) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderSortKeys) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderSortKeys) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -345,6 +345,12 @@ func (q *Query) CollectionPredicate() (func(*entsql.Selector), error) {
 	return q.predicate(collectionTerm)
 }
 
+// Predicate translates the query with a caller's translation of single terms (for
+// listings other than products and collections).
+func (q *Query) Predicate(term func(*entsql.Selector, Term) (*entsql.Predicate, error)) (func(*entsql.Selector), error) {
+	return q.predicate(term)
+}
+
 func (q *Query) predicate(term func(*entsql.Selector, Term) (*entsql.Predicate, error)) (func(*entsql.Selector), error) {
 	if q == nil || q.Root == nil {
 		return nil, nil
@@ -392,8 +398,8 @@ func build(s *entsql.Selector, e Expr, term func(*entsql.Selector, Term) (*entsq
 	return entsql.And(ps...), nil
 }
 
-// likeFold is LOWER(col) LIKE pattern, with the user's text escaped.
-func likeFold(col, text string, prefixOnly bool) *entsql.Predicate {
+// LikeFold is LOWER(col) LIKE the text (a prefix when prefixOnly), with wildcards escaped.
+func LikeFold(col, text string, prefixOnly bool) *entsql.Predicate {
 	pattern := "%" + likeEscape(strings.ToLower(text)) + "%"
 	if prefixOnly {
 		pattern = likeEscape(strings.ToLower(text)) + "%"
@@ -405,7 +411,7 @@ func likeFold(col, text string, prefixOnly bool) *entsql.Predicate {
 
 // wordPrefix matches text at the start of the column or of any word in it.
 func wordPrefix(col, text string) *entsql.Predicate {
-	return entsql.Or(likeFold(col, text, true), likeFold(col, " "+text, false))
+	return entsql.Or(LikeFold(col, text, true), LikeFold(col, " "+text, false))
 }
 
 func eqFold(col, v string) *entsql.Predicate {
@@ -418,7 +424,7 @@ func textMatch(col string, t Term) *entsql.Predicate {
 	if t.Prefix {
 		return wordPrefix(col, t.Value)
 	}
-	return likeFold(col, t.Value, false)
+	return LikeFold(col, t.Value, false)
 }
 
 func productTerm(dialectName, currency string, s *entsql.Selector, t Term) (*entsql.Predicate, error) {
@@ -450,14 +456,14 @@ func productTerm(dialectName, currency string, s *entsql.Selector, t Term) (*ent
 		return p, nil
 	case "product_type", "vendor", "handle":
 		if t.Prefix {
-			return likeFold(s.C(t.Field), t.Value, true), nil
+			return LikeFold(s.C(t.Field), t.Value, true), nil
 		}
 		return eqFold(s.C(t.Field), t.Value), nil
 	case "sku":
 		return variantWhere(id, func(b *entsql.Builder) {
 			b.WriteString(" AND ")
 			if t.Prefix {
-				b.Join(likeFold("v.sku", t.Value, true))
+				b.Join(LikeFold("v.sku", t.Value, true))
 			} else {
 				b.Join(eqFold("v.sku", t.Value))
 			}
@@ -481,17 +487,17 @@ func productTerm(dialectName, currency string, s *entsql.Selector, t Term) (*ent
 			b.WriteString(" AND v.price " + sqlOp(t.Op) + " ").Arg(amount)
 		}), nil
 	case "created_at", "updated_at", "published_at":
-		at, err := parseQueryTime(t.Value)
+		at, err := ParseQueryTime(t.Value)
 		if err != nil {
 			return nil, err
 		}
-		return compareCol(s.C(t.Field), t.Op, at), nil
+		return CompareCol(s.C(t.Field), t.Op, at), nil
 	case "id":
 		n, err := parseQueryID(t.Value, gid.Product)
 		if err != nil {
 			return nil, err
 		}
-		return compareCol(id, t.Op, n), nil
+		return CompareCol(id, t.Op, n), nil
 	}
 	// Unknown fields: search the whole token as text, as a lenient search box would.
 	return productTerm(dialectName, currency, s, Term{Op: ":", Value: t.Field + ":" + t.Value})
@@ -504,17 +510,17 @@ func collectionTerm(s *entsql.Selector, t Term) (*entsql.Predicate, error) {
 	case "handle":
 		return eqFold(s.C("handle"), t.Value), nil
 	case "updated_at":
-		at, err := parseQueryTime(t.Value)
+		at, err := ParseQueryTime(t.Value)
 		if err != nil {
 			return nil, err
 		}
-		return compareCol(s.C("updated_at"), t.Op, at), nil
+		return CompareCol(s.C("updated_at"), t.Op, at), nil
 	case "id":
 		n, err := parseQueryID(t.Value, gid.Collection)
 		if err != nil {
 			return nil, err
 		}
-		return compareCol(s.C("id"), t.Op, n), nil
+		return CompareCol(s.C("id"), t.Op, n), nil
 	}
 	return textMatch(s.C("title"), Term{Value: t.Field + ":" + t.Value}), nil
 }
@@ -537,13 +543,15 @@ func sqlOp(op string) string {
 	return op
 }
 
-func compareCol(col, op string, v any) *entsql.Predicate {
+// CompareCol is "col op v" for a term operator (":" is equality).
+func CompareCol(col, op string, v any) *entsql.Predicate {
 	return entsql.P(func(b *entsql.Builder) {
 		b.WriteString(col + " " + sqlOp(op) + " ").Arg(v)
 	})
 }
 
-func parseQueryTime(v string) (time.Time, error) {
+// ParseQueryTime reads a date (2026-11-24) or RFC 3339 time in a query term.
+func ParseQueryTime(v string) (time.Time, error) {
 	for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
 		if t, err := time.Parse(layout, v); err == nil {
 			return t.UTC(), nil

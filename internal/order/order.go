@@ -1,0 +1,159 @@
+// Package order reads placed orders for their customers: listing with sort keys, search
+// and cursors, and the batch reads of their lines, addresses and fulfillments. Placing
+// orders belongs to checkout.
+package order
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"storefront/ent"
+	"storefront/ent/fulfillment"
+	"storefront/ent/mailingaddress"
+	entorder "storefront/ent/order"
+	"storefront/ent/orderline"
+	"storefront/internal/catalog"
+	"storefront/internal/gid"
+	"storefront/internal/paging"
+	"storefront/internal/store"
+)
+
+// Service reads orders.
+type Service struct {
+	db        *store.DB
+	publicURL string
+}
+
+// New returns an order service over db.
+func New(db *store.DB, publicURL string) *Service {
+	return &Service{db: db, publicURL: strings.TrimRight(publicURL, "/")}
+}
+
+// GlobalID is an order's global ID.
+func GlobalID(id int) string { return gid.Format("Order", id) }
+
+// StatusURL is the unguessable address of the order's status page.
+func (s *Service) StatusURL(o *ent.Order) string {
+	return s.publicURL + "/orders/status/" + o.StatusToken
+}
+
+// Count is the number of orders the customer has placed.
+func (s *Service) Count(ctx context.Context, customerID int) (int, error) {
+	return s.db.Order.Query().Where(entorder.CustomerID(customerID)).Count(ctx)
+}
+
+// ForCustomer lists the customer's orders by ID, PROCESSED_AT, TOTAL_PRICE or RELEVANCE
+// (ID order), optionally narrowed by a search query.
+func (s *Service) ForCustomer(ctx context.Context, customerID int, args paging.Args, sortKey, query string) (paging.Page[*ent.Order], error) {
+	var order []paging.Term
+	switch sortKey {
+	case "", "ID", "RELEVANCE":
+	case "PROCESSED_AT":
+		order = []paging.Term{{Expr: paging.Column(entorder.FieldProcessedAt), Kind: paging.KindTime}}
+	case "TOTAL_PRICE":
+		order = []paging.Term{{Expr: paging.Column(entorder.FieldTotal), Kind: paging.KindInt}}
+	default:
+		return paging.Page[*ent.Order]{}, &paging.InputError{Argument: "sortKey", Message: fmt.Sprintf("unknown sort key %q", sortKey)}
+	}
+	where := []func(*entsql.Selector){func(sel *entsql.Selector) { sel.Where(entsql.EQ(sel.C(entorder.FieldCustomerID), customerID)) }}
+	if query != "" {
+		q, err := catalog.ParseQuery(query)
+		if err != nil {
+			return paging.Page[*ent.Order]{}, err
+		}
+		pred, err := q.Predicate(orderTerm)
+		if err != nil {
+			return paging.Page[*ent.Order]{}, err
+		}
+		if pred != nil {
+			where = append(where, pred)
+		}
+	}
+	l := paging.Listing{Key: "O" + sortKey, Table: entorder.Table, Where: where, Order: order}
+	w, err := args.Window(l.Key, l.Kinds())
+	if err != nil {
+		return paging.Page[*ent.Order]{}, err
+	}
+	pages, err := paging.List(ctx, s.db, l, w)
+	if err != nil {
+		return paging.Page[*ent.Order]{}, err
+	}
+	rp := pages[0]
+	ids := make([]int, len(rp.Refs))
+	for i, r := range rp.Refs {
+		ids[i] = r.ID
+	}
+	os, err := s.db.Order.Query().Where(entorder.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return paging.Page[*ent.Order]{}, fmt.Errorf("load orders: %w", err)
+	}
+	return paging.Assemble(rp, os, func(o *ent.Order) int { return o.ID }), nil
+}
+
+// orderTerm translates one search term over orders.
+func orderTerm(s *entsql.Selector, t catalog.Term) (*entsql.Predicate, error) {
+	switch t.Field {
+	case "", "name":
+		v := strings.TrimPrefix(t.Value, "#")
+		return catalog.LikeFold(s.C(entorder.FieldName), v, false), nil
+	case "processed_at", "created_at":
+		at, err := catalog.ParseQueryTime(t.Value)
+		if err != nil {
+			return nil, err
+		}
+		return catalog.CompareCol(s.C(entorder.FieldProcessedAt), t.Op, at), nil
+	case "financial_status", "fulfillment_status":
+		return entsql.EQ(s.C(t.Field), strings.ToUpper(t.Value)), nil
+	}
+	return catalog.LikeFold(s.C(entorder.FieldName), t.Field+":"+t.Value, false), nil
+}
+
+// Lines returns each order's lines in position order.
+func (s *Service) Lines(ctx context.Context, orderIDs []int) (map[int][]*ent.OrderLine, error) {
+	ls, err := s.db.OrderLine.Query().Where(orderline.OrderIDIn(orderIDs...)).
+		Order(ent.Asc(orderline.FieldOrderID), ent.Asc(orderline.FieldPosition), ent.Asc(orderline.FieldID)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load order lines: %w", err)
+	}
+	out := make(map[int][]*ent.OrderLine, len(orderIDs))
+	for _, id := range orderIDs {
+		out[id] = nil
+	}
+	for _, l := range ls {
+		out[l.OrderID] = append(out[l.OrderID], l)
+	}
+	return out, nil
+}
+
+// Fulfillments returns each order's successful fulfillments, oldest first.
+func (s *Service) Fulfillments(ctx context.Context, orderIDs []int) (map[int][]*ent.Fulfillment, error) {
+	fs, err := s.db.Fulfillment.Query().Where(fulfillment.OrderIDIn(orderIDs...), fulfillment.StatusEQ(fulfillment.StatusSUCCESS)).
+		Order(ent.Asc(fulfillment.FieldID)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load fulfillments: %w", err)
+	}
+	out := make(map[int][]*ent.Fulfillment, len(orderIDs))
+	for _, id := range orderIDs {
+		out[id] = nil
+	}
+	for _, f := range fs {
+		out[f.OrderID] = append(out[f.OrderID], f)
+	}
+	return out, nil
+}
+
+// Addresses returns order address snapshots by ID.
+func (s *Service) Addresses(ctx context.Context, ids []int) (map[int]*ent.MailingAddress, error) {
+	as, err := s.db.MailingAddress.Query().Where(mailingaddress.IDIn(ids...), mailingaddress.OrderIDNotNil()).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load order addresses: %w", err)
+	}
+	out := make(map[int]*ent.MailingAddress, len(as))
+	for _, a := range as {
+		out[a.ID] = a
+	}
+	return out, nil
+}
