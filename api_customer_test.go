@@ -443,3 +443,21 @@ func BenchmarkCustomer(b *testing.B) {
 		}
 	})
 }
+
+// TestRevocationReachesEveryInstance signs in through one server and signs out through
+// another over the same database: the first must refuse the token at once.
+func TestRevocationReachesEveryInstance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		one := startAPI(t, b, fixture)
+		two := startAPI(t, b, nil)
+		createCustomer(t, one, "multi@example.com", "multi password 1")
+		token := signIn(t, one, "multi@example.com", "multi password 1")
+		if customerEmail(t, two, token) == nil {
+			t.Fatal("the second instance does not know the token")
+		}
+		two.customerOp(t, "customerAccessTokenDelete(customerAccessToken: $token)", "deletedAccessToken", map[string]any{"token": token})
+		if customerEmail(t, one, token) != nil {
+			t.Fatal("the first instance still accepts a token revoked on the second")
+		}
+	})
+}
