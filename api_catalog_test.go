@@ -480,7 +480,7 @@ func TestNestedConnectionsPaginate(t *testing.T) {
 				} `json:"variants"`
 				Images struct {
 					Edges []struct {
-						Cursor string `json:"cursor"`
+						Cursor string               `json:"cursor"`
 						Node   struct{ URL string } `json:"node"`
 					} `json:"edges"`
 					PageInfo struct {

@@ -224,7 +224,7 @@ func TestCustomerAddressesAndIsolation(t *testing.T) {
 				}
 			}
 			var n struct {
-				Node  *struct{ ID string } `json:"node"`
+				Node  *struct{ ID string }   `json:"node"`
 				Nodes []*struct{ ID string } `json:"nodes"`
 			}
 			api.post(t, `query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, map[string]any{"id": id}).decode(t, &n)

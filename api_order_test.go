@@ -64,7 +64,7 @@ func TestCustomerOrders(t *testing.T) {
 							} `json:"shippingAddress"`
 							LineItems struct {
 								Nodes []struct {
-									Title   string `json:"title"`
+									Title   string               `json:"title"`
 									Variant *struct{ ID string } `json:"variant"`
 								} `json:"nodes"`
 							} `json:"lineItems"`
@@ -77,7 +77,7 @@ func TestCustomerOrders(t *testing.T) {
 								} `json:"nodes"`
 							} `json:"discountApplications"`
 							SuccessfulFulfillments []struct {
-								TrackingCompany string `json:"trackingCompany"`
+								TrackingCompany string                    `json:"trackingCompany"`
 								TrackingInfo    []struct{ Number string } `json:"trackingInfo"`
 							} `json:"successfulFulfillments"`
 						} `json:"node"`
@@ -123,7 +123,7 @@ func TestCustomerOrders(t *testing.T) {
 			"first: 10, sortKey: PROCESSED_AT, reverse: true": "#1003,#1002,#1001",
 			"first: 10, query: \"name:#1002\"":                "#1002",
 			"first: 10, query: \"processed_at:>=2026-01-02\"": "#1002,#1003",
-			"last: 1":                                         "#1003",
+			"last: 1": "#1003",
 		} {
 			if got := names(read(ta, args)); got != want {
 				t.Errorf("orders(%s) = %s, want %s", args, got, want)
@@ -164,4 +164,3 @@ func TestCustomerOrders(t *testing.T) {
 		}
 	})
 }
-

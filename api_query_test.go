@@ -19,7 +19,7 @@ func TestProductsQuery(t *testing.T) {
 			{`globex`, "mug,lamp"},
 			{`cotton`, "tee"},
 			{`tee-s`, "tee"}, // SKU
-			{`draft`, ""},     // unpublished stays invisible
+			{`draft`, ""},    // unpublished stays invisible
 			{`tag:sale`, "tee"},
 			{`tag:SALE`, "tee"},
 			{`-tag:sale`, "mug,lamp"},

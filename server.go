@@ -57,7 +57,10 @@ type config struct {
 	MaxDepth      int
 	CartTTL       time.Duration
 	SMTPAddr      string
-	MailFrom      string
+	// TrustedProxies are load balancers whose X-Forwarded-For is believed (client
+	// addresses matter for sign-in throttling and logs).
+	TrustedProxies web.Proxies
+	MailFrom       string
 	// Mailer overrides how email is sent (tests); nil means SMTP when SMTPAddr is set,
 	// otherwise the log.
 	Mailer customer.Mailer
@@ -74,7 +77,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	var c config
-	var origins, level string
+	var origins, level, proxies string
 	fs.StringVar(&c.Addr, "addr", env("STOREFRONT_ADDR", "127.0.0.1:8080"), "listen address (STOREFRONT_ADDR)")
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", "sqlite:storefront.db"), "postgres://… for PostgreSQL, sqlite:PATH or a path for SQLite (DATABASE_URL)")
 	fs.StringVar(&c.PublicURL, "public-url", env("STOREFRONT_PUBLIC_URL", ""), "absolute URL clients reach this server at; default http://ADDR (STOREFRONT_PUBLIC_URL)")
@@ -88,10 +91,15 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.IntVar(&c.MaxComplexity, "max-complexity", int(envInt64(env("STOREFRONT_MAX_COMPLEXITY", ""), graph.DefaultMaxComplexity)), "largest query cost accepted (STOREFRONT_MAX_COMPLEXITY)")
 	fs.IntVar(&c.MaxDepth, "max-depth", int(envInt64(env("STOREFRONT_MAX_DEPTH", ""), graph.DefaultMaxDepth)), "deepest query nesting accepted (STOREFRONT_MAX_DEPTH)")
 	fs.DurationVar(&c.CartTTL, "cart-ttl", envDuration(env("STOREFRONT_CART_TTL", ""), cart.DefaultTTL), "how long an untouched cart lives (STOREFRONT_CART_TTL)")
+	fs.StringVar(&proxies, "trusted-proxies", env("STOREFRONT_TRUSTED_PROXIES", ""), "comma-separated CIDRs of load balancers whose X-Forwarded-For to believe (STOREFRONT_TRUSTED_PROXIES)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("STOREFRONT_SMTP_ADDR", ""), "SMTP server host:port for customer email; unset writes email to the log (STOREFRONT_SMTP_ADDR)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("STOREFRONT_MAIL_FROM", "shop@localhost"), "sender of customer email (STOREFRONT_MAIL_FROM)")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
+	}
+	var err error
+	if c.TrustedProxies, err = web.ParseProxies(proxies); err != nil {
+		return c, nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, nil, fmt.Errorf("log level: %w", err)
@@ -256,7 +264,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 	if cfg.Playground {
 		mux.Handle("GET /{$}", playground.Handler("Storefront API", "/graphql"))
 	}
-	return web.Observe(log, mux), nil
+	return web.WithClientIP(cfg.TrustedProxies, web.Observe(log, mux)), nil
 }
 
 // seedCmd loads the demo catalog (into an empty database) or a synthetic one.

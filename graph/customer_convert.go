@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"net"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -61,13 +60,7 @@ func signInsInOperation(ctx context.Context) int {
 	return n
 }
 
-func clientIP(ctx context.Context) string {
-	addr := web.RemoteAddr(ctx)
-	if host, _, err := net.SplitHostPort(addr); err == nil {
-		return host
-	}
-	return addr
-}
+func clientIP(ctx context.Context) string { return web.ClientIP(ctx) }
 
 func toCustomerUpdate(in model.CustomerUpdateInput) customer.Input {
 	return customer.Input{Email: in.Email, Password: in.Password, FirstName: in.FirstName, LastName: in.LastName,

@@ -14,7 +14,7 @@ import (
 
 // Resolver is the root resolver; it holds the services the API calls.
 type Resolver struct {
-	Catalog *catalog.Service
+	Catalog   *catalog.Service
 	Carts     *cart.Service
 	Customers *customer.Service
 	Orders    *order.Service

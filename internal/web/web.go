@@ -20,14 +20,6 @@ import (
 
 type requestIDKey struct{}
 
-type remoteAddrKey struct{}
-
-// RemoteAddr is the client address of the request (host:port).
-func RemoteAddr(ctx context.Context) string {
-	a, _ := ctx.Value(remoteAddrKey{}).(string)
-	return a
-}
-
 // RequestID returns the request's ID ("" outside a request).
 func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey{}).(string)
@@ -76,7 +68,7 @@ func Observe(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := newID()
-		ctx := context.WithValue(WithRequestID(r.Context(), id), remoteAddrKey{}, r.RemoteAddr)
+		ctx := WithRequestID(r.Context(), id)
 		stmts := store.CounterFrom(ctx) // a caller (a test) may count for itself
 		if stmts == nil {
 			stmts = &store.Counter{}
@@ -102,7 +94,7 @@ func Observe(log *slog.Logger, next http.Handler) http.Handler {
 				"bytes", sw.size,
 				"duration_ms", float64(time.Since(start).Microseconds())/1000,
 				"sql_statements", stmts.Load(),
-				"remote", r.RemoteAddr,
+				"client_ip", ClientIP(ctx),
 			)
 		}()
 		next.ServeHTTP(sw, r.WithContext(ctx))
