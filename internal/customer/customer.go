@@ -281,6 +281,10 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientIP string) 
 		if err := s.db.LoginAttempt.CreateBulk(rows...).Exec(ctx); err != nil {
 			return nil, nil, fmt.Errorf("record sign-in failure: %w", err)
 		}
+		// Failures older than the window no longer count: drop them for these keys.
+		if _, err := s.db.LoginAttempt.Delete().Where(loginattempt.KeyIn(accountKey, ipKey), loginattempt.CreatedAtLT(since)).Exec(ctx); err != nil {
+			return nil, nil, fmt.Errorf("prune sign-in failures: %w", err)
+		}
 		return nil, []UserError{{CodeUnidentified, []string{"input"}, "Unidentified customer"}}, nil
 	}
 	if c.Disabled {
