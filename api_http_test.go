@@ -98,6 +98,15 @@ func TestHTTPTransports(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(strings.ToLower(body), "graphiql") {
 			t.Fatalf("playground: got %d", resp.StatusCode)
 		}
+		// Its scripts come from this server (it works offline), pinned by integrity hashes.
+		if strings.Contains(body, "cdn.jsdelivr.net") || !strings.Contains(body, `integrity="sha384-`) {
+			t.Fatalf("playground page loads assets from elsewhere or without SRI")
+		}
+		for _, a := range []string{"graphiql.min.js", "graphiql.min.css", "react.production.min.js", "react-dom.production.min.js"} {
+			if resp, _ := get("/playground/assets/"+a, nil); resp.StatusCode != 200 {
+				t.Fatalf("asset %s: got %d", a, resp.StatusCode)
+			}
+		}
 		for _, p := range []string{"/healthz", "/readyz"} {
 			if resp, _ := get(p, nil); resp.StatusCode != 200 {
 				t.Fatalf("%s: got %d", p, resp.StatusCode)

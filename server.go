@@ -19,7 +19,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 
 	"storefront/graph"
@@ -28,6 +27,7 @@ import (
 	"storefront/internal/customer"
 	"storefront/internal/demo"
 	"storefront/internal/order"
+	"storefront/internal/playground"
 	"storefront/internal/store"
 	"storefront/internal/web"
 )
@@ -262,7 +262,9 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	if cfg.Playground {
-		mux.Handle("GET /{$}", playground.Handler("Storefront API", "/graphql"))
+		page, files := playground.Handler("Storefront API", "/graphql", "/playground/assets/")
+		mux.Handle("GET /{$}", page)
+		mux.Handle("GET /playground/assets/", files)
 	}
 	return web.WithClientIP(cfg.TrustedProxies, web.Observe(log, mux)), nil
 }
