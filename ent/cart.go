@@ -43,6 +43,16 @@ type Cart struct {
 	DiscountCodes []string `json:"discount_codes,omitempty"`
 	// When checkout completed the cart; completed carts are read-only.
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	// Handle of the selected shipping rate.
+	DeliveryOption *string `json:"delivery_option,omitempty"`
+	// PaymentMethod holds the value of the "payment_method" field.
+	PaymentMethod *cart.PaymentMethod `json:"payment_method,omitempty"`
+	// The payment provider's session for a direct payment.
+	PaymentSessionID *string `json:"-"`
+	// Amount the buyer agreed to pay, in minor units.
+	PaymentAmount *int64 `json:"payment_amount,omitempty"`
+	// BillingAddress holds the value of the "billing_address" field.
+	BillingAddress *schema.AddressSnapshot `json:"billing_address,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CartQuery when eager-loading is set.
 	Edges        CartEdges `json:"edges"`
@@ -76,11 +86,11 @@ func (*Cart) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case cart.FieldAttributes, cart.FieldDiscountCodes:
+		case cart.FieldAttributes, cart.FieldDiscountCodes, cart.FieldBillingAddress:
 			values[i] = new([]byte)
-		case cart.FieldID, cart.FieldCustomerID:
+		case cart.FieldID, cart.FieldCustomerID, cart.FieldPaymentAmount:
 			values[i] = new(sql.NullInt64)
-		case cart.FieldToken, cart.FieldKeyHash, cart.FieldNote, cart.FieldEmail, cart.FieldPhone, cart.FieldCountryCode:
+		case cart.FieldToken, cart.FieldKeyHash, cart.FieldNote, cart.FieldEmail, cart.FieldPhone, cart.FieldCountryCode, cart.FieldDeliveryOption, cart.FieldPaymentMethod, cart.FieldPaymentSessionID:
 			values[i] = new(sql.NullString)
 		case cart.FieldCreatedAt, cart.FieldUpdatedAt, cart.FieldCompletedAt:
 			values[i] = new(sql.NullTime)
@@ -187,6 +197,42 @@ func (_m *Cart) assignValues(columns []string, values []any) error {
 				_m.CompletedAt = new(time.Time)
 				*_m.CompletedAt = value.Time
 			}
+		case cart.FieldDeliveryOption:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field delivery_option", values[i])
+			} else if value.Valid {
+				_m.DeliveryOption = new(string)
+				*_m.DeliveryOption = value.String
+			}
+		case cart.FieldPaymentMethod:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field payment_method", values[i])
+			} else if value.Valid {
+				_m.PaymentMethod = new(cart.PaymentMethod)
+				*_m.PaymentMethod = cart.PaymentMethod(value.String)
+			}
+		case cart.FieldPaymentSessionID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field payment_session_id", values[i])
+			} else if value.Valid {
+				_m.PaymentSessionID = new(string)
+				*_m.PaymentSessionID = value.String
+			}
+		case cart.FieldPaymentAmount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field payment_amount", values[i])
+			} else if value.Valid {
+				_m.PaymentAmount = new(int64)
+				*_m.PaymentAmount = value.Int64
+			}
+		case cart.FieldBillingAddress:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field billing_address", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.BillingAddress); err != nil {
+					return fmt.Errorf("unmarshal field billing_address: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -274,6 +320,26 @@ func (_m *Cart) String() string {
 		builder.WriteString("completed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	if v := _m.DeliveryOption; v != nil {
+		builder.WriteString("delivery_option=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.PaymentMethod; v != nil {
+		builder.WriteString("payment_method=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("payment_session_id=<sensitive>")
+	builder.WriteString(", ")
+	if v := _m.PaymentAmount; v != nil {
+		builder.WriteString("payment_amount=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("billing_address=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BillingAddress))
 	builder.WriteByte(')')
 	return builder.String()
 }

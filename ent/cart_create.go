@@ -160,6 +160,68 @@ func (_c *CartCreate) SetNillableCompletedAt(v *time.Time) *CartCreate {
 	return _c
 }
 
+// SetDeliveryOption sets the "delivery_option" field.
+func (_c *CartCreate) SetDeliveryOption(v string) *CartCreate {
+	_c.mutation.SetDeliveryOption(v)
+	return _c
+}
+
+// SetNillableDeliveryOption sets the "delivery_option" field if the given value is not nil.
+func (_c *CartCreate) SetNillableDeliveryOption(v *string) *CartCreate {
+	if v != nil {
+		_c.SetDeliveryOption(*v)
+	}
+	return _c
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (_c *CartCreate) SetPaymentMethod(v cart.PaymentMethod) *CartCreate {
+	_c.mutation.SetPaymentMethod(v)
+	return _c
+}
+
+// SetNillablePaymentMethod sets the "payment_method" field if the given value is not nil.
+func (_c *CartCreate) SetNillablePaymentMethod(v *cart.PaymentMethod) *CartCreate {
+	if v != nil {
+		_c.SetPaymentMethod(*v)
+	}
+	return _c
+}
+
+// SetPaymentSessionID sets the "payment_session_id" field.
+func (_c *CartCreate) SetPaymentSessionID(v string) *CartCreate {
+	_c.mutation.SetPaymentSessionID(v)
+	return _c
+}
+
+// SetNillablePaymentSessionID sets the "payment_session_id" field if the given value is not nil.
+func (_c *CartCreate) SetNillablePaymentSessionID(v *string) *CartCreate {
+	if v != nil {
+		_c.SetPaymentSessionID(*v)
+	}
+	return _c
+}
+
+// SetPaymentAmount sets the "payment_amount" field.
+func (_c *CartCreate) SetPaymentAmount(v int64) *CartCreate {
+	_c.mutation.SetPaymentAmount(v)
+	return _c
+}
+
+// SetNillablePaymentAmount sets the "payment_amount" field if the given value is not nil.
+func (_c *CartCreate) SetNillablePaymentAmount(v *int64) *CartCreate {
+	if v != nil {
+		_c.SetPaymentAmount(*v)
+	}
+	return _c
+}
+
+// SetBillingAddress sets the "billing_address" field.
+func (_c *CartCreate) SetBillingAddress(v *schema.AddressSnapshot) *CartCreate {
+	_c.mutation.SetBillingAddress(v)
+	return _c
+}
+
 // AddLineIDs adds the "lines" edge to the CartLine entity by IDs.
 func (_c *CartCreate) AddLineIDs(ids ...int) *CartCreate {
 	_c.mutation.AddLineIDs(ids...)
@@ -244,6 +306,11 @@ func (_c *CartCreate) check() error {
 			return &ValidationError{Name: "key_hash", err: fmt.Errorf(`ent: validator failed for field "Cart.key_hash": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.PaymentMethod(); ok {
+		if err := cart.PaymentMethodValidator(v); err != nil {
+			return &ValidationError{Name: "payment_method", err: fmt.Errorf(`ent: validator failed for field "Cart.payment_method": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -318,6 +385,26 @@ func (_c *CartCreate) createSpec() (*Cart, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CompletedAt(); ok {
 		_spec.SetField(cart.FieldCompletedAt, field.TypeTime, value)
 		_node.CompletedAt = &value
+	}
+	if value, ok := _c.mutation.DeliveryOption(); ok {
+		_spec.SetField(cart.FieldDeliveryOption, field.TypeString, value)
+		_node.DeliveryOption = &value
+	}
+	if value, ok := _c.mutation.PaymentMethod(); ok {
+		_spec.SetField(cart.FieldPaymentMethod, field.TypeEnum, value)
+		_node.PaymentMethod = &value
+	}
+	if value, ok := _c.mutation.PaymentSessionID(); ok {
+		_spec.SetField(cart.FieldPaymentSessionID, field.TypeString, value)
+		_node.PaymentSessionID = &value
+	}
+	if value, ok := _c.mutation.PaymentAmount(); ok {
+		_spec.SetField(cart.FieldPaymentAmount, field.TypeInt64, value)
+		_node.PaymentAmount = &value
+	}
+	if value, ok := _c.mutation.BillingAddress(); ok {
+		_spec.SetField(cart.FieldBillingAddress, field.TypeJSON, value)
+		_node.BillingAddress = value
 	}
 	if nodes := _c.mutation.LinesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -546,6 +633,102 @@ func (u *CartUpsert) UpdateCompletedAt() *CartUpsert {
 // ClearCompletedAt clears the value of the "completed_at" field.
 func (u *CartUpsert) ClearCompletedAt() *CartUpsert {
 	u.SetNull(cart.FieldCompletedAt)
+	return u
+}
+
+// SetDeliveryOption sets the "delivery_option" field.
+func (u *CartUpsert) SetDeliveryOption(v string) *CartUpsert {
+	u.Set(cart.FieldDeliveryOption, v)
+	return u
+}
+
+// UpdateDeliveryOption sets the "delivery_option" field to the value that was provided on create.
+func (u *CartUpsert) UpdateDeliveryOption() *CartUpsert {
+	u.SetExcluded(cart.FieldDeliveryOption)
+	return u
+}
+
+// ClearDeliveryOption clears the value of the "delivery_option" field.
+func (u *CartUpsert) ClearDeliveryOption() *CartUpsert {
+	u.SetNull(cart.FieldDeliveryOption)
+	return u
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (u *CartUpsert) SetPaymentMethod(v cart.PaymentMethod) *CartUpsert {
+	u.Set(cart.FieldPaymentMethod, v)
+	return u
+}
+
+// UpdatePaymentMethod sets the "payment_method" field to the value that was provided on create.
+func (u *CartUpsert) UpdatePaymentMethod() *CartUpsert {
+	u.SetExcluded(cart.FieldPaymentMethod)
+	return u
+}
+
+// ClearPaymentMethod clears the value of the "payment_method" field.
+func (u *CartUpsert) ClearPaymentMethod() *CartUpsert {
+	u.SetNull(cart.FieldPaymentMethod)
+	return u
+}
+
+// SetPaymentSessionID sets the "payment_session_id" field.
+func (u *CartUpsert) SetPaymentSessionID(v string) *CartUpsert {
+	u.Set(cart.FieldPaymentSessionID, v)
+	return u
+}
+
+// UpdatePaymentSessionID sets the "payment_session_id" field to the value that was provided on create.
+func (u *CartUpsert) UpdatePaymentSessionID() *CartUpsert {
+	u.SetExcluded(cart.FieldPaymentSessionID)
+	return u
+}
+
+// ClearPaymentSessionID clears the value of the "payment_session_id" field.
+func (u *CartUpsert) ClearPaymentSessionID() *CartUpsert {
+	u.SetNull(cart.FieldPaymentSessionID)
+	return u
+}
+
+// SetPaymentAmount sets the "payment_amount" field.
+func (u *CartUpsert) SetPaymentAmount(v int64) *CartUpsert {
+	u.Set(cart.FieldPaymentAmount, v)
+	return u
+}
+
+// UpdatePaymentAmount sets the "payment_amount" field to the value that was provided on create.
+func (u *CartUpsert) UpdatePaymentAmount() *CartUpsert {
+	u.SetExcluded(cart.FieldPaymentAmount)
+	return u
+}
+
+// AddPaymentAmount adds v to the "payment_amount" field.
+func (u *CartUpsert) AddPaymentAmount(v int64) *CartUpsert {
+	u.Add(cart.FieldPaymentAmount, v)
+	return u
+}
+
+// ClearPaymentAmount clears the value of the "payment_amount" field.
+func (u *CartUpsert) ClearPaymentAmount() *CartUpsert {
+	u.SetNull(cart.FieldPaymentAmount)
+	return u
+}
+
+// SetBillingAddress sets the "billing_address" field.
+func (u *CartUpsert) SetBillingAddress(v *schema.AddressSnapshot) *CartUpsert {
+	u.Set(cart.FieldBillingAddress, v)
+	return u
+}
+
+// UpdateBillingAddress sets the "billing_address" field to the value that was provided on create.
+func (u *CartUpsert) UpdateBillingAddress() *CartUpsert {
+	u.SetExcluded(cart.FieldBillingAddress)
+	return u
+}
+
+// ClearBillingAddress clears the value of the "billing_address" field.
+func (u *CartUpsert) ClearBillingAddress() *CartUpsert {
+	u.SetNull(cart.FieldBillingAddress)
 	return u
 }
 
@@ -786,6 +969,118 @@ func (u *CartUpsertOne) UpdateCompletedAt() *CartUpsertOne {
 func (u *CartUpsertOne) ClearCompletedAt() *CartUpsertOne {
 	return u.Update(func(s *CartUpsert) {
 		s.ClearCompletedAt()
+	})
+}
+
+// SetDeliveryOption sets the "delivery_option" field.
+func (u *CartUpsertOne) SetDeliveryOption(v string) *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.SetDeliveryOption(v)
+	})
+}
+
+// UpdateDeliveryOption sets the "delivery_option" field to the value that was provided on create.
+func (u *CartUpsertOne) UpdateDeliveryOption() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdateDeliveryOption()
+	})
+}
+
+// ClearDeliveryOption clears the value of the "delivery_option" field.
+func (u *CartUpsertOne) ClearDeliveryOption() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearDeliveryOption()
+	})
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (u *CartUpsertOne) SetPaymentMethod(v cart.PaymentMethod) *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.SetPaymentMethod(v)
+	})
+}
+
+// UpdatePaymentMethod sets the "payment_method" field to the value that was provided on create.
+func (u *CartUpsertOne) UpdatePaymentMethod() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdatePaymentMethod()
+	})
+}
+
+// ClearPaymentMethod clears the value of the "payment_method" field.
+func (u *CartUpsertOne) ClearPaymentMethod() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearPaymentMethod()
+	})
+}
+
+// SetPaymentSessionID sets the "payment_session_id" field.
+func (u *CartUpsertOne) SetPaymentSessionID(v string) *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.SetPaymentSessionID(v)
+	})
+}
+
+// UpdatePaymentSessionID sets the "payment_session_id" field to the value that was provided on create.
+func (u *CartUpsertOne) UpdatePaymentSessionID() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdatePaymentSessionID()
+	})
+}
+
+// ClearPaymentSessionID clears the value of the "payment_session_id" field.
+func (u *CartUpsertOne) ClearPaymentSessionID() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearPaymentSessionID()
+	})
+}
+
+// SetPaymentAmount sets the "payment_amount" field.
+func (u *CartUpsertOne) SetPaymentAmount(v int64) *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.SetPaymentAmount(v)
+	})
+}
+
+// AddPaymentAmount adds v to the "payment_amount" field.
+func (u *CartUpsertOne) AddPaymentAmount(v int64) *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.AddPaymentAmount(v)
+	})
+}
+
+// UpdatePaymentAmount sets the "payment_amount" field to the value that was provided on create.
+func (u *CartUpsertOne) UpdatePaymentAmount() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdatePaymentAmount()
+	})
+}
+
+// ClearPaymentAmount clears the value of the "payment_amount" field.
+func (u *CartUpsertOne) ClearPaymentAmount() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearPaymentAmount()
+	})
+}
+
+// SetBillingAddress sets the "billing_address" field.
+func (u *CartUpsertOne) SetBillingAddress(v *schema.AddressSnapshot) *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.SetBillingAddress(v)
+	})
+}
+
+// UpdateBillingAddress sets the "billing_address" field to the value that was provided on create.
+func (u *CartUpsertOne) UpdateBillingAddress() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdateBillingAddress()
+	})
+}
+
+// ClearBillingAddress clears the value of the "billing_address" field.
+func (u *CartUpsertOne) ClearBillingAddress() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearBillingAddress()
 	})
 }
 
@@ -1192,6 +1487,118 @@ func (u *CartUpsertBulk) UpdateCompletedAt() *CartUpsertBulk {
 func (u *CartUpsertBulk) ClearCompletedAt() *CartUpsertBulk {
 	return u.Update(func(s *CartUpsert) {
 		s.ClearCompletedAt()
+	})
+}
+
+// SetDeliveryOption sets the "delivery_option" field.
+func (u *CartUpsertBulk) SetDeliveryOption(v string) *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.SetDeliveryOption(v)
+	})
+}
+
+// UpdateDeliveryOption sets the "delivery_option" field to the value that was provided on create.
+func (u *CartUpsertBulk) UpdateDeliveryOption() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdateDeliveryOption()
+	})
+}
+
+// ClearDeliveryOption clears the value of the "delivery_option" field.
+func (u *CartUpsertBulk) ClearDeliveryOption() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearDeliveryOption()
+	})
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (u *CartUpsertBulk) SetPaymentMethod(v cart.PaymentMethod) *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.SetPaymentMethod(v)
+	})
+}
+
+// UpdatePaymentMethod sets the "payment_method" field to the value that was provided on create.
+func (u *CartUpsertBulk) UpdatePaymentMethod() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdatePaymentMethod()
+	})
+}
+
+// ClearPaymentMethod clears the value of the "payment_method" field.
+func (u *CartUpsertBulk) ClearPaymentMethod() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearPaymentMethod()
+	})
+}
+
+// SetPaymentSessionID sets the "payment_session_id" field.
+func (u *CartUpsertBulk) SetPaymentSessionID(v string) *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.SetPaymentSessionID(v)
+	})
+}
+
+// UpdatePaymentSessionID sets the "payment_session_id" field to the value that was provided on create.
+func (u *CartUpsertBulk) UpdatePaymentSessionID() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdatePaymentSessionID()
+	})
+}
+
+// ClearPaymentSessionID clears the value of the "payment_session_id" field.
+func (u *CartUpsertBulk) ClearPaymentSessionID() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearPaymentSessionID()
+	})
+}
+
+// SetPaymentAmount sets the "payment_amount" field.
+func (u *CartUpsertBulk) SetPaymentAmount(v int64) *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.SetPaymentAmount(v)
+	})
+}
+
+// AddPaymentAmount adds v to the "payment_amount" field.
+func (u *CartUpsertBulk) AddPaymentAmount(v int64) *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.AddPaymentAmount(v)
+	})
+}
+
+// UpdatePaymentAmount sets the "payment_amount" field to the value that was provided on create.
+func (u *CartUpsertBulk) UpdatePaymentAmount() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdatePaymentAmount()
+	})
+}
+
+// ClearPaymentAmount clears the value of the "payment_amount" field.
+func (u *CartUpsertBulk) ClearPaymentAmount() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearPaymentAmount()
+	})
+}
+
+// SetBillingAddress sets the "billing_address" field.
+func (u *CartUpsertBulk) SetBillingAddress(v *schema.AddressSnapshot) *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.SetBillingAddress(v)
+	})
+}
+
+// UpdateBillingAddress sets the "billing_address" field to the value that was provided on create.
+func (u *CartUpsertBulk) UpdateBillingAddress() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdateBillingAddress()
+	})
+}
+
+// ClearBillingAddress clears the value of the "billing_address" field.
+func (u *CartUpsertBulk) ClearBillingAddress() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearBillingAddress()
 	})
 }
 

@@ -201,6 +201,105 @@ func (_u *CartUpdate) ClearCompletedAt() *CartUpdate {
 	return _u
 }
 
+// SetDeliveryOption sets the "delivery_option" field.
+func (_u *CartUpdate) SetDeliveryOption(v string) *CartUpdate {
+	_u.mutation.SetDeliveryOption(v)
+	return _u
+}
+
+// SetNillableDeliveryOption sets the "delivery_option" field if the given value is not nil.
+func (_u *CartUpdate) SetNillableDeliveryOption(v *string) *CartUpdate {
+	if v != nil {
+		_u.SetDeliveryOption(*v)
+	}
+	return _u
+}
+
+// ClearDeliveryOption clears the value of the "delivery_option" field.
+func (_u *CartUpdate) ClearDeliveryOption() *CartUpdate {
+	_u.mutation.ClearDeliveryOption()
+	return _u
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (_u *CartUpdate) SetPaymentMethod(v cart.PaymentMethod) *CartUpdate {
+	_u.mutation.SetPaymentMethod(v)
+	return _u
+}
+
+// SetNillablePaymentMethod sets the "payment_method" field if the given value is not nil.
+func (_u *CartUpdate) SetNillablePaymentMethod(v *cart.PaymentMethod) *CartUpdate {
+	if v != nil {
+		_u.SetPaymentMethod(*v)
+	}
+	return _u
+}
+
+// ClearPaymentMethod clears the value of the "payment_method" field.
+func (_u *CartUpdate) ClearPaymentMethod() *CartUpdate {
+	_u.mutation.ClearPaymentMethod()
+	return _u
+}
+
+// SetPaymentSessionID sets the "payment_session_id" field.
+func (_u *CartUpdate) SetPaymentSessionID(v string) *CartUpdate {
+	_u.mutation.SetPaymentSessionID(v)
+	return _u
+}
+
+// SetNillablePaymentSessionID sets the "payment_session_id" field if the given value is not nil.
+func (_u *CartUpdate) SetNillablePaymentSessionID(v *string) *CartUpdate {
+	if v != nil {
+		_u.SetPaymentSessionID(*v)
+	}
+	return _u
+}
+
+// ClearPaymentSessionID clears the value of the "payment_session_id" field.
+func (_u *CartUpdate) ClearPaymentSessionID() *CartUpdate {
+	_u.mutation.ClearPaymentSessionID()
+	return _u
+}
+
+// SetPaymentAmount sets the "payment_amount" field.
+func (_u *CartUpdate) SetPaymentAmount(v int64) *CartUpdate {
+	_u.mutation.ResetPaymentAmount()
+	_u.mutation.SetPaymentAmount(v)
+	return _u
+}
+
+// SetNillablePaymentAmount sets the "payment_amount" field if the given value is not nil.
+func (_u *CartUpdate) SetNillablePaymentAmount(v *int64) *CartUpdate {
+	if v != nil {
+		_u.SetPaymentAmount(*v)
+	}
+	return _u
+}
+
+// AddPaymentAmount adds value to the "payment_amount" field.
+func (_u *CartUpdate) AddPaymentAmount(v int64) *CartUpdate {
+	_u.mutation.AddPaymentAmount(v)
+	return _u
+}
+
+// ClearPaymentAmount clears the value of the "payment_amount" field.
+func (_u *CartUpdate) ClearPaymentAmount() *CartUpdate {
+	_u.mutation.ClearPaymentAmount()
+	return _u
+}
+
+// SetBillingAddress sets the "billing_address" field.
+func (_u *CartUpdate) SetBillingAddress(v *schema.AddressSnapshot) *CartUpdate {
+	_u.mutation.SetBillingAddress(v)
+	return _u
+}
+
+// ClearBillingAddress clears the value of the "billing_address" field.
+func (_u *CartUpdate) ClearBillingAddress() *CartUpdate {
+	_u.mutation.ClearBillingAddress()
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the CartLine entity by IDs.
 func (_u *CartUpdate) AddLineIDs(ids ...int) *CartUpdate {
 	_u.mutation.AddLineIDs(ids...)
@@ -278,6 +377,16 @@ func (_u *CartUpdate) defaults() {
 	}
 }
 
+// check runs all checks and user-defined validators on the builder.
+func (_u *CartUpdate) check() error {
+	if v, ok := _u.mutation.PaymentMethod(); ok {
+		if err := cart.PaymentMethodValidator(v); err != nil {
+			return &ValidationError{Name: "payment_method", err: fmt.Errorf(`ent: validator failed for field "Cart.payment_method": %w`, err)}
+		}
+	}
+	return nil
+}
+
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *CartUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *CartUpdate {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -285,6 +394,9 @@ func (_u *CartUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *CartUpdat
 }
 
 func (_u *CartUpdate) sqlSave(ctx context.Context) (_node int, err error) {
+	if err := _u.check(); err != nil {
+		return _node, err
+	}
 	_spec := sqlgraph.NewUpdateSpec(cart.Table, cart.Columns, sqlgraph.NewFieldSpec(cart.FieldID, field.TypeInt))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
@@ -356,6 +468,39 @@ func (_u *CartUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.CompletedAtCleared() {
 		_spec.ClearField(cart.FieldCompletedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeliveryOption(); ok {
+		_spec.SetField(cart.FieldDeliveryOption, field.TypeString, value)
+	}
+	if _u.mutation.DeliveryOptionCleared() {
+		_spec.ClearField(cart.FieldDeliveryOption, field.TypeString)
+	}
+	if value, ok := _u.mutation.PaymentMethod(); ok {
+		_spec.SetField(cart.FieldPaymentMethod, field.TypeEnum, value)
+	}
+	if _u.mutation.PaymentMethodCleared() {
+		_spec.ClearField(cart.FieldPaymentMethod, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.PaymentSessionID(); ok {
+		_spec.SetField(cart.FieldPaymentSessionID, field.TypeString, value)
+	}
+	if _u.mutation.PaymentSessionIDCleared() {
+		_spec.ClearField(cart.FieldPaymentSessionID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PaymentAmount(); ok {
+		_spec.SetField(cart.FieldPaymentAmount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedPaymentAmount(); ok {
+		_spec.AddField(cart.FieldPaymentAmount, field.TypeInt64, value)
+	}
+	if _u.mutation.PaymentAmountCleared() {
+		_spec.ClearField(cart.FieldPaymentAmount, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.BillingAddress(); ok {
+		_spec.SetField(cart.FieldBillingAddress, field.TypeJSON, value)
+	}
+	if _u.mutation.BillingAddressCleared() {
+		_spec.ClearField(cart.FieldBillingAddress, field.TypeJSON)
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -593,6 +738,105 @@ func (_u *CartUpdateOne) ClearCompletedAt() *CartUpdateOne {
 	return _u
 }
 
+// SetDeliveryOption sets the "delivery_option" field.
+func (_u *CartUpdateOne) SetDeliveryOption(v string) *CartUpdateOne {
+	_u.mutation.SetDeliveryOption(v)
+	return _u
+}
+
+// SetNillableDeliveryOption sets the "delivery_option" field if the given value is not nil.
+func (_u *CartUpdateOne) SetNillableDeliveryOption(v *string) *CartUpdateOne {
+	if v != nil {
+		_u.SetDeliveryOption(*v)
+	}
+	return _u
+}
+
+// ClearDeliveryOption clears the value of the "delivery_option" field.
+func (_u *CartUpdateOne) ClearDeliveryOption() *CartUpdateOne {
+	_u.mutation.ClearDeliveryOption()
+	return _u
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (_u *CartUpdateOne) SetPaymentMethod(v cart.PaymentMethod) *CartUpdateOne {
+	_u.mutation.SetPaymentMethod(v)
+	return _u
+}
+
+// SetNillablePaymentMethod sets the "payment_method" field if the given value is not nil.
+func (_u *CartUpdateOne) SetNillablePaymentMethod(v *cart.PaymentMethod) *CartUpdateOne {
+	if v != nil {
+		_u.SetPaymentMethod(*v)
+	}
+	return _u
+}
+
+// ClearPaymentMethod clears the value of the "payment_method" field.
+func (_u *CartUpdateOne) ClearPaymentMethod() *CartUpdateOne {
+	_u.mutation.ClearPaymentMethod()
+	return _u
+}
+
+// SetPaymentSessionID sets the "payment_session_id" field.
+func (_u *CartUpdateOne) SetPaymentSessionID(v string) *CartUpdateOne {
+	_u.mutation.SetPaymentSessionID(v)
+	return _u
+}
+
+// SetNillablePaymentSessionID sets the "payment_session_id" field if the given value is not nil.
+func (_u *CartUpdateOne) SetNillablePaymentSessionID(v *string) *CartUpdateOne {
+	if v != nil {
+		_u.SetPaymentSessionID(*v)
+	}
+	return _u
+}
+
+// ClearPaymentSessionID clears the value of the "payment_session_id" field.
+func (_u *CartUpdateOne) ClearPaymentSessionID() *CartUpdateOne {
+	_u.mutation.ClearPaymentSessionID()
+	return _u
+}
+
+// SetPaymentAmount sets the "payment_amount" field.
+func (_u *CartUpdateOne) SetPaymentAmount(v int64) *CartUpdateOne {
+	_u.mutation.ResetPaymentAmount()
+	_u.mutation.SetPaymentAmount(v)
+	return _u
+}
+
+// SetNillablePaymentAmount sets the "payment_amount" field if the given value is not nil.
+func (_u *CartUpdateOne) SetNillablePaymentAmount(v *int64) *CartUpdateOne {
+	if v != nil {
+		_u.SetPaymentAmount(*v)
+	}
+	return _u
+}
+
+// AddPaymentAmount adds value to the "payment_amount" field.
+func (_u *CartUpdateOne) AddPaymentAmount(v int64) *CartUpdateOne {
+	_u.mutation.AddPaymentAmount(v)
+	return _u
+}
+
+// ClearPaymentAmount clears the value of the "payment_amount" field.
+func (_u *CartUpdateOne) ClearPaymentAmount() *CartUpdateOne {
+	_u.mutation.ClearPaymentAmount()
+	return _u
+}
+
+// SetBillingAddress sets the "billing_address" field.
+func (_u *CartUpdateOne) SetBillingAddress(v *schema.AddressSnapshot) *CartUpdateOne {
+	_u.mutation.SetBillingAddress(v)
+	return _u
+}
+
+// ClearBillingAddress clears the value of the "billing_address" field.
+func (_u *CartUpdateOne) ClearBillingAddress() *CartUpdateOne {
+	_u.mutation.ClearBillingAddress()
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the CartLine entity by IDs.
 func (_u *CartUpdateOne) AddLineIDs(ids ...int) *CartUpdateOne {
 	_u.mutation.AddLineIDs(ids...)
@@ -683,6 +927,16 @@ func (_u *CartUpdateOne) defaults() {
 	}
 }
 
+// check runs all checks and user-defined validators on the builder.
+func (_u *CartUpdateOne) check() error {
+	if v, ok := _u.mutation.PaymentMethod(); ok {
+		if err := cart.PaymentMethodValidator(v); err != nil {
+			return &ValidationError{Name: "payment_method", err: fmt.Errorf(`ent: validator failed for field "Cart.payment_method": %w`, err)}
+		}
+	}
+	return nil
+}
+
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *CartUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *CartUpdateOne {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -690,6 +944,9 @@ func (_u *CartUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *CartUp
 }
 
 func (_u *CartUpdateOne) sqlSave(ctx context.Context) (_node *Cart, err error) {
+	if err := _u.check(); err != nil {
+		return _node, err
+	}
 	_spec := sqlgraph.NewUpdateSpec(cart.Table, cart.Columns, sqlgraph.NewFieldSpec(cart.FieldID, field.TypeInt))
 	id, ok := _u.mutation.ID()
 	if !ok {
@@ -778,6 +1035,39 @@ func (_u *CartUpdateOne) sqlSave(ctx context.Context) (_node *Cart, err error) {
 	}
 	if _u.mutation.CompletedAtCleared() {
 		_spec.ClearField(cart.FieldCompletedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeliveryOption(); ok {
+		_spec.SetField(cart.FieldDeliveryOption, field.TypeString, value)
+	}
+	if _u.mutation.DeliveryOptionCleared() {
+		_spec.ClearField(cart.FieldDeliveryOption, field.TypeString)
+	}
+	if value, ok := _u.mutation.PaymentMethod(); ok {
+		_spec.SetField(cart.FieldPaymentMethod, field.TypeEnum, value)
+	}
+	if _u.mutation.PaymentMethodCleared() {
+		_spec.ClearField(cart.FieldPaymentMethod, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.PaymentSessionID(); ok {
+		_spec.SetField(cart.FieldPaymentSessionID, field.TypeString, value)
+	}
+	if _u.mutation.PaymentSessionIDCleared() {
+		_spec.ClearField(cart.FieldPaymentSessionID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PaymentAmount(); ok {
+		_spec.SetField(cart.FieldPaymentAmount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedPaymentAmount(); ok {
+		_spec.AddField(cart.FieldPaymentAmount, field.TypeInt64, value)
+	}
+	if _u.mutation.PaymentAmountCleared() {
+		_spec.ClearField(cart.FieldPaymentAmount, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.BillingAddress(); ok {
+		_spec.SetField(cart.FieldBillingAddress, field.TypeJSON, value)
+	}
+	if _u.mutation.BillingAddressCleared() {
+		_spec.ClearField(cart.FieldBillingAddress, field.TypeJSON)
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{

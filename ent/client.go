@@ -33,6 +33,7 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
 
@@ -93,6 +94,8 @@ type Client struct {
 	ProductOptionValue *ProductOptionValueClient
 	// ProductVariant is the client for interacting with the ProductVariant builders.
 	ProductVariant *ProductVariantClient
+	// ShippingRate is the client for interacting with the ShippingRate builders.
+	ShippingRate *ShippingRateClient
 	// Shop is the client for interacting with the Shop builders.
 	Shop *ShopClient
 	// TaxRate is the client for interacting with the TaxRate builders.
@@ -132,6 +135,7 @@ func (c *Client) init() {
 	c.ProductOption = NewProductOptionClient(c.config)
 	c.ProductOptionValue = NewProductOptionValueClient(c.config)
 	c.ProductVariant = NewProductVariantClient(c.config)
+	c.ShippingRate = NewShippingRateClient(c.config)
 	c.Shop = NewShopClient(c.config)
 	c.TaxRate = NewTaxRateClient(c.config)
 }
@@ -248,6 +252,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ProductOption:       NewProductOptionClient(cfg),
 		ProductOptionValue:  NewProductOptionValueClient(cfg),
 		ProductVariant:      NewProductVariantClient(cfg),
+		ShippingRate:        NewShippingRateClient(cfg),
 		Shop:                NewShopClient(cfg),
 		TaxRate:             NewTaxRateClient(cfg),
 	}, nil
@@ -291,6 +296,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ProductOption:       NewProductOptionClient(cfg),
 		ProductOptionValue:  NewProductOptionValueClient(cfg),
 		ProductVariant:      NewProductVariantClient(cfg),
+		ShippingRate:        NewShippingRateClient(cfg),
 		Shop:                NewShopClient(cfg),
 		TaxRate:             NewTaxRateClient(cfg),
 	}, nil
@@ -326,7 +332,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.CustomerAccessToken, c.DiscountCode, c.DiscountRedemption, c.Fulfillment,
 		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
 		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.Shop, c.TaxRate,
+		c.ProductOptionValue, c.ProductVariant, c.ShippingRate, c.Shop, c.TaxRate,
 	} {
 		n.Use(hooks...)
 	}
@@ -340,7 +346,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.CustomerAccessToken, c.DiscountCode, c.DiscountRedemption, c.Fulfillment,
 		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
 		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.Shop, c.TaxRate,
+		c.ProductOptionValue, c.ProductVariant, c.ShippingRate, c.Shop, c.TaxRate,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -393,6 +399,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ProductOptionValue.mutate(ctx, m)
 	case *ProductVariantMutation:
 		return c.ProductVariant.mutate(ctx, m)
+	case *ShippingRateMutation:
+		return c.ShippingRate.mutate(ctx, m)
 	case *ShopMutation:
 		return c.Shop.mutate(ctx, m)
 	case *TaxRateMutation:
@@ -3887,6 +3895,139 @@ func (c *ProductVariantClient) mutate(ctx context.Context, m *ProductVariantMuta
 	}
 }
 
+// ShippingRateClient is a client for the ShippingRate schema.
+type ShippingRateClient struct {
+	config
+}
+
+// NewShippingRateClient returns a client for the ShippingRate from the given config.
+func NewShippingRateClient(c config) *ShippingRateClient {
+	return &ShippingRateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `shippingrate.Hooks(f(g(h())))`.
+func (c *ShippingRateClient) Use(hooks ...Hook) {
+	c.hooks.ShippingRate = append(c.hooks.ShippingRate, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `shippingrate.Intercept(f(g(h())))`.
+func (c *ShippingRateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ShippingRate = append(c.inters.ShippingRate, interceptors...)
+}
+
+// Create returns a builder for creating a ShippingRate entity.
+func (c *ShippingRateClient) Create() *ShippingRateCreate {
+	mutation := newShippingRateMutation(c.config, OpCreate)
+	return &ShippingRateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ShippingRate entities.
+func (c *ShippingRateClient) CreateBulk(builders ...*ShippingRateCreate) *ShippingRateCreateBulk {
+	return &ShippingRateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ShippingRateClient) MapCreateBulk(slice any, setFunc func(*ShippingRateCreate, int)) *ShippingRateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ShippingRateCreateBulk{err: fmt.Errorf("calling to ShippingRateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ShippingRateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ShippingRateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ShippingRate.
+func (c *ShippingRateClient) Update() *ShippingRateUpdate {
+	mutation := newShippingRateMutation(c.config, OpUpdate)
+	return &ShippingRateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ShippingRateClient) UpdateOne(_m *ShippingRate) *ShippingRateUpdateOne {
+	mutation := newShippingRateMutation(c.config, OpUpdateOne, withShippingRate(_m))
+	return &ShippingRateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ShippingRateClient) UpdateOneID(id int) *ShippingRateUpdateOne {
+	mutation := newShippingRateMutation(c.config, OpUpdateOne, withShippingRateID(id))
+	return &ShippingRateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ShippingRate.
+func (c *ShippingRateClient) Delete() *ShippingRateDelete {
+	mutation := newShippingRateMutation(c.config, OpDelete)
+	return &ShippingRateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ShippingRateClient) DeleteOne(_m *ShippingRate) *ShippingRateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ShippingRateClient) DeleteOneID(id int) *ShippingRateDeleteOne {
+	builder := c.Delete().Where(shippingrate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ShippingRateDeleteOne{builder}
+}
+
+// Query returns a query builder for ShippingRate.
+func (c *ShippingRateClient) Query() *ShippingRateQuery {
+	return &ShippingRateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeShippingRate},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ShippingRate entity by its id.
+func (c *ShippingRateClient) Get(ctx context.Context, id int) (*ShippingRate, error) {
+	return c.Query().Where(shippingrate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ShippingRateClient) GetX(ctx context.Context, id int) *ShippingRate {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ShippingRateClient) Hooks() []Hook {
+	return c.hooks.ShippingRate
+}
+
+// Interceptors returns the client interceptors.
+func (c *ShippingRateClient) Interceptors() []Interceptor {
+	return c.inters.ShippingRate
+}
+
+func (c *ShippingRateClient) mutate(ctx context.Context, m *ShippingRateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ShippingRateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ShippingRateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ShippingRateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ShippingRateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ShippingRate mutation op: %q", m.Op())
+	}
+}
+
 // ShopClient is a client for the Shop schema.
 type ShopClient struct {
 	config
@@ -4159,15 +4300,15 @@ type (
 		Cart, CartLine, Collection, CollectionProduct, Customer, CustomerAccessToken,
 		DiscountCode, DiscountRedemption, Fulfillment, LoginAttempt, MailingAddress,
 		Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken, Product,
-		ProductImage, ProductOption, ProductOptionValue, ProductVariant, Shop,
-		TaxRate []ent.Hook
+		ProductImage, ProductOption, ProductOptionValue, ProductVariant, ShippingRate,
+		Shop, TaxRate []ent.Hook
 	}
 	inters struct {
 		Cart, CartLine, Collection, CollectionProduct, Customer, CustomerAccessToken,
 		DiscountCode, DiscountRedemption, Fulfillment, LoginAttempt, MailingAddress,
 		Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken, Product,
-		ProductImage, ProductOption, ProductOptionValue, ProductVariant, Shop,
-		TaxRate []ent.Interceptor
+		ProductImage, ProductOption, ProductOptionValue, ProductVariant, ShippingRate,
+		Shop, TaxRate []ent.Interceptor
 	}
 )
 

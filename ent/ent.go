@@ -29,6 +29,7 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
 	"sync"
@@ -118,6 +119,7 @@ func checkColumn(t, c string) error {
 			productoption.Table:       productoption.ValidColumn,
 			productoptionvalue.Table:  productoptionvalue.ValidColumn,
 			productvariant.Table:      productvariant.ValidColumn,
+			shippingrate.Table:        shippingrate.ValidColumn,
 			shop.Table:                shop.ValidColumn,
 			taxrate.Table:             taxrate.ValidColumn,
 		})

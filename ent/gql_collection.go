@@ -25,6 +25,7 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
 
@@ -120,6 +121,26 @@ func (_q *CartQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[cart.FieldCompletedAt]; !ok {
 				selectedFields = append(selectedFields, cart.FieldCompletedAt)
 				fieldSeen[cart.FieldCompletedAt] = struct{}{}
+			}
+		case "deliveryOption":
+			if _, ok := fieldSeen[cart.FieldDeliveryOption]; !ok {
+				selectedFields = append(selectedFields, cart.FieldDeliveryOption)
+				fieldSeen[cart.FieldDeliveryOption] = struct{}{}
+			}
+		case "paymentMethod":
+			if _, ok := fieldSeen[cart.FieldPaymentMethod]; !ok {
+				selectedFields = append(selectedFields, cart.FieldPaymentMethod)
+				fieldSeen[cart.FieldPaymentMethod] = struct{}{}
+			}
+		case "paymentAmount":
+			if _, ok := fieldSeen[cart.FieldPaymentAmount]; !ok {
+				selectedFields = append(selectedFields, cart.FieldPaymentAmount)
+				fieldSeen[cart.FieldPaymentAmount] = struct{}{}
+			}
+		case "billingAddress":
+			if _, ok := fieldSeen[cart.FieldBillingAddress]; !ok {
+				selectedFields = append(selectedFields, cart.FieldBillingAddress)
+				fieldSeen[cart.FieldBillingAddress] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1223,6 +1244,21 @@ func (_q *MailingAddressQuery) collectField(ctx context.Context, oneNode bool, o
 			if _, ok := fieldSeen[mailingaddress.FieldOrderID]; !ok {
 				selectedFields = append(selectedFields, mailingaddress.FieldOrderID)
 				fieldSeen[mailingaddress.FieldOrderID] = struct{}{}
+			}
+		case "cartID":
+			if _, ok := fieldSeen[mailingaddress.FieldCartID]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldCartID)
+				fieldSeen[mailingaddress.FieldCartID] = struct{}{}
+			}
+		case "selected":
+			if _, ok := fieldSeen[mailingaddress.FieldSelected]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldSelected)
+				fieldSeen[mailingaddress.FieldSelected] = struct{}{}
+			}
+		case "oneTimeUse":
+			if _, ok := fieldSeen[mailingaddress.FieldOneTimeUse]; !ok {
+				selectedFields = append(selectedFields, mailingaddress.FieldOneTimeUse)
+				fieldSeen[mailingaddress.FieldOneTimeUse] = struct{}{}
 			}
 		case "firstName":
 			if _, ok := fieldSeen[mailingaddress.FieldFirstName]; !ok {
@@ -2861,6 +2897,128 @@ func newProductVariantPaginateArgs(rv map[string]any) *productvariantPaginateArg
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ShippingRateQuery) CollectFields(ctx context.Context, satisfies ...string) (*ShippingRateQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ShippingRateQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(shippingrate.Columns))
+		selectedFields = []string{shippingrate.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "handle":
+			if _, ok := fieldSeen[shippingrate.FieldHandle]; !ok {
+				selectedFields = append(selectedFields, shippingrate.FieldHandle)
+				fieldSeen[shippingrate.FieldHandle] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[shippingrate.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, shippingrate.FieldTitle)
+				fieldSeen[shippingrate.FieldTitle] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[shippingrate.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, shippingrate.FieldDescription)
+				fieldSeen[shippingrate.FieldDescription] = struct{}{}
+			}
+		case "methodType":
+			if _, ok := fieldSeen[shippingrate.FieldMethodType]; !ok {
+				selectedFields = append(selectedFields, shippingrate.FieldMethodType)
+				fieldSeen[shippingrate.FieldMethodType] = struct{}{}
+			}
+		case "countries":
+			if _, ok := fieldSeen[shippingrate.FieldCountries]; !ok {
+				selectedFields = append(selectedFields, shippingrate.FieldCountries)
+				fieldSeen[shippingrate.FieldCountries] = struct{}{}
+			}
+		case "provinces":
+			if _, ok := fieldSeen[shippingrate.FieldProvinces]; !ok {
+				selectedFields = append(selectedFields, shippingrate.FieldProvinces)
+				fieldSeen[shippingrate.FieldProvinces] = struct{}{}
+			}
+		case "condition":
+			if _, ok := fieldSeen[shippingrate.FieldCondition]; !ok {
+				selectedFields = append(selectedFields, shippingrate.FieldCondition)
+				fieldSeen[shippingrate.FieldCondition] = struct{}{}
+			}
+		case "min":
+			if _, ok := fieldSeen[shippingrate.FieldMin]; !ok {
+				selectedFields = append(selectedFields, shippingrate.FieldMin)
+				fieldSeen[shippingrate.FieldMin] = struct{}{}
+			}
+		case "max":
+			if _, ok := fieldSeen[shippingrate.FieldMax]; !ok {
+				selectedFields = append(selectedFields, shippingrate.FieldMax)
+				fieldSeen[shippingrate.FieldMax] = struct{}{}
+			}
+		case "price":
+			if _, ok := fieldSeen[shippingrate.FieldPrice]; !ok {
+				selectedFields = append(selectedFields, shippingrate.FieldPrice)
+				fieldSeen[shippingrate.FieldPrice] = struct{}{}
+			}
+		case "freeAbove":
+			if _, ok := fieldSeen[shippingrate.FieldFreeAbove]; !ok {
+				selectedFields = append(selectedFields, shippingrate.FieldFreeAbove)
+				fieldSeen[shippingrate.FieldFreeAbove] = struct{}{}
+			}
+		case "position":
+			if _, ok := fieldSeen[shippingrate.FieldPosition]; !ok {
+				selectedFields = append(selectedFields, shippingrate.FieldPosition)
+				fieldSeen[shippingrate.FieldPosition] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type shippingratePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ShippingRatePaginateOption
+}
+
+func newShippingRatePaginateArgs(rv map[string]any) *shippingratePaginateArgs {
+	args := &shippingratePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*ShippingRateWhereInput); ok {
+		args.opts = append(args.opts, WithShippingRateFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ShopQuery) CollectFields(ctx context.Context, satisfies ...string) (*ShopQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2925,6 +3083,11 @@ func (_q *ShopQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[shop.FieldPrimaryDomain]; !ok {
 				selectedFields = append(selectedFields, shop.FieldPrimaryDomain)
 				fieldSeen[shop.FieldPrimaryDomain] = struct{}{}
+			}
+		case "taxesIncluded":
+			if _, ok := fieldSeen[shop.FieldTaxesIncluded]; !ok {
+				selectedFields = append(selectedFields, shop.FieldTaxesIncluded)
+				fieldSeen[shop.FieldTaxesIncluded] = struct{}{}
 			}
 		case "acceptedCardBrands":
 			if _, ok := fieldSeen[shop.FieldAcceptedCardBrands]; !ok {

@@ -26,6 +26,7 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
 	"sync"
@@ -149,6 +150,11 @@ var productvariantImplementors = []string{"ProductVariant", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ProductVariant) IsNode() {}
+
+var shippingrateImplementors = []string{"ShippingRate", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ShippingRate) IsNode() {}
 
 var shopImplementors = []string{"Shop", "Node"}
 
@@ -403,6 +409,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(productvariant.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, productvariantImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case shippingrate.Table:
+		query := c.ShippingRate.Query().
+			Where(shippingrate.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, shippingrateImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -822,6 +837,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.ProductVariant.Query().
 			Where(productvariant.IDIn(ids...))
 		query, err := query.CollectFields(ctx, productvariantImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case shippingrate.Table:
+		query := c.ShippingRate.Query().
+			Where(shippingrate.IDIn(ids...))
+		query, err := query.CollectFields(ctx, shippingrateImplementors...)
 		if err != nil {
 			return nil, err
 		}

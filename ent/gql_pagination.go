@@ -28,6 +28,7 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
 	"strconv"
@@ -5604,6 +5605,255 @@ func (_m *ProductVariant) ToEdge(order *ProductVariantOrder) *ProductVariantEdge
 		order = DefaultProductVariantOrder
 	}
 	return &ProductVariantEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ShippingRateEdge is the edge representation of ShippingRate.
+type ShippingRateEdge struct {
+	Node   *ShippingRate `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// ShippingRateConnection is the connection containing edges to ShippingRate.
+type ShippingRateConnection struct {
+	Edges      []*ShippingRateEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *ShippingRateConnection) build(nodes []*ShippingRate, pager *shippingratePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ShippingRate
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ShippingRate {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ShippingRate {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ShippingRateEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ShippingRateEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ShippingRatePaginateOption enables pagination customization.
+type ShippingRatePaginateOption func(*shippingratePager) error
+
+// WithShippingRateOrder configures pagination ordering.
+func WithShippingRateOrder(order *ShippingRateOrder) ShippingRatePaginateOption {
+	if order == nil {
+		order = DefaultShippingRateOrder
+	}
+	o := *order
+	return func(pager *shippingratePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultShippingRateOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithShippingRateFilter configures pagination filter.
+func WithShippingRateFilter(filter func(*ShippingRateQuery) (*ShippingRateQuery, error)) ShippingRatePaginateOption {
+	return func(pager *shippingratePager) error {
+		if filter == nil {
+			return errors.New("ShippingRateQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type shippingratePager struct {
+	reverse bool
+	order   *ShippingRateOrder
+	filter  func(*ShippingRateQuery) (*ShippingRateQuery, error)
+}
+
+func newShippingRatePager(opts []ShippingRatePaginateOption, reverse bool) (*shippingratePager, error) {
+	pager := &shippingratePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultShippingRateOrder
+	}
+	return pager, nil
+}
+
+func (p *shippingratePager) applyFilter(query *ShippingRateQuery) (*ShippingRateQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *shippingratePager) toCursor(_m *ShippingRate) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *shippingratePager) applyCursors(query *ShippingRateQuery, after, before *Cursor) (*ShippingRateQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultShippingRateOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *shippingratePager) applyOrder(query *ShippingRateQuery) *ShippingRateQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultShippingRateOrder.Field {
+		query = query.Order(DefaultShippingRateOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *shippingratePager) orderExpr(query *ShippingRateQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultShippingRateOrder.Field {
+			b.Comma().Ident(DefaultShippingRateOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ShippingRate.
+func (_m *ShippingRateQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ShippingRatePaginateOption,
+) (*ShippingRateConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newShippingRatePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ShippingRateConnection{Edges: []*ShippingRateEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// ShippingRateOrderField defines the ordering field of ShippingRate.
+type ShippingRateOrderField struct {
+	// Value extracts the ordering value from the given ShippingRate.
+	Value    func(*ShippingRate) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) shippingrate.OrderOption
+	toCursor func(*ShippingRate) Cursor
+}
+
+// ShippingRateOrder defines the ordering of ShippingRate.
+type ShippingRateOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *ShippingRateOrderField `json:"field"`
+}
+
+// DefaultShippingRateOrder is the default ordering of ShippingRate.
+var DefaultShippingRateOrder = &ShippingRateOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ShippingRateOrderField{
+		Value: func(_m *ShippingRate) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: shippingrate.FieldID,
+		toTerm: shippingrate.ByID,
+		toCursor: func(_m *ShippingRate) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ShippingRate into ShippingRateEdge.
+func (_m *ShippingRate) ToEdge(order *ShippingRateOrder) *ShippingRateEdge {
+	if order == nil {
+		order = DefaultShippingRateOrder
+	}
+	return &ShippingRateEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -27,6 +27,7 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
 	"time"
@@ -190,6 +191,60 @@ type CartWhereInput struct {
 	CompletedAtLTE    *time.Time  `json:"completedAtLTE,omitempty"`
 	CompletedAtIsNil  bool        `json:"completedAtIsNil,omitempty"`
 	CompletedAtNotNil bool        `json:"completedAtNotNil,omitempty"`
+
+	// "delivery_option" field predicates.
+	DeliveryOption             *string  `json:"deliveryOption,omitempty"`
+	DeliveryOptionNEQ          *string  `json:"deliveryOptionNEQ,omitempty"`
+	DeliveryOptionIn           []string `json:"deliveryOptionIn,omitempty"`
+	DeliveryOptionNotIn        []string `json:"deliveryOptionNotIn,omitempty"`
+	DeliveryOptionGT           *string  `json:"deliveryOptionGT,omitempty"`
+	DeliveryOptionGTE          *string  `json:"deliveryOptionGTE,omitempty"`
+	DeliveryOptionLT           *string  `json:"deliveryOptionLT,omitempty"`
+	DeliveryOptionLTE          *string  `json:"deliveryOptionLTE,omitempty"`
+	DeliveryOptionContains     *string  `json:"deliveryOptionContains,omitempty"`
+	DeliveryOptionHasPrefix    *string  `json:"deliveryOptionHasPrefix,omitempty"`
+	DeliveryOptionHasSuffix    *string  `json:"deliveryOptionHasSuffix,omitempty"`
+	DeliveryOptionIsNil        bool     `json:"deliveryOptionIsNil,omitempty"`
+	DeliveryOptionNotNil       bool     `json:"deliveryOptionNotNil,omitempty"`
+	DeliveryOptionEqualFold    *string  `json:"deliveryOptionEqualFold,omitempty"`
+	DeliveryOptionContainsFold *string  `json:"deliveryOptionContainsFold,omitempty"`
+
+	// "payment_method" field predicates.
+	PaymentMethod       *cart.PaymentMethod  `json:"paymentMethod,omitempty"`
+	PaymentMethodNEQ    *cart.PaymentMethod  `json:"paymentMethodNEQ,omitempty"`
+	PaymentMethodIn     []cart.PaymentMethod `json:"paymentMethodIn,omitempty"`
+	PaymentMethodNotIn  []cart.PaymentMethod `json:"paymentMethodNotIn,omitempty"`
+	PaymentMethodIsNil  bool                 `json:"paymentMethodIsNil,omitempty"`
+	PaymentMethodNotNil bool                 `json:"paymentMethodNotNil,omitempty"`
+
+	// "payment_session_id" field predicates.
+	PaymentSessionID             *string  `json:"paymentSessionID,omitempty"`
+	PaymentSessionIDNEQ          *string  `json:"paymentSessionIDNEQ,omitempty"`
+	PaymentSessionIDIn           []string `json:"paymentSessionIDIn,omitempty"`
+	PaymentSessionIDNotIn        []string `json:"paymentSessionIDNotIn,omitempty"`
+	PaymentSessionIDGT           *string  `json:"paymentSessionIDGT,omitempty"`
+	PaymentSessionIDGTE          *string  `json:"paymentSessionIDGTE,omitempty"`
+	PaymentSessionIDLT           *string  `json:"paymentSessionIDLT,omitempty"`
+	PaymentSessionIDLTE          *string  `json:"paymentSessionIDLTE,omitempty"`
+	PaymentSessionIDContains     *string  `json:"paymentSessionIDContains,omitempty"`
+	PaymentSessionIDHasPrefix    *string  `json:"paymentSessionIDHasPrefix,omitempty"`
+	PaymentSessionIDHasSuffix    *string  `json:"paymentSessionIDHasSuffix,omitempty"`
+	PaymentSessionIDIsNil        bool     `json:"paymentSessionIDIsNil,omitempty"`
+	PaymentSessionIDNotNil       bool     `json:"paymentSessionIDNotNil,omitempty"`
+	PaymentSessionIDEqualFold    *string  `json:"paymentSessionIDEqualFold,omitempty"`
+	PaymentSessionIDContainsFold *string  `json:"paymentSessionIDContainsFold,omitempty"`
+
+	// "payment_amount" field predicates.
+	PaymentAmount       *int64  `json:"paymentAmount,omitempty"`
+	PaymentAmountNEQ    *int64  `json:"paymentAmountNEQ,omitempty"`
+	PaymentAmountIn     []int64 `json:"paymentAmountIn,omitempty"`
+	PaymentAmountNotIn  []int64 `json:"paymentAmountNotIn,omitempty"`
+	PaymentAmountGT     *int64  `json:"paymentAmountGT,omitempty"`
+	PaymentAmountGTE    *int64  `json:"paymentAmountGTE,omitempty"`
+	PaymentAmountLT     *int64  `json:"paymentAmountLT,omitempty"`
+	PaymentAmountLTE    *int64  `json:"paymentAmountLTE,omitempty"`
+	PaymentAmountIsNil  bool    `json:"paymentAmountIsNil,omitempty"`
+	PaymentAmountNotNil bool    `json:"paymentAmountNotNil,omitempty"`
 
 	// "lines" edge predicates.
 	HasLines     *bool                 `json:"hasLines,omitempty"`
@@ -656,6 +711,144 @@ func (i *CartWhereInput) P() (predicate.Cart, error) {
 	}
 	if i.CompletedAtNotNil {
 		predicates = append(predicates, cart.CompletedAtNotNil())
+	}
+	if i.DeliveryOption != nil {
+		predicates = append(predicates, cart.DeliveryOptionEQ(*i.DeliveryOption))
+	}
+	if i.DeliveryOptionNEQ != nil {
+		predicates = append(predicates, cart.DeliveryOptionNEQ(*i.DeliveryOptionNEQ))
+	}
+	if len(i.DeliveryOptionIn) > 0 {
+		predicates = append(predicates, cart.DeliveryOptionIn(i.DeliveryOptionIn...))
+	}
+	if len(i.DeliveryOptionNotIn) > 0 {
+		predicates = append(predicates, cart.DeliveryOptionNotIn(i.DeliveryOptionNotIn...))
+	}
+	if i.DeliveryOptionGT != nil {
+		predicates = append(predicates, cart.DeliveryOptionGT(*i.DeliveryOptionGT))
+	}
+	if i.DeliveryOptionGTE != nil {
+		predicates = append(predicates, cart.DeliveryOptionGTE(*i.DeliveryOptionGTE))
+	}
+	if i.DeliveryOptionLT != nil {
+		predicates = append(predicates, cart.DeliveryOptionLT(*i.DeliveryOptionLT))
+	}
+	if i.DeliveryOptionLTE != nil {
+		predicates = append(predicates, cart.DeliveryOptionLTE(*i.DeliveryOptionLTE))
+	}
+	if i.DeliveryOptionContains != nil {
+		predicates = append(predicates, cart.DeliveryOptionContains(*i.DeliveryOptionContains))
+	}
+	if i.DeliveryOptionHasPrefix != nil {
+		predicates = append(predicates, cart.DeliveryOptionHasPrefix(*i.DeliveryOptionHasPrefix))
+	}
+	if i.DeliveryOptionHasSuffix != nil {
+		predicates = append(predicates, cart.DeliveryOptionHasSuffix(*i.DeliveryOptionHasSuffix))
+	}
+	if i.DeliveryOptionIsNil {
+		predicates = append(predicates, cart.DeliveryOptionIsNil())
+	}
+	if i.DeliveryOptionNotNil {
+		predicates = append(predicates, cart.DeliveryOptionNotNil())
+	}
+	if i.DeliveryOptionEqualFold != nil {
+		predicates = append(predicates, cart.DeliveryOptionEqualFold(*i.DeliveryOptionEqualFold))
+	}
+	if i.DeliveryOptionContainsFold != nil {
+		predicates = append(predicates, cart.DeliveryOptionContainsFold(*i.DeliveryOptionContainsFold))
+	}
+	if i.PaymentMethod != nil {
+		predicates = append(predicates, cart.PaymentMethodEQ(*i.PaymentMethod))
+	}
+	if i.PaymentMethodNEQ != nil {
+		predicates = append(predicates, cart.PaymentMethodNEQ(*i.PaymentMethodNEQ))
+	}
+	if len(i.PaymentMethodIn) > 0 {
+		predicates = append(predicates, cart.PaymentMethodIn(i.PaymentMethodIn...))
+	}
+	if len(i.PaymentMethodNotIn) > 0 {
+		predicates = append(predicates, cart.PaymentMethodNotIn(i.PaymentMethodNotIn...))
+	}
+	if i.PaymentMethodIsNil {
+		predicates = append(predicates, cart.PaymentMethodIsNil())
+	}
+	if i.PaymentMethodNotNil {
+		predicates = append(predicates, cart.PaymentMethodNotNil())
+	}
+	if i.PaymentSessionID != nil {
+		predicates = append(predicates, cart.PaymentSessionIDEQ(*i.PaymentSessionID))
+	}
+	if i.PaymentSessionIDNEQ != nil {
+		predicates = append(predicates, cart.PaymentSessionIDNEQ(*i.PaymentSessionIDNEQ))
+	}
+	if len(i.PaymentSessionIDIn) > 0 {
+		predicates = append(predicates, cart.PaymentSessionIDIn(i.PaymentSessionIDIn...))
+	}
+	if len(i.PaymentSessionIDNotIn) > 0 {
+		predicates = append(predicates, cart.PaymentSessionIDNotIn(i.PaymentSessionIDNotIn...))
+	}
+	if i.PaymentSessionIDGT != nil {
+		predicates = append(predicates, cart.PaymentSessionIDGT(*i.PaymentSessionIDGT))
+	}
+	if i.PaymentSessionIDGTE != nil {
+		predicates = append(predicates, cart.PaymentSessionIDGTE(*i.PaymentSessionIDGTE))
+	}
+	if i.PaymentSessionIDLT != nil {
+		predicates = append(predicates, cart.PaymentSessionIDLT(*i.PaymentSessionIDLT))
+	}
+	if i.PaymentSessionIDLTE != nil {
+		predicates = append(predicates, cart.PaymentSessionIDLTE(*i.PaymentSessionIDLTE))
+	}
+	if i.PaymentSessionIDContains != nil {
+		predicates = append(predicates, cart.PaymentSessionIDContains(*i.PaymentSessionIDContains))
+	}
+	if i.PaymentSessionIDHasPrefix != nil {
+		predicates = append(predicates, cart.PaymentSessionIDHasPrefix(*i.PaymentSessionIDHasPrefix))
+	}
+	if i.PaymentSessionIDHasSuffix != nil {
+		predicates = append(predicates, cart.PaymentSessionIDHasSuffix(*i.PaymentSessionIDHasSuffix))
+	}
+	if i.PaymentSessionIDIsNil {
+		predicates = append(predicates, cart.PaymentSessionIDIsNil())
+	}
+	if i.PaymentSessionIDNotNil {
+		predicates = append(predicates, cart.PaymentSessionIDNotNil())
+	}
+	if i.PaymentSessionIDEqualFold != nil {
+		predicates = append(predicates, cart.PaymentSessionIDEqualFold(*i.PaymentSessionIDEqualFold))
+	}
+	if i.PaymentSessionIDContainsFold != nil {
+		predicates = append(predicates, cart.PaymentSessionIDContainsFold(*i.PaymentSessionIDContainsFold))
+	}
+	if i.PaymentAmount != nil {
+		predicates = append(predicates, cart.PaymentAmountEQ(*i.PaymentAmount))
+	}
+	if i.PaymentAmountNEQ != nil {
+		predicates = append(predicates, cart.PaymentAmountNEQ(*i.PaymentAmountNEQ))
+	}
+	if len(i.PaymentAmountIn) > 0 {
+		predicates = append(predicates, cart.PaymentAmountIn(i.PaymentAmountIn...))
+	}
+	if len(i.PaymentAmountNotIn) > 0 {
+		predicates = append(predicates, cart.PaymentAmountNotIn(i.PaymentAmountNotIn...))
+	}
+	if i.PaymentAmountGT != nil {
+		predicates = append(predicates, cart.PaymentAmountGT(*i.PaymentAmountGT))
+	}
+	if i.PaymentAmountGTE != nil {
+		predicates = append(predicates, cart.PaymentAmountGTE(*i.PaymentAmountGTE))
+	}
+	if i.PaymentAmountLT != nil {
+		predicates = append(predicates, cart.PaymentAmountLT(*i.PaymentAmountLT))
+	}
+	if i.PaymentAmountLTE != nil {
+		predicates = append(predicates, cart.PaymentAmountLTE(*i.PaymentAmountLTE))
+	}
+	if i.PaymentAmountIsNil {
+		predicates = append(predicates, cart.PaymentAmountIsNil())
+	}
+	if i.PaymentAmountNotNil {
+		predicates = append(predicates, cart.PaymentAmountNotNil())
 	}
 
 	if i.HasLines != nil {
@@ -4507,6 +4700,26 @@ type MailingAddressWhereInput struct {
 	OrderIDIsNil  bool  `json:"orderIDIsNil,omitempty"`
 	OrderIDNotNil bool  `json:"orderIDNotNil,omitempty"`
 
+	// "cart_id" field predicates.
+	CartID       *int  `json:"cartID,omitempty"`
+	CartIDNEQ    *int  `json:"cartIDNEQ,omitempty"`
+	CartIDIn     []int `json:"cartIDIn,omitempty"`
+	CartIDNotIn  []int `json:"cartIDNotIn,omitempty"`
+	CartIDGT     *int  `json:"cartIDGT,omitempty"`
+	CartIDGTE    *int  `json:"cartIDGTE,omitempty"`
+	CartIDLT     *int  `json:"cartIDLT,omitempty"`
+	CartIDLTE    *int  `json:"cartIDLTE,omitempty"`
+	CartIDIsNil  bool  `json:"cartIDIsNil,omitempty"`
+	CartIDNotNil bool  `json:"cartIDNotNil,omitempty"`
+
+	// "selected" field predicates.
+	Selected    *bool `json:"selected,omitempty"`
+	SelectedNEQ *bool `json:"selectedNEQ,omitempty"`
+
+	// "one_time_use" field predicates.
+	OneTimeUse    *bool `json:"oneTimeUse,omitempty"`
+	OneTimeUseNEQ *bool `json:"oneTimeUseNEQ,omitempty"`
+
 	// "first_name" field predicates.
 	FirstName             *string  `json:"firstName,omitempty"`
 	FirstNameNEQ          *string  `json:"firstNameNEQ,omitempty"`
@@ -4889,6 +5102,48 @@ func (i *MailingAddressWhereInput) P() (predicate.MailingAddress, error) {
 	}
 	if i.OrderIDNotNil {
 		predicates = append(predicates, mailingaddress.OrderIDNotNil())
+	}
+	if i.CartID != nil {
+		predicates = append(predicates, mailingaddress.CartIDEQ(*i.CartID))
+	}
+	if i.CartIDNEQ != nil {
+		predicates = append(predicates, mailingaddress.CartIDNEQ(*i.CartIDNEQ))
+	}
+	if len(i.CartIDIn) > 0 {
+		predicates = append(predicates, mailingaddress.CartIDIn(i.CartIDIn...))
+	}
+	if len(i.CartIDNotIn) > 0 {
+		predicates = append(predicates, mailingaddress.CartIDNotIn(i.CartIDNotIn...))
+	}
+	if i.CartIDGT != nil {
+		predicates = append(predicates, mailingaddress.CartIDGT(*i.CartIDGT))
+	}
+	if i.CartIDGTE != nil {
+		predicates = append(predicates, mailingaddress.CartIDGTE(*i.CartIDGTE))
+	}
+	if i.CartIDLT != nil {
+		predicates = append(predicates, mailingaddress.CartIDLT(*i.CartIDLT))
+	}
+	if i.CartIDLTE != nil {
+		predicates = append(predicates, mailingaddress.CartIDLTE(*i.CartIDLTE))
+	}
+	if i.CartIDIsNil {
+		predicates = append(predicates, mailingaddress.CartIDIsNil())
+	}
+	if i.CartIDNotNil {
+		predicates = append(predicates, mailingaddress.CartIDNotNil())
+	}
+	if i.Selected != nil {
+		predicates = append(predicates, mailingaddress.SelectedEQ(*i.Selected))
+	}
+	if i.SelectedNEQ != nil {
+		predicates = append(predicates, mailingaddress.SelectedNEQ(*i.SelectedNEQ))
+	}
+	if i.OneTimeUse != nil {
+		predicates = append(predicates, mailingaddress.OneTimeUseEQ(*i.OneTimeUse))
+	}
+	if i.OneTimeUseNEQ != nil {
+		predicates = append(predicates, mailingaddress.OneTimeUseNEQ(*i.OneTimeUseNEQ))
 	}
 	if i.FirstName != nil {
 		predicates = append(predicates, mailingaddress.FirstNameEQ(*i.FirstName))
@@ -11200,6 +11455,530 @@ func (i *ProductVariantWhereInput) P() (predicate.ProductVariant, error) {
 	}
 }
 
+// ShippingRateWhereInput represents a where input for filtering ShippingRate queries.
+type ShippingRateWhereInput struct {
+	Predicates []predicate.ShippingRate  `json:"-"`
+	Not        *ShippingRateWhereInput   `json:"not,omitempty"`
+	Or         []*ShippingRateWhereInput `json:"or,omitempty"`
+	And        []*ShippingRateWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "handle" field predicates.
+	Handle             *string  `json:"handle,omitempty"`
+	HandleNEQ          *string  `json:"handleNEQ,omitempty"`
+	HandleIn           []string `json:"handleIn,omitempty"`
+	HandleNotIn        []string `json:"handleNotIn,omitempty"`
+	HandleGT           *string  `json:"handleGT,omitempty"`
+	HandleGTE          *string  `json:"handleGTE,omitempty"`
+	HandleLT           *string  `json:"handleLT,omitempty"`
+	HandleLTE          *string  `json:"handleLTE,omitempty"`
+	HandleContains     *string  `json:"handleContains,omitempty"`
+	HandleHasPrefix    *string  `json:"handleHasPrefix,omitempty"`
+	HandleHasSuffix    *string  `json:"handleHasSuffix,omitempty"`
+	HandleEqualFold    *string  `json:"handleEqualFold,omitempty"`
+	HandleContainsFold *string  `json:"handleContainsFold,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "method_type" field predicates.
+	MethodType      *shippingrate.MethodType  `json:"methodType,omitempty"`
+	MethodTypeNEQ   *shippingrate.MethodType  `json:"methodTypeNEQ,omitempty"`
+	MethodTypeIn    []shippingrate.MethodType `json:"methodTypeIn,omitempty"`
+	MethodTypeNotIn []shippingrate.MethodType `json:"methodTypeNotIn,omitempty"`
+
+	// "condition" field predicates.
+	Condition      *shippingrate.Condition  `json:"condition,omitempty"`
+	ConditionNEQ   *shippingrate.Condition  `json:"conditionNEQ,omitempty"`
+	ConditionIn    []shippingrate.Condition `json:"conditionIn,omitempty"`
+	ConditionNotIn []shippingrate.Condition `json:"conditionNotIn,omitempty"`
+
+	// "min" field predicates.
+	Min       *int64  `json:"min,omitempty"`
+	MinNEQ    *int64  `json:"minNEQ,omitempty"`
+	MinIn     []int64 `json:"minIn,omitempty"`
+	MinNotIn  []int64 `json:"minNotIn,omitempty"`
+	MinGT     *int64  `json:"minGT,omitempty"`
+	MinGTE    *int64  `json:"minGTE,omitempty"`
+	MinLT     *int64  `json:"minLT,omitempty"`
+	MinLTE    *int64  `json:"minLTE,omitempty"`
+	MinIsNil  bool    `json:"minIsNil,omitempty"`
+	MinNotNil bool    `json:"minNotNil,omitempty"`
+
+	// "max" field predicates.
+	Max       *int64  `json:"max,omitempty"`
+	MaxNEQ    *int64  `json:"maxNEQ,omitempty"`
+	MaxIn     []int64 `json:"maxIn,omitempty"`
+	MaxNotIn  []int64 `json:"maxNotIn,omitempty"`
+	MaxGT     *int64  `json:"maxGT,omitempty"`
+	MaxGTE    *int64  `json:"maxGTE,omitempty"`
+	MaxLT     *int64  `json:"maxLT,omitempty"`
+	MaxLTE    *int64  `json:"maxLTE,omitempty"`
+	MaxIsNil  bool    `json:"maxIsNil,omitempty"`
+	MaxNotNil bool    `json:"maxNotNil,omitempty"`
+
+	// "price" field predicates.
+	Price      *int64  `json:"price,omitempty"`
+	PriceNEQ   *int64  `json:"priceNEQ,omitempty"`
+	PriceIn    []int64 `json:"priceIn,omitempty"`
+	PriceNotIn []int64 `json:"priceNotIn,omitempty"`
+	PriceGT    *int64  `json:"priceGT,omitempty"`
+	PriceGTE   *int64  `json:"priceGTE,omitempty"`
+	PriceLT    *int64  `json:"priceLT,omitempty"`
+	PriceLTE   *int64  `json:"priceLTE,omitempty"`
+
+	// "free_above" field predicates.
+	FreeAbove       *int64  `json:"freeAbove,omitempty"`
+	FreeAboveNEQ    *int64  `json:"freeAboveNEQ,omitempty"`
+	FreeAboveIn     []int64 `json:"freeAboveIn,omitempty"`
+	FreeAboveNotIn  []int64 `json:"freeAboveNotIn,omitempty"`
+	FreeAboveGT     *int64  `json:"freeAboveGT,omitempty"`
+	FreeAboveGTE    *int64  `json:"freeAboveGTE,omitempty"`
+	FreeAboveLT     *int64  `json:"freeAboveLT,omitempty"`
+	FreeAboveLTE    *int64  `json:"freeAboveLTE,omitempty"`
+	FreeAboveIsNil  bool    `json:"freeAboveIsNil,omitempty"`
+	FreeAboveNotNil bool    `json:"freeAboveNotNil,omitempty"`
+
+	// "position" field predicates.
+	Position      *int  `json:"position,omitempty"`
+	PositionNEQ   *int  `json:"positionNEQ,omitempty"`
+	PositionIn    []int `json:"positionIn,omitempty"`
+	PositionNotIn []int `json:"positionNotIn,omitempty"`
+	PositionGT    *int  `json:"positionGT,omitempty"`
+	PositionGTE   *int  `json:"positionGTE,omitempty"`
+	PositionLT    *int  `json:"positionLT,omitempty"`
+	PositionLTE   *int  `json:"positionLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ShippingRateWhereInput) AddPredicates(predicates ...predicate.ShippingRate) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ShippingRateWhereInput filter on the ShippingRateQuery builder.
+func (i *ShippingRateWhereInput) Filter(q *ShippingRateQuery) (*ShippingRateQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyShippingRateWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyShippingRateWhereInput is returned in case the ShippingRateWhereInput is empty.
+var ErrEmptyShippingRateWhereInput = errors.New("ent: empty predicate ShippingRateWhereInput")
+
+// P returns a predicate for filtering shippingrates.
+// An error is returned if the input is empty or invalid.
+func (i *ShippingRateWhereInput) P() (predicate.ShippingRate, error) {
+	var predicates []predicate.ShippingRate
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, shippingrate.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ShippingRate, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, shippingrate.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ShippingRate, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, shippingrate.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, shippingrate.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, shippingrate.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, shippingrate.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, shippingrate.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, shippingrate.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, shippingrate.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, shippingrate.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, shippingrate.IDLTE(*i.IDLTE))
+	}
+	if i.Handle != nil {
+		predicates = append(predicates, shippingrate.HandleEQ(*i.Handle))
+	}
+	if i.HandleNEQ != nil {
+		predicates = append(predicates, shippingrate.HandleNEQ(*i.HandleNEQ))
+	}
+	if len(i.HandleIn) > 0 {
+		predicates = append(predicates, shippingrate.HandleIn(i.HandleIn...))
+	}
+	if len(i.HandleNotIn) > 0 {
+		predicates = append(predicates, shippingrate.HandleNotIn(i.HandleNotIn...))
+	}
+	if i.HandleGT != nil {
+		predicates = append(predicates, shippingrate.HandleGT(*i.HandleGT))
+	}
+	if i.HandleGTE != nil {
+		predicates = append(predicates, shippingrate.HandleGTE(*i.HandleGTE))
+	}
+	if i.HandleLT != nil {
+		predicates = append(predicates, shippingrate.HandleLT(*i.HandleLT))
+	}
+	if i.HandleLTE != nil {
+		predicates = append(predicates, shippingrate.HandleLTE(*i.HandleLTE))
+	}
+	if i.HandleContains != nil {
+		predicates = append(predicates, shippingrate.HandleContains(*i.HandleContains))
+	}
+	if i.HandleHasPrefix != nil {
+		predicates = append(predicates, shippingrate.HandleHasPrefix(*i.HandleHasPrefix))
+	}
+	if i.HandleHasSuffix != nil {
+		predicates = append(predicates, shippingrate.HandleHasSuffix(*i.HandleHasSuffix))
+	}
+	if i.HandleEqualFold != nil {
+		predicates = append(predicates, shippingrate.HandleEqualFold(*i.HandleEqualFold))
+	}
+	if i.HandleContainsFold != nil {
+		predicates = append(predicates, shippingrate.HandleContainsFold(*i.HandleContainsFold))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, shippingrate.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, shippingrate.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, shippingrate.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, shippingrate.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, shippingrate.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, shippingrate.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, shippingrate.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, shippingrate.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, shippingrate.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, shippingrate.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, shippingrate.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, shippingrate.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, shippingrate.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, shippingrate.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, shippingrate.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, shippingrate.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, shippingrate.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, shippingrate.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, shippingrate.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, shippingrate.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, shippingrate.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, shippingrate.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, shippingrate.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, shippingrate.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, shippingrate.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, shippingrate.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, shippingrate.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, shippingrate.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.MethodType != nil {
+		predicates = append(predicates, shippingrate.MethodTypeEQ(*i.MethodType))
+	}
+	if i.MethodTypeNEQ != nil {
+		predicates = append(predicates, shippingrate.MethodTypeNEQ(*i.MethodTypeNEQ))
+	}
+	if len(i.MethodTypeIn) > 0 {
+		predicates = append(predicates, shippingrate.MethodTypeIn(i.MethodTypeIn...))
+	}
+	if len(i.MethodTypeNotIn) > 0 {
+		predicates = append(predicates, shippingrate.MethodTypeNotIn(i.MethodTypeNotIn...))
+	}
+	if i.Condition != nil {
+		predicates = append(predicates, shippingrate.ConditionEQ(*i.Condition))
+	}
+	if i.ConditionNEQ != nil {
+		predicates = append(predicates, shippingrate.ConditionNEQ(*i.ConditionNEQ))
+	}
+	if len(i.ConditionIn) > 0 {
+		predicates = append(predicates, shippingrate.ConditionIn(i.ConditionIn...))
+	}
+	if len(i.ConditionNotIn) > 0 {
+		predicates = append(predicates, shippingrate.ConditionNotIn(i.ConditionNotIn...))
+	}
+	if i.Min != nil {
+		predicates = append(predicates, shippingrate.MinEQ(*i.Min))
+	}
+	if i.MinNEQ != nil {
+		predicates = append(predicates, shippingrate.MinNEQ(*i.MinNEQ))
+	}
+	if len(i.MinIn) > 0 {
+		predicates = append(predicates, shippingrate.MinIn(i.MinIn...))
+	}
+	if len(i.MinNotIn) > 0 {
+		predicates = append(predicates, shippingrate.MinNotIn(i.MinNotIn...))
+	}
+	if i.MinGT != nil {
+		predicates = append(predicates, shippingrate.MinGT(*i.MinGT))
+	}
+	if i.MinGTE != nil {
+		predicates = append(predicates, shippingrate.MinGTE(*i.MinGTE))
+	}
+	if i.MinLT != nil {
+		predicates = append(predicates, shippingrate.MinLT(*i.MinLT))
+	}
+	if i.MinLTE != nil {
+		predicates = append(predicates, shippingrate.MinLTE(*i.MinLTE))
+	}
+	if i.MinIsNil {
+		predicates = append(predicates, shippingrate.MinIsNil())
+	}
+	if i.MinNotNil {
+		predicates = append(predicates, shippingrate.MinNotNil())
+	}
+	if i.Max != nil {
+		predicates = append(predicates, shippingrate.MaxEQ(*i.Max))
+	}
+	if i.MaxNEQ != nil {
+		predicates = append(predicates, shippingrate.MaxNEQ(*i.MaxNEQ))
+	}
+	if len(i.MaxIn) > 0 {
+		predicates = append(predicates, shippingrate.MaxIn(i.MaxIn...))
+	}
+	if len(i.MaxNotIn) > 0 {
+		predicates = append(predicates, shippingrate.MaxNotIn(i.MaxNotIn...))
+	}
+	if i.MaxGT != nil {
+		predicates = append(predicates, shippingrate.MaxGT(*i.MaxGT))
+	}
+	if i.MaxGTE != nil {
+		predicates = append(predicates, shippingrate.MaxGTE(*i.MaxGTE))
+	}
+	if i.MaxLT != nil {
+		predicates = append(predicates, shippingrate.MaxLT(*i.MaxLT))
+	}
+	if i.MaxLTE != nil {
+		predicates = append(predicates, shippingrate.MaxLTE(*i.MaxLTE))
+	}
+	if i.MaxIsNil {
+		predicates = append(predicates, shippingrate.MaxIsNil())
+	}
+	if i.MaxNotNil {
+		predicates = append(predicates, shippingrate.MaxNotNil())
+	}
+	if i.Price != nil {
+		predicates = append(predicates, shippingrate.PriceEQ(*i.Price))
+	}
+	if i.PriceNEQ != nil {
+		predicates = append(predicates, shippingrate.PriceNEQ(*i.PriceNEQ))
+	}
+	if len(i.PriceIn) > 0 {
+		predicates = append(predicates, shippingrate.PriceIn(i.PriceIn...))
+	}
+	if len(i.PriceNotIn) > 0 {
+		predicates = append(predicates, shippingrate.PriceNotIn(i.PriceNotIn...))
+	}
+	if i.PriceGT != nil {
+		predicates = append(predicates, shippingrate.PriceGT(*i.PriceGT))
+	}
+	if i.PriceGTE != nil {
+		predicates = append(predicates, shippingrate.PriceGTE(*i.PriceGTE))
+	}
+	if i.PriceLT != nil {
+		predicates = append(predicates, shippingrate.PriceLT(*i.PriceLT))
+	}
+	if i.PriceLTE != nil {
+		predicates = append(predicates, shippingrate.PriceLTE(*i.PriceLTE))
+	}
+	if i.FreeAbove != nil {
+		predicates = append(predicates, shippingrate.FreeAboveEQ(*i.FreeAbove))
+	}
+	if i.FreeAboveNEQ != nil {
+		predicates = append(predicates, shippingrate.FreeAboveNEQ(*i.FreeAboveNEQ))
+	}
+	if len(i.FreeAboveIn) > 0 {
+		predicates = append(predicates, shippingrate.FreeAboveIn(i.FreeAboveIn...))
+	}
+	if len(i.FreeAboveNotIn) > 0 {
+		predicates = append(predicates, shippingrate.FreeAboveNotIn(i.FreeAboveNotIn...))
+	}
+	if i.FreeAboveGT != nil {
+		predicates = append(predicates, shippingrate.FreeAboveGT(*i.FreeAboveGT))
+	}
+	if i.FreeAboveGTE != nil {
+		predicates = append(predicates, shippingrate.FreeAboveGTE(*i.FreeAboveGTE))
+	}
+	if i.FreeAboveLT != nil {
+		predicates = append(predicates, shippingrate.FreeAboveLT(*i.FreeAboveLT))
+	}
+	if i.FreeAboveLTE != nil {
+		predicates = append(predicates, shippingrate.FreeAboveLTE(*i.FreeAboveLTE))
+	}
+	if i.FreeAboveIsNil {
+		predicates = append(predicates, shippingrate.FreeAboveIsNil())
+	}
+	if i.FreeAboveNotNil {
+		predicates = append(predicates, shippingrate.FreeAboveNotNil())
+	}
+	if i.Position != nil {
+		predicates = append(predicates, shippingrate.PositionEQ(*i.Position))
+	}
+	if i.PositionNEQ != nil {
+		predicates = append(predicates, shippingrate.PositionNEQ(*i.PositionNEQ))
+	}
+	if len(i.PositionIn) > 0 {
+		predicates = append(predicates, shippingrate.PositionIn(i.PositionIn...))
+	}
+	if len(i.PositionNotIn) > 0 {
+		predicates = append(predicates, shippingrate.PositionNotIn(i.PositionNotIn...))
+	}
+	if i.PositionGT != nil {
+		predicates = append(predicates, shippingrate.PositionGT(*i.PositionGT))
+	}
+	if i.PositionGTE != nil {
+		predicates = append(predicates, shippingrate.PositionGTE(*i.PositionGTE))
+	}
+	if i.PositionLT != nil {
+		predicates = append(predicates, shippingrate.PositionLT(*i.PositionLT))
+	}
+	if i.PositionLTE != nil {
+		predicates = append(predicates, shippingrate.PositionLTE(*i.PositionLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyShippingRateWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return shippingrate.And(predicates...), nil
+	}
+}
+
 // ShopWhereInput represents a where input for filtering Shop queries.
 type ShopWhereInput struct {
 	Predicates []predicate.Shop  `json:"-"`
@@ -11330,6 +12109,10 @@ type ShopWhereInput struct {
 	PrimaryDomainNotNil       bool     `json:"primaryDomainNotNil,omitempty"`
 	PrimaryDomainEqualFold    *string  `json:"primaryDomainEqualFold,omitempty"`
 	PrimaryDomainContainsFold *string  `json:"primaryDomainContainsFold,omitempty"`
+
+	// "taxes_included" field predicates.
+	TaxesIncluded    *bool `json:"taxesIncluded,omitempty"`
+	TaxesIncludedNEQ *bool `json:"taxesIncludedNEQ,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -11720,6 +12503,12 @@ func (i *ShopWhereInput) P() (predicate.Shop, error) {
 	}
 	if i.PrimaryDomainContainsFold != nil {
 		predicates = append(predicates, shop.PrimaryDomainContainsFold(*i.PrimaryDomainContainsFold))
+	}
+	if i.TaxesIncluded != nil {
+		predicates = append(predicates, shop.TaxesIncludedEQ(*i.TaxesIncluded))
+	}
+	if i.TaxesIncludedNEQ != nil {
+		predicates = append(predicates, shop.TaxesIncludedNEQ(*i.TaxesIncludedNEQ))
 	}
 
 	switch len(predicates) {

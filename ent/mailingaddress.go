@@ -26,6 +26,12 @@ type MailingAddress struct {
 	CustomerID *int `json:"customer_id,omitempty"`
 	// The order this address is a snapshot for.
 	OrderID *int `json:"order_id,omitempty"`
+	// The cart this is a delivery address of.
+	CartID *int `json:"cart_id,omitempty"`
+	// The cart delivers to this address.
+	Selected bool `json:"selected,omitempty"`
+	// Not to be saved to the customer's address book.
+	OneTimeUse bool `json:"one_time_use,omitempty"`
 	// FirstName holds the value of the "first_name" field.
 	FirstName *string `json:"first_name,omitempty"`
 	// LastName holds the value of the "last_name" field.
@@ -81,7 +87,9 @@ func (*MailingAddress) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case mailingaddress.FieldID, mailingaddress.FieldCustomerID, mailingaddress.FieldOrderID:
+		case mailingaddress.FieldSelected, mailingaddress.FieldOneTimeUse:
+			values[i] = new(sql.NullBool)
+		case mailingaddress.FieldID, mailingaddress.FieldCustomerID, mailingaddress.FieldOrderID, mailingaddress.FieldCartID:
 			values[i] = new(sql.NullInt64)
 		case mailingaddress.FieldFirstName, mailingaddress.FieldLastName, mailingaddress.FieldCompany, mailingaddress.FieldAddress1, mailingaddress.FieldAddress2, mailingaddress.FieldCity, mailingaddress.FieldProvince, mailingaddress.FieldProvinceCode, mailingaddress.FieldZip, mailingaddress.FieldCountryCode, mailingaddress.FieldPhone:
 			values[i] = new(sql.NullString)
@@ -133,6 +141,25 @@ func (_m *MailingAddress) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.OrderID = new(int)
 				*_m.OrderID = int(value.Int64)
+			}
+		case mailingaddress.FieldCartID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field cart_id", values[i])
+			} else if value.Valid {
+				_m.CartID = new(int)
+				*_m.CartID = int(value.Int64)
+			}
+		case mailingaddress.FieldSelected:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field selected", values[i])
+			} else if value.Valid {
+				_m.Selected = value.Bool
+			}
+		case mailingaddress.FieldOneTimeUse:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field one_time_use", values[i])
+			} else if value.Valid {
+				_m.OneTimeUse = value.Bool
 			}
 		case mailingaddress.FieldFirstName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -267,6 +294,17 @@ func (_m *MailingAddress) String() string {
 		builder.WriteString("order_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	if v := _m.CartID; v != nil {
+		builder.WriteString("cart_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("selected=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Selected))
+	builder.WriteString(", ")
+	builder.WriteString("one_time_use=")
+	builder.WriteString(fmt.Sprintf("%v", _m.OneTimeUse))
 	builder.WriteString(", ")
 	if v := _m.FirstName; v != nil {
 		builder.WriteString("first_name=")

@@ -79,6 +79,48 @@ func (_c *MailingAddressCreate) SetNillableOrderID(v *int) *MailingAddressCreate
 	return _c
 }
 
+// SetCartID sets the "cart_id" field.
+func (_c *MailingAddressCreate) SetCartID(v int) *MailingAddressCreate {
+	_c.mutation.SetCartID(v)
+	return _c
+}
+
+// SetNillableCartID sets the "cart_id" field if the given value is not nil.
+func (_c *MailingAddressCreate) SetNillableCartID(v *int) *MailingAddressCreate {
+	if v != nil {
+		_c.SetCartID(*v)
+	}
+	return _c
+}
+
+// SetSelected sets the "selected" field.
+func (_c *MailingAddressCreate) SetSelected(v bool) *MailingAddressCreate {
+	_c.mutation.SetSelected(v)
+	return _c
+}
+
+// SetNillableSelected sets the "selected" field if the given value is not nil.
+func (_c *MailingAddressCreate) SetNillableSelected(v *bool) *MailingAddressCreate {
+	if v != nil {
+		_c.SetSelected(*v)
+	}
+	return _c
+}
+
+// SetOneTimeUse sets the "one_time_use" field.
+func (_c *MailingAddressCreate) SetOneTimeUse(v bool) *MailingAddressCreate {
+	_c.mutation.SetOneTimeUse(v)
+	return _c
+}
+
+// SetNillableOneTimeUse sets the "one_time_use" field if the given value is not nil.
+func (_c *MailingAddressCreate) SetNillableOneTimeUse(v *bool) *MailingAddressCreate {
+	if v != nil {
+		_c.SetOneTimeUse(*v)
+	}
+	return _c
+}
+
 // SetFirstName sets the "first_name" field.
 func (_c *MailingAddressCreate) SetFirstName(v string) *MailingAddressCreate {
 	_c.mutation.SetFirstName(v)
@@ -281,6 +323,14 @@ func (_c *MailingAddressCreate) defaults() {
 		v := mailingaddress.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Selected(); !ok {
+		v := mailingaddress.DefaultSelected
+		_c.mutation.SetSelected(v)
+	}
+	if _, ok := _c.mutation.OneTimeUse(); !ok {
+		v := mailingaddress.DefaultOneTimeUse
+		_c.mutation.SetOneTimeUse(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -290,6 +340,12 @@ func (_c *MailingAddressCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "MailingAddress.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Selected(); !ok {
+		return &ValidationError{Name: "selected", err: errors.New(`ent: missing required field "MailingAddress.selected"`)}
+	}
+	if _, ok := _c.mutation.OneTimeUse(); !ok {
+		return &ValidationError{Name: "one_time_use", err: errors.New(`ent: missing required field "MailingAddress.one_time_use"`)}
 	}
 	return nil
 }
@@ -329,6 +385,18 @@ func (_c *MailingAddressCreate) createSpec() (*MailingAddress, *sqlgraph.CreateS
 	if value, ok := _c.mutation.OrderID(); ok {
 		_spec.SetField(mailingaddress.FieldOrderID, field.TypeInt, value)
 		_node.OrderID = &value
+	}
+	if value, ok := _c.mutation.CartID(); ok {
+		_spec.SetField(mailingaddress.FieldCartID, field.TypeInt, value)
+		_node.CartID = &value
+	}
+	if value, ok := _c.mutation.Selected(); ok {
+		_spec.SetField(mailingaddress.FieldSelected, field.TypeBool, value)
+		_node.Selected = value
+	}
+	if value, ok := _c.mutation.OneTimeUse(); ok {
+		_spec.SetField(mailingaddress.FieldOneTimeUse, field.TypeBool, value)
+		_node.OneTimeUse = value
 	}
 	if value, ok := _c.mutation.FirstName(); ok {
 		_spec.SetField(mailingaddress.FieldFirstName, field.TypeString, value)
@@ -494,6 +562,54 @@ func (u *MailingAddressUpsert) AddOrderID(v int) *MailingAddressUpsert {
 // ClearOrderID clears the value of the "order_id" field.
 func (u *MailingAddressUpsert) ClearOrderID() *MailingAddressUpsert {
 	u.SetNull(mailingaddress.FieldOrderID)
+	return u
+}
+
+// SetCartID sets the "cart_id" field.
+func (u *MailingAddressUpsert) SetCartID(v int) *MailingAddressUpsert {
+	u.Set(mailingaddress.FieldCartID, v)
+	return u
+}
+
+// UpdateCartID sets the "cart_id" field to the value that was provided on create.
+func (u *MailingAddressUpsert) UpdateCartID() *MailingAddressUpsert {
+	u.SetExcluded(mailingaddress.FieldCartID)
+	return u
+}
+
+// AddCartID adds v to the "cart_id" field.
+func (u *MailingAddressUpsert) AddCartID(v int) *MailingAddressUpsert {
+	u.Add(mailingaddress.FieldCartID, v)
+	return u
+}
+
+// ClearCartID clears the value of the "cart_id" field.
+func (u *MailingAddressUpsert) ClearCartID() *MailingAddressUpsert {
+	u.SetNull(mailingaddress.FieldCartID)
+	return u
+}
+
+// SetSelected sets the "selected" field.
+func (u *MailingAddressUpsert) SetSelected(v bool) *MailingAddressUpsert {
+	u.Set(mailingaddress.FieldSelected, v)
+	return u
+}
+
+// UpdateSelected sets the "selected" field to the value that was provided on create.
+func (u *MailingAddressUpsert) UpdateSelected() *MailingAddressUpsert {
+	u.SetExcluded(mailingaddress.FieldSelected)
+	return u
+}
+
+// SetOneTimeUse sets the "one_time_use" field.
+func (u *MailingAddressUpsert) SetOneTimeUse(v bool) *MailingAddressUpsert {
+	u.Set(mailingaddress.FieldOneTimeUse, v)
+	return u
+}
+
+// UpdateOneTimeUse sets the "one_time_use" field to the value that was provided on create.
+func (u *MailingAddressUpsert) UpdateOneTimeUse() *MailingAddressUpsert {
+	u.SetExcluded(mailingaddress.FieldOneTimeUse)
 	return u
 }
 
@@ -800,6 +916,62 @@ func (u *MailingAddressUpsertOne) UpdateOrderID() *MailingAddressUpsertOne {
 func (u *MailingAddressUpsertOne) ClearOrderID() *MailingAddressUpsertOne {
 	return u.Update(func(s *MailingAddressUpsert) {
 		s.ClearOrderID()
+	})
+}
+
+// SetCartID sets the "cart_id" field.
+func (u *MailingAddressUpsertOne) SetCartID(v int) *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.SetCartID(v)
+	})
+}
+
+// AddCartID adds v to the "cart_id" field.
+func (u *MailingAddressUpsertOne) AddCartID(v int) *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.AddCartID(v)
+	})
+}
+
+// UpdateCartID sets the "cart_id" field to the value that was provided on create.
+func (u *MailingAddressUpsertOne) UpdateCartID() *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.UpdateCartID()
+	})
+}
+
+// ClearCartID clears the value of the "cart_id" field.
+func (u *MailingAddressUpsertOne) ClearCartID() *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.ClearCartID()
+	})
+}
+
+// SetSelected sets the "selected" field.
+func (u *MailingAddressUpsertOne) SetSelected(v bool) *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.SetSelected(v)
+	})
+}
+
+// UpdateSelected sets the "selected" field to the value that was provided on create.
+func (u *MailingAddressUpsertOne) UpdateSelected() *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.UpdateSelected()
+	})
+}
+
+// SetOneTimeUse sets the "one_time_use" field.
+func (u *MailingAddressUpsertOne) SetOneTimeUse(v bool) *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.SetOneTimeUse(v)
+	})
+}
+
+// UpdateOneTimeUse sets the "one_time_use" field to the value that was provided on create.
+func (u *MailingAddressUpsertOne) UpdateOneTimeUse() *MailingAddressUpsertOne {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.UpdateOneTimeUse()
 	})
 }
 
@@ -1305,6 +1477,62 @@ func (u *MailingAddressUpsertBulk) UpdateOrderID() *MailingAddressUpsertBulk {
 func (u *MailingAddressUpsertBulk) ClearOrderID() *MailingAddressUpsertBulk {
 	return u.Update(func(s *MailingAddressUpsert) {
 		s.ClearOrderID()
+	})
+}
+
+// SetCartID sets the "cart_id" field.
+func (u *MailingAddressUpsertBulk) SetCartID(v int) *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.SetCartID(v)
+	})
+}
+
+// AddCartID adds v to the "cart_id" field.
+func (u *MailingAddressUpsertBulk) AddCartID(v int) *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.AddCartID(v)
+	})
+}
+
+// UpdateCartID sets the "cart_id" field to the value that was provided on create.
+func (u *MailingAddressUpsertBulk) UpdateCartID() *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.UpdateCartID()
+	})
+}
+
+// ClearCartID clears the value of the "cart_id" field.
+func (u *MailingAddressUpsertBulk) ClearCartID() *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.ClearCartID()
+	})
+}
+
+// SetSelected sets the "selected" field.
+func (u *MailingAddressUpsertBulk) SetSelected(v bool) *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.SetSelected(v)
+	})
+}
+
+// UpdateSelected sets the "selected" field to the value that was provided on create.
+func (u *MailingAddressUpsertBulk) UpdateSelected() *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.UpdateSelected()
+	})
+}
+
+// SetOneTimeUse sets the "one_time_use" field.
+func (u *MailingAddressUpsertBulk) SetOneTimeUse(v bool) *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.SetOneTimeUse(v)
+	})
+}
+
+// UpdateOneTimeUse sets the "one_time_use" field to the value that was provided on create.
+func (u *MailingAddressUpsertBulk) UpdateOneTimeUse() *MailingAddressUpsertBulk {
+	return u.Update(func(s *MailingAddressUpsert) {
+		s.UpdateOneTimeUse()
 	})
 }
 

@@ -83,6 +83,61 @@ func (_u *MailingAddressUpdate) ClearOrderID() *MailingAddressUpdate {
 	return _u
 }
 
+// SetCartID sets the "cart_id" field.
+func (_u *MailingAddressUpdate) SetCartID(v int) *MailingAddressUpdate {
+	_u.mutation.ResetCartID()
+	_u.mutation.SetCartID(v)
+	return _u
+}
+
+// SetNillableCartID sets the "cart_id" field if the given value is not nil.
+func (_u *MailingAddressUpdate) SetNillableCartID(v *int) *MailingAddressUpdate {
+	if v != nil {
+		_u.SetCartID(*v)
+	}
+	return _u
+}
+
+// AddCartID adds value to the "cart_id" field.
+func (_u *MailingAddressUpdate) AddCartID(v int) *MailingAddressUpdate {
+	_u.mutation.AddCartID(v)
+	return _u
+}
+
+// ClearCartID clears the value of the "cart_id" field.
+func (_u *MailingAddressUpdate) ClearCartID() *MailingAddressUpdate {
+	_u.mutation.ClearCartID()
+	return _u
+}
+
+// SetSelected sets the "selected" field.
+func (_u *MailingAddressUpdate) SetSelected(v bool) *MailingAddressUpdate {
+	_u.mutation.SetSelected(v)
+	return _u
+}
+
+// SetNillableSelected sets the "selected" field if the given value is not nil.
+func (_u *MailingAddressUpdate) SetNillableSelected(v *bool) *MailingAddressUpdate {
+	if v != nil {
+		_u.SetSelected(*v)
+	}
+	return _u
+}
+
+// SetOneTimeUse sets the "one_time_use" field.
+func (_u *MailingAddressUpdate) SetOneTimeUse(v bool) *MailingAddressUpdate {
+	_u.mutation.SetOneTimeUse(v)
+	return _u
+}
+
+// SetNillableOneTimeUse sets the "one_time_use" field if the given value is not nil.
+func (_u *MailingAddressUpdate) SetNillableOneTimeUse(v *bool) *MailingAddressUpdate {
+	if v != nil {
+		_u.SetOneTimeUse(*v)
+	}
+	return _u
+}
+
 // SetFirstName sets the "first_name" field.
 func (_u *MailingAddressUpdate) SetFirstName(v string) *MailingAddressUpdate {
 	_u.mutation.SetFirstName(v)
@@ -382,6 +437,21 @@ func (_u *MailingAddressUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if _u.mutation.OrderIDCleared() {
 		_spec.ClearField(mailingaddress.FieldOrderID, field.TypeInt)
 	}
+	if value, ok := _u.mutation.CartID(); ok {
+		_spec.SetField(mailingaddress.FieldCartID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCartID(); ok {
+		_spec.AddField(mailingaddress.FieldCartID, field.TypeInt, value)
+	}
+	if _u.mutation.CartIDCleared() {
+		_spec.ClearField(mailingaddress.FieldCartID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Selected(); ok {
+		_spec.SetField(mailingaddress.FieldSelected, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.OneTimeUse(); ok {
+		_spec.SetField(mailingaddress.FieldOneTimeUse, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.FirstName(); ok {
 		_spec.SetField(mailingaddress.FieldFirstName, field.TypeString, value)
 	}
@@ -549,6 +619,61 @@ func (_u *MailingAddressUpdateOne) AddOrderID(v int) *MailingAddressUpdateOne {
 // ClearOrderID clears the value of the "order_id" field.
 func (_u *MailingAddressUpdateOne) ClearOrderID() *MailingAddressUpdateOne {
 	_u.mutation.ClearOrderID()
+	return _u
+}
+
+// SetCartID sets the "cart_id" field.
+func (_u *MailingAddressUpdateOne) SetCartID(v int) *MailingAddressUpdateOne {
+	_u.mutation.ResetCartID()
+	_u.mutation.SetCartID(v)
+	return _u
+}
+
+// SetNillableCartID sets the "cart_id" field if the given value is not nil.
+func (_u *MailingAddressUpdateOne) SetNillableCartID(v *int) *MailingAddressUpdateOne {
+	if v != nil {
+		_u.SetCartID(*v)
+	}
+	return _u
+}
+
+// AddCartID adds value to the "cart_id" field.
+func (_u *MailingAddressUpdateOne) AddCartID(v int) *MailingAddressUpdateOne {
+	_u.mutation.AddCartID(v)
+	return _u
+}
+
+// ClearCartID clears the value of the "cart_id" field.
+func (_u *MailingAddressUpdateOne) ClearCartID() *MailingAddressUpdateOne {
+	_u.mutation.ClearCartID()
+	return _u
+}
+
+// SetSelected sets the "selected" field.
+func (_u *MailingAddressUpdateOne) SetSelected(v bool) *MailingAddressUpdateOne {
+	_u.mutation.SetSelected(v)
+	return _u
+}
+
+// SetNillableSelected sets the "selected" field if the given value is not nil.
+func (_u *MailingAddressUpdateOne) SetNillableSelected(v *bool) *MailingAddressUpdateOne {
+	if v != nil {
+		_u.SetSelected(*v)
+	}
+	return _u
+}
+
+// SetOneTimeUse sets the "one_time_use" field.
+func (_u *MailingAddressUpdateOne) SetOneTimeUse(v bool) *MailingAddressUpdateOne {
+	_u.mutation.SetOneTimeUse(v)
+	return _u
+}
+
+// SetNillableOneTimeUse sets the "one_time_use" field if the given value is not nil.
+func (_u *MailingAddressUpdateOne) SetNillableOneTimeUse(v *bool) *MailingAddressUpdateOne {
+	if v != nil {
+		_u.SetOneTimeUse(*v)
+	}
 	return _u
 }
 
@@ -880,6 +1005,21 @@ func (_u *MailingAddressUpdateOne) sqlSave(ctx context.Context) (_node *MailingA
 	}
 	if _u.mutation.OrderIDCleared() {
 		_spec.ClearField(mailingaddress.FieldOrderID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.CartID(); ok {
+		_spec.SetField(mailingaddress.FieldCartID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCartID(); ok {
+		_spec.AddField(mailingaddress.FieldCartID, field.TypeInt, value)
+	}
+	if _u.mutation.CartIDCleared() {
+		_spec.ClearField(mailingaddress.FieldCartID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Selected(); ok {
+		_spec.SetField(mailingaddress.FieldSelected, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.OneTimeUse(); ok {
+		_spec.SetField(mailingaddress.FieldOneTimeUse, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.FirstName(); ok {
 		_spec.SetField(mailingaddress.FieldFirstName, field.TypeString, value)

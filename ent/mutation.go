@@ -30,6 +30,7 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/schema"
+	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
 	"sync"
@@ -70,6 +71,7 @@ const (
 	TypeProductOption       = "ProductOption"
 	TypeProductOptionValue  = "ProductOptionValue"
 	TypeProductVariant      = "ProductVariant"
+	TypeShippingRate        = "ShippingRate"
 	TypeShop                = "Shop"
 	TypeTaxRate             = "TaxRate"
 )
@@ -95,6 +97,12 @@ type CartMutation struct {
 	discount_codes       *[]string
 	appenddiscount_codes []string
 	completed_at         *time.Time
+	delivery_option      *string
+	payment_method       *cart.PaymentMethod
+	payment_session_id   *string
+	payment_amount       *int64
+	addpayment_amount    *int64
+	billing_address      **schema.AddressSnapshot
 	clearedFields        map[string]struct{}
 	lines                map[int]struct{}
 	removedlines         map[int]struct{}
@@ -791,6 +799,272 @@ func (m *CartMutation) ResetCompletedAt() {
 	delete(m.clearedFields, cart.FieldCompletedAt)
 }
 
+// SetDeliveryOption sets the "delivery_option" field.
+func (m *CartMutation) SetDeliveryOption(s string) {
+	m.delivery_option = &s
+}
+
+// DeliveryOption returns the value of the "delivery_option" field in the mutation.
+func (m *CartMutation) DeliveryOption() (r string, exists bool) {
+	v := m.delivery_option
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliveryOption returns the old "delivery_option" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldDeliveryOption(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliveryOption is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliveryOption requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliveryOption: %w", err)
+	}
+	return oldValue.DeliveryOption, nil
+}
+
+// ClearDeliveryOption clears the value of the "delivery_option" field.
+func (m *CartMutation) ClearDeliveryOption() {
+	m.delivery_option = nil
+	m.clearedFields[cart.FieldDeliveryOption] = struct{}{}
+}
+
+// DeliveryOptionCleared returns if the "delivery_option" field was cleared in this mutation.
+func (m *CartMutation) DeliveryOptionCleared() bool {
+	_, ok := m.clearedFields[cart.FieldDeliveryOption]
+	return ok
+}
+
+// ResetDeliveryOption resets all changes to the "delivery_option" field.
+func (m *CartMutation) ResetDeliveryOption() {
+	m.delivery_option = nil
+	delete(m.clearedFields, cart.FieldDeliveryOption)
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (m *CartMutation) SetPaymentMethod(cm cart.PaymentMethod) {
+	m.payment_method = &cm
+}
+
+// PaymentMethod returns the value of the "payment_method" field in the mutation.
+func (m *CartMutation) PaymentMethod() (r cart.PaymentMethod, exists bool) {
+	v := m.payment_method
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentMethod returns the old "payment_method" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldPaymentMethod(ctx context.Context) (v *cart.PaymentMethod, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentMethod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentMethod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentMethod: %w", err)
+	}
+	return oldValue.PaymentMethod, nil
+}
+
+// ClearPaymentMethod clears the value of the "payment_method" field.
+func (m *CartMutation) ClearPaymentMethod() {
+	m.payment_method = nil
+	m.clearedFields[cart.FieldPaymentMethod] = struct{}{}
+}
+
+// PaymentMethodCleared returns if the "payment_method" field was cleared in this mutation.
+func (m *CartMutation) PaymentMethodCleared() bool {
+	_, ok := m.clearedFields[cart.FieldPaymentMethod]
+	return ok
+}
+
+// ResetPaymentMethod resets all changes to the "payment_method" field.
+func (m *CartMutation) ResetPaymentMethod() {
+	m.payment_method = nil
+	delete(m.clearedFields, cart.FieldPaymentMethod)
+}
+
+// SetPaymentSessionID sets the "payment_session_id" field.
+func (m *CartMutation) SetPaymentSessionID(s string) {
+	m.payment_session_id = &s
+}
+
+// PaymentSessionID returns the value of the "payment_session_id" field in the mutation.
+func (m *CartMutation) PaymentSessionID() (r string, exists bool) {
+	v := m.payment_session_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentSessionID returns the old "payment_session_id" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldPaymentSessionID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentSessionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentSessionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentSessionID: %w", err)
+	}
+	return oldValue.PaymentSessionID, nil
+}
+
+// ClearPaymentSessionID clears the value of the "payment_session_id" field.
+func (m *CartMutation) ClearPaymentSessionID() {
+	m.payment_session_id = nil
+	m.clearedFields[cart.FieldPaymentSessionID] = struct{}{}
+}
+
+// PaymentSessionIDCleared returns if the "payment_session_id" field was cleared in this mutation.
+func (m *CartMutation) PaymentSessionIDCleared() bool {
+	_, ok := m.clearedFields[cart.FieldPaymentSessionID]
+	return ok
+}
+
+// ResetPaymentSessionID resets all changes to the "payment_session_id" field.
+func (m *CartMutation) ResetPaymentSessionID() {
+	m.payment_session_id = nil
+	delete(m.clearedFields, cart.FieldPaymentSessionID)
+}
+
+// SetPaymentAmount sets the "payment_amount" field.
+func (m *CartMutation) SetPaymentAmount(i int64) {
+	m.payment_amount = &i
+	m.addpayment_amount = nil
+}
+
+// PaymentAmount returns the value of the "payment_amount" field in the mutation.
+func (m *CartMutation) PaymentAmount() (r int64, exists bool) {
+	v := m.payment_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentAmount returns the old "payment_amount" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldPaymentAmount(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentAmount: %w", err)
+	}
+	return oldValue.PaymentAmount, nil
+}
+
+// AddPaymentAmount adds i to the "payment_amount" field.
+func (m *CartMutation) AddPaymentAmount(i int64) {
+	if m.addpayment_amount != nil {
+		*m.addpayment_amount += i
+	} else {
+		m.addpayment_amount = &i
+	}
+}
+
+// AddedPaymentAmount returns the value that was added to the "payment_amount" field in this mutation.
+func (m *CartMutation) AddedPaymentAmount() (r int64, exists bool) {
+	v := m.addpayment_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPaymentAmount clears the value of the "payment_amount" field.
+func (m *CartMutation) ClearPaymentAmount() {
+	m.payment_amount = nil
+	m.addpayment_amount = nil
+	m.clearedFields[cart.FieldPaymentAmount] = struct{}{}
+}
+
+// PaymentAmountCleared returns if the "payment_amount" field was cleared in this mutation.
+func (m *CartMutation) PaymentAmountCleared() bool {
+	_, ok := m.clearedFields[cart.FieldPaymentAmount]
+	return ok
+}
+
+// ResetPaymentAmount resets all changes to the "payment_amount" field.
+func (m *CartMutation) ResetPaymentAmount() {
+	m.payment_amount = nil
+	m.addpayment_amount = nil
+	delete(m.clearedFields, cart.FieldPaymentAmount)
+}
+
+// SetBillingAddress sets the "billing_address" field.
+func (m *CartMutation) SetBillingAddress(ss *schema.AddressSnapshot) {
+	m.billing_address = &ss
+}
+
+// BillingAddress returns the value of the "billing_address" field in the mutation.
+func (m *CartMutation) BillingAddress() (r *schema.AddressSnapshot, exists bool) {
+	v := m.billing_address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBillingAddress returns the old "billing_address" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldBillingAddress(ctx context.Context) (v *schema.AddressSnapshot, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBillingAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBillingAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBillingAddress: %w", err)
+	}
+	return oldValue.BillingAddress, nil
+}
+
+// ClearBillingAddress clears the value of the "billing_address" field.
+func (m *CartMutation) ClearBillingAddress() {
+	m.billing_address = nil
+	m.clearedFields[cart.FieldBillingAddress] = struct{}{}
+}
+
+// BillingAddressCleared returns if the "billing_address" field was cleared in this mutation.
+func (m *CartMutation) BillingAddressCleared() bool {
+	_, ok := m.clearedFields[cart.FieldBillingAddress]
+	return ok
+}
+
+// ResetBillingAddress resets all changes to the "billing_address" field.
+func (m *CartMutation) ResetBillingAddress() {
+	m.billing_address = nil
+	delete(m.clearedFields, cart.FieldBillingAddress)
+}
+
 // AddLineIDs adds the "lines" edge to the CartLine entity by ids.
 func (m *CartMutation) AddLineIDs(ids ...int) {
 	if m.lines == nil {
@@ -879,7 +1153,7 @@ func (m *CartMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CartMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, cart.FieldCreatedAt)
 	}
@@ -916,6 +1190,21 @@ func (m *CartMutation) Fields() []string {
 	if m.completed_at != nil {
 		fields = append(fields, cart.FieldCompletedAt)
 	}
+	if m.delivery_option != nil {
+		fields = append(fields, cart.FieldDeliveryOption)
+	}
+	if m.payment_method != nil {
+		fields = append(fields, cart.FieldPaymentMethod)
+	}
+	if m.payment_session_id != nil {
+		fields = append(fields, cart.FieldPaymentSessionID)
+	}
+	if m.payment_amount != nil {
+		fields = append(fields, cart.FieldPaymentAmount)
+	}
+	if m.billing_address != nil {
+		fields = append(fields, cart.FieldBillingAddress)
+	}
 	return fields
 }
 
@@ -948,6 +1237,16 @@ func (m *CartMutation) Field(name string) (ent.Value, bool) {
 		return m.DiscountCodes()
 	case cart.FieldCompletedAt:
 		return m.CompletedAt()
+	case cart.FieldDeliveryOption:
+		return m.DeliveryOption()
+	case cart.FieldPaymentMethod:
+		return m.PaymentMethod()
+	case cart.FieldPaymentSessionID:
+		return m.PaymentSessionID()
+	case cart.FieldPaymentAmount:
+		return m.PaymentAmount()
+	case cart.FieldBillingAddress:
+		return m.BillingAddress()
 	}
 	return nil, false
 }
@@ -981,6 +1280,16 @@ func (m *CartMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldDiscountCodes(ctx)
 	case cart.FieldCompletedAt:
 		return m.OldCompletedAt(ctx)
+	case cart.FieldDeliveryOption:
+		return m.OldDeliveryOption(ctx)
+	case cart.FieldPaymentMethod:
+		return m.OldPaymentMethod(ctx)
+	case cart.FieldPaymentSessionID:
+		return m.OldPaymentSessionID(ctx)
+	case cart.FieldPaymentAmount:
+		return m.OldPaymentAmount(ctx)
+	case cart.FieldBillingAddress:
+		return m.OldBillingAddress(ctx)
 	}
 	return nil, fmt.Errorf("unknown Cart field %s", name)
 }
@@ -1074,6 +1383,41 @@ func (m *CartMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCompletedAt(v)
 		return nil
+	case cart.FieldDeliveryOption:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliveryOption(v)
+		return nil
+	case cart.FieldPaymentMethod:
+		v, ok := value.(cart.PaymentMethod)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentMethod(v)
+		return nil
+	case cart.FieldPaymentSessionID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentSessionID(v)
+		return nil
+	case cart.FieldPaymentAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentAmount(v)
+		return nil
+	case cart.FieldBillingAddress:
+		v, ok := value.(*schema.AddressSnapshot)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBillingAddress(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Cart field %s", name)
 }
@@ -1085,6 +1429,9 @@ func (m *CartMutation) AddedFields() []string {
 	if m.addcustomer_id != nil {
 		fields = append(fields, cart.FieldCustomerID)
 	}
+	if m.addpayment_amount != nil {
+		fields = append(fields, cart.FieldPaymentAmount)
+	}
 	return fields
 }
 
@@ -1095,6 +1442,8 @@ func (m *CartMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case cart.FieldCustomerID:
 		return m.AddedCustomerID()
+	case cart.FieldPaymentAmount:
+		return m.AddedPaymentAmount()
 	}
 	return nil, false
 }
@@ -1110,6 +1459,13 @@ func (m *CartMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddCustomerID(v)
+		return nil
+	case cart.FieldPaymentAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPaymentAmount(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Cart numeric field %s", name)
@@ -1142,6 +1498,21 @@ func (m *CartMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(cart.FieldCompletedAt) {
 		fields = append(fields, cart.FieldCompletedAt)
+	}
+	if m.FieldCleared(cart.FieldDeliveryOption) {
+		fields = append(fields, cart.FieldDeliveryOption)
+	}
+	if m.FieldCleared(cart.FieldPaymentMethod) {
+		fields = append(fields, cart.FieldPaymentMethod)
+	}
+	if m.FieldCleared(cart.FieldPaymentSessionID) {
+		fields = append(fields, cart.FieldPaymentSessionID)
+	}
+	if m.FieldCleared(cart.FieldPaymentAmount) {
+		fields = append(fields, cart.FieldPaymentAmount)
+	}
+	if m.FieldCleared(cart.FieldBillingAddress) {
+		fields = append(fields, cart.FieldBillingAddress)
 	}
 	return fields
 }
@@ -1180,6 +1551,21 @@ func (m *CartMutation) ClearField(name string) error {
 		return nil
 	case cart.FieldCompletedAt:
 		m.ClearCompletedAt()
+		return nil
+	case cart.FieldDeliveryOption:
+		m.ClearDeliveryOption()
+		return nil
+	case cart.FieldPaymentMethod:
+		m.ClearPaymentMethod()
+		return nil
+	case cart.FieldPaymentSessionID:
+		m.ClearPaymentSessionID()
+		return nil
+	case cart.FieldPaymentAmount:
+		m.ClearPaymentAmount()
+		return nil
+	case cart.FieldBillingAddress:
+		m.ClearBillingAddress()
 		return nil
 	}
 	return fmt.Errorf("unknown Cart nullable field %s", name)
@@ -1224,6 +1610,21 @@ func (m *CartMutation) ResetField(name string) error {
 		return nil
 	case cart.FieldCompletedAt:
 		m.ResetCompletedAt()
+		return nil
+	case cart.FieldDeliveryOption:
+		m.ResetDeliveryOption()
+		return nil
+	case cart.FieldPaymentMethod:
+		m.ResetPaymentMethod()
+		return nil
+	case cart.FieldPaymentSessionID:
+		m.ResetPaymentSessionID()
+		return nil
+	case cart.FieldPaymentAmount:
+		m.ResetPaymentAmount()
+		return nil
+	case cart.FieldBillingAddress:
+		m.ResetBillingAddress()
 		return nil
 	}
 	return fmt.Errorf("unknown Cart field %s", name)
@@ -9350,6 +9751,10 @@ type MailingAddressMutation struct {
 	updated_at      *time.Time
 	order_id        *int
 	addorder_id     *int
+	cart_id         *int
+	addcart_id      *int
+	selected        *bool
+	one_time_use    *bool
 	first_name      *string
 	last_name       *string
 	company         *string
@@ -9656,6 +10061,148 @@ func (m *MailingAddressMutation) ResetOrderID() {
 	m.order_id = nil
 	m.addorder_id = nil
 	delete(m.clearedFields, mailingaddress.FieldOrderID)
+}
+
+// SetCartID sets the "cart_id" field.
+func (m *MailingAddressMutation) SetCartID(i int) {
+	m.cart_id = &i
+	m.addcart_id = nil
+}
+
+// CartID returns the value of the "cart_id" field in the mutation.
+func (m *MailingAddressMutation) CartID() (r int, exists bool) {
+	v := m.cart_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCartID returns the old "cart_id" field's value of the MailingAddress entity.
+// If the MailingAddress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailingAddressMutation) OldCartID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCartID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCartID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCartID: %w", err)
+	}
+	return oldValue.CartID, nil
+}
+
+// AddCartID adds i to the "cart_id" field.
+func (m *MailingAddressMutation) AddCartID(i int) {
+	if m.addcart_id != nil {
+		*m.addcart_id += i
+	} else {
+		m.addcart_id = &i
+	}
+}
+
+// AddedCartID returns the value that was added to the "cart_id" field in this mutation.
+func (m *MailingAddressMutation) AddedCartID() (r int, exists bool) {
+	v := m.addcart_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCartID clears the value of the "cart_id" field.
+func (m *MailingAddressMutation) ClearCartID() {
+	m.cart_id = nil
+	m.addcart_id = nil
+	m.clearedFields[mailingaddress.FieldCartID] = struct{}{}
+}
+
+// CartIDCleared returns if the "cart_id" field was cleared in this mutation.
+func (m *MailingAddressMutation) CartIDCleared() bool {
+	_, ok := m.clearedFields[mailingaddress.FieldCartID]
+	return ok
+}
+
+// ResetCartID resets all changes to the "cart_id" field.
+func (m *MailingAddressMutation) ResetCartID() {
+	m.cart_id = nil
+	m.addcart_id = nil
+	delete(m.clearedFields, mailingaddress.FieldCartID)
+}
+
+// SetSelected sets the "selected" field.
+func (m *MailingAddressMutation) SetSelected(b bool) {
+	m.selected = &b
+}
+
+// Selected returns the value of the "selected" field in the mutation.
+func (m *MailingAddressMutation) Selected() (r bool, exists bool) {
+	v := m.selected
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSelected returns the old "selected" field's value of the MailingAddress entity.
+// If the MailingAddress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailingAddressMutation) OldSelected(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSelected is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSelected requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSelected: %w", err)
+	}
+	return oldValue.Selected, nil
+}
+
+// ResetSelected resets all changes to the "selected" field.
+func (m *MailingAddressMutation) ResetSelected() {
+	m.selected = nil
+}
+
+// SetOneTimeUse sets the "one_time_use" field.
+func (m *MailingAddressMutation) SetOneTimeUse(b bool) {
+	m.one_time_use = &b
+}
+
+// OneTimeUse returns the value of the "one_time_use" field in the mutation.
+func (m *MailingAddressMutation) OneTimeUse() (r bool, exists bool) {
+	v := m.one_time_use
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOneTimeUse returns the old "one_time_use" field's value of the MailingAddress entity.
+// If the MailingAddress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailingAddressMutation) OldOneTimeUse(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOneTimeUse is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOneTimeUse requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOneTimeUse: %w", err)
+	}
+	return oldValue.OneTimeUse, nil
+}
+
+// ResetOneTimeUse resets all changes to the "one_time_use" field.
+func (m *MailingAddressMutation) ResetOneTimeUse() {
+	m.one_time_use = nil
 }
 
 // SetFirstName sets the "first_name" field.
@@ -10258,7 +10805,7 @@ func (m *MailingAddressMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MailingAddressMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, mailingaddress.FieldCreatedAt)
 	}
@@ -10270,6 +10817,15 @@ func (m *MailingAddressMutation) Fields() []string {
 	}
 	if m.order_id != nil {
 		fields = append(fields, mailingaddress.FieldOrderID)
+	}
+	if m.cart_id != nil {
+		fields = append(fields, mailingaddress.FieldCartID)
+	}
+	if m.selected != nil {
+		fields = append(fields, mailingaddress.FieldSelected)
+	}
+	if m.one_time_use != nil {
+		fields = append(fields, mailingaddress.FieldOneTimeUse)
 	}
 	if m.first_name != nil {
 		fields = append(fields, mailingaddress.FieldFirstName)
@@ -10320,6 +10876,12 @@ func (m *MailingAddressMutation) Field(name string) (ent.Value, bool) {
 		return m.CustomerID()
 	case mailingaddress.FieldOrderID:
 		return m.OrderID()
+	case mailingaddress.FieldCartID:
+		return m.CartID()
+	case mailingaddress.FieldSelected:
+		return m.Selected()
+	case mailingaddress.FieldOneTimeUse:
+		return m.OneTimeUse()
 	case mailingaddress.FieldFirstName:
 		return m.FirstName()
 	case mailingaddress.FieldLastName:
@@ -10359,6 +10921,12 @@ func (m *MailingAddressMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldCustomerID(ctx)
 	case mailingaddress.FieldOrderID:
 		return m.OldOrderID(ctx)
+	case mailingaddress.FieldCartID:
+		return m.OldCartID(ctx)
+	case mailingaddress.FieldSelected:
+		return m.OldSelected(ctx)
+	case mailingaddress.FieldOneTimeUse:
+		return m.OldOneTimeUse(ctx)
 	case mailingaddress.FieldFirstName:
 		return m.OldFirstName(ctx)
 	case mailingaddress.FieldLastName:
@@ -10417,6 +10985,27 @@ func (m *MailingAddressMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetOrderID(v)
+		return nil
+	case mailingaddress.FieldCartID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCartID(v)
+		return nil
+	case mailingaddress.FieldSelected:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSelected(v)
+		return nil
+	case mailingaddress.FieldOneTimeUse:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOneTimeUse(v)
 		return nil
 	case mailingaddress.FieldFirstName:
 		v, ok := value.(string)
@@ -10506,6 +11095,9 @@ func (m *MailingAddressMutation) AddedFields() []string {
 	if m.addorder_id != nil {
 		fields = append(fields, mailingaddress.FieldOrderID)
 	}
+	if m.addcart_id != nil {
+		fields = append(fields, mailingaddress.FieldCartID)
+	}
 	return fields
 }
 
@@ -10516,6 +11108,8 @@ func (m *MailingAddressMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case mailingaddress.FieldOrderID:
 		return m.AddedOrderID()
+	case mailingaddress.FieldCartID:
+		return m.AddedCartID()
 	}
 	return nil, false
 }
@@ -10532,6 +11126,13 @@ func (m *MailingAddressMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddOrderID(v)
 		return nil
+	case mailingaddress.FieldCartID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCartID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown MailingAddress numeric field %s", name)
 }
@@ -10545,6 +11146,9 @@ func (m *MailingAddressMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(mailingaddress.FieldOrderID) {
 		fields = append(fields, mailingaddress.FieldOrderID)
+	}
+	if m.FieldCleared(mailingaddress.FieldCartID) {
+		fields = append(fields, mailingaddress.FieldCartID)
 	}
 	if m.FieldCleared(mailingaddress.FieldFirstName) {
 		fields = append(fields, mailingaddress.FieldFirstName)
@@ -10599,6 +11203,9 @@ func (m *MailingAddressMutation) ClearField(name string) error {
 	case mailingaddress.FieldOrderID:
 		m.ClearOrderID()
 		return nil
+	case mailingaddress.FieldCartID:
+		m.ClearCartID()
+		return nil
 	case mailingaddress.FieldFirstName:
 		m.ClearFirstName()
 		return nil
@@ -10651,6 +11258,15 @@ func (m *MailingAddressMutation) ResetField(name string) error {
 		return nil
 	case mailingaddress.FieldOrderID:
 		m.ResetOrderID()
+		return nil
+	case mailingaddress.FieldCartID:
+		m.ResetCartID()
+		return nil
+	case mailingaddress.FieldSelected:
+		m.ResetSelected()
+		return nil
+	case mailingaddress.FieldOneTimeUse:
+		m.ResetOneTimeUse()
 		return nil
 	case mailingaddress.FieldFirstName:
 		m.ResetFirstName()
@@ -22661,6 +23277,1208 @@ func (m *ProductVariantMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ProductVariant edge %s", name)
 }
 
+// ShippingRateMutation represents an operation that mutates the ShippingRate nodes in the graph.
+type ShippingRateMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	handle          *string
+	title           *string
+	description     *string
+	method_type     *shippingrate.MethodType
+	countries       *[]string
+	appendcountries []string
+	provinces       *[]string
+	appendprovinces []string
+	condition       *shippingrate.Condition
+	min             *int64
+	addmin          *int64
+	max             *int64
+	addmax          *int64
+	price           *int64
+	addprice        *int64
+	free_above      *int64
+	addfree_above   *int64
+	position        *int
+	addposition     *int
+	clearedFields   map[string]struct{}
+	done            bool
+	oldValue        func(context.Context) (*ShippingRate, error)
+	predicates      []predicate.ShippingRate
+}
+
+var _ ent.Mutation = (*ShippingRateMutation)(nil)
+
+// shippingrateOption allows management of the mutation configuration using functional options.
+type shippingrateOption func(*ShippingRateMutation)
+
+// newShippingRateMutation creates new mutation for the ShippingRate entity.
+func newShippingRateMutation(c config, op Op, opts ...shippingrateOption) *ShippingRateMutation {
+	m := &ShippingRateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeShippingRate,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withShippingRateID sets the ID field of the mutation.
+func withShippingRateID(id int) shippingrateOption {
+	return func(m *ShippingRateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ShippingRate
+		)
+		m.oldValue = func(ctx context.Context) (*ShippingRate, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ShippingRate.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withShippingRate sets the old ShippingRate of the mutation.
+func withShippingRate(node *ShippingRate) shippingrateOption {
+	return func(m *ShippingRateMutation) {
+		m.oldValue = func(context.Context) (*ShippingRate, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ShippingRateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ShippingRateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ShippingRateMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ShippingRateMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ShippingRate.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetHandle sets the "handle" field.
+func (m *ShippingRateMutation) SetHandle(s string) {
+	m.handle = &s
+}
+
+// Handle returns the value of the "handle" field in the mutation.
+func (m *ShippingRateMutation) Handle() (r string, exists bool) {
+	v := m.handle
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHandle returns the old "handle" field's value of the ShippingRate entity.
+// If the ShippingRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShippingRateMutation) OldHandle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHandle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHandle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHandle: %w", err)
+	}
+	return oldValue.Handle, nil
+}
+
+// ResetHandle resets all changes to the "handle" field.
+func (m *ShippingRateMutation) ResetHandle() {
+	m.handle = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *ShippingRateMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *ShippingRateMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the ShippingRate entity.
+// If the ShippingRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShippingRateMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *ShippingRateMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *ShippingRateMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *ShippingRateMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the ShippingRate entity.
+// If the ShippingRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShippingRateMutation) OldDescription(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *ShippingRateMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[shippingrate.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *ShippingRateMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[shippingrate.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *ShippingRateMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, shippingrate.FieldDescription)
+}
+
+// SetMethodType sets the "method_type" field.
+func (m *ShippingRateMutation) SetMethodType(st shippingrate.MethodType) {
+	m.method_type = &st
+}
+
+// MethodType returns the value of the "method_type" field in the mutation.
+func (m *ShippingRateMutation) MethodType() (r shippingrate.MethodType, exists bool) {
+	v := m.method_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMethodType returns the old "method_type" field's value of the ShippingRate entity.
+// If the ShippingRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShippingRateMutation) OldMethodType(ctx context.Context) (v shippingrate.MethodType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMethodType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMethodType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMethodType: %w", err)
+	}
+	return oldValue.MethodType, nil
+}
+
+// ResetMethodType resets all changes to the "method_type" field.
+func (m *ShippingRateMutation) ResetMethodType() {
+	m.method_type = nil
+}
+
+// SetCountries sets the "countries" field.
+func (m *ShippingRateMutation) SetCountries(s []string) {
+	m.countries = &s
+	m.appendcountries = nil
+}
+
+// Countries returns the value of the "countries" field in the mutation.
+func (m *ShippingRateMutation) Countries() (r []string, exists bool) {
+	v := m.countries
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountries returns the old "countries" field's value of the ShippingRate entity.
+// If the ShippingRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShippingRateMutation) OldCountries(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountries is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountries requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountries: %w", err)
+	}
+	return oldValue.Countries, nil
+}
+
+// AppendCountries adds s to the "countries" field.
+func (m *ShippingRateMutation) AppendCountries(s []string) {
+	m.appendcountries = append(m.appendcountries, s...)
+}
+
+// AppendedCountries returns the list of values that were appended to the "countries" field in this mutation.
+func (m *ShippingRateMutation) AppendedCountries() ([]string, bool) {
+	if len(m.appendcountries) == 0 {
+		return nil, false
+	}
+	return m.appendcountries, true
+}
+
+// ResetCountries resets all changes to the "countries" field.
+func (m *ShippingRateMutation) ResetCountries() {
+	m.countries = nil
+	m.appendcountries = nil
+}
+
+// SetProvinces sets the "provinces" field.
+func (m *ShippingRateMutation) SetProvinces(s []string) {
+	m.provinces = &s
+	m.appendprovinces = nil
+}
+
+// Provinces returns the value of the "provinces" field in the mutation.
+func (m *ShippingRateMutation) Provinces() (r []string, exists bool) {
+	v := m.provinces
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProvinces returns the old "provinces" field's value of the ShippingRate entity.
+// If the ShippingRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShippingRateMutation) OldProvinces(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProvinces is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProvinces requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProvinces: %w", err)
+	}
+	return oldValue.Provinces, nil
+}
+
+// AppendProvinces adds s to the "provinces" field.
+func (m *ShippingRateMutation) AppendProvinces(s []string) {
+	m.appendprovinces = append(m.appendprovinces, s...)
+}
+
+// AppendedProvinces returns the list of values that were appended to the "provinces" field in this mutation.
+func (m *ShippingRateMutation) AppendedProvinces() ([]string, bool) {
+	if len(m.appendprovinces) == 0 {
+		return nil, false
+	}
+	return m.appendprovinces, true
+}
+
+// ResetProvinces resets all changes to the "provinces" field.
+func (m *ShippingRateMutation) ResetProvinces() {
+	m.provinces = nil
+	m.appendprovinces = nil
+}
+
+// SetCondition sets the "condition" field.
+func (m *ShippingRateMutation) SetCondition(s shippingrate.Condition) {
+	m.condition = &s
+}
+
+// Condition returns the value of the "condition" field in the mutation.
+func (m *ShippingRateMutation) Condition() (r shippingrate.Condition, exists bool) {
+	v := m.condition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCondition returns the old "condition" field's value of the ShippingRate entity.
+// If the ShippingRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShippingRateMutation) OldCondition(ctx context.Context) (v shippingrate.Condition, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCondition is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCondition requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCondition: %w", err)
+	}
+	return oldValue.Condition, nil
+}
+
+// ResetCondition resets all changes to the "condition" field.
+func (m *ShippingRateMutation) ResetCondition() {
+	m.condition = nil
+}
+
+// SetMin sets the "min" field.
+func (m *ShippingRateMutation) SetMin(i int64) {
+	m.min = &i
+	m.addmin = nil
+}
+
+// Min returns the value of the "min" field in the mutation.
+func (m *ShippingRateMutation) Min() (r int64, exists bool) {
+	v := m.min
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMin returns the old "min" field's value of the ShippingRate entity.
+// If the ShippingRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShippingRateMutation) OldMin(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMin is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMin requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMin: %w", err)
+	}
+	return oldValue.Min, nil
+}
+
+// AddMin adds i to the "min" field.
+func (m *ShippingRateMutation) AddMin(i int64) {
+	if m.addmin != nil {
+		*m.addmin += i
+	} else {
+		m.addmin = &i
+	}
+}
+
+// AddedMin returns the value that was added to the "min" field in this mutation.
+func (m *ShippingRateMutation) AddedMin() (r int64, exists bool) {
+	v := m.addmin
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMin clears the value of the "min" field.
+func (m *ShippingRateMutation) ClearMin() {
+	m.min = nil
+	m.addmin = nil
+	m.clearedFields[shippingrate.FieldMin] = struct{}{}
+}
+
+// MinCleared returns if the "min" field was cleared in this mutation.
+func (m *ShippingRateMutation) MinCleared() bool {
+	_, ok := m.clearedFields[shippingrate.FieldMin]
+	return ok
+}
+
+// ResetMin resets all changes to the "min" field.
+func (m *ShippingRateMutation) ResetMin() {
+	m.min = nil
+	m.addmin = nil
+	delete(m.clearedFields, shippingrate.FieldMin)
+}
+
+// SetMax sets the "max" field.
+func (m *ShippingRateMutation) SetMax(i int64) {
+	m.max = &i
+	m.addmax = nil
+}
+
+// Max returns the value of the "max" field in the mutation.
+func (m *ShippingRateMutation) Max() (r int64, exists bool) {
+	v := m.max
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMax returns the old "max" field's value of the ShippingRate entity.
+// If the ShippingRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShippingRateMutation) OldMax(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMax is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMax requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMax: %w", err)
+	}
+	return oldValue.Max, nil
+}
+
+// AddMax adds i to the "max" field.
+func (m *ShippingRateMutation) AddMax(i int64) {
+	if m.addmax != nil {
+		*m.addmax += i
+	} else {
+		m.addmax = &i
+	}
+}
+
+// AddedMax returns the value that was added to the "max" field in this mutation.
+func (m *ShippingRateMutation) AddedMax() (r int64, exists bool) {
+	v := m.addmax
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMax clears the value of the "max" field.
+func (m *ShippingRateMutation) ClearMax() {
+	m.max = nil
+	m.addmax = nil
+	m.clearedFields[shippingrate.FieldMax] = struct{}{}
+}
+
+// MaxCleared returns if the "max" field was cleared in this mutation.
+func (m *ShippingRateMutation) MaxCleared() bool {
+	_, ok := m.clearedFields[shippingrate.FieldMax]
+	return ok
+}
+
+// ResetMax resets all changes to the "max" field.
+func (m *ShippingRateMutation) ResetMax() {
+	m.max = nil
+	m.addmax = nil
+	delete(m.clearedFields, shippingrate.FieldMax)
+}
+
+// SetPrice sets the "price" field.
+func (m *ShippingRateMutation) SetPrice(i int64) {
+	m.price = &i
+	m.addprice = nil
+}
+
+// Price returns the value of the "price" field in the mutation.
+func (m *ShippingRateMutation) Price() (r int64, exists bool) {
+	v := m.price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrice returns the old "price" field's value of the ShippingRate entity.
+// If the ShippingRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShippingRateMutation) OldPrice(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrice: %w", err)
+	}
+	return oldValue.Price, nil
+}
+
+// AddPrice adds i to the "price" field.
+func (m *ShippingRateMutation) AddPrice(i int64) {
+	if m.addprice != nil {
+		*m.addprice += i
+	} else {
+		m.addprice = &i
+	}
+}
+
+// AddedPrice returns the value that was added to the "price" field in this mutation.
+func (m *ShippingRateMutation) AddedPrice() (r int64, exists bool) {
+	v := m.addprice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPrice resets all changes to the "price" field.
+func (m *ShippingRateMutation) ResetPrice() {
+	m.price = nil
+	m.addprice = nil
+}
+
+// SetFreeAbove sets the "free_above" field.
+func (m *ShippingRateMutation) SetFreeAbove(i int64) {
+	m.free_above = &i
+	m.addfree_above = nil
+}
+
+// FreeAbove returns the value of the "free_above" field in the mutation.
+func (m *ShippingRateMutation) FreeAbove() (r int64, exists bool) {
+	v := m.free_above
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFreeAbove returns the old "free_above" field's value of the ShippingRate entity.
+// If the ShippingRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShippingRateMutation) OldFreeAbove(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFreeAbove is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFreeAbove requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFreeAbove: %w", err)
+	}
+	return oldValue.FreeAbove, nil
+}
+
+// AddFreeAbove adds i to the "free_above" field.
+func (m *ShippingRateMutation) AddFreeAbove(i int64) {
+	if m.addfree_above != nil {
+		*m.addfree_above += i
+	} else {
+		m.addfree_above = &i
+	}
+}
+
+// AddedFreeAbove returns the value that was added to the "free_above" field in this mutation.
+func (m *ShippingRateMutation) AddedFreeAbove() (r int64, exists bool) {
+	v := m.addfree_above
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearFreeAbove clears the value of the "free_above" field.
+func (m *ShippingRateMutation) ClearFreeAbove() {
+	m.free_above = nil
+	m.addfree_above = nil
+	m.clearedFields[shippingrate.FieldFreeAbove] = struct{}{}
+}
+
+// FreeAboveCleared returns if the "free_above" field was cleared in this mutation.
+func (m *ShippingRateMutation) FreeAboveCleared() bool {
+	_, ok := m.clearedFields[shippingrate.FieldFreeAbove]
+	return ok
+}
+
+// ResetFreeAbove resets all changes to the "free_above" field.
+func (m *ShippingRateMutation) ResetFreeAbove() {
+	m.free_above = nil
+	m.addfree_above = nil
+	delete(m.clearedFields, shippingrate.FieldFreeAbove)
+}
+
+// SetPosition sets the "position" field.
+func (m *ShippingRateMutation) SetPosition(i int) {
+	m.position = &i
+	m.addposition = nil
+}
+
+// Position returns the value of the "position" field in the mutation.
+func (m *ShippingRateMutation) Position() (r int, exists bool) {
+	v := m.position
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPosition returns the old "position" field's value of the ShippingRate entity.
+// If the ShippingRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShippingRateMutation) OldPosition(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPosition is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPosition requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPosition: %w", err)
+	}
+	return oldValue.Position, nil
+}
+
+// AddPosition adds i to the "position" field.
+func (m *ShippingRateMutation) AddPosition(i int) {
+	if m.addposition != nil {
+		*m.addposition += i
+	} else {
+		m.addposition = &i
+	}
+}
+
+// AddedPosition returns the value that was added to the "position" field in this mutation.
+func (m *ShippingRateMutation) AddedPosition() (r int, exists bool) {
+	v := m.addposition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPosition resets all changes to the "position" field.
+func (m *ShippingRateMutation) ResetPosition() {
+	m.position = nil
+	m.addposition = nil
+}
+
+// Where appends a list predicates to the ShippingRateMutation builder.
+func (m *ShippingRateMutation) Where(ps ...predicate.ShippingRate) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ShippingRateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ShippingRateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ShippingRate, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ShippingRateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ShippingRateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ShippingRate).
+func (m *ShippingRateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ShippingRateMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.handle != nil {
+		fields = append(fields, shippingrate.FieldHandle)
+	}
+	if m.title != nil {
+		fields = append(fields, shippingrate.FieldTitle)
+	}
+	if m.description != nil {
+		fields = append(fields, shippingrate.FieldDescription)
+	}
+	if m.method_type != nil {
+		fields = append(fields, shippingrate.FieldMethodType)
+	}
+	if m.countries != nil {
+		fields = append(fields, shippingrate.FieldCountries)
+	}
+	if m.provinces != nil {
+		fields = append(fields, shippingrate.FieldProvinces)
+	}
+	if m.condition != nil {
+		fields = append(fields, shippingrate.FieldCondition)
+	}
+	if m.min != nil {
+		fields = append(fields, shippingrate.FieldMin)
+	}
+	if m.max != nil {
+		fields = append(fields, shippingrate.FieldMax)
+	}
+	if m.price != nil {
+		fields = append(fields, shippingrate.FieldPrice)
+	}
+	if m.free_above != nil {
+		fields = append(fields, shippingrate.FieldFreeAbove)
+	}
+	if m.position != nil {
+		fields = append(fields, shippingrate.FieldPosition)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ShippingRateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case shippingrate.FieldHandle:
+		return m.Handle()
+	case shippingrate.FieldTitle:
+		return m.Title()
+	case shippingrate.FieldDescription:
+		return m.Description()
+	case shippingrate.FieldMethodType:
+		return m.MethodType()
+	case shippingrate.FieldCountries:
+		return m.Countries()
+	case shippingrate.FieldProvinces:
+		return m.Provinces()
+	case shippingrate.FieldCondition:
+		return m.Condition()
+	case shippingrate.FieldMin:
+		return m.Min()
+	case shippingrate.FieldMax:
+		return m.Max()
+	case shippingrate.FieldPrice:
+		return m.Price()
+	case shippingrate.FieldFreeAbove:
+		return m.FreeAbove()
+	case shippingrate.FieldPosition:
+		return m.Position()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ShippingRateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case shippingrate.FieldHandle:
+		return m.OldHandle(ctx)
+	case shippingrate.FieldTitle:
+		return m.OldTitle(ctx)
+	case shippingrate.FieldDescription:
+		return m.OldDescription(ctx)
+	case shippingrate.FieldMethodType:
+		return m.OldMethodType(ctx)
+	case shippingrate.FieldCountries:
+		return m.OldCountries(ctx)
+	case shippingrate.FieldProvinces:
+		return m.OldProvinces(ctx)
+	case shippingrate.FieldCondition:
+		return m.OldCondition(ctx)
+	case shippingrate.FieldMin:
+		return m.OldMin(ctx)
+	case shippingrate.FieldMax:
+		return m.OldMax(ctx)
+	case shippingrate.FieldPrice:
+		return m.OldPrice(ctx)
+	case shippingrate.FieldFreeAbove:
+		return m.OldFreeAbove(ctx)
+	case shippingrate.FieldPosition:
+		return m.OldPosition(ctx)
+	}
+	return nil, fmt.Errorf("unknown ShippingRate field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ShippingRateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case shippingrate.FieldHandle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHandle(v)
+		return nil
+	case shippingrate.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case shippingrate.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case shippingrate.FieldMethodType:
+		v, ok := value.(shippingrate.MethodType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMethodType(v)
+		return nil
+	case shippingrate.FieldCountries:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountries(v)
+		return nil
+	case shippingrate.FieldProvinces:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProvinces(v)
+		return nil
+	case shippingrate.FieldCondition:
+		v, ok := value.(shippingrate.Condition)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCondition(v)
+		return nil
+	case shippingrate.FieldMin:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMin(v)
+		return nil
+	case shippingrate.FieldMax:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMax(v)
+		return nil
+	case shippingrate.FieldPrice:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrice(v)
+		return nil
+	case shippingrate.FieldFreeAbove:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFreeAbove(v)
+		return nil
+	case shippingrate.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ShippingRate field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ShippingRateMutation) AddedFields() []string {
+	var fields []string
+	if m.addmin != nil {
+		fields = append(fields, shippingrate.FieldMin)
+	}
+	if m.addmax != nil {
+		fields = append(fields, shippingrate.FieldMax)
+	}
+	if m.addprice != nil {
+		fields = append(fields, shippingrate.FieldPrice)
+	}
+	if m.addfree_above != nil {
+		fields = append(fields, shippingrate.FieldFreeAbove)
+	}
+	if m.addposition != nil {
+		fields = append(fields, shippingrate.FieldPosition)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ShippingRateMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case shippingrate.FieldMin:
+		return m.AddedMin()
+	case shippingrate.FieldMax:
+		return m.AddedMax()
+	case shippingrate.FieldPrice:
+		return m.AddedPrice()
+	case shippingrate.FieldFreeAbove:
+		return m.AddedFreeAbove()
+	case shippingrate.FieldPosition:
+		return m.AddedPosition()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ShippingRateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case shippingrate.FieldMin:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMin(v)
+		return nil
+	case shippingrate.FieldMax:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMax(v)
+		return nil
+	case shippingrate.FieldPrice:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPrice(v)
+		return nil
+	case shippingrate.FieldFreeAbove:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFreeAbove(v)
+		return nil
+	case shippingrate.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ShippingRate numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ShippingRateMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(shippingrate.FieldDescription) {
+		fields = append(fields, shippingrate.FieldDescription)
+	}
+	if m.FieldCleared(shippingrate.FieldMin) {
+		fields = append(fields, shippingrate.FieldMin)
+	}
+	if m.FieldCleared(shippingrate.FieldMax) {
+		fields = append(fields, shippingrate.FieldMax)
+	}
+	if m.FieldCleared(shippingrate.FieldFreeAbove) {
+		fields = append(fields, shippingrate.FieldFreeAbove)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ShippingRateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ShippingRateMutation) ClearField(name string) error {
+	switch name {
+	case shippingrate.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case shippingrate.FieldMin:
+		m.ClearMin()
+		return nil
+	case shippingrate.FieldMax:
+		m.ClearMax()
+		return nil
+	case shippingrate.FieldFreeAbove:
+		m.ClearFreeAbove()
+		return nil
+	}
+	return fmt.Errorf("unknown ShippingRate nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ShippingRateMutation) ResetField(name string) error {
+	switch name {
+	case shippingrate.FieldHandle:
+		m.ResetHandle()
+		return nil
+	case shippingrate.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case shippingrate.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case shippingrate.FieldMethodType:
+		m.ResetMethodType()
+		return nil
+	case shippingrate.FieldCountries:
+		m.ResetCountries()
+		return nil
+	case shippingrate.FieldProvinces:
+		m.ResetProvinces()
+		return nil
+	case shippingrate.FieldCondition:
+		m.ResetCondition()
+		return nil
+	case shippingrate.FieldMin:
+		m.ResetMin()
+		return nil
+	case shippingrate.FieldMax:
+		m.ResetMax()
+		return nil
+	case shippingrate.FieldPrice:
+		m.ResetPrice()
+		return nil
+	case shippingrate.FieldFreeAbove:
+		m.ResetFreeAbove()
+		return nil
+	case shippingrate.FieldPosition:
+		m.ResetPosition()
+		return nil
+	}
+	return fmt.Errorf("unknown ShippingRate field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ShippingRateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ShippingRateMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ShippingRateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ShippingRateMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ShippingRateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ShippingRateMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ShippingRateMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ShippingRate unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ShippingRateMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ShippingRate edge %s", name)
+}
+
 // ShopMutation represents an operation that mutates the Shop nodes in the graph.
 type ShopMutation struct {
 	config
@@ -22677,6 +24495,7 @@ type ShopMutation struct {
 	appendships_to_countries   []string
 	money_format               *string
 	primary_domain             *string
+	taxes_included             *bool
 	accepted_card_brands       *[]string
 	appendaccepted_card_brands []string
 	clearedFields              map[string]struct{}
@@ -23148,6 +24967,42 @@ func (m *ShopMutation) ResetPrimaryDomain() {
 	delete(m.clearedFields, shop.FieldPrimaryDomain)
 }
 
+// SetTaxesIncluded sets the "taxes_included" field.
+func (m *ShopMutation) SetTaxesIncluded(b bool) {
+	m.taxes_included = &b
+}
+
+// TaxesIncluded returns the value of the "taxes_included" field in the mutation.
+func (m *ShopMutation) TaxesIncluded() (r bool, exists bool) {
+	v := m.taxes_included
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTaxesIncluded returns the old "taxes_included" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldTaxesIncluded(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTaxesIncluded is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTaxesIncluded requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTaxesIncluded: %w", err)
+	}
+	return oldValue.TaxesIncluded, nil
+}
+
+// ResetTaxesIncluded resets all changes to the "taxes_included" field.
+func (m *ShopMutation) ResetTaxesIncluded() {
+	m.taxes_included = nil
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (m *ShopMutation) SetAcceptedCardBrands(s []string) {
 	m.accepted_card_brands = &s
@@ -23233,7 +25088,7 @@ func (m *ShopMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShopMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, shop.FieldCreatedAt)
 	}
@@ -23260,6 +25115,9 @@ func (m *ShopMutation) Fields() []string {
 	}
 	if m.primary_domain != nil {
 		fields = append(fields, shop.FieldPrimaryDomain)
+	}
+	if m.taxes_included != nil {
+		fields = append(fields, shop.FieldTaxesIncluded)
 	}
 	if m.accepted_card_brands != nil {
 		fields = append(fields, shop.FieldAcceptedCardBrands)
@@ -23290,6 +25148,8 @@ func (m *ShopMutation) Field(name string) (ent.Value, bool) {
 		return m.MoneyFormat()
 	case shop.FieldPrimaryDomain:
 		return m.PrimaryDomain()
+	case shop.FieldTaxesIncluded:
+		return m.TaxesIncluded()
 	case shop.FieldAcceptedCardBrands:
 		return m.AcceptedCardBrands()
 	}
@@ -23319,6 +25179,8 @@ func (m *ShopMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldMoneyFormat(ctx)
 	case shop.FieldPrimaryDomain:
 		return m.OldPrimaryDomain(ctx)
+	case shop.FieldTaxesIncluded:
+		return m.OldTaxesIncluded(ctx)
 	case shop.FieldAcceptedCardBrands:
 		return m.OldAcceptedCardBrands(ctx)
 	}
@@ -23392,6 +25254,13 @@ func (m *ShopMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPrimaryDomain(v)
+		return nil
+	case shop.FieldTaxesIncluded:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTaxesIncluded(v)
 		return nil
 	case shop.FieldAcceptedCardBrands:
 		v, ok := value.([]string)
@@ -23490,6 +25359,9 @@ func (m *ShopMutation) ResetField(name string) error {
 		return nil
 	case shop.FieldPrimaryDomain:
 		m.ResetPrimaryDomain()
+		return nil
+	case shop.FieldTaxesIncluded:
+		m.ResetTaxesIncluded()
 		return nil
 	case shop.FieldAcceptedCardBrands:
 		m.ResetAcceptedCardBrands()

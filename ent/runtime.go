@@ -25,6 +25,7 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/schema"
+	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
 	"time"
@@ -353,6 +354,14 @@ func init() {
 	mailingaddress.DefaultUpdatedAt = mailingaddressDescUpdatedAt.Default.(func() time.Time)
 	// mailingaddress.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	mailingaddress.UpdateDefaultUpdatedAt = mailingaddressDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// mailingaddressDescSelected is the schema descriptor for selected field.
+	mailingaddressDescSelected := mailingaddressFields[3].Descriptor()
+	// mailingaddress.DefaultSelected holds the default value on creation for the selected field.
+	mailingaddress.DefaultSelected = mailingaddressDescSelected.Default.(bool)
+	// mailingaddressDescOneTimeUse is the schema descriptor for one_time_use field.
+	mailingaddressDescOneTimeUse := mailingaddressFields[4].Descriptor()
+	// mailingaddress.DefaultOneTimeUse holds the default value on creation for the one_time_use field.
+	mailingaddress.DefaultOneTimeUse = mailingaddressDescOneTimeUse.Default.(bool)
 	menuFields := schema.Menu{}.Fields()
 	_ = menuFields
 	// menuDescHandle is the schema descriptor for handle field.
@@ -826,6 +835,32 @@ func init() {
 	productvariantDescPosition := productvariantFields[10].Descriptor()
 	// productvariant.DefaultPosition holds the default value on creation for the position field.
 	productvariant.DefaultPosition = productvariantDescPosition.Default.(int)
+	shippingrateFields := schema.ShippingRate{}.Fields()
+	_ = shippingrateFields
+	// shippingrateDescHandle is the schema descriptor for handle field.
+	shippingrateDescHandle := shippingrateFields[0].Descriptor()
+	// shippingrate.HandleValidator is a validator for the "handle" field. It is called by the builders before save.
+	shippingrate.HandleValidator = shippingrateDescHandle.Validators[0].(func(string) error)
+	// shippingrateDescTitle is the schema descriptor for title field.
+	shippingrateDescTitle := shippingrateFields[1].Descriptor()
+	// shippingrate.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	shippingrate.TitleValidator = shippingrateDescTitle.Validators[0].(func(string) error)
+	// shippingrateDescCountries is the schema descriptor for countries field.
+	shippingrateDescCountries := shippingrateFields[4].Descriptor()
+	// shippingrate.DefaultCountries holds the default value on creation for the countries field.
+	shippingrate.DefaultCountries = shippingrateDescCountries.Default.([]string)
+	// shippingrateDescProvinces is the schema descriptor for provinces field.
+	shippingrateDescProvinces := shippingrateFields[5].Descriptor()
+	// shippingrate.DefaultProvinces holds the default value on creation for the provinces field.
+	shippingrate.DefaultProvinces = shippingrateDescProvinces.Default.([]string)
+	// shippingrateDescPrice is the schema descriptor for price field.
+	shippingrateDescPrice := shippingrateFields[9].Descriptor()
+	// shippingrate.PriceValidator is a validator for the "price" field. It is called by the builders before save.
+	shippingrate.PriceValidator = shippingrateDescPrice.Validators[0].(func(int64) error)
+	// shippingrateDescPosition is the schema descriptor for position field.
+	shippingrateDescPosition := shippingrateFields[11].Descriptor()
+	// shippingrate.DefaultPosition holds the default value on creation for the position field.
+	shippingrate.DefaultPosition = shippingrateDescPosition.Default.(int)
 	shopMixin := schema.Shop{}.Mixin()
 	shopMixinFields0 := shopMixin[0].Fields()
 	_ = shopMixinFields0
@@ -907,8 +942,12 @@ func init() {
 	shopDescMoneyFormat := shopFields[5].Descriptor()
 	// shop.DefaultMoneyFormat holds the default value on creation for the money_format field.
 	shop.DefaultMoneyFormat = shopDescMoneyFormat.Default.(string)
+	// shopDescTaxesIncluded is the schema descriptor for taxes_included field.
+	shopDescTaxesIncluded := shopFields[7].Descriptor()
+	// shop.DefaultTaxesIncluded holds the default value on creation for the taxes_included field.
+	shop.DefaultTaxesIncluded = shopDescTaxesIncluded.Default.(bool)
 	// shopDescAcceptedCardBrands is the schema descriptor for accepted_card_brands field.
-	shopDescAcceptedCardBrands := shopFields[7].Descriptor()
+	shopDescAcceptedCardBrands := shopFields[8].Descriptor()
 	// shop.DefaultAcceptedCardBrands holds the default value on creation for the accepted_card_brands field.
 	shop.DefaultAcceptedCardBrands = shopDescAcceptedCardBrands.Default.([]string)
 	taxrateFields := schema.TaxRate{}.Fields()

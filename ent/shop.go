@@ -36,6 +36,8 @@ type Shop struct {
 	MoneyFormat string `json:"money_format,omitempty"`
 	// Public URL of the storefront, e.g. https://shop.example.com; the server's own URL when unset.
 	PrimaryDomain *string `json:"primary_domain,omitempty"`
+	// Prices include tax (VAT style) rather than tax being added on top.
+	TaxesIncluded bool `json:"taxes_included,omitempty"`
 	// AcceptedCardBrands holds the value of the "accepted_card_brands" field.
 	AcceptedCardBrands []string `json:"accepted_card_brands,omitempty"`
 	selectValues       sql.SelectValues
@@ -48,6 +50,8 @@ func (*Shop) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case shop.FieldShipsToCountries, shop.FieldAcceptedCardBrands:
 			values[i] = new([]byte)
+		case shop.FieldTaxesIncluded:
+			values[i] = new(sql.NullBool)
 		case shop.FieldID:
 			values[i] = new(sql.NullInt64)
 		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain:
@@ -133,6 +137,12 @@ func (_m *Shop) assignValues(columns []string, values []any) error {
 				_m.PrimaryDomain = new(string)
 				*_m.PrimaryDomain = value.String
 			}
+		case shop.FieldTaxesIncluded:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field taxes_included", values[i])
+			} else if value.Valid {
+				_m.TaxesIncluded = value.Bool
+			}
 		case shop.FieldAcceptedCardBrands:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field accepted_card_brands", values[i])
@@ -207,6 +217,9 @@ func (_m *Shop) String() string {
 		builder.WriteString("primary_domain=")
 		builder.WriteString(*v)
 	}
+	builder.WriteString(", ")
+	builder.WriteString("taxes_included=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TaxesIncluded))
 	builder.WriteString(", ")
 	builder.WriteString("accepted_card_brands=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AcceptedCardBrands))

@@ -132,6 +132,20 @@ func (_c *ShopCreate) SetNillablePrimaryDomain(v *string) *ShopCreate {
 	return _c
 }
 
+// SetTaxesIncluded sets the "taxes_included" field.
+func (_c *ShopCreate) SetTaxesIncluded(v bool) *ShopCreate {
+	_c.mutation.SetTaxesIncluded(v)
+	return _c
+}
+
+// SetNillableTaxesIncluded sets the "taxes_included" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableTaxesIncluded(v *bool) *ShopCreate {
+	if v != nil {
+		_c.SetTaxesIncluded(*v)
+	}
+	return _c
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (_c *ShopCreate) SetAcceptedCardBrands(v []string) *ShopCreate {
 	_c.mutation.SetAcceptedCardBrands(v)
@@ -197,6 +211,10 @@ func (_c *ShopCreate) defaults() {
 		v := shop.DefaultMoneyFormat
 		_c.mutation.SetMoneyFormat(v)
 	}
+	if _, ok := _c.mutation.TaxesIncluded(); !ok {
+		v := shop.DefaultTaxesIncluded
+		_c.mutation.SetTaxesIncluded(v)
+	}
 	if _, ok := _c.mutation.AcceptedCardBrands(); !ok {
 		v := shop.DefaultAcceptedCardBrands
 		_c.mutation.SetAcceptedCardBrands(v)
@@ -240,6 +258,9 @@ func (_c *ShopCreate) check() error {
 	}
 	if _, ok := _c.mutation.MoneyFormat(); !ok {
 		return &ValidationError{Name: "money_format", err: errors.New(`ent: missing required field "Shop.money_format"`)}
+	}
+	if _, ok := _c.mutation.TaxesIncluded(); !ok {
+		return &ValidationError{Name: "taxes_included", err: errors.New(`ent: missing required field "Shop.taxes_included"`)}
 	}
 	if _, ok := _c.mutation.AcceptedCardBrands(); !ok {
 		return &ValidationError{Name: "accepted_card_brands", err: errors.New(`ent: missing required field "Shop.accepted_card_brands"`)}
@@ -306,6 +327,10 @@ func (_c *ShopCreate) createSpec() (*Shop, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PrimaryDomain(); ok {
 		_spec.SetField(shop.FieldPrimaryDomain, field.TypeString, value)
 		_node.PrimaryDomain = &value
+	}
+	if value, ok := _c.mutation.TaxesIncluded(); ok {
+		_spec.SetField(shop.FieldTaxesIncluded, field.TypeBool, value)
+		_node.TaxesIncluded = value
 	}
 	if value, ok := _c.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)
@@ -468,6 +493,18 @@ func (u *ShopUpsert) UpdatePrimaryDomain() *ShopUpsert {
 // ClearPrimaryDomain clears the value of the "primary_domain" field.
 func (u *ShopUpsert) ClearPrimaryDomain() *ShopUpsert {
 	u.SetNull(shop.FieldPrimaryDomain)
+	return u
+}
+
+// SetTaxesIncluded sets the "taxes_included" field.
+func (u *ShopUpsert) SetTaxesIncluded(v bool) *ShopUpsert {
+	u.Set(shop.FieldTaxesIncluded, v)
+	return u
+}
+
+// UpdateTaxesIncluded sets the "taxes_included" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateTaxesIncluded() *ShopUpsert {
+	u.SetExcluded(shop.FieldTaxesIncluded)
 	return u
 }
 
@@ -651,6 +688,20 @@ func (u *ShopUpsertOne) UpdatePrimaryDomain() *ShopUpsertOne {
 func (u *ShopUpsertOne) ClearPrimaryDomain() *ShopUpsertOne {
 	return u.Update(func(s *ShopUpsert) {
 		s.ClearPrimaryDomain()
+	})
+}
+
+// SetTaxesIncluded sets the "taxes_included" field.
+func (u *ShopUpsertOne) SetTaxesIncluded(v bool) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetTaxesIncluded(v)
+	})
+}
+
+// UpdateTaxesIncluded sets the "taxes_included" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateTaxesIncluded() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateTaxesIncluded()
 	})
 }
 
@@ -1002,6 +1053,20 @@ func (u *ShopUpsertBulk) UpdatePrimaryDomain() *ShopUpsertBulk {
 func (u *ShopUpsertBulk) ClearPrimaryDomain() *ShopUpsertBulk {
 	return u.Update(func(s *ShopUpsert) {
 		s.ClearPrimaryDomain()
+	})
+}
+
+// SetTaxesIncluded sets the "taxes_included" field.
+func (u *ShopUpsertBulk) SetTaxesIncluded(v bool) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetTaxesIncluded(v)
+	})
+}
+
+// UpdateTaxesIncluded sets the "taxes_included" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateTaxesIncluded() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateTaxesIncluded()
 	})
 }
 

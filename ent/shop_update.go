@@ -144,6 +144,20 @@ func (_u *ShopUpdate) ClearPrimaryDomain() *ShopUpdate {
 	return _u
 }
 
+// SetTaxesIncluded sets the "taxes_included" field.
+func (_u *ShopUpdate) SetTaxesIncluded(v bool) *ShopUpdate {
+	_u.mutation.SetTaxesIncluded(v)
+	return _u
+}
+
+// SetNillableTaxesIncluded sets the "taxes_included" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableTaxesIncluded(v *bool) *ShopUpdate {
+	if v != nil {
+		_u.SetTaxesIncluded(*v)
+	}
+	return _u
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (_u *ShopUpdate) SetAcceptedCardBrands(v []string) *ShopUpdate {
 	_u.mutation.SetAcceptedCardBrands(v)
@@ -269,6 +283,9 @@ func (_u *ShopUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.PrimaryDomainCleared() {
 		_spec.ClearField(shop.FieldPrimaryDomain, field.TypeString)
+	}
+	if value, ok := _u.mutation.TaxesIncluded(); ok {
+		_spec.SetField(shop.FieldTaxesIncluded, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)
@@ -411,6 +428,20 @@ func (_u *ShopUpdateOne) SetNillablePrimaryDomain(v *string) *ShopUpdateOne {
 // ClearPrimaryDomain clears the value of the "primary_domain" field.
 func (_u *ShopUpdateOne) ClearPrimaryDomain() *ShopUpdateOne {
 	_u.mutation.ClearPrimaryDomain()
+	return _u
+}
+
+// SetTaxesIncluded sets the "taxes_included" field.
+func (_u *ShopUpdateOne) SetTaxesIncluded(v bool) *ShopUpdateOne {
+	_u.mutation.SetTaxesIncluded(v)
+	return _u
+}
+
+// SetNillableTaxesIncluded sets the "taxes_included" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableTaxesIncluded(v *bool) *ShopUpdateOne {
+	if v != nil {
+		_u.SetTaxesIncluded(*v)
+	}
 	return _u
 }
 
@@ -569,6 +600,9 @@ func (_u *ShopUpdateOne) sqlSave(ctx context.Context) (_node *Shop, err error) {
 	}
 	if _u.mutation.PrimaryDomainCleared() {
 		_spec.ClearField(shop.FieldPrimaryDomain, field.TypeString)
+	}
+	if value, ok := _u.mutation.TaxesIncluded(); ok {
+		_spec.SetField(shop.FieldTaxesIncluded, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)

@@ -58,6 +58,8 @@ type Tx struct {
 	ProductOptionValue *ProductOptionValueClient
 	// ProductVariant is the client for interacting with the ProductVariant builders.
 	ProductVariant *ProductVariantClient
+	// ShippingRate is the client for interacting with the ShippingRate builders.
+	ShippingRate *ShippingRateClient
 	// Shop is the client for interacting with the Shop builders.
 	Shop *ShopClient
 	// TaxRate is the client for interacting with the TaxRate builders.
@@ -215,6 +217,7 @@ func (tx *Tx) init() {
 	tx.ProductOption = NewProductOptionClient(tx.config)
 	tx.ProductOptionValue = NewProductOptionValueClient(tx.config)
 	tx.ProductVariant = NewProductVariantClient(tx.config)
+	tx.ShippingRate = NewShippingRateClient(tx.config)
 	tx.Shop = NewShopClient(tx.config)
 	tx.TaxRate = NewTaxRateClient(tx.config)
 }

@@ -13,7 +13,6 @@ import (
 	"storefront/graph/loader"
 	"storefront/graph/model"
 	"storefront/internal/cart"
-	"storefront/internal/paging"
 )
 
 func (r *cartResolver) Attributes(ctx context.Context, obj *cart.Cart) ([]*schema.Attribute, error) {
@@ -63,23 +62,14 @@ func (r *cartResolver) DiscountCodes(ctx context.Context, obj *cart.Cart) ([]*mo
 }
 
 func (r *cartResolver) Lines(ctx context.Context, obj *cart.Cart, after *string, before *string, first *int, last *int, reverse *bool) (*model.BaseCartLineConnection, error) {
-	p, err := paging.Slice(obj.Lines, "CL", cartLinePos, args(after, before, first, last, reverse))
-	if err != nil {
-		return nil, err
-	}
-	variants := make([]*ent.ProductVariant, len(p.Items))
-	for i, l := range p.Items {
+	variants := make([]*ent.ProductVariant, len(obj.Lines))
+	for i, l := range obj.Lines {
 		variants[i] = l.Variant
 	}
 	if err := loader.For(ctx).PrefetchCartMerchandise(ctx, variants); err != nil {
 		return nil, err
 	}
-	c := &model.BaseCartLineConnection{PageInfo: pageInfo(p), Edges: make([]*model.BaseCartLineEdge, len(p.Items)), Nodes: make([]ent.Noder, len(p.Items))}
-	for i, l := range p.Items {
-		c.Edges[i] = &model.BaseCartLineEdge{Cursor: p.Cursors[i], Node: l}
-		c.Nodes[i] = l
-	}
-	return c, nil
+	return cartLineConnection(obj.Lines, args(after, before, first, last, reverse))
 }
 
 func (r *cartLineResolver) Attributes(ctx context.Context, obj *cart.Line) ([]*schema.Attribute, error) {
@@ -130,6 +120,9 @@ func (r *mutationResolver) CartCreate(ctx context.Context, input *model.CartInpu
 		if input.BuyerIdentity != nil {
 			b := toBuyerIdentity(input.BuyerIdentity)
 			in.BuyerIdentity = &b
+		}
+		if input.Delivery != nil {
+			in.Delivery = toDeliveryInputs(input.Delivery.Addresses)
 		}
 	}
 	res, err := r.Carts.Create(ctx, in)

@@ -3,6 +3,9 @@
 package cart
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -38,6 +41,16 @@ const (
 	FieldDiscountCodes = "discount_codes"
 	// FieldCompletedAt holds the string denoting the completed_at field in the database.
 	FieldCompletedAt = "completed_at"
+	// FieldDeliveryOption holds the string denoting the delivery_option field in the database.
+	FieldDeliveryOption = "delivery_option"
+	// FieldPaymentMethod holds the string denoting the payment_method field in the database.
+	FieldPaymentMethod = "payment_method"
+	// FieldPaymentSessionID holds the string denoting the payment_session_id field in the database.
+	FieldPaymentSessionID = "payment_session_id"
+	// FieldPaymentAmount holds the string denoting the payment_amount field in the database.
+	FieldPaymentAmount = "payment_amount"
+	// FieldBillingAddress holds the string denoting the billing_address field in the database.
+	FieldBillingAddress = "billing_address"
 	// EdgeLines holds the string denoting the lines edge name in mutations.
 	EdgeLines = "lines"
 	// Table holds the table name of the cart in the database.
@@ -66,6 +79,11 @@ var Columns = []string{
 	FieldCustomerID,
 	FieldDiscountCodes,
 	FieldCompletedAt,
+	FieldDeliveryOption,
+	FieldPaymentMethod,
+	FieldPaymentSessionID,
+	FieldPaymentAmount,
+	FieldBillingAddress,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -90,6 +108,29 @@ var (
 	// KeyHashValidator is a validator for the "key_hash" field. It is called by the builders before save.
 	KeyHashValidator func(string) error
 )
+
+// PaymentMethod defines the type for the "payment_method" enum field.
+type PaymentMethod string
+
+// PaymentMethod values.
+const (
+	PaymentMethodDIRECT PaymentMethod = "DIRECT"
+	PaymentMethodFREE   PaymentMethod = "FREE"
+)
+
+func (pm PaymentMethod) String() string {
+	return string(pm)
+}
+
+// PaymentMethodValidator is a validator for the "payment_method" field enum values. It is called by the builders before save.
+func PaymentMethodValidator(pm PaymentMethod) error {
+	switch pm {
+	case PaymentMethodDIRECT, PaymentMethodFREE:
+		return nil
+	default:
+		return fmt.Errorf("cart: invalid enum value for payment_method field: %q", pm)
+	}
+}
 
 // OrderOption defines the ordering options for the Cart queries.
 type OrderOption func(*sql.Selector)
@@ -149,6 +190,26 @@ func ByCompletedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCompletedAt, opts...).ToFunc()
 }
 
+// ByDeliveryOption orders the results by the delivery_option field.
+func ByDeliveryOption(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeliveryOption, opts...).ToFunc()
+}
+
+// ByPaymentMethod orders the results by the payment_method field.
+func ByPaymentMethod(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaymentMethod, opts...).ToFunc()
+}
+
+// ByPaymentSessionID orders the results by the payment_session_id field.
+func ByPaymentSessionID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaymentSessionID, opts...).ToFunc()
+}
+
+// ByPaymentAmount orders the results by the payment_amount field.
+func ByPaymentAmount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaymentAmount, opts...).ToFunc()
+}
+
 // ByLinesCount orders the results by lines count.
 func ByLinesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -168,4 +229,22 @@ func newLinesStep() *sqlgraph.Step {
 		sqlgraph.To(LinesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, LinesTable, LinesColumn),
 	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e PaymentMethod) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *PaymentMethod) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = PaymentMethod(str)
+	if err := PaymentMethodValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid PaymentMethod", str)
+	}
+	return nil
 }

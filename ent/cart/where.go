@@ -105,6 +105,21 @@ func CompletedAt(v time.Time) predicate.Cart {
 	return predicate.Cart(sql.FieldEQ(FieldCompletedAt, v))
 }
 
+// DeliveryOption applies equality check predicate on the "delivery_option" field. It's identical to DeliveryOptionEQ.
+func DeliveryOption(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldEQ(FieldDeliveryOption, v))
+}
+
+// PaymentSessionID applies equality check predicate on the "payment_session_id" field. It's identical to PaymentSessionIDEQ.
+func PaymentSessionID(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldEQ(FieldPaymentSessionID, v))
+}
+
+// PaymentAmount applies equality check predicate on the "payment_amount" field. It's identical to PaymentAmountEQ.
+func PaymentAmount(v int64) predicate.Cart {
+	return predicate.Cart(sql.FieldEQ(FieldPaymentAmount, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Cart {
 	return predicate.Cart(sql.FieldEQ(FieldCreatedAt, v))
@@ -733,6 +748,246 @@ func CompletedAtIsNil() predicate.Cart {
 // CompletedAtNotNil applies the NotNil predicate on the "completed_at" field.
 func CompletedAtNotNil() predicate.Cart {
 	return predicate.Cart(sql.FieldNotNull(FieldCompletedAt))
+}
+
+// DeliveryOptionEQ applies the EQ predicate on the "delivery_option" field.
+func DeliveryOptionEQ(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldEQ(FieldDeliveryOption, v))
+}
+
+// DeliveryOptionNEQ applies the NEQ predicate on the "delivery_option" field.
+func DeliveryOptionNEQ(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldNEQ(FieldDeliveryOption, v))
+}
+
+// DeliveryOptionIn applies the In predicate on the "delivery_option" field.
+func DeliveryOptionIn(vs ...string) predicate.Cart {
+	return predicate.Cart(sql.FieldIn(FieldDeliveryOption, vs...))
+}
+
+// DeliveryOptionNotIn applies the NotIn predicate on the "delivery_option" field.
+func DeliveryOptionNotIn(vs ...string) predicate.Cart {
+	return predicate.Cart(sql.FieldNotIn(FieldDeliveryOption, vs...))
+}
+
+// DeliveryOptionGT applies the GT predicate on the "delivery_option" field.
+func DeliveryOptionGT(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldGT(FieldDeliveryOption, v))
+}
+
+// DeliveryOptionGTE applies the GTE predicate on the "delivery_option" field.
+func DeliveryOptionGTE(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldGTE(FieldDeliveryOption, v))
+}
+
+// DeliveryOptionLT applies the LT predicate on the "delivery_option" field.
+func DeliveryOptionLT(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldLT(FieldDeliveryOption, v))
+}
+
+// DeliveryOptionLTE applies the LTE predicate on the "delivery_option" field.
+func DeliveryOptionLTE(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldLTE(FieldDeliveryOption, v))
+}
+
+// DeliveryOptionContains applies the Contains predicate on the "delivery_option" field.
+func DeliveryOptionContains(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldContains(FieldDeliveryOption, v))
+}
+
+// DeliveryOptionHasPrefix applies the HasPrefix predicate on the "delivery_option" field.
+func DeliveryOptionHasPrefix(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldHasPrefix(FieldDeliveryOption, v))
+}
+
+// DeliveryOptionHasSuffix applies the HasSuffix predicate on the "delivery_option" field.
+func DeliveryOptionHasSuffix(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldHasSuffix(FieldDeliveryOption, v))
+}
+
+// DeliveryOptionIsNil applies the IsNil predicate on the "delivery_option" field.
+func DeliveryOptionIsNil() predicate.Cart {
+	return predicate.Cart(sql.FieldIsNull(FieldDeliveryOption))
+}
+
+// DeliveryOptionNotNil applies the NotNil predicate on the "delivery_option" field.
+func DeliveryOptionNotNil() predicate.Cart {
+	return predicate.Cart(sql.FieldNotNull(FieldDeliveryOption))
+}
+
+// DeliveryOptionEqualFold applies the EqualFold predicate on the "delivery_option" field.
+func DeliveryOptionEqualFold(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldEqualFold(FieldDeliveryOption, v))
+}
+
+// DeliveryOptionContainsFold applies the ContainsFold predicate on the "delivery_option" field.
+func DeliveryOptionContainsFold(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldContainsFold(FieldDeliveryOption, v))
+}
+
+// PaymentMethodEQ applies the EQ predicate on the "payment_method" field.
+func PaymentMethodEQ(v PaymentMethod) predicate.Cart {
+	return predicate.Cart(sql.FieldEQ(FieldPaymentMethod, v))
+}
+
+// PaymentMethodNEQ applies the NEQ predicate on the "payment_method" field.
+func PaymentMethodNEQ(v PaymentMethod) predicate.Cart {
+	return predicate.Cart(sql.FieldNEQ(FieldPaymentMethod, v))
+}
+
+// PaymentMethodIn applies the In predicate on the "payment_method" field.
+func PaymentMethodIn(vs ...PaymentMethod) predicate.Cart {
+	return predicate.Cart(sql.FieldIn(FieldPaymentMethod, vs...))
+}
+
+// PaymentMethodNotIn applies the NotIn predicate on the "payment_method" field.
+func PaymentMethodNotIn(vs ...PaymentMethod) predicate.Cart {
+	return predicate.Cart(sql.FieldNotIn(FieldPaymentMethod, vs...))
+}
+
+// PaymentMethodIsNil applies the IsNil predicate on the "payment_method" field.
+func PaymentMethodIsNil() predicate.Cart {
+	return predicate.Cart(sql.FieldIsNull(FieldPaymentMethod))
+}
+
+// PaymentMethodNotNil applies the NotNil predicate on the "payment_method" field.
+func PaymentMethodNotNil() predicate.Cart {
+	return predicate.Cart(sql.FieldNotNull(FieldPaymentMethod))
+}
+
+// PaymentSessionIDEQ applies the EQ predicate on the "payment_session_id" field.
+func PaymentSessionIDEQ(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldEQ(FieldPaymentSessionID, v))
+}
+
+// PaymentSessionIDNEQ applies the NEQ predicate on the "payment_session_id" field.
+func PaymentSessionIDNEQ(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldNEQ(FieldPaymentSessionID, v))
+}
+
+// PaymentSessionIDIn applies the In predicate on the "payment_session_id" field.
+func PaymentSessionIDIn(vs ...string) predicate.Cart {
+	return predicate.Cart(sql.FieldIn(FieldPaymentSessionID, vs...))
+}
+
+// PaymentSessionIDNotIn applies the NotIn predicate on the "payment_session_id" field.
+func PaymentSessionIDNotIn(vs ...string) predicate.Cart {
+	return predicate.Cart(sql.FieldNotIn(FieldPaymentSessionID, vs...))
+}
+
+// PaymentSessionIDGT applies the GT predicate on the "payment_session_id" field.
+func PaymentSessionIDGT(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldGT(FieldPaymentSessionID, v))
+}
+
+// PaymentSessionIDGTE applies the GTE predicate on the "payment_session_id" field.
+func PaymentSessionIDGTE(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldGTE(FieldPaymentSessionID, v))
+}
+
+// PaymentSessionIDLT applies the LT predicate on the "payment_session_id" field.
+func PaymentSessionIDLT(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldLT(FieldPaymentSessionID, v))
+}
+
+// PaymentSessionIDLTE applies the LTE predicate on the "payment_session_id" field.
+func PaymentSessionIDLTE(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldLTE(FieldPaymentSessionID, v))
+}
+
+// PaymentSessionIDContains applies the Contains predicate on the "payment_session_id" field.
+func PaymentSessionIDContains(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldContains(FieldPaymentSessionID, v))
+}
+
+// PaymentSessionIDHasPrefix applies the HasPrefix predicate on the "payment_session_id" field.
+func PaymentSessionIDHasPrefix(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldHasPrefix(FieldPaymentSessionID, v))
+}
+
+// PaymentSessionIDHasSuffix applies the HasSuffix predicate on the "payment_session_id" field.
+func PaymentSessionIDHasSuffix(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldHasSuffix(FieldPaymentSessionID, v))
+}
+
+// PaymentSessionIDIsNil applies the IsNil predicate on the "payment_session_id" field.
+func PaymentSessionIDIsNil() predicate.Cart {
+	return predicate.Cart(sql.FieldIsNull(FieldPaymentSessionID))
+}
+
+// PaymentSessionIDNotNil applies the NotNil predicate on the "payment_session_id" field.
+func PaymentSessionIDNotNil() predicate.Cart {
+	return predicate.Cart(sql.FieldNotNull(FieldPaymentSessionID))
+}
+
+// PaymentSessionIDEqualFold applies the EqualFold predicate on the "payment_session_id" field.
+func PaymentSessionIDEqualFold(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldEqualFold(FieldPaymentSessionID, v))
+}
+
+// PaymentSessionIDContainsFold applies the ContainsFold predicate on the "payment_session_id" field.
+func PaymentSessionIDContainsFold(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldContainsFold(FieldPaymentSessionID, v))
+}
+
+// PaymentAmountEQ applies the EQ predicate on the "payment_amount" field.
+func PaymentAmountEQ(v int64) predicate.Cart {
+	return predicate.Cart(sql.FieldEQ(FieldPaymentAmount, v))
+}
+
+// PaymentAmountNEQ applies the NEQ predicate on the "payment_amount" field.
+func PaymentAmountNEQ(v int64) predicate.Cart {
+	return predicate.Cart(sql.FieldNEQ(FieldPaymentAmount, v))
+}
+
+// PaymentAmountIn applies the In predicate on the "payment_amount" field.
+func PaymentAmountIn(vs ...int64) predicate.Cart {
+	return predicate.Cart(sql.FieldIn(FieldPaymentAmount, vs...))
+}
+
+// PaymentAmountNotIn applies the NotIn predicate on the "payment_amount" field.
+func PaymentAmountNotIn(vs ...int64) predicate.Cart {
+	return predicate.Cart(sql.FieldNotIn(FieldPaymentAmount, vs...))
+}
+
+// PaymentAmountGT applies the GT predicate on the "payment_amount" field.
+func PaymentAmountGT(v int64) predicate.Cart {
+	return predicate.Cart(sql.FieldGT(FieldPaymentAmount, v))
+}
+
+// PaymentAmountGTE applies the GTE predicate on the "payment_amount" field.
+func PaymentAmountGTE(v int64) predicate.Cart {
+	return predicate.Cart(sql.FieldGTE(FieldPaymentAmount, v))
+}
+
+// PaymentAmountLT applies the LT predicate on the "payment_amount" field.
+func PaymentAmountLT(v int64) predicate.Cart {
+	return predicate.Cart(sql.FieldLT(FieldPaymentAmount, v))
+}
+
+// PaymentAmountLTE applies the LTE predicate on the "payment_amount" field.
+func PaymentAmountLTE(v int64) predicate.Cart {
+	return predicate.Cart(sql.FieldLTE(FieldPaymentAmount, v))
+}
+
+// PaymentAmountIsNil applies the IsNil predicate on the "payment_amount" field.
+func PaymentAmountIsNil() predicate.Cart {
+	return predicate.Cart(sql.FieldIsNull(FieldPaymentAmount))
+}
+
+// PaymentAmountNotNil applies the NotNil predicate on the "payment_amount" field.
+func PaymentAmountNotNil() predicate.Cart {
+	return predicate.Cart(sql.FieldNotNull(FieldPaymentAmount))
+}
+
+// BillingAddressIsNil applies the IsNil predicate on the "billing_address" field.
+func BillingAddressIsNil() predicate.Cart {
+	return predicate.Cart(sql.FieldIsNull(FieldBillingAddress))
+}
+
+// BillingAddressNotNil applies the NotNil predicate on the "billing_address" field.
+func BillingAddressNotNil() predicate.Cart {
+	return predicate.Cart(sql.FieldNotNull(FieldBillingAddress))
 }
 
 // HasLines applies the HasEdge predicate on the "lines" edge.

@@ -30,6 +30,7 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
 
@@ -686,6 +687,33 @@ func (f TraverseProductVariant) Traverse(ctx context.Context, q ent.Query) error
 	return fmt.Errorf("unexpected query type %T. expect *ent.ProductVariantQuery", q)
 }
 
+// The ShippingRateFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ShippingRateFunc func(context.Context, *ent.ShippingRateQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ShippingRateFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ShippingRateQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ShippingRateQuery", q)
+}
+
+// The TraverseShippingRate type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseShippingRate func(context.Context, *ent.ShippingRateQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseShippingRate) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseShippingRate) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ShippingRateQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ShippingRateQuery", q)
+}
+
 // The ShopFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ShopFunc func(context.Context, *ent.ShopQuery) (ent.Value, error)
 
@@ -787,6 +815,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ProductOptionValueQuery, predicate.ProductOptionValue, productoptionvalue.OrderOption]{typ: ent.TypeProductOptionValue, tq: q}, nil
 	case *ent.ProductVariantQuery:
 		return &query[*ent.ProductVariantQuery, predicate.ProductVariant, productvariant.OrderOption]{typ: ent.TypeProductVariant, tq: q}, nil
+	case *ent.ShippingRateQuery:
+		return &query[*ent.ShippingRateQuery, predicate.ShippingRate, shippingrate.OrderOption]{typ: ent.TypeShippingRate, tq: q}, nil
 	case *ent.ShopQuery:
 		return &query[*ent.ShopQuery, predicate.Shop, shop.OrderOption]{typ: ent.TypeShop, tq: q}, nil
 	case *ent.TaxRateQuery:

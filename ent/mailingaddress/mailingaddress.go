@@ -22,6 +22,12 @@ const (
 	FieldCustomerID = "customer_id"
 	// FieldOrderID holds the string denoting the order_id field in the database.
 	FieldOrderID = "order_id"
+	// FieldCartID holds the string denoting the cart_id field in the database.
+	FieldCartID = "cart_id"
+	// FieldSelected holds the string denoting the selected field in the database.
+	FieldSelected = "selected"
+	// FieldOneTimeUse holds the string denoting the one_time_use field in the database.
+	FieldOneTimeUse = "one_time_use"
 	// FieldFirstName holds the string denoting the first_name field in the database.
 	FieldFirstName = "first_name"
 	// FieldLastName holds the string denoting the last_name field in the database.
@@ -64,6 +70,9 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldCustomerID,
 	FieldOrderID,
+	FieldCartID,
+	FieldSelected,
+	FieldOneTimeUse,
 	FieldFirstName,
 	FieldLastName,
 	FieldCompany,
@@ -94,6 +103,10 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// DefaultSelected holds the default value on creation for the "selected" field.
+	DefaultSelected bool
+	// DefaultOneTimeUse holds the default value on creation for the "one_time_use" field.
+	DefaultOneTimeUse bool
 )
 
 // OrderOption defines the ordering options for the MailingAddress queries.
@@ -122,6 +135,21 @@ func ByCustomerID(opts ...sql.OrderTermOption) OrderOption {
 // ByOrderID orders the results by the order_id field.
 func ByOrderID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOrderID, opts...).ToFunc()
+}
+
+// ByCartID orders the results by the cart_id field.
+func ByCartID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCartID, opts...).ToFunc()
+}
+
+// BySelected orders the results by the selected field.
+func BySelected(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSelected, opts...).ToFunc()
+}
+
+// ByOneTimeUse orders the results by the one_time_use field.
+func ByOneTimeUse(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOneTimeUse, opts...).ToFunc()
 }
 
 // ByFirstName orders the results by the first_name field.

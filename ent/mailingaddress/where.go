@@ -75,6 +75,21 @@ func OrderID(v int) predicate.MailingAddress {
 	return predicate.MailingAddress(sql.FieldEQ(FieldOrderID, v))
 }
 
+// CartID applies equality check predicate on the "cart_id" field. It's identical to CartIDEQ.
+func CartID(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldEQ(FieldCartID, v))
+}
+
+// Selected applies equality check predicate on the "selected" field. It's identical to SelectedEQ.
+func Selected(v bool) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldEQ(FieldSelected, v))
+}
+
+// OneTimeUse applies equality check predicate on the "one_time_use" field. It's identical to OneTimeUseEQ.
+func OneTimeUse(v bool) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldEQ(FieldOneTimeUse, v))
+}
+
 // FirstName applies equality check predicate on the "first_name" field. It's identical to FirstNameEQ.
 func FirstName(v string) predicate.MailingAddress {
 	return predicate.MailingAddress(sql.FieldEQ(FieldFirstName, v))
@@ -288,6 +303,76 @@ func OrderIDIsNil() predicate.MailingAddress {
 // OrderIDNotNil applies the NotNil predicate on the "order_id" field.
 func OrderIDNotNil() predicate.MailingAddress {
 	return predicate.MailingAddress(sql.FieldNotNull(FieldOrderID))
+}
+
+// CartIDEQ applies the EQ predicate on the "cart_id" field.
+func CartIDEQ(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldEQ(FieldCartID, v))
+}
+
+// CartIDNEQ applies the NEQ predicate on the "cart_id" field.
+func CartIDNEQ(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldNEQ(FieldCartID, v))
+}
+
+// CartIDIn applies the In predicate on the "cart_id" field.
+func CartIDIn(vs ...int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldIn(FieldCartID, vs...))
+}
+
+// CartIDNotIn applies the NotIn predicate on the "cart_id" field.
+func CartIDNotIn(vs ...int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldNotIn(FieldCartID, vs...))
+}
+
+// CartIDGT applies the GT predicate on the "cart_id" field.
+func CartIDGT(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldGT(FieldCartID, v))
+}
+
+// CartIDGTE applies the GTE predicate on the "cart_id" field.
+func CartIDGTE(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldGTE(FieldCartID, v))
+}
+
+// CartIDLT applies the LT predicate on the "cart_id" field.
+func CartIDLT(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldLT(FieldCartID, v))
+}
+
+// CartIDLTE applies the LTE predicate on the "cart_id" field.
+func CartIDLTE(v int) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldLTE(FieldCartID, v))
+}
+
+// CartIDIsNil applies the IsNil predicate on the "cart_id" field.
+func CartIDIsNil() predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldIsNull(FieldCartID))
+}
+
+// CartIDNotNil applies the NotNil predicate on the "cart_id" field.
+func CartIDNotNil() predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldNotNull(FieldCartID))
+}
+
+// SelectedEQ applies the EQ predicate on the "selected" field.
+func SelectedEQ(v bool) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldEQ(FieldSelected, v))
+}
+
+// SelectedNEQ applies the NEQ predicate on the "selected" field.
+func SelectedNEQ(v bool) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldNEQ(FieldSelected, v))
+}
+
+// OneTimeUseEQ applies the EQ predicate on the "one_time_use" field.
+func OneTimeUseEQ(v bool) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldEQ(FieldOneTimeUse, v))
+}
+
+// OneTimeUseNEQ applies the NEQ predicate on the "one_time_use" field.
+func OneTimeUseNEQ(v bool) predicate.MailingAddress {
+	return predicate.MailingAddress(sql.FieldNEQ(FieldOneTimeUse, v))
 }
 
 // FirstNameEQ applies the EQ predicate on the "first_name" field.

@@ -23,6 +23,11 @@ var (
 		{Name: "customer_id", Type: field.TypeInt, Nullable: true},
 		{Name: "discount_codes", Type: field.TypeJSON, Nullable: true},
 		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "delivery_option", Type: field.TypeString, Nullable: true},
+		{Name: "payment_method", Type: field.TypeEnum, Nullable: true, Enums: []string{"DIRECT", "FREE"}},
+		{Name: "payment_session_id", Type: field.TypeString, Nullable: true},
+		{Name: "payment_amount", Type: field.TypeInt64, Nullable: true},
+		{Name: "billing_address", Type: field.TypeJSON, Nullable: true},
 	}
 	// CartsTable holds the schema information for the "carts" table.
 	CartsTable = &schema.Table{
@@ -329,6 +334,9 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "order_id", Type: field.TypeInt, Nullable: true},
+		{Name: "cart_id", Type: field.TypeInt, Nullable: true},
+		{Name: "selected", Type: field.TypeBool, Default: false},
+		{Name: "one_time_use", Type: field.TypeBool, Default: false},
 		{Name: "first_name", Type: field.TypeString, Nullable: true},
 		{Name: "last_name", Type: field.TypeString, Nullable: true},
 		{Name: "company", Type: field.TypeString, Nullable: true},
@@ -350,7 +358,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "mailing_addresses_customers_addresses",
-				Columns:    []*schema.Column{MailingAddressesColumns[15]},
+				Columns:    []*schema.Column{MailingAddressesColumns[18]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -359,12 +367,17 @@ var (
 			{
 				Name:    "mailingaddress_customer_id",
 				Unique:  false,
-				Columns: []*schema.Column{MailingAddressesColumns[15]},
+				Columns: []*schema.Column{MailingAddressesColumns[18]},
 			},
 			{
 				Name:    "mailingaddress_order_id",
 				Unique:  false,
 				Columns: []*schema.Column{MailingAddressesColumns[3]},
+			},
+			{
+				Name:    "mailingaddress_cart_id",
+				Unique:  false,
+				Columns: []*schema.Column{MailingAddressesColumns[4]},
 			},
 		},
 	}
@@ -771,6 +784,28 @@ var (
 			},
 		},
 	}
+	// ShippingRatesColumns holds the columns for the "shipping_rates" table.
+	ShippingRatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "handle", Type: field.TypeString, Unique: true},
+		{Name: "title", Type: field.TypeString},
+		{Name: "description", Type: field.TypeString, Nullable: true},
+		{Name: "method_type", Type: field.TypeEnum, Enums: []string{"SHIPPING", "PICK_UP", "LOCAL", "PICKUP_POINT", "RETAIL", "NONE"}, Default: "SHIPPING"},
+		{Name: "countries", Type: field.TypeJSON},
+		{Name: "provinces", Type: field.TypeJSON},
+		{Name: "condition", Type: field.TypeEnum, Enums: []string{"NONE", "WEIGHT", "SUBTOTAL"}, Default: "NONE"},
+		{Name: "min", Type: field.TypeInt64, Nullable: true},
+		{Name: "max", Type: field.TypeInt64, Nullable: true},
+		{Name: "price", Type: field.TypeInt64},
+		{Name: "free_above", Type: field.TypeInt64, Nullable: true},
+		{Name: "position", Type: field.TypeInt, Default: 0},
+	}
+	// ShippingRatesTable holds the schema information for the "shipping_rates" table.
+	ShippingRatesTable = &schema.Table{
+		Name:       "shipping_rates",
+		Columns:    ShippingRatesColumns,
+		PrimaryKey: []*schema.Column{ShippingRatesColumns[0]},
+	}
 	// ShopsColumns holds the columns for the "shops" table.
 	ShopsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -783,6 +818,7 @@ var (
 		{Name: "ships_to_countries", Type: field.TypeJSON},
 		{Name: "money_format", Type: field.TypeString, Default: "${{amount}}"},
 		{Name: "primary_domain", Type: field.TypeString, Nullable: true},
+		{Name: "taxes_included", Type: field.TypeBool, Default: false},
 		{Name: "accepted_card_brands", Type: field.TypeJSON},
 	}
 	// ShopsTable holds the schema information for the "shops" table.
@@ -837,6 +873,7 @@ var (
 		ProductOptionsTable,
 		ProductOptionValuesTable,
 		ProductVariantsTable,
+		ShippingRatesTable,
 		ShopsTable,
 		TaxRatesTable,
 	}

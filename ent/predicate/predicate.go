@@ -72,6 +72,9 @@ type ProductOptionValue func(*sql.Selector)
 // ProductVariant is the predicate function for productvariant builders.
 type ProductVariant func(*sql.Selector)
 
+// ShippingRate is the predicate function for shippingrate builders.
+type ShippingRate func(*sql.Selector)
+
 // Shop is the predicate function for shop builders.
 type Shop func(*sql.Selector)
 

@@ -13,6 +13,21 @@ type Attribute struct {
 	Value string `json:"value"`
 }
 
+// AddressSnapshot is an address kept as it was entered.
+type AddressSnapshot struct {
+	FirstName    string `json:"firstName,omitempty"`
+	LastName     string `json:"lastName,omitempty"`
+	Company      string `json:"company,omitempty"`
+	Address1     string `json:"address1,omitempty"`
+	Address2     string `json:"address2,omitempty"`
+	City         string `json:"city,omitempty"`
+	Province     string `json:"province,omitempty"`
+	ProvinceCode string `json:"provinceCode,omitempty"`
+	Zip          string `json:"zip,omitempty"`
+	CountryCode  string `json:"countryCode,omitempty"`
+	Phone        string `json:"phone,omitempty"`
+}
+
 // Cart holds the schema definition for the Cart entity: a buyer's basket, reachable only
 // through its public token together with its secret key.
 type Cart struct {
@@ -37,6 +52,11 @@ func (Cart) Fields() []ent.Field {
 		field.Int("customer_id").Optional().Nillable().Comment("The customer the cart belongs to, once identified."),
 		field.JSON("discount_codes", []string{}).Optional().Comment("Codes the buyer entered, as entered, in order."),
 		field.Time("completed_at").Optional().Nillable().Comment("When checkout completed the cart; completed carts are read-only."),
+		field.String("delivery_option").Optional().Nillable().Comment("Handle of the selected shipping rate."),
+		field.Enum("payment_method").Values("DIRECT", "FREE").Optional().Nillable(),
+		field.String("payment_session_id").Optional().Nillable().Sensitive().Comment("The payment provider's session for a direct payment."),
+		field.Int64("payment_amount").Optional().Nillable().Comment("Amount the buyer agreed to pay, in minor units."),
+		field.JSON("billing_address", &AddressSnapshot{}).Optional(),
 	}
 }
 

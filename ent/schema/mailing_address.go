@@ -8,8 +8,8 @@ import (
 )
 
 // MailingAddress holds the schema definition for an address: one in a customer's address
-// book (customer_id set), or the snapshot an order keeps of where it ships and bills
-// (order_id set), which later edits of the address book do not change.
+// book (customer_id set), a cart's delivery address (cart_id set), or the snapshot an order
+// keeps of where it ships and bills (order_id set), which later edits do not change.
 type MailingAddress struct {
 	ent.Schema
 }
@@ -24,6 +24,9 @@ func (MailingAddress) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("customer_id").Optional().Nillable(),
 		field.Int("order_id").Optional().Nillable().Comment("The order this address is a snapshot for."),
+		field.Int("cart_id").Optional().Nillable().Comment("The cart this is a delivery address of."),
+		field.Bool("selected").Default(false).Comment("The cart delivers to this address."),
+		field.Bool("one_time_use").Default(false).Comment("Not to be saved to the customer's address book."),
 		field.String("first_name").Optional().Nillable(),
 		field.String("last_name").Optional().Nillable(),
 		field.String("company").Optional().Nillable(),
@@ -47,5 +50,5 @@ func (MailingAddress) Edges() []ent.Edge {
 
 // Indexes of the MailingAddress.
 func (MailingAddress) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("customer_id"), index.Fields("order_id")}
+	return []ent.Index{index.Fields("customer_id"), index.Fields("order_id"), index.Fields("cart_id")}
 }

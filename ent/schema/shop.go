@@ -25,6 +25,7 @@ func (Shop) Fields() []ent.Field {
 		field.Strings("ships_to_countries").Default([]string{}).Comment("ISO 3166-1 alpha-2 codes the shop ships to."),
 		field.String("money_format").Default("${{amount}}").Comment("Liquid-style template for showing amounts."),
 		field.String("primary_domain").Optional().Nillable().Comment("Public URL of the storefront, e.g. https://shop.example.com; the server's own URL when unset."),
+		field.Bool("taxes_included").Default(false).Comment("Prices include tax (VAT style) rather than tax being added on top."),
 		field.Strings("accepted_card_brands").Default([]string{"VISA", "MASTERCARD", "AMERICAN_EXPRESS"}),
 	}
 }

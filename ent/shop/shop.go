@@ -31,6 +31,8 @@ const (
 	FieldMoneyFormat = "money_format"
 	// FieldPrimaryDomain holds the string denoting the primary_domain field in the database.
 	FieldPrimaryDomain = "primary_domain"
+	// FieldTaxesIncluded holds the string denoting the taxes_included field in the database.
+	FieldTaxesIncluded = "taxes_included"
 	// FieldAcceptedCardBrands holds the string denoting the accepted_card_brands field in the database.
 	FieldAcceptedCardBrands = "accepted_card_brands"
 	// Table holds the table name of the shop in the database.
@@ -49,6 +51,7 @@ var Columns = []string{
 	FieldShipsToCountries,
 	FieldMoneyFormat,
 	FieldPrimaryDomain,
+	FieldTaxesIncluded,
 	FieldAcceptedCardBrands,
 }
 
@@ -83,6 +86,8 @@ var (
 	DefaultShipsToCountries []string
 	// DefaultMoneyFormat holds the default value on creation for the "money_format" field.
 	DefaultMoneyFormat string
+	// DefaultTaxesIncluded holds the default value on creation for the "taxes_included" field.
+	DefaultTaxesIncluded bool
 	// DefaultAcceptedCardBrands holds the default value on creation for the "accepted_card_brands" field.
 	DefaultAcceptedCardBrands []string
 )
@@ -133,4 +138,9 @@ func ByMoneyFormat(opts ...sql.OrderTermOption) OrderOption {
 // ByPrimaryDomain orders the results by the primary_domain field.
 func ByPrimaryDomain(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPrimaryDomain, opts...).ToFunc()
+}
+
+// ByTaxesIncluded orders the results by the taxes_included field.
+func ByTaxesIncluded(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTaxesIncluded, opts...).ToFunc()
 }

@@ -94,6 +94,11 @@ func PrimaryDomain(v string) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldPrimaryDomain, v))
 }
 
+// TaxesIncluded applies equality check predicate on the "taxes_included" field. It's identical to TaxesIncludedEQ.
+func TaxesIncluded(v bool) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldTaxesIncluded, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldCreatedAt, v))
@@ -582,6 +587,16 @@ func PrimaryDomainEqualFold(v string) predicate.Shop {
 // PrimaryDomainContainsFold applies the ContainsFold predicate on the "primary_domain" field.
 func PrimaryDomainContainsFold(v string) predicate.Shop {
 	return predicate.Shop(sql.FieldContainsFold(FieldPrimaryDomain, v))
+}
+
+// TaxesIncludedEQ applies the EQ predicate on the "taxes_included" field.
+func TaxesIncludedEQ(v bool) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldTaxesIncluded, v))
+}
+
+// TaxesIncludedNEQ applies the NEQ predicate on the "taxes_included" field.
+func TaxesIncludedNEQ(v bool) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldTaxesIncluded, v))
 }
 
 // And groups predicates with the AND operator between them.

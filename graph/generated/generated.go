@@ -34,6 +34,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Cart() CartResolver
+	CartDeliveryGroup() CartDeliveryGroupResolver
 	CartLine() CartLineResolver
 	Collection() CollectionResolver
 	Customer() CustomerResolver
@@ -87,6 +88,8 @@ type ComplexityRoot struct {
 		CheckoutURL         func(childComplexity int) int
 		Cost                func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
+		Delivery            func(childComplexity int) int
+		DeliveryGroups      func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
 		DiscountAllocations func(childComplexity int) int
 		DiscountCodes       func(childComplexity int) int
 		GlobalID            func(childComplexity int) int
@@ -140,6 +143,50 @@ type ComplexityRoot struct {
 		Warnings   func(childComplexity int) int
 	}
 
+	CartDelivery struct {
+		Addresses func(childComplexity int) int
+	}
+
+	CartDeliveryAddress struct {
+		Address1     func(childComplexity int) int
+		Address2     func(childComplexity int) int
+		City         func(childComplexity int) int
+		CountryCode  func(childComplexity int) int
+		FirstName    func(childComplexity int) int
+		LastName     func(childComplexity int) int
+		Phone        func(childComplexity int) int
+		ProvinceCode func(childComplexity int) int
+		Zip          func(childComplexity int) int
+	}
+
+	CartDeliveryAddressesAddPayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartDeliveryGroup struct {
+		CartLines              func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		DeliveryAddress        func(childComplexity int) int
+		DeliveryOptions        func(childComplexity int) int
+		GroupType              func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		SelectedDeliveryOption func(childComplexity int) int
+	}
+
+	CartDeliveryGroupConnection struct {
+		Nodes func(childComplexity int) int
+	}
+
+	CartDeliveryOption struct {
+		Code               func(childComplexity int) int
+		DeliveryMethodType func(childComplexity int) int
+		Description        func(childComplexity int) int
+		EstimatedCost      func(childComplexity int) int
+		Handle             func(childComplexity int) int
+		Title              func(childComplexity int) int
+	}
+
 	CartDiscountCode struct {
 		Applicable func(childComplexity int) int
 		Code       func(childComplexity int) int
@@ -186,6 +233,25 @@ type ComplexityRoot struct {
 	}
 
 	CartNoteUpdatePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartPaymentUpdatePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartSelectableAddress struct {
+		Address    func(childComplexity int) int
+		ID         func(childComplexity int) int
+		OneTimeUse func(childComplexity int) int
+		Selected   func(childComplexity int) int
+	}
+
+	CartSelectedDeliveryOptionsUpdatePayload struct {
 		Cart       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 		Warnings   func(childComplexity int) int
@@ -426,26 +492,29 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CartAttributesUpdate         func(childComplexity int, attributes []*schema.Attribute, cartID string) int
-		CartBuyerIdentityUpdate      func(childComplexity int, buyerIdentity model.CartBuyerIdentityInput, cartID string) int
-		CartCreate                   func(childComplexity int, input *model.CartInput) int
-		CartDiscountCodesUpdate      func(childComplexity int, cartID string, discountCodes []string) int
-		CartLinesAdd                 func(childComplexity int, cartID string, lines []*model.CartLineInput) int
-		CartLinesRemove              func(childComplexity int, cartID string, lineIds []string) int
-		CartLinesUpdate              func(childComplexity int, cartID string, lines []*model.CartLineUpdateInput) int
-		CartNoteUpdate               func(childComplexity int, cartID string, note string) int
-		CustomerAccessTokenCreate    func(childComplexity int, input model.CustomerAccessTokenCreateInput) int
-		CustomerAccessTokenDelete    func(childComplexity int, customerAccessToken string) int
-		CustomerAccessTokenRenew     func(childComplexity int, customerAccessToken string) int
-		CustomerAddressCreate        func(childComplexity int, address model.MailingAddressInput, customerAccessToken string) int
-		CustomerAddressDelete        func(childComplexity int, customerAccessToken string, id string) int
-		CustomerAddressUpdate        func(childComplexity int, address model.MailingAddressInput, customerAccessToken string, id string) int
-		CustomerCreate               func(childComplexity int, input model.CustomerCreateInput) int
-		CustomerDefaultAddressUpdate func(childComplexity int, addressID string, customerAccessToken string) int
-		CustomerRecover              func(childComplexity int, email string) int
-		CustomerReset                func(childComplexity int, id string, input model.CustomerResetInput) int
-		CustomerResetByURL           func(childComplexity int, password string, resetURL string) int
-		CustomerUpdate               func(childComplexity int, customer model.CustomerUpdateInput, customerAccessToken string) int
+		CartAttributesUpdate              func(childComplexity int, attributes []*schema.Attribute, cartID string) int
+		CartBuyerIdentityUpdate           func(childComplexity int, buyerIdentity model.CartBuyerIdentityInput, cartID string) int
+		CartCreate                        func(childComplexity int, input *model.CartInput) int
+		CartDeliveryAddressesAdd          func(childComplexity int, addresses []*model.CartSelectableAddressInput, cartID string) int
+		CartDiscountCodesUpdate           func(childComplexity int, cartID string, discountCodes []string) int
+		CartLinesAdd                      func(childComplexity int, cartID string, lines []*model.CartLineInput) int
+		CartLinesRemove                   func(childComplexity int, cartID string, lineIds []string) int
+		CartLinesUpdate                   func(childComplexity int, cartID string, lines []*model.CartLineUpdateInput) int
+		CartNoteUpdate                    func(childComplexity int, cartID string, note string) int
+		CartPaymentUpdate                 func(childComplexity int, cartID string, payment model.CartPaymentInput) int
+		CartSelectedDeliveryOptionsUpdate func(childComplexity int, cartID string, selectedDeliveryOptions []*model.CartSelectedDeliveryOptionInput) int
+		CustomerAccessTokenCreate         func(childComplexity int, input model.CustomerAccessTokenCreateInput) int
+		CustomerAccessTokenDelete         func(childComplexity int, customerAccessToken string) int
+		CustomerAccessTokenRenew          func(childComplexity int, customerAccessToken string) int
+		CustomerAddressCreate             func(childComplexity int, address model.MailingAddressInput, customerAccessToken string) int
+		CustomerAddressDelete             func(childComplexity int, customerAccessToken string, id string) int
+		CustomerAddressUpdate             func(childComplexity int, address model.MailingAddressInput, customerAccessToken string, id string) int
+		CustomerCreate                    func(childComplexity int, input model.CustomerCreateInput) int
+		CustomerDefaultAddressUpdate      func(childComplexity int, addressID string, customerAccessToken string) int
+		CustomerRecover                   func(childComplexity int, email string) int
+		CustomerReset                     func(childComplexity int, id string, input model.CustomerResetInput) int
+		CustomerResetByURL                func(childComplexity int, password string, resetURL string) int
+		CustomerUpdate                    func(childComplexity int, customer model.CustomerUpdateInput, customerAccessToken string) int
 	}
 
 	Order struct {
@@ -685,6 +754,17 @@ type CartResolver interface {
 	DiscountCodes(ctx context.Context, obj *cart.Cart) ([]*model.CartDiscountCode, error)
 
 	Lines(ctx context.Context, obj *cart.Cart, after *string, before *string, first *int, last *int, reverse *bool) (*model.BaseCartLineConnection, error)
+
+	Delivery(ctx context.Context, obj *cart.Cart) (*model.CartDelivery, error)
+	DeliveryGroups(ctx context.Context, obj *cart.Cart, after *string, before *string, first *int, last *int, reverse *bool) (*model.CartDeliveryGroupConnection, error)
+}
+type CartDeliveryGroupResolver interface {
+	CartLines(ctx context.Context, obj *cart.DeliveryGroup, after *string, before *string, first *int, last *int, reverse *bool) (*model.BaseCartLineConnection, error)
+	DeliveryAddress(ctx context.Context, obj *cart.DeliveryGroup) (*ent.MailingAddress, error)
+	DeliveryOptions(ctx context.Context, obj *cart.DeliveryGroup) ([]*model.CartDeliveryOption, error)
+	GroupType(ctx context.Context, obj *cart.DeliveryGroup) (model.CartDeliveryGroupType, error)
+	ID(ctx context.Context, obj *cart.DeliveryGroup) (string, error)
+	SelectedDeliveryOption(ctx context.Context, obj *cart.DeliveryGroup) (*model.CartDeliveryOption, error)
 }
 type CartLineResolver interface {
 	Attributes(ctx context.Context, obj *cart.Line) ([]*schema.Attribute, error)
@@ -744,6 +824,9 @@ type MutationResolver interface {
 	CartBuyerIdentityUpdate(ctx context.Context, buyerIdentity model.CartBuyerIdentityInput, cartID string) (*model.CartBuyerIdentityUpdatePayload, error)
 	CartNoteUpdate(ctx context.Context, cartID string, note string) (*model.CartNoteUpdatePayload, error)
 	CartAttributesUpdate(ctx context.Context, attributes []*schema.Attribute, cartID string) (*model.CartAttributesUpdatePayload, error)
+	CartDeliveryAddressesAdd(ctx context.Context, addresses []*model.CartSelectableAddressInput, cartID string) (*model.CartDeliveryAddressesAddPayload, error)
+	CartSelectedDeliveryOptionsUpdate(ctx context.Context, cartID string, selectedDeliveryOptions []*model.CartSelectedDeliveryOptionInput) (*model.CartSelectedDeliveryOptionsUpdatePayload, error)
+	CartPaymentUpdate(ctx context.Context, cartID string, payment model.CartPaymentInput) (*model.CartPaymentUpdatePayload, error)
 	CustomerCreate(ctx context.Context, input model.CustomerCreateInput) (*model.CustomerCreatePayload, error)
 	CustomerAccessTokenCreate(ctx context.Context, input model.CustomerAccessTokenCreateInput) (*model.CustomerAccessTokenCreatePayload, error)
 	CustomerAccessTokenRenew(ctx context.Context, customerAccessToken string) (*model.CustomerAccessTokenRenewPayload, error)
@@ -990,6 +1073,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cart.CreatedAt(childComplexity), true
+	case "Cart.delivery":
+		if e.ComplexityRoot.Cart.Delivery == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.Delivery(childComplexity), true
+	case "Cart.deliveryGroups":
+		if e.ComplexityRoot.Cart.DeliveryGroups == nil {
+			break
+		}
+
+		args, err := ec.field_Cart_deliveryGroups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Cart.DeliveryGroups(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["reverse"].(*bool)), true
 	case "Cart.discountAllocations":
 		if e.ComplexityRoot.Cart.DiscountAllocations == nil {
 			break
@@ -1183,6 +1283,173 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CartCreatePayload.Warnings(childComplexity), true
 
+	case "CartDelivery.addresses":
+		if e.ComplexityRoot.CartDelivery.Addresses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDelivery.Addresses(childComplexity), true
+
+	case "CartDeliveryAddress.address1":
+		if e.ComplexityRoot.CartDeliveryAddress.Address1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddress.Address1(childComplexity), true
+	case "CartDeliveryAddress.address2":
+		if e.ComplexityRoot.CartDeliveryAddress.Address2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddress.Address2(childComplexity), true
+	case "CartDeliveryAddress.city":
+		if e.ComplexityRoot.CartDeliveryAddress.City == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddress.City(childComplexity), true
+	case "CartDeliveryAddress.countryCode":
+		if e.ComplexityRoot.CartDeliveryAddress.CountryCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddress.CountryCode(childComplexity), true
+	case "CartDeliveryAddress.firstName":
+		if e.ComplexityRoot.CartDeliveryAddress.FirstName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddress.FirstName(childComplexity), true
+	case "CartDeliveryAddress.lastName":
+		if e.ComplexityRoot.CartDeliveryAddress.LastName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddress.LastName(childComplexity), true
+	case "CartDeliveryAddress.phone":
+		if e.ComplexityRoot.CartDeliveryAddress.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddress.Phone(childComplexity), true
+	case "CartDeliveryAddress.provinceCode":
+		if e.ComplexityRoot.CartDeliveryAddress.ProvinceCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddress.ProvinceCode(childComplexity), true
+	case "CartDeliveryAddress.zip":
+		if e.ComplexityRoot.CartDeliveryAddress.Zip == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddress.Zip(childComplexity), true
+
+	case "CartDeliveryAddressesAddPayload.cart":
+		if e.ComplexityRoot.CartDeliveryAddressesAddPayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesAddPayload.Cart(childComplexity), true
+	case "CartDeliveryAddressesAddPayload.userErrors":
+		if e.ComplexityRoot.CartDeliveryAddressesAddPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesAddPayload.UserErrors(childComplexity), true
+	case "CartDeliveryAddressesAddPayload.warnings":
+		if e.ComplexityRoot.CartDeliveryAddressesAddPayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesAddPayload.Warnings(childComplexity), true
+
+	case "CartDeliveryGroup.cartLines":
+		if e.ComplexityRoot.CartDeliveryGroup.CartLines == nil {
+			break
+		}
+
+		args, err := ec.field_CartDeliveryGroup_cartLines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CartDeliveryGroup.CartLines(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["reverse"].(*bool)), true
+	case "CartDeliveryGroup.deliveryAddress":
+		if e.ComplexityRoot.CartDeliveryGroup.DeliveryAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryGroup.DeliveryAddress(childComplexity), true
+	case "CartDeliveryGroup.deliveryOptions":
+		if e.ComplexityRoot.CartDeliveryGroup.DeliveryOptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryGroup.DeliveryOptions(childComplexity), true
+	case "CartDeliveryGroup.groupType":
+		if e.ComplexityRoot.CartDeliveryGroup.GroupType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryGroup.GroupType(childComplexity), true
+	case "CartDeliveryGroup.id":
+		if e.ComplexityRoot.CartDeliveryGroup.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryGroup.ID(childComplexity), true
+	case "CartDeliveryGroup.selectedDeliveryOption":
+		if e.ComplexityRoot.CartDeliveryGroup.SelectedDeliveryOption == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryGroup.SelectedDeliveryOption(childComplexity), true
+
+	case "CartDeliveryGroupConnection.nodes":
+		if e.ComplexityRoot.CartDeliveryGroupConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryGroupConnection.Nodes(childComplexity), true
+
+	case "CartDeliveryOption.code":
+		if e.ComplexityRoot.CartDeliveryOption.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryOption.Code(childComplexity), true
+	case "CartDeliveryOption.deliveryMethodType":
+		if e.ComplexityRoot.CartDeliveryOption.DeliveryMethodType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryOption.DeliveryMethodType(childComplexity), true
+	case "CartDeliveryOption.description":
+		if e.ComplexityRoot.CartDeliveryOption.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryOption.Description(childComplexity), true
+	case "CartDeliveryOption.estimatedCost":
+		if e.ComplexityRoot.CartDeliveryOption.EstimatedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryOption.EstimatedCost(childComplexity), true
+	case "CartDeliveryOption.handle":
+		if e.ComplexityRoot.CartDeliveryOption.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryOption.Handle(childComplexity), true
+	case "CartDeliveryOption.title":
+		if e.ComplexityRoot.CartDeliveryOption.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryOption.Title(childComplexity), true
+
 	case "CartDiscountCode.applicable":
 		if e.ComplexityRoot.CartDiscountCode.Applicable == nil {
 			break
@@ -1352,6 +1619,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartNoteUpdatePayload.Warnings(childComplexity), true
+
+	case "CartPaymentUpdatePayload.cart":
+		if e.ComplexityRoot.CartPaymentUpdatePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartPaymentUpdatePayload.Cart(childComplexity), true
+	case "CartPaymentUpdatePayload.userErrors":
+		if e.ComplexityRoot.CartPaymentUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartPaymentUpdatePayload.UserErrors(childComplexity), true
+	case "CartPaymentUpdatePayload.warnings":
+		if e.ComplexityRoot.CartPaymentUpdatePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartPaymentUpdatePayload.Warnings(childComplexity), true
+
+	case "CartSelectableAddress.address":
+		if e.ComplexityRoot.CartSelectableAddress.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartSelectableAddress.Address(childComplexity), true
+	case "CartSelectableAddress.id":
+		if e.ComplexityRoot.CartSelectableAddress.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartSelectableAddress.ID(childComplexity), true
+	case "CartSelectableAddress.oneTimeUse":
+		if e.ComplexityRoot.CartSelectableAddress.OneTimeUse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartSelectableAddress.OneTimeUse(childComplexity), true
+	case "CartSelectableAddress.selected":
+		if e.ComplexityRoot.CartSelectableAddress.Selected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartSelectableAddress.Selected(childComplexity), true
+
+	case "CartSelectedDeliveryOptionsUpdatePayload.cart":
+		if e.ComplexityRoot.CartSelectedDeliveryOptionsUpdatePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartSelectedDeliveryOptionsUpdatePayload.Cart(childComplexity), true
+	case "CartSelectedDeliveryOptionsUpdatePayload.userErrors":
+		if e.ComplexityRoot.CartSelectedDeliveryOptionsUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartSelectedDeliveryOptionsUpdatePayload.UserErrors(childComplexity), true
+	case "CartSelectedDeliveryOptionsUpdatePayload.warnings":
+		if e.ComplexityRoot.CartSelectedDeliveryOptionsUpdatePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartSelectedDeliveryOptionsUpdatePayload.Warnings(childComplexity), true
 
 	case "CartUserError.code":
 		if e.ComplexityRoot.CartUserError.Code == nil {
@@ -2215,6 +2545,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CartCreate(childComplexity, args["input"].(*model.CartInput)), true
+	case "Mutation.cartDeliveryAddressesAdd":
+		if e.ComplexityRoot.Mutation.CartDeliveryAddressesAdd == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartDeliveryAddressesAdd_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartDeliveryAddressesAdd(childComplexity, args["addresses"].([]*model.CartSelectableAddressInput), args["cartId"].(string)), true
 	case "Mutation.cartDiscountCodesUpdate":
 		if e.ComplexityRoot.Mutation.CartDiscountCodesUpdate == nil {
 			break
@@ -2270,6 +2611,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CartNoteUpdate(childComplexity, args["cartId"].(string), args["note"].(string)), true
+	case "Mutation.cartPaymentUpdate":
+		if e.ComplexityRoot.Mutation.CartPaymentUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartPaymentUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartPaymentUpdate(childComplexity, args["cartId"].(string), args["payment"].(model.CartPaymentInput)), true
+	case "Mutation.cartSelectedDeliveryOptionsUpdate":
+		if e.ComplexityRoot.Mutation.CartSelectedDeliveryOptionsUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartSelectedDeliveryOptionsUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartSelectedDeliveryOptionsUpdate(childComplexity, args["cartId"].(string), args["selectedDeliveryOptions"].([]*model.CartSelectedDeliveryOptionInput)), true
 	case "Mutation.customerAccessTokenCreate":
 		if e.ComplexityRoot.Mutation.CustomerAccessTokenCreate == nil {
 			break
@@ -3436,15 +3799,24 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AttributeInput", ec.unmarshalInputAttributeInput),
+			graphql.NewInputUnmarshaler("CartAddressInput", ec.unmarshalInputCartAddressInput),
 			graphql.NewInputUnmarshaler("CartBuyerIdentityInput", ec.unmarshalInputCartBuyerIdentityInput),
+			graphql.NewInputUnmarshaler("CartDeliveryAddressInput", ec.unmarshalInputCartDeliveryAddressInput),
+			graphql.NewInputUnmarshaler("CartDeliveryInput", ec.unmarshalInputCartDeliveryInput),
+			graphql.NewInputUnmarshaler("CartDirectPaymentMethodInput", ec.unmarshalInputCartDirectPaymentMethodInput),
+			graphql.NewInputUnmarshaler("CartFreePaymentMethodInput", ec.unmarshalInputCartFreePaymentMethodInput),
 			graphql.NewInputUnmarshaler("CartInput", ec.unmarshalInputCartInput),
 			graphql.NewInputUnmarshaler("CartLineInput", ec.unmarshalInputCartLineInput),
 			graphql.NewInputUnmarshaler("CartLineUpdateInput", ec.unmarshalInputCartLineUpdateInput),
+			graphql.NewInputUnmarshaler("CartPaymentInput", ec.unmarshalInputCartPaymentInput),
+			graphql.NewInputUnmarshaler("CartSelectableAddressInput", ec.unmarshalInputCartSelectableAddressInput),
+			graphql.NewInputUnmarshaler("CartSelectedDeliveryOptionInput", ec.unmarshalInputCartSelectedDeliveryOptionInput),
 			graphql.NewInputUnmarshaler("CustomerAccessTokenCreateInput", ec.unmarshalInputCustomerAccessTokenCreateInput),
 			graphql.NewInputUnmarshaler("CustomerCreateInput", ec.unmarshalInputCustomerCreateInput),
 			graphql.NewInputUnmarshaler("CustomerResetInput", ec.unmarshalInputCustomerResetInput),
 			graphql.NewInputUnmarshaler("CustomerUpdateInput", ec.unmarshalInputCustomerUpdateInput),
 			graphql.NewInputUnmarshaler("MailingAddressInput", ec.unmarshalInputMailingAddressInput),
+			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
 			graphql.NewInputUnmarshaler("PriceRangeFilter", ec.unmarshalInputPriceRangeFilter),
 			graphql.NewInputUnmarshaler("ProductFilter", ec.unmarshalInputProductFilter),
 			graphql.NewInputUnmarshaler("SelectedOptionInput", ec.unmarshalInputSelectedOptionInput),
@@ -3774,6 +4146,173 @@ type CartAttributesUpdatePayload {
   cart: Cart
   userErrors: [CartUserError!]!
   warnings: [CartWarning!]!
+}
+`, BuiltIn: false},
+	{Name: "../cart_delivery.graphqls", Input: `type CartDelivery {
+  addresses: [CartSelectableAddress!]!
+}
+
+type CartDeliveryAddress {
+  address1: String
+  address2: String
+  city: String
+  countryCode: String
+  firstName: String
+  lastName: String
+  phone: String
+  provinceCode: String
+  zip: String
+}
+
+input CartDeliveryAddressInput {
+  address1: String
+  address2: String
+  city: String
+  company: String
+  countryCode: CountryCode
+  firstName: String
+  lastName: String
+  phone: String
+  provinceCode: String
+  zip: String
+}
+
+input CartAddressInput {
+  deliveryAddress: CartDeliveryAddressInput
+}
+
+type CartDeliveryAddressesAddPayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartDeliveryGroup {
+  cartLines(after: String, before: String, first: Int, last: Int, reverse: Boolean = false): BaseCartLineConnection!
+  deliveryAddress: MailingAddress!
+  deliveryOptions: [CartDeliveryOption!]!
+  groupType: CartDeliveryGroupType!
+  id: ID!
+  selectedDeliveryOption: CartDeliveryOption
+}
+
+type CartDeliveryGroupConnection {
+  nodes: [CartDeliveryGroup!]!
+}
+
+enum CartDeliveryGroupType {
+  ONE_TIME_PURCHASE
+  SUBSCRIPTION
+}
+
+input CartDeliveryInput {
+  addresses: [CartSelectableAddressInput!]
+}
+
+type CartDeliveryOption {
+  code: String
+  deliveryMethodType: DeliveryMethodType!
+  description: String
+  estimatedCost: MoneyV2!
+  handle: String!
+  title: String
+}
+
+type CartSelectableAddress {
+  address: CartAddress!
+  id: ID!
+  oneTimeUse: Boolean!
+  selected: Boolean!
+}
+
+input CartSelectableAddressInput {
+  address: CartAddressInput!
+  oneTimeUse: Boolean
+  selected: Boolean
+  validationStrategy: DeliveryAddressValidationStrategy = COUNTRY_CODE_ONLY
+}
+
+input CartSelectedDeliveryOptionInput {
+  deliveryGroupId: ID!
+  deliveryOptionHandle: String!
+}
+
+type CartSelectedDeliveryOptionsUpdatePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+enum DeliveryAddressValidationStrategy {
+  COUNTRY_CODE_ONLY
+  STRICT
+}
+
+enum DeliveryMethodType {
+  LOCAL
+  NONE
+  PICKUP_POINT
+  PICK_UP
+  RETAIL
+  SHIPPING
+}
+
+input CartPaymentInput {
+  amount: MoneyInput!
+  directPaymentMethod: CartDirectPaymentMethodInput
+  freePaymentMethod: CartFreePaymentMethodInput
+  sourceIdentifier: String
+}
+
+input CartDirectPaymentMethodInput {
+  billingAddress: MailingAddressInput!
+  cardSource: CartCardSource
+  sessionId: String!
+}
+
+input CartFreePaymentMethodInput {
+  billingAddress: MailingAddressInput!
+}
+
+enum CartCardSource {
+  SAVED_CREDIT_CARD
+}
+
+input MoneyInput {
+  amount: Decimal!
+  currencyCode: CurrencyCode!
+}
+
+type CartPaymentUpdatePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+union CartAddress = CartDeliveryAddress
+
+extend type Cart {
+  "Where the cart can be delivered: its delivery addresses."
+  delivery: CartDelivery!
+  """
+  The lines that need shipping, grouped by where they go, with the ways to deliver them.
+  Empty until a delivery address is selected, and for carts with nothing to ship.
+  """
+  deliveryGroups(after: String, before: String, first: Int, last: Int, reverse: Boolean = false): CartDeliveryGroupConnection!
+}
+
+extend input CartInput {
+  "Delivery addresses to add with the cart."
+  delivery: CartDeliveryInput
+}
+
+extend type Mutation {
+  "Adds delivery addresses; a selected one (or the first) is where the cart ships."
+  cartDeliveryAddressesAdd(addresses: [CartSelectableAddressInput!]!, cartId: ID!): CartDeliveryAddressesAddPayload
+  "Chooses how a delivery group ships (a handle from its deliveryOptions)."
+  cartSelectedDeliveryOptionsUpdate(cartId: ID!, selectedDeliveryOptions: [CartSelectedDeliveryOptionInput!]!): CartSelectedDeliveryOptionsUpdatePayload
+  "Records how the buyer pays; the amount must equal the cart's checkoutChargeAmount."
+  cartPaymentUpdate(cartId: ID!, payment: CartPaymentInput!): CartPaymentUpdatePayload
 }
 `, BuiltIn: false},
 	{Name: "../cart_enums.graphqls", Input: `# Cart enumerations copied from the contract.
@@ -5196,6 +5735,10 @@ func (ec *executionContext) childFields_Cart(ctx context.Context, field graphql.
 		return ec.fieldContext_Cart_totalQuantity(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Cart_updatedAt(ctx, field)
+	case "delivery":
+		return ec.fieldContext_Cart_delivery(ctx, field)
+	case "deliveryGroups":
+		return ec.fieldContext_Cart_deliveryGroups(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Cart", field.Name)
 }
@@ -5266,6 +5809,70 @@ func (ec *executionContext) childFields_CartCreatePayload(ctx context.Context, f
 		return ec.fieldContext_CartCreatePayload_warnings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CartCreatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "addresses":
+		return ec.fieldContext_CartDelivery_addresses(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_CartDeliveryAddressesAddPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartDeliveryAddressesAddPayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartDeliveryAddressesAddPayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartDeliveryAddressesAddPayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDeliveryAddressesAddPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartDeliveryGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cartLines":
+		return ec.fieldContext_CartDeliveryGroup_cartLines(ctx, field)
+	case "deliveryAddress":
+		return ec.fieldContext_CartDeliveryGroup_deliveryAddress(ctx, field)
+	case "deliveryOptions":
+		return ec.fieldContext_CartDeliveryGroup_deliveryOptions(ctx, field)
+	case "groupType":
+		return ec.fieldContext_CartDeliveryGroup_groupType(ctx, field)
+	case "id":
+		return ec.fieldContext_CartDeliveryGroup_id(ctx, field)
+	case "selectedDeliveryOption":
+		return ec.fieldContext_CartDeliveryGroup_selectedDeliveryOption(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDeliveryGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_CartDeliveryGroupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_CartDeliveryGroupConnection_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDeliveryGroupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CartDeliveryOption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_CartDeliveryOption_code(ctx, field)
+	case "deliveryMethodType":
+		return ec.fieldContext_CartDeliveryOption_deliveryMethodType(ctx, field)
+	case "description":
+		return ec.fieldContext_CartDeliveryOption_description(ctx, field)
+	case "estimatedCost":
+		return ec.fieldContext_CartDeliveryOption_estimatedCost(ctx, field)
+	case "handle":
+		return ec.fieldContext_CartDeliveryOption_handle(ctx, field)
+	case "title":
+		return ec.fieldContext_CartDeliveryOption_title(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDeliveryOption", field.Name)
 }
 
 func (ec *executionContext) childFields_CartDiscountCode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5350,6 +5957,44 @@ func (ec *executionContext) childFields_CartNoteUpdatePayload(ctx context.Contex
 		return ec.fieldContext_CartNoteUpdatePayload_warnings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CartNoteUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartPaymentUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartPaymentUpdatePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartPaymentUpdatePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartPaymentUpdatePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartPaymentUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartSelectableAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "address":
+		return ec.fieldContext_CartSelectableAddress_address(ctx, field)
+	case "id":
+		return ec.fieldContext_CartSelectableAddress_id(ctx, field)
+	case "oneTimeUse":
+		return ec.fieldContext_CartSelectableAddress_oneTimeUse(ctx, field)
+	case "selected":
+		return ec.fieldContext_CartSelectableAddress_selected(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartSelectableAddress", field.Name)
+}
+
+func (ec *executionContext) childFields_CartSelectedDeliveryOptionsUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartSelectedDeliveryOptionsUpdatePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartSelectedDeliveryOptionsUpdatePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartSelectedDeliveryOptionsUpdatePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartSelectedDeliveryOptionsUpdatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CartUserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6316,6 +6961,98 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_CartDeliveryGroup_cartLines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reverse",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reverse"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Cart_deliveryGroups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reverse",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reverse"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Cart_lines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6604,6 +7341,28 @@ func (ec *executionContext) field_Mutation_cartCreate_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cartDeliveryAddressesAdd_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "addresses",
+		func(ctx context.Context, v any) ([]*model.CartSelectableAddressInput, error) {
+			return ec.unmarshalNCartSelectableAddressInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["addresses"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cartDiscountCodesUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6711,6 +7470,50 @@ func (ec *executionContext) field_Mutation_cartNoteUpdate_args(ctx context.Conte
 		return nil, err
 	}
 	args["note"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartPaymentUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "payment",
+		func(ctx context.Context, v any) (model.CartPaymentInput, error) {
+			return ec.unmarshalNCartPaymentInput2storefrontᚋgraphᚋmodelᚐCartPaymentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["payment"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartSelectedDeliveryOptionsUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "selectedDeliveryOptions",
+		func(ctx context.Context, v any) ([]*model.CartSelectedDeliveryOptionInput, error) {
+			return ec.unmarshalNCartSelectedDeliveryOptionInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectedDeliveryOptionInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selectedDeliveryOptions"] = arg1
 	return args, nil
 }
 
@@ -8314,6 +9117,82 @@ func (ec *executionContext) fieldContext_Cart_updatedAt(_ context.Context, field
 	return graphql.NewScalarFieldContext("Cart", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Cart_delivery(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_delivery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cart().Delivery(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartDelivery) graphql.Marshaler {
+			return ec.marshalNCartDelivery2ᚖstorefrontᚋgraphᚋmodelᚐCartDelivery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_delivery(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDelivery(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_deliveryGroups(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_deliveryGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Cart().DeliveryGroups(ctx, obj, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartDeliveryGroupConnection) graphql.Marshaler {
+			return ec.marshalNCartDeliveryGroupConnection2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryGroupConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_deliveryGroups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDeliveryGroupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Cart_deliveryGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CartAttributesUpdatePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartAttributesUpdatePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8985,6 +9864,706 @@ func (ec *executionContext) fieldContext_CartCreatePayload_warnings(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CartDelivery_addresses(ctx context.Context, field graphql.CollectedField, obj *model.CartDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDelivery_addresses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Addresses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartSelectableAddress) graphql.Marshaler {
+			return ec.marshalNCartSelectableAddress2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDelivery_addresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDelivery",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartSelectableAddress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddress_address1(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddress_address1(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address1, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddress_address1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDeliveryAddress_address2(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddress_address2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddress_address2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDeliveryAddress_city(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddress_city(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.City, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddress_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDeliveryAddress_countryCode(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddress_countryCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountryCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddress_countryCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDeliveryAddress_firstName(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddress_firstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddress_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDeliveryAddress_lastName(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddress_lastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddress_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDeliveryAddress_phone(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddress_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddress_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDeliveryAddress_provinceCode(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddress_provinceCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProvinceCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddress_provinceCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDeliveryAddress_zip(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddress_zip(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Zip, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddress_zip(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDeliveryAddressesAddPayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesAddPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesAddPayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesAddPayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesAddPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesAddPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesAddPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesAddPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesAddPayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesAddPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesAddPayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesAddPayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryGroup_cartLines(ctx context.Context, field graphql.CollectedField, obj *cart.DeliveryGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryGroup_cartLines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CartDeliveryGroup().CartLines(ctx, obj, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BaseCartLineConnection) graphql.Marshaler {
+			return ec.marshalNBaseCartLineConnection2ᚖstorefrontᚋgraphᚋmodelᚐBaseCartLineConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryGroup_cartLines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BaseCartLineConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CartDeliveryGroup_cartLines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryGroup_deliveryAddress(ctx context.Context, field graphql.CollectedField, obj *cart.DeliveryGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryGroup_deliveryAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartDeliveryGroup().DeliveryAddress(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MailingAddress) graphql.Marshaler {
+			return ec.marshalNMailingAddress2ᚖstorefrontᚋentᚐMailingAddress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryGroup_deliveryAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MailingAddress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryGroup_deliveryOptions(ctx context.Context, field graphql.CollectedField, obj *cart.DeliveryGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryGroup_deliveryOptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartDeliveryGroup().DeliveryOptions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartDeliveryOption) graphql.Marshaler {
+			return ec.marshalNCartDeliveryOption2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryOptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryGroup_deliveryOptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDeliveryOption(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryGroup_groupType(ctx context.Context, field graphql.CollectedField, obj *cart.DeliveryGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryGroup_groupType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartDeliveryGroup().GroupType(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CartDeliveryGroupType) graphql.Marshaler {
+			return ec.marshalNCartDeliveryGroupType2storefrontᚋgraphᚋmodelᚐCartDeliveryGroupType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryGroup_groupType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryGroup", field, true, true, "CartDeliveryGroupType")
+}
+
+func (ec *executionContext) _CartDeliveryGroup_id(ctx context.Context, field graphql.CollectedField, obj *cart.DeliveryGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryGroup_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartDeliveryGroup().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryGroup_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryGroup", field, true, true, "ID")
+}
+
+func (ec *executionContext) _CartDeliveryGroup_selectedDeliveryOption(ctx context.Context, field graphql.CollectedField, obj *cart.DeliveryGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryGroup_selectedDeliveryOption(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartDeliveryGroup().SelectedDeliveryOption(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartDeliveryOption) graphql.Marshaler {
+			return ec.marshalOCartDeliveryOption2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryOption(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryGroup_selectedDeliveryOption(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDeliveryOption(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryGroupConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryGroupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryGroupConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*cart.DeliveryGroup) graphql.Marshaler {
+			return ec.marshalNCartDeliveryGroup2ᚕᚖstorefrontᚋinternalᚋcartᚐDeliveryGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryGroupConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryGroupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDeliveryGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryOption_code(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryOption_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryOption_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryOption", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDeliveryOption_deliveryMethodType(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryOption_deliveryMethodType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveryMethodType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DeliveryMethodType) graphql.Marshaler {
+			return ec.marshalNDeliveryMethodType2storefrontᚋgraphᚋmodelᚐDeliveryMethodType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryOption_deliveryMethodType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryOption", field, false, false, "DeliveryMethodType")
+}
+
+func (ec *executionContext) _CartDeliveryOption_description(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryOption_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryOption_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryOption", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDeliveryOption_estimatedCost(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryOption_estimatedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstimatedCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryOption_estimatedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryOption_handle(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryOption_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryOption_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryOption", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartDeliveryOption_title(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryOption_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryOption_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartDeliveryOption", field, false, false, "String")
 }
 
 func (ec *executionContext) _CartDiscountCode_applicable(ctx context.Context, field graphql.CollectedField, obj *model.CartDiscountCode) (ret graphql.Marshaler) {
@@ -9796,6 +11375,290 @@ func (ec *executionContext) _CartNoteUpdatePayload_warnings(ctx context.Context,
 func (ec *executionContext) fieldContext_CartNoteUpdatePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CartNoteUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartPaymentUpdatePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartPaymentUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartPaymentUpdatePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartPaymentUpdatePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartPaymentUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartPaymentUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartPaymentUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartPaymentUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartPaymentUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartPaymentUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartPaymentUpdatePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartPaymentUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartPaymentUpdatePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartPaymentUpdatePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartPaymentUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartSelectableAddress_address(ctx context.Context, field graphql.CollectedField, obj *model.CartSelectableAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartSelectableAddress_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CartAddress) graphql.Marshaler {
+			return ec.marshalNCartAddress2storefrontᚋgraphᚋmodelᚐCartAddress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartSelectableAddress_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartSelectableAddress", field, false, false, "CartAddress")
+}
+
+func (ec *executionContext) _CartSelectableAddress_id(ctx context.Context, field graphql.CollectedField, obj *model.CartSelectableAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartSelectableAddress_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartSelectableAddress_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartSelectableAddress", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CartSelectableAddress_oneTimeUse(ctx context.Context, field graphql.CollectedField, obj *model.CartSelectableAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartSelectableAddress_oneTimeUse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OneTimeUse, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartSelectableAddress_oneTimeUse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartSelectableAddress", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CartSelectableAddress_selected(ctx context.Context, field graphql.CollectedField, obj *model.CartSelectableAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartSelectableAddress_selected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Selected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartSelectableAddress_selected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartSelectableAddress", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CartSelectedDeliveryOptionsUpdatePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartSelectedDeliveryOptionsUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartSelectedDeliveryOptionsUpdatePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartSelectedDeliveryOptionsUpdatePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartSelectedDeliveryOptionsUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartSelectedDeliveryOptionsUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartSelectedDeliveryOptionsUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartSelectedDeliveryOptionsUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartSelectedDeliveryOptionsUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartSelectedDeliveryOptionsUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartSelectedDeliveryOptionsUpdatePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartSelectedDeliveryOptionsUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartSelectedDeliveryOptionsUpdatePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartSelectedDeliveryOptionsUpdatePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartSelectedDeliveryOptionsUpdatePayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -13586,6 +15449,138 @@ func (ec *executionContext) fieldContext_Mutation_cartAttributesUpdate(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cartAttributesUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartDeliveryAddressesAdd(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartDeliveryAddressesAdd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartDeliveryAddressesAdd(ctx, fc.Args["addresses"].([]*model.CartSelectableAddressInput), fc.Args["cartId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartDeliveryAddressesAddPayload) graphql.Marshaler {
+			return ec.marshalOCartDeliveryAddressesAddPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesAddPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartDeliveryAddressesAdd(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDeliveryAddressesAddPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartDeliveryAddressesAdd_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartSelectedDeliveryOptionsUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartSelectedDeliveryOptionsUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartSelectedDeliveryOptionsUpdate(ctx, fc.Args["cartId"].(string), fc.Args["selectedDeliveryOptions"].([]*model.CartSelectedDeliveryOptionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartSelectedDeliveryOptionsUpdatePayload) graphql.Marshaler {
+			return ec.marshalOCartSelectedDeliveryOptionsUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectedDeliveryOptionsUpdatePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartSelectedDeliveryOptionsUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartSelectedDeliveryOptionsUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartSelectedDeliveryOptionsUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartPaymentUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartPaymentUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartPaymentUpdate(ctx, fc.Args["cartId"].(string), fc.Args["payment"].(model.CartPaymentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartPaymentUpdatePayload) graphql.Marshaler {
+			return ec.marshalOCartPaymentUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartPaymentUpdatePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartPaymentUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartPaymentUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartPaymentUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19596,6 +21591,48 @@ func UnmarshalAttributeInput(ctx context.Context, raw any) (schema.Attribute, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCartAddressInput(ctx context.Context, obj any) (model.CartAddressInput, error) {
+	var it model.CartAddressInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deliveryAddress"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deliveryAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryAddress"))
+			data, err := ec.unmarshalOCartDeliveryAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryAddress = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartAddressInput unmarshals raw into the CartAddressInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartAddressInput(ctx context.Context, raw any) (model.CartAddressInput, error) {
+	var out model.CartAddressInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartAddressInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCartBuyerIdentityInput(ctx context.Context, obj any) (model.CartBuyerIdentityInput, error) {
 	var it model.CartBuyerIdentityInput
 	if obj == nil {
@@ -19659,6 +21696,251 @@ func UnmarshalCartBuyerIdentityInput(ctx context.Context, raw any) (model.CartBu
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCartDeliveryAddressInput(ctx context.Context, obj any) (model.CartDeliveryAddressInput, error) {
+	var it model.CartDeliveryAddressInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"address1", "address2", "city", "company", "countryCode", "firstName", "lastName", "phone", "provinceCode", "zip"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "address1":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address1"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address1 = data
+		case "address2":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address2"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address2 = data
+		case "city":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.City = data
+		case "company":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("company"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Company = data
+		case "countryCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryCode"))
+			data, err := ec.unmarshalOCountryCode2ᚖstorefrontᚋgraphᚋmodelᚐCountryCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryCode = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "provinceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinceCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvinceCode = data
+		case "zip":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zip"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Zip = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartDeliveryAddressInput unmarshals raw into the CartDeliveryAddressInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartDeliveryAddressInput(ctx context.Context, raw any) (model.CartDeliveryAddressInput, error) {
+	var out model.CartDeliveryAddressInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartDeliveryAddressInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartDeliveryInput(ctx context.Context, obj any) (model.CartDeliveryInput, error) {
+	var it model.CartDeliveryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"addresses"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "addresses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
+			data, err := ec.unmarshalOCartSelectableAddressInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Addresses = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartDeliveryInput unmarshals raw into the CartDeliveryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartDeliveryInput(ctx context.Context, raw any) (model.CartDeliveryInput, error) {
+	var out model.CartDeliveryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartDeliveryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartDirectPaymentMethodInput(ctx context.Context, obj any) (model.CartDirectPaymentMethodInput, error) {
+	var it model.CartDirectPaymentMethodInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"billingAddress", "cardSource", "sessionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "billingAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingAddress"))
+			data, err := ec.unmarshalNMailingAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐMailingAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingAddress = data
+		case "cardSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cardSource"))
+			data, err := ec.unmarshalOCartCardSource2ᚖstorefrontᚋgraphᚋmodelᚐCartCardSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CardSource = data
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartDirectPaymentMethodInput unmarshals raw into the CartDirectPaymentMethodInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartDirectPaymentMethodInput(ctx context.Context, raw any) (model.CartDirectPaymentMethodInput, error) {
+	var out model.CartDirectPaymentMethodInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartDirectPaymentMethodInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartFreePaymentMethodInput(ctx context.Context, obj any) (model.CartFreePaymentMethodInput, error) {
+	var it model.CartFreePaymentMethodInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"billingAddress"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "billingAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingAddress"))
+			data, err := ec.unmarshalNMailingAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐMailingAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingAddress = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartFreePaymentMethodInput unmarshals raw into the CartFreePaymentMethodInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartFreePaymentMethodInput(ctx context.Context, raw any) (model.CartFreePaymentMethodInput, error) {
+	var out model.CartFreePaymentMethodInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartFreePaymentMethodInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCartInput(ctx context.Context, obj any) (model.CartInput, error) {
 	var it model.CartInput
 	if obj == nil {
@@ -19670,7 +21952,7 @@ func (ec *executionContext) unmarshalInputCartInput(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"attributes", "buyerIdentity", "discountCodes", "lines", "note"}
+	fieldsInOrder := [...]string{"attributes", "buyerIdentity", "discountCodes", "lines", "note", "delivery"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19712,6 +21994,13 @@ func (ec *executionContext) unmarshalInputCartInput(ctx context.Context, obj any
 				return it, err
 			}
 			it.Note = data
+		case "delivery":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("delivery"))
+			data, err := ec.unmarshalOCartDeliveryInput2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Delivery = data
 		}
 	}
 	return it, nil
@@ -19849,6 +22138,185 @@ func (ec *executionContext) unmarshalInputCartLineUpdateInput(ctx context.Contex
 func UnmarshalCartLineUpdateInput(ctx context.Context, raw any) (model.CartLineUpdateInput, error) {
 	var out model.CartLineUpdateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartLineUpdateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartPaymentInput(ctx context.Context, obj any) (model.CartPaymentInput, error) {
+	var it model.CartPaymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"amount", "directPaymentMethod", "freePaymentMethod", "sourceIdentifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNMoneyInput2ᚖstorefrontᚋgraphᚋmodelᚐMoneyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "directPaymentMethod":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directPaymentMethod"))
+			data, err := ec.unmarshalOCartDirectPaymentMethodInput2ᚖstorefrontᚋgraphᚋmodelᚐCartDirectPaymentMethodInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectPaymentMethod = data
+		case "freePaymentMethod":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("freePaymentMethod"))
+			data, err := ec.unmarshalOCartFreePaymentMethodInput2ᚖstorefrontᚋgraphᚋmodelᚐCartFreePaymentMethodInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FreePaymentMethod = data
+		case "sourceIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIdentifier"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIdentifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartPaymentInput unmarshals raw into the CartPaymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartPaymentInput(ctx context.Context, raw any) (model.CartPaymentInput, error) {
+	var out model.CartPaymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartPaymentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartSelectableAddressInput(ctx context.Context, obj any) (model.CartSelectableAddressInput, error) {
+	var it model.CartSelectableAddressInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["validationStrategy"]; !present {
+		asMap["validationStrategy"] = "COUNTRY_CODE_ONLY"
+	}
+
+	fieldsInOrder := [...]string{"address", "oneTimeUse", "selected", "validationStrategy"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalNCartAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐCartAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "oneTimeUse":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("oneTimeUse"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OneTimeUse = data
+		case "selected":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("selected"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Selected = data
+		case "validationStrategy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validationStrategy"))
+			data, err := ec.unmarshalODeliveryAddressValidationStrategy2ᚖstorefrontᚋgraphᚋmodelᚐDeliveryAddressValidationStrategy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidationStrategy = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartSelectableAddressInput unmarshals raw into the CartSelectableAddressInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartSelectableAddressInput(ctx context.Context, raw any) (model.CartSelectableAddressInput, error) {
+	var out model.CartSelectableAddressInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartSelectableAddressInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartSelectedDeliveryOptionInput(ctx context.Context, obj any) (model.CartSelectedDeliveryOptionInput, error) {
+	var it model.CartSelectedDeliveryOptionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deliveryGroupId", "deliveryOptionHandle"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deliveryGroupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryGroupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryGroupID = data
+		case "deliveryOptionHandle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryOptionHandle"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryOptionHandle = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartSelectedDeliveryOptionInput unmarshals raw into the CartSelectedDeliveryOptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartSelectedDeliveryOptionInput(ctx context.Context, raw any) (model.CartSelectedDeliveryOptionInput, error) {
+	var out model.CartSelectedDeliveryOptionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartSelectedDeliveryOptionInput", raw, &out)
 	return out, err
 }
 
@@ -20209,6 +22677,55 @@ func UnmarshalMailingAddressInput(ctx context.Context, raw any) (model.MailingAd
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMoneyInput(ctx context.Context, obj any) (model.MoneyInput, error) {
+	var it model.MoneyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"amount", "currencyCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNDecimal2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "currencyCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCode"))
+			data, err := ec.unmarshalNCurrencyCode2storefrontᚋgraphᚋmodelᚐCurrencyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoneyInput unmarshals raw into the MoneyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoneyInput(ctx context.Context, raw any) (model.MoneyInput, error) {
+	var out model.MoneyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoneyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPriceRangeFilter(ctx context.Context, obj any) (model.PriceRangeFilter, error) {
 	var it model.PriceRangeFilter
 	if obj == nil {
@@ -20457,6 +22974,26 @@ func (ec *executionContext) _BaseCartLine(ctx context.Context, sel ast.Selection
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of BaseCartLine must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _CartAddress(ctx context.Context, sel ast.SelectionSet, obj model.CartAddress) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.CartDeliveryAddress:
+		return ec._CartDeliveryAddress(ctx, sel, &obj)
+	case *model.CartDeliveryAddress:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CartDeliveryAddress(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CartAddress must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -20929,6 +23466,18 @@ func (ec *executionContext) _Cart(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "delivery":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_delivery(ctx, field, obj)
+				})
+		case "deliveryGroups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_deliveryGroups(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21238,6 +23787,310 @@ func (ec *executionContext) _CartCreatePayload(ctx context.Context, sel ast.Sele
 		case "warnings":
 			out.Values[i] = ec._CartCreatePayload_warnings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDeliveryImplementors = []string{"CartDelivery"}
+
+func (ec *executionContext) _CartDelivery(ctx context.Context, sel ast.SelectionSet, obj *model.CartDelivery) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDeliveryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDelivery")
+		case "addresses":
+			out.Values[i] = ec._CartDelivery_addresses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDeliveryAddressImplementors = []string{"CartDeliveryAddress", "CartAddress"}
+
+func (ec *executionContext) _CartDeliveryAddress(ctx context.Context, sel ast.SelectionSet, obj *model.CartDeliveryAddress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDeliveryAddressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDeliveryAddress")
+		case "address1":
+			out.Values[i] = ec._CartDeliveryAddress_address1(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "address2":
+			out.Values[i] = ec._CartDeliveryAddress_address2(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "city":
+			out.Values[i] = ec._CartDeliveryAddress_city(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "countryCode":
+			out.Values[i] = ec._CartDeliveryAddress_countryCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "firstName":
+			out.Values[i] = ec._CartDeliveryAddress_firstName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastName":
+			out.Values[i] = ec._CartDeliveryAddress_lastName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._CartDeliveryAddress_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provinceCode":
+			out.Values[i] = ec._CartDeliveryAddress_provinceCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "zip":
+			out.Values[i] = ec._CartDeliveryAddress_zip(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDeliveryAddressesAddPayloadImplementors = []string{"CartDeliveryAddressesAddPayload"}
+
+func (ec *executionContext) _CartDeliveryAddressesAddPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartDeliveryAddressesAddPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDeliveryAddressesAddPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDeliveryAddressesAddPayload")
+		case "cart":
+			out.Values[i] = ec._CartDeliveryAddressesAddPayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartDeliveryAddressesAddPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartDeliveryAddressesAddPayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDeliveryGroupImplementors = []string{"CartDeliveryGroup"}
+
+func (ec *executionContext) _CartDeliveryGroup(ctx context.Context, sel ast.SelectionSet, obj *cart.DeliveryGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDeliveryGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDeliveryGroup")
+		case "cartLines":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartDeliveryGroup_cartLines(ctx, field, obj)
+				})
+		case "deliveryAddress":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartDeliveryGroup_deliveryAddress(ctx, field, obj)
+				})
+		case "deliveryOptions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartDeliveryGroup_deliveryOptions(ctx, field, obj)
+				})
+		case "groupType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartDeliveryGroup_groupType(ctx, field, obj)
+				})
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartDeliveryGroup_id(ctx, field, obj)
+				})
+		case "selectedDeliveryOption":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartDeliveryGroup_selectedDeliveryOption(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDeliveryGroupConnectionImplementors = []string{"CartDeliveryGroupConnection"}
+
+func (ec *executionContext) _CartDeliveryGroupConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CartDeliveryGroupConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDeliveryGroupConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDeliveryGroupConnection")
+		case "nodes":
+			out.Values[i] = ec._CartDeliveryGroupConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDeliveryOptionImplementors = []string{"CartDeliveryOption"}
+
+func (ec *executionContext) _CartDeliveryOption(ctx context.Context, sel ast.SelectionSet, obj *model.CartDeliveryOption) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDeliveryOptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDeliveryOption")
+		case "code":
+			out.Values[i] = ec._CartDeliveryOption_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deliveryMethodType":
+			out.Values[i] = ec._CartDeliveryOption_deliveryMethodType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._CartDeliveryOption_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "estimatedCost":
+			out.Values[i] = ec._CartDeliveryOption_estimatedCost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "handle":
+			out.Values[i] = ec._CartDeliveryOption_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._CartDeliveryOption_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -21601,6 +24454,140 @@ func (ec *executionContext) _CartNoteUpdatePayload(ctx context.Context, sel ast.
 			}
 		case "warnings":
 			out.Values[i] = ec._CartNoteUpdatePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartPaymentUpdatePayloadImplementors = []string{"CartPaymentUpdatePayload"}
+
+func (ec *executionContext) _CartPaymentUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartPaymentUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartPaymentUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartPaymentUpdatePayload")
+		case "cart":
+			out.Values[i] = ec._CartPaymentUpdatePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartPaymentUpdatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartPaymentUpdatePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartSelectableAddressImplementors = []string{"CartSelectableAddress"}
+
+func (ec *executionContext) _CartSelectableAddress(ctx context.Context, sel ast.SelectionSet, obj *model.CartSelectableAddress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartSelectableAddressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartSelectableAddress")
+		case "address":
+			out.Values[i] = ec._CartSelectableAddress_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._CartSelectableAddress_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "oneTimeUse":
+			out.Values[i] = ec._CartSelectableAddress_oneTimeUse(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "selected":
+			out.Values[i] = ec._CartSelectableAddress_selected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartSelectedDeliveryOptionsUpdatePayloadImplementors = []string{"CartSelectedDeliveryOptionsUpdatePayload"}
+
+func (ec *executionContext) _CartSelectedDeliveryOptionsUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartSelectedDeliveryOptionsUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartSelectedDeliveryOptionsUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartSelectedDeliveryOptionsUpdatePayload")
+		case "cart":
+			out.Values[i] = ec._CartSelectedDeliveryOptionsUpdatePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartSelectedDeliveryOptionsUpdatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartSelectedDeliveryOptionsUpdatePayload_warnings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23341,6 +26328,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cartAttributesUpdate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cartAttributesUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartDeliveryAddressesAdd":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartDeliveryAddressesAdd(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartSelectedDeliveryOptionsUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartSelectedDeliveryOptionsUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartPaymentUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartPaymentUpdate(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -25493,6 +28501,19 @@ func (ec *executionContext) marshalNCardBrand2ᚕstorefrontᚋgraphᚋmodelᚐCa
 	return ret
 }
 
+func (ec *executionContext) marshalNCartAddress2storefrontᚋgraphᚋmodelᚐCartAddress(ctx context.Context, sel ast.SelectionSet, v model.CartAddress) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartAddress!")
+		return graphql.Null
+	}
+	return ec._CartAddress(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCartAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐCartAddressInput(ctx context.Context, v any) (*model.CartAddressInput, error) {
+	res, err := ec.unmarshalInputCartAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCartBuyerIdentity2ᚖstorefrontᚋgraphᚋmodelᚐCartBuyerIdentity(ctx context.Context, sel ast.SelectionSet, v *model.CartBuyerIdentity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CartBuyerIdentity!")
@@ -25512,6 +28533,80 @@ func (ec *executionContext) marshalNCartCost2ᚖstorefrontᚋgraphᚋmodelᚐCar
 		return graphql.Null
 	}
 	return ec._CartCost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCartDelivery2ᚖstorefrontᚋgraphᚋmodelᚐCartDelivery(ctx context.Context, sel ast.SelectionSet, v *model.CartDelivery) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartDelivery!")
+		return graphql.Null
+	}
+	return ec._CartDelivery(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCartDeliveryGroup2ᚕᚖstorefrontᚋinternalᚋcartᚐDeliveryGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*cart.DeliveryGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCartDeliveryGroup2ᚖstorefrontᚋinternalᚋcartᚐDeliveryGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCartDeliveryGroup2ᚖstorefrontᚋinternalᚋcartᚐDeliveryGroup(ctx context.Context, sel ast.SelectionSet, v *cart.DeliveryGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartDeliveryGroup!")
+		return graphql.Null
+	}
+	return ec._CartDeliveryGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCartDeliveryGroupConnection2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryGroupConnection(ctx context.Context, sel ast.SelectionSet, v *model.CartDeliveryGroupConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartDeliveryGroupConnection!")
+		return graphql.Null
+	}
+	return ec._CartDeliveryGroupConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCartDeliveryGroupType2storefrontᚋgraphᚋmodelᚐCartDeliveryGroupType(ctx context.Context, v any) (model.CartDeliveryGroupType, error) {
+	var res model.CartDeliveryGroupType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCartDeliveryGroupType2storefrontᚋgraphᚋmodelᚐCartDeliveryGroupType(ctx context.Context, sel ast.SelectionSet, v model.CartDeliveryGroupType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCartDeliveryOption2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CartDeliveryOption) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCartDeliveryOption2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryOption(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCartDeliveryOption2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryOption(ctx context.Context, sel ast.SelectionSet, v *model.CartDeliveryOption) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartDeliveryOption!")
+		return graphql.Null
+	}
+	return ec._CartDeliveryOption(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCartDiscountAllocation2storefrontᚋgraphᚋmodelᚐCartDiscountAllocation(ctx context.Context, sel ast.SelectionSet, v model.CartDiscountAllocation) graphql.Marshaler {
@@ -25605,6 +28700,73 @@ func (ec *executionContext) unmarshalNCartLineUpdateInput2ᚕᚖstorefrontᚋgra
 
 func (ec *executionContext) unmarshalNCartLineUpdateInput2ᚖstorefrontᚋgraphᚋmodelᚐCartLineUpdateInput(ctx context.Context, v any) (*model.CartLineUpdateInput, error) {
 	res, err := ec.unmarshalInputCartLineUpdateInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCartPaymentInput2storefrontᚋgraphᚋmodelᚐCartPaymentInput(ctx context.Context, v any) (model.CartPaymentInput, error) {
+	res, err := ec.unmarshalInputCartPaymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCartSelectableAddress2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CartSelectableAddress) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCartSelectableAddress2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddress(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCartSelectableAddress2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddress(ctx context.Context, sel ast.SelectionSet, v *model.CartSelectableAddress) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartSelectableAddress!")
+		return graphql.Null
+	}
+	return ec._CartSelectableAddress(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCartSelectableAddressInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressInputᚄ(ctx context.Context, v any) ([]*model.CartSelectableAddressInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CartSelectableAddressInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartSelectableAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCartSelectableAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressInput(ctx context.Context, v any) (*model.CartSelectableAddressInput, error) {
+	res, err := ec.unmarshalInputCartSelectableAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCartSelectedDeliveryOptionInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectedDeliveryOptionInputᚄ(ctx context.Context, v any) ([]*model.CartSelectedDeliveryOptionInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CartSelectedDeliveryOptionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartSelectedDeliveryOptionInput2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectedDeliveryOptionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCartSelectedDeliveryOptionInput2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectedDeliveryOptionInput(ctx context.Context, v any) (*model.CartSelectedDeliveryOptionInput, error) {
+	res, err := ec.unmarshalInputCartSelectedDeliveryOptionInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -25891,6 +29053,16 @@ func (ec *executionContext) marshalNDecimal2string(ctx context.Context, sel ast.
 		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDeliveryMethodType2storefrontᚋgraphᚋmodelᚐDeliveryMethodType(ctx context.Context, v any) (model.DeliveryMethodType, error) {
+	var res model.DeliveryMethodType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeliveryMethodType2storefrontᚋgraphᚋmodelᚐDeliveryMethodType(ctx context.Context, sel ast.SelectionSet, v model.DeliveryMethodType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNDigitalWallet2storefrontᚋgraphᚋmodelᚐDigitalWallet(ctx context.Context, v any) (model.DigitalWallet, error) {
@@ -26269,6 +29441,11 @@ func (ec *executionContext) unmarshalNMailingAddressInput2storefrontᚋgraphᚋm
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNMailingAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐMailingAddressInput(ctx context.Context, v any) (*model.MailingAddressInput, error) {
+	res, err := ec.unmarshalInputMailingAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNMenuItem2ᚕᚖstorefrontᚋentᚐMenuItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.MenuItem) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26309,6 +29486,11 @@ func (ec *executionContext) marshalNMerchandise2storefrontᚋentᚐNoder(ctx con
 		return graphql.Null
 	}
 	return ec._Merchandise(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMoneyInput2ᚖstorefrontᚋgraphᚋmodelᚐMoneyInput(ctx context.Context, v any) (*model.MoneyInput, error) {
+	res, err := ec.unmarshalInputMoneyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx context.Context, sel ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
@@ -27036,11 +30218,65 @@ func (ec *executionContext) marshalOCartBuyerIdentityUpdatePayload2ᚖstorefront
 	return ec._CartBuyerIdentityUpdatePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCartCardSource2ᚖstorefrontᚋgraphᚋmodelᚐCartCardSource(ctx context.Context, v any) (*model.CartCardSource, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CartCardSource)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCartCardSource2ᚖstorefrontᚋgraphᚋmodelᚐCartCardSource(ctx context.Context, sel ast.SelectionSet, v *model.CartCardSource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOCartCreatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartCreatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartCreatePayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._CartCreatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCartDeliveryAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressInput(ctx context.Context, v any) (*model.CartDeliveryAddressInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCartDeliveryAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCartDeliveryAddressesAddPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesAddPayload(ctx context.Context, sel ast.SelectionSet, v *model.CartDeliveryAddressesAddPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartDeliveryAddressesAddPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCartDeliveryInput2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryInput(ctx context.Context, v any) (*model.CartDeliveryInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCartDeliveryInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCartDeliveryOption2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryOption(ctx context.Context, sel ast.SelectionSet, v *model.CartDeliveryOption) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartDeliveryOption(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCartDirectPaymentMethodInput2ᚖstorefrontᚋgraphᚋmodelᚐCartDirectPaymentMethodInput(ctx context.Context, v any) (*model.CartDirectPaymentMethodInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCartDirectPaymentMethodInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCartDiscountCodesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDiscountCodesUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartDiscountCodesUpdatePayload) graphql.Marshaler {
@@ -27064,6 +30300,14 @@ func (ec *executionContext) marshalOCartErrorCode2ᚖstorefrontᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOCartFreePaymentMethodInput2ᚖstorefrontᚋgraphᚋmodelᚐCartFreePaymentMethodInput(ctx context.Context, v any) (*model.CartFreePaymentMethodInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCartFreePaymentMethodInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOCartInput2ᚖstorefrontᚋgraphᚋmodelᚐCartInput(ctx context.Context, v any) (*model.CartInput, error) {
@@ -27117,6 +30361,37 @@ func (ec *executionContext) marshalOCartNoteUpdatePayload2ᚖstorefrontᚋgraph�
 		return graphql.Null
 	}
 	return ec._CartNoteUpdatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartPaymentUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartPaymentUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartPaymentUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartPaymentUpdatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCartSelectableAddressInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressInputᚄ(ctx context.Context, v any) ([]*model.CartSelectableAddressInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CartSelectableAddressInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartSelectableAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCartSelectedDeliveryOptionsUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectedDeliveryOptionsUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartSelectedDeliveryOptionsUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartSelectedDeliveryOptionsUpdatePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCollection2ᚖstorefrontᚋentᚐCollection(ctx context.Context, sel ast.SelectionSet, v *ent.Collection) graphql.Marshaler {
@@ -27288,6 +30563,22 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	_ = ctx
 	res := scalar.MarshalDateTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODeliveryAddressValidationStrategy2ᚖstorefrontᚋgraphᚋmodelᚐDeliveryAddressValidationStrategy(ctx context.Context, v any) (*model.DeliveryAddressValidationStrategy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DeliveryAddressValidationStrategy)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODeliveryAddressValidationStrategy2ᚖstorefrontᚋgraphᚋmodelᚐDeliveryAddressValidationStrategy(ctx context.Context, sel ast.SelectionSet, v *model.DeliveryAddressValidationStrategy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOFloat2float64(ctx context.Context, v any) (float64, error) {

@@ -14,6 +14,10 @@ import (
 	"time"
 )
 
+type CartAddress interface {
+	IsCartAddress()
+}
+
 type CartDiscountAllocation interface {
 	IsCartDiscountAllocation()
 }
@@ -49,6 +53,10 @@ type BaseCartLineConnection struct {
 type BaseCartLineEdge struct {
 	Cursor string    `json:"cursor"`
 	Node   ent.Noder `json:"node"`
+}
+
+type CartAddressInput struct {
+	DeliveryAddress *CartDeliveryAddressInput `json:"deliveryAddress,omitempty"`
 }
 
 type CartAttributesUpdatePayload struct {
@@ -114,6 +122,66 @@ type CartCreatePayload struct {
 	Warnings   []*CartWarning   `json:"warnings"`
 }
 
+type CartDelivery struct {
+	Addresses []*CartSelectableAddress `json:"addresses"`
+}
+
+type CartDeliveryAddress struct {
+	Address1     *string `json:"address1,omitempty"`
+	Address2     *string `json:"address2,omitempty"`
+	City         *string `json:"city,omitempty"`
+	CountryCode  *string `json:"countryCode,omitempty"`
+	FirstName    *string `json:"firstName,omitempty"`
+	LastName     *string `json:"lastName,omitempty"`
+	Phone        *string `json:"phone,omitempty"`
+	ProvinceCode *string `json:"provinceCode,omitempty"`
+	Zip          *string `json:"zip,omitempty"`
+}
+
+func (CartDeliveryAddress) IsCartAddress() {}
+
+type CartDeliveryAddressInput struct {
+	Address1     *string      `json:"address1,omitempty"`
+	Address2     *string      `json:"address2,omitempty"`
+	City         *string      `json:"city,omitempty"`
+	Company      *string      `json:"company,omitempty"`
+	CountryCode  *CountryCode `json:"countryCode,omitempty"`
+	FirstName    *string      `json:"firstName,omitempty"`
+	LastName     *string      `json:"lastName,omitempty"`
+	Phone        *string      `json:"phone,omitempty"`
+	ProvinceCode *string      `json:"provinceCode,omitempty"`
+	Zip          *string      `json:"zip,omitempty"`
+}
+
+type CartDeliveryAddressesAddPayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartDeliveryGroupConnection struct {
+	Nodes []*cart.DeliveryGroup `json:"nodes"`
+}
+
+type CartDeliveryInput struct {
+	Addresses []*CartSelectableAddressInput `json:"addresses,omitempty"`
+}
+
+type CartDeliveryOption struct {
+	Code               *string            `json:"code,omitempty"`
+	DeliveryMethodType DeliveryMethodType `json:"deliveryMethodType"`
+	Description        *string            `json:"description,omitempty"`
+	EstimatedCost      *MoneyV2           `json:"estimatedCost"`
+	Handle             string             `json:"handle"`
+	Title              *string            `json:"title,omitempty"`
+}
+
+type CartDirectPaymentMethodInput struct {
+	BillingAddress *MailingAddressInput `json:"billingAddress"`
+	CardSource     *CartCardSource      `json:"cardSource,omitempty"`
+	SessionID      string               `json:"sessionId"`
+}
+
 type CartDiscountCode struct {
 	// Whether the code takes something off the cart now.
 	Applicable bool   `json:"applicable"`
@@ -126,12 +194,18 @@ type CartDiscountCodesUpdatePayload struct {
 	Warnings   []*CartWarning   `json:"warnings"`
 }
 
+type CartFreePaymentMethodInput struct {
+	BillingAddress *MailingAddressInput `json:"billingAddress"`
+}
+
 type CartInput struct {
 	Attributes    []*schema.Attribute     `json:"attributes,omitempty"`
 	BuyerIdentity *CartBuyerIdentityInput `json:"buyerIdentity,omitempty"`
 	DiscountCodes []string                `json:"discountCodes,omitempty"`
 	Lines         []*CartLineInput        `json:"lines,omitempty"`
 	Note          *string                 `json:"note,omitempty"`
+	// Delivery addresses to add with the cart.
+	Delivery *CartDeliveryInput `json:"delivery,omitempty"`
 }
 
 type CartLineCost struct {
@@ -176,6 +250,44 @@ type CartLinesUpdatePayload struct {
 }
 
 type CartNoteUpdatePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartPaymentInput struct {
+	Amount              *MoneyInput                   `json:"amount"`
+	DirectPaymentMethod *CartDirectPaymentMethodInput `json:"directPaymentMethod,omitempty"`
+	FreePaymentMethod   *CartFreePaymentMethodInput   `json:"freePaymentMethod,omitempty"`
+	SourceIdentifier    *string                       `json:"sourceIdentifier,omitempty"`
+}
+
+type CartPaymentUpdatePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartSelectableAddress struct {
+	Address    CartAddress `json:"address"`
+	ID         string      `json:"id"`
+	OneTimeUse bool        `json:"oneTimeUse"`
+	Selected   bool        `json:"selected"`
+}
+
+type CartSelectableAddressInput struct {
+	Address            *CartAddressInput                  `json:"address"`
+	OneTimeUse         *bool                              `json:"oneTimeUse,omitempty"`
+	Selected           *bool                              `json:"selected,omitempty"`
+	ValidationStrategy *DeliveryAddressValidationStrategy `json:"validationStrategy,omitempty"`
+}
+
+type CartSelectedDeliveryOptionInput struct {
+	DeliveryGroupID      string `json:"deliveryGroupId"`
+	DeliveryOptionHandle string `json:"deliveryOptionHandle"`
+}
+
+type CartSelectedDeliveryOptionsUpdatePayload struct {
 	Cart       *cart.Cart       `json:"cart,omitempty"`
 	UserErrors []*CartUserError `json:"userErrors"`
 	Warnings   []*CartWarning   `json:"warnings"`
@@ -398,6 +510,11 @@ type MailingAddressInput struct {
 	Zip       *string `json:"zip,omitempty"`
 }
 
+type MoneyInput struct {
+	Amount       string       `json:"amount"`
+	CurrencyCode CurrencyCode `json:"currencyCode"`
+}
+
 // An amount of money in one currency.
 type MoneyV2 struct {
 	// The amount as a decimal string with the currency's minor digits, e.g. "12.50".
@@ -598,6 +715,114 @@ func (e *CardBrand) UnmarshalJSON(b []byte) error {
 }
 
 func (e CardBrand) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CartCardSource string
+
+const (
+	CartCardSourceSavedCreditCard CartCardSource = "SAVED_CREDIT_CARD"
+)
+
+var AllCartCardSource = []CartCardSource{
+	CartCardSourceSavedCreditCard,
+}
+
+func (e CartCardSource) IsValid() bool {
+	switch e {
+	case CartCardSourceSavedCreditCard:
+		return true
+	}
+	return false
+}
+
+func (e CartCardSource) String() string {
+	return string(e)
+}
+
+func (e *CartCardSource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CartCardSource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CartCardSource", str)
+	}
+	return nil
+}
+
+func (e CartCardSource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CartCardSource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CartCardSource) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CartDeliveryGroupType string
+
+const (
+	CartDeliveryGroupTypeOneTimePurchase CartDeliveryGroupType = "ONE_TIME_PURCHASE"
+	CartDeliveryGroupTypeSubscription    CartDeliveryGroupType = "SUBSCRIPTION"
+)
+
+var AllCartDeliveryGroupType = []CartDeliveryGroupType{
+	CartDeliveryGroupTypeOneTimePurchase,
+	CartDeliveryGroupTypeSubscription,
+}
+
+func (e CartDeliveryGroupType) IsValid() bool {
+	switch e {
+	case CartDeliveryGroupTypeOneTimePurchase, CartDeliveryGroupTypeSubscription:
+		return true
+	}
+	return false
+}
+
+func (e CartDeliveryGroupType) String() string {
+	return string(e)
+}
+
+func (e *CartDeliveryGroupType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CartDeliveryGroupType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CartDeliveryGroupType", str)
+	}
+	return nil
+}
+
+func (e CartDeliveryGroupType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CartDeliveryGroupType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CartDeliveryGroupType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1906,6 +2131,124 @@ func (e *CustomerErrorCode) UnmarshalJSON(b []byte) error {
 }
 
 func (e CustomerErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type DeliveryAddressValidationStrategy string
+
+const (
+	DeliveryAddressValidationStrategyCountryCodeOnly DeliveryAddressValidationStrategy = "COUNTRY_CODE_ONLY"
+	DeliveryAddressValidationStrategyStrict          DeliveryAddressValidationStrategy = "STRICT"
+)
+
+var AllDeliveryAddressValidationStrategy = []DeliveryAddressValidationStrategy{
+	DeliveryAddressValidationStrategyCountryCodeOnly,
+	DeliveryAddressValidationStrategyStrict,
+}
+
+func (e DeliveryAddressValidationStrategy) IsValid() bool {
+	switch e {
+	case DeliveryAddressValidationStrategyCountryCodeOnly, DeliveryAddressValidationStrategyStrict:
+		return true
+	}
+	return false
+}
+
+func (e DeliveryAddressValidationStrategy) String() string {
+	return string(e)
+}
+
+func (e *DeliveryAddressValidationStrategy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DeliveryAddressValidationStrategy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DeliveryAddressValidationStrategy", str)
+	}
+	return nil
+}
+
+func (e DeliveryAddressValidationStrategy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DeliveryAddressValidationStrategy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DeliveryAddressValidationStrategy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type DeliveryMethodType string
+
+const (
+	DeliveryMethodTypeLocal       DeliveryMethodType = "LOCAL"
+	DeliveryMethodTypeNone        DeliveryMethodType = "NONE"
+	DeliveryMethodTypePickupPoint DeliveryMethodType = "PICKUP_POINT"
+	DeliveryMethodTypePickUp      DeliveryMethodType = "PICK_UP"
+	DeliveryMethodTypeRetail      DeliveryMethodType = "RETAIL"
+	DeliveryMethodTypeShipping    DeliveryMethodType = "SHIPPING"
+)
+
+var AllDeliveryMethodType = []DeliveryMethodType{
+	DeliveryMethodTypeLocal,
+	DeliveryMethodTypeNone,
+	DeliveryMethodTypePickupPoint,
+	DeliveryMethodTypePickUp,
+	DeliveryMethodTypeRetail,
+	DeliveryMethodTypeShipping,
+}
+
+func (e DeliveryMethodType) IsValid() bool {
+	switch e {
+	case DeliveryMethodTypeLocal, DeliveryMethodTypeNone, DeliveryMethodTypePickupPoint, DeliveryMethodTypePickUp, DeliveryMethodTypeRetail, DeliveryMethodTypeShipping:
+		return true
+	}
+	return false
+}
+
+func (e DeliveryMethodType) String() string {
+	return string(e)
+}
+
+func (e *DeliveryMethodType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DeliveryMethodType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DeliveryMethodType", str)
+	}
+	return nil
+}
+
+func (e DeliveryMethodType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DeliveryMethodType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DeliveryMethodType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -104,6 +104,7 @@ type Input struct {
 	Note          *string
 	Attributes    []schema.Attribute
 	BuyerIdentity *BuyerIdentity
+	Delivery      []DeliveryAddressInput
 }
 
 // Result is what a mutation returns: the cart (nil when the change was refused or the cart
@@ -158,6 +159,9 @@ func (s *Service) Create(ctx context.Context, in Input) (Result, error) {
 	errs = append(errs, codeErrs...)
 	adds, lineErrs := checkLineInputs(in.Lines, "input", "lines")
 	errs = append(errs, lineErrs...)
+	for i, d := range in.Delivery {
+		errs = append(errs, CheckAddress(d.Address, d.Strict, path("input", "delivery", "addresses", i, "address", "deliveryAddress"))...)
+	}
 	var buyer buyerChange
 	if in.BuyerIdentity != nil {
 		var berrs []UserError
@@ -189,6 +193,13 @@ func (s *Service) Create(ctx context.Context, in Input) (Result, error) {
 	}
 	if len(userErrs) > 0 {
 		return Result{UserErrors: userErrs}, nil
+	}
+	if len(in.Delivery) > 0 {
+		r, err := s.AddDeliveryAddresses(ctx, FormatID(token, key), in.Delivery)
+		if err != nil {
+			return Result{}, err
+		}
+		warnings = append(warnings, r.Warnings...)
 	}
 	c, err := s.Get(ctx, FormatID(token, key))
 	if err != nil {

@@ -3,6 +3,7 @@ package cart
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"storefront/ent"
@@ -11,7 +12,9 @@ import (
 	"storefront/ent/collectionproduct"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/mailingaddress"
 	"storefront/ent/product"
+	"storefront/ent/shippingrate"
 	"storefront/ent/taxrate"
 	"storefront/internal/pricing"
 )
@@ -20,13 +23,47 @@ import (
 // computed from current prices, discount codes and tax rates.
 type Cart struct {
 	*ent.Cart
-	Key          string
-	CheckoutURL  string
-	Currency     string
-	Lines        []*Line
-	Cost         pricing.Result
-	Codes        []CodeStatus
-	discountWarn []Warning
+	// Addresses are the cart's delivery addresses, oldest first.
+	Addresses []*ent.MailingAddress
+	// Group is the delivery group (the lines that need shipping, to the selected
+	// address), nil when nothing needs shipping or no address is selected.
+	Group         *DeliveryGroup
+	TaxesIncluded bool
+	Key           string
+	CheckoutURL   string
+	Currency      string
+	Lines         []*Line
+	Cost          pricing.Result
+	Codes         []CodeStatus
+	discountWarn  []Warning
+}
+
+// DeliveryGroup is the set of lines shipped together to one address, with the ways it can
+// be delivered.
+type DeliveryGroup struct {
+	Address  *ent.MailingAddress
+	Lines    []*Line
+	Options  []DeliveryOption
+	Selected *DeliveryOption
+}
+
+// DeliveryOption is one way to deliver a group, with its cost for this cart.
+type DeliveryOption struct {
+	Handle      string
+	Title       string
+	Description *string
+	MethodType  string
+	Cost        int64
+}
+
+// NeedsShipping reports whether any line requires shipping.
+func (c *Cart) NeedsShipping() bool {
+	for _, l := range c.Lines {
+		if l.Variant.RequiresShipping {
+			return true
+		}
+	}
+	return false
 }
 
 // Line is a cart line with its merchandise and cost.
@@ -82,11 +119,36 @@ func (s *Service) view(ctx context.Context, c *ent.Cart, key string) (*Cart, err
 	if err != nil {
 		return nil, err
 	}
-	rate, err := s.taxRate(ctx, c, shop)
+	addresses, err := s.db.MailingAddress.Query().Where(mailingaddress.CartID(c.ID)).Order(ent.Asc(mailingaddress.FieldID)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load delivery addresses: %w", err)
+	}
+	out.Addresses = addresses
+	out.TaxesIncluded = shop.TaxesIncluded
+	var selectedAddr *ent.MailingAddress
+	for _, a := range addresses {
+		if a.Selected {
+			selectedAddr = a
+		}
+	}
+	rate, err := s.taxRate(ctx, c, shop, selectedAddr)
 	if err != nil {
 		return nil, err
 	}
-	out.Cost = pricing.Compute(plines, discounts, rate)
+	tax := pricing.Tax{RatePPM: rate, Included: shop.TaxesIncluded}
+	out.Cost = pricing.Compute(plines, discounts, nil, tax)
+	if selectedAddr != nil && out.NeedsShipping() {
+		g, err := s.deliveryGroup(ctx, c, out, selectedAddr)
+		if err != nil {
+			return nil, err
+		}
+		out.Group = g
+		if g.Selected != nil {
+			cost := g.Selected.Cost
+			tax.OnShipping = rate != nil && s.shippingTaxed(ctx, selectedAddr)
+			out.Cost = pricing.Compute(plines, discounts, &cost, tax)
+		}
+	}
 	for i := range out.Lines {
 		out.Lines[i].Cost = out.Cost.Lines[i]
 	}
@@ -212,23 +274,123 @@ func (s *Service) discounts(ctx context.Context, c *ent.Cart, lines []pricing.Li
 	return ds, statuses, nil
 }
 
-// taxRate is the rate that applies to the buyer's country (the shop's when the buyer has
-// not said), nil when none is configured. Provinces are not known before a delivery
-// address, so only country-wide rates count here.
-func (s *Service) taxRate(ctx context.Context, c *ent.Cart, shop *ent.Shop) (*int64, error) {
-	country := shop.CountryCode
+// taxRate is the rate for where the cart goes: the selected delivery address (a rate of
+// its province wins over its country's), else the buyer's country, else the shop's; nil
+// when none is configured.
+func (s *Service) taxRate(ctx context.Context, c *ent.Cart, shop *ent.Shop, addr *ent.MailingAddress) (*int64, error) {
+	country, province := shop.CountryCode, ""
 	if c.CountryCode != nil && *c.CountryCode != "" {
 		country = *c.CountryCode
 	}
-	r, err := s.db.TaxRate.Query().Where(taxrate.CountryCode(country), taxrate.ProvinceCodeIsNil()).First(ctx)
-	if ent.IsNotFound(err) {
+	if addr != nil && addr.CountryCode != nil {
+		country = *addr.CountryCode
+		if addr.ProvinceCode != nil {
+			province = *addr.ProvinceCode
+		}
+	}
+	rates, err := s.db.TaxRate.Query().Where(taxrate.CountryCode(country)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load tax rates: %w", err)
+	}
+	var best *ent.TaxRate
+	for _, r := range rates {
+		switch {
+		case r.ProvinceCode != nil && province != "" && strings.EqualFold(*r.ProvinceCode, province):
+			best = r
+		case r.ProvinceCode == nil && (best == nil || best.ProvinceCode == nil):
+			best = r
+		}
+	}
+	if best == nil {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("load tax rate: %w", err)
-	}
-	ppm := int64(r.RatePpm)
+	ppm := int64(best.RatePpm)
 	return &ppm, nil
+}
+
+// shippingTaxed reports whether the rate that applies to the address taxes shipping.
+func (s *Service) shippingTaxed(ctx context.Context, addr *ent.MailingAddress) bool {
+	if addr.CountryCode == nil {
+		return false
+	}
+	n, err := s.db.TaxRate.Query().Where(taxrate.CountryCode(*addr.CountryCode), taxrate.AppliesToShipping(true)).Count(ctx)
+	return err == nil && n > 0
+}
+
+// deliveryGroup works out the delivery options for the lines that need shipping.
+func (s *Service) deliveryGroup(ctx context.Context, c *ent.Cart, view *Cart, addr *ent.MailingAddress) (*DeliveryGroup, error) {
+	g := &DeliveryGroup{Address: addr}
+	var grams int64
+	for _, l := range view.Lines {
+		if l.Variant.RequiresShipping {
+			g.Lines = append(g.Lines, l)
+			grams += int64(l.Quantity) * weightGrams(l.Variant)
+		}
+	}
+	rates, err := s.db.ShippingRate.Query().Order(ent.Asc(shippingrate.FieldPosition), ent.Asc(shippingrate.FieldID)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load shipping rates: %w", err)
+	}
+	subtotal := view.Cost.Subtotal
+	for _, r := range rates {
+		if !rateApplies(r, addr, grams, subtotal) {
+			continue
+		}
+		cost := r.Price
+		if r.FreeAbove != nil && subtotal >= *r.FreeAbove {
+			cost = 0
+		}
+		g.Options = append(g.Options, DeliveryOption{Handle: r.Handle, Title: r.Title, Description: r.Description, MethodType: string(r.MethodType), Cost: cost})
+	}
+	if c.DeliveryOption != nil {
+		for i := range g.Options {
+			if g.Options[i].Handle == *c.DeliveryOption {
+				g.Selected = &g.Options[i]
+			}
+		}
+	}
+	return g, nil
+}
+
+func rateApplies(r *ent.ShippingRate, addr *ent.MailingAddress, grams, subtotal int64) bool {
+	country, province := "", ""
+	if addr.CountryCode != nil {
+		country = *addr.CountryCode
+	}
+	if addr.ProvinceCode != nil {
+		province = *addr.ProvinceCode
+	}
+	if len(r.Countries) > 0 && !containsFold(r.Countries, country) {
+		return false
+	}
+	if len(r.Provinces) > 0 && !containsFold(r.Provinces, province) {
+		return false
+	}
+	var v int64
+	switch r.Condition {
+	case shippingrate.ConditionWEIGHT:
+		v = grams
+	case shippingrate.ConditionSUBTOTAL:
+		v = subtotal
+	default:
+		return true
+	}
+	return (r.Min == nil || v >= *r.Min) && (r.Max == nil || v <= *r.Max)
+}
+
+func containsFold(list []string, v string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// weightGrams is a variant's weight in grams, rounded.
+func weightGrams(v *ent.ProductVariant) int64 {
+	factor := map[string]float64{"GRAMS": 1, "KILOGRAMS": 1000, "OUNCES": 28.349523125, "POUNDS": 453.59237}[string(v.WeightUnit)]
+	return int64(math.Round(v.Weight * factor))
 }
 
 func discountMessage(code, warning string) string {

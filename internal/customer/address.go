@@ -324,3 +324,6 @@ func Name(first, last *string) *string {
 	s := strings.Join(ps, " ")
 	return &s
 }
+
+// CountryCode resolves an ISO code or English country name to an ISO code.
+func CountryCode(v string) (string, bool) { return resolveCountry(v) }

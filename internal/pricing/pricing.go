@@ -62,8 +62,14 @@ type Result struct {
 	Subtotal int64
 	// OrderAllocations are order-level discounts, one per code, in code order.
 	OrderAllocations []Allocation
-	// Tax is the estimated tax, nil when no rate applies.
-	Tax   *int64
+	// Shipping is the cost of the selected delivery option (0 when none).
+	Shipping int64
+	// Tax is the tax (on lines and, when taxed, shipping), nil when no rate applies.
+	Tax *int64
+	// ShippingTax is the part of Tax on shipping.
+	ShippingTax int64
+	// Total is what the buyer pays: subtotal − order discounts + shipping (+ tax unless
+	// prices include it).
 	Total int64
 	// Applied tells, per discount code, whether it took anything off; NotReached lists
 	// codes whose minimum subtotal was not reached and NoEntitled those whose products
@@ -73,10 +79,21 @@ type Result struct {
 	NoEntitled map[string]bool
 }
 
+// Tax says how tax applies to a cart.
+type Tax struct {
+	// RatePPM is the rate in parts per million; nil when no rate applies.
+	RatePPM *int64
+	// Included means prices already contain the tax (VAT style): the tax is computed out of
+	// them and not added to the total.
+	Included bool
+	// OnShipping taxes the shipping cost too.
+	OnShipping bool
+}
+
 // Compute prices the lines with the discounts (line-level first, then order-level, each in
-// the given order) and, when taxRatePPM is not nil, a tax estimate at that rate on what
-// remains of each line.
-func Compute(lines []Line, discounts []Discount, taxRatePPM *int64) Result {
+// the given order), adds shipping (when not nil) and computes tax per line — and on
+// shipping when configured — rounding once per line.
+func Compute(lines []Line, discounts []Discount, shipping *int64, tax Tax) Result {
 	r := Result{
 		Lines:      make([]LineCost, len(lines)),
 		Applied:    map[string]bool{},
@@ -149,15 +166,32 @@ func Compute(lines []Line, discounts []Discount, taxRatePPM *int64) Result {
 	for _, a := range r.OrderAllocations {
 		r.Total -= a.Amount
 	}
-	if taxRatePPM != nil {
-		var tax int64
+	if shipping != nil {
+		r.Shipping = *shipping
+		r.Total += r.Shipping
+	}
+	if tax.RatePPM != nil {
+		rate := *tax.RatePPM
+		part := func(amount int64) int64 {
+			if tax.Included {
+				return roundDiv(max(amount, 0)*rate, 1_000_000+rate)
+			}
+			return roundDiv(max(amount, 0)*rate, 1_000_000)
+		}
+		var total int64
 		for i := range r.Lines {
 			lc := &r.Lines[i]
-			lc.Tax = roundDiv(max(lc.Total-lc.OrderShare, 0)**taxRatePPM, 1_000_000)
-			tax += lc.Tax
+			lc.Tax = part(lc.Total - lc.OrderShare)
+			total += lc.Tax
 		}
-		r.Tax = &tax
-		r.Total += tax
+		if tax.OnShipping {
+			r.ShippingTax = part(r.Shipping)
+			total += r.ShippingTax
+		}
+		r.Tax = &total
+		if !tax.Included {
+			r.Total += total
+		}
 	}
 	return r
 }

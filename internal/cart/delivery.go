@@ -1,0 +1,265 @@
+package cart
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"storefront/ent"
+	"storefront/ent/mailingaddress"
+	"storefront/ent/schema"
+	"storefront/internal/gid"
+)
+
+// Delivery limits.
+const (
+	MaxDeliveryAddresses = 20
+	maxAddressField      = 255
+	addressGIDType       = "CartSelectableAddress"
+	groupGIDType         = "CartDeliveryGroup"
+)
+
+// Delivery user error codes (CartErrorCode).
+const (
+	CodeAddressTooLong       = "ADDRESS_FIELD_IS_TOO_LONG"
+	CodeAddressHTML          = "ADDRESS_FIELD_CONTAINS_HTML_TAGS"
+	CodeAddressURL           = "ADDRESS_FIELD_CONTAINS_URL"
+	CodeAddressEmoji         = "ADDRESS_FIELD_CONTAINS_EMOJIS"
+	CodeAddressRequired      = "ADDRESS_FIELD_IS_REQUIRED"
+	CodeTooManyAddresses     = "TOO_MANY_DELIVERY_ADDRESSES"
+	CodeOnlyOneSelected      = "ONLY_ONE_DELIVERY_ADDRESS_CAN_BE_SELECTED"
+	CodeInvalidDeliveryGroup = "INVALID_DELIVERY_GROUP"
+	CodeInvalidDeliveryOpt   = "INVALID_DELIVERY_OPTION"
+	WarnDuplicateAddress     = "DUPLICATE_DELIVERY_ADDRESS"
+)
+
+// Address is a postal address as buyers enter it.
+type Address = schema.AddressSnapshot
+
+// DeliveryAddressInput adds one delivery address to a cart.
+type DeliveryAddressInput struct {
+	Address    Address
+	Selected   bool
+	OneTimeUse bool
+	// Strict requires a complete address (name, street, city, country); otherwise only the
+	// country is required.
+	Strict bool
+}
+
+var (
+	htmlTag = regexp.MustCompile(`<[a-zA-Z/!][^>]*>`)
+	urlLike = regexp.MustCompile(`(?i)(https?://|www\.)`)
+)
+
+func hasEmoji(s string) bool {
+	for _, r := range s {
+		if r >= 0x1F000 || unicode.Is(unicode.So, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckAddress validates an address's fields; field is the path of the address input.
+func CheckAddress(a Address, strict bool, field []string) []UserError {
+	var errs []UserError
+	f := func(name string) []string { return append(append([]string{}, field...), name) }
+	fields := []struct {
+		name, v string
+		isName  bool
+	}{
+		{"firstName", a.FirstName, true}, {"lastName", a.LastName, true}, {"company", a.Company, false},
+		{"address1", a.Address1, false}, {"address2", a.Address2, false}, {"city", a.City, false},
+		{"provinceCode", a.ProvinceCode, false}, {"zip", a.Zip, false}, {"phone", a.Phone, false},
+	}
+	for _, fv := range fields {
+		switch {
+		case utf8.RuneCountInString(fv.v) > maxAddressField:
+			errs = append(errs, UserError{Code: CodeAddressTooLong, Field: f(fv.name), Message: fmt.Sprintf("Must be at most %d characters.", maxAddressField)})
+		case htmlTag.MatchString(fv.v):
+			errs = append(errs, UserError{Code: CodeAddressHTML, Field: f(fv.name), Message: "Cannot contain HTML tags."})
+		case hasEmoji(fv.v):
+			errs = append(errs, UserError{Code: CodeAddressEmoji, Field: f(fv.name), Message: "Cannot contain emojis."})
+		case fv.isName && urlLike.MatchString(fv.v):
+			errs = append(errs, UserError{Code: CodeAddressURL, Field: f(fv.name), Message: "Cannot contain a URL."})
+		}
+	}
+	if a.CountryCode == "" {
+		errs = append(errs, UserError{Code: CodeAddressRequired, Field: f("countryCode"), Message: "Country is required."})
+	}
+	if strict {
+		for _, req := range []struct{ name, v string }{{"lastName", a.LastName}, {"address1", a.Address1}, {"city", a.City}} {
+			if strings.TrimSpace(req.v) == "" {
+				errs = append(errs, UserError{Code: CodeAddressRequired, Field: f(req.name), Message: "This field is required."})
+			}
+		}
+	}
+	return errs
+}
+
+// SelectableAddressID is the global ID of a cart delivery address.
+func SelectableAddressID(id int) string { return gid.Format(addressGIDType, id) }
+
+// GroupID is the global ID of the delivery group that ships to a selected address.
+func GroupID(addressID int) string { return gid.Format(groupGIDType, addressID) }
+
+// AddDeliveryAddresses adds delivery addresses; a selected one replaces the previous
+// selection, and the first address of a cart is selected.
+//
+// User error codes: INVALID (unknown cart), ADDRESS_FIELD_*, TOO_MANY_DELIVERY_ADDRESSES,
+// ONLY_ONE_DELIVERY_ADDRESS_CAN_BE_SELECTED. Warnings: DUPLICATE_DELIVERY_ADDRESS.
+func (s *Service) AddDeliveryAddresses(ctx context.Context, id string, inputs []DeliveryAddressInput) (Result, error) {
+	var errs []UserError
+	selected := 0
+	for i, in := range inputs {
+		errs = append(errs, CheckAddress(in.Address, in.Strict, path("addresses", i, "address", "deliveryAddress"))...)
+		if in.Selected {
+			selected++
+		}
+	}
+	if selected > 1 {
+		errs = append(errs, UserError{Code: CodeOnlyOneSelected, Field: path("addresses"), Message: "Only one delivery address can be selected."})
+	}
+	if len(errs) > 0 {
+		return Result{UserErrors: errs}, nil
+	}
+	return s.change(ctx, id, func(tx *ent.Tx, c *ent.Cart) ([]UserError, []Warning, error) {
+		existing, err := tx.MailingAddress.Query().Where(mailingaddress.CartID(c.ID)).All(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("load delivery addresses: %w", err)
+		}
+		var warnings []Warning
+		count := len(existing)
+		anySelected := false
+		for _, a := range existing {
+			anySelected = anySelected || a.Selected
+		}
+		for i, in := range inputs {
+			if dup := findAddress(existing, in.Address); dup != nil {
+				warnings = append(warnings, Warning{Code: WarnDuplicateAddress, Target: SelectableAddressID(dup.ID), Message: "This address is already on the cart."})
+				if in.Selected && !dup.Selected {
+					if err := selectAddress(ctx, tx, c.ID, dup.ID); err != nil {
+						return nil, nil, err
+					}
+					anySelected = true
+				}
+				continue
+			}
+			if count >= MaxDeliveryAddresses {
+				return []UserError{{Code: CodeTooManyAddresses, Field: path("addresses", i), Message: fmt.Sprintf("A cart can have at most %d delivery addresses.", MaxDeliveryAddresses)}}, nil, nil
+			}
+			sel := in.Selected || !anySelected
+			if sel && anySelected {
+				if _, err := tx.MailingAddress.Update().Where(mailingaddress.CartID(c.ID)).SetSelected(false).Save(ctx); err != nil {
+					return nil, nil, fmt.Errorf("unselect addresses: %w", err)
+				}
+			}
+			a, err := createAddress(ctx, tx, in.Address).SetCartID(c.ID).SetSelected(sel).SetOneTimeUse(in.OneTimeUse).Save(ctx)
+			if err != nil {
+				return nil, nil, fmt.Errorf("add delivery address: %w", err)
+			}
+			existing = append(existing, a)
+			anySelected = anySelected || sel
+			count++
+		}
+		return nil, warnings, nil
+	})
+}
+
+func selectAddress(ctx context.Context, tx *ent.Tx, cartID, addressID int) error {
+	if _, err := tx.MailingAddress.Update().Where(mailingaddress.CartID(cartID)).SetSelected(false).Save(ctx); err != nil {
+		return fmt.Errorf("unselect addresses: %w", err)
+	}
+	return tx.MailingAddress.UpdateOneID(addressID).SetSelected(true).Exec(ctx)
+}
+
+// createAddress starts a MailingAddress row from an address.
+func createAddress(ctx context.Context, tx *ent.Tx, a Address) *ent.MailingAddressCreate {
+	b := tx.MailingAddress.Create()
+	set := func(v string, f func(string) *ent.MailingAddressCreate) {
+		if v = strings.TrimSpace(v); v != "" {
+			f(v)
+		}
+	}
+	set(a.FirstName, b.SetFirstName)
+	set(a.LastName, b.SetLastName)
+	set(a.Company, b.SetCompany)
+	set(a.Address1, b.SetAddress1)
+	set(a.Address2, b.SetAddress2)
+	set(a.City, b.SetCity)
+	set(a.Province, b.SetProvince)
+	set(a.ProvinceCode, b.SetProvinceCode)
+	set(a.Zip, b.SetZip)
+	set(a.CountryCode, b.SetCountryCode)
+	set(a.Phone, b.SetPhone)
+	return b
+}
+
+// Snapshot copies a stored address.
+func Snapshot(m *ent.MailingAddress) Address {
+	v := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	return Address{FirstName: v(m.FirstName), LastName: v(m.LastName), Company: v(m.Company), Address1: v(m.Address1),
+		Address2: v(m.Address2), City: v(m.City), Province: v(m.Province), ProvinceCode: v(m.ProvinceCode), Zip: v(m.Zip),
+		CountryCode: v(m.CountryCode), Phone: v(m.Phone)}
+}
+
+func findAddress(as []*ent.MailingAddress, a Address) *ent.MailingAddress {
+	norm := func(x Address) Address {
+		for _, p := range []*string{&x.FirstName, &x.LastName, &x.Company, &x.Address1, &x.Address2, &x.City, &x.Province, &x.ProvinceCode, &x.Zip, &x.CountryCode, &x.Phone} {
+			*p = strings.ToLower(strings.TrimSpace(*p))
+		}
+		return x
+	}
+	want := norm(a)
+	for _, m := range as {
+		if norm(Snapshot(m)) == want {
+			return m
+		}
+	}
+	return nil
+}
+
+// SelectedDelivery chooses a delivery option for a delivery group.
+type SelectedDelivery struct {
+	GroupID string
+	Handle  string
+}
+
+// SelectDeliveryOptions sets the delivery option of the cart's delivery group.
+//
+// User error codes: INVALID (unknown cart), INVALID_DELIVERY_GROUP, INVALID_DELIVERY_OPTION.
+func (s *Service) SelectDeliveryOptions(ctx context.Context, id string, sel []SelectedDelivery) (Result, error) {
+	current, err := s.Get(ctx, id)
+	if err != nil {
+		return Result{}, err
+	}
+	if current == nil {
+		return Result{UserErrors: []UserError{errCartNotFound()}}, nil
+	}
+	var handle string
+	for i, d := range sel {
+		g := current.Group
+		if g == nil || d.GroupID != GroupID(g.Address.ID) {
+			return Result{UserErrors: []UserError{{Code: CodeInvalidDeliveryGroup, Field: path("selectedDeliveryOptions", i, "deliveryGroupId"), Message: "The delivery group does not exist."}}}, nil
+		}
+		ok := false
+		for _, o := range g.Options {
+			ok = ok || o.Handle == d.Handle
+		}
+		if !ok {
+			return Result{UserErrors: []UserError{{Code: CodeInvalidDeliveryOpt, Field: path("selectedDeliveryOptions", i, "deliveryOptionHandle"), Message: "The delivery option is not available for this address."}}}, nil
+		}
+		handle = d.Handle
+	}
+	return s.change(ctx, id, func(tx *ent.Tx, c *ent.Cart) ([]UserError, []Warning, error) {
+		return nil, nil, tx.Cart.UpdateOne(c).SetDeliveryOption(handle).Exec(ctx)
+	})
+}
