@@ -147,7 +147,7 @@ func (a *testAPI) mutate(t testing.TB, name, args string, vars map[string]any) p
 		case []map[string]any:
 			typ = map[string]string{"lines": "[CartLineInput!]!", "updates": "[CartLineUpdateInput!]!", "attributes": "[AttributeInput!]!"}[k]
 		case map[string]any:
-			typ = map[string]string{"input": "CartInput", "buyer": "CartBuyerIdentityInput!"}[k]
+			typ = map[string]string{"input": "CartInput", "buyer": "CartBuyerIdentityInput!", "payment": "CartPaymentInput!"}[k]
 		case []string:
 			typ = map[string]string{"codes": "[String!]!", "lineIds": "[ID!]!"}[k]
 		case string:

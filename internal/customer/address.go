@@ -33,6 +33,9 @@ var countries, countryNames = func() (map[string]string, map[string]string) {
 				continue
 			}
 			name := display.English.Regions().Name(r)
+			if name == "" {
+				continue
+			}
 			byKey[code] = code
 			byKey[strings.ToLower(name)] = code
 			names[code] = name
@@ -46,6 +49,9 @@ func CountryName(code string) string { return countryNames[code] }
 
 func resolveCountry(v string) (string, bool) {
 	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", false
+	}
 	if c, ok := countries[strings.ToUpper(v)]; ok && len(v) == 2 {
 		return c, true
 	}

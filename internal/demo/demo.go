@@ -119,6 +119,9 @@ func load(ctx context.Context, c *ent.Client, baseURL string) error {
 	if err := createDiscounts(ctx, c, byHandle, collectionIDs, start); err != nil {
 		return err
 	}
+	if err := createShippingRates(ctx, c); err != nil {
+		return err
+	}
 	for _, t := range taxRates {
 		if err := c.TaxRate.Create().SetCountryCode(t.country).SetNillableProvinceCode(t.province).
 			SetName(t.name).SetRatePpm(t.ppm).SetAppliesToShipping(t.shipping).Exec(ctx); err != nil {
@@ -363,6 +366,28 @@ func createDiscounts(ctx context.Context, c *ent.Client, byHandle map[string]*en
 	}
 	if err := c.DiscountCode.CreateBulk(specs...).Exec(ctx); err != nil {
 		return fmt.Errorf("discount codes: %w", err)
+	}
+	return nil
+}
+
+// createShippingRates writes the demo's delivery options: free US shipping over $75,
+// express, international by weight, and pickup.
+func createShippingRates(ctx context.Context, c *ent.Client) error {
+	free := int64(7500)
+	heavy := int64(5000)
+	intl := []string{"CA", "GB", "DE", "FR", "NL", "AU"}
+	rates := []*ent.ShippingRateCreate{
+		c.ShippingRate.Create().SetHandle("standard").SetTitle("Standard (3–5 business days)").SetCountries([]string{"US"}).SetPrice(500).SetFreeAbove(free).SetPosition(0),
+		c.ShippingRate.Create().SetHandle("express").SetTitle("Express (1–2 business days)").SetCountries([]string{"US"}).SetPrice(1500).SetPosition(1),
+		c.ShippingRate.Create().SetHandle("international").SetTitle("International (5–10 business days)").SetCountries(intl).
+			SetCondition("WEIGHT").SetMax(heavy).SetPrice(1500).SetPosition(2),
+		c.ShippingRate.Create().SetHandle("international-heavy").SetTitle("International, over 5 kg").SetCountries(intl).
+			SetCondition("WEIGHT").SetMin(heavy + 1).SetPrice(3500).SetPosition(3),
+		c.ShippingRate.Create().SetHandle("pickup").SetTitle("Pick up in store").SetDescription("Ready the next business day at 1 Market St, San Francisco").
+			SetMethodType("PICK_UP").SetCountries([]string{"US"}).SetPrice(0).SetPosition(4),
+	}
+	if err := c.ShippingRate.CreateBulk(rates...).Exec(ctx); err != nil {
+		return fmt.Errorf("shipping rates: %w", err)
 	}
 	return nil
 }
