@@ -24,9 +24,11 @@ import (
 	"storefront/graph"
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
+	"storefront/internal/checkout"
 	"storefront/internal/customer"
 	"storefront/internal/demo"
 	"storefront/internal/order"
+	"storefront/internal/payment"
 	"storefront/internal/playground"
 	"storefront/internal/store"
 	"storefront/internal/web"
@@ -57,6 +59,9 @@ type config struct {
 	MaxDepth      int
 	CartTTL       time.Duration
 	SMTPAddr      string
+	// TestPayments enables the built-in test payment provider (session IDs test_success,
+	// test_declined, test_insufficient_funds, test_transient).
+	TestPayments bool
 	// TrustedProxies are load balancers whose X-Forwarded-For is believed (client
 	// addresses matter for sign-in throttling and logs).
 	TrustedProxies web.Proxies
@@ -92,6 +97,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.IntVar(&c.MaxDepth, "max-depth", int(envInt64(env("STOREFRONT_MAX_DEPTH", ""), graph.DefaultMaxDepth)), "deepest query nesting accepted (STOREFRONT_MAX_DEPTH)")
 	fs.DurationVar(&c.CartTTL, "cart-ttl", envDuration(env("STOREFRONT_CART_TTL", ""), cart.DefaultTTL), "how long an untouched cart lives (STOREFRONT_CART_TTL)")
 	fs.StringVar(&proxies, "trusted-proxies", env("STOREFRONT_TRUSTED_PROXIES", ""), "comma-separated CIDRs of load balancers whose X-Forwarded-For to believe (STOREFRONT_TRUSTED_PROXIES)")
+	fs.BoolVar(&c.TestPayments, "test-payments", env("STOREFRONT_TEST_PAYMENTS", "true") == "true", "enable the built-in test payment provider (STOREFRONT_TEST_PAYMENTS)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("STOREFRONT_SMTP_ADDR", ""), "SMTP server host:port for customer email; unset writes email to the log (STOREFRONT_SMTP_ADDR)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("STOREFRONT_MAIL_FROM", "shop@localhost"), "sender of customer email (STOREFRONT_MAIL_FROM)")
 	if err := fs.Parse(args); err != nil {
@@ -217,11 +223,18 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 	if err != nil {
 		return nil, err
 	}
+	carts := cart.New(db, cart.Config{TTL: cfg.CartTTL, PublicURL: cfg.PublicURL, Customers: customers})
+	orders := order.New(db, cfg.PublicURL)
+	var provider payment.Provider
+	if cfg.TestPayments {
+		provider = payment.TestProvider{}
+	}
 	api := graph.NewHandler(graph.Options{
 		Catalog:       catalog.New(db),
-		Carts:         cart.New(db, cart.Config{TTL: cfg.CartTTL, PublicURL: cfg.PublicURL, Customers: customers}),
+		Carts:         carts,
 		Customers:     customers,
-		Orders:        order.New(db, cfg.PublicURL),
+		Orders:        orders,
+		Checkout:      checkout.New(db, carts, orders, provider, cfg.PublicURL),
 		PublicURL:     cfg.PublicURL,
 		Log:           log,
 		Production:    cfg.Production,

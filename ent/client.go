@@ -15,10 +15,13 @@ import (
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/completionattempt"
+	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/event"
 	"storefront/ent/fulfillment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
@@ -58,6 +61,10 @@ type Client struct {
 	Collection *CollectionClient
 	// CollectionProduct is the client for interacting with the CollectionProduct builders.
 	CollectionProduct *CollectionProductClient
+	// CompletionAttempt is the client for interacting with the CompletionAttempt builders.
+	CompletionAttempt *CompletionAttemptClient
+	// Counter is the client for interacting with the Counter builders.
+	Counter *CounterClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
 	// CustomerAccessToken is the client for interacting with the CustomerAccessToken builders.
@@ -66,6 +73,8 @@ type Client struct {
 	DiscountCode *DiscountCodeClient
 	// DiscountRedemption is the client for interacting with the DiscountRedemption builders.
 	DiscountRedemption *DiscountRedemptionClient
+	// Event is the client for interacting with the Event builders.
+	Event *EventClient
 	// Fulfillment is the client for interacting with the Fulfillment builders.
 	Fulfillment *FulfillmentClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
@@ -117,10 +126,13 @@ func (c *Client) init() {
 	c.CartLine = NewCartLineClient(c.config)
 	c.Collection = NewCollectionClient(c.config)
 	c.CollectionProduct = NewCollectionProductClient(c.config)
+	c.CompletionAttempt = NewCompletionAttemptClient(c.config)
+	c.Counter = NewCounterClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
 	c.CustomerAccessToken = NewCustomerAccessTokenClient(c.config)
 	c.DiscountCode = NewDiscountCodeClient(c.config)
 	c.DiscountRedemption = NewDiscountRedemptionClient(c.config)
+	c.Event = NewEventClient(c.config)
 	c.Fulfillment = NewFulfillmentClient(c.config)
 	c.LoginAttempt = NewLoginAttemptClient(c.config)
 	c.MailingAddress = NewMailingAddressClient(c.config)
@@ -234,10 +246,13 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		CartLine:            NewCartLineClient(cfg),
 		Collection:          NewCollectionClient(cfg),
 		CollectionProduct:   NewCollectionProductClient(cfg),
+		CompletionAttempt:   NewCompletionAttemptClient(cfg),
+		Counter:             NewCounterClient(cfg),
 		Customer:            NewCustomerClient(cfg),
 		CustomerAccessToken: NewCustomerAccessTokenClient(cfg),
 		DiscountCode:        NewDiscountCodeClient(cfg),
 		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
+		Event:               NewEventClient(cfg),
 		Fulfillment:         NewFulfillmentClient(cfg),
 		LoginAttempt:        NewLoginAttemptClient(cfg),
 		MailingAddress:      NewMailingAddressClient(cfg),
@@ -278,10 +293,13 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		CartLine:            NewCartLineClient(cfg),
 		Collection:          NewCollectionClient(cfg),
 		CollectionProduct:   NewCollectionProductClient(cfg),
+		CompletionAttempt:   NewCompletionAttemptClient(cfg),
+		Counter:             NewCounterClient(cfg),
 		Customer:            NewCustomerClient(cfg),
 		CustomerAccessToken: NewCustomerAccessTokenClient(cfg),
 		DiscountCode:        NewDiscountCodeClient(cfg),
 		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
+		Event:               NewEventClient(cfg),
 		Fulfillment:         NewFulfillmentClient(cfg),
 		LoginAttempt:        NewLoginAttemptClient(cfg),
 		MailingAddress:      NewMailingAddressClient(cfg),
@@ -328,11 +346,12 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.Customer,
-		c.CustomerAccessToken, c.DiscountCode, c.DiscountRedemption, c.Fulfillment,
-		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
-		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.ShippingRate, c.Shop, c.TaxRate,
+		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.CompletionAttempt,
+		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
+		c.DiscountRedemption, c.Event, c.Fulfillment, c.LoginAttempt, c.MailingAddress,
+		c.Menu, c.MenuItem, c.Order, c.OrderLine, c.Page, c.PasswordResetToken,
+		c.Product, c.ProductImage, c.ProductOption, c.ProductOptionValue,
+		c.ProductVariant, c.ShippingRate, c.Shop, c.TaxRate,
 	} {
 		n.Use(hooks...)
 	}
@@ -342,11 +361,12 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.Customer,
-		c.CustomerAccessToken, c.DiscountCode, c.DiscountRedemption, c.Fulfillment,
-		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
-		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.ShippingRate, c.Shop, c.TaxRate,
+		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.CompletionAttempt,
+		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
+		c.DiscountRedemption, c.Event, c.Fulfillment, c.LoginAttempt, c.MailingAddress,
+		c.Menu, c.MenuItem, c.Order, c.OrderLine, c.Page, c.PasswordResetToken,
+		c.Product, c.ProductImage, c.ProductOption, c.ProductOptionValue,
+		c.ProductVariant, c.ShippingRate, c.Shop, c.TaxRate,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -363,6 +383,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Collection.mutate(ctx, m)
 	case *CollectionProductMutation:
 		return c.CollectionProduct.mutate(ctx, m)
+	case *CompletionAttemptMutation:
+		return c.CompletionAttempt.mutate(ctx, m)
+	case *CounterMutation:
+		return c.Counter.mutate(ctx, m)
 	case *CustomerMutation:
 		return c.Customer.mutate(ctx, m)
 	case *CustomerAccessTokenMutation:
@@ -371,6 +395,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.DiscountCode.mutate(ctx, m)
 	case *DiscountRedemptionMutation:
 		return c.DiscountRedemption.mutate(ctx, m)
+	case *EventMutation:
+		return c.Event.mutate(ctx, m)
 	case *FulfillmentMutation:
 		return c.Fulfillment.mutate(ctx, m)
 	case *LoginAttemptMutation:
@@ -1002,6 +1028,272 @@ func (c *CollectionProductClient) mutate(ctx context.Context, m *CollectionProdu
 		return (&CollectionProductDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CollectionProduct mutation op: %q", m.Op())
+	}
+}
+
+// CompletionAttemptClient is a client for the CompletionAttempt schema.
+type CompletionAttemptClient struct {
+	config
+}
+
+// NewCompletionAttemptClient returns a client for the CompletionAttempt from the given config.
+func NewCompletionAttemptClient(c config) *CompletionAttemptClient {
+	return &CompletionAttemptClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `completionattempt.Hooks(f(g(h())))`.
+func (c *CompletionAttemptClient) Use(hooks ...Hook) {
+	c.hooks.CompletionAttempt = append(c.hooks.CompletionAttempt, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `completionattempt.Intercept(f(g(h())))`.
+func (c *CompletionAttemptClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CompletionAttempt = append(c.inters.CompletionAttempt, interceptors...)
+}
+
+// Create returns a builder for creating a CompletionAttempt entity.
+func (c *CompletionAttemptClient) Create() *CompletionAttemptCreate {
+	mutation := newCompletionAttemptMutation(c.config, OpCreate)
+	return &CompletionAttemptCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CompletionAttempt entities.
+func (c *CompletionAttemptClient) CreateBulk(builders ...*CompletionAttemptCreate) *CompletionAttemptCreateBulk {
+	return &CompletionAttemptCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CompletionAttemptClient) MapCreateBulk(slice any, setFunc func(*CompletionAttemptCreate, int)) *CompletionAttemptCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CompletionAttemptCreateBulk{err: fmt.Errorf("calling to CompletionAttemptClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CompletionAttemptCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CompletionAttemptCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CompletionAttempt.
+func (c *CompletionAttemptClient) Update() *CompletionAttemptUpdate {
+	mutation := newCompletionAttemptMutation(c.config, OpUpdate)
+	return &CompletionAttemptUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CompletionAttemptClient) UpdateOne(_m *CompletionAttempt) *CompletionAttemptUpdateOne {
+	mutation := newCompletionAttemptMutation(c.config, OpUpdateOne, withCompletionAttempt(_m))
+	return &CompletionAttemptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CompletionAttemptClient) UpdateOneID(id int) *CompletionAttemptUpdateOne {
+	mutation := newCompletionAttemptMutation(c.config, OpUpdateOne, withCompletionAttemptID(id))
+	return &CompletionAttemptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CompletionAttempt.
+func (c *CompletionAttemptClient) Delete() *CompletionAttemptDelete {
+	mutation := newCompletionAttemptMutation(c.config, OpDelete)
+	return &CompletionAttemptDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CompletionAttemptClient) DeleteOne(_m *CompletionAttempt) *CompletionAttemptDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CompletionAttemptClient) DeleteOneID(id int) *CompletionAttemptDeleteOne {
+	builder := c.Delete().Where(completionattempt.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CompletionAttemptDeleteOne{builder}
+}
+
+// Query returns a query builder for CompletionAttempt.
+func (c *CompletionAttemptClient) Query() *CompletionAttemptQuery {
+	return &CompletionAttemptQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCompletionAttempt},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CompletionAttempt entity by its id.
+func (c *CompletionAttemptClient) Get(ctx context.Context, id int) (*CompletionAttempt, error) {
+	return c.Query().Where(completionattempt.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CompletionAttemptClient) GetX(ctx context.Context, id int) *CompletionAttempt {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CompletionAttemptClient) Hooks() []Hook {
+	return c.hooks.CompletionAttempt
+}
+
+// Interceptors returns the client interceptors.
+func (c *CompletionAttemptClient) Interceptors() []Interceptor {
+	return c.inters.CompletionAttempt
+}
+
+func (c *CompletionAttemptClient) mutate(ctx context.Context, m *CompletionAttemptMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CompletionAttemptCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CompletionAttemptUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CompletionAttemptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CompletionAttemptDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CompletionAttempt mutation op: %q", m.Op())
+	}
+}
+
+// CounterClient is a client for the Counter schema.
+type CounterClient struct {
+	config
+}
+
+// NewCounterClient returns a client for the Counter from the given config.
+func NewCounterClient(c config) *CounterClient {
+	return &CounterClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `counter.Hooks(f(g(h())))`.
+func (c *CounterClient) Use(hooks ...Hook) {
+	c.hooks.Counter = append(c.hooks.Counter, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `counter.Intercept(f(g(h())))`.
+func (c *CounterClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Counter = append(c.inters.Counter, interceptors...)
+}
+
+// Create returns a builder for creating a Counter entity.
+func (c *CounterClient) Create() *CounterCreate {
+	mutation := newCounterMutation(c.config, OpCreate)
+	return &CounterCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Counter entities.
+func (c *CounterClient) CreateBulk(builders ...*CounterCreate) *CounterCreateBulk {
+	return &CounterCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CounterClient) MapCreateBulk(slice any, setFunc func(*CounterCreate, int)) *CounterCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CounterCreateBulk{err: fmt.Errorf("calling to CounterClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CounterCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CounterCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Counter.
+func (c *CounterClient) Update() *CounterUpdate {
+	mutation := newCounterMutation(c.config, OpUpdate)
+	return &CounterUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CounterClient) UpdateOne(_m *Counter) *CounterUpdateOne {
+	mutation := newCounterMutation(c.config, OpUpdateOne, withCounter(_m))
+	return &CounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CounterClient) UpdateOneID(id int) *CounterUpdateOne {
+	mutation := newCounterMutation(c.config, OpUpdateOne, withCounterID(id))
+	return &CounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Counter.
+func (c *CounterClient) Delete() *CounterDelete {
+	mutation := newCounterMutation(c.config, OpDelete)
+	return &CounterDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CounterClient) DeleteOne(_m *Counter) *CounterDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CounterClient) DeleteOneID(id int) *CounterDeleteOne {
+	builder := c.Delete().Where(counter.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CounterDeleteOne{builder}
+}
+
+// Query returns a query builder for Counter.
+func (c *CounterClient) Query() *CounterQuery {
+	return &CounterQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCounter},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Counter entity by its id.
+func (c *CounterClient) Get(ctx context.Context, id int) (*Counter, error) {
+	return c.Query().Where(counter.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CounterClient) GetX(ctx context.Context, id int) *Counter {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CounterClient) Hooks() []Hook {
+	return c.hooks.Counter
+}
+
+// Interceptors returns the client interceptors.
+func (c *CounterClient) Interceptors() []Interceptor {
+	return c.inters.Counter
+}
+
+func (c *CounterClient) mutate(ctx context.Context, m *CounterMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CounterCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CounterUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CounterDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Counter mutation op: %q", m.Op())
 	}
 }
 
@@ -1662,6 +1954,139 @@ func (c *DiscountRedemptionClient) mutate(ctx context.Context, m *DiscountRedemp
 		return (&DiscountRedemptionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown DiscountRedemption mutation op: %q", m.Op())
+	}
+}
+
+// EventClient is a client for the Event schema.
+type EventClient struct {
+	config
+}
+
+// NewEventClient returns a client for the Event from the given config.
+func NewEventClient(c config) *EventClient {
+	return &EventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `event.Hooks(f(g(h())))`.
+func (c *EventClient) Use(hooks ...Hook) {
+	c.hooks.Event = append(c.hooks.Event, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `event.Intercept(f(g(h())))`.
+func (c *EventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Event = append(c.inters.Event, interceptors...)
+}
+
+// Create returns a builder for creating a Event entity.
+func (c *EventClient) Create() *EventCreate {
+	mutation := newEventMutation(c.config, OpCreate)
+	return &EventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Event entities.
+func (c *EventClient) CreateBulk(builders ...*EventCreate) *EventCreateBulk {
+	return &EventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EventClient) MapCreateBulk(slice any, setFunc func(*EventCreate, int)) *EventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EventCreateBulk{err: fmt.Errorf("calling to EventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Event.
+func (c *EventClient) Update() *EventUpdate {
+	mutation := newEventMutation(c.config, OpUpdate)
+	return &EventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EventClient) UpdateOne(_m *Event) *EventUpdateOne {
+	mutation := newEventMutation(c.config, OpUpdateOne, withEvent(_m))
+	return &EventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EventClient) UpdateOneID(id int) *EventUpdateOne {
+	mutation := newEventMutation(c.config, OpUpdateOne, withEventID(id))
+	return &EventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Event.
+func (c *EventClient) Delete() *EventDelete {
+	mutation := newEventMutation(c.config, OpDelete)
+	return &EventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EventClient) DeleteOne(_m *Event) *EventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EventClient) DeleteOneID(id int) *EventDeleteOne {
+	builder := c.Delete().Where(event.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EventDeleteOne{builder}
+}
+
+// Query returns a query builder for Event.
+func (c *EventClient) Query() *EventQuery {
+	return &EventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Event entity by its id.
+func (c *EventClient) Get(ctx context.Context, id int) (*Event, error) {
+	return c.Query().Where(event.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EventClient) GetX(ctx context.Context, id int) *Event {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *EventClient) Hooks() []Hook {
+	return c.hooks.Event
+}
+
+// Interceptors returns the client interceptors.
+func (c *EventClient) Interceptors() []Interceptor {
+	return c.inters.Event
+}
+
+func (c *EventClient) mutate(ctx context.Context, m *EventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Event mutation op: %q", m.Op())
 	}
 }
 
@@ -4297,18 +4722,19 @@ func (c *TaxRateClient) mutate(ctx context.Context, m *TaxRateMutation) (Value, 
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Cart, CartLine, Collection, CollectionProduct, Customer, CustomerAccessToken,
-		DiscountCode, DiscountRedemption, Fulfillment, LoginAttempt, MailingAddress,
-		Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken, Product,
-		ProductImage, ProductOption, ProductOptionValue, ProductVariant, ShippingRate,
-		Shop, TaxRate []ent.Hook
+		Cart, CartLine, Collection, CollectionProduct, CompletionAttempt, Counter,
+		Customer, CustomerAccessToken, DiscountCode, DiscountRedemption, Event,
+		Fulfillment, LoginAttempt, MailingAddress, Menu, MenuItem, Order, OrderLine,
+		Page, PasswordResetToken, Product, ProductImage, ProductOption,
+		ProductOptionValue, ProductVariant, ShippingRate, Shop, TaxRate []ent.Hook
 	}
 	inters struct {
-		Cart, CartLine, Collection, CollectionProduct, Customer, CustomerAccessToken,
-		DiscountCode, DiscountRedemption, Fulfillment, LoginAttempt, MailingAddress,
-		Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken, Product,
-		ProductImage, ProductOption, ProductOptionValue, ProductVariant, ShippingRate,
-		Shop, TaxRate []ent.Interceptor
+		Cart, CartLine, Collection, CollectionProduct, CompletionAttempt, Counter,
+		Customer, CustomerAccessToken, DiscountCode, DiscountRedemption, Event,
+		Fulfillment, LoginAttempt, MailingAddress, Menu, MenuItem, Order, OrderLine,
+		Page, PasswordResetToken, Product, ProductImage, ProductOption,
+		ProductOptionValue, ProductVariant, ShippingRate, Shop,
+		TaxRate []ent.Interceptor
 	}
 )
 

@@ -11,10 +11,13 @@ import (
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/completionattempt"
+	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/event"
 	"storefront/ent/fulfillment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
@@ -101,10 +104,13 @@ func checkColumn(t, c string) error {
 			cartline.Table:            cartline.ValidColumn,
 			collection.Table:          collection.ValidColumn,
 			collectionproduct.Table:   collectionproduct.ValidColumn,
+			completionattempt.Table:   completionattempt.ValidColumn,
+			counter.Table:             counter.ValidColumn,
 			customer.Table:            customer.ValidColumn,
 			customeraccesstoken.Table: customeraccesstoken.ValidColumn,
 			discountcode.Table:        discountcode.ValidColumn,
 			discountredemption.Table:  discountredemption.ValidColumn,
+			event.Table:               event.ValidColumn,
 			fulfillment.Table:         fulfillment.ValidColumn,
 			loginattempt.Table:        loginattempt.ValidColumn,
 			mailingaddress.Table:      mailingaddress.ValidColumn,

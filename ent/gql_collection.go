@@ -7,10 +7,13 @@ import (
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
+	"storefront/ent/completionattempt"
+	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/event"
 	"storefront/ent/fulfillment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
@@ -465,6 +468,185 @@ func newCollectionPaginateArgs(rv map[string]any) *collectionPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*CollectionWhereInput); ok {
 		args.opts = append(args.opts, WithCollectionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CompletionAttemptQuery) CollectFields(ctx context.Context, satisfies ...string) (*CompletionAttemptQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CompletionAttemptQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(completionattempt.Columns))
+		selectedFields = []string{completionattempt.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[completionattempt.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, completionattempt.FieldCreatedAt)
+				fieldSeen[completionattempt.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[completionattempt.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, completionattempt.FieldUpdatedAt)
+				fieldSeen[completionattempt.FieldUpdatedAt] = struct{}{}
+			}
+		case "attemptToken":
+			if _, ok := fieldSeen[completionattempt.FieldAttemptToken]; !ok {
+				selectedFields = append(selectedFields, completionattempt.FieldAttemptToken)
+				fieldSeen[completionattempt.FieldAttemptToken] = struct{}{}
+			}
+		case "publicID":
+			if _, ok := fieldSeen[completionattempt.FieldPublicID]; !ok {
+				selectedFields = append(selectedFields, completionattempt.FieldPublicID)
+				fieldSeen[completionattempt.FieldPublicID] = struct{}{}
+			}
+		case "cartToken":
+			if _, ok := fieldSeen[completionattempt.FieldCartToken]; !ok {
+				selectedFields = append(selectedFields, completionattempt.FieldCartToken)
+				fieldSeen[completionattempt.FieldCartToken] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[completionattempt.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, completionattempt.FieldStatus)
+				fieldSeen[completionattempt.FieldStatus] = struct{}{}
+			}
+		case "orderID":
+			if _, ok := fieldSeen[completionattempt.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, completionattempt.FieldOrderID)
+				fieldSeen[completionattempt.FieldOrderID] = struct{}{}
+			}
+		case "errors":
+			if _, ok := fieldSeen[completionattempt.FieldErrors]; !ok {
+				selectedFields = append(selectedFields, completionattempt.FieldErrors)
+				fieldSeen[completionattempt.FieldErrors] = struct{}{}
+			}
+		case "completedAt":
+			if _, ok := fieldSeen[completionattempt.FieldCompletedAt]; !ok {
+				selectedFields = append(selectedFields, completionattempt.FieldCompletedAt)
+				fieldSeen[completionattempt.FieldCompletedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type completionattemptPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CompletionAttemptPaginateOption
+}
+
+func newCompletionAttemptPaginateArgs(rv map[string]any) *completionattemptPaginateArgs {
+	args := &completionattemptPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*CompletionAttemptWhereInput); ok {
+		args.opts = append(args.opts, WithCompletionAttemptFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CounterQuery) CollectFields(ctx context.Context, satisfies ...string) (*CounterQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CounterQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(counter.Columns))
+		selectedFields = []string{counter.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "name":
+			if _, ok := fieldSeen[counter.FieldName]; !ok {
+				selectedFields = append(selectedFields, counter.FieldName)
+				fieldSeen[counter.FieldName] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[counter.FieldValue]; !ok {
+				selectedFields = append(selectedFields, counter.FieldValue)
+				fieldSeen[counter.FieldValue] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type counterPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CounterPaginateOption
+}
+
+func newCounterPaginateArgs(rv map[string]any) *counterPaginateArgs {
+	args := &counterPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*CounterWhereInput); ok {
+		args.opts = append(args.opts, WithCounterFilter(v.Filter))
 	}
 	return args
 }
@@ -1001,6 +1183,98 @@ func newDiscountRedemptionPaginateArgs(rv map[string]any) *discountredemptionPag
 	}
 	if v, ok := rv[whereField].(*DiscountRedemptionWhereInput); ok {
 		args.opts = append(args.opts, WithDiscountRedemptionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EventQuery) CollectFields(ctx context.Context, satisfies ...string) (*EventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(event.Columns))
+		selectedFields = []string{event.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[event.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, event.FieldCreatedAt)
+				fieldSeen[event.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[event.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, event.FieldUpdatedAt)
+				fieldSeen[event.FieldUpdatedAt] = struct{}{}
+			}
+		case "topic":
+			if _, ok := fieldSeen[event.FieldTopic]; !ok {
+				selectedFields = append(selectedFields, event.FieldTopic)
+				fieldSeen[event.FieldTopic] = struct{}{}
+			}
+		case "subjectID":
+			if _, ok := fieldSeen[event.FieldSubjectID]; !ok {
+				selectedFields = append(selectedFields, event.FieldSubjectID)
+				fieldSeen[event.FieldSubjectID] = struct{}{}
+			}
+		case "payload":
+			if _, ok := fieldSeen[event.FieldPayload]; !ok {
+				selectedFields = append(selectedFields, event.FieldPayload)
+				fieldSeen[event.FieldPayload] = struct{}{}
+			}
+		case "deliveredAt":
+			if _, ok := fieldSeen[event.FieldDeliveredAt]; !ok {
+				selectedFields = append(selectedFields, event.FieldDeliveredAt)
+				fieldSeen[event.FieldDeliveredAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type eventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EventPaginateOption
+}
+
+func newEventPaginateArgs(rv map[string]any) *eventPaginateArgs {
+	args := &eventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*EventWhereInput); ok {
+		args.opts = append(args.opts, WithEventFilter(v.Filter))
 	}
 	return args
 }

@@ -8,10 +8,13 @@ import (
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
+	"storefront/ent/completionattempt"
+	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/event"
 	"storefront/ent/fulfillment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
@@ -61,6 +64,16 @@ var collectionImplementors = []string{"Collection", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Collection) IsNode() {}
 
+var completionattemptImplementors = []string{"CompletionAttempt", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CompletionAttempt) IsNode() {}
+
+var counterImplementors = []string{"Counter", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Counter) IsNode() {}
+
 var customerImplementors = []string{"Customer", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -80,6 +93,11 @@ var discountredemptionImplementors = []string{"DiscountRedemption", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*DiscountRedemption) IsNode() {}
+
+var eventImplementors = []string{"Event", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Event) IsNode() {}
 
 var fulfillmentImplementors = []string{"Fulfillment", "Node"}
 
@@ -251,6 +269,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case completionattempt.Table:
+		query := c.CompletionAttempt.Query().
+			Where(completionattempt.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, completionattemptImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case counter.Table:
+		query := c.Counter.Query().
+			Where(counter.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, counterImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case customer.Table:
 		query := c.Customer.Query().
 			Where(customer.ID(id))
@@ -283,6 +319,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(discountredemption.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, discountredemptionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case event.Table:
+		query := c.Event.Query().
+			Where(event.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, eventImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -561,6 +606,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case completionattempt.Table:
+		query := c.CompletionAttempt.Query().
+			Where(completionattempt.IDIn(ids...))
+		query, err := query.CollectFields(ctx, completionattemptImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case counter.Table:
+		query := c.Counter.Query().
+			Where(counter.IDIn(ids...))
+		query, err := query.CollectFields(ctx, counterImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case customer.Table:
 		query := c.Customer.Query().
 			Where(customer.IDIn(ids...))
@@ -613,6 +690,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.DiscountRedemption.Query().
 			Where(discountredemption.IDIn(ids...))
 		query, err := query.CollectFields(ctx, discountredemptionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case event.Table:
+		query := c.Event.Query().
+			Where(event.IDIn(ids...))
+		query, err := query.CollectFields(ctx, eventImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -8,10 +8,13 @@ import (
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
+	"storefront/ent/completionattempt"
+	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/event"
 	"storefront/ent/fulfillment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
@@ -2046,6 +2049,674 @@ func (i *CollectionWhereInput) P() (predicate.Collection, error) {
 		return predicates[0], nil
 	default:
 		return collection.And(predicates...), nil
+	}
+}
+
+// CompletionAttemptWhereInput represents a where input for filtering CompletionAttempt queries.
+type CompletionAttemptWhereInput struct {
+	Predicates []predicate.CompletionAttempt  `json:"-"`
+	Not        *CompletionAttemptWhereInput   `json:"not,omitempty"`
+	Or         []*CompletionAttemptWhereInput `json:"or,omitempty"`
+	And        []*CompletionAttemptWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "attempt_token" field predicates.
+	AttemptToken             *string  `json:"attemptToken,omitempty"`
+	AttemptTokenNEQ          *string  `json:"attemptTokenNEQ,omitempty"`
+	AttemptTokenIn           []string `json:"attemptTokenIn,omitempty"`
+	AttemptTokenNotIn        []string `json:"attemptTokenNotIn,omitempty"`
+	AttemptTokenGT           *string  `json:"attemptTokenGT,omitempty"`
+	AttemptTokenGTE          *string  `json:"attemptTokenGTE,omitempty"`
+	AttemptTokenLT           *string  `json:"attemptTokenLT,omitempty"`
+	AttemptTokenLTE          *string  `json:"attemptTokenLTE,omitempty"`
+	AttemptTokenContains     *string  `json:"attemptTokenContains,omitempty"`
+	AttemptTokenHasPrefix    *string  `json:"attemptTokenHasPrefix,omitempty"`
+	AttemptTokenHasSuffix    *string  `json:"attemptTokenHasSuffix,omitempty"`
+	AttemptTokenEqualFold    *string  `json:"attemptTokenEqualFold,omitempty"`
+	AttemptTokenContainsFold *string  `json:"attemptTokenContainsFold,omitempty"`
+
+	// "public_id" field predicates.
+	PublicID             *string  `json:"publicID,omitempty"`
+	PublicIDNEQ          *string  `json:"publicIDNEQ,omitempty"`
+	PublicIDIn           []string `json:"publicIDIn,omitempty"`
+	PublicIDNotIn        []string `json:"publicIDNotIn,omitempty"`
+	PublicIDGT           *string  `json:"publicIDGT,omitempty"`
+	PublicIDGTE          *string  `json:"publicIDGTE,omitempty"`
+	PublicIDLT           *string  `json:"publicIDLT,omitempty"`
+	PublicIDLTE          *string  `json:"publicIDLTE,omitempty"`
+	PublicIDContains     *string  `json:"publicIDContains,omitempty"`
+	PublicIDHasPrefix    *string  `json:"publicIDHasPrefix,omitempty"`
+	PublicIDHasSuffix    *string  `json:"publicIDHasSuffix,omitempty"`
+	PublicIDEqualFold    *string  `json:"publicIDEqualFold,omitempty"`
+	PublicIDContainsFold *string  `json:"publicIDContainsFold,omitempty"`
+
+	// "cart_token" field predicates.
+	CartToken             *string  `json:"cartToken,omitempty"`
+	CartTokenNEQ          *string  `json:"cartTokenNEQ,omitempty"`
+	CartTokenIn           []string `json:"cartTokenIn,omitempty"`
+	CartTokenNotIn        []string `json:"cartTokenNotIn,omitempty"`
+	CartTokenGT           *string  `json:"cartTokenGT,omitempty"`
+	CartTokenGTE          *string  `json:"cartTokenGTE,omitempty"`
+	CartTokenLT           *string  `json:"cartTokenLT,omitempty"`
+	CartTokenLTE          *string  `json:"cartTokenLTE,omitempty"`
+	CartTokenContains     *string  `json:"cartTokenContains,omitempty"`
+	CartTokenHasPrefix    *string  `json:"cartTokenHasPrefix,omitempty"`
+	CartTokenHasSuffix    *string  `json:"cartTokenHasSuffix,omitempty"`
+	CartTokenEqualFold    *string  `json:"cartTokenEqualFold,omitempty"`
+	CartTokenContainsFold *string  `json:"cartTokenContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *completionattempt.Status  `json:"status,omitempty"`
+	StatusNEQ   *completionattempt.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []completionattempt.Status `json:"statusIn,omitempty"`
+	StatusNotIn []completionattempt.Status `json:"statusNotIn,omitempty"`
+
+	// "order_id" field predicates.
+	OrderID       *int  `json:"orderID,omitempty"`
+	OrderIDNEQ    *int  `json:"orderIDNEQ,omitempty"`
+	OrderIDIn     []int `json:"orderIDIn,omitempty"`
+	OrderIDNotIn  []int `json:"orderIDNotIn,omitempty"`
+	OrderIDGT     *int  `json:"orderIDGT,omitempty"`
+	OrderIDGTE    *int  `json:"orderIDGTE,omitempty"`
+	OrderIDLT     *int  `json:"orderIDLT,omitempty"`
+	OrderIDLTE    *int  `json:"orderIDLTE,omitempty"`
+	OrderIDIsNil  bool  `json:"orderIDIsNil,omitempty"`
+	OrderIDNotNil bool  `json:"orderIDNotNil,omitempty"`
+
+	// "completed_at" field predicates.
+	CompletedAt       *time.Time  `json:"completedAt,omitempty"`
+	CompletedAtNEQ    *time.Time  `json:"completedAtNEQ,omitempty"`
+	CompletedAtIn     []time.Time `json:"completedAtIn,omitempty"`
+	CompletedAtNotIn  []time.Time `json:"completedAtNotIn,omitempty"`
+	CompletedAtGT     *time.Time  `json:"completedAtGT,omitempty"`
+	CompletedAtGTE    *time.Time  `json:"completedAtGTE,omitempty"`
+	CompletedAtLT     *time.Time  `json:"completedAtLT,omitempty"`
+	CompletedAtLTE    *time.Time  `json:"completedAtLTE,omitempty"`
+	CompletedAtIsNil  bool        `json:"completedAtIsNil,omitempty"`
+	CompletedAtNotNil bool        `json:"completedAtNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CompletionAttemptWhereInput) AddPredicates(predicates ...predicate.CompletionAttempt) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CompletionAttemptWhereInput filter on the CompletionAttemptQuery builder.
+func (i *CompletionAttemptWhereInput) Filter(q *CompletionAttemptQuery) (*CompletionAttemptQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCompletionAttemptWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCompletionAttemptWhereInput is returned in case the CompletionAttemptWhereInput is empty.
+var ErrEmptyCompletionAttemptWhereInput = errors.New("ent: empty predicate CompletionAttemptWhereInput")
+
+// P returns a predicate for filtering completionattempts.
+// An error is returned if the input is empty or invalid.
+func (i *CompletionAttemptWhereInput) P() (predicate.CompletionAttempt, error) {
+	var predicates []predicate.CompletionAttempt
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, completionattempt.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CompletionAttempt, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, completionattempt.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CompletionAttempt, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, completionattempt.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, completionattempt.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, completionattempt.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, completionattempt.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, completionattempt.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, completionattempt.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, completionattempt.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, completionattempt.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, completionattempt.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, completionattempt.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, completionattempt.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, completionattempt.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, completionattempt.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, completionattempt.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, completionattempt.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, completionattempt.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, completionattempt.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, completionattempt.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, completionattempt.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, completionattempt.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, completionattempt.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, completionattempt.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, completionattempt.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, completionattempt.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, completionattempt.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.AttemptToken != nil {
+		predicates = append(predicates, completionattempt.AttemptTokenEQ(*i.AttemptToken))
+	}
+	if i.AttemptTokenNEQ != nil {
+		predicates = append(predicates, completionattempt.AttemptTokenNEQ(*i.AttemptTokenNEQ))
+	}
+	if len(i.AttemptTokenIn) > 0 {
+		predicates = append(predicates, completionattempt.AttemptTokenIn(i.AttemptTokenIn...))
+	}
+	if len(i.AttemptTokenNotIn) > 0 {
+		predicates = append(predicates, completionattempt.AttemptTokenNotIn(i.AttemptTokenNotIn...))
+	}
+	if i.AttemptTokenGT != nil {
+		predicates = append(predicates, completionattempt.AttemptTokenGT(*i.AttemptTokenGT))
+	}
+	if i.AttemptTokenGTE != nil {
+		predicates = append(predicates, completionattempt.AttemptTokenGTE(*i.AttemptTokenGTE))
+	}
+	if i.AttemptTokenLT != nil {
+		predicates = append(predicates, completionattempt.AttemptTokenLT(*i.AttemptTokenLT))
+	}
+	if i.AttemptTokenLTE != nil {
+		predicates = append(predicates, completionattempt.AttemptTokenLTE(*i.AttemptTokenLTE))
+	}
+	if i.AttemptTokenContains != nil {
+		predicates = append(predicates, completionattempt.AttemptTokenContains(*i.AttemptTokenContains))
+	}
+	if i.AttemptTokenHasPrefix != nil {
+		predicates = append(predicates, completionattempt.AttemptTokenHasPrefix(*i.AttemptTokenHasPrefix))
+	}
+	if i.AttemptTokenHasSuffix != nil {
+		predicates = append(predicates, completionattempt.AttemptTokenHasSuffix(*i.AttemptTokenHasSuffix))
+	}
+	if i.AttemptTokenEqualFold != nil {
+		predicates = append(predicates, completionattempt.AttemptTokenEqualFold(*i.AttemptTokenEqualFold))
+	}
+	if i.AttemptTokenContainsFold != nil {
+		predicates = append(predicates, completionattempt.AttemptTokenContainsFold(*i.AttemptTokenContainsFold))
+	}
+	if i.PublicID != nil {
+		predicates = append(predicates, completionattempt.PublicIDEQ(*i.PublicID))
+	}
+	if i.PublicIDNEQ != nil {
+		predicates = append(predicates, completionattempt.PublicIDNEQ(*i.PublicIDNEQ))
+	}
+	if len(i.PublicIDIn) > 0 {
+		predicates = append(predicates, completionattempt.PublicIDIn(i.PublicIDIn...))
+	}
+	if len(i.PublicIDNotIn) > 0 {
+		predicates = append(predicates, completionattempt.PublicIDNotIn(i.PublicIDNotIn...))
+	}
+	if i.PublicIDGT != nil {
+		predicates = append(predicates, completionattempt.PublicIDGT(*i.PublicIDGT))
+	}
+	if i.PublicIDGTE != nil {
+		predicates = append(predicates, completionattempt.PublicIDGTE(*i.PublicIDGTE))
+	}
+	if i.PublicIDLT != nil {
+		predicates = append(predicates, completionattempt.PublicIDLT(*i.PublicIDLT))
+	}
+	if i.PublicIDLTE != nil {
+		predicates = append(predicates, completionattempt.PublicIDLTE(*i.PublicIDLTE))
+	}
+	if i.PublicIDContains != nil {
+		predicates = append(predicates, completionattempt.PublicIDContains(*i.PublicIDContains))
+	}
+	if i.PublicIDHasPrefix != nil {
+		predicates = append(predicates, completionattempt.PublicIDHasPrefix(*i.PublicIDHasPrefix))
+	}
+	if i.PublicIDHasSuffix != nil {
+		predicates = append(predicates, completionattempt.PublicIDHasSuffix(*i.PublicIDHasSuffix))
+	}
+	if i.PublicIDEqualFold != nil {
+		predicates = append(predicates, completionattempt.PublicIDEqualFold(*i.PublicIDEqualFold))
+	}
+	if i.PublicIDContainsFold != nil {
+		predicates = append(predicates, completionattempt.PublicIDContainsFold(*i.PublicIDContainsFold))
+	}
+	if i.CartToken != nil {
+		predicates = append(predicates, completionattempt.CartTokenEQ(*i.CartToken))
+	}
+	if i.CartTokenNEQ != nil {
+		predicates = append(predicates, completionattempt.CartTokenNEQ(*i.CartTokenNEQ))
+	}
+	if len(i.CartTokenIn) > 0 {
+		predicates = append(predicates, completionattempt.CartTokenIn(i.CartTokenIn...))
+	}
+	if len(i.CartTokenNotIn) > 0 {
+		predicates = append(predicates, completionattempt.CartTokenNotIn(i.CartTokenNotIn...))
+	}
+	if i.CartTokenGT != nil {
+		predicates = append(predicates, completionattempt.CartTokenGT(*i.CartTokenGT))
+	}
+	if i.CartTokenGTE != nil {
+		predicates = append(predicates, completionattempt.CartTokenGTE(*i.CartTokenGTE))
+	}
+	if i.CartTokenLT != nil {
+		predicates = append(predicates, completionattempt.CartTokenLT(*i.CartTokenLT))
+	}
+	if i.CartTokenLTE != nil {
+		predicates = append(predicates, completionattempt.CartTokenLTE(*i.CartTokenLTE))
+	}
+	if i.CartTokenContains != nil {
+		predicates = append(predicates, completionattempt.CartTokenContains(*i.CartTokenContains))
+	}
+	if i.CartTokenHasPrefix != nil {
+		predicates = append(predicates, completionattempt.CartTokenHasPrefix(*i.CartTokenHasPrefix))
+	}
+	if i.CartTokenHasSuffix != nil {
+		predicates = append(predicates, completionattempt.CartTokenHasSuffix(*i.CartTokenHasSuffix))
+	}
+	if i.CartTokenEqualFold != nil {
+		predicates = append(predicates, completionattempt.CartTokenEqualFold(*i.CartTokenEqualFold))
+	}
+	if i.CartTokenContainsFold != nil {
+		predicates = append(predicates, completionattempt.CartTokenContainsFold(*i.CartTokenContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, completionattempt.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, completionattempt.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, completionattempt.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, completionattempt.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.OrderID != nil {
+		predicates = append(predicates, completionattempt.OrderIDEQ(*i.OrderID))
+	}
+	if i.OrderIDNEQ != nil {
+		predicates = append(predicates, completionattempt.OrderIDNEQ(*i.OrderIDNEQ))
+	}
+	if len(i.OrderIDIn) > 0 {
+		predicates = append(predicates, completionattempt.OrderIDIn(i.OrderIDIn...))
+	}
+	if len(i.OrderIDNotIn) > 0 {
+		predicates = append(predicates, completionattempt.OrderIDNotIn(i.OrderIDNotIn...))
+	}
+	if i.OrderIDGT != nil {
+		predicates = append(predicates, completionattempt.OrderIDGT(*i.OrderIDGT))
+	}
+	if i.OrderIDGTE != nil {
+		predicates = append(predicates, completionattempt.OrderIDGTE(*i.OrderIDGTE))
+	}
+	if i.OrderIDLT != nil {
+		predicates = append(predicates, completionattempt.OrderIDLT(*i.OrderIDLT))
+	}
+	if i.OrderIDLTE != nil {
+		predicates = append(predicates, completionattempt.OrderIDLTE(*i.OrderIDLTE))
+	}
+	if i.OrderIDIsNil {
+		predicates = append(predicates, completionattempt.OrderIDIsNil())
+	}
+	if i.OrderIDNotNil {
+		predicates = append(predicates, completionattempt.OrderIDNotNil())
+	}
+	if i.CompletedAt != nil {
+		predicates = append(predicates, completionattempt.CompletedAtEQ(*i.CompletedAt))
+	}
+	if i.CompletedAtNEQ != nil {
+		predicates = append(predicates, completionattempt.CompletedAtNEQ(*i.CompletedAtNEQ))
+	}
+	if len(i.CompletedAtIn) > 0 {
+		predicates = append(predicates, completionattempt.CompletedAtIn(i.CompletedAtIn...))
+	}
+	if len(i.CompletedAtNotIn) > 0 {
+		predicates = append(predicates, completionattempt.CompletedAtNotIn(i.CompletedAtNotIn...))
+	}
+	if i.CompletedAtGT != nil {
+		predicates = append(predicates, completionattempt.CompletedAtGT(*i.CompletedAtGT))
+	}
+	if i.CompletedAtGTE != nil {
+		predicates = append(predicates, completionattempt.CompletedAtGTE(*i.CompletedAtGTE))
+	}
+	if i.CompletedAtLT != nil {
+		predicates = append(predicates, completionattempt.CompletedAtLT(*i.CompletedAtLT))
+	}
+	if i.CompletedAtLTE != nil {
+		predicates = append(predicates, completionattempt.CompletedAtLTE(*i.CompletedAtLTE))
+	}
+	if i.CompletedAtIsNil {
+		predicates = append(predicates, completionattempt.CompletedAtIsNil())
+	}
+	if i.CompletedAtNotNil {
+		predicates = append(predicates, completionattempt.CompletedAtNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCompletionAttemptWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return completionattempt.And(predicates...), nil
+	}
+}
+
+// CounterWhereInput represents a where input for filtering Counter queries.
+type CounterWhereInput struct {
+	Predicates []predicate.Counter  `json:"-"`
+	Not        *CounterWhereInput   `json:"not,omitempty"`
+	Or         []*CounterWhereInput `json:"or,omitempty"`
+	And        []*CounterWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "value" field predicates.
+	Value      *int64  `json:"value,omitempty"`
+	ValueNEQ   *int64  `json:"valueNEQ,omitempty"`
+	ValueIn    []int64 `json:"valueIn,omitempty"`
+	ValueNotIn []int64 `json:"valueNotIn,omitempty"`
+	ValueGT    *int64  `json:"valueGT,omitempty"`
+	ValueGTE   *int64  `json:"valueGTE,omitempty"`
+	ValueLT    *int64  `json:"valueLT,omitempty"`
+	ValueLTE   *int64  `json:"valueLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CounterWhereInput) AddPredicates(predicates ...predicate.Counter) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CounterWhereInput filter on the CounterQuery builder.
+func (i *CounterWhereInput) Filter(q *CounterQuery) (*CounterQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCounterWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCounterWhereInput is returned in case the CounterWhereInput is empty.
+var ErrEmptyCounterWhereInput = errors.New("ent: empty predicate CounterWhereInput")
+
+// P returns a predicate for filtering counters.
+// An error is returned if the input is empty or invalid.
+func (i *CounterWhereInput) P() (predicate.Counter, error) {
+	var predicates []predicate.Counter
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, counter.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Counter, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, counter.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Counter, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, counter.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, counter.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, counter.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, counter.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, counter.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, counter.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, counter.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, counter.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, counter.IDLTE(*i.IDLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, counter.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, counter.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, counter.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, counter.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, counter.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, counter.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, counter.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, counter.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, counter.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, counter.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, counter.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, counter.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, counter.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Value != nil {
+		predicates = append(predicates, counter.ValueEQ(*i.Value))
+	}
+	if i.ValueNEQ != nil {
+		predicates = append(predicates, counter.ValueNEQ(*i.ValueNEQ))
+	}
+	if len(i.ValueIn) > 0 {
+		predicates = append(predicates, counter.ValueIn(i.ValueIn...))
+	}
+	if len(i.ValueNotIn) > 0 {
+		predicates = append(predicates, counter.ValueNotIn(i.ValueNotIn...))
+	}
+	if i.ValueGT != nil {
+		predicates = append(predicates, counter.ValueGT(*i.ValueGT))
+	}
+	if i.ValueGTE != nil {
+		predicates = append(predicates, counter.ValueGTE(*i.ValueGTE))
+	}
+	if i.ValueLT != nil {
+		predicates = append(predicates, counter.ValueLT(*i.ValueLT))
+	}
+	if i.ValueLTE != nil {
+		predicates = append(predicates, counter.ValueLTE(*i.ValueLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCounterWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return counter.And(predicates...), nil
 	}
 }
 
@@ -4116,6 +4787,348 @@ func (i *DiscountRedemptionWhereInput) P() (predicate.DiscountRedemption, error)
 		return predicates[0], nil
 	default:
 		return discountredemption.And(predicates...), nil
+	}
+}
+
+// EventWhereInput represents a where input for filtering Event queries.
+type EventWhereInput struct {
+	Predicates []predicate.Event  `json:"-"`
+	Not        *EventWhereInput   `json:"not,omitempty"`
+	Or         []*EventWhereInput `json:"or,omitempty"`
+	And        []*EventWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "topic" field predicates.
+	Topic             *string  `json:"topic,omitempty"`
+	TopicNEQ          *string  `json:"topicNEQ,omitempty"`
+	TopicIn           []string `json:"topicIn,omitempty"`
+	TopicNotIn        []string `json:"topicNotIn,omitempty"`
+	TopicGT           *string  `json:"topicGT,omitempty"`
+	TopicGTE          *string  `json:"topicGTE,omitempty"`
+	TopicLT           *string  `json:"topicLT,omitempty"`
+	TopicLTE          *string  `json:"topicLTE,omitempty"`
+	TopicContains     *string  `json:"topicContains,omitempty"`
+	TopicHasPrefix    *string  `json:"topicHasPrefix,omitempty"`
+	TopicHasSuffix    *string  `json:"topicHasSuffix,omitempty"`
+	TopicEqualFold    *string  `json:"topicEqualFold,omitempty"`
+	TopicContainsFold *string  `json:"topicContainsFold,omitempty"`
+
+	// "subject_id" field predicates.
+	SubjectID             *string  `json:"subjectID,omitempty"`
+	SubjectIDNEQ          *string  `json:"subjectIDNEQ,omitempty"`
+	SubjectIDIn           []string `json:"subjectIDIn,omitempty"`
+	SubjectIDNotIn        []string `json:"subjectIDNotIn,omitempty"`
+	SubjectIDGT           *string  `json:"subjectIDGT,omitempty"`
+	SubjectIDGTE          *string  `json:"subjectIDGTE,omitempty"`
+	SubjectIDLT           *string  `json:"subjectIDLT,omitempty"`
+	SubjectIDLTE          *string  `json:"subjectIDLTE,omitempty"`
+	SubjectIDContains     *string  `json:"subjectIDContains,omitempty"`
+	SubjectIDHasPrefix    *string  `json:"subjectIDHasPrefix,omitempty"`
+	SubjectIDHasSuffix    *string  `json:"subjectIDHasSuffix,omitempty"`
+	SubjectIDEqualFold    *string  `json:"subjectIDEqualFold,omitempty"`
+	SubjectIDContainsFold *string  `json:"subjectIDContainsFold,omitempty"`
+
+	// "delivered_at" field predicates.
+	DeliveredAt       *time.Time  `json:"deliveredAt,omitempty"`
+	DeliveredAtNEQ    *time.Time  `json:"deliveredAtNEQ,omitempty"`
+	DeliveredAtIn     []time.Time `json:"deliveredAtIn,omitempty"`
+	DeliveredAtNotIn  []time.Time `json:"deliveredAtNotIn,omitempty"`
+	DeliveredAtGT     *time.Time  `json:"deliveredAtGT,omitempty"`
+	DeliveredAtGTE    *time.Time  `json:"deliveredAtGTE,omitempty"`
+	DeliveredAtLT     *time.Time  `json:"deliveredAtLT,omitempty"`
+	DeliveredAtLTE    *time.Time  `json:"deliveredAtLTE,omitempty"`
+	DeliveredAtIsNil  bool        `json:"deliveredAtIsNil,omitempty"`
+	DeliveredAtNotNil bool        `json:"deliveredAtNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *EventWhereInput) AddPredicates(predicates ...predicate.Event) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the EventWhereInput filter on the EventQuery builder.
+func (i *EventWhereInput) Filter(q *EventQuery) (*EventQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyEventWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyEventWhereInput is returned in case the EventWhereInput is empty.
+var ErrEmptyEventWhereInput = errors.New("ent: empty predicate EventWhereInput")
+
+// P returns a predicate for filtering events.
+// An error is returned if the input is empty or invalid.
+func (i *EventWhereInput) P() (predicate.Event, error) {
+	var predicates []predicate.Event
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, event.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Event, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, event.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Event, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, event.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, event.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, event.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, event.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, event.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, event.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, event.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, event.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, event.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, event.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, event.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, event.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, event.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, event.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, event.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, event.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, event.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, event.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, event.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, event.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, event.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, event.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, event.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, event.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, event.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Topic != nil {
+		predicates = append(predicates, event.TopicEQ(*i.Topic))
+	}
+	if i.TopicNEQ != nil {
+		predicates = append(predicates, event.TopicNEQ(*i.TopicNEQ))
+	}
+	if len(i.TopicIn) > 0 {
+		predicates = append(predicates, event.TopicIn(i.TopicIn...))
+	}
+	if len(i.TopicNotIn) > 0 {
+		predicates = append(predicates, event.TopicNotIn(i.TopicNotIn...))
+	}
+	if i.TopicGT != nil {
+		predicates = append(predicates, event.TopicGT(*i.TopicGT))
+	}
+	if i.TopicGTE != nil {
+		predicates = append(predicates, event.TopicGTE(*i.TopicGTE))
+	}
+	if i.TopicLT != nil {
+		predicates = append(predicates, event.TopicLT(*i.TopicLT))
+	}
+	if i.TopicLTE != nil {
+		predicates = append(predicates, event.TopicLTE(*i.TopicLTE))
+	}
+	if i.TopicContains != nil {
+		predicates = append(predicates, event.TopicContains(*i.TopicContains))
+	}
+	if i.TopicHasPrefix != nil {
+		predicates = append(predicates, event.TopicHasPrefix(*i.TopicHasPrefix))
+	}
+	if i.TopicHasSuffix != nil {
+		predicates = append(predicates, event.TopicHasSuffix(*i.TopicHasSuffix))
+	}
+	if i.TopicEqualFold != nil {
+		predicates = append(predicates, event.TopicEqualFold(*i.TopicEqualFold))
+	}
+	if i.TopicContainsFold != nil {
+		predicates = append(predicates, event.TopicContainsFold(*i.TopicContainsFold))
+	}
+	if i.SubjectID != nil {
+		predicates = append(predicates, event.SubjectIDEQ(*i.SubjectID))
+	}
+	if i.SubjectIDNEQ != nil {
+		predicates = append(predicates, event.SubjectIDNEQ(*i.SubjectIDNEQ))
+	}
+	if len(i.SubjectIDIn) > 0 {
+		predicates = append(predicates, event.SubjectIDIn(i.SubjectIDIn...))
+	}
+	if len(i.SubjectIDNotIn) > 0 {
+		predicates = append(predicates, event.SubjectIDNotIn(i.SubjectIDNotIn...))
+	}
+	if i.SubjectIDGT != nil {
+		predicates = append(predicates, event.SubjectIDGT(*i.SubjectIDGT))
+	}
+	if i.SubjectIDGTE != nil {
+		predicates = append(predicates, event.SubjectIDGTE(*i.SubjectIDGTE))
+	}
+	if i.SubjectIDLT != nil {
+		predicates = append(predicates, event.SubjectIDLT(*i.SubjectIDLT))
+	}
+	if i.SubjectIDLTE != nil {
+		predicates = append(predicates, event.SubjectIDLTE(*i.SubjectIDLTE))
+	}
+	if i.SubjectIDContains != nil {
+		predicates = append(predicates, event.SubjectIDContains(*i.SubjectIDContains))
+	}
+	if i.SubjectIDHasPrefix != nil {
+		predicates = append(predicates, event.SubjectIDHasPrefix(*i.SubjectIDHasPrefix))
+	}
+	if i.SubjectIDHasSuffix != nil {
+		predicates = append(predicates, event.SubjectIDHasSuffix(*i.SubjectIDHasSuffix))
+	}
+	if i.SubjectIDEqualFold != nil {
+		predicates = append(predicates, event.SubjectIDEqualFold(*i.SubjectIDEqualFold))
+	}
+	if i.SubjectIDContainsFold != nil {
+		predicates = append(predicates, event.SubjectIDContainsFold(*i.SubjectIDContainsFold))
+	}
+	if i.DeliveredAt != nil {
+		predicates = append(predicates, event.DeliveredAtEQ(*i.DeliveredAt))
+	}
+	if i.DeliveredAtNEQ != nil {
+		predicates = append(predicates, event.DeliveredAtNEQ(*i.DeliveredAtNEQ))
+	}
+	if len(i.DeliveredAtIn) > 0 {
+		predicates = append(predicates, event.DeliveredAtIn(i.DeliveredAtIn...))
+	}
+	if len(i.DeliveredAtNotIn) > 0 {
+		predicates = append(predicates, event.DeliveredAtNotIn(i.DeliveredAtNotIn...))
+	}
+	if i.DeliveredAtGT != nil {
+		predicates = append(predicates, event.DeliveredAtGT(*i.DeliveredAtGT))
+	}
+	if i.DeliveredAtGTE != nil {
+		predicates = append(predicates, event.DeliveredAtGTE(*i.DeliveredAtGTE))
+	}
+	if i.DeliveredAtLT != nil {
+		predicates = append(predicates, event.DeliveredAtLT(*i.DeliveredAtLT))
+	}
+	if i.DeliveredAtLTE != nil {
+		predicates = append(predicates, event.DeliveredAtLTE(*i.DeliveredAtLTE))
+	}
+	if i.DeliveredAtIsNil {
+		predicates = append(predicates, event.DeliveredAtIsNil())
+	}
+	if i.DeliveredAtNotNil {
+		predicates = append(predicates, event.DeliveredAtNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyEventWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return event.And(predicates...), nil
 	}
 }
 

@@ -7,10 +7,13 @@ import (
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/completionattempt"
+	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/event"
 	"storefront/ent/fulfillment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -166,6 +169,43 @@ func init() {
 	collectionproductDescPosition := collectionproductFields[2].Descriptor()
 	// collectionproduct.DefaultPosition holds the default value on creation for the position field.
 	collectionproduct.DefaultPosition = collectionproductDescPosition.Default.(int)
+	completionattemptMixin := schema.CompletionAttempt{}.Mixin()
+	completionattemptMixinFields0 := completionattemptMixin[0].Fields()
+	_ = completionattemptMixinFields0
+	completionattemptFields := schema.CompletionAttempt{}.Fields()
+	_ = completionattemptFields
+	// completionattemptDescCreatedAt is the schema descriptor for created_at field.
+	completionattemptDescCreatedAt := completionattemptMixinFields0[0].Descriptor()
+	// completionattempt.DefaultCreatedAt holds the default value on creation for the created_at field.
+	completionattempt.DefaultCreatedAt = completionattemptDescCreatedAt.Default.(func() time.Time)
+	// completionattemptDescUpdatedAt is the schema descriptor for updated_at field.
+	completionattemptDescUpdatedAt := completionattemptMixinFields0[1].Descriptor()
+	// completionattempt.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	completionattempt.DefaultUpdatedAt = completionattemptDescUpdatedAt.Default.(func() time.Time)
+	// completionattempt.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	completionattempt.UpdateDefaultUpdatedAt = completionattemptDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// completionattemptDescAttemptToken is the schema descriptor for attempt_token field.
+	completionattemptDescAttemptToken := completionattemptFields[0].Descriptor()
+	// completionattempt.AttemptTokenValidator is a validator for the "attempt_token" field. It is called by the builders before save.
+	completionattempt.AttemptTokenValidator = completionattemptDescAttemptToken.Validators[0].(func(string) error)
+	// completionattemptDescPublicID is the schema descriptor for public_id field.
+	completionattemptDescPublicID := completionattemptFields[1].Descriptor()
+	// completionattempt.PublicIDValidator is a validator for the "public_id" field. It is called by the builders before save.
+	completionattempt.PublicIDValidator = completionattemptDescPublicID.Validators[0].(func(string) error)
+	// completionattemptDescCartToken is the schema descriptor for cart_token field.
+	completionattemptDescCartToken := completionattemptFields[2].Descriptor()
+	// completionattempt.CartTokenValidator is a validator for the "cart_token" field. It is called by the builders before save.
+	completionattempt.CartTokenValidator = completionattemptDescCartToken.Validators[0].(func(string) error)
+	counterFields := schema.Counter{}.Fields()
+	_ = counterFields
+	// counterDescName is the schema descriptor for name field.
+	counterDescName := counterFields[0].Descriptor()
+	// counter.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	counter.NameValidator = counterDescName.Validators[0].(func(string) error)
+	// counterDescValue is the schema descriptor for value field.
+	counterDescValue := counterFields[1].Descriptor()
+	// counter.DefaultValue holds the default value on creation for the value field.
+	counter.DefaultValue = counterDescValue.Default.(int64)
 	customerMixin := schema.Customer{}.Mixin()
 	customerMixinFields0 := customerMixin[0].Fields()
 	_ = customerMixinFields0
@@ -316,6 +356,25 @@ func init() {
 	discountredemptionDescEmail := discountredemptionFields[2].Descriptor()
 	// discountredemption.DefaultEmail holds the default value on creation for the email field.
 	discountredemption.DefaultEmail = discountredemptionDescEmail.Default.(string)
+	eventMixin := schema.Event{}.Mixin()
+	eventMixinFields0 := eventMixin[0].Fields()
+	_ = eventMixinFields0
+	eventFields := schema.Event{}.Fields()
+	_ = eventFields
+	// eventDescCreatedAt is the schema descriptor for created_at field.
+	eventDescCreatedAt := eventMixinFields0[0].Descriptor()
+	// event.DefaultCreatedAt holds the default value on creation for the created_at field.
+	event.DefaultCreatedAt = eventDescCreatedAt.Default.(func() time.Time)
+	// eventDescUpdatedAt is the schema descriptor for updated_at field.
+	eventDescUpdatedAt := eventMixinFields0[1].Descriptor()
+	// event.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	event.DefaultUpdatedAt = eventDescUpdatedAt.Default.(func() time.Time)
+	// event.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	event.UpdateDefaultUpdatedAt = eventDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// eventDescTopic is the schema descriptor for topic field.
+	eventDescTopic := eventFields[0].Descriptor()
+	// event.TopicValidator is a validator for the "topic" field. It is called by the builders before save.
+	event.TopicValidator = eventDescTopic.Validators[0].(func(string) error)
 	fulfillmentMixin := schema.Fulfillment{}.Mixin()
 	fulfillmentMixinFields0 := fulfillmentMixin[0].Fields()
 	_ = fulfillmentMixinFields0

@@ -22,6 +22,10 @@ type Tx struct {
 	Collection *CollectionClient
 	// CollectionProduct is the client for interacting with the CollectionProduct builders.
 	CollectionProduct *CollectionProductClient
+	// CompletionAttempt is the client for interacting with the CompletionAttempt builders.
+	CompletionAttempt *CompletionAttemptClient
+	// Counter is the client for interacting with the Counter builders.
+	Counter *CounterClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
 	// CustomerAccessToken is the client for interacting with the CustomerAccessToken builders.
@@ -30,6 +34,8 @@ type Tx struct {
 	DiscountCode *DiscountCodeClient
 	// DiscountRedemption is the client for interacting with the DiscountRedemption builders.
 	DiscountRedemption *DiscountRedemptionClient
+	// Event is the client for interacting with the Event builders.
+	Event *EventClient
 	// Fulfillment is the client for interacting with the Fulfillment builders.
 	Fulfillment *FulfillmentClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
@@ -199,10 +205,13 @@ func (tx *Tx) init() {
 	tx.CartLine = NewCartLineClient(tx.config)
 	tx.Collection = NewCollectionClient(tx.config)
 	tx.CollectionProduct = NewCollectionProductClient(tx.config)
+	tx.CompletionAttempt = NewCompletionAttemptClient(tx.config)
+	tx.Counter = NewCounterClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
 	tx.CustomerAccessToken = NewCustomerAccessTokenClient(tx.config)
 	tx.DiscountCode = NewDiscountCodeClient(tx.config)
 	tx.DiscountRedemption = NewDiscountRedemptionClient(tx.config)
+	tx.Event = NewEventClient(tx.config)
 	tx.Fulfillment = NewFulfillmentClient(tx.config)
 	tx.LoginAttempt = NewLoginAttemptClient(tx.config)
 	tx.MailingAddress = NewMailingAddressClient(tx.config)

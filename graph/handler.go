@@ -14,6 +14,7 @@ import (
 	"storefront/graph/loader"
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
+	"storefront/internal/checkout"
 	"storefront/internal/customer"
 	"storefront/internal/order"
 )
@@ -24,6 +25,7 @@ type Options struct {
 	Carts     *cart.Service
 	Customers *customer.Service
 	Orders    *order.Service
+	Checkout  *checkout.Service
 	PublicURL string
 	Log       *slog.Logger
 	// Production turns off field suggestions in validation errors.
@@ -63,7 +65,7 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxTokens == 0 {
 		o.MaxTokens = DefaultMaxTokens
 	}
-	cfg := generated.Config{Resolvers: &Resolver{Catalog: o.Catalog, Carts: o.Carts, Customers: o.Customers, Orders: o.Orders, PublicURL: o.PublicURL}}
+	cfg := generated.Config{Resolvers: &Resolver{Catalog: o.Catalog, Carts: o.Carts, Customers: o.Customers, Orders: o.Orders, Checkout: o.Checkout, PublicURL: o.PublicURL}}
 	complexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

@@ -8,6 +8,7 @@ package graph
 import (
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
+	"storefront/internal/checkout"
 	"storefront/internal/customer"
 	"storefront/internal/order"
 )
@@ -18,6 +19,7 @@ type Resolver struct {
 	Carts     *cart.Service
 	Customers *customer.Service
 	Orders    *order.Service
+	Checkout  *checkout.Service
 	// PublicURL is the server's own absolute base URL (no trailing slash), used when the
 	// shop has no primary domain configured.
 	PublicURL string

@@ -11,10 +11,13 @@ import (
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/completionattempt"
+	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
+	"storefront/ent/event"
 	"storefront/ent/fulfillment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
@@ -201,6 +204,60 @@ func (f TraverseCollectionProduct) Traverse(ctx context.Context, q ent.Query) er
 	return fmt.Errorf("unexpected query type %T. expect *ent.CollectionProductQuery", q)
 }
 
+// The CompletionAttemptFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CompletionAttemptFunc func(context.Context, *ent.CompletionAttemptQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CompletionAttemptFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CompletionAttemptQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CompletionAttemptQuery", q)
+}
+
+// The TraverseCompletionAttempt type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCompletionAttempt func(context.Context, *ent.CompletionAttemptQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCompletionAttempt) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCompletionAttempt) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompletionAttemptQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CompletionAttemptQuery", q)
+}
+
+// The CounterFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CounterFunc func(context.Context, *ent.CounterQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CounterFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CounterQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CounterQuery", q)
+}
+
+// The TraverseCounter type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCounter func(context.Context, *ent.CounterQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCounter) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCounter) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CounterQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CounterQuery", q)
+}
+
 // The CustomerFunc type is an adapter to allow the use of ordinary function as a Querier.
 type CustomerFunc func(context.Context, *ent.CustomerQuery) (ent.Value, error)
 
@@ -307,6 +364,33 @@ func (f TraverseDiscountRedemption) Traverse(ctx context.Context, q ent.Query) e
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.DiscountRedemptionQuery", q)
+}
+
+// The EventFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EventFunc func(context.Context, *ent.EventQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EventFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EventQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EventQuery", q)
+}
+
+// The TraverseEvent type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEvent func(context.Context, *ent.EventQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEvent) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEvent) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EventQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EventQuery", q)
 }
 
 // The FulfillmentFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -779,6 +863,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CollectionQuery, predicate.Collection, collection.OrderOption]{typ: ent.TypeCollection, tq: q}, nil
 	case *ent.CollectionProductQuery:
 		return &query[*ent.CollectionProductQuery, predicate.CollectionProduct, collectionproduct.OrderOption]{typ: ent.TypeCollectionProduct, tq: q}, nil
+	case *ent.CompletionAttemptQuery:
+		return &query[*ent.CompletionAttemptQuery, predicate.CompletionAttempt, completionattempt.OrderOption]{typ: ent.TypeCompletionAttempt, tq: q}, nil
+	case *ent.CounterQuery:
+		return &query[*ent.CounterQuery, predicate.Counter, counter.OrderOption]{typ: ent.TypeCounter, tq: q}, nil
 	case *ent.CustomerQuery:
 		return &query[*ent.CustomerQuery, predicate.Customer, customer.OrderOption]{typ: ent.TypeCustomer, tq: q}, nil
 	case *ent.CustomerAccessTokenQuery:
@@ -787,6 +875,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.DiscountCodeQuery, predicate.DiscountCode, discountcode.OrderOption]{typ: ent.TypeDiscountCode, tq: q}, nil
 	case *ent.DiscountRedemptionQuery:
 		return &query[*ent.DiscountRedemptionQuery, predicate.DiscountRedemption, discountredemption.OrderOption]{typ: ent.TypeDiscountRedemption, tq: q}, nil
+	case *ent.EventQuery:
+		return &query[*ent.EventQuery, predicate.Event, event.OrderOption]{typ: ent.TypeEvent, tq: q}, nil
 	case *ent.FulfillmentQuery:
 		return &query[*ent.FulfillmentQuery, predicate.Fulfillment, fulfillment.OrderOption]{typ: ent.TypeFulfillment, tq: q}, nil
 	case *ent.LoginAttemptQuery:

@@ -164,6 +164,37 @@ var (
 			},
 		},
 	}
+	// CompletionAttemptsColumns holds the columns for the "completion_attempts" table.
+	CompletionAttemptsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "attempt_token", Type: field.TypeString, Unique: true},
+		{Name: "public_id", Type: field.TypeString, Unique: true},
+		{Name: "cart_token", Type: field.TypeString},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PROCESSING", "SUCCESS", "FAILED"}, Default: "PROCESSING"},
+		{Name: "order_id", Type: field.TypeInt, Nullable: true},
+		{Name: "errors", Type: field.TypeJSON, Nullable: true},
+		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+	}
+	// CompletionAttemptsTable holds the schema information for the "completion_attempts" table.
+	CompletionAttemptsTable = &schema.Table{
+		Name:       "completion_attempts",
+		Columns:    CompletionAttemptsColumns,
+		PrimaryKey: []*schema.Column{CompletionAttemptsColumns[0]},
+	}
+	// CountersColumns holds the columns for the "counters" table.
+	CountersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "name", Type: field.TypeString, Unique: true},
+		{Name: "value", Type: field.TypeInt64, Default: 0},
+	}
+	// CountersTable holds the schema information for the "counters" table.
+	CountersTable = &schema.Table{
+		Name:       "counters",
+		Columns:    CountersColumns,
+		PrimaryKey: []*schema.Column{CountersColumns[0]},
+	}
 	// CustomersColumns holds the columns for the "customers" table.
 	CustomersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -281,6 +312,29 @@ var (
 				Name:    "discountredemption_discount_code_id_email",
 				Unique:  false,
 				Columns: []*schema.Column{DiscountRedemptionsColumns[6], DiscountRedemptionsColumns[4]},
+			},
+		},
+	}
+	// EventsColumns holds the columns for the "events" table.
+	EventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "topic", Type: field.TypeString},
+		{Name: "subject_id", Type: field.TypeString},
+		{Name: "payload", Type: field.TypeJSON, Nullable: true},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+	}
+	// EventsTable holds the schema information for the "events" table.
+	EventsTable = &schema.Table{
+		Name:       "events",
+		Columns:    EventsColumns,
+		PrimaryKey: []*schema.Column{EventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "event_delivered_at_id",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[6], EventsColumns[0]},
 			},
 		},
 	}
@@ -855,10 +909,13 @@ var (
 		CartLinesTable,
 		CollectionsTable,
 		CollectionProductsTable,
+		CompletionAttemptsTable,
+		CountersTable,
 		CustomersTable,
 		CustomerAccessTokensTable,
 		DiscountCodesTable,
 		DiscountRedemptionsTable,
+		EventsTable,
 		FulfillmentsTable,
 		LoginAttemptsTable,
 		MailingAddressesTable,

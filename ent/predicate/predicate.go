@@ -18,6 +18,12 @@ type Collection func(*sql.Selector)
 // CollectionProduct is the predicate function for collectionproduct builders.
 type CollectionProduct func(*sql.Selector)
 
+// CompletionAttempt is the predicate function for completionattempt builders.
+type CompletionAttempt func(*sql.Selector)
+
+// Counter is the predicate function for counter builders.
+type Counter func(*sql.Selector)
+
 // Customer is the predicate function for customer builders.
 type Customer func(*sql.Selector)
 
@@ -29,6 +35,9 @@ type DiscountCode func(*sql.Selector)
 
 // DiscountRedemption is the predicate function for discountredemption builders.
 type DiscountRedemption func(*sql.Selector)
+
+// Event is the predicate function for event builders.
+type Event func(*sql.Selector)
 
 // Fulfillment is the predicate function for fulfillment builders.
 type Fulfillment func(*sql.Selector)

@@ -128,6 +128,27 @@ type ComplexityRoot struct {
 		DiscountedAmount func(childComplexity int) int
 	}
 
+	CartCompletionActionRequired struct {
+		ID func(childComplexity int) int
+	}
+
+	CartCompletionFailed struct {
+		Errors func(childComplexity int) int
+		ID     func(childComplexity int) int
+	}
+
+	CartCompletionProcessing struct {
+		ID        func(childComplexity int) int
+		PollDelay func(childComplexity int) int
+	}
+
+	CartCompletionSuccess struct {
+		CompletedAt func(childComplexity int) int
+		ID          func(childComplexity int) int
+		OrderID     func(childComplexity int) int
+		OrderURL    func(childComplexity int) int
+	}
+
 	CartCost struct {
 		CheckoutChargeAmount    func(childComplexity int) int
 		SubtotalAmount          func(childComplexity int) int
@@ -257,6 +278,11 @@ type ComplexityRoot struct {
 		Warnings   func(childComplexity int) int
 	}
 
+	CartSubmitForCompletionPayload struct {
+		Result     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	CartUserError struct {
 		Code    func(childComplexity int) int
 		Field   func(childComplexity int) int
@@ -291,6 +317,11 @@ type ComplexityRoot struct {
 	CollectionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CompletionError struct {
+		Code    func(childComplexity int) int
+		Message func(childComplexity int) int
 	}
 
 	Customer struct {
@@ -503,6 +534,7 @@ type ComplexityRoot struct {
 		CartNoteUpdate                    func(childComplexity int, cartID string, note string) int
 		CartPaymentUpdate                 func(childComplexity int, cartID string, payment model.CartPaymentInput) int
 		CartSelectedDeliveryOptionsUpdate func(childComplexity int, cartID string, selectedDeliveryOptions []*model.CartSelectedDeliveryOptionInput) int
+		CartSubmitForCompletion           func(childComplexity int, attemptToken string, cartID string) int
 		CustomerAccessTokenCreate         func(childComplexity int, input model.CustomerAccessTokenCreateInput) int
 		CustomerAccessTokenDelete         func(childComplexity int, customerAccessToken string) int
 		CustomerAccessTokenRenew          func(childComplexity int, customerAccessToken string) int
@@ -697,6 +729,7 @@ type ComplexityRoot struct {
 
 	QueryRoot struct {
 		Cart                   func(childComplexity int, id string) int
+		CartCompletionAttempt  func(childComplexity int, attemptID string) int
 		Collection             func(childComplexity int, handle *string, id *string) int
 		CollectionByHandle     func(childComplexity int, handle string) int
 		Collections            func(childComplexity int, after *string, before *string, first *int, last *int, query *string, reverse *bool, sortKey *model.CollectionSortKeys) int
@@ -732,6 +765,29 @@ type ComplexityRoot struct {
 		PaymentSettings  func(childComplexity int) int
 		PrimaryDomain    func(childComplexity int) int
 		ShipsToCountries func(childComplexity int) int
+	}
+
+	SubmissionError struct {
+		Code    func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
+	SubmitAlreadyAccepted struct {
+		AttemptID func(childComplexity int) int
+	}
+
+	SubmitFailed struct {
+		CheckoutURL func(childComplexity int) int
+		Errors      func(childComplexity int) int
+	}
+
+	SubmitSuccess struct {
+		AttemptID   func(childComplexity int) int
+		RedirectURL func(childComplexity int) int
+	}
+
+	SubmitThrottled struct {
+		PollAfter func(childComplexity int) int
 	}
 
 	UserError struct {
@@ -827,6 +883,7 @@ type MutationResolver interface {
 	CartDeliveryAddressesAdd(ctx context.Context, addresses []*model.CartSelectableAddressInput, cartID string) (*model.CartDeliveryAddressesAddPayload, error)
 	CartSelectedDeliveryOptionsUpdate(ctx context.Context, cartID string, selectedDeliveryOptions []*model.CartSelectedDeliveryOptionInput) (*model.CartSelectedDeliveryOptionsUpdatePayload, error)
 	CartPaymentUpdate(ctx context.Context, cartID string, payment model.CartPaymentInput) (*model.CartPaymentUpdatePayload, error)
+	CartSubmitForCompletion(ctx context.Context, attemptToken string, cartID string) (*model.CartSubmitForCompletionPayload, error)
 	CustomerCreate(ctx context.Context, input model.CustomerCreateInput) (*model.CustomerCreatePayload, error)
 	CustomerAccessTokenCreate(ctx context.Context, input model.CustomerAccessTokenCreateInput) (*model.CustomerAccessTokenCreatePayload, error)
 	CustomerAccessTokenRenew(ctx context.Context, customerAccessToken string) (*model.CustomerAccessTokenRenewPayload, error)
@@ -939,6 +996,7 @@ type QueryRootResolver interface {
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	Shop(ctx context.Context) (*ent.Shop, error)
 	Cart(ctx context.Context, id string) (*cart.Cart, error)
+	CartCompletionAttempt(ctx context.Context, attemptID string) (model.CartCompletionAttemptResult, error)
 	Customer(ctx context.Context, customerAccessToken string) (*ent.Customer, error)
 }
 type ShopResolver interface {
@@ -1226,6 +1284,64 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartCodeDiscountAllocation.DiscountedAmount(childComplexity), true
+
+	case "CartCompletionActionRequired.id":
+		if e.ComplexityRoot.CartCompletionActionRequired.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCompletionActionRequired.ID(childComplexity), true
+
+	case "CartCompletionFailed.errors":
+		if e.ComplexityRoot.CartCompletionFailed.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCompletionFailed.Errors(childComplexity), true
+	case "CartCompletionFailed.id":
+		if e.ComplexityRoot.CartCompletionFailed.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCompletionFailed.ID(childComplexity), true
+
+	case "CartCompletionProcessing.id":
+		if e.ComplexityRoot.CartCompletionProcessing.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCompletionProcessing.ID(childComplexity), true
+	case "CartCompletionProcessing.pollDelay":
+		if e.ComplexityRoot.CartCompletionProcessing.PollDelay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCompletionProcessing.PollDelay(childComplexity), true
+
+	case "CartCompletionSuccess.completedAt":
+		if e.ComplexityRoot.CartCompletionSuccess.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCompletionSuccess.CompletedAt(childComplexity), true
+	case "CartCompletionSuccess.id":
+		if e.ComplexityRoot.CartCompletionSuccess.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCompletionSuccess.ID(childComplexity), true
+	case "CartCompletionSuccess.orderId":
+		if e.ComplexityRoot.CartCompletionSuccess.OrderID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCompletionSuccess.OrderID(childComplexity), true
+	case "CartCompletionSuccess.orderUrl":
+		if e.ComplexityRoot.CartCompletionSuccess.OrderURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCompletionSuccess.OrderURL(childComplexity), true
 
 	case "CartCost.checkoutChargeAmount":
 		if e.ComplexityRoot.CartCost.CheckoutChargeAmount == nil {
@@ -1683,6 +1799,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CartSelectedDeliveryOptionsUpdatePayload.Warnings(childComplexity), true
 
+	case "CartSubmitForCompletionPayload.result":
+		if e.ComplexityRoot.CartSubmitForCompletionPayload.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartSubmitForCompletionPayload.Result(childComplexity), true
+	case "CartSubmitForCompletionPayload.userErrors":
+		if e.ComplexityRoot.CartSubmitForCompletionPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartSubmitForCompletionPayload.UserErrors(childComplexity), true
+
 	case "CartUserError.code":
 		if e.ComplexityRoot.CartUserError.Code == nil {
 			break
@@ -1818,6 +1947,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CollectionEdge.Node(childComplexity), true
+
+	case "CompletionError.code":
+		if e.ComplexityRoot.CompletionError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompletionError.Code(childComplexity), true
+	case "CompletionError.message":
+		if e.ComplexityRoot.CompletionError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompletionError.Message(childComplexity), true
 
 	case "Customer.acceptsMarketing":
 		if e.ComplexityRoot.Customer.AcceptsMarketing == nil {
@@ -2633,6 +2775,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CartSelectedDeliveryOptionsUpdate(childComplexity, args["cartId"].(string), args["selectedDeliveryOptions"].([]*model.CartSelectedDeliveryOptionInput)), true
+	case "Mutation.cartSubmitForCompletion":
+		if e.ComplexityRoot.Mutation.CartSubmitForCompletion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartSubmitForCompletion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartSubmitForCompletion(childComplexity, args["attemptToken"].(string), args["cartId"].(string)), true
 	case "Mutation.customerAccessTokenCreate":
 		if e.ComplexityRoot.Mutation.CustomerAccessTokenCreate == nil {
 			break
@@ -3545,6 +3698,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueryRoot.Cart(childComplexity, args["id"].(string)), true
+	case "QueryRoot.cartCompletionAttempt":
+		if e.ComplexityRoot.QueryRoot.CartCompletionAttempt == nil {
+			break
+		}
+
+		args, err := ec.field_QueryRoot_cartCompletionAttempt_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueryRoot.CartCompletionAttempt(childComplexity, args["attemptId"].(string)), true
 	case "QueryRoot.collection":
 		if e.ComplexityRoot.QueryRoot.Collection == nil {
 			break
@@ -3775,6 +3939,59 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.ShipsToCountries(childComplexity), true
+
+	case "SubmissionError.code":
+		if e.ComplexityRoot.SubmissionError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmissionError.Code(childComplexity), true
+	case "SubmissionError.message":
+		if e.ComplexityRoot.SubmissionError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmissionError.Message(childComplexity), true
+
+	case "SubmitAlreadyAccepted.attemptId":
+		if e.ComplexityRoot.SubmitAlreadyAccepted.AttemptID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitAlreadyAccepted.AttemptID(childComplexity), true
+
+	case "SubmitFailed.checkoutUrl":
+		if e.ComplexityRoot.SubmitFailed.CheckoutURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitFailed.CheckoutURL(childComplexity), true
+	case "SubmitFailed.errors":
+		if e.ComplexityRoot.SubmitFailed.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitFailed.Errors(childComplexity), true
+
+	case "SubmitSuccess.attemptId":
+		if e.ComplexityRoot.SubmitSuccess.AttemptID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitSuccess.AttemptID(childComplexity), true
+	case "SubmitSuccess.redirectUrl":
+		if e.ComplexityRoot.SubmitSuccess.RedirectURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitSuccess.RedirectURL(childComplexity), true
+
+	case "SubmitThrottled.pollAfter":
+		if e.ComplexityRoot.SubmitThrottled.PollAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitThrottled.PollAfter(childComplexity), true
 
 	case "UserError.field":
 		if e.ComplexityRoot.UserError.Field == nil {
@@ -4628,6 +4845,192 @@ type FilterValue {
   "The ProductFilter that selects this value, as JSON."
   input: JSON!
   label: String!
+}
+`, BuiltIn: false},
+	{Name: "../checkout.graphqls", Input: `type CartSubmitForCompletionPayload {
+  result: CartSubmitForCompletionResult
+  userErrors: [CartUserError!]!
+}
+
+type SubmissionError {
+  code: SubmissionErrorCode!
+  message: String
+}
+
+enum SubmissionErrorCode {
+  BUYER_IDENTITY_EMAIL_IS_INVALID
+  BUYER_IDENTITY_EMAIL_REQUIRED
+  BUYER_IDENTITY_PHONE_IS_INVALID
+  DELIVERY_ADDRESS1_INVALID
+  DELIVERY_ADDRESS1_REQUIRED
+  DELIVERY_ADDRESS1_TOO_LONG
+  DELIVERY_ADDRESS2_INVALID
+  DELIVERY_ADDRESS2_REQUIRED
+  DELIVERY_ADDRESS2_TOO_LONG
+  DELIVERY_ADDRESS_REQUIRED
+  DELIVERY_CITY_INVALID
+  DELIVERY_CITY_REQUIRED
+  DELIVERY_CITY_TOO_LONG
+  DELIVERY_COMPANY_INVALID
+  DELIVERY_COMPANY_REQUIRED
+  DELIVERY_COMPANY_TOO_LONG
+  DELIVERY_COUNTRY_REQUIRED
+  DELIVERY_FIRST_NAME_INVALID
+  DELIVERY_FIRST_NAME_REQUIRED
+  DELIVERY_FIRST_NAME_TOO_LONG
+  DELIVERY_INVALID_POSTAL_CODE_FOR_COUNTRY
+  DELIVERY_INVALID_POSTAL_CODE_FOR_ZONE
+  DELIVERY_LAST_NAME_INVALID
+  DELIVERY_LAST_NAME_REQUIRED
+  DELIVERY_LAST_NAME_TOO_LONG
+  DELIVERY_NO_DELIVERY_AVAILABLE
+  DELIVERY_NO_DELIVERY_AVAILABLE_FOR_MERCHANDISE_LINE
+  DELIVERY_OPTIONS_PHONE_NUMBER_INVALID
+  DELIVERY_OPTIONS_PHONE_NUMBER_REQUIRED
+  DELIVERY_PHONE_NUMBER_INVALID
+  DELIVERY_PHONE_NUMBER_REQUIRED
+  DELIVERY_POSTAL_CODE_INVALID
+  DELIVERY_POSTAL_CODE_REQUIRED
+  DELIVERY_ZONE_NOT_FOUND
+  DELIVERY_ZONE_REQUIRED_FOR_COUNTRY
+  ERROR
+  MERCHANDISE_LINE_LIMIT_REACHED
+  MERCHANDISE_NOT_APPLICABLE
+  MERCHANDISE_NOT_ENOUGH_STOCK_AVAILABLE
+  MERCHANDISE_OUT_OF_STOCK
+  MERCHANDISE_PRODUCT_NOT_PUBLISHED
+  NO_DELIVERY_GROUP_SELECTED
+  PAYMENTS_ADDRESS1_INVALID
+  PAYMENTS_ADDRESS1_REQUIRED
+  PAYMENTS_ADDRESS1_TOO_LONG
+  PAYMENTS_ADDRESS2_INVALID
+  PAYMENTS_ADDRESS2_REQUIRED
+  PAYMENTS_ADDRESS2_TOO_LONG
+  PAYMENTS_BILLING_ADDRESS_ZONE_NOT_FOUND
+  PAYMENTS_BILLING_ADDRESS_ZONE_REQUIRED_FOR_COUNTRY
+  PAYMENTS_CITY_INVALID
+  PAYMENTS_CITY_REQUIRED
+  PAYMENTS_CITY_TOO_LONG
+  PAYMENTS_COMPANY_INVALID
+  PAYMENTS_COMPANY_REQUIRED
+  PAYMENTS_COMPANY_TOO_LONG
+  PAYMENTS_COUNTRY_REQUIRED
+  PAYMENTS_CREDIT_CARD_BASE_EXPIRED
+  PAYMENTS_CREDIT_CARD_BASE_GATEWAY_NOT_SUPPORTED
+  PAYMENTS_CREDIT_CARD_BASE_INVALID_START_DATE_OR_ISSUE_NUMBER_FOR_DEBIT
+  PAYMENTS_CREDIT_CARD_BRAND_NOT_SUPPORTED
+  PAYMENTS_CREDIT_CARD_FIRST_NAME_BLANK
+  PAYMENTS_CREDIT_CARD_GENERIC
+  PAYMENTS_CREDIT_CARD_LAST_NAME_BLANK
+  PAYMENTS_CREDIT_CARD_MONTH_INCLUSION
+  PAYMENTS_CREDIT_CARD_NAME_INVALID
+  PAYMENTS_CREDIT_CARD_NUMBER_INVALID
+  PAYMENTS_CREDIT_CARD_NUMBER_INVALID_FORMAT
+  PAYMENTS_CREDIT_CARD_SESSION_ID
+  PAYMENTS_CREDIT_CARD_VERIFICATION_VALUE_BLANK
+  PAYMENTS_CREDIT_CARD_VERIFICATION_VALUE_INVALID_FOR_CARD_TYPE
+  PAYMENTS_CREDIT_CARD_YEAR_EXPIRED
+  PAYMENTS_CREDIT_CARD_YEAR_INVALID_EXPIRY_YEAR
+  PAYMENTS_FIRST_NAME_INVALID
+  PAYMENTS_FIRST_NAME_REQUIRED
+  PAYMENTS_FIRST_NAME_TOO_LONG
+  PAYMENTS_INVALID_POSTAL_CODE_FOR_COUNTRY
+  PAYMENTS_INVALID_POSTAL_CODE_FOR_ZONE
+  PAYMENTS_LAST_NAME_INVALID
+  PAYMENTS_LAST_NAME_REQUIRED
+  PAYMENTS_LAST_NAME_TOO_LONG
+  PAYMENTS_METHOD_REQUIRED
+  PAYMENTS_METHOD_UNAVAILABLE
+  PAYMENTS_PHONE_NUMBER_INVALID
+  PAYMENTS_PHONE_NUMBER_REQUIRED
+  PAYMENTS_POSTAL_CODE_INVALID
+  PAYMENTS_POSTAL_CODE_REQUIRED
+  PAYMENTS_SHOPIFY_PAYMENTS_REQUIRED
+  PAYMENTS_UNACCEPTABLE_PAYMENT_AMOUNT
+  PAYMENTS_WALLET_CONTENT_MISSING
+  REDIRECT_TO_CHECKOUT_REQUIRED
+  TAXES_DELIVERY_GROUP_ID_NOT_FOUND
+  TAXES_LINE_ID_NOT_FOUND
+  TAXES_MUST_BE_DEFINED
+  VALIDATION_CUSTOM
+}
+
+type SubmitAlreadyAccepted {
+  attemptId: String!
+}
+
+type SubmitFailed {
+  checkoutUrl: URL
+  errors: [SubmissionError!]!
+}
+
+type SubmitSuccess {
+  attemptId: String!
+  redirectUrl: URL!
+}
+
+type SubmitThrottled {
+  pollAfter: DateTime!
+}
+
+type CartCompletionActionRequired {
+  id: String!
+}
+
+type CartCompletionFailed {
+  errors: [CompletionError!]!
+  id: String!
+}
+
+type CartCompletionProcessing {
+  id: String!
+  pollDelay: Int!
+}
+
+type CartCompletionSuccess {
+  completedAt: DateTime
+  id: String!
+  orderId: ID!
+  orderUrl: URL!
+}
+
+type CompletionError {
+  code: CompletionErrorCode!
+  message: String
+}
+
+enum CompletionErrorCode {
+  ERROR
+  INVENTORY_RESERVATION_ERROR
+  PAYMENT_AMOUNT_TOO_SMALL
+  PAYMENT_CALL_ISSUER
+  PAYMENT_CARD_DECLINED
+  PAYMENT_ERROR
+  PAYMENT_GATEWAY_NOT_ENABLED_ERROR
+  PAYMENT_INSUFFICIENT_FUNDS
+  PAYMENT_INVALID_BILLING_ADDRESS
+  PAYMENT_INVALID_CREDIT_CARD
+  PAYMENT_INVALID_CURRENCY
+  PAYMENT_INVALID_PAYMENT_METHOD
+  PAYMENT_TRANSIENT_ERROR
+}
+
+union CartSubmitForCompletionResult = SubmitAlreadyAccepted | SubmitFailed | SubmitSuccess | SubmitThrottled
+
+union CartCompletionAttemptResult = CartCompletionActionRequired | CartCompletionFailed | CartCompletionProcessing | CartCompletionSuccess
+
+extend type QueryRoot {
+  "The outcome of a cartSubmitForCompletion, by the attemptId it returned."
+  cartCompletionAttempt(attemptId: String!): CartCompletionAttemptResult
+}
+
+extend type Mutation {
+  """
+  Places the order: checks the cart is ready (SubmitFailed lists what is missing), takes
+  the payment and stock and creates the order in one transaction. The same attemptToken
+  always returns the same attempt; poll cartCompletionAttempt for the outcome.
+  """
+  cartSubmitForCompletion(attemptToken: String!, cartId: ID!): CartSubmitForCompletionPayload
 }
 `, BuiltIn: false},
 	{Name: "../content.graphqls", Input: `"A content page such as \"About us\"."
@@ -5997,6 +6400,16 @@ func (ec *executionContext) childFields_CartSelectedDeliveryOptionsUpdatePayload
 	return nil, fmt.Errorf("no field named %q was found under type CartSelectedDeliveryOptionsUpdatePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CartSubmitForCompletionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "result":
+		return ec.fieldContext_CartSubmitForCompletionPayload_result(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartSubmitForCompletionPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartSubmitForCompletionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CartUserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -6067,6 +6480,16 @@ func (ec *executionContext) childFields_CollectionEdge(ctx context.Context, fiel
 		return ec.fieldContext_CollectionEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CollectionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CompletionError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_CompletionError_code(ctx, field)
+	case "message":
+		return ec.fieldContext_CompletionError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompletionError", field.Name)
 }
 
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6835,6 +7258,16 @@ func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Shop", field.Name)
 }
 
+func (ec *executionContext) childFields_SubmissionError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_SubmissionError_code(ctx, field)
+	case "message":
+		return ec.fieldContext_SubmissionError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmissionError", field.Name)
+}
+
 func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "field":
@@ -7517,6 +7950,28 @@ func (ec *executionContext) field_Mutation_cartSelectedDeliveryOptionsUpdate_arg
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cartSubmitForCompletion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "attemptToken",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attemptToken"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_customerAccessTokenCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8032,6 +8487,20 @@ func (ec *executionContext) field_QueryRoot___type_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_QueryRoot_cartCompletionAttempt_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "attemptId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attemptId"] = arg0
 	return args, nil
 }
 
@@ -9594,6 +10063,222 @@ func (ec *executionContext) fieldContext_CartCodeDiscountAllocation_discountedAm
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CartCompletionActionRequired_id(ctx context.Context, field graphql.CollectedField, obj *model.CartCompletionActionRequired) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCompletionActionRequired_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCompletionActionRequired_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartCompletionActionRequired", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartCompletionFailed_errors(ctx context.Context, field graphql.CollectedField, obj *model.CartCompletionFailed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCompletionFailed_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CompletionError) graphql.Marshaler {
+			return ec.marshalNCompletionError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCompletionErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCompletionFailed_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartCompletionFailed",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompletionError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartCompletionFailed_id(ctx context.Context, field graphql.CollectedField, obj *model.CartCompletionFailed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCompletionFailed_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCompletionFailed_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartCompletionFailed", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartCompletionProcessing_id(ctx context.Context, field graphql.CollectedField, obj *model.CartCompletionProcessing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCompletionProcessing_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCompletionProcessing_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartCompletionProcessing", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartCompletionProcessing_pollDelay(ctx context.Context, field graphql.CollectedField, obj *model.CartCompletionProcessing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCompletionProcessing_pollDelay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PollDelay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCompletionProcessing_pollDelay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartCompletionProcessing", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CartCompletionSuccess_completedAt(ctx context.Context, field graphql.CollectedField, obj *model.CartCompletionSuccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCompletionSuccess_completedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartCompletionSuccess_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartCompletionSuccess", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CartCompletionSuccess_id(ctx context.Context, field graphql.CollectedField, obj *model.CartCompletionSuccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCompletionSuccess_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCompletionSuccess_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartCompletionSuccess", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartCompletionSuccess_orderId(ctx context.Context, field graphql.CollectedField, obj *model.CartCompletionSuccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCompletionSuccess_orderId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCompletionSuccess_orderId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartCompletionSuccess", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CartCompletionSuccess_orderUrl(ctx context.Context, field graphql.CollectedField, obj *model.CartCompletionSuccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCompletionSuccess_orderUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNURL2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartCompletionSuccess_orderUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartCompletionSuccess", field, false, false, "URL")
 }
 
 func (ec *executionContext) _CartCost_checkoutChargeAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartCost) (ret graphql.Marshaler) {
@@ -11669,6 +12354,61 @@ func (ec *executionContext) fieldContext_CartSelectedDeliveryOptionsUpdatePayloa
 	return fc, nil
 }
 
+func (ec *executionContext) _CartSubmitForCompletionPayload_result(ctx context.Context, field graphql.CollectedField, obj *model.CartSubmitForCompletionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartSubmitForCompletionPayload_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CartSubmitForCompletionResult) graphql.Marshaler {
+			return ec.marshalOCartSubmitForCompletionResult2storefrontᚋgraphᚋmodelᚐCartSubmitForCompletionResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartSubmitForCompletionPayload_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartSubmitForCompletionPayload", field, false, false, "CartSubmitForCompletionResult")
+}
+
+func (ec *executionContext) _CartSubmitForCompletionPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartSubmitForCompletionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartSubmitForCompletionPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartSubmitForCompletionPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartSubmitForCompletionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CartUserError_code(ctx context.Context, field graphql.CollectedField, obj *model.CartUserError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12248,6 +12988,52 @@ func (ec *executionContext) fieldContext_CollectionEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CompletionError_code(ctx context.Context, field graphql.CollectedField, obj *model.CompletionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompletionError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CompletionErrorCode) graphql.Marshaler {
+			return ec.marshalNCompletionErrorCode2storefrontᚋgraphᚋmodelᚐCompletionErrorCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompletionError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompletionError", field, false, false, "CompletionErrorCode")
+}
+
+func (ec *executionContext) _CompletionError_message(ctx context.Context, field graphql.CollectedField, obj *model.CompletionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompletionError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CompletionError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompletionError", field, false, false, "String")
 }
 
 func (ec *executionContext) _Customer_acceptsMarketing(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
@@ -15581,6 +16367,50 @@ func (ec *executionContext) fieldContext_Mutation_cartPaymentUpdate(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cartPaymentUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartSubmitForCompletion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartSubmitForCompletion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartSubmitForCompletion(ctx, fc.Args["attemptToken"].(string), fc.Args["cartId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartSubmitForCompletionPayload) graphql.Marshaler {
+			return ec.marshalOCartSubmitForCompletionPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartSubmitForCompletionPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartSubmitForCompletion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartSubmitForCompletionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartSubmitForCompletion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20032,6 +20862,50 @@ func (ec *executionContext) fieldContext_QueryRoot_cart(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _QueryRoot_cartCompletionAttempt(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_cartCompletionAttempt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueryRoot().CartCompletionAttempt(ctx, fc.Args["attemptId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CartCompletionAttemptResult) graphql.Marshaler {
+			return ec.marshalOCartCompletionAttemptResult2storefrontᚋgraphᚋmodelᚐCartCompletionAttemptResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_cartCompletionAttempt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type CartCompletionAttemptResult does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueryRoot_cartCompletionAttempt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QueryRoot_customer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20421,6 +21295,199 @@ func (ec *executionContext) _Shop_shipsToCountries(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Shop_shipsToCountries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shop", field, true, true, "CountryCode")
+}
+
+func (ec *executionContext) _SubmissionError_code(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmissionError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SubmissionErrorCode) graphql.Marshaler {
+			return ec.marshalNSubmissionErrorCode2storefrontᚋgraphᚋmodelᚐSubmissionErrorCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmissionError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmissionError", field, false, false, "SubmissionErrorCode")
+}
+
+func (ec *executionContext) _SubmissionError_message(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmissionError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SubmissionError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmissionError", field, false, false, "String")
+}
+
+func (ec *executionContext) _SubmitAlreadyAccepted_attemptId(ctx context.Context, field graphql.CollectedField, obj *model.SubmitAlreadyAccepted) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitAlreadyAccepted_attemptId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttemptID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitAlreadyAccepted_attemptId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmitAlreadyAccepted", field, false, false, "String")
+}
+
+func (ec *executionContext) _SubmitFailed_checkoutUrl(ctx context.Context, field graphql.CollectedField, obj *model.SubmitFailed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitFailed_checkoutUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckoutURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOURL2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitFailed_checkoutUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmitFailed", field, false, false, "URL")
+}
+
+func (ec *executionContext) _SubmitFailed_errors(ctx context.Context, field graphql.CollectedField, obj *model.SubmitFailed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitFailed_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SubmissionError) graphql.Marshaler {
+			return ec.marshalNSubmissionError2ᚕᚖstorefrontᚋgraphᚋmodelᚐSubmissionErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitFailed_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmitFailed",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmissionError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmitSuccess_attemptId(ctx context.Context, field graphql.CollectedField, obj *model.SubmitSuccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitSuccess_attemptId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttemptID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitSuccess_attemptId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmitSuccess", field, false, false, "String")
+}
+
+func (ec *executionContext) _SubmitSuccess_redirectUrl(ctx context.Context, field graphql.CollectedField, obj *model.SubmitSuccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitSuccess_redirectUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RedirectURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNURL2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitSuccess_redirectUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmitSuccess", field, false, false, "URL")
+}
+
+func (ec *executionContext) _SubmitThrottled_pollAfter(ctx context.Context, field graphql.CollectedField, obj *model.SubmitThrottled) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitThrottled_pollAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PollAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitThrottled_pollAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmitThrottled", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
@@ -22998,6 +24065,47 @@ func (ec *executionContext) _CartAddress(ctx context.Context, sel ast.SelectionS
 	}
 }
 
+func (ec *executionContext) _CartCompletionAttemptResult(ctx context.Context, sel ast.SelectionSet, obj model.CartCompletionAttemptResult) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.CartCompletionSuccess:
+		return ec._CartCompletionSuccess(ctx, sel, &obj)
+	case *model.CartCompletionSuccess:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CartCompletionSuccess(ctx, sel, obj)
+	case model.CartCompletionProcessing:
+		return ec._CartCompletionProcessing(ctx, sel, &obj)
+	case *model.CartCompletionProcessing:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CartCompletionProcessing(ctx, sel, obj)
+	case model.CartCompletionFailed:
+		return ec._CartCompletionFailed(ctx, sel, &obj)
+	case *model.CartCompletionFailed:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CartCompletionFailed(ctx, sel, obj)
+	case model.CartCompletionActionRequired:
+		return ec._CartCompletionActionRequired(ctx, sel, &obj)
+	case *model.CartCompletionActionRequired:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CartCompletionActionRequired(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CartCompletionAttemptResult must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _CartDiscountAllocation(ctx context.Context, sel ast.SelectionSet, obj model.CartDiscountAllocation) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -23021,6 +24129,47 @@ func (ec *executionContext) _CartDiscountAllocation(ctx context.Context, sel ast
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of CartDiscountAllocation must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _CartSubmitForCompletionResult(ctx context.Context, sel ast.SelectionSet, obj model.CartSubmitForCompletionResult) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.SubmitThrottled:
+		return ec._SubmitThrottled(ctx, sel, &obj)
+	case *model.SubmitThrottled:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SubmitThrottled(ctx, sel, obj)
+	case model.SubmitSuccess:
+		return ec._SubmitSuccess(ctx, sel, &obj)
+	case *model.SubmitSuccess:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SubmitSuccess(ctx, sel, obj)
+	case model.SubmitFailed:
+		return ec._SubmitFailed(ctx, sel, &obj)
+	case *model.SubmitFailed:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SubmitFailed(ctx, sel, obj)
+	case model.SubmitAlreadyAccepted:
+		return ec._SubmitAlreadyAccepted(ctx, sel, &obj)
+	case *model.SubmitAlreadyAccepted:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SubmitAlreadyAccepted(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CartSubmitForCompletionResult must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -23685,6 +24834,163 @@ func (ec *executionContext) _CartCodeDiscountAllocation(ctx context.Context, sel
 			}
 		case "discountedAmount":
 			out.Values[i] = ec._CartCodeDiscountAllocation_discountedAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartCompletionActionRequiredImplementors = []string{"CartCompletionActionRequired", "CartCompletionAttemptResult"}
+
+func (ec *executionContext) _CartCompletionActionRequired(ctx context.Context, sel ast.SelectionSet, obj *model.CartCompletionActionRequired) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartCompletionActionRequiredImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartCompletionActionRequired")
+		case "id":
+			out.Values[i] = ec._CartCompletionActionRequired_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartCompletionFailedImplementors = []string{"CartCompletionFailed", "CartCompletionAttemptResult"}
+
+func (ec *executionContext) _CartCompletionFailed(ctx context.Context, sel ast.SelectionSet, obj *model.CartCompletionFailed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartCompletionFailedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartCompletionFailed")
+		case "errors":
+			out.Values[i] = ec._CartCompletionFailed_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._CartCompletionFailed_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartCompletionProcessingImplementors = []string{"CartCompletionProcessing", "CartCompletionAttemptResult"}
+
+func (ec *executionContext) _CartCompletionProcessing(ctx context.Context, sel ast.SelectionSet, obj *model.CartCompletionProcessing) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartCompletionProcessingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartCompletionProcessing")
+		case "id":
+			out.Values[i] = ec._CartCompletionProcessing_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pollDelay":
+			out.Values[i] = ec._CartCompletionProcessing_pollDelay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartCompletionSuccessImplementors = []string{"CartCompletionSuccess", "CartCompletionAttemptResult"}
+
+func (ec *executionContext) _CartCompletionSuccess(ctx context.Context, sel ast.SelectionSet, obj *model.CartCompletionSuccess) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartCompletionSuccessImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartCompletionSuccess")
+		case "completedAt":
+			out.Values[i] = ec._CartCompletionSuccess_completedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._CartCompletionSuccess_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderId":
+			out.Values[i] = ec._CartCompletionSuccess_orderId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderUrl":
+			out.Values[i] = ec._CartCompletionSuccess_orderUrl(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24608,6 +25914,44 @@ func (ec *executionContext) _CartSelectedDeliveryOptionsUpdatePayload(ctx contex
 	return out
 }
 
+var cartSubmitForCompletionPayloadImplementors = []string{"CartSubmitForCompletionPayload"}
+
+func (ec *executionContext) _CartSubmitForCompletionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartSubmitForCompletionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartSubmitForCompletionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartSubmitForCompletionPayload")
+		case "result":
+			out.Values[i] = ec._CartSubmitForCompletionPayload_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartSubmitForCompletionPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cartUserErrorImplementors = []string{"CartUserError", "DisplayableError"}
 
 func (ec *executionContext) _CartUserError(ctx context.Context, sel ast.SelectionSet, obj *model.CartUserError) graphql.Marshaler {
@@ -24839,6 +26183,44 @@ func (ec *executionContext) _CollectionEdge(ctx context.Context, sel ast.Selecti
 		case "node":
 			out.Values[i] = ec._CollectionEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var completionErrorImplementors = []string{"CompletionError"}
+
+func (ec *executionContext) _CompletionError(ctx context.Context, sel ast.SelectionSet, obj *model.CompletionError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, completionErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompletionError")
+		case "code":
+			out.Values[i] = ec._CompletionError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._CompletionError_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -26353,6 +27735,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "cartSubmitForCompletion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartSubmitForCompletion(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "customerCreate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_customerCreate(ctx, field)
@@ -27768,6 +29157,12 @@ func (ec *executionContext) _QueryRoot(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._QueryRoot_cart(ctx, field)
 				})
+		case "cartCompletionAttempt":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_cartCompletionAttempt(ctx, field)
+				})
 		case "customer":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -27931,6 +29326,186 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shop_shipsToCountries(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var submissionErrorImplementors = []string{"SubmissionError"}
+
+func (ec *executionContext) _SubmissionError(ctx context.Context, sel ast.SelectionSet, obj *model.SubmissionError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submissionErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmissionError")
+		case "code":
+			out.Values[i] = ec._SubmissionError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._SubmissionError_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var submitAlreadyAcceptedImplementors = []string{"SubmitAlreadyAccepted", "CartSubmitForCompletionResult"}
+
+func (ec *executionContext) _SubmitAlreadyAccepted(ctx context.Context, sel ast.SelectionSet, obj *model.SubmitAlreadyAccepted) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submitAlreadyAcceptedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmitAlreadyAccepted")
+		case "attemptId":
+			out.Values[i] = ec._SubmitAlreadyAccepted_attemptId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var submitFailedImplementors = []string{"SubmitFailed", "CartSubmitForCompletionResult"}
+
+func (ec *executionContext) _SubmitFailed(ctx context.Context, sel ast.SelectionSet, obj *model.SubmitFailed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submitFailedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmitFailed")
+		case "checkoutUrl":
+			out.Values[i] = ec._SubmitFailed_checkoutUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._SubmitFailed_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var submitSuccessImplementors = []string{"SubmitSuccess", "CartSubmitForCompletionResult"}
+
+func (ec *executionContext) _SubmitSuccess(ctx context.Context, sel ast.SelectionSet, obj *model.SubmitSuccess) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submitSuccessImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmitSuccess")
+		case "attemptId":
+			out.Values[i] = ec._SubmitSuccess_attemptId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "redirectUrl":
+			out.Values[i] = ec._SubmitSuccess_redirectUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var submitThrottledImplementors = []string{"SubmitThrottled", "CartSubmitForCompletionResult"}
+
+func (ec *executionContext) _SubmitThrottled(ctx context.Context, sel ast.SelectionSet, obj *model.SubmitThrottled) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submitThrottledImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmitThrottled")
+		case "pollAfter":
+			out.Values[i] = ec._SubmitThrottled_pollAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28883,6 +30458,40 @@ func (ec *executionContext) marshalNCollectionEdge2ᚖstorefrontᚋgraphᚋmodel
 		return graphql.Null
 	}
 	return ec._CollectionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCompletionError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCompletionErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CompletionError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompletionError2ᚖstorefrontᚋgraphᚋmodelᚐCompletionError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCompletionError2ᚖstorefrontᚋgraphᚋmodelᚐCompletionError(ctx context.Context, sel ast.SelectionSet, v *model.CompletionError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompletionError!")
+		return graphql.Null
+	}
+	return ec._CompletionError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCompletionErrorCode2storefrontᚋgraphᚋmodelᚐCompletionErrorCode(ctx context.Context, v any) (model.CompletionErrorCode, error) {
+	var res model.CompletionErrorCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompletionErrorCode2storefrontᚋgraphᚋmodelᚐCompletionErrorCode(ctx context.Context, sel ast.SelectionSet, v model.CompletionErrorCode) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNCountryCode2storefrontᚋgraphᚋmodelᚐCountryCode(ctx context.Context, v any) (model.CountryCode, error) {
@@ -29942,6 +31551,40 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) marshalNSubmissionError2ᚕᚖstorefrontᚋgraphᚋmodelᚐSubmissionErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SubmissionError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSubmissionError2ᚖstorefrontᚋgraphᚋmodelᚐSubmissionError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSubmissionError2ᚖstorefrontᚋgraphᚋmodelᚐSubmissionError(ctx context.Context, sel ast.SelectionSet, v *model.SubmissionError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubmissionError!")
+		return graphql.Null
+	}
+	return ec._SubmissionError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSubmissionErrorCode2storefrontᚋgraphᚋmodelᚐSubmissionErrorCode(ctx context.Context, v any) (model.SubmissionErrorCode, error) {
+	var res model.SubmissionErrorCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubmissionErrorCode2storefrontᚋgraphᚋmodelᚐSubmissionErrorCode(ctx context.Context, sel ast.SelectionSet, v model.SubmissionErrorCode) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNURL2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30234,6 +31877,13 @@ func (ec *executionContext) marshalOCartCardSource2ᚖstorefrontᚋgraphᚋmodel
 	return v
 }
 
+func (ec *executionContext) marshalOCartCompletionAttemptResult2storefrontᚋgraphᚋmodelᚐCartCompletionAttemptResult(ctx context.Context, sel ast.SelectionSet, v model.CartCompletionAttemptResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartCompletionAttemptResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCartCreatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartCreatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartCreatePayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -30392,6 +32042,20 @@ func (ec *executionContext) marshalOCartSelectedDeliveryOptionsUpdatePayload2ᚖ
 		return graphql.Null
 	}
 	return ec._CartSelectedDeliveryOptionsUpdatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartSubmitForCompletionPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartSubmitForCompletionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CartSubmitForCompletionPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartSubmitForCompletionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartSubmitForCompletionResult2storefrontᚋgraphᚋmodelᚐCartSubmitForCompletionResult(ctx context.Context, sel ast.SelectionSet, v model.CartSubmitForCompletionResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartSubmitForCompletionResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCollection2ᚖstorefrontᚋentᚐCollection(ctx context.Context, sel ast.SelectionSet, v *ent.Collection) graphql.Marshaler {

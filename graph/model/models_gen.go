@@ -18,8 +18,16 @@ type CartAddress interface {
 	IsCartAddress()
 }
 
+type CartCompletionAttemptResult interface {
+	IsCartCompletionAttemptResult()
+}
+
 type CartDiscountAllocation interface {
 	IsCartDiscountAllocation()
+}
+
+type CartSubmitForCompletionResult interface {
+	IsCartSubmitForCompletionResult()
 }
 
 type DiscountApplication interface {
@@ -100,6 +108,35 @@ type CartCodeDiscountAllocation struct {
 }
 
 func (CartCodeDiscountAllocation) IsCartDiscountAllocation() {}
+
+type CartCompletionActionRequired struct {
+	ID string `json:"id"`
+}
+
+func (CartCompletionActionRequired) IsCartCompletionAttemptResult() {}
+
+type CartCompletionFailed struct {
+	Errors []*CompletionError `json:"errors"`
+	ID     string             `json:"id"`
+}
+
+func (CartCompletionFailed) IsCartCompletionAttemptResult() {}
+
+type CartCompletionProcessing struct {
+	ID        string `json:"id"`
+	PollDelay int    `json:"pollDelay"`
+}
+
+func (CartCompletionProcessing) IsCartCompletionAttemptResult() {}
+
+type CartCompletionSuccess struct {
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+	ID          string     `json:"id"`
+	OrderID     string     `json:"orderId"`
+	OrderURL    string     `json:"orderUrl"`
+}
+
+func (CartCompletionSuccess) IsCartCompletionAttemptResult() {}
 
 // What the cart costs.
 type CartCost struct {
@@ -293,6 +330,11 @@ type CartSelectedDeliveryOptionsUpdatePayload struct {
 	Warnings   []*CartWarning   `json:"warnings"`
 }
 
+type CartSubmitForCompletionPayload struct {
+	Result     CartSubmitForCompletionResult `json:"result,omitempty"`
+	UserErrors []*CartUserError              `json:"userErrors"`
+}
+
 // A problem with a cart change the buyer can fix; nothing was changed.
 type CartUserError struct {
 	Code *CartErrorCode `json:"code,omitempty"`
@@ -320,6 +362,11 @@ type CollectionConnection struct {
 type CollectionEdge struct {
 	Cursor string          `json:"cursor"`
 	Node   *ent.Collection `json:"node"`
+}
+
+type CompletionError struct {
+	Code    CompletionErrorCode `json:"code"`
+	Message *string             `json:"message,omitempty"`
 }
 
 type CustomerAccessToken struct {
@@ -644,6 +691,37 @@ type SelectedOptionInput struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }
+
+type SubmissionError struct {
+	Code    SubmissionErrorCode `json:"code"`
+	Message *string             `json:"message,omitempty"`
+}
+
+type SubmitAlreadyAccepted struct {
+	AttemptID string `json:"attemptId"`
+}
+
+func (SubmitAlreadyAccepted) IsCartSubmitForCompletionResult() {}
+
+type SubmitFailed struct {
+	CheckoutURL *string            `json:"checkoutUrl,omitempty"`
+	Errors      []*SubmissionError `json:"errors"`
+}
+
+func (SubmitFailed) IsCartSubmitForCompletionResult() {}
+
+type SubmitSuccess struct {
+	AttemptID   string `json:"attemptId"`
+	RedirectURL string `json:"redirectUrl"`
+}
+
+func (SubmitSuccess) IsCartSubmitForCompletionResult() {}
+
+type SubmitThrottled struct {
+	PollAfter time.Time `json:"pollAfter"`
+}
+
+func (SubmitThrottled) IsCartSubmitForCompletionResult() {}
 
 type UserError struct {
 	Field   []string `json:"field,omitempty"`
@@ -1136,6 +1214,83 @@ func (e *CollectionSortKeys) UnmarshalJSON(b []byte) error {
 }
 
 func (e CollectionSortKeys) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CompletionErrorCode string
+
+const (
+	CompletionErrorCodeError                         CompletionErrorCode = "ERROR"
+	CompletionErrorCodeInventoryReservationError     CompletionErrorCode = "INVENTORY_RESERVATION_ERROR"
+	CompletionErrorCodePaymentAmountTooSmall         CompletionErrorCode = "PAYMENT_AMOUNT_TOO_SMALL"
+	CompletionErrorCodePaymentCallIssuer             CompletionErrorCode = "PAYMENT_CALL_ISSUER"
+	CompletionErrorCodePaymentCardDeclined           CompletionErrorCode = "PAYMENT_CARD_DECLINED"
+	CompletionErrorCodePaymentError                  CompletionErrorCode = "PAYMENT_ERROR"
+	CompletionErrorCodePaymentGatewayNotEnabledError CompletionErrorCode = "PAYMENT_GATEWAY_NOT_ENABLED_ERROR"
+	CompletionErrorCodePaymentInsufficientFunds      CompletionErrorCode = "PAYMENT_INSUFFICIENT_FUNDS"
+	CompletionErrorCodePaymentInvalidBillingAddress  CompletionErrorCode = "PAYMENT_INVALID_BILLING_ADDRESS"
+	CompletionErrorCodePaymentInvalidCreditCard      CompletionErrorCode = "PAYMENT_INVALID_CREDIT_CARD"
+	CompletionErrorCodePaymentInvalidCurrency        CompletionErrorCode = "PAYMENT_INVALID_CURRENCY"
+	CompletionErrorCodePaymentInvalidPaymentMethod   CompletionErrorCode = "PAYMENT_INVALID_PAYMENT_METHOD"
+	CompletionErrorCodePaymentTransientError         CompletionErrorCode = "PAYMENT_TRANSIENT_ERROR"
+)
+
+var AllCompletionErrorCode = []CompletionErrorCode{
+	CompletionErrorCodeError,
+	CompletionErrorCodeInventoryReservationError,
+	CompletionErrorCodePaymentAmountTooSmall,
+	CompletionErrorCodePaymentCallIssuer,
+	CompletionErrorCodePaymentCardDeclined,
+	CompletionErrorCodePaymentError,
+	CompletionErrorCodePaymentGatewayNotEnabledError,
+	CompletionErrorCodePaymentInsufficientFunds,
+	CompletionErrorCodePaymentInvalidBillingAddress,
+	CompletionErrorCodePaymentInvalidCreditCard,
+	CompletionErrorCodePaymentInvalidCurrency,
+	CompletionErrorCodePaymentInvalidPaymentMethod,
+	CompletionErrorCodePaymentTransientError,
+}
+
+func (e CompletionErrorCode) IsValid() bool {
+	switch e {
+	case CompletionErrorCodeError, CompletionErrorCodeInventoryReservationError, CompletionErrorCodePaymentAmountTooSmall, CompletionErrorCodePaymentCallIssuer, CompletionErrorCodePaymentCardDeclined, CompletionErrorCodePaymentError, CompletionErrorCodePaymentGatewayNotEnabledError, CompletionErrorCodePaymentInsufficientFunds, CompletionErrorCodePaymentInvalidBillingAddress, CompletionErrorCodePaymentInvalidCreditCard, CompletionErrorCodePaymentInvalidCurrency, CompletionErrorCodePaymentInvalidPaymentMethod, CompletionErrorCodePaymentTransientError:
+		return true
+	}
+	return false
+}
+
+func (e CompletionErrorCode) String() string {
+	return string(e)
+}
+
+func (e *CompletionErrorCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CompletionErrorCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CompletionErrorCode", str)
+	}
+	return nil
+}
+
+func (e CompletionErrorCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CompletionErrorCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CompletionErrorCode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -3013,6 +3168,247 @@ func (e *ProductSortKeys) UnmarshalJSON(b []byte) error {
 }
 
 func (e ProductSortKeys) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SubmissionErrorCode string
+
+const (
+	SubmissionErrorCodeBuyerIdentityEmailIsInvalid                                 SubmissionErrorCode = "BUYER_IDENTITY_EMAIL_IS_INVALID"
+	SubmissionErrorCodeBuyerIdentityEmailRequired                                  SubmissionErrorCode = "BUYER_IDENTITY_EMAIL_REQUIRED"
+	SubmissionErrorCodeBuyerIdentityPhoneIsInvalid                                 SubmissionErrorCode = "BUYER_IDENTITY_PHONE_IS_INVALID"
+	SubmissionErrorCodeDeliveryAddress1Invalid                                     SubmissionErrorCode = "DELIVERY_ADDRESS1_INVALID"
+	SubmissionErrorCodeDeliveryAddress1Required                                    SubmissionErrorCode = "DELIVERY_ADDRESS1_REQUIRED"
+	SubmissionErrorCodeDeliveryAddress1TooLong                                     SubmissionErrorCode = "DELIVERY_ADDRESS1_TOO_LONG"
+	SubmissionErrorCodeDeliveryAddress2Invalid                                     SubmissionErrorCode = "DELIVERY_ADDRESS2_INVALID"
+	SubmissionErrorCodeDeliveryAddress2Required                                    SubmissionErrorCode = "DELIVERY_ADDRESS2_REQUIRED"
+	SubmissionErrorCodeDeliveryAddress2TooLong                                     SubmissionErrorCode = "DELIVERY_ADDRESS2_TOO_LONG"
+	SubmissionErrorCodeDeliveryAddressRequired                                     SubmissionErrorCode = "DELIVERY_ADDRESS_REQUIRED"
+	SubmissionErrorCodeDeliveryCityInvalid                                         SubmissionErrorCode = "DELIVERY_CITY_INVALID"
+	SubmissionErrorCodeDeliveryCityRequired                                        SubmissionErrorCode = "DELIVERY_CITY_REQUIRED"
+	SubmissionErrorCodeDeliveryCityTooLong                                         SubmissionErrorCode = "DELIVERY_CITY_TOO_LONG"
+	SubmissionErrorCodeDeliveryCompanyInvalid                                      SubmissionErrorCode = "DELIVERY_COMPANY_INVALID"
+	SubmissionErrorCodeDeliveryCompanyRequired                                     SubmissionErrorCode = "DELIVERY_COMPANY_REQUIRED"
+	SubmissionErrorCodeDeliveryCompanyTooLong                                      SubmissionErrorCode = "DELIVERY_COMPANY_TOO_LONG"
+	SubmissionErrorCodeDeliveryCountryRequired                                     SubmissionErrorCode = "DELIVERY_COUNTRY_REQUIRED"
+	SubmissionErrorCodeDeliveryFirstNameInvalid                                    SubmissionErrorCode = "DELIVERY_FIRST_NAME_INVALID"
+	SubmissionErrorCodeDeliveryFirstNameRequired                                   SubmissionErrorCode = "DELIVERY_FIRST_NAME_REQUIRED"
+	SubmissionErrorCodeDeliveryFirstNameTooLong                                    SubmissionErrorCode = "DELIVERY_FIRST_NAME_TOO_LONG"
+	SubmissionErrorCodeDeliveryInvalidPostalCodeForCountry                         SubmissionErrorCode = "DELIVERY_INVALID_POSTAL_CODE_FOR_COUNTRY"
+	SubmissionErrorCodeDeliveryInvalidPostalCodeForZone                            SubmissionErrorCode = "DELIVERY_INVALID_POSTAL_CODE_FOR_ZONE"
+	SubmissionErrorCodeDeliveryLastNameInvalid                                     SubmissionErrorCode = "DELIVERY_LAST_NAME_INVALID"
+	SubmissionErrorCodeDeliveryLastNameRequired                                    SubmissionErrorCode = "DELIVERY_LAST_NAME_REQUIRED"
+	SubmissionErrorCodeDeliveryLastNameTooLong                                     SubmissionErrorCode = "DELIVERY_LAST_NAME_TOO_LONG"
+	SubmissionErrorCodeDeliveryNoDeliveryAvailable                                 SubmissionErrorCode = "DELIVERY_NO_DELIVERY_AVAILABLE"
+	SubmissionErrorCodeDeliveryNoDeliveryAvailableForMerchandiseLine               SubmissionErrorCode = "DELIVERY_NO_DELIVERY_AVAILABLE_FOR_MERCHANDISE_LINE"
+	SubmissionErrorCodeDeliveryOptionsPhoneNumberInvalid                           SubmissionErrorCode = "DELIVERY_OPTIONS_PHONE_NUMBER_INVALID"
+	SubmissionErrorCodeDeliveryOptionsPhoneNumberRequired                          SubmissionErrorCode = "DELIVERY_OPTIONS_PHONE_NUMBER_REQUIRED"
+	SubmissionErrorCodeDeliveryPhoneNumberInvalid                                  SubmissionErrorCode = "DELIVERY_PHONE_NUMBER_INVALID"
+	SubmissionErrorCodeDeliveryPhoneNumberRequired                                 SubmissionErrorCode = "DELIVERY_PHONE_NUMBER_REQUIRED"
+	SubmissionErrorCodeDeliveryPostalCodeInvalid                                   SubmissionErrorCode = "DELIVERY_POSTAL_CODE_INVALID"
+	SubmissionErrorCodeDeliveryPostalCodeRequired                                  SubmissionErrorCode = "DELIVERY_POSTAL_CODE_REQUIRED"
+	SubmissionErrorCodeDeliveryZoneNotFound                                        SubmissionErrorCode = "DELIVERY_ZONE_NOT_FOUND"
+	SubmissionErrorCodeDeliveryZoneRequiredForCountry                              SubmissionErrorCode = "DELIVERY_ZONE_REQUIRED_FOR_COUNTRY"
+	SubmissionErrorCodeError                                                       SubmissionErrorCode = "ERROR"
+	SubmissionErrorCodeMerchandiseLineLimitReached                                 SubmissionErrorCode = "MERCHANDISE_LINE_LIMIT_REACHED"
+	SubmissionErrorCodeMerchandiseNotApplicable                                    SubmissionErrorCode = "MERCHANDISE_NOT_APPLICABLE"
+	SubmissionErrorCodeMerchandiseNotEnoughStockAvailable                          SubmissionErrorCode = "MERCHANDISE_NOT_ENOUGH_STOCK_AVAILABLE"
+	SubmissionErrorCodeMerchandiseOutOfStock                                       SubmissionErrorCode = "MERCHANDISE_OUT_OF_STOCK"
+	SubmissionErrorCodeMerchandiseProductNotPublished                              SubmissionErrorCode = "MERCHANDISE_PRODUCT_NOT_PUBLISHED"
+	SubmissionErrorCodeNoDeliveryGroupSelected                                     SubmissionErrorCode = "NO_DELIVERY_GROUP_SELECTED"
+	SubmissionErrorCodePaymentsAddress1Invalid                                     SubmissionErrorCode = "PAYMENTS_ADDRESS1_INVALID"
+	SubmissionErrorCodePaymentsAddress1Required                                    SubmissionErrorCode = "PAYMENTS_ADDRESS1_REQUIRED"
+	SubmissionErrorCodePaymentsAddress1TooLong                                     SubmissionErrorCode = "PAYMENTS_ADDRESS1_TOO_LONG"
+	SubmissionErrorCodePaymentsAddress2Invalid                                     SubmissionErrorCode = "PAYMENTS_ADDRESS2_INVALID"
+	SubmissionErrorCodePaymentsAddress2Required                                    SubmissionErrorCode = "PAYMENTS_ADDRESS2_REQUIRED"
+	SubmissionErrorCodePaymentsAddress2TooLong                                     SubmissionErrorCode = "PAYMENTS_ADDRESS2_TOO_LONG"
+	SubmissionErrorCodePaymentsBillingAddressZoneNotFound                          SubmissionErrorCode = "PAYMENTS_BILLING_ADDRESS_ZONE_NOT_FOUND"
+	SubmissionErrorCodePaymentsBillingAddressZoneRequiredForCountry                SubmissionErrorCode = "PAYMENTS_BILLING_ADDRESS_ZONE_REQUIRED_FOR_COUNTRY"
+	SubmissionErrorCodePaymentsCityInvalid                                         SubmissionErrorCode = "PAYMENTS_CITY_INVALID"
+	SubmissionErrorCodePaymentsCityRequired                                        SubmissionErrorCode = "PAYMENTS_CITY_REQUIRED"
+	SubmissionErrorCodePaymentsCityTooLong                                         SubmissionErrorCode = "PAYMENTS_CITY_TOO_LONG"
+	SubmissionErrorCodePaymentsCompanyInvalid                                      SubmissionErrorCode = "PAYMENTS_COMPANY_INVALID"
+	SubmissionErrorCodePaymentsCompanyRequired                                     SubmissionErrorCode = "PAYMENTS_COMPANY_REQUIRED"
+	SubmissionErrorCodePaymentsCompanyTooLong                                      SubmissionErrorCode = "PAYMENTS_COMPANY_TOO_LONG"
+	SubmissionErrorCodePaymentsCountryRequired                                     SubmissionErrorCode = "PAYMENTS_COUNTRY_REQUIRED"
+	SubmissionErrorCodePaymentsCreditCardBaseExpired                               SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_BASE_EXPIRED"
+	SubmissionErrorCodePaymentsCreditCardBaseGatewayNotSupported                   SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_BASE_GATEWAY_NOT_SUPPORTED"
+	SubmissionErrorCodePaymentsCreditCardBaseInvalidStartDateOrIssueNumberForDebit SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_BASE_INVALID_START_DATE_OR_ISSUE_NUMBER_FOR_DEBIT"
+	SubmissionErrorCodePaymentsCreditCardBrandNotSupported                         SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_BRAND_NOT_SUPPORTED"
+	SubmissionErrorCodePaymentsCreditCardFirstNameBlank                            SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_FIRST_NAME_BLANK"
+	SubmissionErrorCodePaymentsCreditCardGeneric                                   SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_GENERIC"
+	SubmissionErrorCodePaymentsCreditCardLastNameBlank                             SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_LAST_NAME_BLANK"
+	SubmissionErrorCodePaymentsCreditCardMonthInclusion                            SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_MONTH_INCLUSION"
+	SubmissionErrorCodePaymentsCreditCardNameInvalid                               SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_NAME_INVALID"
+	SubmissionErrorCodePaymentsCreditCardNumberInvalid                             SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_NUMBER_INVALID"
+	SubmissionErrorCodePaymentsCreditCardNumberInvalidFormat                       SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_NUMBER_INVALID_FORMAT"
+	SubmissionErrorCodePaymentsCreditCardSessionID                                 SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_SESSION_ID"
+	SubmissionErrorCodePaymentsCreditCardVerificationValueBlank                    SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_VERIFICATION_VALUE_BLANK"
+	SubmissionErrorCodePaymentsCreditCardVerificationValueInvalidForCardType       SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_VERIFICATION_VALUE_INVALID_FOR_CARD_TYPE"
+	SubmissionErrorCodePaymentsCreditCardYearExpired                               SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_YEAR_EXPIRED"
+	SubmissionErrorCodePaymentsCreditCardYearInvalidExpiryYear                     SubmissionErrorCode = "PAYMENTS_CREDIT_CARD_YEAR_INVALID_EXPIRY_YEAR"
+	SubmissionErrorCodePaymentsFirstNameInvalid                                    SubmissionErrorCode = "PAYMENTS_FIRST_NAME_INVALID"
+	SubmissionErrorCodePaymentsFirstNameRequired                                   SubmissionErrorCode = "PAYMENTS_FIRST_NAME_REQUIRED"
+	SubmissionErrorCodePaymentsFirstNameTooLong                                    SubmissionErrorCode = "PAYMENTS_FIRST_NAME_TOO_LONG"
+	SubmissionErrorCodePaymentsInvalidPostalCodeForCountry                         SubmissionErrorCode = "PAYMENTS_INVALID_POSTAL_CODE_FOR_COUNTRY"
+	SubmissionErrorCodePaymentsInvalidPostalCodeForZone                            SubmissionErrorCode = "PAYMENTS_INVALID_POSTAL_CODE_FOR_ZONE"
+	SubmissionErrorCodePaymentsLastNameInvalid                                     SubmissionErrorCode = "PAYMENTS_LAST_NAME_INVALID"
+	SubmissionErrorCodePaymentsLastNameRequired                                    SubmissionErrorCode = "PAYMENTS_LAST_NAME_REQUIRED"
+	SubmissionErrorCodePaymentsLastNameTooLong                                     SubmissionErrorCode = "PAYMENTS_LAST_NAME_TOO_LONG"
+	SubmissionErrorCodePaymentsMethodRequired                                      SubmissionErrorCode = "PAYMENTS_METHOD_REQUIRED"
+	SubmissionErrorCodePaymentsMethodUnavailable                                   SubmissionErrorCode = "PAYMENTS_METHOD_UNAVAILABLE"
+	SubmissionErrorCodePaymentsPhoneNumberInvalid                                  SubmissionErrorCode = "PAYMENTS_PHONE_NUMBER_INVALID"
+	SubmissionErrorCodePaymentsPhoneNumberRequired                                 SubmissionErrorCode = "PAYMENTS_PHONE_NUMBER_REQUIRED"
+	SubmissionErrorCodePaymentsPostalCodeInvalid                                   SubmissionErrorCode = "PAYMENTS_POSTAL_CODE_INVALID"
+	SubmissionErrorCodePaymentsPostalCodeRequired                                  SubmissionErrorCode = "PAYMENTS_POSTAL_CODE_REQUIRED"
+	SubmissionErrorCodePaymentsShopifyPaymentsRequired                             SubmissionErrorCode = "PAYMENTS_SHOPIFY_PAYMENTS_REQUIRED"
+	SubmissionErrorCodePaymentsUnacceptablePaymentAmount                           SubmissionErrorCode = "PAYMENTS_UNACCEPTABLE_PAYMENT_AMOUNT"
+	SubmissionErrorCodePaymentsWalletContentMissing                                SubmissionErrorCode = "PAYMENTS_WALLET_CONTENT_MISSING"
+	SubmissionErrorCodeRedirectToCheckoutRequired                                  SubmissionErrorCode = "REDIRECT_TO_CHECKOUT_REQUIRED"
+	SubmissionErrorCodeTaxesDeliveryGroupIDNotFound                                SubmissionErrorCode = "TAXES_DELIVERY_GROUP_ID_NOT_FOUND"
+	SubmissionErrorCodeTaxesLineIDNotFound                                         SubmissionErrorCode = "TAXES_LINE_ID_NOT_FOUND"
+	SubmissionErrorCodeTaxesMustBeDefined                                          SubmissionErrorCode = "TAXES_MUST_BE_DEFINED"
+	SubmissionErrorCodeValidationCustom                                            SubmissionErrorCode = "VALIDATION_CUSTOM"
+)
+
+var AllSubmissionErrorCode = []SubmissionErrorCode{
+	SubmissionErrorCodeBuyerIdentityEmailIsInvalid,
+	SubmissionErrorCodeBuyerIdentityEmailRequired,
+	SubmissionErrorCodeBuyerIdentityPhoneIsInvalid,
+	SubmissionErrorCodeDeliveryAddress1Invalid,
+	SubmissionErrorCodeDeliveryAddress1Required,
+	SubmissionErrorCodeDeliveryAddress1TooLong,
+	SubmissionErrorCodeDeliveryAddress2Invalid,
+	SubmissionErrorCodeDeliveryAddress2Required,
+	SubmissionErrorCodeDeliveryAddress2TooLong,
+	SubmissionErrorCodeDeliveryAddressRequired,
+	SubmissionErrorCodeDeliveryCityInvalid,
+	SubmissionErrorCodeDeliveryCityRequired,
+	SubmissionErrorCodeDeliveryCityTooLong,
+	SubmissionErrorCodeDeliveryCompanyInvalid,
+	SubmissionErrorCodeDeliveryCompanyRequired,
+	SubmissionErrorCodeDeliveryCompanyTooLong,
+	SubmissionErrorCodeDeliveryCountryRequired,
+	SubmissionErrorCodeDeliveryFirstNameInvalid,
+	SubmissionErrorCodeDeliveryFirstNameRequired,
+	SubmissionErrorCodeDeliveryFirstNameTooLong,
+	SubmissionErrorCodeDeliveryInvalidPostalCodeForCountry,
+	SubmissionErrorCodeDeliveryInvalidPostalCodeForZone,
+	SubmissionErrorCodeDeliveryLastNameInvalid,
+	SubmissionErrorCodeDeliveryLastNameRequired,
+	SubmissionErrorCodeDeliveryLastNameTooLong,
+	SubmissionErrorCodeDeliveryNoDeliveryAvailable,
+	SubmissionErrorCodeDeliveryNoDeliveryAvailableForMerchandiseLine,
+	SubmissionErrorCodeDeliveryOptionsPhoneNumberInvalid,
+	SubmissionErrorCodeDeliveryOptionsPhoneNumberRequired,
+	SubmissionErrorCodeDeliveryPhoneNumberInvalid,
+	SubmissionErrorCodeDeliveryPhoneNumberRequired,
+	SubmissionErrorCodeDeliveryPostalCodeInvalid,
+	SubmissionErrorCodeDeliveryPostalCodeRequired,
+	SubmissionErrorCodeDeliveryZoneNotFound,
+	SubmissionErrorCodeDeliveryZoneRequiredForCountry,
+	SubmissionErrorCodeError,
+	SubmissionErrorCodeMerchandiseLineLimitReached,
+	SubmissionErrorCodeMerchandiseNotApplicable,
+	SubmissionErrorCodeMerchandiseNotEnoughStockAvailable,
+	SubmissionErrorCodeMerchandiseOutOfStock,
+	SubmissionErrorCodeMerchandiseProductNotPublished,
+	SubmissionErrorCodeNoDeliveryGroupSelected,
+	SubmissionErrorCodePaymentsAddress1Invalid,
+	SubmissionErrorCodePaymentsAddress1Required,
+	SubmissionErrorCodePaymentsAddress1TooLong,
+	SubmissionErrorCodePaymentsAddress2Invalid,
+	SubmissionErrorCodePaymentsAddress2Required,
+	SubmissionErrorCodePaymentsAddress2TooLong,
+	SubmissionErrorCodePaymentsBillingAddressZoneNotFound,
+	SubmissionErrorCodePaymentsBillingAddressZoneRequiredForCountry,
+	SubmissionErrorCodePaymentsCityInvalid,
+	SubmissionErrorCodePaymentsCityRequired,
+	SubmissionErrorCodePaymentsCityTooLong,
+	SubmissionErrorCodePaymentsCompanyInvalid,
+	SubmissionErrorCodePaymentsCompanyRequired,
+	SubmissionErrorCodePaymentsCompanyTooLong,
+	SubmissionErrorCodePaymentsCountryRequired,
+	SubmissionErrorCodePaymentsCreditCardBaseExpired,
+	SubmissionErrorCodePaymentsCreditCardBaseGatewayNotSupported,
+	SubmissionErrorCodePaymentsCreditCardBaseInvalidStartDateOrIssueNumberForDebit,
+	SubmissionErrorCodePaymentsCreditCardBrandNotSupported,
+	SubmissionErrorCodePaymentsCreditCardFirstNameBlank,
+	SubmissionErrorCodePaymentsCreditCardGeneric,
+	SubmissionErrorCodePaymentsCreditCardLastNameBlank,
+	SubmissionErrorCodePaymentsCreditCardMonthInclusion,
+	SubmissionErrorCodePaymentsCreditCardNameInvalid,
+	SubmissionErrorCodePaymentsCreditCardNumberInvalid,
+	SubmissionErrorCodePaymentsCreditCardNumberInvalidFormat,
+	SubmissionErrorCodePaymentsCreditCardSessionID,
+	SubmissionErrorCodePaymentsCreditCardVerificationValueBlank,
+	SubmissionErrorCodePaymentsCreditCardVerificationValueInvalidForCardType,
+	SubmissionErrorCodePaymentsCreditCardYearExpired,
+	SubmissionErrorCodePaymentsCreditCardYearInvalidExpiryYear,
+	SubmissionErrorCodePaymentsFirstNameInvalid,
+	SubmissionErrorCodePaymentsFirstNameRequired,
+	SubmissionErrorCodePaymentsFirstNameTooLong,
+	SubmissionErrorCodePaymentsInvalidPostalCodeForCountry,
+	SubmissionErrorCodePaymentsInvalidPostalCodeForZone,
+	SubmissionErrorCodePaymentsLastNameInvalid,
+	SubmissionErrorCodePaymentsLastNameRequired,
+	SubmissionErrorCodePaymentsLastNameTooLong,
+	SubmissionErrorCodePaymentsMethodRequired,
+	SubmissionErrorCodePaymentsMethodUnavailable,
+	SubmissionErrorCodePaymentsPhoneNumberInvalid,
+	SubmissionErrorCodePaymentsPhoneNumberRequired,
+	SubmissionErrorCodePaymentsPostalCodeInvalid,
+	SubmissionErrorCodePaymentsPostalCodeRequired,
+	SubmissionErrorCodePaymentsShopifyPaymentsRequired,
+	SubmissionErrorCodePaymentsUnacceptablePaymentAmount,
+	SubmissionErrorCodePaymentsWalletContentMissing,
+	SubmissionErrorCodeRedirectToCheckoutRequired,
+	SubmissionErrorCodeTaxesDeliveryGroupIDNotFound,
+	SubmissionErrorCodeTaxesLineIDNotFound,
+	SubmissionErrorCodeTaxesMustBeDefined,
+	SubmissionErrorCodeValidationCustom,
+}
+
+func (e SubmissionErrorCode) IsValid() bool {
+	switch e {
+	case SubmissionErrorCodeBuyerIdentityEmailIsInvalid, SubmissionErrorCodeBuyerIdentityEmailRequired, SubmissionErrorCodeBuyerIdentityPhoneIsInvalid, SubmissionErrorCodeDeliveryAddress1Invalid, SubmissionErrorCodeDeliveryAddress1Required, SubmissionErrorCodeDeliveryAddress1TooLong, SubmissionErrorCodeDeliveryAddress2Invalid, SubmissionErrorCodeDeliveryAddress2Required, SubmissionErrorCodeDeliveryAddress2TooLong, SubmissionErrorCodeDeliveryAddressRequired, SubmissionErrorCodeDeliveryCityInvalid, SubmissionErrorCodeDeliveryCityRequired, SubmissionErrorCodeDeliveryCityTooLong, SubmissionErrorCodeDeliveryCompanyInvalid, SubmissionErrorCodeDeliveryCompanyRequired, SubmissionErrorCodeDeliveryCompanyTooLong, SubmissionErrorCodeDeliveryCountryRequired, SubmissionErrorCodeDeliveryFirstNameInvalid, SubmissionErrorCodeDeliveryFirstNameRequired, SubmissionErrorCodeDeliveryFirstNameTooLong, SubmissionErrorCodeDeliveryInvalidPostalCodeForCountry, SubmissionErrorCodeDeliveryInvalidPostalCodeForZone, SubmissionErrorCodeDeliveryLastNameInvalid, SubmissionErrorCodeDeliveryLastNameRequired, SubmissionErrorCodeDeliveryLastNameTooLong, SubmissionErrorCodeDeliveryNoDeliveryAvailable, SubmissionErrorCodeDeliveryNoDeliveryAvailableForMerchandiseLine, SubmissionErrorCodeDeliveryOptionsPhoneNumberInvalid, SubmissionErrorCodeDeliveryOptionsPhoneNumberRequired, SubmissionErrorCodeDeliveryPhoneNumberInvalid, SubmissionErrorCodeDeliveryPhoneNumberRequired, SubmissionErrorCodeDeliveryPostalCodeInvalid, SubmissionErrorCodeDeliveryPostalCodeRequired, SubmissionErrorCodeDeliveryZoneNotFound, SubmissionErrorCodeDeliveryZoneRequiredForCountry, SubmissionErrorCodeError, SubmissionErrorCodeMerchandiseLineLimitReached, SubmissionErrorCodeMerchandiseNotApplicable, SubmissionErrorCodeMerchandiseNotEnoughStockAvailable, SubmissionErrorCodeMerchandiseOutOfStock, SubmissionErrorCodeMerchandiseProductNotPublished, SubmissionErrorCodeNoDeliveryGroupSelected, SubmissionErrorCodePaymentsAddress1Invalid, SubmissionErrorCodePaymentsAddress1Required, SubmissionErrorCodePaymentsAddress1TooLong, SubmissionErrorCodePaymentsAddress2Invalid, SubmissionErrorCodePaymentsAddress2Required, SubmissionErrorCodePaymentsAddress2TooLong, SubmissionErrorCodePaymentsBillingAddressZoneNotFound, SubmissionErrorCodePaymentsBillingAddressZoneRequiredForCountry, SubmissionErrorCodePaymentsCityInvalid, SubmissionErrorCodePaymentsCityRequired, SubmissionErrorCodePaymentsCityTooLong, SubmissionErrorCodePaymentsCompanyInvalid, SubmissionErrorCodePaymentsCompanyRequired, SubmissionErrorCodePaymentsCompanyTooLong, SubmissionErrorCodePaymentsCountryRequired, SubmissionErrorCodePaymentsCreditCardBaseExpired, SubmissionErrorCodePaymentsCreditCardBaseGatewayNotSupported, SubmissionErrorCodePaymentsCreditCardBaseInvalidStartDateOrIssueNumberForDebit, SubmissionErrorCodePaymentsCreditCardBrandNotSupported, SubmissionErrorCodePaymentsCreditCardFirstNameBlank, SubmissionErrorCodePaymentsCreditCardGeneric, SubmissionErrorCodePaymentsCreditCardLastNameBlank, SubmissionErrorCodePaymentsCreditCardMonthInclusion, SubmissionErrorCodePaymentsCreditCardNameInvalid, SubmissionErrorCodePaymentsCreditCardNumberInvalid, SubmissionErrorCodePaymentsCreditCardNumberInvalidFormat, SubmissionErrorCodePaymentsCreditCardSessionID, SubmissionErrorCodePaymentsCreditCardVerificationValueBlank, SubmissionErrorCodePaymentsCreditCardVerificationValueInvalidForCardType, SubmissionErrorCodePaymentsCreditCardYearExpired, SubmissionErrorCodePaymentsCreditCardYearInvalidExpiryYear, SubmissionErrorCodePaymentsFirstNameInvalid, SubmissionErrorCodePaymentsFirstNameRequired, SubmissionErrorCodePaymentsFirstNameTooLong, SubmissionErrorCodePaymentsInvalidPostalCodeForCountry, SubmissionErrorCodePaymentsInvalidPostalCodeForZone, SubmissionErrorCodePaymentsLastNameInvalid, SubmissionErrorCodePaymentsLastNameRequired, SubmissionErrorCodePaymentsLastNameTooLong, SubmissionErrorCodePaymentsMethodRequired, SubmissionErrorCodePaymentsMethodUnavailable, SubmissionErrorCodePaymentsPhoneNumberInvalid, SubmissionErrorCodePaymentsPhoneNumberRequired, SubmissionErrorCodePaymentsPostalCodeInvalid, SubmissionErrorCodePaymentsPostalCodeRequired, SubmissionErrorCodePaymentsShopifyPaymentsRequired, SubmissionErrorCodePaymentsUnacceptablePaymentAmount, SubmissionErrorCodePaymentsWalletContentMissing, SubmissionErrorCodeRedirectToCheckoutRequired, SubmissionErrorCodeTaxesDeliveryGroupIDNotFound, SubmissionErrorCodeTaxesLineIDNotFound, SubmissionErrorCodeTaxesMustBeDefined, SubmissionErrorCodeValidationCustom:
+		return true
+	}
+	return false
+}
+
+func (e SubmissionErrorCode) String() string {
+	return string(e)
+}
+
+func (e *SubmissionErrorCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubmissionErrorCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubmissionErrorCode", str)
+	}
+	return nil
+}
+
+func (e SubmissionErrorCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubmissionErrorCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubmissionErrorCode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

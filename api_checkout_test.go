@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"storefront/ent/order"
+	"storefront/ent/product"
+	"storefront/ent/productvariant"
+	"storefront/internal/storetest"
+)
+
+type submitJSON struct {
+	R struct {
+		Result *struct {
+			Typename    string `json:"__typename"`
+			AttemptID   string `json:"attemptId"`
+			RedirectURL string `json:"redirectUrl"`
+			CheckoutURL string `json:"checkoutUrl"`
+			Errors      []struct {
+				Code string `json:"code"`
+			} `json:"errors"`
+		} `json:"result"`
+		UserErrors []userError `json:"userErrors"`
+	} `json:"r"`
+}
+
+func submit(t testing.TB, api *testAPI, cartID, token string) submitJSON {
+	t.Helper()
+	var out submitJSON
+	api.post(t, `mutation($id: ID!, $t: String!) { r: cartSubmitForCompletion(cartId: $id, attemptToken: $t) {
+		result { __typename ... on SubmitSuccess { attemptId redirectUrl } ... on SubmitFailed { checkoutUrl errors { code message } } }
+		userErrors { code field message } } }`, map[string]any{"id": cartID, "t": token}).decode(t, &out)
+	return out
+}
+
+type attemptJSON struct {
+	A *struct {
+		Typename string `json:"__typename"`
+		OrderID  string `json:"orderId"`
+		OrderURL string `json:"orderUrl"`
+		Errors   []struct {
+			Code string `json:"code"`
+		} `json:"errors"`
+	} `json:"a"`
+}
+
+func attempt(t testing.TB, api *testAPI, id string) attemptJSON {
+	t.Helper()
+	var out attemptJSON
+	api.post(t, `query($id: String!) { a: cartCompletionAttempt(attemptId: $id) { __typename
+		... on CartCompletionSuccess { orderId orderUrl } ... on CartCompletionFailed { errors { code message } } } }`, map[string]any{"id": id}).decode(t, &out)
+	return out
+}
+
+// readyCart makes a cart that can be submitted: email, US address, standard shipping,
+// and a payment with the given test session.
+func readyCart(t testing.TB, api *testAPI, session string, lines ...map[string]any) string {
+	t.Helper()
+	c := api.newCart(t, lines...)
+	api.mutate(t, "cartBuyerIdentityUpdate", "cartId: $id, buyerIdentity: $buyer", map[string]any{"id": c.ID, "buyer": map[string]any{"email": "buyer@example.com"}})
+	p := addAddress(t, api, c.ID, map[string]any{"firstName": "Ada", "lastName": "L", "address1": "1 Main St", "city": "Springfield", "provinceCode": "IL", "zip": "62701", "countryCode": "US"}, true)
+	if len(p.UserErrors) > 0 {
+		t.Fatalf("address: %+v", p.UserErrors)
+	}
+	p = selectOption(t, api, c.ID, p.Cart.DeliveryGroups.Nodes[0].ID, "standard")
+	total := p.Cart.Cost.TotalAmount.Amount
+	pay := api.mutate(t, "cartPaymentUpdate", "cartId: $id, payment: $payment", map[string]any{"id": c.ID, "payment": map[string]any{
+		"amount":              map[string]any{"amount": total, "currencyCode": "USD"},
+		"directPaymentMethod": map[string]any{"sessionId": session, "billingAddress": map[string]any{"lastName": "L", "address1": "1 Main St", "city": "Springfield", "country": "US"}},
+	}})
+	if len(pay.UserErrors) > 0 {
+		t.Fatalf("payment: %+v", pay.UserErrors)
+	}
+	return c.ID
+}
+
+func TestCheckoutPlacesOrders(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, deliveryFixture)
+		ctx := context.Background()
+		teeS := variantID(t, api.DB, "tee", "S / Black") // 10 in stock, 15.00
+		// Not ready: every missing piece is named.
+		bare := api.newCart(t, line(teeS, 1))
+		s := submit(t, api, bare.ID, "bare-1")
+		codes := map[string]bool{}
+		for _, e := range s.R.Result.Errors {
+			codes[e.Code] = true
+		}
+		for _, want := range []string{"BUYER_IDENTITY_EMAIL_REQUIRED", "DELIVERY_ADDRESS_REQUIRED", "PAYMENTS_METHOD_REQUIRED"} {
+			if s.R.Result.Typename != "SubmitFailed" || !codes[want] {
+				t.Errorf("bare cart: %+v, want %s", s.R.Result, want)
+			}
+		}
+		if s := submit(t, api, "gid://storefront/Cart/nope?key=nope", "x-1"); len(s.R.UserErrors) == 0 || s.R.UserErrors[0].Code != "INVALID" {
+			t.Errorf("unknown cart: %+v", s.R)
+		}
+
+		// A purchase.
+		id := readyCart(t, api, "test_success", line(teeS, 2))
+		s = submit(t, api, id, "attempt-ok")
+		if s.R.Result == nil || s.R.Result.Typename != "SubmitSuccess" || s.R.Result.AttemptID == "" {
+			t.Fatalf("submit: %+v", s.R)
+		}
+		a := attempt(t, api, s.R.Result.AttemptID)
+		if a.A == nil || a.A.Typename != "CartCompletionSuccess" || !strings.HasPrefix(a.A.OrderID, "gid://storefront/Order/") || !strings.Contains(a.A.OrderURL, "/orders/status/") {
+			t.Fatalf("attempt: %+v", a.A)
+		}
+		o := api.DB.Order.Query().OnlyX(ctx)
+		v := api.DB.ProductVariant.Query().Where(productvariant.Title("S / Black"), productvariant.HasProductWith(product.Handle("tee"))).OnlyX(ctx)
+		if o.Number != 1001 || o.Name != "#1001" || o.Total != 3500 || o.TotalShipping != 500 || o.FinancialStatus != order.FinancialStatusPAID || v.Available != 8 {
+			t.Fatalf("order %d %s total %d shipping %d status %s; stock %d", o.Number, o.Name, o.Total, o.TotalShipping, o.FinancialStatus, v.Available)
+		}
+		if n := api.DB.Event.Query().CountX(ctx); n != 1 {
+			t.Errorf("outbox events: %d, want 1", n)
+		}
+		// The same token returns the same attempt, and the cart is gone.
+		if again := submit(t, api, id, "attempt-ok"); again.R.Result == nil || again.R.Result.AttemptID != s.R.Result.AttemptID {
+			t.Fatalf("resubmit: %+v", again.R)
+		}
+		if n := api.DB.Order.Query().CountX(ctx); n != 1 {
+			t.Fatalf("resubmitting made %d orders", n)
+		}
+		// Reusing the token for another cart is refused.
+		other := readyCart(t, api, "test_success", line(teeS, 1))
+		if s := submit(t, api, other, "attempt-ok"); len(s.R.UserErrors) == 0 || s.R.UserErrors[0].Field[0] != "attemptToken" {
+			t.Fatalf("token reuse: %+v", s.R)
+		}
+
+		// Payment failures keep nothing and leave stock alone.
+		for session, code := range map[string]string{
+			"test_declined":           "PAYMENT_CARD_DECLINED",
+			"test_insufficient_funds": "PAYMENT_INSUFFICIENT_FUNDS",
+			"test_transient":          "PAYMENT_TRANSIENT_ERROR",
+			"bogus_session":           "PAYMENT_INVALID_PAYMENT_METHOD",
+		} {
+			id := readyCart(t, api, session, line(teeS, 1))
+			s := submit(t, api, id, "attempt-"+session)
+			a := attempt(t, api, s.R.Result.AttemptID)
+			if a.A == nil || a.A.Typename != "CartCompletionFailed" || a.A.Errors[0].Code != code {
+				t.Errorf("%s: %+v", session, a.A)
+			}
+		}
+		v = api.DB.ProductVariant.GetX(ctx, v.ID)
+		if n := api.DB.Order.Query().CountX(ctx); n != 1 || v.Available != 8 {
+			t.Fatalf("after failed payments: %d orders, stock %d; want 1, 8", n, v.Available)
+		}
+	})
+}
+
+// TestCheckoutDoesNotOversell: 200 buyers submit at once for a variant with 50 units.
+func TestCheckoutDoesNotOversell(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, deliveryFixture)
+		ctx := context.Background()
+		bulk := api.DB.ProductVariant.Query().Where(productvariant.HasProductWith(product.Handle("bulk"))).OnlyX(ctx)
+		api.DB.ProductVariant.UpdateOne(bulk).SetAvailable(50).ExecX(ctx)
+		id := variantID(t, api.DB, "bulk", "Default Title")
+		carts := make([]string, 200)
+		for i := range carts {
+			carts[i] = readyCart(t, api, "test_success", line(id, 1))
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		statuses := map[string]int{}
+		for i, c := range carts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := api.post(t, `mutation($id: ID!, $t: String!) { r: cartSubmitForCompletion(cartId: $id, attemptToken: $t) { result { __typename ... on SubmitSuccess { attemptId } } } }`,
+					map[string]any{"id": c, "t": fmt.Sprintf("race-%d", i)})
+				mu.Lock()
+				defer mu.Unlock()
+				if r.Status != 200 || len(r.Errors) > 0 {
+					statuses["error: "+r.Raw]++
+					return
+				}
+				statuses["ok"]++
+			}()
+		}
+		wg.Wait()
+		if statuses["ok"] != 200 {
+			t.Fatalf("responses: %v", statuses)
+		}
+		orders := api.DB.Order.Query().CountX(ctx)
+		left := api.DB.ProductVariant.GetX(ctx, bulk.ID).Available
+		if orders != 50 || left != 0 {
+			t.Fatalf("got %d orders and %d units left; want 50 and 0", orders, left)
+		}
+		numbers := api.DB.Order.Query().Select(order.FieldNumber).IntsX(ctx)
+		seen := map[int]bool{}
+		for _, n := range numbers {
+			if seen[n] || n < 1001 || n > 1050 {
+				t.Fatalf("order numbers not unique and sequential: %v", numbers)
+			}
+			seen[n] = true
+		}
+	})
+}

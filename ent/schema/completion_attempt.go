@@ -1,0 +1,36 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/field"
+)
+
+// CompletionError is one reason a completion attempt failed.
+type CompletionError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// CompletionAttempt holds the schema definition for one cartSubmitForCompletion: the
+// buyer's attempt token makes a retry return the same attempt instead of a second order.
+type CompletionAttempt struct {
+	ent.Schema
+}
+
+// Mixin of the CompletionAttempt.
+func (CompletionAttempt) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}}
+}
+
+// Fields of the CompletionAttempt.
+func (CompletionAttempt) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("attempt_token").Unique().NotEmpty().Comment("The client's idempotency token."),
+		field.String("public_id").Unique().NotEmpty().Comment("Unguessable ID clients poll with."),
+		field.String("cart_token").NotEmpty(),
+		field.Enum("status").Values("PROCESSING", "SUCCESS", "FAILED").Default("PROCESSING"),
+		field.Int("order_id").Optional().Nillable(),
+		field.JSON("errors", []CompletionError{}).Optional(),
+		field.Time("completed_at").Optional().Nillable(),
+	}
+}
