@@ -25,6 +25,7 @@ import (
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
 	"storefront/internal/checkout"
+	"storefront/internal/checkoutpage"
 	"storefront/internal/customer"
 	"storefront/internal/demo"
 	"storefront/internal/order"
@@ -229,12 +230,13 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 	if cfg.TestPayments {
 		provider = payment.TestProvider{}
 	}
+	checkouts := checkout.New(db, carts, orders, provider, cfg.PublicURL)
 	api := graph.NewHandler(graph.Options{
 		Catalog:       catalog.New(db),
 		Carts:         carts,
 		Customers:     customers,
 		Orders:        orders,
-		Checkout:      checkout.New(db, carts, orders, provider, cfg.PublicURL),
+		Checkout:      checkouts,
 		PublicURL:     cfg.PublicURL,
 		Log:           log,
 		Production:    cfg.Production,
@@ -258,6 +260,11 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 	// The path Shopify clients use: /api/2026-04/graphql.json (any version is served the same).
 	mux.Handle("/api/{version}/graphql.json", api)
 	mux.Handle("GET /images/demo/", demo.ImageHandler())
+	pages := &checkoutpage.Handler{DB: db, Carts: carts, Checkout: checkouts, Log: log}
+	if cfg.TestPayments {
+		pages.TestSessions = []string{"test_success", "test_declined", "test_insufficient_funds", "test_transient"}
+	}
+	pages.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
