@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -99,4 +102,37 @@ func between(s, start, end string) string {
 		return s[:j]
 	}
 	return s
+}
+
+// TestHostedCheckoutInChromium buys from cart to confirmation in a real browser. It needs
+// node, Debian's chromium and `npm ci --prefix .ci/browser` (.ci/run provides all three).
+func TestHostedCheckoutInChromium(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("needs node to drive Chromium (CI installs it)")
+	}
+	chromium := "/usr/bin/chromium"
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skip("needs Debian's chromium package at /usr/bin/chromium (.ci/run installs it)")
+	}
+	if _, err := os.Stat(filepath.Join(".ci", "browser", "node_modules", "playwright-core")); err != nil {
+		t.Skip("needs `npm ci --prefix .ci/browser` (.ci/run does it)")
+	}
+	api := startAPI(t, storetest.SQLite(t), deliveryFixture)
+	mug := variantID(t, api.DB, "mug", "Default Title")
+	c := api.newCart(t, line(mug, 1))
+	u, _ := url.Parse(c.CheckoutURL)
+	shot := filepath.Join(t.TempDir(), "confirmation.png")
+	cmd := exec.Command(node, filepath.Join(".ci", "browser", "checkout.mjs"), api.URL+u.Path+"?"+u.RawQuery, shot)
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("browser checkout failed: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "Order #1001 is confirmed") {
+		t.Fatalf("browser saw: %s", out)
+	}
+	if n := api.DB.Order.Query().CountX(t.Context()); n != 1 {
+		t.Fatalf("%d orders after the browser checkout", n)
+	}
 }
