@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"storefront/ent/cart"
 	"storefront/ent/order"
 	"storefront/ent/product"
 	"storefront/ent/productvariant"
@@ -199,4 +200,120 @@ func TestCheckoutDoesNotOversell(t *testing.T) {
 			seen[n] = true
 		}
 	})
+}
+
+// TestSubmissionErrorCodes triggers each submission error through the API.
+func TestSubmissionErrorCodes(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, deliveryFixture)
+		ctx := context.Background()
+		teeS := variantID(t, api.DB, "tee", "S / Black")
+		mug := variantID(t, api.DB, "mug", "Default Title")
+		codesOf := func(s submitJSON) map[string]bool {
+			out := map[string]bool{}
+			if s.R.Result != nil {
+				for _, e := range s.R.Result.Errors {
+					out[e.Code] = true
+				}
+			}
+			return out
+		}
+		for _, tt := range []struct {
+			name  string
+			setup func(t *testing.T) string
+			want  string
+		}{
+			{"address incomplete", func(t *testing.T) string {
+				c := api.newCart(t, line(mug, 1))
+				addAddress(t, api, c.ID, map[string]any{"countryCode": "US"}, true)
+				return c.ID
+			}, "DELIVERY_ADDRESS1_REQUIRED"},
+			{"no delivery option chosen", func(t *testing.T) string {
+				c := api.newCart(t, line(mug, 1))
+				addAddress(t, api, c.ID, map[string]any{"lastName": "L", "address1": "1 Main", "city": "X", "countryCode": "US"}, true)
+				return c.ID
+			}, "NO_DELIVERY_GROUP_SELECTED"},
+			{"nowhere to deliver", func(t *testing.T) string {
+				c := api.newCart(t, line(mug, 1))
+				addAddress(t, api, c.ID, map[string]any{"lastName": "L", "address1": "1 Rue", "city": "Paris", "countryCode": "FR"}, true)
+				return c.ID
+			}, "DELIVERY_NO_DELIVERY_AVAILABLE"},
+			{"cart changed after payment", func(t *testing.T) string {
+				id := readyCart(t, api, "test_success", line(mug, 1))
+				api.mutate(t, "cartLinesAdd", "cartId: $id, lines: $lines", map[string]any{"id": id, "lines": []map[string]any{line(teeS, 1)}})
+				return id
+			}, "PAYMENTS_UNACCEPTABLE_PAYMENT_AMOUNT"},
+			{"sold out since", func(t *testing.T) string {
+				id := readyCart(t, api, "test_success", line(mug, 2))
+				api.DB.ProductVariant.Update().Where(productvariant.HasProductWith(product.Handle("mug"))).SetAvailable(0).ExecX(ctx)
+				t.Cleanup(func() {
+					api.DB.ProductVariant.Update().Where(productvariant.HasProductWith(product.Handle("mug"))).SetAvailable(20).ExecX(ctx)
+				})
+				return id
+			}, "MERCHANDISE_OUT_OF_STOCK"},
+			{"fewer left", func(t *testing.T) string {
+				id := readyCart(t, api, "test_success", line(mug, 3))
+				api.DB.ProductVariant.Update().Where(productvariant.HasProductWith(product.Handle("mug"))).SetAvailable(1).ExecX(ctx)
+				t.Cleanup(func() {
+					api.DB.ProductVariant.Update().Where(productvariant.HasProductWith(product.Handle("mug"))).SetAvailable(20).ExecX(ctx)
+				})
+				return id
+			}, "MERCHANDISE_NOT_ENOUGH_STOCK_AVAILABLE"},
+			{"unpublished since", func(t *testing.T) string {
+				id := readyCart(t, api, "test_success", line(teeS, 1))
+				api.DB.Product.Update().Where(product.Handle("tee")).SetPublished(false).ExecX(ctx)
+				t.Cleanup(func() { api.DB.Product.Update().Where(product.Handle("tee")).SetPublished(true).ExecX(ctx) })
+				return id
+			}, "MERCHANDISE_PRODUCT_NOT_PUBLISHED"},
+			{"empty cart", func(t *testing.T) string { return api.newCart(t).ID }, "MERCHANDISE_LINE_LIMIT_REACHED"},
+			{"malformed email", func(t *testing.T) string {
+				id := readyCart(t, api, "test_success", line(mug, 1))
+				token := strings.TrimPrefix(strings.Split(id, "?")[0], "gid://storefront/Cart/")
+				api.DB.Cart.Update().Where(cart.Token(token)).SetEmail("broken@").ExecX(ctx)
+				return id
+			}, "BUYER_IDENTITY_EMAIL_IS_INVALID"},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				id := tt.setup(t)
+				s := submit(t, api, id, "codes-"+strings.ReplaceAll(tt.name, " ", "-"))
+				if s.R.Result == nil || s.R.Result.Typename != "SubmitFailed" || !codesOf(s)[tt.want] {
+					t.Fatalf("got %+v, want SubmitFailed with %s", s.R, tt.want)
+				}
+			})
+		}
+		if n := api.DB.Order.Query().CountX(ctx); n != 0 {
+			t.Fatalf("failed submissions placed %d orders", n)
+		}
+	})
+}
+
+func TestCardPaymentsCanBeSwitchedOff(t *testing.T) {
+	cfg := testConfig()
+	cfg.TestPayments = false
+	api := startAPIWith(t, storetest.SQLite(t), cfg, deliveryFixture)
+	mug := variantID(t, api.DB, "mug", "Default Title")
+	id := readyCart(t, api, "test_success", line(mug, 1))
+	s := submit(t, api, id, "off-1")
+	if s.R.Result == nil || s.R.Result.Typename != "SubmitFailed" || s.R.Result.Errors[0].Code != "PAYMENTS_METHOD_UNAVAILABLE" {
+		t.Fatalf("got %+v", s.R)
+	}
+}
+
+func BenchmarkCheckout(b *testing.B) {
+	for _, backend := range storetest.Backends(b) {
+		b.Run(backend.Name, func(b *testing.B) {
+			api := startAPI(b, backend, deliveryFixture)
+			bulk := variantID(b, api.DB, "bulk", "Default Title")
+			i := 0
+			for b.Loop() {
+				b.StopTimer()
+				id := readyCart(b, api, "test_success", line(bulk, 1))
+				i++
+				b.StartTimer()
+				if s := submit(b, api, id, fmt.Sprintf("bench-%d", i)); s.R.Result == nil || s.R.Result.Typename != "SubmitSuccess" {
+					b.Fatalf("%+v", s.R)
+				}
+			}
+		})
+	}
 }
