@@ -11,6 +11,8 @@ import (
 	"storefront/ent/order"
 	"storefront/ent/product"
 	"storefront/ent/productvariant"
+	"storefront/internal/payment"
+	"storefront/internal/store"
 	"storefront/internal/storetest"
 )
 
@@ -316,4 +318,43 @@ func BenchmarkCheckout(b *testing.B) {
 			}
 		})
 	}
+}
+
+// stockThief is a payment provider that sells the last units elsewhere while it
+// authorizes, so the order meets empty shelves in its transaction.
+type stockThief struct {
+	payment.TestProvider
+	db     *store.DB
+	voided int
+}
+
+func (p *stockThief) Authorize(ctx context.Context, r payment.Request) (string, error) {
+	p.db.ProductVariant.Update().Where(productvariant.HasProductWith(product.Handle("mug"))).SetAvailable(0).ExecX(ctx)
+	return p.TestProvider.Authorize(ctx, r)
+}
+
+func (p *stockThief) Void(ctx context.Context, auth string) error {
+	p.voided++
+	return p.TestProvider.Void(ctx, auth)
+}
+
+func TestStockGoneDuringPaymentVoidsIt(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		db := b.Open(t)
+		deliveryFixture(t, db)
+		thief := &stockThief{db: db}
+		cfg := testConfig()
+		cfg.PaymentProvider = thief
+		api := startAPIOver(t, db, cfg)
+		mug := variantID(t, db, "mug", "Default Title")
+		id := readyCart(t, api, "test_success", line(mug, 1))
+		s := submit(t, api, id, "thief-1")
+		a := attempt(t, api, s.R.Result.AttemptID)
+		if a.A == nil || a.A.Typename != "CartCompletionFailed" || a.A.Errors[0].Code != "INVENTORY_RESERVATION_ERROR" || thief.voided != 1 {
+			t.Fatalf("got %+v, voided %d; want INVENTORY_RESERVATION_ERROR and a voided authorization", a.A, thief.voided)
+		}
+		if n := db.Order.Query().CountX(context.Background()); n != 0 {
+			t.Fatalf("%d orders", n)
+		}
+	})
 }

@@ -66,6 +66,12 @@ func startAPIWith(t testing.TB, b storetest.Backend, cfg config, fill func(t tes
 	if fill != nil {
 		fill(t, db)
 	}
+	return startAPIOver(t, db, cfg)
+}
+
+// startAPIOver serves the API over an open database.
+func startAPIOver(t testing.TB, db *store.DB, cfg config) *testAPI {
+	t.Helper()
 	logs := &syncBuffer{}
 	h, err := newHandler(cfg, db, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {

@@ -63,6 +63,9 @@ type config struct {
 	// TestPayments enables the built-in test payment provider (session IDs test_success,
 	// test_declined, test_insufficient_funds, test_transient).
 	TestPayments bool
+	// PaymentProvider overrides the provider (tests); nil means the test provider when
+	// TestPayments is set, else none.
+	PaymentProvider payment.Provider
 	// TrustedProxies are load balancers whose X-Forwarded-For is believed (client
 	// addresses matter for sign-in throttling and logs).
 	TrustedProxies web.Proxies
@@ -226,8 +229,8 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 	}
 	carts := cart.New(db, cart.Config{TTL: cfg.CartTTL, PublicURL: cfg.PublicURL, Customers: customers})
 	orders := order.New(db, cfg.PublicURL)
-	var provider payment.Provider
-	if cfg.TestPayments {
+	provider := cfg.PaymentProvider
+	if provider == nil && cfg.TestPayments {
 		provider = payment.TestProvider{}
 	}
 	checkouts := checkout.New(db, carts, orders, provider, cfg.PublicURL)

@@ -33,6 +33,10 @@ import (
 	"storefront/internal/store"
 )
 
+// StaleAttempt is how long an attempt may stay PROCESSING before it is taken as
+// interrupted (its server stopped between accepting and placing).
+const StaleAttempt = time.Minute
+
 // Service completes carts.
 type Service struct {
 	db       *store.DB
@@ -90,6 +94,13 @@ func (s *Service) Submit(ctx context.Context, cartID, attemptToken string) (Subm
 	if prev, err := s.db.CompletionAttempt.Query().Where(completionattempt.AttemptToken(attemptToken)).Only(ctx); err == nil {
 		if !ok || prev.CartToken != token {
 			return Submission{UserErrors: []cart.UserError{{Code: cart.CodeInvalid, Field: []string{"attemptToken"}, Message: "This attempt token was used for another cart."}}}, nil
+		}
+		if prev.Status == completionattempt.StatusPROCESSING && s.now().Sub(prev.CreatedAt) > StaleAttempt {
+			// Its server stopped mid-way (the order was not placed: placing and marking the
+			// attempt are one transaction). End it, so the buyer can try again.
+			if err := s.fail(ctx, prev, schema.CompletionError{Code: "ERROR", Message: "The attempt was interrupted; submit again with a new attempt token."}); err != nil {
+				return Submission{}, err
+			}
 		}
 		return s.accepted(prev), nil
 	} else if !ent.IsNotFound(err) {
