@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -161,6 +163,58 @@ func TestCustomerOrders(t *testing.T) {
 		api.post(t, `query($t: String!) { customer(customerAccessToken: $t) { addresses(first: 10) { nodes { id } } } }`, map[string]any{"t": ta}).decode(t, &book)
 		if len(book.Customer.Addresses.Nodes) != 0 {
 			t.Errorf("order address snapshots leak into the address book: %+v", book)
+		}
+	})
+}
+
+// TestOrderNodeForItsOwner: node(id:) reads an order only with its owner's token in the
+// X-Customer-Access-Token header; another customer's token reads null, like a made-up ID.
+func TestOrderNodeForItsOwner(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, fixture)
+		createCustomer(t, api, "a@example.com", "password-a-123")
+		createCustomer(t, api, "b@example.com", "password-b-123")
+		ta, tb := signIn(t, api, "a@example.com", "password-a-123"), signIn(t, api, "b@example.com", "password-b-123")
+		placeOrders(t, api.DB, "a@example.com", 1001, 3000)
+		o := api.DB.Order.Query().OnlyX(context.Background())
+		query := fmt.Sprintf(`{ node(id: "gid://storefront/Order/%d") { ... on Order { name } } nodes(ids: ["gid://storefront/Order/%d", "gid://storefront/Order/999999"]) { id } }`, o.ID, o.ID)
+		read := func(token string) (node *string, nodes int) {
+			req, _ := http.NewRequest(http.MethodPost, api.URL+"/graphql", strings.NewReader(string(mustJSON(map[string]any{"query": query}))))
+			req.Header.Set("Content-Type", "application/json")
+			if token != "" {
+				req.Header.Set("X-Customer-Access-Token", token)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var got struct {
+				Data struct {
+					Node  *struct{ Name string } `json:"node"`
+					Nodes []*struct{ ID string } `json:"nodes"`
+				} `json:"data"`
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range got.Data.Nodes {
+				if n != nil {
+					nodes++
+				}
+			}
+			if got.Data.Node != nil {
+				return &got.Data.Node.Name, nodes
+			}
+			return nil, nodes
+		}
+		if name, n := read(ta); name == nil || *name != "#1001" || n != 1 {
+			t.Fatalf("owner: node %v, %d nodes", name, n)
+		}
+		for _, token := range []string{tb, "", "made-up"} {
+			if name, n := read(token); name != nil || n != 0 {
+				t.Fatalf("token %q reads the order: %v, %d", token, name, n)
+			}
 		}
 	})
 }

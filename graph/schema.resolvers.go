@@ -154,7 +154,12 @@ func (r *queryRootResolver) Node(ctx context.Context, id string) (ent.Noder, err
 	if !ok {
 		return nil, nil
 	}
-	node, err := loader.For(ctx).Node.Load(ctx, catalog.NodeRef{Type: typ, ID: n})
+	ref := catalog.NodeRef{Type: typ, ID: n}
+	if typ == "Order" {
+		owned, err := r.ownedNodes(ctx, []catalog.NodeRef{ref})
+		return owned[ref], err
+	}
+	node, err := loader.For(ctx).Node.Load(ctx, ref)
 	return node, nilIfNotFound(err)
 }
 
@@ -171,6 +176,13 @@ func (r *queryRootResolver) Nodes(ctx context.Context, ids []string) ([]ent.Node
 	found, err := r.Catalog.Nodes(ctx, refs)
 	if err != nil {
 		return nil, err
+	}
+	owned, err := r.ownedNodes(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	for ref, n := range owned {
+		found[ref] = n
 	}
 	out := make([]ent.Noder, len(ids))
 	for i, id := range ids {

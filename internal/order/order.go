@@ -157,3 +157,17 @@ func (s *Service) Addresses(ctx context.Context, ids []int) (map[int]*ent.Mailin
 	}
 	return out, nil
 }
+
+// OwnedBy returns the orders among ids that belong to the customer (others are absent,
+// exactly like orders that do not exist).
+func (s *Service) OwnedBy(ctx context.Context, customerID int, ids []int) (map[int]*ent.Order, error) {
+	os, err := s.db.Order.Query().Where(entorder.IDIn(ids...), entorder.CustomerID(customerID)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load orders: %w", err)
+	}
+	out := make(map[int]*ent.Order, len(os))
+	for _, o := range os {
+		out[o.ID] = o
+	}
+	return out, nil
+}
