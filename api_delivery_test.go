@@ -84,7 +84,7 @@ func TestCartDelivery(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		api := startAPI(t, b, deliveryFixture)
 		teeS := variantID(t, api.DB, "tee", "S / Black") // 15.00
-		c := api.newCart(t, line(teeS, 2))              // 30.00
+		c := api.newCart(t, line(teeS, 2))               // 30.00
 
 		// Address errors.
 		for name, tt := range map[string]struct {

@@ -82,7 +82,9 @@ func (p *serverProcess) kill() {
 }
 
 // api is a testAPI that talks to the process (post and the helpers built on it).
-func (p *serverProcess) api(db *store.DB) *testAPI { return &testAPI{URL: p.URL, DB: db, Log: &syncBuffer{}} }
+func (p *serverProcess) api(db *store.DB) *testAPI {
+	return &testAPI{URL: p.URL, DB: db, Log: &syncBuffer{}}
+}
 
 // TestThreeProcessesDoNotOversell runs three server processes over one PostgreSQL
 // database; 200 buyers spread over them compete for 50 units.

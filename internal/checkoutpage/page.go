@@ -16,8 +16,8 @@ import (
 
 	"storefront/ent"
 	"storefront/ent/completionattempt"
-	"storefront/ent/orderline"
 	entorder "storefront/ent/order"
+	"storefront/ent/orderline"
 	"storefront/internal/cart"
 	"storefront/internal/checkout"
 	"storefront/internal/money"
