@@ -33,14 +33,36 @@ type ProductFilter struct {
 // two values of one option) match either, as in Shopify's storefront filtering.
 // It also returns a canonical string of the filters, for batching equal requests.
 func FilterPredicate(dialectName, currency string, filters []ProductFilter) (func(*entsql.Selector), string, error) {
-	if len(filters) == 0 {
-		return nil, "", nil
+	gs, err := filterGroups(dialectName, currency, filters)
+	if err != nil || len(gs) == 0 {
+		return nil, "", err
 	}
-	groups := map[string][]func(*entsql.Selector) *entsql.Predicate{}
-	var canon []string
+	return gs.predicate(""), gs.canonical(), nil
+}
+
+// filterGroup is the filters of one kind ("price", "tag", "option:size"…), any of which
+// may match.
+type filterGroup struct {
+	name  string
+	preds []func(*entsql.Selector) *entsql.Predicate
+	canon []string
+}
+
+type groupList []*filterGroup
+
+// filterGroups validates filters and groups them by kind, groups sorted by name.
+func filterGroups(dialectName, currency string, filters []ProductFilter) (groupList, error) {
+	byName := map[string]*filterGroup{}
+	var gs groupList
 	add := func(group string, f func(*entsql.Selector) *entsql.Predicate, c string) {
-		groups[group] = append(groups[group], f)
-		canon = append(canon, group+"="+c)
+		g := byName[group]
+		if g == nil {
+			g = &filterGroup{name: group}
+			byName[group] = g
+			gs = append(gs, g)
+		}
+		g.preds = append(g.preds, f)
+		g.canon = append(g.canon, c)
 	}
 	for i, f := range filters {
 		set := 0
@@ -64,12 +86,12 @@ func FilterPredicate(dialectName, currency string, filters []ProductFilter) (fun
 			var err error
 			if f.PriceMin != nil {
 				if lo, err = money.FromFloat(*f.PriceMin, currency); err != nil || lo < 0 {
-					return nil, "", &paging.InputError{Argument: fmt.Sprintf("filters[%d].price.min", i), Message: "price.min must be a non-negative amount"}
+					return nil, &paging.InputError{Argument: fmt.Sprintf("filters[%d].price.min", i), Message: "price.min must be a non-negative amount"}
 				}
 			}
 			if f.PriceMax != nil {
 				if hi, err = money.FromFloat(*f.PriceMax, currency); err != nil || hi < 0 {
-					return nil, "", &paging.InputError{Argument: fmt.Sprintf("filters[%d].price.max", i), Message: "price.max must be a non-negative amount"}
+					return nil, &paging.InputError{Argument: fmt.Sprintf("filters[%d].price.max", i), Message: "price.max must be a non-negative amount"}
 				}
 			}
 			add("price", func(s *entsql.Selector) *entsql.Predicate {
@@ -99,31 +121,49 @@ func FilterPredicate(dialectName, currency string, filters []ProductFilter) (fun
 		if f.HasOption {
 			set++
 			name, value := f.OptionName, f.OptionValue
-			add("option:"+strings.ToLower(name), func(s *entsql.Selector) *entsql.Predicate {
+			add(optionGroup(name), func(s *entsql.Selector) *entsql.Predicate {
 				return variantExists(dialectName, s, func(b *entsql.Builder) { optionMatch(dialectName, b, name, value) })
 			}, value)
 		}
 		if set != 1 {
-			return nil, "", &paging.InputError{Argument: fmt.Sprintf("filters[%d]", i), Message: "each filter must set exactly one of available, price, productType, productVendor, tag, variantOption"}
+			return nil, &paging.InputError{Argument: fmt.Sprintf("filters[%d]", i), Message: "each filter must set exactly one of available, price, productType, productVendor, tag, variantOption"}
 		}
 	}
-	names := make([]string, 0, len(groups))
-	for g := range groups {
-		names = append(names, g)
-	}
-	sort.Strings(names)
-	sort.Strings(canon)
+	sort.Slice(gs, func(i, j int) bool { return gs[i].name < gs[j].name })
+	return gs, nil
+}
+
+func optionGroup(name string) string { return "option:" + strings.ToLower(name) }
+
+// predicate is "every group but except holds" over a selector's products.
+func (gs groupList) predicate(except string) func(*entsql.Selector) {
 	return func(s *entsql.Selector) {
-		ands := make([]*entsql.Predicate, 0, len(names))
-		for _, g := range names {
-			ors := make([]*entsql.Predicate, 0, len(groups[g]))
-			for _, f := range groups[g] {
+		ands := make([]*entsql.Predicate, 0, len(gs))
+		for _, g := range gs {
+			if g.name == except {
+				continue
+			}
+			ors := make([]*entsql.Predicate, 0, len(g.preds))
+			for _, f := range g.preds {
 				ors = append(ors, f(s))
 			}
 			ands = append(ands, entsql.Or(ors...))
 		}
-		s.Where(entsql.And(ands...))
-	}, strings.Join(canon, "&"), nil
+		if len(ands) > 0 {
+			s.Where(entsql.And(ands...))
+		}
+	}
+}
+
+func (gs groupList) canonical() string {
+	var canon []string
+	for _, g := range gs {
+		for _, c := range g.canon {
+			canon = append(canon, g.name+"="+c)
+		}
+	}
+	sort.Strings(canon)
+	return strings.Join(canon, "&")
 }
 
 // variantExists is "some variant of the product (selector s), aliased v, meets cond".

@@ -17,6 +17,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // SQLite driver (cgo)
 
 	"storefront/ent"
+	"storefront/internal/searchindex"
 )
 
 // DB is an open database: the ent client plus what raw queries need.
@@ -27,6 +28,8 @@ type DB struct {
 	Driver  dialect.Driver
 	Dialect string
 	SQL     *sql.DB
+	// Search is the full-text index, kept current by hooks on the client.
+	Search *searchindex.Index
 }
 
 // Config says where the database is.
@@ -74,11 +77,17 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	drv := &countingDriver{Driver: entsql.OpenDB(dialectName, sqlDB)}
 	client := ent.NewClient(ent.Driver(drv))
 	installHooks(client, dialectName)
+	index := searchindex.New(dialectName)
+	index.Install(client)
 	if err := client.Schema.Create(ctx); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrate schema: %w", err)
 	}
-	return &DB{Client: client, Driver: drv, Dialect: dialectName, SQL: sqlDB}, nil
+	if err := index.Migrate(ctx, client); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("migrate search index: %w", err)
+	}
+	return &DB{Client: client, Driver: drv, Dialect: dialectName, SQL: sqlDB, Search: index}, nil
 }
 
 // parseURL maps DATABASE_URL forms to a dialect, a database/sql driver and its DSN.
@@ -114,5 +123,5 @@ func parseURL(raw string) (dialectName, driverName, dsn string, err error) {
 	if path != ":memory:" {
 		path = filepath.Clean(path)
 	}
-	return dialect.SQLite, "sqlite3", "file:" + path + "?" + params.Encode(), nil
+	return dialect.SQLite, searchindex.SQLiteDriver, "file:" + path + "?" + params.Encode(), nil
 }

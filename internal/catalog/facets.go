@@ -1,0 +1,314 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"storefront/ent/product"
+	"storefront/internal/money"
+)
+
+// Facet is one filter a storefront can offer over a product list (Filter in the API), with
+// the values present in the list.
+type Facet struct {
+	ID     string
+	Label  string
+	Type   string // BOOLEAN, LIST or PRICE_RANGE
+	Values []FacetValue
+}
+
+// FacetValue is one value of a facet: how many products of the list have it, given the
+// other active filters, and the ProductFilter (as JSON) that selects it.
+type FacetValue struct {
+	ID    string
+	Label string
+	Count int
+	Input string
+}
+
+// FacetFunc computes a list's facets when a client asks for them.
+type FacetFunc func(ctx context.Context) ([]Facet, error)
+
+// maxFacetValues bounds the values of one list facet (tags can be many).
+const maxFacetValues = 100
+
+// Facets computes the facets of the visible products that base selects, under the active
+// filters: each value's count applies every active filter except those of its own kind
+// (disjunctive faceting), so a shopper sees how many products each alternative would show.
+// All facets come from one statement.
+func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), filters []ProductFilter, currency string) ([]Facet, error) {
+	d := s.db.Dialect
+	gs, err := filterGroups(d, currency, filters)
+	if err != nil {
+		return nil, err
+	}
+	products := func(except string, cols ...string) *entsql.Selector {
+		t := entsql.Dialect(d).Table(product.Table).As("t")
+		sel := entsql.Dialect(d).Select(cols...).From(t)
+		s.visibleSQL()(sel)
+		for _, f := range base {
+			f(sel)
+		}
+		gs.predicate(except)(sel)
+		return sel
+	}
+	available := "CASE WHEN EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = t.id AND v.available > 0) THEN 'true' ELSE 'false' END"
+	parts := []*entsql.Selector{
+		products("available").Select().
+			AppendSelectExprAs(entsql.Raw("'available'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
+			AppendSelectExprAs(entsql.Raw(available), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
+			AppendSelectExprAs(entsql.Raw("0"), "p").GroupBy(available),
+		products("price").Select().
+			AppendSelectExprAs(entsql.Raw("'price'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
+			AppendSelectExprAs(entsql.Raw("''"), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
+			AppendSelectExprAs(entsql.Raw("COALESCE(MAX(t.max_price), 0)"), "p"),
+	}
+	for _, col := range []struct{ group, column string }{{"productType", "product_type"}, {"vendor", "vendor"}} {
+		sel := products(col.group)
+		sel.Select().
+			AppendSelectExprAs(entsql.Raw("'"+col.group+"'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
+			AppendSelectExprAs(entsql.Raw(sel.C(col.column)), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
+			AppendSelectExprAs(entsql.Raw("0"), "p").
+			Where(entsql.NEQ(sel.C(col.column), "")).GroupBy(sel.C(col.column))
+		parts = append(parts, sel)
+	}
+	tags := products("tag")
+	if d == dialect.Postgres {
+		tags.AppendFromExpr(entsql.Raw("LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(t.tags) = 'array' THEN t.tags ELSE '[]'::jsonb END) AS tg(value)"))
+	} else {
+		tags.AppendFromExpr(entsql.Raw("json_each(t.tags) AS tg"))
+	}
+	parts = append(parts, tags.Select().
+		AppendSelectExprAs(entsql.Raw("'tag'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
+		AppendSelectExprAs(entsql.Raw("tg.value"), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
+		AppendSelectExprAs(entsql.Raw("0"), "p").GroupBy("tg.value"))
+	// Options: names without an active filter count under every filter; each filtered
+	// option name counts under the others.
+	var filtered []string
+	for _, g := range gs {
+		if strings.HasPrefix(g.name, "option:") {
+			filtered = append(filtered, strings.TrimPrefix(g.name, "option:"))
+		}
+	}
+	optionPart := func(except string, where *entsql.Predicate) *entsql.Selector {
+		ids := products(except, "t.id")
+		o := entsql.Dialect(d).Table("product_options").As("o")
+		ov := entsql.Dialect(d).Table("product_option_values").As("ov")
+		sel := entsql.Dialect(d).Select().From(o).Join(ov).On(ov.C("option_id"), o.C("id")).
+			AppendSelectExprAs(entsql.Raw("'option'"), "f").AppendSelectExprAs(entsql.Raw(o.C("name")), "n").
+			AppendSelectExprAs(entsql.Raw(ov.C("name")), "v").
+			AppendSelectExprAs(entsql.Raw("COUNT(DISTINCT "+o.C("product_id")+")"), "c").
+			AppendSelectExprAs(entsql.Raw("MIN("+o.C("position")+" * 1000 + "+ov.C("position")+")"), "p").
+			Where(entsql.In(o.C("product_id"), ids)).
+			GroupBy(o.C("name"), ov.C("name"))
+		if where != nil {
+			sel.Where(where)
+		}
+		return sel
+	}
+	lowerName := func(b *entsql.Builder) { b.WriteString("LOWER(o.name)") }
+	names := make([]any, len(filtered))
+	for i, n := range filtered {
+		names[i] = n
+	}
+	if len(names) > 0 {
+		parts = append(parts, optionPart("", entsql.P(func(b *entsql.Builder) {
+			lowerName(b)
+			b.WriteString(" NOT IN (").Args(names...).WriteByte(')')
+		})))
+		for _, n := range filtered {
+			parts = append(parts, optionPart(optionGroup(n), entsql.P(func(b *entsql.Builder) {
+				lowerName(b)
+				b.WriteString(" = ").Arg(n)
+			})))
+		}
+	} else {
+		parts = append(parts, optionPart("", nil))
+	}
+	q := parts[0]
+	for _, p := range parts[1:] {
+		q.UnionAll(p)
+	}
+	query, args := q.Query()
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("compute facets: %w", err)
+	}
+	defer rows.Close()
+	var rs []rawFacet
+	for rows.Next() {
+		var r rawFacet
+		if err := rows.Scan(&r.facet, &r.name, &r.value, &r.count, &r.pos); err != nil {
+			return nil, fmt.Errorf("read facets: %w", err)
+		}
+		rs = append(rs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read facets: %w", err)
+	}
+	return buildFacets(rs, filters, currency), nil
+}
+
+type rawFacet struct {
+	facet, name, value string
+	count, pos         int64
+}
+
+func inputJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func slug(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(s)), "-")
+}
+
+// buildFacets orders the raw counts into the API's filters: availability, price, options
+// (in option order), product type, vendor, tags; active values are listed even when no
+// product has them any more.
+func buildFacets(rs []rawFacet, active []ProductFilter, currency string) []Facet {
+	avail := Facet{ID: "filter.v.availability", Label: "Availability", Type: "LIST"}
+	counts := map[string]int{}
+	var price *Facet
+	options := map[string]*Facet{}
+	optionPos := map[string]int64{}
+	valuePos := map[string]int64{}
+	lists := map[string]*Facet{
+		"productType": {ID: "filter.p.product_type", Label: "Product type", Type: "LIST"},
+		"vendor":      {ID: "filter.p.vendor", Label: "Vendor", Type: "LIST"},
+		"tag":         {ID: "filter.p.tag", Label: "Tag", Type: "LIST"},
+	}
+	listInput := map[string]string{"productType": "productType", "vendor": "productVendor", "tag": "tag"}
+	for _, r := range rs {
+		switch r.facet {
+		case "available":
+			counts[r.value] = int(r.count)
+		case "price":
+			if r.count > 0 {
+				maxPrice, _ := strconv.ParseFloat(money.Format(r.pos, currency), 64)
+				price = &Facet{ID: "filter.v.price", Label: "Price", Type: "PRICE_RANGE", Values: []FacetValue{{
+					ID: "filter.v.price", Label: "Price", Count: int(r.count),
+					Input: inputJSON(map[string]any{"price": map[string]any{"min": 0, "max": maxPrice}}),
+				}}}
+			}
+		case "option":
+			key := strings.ToLower(r.name)
+			f := options[key]
+			if f == nil {
+				f = &Facet{ID: "filter.v.option." + slug(r.name), Label: r.name, Type: "LIST"}
+				options[key] = f
+				optionPos[key] = r.pos / 1000
+			}
+			optionPos[key] = min(optionPos[key], r.pos/1000)
+			valuePos[key+"\x00"+r.value] = r.pos % 1000
+			f.Values = append(f.Values, FacetValue{
+				ID: f.ID + "." + slug(r.value), Label: r.value, Count: int(r.count),
+				Input: inputJSON(map[string]any{"variantOption": map[string]string{"name": r.name, "value": r.value}}),
+			})
+		default:
+			f := lists[r.facet]
+			if f == nil {
+				continue
+			}
+			f.Values = append(f.Values, FacetValue{
+				ID: f.ID + "." + slug(r.value), Label: r.value, Count: int(r.count),
+				Input: inputJSON(map[string]string{listInput[r.facet]: r.value}),
+			})
+		}
+	}
+	// Selected values stay visible with a zero count.
+	has := func(f *Facet, label string) bool {
+		for _, v := range f.Values {
+			if strings.EqualFold(v.Label, label) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, a := range active {
+		var f *Facet
+		var label, kind string
+		switch {
+		case a.ProductType != nil:
+			f, label, kind = lists["productType"], *a.ProductType, "productType"
+		case a.Vendor != nil:
+			f, label, kind = lists["vendor"], *a.Vendor, "vendor"
+		case a.Tag != nil:
+			f, label, kind = lists["tag"], *a.Tag, "tag"
+		case a.HasOption:
+			key := strings.ToLower(a.OptionName)
+			if options[key] == nil {
+				options[key] = &Facet{ID: "filter.v.option." + slug(a.OptionName), Label: a.OptionName, Type: "LIST"}
+				optionPos[key] = 1 << 30
+			}
+			if f = options[key]; !has(f, a.OptionValue) {
+				valuePos[key+"\x00"+a.OptionValue] = 1 << 30
+				f.Values = append(f.Values, FacetValue{
+					ID: f.ID + "." + slug(a.OptionValue), Label: a.OptionValue,
+					Input: inputJSON(map[string]any{"variantOption": map[string]string{"name": a.OptionName, "value": a.OptionValue}}),
+				})
+			}
+			continue
+		default:
+			continue
+		}
+		if !has(f, label) {
+			f.Values = append(f.Values, FacetValue{ID: f.ID + "." + slug(label), Label: label, Input: inputJSON(map[string]string{listInput[kind]: label})})
+		}
+	}
+	var out []Facet
+	if counts["true"]+counts["false"] > 0 {
+		avail.Values = []FacetValue{
+			{ID: "filter.v.availability.1", Label: "In stock", Count: counts["true"], Input: `{"available":true}`},
+			{ID: "filter.v.availability.0", Label: "Out of stock", Count: counts["false"], Input: `{"available":false}`},
+		}
+		out = append(out, avail)
+	}
+	if price != nil {
+		out = append(out, *price)
+	}
+	keys := make([]string, 0, len(options))
+	for k := range options {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if optionPos[keys[i]] != optionPos[keys[j]] {
+			return optionPos[keys[i]] < optionPos[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	for _, k := range keys {
+		f := options[k]
+		sort.SliceStable(f.Values, func(i, j int) bool {
+			pi, pj := valuePos[k+"\x00"+f.Values[i].Label], valuePos[k+"\x00"+f.Values[j].Label]
+			if pi != pj {
+				return pi < pj
+			}
+			return f.Values[i].Label < f.Values[j].Label
+		})
+		out = append(out, capValues(*f))
+	}
+	for _, k := range []string{"productType", "vendor", "tag"} {
+		f := lists[k]
+		if len(f.Values) == 0 {
+			continue
+		}
+		sort.Slice(f.Values, func(i, j int) bool { return strings.ToLower(f.Values[i].Label) < strings.ToLower(f.Values[j].Label) })
+		out = append(out, capValues(*f))
+	}
+	return out
+}
+
+func capValues(f Facet) Facet {
+	if len(f.Values) > maxFacetValues {
+		f.Values = f.Values[:maxFacetValues]
+	}
+	return f
+}
