@@ -32,6 +32,7 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
@@ -125,6 +126,7 @@ func checkColumn(t, c string) error {
 			productoption.Table:       productoption.ValidColumn,
 			productoptionvalue.Table:  productoptionvalue.ValidColumn,
 			productvariant.Table:      productvariant.ValidColumn,
+			searchterm.Table:          searchterm.ValidColumn,
 			shippingrate.Table:        shippingrate.ValidColumn,
 			shop.Table:                shop.ValidColumn,
 			taxrate.Table:             taxrate.ValidColumn,

@@ -28,6 +28,7 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
@@ -3166,6 +3167,83 @@ func newProductVariantPaginateArgs(rv map[string]any) *productvariantPaginateArg
 	}
 	if v, ok := rv[whereField].(*ProductVariantWhereInput); ok {
 		args.opts = append(args.opts, WithProductVariantFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SearchTermQuery) CollectFields(ctx context.Context, satisfies ...string) (*SearchTermQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SearchTermQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(searchterm.Columns))
+		selectedFields = []string{searchterm.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "term":
+			if _, ok := fieldSeen[searchterm.FieldTerm]; !ok {
+				selectedFields = append(selectedFields, searchterm.FieldTerm)
+				fieldSeen[searchterm.FieldTerm] = struct{}{}
+			}
+		case "resultCount":
+			if _, ok := fieldSeen[searchterm.FieldResultCount]; !ok {
+				selectedFields = append(selectedFields, searchterm.FieldResultCount)
+				fieldSeen[searchterm.FieldResultCount] = struct{}{}
+			}
+		case "searchedAt":
+			if _, ok := fieldSeen[searchterm.FieldSearchedAt]; !ok {
+				selectedFields = append(selectedFields, searchterm.FieldSearchedAt)
+				fieldSeen[searchterm.FieldSearchedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type searchtermPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SearchTermPaginateOption
+}
+
+func newSearchTermPaginateArgs(rv map[string]any) *searchtermPaginateArgs {
+	args := &searchtermPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*SearchTermWhereInput); ok {
+		args.opts = append(args.opts, WithSearchTermFilter(v.Filter))
 	}
 	return args
 }

@@ -29,6 +29,7 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
@@ -168,6 +169,11 @@ var productvariantImplementors = []string{"ProductVariant", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ProductVariant) IsNode() {}
+
+var searchtermImplementors = []string{"SearchTerm", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*SearchTerm) IsNode() {}
 
 var shippingrateImplementors = []string{"ShippingRate", "Node"}
 
@@ -454,6 +460,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(productvariant.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, productvariantImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case searchterm.Table:
+		query := c.SearchTerm.Query().
+			Where(searchterm.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, searchtermImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -930,6 +945,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.ProductVariant.Query().
 			Where(productvariant.IDIn(ids...))
 		query, err := query.CollectFields(ctx, productvariantImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case searchterm.Table:
+		query := c.SearchTerm.Query().
+			Where(searchterm.IDIn(ids...))
+		query, err := query.CollectFields(ctx, searchtermImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -31,6 +31,7 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
@@ -6355,6 +6356,255 @@ func (_m *ProductVariant) ToEdge(order *ProductVariantOrder) *ProductVariantEdge
 		order = DefaultProductVariantOrder
 	}
 	return &ProductVariantEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// SearchTermEdge is the edge representation of SearchTerm.
+type SearchTermEdge struct {
+	Node   *SearchTerm `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// SearchTermConnection is the connection containing edges to SearchTerm.
+type SearchTermConnection struct {
+	Edges      []*SearchTermEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *SearchTermConnection) build(nodes []*SearchTerm, pager *searchtermPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *SearchTerm
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *SearchTerm {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *SearchTerm {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SearchTermEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SearchTermEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SearchTermPaginateOption enables pagination customization.
+type SearchTermPaginateOption func(*searchtermPager) error
+
+// WithSearchTermOrder configures pagination ordering.
+func WithSearchTermOrder(order *SearchTermOrder) SearchTermPaginateOption {
+	if order == nil {
+		order = DefaultSearchTermOrder
+	}
+	o := *order
+	return func(pager *searchtermPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultSearchTermOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithSearchTermFilter configures pagination filter.
+func WithSearchTermFilter(filter func(*SearchTermQuery) (*SearchTermQuery, error)) SearchTermPaginateOption {
+	return func(pager *searchtermPager) error {
+		if filter == nil {
+			return errors.New("SearchTermQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type searchtermPager struct {
+	reverse bool
+	order   *SearchTermOrder
+	filter  func(*SearchTermQuery) (*SearchTermQuery, error)
+}
+
+func newSearchTermPager(opts []SearchTermPaginateOption, reverse bool) (*searchtermPager, error) {
+	pager := &searchtermPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultSearchTermOrder
+	}
+	return pager, nil
+}
+
+func (p *searchtermPager) applyFilter(query *SearchTermQuery) (*SearchTermQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *searchtermPager) toCursor(_m *SearchTerm) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *searchtermPager) applyCursors(query *SearchTermQuery, after, before *Cursor) (*SearchTermQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSearchTermOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *searchtermPager) applyOrder(query *SearchTermQuery) *SearchTermQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultSearchTermOrder.Field {
+		query = query.Order(DefaultSearchTermOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *searchtermPager) orderExpr(query *SearchTermQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultSearchTermOrder.Field {
+			b.Comma().Ident(DefaultSearchTermOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to SearchTerm.
+func (_m *SearchTermQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SearchTermPaginateOption,
+) (*SearchTermConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSearchTermPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SearchTermConnection{Edges: []*SearchTermEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// SearchTermOrderField defines the ordering field of SearchTerm.
+type SearchTermOrderField struct {
+	// Value extracts the ordering value from the given SearchTerm.
+	Value    func(*SearchTerm) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) searchterm.OrderOption
+	toCursor func(*SearchTerm) Cursor
+}
+
+// SearchTermOrder defines the ordering of SearchTerm.
+type SearchTermOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *SearchTermOrderField `json:"field"`
+}
+
+// DefaultSearchTermOrder is the default ordering of SearchTerm.
+var DefaultSearchTermOrder = &SearchTermOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SearchTermOrderField{
+		Value: func(_m *SearchTerm) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: searchterm.FieldID,
+		toTerm: searchterm.ByID,
+		toCursor: func(_m *SearchTerm) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts SearchTerm into SearchTermEdge.
+func (_m *SearchTerm) ToEdge(order *SearchTermOrder) *SearchTermEdge {
+	if order == nil {
+		order = DefaultSearchTermOrder
+	}
+	return &SearchTermEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -30,6 +30,7 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
@@ -12465,6 +12466,252 @@ func (i *ProductVariantWhereInput) P() (predicate.ProductVariant, error) {
 		return predicates[0], nil
 	default:
 		return productvariant.And(predicates...), nil
+	}
+}
+
+// SearchTermWhereInput represents a where input for filtering SearchTerm queries.
+type SearchTermWhereInput struct {
+	Predicates []predicate.SearchTerm  `json:"-"`
+	Not        *SearchTermWhereInput   `json:"not,omitempty"`
+	Or         []*SearchTermWhereInput `json:"or,omitempty"`
+	And        []*SearchTermWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "term" field predicates.
+	Term             *string  `json:"term,omitempty"`
+	TermNEQ          *string  `json:"termNEQ,omitempty"`
+	TermIn           []string `json:"termIn,omitempty"`
+	TermNotIn        []string `json:"termNotIn,omitempty"`
+	TermGT           *string  `json:"termGT,omitempty"`
+	TermGTE          *string  `json:"termGTE,omitempty"`
+	TermLT           *string  `json:"termLT,omitempty"`
+	TermLTE          *string  `json:"termLTE,omitempty"`
+	TermContains     *string  `json:"termContains,omitempty"`
+	TermHasPrefix    *string  `json:"termHasPrefix,omitempty"`
+	TermHasSuffix    *string  `json:"termHasSuffix,omitempty"`
+	TermEqualFold    *string  `json:"termEqualFold,omitempty"`
+	TermContainsFold *string  `json:"termContainsFold,omitempty"`
+
+	// "result_count" field predicates.
+	ResultCount      *int  `json:"resultCount,omitempty"`
+	ResultCountNEQ   *int  `json:"resultCountNEQ,omitempty"`
+	ResultCountIn    []int `json:"resultCountIn,omitempty"`
+	ResultCountNotIn []int `json:"resultCountNotIn,omitempty"`
+	ResultCountGT    *int  `json:"resultCountGT,omitempty"`
+	ResultCountGTE   *int  `json:"resultCountGTE,omitempty"`
+	ResultCountLT    *int  `json:"resultCountLT,omitempty"`
+	ResultCountLTE   *int  `json:"resultCountLTE,omitempty"`
+
+	// "searched_at" field predicates.
+	SearchedAt      *time.Time  `json:"searchedAt,omitempty"`
+	SearchedAtNEQ   *time.Time  `json:"searchedAtNEQ,omitempty"`
+	SearchedAtIn    []time.Time `json:"searchedAtIn,omitempty"`
+	SearchedAtNotIn []time.Time `json:"searchedAtNotIn,omitempty"`
+	SearchedAtGT    *time.Time  `json:"searchedAtGT,omitempty"`
+	SearchedAtGTE   *time.Time  `json:"searchedAtGTE,omitempty"`
+	SearchedAtLT    *time.Time  `json:"searchedAtLT,omitempty"`
+	SearchedAtLTE   *time.Time  `json:"searchedAtLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SearchTermWhereInput) AddPredicates(predicates ...predicate.SearchTerm) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SearchTermWhereInput filter on the SearchTermQuery builder.
+func (i *SearchTermWhereInput) Filter(q *SearchTermQuery) (*SearchTermQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySearchTermWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySearchTermWhereInput is returned in case the SearchTermWhereInput is empty.
+var ErrEmptySearchTermWhereInput = errors.New("ent: empty predicate SearchTermWhereInput")
+
+// P returns a predicate for filtering searchterms.
+// An error is returned if the input is empty or invalid.
+func (i *SearchTermWhereInput) P() (predicate.SearchTerm, error) {
+	var predicates []predicate.SearchTerm
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, searchterm.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.SearchTerm, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, searchterm.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.SearchTerm, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, searchterm.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, searchterm.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, searchterm.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, searchterm.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, searchterm.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, searchterm.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, searchterm.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, searchterm.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, searchterm.IDLTE(*i.IDLTE))
+	}
+	if i.Term != nil {
+		predicates = append(predicates, searchterm.TermEQ(*i.Term))
+	}
+	if i.TermNEQ != nil {
+		predicates = append(predicates, searchterm.TermNEQ(*i.TermNEQ))
+	}
+	if len(i.TermIn) > 0 {
+		predicates = append(predicates, searchterm.TermIn(i.TermIn...))
+	}
+	if len(i.TermNotIn) > 0 {
+		predicates = append(predicates, searchterm.TermNotIn(i.TermNotIn...))
+	}
+	if i.TermGT != nil {
+		predicates = append(predicates, searchterm.TermGT(*i.TermGT))
+	}
+	if i.TermGTE != nil {
+		predicates = append(predicates, searchterm.TermGTE(*i.TermGTE))
+	}
+	if i.TermLT != nil {
+		predicates = append(predicates, searchterm.TermLT(*i.TermLT))
+	}
+	if i.TermLTE != nil {
+		predicates = append(predicates, searchterm.TermLTE(*i.TermLTE))
+	}
+	if i.TermContains != nil {
+		predicates = append(predicates, searchterm.TermContains(*i.TermContains))
+	}
+	if i.TermHasPrefix != nil {
+		predicates = append(predicates, searchterm.TermHasPrefix(*i.TermHasPrefix))
+	}
+	if i.TermHasSuffix != nil {
+		predicates = append(predicates, searchterm.TermHasSuffix(*i.TermHasSuffix))
+	}
+	if i.TermEqualFold != nil {
+		predicates = append(predicates, searchterm.TermEqualFold(*i.TermEqualFold))
+	}
+	if i.TermContainsFold != nil {
+		predicates = append(predicates, searchterm.TermContainsFold(*i.TermContainsFold))
+	}
+	if i.ResultCount != nil {
+		predicates = append(predicates, searchterm.ResultCountEQ(*i.ResultCount))
+	}
+	if i.ResultCountNEQ != nil {
+		predicates = append(predicates, searchterm.ResultCountNEQ(*i.ResultCountNEQ))
+	}
+	if len(i.ResultCountIn) > 0 {
+		predicates = append(predicates, searchterm.ResultCountIn(i.ResultCountIn...))
+	}
+	if len(i.ResultCountNotIn) > 0 {
+		predicates = append(predicates, searchterm.ResultCountNotIn(i.ResultCountNotIn...))
+	}
+	if i.ResultCountGT != nil {
+		predicates = append(predicates, searchterm.ResultCountGT(*i.ResultCountGT))
+	}
+	if i.ResultCountGTE != nil {
+		predicates = append(predicates, searchterm.ResultCountGTE(*i.ResultCountGTE))
+	}
+	if i.ResultCountLT != nil {
+		predicates = append(predicates, searchterm.ResultCountLT(*i.ResultCountLT))
+	}
+	if i.ResultCountLTE != nil {
+		predicates = append(predicates, searchterm.ResultCountLTE(*i.ResultCountLTE))
+	}
+	if i.SearchedAt != nil {
+		predicates = append(predicates, searchterm.SearchedAtEQ(*i.SearchedAt))
+	}
+	if i.SearchedAtNEQ != nil {
+		predicates = append(predicates, searchterm.SearchedAtNEQ(*i.SearchedAtNEQ))
+	}
+	if len(i.SearchedAtIn) > 0 {
+		predicates = append(predicates, searchterm.SearchedAtIn(i.SearchedAtIn...))
+	}
+	if len(i.SearchedAtNotIn) > 0 {
+		predicates = append(predicates, searchterm.SearchedAtNotIn(i.SearchedAtNotIn...))
+	}
+	if i.SearchedAtGT != nil {
+		predicates = append(predicates, searchterm.SearchedAtGT(*i.SearchedAtGT))
+	}
+	if i.SearchedAtGTE != nil {
+		predicates = append(predicates, searchterm.SearchedAtGTE(*i.SearchedAtGTE))
+	}
+	if i.SearchedAtLT != nil {
+		predicates = append(predicates, searchterm.SearchedAtLT(*i.SearchedAtLT))
+	}
+	if i.SearchedAtLTE != nil {
+		predicates = append(predicates, searchterm.SearchedAtLTE(*i.SearchedAtLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySearchTermWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return searchterm.And(predicates...), nil
 	}
 }
 

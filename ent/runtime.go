@@ -28,6 +28,7 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/schema"
+	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
@@ -894,6 +895,34 @@ func init() {
 	productvariantDescPosition := productvariantFields[10].Descriptor()
 	// productvariant.DefaultPosition holds the default value on creation for the position field.
 	productvariant.DefaultPosition = productvariantDescPosition.Default.(int)
+	searchtermFields := schema.SearchTerm{}.Fields()
+	_ = searchtermFields
+	// searchtermDescTerm is the schema descriptor for term field.
+	searchtermDescTerm := searchtermFields[0].Descriptor()
+	// searchterm.TermValidator is a validator for the "term" field. It is called by the builders before save.
+	searchterm.TermValidator = func() func(string) error {
+		validators := searchtermDescTerm.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(term string) error {
+			for _, fn := range fns {
+				if err := fn(term); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// searchtermDescResultCount is the schema descriptor for result_count field.
+	searchtermDescResultCount := searchtermFields[1].Descriptor()
+	// searchterm.ResultCountValidator is a validator for the "result_count" field. It is called by the builders before save.
+	searchterm.ResultCountValidator = searchtermDescResultCount.Validators[0].(func(int) error)
+	// searchtermDescSearchedAt is the schema descriptor for searched_at field.
+	searchtermDescSearchedAt := searchtermFields[2].Descriptor()
+	// searchterm.DefaultSearchedAt holds the default value on creation for the searched_at field.
+	searchterm.DefaultSearchedAt = searchtermDescSearchedAt.Default.(func() time.Time)
 	shippingrateFields := schema.ShippingRate{}.Fields()
 	_ = shippingrateFields
 	// shippingrateDescHandle is the schema descriptor for handle field.

@@ -44,7 +44,8 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 	if err != nil {
 		return nil, err
 	}
-	pred, canon, err := catalog.FilterPredicate(r.Catalog.Dialect(), cur, toProductFilters(filters))
+	catalogFilters := toProductFilters(filters)
+	pred, canon, err := catalog.FilterPredicate(r.Catalog.Dialect(), cur, catalogFilters)
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +72,10 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 		}
 		for j, i := range idx {
 			out[i] = productConnection(pages[j])
+			id := objs[i].ID
+			out[i].Facets = func(ctx context.Context) ([]catalog.Facet, error) {
+				return r.Catalog.CollectionFacets(ctx, id, catalogFilters, cur)
+			}
 		}
 	}
 	return out, nil
@@ -212,6 +217,17 @@ func (r *productResolver) Variants(ctx context.Context, obj *ent.Product, after 
 	return c, nil
 }
 
+func (r *productConnectionResolver) Filters(ctx context.Context, obj *model.ProductConnection) ([]*model.Filter, error) {
+	if obj.Facets == nil {
+		return []*model.Filter{}, nil
+	}
+	fs, err := obj.Facets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return toFilters(fs), nil
+}
+
 func (r *productOptionResolver) ID(ctx context.Context, obj *ent.ProductOption) (string, error) {
 	return gid.Format(gid.ProductOption, obj.ID), nil
 }
@@ -292,6 +308,10 @@ func (r *Resolver) Collection() generated.CollectionResolver { return &collectio
 
 func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }
 
+func (r *Resolver) ProductConnection() generated.ProductConnectionResolver {
+	return &productConnectionResolver{r}
+}
+
 func (r *Resolver) ProductOption() generated.ProductOptionResolver { return &productOptionResolver{r} }
 
 func (r *Resolver) ProductOptionValue() generated.ProductOptionValueResolver {
@@ -305,6 +325,7 @@ func (r *Resolver) ProductVariant() generated.ProductVariantResolver {
 type (
 	collectionResolver         struct{ *Resolver }
 	productResolver            struct{ *Resolver }
+	productConnectionResolver  struct{ *Resolver }
 	productOptionResolver      struct{ *Resolver }
 	productOptionValueResolver struct{ *Resolver }
 	productVariantResolver     struct{ *Resolver }

@@ -198,3 +198,15 @@ func children(items []*ent.MenuItem, parent *int) []*ent.MenuItem {
 	}
 	return out
 }
+
+func toFilters(fs []catalog.Facet) []*model.Filter {
+	out := make([]*model.Filter, len(fs))
+	for i, f := range fs {
+		mf := &model.Filter{ID: f.ID, Label: f.Label, Type: model.FilterType(f.Type), Values: make([]*model.FilterValue, len(f.Values))}
+		for j, v := range f.Values {
+			mf.Values[j] = &model.FilterValue{ID: v.ID, Label: v.Label, Count: v.Count, Input: v.Input}
+		}
+		out[i] = mf
+	}
+	return out
+}

@@ -98,3 +98,41 @@ func variantsSelectImage(oc *graphql.OperationContext, set ast.SelectionSet) boo
 func prefetchProducts(ctx context.Context, products []*ent.Product, sel productSelection) error {
 	return loader.For(ctx).PrefetchProducts(ctx, products, sel)
 }
+
+// searchProductSelection reads the product fields selected under search's edges.node.
+func searchProductSelection(ctx context.Context) productSelection {
+	fc := graphql.GetFieldContext(ctx)
+	oc := graphql.GetOperationContext(ctx)
+	if fc == nil || oc == nil {
+		return productSelection{}
+	}
+	var sel productSelection
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{"SearchResultItemConnection"}) {
+		if f.Name != "edges" {
+			continue
+		}
+		for _, e := range graphql.CollectFields(oc, f.Selections, []string{"SearchResultItemEdge"}) {
+			if e.Name == "node" {
+				sel = sel.Merge(productFields(oc, e.Selections))
+			}
+		}
+	}
+	return sel
+}
+
+// predictiveProductSelection reads the product fields selected under predictiveSearch's
+// products.
+func predictiveProductSelection(ctx context.Context) productSelection {
+	fc := graphql.GetFieldContext(ctx)
+	oc := graphql.GetOperationContext(ctx)
+	if fc == nil || oc == nil {
+		return productSelection{}
+	}
+	var sel productSelection
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{"PredictiveSearchResult"}) {
+		if f.Name == "products" {
+			sel = sel.Merge(productFields(oc, f.Selections))
+		}
+	}
+	return sel
+}

@@ -838,6 +838,31 @@ var (
 			},
 		},
 	}
+	// SearchTermsColumns holds the columns for the "search_terms" table.
+	SearchTermsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "term", Type: field.TypeString, Size: 255},
+		{Name: "result_count", Type: field.TypeInt},
+		{Name: "searched_at", Type: field.TypeTime},
+	}
+	// SearchTermsTable holds the schema information for the "search_terms" table.
+	SearchTermsTable = &schema.Table{
+		Name:       "search_terms",
+		Columns:    SearchTermsColumns,
+		PrimaryKey: []*schema.Column{SearchTermsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "searchterm_searched_at",
+				Unique:  false,
+				Columns: []*schema.Column{SearchTermsColumns[3]},
+			},
+			{
+				Name:    "searchterm_term_searched_at",
+				Unique:  false,
+				Columns: []*schema.Column{SearchTermsColumns[1], SearchTermsColumns[3]},
+			},
+		},
+	}
 	// ShippingRatesColumns holds the columns for the "shipping_rates" table.
 	ShippingRatesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -930,6 +955,7 @@ var (
 		ProductOptionsTable,
 		ProductOptionValuesTable,
 		ProductVariantsTable,
+		SearchTermsTable,
 		ShippingRatesTable,
 		ShopsTable,
 		TaxRatesTable,

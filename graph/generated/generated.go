@@ -13,6 +13,7 @@ import (
 	"storefront/graph/model"
 	"storefront/graph/scalar"
 	"storefront/internal/cart"
+	"storefront/internal/catalog"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -47,10 +48,12 @@ type ResolverRoot interface {
 	OrderLineItem() OrderLineItemResolver
 	Page() PageResolver
 	Product() ProductResolver
+	ProductConnection() ProductConnectionResolver
 	ProductOption() ProductOptionResolver
 	ProductOptionValue() ProductOptionValueResolver
 	ProductVariant() ProductVariantResolver
 	QueryRoot() QueryRootResolver
+	SearchResultItemConnection() SearchResultItemConnectionResolver
 	Shop() ShopResolver
 }
 
@@ -640,6 +643,12 @@ type ComplexityRoot struct {
 		SupportedDigitalWallets      func(childComplexity int) int
 	}
 
+	PredictiveSearchResult struct {
+		Collections func(childComplexity int) int
+		Products    func(childComplexity int) int
+		Queries     func(childComplexity int) int
+	}
+
 	PricingPercentageValue struct {
 		Percentage func(childComplexity int) int
 	}
@@ -740,16 +749,35 @@ type ComplexityRoot struct {
 		Page                   func(childComplexity int, handle *string) int
 		PageByHandle           func(childComplexity int, handle string) int
 		Pages                  func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		PredictiveSearch       func(childComplexity int, limit *int, query string, types []model.PredictiveSearchType) int
 		Product                func(childComplexity int, handle *string, id *string) int
 		ProductByHandle        func(childComplexity int, handle string) int
 		ProductRecommendations func(childComplexity int, productID *string) int
 		Products               func(childComplexity int, after *string, before *string, first *int, last *int, query *string, reverse *bool, sortKey *model.ProductSortKeys) int
+		Search                 func(childComplexity int, after *string, before *string, first *int, last *int, prefix *model.SearchPrefixQueryType, productFilters []*model.ProductFilter, query string, reverse *bool, sortKey *model.SearchSortKeys, types []model.SearchType, unavailableProducts *model.SearchUnavailableProductsType) int
 		Shop                   func(childComplexity int) int
 	}
 
 	SEO struct {
 		Description func(childComplexity int) int
 		Title       func(childComplexity int) int
+	}
+
+	SearchQuerySuggestion struct {
+		StyledText func(childComplexity int) int
+		Text       func(childComplexity int) int
+	}
+
+	SearchResultItemConnection struct {
+		Edges          func(childComplexity int) int
+		PageInfo       func(childComplexity int) int
+		ProductFilters func(childComplexity int) int
+		TotalCount     func(childComplexity int) int
+	}
+
+	SearchResultItemEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	SelectedOption struct {
@@ -958,6 +986,9 @@ type ProductResolver interface {
 	VariantBySelectedOptions(ctx context.Context, obj *ent.Product, selectedOptions []*model.SelectedOptionInput) (*ent.ProductVariant, error)
 	Variants(ctx context.Context, obj *ent.Product, after *string, before *string, first *int, last *int, reverse *bool) (*model.ProductVariantConnection, error)
 }
+type ProductConnectionResolver interface {
+	Filters(ctx context.Context, obj *model.ProductConnection) ([]*model.Filter, error)
+}
 type ProductOptionResolver interface {
 	ID(ctx context.Context, obj *ent.ProductOption) (string, error)
 
@@ -998,6 +1029,14 @@ type QueryRootResolver interface {
 	Cart(ctx context.Context, id string) (*cart.Cart, error)
 	CartCompletionAttempt(ctx context.Context, attemptID string) (model.CartCompletionAttemptResult, error)
 	Customer(ctx context.Context, customerAccessToken string) (*ent.Customer, error)
+	Search(ctx context.Context, after *string, before *string, first *int, last *int, prefix *model.SearchPrefixQueryType, productFilters []*model.ProductFilter, query string, reverse *bool, sortKey *model.SearchSortKeys, types []model.SearchType, unavailableProducts *model.SearchUnavailableProductsType) (*catalog.SearchResult, error)
+	PredictiveSearch(ctx context.Context, limit *int, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error)
+}
+type SearchResultItemConnectionResolver interface {
+	Edges(ctx context.Context, obj *catalog.SearchResult) ([]*model.SearchResultItemEdge, error)
+	PageInfo(ctx context.Context, obj *catalog.SearchResult) (*model.PageInfo, error)
+	ProductFilters(ctx context.Context, obj *catalog.SearchResult) ([]*model.Filter, error)
+	TotalCount(ctx context.Context, obj *catalog.SearchResult) (int, error)
 }
 type ShopResolver interface {
 	ID(ctx context.Context, obj *ent.Shop) (string, error)
@@ -3310,6 +3349,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PaymentSettings.SupportedDigitalWallets(childComplexity), true
 
+	case "PredictiveSearchResult.collections":
+		if e.ComplexityRoot.PredictiveSearchResult.Collections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictiveSearchResult.Collections(childComplexity), true
+	case "PredictiveSearchResult.products":
+		if e.ComplexityRoot.PredictiveSearchResult.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictiveSearchResult.Products(childComplexity), true
+	case "PredictiveSearchResult.queries":
+		if e.ComplexityRoot.PredictiveSearchResult.Queries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictiveSearchResult.Queries(childComplexity), true
+
 	case "PricingPercentageValue.percentage":
 		if e.ComplexityRoot.PricingPercentageValue.Percentage == nil {
 			break
@@ -3820,6 +3878,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueryRoot.Pages(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["reverse"].(*bool)), true
+	case "QueryRoot.predictiveSearch":
+		if e.ComplexityRoot.QueryRoot.PredictiveSearch == nil {
+			break
+		}
+
+		args, err := ec.field_QueryRoot_predictiveSearch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueryRoot.PredictiveSearch(childComplexity, args["limit"].(*int), args["query"].(string), args["types"].([]model.PredictiveSearchType)), true
 	case "QueryRoot.product":
 		if e.ComplexityRoot.QueryRoot.Product == nil {
 			break
@@ -3864,6 +3933,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueryRoot.Products(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["query"].(*string), args["reverse"].(*bool), args["sortKey"].(*model.ProductSortKeys)), true
+	case "QueryRoot.search":
+		if e.ComplexityRoot.QueryRoot.Search == nil {
+			break
+		}
+
+		args, err := ec.field_QueryRoot_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueryRoot.Search(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["prefix"].(*model.SearchPrefixQueryType), args["productFilters"].([]*model.ProductFilter), args["query"].(string), args["reverse"].(*bool), args["sortKey"].(*model.SearchSortKeys), args["types"].([]model.SearchType), args["unavailableProducts"].(*model.SearchUnavailableProductsType)), true
 	case "QueryRoot.shop":
 		if e.ComplexityRoot.QueryRoot.Shop == nil {
 			break
@@ -3883,6 +3963,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SEO.Title(childComplexity), true
+
+	case "SearchQuerySuggestion.styledText":
+		if e.ComplexityRoot.SearchQuerySuggestion.StyledText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchQuerySuggestion.StyledText(childComplexity), true
+	case "SearchQuerySuggestion.text":
+		if e.ComplexityRoot.SearchQuerySuggestion.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchQuerySuggestion.Text(childComplexity), true
+
+	case "SearchResultItemConnection.edges":
+		if e.ComplexityRoot.SearchResultItemConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultItemConnection.Edges(childComplexity), true
+	case "SearchResultItemConnection.pageInfo":
+		if e.ComplexityRoot.SearchResultItemConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultItemConnection.PageInfo(childComplexity), true
+	case "SearchResultItemConnection.productFilters":
+		if e.ComplexityRoot.SearchResultItemConnection.ProductFilters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultItemConnection.ProductFilters(childComplexity), true
+	case "SearchResultItemConnection.totalCount":
+		if e.ComplexityRoot.SearchResultItemConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultItemConnection.TotalCount(childComplexity), true
+
+	case "SearchResultItemEdge.cursor":
+		if e.ComplexityRoot.SearchResultItemEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultItemEdge.Cursor(childComplexity), true
+	case "SearchResultItemEdge.node":
+		if e.ComplexityRoot.SearchResultItemEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultItemEdge.Node(childComplexity), true
 
 	case "SelectedOption.name":
 		if e.ComplexityRoot.SelectedOption.Name == nil {
@@ -4657,7 +4788,7 @@ type Product implements Node {
 
 type ProductConnection {
   edges: [ProductEdge!]!
-  "Facets for filtering the list; empty until faceted search is available."
+  "Facets for filtering the list: a collection's products offer them; other lists have none."
   filters: [Filter!]!
   nodes: [Product!]!
   pageInfo: PageInfo!
@@ -6046,6 +6177,84 @@ scalar URL
 "A JSON value serialized as a string."
 scalar JSON
 `, BuiltIn: false},
+	{Name: "../search.graphqls", Input: `extend type QueryRoot {
+  """
+  Products and pages matching a search query, most relevant first (title matches rank
+  above matches elsewhere). ` + "`" + `query` + "`" + ` takes Shopify's search syntax: words (stemmed, case-
+  and accent-insensitive), "quoted phrases", ` + "`" + `-word` + "`" + `, ` + "`" + `OR` + "`" + `, parentheses, ` + "`" + `title:` + "`" + `,
+  ` + "`" + `tag:` + "`" + `, ` + "`" + `vendor:` + "`" + `, ` + "`" + `product_type:` + "`" + `, ` + "`" + `variants.price:>=10` + "`" + `. Products come before pages;
+  ` + "`" + `productFilters` + "`" + ` narrow the products and ` + "`" + `productFilters` + "`" + ` on the result counts each
+  filter value. Every first page of a search is recorded for the search reports.
+  """
+  search(after: String, before: String, first: Int, last: Int, prefix: SearchPrefixQueryType, productFilters: [ProductFilter!], query: String!, reverse: Boolean = false, sortKey: SearchSortKeys = RELEVANCE, types: [SearchType!], unavailableProducts: SearchUnavailableProductsType): SearchResultItemConnection!
+
+  """
+  Suggestions as a shopper types: products and collections whose words start with the
+  typed words (a typo is tolerated in words of five letters or more), and query
+  suggestions completing the last word. ` + "`" + `limit` + "`" + ` (default 10, at most 10) applies per type.
+  """
+  predictiveSearch(limit: Int, query: String!, types: [PredictiveSearchType!]): PredictiveSearchResult
+}
+
+"Whether the last word of a search query matches as a prefix."
+enum SearchPrefixQueryType {
+  LAST
+  NONE
+}
+
+enum SearchSortKeys {
+  PRICE
+  RELEVANCE
+}
+
+enum SearchType {
+  ARTICLE
+  PAGE
+  PRODUCT
+}
+
+"Where products without stock appear in search results (default LAST)."
+enum SearchUnavailableProductsType {
+  HIDE
+  LAST
+  SHOW
+}
+
+enum PredictiveSearchType {
+  ARTICLE
+  COLLECTION
+  PAGE
+  PRODUCT
+  QUERY
+}
+
+union SearchResultItem = Page | Product
+
+type SearchResultItemConnection {
+  edges: [SearchResultItemEdge!]!
+  pageInfo: PageInfo!
+  "Facets of the matching products under the active product filters."
+  productFilters: [Filter!]!
+  totalCount: Int!
+}
+
+type SearchResultItemEdge {
+  cursor: String!
+  node: SearchResultItem!
+}
+
+type PredictiveSearchResult {
+  collections: [Collection!]!
+  products: [Product!]!
+  queries: [SearchQuerySuggestion!]!
+}
+
+"A query suggestion; styledText marks the suggested completion with <mark>."
+type SearchQuerySuggestion {
+  styledText: String!
+  text: String!
+}
+`, BuiltIn: false},
 	{Name: "../shop.graphqls", Input: `"Shop-wide settings."
 type Shop implements Node {
   description: String
@@ -7052,6 +7261,18 @@ func (ec *executionContext) childFields_PaymentSettings(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type PaymentSettings", field.Name)
 }
 
+func (ec *executionContext) childFields_PredictiveSearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "collections":
+		return ec.fieldContext_PredictiveSearchResult_collections(ctx, field)
+	case "products":
+		return ec.fieldContext_PredictiveSearchResult_products(ctx, field)
+	case "queries":
+		return ec.fieldContext_PredictiveSearchResult_queries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PredictiveSearchResult", field.Name)
+}
+
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "availableForSale":
@@ -7226,6 +7447,40 @@ func (ec *executionContext) childFields_SEO(ctx context.Context, field graphql.C
 		return ec.fieldContext_SEO_title(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SEO", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchQuerySuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "styledText":
+		return ec.fieldContext_SearchQuerySuggestion_styledText(ctx, field)
+	case "text":
+		return ec.fieldContext_SearchQuerySuggestion_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchQuerySuggestion", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchResultItemConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SearchResultItemConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchResultItemConnection_pageInfo(ctx, field)
+	case "productFilters":
+		return ec.fieldContext_SearchResultItemConnection_productFilters(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SearchResultItemConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchResultItemConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchResultItemEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SearchResultItemEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SearchResultItemEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchResultItemEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_SelectedOption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8746,6 +9001,36 @@ func (ec *executionContext) field_QueryRoot_pages_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_QueryRoot_predictiveSearch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]model.PredictiveSearchType, error) {
+			return ec.unmarshalOPredictiveSearchType2ᚕstorefrontᚋgraphᚋmodelᚐPredictiveSearchTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_QueryRoot_productByHandle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8855,6 +9140,100 @@ func (ec *executionContext) field_QueryRoot_products_args(ctx context.Context, r
 		return nil, err
 	}
 	args["sortKey"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_QueryRoot_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "prefix",
+		func(ctx context.Context, v any) (*model.SearchPrefixQueryType, error) {
+			return ec.unmarshalOSearchPrefixQueryType2ᚖstorefrontᚋgraphᚋmodelᚐSearchPrefixQueryType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["prefix"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "productFilters",
+		func(ctx context.Context, v any) ([]*model.ProductFilter, error) {
+			return ec.unmarshalOProductFilter2ᚕᚖstorefrontᚋgraphᚋmodelᚐProductFilterᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["productFilters"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "reverse",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reverse"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "sortKey",
+		func(ctx context.Context, v any) (*model.SearchSortKeys, error) {
+			return ec.unmarshalOSearchSortKeys2ᚖstorefrontᚋgraphᚋmodelᚐSearchSortKeys(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sortKey"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]model.SearchType, error) {
+			return ec.unmarshalOSearchType2ᚕstorefrontᚋgraphᚋmodelᚐSearchTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "unavailableProducts",
+		func(ctx context.Context, v any) (*model.SearchUnavailableProductsType, error) {
+			return ec.unmarshalOSearchUnavailableProductsType2ᚖstorefrontᚋgraphᚋmodelᚐSearchUnavailableProductsType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unavailableProducts"] = arg10
 	return args, nil
 }
 
@@ -18618,6 +18997,102 @@ func (ec *executionContext) fieldContext_PaymentSettings_supportedDigitalWallets
 	return graphql.NewScalarFieldContext("PaymentSettings", field, false, false, "DigitalWallet")
 }
 
+func (ec *executionContext) _PredictiveSearchResult_collections(ctx context.Context, field graphql.CollectedField, obj *model.PredictiveSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictiveSearchResult_collections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Collections, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Collection) graphql.Marshaler {
+			return ec.marshalNCollection2ᚕᚖstorefrontᚋentᚐCollectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictiveSearchResult_collections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PredictiveSearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Collection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PredictiveSearchResult_products(ctx context.Context, field graphql.CollectedField, obj *model.PredictiveSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictiveSearchResult_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕᚖstorefrontᚋentᚐProductᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictiveSearchResult_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PredictiveSearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PredictiveSearchResult_queries(ctx context.Context, field graphql.CollectedField, obj *model.PredictiveSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictiveSearchResult_queries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Queries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchQuerySuggestion) graphql.Marshaler {
+			return ec.marshalNSearchQuerySuggestion2ᚕᚖstorefrontᚋgraphᚋmodelᚐSearchQuerySuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictiveSearchResult_queries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PredictiveSearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchQuerySuggestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PricingPercentageValue_percentage(ctx context.Context, field graphql.CollectedField, obj *model.PricingPercentageValue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19375,7 +19850,7 @@ func (ec *executionContext) _ProductConnection_filters(ctx context.Context, fiel
 			return ec.fieldContext_ProductConnection_filters(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Filters, nil
+			return ec.Resolvers.ProductConnection().Filters(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Filter) graphql.Marshaler {
@@ -19389,8 +19864,8 @@ func (ec *executionContext) fieldContext_ProductConnection_filters(_ context.Con
 	fc = &graphql.FieldContext{
 		Object:     "ProductConnection",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Filter(ctx, field)
 		},
@@ -20950,6 +21425,94 @@ func (ec *executionContext) fieldContext_QueryRoot_customer(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _QueryRoot_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueryRoot().Search(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["prefix"].(*model.SearchPrefixQueryType), fc.Args["productFilters"].([]*model.ProductFilter), fc.Args["query"].(string), fc.Args["reverse"].(*bool), fc.Args["sortKey"].(*model.SearchSortKeys), fc.Args["types"].([]model.SearchType), fc.Args["unavailableProducts"].(*model.SearchUnavailableProductsType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.SearchResult) graphql.Marshaler {
+			return ec.marshalNSearchResultItemConnection2ᚖstorefrontᚋinternalᚋcatalogᚐSearchResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchResultItemConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueryRoot_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryRoot_predictiveSearch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_predictiveSearch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueryRoot().PredictiveSearch(ctx, fc.Args["limit"].(*int), fc.Args["query"].(string), fc.Args["types"].([]model.PredictiveSearchType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PredictiveSearchResult) graphql.Marshaler {
+			return ec.marshalOPredictiveSearchResult2ᚖstorefrontᚋgraphᚋmodelᚐPredictiveSearchResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_predictiveSearch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PredictiveSearchResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueryRoot_predictiveSearch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QueryRoot___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21070,6 +21633,217 @@ func (ec *executionContext) _SEO_title(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_SEO_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SEO", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchQuerySuggestion_styledText(ctx context.Context, field graphql.CollectedField, obj *model.SearchQuerySuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchQuerySuggestion_styledText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StyledText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchQuerySuggestion_styledText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchQuerySuggestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchQuerySuggestion_text(ctx context.Context, field graphql.CollectedField, obj *model.SearchQuerySuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchQuerySuggestion_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchQuerySuggestion_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchQuerySuggestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchResultItemConnection_edges(ctx context.Context, field graphql.CollectedField, obj *catalog.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResultItemConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchResultItemConnection().Edges(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchResultItemEdge) graphql.Marshaler {
+			return ec.marshalNSearchResultItemEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐSearchResultItemEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResultItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResultItemConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchResultItemEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchResultItemConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *catalog.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResultItemConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchResultItemConnection().PageInfo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖstorefrontᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResultItemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResultItemConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchResultItemConnection_productFilters(ctx context.Context, field graphql.CollectedField, obj *catalog.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResultItemConnection_productFilters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchResultItemConnection().ProductFilters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Filter) graphql.Marshaler {
+			return ec.marshalNFilter2ᚕᚖstorefrontᚋgraphᚋmodelᚐFilterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResultItemConnection_productFilters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResultItemConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Filter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchResultItemConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *catalog.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResultItemConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchResultItemConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResultItemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResultItemConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _SearchResultItemEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchResultItemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResultItemEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResultItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResultItemEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchResultItemEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchResultItemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResultItemEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNSearchResultItem2storefrontᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResultItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResultItemEdge", field, false, false, "SearchResultItem")
 }
 
 func (ec *executionContext) _SelectedOption_name(ctx context.Context, field graphql.CollectedField, obj *schema.SelectedOption) (ret graphql.Marshaler) {
@@ -24358,6 +25132,29 @@ func (ec *executionContext) _PricingValue(ctx context.Context, sel ast.Selection
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of PricingValue must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _SearchResultItem(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *ent.Product:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Product(ctx, sel, obj)
+	case *ent.Page:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Page(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of SearchResultItem must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -28207,7 +29004,7 @@ func (ec *executionContext) _OrderLineItemConnection(ctx context.Context, sel as
 	return out
 }
 
-var pageImplementors = []string{"Page", "Node"}
+var pageImplementors = []string{"Page", "Node", "SearchResultItem"}
 
 func (ec *executionContext) _Page(ctx context.Context, sel ast.SelectionSet, obj *ent.Page) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageImplementors)
@@ -28456,6 +29253,49 @@ func (ec *executionContext) _PaymentSettings(ctx context.Context, sel ast.Select
 	return out
 }
 
+var predictiveSearchResultImplementors = []string{"PredictiveSearchResult"}
+
+func (ec *executionContext) _PredictiveSearchResult(ctx context.Context, sel ast.SelectionSet, obj *model.PredictiveSearchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, predictiveSearchResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PredictiveSearchResult")
+		case "collections":
+			out.Values[i] = ec._PredictiveSearchResult_collections(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "products":
+			out.Values[i] = ec._PredictiveSearchResult_products(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queries":
+			out.Values[i] = ec._PredictiveSearchResult_queries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pricingPercentageValueImplementors = []string{"PricingPercentageValue", "PricingValue"}
 
 func (ec *executionContext) _PricingPercentageValue(ctx context.Context, sel ast.SelectionSet, obj *model.PricingPercentageValue) graphql.Marshaler {
@@ -28489,7 +29329,7 @@ func (ec *executionContext) _PricingPercentageValue(ctx context.Context, sel ast
 	return out
 }
 
-var productImplementors = []string{"Product", "Node"}
+var productImplementors = []string{"Product", "Node", "SearchResultItem"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *ent.Product) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
@@ -28665,22 +29505,23 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 		case "edges":
 			out.Values[i] = ec._ProductConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "filters":
-			out.Values[i] = ec._ProductConnection_filters(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductConnection_filters(ctx, field, obj)
+				})
 		case "nodes":
 			out.Values[i] = ec._ProductConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ProductConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -29169,6 +30010,18 @@ func (ec *executionContext) _QueryRoot(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._QueryRoot_customer(ctx, field)
 				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_search(ctx, field)
+				})
+		case "predictiveSearch":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_predictiveSearch(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._QueryRoot___type(ctx, field)
@@ -29219,6 +30072,134 @@ func (ec *executionContext) _SEO(ctx context.Context, sel ast.SelectionSet, obj 
 		case "title":
 			out.Values[i] = ec._SEO_title(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchQuerySuggestionImplementors = []string{"SearchQuerySuggestion"}
+
+func (ec *executionContext) _SearchQuerySuggestion(ctx context.Context, sel ast.SelectionSet, obj *model.SearchQuerySuggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchQuerySuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchQuerySuggestion")
+		case "styledText":
+			out.Values[i] = ec._SearchQuerySuggestion_styledText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._SearchQuerySuggestion_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchResultItemConnectionImplementors = []string{"SearchResultItemConnection"}
+
+func (ec *executionContext) _SearchResultItemConnection(ctx context.Context, sel ast.SelectionSet, obj *catalog.SearchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultItemConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchResultItemConnection")
+		case "edges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchResultItemConnection_edges(ctx, field, obj)
+				})
+		case "pageInfo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchResultItemConnection_pageInfo(ctx, field, obj)
+				})
+		case "productFilters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchResultItemConnection_productFilters(ctx, field, obj)
+				})
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchResultItemConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchResultItemEdgeImplementors = []string{"SearchResultItemEdge"}
+
+func (ec *executionContext) _SearchResultItemEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchResultItemEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultItemEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchResultItemEdge")
+		case "cursor":
+			out.Values[i] = ec._SearchResultItemEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SearchResultItemEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -31272,6 +32253,16 @@ func (ec *executionContext) marshalNPaymentSettings2ᚖstorefrontᚋgraphᚋmode
 	return ec._PaymentSettings(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPredictiveSearchType2storefrontᚋgraphᚋmodelᚐPredictiveSearchType(ctx context.Context, v any) (model.PredictiveSearchType, error) {
+	var res model.PredictiveSearchType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPredictiveSearchType2storefrontᚋgraphᚋmodelᚐPredictiveSearchType(ctx context.Context, sel ast.SelectionSet, v model.PredictiveSearchType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNPricingValue2storefrontᚋgraphᚋmodelᚐPricingValue(ctx context.Context, sel ast.SelectionSet, v model.PricingValue) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PricingValue!")
@@ -31459,6 +32450,80 @@ func (ec *executionContext) marshalNSEO2ᚖstorefrontᚋgraphᚋmodelᚐSeo(ctx 
 		return graphql.Null
 	}
 	return ec._SEO(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchQuerySuggestion2ᚕᚖstorefrontᚋgraphᚋmodelᚐSearchQuerySuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchQuerySuggestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchQuerySuggestion2ᚖstorefrontᚋgraphᚋmodelᚐSearchQuerySuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchQuerySuggestion2ᚖstorefrontᚋgraphᚋmodelᚐSearchQuerySuggestion(ctx context.Context, sel ast.SelectionSet, v *model.SearchQuerySuggestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchQuerySuggestion!")
+		return graphql.Null
+	}
+	return ec._SearchQuerySuggestion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchResultItem2storefrontᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchResultItem!")
+		return graphql.Null
+	}
+	return ec._SearchResultItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchResultItemConnection2ᚖstorefrontᚋinternalᚋcatalogᚐSearchResult(ctx context.Context, sel ast.SelectionSet, v *catalog.SearchResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchResultItemConnection!")
+		return graphql.Null
+	}
+	return ec._SearchResultItemConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchResultItemEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐSearchResultItemEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchResultItemEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchResultItemEdge2ᚖstorefrontᚋgraphᚋmodelᚐSearchResultItemEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchResultItemEdge2ᚖstorefrontᚋgraphᚋmodelᚐSearchResultItemEdge(ctx context.Context, sel ast.SelectionSet, v *model.SearchResultItemEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchResultItemEdge!")
+		return graphql.Null
+	}
+	return ec._SearchResultItemEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSearchType2storefrontᚋgraphᚋmodelᚐSearchType(ctx context.Context, v any) (model.SearchType, error) {
+	var res model.SearchType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSearchType2storefrontᚋgraphᚋmodelᚐSearchType(ctx context.Context, sel ast.SelectionSet, v model.SearchType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSelectedOption2storefrontᚋentᚋschemaᚐSelectedOption(ctx context.Context, sel ast.SelectionSet, v schema.SelectedOption) graphql.Marshaler {
@@ -32418,6 +33483,49 @@ func (ec *executionContext) marshalOPage2ᚖstorefrontᚋentᚐPage(ctx context.
 	return ec._Page(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOPredictiveSearchResult2ᚖstorefrontᚋgraphᚋmodelᚐPredictiveSearchResult(ctx context.Context, sel ast.SelectionSet, v *model.PredictiveSearchResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PredictiveSearchResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPredictiveSearchType2ᚕstorefrontᚋgraphᚋmodelᚐPredictiveSearchTypeᚄ(ctx context.Context, v any) ([]model.PredictiveSearchType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.PredictiveSearchType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPredictiveSearchType2storefrontᚋgraphᚋmodelᚐPredictiveSearchType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPredictiveSearchType2ᚕstorefrontᚋgraphᚋmodelᚐPredictiveSearchTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PredictiveSearchType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPredictiveSearchType2storefrontᚋgraphᚋmodelᚐPredictiveSearchType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOPriceRangeFilter2ᚖstorefrontᚋgraphᚋmodelᚐPriceRangeFilter(ctx context.Context, v any) (*model.PriceRangeFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -32513,6 +33621,90 @@ func (ec *executionContext) marshalOSEO2ᚖstorefrontᚋgraphᚋmodelᚐSeo(ctx 
 		return graphql.Null
 	}
 	return ec._SEO(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSearchPrefixQueryType2ᚖstorefrontᚋgraphᚋmodelᚐSearchPrefixQueryType(ctx context.Context, v any) (*model.SearchPrefixQueryType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SearchPrefixQueryType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSearchPrefixQueryType2ᚖstorefrontᚋgraphᚋmodelᚐSearchPrefixQueryType(ctx context.Context, sel ast.SelectionSet, v *model.SearchPrefixQueryType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSearchSortKeys2ᚖstorefrontᚋgraphᚋmodelᚐSearchSortKeys(ctx context.Context, v any) (*model.SearchSortKeys, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SearchSortKeys)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSearchSortKeys2ᚖstorefrontᚋgraphᚋmodelᚐSearchSortKeys(ctx context.Context, sel ast.SelectionSet, v *model.SearchSortKeys) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSearchType2ᚕstorefrontᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, v any) ([]model.SearchType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SearchType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSearchType2storefrontᚋgraphᚋmodelᚐSearchType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSearchType2ᚕstorefrontᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SearchType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchType2storefrontᚋgraphᚋmodelᚐSearchType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSearchUnavailableProductsType2ᚖstorefrontᚋgraphᚋmodelᚐSearchUnavailableProductsType(ctx context.Context, v any) (*model.SearchUnavailableProductsType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SearchUnavailableProductsType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSearchUnavailableProductsType2ᚖstorefrontᚋgraphᚋmodelᚐSearchUnavailableProductsType(ctx context.Context, sel ast.SelectionSet, v *model.SearchUnavailableProductsType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -10,6 +10,7 @@ import (
 	"storefront/ent/schema"
 	"storefront/graph/scalar"
 	"storefront/internal/cart"
+	"storefront/internal/catalog"
 	"strconv"
 	"time"
 )
@@ -623,6 +624,12 @@ type PaymentSettings struct {
 	SupportedDigitalWallets      []DigitalWallet `json:"supportedDigitalWallets"`
 }
 
+type PredictiveSearchResult struct {
+	Collections []*ent.Collection        `json:"collections"`
+	Products    []*ent.Product           `json:"products"`
+	Queries     []*SearchQuerySuggestion `json:"queries"`
+}
+
 type PriceRangeFilter struct {
 	Max *float64 `json:"max,omitempty"`
 	Min *float64 `json:"min,omitempty"`
@@ -636,10 +643,11 @@ func (PricingPercentageValue) IsPricingValue() {}
 
 type ProductConnection struct {
 	Edges []*ProductEdge `json:"edges"`
-	// Facets for filtering the list; empty until faceted search is available.
-	Filters  []*Filter      `json:"filters"`
-	Nodes    []*ent.Product `json:"nodes"`
-	PageInfo *PageInfo      `json:"pageInfo"`
+	// Facets for filtering the list: a collection's products offer them; other lists have none.
+	Filters  []*Filter         `json:"filters"`
+	Nodes    []*ent.Product    `json:"nodes"`
+	PageInfo *PageInfo         `json:"pageInfo"`
+	Facets   catalog.FacetFunc `json:"-"`
 }
 
 type ProductEdge struct {
@@ -685,6 +693,17 @@ type QueryRoot struct {
 type Seo struct {
 	Description *string `json:"description,omitempty"`
 	Title       *string `json:"title,omitempty"`
+}
+
+// A query suggestion; styledText marks the suggested completion with <mark>.
+type SearchQuerySuggestion struct {
+	StyledText string `json:"styledText"`
+	Text       string `json:"text"`
+}
+
+type SearchResultItemEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   ent.Noder `json:"node"`
 }
 
 type SelectedOptionInput struct {
@@ -3027,6 +3046,67 @@ func (e OrderSortKeys) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type PredictiveSearchType string
+
+const (
+	PredictiveSearchTypeArticle    PredictiveSearchType = "ARTICLE"
+	PredictiveSearchTypeCollection PredictiveSearchType = "COLLECTION"
+	PredictiveSearchTypePage       PredictiveSearchType = "PAGE"
+	PredictiveSearchTypeProduct    PredictiveSearchType = "PRODUCT"
+	PredictiveSearchTypeQuery      PredictiveSearchType = "QUERY"
+)
+
+var AllPredictiveSearchType = []PredictiveSearchType{
+	PredictiveSearchTypeArticle,
+	PredictiveSearchTypeCollection,
+	PredictiveSearchTypePage,
+	PredictiveSearchTypeProduct,
+	PredictiveSearchTypeQuery,
+}
+
+func (e PredictiveSearchType) IsValid() bool {
+	switch e {
+	case PredictiveSearchTypeArticle, PredictiveSearchTypeCollection, PredictiveSearchTypePage, PredictiveSearchTypeProduct, PredictiveSearchTypeQuery:
+		return true
+	}
+	return false
+}
+
+func (e PredictiveSearchType) String() string {
+	return string(e)
+}
+
+func (e *PredictiveSearchType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PredictiveSearchType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PredictiveSearchType", str)
+	}
+	return nil
+}
+
+func (e PredictiveSearchType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PredictiveSearchType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PredictiveSearchType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Sort orders of `Collection.products`.
 type ProductCollectionSortKeys string
 
@@ -3168,6 +3248,232 @@ func (e *ProductSortKeys) UnmarshalJSON(b []byte) error {
 }
 
 func (e ProductSortKeys) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether the last word of a search query matches as a prefix.
+type SearchPrefixQueryType string
+
+const (
+	SearchPrefixQueryTypeLast SearchPrefixQueryType = "LAST"
+	SearchPrefixQueryTypeNone SearchPrefixQueryType = "NONE"
+)
+
+var AllSearchPrefixQueryType = []SearchPrefixQueryType{
+	SearchPrefixQueryTypeLast,
+	SearchPrefixQueryTypeNone,
+}
+
+func (e SearchPrefixQueryType) IsValid() bool {
+	switch e {
+	case SearchPrefixQueryTypeLast, SearchPrefixQueryTypeNone:
+		return true
+	}
+	return false
+}
+
+func (e SearchPrefixQueryType) String() string {
+	return string(e)
+}
+
+func (e *SearchPrefixQueryType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchPrefixQueryType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchPrefixQueryType", str)
+	}
+	return nil
+}
+
+func (e SearchPrefixQueryType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchPrefixQueryType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchPrefixQueryType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SearchSortKeys string
+
+const (
+	SearchSortKeysPrice     SearchSortKeys = "PRICE"
+	SearchSortKeysRelevance SearchSortKeys = "RELEVANCE"
+)
+
+var AllSearchSortKeys = []SearchSortKeys{
+	SearchSortKeysPrice,
+	SearchSortKeysRelevance,
+}
+
+func (e SearchSortKeys) IsValid() bool {
+	switch e {
+	case SearchSortKeysPrice, SearchSortKeysRelevance:
+		return true
+	}
+	return false
+}
+
+func (e SearchSortKeys) String() string {
+	return string(e)
+}
+
+func (e *SearchSortKeys) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchSortKeys(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchSortKeys", str)
+	}
+	return nil
+}
+
+func (e SearchSortKeys) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchSortKeys) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchSortKeys) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SearchType string
+
+const (
+	SearchTypeArticle SearchType = "ARTICLE"
+	SearchTypePage    SearchType = "PAGE"
+	SearchTypeProduct SearchType = "PRODUCT"
+)
+
+var AllSearchType = []SearchType{
+	SearchTypeArticle,
+	SearchTypePage,
+	SearchTypeProduct,
+}
+
+func (e SearchType) IsValid() bool {
+	switch e {
+	case SearchTypeArticle, SearchTypePage, SearchTypeProduct:
+		return true
+	}
+	return false
+}
+
+func (e SearchType) String() string {
+	return string(e)
+}
+
+func (e *SearchType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchType", str)
+	}
+	return nil
+}
+
+func (e SearchType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where products without stock appear in search results (default LAST).
+type SearchUnavailableProductsType string
+
+const (
+	SearchUnavailableProductsTypeHide SearchUnavailableProductsType = "HIDE"
+	SearchUnavailableProductsTypeLast SearchUnavailableProductsType = "LAST"
+	SearchUnavailableProductsTypeShow SearchUnavailableProductsType = "SHOW"
+)
+
+var AllSearchUnavailableProductsType = []SearchUnavailableProductsType{
+	SearchUnavailableProductsTypeHide,
+	SearchUnavailableProductsTypeLast,
+	SearchUnavailableProductsTypeShow,
+}
+
+func (e SearchUnavailableProductsType) IsValid() bool {
+	switch e {
+	case SearchUnavailableProductsTypeHide, SearchUnavailableProductsTypeLast, SearchUnavailableProductsTypeShow:
+		return true
+	}
+	return false
+}
+
+func (e SearchUnavailableProductsType) String() string {
+	return string(e)
+}
+
+func (e *SearchUnavailableProductsType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchUnavailableProductsType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchUnavailableProductsType", str)
+	}
+	return nil
+}
+
+func (e SearchUnavailableProductsType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchUnavailableProductsType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchUnavailableProductsType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

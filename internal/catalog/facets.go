@@ -64,7 +64,7 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 		products("available").Select().
 			AppendSelectExprAs(entsql.Raw("'available'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
 			AppendSelectExprAs(entsql.Raw(available), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
-			AppendSelectExprAs(entsql.Raw("0"), "p").GroupBy(available),
+			AppendSelectExprAs(entsql.Raw("0"), "p").GroupBy("v"),
 		products("price").Select().
 			AppendSelectExprAs(entsql.Raw("'price'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
 			AppendSelectExprAs(entsql.Raw("''"), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
@@ -79,16 +79,19 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 			Where(entsql.NEQ(sel.C(col.column), "")).GroupBy(sel.C(col.column))
 		parts = append(parts, sel)
 	}
-	tags := products("tag")
+	// Tags: the matching products' tag arrays, unnested outside the joins that select them.
+	tagged := products("tag").Select().AppendSelectExprAs(entsql.Raw("t.tags"), "tags")
+	tagged.As("x")
+	tags := entsql.Dialect(d).Select().From(tagged)
 	if d == dialect.Postgres {
-		tags.AppendFromExpr(entsql.Raw("LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(t.tags) = 'array' THEN t.tags ELSE '[]'::jsonb END) AS tg(value)"))
+		tags.AppendFromExpr(entsql.Raw("LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(x.tags) = 'array' THEN x.tags ELSE '[]'::jsonb END) AS tg(value)"))
 	} else {
-		tags.AppendFromExpr(entsql.Raw("json_each(t.tags) AS tg"))
+		tags.AppendFromExpr(entsql.Raw("json_each(x.tags) AS tg"))
 	}
-	parts = append(parts, tags.Select().
+	parts = append(parts, tags.
 		AppendSelectExprAs(entsql.Raw("'tag'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
 		AppendSelectExprAs(entsql.Raw("tg.value"), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
-		AppendSelectExprAs(entsql.Raw("0"), "p").GroupBy("tg.value"))
+		AppendSelectExprAs(entsql.Raw("0"), "p").GroupBy("v"))
 	// Options: names without an active filter count under every filter; each filtered
 	// option name counts under the others.
 	var filtered []string
@@ -98,7 +101,7 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 		}
 	}
 	optionPart := func(except string, where *entsql.Predicate) *entsql.Selector {
-		ids := products(except, "t.id")
+		ids := products(except).Select().AppendSelectExpr(entsql.Raw("t.id"))
 		o := entsql.Dialect(d).Table("product_options").As("o")
 		ov := entsql.Dialect(d).Table("product_option_values").As("ov")
 		sel := entsql.Dialect(d).Select().From(o).Join(ov).On(ov.C("option_id"), o.C("id")).
@@ -311,4 +314,14 @@ func capValues(f Facet) Facet {
 		f.Values = f.Values[:maxFacetValues]
 	}
 	return f
+}
+
+// CollectionFacets computes the facets of a collection's visible products.
+func (s *Service) CollectionFacets(ctx context.Context, collectionID int, filters []ProductFilter, currency string) ([]Facet, error) {
+	inCollection := func(sel *entsql.Selector) {
+		sel.Where(entsql.P(func(b *entsql.Builder) {
+			b.WriteString(sel.C("id") + " IN (SELECT cp.product_id FROM collection_products cp WHERE cp.collection_id = ").Arg(collectionID).WriteByte(')')
+		}))
+	}
+	return s.Facets(ctx, []func(*entsql.Selector){inCollection}, filters, currency)
 }

@@ -471,3 +471,17 @@ func Assemble[T any](rp *RefPage, items []T, id func(T) int) Page[T] {
 	}
 	return pg
 }
+
+// CursorKey returns the sort key a cursor was made for ("" when s is not a cursor), so a
+// connection that joins several listings can tell whose cursor it was given.
+func CursorKey(s string) string {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) > 4096 {
+		return ""
+	}
+	var c cursor
+	if json.Unmarshal(b, &c) != nil {
+		return ""
+	}
+	return c.Key
+}

@@ -149,7 +149,7 @@ func ProductDocument(p *ent.Product) (Document, []string) {
 		}
 	}
 	body = append(body, values...)
-	d := Document{ID: p.ID, Title: Fold(p.Title), Tags: Fold(strings.Join(p.Tags, " , ")), Body: Fold(strings.Join(body, " \n "))}
+	d := Document{ID: p.ID, Title: Normalize(p.Title), Tags: Normalize(strings.Join(p.Tags, " ")), Body: Normalize(strings.Join(body, " "))}
 	vocab := Words(d.Title)
 	vocab = append(vocab, Words(d.Tags)...)
 	for _, s := range append([]string{p.Vendor, p.ProductType}, values...) {
@@ -168,7 +168,7 @@ func (x *Index) RefreshCollections(ctx context.Context, c *ent.Client, ids []int
 	docs := make([]Document, 0, len(cs))
 	var vocab []string
 	for _, col := range cs {
-		d := Document{ID: col.ID, Title: Fold(col.Title), Body: Fold(col.Description)}
+		d := Document{ID: col.ID, Title: Normalize(col.Title), Body: Normalize(col.Description)}
 		docs = append(docs, d)
 		vocab = append(vocab, Words(d.Title)...)
 	}
@@ -184,7 +184,7 @@ func (x *Index) RefreshPages(ctx context.Context, c *ent.Client, ids []int) erro
 	}
 	docs := make([]Document, 0, len(ps))
 	for _, p := range ps {
-		docs = append(docs, Document{ID: p.ID, Title: Fold(p.Title), Body: Fold(StripHTML(p.Body))})
+		docs = append(docs, Document{ID: p.ID, Title: Normalize(p.Title), Body: Normalize(StripHTML(p.Body))})
 	}
 	return x.apply(ctx, c, Pages, ids, docs, nil)
 }

@@ -29,6 +29,10 @@ func Words(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
+// Normalize is the form text is indexed in: folded words separated by single spaces, so
+// both engines' parsers see the same words ("Oxford-0" is "oxford 0" to both).
+func Normalize(s string) string { return strings.Join(FoldWords(s), " ") }
+
 // FoldWords is Words(Fold(s)).
 func FoldWords(s string) []string { return Words(Fold(s)) }
 
