@@ -11,6 +11,7 @@ import (
 
 	"storefront/ent"
 	"storefront/ent/schema"
+	"storefront/internal/catalog"
 	"storefront/internal/store"
 	"storefront/internal/storetest"
 )
@@ -242,7 +243,7 @@ func TestSearchMatchesAndRanks(t *testing.T) {
 			{`"linen shirt`, "jacket,linen"},                                     // unclosed quote
 			{"(((shirt", "hanger,jacket,linen,oxford,page:shipping"},
 			{"'; DROP TABLE products; --", ""},
-			{`shirt" OR "1"="1`, ""},
+			{`shirt" OR "1"="1`, "jacket,linen,oxford"}, // shirt AND "1" (a SKU suffix): no injection
 			{"* : ( ) \" -", "board,hanger,jacket,linen,mug,oxford,shoes"}, // nothing to match: everything
 			{"AND OR NOT", "board,hanger,jacket,linen,mug,oxford,shoes"},
 		} {
@@ -258,3 +259,225 @@ func TestSearchMatchesAndRanks(t *testing.T) {
 		}
 	})
 }
+
+func TestSearchFiltersFacetsAndSorting(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, searchFixture)
+		r := runSearch(t, api, map[string]any{"q": "shirt", "types": []string{"PRODUCT"}})
+		if r.Search.TotalCount != 4 {
+			t.Errorf("totalCount = %d, want 4", r.Search.TotalCount)
+		}
+		for id, want := range map[string]string{
+			"filter.v.availability":  "In stock=4,Out of stock=0",
+			"filter.v.price":         "Price=4",
+			"filter.v.option.size":   "S=2,M=3,L=2",
+			"filter.v.option.color":  "White=1,Blue=3",
+			"filter.p.product_type":  "Apparel=3,Home=1",
+			"filter.p.vendor":        "Acme=2,Globex=1,Stride=1",
+			"filter.p.tag":           "classic=2,denim=1,linen=1,storage=1,summer=1",
+			"filter.v.option.title":  "(none)",
+			"filter.v.option.colour": "(none)",
+		} {
+			if got := r.facet(id); got != want {
+				t.Errorf("facet %s = %s, want %s", id, got, want)
+			}
+		}
+		if got := r.Search.ProductFilters[1].Values[0].Input; got != `{"price":{"max":90,"min":0}}` {
+			t.Errorf("price facet input = %s", got)
+		}
+		// A facet value's input is the filter that selects it.
+		var apparel string
+		for _, f := range r.Search.ProductFilters {
+			for _, v := range f.Values {
+				if v.Label == "Apparel" {
+					apparel = v.Input
+				}
+			}
+		}
+		if apparel != `{"productType":"Apparel"}` {
+			t.Fatalf("Apparel input = %q", apparel)
+		}
+		// Filters of one kind OR, of different kinds AND; each facet counts under the others.
+		r = runSearch(t, api, map[string]any{"q": "shirt", "types": []string{"PRODUCT"}, "filters": []any{
+			map[string]any{"productType": "Apparel"},
+			map[string]any{"variantOption": map[string]any{"name": "Color", "value": "Blue"}},
+			map[string]any{"variantOption": map[string]any{"name": "Size", "value": "S"}},
+		}})
+		if got := strings.Join(sorted(r.handles()), ","); got != "linen,oxford" {
+			t.Errorf("Apparel+Blue+S = %s, want linen,oxford", got)
+		}
+		for id, want := range map[string]string{
+			"filter.p.product_type": "Apparel=2,Home=0",
+			"filter.v.option.size":  "S=2,M=3,L=2", // products with the size, under Apparel and Blue
+			"filter.v.option.color": "White=1,Blue=2",
+			"filter.p.vendor":       "Acme=2",
+		} {
+			if got := r.facet(id); got != want && !(id == "filter.p.product_type" && got == "Apparel=2") {
+				t.Errorf("filtered facet %s = %s, want %s", id, got, want)
+			}
+		}
+		for _, tt := range []struct {
+			filters []any
+			want    string
+		}{
+			{[]any{map[string]any{"tag": "classic"}, map[string]any{"tag": "summer"}}, "jacket,linen,oxford"},
+			{[]any{map[string]any{"productVendor": "globex"}}, "hanger"},
+			{[]any{map[string]any{"price": map[string]any{"min": 30, "max": 45}}}, "linen,oxford"},
+			{[]any{map[string]any{"price": map[string]any{"min": 100}}}, ""},
+			{[]any{map[string]any{"available": false}}, ""},
+			{[]any{map[string]any{"available": true}, map[string]any{"productType": "Home"}}, "hanger"},
+		} {
+			r := runSearch(t, api, map[string]any{"q": "shirt", "types": []string{"PRODUCT"}, "filters": tt.filters})
+			if got := strings.Join(sorted(r.handles()), ","); got != tt.want {
+				t.Errorf("filters %v = %s, want %s", tt.filters, got, tt.want)
+			}
+			if r.Search.TotalCount != len(r.handles()) {
+				t.Errorf("filters %v: totalCount %d for %d results", tt.filters, r.Search.TotalCount, len(r.handles()))
+			}
+		}
+		// Sorting by price, both ways; pages never mix into product filters.
+		r = runSearch(t, api, map[string]any{"q": "shirt", "sort": "PRICE"})
+		if got := strings.Join(r.handles(), ","); got != "hanger,linen,oxford,jacket,page:shipping" {
+			t.Errorf("sort PRICE = %s", got)
+		}
+		r = runSearch(t, api, map[string]any{"q": "shirt", "sort": "PRICE", "reverse": true, "types": []string{"PRODUCT"}})
+		if got := strings.Join(r.handles(), ","); got != "jacket,oxford,linen,hanger" {
+			t.Errorf("sort PRICE reverse = %s", got)
+		}
+		// Sold-out products: last by default, in place with SHOW, gone with HIDE.
+		all := map[string]any{"q": "", "sort": "PRICE"}
+		if got := strings.Join(runSearch(t, api, all).handles(), ","); got != "mug,hanger,linen,oxford,jacket,board,shoes" {
+			t.Errorf("empty query, LAST = %s", got)
+		}
+		all["unavailable"] = "SHOW"
+		if got := strings.Join(runSearch(t, api, all).handles(), ","); got != "mug,hanger,linen,oxford,shoes,jacket,board" {
+			t.Errorf("empty query, SHOW = %s", got)
+		}
+		all["unavailable"] = "HIDE"
+		r = runSearch(t, api, all)
+		if got := strings.Join(r.handles(), ","); got != "mug,hanger,linen,oxford,jacket,board" || r.Search.TotalCount != 6 {
+			t.Errorf("empty query, HIDE = %s (total %d)", got, r.Search.TotalCount)
+		}
+		if got := r.facet("filter.v.availability"); got != "In stock=6,Out of stock=0" {
+			t.Errorf("HIDE availability facet = %s", got)
+		}
+		// Pages only.
+		r = runSearch(t, api, map[string]any{"q": "shirt", "types": []string{"PAGE"}})
+		if got := strings.Join(r.handles(), ","); got != "page:shipping" || r.Search.TotalCount != 1 || len(r.Search.ProductFilters) != 0 {
+			t.Errorf("types PAGE = %s, total %d, %d facets", got, r.Search.TotalCount, len(r.Search.ProductFilters))
+		}
+		if got := runSearch(t, api, map[string]any{"q": "shirt", "types": []string{"ARTICLE"}}).handles(); len(got) != 0 {
+			t.Errorf("types ARTICLE = %v, want nothing (no blog)", got)
+		}
+	})
+}
+
+func TestSearchPagination(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, searchFixture)
+		full := runSearch(t, api, map[string]any{"q": "sh*"}).handles() // 5 products, 2 pages
+		if len(full) != 7 {
+			t.Fatalf("sh* = %v", full)
+		}
+		for _, size := range []int{1, 2, 3, 5, 7, 8} {
+			// Forward through every page.
+			var got []string
+			var after any
+			for i := 0; ; i++ {
+				r := runSearch(t, api, map[string]any{"q": "sh*", "first": size, "after": after})
+				got = append(got, r.handles()...)
+				if r.Search.PageInfo.HasPreviousPage != (after != nil) {
+					t.Errorf("size %d page %d: hasPreviousPage = %v", size, i, r.Search.PageInfo.HasPreviousPage)
+				}
+				if !r.Search.PageInfo.HasNextPage {
+					break
+				}
+				if len(r.Search.Edges) == 0 || i > 10 {
+					t.Fatalf("size %d: hasNextPage on an empty page", size)
+				}
+				after = r.Search.Edges[len(r.Search.Edges)-1].Cursor
+			}
+			if !slices.Equal(got, full) {
+				t.Errorf("forward by %d = %v, want %v", size, got, full)
+			}
+			// Backward through every page.
+			got = nil
+			var before any
+			for i := 0; ; i++ {
+				r := runSearch(t, api, map[string]any{"q": "sh*", "last": size, "before": before})
+				got = append(r.handles(), got...)
+				if !r.Search.PageInfo.HasPreviousPage {
+					break
+				}
+				if len(r.Search.Edges) == 0 || i > 10 {
+					t.Fatalf("size %d: hasPreviousPage on an empty page", size)
+				}
+				before = r.Search.Edges[0].Cursor
+			}
+			if !slices.Equal(got, full) {
+				t.Errorf("backward by %d = %v, want %v", size, got, full)
+			}
+		}
+		// Bad arguments are GraphQL errors, not crashes.
+		for _, vars := range []map[string]any{
+			{"q": "shirt", "first": 1, "last": 1},
+			{"q": "shirt", "first": 300},
+			{"q": "shirt", "first": -1},
+			{"q": "shirt", "first": 1, "after": "garbage"},
+			{"q": strings.Repeat("shirt ", 200)},
+			{"q": strings.Repeat("(", 50) + "shirt"},
+			{"q": "shirt variants.price:>abc"},
+			{"q": "shirt", "filters": []any{map[string]any{"tag": "a", "productVendor": "b"}}},
+			{"q": "shirt", "filters": []any{map[string]any{"price": map[string]any{"min": -1}}}},
+		} {
+			resp := api.post(t, searchQuery, vars)
+			if resp.Status != 200 || len(resp.Errors) == 0 || resp.errorCode() != "BAD_USER_INPUT" {
+				t.Errorf("search %v: status %d, %s", vars, resp.Status, resp.Raw)
+			}
+		}
+		// A sort order's cursor is refused by another.
+		r := runSearch(t, api, map[string]any{"q": "shirt", "first": 1})
+		resp := api.post(t, searchQuery, map[string]any{"q": "shirt", "first": 1, "sort": "PRICE", "after": r.Search.Edges[0].Cursor})
+		if resp.errorCode() != "BAD_USER_INPUT" {
+			t.Errorf("cursor of another order: %s", resp.Raw)
+		}
+		// Long queries within the limit work.
+		long := strings.Repeat("x", 900) + " shirt"
+		if got := runSearch(t, api, map[string]any{"q": long}).handles(); len(got) != 0 {
+			t.Errorf("long query = %v", got)
+		}
+	})
+}
+
+func TestSearchTermsRecorded(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, searchFixture)
+		start := time.Now().Add(-time.Minute)
+		for _, q := range []string{"Shirt", "  shirt ", "shirt", "zzzz", "Café", "zzzz"} {
+			runSearch(t, api, map[string]any{"q": q, "first": 1})
+		}
+		// Later pages are the same search: not recorded again.
+		r := runSearch(t, api, map[string]any{"q": "shirt", "first": 1})
+		runSearch(t, api, map[string]any{"q": "shirt", "first": 1, "after": r.Search.Edges[0].Cursor})
+		cat := catalogOf(api)
+		top, err := cat.TopSearches(context.Background(), start, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(top); got != "[{shirt 4 5} {zzzz 2 0} {cafe 1 1}]" {
+			t.Errorf("top searches = %s", got)
+		}
+		empty, err := cat.SearchesWithoutResults(context.Background(), start, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(empty); got != "[{zzzz 2 0}]" {
+			t.Errorf("searches without results = %s", got)
+		}
+		if n := api.DB.SearchTerm.Query().CountX(context.Background()); n != 7 {
+			t.Errorf("%d searches recorded, want 7", n)
+		}
+	})
+}
+
+func catalogOf(api *testAPI) *catalog.Service { return catalog.New(api.DB) }

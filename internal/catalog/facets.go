@@ -108,7 +108,7 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 			AppendSelectExprAs(entsql.Raw("'option'"), "f").AppendSelectExprAs(entsql.Raw(o.C("name")), "n").
 			AppendSelectExprAs(entsql.Raw(ov.C("name")), "v").
 			AppendSelectExprAs(entsql.Raw("COUNT(DISTINCT "+o.C("product_id")+")"), "c").
-			AppendSelectExprAs(entsql.Raw("MIN("+o.C("position")+" * 1000 + "+ov.C("position")+")"), "p").
+			AppendSelectExprAs(entsql.Raw("MIN("+o.C("position")+") * 1000000 + CAST(AVG("+ov.C("position")+") * 1000 AS INTEGER)"), "p").
 			Where(entsql.In(o.C("product_id"), ids)).
 			GroupBy(o.C("name"), ov.C("name"))
 		if where != nil {
@@ -207,10 +207,12 @@ func buildFacets(rs []rawFacet, active []ProductFilter, currency string) []Facet
 			if f == nil {
 				f = &Facet{ID: "filter.v.option." + slug(r.name), Label: r.name, Type: "LIST"}
 				options[key] = f
-				optionPos[key] = r.pos / 1000
+				optionPos[key] = r.pos / 1000000
 			}
-			optionPos[key] = min(optionPos[key], r.pos/1000)
-			valuePos[key+"\x00"+r.value] = r.pos % 1000
+			// Options in their position among the products' options, values in their
+			// average position (S, M, L whatever sizes each product has).
+			optionPos[key] = min(optionPos[key], r.pos/1000000)
+			valuePos[key+"\x00"+r.value] = r.pos % 1000000
 			f.Values = append(f.Values, FacetValue{
 				ID: f.ID + "." + slug(r.value), Label: r.value, Count: int(r.count),
 				Input: inputJSON(map[string]any{"variantOption": map[string]string{"name": r.name, "value": r.value}}),

@@ -109,6 +109,7 @@ func (s *Service) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		limit := *a.First
 		hasPrev = a.After != nil
 		if plan.products != nil && cursorOf(a.After) != searchPagesKey {
+			// a product cursor, or none: start or continue with products
 			if prods, err = run(plan.products, Args{First: &limit, After: a.After, Reverse: a.Reverse}); err != nil {
 				return nil, err
 			}
@@ -135,7 +136,8 @@ func (s *Service) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	} else {
 		limit := *a.Last
 		hasNext = a.Before != nil
-		if plan.pages != nil && cursorOf(a.Before) != searchProductsKey {
+		if plan.pages != nil && (plan.products == nil || cursorOf(a.Before) != plan.products.Key) {
+			// a page cursor, or none: start or continue with pages
 			if pages, err = run(plan.pages, Args{Last: &limit, Before: a.Before, Reverse: a.Reverse}); err != nil {
 				return nil, err
 			}
@@ -273,8 +275,9 @@ func (s *Service) planSearch(ctx context.Context, req SearchRequest) (*searchPla
 		unavailable = "LAST"
 	}
 	inStock := func(s *entsql.Selector) *entsql.Predicate {
+		id := s.C("id") // now: the selector may be renamed before it is built
 		return entsql.P(func(b *entsql.Builder) {
-			b.WriteString("EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = " + s.C("id") + " AND v.available > 0)")
+			b.WriteString("EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = " + id + " AND v.available > 0)")
 		})
 	}
 	if wants("PRODUCT") {

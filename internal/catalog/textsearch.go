@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"slices"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -122,6 +123,9 @@ func (c *textCompiler) convert(e Expr) tNode {
 
 func (c *textCompiler) textExpr(t Term, last bool) searchindex.Expr {
 	words := searchindex.FoldWords(t.Value)
+	if !slices.ContainsFunc(words, func(w string) bool { return !searchindex.IsStopword(w) }) && !(t.Prefix || last) {
+		return nil // only stopwords: PostgreSQL ignores them, so both engines do
+	}
 	switch {
 	case len(words) == 0:
 		return nil
