@@ -243,7 +243,7 @@ func TestSearchMatchesAndRanks(t *testing.T) {
 			{`"linen shirt`, "jacket,linen"},                                     // unclosed quote
 			{"(((shirt", "hanger,jacket,linen,oxford,page:shipping"},
 			{"'; DROP TABLE products; --", ""},
-			{`shirt" OR "1"="1`, "jacket,linen,oxford"}, // shirt AND "1" (a SKU suffix): no injection
+			{`shirt" OR "1"="1`, "jacket,linen,oxford"},                    // shirt AND "1" (a SKU suffix): no injection
 			{"* : ( ) \" -", "board,hanger,jacket,linen,mug,oxford,shoes"}, // nothing to match: everything
 			{"AND OR NOT", "board,hanger,jacket,linen,mug,oxford,shoes"},
 		} {
@@ -481,3 +481,202 @@ func TestSearchTermsRecorded(t *testing.T) {
 }
 
 func catalogOf(api *testAPI) *catalog.Service { return catalog.New(api.DB) }
+
+const predictiveQuery = `query($q: String!, $limit: Int, $types: [PredictiveSearchType!]) {
+  predictiveSearch(query: $q, limit: $limit, types: $types) {
+    products { handle }
+    collections { handle }
+    queries { text styledText }
+  }
+}`
+
+type predictiveResponse struct {
+	PredictiveSearch struct {
+		Products    []struct{ Handle string } `json:"products"`
+		Collections []struct{ Handle string } `json:"collections"`
+		Queries     []struct {
+			Text       string `json:"text"`
+			StyledText string `json:"styledText"`
+		} `json:"queries"`
+	} `json:"predictiveSearch"`
+}
+
+func runPredictive(t *testing.T, api *testAPI, vars map[string]any) predictiveResponse {
+	t.Helper()
+	resp := api.post(t, predictiveQuery, vars)
+	if len(resp.Errors) > 0 {
+		t.Fatalf("predictiveSearch %v: %s", vars, resp.Raw)
+	}
+	var out predictiveResponse
+	resp.decode(t, &out)
+	return out
+}
+
+func (r predictiveResponse) products() string {
+	var hs []string
+	for _, p := range r.PredictiveSearch.Products {
+		hs = append(hs, p.Handle)
+	}
+	return strings.Join(hs, ",")
+}
+
+func (r predictiveResponse) collections() string {
+	var hs []string
+	for _, p := range r.PredictiveSearch.Collections {
+		hs = append(hs, p.Handle)
+	}
+	return strings.Join(hs, ",")
+}
+
+func (r predictiveResponse) queries() string {
+	var qs []string
+	for _, q := range r.PredictiveSearch.Queries {
+		qs = append(qs, q.Text)
+	}
+	return strings.Join(qs, ",")
+}
+
+func TestPredictiveSearch(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, searchFixture)
+		// Word prefixes, title matches first.
+		r := runPredictive(t, api, map[string]any{"q": "shi"})
+		if got := strings.Split(r.products(), ","); len(got) != 4 || !slices.Equal(sorted(got[:3]), []string{"hanger", "linen", "oxford"}) || got[3] != "jacket" {
+			t.Errorf("shi: products %v", got)
+		}
+		if got := r.collections(); got != "shirts" {
+			t.Errorf("shi: collections %q", got)
+		}
+		if got := r.queries(); got != "shirt,shirts" {
+			t.Errorf("shi: queries %q", got)
+		}
+		if got := r.PredictiveSearch.Queries[0].StyledText; got != "shi<mark>rt</mark>" {
+			t.Errorf("styledText = %q", got)
+		}
+		for _, tt := range []struct{ q, products, collections, queries string }{
+			{"linen sh", "linen,jacket", "", "linen shirt"},
+			{"LINEN SH", "linen,jacket", "", "linen shirt"},
+			{"snwboard", "board", "", "snowboard"},   // a typo in a long word
+			{"snowbaord pro", "board", "", "snowboard pro"}, // corrected word, then a prefix
+			{"caf", "mug", "", "cafe"},
+			{"crem", "mug", "", "creme"},
+			{"summ", "linen", "summer", ""},
+			{"wint", "board", "winter", "winter"},
+			{"xyz", "", "", ""},
+			{"", "", "", ""},
+			{"   ", "", "", ""},
+			{"\"(*", "", "", ""},
+			{"the", "", "", ""},
+		} {
+			r := runPredictive(t, api, map[string]any{"q": tt.q})
+			if got := r.products(); got != tt.products {
+				t.Errorf("%q: products %q, want %q", tt.q, got, tt.products)
+			}
+			if got := r.collections(); got != tt.collections {
+				t.Errorf("%q: collections %q, want %q", tt.q, got, tt.collections)
+			}
+			if got := r.queries(); !strings.HasPrefix(got, tt.queries) {
+				t.Errorf("%q: queries %q, want %q first", tt.q, got, tt.queries)
+			}
+		}
+		// limit and types.
+		r = runPredictive(t, api, map[string]any{"q": "shi", "limit": 2, "types": []string{"PRODUCT"}})
+		if len(r.PredictiveSearch.Products) != 2 || len(r.PredictiveSearch.Collections) != 0 || len(r.PredictiveSearch.Queries) != 0 {
+			t.Errorf("limit 2, PRODUCT only: %+v", r.PredictiveSearch)
+		}
+		r = runPredictive(t, api, map[string]any{"q": "shi", "types": []string{"QUERY", "COLLECTION"}})
+		if len(r.PredictiveSearch.Products) != 0 || r.collections() != "shirts" || r.queries() == "" {
+			t.Errorf("QUERY and COLLECTION: %+v", r.PredictiveSearch)
+		}
+		for _, vars := range []map[string]any{
+			{"q": "shi", "limit": 0},
+			{"q": "shi", "limit": 11},
+			{"q": strings.Repeat("a", 1001)},
+		} {
+			if resp := api.post(t, predictiveQuery, vars); resp.errorCode() != "BAD_USER_INPUT" {
+				t.Errorf("predictiveSearch %v: %s", vars, resp.Raw)
+			}
+		}
+		// Earlier searches that found something are suggested first.
+		runSearch(t, api, map[string]any{"q": "oxford shirt"})
+		runSearch(t, api, map[string]any{"q": "oxford shirt"})
+		runSearch(t, api, map[string]any{"q": "oxfordshire"}) // found nothing: never suggested
+		r = runPredictive(t, api, map[string]any{"q": "oxf"})
+		if got := r.queries(); got != "oxford shirt,oxford" {
+			t.Errorf("oxf: queries %q, want the earlier search first", got)
+		}
+	})
+}
+
+func TestCollectionProductFilters(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, searchFixture)
+		q := `query($h: String!, $filters: [ProductFilter!]) { collection(handle: $h) { products(first: 10, filters: $filters) {
+			nodes { handle } filters { id label type values { label count input } } } } }`
+		type resp struct {
+			Collection struct {
+				Products struct {
+					Nodes   []struct{ Handle string } `json:"nodes"`
+					Filters []struct {
+						ID     string `json:"id"`
+						Values []struct {
+							Label string `json:"label"`
+							Count int    `json:"count"`
+							Input string `json:"input"`
+						} `json:"values"`
+					} `json:"filters"`
+				} `json:"products"`
+			} `json:"collection"`
+		}
+		get := func(h string, filters []any) (string, map[string]string) {
+			var r resp
+			res := api.post(t, q, map[string]any{"h": h, "filters": filters})
+			if len(res.Errors) > 0 {
+				t.Fatalf("collection %s: %s\n%s", h, res.Raw, api.Log.String())
+			}
+			res.decode(t, &r)
+			var hs []string
+			for _, n := range r.Collection.Products.Nodes {
+				hs = append(hs, n.Handle)
+			}
+			facets := map[string]string{}
+			for _, f := range r.Collection.Products.Filters {
+				var vs []string
+				for _, v := range f.Values {
+					vs = append(vs, fmt.Sprintf("%s=%d", v.Label, v.Count))
+				}
+				facets[f.ID] = strings.Join(vs, ",")
+			}
+			return strings.Join(hs, ","), facets
+		}
+		got, facets := get("winter", nil)
+		if got != "board,jacket" {
+			t.Errorf("winter = %s", got)
+		}
+		for id, want := range map[string]string{
+			"filter.v.availability": "In stock=2,Out of stock=0",
+			"filter.p.product_type": "Apparel=1,Sport=1",
+			"filter.p.vendor":       "Stride=2",
+			"filter.v.option.size":  "M=1,L=1",
+			"filter.p.tag":          "classic=1,denim=1,winter=1",
+		} {
+			if facets[id] != want {
+				t.Errorf("winter facet %s = %s, want %s", id, facets[id], want)
+			}
+		}
+		got, facets = get("summer", []any{map[string]any{"productType": "Home"}})
+		if got != "mug" || facets["filter.p.product_type"] != "Apparel=1,Home=1" || facets["filter.p.tag"] != "coffee=1,gift=1" {
+			t.Errorf("summer, Home = %s, facets %v", got, facets)
+		}
+		// Other product lists have no facets.
+		var plain struct {
+			Products struct {
+				Filters []any `json:"filters"`
+			} `json:"products"`
+		}
+		api.post(t, `{ products(first: 5) { filters { id } } }`, nil).decode(t, &plain)
+		if plain.Products.Filters == nil || len(plain.Products.Filters) != 0 {
+			t.Errorf("products.filters = %v, want []", plain.Products.Filters)
+		}
+	})
+}

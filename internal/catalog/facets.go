@@ -321,8 +321,9 @@ func capValues(f Facet) Facet {
 // CollectionFacets computes the facets of a collection's visible products.
 func (s *Service) CollectionFacets(ctx context.Context, collectionID int, filters []ProductFilter, currency string) ([]Facet, error) {
 	inCollection := func(sel *entsql.Selector) {
+		id := sel.C("id")
 		sel.Where(entsql.P(func(b *entsql.Builder) {
-			b.WriteString(sel.C("id") + " IN (SELECT cp.product_id FROM collection_products cp WHERE cp.collection_id = ").Arg(collectionID).WriteByte(')')
+			b.WriteString(id + " IN (SELECT cp.product_id FROM collection_products cp WHERE cp.collection_id = ").Arg(collectionID).WriteByte(')')
 		}))
 	}
 	return s.Facets(ctx, []func(*entsql.Selector){inCollection}, filters, currency)

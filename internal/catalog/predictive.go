@@ -177,18 +177,28 @@ func (s *Service) suggestions(ctx context.Context, words []string, corrections m
 	for _, p := range past {
 		add(p.Term)
 	}
-	// Completions of the last word from titles.
+	// Completions of the last word from the titles of matching products, the misspelt
+	// words before it corrected as the title spells them.
 	lead, last := words[:len(words)-1], words[len(words)-1]
 	stems := append([]string{last}, corrections[last]...)
 	freq := map[string]int{}
 	for _, p := range ps {
 		title := searchindex.FoldWords(p.Title)
+		fixed := make([]string, len(lead))
+		for i, w := range lead {
+			fixed[i] = w
+			for _, c := range corrections[w] {
+				if slices.Contains(title, c) {
+					fixed[i] = c
+				}
+			}
+		}
 		done := map[string]bool{}
 		for _, w := range title {
 			for _, st := range stems {
 				if strings.HasPrefix(w, st) && !done[w] {
 					done[w] = true
-					freq[strings.Join(append(slices.Clone(lead), w), " ")]++
+					freq[strings.Join(append(fixed, w), " ")]++
 				}
 			}
 		}
@@ -208,6 +218,16 @@ func (s *Service) suggestions(ctx context.Context, words []string, corrections m
 	})
 	for _, t := range texts {
 		add(t)
+	}
+	// Then catalog words (tags, types, vendors, options, collection titles) completing it.
+	if len(out) < limit {
+		more, err := searchindex.Completions(ctx, s.db, s.db.Dialect, last, limit)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range more {
+			add(strings.Join(append(slices.Clone(lead), w), " "))
+		}
 	}
 	return out, nil
 }

@@ -184,3 +184,29 @@ func editDistance(a, b string) int {
 	}
 	return d[len(x)][len(y)]
 }
+
+// Completions returns up to limit vocabulary words that start with prefix (and are longer),
+// shortest first.
+func Completions(ctx context.Context, db Conn, dialectName, prefix string, limit int) ([]string, error) {
+	if prefix == "" {
+		return nil, nil
+	}
+	q := "SELECT word FROM " + vocabularyTable + " WHERE key >= ? AND key < ? AND key = word AND word <> ? ORDER BY LENGTH(word), word LIMIT ?"
+	if dialectName == dialect.Postgres {
+		q = "SELECT word FROM " + vocabularyTable + " WHERE key >= $1 AND key < $2 AND key = word AND word <> $3 ORDER BY LENGTH(word), word LIMIT $4"
+	}
+	rows, err := db.QueryContext(ctx, q, prefix, prefix+"\U0010FFFF", prefix, limit)
+	if err != nil {
+		return nil, fmt.Errorf("complete %q: %w", prefix, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var w string
+		if err := rows.Scan(&w); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
