@@ -9,6 +9,7 @@ import (
 
 	"storefront/ent"
 	"storefront/ent/schema"
+	"storefront/internal/searchindex"
 	"storefront/internal/store"
 )
 
@@ -60,9 +61,14 @@ func Synthetic(ctx context.Context, db *store.DB, baseURL string, n int) error {
 		if err != nil {
 			return err
 		}
-		if err := syntheticBatch(ctx, tx.Client(), rng, baseURL, first, start, end, colIDs, base); err != nil {
+		bctx, pending := searchindex.Batch(ctx)
+		if err := syntheticBatch(bctx, tx.Client(), rng, baseURL, first, start, end, colIDs, base); err != nil {
 			_ = tx.Rollback()
 			return fmt.Errorf("synthetic products %d-%d: %w", start, end, err)
+		}
+		if err := pending.Flush(ctx, db.Search, tx.Client()); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("index synthetic products %d-%d: %w", start, end, err)
 		}
 		if err := tx.Commit(); err != nil {
 			return err

@@ -29,17 +29,17 @@ func New(dialectName string) *Index { return &Index{Engine: For(dialectName), Di
 func (x *Index) Install(client *ent.Client) {
 	client.Product.Use(func(next ent.Mutator) ent.Mutator {
 		return hook.ProductFunc(func(ctx context.Context, m *ent.ProductMutation) (ent.Value, error) {
-			return reindexAround(ctx, m, next, func(c *ent.Client, ids []int) error { return x.RefreshProducts(ctx, c, ids) })
+			return reindexAround(ctx, m, next, Products, func(c *ent.Client, ids []int) error { return x.RefreshProducts(ctx, c, ids) })
 		})
 	})
 	client.Collection.Use(func(next ent.Mutator) ent.Mutator {
 		return hook.CollectionFunc(func(ctx context.Context, m *ent.CollectionMutation) (ent.Value, error) {
-			return reindexAround(ctx, m, next, func(c *ent.Client, ids []int) error { return x.RefreshCollections(ctx, c, ids) })
+			return reindexAround(ctx, m, next, Collections, func(c *ent.Client, ids []int) error { return x.RefreshCollections(ctx, c, ids) })
 		})
 	})
 	client.Page.Use(func(next ent.Mutator) ent.Mutator {
 		return hook.PageFunc(func(ctx context.Context, m *ent.PageMutation) (ent.Value, error) {
-			return reindexAround(ctx, m, next, func(c *ent.Client, ids []int) error { return x.RefreshPages(ctx, c, ids) })
+			return reindexAround(ctx, m, next, Pages, func(c *ent.Client, ids []int) error { return x.RefreshPages(ctx, c, ids) })
 		})
 	})
 	// Variants carry SKUs and option values, which are part of their product's document.
@@ -73,6 +73,10 @@ func (x *Index) Install(client *ent.Client) {
 			if err != nil {
 				return v, err
 			}
+			if p := pendingFrom(ctx); p != nil {
+				p.add(Products, products)
+				return v, nil
+			}
 			return v, x.RefreshProducts(ctx, m.Client(), products)
 		})
 	})
@@ -86,7 +90,7 @@ type mutation interface {
 	Client() *ent.Client
 }
 
-func reindexAround[M mutation](ctx context.Context, m M, next ent.Mutator, refresh func(*ent.Client, []int) error) (ent.Value, error) {
+func reindexAround[M mutation](ctx context.Context, m M, next ent.Mutator, kind Kind, refresh func(*ent.Client, []int) error) (ent.Value, error) {
 	var ids []int
 	if !m.Op().Is(ent.OpCreate) {
 		var err error
@@ -104,6 +108,10 @@ func reindexAround[M mutation](ctx context.Context, m M, next ent.Mutator, refre
 		}
 	}
 	if len(ids) == 0 {
+		return v, nil
+	}
+	if p := pendingFrom(ctx); p != nil {
+		p.add(kind, ids)
 		return v, nil
 	}
 	return v, refresh(m.Client(), ids)

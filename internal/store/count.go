@@ -28,9 +28,21 @@ func CounterFrom(ctx context.Context) *Counter {
 	return c
 }
 
-func count(ctx context.Context) {
+type traceKey struct{}
+
+// WithTrace returns a context whose statements are also shown to f, with their arguments
+// (tests use it to check query plans).
+func WithTrace(ctx context.Context, f func(query string, args []any)) context.Context {
+	return context.WithValue(ctx, traceKey{}, f)
+}
+
+func count(ctx context.Context, query string, args any) {
 	if c := CounterFrom(ctx); c != nil {
 		c.n.Add(1)
+	}
+	if f, _ := ctx.Value(traceKey{}).(func(string, []any)); f != nil {
+		a, _ := args.([]any)
+		f(query, a)
 	}
 }
 
@@ -39,12 +51,12 @@ func count(ctx context.Context) {
 type countingDriver struct{ dialect.Driver }
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
-	count(ctx)
+	count(ctx, query, args)
 	return d.Driver.Exec(ctx, query, args, v)
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
-	count(ctx)
+	count(ctx, query, args)
 	return d.Driver.Query(ctx, query, args, v)
 }
 
@@ -59,12 +71,12 @@ func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 type countingTx struct{ dialect.Tx }
 
 func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
-	count(ctx)
+	count(ctx, query, args)
 	return t.Tx.Exec(ctx, query, args, v)
 }
 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
-	count(ctx)
+	count(ctx, query, args)
 	return t.Tx.Query(ctx, query, args, v)
 }
 
@@ -93,7 +105,7 @@ func execContext(ctx context.Context, d any, query string, args []any) (sql.Resu
 	if !ok {
 		return nil, fmt.Errorf("driver %T cannot run raw statements", d)
 	}
-	count(ctx)
+	count(ctx, query, args)
 	return eq.ExecContext(ctx, query, args...)
 }
 
@@ -102,7 +114,7 @@ func queryContext(ctx context.Context, d any, query string, args []any) (*sql.Ro
 	if !ok {
 		return nil, fmt.Errorf("driver %T cannot run raw queries", d)
 	}
-	count(ctx)
+	count(ctx, query, args)
 	return eq.QueryContext(ctx, query, args...)
 }
 
