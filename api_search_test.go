@@ -12,6 +12,7 @@ import (
 	"storefront/ent"
 	"storefront/ent/schema"
 	"storefront/internal/catalog"
+	"storefront/internal/gid"
 	"storefront/internal/store"
 	"storefront/internal/storetest"
 )
@@ -677,6 +678,72 @@ func TestCollectionProductFilters(t *testing.T) {
 		api.post(t, `{ products(first: 5) { filters { id } } }`, nil).decode(t, &plain)
 		if plain.Products.Filters == nil || len(plain.Products.Filters) != 0 {
 			t.Errorf("products.filters = %v, want []", plain.Products.Filters)
+		}
+	})
+}
+
+func TestProductRecommendations(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, searchFixture)
+		ctx := context.Background()
+		byHandle := map[string]*ent.Product{}
+		for _, p := range api.DB.Product.Query().WithVariants().AllX(ctx) {
+			byHandle[p.Handle] = p
+		}
+		recs := func(handle string) string {
+			var got struct {
+				Recs []struct{ Handle string } `json:"productRecommendations"`
+			}
+			resp := api.post(t, `query($id: ID!) { productRecommendations(productId: $id) { handle } }`,
+				map[string]any{"id": gid.Format(gid.Product, byHandle[handle].ID)})
+			if len(resp.Errors) > 0 {
+				t.Fatalf("productRecommendations(%s): %s", handle, resp.Raw)
+			}
+			resp.decode(t, &got)
+			return handles(got.Recs)
+		}
+		// linen: oxford shares a collection, type and vendor; mug a collection; jacket the type.
+		if got := recs("linen"); got != "oxford,mug,jacket" {
+			t.Errorf("recommendations for linen = %s", got)
+		}
+		// oxford: jacket shares the type and the tag "classic".
+		if got := recs("oxford"); got != "linen,jacket" {
+			t.Errorf("recommendations for oxford = %s", got)
+		}
+		// Bought together outweighs the rest once orders exist.
+		for n := 1; n <= 2; n++ {
+			o, err := api.DB.Order.Create().SetNumber(2000 + n).SetName(fmt.Sprintf("#%d", 2000+n)).SetCurrencyCode("USD").
+				SetSubtotal(1).SetTotal(1).SetProcessedAt(time.Now()).SetStatusToken(fmt.Sprintf("token-%d", n)).Save(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, h := range []string{"linen", "board"} {
+				v := byHandle[h].Edges.Variants[0]
+				if err := api.DB.OrderLine.Create().SetOrderID(o.ID).SetVariantID(v.ID).SetTitle(h).SetQuantity(1).SetCurrentQuantity(1).
+					SetUnitPrice(v.Price).SetOriginalTotal(v.Price).SetDiscountedTotal(v.Price).SetPosition(i).Exec(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if got := recs("linen"); got != "board,oxford,mug,jacket" {
+			t.Errorf("recommendations for linen after orders = %s", got)
+		}
+		if got := recs("board"); !strings.HasPrefix(got, "linen,") {
+			t.Errorf("recommendations for board after orders = %s, want linen first", got)
+		}
+		// Unknown, unpublished and malformed IDs give null, not errors.
+		for _, id := range []string{gid.Format(gid.Product, byHandle["draft"].ID), gid.Format(gid.Product, 999999), "gid://shopify/Product/x", "nonsense"} {
+			var got struct {
+				Recs []any `json:"productRecommendations"`
+			}
+			resp := api.post(t, `query($id: ID!) { productRecommendations(productId: $id) { handle } }`, map[string]any{"id": id})
+			if len(resp.Errors) > 0 {
+				t.Errorf("productRecommendations(%s): %s", id, resp.Raw)
+			}
+			resp.decode(t, &got)
+			if got.Recs != nil {
+				t.Errorf("productRecommendations(%s) = %v, want null", id, got.Recs)
+			}
 		}
 	})
 }

@@ -568,6 +568,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{OrderLinesColumns[10], OrderLinesColumns[9]},
 			},
+			{
+				Name:    "orderline_variant_id",
+				Unique:  false,
+				Columns: []*schema.Column{OrderLinesColumns[11]},
+			},
 		},
 	}
 	// PagesColumns holds the columns for the "pages" table.

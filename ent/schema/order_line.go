@@ -42,5 +42,9 @@ func (OrderLine) Edges() []ent.Edge {
 
 // Indexes of the OrderLine.
 func (OrderLine) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("order_id", "position")}
+	return []ent.Index{
+		index.Fields("order_id", "position"),
+		// Finds the orders of a product's variants (bought-together recommendations).
+		index.Fields("variant_id"),
+	}
 }
