@@ -80,6 +80,21 @@ const collectionsQuery = `query($n: Int!) { collections(first: 5) { nodes { hand
 	products(first: $n) { nodes { handle priceRange { minVariantPrice { amount } } variants(first: 5) { nodes { id } } } }
 } } }`
 
+// searchQueryPerf is a search results page with facets, as a storefront's search page asks.
+const searchQueryPerf = `query($n: Int!) { search(query: "product", first: $n, productFilters: [{variantOption: {name: "Size", value: "M"}}]) {
+	totalCount
+	edges { cursor node { ... on Product { id handle title availableForSale featuredImage { url }
+		priceRange { minVariantPrice { amount } } variants(first: 5) { nodes { id price { amount } } } } ... on Page { handle } } }
+	productFilters { id label values { label count input } }
+	pageInfo { hasNextPage endCursor }
+} }`
+
+// collectionFacetsQuery is a collection page with filters and facets.
+const collectionFacetsQuery = `query($n: Int!) { collection(handle: "c1") { products(first: $n, filters: [{available: true}]) {
+	nodes { handle variants(first: 3) { nodes { id } } }
+	filters { id values { label count } }
+} } }`
+
 // statements runs a query and returns how many SQL statements it cost.
 func statements(t testing.TB, api *testAPI, query string, vars map[string]any) int64 {
 	t.Helper()
@@ -97,6 +112,8 @@ func TestStatementsDoNotGrowWithPageSize(t *testing.T) {
 			name, query string
 		}{
 			{"products listing", listingQuery},
+			{"search with facets", searchQueryPerf},
+			{"collection with facets", collectionFacetsQuery},
 			{"collections with products", collectionsQuery},
 		} {
 			t.Run(q.name, func(t *testing.T) {
@@ -130,8 +147,9 @@ func BenchmarkProductListing(b *testing.B) {
 	}
 }
 
-// BenchmarkLargeCatalog lists and searches a 10,000-product synthetic catalog on SQLite
-// (and PostgreSQL when STOREFRONT_TEST_POSTGRES_URL is set).
+// BenchmarkLargeCatalog lists, filters and searches (full-text search with facets,
+// predictive search) a 10,000-product synthetic catalog on SQLite (and PostgreSQL when
+// STOREFRONT_TEST_POSTGRES_URL is set).
 func BenchmarkLargeCatalog(b *testing.B) {
 	for _, backend := range storetest.Backends(b) {
 		api := startAPI(b, backend, func(t testing.TB, db *store.DB) {
@@ -147,6 +165,13 @@ func BenchmarkLargeCatalog(b *testing.B) {
 			{"products query tag and price", `{ products(first: 50, query: "tag:sale variants.price:<20") { nodes { id title } } }`},
 			{"products free text", `{ products(first: 50, query: "vintage lamp") { nodes { id title } } }`},
 			{"collection products", `{ collections(first: 5) { nodes { products(first: 20, sortKey: PRICE) { nodes { id title variants(first: 5) { nodes { id price { amount } } } } } } } }`},
+			{"search with facets", `{ search(query: "vintage lamp", first: 24) { totalCount edges { node { ... on Product { id title featuredImage { url } priceRange { minVariantPrice { amount } } } } } productFilters { id values { label count } } } }`},
+			{"search broad word with facets", `{ search(query: "classic", first: 24) { totalCount edges { node { ... on Product { id title } } } productFilters { id values { label count } } } }`},
+			{"search filtered, by price", `{ search(query: "lamp", first: 24, sortKey: PRICE, productFilters: [{tag: "sale"}, {variantOption: {name: "Size", value: "M"}}, {price: {min: 10, max: 200}}]) { totalCount edges { node { ... on Product { id title } } } productFilters { id values { label count } } } }`},
+			{"search typo", `{ search(query: "vintgae lamp", first: 24) { totalCount edges { node { ... on Product { id } } } } }`},
+			{"predictive search", `{ predictiveSearch(query: "vint la") { products { id title featuredImage { url } } collections { id title } queries { text styledText } } }`},
+			{"predictive search typo", `{ predictiveSearch(query: "nortwind lam") { products { id title } queries { text } } }`},
+			{"collection products with facets", `{ collection(handle: "synthetic-collection-03-0") { products(first: 24, filters: [{available: true}]) { nodes { id title } filters { id values { label count } } } } }`},
 		} {
 			b.Run(backend.Name+"/"+bc.name, func(b *testing.B) {
 				for b.Loop() {

@@ -557,7 +557,7 @@ func TestPredictiveSearch(t *testing.T) {
 		for _, tt := range []struct{ q, products, collections, queries string }{
 			{"linen sh", "linen,jacket", "", "linen shirt"},
 			{"LINEN SH", "linen,jacket", "", "linen shirt"},
-			{"snwboard", "board", "", "snowboard"},   // a typo in a long word
+			{"snwboard", "board", "", "snowboard"},          // a typo in a long word
 			{"snowbaord pro", "board", "", "snowboard pro"}, // corrected word, then a prefix
 			{"caf", "mug", "", "cafe"},
 			{"crem", "mug", "", "creme"},
@@ -744,6 +744,90 @@ func TestProductRecommendations(t *testing.T) {
 			if got.Recs != nil {
 				t.Errorf("productRecommendations(%s) = %v, want null", id, got.Recs)
 			}
+		}
+	})
+}
+
+// TestSearchIndexFollowsWrites checks that every catalog write, whoever makes it, keeps
+// the index current in the same transaction, and that a database whose index is missing
+// rows is re-indexed when opened.
+func TestSearchIndexFollowsWrites(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, searchFixture)
+		ctx := context.Background()
+		db := api.DB
+		find := func(q string) string { return strings.Join(sorted(runSearch(t, api, map[string]any{"q": q}).handles()), ",") }
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Create.
+		p, err := db.Product.Create().SetHandle("kayak").SetTitle("Touring Kayak").SetProductType("Water").SetVendor("Paddle Co").
+			SetTags([]string{"outdoor"}).SetPublished(true).SetDescription("Stable on open water.").Save(ctx)
+		must(err)
+		must(db.ProductVariant.Create().SetProduct(p).SetTitle("Default Title").SetPrice(90000).SetAvailable(1).
+			SetSelectedOptions([]schema.SelectedOption{{Name: "Title", Value: "Default Title"}}).SetSku("KAYAK-RED").Exec(ctx))
+		if got := find("kayak"); got != "kayak" {
+			t.Errorf("after create: kayak = %q", got)
+		}
+		if got := find("kayak-red"); got != "kayak" {
+			t.Errorf("after create: SKU = %q", got)
+		}
+		// Update the title, the tags and a variant's SKU.
+		must(db.Product.UpdateOne(p).SetTitle("Touring Canoe").SetTags([]string{"river"}).Exec(ctx))
+		v := db.ProductVariant.Query().Where().AllX(ctx)
+		for _, x := range v {
+			if x.ProductID == p.ID {
+				must(db.ProductVariant.UpdateOne(x).SetSku("CANOE-GREEN").Exec(ctx))
+			}
+		}
+		for q, want := range map[string]string{"canoe": "kayak", "river": "kayak", "canoe-green": "kayak", "outdoor": "", "kayak-red": ""} {
+			if got := find(q); got != want {
+				t.Errorf("after update: %s = %q, want %q", q, got, want)
+			}
+		}
+		// Stock changes do not touch the index (and do not break it).
+		_, err = db.ProductVariant.Update().SetAvailable(0).Save(ctx)
+		must(err)
+		if got := find("canoe"); got != "kayak" {
+			t.Errorf("after stock change: canoe = %q", got)
+		}
+		// A rolled-back write leaves no trace in the index.
+		tx, err := db.Tx(ctx)
+		must(err)
+		must(tx.Product.Create().SetHandle("zeppelin").SetTitle("Zeppelin").SetPublished(true).Exec(ctx))
+		must(tx.Rollback())
+		if got := find("zeppelin"); got != "" {
+			t.Errorf("after rollback: zeppelin = %q", got)
+		}
+		// Collections and pages.
+		c := db.Collection.Query().AllX(ctx)[0]
+		must(db.Collection.UpdateOne(c).SetTitle("Paddling Gear").Exec(ctx))
+		if got := runPredictive(t, api, map[string]any{"q": "paddl"}).collections(); got != c.Handle {
+			t.Errorf("after collection update: %q", got)
+		}
+		must(db.Page.Create().SetHandle("returns").SetTitle("Returns").SetBody("<p>Thirty days, no questions.</p>").SetPublished(true).Exec(ctx))
+		if got := find("questions"); got != "page:returns" {
+			t.Errorf("after page create: %q", got)
+		}
+		// Delete.
+		_, err = db.ProductVariant.Delete().Exec(ctx)
+		must(err)
+		must(db.Product.DeleteOneID(p.ID).Exec(ctx))
+		if got := find("canoe"); got != "" {
+			t.Errorf("after delete: canoe = %q", got)
+		}
+		// A database whose index lost rows is re-indexed on open.
+		_, err = db.ExecContext(ctx, "DELETE FROM product_search")
+		must(err)
+		if got := find("oxford"); got != "" {
+			t.Fatalf("index emptied, yet oxford = %q", got)
+		}
+		reopened := startAPIOver(t, b.Open(t), testConfig())
+		if got := strings.Join(runSearch(t, reopened, map[string]any{"q": "oxford"}).handles(), ","); got != "oxford" {
+			t.Errorf("after reopening: oxford = %q", got)
 		}
 	})
 }

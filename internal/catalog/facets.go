@@ -49,14 +49,42 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 	if err != nil {
 		return nil, err
 	}
-	products := func(except string, cols ...string) *entsql.Selector {
+	// The list's products are found once, and so are those meeting each active filter
+	// group (common table expressions, materialized); each part then reads them.
+	bt := entsql.Dialect(d).Table(product.Table).As("t")
+	baseSel := entsql.Dialect(d).Select().AppendSelectExprAs(entsql.Raw("t.id"), "id").From(bt)
+	s.visibleSQL()(baseSel)
+	for _, f := range base {
+		f(baseSel)
+	}
+	ctes := []struct {
+		name string
+		sel  *entsql.Selector
+	}{{"facet_base", baseSel}}
+	groupCTE := map[string]string{}
+	for i, g := range gs {
 		t := entsql.Dialect(d).Table(product.Table).As("t")
-		sel := entsql.Dialect(d).Select(cols...).From(t)
-		s.visibleSQL()(sel)
-		for _, f := range base {
-			f(sel)
+		sel := entsql.Dialect(d).Select().AppendSelectExprAs(entsql.Raw("t.id"), "id").From(t)
+		sel.Where(entsql.P(func(b *entsql.Builder) { b.WriteString("t.id IN (SELECT id FROM facet_base)") }))
+		groupList{g}.predicate("")(sel)
+		name := fmt.Sprintf("facet_group_%d", i)
+		groupCTE[g.name] = name
+		ctes = append(ctes, struct {
+			name string
+			sel  *entsql.Selector
+		}{name, sel})
+	}
+	products := func(except string) *entsql.Selector {
+		t := entsql.Dialect(d).Table(product.Table).As("t")
+		sel := entsql.Dialect(d).Select().From(t)
+		sel.Where(entsql.P(func(b *entsql.Builder) { b.WriteString("t.id IN (SELECT id FROM facet_base)") }))
+		for _, g := range gs {
+			if g.name == except {
+				continue
+			}
+			name := groupCTE[g.name]
+			sel.Where(entsql.P(func(b *entsql.Builder) { b.WriteString("t.id IN (SELECT id FROM " + name + ")") }))
 		}
-		gs.predicate(except)(sel)
 		return sel
 	}
 	available := "CASE WHEN EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = t.id AND v.available > 0) THEN 'true' ELSE 'false' END"
@@ -139,7 +167,18 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 	for _, p := range parts[1:] {
 		q.UnionAll(p)
 	}
-	query, args := q.Query()
+	var with []string
+	var args []any
+	for _, c := range ctes {
+		c.sel.SetTotal(len(args)) // PostgreSQL placeholders continue from the previous part
+		q, a := c.sel.Query()
+		with = append(with, c.name+" AS MATERIALIZED ("+q+")")
+		args = append(args, a...)
+	}
+	q.SetTotal(len(args))
+	query, unionArgs := q.Query()
+	query = "WITH " + strings.Join(with, ", ") + " " + query
+	args = append(args, unionArgs...)
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("compute facets: %w", err)
@@ -202,6 +241,9 @@ func buildFacets(rs []rawFacet, active []ProductFilter, currency string) []Facet
 				}}}
 			}
 		case "option":
+			if r.name == "Title" && r.value == "Default Title" {
+				continue // the placeholder option of single-variant products
+			}
 			key := strings.ToLower(r.name)
 			f := options[key]
 			if f == nil {

@@ -166,9 +166,17 @@ func (gs groupList) canonical() string {
 	return strings.Join(canon, "&")
 }
 
-// variantExists is "some variant of the product (selector s), aliased v, meets cond".
+// variantExists is "some variant of the product (selector s), aliased v, meets cond", as a
+// correlated EXISTS: filters narrow an already small set (a search's matches, a
+// collection's products), so probing each candidate's variants through the product_id
+// index beats reading every variant of the shop.
 func variantExists(_ string, s *entsql.Selector, cond func(b *entsql.Builder)) *entsql.Predicate {
-	return variantWhere(s.C("id"), cond)
+	id := s.C("id")
+	return entsql.P(func(b *entsql.Builder) {
+		b.WriteString("EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = " + id)
+		cond(b)
+		b.WriteByte(')')
+	})
 }
 
 // optionMatch appends "AND the variant v has option name = value".

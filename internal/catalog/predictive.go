@@ -225,8 +225,14 @@ func (s *Service) suggestions(ctx context.Context, words []string, corrections m
 		if err != nil {
 			return nil, err
 		}
+		fixed := slices.Clone(lead)
+		for i, w := range fixed {
+			if cs := corrections[w]; len(cs) > 0 {
+				fixed[i] = cs[0]
+			}
+		}
 		for _, w := range more {
-			add(strings.Join(append(slices.Clone(lead), w), " "))
+			add(strings.Join(append(fixed, w), " "))
 		}
 	}
 	return out, nil

@@ -67,6 +67,8 @@ type searchPlan struct {
 	pages    *paging.Listing
 	// productBase selects the products the query matches (before filters), for facets.
 	productBase []func(*entsql.Selector)
+	// productCount and pageCount select the results without ranking them, for totalCount.
+	productCount, pageCount []func(*entsql.Selector)
 	term        string
 }
 
@@ -209,11 +211,15 @@ func refIDs(rp *paging.RefPage) []int {
 // TotalCount is the number of results over all pages (products and pages).
 func (r *SearchResult) TotalCount(ctx context.Context) (int, error) {
 	r.totalOnce.Do(func() {
-		for _, l := range []*paging.Listing{r.plan.products, r.plan.pages} {
-			if l == nil {
+		for _, l := range []struct {
+			table string
+			where []func(*entsql.Selector)
+			on    bool
+		}{{product.Table, r.plan.productCount, r.plan.products != nil}, {page.Table, r.plan.pageCount, r.plan.pages != nil}} {
+			if !l.on {
 				continue
 			}
-			n, err := r.plan.count(ctx, l)
+			n, err := r.plan.count(ctx, l.table, l.where)
 			if err != nil {
 				r.totalErr = err
 				return
@@ -224,11 +230,11 @@ func (r *SearchResult) TotalCount(ctx context.Context) (int, error) {
 	return r.total, r.totalErr
 }
 
-func (p *searchPlan) count(ctx context.Context, l *paging.Listing) (int, error) {
+func (p *searchPlan) count(ctx context.Context, table string, where []func(*entsql.Selector)) (int, error) {
 	svc := p.svc
-	t := entsql.Dialect(svc.db.Dialect).Table(l.Table).As("t")
+	t := entsql.Dialect(svc.db.Dialect).Table(table).As("t")
 	sel := entsql.Dialect(svc.db.Dialect).Select().AppendSelectExprAs(entsql.Raw("COUNT(*)"), "n").From(t)
-	for _, f := range l.Where {
+	for _, f := range where {
 		f(sel)
 	}
 	query, args := sel.Query()
@@ -285,14 +291,18 @@ func (s *Service) planSearch(ctx context.Context, req SearchRequest) (*searchPla
 		if err != nil {
 			return nil, err
 		}
-		base, ranked := c.where(searchindex.Products, root)
+		base, ranked := c.where(searchindex.Products, root, true)
+		plain, _ := c.where(searchindex.Products, root, false)
 		if unavailable == "HIDE" {
-			base = append(base, func(s *entsql.Selector) { s.Where(inStock(s)) })
+			hide := func(s *entsql.Selector) { s.Where(inStock(s)) }
+			base, plain = append(base, hide), append(plain, hide)
 		}
-		plan.productBase = base
+		plan.productBase = plain
 		l := &paging.Listing{Key: searchProductsKey, Table: product.Table, Where: append([]func(*entsql.Selector){s.visibleSQL()}, base...)}
+		plan.productCount = append([]func(*entsql.Selector){s.visibleSQL()}, plain...)
 		if filter != nil {
 			l.Where = append(l.Where, filter)
+			plan.productCount = append(plan.productCount, filter)
 		}
 		if unavailable == "LAST" {
 			l.Order = append(l.Order, paging.Term{Kind: paging.KindInt, Expr: func(b *entsql.Builder) {
@@ -316,7 +326,9 @@ func (s *Service) planSearch(ctx context.Context, req SearchRequest) (*searchPla
 	}
 	// Pages match free text only: product filters and field terms leave them out.
 	if wants("PAGE") && len(req.Filters) == 0 && !c.hasFields(root) && root != nil {
-		base, ranked := c.where(searchindex.Pages, root)
+		base, ranked := c.where(searchindex.Pages, root, true)
+		plain, _ := c.where(searchindex.Pages, root, false)
+		plan.pageCount = append([]func(*entsql.Selector){s.visibleSQL()}, plain...)
 		l := &paging.Listing{Key: searchPagesKey, Table: page.Table, Where: append([]func(*entsql.Selector){s.visibleSQL()}, base...)}
 		if ranked {
 			l.Order = []paging.Term{{Expr: searchindex.Rank(rankAlias), Kind: paging.KindInt, Desc: true}}

@@ -202,7 +202,9 @@ func (c *textCompiler) hasFields(n tNode) bool {
 // whether they join the ranked matches (as rankAlias) for relevance. The positive
 // full-text terms of a top-level AND drive the statement through the full-text index (an
 // inner join); other shapes join the matches of any positive term to rank them.
-func (c *textCompiler) where(kind searchindex.Kind, root tNode) ([]func(*entsql.Selector), bool) {
+//
+// Without rank (counting, facets) the matches are a plain IN condition.
+func (c *textCompiler) where(kind searchindex.Kind, root tNode, rank bool) ([]func(*entsql.Selector), bool) {
 	if root == nil {
 		return nil, false
 	}
@@ -227,8 +229,13 @@ func (c *textCompiler) where(kind searchindex.Kind, root tNode) ([]func(*entsql.
 		if len(driving) == 1 {
 			e = driving[0]
 		}
+		if !rank {
+			out = append(out, func(s *entsql.Selector) { s.Where(c.engine.Matches(kind, s.C("id"), e, searchindex.AnyField)) })
+			break
+		}
 		out = append(out, func(s *entsql.Selector) { c.engine.JoinRanked(s, kind, rankAlias, e, false) })
 		ranked = true
+	case !rank:
 	default:
 		if pos := c.positives(root, false, nil); len(pos) > 0 {
 			var e searchindex.Expr = pos
