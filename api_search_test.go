@@ -756,7 +756,9 @@ func TestSearchIndexFollowsWrites(t *testing.T) {
 		api := startAPI(t, b, searchFixture)
 		ctx := context.Background()
 		db := api.DB
-		find := func(q string) string { return strings.Join(sorted(runSearch(t, api, map[string]any{"q": q}).handles()), ",") }
+		find := func(q string) string {
+			return strings.Join(sorted(runSearch(t, api, map[string]any{"q": q}).handles()), ",")
+		}
 		must := func(err error) {
 			t.Helper()
 			if err != nil {

@@ -69,7 +69,7 @@ type searchPlan struct {
 	productBase []func(*entsql.Selector)
 	// productCount and pageCount select the results without ranking them, for totalCount.
 	productCount, pageCount []func(*entsql.Selector)
-	term        string
+	term                    string
 }
 
 // rankAlias is the alias of the joined full-text matches in search statements.
