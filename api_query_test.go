@@ -42,7 +42,7 @@ func TestProductsQuery(t *testing.T) {
 			{`sku:tee-m / black`, ""},
 			{`"enamel mug"`, "mug"},
 			{`100%`, ""},
-			{`_`, ""},
+			{`_`, "tee,mug,lamp"}, // no words to match: no condition
 			{`unknownfield:zzz`, ""},
 			{`created_at:>2000-01-01`, "tee,mug,lamp"},
 			{`handle:lamp`, "lamp"},

@@ -39,22 +39,11 @@ func (r *queryRootResolver) Products(ctx context.Context, after *string, before 
 		opts.Sort = catalog.ProductSort(*sortKey)
 	}
 	if query != nil {
-		q, err := catalog.ParseQuery(*query)
-		if err != nil {
-			return nil, err
-		}
 		cur, err := currency(ctx)
 		if err != nil {
 			return nil, err
 		}
-		pred, err := q.ProductPredicate(r.Catalog.Dialect(), cur)
-		if err != nil {
-			return nil, err
-		}
-		if pred != nil {
-			opts.Filter = []func(*entsql.Selector){pred}
-		}
-		opts.Relevance = q.FreeText()
+		opts.Query, opts.Currency = *query, cur
 	}
 	p, err := r.Catalog.Products(ctx, args(after, before, first, last, reverse), opts)
 	if err != nil {

@@ -3,7 +3,6 @@ package catalog
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -12,6 +11,7 @@ import (
 	"storefront/ent/collectionproduct"
 	"storefront/ent/product"
 	"storefront/internal/paging"
+	"storefront/internal/searchindex"
 )
 
 // ProductSort is a sort key of the products query (ProductSortKeys) or of a collection's
@@ -33,7 +33,8 @@ const (
 )
 
 // productOrder returns the ORDER BY terms of a product sort key (ID is the tie-breaker of all).
-func productOrder(key ProductSort, relevance []string) ([]paging.Term, error) {
+// ranked says whether the listing joins full-text matches (as rankAlias) to rank by.
+func productOrder(key ProductSort, ranked bool) ([]paging.Term, error) {
 	switch key {
 	case SortID, "":
 		return nil, nil
@@ -52,56 +53,46 @@ func productOrder(key ProductSort, relevance []string) ([]paging.Term, error) {
 	case SortVendor:
 		return []paging.Term{{Expr: paging.Column("vendor"), Kind: paging.KindString}}, nil
 	case SortRelevance:
-		if len(relevance) == 0 {
+		if !ranked {
 			return nil, nil
 		}
-		return []paging.Term{{Expr: titleMatches(relevance), Kind: paging.KindInt, Desc: true}}, nil
+		return []paging.Term{{Expr: searchindex.Rank(rankAlias), Kind: paging.KindInt, Desc: true}}, nil
 	case SortManual:
 		return []paging.Term{{Expr: func(b *entsql.Builder) { b.Ident("cp").WriteByte('.').Ident(collectionproduct.FieldPosition) }, Kind: paging.KindInt}}, nil
 	}
 	return nil, &paging.InputError{Argument: "sortKey", Message: fmt.Sprintf("unknown sort key %q", key)}
 }
 
-// titleMatches scores a product by how many of the free-text terms its title contains,
-// so RELEVANCE puts title matches first.
-func titleMatches(terms []string) func(b *entsql.Builder) {
-	return func(b *entsql.Builder) {
-		b.WriteByte('(')
-		for i, t := range terms {
-			if i > 0 {
-				b.WriteString(" + ")
-			}
-			b.WriteString("CASE WHEN LOWER(").Ident("t").WriteByte('.').Ident(product.FieldTitle).WriteString(") LIKE ")
-			b.Arg("%" + likeEscape(strings.ToLower(t)) + "%")
-			b.WriteString(" ESCAPE '\\' THEN 1 ELSE 0 END")
-		}
-		b.WriteByte(')')
-	}
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 // ProductListOptions select and order the products of a listing.
 type ProductListOptions struct {
 	Sort ProductSort
-	// Filter narrows the products (e.g. a parsed search query or ProductFilters).
-	Filter []func(*entsql.Selector)
-	// Relevance lists free-text terms that RELEVANCE ranks by.
-	Relevance []string
+	// Query is a search query in Shopify's syntax (free text through the search index,
+	// tag:, vendor:, variants.price:… as conditions); RELEVANCE ranks by its text matches.
+	Query string
+	// Currency is the shop currency, for amounts in Query.
+	Currency string
 }
 
 // Products lists published products, one page, in two statements whatever the page size.
 func (s *Service) Products(ctx context.Context, args Args, opts ProductListOptions) (paging.Page[*ent.Product], error) {
-	order, err := productOrder(opts.Sort, opts.Relevance)
+	q, err := ParseQuery(opts.Query)
+	if err != nil {
+		return paging.Page[*ent.Product]{}, err
+	}
+	c := &textCompiler{dialect: s.db.Dialect, currency: opts.Currency, engine: s.db.Search.Engine}
+	root := c.convert(q.Root)
+	if err := c.validate(root); err != nil {
+		return paging.Page[*ent.Product]{}, err
+	}
+	where, ranked := c.where(searchindex.Products, root, opts.Sort == SortRelevance)
+	order, err := productOrder(opts.Sort, ranked)
 	if err != nil {
 		return paging.Page[*ent.Product]{}, err
 	}
 	l := paging.Listing{
 		Key:   string(opts.Sort),
 		Table: product.Table,
-		Where: append([]func(*entsql.Selector){s.visibleSQL()}, opts.Filter...),
+		Where: append([]func(*entsql.Selector){s.visibleSQL()}, where...),
 		Order: order,
 	}
 	w, err := args.Window(l.Key, l.Kinds())
@@ -130,7 +121,7 @@ type CollectionProductsKey struct {
 // CollectionProducts lists the published products of several collections at once, a page
 // per collection, in two statements. Sort MANUAL follows the collection's manual order.
 func (s *Service) CollectionProducts(ctx context.Context, collectionIDs []int, args Args, sort ProductSort, filter []func(*entsql.Selector)) (map[int]paging.Page[*ent.Product], error) {
-	order, err := productOrder(sort, nil)
+	order, err := productOrder(sort, false)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"storefront/internal/gid"
@@ -304,42 +303,6 @@ func (p *parser) unary(depth int) Expr {
 	return nil
 }
 
-// FreeText returns the free-text terms that are not negated, for relevance ranking.
-func (q *Query) FreeText() []string {
-	var out []string
-	var walk func(e Expr, neg bool)
-	walk = func(e Expr, neg bool) {
-		switch e := e.(type) {
-		case And:
-			for _, x := range e {
-				walk(x, neg)
-			}
-		case Or:
-			for _, x := range e {
-				walk(x, neg)
-			}
-		case Not:
-			walk(e.X, !neg)
-		case Term:
-			if !neg && (e.Field == "" || e.Field == "title") && e.Value != "" {
-				out = append(out, e.Value)
-			}
-		}
-	}
-	if q != nil {
-		walk(q.Root, false)
-	}
-	return out
-}
-
-// ProductPredicate translates the query into a predicate over products (any table alias),
-// with prices in the given currency. It returns nil for an empty query.
-func (q *Query) ProductPredicate(dialectName, currency string) (func(*entsql.Selector), error) {
-	return q.predicate(func(s *entsql.Selector, t Term) (*entsql.Predicate, error) {
-		return productTerm(dialectName, currency, s, t)
-	})
-}
-
 // CollectionPredicate translates the query into a predicate over collections.
 func (q *Query) CollectionPredicate() (func(*entsql.Selector), error) {
 	return q.predicate(collectionTerm)
@@ -409,6 +372,10 @@ func LikeFold(col, text string, prefixOnly bool) *entsql.Predicate {
 	})
 }
 
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
 // wordPrefix matches text at the start of the column or of any word in it.
 func wordPrefix(col, text string) *entsql.Predicate {
 	return entsql.Or(LikeFold(col, text, true), LikeFold(col, " "+text, false))
@@ -427,27 +394,21 @@ func textMatch(col string, t Term) *entsql.Predicate {
 	return LikeFold(col, t.Value, false)
 }
 
+// knownProductField reports whether a query field is a product condition (free text and
+// title: go to the search index).
+func knownProductField(f string) bool {
+	switch f {
+	case "tag", "tag_not", "product_type", "vendor", "handle", "sku", "available_for_sale",
+		"variants.price", "price", "created_at", "updated_at", "published_at", "id":
+		return true
+	}
+	return false
+}
+
+// productTerm translates a field term (see knownProductField) into a condition on products.
 func productTerm(dialectName, currency string, s *entsql.Selector, t Term) (*entsql.Predicate, error) {
 	id := s.C("id")
 	switch t.Field {
-	case "":
-		tags := s.C("tags")
-		if dialectName == dialect.Postgres {
-			tags = "CAST(" + tags + " AS TEXT)"
-		}
-		return entsql.Or(
-			textMatch(s.C("title"), t),
-			textMatch(s.C("description"), t),
-			textMatch(s.C("vendor"), t),
-			textMatch(s.C("product_type"), t),
-			textMatch(tags, t),
-			variantWhere(id, func(b *entsql.Builder) {
-				b.WriteString(" AND ")
-				b.Join(textMatch("v.sku", t))
-			}),
-		), nil
-	case "title":
-		return textMatch(s.C("title"), t), nil
 	case "tag", "tag_not":
 		p := HasTag(dialectName, s, t.Value)
 		if t.Field == "tag_not" {
@@ -499,8 +460,7 @@ func productTerm(dialectName, currency string, s *entsql.Selector, t Term) (*ent
 		}
 		return CompareCol(id, t.Op, n), nil
 	}
-	// Unknown fields: search the whole token as text, as a lenient search box would.
-	return productTerm(dialectName, currency, s, Term{Op: ":", Value: t.Field + ":" + t.Value})
+	return nil, &paging.InputError{Argument: "query", Message: fmt.Sprintf("unknown field %q", t.Field)}
 }
 
 func collectionTerm(s *entsql.Selector, t Term) (*entsql.Predicate, error) {

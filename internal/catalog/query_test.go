@@ -61,20 +61,14 @@ func TestParseQueryLimits(t *testing.T) {
 	}
 }
 
-func TestQueryFreeText(t *testing.T) {
-	q, _ := ParseQuery(`red -blue title:tee tag:x (green OR NOT pink)`)
-	if got := strings.Join(q.FreeText(), ","); got != "red,tee,green" {
-		t.Errorf("FreeText = %s, want red,tee,green", got)
-	}
-}
-
 func TestQueryValueErrors(t *testing.T) {
 	for _, in := range []string{"variants.price:>=abc", "available_for_sale:maybe", "created_at:>yesterday", "id:abc"} {
 		q, err := ParseQuery(in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = q.ProductPredicate("sqlite3", "USD")
+		c := &textCompiler{dialect: "sqlite3", currency: "USD"}
+		err = c.validate(c.convert(q.Root))
 		var ie *InputError
 		if !errors.As(err, &ie) {
 			t.Errorf("%q: error = %v, want an InputError", in, err)

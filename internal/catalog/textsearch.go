@@ -54,7 +54,7 @@ func (c *textCompiler) lookupCorrections(ctx context.Context, db *store.DB, q *Q
 		case Not:
 			walk(e.X)
 		case Term:
-			if freeText(e) {
+			if freeText(e) || !knownProductField(e.Field) {
 				c.texts++
 				if !e.Phrase {
 					words = append(words, searchindex.FoldWords(e.Value)...)
@@ -104,8 +104,12 @@ func (c *textCompiler) convert(e Expr) tNode {
 		}
 		return nil
 	case Term:
-		if !freeText(e) {
+		if !freeText(e) && knownProductField(e.Field) {
 			return tField{e}
+		}
+		if !freeText(e) {
+			// An unknown field is text, as a lenient search box reads it.
+			e = Term{Op: ":", Value: e.Field + " " + e.Value, Phrase: true}
 		}
 		c.seen++
 		x := c.textExpr(e, c.prefixLast && c.seen == c.texts)
