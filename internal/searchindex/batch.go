@@ -43,17 +43,7 @@ func (p *Pending) Flush(ctx context.Context, x *Index, c *ent.Client) error {
 	p.mu.Unlock()
 	for _, k := range Kinds {
 		for start := 0; start < len(ids[k]); start += 500 {
-			chunk := ids[k][start:min(start+500, len(ids[k]))]
-			var err error
-			switch k {
-			case Products:
-				err = x.RefreshProducts(ctx, c, chunk)
-			case Collections:
-				err = x.RefreshCollections(ctx, c, chunk)
-			case Pages:
-				err = x.RefreshPages(ctx, c, chunk)
-			}
-			if err != nil {
+			if err := x.refresh(ctx, c, k, ids[k][start:min(start+500, len(ids[k]))]); err != nil {
 				return err
 			}
 		}

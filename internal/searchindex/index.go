@@ -268,19 +268,24 @@ func (x *Index) Rebuild(ctx context.Context, c *ent.Client, k Kind) error {
 		if len(ids) == 0 {
 			return nil
 		}
-		switch k {
-		case Products:
-			err = x.RefreshProducts(ctx, c, ids)
-		case Collections:
-			err = x.RefreshCollections(ctx, c, ids)
-		case Pages:
-			err = x.RefreshPages(ctx, c, ids)
-		}
-		if err != nil {
+		if err := x.refresh(ctx, c, k, ids); err != nil {
 			return err
 		}
 		last = ids[len(ids)-1]
 	}
+}
+
+// refresh re-indexes rows of a kind.
+func (x *Index) refresh(ctx context.Context, c *ent.Client, k Kind, ids []int) error {
+	switch k {
+	case Products:
+		return x.RefreshProducts(ctx, c, ids)
+	case Collections:
+		return x.RefreshCollections(ctx, c, ids)
+	case Pages:
+		return x.RefreshPages(ctx, c, ids)
+	}
+	return fmt.Errorf("searchindex: unknown kind %q", k)
 }
 
 func uniq(ids []int) []int {
