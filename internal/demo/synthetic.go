@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"entgo.io/ent/dialect"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -73,6 +74,15 @@ func Synthetic(ctx context.Context, db *store.DB, baseURL string, n int) error {
 		if err := tx.Commit(); err != nil {
 			return err
 		}
+	}
+	// Fresh statistics, so the planner sees the catalog it will serve (PostgreSQL would
+	// gather them eventually; SQLite only when asked).
+	q := "ANALYZE"
+	if db.Dialect == dialect.SQLite {
+		q = "PRAGMA optimize"
+	}
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("analyze after loading: %w", err)
 	}
 	return nil
 }
