@@ -2,11 +2,12 @@ package demo
 
 import (
 	"context"
-	"entgo.io/ent/dialect"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
+
+	"entgo.io/ent/dialect"
 
 	"storefront/ent"
 	"storefront/ent/schema"
