@@ -76,14 +76,12 @@ func Synthetic(ctx context.Context, db *store.DB, baseURL string, n int) error {
 			return err
 		}
 	}
-	// Fresh statistics, so the planner sees the catalog it will serve (PostgreSQL would
-	// gather them eventually; SQLite only when asked).
-	q := "ANALYZE"
-	if db.Dialect == dialect.SQLite {
-		q = "PRAGMA optimize"
-	}
-	if _, err := db.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("analyze after loading: %w", err)
+	// Fresh statistics, so PostgreSQL's planner sees the catalog it will serve (autovacuum
+	// would gather them eventually). SQLite plans without them.
+	if db.Dialect == dialect.Postgres {
+		if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
+			return fmt.Errorf("analyze after loading: %w", err)
+		}
 	}
 	return nil
 }
