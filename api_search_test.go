@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -477,6 +478,40 @@ func TestSearchTermsRecorded(t *testing.T) {
 		}
 		if n := api.DB.SearchTerm.Query().CountX(context.Background()); n != 7 {
 			t.Errorf("%d searches recorded, want 7", n)
+		}
+		// Shoppers searching at once, while the catalog is being written: every search
+		// answers and is recorded.
+		var wg sync.WaitGroup
+		errs := make(chan string, 64)
+		for i := range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp := api.post(t, searchQuery, map[string]any{"q": fmt.Sprintf("shirt %d", i%4), "first": 5})
+				if resp.Status != 200 || len(resp.Errors) > 0 {
+					errs <- resp.Raw
+				}
+			}()
+		}
+		for i := range 5 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := api.DB.Product.Create().SetHandle(fmt.Sprintf("busy-%d", i)).SetTitle("Busy Shirt").SetPublished(true).Exec(context.Background()); err != nil {
+					errs <- err.Error()
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
+		}
+		if n := api.DB.SearchTerm.Query().CountX(context.Background()); n != 47 {
+			t.Errorf("%d searches recorded, want 47", n)
+		}
+		if got := runSearch(t, api, map[string]any{"q": "busy", "first": 10}).handles(); len(got) != 5 {
+			t.Errorf("busy = %v, want the 5 products written meanwhile", got)
 		}
 	})
 }
