@@ -812,6 +812,17 @@ func TestSearchIndexFollowsWrites(t *testing.T) {
 		if got := find("kayak-red"); got != "kayak" {
 			t.Errorf("after create: SKU = %q", got)
 		}
+		suggests := func(q, word string) bool {
+			for _, s := range runPredictive(t, api, map[string]any{"q": q, "types": []string{"QUERY"}}).PredictiveSearch.Queries {
+				if s.Text == word {
+					return true
+				}
+			}
+			return false
+		}
+		if !suggests("kay", "kayak") || !suggests("outd", "outdoor") {
+			t.Error("after create: kayak and outdoor are not suggested")
+		}
 		// Update the title, the tags and a variant's SKU.
 		must(db.Product.UpdateOne(p).SetTitle("Touring Canoe").SetTags([]string{"river"}).Exec(ctx))
 		v := db.ProductVariant.Query().Where().AllX(ctx)
@@ -824,6 +835,16 @@ func TestSearchIndexFollowsWrites(t *testing.T) {
 			if got := find(q); got != want {
 				t.Errorf("after update: %s = %q, want %q", q, got, want)
 			}
+		}
+		// Words no document uses any more are neither suggested nor corrected towards.
+		if suggests("kay", "kayak") || suggests("outd", "outdoor") || !suggests("cano", "canoe") {
+			t.Error("after update: the vocabulary still suggests kayak or outdoor, or not canoe")
+		}
+		if got := runPredictive(t, api, map[string]any{"q": "kayyak"}).products(); got != "" {
+			t.Errorf("after update: kayyak = %q", got)
+		}
+		if got := runPredictive(t, api, map[string]any{"q": "canoee"}).products(); got != "kayak" {
+			t.Errorf("after update: canoee = %q", got)
 		}
 		// Stock changes do not touch the index (and do not break it).
 		_, err = db.ProductVariant.Update().SetAvailable(0).Save(ctx)
@@ -855,6 +876,9 @@ func TestSearchIndexFollowsWrites(t *testing.T) {
 		must(db.Product.DeleteOneID(p.ID).Exec(ctx))
 		if got := find("canoe"); got != "" {
 			t.Errorf("after delete: canoe = %q", got)
+		}
+		if suggests("cano", "canoe") {
+			t.Error("after delete: canoe is still suggested")
 		}
 		// A database whose index lost rows is re-indexed on open.
 		_, err = db.ExecContext(ctx, "DELETE FROM product_search")

@@ -174,8 +174,21 @@ func (s *Service) suggestions(ctx context.Context, words []string, corrections m
 		}
 		return past[i].Term < past[j].Term
 	})
-	for _, p := range past {
-		add(p.Term)
+	// Only searches made of words the catalog still uses: what found something once may
+	// name a product deleted since.
+	var pastWords []string
+	for _, p := range past[:min(len(past), 4*limit)] {
+		pastWords = append(pastWords, searchindex.Words(p.Term)...)
+	}
+	known, err := searchindex.KnownWords(ctx, s.db, s.db.Dialect, pastWords)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range past[:min(len(past), 4*limit)] {
+		ws := searchindex.Words(p.Term)
+		if !slices.ContainsFunc(ws, func(w string) bool { return searchindex.Countable(w) && !known[w] }) {
+			add(p.Term)
+		}
 	}
 	// Completions of the last word from the titles of matching products, the misspelt
 	// words before it corrected as the title spells them.

@@ -32,6 +32,9 @@ type Document struct {
 	Title string
 	Tags  string
 	Body  string
+	// Words are the document's vocabulary words (stored, not searched), so that a later
+	// refresh knows which words it stops using.
+	Words []string
 }
 
 // Expr is a full-text match expression: Word, Phrase, All or Any.
@@ -83,6 +86,8 @@ type Engine interface {
 	Put(ctx context.Context, db Conn, kind Kind, docs []Document) error
 	// Delete removes documents from the index.
 	Delete(ctx context.Context, db Conn, kind Kind, ids []int) error
+	// Words returns the stored vocabulary words of the documents that exist among ids.
+	Words(ctx context.Context, db Conn, kind Kind, ids []int) (map[int][]string, error)
 	// Count is the number of documents of a kind in the index.
 	Count(ctx context.Context, db Conn, kind Kind) (int, error)
 	// Matches is "the row's id (column col) is a document of kind matching e".

@@ -132,18 +132,14 @@ func (x *Index) RefreshProducts(ctx context.Context, c *ent.Client, ids []int) e
 		return fmt.Errorf("read products to index: %w", err)
 	}
 	docs := make([]Document, 0, len(ps))
-	var vocab []string
 	for _, p := range ps {
-		d, words := ProductDocument(p)
-		docs = append(docs, d)
-		vocab = append(vocab, words...)
+		docs = append(docs, ProductDocument(p))
 	}
-	return x.apply(ctx, c, Products, ids, docs, vocab)
+	return x.apply(ctx, c, Products, ids, docs)
 }
 
-// ProductDocument is a product's search document (its variants loaded) and the words it
-// adds to the vocabulary.
-func ProductDocument(p *ent.Product) (Document, []string) {
+// ProductDocument is a product's search document (its variants loaded).
+func ProductDocument(p *ent.Product) Document {
 	body := []string{p.Description, p.Vendor, p.ProductType}
 	var values []string
 	for _, v := range p.Edges.Variants {
@@ -163,7 +159,8 @@ func ProductDocument(p *ent.Product) (Document, []string) {
 	for _, s := range append([]string{p.Vendor, p.ProductType}, values...) {
 		vocab = append(vocab, FoldWords(s)...)
 	}
-	return d, vocab
+	d.Words = vocabularyOf(vocab)
+	return d
 }
 
 // RefreshCollections updates the documents of collections.
@@ -174,13 +171,12 @@ func (x *Index) RefreshCollections(ctx context.Context, c *ent.Client, ids []int
 		return fmt.Errorf("read collections to index: %w", err)
 	}
 	docs := make([]Document, 0, len(cs))
-	var vocab []string
 	for _, col := range cs {
 		d := Document{ID: col.ID, Title: Normalize(col.Title), Body: Normalize(col.Description)}
+		d.Words = vocabularyOf(Words(d.Title))
 		docs = append(docs, d)
-		vocab = append(vocab, Words(d.Title)...)
 	}
-	return x.apply(ctx, c, Collections, ids, docs, vocab)
+	return x.apply(ctx, c, Collections, ids, docs)
 }
 
 // RefreshPages updates the documents of pages (their text without HTML markup).
@@ -194,14 +190,28 @@ func (x *Index) RefreshPages(ctx context.Context, c *ent.Client, ids []int) erro
 	for _, p := range ps {
 		docs = append(docs, Document{ID: p.ID, Title: Normalize(p.Title), Body: Normalize(StripHTML(p.Body))})
 	}
-	return x.apply(ctx, c, Pages, ids, docs, nil)
+	return x.apply(ctx, c, Pages, ids, docs)
 }
 
-// apply writes docs and removes the wanted ids that no longer exist.
-func (x *Index) apply(ctx context.Context, c *ent.Client, kind Kind, wanted []int, docs []Document, vocab []string) error {
+// apply writes docs, removes the wanted ids that no longer exist, and moves the
+// vocabulary's document counts from the words the documents had to those they have.
+func (x *Index) apply(ctx context.Context, c *ent.Client, kind Kind, wanted []int, docs []Document) error {
+	old, err := x.Engine.Words(ctx, c, kind, wanted)
+	if err != nil {
+		return err
+	}
 	found := make(map[int]bool, len(docs))
+	delta := map[string]int{}
 	for _, d := range docs {
 		found[d.ID] = true
+		for _, w := range d.Words {
+			delta[w]++
+		}
+	}
+	for _, ws := range old {
+		for _, w := range ws {
+			delta[w]--
+		}
 	}
 	var gone []int
 	for _, id := range wanted {
@@ -215,7 +225,7 @@ func (x *Index) apply(ctx context.Context, c *ent.Client, kind Kind, wanted []in
 	if err := x.Engine.Put(ctx, c, kind, docs); err != nil {
 		return err
 	}
-	return addWords(ctx, c, x.Dialect, vocab)
+	return updateVocabulary(ctx, c, x.Dialect, delta)
 }
 
 // Migrate creates the index and fills it when it does not hold every row yet (a database

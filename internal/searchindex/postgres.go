@@ -18,7 +18,7 @@ func (postgresEngine) Migrate(ctx context.Context, db Conn) error {
 	for _, k := range Kinds {
 		t := k.table()
 		for _, q := range []string{
-			"CREATE TABLE IF NOT EXISTS " + t + " (id BIGINT PRIMARY KEY, title TEXT NOT NULL, tags TEXT NOT NULL, body TEXT NOT NULL, " +
+			"CREATE TABLE IF NOT EXISTS " + t + " (id BIGINT PRIMARY KEY, title TEXT NOT NULL, tags TEXT NOT NULL, body TEXT NOT NULL, words TEXT NOT NULL, " +
 				"document tsvector GENERATED ALWAYS AS (" +
 				"setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', tags), 'C') || " +
 				"setweight(to_tsvector('english', body), 'B')) STORED)",
@@ -39,11 +39,11 @@ func (postgresEngine) Put(ctx context.Context, db Conn, kind Kind, docs []Docume
 		rows := make([]string, len(batch))
 		for i, d := range batch {
 			n := len(args)
-			rows[i] = fmt.Sprintf("($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
-			args = append(args, d.ID, d.Title, d.Tags, d.Body)
+			rows[i] = fmt.Sprintf("($%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5)
+			args = append(args, d.ID, d.Title, d.Tags, d.Body, strings.Join(d.Words, " "))
 		}
-		q := "INSERT INTO " + kind.table() + " (id, title, tags, body) VALUES " + strings.Join(rows, ", ") +
-			" ON CONFLICT (id) DO UPDATE SET title = excluded.title, tags = excluded.tags, body = excluded.body"
+		q := "INSERT INTO " + kind.table() + " (id, title, tags, body, words) VALUES " + strings.Join(rows, ", ") +
+			" ON CONFLICT (id) DO UPDATE SET title = excluded.title, tags = excluded.tags, body = excluded.body, words = excluded.words"
 		if _, err := db.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("index %ss: %w", kind, err)
 		}
@@ -65,6 +65,10 @@ func (postgresEngine) Delete(ctx context.Context, db Conn, kind Kind, ids []int)
 		return fmt.Errorf("remove %ss from the index: %w", kind, err)
 	}
 	return nil
+}
+
+func (postgresEngine) Words(ctx context.Context, db Conn, kind Kind, ids []int) (map[int][]string, error) {
+	return storedWords(ctx, db, "SELECT id, words FROM "+kind.table()+" WHERE id IN ", "$", ids)
 }
 
 func (postgresEngine) Count(ctx context.Context, db Conn, kind Kind) (int, error) {

@@ -60,7 +60,7 @@ type sqliteEngine struct{}
 
 func (sqliteEngine) Migrate(ctx context.Context, db Conn) error {
 	for _, k := range Kinds {
-		q := "CREATE VIRTUAL TABLE IF NOT EXISTS " + k.table() + " USING fts4(title, tags, body, tokenize=porter)"
+		q := "CREATE VIRTUAL TABLE IF NOT EXISTS " + k.table() + " USING fts4(title, tags, body, words, notindexed=words, tokenize=porter)"
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("create %s: %w", k.table(), err)
 		}
@@ -84,10 +84,10 @@ func (e sqliteEngine) Put(ctx context.Context, db Conn, kind Kind, docs []Docume
 		args := make([]any, 0, 4*len(batch))
 		rows := make([]string, len(batch))
 		for i, d := range batch {
-			rows[i] = "(?, ?, ?, ?)"
-			args = append(args, d.ID, d.Title, d.Tags, d.Body)
+			rows[i] = "(?, ?, ?, ?, ?)"
+			args = append(args, d.ID, d.Title, d.Tags, d.Body, strings.Join(d.Words, " "))
 		}
-		q := "INSERT INTO " + kind.table() + " (docid, title, tags, body) VALUES " + strings.Join(rows, ", ")
+		q := "INSERT INTO " + kind.table() + " (docid, title, tags, body, words) VALUES " + strings.Join(rows, ", ")
 		if _, err := db.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("index %ss: %w", kind, err)
 		}
@@ -108,6 +108,10 @@ func (sqliteEngine) Delete(ctx context.Context, db Conn, kind Kind, ids []int) e
 		return fmt.Errorf("remove %ss from the index: %w", kind, err)
 	}
 	return nil
+}
+
+func (sqliteEngine) Words(ctx context.Context, db Conn, kind Kind, ids []int) (map[int][]string, error) {
+	return storedWords(ctx, db, "SELECT docid, words FROM "+kind.table()+" WHERE docid IN ", "?", ids)
 }
 
 func (sqliteEngine) Count(ctx context.Context, db Conn, kind Kind) (int, error) {
@@ -162,6 +166,36 @@ func (sqliteEngine) JoinRanked(sel *entsql.Selector, kind Kind, alias string, e 
 		return
 	}
 	sel.Join(m).On(sel.C("id"), m.C("id"))
+}
+
+// storedWords reads (id, words) rows of a statement ending in "IN ".
+func storedWords(ctx context.Context, db Conn, prefix, mark string, ids []int) (map[int][]string, error) {
+	out := map[int][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args[i], marks[i] = id, mark
+		if mark != "?" {
+			marks[i] = fmt.Sprintf("$%d", i+1)
+		}
+	}
+	rows, err := db.QueryContext(ctx, prefix+"("+strings.Join(marks, ", ")+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("read indexed words: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int
+		var words string
+		if err := rows.Scan(&id, &words); err != nil {
+			return nil, err
+		}
+		out[id] = strings.Fields(words)
+	}
+	return out, rows.Err()
 }
 
 func countRows(ctx context.Context, db Conn, q string, args ...any) (int, error) {

@@ -3,6 +3,7 @@ package searchindex
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -18,12 +19,20 @@ import (
 // ambiguous ("hat" is one letter away from "cat", "bat", "hot").
 const MinTypoLength = 5
 
-const vocabularyTable = "search_vocabulary"
+const (
+	vocabularyTable = "search_vocabulary"
+	wordsTable      = "search_words"
+)
 
 func migrateVocabulary(ctx context.Context, db Conn) error {
-	q := "CREATE TABLE IF NOT EXISTS " + vocabularyTable + " (key TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (key, word))"
-	if _, err := db.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("create %s: %w", vocabularyTable, err)
+	for _, q := range []string{
+		"CREATE TABLE IF NOT EXISTS " + wordsTable + " (word TEXT PRIMARY KEY, documents INTEGER NOT NULL)",
+		"CREATE TABLE IF NOT EXISTS " + vocabularyTable + " (key TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (key, word))",
+		"CREATE INDEX IF NOT EXISTS " + vocabularyTable + "_word ON " + vocabularyTable + " (word)",
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("create the search vocabulary: %w", err)
+		}
 	}
 	return nil
 }
@@ -43,55 +52,128 @@ func deletions(w string) []string {
 	return out
 }
 
-// vocabularyWord reports whether a folded word belongs in the vocabulary.
-func vocabularyWord(w string) bool {
-	n := utf8.RuneCountInString(w)
-	if n < MinTypoLength-1 || n > 40 || IsStopword(w) {
-		return false
-	}
-	for _, r := range w {
-		if r < '0' || r > '9' {
-			return true
+// vocabularyOf returns the distinct words worth suggesting and correcting towards, sorted:
+// no stopwords, no bare numbers, 2 to 40 letters.
+func vocabularyOf(words []string) []string {
+	var out []string
+	for _, w := range words {
+		if Countable(w) {
+			out = append(out, w)
 		}
 	}
-	return false // numbers are not misspelt
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
-// addWords records folded words in the vocabulary.
-func addWords(ctx context.Context, db Conn, dialectName string, words []string) error {
+// Countable reports whether a folded word belongs in the vocabulary: not a stopword, not a
+// bare number, 2 to 40 letters.
+func Countable(w string) bool {
+	n := utf8.RuneCountInString(w)
+	return n >= 2 && n <= 40 && !IsStopword(w) && strings.Trim(w, "0123456789") != ""
+}
+
+// updateVocabulary applies changes in how many documents use each word: words that gain
+// their first document get their deletion keys, words that lose their last are removed.
+func updateVocabulary(ctx context.Context, db Conn, dialectName string, delta map[string]int) error {
+	var changed, added, dropped []string
+	for w, d := range delta {
+		if d != 0 {
+			changed = append(changed, w)
+		}
+		if d > 0 {
+			added = append(added, w)
+		}
+		if d < 0 {
+			dropped = append(dropped, w)
+		}
+	}
+	// Sorted, so concurrent writers lock words in the same order.
+	slices.Sort(changed)
+	ph := placeholders(dialectName)
+	for start := 0; start < len(changed); start += 400 {
+		batch := changed[start:min(start+400, len(changed))]
+		args := make([]any, 0, 2*len(batch))
+		rows := make([]string, len(batch))
+		for i, w := range batch {
+			rows[i] = "(" + ph(len(args)+1) + ", " + ph(len(args)+2) + ")"
+			args = append(args, w, delta[w])
+		}
+		q := "INSERT INTO " + wordsTable + " (word, documents) VALUES " + strings.Join(rows, ", ") +
+			" ON CONFLICT (word) DO UPDATE SET documents = " + wordsTable + ".documents + excluded.documents"
+		if _, err := db.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("count search vocabulary: %w", err)
+		}
+	}
+	if err := addKeys(ctx, db, dialectName, added); err != nil {
+		return err
+	}
+	if len(dropped) == 0 {
+		return nil
+	}
+	args := make([]any, len(dropped))
+	marks := make([]string, len(dropped))
+	for i, w := range dropped {
+		args[i], marks[i] = w, ph(i+1)
+	}
+	rows, err := db.QueryContext(ctx, "SELECT word FROM "+wordsTable+" WHERE word IN ("+strings.Join(marks, ", ")+") AND documents <= 0", args...)
+	if err != nil {
+		return fmt.Errorf("find unused search vocabulary: %w", err)
+	}
+	var dead []any
+	for rows.Next() {
+		var w string
+		if err := rows.Scan(&w); err != nil {
+			rows.Close()
+			return err
+		}
+		dead = append(dead, w)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(dead) == 0 {
+		return err
+	}
+	in := make([]string, len(dead))
+	for i := range dead {
+		in[i] = ph(i + 1)
+	}
+	for _, t := range []string{wordsTable, vocabularyTable} {
+		if _, err := db.ExecContext(ctx, "DELETE FROM "+t+" WHERE word IN ("+strings.Join(in, ", ")+")", dead...); err != nil {
+			return fmt.Errorf("remove unused search vocabulary: %w", err)
+		}
+	}
+	return nil
+}
+
+func placeholders(dialectName string) func(int) string {
+	if dialectName == dialect.Postgres {
+		return func(i int) string { return fmt.Sprintf("$%d", i) }
+	}
+	return func(int) string { return "?" }
+}
+
+// addKeys files words of MinTypoLength-1 letters or more under themselves and their
+// one-letter deletions.
+func addKeys(ctx context.Context, db Conn, dialectName string, words []string) error {
 	type pair struct{ key, word string }
-	seen := map[pair]bool{}
 	var pairs []pair
 	for _, w := range words {
-		if !vocabularyWord(w) {
+		if utf8.RuneCountInString(w) < MinTypoLength-1 {
 			continue
 		}
 		for _, k := range deletions(w) {
-			p := pair{k, w}
-			if !seen[p] {
-				seen[p] = true
-				pairs = append(pairs, p)
-			}
+			pairs = append(pairs, pair{k, w})
 		}
 	}
+	ph := placeholders(dialectName)
 	for start := 0; start < len(pairs); start += 400 {
 		batch := pairs[start:min(start+400, len(pairs))]
 		args := make([]any, 0, 2*len(batch))
 		rows := make([]string, len(batch))
 		for i, p := range batch {
-			if dialectName == dialect.Postgres {
-				rows[i] = fmt.Sprintf("($%d, $%d)", len(args)+1, len(args)+2)
-			} else {
-				rows[i] = "(?, ?)"
-			}
+			rows[i] = "(" + ph(len(args)+1) + ", " + ph(len(args)+2) + ")"
 			args = append(args, p.key, p.word)
 		}
-		var q string
-		if dialectName == dialect.Postgres {
-			q = "INSERT INTO " + vocabularyTable + " (key, word) VALUES " + strings.Join(rows, ", ") + " ON CONFLICT DO NOTHING"
-		} else {
-			q = "INSERT OR IGNORE INTO " + vocabularyTable + " (key, word) VALUES " + strings.Join(rows, ", ")
-		}
+		q := "INSERT INTO " + vocabularyTable + " (key, word) VALUES " + strings.Join(rows, ", ") + " ON CONFLICT DO NOTHING"
 		if _, err := db.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("record search vocabulary: %w", err)
 		}
@@ -185,16 +267,15 @@ func editDistance(a, b string) int {
 	return d[len(x)][len(y)]
 }
 
-// Completions returns up to limit vocabulary words that start with prefix (and are longer),
-// shortest first.
+// Completions returns up to limit catalog words that start with prefix (and are longer),
+// the most used first.
 func Completions(ctx context.Context, db Conn, dialectName, prefix string, limit int) ([]string, error) {
 	if prefix == "" {
 		return nil, nil
 	}
-	q := "SELECT word FROM " + vocabularyTable + " WHERE key >= ? AND key < ? AND key = word AND word <> ? ORDER BY LENGTH(word), word LIMIT ?"
-	if dialectName == dialect.Postgres {
-		q = "SELECT word FROM " + vocabularyTable + " WHERE key >= $1 AND key < $2 AND key = word AND word <> $3 ORDER BY LENGTH(word), word LIMIT $4"
-	}
+	ph := placeholders(dialectName)
+	q := "SELECT word FROM " + wordsTable + " WHERE word >= " + ph(1) + " AND word < " + ph(2) + " AND word <> " + ph(3) +
+		" ORDER BY documents DESC, LENGTH(word), word LIMIT " + ph(4)
 	rows, err := db.QueryContext(ctx, q, prefix, prefix+"\U0010FFFF", prefix, limit)
 	if err != nil {
 		return nil, fmt.Errorf("complete %q: %w", prefix, err)
@@ -207,6 +288,34 @@ func Completions(ctx context.Context, db Conn, dialectName, prefix string, limit
 			return nil, err
 		}
 		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// KnownWords reports which of the (folded) words some indexed document uses.
+func KnownWords(ctx context.Context, db Conn, dialectName string, words []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	words = vocabularyOf(words)
+	if len(words) == 0 {
+		return out, nil
+	}
+	ph := placeholders(dialectName)
+	args := make([]any, len(words))
+	marks := make([]string, len(words))
+	for i, w := range words {
+		args[i], marks[i] = w, ph(i+1)
+	}
+	rows, err := db.QueryContext(ctx, "SELECT word FROM "+wordsTable+" WHERE word IN ("+strings.Join(marks, ", ")+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("look up catalog words: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w string
+		if err := rows.Scan(&w); err != nil {
+			return nil, err
+		}
+		out[w] = true
 	}
 	return out, rows.Err()
 }
