@@ -6,11 +6,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"storefront/ent/cart"
 	"storefront/ent/order"
 	"storefront/ent/product"
 	"storefront/ent/productvariant"
+	cartsvc "storefront/internal/cart"
+	"storefront/internal/checkout"
 	"storefront/internal/payment"
 	"storefront/internal/store"
 	"storefront/internal/storetest"
@@ -355,6 +358,80 @@ func TestStockGoneDuringPaymentVoidsIt(t *testing.T) {
 		}
 		if n := db.Order.Query().CountX(context.Background()); n != 0 {
 			t.Fatalf("%d orders", n)
+		}
+	})
+}
+
+// voidRecorder is the test provider, noting the authorizations it voids.
+type voidRecorder struct {
+	payment.TestProvider
+	mu     sync.Mutex
+	voided []string
+}
+
+func (p *voidRecorder) Void(ctx context.Context, auth string) error {
+	p.mu.Lock()
+	p.voided = append(p.voided, auth)
+	p.mu.Unlock()
+	return p.TestProvider.Void(ctx, auth)
+}
+
+// TestInterruptedAttemptIsSettled: an attempt whose server stopped after authorizing the
+// payment (before placing the order) stays PROCESSING for a minute, then reads as failed,
+// its authorization voided once; the buyer can submit again and buy.
+func TestInterruptedAttemptIsSettled(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		db := b.Open(t)
+		deliveryFixture(t, db)
+		provider := &voidRecorder{}
+		cfg := testConfig()
+		cfg.PaymentProvider = provider
+		api := startAPIOver(t, db, cfg)
+		mug := variantID(t, db, "mug", "Default Title")
+		id := readyCart(t, api, "test_success", line(mug, 1))
+		token, _, _ := cartsvc.ParseID(id)
+		// What a server killed mid-checkout leaves: a running attempt with an authorization.
+		auth, err := provider.Authorize(ctx, payment.Request{SessionID: "test_success", Amount: 999, Currency: "USD", IdempotencyKey: "dead-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dead := db.CompletionAttempt.Create().SetAttemptToken("dead-1").SetPublicID("attempt-dead").SetCartToken(token).
+			SetAuthorization(auth).SaveX(ctx)
+		db.CompletionAttempt.Create().SetAttemptToken("young-1").SetPublicID("attempt-young").SetCartToken(token).
+			SetAuthorization("auth-young").ExecX(ctx)
+		q := "UPDATE completion_attempts SET created_at = ? WHERE id = ?"
+		if db.Dialect == "postgres" {
+			q = "UPDATE completion_attempts SET created_at = $1 WHERE id = $2"
+		}
+		if _, err := db.ExecContext(ctx, q, time.Now().UTC().Add(-2*checkout.StaleAttempt), dead.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Under a minute old: still processing (its server may be at work).
+		if a := attempt(t, api, "attempt-young"); a.A == nil || a.A.Typename != "CartCompletionProcessing" {
+			t.Fatalf("young attempt = %+v, want processing", a.A)
+		}
+		for range 2 {
+			if a := attempt(t, api, "attempt-dead"); a.A == nil || a.A.Typename != "CartCompletionFailed" || a.A.Errors[0].Code != "ERROR" {
+				t.Fatalf("interrupted attempt = %+v, want failed", a.A)
+			}
+		}
+		if fmt.Sprint(provider.voided) != "["+auth+"]" {
+			t.Errorf("voided %v, want [%s] once", provider.voided, auth)
+		}
+		if got := db.CompletionAttempt.GetX(ctx, dead.ID); got.Authorization != nil {
+			t.Error("a settled attempt keeps its authorization")
+		}
+		// The same token returns the same (failed) attempt; a new token buys.
+		if s := submit(t, api, id, "dead-1"); s.R.Result == nil || s.R.Result.AttemptID != "attempt-dead" {
+			t.Fatalf("resubmitting the token: %+v", s.R)
+		}
+		s := submit(t, api, id, "retry-1")
+		if a := attempt(t, api, s.R.Result.AttemptID); a.A == nil || a.A.Typename != "CartCompletionSuccess" {
+			t.Fatalf("retry = %+v, want success", a.A)
+		}
+		if n := db.Order.Query().CountX(ctx); n != 1 {
+			t.Errorf("%d orders, want 1", n)
 		}
 	})
 }

@@ -36,8 +36,10 @@ type CompletionAttempt struct {
 	// Errors holds the value of the "errors" field.
 	Errors []schema.CompletionError `json:"errors,omitempty"`
 	// CompletedAt holds the value of the "completed_at" field.
-	CompletedAt  *time.Time `json:"completed_at,omitempty"`
-	selectValues sql.SelectValues
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	// The payment provider's authorization while the attempt runs, so an interrupted attempt's money can be released.
+	Authorization *string `json:"-"`
+	selectValues  sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -49,7 +51,7 @@ func (*CompletionAttempt) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case completionattempt.FieldID, completionattempt.FieldOrderID:
 			values[i] = new(sql.NullInt64)
-		case completionattempt.FieldAttemptToken, completionattempt.FieldPublicID, completionattempt.FieldCartToken, completionattempt.FieldStatus:
+		case completionattempt.FieldAttemptToken, completionattempt.FieldPublicID, completionattempt.FieldCartToken, completionattempt.FieldStatus, completionattempt.FieldAuthorization:
 			values[i] = new(sql.NullString)
 		case completionattempt.FieldCreatedAt, completionattempt.FieldUpdatedAt, completionattempt.FieldCompletedAt:
 			values[i] = new(sql.NullTime)
@@ -132,6 +134,13 @@ func (_m *CompletionAttempt) assignValues(columns []string, values []any) error 
 				_m.CompletedAt = new(time.Time)
 				*_m.CompletedAt = value.Time
 			}
+		case completionattempt.FieldAuthorization:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field authorization", values[i])
+			} else if value.Valid {
+				_m.Authorization = new(string)
+				*_m.Authorization = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -198,6 +207,8 @@ func (_m *CompletionAttempt) String() string {
 		builder.WriteString("completed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("authorization=<sensitive>")
 	builder.WriteByte(')')
 	return builder.String()
 }

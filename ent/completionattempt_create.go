@@ -117,6 +117,20 @@ func (_c *CompletionAttemptCreate) SetNillableCompletedAt(v *time.Time) *Complet
 	return _c
 }
 
+// SetAuthorization sets the "authorization" field.
+func (_c *CompletionAttemptCreate) SetAuthorization(v string) *CompletionAttemptCreate {
+	_c.mutation.SetAuthorization(v)
+	return _c
+}
+
+// SetNillableAuthorization sets the "authorization" field if the given value is not nil.
+func (_c *CompletionAttemptCreate) SetNillableAuthorization(v *string) *CompletionAttemptCreate {
+	if v != nil {
+		_c.SetAuthorization(*v)
+	}
+	return _c
+}
+
 // Mutation returns the CompletionAttemptMutation object of the builder.
 func (_c *CompletionAttemptCreate) Mutation() *CompletionAttemptMutation {
 	return _c.mutation
@@ -268,6 +282,10 @@ func (_c *CompletionAttemptCreate) createSpec() (*CompletionAttempt, *sqlgraph.C
 	if value, ok := _c.mutation.CompletedAt(); ok {
 		_spec.SetField(completionattempt.FieldCompletedAt, field.TypeTime, value)
 		_node.CompletedAt = &value
+	}
+	if value, ok := _c.mutation.Authorization(); ok {
+		_spec.SetField(completionattempt.FieldAuthorization, field.TypeString, value)
+		_node.Authorization = &value
 	}
 	return _node, _spec
 }
@@ -438,6 +456,24 @@ func (u *CompletionAttemptUpsert) UpdateCompletedAt() *CompletionAttemptUpsert {
 // ClearCompletedAt clears the value of the "completed_at" field.
 func (u *CompletionAttemptUpsert) ClearCompletedAt() *CompletionAttemptUpsert {
 	u.SetNull(completionattempt.FieldCompletedAt)
+	return u
+}
+
+// SetAuthorization sets the "authorization" field.
+func (u *CompletionAttemptUpsert) SetAuthorization(v string) *CompletionAttemptUpsert {
+	u.Set(completionattempt.FieldAuthorization, v)
+	return u
+}
+
+// UpdateAuthorization sets the "authorization" field to the value that was provided on create.
+func (u *CompletionAttemptUpsert) UpdateAuthorization() *CompletionAttemptUpsert {
+	u.SetExcluded(completionattempt.FieldAuthorization)
+	return u
+}
+
+// ClearAuthorization clears the value of the "authorization" field.
+func (u *CompletionAttemptUpsert) ClearAuthorization() *CompletionAttemptUpsert {
+	u.SetNull(completionattempt.FieldAuthorization)
 	return u
 }
 
@@ -623,6 +659,27 @@ func (u *CompletionAttemptUpsertOne) UpdateCompletedAt() *CompletionAttemptUpser
 func (u *CompletionAttemptUpsertOne) ClearCompletedAt() *CompletionAttemptUpsertOne {
 	return u.Update(func(s *CompletionAttemptUpsert) {
 		s.ClearCompletedAt()
+	})
+}
+
+// SetAuthorization sets the "authorization" field.
+func (u *CompletionAttemptUpsertOne) SetAuthorization(v string) *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.SetAuthorization(v)
+	})
+}
+
+// UpdateAuthorization sets the "authorization" field to the value that was provided on create.
+func (u *CompletionAttemptUpsertOne) UpdateAuthorization() *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.UpdateAuthorization()
+	})
+}
+
+// ClearAuthorization clears the value of the "authorization" field.
+func (u *CompletionAttemptUpsertOne) ClearAuthorization() *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.ClearAuthorization()
 	})
 }
 
@@ -974,6 +1031,27 @@ func (u *CompletionAttemptUpsertBulk) UpdateCompletedAt() *CompletionAttemptUpse
 func (u *CompletionAttemptUpsertBulk) ClearCompletedAt() *CompletionAttemptUpsertBulk {
 	return u.Update(func(s *CompletionAttemptUpsert) {
 		s.ClearCompletedAt()
+	})
+}
+
+// SetAuthorization sets the "authorization" field.
+func (u *CompletionAttemptUpsertBulk) SetAuthorization(v string) *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.SetAuthorization(v)
+	})
+}
+
+// UpdateAuthorization sets the "authorization" field to the value that was provided on create.
+func (u *CompletionAttemptUpsertBulk) UpdateAuthorization() *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.UpdateAuthorization()
+	})
+}
+
+// ClearAuthorization clears the value of the "authorization" field.
+func (u *CompletionAttemptUpsertBulk) ClearAuthorization() *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.ClearAuthorization()
 	})
 }
 

@@ -158,6 +158,26 @@ func (_u *CompletionAttemptUpdate) ClearCompletedAt() *CompletionAttemptUpdate {
 	return _u
 }
 
+// SetAuthorization sets the "authorization" field.
+func (_u *CompletionAttemptUpdate) SetAuthorization(v string) *CompletionAttemptUpdate {
+	_u.mutation.SetAuthorization(v)
+	return _u
+}
+
+// SetNillableAuthorization sets the "authorization" field if the given value is not nil.
+func (_u *CompletionAttemptUpdate) SetNillableAuthorization(v *string) *CompletionAttemptUpdate {
+	if v != nil {
+		_u.SetAuthorization(*v)
+	}
+	return _u
+}
+
+// ClearAuthorization clears the value of the "authorization" field.
+func (_u *CompletionAttemptUpdate) ClearAuthorization() *CompletionAttemptUpdate {
+	_u.mutation.ClearAuthorization()
+	return _u
+}
+
 // Mutation returns the CompletionAttemptMutation object of the builder.
 func (_u *CompletionAttemptUpdate) Mutation() *CompletionAttemptMutation {
 	return _u.mutation
@@ -282,6 +302,12 @@ func (_u *CompletionAttemptUpdate) sqlSave(ctx context.Context) (_node int, err 
 	}
 	if _u.mutation.CompletedAtCleared() {
 		_spec.ClearField(completionattempt.FieldCompletedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Authorization(); ok {
+		_spec.SetField(completionattempt.FieldAuthorization, field.TypeString, value)
+	}
+	if _u.mutation.AuthorizationCleared() {
+		_spec.ClearField(completionattempt.FieldAuthorization, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -429,6 +455,26 @@ func (_u *CompletionAttemptUpdateOne) SetNillableCompletedAt(v *time.Time) *Comp
 // ClearCompletedAt clears the value of the "completed_at" field.
 func (_u *CompletionAttemptUpdateOne) ClearCompletedAt() *CompletionAttemptUpdateOne {
 	_u.mutation.ClearCompletedAt()
+	return _u
+}
+
+// SetAuthorization sets the "authorization" field.
+func (_u *CompletionAttemptUpdateOne) SetAuthorization(v string) *CompletionAttemptUpdateOne {
+	_u.mutation.SetAuthorization(v)
+	return _u
+}
+
+// SetNillableAuthorization sets the "authorization" field if the given value is not nil.
+func (_u *CompletionAttemptUpdateOne) SetNillableAuthorization(v *string) *CompletionAttemptUpdateOne {
+	if v != nil {
+		_u.SetAuthorization(*v)
+	}
+	return _u
+}
+
+// ClearAuthorization clears the value of the "authorization" field.
+func (_u *CompletionAttemptUpdateOne) ClearAuthorization() *CompletionAttemptUpdateOne {
+	_u.mutation.ClearAuthorization()
 	return _u
 }
 
@@ -586,6 +632,12 @@ func (_u *CompletionAttemptUpdateOne) sqlSave(ctx context.Context) (_node *Compl
 	}
 	if _u.mutation.CompletedAtCleared() {
 		_spec.ClearField(completionattempt.FieldCompletedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Authorization(); ok {
+		_spec.SetField(completionattempt.FieldAuthorization, field.TypeString, value)
+	}
+	if _u.mutation.AuthorizationCleared() {
+		_spec.ClearField(completionattempt.FieldAuthorization, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &CompletionAttempt{config: _u.config}

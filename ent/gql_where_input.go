@@ -2164,6 +2164,23 @@ type CompletionAttemptWhereInput struct {
 	CompletedAtLTE    *time.Time  `json:"completedAtLTE,omitempty"`
 	CompletedAtIsNil  bool        `json:"completedAtIsNil,omitempty"`
 	CompletedAtNotNil bool        `json:"completedAtNotNil,omitempty"`
+
+	// "authorization" field predicates.
+	Authorization             *string  `json:"authorization,omitempty"`
+	AuthorizationNEQ          *string  `json:"authorizationNEQ,omitempty"`
+	AuthorizationIn           []string `json:"authorizationIn,omitempty"`
+	AuthorizationNotIn        []string `json:"authorizationNotIn,omitempty"`
+	AuthorizationGT           *string  `json:"authorizationGT,omitempty"`
+	AuthorizationGTE          *string  `json:"authorizationGTE,omitempty"`
+	AuthorizationLT           *string  `json:"authorizationLT,omitempty"`
+	AuthorizationLTE          *string  `json:"authorizationLTE,omitempty"`
+	AuthorizationContains     *string  `json:"authorizationContains,omitempty"`
+	AuthorizationHasPrefix    *string  `json:"authorizationHasPrefix,omitempty"`
+	AuthorizationHasSuffix    *string  `json:"authorizationHasSuffix,omitempty"`
+	AuthorizationIsNil        bool     `json:"authorizationIsNil,omitempty"`
+	AuthorizationNotNil       bool     `json:"authorizationNotNil,omitempty"`
+	AuthorizationEqualFold    *string  `json:"authorizationEqualFold,omitempty"`
+	AuthorizationContainsFold *string  `json:"authorizationContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2497,6 +2514,51 @@ func (i *CompletionAttemptWhereInput) P() (predicate.CompletionAttempt, error) {
 	}
 	if i.CompletedAtNotNil {
 		predicates = append(predicates, completionattempt.CompletedAtNotNil())
+	}
+	if i.Authorization != nil {
+		predicates = append(predicates, completionattempt.AuthorizationEQ(*i.Authorization))
+	}
+	if i.AuthorizationNEQ != nil {
+		predicates = append(predicates, completionattempt.AuthorizationNEQ(*i.AuthorizationNEQ))
+	}
+	if len(i.AuthorizationIn) > 0 {
+		predicates = append(predicates, completionattempt.AuthorizationIn(i.AuthorizationIn...))
+	}
+	if len(i.AuthorizationNotIn) > 0 {
+		predicates = append(predicates, completionattempt.AuthorizationNotIn(i.AuthorizationNotIn...))
+	}
+	if i.AuthorizationGT != nil {
+		predicates = append(predicates, completionattempt.AuthorizationGT(*i.AuthorizationGT))
+	}
+	if i.AuthorizationGTE != nil {
+		predicates = append(predicates, completionattempt.AuthorizationGTE(*i.AuthorizationGTE))
+	}
+	if i.AuthorizationLT != nil {
+		predicates = append(predicates, completionattempt.AuthorizationLT(*i.AuthorizationLT))
+	}
+	if i.AuthorizationLTE != nil {
+		predicates = append(predicates, completionattempt.AuthorizationLTE(*i.AuthorizationLTE))
+	}
+	if i.AuthorizationContains != nil {
+		predicates = append(predicates, completionattempt.AuthorizationContains(*i.AuthorizationContains))
+	}
+	if i.AuthorizationHasPrefix != nil {
+		predicates = append(predicates, completionattempt.AuthorizationHasPrefix(*i.AuthorizationHasPrefix))
+	}
+	if i.AuthorizationHasSuffix != nil {
+		predicates = append(predicates, completionattempt.AuthorizationHasSuffix(*i.AuthorizationHasSuffix))
+	}
+	if i.AuthorizationIsNil {
+		predicates = append(predicates, completionattempt.AuthorizationIsNil())
+	}
+	if i.AuthorizationNotNil {
+		predicates = append(predicates, completionattempt.AuthorizationNotNil())
+	}
+	if i.AuthorizationEqualFold != nil {
+		predicates = append(predicates, completionattempt.AuthorizationEqualFold(*i.AuthorizationEqualFold))
+	}
+	if i.AuthorizationContainsFold != nil {
+		predicates = append(predicates, completionattempt.AuthorizationContainsFold(*i.AuthorizationContainsFold))
 	}
 
 	switch len(predicates) {

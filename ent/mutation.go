@@ -4396,6 +4396,7 @@ type CompletionAttemptMutation struct {
 	errors        *[]schema.CompletionError
 	appenderrors  []schema.CompletionError
 	completed_at  *time.Time
+	authorization *string
 	clearedFields map[string]struct{}
 	done          bool
 	oldValue      func(context.Context) (*CompletionAttempt, error)
@@ -4900,6 +4901,55 @@ func (m *CompletionAttemptMutation) ResetCompletedAt() {
 	delete(m.clearedFields, completionattempt.FieldCompletedAt)
 }
 
+// SetAuthorization sets the "authorization" field.
+func (m *CompletionAttemptMutation) SetAuthorization(s string) {
+	m.authorization = &s
+}
+
+// Authorization returns the value of the "authorization" field in the mutation.
+func (m *CompletionAttemptMutation) Authorization() (r string, exists bool) {
+	v := m.authorization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorization returns the old "authorization" field's value of the CompletionAttempt entity.
+// If the CompletionAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompletionAttemptMutation) OldAuthorization(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorization is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorization requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorization: %w", err)
+	}
+	return oldValue.Authorization, nil
+}
+
+// ClearAuthorization clears the value of the "authorization" field.
+func (m *CompletionAttemptMutation) ClearAuthorization() {
+	m.authorization = nil
+	m.clearedFields[completionattempt.FieldAuthorization] = struct{}{}
+}
+
+// AuthorizationCleared returns if the "authorization" field was cleared in this mutation.
+func (m *CompletionAttemptMutation) AuthorizationCleared() bool {
+	_, ok := m.clearedFields[completionattempt.FieldAuthorization]
+	return ok
+}
+
+// ResetAuthorization resets all changes to the "authorization" field.
+func (m *CompletionAttemptMutation) ResetAuthorization() {
+	m.authorization = nil
+	delete(m.clearedFields, completionattempt.FieldAuthorization)
+}
+
 // Where appends a list predicates to the CompletionAttemptMutation builder.
 func (m *CompletionAttemptMutation) Where(ps ...predicate.CompletionAttempt) {
 	m.predicates = append(m.predicates, ps...)
@@ -4934,7 +4984,7 @@ func (m *CompletionAttemptMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompletionAttemptMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, completionattempt.FieldCreatedAt)
 	}
@@ -4962,6 +5012,9 @@ func (m *CompletionAttemptMutation) Fields() []string {
 	if m.completed_at != nil {
 		fields = append(fields, completionattempt.FieldCompletedAt)
 	}
+	if m.authorization != nil {
+		fields = append(fields, completionattempt.FieldAuthorization)
+	}
 	return fields
 }
 
@@ -4988,6 +5041,8 @@ func (m *CompletionAttemptMutation) Field(name string) (ent.Value, bool) {
 		return m.Errors()
 	case completionattempt.FieldCompletedAt:
 		return m.CompletedAt()
+	case completionattempt.FieldAuthorization:
+		return m.Authorization()
 	}
 	return nil, false
 }
@@ -5015,6 +5070,8 @@ func (m *CompletionAttemptMutation) OldField(ctx context.Context, name string) (
 		return m.OldErrors(ctx)
 	case completionattempt.FieldCompletedAt:
 		return m.OldCompletedAt(ctx)
+	case completionattempt.FieldAuthorization:
+		return m.OldAuthorization(ctx)
 	}
 	return nil, fmt.Errorf("unknown CompletionAttempt field %s", name)
 }
@@ -5087,6 +5144,13 @@ func (m *CompletionAttemptMutation) SetField(name string, value ent.Value) error
 		}
 		m.SetCompletedAt(v)
 		return nil
+	case completionattempt.FieldAuthorization:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorization(v)
+		return nil
 	}
 	return fmt.Errorf("unknown CompletionAttempt field %s", name)
 }
@@ -5141,6 +5205,9 @@ func (m *CompletionAttemptMutation) ClearedFields() []string {
 	if m.FieldCleared(completionattempt.FieldCompletedAt) {
 		fields = append(fields, completionattempt.FieldCompletedAt)
 	}
+	if m.FieldCleared(completionattempt.FieldAuthorization) {
+		fields = append(fields, completionattempt.FieldAuthorization)
+	}
 	return fields
 }
 
@@ -5163,6 +5230,9 @@ func (m *CompletionAttemptMutation) ClearField(name string) error {
 		return nil
 	case completionattempt.FieldCompletedAt:
 		m.ClearCompletedAt()
+		return nil
+	case completionattempt.FieldAuthorization:
+		m.ClearAuthorization()
 		return nil
 	}
 	return fmt.Errorf("unknown CompletionAttempt nullable field %s", name)
@@ -5198,6 +5268,9 @@ func (m *CompletionAttemptMutation) ResetField(name string) error {
 		return nil
 	case completionattempt.FieldCompletedAt:
 		m.ResetCompletedAt()
+		return nil
+	case completionattempt.FieldAuthorization:
+		m.ResetAuthorization()
 		return nil
 	}
 	return fmt.Errorf("unknown CompletionAttempt field %s", name)

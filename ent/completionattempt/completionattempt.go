@@ -34,6 +34,8 @@ const (
 	FieldErrors = "errors"
 	// FieldCompletedAt holds the string denoting the completed_at field in the database.
 	FieldCompletedAt = "completed_at"
+	// FieldAuthorization holds the string denoting the authorization field in the database.
+	FieldAuthorization = "authorization"
 	// Table holds the table name of the completionattempt in the database.
 	Table = "completion_attempts"
 )
@@ -50,6 +52,7 @@ var Columns = []string{
 	FieldOrderID,
 	FieldErrors,
 	FieldCompletedAt,
+	FieldAuthorization,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -150,6 +153,11 @@ func ByOrderID(opts ...sql.OrderTermOption) OrderOption {
 // ByCompletedAt orders the results by the completed_at field.
 func ByCompletedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCompletedAt, opts...).ToFunc()
+}
+
+// ByAuthorization orders the results by the authorization field.
+func ByAuthorization(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAuthorization, opts...).ToFunc()
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

@@ -89,6 +89,11 @@ func CompletedAt(v time.Time) predicate.CompletionAttempt {
 	return predicate.CompletionAttempt(sql.FieldEQ(FieldCompletedAt, v))
 }
 
+// Authorization applies equality check predicate on the "authorization" field. It's identical to AuthorizationEQ.
+func Authorization(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEQ(FieldAuthorization, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.CompletionAttempt {
 	return predicate.CompletionAttempt(sql.FieldEQ(FieldCreatedAt, v))
@@ -492,6 +497,81 @@ func CompletedAtIsNil() predicate.CompletionAttempt {
 // CompletedAtNotNil applies the NotNil predicate on the "completed_at" field.
 func CompletedAtNotNil() predicate.CompletionAttempt {
 	return predicate.CompletionAttempt(sql.FieldNotNull(FieldCompletedAt))
+}
+
+// AuthorizationEQ applies the EQ predicate on the "authorization" field.
+func AuthorizationEQ(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEQ(FieldAuthorization, v))
+}
+
+// AuthorizationNEQ applies the NEQ predicate on the "authorization" field.
+func AuthorizationNEQ(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNEQ(FieldAuthorization, v))
+}
+
+// AuthorizationIn applies the In predicate on the "authorization" field.
+func AuthorizationIn(vs ...string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldIn(FieldAuthorization, vs...))
+}
+
+// AuthorizationNotIn applies the NotIn predicate on the "authorization" field.
+func AuthorizationNotIn(vs ...string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNotIn(FieldAuthorization, vs...))
+}
+
+// AuthorizationGT applies the GT predicate on the "authorization" field.
+func AuthorizationGT(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldGT(FieldAuthorization, v))
+}
+
+// AuthorizationGTE applies the GTE predicate on the "authorization" field.
+func AuthorizationGTE(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldGTE(FieldAuthorization, v))
+}
+
+// AuthorizationLT applies the LT predicate on the "authorization" field.
+func AuthorizationLT(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldLT(FieldAuthorization, v))
+}
+
+// AuthorizationLTE applies the LTE predicate on the "authorization" field.
+func AuthorizationLTE(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldLTE(FieldAuthorization, v))
+}
+
+// AuthorizationContains applies the Contains predicate on the "authorization" field.
+func AuthorizationContains(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldContains(FieldAuthorization, v))
+}
+
+// AuthorizationHasPrefix applies the HasPrefix predicate on the "authorization" field.
+func AuthorizationHasPrefix(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldHasPrefix(FieldAuthorization, v))
+}
+
+// AuthorizationHasSuffix applies the HasSuffix predicate on the "authorization" field.
+func AuthorizationHasSuffix(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldHasSuffix(FieldAuthorization, v))
+}
+
+// AuthorizationIsNil applies the IsNil predicate on the "authorization" field.
+func AuthorizationIsNil() predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldIsNull(FieldAuthorization))
+}
+
+// AuthorizationNotNil applies the NotNil predicate on the "authorization" field.
+func AuthorizationNotNil() predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNotNull(FieldAuthorization))
+}
+
+// AuthorizationEqualFold applies the EqualFold predicate on the "authorization" field.
+func AuthorizationEqualFold(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEqualFold(FieldAuthorization, v))
+}
+
+// AuthorizationContainsFold applies the ContainsFold predicate on the "authorization" field.
+func AuthorizationContainsFold(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldContainsFold(FieldAuthorization, v))
 }
 
 // And groups predicates with the AND operator between them.

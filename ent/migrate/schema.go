@@ -176,6 +176,7 @@ var (
 		{Name: "order_id", Type: field.TypeInt, Nullable: true},
 		{Name: "errors", Type: field.TypeJSON, Nullable: true},
 		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "authorization", Type: field.TypeString, Nullable: true},
 	}
 	// CompletionAttemptsTable holds the schema information for the "completion_attempts" table.
 	CompletionAttemptsTable = &schema.Table{

@@ -32,5 +32,7 @@ func (CompletionAttempt) Fields() []ent.Field {
 		field.Int("order_id").Optional().Nillable(),
 		field.JSON("errors", []CompletionError{}).Optional(),
 		field.Time("completed_at").Optional().Nillable(),
+		field.String("authorization").Optional().Nillable().Sensitive().
+			Comment("The payment provider's authorization while the attempt runs, so an interrupted attempt's money can be released."),
 	}
 }

@@ -95,12 +95,8 @@ func (s *Service) Submit(ctx context.Context, cartID, attemptToken string) (Subm
 		if !ok || prev.CartToken != token {
 			return Submission{UserErrors: []cart.UserError{{Code: cart.CodeInvalid, Field: []string{"attemptToken"}, Message: "This attempt token was used for another cart."}}}, nil
 		}
-		if prev.Status == completionattempt.StatusPROCESSING && s.now().Sub(prev.CreatedAt) > StaleAttempt {
-			// Its server stopped mid-way (the order was not placed: placing and marking the
-			// attempt are one transaction). End it, so the buyer can try again.
-			if err := s.fail(ctx, prev, schema.CompletionError{Code: "ERROR", Message: "The attempt was interrupted; submit again with a new attempt token."}); err != nil {
-				return Submission{}, err
-			}
+		if _, err := s.settle(ctx, prev); err != nil {
+			return Submission{}, err
 		}
 		return s.accepted(prev), nil
 	} else if !ent.IsNotFound(err) {
@@ -236,6 +232,13 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 			}
 			return s.fail(ctx, attempt, schema.CompletionError{Code: e.Code, Message: e.Message})
 		}
+		// Kept until the attempt ends: if this server stops before placing the order, the
+		// attempt is settled later and the authorization voided.
+		if err := s.db.CompletionAttempt.UpdateOneID(attempt.ID).SetAuthorization(auth).Exec(ctx); err != nil {
+			_ = s.provider.Void(ctx, auth)
+			_ = s.fail(ctx, attempt, schema.CompletionError{Code: "ERROR", Message: "The order could not be placed."})
+			return fmt.Errorf("record authorization: %w", err)
+		}
 	}
 	orderID, err := s.place(ctx, c, attempt)
 	var failed errFailed
@@ -261,9 +264,43 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 	return s.db.Order.UpdateOneID(orderID).SetFinancialStatus(entorder.FinancialStatus(status)).Exec(ctx)
 }
 
+// fail ends a running attempt as failed (an attempt that already ended keeps its outcome).
 func (s *Service) fail(ctx context.Context, a *ent.CompletionAttempt, e schema.CompletionError) error {
-	return s.db.CompletionAttempt.UpdateOne(a).SetStatus(completionattempt.StatusFAILED).
-		SetErrors([]schema.CompletionError{e}).SetCompletedAt(s.now()).Exec(ctx)
+	_, err := s.end(ctx, a, e)
+	return err
+}
+
+// end ends a running attempt as failed and reports whether it was still running. The
+// attempt's authorization is forgotten unless keepAuth (it could not be voided).
+func (s *Service) end(ctx context.Context, a *ent.CompletionAttempt, e schema.CompletionError, keepAuth ...bool) (bool, error) {
+	u := s.db.CompletionAttempt.Update().
+		Where(completionattempt.ID(a.ID), completionattempt.StatusEQ(completionattempt.StatusPROCESSING)).
+		SetStatus(completionattempt.StatusFAILED).SetErrors([]schema.CompletionError{e}).SetCompletedAt(s.now())
+	if len(keepAuth) == 0 || !keepAuth[0] {
+		u.ClearAuthorization()
+	}
+	n, err := u.Save(ctx)
+	if err != nil {
+		return false, fmt.Errorf("end attempt: %w", err)
+	}
+	return n == 1, nil
+}
+
+// settle ends an attempt left PROCESSING longer than StaleAttempt: its server stopped
+// between accepting and placing (placing and marking the attempt are one transaction, so
+// no order exists). The authorization it took is voided first, so the buyer is not charged
+// for an order that was never placed; one the provider refuses to void stays recorded on
+// the failed attempt for the merchant to release. The buyer can submit again with a new
+// token. It reports whether it settled the attempt.
+func (s *Service) settle(ctx context.Context, a *ent.CompletionAttempt) (bool, error) {
+	if a.Status != completionattempt.StatusPROCESSING || s.now().Sub(a.CreatedAt) <= StaleAttempt {
+		return false, nil
+	}
+	voidFailed := false
+	if a.Authorization != nil && s.provider != nil {
+		voidFailed = s.provider.Void(ctx, *a.Authorization) != nil
+	}
+	return s.end(ctx, a, schema.CompletionError{Code: "ERROR", Message: "The attempt was interrupted; submit again with a new attempt token."}, voidFailed)
 }
 
 // place writes the order in one transaction and returns its ID.
@@ -419,8 +456,14 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, c *cart.Cart, attempt
 	if err := tx.Cart.UpdateOneID(c.ID).SetCompletedAt(s.now()).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("complete cart: %w", err)
 	}
-	if err := tx.CompletionAttempt.UpdateOneID(attempt.ID).SetStatus(completionattempt.StatusSUCCESS).SetOrderID(o.ID).SetCompletedAt(s.now()).Exec(ctx); err != nil {
+	n, err := tx.CompletionAttempt.Update().
+		Where(completionattempt.ID(attempt.ID), completionattempt.StatusEQ(completionattempt.StatusPROCESSING)).
+		SetStatus(completionattempt.StatusSUCCESS).SetOrderID(o.ID).SetCompletedAt(s.now()).ClearAuthorization().Save(ctx)
+	if err != nil {
 		return 0, fmt.Errorf("record attempt: %w", err)
+	}
+	if n == 0 { // settled as interrupted meanwhile: its buyer was told it failed
+		return 0, errFailed{schema.CompletionError{Code: "ERROR", Message: "The attempt was interrupted; submit again with a new attempt token."}}
 	}
 	return o.ID, nil
 }
@@ -493,6 +536,13 @@ func (s *Service) Attempt(ctx context.Context, publicID string) (*ent.Completion
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("read attempt: %w", err)
+	}
+	if settled, err := s.settle(ctx, a); err != nil {
+		return nil, "", err
+	} else if settled {
+		if a, err = s.db.CompletionAttempt.Get(ctx, a.ID); err != nil {
+			return nil, "", fmt.Errorf("read attempt: %w", err)
+		}
 	}
 	if a.OrderID == nil {
 		return a, "", nil
