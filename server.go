@@ -1,6 +1,7 @@
 // Command storefront serves the Storefront API (Shopify-compatible GraphQL) over SQLite or
 // PostgreSQL. `storefront` (or `storefront serve`) starts the server; `storefront seed`
-// loads the demo catalog or a synthetic one for benchmarks.
+// loads the demo catalog or a synthetic one for benchmarks; `storefront searches` prints
+// the search report (top searches, searches without results).
 package main
 
 import (
@@ -17,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/rs/cors"
@@ -151,8 +153,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return serve(ctx, args, getenv, stdout)
 	case "seed":
 		return seedCmd(ctx, args, getenv, stdout)
+	case "searches":
+		return searchesCmd(ctx, args, getenv, stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve or seed)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, seed or searches)", cmd)
 	}
 }
 
@@ -335,4 +339,51 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	fmt.Fprintln(stdout, "demo catalog loaded")
 	return nil
+}
+
+// searchesCmd prints the search report: the most searched terms and the searches that found
+// nothing, over the last days.
+func searchesCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("searches", flag.ContinueOnError)
+	days := fs.Int("days", 30, "how many days back the report covers")
+	limit := fs.Int("limit", 20, "how many terms each list shows")
+	dbURL := fs.String("database-url", "", "database to read (default: DATABASE_URL or sqlite:storefront.db)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *days <= 0 || *limit <= 0 {
+		return errors.New("-days and -limit must be positive")
+	}
+	cfg, _, err := loadConfig("searches", nil, getenv)
+	if err != nil {
+		return err
+	}
+	if *dbURL != "" {
+		cfg.DatabaseURL = *dbURL
+	}
+	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cat := catalog.New(db)
+	since := time.Now().UTC().AddDate(0, 0, -*days)
+	top, err := cat.TopSearches(ctx, since, *limit)
+	if err != nil {
+		return err
+	}
+	empty, err := cat.SearchesWithoutResults(ctx, since, *limit)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "Top searches, last %d days\nsearches\tmost results\tterm\n", *days)
+	for _, r := range top {
+		fmt.Fprintf(w, "%d\t%d\t%s\n", r.Searches, r.Results, r.Term)
+	}
+	fmt.Fprintf(w, "\nSearches without results, last %d days\nsearches\tterm\n", *days)
+	for _, r := range empty {
+		fmt.Fprintf(w, "%d\t%s\n", r.Searches, r.Term)
+	}
+	return w.Flush()
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"storefront/internal/store"
 	"storefront/internal/storetest"
 )
 
@@ -136,5 +137,34 @@ func TestSeedCommand(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"bogus"}, getenv, &out); err == nil {
 		t.Error("unknown command accepted")
+	}
+}
+
+func TestSearchesCommand(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "searches.db")
+	db, err := store.Open(context.Background(), store.Config{URL: dbURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []struct {
+		term string
+		n    int
+	}{{"shirt", 4}, {"shirt", 4}, {"zzz", 0}, {"mug", 1}} {
+		db.SearchTerm.Create().SetTerm(s.term).SetResultCount(s.n).ExecX(context.Background())
+	}
+	db.SearchTerm.Create().SetTerm("old").SetResultCount(0).SetSearchedAt(time.Now().AddDate(0, 0, -60)).ExecX(context.Background())
+	db.Close()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"searches", "-database-url", dbURL, "-days", "30"}, func(string) string { return "" }, &out); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(strings.Fields(out.String()), " ")
+	want := "Top searches, last 30 days searches most results term 2 4 shirt 1 1 mug 1 0 zzz " +
+		"Searches without results, last 30 days searches term 1 zzz"
+	if got != want {
+		t.Errorf("report:\n%s\nwant (spaces aside) %s", out.String(), want)
+	}
+	if err := run(context.Background(), []string{"searches", "-database-url", dbURL, "-days", "0"}, func(string) string { return "" }, &out); err == nil {
+		t.Error("-days 0 accepted")
 	}
 }
