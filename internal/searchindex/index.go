@@ -47,27 +47,13 @@ func (x *Index) Install(client *ent.Client) {
 		return hook.ProductVariantFunc(func(ctx context.Context, m *ent.ProductVariantMutation) (ent.Value, error) {
 			_, sku := m.Sku()
 			_, opts := m.SelectedOptions()
-			newProduct, moved := m.ProductID()
+			_, moved := m.ProductID()
 			if !m.Op().Is(ent.OpCreate|ent.OpDelete|ent.OpDeleteOne) && !sku && !opts && !moved && !m.SkuCleared() {
 				return next.Mutate(ctx, m) // stock and price changes leave the text alone
 			}
-			var products []int
-			if moved {
-				products = append(products, newProduct)
-			}
-			if !m.Op().Is(ent.OpCreate) {
-				ids, err := m.IDs(ctx)
-				if err != nil {
-					return nil, fmt.Errorf("find variants to re-index: %w", err)
-				}
-				if len(ids) > 0 {
-					before, err := m.Client().ProductVariant.Query().Where(productvariant.IDIn(ids...)).
-						Unique(true).Select(productvariant.FieldProductID).Ints(ctx)
-					if err != nil {
-						return nil, fmt.Errorf("find products of variants: %w", err)
-					}
-					products = append(products, before...)
-				}
+			products, err := VariantProducts(ctx, m)
+			if err != nil {
+				return nil, err
 			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil {
@@ -80,6 +66,32 @@ func (x *Index) Install(client *ent.Client) {
 			return v, x.RefreshProducts(ctx, m.Client(), products)
 		})
 	})
+}
+
+// VariantProducts returns the products a variant mutation touches: the product it sets
+// and, unless it creates, the products of the variants it changes or deletes (read before
+// the mutation runs).
+func VariantProducts(ctx context.Context, m *ent.ProductVariantMutation) ([]int, error) {
+	var products []int
+	if id, ok := m.ProductID(); ok {
+		products = append(products, id)
+	}
+	if m.Op().Is(ent.OpCreate) {
+		return products, nil
+	}
+	ids, err := m.IDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("find variants to update: %w", err)
+	}
+	if len(ids) == 0 {
+		return products, nil
+	}
+	before, err := m.Client().ProductVariant.Query().Where(productvariant.IDIn(ids...)).
+		Unique(true).Select(productvariant.FieldProductID).Ints(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("find products of variants: %w", err)
+	}
+	return append(products, before...), nil
 }
 
 // mutation is what reindexAround needs of a generated mutation.

@@ -55,12 +55,8 @@ func (postgresEngine) Delete(ctx context.Context, db Conn, kind Kind, ids []int)
 	if len(ids) == 0 {
 		return nil
 	}
-	args := make([]any, len(ids))
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		args[i], marks[i] = id, fmt.Sprintf("$%d", i+1)
-	}
-	q := "DELETE FROM " + kind.table() + " WHERE id IN (" + strings.Join(marks, ", ") + ")"
+	in, args := inList(dialect.Postgres, ids)
+	q := "DELETE FROM " + kind.table() + " WHERE id IN " + in
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("remove %ss from the index: %w", kind, err)
 	}
@@ -68,7 +64,7 @@ func (postgresEngine) Delete(ctx context.Context, db Conn, kind Kind, ids []int)
 }
 
 func (postgresEngine) Words(ctx context.Context, db Conn, kind Kind, ids []int) (map[int][]string, error) {
-	return storedWords(ctx, db, "SELECT id, words FROM "+kind.table()+" WHERE id IN ", "$", ids)
+	return storedWords(ctx, db, dialect.Postgres, "SELECT id, words FROM "+kind.table()+" WHERE id IN ", ids)
 }
 
 func (postgresEngine) Count(ctx context.Context, db Conn, kind Kind) (int, error) {

@@ -99,11 +99,8 @@ func (sqliteEngine) Delete(ctx context.Context, db Conn, kind Kind, ids []int) e
 	if len(ids) == 0 {
 		return nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	q := "DELETE FROM " + kind.table() + " WHERE docid IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
+	in, args := inList(dialect.SQLite, ids)
+	q := "DELETE FROM " + kind.table() + " WHERE docid IN " + in
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("remove %ss from the index: %w", kind, err)
 	}
@@ -111,7 +108,7 @@ func (sqliteEngine) Delete(ctx context.Context, db Conn, kind Kind, ids []int) e
 }
 
 func (sqliteEngine) Words(ctx context.Context, db Conn, kind Kind, ids []int) (map[int][]string, error) {
-	return storedWords(ctx, db, "SELECT docid, words FROM "+kind.table()+" WHERE docid IN ", "?", ids)
+	return storedWords(ctx, db, dialect.SQLite, "SELECT docid, words FROM "+kind.table()+" WHERE docid IN ", ids)
 }
 
 func (sqliteEngine) Count(ctx context.Context, db Conn, kind Kind) (int, error) {
@@ -169,20 +166,13 @@ func (sqliteEngine) JoinRanked(sel *entsql.Selector, kind Kind, alias string, e 
 }
 
 // storedWords reads (id, words) rows of a statement ending in "IN ".
-func storedWords(ctx context.Context, db Conn, prefix, mark string, ids []int) (map[int][]string, error) {
+func storedWords(ctx context.Context, db Conn, dialectName, prefix string, ids []int) (map[int][]string, error) {
 	out := map[int][]string{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		args[i], marks[i] = id, mark
-		if mark != "?" {
-			marks[i] = fmt.Sprintf("$%d", i+1)
-		}
-	}
-	rows, err := db.QueryContext(ctx, prefix+"("+strings.Join(marks, ", ")+")", args...)
+	in, args := inList(dialectName, ids)
+	rows, err := db.QueryContext(ctx, prefix+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read indexed words: %w", err)
 	}

@@ -110,16 +110,12 @@ func updateVocabulary(ctx context.Context, db Conn, dialectName string, delta ma
 	if len(dropped) == 0 {
 		return nil
 	}
-	args := make([]any, len(dropped))
-	marks := make([]string, len(dropped))
-	for i, w := range dropped {
-		args[i], marks[i] = w, ph(i+1)
-	}
-	rows, err := db.QueryContext(ctx, "SELECT word FROM "+wordsTable+" WHERE word IN ("+strings.Join(marks, ", ")+") AND documents <= 0", args...)
+	in, args := inList(dialectName, dropped)
+	rows, err := db.QueryContext(ctx, "SELECT word FROM "+wordsTable+" WHERE word IN "+in+" AND documents <= 0", args...)
 	if err != nil {
 		return fmt.Errorf("find unused search vocabulary: %w", err)
 	}
-	var dead []any
+	var dead []string
 	for rows.Next() {
 		var w string
 		if err := rows.Scan(&w); err != nil {
@@ -132,16 +128,24 @@ func updateVocabulary(ctx context.Context, db Conn, dialectName string, delta ma
 	if err := rows.Err(); err != nil || len(dead) == 0 {
 		return err
 	}
-	in := make([]string, len(dead))
-	for i := range dead {
-		in[i] = ph(i + 1)
-	}
+	in, args = inList(dialectName, dead)
 	for _, t := range []string{wordsTable, vocabularyTable} {
-		if _, err := db.ExecContext(ctx, "DELETE FROM "+t+" WHERE word IN ("+strings.Join(in, ", ")+")", dead...); err != nil {
+		if _, err := db.ExecContext(ctx, "DELETE FROM "+t+" WHERE word IN "+in, args...); err != nil {
 			return fmt.Errorf("remove unused search vocabulary: %w", err)
 		}
 	}
 	return nil
+}
+
+// inList renders "(p1, p2, …)" with the dialect's placeholders, and the values as arguments.
+func inList[T any](dialectName string, vals []T) (string, []any) {
+	ph := placeholders(dialectName)
+	args := make([]any, len(vals))
+	marks := make([]string, len(vals))
+	for i, v := range vals {
+		args[i], marks[i] = v, ph(i+1)
+	}
+	return "(" + strings.Join(marks, ", ") + ")", args
 }
 
 func placeholders(dialectName string) func(int) string {
@@ -185,7 +189,7 @@ func addKeys(ctx context.Context, db Conn, dialectName string, words []string) e
 // itself in the vocabulary, the vocabulary words one edit (insertion, deletion,
 // substitution or transposition of neighbours) away. One statement for all the words.
 func Corrections(ctx context.Context, db Conn, dialectName string, words []string) (map[string][]string, error) {
-	var keys []any
+	var keys []string
 	wanted := map[string]bool{}
 	for _, w := range words {
 		if utf8.RuneCountInString(w) < MinTypoLength || wanted[w] {
@@ -199,14 +203,8 @@ func Corrections(ctx context.Context, db Conn, dialectName string, words []strin
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	marks := make([]string, len(keys))
-	for i := range keys {
-		marks[i] = "?"
-		if dialectName == dialect.Postgres {
-			marks[i] = fmt.Sprintf("$%d", i+1)
-		}
-	}
-	rows, err := db.QueryContext(ctx, "SELECT DISTINCT word FROM "+vocabularyTable+" WHERE key IN ("+strings.Join(marks, ", ")+")", keys...)
+	in, args := inList(dialectName, keys)
+	rows, err := db.QueryContext(ctx, "SELECT DISTINCT word FROM "+vocabularyTable+" WHERE key IN "+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("look up spelling corrections: %w", err)
 	}
@@ -299,13 +297,8 @@ func KnownWords(ctx context.Context, db Conn, dialectName string, words []string
 	if len(words) == 0 {
 		return out, nil
 	}
-	ph := placeholders(dialectName)
-	args := make([]any, len(words))
-	marks := make([]string, len(words))
-	for i, w := range words {
-		args[i], marks[i] = w, ph(i+1)
-	}
-	rows, err := db.QueryContext(ctx, "SELECT word FROM "+wordsTable+" WHERE word IN ("+strings.Join(marks, ", ")+")", args...)
+	in, args := inList(dialectName, words)
+	rows, err := db.QueryContext(ctx, "SELECT word FROM "+wordsTable+" WHERE word IN "+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("look up catalog words: %w", err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"storefront/ent"
 	"storefront/ent/hook"
-	"storefront/ent/productvariant"
+	"storefront/internal/searchindex"
 )
 
 // installHooks keeps derived columns current whatever writes the rows (services, the Admin
@@ -39,26 +39,9 @@ func installHooks(client *ent.Client, dialectName string) {
 			if !touchesPriceSummary(m) {
 				return next.Mutate(ctx, m)
 			}
-			var products []int
-			if id, ok := m.ProductID(); ok {
-				products = append(products, id)
-			}
-			if !m.Op().Is(ent.OpCreate) {
-				ids, err := m.IDs(ctx)
-				if err != nil {
-					return nil, fmt.Errorf("find variants to update: %w", err)
-				}
-				if len(ids) > 0 {
-					before, err := m.Client().ProductVariant.Query().
-						Where(productvariant.IDIn(ids...)).
-						Unique(true).
-						Select(productvariant.FieldProductID).
-						Ints(ctx)
-					if err != nil {
-						return nil, fmt.Errorf("find products of variants: %w", err)
-					}
-					products = append(products, before...)
-				}
+			products, err := searchindex.VariantProducts(ctx, m)
+			if err != nil {
+				return nil, err
 			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil {
