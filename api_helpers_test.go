@@ -43,6 +43,15 @@ type testAPI struct {
 	Handler http.Handler
 	DB      *store.DB
 	Log     *syncBuffer
+	app     *app
+}
+
+// flushSearches stores the searches recorded so far (they are written off the request path).
+func (a *testAPI) flushSearches(t testing.TB) {
+	t.Helper()
+	if err := a.app.terms.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func testConfig() config {
@@ -79,7 +88,8 @@ func startAPIOver(t testing.TB, db *store.DB, cfg config) *testAPI {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &testAPI{URL: srv.URL, Handler: h, DB: db, Log: logs}
+	t.Cleanup(h.Close) // before the database closes (cleanups run last-in first-out)
+	return &testAPI{URL: srv.URL, Handler: h, DB: db, Log: logs, app: h}
 }
 
 type gqlError struct {

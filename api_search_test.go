@@ -461,6 +461,7 @@ func TestSearchTermsRecorded(t *testing.T) {
 		// Later pages are the same search: not recorded again.
 		r := runSearch(t, api, map[string]any{"q": "shirt", "first": 1})
 		runSearch(t, api, map[string]any{"q": "shirt", "first": 1, "after": r.Search.Edges[0].Cursor})
+		api.flushSearches(t)
 		cat := catalogOf(api)
 		top, err := cat.TopSearches(context.Background(), start, 10)
 		if err != nil {
@@ -507,6 +508,7 @@ func TestSearchTermsRecorded(t *testing.T) {
 		for e := range errs {
 			t.Error(e)
 		}
+		api.flushSearches(t)
 		if n := api.DB.SearchTerm.Query().CountX(context.Background()); n != 47 {
 			t.Errorf("%d searches recorded, want 47", n)
 		}
@@ -637,6 +639,7 @@ func TestPredictiveSearch(t *testing.T) {
 		runSearch(t, api, map[string]any{"q": "oxford shirt"})
 		runSearch(t, api, map[string]any{"q": "oxford shirt"})
 		runSearch(t, api, map[string]any{"q": "oxfordshire"}) // found nothing: never suggested
+		api.flushSearches(t)
 		r = runPredictive(t, api, map[string]any{"q": "oxf"})
 		if got := r.queries(); got != "oxford shirt,oxford" {
 			t.Errorf("oxf: queries %q, want the earlier search first", got)

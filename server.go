@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -53,6 +54,8 @@ type config struct {
 	PublicURL     string
 	CORSOrigins   []string
 	Playground    bool
+	// Introspection answers __schema and __type queries (tools and the Playground need it).
+	Introspection bool
 	Production    bool
 	SeedDemo      bool
 	LogLevel      slog.Level
@@ -61,6 +64,8 @@ type config struct {
 	MaxComplexity int
 	MaxDepth      int
 	CartTTL       time.Duration
+	// SearchTermRetention is how long recorded searches are kept for the reports.
+	SearchTermRetention time.Duration
 	SMTPAddr      string
 	// TestPayments enables the built-in test payment provider (session IDs test_success,
 	// test_declined, test_insufficient_funds, test_transient).
@@ -92,22 +97,51 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.StringVar(&c.Addr, "addr", env("STOREFRONT_ADDR", "127.0.0.1:8080"), "listen address (STOREFRONT_ADDR)")
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", "sqlite:storefront.db"), "postgres://… for PostgreSQL, sqlite:PATH or a path for SQLite (DATABASE_URL)")
 	fs.StringVar(&c.PublicURL, "public-url", env("STOREFRONT_PUBLIC_URL", ""), "absolute URL clients reach this server at; default http://ADDR (STOREFRONT_PUBLIC_URL)")
-	fs.StringVar(&origins, "cors-origins", env("STOREFRONT_CORS_ORIGINS", "*"), "comma-separated origins allowed to call the API from a browser, * for any (STOREFRONT_CORS_ORIGINS)")
-	fs.BoolVar(&c.Playground, "playground", env("STOREFRONT_PLAYGROUND", "true") == "true", "serve the GraphiQL playground at / (STOREFRONT_PLAYGROUND)")
-	fs.BoolVar(&c.Production, "production", env("STOREFRONT_PRODUCTION", "false") == "true", "production mode: no field suggestions in errors (STOREFRONT_PRODUCTION)")
-	fs.BoolVar(&c.SeedDemo, "seed-demo", env("STOREFRONT_SEED_DEMO", "true") == "true", "load the demo catalog when the database is empty (STOREFRONT_SEED_DEMO)")
+	fs.StringVar(&origins, "cors-origins", env("STOREFRONT_CORS_ORIGINS", "*"), "comma-separated origins allowed to call the API from a browser, * for any; in production mode none unless listed, and * is refused (STOREFRONT_CORS_ORIGINS)")
+	fs.BoolVar(&c.Playground, "playground", env("STOREFRONT_PLAYGROUND", "true") == "true", "serve the GraphiQL playground at /; off in production mode unless set (STOREFRONT_PLAYGROUND)")
+	fs.BoolVar(&c.Introspection, "introspection", env("STOREFRONT_INTROSPECTION", "true") == "true", "answer GraphQL introspection queries; off in production mode unless set (STOREFRONT_INTROSPECTION)")
+	fs.BoolVar(&c.Production, "production", boolEnv(getenv("STOREFRONT_PRODUCTION")), "production mode: safe defaults (no test payments, Playground, introspection, CORS * or field suggestions; email needs SMTP) (STOREFRONT_PRODUCTION)")
+	fs.BoolVar(&c.SeedDemo, "seed-demo", env("STOREFRONT_SEED_DEMO", "true") == "true", "load the demo catalog when the database is empty; off in production mode unless set (STOREFRONT_SEED_DEMO)")
 	fs.StringVar(&level, "log-level", env("STOREFRONT_LOG_LEVEL", "info"), "debug, info, warn or error (STOREFRONT_LOG_LEVEL)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt64(env("STOREFRONT_MAX_BODY_BYTES", ""), 1<<20), "largest request body accepted (STOREFRONT_MAX_BODY_BYTES)")
 	fs.DurationVar(&c.Timeout, "timeout", envDuration(env("STOREFRONT_TIMEOUT", ""), 10*time.Second), "longest a request may run (STOREFRONT_TIMEOUT)")
 	fs.IntVar(&c.MaxComplexity, "max-complexity", int(envInt64(env("STOREFRONT_MAX_COMPLEXITY", ""), graph.DefaultMaxComplexity)), "largest query cost accepted (STOREFRONT_MAX_COMPLEXITY)")
 	fs.IntVar(&c.MaxDepth, "max-depth", int(envInt64(env("STOREFRONT_MAX_DEPTH", ""), graph.DefaultMaxDepth)), "deepest query nesting accepted (STOREFRONT_MAX_DEPTH)")
 	fs.DurationVar(&c.CartTTL, "cart-ttl", envDuration(env("STOREFRONT_CART_TTL", ""), cart.DefaultTTL), "how long an untouched cart lives (STOREFRONT_CART_TTL)")
+	fs.DurationVar(&c.SearchTermRetention, "search-term-retention", envDuration(env("STOREFRONT_SEARCH_TERM_RETENTION", ""), catalog.DefaultTermRetention), "how long recorded searches are kept for the reports (STOREFRONT_SEARCH_TERM_RETENTION)")
 	fs.StringVar(&proxies, "trusted-proxies", env("STOREFRONT_TRUSTED_PROXIES", ""), "comma-separated CIDRs of load balancers whose X-Forwarded-For to believe (STOREFRONT_TRUSTED_PROXIES)")
-	fs.BoolVar(&c.TestPayments, "test-payments", env("STOREFRONT_TEST_PAYMENTS", "true") == "true", "enable the built-in test payment provider (STOREFRONT_TEST_PAYMENTS)")
+	fs.BoolVar(&c.TestPayments, "test-payments", env("STOREFRONT_TEST_PAYMENTS", "true") == "true", "enable the built-in test payment provider; off in production mode unless set (STOREFRONT_TEST_PAYMENTS)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("STOREFRONT_SMTP_ADDR", ""), "SMTP server host:port for customer email; unset writes email to the log (STOREFRONT_SMTP_ADDR)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("STOREFRONT_MAIL_FROM", "shop@localhost"), "sender of customer email (STOREFRONT_MAIL_FROM)")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
+	}
+	// What was said explicitly, by flag or environment: production mode changes only the
+	// defaults, never what the operator asked for.
+	explicit := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
+	for name, key := range map[string]string{"cors-origins": "STOREFRONT_CORS_ORIGINS", "playground": "STOREFRONT_PLAYGROUND",
+		"introspection": "STOREFRONT_INTROSPECTION", "test-payments": "STOREFRONT_TEST_PAYMENTS", "seed-demo": "STOREFRONT_SEED_DEMO"} {
+		if getenv(key) != "" {
+			explicit[name] = true
+		}
+	}
+	if c.Production {
+		if !explicit["playground"] {
+			c.Playground = false
+		}
+		if !explicit["introspection"] {
+			c.Introspection = false
+		}
+		if !explicit["test-payments"] {
+			c.TestPayments = false
+		}
+		if !explicit["seed-demo"] {
+			c.SeedDemo = false
+		}
+		if !explicit["cors-origins"] {
+			origins = ""
+		}
 	}
 	var err error
 	if c.TrustedProxies, err = web.ParseProxies(proxies); err != nil {
@@ -118,6 +152,9 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	}
 	for _, o := range strings.Split(origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
+			if o == "*" && c.Production {
+				return c, nil, errors.New("cors origins: * is refused in production mode; list the storefront origins (STOREFRONT_CORS_ORIGINS=https://shop.example)")
+			}
 			c.CORSOrigins = append(c.CORSOrigins, o)
 		}
 	}
@@ -126,6 +163,12 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	return c, fs.Args(), nil
+}
+
+// boolEnv reads a boolean environment value ("true", "1", …); anything else is false.
+func boolEnv(s string) bool {
+	b, _ := strconv.ParseBool(s)
+	return b
 }
 
 func envInt64(s string, def int64) int64 {
@@ -188,9 +231,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	if cfg.SMTPAddr != "" {
-		cfg.Mailer = customer.SMTPMailer{Addr: cfg.SMTPAddr, From: cfg.MailFrom}
-	}
 	handler, err := newHandler(cfg, db, log)
 	if err != nil {
 		return err
@@ -216,7 +256,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	err = srv.Shutdown(shutdownCtx)
+	handler.Close()
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
@@ -225,8 +267,28 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
+// app is the wired server: its HTTP handler and the background work to stop with it.
+type app struct {
+	http.Handler
+	terms *catalog.TermRecorder
+}
+
+// Close stops the background work, writing what it has queued.
+func (a *app) Close() { a.terms.Close() }
+
 // newHandler wires every endpoint and middleware over an open database.
-func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error) {
+func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
+	if cfg.Mailer == nil {
+		switch {
+		case cfg.SMTPAddr != "":
+			cfg.Mailer = customer.SMTPMailer{Addr: cfg.SMTPAddr, From: cfg.MailFrom}
+		case cfg.Production:
+			cfg.Mailer = customer.DisabledMailer{Log: log}
+		default:
+			cfg.Mailer = &customer.LogMailer{Log: log}
+		}
+	}
+	announceMode(cfg, log)
 	customers, err := customer.New(db, customer.Config{PublicURL: cfg.PublicURL, Mailer: cfg.Mailer, Log: log})
 	if err != nil {
 		return nil, err
@@ -238,8 +300,12 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 		provider = payment.TestProvider{}
 	}
 	checkouts := checkout.New(db, carts, orders, provider, cfg.PublicURL)
+	terms := catalog.NewTermRecorder(db, log, cfg.SearchTermRetention)
+	cat := catalog.New(db)
+	cat.SetTermRecorder(terms)
 	api := graph.NewHandler(graph.Options{
-		Catalog:       catalog.New(db),
+		Introspection: cfg.Introspection,
+		Catalog:       cat,
 		Carts:         carts,
 		Customers:     customers,
 		Orders:        orders,
@@ -251,7 +317,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 		MaxDepth:      cfg.MaxDepth,
 	})
 	api = web.Timeout(cfg.Timeout, web.LimitBody(cfg.MaxBodyBytes, api))
-	storefrontCORS := cors.New(cors.Options{
+	corsOpts := cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders: []string{"Content-Type", "Accept", "X-Shopify-Storefront-Access-Token",
@@ -260,8 +326,12 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 		ExposedHeaders:   []string{"X-Request-Id"},
 		AllowCredentials: false,
 		MaxAge:           600,
-	})
-	api = storefrontCORS.Handler(api)
+	}
+	if len(cfg.CORSOrigins) == 0 {
+		// rs/cors reads an empty list as "*": no origins must mean no origin.
+		corsOpts.AllowOriginFunc = func(string) bool { return false }
+	}
+	api = cors.New(corsOpts).Handler(api)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
@@ -281,7 +351,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := db.SQL.PingContext(ctx); err != nil {
+		if err := db.Ready(ctx); err != nil {
 			log.WarnContext(ctx, "readiness check failed", "error", err.Error())
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = io.WriteString(w, "database unavailable\n")
@@ -294,7 +364,43 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 		mux.Handle("GET /{$}", page)
 		mux.Handle("GET /playground/assets/", files)
 	}
-	return web.WithClientIP(cfg.TrustedProxies, web.Observe(log, mux)), nil
+	return &app{Handler: web.WithClientIP(cfg.TrustedProxies, web.Observe(log, mux)), terms: terms}, nil
+}
+
+// announceMode says once, at start, what the server's mode leaves on that production would
+// not: every development convenience in development mode, and every unsafe setting an
+// operator turned on explicitly in production mode.
+func announceMode(cfg config, log *slog.Logger) {
+	mode := "development"
+	if cfg.Production {
+		mode = "production"
+	}
+	say := func(msg string) {
+		if cfg.Production {
+			log.Warn(msg, "mode", mode)
+		} else {
+			log.Info(msg, "mode", mode)
+		}
+	}
+	if cfg.TestPayments {
+		say("test payments are on: session IDs test_success and the like pay without moving money, and such orders are marked as test orders (-test-payments=false turns them off)")
+	}
+	if cfg.Playground {
+		say("the GraphiQL Playground is served at / (-playground=false turns it off)")
+	}
+	if cfg.Introspection {
+		say("GraphQL introspection is on (-introspection=false turns it off)")
+	}
+	if slices.Contains(cfg.CORSOrigins, "*") {
+		say("CORS allows every origin (-cors-origins lists the storefront origins instead)")
+	}
+	switch {
+	case cfg.SMTPAddr != "":
+	case cfg.Production:
+		log.Warn("customer email is OFF: STOREFRONT_SMTP_ADDR is not set, so password-reset and other customer mail is not sent", "mode", mode)
+	default:
+		say("customer email is written to the log, links and tokens included (set STOREFRONT_SMTP_ADDR to send it)")
+	}
 }
 
 // seedCmd loads the demo catalog (into an empty database) or a synthetic one.

@@ -30,6 +30,8 @@ type Options struct {
 	Log       *slog.Logger
 	// Production turns off field suggestions in validation errors.
 	Production bool
+	// Introspection answers __schema and __type queries.
+	Introspection bool
 	// MaxComplexity bounds a query's cost (connections count page size × item cost).
 	MaxComplexity int
 	MaxDepth      int
@@ -73,7 +75,9 @@ func NewHandler(o Options) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(o.MaxTokens)
 	srv.SetDisableSuggestion(o.Production)
-	srv.Use(extension.Introspection{})
+	if o.Introspection {
+		srv.Use(extension.Introspection{})
+	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(shapeLimit{MaxDepth: o.MaxDepth, MaxAliases: o.MaxAliases})
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))

@@ -189,12 +189,8 @@ func (s *Service) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		}
 	}
 	if a.After == nil && a.Before == nil && plan.term != "" {
-		n, err := res.TotalCount(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.recordSearch(ctx, plan.term, n); err != nil {
-			return nil, err
+		if n, err := res.TotalCount(ctx); err == nil {
+			s.recordSearch(plan.term, n)
 		}
 	}
 	return res, nil

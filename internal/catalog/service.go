@@ -23,8 +23,9 @@ import (
 
 // Service reads the catalog. It is safe for concurrent use.
 type Service struct {
-	db  *store.DB
-	now func() time.Time
+	db    *store.DB
+	now   func() time.Time
+	terms *TermRecorder
 }
 
 // New returns a catalog service over db.

@@ -36,8 +36,23 @@ func (s SMTPMailer) Send(_ context.Context, m Message) error {
 	return nil
 }
 
-// LogMailer writes messages to the log instead of sending them (no SMTP configured) and
-// keeps them, so tests and developers can read them.
+// DisabledMailer sends nothing: production without SMTP. It logs that a message was
+// dropped, with its recipient and subject but never its body (which holds tokens).
+type DisabledMailer struct {
+	Log *slog.Logger
+}
+
+// Send drops m.
+func (d DisabledMailer) Send(ctx context.Context, m Message) error {
+	if d.Log != nil {
+		d.Log.WarnContext(ctx, "customer email not sent: email is off (no SMTP configured)", "subject", m.Subject)
+	}
+	return nil
+}
+
+// LogMailer writes messages to the log instead of sending them (development mode without
+// SMTP) and keeps them, so tests and developers can read them. Bodies hold reset links, so
+// production mode never uses it.
 type LogMailer struct {
 	Log *slog.Logger
 	mu  sync.Mutex

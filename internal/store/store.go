@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -30,6 +31,11 @@ type DB struct {
 	SQL     *sql.DB
 	// Search is the full-text index, kept current by hooks on the client.
 	Search *searchindex.Index
+
+	// path and file identify an SQLite database file as opened (nil for PostgreSQL).
+	path     string
+	file     os.FileInfo
+	identity string
 }
 
 // Config says where the database is.
@@ -87,7 +93,31 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		client.Close()
 		return nil, fmt.Errorf("migrate search index: %w", err)
 	}
-	return &DB{Client: client, Driver: drv, Dialect: dialectName, SQL: sqlDB, Search: index}, nil
+	db := &DB{Client: client, Driver: drv, Dialect: dialectName, SQL: sqlDB, Search: index}
+	if dialectName == dialect.SQLite {
+		if path := sqlitePath(dsn); path != ":memory:" {
+			fi, err := os.Stat(path)
+			if err != nil {
+				client.Close()
+				return nil, fmt.Errorf("database file: %w", err)
+			}
+			db.path, db.file = path, fi
+		}
+	}
+	if db.identity, err = loadIdentity(ctx, db); err != nil {
+		client.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// sqlitePath is the file named by an SQLite DSN ("file:PATH?params").
+func sqlitePath(dsn string) string {
+	path := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return path
 }
 
 // parseURL maps DATABASE_URL forms to a dialect, a database/sql driver and its DSN.

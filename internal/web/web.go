@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"storefront/internal/store"
@@ -76,6 +77,7 @@ func Observe(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", id)
 		sw := &statusWriter{ResponseWriter: w}
+		inner := r.WithContext(ctx)
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
@@ -89,7 +91,7 @@ func Observe(log *slog.Logger, next http.Handler) http.Handler {
 			log.InfoContext(ctx, "request",
 				"request_id", id,
 				"method", r.Method,
-				"path", r.URL.Path,
+				"path", loggedPath(inner),
 				"status", sw.status,
 				"bytes", sw.size,
 				"duration_ms", float64(time.Since(start).Microseconds())/1000,
@@ -97,8 +99,18 @@ func Observe(log *slog.Logger, next http.Handler) http.Handler {
 				"client_ip", ClientIP(ctx),
 			)
 		}()
-		next.ServeHTTP(sw, r.WithContext(ctx))
+		next.ServeHTTP(sw, inner)
 	})
+}
+
+// loggedPath is the request's path for the access log. Paths of routes with wildcards
+// carry secrets (cart tokens, order status tokens, reset tokens), so those log their route
+// pattern (the mux records it on the request) instead.
+func loggedPath(r *http.Request) string {
+	if strings.Contains(r.Pattern, "{") {
+		return r.Pattern
+	}
+	return r.URL.Path
 }
 
 // WriteError writes a GraphQL-shaped error response.
