@@ -49,11 +49,11 @@ func main() {
 
 // config is everything the server can be told, from flags or the environment.
 type config struct {
-	Addr          string
-	DatabaseURL   string
-	PublicURL     string
-	CORSOrigins   []string
-	Playground    bool
+	Addr        string
+	DatabaseURL string
+	PublicURL   string
+	CORSOrigins []string
+	Playground  bool
 	// Introspection answers __schema and __type queries (tools and the Playground need it).
 	Introspection bool
 	Production    bool
@@ -66,7 +66,7 @@ type config struct {
 	CartTTL       time.Duration
 	// SearchTermRetention is how long recorded searches are kept for the reports.
 	SearchTermRetention time.Duration
-	SMTPAddr      string
+	SMTPAddr            string
 	// TestPayments enables the built-in test payment provider (session IDs test_success,
 	// test_declined, test_insufficient_funds, test_transient).
 	TestPayments bool
