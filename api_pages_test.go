@@ -83,14 +83,19 @@ func TestHostedPagesRefuseUploads(t *testing.T) {
 		mug := variantID(t, api.DB, "mug", "Default Title")
 		h := openCheckout(t, api, line(mug, 1))
 		targets := []string{"/checkout/anything/contact", "/checkout/anything/delivery", "/checkout/anything/pay",
-			"/checkout/anything/discount", h.path + "/contact"}
+			"/checkout/anything/discount", h.path + "/contact", "/account/reset/1/anything"}
 		for _, target := range targets {
 			pr, pw := io.Pipe()
 			mw := multipart.NewWriter(pw)
 			go func() {
-				_ = mw.WriteField("key", h.key)
-				f, _ := mw.CreateFormFile("f", "big.bin")
-				_, err := io.Copy(f, io.LimitReader(zeros{}, 40<<20))
+				err := mw.WriteField("key", h.key)
+				var f io.Writer
+				if err == nil {
+					f, err = mw.CreateFormFile("f", "big.bin")
+				}
+				if err == nil {
+					_, err = io.Copy(f, io.LimitReader(zeros{}, 40<<20))
+				}
 				if err == nil {
 					err = mw.Close()
 				}
