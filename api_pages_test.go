@@ -282,7 +282,7 @@ func TestHostedCheckoutAsAShopperSeesIt(t *testing.T) {
 		if n := api.DB.Order.Query().CountX(ctx); n != 0 {
 			t.Fatalf("%d orders without a billing country", n)
 		}
-		if status, body := d.post(t, "pay", url.Values{"session": {"test_success"}, "attemptToken": {token}, "billingCountry": {"DE"}, "billingZip": {"10115"}}); status != 200 || !strings.Contains(body, "is confirmed") {
+		if status, body := d.post(t, "pay", url.Values{"session": {"test_success"}, "attemptToken": {token}, "billingCountry": {"DE"}, "billingZip": {"10115"}}); status != 200 || !strings.Contains(body, "is confirmed") || !strings.Contains(body, "3 × Bulk Socks</td>") {
 			t.Fatalf("digital order: %d %s", status, body)
 		}
 		o := api.DB.Order.Query().OnlyX(ctx)

@@ -44,12 +44,8 @@ func (h *Handler) lines(ctx context.Context, c *cart.Cart) ([]lineView, error) {
 		return nil, nil
 	}
 	ids := make([]int, 0, len(c.Lines))
-	var imageIDs []int
 	for _, l := range c.Lines {
 		ids = append(ids, l.Variant.ProductID)
-		if l.Variant.ImageID != nil {
-			imageIDs = append(imageIDs, *l.Variant.ImageID)
-		}
 	}
 	products, err := h.DB.Product.Query().Where(product.IDIn(ids...)).Select(product.FieldID, product.FieldTitle).All(ctx)
 	if err != nil {
@@ -59,9 +55,8 @@ func (h *Handler) lines(ctx context.Context, c *cart.Cart) ([]lineView, error) {
 	for _, p := range products {
 		titles[p.ID] = p.Title
 	}
-	// The variant's own image, else the product's first.
-	images, err := h.DB.ProductImage.Query().
-		Where(productimage.Or(productimage.ProductIDIn(ids...), productimage.IDIn(append(imageIDs, 0)...))).
+	// The variant's own image (one of its product's), else the product's first.
+	images, err := h.DB.ProductImage.Query().Where(productimage.ProductIDIn(ids...)).
 		Order(ent.Asc(productimage.FieldPosition), ent.Asc(productimage.FieldID)).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load images of cart lines: %w", err)

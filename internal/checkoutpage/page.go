@@ -369,12 +369,16 @@ func (h *Handler) discount(w http.ResponseWriter, r *http.Request, c *cart.Cart,
 
 func (h *Handler) pay(w http.ResponseWriter, r *http.Request, c *cart.Cart, form url.Values) {
 	var billing cart.Address
-	if c.Group != nil {
+	switch {
+	case c.Group != nil:
 		billing = cart.Snapshot(c.Group.Address)
-	} else {
+	case c.NeedsShipping():
+		h.again(w, r, c, []string{submissionTexts["DELIVERY_ADDRESS_REQUIRED"]}, nil)
+		return
+	default:
 		// Nothing ships: the buyer says where they are billed; nothing is made up.
 		billing = cart.Address{CountryCode: strings.ToUpper(strings.TrimSpace(form.Get("billingCountry"))), Zip: strings.TrimSpace(form.Get("billingZip"))}
-		if !c.NeedsShipping() && !hasRegion(allCountries, billing.CountryCode) {
+		if !hasRegion(allCountries, billing.CountryCode) {
 			h.again(w, r, c, []string{"Choose your billing country."}, form)
 			return
 		}
