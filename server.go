@@ -25,6 +25,7 @@ import (
 	"github.com/rs/cors"
 
 	"storefront/graph"
+	"storefront/internal/accountpage"
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
 	"storefront/internal/checkout"
@@ -77,6 +78,9 @@ type config struct {
 	// addresses matter for sign-in throttling and logs).
 	TrustedProxies web.Proxies
 	MailFrom       string
+	// ResetURL is the template of the password reset link in recovery mail, with {id}
+	// and {token}; empty means this server's own page (PUBLIC_URL/account/reset/{id}/{token}).
+	ResetURL string
 	// Mailer overrides how email is sent (tests); nil means SMTP when SMTPAddr is set,
 	// otherwise the log.
 	Mailer customer.Mailer
@@ -113,6 +117,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.BoolVar(&c.TestPayments, "test-payments", env("STOREFRONT_TEST_PAYMENTS", "true") == "true", "enable the built-in test payment provider; off in production mode unless set (STOREFRONT_TEST_PAYMENTS)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("STOREFRONT_SMTP_ADDR", ""), "SMTP server host:port for customer email; unset writes email to the log (STOREFRONT_SMTP_ADDR)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("STOREFRONT_MAIL_FROM", "shop@localhost"), "sender of customer email (STOREFRONT_MAIL_FROM)")
+	fs.StringVar(&c.ResetURL, "reset-url", env("STOREFRONT_RESET_URL", ""), "password reset link in recovery mail, with {id} and {token}, for a storefront with its own reset page; default this server's page (STOREFRONT_RESET_URL)")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}
@@ -144,6 +149,11 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 		}
 	}
 	var err error
+	if c.ResetURL != "" {
+		if err := customer.CheckResetURL(c.ResetURL); err != nil {
+			return c, nil, err
+		}
+	}
 	if c.TrustedProxies, err = web.ParseProxies(proxies); err != nil {
 		return c, nil, fmt.Errorf("trusted proxies: %w", err)
 	}
@@ -289,7 +299,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		}
 	}
 	announceMode(cfg, log)
-	customers, err := customer.New(db, customer.Config{PublicURL: cfg.PublicURL, Mailer: cfg.Mailer, Log: log})
+	customers, err := customer.New(db, customer.Config{PublicURL: cfg.PublicURL, ResetURL: cfg.ResetURL, Mailer: cfg.Mailer, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -343,6 +353,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		pages.TestSessions = []string{"test_success", "test_declined", "test_insufficient_funds", "test_transient"}
 	}
 	pages.Register(mux)
+	(&accountpage.Handler{DB: db, Customers: customers, Log: log}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

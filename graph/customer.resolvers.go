@@ -185,7 +185,7 @@ func (r *mutationResolver) CustomerReset(ctx context.Context, id string, input m
 }
 
 func (r *mutationResolver) CustomerResetByURL(ctx context.Context, password string, resetURL string) (*model.CustomerResetByURLPayload, error) {
-	cid, token, ok := customer.ParseResetURL(resetURL)
+	cid, token, ok := r.Customers.ParseResetURL(resetURL)
 	if !ok {
 		return &model.CustomerResetByURLPayload{CustomerUserErrors: customerUserErrors([]customer.UserError{{Code: customer.CodeTokenInvalid, Field: []string{"resetUrl"}, Message: "The reset link is invalid or has expired."}})}, nil
 	}

@@ -11,13 +11,13 @@ try {
   const page = await browser.newPage();
   await page.goto(url);
   await page.fill('#email', 'chromium@example.com');
+  await page.selectOption('#countryCode', 'US');
   await page.fill('#firstName', 'Chrome');
   await page.fill('#lastName', 'Buyer');
   await page.fill('#address1', '1 Main St');
   await page.fill('#city', 'Springfield');
-  await page.fill('#provinceCode', 'IL');
+  await page.selectOption('#provinceCode', 'IL');
   await page.fill('#zip', '62701');
-  await page.fill('#countryCode', 'US');
   await Promise.all([page.waitForNavigation(), page.click('#save-contact')]);
   await page.check('input[name="option"][value="standard"]');
   await Promise.all([page.waitForNavigation(), page.click('#save-delivery')]);

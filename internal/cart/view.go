@@ -77,6 +77,9 @@ type Line struct {
 type CodeStatus struct {
 	Code       string
 	Applicable bool
+	// Warning is the DISCOUNT_* warning code saying why a code does not apply ("" when it
+	// does).
+	Warning string
 }
 
 // GlobalID is the cart's ID, which includes its secret key.
@@ -164,7 +167,7 @@ func (s *Service) view(ctx context.Context, c *ent.Cart, key string) (*Cart, err
 			}
 			statuses[i] = st
 		}
-		out.Codes = append(out.Codes, CodeStatus{Code: st.code, Applicable: st.warning == ""})
+		out.Codes = append(out.Codes, CodeStatus{Code: st.code, Applicable: st.warning == "", Warning: st.warning})
 		if st.warning != "" {
 			warnings = append(warnings, Warning{Code: st.warning, Target: target, Message: discountMessage(st.code, st.warning)})
 		}

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"embed"
 	"encoding/hex"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -22,6 +23,7 @@ import (
 	"storefront/internal/checkout"
 	"storefront/internal/money"
 	"storefront/internal/store"
+	"storefront/internal/web"
 )
 
 //go:embed templates/*.html
@@ -48,31 +50,76 @@ type Handler struct {
 	TestSessions []string
 }
 
-// Register mounts the pages on mux.
+// Register mounts the pages on mux. Every form handler reads its body through web.Form:
+// URL-encoded only, at most web.MaxFormBytes, never multipart and never to disk.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /checkout/{token}", h.show)
-	mux.HandleFunc("POST /checkout/{token}/contact", h.contact)
-	mux.HandleFunc("POST /checkout/{token}/delivery", h.delivery)
-	mux.HandleFunc("POST /checkout/{token}/pay", h.pay)
+	mux.HandleFunc("POST /checkout/{token}/contact", h.form(h.contact))
+	mux.HandleFunc("POST /checkout/{token}/delivery", h.form(h.delivery))
+	mux.HandleFunc("POST /checkout/{token}/discount", h.form(h.discount))
+	mux.HandleFunc("POST /checkout/{token}/pay", h.form(h.pay))
 	mux.HandleFunc("GET /checkout/attempts/{id}", h.attempt)
 	mux.HandleFunc("GET /orders/status/{token}", h.status)
+	mux.HandleFunc("GET /favicon.ico", Favicon)
 }
 
+// step handles one form of the checkout for the cart it names, with the posted form.
+type step func(w http.ResponseWriter, r *http.Request, c *cart.Cart, form url.Values)
+
+// form reads the posted form (refusing other content types and large bodies before
+// reading them) and loads the cart named by the path token and the form's key.
+func (h *Handler) form(next step) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		form, ok := web.Form(w, r, web.MaxFormBytes)
+		if !ok {
+			return
+		}
+		c, err := h.Carts.Get(r.Context(), cart.FormatID(r.PathValue("token"), form.Get("key")))
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if c == nil {
+			h.notFound(w)
+			return
+		}
+		next(w, r, c, form)
+	}
+}
+
+// view is what checkout.html shows.
 type view struct {
 	Cart         *cart.Cart
 	Key          string
+	Shop         shopLink
+	Lines        []lineView
+	Codes        []codeView
 	Errors       []string
 	Address      cart.Address
 	Email        string
 	AttemptToken string
 	Sessions     []string
 	Shipping     bool
+	Countries    []region
+	Provinces    []provinceGroup
+	// BillingCountries are offered when nothing ships (the billing country is asked for
+	// instead of taken from a delivery address).
+	BillingCountries []region
+	Billing          cart.Address
+}
+
+// shopLink is the way back to the storefront.
+type shopLink struct {
+	Name, URL string
+}
+
+// codeView is an entered discount code and why it does not apply ("" when it does).
+type codeView struct {
+	Code, Problem string
 }
 
 func (h *Handler) render(w http.ResponseWriter, name string, status int, data any) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Frame-Options", "DENY")
+	web.PageHeaders(w.Header())
 	w.WriteHeader(status)
 	if err := pages.ExecuteTemplate(w, name, data); err != nil && h.Log != nil {
 		h.Log.Error("render checkout page", "page", name, "error", err.Error())
@@ -90,21 +137,17 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.render(w, "gone.html", http.StatusInternalServerError, map[string]string{"Message": "Something went wrong. Please try again."})
 }
 
-// cartOf loads the cart named by the path token and the key (query or form).
-func (h *Handler) cartOf(r *http.Request) (*cart.Cart, string, error) {
-	key := r.FormValue("key")
-	c, err := h.Carts.Get(r.Context(), cart.FormatID(r.PathValue("token"), key))
-	return c, key, err
-}
-
 func newToken() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }
 
+// show serves the checkout page. It reads only the query's key: whatever else a link
+// carries (an "error" text, say) is not shown.
 func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
-	c, key, err := h.cartOf(r)
+	key := r.URL.Query().Get("key")
+	c, err := h.Carts.Get(r.Context(), cart.FormatID(r.PathValue("token"), key))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -113,7 +156,36 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w)
 		return
 	}
-	v := view{Cart: c, Key: key, AttemptToken: newToken(), Sessions: h.TestSessions, Shipping: c.NeedsShipping()}
+	h.page(w, r, c, http.StatusOK, nil, nil)
+}
+
+// page renders the checkout for c, with the page's own error texts; entered (when not
+// nil) is the form the buyer just posted, shown again so nothing typed is lost.
+func (h *Handler) page(w http.ResponseWriter, r *http.Request, c *cart.Cart, status int, errs []string, entered url.Values) {
+	v, err := h.view(r, c)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Errors = errs
+	if entered != nil {
+		v.Email = strings.TrimSpace(entered.Get("email"))
+		if entered.Has("countryCode") {
+			v.Address = addressOf(entered)
+		}
+		if entered.Has("billingCountry") {
+			v.Billing.CountryCode = entered.Get("billingCountry")
+			v.Billing.Zip = entered.Get("billingZip")
+		}
+	}
+	h.render(w, "checkout.html", status, v)
+}
+
+// view gathers what the checkout page shows: lines with their products, the countries
+// the shop ships to, the entered codes, the way back to the shop.
+func (h *Handler) view(r *http.Request, c *cart.Cart) (*view, error) {
+	ctx := r.Context()
+	v := &view{Cart: c, Key: c.Key, AttemptToken: newToken(), Sessions: h.TestSessions, Shipping: c.NeedsShipping()}
 	if c.Email != nil {
 		v.Email = *c.Email
 	}
@@ -122,106 +194,198 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
 			v.Address = cart.Snapshot(a)
 		}
 	}
-	if msg := r.URL.Query().Get("error"); msg != "" {
-		v.Errors = strings.Split(msg, "\n")
+	if c.BillingAddress != nil {
+		v.Billing = *c.BillingAddress
 	}
-	h.render(w, "checkout.html", http.StatusOK, v)
+	var err error
+	if v.Lines, err = h.lines(ctx, c); err != nil {
+		return nil, err
+	}
+	for _, cs := range c.Codes {
+		cv := codeView{Code: cs.Code}
+		if !cs.Applicable {
+			if cv.Problem = discountTexts[cs.Warning]; cv.Problem == "" {
+				cv.Problem = "This code does not apply."
+			}
+		}
+		v.Codes = append(v.Codes, cv)
+	}
+	shop, err := h.DB.Shop.Query().Order(ent.Asc("id")).First(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, fmt.Errorf("load shop: %w", err)
+	}
+	if shop != nil {
+		v.Shop.Name = shop.Name
+		if shop.PrimaryDomain != nil && isWebURL(*shop.PrimaryDomain) {
+			v.Shop.URL = *shop.PrimaryDomain
+		}
+	}
+	if v.Shipping {
+		if v.Countries, err = shipCountries(ctx, h.DB, shop); err != nil {
+			return nil, err
+		}
+		v.Provinces = provinceGroups(v.Countries)
+		if v.Address.CountryCode == "" && shop != nil && hasRegion(v.Countries, shop.CountryCode) {
+			v.Address.CountryCode = shop.CountryCode
+		}
+	} else {
+		v.BillingCountries = allCountries
+	}
+	return v, nil
 }
 
-// back redirects to the checkout page, with error messages when a step was refused.
-func back(w http.ResponseWriter, r *http.Request, key string, errs []string) {
-	q := url.Values{"key": {key}}
-	if len(errs) > 0 {
-		q.Set("error", strings.Join(errs, "\n"))
-	}
-	http.Redirect(w, r, "/checkout/"+r.PathValue("token")+"?"+q.Encode(), http.StatusSeeOther)
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
-func messages(errs []cart.UserError) []string {
-	out := make([]string, len(errs))
-	for i, e := range errs {
-		out[i] = e.Message
-	}
-	return out
+func addressOf(f url.Values) cart.Address {
+	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
+	return cart.Address{FirstName: get("firstName"), LastName: get("lastName"), Address1: get("address1"),
+		Address2: get("address2"), City: get("city"), ProvinceCode: strings.ToUpper(get("provinceCode")),
+		Zip: get("zip"), CountryCode: strings.ToUpper(get("countryCode")), Phone: get("phone")}
 }
 
-func (h *Handler) contact(w http.ResponseWriter, r *http.Request) {
-	c, key, err := h.cartOf(r)
+// back redirects to the checkout page after a step that was accepted.
+func back(w http.ResponseWriter, r *http.Request, c *cart.Cart) {
+	http.Redirect(w, r, "/checkout/"+url.PathEscape(c.Token)+"?"+url.Values{"key": {c.Key}}.Encode(), http.StatusSeeOther)
+}
+
+// refused shows the checkout again with the page's texts for a step's user errors.
+func (h *Handler) refused(w http.ResponseWriter, r *http.Request, c *cart.Cart, errs []cart.UserError, entered url.Values) {
+	texts := make([]string, 0, len(errs))
+	for _, e := range errs {
+		texts = appendOnce(texts, cartErrorText(e))
+	}
+	h.again(w, r, c, texts, entered)
+}
+
+// again reloads the cart (a refused step may have changed part of it) and shows the page
+// with texts, answering 422.
+func (h *Handler) again(w http.ResponseWriter, r *http.Request, c *cart.Cart, texts []string, entered url.Values) {
+	fresh, err := h.Carts.Get(r.Context(), c.GlobalID())
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if c == nil {
+	if fresh == nil {
 		h.notFound(w)
 		return
 	}
+	h.page(w, r, fresh, http.StatusUnprocessableEntity, texts, entered)
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func (h *Handler) contact(w http.ResponseWriter, r *http.Request, c *cart.Cart, form url.Values) {
 	id := c.GlobalID()
-	email := strings.TrimSpace(r.FormValue("email"))
+	email := strings.TrimSpace(form.Get("email"))
+	if email == "" {
+		h.again(w, r, c, []string{submissionTexts["BUYER_IDENTITY_EMAIL_REQUIRED"]}, form)
+		return
+	}
 	res, err := h.Carts.UpdateBuyerIdentity(r.Context(), id, cart.BuyerIdentity{Email: &email})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	if len(res.UserErrors) > 0 {
-		back(w, r, key, messages(res.UserErrors))
+		h.refused(w, r, c, res.UserErrors, form)
 		return
 	}
 	if c.NeedsShipping() {
-		a := cart.Address{FirstName: r.FormValue("firstName"), LastName: r.FormValue("lastName"), Address1: r.FormValue("address1"),
-			Address2: r.FormValue("address2"), City: r.FormValue("city"), ProvinceCode: strings.ToUpper(r.FormValue("provinceCode")),
-			Zip: r.FormValue("zip"), CountryCode: strings.ToUpper(r.FormValue("countryCode")), Phone: r.FormValue("phone")}
+		a := addressOf(form)
+		if ps := provinces[a.CountryCode]; len(ps) > 0 && !provinceKnown(a.CountryCode, a.ProvinceCode) {
+			h.again(w, r, c, []string{"Choose the state / province of the address."}, form)
+			return
+		} else if len(ps) == 0 {
+			a.ProvinceCode = "" // a province chosen for another country
+		}
 		res, err = h.Carts.AddDeliveryAddresses(r.Context(), id, []cart.DeliveryAddressInput{{Address: a, Selected: true, Strict: true}})
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
 		if len(res.UserErrors) > 0 {
-			back(w, r, key, messages(res.UserErrors))
+			h.refused(w, r, c, res.UserErrors, form)
 			return
 		}
 	}
-	back(w, r, key, nil)
+	back(w, r, c)
 }
 
-func (h *Handler) delivery(w http.ResponseWriter, r *http.Request) {
-	c, key, err := h.cartOf(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if c == nil {
-		h.notFound(w)
-		return
-	}
+func (h *Handler) delivery(w http.ResponseWriter, r *http.Request, c *cart.Cart, form url.Values) {
 	if c.Group == nil {
-		back(w, r, key, []string{"Enter a delivery address first."})
+		h.again(w, r, c, []string{submissionTexts["DELIVERY_ADDRESS_REQUIRED"]}, nil)
 		return
 	}
-	res, err := h.Carts.SelectDeliveryOptions(r.Context(), c.GlobalID(), []cart.SelectedDelivery{{GroupID: cart.GroupID(c.Group.Address.ID), Handle: r.FormValue("option")}})
+	res, err := h.Carts.SelectDeliveryOptions(r.Context(), c.GlobalID(), []cart.SelectedDelivery{{GroupID: cart.GroupID(c.Group.Address.ID), Handle: form.Get("option")}})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	back(w, r, key, messages(res.UserErrors))
+	if len(res.UserErrors) > 0 {
+		h.refused(w, r, c, res.UserErrors, nil)
+		return
+	}
+	back(w, r, c)
 }
 
-func (h *Handler) pay(w http.ResponseWriter, r *http.Request) {
-	c, key, err := h.cartOf(r)
+// discount applies the posted code (code) or removes an entered one (remove) through the
+// cart service; a code that does not apply stays listed with the reason.
+func (h *Handler) discount(w http.ResponseWriter, r *http.Request, c *cart.Cart, form url.Values) {
+	codes := append([]string{}, c.DiscountCodes...)
+	if rm := form.Get("remove"); rm != "" {
+		codes = codes[:0]
+		for _, code := range c.DiscountCodes {
+			if !strings.EqualFold(code, rm) {
+				codes = append(codes, code)
+			}
+		}
+	} else if code := strings.TrimSpace(form.Get("code")); code != "" {
+		codes = append(codes, code)
+	} else {
+		h.again(w, r, c, []string{"Enter a discount code."}, nil)
+		return
+	}
+	res, err := h.Carts.UpdateDiscountCodes(r.Context(), c.GlobalID(), codes)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if c == nil {
-		h.notFound(w)
+	if len(res.UserErrors) > 0 {
+		h.refused(w, r, c, res.UserErrors, nil)
 		return
 	}
-	billing := cart.Address{CountryCode: "US"}
-	if c.Group != nil {
+	back(w, r, c)
+}
+
+func (h *Handler) pay(w http.ResponseWriter, r *http.Request, c *cart.Cart, form url.Values) {
+	var billing cart.Address
+	switch {
+	case c.Group != nil:
 		billing = cart.Snapshot(c.Group.Address)
+	case c.NeedsShipping():
+		h.again(w, r, c, []string{submissionTexts["DELIVERY_ADDRESS_REQUIRED"]}, nil)
+		return
+	default:
+		// Nothing ships: the buyer says where they are billed; nothing is made up.
+		billing = cart.Address{CountryCode: strings.ToUpper(strings.TrimSpace(form.Get("billingCountry"))), Zip: strings.TrimSpace(form.Get("billingZip"))}
+		if !hasRegion(allCountries, billing.CountryCode) {
+			h.again(w, r, c, []string{"Choose your billing country."}, form)
+			return
+		}
 	}
 	in := cart.PaymentInput{Amount: money.Format(c.Cost.Total, c.Currency), Currency: c.Currency, BillingAddress: billing}
 	if c.Cost.Total > 0 {
-		in.Direct, in.SessionID = true, r.FormValue("session")
+		in.Direct, in.SessionID = true, form.Get("session")
 	}
 	res, err := h.Carts.UpdatePayment(r.Context(), c.GlobalID(), in)
 	if err != nil {
@@ -229,28 +393,62 @@ func (h *Handler) pay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(res.UserErrors) > 0 {
-		back(w, r, key, messages(res.UserErrors))
+		h.refused(w, r, c, res.UserErrors, form)
 		return
 	}
-	sub, err := h.Checkout.Submit(r.Context(), c.GlobalID(), r.FormValue("attemptToken"))
+	sub, err := h.Checkout.Submit(r.Context(), c.GlobalID(), form.Get("attemptToken"))
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	if len(sub.UserErrors) > 0 {
-		back(w, r, key, messages(sub.UserErrors))
+		h.refused(w, r, c, sub.UserErrors, form)
 		return
 	}
 	if len(sub.Errors) > 0 {
-		msgs := make([]string, len(sub.Errors))
+		codes := make([]string, len(sub.Errors))
 		for i, e := range sub.Errors {
-			msgs[i] = e.Message
+			codes[i] = e.Code
 		}
-		back(w, r, key, msgs)
+		texts, err := h.completionTexts(r, c, codes)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.again(w, r, c, texts, form)
 		return
 	}
-	q := url.Values{"cart": {r.PathValue("token")}, "key": {key}}
-	http.Redirect(w, r, "/checkout/attempts/"+sub.AttemptID+"?"+q.Encode(), http.StatusSeeOther)
+	q := url.Values{"cart": {c.Token}, "key": {c.Key}}
+	http.Redirect(w, r, "/checkout/attempts/"+url.PathEscape(sub.AttemptID)+"?"+q.Encode(), http.StatusSeeOther)
+}
+
+// completionTexts are the page's texts for submission or completion error codes; stock
+// codes name the products of c (when known) that are short.
+func (h *Handler) completionTexts(r *http.Request, c *cart.Cart, codes []string) ([]string, error) {
+	var texts []string
+	stock := false
+	for _, code := range codes {
+		switch {
+		case isStockCode(code):
+			if !stock && c != nil {
+				lines, err := h.lines(r.Context(), c)
+				if err != nil {
+					return nil, err
+				}
+				for _, t := range stockTexts(lines) {
+					texts = appendOnce(texts, t)
+				}
+			} else if c == nil {
+				texts = appendOnce(texts, "An item in your cart is no longer available in the quantity you chose.")
+			}
+			stock = true
+		case submissionTexts[code] != "":
+			texts = appendOnce(texts, submissionTexts[code])
+		default:
+			texts = appendOnce(texts, genericText)
+		}
+	}
+	return texts, nil
 }
 
 func (h *Handler) attempt(w http.ResponseWriter, r *http.Request) {
@@ -272,11 +470,30 @@ func (h *Handler) attempt(w http.ResponseWriter, r *http.Request) {
 		}
 		http.Redirect(w, r, target, http.StatusSeeOther)
 	case completionattempt.StatusFAILED:
-		var msgs []string
-		for _, e := range a.Errors {
-			msgs = append(msgs, e.Message)
+		// The attempt's error codes, in the page's words; the cart (when the link names it
+		// with its key) lets stock messages name the products.
+		q := r.URL.Query()
+		var c *cart.Cart
+		if q.Get("cart") == a.CartToken {
+			if c, err = h.Carts.Get(r.Context(), cart.FormatID(a.CartToken, q.Get("key"))); err != nil {
+				h.fail(w, r, err)
+				return
+			}
 		}
-		h.render(w, "failed.html", http.StatusOK, map[string]any{"Errors": msgs, "Back": "/checkout/" + r.URL.Query().Get("cart") + "?key=" + url.QueryEscape(r.URL.Query().Get("key"))})
+		codes := make([]string, len(a.Errors))
+		for i, e := range a.Errors {
+			codes[i] = e.Code
+		}
+		texts, err := h.completionTexts(r, c, codes)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		data := map[string]any{"Errors": texts}
+		if c != nil {
+			data["Back"] = "/checkout/" + url.PathEscape(c.Token) + "?" + url.Values{"key": {c.Key}}.Encode()
+		}
+		h.render(w, "failed.html", http.StatusOK, data)
 	default:
 		h.render(w, "processing.html", http.StatusOK, nil)
 	}

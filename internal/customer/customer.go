@@ -73,8 +73,11 @@ var ErrThrottled = errors.New("too many failed sign-in attempts: try again later
 // Config configures the service.
 type Config struct {
 	PublicURL string
-	Mailer    Mailer
-	Log       *slog.Logger
+	// ResetURL is the template of the link recovery mail carries, with {id} and {token}
+	// (see CheckResetURL); empty means this server's page, PublicURL/account/reset/{id}/{token}.
+	ResetURL string
+	Mailer   Mailer
+	Log      *slog.Logger
 }
 
 // Service manages customers. It keeps no state that another instance would not see.
@@ -92,6 +95,11 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	if cfg.ResetURL != "" {
+		if err := CheckResetURL(cfg.ResetURL); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Mailer == nil {
 		cfg.Mailer = &LogMailer{Log: cfg.Log}
 	}
@@ -461,7 +469,7 @@ func (s *Service) Recover(ctx context.Context, email string) ([]UserError, error
 	if err := s.db.PasswordResetToken.Create().SetCustomerID(c.ID).SetTokenHash(hashToken(token)).SetExpiresAt(s.now().Add(ResetTTL)).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("create reset token: %w", err)
 	}
-	link := fmt.Sprintf("%s/account/reset/%d/%s", s.cfg.PublicURL, c.ID, token)
+	link := s.resetLink(c.ID, token)
 	err = s.cfg.Mailer.Send(ctx, Message{To: c.Email, Subject: "Reset your password",
 		Body: "Someone asked to reset the password of your account.\n\nTo choose a new password, open this link within an hour:\n" + link + "\n\nIf it was not you, ignore this message."})
 	if err != nil {
