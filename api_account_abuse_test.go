@@ -1,0 +1,293 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	customerpkg "storefront/internal/customer"
+	"storefront/internal/store"
+	"storefront/internal/storetest"
+	"storefront/internal/web"
+)
+
+// postAs sends one GraphQL operation with extra request headers (a customer access token,
+// or the client address a trusted proxy reports).
+func (a *testAPI) postAs(t testing.TB, headers map[string]string, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, a.URL+"/graphql", strings.NewReader(string(mustJSON(map[string]any{"query": query, "variables": vars}))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Errorf("post: %v", err)
+		return gqlResponse{}
+	}
+	defer resp.Body.Close()
+	var out gqlResponse
+	out.Status = resp.StatusCode
+	var raw json.RawMessage
+	if err := json.NewDecoder(resp.Body).Decode(&raw); err != nil {
+		t.Errorf("decode: %v", err)
+		return out
+	}
+	out.Raw = string(raw)
+	_ = json.Unmarshal(raw, &out)
+	return out
+}
+
+// startProxiedAPI serves the API behind a trusted proxy (the test client): each request
+// can say which client address it comes from in X-Forwarded-For.
+func startProxiedAPI(t testing.TB, b storetest.Backend, cfg config, fill func(t testing.TB, db *store.DB)) *testAPI {
+	t.Helper()
+	var err error
+	if cfg.TrustedProxies, err = web.ParseProxies("127.0.0.1,::1"); err != nil {
+		t.Fatal(err)
+	}
+	return startAPIWith(t, b, cfg, fill)
+}
+
+// from is the header naming the client address behind the trusted proxy.
+func from(addr string) map[string]string { return map[string]string{"X-Forwarded-For": addr} }
+
+// race runs n calls of f at once (all released together) and returns their results.
+func race[T any](n int, f func(i int) T) []T {
+	out := make([]T, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			out[i] = f(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return out
+}
+
+const signInDoc = `mutation($signin: CustomerAccessTokenCreateInput!) { r: customerAccessTokenCreate(input: $signin) { customerAccessToken { accessToken } customerUserErrors { code } } }`
+
+// signInOutcomes counts the answers to racing sign-ins: evaluated (the password was
+// checked: a token or UNIDENTIFIED_CUSTOMER) and throttled (a THROTTLED error, nothing
+// checked). Anything else fails the test.
+func signInOutcomes(t *testing.T, rs []gqlResponse) (evaluated, throttled int) {
+	t.Helper()
+	for _, r := range rs {
+		if r.errorCode() == "THROTTLED" {
+			throttled++
+			continue
+		}
+		var got struct {
+			R struct {
+				CustomerAccessToken *struct{ AccessToken string } `json:"customerAccessToken"`
+				CustomerUserErrors  []userError                   `json:"customerUserErrors"`
+			} `json:"r"`
+		}
+		if len(r.Errors) > 0 || json.Unmarshal(r.Data, &got) != nil {
+			t.Errorf("unexpected answer: %s", r.Raw)
+			continue
+		}
+		if got.R.CustomerAccessToken != nil || len(got.R.CustomerUserErrors) == 1 && got.R.CustomerUserErrors[0].Code == "UNIDENTIFIED_CUSTOMER" {
+			evaluated++
+		} else {
+			t.Errorf("unexpected answer: %s", r.Raw)
+		}
+	}
+	return evaluated, throttled
+}
+
+// TestSignInThrottleHoldsUnderConcurrency races 60 wrong passwords for one account and
+// 150 for different accounts from one address, spread over two instances: no more
+// passwords than the limits allow are checked.
+func TestSignInThrottleHoldsUnderConcurrency(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		// Two instances over one database: requests alternate between them.
+		apis := []*testAPI{startProxiedAPI(t, b, testConfig(), nil), startProxiedAPI(t, b, testConfig(), nil)}
+		createCustomer(t, apis[0], "target@example.com", "the real password 9")
+		t.Run("one account", func(t *testing.T) {
+			rs := race(60, func(i int) gqlResponse {
+				// From many addresses: only the per-account limit can stop this.
+				return apis[i%2].postAs(t, from(fmt.Sprintf("198.51.100.%d", i)), signInDoc, map[string]any{"signin": map[string]any{"email": "target@example.com", "password": fmt.Sprintf("guess number %d", i)}})
+			})
+			evaluated, throttled := signInOutcomes(t, rs)
+			t.Logf("60 concurrent wrong passwords for one account: %d evaluated, %d throttled", evaluated, throttled)
+			if evaluated != customerpkg.MaxFailsAccount || throttled != 60-customerpkg.MaxFailsAccount {
+				t.Fatalf("got %d evaluated and %d throttled, want %d and %d", evaluated, throttled, customerpkg.MaxFailsAccount, 60-customerpkg.MaxFailsAccount)
+			}
+		})
+		t.Run("one address", func(t *testing.T) {
+			rs := race(150, func(i int) gqlResponse {
+				// A different account each time: only the per-address limit can stop this.
+				return apis[i%2].postAs(t, from("203.0.113.7"), signInDoc, map[string]any{"signin": map[string]any{"email": fmt.Sprintf("user%d@example.com", i), "password": "some guess 1"}})
+			})
+			evaluated, throttled := signInOutcomes(t, rs)
+			t.Logf("150 concurrent sign-ins from one address: %d evaluated, %d throttled", evaluated, throttled)
+			if evaluated != customerpkg.MaxFailsIP || throttled != 150-customerpkg.MaxFailsIP {
+				t.Fatalf("got %d evaluated and %d throttled, want %d and %d", evaluated, throttled, customerpkg.MaxFailsIP, 150-customerpkg.MaxFailsIP)
+			}
+		})
+	})
+}
+
+// TestOneSignInPerOperationThroughFragments packs several sign-ins into one operation
+// through a named fragment and an inline fragment on Mutation: the operation is refused
+// and no password is checked.
+func TestOneSignInPerOperationThroughFragments(t *testing.T) {
+	api := startAPI(t, storetest.SQLite(t), fixture)
+	createCustomer(t, api, "target@example.com", "the real password 9")
+	// Each case guesses for its own account, so no case is stopped by another's failures.
+	fields := func(email string, n int) string {
+		var out []string
+		for i := 0; i < n; i++ {
+			out = append(out, fmt.Sprintf(`s%d: customerAccessTokenCreate(input: {email: %q, password: "guess number %d"}) { customerUserErrors { code } }`, i, email, i))
+		}
+		return strings.Join(out, " ")
+	}
+	for name, doc := range map[string]string{
+		"named fragment":  `mutation { ...Guesses } fragment Guesses on Mutation { ` + fields("a@example.com", 8) + ` }`,
+		"inline fragment": `mutation { ... on Mutation { ` + fields("b@example.com", 2) + ` } }`,
+		"top level and nested fragments": `mutation { one: customerAccessTokenCreate(input: {email: "c@example.com", password: "guess 1"}) { customerUserErrors { code } }
+			... { ...More } } fragment More on Mutation { ... on Mutation { two: customerAccessTokenCreate(input: {email: "c@example.com", password: "guess 2"}) { customerUserErrors { code } } } }`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := api.post(t, doc, nil)
+			if len(r.Errors) == 0 {
+				t.Fatalf("got %s, want THROTTLED errors", r.Raw)
+			}
+			for _, e := range r.Errors {
+				if e.Extensions["code"] != "THROTTLED" {
+					t.Fatalf("got %s, want only THROTTLED errors", r.Raw)
+				}
+			}
+			if strings.Contains(r.Raw, "UNIDENTIFIED_CUSTOMER") {
+				t.Fatalf("a password was checked: %s", r.Raw)
+			}
+		})
+	}
+}
+
+// aliased repeats one mutation field n times under aliases in one operation.
+func aliased(n int, field func(i int) string) string {
+	var b strings.Builder
+	b.WriteString("mutation {")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, " m%d: %s", i, field(i))
+	}
+	b.WriteString(" }")
+	return b.String()
+}
+
+// wantOnlyThrottled fails unless r answered with THROTTLED errors and nothing else.
+func wantOnlyThrottled(t *testing.T, r gqlResponse) {
+	t.Helper()
+	if len(r.Errors) == 0 {
+		t.Fatalf("got %.300s, want THROTTLED errors", r.Raw)
+	}
+	for _, e := range r.Errors {
+		if e.Extensions["code"] != "THROTTLED" {
+			t.Fatalf("got %.300s, want only THROTTLED errors", r.Raw)
+		}
+	}
+}
+
+// countThrottled counts THROTTLED answers and fails on any other error.
+func countThrottled(t *testing.T, rs []gqlResponse) (ok, throttled int) {
+	t.Helper()
+	for _, r := range rs {
+		switch {
+		case r.errorCode() == "THROTTLED":
+			throttled++
+		case len(r.Errors) > 0 || r.Status != http.StatusOK:
+			t.Errorf("unexpected answer: %s", r.Raw)
+		default:
+			ok++
+		}
+	}
+	return ok, throttled
+}
+
+// TestAccountMutationFloods: aliases cannot pack several account mutations into one
+// request, and racing requests cannot get past the per-email limit on recovery mail or the
+// per-address limits on customerCreate and customerRecover, on two instances at once.
+func TestAccountMutationFloods(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		mailer := &customerpkg.LogMailer{}
+		cfg := testConfig()
+		cfg.Mailer = mailer
+		apis := []*testAPI{startProxiedAPI(t, b, cfg, nil), startProxiedAPI(t, b, cfg, nil)}
+		api := apis[0]
+		createCustomer(t, api, "victim@example.com", "victim password 1")
+		customers := func() int { return api.DB.Customer.Query().CountX(ctx) }
+		resets := func() int { return api.DB.PasswordResetToken.Query().CountX(ctx) }
+
+		t.Run("aliases", func(t *testing.T) {
+			for name, doc := range map[string]string{
+				"99 customerRecover": aliased(99, func(int) string {
+					return `customerRecover(email: "victim@example.com") { customerUserErrors { code } }`
+				}),
+				"99 customerCreate": aliased(99, func(i int) string {
+					return fmt.Sprintf(`customerCreate(input: {email: "flood%d@example.com", password: "flood password 1"}) { customer { id } }`, i)
+				}),
+				"customerCreate and customerRecover through a fragment": `mutation { customerCreate(input: {email: "mix@example.com", password: "mixed password 1"}) { customer { id } } ...R }
+					fragment R on Mutation { customerRecover(email: "victim@example.com") { customerUserErrors { code } } }`,
+				"customerReset and customerResetByUrl": `mutation { customerReset(id: "gid://storefront/Customer/1", input: {resetToken: "x", password: "some password 1"}) { customer { id } }
+					customerResetByUrl(resetUrl: "http://shop.test/account/reset/1/x", password: "some password 1") { customer { id } } }`,
+			} {
+				t.Run(name, func(t *testing.T) {
+					wantOnlyThrottled(t, api.postAs(t, from("192.0.2.1"), doc, nil))
+				})
+			}
+			if n, m, r := customers(), len(mailer.Sent()), resets(); n != 1 || m != 0 || r != 0 {
+				t.Fatalf("after the aliased floods: %d customers, %d emails, %d reset tokens; want 1, 0, 0", n, m, r)
+			}
+		})
+
+		t.Run("recovery mail per email", func(t *testing.T) {
+			rs := race(12, func(i int) gqlResponse {
+				return apis[i%2].postAs(t, from(fmt.Sprintf("198.51.100.%d", i)), `mutation { customerRecover(email: "Victim@example.com") { customerUserErrors { code } } }`, nil)
+			})
+			ok, throttled := countThrottled(t, rs)
+			if ok != customerpkg.MaxRecoverEmail || throttled != 12-customerpkg.MaxRecoverEmail {
+				t.Fatalf("12 racing recoveries of one email: %d answered, %d throttled; want %d and %d", ok, throttled, customerpkg.MaxRecoverEmail, 12-customerpkg.MaxRecoverEmail)
+			}
+			if m, r := len(mailer.Sent()), resets(); m != customerpkg.MaxRecoverEmail || r != customerpkg.MaxRecoverEmail {
+				t.Fatalf("%d emails and %d reset tokens, want %d", m, r, customerpkg.MaxRecoverEmail)
+			}
+		})
+
+		t.Run("recovery per address", func(t *testing.T) {
+			rs := race(20, func(i int) gqlResponse {
+				return apis[i%2].postAs(t, from("203.0.113.9"), fmt.Sprintf(`mutation { customerRecover(email: "nobody%d@example.com") { customerUserErrors { code } } }`, i), nil)
+			})
+			if ok, throttled := countThrottled(t, rs); ok != customerpkg.MaxRecoverIP || throttled != 20-customerpkg.MaxRecoverIP {
+				t.Fatalf("20 racing recoveries from one address: %d answered, %d throttled; want %d and %d", ok, throttled, customerpkg.MaxRecoverIP, 20-customerpkg.MaxRecoverIP)
+			}
+		})
+
+		t.Run("accounts per address", func(t *testing.T) {
+			before := customers()
+			const n = customerpkg.MaxCreatesIP + 10
+			rs := race(n, func(i int) gqlResponse {
+				return apis[i%2].postAs(t, from("203.0.113.10"), fmt.Sprintf(`mutation { customerCreate(input: {email: "new%d@example.com", password: "new password 1"}) { customer { id } customerUserErrors { code } } }`, i), nil)
+			})
+			ok, throttled := countThrottled(t, rs)
+			if made := customers() - before; ok != customerpkg.MaxCreatesIP || throttled != n-customerpkg.MaxCreatesIP || made != customerpkg.MaxCreatesIP {
+				t.Fatalf("%d racing customerCreate from one address: %d answered, %d throttled, %d accounts made; want %d, %d, %d",
+					n, ok, throttled, made, customerpkg.MaxCreatesIP, n-customerpkg.MaxCreatesIP, customerpkg.MaxCreatesIP)
+			}
+		})
+	})
+}
