@@ -291,3 +291,105 @@ func TestAccountMutationFloods(t *testing.T) {
 		})
 	})
 }
+
+// recoverLink asks for a reset email for email and returns the link it carries.
+func recoverLink(t *testing.T, api *testAPI, mailer *customerpkg.LogMailer, email string) string {
+	t.Helper()
+	before := len(mailer.Sent())
+	p := api.customerOp(t, "customerRecover(email: $email)", custFields, map[string]any{"email": email})
+	sent := mailer.Sent()
+	if len(p.CustomerUserErrors) > 0 || p.errs.Raw != "" || len(sent) != before+1 {
+		t.Fatalf("recover %s: %+v %s", email, p.CustomerUserErrors, p.errs.Raw)
+	}
+	body := sent[len(sent)-1].Body
+	return strings.Fields(body[strings.Index(body, "http://shop.test/account/reset/"):])[0]
+}
+
+// resetByURL uses a reset link and returns the access token it gives, or "" with the
+// error code (safe to call from several goroutines).
+func resetByURL(t *testing.T, api *testAPI, link, password string) (token, code string) {
+	t.Helper()
+	p := api.customerOp(t, "customerResetByUrl(password: $password, resetUrl: $url)", "customerAccessToken { accessToken } "+custFields, map[string]any{"password": password, "url": link})
+	switch {
+	case p.errs.Raw != "":
+		t.Errorf("reset: %s", p.errs.Raw)
+	case p.CustomerAccessToken != nil:
+		return p.CustomerAccessToken.AccessToken, ""
+	case len(p.CustomerUserErrors) > 0:
+		return "", p.CustomerUserErrors[0].Code
+	default:
+		t.Errorf("reset: neither a token nor an error: %+v", p.custPayload)
+	}
+	return "", ""
+}
+
+// TestResetEndsOtherTokens: using a reset link, or changing the password, ends every other
+// reset link and every other access token; of several links used at once, one works.
+func TestResetEndsOtherTokens(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		mailer := &customerpkg.LogMailer{}
+		cfg := testConfig()
+		cfg.Mailer = mailer
+		api := startAPIWith(t, b, cfg, nil)
+
+		t.Run("a newer link used", func(t *testing.T) {
+			createCustomer(t, api, "one@example.com", "first password 1")
+			session := signIn(t, api, "one@example.com", "first password 1")
+			older, newer := recoverLink(t, api, mailer, "one@example.com"), recoverLink(t, api, mailer, "one@example.com")
+			fresh, code := resetByURL(t, api, newer, "second password 2")
+			if fresh == "" {
+				t.Fatalf("newer link: %s", code)
+			}
+			if _, code := resetByURL(t, api, older, "third password 3"); code != "TOKEN_INVALID" {
+				t.Fatalf("the older link after the newer one was used: got %q, want TOKEN_INVALID", code)
+			}
+			if customerEmail(t, api, session) != nil || customerEmail(t, api, fresh) == nil {
+				t.Fatal("after a reset, want the earlier session ended and the returned token working")
+			}
+		})
+
+		t.Run("password changed", func(t *testing.T) {
+			createCustomer(t, api, "two@example.com", "first password 1")
+			link := recoverLink(t, api, mailer, "two@example.com")
+			session, other := signIn(t, api, "two@example.com", "first password 1"), signIn(t, api, "two@example.com", "first password 1")
+			upd := api.customerOp(t, "customerUpdate(customer: $update, customerAccessToken: $token)", "customerAccessToken { accessToken } "+custFields,
+				map[string]any{"token": session, "update": map[string]any{"password": "changed password 2"}})
+			if upd.CustomerAccessToken == nil {
+				t.Fatalf("update: %+v %s", upd.CustomerUserErrors, upd.errs.Raw)
+			}
+			if _, code := resetByURL(t, api, link, "third password 3"); code != "TOKEN_INVALID" {
+				t.Fatalf("a link sent before the password change: got %q, want TOKEN_INVALID", code)
+			}
+			if customerEmail(t, api, other) != nil || customerEmail(t, api, upd.CustomerAccessToken.AccessToken) == nil {
+				t.Fatal("after a password change, want other sessions ended and the returned token working")
+			}
+			signIn(t, api, "two@example.com", "changed password 2")
+		})
+
+		t.Run("links used at once", func(t *testing.T) {
+			createCustomer(t, api, "three@example.com", "first password 1")
+			var links []string
+			for i := 0; i < customerpkg.MaxRecoverEmail; i++ {
+				links = append(links, recoverLink(t, api, mailer, "three@example.com"))
+			}
+			type outcome struct{ token, code string }
+			rs := race(len(links), func(i int) outcome {
+				tok, code := resetByURL(t, api, links[i], fmt.Sprintf("raced password %d", i))
+				return outcome{tok, code}
+			})
+			var won []int
+			for i, r := range rs {
+				switch {
+				case r.token != "":
+					won = append(won, i)
+				case r.code != "TOKEN_INVALID":
+					t.Errorf("link %d: got %q, want a token or TOKEN_INVALID", i, r.code)
+				}
+			}
+			if len(won) != 1 {
+				t.Fatalf("%d of %d links used at once worked, want 1", len(won), len(links))
+			}
+			signIn(t, api, "three@example.com", fmt.Sprintf("raced password %d", won[0]))
+		})
+	})
+}

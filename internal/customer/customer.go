@@ -360,7 +360,8 @@ func (s *Service) Revoke(ctx context.Context, token string) (int, error) {
 func TokenRecordID(id int) string { return gid.Format(tokenRecordGID, id) }
 
 // Update changes the profile of the token's customer. A new password revokes all of the
-// customer's tokens and returns a fresh one.
+// customer's access tokens and returns a fresh one; a new password or email ends every
+// reset token not used yet.
 //
 // User error codes: TOKEN_INVALID and those of Create.
 func (s *Service) Update(ctx context.Context, token string, in Input) (*ent.Customer, *Token, []UserError, error) {
@@ -397,6 +398,13 @@ func (s *Service) Update(ctx context.Context, token string, in Input) (*ent.Cust
 			u.SetPasswordHash(hash)
 		}
 		if c, err = u.Save(ctx); err != nil {
+			return err
+		}
+		if hash == "" && in.Email == nil {
+			return nil
+		}
+		// Reset links sent before a new password (or to an old address) end.
+		if err := s.endResetTokens(ctx, tx, c.ID); err != nil {
 			return err
 		}
 		if hash == "" {
@@ -466,8 +474,9 @@ func (s *Service) Recover(ctx context.Context, email, clientIP string) ([]UserEr
 	return nil, nil
 }
 
-// Reset sets a new password with a reset token (single use, one hour), revokes the
-// customer's access tokens and signs them in.
+// Reset sets a new password with a reset token (single use, one hour), ends the
+// customer's other reset tokens, revokes their access tokens and signs them in (the token
+// returned is the only one left).
 //
 // User error codes: TOKEN_INVALID and the password codes of Create.
 func (s *Service) Reset(ctx context.Context, customerID int, resetToken, password string) (*ent.Customer, *Token, []UserError, error) {
@@ -490,15 +499,20 @@ func (s *Service) Reset(ctx context.Context, customerID int, resetToken, passwor
 	var c *ent.Customer
 	var fresh *Token
 	err = s.inTx(ctx, func(tx *ent.Tx) error {
-		// Mark used first: a concurrent use of the same token finds it used.
-		n, err := tx.PasswordResetToken.Update().Where(passwordresettoken.ID(r.ID), passwordresettoken.UsedAtIsNil()).SetUsedAt(s.now()).Save(ctx)
+		// The customer's row first: resets and password changes of one customer run one
+		// after the other, so of two links used at once only the first works.
+		if c, err = tx.Customer.UpdateOneID(customerID).SetPasswordHash(hash).Save(ctx); err != nil {
+			return err
+		}
+		// Mark used: a concurrent use of the same token finds it used.
+		n, err := tx.PasswordResetToken.Update().Where(passwordresettoken.ID(r.ID), passwordresettoken.UsedAtIsNil(), passwordresettoken.ExpiresAtGT(s.now())).SetUsedAt(s.now()).Save(ctx)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
 			return errTokenUsed
 		}
-		if c, err = tx.Customer.UpdateOneID(customerID).SetPasswordHash(hash).Save(ctx); err != nil {
+		if err := s.endResetTokens(ctx, tx, customerID); err != nil {
 			return err
 		}
 		if _, err := tx.CustomerAccessToken.Delete().Where(customeraccesstoken.CustomerID(customerID)).Exec(ctx); err != nil {
@@ -517,6 +531,14 @@ func (s *Service) Reset(ctx context.Context, customerID int, resetToken, passwor
 }
 
 var errTokenUsed = errors.New("reset token already used")
+
+// endResetTokens ends every reset token of the customer not used yet.
+func (s *Service) endResetTokens(ctx context.Context, tx *ent.Tx, customerID int) error {
+	if _, err := tx.PasswordResetToken.Update().Where(passwordresettoken.CustomerID(customerID), passwordresettoken.UsedAtIsNil()).SetUsedAt(s.now()).Save(ctx); err != nil {
+		return fmt.Errorf("end reset tokens: %w", err)
+	}
+	return nil
+}
 
 // ParseResetURL reads the customer ID and token from a reset link this server sent.
 func ParseResetURL(u string) (customerID int, token string, ok bool) {
