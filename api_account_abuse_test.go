@@ -393,3 +393,118 @@ func TestResetEndsOtherTokens(t *testing.T) {
 		})
 	})
 }
+
+// TestCartRevealsCustomerOnlyToTheirToken: a cart attached to a customer shows that
+// customer (and what is reached through them) only to requests presenting the customer's
+// valid access token, and places orders in their name only then; after sign-out the cart
+// ID alone reveals nothing and orders placed with it are guest orders.
+func TestCartRevealsCustomerOnlyToTheirToken(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		api := startAPI(t, b, deliveryFixture)
+		teeS := variantID(t, api.DB, "tee", "S / Black")
+		createCustomer(t, api, "ada@example.com", "ada password 1")
+		createCustomer(t, api, "bob@example.com", "bob password 1")
+		ada, bob := signIn(t, api, "ada@example.com", "ada password 1"), signIn(t, api, "bob@example.com", "bob password 1")
+
+		const sel = `buyerIdentity { email customer { email phone addresses(first: 5) { nodes { address1 } } orders(first: 5) { edges { node { statusUrl } } } } }`
+		type cartView struct {
+			BuyerIdentity struct {
+				Email    *string
+				Customer *struct{ Email string }
+			} `json:"buyerIdentity"`
+		}
+		read := func(cartID string, headers map[string]string) cartView {
+			t.Helper()
+			var got struct{ Cart *cartView }
+			api.postAs(t, headers, `query($id: ID!) { cart(id: $id) { `+sel+` } }`, map[string]any{"id": cartID}).decode(t, &got)
+			if got.Cart == nil {
+				t.Fatalf("cart %s not found", cartID)
+			}
+			return *got.Cart
+		}
+		as := func(token string) map[string]string { return map[string]string{"X-Customer-Access-Token": token} }
+		attach := func(cartID, token string) cartView {
+			t.Helper()
+			var got struct {
+				R struct {
+					Cart       *cartView
+					UserErrors []userError `json:"userErrors"`
+				} `json:"r"`
+			}
+			api.post(t, `mutation($id: ID!, $t: String!) { r: cartBuyerIdentityUpdate(cartId: $id, buyerIdentity: {customerAccessToken: $t}) { cart { `+sel+` } userErrors { code field } } }`,
+				map[string]any{"id": cartID, "t": token}).decode(t, &got)
+			if got.R.Cart == nil || len(got.R.UserErrors) > 0 {
+				t.Fatalf("cartBuyerIdentityUpdate: %+v", got.R)
+			}
+			return *got.R.Cart
+		}
+		customerOf := func(v cartView) string {
+			if v.BuyerIdentity.Customer == nil {
+				return ""
+			}
+			return v.BuyerIdentity.Customer.Email
+		}
+
+		cartID := readyCart(t, api, "test_success", line(teeS, 1))
+		// The request that attaches the cart with Ada's token presents it.
+		if got := customerOf(attach(cartID, ada)); got != "ada@example.com" {
+			t.Fatalf("the attaching request sees customer %q, want ada@example.com", got)
+		}
+		for name, tt := range map[string]struct {
+			headers map[string]string
+			want    string
+		}{
+			"no token":             {nil, ""},
+			"another's token":      {as(bob), ""},
+			"a made-up token":      {as("not-a-token"), ""},
+			"the customer's token": {as(ada), "ada@example.com"},
+		} {
+			if got := customerOf(read(cartID, tt.headers)); got != tt.want {
+				t.Errorf("cart read with %s: customer %q, want %q", name, got, tt.want)
+			}
+		}
+
+		// Ada signs out: her token no longer reveals her through the cart.
+		api.customerOp(t, "customerAccessTokenDelete(customerAccessToken: $token)", "deletedAccessToken", map[string]any{"token": ada})
+		if got := customerOf(read(cartID, as(ada))); got != "" {
+			t.Errorf("after sign-out the cart still reveals customer %q", got)
+		}
+		// An order placed from the cart without her token is a guest order.
+		if s := submit(t, api, cartID, "guest-order"); s.R.Result == nil || s.R.Result.Typename != "SubmitSuccess" {
+			t.Fatalf("submit: %+v", s.R)
+		}
+		o := api.DB.Order.Query().OnlyX(ctx)
+		if o.CustomerID != nil || o.Email == nil || *o.Email != "ada@example.com" {
+			t.Fatalf("order without the token: has a customer %v, email %q; want a guest order under ada@example.com", o.CustomerID != nil, derefString(o.Email))
+		}
+
+		// With her valid token presented at completion, the order is hers.
+		ada = signIn(t, api, "ada@example.com", "ada password 1")
+		second := readyCart(t, api, "test_success", line(teeS, 1))
+		attach(second, ada)
+		var sub submitJSON
+		api.postAs(t, as(ada), `mutation($id: ID!, $t: String!) { r: cartSubmitForCompletion(cartId: $id, attemptToken: $t) { result { __typename } userErrors { code } } }`,
+			map[string]any{"id": second, "t": "customer-order"}).decode(t, &sub)
+		if sub.R.Result == nil || sub.R.Result.Typename != "SubmitSuccess" {
+			t.Fatalf("submit with the token: %+v", sub.R)
+		}
+		var orders struct {
+			Customer struct {
+				NumberOfOrders string `json:"numberOfOrders"`
+			} `json:"customer"`
+		}
+		api.post(t, `query($t: String!) { customer(customerAccessToken: $t) { numberOfOrders } }`, map[string]any{"t": ada}).decode(t, &orders)
+		if orders.Customer.NumberOfOrders != "1" {
+			t.Fatalf("Ada has %s orders, want 1 (the one placed with her token)", orders.Customer.NumberOfOrders)
+		}
+	})
+}
+
+// derefString is *p, or "" for nil.
+func derefString(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
