@@ -106,7 +106,24 @@ func (s *Service) admit(ctx context.Context, refusal error, limits ...limit) ([]
 	if err != nil {
 		return nil, err
 	}
+	if len(ids) > 0 && ids[0]%pruneEvery == 0 {
+		s.prune(ctx)
+	}
 	return ids, nil
+}
+
+// pruneEvery is how often (in recorded attempts) attempts of every key older than the
+// longest window are dropped; admit drops those of the keys it checks each time, prune
+// those of keys not seen again (client addresses that never come back).
+const pruneEvery = 64
+
+// prune drops attempts older than every window. A failure is only logged: the attempts
+// are dropped by a later prune.
+func (s *Service) prune(ctx context.Context) {
+	_, err := s.db.LoginAttempt.Delete().Where(loginattempt.CreatedAtLT(s.now().Add(-max(ThrottleWindow, FloodWindow)))).Exec(ctx)
+	if err != nil && s.cfg.Log != nil {
+		s.cfg.Log.WarnContext(ctx, "prune throttle records", "error", err.Error())
+	}
 }
 
 // addressKey is the throttle key of a client address for one kind of action, or "" when
