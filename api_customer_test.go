@@ -392,7 +392,7 @@ func TestUnknownEmailDoesTheSameHashing(t *testing.T) {
 	}
 	ctx := context.Background()
 	pw := "some password 1"
-	if _, errs, err := svc.Create(ctx, customerpkg.Input{Email: ptrStr("known@example.com"), Password: &pw}); err != nil || errs != nil {
+	if _, errs, err := svc.Create(ctx, customerpkg.Input{Email: ptrStr("known@example.com"), Password: &pw}, ""); err != nil || errs != nil {
 		t.Fatal(err, errs)
 	}
 	before := svc.HashChecks()

@@ -17,7 +17,7 @@ type LoginAttempt struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// "email:<sha256>" or "ip:<address>".
+	// What the attempt counts against: "email:<sha256>" or "ip:<address>" (sign-in), "create-ip:<address>", "recover-email:<sha256>" or "recover-ip:<address>".
 	Key string `json:"key,omitempty"`
 	// CreatedAt holds the value of the "created_at" field.
 	CreatedAt    time.Time `json:"created_at,omitempty"`

@@ -21,13 +21,11 @@ func (r *cartResolver) Attributes(ctx context.Context, obj *cart.Cart) ([]*schem
 
 func (r *cartResolver) BuyerIdentity(ctx context.Context, obj *cart.Cart) (*model.CartBuyerIdentity, error) {
 	b := &model.CartBuyerIdentity{Email: obj.Email, Phone: obj.Phone}
-	if obj.CustomerID != nil {
-		c, err := r.Customers.ByID(ctx, *obj.CustomerID)
-		if err != nil {
-			return nil, err
-		}
-		b.Customer = c
+	c, err := r.cartCustomer(ctx, obj)
+	if err != nil {
+		return nil, err
 	}
+	b.Customer = c
 	if obj.CountryCode != nil {
 		c := model.CountryCode(*obj.CountryCode)
 		b.CountryCode = &c

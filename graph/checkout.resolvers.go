@@ -13,7 +13,7 @@ import (
 )
 
 func (r *mutationResolver) CartSubmitForCompletion(ctx context.Context, attemptToken string, cartID string) (*model.CartSubmitForCompletionPayload, error) {
-	sub, err := r.Checkout.Submit(ctx, cartID, attemptToken)
+	sub, err := r.Checkout.SubmitAs(ctx, cartID, attemptToken, requestToken(ctx))
 	if err != nil {
 		return nil, err
 	}

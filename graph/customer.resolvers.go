@@ -78,8 +78,11 @@ func (r *mailingAddressResolver) Name(ctx context.Context, obj *ent.MailingAddre
 }
 
 func (r *mutationResolver) CustomerCreate(ctx context.Context, input model.CustomerCreateInput) (*model.CustomerCreatePayload, error) {
+	if err := oneAccountMutation(ctx); err != nil {
+		return nil, err
+	}
 	c, errs, err := r.Customers.Create(ctx, customer.Input{Email: &input.Email, Password: &input.Password,
-		FirstName: input.FirstName, LastName: input.LastName, Phone: input.Phone, AcceptsMarketing: input.AcceptsMarketing})
+		FirstName: input.FirstName, LastName: input.LastName, Phone: input.Phone, AcceptsMarketing: input.AcceptsMarketing}, clientIP(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -87,8 +90,8 @@ func (r *mutationResolver) CustomerCreate(ctx context.Context, input model.Custo
 }
 
 func (r *mutationResolver) CustomerAccessTokenCreate(ctx context.Context, input model.CustomerAccessTokenCreateInput) (*model.CustomerAccessTokenCreatePayload, error) {
-	if signInsInOperation(ctx) > 1 {
-		return nil, errOneSignIn
+	if err := oneAccountMutation(ctx); err != nil {
+		return nil, err
 	}
 	t, errs, err := r.Customers.SignIn(ctx, input.Email, input.Password, clientIP(ctx))
 	if err != nil {
@@ -165,7 +168,10 @@ func (r *mutationResolver) CustomerDefaultAddressUpdate(ctx context.Context, add
 }
 
 func (r *mutationResolver) CustomerRecover(ctx context.Context, email string) (*model.CustomerRecoverPayload, error) {
-	errs, err := r.Customers.Recover(ctx, email)
+	if err := oneAccountMutation(ctx); err != nil {
+		return nil, err
+	}
+	errs, err := r.Customers.Recover(ctx, email, clientIP(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -173,6 +179,9 @@ func (r *mutationResolver) CustomerRecover(ctx context.Context, email string) (*
 }
 
 func (r *mutationResolver) CustomerReset(ctx context.Context, id string, input model.CustomerResetInput) (*model.CustomerResetPayload, error) {
+	if err := oneAccountMutation(ctx); err != nil {
+		return nil, err
+	}
 	cid, ok := gid.ParseAs(id, "Customer")
 	if !ok {
 		return &model.CustomerResetPayload{CustomerUserErrors: customerUserErrors([]customer.UserError{{Code: customer.CodeTokenInvalid, Field: []string{"input", "resetToken"}, Message: "The reset link is invalid or has expired."}})}, nil
@@ -185,6 +194,9 @@ func (r *mutationResolver) CustomerReset(ctx context.Context, id string, input m
 }
 
 func (r *mutationResolver) CustomerResetByURL(ctx context.Context, password string, resetURL string) (*model.CustomerResetByURLPayload, error) {
+	if err := oneAccountMutation(ctx); err != nil {
+		return nil, err
+	}
 	cid, token, ok := r.Customers.ParseResetURL(resetURL)
 	if !ok {
 		return &model.CustomerResetByURLPayload{CustomerUserErrors: customerUserErrors([]customer.UserError{{Code: customer.CodeTokenInvalid, Field: []string{"resetUrl"}, Message: "The reset link is invalid or has expired."}})}, nil

@@ -41,23 +41,39 @@ func toAddressInput(in model.MailingAddressInput) customer.AddressInput {
 		Country: in.Country, FirstName: in.FirstName, LastName: in.LastName, Phone: in.Phone, Province: in.Province, Zip: in.Zip}
 }
 
-// errOneSignIn refuses an operation that tries to sign in more than once (with aliases),
-// so one request cannot multiply password guesses.
-var errOneSignIn = errors.New("one customerAccessTokenCreate per request")
+// accountMutations are the mutations that each cost a password hash, send an email or
+// create an account: an operation may run only one of them, so aliases cannot multiply
+// password guesses, recovery emails or new accounts within one request.
+var accountMutations = map[string]bool{
+	"customerCreate":            true,
+	"customerAccessTokenCreate": true,
+	"customerRecover":           true,
+	"customerReset":             true,
+	"customerResetByUrl":        true,
+}
 
-// signInsInOperation counts customerAccessTokenCreate fields in the running operation.
-func signInsInOperation(ctx context.Context) int {
+// errOneAccountMutation refuses an operation that runs more than one account mutation.
+var errOneAccountMutation = errors.New("one of customerCreate, customerAccessTokenCreate, customerRecover, customerReset and customerResetByUrl per request")
+
+// oneAccountMutation returns errOneAccountMutation when the running operation has more
+// than one account mutation among the root fields it executes: those written at the top
+// level and those reached through fragment spreads and inline fragments, collected the
+// way the executor collects them (fields with one response key run once).
+func oneAccountMutation(ctx context.Context) error {
 	oc := graphql.GetOperationContext(ctx)
-	if oc == nil || oc.Operation == nil {
-		return 0
+	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+		return nil
 	}
 	n := 0
-	for _, sel := range oc.Operation.SelectionSet {
-		if f, ok := sel.(*ast.Field); ok && f.Name == "customerAccessTokenCreate" {
+	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Mutation"}) {
+		if accountMutations[f.Name] {
 			n++
 		}
 	}
-	return n
+	if n > 1 {
+		return errOneAccountMutation
+	}
+	return nil
 }
 
 func clientIP(ctx context.Context) string { return web.ClientIP(ctx) }

@@ -41,7 +41,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if input.Argument != "" {
 				out.Extensions["argument"] = input.Argument
 			}
-		case errors.Is(err, customer.ErrThrottled), errors.Is(err, errOneSignIn):
+		case errors.Is(err, customer.ErrThrottled), errors.Is(err, errOneAccountMutation):
 			out.Message = err.Error()
 			out.Extensions = map[string]any{"code": CodeThrottled}
 		case errors.Is(err, context.DeadlineExceeded):

@@ -6,8 +6,9 @@ import (
 	"entgo.io/ent/schema/index"
 )
 
-// LoginAttempt holds the schema definition for a failed sign-in, counted per account and
-// per client IP to throttle password guessing across every server instance.
+// LoginAttempt holds the schema definition for one attempt at a throttled account action
+// (sign-in, customerCreate, customerRecover), recorded under each key it counts against
+// before the action runs, so every server instance enforces the limits together.
 type LoginAttempt struct {
 	ent.Schema
 }
@@ -15,7 +16,7 @@ type LoginAttempt struct {
 // Fields of the LoginAttempt.
 func (LoginAttempt) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("key").Comment("\"email:<sha256>\" or \"ip:<address>\"."),
+		field.String("key").Comment("What the attempt counts against: \"email:<sha256>\" or \"ip:<address>\" (sign-in), \"create-ip:<address>\", \"recover-email:<sha256>\" or \"recover-ip:<address>\"."),
 		field.Time("created_at"),
 	}
 }

@@ -109,6 +109,9 @@ func (s *Service) Submit(ctx context.Context, cartID, attemptToken string) (Subm
 	if c == nil {
 		return Submission{UserErrors: []cart.UserError{{Code: cart.CodeInvalid, Field: []string{"cartId"}, Message: "The specified cart does not exist."}}}, nil
 	}
+	if err := s.checkCustomer(ctx, c); err != nil {
+		return Submission{}, err
+	}
 	if errs := s.validate(ctx, c); len(errs) > 0 {
 		return Submission{Errors: errs, CheckoutURL: c.CheckoutURL}, nil
 	}

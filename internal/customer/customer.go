@@ -20,7 +20,6 @@ import (
 	"storefront/ent"
 	entcustomer "storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
-	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/passwordresettoken"
 	"storefront/internal/contact"
@@ -32,9 +31,6 @@ import (
 const (
 	TokenTTL        = 30 * 24 * time.Hour
 	ResetTTL        = time.Hour
-	ThrottleWindow  = 15 * time.Minute
-	MaxFailsAccount = 10
-	MaxFailsIP      = 50
 	MinPassword     = 8
 	MaxPassword     = 256
 	maxNameLength   = 255
@@ -66,9 +62,6 @@ type UserError struct {
 	Field   []string
 	Message string
 }
-
-// ErrThrottled means too many failed sign-ins for the account or the client address.
-var ErrThrottled = errors.New("too many failed sign-in attempts: try again later")
 
 // Config configures the service.
 type Config struct {
@@ -219,11 +212,16 @@ func (s *Service) checkInput(ctx context.Context, in Input, creating bool, self 
 	return errs
 }
 
-// Create registers a customer.
+// Create registers a customer. Every call is counted under the client address first, and
+// refused with an error matching ErrThrottled (nothing checked or created) after
+// MaxCreatesIP calls from the address within FloodWindow.
 //
 // User error codes: BLANK, INVALID, TAKEN, TOO_LONG, TOO_SHORT, CONTAINS_HTML_TAGS,
 // CONTAINS_URL, PASSWORD_STARTS_OR_ENDS_WITH_WHITESPACE.
-func (s *Service) Create(ctx context.Context, in Input) (*ent.Customer, []UserError, error) {
+func (s *Service) Create(ctx context.Context, in Input, clientIP string) (*ent.Customer, []UserError, error) {
+	if _, err := s.admit(ctx, errCreateThrottled, limit{addressKey("create-ip:", clientIP), MaxCreatesIP, FloodWindow}); err != nil {
+		return nil, nil, err
+	}
 	if errs := s.checkInput(ctx, in, true, 0); len(errs) > 0 {
 		return nil, errs, nil
 	}
@@ -247,28 +245,25 @@ func (s *Service) Create(ctx context.Context, in Input) (*ent.Customer, []UserEr
 }
 
 // SignIn checks credentials and issues an access token. Unknown emails and wrong
-// passwords get the same answer after the same hashing work. Too many failures for the
-// account or the client address return ErrThrottled.
+// passwords get the same answer after the same hashing work.
+//
+// Every attempt is recorded before its password is hashed, under the account and the
+// client address, and refused with an error matching ErrThrottled (nothing hashed) when
+// MaxFailsAccount attempts for the account or MaxFailsIP from the address were recorded
+// within ThrottleWindow: concurrent attempts are counted before any of them is checked.
+// A successful sign-in takes its own record back, so it does not count; the failures
+// before it still do.
 //
 // User error codes: UNIDENTIFIED_CUSTOMER, CUSTOMER_DISABLED.
 func (s *Service) SignIn(ctx context.Context, email, password, clientIP string) (*Token, []UserError, error) {
-	accountKey := "email:" + hashToken(strings.ToLower(strings.TrimSpace(email)))
-	ipKey := "ip:" + clientIP
-	since := s.now().Add(-ThrottleWindow)
-	fails, err := s.db.LoginAttempt.Query().Where(loginattempt.Key(accountKey), loginattempt.CreatedAtGT(since)).Count(ctx)
+	key := strings.ToLower(strings.TrimSpace(email))
+	attempts, err := s.admit(ctx, errSignInThrottled,
+		limit{"email:" + hashToken(key), MaxFailsAccount, ThrottleWindow},
+		limit{addressKey("ip:", clientIP), MaxFailsIP, ThrottleWindow})
 	if err != nil {
-		return nil, nil, fmt.Errorf("count sign-in failures: %w", err)
+		return nil, nil, err
 	}
-	ipFails := 0
-	if clientIP != "" {
-		if ipFails, err = s.db.LoginAttempt.Query().Where(loginattempt.Key(ipKey), loginattempt.CreatedAtGT(since)).Count(ctx); err != nil {
-			return nil, nil, fmt.Errorf("count sign-in failures: %w", err)
-		}
-	}
-	if fails >= MaxFailsAccount || ipFails >= MaxFailsIP {
-		return nil, nil, ErrThrottled
-	}
-	c, err := s.db.Customer.Query().Where(entcustomer.EmailKey(strings.ToLower(strings.TrimSpace(email)))).Only(ctx)
+	c, err := s.db.Customer.Query().Where(entcustomer.EmailKey(key)).Only(ctx)
 	if err != nil && !ent.IsNotFound(err) {
 		return nil, nil, fmt.Errorf("find customer: %w", err)
 	}
@@ -281,19 +276,10 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientIP string) 
 		return nil, nil, err
 	}
 	if !ok {
-		now := s.now()
-		rows := []*ent.LoginAttemptCreate{s.db.LoginAttempt.Create().SetKey(accountKey).SetCreatedAt(now)}
-		if clientIP != "" {
-			rows = append(rows, s.db.LoginAttempt.Create().SetKey(ipKey).SetCreatedAt(now))
-		}
-		if err := s.db.LoginAttempt.CreateBulk(rows...).Exec(ctx); err != nil {
-			return nil, nil, fmt.Errorf("record sign-in failure: %w", err)
-		}
-		// Failures older than the window no longer count: drop them for these keys.
-		if _, err := s.db.LoginAttempt.Delete().Where(loginattempt.KeyIn(accountKey, ipKey), loginattempt.CreatedAtLT(since)).Exec(ctx); err != nil {
-			return nil, nil, fmt.Errorf("prune sign-in failures: %w", err)
-		}
 		return nil, []UserError{{CodeUnidentified, []string{"input"}, "Unidentified customer"}}, nil
+	}
+	if err := s.forget(ctx, attempts); err != nil {
+		return nil, nil, err
 	}
 	if c.Disabled {
 		return nil, []UserError{{CodeDisabled, []string{"input"}, "This account is disabled."}}, nil
@@ -382,7 +368,8 @@ func (s *Service) Revoke(ctx context.Context, token string) (int, error) {
 func TokenRecordID(id int) string { return gid.Format(tokenRecordGID, id) }
 
 // Update changes the profile of the token's customer. A new password revokes all of the
-// customer's tokens and returns a fresh one.
+// customer's access tokens and returns a fresh one; a new password or email ends every
+// reset token not used yet.
 //
 // User error codes: TOKEN_INVALID and those of Create.
 func (s *Service) Update(ctx context.Context, token string, in Input) (*ent.Customer, *Token, []UserError, error) {
@@ -421,6 +408,13 @@ func (s *Service) Update(ctx context.Context, token string, in Input) (*ent.Cust
 		if c, err = u.Save(ctx); err != nil {
 			return err
 		}
+		if hash == "" && in.Email == nil {
+			return nil
+		}
+		// Reset links sent before a new password (or to an old address) end.
+		if err := s.endResetTokens(ctx, tx, c.ID); err != nil {
+			return err
+		}
 		if hash == "" {
 			return nil
 		}
@@ -452,11 +446,21 @@ func (s *Service) inTx(ctx context.Context, f func(tx *ent.Tx) error) error {
 }
 
 // Recover sends a password reset link when the email belongs to a customer; the answer
-// is the same either way.
-func (s *Service) Recover(ctx context.Context, email string) ([]UserError, error) {
+// is the same either way. Every call with a valid email is counted, under the email
+// (whether or not it belongs to a customer, so a refusal reveals nothing) and the client
+// address, and refused with an error matching ErrThrottled (no email sent) after
+// MaxRecoverEmail calls for the email or MaxRecoverIP from the address within FloodWindow.
+//
+// User error codes: INVALID.
+func (s *Service) Recover(ctx context.Context, email, clientIP string) ([]UserError, error) {
 	e := strings.TrimSpace(email)
 	if !contact.ValidEmail(e) {
 		return []UserError{{CodeInvalid, []string{"email"}, "Email is invalid."}}, nil
+	}
+	if _, err := s.admit(ctx, errRecoverThrottled,
+		limit{"recover-email:" + hashToken(strings.ToLower(e)), MaxRecoverEmail, FloodWindow},
+		limit{addressKey("recover-ip:", clientIP), MaxRecoverIP, FloodWindow}); err != nil {
+		return nil, err
 	}
 	c, err := s.db.Customer.Query().Where(entcustomer.EmailKey(strings.ToLower(e))).Only(ctx)
 	if ent.IsNotFound(err) {
@@ -478,8 +482,9 @@ func (s *Service) Recover(ctx context.Context, email string) ([]UserError, error
 	return nil, nil
 }
 
-// Reset sets a new password with a reset token (single use, one hour), revokes the
-// customer's access tokens and signs them in.
+// Reset sets a new password with a reset token (single use, one hour), ends the
+// customer's other reset tokens, revokes their access tokens and signs them in (the token
+// returned is the only one left).
 //
 // User error codes: TOKEN_INVALID and the password codes of Create.
 func (s *Service) Reset(ctx context.Context, customerID int, resetToken, password string) (*ent.Customer, *Token, []UserError, error) {
@@ -502,15 +507,20 @@ func (s *Service) Reset(ctx context.Context, customerID int, resetToken, passwor
 	var c *ent.Customer
 	var fresh *Token
 	err = s.inTx(ctx, func(tx *ent.Tx) error {
-		// Mark used first: a concurrent use of the same token finds it used.
-		n, err := tx.PasswordResetToken.Update().Where(passwordresettoken.ID(r.ID), passwordresettoken.UsedAtIsNil()).SetUsedAt(s.now()).Save(ctx)
+		// The customer's row first: resets and password changes of one customer run one
+		// after the other, so of two links used at once only the first works.
+		if c, err = tx.Customer.UpdateOneID(customerID).SetPasswordHash(hash).Save(ctx); err != nil {
+			return err
+		}
+		// Mark used: a concurrent use of the same token finds it used.
+		n, err := tx.PasswordResetToken.Update().Where(passwordresettoken.ID(r.ID), passwordresettoken.UsedAtIsNil(), passwordresettoken.ExpiresAtGT(s.now())).SetUsedAt(s.now()).Save(ctx)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
 			return errTokenUsed
 		}
-		if c, err = tx.Customer.UpdateOneID(customerID).SetPasswordHash(hash).Save(ctx); err != nil {
+		if err := s.endResetTokens(ctx, tx, customerID); err != nil {
 			return err
 		}
 		if _, err := tx.CustomerAccessToken.Delete().Where(customeraccesstoken.CustomerID(customerID)).Exec(ctx); err != nil {
@@ -529,6 +539,14 @@ func (s *Service) Reset(ctx context.Context, customerID int, resetToken, passwor
 }
 
 var errTokenUsed = errors.New("reset token already used")
+
+// endResetTokens ends every reset token of the customer not used yet.
+func (s *Service) endResetTokens(ctx context.Context, tx *ent.Tx, customerID int) error {
+	if _, err := tx.PasswordResetToken.Update().Where(passwordresettoken.CustomerID(customerID), passwordresettoken.UsedAtIsNil()).SetUsedAt(s.now()).Save(ctx); err != nil {
+		return fmt.Errorf("end reset tokens: %w", err)
+	}
+	return nil
+}
 
 // ParseResetURL reads the customer ID and token from a reset link this server sent.
 func ParseResetURL(u string) (customerID int, token string, ok bool) {
