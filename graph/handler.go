@@ -6,9 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	"storefront/graph/generated"
 	"storefront/graph/loader"
@@ -47,6 +45,10 @@ const (
 	DefaultMaxDepth      = 15
 	DefaultMaxAliases    = 100
 	DefaultMaxTokens     = 15_000
+	// DefaultMaxFragments and DefaultMaxSameName keep gqlparser's validation, whose time
+	// grows with the square of both, within milliseconds.
+	DefaultMaxFragments = 100
+	DefaultMaxSameName  = 20
 )
 
 // NewHandler returns the Storefront API's GraphQL handler: GET (queries only) and POST
@@ -70,13 +72,14 @@ func NewHandler(o Options) http.Handler {
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	parsed := newQueryCache()
+	srv.SetQueryCache(parsed)
 	srv.SetParserTokenLimit(o.MaxTokens)
 	srv.SetDisableSuggestion(o.Production)
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(shapeLimit{MaxDepth: o.MaxDepth, MaxAliases: o.MaxAliases})
-	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueryCache()})
+	srv.Use(documentLimits{MaxTokens: o.MaxTokens, MaxFragments: DefaultMaxFragments, MaxSameName: DefaultMaxSameName, MaxAliases: o.MaxAliases, Parsed: parsed})
+	srv.Use(&operationLimits{MaxDepth: o.MaxDepth, MaxAliases: o.MaxAliases, MaxComplexity: o.MaxComplexity})
 	srv.SetErrorPresenter(presentError(o.Log))
 	srv.SetRecoverFunc(recoverPanic(o.Log))
 	return loader.Middleware(o.Catalog, o.Orders, srv)

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"storefront/internal/storetest"
+)
+
+// doublingFragments is a document of n fragments, each spreading the next one twice: a
+// few hundred bytes that expand to 2^n fields.
+func doublingFragments(n int) string {
+	var b strings.Builder
+	b.WriteString("query Doubling { ...F0 }\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "fragment F%d on QueryRoot { ...F%d ...F%d }\n", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, "fragment F%d on QueryRoot { shop { name } }\n", n)
+	return b.String()
+}
+
+// TestFragmentExpansionIsRefusedCheaply sends documents whose fragments expand
+// exponentially or make gqlparser's validation quadratic; each is refused with its limit's
+// code. Before the limits were measured once per fragment, the 30-level document took
+// minutes of CPU (the test timed out).
+func TestFragmentExpansionIsRefusedCheaply(t *testing.T) {
+	api := startAPI(t, storetest.SQLite(t), fixture)
+	var nested strings.Builder
+	nested.WriteString("query Nested { products(first: 1) { nodes { ...P0 } } }\n")
+	for i := 0; i < 30; i++ {
+		fmt.Fprintf(&nested, "fragment P%d on Product { a: collections(first: 1) { nodes { products(first: 1) { nodes { ...P%d } } } } b: collections(first: 1) { nodes { products(first: 1) { nodes { ...P%d } } } } }\n", i, i+1, i+1)
+	}
+	nested.WriteString("fragment P30 on Product { id }\n")
+	var manyFragments, spreads strings.Builder
+	for i := 0; i < 150; i++ {
+		fmt.Fprintf(&manyFragments, "fragment S%d on Shop { name }\n", i)
+		fmt.Fprintf(&spreads, "...S%d ", i)
+	}
+	var sameName strings.Builder
+	for i := 0; i < 25; i++ {
+		fmt.Fprintf(&sameName, "fragment N%d on Shop { name }\n", i)
+	}
+	for _, tt := range []struct {
+		name, query, code string
+	}{
+		{"30 doubling levels", doublingFragments(30), "MAX_REPEATED_FIELDS_EXCEEDED"},
+		{"30 nested doubling levels", nested.String(), "MAX_DEPTH_EXCEEDED"},
+		{"too many fragments", "{ shop { " + spreads.String() + "} }\n" + manyFragments.String(), "MAX_FRAGMENTS_EXCEEDED"},
+		{"one name selected too often", "{ shop { " + strings.Repeat("name ", 5000) + "} }", "MAX_REPEATED_FIELDS_EXCEEDED"},
+		{"one name too often through fragments", "{ shop { ...N0 ...N1 ...N2 ...N3 ...N4 ...N5 ...N6 ...N7 ...N8 ...N9 ...N10 ...N11 ...N12 ...N13 ...N14 ...N15 ...N16 ...N17 ...N18 ...N19 ...N20 ...N21 ...N22 ...N23 ...N24 } }\n" + sameName.String(), "MAX_REPEATED_FIELDS_EXCEEDED"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := api.post(t, tt.query, nil)
+			if r.errorCode() != tt.code || len(r.Data) > 0 && string(r.Data) != "null" {
+				t.Fatalf("got status %d %s, want a refusal with code %s", r.Status, r.Raw[:min(300, len(r.Raw))], tt.code)
+			}
+			assertNoInternals(t, r.Raw)
+		})
+	}
+	// What the limits leave alone still runs: a fragment spread in several places, and
+	// fields repeated a few times.
+	r := api.post(t, `query { product(handle: "tee") { ...P title title } a: product(handle: "mug") { ...P } }
+fragment P on Product { handle title ...Q }
+fragment Q on Product { handle variants(first: 5) { nodes { title } } }`, nil)
+	var got struct {
+		Product struct{ Handle string }
+		A       struct{ Handle string }
+	}
+	r.decode(t, &got)
+	if got.Product.Handle != "tee" || got.A.Handle != "mug" {
+		t.Fatalf("got %+v", got)
+	}
+}
