@@ -72,3 +72,33 @@ fragment Q on Product { handle variants(first: 5) { nodes { title } } }`, nil)
 		t.Fatalf("got %+v", got)
 	}
 }
+
+// TestListsCarryTheirCost: a nested selection refused under products(first: 250) is
+// refused under every other list too (search, a customer's orders and their lines, a
+// cart's lines, menus), while the same selection under small pages runs.
+func TestListsCarryTheirCost(t *testing.T) {
+	api := startAPI(t, storetest.SQLite(t), fixture)
+	inner := `collections(first: 250) { nodes { products(first: 250) { nodes { id title } } } }`
+	for _, tt := range []struct{ name, query string }{
+		{"products", `{ products(first: 250) { nodes { ` + inner + ` } } }`},
+		{"search", `{ search(query: "tee", first: 250) { edges { node { ... on Product { ` + inner + ` } } } } }`},
+		{"customer orders", `{ customer(customerAccessToken: "x") { orders(first: 250) { edges { node { lineItems(first: 250) { nodes { variant { product { collections(first: 250) { nodes { id } } } } } } } } } } }`},
+		{"cart lines", `{ cart(id: "x") { lines(first: 250) { nodes { merchandise { ... on ProductVariant { product { ` + inner + ` } } } } } } }`},
+		{"menu items", `{ menu(handle: "main-menu") { items { items { items { items { items { title url } } } } } } }`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := api.post(t, tt.query, nil)
+			if r.errorCode() != "COMPLEXITY_LIMIT_EXCEEDED" {
+				t.Fatalf("got status %d %s, want COMPLEXITY_LIMIT_EXCEEDED", r.Status, r.Raw[:min(300, len(r.Raw))])
+			}
+		})
+	}
+	r := api.post(t, `{ search(query: "tee", first: 10) { edges { node { ... on Product { collections(first: 10) { nodes { products(first: 10) { nodes { id title } } } } } } } } }`, nil)
+	var got struct {
+		Search struct{ Edges []any }
+	}
+	r.decode(t, &got)
+	if len(got.Search.Edges) == 0 {
+		t.Fatalf("search found nothing: %s", r.Raw)
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"storefront/graph/generated"
 	"storefront/graph/model"
+	"storefront/internal/cart"
 	"storefront/internal/catalog"
 )
 
@@ -196,10 +197,31 @@ func pageCost(first, last *int) int {
 	return catalog.MaxPageSize
 }
 
-// complexity makes every connection cost its page size times what each item costs, so a
-// query's cost bounds the work it can cause.
+// Expected lengths of lists that take no page size, for their cost. Where the domain
+// bounds a list, that bound is used; elsewhere (menus, options, facets) a generous
+// estimate of what a catalog holds, since these lists are read with their parent.
+const (
+	attributesCost      = cart.MaxAttributes // cart and line attributes
+	allocationsCost     = cart.MaxCodes      // discount allocations: one per code at most
+	deliveryOptionsCost = 20                 // shipping rates offered to one group
+	menuItemsCost       = 25                 // items of one menu level
+	optionValuesCost    = 50                 // values of one product option
+	selectedOptionsCost = 10                 // options of one variant
+	facetsCost          = 20                 // facets of a list: availability, price, type, vendor, tag, options
+	facetValuesCost     = 100                // values of one facet (catalog.Facets keeps at most 100)
+)
+
+// complexity makes every field that returns a list or a connection cost its length (page
+// size, or the list's bound) times what each item costs, so a query's cost bounds the work
+// it can cause. The edges and nodes of a connection are counted by the field that returns
+// the connection; mutation payloads' error lists describe the request's own input.
 func complexity(c *generated.ComplexityRoot) {
 	conn := func(child int, first, last *int) int { return satAdd(1, satMul(child, pageCost(first, last))) }
+	list := func(n int) func(int) int { return func(child int) int { return satAdd(1, satMul(child, n)) } }
+	type pageArgs = func(child int, _, _ *string, first, last *int, _ *bool) int
+	var page pageArgs = func(child int, _, _ *string, first, last *int, _ *bool) int { return conn(child, first, last) }
+	firstOnly := func(child int, first *int) int { return conn(child, first, nil) }
+
 	c.QueryRoot.Products = func(child int, _, _ *string, first, last *int, _ *string, _ *bool, _ *model.ProductSortKeys) int {
 		return conn(child, first, last)
 	}
@@ -209,13 +231,48 @@ func complexity(c *generated.ComplexityRoot) {
 	c.QueryRoot.Pages = func(child int, _, _ *string, first, last *int, _ *bool) int { return conn(child, first, last) }
 	c.QueryRoot.Nodes = func(child int, ids []string) int { return satAdd(1, satMul(child, max(len(ids), 1))) }
 	c.QueryRoot.ProductRecommendations = func(child int, _ *string) int { return satAdd(1, satMul(child, 10)) }
-	c.Product.Variants = func(child int, _, _ *string, first, last *int, _ *bool) int { return conn(child, first, last) }
-	c.Product.Images = func(child int, _, _ *string, first, last *int, _ *bool) int { return conn(child, first, last) }
-	c.Product.Collections = func(child int, _, _ *string, first, last *int, _ *bool) int { return conn(child, first, last) }
-	c.Product.Options = func(child int, first *int) int { return conn(child, first, nil) }
+	c.QueryRoot.Search = func(child int, _, _ *string, first, last *int, _ *model.SearchPrefixQueryType, _ []*model.ProductFilter, _ string, _ *bool, _ *model.SearchSortKeys, _ []model.SearchType, _ *model.SearchUnavailableProductsType) int {
+		return conn(child, first, last)
+	}
+	c.PredictiveSearchResult.Products = list(catalog.MaxPredictive)
+	c.PredictiveSearchResult.Collections = list(catalog.MaxPredictive)
+	c.PredictiveSearchResult.Queries = list(catalog.MaxPredictive)
+
+	c.Product.Variants = page
+	c.Product.Images = page
+	c.Product.Collections = page
+	c.Product.Options = firstOnly
+	c.ProductOption.OptionValues = list(optionValuesCost)
+	c.ProductVariant.SelectedOptions = list(selectedOptionsCost)
 	c.Collection.Products = func(child int, _, _ *string, _ []*model.ProductFilter, first, last *int, _ *bool, _ *model.ProductCollectionSortKeys) int {
 		return conn(child, first, last)
 	}
+	c.ProductConnection.Filters = list(facetsCost)
+	c.SearchResultItemConnection.ProductFilters = list(facetsCost)
+	c.Filter.Values = list(facetValuesCost)
+	c.Menu.Items = list(menuItemsCost)
+	c.MenuItem.Items = list(menuItemsCost)
+
+	c.Cart.Lines = page
+	c.Cart.DeliveryGroups = page
+	c.Cart.Attributes = list(attributesCost)
+	c.Cart.DiscountAllocations = list(allocationsCost)
+	c.Cart.DiscountCodes = list(cart.MaxCodes)
+	c.CartLine.Attributes = list(attributesCost)
+	c.CartLine.DiscountAllocations = list(allocationsCost)
+	c.CartDelivery.Addresses = list(cart.MaxDeliveryAddresses)
+	c.CartDeliveryGroup.CartLines = page
+	c.CartDeliveryGroup.DeliveryOptions = list(deliveryOptionsCost)
+
+	c.Customer.Addresses = page
+	c.Customer.Orders = func(child int, _, _ *string, first, last *int, _ *string, _ *bool, _ *model.OrderSortKeys) int {
+		return conn(child, first, last)
+	}
+	c.Order.LineItems = page
+	c.Order.DiscountApplications = page
+	c.Order.CustomAttributes = list(attributesCost)
+	c.Order.SuccessfulFulfillments = firstOnly
+	c.Fulfillment.TrackingInfo = firstOnly
 }
 
 // documentLimits refuses, before gqlgen validates a document, documents whose validation
