@@ -79,6 +79,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueryCache()})
 	srv.Use(documentLimits{MaxTokens: o.MaxTokens, MaxFragments: DefaultMaxFragments, MaxSameName: DefaultMaxSameName, MaxAliases: o.MaxAliases, Parsed: parsed})
+	srv.Use(nulRefusal{})
 	srv.Use(&operationLimits{MaxDepth: o.MaxDepth, MaxAliases: o.MaxAliases, MaxComplexity: o.MaxComplexity})
 	srv.SetErrorPresenter(presentError(o.Log))
 	srv.SetRecoverFunc(recoverPanic(o.Log))

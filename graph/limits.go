@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -65,9 +66,10 @@ func limitError(msg, code string) *gqlerror.Error {
 }
 
 // shape is what a selection set amounts to once its fragments are expanded: the deepest
-// field level, the number of aliased fields and the cost.
+// field level, the number of aliased fields and the cost, of which items is the cost of
+// its edges and nodes fields (a connection's page).
 type shape struct {
-	depth, aliases, cost int
+	depth, aliases, cost, items int
 }
 
 // measureOperation measures op's selection set.
@@ -100,6 +102,7 @@ func (m *measurer) set(set ast.SelectionSet) shape {
 		out.depth = max(out.depth, s.depth)
 		out.aliases = satAdd(out.aliases, s.aliases)
 		out.cost = satAdd(out.cost, s.cost)
+		out.items = satAdd(out.items, s.items)
 	}
 	return out
 }
@@ -122,38 +125,52 @@ func (m *measurer) fragment(name string) shape {
 
 // field measures one field the way gqlgen's complexity calculation does: the field's
 // complexity function (or 1 plus its selection's cost), the most expensive implementor's
-// for a field of an interface, nothing for the introspection schema.
+// for a field of an interface, nothing for the introspection schema. One difference: a
+// field returning a connection passes only its page (edges, nodes) to its complexity
+// function and adds the rest (pageInfo, totalCount, facets) once, since that is not
+// repeated per item.
 func (m *measurer) field(f *ast.Field) shape {
 	child := m.set(f.SelectionSet)
 	out := shape{depth: child.depth + 1, aliases: child.aliases}
 	if f.Alias != "" && f.Alias != f.Name {
 		out.aliases = satAdd(out.aliases, 1)
 	}
-	if f.Definition == nil || f.ObjectDefinition == nil {
-		out.cost = satAdd(1, child.cost)
-		return out
+	out.cost = m.fieldCost(f, child)
+	if f.Name == "edges" || f.Name == "nodes" {
+		out.items = out.cost
 	}
-	typ := m.schema.Types[f.Definition.Type.Name()]
-	if typ == nil || typ.Name == "__Schema" {
-		return out
-	}
-	childCost := 0
-	switch typ.Kind {
-	case ast.Object, ast.Interface, ast.Union:
-		childCost = child.cost
-	}
-	args := f.ArgumentMap(m.vars)
-	if f.ObjectDefinition.Kind == ast.Interface {
-		for _, impl := range m.schema.GetPossibleTypes(f.ObjectDefinition) {
-			out.cost = max(out.cost, m.fieldCost(impl.Name, f.Name, childCost, args))
-		}
-		return out
-	}
-	out.cost = m.fieldCost(f.ObjectDefinition.Name, f.Name, childCost, args)
 	return out
 }
 
-func (m *measurer) fieldCost(typeName, field string, child int, args map[string]any) int {
+func (m *measurer) fieldCost(f *ast.Field, child shape) int {
+	if f.Definition == nil || f.ObjectDefinition == nil {
+		return satAdd(1, child.cost)
+	}
+	typ := m.schema.Types[f.Definition.Type.Name()]
+	if typ == nil || typ.Name == "__Schema" {
+		return 0
+	}
+	childCost, once := 0, 0
+	switch typ.Kind {
+	case ast.Object, ast.Interface, ast.Union:
+		childCost = child.cost
+		if strings.HasSuffix(typ.Name, "Connection") {
+			childCost, once = child.items, child.cost-child.items
+		}
+	}
+	args := f.ArgumentMap(m.vars)
+	cost := 0
+	if f.ObjectDefinition.Kind == ast.Interface {
+		for _, impl := range m.schema.GetPossibleTypes(f.ObjectDefinition) {
+			cost = max(cost, m.typeFieldCost(impl.Name, f.Name, childCost, args))
+		}
+	} else {
+		cost = m.typeFieldCost(f.ObjectDefinition.Name, f.Name, childCost, args)
+	}
+	return satAdd(cost, once)
+}
+
+func (m *measurer) typeFieldCost(typeName, field string, child int, args map[string]any) int {
 	if c, ok := m.es.Complexity(m.ctx, typeName, field, child, args); ok && c >= 1 {
 		return c
 	}
@@ -205,8 +222,8 @@ const (
 	allocationsCost     = cart.MaxCodes      // discount allocations: one per code at most
 	deliveryOptionsCost = 20                 // shipping rates offered to one group
 	menuItemsCost       = 25                 // items of one menu level
+	optionsCost         = 3                  // options of one product (Shopify's limit is three)
 	optionValuesCost    = 50                 // values of one product option
-	selectedOptionsCost = 10                 // options of one variant
 	facetsCost          = 20                 // facets of a list: availability, price, type, vendor, tag, options
 	facetValuesCost     = 100                // values of one facet (catalog.Facets keeps at most 100)
 )
@@ -241,9 +258,14 @@ func complexity(c *generated.ComplexityRoot) {
 	c.Product.Variants = page
 	c.Product.Images = page
 	c.Product.Collections = page
-	c.Product.Options = firstOnly
+	c.Product.Options = func(child int, first *int) int {
+		if first == nil {
+			return satAdd(1, satMul(child, optionsCost))
+		}
+		return conn(child, first, nil)
+	}
 	c.ProductOption.OptionValues = list(optionValuesCost)
-	c.ProductVariant.SelectedOptions = list(selectedOptionsCost)
+	c.ProductVariant.SelectedOptions = list(optionsCost)
 	c.Collection.Products = func(child int, _, _ *string, _ []*model.ProductFilter, first, last *int, _ *bool, _ *model.ProductCollectionSortKeys) int {
 		return conn(child, first, last)
 	}

@@ -84,6 +84,8 @@ func TestMeasureMatchesExpansion(t *testing.T) {
 		// cost(F3) = 2, cost(Fi) = 4 + 2·cost(Fi+1); aliases(Fi) = 2 + 2·aliases(Fi+1)
 		{doubling(3, true), shape{depth: 2, aliases: 14, cost: 44}},
 		{doubling(70, false), shape{depth: 2, cost: int(^uint(0) >> 1)}},
+		// A connection multiplies its page (nodes: 1 + id) and adds pageInfo once.
+		{"{ products(first: 10) { pageInfo { hasNextPage } nodes { id } } }", shape{depth: 3, cost: 1 + 10*2 + 2}},
 	} {
 		doc, err := parser.ParseQuery(&ast.Source{Input: tt.query})
 		if err != nil {
