@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -100,5 +101,43 @@ func TestListsCarryTheirCost(t *testing.T) {
 	r.decode(t, &got)
 	if len(got.Search.Edges) == 0 {
 		t.Fatalf("search found nothing: %s", r.Raw)
+	}
+}
+
+// TestRequestLogNamesTheOperation: the access log line of a GraphQL request carries the
+// operation's type and name (also when a limit refused it), next to its status.
+func TestRequestLogNamesTheOperation(t *testing.T) {
+	api := startAPI(t, storetest.SQLite(t), fixture)
+	api.post(t, `query ShopName { shop { name } }`, nil)
+	api.post(t, `mutation CreateCart { cartCreate { cart { id } } }`, nil)
+	api.post(t, `{ shop { name } }`, nil)
+	api.post(t, doublingFragments(30), nil)
+	type line struct {
+		Msg    string `json:"msg"`
+		Path   string `json:"path"`
+		Type   string `json:"graphql_operation_type"`
+		Name   string `json:"graphql_operation"`
+		Status int    `json:"status"`
+	}
+	var got []line
+	for _, raw := range strings.Split(strings.TrimSpace(api.Log.String()), "\n") {
+		var l line
+		if err := json.Unmarshal([]byte(raw), &l); err == nil && l.Msg == "request" && l.Path == "/graphql" {
+			got = append(got, l)
+		}
+	}
+	want := []line{
+		{"request", "/graphql", "query", "ShopName", 200},
+		{"request", "/graphql", "mutation", "CreateCart", 200},
+		{"request", "/graphql", "query", "", 200},
+		{"request", "/graphql", "query", "Doubling", 200},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d request lines %+v, want %d\n%s", len(got), got, len(want), api.Log.String())
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d: got %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }

@@ -333,6 +333,16 @@ func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphq
 	if err != nil {
 		return nil // gqlgen reports the syntax error
 	}
+	if err := l.check(doc); err != nil {
+		if op := doc.Operations.ForName(p.OperationName); op != nil {
+			logOperation(ctx, op)
+		}
+		return err
+	}
+	return nil
+}
+
+func (l documentLimits) check(doc *ast.QueryDocument) *gqlerror.Error {
 	if len(doc.Fragments) > l.MaxFragments {
 		return limitError(fmt.Sprintf("query defines %d fragments; the limit is %d", len(doc.Fragments), l.MaxFragments), "MAX_FRAGMENTS_EXCEEDED")
 	}
