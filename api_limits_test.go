@@ -1,11 +1,15 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
+	"storefront/graph"
 	"storefront/internal/storetest"
 )
 
@@ -139,5 +143,58 @@ func TestRequestLogNamesTheOperation(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("line %d: got %+v, want %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestQueryCachesAreBoundedByBytes sends many distinct large documents, as queries and as
+// automatic persisted queries: the memory the server holds afterwards stays within the
+// caches' byte bounds (it grew by about 1 MB per document before). Small persisted queries
+// still work.
+func TestQueryCachesAreBoundedByBytes(t *testing.T) {
+	api := startAPI(t, storetest.SQLite(t), fixture)
+	heap := func() uint64 {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	send := func(query string, persisted bool) {
+		body := map[string]any{"query": query}
+		if persisted {
+			sum := sha256.Sum256([]byte(query))
+			body["extensions"] = map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+		}
+		if r := api.do(t, "POST", "/graphql", "application/json", mustJSON(body)); len(r.Errors) > 0 || r.Status != 200 {
+			t.Fatalf("got %d %s", r.Status, r.Raw[:min(300, len(r.Raw))])
+		}
+	}
+	document := func(i, size int) string {
+		q := fmt.Sprintf("{ shop { name } } # %d ", i)
+		return q + strings.Repeat("x", size-len(q))
+	}
+	before := heap()
+	for i := 0; i < 150; i++ {
+		send(document(i, 1_000_000), i%2 == 1)
+	}
+	for i := 0; i < 1500; i++ {
+		send(document(1000+i, 60_000), i%2 == 1)
+	}
+	after := heap()
+	const bound = graph.QueryCacheBytes + graph.PersistedQueryCacheBytes
+	grown := int64(after) - int64(before)
+	t.Logf("heap %d MB before, %d MB after (bound %d MB)", before>>20, after>>20, bound>>20)
+	if grown > bound {
+		t.Errorf("heap grew by %d MB, more than the caches' bound of %d MB", grown>>20, bound>>20)
+	}
+	// Persisted queries of ordinary size are still kept.
+	small := `query Small { shop { name } }`
+	send(small, true)
+	sum := sha256.Sum256([]byte(small))
+	r := api.do(t, "POST", "/graphql", "application/json", mustJSON(map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}}))
+	var got struct{ Shop struct{ Name string } }
+	r.decode(t, &got)
+	if got.Shop.Name != "Test Shop" {
+		t.Fatalf("persisted query returned %s", r.Raw)
 	}
 }
