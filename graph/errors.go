@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/lib/pq"
+	"github.com/mattn/go-sqlite3"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"storefront/internal/catalog"
@@ -44,9 +46,11 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.Is(err, customer.ErrThrottled), errors.Is(err, errOneAccountMutation):
 			out.Message = err.Error()
 			out.Extensions = map[string]any{"code": CodeThrottled}
-		case errors.Is(err, context.DeadlineExceeded):
+		case stoppedByTimeout(ctx, err):
+			id := web.RequestID(ctx)
+			log.WarnContext(ctx, "resolver stopped by the request timeout", "request_id", id, "path", out.Path.String(), "error", err.Error())
 			out.Message = "the request took too long and was stopped"
-			out.Extensions = map[string]any{"code": CodeTimeout, "requestId": web.RequestID(ctx)}
+			out.Extensions = map[string]any{"code": CodeTimeout, "requestId": id}
 		default:
 			id := web.RequestID(ctx)
 			log.ErrorContext(ctx, "resolver failed", "request_id", id, "path", out.Path.String(), "error", err.Error())
@@ -55,6 +59,23 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// stoppedByTimeout reports whether err comes from the request's deadline: the context's
+// own error, a PostgreSQL statement cancelled on it (query_canceled, 57014), an SQLite
+// statement interrupted, or any failure once the deadline has passed.
+func stoppedByTimeout(ctx context.Context, err error) bool {
+	var pqErr *pq.Error
+	var sqliteErr sqlite3.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return true
+	case errors.As(err, &pqErr) && pqErr.Code == "57014":
+		return true
+	case errors.As(err, &sqliteErr) && sqliteErr.Code == sqlite3.ErrInterrupt:
+		return true
+	}
+	return errors.Is(ctx.Err(), context.DeadlineExceeded)
 }
 
 // recoverPanic turns a resolver panic into an internal error, logged with its stack.

@@ -6,9 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	"storefront/graph/generated"
 	"storefront/graph/loader"
@@ -43,17 +41,23 @@ type Options struct {
 // Defaults for Options fields left zero.
 const (
 	// DefaultMaxComplexity admits a Next.js Commerce collection page (100 products with up
-	// to 250 variants and 20 images each, about 330,000) and refuses nesting one 250-item
+	// to 250 variants and 20 images each, about 390,000) and refuses nesting one 250-item
 	// connection inside two others.
 	DefaultMaxComplexity = 1_000_000
 	DefaultMaxDepth      = 15
 	DefaultMaxAliases    = 100
 	DefaultMaxTokens     = 15_000
+	// DefaultMaxFragments and DefaultMaxSameName keep gqlparser's validation, whose time
+	// grows with the square of both, under a tenth of a second for any document the token
+	// limit admits (it took 20 s for one field selected 14,000 times).
+	DefaultMaxFragments = 100
+	DefaultMaxSameName  = 20
 )
 
 // NewHandler returns the Storefront API's GraphQL handler: GET (queries only) and POST
-// with JSON, parsed-query cache, automatic persisted queries, introspection, cost, depth,
-// alias and token limits, the error presenter and per-request loaders.
+// with JSON, parsed-query and persisted-query caches bounded in bytes, introspection, cost,
+// depth, alias, token, fragment and repeated-field limits, refusal of NUL characters, the
+// error presenter and per-request loaders.
 func NewHandler(o Options) http.Handler {
 	if o.MaxComplexity == 0 {
 		o.MaxComplexity = DefaultMaxComplexity
@@ -72,15 +76,17 @@ func NewHandler(o Options) http.Handler {
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	parsed := newQueryCache()
+	srv.SetQueryCache(parsed)
 	srv.SetParserTokenLimit(o.MaxTokens)
 	srv.SetDisableSuggestion(o.Production)
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(shapeLimit{MaxDepth: o.MaxDepth, MaxAliases: o.MaxAliases})
-	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueryCache()})
+	srv.Use(documentLimits{MaxTokens: o.MaxTokens, MaxFragments: DefaultMaxFragments, MaxSameName: DefaultMaxSameName, MaxAliases: o.MaxAliases, Parsed: parsed})
+	srv.Use(nulRefusal{})
+	srv.Use(&operationLimits{MaxDepth: o.MaxDepth, MaxAliases: o.MaxAliases, MaxComplexity: o.MaxComplexity})
 	srv.SetErrorPresenter(presentError(o.Log))
 	srv.SetRecoverFunc(recoverPanic(o.Log))
 	return loader.Middleware(o.Catalog, o.Orders, srv)

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"mime"
@@ -11,6 +12,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"storefront/internal/web"
 )
 
 // httpTransport serves GraphQL over HTTP as the GraphQL-over-HTTP spec says, for GET
@@ -111,6 +114,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	params.ReadTime.Start = graphql.Now()
 	params.ReadTime.End = params.ReadTime.Start
 	oc, errs := exec.CreateOperationContext(ctx, params)
+	annotateOperation(ctx, oc)
 	if errs != nil {
 		status := http.StatusOK
 		if media == mediaGraphQLResponse {
@@ -129,6 +133,26 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	responses, rctx := exec.DispatchOperation(ctx, oc)
 	writeJSON(w, http.StatusOK, responses(rctx))
+}
+
+// annotateOperation adds the operation's type and name (when it has one) to the
+// request's access log line, also for operations refused by a limit.
+func annotateOperation(ctx context.Context, oc *graphql.OperationContext) {
+	if oc == nil || oc.Operation == nil || oc.Doc == nil {
+		return // not parsed, or refused before parsing (documentLimits annotates those)
+	}
+	logOperation(ctx, oc.Operation)
+}
+
+func logOperation(ctx context.Context, op *ast.OperationDefinition) {
+	typ := op.Operation
+	if typ == "" {
+		typ = ast.Query
+	}
+	web.Annotate(ctx, "graphql_operation_type", string(typ))
+	if op.Name != "" {
+		web.Annotate(ctx, "graphql_operation", op.Name)
+	}
 }
 
 // params checks the parameter types the spec allows and builds gqlgen's RawParams. A

@@ -49,42 +49,44 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 	if err != nil {
 		return nil, err
 	}
-	// The list's products are found once, and so are those meeting each active filter
-	// group (common table expressions, materialized); each part then reads them.
+	// The list's products are found once, and whether each meets each active filter group
+	// is worked out once (common table expressions, materialized: facet_match has a
+	// column per group); each part then reads them. Every part reads the one facet_match,
+	// so the statement grows linearly with the groups (SQLite refuses subqueries nested
+	// too deep).
 	bt := entsql.Dialect(d).Table(product.Table).As("t")
 	baseSel := entsql.Dialect(d).Select().AppendSelectExprAs(entsql.Raw("t.id"), "id").From(bt)
 	s.visibleSQL()(baseSel)
 	for _, f := range base {
 		f(baseSel)
 	}
+	mt := entsql.Dialect(d).Table(product.Table).As("t")
+	match := entsql.Dialect(d).Select().AppendSelectExprAs(entsql.Raw("t.id"), "id").From(mt)
+	match.Where(entsql.P(func(b *entsql.Builder) { b.WriteString("t.id IN (SELECT id FROM facet_base)") }))
+	groupColumn := map[string]string{}
+	for i, g := range gs {
+		col := fmt.Sprintf("g%d", i)
+		groupColumn[g.name] = col
+		match.AppendSelectExprAs(g.match(d, match), col)
+	}
 	ctes := []struct {
 		name string
 		sel  *entsql.Selector
-	}{{"facet_base", baseSel}}
-	groupCTE := map[string]string{}
-	for i, g := range gs {
-		t := entsql.Dialect(d).Table(product.Table).As("t")
-		sel := entsql.Dialect(d).Select().AppendSelectExprAs(entsql.Raw("t.id"), "id").From(t)
-		sel.Where(entsql.P(func(b *entsql.Builder) { b.WriteString("t.id IN (SELECT id FROM facet_base)") }))
-		groupList{g}.predicate("")(sel)
-		name := fmt.Sprintf("facet_group_%d", i)
-		groupCTE[g.name] = name
-		ctes = append(ctes, struct {
-			name string
-			sel  *entsql.Selector
-		}{name, sel})
-	}
+	}{{"facet_base", baseSel}, {"facet_match", match}}
 	products := func(except string) *entsql.Selector {
 		t := entsql.Dialect(d).Table(product.Table).As("t")
 		sel := entsql.Dialect(d).Select().From(t)
-		sel.Where(entsql.P(func(b *entsql.Builder) { b.WriteString("t.id IN (SELECT id FROM facet_base)") }))
+		var conds []string
 		for _, g := range gs {
-			if g.name == except {
-				continue
+			if g.name != except {
+				conds = append(conds, "m."+groupColumn[g.name])
 			}
-			name := groupCTE[g.name]
-			sel.Where(entsql.P(func(b *entsql.Builder) { b.WriteString("t.id IN (SELECT id FROM " + name + ")") }))
 		}
+		where := ""
+		if len(conds) > 0 {
+			where = " WHERE " + strings.Join(conds, " AND ")
+		}
+		sel.Where(entsql.P(func(b *entsql.Builder) { b.WriteString("t.id IN (SELECT m.id FROM facet_match m" + where + ")") }))
 		return sel
 	}
 	available := "CASE WHEN EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = t.id AND v.available > 0) THEN 'true' ELSE 'false' END"
@@ -121,48 +123,34 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 		AppendSelectExprAs(entsql.Raw("tg.value"), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
 		AppendSelectExprAs(entsql.Raw("0"), "p").GroupBy("v"))
 	// Options: names without an active filter count under every filter; each filtered
-	// option name counts under the others.
-	var filtered []string
-	for _, g := range gs {
-		if strings.HasPrefix(g.name, "option:") {
-			filtered = append(filtered, strings.TrimPrefix(g.name, "option:"))
-		}
+	// option name counts under the others. One part does both: an option row counts when
+	// its product meets every group, its own name's group excepted.
+	o := entsql.Dialect(d).Table("product_options").As("o")
+	ov := entsql.Dialect(d).Table("product_option_values").As("ov")
+	m := entsql.Dialect(d).Table("facet_match").As("m")
+	options := entsql.Dialect(d).Select().From(o).Join(ov).On(ov.C("option_id"), o.C("id")).
+		Join(m).On(m.C("id"), o.C("product_id")).
+		AppendSelectExprAs(entsql.Raw("'option'"), "f").AppendSelectExprAs(entsql.Raw(o.C("name")), "n").
+		AppendSelectExprAs(entsql.Raw(ov.C("name")), "v").
+		AppendSelectExprAs(entsql.Raw("COUNT(DISTINCT "+o.C("product_id")+")"), "c").
+		AppendSelectExprAs(entsql.Raw("MIN("+o.C("position")+") * 1000000 + CAST(AVG("+ov.C("position")+") * 1000 AS INTEGER)"), "p").
+		GroupBy(o.C("name"), ov.C("name"))
+	if len(gs) > 0 {
+		options.Where(entsql.P(func(b *entsql.Builder) {
+			for i, g := range gs {
+				if i > 0 {
+					b.WriteString(" AND ")
+				}
+				col := "m." + groupColumn[g.name]
+				if name, ok := strings.CutPrefix(g.name, "option:"); ok {
+					b.WriteString("(" + col + " OR LOWER(o.name) = ").Arg(name).WriteString(")")
+					continue
+				}
+				b.WriteString(col)
+			}
+		}))
 	}
-	optionPart := func(except string, where *entsql.Predicate) *entsql.Selector {
-		ids := products(except).Select().AppendSelectExpr(entsql.Raw("t.id"))
-		o := entsql.Dialect(d).Table("product_options").As("o")
-		ov := entsql.Dialect(d).Table("product_option_values").As("ov")
-		sel := entsql.Dialect(d).Select().From(o).Join(ov).On(ov.C("option_id"), o.C("id")).
-			AppendSelectExprAs(entsql.Raw("'option'"), "f").AppendSelectExprAs(entsql.Raw(o.C("name")), "n").
-			AppendSelectExprAs(entsql.Raw(ov.C("name")), "v").
-			AppendSelectExprAs(entsql.Raw("COUNT(DISTINCT "+o.C("product_id")+")"), "c").
-			AppendSelectExprAs(entsql.Raw("MIN("+o.C("position")+") * 1000000 + CAST(AVG("+ov.C("position")+") * 1000 AS INTEGER)"), "p").
-			Where(entsql.In(o.C("product_id"), ids)).
-			GroupBy(o.C("name"), ov.C("name"))
-		if where != nil {
-			sel.Where(where)
-		}
-		return sel
-	}
-	lowerName := func(b *entsql.Builder) { b.WriteString("LOWER(o.name)") }
-	names := make([]any, len(filtered))
-	for i, n := range filtered {
-		names[i] = n
-	}
-	if len(names) > 0 {
-		parts = append(parts, optionPart("", entsql.P(func(b *entsql.Builder) {
-			lowerName(b)
-			b.WriteString(" NOT IN (").Args(names...).WriteByte(')')
-		})))
-		for _, n := range filtered {
-			parts = append(parts, optionPart(optionGroup(n), entsql.P(func(b *entsql.Builder) {
-				lowerName(b)
-				b.WriteString(" = ").Arg(n)
-			})))
-		}
-	} else {
-		parts = append(parts, optionPart("", nil))
-	}
+	parts = append(parts, options)
 	q := parts[0]
 	for _, p := range parts[1:] {
 		q.UnionAll(p)

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -28,6 +29,11 @@ type ProductFilter struct {
 	HasOption   bool
 }
 
+// MaxFilters bounds the filters of one product list (Shopify's storefront filtering
+// offers a few dozen values at most; each filter costs a condition in every statement of
+// the list and its facets).
+const MaxFilters = 25
+
 // FilterPredicate turns ProductFilters into one predicate over products (alias "t"):
 // filters of different kinds must all hold; several filters of the same kind (two tags,
 // two values of one option) match either, as in Shopify's storefront filtering.
@@ -37,7 +43,7 @@ func FilterPredicate(dialectName, currency string, filters []ProductFilter) (fun
 	if err != nil || len(gs) == 0 {
 		return nil, "", err
 	}
-	return gs.predicate(""), gs.canonical(), nil
+	return gs.predicate(dialectName), gs.canonical(), nil
 }
 
 // filterGroup is the filters of one kind ("price", "tag", "option:size"…), any of which
@@ -46,12 +52,21 @@ type filterGroup struct {
 	name  string
 	preds []func(*entsql.Selector) *entsql.Predicate
 	canon []string
+	// options are the name/value pairs of a variant option group ("option:size").
+	options [][2]string
+	// variantConds are the conditions on one variant of a price or option group, and
+	// tags the values of the tag group: a group tests them in one subquery.
+	variantConds []func(b *entsql.Builder)
+	tags         []string
 }
 
 type groupList []*filterGroup
 
 // filterGroups validates filters and groups them by kind, groups sorted by name.
 func filterGroups(dialectName, currency string, filters []ProductFilter) (groupList, error) {
+	if len(filters) > MaxFilters {
+		return nil, &paging.InputError{Argument: "filters", Message: fmt.Sprintf("at most %d filters can be applied at once", MaxFilters)}
+	}
 	byName := map[string]*filterGroup{}
 	var gs groupList
 	add := func(group string, f func(*entsql.Selector) *entsql.Predicate, c string) {
@@ -94,14 +109,14 @@ func filterGroups(dialectName, currency string, filters []ProductFilter) (groupL
 					return nil, &paging.InputError{Argument: fmt.Sprintf("filters[%d].price.max", i), Message: "price.max must be a non-negative amount"}
 				}
 			}
-			add("price", func(s *entsql.Selector) *entsql.Predicate {
-				return variantExists(dialectName, s, func(b *entsql.Builder) {
-					b.WriteString(" AND v." + productvariant.FieldPrice + " >= ").Arg(lo)
-					if hi >= 0 {
-						b.WriteString(" AND v." + productvariant.FieldPrice + " <= ").Arg(hi)
-					}
-				})
-			}, fmt.Sprint(lo, "-", hi))
+			cond := func(b *entsql.Builder) {
+				b.WriteString(" AND v." + productvariant.FieldPrice + " >= ").Arg(lo)
+				if hi >= 0 {
+					b.WriteString(" AND v." + productvariant.FieldPrice + " <= ").Arg(hi)
+				}
+			}
+			add("price", func(s *entsql.Selector) *entsql.Predicate { return variantExists(dialectName, s, cond) }, fmt.Sprint(lo, "-", hi))
+			byName["price"].variantConds = append(byName["price"].variantConds, cond)
 		}
 		if f.ProductType != nil {
 			set++
@@ -117,13 +132,16 @@ func filterGroups(dialectName, currency string, filters []ProductFilter) (groupL
 			set++
 			v := *f.Tag
 			add("tag", func(s *entsql.Selector) *entsql.Predicate { return HasTag(dialectName, s, v) }, v)
+			byName["tag"].tags = append(byName["tag"].tags, v)
 		}
 		if f.HasOption {
 			set++
 			name, value := f.OptionName, f.OptionValue
-			add(optionGroup(name), func(s *entsql.Selector) *entsql.Predicate {
-				return variantExists(dialectName, s, func(b *entsql.Builder) { optionMatch(dialectName, b, name, value) })
-			}, value)
+			cond := func(b *entsql.Builder) { optionMatch(dialectName, b, name, value) }
+			add(optionGroup(name), func(s *entsql.Selector) *entsql.Predicate { return variantExists(dialectName, s, cond) }, value)
+			g := byName[optionGroup(name)]
+			g.options = append(g.options, [2]string{name, value})
+			g.variantConds = append(g.variantConds, cond)
 		}
 		if set != 1 {
 			return nil, &paging.InputError{Argument: fmt.Sprintf("filters[%d]", i), Message: "each filter must set exactly one of available, price, productType, productVendor, tag, variantOption"}
@@ -135,24 +153,100 @@ func filterGroups(dialectName, currency string, filters []ProductFilter) (groupL
 
 func optionGroup(name string) string { return "option:" + strings.ToLower(name) }
 
-// predicate is "every group but except holds" over a selector's products.
-func (gs groupList) predicate(except string) func(*entsql.Selector) {
+// predicate is "every group holds" over a selector's products. Variant option groups,
+// when there are several, are tested by one subquery over the product's variants (a
+// subquery per group made PostgreSQL plan a join of every group's variants).
+func (gs groupList) predicate(dialectName string) func(*entsql.Selector) {
 	return func(s *entsql.Selector) {
 		ands := make([]*entsql.Predicate, 0, len(gs))
+		var options groupList
 		for _, g := range gs {
-			if g.name == except {
+			if len(g.options) > 0 {
+				options = append(options, g)
 				continue
 			}
-			ors := make([]*entsql.Predicate, 0, len(g.preds))
-			for _, f := range g.preds {
-				ors = append(ors, f(s))
-			}
-			ands = append(ands, entsql.Or(ors...))
+			ands = append(ands, g.match(dialectName, s))
+		}
+		switch len(options) {
+		case 0:
+		case 1:
+			ands = append(ands, options[0].match(dialectName, s))
+		default:
+			ands = append(ands, optionGroupsMatch(dialectName, s, options))
 		}
 		if len(ands) > 0 {
 			s.Where(entsql.And(ands...))
 		}
 	}
+}
+
+// match is "some filter of the group holds" over a selector's products: one subquery for
+// the group, not one per filter.
+func (g *filterGroup) match(dialectName string, s *entsql.Selector) *entsql.Predicate {
+	switch {
+	case len(g.preds) == 1:
+		return g.preds[0](s)
+	case len(g.options) == len(g.preds) && dialectName != dialect.Postgres:
+		// One pass over the variants' options (json_each), not one per value.
+		id := s.C("id")
+		return entsql.P(func(b *entsql.Builder) {
+			b.WriteString("EXISTS (SELECT 1 FROM product_variants v, json_each(v.selected_options) o WHERE v.product_id = " + id + " AND (")
+			for i, o := range g.options {
+				if i > 0 {
+					b.WriteString(" OR ")
+				}
+				b.WriteString("(json_extract(o.value, '$.name') = ").Arg(o[0]).WriteString(" AND json_extract(o.value, '$.value') = ").Arg(o[1]).WriteString(")")
+			}
+			b.WriteString("))")
+		})
+	case len(g.variantConds) == len(g.preds):
+		return variantExists(dialectName, s, func(b *entsql.Builder) {
+			b.WriteString(" AND (")
+			for i, cond := range g.variantConds {
+				if i > 0 {
+					b.WriteString(" OR ")
+				}
+				b.WriteString("(1 = 1")
+				cond(b)
+				b.WriteString(")")
+			}
+			b.WriteString(")")
+		})
+	case len(g.tags) == len(g.preds):
+		return hasAnyTag(dialectName, s, g.tags)
+	}
+	ors := make([]*entsql.Predicate, 0, len(g.preds))
+	for _, f := range g.preds {
+		ors = append(ors, f(s))
+	}
+	return entsql.Or(ors...)
+}
+
+// optionGroupsMatch is "for every option group, some variant of the product (selector s)
+// has one of the group's name/value pairs": the variants' options matching any pair are
+// numbered by group, and every group number must appear.
+func optionGroupsMatch(dialectName string, s *entsql.Selector, gs groupList) *entsql.Predicate {
+	id := s.C("id")
+	return entsql.P(func(b *entsql.Builder) {
+		b.WriteString("(SELECT COUNT(DISTINCT CASE")
+		for i, g := range gs {
+			for _, o := range g.options {
+				if dialectName == dialect.Postgres {
+					b.WriteString(" WHEN o.value->>'name' = ").Arg(o[0]).WriteString("::text AND o.value->>'value' = ").Arg(o[1]).WriteString("::text")
+				} else {
+					b.WriteString(" WHEN json_extract(o.value, '$.name') = ").Arg(o[0]).WriteString(" AND json_extract(o.value, '$.value') = ").Arg(o[1])
+				}
+				b.WriteString(fmt.Sprintf(" THEN %d", i))
+			}
+		}
+		b.WriteString(" END) FROM product_variants v, ")
+		if dialectName == dialect.Postgres {
+			b.WriteString("jsonb_array_elements(CASE WHEN jsonb_typeof(v.selected_options) = 'array' THEN v.selected_options ELSE '[]'::jsonb END) AS o(value)")
+		} else {
+			b.WriteString("json_each(v.selected_options) o")
+		}
+		b.WriteString(" WHERE v.product_id = " + id + fmt.Sprintf(") = %d", len(gs)))
+	})
 }
 
 func (gs groupList) canonical() string {
@@ -182,12 +276,36 @@ func variantExists(_ string, s *entsql.Selector, cond func(b *entsql.Builder)) *
 // optionMatch appends "AND the variant v has option name = value".
 func optionMatch(dialectName string, b *entsql.Builder, name, value string) {
 	if dialectName == dialect.Postgres {
-		b.WriteString(" AND v.selected_options @> jsonb_build_array(jsonb_build_object('name', ").Arg(name).
-			WriteString("::text, 'value', ").Arg(value).WriteString("::text))")
+		pair, _ := json.Marshal([]map[string]string{{"name": name, "value": value}})
+		b.WriteString(" AND v.selected_options @> ").Arg(string(pair)).WriteString("::jsonb")
 		return
 	}
 	b.WriteString(" AND EXISTS (SELECT 1 FROM json_each(v.selected_options) o WHERE json_extract(o.value, '$.name') = ").Arg(name).
 		WriteString(" AND json_extract(o.value, '$.value') = ").Arg(value).WriteByte(')')
+}
+
+// hasAnyTag is "the product (selector s) has one of the tags vs", case-insensitively.
+func hasAnyTag(dialectName string, s *entsql.Selector, vs []string) *entsql.Predicate {
+	tags := s.C("tags")
+	return entsql.P(func(b *entsql.Builder) {
+		if dialectName == dialect.Postgres {
+			b.WriteString("EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(" + tags + ") = 'array' THEN " + tags + " ELSE '[]'::jsonb END)").
+				WriteString(" AS tg(v) WHERE LOWER(tg.v) IN (")
+		} else {
+			b.WriteString("EXISTS (SELECT 1 FROM json_each(").WriteString(tags).WriteString(") tg WHERE LOWER(tg.value) IN (")
+		}
+		for i, v := range vs {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("LOWER(").Arg(v)
+			if dialectName == dialect.Postgres {
+				b.WriteString("::text")
+			}
+			b.WriteString(")")
+		}
+		b.WriteString("))")
+	})
 }
 
 // HasTag is "the product (selector s) has tag v", case-insensitively.

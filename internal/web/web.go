@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"storefront/internal/store"
@@ -36,6 +37,24 @@ func newID() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+type logAttrsKey struct{}
+
+// logAttrs are what handlers add to their request's access log line.
+type logAttrs struct {
+	mu    sync.Mutex
+	attrs []any
+}
+
+// Annotate adds attributes (key, value pairs or slog.Attr, as slog takes them) to the
+// access log line Observe writes for the request of ctx; outside Observe it does nothing.
+func Annotate(ctx context.Context, args ...any) {
+	if a, ok := ctx.Value(logAttrsKey{}).(*logAttrs); ok {
+		a.mu.Lock()
+		a.attrs = append(a.attrs, args...)
+		a.mu.Unlock()
+	}
 }
 
 // statusWriter remembers the status code and size of a response.
@@ -64,12 +83,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Observe gives each request an ID (echoed as X-Request-Id), counts its SQL statements,
-// recovers panics as a 500 without internals, and writes one access log line.
+// recovers panics as a 500 without internals, and writes one access log line (with what
+// handlers added through Annotate, such as the GraphQL operation).
 func Observe(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := newID()
 		ctx := WithRequestID(r.Context(), id)
+		annotations := &logAttrs{}
+		ctx = context.WithValue(ctx, logAttrsKey{}, annotations)
 		stmts := store.CounterFrom(ctx) // a caller (a test) may count for itself
 		if stmts == nil {
 			stmts = &store.Counter{}
@@ -88,16 +110,19 @@ func Observe(log *slog.Logger, next http.Handler) http.Handler {
 					WriteError(sw, http.StatusInternalServerError, "internal error", map[string]any{"code": "INTERNAL_SERVER_ERROR", "requestId": id})
 				}
 			}
-			log.InfoContext(ctx, "request",
+			annotations.mu.Lock()
+			extra := annotations.attrs
+			annotations.mu.Unlock()
+			log.InfoContext(ctx, "request", append([]any{
 				"request_id", id,
 				"method", r.Method,
 				"path", loggedPath(inner),
 				"status", sw.status,
 				"bytes", sw.size,
-				"duration_ms", float64(time.Since(start).Microseconds())/1000,
+				"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
 				"sql_statements", stmts.Load(),
 				"client_ip", ClientIP(ctx),
-			)
+			}, extra...)...)
 		}()
 		next.ServeHTTP(sw, inner)
 	})
