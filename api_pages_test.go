@@ -134,6 +134,14 @@ func TestHostedPagesRefuseUploads(t *testing.T) {
 				t.Errorf("content type %q: status %d, want 415", ct, status)
 			}
 		}
+		// NUL characters (which PostgreSQL refuses) and invalid UTF-8 are bad input, not an
+		// internal error.
+		for _, bad := range []string{"a\x00b@example.com", "a\xffb@example.com"} {
+			if status, _ := h.post(t, "contact", url.Values{"email": {bad}, "lastName": {"B\x00"}, "address1": {"1 Main St"},
+				"city": {"Springfield"}, "provinceCode": {"IL"}, "countryCode": {"US"}}); status != http.StatusBadRequest {
+				t.Errorf("form with %q: status %d, want 400", bad, status)
+			}
+		}
 		// A normal form still works.
 		if status, body := h.post(t, "contact", url.Values{"email": {"ok@example.com"}, "lastName": {"Buyer"}, "address1": {"1 Main St"},
 			"city": {"Springfield"}, "provinceCode": {"IL"}, "countryCode": {"US"}}); status != 200 || !strings.Contains(body, `value="standard"`) {

@@ -5,6 +5,8 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
+	"unicode/utf8"
 )
 
 // MaxFormBytes is the largest HTML form body the hosted pages accept: their forms hold an
@@ -48,6 +50,14 @@ func Form(w http.ResponseWriter, r *http.Request, max int64) (url.Values, bool) 
 			return refuse(http.StatusRequestEntityTooLarge, "form too large")
 		}
 		return refuse(http.StatusBadRequest, "malformed form")
+	}
+	// NUL characters are never text a shopper typed, and PostgreSQL refuses them.
+	for _, vs := range r.Form {
+		for _, v := range vs {
+			if strings.ContainsRune(v, 0) || !utf8.ValidString(v) {
+				return refuse(http.StatusBadRequest, "form values must be UTF-8 text without NUL characters")
+			}
+		}
 	}
 	return r.PostForm, true
 }
