@@ -375,7 +375,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		mux.Handle("GET /{$}", page)
 		mux.Handle("GET /playground/assets/", files)
 	}
-	return &app{Handler: web.WithClientIP(cfg.TrustedProxies, web.Observe(log, web.Timeout(cfg.Timeout, mux))), terms: terms}, nil
+	return &app{Handler: web.WithClientIP(cfg.TrustedProxies, web.Timeout(cfg.Timeout, web.Observe(log, mux))), terms: terms}, nil
 }
 
 // announceMode says once, at start, what the server's mode leaves on that production would
