@@ -238,6 +238,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (http.Handler, error
 		provider = payment.TestProvider{}
 	}
 	checkouts := checkout.New(db, carts, orders, provider, cfg.PublicURL)
+	checkouts.Log = log
 	api := graph.NewHandler(graph.Options{
 		Catalog:       catalog.New(db),
 		Carts:         carts,
