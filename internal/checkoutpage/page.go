@@ -67,6 +67,9 @@ type view struct {
 	AttemptToken string
 	Sessions     []string
 	Shipping     bool
+	// Fingerprint is the cart's as shown: the payment form posts it back, and paying is
+	// refused when the cart changed since.
+	Fingerprint string
 }
 
 func (h *Handler) render(w http.ResponseWriter, name string, status int, data any) {
@@ -113,7 +116,7 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w)
 		return
 	}
-	v := view{Cart: c, Key: key, AttemptToken: newToken(), Sessions: h.TestSessions, Shipping: c.NeedsShipping()}
+	v := view{Cart: c, Key: key, AttemptToken: newToken(), Sessions: h.TestSessions, Shipping: c.NeedsShipping(), Fingerprint: c.Fingerprint()}
 	if c.Email != nil {
 		v.Email = *c.Email
 	}
@@ -205,6 +208,8 @@ func (h *Handler) delivery(w http.ResponseWriter, r *http.Request) {
 	back(w, r, key, messages(res.UserErrors))
 }
 
+const msgCartChanged = "Your cart changed since this page was shown: review it and pay again."
+
 func (h *Handler) pay(w http.ResponseWriter, r *http.Request) {
 	c, key, err := h.cartOf(r)
 	if err != nil {
@@ -213,6 +218,12 @@ func (h *Handler) pay(w http.ResponseWriter, r *http.Request) {
 	}
 	if c == nil {
 		h.notFound(w)
+		return
+	}
+	// The buyer pays for the cart as the page showed it, or not at all.
+	confirmed := r.FormValue("cart")
+	if confirmed != c.Fingerprint() {
+		back(w, r, key, []string{msgCartChanged})
 		return
 	}
 	billing := cart.Address{CountryCode: "US"}
@@ -232,7 +243,7 @@ func (h *Handler) pay(w http.ResponseWriter, r *http.Request) {
 		back(w, r, key, messages(res.UserErrors))
 		return
 	}
-	sub, err := h.Checkout.Submit(r.Context(), c.GlobalID(), r.FormValue("attemptToken"))
+	sub, err := h.Checkout.SubmitConfirmed(r.Context(), c.GlobalID(), r.FormValue("attemptToken"), confirmed)
 	if err != nil {
 		h.fail(w, r, err)
 		return
