@@ -201,7 +201,7 @@ func TestHostedPaymentRefusedWhenCartChanged(t *testing.T) {
 			body, _ := io.ReadAll(resp.Body)
 			return string(body), resp.Request.URL.Path
 		}
-		page, _ := fetch(client.Get(api.URL+u.Path+"?"+u.RawQuery))
+		page, _ := fetch(client.Get(api.URL + u.Path + "?" + u.RawQuery))
 		if !strings.Contains(page, "Pay 14.99 USD") {
 			t.Fatalf("page: %s", page)
 		}
