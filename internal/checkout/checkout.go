@@ -393,8 +393,8 @@ func (s *Service) paymentFailed(ctx context.Context, a *ent.CompletionAttempt, a
 // no order exists). The attempt is claimed first, then the authorization it took voided,
 // so the buyer is not charged for an order that was never placed and concurrent polls void
 // once; one the provider refuses to void stays recorded on the failed attempt for the
-// merchant to release. The buyer can submit again with a new token. It reports whether it
-// settled the attempt.
+// merchant to release. The buyer can submit again with a new token. It reports whether the
+// attempt was settled (here or by a concurrent caller), so a should be read again.
 func (s *Service) settle(ctx context.Context, a *ent.CompletionAttempt) (bool, error) {
 	if a.Status != completionattempt.StatusPROCESSING || s.now().Sub(a.CreatedAt) <= StaleAttempt {
 		return false, nil
@@ -403,7 +403,7 @@ func (s *Service) settle(ctx context.Context, a *ent.CompletionAttempt) (bool, e
 	defer cancel()
 	claimed, err := s.end(ctx, a, schema.CompletionError{Code: "ERROR", Message: "The attempt was interrupted; submit again with a new attempt token."})
 	if err != nil || !claimed {
-		return claimed, err
+		return err == nil, err
 	}
 	if a.Authorization != nil && s.provider != nil {
 		s.release(ctx, a, *a.Authorization)
