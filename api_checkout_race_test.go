@@ -98,48 +98,66 @@ func submitBurst(t *testing.T, api *testAPI, carts []string, prefix string) burs
 	return out
 }
 
-// TestCheckoutBurstDoesNotDeadlock: 40 buyers check out at once, half with the codes
-// [WELCOME10, SAVE5] and half with [SAVE5, WELCOME10], their lines taking variants of two
-// products in opposite product order. Every order is placed, no request times out or
-// fails, and no attempt is left PROCESSING.
+// TestCheckoutBurstDoesNotDeadlock: buyers check out at once, their lines taking variants
+// of two products in opposite product order: 40 of them with discount codes, half
+// [WELCOME10, SAVE5] and half [SAVE5, WELCOME10], and 60 without codes. Every order is
+// placed, no request times out or fails, and no attempt is left PROCESSING.
 func TestCheckoutBurstDoesNotDeadlock(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
-		api := startAPI(t, b, raceFixture)
-		ctx := context.Background()
-		v := func(handle, title string) string { return variantID(t, api.DB, handle, title) }
-		l1, r1, l2 := v("left", "V0"), v("right", "V1"), v("left", "V2")
-		const n = 40
-		carts := make([]string, n)
-		for i := range carts {
-			if i%2 == 0 {
-				carts[i] = readyCartFor(t, api, "test_success", fmt.Sprintf("buyer%d@example.com", i), []string{"WELCOME10", "SAVE5"}, line(l1, 1), line(r1, 1))
-			} else {
-				carts[i] = readyCartFor(t, api, "test_success", fmt.Sprintf("buyer%d@example.com", i), []string{"SAVE5", "WELCOME10"}, line(r1, 1), line(l2, 1))
-			}
-		}
-		got := submitBurst(t, api, carts, "burst")
-		t.Logf("%s: responses %v, orders %d, attempts %v, left PROCESSING %d", b.Name, got.Responses, got.Orders, got.Attempts, got.Processing)
-		if got.Responses["SubmitSuccess"] != n || got.Orders != n || got.Processing != 0 || got.Attempts["SUCCESS"] != n {
-			t.Fatalf("responses %v, %d orders, attempts %v, %d PROCESSING; want %d successes and orders, none PROCESSING", got.Responses, got.Orders, got.Attempts, got.Processing, n)
-		}
-		for _, code := range []string{"WELCOME10", "SAVE5"} {
-			if d := api.DB.DiscountCode.Query().Where(discountcode.Code(code)).OnlyX(ctx); d.UsageCount != n {
-				t.Errorf("%s used %d times, want %d", code, d.UsageCount, n)
-			}
-		}
-		stock := map[string]int{}
-		for _, id := range []string{l1, r1, l2} {
-			vid, _ := gid.ParseAs(id, gid.ProductVariant)
-			stock[id] = api.DB.ProductVariant.GetX(ctx, vid).Available
-		}
-		if stock[l1] != 1000-n/2 || stock[r1] != 1000-n || stock[l2] != 1000-n/2 {
-			t.Errorf("stock %v after %d orders", stock, n)
-		}
-		sold := api.DB.Product.Query().Where(product.HandleIn("left", "right")).Order(product.ByHandle()).AllX(ctx)
-		if sold[0].UnitsSold != n || sold[1].UnitsSold != n {
-			t.Errorf("units sold: left %d, right %d; want %d each", sold[0].UnitsSold, sold[1].UnitsSold, n)
-		}
-	})
+	for _, tc := range []struct {
+		name  string
+		n     int
+		codes bool
+	}{{"mixed codes", 40, true}, {"no codes", 60, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+				api := startAPI(t, b, raceFixture)
+				ctx := context.Background()
+				v := func(handle, title string) string { return variantID(t, api.DB, handle, title) }
+				l1, r1, l2 := v("left", "V0"), v("right", "V1"), v("left", "V2")
+				n := tc.n
+				carts := make([]string, n)
+				for i := range carts {
+					var codes []string
+					if i%2 == 0 {
+						if tc.codes {
+							codes = []string{"WELCOME10", "SAVE5"}
+						}
+						carts[i] = readyCartFor(t, api, "test_success", fmt.Sprintf("buyer%d@example.com", i), codes, line(l1, 1), line(r1, 1))
+					} else {
+						if tc.codes {
+							codes = []string{"SAVE5", "WELCOME10"}
+						}
+						carts[i] = readyCartFor(t, api, "test_success", fmt.Sprintf("buyer%d@example.com", i), codes, line(r1, 1), line(l2, 1))
+					}
+				}
+				got := submitBurst(t, api, carts, "burst")
+				t.Logf("%s: responses %v, orders %d, attempts %v, left PROCESSING %d, placing retried %d times", b.Name, got.Responses, got.Orders, got.Attempts, got.Processing,
+					logLines(api, "placing order conflicted with another transaction; retrying"))
+				if got.Responses["SubmitSuccess"] != n || got.Orders != n || got.Processing != 0 || got.Attempts["SUCCESS"] != n {
+					t.Fatalf("responses %v, %d orders, attempts %v, %d PROCESSING; want %d successes and orders, none PROCESSING", got.Responses, got.Orders, got.Attempts, got.Processing, n)
+				}
+				if tc.codes {
+					for _, code := range []string{"WELCOME10", "SAVE5"} {
+						if d := api.DB.DiscountCode.Query().Where(discountcode.Code(code)).OnlyX(ctx); d.UsageCount != n {
+							t.Errorf("%s used %d times, want %d", code, d.UsageCount, n)
+						}
+					}
+				}
+				stock := map[string]int{}
+				for _, id := range []string{l1, r1, l2} {
+					vid, _ := gid.ParseAs(id, gid.ProductVariant)
+					stock[id] = api.DB.ProductVariant.GetX(ctx, vid).Available
+				}
+				if stock[l1] != 1000-n/2 || stock[r1] != 1000-n || stock[l2] != 1000-n/2 {
+					t.Errorf("stock %v after %d orders", stock, n)
+				}
+				sold := api.DB.Product.Query().Where(product.HandleIn("left", "right")).Order(product.ByHandle()).AllX(ctx)
+				if sold[0].UnitsSold != int64(n) || sold[1].UnitsSold != int64(n) {
+					t.Errorf("units sold: left %d, right %d; want %d each", sold[0].UnitsSold, sold[1].UnitsSold, n)
+				}
+			})
+		})
+	}
 }
 
 // TestOncePerCustomerCodeHoldsUnderRace: one buyer readies 30 carts with FIRSTORDER (once

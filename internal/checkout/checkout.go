@@ -419,6 +419,7 @@ func (s *Service) place(ctx context.Context, c *cart.Cart, attempt *ent.Completi
 		if err == nil || try == maxPlaceTries || !store.Retryable(err) {
 			return id, err
 		}
+		s.log().WarnContext(ctx, "placing order conflicted with another transaction; retrying", "attempt", attempt.PublicID, "try", try, "error", err.Error())
 		wait := time.Duration(try) * (5*time.Millisecond + mathrand.N(10*time.Millisecond))
 		select {
 		case <-ctx.Done():
