@@ -314,9 +314,20 @@ func TestCardPaymentsCanBeSwitchedOff(t *testing.T) {
 	}
 }
 
-func BenchmarkCheckout(b *testing.B) {
-	for _, backend := range storetest.Backends(b) {
-		b.Run(backend.Name, func(b *testing.B) {
+// BenchmarkCheckoutCompletion measures cartSubmitForCompletion of a ready cart, payment
+// through placing the order (`go test -run '^$' -bench Completion .`).
+func BenchmarkCheckoutCompletion(b *testing.B) {
+	for _, name := range []string{"sqlite", "postgres"} {
+		b.Run(name, func(b *testing.B) {
+			// A database of its own for each run (-count runs it again).
+			backend := storetest.SQLite(b)
+			if name == "postgres" {
+				pg, ok := storetest.Postgres(b)
+				if !ok {
+					b.Skip("set " + storetest.EnvPostgres)
+				}
+				backend = pg
+			}
 			api := startAPI(b, backend, deliveryFixture)
 			bulk := variantID(b, api.DB, "bulk", "Default Title")
 			i := 0
