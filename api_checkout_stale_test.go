@@ -223,3 +223,49 @@ func TestHostedPaymentRefusedWhenCartChanged(t *testing.T) {
 		}
 	})
 }
+
+// TestHostedPaymentPostedTwice: the payment form is posted again while its attempt runs
+// (a double click). The second post leads to the same attempt, not to an error about the
+// held cart, and one order is placed.
+func TestHostedPaymentPostedTwice(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		db := b.Open(t)
+		deliveryFixture(t, db)
+		provider := &hookProvider{}
+		cfg := testConfig()
+		cfg.PaymentProvider = provider
+		api := startAPIOver(t, db, cfg)
+		id := readyCart(t, api, "test_success", line(variantID(t, db, "mug", "Default Title"), 1))
+		c := api.mutate(t, "cartNoteUpdate", "cartId: $id, note: $note", map[string]any{"id": id, "note": "hi"}).Cart
+		u, _ := url.Parse(c.CheckoutURL)
+		post := func(form url.Values) string {
+			resp, err := http.PostForm(api.URL+u.Path+"/pay", form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			_, _ = io.ReadAll(resp.Body)
+			return resp.Request.URL.Path
+		}
+		resp, err := http.Get(api.URL + u.Path + "?" + u.RawQuery)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		form := url.Values{"key": {u.Query().Get("key")}, "session": {"test_success"},
+			"attemptToken": {between(string(body), `name="attemptToken" value="`, `"`)}, "cart": {between(string(body), `name="cart" value="`, `"`)}}
+		var second string
+		provider.onAuth = func(context.Context) {
+			provider.onAuth = nil
+			second = post(form)
+		}
+		first := post(form)
+		if !strings.HasPrefix(first, "/orders/status/") || !strings.HasPrefix(second, "/checkout/attempts/") {
+			t.Fatalf("first post ended at %s, second at %s; want the order status and the running attempt", first, second)
+		}
+		if n := db.Order.Query().CountX(context.Background()); n != 1 {
+			t.Fatalf("%d orders", n)
+		}
+	})
+}
