@@ -532,22 +532,32 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		SetTotalShipping(c.Cost.Shipping).SetTotalTax(tax).SetTotal(c.Cost.Total).
 		SetFinancialStatus("PENDING").SetProcessedAt(s.now()).SetStatusToken(newID()).
 		SetCustomAttributes(c.Attributes).SetDiscounts(discounts)
-	var snapshots []int
+	// Snapshots of the shipping and billing addresses, written in one statement.
+	var addrs []*ent.MailingAddressCreate
+	shipping, billing := -1, -1
 	if c.Group != nil {
-		a, err := snapshotAddress(ctx, tx, cart.Snapshot(c.Group.Address))
-		if err != nil {
-			return 0, err
-		}
-		ob.SetShippingAddressID(a.ID)
-		snapshots = append(snapshots, a.ID)
+		shipping = len(addrs)
+		addrs = append(addrs, snapshotAddress(tx, cart.Snapshot(c.Group.Address)))
 	}
 	if c.BillingAddress != nil && c.BillingAddress.CountryCode != "" {
-		a, err := snapshotAddress(ctx, tx, *c.BillingAddress)
+		billing = len(addrs)
+		addrs = append(addrs, snapshotAddress(tx, *c.BillingAddress))
+	}
+	var snapshots []int
+	if len(addrs) > 0 {
+		saved, err := tx.MailingAddress.CreateBulk(addrs...).Save(ctx)
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("snapshot addresses: %w", err)
 		}
-		ob.SetBillingAddressID(a.ID)
-		snapshots = append(snapshots, a.ID)
+		for _, a := range saved {
+			snapshots = append(snapshots, a.ID)
+		}
+		if shipping >= 0 {
+			ob.SetShippingAddressID(saved[shipping].ID)
+		}
+		if billing >= 0 {
+			ob.SetBillingAddressID(saved[billing].ID)
+		}
 	}
 	o, err := ob.Save(ctx)
 	if err != nil {
@@ -707,7 +717,8 @@ func (s *Service) nextNumber(ctx context.Context, tx *ent.Tx) (int, error) {
 	return 0, errors.New("order counter missing")
 }
 
-func snapshotAddress(ctx context.Context, tx *ent.Tx, a cart.Address) (*ent.MailingAddress, error) {
+// snapshotAddress is the creation of a copy of a, kept with the order as it was entered.
+func snapshotAddress(tx *ent.Tx, a cart.Address) *ent.MailingAddressCreate {
 	b := tx.MailingAddress.Create()
 	set := func(v string, f func(string) *ent.MailingAddressCreate) {
 		if v != "" {
@@ -725,11 +736,7 @@ func snapshotAddress(ctx context.Context, tx *ent.Tx, a cart.Address) (*ent.Mail
 	set(a.Zip, b.SetZip)
 	set(a.CountryCode, b.SetCountryCode)
 	set(a.Phone, b.SetPhone)
-	m, err := b.Save(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("snapshot address: %w", err)
-	}
-	return m, nil
+	return b
 }
 
 // Attempt reports a completion attempt by its public ID (nil when unknown), with the
