@@ -67,15 +67,16 @@ func TestHostedCheckout(t *testing.T) {
 			t.Fatalf("total with shipping: %s", body)
 		}
 		token := between(body, `name="attemptToken" value="`, `"`)
+		shown := between(body, `name="cart" value="`, `"`)
 		// A declined card shows why and keeps nothing.
-		_, body, _ = post(t, u.Path+"/pay", url.Values{"session": {"test_declined"}, "attemptToken": {token + "-declined"}})
+		_, body, _ = post(t, u.Path+"/pay", url.Values{"session": {"test_declined"}, "attemptToken": {token + "-declined"}, "cart": {shown}})
 		if !strings.Contains(body, "declined") {
 			t.Fatalf("declined payment page: %s", body)
 		}
 		if n := api.DB.Order.Query().CountX(t.Context()); n != 0 {
 			t.Fatalf("a declined payment placed %d orders", n)
 		}
-		_, body, path := post(t, u.Path+"/pay", url.Values{"session": {"test_success"}, "attemptToken": {token}})
+		_, body, path := post(t, u.Path+"/pay", url.Values{"session": {"test_success"}, "attemptToken": {token}, "cart": {shown}})
 		if !strings.HasPrefix(path, "/orders/status/") || !strings.Contains(body, "Order #1001 is confirmed") || !strings.Contains(body, "24.98 USD") {
 			t.Fatalf("confirmation: %s %s", path, body)
 		}

@@ -181,7 +181,7 @@ func TestHostedPagesShowOnlyTheirOwnMessages(t *testing.T) {
 		_, body = h.post(t, "delivery", url.Values{"option": {"standard"}})
 		token := between(body, `name="attemptToken" value="`, `"`)
 		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := client.PostForm(api.URL+h.path+"/pay", url.Values{"key": {h.key}, "session": {"test_declined"}, "attemptToken": {token}})
+		resp, err := client.PostForm(api.URL+h.path+"/pay", url.Values{"key": {h.key}, "session": {"test_declined"}, "attemptToken": {token}, "cart": {between(body, `name="cart" value="`, `"`)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,9 +266,9 @@ func TestHostedCheckoutAsAShopperSeesIt(t *testing.T) {
 		h.post(t, "contact", url.Values{"email": {"s@example.com"}, "lastName": {"B"}, "address1": {"1 Main St"},
 			"city": {"Springfield"}, "provinceCode": {"IL"}, "countryCode": {"US"}})
 		_, body = h.post(t, "delivery", url.Values{"option": {"standard"}})
-		token := between(body, `name="attemptToken" value="`, `"`)
+		token, shown := between(body, `name="attemptToken" value="`, `"`), between(body, `name="cart" value="`, `"`)
 		api.DB.ProductVariant.Update().Where(productvariant.Title("S / Black"), productvariant.HasProductWith(product.Handle("tee"))).SetAvailable(1).ExecX(ctx)
-		status, body = h.post(t, "pay", url.Values{"session": {"test_success"}, "attemptToken": {token}})
+		status, body = h.post(t, "pay", url.Values{"session": {"test_success"}, "attemptToken": {token}, "cart": {shown}})
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Only 1 of Classic Tee (S / Black) are available.") {
 			t.Errorf("stock message: %d %s", status, between(body, "<h1>", "<h2>"))
 		}
@@ -283,14 +283,14 @@ func TestHostedCheckoutAsAShopperSeesIt(t *testing.T) {
 		}
 		d.post(t, "contact", url.Values{"email": {"digital@example.com"}})
 		_, body = d.get(t, nil)
-		token = between(body, `name="attemptToken" value="`, `"`)
-		if status, body := d.post(t, "pay", url.Values{"session": {"test_success"}, "attemptToken": {token}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose your billing country.") {
+		token, shown = between(body, `name="attemptToken" value="`, `"`), between(body, `name="cart" value="`, `"`)
+		if status, body := d.post(t, "pay", url.Values{"session": {"test_success"}, "attemptToken": {token}, "cart": {shown}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose your billing country.") {
 			t.Fatalf("no billing country: %d %s", status, between(body, "<h1>", "<h2>"))
 		}
 		if n := api.DB.Order.Query().CountX(ctx); n != 0 {
 			t.Fatalf("%d orders without a billing country", n)
 		}
-		if status, body := d.post(t, "pay", url.Values{"session": {"test_success"}, "attemptToken": {token}, "billingCountry": {"DE"}, "billingZip": {"10115"}}); status != 200 || !strings.Contains(body, "is confirmed") || !strings.Contains(body, "3 × Bulk Socks</td>") {
+		if status, body := d.post(t, "pay", url.Values{"session": {"test_success"}, "attemptToken": {token}, "cart": {shown}, "billingCountry": {"DE"}, "billingZip": {"10115"}}); status != 200 || !strings.Contains(body, "is confirmed") || !strings.Contains(body, "3 × Bulk Socks</td>") {
 			t.Fatalf("digital order: %d %s", status, body)
 		}
 		o := api.DB.Order.Query().OnlyX(ctx)

@@ -310,6 +310,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		provider = payment.TestProvider{}
 	}
 	checkouts := checkout.New(db, carts, orders, provider, cfg.PublicURL)
+	checkouts.Log = log
 	terms := catalog.NewTermRecorder(db, log, cfg.SearchTermRetention)
 	cat := catalog.New(db)
 	cat.SetTermRecorder(terms)

@@ -53,6 +53,8 @@ type Cart struct {
 	PaymentAmount *int64 `json:"payment_amount,omitempty"`
 	// BillingAddress holds the value of the "billing_address" field.
 	BillingAddress *schema.AddressSnapshot `json:"billing_address,omitempty"`
+	// Public ID of the cart's latest completion attempt: while it runs, the cart cannot change.
+	CompletionAttempt *string `json:"completion_attempt,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CartQuery when eager-loading is set.
 	Edges        CartEdges `json:"edges"`
@@ -90,7 +92,7 @@ func (*Cart) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case cart.FieldID, cart.FieldCustomerID, cart.FieldPaymentAmount:
 			values[i] = new(sql.NullInt64)
-		case cart.FieldToken, cart.FieldKeyHash, cart.FieldNote, cart.FieldEmail, cart.FieldPhone, cart.FieldCountryCode, cart.FieldDeliveryOption, cart.FieldPaymentMethod, cart.FieldPaymentSessionID:
+		case cart.FieldToken, cart.FieldKeyHash, cart.FieldNote, cart.FieldEmail, cart.FieldPhone, cart.FieldCountryCode, cart.FieldDeliveryOption, cart.FieldPaymentMethod, cart.FieldPaymentSessionID, cart.FieldCompletionAttempt:
 			values[i] = new(sql.NullString)
 		case cart.FieldCreatedAt, cart.FieldUpdatedAt, cart.FieldCompletedAt:
 			values[i] = new(sql.NullTime)
@@ -233,6 +235,13 @@ func (_m *Cart) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field billing_address: %w", err)
 				}
 			}
+		case cart.FieldCompletionAttempt:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field completion_attempt", values[i])
+			} else if value.Valid {
+				_m.CompletionAttempt = new(string)
+				*_m.CompletionAttempt = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -340,6 +349,11 @@ func (_m *Cart) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("billing_address=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BillingAddress))
+	builder.WriteString(", ")
+	if v := _m.CompletionAttempt; v != nil {
+		builder.WriteString("completion_attempt=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -222,6 +222,20 @@ func (_c *CartCreate) SetBillingAddress(v *schema.AddressSnapshot) *CartCreate {
 	return _c
 }
 
+// SetCompletionAttempt sets the "completion_attempt" field.
+func (_c *CartCreate) SetCompletionAttempt(v string) *CartCreate {
+	_c.mutation.SetCompletionAttempt(v)
+	return _c
+}
+
+// SetNillableCompletionAttempt sets the "completion_attempt" field if the given value is not nil.
+func (_c *CartCreate) SetNillableCompletionAttempt(v *string) *CartCreate {
+	if v != nil {
+		_c.SetCompletionAttempt(*v)
+	}
+	return _c
+}
+
 // AddLineIDs adds the "lines" edge to the CartLine entity by IDs.
 func (_c *CartCreate) AddLineIDs(ids ...int) *CartCreate {
 	_c.mutation.AddLineIDs(ids...)
@@ -405,6 +419,10 @@ func (_c *CartCreate) createSpec() (*Cart, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.BillingAddress(); ok {
 		_spec.SetField(cart.FieldBillingAddress, field.TypeJSON, value)
 		_node.BillingAddress = value
+	}
+	if value, ok := _c.mutation.CompletionAttempt(); ok {
+		_spec.SetField(cart.FieldCompletionAttempt, field.TypeString, value)
+		_node.CompletionAttempt = &value
 	}
 	if nodes := _c.mutation.LinesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -729,6 +747,24 @@ func (u *CartUpsert) UpdateBillingAddress() *CartUpsert {
 // ClearBillingAddress clears the value of the "billing_address" field.
 func (u *CartUpsert) ClearBillingAddress() *CartUpsert {
 	u.SetNull(cart.FieldBillingAddress)
+	return u
+}
+
+// SetCompletionAttempt sets the "completion_attempt" field.
+func (u *CartUpsert) SetCompletionAttempt(v string) *CartUpsert {
+	u.Set(cart.FieldCompletionAttempt, v)
+	return u
+}
+
+// UpdateCompletionAttempt sets the "completion_attempt" field to the value that was provided on create.
+func (u *CartUpsert) UpdateCompletionAttempt() *CartUpsert {
+	u.SetExcluded(cart.FieldCompletionAttempt)
+	return u
+}
+
+// ClearCompletionAttempt clears the value of the "completion_attempt" field.
+func (u *CartUpsert) ClearCompletionAttempt() *CartUpsert {
+	u.SetNull(cart.FieldCompletionAttempt)
 	return u
 }
 
@@ -1081,6 +1117,27 @@ func (u *CartUpsertOne) UpdateBillingAddress() *CartUpsertOne {
 func (u *CartUpsertOne) ClearBillingAddress() *CartUpsertOne {
 	return u.Update(func(s *CartUpsert) {
 		s.ClearBillingAddress()
+	})
+}
+
+// SetCompletionAttempt sets the "completion_attempt" field.
+func (u *CartUpsertOne) SetCompletionAttempt(v string) *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.SetCompletionAttempt(v)
+	})
+}
+
+// UpdateCompletionAttempt sets the "completion_attempt" field to the value that was provided on create.
+func (u *CartUpsertOne) UpdateCompletionAttempt() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdateCompletionAttempt()
+	})
+}
+
+// ClearCompletionAttempt clears the value of the "completion_attempt" field.
+func (u *CartUpsertOne) ClearCompletionAttempt() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearCompletionAttempt()
 	})
 }
 
@@ -1599,6 +1656,27 @@ func (u *CartUpsertBulk) UpdateBillingAddress() *CartUpsertBulk {
 func (u *CartUpsertBulk) ClearBillingAddress() *CartUpsertBulk {
 	return u.Update(func(s *CartUpsert) {
 		s.ClearBillingAddress()
+	})
+}
+
+// SetCompletionAttempt sets the "completion_attempt" field.
+func (u *CartUpsertBulk) SetCompletionAttempt(v string) *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.SetCompletionAttempt(v)
+	})
+}
+
+// UpdateCompletionAttempt sets the "completion_attempt" field to the value that was provided on create.
+func (u *CartUpsertBulk) UpdateCompletionAttempt() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdateCompletionAttempt()
+	})
+}
+
+// ClearCompletionAttempt clears the value of the "completion_attempt" field.
+func (u *CartUpsertBulk) ClearCompletionAttempt() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearCompletionAttempt()
 	})
 }
 

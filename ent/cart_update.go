@@ -300,6 +300,26 @@ func (_u *CartUpdate) ClearBillingAddress() *CartUpdate {
 	return _u
 }
 
+// SetCompletionAttempt sets the "completion_attempt" field.
+func (_u *CartUpdate) SetCompletionAttempt(v string) *CartUpdate {
+	_u.mutation.SetCompletionAttempt(v)
+	return _u
+}
+
+// SetNillableCompletionAttempt sets the "completion_attempt" field if the given value is not nil.
+func (_u *CartUpdate) SetNillableCompletionAttempt(v *string) *CartUpdate {
+	if v != nil {
+		_u.SetCompletionAttempt(*v)
+	}
+	return _u
+}
+
+// ClearCompletionAttempt clears the value of the "completion_attempt" field.
+func (_u *CartUpdate) ClearCompletionAttempt() *CartUpdate {
+	_u.mutation.ClearCompletionAttempt()
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the CartLine entity by IDs.
 func (_u *CartUpdate) AddLineIDs(ids ...int) *CartUpdate {
 	_u.mutation.AddLineIDs(ids...)
@@ -501,6 +521,12 @@ func (_u *CartUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.BillingAddressCleared() {
 		_spec.ClearField(cart.FieldBillingAddress, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.CompletionAttempt(); ok {
+		_spec.SetField(cart.FieldCompletionAttempt, field.TypeString, value)
+	}
+	if _u.mutation.CompletionAttemptCleared() {
+		_spec.ClearField(cart.FieldCompletionAttempt, field.TypeString)
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -837,6 +863,26 @@ func (_u *CartUpdateOne) ClearBillingAddress() *CartUpdateOne {
 	return _u
 }
 
+// SetCompletionAttempt sets the "completion_attempt" field.
+func (_u *CartUpdateOne) SetCompletionAttempt(v string) *CartUpdateOne {
+	_u.mutation.SetCompletionAttempt(v)
+	return _u
+}
+
+// SetNillableCompletionAttempt sets the "completion_attempt" field if the given value is not nil.
+func (_u *CartUpdateOne) SetNillableCompletionAttempt(v *string) *CartUpdateOne {
+	if v != nil {
+		_u.SetCompletionAttempt(*v)
+	}
+	return _u
+}
+
+// ClearCompletionAttempt clears the value of the "completion_attempt" field.
+func (_u *CartUpdateOne) ClearCompletionAttempt() *CartUpdateOne {
+	_u.mutation.ClearCompletionAttempt()
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the CartLine entity by IDs.
 func (_u *CartUpdateOne) AddLineIDs(ids ...int) *CartUpdateOne {
 	_u.mutation.AddLineIDs(ids...)
@@ -1068,6 +1114,12 @@ func (_u *CartUpdateOne) sqlSave(ctx context.Context) (_node *Cart, err error) {
 	}
 	if _u.mutation.BillingAddressCleared() {
 		_spec.ClearField(cart.FieldBillingAddress, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.CompletionAttempt(); ok {
+		_spec.SetField(cart.FieldCompletionAttempt, field.TypeString, value)
+	}
+	if _u.mutation.CompletionAttemptCleared() {
+		_spec.ClearField(cart.FieldCompletionAttempt, field.TypeString)
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{

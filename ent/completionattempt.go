@@ -37,9 +37,11 @@ type CompletionAttempt struct {
 	Errors []schema.CompletionError `json:"errors,omitempty"`
 	// CompletedAt holds the value of the "completed_at" field.
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
-	// The payment provider's authorization while the attempt runs, so an interrupted attempt's money can be released.
+	// The payment provider's authorization while the attempt runs, so an interrupted attempt's money can be released; kept after the attempt ended when the provider refused to void or capture it.
 	Authorization *string `json:"-"`
-	selectValues  sql.SelectValues
+	// The payment step that failed after the attempt's outcome was decided (a void or capture the provider refused), for the merchant to act on.
+	PaymentError *string `json:"payment_error,omitempty"`
+	selectValues sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -51,7 +53,7 @@ func (*CompletionAttempt) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case completionattempt.FieldID, completionattempt.FieldOrderID:
 			values[i] = new(sql.NullInt64)
-		case completionattempt.FieldAttemptToken, completionattempt.FieldPublicID, completionattempt.FieldCartToken, completionattempt.FieldStatus, completionattempt.FieldAuthorization:
+		case completionattempt.FieldAttemptToken, completionattempt.FieldPublicID, completionattempt.FieldCartToken, completionattempt.FieldStatus, completionattempt.FieldAuthorization, completionattempt.FieldPaymentError:
 			values[i] = new(sql.NullString)
 		case completionattempt.FieldCreatedAt, completionattempt.FieldUpdatedAt, completionattempt.FieldCompletedAt:
 			values[i] = new(sql.NullTime)
@@ -141,6 +143,13 @@ func (_m *CompletionAttempt) assignValues(columns []string, values []any) error 
 				_m.Authorization = new(string)
 				*_m.Authorization = value.String
 			}
+		case completionattempt.FieldPaymentError:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field payment_error", values[i])
+			} else if value.Valid {
+				_m.PaymentError = new(string)
+				*_m.PaymentError = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -209,6 +218,11 @@ func (_m *CompletionAttempt) String() string {
 	}
 	builder.WriteString(", ")
 	builder.WriteString("authorization=<sensitive>")
+	builder.WriteString(", ")
+	if v := _m.PaymentError; v != nil {
+		builder.WriteString("payment_error=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -131,6 +131,20 @@ func (_c *CompletionAttemptCreate) SetNillableAuthorization(v *string) *Completi
 	return _c
 }
 
+// SetPaymentError sets the "payment_error" field.
+func (_c *CompletionAttemptCreate) SetPaymentError(v string) *CompletionAttemptCreate {
+	_c.mutation.SetPaymentError(v)
+	return _c
+}
+
+// SetNillablePaymentError sets the "payment_error" field if the given value is not nil.
+func (_c *CompletionAttemptCreate) SetNillablePaymentError(v *string) *CompletionAttemptCreate {
+	if v != nil {
+		_c.SetPaymentError(*v)
+	}
+	return _c
+}
+
 // Mutation returns the CompletionAttemptMutation object of the builder.
 func (_c *CompletionAttemptCreate) Mutation() *CompletionAttemptMutation {
 	return _c.mutation
@@ -286,6 +300,10 @@ func (_c *CompletionAttemptCreate) createSpec() (*CompletionAttempt, *sqlgraph.C
 	if value, ok := _c.mutation.Authorization(); ok {
 		_spec.SetField(completionattempt.FieldAuthorization, field.TypeString, value)
 		_node.Authorization = &value
+	}
+	if value, ok := _c.mutation.PaymentError(); ok {
+		_spec.SetField(completionattempt.FieldPaymentError, field.TypeString, value)
+		_node.PaymentError = &value
 	}
 	return _node, _spec
 }
@@ -474,6 +492,24 @@ func (u *CompletionAttemptUpsert) UpdateAuthorization() *CompletionAttemptUpsert
 // ClearAuthorization clears the value of the "authorization" field.
 func (u *CompletionAttemptUpsert) ClearAuthorization() *CompletionAttemptUpsert {
 	u.SetNull(completionattempt.FieldAuthorization)
+	return u
+}
+
+// SetPaymentError sets the "payment_error" field.
+func (u *CompletionAttemptUpsert) SetPaymentError(v string) *CompletionAttemptUpsert {
+	u.Set(completionattempt.FieldPaymentError, v)
+	return u
+}
+
+// UpdatePaymentError sets the "payment_error" field to the value that was provided on create.
+func (u *CompletionAttemptUpsert) UpdatePaymentError() *CompletionAttemptUpsert {
+	u.SetExcluded(completionattempt.FieldPaymentError)
+	return u
+}
+
+// ClearPaymentError clears the value of the "payment_error" field.
+func (u *CompletionAttemptUpsert) ClearPaymentError() *CompletionAttemptUpsert {
+	u.SetNull(completionattempt.FieldPaymentError)
 	return u
 }
 
@@ -680,6 +716,27 @@ func (u *CompletionAttemptUpsertOne) UpdateAuthorization() *CompletionAttemptUps
 func (u *CompletionAttemptUpsertOne) ClearAuthorization() *CompletionAttemptUpsertOne {
 	return u.Update(func(s *CompletionAttemptUpsert) {
 		s.ClearAuthorization()
+	})
+}
+
+// SetPaymentError sets the "payment_error" field.
+func (u *CompletionAttemptUpsertOne) SetPaymentError(v string) *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.SetPaymentError(v)
+	})
+}
+
+// UpdatePaymentError sets the "payment_error" field to the value that was provided on create.
+func (u *CompletionAttemptUpsertOne) UpdatePaymentError() *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.UpdatePaymentError()
+	})
+}
+
+// ClearPaymentError clears the value of the "payment_error" field.
+func (u *CompletionAttemptUpsertOne) ClearPaymentError() *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.ClearPaymentError()
 	})
 }
 
@@ -1052,6 +1109,27 @@ func (u *CompletionAttemptUpsertBulk) UpdateAuthorization() *CompletionAttemptUp
 func (u *CompletionAttemptUpsertBulk) ClearAuthorization() *CompletionAttemptUpsertBulk {
 	return u.Update(func(s *CompletionAttemptUpsert) {
 		s.ClearAuthorization()
+	})
+}
+
+// SetPaymentError sets the "payment_error" field.
+func (u *CompletionAttemptUpsertBulk) SetPaymentError(v string) *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.SetPaymentError(v)
+	})
+}
+
+// UpdatePaymentError sets the "payment_error" field to the value that was provided on create.
+func (u *CompletionAttemptUpsertBulk) UpdatePaymentError() *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.UpdatePaymentError()
+	})
+}
+
+// ClearPaymentError clears the value of the "payment_error" field.
+func (u *CompletionAttemptUpsertBulk) ClearPaymentError() *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.ClearPaymentError()
 	})
 }
 

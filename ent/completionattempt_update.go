@@ -178,6 +178,26 @@ func (_u *CompletionAttemptUpdate) ClearAuthorization() *CompletionAttemptUpdate
 	return _u
 }
 
+// SetPaymentError sets the "payment_error" field.
+func (_u *CompletionAttemptUpdate) SetPaymentError(v string) *CompletionAttemptUpdate {
+	_u.mutation.SetPaymentError(v)
+	return _u
+}
+
+// SetNillablePaymentError sets the "payment_error" field if the given value is not nil.
+func (_u *CompletionAttemptUpdate) SetNillablePaymentError(v *string) *CompletionAttemptUpdate {
+	if v != nil {
+		_u.SetPaymentError(*v)
+	}
+	return _u
+}
+
+// ClearPaymentError clears the value of the "payment_error" field.
+func (_u *CompletionAttemptUpdate) ClearPaymentError() *CompletionAttemptUpdate {
+	_u.mutation.ClearPaymentError()
+	return _u
+}
+
 // Mutation returns the CompletionAttemptMutation object of the builder.
 func (_u *CompletionAttemptUpdate) Mutation() *CompletionAttemptMutation {
 	return _u.mutation
@@ -308,6 +328,12 @@ func (_u *CompletionAttemptUpdate) sqlSave(ctx context.Context) (_node int, err 
 	}
 	if _u.mutation.AuthorizationCleared() {
 		_spec.ClearField(completionattempt.FieldAuthorization, field.TypeString)
+	}
+	if value, ok := _u.mutation.PaymentError(); ok {
+		_spec.SetField(completionattempt.FieldPaymentError, field.TypeString, value)
+	}
+	if _u.mutation.PaymentErrorCleared() {
+		_spec.ClearField(completionattempt.FieldPaymentError, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -478,6 +504,26 @@ func (_u *CompletionAttemptUpdateOne) ClearAuthorization() *CompletionAttemptUpd
 	return _u
 }
 
+// SetPaymentError sets the "payment_error" field.
+func (_u *CompletionAttemptUpdateOne) SetPaymentError(v string) *CompletionAttemptUpdateOne {
+	_u.mutation.SetPaymentError(v)
+	return _u
+}
+
+// SetNillablePaymentError sets the "payment_error" field if the given value is not nil.
+func (_u *CompletionAttemptUpdateOne) SetNillablePaymentError(v *string) *CompletionAttemptUpdateOne {
+	if v != nil {
+		_u.SetPaymentError(*v)
+	}
+	return _u
+}
+
+// ClearPaymentError clears the value of the "payment_error" field.
+func (_u *CompletionAttemptUpdateOne) ClearPaymentError() *CompletionAttemptUpdateOne {
+	_u.mutation.ClearPaymentError()
+	return _u
+}
+
 // Mutation returns the CompletionAttemptMutation object of the builder.
 func (_u *CompletionAttemptUpdateOne) Mutation() *CompletionAttemptMutation {
 	return _u.mutation
@@ -638,6 +684,12 @@ func (_u *CompletionAttemptUpdateOne) sqlSave(ctx context.Context) (_node *Compl
 	}
 	if _u.mutation.AuthorizationCleared() {
 		_spec.ClearField(completionattempt.FieldAuthorization, field.TypeString)
+	}
+	if value, ok := _u.mutation.PaymentError(); ok {
+		_spec.SetField(completionattempt.FieldPaymentError, field.TypeString, value)
+	}
+	if _u.mutation.PaymentErrorCleared() {
+		_spec.ClearField(completionattempt.FieldPaymentError, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &CompletionAttempt{config: _u.config}

@@ -30,6 +30,8 @@ type DiscountRedemption struct {
 	Email string `json:"email,omitempty"`
 	// OrderID holds the value of the "order_id" field.
 	OrderID *int `json:"order_id,omitempty"`
+	// Set when the code may be used once per customer: such redemptions are unique per code and customer, and per code and email.
+	OncePerCustomer bool `json:"once_per_customer,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DiscountRedemptionQuery when eager-loading is set.
 	Edges        DiscountRedemptionEdges `json:"edges"`
@@ -63,6 +65,8 @@ func (*DiscountRedemption) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case discountredemption.FieldOncePerCustomer:
+			values[i] = new(sql.NullBool)
 		case discountredemption.FieldID, discountredemption.FieldDiscountCodeID, discountredemption.FieldCustomerID, discountredemption.FieldOrderID:
 			values[i] = new(sql.NullInt64)
 		case discountredemption.FieldEmail:
@@ -128,6 +132,12 @@ func (_m *DiscountRedemption) assignValues(columns []string, values []any) error
 				_m.OrderID = new(int)
 				*_m.OrderID = int(value.Int64)
 			}
+		case discountredemption.FieldOncePerCustomer:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field once_per_customer", values[i])
+			} else if value.Valid {
+				_m.OncePerCustomer = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -190,6 +200,9 @@ func (_m *DiscountRedemption) String() string {
 		builder.WriteString("order_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("once_per_customer=")
+	builder.WriteString(fmt.Sprintf("%v", _m.OncePerCustomer))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -99,6 +99,20 @@ func (_c *DiscountRedemptionCreate) SetNillableOrderID(v *int) *DiscountRedempti
 	return _c
 }
 
+// SetOncePerCustomer sets the "once_per_customer" field.
+func (_c *DiscountRedemptionCreate) SetOncePerCustomer(v bool) *DiscountRedemptionCreate {
+	_c.mutation.SetOncePerCustomer(v)
+	return _c
+}
+
+// SetNillableOncePerCustomer sets the "once_per_customer" field if the given value is not nil.
+func (_c *DiscountRedemptionCreate) SetNillableOncePerCustomer(v *bool) *DiscountRedemptionCreate {
+	if v != nil {
+		_c.SetOncePerCustomer(*v)
+	}
+	return _c
+}
+
 // SetDiscountCode sets the "discount_code" edge to the DiscountCode entity.
 func (_c *DiscountRedemptionCreate) SetDiscountCode(v *DiscountCode) *DiscountRedemptionCreate {
 	return _c.SetDiscountCodeID(v.ID)
@@ -151,6 +165,10 @@ func (_c *DiscountRedemptionCreate) defaults() {
 		v := discountredemption.DefaultEmail
 		_c.mutation.SetEmail(v)
 	}
+	if _, ok := _c.mutation.OncePerCustomer(); !ok {
+		v := discountredemption.DefaultOncePerCustomer
+		_c.mutation.SetOncePerCustomer(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -166,6 +184,9 @@ func (_c *DiscountRedemptionCreate) check() error {
 	}
 	if _, ok := _c.mutation.Email(); !ok {
 		return &ValidationError{Name: "email", err: errors.New(`ent: missing required field "DiscountRedemption.email"`)}
+	}
+	if _, ok := _c.mutation.OncePerCustomer(); !ok {
+		return &ValidationError{Name: "once_per_customer", err: errors.New(`ent: missing required field "DiscountRedemption.once_per_customer"`)}
 	}
 	if len(_c.mutation.DiscountCodeIDs()) == 0 {
 		return &ValidationError{Name: "discount_code", err: errors.New(`ent: missing required edge "DiscountRedemption.discount_code"`)}
@@ -216,6 +237,10 @@ func (_c *DiscountRedemptionCreate) createSpec() (*DiscountRedemption, *sqlgraph
 	if value, ok := _c.mutation.OrderID(); ok {
 		_spec.SetField(discountredemption.FieldOrderID, field.TypeInt, value)
 		_node.OrderID = &value
+	}
+	if value, ok := _c.mutation.OncePerCustomer(); ok {
+		_spec.SetField(discountredemption.FieldOncePerCustomer, field.TypeBool, value)
+		_node.OncePerCustomer = value
 	}
 	if nodes := _c.mutation.DiscountCodeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -370,6 +395,18 @@ func (u *DiscountRedemptionUpsert) ClearOrderID() *DiscountRedemptionUpsert {
 	return u
 }
 
+// SetOncePerCustomer sets the "once_per_customer" field.
+func (u *DiscountRedemptionUpsert) SetOncePerCustomer(v bool) *DiscountRedemptionUpsert {
+	u.Set(discountredemption.FieldOncePerCustomer, v)
+	return u
+}
+
+// UpdateOncePerCustomer sets the "once_per_customer" field to the value that was provided on create.
+func (u *DiscountRedemptionUpsert) UpdateOncePerCustomer() *DiscountRedemptionUpsert {
+	u.SetExcluded(discountredemption.FieldOncePerCustomer)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -510,6 +547,20 @@ func (u *DiscountRedemptionUpsertOne) UpdateOrderID() *DiscountRedemptionUpsertO
 func (u *DiscountRedemptionUpsertOne) ClearOrderID() *DiscountRedemptionUpsertOne {
 	return u.Update(func(s *DiscountRedemptionUpsert) {
 		s.ClearOrderID()
+	})
+}
+
+// SetOncePerCustomer sets the "once_per_customer" field.
+func (u *DiscountRedemptionUpsertOne) SetOncePerCustomer(v bool) *DiscountRedemptionUpsertOne {
+	return u.Update(func(s *DiscountRedemptionUpsert) {
+		s.SetOncePerCustomer(v)
+	})
+}
+
+// UpdateOncePerCustomer sets the "once_per_customer" field to the value that was provided on create.
+func (u *DiscountRedemptionUpsertOne) UpdateOncePerCustomer() *DiscountRedemptionUpsertOne {
+	return u.Update(func(s *DiscountRedemptionUpsert) {
+		s.UpdateOncePerCustomer()
 	})
 }
 
@@ -819,6 +870,20 @@ func (u *DiscountRedemptionUpsertBulk) UpdateOrderID() *DiscountRedemptionUpsert
 func (u *DiscountRedemptionUpsertBulk) ClearOrderID() *DiscountRedemptionUpsertBulk {
 	return u.Update(func(s *DiscountRedemptionUpsert) {
 		s.ClearOrderID()
+	})
+}
+
+// SetOncePerCustomer sets the "once_per_customer" field.
+func (u *DiscountRedemptionUpsertBulk) SetOncePerCustomer(v bool) *DiscountRedemptionUpsertBulk {
+	return u.Update(func(s *DiscountRedemptionUpsert) {
+		s.SetOncePerCustomer(v)
+	})
+}
+
+// UpdateOncePerCustomer sets the "once_per_customer" field to the value that was provided on create.
+func (u *DiscountRedemptionUpsertBulk) UpdateOncePerCustomer() *DiscountRedemptionUpsertBulk {
+	return u.Update(func(s *DiscountRedemptionUpsert) {
+		s.UpdateOncePerCustomer()
 	})
 }
 

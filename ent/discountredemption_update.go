@@ -118,6 +118,20 @@ func (_u *DiscountRedemptionUpdate) ClearOrderID() *DiscountRedemptionUpdate {
 	return _u
 }
 
+// SetOncePerCustomer sets the "once_per_customer" field.
+func (_u *DiscountRedemptionUpdate) SetOncePerCustomer(v bool) *DiscountRedemptionUpdate {
+	_u.mutation.SetOncePerCustomer(v)
+	return _u
+}
+
+// SetNillableOncePerCustomer sets the "once_per_customer" field if the given value is not nil.
+func (_u *DiscountRedemptionUpdate) SetNillableOncePerCustomer(v *bool) *DiscountRedemptionUpdate {
+	if v != nil {
+		_u.SetOncePerCustomer(*v)
+	}
+	return _u
+}
+
 // SetDiscountCode sets the "discount_code" edge to the DiscountCode entity.
 func (_u *DiscountRedemptionUpdate) SetDiscountCode(v *DiscountCode) *DiscountRedemptionUpdate {
 	return _u.SetDiscountCodeID(v.ID)
@@ -219,6 +233,9 @@ func (_u *DiscountRedemptionUpdate) sqlSave(ctx context.Context) (_node int, err
 	}
 	if _u.mutation.OrderIDCleared() {
 		_spec.ClearField(discountredemption.FieldOrderID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.OncePerCustomer(); ok {
+		_spec.SetField(discountredemption.FieldOncePerCustomer, field.TypeBool, value)
 	}
 	if _u.mutation.DiscountCodeCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -359,6 +376,20 @@ func (_u *DiscountRedemptionUpdateOne) ClearOrderID() *DiscountRedemptionUpdateO
 	return _u
 }
 
+// SetOncePerCustomer sets the "once_per_customer" field.
+func (_u *DiscountRedemptionUpdateOne) SetOncePerCustomer(v bool) *DiscountRedemptionUpdateOne {
+	_u.mutation.SetOncePerCustomer(v)
+	return _u
+}
+
+// SetNillableOncePerCustomer sets the "once_per_customer" field if the given value is not nil.
+func (_u *DiscountRedemptionUpdateOne) SetNillableOncePerCustomer(v *bool) *DiscountRedemptionUpdateOne {
+	if v != nil {
+		_u.SetOncePerCustomer(*v)
+	}
+	return _u
+}
+
 // SetDiscountCode sets the "discount_code" edge to the DiscountCode entity.
 func (_u *DiscountRedemptionUpdateOne) SetDiscountCode(v *DiscountCode) *DiscountRedemptionUpdateOne {
 	return _u.SetDiscountCodeID(v.ID)
@@ -490,6 +521,9 @@ func (_u *DiscountRedemptionUpdateOne) sqlSave(ctx context.Context) (_node *Disc
 	}
 	if _u.mutation.OrderIDCleared() {
 		_spec.ClearField(discountredemption.FieldOrderID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.OncePerCustomer(); ok {
+		_spec.SetField(discountredemption.FieldOncePerCustomer, field.TypeBool, value)
 	}
 	if _u.mutation.DiscountCodeCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -146,6 +146,11 @@ func (_q *CartQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, cart.FieldBillingAddress)
 				fieldSeen[cart.FieldBillingAddress] = struct{}{}
 			}
+		case "completionAttempt":
+			if _, ok := fieldSeen[cart.FieldCompletionAttempt]; !ok {
+				selectedFields = append(selectedFields, cart.FieldCompletionAttempt)
+				fieldSeen[cart.FieldCompletionAttempt] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -538,6 +543,11 @@ func (_q *CompletionAttemptQuery) collectField(ctx context.Context, oneNode bool
 			if _, ok := fieldSeen[completionattempt.FieldCompletedAt]; !ok {
 				selectedFields = append(selectedFields, completionattempt.FieldCompletedAt)
 				fieldSeen[completionattempt.FieldCompletedAt] = struct{}{}
+			}
+		case "paymentError":
+			if _, ok := fieldSeen[completionattempt.FieldPaymentError]; !ok {
+				selectedFields = append(selectedFields, completionattempt.FieldPaymentError)
+				fieldSeen[completionattempt.FieldPaymentError] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1146,6 +1156,11 @@ func (_q *DiscountRedemptionQuery) collectField(ctx context.Context, oneNode boo
 			if _, ok := fieldSeen[discountredemption.FieldOrderID]; !ok {
 				selectedFields = append(selectedFields, discountredemption.FieldOrderID)
 				fieldSeen[discountredemption.FieldOrderID] = struct{}{}
+			}
+		case "oncePerCustomer":
+			if _, ok := fieldSeen[discountredemption.FieldOncePerCustomer]; !ok {
+				selectedFields = append(selectedFields, discountredemption.FieldOncePerCustomer)
+				fieldSeen[discountredemption.FieldOncePerCustomer] = struct{}{}
 			}
 		case "id":
 		case "__typename":

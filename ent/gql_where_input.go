@@ -250,6 +250,23 @@ type CartWhereInput struct {
 	PaymentAmountIsNil  bool    `json:"paymentAmountIsNil,omitempty"`
 	PaymentAmountNotNil bool    `json:"paymentAmountNotNil,omitempty"`
 
+	// "completion_attempt" field predicates.
+	CompletionAttempt             *string  `json:"completionAttempt,omitempty"`
+	CompletionAttemptNEQ          *string  `json:"completionAttemptNEQ,omitempty"`
+	CompletionAttemptIn           []string `json:"completionAttemptIn,omitempty"`
+	CompletionAttemptNotIn        []string `json:"completionAttemptNotIn,omitempty"`
+	CompletionAttemptGT           *string  `json:"completionAttemptGT,omitempty"`
+	CompletionAttemptGTE          *string  `json:"completionAttemptGTE,omitempty"`
+	CompletionAttemptLT           *string  `json:"completionAttemptLT,omitempty"`
+	CompletionAttemptLTE          *string  `json:"completionAttemptLTE,omitempty"`
+	CompletionAttemptContains     *string  `json:"completionAttemptContains,omitempty"`
+	CompletionAttemptHasPrefix    *string  `json:"completionAttemptHasPrefix,omitempty"`
+	CompletionAttemptHasSuffix    *string  `json:"completionAttemptHasSuffix,omitempty"`
+	CompletionAttemptIsNil        bool     `json:"completionAttemptIsNil,omitempty"`
+	CompletionAttemptNotNil       bool     `json:"completionAttemptNotNil,omitempty"`
+	CompletionAttemptEqualFold    *string  `json:"completionAttemptEqualFold,omitempty"`
+	CompletionAttemptContainsFold *string  `json:"completionAttemptContainsFold,omitempty"`
+
 	// "lines" edge predicates.
 	HasLines     *bool                 `json:"hasLines,omitempty"`
 	HasLinesWith []*CartLineWhereInput `json:"hasLinesWith,omitempty"`
@@ -853,6 +870,51 @@ func (i *CartWhereInput) P() (predicate.Cart, error) {
 	}
 	if i.PaymentAmountNotNil {
 		predicates = append(predicates, cart.PaymentAmountNotNil())
+	}
+	if i.CompletionAttempt != nil {
+		predicates = append(predicates, cart.CompletionAttemptEQ(*i.CompletionAttempt))
+	}
+	if i.CompletionAttemptNEQ != nil {
+		predicates = append(predicates, cart.CompletionAttemptNEQ(*i.CompletionAttemptNEQ))
+	}
+	if len(i.CompletionAttemptIn) > 0 {
+		predicates = append(predicates, cart.CompletionAttemptIn(i.CompletionAttemptIn...))
+	}
+	if len(i.CompletionAttemptNotIn) > 0 {
+		predicates = append(predicates, cart.CompletionAttemptNotIn(i.CompletionAttemptNotIn...))
+	}
+	if i.CompletionAttemptGT != nil {
+		predicates = append(predicates, cart.CompletionAttemptGT(*i.CompletionAttemptGT))
+	}
+	if i.CompletionAttemptGTE != nil {
+		predicates = append(predicates, cart.CompletionAttemptGTE(*i.CompletionAttemptGTE))
+	}
+	if i.CompletionAttemptLT != nil {
+		predicates = append(predicates, cart.CompletionAttemptLT(*i.CompletionAttemptLT))
+	}
+	if i.CompletionAttemptLTE != nil {
+		predicates = append(predicates, cart.CompletionAttemptLTE(*i.CompletionAttemptLTE))
+	}
+	if i.CompletionAttemptContains != nil {
+		predicates = append(predicates, cart.CompletionAttemptContains(*i.CompletionAttemptContains))
+	}
+	if i.CompletionAttemptHasPrefix != nil {
+		predicates = append(predicates, cart.CompletionAttemptHasPrefix(*i.CompletionAttemptHasPrefix))
+	}
+	if i.CompletionAttemptHasSuffix != nil {
+		predicates = append(predicates, cart.CompletionAttemptHasSuffix(*i.CompletionAttemptHasSuffix))
+	}
+	if i.CompletionAttemptIsNil {
+		predicates = append(predicates, cart.CompletionAttemptIsNil())
+	}
+	if i.CompletionAttemptNotNil {
+		predicates = append(predicates, cart.CompletionAttemptNotNil())
+	}
+	if i.CompletionAttemptEqualFold != nil {
+		predicates = append(predicates, cart.CompletionAttemptEqualFold(*i.CompletionAttemptEqualFold))
+	}
+	if i.CompletionAttemptContainsFold != nil {
+		predicates = append(predicates, cart.CompletionAttemptContainsFold(*i.CompletionAttemptContainsFold))
 	}
 
 	if i.HasLines != nil {
@@ -2181,6 +2243,23 @@ type CompletionAttemptWhereInput struct {
 	AuthorizationNotNil       bool     `json:"authorizationNotNil,omitempty"`
 	AuthorizationEqualFold    *string  `json:"authorizationEqualFold,omitempty"`
 	AuthorizationContainsFold *string  `json:"authorizationContainsFold,omitempty"`
+
+	// "payment_error" field predicates.
+	PaymentError             *string  `json:"paymentError,omitempty"`
+	PaymentErrorNEQ          *string  `json:"paymentErrorNEQ,omitempty"`
+	PaymentErrorIn           []string `json:"paymentErrorIn,omitempty"`
+	PaymentErrorNotIn        []string `json:"paymentErrorNotIn,omitempty"`
+	PaymentErrorGT           *string  `json:"paymentErrorGT,omitempty"`
+	PaymentErrorGTE          *string  `json:"paymentErrorGTE,omitempty"`
+	PaymentErrorLT           *string  `json:"paymentErrorLT,omitempty"`
+	PaymentErrorLTE          *string  `json:"paymentErrorLTE,omitempty"`
+	PaymentErrorContains     *string  `json:"paymentErrorContains,omitempty"`
+	PaymentErrorHasPrefix    *string  `json:"paymentErrorHasPrefix,omitempty"`
+	PaymentErrorHasSuffix    *string  `json:"paymentErrorHasSuffix,omitempty"`
+	PaymentErrorIsNil        bool     `json:"paymentErrorIsNil,omitempty"`
+	PaymentErrorNotNil       bool     `json:"paymentErrorNotNil,omitempty"`
+	PaymentErrorEqualFold    *string  `json:"paymentErrorEqualFold,omitempty"`
+	PaymentErrorContainsFold *string  `json:"paymentErrorContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2559,6 +2638,51 @@ func (i *CompletionAttemptWhereInput) P() (predicate.CompletionAttempt, error) {
 	}
 	if i.AuthorizationContainsFold != nil {
 		predicates = append(predicates, completionattempt.AuthorizationContainsFold(*i.AuthorizationContainsFold))
+	}
+	if i.PaymentError != nil {
+		predicates = append(predicates, completionattempt.PaymentErrorEQ(*i.PaymentError))
+	}
+	if i.PaymentErrorNEQ != nil {
+		predicates = append(predicates, completionattempt.PaymentErrorNEQ(*i.PaymentErrorNEQ))
+	}
+	if len(i.PaymentErrorIn) > 0 {
+		predicates = append(predicates, completionattempt.PaymentErrorIn(i.PaymentErrorIn...))
+	}
+	if len(i.PaymentErrorNotIn) > 0 {
+		predicates = append(predicates, completionattempt.PaymentErrorNotIn(i.PaymentErrorNotIn...))
+	}
+	if i.PaymentErrorGT != nil {
+		predicates = append(predicates, completionattempt.PaymentErrorGT(*i.PaymentErrorGT))
+	}
+	if i.PaymentErrorGTE != nil {
+		predicates = append(predicates, completionattempt.PaymentErrorGTE(*i.PaymentErrorGTE))
+	}
+	if i.PaymentErrorLT != nil {
+		predicates = append(predicates, completionattempt.PaymentErrorLT(*i.PaymentErrorLT))
+	}
+	if i.PaymentErrorLTE != nil {
+		predicates = append(predicates, completionattempt.PaymentErrorLTE(*i.PaymentErrorLTE))
+	}
+	if i.PaymentErrorContains != nil {
+		predicates = append(predicates, completionattempt.PaymentErrorContains(*i.PaymentErrorContains))
+	}
+	if i.PaymentErrorHasPrefix != nil {
+		predicates = append(predicates, completionattempt.PaymentErrorHasPrefix(*i.PaymentErrorHasPrefix))
+	}
+	if i.PaymentErrorHasSuffix != nil {
+		predicates = append(predicates, completionattempt.PaymentErrorHasSuffix(*i.PaymentErrorHasSuffix))
+	}
+	if i.PaymentErrorIsNil {
+		predicates = append(predicates, completionattempt.PaymentErrorIsNil())
+	}
+	if i.PaymentErrorNotNil {
+		predicates = append(predicates, completionattempt.PaymentErrorNotNil())
+	}
+	if i.PaymentErrorEqualFold != nil {
+		predicates = append(predicates, completionattempt.PaymentErrorEqualFold(*i.PaymentErrorEqualFold))
+	}
+	if i.PaymentErrorContainsFold != nil {
+		predicates = append(predicates, completionattempt.PaymentErrorContainsFold(*i.PaymentErrorContainsFold))
 	}
 
 	switch len(predicates) {
@@ -4565,6 +4689,10 @@ type DiscountRedemptionWhereInput struct {
 	OrderIDIsNil  bool  `json:"orderIDIsNil,omitempty"`
 	OrderIDNotNil bool  `json:"orderIDNotNil,omitempty"`
 
+	// "once_per_customer" field predicates.
+	OncePerCustomer    *bool `json:"oncePerCustomer,omitempty"`
+	OncePerCustomerNEQ *bool `json:"oncePerCustomerNEQ,omitempty"`
+
 	// "discount_code" edge predicates.
 	HasDiscountCode     *bool                     `json:"hasDiscountCode,omitempty"`
 	HasDiscountCodeWith []*DiscountCodeWhereInput `json:"hasDiscountCodeWith,omitempty"`
@@ -4823,6 +4951,12 @@ func (i *DiscountRedemptionWhereInput) P() (predicate.DiscountRedemption, error)
 	}
 	if i.OrderIDNotNil {
 		predicates = append(predicates, discountredemption.OrderIDNotNil())
+	}
+	if i.OncePerCustomer != nil {
+		predicates = append(predicates, discountredemption.OncePerCustomerEQ(*i.OncePerCustomer))
+	}
+	if i.OncePerCustomerNEQ != nil {
+		predicates = append(predicates, discountredemption.OncePerCustomerNEQ(*i.OncePerCustomerNEQ))
 	}
 
 	if i.HasDiscountCode != nil {

@@ -111,6 +111,7 @@ type CartMutation struct {
 	payment_amount       *int64
 	addpayment_amount    *int64
 	billing_address      **schema.AddressSnapshot
+	completion_attempt   *string
 	clearedFields        map[string]struct{}
 	lines                map[int]struct{}
 	removedlines         map[int]struct{}
@@ -1073,6 +1074,55 @@ func (m *CartMutation) ResetBillingAddress() {
 	delete(m.clearedFields, cart.FieldBillingAddress)
 }
 
+// SetCompletionAttempt sets the "completion_attempt" field.
+func (m *CartMutation) SetCompletionAttempt(s string) {
+	m.completion_attempt = &s
+}
+
+// CompletionAttempt returns the value of the "completion_attempt" field in the mutation.
+func (m *CartMutation) CompletionAttempt() (r string, exists bool) {
+	v := m.completion_attempt
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompletionAttempt returns the old "completion_attempt" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldCompletionAttempt(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompletionAttempt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompletionAttempt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompletionAttempt: %w", err)
+	}
+	return oldValue.CompletionAttempt, nil
+}
+
+// ClearCompletionAttempt clears the value of the "completion_attempt" field.
+func (m *CartMutation) ClearCompletionAttempt() {
+	m.completion_attempt = nil
+	m.clearedFields[cart.FieldCompletionAttempt] = struct{}{}
+}
+
+// CompletionAttemptCleared returns if the "completion_attempt" field was cleared in this mutation.
+func (m *CartMutation) CompletionAttemptCleared() bool {
+	_, ok := m.clearedFields[cart.FieldCompletionAttempt]
+	return ok
+}
+
+// ResetCompletionAttempt resets all changes to the "completion_attempt" field.
+func (m *CartMutation) ResetCompletionAttempt() {
+	m.completion_attempt = nil
+	delete(m.clearedFields, cart.FieldCompletionAttempt)
+}
+
 // AddLineIDs adds the "lines" edge to the CartLine entity by ids.
 func (m *CartMutation) AddLineIDs(ids ...int) {
 	if m.lines == nil {
@@ -1161,7 +1211,7 @@ func (m *CartMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CartMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, cart.FieldCreatedAt)
 	}
@@ -1213,6 +1263,9 @@ func (m *CartMutation) Fields() []string {
 	if m.billing_address != nil {
 		fields = append(fields, cart.FieldBillingAddress)
 	}
+	if m.completion_attempt != nil {
+		fields = append(fields, cart.FieldCompletionAttempt)
+	}
 	return fields
 }
 
@@ -1255,6 +1308,8 @@ func (m *CartMutation) Field(name string) (ent.Value, bool) {
 		return m.PaymentAmount()
 	case cart.FieldBillingAddress:
 		return m.BillingAddress()
+	case cart.FieldCompletionAttempt:
+		return m.CompletionAttempt()
 	}
 	return nil, false
 }
@@ -1298,6 +1353,8 @@ func (m *CartMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldPaymentAmount(ctx)
 	case cart.FieldBillingAddress:
 		return m.OldBillingAddress(ctx)
+	case cart.FieldCompletionAttempt:
+		return m.OldCompletionAttempt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Cart field %s", name)
 }
@@ -1426,6 +1483,13 @@ func (m *CartMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetBillingAddress(v)
 		return nil
+	case cart.FieldCompletionAttempt:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompletionAttempt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Cart field %s", name)
 }
@@ -1522,6 +1586,9 @@ func (m *CartMutation) ClearedFields() []string {
 	if m.FieldCleared(cart.FieldBillingAddress) {
 		fields = append(fields, cart.FieldBillingAddress)
 	}
+	if m.FieldCleared(cart.FieldCompletionAttempt) {
+		fields = append(fields, cart.FieldCompletionAttempt)
+	}
 	return fields
 }
 
@@ -1574,6 +1641,9 @@ func (m *CartMutation) ClearField(name string) error {
 		return nil
 	case cart.FieldBillingAddress:
 		m.ClearBillingAddress()
+		return nil
+	case cart.FieldCompletionAttempt:
+		m.ClearCompletionAttempt()
 		return nil
 	}
 	return fmt.Errorf("unknown Cart nullable field %s", name)
@@ -1633,6 +1703,9 @@ func (m *CartMutation) ResetField(name string) error {
 		return nil
 	case cart.FieldBillingAddress:
 		m.ResetBillingAddress()
+		return nil
+	case cart.FieldCompletionAttempt:
+		m.ResetCompletionAttempt()
 		return nil
 	}
 	return fmt.Errorf("unknown Cart field %s", name)
@@ -4397,6 +4470,7 @@ type CompletionAttemptMutation struct {
 	appenderrors  []schema.CompletionError
 	completed_at  *time.Time
 	authorization *string
+	payment_error *string
 	clearedFields map[string]struct{}
 	done          bool
 	oldValue      func(context.Context) (*CompletionAttempt, error)
@@ -4950,6 +5024,55 @@ func (m *CompletionAttemptMutation) ResetAuthorization() {
 	delete(m.clearedFields, completionattempt.FieldAuthorization)
 }
 
+// SetPaymentError sets the "payment_error" field.
+func (m *CompletionAttemptMutation) SetPaymentError(s string) {
+	m.payment_error = &s
+}
+
+// PaymentError returns the value of the "payment_error" field in the mutation.
+func (m *CompletionAttemptMutation) PaymentError() (r string, exists bool) {
+	v := m.payment_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentError returns the old "payment_error" field's value of the CompletionAttempt entity.
+// If the CompletionAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompletionAttemptMutation) OldPaymentError(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentError: %w", err)
+	}
+	return oldValue.PaymentError, nil
+}
+
+// ClearPaymentError clears the value of the "payment_error" field.
+func (m *CompletionAttemptMutation) ClearPaymentError() {
+	m.payment_error = nil
+	m.clearedFields[completionattempt.FieldPaymentError] = struct{}{}
+}
+
+// PaymentErrorCleared returns if the "payment_error" field was cleared in this mutation.
+func (m *CompletionAttemptMutation) PaymentErrorCleared() bool {
+	_, ok := m.clearedFields[completionattempt.FieldPaymentError]
+	return ok
+}
+
+// ResetPaymentError resets all changes to the "payment_error" field.
+func (m *CompletionAttemptMutation) ResetPaymentError() {
+	m.payment_error = nil
+	delete(m.clearedFields, completionattempt.FieldPaymentError)
+}
+
 // Where appends a list predicates to the CompletionAttemptMutation builder.
 func (m *CompletionAttemptMutation) Where(ps ...predicate.CompletionAttempt) {
 	m.predicates = append(m.predicates, ps...)
@@ -4984,7 +5107,7 @@ func (m *CompletionAttemptMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompletionAttemptMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, completionattempt.FieldCreatedAt)
 	}
@@ -5015,6 +5138,9 @@ func (m *CompletionAttemptMutation) Fields() []string {
 	if m.authorization != nil {
 		fields = append(fields, completionattempt.FieldAuthorization)
 	}
+	if m.payment_error != nil {
+		fields = append(fields, completionattempt.FieldPaymentError)
+	}
 	return fields
 }
 
@@ -5043,6 +5169,8 @@ func (m *CompletionAttemptMutation) Field(name string) (ent.Value, bool) {
 		return m.CompletedAt()
 	case completionattempt.FieldAuthorization:
 		return m.Authorization()
+	case completionattempt.FieldPaymentError:
+		return m.PaymentError()
 	}
 	return nil, false
 }
@@ -5072,6 +5200,8 @@ func (m *CompletionAttemptMutation) OldField(ctx context.Context, name string) (
 		return m.OldCompletedAt(ctx)
 	case completionattempt.FieldAuthorization:
 		return m.OldAuthorization(ctx)
+	case completionattempt.FieldPaymentError:
+		return m.OldPaymentError(ctx)
 	}
 	return nil, fmt.Errorf("unknown CompletionAttempt field %s", name)
 }
@@ -5151,6 +5281,13 @@ func (m *CompletionAttemptMutation) SetField(name string, value ent.Value) error
 		}
 		m.SetAuthorization(v)
 		return nil
+	case completionattempt.FieldPaymentError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentError(v)
+		return nil
 	}
 	return fmt.Errorf("unknown CompletionAttempt field %s", name)
 }
@@ -5208,6 +5345,9 @@ func (m *CompletionAttemptMutation) ClearedFields() []string {
 	if m.FieldCleared(completionattempt.FieldAuthorization) {
 		fields = append(fields, completionattempt.FieldAuthorization)
 	}
+	if m.FieldCleared(completionattempt.FieldPaymentError) {
+		fields = append(fields, completionattempt.FieldPaymentError)
+	}
 	return fields
 }
 
@@ -5233,6 +5373,9 @@ func (m *CompletionAttemptMutation) ClearField(name string) error {
 		return nil
 	case completionattempt.FieldAuthorization:
 		m.ClearAuthorization()
+		return nil
+	case completionattempt.FieldPaymentError:
+		m.ClearPaymentError()
 		return nil
 	}
 	return fmt.Errorf("unknown CompletionAttempt nullable field %s", name)
@@ -5271,6 +5414,9 @@ func (m *CompletionAttemptMutation) ResetField(name string) error {
 		return nil
 	case completionattempt.FieldAuthorization:
 		m.ResetAuthorization()
+		return nil
+	case completionattempt.FieldPaymentError:
+		m.ResetPaymentError()
 		return nil
 	}
 	return fmt.Errorf("unknown CompletionAttempt field %s", name)
@@ -9220,6 +9366,7 @@ type DiscountRedemptionMutation struct {
 	email                *string
 	order_id             *int
 	addorder_id          *int
+	once_per_customer    *bool
 	clearedFields        map[string]struct{}
 	discount_code        *int
 	cleareddiscount_code bool
@@ -9610,6 +9757,42 @@ func (m *DiscountRedemptionMutation) ResetOrderID() {
 	delete(m.clearedFields, discountredemption.FieldOrderID)
 }
 
+// SetOncePerCustomer sets the "once_per_customer" field.
+func (m *DiscountRedemptionMutation) SetOncePerCustomer(b bool) {
+	m.once_per_customer = &b
+}
+
+// OncePerCustomer returns the value of the "once_per_customer" field in the mutation.
+func (m *DiscountRedemptionMutation) OncePerCustomer() (r bool, exists bool) {
+	v := m.once_per_customer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOncePerCustomer returns the old "once_per_customer" field's value of the DiscountRedemption entity.
+// If the DiscountRedemption object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscountRedemptionMutation) OldOncePerCustomer(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOncePerCustomer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOncePerCustomer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOncePerCustomer: %w", err)
+	}
+	return oldValue.OncePerCustomer, nil
+}
+
+// ResetOncePerCustomer resets all changes to the "once_per_customer" field.
+func (m *DiscountRedemptionMutation) ResetOncePerCustomer() {
+	m.once_per_customer = nil
+}
+
 // ClearDiscountCode clears the "discount_code" edge to the DiscountCode entity.
 func (m *DiscountRedemptionMutation) ClearDiscountCode() {
 	m.cleareddiscount_code = true
@@ -9671,7 +9854,7 @@ func (m *DiscountRedemptionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DiscountRedemptionMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, discountredemption.FieldCreatedAt)
 	}
@@ -9689,6 +9872,9 @@ func (m *DiscountRedemptionMutation) Fields() []string {
 	}
 	if m.order_id != nil {
 		fields = append(fields, discountredemption.FieldOrderID)
+	}
+	if m.once_per_customer != nil {
+		fields = append(fields, discountredemption.FieldOncePerCustomer)
 	}
 	return fields
 }
@@ -9710,6 +9896,8 @@ func (m *DiscountRedemptionMutation) Field(name string) (ent.Value, bool) {
 		return m.Email()
 	case discountredemption.FieldOrderID:
 		return m.OrderID()
+	case discountredemption.FieldOncePerCustomer:
+		return m.OncePerCustomer()
 	}
 	return nil, false
 }
@@ -9731,6 +9919,8 @@ func (m *DiscountRedemptionMutation) OldField(ctx context.Context, name string) 
 		return m.OldEmail(ctx)
 	case discountredemption.FieldOrderID:
 		return m.OldOrderID(ctx)
+	case discountredemption.FieldOncePerCustomer:
+		return m.OldOncePerCustomer(ctx)
 	}
 	return nil, fmt.Errorf("unknown DiscountRedemption field %s", name)
 }
@@ -9781,6 +9971,13 @@ func (m *DiscountRedemptionMutation) SetField(name string, value ent.Value) erro
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetOrderID(v)
+		return nil
+	case discountredemption.FieldOncePerCustomer:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOncePerCustomer(v)
 		return nil
 	}
 	return fmt.Errorf("unknown DiscountRedemption field %s", name)
@@ -9890,6 +10087,9 @@ func (m *DiscountRedemptionMutation) ResetField(name string) error {
 		return nil
 	case discountredemption.FieldOrderID:
 		m.ResetOrderID()
+		return nil
+	case discountredemption.FieldOncePerCustomer:
+		m.ResetOncePerCustomer()
 		return nil
 	}
 	return fmt.Errorf("unknown DiscountRedemption field %s", name)

@@ -357,6 +357,10 @@ func init() {
 	discountredemptionDescEmail := discountredemptionFields[2].Descriptor()
 	// discountredemption.DefaultEmail holds the default value on creation for the email field.
 	discountredemption.DefaultEmail = discountredemptionDescEmail.Default.(string)
+	// discountredemptionDescOncePerCustomer is the schema descriptor for once_per_customer field.
+	discountredemptionDescOncePerCustomer := discountredemptionFields[4].Descriptor()
+	// discountredemption.DefaultOncePerCustomer holds the default value on creation for the once_per_customer field.
+	discountredemption.DefaultOncePerCustomer = discountredemptionDescOncePerCustomer.Default.(bool)
 	eventMixin := schema.Event{}.Mixin()
 	eventMixinFields0 := eventMixin[0].Fields()
 	_ = eventMixinFields0

@@ -51,6 +51,8 @@ const (
 	FieldPaymentAmount = "payment_amount"
 	// FieldBillingAddress holds the string denoting the billing_address field in the database.
 	FieldBillingAddress = "billing_address"
+	// FieldCompletionAttempt holds the string denoting the completion_attempt field in the database.
+	FieldCompletionAttempt = "completion_attempt"
 	// EdgeLines holds the string denoting the lines edge name in mutations.
 	EdgeLines = "lines"
 	// Table holds the table name of the cart in the database.
@@ -84,6 +86,7 @@ var Columns = []string{
 	FieldPaymentSessionID,
 	FieldPaymentAmount,
 	FieldBillingAddress,
+	FieldCompletionAttempt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -208,6 +211,11 @@ func ByPaymentSessionID(opts ...sql.OrderTermOption) OrderOption {
 // ByPaymentAmount orders the results by the payment_amount field.
 func ByPaymentAmount(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPaymentAmount, opts...).ToFunc()
+}
+
+// ByCompletionAttempt orders the results by the completion_attempt field.
+func ByCompletionAttempt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCompletionAttempt, opts...).ToFunc()
 }
 
 // ByLinesCount orders the results by lines count.

@@ -120,6 +120,11 @@ func PaymentAmount(v int64) predicate.Cart {
 	return predicate.Cart(sql.FieldEQ(FieldPaymentAmount, v))
 }
 
+// CompletionAttempt applies equality check predicate on the "completion_attempt" field. It's identical to CompletionAttemptEQ.
+func CompletionAttempt(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldEQ(FieldCompletionAttempt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Cart {
 	return predicate.Cart(sql.FieldEQ(FieldCreatedAt, v))
@@ -988,6 +993,81 @@ func BillingAddressIsNil() predicate.Cart {
 // BillingAddressNotNil applies the NotNil predicate on the "billing_address" field.
 func BillingAddressNotNil() predicate.Cart {
 	return predicate.Cart(sql.FieldNotNull(FieldBillingAddress))
+}
+
+// CompletionAttemptEQ applies the EQ predicate on the "completion_attempt" field.
+func CompletionAttemptEQ(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldEQ(FieldCompletionAttempt, v))
+}
+
+// CompletionAttemptNEQ applies the NEQ predicate on the "completion_attempt" field.
+func CompletionAttemptNEQ(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldNEQ(FieldCompletionAttempt, v))
+}
+
+// CompletionAttemptIn applies the In predicate on the "completion_attempt" field.
+func CompletionAttemptIn(vs ...string) predicate.Cart {
+	return predicate.Cart(sql.FieldIn(FieldCompletionAttempt, vs...))
+}
+
+// CompletionAttemptNotIn applies the NotIn predicate on the "completion_attempt" field.
+func CompletionAttemptNotIn(vs ...string) predicate.Cart {
+	return predicate.Cart(sql.FieldNotIn(FieldCompletionAttempt, vs...))
+}
+
+// CompletionAttemptGT applies the GT predicate on the "completion_attempt" field.
+func CompletionAttemptGT(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldGT(FieldCompletionAttempt, v))
+}
+
+// CompletionAttemptGTE applies the GTE predicate on the "completion_attempt" field.
+func CompletionAttemptGTE(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldGTE(FieldCompletionAttempt, v))
+}
+
+// CompletionAttemptLT applies the LT predicate on the "completion_attempt" field.
+func CompletionAttemptLT(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldLT(FieldCompletionAttempt, v))
+}
+
+// CompletionAttemptLTE applies the LTE predicate on the "completion_attempt" field.
+func CompletionAttemptLTE(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldLTE(FieldCompletionAttempt, v))
+}
+
+// CompletionAttemptContains applies the Contains predicate on the "completion_attempt" field.
+func CompletionAttemptContains(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldContains(FieldCompletionAttempt, v))
+}
+
+// CompletionAttemptHasPrefix applies the HasPrefix predicate on the "completion_attempt" field.
+func CompletionAttemptHasPrefix(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldHasPrefix(FieldCompletionAttempt, v))
+}
+
+// CompletionAttemptHasSuffix applies the HasSuffix predicate on the "completion_attempt" field.
+func CompletionAttemptHasSuffix(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldHasSuffix(FieldCompletionAttempt, v))
+}
+
+// CompletionAttemptIsNil applies the IsNil predicate on the "completion_attempt" field.
+func CompletionAttemptIsNil() predicate.Cart {
+	return predicate.Cart(sql.FieldIsNull(FieldCompletionAttempt))
+}
+
+// CompletionAttemptNotNil applies the NotNil predicate on the "completion_attempt" field.
+func CompletionAttemptNotNil() predicate.Cart {
+	return predicate.Cart(sql.FieldNotNull(FieldCompletionAttempt))
+}
+
+// CompletionAttemptEqualFold applies the EqualFold predicate on the "completion_attempt" field.
+func CompletionAttemptEqualFold(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldEqualFold(FieldCompletionAttempt, v))
+}
+
+// CompletionAttemptContainsFold applies the ContainsFold predicate on the "completion_attempt" field.
+func CompletionAttemptContainsFold(v string) predicate.Cart {
+	return predicate.Cart(sql.FieldContainsFold(FieldCompletionAttempt, v))
 }
 
 // HasLines applies the HasEdge predicate on the "lines" edge.

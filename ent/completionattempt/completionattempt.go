@@ -36,6 +36,8 @@ const (
 	FieldCompletedAt = "completed_at"
 	// FieldAuthorization holds the string denoting the authorization field in the database.
 	FieldAuthorization = "authorization"
+	// FieldPaymentError holds the string denoting the payment_error field in the database.
+	FieldPaymentError = "payment_error"
 	// Table holds the table name of the completionattempt in the database.
 	Table = "completion_attempts"
 )
@@ -53,6 +55,7 @@ var Columns = []string{
 	FieldErrors,
 	FieldCompletedAt,
 	FieldAuthorization,
+	FieldPaymentError,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -158,6 +161,11 @@ func ByCompletedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByAuthorization orders the results by the authorization field.
 func ByAuthorization(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAuthorization, opts...).ToFunc()
+}
+
+// ByPaymentError orders the results by the payment_error field.
+func ByPaymentError(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaymentError, opts...).ToFunc()
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

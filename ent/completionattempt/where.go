@@ -94,6 +94,11 @@ func Authorization(v string) predicate.CompletionAttempt {
 	return predicate.CompletionAttempt(sql.FieldEQ(FieldAuthorization, v))
 }
 
+// PaymentError applies equality check predicate on the "payment_error" field. It's identical to PaymentErrorEQ.
+func PaymentError(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEQ(FieldPaymentError, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.CompletionAttempt {
 	return predicate.CompletionAttempt(sql.FieldEQ(FieldCreatedAt, v))
@@ -572,6 +577,81 @@ func AuthorizationEqualFold(v string) predicate.CompletionAttempt {
 // AuthorizationContainsFold applies the ContainsFold predicate on the "authorization" field.
 func AuthorizationContainsFold(v string) predicate.CompletionAttempt {
 	return predicate.CompletionAttempt(sql.FieldContainsFold(FieldAuthorization, v))
+}
+
+// PaymentErrorEQ applies the EQ predicate on the "payment_error" field.
+func PaymentErrorEQ(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEQ(FieldPaymentError, v))
+}
+
+// PaymentErrorNEQ applies the NEQ predicate on the "payment_error" field.
+func PaymentErrorNEQ(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNEQ(FieldPaymentError, v))
+}
+
+// PaymentErrorIn applies the In predicate on the "payment_error" field.
+func PaymentErrorIn(vs ...string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldIn(FieldPaymentError, vs...))
+}
+
+// PaymentErrorNotIn applies the NotIn predicate on the "payment_error" field.
+func PaymentErrorNotIn(vs ...string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNotIn(FieldPaymentError, vs...))
+}
+
+// PaymentErrorGT applies the GT predicate on the "payment_error" field.
+func PaymentErrorGT(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldGT(FieldPaymentError, v))
+}
+
+// PaymentErrorGTE applies the GTE predicate on the "payment_error" field.
+func PaymentErrorGTE(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldGTE(FieldPaymentError, v))
+}
+
+// PaymentErrorLT applies the LT predicate on the "payment_error" field.
+func PaymentErrorLT(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldLT(FieldPaymentError, v))
+}
+
+// PaymentErrorLTE applies the LTE predicate on the "payment_error" field.
+func PaymentErrorLTE(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldLTE(FieldPaymentError, v))
+}
+
+// PaymentErrorContains applies the Contains predicate on the "payment_error" field.
+func PaymentErrorContains(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldContains(FieldPaymentError, v))
+}
+
+// PaymentErrorHasPrefix applies the HasPrefix predicate on the "payment_error" field.
+func PaymentErrorHasPrefix(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldHasPrefix(FieldPaymentError, v))
+}
+
+// PaymentErrorHasSuffix applies the HasSuffix predicate on the "payment_error" field.
+func PaymentErrorHasSuffix(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldHasSuffix(FieldPaymentError, v))
+}
+
+// PaymentErrorIsNil applies the IsNil predicate on the "payment_error" field.
+func PaymentErrorIsNil() predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldIsNull(FieldPaymentError))
+}
+
+// PaymentErrorNotNil applies the NotNil predicate on the "payment_error" field.
+func PaymentErrorNotNil() predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNotNull(FieldPaymentError))
+}
+
+// PaymentErrorEqualFold applies the EqualFold predicate on the "payment_error" field.
+func PaymentErrorEqualFold(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEqualFold(FieldPaymentError, v))
+}
+
+// PaymentErrorContainsFold applies the ContainsFold predicate on the "payment_error" field.
+func PaymentErrorContainsFold(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldContainsFold(FieldPaymentError, v))
 }
 
 // And groups predicates with the AND operator between them.

@@ -26,6 +26,8 @@ const (
 	FieldEmail = "email"
 	// FieldOrderID holds the string denoting the order_id field in the database.
 	FieldOrderID = "order_id"
+	// FieldOncePerCustomer holds the string denoting the once_per_customer field in the database.
+	FieldOncePerCustomer = "once_per_customer"
 	// EdgeDiscountCode holds the string denoting the discount_code edge name in mutations.
 	EdgeDiscountCode = "discount_code"
 	// Table holds the table name of the discountredemption in the database.
@@ -48,6 +50,7 @@ var Columns = []string{
 	FieldCustomerID,
 	FieldEmail,
 	FieldOrderID,
+	FieldOncePerCustomer,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -69,6 +72,8 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// DefaultEmail holds the default value on creation for the "email" field.
 	DefaultEmail string
+	// DefaultOncePerCustomer holds the default value on creation for the "once_per_customer" field.
+	DefaultOncePerCustomer bool
 )
 
 // OrderOption defines the ordering options for the DiscountRedemption queries.
@@ -107,6 +112,11 @@ func ByEmail(opts ...sql.OrderTermOption) OrderOption {
 // ByOrderID orders the results by the order_id field.
 func ByOrderID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOrderID, opts...).ToFunc()
+}
+
+// ByOncePerCustomer orders the results by the once_per_customer field.
+func ByOncePerCustomer(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOncePerCustomer, opts...).ToFunc()
 }
 
 // ByDiscountCodeField orders the results by discount_code field.

@@ -85,6 +85,11 @@ func OrderID(v int) predicate.DiscountRedemption {
 	return predicate.DiscountRedemption(sql.FieldEQ(FieldOrderID, v))
 }
 
+// OncePerCustomer applies equality check predicate on the "once_per_customer" field. It's identical to OncePerCustomerEQ.
+func OncePerCustomer(v bool) predicate.DiscountRedemption {
+	return predicate.DiscountRedemption(sql.FieldEQ(FieldOncePerCustomer, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.DiscountRedemption {
 	return predicate.DiscountRedemption(sql.FieldEQ(FieldCreatedAt, v))
@@ -348,6 +353,16 @@ func OrderIDIsNil() predicate.DiscountRedemption {
 // OrderIDNotNil applies the NotNil predicate on the "order_id" field.
 func OrderIDNotNil() predicate.DiscountRedemption {
 	return predicate.DiscountRedemption(sql.FieldNotNull(FieldOrderID))
+}
+
+// OncePerCustomerEQ applies the EQ predicate on the "once_per_customer" field.
+func OncePerCustomerEQ(v bool) predicate.DiscountRedemption {
+	return predicate.DiscountRedemption(sql.FieldEQ(FieldOncePerCustomer, v))
+}
+
+// OncePerCustomerNEQ applies the NEQ predicate on the "once_per_customer" field.
+func OncePerCustomerNEQ(v bool) predicate.DiscountRedemption {
+	return predicate.DiscountRedemption(sql.FieldNEQ(FieldOncePerCustomer, v))
 }
 
 // HasDiscountCode applies the HasEdge predicate on the "discount_code" edge.

@@ -3,6 +3,7 @@
 package migrate
 
 import (
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/dialect/sql/schema"
 	"entgo.io/ent/schema/field"
 )
@@ -28,6 +29,7 @@ var (
 		{Name: "payment_session_id", Type: field.TypeString, Nullable: true},
 		{Name: "payment_amount", Type: field.TypeInt64, Nullable: true},
 		{Name: "billing_address", Type: field.TypeJSON, Nullable: true},
+		{Name: "completion_attempt", Type: field.TypeString, Nullable: true},
 	}
 	// CartsTable holds the schema information for the "carts" table.
 	CartsTable = &schema.Table{
@@ -177,6 +179,7 @@ var (
 		{Name: "errors", Type: field.TypeJSON, Nullable: true},
 		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "authorization", Type: field.TypeString, Nullable: true},
+		{Name: "payment_error", Type: field.TypeString, Nullable: true},
 	}
 	// CompletionAttemptsTable holds the schema information for the "completion_attempts" table.
 	CompletionAttemptsTable = &schema.Table{
@@ -288,6 +291,7 @@ var (
 		{Name: "customer_id", Type: field.TypeInt, Nullable: true},
 		{Name: "email", Type: field.TypeString, Default: ""},
 		{Name: "order_id", Type: field.TypeInt, Nullable: true},
+		{Name: "once_per_customer", Type: field.TypeBool, Default: false},
 		{Name: "discount_code_id", Type: field.TypeInt},
 	}
 	// DiscountRedemptionsTable holds the schema information for the "discount_redemptions" table.
@@ -298,7 +302,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "discount_redemptions_discount_codes_redemptions",
-				Columns:    []*schema.Column{DiscountRedemptionsColumns[6]},
+				Columns:    []*schema.Column{DiscountRedemptionsColumns[7]},
 				RefColumns: []*schema.Column{DiscountCodesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -307,12 +311,28 @@ var (
 			{
 				Name:    "discountredemption_discount_code_id_customer_id",
 				Unique:  false,
-				Columns: []*schema.Column{DiscountRedemptionsColumns[6], DiscountRedemptionsColumns[3]},
+				Columns: []*schema.Column{DiscountRedemptionsColumns[7], DiscountRedemptionsColumns[3]},
 			},
 			{
 				Name:    "discountredemption_discount_code_id_email",
 				Unique:  false,
-				Columns: []*schema.Column{DiscountRedemptionsColumns[6], DiscountRedemptionsColumns[4]},
+				Columns: []*schema.Column{DiscountRedemptionsColumns[7], DiscountRedemptionsColumns[4]},
+			},
+			{
+				Name:    "discountredemption_once_customer",
+				Unique:  true,
+				Columns: []*schema.Column{DiscountRedemptionsColumns[7], DiscountRedemptionsColumns[3]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "once_per_customer AND customer_id IS NOT NULL",
+				},
+			},
+			{
+				Name:    "discountredemption_once_email",
+				Unique:  true,
+				Columns: []*schema.Column{DiscountRedemptionsColumns[7], DiscountRedemptionsColumns[4]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "once_per_customer",
+				},
 			},
 		},
 	}

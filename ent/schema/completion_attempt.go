@@ -33,6 +33,8 @@ func (CompletionAttempt) Fields() []ent.Field {
 		field.JSON("errors", []CompletionError{}).Optional(),
 		field.Time("completed_at").Optional().Nillable(),
 		field.String("authorization").Optional().Nillable().Sensitive().
-			Comment("The payment provider's authorization while the attempt runs, so an interrupted attempt's money can be released."),
+			Comment("The payment provider's authorization while the attempt runs, so an interrupted attempt's money can be released; kept after the attempt ended when the provider refused to void or capture it."),
+		field.String("payment_error").Optional().Nillable().
+			Comment("The payment step that failed after the attempt's outcome was decided (a void or capture the provider refused), for the merchant to act on."),
 	}
 }

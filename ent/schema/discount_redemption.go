@@ -2,6 +2,7 @@ package schema
 
 import (
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -25,6 +26,8 @@ func (DiscountRedemption) Fields() []ent.Field {
 		field.Int("customer_id").Optional().Nillable(),
 		field.String("email").Default("").Comment("Lower-cased buyer email."),
 		field.Int("order_id").Optional().Nillable(),
+		field.Bool("once_per_customer").Default(false).
+			Comment("Set when the code may be used once per customer: such redemptions are unique per code and customer, and per code and email."),
 	}
 }
 
@@ -40,5 +43,11 @@ func (DiscountRedemption) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("discount_code_id", "customer_id"),
 		index.Fields("discount_code_id", "email"),
+		// Once-per-customer codes: the database refuses a second redemption by the same
+		// customer or email, whatever the checks before it missed.
+		index.Fields("discount_code_id", "customer_id").Unique().StorageKey("discountredemption_once_customer").
+			Annotations(entsql.IndexWhere("once_per_customer AND customer_id IS NOT NULL")),
+		index.Fields("discount_code_id", "email").Unique().StorageKey("discountredemption_once_email").
+			Annotations(entsql.IndexWhere("once_per_customer")),
 	}
 }

@@ -62,6 +62,9 @@ type Service struct {
 	db  *store.DB
 	cfg Config
 	now func() time.Time
+	// lockCodes locks the discount codes a view reads (a view inside the placing
+	// transaction on PostgreSQL).
+	lockCodes bool
 }
 
 // New returns a cart service over db.
@@ -231,7 +234,8 @@ func (s *Service) inTx(ctx context.Context, f func(tx *ent.Tx) error) error {
 }
 
 // change runs f on the locked cart in one transaction and returns the cart as it is
-// afterwards. An unknown cart is a user error.
+// afterwards. An unknown cart is a user error, and so is a cart held by a running
+// completion attempt (INVALID on cartId): its order is placed from the cart as submitted.
 func (s *Service) change(ctx context.Context, id string, f func(tx *ent.Tx, c *ent.Cart) ([]UserError, []Warning, error)) (Result, error) {
 	token, key, ok := ParseID(id)
 	if !ok {
@@ -251,6 +255,12 @@ func (s *Service) change(ctx context.Context, id string, f func(tx *ent.Tx, c *e
 		}
 		if err != nil {
 			return fmt.Errorf("lock cart: %w", err)
+		}
+		if held, err := s.held(ctx, tx, c); err != nil {
+			return err
+		} else if held {
+			userErrs = []UserError{errCartCompleting()}
+			return errRollback
 		}
 		userErrs, warnings, err = f(tx, c)
 		if err != nil {

@@ -60,6 +60,11 @@ func (s *Service) UpdatePayment(ctx context.Context, id string, in PaymentInput)
 	if in.Direct && in.SessionID == "" {
 		return Result{UserErrors: []UserError{{Code: CodeInvalidPayment, Field: path("payment", "directPaymentMethod", "sessionId"), Message: "A payment session is required."}}}, nil
 	}
+	if samePayment(current, in, amount) {
+		// Nothing to change (a payment form posted twice): the cart may be held by the
+		// completion attempt the first post started.
+		return Result{Cart: current}, nil
+	}
 	billingAddr := in.BillingAddress
 	return s.change(ctx, id, func(tx *ent.Tx, c *ent.Cart) ([]UserError, []Warning, error) {
 		u := tx.Cart.UpdateOne(c).SetPaymentAmount(amount).SetBillingAddress(&billingAddr)
@@ -70,4 +75,15 @@ func (s *Service) UpdatePayment(ctx context.Context, id string, in PaymentInput)
 		}
 		return nil, nil, u.Exec(ctx)
 	})
+}
+
+// samePayment reports whether the cart already has the payment in.
+func samePayment(c *Cart, in PaymentInput, amount int64) bool {
+	method := "FREE"
+	if in.Direct {
+		method = "DIRECT"
+	}
+	return c.PaymentMethod != nil && string(*c.PaymentMethod) == method && c.PaymentAmount != nil && *c.PaymentAmount == amount &&
+		(!in.Direct || c.PaymentSessionID != nil && *c.PaymentSessionID == in.SessionID) &&
+		c.BillingAddress != nil && *c.BillingAddress == in.BillingAddress
 }

@@ -79,8 +79,12 @@ type CodeStatus struct {
 	Applicable bool
 	// Warning is the DISCOUNT_* warning code saying why a code does not apply ("" when it
 	// does).
-	Warning string
+	Warning  string
+	discount *ent.DiscountCode
 }
+
+// Discount is the discount code behind an entered code, nil when there is none.
+func (s CodeStatus) Discount() *ent.DiscountCode { return s.discount }
 
 // GlobalID is the cart's ID, which includes its secret key.
 func (c *Cart) GlobalID() string { return FormatID(c.Token, c.Key) }
@@ -167,7 +171,7 @@ func (s *Service) view(ctx context.Context, c *ent.Cart, key string) (*Cart, err
 			}
 			statuses[i] = st
 		}
-		out.Codes = append(out.Codes, CodeStatus{Code: st.code, Applicable: st.warning == "", Warning: st.warning})
+		out.Codes = append(out.Codes, CodeStatus{Code: st.code, Applicable: st.warning == "", Warning: st.warning, discount: st.d})
 		if st.warning != "" {
 			warnings = append(warnings, Warning{Code: st.warning, Target: target, Message: discountMessage(st.code, st.warning)})
 		}
@@ -179,6 +183,7 @@ func (s *Service) view(ctx context.Context, c *ent.Cart, key string) (*Cart, err
 type codeStatus struct {
 	code    string
 	warning string
+	d       *ent.DiscountCode // nil when unknown
 }
 
 // discounts finds the entered codes, checks dates, limits and customer eligibility, and
@@ -191,10 +196,15 @@ func (s *Service) discounts(ctx context.Context, c *ent.Cart, lines []pricing.Li
 	for i, code := range c.DiscountCodes {
 		keys[i] = strings.ToUpper(code)
 	}
-	found, err := s.db.DiscountCode.Query().Where(discountcode.CodeKeyIn(keys...)).
+	q := s.db.DiscountCode.Query().Where(discountcode.CodeKeyIn(keys...)).
 		WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) }).
-		WithCollections(func(q *ent.CollectionQuery) { q.Select(collection.FieldID) }).
-		All(ctx)
+		WithCollections(func(q *ent.CollectionQuery) { q.Select(collection.FieldID) })
+	if s.lockCodes {
+		// Placing an order: the codes stay locked, in ID order, until it commits, so their
+		// usage and redemptions read below are final.
+		q = q.Order(ent.Asc(discountcode.FieldID)).ForUpdate()
+	}
+	found, err := q.All(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load discount codes: %w", err)
 	}
@@ -243,7 +253,7 @@ func (s *Service) discounts(ctx context.Context, c *ent.Cart, lines []pricing.Li
 	statuses := make([]codeStatus, 0, len(c.DiscountCodes))
 	for _, code := range c.DiscountCodes {
 		d := byKey[strings.ToUpper(code)]
-		st := codeStatus{code: code}
+		st := codeStatus{code: code, d: d}
 		switch {
 		case d == nil:
 			st.warning = WarnDiscountNotFound

@@ -10,6 +10,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
+	mathrand "math/rand/v2"
 	"sort"
 	"strings"
 	"time"
@@ -34,8 +36,19 @@ import (
 )
 
 // StaleAttempt is how long an attempt may stay PROCESSING before it is taken as
-// interrupted (its server stopped between accepting and placing).
-const StaleAttempt = time.Minute
+// interrupted (its server stopped between accepting and placing); it holds its cart
+// against changes for as long.
+const StaleAttempt = cart.CompletionHold
+
+// CleanupTimeout bounds the work that runs after a request's own context is done with:
+// ending a failed attempt, voiding its authorization, capturing a placed order's payment
+// and recording its financial status. It runs detached from the request, so a request
+// that times out still leaves its attempt ended and its money released.
+const CleanupTimeout = 30 * time.Second
+
+// maxPlaceTries bounds how often the placing transaction runs when it loses a deadlock or
+// serialization conflict to another one.
+const maxPlaceTries = 5
 
 // Service completes carts.
 type Service struct {
@@ -45,12 +58,28 @@ type Service struct {
 	provider payment.Provider // nil: direct payments are not available
 	baseURL  string
 	now      func() time.Time
+	// Log receives payment clean-up failures (a void or capture the provider refused, an
+	// attempt that could not be ended); slog.Default() when nil.
+	Log *slog.Logger
 }
 
 // New returns a checkout service; provider nil switches direct payments off.
 func New(db *store.DB, carts *cart.Service, orders *order.Service, provider payment.Provider, publicURL string) *Service {
 	return &Service{db: db, carts: carts, orders: orders, provider: provider, baseURL: strings.TrimRight(publicURL, "/"),
 		now: func() time.Time { return time.Now().UTC() }}
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// detached returns a context for clean-up: ctx's values without its cancellation, under
+// CleanupTimeout.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
 }
 
 // SubmissionError is why a cart cannot be submitted yet (SubmissionErrorCode).
@@ -77,7 +106,9 @@ func newID() string {
 
 // Submit validates the cart and, when it is ready, completes it under the attempt token:
 // the same token returns the same attempt, and a token already used for another cart is
-// refused.
+// refused. From submission until the attempt ends the cart is held: changes to it are
+// refused, and the order is placed from the cart as it was submitted (re-priced inside
+// the placing transaction, and refused when that differs from what was authorized).
 //
 // User error codes: INVALID (unknown cart, bad or reused attempt token). Submission error
 // codes: BUYER_IDENTITY_EMAIL_REQUIRED, BUYER_IDENTITY_EMAIL_IS_INVALID,
@@ -86,7 +117,27 @@ func newID() string {
 // PAYMENTS_METHOD_REQUIRED, PAYMENTS_METHOD_UNAVAILABLE, PAYMENTS_UNACCEPTABLE_PAYMENT_AMOUNT,
 // MERCHANDISE_OUT_OF_STOCK, MERCHANDISE_NOT_ENOUGH_STOCK_AVAILABLE,
 // MERCHANDISE_PRODUCT_NOT_PUBLISHED, MERCHANDISE_LINE_LIMIT_REACHED (empty cart).
+// Completion error codes (on the attempt): the payment's, INVENTORY_RESERVATION_ERROR,
+// PAYMENT_ERROR (the cart's price changed after the payment was authorized: a discount
+// can no longer be used, a price or rate changed), ERROR.
 func (s *Service) Submit(ctx context.Context, cartID, attemptToken string) (Submission, error) {
+	return s.submit(ctx, cartID, attemptToken, "")
+}
+
+// SubmitConfirmed is Submit for a buyer who confirmed the cart as it was when it had the
+// given Fingerprint (a hosted checkout page posts back the fingerprint of the cart it
+// showed). When the cart has changed since, nothing is submitted: the submission fails
+// with PAYMENTS_UNACCEPTABLE_PAYMENT_AMOUNT so the buyer can review it.
+func (s *Service) SubmitConfirmed(ctx context.Context, cartID, attemptToken, fingerprint string) (Submission, error) {
+	if fingerprint == "" {
+		return Submission{Errors: []SubmissionError{errChanged}}, nil
+	}
+	return s.submit(ctx, cartID, attemptToken, fingerprint)
+}
+
+var errChanged = SubmissionError{Code: "PAYMENTS_UNACCEPTABLE_PAYMENT_AMOUNT", Message: "The cart changed since it was shown: review it and pay again."}
+
+func (s *Service) submit(ctx context.Context, cartID, attemptToken, fingerprint string) (Submission, error) {
 	if attemptToken == "" || len(attemptToken) > 255 {
 		return Submission{UserErrors: []cart.UserError{{Code: cart.CodeInvalid, Field: []string{"attemptToken"}, Message: "The attempt token must be 1 to 255 characters."}}}, nil
 	}
@@ -102,6 +153,12 @@ func (s *Service) Submit(ctx context.Context, cartID, attemptToken string) (Subm
 	} else if !ent.IsNotFound(err) {
 		return Submission{}, fmt.Errorf("find attempt: %w", err)
 	}
+	// Hold the cart before reading it: a change that lands before the hold is in what is
+	// read below, one after it is refused while the attempt runs.
+	publicID := newID()
+	if err := s.carts.HoldForCompletion(ctx, cartID, publicID); err != nil {
+		return Submission{}, err
+	}
 	c, err := s.carts.Get(ctx, cartID)
 	if err != nil {
 		return Submission{}, err
@@ -115,19 +172,18 @@ func (s *Service) Submit(ctx context.Context, cartID, attemptToken string) (Subm
 	if errs := s.validate(ctx, c); len(errs) > 0 {
 		return Submission{Errors: errs, CheckoutURL: c.CheckoutURL}, nil
 	}
-	attempt, err := s.db.CompletionAttempt.Create().SetAttemptToken(attemptToken).SetPublicID(newID()).SetCartToken(c.Token).Save(ctx)
+	if fingerprint != "" && c.Fingerprint() != fingerprint {
+		return Submission{Errors: []SubmissionError{errChanged}, CheckoutURL: c.CheckoutURL}, nil
+	}
+	attempt, err := s.db.CompletionAttempt.Create().SetAttemptToken(attemptToken).SetPublicID(publicID).SetCartToken(c.Token).Save(ctx)
 	if ent.IsConstraintError(err) { // the same token, submitted concurrently
-		return s.Submit(ctx, cartID, attemptToken)
+		return s.submit(ctx, cartID, attemptToken, fingerprint)
 	}
 	if err != nil {
 		return Submission{}, fmt.Errorf("record attempt: %w", err)
 	}
 	if err := s.complete(ctx, c, attempt); err != nil {
 		return Submission{}, err
-	}
-	attempt, err = s.db.CompletionAttempt.Get(ctx, attempt.ID)
-	if err != nil {
-		return Submission{}, fmt.Errorf("read attempt: %w", err)
 	}
 	return s.accepted(attempt), nil
 }
@@ -222,7 +278,14 @@ type errFailed struct{ schema.CompletionError }
 
 func (e errFailed) Error() string { return e.Message }
 
+// errInternal is what the buyer is told when placing failed for a reason of ours.
+var errInternal = schema.CompletionError{Code: "ERROR", Message: "The order could not be placed."}
+
 // complete pays and places the order for an accepted attempt, recording the outcome on it.
+// Authorizing and placing run on the request's context; what follows a failure (ending the
+// attempt, voiding) and what follows the commit (capture, financial status) run detached
+// from it, so neither is dropped when the request times out, and nothing after the commit
+// reports the placed order as failed.
 func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt) error {
 	var auth string
 	if c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && c.Cost.Total > 0 {
@@ -233,81 +296,143 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 			if !ok {
 				e = &payment.Error{Code: "PAYMENT_ERROR", Message: "The payment could not be processed."}
 			}
-			return s.fail(ctx, attempt, schema.CompletionError{Code: e.Code, Message: e.Message})
+			s.abandon(ctx, attempt, "", schema.CompletionError{Code: e.Code, Message: e.Message})
+			return nil
 		}
 		// Kept until the attempt ends: if this server stops before placing the order, the
 		// attempt is settled later and the authorization voided.
 		if err := s.db.CompletionAttempt.UpdateOneID(attempt.ID).SetAuthorization(auth).Exec(ctx); err != nil {
-			_ = s.provider.Void(ctx, auth)
-			_ = s.fail(ctx, attempt, schema.CompletionError{Code: "ERROR", Message: "The order could not be placed."})
+			s.abandon(ctx, attempt, auth, errInternal)
 			return fmt.Errorf("record authorization: %w", err)
 		}
 	}
 	orderID, err := s.place(ctx, c, attempt)
-	var failed errFailed
-	switch {
-	case errors.As(err, &failed):
-		if auth != "" {
-			_ = s.provider.Void(ctx, auth)
+	if err != nil {
+		var failed errFailed
+		if errors.As(err, &failed) {
+			s.abandon(ctx, attempt, auth, failed.CompletionError)
+			return nil
 		}
-		return s.fail(ctx, attempt, failed.CompletionError)
-	case err != nil:
-		if auth != "" {
-			_ = s.provider.Void(ctx, auth)
-		}
-		_ = s.fail(ctx, attempt, schema.CompletionError{Code: "ERROR", Message: "The order could not be placed."})
+		s.abandon(ctx, attempt, auth, errInternal)
 		return err
 	}
-	status := "PAID"
+	s.collect(ctx, attempt, orderID, auth, c.Cost.Total)
+	return nil
+}
+
+// collect captures a placed order's payment and records the order's financial status:
+// PAID, or AUTHORIZED when the capture failed, with the authorization and the failure kept
+// on the attempt for the merchant to capture later. The order stands whatever happens
+// here; failures are logged.
+func (s *Service) collect(ctx context.Context, a *ent.CompletionAttempt, orderID int, auth string, amount int64) {
+	ctx, cancel := detached(ctx)
+	defer cancel()
+	status := entorder.FinancialStatusPAID
 	if auth != "" {
-		if err := s.provider.Capture(ctx, auth, c.Cost.Total); err != nil {
-			status = "AUTHORIZED" // captured later, by the merchant
+		if err := s.provider.Capture(ctx, auth, amount); err != nil {
+			status = entorder.FinancialStatusAUTHORIZED
+			s.paymentFailed(ctx, a, auth, "capture", err)
 		}
 	}
-	return s.db.Order.UpdateOneID(orderID).SetFinancialStatus(entorder.FinancialStatus(status)).Exec(ctx)
-}
-
-// fail ends a running attempt as failed (an attempt that already ended keeps its outcome).
-func (s *Service) fail(ctx context.Context, a *ent.CompletionAttempt, e schema.CompletionError) error {
-	_, err := s.end(ctx, a, e)
-	return err
-}
-
-// end ends a running attempt as failed and reports whether it was still running. The
-// attempt's authorization is forgotten unless keepAuth (it could not be voided).
-func (s *Service) end(ctx context.Context, a *ent.CompletionAttempt, e schema.CompletionError, keepAuth ...bool) (bool, error) {
-	u := s.db.CompletionAttempt.Update().
-		Where(completionattempt.ID(a.ID), completionattempt.StatusEQ(completionattempt.StatusPROCESSING)).
-		SetStatus(completionattempt.StatusFAILED).SetErrors([]schema.CompletionError{e}).SetCompletedAt(s.now())
-	if len(keepAuth) == 0 || !keepAuth[0] {
-		u.ClearAuthorization()
+	if err := s.db.Order.UpdateOneID(orderID).SetFinancialStatus(status).Exec(ctx); err != nil {
+		s.log().ErrorContext(ctx, "record order financial status", "order", orderID, "status", string(status), "error", err.Error())
 	}
-	n, err := u.Save(ctx)
+}
+
+// abandon ends a running attempt as failed with e and releases its authorization (auth,
+// "" when none was taken). The attempt is claimed first — only the caller that ends it
+// voids, so an authorization is never voided twice nor under an order being committed —
+// and the work runs detached from ctx.
+func (s *Service) abandon(ctx context.Context, a *ent.CompletionAttempt, auth string, e schema.CompletionError) {
+	ctx, cancel := detached(ctx)
+	defer cancel()
+	claimed, err := s.end(ctx, a, e)
+	if err != nil {
+		// Still PROCESSING with its authorization: settled when polled after StaleAttempt.
+		s.log().ErrorContext(ctx, "end checkout attempt", "attempt", a.PublicID, "error", err.Error())
+		return
+	}
+	if claimed && auth != "" {
+		s.release(ctx, a, auth)
+	}
+}
+
+// end ends a running attempt as failed (an attempt that already ended keeps its outcome)
+// and reports whether it was still running. Its authorization stays recorded until release.
+func (s *Service) end(ctx context.Context, a *ent.CompletionAttempt, e schema.CompletionError) (bool, error) {
+	n, err := s.db.CompletionAttempt.Update().
+		Where(completionattempt.ID(a.ID), completionattempt.StatusEQ(completionattempt.StatusPROCESSING)).
+		SetStatus(completionattempt.StatusFAILED).SetErrors([]schema.CompletionError{e}).SetCompletedAt(s.now()).Save(ctx)
 	if err != nil {
 		return false, fmt.Errorf("end attempt: %w", err)
 	}
 	return n == 1, nil
 }
 
+// release voids the authorization of an attempt the caller ended, then forgets it. One the
+// provider refuses to void stays recorded on the attempt with the failure, and is logged.
+func (s *Service) release(ctx context.Context, a *ent.CompletionAttempt, auth string) {
+	if err := s.provider.Void(ctx, auth); err != nil {
+		s.paymentFailed(ctx, a, auth, "void", err)
+		return
+	}
+	if err := s.db.CompletionAttempt.UpdateOneID(a.ID).ClearAuthorization().Exec(ctx); err != nil {
+		s.log().ErrorContext(ctx, "forget voided authorization", "attempt", a.PublicID, "error", err.Error())
+	}
+}
+
+// paymentFailed logs a void or capture the provider refused and records it on the attempt,
+// which keeps the authorization so the merchant can act on it.
+func (s *Service) paymentFailed(ctx context.Context, a *ent.CompletionAttempt, auth, step string, cause error) {
+	s.log().ErrorContext(ctx, "checkout payment "+step+" failed", "attempt", a.PublicID, "error", cause.Error())
+	msg := fmt.Sprintf("%s failed: %v", step, cause)
+	if err := s.db.CompletionAttempt.UpdateOneID(a.ID).SetAuthorization(auth).SetPaymentError(msg).Exec(ctx); err != nil {
+		s.log().ErrorContext(ctx, "record payment "+step+" failure", "attempt", a.PublicID, "error", err.Error())
+	}
+}
+
 // settle ends an attempt left PROCESSING longer than StaleAttempt: its server stopped
 // between accepting and placing (placing and marking the attempt are one transaction, so
-// no order exists). The authorization it took is voided first, so the buyer is not charged
-// for an order that was never placed; one the provider refuses to void stays recorded on
-// the failed attempt for the merchant to release. The buyer can submit again with a new
-// token. It reports whether it settled the attempt.
+// no order exists). The attempt is claimed first, then the authorization it took voided,
+// so the buyer is not charged for an order that was never placed and concurrent polls void
+// once; one the provider refuses to void stays recorded on the failed attempt for the
+// merchant to release. The buyer can submit again with a new token. It reports whether the
+// attempt was settled (here or by a concurrent caller), so a should be read again.
 func (s *Service) settle(ctx context.Context, a *ent.CompletionAttempt) (bool, error) {
 	if a.Status != completionattempt.StatusPROCESSING || s.now().Sub(a.CreatedAt) <= StaleAttempt {
 		return false, nil
 	}
-	voidFailed := false
-	if a.Authorization != nil && s.provider != nil {
-		voidFailed = s.provider.Void(ctx, *a.Authorization) != nil
+	ctx, cancel := detached(ctx)
+	defer cancel()
+	claimed, err := s.end(ctx, a, schema.CompletionError{Code: "ERROR", Message: "The attempt was interrupted; submit again with a new attempt token."})
+	if err != nil || !claimed {
+		return err == nil, err
 	}
-	return s.end(ctx, a, schema.CompletionError{Code: "ERROR", Message: "The attempt was interrupted; submit again with a new attempt token."}, voidFailed)
+	if a.Authorization != nil && s.provider != nil {
+		s.release(ctx, a, *a.Authorization)
+	}
+	return true, nil
 }
 
-// place writes the order in one transaction and returns its ID.
+// place writes the order in one transaction and returns its ID. A transaction that loses
+// a deadlock or serialization conflict runs again, up to maxPlaceTries times.
 func (s *Service) place(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt) (int, error) {
+	for try := 1; ; try++ {
+		id, err := s.placeOnce(ctx, c, attempt)
+		if err == nil || try == maxPlaceTries || !store.Retryable(err) {
+			return id, err
+		}
+		s.log().WarnContext(ctx, "placing order conflicted with another transaction; retrying", "attempt", attempt.PublicID, "try", try, "error", err.Error())
+		wait := time.Duration(try) * (5*time.Millisecond + mathrand.N(10*time.Millisecond))
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("place order: %w", ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (s *Service) placeOnce(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt) (int, error) {
 	tx, err := s.db.Tx(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("begin: %w", err)
@@ -323,62 +448,71 @@ func (s *Service) place(ctx context.Context, c *cart.Cart, attempt *ent.Completi
 	return id, nil
 }
 
-func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, c *cart.Cart, attempt *ent.CompletionAttempt) (int, error) {
-	q := tx.Cart.Query().Where(entcart.ID(c.ID))
-	if s.db.Dialect == dialect.Postgres {
-		q = q.ForUpdate()
-	}
-	locked, err := q.Only(ctx)
+// placeTx places the order from the cart as the transaction sees it. Row locks are taken
+// in one order by every checkout, so concurrent ones wait for each other but never
+// deadlock: the cart, its discount codes by ID, its variants by ID, their products by ID,
+// then the order counter. The cart is re-priced once its codes are locked (usage limits and
+// once-per-customer redemptions read then are final) and must be exactly the cart that was
+// submitted and authorized (submitted): otherwise the attempt fails with PAYMENT_ERROR.
+func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart, attempt *ent.CompletionAttempt) (int, error) {
+	c, err := s.carts.LockForCompletion(ctx, tx, submitted.ID)
 	if err != nil {
-		return 0, fmt.Errorf("lock cart: %w", err)
+		return 0, err
 	}
-	if locked.CompletedAt != nil {
+	if c == nil {
 		return 0, errFailed{schema.CompletionError{Code: "ERROR", Message: "The cart was already completed."}}
 	}
-	// Take stock, in variant order so concurrent orders never deadlock.
-	lines := append([]*cart.Line(nil), c.Lines...)
-	sort.Slice(lines, func(i, j int) bool { return lines[i].VariantID < lines[j].VariantID })
-	for _, l := range lines {
-		res, err := tx.ExecContext(ctx, s.sql(`UPDATE product_variants SET available = available - ? WHERE id = ? AND available >= ?`), l.Quantity, l.VariantID, l.Quantity)
+	if c.Fingerprint() != submitted.Fingerprint() || c.Cost.Total != submitted.Cost.Total {
+		return 0, errFailed{changed(submitted, c)}
+	}
+	// The order is the customer's only when the submission proved it (checkCustomer).
+	c.CustomerID = submitted.CustomerID
+	// Take stock, variants by ID, then count units sold, products by ID.
+	units := map[int]int{}
+	sold := map[int]int{}
+	for _, l := range c.Lines {
+		units[l.VariantID] += l.Quantity
+		sold[l.Variant.ProductID] += l.Quantity
+	}
+	for _, id := range sortedKeys(units) {
+		res, err := tx.ExecContext(ctx, s.sql(`UPDATE product_variants SET available = available - ? WHERE id = ? AND available >= ?`), units[id], id, units[id])
 		if err != nil {
-			return 0, fmt.Errorf("take stock of variant %d: %w", l.VariantID, err)
+			return 0, fmt.Errorf("take stock of variant %d: %w", id, err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return 0, errFailed{schema.CompletionError{Code: "INVENTORY_RESERVATION_ERROR", Message: l.Variant.Title + " sold out while you were checking out."}}
-		}
-		if _, err := tx.ExecContext(ctx, s.sql(`UPDATE products SET units_sold = units_sold + ? WHERE id = ?`), l.Quantity, l.Variant.ProductID); err != nil {
-			return 0, fmt.Errorf("count units sold: %w", err)
+			title := ""
+			for _, l := range c.Lines {
+				if l.VariantID == id {
+					title = l.Variant.Title
+				}
+			}
+			return 0, errFailed{schema.CompletionError{Code: "INVENTORY_RESERVATION_ERROR", Message: title + " sold out while you were checking out."}}
 		}
 	}
-	// Count discount usage against limits.
-	var discounts []schema.OrderDiscount
-	for _, code := range c.Codes {
-		if !code.Applicable {
-			continue
-		}
-		d, err := tx.DiscountCode.Query().Where(discountcode.CodeKey(strings.ToUpper(code.Code))).Only(ctx)
+	products := map[int]string{}
+	for _, id := range sortedKeys(sold) {
+		rows, err := tx.QueryContext(ctx, s.sql(`UPDATE products SET units_sold = units_sold + ? WHERE id = ? RETURNING title`), sold[id], id)
 		if err != nil {
-			return 0, fmt.Errorf("load discount %s: %w", code.Code, err)
+			return 0, fmt.Errorf("count units sold of product %d: %w", id, err)
 		}
-		res, err := tx.ExecContext(ctx, s.sql(`UPDATE discount_codes SET usage_count = usage_count + 1 WHERE id = ? AND (usage_limit IS NULL OR usage_count < usage_limit)`), d.ID)
-		if err != nil {
-			return 0, fmt.Errorf("count discount use: %w", err)
+		for rows.Next() {
+			var title string
+			if err := rows.Scan(&title); err != nil {
+				rows.Close()
+				return 0, fmt.Errorf("count units sold of product %d: %w", id, err)
+			}
+			products[id] = title
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return 0, errFailed{schema.CompletionError{Code: "ERROR", Message: "The discount code " + code.Code + " has reached its usage limit."}}
+		if err := rows.Close(); err != nil {
+			return 0, fmt.Errorf("count units sold of product %d: %w", id, err)
 		}
-		email := ""
-		if c.Email != nil {
-			email = strings.ToLower(*c.Email)
-		}
-		if err := tx.DiscountRedemption.Create().SetDiscountCodeID(d.ID).SetNillableCustomerID(c.CustomerID).SetEmail(email).Exec(ctx); err != nil {
-			return 0, fmt.Errorf("record discount use: %w", err)
-		}
-		sel := "ALL"
-		if d.AppliesTo != discountcode.AppliesToORDER {
-			sel = "ENTITLED"
-		}
-		discounts = append(discounts, schema.OrderDiscount{Code: d.Code, Kind: string(d.Kind), Value: d.Value, TargetSelection: sel})
+	}
+	// Count the codes' use. Their rules held when the cart was re-priced under their locks;
+	// the usage limit in the statement and the unique once-per-customer redemption are the
+	// database's own guard.
+	discounts, err := s.redeem(ctx, tx, c)
+	if err != nil {
+		return 0, err
 	}
 	number, err := s.nextNumber(ctx, tx)
 	if err != nil {
@@ -403,22 +537,32 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, c *cart.Cart, attempt
 		SetTotalShipping(c.Cost.Shipping).SetTotalTax(tax).SetTotal(c.Cost.Total).
 		SetFinancialStatus("PENDING").SetProcessedAt(s.now()).SetStatusToken(newID()).
 		SetCustomAttributes(c.Attributes).SetDiscounts(discounts)
-	var snapshots []int
+	// Snapshots of the shipping and billing addresses, written in one statement.
+	var addrs []*ent.MailingAddressCreate
+	shipping, billing := -1, -1
 	if c.Group != nil {
-		a, err := snapshotAddress(ctx, tx, cart.Snapshot(c.Group.Address))
-		if err != nil {
-			return 0, err
-		}
-		ob.SetShippingAddressID(a.ID)
-		snapshots = append(snapshots, a.ID)
+		shipping = len(addrs)
+		addrs = append(addrs, snapshotAddress(tx, cart.Snapshot(c.Group.Address)))
 	}
 	if c.BillingAddress != nil && c.BillingAddress.CountryCode != "" {
-		a, err := snapshotAddress(ctx, tx, *c.BillingAddress)
+		billing = len(addrs)
+		addrs = append(addrs, snapshotAddress(tx, *c.BillingAddress))
+	}
+	var snapshots []int
+	if len(addrs) > 0 {
+		saved, err := tx.MailingAddress.CreateBulk(addrs...).Save(ctx)
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("snapshot addresses: %w", err)
 		}
-		ob.SetBillingAddressID(a.ID)
-		snapshots = append(snapshots, a.ID)
+		for _, a := range saved {
+			snapshots = append(snapshots, a.ID)
+		}
+		if shipping >= 0 {
+			ob.SetShippingAddressID(saved[shipping].ID)
+		}
+		if billing >= 0 {
+			ob.SetBillingAddressID(saved[billing].ID)
+		}
 	}
 	o, err := ob.Save(ctx)
 	if err != nil {
@@ -429,24 +573,11 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, c *cart.Cart, attempt
 			return 0, fmt.Errorf("link order addresses: %w", err)
 		}
 	}
-	ids := make([]int, len(c.Lines))
-	for i, l := range c.Lines {
-		ids[i] = l.Variant.ProductID
-	}
-	ps, err := tx.Product.Query().Where(product.IDIn(ids...)).All(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("load products: %w", err)
-	}
-	products := map[int]string{}
-	for _, p := range ps {
-		products[p.ID] = p.Title
-	}
 	rows := make([]*ent.OrderLineCreate, len(c.Lines))
 	for i, l := range c.Lines {
 		lc := c.Cost.Lines[i]
-		variantTitle := l.Variant.Title
 		rows[i] = tx.OrderLine.Create().SetOrderID(o.ID).SetVariantID(l.VariantID).SetTitle(products[l.Variant.ProductID]).
-			SetVariantTitle(variantTitle).SetNillableSku(l.Variant.Sku).SetQuantity(l.Quantity).SetCurrentQuantity(l.Quantity).
+			SetVariantTitle(l.Variant.Title).SetNillableSku(l.Variant.Sku).SetQuantity(l.Quantity).SetCurrentQuantity(l.Quantity).
 			SetUnitPrice(l.Variant.Price).SetOriginalTotal(lc.Subtotal).SetDiscountedTotal(lc.Total - lc.OrderShare).SetPosition(i)
 	}
 	if err := tx.OrderLine.CreateBulk(rows...).Exec(ctx); err != nil {
@@ -471,6 +602,78 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, c *cart.Cart, attempt
 	return o.ID, nil
 }
 
+// redeem counts one use of each code that applies to the re-priced cart c (codes in ID
+// order, as locked) and records the buyer's redemptions, returning the order's discounts.
+func (s *Service) redeem(ctx context.Context, tx *ent.Tx, c *cart.Cart) ([]schema.OrderDiscount, error) {
+	var discounts []schema.OrderDiscount
+	var ids []int
+	var rows []*ent.DiscountRedemptionCreate
+	email := ""
+	if c.Email != nil {
+		email = strings.ToLower(*c.Email)
+	}
+	for _, code := range c.Codes {
+		d := code.Discount()
+		if !code.Applicable || d == nil {
+			continue
+		}
+		ids = append(ids, d.ID)
+		rows = append(rows, tx.DiscountRedemption.Create().SetDiscountCodeID(d.ID).SetNillableCustomerID(c.CustomerID).
+			SetEmail(email).SetOncePerCustomer(d.OncePerCustomer))
+		sel := "ALL"
+		if d.AppliesTo != discountcode.AppliesToORDER {
+			sel = "ENTITLED"
+		}
+		discounts = append(discounts, schema.OrderDiscount{Code: d.Code, Kind: string(d.Kind), Value: d.Value, TargetSelection: sel})
+	}
+	if len(ids) == 0 {
+		return discounts, nil
+	}
+	sort.Ints(ids)
+	q := `UPDATE discount_codes SET usage_count = usage_count + 1 WHERE (usage_limit IS NULL OR usage_count < usage_limit) AND id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	res, err := tx.ExecContext(ctx, s.sql(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("count discount use: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || int(n) != len(ids) {
+		return nil, errFailed{schema.CompletionError{Code: "PAYMENT_ERROR", Message: "A discount code reached its usage limit while you were checking out; review the cart and pay again."}}
+	}
+	if err := tx.DiscountRedemption.CreateBulk(rows...).Exec(ctx); ent.IsConstraintError(err) {
+		return nil, errFailed{schema.CompletionError{Code: "PAYMENT_ERROR", Message: "A discount code that can be used once per customer was already used by this buyer; review the cart and pay again."}}
+	} else if err != nil {
+		return nil, fmt.Errorf("record discount use: %w", err)
+	}
+	return discounts, nil
+}
+
+// changed explains why the cart re-priced in the placing transaction (now) is not the one
+// whose payment was authorized (submitted).
+func changed(submitted, now *cart.Cart) schema.CompletionError {
+	was := map[string]bool{}
+	for _, code := range submitted.Codes {
+		was[strings.ToUpper(code.Code)] = code.Applicable
+	}
+	for _, code := range now.Codes {
+		if was[strings.ToUpper(code.Code)] && !code.Applicable {
+			return schema.CompletionError{Code: "PAYMENT_ERROR", Message: "The discount code " + code.Code + " can no longer be applied to this cart; the payment was not taken. Review the cart and pay again."}
+		}
+	}
+	return schema.CompletionError{Code: "PAYMENT_ERROR", Message: "The cart's price changed after the payment was authorized; the payment was not taken. Review the cart and pay again."}
+}
+
+func sortedKeys(m map[int]int) []int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	return keys
+}
+
 // sql rewrites ? placeholders for the dialect.
 func (s *Service) sql(q string) string {
 	if s.db.Dialect != dialect.Postgres {
@@ -492,20 +695,35 @@ func (s *Service) sql(q string) string {
 // nextNumber takes the next order number (1001, 1002, …) inside the transaction: the
 // counter row is locked until commit, so numbers never repeat.
 func (s *Service) nextNumber(ctx context.Context, tx *ent.Tx) (int, error) {
-	if err := tx.Counter.Create().SetName("order").OnConflictColumns(counter.FieldName).Ignore().Exec(ctx); err != nil {
-		return 0, fmt.Errorf("create order counter: %w", err)
+	for range 2 {
+		rows, err := tx.QueryContext(ctx, s.sql(`UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value`), "order")
+		if err != nil {
+			return 0, fmt.Errorf("increment order counter: %w", err)
+		}
+		var value int64
+		found := rows.Next()
+		if found {
+			err = rows.Scan(&value)
+		}
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return 0, fmt.Errorf("increment order counter: %w", err)
+		}
+		if found {
+			return 1000 + int(value), nil
+		}
+		// The first order: create the counter, then take its first number.
+		if err := tx.Counter.Create().SetName("order").OnConflictColumns(counter.FieldName).Ignore().Exec(ctx); err != nil {
+			return 0, fmt.Errorf("create order counter: %w", err)
+		}
 	}
-	if _, err := tx.ExecContext(ctx, s.sql(`UPDATE counters SET value = value + 1 WHERE name = ?`), "order"); err != nil {
-		return 0, fmt.Errorf("increment order counter: %w", err)
-	}
-	c, err := tx.Counter.Query().Where(counter.Name("order")).Only(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("read order counter: %w", err)
-	}
-	return 1000 + int(c.Value), nil
+	return 0, errors.New("order counter missing")
 }
 
-func snapshotAddress(ctx context.Context, tx *ent.Tx, a cart.Address) (*ent.MailingAddress, error) {
+// snapshotAddress is the creation of a copy of a, kept with the order as it was entered.
+func snapshotAddress(tx *ent.Tx, a cart.Address) *ent.MailingAddressCreate {
 	b := tx.MailingAddress.Create()
 	set := func(v string, f func(string) *ent.MailingAddressCreate) {
 		if v != "" {
@@ -523,11 +741,7 @@ func snapshotAddress(ctx context.Context, tx *ent.Tx, a cart.Address) (*ent.Mail
 	set(a.Zip, b.SetZip)
 	set(a.CountryCode, b.SetCountryCode)
 	set(a.Phone, b.SetPhone)
-	m, err := b.Save(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("snapshot address: %w", err)
-	}
-	return m, nil
+	return b
 }
 
 // Attempt reports a completion attempt by its public ID (nil when unknown), with the

@@ -106,6 +106,9 @@ type view struct {
 	// instead of taken from a delivery address).
 	BillingCountries []region
 	Billing          cart.Address
+	// Fingerprint is the cart's as shown: the payment form posts it back, and paying is
+	// refused when the cart changed since.
+	Fingerprint string
 }
 
 // shopLink is the way back to the storefront.
@@ -185,7 +188,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, c *cart.Cart, sta
 // the shop ships to, the entered codes, the way back to the shop.
 func (h *Handler) view(r *http.Request, c *cart.Cart) (*view, error) {
 	ctx := r.Context()
-	v := &view{Cart: c, Key: c.Key, AttemptToken: newToken(), Sessions: h.TestSessions, Shipping: c.NeedsShipping()}
+	v := &view{Cart: c, Key: c.Key, AttemptToken: newToken(), Sessions: h.TestSessions, Shipping: c.NeedsShipping(), Fingerprint: c.Fingerprint()}
 	if c.Email != nil {
 		v.Email = *c.Email
 	}
@@ -367,7 +370,17 @@ func (h *Handler) discount(w http.ResponseWriter, r *http.Request, c *cart.Cart,
 	back(w, r, c)
 }
 
+// msgCartChanged is shown when the payment form was posted for a cart that changed since
+// the page showed it.
+const msgCartChanged = "Your cart changed since this page was shown: review it and pay again."
+
 func (h *Handler) pay(w http.ResponseWriter, r *http.Request, c *cart.Cart, form url.Values) {
+	// The buyer pays for the cart as the page showed it, or not at all.
+	confirmed := form.Get("cart")
+	if confirmed != c.Fingerprint() {
+		h.again(w, r, c, []string{msgCartChanged}, nil)
+		return
+	}
 	var billing cart.Address
 	switch {
 	case c.Group != nil:
@@ -396,7 +409,7 @@ func (h *Handler) pay(w http.ResponseWriter, r *http.Request, c *cart.Cart, form
 		h.refused(w, r, c, res.UserErrors, form)
 		return
 	}
-	sub, err := h.Checkout.Submit(r.Context(), c.GlobalID(), form.Get("attemptToken"))
+	sub, err := h.Checkout.SubmitConfirmed(r.Context(), c.GlobalID(), form.Get("attemptToken"), confirmed)
 	if err != nil {
 		h.fail(w, r, err)
 		return
