@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"storefront/internal/payment"
 	"storefront/internal/storetest"
 )
 
@@ -205,4 +206,58 @@ func TestSearchSurvivesTermRecordingFailure(t *testing.T) {
 			t.Errorf("%d searches counted as not recorded, want 3", n)
 		}
 	})
+}
+
+// gateway is a provider that moves real money (as far as the server knows): it wraps the
+// test provider's decisions without its Test method.
+type gateway struct{ p payment.TestProvider }
+
+func (g gateway) Authorize(ctx context.Context, r payment.Request) (string, error) {
+	return g.p.Authorize(ctx, r)
+}
+func (g gateway) Capture(ctx context.Context, auth string, amount int64) error {
+	return g.p.Capture(ctx, auth, amount)
+}
+func (g gateway) Void(ctx context.Context, auth string) error { return g.p.Void(ctx, auth) }
+func (g gateway) Refund(ctx context.Context, auth string, amount int64) error {
+	return g.p.Refund(ctx, auth, amount)
+}
+
+// TestTestOrdersAreMarked: an order paid through the test provider is a test order in the
+// database and on its status page (production only has one when test payments were
+// enabled explicitly); one paid through another provider is not.
+func TestTestOrdersAreMarked(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		provider payment.Provider
+		want     bool
+	}{{"test provider", nil, true}, {"gateway", gateway{}, false}} {
+		storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+			cfg, _, err := loadConfig("t", nil, productionEnv(map[string]string{"STOREFRONT_TEST_PAYMENTS": "true"}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.PublicURL = "http://shop.test"
+			cfg.PaymentProvider = tc.provider
+			api := startAPIWith(t, b, cfg, deliveryFixture)
+			id := readyCart(t, api, "test_success", line(variantID(t, api.DB, "mug", "Default Title"), 1))
+			s := submit(t, api, id, "marked-1")
+			if s.R.Result == nil || s.R.Result.Typename != "SubmitSuccess" {
+				t.Fatalf("%s: submit: %+v", tc.name, s.R)
+			}
+			o := api.DB.Order.Query().OnlyX(context.Background())
+			if o.Test != tc.want {
+				t.Errorf("%s: order test = %v, want %v", tc.name, o.Test, tc.want)
+			}
+			resp, err := http.Get(api.URL + "/orders/status/" + o.StatusToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if got := strings.Contains(string(body), `id="test-order"`); got != tc.want {
+				t.Errorf("%s: status page shows the test banner: %v, want %v", tc.name, got, tc.want)
+			}
+		})
+	}
 }

@@ -2043,6 +2043,11 @@ func (_q *OrderQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, order.FieldEdited)
 				fieldSeen[order.FieldEdited] = struct{}{}
 			}
+		case "test":
+			if _, ok := fieldSeen[order.FieldTest]; !ok {
+				selectedFields = append(selectedFields, order.FieldTest)
+				fieldSeen[order.FieldTest] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

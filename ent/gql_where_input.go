@@ -7865,6 +7865,10 @@ type OrderWhereInput struct {
 	Edited    *bool `json:"edited,omitempty"`
 	EditedNEQ *bool `json:"editedNEQ,omitempty"`
 
+	// "test" field predicates.
+	Test    *bool `json:"test,omitempty"`
+	TestNEQ *bool `json:"testNEQ,omitempty"`
+
 	// "lines" edge predicates.
 	HasLines     *bool                  `json:"hasLines,omitempty"`
 	HasLinesWith []*OrderLineWhereInput `json:"hasLinesWith,omitempty"`
@@ -8583,6 +8587,12 @@ func (i *OrderWhereInput) P() (predicate.Order, error) {
 	}
 	if i.EditedNEQ != nil {
 		predicates = append(predicates, order.EditedNEQ(*i.EditedNEQ))
+	}
+	if i.Test != nil {
+		predicates = append(predicates, order.TestEQ(*i.Test))
+	}
+	if i.TestNEQ != nil {
+		predicates = append(predicates, order.TestNEQ(*i.TestNEQ))
 	}
 
 	if i.HasLines != nil {

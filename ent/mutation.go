@@ -15102,6 +15102,7 @@ type OrderMutation struct {
 	discounts               *[]schema.OrderDiscount
 	appenddiscounts         []schema.OrderDiscount
 	edited                  *bool
+	test                    *bool
 	clearedFields           map[string]struct{}
 	lines                   map[int]struct{}
 	removedlines            map[int]struct{}
@@ -16464,6 +16465,42 @@ func (m *OrderMutation) ResetEdited() {
 	m.edited = nil
 }
 
+// SetTest sets the "test" field.
+func (m *OrderMutation) SetTest(b bool) {
+	m.test = &b
+}
+
+// Test returns the value of the "test" field in the mutation.
+func (m *OrderMutation) Test() (r bool, exists bool) {
+	v := m.test
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTest returns the old "test" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldTest(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTest: %w", err)
+	}
+	return oldValue.Test, nil
+}
+
+// ResetTest resets all changes to the "test" field.
+func (m *OrderMutation) ResetTest() {
+	m.test = nil
+}
+
 // AddLineIDs adds the "lines" edge to the OrderLine entity by ids.
 func (m *OrderMutation) AddLineIDs(ids ...int) {
 	if m.lines == nil {
@@ -16606,7 +16643,7 @@ func (m *OrderMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrderMutation) Fields() []string {
-	fields := make([]string, 0, 25)
+	fields := make([]string, 0, 26)
 	if m.created_at != nil {
 		fields = append(fields, order.FieldCreatedAt)
 	}
@@ -16682,6 +16719,9 @@ func (m *OrderMutation) Fields() []string {
 	if m.edited != nil {
 		fields = append(fields, order.FieldEdited)
 	}
+	if m.test != nil {
+		fields = append(fields, order.FieldTest)
+	}
 	return fields
 }
 
@@ -16740,6 +16780,8 @@ func (m *OrderMutation) Field(name string) (ent.Value, bool) {
 		return m.Discounts()
 	case order.FieldEdited:
 		return m.Edited()
+	case order.FieldTest:
+		return m.Test()
 	}
 	return nil, false
 }
@@ -16799,6 +16841,8 @@ func (m *OrderMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldDiscounts(ctx)
 	case order.FieldEdited:
 		return m.OldEdited(ctx)
+	case order.FieldTest:
+		return m.OldTest(ctx)
 	}
 	return nil, fmt.Errorf("unknown Order field %s", name)
 }
@@ -16982,6 +17026,13 @@ func (m *OrderMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetEdited(v)
+		return nil
+	case order.FieldTest:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTest(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Order field %s", name)
@@ -17286,6 +17337,9 @@ func (m *OrderMutation) ResetField(name string) error {
 		return nil
 	case order.FieldEdited:
 		m.ResetEdited()
+		return nil
+	case order.FieldTest:
+		m.ResetTest()
 		return nil
 	}
 	return fmt.Errorf("unknown Order field %s", name)

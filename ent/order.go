@@ -69,6 +69,8 @@ type Order struct {
 	Discounts []schema.OrderDiscount `json:"discounts,omitempty"`
 	// Edited holds the value of the "edited" field.
 	Edited bool `json:"edited,omitempty"`
+	// Paid through the built-in test payment provider: no money moved.
+	Test bool `json:"test,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrderQuery when eager-loading is set.
 	Edges        OrderEdges `json:"edges"`
@@ -116,7 +118,7 @@ func (*Order) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case order.FieldCustomAttributes, order.FieldDiscounts:
 			values[i] = new([]byte)
-		case order.FieldEdited:
+		case order.FieldEdited, order.FieldTest:
 			values[i] = new(sql.NullBool)
 		case order.FieldID, order.FieldNumber, order.FieldCustomerID, order.FieldSubtotal, order.FieldTotalDiscounts, order.FieldTotalShipping, order.FieldTotalTax, order.FieldTotal, order.FieldTotalRefunded, order.FieldShippingAddressID, order.FieldBillingAddressID:
 			values[i] = new(sql.NullInt64)
@@ -306,6 +308,12 @@ func (_m *Order) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Edited = value.Bool
 			}
+		case order.FieldTest:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field test", values[i])
+			} else if value.Valid {
+				_m.Test = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -439,6 +447,9 @@ func (_m *Order) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("edited=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Edited))
+	builder.WriteString(", ")
+	builder.WriteString("test=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Test))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -303,6 +303,20 @@ func (_c *OrderCreate) SetNillableEdited(v *bool) *OrderCreate {
 	return _c
 }
 
+// SetTest sets the "test" field.
+func (_c *OrderCreate) SetTest(v bool) *OrderCreate {
+	_c.mutation.SetTest(v)
+	return _c
+}
+
+// SetNillableTest sets the "test" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableTest(v *bool) *OrderCreate {
+	if v != nil {
+		_c.SetTest(*v)
+	}
+	return _c
+}
+
 // AddLineIDs adds the "lines" edge to the OrderLine entity by IDs.
 func (_c *OrderCreate) AddLineIDs(ids ...int) *OrderCreate {
 	_c.mutation.AddLineIDs(ids...)
@@ -404,6 +418,10 @@ func (_c *OrderCreate) defaults() {
 		v := order.DefaultEdited
 		_c.mutation.SetEdited(v)
 	}
+	if _, ok := _c.mutation.Test(); !ok {
+		v := order.DefaultTest
+		_c.mutation.SetTest(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -485,6 +503,9 @@ func (_c *OrderCreate) check() error {
 	}
 	if _, ok := _c.mutation.Edited(); !ok {
 		return &ValidationError{Name: "edited", err: errors.New(`ent: missing required field "Order.edited"`)}
+	}
+	if _, ok := _c.mutation.Test(); !ok {
+		return &ValidationError{Name: "test", err: errors.New(`ent: missing required field "Order.test"`)}
 	}
 	return nil
 }
@@ -612,6 +633,10 @@ func (_c *OrderCreate) createSpec() (*Order, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Edited(); ok {
 		_spec.SetField(order.FieldEdited, field.TypeBool, value)
 		_node.Edited = value
+	}
+	if value, ok := _c.mutation.Test(); ok {
+		_spec.SetField(order.FieldTest, field.TypeBool, value)
+		_node.Test = value
 	}
 	if nodes := _c.mutation.LinesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1096,6 +1121,18 @@ func (u *OrderUpsert) SetEdited(v bool) *OrderUpsert {
 // UpdateEdited sets the "edited" field to the value that was provided on create.
 func (u *OrderUpsert) UpdateEdited() *OrderUpsert {
 	u.SetExcluded(order.FieldEdited)
+	return u
+}
+
+// SetTest sets the "test" field.
+func (u *OrderUpsert) SetTest(v bool) *OrderUpsert {
+	u.Set(order.FieldTest, v)
+	return u
+}
+
+// UpdateTest sets the "test" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateTest() *OrderUpsert {
+	u.SetExcluded(order.FieldTest)
 	return u
 }
 
@@ -1610,6 +1647,20 @@ func (u *OrderUpsertOne) SetEdited(v bool) *OrderUpsertOne {
 func (u *OrderUpsertOne) UpdateEdited() *OrderUpsertOne {
 	return u.Update(func(s *OrderUpsert) {
 		s.UpdateEdited()
+	})
+}
+
+// SetTest sets the "test" field.
+func (u *OrderUpsertOne) SetTest(v bool) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetTest(v)
+	})
+}
+
+// UpdateTest sets the "test" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateTest() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateTest()
 	})
 }
 
@@ -2290,6 +2341,20 @@ func (u *OrderUpsertBulk) SetEdited(v bool) *OrderUpsertBulk {
 func (u *OrderUpsertBulk) UpdateEdited() *OrderUpsertBulk {
 	return u.Update(func(s *OrderUpsert) {
 		s.UpdateEdited()
+	})
+}
+
+// SetTest sets the "test" field.
+func (u *OrderUpsertBulk) SetTest(v bool) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetTest(v)
+	})
+}
+
+// UpdateTest sets the "test" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateTest() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateTest()
 	})
 }
 

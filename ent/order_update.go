@@ -481,6 +481,20 @@ func (_u *OrderUpdate) SetNillableEdited(v *bool) *OrderUpdate {
 	return _u
 }
 
+// SetTest sets the "test" field.
+func (_u *OrderUpdate) SetTest(v bool) *OrderUpdate {
+	_u.mutation.SetTest(v)
+	return _u
+}
+
+// SetNillableTest sets the "test" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableTest(v *bool) *OrderUpdate {
+	if v != nil {
+		_u.SetTest(*v)
+	}
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the OrderLine entity by IDs.
 func (_u *OrderUpdate) AddLineIDs(ids ...int) *OrderUpdate {
 	_u.mutation.AddLineIDs(ids...)
@@ -785,6 +799,9 @@ func (_u *OrderUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Edited(); ok {
 		_spec.SetField(order.FieldEdited, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Test(); ok {
+		_spec.SetField(order.FieldTest, field.TypeBool, value)
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1346,6 +1363,20 @@ func (_u *OrderUpdateOne) SetNillableEdited(v *bool) *OrderUpdateOne {
 	return _u
 }
 
+// SetTest sets the "test" field.
+func (_u *OrderUpdateOne) SetTest(v bool) *OrderUpdateOne {
+	_u.mutation.SetTest(v)
+	return _u
+}
+
+// SetNillableTest sets the "test" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableTest(v *bool) *OrderUpdateOne {
+	if v != nil {
+		_u.SetTest(*v)
+	}
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the OrderLine entity by IDs.
 func (_u *OrderUpdateOne) AddLineIDs(ids ...int) *OrderUpdateOne {
 	_u.mutation.AddLineIDs(ids...)
@@ -1680,6 +1711,9 @@ func (_u *OrderUpdateOne) sqlSave(ctx context.Context) (_node *Order, err error)
 	}
 	if value, ok := _u.mutation.Edited(); ok {
 		_spec.SetField(order.FieldEdited, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Test(); ok {
+		_spec.SetField(order.FieldTest, field.TypeBool, value)
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{

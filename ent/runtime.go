@@ -557,6 +557,10 @@ func init() {
 	orderDescEdited := orderFields[22].Descriptor()
 	// order.DefaultEdited holds the default value on creation for the edited field.
 	order.DefaultEdited = orderDescEdited.Default.(bool)
+	// orderDescTest is the schema descriptor for test field.
+	orderDescTest := orderFields[23].Descriptor()
+	// order.DefaultTest holds the default value on creation for the test field.
+	order.DefaultTest = orderDescTest.Default.(bool)
 	orderlineFields := schema.OrderLine{}.Fields()
 	_ = orderlineFields
 	// orderlineDescQuantity is the schema descriptor for quantity field.

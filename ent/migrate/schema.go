@@ -535,6 +535,7 @@ var (
 		{Name: "custom_attributes", Type: field.TypeJSON, Nullable: true},
 		{Name: "discounts", Type: field.TypeJSON, Nullable: true},
 		{Name: "edited", Type: field.TypeBool, Default: false},
+		{Name: "test", Type: field.TypeBool, Default: false},
 	}
 	// OrdersTable holds the schema information for the "orders" table.
 	OrdersTable = &schema.Table{

@@ -67,6 +67,8 @@ const (
 	FieldDiscounts = "discounts"
 	// FieldEdited holds the string denoting the edited field in the database.
 	FieldEdited = "edited"
+	// FieldTest holds the string denoting the test field in the database.
+	FieldTest = "test"
 	// EdgeLines holds the string denoting the lines edge name in mutations.
 	EdgeLines = "lines"
 	// EdgeFulfillments holds the string denoting the fulfillments edge name in mutations.
@@ -117,6 +119,7 @@ var Columns = []string{
 	FieldCustomAttributes,
 	FieldDiscounts,
 	FieldEdited,
+	FieldTest,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -152,6 +155,8 @@ var (
 	StatusTokenValidator func(string) error
 	// DefaultEdited holds the default value on creation for the "edited" field.
 	DefaultEdited bool
+	// DefaultTest holds the default value on creation for the "test" field.
+	DefaultTest bool
 )
 
 // FinancialStatus defines the type for the "financial_status" enum field.
@@ -366,6 +371,11 @@ func ByBillingAddressID(opts ...sql.OrderTermOption) OrderOption {
 // ByEdited orders the results by the edited field.
 func ByEdited(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEdited, opts...).ToFunc()
+}
+
+// ByTest orders the results by the test field.
+func ByTest(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTest, opts...).ToFunc()
 }
 
 // ByLinesCount orders the results by lines count.

@@ -155,6 +155,11 @@ func Edited(v bool) predicate.Order {
 	return predicate.Order(sql.FieldEQ(FieldEdited, v))
 }
 
+// Test applies equality check predicate on the "test" field. It's identical to TestEQ.
+func Test(v bool) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldTest, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Order {
 	return predicate.Order(sql.FieldEQ(FieldCreatedAt, v))
@@ -1198,6 +1203,16 @@ func EditedEQ(v bool) predicate.Order {
 // EditedNEQ applies the NEQ predicate on the "edited" field.
 func EditedNEQ(v bool) predicate.Order {
 	return predicate.Order(sql.FieldNEQ(FieldEdited, v))
+}
+
+// TestEQ applies the EQ predicate on the "test" field.
+func TestEQ(v bool) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldTest, v))
+}
+
+// TestNEQ applies the NEQ predicate on the "test" field.
+func TestNEQ(v bool) predicate.Order {
+	return predicate.Order(sql.FieldNEQ(FieldTest, v))
 }
 
 // HasLines applies the HasEdge predicate on the "lines" edge.

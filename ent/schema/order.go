@@ -54,6 +54,7 @@ func (Order) Fields() []ent.Field {
 		field.JSON("custom_attributes", []Attribute{}).Optional(),
 		field.JSON("discounts", []OrderDiscount{}).Optional(),
 		field.Bool("edited").Default(false),
+		field.Bool("test").Default(false).Comment("Paid through the built-in test payment provider: no money moved."),
 	}
 }
 

@@ -536,7 +536,8 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		SetCurrencyCode(c.Currency).SetSubtotal(c.Cost.Subtotal).SetTotalDiscounts(totalDiscounts).
 		SetTotalShipping(c.Cost.Shipping).SetTotalTax(tax).SetTotal(c.Cost.Total).
 		SetFinancialStatus("PENDING").SetProcessedAt(s.now()).SetStatusToken(newID()).
-		SetCustomAttributes(c.Attributes).SetDiscounts(discounts)
+		SetCustomAttributes(c.Attributes).SetDiscounts(discounts).
+		SetTest(c.Cost.Total > 0 && c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && payment.IsTest(s.provider))
 	// Snapshots of the shipping and billing addresses, written in one statement.
 	var addrs []*ent.MailingAddressCreate
 	shipping, billing := -1, -1

@@ -56,6 +56,21 @@ type Provider interface {
 	Refund(ctx context.Context, authorization string, amount int64) error
 }
 
+// Tester is a Provider whose payments move no money (the test provider); orders it pays
+// are test orders.
+type Tester interface {
+	Test() bool
+}
+
+// IsTest reports whether p moves no money.
+func IsTest(p Provider) bool {
+	t, ok := p.(Tester)
+	return ok && t.Test()
+}
+
+// Test implements Tester: the test provider moves no money.
+func (TestProvider) Test() bool { return true }
+
 // TestProvider decides by session ID: test_success succeeds, test_declined is declined,
 // test_insufficient_funds reports insufficient funds, test_transient fails transiently;
 // anything else is an invalid payment method.
