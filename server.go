@@ -1,7 +1,8 @@
 // Command storefront serves the Storefront API (Shopify-compatible GraphQL) over SQLite or
 // PostgreSQL. `storefront` (or `storefront serve`) starts the server; `storefront seed`
 // loads the demo catalog or a synthetic one for benchmarks; `storefront searches` prints
-// the search report (top searches, searches without results).
+// the search report (top searches, searches without results); `storefront apikey` creates,
+// lists and revokes the Admin API's keys.
 package main
 
 import (
@@ -198,8 +199,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return seedCmd(ctx, args, getenv, stdout)
 	case "searches":
 		return searchesCmd(ctx, args, getenv, stdout)
+	case "apikey":
+		return apikeyCmd(ctx, args, getenv, stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, seed or searches)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, seed, searches or apikey)", cmd)
 	}
 }
 
@@ -245,7 +248,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("storefront listening", "addr", ln.Addr().String(), "database", db.Dialect,
-		"playground", cfg.PublicURL+"/", "storefront_api", cfg.PublicURL+"/graphql")
+		"playground", cfg.PublicURL+"/", "storefront_api", cfg.PublicURL+"/graphql", "admin_api", cfg.PublicURL+"/admin/graphql")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -337,6 +340,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	mux.Handle("/graphql", api)
 	// The path Shopify clients use: /api/2026-04/graphql.json (any version is served the same).
 	mux.Handle("/api/{version}/graphql.json", api)
+	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, log))
 	mux.Handle("GET /images/demo/", demo.ImageHandler())
 	pages := &checkoutpage.Handler{DB: db, Carts: carts, Checkout: checkouts, Log: log}
 	if cfg.TestPayments {

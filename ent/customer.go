@@ -60,7 +60,7 @@ type CustomerEdges struct {
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [1]map[string]int
 
 	namedAccessTokens map[string][]*CustomerAccessToken
 	namedAddresses    map[string][]*MailingAddress

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"storefront/ent/apikey"
+	"storefront/ent/auditevent"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -101,6 +103,8 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apikey.Table:              apikey.ValidColumn,
+			auditevent.Table:          auditevent.ValidColumn,
 			cart.Table:                cart.ValidColumn,
 			cartline.Table:            cartline.ValidColumn,
 			collection.Table:          collection.ValidColumn,

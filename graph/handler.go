@@ -5,10 +5,6 @@ import (
 	"net/http"
 
 	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	"storefront/graph/generated"
 	"storefront/graph/loader"
@@ -55,33 +51,9 @@ const (
 // with JSON, parsed-query cache, automatic persisted queries, introspection, cost, depth,
 // alias and token limits, the error presenter and per-request loaders.
 func NewHandler(o Options) http.Handler {
-	if o.MaxComplexity == 0 {
-		o.MaxComplexity = DefaultMaxComplexity
-	}
-	if o.MaxDepth == 0 {
-		o.MaxDepth = DefaultMaxDepth
-	}
-	if o.MaxAliases == 0 {
-		o.MaxAliases = DefaultMaxAliases
-	}
-	if o.MaxTokens == 0 {
-		o.MaxTokens = DefaultMaxTokens
-	}
 	cfg := generated.Config{Resolvers: &Resolver{Catalog: o.Catalog, Carts: o.Carts, Customers: o.Customers, Orders: o.Orders, Checkout: o.Checkout, PublicURL: o.PublicURL}}
 	complexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(httpTransport{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.SetParserTokenLimit(o.MaxTokens)
-	srv.SetDisableSuggestion(o.Production)
-	if o.Introspection {
-		srv.Use(extension.Introspection{})
-	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(shapeLimit{MaxDepth: o.MaxDepth, MaxAliases: o.MaxAliases})
-	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
-	srv.SetErrorPresenter(presentError(o.Log))
-	srv.SetRecoverFunc(recoverPanic(o.Log))
+	ConfigureServer(srv, o)
 	return loader.Middleware(o.Catalog, o.Orders, srv)
 }

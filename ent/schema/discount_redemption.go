@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -22,9 +24,9 @@ func (DiscountRedemption) Mixin() []ent.Mixin {
 func (DiscountRedemption) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("discount_code_id"),
-		field.Int("customer_id").Optional().Nillable(),
+		field.Int("customer_id").Optional().Nillable().Annotations(entgql.Type("ID")),
 		field.String("email").Default("").Comment("Lower-cased buyer email."),
-		field.Int("order_id").Optional().Nillable(),
+		field.Int("order_id").Optional().Nillable().Annotations(entgql.Type("ID")),
 	}
 }
 
@@ -40,5 +42,13 @@ func (DiscountRedemption) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("discount_code_id", "customer_id"),
 		index.Fields("discount_code_id", "email"),
+	}
+}
+
+// Annotations of the DiscountRedemption: listed in the Admin API with a Relay connection and filters.
+func (DiscountRedemption) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
 	}
 }

@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 )
 
@@ -27,5 +29,13 @@ func (Shop) Fields() []ent.Field {
 		field.String("primary_domain").Optional().Nillable().Comment("Public URL of the storefront, e.g. https://shop.example.com; the server's own URL when unset."),
 		field.Bool("taxes_included").Default(false).Comment("Prices include tax (VAT style) rather than tax being added on top."),
 		field.Strings("accepted_card_brands").Default([]string{"VISA", "MASTERCARD", "AMERICAN_EXPRESS"}),
+	}
+}
+
+// Annotations of the Shop: listed in the Admin API with a Relay connection and filters.
+func (Shop) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
 	}
 }

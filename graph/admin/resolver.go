@@ -1,0 +1,18 @@
+// Package admin is the Admin API's transport: entgql's generated SDL (ent.graphqls) plus
+// hand-written mutations (*.graphqls), its resolvers, API key authentication and the scope
+// every field needs. Resolvers translate input, call the domain services in internal/ and
+// shape payloads; read resolvers are entgql's Paginate calls.
+package admin
+
+//go:generate go run github.com/99designs/gqlgen generate --config gqlgen.yml
+
+import (
+	"storefront/internal/apikey"
+	"storefront/internal/store"
+)
+
+// Resolver is the root resolver; it holds the services the API calls.
+type Resolver struct {
+	DB      *store.DB
+	APIKeys *apikey.Service
+}
