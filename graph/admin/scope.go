@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"storefront/graph/admin/generated"
 	"storefront/internal/apikey"
 	"storefront/internal/audit"
 	"storefront/internal/paging"
@@ -281,4 +283,21 @@ func (c scopeCheck) walk(doc *ast.QueryDocument, scopes []string, typeName strin
 		}
 	}
 	return nil
+}
+
+// AnyKey is what RequiredScope answers for a field every valid key may read.
+const AnyKey = anyKey
+
+var schemaScopes = sync.OnceValue(func() scopeTable { return buildScopes(Schema()) })
+
+// Schema is the Admin API's schema.
+func Schema() *ast.Schema {
+	return generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{}}).Schema()
+}
+
+// RequiredScope is the scope a field of the Admin API needs (AnyKey for structure every
+// valid key may read); ok is false for a field no key may use because it has no scope.
+func RequiredScope(object, field string) (scope string, ok bool) {
+	scope, ok = schemaScopes()[object][field]
+	return scope, ok
 }
