@@ -15,6 +15,7 @@ import (
 	"storefront/graph"
 	"storefront/graph/admin"
 	"storefront/internal/apikey"
+	"storefront/internal/catalog"
 	"storefront/internal/gid"
 	"storefront/internal/store"
 	"storefront/internal/web"
@@ -23,10 +24,11 @@ import (
 // newAdminHandler serves the Admin API (/admin/graphql) with the Storefront API's limits.
 // It is not behind CORS: keys belong in servers and scripts, not in shoppers' browsers
 // (the Playground is served from the same origin).
-func newAdminHandler(cfg config, db *store.DB, log *slog.Logger) http.Handler {
+func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, log *slog.Logger) http.Handler {
 	h := admin.NewHandler(admin.Options{
 		DB:      db,
 		APIKeys: apikey.New(db),
+		Catalog: cat,
 		Log:     log,
 		Limits: graph.Options{
 			Introspection: cfg.Introspection,

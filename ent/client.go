@@ -25,6 +25,7 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -84,6 +85,8 @@ type Client struct {
 	Event *EventClient
 	// Fulfillment is the client for interacting with the Fulfillment builders.
 	Fulfillment *FulfillmentClient
+	// InventoryAdjustment is the client for interacting with the InventoryAdjustment builders.
+	InventoryAdjustment *InventoryAdjustmentClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
 	LoginAttempt *LoginAttemptClient
 	// MailingAddress is the client for interacting with the MailingAddress builders.
@@ -145,6 +148,7 @@ func (c *Client) init() {
 	c.DiscountRedemption = NewDiscountRedemptionClient(c.config)
 	c.Event = NewEventClient(c.config)
 	c.Fulfillment = NewFulfillmentClient(c.config)
+	c.InventoryAdjustment = NewInventoryAdjustmentClient(c.config)
 	c.LoginAttempt = NewLoginAttemptClient(c.config)
 	c.MailingAddress = NewMailingAddressClient(c.config)
 	c.Menu = NewMenuClient(c.config)
@@ -268,6 +272,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
 		Event:               NewEventClient(cfg),
 		Fulfillment:         NewFulfillmentClient(cfg),
+		InventoryAdjustment: NewInventoryAdjustmentClient(cfg),
 		LoginAttempt:        NewLoginAttemptClient(cfg),
 		MailingAddress:      NewMailingAddressClient(cfg),
 		Menu:                NewMenuClient(cfg),
@@ -318,6 +323,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
 		Event:               NewEventClient(cfg),
 		Fulfillment:         NewFulfillmentClient(cfg),
+		InventoryAdjustment: NewInventoryAdjustmentClient(cfg),
 		LoginAttempt:        NewLoginAttemptClient(cfg),
 		MailingAddress:      NewMailingAddressClient(cfg),
 		Menu:                NewMenuClient(cfg),
@@ -366,11 +372,11 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.AuditEvent, c.Cart, c.CartLine, c.Collection, c.CollectionProduct,
 		c.CompletionAttempt, c.Counter, c.Customer, c.CustomerAccessToken,
-		c.DiscountCode, c.DiscountRedemption, c.Event, c.Fulfillment, c.LoginAttempt,
-		c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine, c.Page,
-		c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop,
-		c.TaxRate,
+		c.DiscountCode, c.DiscountRedemption, c.Event, c.Fulfillment,
+		c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem,
+		c.Order, c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
+		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.SearchTerm,
+		c.ShippingRate, c.Shop, c.TaxRate,
 	} {
 		n.Use(hooks...)
 	}
@@ -382,11 +388,11 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.AuditEvent, c.Cart, c.CartLine, c.Collection, c.CollectionProduct,
 		c.CompletionAttempt, c.Counter, c.Customer, c.CustomerAccessToken,
-		c.DiscountCode, c.DiscountRedemption, c.Event, c.Fulfillment, c.LoginAttempt,
-		c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine, c.Page,
-		c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop,
-		c.TaxRate,
+		c.DiscountCode, c.DiscountRedemption, c.Event, c.Fulfillment,
+		c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem,
+		c.Order, c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
+		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.SearchTerm,
+		c.ShippingRate, c.Shop, c.TaxRate,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -423,6 +429,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Event.mutate(ctx, m)
 	case *FulfillmentMutation:
 		return c.Fulfillment.mutate(ctx, m)
+	case *InventoryAdjustmentMutation:
+		return c.InventoryAdjustment.mutate(ctx, m)
 	case *LoginAttemptMutation:
 		return c.LoginAttempt.mutate(ctx, m)
 	case *MailingAddressMutation:
@@ -2528,6 +2536,139 @@ func (c *FulfillmentClient) mutate(ctx context.Context, m *FulfillmentMutation) 
 		return (&FulfillmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Fulfillment mutation op: %q", m.Op())
+	}
+}
+
+// InventoryAdjustmentClient is a client for the InventoryAdjustment schema.
+type InventoryAdjustmentClient struct {
+	config
+}
+
+// NewInventoryAdjustmentClient returns a client for the InventoryAdjustment from the given config.
+func NewInventoryAdjustmentClient(c config) *InventoryAdjustmentClient {
+	return &InventoryAdjustmentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `inventoryadjustment.Hooks(f(g(h())))`.
+func (c *InventoryAdjustmentClient) Use(hooks ...Hook) {
+	c.hooks.InventoryAdjustment = append(c.hooks.InventoryAdjustment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `inventoryadjustment.Intercept(f(g(h())))`.
+func (c *InventoryAdjustmentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.InventoryAdjustment = append(c.inters.InventoryAdjustment, interceptors...)
+}
+
+// Create returns a builder for creating a InventoryAdjustment entity.
+func (c *InventoryAdjustmentClient) Create() *InventoryAdjustmentCreate {
+	mutation := newInventoryAdjustmentMutation(c.config, OpCreate)
+	return &InventoryAdjustmentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of InventoryAdjustment entities.
+func (c *InventoryAdjustmentClient) CreateBulk(builders ...*InventoryAdjustmentCreate) *InventoryAdjustmentCreateBulk {
+	return &InventoryAdjustmentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InventoryAdjustmentClient) MapCreateBulk(slice any, setFunc func(*InventoryAdjustmentCreate, int)) *InventoryAdjustmentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InventoryAdjustmentCreateBulk{err: fmt.Errorf("calling to InventoryAdjustmentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InventoryAdjustmentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InventoryAdjustmentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for InventoryAdjustment.
+func (c *InventoryAdjustmentClient) Update() *InventoryAdjustmentUpdate {
+	mutation := newInventoryAdjustmentMutation(c.config, OpUpdate)
+	return &InventoryAdjustmentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InventoryAdjustmentClient) UpdateOne(_m *InventoryAdjustment) *InventoryAdjustmentUpdateOne {
+	mutation := newInventoryAdjustmentMutation(c.config, OpUpdateOne, withInventoryAdjustment(_m))
+	return &InventoryAdjustmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InventoryAdjustmentClient) UpdateOneID(id int) *InventoryAdjustmentUpdateOne {
+	mutation := newInventoryAdjustmentMutation(c.config, OpUpdateOne, withInventoryAdjustmentID(id))
+	return &InventoryAdjustmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for InventoryAdjustment.
+func (c *InventoryAdjustmentClient) Delete() *InventoryAdjustmentDelete {
+	mutation := newInventoryAdjustmentMutation(c.config, OpDelete)
+	return &InventoryAdjustmentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InventoryAdjustmentClient) DeleteOne(_m *InventoryAdjustment) *InventoryAdjustmentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InventoryAdjustmentClient) DeleteOneID(id int) *InventoryAdjustmentDeleteOne {
+	builder := c.Delete().Where(inventoryadjustment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InventoryAdjustmentDeleteOne{builder}
+}
+
+// Query returns a query builder for InventoryAdjustment.
+func (c *InventoryAdjustmentClient) Query() *InventoryAdjustmentQuery {
+	return &InventoryAdjustmentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInventoryAdjustment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a InventoryAdjustment entity by its id.
+func (c *InventoryAdjustmentClient) Get(ctx context.Context, id int) (*InventoryAdjustment, error) {
+	return c.Query().Where(inventoryadjustment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InventoryAdjustmentClient) GetX(ctx context.Context, id int) *InventoryAdjustment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *InventoryAdjustmentClient) Hooks() []Hook {
+	return c.hooks.InventoryAdjustment
+}
+
+// Interceptors returns the client interceptors.
+func (c *InventoryAdjustmentClient) Interceptors() []Interceptor {
+	return c.inters.InventoryAdjustment
+}
+
+func (c *InventoryAdjustmentClient) mutate(ctx context.Context, m *InventoryAdjustmentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InventoryAdjustmentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InventoryAdjustmentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InventoryAdjustmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InventoryAdjustmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown InventoryAdjustment mutation op: %q", m.Op())
 	}
 }
 
@@ -5149,18 +5290,18 @@ type (
 	hooks struct {
 		APIKey, AuditEvent, Cart, CartLine, Collection, CollectionProduct,
 		CompletionAttempt, Counter, Customer, CustomerAccessToken, DiscountCode,
-		DiscountRedemption, Event, Fulfillment, LoginAttempt, MailingAddress, Menu,
-		MenuItem, Order, OrderLine, Page, PasswordResetToken, Product, ProductImage,
-		ProductOption, ProductOptionValue, ProductVariant, SearchTerm, ShippingRate,
-		Shop, TaxRate []ent.Hook
+		DiscountRedemption, Event, Fulfillment, InventoryAdjustment, LoginAttempt,
+		MailingAddress, Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken,
+		Product, ProductImage, ProductOption, ProductOptionValue, ProductVariant,
+		SearchTerm, ShippingRate, Shop, TaxRate []ent.Hook
 	}
 	inters struct {
 		APIKey, AuditEvent, Cart, CartLine, Collection, CollectionProduct,
 		CompletionAttempt, Counter, Customer, CustomerAccessToken, DiscountCode,
-		DiscountRedemption, Event, Fulfillment, LoginAttempt, MailingAddress, Menu,
-		MenuItem, Order, OrderLine, Page, PasswordResetToken, Product, ProductImage,
-		ProductOption, ProductOptionValue, ProductVariant, SearchTerm, ShippingRate,
-		Shop, TaxRate []ent.Interceptor
+		DiscountRedemption, Event, Fulfillment, InventoryAdjustment, LoginAttempt,
+		MailingAddress, Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken,
+		Product, ProductImage, ProductOption, ProductOptionValue, ProductVariant,
+		SearchTerm, ShippingRate, Shop, TaxRate []ent.Interceptor
 	}
 )
 

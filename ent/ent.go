@@ -21,6 +21,7 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -117,6 +118,7 @@ func checkColumn(t, c string) error {
 			discountredemption.Table:  discountredemption.ValidColumn,
 			event.Table:               event.ValidColumn,
 			fulfillment.Table:         fulfillment.ValidColumn,
+			inventoryadjustment.Table: inventoryadjustment.ValidColumn,
 			loginattempt.Table:        loginattempt.ValidColumn,
 			mailingaddress.Table:      mailingaddress.ValidColumn,
 			menu.Table:                menu.ValidColumn,

@@ -14,6 +14,7 @@ import (
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
@@ -1489,6 +1490,130 @@ func newFulfillmentPaginateArgs(rv map[string]any) *fulfillmentPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *InventoryAdjustmentQuery) CollectFields(ctx context.Context, satisfies ...string) (*InventoryAdjustmentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *InventoryAdjustmentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(inventoryadjustment.Columns))
+		selectedFields = []string{inventoryadjustment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[inventoryadjustment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldCreatedAt)
+				fieldSeen[inventoryadjustment.FieldCreatedAt] = struct{}{}
+			}
+		case "variantID":
+			if _, ok := fieldSeen[inventoryadjustment.FieldVariantID]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldVariantID)
+				fieldSeen[inventoryadjustment.FieldVariantID] = struct{}{}
+			}
+		case "sku":
+			if _, ok := fieldSeen[inventoryadjustment.FieldSku]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldSku)
+				fieldSeen[inventoryadjustment.FieldSku] = struct{}{}
+			}
+		case "delta":
+			if _, ok := fieldSeen[inventoryadjustment.FieldDelta]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldDelta)
+				fieldSeen[inventoryadjustment.FieldDelta] = struct{}{}
+			}
+		case "quantityAfter":
+			if _, ok := fieldSeen[inventoryadjustment.FieldQuantityAfter]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldQuantityAfter)
+				fieldSeen[inventoryadjustment.FieldQuantityAfter] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[inventoryadjustment.FieldReason]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldReason)
+				fieldSeen[inventoryadjustment.FieldReason] = struct{}{}
+			}
+		case "actor":
+			if _, ok := fieldSeen[inventoryadjustment.FieldActor]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldActor)
+				fieldSeen[inventoryadjustment.FieldActor] = struct{}{}
+			}
+		case "apiKeyID":
+			if _, ok := fieldSeen[inventoryadjustment.FieldAPIKeyID]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldAPIKeyID)
+				fieldSeen[inventoryadjustment.FieldAPIKeyID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type inventoryadjustmentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []InventoryAdjustmentPaginateOption
+}
+
+func newInventoryAdjustmentPaginateArgs(rv map[string]any) *inventoryadjustmentPaginateArgs {
+	args := &inventoryadjustmentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &InventoryAdjustmentOrder{Field: &InventoryAdjustmentOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithInventoryAdjustmentOrder(order))
+			}
+		case *InventoryAdjustmentOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithInventoryAdjustmentOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*InventoryAdjustmentWhereInput); ok {
+		args.opts = append(args.opts, WithInventoryAdjustmentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *MailingAddressQuery) CollectFields(ctx context.Context, satisfies ...string) (*MailingAddressQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2522,6 +2647,11 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[product.FieldPublished]; !ok {
 				selectedFields = append(selectedFields, product.FieldPublished)
 				fieldSeen[product.FieldPublished] = struct{}{}
+			}
+		case "archived":
+			if _, ok := fieldSeen[product.FieldArchived]; !ok {
+				selectedFields = append(selectedFields, product.FieldArchived)
+				fieldSeen[product.FieldArchived] = struct{}{}
 			}
 		case "publishedAt":
 			if _, ok := fieldSeen[product.FieldPublishedAt]; !ok {

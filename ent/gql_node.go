@@ -15,6 +15,7 @@ import (
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
@@ -95,6 +96,11 @@ var fulfillmentImplementors = []string{"Fulfillment", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Fulfillment) IsNode() {}
+
+var inventoryadjustmentImplementors = []string{"InventoryAdjustment", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*InventoryAdjustment) IsNode() {}
 
 var mailingaddressImplementors = []string{"MailingAddress", "Node"}
 
@@ -310,6 +316,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(fulfillment.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, fulfillmentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case inventoryadjustment.Table:
+		query := c.InventoryAdjustment.Query().
+			Where(inventoryadjustment.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, inventoryadjustmentImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -661,6 +676,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Fulfillment.Query().
 			Where(fulfillment.IDIn(ids...))
 		query, err := query.CollectFields(ctx, fulfillmentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case inventoryadjustment.Table:
+		query := c.InventoryAdjustment.Query().
+			Where(inventoryadjustment.IDIn(ids...))
+		query, err := query.CollectFields(ctx, inventoryadjustmentImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -17,6 +17,7 @@ import (
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
@@ -3274,6 +3275,302 @@ func (_m *Fulfillment) ToEdge(order *FulfillmentOrder) *FulfillmentEdge {
 		order = DefaultFulfillmentOrder
 	}
 	return &FulfillmentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// InventoryAdjustmentEdge is the edge representation of InventoryAdjustment.
+type InventoryAdjustmentEdge struct {
+	Node   *InventoryAdjustment `json:"node"`
+	Cursor Cursor               `json:"cursor"`
+}
+
+// InventoryAdjustmentConnection is the connection containing edges to InventoryAdjustment.
+type InventoryAdjustmentConnection struct {
+	Edges      []*InventoryAdjustmentEdge `json:"edges"`
+	PageInfo   PageInfo                   `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
+}
+
+func (c *InventoryAdjustmentConnection) build(nodes []*InventoryAdjustment, pager *inventoryadjustmentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *InventoryAdjustment
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *InventoryAdjustment {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *InventoryAdjustment {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*InventoryAdjustmentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &InventoryAdjustmentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// InventoryAdjustmentPaginateOption enables pagination customization.
+type InventoryAdjustmentPaginateOption func(*inventoryadjustmentPager) error
+
+// WithInventoryAdjustmentOrder configures pagination ordering.
+func WithInventoryAdjustmentOrder(order *InventoryAdjustmentOrder) InventoryAdjustmentPaginateOption {
+	if order == nil {
+		order = DefaultInventoryAdjustmentOrder
+	}
+	o := *order
+	return func(pager *inventoryadjustmentPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultInventoryAdjustmentOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithInventoryAdjustmentFilter configures pagination filter.
+func WithInventoryAdjustmentFilter(filter func(*InventoryAdjustmentQuery) (*InventoryAdjustmentQuery, error)) InventoryAdjustmentPaginateOption {
+	return func(pager *inventoryadjustmentPager) error {
+		if filter == nil {
+			return errors.New("InventoryAdjustmentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type inventoryadjustmentPager struct {
+	reverse bool
+	order   *InventoryAdjustmentOrder
+	filter  func(*InventoryAdjustmentQuery) (*InventoryAdjustmentQuery, error)
+}
+
+func newInventoryAdjustmentPager(opts []InventoryAdjustmentPaginateOption, reverse bool) (*inventoryadjustmentPager, error) {
+	pager := &inventoryadjustmentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultInventoryAdjustmentOrder
+	}
+	return pager, nil
+}
+
+func (p *inventoryadjustmentPager) applyFilter(query *InventoryAdjustmentQuery) (*InventoryAdjustmentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *inventoryadjustmentPager) toCursor(_m *InventoryAdjustment) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *inventoryadjustmentPager) applyCursors(query *InventoryAdjustmentQuery, after, before *Cursor) (*InventoryAdjustmentQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultInventoryAdjustmentOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *inventoryadjustmentPager) applyOrder(query *InventoryAdjustmentQuery) *InventoryAdjustmentQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultInventoryAdjustmentOrder.Field {
+		query = query.Order(DefaultInventoryAdjustmentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *inventoryadjustmentPager) orderExpr(query *InventoryAdjustmentQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultInventoryAdjustmentOrder.Field {
+			b.Comma().Ident(DefaultInventoryAdjustmentOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to InventoryAdjustment.
+func (_m *InventoryAdjustmentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...InventoryAdjustmentPaginateOption,
+) (*InventoryAdjustmentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newInventoryAdjustmentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &InventoryAdjustmentConnection{Edges: []*InventoryAdjustmentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// InventoryAdjustmentOrderFieldCreatedAt orders InventoryAdjustment by created_at.
+	InventoryAdjustmentOrderFieldCreatedAt = &InventoryAdjustmentOrderField{
+		Value: func(_m *InventoryAdjustment) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: inventoryadjustment.FieldCreatedAt,
+		toTerm: inventoryadjustment.ByCreatedAt,
+		toCursor: func(_m *InventoryAdjustment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f InventoryAdjustmentOrderField) String() string {
+	var str string
+	switch f.column {
+	case InventoryAdjustmentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f InventoryAdjustmentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *InventoryAdjustmentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("InventoryAdjustmentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *InventoryAdjustmentOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid InventoryAdjustmentOrderField", str)
+	}
+	return nil
+}
+
+// InventoryAdjustmentOrderField defines the ordering field of InventoryAdjustment.
+type InventoryAdjustmentOrderField struct {
+	// Value extracts the ordering value from the given InventoryAdjustment.
+	Value    func(*InventoryAdjustment) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) inventoryadjustment.OrderOption
+	toCursor func(*InventoryAdjustment) Cursor
+}
+
+// InventoryAdjustmentOrder defines the ordering of InventoryAdjustment.
+type InventoryAdjustmentOrder struct {
+	Direction OrderDirection                 `json:"direction"`
+	Field     *InventoryAdjustmentOrderField `json:"field"`
+}
+
+// DefaultInventoryAdjustmentOrder is the default ordering of InventoryAdjustment.
+var DefaultInventoryAdjustmentOrder = &InventoryAdjustmentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &InventoryAdjustmentOrderField{
+		Value: func(_m *InventoryAdjustment) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: inventoryadjustment.FieldID,
+		toTerm: inventoryadjustment.ByID,
+		toCursor: func(_m *InventoryAdjustment) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts InventoryAdjustment into InventoryAdjustmentEdge.
+func (_m *InventoryAdjustment) ToEdge(order *InventoryAdjustmentOrder) *InventoryAdjustmentEdge {
+	if order == nil {
+		order = DefaultInventoryAdjustmentOrder
+	}
+	return &InventoryAdjustmentEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -15,6 +15,7 @@ import (
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
@@ -5373,6 +5374,478 @@ func (i *FulfillmentWhereInput) P() (predicate.Fulfillment, error) {
 	}
 }
 
+// InventoryAdjustmentWhereInput represents a where input for filtering InventoryAdjustment queries.
+type InventoryAdjustmentWhereInput struct {
+	Predicates []predicate.InventoryAdjustment  `json:"-"`
+	Not        *InventoryAdjustmentWhereInput   `json:"not,omitempty"`
+	Or         []*InventoryAdjustmentWhereInput `json:"or,omitempty"`
+	And        []*InventoryAdjustmentWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "variant_id" field predicates.
+	VariantID      *int  `json:"variantID,omitempty"`
+	VariantIDNEQ   *int  `json:"variantIDNEQ,omitempty"`
+	VariantIDIn    []int `json:"variantIDIn,omitempty"`
+	VariantIDNotIn []int `json:"variantIDNotIn,omitempty"`
+	VariantIDGT    *int  `json:"variantIDGT,omitempty"`
+	VariantIDGTE   *int  `json:"variantIDGTE,omitempty"`
+	VariantIDLT    *int  `json:"variantIDLT,omitempty"`
+	VariantIDLTE   *int  `json:"variantIDLTE,omitempty"`
+
+	// "sku" field predicates.
+	Sku             *string  `json:"sku,omitempty"`
+	SkuNEQ          *string  `json:"skuNEQ,omitempty"`
+	SkuIn           []string `json:"skuIn,omitempty"`
+	SkuNotIn        []string `json:"skuNotIn,omitempty"`
+	SkuGT           *string  `json:"skuGT,omitempty"`
+	SkuGTE          *string  `json:"skuGTE,omitempty"`
+	SkuLT           *string  `json:"skuLT,omitempty"`
+	SkuLTE          *string  `json:"skuLTE,omitempty"`
+	SkuContains     *string  `json:"skuContains,omitempty"`
+	SkuHasPrefix    *string  `json:"skuHasPrefix,omitempty"`
+	SkuHasSuffix    *string  `json:"skuHasSuffix,omitempty"`
+	SkuIsNil        bool     `json:"skuIsNil,omitempty"`
+	SkuNotNil       bool     `json:"skuNotNil,omitempty"`
+	SkuEqualFold    *string  `json:"skuEqualFold,omitempty"`
+	SkuContainsFold *string  `json:"skuContainsFold,omitempty"`
+
+	// "delta" field predicates.
+	Delta      *int  `json:"delta,omitempty"`
+	DeltaNEQ   *int  `json:"deltaNEQ,omitempty"`
+	DeltaIn    []int `json:"deltaIn,omitempty"`
+	DeltaNotIn []int `json:"deltaNotIn,omitempty"`
+	DeltaGT    *int  `json:"deltaGT,omitempty"`
+	DeltaGTE   *int  `json:"deltaGTE,omitempty"`
+	DeltaLT    *int  `json:"deltaLT,omitempty"`
+	DeltaLTE   *int  `json:"deltaLTE,omitempty"`
+
+	// "quantity_after" field predicates.
+	QuantityAfter      *int  `json:"quantityAfter,omitempty"`
+	QuantityAfterNEQ   *int  `json:"quantityAfterNEQ,omitempty"`
+	QuantityAfterIn    []int `json:"quantityAfterIn,omitempty"`
+	QuantityAfterNotIn []int `json:"quantityAfterNotIn,omitempty"`
+	QuantityAfterGT    *int  `json:"quantityAfterGT,omitempty"`
+	QuantityAfterGTE   *int  `json:"quantityAfterGTE,omitempty"`
+	QuantityAfterLT    *int  `json:"quantityAfterLT,omitempty"`
+	QuantityAfterLTE   *int  `json:"quantityAfterLTE,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "actor" field predicates.
+	Actor             *string  `json:"actor,omitempty"`
+	ActorNEQ          *string  `json:"actorNEQ,omitempty"`
+	ActorIn           []string `json:"actorIn,omitempty"`
+	ActorNotIn        []string `json:"actorNotIn,omitempty"`
+	ActorGT           *string  `json:"actorGT,omitempty"`
+	ActorGTE          *string  `json:"actorGTE,omitempty"`
+	ActorLT           *string  `json:"actorLT,omitempty"`
+	ActorLTE          *string  `json:"actorLTE,omitempty"`
+	ActorContains     *string  `json:"actorContains,omitempty"`
+	ActorHasPrefix    *string  `json:"actorHasPrefix,omitempty"`
+	ActorHasSuffix    *string  `json:"actorHasSuffix,omitempty"`
+	ActorEqualFold    *string  `json:"actorEqualFold,omitempty"`
+	ActorContainsFold *string  `json:"actorContainsFold,omitempty"`
+
+	// "api_key_id" field predicates.
+	APIKeyID       *int  `json:"apiKeyID,omitempty"`
+	APIKeyIDNEQ    *int  `json:"apiKeyIDNEQ,omitempty"`
+	APIKeyIDIn     []int `json:"apiKeyIDIn,omitempty"`
+	APIKeyIDNotIn  []int `json:"apiKeyIDNotIn,omitempty"`
+	APIKeyIDGT     *int  `json:"apiKeyIDGT,omitempty"`
+	APIKeyIDGTE    *int  `json:"apiKeyIDGTE,omitempty"`
+	APIKeyIDLT     *int  `json:"apiKeyIDLT,omitempty"`
+	APIKeyIDLTE    *int  `json:"apiKeyIDLTE,omitempty"`
+	APIKeyIDIsNil  bool  `json:"apiKeyIDIsNil,omitempty"`
+	APIKeyIDNotNil bool  `json:"apiKeyIDNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *InventoryAdjustmentWhereInput) AddPredicates(predicates ...predicate.InventoryAdjustment) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the InventoryAdjustmentWhereInput filter on the InventoryAdjustmentQuery builder.
+func (i *InventoryAdjustmentWhereInput) Filter(q *InventoryAdjustmentQuery) (*InventoryAdjustmentQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyInventoryAdjustmentWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyInventoryAdjustmentWhereInput is returned in case the InventoryAdjustmentWhereInput is empty.
+var ErrEmptyInventoryAdjustmentWhereInput = errors.New("ent: empty predicate InventoryAdjustmentWhereInput")
+
+// P returns a predicate for filtering inventoryadjustments.
+// An error is returned if the input is empty or invalid.
+func (i *InventoryAdjustmentWhereInput) P() (predicate.InventoryAdjustment, error) {
+	var predicates []predicate.InventoryAdjustment
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, inventoryadjustment.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.InventoryAdjustment, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, inventoryadjustment.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.InventoryAdjustment, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, inventoryadjustment.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, inventoryadjustment.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, inventoryadjustment.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, inventoryadjustment.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, inventoryadjustment.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, inventoryadjustment.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, inventoryadjustment.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, inventoryadjustment.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, inventoryadjustment.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, inventoryadjustment.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, inventoryadjustment.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.VariantID != nil {
+		predicates = append(predicates, inventoryadjustment.VariantIDEQ(*i.VariantID))
+	}
+	if i.VariantIDNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.VariantIDNEQ(*i.VariantIDNEQ))
+	}
+	if len(i.VariantIDIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.VariantIDIn(i.VariantIDIn...))
+	}
+	if len(i.VariantIDNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.VariantIDNotIn(i.VariantIDNotIn...))
+	}
+	if i.VariantIDGT != nil {
+		predicates = append(predicates, inventoryadjustment.VariantIDGT(*i.VariantIDGT))
+	}
+	if i.VariantIDGTE != nil {
+		predicates = append(predicates, inventoryadjustment.VariantIDGTE(*i.VariantIDGTE))
+	}
+	if i.VariantIDLT != nil {
+		predicates = append(predicates, inventoryadjustment.VariantIDLT(*i.VariantIDLT))
+	}
+	if i.VariantIDLTE != nil {
+		predicates = append(predicates, inventoryadjustment.VariantIDLTE(*i.VariantIDLTE))
+	}
+	if i.Sku != nil {
+		predicates = append(predicates, inventoryadjustment.SkuEQ(*i.Sku))
+	}
+	if i.SkuNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.SkuNEQ(*i.SkuNEQ))
+	}
+	if len(i.SkuIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.SkuIn(i.SkuIn...))
+	}
+	if len(i.SkuNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.SkuNotIn(i.SkuNotIn...))
+	}
+	if i.SkuGT != nil {
+		predicates = append(predicates, inventoryadjustment.SkuGT(*i.SkuGT))
+	}
+	if i.SkuGTE != nil {
+		predicates = append(predicates, inventoryadjustment.SkuGTE(*i.SkuGTE))
+	}
+	if i.SkuLT != nil {
+		predicates = append(predicates, inventoryadjustment.SkuLT(*i.SkuLT))
+	}
+	if i.SkuLTE != nil {
+		predicates = append(predicates, inventoryadjustment.SkuLTE(*i.SkuLTE))
+	}
+	if i.SkuContains != nil {
+		predicates = append(predicates, inventoryadjustment.SkuContains(*i.SkuContains))
+	}
+	if i.SkuHasPrefix != nil {
+		predicates = append(predicates, inventoryadjustment.SkuHasPrefix(*i.SkuHasPrefix))
+	}
+	if i.SkuHasSuffix != nil {
+		predicates = append(predicates, inventoryadjustment.SkuHasSuffix(*i.SkuHasSuffix))
+	}
+	if i.SkuIsNil {
+		predicates = append(predicates, inventoryadjustment.SkuIsNil())
+	}
+	if i.SkuNotNil {
+		predicates = append(predicates, inventoryadjustment.SkuNotNil())
+	}
+	if i.SkuEqualFold != nil {
+		predicates = append(predicates, inventoryadjustment.SkuEqualFold(*i.SkuEqualFold))
+	}
+	if i.SkuContainsFold != nil {
+		predicates = append(predicates, inventoryadjustment.SkuContainsFold(*i.SkuContainsFold))
+	}
+	if i.Delta != nil {
+		predicates = append(predicates, inventoryadjustment.DeltaEQ(*i.Delta))
+	}
+	if i.DeltaNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.DeltaNEQ(*i.DeltaNEQ))
+	}
+	if len(i.DeltaIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.DeltaIn(i.DeltaIn...))
+	}
+	if len(i.DeltaNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.DeltaNotIn(i.DeltaNotIn...))
+	}
+	if i.DeltaGT != nil {
+		predicates = append(predicates, inventoryadjustment.DeltaGT(*i.DeltaGT))
+	}
+	if i.DeltaGTE != nil {
+		predicates = append(predicates, inventoryadjustment.DeltaGTE(*i.DeltaGTE))
+	}
+	if i.DeltaLT != nil {
+		predicates = append(predicates, inventoryadjustment.DeltaLT(*i.DeltaLT))
+	}
+	if i.DeltaLTE != nil {
+		predicates = append(predicates, inventoryadjustment.DeltaLTE(*i.DeltaLTE))
+	}
+	if i.QuantityAfter != nil {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterEQ(*i.QuantityAfter))
+	}
+	if i.QuantityAfterNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterNEQ(*i.QuantityAfterNEQ))
+	}
+	if len(i.QuantityAfterIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterIn(i.QuantityAfterIn...))
+	}
+	if len(i.QuantityAfterNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterNotIn(i.QuantityAfterNotIn...))
+	}
+	if i.QuantityAfterGT != nil {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterGT(*i.QuantityAfterGT))
+	}
+	if i.QuantityAfterGTE != nil {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterGTE(*i.QuantityAfterGTE))
+	}
+	if i.QuantityAfterLT != nil {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterLT(*i.QuantityAfterLT))
+	}
+	if i.QuantityAfterLTE != nil {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterLTE(*i.QuantityAfterLTE))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.Actor != nil {
+		predicates = append(predicates, inventoryadjustment.ActorEQ(*i.Actor))
+	}
+	if i.ActorNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.ActorNEQ(*i.ActorNEQ))
+	}
+	if len(i.ActorIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.ActorIn(i.ActorIn...))
+	}
+	if len(i.ActorNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.ActorNotIn(i.ActorNotIn...))
+	}
+	if i.ActorGT != nil {
+		predicates = append(predicates, inventoryadjustment.ActorGT(*i.ActorGT))
+	}
+	if i.ActorGTE != nil {
+		predicates = append(predicates, inventoryadjustment.ActorGTE(*i.ActorGTE))
+	}
+	if i.ActorLT != nil {
+		predicates = append(predicates, inventoryadjustment.ActorLT(*i.ActorLT))
+	}
+	if i.ActorLTE != nil {
+		predicates = append(predicates, inventoryadjustment.ActorLTE(*i.ActorLTE))
+	}
+	if i.ActorContains != nil {
+		predicates = append(predicates, inventoryadjustment.ActorContains(*i.ActorContains))
+	}
+	if i.ActorHasPrefix != nil {
+		predicates = append(predicates, inventoryadjustment.ActorHasPrefix(*i.ActorHasPrefix))
+	}
+	if i.ActorHasSuffix != nil {
+		predicates = append(predicates, inventoryadjustment.ActorHasSuffix(*i.ActorHasSuffix))
+	}
+	if i.ActorEqualFold != nil {
+		predicates = append(predicates, inventoryadjustment.ActorEqualFold(*i.ActorEqualFold))
+	}
+	if i.ActorContainsFold != nil {
+		predicates = append(predicates, inventoryadjustment.ActorContainsFold(*i.ActorContainsFold))
+	}
+	if i.APIKeyID != nil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDEQ(*i.APIKeyID))
+	}
+	if i.APIKeyIDNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDNEQ(*i.APIKeyIDNEQ))
+	}
+	if len(i.APIKeyIDIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDIn(i.APIKeyIDIn...))
+	}
+	if len(i.APIKeyIDNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDNotIn(i.APIKeyIDNotIn...))
+	}
+	if i.APIKeyIDGT != nil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDGT(*i.APIKeyIDGT))
+	}
+	if i.APIKeyIDGTE != nil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDGTE(*i.APIKeyIDGTE))
+	}
+	if i.APIKeyIDLT != nil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDLT(*i.APIKeyIDLT))
+	}
+	if i.APIKeyIDLTE != nil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDLTE(*i.APIKeyIDLTE))
+	}
+	if i.APIKeyIDIsNil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDIsNil())
+	}
+	if i.APIKeyIDNotNil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyInventoryAdjustmentWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return inventoryadjustment.And(predicates...), nil
+	}
+}
+
 // MailingAddressWhereInput represents a where input for filtering MailingAddress queries.
 type MailingAddressWhereInput struct {
 	Predicates []predicate.MailingAddress  `json:"-"`
@@ -9406,6 +9879,10 @@ type ProductWhereInput struct {
 	Published    *bool `json:"published,omitempty"`
 	PublishedNEQ *bool `json:"publishedNEQ,omitempty"`
 
+	// "archived" field predicates.
+	Archived    *bool `json:"archived,omitempty"`
+	ArchivedNEQ *bool `json:"archivedNEQ,omitempty"`
+
 	// "published_at" field predicates.
 	PublishedAt       *time.Time  `json:"publishedAt,omitempty"`
 	PublishedAtNEQ    *time.Time  `json:"publishedAtNEQ,omitempty"`
@@ -9901,6 +10378,12 @@ func (i *ProductWhereInput) P() (predicate.Product, error) {
 	}
 	if i.PublishedNEQ != nil {
 		predicates = append(predicates, product.PublishedNEQ(*i.PublishedNEQ))
+	}
+	if i.Archived != nil {
+		predicates = append(predicates, product.ArchivedEQ(*i.Archived))
+	}
+	if i.ArchivedNEQ != nil {
+		predicates = append(predicates, product.ArchivedNEQ(*i.ArchivedNEQ))
 	}
 	if i.PublishedAt != nil {
 		predicates = append(predicates, product.PublishedAtEQ(*i.PublishedAt))

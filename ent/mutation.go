@@ -20,6 +20,7 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -69,6 +70,7 @@ const (
 	TypeDiscountRedemption  = "DiscountRedemption"
 	TypeEvent               = "Event"
 	TypeFulfillment         = "Fulfillment"
+	TypeInventoryAdjustment = "InventoryAdjustment"
 	TypeLoginAttempt        = "LoginAttempt"
 	TypeMailingAddress      = "MailingAddress"
 	TypeMenu                = "Menu"
@@ -12933,6 +12935,887 @@ func (m *FulfillmentMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Fulfillment edge %s", name)
 }
 
+// InventoryAdjustmentMutation represents an operation that mutates the InventoryAdjustment nodes in the graph.
+type InventoryAdjustmentMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	variant_id        *int
+	addvariant_id     *int
+	sku               *string
+	delta             *int
+	adddelta          *int
+	quantity_after    *int
+	addquantity_after *int
+	reason            *string
+	actor             *string
+	api_key_id        *int
+	addapi_key_id     *int
+	clearedFields     map[string]struct{}
+	done              bool
+	oldValue          func(context.Context) (*InventoryAdjustment, error)
+	predicates        []predicate.InventoryAdjustment
+}
+
+var _ ent.Mutation = (*InventoryAdjustmentMutation)(nil)
+
+// inventoryadjustmentOption allows management of the mutation configuration using functional options.
+type inventoryadjustmentOption func(*InventoryAdjustmentMutation)
+
+// newInventoryAdjustmentMutation creates new mutation for the InventoryAdjustment entity.
+func newInventoryAdjustmentMutation(c config, op Op, opts ...inventoryadjustmentOption) *InventoryAdjustmentMutation {
+	m := &InventoryAdjustmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInventoryAdjustment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInventoryAdjustmentID sets the ID field of the mutation.
+func withInventoryAdjustmentID(id int) inventoryadjustmentOption {
+	return func(m *InventoryAdjustmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *InventoryAdjustment
+		)
+		m.oldValue = func(ctx context.Context) (*InventoryAdjustment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().InventoryAdjustment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInventoryAdjustment sets the old InventoryAdjustment of the mutation.
+func withInventoryAdjustment(node *InventoryAdjustment) inventoryadjustmentOption {
+	return func(m *InventoryAdjustmentMutation) {
+		m.oldValue = func(context.Context) (*InventoryAdjustment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InventoryAdjustmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InventoryAdjustmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InventoryAdjustmentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InventoryAdjustmentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().InventoryAdjustment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InventoryAdjustmentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InventoryAdjustmentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the InventoryAdjustment entity.
+// If the InventoryAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InventoryAdjustmentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InventoryAdjustmentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetVariantID sets the "variant_id" field.
+func (m *InventoryAdjustmentMutation) SetVariantID(i int) {
+	m.variant_id = &i
+	m.addvariant_id = nil
+}
+
+// VariantID returns the value of the "variant_id" field in the mutation.
+func (m *InventoryAdjustmentMutation) VariantID() (r int, exists bool) {
+	v := m.variant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVariantID returns the old "variant_id" field's value of the InventoryAdjustment entity.
+// If the InventoryAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InventoryAdjustmentMutation) OldVariantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVariantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVariantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVariantID: %w", err)
+	}
+	return oldValue.VariantID, nil
+}
+
+// AddVariantID adds i to the "variant_id" field.
+func (m *InventoryAdjustmentMutation) AddVariantID(i int) {
+	if m.addvariant_id != nil {
+		*m.addvariant_id += i
+	} else {
+		m.addvariant_id = &i
+	}
+}
+
+// AddedVariantID returns the value that was added to the "variant_id" field in this mutation.
+func (m *InventoryAdjustmentMutation) AddedVariantID() (r int, exists bool) {
+	v := m.addvariant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVariantID resets all changes to the "variant_id" field.
+func (m *InventoryAdjustmentMutation) ResetVariantID() {
+	m.variant_id = nil
+	m.addvariant_id = nil
+}
+
+// SetSku sets the "sku" field.
+func (m *InventoryAdjustmentMutation) SetSku(s string) {
+	m.sku = &s
+}
+
+// Sku returns the value of the "sku" field in the mutation.
+func (m *InventoryAdjustmentMutation) Sku() (r string, exists bool) {
+	v := m.sku
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSku returns the old "sku" field's value of the InventoryAdjustment entity.
+// If the InventoryAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InventoryAdjustmentMutation) OldSku(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSku is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSku requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSku: %w", err)
+	}
+	return oldValue.Sku, nil
+}
+
+// ClearSku clears the value of the "sku" field.
+func (m *InventoryAdjustmentMutation) ClearSku() {
+	m.sku = nil
+	m.clearedFields[inventoryadjustment.FieldSku] = struct{}{}
+}
+
+// SkuCleared returns if the "sku" field was cleared in this mutation.
+func (m *InventoryAdjustmentMutation) SkuCleared() bool {
+	_, ok := m.clearedFields[inventoryadjustment.FieldSku]
+	return ok
+}
+
+// ResetSku resets all changes to the "sku" field.
+func (m *InventoryAdjustmentMutation) ResetSku() {
+	m.sku = nil
+	delete(m.clearedFields, inventoryadjustment.FieldSku)
+}
+
+// SetDelta sets the "delta" field.
+func (m *InventoryAdjustmentMutation) SetDelta(i int) {
+	m.delta = &i
+	m.adddelta = nil
+}
+
+// Delta returns the value of the "delta" field in the mutation.
+func (m *InventoryAdjustmentMutation) Delta() (r int, exists bool) {
+	v := m.delta
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDelta returns the old "delta" field's value of the InventoryAdjustment entity.
+// If the InventoryAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InventoryAdjustmentMutation) OldDelta(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDelta is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDelta requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDelta: %w", err)
+	}
+	return oldValue.Delta, nil
+}
+
+// AddDelta adds i to the "delta" field.
+func (m *InventoryAdjustmentMutation) AddDelta(i int) {
+	if m.adddelta != nil {
+		*m.adddelta += i
+	} else {
+		m.adddelta = &i
+	}
+}
+
+// AddedDelta returns the value that was added to the "delta" field in this mutation.
+func (m *InventoryAdjustmentMutation) AddedDelta() (r int, exists bool) {
+	v := m.adddelta
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDelta resets all changes to the "delta" field.
+func (m *InventoryAdjustmentMutation) ResetDelta() {
+	m.delta = nil
+	m.adddelta = nil
+}
+
+// SetQuantityAfter sets the "quantity_after" field.
+func (m *InventoryAdjustmentMutation) SetQuantityAfter(i int) {
+	m.quantity_after = &i
+	m.addquantity_after = nil
+}
+
+// QuantityAfter returns the value of the "quantity_after" field in the mutation.
+func (m *InventoryAdjustmentMutation) QuantityAfter() (r int, exists bool) {
+	v := m.quantity_after
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantityAfter returns the old "quantity_after" field's value of the InventoryAdjustment entity.
+// If the InventoryAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InventoryAdjustmentMutation) OldQuantityAfter(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantityAfter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantityAfter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantityAfter: %w", err)
+	}
+	return oldValue.QuantityAfter, nil
+}
+
+// AddQuantityAfter adds i to the "quantity_after" field.
+func (m *InventoryAdjustmentMutation) AddQuantityAfter(i int) {
+	if m.addquantity_after != nil {
+		*m.addquantity_after += i
+	} else {
+		m.addquantity_after = &i
+	}
+}
+
+// AddedQuantityAfter returns the value that was added to the "quantity_after" field in this mutation.
+func (m *InventoryAdjustmentMutation) AddedQuantityAfter() (r int, exists bool) {
+	v := m.addquantity_after
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantityAfter resets all changes to the "quantity_after" field.
+func (m *InventoryAdjustmentMutation) ResetQuantityAfter() {
+	m.quantity_after = nil
+	m.addquantity_after = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *InventoryAdjustmentMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *InventoryAdjustmentMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the InventoryAdjustment entity.
+// If the InventoryAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InventoryAdjustmentMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *InventoryAdjustmentMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetActor sets the "actor" field.
+func (m *InventoryAdjustmentMutation) SetActor(s string) {
+	m.actor = &s
+}
+
+// Actor returns the value of the "actor" field in the mutation.
+func (m *InventoryAdjustmentMutation) Actor() (r string, exists bool) {
+	v := m.actor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActor returns the old "actor" field's value of the InventoryAdjustment entity.
+// If the InventoryAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InventoryAdjustmentMutation) OldActor(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActor: %w", err)
+	}
+	return oldValue.Actor, nil
+}
+
+// ResetActor resets all changes to the "actor" field.
+func (m *InventoryAdjustmentMutation) ResetActor() {
+	m.actor = nil
+}
+
+// SetAPIKeyID sets the "api_key_id" field.
+func (m *InventoryAdjustmentMutation) SetAPIKeyID(i int) {
+	m.api_key_id = &i
+	m.addapi_key_id = nil
+}
+
+// APIKeyID returns the value of the "api_key_id" field in the mutation.
+func (m *InventoryAdjustmentMutation) APIKeyID() (r int, exists bool) {
+	v := m.api_key_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAPIKeyID returns the old "api_key_id" field's value of the InventoryAdjustment entity.
+// If the InventoryAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InventoryAdjustmentMutation) OldAPIKeyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAPIKeyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAPIKeyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAPIKeyID: %w", err)
+	}
+	return oldValue.APIKeyID, nil
+}
+
+// AddAPIKeyID adds i to the "api_key_id" field.
+func (m *InventoryAdjustmentMutation) AddAPIKeyID(i int) {
+	if m.addapi_key_id != nil {
+		*m.addapi_key_id += i
+	} else {
+		m.addapi_key_id = &i
+	}
+}
+
+// AddedAPIKeyID returns the value that was added to the "api_key_id" field in this mutation.
+func (m *InventoryAdjustmentMutation) AddedAPIKeyID() (r int, exists bool) {
+	v := m.addapi_key_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAPIKeyID clears the value of the "api_key_id" field.
+func (m *InventoryAdjustmentMutation) ClearAPIKeyID() {
+	m.api_key_id = nil
+	m.addapi_key_id = nil
+	m.clearedFields[inventoryadjustment.FieldAPIKeyID] = struct{}{}
+}
+
+// APIKeyIDCleared returns if the "api_key_id" field was cleared in this mutation.
+func (m *InventoryAdjustmentMutation) APIKeyIDCleared() bool {
+	_, ok := m.clearedFields[inventoryadjustment.FieldAPIKeyID]
+	return ok
+}
+
+// ResetAPIKeyID resets all changes to the "api_key_id" field.
+func (m *InventoryAdjustmentMutation) ResetAPIKeyID() {
+	m.api_key_id = nil
+	m.addapi_key_id = nil
+	delete(m.clearedFields, inventoryadjustment.FieldAPIKeyID)
+}
+
+// Where appends a list predicates to the InventoryAdjustmentMutation builder.
+func (m *InventoryAdjustmentMutation) Where(ps ...predicate.InventoryAdjustment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InventoryAdjustmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InventoryAdjustmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.InventoryAdjustment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InventoryAdjustmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InventoryAdjustmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (InventoryAdjustment).
+func (m *InventoryAdjustmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InventoryAdjustmentMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, inventoryadjustment.FieldCreatedAt)
+	}
+	if m.variant_id != nil {
+		fields = append(fields, inventoryadjustment.FieldVariantID)
+	}
+	if m.sku != nil {
+		fields = append(fields, inventoryadjustment.FieldSku)
+	}
+	if m.delta != nil {
+		fields = append(fields, inventoryadjustment.FieldDelta)
+	}
+	if m.quantity_after != nil {
+		fields = append(fields, inventoryadjustment.FieldQuantityAfter)
+	}
+	if m.reason != nil {
+		fields = append(fields, inventoryadjustment.FieldReason)
+	}
+	if m.actor != nil {
+		fields = append(fields, inventoryadjustment.FieldActor)
+	}
+	if m.api_key_id != nil {
+		fields = append(fields, inventoryadjustment.FieldAPIKeyID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InventoryAdjustmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case inventoryadjustment.FieldCreatedAt:
+		return m.CreatedAt()
+	case inventoryadjustment.FieldVariantID:
+		return m.VariantID()
+	case inventoryadjustment.FieldSku:
+		return m.Sku()
+	case inventoryadjustment.FieldDelta:
+		return m.Delta()
+	case inventoryadjustment.FieldQuantityAfter:
+		return m.QuantityAfter()
+	case inventoryadjustment.FieldReason:
+		return m.Reason()
+	case inventoryadjustment.FieldActor:
+		return m.Actor()
+	case inventoryadjustment.FieldAPIKeyID:
+		return m.APIKeyID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InventoryAdjustmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case inventoryadjustment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case inventoryadjustment.FieldVariantID:
+		return m.OldVariantID(ctx)
+	case inventoryadjustment.FieldSku:
+		return m.OldSku(ctx)
+	case inventoryadjustment.FieldDelta:
+		return m.OldDelta(ctx)
+	case inventoryadjustment.FieldQuantityAfter:
+		return m.OldQuantityAfter(ctx)
+	case inventoryadjustment.FieldReason:
+		return m.OldReason(ctx)
+	case inventoryadjustment.FieldActor:
+		return m.OldActor(ctx)
+	case inventoryadjustment.FieldAPIKeyID:
+		return m.OldAPIKeyID(ctx)
+	}
+	return nil, fmt.Errorf("unknown InventoryAdjustment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InventoryAdjustmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case inventoryadjustment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case inventoryadjustment.FieldVariantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVariantID(v)
+		return nil
+	case inventoryadjustment.FieldSku:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSku(v)
+		return nil
+	case inventoryadjustment.FieldDelta:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDelta(v)
+		return nil
+	case inventoryadjustment.FieldQuantityAfter:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantityAfter(v)
+		return nil
+	case inventoryadjustment.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case inventoryadjustment.FieldActor:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActor(v)
+		return nil
+	case inventoryadjustment.FieldAPIKeyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAPIKeyID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InventoryAdjustment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InventoryAdjustmentMutation) AddedFields() []string {
+	var fields []string
+	if m.addvariant_id != nil {
+		fields = append(fields, inventoryadjustment.FieldVariantID)
+	}
+	if m.adddelta != nil {
+		fields = append(fields, inventoryadjustment.FieldDelta)
+	}
+	if m.addquantity_after != nil {
+		fields = append(fields, inventoryadjustment.FieldQuantityAfter)
+	}
+	if m.addapi_key_id != nil {
+		fields = append(fields, inventoryadjustment.FieldAPIKeyID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InventoryAdjustmentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case inventoryadjustment.FieldVariantID:
+		return m.AddedVariantID()
+	case inventoryadjustment.FieldDelta:
+		return m.AddedDelta()
+	case inventoryadjustment.FieldQuantityAfter:
+		return m.AddedQuantityAfter()
+	case inventoryadjustment.FieldAPIKeyID:
+		return m.AddedAPIKeyID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InventoryAdjustmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case inventoryadjustment.FieldVariantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVariantID(v)
+		return nil
+	case inventoryadjustment.FieldDelta:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDelta(v)
+		return nil
+	case inventoryadjustment.FieldQuantityAfter:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantityAfter(v)
+		return nil
+	case inventoryadjustment.FieldAPIKeyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAPIKeyID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InventoryAdjustment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InventoryAdjustmentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(inventoryadjustment.FieldSku) {
+		fields = append(fields, inventoryadjustment.FieldSku)
+	}
+	if m.FieldCleared(inventoryadjustment.FieldAPIKeyID) {
+		fields = append(fields, inventoryadjustment.FieldAPIKeyID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InventoryAdjustmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InventoryAdjustmentMutation) ClearField(name string) error {
+	switch name {
+	case inventoryadjustment.FieldSku:
+		m.ClearSku()
+		return nil
+	case inventoryadjustment.FieldAPIKeyID:
+		m.ClearAPIKeyID()
+		return nil
+	}
+	return fmt.Errorf("unknown InventoryAdjustment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InventoryAdjustmentMutation) ResetField(name string) error {
+	switch name {
+	case inventoryadjustment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case inventoryadjustment.FieldVariantID:
+		m.ResetVariantID()
+		return nil
+	case inventoryadjustment.FieldSku:
+		m.ResetSku()
+		return nil
+	case inventoryadjustment.FieldDelta:
+		m.ResetDelta()
+		return nil
+	case inventoryadjustment.FieldQuantityAfter:
+		m.ResetQuantityAfter()
+		return nil
+	case inventoryadjustment.FieldReason:
+		m.ResetReason()
+		return nil
+	case inventoryadjustment.FieldActor:
+		m.ResetActor()
+		return nil
+	case inventoryadjustment.FieldAPIKeyID:
+		m.ResetAPIKeyID()
+		return nil
+	}
+	return fmt.Errorf("unknown InventoryAdjustment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InventoryAdjustmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InventoryAdjustmentMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InventoryAdjustmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InventoryAdjustmentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InventoryAdjustmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InventoryAdjustmentMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InventoryAdjustmentMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown InventoryAdjustment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InventoryAdjustmentMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown InventoryAdjustment edge %s", name)
+}
+
 // LoginAttemptMutation represents an operation that mutates the LoginAttempt nodes in the graph.
 type LoginAttemptMutation struct {
 	config
@@ -21504,6 +22387,7 @@ type ProductMutation struct {
 	tags                    *[]string
 	appendtags              []string
 	published               *bool
+	archived                *bool
 	published_at            *time.Time
 	seo_title               *string
 	seo_description         *string
@@ -22007,6 +22891,42 @@ func (m *ProductMutation) OldPublished(ctx context.Context) (v bool, err error) 
 // ResetPublished resets all changes to the "published" field.
 func (m *ProductMutation) ResetPublished() {
 	m.published = nil
+}
+
+// SetArchived sets the "archived" field.
+func (m *ProductMutation) SetArchived(b bool) {
+	m.archived = &b
+}
+
+// Archived returns the value of the "archived" field in the mutation.
+func (m *ProductMutation) Archived() (r bool, exists bool) {
+	v := m.archived
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArchived returns the old "archived" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldArchived(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArchived is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArchived requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArchived: %w", err)
+	}
+	return oldValue.Archived, nil
+}
+
+// ResetArchived resets all changes to the "archived" field.
+func (m *ProductMutation) ResetArchived() {
+	m.archived = nil
 }
 
 // SetPublishedAt sets the "published_at" field.
@@ -22722,7 +23642,7 @@ func (m *ProductMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProductMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, product.FieldCreatedAt)
 	}
@@ -22752,6 +23672,9 @@ func (m *ProductMutation) Fields() []string {
 	}
 	if m.published != nil {
 		fields = append(fields, product.FieldPublished)
+	}
+	if m.archived != nil {
+		fields = append(fields, product.FieldArchived)
 	}
 	if m.published_at != nil {
 		fields = append(fields, product.FieldPublishedAt)
@@ -22808,6 +23731,8 @@ func (m *ProductMutation) Field(name string) (ent.Value, bool) {
 		return m.Tags()
 	case product.FieldPublished:
 		return m.Published()
+	case product.FieldArchived:
+		return m.Archived()
 	case product.FieldPublishedAt:
 		return m.PublishedAt()
 	case product.FieldSeoTitle:
@@ -22855,6 +23780,8 @@ func (m *ProductMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldTags(ctx)
 	case product.FieldPublished:
 		return m.OldPublished(ctx)
+	case product.FieldArchived:
+		return m.OldArchived(ctx)
 	case product.FieldPublishedAt:
 		return m.OldPublishedAt(ctx)
 	case product.FieldSeoTitle:
@@ -22951,6 +23878,13 @@ func (m *ProductMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPublished(v)
+		return nil
+	case product.FieldArchived:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArchived(v)
 		return nil
 	case product.FieldPublishedAt:
 		v, ok := value.(time.Time)
@@ -23177,6 +24111,9 @@ func (m *ProductMutation) ResetField(name string) error {
 		return nil
 	case product.FieldPublished:
 		m.ResetPublished()
+		return nil
+	case product.FieldArchived:
+		m.ResetArchived()
 		return nil
 	case product.FieldPublishedAt:
 		m.ResetPublishedAt()

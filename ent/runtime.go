@@ -17,6 +17,7 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
@@ -460,6 +461,20 @@ func init() {
 	fulfillmentDescTrackingUrls := fulfillmentFields[4].Descriptor()
 	// fulfillment.DefaultTrackingUrls holds the default value on creation for the tracking_urls field.
 	fulfillment.DefaultTrackingUrls = fulfillmentDescTrackingUrls.Default.([]string)
+	inventoryadjustmentFields := schema.InventoryAdjustment{}.Fields()
+	_ = inventoryadjustmentFields
+	// inventoryadjustmentDescCreatedAt is the schema descriptor for created_at field.
+	inventoryadjustmentDescCreatedAt := inventoryadjustmentFields[0].Descriptor()
+	// inventoryadjustment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	inventoryadjustment.DefaultCreatedAt = inventoryadjustmentDescCreatedAt.Default.(func() time.Time)
+	// inventoryadjustmentDescQuantityAfter is the schema descriptor for quantity_after field.
+	inventoryadjustmentDescQuantityAfter := inventoryadjustmentFields[4].Descriptor()
+	// inventoryadjustment.QuantityAfterValidator is a validator for the "quantity_after" field. It is called by the builders before save.
+	inventoryadjustment.QuantityAfterValidator = inventoryadjustmentDescQuantityAfter.Validators[0].(func(int) error)
+	// inventoryadjustmentDescReason is the schema descriptor for reason field.
+	inventoryadjustmentDescReason := inventoryadjustmentFields[5].Descriptor()
+	// inventoryadjustment.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	inventoryadjustment.ReasonValidator = inventoryadjustmentDescReason.Validators[0].(func(string) error)
 	mailingaddressMixin := schema.MailingAddress{}.Mixin()
 	mailingaddressMixinFields0 := mailingaddressMixin[0].Fields()
 	_ = mailingaddressMixinFields0
@@ -777,28 +792,32 @@ func init() {
 	productDescPublished := productFields[7].Descriptor()
 	// product.DefaultPublished holds the default value on creation for the published field.
 	product.DefaultPublished = productDescPublished.Default.(bool)
+	// productDescArchived is the schema descriptor for archived field.
+	productDescArchived := productFields[8].Descriptor()
+	// product.DefaultArchived holds the default value on creation for the archived field.
+	product.DefaultArchived = productDescArchived.Default.(bool)
 	// productDescIsGiftCard is the schema descriptor for is_gift_card field.
-	productDescIsGiftCard := productFields[11].Descriptor()
+	productDescIsGiftCard := productFields[12].Descriptor()
 	// product.DefaultIsGiftCard holds the default value on creation for the is_gift_card field.
 	product.DefaultIsGiftCard = productDescIsGiftCard.Default.(bool)
 	// productDescMinPrice is the schema descriptor for min_price field.
-	productDescMinPrice := productFields[12].Descriptor()
+	productDescMinPrice := productFields[13].Descriptor()
 	// product.DefaultMinPrice holds the default value on creation for the min_price field.
 	product.DefaultMinPrice = productDescMinPrice.Default.(int64)
 	// productDescMaxPrice is the schema descriptor for max_price field.
-	productDescMaxPrice := productFields[13].Descriptor()
+	productDescMaxPrice := productFields[14].Descriptor()
 	// product.DefaultMaxPrice holds the default value on creation for the max_price field.
 	product.DefaultMaxPrice = productDescMaxPrice.Default.(int64)
 	// productDescMinCompareAtPrice is the schema descriptor for min_compare_at_price field.
-	productDescMinCompareAtPrice := productFields[14].Descriptor()
+	productDescMinCompareAtPrice := productFields[15].Descriptor()
 	// product.DefaultMinCompareAtPrice holds the default value on creation for the min_compare_at_price field.
 	product.DefaultMinCompareAtPrice = productDescMinCompareAtPrice.Default.(int64)
 	// productDescMaxCompareAtPrice is the schema descriptor for max_compare_at_price field.
-	productDescMaxCompareAtPrice := productFields[15].Descriptor()
+	productDescMaxCompareAtPrice := productFields[16].Descriptor()
 	// product.DefaultMaxCompareAtPrice holds the default value on creation for the max_compare_at_price field.
 	product.DefaultMaxCompareAtPrice = productDescMaxCompareAtPrice.Default.(int64)
 	// productDescUnitsSold is the schema descriptor for units_sold field.
-	productDescUnitsSold := productFields[16].Descriptor()
+	productDescUnitsSold := productFields[17].Descriptor()
 	// product.DefaultUnitsSold holds the default value on creation for the units_sold field.
 	product.DefaultUnitsSold = productDescUnitsSold.Default.(int64)
 	// product.UnitsSoldValidator is a validator for the "units_sold" field. It is called by the builders before save.

@@ -176,6 +176,18 @@ func (f FulfillmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FulfillmentMutation", m)
 }
 
+// The InventoryAdjustmentFunc type is an adapter to allow the use of ordinary
+// function as InventoryAdjustment mutator.
+type InventoryAdjustmentFunc func(context.Context, *ent.InventoryAdjustmentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f InventoryAdjustmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.InventoryAdjustmentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InventoryAdjustmentMutation", m)
+}
+
 // The LoginAttemptFunc type is an adapter to allow the use of ordinary
 // function as LoginAttempt mutator.
 type LoginAttemptFunc func(context.Context, *ent.LoginAttemptMutation) (ent.Value, error)

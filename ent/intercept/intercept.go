@@ -21,6 +21,7 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -475,6 +476,33 @@ func (f TraverseFulfillment) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.FulfillmentQuery", q)
+}
+
+// The InventoryAdjustmentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type InventoryAdjustmentFunc func(context.Context, *ent.InventoryAdjustmentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f InventoryAdjustmentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.InventoryAdjustmentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.InventoryAdjustmentQuery", q)
+}
+
+// The TraverseInventoryAdjustment type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseInventoryAdjustment func(context.Context, *ent.InventoryAdjustmentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseInventoryAdjustment) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseInventoryAdjustment) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InventoryAdjustmentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.InventoryAdjustmentQuery", q)
 }
 
 // The LoginAttemptFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -967,6 +995,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.EventQuery, predicate.Event, event.OrderOption]{typ: ent.TypeEvent, tq: q}, nil
 	case *ent.FulfillmentQuery:
 		return &query[*ent.FulfillmentQuery, predicate.Fulfillment, fulfillment.OrderOption]{typ: ent.TypeFulfillment, tq: q}, nil
+	case *ent.InventoryAdjustmentQuery:
+		return &query[*ent.InventoryAdjustmentQuery, predicate.InventoryAdjustment, inventoryadjustment.OrderOption]{typ: ent.TypeInventoryAdjustment, tq: q}, nil
 	case *ent.LoginAttemptQuery:
 		return &query[*ent.LoginAttemptQuery, predicate.LoginAttempt, loginattempt.OrderOption]{typ: ent.TypeLoginAttempt, tq: q}, nil
 	case *ent.MailingAddressQuery:

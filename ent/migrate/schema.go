@@ -412,6 +412,36 @@ var (
 			},
 		},
 	}
+	// InventoryAdjustmentsColumns holds the columns for the "inventory_adjustments" table.
+	InventoryAdjustmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "variant_id", Type: field.TypeInt},
+		{Name: "sku", Type: field.TypeString, Nullable: true},
+		{Name: "delta", Type: field.TypeInt},
+		{Name: "quantity_after", Type: field.TypeInt},
+		{Name: "reason", Type: field.TypeString},
+		{Name: "actor", Type: field.TypeString},
+		{Name: "api_key_id", Type: field.TypeInt, Nullable: true},
+	}
+	// InventoryAdjustmentsTable holds the schema information for the "inventory_adjustments" table.
+	InventoryAdjustmentsTable = &schema.Table{
+		Name:       "inventory_adjustments",
+		Columns:    InventoryAdjustmentsColumns,
+		PrimaryKey: []*schema.Column{InventoryAdjustmentsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "inventoryadjustment_variant_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{InventoryAdjustmentsColumns[2], InventoryAdjustmentsColumns[1]},
+			},
+			{
+				Name:    "inventoryadjustment_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{InventoryAdjustmentsColumns[1]},
+			},
+		},
+	}
 	// LoginAttemptsColumns holds the columns for the "login_attempts" table.
 	LoginAttemptsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -687,6 +717,7 @@ var (
 		{Name: "product_type", Type: field.TypeString, Default: ""},
 		{Name: "tags", Type: field.TypeJSON},
 		{Name: "published", Type: field.TypeBool, Default: false},
+		{Name: "archived", Type: field.TypeBool, Default: false},
 		{Name: "published_at", Type: field.TypeTime, Nullable: true},
 		{Name: "seo_title", Type: field.TypeString, Nullable: true},
 		{Name: "seo_description", Type: field.TypeString, Nullable: true},
@@ -706,7 +737,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "products_discount_codes_products",
-				Columns:    []*schema.Column{ProductsColumns[20]},
+				Columns:    []*schema.Column{ProductsColumns[21]},
 				RefColumns: []*schema.Column{DiscountCodesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -725,7 +756,7 @@ var (
 			{
 				Name:    "product_published_min_price_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[10], ProductsColumns[15], ProductsColumns[0]},
+				Columns: []*schema.Column{ProductsColumns[10], ProductsColumns[16], ProductsColumns[0]},
 			},
 			{
 				Name:    "product_published_created_at_id",
@@ -740,7 +771,7 @@ var (
 			{
 				Name:    "product_published_units_sold_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[10], ProductsColumns[19], ProductsColumns[0]},
+				Columns: []*schema.Column{ProductsColumns[10], ProductsColumns[20], ProductsColumns[0]},
 			},
 			{
 				Name:    "product_product_type",
@@ -998,6 +1029,7 @@ var (
 		DiscountRedemptionsTable,
 		EventsTable,
 		FulfillmentsTable,
+		InventoryAdjustmentsTable,
 		LoginAttemptsTable,
 		MailingAddressesTable,
 		MenusTable,

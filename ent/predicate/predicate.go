@@ -48,6 +48,9 @@ type Event func(*sql.Selector)
 // Fulfillment is the predicate function for fulfillment builders.
 type Fulfillment func(*sql.Selector)
 
+// InventoryAdjustment is the predicate function for inventoryadjustment builders.
+type InventoryAdjustment func(*sql.Selector)
+
 // LoginAttempt is the predicate function for loginattempt builders.
 type LoginAttempt func(*sql.Selector)
 

@@ -7,6 +7,7 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"storefront/ent"
 	"storefront/graph/admin/generated"
 
@@ -53,6 +54,10 @@ func (r *queryResolver) DiscountRedemptions(ctx context.Context, after *entgql.C
 	return r.DB.DiscountRedemption.Query().Paginate(ctx, after, first, before, last, ent.WithDiscountRedemptionOrder(orderBy), ent.WithDiscountRedemptionFilter(where.Filter))
 }
 
+func (r *queryResolver) InventoryAdjustments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InventoryAdjustmentOrder, where *ent.InventoryAdjustmentWhereInput) (*ent.InventoryAdjustmentConnection, error) {
+	panic(fmt.Errorf("not implemented: InventoryAdjustments - inventoryAdjustments"))
+}
+
 func (r *queryResolver) Menus(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.MenuWhereInput) (*ent.MenuConnection, error) {
 	return r.DB.Menu.Query().Paginate(ctx, after, first, before, last, ent.WithMenuFilter(where.Filter))
 }
@@ -85,6 +90,11 @@ func (r *queryResolver) TaxRates(ctx context.Context, after *entgql.Cursor[int],
 	return r.DB.TaxRate.Query().Paginate(ctx, after, first, before, last, ent.WithTaxRateFilter(where.Filter))
 }
 
+func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }
+
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	productResolver struct{ *Resolver }
+	queryResolver   struct{ *Resolver }
+)

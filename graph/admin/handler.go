@@ -15,6 +15,7 @@ import (
 	"storefront/graph/admin/generated"
 	"storefront/internal/apikey"
 	"storefront/internal/audit"
+	"storefront/internal/catalog"
 	"storefront/internal/store"
 	"storefront/internal/web"
 )
@@ -23,6 +24,7 @@ import (
 type Options struct {
 	DB      *store.DB
 	APIKeys *apikey.Service
+	Catalog *catalog.Service
 	Log     *slog.Logger
 	// Limits are the Storefront API's limits (depth, aliases, tokens, cost), applied the
 	// same way; only their limit fields, Production and Introspection are read.
@@ -33,7 +35,7 @@ type Options struct {
 // and error presenter as the Storefront API, behind API key authentication, with every
 // field checked against the key's scopes.
 func NewHandler(o Options) http.Handler {
-	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys}}
+	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog}}
 	connectionCosts(&cfg.Complexity)
 	es := generated.NewExecutableSchema(cfg)
 	srv := handler.New(es)

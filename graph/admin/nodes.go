@@ -15,6 +15,7 @@ import (
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
@@ -35,30 +36,31 @@ import (
 // nodeTables maps the type of a global ID to the table its objects live in, for every type
 // that implements Node (a test checks the schema against it).
 var nodeTables = map[string]string{
-	"APIKey":             apikey.Table,
-	"AuditEvent":         auditevent.Table,
-	"Cart":               cart.Table,
-	"CartLine":           cartline.Table,
-	"Collection":         collection.Table,
-	"CompletionAttempt":  completionattempt.Table,
-	"Customer":           customer.Table,
-	"DiscountCode":       discountcode.Table,
-	"DiscountRedemption": discountredemption.Table,
-	"Fulfillment":        fulfillment.Table,
-	"MailingAddress":     mailingaddress.Table,
-	"Menu":               menu.Table,
-	"MenuItem":           menuitem.Table,
-	"Order":              order.Table,
-	"OrderLine":          orderline.Table,
-	"Page":               page.Table,
-	"Product":            product.Table,
-	"ProductImage":       productimage.Table,
-	"ProductOption":      productoption.Table,
-	"ProductOptionValue": productoptionvalue.Table,
-	"ProductVariant":     productvariant.Table,
-	"ShippingRate":       shippingrate.Table,
-	"Shop":               shop.Table,
-	"TaxRate":            taxrate.Table,
+	"APIKey":              apikey.Table,
+	"AuditEvent":          auditevent.Table,
+	"Cart":                cart.Table,
+	"CartLine":            cartline.Table,
+	"Collection":          collection.Table,
+	"CompletionAttempt":   completionattempt.Table,
+	"Customer":            customer.Table,
+	"DiscountCode":        discountcode.Table,
+	"DiscountRedemption":  discountredemption.Table,
+	"InventoryAdjustment": inventoryadjustment.Table,
+	"Fulfillment":         fulfillment.Table,
+	"MailingAddress":      mailingaddress.Table,
+	"Menu":                menu.Table,
+	"MenuItem":            menuitem.Table,
+	"Order":               order.Table,
+	"OrderLine":           orderline.Table,
+	"Page":                page.Table,
+	"Product":             product.Table,
+	"ProductImage":        productimage.Table,
+	"ProductOption":       productoption.Table,
+	"ProductOptionValue":  productoptionvalue.Table,
+	"ProductVariant":      productvariant.Table,
+	"ShippingRate":        shippingrate.Table,
+	"Shop":                shop.Table,
+	"TaxRate":             taxrate.Table,
 }
 
 // node resolves a global ID; unknown and malformed IDs read as null.

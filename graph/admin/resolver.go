@@ -8,6 +8,7 @@ package admin
 
 import (
 	"storefront/internal/apikey"
+	"storefront/internal/catalog"
 	"storefront/internal/store"
 )
 
@@ -15,4 +16,5 @@ import (
 type Resolver struct {
 	DB      *store.DB
 	APIKeys *apikey.Service
+	Catalog *catalog.Service
 }

@@ -44,6 +44,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Mutation() MutationResolver
+	Product() ProductResolver
 	Query() QueryResolver
 }
 
@@ -321,6 +322,29 @@ type ComplexityRoot struct {
 		UpdatedAt       func(childComplexity int) int
 	}
 
+	InventoryAdjustment struct {
+		APIKeyID      func(childComplexity int) int
+		Actor         func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Delta         func(childComplexity int) int
+		ID            func(childComplexity int) int
+		QuantityAfter func(childComplexity int) int
+		Reason        func(childComplexity int) int
+		Sku           func(childComplexity int) int
+		VariantID     func(childComplexity int) int
+	}
+
+	InventoryAdjustmentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InventoryAdjustmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	MailingAddress struct {
 		Address1     func(childComplexity int) int
 		Address2     func(childComplexity int) int
@@ -378,8 +402,12 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		APIKeyCreate func(childComplexity int, input model.APIKeyCreateInput) int
-		APIKeyRevoke func(childComplexity int, id string) int
+		APIKeyCreate  func(childComplexity int, input model.APIKeyCreateInput) int
+		APIKeyRevoke  func(childComplexity int, id string) int
+		ProductCreate func(childComplexity int, input model.ProductCreateInput) int
+		ProductDelete func(childComplexity int, input model.ProductDeleteInput) int
+		ProductSet    func(childComplexity int, input model.ProductSetInput) int
+		ProductUpdate func(childComplexity int, input model.ProductUpdateInput) int
 	}
 
 	Order struct {
@@ -479,6 +507,7 @@ type ComplexityRoot struct {
 	}
 
 	Product struct {
+		Archived          func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		Description       func(childComplexity int) int
 		DescriptionHTML   func(childComplexity int) int
@@ -496,6 +525,7 @@ type ComplexityRoot struct {
 		PublishedAt       func(childComplexity int) int
 		SeoDescription    func(childComplexity int) int
 		SeoTitle          func(childComplexity int) int
+		Status            func(childComplexity int) int
 		Tags              func(childComplexity int) int
 		Title             func(childComplexity int) int
 		UnitsSold         func(childComplexity int) int
@@ -508,6 +538,16 @@ type ComplexityRoot struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	ProductCreatePayload struct {
+		Product    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	ProductDeletePayload struct {
+		DeletedProductID func(childComplexity int) int
+		UserErrors       func(childComplexity int) int
 	}
 
 	ProductEdge struct {
@@ -544,6 +584,16 @@ type ComplexityRoot struct {
 		Position func(childComplexity int) int
 	}
 
+	ProductSetPayload struct {
+		Product    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	ProductUpdatePayload struct {
+		Product    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	ProductVariant struct {
 		Available        func(childComplexity int) int
 		Barcode          func(childComplexity int) int
@@ -577,24 +627,25 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APIKeys             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) int
-		AuditEvents         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		Carts               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CartOrder, where *ent.CartWhereInput) int
-		Collections         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CollectionOrder, where *ent.CollectionWhereInput) int
-		CompletionAttempts  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompletionAttemptOrder, where *ent.CompletionAttemptWhereInput) int
-		Customers           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CustomerOrder, where *ent.CustomerWhereInput) int
-		DiscountCodes       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountCodeOrder, where *ent.DiscountCodeWhereInput) int
-		DiscountRedemptions func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountRedemptionOrder, where *ent.DiscountRedemptionWhereInput) int
-		Menus               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.MenuWhereInput) int
-		Node                func(childComplexity int, id string) int
-		Nodes               func(childComplexity int, ids []string) int
-		Orders              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderOrder, where *ent.OrderWhereInput) int
-		Pages               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PageOrder, where *ent.PageWhereInput) int
-		ProductVariants     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductVariantOrder, where *ent.ProductVariantWhereInput) int
-		Products            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput) int
-		ShippingRates       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.ShippingRateWhereInput) int
-		Shops               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopOrder, where *ent.ShopWhereInput) int
-		TaxRates            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) int
+		APIKeys              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) int
+		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		Carts                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CartOrder, where *ent.CartWhereInput) int
+		Collections          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CollectionOrder, where *ent.CollectionWhereInput) int
+		CompletionAttempts   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompletionAttemptOrder, where *ent.CompletionAttemptWhereInput) int
+		Customers            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CustomerOrder, where *ent.CustomerWhereInput) int
+		DiscountCodes        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountCodeOrder, where *ent.DiscountCodeWhereInput) int
+		DiscountRedemptions  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountRedemptionOrder, where *ent.DiscountRedemptionWhereInput) int
+		InventoryAdjustments func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InventoryAdjustmentOrder, where *ent.InventoryAdjustmentWhereInput) int
+		Menus                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.MenuWhereInput) int
+		Node                 func(childComplexity int, id string) int
+		Nodes                func(childComplexity int, ids []string) int
+		Orders               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderOrder, where *ent.OrderWhereInput) int
+		Pages                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PageOrder, where *ent.PageWhereInput) int
+		ProductVariants      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductVariantOrder, where *ent.ProductVariantWhereInput) int
+		Products             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput) int
+		ShippingRates        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.ShippingRateWhereInput) int
+		Shops                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopOrder, where *ent.ShopWhereInput) int
+		TaxRates             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) int
 	}
 
 	SelectedOption struct {
@@ -689,6 +740,13 @@ type ComplexityRoot struct {
 type MutationResolver interface {
 	APIKeyCreate(ctx context.Context, input model.APIKeyCreateInput) (*model.APIKeyCreatePayload, error)
 	APIKeyRevoke(ctx context.Context, id string) (*model.APIKeyRevokePayload, error)
+	ProductSet(ctx context.Context, input model.ProductSetInput) (*model.ProductSetPayload, error)
+	ProductCreate(ctx context.Context, input model.ProductCreateInput) (*model.ProductCreatePayload, error)
+	ProductUpdate(ctx context.Context, input model.ProductUpdateInput) (*model.ProductUpdatePayload, error)
+	ProductDelete(ctx context.Context, input model.ProductDeleteInput) (*model.ProductDeletePayload, error)
+}
+type ProductResolver interface {
+	Status(ctx context.Context, obj *ent.Product) (model.ProductStatus, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -701,6 +759,7 @@ type QueryResolver interface {
 	Customers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CustomerOrder, where *ent.CustomerWhereInput) (*ent.CustomerConnection, error)
 	DiscountCodes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountCodeOrder, where *ent.DiscountCodeWhereInput) (*ent.DiscountCodeConnection, error)
 	DiscountRedemptions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountRedemptionOrder, where *ent.DiscountRedemptionWhereInput) (*ent.DiscountRedemptionConnection, error)
+	InventoryAdjustments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InventoryAdjustmentOrder, where *ent.InventoryAdjustmentWhereInput) (*ent.InventoryAdjustmentConnection, error)
 	Menus(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.MenuWhereInput) (*ent.MenuConnection, error)
 	Orders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderOrder, where *ent.OrderWhereInput) (*ent.OrderConnection, error)
 	Pages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PageOrder, where *ent.PageWhereInput) (*ent.PageConnection, error)
@@ -1822,6 +1881,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Fulfillment.UpdatedAt(childComplexity), true
 
+	case "InventoryAdjustment.apiKeyID":
+		if e.ComplexityRoot.InventoryAdjustment.APIKeyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustment.APIKeyID(childComplexity), true
+	case "InventoryAdjustment.actor":
+		if e.ComplexityRoot.InventoryAdjustment.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustment.Actor(childComplexity), true
+	case "InventoryAdjustment.createdAt":
+		if e.ComplexityRoot.InventoryAdjustment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustment.CreatedAt(childComplexity), true
+	case "InventoryAdjustment.delta":
+		if e.ComplexityRoot.InventoryAdjustment.Delta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustment.Delta(childComplexity), true
+	case "InventoryAdjustment.id":
+		if e.ComplexityRoot.InventoryAdjustment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustment.ID(childComplexity), true
+	case "InventoryAdjustment.quantityAfter":
+		if e.ComplexityRoot.InventoryAdjustment.QuantityAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustment.QuantityAfter(childComplexity), true
+	case "InventoryAdjustment.reason":
+		if e.ComplexityRoot.InventoryAdjustment.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustment.Reason(childComplexity), true
+	case "InventoryAdjustment.sku":
+		if e.ComplexityRoot.InventoryAdjustment.Sku == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustment.Sku(childComplexity), true
+	case "InventoryAdjustment.variantID":
+		if e.ComplexityRoot.InventoryAdjustment.VariantID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustment.VariantID(childComplexity), true
+
+	case "InventoryAdjustmentConnection.edges":
+		if e.ComplexityRoot.InventoryAdjustmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustmentConnection.Edges(childComplexity), true
+	case "InventoryAdjustmentConnection.pageInfo":
+		if e.ComplexityRoot.InventoryAdjustmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustmentConnection.PageInfo(childComplexity), true
+	case "InventoryAdjustmentConnection.totalCount":
+		if e.ComplexityRoot.InventoryAdjustmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustmentConnection.TotalCount(childComplexity), true
+
+	case "InventoryAdjustmentEdge.cursor":
+		if e.ComplexityRoot.InventoryAdjustmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustmentEdge.Cursor(childComplexity), true
+	case "InventoryAdjustmentEdge.node":
+		if e.ComplexityRoot.InventoryAdjustmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustmentEdge.Node(childComplexity), true
+
 	case "MailingAddress.address1":
 		if e.ComplexityRoot.MailingAddress.Address1 == nil {
 			break
@@ -2095,6 +2241,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.APIKeyRevoke(childComplexity, args["id"].(string)), true
+	case "Mutation.productCreate":
+		if e.ComplexityRoot.Mutation.ProductCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_productCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProductCreate(childComplexity, args["input"].(model.ProductCreateInput)), true
+	case "Mutation.productDelete":
+		if e.ComplexityRoot.Mutation.ProductDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_productDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProductDelete(childComplexity, args["input"].(model.ProductDeleteInput)), true
+	case "Mutation.productSet":
+		if e.ComplexityRoot.Mutation.ProductSet == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_productSet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProductSet(childComplexity, args["input"].(model.ProductSetInput)), true
+	case "Mutation.productUpdate":
+		if e.ComplexityRoot.Mutation.ProductUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_productUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProductUpdate(childComplexity, args["input"].(model.ProductUpdateInput)), true
 
 	case "Order.billingAddressID":
 		if e.ComplexityRoot.Order.BillingAddressID == nil {
@@ -2519,6 +2709,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Product.archived":
+		if e.ComplexityRoot.Product.Archived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Archived(childComplexity), true
 	case "Product.createdAt":
 		if e.ComplexityRoot.Product.CreatedAt == nil {
 			break
@@ -2621,6 +2817,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.SeoTitle(childComplexity), true
+	case "Product.status":
+		if e.ComplexityRoot.Product.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Status(childComplexity), true
 	case "Product.tags":
 		if e.ComplexityRoot.Product.Tags == nil {
 			break
@@ -2676,6 +2878,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductConnection.TotalCount(childComplexity), true
+
+	case "ProductCreatePayload.product":
+		if e.ComplexityRoot.ProductCreatePayload.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductCreatePayload.Product(childComplexity), true
+	case "ProductCreatePayload.userErrors":
+		if e.ComplexityRoot.ProductCreatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductCreatePayload.UserErrors(childComplexity), true
+
+	case "ProductDeletePayload.deletedProductId":
+		if e.ComplexityRoot.ProductDeletePayload.DeletedProductID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductDeletePayload.DeletedProductID(childComplexity), true
+	case "ProductDeletePayload.userErrors":
+		if e.ComplexityRoot.ProductDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductDeletePayload.UserErrors(childComplexity), true
 
 	case "ProductEdge.cursor":
 		if e.ComplexityRoot.ProductEdge.Cursor == nil {
@@ -2812,6 +3040,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductOptionValue.Position(childComplexity), true
+
+	case "ProductSetPayload.product":
+		if e.ComplexityRoot.ProductSetPayload.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductSetPayload.Product(childComplexity), true
+	case "ProductSetPayload.userErrors":
+		if e.ComplexityRoot.ProductSetPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductSetPayload.UserErrors(childComplexity), true
+
+	case "ProductUpdatePayload.product":
+		if e.ComplexityRoot.ProductUpdatePayload.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductUpdatePayload.Product(childComplexity), true
+	case "ProductUpdatePayload.userErrors":
+		if e.ComplexityRoot.ProductUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductUpdatePayload.UserErrors(childComplexity), true
 
 	case "ProductVariant.available":
 		if e.ComplexityRoot.ProductVariant.Available == nil {
@@ -3043,6 +3297,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.DiscountRedemptions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.DiscountRedemptionOrder), args["where"].(*ent.DiscountRedemptionWhereInput)), true
 
+	case "Query.inventoryAdjustments":
+		if e.ComplexityRoot.Query.InventoryAdjustments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_inventoryAdjustments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InventoryAdjustments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InventoryAdjustmentOrder), args["where"].(*ent.InventoryAdjustmentWhereInput)), true
 	case "Query.menus":
 		if e.ComplexityRoot.Query.Menus == nil {
 			break
@@ -3501,26 +3766,36 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DiscountRedemptionWhereInput", ec.unmarshalInputDiscountRedemptionWhereInput),
 			graphql.NewInputUnmarshaler("FulfillmentOrder", ec.unmarshalInputFulfillmentOrder),
 			graphql.NewInputUnmarshaler("FulfillmentWhereInput", ec.unmarshalInputFulfillmentWhereInput),
+			graphql.NewInputUnmarshaler("ImageSetInput", ec.unmarshalInputImageSetInput),
+			graphql.NewInputUnmarshaler("InventoryAdjustmentOrder", ec.unmarshalInputInventoryAdjustmentOrder),
+			graphql.NewInputUnmarshaler("InventoryAdjustmentWhereInput", ec.unmarshalInputInventoryAdjustmentWhereInput),
 			graphql.NewInputUnmarshaler("MailingAddressOrder", ec.unmarshalInputMailingAddressOrder),
 			graphql.NewInputUnmarshaler("MailingAddressWhereInput", ec.unmarshalInputMailingAddressWhereInput),
 			graphql.NewInputUnmarshaler("MenuItemWhereInput", ec.unmarshalInputMenuItemWhereInput),
 			graphql.NewInputUnmarshaler("MenuWhereInput", ec.unmarshalInputMenuWhereInput),
+			graphql.NewInputUnmarshaler("OptionSetInput", ec.unmarshalInputOptionSetInput),
 			graphql.NewInputUnmarshaler("OrderLineWhereInput", ec.unmarshalInputOrderLineWhereInput),
 			graphql.NewInputUnmarshaler("OrderOrder", ec.unmarshalInputOrderOrder),
 			graphql.NewInputUnmarshaler("OrderWhereInput", ec.unmarshalInputOrderWhereInput),
 			graphql.NewInputUnmarshaler("PageOrder", ec.unmarshalInputPageOrder),
 			graphql.NewInputUnmarshaler("PageWhereInput", ec.unmarshalInputPageWhereInput),
+			graphql.NewInputUnmarshaler("ProductCreateInput", ec.unmarshalInputProductCreateInput),
+			graphql.NewInputUnmarshaler("ProductDeleteInput", ec.unmarshalInputProductDeleteInput),
 			graphql.NewInputUnmarshaler("ProductImageWhereInput", ec.unmarshalInputProductImageWhereInput),
 			graphql.NewInputUnmarshaler("ProductOptionValueWhereInput", ec.unmarshalInputProductOptionValueWhereInput),
 			graphql.NewInputUnmarshaler("ProductOptionWhereInput", ec.unmarshalInputProductOptionWhereInput),
 			graphql.NewInputUnmarshaler("ProductOrder", ec.unmarshalInputProductOrder),
+			graphql.NewInputUnmarshaler("ProductSetInput", ec.unmarshalInputProductSetInput),
+			graphql.NewInputUnmarshaler("ProductUpdateInput", ec.unmarshalInputProductUpdateInput),
 			graphql.NewInputUnmarshaler("ProductVariantOrder", ec.unmarshalInputProductVariantOrder),
+			graphql.NewInputUnmarshaler("ProductVariantSetInput", ec.unmarshalInputProductVariantSetInput),
 			graphql.NewInputUnmarshaler("ProductVariantWhereInput", ec.unmarshalInputProductVariantWhereInput),
 			graphql.NewInputUnmarshaler("ProductWhereInput", ec.unmarshalInputProductWhereInput),
 			graphql.NewInputUnmarshaler("ShippingRateWhereInput", ec.unmarshalInputShippingRateWhereInput),
 			graphql.NewInputUnmarshaler("ShopOrder", ec.unmarshalInputShopOrder),
 			graphql.NewInputUnmarshaler("ShopWhereInput", ec.unmarshalInputShopWhereInput),
 			graphql.NewInputUnmarshaler("TaxRateWhereInput", ec.unmarshalInputTaxRateWhereInput),
+			graphql.NewInputUnmarshaler("VariantOptionValueInput", ec.unmarshalInputVariantOptionValueInput),
 		)
 	}
 	first := true
@@ -5805,6 +6080,217 @@ input FulfillmentWhereInput {
   hasOrder: Boolean
   hasOrderWith: [OrderWhereInput!]
 }
+type InventoryAdjustment implements Node {
+  id: ID!
+  """
+  When the stock changed (UTC).
+  """
+  createdAt: Time!
+  """
+  The variant whose stock changed (kept when the variant is deleted).
+  """
+  variantID: ID!
+  """
+  The variant's SKU at the time.
+  """
+  sku: String
+  """
+  Units added (positive) or taken (negative).
+  """
+  delta: Int!
+  """
+  Units available after the change.
+  """
+  quantityAfter: Int!
+  """
+  received, correction, cycle_count_available, damaged, shrinkage, restock, other, or sold (checkout).
+  """
+  reason: String!
+  """
+  Name of the API key that made the change, "checkout" or "cli".
+  """
+  actor: String!
+  """
+  The API key that made the change, when one did.
+  """
+  apiKeyID: ID
+}
+"""
+A connection to a list of items.
+"""
+type InventoryAdjustmentConnection {
+  """
+  A list of edges.
+  """
+  edges: [InventoryAdjustmentEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type InventoryAdjustmentEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: InventoryAdjustment
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for InventoryAdjustment connections
+"""
+input InventoryAdjustmentOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order InventoryAdjustments.
+  """
+  field: InventoryAdjustmentOrderField!
+}
+"""
+Properties by which InventoryAdjustment connections can be ordered.
+"""
+enum InventoryAdjustmentOrderField {
+  CREATED_AT
+}
+"""
+InventoryAdjustmentWhereInput is used for filtering InventoryAdjustment objects.
+Input was generated by ent.
+"""
+input InventoryAdjustmentWhereInput {
+  not: InventoryAdjustmentWhereInput
+  and: [InventoryAdjustmentWhereInput!]
+  or: [InventoryAdjustmentWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  variant_id field predicates
+  """
+  variantID: ID
+  variantIDNEQ: ID
+  variantIDIn: [ID!]
+  variantIDNotIn: [ID!]
+  variantIDGT: ID
+  variantIDGTE: ID
+  variantIDLT: ID
+  variantIDLTE: ID
+  """
+  sku field predicates
+  """
+  sku: String
+  skuNEQ: String
+  skuIn: [String!]
+  skuNotIn: [String!]
+  skuGT: String
+  skuGTE: String
+  skuLT: String
+  skuLTE: String
+  skuContains: String
+  skuHasPrefix: String
+  skuHasSuffix: String
+  skuIsNil: Boolean
+  skuNotNil: Boolean
+  skuEqualFold: String
+  skuContainsFold: String
+  """
+  delta field predicates
+  """
+  delta: Int
+  deltaNEQ: Int
+  deltaIn: [Int!]
+  deltaNotIn: [Int!]
+  deltaGT: Int
+  deltaGTE: Int
+  deltaLT: Int
+  deltaLTE: Int
+  """
+  quantity_after field predicates
+  """
+  quantityAfter: Int
+  quantityAfterNEQ: Int
+  quantityAfterIn: [Int!]
+  quantityAfterNotIn: [Int!]
+  quantityAfterGT: Int
+  quantityAfterGTE: Int
+  quantityAfterLT: Int
+  quantityAfterLTE: Int
+  """
+  reason field predicates
+  """
+  reason: String
+  reasonNEQ: String
+  reasonIn: [String!]
+  reasonNotIn: [String!]
+  reasonGT: String
+  reasonGTE: String
+  reasonLT: String
+  reasonLTE: String
+  reasonContains: String
+  reasonHasPrefix: String
+  reasonHasSuffix: String
+  reasonEqualFold: String
+  reasonContainsFold: String
+  """
+  actor field predicates
+  """
+  actor: String
+  actorNEQ: String
+  actorIn: [String!]
+  actorNotIn: [String!]
+  actorGT: String
+  actorGTE: String
+  actorLT: String
+  actorLTE: String
+  actorContains: String
+  actorHasPrefix: String
+  actorHasSuffix: String
+  actorEqualFold: String
+  actorContainsFold: String
+  """
+  api_key_id field predicates
+  """
+  apiKeyID: ID
+  apiKeyIDNEQ: ID
+  apiKeyIDIn: [ID!]
+  apiKeyIDNotIn: [ID!]
+  apiKeyIDGT: ID
+  apiKeyIDGTE: ID
+  apiKeyIDLT: ID
+  apiKeyIDLTE: ID
+  apiKeyIDIsNil: Boolean
+  apiKeyIDNotNil: Boolean
+}
 type MailingAddress implements Node {
   id: ID!
   """
@@ -7338,6 +7824,10 @@ type Product implements Node {
   """
   published: Boolean!
   """
+  Archived products are kept for records (orders) but neither sold nor published.
+  """
+  archived: Boolean!
+  """
   When the product was (or will count as) published.
   """
   publishedAt: Time
@@ -8140,6 +8630,11 @@ input ProductWhereInput {
   published: Boolean
   publishedNEQ: Boolean
   """
+  archived field predicates
+  """
+  archived: Boolean
+  archivedNEQ: Boolean
+  """
   published_at field predicates
   """
   publishedAt: Time
@@ -8531,6 +9026,37 @@ type Query {
     """
     where: DiscountRedemptionWhereInput
   ): DiscountRedemptionConnection!
+  inventoryAdjustments(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for InventoryAdjustments returned from the connection.
+    """
+    orderBy: InventoryAdjustmentOrder
+
+    """
+    Filtering options for InventoryAdjustments returned from the connection.
+    """
+    where: InventoryAdjustmentWhereInput
+  ): InventoryAdjustmentConnection!
   menus(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9374,6 +9900,189 @@ The builtin Time type
 """
 scalar Time
 `, BuiltIn: false},
+	{Name: "../product.graphqls", Input: `"""
+Whether a product is sold: ACTIVE products are published on the Storefront API, DRAFT and
+ARCHIVED ones are not.
+"""
+enum ProductStatus {
+  ACTIVE
+  DRAFT
+  ARCHIVED
+}
+
+extend type Product {
+  """
+  ACTIVE (published on the Storefront API), DRAFT or ARCHIVED.
+  """
+  status: ProductStatus!
+}
+
+"""
+A whole product for productSet: matched by handle, created when new. Fields you leave out
+stay as they are (a new product gets the defaults); lists you give replace the product's:
+variants are matched by SKU and variants not listed are removed.
+"""
+input ProductSetInput {
+  """
+  Identifies the product: lower-case letters, digits and hyphens.
+  """
+  handle: String!
+  """
+  Required for a new product.
+  """
+  title: String
+  descriptionHtml: String
+  vendor: String
+  productType: String
+  tags: [String!]
+  """
+  ACTIVE (the default for a new product), DRAFT or ARCHIVED.
+  """
+  status: ProductStatus
+  """
+  The options, in order, with their values in order. Give the variants too when you change
+  them. A product without options has one variant.
+  """
+  options: [OptionSetInput!]
+  variants: [ProductVariantSetInput!]
+  images: [ImageSetInput!]
+  """
+  The collections the product belongs to; it leaves any other.
+  """
+  collections: [ID!]
+}
+
+"""
+The fields of productCreate: those of productSet, with the handle derived from the title
+when left out.
+"""
+input ProductCreateInput {
+  handle: String
+  title: String!
+  descriptionHtml: String
+  vendor: String
+  productType: String
+  tags: [String!]
+  status: ProductStatus
+  options: [OptionSetInput!]
+  variants: [ProductVariantSetInput!]
+  images: [ImageSetInput!]
+  collections: [ID!]
+}
+
+"""
+The fields of productUpdate: those of productSet, for the product with the given ID (the
+handle can change).
+"""
+input ProductUpdateInput {
+  id: ID!
+  handle: String
+  title: String
+  descriptionHtml: String
+  vendor: String
+  productType: String
+  tags: [String!]
+  status: ProductStatus
+  options: [OptionSetInput!]
+  variants: [ProductVariantSetInput!]
+  images: [ImageSetInput!]
+  collections: [ID!]
+}
+
+input ProductDeleteInput {
+  id: ID!
+}
+
+input OptionSetInput {
+  name: String!
+  values: [String!]!
+}
+
+input VariantOptionValueInput {
+  optionName: String!
+  name: String!
+}
+
+"""
+A variant, matched by SKU within its product. Fields you leave out stay as they are (a new
+variant gets the defaults: price 0, no stock).
+"""
+input ProductVariantSetInput {
+  sku: String!
+  """
+  One value of each of the product's options.
+  """
+  optionValues: [VariantOptionValueInput!]
+  """
+  A decimal amount in the shop's currency, e.g. "12.50".
+  """
+  price: String
+  """
+  A decimal amount; null clears it.
+  """
+  compareAtPrice: String @goField(omittable: true)
+  """
+  Units available; the change is written to the inventory ledger (reason correction).
+  """
+  inventoryQuantity: Int
+  weight: Float
+  weightUnit: ProductVariantWeightUnit
+  """
+  Null clears it.
+  """
+  barcode: String @goField(omittable: true)
+  requiresShipping: Boolean
+}
+
+input ImageSetInput {
+  """
+  An absolute http or https URL.
+  """
+  url: String!
+  altText: String
+}
+
+type ProductSetPayload {
+  product: Product
+  userErrors: [UserError!]!
+}
+
+type ProductCreatePayload {
+  product: Product
+  userErrors: [UserError!]!
+}
+
+type ProductUpdatePayload {
+  product: Product
+  userErrors: [UserError!]!
+}
+
+type ProductDeletePayload {
+  deletedProductId: ID
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  """
+  Creates or updates a whole product by handle in one transaction (scope catalog:write):
+  the primitive a PIM or ERP syncs with. Sending the same input again changes nothing.
+  """
+  productSet(input: ProductSetInput!): ProductSetPayload!
+  """
+  Creates a product (scope catalog:write); the handle must be new.
+  """
+  productCreate(input: ProductCreateInput!): ProductCreatePayload!
+  """
+  Updates a product by ID (scope catalog:write).
+  """
+  productUpdate(input: ProductUpdateInput!): ProductUpdatePayload!
+  """
+  Deletes a product with its variants, options and images (scope catalog:write); orders keep
+  their lines.
+  """
+  productDelete(input: ProductDeleteInput!): ProductDeletePayload!
+}
+`, BuiltIn: false},
 	{Name: "../types.graphqls", Input: `# Types the ent schema's JSON fields use, and what every Admin API mutation shares.
 
 """
@@ -9996,6 +10705,52 @@ func (ec *executionContext) childFields_Fulfillment(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Fulfillment", field.Name)
 }
 
+func (ec *executionContext) childFields_InventoryAdjustment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_InventoryAdjustment_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_InventoryAdjustment_createdAt(ctx, field)
+	case "variantID":
+		return ec.fieldContext_InventoryAdjustment_variantID(ctx, field)
+	case "sku":
+		return ec.fieldContext_InventoryAdjustment_sku(ctx, field)
+	case "delta":
+		return ec.fieldContext_InventoryAdjustment_delta(ctx, field)
+	case "quantityAfter":
+		return ec.fieldContext_InventoryAdjustment_quantityAfter(ctx, field)
+	case "reason":
+		return ec.fieldContext_InventoryAdjustment_reason(ctx, field)
+	case "actor":
+		return ec.fieldContext_InventoryAdjustment_actor(ctx, field)
+	case "apiKeyID":
+		return ec.fieldContext_InventoryAdjustment_apiKeyID(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InventoryAdjustment", field.Name)
+}
+
+func (ec *executionContext) childFields_InventoryAdjustmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InventoryAdjustmentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InventoryAdjustmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InventoryAdjustmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InventoryAdjustmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InventoryAdjustmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_InventoryAdjustmentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_InventoryAdjustmentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InventoryAdjustmentEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_MailingAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10324,6 +11079,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_tags(ctx, field)
 	case "published":
 		return ec.fieldContext_Product_published(ctx, field)
+	case "archived":
+		return ec.fieldContext_Product_archived(ctx, field)
 	case "publishedAt":
 		return ec.fieldContext_Product_publishedAt(ctx, field)
 	case "seoTitle":
@@ -10348,6 +11105,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_variants(ctx, field)
 	case "images":
 		return ec.fieldContext_Product_images(ctx, field)
+	case "status":
+		return ec.fieldContext_Product_status(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
 }
@@ -10362,6 +11121,26 @@ func (ec *executionContext) childFields_ProductConnection(ctx context.Context, f
 		return ec.fieldContext_ProductConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductCreatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_ProductCreatePayload_product(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ProductCreatePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductCreatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedProductId":
+		return ec.fieldContext_ProductDeletePayload_deletedProductId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ProductDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductDeletePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ProductEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10430,6 +11209,26 @@ func (ec *executionContext) childFields_ProductOptionValue(ctx context.Context, 
 		return ec.fieldContext_ProductOptionValue_option(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductOptionValue", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductSetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_ProductSetPayload_product(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ProductSetPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductSetPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_ProductUpdatePayload_product(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ProductUpdatePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductUpdatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ProductVariant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10805,6 +11604,62 @@ func (ec *executionContext) field_Mutation_apiKeyRevoke_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_productCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ProductCreateInput, error) {
+			return ec.unmarshalNProductCreateInput2storefrontᚋgraphᚋadminᚋmodelᚐProductCreateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_productDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ProductDeleteInput, error) {
+			return ec.unmarshalNProductDeleteInput2storefrontᚋgraphᚋadminᚋmodelᚐProductDeleteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_productSet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ProductSetInput, error) {
+			return ec.unmarshalNProductSetInput2storefrontᚋgraphᚋadminᚋmodelᚐProductSetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_productUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ProductUpdateInput, error) {
+			return ec.unmarshalNProductUpdateInput2storefrontᚋgraphᚋadminᚋmodelᚐProductUpdateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -11246,6 +12101,60 @@ func (ec *executionContext) field_Query_discountRedemptions_args(ctx context.Con
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.DiscountRedemptionWhereInput, error) {
 			return ec.unmarshalODiscountRedemptionWhereInput2ᚖstorefrontᚋentᚐDiscountRedemptionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_inventoryAdjustments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.InventoryAdjustmentOrder, error) {
+			return ec.unmarshalOInventoryAdjustmentOrder2ᚖstorefrontᚋentᚐInventoryAdjustmentOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.InventoryAdjustmentWhereInput, error) {
+			return ec.unmarshalOInventoryAdjustmentWhereInput2ᚖstorefrontᚋentᚐInventoryAdjustmentWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16204,6 +17113,355 @@ func (ec *executionContext) fieldContext_Fulfillment_order(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _InventoryAdjustment_id(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryAdjustment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InventoryAdjustment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryAdjustment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _InventoryAdjustment_variantID(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustment_variantID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VariantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustment_variantID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryAdjustment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InventoryAdjustment_sku(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustment_sku(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sku, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustment_sku(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryAdjustment", field, false, false, "String")
+}
+
+func (ec *executionContext) _InventoryAdjustment_delta(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustment_delta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delta, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustment_delta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryAdjustment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InventoryAdjustment_quantityAfter(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustment_quantityAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuantityAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustment_quantityAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryAdjustment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InventoryAdjustment_reason(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustment_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustment_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryAdjustment", field, false, false, "String")
+}
+
+func (ec *executionContext) _InventoryAdjustment_actor(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustment_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustment_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryAdjustment", field, false, false, "String")
+}
+
+func (ec *executionContext) _InventoryAdjustment_apiKeyID(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustment_apiKeyID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKeyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustment_apiKeyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryAdjustment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InventoryAdjustmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustmentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.InventoryAdjustmentEdge) graphql.Marshaler {
+			return ec.marshalOInventoryAdjustmentEdge2ᚕᚖstorefrontᚋentᚐInventoryAdjustmentEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InventoryAdjustmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InventoryAdjustmentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InventoryAdjustmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustmentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustmentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InventoryAdjustmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InventoryAdjustmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustmentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryAdjustmentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InventoryAdjustmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustmentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InventoryAdjustment) graphql.Marshaler {
+			return ec.marshalOInventoryAdjustment2ᚖstorefrontᚋentᚐInventoryAdjustment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InventoryAdjustmentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InventoryAdjustment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InventoryAdjustmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustmentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryAdjustmentEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _MailingAddress_id(ctx context.Context, field graphql.CollectedField, obj *ent.MailingAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17301,6 +18559,182 @@ func (ec *executionContext) fieldContext_Mutation_apiKeyRevoke(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_apiKeyRevoke_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_productSet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_productSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProductSet(ctx, fc.Args["input"].(model.ProductSetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductSetPayload) graphql.Marshaler {
+			return ec.marshalNProductSetPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductSetPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_productSet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductSetPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_productSet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_productCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_productCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProductCreate(ctx, fc.Args["input"].(model.ProductCreateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductCreatePayload) graphql.Marshaler {
+			return ec.marshalNProductCreatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductCreatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_productCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductCreatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_productCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_productUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_productUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProductUpdate(ctx, fc.Args["input"].(model.ProductUpdateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductUpdatePayload) graphql.Marshaler {
+			return ec.marshalNProductUpdatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductUpdatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_productUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_productUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_productDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_productDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProductDelete(ctx, fc.Args["input"].(model.ProductDeleteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductDeletePayload) graphql.Marshaler {
+			return ec.marshalNProductDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_productDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_productDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19255,6 +20689,29 @@ func (ec *executionContext) fieldContext_Product_published(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Product", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Product_archived(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_archived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Archived, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_archived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Product_publishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19558,6 +21015,29 @@ func (ec *executionContext) fieldContext_Product_images(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Product_status(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ProductStatus) graphql.Marshaler {
+			return ec.marshalNProductStatus2storefrontᚋgraphᚋadminᚋmodelᚐProductStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, true, true, "ProductStatus")
+}
+
 func (ec *executionContext) _ProductConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProductConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19643,6 +21123,125 @@ func (ec *executionContext) _ProductConnection_totalCount(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ProductConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProductConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProductCreatePayload_product(ctx context.Context, field graphql.CollectedField, obj *model.ProductCreatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductCreatePayload_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖstorefrontᚋentᚐProduct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductCreatePayload_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductCreatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductCreatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ProductCreatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductCreatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductCreatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductCreatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductDeletePayload_deletedProductId(ctx context.Context, field graphql.CollectedField, obj *model.ProductDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductDeletePayload_deletedProductId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedProductID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductDeletePayload_deletedProductId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ProductDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ProductDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProductEdge) (ret graphql.Marshaler) {
@@ -20200,6 +21799,134 @@ func (ec *executionContext) fieldContext_ProductOptionValue_option(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProductOption(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductSetPayload_product(ctx context.Context, field graphql.CollectedField, obj *model.ProductSetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductSetPayload_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖstorefrontᚋentᚐProduct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductSetPayload_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductSetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductSetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ProductSetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductSetPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductSetPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductSetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductUpdatePayload_product(ctx context.Context, field graphql.CollectedField, obj *model.ProductUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductUpdatePayload_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖstorefrontᚋentᚐProduct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductUpdatePayload_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ProductUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -21222,6 +22949,50 @@ func (ec *executionContext) fieldContext_Query_discountRedemptions(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_discountRedemptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_inventoryAdjustments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_inventoryAdjustments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InventoryAdjustments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InventoryAdjustmentOrder), fc.Args["where"].(*ent.InventoryAdjustmentWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InventoryAdjustmentConnection) graphql.Marshaler {
+			return ec.marshalNInventoryAdjustmentConnection2ᚖstorefrontᚋentᚐInventoryAdjustmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_inventoryAdjustments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InventoryAdjustmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_inventoryAdjustments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31835,6 +33606,801 @@ func UnmarshalFulfillmentWhereInput(ctx context.Context, raw any) (ent.Fulfillme
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputImageSetInput(ctx context.Context, obj any) (model.ImageSetInput, error) {
+	var it model.ImageSetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"url", "altText"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "altText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altText"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltText = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalImageSetInput unmarshals raw into the ImageSetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalImageSetInput(ctx context.Context, raw any) (model.ImageSetInput, error) {
+	var out model.ImageSetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ImageSetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInventoryAdjustmentOrder(ctx context.Context, obj any) (ent.InventoryAdjustmentOrder, error) {
+	var it ent.InventoryAdjustmentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNInventoryAdjustmentOrderField2ᚖstorefrontᚋentᚐInventoryAdjustmentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInventoryAdjustmentOrder unmarshals raw into the InventoryAdjustmentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInventoryAdjustmentOrder(ctx context.Context, raw any) (ent.InventoryAdjustmentOrder, error) {
+	var out ent.InventoryAdjustmentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InventoryAdjustmentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInventoryAdjustmentWhereInput(ctx context.Context, obj any) (ent.InventoryAdjustmentWhereInput, error) {
+	var it ent.InventoryAdjustmentWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "variantID", "variantIDNEQ", "variantIDIn", "variantIDNotIn", "variantIDGT", "variantIDGTE", "variantIDLT", "variantIDLTE", "sku", "skuNEQ", "skuIn", "skuNotIn", "skuGT", "skuGTE", "skuLT", "skuLTE", "skuContains", "skuHasPrefix", "skuHasSuffix", "skuIsNil", "skuNotNil", "skuEqualFold", "skuContainsFold", "delta", "deltaNEQ", "deltaIn", "deltaNotIn", "deltaGT", "deltaGTE", "deltaLT", "deltaLTE", "quantityAfter", "quantityAfterNEQ", "quantityAfterIn", "quantityAfterNotIn", "quantityAfterGT", "quantityAfterGTE", "quantityAfterLT", "quantityAfterLTE", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "actor", "actorNEQ", "actorIn", "actorNotIn", "actorGT", "actorGTE", "actorLT", "actorLTE", "actorContains", "actorHasPrefix", "actorHasSuffix", "actorEqualFold", "actorContainsFold", "apiKeyID", "apiKeyIDNEQ", "apiKeyIDIn", "apiKeyIDNotIn", "apiKeyIDGT", "apiKeyIDGTE", "apiKeyIDLT", "apiKeyIDLTE", "apiKeyIDIsNil", "apiKeyIDNotNil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOInventoryAdjustmentWhereInput2ᚖstorefrontᚋentᚐInventoryAdjustmentWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOInventoryAdjustmentWhereInput2ᚕᚖstorefrontᚋentᚐInventoryAdjustmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOInventoryAdjustmentWhereInput2ᚕᚖstorefrontᚋentᚐInventoryAdjustmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "variantID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantID = data
+		case "variantIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantIDNEQ = data
+		case "variantIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantIDIn = data
+		case "variantIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantIDNotIn = data
+		case "variantIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantIDGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantIDGT = data
+		case "variantIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantIDGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantIDGTE = data
+		case "variantIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantIDLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantIDLT = data
+		case "variantIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantIDLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantIDLTE = data
+		case "sku":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sku"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sku = data
+		case "skuNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuNEQ = data
+		case "skuIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuIn = data
+		case "skuNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuNotIn = data
+		case "skuGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuGT = data
+		case "skuGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuGTE = data
+		case "skuLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuLT = data
+		case "skuLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuLTE = data
+		case "skuContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuContains = data
+		case "skuHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuHasPrefix = data
+		case "skuHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuHasSuffix = data
+		case "skuIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuIsNil = data
+		case "skuNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuNotNil = data
+		case "skuEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuEqualFold = data
+		case "skuContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuContainsFold = data
+		case "delta":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("delta"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Delta = data
+		case "deltaNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deltaNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeltaNEQ = data
+		case "deltaIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deltaIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeltaIn = data
+		case "deltaNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deltaNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeltaNotIn = data
+		case "deltaGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deltaGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeltaGT = data
+		case "deltaGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deltaGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeltaGTE = data
+		case "deltaLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deltaLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeltaLT = data
+		case "deltaLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deltaLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeltaLTE = data
+		case "quantityAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityAfter"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityAfter = data
+		case "quantityAfterNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityAfterNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityAfterNEQ = data
+		case "quantityAfterIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityAfterIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityAfterIn = data
+		case "quantityAfterNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityAfterNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityAfterNotIn = data
+		case "quantityAfterGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityAfterGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityAfterGT = data
+		case "quantityAfterGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityAfterGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityAfterGTE = data
+		case "quantityAfterLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityAfterLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityAfterLT = data
+		case "quantityAfterLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityAfterLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityAfterLTE = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "actor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actor = data
+		case "actorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNEQ = data
+		case "actorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIn = data
+		case "actorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNotIn = data
+		case "actorGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorGT = data
+		case "actorGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorGTE = data
+		case "actorLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLT = data
+		case "actorLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLTE = data
+		case "actorContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorContains = data
+		case "actorHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorHasPrefix = data
+		case "actorHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorHasSuffix = data
+		case "actorEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorEqualFold = data
+		case "actorContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorContainsFold = data
+		case "apiKeyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiKeyID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIKeyID = data
+		case "apiKeyIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiKeyIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIKeyIDNEQ = data
+		case "apiKeyIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiKeyIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIKeyIDIn = data
+		case "apiKeyIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiKeyIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIKeyIDNotIn = data
+		case "apiKeyIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiKeyIDGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIKeyIDGT = data
+		case "apiKeyIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiKeyIDGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIKeyIDGTE = data
+		case "apiKeyIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiKeyIDLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIKeyIDLT = data
+		case "apiKeyIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiKeyIDLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIKeyIDLTE = data
+		case "apiKeyIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiKeyIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIKeyIDIsNil = data
+		case "apiKeyIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiKeyIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIKeyIDNotNil = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInventoryAdjustmentWhereInput unmarshals raw into the InventoryAdjustmentWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInventoryAdjustmentWhereInput(ctx context.Context, raw any) (ent.InventoryAdjustmentWhereInput, error) {
+	var out ent.InventoryAdjustmentWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InventoryAdjustmentWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMailingAddressOrder(ctx context.Context, obj any) (ent.MailingAddressOrder, error) {
 	var it ent.MailingAddressOrder
 	if obj == nil {
@@ -34405,6 +36971,55 @@ func (ec *executionContext) unmarshalInputMenuWhereInput(ctx context.Context, ob
 func UnmarshalMenuWhereInput(ctx context.Context, raw any) (ent.MenuWhereInput, error) {
 	var out ent.MenuWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MenuWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOptionSetInput(ctx context.Context, obj any) (model.OptionSetInput, error) {
+	var it model.OptionSetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "values"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "values":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Values = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOptionSetInput unmarshals raw into the OptionSetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOptionSetInput(ctx context.Context, raw any) (model.OptionSetInput, error) {
+	var out model.OptionSetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionSetInput", raw, &out)
 	return out, err
 }
 
@@ -37636,6 +40251,160 @@ func UnmarshalPageWhereInput(ctx context.Context, raw any) (ent.PageWhereInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputProductCreateInput(ctx context.Context, obj any) (model.ProductCreateInput, error) {
+	var it model.ProductCreateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"handle", "title", "descriptionHtml", "vendor", "productType", "tags", "status", "options", "variants", "images", "collections"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "handle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handle = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "descriptionHtml":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHtml"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHTML = data
+		case "vendor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vendor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vendor = data
+		case "productType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductType = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOProductStatus2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "options":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("options"))
+			data, err := ec.unmarshalOOptionSetInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐOptionSetInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Options = data
+		case "variants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variants"))
+			data, err := ec.unmarshalOProductVariantSetInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductVariantSetInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Variants = data
+		case "images":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("images"))
+			data, err := ec.unmarshalOImageSetInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐImageSetInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Images = data
+		case "collections":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collections"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Collections = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProductCreateInput unmarshals raw into the ProductCreateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProductCreateInput(ctx context.Context, raw any) (model.ProductCreateInput, error) {
+	var out model.ProductCreateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductCreateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProductDeleteInput(ctx context.Context, obj any) (model.ProductDeleteInput, error) {
+	var it model.ProductDeleteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProductDeleteInput unmarshals raw into the ProductDeleteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProductDeleteInput(ctx context.Context, raw any) (model.ProductDeleteInput, error) {
+	var out model.ProductDeleteInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductDeleteInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProductImageWhereInput(ctx context.Context, obj any) (ent.ProductImageWhereInput, error) {
 	var it ent.ProductImageWhereInput
 	if obj == nil {
@@ -38865,6 +41634,237 @@ func UnmarshalProductOrder(ctx context.Context, raw any) (ent.ProductOrder, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputProductSetInput(ctx context.Context, obj any) (model.ProductSetInput, error) {
+	var it model.ProductSetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"handle", "title", "descriptionHtml", "vendor", "productType", "tags", "status", "options", "variants", "images", "collections"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "handle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handle"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handle = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "descriptionHtml":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHtml"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHTML = data
+		case "vendor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vendor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vendor = data
+		case "productType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductType = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOProductStatus2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "options":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("options"))
+			data, err := ec.unmarshalOOptionSetInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐOptionSetInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Options = data
+		case "variants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variants"))
+			data, err := ec.unmarshalOProductVariantSetInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductVariantSetInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Variants = data
+		case "images":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("images"))
+			data, err := ec.unmarshalOImageSetInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐImageSetInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Images = data
+		case "collections":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collections"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Collections = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProductSetInput unmarshals raw into the ProductSetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProductSetInput(ctx context.Context, raw any) (model.ProductSetInput, error) {
+	var out model.ProductSetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductSetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProductUpdateInput(ctx context.Context, obj any) (model.ProductUpdateInput, error) {
+	var it model.ProductUpdateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "handle", "title", "descriptionHtml", "vendor", "productType", "tags", "status", "options", "variants", "images", "collections"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "handle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handle = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "descriptionHtml":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHtml"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHTML = data
+		case "vendor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vendor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vendor = data
+		case "productType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductType = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOProductStatus2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "options":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("options"))
+			data, err := ec.unmarshalOOptionSetInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐOptionSetInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Options = data
+		case "variants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variants"))
+			data, err := ec.unmarshalOProductVariantSetInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductVariantSetInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Variants = data
+		case "images":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("images"))
+			data, err := ec.unmarshalOImageSetInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐImageSetInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Images = data
+		case "collections":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collections"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Collections = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProductUpdateInput unmarshals raw into the ProductUpdateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProductUpdateInput(ctx context.Context, raw any) (model.ProductUpdateInput, error) {
+	var out model.ProductUpdateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductUpdateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProductVariantOrder(ctx context.Context, obj any) (ent.ProductVariantOrder, error) {
 	var it ent.ProductVariantOrder
 	if obj == nil {
@@ -38915,6 +41915,104 @@ func (ec *executionContext) unmarshalInputProductVariantOrder(ctx context.Contex
 func UnmarshalProductVariantOrder(ctx context.Context, raw any) (ent.ProductVariantOrder, error) {
 	var out ent.ProductVariantOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductVariantOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProductVariantSetInput(ctx context.Context, obj any) (model.ProductVariantSetInput, error) {
+	var it model.ProductVariantSetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sku", "optionValues", "price", "compareAtPrice", "inventoryQuantity", "weight", "weightUnit", "barcode", "requiresShipping"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sku":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sku"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sku = data
+		case "optionValues":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("optionValues"))
+			data, err := ec.unmarshalOVariantOptionValueInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐVariantOptionValueInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OptionValues = data
+		case "price":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Price = data
+		case "compareAtPrice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareAtPrice"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareAtPrice = graphql.OmittableOf(data)
+		case "inventoryQuantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inventoryQuantity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InventoryQuantity = data
+		case "weight":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weight"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weight = data
+		case "weightUnit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weightUnit"))
+			data, err := ec.unmarshalOProductVariantWeightUnit2ᚖstorefrontᚋentᚋproductvariantᚐWeightUnit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeightUnit = data
+		case "barcode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("barcode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Barcode = graphql.OmittableOf(data)
+		case "requiresShipping":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiresShipping"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiresShipping = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProductVariantSetInput unmarshals raw into the ProductVariantSetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProductVariantSetInput(ctx context.Context, raw any) (model.ProductVariantSetInput, error) {
+	var out model.ProductVariantSetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductVariantSetInput", raw, &out)
 	return out, err
 }
 
@@ -39888,7 +42986,7 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "handle", "handleNEQ", "handleIn", "handleNotIn", "handleGT", "handleGTE", "handleLT", "handleLTE", "handleContains", "handleHasPrefix", "handleHasSuffix", "handleEqualFold", "handleContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "descriptionHTML", "descriptionHTMLNEQ", "descriptionHTMLIn", "descriptionHTMLNotIn", "descriptionHTMLGT", "descriptionHTMLGTE", "descriptionHTMLLT", "descriptionHTMLLTE", "descriptionHTMLContains", "descriptionHTMLHasPrefix", "descriptionHTMLHasSuffix", "descriptionHTMLEqualFold", "descriptionHTMLContainsFold", "vendor", "vendorNEQ", "vendorIn", "vendorNotIn", "vendorGT", "vendorGTE", "vendorLT", "vendorLTE", "vendorContains", "vendorHasPrefix", "vendorHasSuffix", "vendorEqualFold", "vendorContainsFold", "productType", "productTypeNEQ", "productTypeIn", "productTypeNotIn", "productTypeGT", "productTypeGTE", "productTypeLT", "productTypeLTE", "productTypeContains", "productTypeHasPrefix", "productTypeHasSuffix", "productTypeEqualFold", "productTypeContainsFold", "published", "publishedNEQ", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "seoTitle", "seoTitleNEQ", "seoTitleIn", "seoTitleNotIn", "seoTitleGT", "seoTitleGTE", "seoTitleLT", "seoTitleLTE", "seoTitleContains", "seoTitleHasPrefix", "seoTitleHasSuffix", "seoTitleIsNil", "seoTitleNotNil", "seoTitleEqualFold", "seoTitleContainsFold", "seoDescription", "seoDescriptionNEQ", "seoDescriptionIn", "seoDescriptionNotIn", "seoDescriptionGT", "seoDescriptionGTE", "seoDescriptionLT", "seoDescriptionLTE", "seoDescriptionContains", "seoDescriptionHasPrefix", "seoDescriptionHasSuffix", "seoDescriptionIsNil", "seoDescriptionNotNil", "seoDescriptionEqualFold", "seoDescriptionContainsFold", "isGiftCard", "isGiftCardNEQ", "minPrice", "minPriceNEQ", "minPriceIn", "minPriceNotIn", "minPriceGT", "minPriceGTE", "minPriceLT", "minPriceLTE", "maxPrice", "maxPriceNEQ", "maxPriceIn", "maxPriceNotIn", "maxPriceGT", "maxPriceGTE", "maxPriceLT", "maxPriceLTE", "minCompareAtPrice", "minCompareAtPriceNEQ", "minCompareAtPriceIn", "minCompareAtPriceNotIn", "minCompareAtPriceGT", "minCompareAtPriceGTE", "minCompareAtPriceLT", "minCompareAtPriceLTE", "maxCompareAtPrice", "maxCompareAtPriceNEQ", "maxCompareAtPriceIn", "maxCompareAtPriceNotIn", "maxCompareAtPriceGT", "maxCompareAtPriceGTE", "maxCompareAtPriceLT", "maxCompareAtPriceLTE", "unitsSold", "unitsSoldNEQ", "unitsSoldIn", "unitsSoldNotIn", "unitsSoldGT", "unitsSoldGTE", "unitsSoldLT", "unitsSoldLTE", "hasOptions", "hasOptionsWith", "hasVariants", "hasVariantsWith", "hasImages", "hasImagesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "handle", "handleNEQ", "handleIn", "handleNotIn", "handleGT", "handleGTE", "handleLT", "handleLTE", "handleContains", "handleHasPrefix", "handleHasSuffix", "handleEqualFold", "handleContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "descriptionHTML", "descriptionHTMLNEQ", "descriptionHTMLIn", "descriptionHTMLNotIn", "descriptionHTMLGT", "descriptionHTMLGTE", "descriptionHTMLLT", "descriptionHTMLLTE", "descriptionHTMLContains", "descriptionHTMLHasPrefix", "descriptionHTMLHasSuffix", "descriptionHTMLEqualFold", "descriptionHTMLContainsFold", "vendor", "vendorNEQ", "vendorIn", "vendorNotIn", "vendorGT", "vendorGTE", "vendorLT", "vendorLTE", "vendorContains", "vendorHasPrefix", "vendorHasSuffix", "vendorEqualFold", "vendorContainsFold", "productType", "productTypeNEQ", "productTypeIn", "productTypeNotIn", "productTypeGT", "productTypeGTE", "productTypeLT", "productTypeLTE", "productTypeContains", "productTypeHasPrefix", "productTypeHasSuffix", "productTypeEqualFold", "productTypeContainsFold", "published", "publishedNEQ", "archived", "archivedNEQ", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "seoTitle", "seoTitleNEQ", "seoTitleIn", "seoTitleNotIn", "seoTitleGT", "seoTitleGTE", "seoTitleLT", "seoTitleLTE", "seoTitleContains", "seoTitleHasPrefix", "seoTitleHasSuffix", "seoTitleIsNil", "seoTitleNotNil", "seoTitleEqualFold", "seoTitleContainsFold", "seoDescription", "seoDescriptionNEQ", "seoDescriptionIn", "seoDescriptionNotIn", "seoDescriptionGT", "seoDescriptionGTE", "seoDescriptionLT", "seoDescriptionLTE", "seoDescriptionContains", "seoDescriptionHasPrefix", "seoDescriptionHasSuffix", "seoDescriptionIsNil", "seoDescriptionNotNil", "seoDescriptionEqualFold", "seoDescriptionContainsFold", "isGiftCard", "isGiftCardNEQ", "minPrice", "minPriceNEQ", "minPriceIn", "minPriceNotIn", "minPriceGT", "minPriceGTE", "minPriceLT", "minPriceLTE", "maxPrice", "maxPriceNEQ", "maxPriceIn", "maxPriceNotIn", "maxPriceGT", "maxPriceGTE", "maxPriceLT", "maxPriceLTE", "minCompareAtPrice", "minCompareAtPriceNEQ", "minCompareAtPriceIn", "minCompareAtPriceNotIn", "minCompareAtPriceGT", "minCompareAtPriceGTE", "minCompareAtPriceLT", "minCompareAtPriceLTE", "maxCompareAtPrice", "maxCompareAtPriceNEQ", "maxCompareAtPriceIn", "maxCompareAtPriceNotIn", "maxCompareAtPriceGT", "maxCompareAtPriceGTE", "maxCompareAtPriceLT", "maxCompareAtPriceLTE", "unitsSold", "unitsSoldNEQ", "unitsSoldIn", "unitsSoldNotIn", "unitsSoldGT", "unitsSoldGTE", "unitsSoldLT", "unitsSoldLTE", "hasOptions", "hasOptionsWith", "hasVariants", "hasVariantsWith", "hasImages", "hasImagesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40644,6 +43742,20 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.PublishedNEQ = data
+		case "archived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Archived = data
+		case "archivedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedNEQ = data
 		case "publishedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -43388,6 +46500,55 @@ func UnmarshalTaxRateWhereInput(ctx context.Context, raw any) (ent.TaxRateWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputVariantOptionValueInput(ctx context.Context, obj any) (model.VariantOptionValueInput, error) {
+	var it model.VariantOptionValueInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"optionName", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "optionName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("optionName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OptionName = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVariantOptionValueInput unmarshals raw into the VariantOptionValueInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVariantOptionValueInput(ctx context.Context, raw any) (model.VariantOptionValueInput, error) {
+	var out model.VariantOptionValueInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VariantOptionValueInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -43466,6 +46627,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._MailingAddress(ctx, sel, obj)
+	case *ent.InventoryAdjustment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InventoryAdjustment(ctx, sel, obj)
 	case *ent.Fulfillment:
 		if obj == nil {
 			return graphql.Null
@@ -45291,6 +48457,160 @@ func (ec *executionContext) _Fulfillment(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var inventoryAdjustmentImplementors = []string{"InventoryAdjustment", "Node"}
+
+func (ec *executionContext) _InventoryAdjustment(ctx context.Context, sel ast.SelectionSet, obj *ent.InventoryAdjustment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inventoryAdjustmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InventoryAdjustment")
+		case "id":
+			out.Values[i] = ec._InventoryAdjustment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._InventoryAdjustment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "variantID":
+			out.Values[i] = ec._InventoryAdjustment_variantID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sku":
+			out.Values[i] = ec._InventoryAdjustment_sku(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "delta":
+			out.Values[i] = ec._InventoryAdjustment_delta(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantityAfter":
+			out.Values[i] = ec._InventoryAdjustment_quantityAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._InventoryAdjustment_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._InventoryAdjustment_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "apiKeyID":
+			out.Values[i] = ec._InventoryAdjustment_apiKeyID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inventoryAdjustmentConnectionImplementors = []string{"InventoryAdjustmentConnection"}
+
+func (ec *executionContext) _InventoryAdjustmentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InventoryAdjustmentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inventoryAdjustmentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InventoryAdjustmentConnection")
+		case "edges":
+			out.Values[i] = ec._InventoryAdjustmentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InventoryAdjustmentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._InventoryAdjustmentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inventoryAdjustmentEdgeImplementors = []string{"InventoryAdjustmentEdge"}
+
+func (ec *executionContext) _InventoryAdjustmentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InventoryAdjustmentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inventoryAdjustmentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InventoryAdjustmentEdge")
+		case "node":
+			out.Values[i] = ec._InventoryAdjustmentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._InventoryAdjustmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mailingAddressImplementors = []string{"MailingAddress", "Node"}
 
 func (ec *executionContext) _MailingAddress(ctx context.Context, sel ast.SelectionSet, obj *ent.MailingAddress) graphql.Marshaler {
@@ -45670,6 +48990,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "apiKeyRevoke":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_apiKeyRevoke(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "productSet":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_productSet(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "productCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_productCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "productUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_productUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "productDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_productDelete(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -46358,6 +49706,11 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "archived":
+			out.Values[i] = ec._Product_archived(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "publishedAt":
 			out.Values[i] = ec._Product_publishedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -46421,6 +49774,12 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_images(ctx, field, obj)
 				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_status(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -46461,6 +49820,82 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 			}
 		case "totalCount":
 			out.Values[i] = ec._ProductConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var productCreatePayloadImplementors = []string{"ProductCreatePayload"}
+
+func (ec *executionContext) _ProductCreatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProductCreatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, productCreatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProductCreatePayload")
+		case "product":
+			out.Values[i] = ec._ProductCreatePayload_product(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ProductCreatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var productDeletePayloadImplementors = []string{"ProductDeletePayload"}
+
+func (ec *executionContext) _ProductDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProductDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, productDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProductDeletePayload")
+		case "deletedProductId":
+			out.Values[i] = ec._ProductDeletePayload_deletedProductId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ProductDeletePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -46691,6 +50126,82 @@ func (ec *executionContext) _ProductOptionValue(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ProductOptionValue_option(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var productSetPayloadImplementors = []string{"ProductSetPayload"}
+
+func (ec *executionContext) _ProductSetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProductSetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, productSetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProductSetPayload")
+		case "product":
+			out.Values[i] = ec._ProductSetPayload_product(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ProductSetPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var productUpdatePayloadImplementors = []string{"ProductUpdatePayload"}
+
+func (ec *executionContext) _ProductUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProductUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, productUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProductUpdatePayload")
+		case "product":
+			out.Values[i] = ec._ProductUpdatePayload_product(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ProductUpdatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -46987,6 +50498,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_discountRedemptions(ctx, field)
+				})
+		case "inventoryAdjustments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_inventoryAdjustments(ctx, field)
 				})
 		case "menus":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -48478,6 +51995,11 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalNImageSetInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐImageSetInput(ctx context.Context, v any) (*model.ImageSetInput, error) {
+	res, err := ec.unmarshalInputImageSetInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -48504,6 +52026,33 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNInventoryAdjustmentConnection2ᚖstorefrontᚋentᚐInventoryAdjustmentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.InventoryAdjustmentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InventoryAdjustmentConnection!")
+		return graphql.Null
+	}
+	return ec._InventoryAdjustmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInventoryAdjustmentOrderField2ᚖstorefrontᚋentᚐInventoryAdjustmentOrderField(ctx context.Context, v any) (*ent.InventoryAdjustmentOrderField, error) {
+	var res = new(ent.InventoryAdjustmentOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInventoryAdjustmentOrderField2ᚖstorefrontᚋentᚐInventoryAdjustmentOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.InventoryAdjustmentOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InventoryAdjustmentOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNInventoryAdjustmentWhereInput2ᚖstorefrontᚋentᚐInventoryAdjustmentWhereInput(ctx context.Context, v any) (*ent.InventoryAdjustmentWhereInput, error) {
+	res, err := ec.unmarshalInputInventoryAdjustmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMailingAddress2ᚖstorefrontᚋentᚐMailingAddress(ctx context.Context, sel ast.SelectionSet, v *ent.MailingAddress) graphql.Marshaler {
@@ -48585,6 +52134,11 @@ func (ec *executionContext) marshalNNode2ᚕstorefrontᚋentᚐNoder(ctx context
 	})
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNOptionSetInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐOptionSetInput(ctx context.Context, v any) (*model.OptionSetInput, error) {
+	res, err := ec.unmarshalInputOptionSetInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNOrder2ᚖstorefrontᚋentᚐOrder(ctx context.Context, sel ast.SelectionSet, v *ent.Order) graphql.Marshaler {
@@ -48726,6 +52280,32 @@ func (ec *executionContext) marshalNProductConnection2ᚖstorefrontᚋentᚐProd
 	return ec._ProductConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNProductCreateInput2storefrontᚋgraphᚋadminᚋmodelᚐProductCreateInput(ctx context.Context, v any) (model.ProductCreateInput, error) {
+	res, err := ec.unmarshalInputProductCreateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProductCreatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductCreatePayload(ctx context.Context, sel ast.SelectionSet, v *model.ProductCreatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProductCreatePayload!")
+		return graphql.Null
+	}
+	return ec._ProductCreatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProductDeleteInput2storefrontᚋgraphᚋadminᚋmodelᚐProductDeleteInput(ctx context.Context, v any) (model.ProductDeleteInput, error) {
+	res, err := ec.unmarshalInputProductDeleteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProductDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.ProductDeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProductDeletePayload!")
+		return graphql.Null
+	}
+	return ec._ProductDeletePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProductImage2ᚖstorefrontᚋentᚐProductImage(ctx context.Context, sel ast.SelectionSet, v *ent.ProductImage) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProductImage!")
@@ -48779,6 +52359,42 @@ func (ec *executionContext) marshalNProductOrderField2ᚖstorefrontᚋentᚐProd
 	return v
 }
 
+func (ec *executionContext) unmarshalNProductSetInput2storefrontᚋgraphᚋadminᚋmodelᚐProductSetInput(ctx context.Context, v any) (model.ProductSetInput, error) {
+	res, err := ec.unmarshalInputProductSetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProductSetPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductSetPayload(ctx context.Context, sel ast.SelectionSet, v *model.ProductSetPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProductSetPayload!")
+		return graphql.Null
+	}
+	return ec._ProductSetPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProductStatus2storefrontᚋgraphᚋadminᚋmodelᚐProductStatus(ctx context.Context, v any) (model.ProductStatus, error) {
+	var res model.ProductStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProductStatus2storefrontᚋgraphᚋadminᚋmodelᚐProductStatus(ctx context.Context, sel ast.SelectionSet, v model.ProductStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNProductUpdateInput2storefrontᚋgraphᚋadminᚋmodelᚐProductUpdateInput(ctx context.Context, v any) (model.ProductUpdateInput, error) {
+	res, err := ec.unmarshalInputProductUpdateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProductUpdatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.ProductUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProductUpdatePayload!")
+		return graphql.Null
+	}
+	return ec._ProductUpdatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProductVariant2ᚖstorefrontᚋentᚐProductVariant(ctx context.Context, sel ast.SelectionSet, v *ent.ProductVariant) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProductVariant!")
@@ -48807,6 +52423,11 @@ func (ec *executionContext) marshalNProductVariantOrderField2ᚖstorefrontᚋent
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalNProductVariantSetInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductVariantSetInput(ctx context.Context, v any) (*model.ProductVariantSetInput, error) {
+	res, err := ec.unmarshalInputProductVariantSetInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNProductVariantWeightUnit2storefrontᚋentᚋproductvariantᚐWeightUnit(ctx context.Context, v any) (productvariant.WeightUnit, error) {
@@ -49001,6 +52622,11 @@ func (ec *executionContext) marshalNUserError2ᚖstorefrontᚋinternalᚋusererr
 		return graphql.Null
 	}
 	return ec._UserError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNVariantOptionValueInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐVariantOptionValueInput(ctx context.Context, v any) (*model.VariantOptionValueInput, error) {
+	res, err := ec.unmarshalInputVariantOptionValueInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -50241,6 +53867,41 @@ func (ec *executionContext) marshalOID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -50256,6 +53917,41 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	_ = sel
 	res := scalar.MarshalIntID(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOImageSetInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐImageSetInputᚄ(ctx context.Context, v any) ([]*model.ImageSetInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ImageSetInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNImageSetInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐImageSetInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOInt2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
@@ -50362,6 +54058,66 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalInt64(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOInventoryAdjustment2ᚖstorefrontᚋentᚐInventoryAdjustment(ctx context.Context, sel ast.SelectionSet, v *ent.InventoryAdjustment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InventoryAdjustment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOInventoryAdjustmentEdge2ᚕᚖstorefrontᚋentᚐInventoryAdjustmentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.InventoryAdjustmentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOInventoryAdjustmentEdge2ᚖstorefrontᚋentᚐInventoryAdjustmentEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOInventoryAdjustmentEdge2ᚖstorefrontᚋentᚐInventoryAdjustmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.InventoryAdjustmentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InventoryAdjustmentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInventoryAdjustmentOrder2ᚖstorefrontᚋentᚐInventoryAdjustmentOrder(ctx context.Context, v any) (*ent.InventoryAdjustmentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInventoryAdjustmentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInventoryAdjustmentWhereInput2ᚕᚖstorefrontᚋentᚐInventoryAdjustmentWhereInputᚄ(ctx context.Context, v any) ([]*ent.InventoryAdjustmentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.InventoryAdjustmentWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInventoryAdjustmentWhereInput2ᚖstorefrontᚋentᚐInventoryAdjustmentWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInventoryAdjustmentWhereInput2ᚖstorefrontᚋentᚐInventoryAdjustmentWhereInput(ctx context.Context, v any) (*ent.InventoryAdjustmentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInventoryAdjustmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOMailingAddress2ᚕᚖstorefrontᚋentᚐMailingAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.MailingAddress) graphql.Marshaler {
@@ -50586,6 +54342,23 @@ func (ec *executionContext) marshalONode2storefrontᚋentᚐNoder(ctx context.Co
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOptionSetInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐOptionSetInputᚄ(ctx context.Context, v any) ([]*model.OptionSetInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.OptionSetInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOptionSetInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐOptionSetInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOOrder2ᚖstorefrontᚋentᚐOrder(ctx context.Context, sel ast.SelectionSet, v *ent.Order) graphql.Marshaler {
@@ -51120,6 +54893,22 @@ func (ec *executionContext) unmarshalOProductOrder2ᚖstorefrontᚋentᚐProduct
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOProductStatus2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductStatus(ctx context.Context, v any) (*model.ProductStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ProductStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProductStatus2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductStatus(ctx context.Context, sel ast.SelectionSet, v *model.ProductStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOProductVariant2ᚕᚖstorefrontᚋentᚐProductVariantᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ProductVariant) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -51172,6 +54961,23 @@ func (ec *executionContext) unmarshalOProductVariantOrder2ᚖstorefrontᚋentᚐ
 	}
 	res, err := ec.unmarshalInputProductVariantOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProductVariantSetInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductVariantSetInputᚄ(ctx context.Context, v any) ([]*model.ProductVariantSetInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ProductVariantSetInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProductVariantSetInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐProductVariantSetInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOProductVariantWeightUnit2ᚕstorefrontᚋentᚋproductvariantᚐWeightUnitᚄ(ctx context.Context, v any) ([]productvariant.WeightUnit, error) {
@@ -51648,6 +55454,23 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOVariantOptionValueInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐVariantOptionValueInputᚄ(ctx context.Context, v any) ([]*model.VariantOptionValueInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.VariantOptionValueInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNVariantOptionValueInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐVariantOptionValueInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -3,9 +3,16 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"storefront/ent"
+	"storefront/ent/productvariant"
 	"storefront/internal/usererror"
+	"strconv"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 type APIKeyCreateInput struct {
@@ -28,4 +35,178 @@ type APIKeyCreatePayload struct {
 type APIKeyRevokePayload struct {
 	APIKey     *ent.APIKey        `json:"apiKey,omitempty"`
 	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+type ImageSetInput struct {
+	// An absolute http or https URL.
+	URL     string  `json:"url"`
+	AltText *string `json:"altText,omitempty"`
+}
+
+type OptionSetInput struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
+}
+
+// The fields of productCreate: those of productSet, with the handle derived from the title
+// when left out.
+type ProductCreateInput struct {
+	Handle          *string                   `json:"handle,omitempty"`
+	Title           string                    `json:"title"`
+	DescriptionHTML *string                   `json:"descriptionHtml,omitempty"`
+	Vendor          *string                   `json:"vendor,omitempty"`
+	ProductType     *string                   `json:"productType,omitempty"`
+	Tags            []string                  `json:"tags,omitempty"`
+	Status          *ProductStatus            `json:"status,omitempty"`
+	Options         []*OptionSetInput         `json:"options,omitempty"`
+	Variants        []*ProductVariantSetInput `json:"variants,omitempty"`
+	Images          []*ImageSetInput          `json:"images,omitempty"`
+	Collections     []string                  `json:"collections,omitempty"`
+}
+
+type ProductCreatePayload struct {
+	Product    *ent.Product       `json:"product,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+type ProductDeleteInput struct {
+	ID string `json:"id"`
+}
+
+type ProductDeletePayload struct {
+	DeletedProductID *string            `json:"deletedProductId,omitempty"`
+	UserErrors       []*usererror.Error `json:"userErrors"`
+}
+
+// A whole product for productSet: matched by handle, created when new. Fields you leave out
+// stay as they are (a new product gets the defaults); lists you give replace the product's:
+// variants are matched by SKU and variants not listed are removed.
+type ProductSetInput struct {
+	// Identifies the product: lower-case letters, digits and hyphens.
+	Handle string `json:"handle"`
+	// Required for a new product.
+	Title           *string  `json:"title,omitempty"`
+	DescriptionHTML *string  `json:"descriptionHtml,omitempty"`
+	Vendor          *string  `json:"vendor,omitempty"`
+	ProductType     *string  `json:"productType,omitempty"`
+	Tags            []string `json:"tags,omitempty"`
+	// ACTIVE (the default for a new product), DRAFT or ARCHIVED.
+	Status *ProductStatus `json:"status,omitempty"`
+	// The options, in order, with their values in order. Give the variants too when you change
+	// them. A product without options has one variant.
+	Options  []*OptionSetInput         `json:"options,omitempty"`
+	Variants []*ProductVariantSetInput `json:"variants,omitempty"`
+	Images   []*ImageSetInput          `json:"images,omitempty"`
+	// The collections the product belongs to; it leaves any other.
+	Collections []string `json:"collections,omitempty"`
+}
+
+type ProductSetPayload struct {
+	Product    *ent.Product       `json:"product,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+// The fields of productUpdate: those of productSet, for the product with the given ID (the
+// handle can change).
+type ProductUpdateInput struct {
+	ID              string                    `json:"id"`
+	Handle          *string                   `json:"handle,omitempty"`
+	Title           *string                   `json:"title,omitempty"`
+	DescriptionHTML *string                   `json:"descriptionHtml,omitempty"`
+	Vendor          *string                   `json:"vendor,omitempty"`
+	ProductType     *string                   `json:"productType,omitempty"`
+	Tags            []string                  `json:"tags,omitempty"`
+	Status          *ProductStatus            `json:"status,omitempty"`
+	Options         []*OptionSetInput         `json:"options,omitempty"`
+	Variants        []*ProductVariantSetInput `json:"variants,omitempty"`
+	Images          []*ImageSetInput          `json:"images,omitempty"`
+	Collections     []string                  `json:"collections,omitempty"`
+}
+
+type ProductUpdatePayload struct {
+	Product    *ent.Product       `json:"product,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+// A variant, matched by SKU within its product. Fields you leave out stay as they are (a new
+// variant gets the defaults: price 0, no stock).
+type ProductVariantSetInput struct {
+	Sku string `json:"sku"`
+	// One value of each of the product's options.
+	OptionValues []*VariantOptionValueInput `json:"optionValues,omitempty"`
+	// A decimal amount in the shop's currency, e.g. "12.50".
+	Price *string `json:"price,omitempty"`
+	// A decimal amount; null clears it.
+	CompareAtPrice graphql.Omittable[*string] `json:"compareAtPrice,omitempty"`
+	// Units available; the change is written to the inventory ledger (reason correction).
+	InventoryQuantity *int                       `json:"inventoryQuantity,omitempty"`
+	Weight            *float64                   `json:"weight,omitempty"`
+	WeightUnit        *productvariant.WeightUnit `json:"weightUnit,omitempty"`
+	// Null clears it.
+	Barcode          graphql.Omittable[*string] `json:"barcode,omitempty"`
+	RequiresShipping *bool                      `json:"requiresShipping,omitempty"`
+}
+
+type VariantOptionValueInput struct {
+	OptionName string `json:"optionName"`
+	Name       string `json:"name"`
+}
+
+// Whether a product is sold: ACTIVE products are published on the Storefront API, DRAFT and
+// ARCHIVED ones are not.
+type ProductStatus string
+
+const (
+	ProductStatusActive   ProductStatus = "ACTIVE"
+	ProductStatusDraft    ProductStatus = "DRAFT"
+	ProductStatusArchived ProductStatus = "ARCHIVED"
+)
+
+var AllProductStatus = []ProductStatus{
+	ProductStatusActive,
+	ProductStatusDraft,
+	ProductStatusArchived,
+}
+
+func (e ProductStatus) IsValid() bool {
+	switch e {
+	case ProductStatusActive, ProductStatusDraft, ProductStatusArchived:
+		return true
+	}
+	return false
+}
+
+func (e ProductStatus) String() string {
+	return string(e)
+}
+
+func (e *ProductStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProductStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProductStatus", str)
+	}
+	return nil
+}
+
+func (e ProductStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProductStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProductStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
