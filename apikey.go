@@ -17,6 +17,7 @@ import (
 	"storefront/internal/apikey"
 	"storefront/internal/catalog"
 	"storefront/internal/gid"
+	"storefront/internal/inventory"
 	"storefront/internal/store"
 	"storefront/internal/web"
 )
@@ -26,10 +27,11 @@ import (
 // (the Playground is served from the same origin).
 func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, log *slog.Logger) http.Handler {
 	h := admin.NewHandler(admin.Options{
-		DB:      db,
-		APIKeys: apikey.New(db),
-		Catalog: cat,
-		Log:     log,
+		DB:        db,
+		APIKeys:   apikey.New(db),
+		Catalog:   cat,
+		Inventory: inventory.New(db),
+		Log:       log,
 		Limits: graph.Options{
 			Introspection: cfg.Introspection,
 			Production:    cfg.Production,

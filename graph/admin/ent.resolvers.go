@@ -7,7 +7,6 @@ package admin
 
 import (
 	"context"
-	"fmt"
 	"storefront/ent"
 	"storefront/graph/admin/generated"
 
@@ -55,7 +54,7 @@ func (r *queryResolver) DiscountRedemptions(ctx context.Context, after *entgql.C
 }
 
 func (r *queryResolver) InventoryAdjustments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InventoryAdjustmentOrder, where *ent.InventoryAdjustmentWhereInput) (*ent.InventoryAdjustmentConnection, error) {
-	panic(fmt.Errorf("not implemented: InventoryAdjustments - inventoryAdjustments"))
+	return r.DB.InventoryAdjustment.Query().Paginate(ctx, after, first, before, last, ent.WithInventoryAdjustmentOrder(orderBy), ent.WithInventoryAdjustmentFilter(where.Filter))
 }
 
 func (r *queryResolver) Menus(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.MenuWhereInput) (*ent.MenuConnection, error) {

@@ -16,16 +16,18 @@ import (
 	"storefront/internal/apikey"
 	"storefront/internal/audit"
 	"storefront/internal/catalog"
+	"storefront/internal/inventory"
 	"storefront/internal/store"
 	"storefront/internal/web"
 )
 
 // Options configure the Admin API handler.
 type Options struct {
-	DB      *store.DB
-	APIKeys *apikey.Service
-	Catalog *catalog.Service
-	Log     *slog.Logger
+	DB        *store.DB
+	APIKeys   *apikey.Service
+	Catalog   *catalog.Service
+	Inventory *inventory.Service
+	Log       *slog.Logger
 	// Limits are the Storefront API's limits (depth, aliases, tokens, cost), applied the
 	// same way; only their limit fields, Production and Introspection are read.
 	Limits graph.Options
@@ -35,7 +37,7 @@ type Options struct {
 // and error presenter as the Storefront API, behind API key authentication, with every
 // field checked against the key's scopes.
 func NewHandler(o Options) http.Handler {
-	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog}}
+	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory}}
 	connectionCosts(&cfg.Complexity)
 	es := generated.NewExecutableSchema(cfg)
 	srv := handler.New(es)

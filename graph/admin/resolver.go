@@ -9,12 +9,14 @@ package admin
 import (
 	"storefront/internal/apikey"
 	"storefront/internal/catalog"
+	"storefront/internal/inventory"
 	"storefront/internal/store"
 )
 
 // Resolver is the root resolver; it holds the services the API calls.
 type Resolver struct {
-	DB      *store.DB
-	APIKeys *apikey.Service
-	Catalog *catalog.Service
+	DB        *store.DB
+	APIKeys   *apikey.Service
+	Catalog   *catalog.Service
+	Inventory *inventory.Service
 }

@@ -69,6 +69,9 @@ var mutationScopes = map[string]string{
 	"productCreate": "catalog:write",
 	"productUpdate": "catalog:write",
 	"productDelete": "catalog:write",
+
+	"inventorySetQuantities":    "inventory:write",
+	"inventoryAdjustQuantities": "inventory:write",
 }
 
 // queryScopes is the scope of root query fields that are not connections of a mapped type.

@@ -28,6 +28,7 @@ import (
 	"storefront/internal/cart"
 	"storefront/internal/contact"
 	"storefront/internal/gid"
+	"storefront/internal/inventory"
 	"storefront/internal/order"
 	"storefront/internal/payment"
 	"storefront/internal/store"
@@ -342,6 +343,10 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, c *cart.Cart, attempt
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return 0, errFailed{schema.CompletionError{Code: "INVENTORY_RESERVATION_ERROR", Message: l.Variant.Title + " sold out while you were checking out."}}
+		}
+		// Every stock change goes into the inventory ledger, in the same transaction.
+		if err := inventory.RecordSold(ctx, tx, l.VariantID, l.Quantity); err != nil {
+			return 0, err
 		}
 		if _, err := tx.ExecContext(ctx, s.sql(`UPDATE products SET units_sold = units_sold + ? WHERE id = ?`), l.Quantity, l.Variant.ProductID); err != nil {
 			return 0, fmt.Errorf("count units sold: %w", err)

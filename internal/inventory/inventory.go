@@ -42,11 +42,12 @@ var errNegative = errors.New("stock would go negative")
 // ErrNegative reports whether err means a change would take stock below zero.
 func ErrNegative(err error) bool { return errors.Is(err, errNegative) }
 
-// Change is one recorded change.
+// Change is one change of stock; Entry is its ledger entry (nil when nothing changed).
 type Change struct {
 	VariantID     int
 	Delta         int
 	QuantityAfter int
+	Entry         *ent.InventoryAdjustment
 }
 
 // actor is who the context says makes the change.
@@ -87,15 +88,18 @@ func Adjust(ctx context.Context, tx *ent.Tx, dialectName string, variantID, delt
 	return adjust(ctx, tx, dialectName, variantID, delta, reason, name, keyID)
 }
 
-// RecordSale takes quantity units of a variant for an order, inside checkout's transaction:
-// the conditional update that never oversells and its ledger entry. ok is false (and
-// nothing changed) when fewer units are available.
-func RecordSale(ctx context.Context, tx *ent.Tx, dialectName string, variantID, quantity int) (ok bool, err error) {
-	_, err = adjust(ctx, tx, dialectName, variantID, -quantity, ReasonSold, ActorCheckout, nil)
-	if ErrNegative(err) {
-		return false, nil
+// RecordSold writes the ledger entry of checkout taking quantity units of a variant, inside
+// checkout's transaction and right after its conditional update took them (so the row is
+// locked and its stock is what the sale left).
+func RecordSold(ctx context.Context, tx *ent.Tx, variantID, quantity int) error {
+	v, err := tx.ProductVariant.Query().Where(productvariant.ID(variantID)).
+		Select(productvariant.FieldAvailable, productvariant.FieldSku).Only(ctx)
+	if err != nil {
+		return fmt.Errorf("read stock of variant %d: %w", variantID, err)
 	}
-	return err == nil, err
+	c := Change{VariantID: variantID, Delta: -quantity, QuantityAfter: v.Available}
+	_, err = record(ctx, tx, c, v.Sku, ReasonSold, ActorCheckout, nil)
+	return err
 }
 
 func adjust(ctx context.Context, tx *ent.Tx, dialectName string, variantID, delta int, reason, name string, keyID *int) (Change, error) {
@@ -125,16 +129,17 @@ func adjust(ctx context.Context, tx *ent.Tx, dialectName string, variantID, delt
 	if delta == 0 {
 		return c, nil
 	}
-	return c, record(ctx, tx, c, v.Sku, reason, name, keyID)
+	c.Entry, err = record(ctx, tx, c, v.Sku, reason, name, keyID)
+	return c, err
 }
 
-func record(ctx context.Context, tx *ent.Tx, c Change, sku *string, reason, name string, keyID *int) error {
-	err := tx.InventoryAdjustment.Create().SetVariantID(c.VariantID).SetNillableSku(sku).SetDelta(c.Delta).
-		SetQuantityAfter(c.QuantityAfter).SetReason(reason).SetActor(name).SetNillableAPIKeyID(keyID).Exec(ctx)
+func record(ctx context.Context, tx *ent.Tx, c Change, sku *string, reason, name string, keyID *int) (*ent.InventoryAdjustment, error) {
+	e, err := tx.InventoryAdjustment.Create().SetVariantID(c.VariantID).SetNillableSku(sku).SetDelta(c.Delta).
+		SetQuantityAfter(c.QuantityAfter).SetReason(reason).SetActor(name).SetNillableAPIKeyID(keyID).Save(ctx)
 	if err != nil {
-		return fmt.Errorf("record stock change of variant %d: %w", c.VariantID, err)
+		return nil, fmt.Errorf("record stock change of variant %d: %w", c.VariantID, err)
 	}
-	return nil
+	return e, nil
 }
 
 // Set makes a variant's stock quantity inside tx and records the change. When compare is
@@ -164,7 +169,8 @@ func Set(ctx context.Context, tx *ent.Tx, dialectName string, variantID, quantit
 		return Change{}, false, fmt.Errorf("set stock of variant %d: %w", variantID, err)
 	}
 	name, keyID := actor(ctx)
-	return c, false, record(ctx, tx, c, v.Sku, reason, name, keyID)
+	c.Entry, err = record(ctx, tx, c, v.Sku, reason, name, keyID)
+	return c, false, err
 }
 
 // Service makes the Admin API's stock changes, each request in one transaction.

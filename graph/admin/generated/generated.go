@@ -322,6 +322,11 @@ type ComplexityRoot struct {
 		UpdatedAt       func(childComplexity int) int
 	}
 
+	InventoryAdjustQuantitiesPayload struct {
+		InventoryAdjustments func(childComplexity int) int
+		UserErrors           func(childComplexity int) int
+	}
+
 	InventoryAdjustment struct {
 		APIKeyID      func(childComplexity int) int
 		Actor         func(childComplexity int) int
@@ -343,6 +348,11 @@ type ComplexityRoot struct {
 	InventoryAdjustmentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	InventorySetQuantitiesPayload struct {
+		InventoryAdjustments func(childComplexity int) int
+		UserErrors           func(childComplexity int) int
 	}
 
 	MailingAddress struct {
@@ -402,12 +412,14 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		APIKeyCreate  func(childComplexity int, input model.APIKeyCreateInput) int
-		APIKeyRevoke  func(childComplexity int, id string) int
-		ProductCreate func(childComplexity int, input model.ProductCreateInput) int
-		ProductDelete func(childComplexity int, input model.ProductDeleteInput) int
-		ProductSet    func(childComplexity int, input model.ProductSetInput) int
-		ProductUpdate func(childComplexity int, input model.ProductUpdateInput) int
+		APIKeyCreate              func(childComplexity int, input model.APIKeyCreateInput) int
+		APIKeyRevoke              func(childComplexity int, id string) int
+		InventoryAdjustQuantities func(childComplexity int, input model.InventoryAdjustQuantitiesInput) int
+		InventorySetQuantities    func(childComplexity int, input model.InventorySetQuantitiesInput) int
+		ProductCreate             func(childComplexity int, input model.ProductCreateInput) int
+		ProductDelete             func(childComplexity int, input model.ProductDeleteInput) int
+		ProductSet                func(childComplexity int, input model.ProductSetInput) int
+		ProductUpdate             func(childComplexity int, input model.ProductUpdateInput) int
 	}
 
 	Order struct {
@@ -740,6 +752,8 @@ type ComplexityRoot struct {
 type MutationResolver interface {
 	APIKeyCreate(ctx context.Context, input model.APIKeyCreateInput) (*model.APIKeyCreatePayload, error)
 	APIKeyRevoke(ctx context.Context, id string) (*model.APIKeyRevokePayload, error)
+	InventorySetQuantities(ctx context.Context, input model.InventorySetQuantitiesInput) (*model.InventorySetQuantitiesPayload, error)
+	InventoryAdjustQuantities(ctx context.Context, input model.InventoryAdjustQuantitiesInput) (*model.InventoryAdjustQuantitiesPayload, error)
 	ProductSet(ctx context.Context, input model.ProductSetInput) (*model.ProductSetPayload, error)
 	ProductCreate(ctx context.Context, input model.ProductCreateInput) (*model.ProductCreatePayload, error)
 	ProductUpdate(ctx context.Context, input model.ProductUpdateInput) (*model.ProductUpdatePayload, error)
@@ -1881,6 +1895,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Fulfillment.UpdatedAt(childComplexity), true
 
+	case "InventoryAdjustQuantitiesPayload.inventoryAdjustments":
+		if e.ComplexityRoot.InventoryAdjustQuantitiesPayload.InventoryAdjustments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustQuantitiesPayload.InventoryAdjustments(childComplexity), true
+	case "InventoryAdjustQuantitiesPayload.userErrors":
+		if e.ComplexityRoot.InventoryAdjustQuantitiesPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryAdjustQuantitiesPayload.UserErrors(childComplexity), true
+
 	case "InventoryAdjustment.apiKeyID":
 		if e.ComplexityRoot.InventoryAdjustment.APIKeyID == nil {
 			break
@@ -1967,6 +1994,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InventoryAdjustmentEdge.Node(childComplexity), true
+
+	case "InventorySetQuantitiesPayload.inventoryAdjustments":
+		if e.ComplexityRoot.InventorySetQuantitiesPayload.InventoryAdjustments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventorySetQuantitiesPayload.InventoryAdjustments(childComplexity), true
+	case "InventorySetQuantitiesPayload.userErrors":
+		if e.ComplexityRoot.InventorySetQuantitiesPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventorySetQuantitiesPayload.UserErrors(childComplexity), true
 
 	case "MailingAddress.address1":
 		if e.ComplexityRoot.MailingAddress.Address1 == nil {
@@ -2241,6 +2281,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.APIKeyRevoke(childComplexity, args["id"].(string)), true
+	case "Mutation.inventoryAdjustQuantities":
+		if e.ComplexityRoot.Mutation.InventoryAdjustQuantities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inventoryAdjustQuantities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InventoryAdjustQuantities(childComplexity, args["input"].(model.InventoryAdjustQuantitiesInput)), true
+	case "Mutation.inventorySetQuantities":
+		if e.ComplexityRoot.Mutation.InventorySetQuantities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inventorySetQuantities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InventorySetQuantities(childComplexity, args["input"].(model.InventorySetQuantitiesInput)), true
 	case "Mutation.productCreate":
 		if e.ComplexityRoot.Mutation.ProductCreate == nil {
 			break
@@ -3767,8 +3829,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FulfillmentOrder", ec.unmarshalInputFulfillmentOrder),
 			graphql.NewInputUnmarshaler("FulfillmentWhereInput", ec.unmarshalInputFulfillmentWhereInput),
 			graphql.NewInputUnmarshaler("ImageSetInput", ec.unmarshalInputImageSetInput),
+			graphql.NewInputUnmarshaler("InventoryAdjustQuantitiesInput", ec.unmarshalInputInventoryAdjustQuantitiesInput),
 			graphql.NewInputUnmarshaler("InventoryAdjustmentOrder", ec.unmarshalInputInventoryAdjustmentOrder),
 			graphql.NewInputUnmarshaler("InventoryAdjustmentWhereInput", ec.unmarshalInputInventoryAdjustmentWhereInput),
+			graphql.NewInputUnmarshaler("InventoryChangeInput", ec.unmarshalInputInventoryChangeInput),
+			graphql.NewInputUnmarshaler("InventoryQuantityInput", ec.unmarshalInputInventoryQuantityInput),
+			graphql.NewInputUnmarshaler("InventorySetQuantitiesInput", ec.unmarshalInputInventorySetQuantitiesInput),
 			graphql.NewInputUnmarshaler("MailingAddressOrder", ec.unmarshalInputMailingAddressOrder),
 			graphql.NewInputUnmarshaler("MailingAddressWhereInput", ec.unmarshalInputMailingAddressWhereInput),
 			graphql.NewInputUnmarshaler("MenuItemWhereInput", ec.unmarshalInputMenuItemWhereInput),
@@ -9900,6 +9966,74 @@ The builtin Time type
 """
 scalar Time
 `, BuiltIn: false},
+	{Name: "../inventory.graphqls", Input: `input InventoryQuantityInput {
+  variantId: ID!
+  """
+  Units available after the change; not negative.
+  """
+  quantity: Int!
+  """
+  The stock you last read. When given and the stock differs, nothing changes and a
+  COMPARE_QUANTITY_STALE user error says so: read again and retry.
+  """
+  compareQuantity: Int
+}
+
+input InventorySetQuantitiesInput {
+  """
+  received, correction, cycle_count_available, damaged, shrinkage, restock or other.
+  """
+  reason: String!
+  quantities: [InventoryQuantityInput!]!
+}
+
+input InventoryChangeInput {
+  variantId: ID!
+  """
+  Units to add (positive) or take (negative); stock never goes below zero.
+  """
+  delta: Int!
+}
+
+input InventoryAdjustQuantitiesInput {
+  """
+  received, correction, cycle_count_available, damaged, shrinkage, restock or other.
+  """
+  reason: String!
+  changes: [InventoryChangeInput!]!
+}
+
+type InventorySetQuantitiesPayload {
+  """
+  The ledger entries written (none for a quantity that was already right).
+  """
+  inventoryAdjustments: [InventoryAdjustment!]!
+  userErrors: [UserError!]!
+}
+
+type InventoryAdjustQuantitiesPayload {
+  """
+  The ledger entries written.
+  """
+  inventoryAdjustments: [InventoryAdjustment!]!
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  """
+  Sets absolute stock levels, all or nothing, in one transaction (scope inventory:write).
+  User error codes: INVALID (reason), NOT_FOUND (variantId), NEGATIVE_QUANTITY,
+  COMPARE_QUANTITY_STALE.
+  """
+  inventorySetQuantities(input: InventorySetQuantitiesInput!): InventorySetQuantitiesPayload!
+  """
+  Adds to or takes from stock levels, all or nothing, in one transaction (scope
+  inventory:write). User error codes: INVALID (reason), NOT_FOUND (variantId),
+  NEGATIVE_QUANTITY.
+  """
+  inventoryAdjustQuantities(input: InventoryAdjustQuantitiesInput!): InventoryAdjustQuantitiesPayload!
+}
+`, BuiltIn: false},
 	{Name: "../product.graphqls", Input: `"""
 Whether a product is sold: ACTIVE products are published on the Storefront API, DRAFT and
 ARCHIVED ones are not.
@@ -10705,6 +10839,16 @@ func (ec *executionContext) childFields_Fulfillment(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Fulfillment", field.Name)
 }
 
+func (ec *executionContext) childFields_InventoryAdjustQuantitiesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "inventoryAdjustments":
+		return ec.fieldContext_InventoryAdjustQuantitiesPayload_inventoryAdjustments(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_InventoryAdjustQuantitiesPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InventoryAdjustQuantitiesPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_InventoryAdjustment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10749,6 +10893,16 @@ func (ec *executionContext) childFields_InventoryAdjustmentEdge(ctx context.Cont
 		return ec.fieldContext_InventoryAdjustmentEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InventoryAdjustmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InventorySetQuantitiesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "inventoryAdjustments":
+		return ec.fieldContext_InventorySetQuantitiesPayload_inventoryAdjustments(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_InventorySetQuantitiesPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InventorySetQuantitiesPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_MailingAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11604,6 +11758,34 @@ func (ec *executionContext) field_Mutation_apiKeyRevoke_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_inventoryAdjustQuantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.InventoryAdjustQuantitiesInput, error) {
+			return ec.unmarshalNInventoryAdjustQuantitiesInput2storefrontᚋgraphᚋadminᚋmodelᚐInventoryAdjustQuantitiesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_inventorySetQuantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.InventorySetQuantitiesInput, error) {
+			return ec.unmarshalNInventorySetQuantitiesInput2storefrontᚋgraphᚋadminᚋmodelᚐInventorySetQuantitiesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -17113,6 +17295,70 @@ func (ec *executionContext) fieldContext_Fulfillment_order(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _InventoryAdjustQuantitiesPayload_inventoryAdjustments(ctx context.Context, field graphql.CollectedField, obj *model.InventoryAdjustQuantitiesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustQuantitiesPayload_inventoryAdjustments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InventoryAdjustments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.InventoryAdjustment) graphql.Marshaler {
+			return ec.marshalNInventoryAdjustment2ᚕᚖstorefrontᚋentᚐInventoryAdjustmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustQuantitiesPayload_inventoryAdjustments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InventoryAdjustQuantitiesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InventoryAdjustment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InventoryAdjustQuantitiesPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.InventoryAdjustQuantitiesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryAdjustQuantitiesPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryAdjustQuantitiesPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InventoryAdjustQuantitiesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InventoryAdjustment_id(ctx context.Context, field graphql.CollectedField, obj *ent.InventoryAdjustment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17460,6 +17706,70 @@ func (ec *executionContext) _InventoryAdjustmentEdge_cursor(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_InventoryAdjustmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InventoryAdjustmentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _InventorySetQuantitiesPayload_inventoryAdjustments(ctx context.Context, field graphql.CollectedField, obj *model.InventorySetQuantitiesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventorySetQuantitiesPayload_inventoryAdjustments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InventoryAdjustments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.InventoryAdjustment) graphql.Marshaler {
+			return ec.marshalNInventoryAdjustment2ᚕᚖstorefrontᚋentᚐInventoryAdjustmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventorySetQuantitiesPayload_inventoryAdjustments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InventorySetQuantitiesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InventoryAdjustment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InventorySetQuantitiesPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.InventorySetQuantitiesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventorySetQuantitiesPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventorySetQuantitiesPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InventorySetQuantitiesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MailingAddress_id(ctx context.Context, field graphql.CollectedField, obj *ent.MailingAddress) (ret graphql.Marshaler) {
@@ -18559,6 +18869,94 @@ func (ec *executionContext) fieldContext_Mutation_apiKeyRevoke(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_apiKeyRevoke_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_inventorySetQuantities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_inventorySetQuantities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().InventorySetQuantities(ctx, fc.Args["input"].(model.InventorySetQuantitiesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InventorySetQuantitiesPayload) graphql.Marshaler {
+			return ec.marshalNInventorySetQuantitiesPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventorySetQuantitiesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_inventorySetQuantities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InventorySetQuantitiesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_inventorySetQuantities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_inventoryAdjustQuantities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_inventoryAdjustQuantities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().InventoryAdjustQuantities(ctx, fc.Args["input"].(model.InventoryAdjustQuantitiesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InventoryAdjustQuantitiesPayload) graphql.Marshaler {
+			return ec.marshalNInventoryAdjustQuantitiesPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventoryAdjustQuantitiesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_inventoryAdjustQuantities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InventoryAdjustQuantitiesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_inventoryAdjustQuantities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33655,6 +34053,55 @@ func UnmarshalImageSetInput(ctx context.Context, raw any) (model.ImageSetInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputInventoryAdjustQuantitiesInput(ctx context.Context, obj any) (model.InventoryAdjustQuantitiesInput, error) {
+	var it model.InventoryAdjustQuantitiesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"reason", "changes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "changes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changes"))
+			data, err := ec.unmarshalNInventoryChangeInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventoryChangeInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Changes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInventoryAdjustQuantitiesInput unmarshals raw into the InventoryAdjustQuantitiesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInventoryAdjustQuantitiesInput(ctx context.Context, raw any) (model.InventoryAdjustQuantitiesInput, error) {
+	var out model.InventoryAdjustQuantitiesInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InventoryAdjustQuantitiesInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputInventoryAdjustmentOrder(ctx context.Context, obj any) (ent.InventoryAdjustmentOrder, error) {
 	var it ent.InventoryAdjustmentOrder
 	if obj == nil {
@@ -34398,6 +34845,160 @@ func (ec *executionContext) unmarshalInputInventoryAdjustmentWhereInput(ctx cont
 func UnmarshalInventoryAdjustmentWhereInput(ctx context.Context, raw any) (ent.InventoryAdjustmentWhereInput, error) {
 	var out ent.InventoryAdjustmentWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InventoryAdjustmentWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInventoryChangeInput(ctx context.Context, obj any) (model.InventoryChangeInput, error) {
+	var it model.InventoryChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"variantId", "delta"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "variantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantID = data
+		case "delta":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("delta"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Delta = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInventoryChangeInput unmarshals raw into the InventoryChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInventoryChangeInput(ctx context.Context, raw any) (model.InventoryChangeInput, error) {
+	var out model.InventoryChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InventoryChangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInventoryQuantityInput(ctx context.Context, obj any) (model.InventoryQuantityInput, error) {
+	var it model.InventoryQuantityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"variantId", "quantity", "compareQuantity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "variantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantID = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "compareQuantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareQuantity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareQuantity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInventoryQuantityInput unmarshals raw into the InventoryQuantityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInventoryQuantityInput(ctx context.Context, raw any) (model.InventoryQuantityInput, error) {
+	var out model.InventoryQuantityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InventoryQuantityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInventorySetQuantitiesInput(ctx context.Context, obj any) (model.InventorySetQuantitiesInput, error) {
+	var it model.InventorySetQuantitiesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"reason", "quantities"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "quantities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantities"))
+			data, err := ec.unmarshalNInventoryQuantityInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventoryQuantityInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantities = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInventorySetQuantitiesInput unmarshals raw into the InventorySetQuantitiesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInventorySetQuantitiesInput(ctx context.Context, raw any) (model.InventorySetQuantitiesInput, error) {
+	var out model.InventorySetQuantitiesInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InventorySetQuantitiesInput", raw, &out)
 	return out, err
 }
 
@@ -48457,6 +49058,44 @@ func (ec *executionContext) _Fulfillment(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var inventoryAdjustQuantitiesPayloadImplementors = []string{"InventoryAdjustQuantitiesPayload"}
+
+func (ec *executionContext) _InventoryAdjustQuantitiesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InventoryAdjustQuantitiesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inventoryAdjustQuantitiesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InventoryAdjustQuantitiesPayload")
+		case "inventoryAdjustments":
+			out.Values[i] = ec._InventoryAdjustQuantitiesPayload_inventoryAdjustments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._InventoryAdjustQuantitiesPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var inventoryAdjustmentImplementors = []string{"InventoryAdjustment", "Node"}
 
 func (ec *executionContext) _InventoryAdjustment(ctx context.Context, sel ast.SelectionSet, obj *ent.InventoryAdjustment) graphql.Marshaler {
@@ -48591,6 +49230,44 @@ func (ec *executionContext) _InventoryAdjustmentEdge(ctx context.Context, sel as
 			}
 		case "cursor":
 			out.Values[i] = ec._InventoryAdjustmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inventorySetQuantitiesPayloadImplementors = []string{"InventorySetQuantitiesPayload"}
+
+func (ec *executionContext) _InventorySetQuantitiesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InventorySetQuantitiesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inventorySetQuantitiesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InventorySetQuantitiesPayload")
+		case "inventoryAdjustments":
+			out.Values[i] = ec._InventorySetQuantitiesPayload_inventoryAdjustments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._InventorySetQuantitiesPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -48990,6 +49667,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "apiKeyRevoke":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_apiKeyRevoke(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inventorySetQuantities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_inventorySetQuantities(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inventoryAdjustQuantities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_inventoryAdjustQuantities(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -52028,6 +52719,43 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNInventoryAdjustQuantitiesInput2storefrontᚋgraphᚋadminᚋmodelᚐInventoryAdjustQuantitiesInput(ctx context.Context, v any) (model.InventoryAdjustQuantitiesInput, error) {
+	res, err := ec.unmarshalInputInventoryAdjustQuantitiesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInventoryAdjustQuantitiesPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventoryAdjustQuantitiesPayload(ctx context.Context, sel ast.SelectionSet, v *model.InventoryAdjustQuantitiesPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InventoryAdjustQuantitiesPayload!")
+		return graphql.Null
+	}
+	return ec._InventoryAdjustQuantitiesPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInventoryAdjustment2ᚕᚖstorefrontᚋentᚐInventoryAdjustmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.InventoryAdjustment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInventoryAdjustment2ᚖstorefrontᚋentᚐInventoryAdjustment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInventoryAdjustment2ᚖstorefrontᚋentᚐInventoryAdjustment(ctx context.Context, sel ast.SelectionSet, v *ent.InventoryAdjustment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InventoryAdjustment!")
+		return graphql.Null
+	}
+	return ec._InventoryAdjustment(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNInventoryAdjustmentConnection2ᚖstorefrontᚋentᚐInventoryAdjustmentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.InventoryAdjustmentConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InventoryAdjustmentConnection!")
@@ -52053,6 +52781,57 @@ func (ec *executionContext) marshalNInventoryAdjustmentOrderField2ᚖstorefront�
 func (ec *executionContext) unmarshalNInventoryAdjustmentWhereInput2ᚖstorefrontᚋentᚐInventoryAdjustmentWhereInput(ctx context.Context, v any) (*ent.InventoryAdjustmentWhereInput, error) {
 	res, err := ec.unmarshalInputInventoryAdjustmentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNInventoryChangeInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventoryChangeInputᚄ(ctx context.Context, v any) ([]*model.InventoryChangeInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.InventoryChangeInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInventoryChangeInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventoryChangeInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNInventoryChangeInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventoryChangeInput(ctx context.Context, v any) (*model.InventoryChangeInput, error) {
+	res, err := ec.unmarshalInputInventoryChangeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNInventoryQuantityInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventoryQuantityInputᚄ(ctx context.Context, v any) ([]*model.InventoryQuantityInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.InventoryQuantityInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInventoryQuantityInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventoryQuantityInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNInventoryQuantityInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventoryQuantityInput(ctx context.Context, v any) (*model.InventoryQuantityInput, error) {
+	res, err := ec.unmarshalInputInventoryQuantityInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNInventorySetQuantitiesInput2storefrontᚋgraphᚋadminᚋmodelᚐInventorySetQuantitiesInput(ctx context.Context, v any) (model.InventorySetQuantitiesInput, error) {
+	res, err := ec.unmarshalInputInventorySetQuantitiesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInventorySetQuantitiesPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventorySetQuantitiesPayload(ctx context.Context, sel ast.SelectionSet, v *model.InventorySetQuantitiesPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InventorySetQuantitiesPayload!")
+		return graphql.Null
+	}
+	return ec._InventorySetQuantitiesPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMailingAddress2ᚖstorefrontᚋentᚐMailingAddress(ctx context.Context, sel ast.SelectionSet, v *ent.MailingAddress) graphql.Marshaler {

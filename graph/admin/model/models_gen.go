@@ -43,6 +43,45 @@ type ImageSetInput struct {
 	AltText *string `json:"altText,omitempty"`
 }
 
+type InventoryAdjustQuantitiesInput struct {
+	// received, correction, cycle_count_available, damaged, shrinkage, restock or other.
+	Reason  string                  `json:"reason"`
+	Changes []*InventoryChangeInput `json:"changes"`
+}
+
+type InventoryAdjustQuantitiesPayload struct {
+	// The ledger entries written.
+	InventoryAdjustments []*ent.InventoryAdjustment `json:"inventoryAdjustments"`
+	UserErrors           []*usererror.Error         `json:"userErrors"`
+}
+
+type InventoryChangeInput struct {
+	VariantID string `json:"variantId"`
+	// Units to add (positive) or take (negative); stock never goes below zero.
+	Delta int `json:"delta"`
+}
+
+type InventoryQuantityInput struct {
+	VariantID string `json:"variantId"`
+	// Units available after the change; not negative.
+	Quantity int `json:"quantity"`
+	// The stock you last read. When given and the stock differs, nothing changes and a
+	// COMPARE_QUANTITY_STALE user error says so: read again and retry.
+	CompareQuantity *int `json:"compareQuantity,omitempty"`
+}
+
+type InventorySetQuantitiesInput struct {
+	// received, correction, cycle_count_available, damaged, shrinkage, restock or other.
+	Reason     string                    `json:"reason"`
+	Quantities []*InventoryQuantityInput `json:"quantities"`
+}
+
+type InventorySetQuantitiesPayload struct {
+	// The ledger entries written (none for a quantity that was already right).
+	InventoryAdjustments []*ent.InventoryAdjustment `json:"inventoryAdjustments"`
+	UserErrors           []*usererror.Error         `json:"userErrors"`
+}
+
 type OptionSetInput struct {
 	Name   string   `json:"name"`
 	Values []string `json:"values"`
