@@ -524,3 +524,35 @@ func TestAPIKeyCommand(t *testing.T) {
 		t.Fatalf("revoked from the command line: status %d", r.Status)
 	}
 }
+
+// TestPlaygroundSwitchesAPIs: the Playground at / explores the Storefront API, and
+// /?api=admin the Admin API with a headers editor ready for the key.
+func TestPlaygroundSwitchesAPIs(t *testing.T) {
+	api := startAPI(t, storetest.SQLite(t), fixture)
+	get := func(path string) string {
+		resp, err := http.Get(api.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", path, resp.StatusCode)
+		}
+		return string(b)
+	}
+	sf, ad := get("/"), get("/?api=admin")
+	for _, c := range []struct {
+		name, page, endpoint, current string
+	}{{"storefront", sf, `"/graphql"`, `class="on" data-api="storefront"`}, {"admin", ad, `"/admin/graphql"`, `class="on" data-api="admin"`}} {
+		if !strings.Contains(c.page, "location.host + "+c.endpoint+";") {
+			t.Errorf("%s page does not point at %s", c.name, c.endpoint)
+		}
+		if !strings.Contains(c.page, c.current) || !strings.Contains(c.page, `href="/?api=admin"`) || !strings.Contains(c.page, `href="/?api=storefront"`) {
+			t.Errorf("%s page lacks the switcher", c.name)
+		}
+	}
+	if !strings.Contains(ad, "Authorization") || strings.Contains(sf, "Authorization") {
+		t.Error("only the Admin API's page pre-fills the Authorization header")
+	}
+}

@@ -364,7 +364,11 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	if cfg.Playground {
-		page, files := playground.Handler("Storefront API", "/graphql", "/playground/assets/")
+		page, files := playground.Switcher([]playground.API{
+			{Name: "Storefront API", Key: "storefront", Endpoint: "/graphql"},
+			{Name: "Admin API", Key: "admin", Endpoint: "/admin/graphql",
+				Headers: map[string]string{"Authorization": "Bearer <your key: storefront apikey create -name NAME -scopes catalog:read>"}},
+		}, "/playground/assets/")
 		mux.Handle("GET /{$}", page)
 		mux.Handle("GET /playground/assets/", files)
 	}

@@ -5,6 +5,7 @@
 package admin
 
 //go:generate go run github.com/99designs/gqlgen generate --config gqlgen.yml
+//go:generate go run ./internal/printschema ../../docs/admin.graphql
 
 import (
 	"storefront/internal/apikey"
