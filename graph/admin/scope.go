@@ -70,6 +70,19 @@ var mutationScopes = map[string]string{
 	"productUpdate": "catalog:write",
 	"productDelete": "catalog:write",
 
+	"collectionCreate":          "catalog:write",
+	"collectionUpdate":          "catalog:write",
+	"collectionDelete":          "catalog:write",
+	"collectionAddProducts":     "catalog:write",
+	"collectionRemoveProducts":  "catalog:write",
+	"collectionReorderProducts": "catalog:write",
+	"pageCreate":                "catalog:write",
+	"pageUpdate":                "catalog:write",
+	"pageDelete":                "catalog:write",
+	"menuCreate":                "catalog:write",
+	"menuUpdate":                "catalog:write",
+	"menuDelete":                "catalog:write",
+
 	"inventorySetQuantities":    "inventory:write",
 	"inventoryAdjustQuantities": "inventory:write",
 }
@@ -87,6 +100,15 @@ type scopeTable map[string]map[string]string
 // buildScopes maps every field of every object type of the schema to the scope it needs;
 // fields it cannot map are left out, and so refused.
 func buildScopes(s *ast.Schema) scopeTable {
+	// A mapped mutation's payload is structure: the mutation itself was checked.
+	payloads := map[string]bool{}
+	if s.Mutation != nil {
+		for _, f := range s.Mutation.Fields {
+			if _, ok := mutationScopes[f.Name]; ok {
+				payloads[f.Type.Name()] = true
+			}
+		}
+	}
 	t := scopeTable{}
 	for name, def := range s.Types {
 		if def.Kind != ast.Object || strings.HasPrefix(name, "__") {
@@ -97,7 +119,7 @@ func buildScopes(s *ast.Schema) scopeTable {
 			if strings.HasPrefix(f.Name, "__") {
 				continue
 			}
-			if scope, ok := fieldScope(name, f); ok {
+			if scope, ok := fieldScope(name, f, payloads); ok {
 				fields[f.Name] = scope
 			}
 		}
@@ -107,7 +129,7 @@ func buildScopes(s *ast.Schema) scopeTable {
 }
 
 // fieldScope is the scope one field needs.
-func fieldScope(object string, f *ast.FieldDefinition) (string, bool) {
+func fieldScope(object string, f *ast.FieldDefinition, payloads map[string]bool) (string, bool) {
 	switch object {
 	case "Mutation":
 		s, ok := mutationScopes[f.Name]
@@ -123,7 +145,7 @@ func fieldScope(object string, f *ast.FieldDefinition) (string, bool) {
 	if s, ok := typeScopes[object]; ok {
 		return s, true
 	}
-	// Connections, edges and payloads are structure: what they hold is checked itself.
+	// Connections and edges are structure: what they hold is checked itself.
 	for _, suffix := range []string{"Connection", "Edge"} {
 		if base, ok := strings.CutSuffix(object, suffix); ok {
 			if _, mapped := typeScopes[base]; mapped {
@@ -131,23 +153,10 @@ func fieldScope(object string, f *ast.FieldDefinition) (string, bool) {
 			}
 		}
 	}
-	if base, ok := strings.CutSuffix(object, "Payload"); ok {
-		if _, mapped := mutationScopes[lowerFirst(base)]; mapped {
-			return anyKey, true
-		}
+	if payloads[object] {
+		return anyKey, true
 	}
 	return "", false
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	// Acronyms at the start (APIKeyCreate) lower as a whole word: apiKeyCreate.
-	if strings.HasPrefix(s, "API") {
-		return "api" + s[3:]
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // CodeAccessDenied is the error code of a field refused for lack of a scope.

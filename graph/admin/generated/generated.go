@@ -196,9 +196,19 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	CollectionDeletePayload struct {
+		DeletedCollectionID func(childComplexity int) int
+		UserErrors          func(childComplexity int) int
+	}
+
 	CollectionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CollectionPayload struct {
+		Collection func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	CompletionAttempt struct {
@@ -391,6 +401,11 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	MenuDeletePayload struct {
+		DeletedMenuID func(childComplexity int) int
+		UserErrors    func(childComplexity int) int
+	}
+
 	MenuEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
@@ -411,11 +426,28 @@ type ComplexityRoot struct {
 		URL        func(childComplexity int) int
 	}
 
+	MenuPayload struct {
+		Menu       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Mutation struct {
 		APIKeyCreate              func(childComplexity int, input model.APIKeyCreateInput) int
 		APIKeyRevoke              func(childComplexity int, id string) int
+		CollectionAddProducts     func(childComplexity int, id string, productIds []string) int
+		CollectionCreate          func(childComplexity int, input model.CollectionInput) int
+		CollectionDelete          func(childComplexity int, id string) int
+		CollectionRemoveProducts  func(childComplexity int, id string, productIds []string) int
+		CollectionReorderProducts func(childComplexity int, id string, moves []*model.CollectionProductMoveInput) int
+		CollectionUpdate          func(childComplexity int, id string, input model.CollectionInput) int
 		InventoryAdjustQuantities func(childComplexity int, input model.InventoryAdjustQuantitiesInput) int
 		InventorySetQuantities    func(childComplexity int, input model.InventorySetQuantitiesInput) int
+		MenuCreate                func(childComplexity int, input model.MenuInput) int
+		MenuDelete                func(childComplexity int, id string) int
+		MenuUpdate                func(childComplexity int, id string, input model.MenuInput) int
+		PageCreate                func(childComplexity int, input model.PageInput) int
+		PageDelete                func(childComplexity int, id string) int
+		PageUpdate                func(childComplexity int, id string, input model.PageInput) int
 		ProductCreate             func(childComplexity int, input model.ProductCreateInput) int
 		ProductDelete             func(childComplexity int, input model.ProductDeleteInput) int
 		ProductSet                func(childComplexity int, input model.ProductSetInput) int
@@ -506,6 +538,11 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	PageDeletePayload struct {
+		DeletedPageID func(childComplexity int) int
+		UserErrors    func(childComplexity int) int
+	}
+
 	PageEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
@@ -516,6 +553,11 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	PagePayload struct {
+		Page       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	Product struct {
@@ -752,6 +794,18 @@ type ComplexityRoot struct {
 type MutationResolver interface {
 	APIKeyCreate(ctx context.Context, input model.APIKeyCreateInput) (*model.APIKeyCreatePayload, error)
 	APIKeyRevoke(ctx context.Context, id string) (*model.APIKeyRevokePayload, error)
+	CollectionCreate(ctx context.Context, input model.CollectionInput) (*model.CollectionPayload, error)
+	CollectionUpdate(ctx context.Context, id string, input model.CollectionInput) (*model.CollectionPayload, error)
+	CollectionDelete(ctx context.Context, id string) (*model.CollectionDeletePayload, error)
+	CollectionAddProducts(ctx context.Context, id string, productIds []string) (*model.CollectionPayload, error)
+	CollectionRemoveProducts(ctx context.Context, id string, productIds []string) (*model.CollectionPayload, error)
+	CollectionReorderProducts(ctx context.Context, id string, moves []*model.CollectionProductMoveInput) (*model.CollectionPayload, error)
+	PageCreate(ctx context.Context, input model.PageInput) (*model.PagePayload, error)
+	PageUpdate(ctx context.Context, id string, input model.PageInput) (*model.PagePayload, error)
+	PageDelete(ctx context.Context, id string) (*model.PageDeletePayload, error)
+	MenuCreate(ctx context.Context, input model.MenuInput) (*model.MenuPayload, error)
+	MenuUpdate(ctx context.Context, id string, input model.MenuInput) (*model.MenuPayload, error)
+	MenuDelete(ctx context.Context, id string) (*model.MenuDeletePayload, error)
 	InventorySetQuantities(ctx context.Context, input model.InventorySetQuantitiesInput) (*model.InventorySetQuantitiesPayload, error)
 	InventoryAdjustQuantities(ctx context.Context, input model.InventoryAdjustQuantitiesInput) (*model.InventoryAdjustQuantitiesPayload, error)
 	ProductSet(ctx context.Context, input model.ProductSetInput) (*model.ProductSetPayload, error)
@@ -1394,6 +1448,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CollectionConnection.TotalCount(childComplexity), true
 
+	case "CollectionDeletePayload.deletedCollectionId":
+		if e.ComplexityRoot.CollectionDeletePayload.DeletedCollectionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionDeletePayload.DeletedCollectionID(childComplexity), true
+	case "CollectionDeletePayload.userErrors":
+		if e.ComplexityRoot.CollectionDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionDeletePayload.UserErrors(childComplexity), true
+
 	case "CollectionEdge.cursor":
 		if e.ComplexityRoot.CollectionEdge.Cursor == nil {
 			break
@@ -1406,6 +1473,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CollectionEdge.Node(childComplexity), true
+
+	case "CollectionPayload.collection":
+		if e.ComplexityRoot.CollectionPayload.Collection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionPayload.Collection(childComplexity), true
+	case "CollectionPayload.userErrors":
+		if e.ComplexityRoot.CollectionPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionPayload.UserErrors(childComplexity), true
 
 	case "CompletionAttempt.cartToken":
 		if e.ComplexityRoot.CompletionAttempt.CartToken == nil {
@@ -2173,6 +2253,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MenuConnection.TotalCount(childComplexity), true
 
+	case "MenuDeletePayload.deletedMenuId":
+		if e.ComplexityRoot.MenuDeletePayload.DeletedMenuID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenuDeletePayload.DeletedMenuID(childComplexity), true
+	case "MenuDeletePayload.userErrors":
+		if e.ComplexityRoot.MenuDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenuDeletePayload.UserErrors(childComplexity), true
+
 	case "MenuEdge.cursor":
 		if e.ComplexityRoot.MenuEdge.Cursor == nil {
 			break
@@ -2259,6 +2352,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MenuItem.URL(childComplexity), true
 
+	case "MenuPayload.menu":
+		if e.ComplexityRoot.MenuPayload.Menu == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenuPayload.Menu(childComplexity), true
+	case "MenuPayload.userErrors":
+		if e.ComplexityRoot.MenuPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenuPayload.UserErrors(childComplexity), true
+
 	case "Mutation.apiKeyCreate":
 		if e.ComplexityRoot.Mutation.APIKeyCreate == nil {
 			break
@@ -2281,6 +2387,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.APIKeyRevoke(childComplexity, args["id"].(string)), true
+	case "Mutation.collectionAddProducts":
+		if e.ComplexityRoot.Mutation.CollectionAddProducts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_collectionAddProducts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CollectionAddProducts(childComplexity, args["id"].(string), args["productIds"].([]string)), true
+	case "Mutation.collectionCreate":
+		if e.ComplexityRoot.Mutation.CollectionCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_collectionCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CollectionCreate(childComplexity, args["input"].(model.CollectionInput)), true
+	case "Mutation.collectionDelete":
+		if e.ComplexityRoot.Mutation.CollectionDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_collectionDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CollectionDelete(childComplexity, args["id"].(string)), true
+	case "Mutation.collectionRemoveProducts":
+		if e.ComplexityRoot.Mutation.CollectionRemoveProducts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_collectionRemoveProducts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CollectionRemoveProducts(childComplexity, args["id"].(string), args["productIds"].([]string)), true
+	case "Mutation.collectionReorderProducts":
+		if e.ComplexityRoot.Mutation.CollectionReorderProducts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_collectionReorderProducts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CollectionReorderProducts(childComplexity, args["id"].(string), args["moves"].([]*model.CollectionProductMoveInput)), true
+	case "Mutation.collectionUpdate":
+		if e.ComplexityRoot.Mutation.CollectionUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_collectionUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CollectionUpdate(childComplexity, args["id"].(string), args["input"].(model.CollectionInput)), true
 	case "Mutation.inventoryAdjustQuantities":
 		if e.ComplexityRoot.Mutation.InventoryAdjustQuantities == nil {
 			break
@@ -2303,6 +2475,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.InventorySetQuantities(childComplexity, args["input"].(model.InventorySetQuantitiesInput)), true
+	case "Mutation.menuCreate":
+		if e.ComplexityRoot.Mutation.MenuCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_menuCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MenuCreate(childComplexity, args["input"].(model.MenuInput)), true
+	case "Mutation.menuDelete":
+		if e.ComplexityRoot.Mutation.MenuDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_menuDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MenuDelete(childComplexity, args["id"].(string)), true
+	case "Mutation.menuUpdate":
+		if e.ComplexityRoot.Mutation.MenuUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_menuUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MenuUpdate(childComplexity, args["id"].(string), args["input"].(model.MenuInput)), true
+	case "Mutation.pageCreate":
+		if e.ComplexityRoot.Mutation.PageCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pageCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PageCreate(childComplexity, args["input"].(model.PageInput)), true
+	case "Mutation.pageDelete":
+		if e.ComplexityRoot.Mutation.PageDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pageDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PageDelete(childComplexity, args["id"].(string)), true
+	case "Mutation.pageUpdate":
+		if e.ComplexityRoot.Mutation.PageUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pageUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PageUpdate(childComplexity, args["id"].(string), args["input"].(model.PageInput)), true
 	case "Mutation.productCreate":
 		if e.ComplexityRoot.Mutation.ProductCreate == nil {
 			break
@@ -2733,6 +2971,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageConnection.TotalCount(childComplexity), true
 
+	case "PageDeletePayload.deletedPageId":
+		if e.ComplexityRoot.PageDeletePayload.DeletedPageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageDeletePayload.DeletedPageID(childComplexity), true
+	case "PageDeletePayload.userErrors":
+		if e.ComplexityRoot.PageDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageDeletePayload.UserErrors(childComplexity), true
+
 	case "PageEdge.cursor":
 		if e.ComplexityRoot.PageEdge.Cursor == nil {
 			break
@@ -2770,6 +3021,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "PagePayload.page":
+		if e.ComplexityRoot.PagePayload.Page == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PagePayload.Page(childComplexity), true
+	case "PagePayload.userErrors":
+		if e.ComplexityRoot.PagePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PagePayload.UserErrors(childComplexity), true
 
 	case "Product.archived":
 		if e.ComplexityRoot.Product.Archived == nil {
@@ -3816,7 +4080,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CartLineWhereInput", ec.unmarshalInputCartLineWhereInput),
 			graphql.NewInputUnmarshaler("CartOrder", ec.unmarshalInputCartOrder),
 			graphql.NewInputUnmarshaler("CartWhereInput", ec.unmarshalInputCartWhereInput),
+			graphql.NewInputUnmarshaler("CollectionInput", ec.unmarshalInputCollectionInput),
 			graphql.NewInputUnmarshaler("CollectionOrder", ec.unmarshalInputCollectionOrder),
+			graphql.NewInputUnmarshaler("CollectionProductMoveInput", ec.unmarshalInputCollectionProductMoveInput),
 			graphql.NewInputUnmarshaler("CollectionWhereInput", ec.unmarshalInputCollectionWhereInput),
 			graphql.NewInputUnmarshaler("CompletionAttemptOrder", ec.unmarshalInputCompletionAttemptOrder),
 			graphql.NewInputUnmarshaler("CompletionAttemptWhereInput", ec.unmarshalInputCompletionAttemptWhereInput),
@@ -3837,12 +4103,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InventorySetQuantitiesInput", ec.unmarshalInputInventorySetQuantitiesInput),
 			graphql.NewInputUnmarshaler("MailingAddressOrder", ec.unmarshalInputMailingAddressOrder),
 			graphql.NewInputUnmarshaler("MailingAddressWhereInput", ec.unmarshalInputMailingAddressWhereInput),
+			graphql.NewInputUnmarshaler("MenuInput", ec.unmarshalInputMenuInput),
+			graphql.NewInputUnmarshaler("MenuItemInput", ec.unmarshalInputMenuItemInput),
 			graphql.NewInputUnmarshaler("MenuItemWhereInput", ec.unmarshalInputMenuItemWhereInput),
 			graphql.NewInputUnmarshaler("MenuWhereInput", ec.unmarshalInputMenuWhereInput),
 			graphql.NewInputUnmarshaler("OptionSetInput", ec.unmarshalInputOptionSetInput),
 			graphql.NewInputUnmarshaler("OrderLineWhereInput", ec.unmarshalInputOrderLineWhereInput),
 			graphql.NewInputUnmarshaler("OrderOrder", ec.unmarshalInputOrderOrder),
 			graphql.NewInputUnmarshaler("OrderWhereInput", ec.unmarshalInputOrderWhereInput),
+			graphql.NewInputUnmarshaler("PageInput", ec.unmarshalInputPageInput),
 			graphql.NewInputUnmarshaler("PageOrder", ec.unmarshalInputPageOrder),
 			graphql.NewInputUnmarshaler("PageWhereInput", ec.unmarshalInputPageWhereInput),
 			graphql.NewInputUnmarshaler("ProductCreateInput", ec.unmarshalInputProductCreateInput),
@@ -3977,6 +4246,174 @@ type Mutation {
   Revokes an API key (scope keys:write); it never works again.
   """
   apiKeyRevoke(id: ID!): APIKeyRevokePayload!
+}
+`, BuiltIn: false},
+	{Name: "../content.graphqls", Input: `"""
+A collection's fields; those you leave out stay as they are.
+"""
+input CollectionInput {
+  """
+  Lower-case letters, digits and hyphens; derived from the title when creating without one.
+  """
+  handle: String
+  """
+  Required when creating.
+  """
+  title: String
+  descriptionHtml: String
+  imageUrl: String
+  imageAltText: String
+  seoTitle: String
+  seoDescription: String
+  """
+  Order of products when a storefront asks for the collection's default.
+  """
+  sortOrder: CollectionSortOrder
+  """
+  Whether the Storefront API shows the collection.
+  """
+  published: Boolean
+}
+
+input CollectionProductMoveInput {
+  """
+  A product of the collection.
+  """
+  id: ID!
+  """
+  Its new place in the manual order, from 0; past the end means last.
+  """
+  newPosition: Int!
+}
+
+type CollectionPayload {
+  collection: Collection
+  userErrors: [UserError!]!
+}
+
+type CollectionDeletePayload {
+  deletedCollectionId: ID
+  userErrors: [UserError!]!
+}
+
+"""
+A page's fields; those you leave out stay as they are.
+"""
+input PageInput {
+  handle: String
+  """
+  Required when creating.
+  """
+  title: String
+  """
+  The page's content as HTML.
+  """
+  body: String
+  seoTitle: String
+  seoDescription: String
+  published: Boolean
+}
+
+type PagePayload {
+  page: Page
+  userErrors: [UserError!]!
+}
+
+type PageDeletePayload {
+  deletedPageId: ID
+  userErrors: [UserError!]!
+}
+
+"""
+A menu item and its children (at most three levels).
+"""
+input MenuItemInput {
+  title: String!
+  type: MenuItemType!
+  """
+  A path for shop resources, an absolute URL for HTTP items.
+  """
+  url: String
+  """
+  The global ID of the linked product, collection or page.
+  """
+  resourceId: ID
+  tags: [String!]
+  items: [MenuItemInput!]
+}
+
+input MenuInput {
+  handle: String
+  """
+  Required when creating.
+  """
+  title: String
+  """
+  The whole item tree; it replaces the menu's items.
+  """
+  items: [MenuItemInput!]
+}
+
+type MenuPayload {
+  menu: Menu
+  userErrors: [UserError!]!
+}
+
+type MenuDeletePayload {
+  deletedMenuId: ID
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  """
+  Creates a collection (scope catalog:write).
+  """
+  collectionCreate(input: CollectionInput!): CollectionPayload!
+  """
+  Changes a collection, publishing or unpublishing it (scope catalog:write).
+  """
+  collectionUpdate(id: ID!, input: CollectionInput!): CollectionPayload!
+  """
+  Deletes a collection; its products stay (scope catalog:write).
+  """
+  collectionDelete(id: ID!): CollectionDeletePayload!
+  """
+  Appends products to a collection's manual order (scope catalog:write).
+  """
+  collectionAddProducts(id: ID!, productIds: [ID!]!): CollectionPayload!
+  """
+  Takes products out of a collection (scope catalog:write).
+  """
+  collectionRemoveProducts(id: ID!, productIds: [ID!]!): CollectionPayload!
+  """
+  Moves products within a collection's manual order, one move after the other (scope
+  catalog:write).
+  """
+  collectionReorderProducts(id: ID!, moves: [CollectionProductMoveInput!]!): CollectionPayload!
+  """
+  Creates a page (scope catalog:write).
+  """
+  pageCreate(input: PageInput!): PagePayload!
+  """
+  Changes a page, publishing or unpublishing it (scope catalog:write).
+  """
+  pageUpdate(id: ID!, input: PageInput!): PagePayload!
+  """
+  Deletes a page (scope catalog:write).
+  """
+  pageDelete(id: ID!): PageDeletePayload!
+  """
+  Creates a menu with its items (scope catalog:write).
+  """
+  menuCreate(input: MenuInput!): MenuPayload!
+  """
+  Changes a menu; items, when given, replace the whole tree (scope catalog:write).
+  """
+  menuUpdate(id: ID!, input: MenuInput!): MenuPayload!
+  """
+  Deletes a menu and its items (scope catalog:write).
+  """
+  menuDelete(id: ID!): MenuDeletePayload!
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -10587,6 +11024,16 @@ func (ec *executionContext) childFields_CollectionConnection(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type CollectionConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_CollectionDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedCollectionId":
+		return ec.fieldContext_CollectionDeletePayload_deletedCollectionId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CollectionDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollectionDeletePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CollectionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -10595,6 +11042,16 @@ func (ec *executionContext) childFields_CollectionEdge(ctx context.Context, fiel
 		return ec.fieldContext_CollectionEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CollectionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CollectionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "collection":
+		return ec.fieldContext_CollectionPayload_collection(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CollectionPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollectionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CompletionAttempt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10977,6 +11434,16 @@ func (ec *executionContext) childFields_MenuConnection(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type MenuConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_MenuDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedMenuId":
+		return ec.fieldContext_MenuDeletePayload_deletedMenuId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MenuDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MenuDeletePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_MenuEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -11015,6 +11482,16 @@ func (ec *executionContext) childFields_MenuItem(ctx context.Context, field grap
 		return ec.fieldContext_MenuItem_children(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MenuItem", field.Name)
+}
+
+func (ec *executionContext) childFields_MenuPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "menu":
+		return ec.fieldContext_MenuPayload_menu(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MenuPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MenuPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Order(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11185,6 +11662,16 @@ func (ec *executionContext) childFields_PageConnection(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type PageConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_PageDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedPageId":
+		return ec.fieldContext_PageDeletePayload_deletedPageId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_PageDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageDeletePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_PageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -11207,6 +11694,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PagePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "page":
+		return ec.fieldContext_PagePayload_page(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_PagePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PagePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11761,6 +12258,122 @@ func (ec *executionContext) field_Mutation_apiKeyRevoke_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_collectionAddProducts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "productIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["productIds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_collectionCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CollectionInput, error) {
+			return ec.unmarshalNCollectionInput2storefrontᚋgraphᚋadminᚋmodelᚐCollectionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_collectionDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_collectionRemoveProducts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "productIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["productIds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_collectionReorderProducts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "moves",
+		func(ctx context.Context, v any) ([]*model.CollectionProductMoveInput, error) {
+			return ec.unmarshalNCollectionProductMoveInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐCollectionProductMoveInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["moves"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_collectionUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CollectionInput, error) {
+			return ec.unmarshalNCollectionInput2storefrontᚋgraphᚋadminᚋmodelᚐCollectionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_inventoryAdjustQuantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11786,6 +12399,106 @@ func (ec *executionContext) field_Mutation_inventorySetQuantities_args(ctx conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_menuCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MenuInput, error) {
+			return ec.unmarshalNMenuInput2storefrontᚋgraphᚋadminᚋmodelᚐMenuInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_menuDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_menuUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MenuInput, error) {
+			return ec.unmarshalNMenuInput2storefrontᚋgraphᚋadminᚋmodelᚐMenuInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_pageCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PageInput, error) {
+			return ec.unmarshalNPageInput2storefrontᚋgraphᚋadminᚋmodelᚐPageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_pageDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_pageUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PageInput, error) {
+			return ec.unmarshalNPageInput2storefrontᚋgraphᚋadminᚋmodelᚐPageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -15252,6 +15965,61 @@ func (ec *executionContext) fieldContext_CollectionConnection_totalCount(_ conte
 	return graphql.NewScalarFieldContext("CollectionConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _CollectionDeletePayload_deletedCollectionId(ctx context.Context, field graphql.CollectedField, obj *model.CollectionDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollectionDeletePayload_deletedCollectionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedCollectionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CollectionDeletePayload_deletedCollectionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollectionDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CollectionDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CollectionDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollectionDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollectionDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CollectionDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CollectionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CollectionEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15305,6 +16073,70 @@ func (ec *executionContext) _CollectionEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_CollectionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CollectionEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CollectionPayload_collection(ctx context.Context, field graphql.CollectedField, obj *model.CollectionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollectionPayload_collection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Collection, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Collection) graphql.Marshaler {
+			return ec.marshalOCollection2ᚖstorefrontᚋentᚐCollection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CollectionPayload_collection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CollectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Collection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CollectionPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CollectionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollectionPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollectionPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CollectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CompletionAttempt_id(ctx context.Context, field graphql.CollectedField, obj *ent.CompletionAttempt) (ret graphql.Marshaler) {
@@ -18429,6 +19261,61 @@ func (ec *executionContext) fieldContext_MenuConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("MenuConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _MenuDeletePayload_deletedMenuId(ctx context.Context, field graphql.CollectedField, obj *model.MenuDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenuDeletePayload_deletedMenuId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedMenuID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MenuDeletePayload_deletedMenuId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MenuDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MenuDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MenuDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenuDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenuDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MenuDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MenuEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MenuEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18787,6 +19674,70 @@ func (ec *executionContext) fieldContext_MenuItem_children(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _MenuPayload_menu(ctx context.Context, field graphql.CollectedField, obj *model.MenuPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenuPayload_menu(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Menu, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Menu) graphql.Marshaler {
+			return ec.marshalOMenu2ᚖstorefrontᚋentᚐMenu(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MenuPayload_menu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MenuPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Menu(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MenuPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MenuPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenuPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenuPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MenuPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_apiKeyCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18869,6 +19820,534 @@ func (ec *executionContext) fieldContext_Mutation_apiKeyRevoke(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_apiKeyRevoke_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_collectionCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_collectionCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CollectionCreate(ctx, fc.Args["input"].(model.CollectionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CollectionPayload) graphql.Marshaler {
+			return ec.marshalNCollectionPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐCollectionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_collectionCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_collectionCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_collectionUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_collectionUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CollectionUpdate(ctx, fc.Args["id"].(string), fc.Args["input"].(model.CollectionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CollectionPayload) graphql.Marshaler {
+			return ec.marshalNCollectionPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐCollectionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_collectionUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_collectionUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_collectionDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_collectionDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CollectionDelete(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CollectionDeletePayload) graphql.Marshaler {
+			return ec.marshalNCollectionDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐCollectionDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_collectionDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollectionDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_collectionDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_collectionAddProducts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_collectionAddProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CollectionAddProducts(ctx, fc.Args["id"].(string), fc.Args["productIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CollectionPayload) graphql.Marshaler {
+			return ec.marshalNCollectionPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐCollectionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_collectionAddProducts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_collectionAddProducts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_collectionRemoveProducts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_collectionRemoveProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CollectionRemoveProducts(ctx, fc.Args["id"].(string), fc.Args["productIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CollectionPayload) graphql.Marshaler {
+			return ec.marshalNCollectionPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐCollectionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_collectionRemoveProducts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_collectionRemoveProducts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_collectionReorderProducts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_collectionReorderProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CollectionReorderProducts(ctx, fc.Args["id"].(string), fc.Args["moves"].([]*model.CollectionProductMoveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CollectionPayload) graphql.Marshaler {
+			return ec.marshalNCollectionPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐCollectionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_collectionReorderProducts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_collectionReorderProducts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pageCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pageCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PageCreate(ctx, fc.Args["input"].(model.PageInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PagePayload) graphql.Marshaler {
+			return ec.marshalNPagePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐPagePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pageCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PagePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pageCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pageUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pageUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PageUpdate(ctx, fc.Args["id"].(string), fc.Args["input"].(model.PageInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PagePayload) graphql.Marshaler {
+			return ec.marshalNPagePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐPagePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pageUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PagePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pageUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pageDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pageDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PageDelete(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageDeletePayload) graphql.Marshaler {
+			return ec.marshalNPageDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐPageDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pageDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pageDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_menuCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_menuCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MenuCreate(ctx, fc.Args["input"].(model.MenuInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MenuPayload) graphql.Marshaler {
+			return ec.marshalNMenuPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMenuPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_menuCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MenuPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_menuCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_menuUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_menuUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MenuUpdate(ctx, fc.Args["id"].(string), fc.Args["input"].(model.MenuInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MenuPayload) graphql.Marshaler {
+			return ec.marshalNMenuPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMenuPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_menuUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MenuPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_menuUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_menuDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_menuDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MenuDelete(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MenuDeletePayload) graphql.Marshaler {
+			return ec.marshalNMenuDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMenuDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_menuDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MenuDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_menuDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20687,6 +22166,61 @@ func (ec *executionContext) fieldContext_PageConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("PageConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _PageDeletePayload_deletedPageId(ctx context.Context, field graphql.CollectedField, obj *model.PageDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageDeletePayload_deletedPageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedPageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageDeletePayload_deletedPageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PageDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PageDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PageDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PageEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20832,6 +22366,70 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PagePayload_page(ctx context.Context, field graphql.CollectedField, obj *model.PagePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PagePayload_page(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Page, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Page) graphql.Marshaler {
+			return ec.marshalOPage2ᚖstorefrontᚋentᚐPage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PagePayload_page(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PagePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Page(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PagePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PagePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PagePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PagePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PagePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -29199,6 +30797,104 @@ func UnmarshalCartWhereInput(ctx context.Context, raw any) (ent.CartWhereInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCollectionInput(ctx context.Context, obj any) (model.CollectionInput, error) {
+	var it model.CollectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"handle", "title", "descriptionHtml", "imageUrl", "imageAltText", "seoTitle", "seoDescription", "sortOrder", "published"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "handle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handle = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "descriptionHtml":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHtml"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHTML = data
+		case "imageUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageURL = data
+		case "imageAltText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageAltText"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageAltText = data
+		case "seoTitle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitle = data
+		case "seoDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescription"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescription = data
+		case "sortOrder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sortOrder"))
+			data, err := ec.unmarshalOCollectionSortOrder2ᚖstorefrontᚋentᚋcollectionᚐSortOrder(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SortOrder = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCollectionInput unmarshals raw into the CollectionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCollectionInput(ctx context.Context, raw any) (model.CollectionInput, error) {
+	var out model.CollectionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CollectionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCollectionOrder(ctx context.Context, obj any) (ent.CollectionOrder, error) {
 	var it ent.CollectionOrder
 	if obj == nil {
@@ -29249,6 +30945,55 @@ func (ec *executionContext) unmarshalInputCollectionOrder(ctx context.Context, o
 func UnmarshalCollectionOrder(ctx context.Context, raw any) (ent.CollectionOrder, error) {
 	var out ent.CollectionOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CollectionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCollectionProductMoveInput(ctx context.Context, obj any) (model.CollectionProductMoveInput, error) {
+	var it model.CollectionProductMoveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "newPosition"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "newPosition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newPosition"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewPosition = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCollectionProductMoveInput unmarshals raw into the CollectionProductMoveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCollectionProductMoveInput(ctx context.Context, raw any) (model.CollectionProductMoveInput, error) {
+	var out model.CollectionProductMoveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CollectionProductMoveInput", raw, &out)
 	return out, err
 }
 
@@ -36658,6 +38403,139 @@ func UnmarshalMailingAddressWhereInput(ctx context.Context, raw any) (ent.Mailin
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMenuInput(ctx context.Context, obj any) (model.MenuInput, error) {
+	var it model.MenuInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"handle", "title", "items"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "handle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handle = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalOMenuItemInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐMenuItemInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMenuInput unmarshals raw into the MenuInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMenuInput(ctx context.Context, raw any) (model.MenuInput, error) {
+	var out model.MenuInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MenuInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMenuItemInput(ctx context.Context, obj any) (model.MenuItemInput, error) {
+	var it model.MenuItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "type", "url", "resourceId", "tags", "items"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNMenuItemType2storefrontᚋentᚋmenuitemᚐType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "resourceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceID = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalOMenuItemInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐMenuItemInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMenuItemInput unmarshals raw into the MenuItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMenuItemInput(ctx context.Context, raw any) (model.MenuItemInput, error) {
+	var out model.MenuItemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MenuItemInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMenuItemWhereInput(ctx context.Context, obj any) (ent.MenuItemWhereInput, error) {
 	var it ent.MenuItemWhereInput
 	if obj == nil {
@@ -40005,6 +41883,83 @@ func (ec *executionContext) unmarshalInputOrderWhereInput(ctx context.Context, o
 func UnmarshalOrderWhereInput(ctx context.Context, raw any) (ent.OrderWhereInput, error) {
 	var out ent.OrderWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrderWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPageInput(ctx context.Context, obj any) (model.PageInput, error) {
+	var it model.PageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"handle", "title", "body", "seoTitle", "seoDescription", "published"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "handle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handle = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "seoTitle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitle = data
+		case "seoDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescription"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescription = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPageInput unmarshals raw into the PageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPageInput(ctx context.Context, raw any) (model.PageInput, error) {
+	var out model.PageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PageInput", raw, &out)
 	return out, err
 }
 
@@ -48227,6 +50182,44 @@ func (ec *executionContext) _CollectionConnection(ctx context.Context, sel ast.S
 	return out
 }
 
+var collectionDeletePayloadImplementors = []string{"CollectionDeletePayload"}
+
+func (ec *executionContext) _CollectionDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CollectionDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, collectionDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CollectionDeletePayload")
+		case "deletedCollectionId":
+			out.Values[i] = ec._CollectionDeletePayload_deletedCollectionId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CollectionDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var collectionEdgeImplementors = []string{"CollectionEdge"}
 
 func (ec *executionContext) _CollectionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CollectionEdge) graphql.Marshaler {
@@ -48245,6 +50238,44 @@ func (ec *executionContext) _CollectionEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "cursor":
 			out.Values[i] = ec._CollectionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var collectionPayloadImplementors = []string{"CollectionPayload"}
+
+func (ec *executionContext) _CollectionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CollectionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, collectionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CollectionPayload")
+		case "collection":
+			out.Values[i] = ec._CollectionPayload_collection(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CollectionPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -49509,6 +51540,44 @@ func (ec *executionContext) _MenuConnection(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var menuDeletePayloadImplementors = []string{"MenuDeletePayload"}
+
+func (ec *executionContext) _MenuDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.MenuDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, menuDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MenuDeletePayload")
+		case "deletedMenuId":
+			out.Values[i] = ec._MenuDeletePayload_deletedMenuId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MenuDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var menuEdgeImplementors = []string{"MenuEdge"}
 
 func (ec *executionContext) _MenuEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MenuEdge) graphql.Marshaler {
@@ -49638,6 +51707,44 @@ func (ec *executionContext) _MenuItem(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var menuPayloadImplementors = []string{"MenuPayload"}
+
+func (ec *executionContext) _MenuPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MenuPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, menuPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MenuPayload")
+		case "menu":
+			out.Values[i] = ec._MenuPayload_menu(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MenuPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -49667,6 +51774,90 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "apiKeyRevoke":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_apiKeyRevoke(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collectionCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_collectionCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collectionUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_collectionUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collectionDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_collectionDelete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collectionAddProducts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_collectionAddProducts(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collectionRemoveProducts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_collectionRemoveProducts(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collectionReorderProducts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_collectionReorderProducts(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pageCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pageUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pageDelete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "menuCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_menuCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "menuUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_menuUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "menuDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_menuDelete(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -50245,6 +52436,44 @@ func (ec *executionContext) _PageConnection(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var pageDeletePayloadImplementors = []string{"PageDeletePayload"}
+
+func (ec *executionContext) _PageDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.PageDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PageDeletePayload")
+		case "deletedPageId":
+			out.Values[i] = ec._PageDeletePayload_deletedPageId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PageDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageEdgeImplementors = []string{"PageEdge"}
 
 func (ec *executionContext) _PageEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PageEdge) graphql.Marshaler {
@@ -50312,6 +52541,44 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pagePayloadImplementors = []string{"PagePayload"}
+
+func (ec *executionContext) _PagePayload(ctx context.Context, sel ast.SelectionSet, obj *model.PagePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pagePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PagePayload")
+		case "page":
+			out.Values[i] = ec._PagePayload_page(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PagePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -52381,6 +54648,19 @@ func (ec *executionContext) marshalNCollectionConnection2ᚖstorefrontᚋentᚐC
 	return ec._CollectionConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCollectionDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐCollectionDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.CollectionDeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CollectionDeletePayload!")
+		return graphql.Null
+	}
+	return ec._CollectionDeletePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCollectionInput2storefrontᚋgraphᚋadminᚋmodelᚐCollectionInput(ctx context.Context, v any) (model.CollectionInput, error) {
+	res, err := ec.unmarshalInputCollectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCollectionOrderField2ᚖstorefrontᚋentᚐCollectionOrderField(ctx context.Context, v any) (*ent.CollectionOrderField, error) {
 	var res = new(ent.CollectionOrderField)
 	err := res.UnmarshalGQL(v)
@@ -52393,6 +54673,33 @@ func (ec *executionContext) marshalNCollectionOrderField2ᚖstorefrontᚋentᚐC
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNCollectionPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐCollectionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CollectionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CollectionPayload!")
+		return graphql.Null
+	}
+	return ec._CollectionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCollectionProductMoveInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐCollectionProductMoveInputᚄ(ctx context.Context, v any) ([]*model.CollectionProductMoveInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CollectionProductMoveInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCollectionProductMoveInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐCollectionProductMoveInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCollectionProductMoveInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐCollectionProductMoveInput(ctx context.Context, v any) (*model.CollectionProductMoveInput, error) {
+	res, err := ec.unmarshalInputCollectionProductMoveInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCollectionSortOrder2storefrontᚋentᚋcollectionᚐSortOrder(ctx context.Context, v any) (collection.SortOrder, error) {
@@ -52877,12 +55184,30 @@ func (ec *executionContext) marshalNMenuConnection2ᚖstorefrontᚋentᚐMenuCon
 	return ec._MenuConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMenuDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMenuDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.MenuDeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MenuDeletePayload!")
+		return graphql.Null
+	}
+	return ec._MenuDeletePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMenuInput2storefrontᚋgraphᚋadminᚋmodelᚐMenuInput(ctx context.Context, v any) (model.MenuInput, error) {
+	res, err := ec.unmarshalInputMenuInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNMenuItem2ᚖstorefrontᚋentᚐMenuItem(ctx context.Context, sel ast.SelectionSet, v *ent.MenuItem) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MenuItem!")
 		return graphql.Null
 	}
 	return ec._MenuItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMenuItemInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMenuItemInput(ctx context.Context, v any) (*model.MenuItemInput, error) {
+	res, err := ec.unmarshalInputMenuItemInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNMenuItemType2storefrontᚋentᚋmenuitemᚐType(ctx context.Context, v any) (menuitem.Type, error) {
@@ -52898,6 +55223,14 @@ func (ec *executionContext) marshalNMenuItemType2storefrontᚋentᚋmenuitemᚐT
 func (ec *executionContext) unmarshalNMenuItemWhereInput2ᚖstorefrontᚋentᚐMenuItemWhereInput(ctx context.Context, v any) (*ent.MenuItemWhereInput, error) {
 	res, err := ec.unmarshalInputMenuItemWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMenuPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMenuPayload(ctx context.Context, sel ast.SelectionSet, v *model.MenuPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MenuPayload!")
+		return graphql.Null
+	}
+	return ec._MenuPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMenuWhereInput2ᚖstorefrontᚋentᚐMenuWhereInput(ctx context.Context, v any) (*ent.MenuWhereInput, error) {
@@ -53020,8 +55353,21 @@ func (ec *executionContext) marshalNPageConnection2ᚖstorefrontᚋentᚐPageCon
 	return ec._PageConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPageDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐPageDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.PageDeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageDeletePayload!")
+		return graphql.Null
+	}
+	return ec._PageDeletePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNPageInput2storefrontᚋgraphᚋadminᚋmodelᚐPageInput(ctx context.Context, v any) (model.PageInput, error) {
+	res, err := ec.unmarshalInputPageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNPageOrderField2ᚖstorefrontᚋentᚐPageOrderField(ctx context.Context, v any) (*ent.PageOrderField, error) {
@@ -53036,6 +55382,14 @@ func (ec *executionContext) marshalNPageOrderField2ᚖstorefrontᚋentᚐPageOrd
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNPagePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐPagePayload(ctx context.Context, sel ast.SelectionSet, v *model.PagePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PagePayload!")
+		return graphql.Null
+	}
+	return ec._PagePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPageWhereInput2ᚖstorefrontᚋentᚐPageWhereInput(ctx context.Context, v any) (*ent.PageWhereInput, error) {
@@ -55012,6 +57366,23 @@ func (ec *executionContext) marshalOMenuItem2ᚖstorefrontᚋentᚐMenuItem(ctx 
 		return graphql.Null
 	}
 	return ec._MenuItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMenuItemInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐMenuItemInputᚄ(ctx context.Context, v any) ([]*model.MenuItemInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.MenuItemInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMenuItemInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMenuItemInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOMenuItemType2ᚕstorefrontᚋentᚋmenuitemᚐTypeᚄ(ctx context.Context, v any) ([]menuitem.Type, error) {

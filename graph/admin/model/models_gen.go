@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"storefront/ent"
+	"storefront/ent/collection"
+	"storefront/ent/menuitem"
 	"storefront/ent/productvariant"
 	"storefront/internal/usererror"
 	"strconv"
@@ -35,6 +37,40 @@ type APIKeyCreatePayload struct {
 type APIKeyRevokePayload struct {
 	APIKey     *ent.APIKey        `json:"apiKey,omitempty"`
 	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+type CollectionDeletePayload struct {
+	DeletedCollectionID *string            `json:"deletedCollectionId,omitempty"`
+	UserErrors          []*usererror.Error `json:"userErrors"`
+}
+
+// A collection's fields; those you leave out stay as they are.
+type CollectionInput struct {
+	// Lower-case letters, digits and hyphens; derived from the title when creating without one.
+	Handle *string `json:"handle,omitempty"`
+	// Required when creating.
+	Title           *string `json:"title,omitempty"`
+	DescriptionHTML *string `json:"descriptionHtml,omitempty"`
+	ImageURL        *string `json:"imageUrl,omitempty"`
+	ImageAltText    *string `json:"imageAltText,omitempty"`
+	SeoTitle        *string `json:"seoTitle,omitempty"`
+	SeoDescription  *string `json:"seoDescription,omitempty"`
+	// Order of products when a storefront asks for the collection's default.
+	SortOrder *collection.SortOrder `json:"sortOrder,omitempty"`
+	// Whether the Storefront API shows the collection.
+	Published *bool `json:"published,omitempty"`
+}
+
+type CollectionPayload struct {
+	Collection *ent.Collection    `json:"collection,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+type CollectionProductMoveInput struct {
+	// A product of the collection.
+	ID string `json:"id"`
+	// Its new place in the manual order, from 0; past the end means last.
+	NewPosition int `json:"newPosition"`
 }
 
 type ImageSetInput struct {
@@ -82,9 +118,61 @@ type InventorySetQuantitiesPayload struct {
 	UserErrors           []*usererror.Error         `json:"userErrors"`
 }
 
+type MenuDeletePayload struct {
+	DeletedMenuID *string            `json:"deletedMenuId,omitempty"`
+	UserErrors    []*usererror.Error `json:"userErrors"`
+}
+
+type MenuInput struct {
+	Handle *string `json:"handle,omitempty"`
+	// Required when creating.
+	Title *string `json:"title,omitempty"`
+	// The whole item tree; it replaces the menu's items.
+	Items []*MenuItemInput `json:"items,omitempty"`
+}
+
+// A menu item and its children (at most three levels).
+type MenuItemInput struct {
+	Title string        `json:"title"`
+	Type  menuitem.Type `json:"type"`
+	// A path for shop resources, an absolute URL for HTTP items.
+	URL *string `json:"url,omitempty"`
+	// The global ID of the linked product, collection or page.
+	ResourceID *string          `json:"resourceId,omitempty"`
+	Tags       []string         `json:"tags,omitempty"`
+	Items      []*MenuItemInput `json:"items,omitempty"`
+}
+
+type MenuPayload struct {
+	Menu       *ent.Menu          `json:"menu,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
 type OptionSetInput struct {
 	Name   string   `json:"name"`
 	Values []string `json:"values"`
+}
+
+type PageDeletePayload struct {
+	DeletedPageID *string            `json:"deletedPageId,omitempty"`
+	UserErrors    []*usererror.Error `json:"userErrors"`
+}
+
+// A page's fields; those you leave out stay as they are.
+type PageInput struct {
+	Handle *string `json:"handle,omitempty"`
+	// Required when creating.
+	Title *string `json:"title,omitempty"`
+	// The page's content as HTML.
+	Body           *string `json:"body,omitempty"`
+	SeoTitle       *string `json:"seoTitle,omitempty"`
+	SeoDescription *string `json:"seoDescription,omitempty"`
+	Published      *bool   `json:"published,omitempty"`
+}
+
+type PagePayload struct {
+	Page       *ent.Page          `json:"page,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
 }
 
 // The fields of productCreate: those of productSet, with the handle derived from the title
