@@ -16,6 +16,7 @@ import (
 	"storefront/graph/admin"
 	"storefront/internal/apikey"
 	"storefront/internal/catalog"
+	"storefront/internal/discount"
 	"storefront/internal/gid"
 	"storefront/internal/inventory"
 	"storefront/internal/store"
@@ -31,6 +32,7 @@ func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, log *slog.L
 		APIKeys:   apikey.New(db),
 		Catalog:   cat,
 		Inventory: inventory.New(db),
+		Discounts: discount.New(db),
 		Log:       log,
 		Limits: graph.Options{
 			Introspection: cfg.Introspection,

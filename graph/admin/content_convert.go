@@ -1,8 +1,11 @@
 package admin
 
 import (
+	"time"
+
 	"storefront/graph/admin/model"
 	"storefront/internal/catalog"
+	"storefront/internal/discount"
 )
 
 func toCollectionInput(in model.CollectionInput) catalog.CollectionInput {
@@ -41,4 +44,34 @@ func nonEmpty(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+func toDiscountInput(in model.DiscountCodeInput) discount.Input {
+	out := discount.Input{
+		Code: in.Code, Title: in.Title, Value: in.Value,
+		ProductIDs: in.ProductIds, HasProducts: in.ProductIds != nil,
+		CollectionIDs: in.CollectionIds, HasCollections: in.CollectionIds != nil,
+		OncePerCustomer: in.OncePerCustomer, Enabled: in.Enabled,
+	}
+	if in.Kind != nil {
+		k := string(*in.Kind)
+		out.Kind = &k
+	}
+	if in.AppliesTo != nil {
+		a := string(*in.AppliesTo)
+		out.AppliesTo = &a
+	}
+	if v, ok := in.MinimumSubtotal.ValueOK(); ok {
+		out.MinimumSubtotal = discount.Optional[string]{Set: true, Value: v}
+	}
+	if v, ok := in.StartsAt.ValueOK(); ok {
+		out.StartsAt = discount.Optional[time.Time]{Set: true, Value: v}
+	}
+	if v, ok := in.EndsAt.ValueOK(); ok {
+		out.EndsAt = discount.Optional[time.Time]{Set: true, Value: v}
+	}
+	if v, ok := in.UsageLimit.ValueOK(); ok {
+		out.UsageLimit = discount.Optional[int]{Set: true, Value: v}
+	}
+	return out
 }

@@ -16,6 +16,7 @@ import (
 	"storefront/internal/apikey"
 	"storefront/internal/audit"
 	"storefront/internal/catalog"
+	"storefront/internal/discount"
 	"storefront/internal/inventory"
 	"storefront/internal/store"
 	"storefront/internal/web"
@@ -27,6 +28,7 @@ type Options struct {
 	APIKeys   *apikey.Service
 	Catalog   *catalog.Service
 	Inventory *inventory.Service
+	Discounts *discount.Service
 	Log       *slog.Logger
 	// Limits are the Storefront API's limits (depth, aliases, tokens, cost), applied the
 	// same way; only their limit fields, Production and Introspection are read.
@@ -37,7 +39,7 @@ type Options struct {
 // and error presenter as the Storefront API, behind API key authentication, with every
 // field checked against the key's scopes.
 func NewHandler(o Options) http.Handler {
-	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory}}
+	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts}}
 	connectionCosts(&cfg.Complexity)
 	es := generated.NewExecutableSchema(cfg)
 	srv := handler.New(es)

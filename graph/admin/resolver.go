@@ -10,6 +10,7 @@ package admin
 import (
 	"storefront/internal/apikey"
 	"storefront/internal/catalog"
+	"storefront/internal/discount"
 	"storefront/internal/inventory"
 	"storefront/internal/store"
 )
@@ -20,4 +21,5 @@ type Resolver struct {
 	APIKeys   *apikey.Service
 	Catalog   *catalog.Service
 	Inventory *inventory.Service
+	Discounts *discount.Service
 }

@@ -83,6 +83,11 @@ var mutationScopes = map[string]string{
 	"menuUpdate":                "catalog:write",
 	"menuDelete":                "catalog:write",
 
+	"discountCodeCreate":     "discounts:write",
+	"discountCodeUpdate":     "discounts:write",
+	"discountCodeDeactivate": "discounts:write",
+	"discountCodeDelete":     "discounts:write",
+
 	"inventorySetQuantities":    "inventory:write",
 	"inventoryAdjustQuantities": "inventory:write",
 }

@@ -293,9 +293,19 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	DiscountCodeDeletePayload struct {
+		DeletedDiscountCodeID func(childComplexity int) int
+		UserErrors            func(childComplexity int) int
+	}
+
 	DiscountCodeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	DiscountCodePayload struct {
+		DiscountCode func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
 	}
 
 	DiscountRedemption struct {
@@ -440,6 +450,10 @@ type ComplexityRoot struct {
 		CollectionRemoveProducts  func(childComplexity int, id string, productIds []string) int
 		CollectionReorderProducts func(childComplexity int, id string, moves []*model.CollectionProductMoveInput) int
 		CollectionUpdate          func(childComplexity int, id string, input model.CollectionInput) int
+		DiscountCodeCreate        func(childComplexity int, input model.DiscountCodeInput) int
+		DiscountCodeDeactivate    func(childComplexity int, id string) int
+		DiscountCodeDelete        func(childComplexity int, id string) int
+		DiscountCodeUpdate        func(childComplexity int, id string, input model.DiscountCodeInput) int
 		InventoryAdjustQuantities func(childComplexity int, input model.InventoryAdjustQuantitiesInput) int
 		InventorySetQuantities    func(childComplexity int, input model.InventorySetQuantitiesInput) int
 		MenuCreate                func(childComplexity int, input model.MenuInput) int
@@ -806,6 +820,10 @@ type MutationResolver interface {
 	MenuCreate(ctx context.Context, input model.MenuInput) (*model.MenuPayload, error)
 	MenuUpdate(ctx context.Context, id string, input model.MenuInput) (*model.MenuPayload, error)
 	MenuDelete(ctx context.Context, id string) (*model.MenuDeletePayload, error)
+	DiscountCodeCreate(ctx context.Context, input model.DiscountCodeInput) (*model.DiscountCodePayload, error)
+	DiscountCodeUpdate(ctx context.Context, id string, input model.DiscountCodeInput) (*model.DiscountCodePayload, error)
+	DiscountCodeDeactivate(ctx context.Context, id string) (*model.DiscountCodePayload, error)
+	DiscountCodeDelete(ctx context.Context, id string) (*model.DiscountCodeDeletePayload, error)
 	InventorySetQuantities(ctx context.Context, input model.InventorySetQuantitiesInput) (*model.InventorySetQuantitiesPayload, error)
 	InventoryAdjustQuantities(ctx context.Context, input model.InventoryAdjustQuantitiesInput) (*model.InventoryAdjustQuantitiesPayload, error)
 	ProductSet(ctx context.Context, input model.ProductSetInput) (*model.ProductSetPayload, error)
@@ -1826,6 +1844,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DiscountCodeConnection.TotalCount(childComplexity), true
 
+	case "DiscountCodeDeletePayload.deletedDiscountCodeId":
+		if e.ComplexityRoot.DiscountCodeDeletePayload.DeletedDiscountCodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscountCodeDeletePayload.DeletedDiscountCodeID(childComplexity), true
+	case "DiscountCodeDeletePayload.userErrors":
+		if e.ComplexityRoot.DiscountCodeDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscountCodeDeletePayload.UserErrors(childComplexity), true
+
 	case "DiscountCodeEdge.cursor":
 		if e.ComplexityRoot.DiscountCodeEdge.Cursor == nil {
 			break
@@ -1838,6 +1869,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DiscountCodeEdge.Node(childComplexity), true
+
+	case "DiscountCodePayload.discountCode":
+		if e.ComplexityRoot.DiscountCodePayload.DiscountCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscountCodePayload.DiscountCode(childComplexity), true
+	case "DiscountCodePayload.userErrors":
+		if e.ComplexityRoot.DiscountCodePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscountCodePayload.UserErrors(childComplexity), true
 
 	case "DiscountRedemption.createdAt":
 		if e.ComplexityRoot.DiscountRedemption.CreatedAt == nil {
@@ -2453,6 +2497,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CollectionUpdate(childComplexity, args["id"].(string), args["input"].(model.CollectionInput)), true
+	case "Mutation.discountCodeCreate":
+		if e.ComplexityRoot.Mutation.DiscountCodeCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_discountCodeCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DiscountCodeCreate(childComplexity, args["input"].(model.DiscountCodeInput)), true
+	case "Mutation.discountCodeDeactivate":
+		if e.ComplexityRoot.Mutation.DiscountCodeDeactivate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_discountCodeDeactivate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DiscountCodeDeactivate(childComplexity, args["id"].(string)), true
+	case "Mutation.discountCodeDelete":
+		if e.ComplexityRoot.Mutation.DiscountCodeDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_discountCodeDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DiscountCodeDelete(childComplexity, args["id"].(string)), true
+	case "Mutation.discountCodeUpdate":
+		if e.ComplexityRoot.Mutation.DiscountCodeUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_discountCodeUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DiscountCodeUpdate(childComplexity, args["id"].(string), args["input"].(model.DiscountCodeInput)), true
 	case "Mutation.inventoryAdjustQuantities":
 		if e.ComplexityRoot.Mutation.InventoryAdjustQuantities == nil {
 			break
@@ -4088,6 +4176,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CompletionAttemptWhereInput", ec.unmarshalInputCompletionAttemptWhereInput),
 			graphql.NewInputUnmarshaler("CustomerOrder", ec.unmarshalInputCustomerOrder),
 			graphql.NewInputUnmarshaler("CustomerWhereInput", ec.unmarshalInputCustomerWhereInput),
+			graphql.NewInputUnmarshaler("DiscountCodeInput", ec.unmarshalInputDiscountCodeInput),
 			graphql.NewInputUnmarshaler("DiscountCodeOrder", ec.unmarshalInputDiscountCodeOrder),
 			graphql.NewInputUnmarshaler("DiscountCodeWhereInput", ec.unmarshalInputDiscountCodeWhereInput),
 			graphql.NewInputUnmarshaler("DiscountRedemptionOrder", ec.unmarshalInputDiscountRedemptionOrder),
@@ -4414,6 +4503,76 @@ extend type Mutation {
   Deletes a menu and its items (scope catalog:write).
   """
   menuDelete(id: ID!): MenuDeletePayload!
+}
+`, BuiltIn: false},
+	{Name: "../discount.graphqls", Input: `"""
+A discount code's fields; those you leave out stay as they are.
+"""
+input DiscountCodeInput {
+  """
+  What buyers enter; unique, case-insensitively. Required when creating.
+  """
+  code: String
+  """
+  Shown to buyers, e.g. "10% off your first order".
+  """
+  title: String
+  """
+  PERCENTAGE or FIXED_AMOUNT; required when creating.
+  """
+  kind: DiscountCodeKind
+  """
+  A percent for PERCENTAGE ("10", "12.5"), an amount in the shop's currency for
+  FIXED_AMOUNT ("5.00"). Required when creating or changing the kind.
+  """
+  value: String
+  """
+  ORDER (the default), PRODUCTS (productIds) or COLLECTIONS (collectionIds).
+  """
+  appliesTo: DiscountCodeAppliesTo
+  productIds: [ID!]
+  collectionIds: [ID!]
+  """
+  The cart subtotal the code needs, an amount such as "50.00"; null for none.
+  """
+  minimumSubtotal: String @goField(omittable: true)
+  startsAt: Time @goField(omittable: true)
+  endsAt: Time @goField(omittable: true)
+  """
+  Total redemptions allowed; null for no limit.
+  """
+  usageLimit: Int @goField(omittable: true)
+  oncePerCustomer: Boolean
+  enabled: Boolean
+}
+
+type DiscountCodePayload {
+  discountCode: DiscountCode
+  userErrors: [UserError!]!
+}
+
+type DiscountCodeDeletePayload {
+  deletedDiscountCodeId: ID
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  """
+  Creates a discount code (scope discounts:write).
+  """
+  discountCodeCreate(input: DiscountCodeInput!): DiscountCodePayload!
+  """
+  Changes a discount code (scope discounts:write).
+  """
+  discountCodeUpdate(id: ID!, input: DiscountCodeInput!): DiscountCodePayload!
+  """
+  Turns a discount code off; carts refuse it from now on (scope discounts:write).
+  """
+  discountCodeDeactivate(id: ID!): DiscountCodePayload!
+  """
+  Deletes a discount code; orders keep the discounts they got (scope discounts:write).
+  """
+  discountCodeDelete(id: ID!): DiscountCodeDeletePayload!
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -11218,6 +11377,16 @@ func (ec *executionContext) childFields_DiscountCodeConnection(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type DiscountCodeConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_DiscountCodeDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedDiscountCodeId":
+		return ec.fieldContext_DiscountCodeDeletePayload_deletedDiscountCodeId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DiscountCodeDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DiscountCodeDeletePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DiscountCodeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -11226,6 +11395,16 @@ func (ec *executionContext) childFields_DiscountCodeEdge(ctx context.Context, fi
 		return ec.fieldContext_DiscountCodeEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DiscountCodeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DiscountCodePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "discountCode":
+		return ec.fieldContext_DiscountCodePayload_discountCode(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DiscountCodePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DiscountCodePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DiscountRedemption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12366,6 +12545,70 @@ func (ec *executionContext) field_Mutation_collectionUpdate_args(ctx context.Con
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CollectionInput, error) {
 			return ec.unmarshalNCollectionInput2storefrontᚋgraphᚋadminᚋmodelᚐCollectionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_discountCodeCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DiscountCodeInput, error) {
+			return ec.unmarshalNDiscountCodeInput2storefrontᚋgraphᚋadminᚋmodelᚐDiscountCodeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_discountCodeDeactivate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_discountCodeDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_discountCodeUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DiscountCodeInput, error) {
+			return ec.unmarshalNDiscountCodeInput2storefrontᚋgraphᚋadminᚋmodelᚐDiscountCodeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17521,6 +17764,61 @@ func (ec *executionContext) fieldContext_DiscountCodeConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("DiscountCodeConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DiscountCodeDeletePayload_deletedDiscountCodeId(ctx context.Context, field graphql.CollectedField, obj *model.DiscountCodeDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscountCodeDeletePayload_deletedDiscountCodeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedDiscountCodeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DiscountCodeDeletePayload_deletedDiscountCodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscountCodeDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DiscountCodeDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DiscountCodeDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscountCodeDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscountCodeDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiscountCodeDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DiscountCodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DiscountCodeEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17574,6 +17872,70 @@ func (ec *executionContext) _DiscountCodeEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_DiscountCodeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DiscountCodeEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _DiscountCodePayload_discountCode(ctx context.Context, field graphql.CollectedField, obj *model.DiscountCodePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscountCodePayload_discountCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscountCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DiscountCode) graphql.Marshaler {
+			return ec.marshalODiscountCode2ᚖstorefrontᚋentᚐDiscountCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DiscountCodePayload_discountCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiscountCodePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiscountCode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiscountCodePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DiscountCodePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscountCodePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscountCodePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiscountCodePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _DiscountRedemption_id(ctx context.Context, field graphql.CollectedField, obj *ent.DiscountRedemption) (ret graphql.Marshaler) {
@@ -20348,6 +20710,182 @@ func (ec *executionContext) fieldContext_Mutation_menuDelete(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_menuDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_discountCodeCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_discountCodeCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DiscountCodeCreate(ctx, fc.Args["input"].(model.DiscountCodeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DiscountCodePayload) graphql.Marshaler {
+			return ec.marshalNDiscountCodePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐDiscountCodePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_discountCodeCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiscountCodePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_discountCodeCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_discountCodeUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_discountCodeUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DiscountCodeUpdate(ctx, fc.Args["id"].(string), fc.Args["input"].(model.DiscountCodeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DiscountCodePayload) graphql.Marshaler {
+			return ec.marshalNDiscountCodePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐDiscountCodePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_discountCodeUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiscountCodePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_discountCodeUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_discountCodeDeactivate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_discountCodeDeactivate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DiscountCodeDeactivate(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DiscountCodePayload) graphql.Marshaler {
+			return ec.marshalNDiscountCodePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐDiscountCodePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_discountCodeDeactivate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiscountCodePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_discountCodeDeactivate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_discountCodeDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_discountCodeDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DiscountCodeDelete(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DiscountCodeDeletePayload) graphql.Marshaler {
+			return ec.marshalNDiscountCodeDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐDiscountCodeDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_discountCodeDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiscountCodeDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_discountCodeDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33676,6 +34214,132 @@ func (ec *executionContext) unmarshalInputCustomerWhereInput(ctx context.Context
 func UnmarshalCustomerWhereInput(ctx context.Context, raw any) (ent.CustomerWhereInput, error) {
 	var out ent.CustomerWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDiscountCodeInput(ctx context.Context, obj any) (model.DiscountCodeInput, error) {
+	var it model.DiscountCodeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "title", "kind", "value", "appliesTo", "productIds", "collectionIds", "minimumSubtotal", "startsAt", "endsAt", "usageLimit", "oncePerCustomer", "enabled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalODiscountCodeKind2ᚖstorefrontᚋentᚋdiscountcodeᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "appliesTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appliesTo"))
+			data, err := ec.unmarshalODiscountCodeAppliesTo2ᚖstorefrontᚋentᚋdiscountcodeᚐAppliesTo(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppliesTo = data
+		case "productIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIds = data
+		case "collectionIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collectionIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CollectionIds = data
+		case "minimumSubtotal":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minimumSubtotal"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinimumSubtotal = graphql.OmittableOf(data)
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = graphql.OmittableOf(data)
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = graphql.OmittableOf(data)
+		case "usageLimit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageLimit"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageLimit = graphql.OmittableOf(data)
+		case "oncePerCustomer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("oncePerCustomer"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OncePerCustomer = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDiscountCodeInput unmarshals raw into the DiscountCodeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDiscountCodeInput(ctx context.Context, raw any) (model.DiscountCodeInput, error) {
+	var out model.DiscountCodeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DiscountCodeInput", raw, &out)
 	return out, err
 }
 
@@ -50827,6 +51491,44 @@ func (ec *executionContext) _DiscountCodeConnection(ctx context.Context, sel ast
 	return out
 }
 
+var discountCodeDeletePayloadImplementors = []string{"DiscountCodeDeletePayload"}
+
+func (ec *executionContext) _DiscountCodeDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DiscountCodeDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, discountCodeDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DiscountCodeDeletePayload")
+		case "deletedDiscountCodeId":
+			out.Values[i] = ec._DiscountCodeDeletePayload_deletedDiscountCodeId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DiscountCodeDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var discountCodeEdgeImplementors = []string{"DiscountCodeEdge"}
 
 func (ec *executionContext) _DiscountCodeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DiscountCodeEdge) graphql.Marshaler {
@@ -50845,6 +51547,44 @@ func (ec *executionContext) _DiscountCodeEdge(ctx context.Context, sel ast.Selec
 			}
 		case "cursor":
 			out.Values[i] = ec._DiscountCodeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var discountCodePayloadImplementors = []string{"DiscountCodePayload"}
+
+func (ec *executionContext) _DiscountCodePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DiscountCodePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, discountCodePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DiscountCodePayload")
+		case "discountCode":
+			out.Values[i] = ec._DiscountCodePayload_discountCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DiscountCodePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -51858,6 +52598,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "menuDelete":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_menuDelete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discountCodeCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_discountCodeCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discountCodeUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_discountCodeUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discountCodeDeactivate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_discountCodeDeactivate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discountCodeDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_discountCodeDelete(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -54821,6 +55589,19 @@ func (ec *executionContext) marshalNDiscountCodeConnection2ᚖstorefrontᚋent�
 	return ec._DiscountCodeConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDiscountCodeDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐDiscountCodeDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.DiscountCodeDeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DiscountCodeDeletePayload!")
+		return graphql.Null
+	}
+	return ec._DiscountCodeDeletePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDiscountCodeInput2storefrontᚋgraphᚋadminᚋmodelᚐDiscountCodeInput(ctx context.Context, v any) (model.DiscountCodeInput, error) {
+	res, err := ec.unmarshalInputDiscountCodeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDiscountCodeKind2storefrontᚋentᚋdiscountcodeᚐKind(ctx context.Context, v any) (discountcode.Kind, error) {
 	var res discountcode.Kind
 	err := res.UnmarshalGQL(v)
@@ -54843,6 +55624,14 @@ func (ec *executionContext) marshalNDiscountCodeOrderField2ᚖstorefrontᚋent�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNDiscountCodePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐDiscountCodePayload(ctx context.Context, sel ast.SelectionSet, v *model.DiscountCodePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DiscountCodePayload!")
+		return graphql.Null
+	}
+	return ec._DiscountCodePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDiscountCodeWhereInput2ᚖstorefrontᚋentᚐDiscountCodeWhereInput(ctx context.Context, v any) (*ent.DiscountCodeWhereInput, error) {

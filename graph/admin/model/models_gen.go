@@ -8,6 +8,7 @@ import (
 	"io"
 	"storefront/ent"
 	"storefront/ent/collection"
+	"storefront/ent/discountcode"
 	"storefront/ent/menuitem"
 	"storefront/ent/productvariant"
 	"storefront/internal/usererror"
@@ -71,6 +72,41 @@ type CollectionProductMoveInput struct {
 	ID string `json:"id"`
 	// Its new place in the manual order, from 0; past the end means last.
 	NewPosition int `json:"newPosition"`
+}
+
+type DiscountCodeDeletePayload struct {
+	DeletedDiscountCodeID *string            `json:"deletedDiscountCodeId,omitempty"`
+	UserErrors            []*usererror.Error `json:"userErrors"`
+}
+
+// A discount code's fields; those you leave out stay as they are.
+type DiscountCodeInput struct {
+	// What buyers enter; unique, case-insensitively. Required when creating.
+	Code *string `json:"code,omitempty"`
+	// Shown to buyers, e.g. "10% off your first order".
+	Title *string `json:"title,omitempty"`
+	// PERCENTAGE or FIXED_AMOUNT; required when creating.
+	Kind *discountcode.Kind `json:"kind,omitempty"`
+	// A percent for PERCENTAGE ("10", "12.5"), an amount in the shop's currency for
+	// FIXED_AMOUNT ("5.00"). Required when creating or changing the kind.
+	Value *string `json:"value,omitempty"`
+	// ORDER (the default), PRODUCTS (productIds) or COLLECTIONS (collectionIds).
+	AppliesTo     *discountcode.AppliesTo `json:"appliesTo,omitempty"`
+	ProductIds    []string                `json:"productIds,omitempty"`
+	CollectionIds []string                `json:"collectionIds,omitempty"`
+	// The cart subtotal the code needs, an amount such as "50.00"; null for none.
+	MinimumSubtotal graphql.Omittable[*string]    `json:"minimumSubtotal,omitempty"`
+	StartsAt        graphql.Omittable[*time.Time] `json:"startsAt,omitempty"`
+	EndsAt          graphql.Omittable[*time.Time] `json:"endsAt,omitempty"`
+	// Total redemptions allowed; null for no limit.
+	UsageLimit      graphql.Omittable[*int] `json:"usageLimit,omitempty"`
+	OncePerCustomer *bool                   `json:"oncePerCustomer,omitempty"`
+	Enabled         *bool                   `json:"enabled,omitempty"`
+}
+
+type DiscountCodePayload struct {
+	DiscountCode *ent.DiscountCode  `json:"discountCode,omitempty"`
+	UserErrors   []*usererror.Error `json:"userErrors"`
 }
 
 type ImageSetInput struct {
