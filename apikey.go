@@ -19,6 +19,7 @@ import (
 	"storefront/internal/discount"
 	"storefront/internal/gid"
 	"storefront/internal/inventory"
+	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/web"
 )
@@ -33,6 +34,7 @@ func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, log *slog.L
 		Catalog:   cat,
 		Inventory: inventory.New(db),
 		Discounts: discount.New(db),
+		Settings:  settings.New(db),
 		Log:       log,
 		Limits: graph.Options{
 			Introspection: cfg.Introspection,

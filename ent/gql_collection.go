@@ -3465,6 +3465,31 @@ func (_q *ShopQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, shop.FieldAcceptedCardBrands)
 				fieldSeen[shop.FieldAcceptedCardBrands] = struct{}{}
 			}
+		case "contactEmail":
+			if _, ok := fieldSeen[shop.FieldContactEmail]; !ok {
+				selectedFields = append(selectedFields, shop.FieldContactEmail)
+				fieldSeen[shop.FieldContactEmail] = struct{}{}
+			}
+		case "privacyPolicy":
+			if _, ok := fieldSeen[shop.FieldPrivacyPolicy]; !ok {
+				selectedFields = append(selectedFields, shop.FieldPrivacyPolicy)
+				fieldSeen[shop.FieldPrivacyPolicy] = struct{}{}
+			}
+		case "refundPolicy":
+			if _, ok := fieldSeen[shop.FieldRefundPolicy]; !ok {
+				selectedFields = append(selectedFields, shop.FieldRefundPolicy)
+				fieldSeen[shop.FieldRefundPolicy] = struct{}{}
+			}
+		case "shippingPolicy":
+			if _, ok := fieldSeen[shop.FieldShippingPolicy]; !ok {
+				selectedFields = append(selectedFields, shop.FieldShippingPolicy)
+				fieldSeen[shop.FieldShippingPolicy] = struct{}{}
+			}
+		case "termsOfService":
+			if _, ok := fieldSeen[shop.FieldTermsOfService]; !ok {
+				selectedFields = append(selectedFields, shop.FieldTermsOfService)
+				fieldSeen[shop.FieldTermsOfService] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -12964,6 +12964,91 @@ type ShopWhereInput struct {
 	// "taxes_included" field predicates.
 	TaxesIncluded    *bool `json:"taxesIncluded,omitempty"`
 	TaxesIncludedNEQ *bool `json:"taxesIncludedNEQ,omitempty"`
+
+	// "contact_email" field predicates.
+	ContactEmail             *string  `json:"contactEmail,omitempty"`
+	ContactEmailNEQ          *string  `json:"contactEmailNEQ,omitempty"`
+	ContactEmailIn           []string `json:"contactEmailIn,omitempty"`
+	ContactEmailNotIn        []string `json:"contactEmailNotIn,omitempty"`
+	ContactEmailGT           *string  `json:"contactEmailGT,omitempty"`
+	ContactEmailGTE          *string  `json:"contactEmailGTE,omitempty"`
+	ContactEmailLT           *string  `json:"contactEmailLT,omitempty"`
+	ContactEmailLTE          *string  `json:"contactEmailLTE,omitempty"`
+	ContactEmailContains     *string  `json:"contactEmailContains,omitempty"`
+	ContactEmailHasPrefix    *string  `json:"contactEmailHasPrefix,omitempty"`
+	ContactEmailHasSuffix    *string  `json:"contactEmailHasSuffix,omitempty"`
+	ContactEmailIsNil        bool     `json:"contactEmailIsNil,omitempty"`
+	ContactEmailNotNil       bool     `json:"contactEmailNotNil,omitempty"`
+	ContactEmailEqualFold    *string  `json:"contactEmailEqualFold,omitempty"`
+	ContactEmailContainsFold *string  `json:"contactEmailContainsFold,omitempty"`
+
+	// "privacy_policy" field predicates.
+	PrivacyPolicy             *string  `json:"privacyPolicy,omitempty"`
+	PrivacyPolicyNEQ          *string  `json:"privacyPolicyNEQ,omitempty"`
+	PrivacyPolicyIn           []string `json:"privacyPolicyIn,omitempty"`
+	PrivacyPolicyNotIn        []string `json:"privacyPolicyNotIn,omitempty"`
+	PrivacyPolicyGT           *string  `json:"privacyPolicyGT,omitempty"`
+	PrivacyPolicyGTE          *string  `json:"privacyPolicyGTE,omitempty"`
+	PrivacyPolicyLT           *string  `json:"privacyPolicyLT,omitempty"`
+	PrivacyPolicyLTE          *string  `json:"privacyPolicyLTE,omitempty"`
+	PrivacyPolicyContains     *string  `json:"privacyPolicyContains,omitempty"`
+	PrivacyPolicyHasPrefix    *string  `json:"privacyPolicyHasPrefix,omitempty"`
+	PrivacyPolicyHasSuffix    *string  `json:"privacyPolicyHasSuffix,omitempty"`
+	PrivacyPolicyIsNil        bool     `json:"privacyPolicyIsNil,omitempty"`
+	PrivacyPolicyNotNil       bool     `json:"privacyPolicyNotNil,omitempty"`
+	PrivacyPolicyEqualFold    *string  `json:"privacyPolicyEqualFold,omitempty"`
+	PrivacyPolicyContainsFold *string  `json:"privacyPolicyContainsFold,omitempty"`
+
+	// "refund_policy" field predicates.
+	RefundPolicy             *string  `json:"refundPolicy,omitempty"`
+	RefundPolicyNEQ          *string  `json:"refundPolicyNEQ,omitempty"`
+	RefundPolicyIn           []string `json:"refundPolicyIn,omitempty"`
+	RefundPolicyNotIn        []string `json:"refundPolicyNotIn,omitempty"`
+	RefundPolicyGT           *string  `json:"refundPolicyGT,omitempty"`
+	RefundPolicyGTE          *string  `json:"refundPolicyGTE,omitempty"`
+	RefundPolicyLT           *string  `json:"refundPolicyLT,omitempty"`
+	RefundPolicyLTE          *string  `json:"refundPolicyLTE,omitempty"`
+	RefundPolicyContains     *string  `json:"refundPolicyContains,omitempty"`
+	RefundPolicyHasPrefix    *string  `json:"refundPolicyHasPrefix,omitempty"`
+	RefundPolicyHasSuffix    *string  `json:"refundPolicyHasSuffix,omitempty"`
+	RefundPolicyIsNil        bool     `json:"refundPolicyIsNil,omitempty"`
+	RefundPolicyNotNil       bool     `json:"refundPolicyNotNil,omitempty"`
+	RefundPolicyEqualFold    *string  `json:"refundPolicyEqualFold,omitempty"`
+	RefundPolicyContainsFold *string  `json:"refundPolicyContainsFold,omitempty"`
+
+	// "shipping_policy" field predicates.
+	ShippingPolicy             *string  `json:"shippingPolicy,omitempty"`
+	ShippingPolicyNEQ          *string  `json:"shippingPolicyNEQ,omitempty"`
+	ShippingPolicyIn           []string `json:"shippingPolicyIn,omitempty"`
+	ShippingPolicyNotIn        []string `json:"shippingPolicyNotIn,omitempty"`
+	ShippingPolicyGT           *string  `json:"shippingPolicyGT,omitempty"`
+	ShippingPolicyGTE          *string  `json:"shippingPolicyGTE,omitempty"`
+	ShippingPolicyLT           *string  `json:"shippingPolicyLT,omitempty"`
+	ShippingPolicyLTE          *string  `json:"shippingPolicyLTE,omitempty"`
+	ShippingPolicyContains     *string  `json:"shippingPolicyContains,omitempty"`
+	ShippingPolicyHasPrefix    *string  `json:"shippingPolicyHasPrefix,omitempty"`
+	ShippingPolicyHasSuffix    *string  `json:"shippingPolicyHasSuffix,omitempty"`
+	ShippingPolicyIsNil        bool     `json:"shippingPolicyIsNil,omitempty"`
+	ShippingPolicyNotNil       bool     `json:"shippingPolicyNotNil,omitempty"`
+	ShippingPolicyEqualFold    *string  `json:"shippingPolicyEqualFold,omitempty"`
+	ShippingPolicyContainsFold *string  `json:"shippingPolicyContainsFold,omitempty"`
+
+	// "terms_of_service" field predicates.
+	TermsOfService             *string  `json:"termsOfService,omitempty"`
+	TermsOfServiceNEQ          *string  `json:"termsOfServiceNEQ,omitempty"`
+	TermsOfServiceIn           []string `json:"termsOfServiceIn,omitempty"`
+	TermsOfServiceNotIn        []string `json:"termsOfServiceNotIn,omitempty"`
+	TermsOfServiceGT           *string  `json:"termsOfServiceGT,omitempty"`
+	TermsOfServiceGTE          *string  `json:"termsOfServiceGTE,omitempty"`
+	TermsOfServiceLT           *string  `json:"termsOfServiceLT,omitempty"`
+	TermsOfServiceLTE          *string  `json:"termsOfServiceLTE,omitempty"`
+	TermsOfServiceContains     *string  `json:"termsOfServiceContains,omitempty"`
+	TermsOfServiceHasPrefix    *string  `json:"termsOfServiceHasPrefix,omitempty"`
+	TermsOfServiceHasSuffix    *string  `json:"termsOfServiceHasSuffix,omitempty"`
+	TermsOfServiceIsNil        bool     `json:"termsOfServiceIsNil,omitempty"`
+	TermsOfServiceNotNil       bool     `json:"termsOfServiceNotNil,omitempty"`
+	TermsOfServiceEqualFold    *string  `json:"termsOfServiceEqualFold,omitempty"`
+	TermsOfServiceContainsFold *string  `json:"termsOfServiceContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -13360,6 +13445,231 @@ func (i *ShopWhereInput) P() (predicate.Shop, error) {
 	}
 	if i.TaxesIncludedNEQ != nil {
 		predicates = append(predicates, shop.TaxesIncludedNEQ(*i.TaxesIncludedNEQ))
+	}
+	if i.ContactEmail != nil {
+		predicates = append(predicates, shop.ContactEmailEQ(*i.ContactEmail))
+	}
+	if i.ContactEmailNEQ != nil {
+		predicates = append(predicates, shop.ContactEmailNEQ(*i.ContactEmailNEQ))
+	}
+	if len(i.ContactEmailIn) > 0 {
+		predicates = append(predicates, shop.ContactEmailIn(i.ContactEmailIn...))
+	}
+	if len(i.ContactEmailNotIn) > 0 {
+		predicates = append(predicates, shop.ContactEmailNotIn(i.ContactEmailNotIn...))
+	}
+	if i.ContactEmailGT != nil {
+		predicates = append(predicates, shop.ContactEmailGT(*i.ContactEmailGT))
+	}
+	if i.ContactEmailGTE != nil {
+		predicates = append(predicates, shop.ContactEmailGTE(*i.ContactEmailGTE))
+	}
+	if i.ContactEmailLT != nil {
+		predicates = append(predicates, shop.ContactEmailLT(*i.ContactEmailLT))
+	}
+	if i.ContactEmailLTE != nil {
+		predicates = append(predicates, shop.ContactEmailLTE(*i.ContactEmailLTE))
+	}
+	if i.ContactEmailContains != nil {
+		predicates = append(predicates, shop.ContactEmailContains(*i.ContactEmailContains))
+	}
+	if i.ContactEmailHasPrefix != nil {
+		predicates = append(predicates, shop.ContactEmailHasPrefix(*i.ContactEmailHasPrefix))
+	}
+	if i.ContactEmailHasSuffix != nil {
+		predicates = append(predicates, shop.ContactEmailHasSuffix(*i.ContactEmailHasSuffix))
+	}
+	if i.ContactEmailIsNil {
+		predicates = append(predicates, shop.ContactEmailIsNil())
+	}
+	if i.ContactEmailNotNil {
+		predicates = append(predicates, shop.ContactEmailNotNil())
+	}
+	if i.ContactEmailEqualFold != nil {
+		predicates = append(predicates, shop.ContactEmailEqualFold(*i.ContactEmailEqualFold))
+	}
+	if i.ContactEmailContainsFold != nil {
+		predicates = append(predicates, shop.ContactEmailContainsFold(*i.ContactEmailContainsFold))
+	}
+	if i.PrivacyPolicy != nil {
+		predicates = append(predicates, shop.PrivacyPolicyEQ(*i.PrivacyPolicy))
+	}
+	if i.PrivacyPolicyNEQ != nil {
+		predicates = append(predicates, shop.PrivacyPolicyNEQ(*i.PrivacyPolicyNEQ))
+	}
+	if len(i.PrivacyPolicyIn) > 0 {
+		predicates = append(predicates, shop.PrivacyPolicyIn(i.PrivacyPolicyIn...))
+	}
+	if len(i.PrivacyPolicyNotIn) > 0 {
+		predicates = append(predicates, shop.PrivacyPolicyNotIn(i.PrivacyPolicyNotIn...))
+	}
+	if i.PrivacyPolicyGT != nil {
+		predicates = append(predicates, shop.PrivacyPolicyGT(*i.PrivacyPolicyGT))
+	}
+	if i.PrivacyPolicyGTE != nil {
+		predicates = append(predicates, shop.PrivacyPolicyGTE(*i.PrivacyPolicyGTE))
+	}
+	if i.PrivacyPolicyLT != nil {
+		predicates = append(predicates, shop.PrivacyPolicyLT(*i.PrivacyPolicyLT))
+	}
+	if i.PrivacyPolicyLTE != nil {
+		predicates = append(predicates, shop.PrivacyPolicyLTE(*i.PrivacyPolicyLTE))
+	}
+	if i.PrivacyPolicyContains != nil {
+		predicates = append(predicates, shop.PrivacyPolicyContains(*i.PrivacyPolicyContains))
+	}
+	if i.PrivacyPolicyHasPrefix != nil {
+		predicates = append(predicates, shop.PrivacyPolicyHasPrefix(*i.PrivacyPolicyHasPrefix))
+	}
+	if i.PrivacyPolicyHasSuffix != nil {
+		predicates = append(predicates, shop.PrivacyPolicyHasSuffix(*i.PrivacyPolicyHasSuffix))
+	}
+	if i.PrivacyPolicyIsNil {
+		predicates = append(predicates, shop.PrivacyPolicyIsNil())
+	}
+	if i.PrivacyPolicyNotNil {
+		predicates = append(predicates, shop.PrivacyPolicyNotNil())
+	}
+	if i.PrivacyPolicyEqualFold != nil {
+		predicates = append(predicates, shop.PrivacyPolicyEqualFold(*i.PrivacyPolicyEqualFold))
+	}
+	if i.PrivacyPolicyContainsFold != nil {
+		predicates = append(predicates, shop.PrivacyPolicyContainsFold(*i.PrivacyPolicyContainsFold))
+	}
+	if i.RefundPolicy != nil {
+		predicates = append(predicates, shop.RefundPolicyEQ(*i.RefundPolicy))
+	}
+	if i.RefundPolicyNEQ != nil {
+		predicates = append(predicates, shop.RefundPolicyNEQ(*i.RefundPolicyNEQ))
+	}
+	if len(i.RefundPolicyIn) > 0 {
+		predicates = append(predicates, shop.RefundPolicyIn(i.RefundPolicyIn...))
+	}
+	if len(i.RefundPolicyNotIn) > 0 {
+		predicates = append(predicates, shop.RefundPolicyNotIn(i.RefundPolicyNotIn...))
+	}
+	if i.RefundPolicyGT != nil {
+		predicates = append(predicates, shop.RefundPolicyGT(*i.RefundPolicyGT))
+	}
+	if i.RefundPolicyGTE != nil {
+		predicates = append(predicates, shop.RefundPolicyGTE(*i.RefundPolicyGTE))
+	}
+	if i.RefundPolicyLT != nil {
+		predicates = append(predicates, shop.RefundPolicyLT(*i.RefundPolicyLT))
+	}
+	if i.RefundPolicyLTE != nil {
+		predicates = append(predicates, shop.RefundPolicyLTE(*i.RefundPolicyLTE))
+	}
+	if i.RefundPolicyContains != nil {
+		predicates = append(predicates, shop.RefundPolicyContains(*i.RefundPolicyContains))
+	}
+	if i.RefundPolicyHasPrefix != nil {
+		predicates = append(predicates, shop.RefundPolicyHasPrefix(*i.RefundPolicyHasPrefix))
+	}
+	if i.RefundPolicyHasSuffix != nil {
+		predicates = append(predicates, shop.RefundPolicyHasSuffix(*i.RefundPolicyHasSuffix))
+	}
+	if i.RefundPolicyIsNil {
+		predicates = append(predicates, shop.RefundPolicyIsNil())
+	}
+	if i.RefundPolicyNotNil {
+		predicates = append(predicates, shop.RefundPolicyNotNil())
+	}
+	if i.RefundPolicyEqualFold != nil {
+		predicates = append(predicates, shop.RefundPolicyEqualFold(*i.RefundPolicyEqualFold))
+	}
+	if i.RefundPolicyContainsFold != nil {
+		predicates = append(predicates, shop.RefundPolicyContainsFold(*i.RefundPolicyContainsFold))
+	}
+	if i.ShippingPolicy != nil {
+		predicates = append(predicates, shop.ShippingPolicyEQ(*i.ShippingPolicy))
+	}
+	if i.ShippingPolicyNEQ != nil {
+		predicates = append(predicates, shop.ShippingPolicyNEQ(*i.ShippingPolicyNEQ))
+	}
+	if len(i.ShippingPolicyIn) > 0 {
+		predicates = append(predicates, shop.ShippingPolicyIn(i.ShippingPolicyIn...))
+	}
+	if len(i.ShippingPolicyNotIn) > 0 {
+		predicates = append(predicates, shop.ShippingPolicyNotIn(i.ShippingPolicyNotIn...))
+	}
+	if i.ShippingPolicyGT != nil {
+		predicates = append(predicates, shop.ShippingPolicyGT(*i.ShippingPolicyGT))
+	}
+	if i.ShippingPolicyGTE != nil {
+		predicates = append(predicates, shop.ShippingPolicyGTE(*i.ShippingPolicyGTE))
+	}
+	if i.ShippingPolicyLT != nil {
+		predicates = append(predicates, shop.ShippingPolicyLT(*i.ShippingPolicyLT))
+	}
+	if i.ShippingPolicyLTE != nil {
+		predicates = append(predicates, shop.ShippingPolicyLTE(*i.ShippingPolicyLTE))
+	}
+	if i.ShippingPolicyContains != nil {
+		predicates = append(predicates, shop.ShippingPolicyContains(*i.ShippingPolicyContains))
+	}
+	if i.ShippingPolicyHasPrefix != nil {
+		predicates = append(predicates, shop.ShippingPolicyHasPrefix(*i.ShippingPolicyHasPrefix))
+	}
+	if i.ShippingPolicyHasSuffix != nil {
+		predicates = append(predicates, shop.ShippingPolicyHasSuffix(*i.ShippingPolicyHasSuffix))
+	}
+	if i.ShippingPolicyIsNil {
+		predicates = append(predicates, shop.ShippingPolicyIsNil())
+	}
+	if i.ShippingPolicyNotNil {
+		predicates = append(predicates, shop.ShippingPolicyNotNil())
+	}
+	if i.ShippingPolicyEqualFold != nil {
+		predicates = append(predicates, shop.ShippingPolicyEqualFold(*i.ShippingPolicyEqualFold))
+	}
+	if i.ShippingPolicyContainsFold != nil {
+		predicates = append(predicates, shop.ShippingPolicyContainsFold(*i.ShippingPolicyContainsFold))
+	}
+	if i.TermsOfService != nil {
+		predicates = append(predicates, shop.TermsOfServiceEQ(*i.TermsOfService))
+	}
+	if i.TermsOfServiceNEQ != nil {
+		predicates = append(predicates, shop.TermsOfServiceNEQ(*i.TermsOfServiceNEQ))
+	}
+	if len(i.TermsOfServiceIn) > 0 {
+		predicates = append(predicates, shop.TermsOfServiceIn(i.TermsOfServiceIn...))
+	}
+	if len(i.TermsOfServiceNotIn) > 0 {
+		predicates = append(predicates, shop.TermsOfServiceNotIn(i.TermsOfServiceNotIn...))
+	}
+	if i.TermsOfServiceGT != nil {
+		predicates = append(predicates, shop.TermsOfServiceGT(*i.TermsOfServiceGT))
+	}
+	if i.TermsOfServiceGTE != nil {
+		predicates = append(predicates, shop.TermsOfServiceGTE(*i.TermsOfServiceGTE))
+	}
+	if i.TermsOfServiceLT != nil {
+		predicates = append(predicates, shop.TermsOfServiceLT(*i.TermsOfServiceLT))
+	}
+	if i.TermsOfServiceLTE != nil {
+		predicates = append(predicates, shop.TermsOfServiceLTE(*i.TermsOfServiceLTE))
+	}
+	if i.TermsOfServiceContains != nil {
+		predicates = append(predicates, shop.TermsOfServiceContains(*i.TermsOfServiceContains))
+	}
+	if i.TermsOfServiceHasPrefix != nil {
+		predicates = append(predicates, shop.TermsOfServiceHasPrefix(*i.TermsOfServiceHasPrefix))
+	}
+	if i.TermsOfServiceHasSuffix != nil {
+		predicates = append(predicates, shop.TermsOfServiceHasSuffix(*i.TermsOfServiceHasSuffix))
+	}
+	if i.TermsOfServiceIsNil {
+		predicates = append(predicates, shop.TermsOfServiceIsNil())
+	}
+	if i.TermsOfServiceNotNil {
+		predicates = append(predicates, shop.TermsOfServiceNotNil())
+	}
+	if i.TermsOfServiceEqualFold != nil {
+		predicates = append(predicates, shop.TermsOfServiceEqualFold(*i.TermsOfServiceEqualFold))
+	}
+	if i.TermsOfServiceContainsFold != nil {
+		predicates = append(predicates, shop.TermsOfServiceContainsFold(*i.TermsOfServiceContainsFold))
 	}
 
 	switch len(predicates) {

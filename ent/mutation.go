@@ -29477,6 +29477,11 @@ type ShopMutation struct {
 	taxes_included             *bool
 	accepted_card_brands       *[]string
 	appendaccepted_card_brands []string
+	contact_email              *string
+	privacy_policy             *string
+	refund_policy              *string
+	shipping_policy            *string
+	terms_of_service           *string
 	clearedFields              map[string]struct{}
 	done                       bool
 	oldValue                   func(context.Context) (*Shop, error)
@@ -30033,6 +30038,251 @@ func (m *ShopMutation) ResetAcceptedCardBrands() {
 	m.appendaccepted_card_brands = nil
 }
 
+// SetContactEmail sets the "contact_email" field.
+func (m *ShopMutation) SetContactEmail(s string) {
+	m.contact_email = &s
+}
+
+// ContactEmail returns the value of the "contact_email" field in the mutation.
+func (m *ShopMutation) ContactEmail() (r string, exists bool) {
+	v := m.contact_email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactEmail returns the old "contact_email" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldContactEmail(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactEmail: %w", err)
+	}
+	return oldValue.ContactEmail, nil
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (m *ShopMutation) ClearContactEmail() {
+	m.contact_email = nil
+	m.clearedFields[shop.FieldContactEmail] = struct{}{}
+}
+
+// ContactEmailCleared returns if the "contact_email" field was cleared in this mutation.
+func (m *ShopMutation) ContactEmailCleared() bool {
+	_, ok := m.clearedFields[shop.FieldContactEmail]
+	return ok
+}
+
+// ResetContactEmail resets all changes to the "contact_email" field.
+func (m *ShopMutation) ResetContactEmail() {
+	m.contact_email = nil
+	delete(m.clearedFields, shop.FieldContactEmail)
+}
+
+// SetPrivacyPolicy sets the "privacy_policy" field.
+func (m *ShopMutation) SetPrivacyPolicy(s string) {
+	m.privacy_policy = &s
+}
+
+// PrivacyPolicy returns the value of the "privacy_policy" field in the mutation.
+func (m *ShopMutation) PrivacyPolicy() (r string, exists bool) {
+	v := m.privacy_policy
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrivacyPolicy returns the old "privacy_policy" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldPrivacyPolicy(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrivacyPolicy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrivacyPolicy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrivacyPolicy: %w", err)
+	}
+	return oldValue.PrivacyPolicy, nil
+}
+
+// ClearPrivacyPolicy clears the value of the "privacy_policy" field.
+func (m *ShopMutation) ClearPrivacyPolicy() {
+	m.privacy_policy = nil
+	m.clearedFields[shop.FieldPrivacyPolicy] = struct{}{}
+}
+
+// PrivacyPolicyCleared returns if the "privacy_policy" field was cleared in this mutation.
+func (m *ShopMutation) PrivacyPolicyCleared() bool {
+	_, ok := m.clearedFields[shop.FieldPrivacyPolicy]
+	return ok
+}
+
+// ResetPrivacyPolicy resets all changes to the "privacy_policy" field.
+func (m *ShopMutation) ResetPrivacyPolicy() {
+	m.privacy_policy = nil
+	delete(m.clearedFields, shop.FieldPrivacyPolicy)
+}
+
+// SetRefundPolicy sets the "refund_policy" field.
+func (m *ShopMutation) SetRefundPolicy(s string) {
+	m.refund_policy = &s
+}
+
+// RefundPolicy returns the value of the "refund_policy" field in the mutation.
+func (m *ShopMutation) RefundPolicy() (r string, exists bool) {
+	v := m.refund_policy
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefundPolicy returns the old "refund_policy" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldRefundPolicy(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefundPolicy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefundPolicy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefundPolicy: %w", err)
+	}
+	return oldValue.RefundPolicy, nil
+}
+
+// ClearRefundPolicy clears the value of the "refund_policy" field.
+func (m *ShopMutation) ClearRefundPolicy() {
+	m.refund_policy = nil
+	m.clearedFields[shop.FieldRefundPolicy] = struct{}{}
+}
+
+// RefundPolicyCleared returns if the "refund_policy" field was cleared in this mutation.
+func (m *ShopMutation) RefundPolicyCleared() bool {
+	_, ok := m.clearedFields[shop.FieldRefundPolicy]
+	return ok
+}
+
+// ResetRefundPolicy resets all changes to the "refund_policy" field.
+func (m *ShopMutation) ResetRefundPolicy() {
+	m.refund_policy = nil
+	delete(m.clearedFields, shop.FieldRefundPolicy)
+}
+
+// SetShippingPolicy sets the "shipping_policy" field.
+func (m *ShopMutation) SetShippingPolicy(s string) {
+	m.shipping_policy = &s
+}
+
+// ShippingPolicy returns the value of the "shipping_policy" field in the mutation.
+func (m *ShopMutation) ShippingPolicy() (r string, exists bool) {
+	v := m.shipping_policy
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShippingPolicy returns the old "shipping_policy" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldShippingPolicy(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShippingPolicy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShippingPolicy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShippingPolicy: %w", err)
+	}
+	return oldValue.ShippingPolicy, nil
+}
+
+// ClearShippingPolicy clears the value of the "shipping_policy" field.
+func (m *ShopMutation) ClearShippingPolicy() {
+	m.shipping_policy = nil
+	m.clearedFields[shop.FieldShippingPolicy] = struct{}{}
+}
+
+// ShippingPolicyCleared returns if the "shipping_policy" field was cleared in this mutation.
+func (m *ShopMutation) ShippingPolicyCleared() bool {
+	_, ok := m.clearedFields[shop.FieldShippingPolicy]
+	return ok
+}
+
+// ResetShippingPolicy resets all changes to the "shipping_policy" field.
+func (m *ShopMutation) ResetShippingPolicy() {
+	m.shipping_policy = nil
+	delete(m.clearedFields, shop.FieldShippingPolicy)
+}
+
+// SetTermsOfService sets the "terms_of_service" field.
+func (m *ShopMutation) SetTermsOfService(s string) {
+	m.terms_of_service = &s
+}
+
+// TermsOfService returns the value of the "terms_of_service" field in the mutation.
+func (m *ShopMutation) TermsOfService() (r string, exists bool) {
+	v := m.terms_of_service
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTermsOfService returns the old "terms_of_service" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldTermsOfService(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTermsOfService is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTermsOfService requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTermsOfService: %w", err)
+	}
+	return oldValue.TermsOfService, nil
+}
+
+// ClearTermsOfService clears the value of the "terms_of_service" field.
+func (m *ShopMutation) ClearTermsOfService() {
+	m.terms_of_service = nil
+	m.clearedFields[shop.FieldTermsOfService] = struct{}{}
+}
+
+// TermsOfServiceCleared returns if the "terms_of_service" field was cleared in this mutation.
+func (m *ShopMutation) TermsOfServiceCleared() bool {
+	_, ok := m.clearedFields[shop.FieldTermsOfService]
+	return ok
+}
+
+// ResetTermsOfService resets all changes to the "terms_of_service" field.
+func (m *ShopMutation) ResetTermsOfService() {
+	m.terms_of_service = nil
+	delete(m.clearedFields, shop.FieldTermsOfService)
+}
+
 // Where appends a list predicates to the ShopMutation builder.
 func (m *ShopMutation) Where(ps ...predicate.Shop) {
 	m.predicates = append(m.predicates, ps...)
@@ -30067,7 +30317,7 @@ func (m *ShopMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShopMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, shop.FieldCreatedAt)
 	}
@@ -30101,6 +30351,21 @@ func (m *ShopMutation) Fields() []string {
 	if m.accepted_card_brands != nil {
 		fields = append(fields, shop.FieldAcceptedCardBrands)
 	}
+	if m.contact_email != nil {
+		fields = append(fields, shop.FieldContactEmail)
+	}
+	if m.privacy_policy != nil {
+		fields = append(fields, shop.FieldPrivacyPolicy)
+	}
+	if m.refund_policy != nil {
+		fields = append(fields, shop.FieldRefundPolicy)
+	}
+	if m.shipping_policy != nil {
+		fields = append(fields, shop.FieldShippingPolicy)
+	}
+	if m.terms_of_service != nil {
+		fields = append(fields, shop.FieldTermsOfService)
+	}
 	return fields
 }
 
@@ -30131,6 +30396,16 @@ func (m *ShopMutation) Field(name string) (ent.Value, bool) {
 		return m.TaxesIncluded()
 	case shop.FieldAcceptedCardBrands:
 		return m.AcceptedCardBrands()
+	case shop.FieldContactEmail:
+		return m.ContactEmail()
+	case shop.FieldPrivacyPolicy:
+		return m.PrivacyPolicy()
+	case shop.FieldRefundPolicy:
+		return m.RefundPolicy()
+	case shop.FieldShippingPolicy:
+		return m.ShippingPolicy()
+	case shop.FieldTermsOfService:
+		return m.TermsOfService()
 	}
 	return nil, false
 }
@@ -30162,6 +30437,16 @@ func (m *ShopMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldTaxesIncluded(ctx)
 	case shop.FieldAcceptedCardBrands:
 		return m.OldAcceptedCardBrands(ctx)
+	case shop.FieldContactEmail:
+		return m.OldContactEmail(ctx)
+	case shop.FieldPrivacyPolicy:
+		return m.OldPrivacyPolicy(ctx)
+	case shop.FieldRefundPolicy:
+		return m.OldRefundPolicy(ctx)
+	case shop.FieldShippingPolicy:
+		return m.OldShippingPolicy(ctx)
+	case shop.FieldTermsOfService:
+		return m.OldTermsOfService(ctx)
 	}
 	return nil, fmt.Errorf("unknown Shop field %s", name)
 }
@@ -30248,6 +30533,41 @@ func (m *ShopMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAcceptedCardBrands(v)
 		return nil
+	case shop.FieldContactEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactEmail(v)
+		return nil
+	case shop.FieldPrivacyPolicy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrivacyPolicy(v)
+		return nil
+	case shop.FieldRefundPolicy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefundPolicy(v)
+		return nil
+	case shop.FieldShippingPolicy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShippingPolicy(v)
+		return nil
+	case shop.FieldTermsOfService:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTermsOfService(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Shop field %s", name)
 }
@@ -30284,6 +30604,21 @@ func (m *ShopMutation) ClearedFields() []string {
 	if m.FieldCleared(shop.FieldPrimaryDomain) {
 		fields = append(fields, shop.FieldPrimaryDomain)
 	}
+	if m.FieldCleared(shop.FieldContactEmail) {
+		fields = append(fields, shop.FieldContactEmail)
+	}
+	if m.FieldCleared(shop.FieldPrivacyPolicy) {
+		fields = append(fields, shop.FieldPrivacyPolicy)
+	}
+	if m.FieldCleared(shop.FieldRefundPolicy) {
+		fields = append(fields, shop.FieldRefundPolicy)
+	}
+	if m.FieldCleared(shop.FieldShippingPolicy) {
+		fields = append(fields, shop.FieldShippingPolicy)
+	}
+	if m.FieldCleared(shop.FieldTermsOfService) {
+		fields = append(fields, shop.FieldTermsOfService)
+	}
 	return fields
 }
 
@@ -30303,6 +30638,21 @@ func (m *ShopMutation) ClearField(name string) error {
 		return nil
 	case shop.FieldPrimaryDomain:
 		m.ClearPrimaryDomain()
+		return nil
+	case shop.FieldContactEmail:
+		m.ClearContactEmail()
+		return nil
+	case shop.FieldPrivacyPolicy:
+		m.ClearPrivacyPolicy()
+		return nil
+	case shop.FieldRefundPolicy:
+		m.ClearRefundPolicy()
+		return nil
+	case shop.FieldShippingPolicy:
+		m.ClearShippingPolicy()
+		return nil
+	case shop.FieldTermsOfService:
+		m.ClearTermsOfService()
 		return nil
 	}
 	return fmt.Errorf("unknown Shop nullable field %s", name)
@@ -30344,6 +30694,21 @@ func (m *ShopMutation) ResetField(name string) error {
 		return nil
 	case shop.FieldAcceptedCardBrands:
 		m.ResetAcceptedCardBrands()
+		return nil
+	case shop.FieldContactEmail:
+		m.ResetContactEmail()
+		return nil
+	case shop.FieldPrivacyPolicy:
+		m.ResetPrivacyPolicy()
+		return nil
+	case shop.FieldRefundPolicy:
+		m.ResetRefundPolicy()
+		return nil
+	case shop.FieldShippingPolicy:
+		m.ResetShippingPolicy()
+		return nil
+	case shop.FieldTermsOfService:
+		m.ResetTermsOfService()
 		return nil
 	}
 	return fmt.Errorf("unknown Shop field %s", name)

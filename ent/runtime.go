@@ -1118,6 +1118,10 @@ func init() {
 	shopDescAcceptedCardBrands := shopFields[8].Descriptor()
 	// shop.DefaultAcceptedCardBrands holds the default value on creation for the accepted_card_brands field.
 	shop.DefaultAcceptedCardBrands = shopDescAcceptedCardBrands.Default.([]string)
+	// shopDescContactEmail is the schema descriptor for contact_email field.
+	shopDescContactEmail := shopFields[9].Descriptor()
+	// shop.ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
+	shop.ContactEmailValidator = shopDescContactEmail.Validators[0].(func(string) error)
 	taxrateFields := schema.TaxRate{}.Fields()
 	_ = taxrateFields
 	// taxrateDescCountryCode is the schema descriptor for country_code field.

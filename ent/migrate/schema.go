@@ -984,6 +984,11 @@ var (
 		{Name: "primary_domain", Type: field.TypeString, Nullable: true},
 		{Name: "taxes_included", Type: field.TypeBool, Default: false},
 		{Name: "accepted_card_brands", Type: field.TypeJSON},
+		{Name: "contact_email", Type: field.TypeString, Nullable: true, Size: 254},
+		{Name: "privacy_policy", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "refund_policy", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "shipping_policy", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "terms_of_service", Type: field.TypeString, Nullable: true, Size: 2147483647},
 	}
 	// ShopsTable holds the schema information for the "shops" table.
 	ShopsTable = &schema.Table{

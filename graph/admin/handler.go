@@ -18,6 +18,7 @@ import (
 	"storefront/internal/catalog"
 	"storefront/internal/discount"
 	"storefront/internal/inventory"
+	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/web"
 )
@@ -29,6 +30,7 @@ type Options struct {
 	Catalog   *catalog.Service
 	Inventory *inventory.Service
 	Discounts *discount.Service
+	Settings  *settings.Service
 	Log       *slog.Logger
 	// Limits are the Storefront API's limits (depth, aliases, tokens, cost), applied the
 	// same way; only their limit fields, Production and Introspection are read.
@@ -39,7 +41,7 @@ type Options struct {
 // and error presenter as the Storefront API, behind API key authentication, with every
 // field checked against the key's scopes.
 func NewHandler(o Options) http.Handler {
-	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts}}
+	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, Settings: o.Settings}}
 	connectionCosts(&cfg.Complexity)
 	es := generated.NewExecutableSchema(cfg)
 	srv := handler.New(es)

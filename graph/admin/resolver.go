@@ -12,6 +12,7 @@ import (
 	"storefront/internal/catalog"
 	"storefront/internal/discount"
 	"storefront/internal/inventory"
+	"storefront/internal/settings"
 	"storefront/internal/store"
 )
 
@@ -22,4 +23,5 @@ type Resolver struct {
 	Catalog   *catalog.Service
 	Inventory *inventory.Service
 	Discounts *discount.Service
+	Settings  *settings.Service
 }

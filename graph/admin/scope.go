@@ -88,6 +88,14 @@ var mutationScopes = map[string]string{
 	"discountCodeDeactivate": "discounts:write",
 	"discountCodeDelete":     "discounts:write",
 
+	"shopUpdate":         "settings:write",
+	"shippingRateCreate": "settings:write",
+	"shippingRateUpdate": "settings:write",
+	"shippingRateDelete": "settings:write",
+	"taxRateCreate":      "settings:write",
+	"taxRateUpdate":      "settings:write",
+	"taxRateDelete":      "settings:write",
+
 	"inventorySetQuantities":    "inventory:write",
 	"inventoryAdjustQuantities": "inventory:write",
 }

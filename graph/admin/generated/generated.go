@@ -265,6 +265,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	DeletePayload struct {
+		DeletedID  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	DiscountCode struct {
 		AppliesTo       func(childComplexity int) int
 		Code            func(childComplexity int) int
@@ -466,6 +471,13 @@ type ComplexityRoot struct {
 		ProductDelete             func(childComplexity int, input model.ProductDeleteInput) int
 		ProductSet                func(childComplexity int, input model.ProductSetInput) int
 		ProductUpdate             func(childComplexity int, input model.ProductUpdateInput) int
+		ShippingRateCreate        func(childComplexity int, input model.ShippingRateInput) int
+		ShippingRateDelete        func(childComplexity int, id string) int
+		ShippingRateUpdate        func(childComplexity int, id string, input model.ShippingRateInput) int
+		ShopUpdate                func(childComplexity int, input model.ShopInput) int
+		TaxRateCreate             func(childComplexity int, input model.TaxRateInput) int
+		TaxRateDelete             func(childComplexity int, id string) int
+		TaxRateUpdate             func(childComplexity int, id string, input model.TaxRateInput) int
 	}
 
 	Order struct {
@@ -748,8 +760,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ShippingRatePayload struct {
+		ShippingRate func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
+	}
+
 	Shop struct {
 		AcceptedCardBrands func(childComplexity int) int
+		ContactEmail       func(childComplexity int) int
 		CountryCode        func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		CurrencyCode       func(childComplexity int) int
@@ -758,8 +776,12 @@ type ComplexityRoot struct {
 		MoneyFormat        func(childComplexity int) int
 		Name               func(childComplexity int) int
 		PrimaryDomain      func(childComplexity int) int
+		PrivacyPolicy      func(childComplexity int) int
+		RefundPolicy       func(childComplexity int) int
+		ShippingPolicy     func(childComplexity int) int
 		ShipsToCountries   func(childComplexity int) int
 		TaxesIncluded      func(childComplexity int) int
+		TermsOfService     func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
 	}
 
@@ -772,6 +794,11 @@ type ComplexityRoot struct {
 	ShopEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ShopUpdatePayload struct {
+		Shop       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	TaxRate struct {
@@ -792,6 +819,11 @@ type ComplexityRoot struct {
 	TaxRateEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	TaxRatePayload struct {
+		TaxRate    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	UserError struct {
@@ -830,6 +862,13 @@ type MutationResolver interface {
 	ProductCreate(ctx context.Context, input model.ProductCreateInput) (*model.ProductCreatePayload, error)
 	ProductUpdate(ctx context.Context, input model.ProductUpdateInput) (*model.ProductUpdatePayload, error)
 	ProductDelete(ctx context.Context, input model.ProductDeleteInput) (*model.ProductDeletePayload, error)
+	ShopUpdate(ctx context.Context, input model.ShopInput) (*model.ShopUpdatePayload, error)
+	ShippingRateCreate(ctx context.Context, input model.ShippingRateInput) (*model.ShippingRatePayload, error)
+	ShippingRateUpdate(ctx context.Context, id string, input model.ShippingRateInput) (*model.ShippingRatePayload, error)
+	ShippingRateDelete(ctx context.Context, id string) (*model.DeletePayload, error)
+	TaxRateCreate(ctx context.Context, input model.TaxRateInput) (*model.TaxRatePayload, error)
+	TaxRateUpdate(ctx context.Context, id string, input model.TaxRateInput) (*model.TaxRatePayload, error)
+	TaxRateDelete(ctx context.Context, id string) (*model.DeletePayload, error)
 }
 type ProductResolver interface {
 	Status(ctx context.Context, obj *ent.Product) (model.ProductStatus, error)
@@ -1709,6 +1748,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerEdge.Node(childComplexity), true
+
+	case "DeletePayload.deletedId":
+		if e.ComplexityRoot.DeletePayload.DeletedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletePayload.DeletedID(childComplexity), true
+	case "DeletePayload.userErrors":
+		if e.ComplexityRoot.DeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletePayload.UserErrors(childComplexity), true
 
 	case "DiscountCode.appliesTo":
 		if e.ComplexityRoot.DiscountCode.AppliesTo == nil {
@@ -2673,6 +2725,83 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ProductUpdate(childComplexity, args["input"].(model.ProductUpdateInput)), true
+	case "Mutation.shippingRateCreate":
+		if e.ComplexityRoot.Mutation.ShippingRateCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_shippingRateCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ShippingRateCreate(childComplexity, args["input"].(model.ShippingRateInput)), true
+	case "Mutation.shippingRateDelete":
+		if e.ComplexityRoot.Mutation.ShippingRateDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_shippingRateDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ShippingRateDelete(childComplexity, args["id"].(string)), true
+	case "Mutation.shippingRateUpdate":
+		if e.ComplexityRoot.Mutation.ShippingRateUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_shippingRateUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ShippingRateUpdate(childComplexity, args["id"].(string), args["input"].(model.ShippingRateInput)), true
+	case "Mutation.shopUpdate":
+		if e.ComplexityRoot.Mutation.ShopUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_shopUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ShopUpdate(childComplexity, args["input"].(model.ShopInput)), true
+	case "Mutation.taxRateCreate":
+		if e.ComplexityRoot.Mutation.TaxRateCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_taxRateCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TaxRateCreate(childComplexity, args["input"].(model.TaxRateInput)), true
+	case "Mutation.taxRateDelete":
+		if e.ComplexityRoot.Mutation.TaxRateDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_taxRateDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TaxRateDelete(childComplexity, args["id"].(string)), true
+	case "Mutation.taxRateUpdate":
+		if e.ComplexityRoot.Mutation.TaxRateUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_taxRateUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TaxRateUpdate(childComplexity, args["id"].(string), args["input"].(model.TaxRateInput)), true
 
 	case "Order.billingAddressID":
 		if e.ComplexityRoot.Order.BillingAddressID == nil {
@@ -3957,12 +4086,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ShippingRateEdge.Node(childComplexity), true
 
+	case "ShippingRatePayload.shippingRate":
+		if e.ComplexityRoot.ShippingRatePayload.ShippingRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRatePayload.ShippingRate(childComplexity), true
+	case "ShippingRatePayload.userErrors":
+		if e.ComplexityRoot.ShippingRatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRatePayload.UserErrors(childComplexity), true
+
 	case "Shop.acceptedCardBrands":
 		if e.ComplexityRoot.Shop.AcceptedCardBrands == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Shop.AcceptedCardBrands(childComplexity), true
+	case "Shop.contactEmail":
+		if e.ComplexityRoot.Shop.ContactEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.ContactEmail(childComplexity), true
 	case "Shop.countryCode":
 		if e.ComplexityRoot.Shop.CountryCode == nil {
 			break
@@ -4011,6 +4159,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.PrimaryDomain(childComplexity), true
+	case "Shop.privacyPolicy":
+		if e.ComplexityRoot.Shop.PrivacyPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.PrivacyPolicy(childComplexity), true
+	case "Shop.refundPolicy":
+		if e.ComplexityRoot.Shop.RefundPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.RefundPolicy(childComplexity), true
+	case "Shop.shippingPolicy":
+		if e.ComplexityRoot.Shop.ShippingPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.ShippingPolicy(childComplexity), true
 	case "Shop.shipsToCountries":
 		if e.ComplexityRoot.Shop.ShipsToCountries == nil {
 			break
@@ -4023,6 +4189,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.TaxesIncluded(childComplexity), true
+	case "Shop.termsOfService":
+		if e.ComplexityRoot.Shop.TermsOfService == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.TermsOfService(childComplexity), true
 	case "Shop.updatedAt":
 		if e.ComplexityRoot.Shop.UpdatedAt == nil {
 			break
@@ -4061,6 +4233,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ShopEdge.Node(childComplexity), true
+
+	case "ShopUpdatePayload.shop":
+		if e.ComplexityRoot.ShopUpdatePayload.Shop == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopUpdatePayload.Shop(childComplexity), true
+	case "ShopUpdatePayload.userErrors":
+		if e.ComplexityRoot.ShopUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopUpdatePayload.UserErrors(childComplexity), true
 
 	case "TaxRate.appliesToShipping":
 		if e.ComplexityRoot.TaxRate.AppliesToShipping == nil {
@@ -4130,6 +4315,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TaxRateEdge.Node(childComplexity), true
+
+	case "TaxRatePayload.taxRate":
+		if e.ComplexityRoot.TaxRatePayload.TaxRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRatePayload.TaxRate(childComplexity), true
+	case "TaxRatePayload.userErrors":
+		if e.ComplexityRoot.TaxRatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRatePayload.UserErrors(childComplexity), true
 
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
@@ -4215,9 +4413,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProductVariantSetInput", ec.unmarshalInputProductVariantSetInput),
 			graphql.NewInputUnmarshaler("ProductVariantWhereInput", ec.unmarshalInputProductVariantWhereInput),
 			graphql.NewInputUnmarshaler("ProductWhereInput", ec.unmarshalInputProductWhereInput),
+			graphql.NewInputUnmarshaler("ShippingRateInput", ec.unmarshalInputShippingRateInput),
 			graphql.NewInputUnmarshaler("ShippingRateWhereInput", ec.unmarshalInputShippingRateWhereInput),
+			graphql.NewInputUnmarshaler("ShopInput", ec.unmarshalInputShopInput),
 			graphql.NewInputUnmarshaler("ShopOrder", ec.unmarshalInputShopOrder),
 			graphql.NewInputUnmarshaler("ShopWhereInput", ec.unmarshalInputShopWhereInput),
+			graphql.NewInputUnmarshaler("TaxRateInput", ec.unmarshalInputTaxRateInput),
 			graphql.NewInputUnmarshaler("TaxRateWhereInput", ec.unmarshalInputTaxRateWhereInput),
 			graphql.NewInputUnmarshaler("VariantOptionValueInput", ec.unmarshalInputVariantOptionValueInput),
 		)
@@ -10223,6 +10424,26 @@ type Shop implements Node {
   """
   taxesIncluded: Boolean!
   acceptedCardBrands: [String!]!
+  """
+  Where customers write to the shop.
+  """
+  contactEmail: String
+  """
+  Privacy policy text (HTML).
+  """
+  privacyPolicy: String
+  """
+  Refund policy text (HTML).
+  """
+  refundPolicy: String
+  """
+  Shipping policy text (HTML).
+  """
+  shippingPolicy: String
+  """
+  Terms of service text (HTML).
+  """
+  termsOfService: String
 }
 """
 A connection to a list of items.
@@ -10420,6 +10641,96 @@ input ShopWhereInput {
   """
   taxesIncluded: Boolean
   taxesIncludedNEQ: Boolean
+  """
+  contact_email field predicates
+  """
+  contactEmail: String
+  contactEmailNEQ: String
+  contactEmailIn: [String!]
+  contactEmailNotIn: [String!]
+  contactEmailGT: String
+  contactEmailGTE: String
+  contactEmailLT: String
+  contactEmailLTE: String
+  contactEmailContains: String
+  contactEmailHasPrefix: String
+  contactEmailHasSuffix: String
+  contactEmailIsNil: Boolean
+  contactEmailNotNil: Boolean
+  contactEmailEqualFold: String
+  contactEmailContainsFold: String
+  """
+  privacy_policy field predicates
+  """
+  privacyPolicy: String
+  privacyPolicyNEQ: String
+  privacyPolicyIn: [String!]
+  privacyPolicyNotIn: [String!]
+  privacyPolicyGT: String
+  privacyPolicyGTE: String
+  privacyPolicyLT: String
+  privacyPolicyLTE: String
+  privacyPolicyContains: String
+  privacyPolicyHasPrefix: String
+  privacyPolicyHasSuffix: String
+  privacyPolicyIsNil: Boolean
+  privacyPolicyNotNil: Boolean
+  privacyPolicyEqualFold: String
+  privacyPolicyContainsFold: String
+  """
+  refund_policy field predicates
+  """
+  refundPolicy: String
+  refundPolicyNEQ: String
+  refundPolicyIn: [String!]
+  refundPolicyNotIn: [String!]
+  refundPolicyGT: String
+  refundPolicyGTE: String
+  refundPolicyLT: String
+  refundPolicyLTE: String
+  refundPolicyContains: String
+  refundPolicyHasPrefix: String
+  refundPolicyHasSuffix: String
+  refundPolicyIsNil: Boolean
+  refundPolicyNotNil: Boolean
+  refundPolicyEqualFold: String
+  refundPolicyContainsFold: String
+  """
+  shipping_policy field predicates
+  """
+  shippingPolicy: String
+  shippingPolicyNEQ: String
+  shippingPolicyIn: [String!]
+  shippingPolicyNotIn: [String!]
+  shippingPolicyGT: String
+  shippingPolicyGTE: String
+  shippingPolicyLT: String
+  shippingPolicyLTE: String
+  shippingPolicyContains: String
+  shippingPolicyHasPrefix: String
+  shippingPolicyHasSuffix: String
+  shippingPolicyIsNil: Boolean
+  shippingPolicyNotNil: Boolean
+  shippingPolicyEqualFold: String
+  shippingPolicyContainsFold: String
+  """
+  terms_of_service field predicates
+  """
+  termsOfService: String
+  termsOfServiceNEQ: String
+  termsOfServiceIn: [String!]
+  termsOfServiceNotIn: [String!]
+  termsOfServiceGT: String
+  termsOfServiceGTE: String
+  termsOfServiceLT: String
+  termsOfServiceLTE: String
+  termsOfServiceContains: String
+  termsOfServiceHasPrefix: String
+  termsOfServiceHasSuffix: String
+  termsOfServiceIsNil: Boolean
+  termsOfServiceNotNil: Boolean
+  termsOfServiceEqualFold: String
+  termsOfServiceContainsFold: String
 }
 type TaxRate implements Node {
   id: ID!
@@ -10811,6 +11122,151 @@ extend type Mutation {
   their lines.
   """
   productDelete(input: ProductDeleteInput!): ProductDeletePayload!
+}
+`, BuiltIn: false},
+	{Name: "../settings.graphqls", Input: `"""
+The shop's settings; those you leave out stay as they are.
+"""
+input ShopInput {
+  name: String
+  description: String
+  """
+  ISO 4217 code of every price in the shop. Prices are not converted.
+  """
+  currencyCode: String
+  countryCode: String
+  """
+  ISO 3166-1 alpha-2 codes the shop ships to.
+  """
+  shipsToCountries: [String!]
+  """
+  Prices include tax (VAT style) instead of tax being added on top.
+  """
+  taxesIncluded: Boolean
+  primaryDomain: String @goField(omittable: true)
+  contactEmail: String @goField(omittable: true)
+  privacyPolicy: String @goField(omittable: true)
+  refundPolicy: String @goField(omittable: true)
+  shippingPolicy: String @goField(omittable: true)
+  termsOfService: String @goField(omittable: true)
+  """
+  The number the next order gets; order numbers only move forward.
+  """
+  orderNumberStart: Int
+}
+
+type ShopUpdatePayload {
+  shop: Shop
+  userErrors: [UserError!]!
+}
+
+"""
+A shipping rate; fields you leave out stay as they are. Amounts are decimal strings in the
+shop's currency.
+"""
+input ShippingRateInput {
+  """
+  Stable name buyers select it by, e.g. "standard"; required when creating.
+  """
+  handle: String
+  """
+  Required when creating.
+  """
+  title: String
+  description: String @goField(omittable: true)
+  methodType: ShippingRateMethodType
+  """
+  ISO codes the rate serves; empty for everywhere.
+  """
+  countries: [String!]
+  """
+  Province codes it serves within those countries; empty for all.
+  """
+  provinces: [String!]
+  """
+  What min and max bound: NONE, WEIGHT (grams) or SUBTOTAL (minor units).
+  """
+  condition: ShippingRateCondition
+  min: Int @goField(omittable: true)
+  max: Int @goField(omittable: true)
+  """
+  Required when creating, e.g. "5.00".
+  """
+  price: String
+  """
+  The subtotal from which the rate costs nothing, e.g. "75.00"; null for never.
+  """
+  freeAbove: String @goField(omittable: true)
+  position: Int
+}
+
+type ShippingRatePayload {
+  shippingRate: ShippingRate
+  userErrors: [UserError!]!
+}
+
+"""
+A tax rate; fields you leave out stay as they are.
+"""
+input TaxRateInput {
+  """
+  Required when creating.
+  """
+  countryCode: String
+  """
+  A subdivision code such as "CA"; null for the whole country.
+  """
+  provinceCode: String @goField(omittable: true)
+  """
+  Shown to buyers, e.g. "VAT".
+  """
+  name: String
+  """
+  A percent with at most four decimals, e.g. "8.25"; required when creating.
+  """
+  rate: String
+  appliesToShipping: Boolean
+}
+
+type TaxRatePayload {
+  taxRate: TaxRate
+  userErrors: [UserError!]!
+}
+
+type DeletePayload {
+  deletedId: ID
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  """
+  Changes the shop's settings (scope settings:write).
+  """
+  shopUpdate(input: ShopInput!): ShopUpdatePayload!
+  """
+  Creates a shipping rate (scope settings:write).
+  """
+  shippingRateCreate(input: ShippingRateInput!): ShippingRatePayload!
+  """
+  Changes a shipping rate (scope settings:write).
+  """
+  shippingRateUpdate(id: ID!, input: ShippingRateInput!): ShippingRatePayload!
+  """
+  Deletes a shipping rate (scope settings:write).
+  """
+  shippingRateDelete(id: ID!): DeletePayload!
+  """
+  Creates a tax rate (scope settings:write).
+  """
+  taxRateCreate(input: TaxRateInput!): TaxRatePayload!
+  """
+  Changes a tax rate (scope settings:write).
+  """
+  taxRateUpdate(id: ID!, input: TaxRateInput!): TaxRatePayload!
+  """
+  Deletes a tax rate (scope settings:write).
+  """
+  taxRateDelete(id: ID!): DeletePayload!
 }
 `, BuiltIn: false},
 	{Name: "../types.graphqls", Input: `# Types the ent schema's JSON fields use, and what every Admin API mutation shares.
@@ -11319,6 +11775,16 @@ func (ec *executionContext) childFields_CustomerEdge(ctx context.Context, field 
 		return ec.fieldContext_CustomerEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedId":
+		return ec.fieldContext_DeletePayload_deletedId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeletePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DiscountCode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12189,6 +12655,16 @@ func (ec *executionContext) childFields_ShippingRateEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type ShippingRateEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ShippingRatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shippingRate":
+		return ec.fieldContext_ShippingRatePayload_shippingRate(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ShippingRatePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShippingRatePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -12215,6 +12691,16 @@ func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.
 		return ec.fieldContext_Shop_taxesIncluded(ctx, field)
 	case "acceptedCardBrands":
 		return ec.fieldContext_Shop_acceptedCardBrands(ctx, field)
+	case "contactEmail":
+		return ec.fieldContext_Shop_contactEmail(ctx, field)
+	case "privacyPolicy":
+		return ec.fieldContext_Shop_privacyPolicy(ctx, field)
+	case "refundPolicy":
+		return ec.fieldContext_Shop_refundPolicy(ctx, field)
+	case "shippingPolicy":
+		return ec.fieldContext_Shop_shippingPolicy(ctx, field)
+	case "termsOfService":
+		return ec.fieldContext_Shop_termsOfService(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shop", field.Name)
 }
@@ -12239,6 +12725,16 @@ func (ec *executionContext) childFields_ShopEdge(ctx context.Context, field grap
 		return ec.fieldContext_ShopEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ShopEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ShopUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shop":
+		return ec.fieldContext_ShopUpdatePayload_shop(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ShopUpdatePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShopUpdatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_TaxRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12279,6 +12775,16 @@ func (ec *executionContext) childFields_TaxRateEdge(ctx context.Context, field g
 		return ec.fieldContext_TaxRateEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TaxRateEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TaxRatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "taxRate":
+		return ec.fieldContext_TaxRatePayload_taxRate(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_TaxRatePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaxRatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12798,6 +13304,120 @@ func (ec *executionContext) field_Mutation_productUpdate_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_shippingRateCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ShippingRateInput, error) {
+			return ec.unmarshalNShippingRateInput2storefrontᚋgraphᚋadminᚋmodelᚐShippingRateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_shippingRateDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_shippingRateUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ShippingRateInput, error) {
+			return ec.unmarshalNShippingRateInput2storefrontᚋgraphᚋadminᚋmodelᚐShippingRateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_shopUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ShopInput, error) {
+			return ec.unmarshalNShopInput2storefrontᚋgraphᚋadminᚋmodelᚐShopInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_taxRateCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TaxRateInput, error) {
+			return ec.unmarshalNTaxRateInput2storefrontᚋgraphᚋadminᚋmodelᚐTaxRateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_taxRateDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_taxRateUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TaxRateInput, error) {
+			return ec.unmarshalNTaxRateInput2storefrontᚋgraphᚋadminᚋmodelᚐTaxRateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -17213,6 +17833,61 @@ func (ec *executionContext) fieldContext_CustomerEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("CustomerEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _DeletePayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.DeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeletePayload_deletedId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeletePayload_deletedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DiscountCode_id(ctx context.Context, field graphql.CollectedField, obj *ent.DiscountCode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21150,6 +21825,314 @@ func (ec *executionContext) fieldContext_Mutation_productDelete(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_productDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_shopUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_shopUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ShopUpdate(ctx, fc.Args["input"].(model.ShopInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ShopUpdatePayload) graphql.Marshaler {
+			return ec.marshalNShopUpdatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐShopUpdatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_shopUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_shopUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_shippingRateCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_shippingRateCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ShippingRateCreate(ctx, fc.Args["input"].(model.ShippingRateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ShippingRatePayload) graphql.Marshaler {
+			return ec.marshalNShippingRatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐShippingRatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_shippingRateCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShippingRatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_shippingRateCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_shippingRateUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_shippingRateUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ShippingRateUpdate(ctx, fc.Args["id"].(string), fc.Args["input"].(model.ShippingRateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ShippingRatePayload) graphql.Marshaler {
+			return ec.marshalNShippingRatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐShippingRatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_shippingRateUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShippingRatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_shippingRateUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_shippingRateDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_shippingRateDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ShippingRateDelete(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_shippingRateDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_shippingRateDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_taxRateCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_taxRateCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TaxRateCreate(ctx, fc.Args["input"].(model.TaxRateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TaxRatePayload) graphql.Marshaler {
+			return ec.marshalNTaxRatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTaxRatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_taxRateCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxRatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_taxRateCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_taxRateUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_taxRateUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TaxRateUpdate(ctx, fc.Args["id"].(string), fc.Args["input"].(model.TaxRateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TaxRatePayload) graphql.Marshaler {
+			return ec.marshalNTaxRatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTaxRatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_taxRateUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxRatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_taxRateUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_taxRateDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_taxRateDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TaxRateDelete(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_taxRateDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_taxRateDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26448,6 +27431,70 @@ func (ec *executionContext) fieldContext_ShippingRateEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("ShippingRateEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ShippingRatePayload_shippingRate(ctx context.Context, field graphql.CollectedField, obj *model.ShippingRatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRatePayload_shippingRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShippingRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShippingRate) graphql.Marshaler {
+			return ec.marshalOShippingRate2ᚖstorefrontᚋentᚐShippingRate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRatePayload_shippingRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShippingRatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShippingRate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShippingRatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ShippingRatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShippingRatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Shop_id(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26724,6 +27771,121 @@ func (ec *executionContext) fieldContext_Shop_acceptedCardBrands(_ context.Conte
 	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
 }
 
+func (ec *executionContext) _Shop_contactEmail(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_contactEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactEmail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_contactEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shop_privacyPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_privacyPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrivacyPolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_privacyPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shop_refundPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_refundPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefundPolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_refundPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shop_shippingPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_shippingPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShippingPolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_shippingPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shop_termsOfService(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_termsOfService(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TermsOfService, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_termsOfService(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
+}
+
 func (ec *executionContext) _ShopConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ShopConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26864,6 +28026,70 @@ func (ec *executionContext) _ShopEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_ShopEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShopEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ShopUpdatePayload_shop(ctx context.Context, field graphql.CollectedField, obj *model.ShopUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopUpdatePayload_shop(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shop, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shop) graphql.Marshaler {
+			return ec.marshalOShop2ᚖstorefrontᚋentᚐShop(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShopUpdatePayload_shop(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShopUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shop(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShopUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ShopUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShopUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TaxRate_id(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRate) (ret graphql.Marshaler) {
@@ -27144,6 +28370,70 @@ func (ec *executionContext) _TaxRateEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_TaxRateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TaxRateEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _TaxRatePayload_taxRate(ctx context.Context, field graphql.CollectedField, obj *model.TaxRatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRatePayload_taxRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaxRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TaxRate) graphql.Marshaler {
+			return ec.marshalOTaxRate2ᚖstorefrontᚋentᚐTaxRate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRatePayload_taxRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaxRatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxRate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaxRatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.TaxRatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaxRatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *usererror.Error) (ret graphql.Marshaler) {
@@ -47609,6 +48899,125 @@ func UnmarshalProductWhereInput(ctx context.Context, raw any) (ent.ProductWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputShippingRateInput(ctx context.Context, obj any) (model.ShippingRateInput, error) {
+	var it model.ShippingRateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"handle", "title", "description", "methodType", "countries", "provinces", "condition", "min", "max", "price", "freeAbove", "position"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "handle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handle = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = graphql.OmittableOf(data)
+		case "methodType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("methodType"))
+			data, err := ec.unmarshalOShippingRateMethodType2ᚖstorefrontᚋentᚋshippingrateᚐMethodType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MethodType = data
+		case "countries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countries"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Countries = data
+		case "provinces":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinces"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provinces = data
+		case "condition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("condition"))
+			data, err := ec.unmarshalOShippingRateCondition2ᚖstorefrontᚋentᚋshippingrateᚐCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Condition = data
+		case "min":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("min"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Min = graphql.OmittableOf(data)
+		case "max":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("max"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Max = graphql.OmittableOf(data)
+		case "price":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Price = data
+		case "freeAbove":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("freeAbove"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FreeAbove = graphql.OmittableOf(data)
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalShippingRateInput unmarshals raw into the ShippingRateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalShippingRateInput(ctx context.Context, raw any) (model.ShippingRateInput, error) {
+	var out model.ShippingRateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShippingRateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputShippingRateWhereInput(ctx context.Context, obj any) (ent.ShippingRateWhereInput, error) {
 	var it ent.ShippingRateWhereInput
 	if obj == nil {
@@ -48386,6 +49795,132 @@ func UnmarshalShippingRateWhereInput(ctx context.Context, raw any) (ent.Shipping
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputShopInput(ctx context.Context, obj any) (model.ShopInput, error) {
+	var it model.ShopInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "currencyCode", "countryCode", "shipsToCountries", "taxesIncluded", "primaryDomain", "contactEmail", "privacyPolicy", "refundPolicy", "shippingPolicy", "termsOfService", "orderNumberStart"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "currencyCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCode = data
+		case "countryCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryCode = data
+		case "shipsToCountries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shipsToCountries"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShipsToCountries = data
+		case "taxesIncluded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxesIncluded"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxesIncluded = data
+		case "primaryDomain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("primaryDomain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrimaryDomain = graphql.OmittableOf(data)
+		case "contactEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmail = graphql.OmittableOf(data)
+		case "privacyPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicy = graphql.OmittableOf(data)
+		case "refundPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicy = graphql.OmittableOf(data)
+		case "shippingPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicy = graphql.OmittableOf(data)
+		case "termsOfService":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfService"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfService = graphql.OmittableOf(data)
+		case "orderNumberStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderNumberStart"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderNumberStart = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalShopInput unmarshals raw into the ShopInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalShopInput(ctx context.Context, raw any) (model.ShopInput, error) {
+	var out model.ShopInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShopInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputShopOrder(ctx context.Context, obj any) (ent.ShopOrder, error) {
 	var it ent.ShopOrder
 	if obj == nil {
@@ -48450,7 +49985,7 @@ func (ec *executionContext) unmarshalInputShopWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "countryCode", "countryCodeNEQ", "countryCodeIn", "countryCodeNotIn", "countryCodeGT", "countryCodeGTE", "countryCodeLT", "countryCodeLTE", "countryCodeContains", "countryCodeHasPrefix", "countryCodeHasSuffix", "countryCodeEqualFold", "countryCodeContainsFold", "moneyFormat", "moneyFormatNEQ", "moneyFormatIn", "moneyFormatNotIn", "moneyFormatGT", "moneyFormatGTE", "moneyFormatLT", "moneyFormatLTE", "moneyFormatContains", "moneyFormatHasPrefix", "moneyFormatHasSuffix", "moneyFormatEqualFold", "moneyFormatContainsFold", "primaryDomain", "primaryDomainNEQ", "primaryDomainIn", "primaryDomainNotIn", "primaryDomainGT", "primaryDomainGTE", "primaryDomainLT", "primaryDomainLTE", "primaryDomainContains", "primaryDomainHasPrefix", "primaryDomainHasSuffix", "primaryDomainIsNil", "primaryDomainNotNil", "primaryDomainEqualFold", "primaryDomainContainsFold", "taxesIncluded", "taxesIncludedNEQ"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "countryCode", "countryCodeNEQ", "countryCodeIn", "countryCodeNotIn", "countryCodeGT", "countryCodeGTE", "countryCodeLT", "countryCodeLTE", "countryCodeContains", "countryCodeHasPrefix", "countryCodeHasSuffix", "countryCodeEqualFold", "countryCodeContainsFold", "moneyFormat", "moneyFormatNEQ", "moneyFormatIn", "moneyFormatNotIn", "moneyFormatGT", "moneyFormatGTE", "moneyFormatLT", "moneyFormatLTE", "moneyFormatContains", "moneyFormatHasPrefix", "moneyFormatHasSuffix", "moneyFormatEqualFold", "moneyFormatContainsFold", "primaryDomain", "primaryDomainNEQ", "primaryDomainIn", "primaryDomainNotIn", "primaryDomainGT", "primaryDomainGTE", "primaryDomainLT", "primaryDomainLTE", "primaryDomainContains", "primaryDomainHasPrefix", "primaryDomainHasSuffix", "primaryDomainIsNil", "primaryDomainNotNil", "primaryDomainEqualFold", "primaryDomainContainsFold", "taxesIncluded", "taxesIncludedNEQ", "contactEmail", "contactEmailNEQ", "contactEmailIn", "contactEmailNotIn", "contactEmailGT", "contactEmailGTE", "contactEmailLT", "contactEmailLTE", "contactEmailContains", "contactEmailHasPrefix", "contactEmailHasSuffix", "contactEmailIsNil", "contactEmailNotNil", "contactEmailEqualFold", "contactEmailContainsFold", "privacyPolicy", "privacyPolicyNEQ", "privacyPolicyIn", "privacyPolicyNotIn", "privacyPolicyGT", "privacyPolicyGTE", "privacyPolicyLT", "privacyPolicyLTE", "privacyPolicyContains", "privacyPolicyHasPrefix", "privacyPolicyHasSuffix", "privacyPolicyIsNil", "privacyPolicyNotNil", "privacyPolicyEqualFold", "privacyPolicyContainsFold", "refundPolicy", "refundPolicyNEQ", "refundPolicyIn", "refundPolicyNotIn", "refundPolicyGT", "refundPolicyGTE", "refundPolicyLT", "refundPolicyLTE", "refundPolicyContains", "refundPolicyHasPrefix", "refundPolicyHasSuffix", "refundPolicyIsNil", "refundPolicyNotNil", "refundPolicyEqualFold", "refundPolicyContainsFold", "shippingPolicy", "shippingPolicyNEQ", "shippingPolicyIn", "shippingPolicyNotIn", "shippingPolicyGT", "shippingPolicyGTE", "shippingPolicyLT", "shippingPolicyLTE", "shippingPolicyContains", "shippingPolicyHasPrefix", "shippingPolicyHasSuffix", "shippingPolicyIsNil", "shippingPolicyNotNil", "shippingPolicyEqualFold", "shippingPolicyContainsFold", "termsOfService", "termsOfServiceNEQ", "termsOfServiceIn", "termsOfServiceNotIn", "termsOfServiceGT", "termsOfServiceGTE", "termsOfServiceLT", "termsOfServiceLTE", "termsOfServiceContains", "termsOfServiceHasPrefix", "termsOfServiceHasSuffix", "termsOfServiceIsNil", "termsOfServiceNotNil", "termsOfServiceEqualFold", "termsOfServiceContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -49234,6 +50769,531 @@ func (ec *executionContext) unmarshalInputShopWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.TaxesIncludedNEQ = data
+		case "contactEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmail = data
+		case "contactEmailNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailNEQ = data
+		case "contactEmailIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailIn = data
+		case "contactEmailNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailNotIn = data
+		case "contactEmailGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailGT = data
+		case "contactEmailGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailGTE = data
+		case "contactEmailLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailLT = data
+		case "contactEmailLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailLTE = data
+		case "contactEmailContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailContains = data
+		case "contactEmailHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailHasPrefix = data
+		case "contactEmailHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailHasSuffix = data
+		case "contactEmailIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailIsNil = data
+		case "contactEmailNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailNotNil = data
+		case "contactEmailEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailEqualFold = data
+		case "contactEmailContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmailContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmailContainsFold = data
+		case "privacyPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicy = data
+		case "privacyPolicyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyNEQ = data
+		case "privacyPolicyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyIn = data
+		case "privacyPolicyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyNotIn = data
+		case "privacyPolicyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyGT = data
+		case "privacyPolicyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyGTE = data
+		case "privacyPolicyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyLT = data
+		case "privacyPolicyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyLTE = data
+		case "privacyPolicyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyContains = data
+		case "privacyPolicyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyHasPrefix = data
+		case "privacyPolicyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyHasSuffix = data
+		case "privacyPolicyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyIsNil = data
+		case "privacyPolicyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyNotNil = data
+		case "privacyPolicyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyEqualFold = data
+		case "privacyPolicyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyContainsFold = data
+		case "refundPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicy = data
+		case "refundPolicyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyNEQ = data
+		case "refundPolicyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyIn = data
+		case "refundPolicyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyNotIn = data
+		case "refundPolicyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyGT = data
+		case "refundPolicyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyGTE = data
+		case "refundPolicyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyLT = data
+		case "refundPolicyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyLTE = data
+		case "refundPolicyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyContains = data
+		case "refundPolicyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyHasPrefix = data
+		case "refundPolicyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyHasSuffix = data
+		case "refundPolicyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyIsNil = data
+		case "refundPolicyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyNotNil = data
+		case "refundPolicyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyEqualFold = data
+		case "refundPolicyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefundPolicyContainsFold = data
+		case "shippingPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicy = data
+		case "shippingPolicyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyNEQ = data
+		case "shippingPolicyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyIn = data
+		case "shippingPolicyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyNotIn = data
+		case "shippingPolicyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyGT = data
+		case "shippingPolicyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyGTE = data
+		case "shippingPolicyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyLT = data
+		case "shippingPolicyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyLTE = data
+		case "shippingPolicyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyContains = data
+		case "shippingPolicyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyHasPrefix = data
+		case "shippingPolicyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyHasSuffix = data
+		case "shippingPolicyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyIsNil = data
+		case "shippingPolicyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyNotNil = data
+		case "shippingPolicyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyEqualFold = data
+		case "shippingPolicyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingPolicyContainsFold = data
+		case "termsOfService":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfService"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfService = data
+		case "termsOfServiceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceNEQ = data
+		case "termsOfServiceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceIn = data
+		case "termsOfServiceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceNotIn = data
+		case "termsOfServiceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceGT = data
+		case "termsOfServiceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceGTE = data
+		case "termsOfServiceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceLT = data
+		case "termsOfServiceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceLTE = data
+		case "termsOfServiceContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceContains = data
+		case "termsOfServiceHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceHasPrefix = data
+		case "termsOfServiceHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceHasSuffix = data
+		case "termsOfServiceIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceIsNil = data
+		case "termsOfServiceNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceNotNil = data
+		case "termsOfServiceEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceEqualFold = data
+		case "termsOfServiceContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermsOfServiceContainsFold = data
 		}
 	}
 	return it, nil
@@ -49248,6 +51308,76 @@ func (ec *executionContext) unmarshalInputShopWhereInput(ctx context.Context, ob
 func UnmarshalShopWhereInput(ctx context.Context, raw any) (ent.ShopWhereInput, error) {
 	var out ent.ShopWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShopWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTaxRateInput(ctx context.Context, obj any) (model.TaxRateInput, error) {
+	var it model.TaxRateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"countryCode", "provinceCode", "name", "rate", "appliesToShipping"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "countryCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryCode = data
+		case "provinceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinceCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvinceCode = graphql.OmittableOf(data)
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "rate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rate = data
+		case "appliesToShipping":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appliesToShipping"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppliesToShipping = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaxRateInput unmarshals raw into the TaxRateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaxRateInput(ctx context.Context, raw any) (model.TaxRateInput, error) {
+	var out model.TaxRateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaxRateInput", raw, &out)
 	return out, err
 }
 
@@ -51322,6 +53452,44 @@ func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var deletePayloadImplementors = []string{"DeletePayload"}
+
+func (ec *executionContext) _DeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeletePayload")
+		case "deletedId":
+			out.Values[i] = ec._DeletePayload_deletedId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var discountCodeImplementors = []string{"DiscountCode", "Node"}
 
 func (ec *executionContext) _DiscountCode(ctx context.Context, sel ast.SelectionSet, obj *ent.DiscountCode) graphql.Marshaler {
@@ -52668,6 +54836,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "productDelete":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_productDelete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shopUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_shopUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shippingRateCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_shippingRateCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shippingRateUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_shippingRateUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shippingRateDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_shippingRateDelete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "taxRateCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_taxRateCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "taxRateUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_taxRateUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "taxRateDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_taxRateDelete(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -54522,6 +56739,44 @@ func (ec *executionContext) _ShippingRateEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var shippingRatePayloadImplementors = []string{"ShippingRatePayload"}
+
+func (ec *executionContext) _ShippingRatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ShippingRatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shippingRatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShippingRatePayload")
+		case "shippingRate":
+			out.Values[i] = ec._ShippingRatePayload_shippingRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ShippingRatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var shopImplementors = []string{"Shop", "Node"}
 
 func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj *ent.Shop) graphql.Marshaler {
@@ -54591,6 +56846,31 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 		case "acceptedCardBrands":
 			out.Values[i] = ec._Shop_acceptedCardBrands(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contactEmail":
+			out.Values[i] = ec._Shop_contactEmail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "privacyPolicy":
+			out.Values[i] = ec._Shop_privacyPolicy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "refundPolicy":
+			out.Values[i] = ec._Shop_refundPolicy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "shippingPolicy":
+			out.Values[i] = ec._Shop_shippingPolicy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "termsOfService":
+			out.Values[i] = ec._Shop_termsOfService(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -54671,6 +56951,44 @@ func (ec *executionContext) _ShopEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "cursor":
 			out.Values[i] = ec._ShopEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shopUpdatePayloadImplementors = []string{"ShopUpdatePayload"}
+
+func (ec *executionContext) _ShopUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ShopUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shopUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShopUpdatePayload")
+		case "shop":
+			out.Values[i] = ec._ShopUpdatePayload_shop(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ShopUpdatePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -54810,6 +57128,44 @@ func (ec *executionContext) _TaxRateEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "cursor":
 			out.Values[i] = ec._TaxRateEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var taxRatePayloadImplementors = []string{"TaxRatePayload"}
+
+func (ec *executionContext) _TaxRatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.TaxRatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, taxRatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TaxRatePayload")
+		case "taxRate":
+			out.Values[i] = ec._TaxRatePayload_taxRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._TaxRatePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -55561,6 +57917,14 @@ func (ec *executionContext) marshalNCustomerOrderField2ᚖstorefrontᚋentᚐCus
 func (ec *executionContext) unmarshalNCustomerWhereInput2ᚖstorefrontᚋentᚐCustomerWhereInput(ctx context.Context, v any) (*ent.CustomerWhereInput, error) {
 	res, err := ec.unmarshalInputCustomerWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeletePayload!")
+		return graphql.Null
+	}
+	return ec._DeletePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDiscountCode2ᚖstorefrontᚋentᚐDiscountCode(ctx context.Context, sel ast.SelectionSet, v *ent.DiscountCode) graphql.Marshaler {
@@ -56410,6 +58774,11 @@ func (ec *executionContext) marshalNShippingRateConnection2ᚖstorefrontᚋent�
 	return ec._ShippingRateConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNShippingRateInput2storefrontᚋgraphᚋadminᚋmodelᚐShippingRateInput(ctx context.Context, v any) (model.ShippingRateInput, error) {
+	res, err := ec.unmarshalInputShippingRateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNShippingRateMethodType2storefrontᚋentᚋshippingrateᚐMethodType(ctx context.Context, v any) (shippingrate.MethodType, error) {
 	var res shippingrate.MethodType
 	err := res.UnmarshalGQL(v)
@@ -56418,6 +58787,14 @@ func (ec *executionContext) unmarshalNShippingRateMethodType2storefrontᚋentᚋ
 
 func (ec *executionContext) marshalNShippingRateMethodType2storefrontᚋentᚋshippingrateᚐMethodType(ctx context.Context, sel ast.SelectionSet, v shippingrate.MethodType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNShippingRatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐShippingRatePayload(ctx context.Context, sel ast.SelectionSet, v *model.ShippingRatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShippingRatePayload!")
+		return graphql.Null
+	}
+	return ec._ShippingRatePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNShippingRateWhereInput2ᚖstorefrontᚋentᚐShippingRateWhereInput(ctx context.Context, v any) (*ent.ShippingRateWhereInput, error) {
@@ -56433,6 +58810,11 @@ func (ec *executionContext) marshalNShopConnection2ᚖstorefrontᚋentᚐShopCon
 	return ec._ShopConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNShopInput2storefrontᚋgraphᚋadminᚋmodelᚐShopInput(ctx context.Context, v any) (model.ShopInput, error) {
+	res, err := ec.unmarshalInputShopInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNShopOrderField2ᚖstorefrontᚋentᚐShopOrderField(ctx context.Context, v any) (*ent.ShopOrderField, error) {
 	var res = new(ent.ShopOrderField)
 	err := res.UnmarshalGQL(v)
@@ -56445,6 +58827,14 @@ func (ec *executionContext) marshalNShopOrderField2ᚖstorefrontᚋentᚐShopOrd
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNShopUpdatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐShopUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.ShopUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShopUpdatePayload!")
+		return graphql.Null
+	}
+	return ec._ShopUpdatePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNShopWhereInput2ᚖstorefrontᚋentᚐShopWhereInput(ctx context.Context, v any) (*ent.ShopWhereInput, error) {
@@ -56501,6 +58891,19 @@ func (ec *executionContext) marshalNTaxRateConnection2ᚖstorefrontᚋentᚐTaxR
 		return graphql.Null
 	}
 	return ec._TaxRateConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTaxRateInput2storefrontᚋgraphᚋadminᚋmodelᚐTaxRateInput(ctx context.Context, v any) (model.TaxRateInput, error) {
+	res, err := ec.unmarshalInputTaxRateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTaxRatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTaxRatePayload(ctx context.Context, sel ast.SelectionSet, v *model.TaxRatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TaxRatePayload!")
+		return graphql.Null
+	}
+	return ec._TaxRatePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTaxRateWhereInput2ᚖstorefrontᚋentᚐTaxRateWhereInput(ctx context.Context, v any) (*ent.TaxRateWhereInput, error) {

@@ -11,6 +11,7 @@ import (
 	"storefront/ent/discountcode"
 	"storefront/ent/menuitem"
 	"storefront/ent/productvariant"
+	"storefront/ent/shippingrate"
 	"storefront/internal/usererror"
 	"strconv"
 	"time"
@@ -72,6 +73,11 @@ type CollectionProductMoveInput struct {
 	ID string `json:"id"`
 	// Its new place in the manual order, from 0; past the end means last.
 	NewPosition int `json:"newPosition"`
+}
+
+type DeletePayload struct {
+	DeletedID  *string            `json:"deletedId,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
 }
 
 type DiscountCodeDeletePayload struct {
@@ -308,6 +314,79 @@ type ProductVariantSetInput struct {
 	// Null clears it.
 	Barcode          graphql.Omittable[*string] `json:"barcode,omitempty"`
 	RequiresShipping *bool                      `json:"requiresShipping,omitempty"`
+}
+
+// A shipping rate; fields you leave out stay as they are. Amounts are decimal strings in the
+// shop's currency.
+type ShippingRateInput struct {
+	// Stable name buyers select it by, e.g. "standard"; required when creating.
+	Handle *string `json:"handle,omitempty"`
+	// Required when creating.
+	Title       *string                    `json:"title,omitempty"`
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+	MethodType  *shippingrate.MethodType   `json:"methodType,omitempty"`
+	// ISO codes the rate serves; empty for everywhere.
+	Countries []string `json:"countries,omitempty"`
+	// Province codes it serves within those countries; empty for all.
+	Provinces []string `json:"provinces,omitempty"`
+	// What min and max bound: NONE, WEIGHT (grams) or SUBTOTAL (minor units).
+	Condition *shippingrate.Condition `json:"condition,omitempty"`
+	Min       graphql.Omittable[*int] `json:"min,omitempty"`
+	Max       graphql.Omittable[*int] `json:"max,omitempty"`
+	// Required when creating, e.g. "5.00".
+	Price *string `json:"price,omitempty"`
+	// The subtotal from which the rate costs nothing, e.g. "75.00"; null for never.
+	FreeAbove graphql.Omittable[*string] `json:"freeAbove,omitempty"`
+	Position  *int                       `json:"position,omitempty"`
+}
+
+type ShippingRatePayload struct {
+	ShippingRate *ent.ShippingRate  `json:"shippingRate,omitempty"`
+	UserErrors   []*usererror.Error `json:"userErrors"`
+}
+
+// The shop's settings; those you leave out stay as they are.
+type ShopInput struct {
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// ISO 4217 code of every price in the shop. Prices are not converted.
+	CurrencyCode *string `json:"currencyCode,omitempty"`
+	CountryCode  *string `json:"countryCode,omitempty"`
+	// ISO 3166-1 alpha-2 codes the shop ships to.
+	ShipsToCountries []string `json:"shipsToCountries,omitempty"`
+	// Prices include tax (VAT style) instead of tax being added on top.
+	TaxesIncluded  *bool                      `json:"taxesIncluded,omitempty"`
+	PrimaryDomain  graphql.Omittable[*string] `json:"primaryDomain,omitempty"`
+	ContactEmail   graphql.Omittable[*string] `json:"contactEmail,omitempty"`
+	PrivacyPolicy  graphql.Omittable[*string] `json:"privacyPolicy,omitempty"`
+	RefundPolicy   graphql.Omittable[*string] `json:"refundPolicy,omitempty"`
+	ShippingPolicy graphql.Omittable[*string] `json:"shippingPolicy,omitempty"`
+	TermsOfService graphql.Omittable[*string] `json:"termsOfService,omitempty"`
+	// The number the next order gets; order numbers only move forward.
+	OrderNumberStart *int `json:"orderNumberStart,omitempty"`
+}
+
+type ShopUpdatePayload struct {
+	Shop       *ent.Shop          `json:"shop,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+// A tax rate; fields you leave out stay as they are.
+type TaxRateInput struct {
+	// Required when creating.
+	CountryCode *string `json:"countryCode,omitempty"`
+	// A subdivision code such as "CA"; null for the whole country.
+	ProvinceCode graphql.Omittable[*string] `json:"provinceCode,omitempty"`
+	// Shown to buyers, e.g. "VAT".
+	Name *string `json:"name,omitempty"`
+	// A percent with at most four decimals, e.g. "8.25"; required when creating.
+	Rate              *string `json:"rate,omitempty"`
+	AppliesToShipping *bool   `json:"appliesToShipping,omitempty"`
+}
+
+type TaxRatePayload struct {
+	TaxRate    *ent.TaxRate       `json:"taxRate,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
 }
 
 type VariantOptionValueInput struct {
