@@ -16,6 +16,7 @@ import (
 	"storefront/graph/admin"
 	"storefront/internal/apikey"
 	"storefront/internal/catalog"
+	"storefront/internal/customer"
 	"storefront/internal/discount"
 	"storefront/internal/gid"
 	"storefront/internal/inventory"
@@ -27,7 +28,7 @@ import (
 // newAdminHandler serves the Admin API (/admin/graphql) with the Storefront API's limits.
 // It is not behind CORS: keys belong in servers and scripts, not in shoppers' browsers
 // (the Playground is served from the same origin).
-func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, log *slog.Logger) http.Handler {
+func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *customer.Service, log *slog.Logger) http.Handler {
 	h := admin.NewHandler(admin.Options{
 		DB:        db,
 		APIKeys:   apikey.New(db),
@@ -35,6 +36,7 @@ func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, log *slog.L
 		Inventory: inventory.New(db),
 		Discounts: discount.New(db),
 		Settings:  settings.New(db),
+		Customers: customers,
 		Log:       log,
 		Limits: graph.Options{
 			Introspection: cfg.Introspection,

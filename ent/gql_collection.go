@@ -960,6 +960,16 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, customer.FieldDisabled)
 				fieldSeen[customer.FieldDisabled] = struct{}{}
 			}
+		case "note":
+			if _, ok := fieldSeen[customer.FieldNote]; !ok {
+				selectedFields = append(selectedFields, customer.FieldNote)
+				fieldSeen[customer.FieldNote] = struct{}{}
+			}
+		case "erasedAt":
+			if _, ok := fieldSeen[customer.FieldErasedAt]; !ok {
+				selectedFields = append(selectedFields, customer.FieldErasedAt)
+				fieldSeen[customer.FieldErasedAt] = struct{}{}
+			}
 		case "defaultAddressID":
 			if _, ok := fieldSeen[customer.FieldDefaultAddressID]; !ok {
 				selectedFields = append(selectedFields, customer.FieldDefaultAddressID)

@@ -7326,6 +7326,8 @@ type CustomerMutation struct {
 	tags                  *[]string
 	appendtags            []string
 	disabled              *bool
+	note                  *string
+	erased_at             *time.Time
 	default_address_id    *int
 	adddefault_address_id *int
 	clearedFields         map[string]struct{}
@@ -7891,6 +7893,104 @@ func (m *CustomerMutation) ResetDisabled() {
 	m.disabled = nil
 }
 
+// SetNote sets the "note" field.
+func (m *CustomerMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *CustomerMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldNote(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *CustomerMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[customer.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *CustomerMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[customer.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *CustomerMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, customer.FieldNote)
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (m *CustomerMutation) SetErasedAt(t time.Time) {
+	m.erased_at = &t
+}
+
+// ErasedAt returns the value of the "erased_at" field in the mutation.
+func (m *CustomerMutation) ErasedAt() (r time.Time, exists bool) {
+	v := m.erased_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldErasedAt returns the old "erased_at" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldErasedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldErasedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldErasedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldErasedAt: %w", err)
+	}
+	return oldValue.ErasedAt, nil
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (m *CustomerMutation) ClearErasedAt() {
+	m.erased_at = nil
+	m.clearedFields[customer.FieldErasedAt] = struct{}{}
+}
+
+// ErasedAtCleared returns if the "erased_at" field was cleared in this mutation.
+func (m *CustomerMutation) ErasedAtCleared() bool {
+	_, ok := m.clearedFields[customer.FieldErasedAt]
+	return ok
+}
+
+// ResetErasedAt resets all changes to the "erased_at" field.
+func (m *CustomerMutation) ResetErasedAt() {
+	m.erased_at = nil
+	delete(m.clearedFields, customer.FieldErasedAt)
+}
+
 // SetDefaultAddressID sets the "default_address_id" field.
 func (m *CustomerMutation) SetDefaultAddressID(i int) {
 	m.default_address_id = &i
@@ -8157,7 +8257,7 @@ func (m *CustomerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CustomerMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, customer.FieldCreatedAt)
 	}
@@ -8190,6 +8290,12 @@ func (m *CustomerMutation) Fields() []string {
 	}
 	if m.disabled != nil {
 		fields = append(fields, customer.FieldDisabled)
+	}
+	if m.note != nil {
+		fields = append(fields, customer.FieldNote)
+	}
+	if m.erased_at != nil {
+		fields = append(fields, customer.FieldErasedAt)
 	}
 	if m.default_address_id != nil {
 		fields = append(fields, customer.FieldDefaultAddressID)
@@ -8224,6 +8330,10 @@ func (m *CustomerMutation) Field(name string) (ent.Value, bool) {
 		return m.Tags()
 	case customer.FieldDisabled:
 		return m.Disabled()
+	case customer.FieldNote:
+		return m.Note()
+	case customer.FieldErasedAt:
+		return m.ErasedAt()
 	case customer.FieldDefaultAddressID:
 		return m.DefaultAddressID()
 	}
@@ -8257,6 +8367,10 @@ func (m *CustomerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldTags(ctx)
 	case customer.FieldDisabled:
 		return m.OldDisabled(ctx)
+	case customer.FieldNote:
+		return m.OldNote(ctx)
+	case customer.FieldErasedAt:
+		return m.OldErasedAt(ctx)
 	case customer.FieldDefaultAddressID:
 		return m.OldDefaultAddressID(ctx)
 	}
@@ -8345,6 +8459,20 @@ func (m *CustomerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDisabled(v)
 		return nil
+	case customer.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case customer.FieldErasedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetErasedAt(v)
+		return nil
 	case customer.FieldDefaultAddressID:
 		v, ok := value.(int)
 		if !ok {
@@ -8406,6 +8534,12 @@ func (m *CustomerMutation) ClearedFields() []string {
 	if m.FieldCleared(customer.FieldPhone) {
 		fields = append(fields, customer.FieldPhone)
 	}
+	if m.FieldCleared(customer.FieldNote) {
+		fields = append(fields, customer.FieldNote)
+	}
+	if m.FieldCleared(customer.FieldErasedAt) {
+		fields = append(fields, customer.FieldErasedAt)
+	}
 	if m.FieldCleared(customer.FieldDefaultAddressID) {
 		fields = append(fields, customer.FieldDefaultAddressID)
 	}
@@ -8431,6 +8565,12 @@ func (m *CustomerMutation) ClearField(name string) error {
 		return nil
 	case customer.FieldPhone:
 		m.ClearPhone()
+		return nil
+	case customer.FieldNote:
+		m.ClearNote()
+		return nil
+	case customer.FieldErasedAt:
+		m.ClearErasedAt()
 		return nil
 	case customer.FieldDefaultAddressID:
 		m.ClearDefaultAddressID()
@@ -8475,6 +8615,12 @@ func (m *CustomerMutation) ResetField(name string) error {
 		return nil
 	case customer.FieldDisabled:
 		m.ResetDisabled()
+		return nil
+	case customer.FieldNote:
+		m.ResetNote()
+		return nil
+	case customer.FieldErasedAt:
+		m.ResetErasedAt()
 		return nil
 	case customer.FieldDefaultAddressID:
 		m.ResetDefaultAddressID()

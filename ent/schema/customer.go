@@ -30,6 +30,8 @@ func (Customer) Fields() []ent.Field {
 		field.Bool("accepts_marketing").Default(false),
 		field.Strings("tags").Default([]string{}),
 		field.Bool("disabled").Default(false).Comment("A disabled customer cannot sign in."),
+		field.Text("note").Optional().Nillable().Comment("Staff notes about the customer (Admin API only)."),
+		field.Time("erased_at").Optional().Nillable().Comment("When the customer's personal data was erased on request."),
 		field.Int("default_address_id").Optional().Nillable().Annotations(entgql.Type("ID")),
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"storefront/internal/apikey"
 	"storefront/internal/audit"
 	"storefront/internal/catalog"
+	"storefront/internal/customer"
 	"storefront/internal/discount"
 	"storefront/internal/inventory"
 	"storefront/internal/settings"
@@ -31,6 +32,7 @@ type Options struct {
 	Inventory *inventory.Service
 	Discounts *discount.Service
 	Settings  *settings.Service
+	Customers *customer.Service
 	Log       *slog.Logger
 	// Limits are the Storefront API's limits (depth, aliases, tokens, cost), applied the
 	// same way; only their limit fields, Production and Introspection are read.
@@ -41,7 +43,7 @@ type Options struct {
 // and error presenter as the Storefront API, behind API key authentication, with every
 // field checked against the key's scopes.
 func NewHandler(o Options) http.Handler {
-	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, Settings: o.Settings}}
+	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, Settings: o.Settings, Customers: o.Customers}}
 	connectionCosts(&cfg.Complexity)
 	es := generated.NewExecutableSchema(cfg)
 	srv := handler.New(es)

@@ -10,6 +10,7 @@ package admin
 import (
 	"storefront/internal/apikey"
 	"storefront/internal/catalog"
+	"storefront/internal/customer"
 	"storefront/internal/discount"
 	"storefront/internal/inventory"
 	"storefront/internal/settings"
@@ -24,4 +25,5 @@ type Resolver struct {
 	Inventory *inventory.Service
 	Discounts *discount.Service
 	Settings  *settings.Service
+	Customers *customer.Service
 }

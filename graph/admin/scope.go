@@ -96,6 +96,11 @@ var mutationScopes = map[string]string{
 	"taxRateUpdate":      "settings:write",
 	"taxRateDelete":      "settings:write",
 
+	"customerUpdate":  "customers:write",
+	"customerDisable": "customers:write",
+	"customerEnable":  "customers:write",
+	"customerErase":   "customers:write",
+
 	"inventorySetQuantities":    "inventory:write",
 	"inventoryAdjustQuantities": "inventory:write",
 }

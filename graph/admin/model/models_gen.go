@@ -75,6 +75,18 @@ type CollectionProductMoveInput struct {
 	NewPosition int `json:"newPosition"`
 }
 
+// What the Admin API may change of a customer; fields you leave out stay as they are.
+type CustomerAdminInput struct {
+	// Staff notes, never shown to the customer.
+	Note *string  `json:"note,omitempty"`
+	Tags []string `json:"tags,omitempty"`
+}
+
+type CustomerPayload struct {
+	Customer   *ent.Customer      `json:"customer,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
 type DeletePayload struct {
 	DeletedID  *string            `json:"deletedId,omitempty"`
 	UserErrors []*usererror.Error `json:"userErrors"`
