@@ -109,7 +109,9 @@ func TestAdminInventory(t *testing.T) {
 		read := adminKey(t, api.DB, "inventory:read")
 		var ledger struct {
 			InventoryAdjustments struct {
-				Edges []struct{ Node struct{ Delta, QuantityAfter int } }
+				Edges []struct {
+					Node struct{ Delta, QuantityAfter int }
+				}
 			}
 		}
 		if r := api.adminPost(t, read, `{ inventoryAdjustments(first: 1) { edges { node { delta } } } }`, nil); len(r.Errors) > 0 {

@@ -266,7 +266,9 @@ func TestAdminProductSetUserErrors(t *testing.T) {
 			}), "TAKEN", "input.variants.1.sku"},
 			{"negative price", base(func(in map[string]any) { in["variants"] = []any{variant("G-S", map[string]any{"price": "-1.00"})} }), "GREATER_THAN_OR_EQUAL_TO", "input.variants.0.price"},
 			{"malformed price", base(func(in map[string]any) { in["variants"] = []any{variant("G-S", map[string]any{"price": "1.999"})} }), "INVALID", "input.variants.0.price"},
-			{"negative quantity", base(func(in map[string]any) { in["variants"] = []any{variant("G-S", map[string]any{"inventoryQuantity": -1})} }), "GREATER_THAN_OR_EQUAL_TO", "input.variants.0.inventoryQuantity"},
+			{"negative quantity", base(func(in map[string]any) {
+				in["variants"] = []any{variant("G-S", map[string]any{"inventoryQuantity": -1})}
+			}), "GREATER_THAN_OR_EQUAL_TO", "input.variants.0.inventoryQuantity"},
 			{"option value the product lacks", base(func(in map[string]any) {
 				in["variants"] = []any{variant("G-S", map[string]any{"optionValues": []any{map[string]any{"optionName": "Size", "name": "XL"}}})}
 			}), "INVALID", "input.variants.0.optionValues.0.name"},
@@ -299,7 +301,7 @@ func TestAdminProductCreateUpdateDelete(t *testing.T) {
 		type payload struct {
 			Product *struct {
 				ID, Handle, Title, Status string
-				Variants              []struct{ Title string }
+				Variants                  []struct{ Title string }
 			}
 			UserErrors []adminUserError
 		}

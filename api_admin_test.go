@@ -106,7 +106,9 @@ func TestAdminAuthentication(t *testing.T) {
 			}
 		}
 		var out struct {
-			Products struct{ Edges []struct{ Node struct{ Handle string } } }
+			Products struct {
+				Edges []struct{ Node struct{ Handle string } }
+			}
 		}
 		api.adminPost(t, good, q, nil).decode(t, &out)
 		if len(out.Products.Edges) != 1 {
