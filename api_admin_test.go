@@ -558,3 +558,16 @@ func TestPlaygroundSwitchesAPIs(t *testing.T) {
 		t.Error("only the Admin API's page pre-fills the Authorization header")
 	}
 }
+
+// adminCountedGet GETs an Admin API path through the handler and returns the status and
+// the number of SQL statements it ran.
+func (a *testAPI) adminCountedGet(t testing.TB, key, path string) (int, int64) {
+	t.Helper()
+	var c store.Counter
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req = req.WithContext(store.WithCounter(req.Context(), &c))
+	req.Header.Set("Authorization", "Bearer "+key)
+	rec := httptest.NewRecorder()
+	a.Handler.ServeHTTP(rec, req)
+	return rec.Code, c.Load()
+}

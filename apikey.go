@@ -18,6 +18,7 @@ import (
 	"storefront/internal/catalog"
 	"storefront/internal/customer"
 	"storefront/internal/discount"
+	"storefront/internal/export"
 	"storefront/internal/gid"
 	"storefront/internal/inventory"
 	"storefront/internal/settings"
@@ -46,6 +47,11 @@ func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *
 		},
 	})
 	return web.Timeout(cfg.Timeout, web.LimitBody(cfg.MaxBodyBytes, h))
+}
+
+// newExportHandler serves the Admin API's JSON Lines exports (/admin/export/{file}).
+func newExportHandler(db *store.DB, log *slog.Logger) http.Handler {
+	return admin.ExportHandler(apikey.New(db), export.New(db), log)
 }
 
 // apikeyCmd manages the Admin API's keys from the command line: the first key has to come

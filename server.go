@@ -341,6 +341,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	// The path Shopify clients use: /api/2026-04/graphql.json (any version is served the same).
 	mux.Handle("/api/{version}/graphql.json", api)
 	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, cat, customers, log))
+	mux.Handle("GET /admin/export/{file}", newExportHandler(db, log))
 	mux.Handle("GET /images/demo/", demo.ImageHandler())
 	pages := &checkoutpage.Handler{DB: db, Carts: carts, Checkout: checkouts, Log: log}
 	if cfg.TestPayments {
