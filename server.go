@@ -1,7 +1,8 @@
 // Command storefront serves the Storefront API (Shopify-compatible GraphQL) over SQLite or
 // PostgreSQL. `storefront` (or `storefront serve`) starts the server; `storefront seed`
 // loads the demo catalog or a synthetic one for benchmarks; `storefront searches` prints
-// the search report (top searches, searches without results).
+// the search report (top searches, searches without results); `storefront apikey` creates,
+// lists and revokes the Admin API's keys.
 package main
 
 import (
@@ -208,8 +209,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return seedCmd(ctx, args, getenv, stdout)
 	case "searches":
 		return searchesCmd(ctx, args, getenv, stdout)
+	case "apikey":
+		return apikeyCmd(ctx, args, getenv, stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, seed or searches)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, seed, searches or apikey)", cmd)
 	}
 }
 
@@ -255,7 +258,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("storefront listening", "addr", ln.Addr().String(), "database", db.Dialect,
-		"playground", cfg.PublicURL+"/", "storefront_api", cfg.PublicURL+"/graphql")
+		"playground", cfg.PublicURL+"/", "storefront_api", cfg.PublicURL+"/graphql", "admin_api", cfg.PublicURL+"/admin/graphql")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -348,6 +351,8 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	mux.Handle("/graphql", api)
 	// The path Shopify clients use: /api/2026-04/graphql.json (any version is served the same).
 	mux.Handle("/api/{version}/graphql.json", api)
+	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, cat, customers, log))
+	mux.Handle("GET /admin/export/{file}", newExportHandler(db, log))
 	mux.Handle("GET /images/demo/", demo.ImageHandler())
 	pages := &checkoutpage.Handler{DB: db, Carts: carts, Checkout: checkouts, Log: log}
 	if cfg.TestPayments {
@@ -372,7 +377,11 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	if cfg.Playground {
-		page, files := playground.Handler("Storefront API", "/graphql", "/playground/assets/")
+		page, files := playground.Switcher([]playground.API{
+			{Name: "Storefront API", Key: "storefront", Endpoint: "/graphql"},
+			{Name: "Admin API", Key: "admin", Endpoint: "/admin/graphql",
+				Headers: map[string]string{"Authorization": "Bearer <your key: storefront apikey create -name NAME -scopes catalog:read>"}},
+		}, "/playground/assets/")
 		mux.Handle("GET /{$}", page)
 		mux.Handle("GET /playground/assets/", files)
 	}

@@ -11,6 +11,8 @@ import (
 
 	"storefront/ent/migrate"
 
+	"storefront/ent/apikey"
+	"storefront/ent/auditevent"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -23,6 +25,7 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -54,6 +57,10 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// APIKey is the client for interacting with the APIKey builders.
+	APIKey *APIKeyClient
+	// AuditEvent is the client for interacting with the AuditEvent builders.
+	AuditEvent *AuditEventClient
 	// Cart is the client for interacting with the Cart builders.
 	Cart *CartClient
 	// CartLine is the client for interacting with the CartLine builders.
@@ -78,6 +85,8 @@ type Client struct {
 	Event *EventClient
 	// Fulfillment is the client for interacting with the Fulfillment builders.
 	Fulfillment *FulfillmentClient
+	// InventoryAdjustment is the client for interacting with the InventoryAdjustment builders.
+	InventoryAdjustment *InventoryAdjustmentClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
 	LoginAttempt *LoginAttemptClient
 	// MailingAddress is the client for interacting with the MailingAddress builders.
@@ -125,6 +134,8 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.APIKey = NewAPIKeyClient(c.config)
+	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Cart = NewCartClient(c.config)
 	c.CartLine = NewCartLineClient(c.config)
 	c.Collection = NewCollectionClient(c.config)
@@ -137,6 +148,7 @@ func (c *Client) init() {
 	c.DiscountRedemption = NewDiscountRedemptionClient(c.config)
 	c.Event = NewEventClient(c.config)
 	c.Fulfillment = NewFulfillmentClient(c.config)
+	c.InventoryAdjustment = NewInventoryAdjustmentClient(c.config)
 	c.LoginAttempt = NewLoginAttemptClient(c.config)
 	c.MailingAddress = NewMailingAddressClient(c.config)
 	c.Menu = NewMenuClient(c.config)
@@ -246,6 +258,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                 ctx,
 		config:              cfg,
+		APIKey:              NewAPIKeyClient(cfg),
+		AuditEvent:          NewAuditEventClient(cfg),
 		Cart:                NewCartClient(cfg),
 		CartLine:            NewCartLineClient(cfg),
 		Collection:          NewCollectionClient(cfg),
@@ -258,6 +272,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
 		Event:               NewEventClient(cfg),
 		Fulfillment:         NewFulfillmentClient(cfg),
+		InventoryAdjustment: NewInventoryAdjustmentClient(cfg),
 		LoginAttempt:        NewLoginAttemptClient(cfg),
 		MailingAddress:      NewMailingAddressClient(cfg),
 		Menu:                NewMenuClient(cfg),
@@ -294,6 +309,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                 ctx,
 		config:              cfg,
+		APIKey:              NewAPIKeyClient(cfg),
+		AuditEvent:          NewAuditEventClient(cfg),
 		Cart:                NewCartClient(cfg),
 		CartLine:            NewCartLineClient(cfg),
 		Collection:          NewCollectionClient(cfg),
@@ -306,6 +323,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
 		Event:               NewEventClient(cfg),
 		Fulfillment:         NewFulfillmentClient(cfg),
+		InventoryAdjustment: NewInventoryAdjustmentClient(cfg),
 		LoginAttempt:        NewLoginAttemptClient(cfg),
 		MailingAddress:      NewMailingAddressClient(cfg),
 		Menu:                NewMenuClient(cfg),
@@ -329,7 +347,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Cart.
+//		APIKey.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -352,12 +370,13 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.CompletionAttempt,
-		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
-		c.DiscountRedemption, c.Event, c.Fulfillment, c.LoginAttempt, c.MailingAddress,
-		c.Menu, c.MenuItem, c.Order, c.OrderLine, c.Page, c.PasswordResetToken,
-		c.Product, c.ProductImage, c.ProductOption, c.ProductOptionValue,
-		c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop, c.TaxRate,
+		c.APIKey, c.AuditEvent, c.Cart, c.CartLine, c.Collection, c.CollectionProduct,
+		c.CompletionAttempt, c.Counter, c.Customer, c.CustomerAccessToken,
+		c.DiscountCode, c.DiscountRedemption, c.Event, c.Fulfillment,
+		c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem,
+		c.Order, c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
+		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.SearchTerm,
+		c.ShippingRate, c.Shop, c.TaxRate,
 	} {
 		n.Use(hooks...)
 	}
@@ -367,12 +386,13 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.CompletionAttempt,
-		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
-		c.DiscountRedemption, c.Event, c.Fulfillment, c.LoginAttempt, c.MailingAddress,
-		c.Menu, c.MenuItem, c.Order, c.OrderLine, c.Page, c.PasswordResetToken,
-		c.Product, c.ProductImage, c.ProductOption, c.ProductOptionValue,
-		c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop, c.TaxRate,
+		c.APIKey, c.AuditEvent, c.Cart, c.CartLine, c.Collection, c.CollectionProduct,
+		c.CompletionAttempt, c.Counter, c.Customer, c.CustomerAccessToken,
+		c.DiscountCode, c.DiscountRedemption, c.Event, c.Fulfillment,
+		c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem,
+		c.Order, c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
+		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.SearchTerm,
+		c.ShippingRate, c.Shop, c.TaxRate,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -381,6 +401,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *APIKeyMutation:
+		return c.APIKey.mutate(ctx, m)
+	case *AuditEventMutation:
+		return c.AuditEvent.mutate(ctx, m)
 	case *CartMutation:
 		return c.Cart.mutate(ctx, m)
 	case *CartLineMutation:
@@ -405,6 +429,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Event.mutate(ctx, m)
 	case *FulfillmentMutation:
 		return c.Fulfillment.mutate(ctx, m)
+	case *InventoryAdjustmentMutation:
+		return c.InventoryAdjustment.mutate(ctx, m)
 	case *LoginAttemptMutation:
 		return c.LoginAttempt.mutate(ctx, m)
 	case *MailingAddressMutation:
@@ -441,6 +467,272 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.TaxRate.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// APIKeyClient is a client for the APIKey schema.
+type APIKeyClient struct {
+	config
+}
+
+// NewAPIKeyClient returns a client for the APIKey from the given config.
+func NewAPIKeyClient(c config) *APIKeyClient {
+	return &APIKeyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `apikey.Hooks(f(g(h())))`.
+func (c *APIKeyClient) Use(hooks ...Hook) {
+	c.hooks.APIKey = append(c.hooks.APIKey, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `apikey.Intercept(f(g(h())))`.
+func (c *APIKeyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.APIKey = append(c.inters.APIKey, interceptors...)
+}
+
+// Create returns a builder for creating a APIKey entity.
+func (c *APIKeyClient) Create() *APIKeyCreate {
+	mutation := newAPIKeyMutation(c.config, OpCreate)
+	return &APIKeyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of APIKey entities.
+func (c *APIKeyClient) CreateBulk(builders ...*APIKeyCreate) *APIKeyCreateBulk {
+	return &APIKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *APIKeyClient) MapCreateBulk(slice any, setFunc func(*APIKeyCreate, int)) *APIKeyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &APIKeyCreateBulk{err: fmt.Errorf("calling to APIKeyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*APIKeyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &APIKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for APIKey.
+func (c *APIKeyClient) Update() *APIKeyUpdate {
+	mutation := newAPIKeyMutation(c.config, OpUpdate)
+	return &APIKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *APIKeyClient) UpdateOne(_m *APIKey) *APIKeyUpdateOne {
+	mutation := newAPIKeyMutation(c.config, OpUpdateOne, withAPIKey(_m))
+	return &APIKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *APIKeyClient) UpdateOneID(id int) *APIKeyUpdateOne {
+	mutation := newAPIKeyMutation(c.config, OpUpdateOne, withAPIKeyID(id))
+	return &APIKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for APIKey.
+func (c *APIKeyClient) Delete() *APIKeyDelete {
+	mutation := newAPIKeyMutation(c.config, OpDelete)
+	return &APIKeyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *APIKeyClient) DeleteOne(_m *APIKey) *APIKeyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *APIKeyClient) DeleteOneID(id int) *APIKeyDeleteOne {
+	builder := c.Delete().Where(apikey.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &APIKeyDeleteOne{builder}
+}
+
+// Query returns a query builder for APIKey.
+func (c *APIKeyClient) Query() *APIKeyQuery {
+	return &APIKeyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAPIKey},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a APIKey entity by its id.
+func (c *APIKeyClient) Get(ctx context.Context, id int) (*APIKey, error) {
+	return c.Query().Where(apikey.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *APIKeyClient) GetX(ctx context.Context, id int) *APIKey {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *APIKeyClient) Hooks() []Hook {
+	return c.hooks.APIKey
+}
+
+// Interceptors returns the client interceptors.
+func (c *APIKeyClient) Interceptors() []Interceptor {
+	return c.inters.APIKey
+}
+
+func (c *APIKeyClient) mutate(ctx context.Context, m *APIKeyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&APIKeyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&APIKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&APIKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&APIKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown APIKey mutation op: %q", m.Op())
+	}
+}
+
+// AuditEventClient is a client for the AuditEvent schema.
+type AuditEventClient struct {
+	config
+}
+
+// NewAuditEventClient returns a client for the AuditEvent from the given config.
+func NewAuditEventClient(c config) *AuditEventClient {
+	return &AuditEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `auditevent.Hooks(f(g(h())))`.
+func (c *AuditEventClient) Use(hooks ...Hook) {
+	c.hooks.AuditEvent = append(c.hooks.AuditEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `auditevent.Intercept(f(g(h())))`.
+func (c *AuditEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AuditEvent = append(c.inters.AuditEvent, interceptors...)
+}
+
+// Create returns a builder for creating a AuditEvent entity.
+func (c *AuditEventClient) Create() *AuditEventCreate {
+	mutation := newAuditEventMutation(c.config, OpCreate)
+	return &AuditEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AuditEvent entities.
+func (c *AuditEventClient) CreateBulk(builders ...*AuditEventCreate) *AuditEventCreateBulk {
+	return &AuditEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AuditEventClient) MapCreateBulk(slice any, setFunc func(*AuditEventCreate, int)) *AuditEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AuditEventCreateBulk{err: fmt.Errorf("calling to AuditEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AuditEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AuditEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AuditEvent.
+func (c *AuditEventClient) Update() *AuditEventUpdate {
+	mutation := newAuditEventMutation(c.config, OpUpdate)
+	return &AuditEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AuditEventClient) UpdateOne(_m *AuditEvent) *AuditEventUpdateOne {
+	mutation := newAuditEventMutation(c.config, OpUpdateOne, withAuditEvent(_m))
+	return &AuditEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AuditEventClient) UpdateOneID(id int) *AuditEventUpdateOne {
+	mutation := newAuditEventMutation(c.config, OpUpdateOne, withAuditEventID(id))
+	return &AuditEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AuditEvent.
+func (c *AuditEventClient) Delete() *AuditEventDelete {
+	mutation := newAuditEventMutation(c.config, OpDelete)
+	return &AuditEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AuditEventClient) DeleteOne(_m *AuditEvent) *AuditEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AuditEventClient) DeleteOneID(id int) *AuditEventDeleteOne {
+	builder := c.Delete().Where(auditevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AuditEventDeleteOne{builder}
+}
+
+// Query returns a query builder for AuditEvent.
+func (c *AuditEventClient) Query() *AuditEventQuery {
+	return &AuditEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAuditEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AuditEvent entity by its id.
+func (c *AuditEventClient) Get(ctx context.Context, id int) (*AuditEvent, error) {
+	return c.Query().Where(auditevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AuditEventClient) GetX(ctx context.Context, id int) *AuditEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AuditEventClient) Hooks() []Hook {
+	return c.hooks.AuditEvent
+}
+
+// Interceptors returns the client interceptors.
+func (c *AuditEventClient) Interceptors() []Interceptor {
+	return c.inters.AuditEvent
+}
+
+func (c *AuditEventClient) mutate(ctx context.Context, m *AuditEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AuditEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AuditEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AuditEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AuditEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AuditEvent mutation op: %q", m.Op())
 	}
 }
 
@@ -2244,6 +2536,139 @@ func (c *FulfillmentClient) mutate(ctx context.Context, m *FulfillmentMutation) 
 		return (&FulfillmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Fulfillment mutation op: %q", m.Op())
+	}
+}
+
+// InventoryAdjustmentClient is a client for the InventoryAdjustment schema.
+type InventoryAdjustmentClient struct {
+	config
+}
+
+// NewInventoryAdjustmentClient returns a client for the InventoryAdjustment from the given config.
+func NewInventoryAdjustmentClient(c config) *InventoryAdjustmentClient {
+	return &InventoryAdjustmentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `inventoryadjustment.Hooks(f(g(h())))`.
+func (c *InventoryAdjustmentClient) Use(hooks ...Hook) {
+	c.hooks.InventoryAdjustment = append(c.hooks.InventoryAdjustment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `inventoryadjustment.Intercept(f(g(h())))`.
+func (c *InventoryAdjustmentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.InventoryAdjustment = append(c.inters.InventoryAdjustment, interceptors...)
+}
+
+// Create returns a builder for creating a InventoryAdjustment entity.
+func (c *InventoryAdjustmentClient) Create() *InventoryAdjustmentCreate {
+	mutation := newInventoryAdjustmentMutation(c.config, OpCreate)
+	return &InventoryAdjustmentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of InventoryAdjustment entities.
+func (c *InventoryAdjustmentClient) CreateBulk(builders ...*InventoryAdjustmentCreate) *InventoryAdjustmentCreateBulk {
+	return &InventoryAdjustmentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InventoryAdjustmentClient) MapCreateBulk(slice any, setFunc func(*InventoryAdjustmentCreate, int)) *InventoryAdjustmentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InventoryAdjustmentCreateBulk{err: fmt.Errorf("calling to InventoryAdjustmentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InventoryAdjustmentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InventoryAdjustmentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for InventoryAdjustment.
+func (c *InventoryAdjustmentClient) Update() *InventoryAdjustmentUpdate {
+	mutation := newInventoryAdjustmentMutation(c.config, OpUpdate)
+	return &InventoryAdjustmentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InventoryAdjustmentClient) UpdateOne(_m *InventoryAdjustment) *InventoryAdjustmentUpdateOne {
+	mutation := newInventoryAdjustmentMutation(c.config, OpUpdateOne, withInventoryAdjustment(_m))
+	return &InventoryAdjustmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InventoryAdjustmentClient) UpdateOneID(id int) *InventoryAdjustmentUpdateOne {
+	mutation := newInventoryAdjustmentMutation(c.config, OpUpdateOne, withInventoryAdjustmentID(id))
+	return &InventoryAdjustmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for InventoryAdjustment.
+func (c *InventoryAdjustmentClient) Delete() *InventoryAdjustmentDelete {
+	mutation := newInventoryAdjustmentMutation(c.config, OpDelete)
+	return &InventoryAdjustmentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InventoryAdjustmentClient) DeleteOne(_m *InventoryAdjustment) *InventoryAdjustmentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InventoryAdjustmentClient) DeleteOneID(id int) *InventoryAdjustmentDeleteOne {
+	builder := c.Delete().Where(inventoryadjustment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InventoryAdjustmentDeleteOne{builder}
+}
+
+// Query returns a query builder for InventoryAdjustment.
+func (c *InventoryAdjustmentClient) Query() *InventoryAdjustmentQuery {
+	return &InventoryAdjustmentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInventoryAdjustment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a InventoryAdjustment entity by its id.
+func (c *InventoryAdjustmentClient) Get(ctx context.Context, id int) (*InventoryAdjustment, error) {
+	return c.Query().Where(inventoryadjustment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InventoryAdjustmentClient) GetX(ctx context.Context, id int) *InventoryAdjustment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *InventoryAdjustmentClient) Hooks() []Hook {
+	return c.hooks.InventoryAdjustment
+}
+
+// Interceptors returns the client interceptors.
+func (c *InventoryAdjustmentClient) Interceptors() []Interceptor {
+	return c.inters.InventoryAdjustment
+}
+
+func (c *InventoryAdjustmentClient) mutate(ctx context.Context, m *InventoryAdjustmentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InventoryAdjustmentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InventoryAdjustmentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InventoryAdjustmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InventoryAdjustmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown InventoryAdjustment mutation op: %q", m.Op())
 	}
 }
 
@@ -4863,20 +5288,20 @@ func (c *TaxRateClient) mutate(ctx context.Context, m *TaxRateMutation) (Value, 
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Cart, CartLine, Collection, CollectionProduct, CompletionAttempt, Counter,
-		Customer, CustomerAccessToken, DiscountCode, DiscountRedemption, Event,
-		Fulfillment, LoginAttempt, MailingAddress, Menu, MenuItem, Order, OrderLine,
-		Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop,
-		TaxRate []ent.Hook
+		APIKey, AuditEvent, Cart, CartLine, Collection, CollectionProduct,
+		CompletionAttempt, Counter, Customer, CustomerAccessToken, DiscountCode,
+		DiscountRedemption, Event, Fulfillment, InventoryAdjustment, LoginAttempt,
+		MailingAddress, Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken,
+		Product, ProductImage, ProductOption, ProductOptionValue, ProductVariant,
+		SearchTerm, ShippingRate, Shop, TaxRate []ent.Hook
 	}
 	inters struct {
-		Cart, CartLine, Collection, CollectionProduct, CompletionAttempt, Counter,
-		Customer, CustomerAccessToken, DiscountCode, DiscountRedemption, Event,
-		Fulfillment, LoginAttempt, MailingAddress, Menu, MenuItem, Order, OrderLine,
-		Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop,
-		TaxRate []ent.Interceptor
+		APIKey, AuditEvent, Cart, CartLine, Collection, CollectionProduct,
+		CompletionAttempt, Counter, Customer, CustomerAccessToken, DiscountCode,
+		DiscountRedemption, Event, Fulfillment, InventoryAdjustment, LoginAttempt,
+		MailingAddress, Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken,
+		Product, ProductImage, ProductOption, ProductOptionValue, ProductVariant,
+		SearchTerm, ShippingRate, Shop, TaxRate []ent.Interceptor
 	}
 )
 

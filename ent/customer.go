@@ -40,6 +40,10 @@ type Customer struct {
 	Tags []string `json:"tags,omitempty"`
 	// A disabled customer cannot sign in.
 	Disabled bool `json:"disabled,omitempty"`
+	// Staff notes about the customer (Admin API only).
+	Note *string `json:"note,omitempty"`
+	// When the customer's personal data was erased on request.
+	ErasedAt *time.Time `json:"erased_at,omitempty"`
 	// DefaultAddressID holds the value of the "default_address_id" field.
 	DefaultAddressID *int `json:"default_address_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -60,7 +64,7 @@ type CustomerEdges struct {
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [1]map[string]int
 
 	namedAccessTokens map[string][]*CustomerAccessToken
 	namedAddresses    map[string][]*MailingAddress
@@ -105,9 +109,9 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case customer.FieldID, customer.FieldDefaultAddressID:
 			values[i] = new(sql.NullInt64)
-		case customer.FieldEmail, customer.FieldEmailKey, customer.FieldPasswordHash, customer.FieldFirstName, customer.FieldLastName, customer.FieldPhone:
+		case customer.FieldEmail, customer.FieldEmailKey, customer.FieldPasswordHash, customer.FieldFirstName, customer.FieldLastName, customer.FieldPhone, customer.FieldNote:
 			values[i] = new(sql.NullString)
-		case customer.FieldCreatedAt, customer.FieldUpdatedAt:
+		case customer.FieldCreatedAt, customer.FieldUpdatedAt, customer.FieldErasedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -200,6 +204,20 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field disabled", values[i])
 			} else if value.Valid {
 				_m.Disabled = value.Bool
+			}
+		case customer.FieldNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field note", values[i])
+			} else if value.Valid {
+				_m.Note = new(string)
+				*_m.Note = value.String
+			}
+		case customer.FieldErasedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field erased_at", values[i])
+			} else if value.Valid {
+				_m.ErasedAt = new(time.Time)
+				*_m.ErasedAt = value.Time
 			}
 		case customer.FieldDefaultAddressID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -296,6 +314,16 @@ func (_m *Customer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("disabled=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Disabled))
+	builder.WriteString(", ")
+	if v := _m.Note; v != nil {
+		builder.WriteString("note=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ErasedAt; v != nil {
+		builder.WriteString("erased_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	if v := _m.DefaultAddressID; v != nil {
 		builder.WriteString("default_address_id=")

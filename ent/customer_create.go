@@ -147,6 +147,34 @@ func (_c *CustomerCreate) SetNillableDisabled(v *bool) *CustomerCreate {
 	return _c
 }
 
+// SetNote sets the "note" field.
+func (_c *CustomerCreate) SetNote(v string) *CustomerCreate {
+	_c.mutation.SetNote(v)
+	return _c
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableNote(v *string) *CustomerCreate {
+	if v != nil {
+		_c.SetNote(*v)
+	}
+	return _c
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (_c *CustomerCreate) SetErasedAt(v time.Time) *CustomerCreate {
+	_c.mutation.SetErasedAt(v)
+	return _c
+}
+
+// SetNillableErasedAt sets the "erased_at" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableErasedAt(v *time.Time) *CustomerCreate {
+	if v != nil {
+		_c.SetErasedAt(*v)
+	}
+	return _c
+}
+
 // SetDefaultAddressID sets the "default_address_id" field.
 func (_c *CustomerCreate) SetDefaultAddressID(v int) *CustomerCreate {
 	_c.mutation.SetDefaultAddressID(v)
@@ -374,6 +402,14 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Disabled(); ok {
 		_spec.SetField(customer.FieldDisabled, field.TypeBool, value)
 		_node.Disabled = value
+	}
+	if value, ok := _c.mutation.Note(); ok {
+		_spec.SetField(customer.FieldNote, field.TypeString, value)
+		_node.Note = &value
+	}
+	if value, ok := _c.mutation.ErasedAt(); ok {
+		_spec.SetField(customer.FieldErasedAt, field.TypeTime, value)
+		_node.ErasedAt = &value
 	}
 	if value, ok := _c.mutation.DefaultAddressID(); ok {
 		_spec.SetField(customer.FieldDefaultAddressID, field.TypeInt, value)
@@ -617,6 +653,42 @@ func (u *CustomerUpsert) UpdateDisabled() *CustomerUpsert {
 	return u
 }
 
+// SetNote sets the "note" field.
+func (u *CustomerUpsert) SetNote(v string) *CustomerUpsert {
+	u.Set(customer.FieldNote, v)
+	return u
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateNote() *CustomerUpsert {
+	u.SetExcluded(customer.FieldNote)
+	return u
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *CustomerUpsert) ClearNote() *CustomerUpsert {
+	u.SetNull(customer.FieldNote)
+	return u
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (u *CustomerUpsert) SetErasedAt(v time.Time) *CustomerUpsert {
+	u.Set(customer.FieldErasedAt, v)
+	return u
+}
+
+// UpdateErasedAt sets the "erased_at" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateErasedAt() *CustomerUpsert {
+	u.SetExcluded(customer.FieldErasedAt)
+	return u
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (u *CustomerUpsert) ClearErasedAt() *CustomerUpsert {
+	u.SetNull(customer.FieldErasedAt)
+	return u
+}
+
 // SetDefaultAddressID sets the "default_address_id" field.
 func (u *CustomerUpsert) SetDefaultAddressID(v int) *CustomerUpsert {
 	u.Set(customer.FieldDefaultAddressID, v)
@@ -844,6 +916,48 @@ func (u *CustomerUpsertOne) SetDisabled(v bool) *CustomerUpsertOne {
 func (u *CustomerUpsertOne) UpdateDisabled() *CustomerUpsertOne {
 	return u.Update(func(s *CustomerUpsert) {
 		s.UpdateDisabled()
+	})
+}
+
+// SetNote sets the "note" field.
+func (u *CustomerUpsertOne) SetNote(v string) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetNote(v)
+	})
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateNote() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateNote()
+	})
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *CustomerUpsertOne) ClearNote() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearNote()
+	})
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (u *CustomerUpsertOne) SetErasedAt(v time.Time) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetErasedAt(v)
+	})
+}
+
+// UpdateErasedAt sets the "erased_at" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateErasedAt() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateErasedAt()
+	})
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (u *CustomerUpsertOne) ClearErasedAt() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearErasedAt()
 	})
 }
 
@@ -1244,6 +1358,48 @@ func (u *CustomerUpsertBulk) SetDisabled(v bool) *CustomerUpsertBulk {
 func (u *CustomerUpsertBulk) UpdateDisabled() *CustomerUpsertBulk {
 	return u.Update(func(s *CustomerUpsert) {
 		s.UpdateDisabled()
+	})
+}
+
+// SetNote sets the "note" field.
+func (u *CustomerUpsertBulk) SetNote(v string) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetNote(v)
+	})
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateNote() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateNote()
+	})
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *CustomerUpsertBulk) ClearNote() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearNote()
+	})
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (u *CustomerUpsertBulk) SetErasedAt(v time.Time) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetErasedAt(v)
+	})
+}
+
+// UpdateErasedAt sets the "erased_at" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateErasedAt() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateErasedAt()
+	})
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (u *CustomerUpsertBulk) ClearErasedAt() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearErasedAt()
 	})
 }
 

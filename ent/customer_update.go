@@ -181,6 +181,46 @@ func (_u *CustomerUpdate) SetNillableDisabled(v *bool) *CustomerUpdate {
 	return _u
 }
 
+// SetNote sets the "note" field.
+func (_u *CustomerUpdate) SetNote(v string) *CustomerUpdate {
+	_u.mutation.SetNote(v)
+	return _u
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableNote(v *string) *CustomerUpdate {
+	if v != nil {
+		_u.SetNote(*v)
+	}
+	return _u
+}
+
+// ClearNote clears the value of the "note" field.
+func (_u *CustomerUpdate) ClearNote() *CustomerUpdate {
+	_u.mutation.ClearNote()
+	return _u
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (_u *CustomerUpdate) SetErasedAt(v time.Time) *CustomerUpdate {
+	_u.mutation.SetErasedAt(v)
+	return _u
+}
+
+// SetNillableErasedAt sets the "erased_at" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableErasedAt(v *time.Time) *CustomerUpdate {
+	if v != nil {
+		_u.SetErasedAt(*v)
+	}
+	return _u
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (_u *CustomerUpdate) ClearErasedAt() *CustomerUpdate {
+	_u.mutation.ClearErasedAt()
+	return _u
+}
+
 // SetDefaultAddressID sets the "default_address_id" field.
 func (_u *CustomerUpdate) SetDefaultAddressID(v int) *CustomerUpdate {
 	_u.mutation.ResetDefaultAddressID()
@@ -438,6 +478,18 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Disabled(); ok {
 		_spec.SetField(customer.FieldDisabled, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Note(); ok {
+		_spec.SetField(customer.FieldNote, field.TypeString, value)
+	}
+	if _u.mutation.NoteCleared() {
+		_spec.ClearField(customer.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.ErasedAt(); ok {
+		_spec.SetField(customer.FieldErasedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ErasedAtCleared() {
+		_spec.ClearField(customer.FieldErasedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.DefaultAddressID(); ok {
 		_spec.SetField(customer.FieldDefaultAddressID, field.TypeInt, value)
@@ -753,6 +805,46 @@ func (_u *CustomerUpdateOne) SetNillableDisabled(v *bool) *CustomerUpdateOne {
 	return _u
 }
 
+// SetNote sets the "note" field.
+func (_u *CustomerUpdateOne) SetNote(v string) *CustomerUpdateOne {
+	_u.mutation.SetNote(v)
+	return _u
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableNote(v *string) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetNote(*v)
+	}
+	return _u
+}
+
+// ClearNote clears the value of the "note" field.
+func (_u *CustomerUpdateOne) ClearNote() *CustomerUpdateOne {
+	_u.mutation.ClearNote()
+	return _u
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (_u *CustomerUpdateOne) SetErasedAt(v time.Time) *CustomerUpdateOne {
+	_u.mutation.SetErasedAt(v)
+	return _u
+}
+
+// SetNillableErasedAt sets the "erased_at" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableErasedAt(v *time.Time) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetErasedAt(*v)
+	}
+	return _u
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (_u *CustomerUpdateOne) ClearErasedAt() *CustomerUpdateOne {
+	_u.mutation.ClearErasedAt()
+	return _u
+}
+
 // SetDefaultAddressID sets the "default_address_id" field.
 func (_u *CustomerUpdateOne) SetDefaultAddressID(v int) *CustomerUpdateOne {
 	_u.mutation.ResetDefaultAddressID()
@@ -1040,6 +1132,18 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	}
 	if value, ok := _u.mutation.Disabled(); ok {
 		_spec.SetField(customer.FieldDisabled, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Note(); ok {
+		_spec.SetField(customer.FieldNote, field.TypeString, value)
+	}
+	if _u.mutation.NoteCleared() {
+		_spec.ClearField(customer.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.ErasedAt(); ok {
+		_spec.SetField(customer.FieldErasedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ErasedAtCleared() {
+		_spec.ClearField(customer.FieldErasedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.DefaultAddressID(); ok {
 		_spec.SetField(customer.FieldDefaultAddressID, field.TypeInt, value)

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"storefront/ent/apikey"
+	"storefront/ent/auditevent"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -19,6 +21,7 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -101,6 +104,8 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apikey.Table:              apikey.ValidColumn,
+			auditevent.Table:          auditevent.ValidColumn,
 			cart.Table:                cart.ValidColumn,
 			cartline.Table:            cartline.ValidColumn,
 			collection.Table:          collection.ValidColumn,
@@ -113,6 +118,7 @@ func checkColumn(t, c string) error {
 			discountredemption.Table:  discountredemption.ValidColumn,
 			event.Table:               event.ValidColumn,
 			fulfillment.Table:         fulfillment.ValidColumn,
+			inventoryadjustment.Table: inventoryadjustment.ValidColumn,
 			loginattempt.Table:        loginattempt.ValidColumn,
 			mailingaddress.Table:      mailingaddress.ValidColumn,
 			menu.Table:                menu.ValidColumn,

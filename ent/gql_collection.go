@@ -4,31 +4,28 @@ package ent
 
 import (
 	"context"
+	"storefront/ent/apikey"
+	"storefront/ent/auditevent"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
-	"storefront/ent/counter"
 	"storefront/ent/customer"
-	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
-	"storefront/ent/event"
 	"storefront/ent/fulfillment"
-	"storefront/ent/loginattempt"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
 	"storefront/ent/orderline"
 	"storefront/ent/page"
-	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
-	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
@@ -36,6 +33,249 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *APIKeyQuery) CollectFields(ctx context.Context, satisfies ...string) (*APIKeyQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *APIKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(apikey.Columns))
+		selectedFields = []string{apikey.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[apikey.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldCreatedAt)
+				fieldSeen[apikey.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[apikey.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldUpdatedAt)
+				fieldSeen[apikey.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[apikey.FieldName]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldName)
+				fieldSeen[apikey.FieldName] = struct{}{}
+			}
+		case "prefix":
+			if _, ok := fieldSeen[apikey.FieldPrefix]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldPrefix)
+				fieldSeen[apikey.FieldPrefix] = struct{}{}
+			}
+		case "scopes":
+			if _, ok := fieldSeen[apikey.FieldScopes]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldScopes)
+				fieldSeen[apikey.FieldScopes] = struct{}{}
+			}
+		case "lastUsedAt":
+			if _, ok := fieldSeen[apikey.FieldLastUsedAt]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldLastUsedAt)
+				fieldSeen[apikey.FieldLastUsedAt] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[apikey.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldExpiresAt)
+				fieldSeen[apikey.FieldExpiresAt] = struct{}{}
+			}
+		case "revokedAt":
+			if _, ok := fieldSeen[apikey.FieldRevokedAt]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldRevokedAt)
+				fieldSeen[apikey.FieldRevokedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type apikeyPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []APIKeyPaginateOption
+}
+
+func newAPIKeyPaginateArgs(rv map[string]any) *apikeyPaginateArgs {
+	args := &apikeyPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &APIKeyOrder{Field: &APIKeyOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAPIKeyOrder(order))
+			}
+		case *APIKeyOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAPIKeyOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*APIKeyWhereInput); ok {
+		args.opts = append(args.opts, WithAPIKeyFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AuditEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*AuditEventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(auditevent.Columns))
+		selectedFields = []string{auditevent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[auditevent.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldCreatedAt)
+				fieldSeen[auditevent.FieldCreatedAt] = struct{}{}
+			}
+		case "apiKeyID":
+			if _, ok := fieldSeen[auditevent.FieldAPIKeyID]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldAPIKeyID)
+				fieldSeen[auditevent.FieldAPIKeyID] = struct{}{}
+			}
+		case "actor":
+			if _, ok := fieldSeen[auditevent.FieldActor]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldActor)
+				fieldSeen[auditevent.FieldActor] = struct{}{}
+			}
+		case "operation":
+			if _, ok := fieldSeen[auditevent.FieldOperation]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldOperation)
+				fieldSeen[auditevent.FieldOperation] = struct{}{}
+			}
+		case "subjectID":
+			if _, ok := fieldSeen[auditevent.FieldSubjectID]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldSubjectID)
+				fieldSeen[auditevent.FieldSubjectID] = struct{}{}
+			}
+		case "changes":
+			if _, ok := fieldSeen[auditevent.FieldChanges]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldChanges)
+				fieldSeen[auditevent.FieldChanges] = struct{}{}
+			}
+		case "requestID":
+			if _, ok := fieldSeen[auditevent.FieldRequestID]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldRequestID)
+				fieldSeen[auditevent.FieldRequestID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type auditeventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AuditEventPaginateOption
+}
+
+func newAuditEventPaginateArgs(rv map[string]any) *auditeventPaginateArgs {
+	args := &auditeventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AuditEventOrder{Field: &AuditEventOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAuditEventOrder(order))
+			}
+		case *AuditEventOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAuditEventOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AuditEventWhereInput); ok {
+		args.opts = append(args.opts, WithAuditEventFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *CartQuery) CollectFields(ctx context.Context, satisfies ...string) (*CartQuery, error) {
@@ -186,6 +426,28 @@ func newCartPaginateArgs(rv map[string]any) *cartPaginateArgs {
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
 	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CartOrder{Field: &CartOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCartOrder(order))
+			}
+		case *CartOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCartOrder(v))
+			}
+		}
+	}
 	if v, ok := rv[whereField].(*CartWhereInput); ok {
 		args.opts = append(args.opts, WithCartFilter(v.Filter))
 	}
@@ -312,6 +574,28 @@ func newCartLinePaginateArgs(rv map[string]any) *cartlinePaginateArgs {
 	}
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CartLineOrder{Field: &CartLineOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCartLineOrder(order))
+			}
+		case *CartLineOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCartLineOrder(v))
+			}
+		}
 	}
 	if v, ok := rv[whereField].(*CartLineWhereInput); ok {
 		args.opts = append(args.opts, WithCartLineFilter(v.Filter))
@@ -509,16 +793,6 @@ func (_q *CompletionAttemptQuery) collectField(ctx context.Context, oneNode bool
 				selectedFields = append(selectedFields, completionattempt.FieldUpdatedAt)
 				fieldSeen[completionattempt.FieldUpdatedAt] = struct{}{}
 			}
-		case "attemptToken":
-			if _, ok := fieldSeen[completionattempt.FieldAttemptToken]; !ok {
-				selectedFields = append(selectedFields, completionattempt.FieldAttemptToken)
-				fieldSeen[completionattempt.FieldAttemptToken] = struct{}{}
-			}
-		case "publicID":
-			if _, ok := fieldSeen[completionattempt.FieldPublicID]; !ok {
-				selectedFields = append(selectedFields, completionattempt.FieldPublicID)
-				fieldSeen[completionattempt.FieldPublicID] = struct{}{}
-			}
 		case "cartToken":
 			if _, ok := fieldSeen[completionattempt.FieldCartToken]; !ok {
 				selectedFields = append(selectedFields, completionattempt.FieldCartToken)
@@ -584,80 +858,30 @@ func newCompletionAttemptPaginateArgs(rv map[string]any) *completionattemptPagin
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
 	}
-	if v, ok := rv[whereField].(*CompletionAttemptWhereInput); ok {
-		args.opts = append(args.opts, WithCompletionAttemptFilter(v.Filter))
-	}
-	return args
-}
-
-// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
-func (_q *CounterQuery) CollectFields(ctx context.Context, satisfies ...string) (*CounterQuery, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return _q, nil
-	}
-	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
-		return nil, err
-	}
-	return _q, nil
-}
-
-func (_q *CounterQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
-	path = append([]string(nil), path...)
-	var (
-		unknownSeen    bool
-		fieldSeen      = make(map[string]struct{}, len(counter.Columns))
-		selectedFields = []string{counter.FieldID}
-	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
-		switch field.Name {
-		case "name":
-			if _, ok := fieldSeen[counter.FieldName]; !ok {
-				selectedFields = append(selectedFields, counter.FieldName)
-				fieldSeen[counter.FieldName] = struct{}{}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CompletionAttemptOrder{Field: &CompletionAttemptOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
 			}
-		case "value":
-			if _, ok := fieldSeen[counter.FieldValue]; !ok {
-				selectedFields = append(selectedFields, counter.FieldValue)
-				fieldSeen[counter.FieldValue] = struct{}{}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
 			}
-		case "id":
-		case "__typename":
-		default:
-			unknownSeen = true
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCompletionAttemptOrder(order))
+			}
+		case *CompletionAttemptOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCompletionAttemptOrder(v))
+			}
 		}
 	}
-	if !unknownSeen {
-		_q.Select(selectedFields...)
-	}
-	return nil
-}
-
-type counterPaginateArgs struct {
-	first, last   *int
-	after, before *Cursor
-	opts          []CounterPaginateOption
-}
-
-func newCounterPaginateArgs(rv map[string]any) *counterPaginateArgs {
-	args := &counterPaginateArgs{}
-	if rv == nil {
-		return args
-	}
-	if v := rv[firstField]; v != nil {
-		args.first = v.(*int)
-	}
-	if v := rv[lastField]; v != nil {
-		args.last = v.(*int)
-	}
-	if v := rv[afterField]; v != nil {
-		args.after = v.(*Cursor)
-	}
-	if v := rv[beforeField]; v != nil {
-		args.before = v.(*Cursor)
-	}
-	if v, ok := rv[whereField].(*CounterWhereInput); ok {
-		args.opts = append(args.opts, WithCounterFilter(v.Filter))
+	if v, ok := rv[whereField].(*CompletionAttemptWhereInput); ok {
+		args.opts = append(args.opts, WithCompletionAttemptFilter(v.Filter))
 	}
 	return args
 }
@@ -684,19 +908,6 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
-		case "accessTokens":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&CustomerAccessTokenClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, customeraccesstokenImplementors)...); err != nil {
-				return err
-			}
-			_q.WithNamedAccessTokens(alias, func(wq *CustomerAccessTokenQuery) {
-				*wq = *query
-			})
-
 		case "addresses":
 			var (
 				alias = field.Alias
@@ -707,19 +918,6 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				return err
 			}
 			_q.WithNamedAddresses(alias, func(wq *MailingAddressQuery) {
-				*wq = *query
-			})
-
-		case "resetTokens":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&PasswordResetTokenClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, passwordresettokenImplementors)...); err != nil {
-				return err
-			}
-			_q.WithNamedResetTokens(alias, func(wq *PasswordResetTokenQuery) {
 				*wq = *query
 			})
 		case "createdAt":
@@ -772,6 +970,16 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, customer.FieldDisabled)
 				fieldSeen[customer.FieldDisabled] = struct{}{}
 			}
+		case "note":
+			if _, ok := fieldSeen[customer.FieldNote]; !ok {
+				selectedFields = append(selectedFields, customer.FieldNote)
+				fieldSeen[customer.FieldNote] = struct{}{}
+			}
+		case "erasedAt":
+			if _, ok := fieldSeen[customer.FieldErasedAt]; !ok {
+				selectedFields = append(selectedFields, customer.FieldErasedAt)
+				fieldSeen[customer.FieldErasedAt] = struct{}{}
+			}
 		case "defaultAddressID":
 			if _, ok := fieldSeen[customer.FieldDefaultAddressID]; !ok {
 				selectedFields = append(selectedFields, customer.FieldDefaultAddressID)
@@ -812,105 +1020,30 @@ func newCustomerPaginateArgs(rv map[string]any) *customerPaginateArgs {
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
 	}
-	if v, ok := rv[whereField].(*CustomerWhereInput); ok {
-		args.opts = append(args.opts, WithCustomerFilter(v.Filter))
-	}
-	return args
-}
-
-// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
-func (_q *CustomerAccessTokenQuery) CollectFields(ctx context.Context, satisfies ...string) (*CustomerAccessTokenQuery, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return _q, nil
-	}
-	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
-		return nil, err
-	}
-	return _q, nil
-}
-
-func (_q *CustomerAccessTokenQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
-	path = append([]string(nil), path...)
-	var (
-		unknownSeen    bool
-		fieldSeen      = make(map[string]struct{}, len(customeraccesstoken.Columns))
-		selectedFields = []string{customeraccesstoken.FieldID}
-	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
-		switch field.Name {
-
-		case "customer":
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
 			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&CustomerClient{config: _q.config}).Query()
+				err1, err2 error
+				order      = &CustomerOrder{Field: &CustomerOrderField{}, Direction: entgql.OrderDirectionAsc}
 			)
-			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, customerImplementors)...); err != nil {
-				return err
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
 			}
-			_q.withCustomer = query
-			if _, ok := fieldSeen[customeraccesstoken.FieldCustomerID]; !ok {
-				selectedFields = append(selectedFields, customeraccesstoken.FieldCustomerID)
-				fieldSeen[customeraccesstoken.FieldCustomerID] = struct{}{}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
 			}
-		case "createdAt":
-			if _, ok := fieldSeen[customeraccesstoken.FieldCreatedAt]; !ok {
-				selectedFields = append(selectedFields, customeraccesstoken.FieldCreatedAt)
-				fieldSeen[customeraccesstoken.FieldCreatedAt] = struct{}{}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCustomerOrder(order))
 			}
-		case "updatedAt":
-			if _, ok := fieldSeen[customeraccesstoken.FieldUpdatedAt]; !ok {
-				selectedFields = append(selectedFields, customeraccesstoken.FieldUpdatedAt)
-				fieldSeen[customeraccesstoken.FieldUpdatedAt] = struct{}{}
+		case *CustomerOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCustomerOrder(v))
 			}
-		case "customerID":
-			if _, ok := fieldSeen[customeraccesstoken.FieldCustomerID]; !ok {
-				selectedFields = append(selectedFields, customeraccesstoken.FieldCustomerID)
-				fieldSeen[customeraccesstoken.FieldCustomerID] = struct{}{}
-			}
-		case "expiresAt":
-			if _, ok := fieldSeen[customeraccesstoken.FieldExpiresAt]; !ok {
-				selectedFields = append(selectedFields, customeraccesstoken.FieldExpiresAt)
-				fieldSeen[customeraccesstoken.FieldExpiresAt] = struct{}{}
-			}
-		case "id":
-		case "__typename":
-		default:
-			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_q.Select(selectedFields...)
-	}
-	return nil
-}
-
-type customeraccesstokenPaginateArgs struct {
-	first, last   *int
-	after, before *Cursor
-	opts          []CustomerAccessTokenPaginateOption
-}
-
-func newCustomerAccessTokenPaginateArgs(rv map[string]any) *customeraccesstokenPaginateArgs {
-	args := &customeraccesstokenPaginateArgs{}
-	if rv == nil {
-		return args
-	}
-	if v := rv[firstField]; v != nil {
-		args.first = v.(*int)
-	}
-	if v := rv[lastField]; v != nil {
-		args.last = v.(*int)
-	}
-	if v := rv[afterField]; v != nil {
-		args.after = v.(*Cursor)
-	}
-	if v := rv[beforeField]; v != nil {
-		args.before = v.(*Cursor)
-	}
-	if v, ok := rv[whereField].(*CustomerAccessTokenWhereInput); ok {
-		args.opts = append(args.opts, WithCustomerAccessTokenFilter(v.Filter))
+	if v, ok := rv[whereField].(*CustomerWhereInput); ok {
+		args.opts = append(args.opts, WithCustomerFilter(v.Filter))
 	}
 	return args
 }
@@ -1085,6 +1218,28 @@ func newDiscountCodePaginateArgs(rv map[string]any) *discountcodePaginateArgs {
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
 	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &DiscountCodeOrder{Field: &DiscountCodeOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithDiscountCodeOrder(order))
+			}
+		case *DiscountCodeOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithDiscountCodeOrder(v))
+			}
+		}
+	}
 	if v, ok := rv[whereField].(*DiscountCodeWhereInput); ok {
 		args.opts = append(args.opts, WithDiscountCodeFilter(v.Filter))
 	}
@@ -1197,100 +1352,30 @@ func newDiscountRedemptionPaginateArgs(rv map[string]any) *discountredemptionPag
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
 	}
-	if v, ok := rv[whereField].(*DiscountRedemptionWhereInput); ok {
-		args.opts = append(args.opts, WithDiscountRedemptionFilter(v.Filter))
-	}
-	return args
-}
-
-// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
-func (_q *EventQuery) CollectFields(ctx context.Context, satisfies ...string) (*EventQuery, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return _q, nil
-	}
-	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
-		return nil, err
-	}
-	return _q, nil
-}
-
-func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
-	path = append([]string(nil), path...)
-	var (
-		unknownSeen    bool
-		fieldSeen      = make(map[string]struct{}, len(event.Columns))
-		selectedFields = []string{event.FieldID}
-	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
-		switch field.Name {
-		case "createdAt":
-			if _, ok := fieldSeen[event.FieldCreatedAt]; !ok {
-				selectedFields = append(selectedFields, event.FieldCreatedAt)
-				fieldSeen[event.FieldCreatedAt] = struct{}{}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &DiscountRedemptionOrder{Field: &DiscountRedemptionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
 			}
-		case "updatedAt":
-			if _, ok := fieldSeen[event.FieldUpdatedAt]; !ok {
-				selectedFields = append(selectedFields, event.FieldUpdatedAt)
-				fieldSeen[event.FieldUpdatedAt] = struct{}{}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
 			}
-		case "topic":
-			if _, ok := fieldSeen[event.FieldTopic]; !ok {
-				selectedFields = append(selectedFields, event.FieldTopic)
-				fieldSeen[event.FieldTopic] = struct{}{}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithDiscountRedemptionOrder(order))
 			}
-		case "subjectID":
-			if _, ok := fieldSeen[event.FieldSubjectID]; !ok {
-				selectedFields = append(selectedFields, event.FieldSubjectID)
-				fieldSeen[event.FieldSubjectID] = struct{}{}
+		case *DiscountRedemptionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithDiscountRedemptionOrder(v))
 			}
-		case "payload":
-			if _, ok := fieldSeen[event.FieldPayload]; !ok {
-				selectedFields = append(selectedFields, event.FieldPayload)
-				fieldSeen[event.FieldPayload] = struct{}{}
-			}
-		case "deliveredAt":
-			if _, ok := fieldSeen[event.FieldDeliveredAt]; !ok {
-				selectedFields = append(selectedFields, event.FieldDeliveredAt)
-				fieldSeen[event.FieldDeliveredAt] = struct{}{}
-			}
-		case "id":
-		case "__typename":
-		default:
-			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_q.Select(selectedFields...)
-	}
-	return nil
-}
-
-type eventPaginateArgs struct {
-	first, last   *int
-	after, before *Cursor
-	opts          []EventPaginateOption
-}
-
-func newEventPaginateArgs(rv map[string]any) *eventPaginateArgs {
-	args := &eventPaginateArgs{}
-	if rv == nil {
-		return args
-	}
-	if v := rv[firstField]; v != nil {
-		args.first = v.(*int)
-	}
-	if v := rv[lastField]; v != nil {
-		args.last = v.(*int)
-	}
-	if v := rv[afterField]; v != nil {
-		args.after = v.(*Cursor)
-	}
-	if v := rv[beforeField]; v != nil {
-		args.before = v.(*Cursor)
-	}
-	if v, ok := rv[whereField].(*EventWhereInput); ok {
-		args.opts = append(args.opts, WithEventFilter(v.Filter))
+	if v, ok := rv[whereField].(*DiscountRedemptionWhereInput); ok {
+		args.opts = append(args.opts, WithDiscountRedemptionFilter(v.Filter))
 	}
 	return args
 }
@@ -1401,6 +1486,28 @@ func newFulfillmentPaginateArgs(rv map[string]any) *fulfillmentPaginateArgs {
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
 	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &FulfillmentOrder{Field: &FulfillmentOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithFulfillmentOrder(order))
+			}
+		case *FulfillmentOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithFulfillmentOrder(v))
+			}
+		}
+	}
 	if v, ok := rv[whereField].(*FulfillmentWhereInput); ok {
 		args.opts = append(args.opts, WithFulfillmentFilter(v.Filter))
 	}
@@ -1408,7 +1515,7 @@ func newFulfillmentPaginateArgs(rv map[string]any) *fulfillmentPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
-func (_q *LoginAttemptQuery) CollectFields(ctx context.Context, satisfies ...string) (*LoginAttemptQuery, error) {
+func (_q *InventoryAdjustmentQuery) CollectFields(ctx context.Context, satisfies ...string) (*InventoryAdjustmentQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
 		return _q, nil
@@ -1419,24 +1526,54 @@ func (_q *LoginAttemptQuery) CollectFields(ctx context.Context, satisfies ...str
 	return _q, nil
 }
 
-func (_q *LoginAttemptQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+func (_q *InventoryAdjustmentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
 	path = append([]string(nil), path...)
 	var (
 		unknownSeen    bool
-		fieldSeen      = make(map[string]struct{}, len(loginattempt.Columns))
-		selectedFields = []string{loginattempt.FieldID}
+		fieldSeen      = make(map[string]struct{}, len(inventoryadjustment.Columns))
+		selectedFields = []string{inventoryadjustment.FieldID}
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
-		case "key":
-			if _, ok := fieldSeen[loginattempt.FieldKey]; !ok {
-				selectedFields = append(selectedFields, loginattempt.FieldKey)
-				fieldSeen[loginattempt.FieldKey] = struct{}{}
-			}
 		case "createdAt":
-			if _, ok := fieldSeen[loginattempt.FieldCreatedAt]; !ok {
-				selectedFields = append(selectedFields, loginattempt.FieldCreatedAt)
-				fieldSeen[loginattempt.FieldCreatedAt] = struct{}{}
+			if _, ok := fieldSeen[inventoryadjustment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldCreatedAt)
+				fieldSeen[inventoryadjustment.FieldCreatedAt] = struct{}{}
+			}
+		case "variantID":
+			if _, ok := fieldSeen[inventoryadjustment.FieldVariantID]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldVariantID)
+				fieldSeen[inventoryadjustment.FieldVariantID] = struct{}{}
+			}
+		case "sku":
+			if _, ok := fieldSeen[inventoryadjustment.FieldSku]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldSku)
+				fieldSeen[inventoryadjustment.FieldSku] = struct{}{}
+			}
+		case "delta":
+			if _, ok := fieldSeen[inventoryadjustment.FieldDelta]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldDelta)
+				fieldSeen[inventoryadjustment.FieldDelta] = struct{}{}
+			}
+		case "quantityAfter":
+			if _, ok := fieldSeen[inventoryadjustment.FieldQuantityAfter]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldQuantityAfter)
+				fieldSeen[inventoryadjustment.FieldQuantityAfter] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[inventoryadjustment.FieldReason]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldReason)
+				fieldSeen[inventoryadjustment.FieldReason] = struct{}{}
+			}
+		case "actor":
+			if _, ok := fieldSeen[inventoryadjustment.FieldActor]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldActor)
+				fieldSeen[inventoryadjustment.FieldActor] = struct{}{}
+			}
+		case "apiKeyID":
+			if _, ok := fieldSeen[inventoryadjustment.FieldAPIKeyID]; !ok {
+				selectedFields = append(selectedFields, inventoryadjustment.FieldAPIKeyID)
+				fieldSeen[inventoryadjustment.FieldAPIKeyID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1450,14 +1587,14 @@ func (_q *LoginAttemptQuery) collectField(ctx context.Context, oneNode bool, opC
 	return nil
 }
 
-type loginattemptPaginateArgs struct {
+type inventoryadjustmentPaginateArgs struct {
 	first, last   *int
 	after, before *Cursor
-	opts          []LoginAttemptPaginateOption
+	opts          []InventoryAdjustmentPaginateOption
 }
 
-func newLoginAttemptPaginateArgs(rv map[string]any) *loginattemptPaginateArgs {
-	args := &loginattemptPaginateArgs{}
+func newInventoryAdjustmentPaginateArgs(rv map[string]any) *inventoryadjustmentPaginateArgs {
+	args := &inventoryadjustmentPaginateArgs{}
 	if rv == nil {
 		return args
 	}
@@ -1473,8 +1610,30 @@ func newLoginAttemptPaginateArgs(rv map[string]any) *loginattemptPaginateArgs {
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
 	}
-	if v, ok := rv[whereField].(*LoginAttemptWhereInput); ok {
-		args.opts = append(args.opts, WithLoginAttemptFilter(v.Filter))
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &InventoryAdjustmentOrder{Field: &InventoryAdjustmentOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithInventoryAdjustmentOrder(order))
+			}
+		case *InventoryAdjustmentOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithInventoryAdjustmentOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*InventoryAdjustmentWhereInput); ok {
+		args.opts = append(args.opts, WithInventoryAdjustmentFilter(v.Filter))
 	}
 	return args
 }
@@ -1639,6 +1798,28 @@ func newMailingAddressPaginateArgs(rv map[string]any) *mailingaddressPaginateArg
 	}
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MailingAddressOrder{Field: &MailingAddressOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMailingAddressOrder(order))
+			}
+		case *MailingAddressOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMailingAddressOrder(v))
+			}
+		}
 	}
 	if v, ok := rv[whereField].(*MailingAddressWhereInput); ok {
 		args.opts = append(args.opts, WithMailingAddressFilter(v.Filter))
@@ -2083,6 +2264,28 @@ func newOrderPaginateArgs(rv map[string]any) *orderPaginateArgs {
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
 	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &OrderOrder{Field: &OrderOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithOrderOrder(order))
+			}
+		case *OrderOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithOrderOrder(v))
+			}
+		}
+	}
 	if v, ok := rv[whereField].(*OrderWhereInput); ok {
 		args.opts = append(args.opts, WithOrderFilter(v.Filter))
 	}
@@ -2366,108 +2569,6 @@ func newPagePaginateArgs(rv map[string]any) *pagePaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
-func (_q *PasswordResetTokenQuery) CollectFields(ctx context.Context, satisfies ...string) (*PasswordResetTokenQuery, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return _q, nil
-	}
-	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
-		return nil, err
-	}
-	return _q, nil
-}
-
-func (_q *PasswordResetTokenQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
-	path = append([]string(nil), path...)
-	var (
-		unknownSeen    bool
-		fieldSeen      = make(map[string]struct{}, len(passwordresettoken.Columns))
-		selectedFields = []string{passwordresettoken.FieldID}
-	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
-		switch field.Name {
-
-		case "customer":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&CustomerClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, customerImplementors)...); err != nil {
-				return err
-			}
-			_q.withCustomer = query
-			if _, ok := fieldSeen[passwordresettoken.FieldCustomerID]; !ok {
-				selectedFields = append(selectedFields, passwordresettoken.FieldCustomerID)
-				fieldSeen[passwordresettoken.FieldCustomerID] = struct{}{}
-			}
-		case "createdAt":
-			if _, ok := fieldSeen[passwordresettoken.FieldCreatedAt]; !ok {
-				selectedFields = append(selectedFields, passwordresettoken.FieldCreatedAt)
-				fieldSeen[passwordresettoken.FieldCreatedAt] = struct{}{}
-			}
-		case "updatedAt":
-			if _, ok := fieldSeen[passwordresettoken.FieldUpdatedAt]; !ok {
-				selectedFields = append(selectedFields, passwordresettoken.FieldUpdatedAt)
-				fieldSeen[passwordresettoken.FieldUpdatedAt] = struct{}{}
-			}
-		case "customerID":
-			if _, ok := fieldSeen[passwordresettoken.FieldCustomerID]; !ok {
-				selectedFields = append(selectedFields, passwordresettoken.FieldCustomerID)
-				fieldSeen[passwordresettoken.FieldCustomerID] = struct{}{}
-			}
-		case "expiresAt":
-			if _, ok := fieldSeen[passwordresettoken.FieldExpiresAt]; !ok {
-				selectedFields = append(selectedFields, passwordresettoken.FieldExpiresAt)
-				fieldSeen[passwordresettoken.FieldExpiresAt] = struct{}{}
-			}
-		case "usedAt":
-			if _, ok := fieldSeen[passwordresettoken.FieldUsedAt]; !ok {
-				selectedFields = append(selectedFields, passwordresettoken.FieldUsedAt)
-				fieldSeen[passwordresettoken.FieldUsedAt] = struct{}{}
-			}
-		case "id":
-		case "__typename":
-		default:
-			unknownSeen = true
-		}
-	}
-	if !unknownSeen {
-		_q.Select(selectedFields...)
-	}
-	return nil
-}
-
-type passwordresettokenPaginateArgs struct {
-	first, last   *int
-	after, before *Cursor
-	opts          []PasswordResetTokenPaginateOption
-}
-
-func newPasswordResetTokenPaginateArgs(rv map[string]any) *passwordresettokenPaginateArgs {
-	args := &passwordresettokenPaginateArgs{}
-	if rv == nil {
-		return args
-	}
-	if v := rv[firstField]; v != nil {
-		args.first = v.(*int)
-	}
-	if v := rv[lastField]; v != nil {
-		args.last = v.(*int)
-	}
-	if v := rv[afterField]; v != nil {
-		args.after = v.(*Cursor)
-	}
-	if v := rv[beforeField]; v != nil {
-		args.before = v.(*Cursor)
-	}
-	if v, ok := rv[whereField].(*PasswordResetTokenWhereInput); ok {
-		args.opts = append(args.opts, WithPasswordResetTokenFilter(v.Filter))
-	}
-	return args
-}
-
-// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ProductQuery) CollectFields(ctx context.Context, satisfies ...string) (*ProductQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2576,6 +2677,11 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[product.FieldPublished]; !ok {
 				selectedFields = append(selectedFields, product.FieldPublished)
 				fieldSeen[product.FieldPublished] = struct{}{}
+			}
+		case "archived":
+			if _, ok := fieldSeen[product.FieldArchived]; !ok {
+				selectedFields = append(selectedFields, product.FieldArchived)
+				fieldSeen[product.FieldArchived] = struct{}{}
 			}
 		case "publishedAt":
 			if _, ok := fieldSeen[product.FieldPublishedAt]; !ok {
@@ -3192,83 +3298,6 @@ func newProductVariantPaginateArgs(rv map[string]any) *productvariantPaginateArg
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
-func (_q *SearchTermQuery) CollectFields(ctx context.Context, satisfies ...string) (*SearchTermQuery, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return _q, nil
-	}
-	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
-		return nil, err
-	}
-	return _q, nil
-}
-
-func (_q *SearchTermQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
-	path = append([]string(nil), path...)
-	var (
-		unknownSeen    bool
-		fieldSeen      = make(map[string]struct{}, len(searchterm.Columns))
-		selectedFields = []string{searchterm.FieldID}
-	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
-		switch field.Name {
-		case "term":
-			if _, ok := fieldSeen[searchterm.FieldTerm]; !ok {
-				selectedFields = append(selectedFields, searchterm.FieldTerm)
-				fieldSeen[searchterm.FieldTerm] = struct{}{}
-			}
-		case "resultCount":
-			if _, ok := fieldSeen[searchterm.FieldResultCount]; !ok {
-				selectedFields = append(selectedFields, searchterm.FieldResultCount)
-				fieldSeen[searchterm.FieldResultCount] = struct{}{}
-			}
-		case "searchedAt":
-			if _, ok := fieldSeen[searchterm.FieldSearchedAt]; !ok {
-				selectedFields = append(selectedFields, searchterm.FieldSearchedAt)
-				fieldSeen[searchterm.FieldSearchedAt] = struct{}{}
-			}
-		case "id":
-		case "__typename":
-		default:
-			unknownSeen = true
-		}
-	}
-	if !unknownSeen {
-		_q.Select(selectedFields...)
-	}
-	return nil
-}
-
-type searchtermPaginateArgs struct {
-	first, last   *int
-	after, before *Cursor
-	opts          []SearchTermPaginateOption
-}
-
-func newSearchTermPaginateArgs(rv map[string]any) *searchtermPaginateArgs {
-	args := &searchtermPaginateArgs{}
-	if rv == nil {
-		return args
-	}
-	if v := rv[firstField]; v != nil {
-		args.first = v.(*int)
-	}
-	if v := rv[lastField]; v != nil {
-		args.last = v.(*int)
-	}
-	if v := rv[afterField]; v != nil {
-		args.after = v.(*Cursor)
-	}
-	if v := rv[beforeField]; v != nil {
-		args.before = v.(*Cursor)
-	}
-	if v, ok := rv[whereField].(*SearchTermWhereInput); ok {
-		args.opts = append(args.opts, WithSearchTermFilter(v.Filter))
-	}
-	return args
-}
-
-// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ShippingRateQuery) CollectFields(ctx context.Context, satisfies ...string) (*ShippingRateQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -3466,6 +3495,31 @@ func (_q *ShopQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, shop.FieldAcceptedCardBrands)
 				fieldSeen[shop.FieldAcceptedCardBrands] = struct{}{}
 			}
+		case "contactEmail":
+			if _, ok := fieldSeen[shop.FieldContactEmail]; !ok {
+				selectedFields = append(selectedFields, shop.FieldContactEmail)
+				fieldSeen[shop.FieldContactEmail] = struct{}{}
+			}
+		case "privacyPolicy":
+			if _, ok := fieldSeen[shop.FieldPrivacyPolicy]; !ok {
+				selectedFields = append(selectedFields, shop.FieldPrivacyPolicy)
+				fieldSeen[shop.FieldPrivacyPolicy] = struct{}{}
+			}
+		case "refundPolicy":
+			if _, ok := fieldSeen[shop.FieldRefundPolicy]; !ok {
+				selectedFields = append(selectedFields, shop.FieldRefundPolicy)
+				fieldSeen[shop.FieldRefundPolicy] = struct{}{}
+			}
+		case "shippingPolicy":
+			if _, ok := fieldSeen[shop.FieldShippingPolicy]; !ok {
+				selectedFields = append(selectedFields, shop.FieldShippingPolicy)
+				fieldSeen[shop.FieldShippingPolicy] = struct{}{}
+			}
+		case "termsOfService":
+			if _, ok := fieldSeen[shop.FieldTermsOfService]; !ok {
+				selectedFields = append(selectedFields, shop.FieldTermsOfService)
+				fieldSeen[shop.FieldTermsOfService] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -3500,6 +3554,28 @@ func newShopPaginateArgs(rv map[string]any) *shopPaginateArgs {
 	}
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ShopOrder{Field: &ShopOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithShopOrder(order))
+			}
+		case *ShopOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithShopOrder(v))
+			}
+		}
 	}
 	if v, ok := rv[whereField].(*ShopWhereInput); ok {
 		args.opts = append(args.opts, WithShopFilter(v.Filter))

@@ -36,18 +36,6 @@ func (_m *CartLine) Variant(ctx context.Context) (*ProductVariant, error) {
 	return result, err
 }
 
-func (_m *Customer) AccessTokens(ctx context.Context) (result []*CustomerAccessToken, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedAccessTokens(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.AccessTokensOrErr()
-	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryAccessTokens().All(ctx)
-	}
-	return result, err
-}
-
 func (_m *Customer) Addresses(ctx context.Context) (result []*MailingAddress, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedAddresses(graphql.GetFieldContext(ctx).Field.Alias)
@@ -56,26 +44,6 @@ func (_m *Customer) Addresses(ctx context.Context) (result []*MailingAddress, er
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryAddresses().All(ctx)
-	}
-	return result, err
-}
-
-func (_m *Customer) ResetTokens(ctx context.Context) (result []*PasswordResetToken, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedResetTokens(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.ResetTokensOrErr()
-	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryResetTokens().All(ctx)
-	}
-	return result, err
-}
-
-func (_m *CustomerAccessToken) Customer(ctx context.Context) (*Customer, error) {
-	result, err := _m.Edges.CustomerOrErr()
-	if IsNotLoaded(err) {
-		result, err = _m.QueryCustomer().Only(ctx)
 	}
 	return result, err
 }
@@ -218,14 +186,6 @@ func (_m *OrderLine) Variant(ctx context.Context) (*ProductVariant, error) {
 		result, err = _m.QueryVariant().Only(ctx)
 	}
 	return result, MaskNotFound(err)
-}
-
-func (_m *PasswordResetToken) Customer(ctx context.Context) (*Customer, error) {
-	result, err := _m.Edges.CustomerOrErr()
-	if IsNotLoaded(err) {
-		result, err = _m.QueryCustomer().Only(ctx)
-	}
-	return result, err
 }
 
 func (_m *Product) Options(ctx context.Context) (result []*ProductOption, err error) {

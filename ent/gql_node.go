@@ -5,31 +5,28 @@ package ent
 import (
 	"context"
 	"fmt"
+	"storefront/ent/apikey"
+	"storefront/ent/auditevent"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
-	"storefront/ent/counter"
 	"storefront/ent/customer"
-	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
-	"storefront/ent/event"
 	"storefront/ent/fulfillment"
-	"storefront/ent/loginattempt"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
 	"storefront/ent/orderline"
 	"storefront/ent/page"
-	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
-	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
@@ -49,6 +46,16 @@ import (
 type Noder interface {
 	IsNode()
 }
+
+var apikeyImplementors = []string{"APIKey", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*APIKey) IsNode() {}
+
+var auditeventImplementors = []string{"AuditEvent", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AuditEvent) IsNode() {}
 
 var cartImplementors = []string{"Cart", "Node"}
 
@@ -70,20 +77,10 @@ var completionattemptImplementors = []string{"CompletionAttempt", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*CompletionAttempt) IsNode() {}
 
-var counterImplementors = []string{"Counter", "Node"}
-
-// IsNode implements the Node interface check for GQLGen.
-func (*Counter) IsNode() {}
-
 var customerImplementors = []string{"Customer", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Customer) IsNode() {}
-
-var customeraccesstokenImplementors = []string{"CustomerAccessToken", "Node"}
-
-// IsNode implements the Node interface check for GQLGen.
-func (*CustomerAccessToken) IsNode() {}
 
 var discountcodeImplementors = []string{"DiscountCode", "Node"}
 
@@ -95,20 +92,15 @@ var discountredemptionImplementors = []string{"DiscountRedemption", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*DiscountRedemption) IsNode() {}
 
-var eventImplementors = []string{"Event", "Node"}
-
-// IsNode implements the Node interface check for GQLGen.
-func (*Event) IsNode() {}
-
 var fulfillmentImplementors = []string{"Fulfillment", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Fulfillment) IsNode() {}
 
-var loginattemptImplementors = []string{"LoginAttempt", "Node"}
+var inventoryadjustmentImplementors = []string{"InventoryAdjustment", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
-func (*LoginAttempt) IsNode() {}
+func (*InventoryAdjustment) IsNode() {}
 
 var mailingaddressImplementors = []string{"MailingAddress", "Node"}
 
@@ -140,11 +132,6 @@ var pageImplementors = []string{"Page", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Page) IsNode() {}
 
-var passwordresettokenImplementors = []string{"PasswordResetToken", "Node"}
-
-// IsNode implements the Node interface check for GQLGen.
-func (*PasswordResetToken) IsNode() {}
-
 var productImplementors = []string{"Product", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -169,11 +156,6 @@ var productvariantImplementors = []string{"ProductVariant", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ProductVariant) IsNode() {}
-
-var searchtermImplementors = []string{"SearchTerm", "Node"}
-
-// IsNode implements the Node interface check for GQLGen.
-func (*SearchTerm) IsNode() {}
 
 var shippingrateImplementors = []string{"ShippingRate", "Node"}
 
@@ -248,6 +230,24 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
+	case apikey.Table:
+		query := c.APIKey.Query().
+			Where(apikey.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, apikeyImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case auditevent.Table:
+		query := c.AuditEvent.Query().
+			Where(auditevent.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, auditeventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case cart.Table:
 		query := c.Cart.Query().
 			Where(cart.ID(id))
@@ -284,29 +284,11 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
-	case counter.Table:
-		query := c.Counter.Query().
-			Where(counter.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, counterImplementors...); err != nil {
-				return nil, err
-			}
-		}
-		return query.Only(ctx)
 	case customer.Table:
 		query := c.Customer.Query().
 			Where(customer.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, customerImplementors...); err != nil {
-				return nil, err
-			}
-		}
-		return query.Only(ctx)
-	case customeraccesstoken.Table:
-		query := c.CustomerAccessToken.Query().
-			Where(customeraccesstoken.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, customeraccesstokenImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -329,15 +311,6 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
-	case event.Table:
-		query := c.Event.Query().
-			Where(event.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, eventImplementors...); err != nil {
-				return nil, err
-			}
-		}
-		return query.Only(ctx)
 	case fulfillment.Table:
 		query := c.Fulfillment.Query().
 			Where(fulfillment.ID(id))
@@ -347,11 +320,11 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
-	case loginattempt.Table:
-		query := c.LoginAttempt.Query().
-			Where(loginattempt.ID(id))
+	case inventoryadjustment.Table:
+		query := c.InventoryAdjustment.Query().
+			Where(inventoryadjustment.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, loginattemptImplementors...); err != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, inventoryadjustmentImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -410,15 +383,6 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
-	case passwordresettoken.Table:
-		query := c.PasswordResetToken.Query().
-			Where(passwordresettoken.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, passwordresettokenImplementors...); err != nil {
-				return nil, err
-			}
-		}
-		return query.Only(ctx)
 	case product.Table:
 		query := c.Product.Query().
 			Where(product.ID(id))
@@ -460,15 +424,6 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(productvariant.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, productvariantImplementors...); err != nil {
-				return nil, err
-			}
-		}
-		return query.Only(ctx)
-	case searchterm.Table:
-		query := c.SearchTerm.Query().
-			Where(searchterm.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, searchtermImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -573,6 +528,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case apikey.Table:
+		query := c.APIKey.Query().
+			Where(apikey.IDIn(ids...))
+		query, err := query.CollectFields(ctx, apikeyImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case auditevent.Table:
+		query := c.AuditEvent.Query().
+			Where(auditevent.IDIn(ids...))
+		query, err := query.CollectFields(ctx, auditeventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case cart.Table:
 		query := c.Cart.Query().
 			Where(cart.IDIn(ids...))
@@ -637,42 +624,10 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
-	case counter.Table:
-		query := c.Counter.Query().
-			Where(counter.IDIn(ids...))
-		query, err := query.CollectFields(ctx, counterImplementors...)
-		if err != nil {
-			return nil, err
-		}
-		nodes, err := query.All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, node := range nodes {
-			for _, noder := range idmap[node.ID] {
-				*noder = node
-			}
-		}
 	case customer.Table:
 		query := c.Customer.Query().
 			Where(customer.IDIn(ids...))
 		query, err := query.CollectFields(ctx, customerImplementors...)
-		if err != nil {
-			return nil, err
-		}
-		nodes, err := query.All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, node := range nodes {
-			for _, noder := range idmap[node.ID] {
-				*noder = node
-			}
-		}
-	case customeraccesstoken.Table:
-		query := c.CustomerAccessToken.Query().
-			Where(customeraccesstoken.IDIn(ids...))
-		query, err := query.CollectFields(ctx, customeraccesstokenImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -717,22 +672,6 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
-	case event.Table:
-		query := c.Event.Query().
-			Where(event.IDIn(ids...))
-		query, err := query.CollectFields(ctx, eventImplementors...)
-		if err != nil {
-			return nil, err
-		}
-		nodes, err := query.All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, node := range nodes {
-			for _, noder := range idmap[node.ID] {
-				*noder = node
-			}
-		}
 	case fulfillment.Table:
 		query := c.Fulfillment.Query().
 			Where(fulfillment.IDIn(ids...))
@@ -749,10 +688,10 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
-	case loginattempt.Table:
-		query := c.LoginAttempt.Query().
-			Where(loginattempt.IDIn(ids...))
-		query, err := query.CollectFields(ctx, loginattemptImplementors...)
+	case inventoryadjustment.Table:
+		query := c.InventoryAdjustment.Query().
+			Where(inventoryadjustment.IDIn(ids...))
+		query, err := query.CollectFields(ctx, inventoryadjustmentImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -861,22 +800,6 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
-	case passwordresettoken.Table:
-		query := c.PasswordResetToken.Query().
-			Where(passwordresettoken.IDIn(ids...))
-		query, err := query.CollectFields(ctx, passwordresettokenImplementors...)
-		if err != nil {
-			return nil, err
-		}
-		nodes, err := query.All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, node := range nodes {
-			for _, noder := range idmap[node.ID] {
-				*noder = node
-			}
-		}
 	case product.Table:
 		query := c.Product.Query().
 			Where(product.IDIn(ids...))
@@ -945,22 +868,6 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.ProductVariant.Query().
 			Where(productvariant.IDIn(ids...))
 		query, err := query.CollectFields(ctx, productvariantImplementors...)
-		if err != nil {
-			return nil, err
-		}
-		nodes, err := query.All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, node := range nodes {
-			for _, noder := range idmap[node.ID] {
-				*noder = node
-			}
-		}
-	case searchterm.Table:
-		query := c.SearchTerm.Query().
-			Where(searchterm.IDIn(ids...))
-		query, err := query.CollectFields(ctx, searchtermImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -7,31 +7,28 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"storefront/ent/apikey"
+	"storefront/ent/auditevent"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
-	"storefront/ent/counter"
 	"storefront/ent/customer"
-	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
-	"storefront/ent/event"
 	"storefront/ent/fulfillment"
-	"storefront/ent/loginattempt"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
 	"storefront/ent/orderline"
 	"storefront/ent/page"
-	"storefront/ent/passwordresettoken"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
-	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
@@ -123,6 +120,634 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// APIKeyEdge is the edge representation of APIKey.
+type APIKeyEdge struct {
+	Node   *APIKey `json:"node"`
+	Cursor Cursor  `json:"cursor"`
+}
+
+// APIKeyConnection is the connection containing edges to APIKey.
+type APIKeyConnection struct {
+	Edges      []*APIKeyEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+func (c *APIKeyConnection) build(nodes []*APIKey, pager *apikeyPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *APIKey
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *APIKey {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *APIKey {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*APIKeyEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &APIKeyEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// APIKeyPaginateOption enables pagination customization.
+type APIKeyPaginateOption func(*apikeyPager) error
+
+// WithAPIKeyOrder configures pagination ordering.
+func WithAPIKeyOrder(order *APIKeyOrder) APIKeyPaginateOption {
+	if order == nil {
+		order = DefaultAPIKeyOrder
+	}
+	o := *order
+	return func(pager *apikeyPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAPIKeyOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAPIKeyFilter configures pagination filter.
+func WithAPIKeyFilter(filter func(*APIKeyQuery) (*APIKeyQuery, error)) APIKeyPaginateOption {
+	return func(pager *apikeyPager) error {
+		if filter == nil {
+			return errors.New("APIKeyQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type apikeyPager struct {
+	reverse bool
+	order   *APIKeyOrder
+	filter  func(*APIKeyQuery) (*APIKeyQuery, error)
+}
+
+func newAPIKeyPager(opts []APIKeyPaginateOption, reverse bool) (*apikeyPager, error) {
+	pager := &apikeyPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAPIKeyOrder
+	}
+	return pager, nil
+}
+
+func (p *apikeyPager) applyFilter(query *APIKeyQuery) (*APIKeyQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *apikeyPager) toCursor(_m *APIKey) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *apikeyPager) applyCursors(query *APIKeyQuery, after, before *Cursor) (*APIKeyQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAPIKeyOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *apikeyPager) applyOrder(query *APIKeyQuery) *APIKeyQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAPIKeyOrder.Field {
+		query = query.Order(DefaultAPIKeyOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *apikeyPager) orderExpr(query *APIKeyQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAPIKeyOrder.Field {
+			b.Comma().Ident(DefaultAPIKeyOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to APIKey.
+func (_m *APIKeyQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...APIKeyPaginateOption,
+) (*APIKeyConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAPIKeyPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &APIKeyConnection{Edges: []*APIKeyEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// APIKeyOrderFieldCreatedAt orders APIKey by created_at.
+	APIKeyOrderFieldCreatedAt = &APIKeyOrderField{
+		Value: func(_m *APIKey) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: apikey.FieldCreatedAt,
+		toTerm: apikey.ByCreatedAt,
+		toCursor: func(_m *APIKey) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// APIKeyOrderFieldUpdatedAt orders APIKey by updated_at.
+	APIKeyOrderFieldUpdatedAt = &APIKeyOrderField{
+		Value: func(_m *APIKey) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: apikey.FieldUpdatedAt,
+		toTerm: apikey.ByUpdatedAt,
+		toCursor: func(_m *APIKey) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// APIKeyOrderFieldName orders APIKey by name.
+	APIKeyOrderFieldName = &APIKeyOrderField{
+		Value: func(_m *APIKey) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: apikey.FieldName,
+		toTerm: apikey.ByName,
+		toCursor: func(_m *APIKey) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f APIKeyOrderField) String() string {
+	var str string
+	switch f.column {
+	case APIKeyOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case APIKeyOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case APIKeyOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f APIKeyOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *APIKeyOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("APIKeyOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *APIKeyOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *APIKeyOrderFieldUpdatedAt
+	case "NAME":
+		*f = *APIKeyOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid APIKeyOrderField", str)
+	}
+	return nil
+}
+
+// APIKeyOrderField defines the ordering field of APIKey.
+type APIKeyOrderField struct {
+	// Value extracts the ordering value from the given APIKey.
+	Value    func(*APIKey) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) apikey.OrderOption
+	toCursor func(*APIKey) Cursor
+}
+
+// APIKeyOrder defines the ordering of APIKey.
+type APIKeyOrder struct {
+	Direction OrderDirection    `json:"direction"`
+	Field     *APIKeyOrderField `json:"field"`
+}
+
+// DefaultAPIKeyOrder is the default ordering of APIKey.
+var DefaultAPIKeyOrder = &APIKeyOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &APIKeyOrderField{
+		Value: func(_m *APIKey) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: apikey.FieldID,
+		toTerm: apikey.ByID,
+		toCursor: func(_m *APIKey) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts APIKey into APIKeyEdge.
+func (_m *APIKey) ToEdge(order *APIKeyOrder) *APIKeyEdge {
+	if order == nil {
+		order = DefaultAPIKeyOrder
+	}
+	return &APIKeyEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// AuditEventEdge is the edge representation of AuditEvent.
+type AuditEventEdge struct {
+	Node   *AuditEvent `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// AuditEventConnection is the connection containing edges to AuditEvent.
+type AuditEventConnection struct {
+	Edges      []*AuditEventEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *AuditEventConnection) build(nodes []*AuditEvent, pager *auditeventPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AuditEvent
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AuditEvent {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AuditEvent {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AuditEventEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AuditEventEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AuditEventPaginateOption enables pagination customization.
+type AuditEventPaginateOption func(*auditeventPager) error
+
+// WithAuditEventOrder configures pagination ordering.
+func WithAuditEventOrder(order *AuditEventOrder) AuditEventPaginateOption {
+	if order == nil {
+		order = DefaultAuditEventOrder
+	}
+	o := *order
+	return func(pager *auditeventPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAuditEventOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAuditEventFilter configures pagination filter.
+func WithAuditEventFilter(filter func(*AuditEventQuery) (*AuditEventQuery, error)) AuditEventPaginateOption {
+	return func(pager *auditeventPager) error {
+		if filter == nil {
+			return errors.New("AuditEventQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type auditeventPager struct {
+	reverse bool
+	order   *AuditEventOrder
+	filter  func(*AuditEventQuery) (*AuditEventQuery, error)
+}
+
+func newAuditEventPager(opts []AuditEventPaginateOption, reverse bool) (*auditeventPager, error) {
+	pager := &auditeventPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAuditEventOrder
+	}
+	return pager, nil
+}
+
+func (p *auditeventPager) applyFilter(query *AuditEventQuery) (*AuditEventQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *auditeventPager) toCursor(_m *AuditEvent) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *auditeventPager) applyCursors(query *AuditEventQuery, after, before *Cursor) (*AuditEventQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAuditEventOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *auditeventPager) applyOrder(query *AuditEventQuery) *AuditEventQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAuditEventOrder.Field {
+		query = query.Order(DefaultAuditEventOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *auditeventPager) orderExpr(query *AuditEventQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAuditEventOrder.Field {
+			b.Comma().Ident(DefaultAuditEventOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AuditEvent.
+func (_m *AuditEventQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AuditEventPaginateOption,
+) (*AuditEventConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAuditEventPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AuditEventConnection{Edges: []*AuditEventEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AuditEventOrderFieldCreatedAt orders AuditEvent by created_at.
+	AuditEventOrderFieldCreatedAt = &AuditEventOrderField{
+		Value: func(_m *AuditEvent) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: auditevent.FieldCreatedAt,
+		toTerm: auditevent.ByCreatedAt,
+		toCursor: func(_m *AuditEvent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AuditEventOrderField) String() string {
+	var str string
+	switch f.column {
+	case AuditEventOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AuditEventOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AuditEventOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AuditEventOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AuditEventOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid AuditEventOrderField", str)
+	}
+	return nil
+}
+
+// AuditEventOrderField defines the ordering field of AuditEvent.
+type AuditEventOrderField struct {
+	// Value extracts the ordering value from the given AuditEvent.
+	Value    func(*AuditEvent) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) auditevent.OrderOption
+	toCursor func(*AuditEvent) Cursor
+}
+
+// AuditEventOrder defines the ordering of AuditEvent.
+type AuditEventOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *AuditEventOrderField `json:"field"`
+}
+
+// DefaultAuditEventOrder is the default ordering of AuditEvent.
+var DefaultAuditEventOrder = &AuditEventOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AuditEventOrderField{
+		Value: func(_m *AuditEvent) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: auditevent.FieldID,
+		toTerm: auditevent.ByID,
+		toCursor: func(_m *AuditEvent) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AuditEvent into AuditEventEdge.
+func (_m *AuditEvent) ToEdge(order *AuditEventOrder) *AuditEventEdge {
+	if order == nil {
+		order = DefaultAuditEventOrder
+	}
+	return &AuditEventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // CartEdge is the edge representation of Cart.
@@ -331,6 +956,71 @@ func (_m *CartQuery) Paginate(
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
+}
+
+var (
+	// CartOrderFieldCreatedAt orders Cart by created_at.
+	CartOrderFieldCreatedAt = &CartOrderField{
+		Value: func(_m *Cart) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: cart.FieldCreatedAt,
+		toTerm: cart.ByCreatedAt,
+		toCursor: func(_m *Cart) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CartOrderFieldUpdatedAt orders Cart by updated_at.
+	CartOrderFieldUpdatedAt = &CartOrderField{
+		Value: func(_m *Cart) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: cart.FieldUpdatedAt,
+		toTerm: cart.ByUpdatedAt,
+		toCursor: func(_m *Cart) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CartOrderField) String() string {
+	var str string
+	switch f.column {
+	case CartOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CartOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CartOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CartOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CartOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CartOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CartOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CartOrderField", str)
+	}
+	return nil
 }
 
 // CartOrderField defines the ordering field of Cart.
@@ -580,6 +1270,71 @@ func (_m *CartLineQuery) Paginate(
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
+}
+
+var (
+	// CartLineOrderFieldCreatedAt orders CartLine by created_at.
+	CartLineOrderFieldCreatedAt = &CartLineOrderField{
+		Value: func(_m *CartLine) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: cartline.FieldCreatedAt,
+		toTerm: cartline.ByCreatedAt,
+		toCursor: func(_m *CartLine) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CartLineOrderFieldUpdatedAt orders CartLine by updated_at.
+	CartLineOrderFieldUpdatedAt = &CartLineOrderField{
+		Value: func(_m *CartLine) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: cartline.FieldUpdatedAt,
+		toTerm: cartline.ByUpdatedAt,
+		toCursor: func(_m *CartLine) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CartLineOrderField) String() string {
+	var str string
+	switch f.column {
+	case CartLineOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CartLineOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CartLineOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CartLineOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CartLineOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CartLineOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CartLineOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CartLineOrderField", str)
+	}
+	return nil
 }
 
 // CartLineOrderField defines the ordering field of CartLine.
@@ -832,6 +1587,34 @@ func (_m *CollectionQuery) Paginate(
 }
 
 var (
+	// CollectionOrderFieldCreatedAt orders Collection by created_at.
+	CollectionOrderFieldCreatedAt = &CollectionOrderField{
+		Value: func(_m *Collection) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: collection.FieldCreatedAt,
+		toTerm: collection.ByCreatedAt,
+		toCursor: func(_m *Collection) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CollectionOrderFieldUpdatedAt orders Collection by updated_at.
+	CollectionOrderFieldUpdatedAt = &CollectionOrderField{
+		Value: func(_m *Collection) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: collection.FieldUpdatedAt,
+		toTerm: collection.ByUpdatedAt,
+		toCursor: func(_m *Collection) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
 	// CollectionOrderFieldTitle orders Collection by title.
 	CollectionOrderFieldTitle = &CollectionOrderField{
 		Value: func(_m *Collection) (ent.Value, error) {
@@ -852,6 +1635,10 @@ var (
 func (f CollectionOrderField) String() string {
 	var str string
 	switch f.column {
+	case CollectionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CollectionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
 	case CollectionOrderFieldTitle.column:
 		str = "TITLE"
 	}
@@ -870,6 +1657,10 @@ func (f *CollectionOrderField) UnmarshalGQL(v interface{}) error {
 		return fmt.Errorf("CollectionOrderField %T must be a string", v)
 	}
 	switch str {
+	case "CREATED_AT":
+		*f = *CollectionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CollectionOrderFieldUpdatedAt
 	case "TITLE":
 		*f = *CollectionOrderFieldTitle
 	default:
@@ -1127,6 +1918,71 @@ func (_m *CompletionAttemptQuery) Paginate(
 	return conn, nil
 }
 
+var (
+	// CompletionAttemptOrderFieldCreatedAt orders CompletionAttempt by created_at.
+	CompletionAttemptOrderFieldCreatedAt = &CompletionAttemptOrderField{
+		Value: func(_m *CompletionAttempt) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: completionattempt.FieldCreatedAt,
+		toTerm: completionattempt.ByCreatedAt,
+		toCursor: func(_m *CompletionAttempt) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CompletionAttemptOrderFieldUpdatedAt orders CompletionAttempt by updated_at.
+	CompletionAttemptOrderFieldUpdatedAt = &CompletionAttemptOrderField{
+		Value: func(_m *CompletionAttempt) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: completionattempt.FieldUpdatedAt,
+		toTerm: completionattempt.ByUpdatedAt,
+		toCursor: func(_m *CompletionAttempt) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CompletionAttemptOrderField) String() string {
+	var str string
+	switch f.column {
+	case CompletionAttemptOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CompletionAttemptOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CompletionAttemptOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CompletionAttemptOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CompletionAttemptOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CompletionAttemptOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CompletionAttemptOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CompletionAttemptOrderField", str)
+	}
+	return nil
+}
+
 // CompletionAttemptOrderField defines the ordering field of CompletionAttempt.
 type CompletionAttemptOrderField struct {
 	// Value extracts the ordering value from the given CompletionAttempt.
@@ -1163,255 +2019,6 @@ func (_m *CompletionAttempt) ToEdge(order *CompletionAttemptOrder) *CompletionAt
 		order = DefaultCompletionAttemptOrder
 	}
 	return &CompletionAttemptEdge{
-		Node:   _m,
-		Cursor: order.Field.toCursor(_m),
-	}
-}
-
-// CounterEdge is the edge representation of Counter.
-type CounterEdge struct {
-	Node   *Counter `json:"node"`
-	Cursor Cursor   `json:"cursor"`
-}
-
-// CounterConnection is the connection containing edges to Counter.
-type CounterConnection struct {
-	Edges      []*CounterEdge `json:"edges"`
-	PageInfo   PageInfo       `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
-}
-
-func (c *CounterConnection) build(nodes []*Counter, pager *counterPager, after *Cursor, first *int, before *Cursor, last *int) {
-	c.PageInfo.HasNextPage = before != nil
-	c.PageInfo.HasPreviousPage = after != nil
-	if first != nil && *first+1 == len(nodes) {
-		c.PageInfo.HasNextPage = true
-		nodes = nodes[:len(nodes)-1]
-	} else if last != nil && *last+1 == len(nodes) {
-		c.PageInfo.HasPreviousPage = true
-		nodes = nodes[:len(nodes)-1]
-	}
-	var nodeAt func(int) *Counter
-	if last != nil {
-		n := len(nodes) - 1
-		nodeAt = func(i int) *Counter {
-			return nodes[n-i]
-		}
-	} else {
-		nodeAt = func(i int) *Counter {
-			return nodes[i]
-		}
-	}
-	c.Edges = make([]*CounterEdge, len(nodes))
-	for i := range nodes {
-		node := nodeAt(i)
-		c.Edges[i] = &CounterEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
-		}
-	}
-	if l := len(c.Edges); l > 0 {
-		c.PageInfo.StartCursor = &c.Edges[0].Cursor
-		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
-	}
-	if c.TotalCount == 0 {
-		c.TotalCount = len(nodes)
-	}
-}
-
-// CounterPaginateOption enables pagination customization.
-type CounterPaginateOption func(*counterPager) error
-
-// WithCounterOrder configures pagination ordering.
-func WithCounterOrder(order *CounterOrder) CounterPaginateOption {
-	if order == nil {
-		order = DefaultCounterOrder
-	}
-	o := *order
-	return func(pager *counterPager) error {
-		if err := o.Direction.Validate(); err != nil {
-			return err
-		}
-		if o.Field == nil {
-			o.Field = DefaultCounterOrder.Field
-		}
-		pager.order = &o
-		return nil
-	}
-}
-
-// WithCounterFilter configures pagination filter.
-func WithCounterFilter(filter func(*CounterQuery) (*CounterQuery, error)) CounterPaginateOption {
-	return func(pager *counterPager) error {
-		if filter == nil {
-			return errors.New("CounterQuery filter cannot be nil")
-		}
-		pager.filter = filter
-		return nil
-	}
-}
-
-type counterPager struct {
-	reverse bool
-	order   *CounterOrder
-	filter  func(*CounterQuery) (*CounterQuery, error)
-}
-
-func newCounterPager(opts []CounterPaginateOption, reverse bool) (*counterPager, error) {
-	pager := &counterPager{reverse: reverse}
-	for _, opt := range opts {
-		if err := opt(pager); err != nil {
-			return nil, err
-		}
-	}
-	if pager.order == nil {
-		pager.order = DefaultCounterOrder
-	}
-	return pager, nil
-}
-
-func (p *counterPager) applyFilter(query *CounterQuery) (*CounterQuery, error) {
-	if p.filter != nil {
-		return p.filter(query)
-	}
-	return query, nil
-}
-
-func (p *counterPager) toCursor(_m *Counter) Cursor {
-	return p.order.Field.toCursor(_m)
-}
-
-func (p *counterPager) applyCursors(query *CounterQuery, after, before *Cursor) (*CounterQuery, error) {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCounterOrder.Field.column, p.order.Field.column, direction) {
-		query = query.Where(predicate)
-	}
-	return query, nil
-}
-
-func (p *counterPager) applyOrder(query *CounterQuery) *CounterQuery {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
-	if p.order.Field != DefaultCounterOrder.Field {
-		query = query.Order(DefaultCounterOrder.Field.toTerm(direction.OrderTermOption()))
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(p.order.Field.column)
-	}
-	return query
-}
-
-func (p *counterPager) orderExpr(query *CounterQuery) sql.Querier {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(p.order.Field.column)
-	}
-	return sql.ExprFunc(func(b *sql.Builder) {
-		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
-		if p.order.Field != DefaultCounterOrder.Field {
-			b.Comma().Ident(DefaultCounterOrder.Field.column).Pad().WriteString(string(direction))
-		}
-	})
-}
-
-// Paginate executes the query and returns a relay based cursor connection to Counter.
-func (_m *CounterQuery) Paginate(
-	ctx context.Context, after *Cursor, first *int,
-	before *Cursor, last *int, opts ...CounterPaginateOption,
-) (*CounterConnection, error) {
-	if err := validateFirstLast(first, last); err != nil {
-		return nil, err
-	}
-	pager, err := newCounterPager(opts, last != nil)
-	if err != nil {
-		return nil, err
-	}
-	if _m, err = pager.applyFilter(_m); err != nil {
-		return nil, err
-	}
-	conn := &CounterConnection{Edges: []*CounterEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
-	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
-			c := _m.Clone()
-			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
-				return nil, err
-			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
-		}
-	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
-		return conn, nil
-	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
-	}
-	limit := paginateLimit(first, last)
-	if limit != 0 {
-		_m.Limit(limit)
-	}
-	if field := collectedField(ctx, edgesField, nodeField); field != nil {
-		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
-			return nil, err
-		}
-	}
-	_m = pager.applyOrder(_m)
-	nodes, err := _m.All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	conn.build(nodes, pager, after, first, before, last)
-	return conn, nil
-}
-
-// CounterOrderField defines the ordering field of Counter.
-type CounterOrderField struct {
-	// Value extracts the ordering value from the given Counter.
-	Value    func(*Counter) (ent.Value, error)
-	column   string // field or computed.
-	toTerm   func(...sql.OrderTermOption) counter.OrderOption
-	toCursor func(*Counter) Cursor
-}
-
-// CounterOrder defines the ordering of Counter.
-type CounterOrder struct {
-	Direction OrderDirection     `json:"direction"`
-	Field     *CounterOrderField `json:"field"`
-}
-
-// DefaultCounterOrder is the default ordering of Counter.
-var DefaultCounterOrder = &CounterOrder{
-	Direction: entgql.OrderDirectionAsc,
-	Field: &CounterOrderField{
-		Value: func(_m *Counter) (ent.Value, error) {
-			return _m.ID, nil
-		},
-		column: counter.FieldID,
-		toTerm: counter.ByID,
-		toCursor: func(_m *Counter) Cursor {
-			return Cursor{ID: _m.ID}
-		},
-	},
-}
-
-// ToEdge converts Counter into CounterEdge.
-func (_m *Counter) ToEdge(order *CounterOrder) *CounterEdge {
-	if order == nil {
-		order = DefaultCounterOrder
-	}
-	return &CounterEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -1625,6 +2232,71 @@ func (_m *CustomerQuery) Paginate(
 	return conn, nil
 }
 
+var (
+	// CustomerOrderFieldCreatedAt orders Customer by created_at.
+	CustomerOrderFieldCreatedAt = &CustomerOrderField{
+		Value: func(_m *Customer) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: customer.FieldCreatedAt,
+		toTerm: customer.ByCreatedAt,
+		toCursor: func(_m *Customer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CustomerOrderFieldUpdatedAt orders Customer by updated_at.
+	CustomerOrderFieldUpdatedAt = &CustomerOrderField{
+		Value: func(_m *Customer) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: customer.FieldUpdatedAt,
+		toTerm: customer.ByUpdatedAt,
+		toCursor: func(_m *Customer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CustomerOrderField) String() string {
+	var str string
+	switch f.column {
+	case CustomerOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CustomerOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CustomerOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CustomerOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CustomerOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CustomerOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CustomerOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CustomerOrderField", str)
+	}
+	return nil
+}
+
 // CustomerOrderField defines the ordering field of Customer.
 type CustomerOrderField struct {
 	// Value extracts the ordering value from the given Customer.
@@ -1661,255 +2333,6 @@ func (_m *Customer) ToEdge(order *CustomerOrder) *CustomerEdge {
 		order = DefaultCustomerOrder
 	}
 	return &CustomerEdge{
-		Node:   _m,
-		Cursor: order.Field.toCursor(_m),
-	}
-}
-
-// CustomerAccessTokenEdge is the edge representation of CustomerAccessToken.
-type CustomerAccessTokenEdge struct {
-	Node   *CustomerAccessToken `json:"node"`
-	Cursor Cursor               `json:"cursor"`
-}
-
-// CustomerAccessTokenConnection is the connection containing edges to CustomerAccessToken.
-type CustomerAccessTokenConnection struct {
-	Edges      []*CustomerAccessTokenEdge `json:"edges"`
-	PageInfo   PageInfo                   `json:"pageInfo"`
-	TotalCount int                        `json:"totalCount"`
-}
-
-func (c *CustomerAccessTokenConnection) build(nodes []*CustomerAccessToken, pager *customeraccesstokenPager, after *Cursor, first *int, before *Cursor, last *int) {
-	c.PageInfo.HasNextPage = before != nil
-	c.PageInfo.HasPreviousPage = after != nil
-	if first != nil && *first+1 == len(nodes) {
-		c.PageInfo.HasNextPage = true
-		nodes = nodes[:len(nodes)-1]
-	} else if last != nil && *last+1 == len(nodes) {
-		c.PageInfo.HasPreviousPage = true
-		nodes = nodes[:len(nodes)-1]
-	}
-	var nodeAt func(int) *CustomerAccessToken
-	if last != nil {
-		n := len(nodes) - 1
-		nodeAt = func(i int) *CustomerAccessToken {
-			return nodes[n-i]
-		}
-	} else {
-		nodeAt = func(i int) *CustomerAccessToken {
-			return nodes[i]
-		}
-	}
-	c.Edges = make([]*CustomerAccessTokenEdge, len(nodes))
-	for i := range nodes {
-		node := nodeAt(i)
-		c.Edges[i] = &CustomerAccessTokenEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
-		}
-	}
-	if l := len(c.Edges); l > 0 {
-		c.PageInfo.StartCursor = &c.Edges[0].Cursor
-		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
-	}
-	if c.TotalCount == 0 {
-		c.TotalCount = len(nodes)
-	}
-}
-
-// CustomerAccessTokenPaginateOption enables pagination customization.
-type CustomerAccessTokenPaginateOption func(*customeraccesstokenPager) error
-
-// WithCustomerAccessTokenOrder configures pagination ordering.
-func WithCustomerAccessTokenOrder(order *CustomerAccessTokenOrder) CustomerAccessTokenPaginateOption {
-	if order == nil {
-		order = DefaultCustomerAccessTokenOrder
-	}
-	o := *order
-	return func(pager *customeraccesstokenPager) error {
-		if err := o.Direction.Validate(); err != nil {
-			return err
-		}
-		if o.Field == nil {
-			o.Field = DefaultCustomerAccessTokenOrder.Field
-		}
-		pager.order = &o
-		return nil
-	}
-}
-
-// WithCustomerAccessTokenFilter configures pagination filter.
-func WithCustomerAccessTokenFilter(filter func(*CustomerAccessTokenQuery) (*CustomerAccessTokenQuery, error)) CustomerAccessTokenPaginateOption {
-	return func(pager *customeraccesstokenPager) error {
-		if filter == nil {
-			return errors.New("CustomerAccessTokenQuery filter cannot be nil")
-		}
-		pager.filter = filter
-		return nil
-	}
-}
-
-type customeraccesstokenPager struct {
-	reverse bool
-	order   *CustomerAccessTokenOrder
-	filter  func(*CustomerAccessTokenQuery) (*CustomerAccessTokenQuery, error)
-}
-
-func newCustomerAccessTokenPager(opts []CustomerAccessTokenPaginateOption, reverse bool) (*customeraccesstokenPager, error) {
-	pager := &customeraccesstokenPager{reverse: reverse}
-	for _, opt := range opts {
-		if err := opt(pager); err != nil {
-			return nil, err
-		}
-	}
-	if pager.order == nil {
-		pager.order = DefaultCustomerAccessTokenOrder
-	}
-	return pager, nil
-}
-
-func (p *customeraccesstokenPager) applyFilter(query *CustomerAccessTokenQuery) (*CustomerAccessTokenQuery, error) {
-	if p.filter != nil {
-		return p.filter(query)
-	}
-	return query, nil
-}
-
-func (p *customeraccesstokenPager) toCursor(_m *CustomerAccessToken) Cursor {
-	return p.order.Field.toCursor(_m)
-}
-
-func (p *customeraccesstokenPager) applyCursors(query *CustomerAccessTokenQuery, after, before *Cursor) (*CustomerAccessTokenQuery, error) {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCustomerAccessTokenOrder.Field.column, p.order.Field.column, direction) {
-		query = query.Where(predicate)
-	}
-	return query, nil
-}
-
-func (p *customeraccesstokenPager) applyOrder(query *CustomerAccessTokenQuery) *CustomerAccessTokenQuery {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
-	if p.order.Field != DefaultCustomerAccessTokenOrder.Field {
-		query = query.Order(DefaultCustomerAccessTokenOrder.Field.toTerm(direction.OrderTermOption()))
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(p.order.Field.column)
-	}
-	return query
-}
-
-func (p *customeraccesstokenPager) orderExpr(query *CustomerAccessTokenQuery) sql.Querier {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(p.order.Field.column)
-	}
-	return sql.ExprFunc(func(b *sql.Builder) {
-		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
-		if p.order.Field != DefaultCustomerAccessTokenOrder.Field {
-			b.Comma().Ident(DefaultCustomerAccessTokenOrder.Field.column).Pad().WriteString(string(direction))
-		}
-	})
-}
-
-// Paginate executes the query and returns a relay based cursor connection to CustomerAccessToken.
-func (_m *CustomerAccessTokenQuery) Paginate(
-	ctx context.Context, after *Cursor, first *int,
-	before *Cursor, last *int, opts ...CustomerAccessTokenPaginateOption,
-) (*CustomerAccessTokenConnection, error) {
-	if err := validateFirstLast(first, last); err != nil {
-		return nil, err
-	}
-	pager, err := newCustomerAccessTokenPager(opts, last != nil)
-	if err != nil {
-		return nil, err
-	}
-	if _m, err = pager.applyFilter(_m); err != nil {
-		return nil, err
-	}
-	conn := &CustomerAccessTokenConnection{Edges: []*CustomerAccessTokenEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
-	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
-			c := _m.Clone()
-			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
-				return nil, err
-			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
-		}
-	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
-		return conn, nil
-	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
-	}
-	limit := paginateLimit(first, last)
-	if limit != 0 {
-		_m.Limit(limit)
-	}
-	if field := collectedField(ctx, edgesField, nodeField); field != nil {
-		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
-			return nil, err
-		}
-	}
-	_m = pager.applyOrder(_m)
-	nodes, err := _m.All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	conn.build(nodes, pager, after, first, before, last)
-	return conn, nil
-}
-
-// CustomerAccessTokenOrderField defines the ordering field of CustomerAccessToken.
-type CustomerAccessTokenOrderField struct {
-	// Value extracts the ordering value from the given CustomerAccessToken.
-	Value    func(*CustomerAccessToken) (ent.Value, error)
-	column   string // field or computed.
-	toTerm   func(...sql.OrderTermOption) customeraccesstoken.OrderOption
-	toCursor func(*CustomerAccessToken) Cursor
-}
-
-// CustomerAccessTokenOrder defines the ordering of CustomerAccessToken.
-type CustomerAccessTokenOrder struct {
-	Direction OrderDirection                 `json:"direction"`
-	Field     *CustomerAccessTokenOrderField `json:"field"`
-}
-
-// DefaultCustomerAccessTokenOrder is the default ordering of CustomerAccessToken.
-var DefaultCustomerAccessTokenOrder = &CustomerAccessTokenOrder{
-	Direction: entgql.OrderDirectionAsc,
-	Field: &CustomerAccessTokenOrderField{
-		Value: func(_m *CustomerAccessToken) (ent.Value, error) {
-			return _m.ID, nil
-		},
-		column: customeraccesstoken.FieldID,
-		toTerm: customeraccesstoken.ByID,
-		toCursor: func(_m *CustomerAccessToken) Cursor {
-			return Cursor{ID: _m.ID}
-		},
-	},
-}
-
-// ToEdge converts CustomerAccessToken into CustomerAccessTokenEdge.
-func (_m *CustomerAccessToken) ToEdge(order *CustomerAccessTokenOrder) *CustomerAccessTokenEdge {
-	if order == nil {
-		order = DefaultCustomerAccessTokenOrder
-	}
-	return &CustomerAccessTokenEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -2121,6 +2544,71 @@ func (_m *DiscountCodeQuery) Paginate(
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
+}
+
+var (
+	// DiscountCodeOrderFieldCreatedAt orders DiscountCode by created_at.
+	DiscountCodeOrderFieldCreatedAt = &DiscountCodeOrderField{
+		Value: func(_m *DiscountCode) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: discountcode.FieldCreatedAt,
+		toTerm: discountcode.ByCreatedAt,
+		toCursor: func(_m *DiscountCode) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// DiscountCodeOrderFieldUpdatedAt orders DiscountCode by updated_at.
+	DiscountCodeOrderFieldUpdatedAt = &DiscountCodeOrderField{
+		Value: func(_m *DiscountCode) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: discountcode.FieldUpdatedAt,
+		toTerm: discountcode.ByUpdatedAt,
+		toCursor: func(_m *DiscountCode) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DiscountCodeOrderField) String() string {
+	var str string
+	switch f.column {
+	case DiscountCodeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case DiscountCodeOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DiscountCodeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DiscountCodeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DiscountCodeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *DiscountCodeOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *DiscountCodeOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid DiscountCodeOrderField", str)
+	}
+	return nil
 }
 
 // DiscountCodeOrderField defines the ordering field of DiscountCode.
@@ -2372,6 +2860,71 @@ func (_m *DiscountRedemptionQuery) Paginate(
 	return conn, nil
 }
 
+var (
+	// DiscountRedemptionOrderFieldCreatedAt orders DiscountRedemption by created_at.
+	DiscountRedemptionOrderFieldCreatedAt = &DiscountRedemptionOrderField{
+		Value: func(_m *DiscountRedemption) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: discountredemption.FieldCreatedAt,
+		toTerm: discountredemption.ByCreatedAt,
+		toCursor: func(_m *DiscountRedemption) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// DiscountRedemptionOrderFieldUpdatedAt orders DiscountRedemption by updated_at.
+	DiscountRedemptionOrderFieldUpdatedAt = &DiscountRedemptionOrderField{
+		Value: func(_m *DiscountRedemption) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: discountredemption.FieldUpdatedAt,
+		toTerm: discountredemption.ByUpdatedAt,
+		toCursor: func(_m *DiscountRedemption) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DiscountRedemptionOrderField) String() string {
+	var str string
+	switch f.column {
+	case DiscountRedemptionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case DiscountRedemptionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DiscountRedemptionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DiscountRedemptionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DiscountRedemptionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *DiscountRedemptionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *DiscountRedemptionOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid DiscountRedemptionOrderField", str)
+	}
+	return nil
+}
+
 // DiscountRedemptionOrderField defines the ordering field of DiscountRedemption.
 type DiscountRedemptionOrderField struct {
 	// Value extracts the ordering value from the given DiscountRedemption.
@@ -2408,255 +2961,6 @@ func (_m *DiscountRedemption) ToEdge(order *DiscountRedemptionOrder) *DiscountRe
 		order = DefaultDiscountRedemptionOrder
 	}
 	return &DiscountRedemptionEdge{
-		Node:   _m,
-		Cursor: order.Field.toCursor(_m),
-	}
-}
-
-// EventEdge is the edge representation of Event.
-type EventEdge struct {
-	Node   *Event `json:"node"`
-	Cursor Cursor `json:"cursor"`
-}
-
-// EventConnection is the connection containing edges to Event.
-type EventConnection struct {
-	Edges      []*EventEdge `json:"edges"`
-	PageInfo   PageInfo     `json:"pageInfo"`
-	TotalCount int          `json:"totalCount"`
-}
-
-func (c *EventConnection) build(nodes []*Event, pager *eventPager, after *Cursor, first *int, before *Cursor, last *int) {
-	c.PageInfo.HasNextPage = before != nil
-	c.PageInfo.HasPreviousPage = after != nil
-	if first != nil && *first+1 == len(nodes) {
-		c.PageInfo.HasNextPage = true
-		nodes = nodes[:len(nodes)-1]
-	} else if last != nil && *last+1 == len(nodes) {
-		c.PageInfo.HasPreviousPage = true
-		nodes = nodes[:len(nodes)-1]
-	}
-	var nodeAt func(int) *Event
-	if last != nil {
-		n := len(nodes) - 1
-		nodeAt = func(i int) *Event {
-			return nodes[n-i]
-		}
-	} else {
-		nodeAt = func(i int) *Event {
-			return nodes[i]
-		}
-	}
-	c.Edges = make([]*EventEdge, len(nodes))
-	for i := range nodes {
-		node := nodeAt(i)
-		c.Edges[i] = &EventEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
-		}
-	}
-	if l := len(c.Edges); l > 0 {
-		c.PageInfo.StartCursor = &c.Edges[0].Cursor
-		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
-	}
-	if c.TotalCount == 0 {
-		c.TotalCount = len(nodes)
-	}
-}
-
-// EventPaginateOption enables pagination customization.
-type EventPaginateOption func(*eventPager) error
-
-// WithEventOrder configures pagination ordering.
-func WithEventOrder(order *EventOrder) EventPaginateOption {
-	if order == nil {
-		order = DefaultEventOrder
-	}
-	o := *order
-	return func(pager *eventPager) error {
-		if err := o.Direction.Validate(); err != nil {
-			return err
-		}
-		if o.Field == nil {
-			o.Field = DefaultEventOrder.Field
-		}
-		pager.order = &o
-		return nil
-	}
-}
-
-// WithEventFilter configures pagination filter.
-func WithEventFilter(filter func(*EventQuery) (*EventQuery, error)) EventPaginateOption {
-	return func(pager *eventPager) error {
-		if filter == nil {
-			return errors.New("EventQuery filter cannot be nil")
-		}
-		pager.filter = filter
-		return nil
-	}
-}
-
-type eventPager struct {
-	reverse bool
-	order   *EventOrder
-	filter  func(*EventQuery) (*EventQuery, error)
-}
-
-func newEventPager(opts []EventPaginateOption, reverse bool) (*eventPager, error) {
-	pager := &eventPager{reverse: reverse}
-	for _, opt := range opts {
-		if err := opt(pager); err != nil {
-			return nil, err
-		}
-	}
-	if pager.order == nil {
-		pager.order = DefaultEventOrder
-	}
-	return pager, nil
-}
-
-func (p *eventPager) applyFilter(query *EventQuery) (*EventQuery, error) {
-	if p.filter != nil {
-		return p.filter(query)
-	}
-	return query, nil
-}
-
-func (p *eventPager) toCursor(_m *Event) Cursor {
-	return p.order.Field.toCursor(_m)
-}
-
-func (p *eventPager) applyCursors(query *EventQuery, after, before *Cursor) (*EventQuery, error) {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultEventOrder.Field.column, p.order.Field.column, direction) {
-		query = query.Where(predicate)
-	}
-	return query, nil
-}
-
-func (p *eventPager) applyOrder(query *EventQuery) *EventQuery {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
-	if p.order.Field != DefaultEventOrder.Field {
-		query = query.Order(DefaultEventOrder.Field.toTerm(direction.OrderTermOption()))
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(p.order.Field.column)
-	}
-	return query
-}
-
-func (p *eventPager) orderExpr(query *EventQuery) sql.Querier {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(p.order.Field.column)
-	}
-	return sql.ExprFunc(func(b *sql.Builder) {
-		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
-		if p.order.Field != DefaultEventOrder.Field {
-			b.Comma().Ident(DefaultEventOrder.Field.column).Pad().WriteString(string(direction))
-		}
-	})
-}
-
-// Paginate executes the query and returns a relay based cursor connection to Event.
-func (_m *EventQuery) Paginate(
-	ctx context.Context, after *Cursor, first *int,
-	before *Cursor, last *int, opts ...EventPaginateOption,
-) (*EventConnection, error) {
-	if err := validateFirstLast(first, last); err != nil {
-		return nil, err
-	}
-	pager, err := newEventPager(opts, last != nil)
-	if err != nil {
-		return nil, err
-	}
-	if _m, err = pager.applyFilter(_m); err != nil {
-		return nil, err
-	}
-	conn := &EventConnection{Edges: []*EventEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
-	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
-			c := _m.Clone()
-			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
-				return nil, err
-			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
-		}
-	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
-		return conn, nil
-	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
-	}
-	limit := paginateLimit(first, last)
-	if limit != 0 {
-		_m.Limit(limit)
-	}
-	if field := collectedField(ctx, edgesField, nodeField); field != nil {
-		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
-			return nil, err
-		}
-	}
-	_m = pager.applyOrder(_m)
-	nodes, err := _m.All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	conn.build(nodes, pager, after, first, before, last)
-	return conn, nil
-}
-
-// EventOrderField defines the ordering field of Event.
-type EventOrderField struct {
-	// Value extracts the ordering value from the given Event.
-	Value    func(*Event) (ent.Value, error)
-	column   string // field or computed.
-	toTerm   func(...sql.OrderTermOption) event.OrderOption
-	toCursor func(*Event) Cursor
-}
-
-// EventOrder defines the ordering of Event.
-type EventOrder struct {
-	Direction OrderDirection   `json:"direction"`
-	Field     *EventOrderField `json:"field"`
-}
-
-// DefaultEventOrder is the default ordering of Event.
-var DefaultEventOrder = &EventOrder{
-	Direction: entgql.OrderDirectionAsc,
-	Field: &EventOrderField{
-		Value: func(_m *Event) (ent.Value, error) {
-			return _m.ID, nil
-		},
-		column: event.FieldID,
-		toTerm: event.ByID,
-		toCursor: func(_m *Event) Cursor {
-			return Cursor{ID: _m.ID}
-		},
-	},
-}
-
-// ToEdge converts Event into EventEdge.
-func (_m *Event) ToEdge(order *EventOrder) *EventEdge {
-	if order == nil {
-		order = DefaultEventOrder
-	}
-	return &EventEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -2870,6 +3174,71 @@ func (_m *FulfillmentQuery) Paginate(
 	return conn, nil
 }
 
+var (
+	// FulfillmentOrderFieldCreatedAt orders Fulfillment by created_at.
+	FulfillmentOrderFieldCreatedAt = &FulfillmentOrderField{
+		Value: func(_m *Fulfillment) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: fulfillment.FieldCreatedAt,
+		toTerm: fulfillment.ByCreatedAt,
+		toCursor: func(_m *Fulfillment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// FulfillmentOrderFieldUpdatedAt orders Fulfillment by updated_at.
+	FulfillmentOrderFieldUpdatedAt = &FulfillmentOrderField{
+		Value: func(_m *Fulfillment) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: fulfillment.FieldUpdatedAt,
+		toTerm: fulfillment.ByUpdatedAt,
+		toCursor: func(_m *Fulfillment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f FulfillmentOrderField) String() string {
+	var str string
+	switch f.column {
+	case FulfillmentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case FulfillmentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f FulfillmentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *FulfillmentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("FulfillmentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *FulfillmentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *FulfillmentOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid FulfillmentOrderField", str)
+	}
+	return nil
+}
+
 // FulfillmentOrderField defines the ordering field of Fulfillment.
 type FulfillmentOrderField struct {
 	// Value extracts the ordering value from the given Fulfillment.
@@ -2911,20 +3280,20 @@ func (_m *Fulfillment) ToEdge(order *FulfillmentOrder) *FulfillmentEdge {
 	}
 }
 
-// LoginAttemptEdge is the edge representation of LoginAttempt.
-type LoginAttemptEdge struct {
-	Node   *LoginAttempt `json:"node"`
-	Cursor Cursor        `json:"cursor"`
+// InventoryAdjustmentEdge is the edge representation of InventoryAdjustment.
+type InventoryAdjustmentEdge struct {
+	Node   *InventoryAdjustment `json:"node"`
+	Cursor Cursor               `json:"cursor"`
 }
 
-// LoginAttemptConnection is the connection containing edges to LoginAttempt.
-type LoginAttemptConnection struct {
-	Edges      []*LoginAttemptEdge `json:"edges"`
-	PageInfo   PageInfo            `json:"pageInfo"`
-	TotalCount int                 `json:"totalCount"`
+// InventoryAdjustmentConnection is the connection containing edges to InventoryAdjustment.
+type InventoryAdjustmentConnection struct {
+	Edges      []*InventoryAdjustmentEdge `json:"edges"`
+	PageInfo   PageInfo                   `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
 }
 
-func (c *LoginAttemptConnection) build(nodes []*LoginAttempt, pager *loginattemptPager, after *Cursor, first *int, before *Cursor, last *int) {
+func (c *InventoryAdjustmentConnection) build(nodes []*InventoryAdjustment, pager *inventoryadjustmentPager, after *Cursor, first *int, before *Cursor, last *int) {
 	c.PageInfo.HasNextPage = before != nil
 	c.PageInfo.HasPreviousPage = after != nil
 	if first != nil && *first+1 == len(nodes) {
@@ -2934,21 +3303,21 @@ func (c *LoginAttemptConnection) build(nodes []*LoginAttempt, pager *loginattemp
 		c.PageInfo.HasPreviousPage = true
 		nodes = nodes[:len(nodes)-1]
 	}
-	var nodeAt func(int) *LoginAttempt
+	var nodeAt func(int) *InventoryAdjustment
 	if last != nil {
 		n := len(nodes) - 1
-		nodeAt = func(i int) *LoginAttempt {
+		nodeAt = func(i int) *InventoryAdjustment {
 			return nodes[n-i]
 		}
 	} else {
-		nodeAt = func(i int) *LoginAttempt {
+		nodeAt = func(i int) *InventoryAdjustment {
 			return nodes[i]
 		}
 	}
-	c.Edges = make([]*LoginAttemptEdge, len(nodes))
+	c.Edges = make([]*InventoryAdjustmentEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &LoginAttemptEdge{
+		c.Edges[i] = &InventoryAdjustmentEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -2962,87 +3331,87 @@ func (c *LoginAttemptConnection) build(nodes []*LoginAttempt, pager *loginattemp
 	}
 }
 
-// LoginAttemptPaginateOption enables pagination customization.
-type LoginAttemptPaginateOption func(*loginattemptPager) error
+// InventoryAdjustmentPaginateOption enables pagination customization.
+type InventoryAdjustmentPaginateOption func(*inventoryadjustmentPager) error
 
-// WithLoginAttemptOrder configures pagination ordering.
-func WithLoginAttemptOrder(order *LoginAttemptOrder) LoginAttemptPaginateOption {
+// WithInventoryAdjustmentOrder configures pagination ordering.
+func WithInventoryAdjustmentOrder(order *InventoryAdjustmentOrder) InventoryAdjustmentPaginateOption {
 	if order == nil {
-		order = DefaultLoginAttemptOrder
+		order = DefaultInventoryAdjustmentOrder
 	}
 	o := *order
-	return func(pager *loginattemptPager) error {
+	return func(pager *inventoryadjustmentPager) error {
 		if err := o.Direction.Validate(); err != nil {
 			return err
 		}
 		if o.Field == nil {
-			o.Field = DefaultLoginAttemptOrder.Field
+			o.Field = DefaultInventoryAdjustmentOrder.Field
 		}
 		pager.order = &o
 		return nil
 	}
 }
 
-// WithLoginAttemptFilter configures pagination filter.
-func WithLoginAttemptFilter(filter func(*LoginAttemptQuery) (*LoginAttemptQuery, error)) LoginAttemptPaginateOption {
-	return func(pager *loginattemptPager) error {
+// WithInventoryAdjustmentFilter configures pagination filter.
+func WithInventoryAdjustmentFilter(filter func(*InventoryAdjustmentQuery) (*InventoryAdjustmentQuery, error)) InventoryAdjustmentPaginateOption {
+	return func(pager *inventoryadjustmentPager) error {
 		if filter == nil {
-			return errors.New("LoginAttemptQuery filter cannot be nil")
+			return errors.New("InventoryAdjustmentQuery filter cannot be nil")
 		}
 		pager.filter = filter
 		return nil
 	}
 }
 
-type loginattemptPager struct {
+type inventoryadjustmentPager struct {
 	reverse bool
-	order   *LoginAttemptOrder
-	filter  func(*LoginAttemptQuery) (*LoginAttemptQuery, error)
+	order   *InventoryAdjustmentOrder
+	filter  func(*InventoryAdjustmentQuery) (*InventoryAdjustmentQuery, error)
 }
 
-func newLoginAttemptPager(opts []LoginAttemptPaginateOption, reverse bool) (*loginattemptPager, error) {
-	pager := &loginattemptPager{reverse: reverse}
+func newInventoryAdjustmentPager(opts []InventoryAdjustmentPaginateOption, reverse bool) (*inventoryadjustmentPager, error) {
+	pager := &inventoryadjustmentPager{reverse: reverse}
 	for _, opt := range opts {
 		if err := opt(pager); err != nil {
 			return nil, err
 		}
 	}
 	if pager.order == nil {
-		pager.order = DefaultLoginAttemptOrder
+		pager.order = DefaultInventoryAdjustmentOrder
 	}
 	return pager, nil
 }
 
-func (p *loginattemptPager) applyFilter(query *LoginAttemptQuery) (*LoginAttemptQuery, error) {
+func (p *inventoryadjustmentPager) applyFilter(query *InventoryAdjustmentQuery) (*InventoryAdjustmentQuery, error) {
 	if p.filter != nil {
 		return p.filter(query)
 	}
 	return query, nil
 }
 
-func (p *loginattemptPager) toCursor(_m *LoginAttempt) Cursor {
+func (p *inventoryadjustmentPager) toCursor(_m *InventoryAdjustment) Cursor {
 	return p.order.Field.toCursor(_m)
 }
 
-func (p *loginattemptPager) applyCursors(query *LoginAttemptQuery, after, before *Cursor) (*LoginAttemptQuery, error) {
+func (p *inventoryadjustmentPager) applyCursors(query *InventoryAdjustmentQuery, after, before *Cursor) (*InventoryAdjustmentQuery, error) {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLoginAttemptOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultInventoryAdjustmentOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
 }
 
-func (p *loginattemptPager) applyOrder(query *LoginAttemptQuery) *LoginAttemptQuery {
+func (p *inventoryadjustmentPager) applyOrder(query *InventoryAdjustmentQuery) *InventoryAdjustmentQuery {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
 	}
 	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
-	if p.order.Field != DefaultLoginAttemptOrder.Field {
-		query = query.Order(DefaultLoginAttemptOrder.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultInventoryAdjustmentOrder.Field {
+		query = query.Order(DefaultInventoryAdjustmentOrder.Field.toTerm(direction.OrderTermOption()))
 	}
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(p.order.Field.column)
@@ -3050,7 +3419,7 @@ func (p *loginattemptPager) applyOrder(query *LoginAttemptQuery) *LoginAttemptQu
 	return query
 }
 
-func (p *loginattemptPager) orderExpr(query *LoginAttemptQuery) sql.Querier {
+func (p *inventoryadjustmentPager) orderExpr(query *InventoryAdjustmentQuery) sql.Querier {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
@@ -3060,28 +3429,28 @@ func (p *loginattemptPager) orderExpr(query *LoginAttemptQuery) sql.Querier {
 	}
 	return sql.ExprFunc(func(b *sql.Builder) {
 		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
-		if p.order.Field != DefaultLoginAttemptOrder.Field {
-			b.Comma().Ident(DefaultLoginAttemptOrder.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultInventoryAdjustmentOrder.Field {
+			b.Comma().Ident(DefaultInventoryAdjustmentOrder.Field.column).Pad().WriteString(string(direction))
 		}
 	})
 }
 
-// Paginate executes the query and returns a relay based cursor connection to LoginAttempt.
-func (_m *LoginAttemptQuery) Paginate(
+// Paginate executes the query and returns a relay based cursor connection to InventoryAdjustment.
+func (_m *InventoryAdjustmentQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
-	before *Cursor, last *int, opts ...LoginAttemptPaginateOption,
-) (*LoginAttemptConnection, error) {
+	before *Cursor, last *int, opts ...InventoryAdjustmentPaginateOption,
+) (*InventoryAdjustmentConnection, error) {
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
-	pager, err := newLoginAttemptPager(opts, last != nil)
+	pager, err := newInventoryAdjustmentPager(opts, last != nil)
 	if err != nil {
 		return nil, err
 	}
 	if _m, err = pager.applyFilter(_m); err != nil {
 		return nil, err
 	}
-	conn := &LoginAttemptConnection{Edges: []*LoginAttemptEdge{}}
+	conn := &InventoryAdjustmentConnection{Edges: []*InventoryAdjustmentEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
@@ -3119,42 +3488,89 @@ func (_m *LoginAttemptQuery) Paginate(
 	return conn, nil
 }
 
-// LoginAttemptOrderField defines the ordering field of LoginAttempt.
-type LoginAttemptOrderField struct {
-	// Value extracts the ordering value from the given LoginAttempt.
-	Value    func(*LoginAttempt) (ent.Value, error)
+var (
+	// InventoryAdjustmentOrderFieldCreatedAt orders InventoryAdjustment by created_at.
+	InventoryAdjustmentOrderFieldCreatedAt = &InventoryAdjustmentOrderField{
+		Value: func(_m *InventoryAdjustment) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: inventoryadjustment.FieldCreatedAt,
+		toTerm: inventoryadjustment.ByCreatedAt,
+		toCursor: func(_m *InventoryAdjustment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f InventoryAdjustmentOrderField) String() string {
+	var str string
+	switch f.column {
+	case InventoryAdjustmentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f InventoryAdjustmentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *InventoryAdjustmentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("InventoryAdjustmentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *InventoryAdjustmentOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid InventoryAdjustmentOrderField", str)
+	}
+	return nil
+}
+
+// InventoryAdjustmentOrderField defines the ordering field of InventoryAdjustment.
+type InventoryAdjustmentOrderField struct {
+	// Value extracts the ordering value from the given InventoryAdjustment.
+	Value    func(*InventoryAdjustment) (ent.Value, error)
 	column   string // field or computed.
-	toTerm   func(...sql.OrderTermOption) loginattempt.OrderOption
-	toCursor func(*LoginAttempt) Cursor
+	toTerm   func(...sql.OrderTermOption) inventoryadjustment.OrderOption
+	toCursor func(*InventoryAdjustment) Cursor
 }
 
-// LoginAttemptOrder defines the ordering of LoginAttempt.
-type LoginAttemptOrder struct {
-	Direction OrderDirection          `json:"direction"`
-	Field     *LoginAttemptOrderField `json:"field"`
+// InventoryAdjustmentOrder defines the ordering of InventoryAdjustment.
+type InventoryAdjustmentOrder struct {
+	Direction OrderDirection                 `json:"direction"`
+	Field     *InventoryAdjustmentOrderField `json:"field"`
 }
 
-// DefaultLoginAttemptOrder is the default ordering of LoginAttempt.
-var DefaultLoginAttemptOrder = &LoginAttemptOrder{
+// DefaultInventoryAdjustmentOrder is the default ordering of InventoryAdjustment.
+var DefaultInventoryAdjustmentOrder = &InventoryAdjustmentOrder{
 	Direction: entgql.OrderDirectionAsc,
-	Field: &LoginAttemptOrderField{
-		Value: func(_m *LoginAttempt) (ent.Value, error) {
+	Field: &InventoryAdjustmentOrderField{
+		Value: func(_m *InventoryAdjustment) (ent.Value, error) {
 			return _m.ID, nil
 		},
-		column: loginattempt.FieldID,
-		toTerm: loginattempt.ByID,
-		toCursor: func(_m *LoginAttempt) Cursor {
+		column: inventoryadjustment.FieldID,
+		toTerm: inventoryadjustment.ByID,
+		toCursor: func(_m *InventoryAdjustment) Cursor {
 			return Cursor{ID: _m.ID}
 		},
 	},
 }
 
-// ToEdge converts LoginAttempt into LoginAttemptEdge.
-func (_m *LoginAttempt) ToEdge(order *LoginAttemptOrder) *LoginAttemptEdge {
+// ToEdge converts InventoryAdjustment into InventoryAdjustmentEdge.
+func (_m *InventoryAdjustment) ToEdge(order *InventoryAdjustmentOrder) *InventoryAdjustmentEdge {
 	if order == nil {
-		order = DefaultLoginAttemptOrder
+		order = DefaultInventoryAdjustmentOrder
 	}
-	return &LoginAttemptEdge{
+	return &InventoryAdjustmentEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -3366,6 +3782,71 @@ func (_m *MailingAddressQuery) Paginate(
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
+}
+
+var (
+	// MailingAddressOrderFieldCreatedAt orders MailingAddress by created_at.
+	MailingAddressOrderFieldCreatedAt = &MailingAddressOrderField{
+		Value: func(_m *MailingAddress) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: mailingaddress.FieldCreatedAt,
+		toTerm: mailingaddress.ByCreatedAt,
+		toCursor: func(_m *MailingAddress) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MailingAddressOrderFieldUpdatedAt orders MailingAddress by updated_at.
+	MailingAddressOrderFieldUpdatedAt = &MailingAddressOrderField{
+		Value: func(_m *MailingAddress) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: mailingaddress.FieldUpdatedAt,
+		toTerm: mailingaddress.ByUpdatedAt,
+		toCursor: func(_m *MailingAddress) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MailingAddressOrderField) String() string {
+	var str string
+	switch f.column {
+	case MailingAddressOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MailingAddressOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MailingAddressOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MailingAddressOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MailingAddressOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MailingAddressOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MailingAddressOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid MailingAddressOrderField", str)
+	}
+	return nil
 }
 
 // MailingAddressOrderField defines the ordering field of MailingAddress.
@@ -4115,6 +4596,71 @@ func (_m *OrderQuery) Paginate(
 	return conn, nil
 }
 
+var (
+	// OrderOrderFieldCreatedAt orders Order by created_at.
+	OrderOrderFieldCreatedAt = &OrderOrderField{
+		Value: func(_m *Order) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: order.FieldCreatedAt,
+		toTerm: order.ByCreatedAt,
+		toCursor: func(_m *Order) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// OrderOrderFieldUpdatedAt orders Order by updated_at.
+	OrderOrderFieldUpdatedAt = &OrderOrderField{
+		Value: func(_m *Order) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: order.FieldUpdatedAt,
+		toTerm: order.ByUpdatedAt,
+		toCursor: func(_m *Order) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f OrderOrderField) String() string {
+	var str string
+	switch f.column {
+	case OrderOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case OrderOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f OrderOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *OrderOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("OrderOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *OrderOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *OrderOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid OrderOrderField", str)
+	}
+	return nil
+}
+
 // OrderOrderField defines the ordering field of Order.
 type OrderOrderField struct {
 	// Value extracts the ordering value from the given Order.
@@ -4614,6 +5160,34 @@ func (_m *PageQuery) Paginate(
 }
 
 var (
+	// PageOrderFieldCreatedAt orders Page by created_at.
+	PageOrderFieldCreatedAt = &PageOrderField{
+		Value: func(_m *Page) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: page.FieldCreatedAt,
+		toTerm: page.ByCreatedAt,
+		toCursor: func(_m *Page) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PageOrderFieldUpdatedAt orders Page by updated_at.
+	PageOrderFieldUpdatedAt = &PageOrderField{
+		Value: func(_m *Page) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: page.FieldUpdatedAt,
+		toTerm: page.ByUpdatedAt,
+		toCursor: func(_m *Page) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
 	// PageOrderFieldTitle orders Page by title.
 	PageOrderFieldTitle = &PageOrderField{
 		Value: func(_m *Page) (ent.Value, error) {
@@ -4634,6 +5208,10 @@ var (
 func (f PageOrderField) String() string {
 	var str string
 	switch f.column {
+	case PageOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PageOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
 	case PageOrderFieldTitle.column:
 		str = "TITLE"
 	}
@@ -4652,6 +5230,10 @@ func (f *PageOrderField) UnmarshalGQL(v interface{}) error {
 		return fmt.Errorf("PageOrderField %T must be a string", v)
 	}
 	switch str {
+	case "CREATED_AT":
+		*f = *PageOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PageOrderFieldUpdatedAt
 	case "TITLE":
 		*f = *PageOrderFieldTitle
 	default:
@@ -4696,255 +5278,6 @@ func (_m *Page) ToEdge(order *PageOrder) *PageEdge {
 		order = DefaultPageOrder
 	}
 	return &PageEdge{
-		Node:   _m,
-		Cursor: order.Field.toCursor(_m),
-	}
-}
-
-// PasswordResetTokenEdge is the edge representation of PasswordResetToken.
-type PasswordResetTokenEdge struct {
-	Node   *PasswordResetToken `json:"node"`
-	Cursor Cursor              `json:"cursor"`
-}
-
-// PasswordResetTokenConnection is the connection containing edges to PasswordResetToken.
-type PasswordResetTokenConnection struct {
-	Edges      []*PasswordResetTokenEdge `json:"edges"`
-	PageInfo   PageInfo                  `json:"pageInfo"`
-	TotalCount int                       `json:"totalCount"`
-}
-
-func (c *PasswordResetTokenConnection) build(nodes []*PasswordResetToken, pager *passwordresettokenPager, after *Cursor, first *int, before *Cursor, last *int) {
-	c.PageInfo.HasNextPage = before != nil
-	c.PageInfo.HasPreviousPage = after != nil
-	if first != nil && *first+1 == len(nodes) {
-		c.PageInfo.HasNextPage = true
-		nodes = nodes[:len(nodes)-1]
-	} else if last != nil && *last+1 == len(nodes) {
-		c.PageInfo.HasPreviousPage = true
-		nodes = nodes[:len(nodes)-1]
-	}
-	var nodeAt func(int) *PasswordResetToken
-	if last != nil {
-		n := len(nodes) - 1
-		nodeAt = func(i int) *PasswordResetToken {
-			return nodes[n-i]
-		}
-	} else {
-		nodeAt = func(i int) *PasswordResetToken {
-			return nodes[i]
-		}
-	}
-	c.Edges = make([]*PasswordResetTokenEdge, len(nodes))
-	for i := range nodes {
-		node := nodeAt(i)
-		c.Edges[i] = &PasswordResetTokenEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
-		}
-	}
-	if l := len(c.Edges); l > 0 {
-		c.PageInfo.StartCursor = &c.Edges[0].Cursor
-		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
-	}
-	if c.TotalCount == 0 {
-		c.TotalCount = len(nodes)
-	}
-}
-
-// PasswordResetTokenPaginateOption enables pagination customization.
-type PasswordResetTokenPaginateOption func(*passwordresettokenPager) error
-
-// WithPasswordResetTokenOrder configures pagination ordering.
-func WithPasswordResetTokenOrder(order *PasswordResetTokenOrder) PasswordResetTokenPaginateOption {
-	if order == nil {
-		order = DefaultPasswordResetTokenOrder
-	}
-	o := *order
-	return func(pager *passwordresettokenPager) error {
-		if err := o.Direction.Validate(); err != nil {
-			return err
-		}
-		if o.Field == nil {
-			o.Field = DefaultPasswordResetTokenOrder.Field
-		}
-		pager.order = &o
-		return nil
-	}
-}
-
-// WithPasswordResetTokenFilter configures pagination filter.
-func WithPasswordResetTokenFilter(filter func(*PasswordResetTokenQuery) (*PasswordResetTokenQuery, error)) PasswordResetTokenPaginateOption {
-	return func(pager *passwordresettokenPager) error {
-		if filter == nil {
-			return errors.New("PasswordResetTokenQuery filter cannot be nil")
-		}
-		pager.filter = filter
-		return nil
-	}
-}
-
-type passwordresettokenPager struct {
-	reverse bool
-	order   *PasswordResetTokenOrder
-	filter  func(*PasswordResetTokenQuery) (*PasswordResetTokenQuery, error)
-}
-
-func newPasswordResetTokenPager(opts []PasswordResetTokenPaginateOption, reverse bool) (*passwordresettokenPager, error) {
-	pager := &passwordresettokenPager{reverse: reverse}
-	for _, opt := range opts {
-		if err := opt(pager); err != nil {
-			return nil, err
-		}
-	}
-	if pager.order == nil {
-		pager.order = DefaultPasswordResetTokenOrder
-	}
-	return pager, nil
-}
-
-func (p *passwordresettokenPager) applyFilter(query *PasswordResetTokenQuery) (*PasswordResetTokenQuery, error) {
-	if p.filter != nil {
-		return p.filter(query)
-	}
-	return query, nil
-}
-
-func (p *passwordresettokenPager) toCursor(_m *PasswordResetToken) Cursor {
-	return p.order.Field.toCursor(_m)
-}
-
-func (p *passwordresettokenPager) applyCursors(query *PasswordResetTokenQuery, after, before *Cursor) (*PasswordResetTokenQuery, error) {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPasswordResetTokenOrder.Field.column, p.order.Field.column, direction) {
-		query = query.Where(predicate)
-	}
-	return query, nil
-}
-
-func (p *passwordresettokenPager) applyOrder(query *PasswordResetTokenQuery) *PasswordResetTokenQuery {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
-	if p.order.Field != DefaultPasswordResetTokenOrder.Field {
-		query = query.Order(DefaultPasswordResetTokenOrder.Field.toTerm(direction.OrderTermOption()))
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(p.order.Field.column)
-	}
-	return query
-}
-
-func (p *passwordresettokenPager) orderExpr(query *PasswordResetTokenQuery) sql.Querier {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(p.order.Field.column)
-	}
-	return sql.ExprFunc(func(b *sql.Builder) {
-		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
-		if p.order.Field != DefaultPasswordResetTokenOrder.Field {
-			b.Comma().Ident(DefaultPasswordResetTokenOrder.Field.column).Pad().WriteString(string(direction))
-		}
-	})
-}
-
-// Paginate executes the query and returns a relay based cursor connection to PasswordResetToken.
-func (_m *PasswordResetTokenQuery) Paginate(
-	ctx context.Context, after *Cursor, first *int,
-	before *Cursor, last *int, opts ...PasswordResetTokenPaginateOption,
-) (*PasswordResetTokenConnection, error) {
-	if err := validateFirstLast(first, last); err != nil {
-		return nil, err
-	}
-	pager, err := newPasswordResetTokenPager(opts, last != nil)
-	if err != nil {
-		return nil, err
-	}
-	if _m, err = pager.applyFilter(_m); err != nil {
-		return nil, err
-	}
-	conn := &PasswordResetTokenConnection{Edges: []*PasswordResetTokenEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
-	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
-			c := _m.Clone()
-			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
-				return nil, err
-			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
-		}
-	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
-		return conn, nil
-	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
-	}
-	limit := paginateLimit(first, last)
-	if limit != 0 {
-		_m.Limit(limit)
-	}
-	if field := collectedField(ctx, edgesField, nodeField); field != nil {
-		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
-			return nil, err
-		}
-	}
-	_m = pager.applyOrder(_m)
-	nodes, err := _m.All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	conn.build(nodes, pager, after, first, before, last)
-	return conn, nil
-}
-
-// PasswordResetTokenOrderField defines the ordering field of PasswordResetToken.
-type PasswordResetTokenOrderField struct {
-	// Value extracts the ordering value from the given PasswordResetToken.
-	Value    func(*PasswordResetToken) (ent.Value, error)
-	column   string // field or computed.
-	toTerm   func(...sql.OrderTermOption) passwordresettoken.OrderOption
-	toCursor func(*PasswordResetToken) Cursor
-}
-
-// PasswordResetTokenOrder defines the ordering of PasswordResetToken.
-type PasswordResetTokenOrder struct {
-	Direction OrderDirection                `json:"direction"`
-	Field     *PasswordResetTokenOrderField `json:"field"`
-}
-
-// DefaultPasswordResetTokenOrder is the default ordering of PasswordResetToken.
-var DefaultPasswordResetTokenOrder = &PasswordResetTokenOrder{
-	Direction: entgql.OrderDirectionAsc,
-	Field: &PasswordResetTokenOrderField{
-		Value: func(_m *PasswordResetToken) (ent.Value, error) {
-			return _m.ID, nil
-		},
-		column: passwordresettoken.FieldID,
-		toTerm: passwordresettoken.ByID,
-		toCursor: func(_m *PasswordResetToken) Cursor {
-			return Cursor{ID: _m.ID}
-		},
-	},
-}
-
-// ToEdge converts PasswordResetToken into PasswordResetTokenEdge.
-func (_m *PasswordResetToken) ToEdge(order *PasswordResetTokenOrder) *PasswordResetTokenEdge {
-	if order == nil {
-		order = DefaultPasswordResetTokenOrder
-	}
-	return &PasswordResetTokenEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -5159,6 +5492,34 @@ func (_m *ProductQuery) Paginate(
 }
 
 var (
+	// ProductOrderFieldCreatedAt orders Product by created_at.
+	ProductOrderFieldCreatedAt = &ProductOrderField{
+		Value: func(_m *Product) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: product.FieldCreatedAt,
+		toTerm: product.ByCreatedAt,
+		toCursor: func(_m *Product) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ProductOrderFieldUpdatedAt orders Product by updated_at.
+	ProductOrderFieldUpdatedAt = &ProductOrderField{
+		Value: func(_m *Product) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: product.FieldUpdatedAt,
+		toTerm: product.ByUpdatedAt,
+		toCursor: func(_m *Product) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
 	// ProductOrderFieldTitle orders Product by title.
 	ProductOrderFieldTitle = &ProductOrderField{
 		Value: func(_m *Product) (ent.Value, error) {
@@ -5235,6 +5596,10 @@ var (
 func (f ProductOrderField) String() string {
 	var str string
 	switch f.column {
+	case ProductOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ProductOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
 	case ProductOrderFieldTitle.column:
 		str = "TITLE"
 	case ProductOrderFieldVendor.column:
@@ -5261,6 +5626,10 @@ func (f *ProductOrderField) UnmarshalGQL(v interface{}) error {
 		return fmt.Errorf("ProductOrderField %T must be a string", v)
 	}
 	switch str {
+	case "CREATED_AT":
+		*f = *ProductOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ProductOrderFieldUpdatedAt
 	case "TITLE":
 		*f = *ProductOrderFieldTitle
 	case "VENDOR":
@@ -6274,6 +6643,34 @@ func (_m *ProductVariantQuery) Paginate(
 }
 
 var (
+	// ProductVariantOrderFieldCreatedAt orders ProductVariant by created_at.
+	ProductVariantOrderFieldCreatedAt = &ProductVariantOrderField{
+		Value: func(_m *ProductVariant) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: productvariant.FieldCreatedAt,
+		toTerm: productvariant.ByCreatedAt,
+		toCursor: func(_m *ProductVariant) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ProductVariantOrderFieldUpdatedAt orders ProductVariant by updated_at.
+	ProductVariantOrderFieldUpdatedAt = &ProductVariantOrderField{
+		Value: func(_m *ProductVariant) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: productvariant.FieldUpdatedAt,
+		toTerm: productvariant.ByUpdatedAt,
+		toCursor: func(_m *ProductVariant) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
 	// ProductVariantOrderFieldPrice orders ProductVariant by price.
 	ProductVariantOrderFieldPrice = &ProductVariantOrderField{
 		Value: func(_m *ProductVariant) (ent.Value, error) {
@@ -6294,6 +6691,10 @@ var (
 func (f ProductVariantOrderField) String() string {
 	var str string
 	switch f.column {
+	case ProductVariantOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ProductVariantOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
 	case ProductVariantOrderFieldPrice.column:
 		str = "PRICE"
 	}
@@ -6312,6 +6713,10 @@ func (f *ProductVariantOrderField) UnmarshalGQL(v interface{}) error {
 		return fmt.Errorf("ProductVariantOrderField %T must be a string", v)
 	}
 	switch str {
+	case "CREATED_AT":
+		*f = *ProductVariantOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ProductVariantOrderFieldUpdatedAt
 	case "PRICE":
 		*f = *ProductVariantOrderFieldPrice
 	default:
@@ -6356,255 +6761,6 @@ func (_m *ProductVariant) ToEdge(order *ProductVariantOrder) *ProductVariantEdge
 		order = DefaultProductVariantOrder
 	}
 	return &ProductVariantEdge{
-		Node:   _m,
-		Cursor: order.Field.toCursor(_m),
-	}
-}
-
-// SearchTermEdge is the edge representation of SearchTerm.
-type SearchTermEdge struct {
-	Node   *SearchTerm `json:"node"`
-	Cursor Cursor      `json:"cursor"`
-}
-
-// SearchTermConnection is the connection containing edges to SearchTerm.
-type SearchTermConnection struct {
-	Edges      []*SearchTermEdge `json:"edges"`
-	PageInfo   PageInfo          `json:"pageInfo"`
-	TotalCount int               `json:"totalCount"`
-}
-
-func (c *SearchTermConnection) build(nodes []*SearchTerm, pager *searchtermPager, after *Cursor, first *int, before *Cursor, last *int) {
-	c.PageInfo.HasNextPage = before != nil
-	c.PageInfo.HasPreviousPage = after != nil
-	if first != nil && *first+1 == len(nodes) {
-		c.PageInfo.HasNextPage = true
-		nodes = nodes[:len(nodes)-1]
-	} else if last != nil && *last+1 == len(nodes) {
-		c.PageInfo.HasPreviousPage = true
-		nodes = nodes[:len(nodes)-1]
-	}
-	var nodeAt func(int) *SearchTerm
-	if last != nil {
-		n := len(nodes) - 1
-		nodeAt = func(i int) *SearchTerm {
-			return nodes[n-i]
-		}
-	} else {
-		nodeAt = func(i int) *SearchTerm {
-			return nodes[i]
-		}
-	}
-	c.Edges = make([]*SearchTermEdge, len(nodes))
-	for i := range nodes {
-		node := nodeAt(i)
-		c.Edges[i] = &SearchTermEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
-		}
-	}
-	if l := len(c.Edges); l > 0 {
-		c.PageInfo.StartCursor = &c.Edges[0].Cursor
-		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
-	}
-	if c.TotalCount == 0 {
-		c.TotalCount = len(nodes)
-	}
-}
-
-// SearchTermPaginateOption enables pagination customization.
-type SearchTermPaginateOption func(*searchtermPager) error
-
-// WithSearchTermOrder configures pagination ordering.
-func WithSearchTermOrder(order *SearchTermOrder) SearchTermPaginateOption {
-	if order == nil {
-		order = DefaultSearchTermOrder
-	}
-	o := *order
-	return func(pager *searchtermPager) error {
-		if err := o.Direction.Validate(); err != nil {
-			return err
-		}
-		if o.Field == nil {
-			o.Field = DefaultSearchTermOrder.Field
-		}
-		pager.order = &o
-		return nil
-	}
-}
-
-// WithSearchTermFilter configures pagination filter.
-func WithSearchTermFilter(filter func(*SearchTermQuery) (*SearchTermQuery, error)) SearchTermPaginateOption {
-	return func(pager *searchtermPager) error {
-		if filter == nil {
-			return errors.New("SearchTermQuery filter cannot be nil")
-		}
-		pager.filter = filter
-		return nil
-	}
-}
-
-type searchtermPager struct {
-	reverse bool
-	order   *SearchTermOrder
-	filter  func(*SearchTermQuery) (*SearchTermQuery, error)
-}
-
-func newSearchTermPager(opts []SearchTermPaginateOption, reverse bool) (*searchtermPager, error) {
-	pager := &searchtermPager{reverse: reverse}
-	for _, opt := range opts {
-		if err := opt(pager); err != nil {
-			return nil, err
-		}
-	}
-	if pager.order == nil {
-		pager.order = DefaultSearchTermOrder
-	}
-	return pager, nil
-}
-
-func (p *searchtermPager) applyFilter(query *SearchTermQuery) (*SearchTermQuery, error) {
-	if p.filter != nil {
-		return p.filter(query)
-	}
-	return query, nil
-}
-
-func (p *searchtermPager) toCursor(_m *SearchTerm) Cursor {
-	return p.order.Field.toCursor(_m)
-}
-
-func (p *searchtermPager) applyCursors(query *SearchTermQuery, after, before *Cursor) (*SearchTermQuery, error) {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSearchTermOrder.Field.column, p.order.Field.column, direction) {
-		query = query.Where(predicate)
-	}
-	return query, nil
-}
-
-func (p *searchtermPager) applyOrder(query *SearchTermQuery) *SearchTermQuery {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
-	if p.order.Field != DefaultSearchTermOrder.Field {
-		query = query.Order(DefaultSearchTermOrder.Field.toTerm(direction.OrderTermOption()))
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(p.order.Field.column)
-	}
-	return query
-}
-
-func (p *searchtermPager) orderExpr(query *SearchTermQuery) sql.Querier {
-	direction := p.order.Direction
-	if p.reverse {
-		direction = direction.Reverse()
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(p.order.Field.column)
-	}
-	return sql.ExprFunc(func(b *sql.Builder) {
-		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
-		if p.order.Field != DefaultSearchTermOrder.Field {
-			b.Comma().Ident(DefaultSearchTermOrder.Field.column).Pad().WriteString(string(direction))
-		}
-	})
-}
-
-// Paginate executes the query and returns a relay based cursor connection to SearchTerm.
-func (_m *SearchTermQuery) Paginate(
-	ctx context.Context, after *Cursor, first *int,
-	before *Cursor, last *int, opts ...SearchTermPaginateOption,
-) (*SearchTermConnection, error) {
-	if err := validateFirstLast(first, last); err != nil {
-		return nil, err
-	}
-	pager, err := newSearchTermPager(opts, last != nil)
-	if err != nil {
-		return nil, err
-	}
-	if _m, err = pager.applyFilter(_m); err != nil {
-		return nil, err
-	}
-	conn := &SearchTermConnection{Edges: []*SearchTermEdge{}}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
-	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
-		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
-			c := _m.Clone()
-			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
-				return nil, err
-			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
-		}
-	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
-		return conn, nil
-	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
-	}
-	limit := paginateLimit(first, last)
-	if limit != 0 {
-		_m.Limit(limit)
-	}
-	if field := collectedField(ctx, edgesField, nodeField); field != nil {
-		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
-			return nil, err
-		}
-	}
-	_m = pager.applyOrder(_m)
-	nodes, err := _m.All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	conn.build(nodes, pager, after, first, before, last)
-	return conn, nil
-}
-
-// SearchTermOrderField defines the ordering field of SearchTerm.
-type SearchTermOrderField struct {
-	// Value extracts the ordering value from the given SearchTerm.
-	Value    func(*SearchTerm) (ent.Value, error)
-	column   string // field or computed.
-	toTerm   func(...sql.OrderTermOption) searchterm.OrderOption
-	toCursor func(*SearchTerm) Cursor
-}
-
-// SearchTermOrder defines the ordering of SearchTerm.
-type SearchTermOrder struct {
-	Direction OrderDirection        `json:"direction"`
-	Field     *SearchTermOrderField `json:"field"`
-}
-
-// DefaultSearchTermOrder is the default ordering of SearchTerm.
-var DefaultSearchTermOrder = &SearchTermOrder{
-	Direction: entgql.OrderDirectionAsc,
-	Field: &SearchTermOrderField{
-		Value: func(_m *SearchTerm) (ent.Value, error) {
-			return _m.ID, nil
-		},
-		column: searchterm.FieldID,
-		toTerm: searchterm.ByID,
-		toCursor: func(_m *SearchTerm) Cursor {
-			return Cursor{ID: _m.ID}
-		},
-	},
-}
-
-// ToEdge converts SearchTerm into SearchTermEdge.
-func (_m *SearchTerm) ToEdge(order *SearchTermOrder) *SearchTermEdge {
-	if order == nil {
-		order = DefaultSearchTermOrder
-	}
-	return &SearchTermEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -7065,6 +7221,71 @@ func (_m *ShopQuery) Paginate(
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
+}
+
+var (
+	// ShopOrderFieldCreatedAt orders Shop by created_at.
+	ShopOrderFieldCreatedAt = &ShopOrderField{
+		Value: func(_m *Shop) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: shop.FieldCreatedAt,
+		toTerm: shop.ByCreatedAt,
+		toCursor: func(_m *Shop) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ShopOrderFieldUpdatedAt orders Shop by updated_at.
+	ShopOrderFieldUpdatedAt = &ShopOrderField{
+		Value: func(_m *Shop) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: shop.FieldUpdatedAt,
+		toTerm: shop.ByUpdatedAt,
+		toCursor: func(_m *Shop) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ShopOrderField) String() string {
+	var str string
+	switch f.column {
+	case ShopOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ShopOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ShopOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ShopOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ShopOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ShopOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ShopOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ShopOrderField", str)
+	}
+	return nil
 }
 
 // ShopOrderField defines the ordering field of Shop.

@@ -5,37 +5,930 @@ package ent
 import (
 	"errors"
 	"fmt"
+	"storefront/ent/apikey"
+	"storefront/ent/auditevent"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
-	"storefront/ent/counter"
 	"storefront/ent/customer"
-	"storefront/ent/customeraccesstoken"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
-	"storefront/ent/event"
 	"storefront/ent/fulfillment"
-	"storefront/ent/loginattempt"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
 	"storefront/ent/orderline"
 	"storefront/ent/page"
-	"storefront/ent/passwordresettoken"
 	"storefront/ent/predicate"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
-	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
 	"time"
 )
+
+// APIKeyWhereInput represents a where input for filtering APIKey queries.
+type APIKeyWhereInput struct {
+	Predicates []predicate.APIKey  `json:"-"`
+	Not        *APIKeyWhereInput   `json:"not,omitempty"`
+	Or         []*APIKeyWhereInput `json:"or,omitempty"`
+	And        []*APIKeyWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "key_hash" field predicates.
+	KeyHash             *string  `json:"keyHash,omitempty"`
+	KeyHashNEQ          *string  `json:"keyHashNEQ,omitempty"`
+	KeyHashIn           []string `json:"keyHashIn,omitempty"`
+	KeyHashNotIn        []string `json:"keyHashNotIn,omitempty"`
+	KeyHashGT           *string  `json:"keyHashGT,omitempty"`
+	KeyHashGTE          *string  `json:"keyHashGTE,omitempty"`
+	KeyHashLT           *string  `json:"keyHashLT,omitempty"`
+	KeyHashLTE          *string  `json:"keyHashLTE,omitempty"`
+	KeyHashContains     *string  `json:"keyHashContains,omitempty"`
+	KeyHashHasPrefix    *string  `json:"keyHashHasPrefix,omitempty"`
+	KeyHashHasSuffix    *string  `json:"keyHashHasSuffix,omitempty"`
+	KeyHashEqualFold    *string  `json:"keyHashEqualFold,omitempty"`
+	KeyHashContainsFold *string  `json:"keyHashContainsFold,omitempty"`
+
+	// "prefix" field predicates.
+	Prefix             *string  `json:"prefix,omitempty"`
+	PrefixNEQ          *string  `json:"prefixNEQ,omitempty"`
+	PrefixIn           []string `json:"prefixIn,omitempty"`
+	PrefixNotIn        []string `json:"prefixNotIn,omitempty"`
+	PrefixGT           *string  `json:"prefixGT,omitempty"`
+	PrefixGTE          *string  `json:"prefixGTE,omitempty"`
+	PrefixLT           *string  `json:"prefixLT,omitempty"`
+	PrefixLTE          *string  `json:"prefixLTE,omitempty"`
+	PrefixContains     *string  `json:"prefixContains,omitempty"`
+	PrefixHasPrefix    *string  `json:"prefixHasPrefix,omitempty"`
+	PrefixHasSuffix    *string  `json:"prefixHasSuffix,omitempty"`
+	PrefixEqualFold    *string  `json:"prefixEqualFold,omitempty"`
+	PrefixContainsFold *string  `json:"prefixContainsFold,omitempty"`
+
+	// "last_used_at" field predicates.
+	LastUsedAt       *time.Time  `json:"lastUsedAt,omitempty"`
+	LastUsedAtNEQ    *time.Time  `json:"lastUsedAtNEQ,omitempty"`
+	LastUsedAtIn     []time.Time `json:"lastUsedAtIn,omitempty"`
+	LastUsedAtNotIn  []time.Time `json:"lastUsedAtNotIn,omitempty"`
+	LastUsedAtGT     *time.Time  `json:"lastUsedAtGT,omitempty"`
+	LastUsedAtGTE    *time.Time  `json:"lastUsedAtGTE,omitempty"`
+	LastUsedAtLT     *time.Time  `json:"lastUsedAtLT,omitempty"`
+	LastUsedAtLTE    *time.Time  `json:"lastUsedAtLTE,omitempty"`
+	LastUsedAtIsNil  bool        `json:"lastUsedAtIsNil,omitempty"`
+	LastUsedAtNotNil bool        `json:"lastUsedAtNotNil,omitempty"`
+
+	// "expires_at" field predicates.
+	ExpiresAt       *time.Time  `json:"expiresAt,omitempty"`
+	ExpiresAtNEQ    *time.Time  `json:"expiresAtNEQ,omitempty"`
+	ExpiresAtIn     []time.Time `json:"expiresAtIn,omitempty"`
+	ExpiresAtNotIn  []time.Time `json:"expiresAtNotIn,omitempty"`
+	ExpiresAtGT     *time.Time  `json:"expiresAtGT,omitempty"`
+	ExpiresAtGTE    *time.Time  `json:"expiresAtGTE,omitempty"`
+	ExpiresAtLT     *time.Time  `json:"expiresAtLT,omitempty"`
+	ExpiresAtLTE    *time.Time  `json:"expiresAtLTE,omitempty"`
+	ExpiresAtIsNil  bool        `json:"expiresAtIsNil,omitempty"`
+	ExpiresAtNotNil bool        `json:"expiresAtNotNil,omitempty"`
+
+	// "revoked_at" field predicates.
+	RevokedAt       *time.Time  `json:"revokedAt,omitempty"`
+	RevokedAtNEQ    *time.Time  `json:"revokedAtNEQ,omitempty"`
+	RevokedAtIn     []time.Time `json:"revokedAtIn,omitempty"`
+	RevokedAtNotIn  []time.Time `json:"revokedAtNotIn,omitempty"`
+	RevokedAtGT     *time.Time  `json:"revokedAtGT,omitempty"`
+	RevokedAtGTE    *time.Time  `json:"revokedAtGTE,omitempty"`
+	RevokedAtLT     *time.Time  `json:"revokedAtLT,omitempty"`
+	RevokedAtLTE    *time.Time  `json:"revokedAtLTE,omitempty"`
+	RevokedAtIsNil  bool        `json:"revokedAtIsNil,omitempty"`
+	RevokedAtNotNil bool        `json:"revokedAtNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *APIKeyWhereInput) AddPredicates(predicates ...predicate.APIKey) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the APIKeyWhereInput filter on the APIKeyQuery builder.
+func (i *APIKeyWhereInput) Filter(q *APIKeyQuery) (*APIKeyQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAPIKeyWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAPIKeyWhereInput is returned in case the APIKeyWhereInput is empty.
+var ErrEmptyAPIKeyWhereInput = errors.New("ent: empty predicate APIKeyWhereInput")
+
+// P returns a predicate for filtering apikeys.
+// An error is returned if the input is empty or invalid.
+func (i *APIKeyWhereInput) P() (predicate.APIKey, error) {
+	var predicates []predicate.APIKey
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, apikey.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.APIKey, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, apikey.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.APIKey, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, apikey.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, apikey.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, apikey.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, apikey.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, apikey.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, apikey.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, apikey.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, apikey.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, apikey.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, apikey.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, apikey.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, apikey.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, apikey.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, apikey.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, apikey.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, apikey.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, apikey.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, apikey.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, apikey.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, apikey.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, apikey.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, apikey.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, apikey.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, apikey.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, apikey.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, apikey.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, apikey.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, apikey.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, apikey.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, apikey.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, apikey.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, apikey.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, apikey.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, apikey.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, apikey.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, apikey.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, apikey.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, apikey.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.KeyHash != nil {
+		predicates = append(predicates, apikey.KeyHashEQ(*i.KeyHash))
+	}
+	if i.KeyHashNEQ != nil {
+		predicates = append(predicates, apikey.KeyHashNEQ(*i.KeyHashNEQ))
+	}
+	if len(i.KeyHashIn) > 0 {
+		predicates = append(predicates, apikey.KeyHashIn(i.KeyHashIn...))
+	}
+	if len(i.KeyHashNotIn) > 0 {
+		predicates = append(predicates, apikey.KeyHashNotIn(i.KeyHashNotIn...))
+	}
+	if i.KeyHashGT != nil {
+		predicates = append(predicates, apikey.KeyHashGT(*i.KeyHashGT))
+	}
+	if i.KeyHashGTE != nil {
+		predicates = append(predicates, apikey.KeyHashGTE(*i.KeyHashGTE))
+	}
+	if i.KeyHashLT != nil {
+		predicates = append(predicates, apikey.KeyHashLT(*i.KeyHashLT))
+	}
+	if i.KeyHashLTE != nil {
+		predicates = append(predicates, apikey.KeyHashLTE(*i.KeyHashLTE))
+	}
+	if i.KeyHashContains != nil {
+		predicates = append(predicates, apikey.KeyHashContains(*i.KeyHashContains))
+	}
+	if i.KeyHashHasPrefix != nil {
+		predicates = append(predicates, apikey.KeyHashHasPrefix(*i.KeyHashHasPrefix))
+	}
+	if i.KeyHashHasSuffix != nil {
+		predicates = append(predicates, apikey.KeyHashHasSuffix(*i.KeyHashHasSuffix))
+	}
+	if i.KeyHashEqualFold != nil {
+		predicates = append(predicates, apikey.KeyHashEqualFold(*i.KeyHashEqualFold))
+	}
+	if i.KeyHashContainsFold != nil {
+		predicates = append(predicates, apikey.KeyHashContainsFold(*i.KeyHashContainsFold))
+	}
+	if i.Prefix != nil {
+		predicates = append(predicates, apikey.PrefixEQ(*i.Prefix))
+	}
+	if i.PrefixNEQ != nil {
+		predicates = append(predicates, apikey.PrefixNEQ(*i.PrefixNEQ))
+	}
+	if len(i.PrefixIn) > 0 {
+		predicates = append(predicates, apikey.PrefixIn(i.PrefixIn...))
+	}
+	if len(i.PrefixNotIn) > 0 {
+		predicates = append(predicates, apikey.PrefixNotIn(i.PrefixNotIn...))
+	}
+	if i.PrefixGT != nil {
+		predicates = append(predicates, apikey.PrefixGT(*i.PrefixGT))
+	}
+	if i.PrefixGTE != nil {
+		predicates = append(predicates, apikey.PrefixGTE(*i.PrefixGTE))
+	}
+	if i.PrefixLT != nil {
+		predicates = append(predicates, apikey.PrefixLT(*i.PrefixLT))
+	}
+	if i.PrefixLTE != nil {
+		predicates = append(predicates, apikey.PrefixLTE(*i.PrefixLTE))
+	}
+	if i.PrefixContains != nil {
+		predicates = append(predicates, apikey.PrefixContains(*i.PrefixContains))
+	}
+	if i.PrefixHasPrefix != nil {
+		predicates = append(predicates, apikey.PrefixHasPrefix(*i.PrefixHasPrefix))
+	}
+	if i.PrefixHasSuffix != nil {
+		predicates = append(predicates, apikey.PrefixHasSuffix(*i.PrefixHasSuffix))
+	}
+	if i.PrefixEqualFold != nil {
+		predicates = append(predicates, apikey.PrefixEqualFold(*i.PrefixEqualFold))
+	}
+	if i.PrefixContainsFold != nil {
+		predicates = append(predicates, apikey.PrefixContainsFold(*i.PrefixContainsFold))
+	}
+	if i.LastUsedAt != nil {
+		predicates = append(predicates, apikey.LastUsedAtEQ(*i.LastUsedAt))
+	}
+	if i.LastUsedAtNEQ != nil {
+		predicates = append(predicates, apikey.LastUsedAtNEQ(*i.LastUsedAtNEQ))
+	}
+	if len(i.LastUsedAtIn) > 0 {
+		predicates = append(predicates, apikey.LastUsedAtIn(i.LastUsedAtIn...))
+	}
+	if len(i.LastUsedAtNotIn) > 0 {
+		predicates = append(predicates, apikey.LastUsedAtNotIn(i.LastUsedAtNotIn...))
+	}
+	if i.LastUsedAtGT != nil {
+		predicates = append(predicates, apikey.LastUsedAtGT(*i.LastUsedAtGT))
+	}
+	if i.LastUsedAtGTE != nil {
+		predicates = append(predicates, apikey.LastUsedAtGTE(*i.LastUsedAtGTE))
+	}
+	if i.LastUsedAtLT != nil {
+		predicates = append(predicates, apikey.LastUsedAtLT(*i.LastUsedAtLT))
+	}
+	if i.LastUsedAtLTE != nil {
+		predicates = append(predicates, apikey.LastUsedAtLTE(*i.LastUsedAtLTE))
+	}
+	if i.LastUsedAtIsNil {
+		predicates = append(predicates, apikey.LastUsedAtIsNil())
+	}
+	if i.LastUsedAtNotNil {
+		predicates = append(predicates, apikey.LastUsedAtNotNil())
+	}
+	if i.ExpiresAt != nil {
+		predicates = append(predicates, apikey.ExpiresAtEQ(*i.ExpiresAt))
+	}
+	if i.ExpiresAtNEQ != nil {
+		predicates = append(predicates, apikey.ExpiresAtNEQ(*i.ExpiresAtNEQ))
+	}
+	if len(i.ExpiresAtIn) > 0 {
+		predicates = append(predicates, apikey.ExpiresAtIn(i.ExpiresAtIn...))
+	}
+	if len(i.ExpiresAtNotIn) > 0 {
+		predicates = append(predicates, apikey.ExpiresAtNotIn(i.ExpiresAtNotIn...))
+	}
+	if i.ExpiresAtGT != nil {
+		predicates = append(predicates, apikey.ExpiresAtGT(*i.ExpiresAtGT))
+	}
+	if i.ExpiresAtGTE != nil {
+		predicates = append(predicates, apikey.ExpiresAtGTE(*i.ExpiresAtGTE))
+	}
+	if i.ExpiresAtLT != nil {
+		predicates = append(predicates, apikey.ExpiresAtLT(*i.ExpiresAtLT))
+	}
+	if i.ExpiresAtLTE != nil {
+		predicates = append(predicates, apikey.ExpiresAtLTE(*i.ExpiresAtLTE))
+	}
+	if i.ExpiresAtIsNil {
+		predicates = append(predicates, apikey.ExpiresAtIsNil())
+	}
+	if i.ExpiresAtNotNil {
+		predicates = append(predicates, apikey.ExpiresAtNotNil())
+	}
+	if i.RevokedAt != nil {
+		predicates = append(predicates, apikey.RevokedAtEQ(*i.RevokedAt))
+	}
+	if i.RevokedAtNEQ != nil {
+		predicates = append(predicates, apikey.RevokedAtNEQ(*i.RevokedAtNEQ))
+	}
+	if len(i.RevokedAtIn) > 0 {
+		predicates = append(predicates, apikey.RevokedAtIn(i.RevokedAtIn...))
+	}
+	if len(i.RevokedAtNotIn) > 0 {
+		predicates = append(predicates, apikey.RevokedAtNotIn(i.RevokedAtNotIn...))
+	}
+	if i.RevokedAtGT != nil {
+		predicates = append(predicates, apikey.RevokedAtGT(*i.RevokedAtGT))
+	}
+	if i.RevokedAtGTE != nil {
+		predicates = append(predicates, apikey.RevokedAtGTE(*i.RevokedAtGTE))
+	}
+	if i.RevokedAtLT != nil {
+		predicates = append(predicates, apikey.RevokedAtLT(*i.RevokedAtLT))
+	}
+	if i.RevokedAtLTE != nil {
+		predicates = append(predicates, apikey.RevokedAtLTE(*i.RevokedAtLTE))
+	}
+	if i.RevokedAtIsNil {
+		predicates = append(predicates, apikey.RevokedAtIsNil())
+	}
+	if i.RevokedAtNotNil {
+		predicates = append(predicates, apikey.RevokedAtNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAPIKeyWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return apikey.And(predicates...), nil
+	}
+}
+
+// AuditEventWhereInput represents a where input for filtering AuditEvent queries.
+type AuditEventWhereInput struct {
+	Predicates []predicate.AuditEvent  `json:"-"`
+	Not        *AuditEventWhereInput   `json:"not,omitempty"`
+	Or         []*AuditEventWhereInput `json:"or,omitempty"`
+	And        []*AuditEventWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "api_key_id" field predicates.
+	APIKeyID       *int  `json:"apiKeyID,omitempty"`
+	APIKeyIDNEQ    *int  `json:"apiKeyIDNEQ,omitempty"`
+	APIKeyIDIn     []int `json:"apiKeyIDIn,omitempty"`
+	APIKeyIDNotIn  []int `json:"apiKeyIDNotIn,omitempty"`
+	APIKeyIDGT     *int  `json:"apiKeyIDGT,omitempty"`
+	APIKeyIDGTE    *int  `json:"apiKeyIDGTE,omitempty"`
+	APIKeyIDLT     *int  `json:"apiKeyIDLT,omitempty"`
+	APIKeyIDLTE    *int  `json:"apiKeyIDLTE,omitempty"`
+	APIKeyIDIsNil  bool  `json:"apiKeyIDIsNil,omitempty"`
+	APIKeyIDNotNil bool  `json:"apiKeyIDNotNil,omitempty"`
+
+	// "actor" field predicates.
+	Actor             *string  `json:"actor,omitempty"`
+	ActorNEQ          *string  `json:"actorNEQ,omitempty"`
+	ActorIn           []string `json:"actorIn,omitempty"`
+	ActorNotIn        []string `json:"actorNotIn,omitempty"`
+	ActorGT           *string  `json:"actorGT,omitempty"`
+	ActorGTE          *string  `json:"actorGTE,omitempty"`
+	ActorLT           *string  `json:"actorLT,omitempty"`
+	ActorLTE          *string  `json:"actorLTE,omitempty"`
+	ActorContains     *string  `json:"actorContains,omitempty"`
+	ActorHasPrefix    *string  `json:"actorHasPrefix,omitempty"`
+	ActorHasSuffix    *string  `json:"actorHasSuffix,omitempty"`
+	ActorEqualFold    *string  `json:"actorEqualFold,omitempty"`
+	ActorContainsFold *string  `json:"actorContainsFold,omitempty"`
+
+	// "operation" field predicates.
+	Operation             *string  `json:"operation,omitempty"`
+	OperationNEQ          *string  `json:"operationNEQ,omitempty"`
+	OperationIn           []string `json:"operationIn,omitempty"`
+	OperationNotIn        []string `json:"operationNotIn,omitempty"`
+	OperationGT           *string  `json:"operationGT,omitempty"`
+	OperationGTE          *string  `json:"operationGTE,omitempty"`
+	OperationLT           *string  `json:"operationLT,omitempty"`
+	OperationLTE          *string  `json:"operationLTE,omitempty"`
+	OperationContains     *string  `json:"operationContains,omitempty"`
+	OperationHasPrefix    *string  `json:"operationHasPrefix,omitempty"`
+	OperationHasSuffix    *string  `json:"operationHasSuffix,omitempty"`
+	OperationEqualFold    *string  `json:"operationEqualFold,omitempty"`
+	OperationContainsFold *string  `json:"operationContainsFold,omitempty"`
+
+	// "subject_id" field predicates.
+	SubjectID             *string  `json:"subjectID,omitempty"`
+	SubjectIDNEQ          *string  `json:"subjectIDNEQ,omitempty"`
+	SubjectIDIn           []string `json:"subjectIDIn,omitempty"`
+	SubjectIDNotIn        []string `json:"subjectIDNotIn,omitempty"`
+	SubjectIDGT           *string  `json:"subjectIDGT,omitempty"`
+	SubjectIDGTE          *string  `json:"subjectIDGTE,omitempty"`
+	SubjectIDLT           *string  `json:"subjectIDLT,omitempty"`
+	SubjectIDLTE          *string  `json:"subjectIDLTE,omitempty"`
+	SubjectIDContains     *string  `json:"subjectIDContains,omitempty"`
+	SubjectIDHasPrefix    *string  `json:"subjectIDHasPrefix,omitempty"`
+	SubjectIDHasSuffix    *string  `json:"subjectIDHasSuffix,omitempty"`
+	SubjectIDEqualFold    *string  `json:"subjectIDEqualFold,omitempty"`
+	SubjectIDContainsFold *string  `json:"subjectIDContainsFold,omitempty"`
+
+	// "request_id" field predicates.
+	RequestID             *string  `json:"requestID,omitempty"`
+	RequestIDNEQ          *string  `json:"requestIDNEQ,omitempty"`
+	RequestIDIn           []string `json:"requestIDIn,omitempty"`
+	RequestIDNotIn        []string `json:"requestIDNotIn,omitempty"`
+	RequestIDGT           *string  `json:"requestIDGT,omitempty"`
+	RequestIDGTE          *string  `json:"requestIDGTE,omitempty"`
+	RequestIDLT           *string  `json:"requestIDLT,omitempty"`
+	RequestIDLTE          *string  `json:"requestIDLTE,omitempty"`
+	RequestIDContains     *string  `json:"requestIDContains,omitempty"`
+	RequestIDHasPrefix    *string  `json:"requestIDHasPrefix,omitempty"`
+	RequestIDHasSuffix    *string  `json:"requestIDHasSuffix,omitempty"`
+	RequestIDEqualFold    *string  `json:"requestIDEqualFold,omitempty"`
+	RequestIDContainsFold *string  `json:"requestIDContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AuditEventWhereInput) AddPredicates(predicates ...predicate.AuditEvent) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AuditEventWhereInput filter on the AuditEventQuery builder.
+func (i *AuditEventWhereInput) Filter(q *AuditEventQuery) (*AuditEventQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAuditEventWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAuditEventWhereInput is returned in case the AuditEventWhereInput is empty.
+var ErrEmptyAuditEventWhereInput = errors.New("ent: empty predicate AuditEventWhereInput")
+
+// P returns a predicate for filtering auditevents.
+// An error is returned if the input is empty or invalid.
+func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
+	var predicates []predicate.AuditEvent
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, auditevent.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.AuditEvent, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, auditevent.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.AuditEvent, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, auditevent.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, auditevent.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, auditevent.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, auditevent.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, auditevent.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, auditevent.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, auditevent.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, auditevent.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, auditevent.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, auditevent.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, auditevent.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, auditevent.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, auditevent.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, auditevent.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, auditevent.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, auditevent.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, auditevent.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.APIKeyID != nil {
+		predicates = append(predicates, auditevent.APIKeyIDEQ(*i.APIKeyID))
+	}
+	if i.APIKeyIDNEQ != nil {
+		predicates = append(predicates, auditevent.APIKeyIDNEQ(*i.APIKeyIDNEQ))
+	}
+	if len(i.APIKeyIDIn) > 0 {
+		predicates = append(predicates, auditevent.APIKeyIDIn(i.APIKeyIDIn...))
+	}
+	if len(i.APIKeyIDNotIn) > 0 {
+		predicates = append(predicates, auditevent.APIKeyIDNotIn(i.APIKeyIDNotIn...))
+	}
+	if i.APIKeyIDGT != nil {
+		predicates = append(predicates, auditevent.APIKeyIDGT(*i.APIKeyIDGT))
+	}
+	if i.APIKeyIDGTE != nil {
+		predicates = append(predicates, auditevent.APIKeyIDGTE(*i.APIKeyIDGTE))
+	}
+	if i.APIKeyIDLT != nil {
+		predicates = append(predicates, auditevent.APIKeyIDLT(*i.APIKeyIDLT))
+	}
+	if i.APIKeyIDLTE != nil {
+		predicates = append(predicates, auditevent.APIKeyIDLTE(*i.APIKeyIDLTE))
+	}
+	if i.APIKeyIDIsNil {
+		predicates = append(predicates, auditevent.APIKeyIDIsNil())
+	}
+	if i.APIKeyIDNotNil {
+		predicates = append(predicates, auditevent.APIKeyIDNotNil())
+	}
+	if i.Actor != nil {
+		predicates = append(predicates, auditevent.ActorEQ(*i.Actor))
+	}
+	if i.ActorNEQ != nil {
+		predicates = append(predicates, auditevent.ActorNEQ(*i.ActorNEQ))
+	}
+	if len(i.ActorIn) > 0 {
+		predicates = append(predicates, auditevent.ActorIn(i.ActorIn...))
+	}
+	if len(i.ActorNotIn) > 0 {
+		predicates = append(predicates, auditevent.ActorNotIn(i.ActorNotIn...))
+	}
+	if i.ActorGT != nil {
+		predicates = append(predicates, auditevent.ActorGT(*i.ActorGT))
+	}
+	if i.ActorGTE != nil {
+		predicates = append(predicates, auditevent.ActorGTE(*i.ActorGTE))
+	}
+	if i.ActorLT != nil {
+		predicates = append(predicates, auditevent.ActorLT(*i.ActorLT))
+	}
+	if i.ActorLTE != nil {
+		predicates = append(predicates, auditevent.ActorLTE(*i.ActorLTE))
+	}
+	if i.ActorContains != nil {
+		predicates = append(predicates, auditevent.ActorContains(*i.ActorContains))
+	}
+	if i.ActorHasPrefix != nil {
+		predicates = append(predicates, auditevent.ActorHasPrefix(*i.ActorHasPrefix))
+	}
+	if i.ActorHasSuffix != nil {
+		predicates = append(predicates, auditevent.ActorHasSuffix(*i.ActorHasSuffix))
+	}
+	if i.ActorEqualFold != nil {
+		predicates = append(predicates, auditevent.ActorEqualFold(*i.ActorEqualFold))
+	}
+	if i.ActorContainsFold != nil {
+		predicates = append(predicates, auditevent.ActorContainsFold(*i.ActorContainsFold))
+	}
+	if i.Operation != nil {
+		predicates = append(predicates, auditevent.OperationEQ(*i.Operation))
+	}
+	if i.OperationNEQ != nil {
+		predicates = append(predicates, auditevent.OperationNEQ(*i.OperationNEQ))
+	}
+	if len(i.OperationIn) > 0 {
+		predicates = append(predicates, auditevent.OperationIn(i.OperationIn...))
+	}
+	if len(i.OperationNotIn) > 0 {
+		predicates = append(predicates, auditevent.OperationNotIn(i.OperationNotIn...))
+	}
+	if i.OperationGT != nil {
+		predicates = append(predicates, auditevent.OperationGT(*i.OperationGT))
+	}
+	if i.OperationGTE != nil {
+		predicates = append(predicates, auditevent.OperationGTE(*i.OperationGTE))
+	}
+	if i.OperationLT != nil {
+		predicates = append(predicates, auditevent.OperationLT(*i.OperationLT))
+	}
+	if i.OperationLTE != nil {
+		predicates = append(predicates, auditevent.OperationLTE(*i.OperationLTE))
+	}
+	if i.OperationContains != nil {
+		predicates = append(predicates, auditevent.OperationContains(*i.OperationContains))
+	}
+	if i.OperationHasPrefix != nil {
+		predicates = append(predicates, auditevent.OperationHasPrefix(*i.OperationHasPrefix))
+	}
+	if i.OperationHasSuffix != nil {
+		predicates = append(predicates, auditevent.OperationHasSuffix(*i.OperationHasSuffix))
+	}
+	if i.OperationEqualFold != nil {
+		predicates = append(predicates, auditevent.OperationEqualFold(*i.OperationEqualFold))
+	}
+	if i.OperationContainsFold != nil {
+		predicates = append(predicates, auditevent.OperationContainsFold(*i.OperationContainsFold))
+	}
+	if i.SubjectID != nil {
+		predicates = append(predicates, auditevent.SubjectIDEQ(*i.SubjectID))
+	}
+	if i.SubjectIDNEQ != nil {
+		predicates = append(predicates, auditevent.SubjectIDNEQ(*i.SubjectIDNEQ))
+	}
+	if len(i.SubjectIDIn) > 0 {
+		predicates = append(predicates, auditevent.SubjectIDIn(i.SubjectIDIn...))
+	}
+	if len(i.SubjectIDNotIn) > 0 {
+		predicates = append(predicates, auditevent.SubjectIDNotIn(i.SubjectIDNotIn...))
+	}
+	if i.SubjectIDGT != nil {
+		predicates = append(predicates, auditevent.SubjectIDGT(*i.SubjectIDGT))
+	}
+	if i.SubjectIDGTE != nil {
+		predicates = append(predicates, auditevent.SubjectIDGTE(*i.SubjectIDGTE))
+	}
+	if i.SubjectIDLT != nil {
+		predicates = append(predicates, auditevent.SubjectIDLT(*i.SubjectIDLT))
+	}
+	if i.SubjectIDLTE != nil {
+		predicates = append(predicates, auditevent.SubjectIDLTE(*i.SubjectIDLTE))
+	}
+	if i.SubjectIDContains != nil {
+		predicates = append(predicates, auditevent.SubjectIDContains(*i.SubjectIDContains))
+	}
+	if i.SubjectIDHasPrefix != nil {
+		predicates = append(predicates, auditevent.SubjectIDHasPrefix(*i.SubjectIDHasPrefix))
+	}
+	if i.SubjectIDHasSuffix != nil {
+		predicates = append(predicates, auditevent.SubjectIDHasSuffix(*i.SubjectIDHasSuffix))
+	}
+	if i.SubjectIDEqualFold != nil {
+		predicates = append(predicates, auditevent.SubjectIDEqualFold(*i.SubjectIDEqualFold))
+	}
+	if i.SubjectIDContainsFold != nil {
+		predicates = append(predicates, auditevent.SubjectIDContainsFold(*i.SubjectIDContainsFold))
+	}
+	if i.RequestID != nil {
+		predicates = append(predicates, auditevent.RequestIDEQ(*i.RequestID))
+	}
+	if i.RequestIDNEQ != nil {
+		predicates = append(predicates, auditevent.RequestIDNEQ(*i.RequestIDNEQ))
+	}
+	if len(i.RequestIDIn) > 0 {
+		predicates = append(predicates, auditevent.RequestIDIn(i.RequestIDIn...))
+	}
+	if len(i.RequestIDNotIn) > 0 {
+		predicates = append(predicates, auditevent.RequestIDNotIn(i.RequestIDNotIn...))
+	}
+	if i.RequestIDGT != nil {
+		predicates = append(predicates, auditevent.RequestIDGT(*i.RequestIDGT))
+	}
+	if i.RequestIDGTE != nil {
+		predicates = append(predicates, auditevent.RequestIDGTE(*i.RequestIDGTE))
+	}
+	if i.RequestIDLT != nil {
+		predicates = append(predicates, auditevent.RequestIDLT(*i.RequestIDLT))
+	}
+	if i.RequestIDLTE != nil {
+		predicates = append(predicates, auditevent.RequestIDLTE(*i.RequestIDLTE))
+	}
+	if i.RequestIDContains != nil {
+		predicates = append(predicates, auditevent.RequestIDContains(*i.RequestIDContains))
+	}
+	if i.RequestIDHasPrefix != nil {
+		predicates = append(predicates, auditevent.RequestIDHasPrefix(*i.RequestIDHasPrefix))
+	}
+	if i.RequestIDHasSuffix != nil {
+		predicates = append(predicates, auditevent.RequestIDHasSuffix(*i.RequestIDHasSuffix))
+	}
+	if i.RequestIDEqualFold != nil {
+		predicates = append(predicates, auditevent.RequestIDEqualFold(*i.RequestIDEqualFold))
+	}
+	if i.RequestIDContainsFold != nil {
+		predicates = append(predicates, auditevent.RequestIDContainsFold(*i.RequestIDContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAuditEventWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return auditevent.And(predicates...), nil
+	}
+}
 
 // CartWhereInput represents a where input for filtering Cart queries.
 type CartWhereInput struct {
@@ -2152,36 +3045,6 @@ type CompletionAttemptWhereInput struct {
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
-	// "attempt_token" field predicates.
-	AttemptToken             *string  `json:"attemptToken,omitempty"`
-	AttemptTokenNEQ          *string  `json:"attemptTokenNEQ,omitempty"`
-	AttemptTokenIn           []string `json:"attemptTokenIn,omitempty"`
-	AttemptTokenNotIn        []string `json:"attemptTokenNotIn,omitempty"`
-	AttemptTokenGT           *string  `json:"attemptTokenGT,omitempty"`
-	AttemptTokenGTE          *string  `json:"attemptTokenGTE,omitempty"`
-	AttemptTokenLT           *string  `json:"attemptTokenLT,omitempty"`
-	AttemptTokenLTE          *string  `json:"attemptTokenLTE,omitempty"`
-	AttemptTokenContains     *string  `json:"attemptTokenContains,omitempty"`
-	AttemptTokenHasPrefix    *string  `json:"attemptTokenHasPrefix,omitempty"`
-	AttemptTokenHasSuffix    *string  `json:"attemptTokenHasSuffix,omitempty"`
-	AttemptTokenEqualFold    *string  `json:"attemptTokenEqualFold,omitempty"`
-	AttemptTokenContainsFold *string  `json:"attemptTokenContainsFold,omitempty"`
-
-	// "public_id" field predicates.
-	PublicID             *string  `json:"publicID,omitempty"`
-	PublicIDNEQ          *string  `json:"publicIDNEQ,omitempty"`
-	PublicIDIn           []string `json:"publicIDIn,omitempty"`
-	PublicIDNotIn        []string `json:"publicIDNotIn,omitempty"`
-	PublicIDGT           *string  `json:"publicIDGT,omitempty"`
-	PublicIDGTE          *string  `json:"publicIDGTE,omitempty"`
-	PublicIDLT           *string  `json:"publicIDLT,omitempty"`
-	PublicIDLTE          *string  `json:"publicIDLTE,omitempty"`
-	PublicIDContains     *string  `json:"publicIDContains,omitempty"`
-	PublicIDHasPrefix    *string  `json:"publicIDHasPrefix,omitempty"`
-	PublicIDHasSuffix    *string  `json:"publicIDHasSuffix,omitempty"`
-	PublicIDEqualFold    *string  `json:"publicIDEqualFold,omitempty"`
-	PublicIDContainsFold *string  `json:"publicIDContainsFold,omitempty"`
-
 	// "cart_token" field predicates.
 	CartToken             *string  `json:"cartToken,omitempty"`
 	CartTokenNEQ          *string  `json:"cartTokenNEQ,omitempty"`
@@ -2405,84 +3268,6 @@ func (i *CompletionAttemptWhereInput) P() (predicate.CompletionAttempt, error) {
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, completionattempt.UpdatedAtLTE(*i.UpdatedAtLTE))
 	}
-	if i.AttemptToken != nil {
-		predicates = append(predicates, completionattempt.AttemptTokenEQ(*i.AttemptToken))
-	}
-	if i.AttemptTokenNEQ != nil {
-		predicates = append(predicates, completionattempt.AttemptTokenNEQ(*i.AttemptTokenNEQ))
-	}
-	if len(i.AttemptTokenIn) > 0 {
-		predicates = append(predicates, completionattempt.AttemptTokenIn(i.AttemptTokenIn...))
-	}
-	if len(i.AttemptTokenNotIn) > 0 {
-		predicates = append(predicates, completionattempt.AttemptTokenNotIn(i.AttemptTokenNotIn...))
-	}
-	if i.AttemptTokenGT != nil {
-		predicates = append(predicates, completionattempt.AttemptTokenGT(*i.AttemptTokenGT))
-	}
-	if i.AttemptTokenGTE != nil {
-		predicates = append(predicates, completionattempt.AttemptTokenGTE(*i.AttemptTokenGTE))
-	}
-	if i.AttemptTokenLT != nil {
-		predicates = append(predicates, completionattempt.AttemptTokenLT(*i.AttemptTokenLT))
-	}
-	if i.AttemptTokenLTE != nil {
-		predicates = append(predicates, completionattempt.AttemptTokenLTE(*i.AttemptTokenLTE))
-	}
-	if i.AttemptTokenContains != nil {
-		predicates = append(predicates, completionattempt.AttemptTokenContains(*i.AttemptTokenContains))
-	}
-	if i.AttemptTokenHasPrefix != nil {
-		predicates = append(predicates, completionattempt.AttemptTokenHasPrefix(*i.AttemptTokenHasPrefix))
-	}
-	if i.AttemptTokenHasSuffix != nil {
-		predicates = append(predicates, completionattempt.AttemptTokenHasSuffix(*i.AttemptTokenHasSuffix))
-	}
-	if i.AttemptTokenEqualFold != nil {
-		predicates = append(predicates, completionattempt.AttemptTokenEqualFold(*i.AttemptTokenEqualFold))
-	}
-	if i.AttemptTokenContainsFold != nil {
-		predicates = append(predicates, completionattempt.AttemptTokenContainsFold(*i.AttemptTokenContainsFold))
-	}
-	if i.PublicID != nil {
-		predicates = append(predicates, completionattempt.PublicIDEQ(*i.PublicID))
-	}
-	if i.PublicIDNEQ != nil {
-		predicates = append(predicates, completionattempt.PublicIDNEQ(*i.PublicIDNEQ))
-	}
-	if len(i.PublicIDIn) > 0 {
-		predicates = append(predicates, completionattempt.PublicIDIn(i.PublicIDIn...))
-	}
-	if len(i.PublicIDNotIn) > 0 {
-		predicates = append(predicates, completionattempt.PublicIDNotIn(i.PublicIDNotIn...))
-	}
-	if i.PublicIDGT != nil {
-		predicates = append(predicates, completionattempt.PublicIDGT(*i.PublicIDGT))
-	}
-	if i.PublicIDGTE != nil {
-		predicates = append(predicates, completionattempt.PublicIDGTE(*i.PublicIDGTE))
-	}
-	if i.PublicIDLT != nil {
-		predicates = append(predicates, completionattempt.PublicIDLT(*i.PublicIDLT))
-	}
-	if i.PublicIDLTE != nil {
-		predicates = append(predicates, completionattempt.PublicIDLTE(*i.PublicIDLTE))
-	}
-	if i.PublicIDContains != nil {
-		predicates = append(predicates, completionattempt.PublicIDContains(*i.PublicIDContains))
-	}
-	if i.PublicIDHasPrefix != nil {
-		predicates = append(predicates, completionattempt.PublicIDHasPrefix(*i.PublicIDHasPrefix))
-	}
-	if i.PublicIDHasSuffix != nil {
-		predicates = append(predicates, completionattempt.PublicIDHasSuffix(*i.PublicIDHasSuffix))
-	}
-	if i.PublicIDEqualFold != nil {
-		predicates = append(predicates, completionattempt.PublicIDEqualFold(*i.PublicIDEqualFold))
-	}
-	if i.PublicIDContainsFold != nil {
-		predicates = append(predicates, completionattempt.PublicIDContainsFold(*i.PublicIDContainsFold))
-	}
 	if i.CartToken != nil {
 		predicates = append(predicates, completionattempt.CartTokenEQ(*i.CartToken))
 	}
@@ -2695,218 +3480,6 @@ func (i *CompletionAttemptWhereInput) P() (predicate.CompletionAttempt, error) {
 	}
 }
 
-// CounterWhereInput represents a where input for filtering Counter queries.
-type CounterWhereInput struct {
-	Predicates []predicate.Counter  `json:"-"`
-	Not        *CounterWhereInput   `json:"not,omitempty"`
-	Or         []*CounterWhereInput `json:"or,omitempty"`
-	And        []*CounterWhereInput `json:"and,omitempty"`
-
-	// "id" field predicates.
-	ID      *int  `json:"id,omitempty"`
-	IDNEQ   *int  `json:"idNEQ,omitempty"`
-	IDIn    []int `json:"idIn,omitempty"`
-	IDNotIn []int `json:"idNotIn,omitempty"`
-	IDGT    *int  `json:"idGT,omitempty"`
-	IDGTE   *int  `json:"idGTE,omitempty"`
-	IDLT    *int  `json:"idLT,omitempty"`
-	IDLTE   *int  `json:"idLTE,omitempty"`
-
-	// "name" field predicates.
-	Name             *string  `json:"name,omitempty"`
-	NameNEQ          *string  `json:"nameNEQ,omitempty"`
-	NameIn           []string `json:"nameIn,omitempty"`
-	NameNotIn        []string `json:"nameNotIn,omitempty"`
-	NameGT           *string  `json:"nameGT,omitempty"`
-	NameGTE          *string  `json:"nameGTE,omitempty"`
-	NameLT           *string  `json:"nameLT,omitempty"`
-	NameLTE          *string  `json:"nameLTE,omitempty"`
-	NameContains     *string  `json:"nameContains,omitempty"`
-	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
-	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
-	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
-	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
-
-	// "value" field predicates.
-	Value      *int64  `json:"value,omitempty"`
-	ValueNEQ   *int64  `json:"valueNEQ,omitempty"`
-	ValueIn    []int64 `json:"valueIn,omitempty"`
-	ValueNotIn []int64 `json:"valueNotIn,omitempty"`
-	ValueGT    *int64  `json:"valueGT,omitempty"`
-	ValueGTE   *int64  `json:"valueGTE,omitempty"`
-	ValueLT    *int64  `json:"valueLT,omitempty"`
-	ValueLTE   *int64  `json:"valueLTE,omitempty"`
-}
-
-// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
-func (i *CounterWhereInput) AddPredicates(predicates ...predicate.Counter) {
-	i.Predicates = append(i.Predicates, predicates...)
-}
-
-// Filter applies the CounterWhereInput filter on the CounterQuery builder.
-func (i *CounterWhereInput) Filter(q *CounterQuery) (*CounterQuery, error) {
-	if i == nil {
-		return q, nil
-	}
-	p, err := i.P()
-	if err != nil {
-		if err == ErrEmptyCounterWhereInput {
-			return q, nil
-		}
-		return nil, err
-	}
-	return q.Where(p), nil
-}
-
-// ErrEmptyCounterWhereInput is returned in case the CounterWhereInput is empty.
-var ErrEmptyCounterWhereInput = errors.New("ent: empty predicate CounterWhereInput")
-
-// P returns a predicate for filtering counters.
-// An error is returned if the input is empty or invalid.
-func (i *CounterWhereInput) P() (predicate.Counter, error) {
-	var predicates []predicate.Counter
-	if i.Not != nil {
-		p, err := i.Not.P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'not'", err)
-		}
-		predicates = append(predicates, counter.Not(p))
-	}
-	switch n := len(i.Or); {
-	case n == 1:
-		p, err := i.Or[0].P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'or'", err)
-		}
-		predicates = append(predicates, p)
-	case n > 1:
-		or := make([]predicate.Counter, 0, n)
-		for _, w := range i.Or {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'or'", err)
-			}
-			or = append(or, p)
-		}
-		predicates = append(predicates, counter.Or(or...))
-	}
-	switch n := len(i.And); {
-	case n == 1:
-		p, err := i.And[0].P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'and'", err)
-		}
-		predicates = append(predicates, p)
-	case n > 1:
-		and := make([]predicate.Counter, 0, n)
-		for _, w := range i.And {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'and'", err)
-			}
-			and = append(and, p)
-		}
-		predicates = append(predicates, counter.And(and...))
-	}
-	predicates = append(predicates, i.Predicates...)
-	if i.ID != nil {
-		predicates = append(predicates, counter.IDEQ(*i.ID))
-	}
-	if i.IDNEQ != nil {
-		predicates = append(predicates, counter.IDNEQ(*i.IDNEQ))
-	}
-	if len(i.IDIn) > 0 {
-		predicates = append(predicates, counter.IDIn(i.IDIn...))
-	}
-	if len(i.IDNotIn) > 0 {
-		predicates = append(predicates, counter.IDNotIn(i.IDNotIn...))
-	}
-	if i.IDGT != nil {
-		predicates = append(predicates, counter.IDGT(*i.IDGT))
-	}
-	if i.IDGTE != nil {
-		predicates = append(predicates, counter.IDGTE(*i.IDGTE))
-	}
-	if i.IDLT != nil {
-		predicates = append(predicates, counter.IDLT(*i.IDLT))
-	}
-	if i.IDLTE != nil {
-		predicates = append(predicates, counter.IDLTE(*i.IDLTE))
-	}
-	if i.Name != nil {
-		predicates = append(predicates, counter.NameEQ(*i.Name))
-	}
-	if i.NameNEQ != nil {
-		predicates = append(predicates, counter.NameNEQ(*i.NameNEQ))
-	}
-	if len(i.NameIn) > 0 {
-		predicates = append(predicates, counter.NameIn(i.NameIn...))
-	}
-	if len(i.NameNotIn) > 0 {
-		predicates = append(predicates, counter.NameNotIn(i.NameNotIn...))
-	}
-	if i.NameGT != nil {
-		predicates = append(predicates, counter.NameGT(*i.NameGT))
-	}
-	if i.NameGTE != nil {
-		predicates = append(predicates, counter.NameGTE(*i.NameGTE))
-	}
-	if i.NameLT != nil {
-		predicates = append(predicates, counter.NameLT(*i.NameLT))
-	}
-	if i.NameLTE != nil {
-		predicates = append(predicates, counter.NameLTE(*i.NameLTE))
-	}
-	if i.NameContains != nil {
-		predicates = append(predicates, counter.NameContains(*i.NameContains))
-	}
-	if i.NameHasPrefix != nil {
-		predicates = append(predicates, counter.NameHasPrefix(*i.NameHasPrefix))
-	}
-	if i.NameHasSuffix != nil {
-		predicates = append(predicates, counter.NameHasSuffix(*i.NameHasSuffix))
-	}
-	if i.NameEqualFold != nil {
-		predicates = append(predicates, counter.NameEqualFold(*i.NameEqualFold))
-	}
-	if i.NameContainsFold != nil {
-		predicates = append(predicates, counter.NameContainsFold(*i.NameContainsFold))
-	}
-	if i.Value != nil {
-		predicates = append(predicates, counter.ValueEQ(*i.Value))
-	}
-	if i.ValueNEQ != nil {
-		predicates = append(predicates, counter.ValueNEQ(*i.ValueNEQ))
-	}
-	if len(i.ValueIn) > 0 {
-		predicates = append(predicates, counter.ValueIn(i.ValueIn...))
-	}
-	if len(i.ValueNotIn) > 0 {
-		predicates = append(predicates, counter.ValueNotIn(i.ValueNotIn...))
-	}
-	if i.ValueGT != nil {
-		predicates = append(predicates, counter.ValueGT(*i.ValueGT))
-	}
-	if i.ValueGTE != nil {
-		predicates = append(predicates, counter.ValueGTE(*i.ValueGTE))
-	}
-	if i.ValueLT != nil {
-		predicates = append(predicates, counter.ValueLT(*i.ValueLT))
-	}
-	if i.ValueLTE != nil {
-		predicates = append(predicates, counter.ValueLTE(*i.ValueLTE))
-	}
-
-	switch len(predicates) {
-	case 0:
-		return nil, ErrEmptyCounterWhereInput
-	case 1:
-		return predicates[0], nil
-	default:
-		return counter.And(predicates...), nil
-	}
-}
-
 // CustomerWhereInput represents a where input for filtering Customer queries.
 type CustomerWhereInput struct {
 	Predicates []predicate.Customer  `json:"-"`
@@ -3048,6 +3621,35 @@ type CustomerWhereInput struct {
 	Disabled    *bool `json:"disabled,omitempty"`
 	DisabledNEQ *bool `json:"disabledNEQ,omitempty"`
 
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "erased_at" field predicates.
+	ErasedAt       *time.Time  `json:"erasedAt,omitempty"`
+	ErasedAtNEQ    *time.Time  `json:"erasedAtNEQ,omitempty"`
+	ErasedAtIn     []time.Time `json:"erasedAtIn,omitempty"`
+	ErasedAtNotIn  []time.Time `json:"erasedAtNotIn,omitempty"`
+	ErasedAtGT     *time.Time  `json:"erasedAtGT,omitempty"`
+	ErasedAtGTE    *time.Time  `json:"erasedAtGTE,omitempty"`
+	ErasedAtLT     *time.Time  `json:"erasedAtLT,omitempty"`
+	ErasedAtLTE    *time.Time  `json:"erasedAtLTE,omitempty"`
+	ErasedAtIsNil  bool        `json:"erasedAtIsNil,omitempty"`
+	ErasedAtNotNil bool        `json:"erasedAtNotNil,omitempty"`
+
 	// "default_address_id" field predicates.
 	DefaultAddressID       *int  `json:"defaultAddressID,omitempty"`
 	DefaultAddressIDNEQ    *int  `json:"defaultAddressIDNEQ,omitempty"`
@@ -3060,17 +3662,9 @@ type CustomerWhereInput struct {
 	DefaultAddressIDIsNil  bool  `json:"defaultAddressIDIsNil,omitempty"`
 	DefaultAddressIDNotNil bool  `json:"defaultAddressIDNotNil,omitempty"`
 
-	// "access_tokens" edge predicates.
-	HasAccessTokens     *bool                            `json:"hasAccessTokens,omitempty"`
-	HasAccessTokensWith []*CustomerAccessTokenWhereInput `json:"hasAccessTokensWith,omitempty"`
-
 	// "addresses" edge predicates.
 	HasAddresses     *bool                       `json:"hasAddresses,omitempty"`
 	HasAddressesWith []*MailingAddressWhereInput `json:"hasAddressesWith,omitempty"`
-
-	// "reset_tokens" edge predicates.
-	HasResetTokens     *bool                           `json:"hasResetTokens,omitempty"`
-	HasResetTokensWith []*PasswordResetTokenWhereInput `json:"hasResetTokensWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3480,6 +4074,81 @@ func (i *CustomerWhereInput) P() (predicate.Customer, error) {
 	if i.DisabledNEQ != nil {
 		predicates = append(predicates, customer.DisabledNEQ(*i.DisabledNEQ))
 	}
+	if i.Note != nil {
+		predicates = append(predicates, customer.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, customer.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, customer.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, customer.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, customer.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, customer.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, customer.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, customer.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, customer.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, customer.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, customer.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, customer.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, customer.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, customer.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, customer.NoteContainsFold(*i.NoteContainsFold))
+	}
+	if i.ErasedAt != nil {
+		predicates = append(predicates, customer.ErasedAtEQ(*i.ErasedAt))
+	}
+	if i.ErasedAtNEQ != nil {
+		predicates = append(predicates, customer.ErasedAtNEQ(*i.ErasedAtNEQ))
+	}
+	if len(i.ErasedAtIn) > 0 {
+		predicates = append(predicates, customer.ErasedAtIn(i.ErasedAtIn...))
+	}
+	if len(i.ErasedAtNotIn) > 0 {
+		predicates = append(predicates, customer.ErasedAtNotIn(i.ErasedAtNotIn...))
+	}
+	if i.ErasedAtGT != nil {
+		predicates = append(predicates, customer.ErasedAtGT(*i.ErasedAtGT))
+	}
+	if i.ErasedAtGTE != nil {
+		predicates = append(predicates, customer.ErasedAtGTE(*i.ErasedAtGTE))
+	}
+	if i.ErasedAtLT != nil {
+		predicates = append(predicates, customer.ErasedAtLT(*i.ErasedAtLT))
+	}
+	if i.ErasedAtLTE != nil {
+		predicates = append(predicates, customer.ErasedAtLTE(*i.ErasedAtLTE))
+	}
+	if i.ErasedAtIsNil {
+		predicates = append(predicates, customer.ErasedAtIsNil())
+	}
+	if i.ErasedAtNotNil {
+		predicates = append(predicates, customer.ErasedAtNotNil())
+	}
 	if i.DefaultAddressID != nil {
 		predicates = append(predicates, customer.DefaultAddressIDEQ(*i.DefaultAddressID))
 	}
@@ -3511,24 +4180,6 @@ func (i *CustomerWhereInput) P() (predicate.Customer, error) {
 		predicates = append(predicates, customer.DefaultAddressIDNotNil())
 	}
 
-	if i.HasAccessTokens != nil {
-		p := customer.HasAccessTokens()
-		if !*i.HasAccessTokens {
-			p = customer.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasAccessTokensWith) > 0 {
-		with := make([]predicate.CustomerAccessToken, 0, len(i.HasAccessTokensWith))
-		for _, w := range i.HasAccessTokensWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasAccessTokensWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, customer.HasAccessTokensWith(with...))
-	}
 	if i.HasAddresses != nil {
 		p := customer.HasAddresses()
 		if !*i.HasAddresses {
@@ -3547,24 +4198,6 @@ func (i *CustomerWhereInput) P() (predicate.Customer, error) {
 		}
 		predicates = append(predicates, customer.HasAddressesWith(with...))
 	}
-	if i.HasResetTokens != nil {
-		p := customer.HasResetTokens()
-		if !*i.HasResetTokens {
-			p = customer.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasResetTokensWith) > 0 {
-		with := make([]predicate.PasswordResetToken, 0, len(i.HasResetTokensWith))
-		for _, w := range i.HasResetTokensWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasResetTokensWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, customer.HasResetTokensWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyCustomerWhereInput
@@ -3572,326 +4205,6 @@ func (i *CustomerWhereInput) P() (predicate.Customer, error) {
 		return predicates[0], nil
 	default:
 		return customer.And(predicates...), nil
-	}
-}
-
-// CustomerAccessTokenWhereInput represents a where input for filtering CustomerAccessToken queries.
-type CustomerAccessTokenWhereInput struct {
-	Predicates []predicate.CustomerAccessToken  `json:"-"`
-	Not        *CustomerAccessTokenWhereInput   `json:"not,omitempty"`
-	Or         []*CustomerAccessTokenWhereInput `json:"or,omitempty"`
-	And        []*CustomerAccessTokenWhereInput `json:"and,omitempty"`
-
-	// "id" field predicates.
-	ID      *int  `json:"id,omitempty"`
-	IDNEQ   *int  `json:"idNEQ,omitempty"`
-	IDIn    []int `json:"idIn,omitempty"`
-	IDNotIn []int `json:"idNotIn,omitempty"`
-	IDGT    *int  `json:"idGT,omitempty"`
-	IDGTE   *int  `json:"idGTE,omitempty"`
-	IDLT    *int  `json:"idLT,omitempty"`
-	IDLTE   *int  `json:"idLTE,omitempty"`
-
-	// "created_at" field predicates.
-	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
-	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
-	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
-	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
-	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
-	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
-	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
-	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
-
-	// "updated_at" field predicates.
-	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
-	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
-	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
-	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
-	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
-	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
-	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
-	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
-
-	// "token_hash" field predicates.
-	TokenHash             *string  `json:"tokenHash,omitempty"`
-	TokenHashNEQ          *string  `json:"tokenHashNEQ,omitempty"`
-	TokenHashIn           []string `json:"tokenHashIn,omitempty"`
-	TokenHashNotIn        []string `json:"tokenHashNotIn,omitempty"`
-	TokenHashGT           *string  `json:"tokenHashGT,omitempty"`
-	TokenHashGTE          *string  `json:"tokenHashGTE,omitempty"`
-	TokenHashLT           *string  `json:"tokenHashLT,omitempty"`
-	TokenHashLTE          *string  `json:"tokenHashLTE,omitempty"`
-	TokenHashContains     *string  `json:"tokenHashContains,omitempty"`
-	TokenHashHasPrefix    *string  `json:"tokenHashHasPrefix,omitempty"`
-	TokenHashHasSuffix    *string  `json:"tokenHashHasSuffix,omitempty"`
-	TokenHashEqualFold    *string  `json:"tokenHashEqualFold,omitempty"`
-	TokenHashContainsFold *string  `json:"tokenHashContainsFold,omitempty"`
-
-	// "customer_id" field predicates.
-	CustomerID      *int  `json:"customerID,omitempty"`
-	CustomerIDNEQ   *int  `json:"customerIDNEQ,omitempty"`
-	CustomerIDIn    []int `json:"customerIDIn,omitempty"`
-	CustomerIDNotIn []int `json:"customerIDNotIn,omitempty"`
-
-	// "expires_at" field predicates.
-	ExpiresAt      *time.Time  `json:"expiresAt,omitempty"`
-	ExpiresAtNEQ   *time.Time  `json:"expiresAtNEQ,omitempty"`
-	ExpiresAtIn    []time.Time `json:"expiresAtIn,omitempty"`
-	ExpiresAtNotIn []time.Time `json:"expiresAtNotIn,omitempty"`
-	ExpiresAtGT    *time.Time  `json:"expiresAtGT,omitempty"`
-	ExpiresAtGTE   *time.Time  `json:"expiresAtGTE,omitempty"`
-	ExpiresAtLT    *time.Time  `json:"expiresAtLT,omitempty"`
-	ExpiresAtLTE   *time.Time  `json:"expiresAtLTE,omitempty"`
-
-	// "customer" edge predicates.
-	HasCustomer     *bool                 `json:"hasCustomer,omitempty"`
-	HasCustomerWith []*CustomerWhereInput `json:"hasCustomerWith,omitempty"`
-}
-
-// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
-func (i *CustomerAccessTokenWhereInput) AddPredicates(predicates ...predicate.CustomerAccessToken) {
-	i.Predicates = append(i.Predicates, predicates...)
-}
-
-// Filter applies the CustomerAccessTokenWhereInput filter on the CustomerAccessTokenQuery builder.
-func (i *CustomerAccessTokenWhereInput) Filter(q *CustomerAccessTokenQuery) (*CustomerAccessTokenQuery, error) {
-	if i == nil {
-		return q, nil
-	}
-	p, err := i.P()
-	if err != nil {
-		if err == ErrEmptyCustomerAccessTokenWhereInput {
-			return q, nil
-		}
-		return nil, err
-	}
-	return q.Where(p), nil
-}
-
-// ErrEmptyCustomerAccessTokenWhereInput is returned in case the CustomerAccessTokenWhereInput is empty.
-var ErrEmptyCustomerAccessTokenWhereInput = errors.New("ent: empty predicate CustomerAccessTokenWhereInput")
-
-// P returns a predicate for filtering customeraccesstokens.
-// An error is returned if the input is empty or invalid.
-func (i *CustomerAccessTokenWhereInput) P() (predicate.CustomerAccessToken, error) {
-	var predicates []predicate.CustomerAccessToken
-	if i.Not != nil {
-		p, err := i.Not.P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'not'", err)
-		}
-		predicates = append(predicates, customeraccesstoken.Not(p))
-	}
-	switch n := len(i.Or); {
-	case n == 1:
-		p, err := i.Or[0].P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'or'", err)
-		}
-		predicates = append(predicates, p)
-	case n > 1:
-		or := make([]predicate.CustomerAccessToken, 0, n)
-		for _, w := range i.Or {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'or'", err)
-			}
-			or = append(or, p)
-		}
-		predicates = append(predicates, customeraccesstoken.Or(or...))
-	}
-	switch n := len(i.And); {
-	case n == 1:
-		p, err := i.And[0].P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'and'", err)
-		}
-		predicates = append(predicates, p)
-	case n > 1:
-		and := make([]predicate.CustomerAccessToken, 0, n)
-		for _, w := range i.And {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'and'", err)
-			}
-			and = append(and, p)
-		}
-		predicates = append(predicates, customeraccesstoken.And(and...))
-	}
-	predicates = append(predicates, i.Predicates...)
-	if i.ID != nil {
-		predicates = append(predicates, customeraccesstoken.IDEQ(*i.ID))
-	}
-	if i.IDNEQ != nil {
-		predicates = append(predicates, customeraccesstoken.IDNEQ(*i.IDNEQ))
-	}
-	if len(i.IDIn) > 0 {
-		predicates = append(predicates, customeraccesstoken.IDIn(i.IDIn...))
-	}
-	if len(i.IDNotIn) > 0 {
-		predicates = append(predicates, customeraccesstoken.IDNotIn(i.IDNotIn...))
-	}
-	if i.IDGT != nil {
-		predicates = append(predicates, customeraccesstoken.IDGT(*i.IDGT))
-	}
-	if i.IDGTE != nil {
-		predicates = append(predicates, customeraccesstoken.IDGTE(*i.IDGTE))
-	}
-	if i.IDLT != nil {
-		predicates = append(predicates, customeraccesstoken.IDLT(*i.IDLT))
-	}
-	if i.IDLTE != nil {
-		predicates = append(predicates, customeraccesstoken.IDLTE(*i.IDLTE))
-	}
-	if i.CreatedAt != nil {
-		predicates = append(predicates, customeraccesstoken.CreatedAtEQ(*i.CreatedAt))
-	}
-	if i.CreatedAtNEQ != nil {
-		predicates = append(predicates, customeraccesstoken.CreatedAtNEQ(*i.CreatedAtNEQ))
-	}
-	if len(i.CreatedAtIn) > 0 {
-		predicates = append(predicates, customeraccesstoken.CreatedAtIn(i.CreatedAtIn...))
-	}
-	if len(i.CreatedAtNotIn) > 0 {
-		predicates = append(predicates, customeraccesstoken.CreatedAtNotIn(i.CreatedAtNotIn...))
-	}
-	if i.CreatedAtGT != nil {
-		predicates = append(predicates, customeraccesstoken.CreatedAtGT(*i.CreatedAtGT))
-	}
-	if i.CreatedAtGTE != nil {
-		predicates = append(predicates, customeraccesstoken.CreatedAtGTE(*i.CreatedAtGTE))
-	}
-	if i.CreatedAtLT != nil {
-		predicates = append(predicates, customeraccesstoken.CreatedAtLT(*i.CreatedAtLT))
-	}
-	if i.CreatedAtLTE != nil {
-		predicates = append(predicates, customeraccesstoken.CreatedAtLTE(*i.CreatedAtLTE))
-	}
-	if i.UpdatedAt != nil {
-		predicates = append(predicates, customeraccesstoken.UpdatedAtEQ(*i.UpdatedAt))
-	}
-	if i.UpdatedAtNEQ != nil {
-		predicates = append(predicates, customeraccesstoken.UpdatedAtNEQ(*i.UpdatedAtNEQ))
-	}
-	if len(i.UpdatedAtIn) > 0 {
-		predicates = append(predicates, customeraccesstoken.UpdatedAtIn(i.UpdatedAtIn...))
-	}
-	if len(i.UpdatedAtNotIn) > 0 {
-		predicates = append(predicates, customeraccesstoken.UpdatedAtNotIn(i.UpdatedAtNotIn...))
-	}
-	if i.UpdatedAtGT != nil {
-		predicates = append(predicates, customeraccesstoken.UpdatedAtGT(*i.UpdatedAtGT))
-	}
-	if i.UpdatedAtGTE != nil {
-		predicates = append(predicates, customeraccesstoken.UpdatedAtGTE(*i.UpdatedAtGTE))
-	}
-	if i.UpdatedAtLT != nil {
-		predicates = append(predicates, customeraccesstoken.UpdatedAtLT(*i.UpdatedAtLT))
-	}
-	if i.UpdatedAtLTE != nil {
-		predicates = append(predicates, customeraccesstoken.UpdatedAtLTE(*i.UpdatedAtLTE))
-	}
-	if i.TokenHash != nil {
-		predicates = append(predicates, customeraccesstoken.TokenHashEQ(*i.TokenHash))
-	}
-	if i.TokenHashNEQ != nil {
-		predicates = append(predicates, customeraccesstoken.TokenHashNEQ(*i.TokenHashNEQ))
-	}
-	if len(i.TokenHashIn) > 0 {
-		predicates = append(predicates, customeraccesstoken.TokenHashIn(i.TokenHashIn...))
-	}
-	if len(i.TokenHashNotIn) > 0 {
-		predicates = append(predicates, customeraccesstoken.TokenHashNotIn(i.TokenHashNotIn...))
-	}
-	if i.TokenHashGT != nil {
-		predicates = append(predicates, customeraccesstoken.TokenHashGT(*i.TokenHashGT))
-	}
-	if i.TokenHashGTE != nil {
-		predicates = append(predicates, customeraccesstoken.TokenHashGTE(*i.TokenHashGTE))
-	}
-	if i.TokenHashLT != nil {
-		predicates = append(predicates, customeraccesstoken.TokenHashLT(*i.TokenHashLT))
-	}
-	if i.TokenHashLTE != nil {
-		predicates = append(predicates, customeraccesstoken.TokenHashLTE(*i.TokenHashLTE))
-	}
-	if i.TokenHashContains != nil {
-		predicates = append(predicates, customeraccesstoken.TokenHashContains(*i.TokenHashContains))
-	}
-	if i.TokenHashHasPrefix != nil {
-		predicates = append(predicates, customeraccesstoken.TokenHashHasPrefix(*i.TokenHashHasPrefix))
-	}
-	if i.TokenHashHasSuffix != nil {
-		predicates = append(predicates, customeraccesstoken.TokenHashHasSuffix(*i.TokenHashHasSuffix))
-	}
-	if i.TokenHashEqualFold != nil {
-		predicates = append(predicates, customeraccesstoken.TokenHashEqualFold(*i.TokenHashEqualFold))
-	}
-	if i.TokenHashContainsFold != nil {
-		predicates = append(predicates, customeraccesstoken.TokenHashContainsFold(*i.TokenHashContainsFold))
-	}
-	if i.CustomerID != nil {
-		predicates = append(predicates, customeraccesstoken.CustomerIDEQ(*i.CustomerID))
-	}
-	if i.CustomerIDNEQ != nil {
-		predicates = append(predicates, customeraccesstoken.CustomerIDNEQ(*i.CustomerIDNEQ))
-	}
-	if len(i.CustomerIDIn) > 0 {
-		predicates = append(predicates, customeraccesstoken.CustomerIDIn(i.CustomerIDIn...))
-	}
-	if len(i.CustomerIDNotIn) > 0 {
-		predicates = append(predicates, customeraccesstoken.CustomerIDNotIn(i.CustomerIDNotIn...))
-	}
-	if i.ExpiresAt != nil {
-		predicates = append(predicates, customeraccesstoken.ExpiresAtEQ(*i.ExpiresAt))
-	}
-	if i.ExpiresAtNEQ != nil {
-		predicates = append(predicates, customeraccesstoken.ExpiresAtNEQ(*i.ExpiresAtNEQ))
-	}
-	if len(i.ExpiresAtIn) > 0 {
-		predicates = append(predicates, customeraccesstoken.ExpiresAtIn(i.ExpiresAtIn...))
-	}
-	if len(i.ExpiresAtNotIn) > 0 {
-		predicates = append(predicates, customeraccesstoken.ExpiresAtNotIn(i.ExpiresAtNotIn...))
-	}
-	if i.ExpiresAtGT != nil {
-		predicates = append(predicates, customeraccesstoken.ExpiresAtGT(*i.ExpiresAtGT))
-	}
-	if i.ExpiresAtGTE != nil {
-		predicates = append(predicates, customeraccesstoken.ExpiresAtGTE(*i.ExpiresAtGTE))
-	}
-	if i.ExpiresAtLT != nil {
-		predicates = append(predicates, customeraccesstoken.ExpiresAtLT(*i.ExpiresAtLT))
-	}
-	if i.ExpiresAtLTE != nil {
-		predicates = append(predicates, customeraccesstoken.ExpiresAtLTE(*i.ExpiresAtLTE))
-	}
-
-	if i.HasCustomer != nil {
-		p := customeraccesstoken.HasCustomer()
-		if !*i.HasCustomer {
-			p = customeraccesstoken.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasCustomerWith) > 0 {
-		with := make([]predicate.Customer, 0, len(i.HasCustomerWith))
-		for _, w := range i.HasCustomerWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasCustomerWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, customeraccesstoken.HasCustomerWith(with...))
-	}
-	switch len(predicates) {
-	case 0:
-		return nil, ErrEmptyCustomerAccessTokenWhereInput
-	case 1:
-		return predicates[0], nil
-	default:
-		return customeraccesstoken.And(predicates...), nil
 	}
 }
 
@@ -4987,348 +5300,6 @@ func (i *DiscountRedemptionWhereInput) P() (predicate.DiscountRedemption, error)
 	}
 }
 
-// EventWhereInput represents a where input for filtering Event queries.
-type EventWhereInput struct {
-	Predicates []predicate.Event  `json:"-"`
-	Not        *EventWhereInput   `json:"not,omitempty"`
-	Or         []*EventWhereInput `json:"or,omitempty"`
-	And        []*EventWhereInput `json:"and,omitempty"`
-
-	// "id" field predicates.
-	ID      *int  `json:"id,omitempty"`
-	IDNEQ   *int  `json:"idNEQ,omitempty"`
-	IDIn    []int `json:"idIn,omitempty"`
-	IDNotIn []int `json:"idNotIn,omitempty"`
-	IDGT    *int  `json:"idGT,omitempty"`
-	IDGTE   *int  `json:"idGTE,omitempty"`
-	IDLT    *int  `json:"idLT,omitempty"`
-	IDLTE   *int  `json:"idLTE,omitempty"`
-
-	// "created_at" field predicates.
-	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
-	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
-	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
-	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
-	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
-	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
-	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
-	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
-
-	// "updated_at" field predicates.
-	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
-	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
-	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
-	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
-	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
-	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
-	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
-	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
-
-	// "topic" field predicates.
-	Topic             *string  `json:"topic,omitempty"`
-	TopicNEQ          *string  `json:"topicNEQ,omitempty"`
-	TopicIn           []string `json:"topicIn,omitempty"`
-	TopicNotIn        []string `json:"topicNotIn,omitempty"`
-	TopicGT           *string  `json:"topicGT,omitempty"`
-	TopicGTE          *string  `json:"topicGTE,omitempty"`
-	TopicLT           *string  `json:"topicLT,omitempty"`
-	TopicLTE          *string  `json:"topicLTE,omitempty"`
-	TopicContains     *string  `json:"topicContains,omitempty"`
-	TopicHasPrefix    *string  `json:"topicHasPrefix,omitempty"`
-	TopicHasSuffix    *string  `json:"topicHasSuffix,omitempty"`
-	TopicEqualFold    *string  `json:"topicEqualFold,omitempty"`
-	TopicContainsFold *string  `json:"topicContainsFold,omitempty"`
-
-	// "subject_id" field predicates.
-	SubjectID             *string  `json:"subjectID,omitempty"`
-	SubjectIDNEQ          *string  `json:"subjectIDNEQ,omitempty"`
-	SubjectIDIn           []string `json:"subjectIDIn,omitempty"`
-	SubjectIDNotIn        []string `json:"subjectIDNotIn,omitempty"`
-	SubjectIDGT           *string  `json:"subjectIDGT,omitempty"`
-	SubjectIDGTE          *string  `json:"subjectIDGTE,omitempty"`
-	SubjectIDLT           *string  `json:"subjectIDLT,omitempty"`
-	SubjectIDLTE          *string  `json:"subjectIDLTE,omitempty"`
-	SubjectIDContains     *string  `json:"subjectIDContains,omitempty"`
-	SubjectIDHasPrefix    *string  `json:"subjectIDHasPrefix,omitempty"`
-	SubjectIDHasSuffix    *string  `json:"subjectIDHasSuffix,omitempty"`
-	SubjectIDEqualFold    *string  `json:"subjectIDEqualFold,omitempty"`
-	SubjectIDContainsFold *string  `json:"subjectIDContainsFold,omitempty"`
-
-	// "delivered_at" field predicates.
-	DeliveredAt       *time.Time  `json:"deliveredAt,omitempty"`
-	DeliveredAtNEQ    *time.Time  `json:"deliveredAtNEQ,omitempty"`
-	DeliveredAtIn     []time.Time `json:"deliveredAtIn,omitempty"`
-	DeliveredAtNotIn  []time.Time `json:"deliveredAtNotIn,omitempty"`
-	DeliveredAtGT     *time.Time  `json:"deliveredAtGT,omitempty"`
-	DeliveredAtGTE    *time.Time  `json:"deliveredAtGTE,omitempty"`
-	DeliveredAtLT     *time.Time  `json:"deliveredAtLT,omitempty"`
-	DeliveredAtLTE    *time.Time  `json:"deliveredAtLTE,omitempty"`
-	DeliveredAtIsNil  bool        `json:"deliveredAtIsNil,omitempty"`
-	DeliveredAtNotNil bool        `json:"deliveredAtNotNil,omitempty"`
-}
-
-// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
-func (i *EventWhereInput) AddPredicates(predicates ...predicate.Event) {
-	i.Predicates = append(i.Predicates, predicates...)
-}
-
-// Filter applies the EventWhereInput filter on the EventQuery builder.
-func (i *EventWhereInput) Filter(q *EventQuery) (*EventQuery, error) {
-	if i == nil {
-		return q, nil
-	}
-	p, err := i.P()
-	if err != nil {
-		if err == ErrEmptyEventWhereInput {
-			return q, nil
-		}
-		return nil, err
-	}
-	return q.Where(p), nil
-}
-
-// ErrEmptyEventWhereInput is returned in case the EventWhereInput is empty.
-var ErrEmptyEventWhereInput = errors.New("ent: empty predicate EventWhereInput")
-
-// P returns a predicate for filtering events.
-// An error is returned if the input is empty or invalid.
-func (i *EventWhereInput) P() (predicate.Event, error) {
-	var predicates []predicate.Event
-	if i.Not != nil {
-		p, err := i.Not.P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'not'", err)
-		}
-		predicates = append(predicates, event.Not(p))
-	}
-	switch n := len(i.Or); {
-	case n == 1:
-		p, err := i.Or[0].P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'or'", err)
-		}
-		predicates = append(predicates, p)
-	case n > 1:
-		or := make([]predicate.Event, 0, n)
-		for _, w := range i.Or {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'or'", err)
-			}
-			or = append(or, p)
-		}
-		predicates = append(predicates, event.Or(or...))
-	}
-	switch n := len(i.And); {
-	case n == 1:
-		p, err := i.And[0].P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'and'", err)
-		}
-		predicates = append(predicates, p)
-	case n > 1:
-		and := make([]predicate.Event, 0, n)
-		for _, w := range i.And {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'and'", err)
-			}
-			and = append(and, p)
-		}
-		predicates = append(predicates, event.And(and...))
-	}
-	predicates = append(predicates, i.Predicates...)
-	if i.ID != nil {
-		predicates = append(predicates, event.IDEQ(*i.ID))
-	}
-	if i.IDNEQ != nil {
-		predicates = append(predicates, event.IDNEQ(*i.IDNEQ))
-	}
-	if len(i.IDIn) > 0 {
-		predicates = append(predicates, event.IDIn(i.IDIn...))
-	}
-	if len(i.IDNotIn) > 0 {
-		predicates = append(predicates, event.IDNotIn(i.IDNotIn...))
-	}
-	if i.IDGT != nil {
-		predicates = append(predicates, event.IDGT(*i.IDGT))
-	}
-	if i.IDGTE != nil {
-		predicates = append(predicates, event.IDGTE(*i.IDGTE))
-	}
-	if i.IDLT != nil {
-		predicates = append(predicates, event.IDLT(*i.IDLT))
-	}
-	if i.IDLTE != nil {
-		predicates = append(predicates, event.IDLTE(*i.IDLTE))
-	}
-	if i.CreatedAt != nil {
-		predicates = append(predicates, event.CreatedAtEQ(*i.CreatedAt))
-	}
-	if i.CreatedAtNEQ != nil {
-		predicates = append(predicates, event.CreatedAtNEQ(*i.CreatedAtNEQ))
-	}
-	if len(i.CreatedAtIn) > 0 {
-		predicates = append(predicates, event.CreatedAtIn(i.CreatedAtIn...))
-	}
-	if len(i.CreatedAtNotIn) > 0 {
-		predicates = append(predicates, event.CreatedAtNotIn(i.CreatedAtNotIn...))
-	}
-	if i.CreatedAtGT != nil {
-		predicates = append(predicates, event.CreatedAtGT(*i.CreatedAtGT))
-	}
-	if i.CreatedAtGTE != nil {
-		predicates = append(predicates, event.CreatedAtGTE(*i.CreatedAtGTE))
-	}
-	if i.CreatedAtLT != nil {
-		predicates = append(predicates, event.CreatedAtLT(*i.CreatedAtLT))
-	}
-	if i.CreatedAtLTE != nil {
-		predicates = append(predicates, event.CreatedAtLTE(*i.CreatedAtLTE))
-	}
-	if i.UpdatedAt != nil {
-		predicates = append(predicates, event.UpdatedAtEQ(*i.UpdatedAt))
-	}
-	if i.UpdatedAtNEQ != nil {
-		predicates = append(predicates, event.UpdatedAtNEQ(*i.UpdatedAtNEQ))
-	}
-	if len(i.UpdatedAtIn) > 0 {
-		predicates = append(predicates, event.UpdatedAtIn(i.UpdatedAtIn...))
-	}
-	if len(i.UpdatedAtNotIn) > 0 {
-		predicates = append(predicates, event.UpdatedAtNotIn(i.UpdatedAtNotIn...))
-	}
-	if i.UpdatedAtGT != nil {
-		predicates = append(predicates, event.UpdatedAtGT(*i.UpdatedAtGT))
-	}
-	if i.UpdatedAtGTE != nil {
-		predicates = append(predicates, event.UpdatedAtGTE(*i.UpdatedAtGTE))
-	}
-	if i.UpdatedAtLT != nil {
-		predicates = append(predicates, event.UpdatedAtLT(*i.UpdatedAtLT))
-	}
-	if i.UpdatedAtLTE != nil {
-		predicates = append(predicates, event.UpdatedAtLTE(*i.UpdatedAtLTE))
-	}
-	if i.Topic != nil {
-		predicates = append(predicates, event.TopicEQ(*i.Topic))
-	}
-	if i.TopicNEQ != nil {
-		predicates = append(predicates, event.TopicNEQ(*i.TopicNEQ))
-	}
-	if len(i.TopicIn) > 0 {
-		predicates = append(predicates, event.TopicIn(i.TopicIn...))
-	}
-	if len(i.TopicNotIn) > 0 {
-		predicates = append(predicates, event.TopicNotIn(i.TopicNotIn...))
-	}
-	if i.TopicGT != nil {
-		predicates = append(predicates, event.TopicGT(*i.TopicGT))
-	}
-	if i.TopicGTE != nil {
-		predicates = append(predicates, event.TopicGTE(*i.TopicGTE))
-	}
-	if i.TopicLT != nil {
-		predicates = append(predicates, event.TopicLT(*i.TopicLT))
-	}
-	if i.TopicLTE != nil {
-		predicates = append(predicates, event.TopicLTE(*i.TopicLTE))
-	}
-	if i.TopicContains != nil {
-		predicates = append(predicates, event.TopicContains(*i.TopicContains))
-	}
-	if i.TopicHasPrefix != nil {
-		predicates = append(predicates, event.TopicHasPrefix(*i.TopicHasPrefix))
-	}
-	if i.TopicHasSuffix != nil {
-		predicates = append(predicates, event.TopicHasSuffix(*i.TopicHasSuffix))
-	}
-	if i.TopicEqualFold != nil {
-		predicates = append(predicates, event.TopicEqualFold(*i.TopicEqualFold))
-	}
-	if i.TopicContainsFold != nil {
-		predicates = append(predicates, event.TopicContainsFold(*i.TopicContainsFold))
-	}
-	if i.SubjectID != nil {
-		predicates = append(predicates, event.SubjectIDEQ(*i.SubjectID))
-	}
-	if i.SubjectIDNEQ != nil {
-		predicates = append(predicates, event.SubjectIDNEQ(*i.SubjectIDNEQ))
-	}
-	if len(i.SubjectIDIn) > 0 {
-		predicates = append(predicates, event.SubjectIDIn(i.SubjectIDIn...))
-	}
-	if len(i.SubjectIDNotIn) > 0 {
-		predicates = append(predicates, event.SubjectIDNotIn(i.SubjectIDNotIn...))
-	}
-	if i.SubjectIDGT != nil {
-		predicates = append(predicates, event.SubjectIDGT(*i.SubjectIDGT))
-	}
-	if i.SubjectIDGTE != nil {
-		predicates = append(predicates, event.SubjectIDGTE(*i.SubjectIDGTE))
-	}
-	if i.SubjectIDLT != nil {
-		predicates = append(predicates, event.SubjectIDLT(*i.SubjectIDLT))
-	}
-	if i.SubjectIDLTE != nil {
-		predicates = append(predicates, event.SubjectIDLTE(*i.SubjectIDLTE))
-	}
-	if i.SubjectIDContains != nil {
-		predicates = append(predicates, event.SubjectIDContains(*i.SubjectIDContains))
-	}
-	if i.SubjectIDHasPrefix != nil {
-		predicates = append(predicates, event.SubjectIDHasPrefix(*i.SubjectIDHasPrefix))
-	}
-	if i.SubjectIDHasSuffix != nil {
-		predicates = append(predicates, event.SubjectIDHasSuffix(*i.SubjectIDHasSuffix))
-	}
-	if i.SubjectIDEqualFold != nil {
-		predicates = append(predicates, event.SubjectIDEqualFold(*i.SubjectIDEqualFold))
-	}
-	if i.SubjectIDContainsFold != nil {
-		predicates = append(predicates, event.SubjectIDContainsFold(*i.SubjectIDContainsFold))
-	}
-	if i.DeliveredAt != nil {
-		predicates = append(predicates, event.DeliveredAtEQ(*i.DeliveredAt))
-	}
-	if i.DeliveredAtNEQ != nil {
-		predicates = append(predicates, event.DeliveredAtNEQ(*i.DeliveredAtNEQ))
-	}
-	if len(i.DeliveredAtIn) > 0 {
-		predicates = append(predicates, event.DeliveredAtIn(i.DeliveredAtIn...))
-	}
-	if len(i.DeliveredAtNotIn) > 0 {
-		predicates = append(predicates, event.DeliveredAtNotIn(i.DeliveredAtNotIn...))
-	}
-	if i.DeliveredAtGT != nil {
-		predicates = append(predicates, event.DeliveredAtGT(*i.DeliveredAtGT))
-	}
-	if i.DeliveredAtGTE != nil {
-		predicates = append(predicates, event.DeliveredAtGTE(*i.DeliveredAtGTE))
-	}
-	if i.DeliveredAtLT != nil {
-		predicates = append(predicates, event.DeliveredAtLT(*i.DeliveredAtLT))
-	}
-	if i.DeliveredAtLTE != nil {
-		predicates = append(predicates, event.DeliveredAtLTE(*i.DeliveredAtLTE))
-	}
-	if i.DeliveredAtIsNil {
-		predicates = append(predicates, event.DeliveredAtIsNil())
-	}
-	if i.DeliveredAtNotNil {
-		predicates = append(predicates, event.DeliveredAtNotNil())
-	}
-
-	switch len(predicates) {
-	case 0:
-		return nil, ErrEmptyEventWhereInput
-	case 1:
-		return predicates[0], nil
-	default:
-		return event.And(predicates...), nil
-	}
-}
-
 // FulfillmentWhereInput represents a where input for filtering Fulfillment queries.
 type FulfillmentWhereInput struct {
 	Predicates []predicate.Fulfillment  `json:"-"`
@@ -5641,12 +5612,12 @@ func (i *FulfillmentWhereInput) P() (predicate.Fulfillment, error) {
 	}
 }
 
-// LoginAttemptWhereInput represents a where input for filtering LoginAttempt queries.
-type LoginAttemptWhereInput struct {
-	Predicates []predicate.LoginAttempt  `json:"-"`
-	Not        *LoginAttemptWhereInput   `json:"not,omitempty"`
-	Or         []*LoginAttemptWhereInput `json:"or,omitempty"`
-	And        []*LoginAttemptWhereInput `json:"and,omitempty"`
+// InventoryAdjustmentWhereInput represents a where input for filtering InventoryAdjustment queries.
+type InventoryAdjustmentWhereInput struct {
+	Predicates []predicate.InventoryAdjustment  `json:"-"`
+	Not        *InventoryAdjustmentWhereInput   `json:"not,omitempty"`
+	Or         []*InventoryAdjustmentWhereInput `json:"or,omitempty"`
+	And        []*InventoryAdjustmentWhereInput `json:"and,omitempty"`
 
 	// "id" field predicates.
 	ID      *int  `json:"id,omitempty"`
@@ -5658,21 +5629,6 @@ type LoginAttemptWhereInput struct {
 	IDLT    *int  `json:"idLT,omitempty"`
 	IDLTE   *int  `json:"idLTE,omitempty"`
 
-	// "key" field predicates.
-	Key             *string  `json:"key,omitempty"`
-	KeyNEQ          *string  `json:"keyNEQ,omitempty"`
-	KeyIn           []string `json:"keyIn,omitempty"`
-	KeyNotIn        []string `json:"keyNotIn,omitempty"`
-	KeyGT           *string  `json:"keyGT,omitempty"`
-	KeyGTE          *string  `json:"keyGTE,omitempty"`
-	KeyLT           *string  `json:"keyLT,omitempty"`
-	KeyLTE          *string  `json:"keyLTE,omitempty"`
-	KeyContains     *string  `json:"keyContains,omitempty"`
-	KeyHasPrefix    *string  `json:"keyHasPrefix,omitempty"`
-	KeyHasSuffix    *string  `json:"keyHasSuffix,omitempty"`
-	KeyEqualFold    *string  `json:"keyEqualFold,omitempty"`
-	KeyContainsFold *string  `json:"keyContainsFold,omitempty"`
-
 	// "created_at" field predicates.
 	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
 	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
@@ -5682,21 +5638,110 @@ type LoginAttemptWhereInput struct {
 	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
 	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
 	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "variant_id" field predicates.
+	VariantID      *int  `json:"variantID,omitempty"`
+	VariantIDNEQ   *int  `json:"variantIDNEQ,omitempty"`
+	VariantIDIn    []int `json:"variantIDIn,omitempty"`
+	VariantIDNotIn []int `json:"variantIDNotIn,omitempty"`
+	VariantIDGT    *int  `json:"variantIDGT,omitempty"`
+	VariantIDGTE   *int  `json:"variantIDGTE,omitempty"`
+	VariantIDLT    *int  `json:"variantIDLT,omitempty"`
+	VariantIDLTE   *int  `json:"variantIDLTE,omitempty"`
+
+	// "sku" field predicates.
+	Sku             *string  `json:"sku,omitempty"`
+	SkuNEQ          *string  `json:"skuNEQ,omitempty"`
+	SkuIn           []string `json:"skuIn,omitempty"`
+	SkuNotIn        []string `json:"skuNotIn,omitempty"`
+	SkuGT           *string  `json:"skuGT,omitempty"`
+	SkuGTE          *string  `json:"skuGTE,omitempty"`
+	SkuLT           *string  `json:"skuLT,omitempty"`
+	SkuLTE          *string  `json:"skuLTE,omitempty"`
+	SkuContains     *string  `json:"skuContains,omitempty"`
+	SkuHasPrefix    *string  `json:"skuHasPrefix,omitempty"`
+	SkuHasSuffix    *string  `json:"skuHasSuffix,omitempty"`
+	SkuIsNil        bool     `json:"skuIsNil,omitempty"`
+	SkuNotNil       bool     `json:"skuNotNil,omitempty"`
+	SkuEqualFold    *string  `json:"skuEqualFold,omitempty"`
+	SkuContainsFold *string  `json:"skuContainsFold,omitempty"`
+
+	// "delta" field predicates.
+	Delta      *int  `json:"delta,omitempty"`
+	DeltaNEQ   *int  `json:"deltaNEQ,omitempty"`
+	DeltaIn    []int `json:"deltaIn,omitempty"`
+	DeltaNotIn []int `json:"deltaNotIn,omitempty"`
+	DeltaGT    *int  `json:"deltaGT,omitempty"`
+	DeltaGTE   *int  `json:"deltaGTE,omitempty"`
+	DeltaLT    *int  `json:"deltaLT,omitempty"`
+	DeltaLTE   *int  `json:"deltaLTE,omitempty"`
+
+	// "quantity_after" field predicates.
+	QuantityAfter      *int  `json:"quantityAfter,omitempty"`
+	QuantityAfterNEQ   *int  `json:"quantityAfterNEQ,omitempty"`
+	QuantityAfterIn    []int `json:"quantityAfterIn,omitempty"`
+	QuantityAfterNotIn []int `json:"quantityAfterNotIn,omitempty"`
+	QuantityAfterGT    *int  `json:"quantityAfterGT,omitempty"`
+	QuantityAfterGTE   *int  `json:"quantityAfterGTE,omitempty"`
+	QuantityAfterLT    *int  `json:"quantityAfterLT,omitempty"`
+	QuantityAfterLTE   *int  `json:"quantityAfterLTE,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "actor" field predicates.
+	Actor             *string  `json:"actor,omitempty"`
+	ActorNEQ          *string  `json:"actorNEQ,omitempty"`
+	ActorIn           []string `json:"actorIn,omitempty"`
+	ActorNotIn        []string `json:"actorNotIn,omitempty"`
+	ActorGT           *string  `json:"actorGT,omitempty"`
+	ActorGTE          *string  `json:"actorGTE,omitempty"`
+	ActorLT           *string  `json:"actorLT,omitempty"`
+	ActorLTE          *string  `json:"actorLTE,omitempty"`
+	ActorContains     *string  `json:"actorContains,omitempty"`
+	ActorHasPrefix    *string  `json:"actorHasPrefix,omitempty"`
+	ActorHasSuffix    *string  `json:"actorHasSuffix,omitempty"`
+	ActorEqualFold    *string  `json:"actorEqualFold,omitempty"`
+	ActorContainsFold *string  `json:"actorContainsFold,omitempty"`
+
+	// "api_key_id" field predicates.
+	APIKeyID       *int  `json:"apiKeyID,omitempty"`
+	APIKeyIDNEQ    *int  `json:"apiKeyIDNEQ,omitempty"`
+	APIKeyIDIn     []int `json:"apiKeyIDIn,omitempty"`
+	APIKeyIDNotIn  []int `json:"apiKeyIDNotIn,omitempty"`
+	APIKeyIDGT     *int  `json:"apiKeyIDGT,omitempty"`
+	APIKeyIDGTE    *int  `json:"apiKeyIDGTE,omitempty"`
+	APIKeyIDLT     *int  `json:"apiKeyIDLT,omitempty"`
+	APIKeyIDLTE    *int  `json:"apiKeyIDLTE,omitempty"`
+	APIKeyIDIsNil  bool  `json:"apiKeyIDIsNil,omitempty"`
+	APIKeyIDNotNil bool  `json:"apiKeyIDNotNil,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
-func (i *LoginAttemptWhereInput) AddPredicates(predicates ...predicate.LoginAttempt) {
+func (i *InventoryAdjustmentWhereInput) AddPredicates(predicates ...predicate.InventoryAdjustment) {
 	i.Predicates = append(i.Predicates, predicates...)
 }
 
-// Filter applies the LoginAttemptWhereInput filter on the LoginAttemptQuery builder.
-func (i *LoginAttemptWhereInput) Filter(q *LoginAttemptQuery) (*LoginAttemptQuery, error) {
+// Filter applies the InventoryAdjustmentWhereInput filter on the InventoryAdjustmentQuery builder.
+func (i *InventoryAdjustmentWhereInput) Filter(q *InventoryAdjustmentQuery) (*InventoryAdjustmentQuery, error) {
 	if i == nil {
 		return q, nil
 	}
 	p, err := i.P()
 	if err != nil {
-		if err == ErrEmptyLoginAttemptWhereInput {
+		if err == ErrEmptyInventoryAdjustmentWhereInput {
 			return q, nil
 		}
 		return nil, err
@@ -5704,19 +5749,19 @@ func (i *LoginAttemptWhereInput) Filter(q *LoginAttemptQuery) (*LoginAttemptQuer
 	return q.Where(p), nil
 }
 
-// ErrEmptyLoginAttemptWhereInput is returned in case the LoginAttemptWhereInput is empty.
-var ErrEmptyLoginAttemptWhereInput = errors.New("ent: empty predicate LoginAttemptWhereInput")
+// ErrEmptyInventoryAdjustmentWhereInput is returned in case the InventoryAdjustmentWhereInput is empty.
+var ErrEmptyInventoryAdjustmentWhereInput = errors.New("ent: empty predicate InventoryAdjustmentWhereInput")
 
-// P returns a predicate for filtering loginattempts.
+// P returns a predicate for filtering inventoryadjustments.
 // An error is returned if the input is empty or invalid.
-func (i *LoginAttemptWhereInput) P() (predicate.LoginAttempt, error) {
-	var predicates []predicate.LoginAttempt
+func (i *InventoryAdjustmentWhereInput) P() (predicate.InventoryAdjustment, error) {
+	var predicates []predicate.InventoryAdjustment
 	if i.Not != nil {
 		p, err := i.Not.P()
 		if err != nil {
 			return nil, fmt.Errorf("%w: field 'not'", err)
 		}
-		predicates = append(predicates, loginattempt.Not(p))
+		predicates = append(predicates, inventoryadjustment.Not(p))
 	}
 	switch n := len(i.Or); {
 	case n == 1:
@@ -5726,7 +5771,7 @@ func (i *LoginAttemptWhereInput) P() (predicate.LoginAttempt, error) {
 		}
 		predicates = append(predicates, p)
 	case n > 1:
-		or := make([]predicate.LoginAttempt, 0, n)
+		or := make([]predicate.InventoryAdjustment, 0, n)
 		for _, w := range i.Or {
 			p, err := w.P()
 			if err != nil {
@@ -5734,7 +5779,7 @@ func (i *LoginAttemptWhereInput) P() (predicate.LoginAttempt, error) {
 			}
 			or = append(or, p)
 		}
-		predicates = append(predicates, loginattempt.Or(or...))
+		predicates = append(predicates, inventoryadjustment.Or(or...))
 	}
 	switch n := len(i.And); {
 	case n == 1:
@@ -5744,7 +5789,7 @@ func (i *LoginAttemptWhereInput) P() (predicate.LoginAttempt, error) {
 		}
 		predicates = append(predicates, p)
 	case n > 1:
-		and := make([]predicate.LoginAttempt, 0, n)
+		and := make([]predicate.InventoryAdjustment, 0, n)
 		for _, w := range i.And {
 			p, err := w.P()
 			if err != nil {
@@ -5752,104 +5797,290 @@ func (i *LoginAttemptWhereInput) P() (predicate.LoginAttempt, error) {
 			}
 			and = append(and, p)
 		}
-		predicates = append(predicates, loginattempt.And(and...))
+		predicates = append(predicates, inventoryadjustment.And(and...))
 	}
 	predicates = append(predicates, i.Predicates...)
 	if i.ID != nil {
-		predicates = append(predicates, loginattempt.IDEQ(*i.ID))
+		predicates = append(predicates, inventoryadjustment.IDEQ(*i.ID))
 	}
 	if i.IDNEQ != nil {
-		predicates = append(predicates, loginattempt.IDNEQ(*i.IDNEQ))
+		predicates = append(predicates, inventoryadjustment.IDNEQ(*i.IDNEQ))
 	}
 	if len(i.IDIn) > 0 {
-		predicates = append(predicates, loginattempt.IDIn(i.IDIn...))
+		predicates = append(predicates, inventoryadjustment.IDIn(i.IDIn...))
 	}
 	if len(i.IDNotIn) > 0 {
-		predicates = append(predicates, loginattempt.IDNotIn(i.IDNotIn...))
+		predicates = append(predicates, inventoryadjustment.IDNotIn(i.IDNotIn...))
 	}
 	if i.IDGT != nil {
-		predicates = append(predicates, loginattempt.IDGT(*i.IDGT))
+		predicates = append(predicates, inventoryadjustment.IDGT(*i.IDGT))
 	}
 	if i.IDGTE != nil {
-		predicates = append(predicates, loginattempt.IDGTE(*i.IDGTE))
+		predicates = append(predicates, inventoryadjustment.IDGTE(*i.IDGTE))
 	}
 	if i.IDLT != nil {
-		predicates = append(predicates, loginattempt.IDLT(*i.IDLT))
+		predicates = append(predicates, inventoryadjustment.IDLT(*i.IDLT))
 	}
 	if i.IDLTE != nil {
-		predicates = append(predicates, loginattempt.IDLTE(*i.IDLTE))
-	}
-	if i.Key != nil {
-		predicates = append(predicates, loginattempt.KeyEQ(*i.Key))
-	}
-	if i.KeyNEQ != nil {
-		predicates = append(predicates, loginattempt.KeyNEQ(*i.KeyNEQ))
-	}
-	if len(i.KeyIn) > 0 {
-		predicates = append(predicates, loginattempt.KeyIn(i.KeyIn...))
-	}
-	if len(i.KeyNotIn) > 0 {
-		predicates = append(predicates, loginattempt.KeyNotIn(i.KeyNotIn...))
-	}
-	if i.KeyGT != nil {
-		predicates = append(predicates, loginattempt.KeyGT(*i.KeyGT))
-	}
-	if i.KeyGTE != nil {
-		predicates = append(predicates, loginattempt.KeyGTE(*i.KeyGTE))
-	}
-	if i.KeyLT != nil {
-		predicates = append(predicates, loginattempt.KeyLT(*i.KeyLT))
-	}
-	if i.KeyLTE != nil {
-		predicates = append(predicates, loginattempt.KeyLTE(*i.KeyLTE))
-	}
-	if i.KeyContains != nil {
-		predicates = append(predicates, loginattempt.KeyContains(*i.KeyContains))
-	}
-	if i.KeyHasPrefix != nil {
-		predicates = append(predicates, loginattempt.KeyHasPrefix(*i.KeyHasPrefix))
-	}
-	if i.KeyHasSuffix != nil {
-		predicates = append(predicates, loginattempt.KeyHasSuffix(*i.KeyHasSuffix))
-	}
-	if i.KeyEqualFold != nil {
-		predicates = append(predicates, loginattempt.KeyEqualFold(*i.KeyEqualFold))
-	}
-	if i.KeyContainsFold != nil {
-		predicates = append(predicates, loginattempt.KeyContainsFold(*i.KeyContainsFold))
+		predicates = append(predicates, inventoryadjustment.IDLTE(*i.IDLTE))
 	}
 	if i.CreatedAt != nil {
-		predicates = append(predicates, loginattempt.CreatedAtEQ(*i.CreatedAt))
+		predicates = append(predicates, inventoryadjustment.CreatedAtEQ(*i.CreatedAt))
 	}
 	if i.CreatedAtNEQ != nil {
-		predicates = append(predicates, loginattempt.CreatedAtNEQ(*i.CreatedAtNEQ))
+		predicates = append(predicates, inventoryadjustment.CreatedAtNEQ(*i.CreatedAtNEQ))
 	}
 	if len(i.CreatedAtIn) > 0 {
-		predicates = append(predicates, loginattempt.CreatedAtIn(i.CreatedAtIn...))
+		predicates = append(predicates, inventoryadjustment.CreatedAtIn(i.CreatedAtIn...))
 	}
 	if len(i.CreatedAtNotIn) > 0 {
-		predicates = append(predicates, loginattempt.CreatedAtNotIn(i.CreatedAtNotIn...))
+		predicates = append(predicates, inventoryadjustment.CreatedAtNotIn(i.CreatedAtNotIn...))
 	}
 	if i.CreatedAtGT != nil {
-		predicates = append(predicates, loginattempt.CreatedAtGT(*i.CreatedAtGT))
+		predicates = append(predicates, inventoryadjustment.CreatedAtGT(*i.CreatedAtGT))
 	}
 	if i.CreatedAtGTE != nil {
-		predicates = append(predicates, loginattempt.CreatedAtGTE(*i.CreatedAtGTE))
+		predicates = append(predicates, inventoryadjustment.CreatedAtGTE(*i.CreatedAtGTE))
 	}
 	if i.CreatedAtLT != nil {
-		predicates = append(predicates, loginattempt.CreatedAtLT(*i.CreatedAtLT))
+		predicates = append(predicates, inventoryadjustment.CreatedAtLT(*i.CreatedAtLT))
 	}
 	if i.CreatedAtLTE != nil {
-		predicates = append(predicates, loginattempt.CreatedAtLTE(*i.CreatedAtLTE))
+		predicates = append(predicates, inventoryadjustment.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.VariantID != nil {
+		predicates = append(predicates, inventoryadjustment.VariantIDEQ(*i.VariantID))
+	}
+	if i.VariantIDNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.VariantIDNEQ(*i.VariantIDNEQ))
+	}
+	if len(i.VariantIDIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.VariantIDIn(i.VariantIDIn...))
+	}
+	if len(i.VariantIDNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.VariantIDNotIn(i.VariantIDNotIn...))
+	}
+	if i.VariantIDGT != nil {
+		predicates = append(predicates, inventoryadjustment.VariantIDGT(*i.VariantIDGT))
+	}
+	if i.VariantIDGTE != nil {
+		predicates = append(predicates, inventoryadjustment.VariantIDGTE(*i.VariantIDGTE))
+	}
+	if i.VariantIDLT != nil {
+		predicates = append(predicates, inventoryadjustment.VariantIDLT(*i.VariantIDLT))
+	}
+	if i.VariantIDLTE != nil {
+		predicates = append(predicates, inventoryadjustment.VariantIDLTE(*i.VariantIDLTE))
+	}
+	if i.Sku != nil {
+		predicates = append(predicates, inventoryadjustment.SkuEQ(*i.Sku))
+	}
+	if i.SkuNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.SkuNEQ(*i.SkuNEQ))
+	}
+	if len(i.SkuIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.SkuIn(i.SkuIn...))
+	}
+	if len(i.SkuNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.SkuNotIn(i.SkuNotIn...))
+	}
+	if i.SkuGT != nil {
+		predicates = append(predicates, inventoryadjustment.SkuGT(*i.SkuGT))
+	}
+	if i.SkuGTE != nil {
+		predicates = append(predicates, inventoryadjustment.SkuGTE(*i.SkuGTE))
+	}
+	if i.SkuLT != nil {
+		predicates = append(predicates, inventoryadjustment.SkuLT(*i.SkuLT))
+	}
+	if i.SkuLTE != nil {
+		predicates = append(predicates, inventoryadjustment.SkuLTE(*i.SkuLTE))
+	}
+	if i.SkuContains != nil {
+		predicates = append(predicates, inventoryadjustment.SkuContains(*i.SkuContains))
+	}
+	if i.SkuHasPrefix != nil {
+		predicates = append(predicates, inventoryadjustment.SkuHasPrefix(*i.SkuHasPrefix))
+	}
+	if i.SkuHasSuffix != nil {
+		predicates = append(predicates, inventoryadjustment.SkuHasSuffix(*i.SkuHasSuffix))
+	}
+	if i.SkuIsNil {
+		predicates = append(predicates, inventoryadjustment.SkuIsNil())
+	}
+	if i.SkuNotNil {
+		predicates = append(predicates, inventoryadjustment.SkuNotNil())
+	}
+	if i.SkuEqualFold != nil {
+		predicates = append(predicates, inventoryadjustment.SkuEqualFold(*i.SkuEqualFold))
+	}
+	if i.SkuContainsFold != nil {
+		predicates = append(predicates, inventoryadjustment.SkuContainsFold(*i.SkuContainsFold))
+	}
+	if i.Delta != nil {
+		predicates = append(predicates, inventoryadjustment.DeltaEQ(*i.Delta))
+	}
+	if i.DeltaNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.DeltaNEQ(*i.DeltaNEQ))
+	}
+	if len(i.DeltaIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.DeltaIn(i.DeltaIn...))
+	}
+	if len(i.DeltaNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.DeltaNotIn(i.DeltaNotIn...))
+	}
+	if i.DeltaGT != nil {
+		predicates = append(predicates, inventoryadjustment.DeltaGT(*i.DeltaGT))
+	}
+	if i.DeltaGTE != nil {
+		predicates = append(predicates, inventoryadjustment.DeltaGTE(*i.DeltaGTE))
+	}
+	if i.DeltaLT != nil {
+		predicates = append(predicates, inventoryadjustment.DeltaLT(*i.DeltaLT))
+	}
+	if i.DeltaLTE != nil {
+		predicates = append(predicates, inventoryadjustment.DeltaLTE(*i.DeltaLTE))
+	}
+	if i.QuantityAfter != nil {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterEQ(*i.QuantityAfter))
+	}
+	if i.QuantityAfterNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterNEQ(*i.QuantityAfterNEQ))
+	}
+	if len(i.QuantityAfterIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterIn(i.QuantityAfterIn...))
+	}
+	if len(i.QuantityAfterNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterNotIn(i.QuantityAfterNotIn...))
+	}
+	if i.QuantityAfterGT != nil {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterGT(*i.QuantityAfterGT))
+	}
+	if i.QuantityAfterGTE != nil {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterGTE(*i.QuantityAfterGTE))
+	}
+	if i.QuantityAfterLT != nil {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterLT(*i.QuantityAfterLT))
+	}
+	if i.QuantityAfterLTE != nil {
+		predicates = append(predicates, inventoryadjustment.QuantityAfterLTE(*i.QuantityAfterLTE))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, inventoryadjustment.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.Actor != nil {
+		predicates = append(predicates, inventoryadjustment.ActorEQ(*i.Actor))
+	}
+	if i.ActorNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.ActorNEQ(*i.ActorNEQ))
+	}
+	if len(i.ActorIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.ActorIn(i.ActorIn...))
+	}
+	if len(i.ActorNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.ActorNotIn(i.ActorNotIn...))
+	}
+	if i.ActorGT != nil {
+		predicates = append(predicates, inventoryadjustment.ActorGT(*i.ActorGT))
+	}
+	if i.ActorGTE != nil {
+		predicates = append(predicates, inventoryadjustment.ActorGTE(*i.ActorGTE))
+	}
+	if i.ActorLT != nil {
+		predicates = append(predicates, inventoryadjustment.ActorLT(*i.ActorLT))
+	}
+	if i.ActorLTE != nil {
+		predicates = append(predicates, inventoryadjustment.ActorLTE(*i.ActorLTE))
+	}
+	if i.ActorContains != nil {
+		predicates = append(predicates, inventoryadjustment.ActorContains(*i.ActorContains))
+	}
+	if i.ActorHasPrefix != nil {
+		predicates = append(predicates, inventoryadjustment.ActorHasPrefix(*i.ActorHasPrefix))
+	}
+	if i.ActorHasSuffix != nil {
+		predicates = append(predicates, inventoryadjustment.ActorHasSuffix(*i.ActorHasSuffix))
+	}
+	if i.ActorEqualFold != nil {
+		predicates = append(predicates, inventoryadjustment.ActorEqualFold(*i.ActorEqualFold))
+	}
+	if i.ActorContainsFold != nil {
+		predicates = append(predicates, inventoryadjustment.ActorContainsFold(*i.ActorContainsFold))
+	}
+	if i.APIKeyID != nil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDEQ(*i.APIKeyID))
+	}
+	if i.APIKeyIDNEQ != nil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDNEQ(*i.APIKeyIDNEQ))
+	}
+	if len(i.APIKeyIDIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDIn(i.APIKeyIDIn...))
+	}
+	if len(i.APIKeyIDNotIn) > 0 {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDNotIn(i.APIKeyIDNotIn...))
+	}
+	if i.APIKeyIDGT != nil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDGT(*i.APIKeyIDGT))
+	}
+	if i.APIKeyIDGTE != nil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDGTE(*i.APIKeyIDGTE))
+	}
+	if i.APIKeyIDLT != nil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDLT(*i.APIKeyIDLT))
+	}
+	if i.APIKeyIDLTE != nil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDLTE(*i.APIKeyIDLTE))
+	}
+	if i.APIKeyIDIsNil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDIsNil())
+	}
+	if i.APIKeyIDNotNil {
+		predicates = append(predicates, inventoryadjustment.APIKeyIDNotNil())
 	}
 
 	switch len(predicates) {
 	case 0:
-		return nil, ErrEmptyLoginAttemptWhereInput
+		return nil, ErrEmptyInventoryAdjustmentWhereInput
 	case 1:
 		return predicates[0], nil
 	default:
-		return loginattempt.And(predicates...), nil
+		return inventoryadjustment.And(predicates...), nil
 	}
 }
 
@@ -9765,368 +9996,6 @@ func (i *PageWhereInput) P() (predicate.Page, error) {
 	}
 }
 
-// PasswordResetTokenWhereInput represents a where input for filtering PasswordResetToken queries.
-type PasswordResetTokenWhereInput struct {
-	Predicates []predicate.PasswordResetToken  `json:"-"`
-	Not        *PasswordResetTokenWhereInput   `json:"not,omitempty"`
-	Or         []*PasswordResetTokenWhereInput `json:"or,omitempty"`
-	And        []*PasswordResetTokenWhereInput `json:"and,omitempty"`
-
-	// "id" field predicates.
-	ID      *int  `json:"id,omitempty"`
-	IDNEQ   *int  `json:"idNEQ,omitempty"`
-	IDIn    []int `json:"idIn,omitempty"`
-	IDNotIn []int `json:"idNotIn,omitempty"`
-	IDGT    *int  `json:"idGT,omitempty"`
-	IDGTE   *int  `json:"idGTE,omitempty"`
-	IDLT    *int  `json:"idLT,omitempty"`
-	IDLTE   *int  `json:"idLTE,omitempty"`
-
-	// "created_at" field predicates.
-	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
-	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
-	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
-	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
-	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
-	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
-	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
-	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
-
-	// "updated_at" field predicates.
-	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
-	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
-	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
-	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
-	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
-	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
-	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
-	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
-
-	// "token_hash" field predicates.
-	TokenHash             *string  `json:"tokenHash,omitempty"`
-	TokenHashNEQ          *string  `json:"tokenHashNEQ,omitempty"`
-	TokenHashIn           []string `json:"tokenHashIn,omitempty"`
-	TokenHashNotIn        []string `json:"tokenHashNotIn,omitempty"`
-	TokenHashGT           *string  `json:"tokenHashGT,omitempty"`
-	TokenHashGTE          *string  `json:"tokenHashGTE,omitempty"`
-	TokenHashLT           *string  `json:"tokenHashLT,omitempty"`
-	TokenHashLTE          *string  `json:"tokenHashLTE,omitempty"`
-	TokenHashContains     *string  `json:"tokenHashContains,omitempty"`
-	TokenHashHasPrefix    *string  `json:"tokenHashHasPrefix,omitempty"`
-	TokenHashHasSuffix    *string  `json:"tokenHashHasSuffix,omitempty"`
-	TokenHashEqualFold    *string  `json:"tokenHashEqualFold,omitempty"`
-	TokenHashContainsFold *string  `json:"tokenHashContainsFold,omitempty"`
-
-	// "customer_id" field predicates.
-	CustomerID      *int  `json:"customerID,omitempty"`
-	CustomerIDNEQ   *int  `json:"customerIDNEQ,omitempty"`
-	CustomerIDIn    []int `json:"customerIDIn,omitempty"`
-	CustomerIDNotIn []int `json:"customerIDNotIn,omitempty"`
-
-	// "expires_at" field predicates.
-	ExpiresAt      *time.Time  `json:"expiresAt,omitempty"`
-	ExpiresAtNEQ   *time.Time  `json:"expiresAtNEQ,omitempty"`
-	ExpiresAtIn    []time.Time `json:"expiresAtIn,omitempty"`
-	ExpiresAtNotIn []time.Time `json:"expiresAtNotIn,omitempty"`
-	ExpiresAtGT    *time.Time  `json:"expiresAtGT,omitempty"`
-	ExpiresAtGTE   *time.Time  `json:"expiresAtGTE,omitempty"`
-	ExpiresAtLT    *time.Time  `json:"expiresAtLT,omitempty"`
-	ExpiresAtLTE   *time.Time  `json:"expiresAtLTE,omitempty"`
-
-	// "used_at" field predicates.
-	UsedAt       *time.Time  `json:"usedAt,omitempty"`
-	UsedAtNEQ    *time.Time  `json:"usedAtNEQ,omitempty"`
-	UsedAtIn     []time.Time `json:"usedAtIn,omitempty"`
-	UsedAtNotIn  []time.Time `json:"usedAtNotIn,omitempty"`
-	UsedAtGT     *time.Time  `json:"usedAtGT,omitempty"`
-	UsedAtGTE    *time.Time  `json:"usedAtGTE,omitempty"`
-	UsedAtLT     *time.Time  `json:"usedAtLT,omitempty"`
-	UsedAtLTE    *time.Time  `json:"usedAtLTE,omitempty"`
-	UsedAtIsNil  bool        `json:"usedAtIsNil,omitempty"`
-	UsedAtNotNil bool        `json:"usedAtNotNil,omitempty"`
-
-	// "customer" edge predicates.
-	HasCustomer     *bool                 `json:"hasCustomer,omitempty"`
-	HasCustomerWith []*CustomerWhereInput `json:"hasCustomerWith,omitempty"`
-}
-
-// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
-func (i *PasswordResetTokenWhereInput) AddPredicates(predicates ...predicate.PasswordResetToken) {
-	i.Predicates = append(i.Predicates, predicates...)
-}
-
-// Filter applies the PasswordResetTokenWhereInput filter on the PasswordResetTokenQuery builder.
-func (i *PasswordResetTokenWhereInput) Filter(q *PasswordResetTokenQuery) (*PasswordResetTokenQuery, error) {
-	if i == nil {
-		return q, nil
-	}
-	p, err := i.P()
-	if err != nil {
-		if err == ErrEmptyPasswordResetTokenWhereInput {
-			return q, nil
-		}
-		return nil, err
-	}
-	return q.Where(p), nil
-}
-
-// ErrEmptyPasswordResetTokenWhereInput is returned in case the PasswordResetTokenWhereInput is empty.
-var ErrEmptyPasswordResetTokenWhereInput = errors.New("ent: empty predicate PasswordResetTokenWhereInput")
-
-// P returns a predicate for filtering passwordresettokens.
-// An error is returned if the input is empty or invalid.
-func (i *PasswordResetTokenWhereInput) P() (predicate.PasswordResetToken, error) {
-	var predicates []predicate.PasswordResetToken
-	if i.Not != nil {
-		p, err := i.Not.P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'not'", err)
-		}
-		predicates = append(predicates, passwordresettoken.Not(p))
-	}
-	switch n := len(i.Or); {
-	case n == 1:
-		p, err := i.Or[0].P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'or'", err)
-		}
-		predicates = append(predicates, p)
-	case n > 1:
-		or := make([]predicate.PasswordResetToken, 0, n)
-		for _, w := range i.Or {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'or'", err)
-			}
-			or = append(or, p)
-		}
-		predicates = append(predicates, passwordresettoken.Or(or...))
-	}
-	switch n := len(i.And); {
-	case n == 1:
-		p, err := i.And[0].P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'and'", err)
-		}
-		predicates = append(predicates, p)
-	case n > 1:
-		and := make([]predicate.PasswordResetToken, 0, n)
-		for _, w := range i.And {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'and'", err)
-			}
-			and = append(and, p)
-		}
-		predicates = append(predicates, passwordresettoken.And(and...))
-	}
-	predicates = append(predicates, i.Predicates...)
-	if i.ID != nil {
-		predicates = append(predicates, passwordresettoken.IDEQ(*i.ID))
-	}
-	if i.IDNEQ != nil {
-		predicates = append(predicates, passwordresettoken.IDNEQ(*i.IDNEQ))
-	}
-	if len(i.IDIn) > 0 {
-		predicates = append(predicates, passwordresettoken.IDIn(i.IDIn...))
-	}
-	if len(i.IDNotIn) > 0 {
-		predicates = append(predicates, passwordresettoken.IDNotIn(i.IDNotIn...))
-	}
-	if i.IDGT != nil {
-		predicates = append(predicates, passwordresettoken.IDGT(*i.IDGT))
-	}
-	if i.IDGTE != nil {
-		predicates = append(predicates, passwordresettoken.IDGTE(*i.IDGTE))
-	}
-	if i.IDLT != nil {
-		predicates = append(predicates, passwordresettoken.IDLT(*i.IDLT))
-	}
-	if i.IDLTE != nil {
-		predicates = append(predicates, passwordresettoken.IDLTE(*i.IDLTE))
-	}
-	if i.CreatedAt != nil {
-		predicates = append(predicates, passwordresettoken.CreatedAtEQ(*i.CreatedAt))
-	}
-	if i.CreatedAtNEQ != nil {
-		predicates = append(predicates, passwordresettoken.CreatedAtNEQ(*i.CreatedAtNEQ))
-	}
-	if len(i.CreatedAtIn) > 0 {
-		predicates = append(predicates, passwordresettoken.CreatedAtIn(i.CreatedAtIn...))
-	}
-	if len(i.CreatedAtNotIn) > 0 {
-		predicates = append(predicates, passwordresettoken.CreatedAtNotIn(i.CreatedAtNotIn...))
-	}
-	if i.CreatedAtGT != nil {
-		predicates = append(predicates, passwordresettoken.CreatedAtGT(*i.CreatedAtGT))
-	}
-	if i.CreatedAtGTE != nil {
-		predicates = append(predicates, passwordresettoken.CreatedAtGTE(*i.CreatedAtGTE))
-	}
-	if i.CreatedAtLT != nil {
-		predicates = append(predicates, passwordresettoken.CreatedAtLT(*i.CreatedAtLT))
-	}
-	if i.CreatedAtLTE != nil {
-		predicates = append(predicates, passwordresettoken.CreatedAtLTE(*i.CreatedAtLTE))
-	}
-	if i.UpdatedAt != nil {
-		predicates = append(predicates, passwordresettoken.UpdatedAtEQ(*i.UpdatedAt))
-	}
-	if i.UpdatedAtNEQ != nil {
-		predicates = append(predicates, passwordresettoken.UpdatedAtNEQ(*i.UpdatedAtNEQ))
-	}
-	if len(i.UpdatedAtIn) > 0 {
-		predicates = append(predicates, passwordresettoken.UpdatedAtIn(i.UpdatedAtIn...))
-	}
-	if len(i.UpdatedAtNotIn) > 0 {
-		predicates = append(predicates, passwordresettoken.UpdatedAtNotIn(i.UpdatedAtNotIn...))
-	}
-	if i.UpdatedAtGT != nil {
-		predicates = append(predicates, passwordresettoken.UpdatedAtGT(*i.UpdatedAtGT))
-	}
-	if i.UpdatedAtGTE != nil {
-		predicates = append(predicates, passwordresettoken.UpdatedAtGTE(*i.UpdatedAtGTE))
-	}
-	if i.UpdatedAtLT != nil {
-		predicates = append(predicates, passwordresettoken.UpdatedAtLT(*i.UpdatedAtLT))
-	}
-	if i.UpdatedAtLTE != nil {
-		predicates = append(predicates, passwordresettoken.UpdatedAtLTE(*i.UpdatedAtLTE))
-	}
-	if i.TokenHash != nil {
-		predicates = append(predicates, passwordresettoken.TokenHashEQ(*i.TokenHash))
-	}
-	if i.TokenHashNEQ != nil {
-		predicates = append(predicates, passwordresettoken.TokenHashNEQ(*i.TokenHashNEQ))
-	}
-	if len(i.TokenHashIn) > 0 {
-		predicates = append(predicates, passwordresettoken.TokenHashIn(i.TokenHashIn...))
-	}
-	if len(i.TokenHashNotIn) > 0 {
-		predicates = append(predicates, passwordresettoken.TokenHashNotIn(i.TokenHashNotIn...))
-	}
-	if i.TokenHashGT != nil {
-		predicates = append(predicates, passwordresettoken.TokenHashGT(*i.TokenHashGT))
-	}
-	if i.TokenHashGTE != nil {
-		predicates = append(predicates, passwordresettoken.TokenHashGTE(*i.TokenHashGTE))
-	}
-	if i.TokenHashLT != nil {
-		predicates = append(predicates, passwordresettoken.TokenHashLT(*i.TokenHashLT))
-	}
-	if i.TokenHashLTE != nil {
-		predicates = append(predicates, passwordresettoken.TokenHashLTE(*i.TokenHashLTE))
-	}
-	if i.TokenHashContains != nil {
-		predicates = append(predicates, passwordresettoken.TokenHashContains(*i.TokenHashContains))
-	}
-	if i.TokenHashHasPrefix != nil {
-		predicates = append(predicates, passwordresettoken.TokenHashHasPrefix(*i.TokenHashHasPrefix))
-	}
-	if i.TokenHashHasSuffix != nil {
-		predicates = append(predicates, passwordresettoken.TokenHashHasSuffix(*i.TokenHashHasSuffix))
-	}
-	if i.TokenHashEqualFold != nil {
-		predicates = append(predicates, passwordresettoken.TokenHashEqualFold(*i.TokenHashEqualFold))
-	}
-	if i.TokenHashContainsFold != nil {
-		predicates = append(predicates, passwordresettoken.TokenHashContainsFold(*i.TokenHashContainsFold))
-	}
-	if i.CustomerID != nil {
-		predicates = append(predicates, passwordresettoken.CustomerIDEQ(*i.CustomerID))
-	}
-	if i.CustomerIDNEQ != nil {
-		predicates = append(predicates, passwordresettoken.CustomerIDNEQ(*i.CustomerIDNEQ))
-	}
-	if len(i.CustomerIDIn) > 0 {
-		predicates = append(predicates, passwordresettoken.CustomerIDIn(i.CustomerIDIn...))
-	}
-	if len(i.CustomerIDNotIn) > 0 {
-		predicates = append(predicates, passwordresettoken.CustomerIDNotIn(i.CustomerIDNotIn...))
-	}
-	if i.ExpiresAt != nil {
-		predicates = append(predicates, passwordresettoken.ExpiresAtEQ(*i.ExpiresAt))
-	}
-	if i.ExpiresAtNEQ != nil {
-		predicates = append(predicates, passwordresettoken.ExpiresAtNEQ(*i.ExpiresAtNEQ))
-	}
-	if len(i.ExpiresAtIn) > 0 {
-		predicates = append(predicates, passwordresettoken.ExpiresAtIn(i.ExpiresAtIn...))
-	}
-	if len(i.ExpiresAtNotIn) > 0 {
-		predicates = append(predicates, passwordresettoken.ExpiresAtNotIn(i.ExpiresAtNotIn...))
-	}
-	if i.ExpiresAtGT != nil {
-		predicates = append(predicates, passwordresettoken.ExpiresAtGT(*i.ExpiresAtGT))
-	}
-	if i.ExpiresAtGTE != nil {
-		predicates = append(predicates, passwordresettoken.ExpiresAtGTE(*i.ExpiresAtGTE))
-	}
-	if i.ExpiresAtLT != nil {
-		predicates = append(predicates, passwordresettoken.ExpiresAtLT(*i.ExpiresAtLT))
-	}
-	if i.ExpiresAtLTE != nil {
-		predicates = append(predicates, passwordresettoken.ExpiresAtLTE(*i.ExpiresAtLTE))
-	}
-	if i.UsedAt != nil {
-		predicates = append(predicates, passwordresettoken.UsedAtEQ(*i.UsedAt))
-	}
-	if i.UsedAtNEQ != nil {
-		predicates = append(predicates, passwordresettoken.UsedAtNEQ(*i.UsedAtNEQ))
-	}
-	if len(i.UsedAtIn) > 0 {
-		predicates = append(predicates, passwordresettoken.UsedAtIn(i.UsedAtIn...))
-	}
-	if len(i.UsedAtNotIn) > 0 {
-		predicates = append(predicates, passwordresettoken.UsedAtNotIn(i.UsedAtNotIn...))
-	}
-	if i.UsedAtGT != nil {
-		predicates = append(predicates, passwordresettoken.UsedAtGT(*i.UsedAtGT))
-	}
-	if i.UsedAtGTE != nil {
-		predicates = append(predicates, passwordresettoken.UsedAtGTE(*i.UsedAtGTE))
-	}
-	if i.UsedAtLT != nil {
-		predicates = append(predicates, passwordresettoken.UsedAtLT(*i.UsedAtLT))
-	}
-	if i.UsedAtLTE != nil {
-		predicates = append(predicates, passwordresettoken.UsedAtLTE(*i.UsedAtLTE))
-	}
-	if i.UsedAtIsNil {
-		predicates = append(predicates, passwordresettoken.UsedAtIsNil())
-	}
-	if i.UsedAtNotNil {
-		predicates = append(predicates, passwordresettoken.UsedAtNotNil())
-	}
-
-	if i.HasCustomer != nil {
-		p := passwordresettoken.HasCustomer()
-		if !*i.HasCustomer {
-			p = passwordresettoken.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasCustomerWith) > 0 {
-		with := make([]predicate.Customer, 0, len(i.HasCustomerWith))
-		for _, w := range i.HasCustomerWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasCustomerWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, passwordresettoken.HasCustomerWith(with...))
-	}
-	switch len(predicates) {
-	case 0:
-		return nil, ErrEmptyPasswordResetTokenWhereInput
-	case 1:
-		return predicates[0], nil
-	default:
-		return passwordresettoken.And(predicates...), nil
-	}
-}
-
 // ProductWhereInput represents a where input for filtering Product queries.
 type ProductWhereInput struct {
 	Predicates []predicate.Product  `json:"-"`
@@ -10257,6 +10126,10 @@ type ProductWhereInput struct {
 	// "published" field predicates.
 	Published    *bool `json:"published,omitempty"`
 	PublishedNEQ *bool `json:"publishedNEQ,omitempty"`
+
+	// "archived" field predicates.
+	Archived    *bool `json:"archived,omitempty"`
+	ArchivedNEQ *bool `json:"archivedNEQ,omitempty"`
 
 	// "published_at" field predicates.
 	PublishedAt       *time.Time  `json:"publishedAt,omitempty"`
@@ -10753,6 +10626,12 @@ func (i *ProductWhereInput) P() (predicate.Product, error) {
 	}
 	if i.PublishedNEQ != nil {
 		predicates = append(predicates, product.PublishedNEQ(*i.PublishedNEQ))
+	}
+	if i.Archived != nil {
+		predicates = append(predicates, product.ArchivedEQ(*i.Archived))
+	}
+	if i.ArchivedNEQ != nil {
+		predicates = append(predicates, product.ArchivedNEQ(*i.ArchivedNEQ))
 	}
 	if i.PublishedAt != nil {
 		predicates = append(predicates, product.PublishedAtEQ(*i.PublishedAt))
@@ -12675,252 +12554,6 @@ func (i *ProductVariantWhereInput) P() (predicate.ProductVariant, error) {
 	}
 }
 
-// SearchTermWhereInput represents a where input for filtering SearchTerm queries.
-type SearchTermWhereInput struct {
-	Predicates []predicate.SearchTerm  `json:"-"`
-	Not        *SearchTermWhereInput   `json:"not,omitempty"`
-	Or         []*SearchTermWhereInput `json:"or,omitempty"`
-	And        []*SearchTermWhereInput `json:"and,omitempty"`
-
-	// "id" field predicates.
-	ID      *int  `json:"id,omitempty"`
-	IDNEQ   *int  `json:"idNEQ,omitempty"`
-	IDIn    []int `json:"idIn,omitempty"`
-	IDNotIn []int `json:"idNotIn,omitempty"`
-	IDGT    *int  `json:"idGT,omitempty"`
-	IDGTE   *int  `json:"idGTE,omitempty"`
-	IDLT    *int  `json:"idLT,omitempty"`
-	IDLTE   *int  `json:"idLTE,omitempty"`
-
-	// "term" field predicates.
-	Term             *string  `json:"term,omitempty"`
-	TermNEQ          *string  `json:"termNEQ,omitempty"`
-	TermIn           []string `json:"termIn,omitempty"`
-	TermNotIn        []string `json:"termNotIn,omitempty"`
-	TermGT           *string  `json:"termGT,omitempty"`
-	TermGTE          *string  `json:"termGTE,omitempty"`
-	TermLT           *string  `json:"termLT,omitempty"`
-	TermLTE          *string  `json:"termLTE,omitempty"`
-	TermContains     *string  `json:"termContains,omitempty"`
-	TermHasPrefix    *string  `json:"termHasPrefix,omitempty"`
-	TermHasSuffix    *string  `json:"termHasSuffix,omitempty"`
-	TermEqualFold    *string  `json:"termEqualFold,omitempty"`
-	TermContainsFold *string  `json:"termContainsFold,omitempty"`
-
-	// "result_count" field predicates.
-	ResultCount      *int  `json:"resultCount,omitempty"`
-	ResultCountNEQ   *int  `json:"resultCountNEQ,omitempty"`
-	ResultCountIn    []int `json:"resultCountIn,omitempty"`
-	ResultCountNotIn []int `json:"resultCountNotIn,omitempty"`
-	ResultCountGT    *int  `json:"resultCountGT,omitempty"`
-	ResultCountGTE   *int  `json:"resultCountGTE,omitempty"`
-	ResultCountLT    *int  `json:"resultCountLT,omitempty"`
-	ResultCountLTE   *int  `json:"resultCountLTE,omitempty"`
-
-	// "searched_at" field predicates.
-	SearchedAt      *time.Time  `json:"searchedAt,omitempty"`
-	SearchedAtNEQ   *time.Time  `json:"searchedAtNEQ,omitempty"`
-	SearchedAtIn    []time.Time `json:"searchedAtIn,omitempty"`
-	SearchedAtNotIn []time.Time `json:"searchedAtNotIn,omitempty"`
-	SearchedAtGT    *time.Time  `json:"searchedAtGT,omitempty"`
-	SearchedAtGTE   *time.Time  `json:"searchedAtGTE,omitempty"`
-	SearchedAtLT    *time.Time  `json:"searchedAtLT,omitempty"`
-	SearchedAtLTE   *time.Time  `json:"searchedAtLTE,omitempty"`
-}
-
-// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
-func (i *SearchTermWhereInput) AddPredicates(predicates ...predicate.SearchTerm) {
-	i.Predicates = append(i.Predicates, predicates...)
-}
-
-// Filter applies the SearchTermWhereInput filter on the SearchTermQuery builder.
-func (i *SearchTermWhereInput) Filter(q *SearchTermQuery) (*SearchTermQuery, error) {
-	if i == nil {
-		return q, nil
-	}
-	p, err := i.P()
-	if err != nil {
-		if err == ErrEmptySearchTermWhereInput {
-			return q, nil
-		}
-		return nil, err
-	}
-	return q.Where(p), nil
-}
-
-// ErrEmptySearchTermWhereInput is returned in case the SearchTermWhereInput is empty.
-var ErrEmptySearchTermWhereInput = errors.New("ent: empty predicate SearchTermWhereInput")
-
-// P returns a predicate for filtering searchterms.
-// An error is returned if the input is empty or invalid.
-func (i *SearchTermWhereInput) P() (predicate.SearchTerm, error) {
-	var predicates []predicate.SearchTerm
-	if i.Not != nil {
-		p, err := i.Not.P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'not'", err)
-		}
-		predicates = append(predicates, searchterm.Not(p))
-	}
-	switch n := len(i.Or); {
-	case n == 1:
-		p, err := i.Or[0].P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'or'", err)
-		}
-		predicates = append(predicates, p)
-	case n > 1:
-		or := make([]predicate.SearchTerm, 0, n)
-		for _, w := range i.Or {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'or'", err)
-			}
-			or = append(or, p)
-		}
-		predicates = append(predicates, searchterm.Or(or...))
-	}
-	switch n := len(i.And); {
-	case n == 1:
-		p, err := i.And[0].P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'and'", err)
-		}
-		predicates = append(predicates, p)
-	case n > 1:
-		and := make([]predicate.SearchTerm, 0, n)
-		for _, w := range i.And {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'and'", err)
-			}
-			and = append(and, p)
-		}
-		predicates = append(predicates, searchterm.And(and...))
-	}
-	predicates = append(predicates, i.Predicates...)
-	if i.ID != nil {
-		predicates = append(predicates, searchterm.IDEQ(*i.ID))
-	}
-	if i.IDNEQ != nil {
-		predicates = append(predicates, searchterm.IDNEQ(*i.IDNEQ))
-	}
-	if len(i.IDIn) > 0 {
-		predicates = append(predicates, searchterm.IDIn(i.IDIn...))
-	}
-	if len(i.IDNotIn) > 0 {
-		predicates = append(predicates, searchterm.IDNotIn(i.IDNotIn...))
-	}
-	if i.IDGT != nil {
-		predicates = append(predicates, searchterm.IDGT(*i.IDGT))
-	}
-	if i.IDGTE != nil {
-		predicates = append(predicates, searchterm.IDGTE(*i.IDGTE))
-	}
-	if i.IDLT != nil {
-		predicates = append(predicates, searchterm.IDLT(*i.IDLT))
-	}
-	if i.IDLTE != nil {
-		predicates = append(predicates, searchterm.IDLTE(*i.IDLTE))
-	}
-	if i.Term != nil {
-		predicates = append(predicates, searchterm.TermEQ(*i.Term))
-	}
-	if i.TermNEQ != nil {
-		predicates = append(predicates, searchterm.TermNEQ(*i.TermNEQ))
-	}
-	if len(i.TermIn) > 0 {
-		predicates = append(predicates, searchterm.TermIn(i.TermIn...))
-	}
-	if len(i.TermNotIn) > 0 {
-		predicates = append(predicates, searchterm.TermNotIn(i.TermNotIn...))
-	}
-	if i.TermGT != nil {
-		predicates = append(predicates, searchterm.TermGT(*i.TermGT))
-	}
-	if i.TermGTE != nil {
-		predicates = append(predicates, searchterm.TermGTE(*i.TermGTE))
-	}
-	if i.TermLT != nil {
-		predicates = append(predicates, searchterm.TermLT(*i.TermLT))
-	}
-	if i.TermLTE != nil {
-		predicates = append(predicates, searchterm.TermLTE(*i.TermLTE))
-	}
-	if i.TermContains != nil {
-		predicates = append(predicates, searchterm.TermContains(*i.TermContains))
-	}
-	if i.TermHasPrefix != nil {
-		predicates = append(predicates, searchterm.TermHasPrefix(*i.TermHasPrefix))
-	}
-	if i.TermHasSuffix != nil {
-		predicates = append(predicates, searchterm.TermHasSuffix(*i.TermHasSuffix))
-	}
-	if i.TermEqualFold != nil {
-		predicates = append(predicates, searchterm.TermEqualFold(*i.TermEqualFold))
-	}
-	if i.TermContainsFold != nil {
-		predicates = append(predicates, searchterm.TermContainsFold(*i.TermContainsFold))
-	}
-	if i.ResultCount != nil {
-		predicates = append(predicates, searchterm.ResultCountEQ(*i.ResultCount))
-	}
-	if i.ResultCountNEQ != nil {
-		predicates = append(predicates, searchterm.ResultCountNEQ(*i.ResultCountNEQ))
-	}
-	if len(i.ResultCountIn) > 0 {
-		predicates = append(predicates, searchterm.ResultCountIn(i.ResultCountIn...))
-	}
-	if len(i.ResultCountNotIn) > 0 {
-		predicates = append(predicates, searchterm.ResultCountNotIn(i.ResultCountNotIn...))
-	}
-	if i.ResultCountGT != nil {
-		predicates = append(predicates, searchterm.ResultCountGT(*i.ResultCountGT))
-	}
-	if i.ResultCountGTE != nil {
-		predicates = append(predicates, searchterm.ResultCountGTE(*i.ResultCountGTE))
-	}
-	if i.ResultCountLT != nil {
-		predicates = append(predicates, searchterm.ResultCountLT(*i.ResultCountLT))
-	}
-	if i.ResultCountLTE != nil {
-		predicates = append(predicates, searchterm.ResultCountLTE(*i.ResultCountLTE))
-	}
-	if i.SearchedAt != nil {
-		predicates = append(predicates, searchterm.SearchedAtEQ(*i.SearchedAt))
-	}
-	if i.SearchedAtNEQ != nil {
-		predicates = append(predicates, searchterm.SearchedAtNEQ(*i.SearchedAtNEQ))
-	}
-	if len(i.SearchedAtIn) > 0 {
-		predicates = append(predicates, searchterm.SearchedAtIn(i.SearchedAtIn...))
-	}
-	if len(i.SearchedAtNotIn) > 0 {
-		predicates = append(predicates, searchterm.SearchedAtNotIn(i.SearchedAtNotIn...))
-	}
-	if i.SearchedAtGT != nil {
-		predicates = append(predicates, searchterm.SearchedAtGT(*i.SearchedAtGT))
-	}
-	if i.SearchedAtGTE != nil {
-		predicates = append(predicates, searchterm.SearchedAtGTE(*i.SearchedAtGTE))
-	}
-	if i.SearchedAtLT != nil {
-		predicates = append(predicates, searchterm.SearchedAtLT(*i.SearchedAtLT))
-	}
-	if i.SearchedAtLTE != nil {
-		predicates = append(predicates, searchterm.SearchedAtLTE(*i.SearchedAtLTE))
-	}
-
-	switch len(predicates) {
-	case 0:
-		return nil, ErrEmptySearchTermWhereInput
-	case 1:
-		return predicates[0], nil
-	default:
-		return searchterm.And(predicates...), nil
-	}
-}
-
 // ShippingRateWhereInput represents a where input for filtering ShippingRate queries.
 type ShippingRateWhereInput struct {
 	Predicates []predicate.ShippingRate  `json:"-"`
@@ -13579,6 +13212,91 @@ type ShopWhereInput struct {
 	// "taxes_included" field predicates.
 	TaxesIncluded    *bool `json:"taxesIncluded,omitempty"`
 	TaxesIncludedNEQ *bool `json:"taxesIncludedNEQ,omitempty"`
+
+	// "contact_email" field predicates.
+	ContactEmail             *string  `json:"contactEmail,omitempty"`
+	ContactEmailNEQ          *string  `json:"contactEmailNEQ,omitempty"`
+	ContactEmailIn           []string `json:"contactEmailIn,omitempty"`
+	ContactEmailNotIn        []string `json:"contactEmailNotIn,omitempty"`
+	ContactEmailGT           *string  `json:"contactEmailGT,omitempty"`
+	ContactEmailGTE          *string  `json:"contactEmailGTE,omitempty"`
+	ContactEmailLT           *string  `json:"contactEmailLT,omitempty"`
+	ContactEmailLTE          *string  `json:"contactEmailLTE,omitempty"`
+	ContactEmailContains     *string  `json:"contactEmailContains,omitempty"`
+	ContactEmailHasPrefix    *string  `json:"contactEmailHasPrefix,omitempty"`
+	ContactEmailHasSuffix    *string  `json:"contactEmailHasSuffix,omitempty"`
+	ContactEmailIsNil        bool     `json:"contactEmailIsNil,omitempty"`
+	ContactEmailNotNil       bool     `json:"contactEmailNotNil,omitempty"`
+	ContactEmailEqualFold    *string  `json:"contactEmailEqualFold,omitempty"`
+	ContactEmailContainsFold *string  `json:"contactEmailContainsFold,omitempty"`
+
+	// "privacy_policy" field predicates.
+	PrivacyPolicy             *string  `json:"privacyPolicy,omitempty"`
+	PrivacyPolicyNEQ          *string  `json:"privacyPolicyNEQ,omitempty"`
+	PrivacyPolicyIn           []string `json:"privacyPolicyIn,omitempty"`
+	PrivacyPolicyNotIn        []string `json:"privacyPolicyNotIn,omitempty"`
+	PrivacyPolicyGT           *string  `json:"privacyPolicyGT,omitempty"`
+	PrivacyPolicyGTE          *string  `json:"privacyPolicyGTE,omitempty"`
+	PrivacyPolicyLT           *string  `json:"privacyPolicyLT,omitempty"`
+	PrivacyPolicyLTE          *string  `json:"privacyPolicyLTE,omitempty"`
+	PrivacyPolicyContains     *string  `json:"privacyPolicyContains,omitempty"`
+	PrivacyPolicyHasPrefix    *string  `json:"privacyPolicyHasPrefix,omitempty"`
+	PrivacyPolicyHasSuffix    *string  `json:"privacyPolicyHasSuffix,omitempty"`
+	PrivacyPolicyIsNil        bool     `json:"privacyPolicyIsNil,omitempty"`
+	PrivacyPolicyNotNil       bool     `json:"privacyPolicyNotNil,omitempty"`
+	PrivacyPolicyEqualFold    *string  `json:"privacyPolicyEqualFold,omitempty"`
+	PrivacyPolicyContainsFold *string  `json:"privacyPolicyContainsFold,omitempty"`
+
+	// "refund_policy" field predicates.
+	RefundPolicy             *string  `json:"refundPolicy,omitempty"`
+	RefundPolicyNEQ          *string  `json:"refundPolicyNEQ,omitempty"`
+	RefundPolicyIn           []string `json:"refundPolicyIn,omitempty"`
+	RefundPolicyNotIn        []string `json:"refundPolicyNotIn,omitempty"`
+	RefundPolicyGT           *string  `json:"refundPolicyGT,omitempty"`
+	RefundPolicyGTE          *string  `json:"refundPolicyGTE,omitempty"`
+	RefundPolicyLT           *string  `json:"refundPolicyLT,omitempty"`
+	RefundPolicyLTE          *string  `json:"refundPolicyLTE,omitempty"`
+	RefundPolicyContains     *string  `json:"refundPolicyContains,omitempty"`
+	RefundPolicyHasPrefix    *string  `json:"refundPolicyHasPrefix,omitempty"`
+	RefundPolicyHasSuffix    *string  `json:"refundPolicyHasSuffix,omitempty"`
+	RefundPolicyIsNil        bool     `json:"refundPolicyIsNil,omitempty"`
+	RefundPolicyNotNil       bool     `json:"refundPolicyNotNil,omitempty"`
+	RefundPolicyEqualFold    *string  `json:"refundPolicyEqualFold,omitempty"`
+	RefundPolicyContainsFold *string  `json:"refundPolicyContainsFold,omitempty"`
+
+	// "shipping_policy" field predicates.
+	ShippingPolicy             *string  `json:"shippingPolicy,omitempty"`
+	ShippingPolicyNEQ          *string  `json:"shippingPolicyNEQ,omitempty"`
+	ShippingPolicyIn           []string `json:"shippingPolicyIn,omitempty"`
+	ShippingPolicyNotIn        []string `json:"shippingPolicyNotIn,omitempty"`
+	ShippingPolicyGT           *string  `json:"shippingPolicyGT,omitempty"`
+	ShippingPolicyGTE          *string  `json:"shippingPolicyGTE,omitempty"`
+	ShippingPolicyLT           *string  `json:"shippingPolicyLT,omitempty"`
+	ShippingPolicyLTE          *string  `json:"shippingPolicyLTE,omitempty"`
+	ShippingPolicyContains     *string  `json:"shippingPolicyContains,omitempty"`
+	ShippingPolicyHasPrefix    *string  `json:"shippingPolicyHasPrefix,omitempty"`
+	ShippingPolicyHasSuffix    *string  `json:"shippingPolicyHasSuffix,omitempty"`
+	ShippingPolicyIsNil        bool     `json:"shippingPolicyIsNil,omitempty"`
+	ShippingPolicyNotNil       bool     `json:"shippingPolicyNotNil,omitempty"`
+	ShippingPolicyEqualFold    *string  `json:"shippingPolicyEqualFold,omitempty"`
+	ShippingPolicyContainsFold *string  `json:"shippingPolicyContainsFold,omitempty"`
+
+	// "terms_of_service" field predicates.
+	TermsOfService             *string  `json:"termsOfService,omitempty"`
+	TermsOfServiceNEQ          *string  `json:"termsOfServiceNEQ,omitempty"`
+	TermsOfServiceIn           []string `json:"termsOfServiceIn,omitempty"`
+	TermsOfServiceNotIn        []string `json:"termsOfServiceNotIn,omitempty"`
+	TermsOfServiceGT           *string  `json:"termsOfServiceGT,omitempty"`
+	TermsOfServiceGTE          *string  `json:"termsOfServiceGTE,omitempty"`
+	TermsOfServiceLT           *string  `json:"termsOfServiceLT,omitempty"`
+	TermsOfServiceLTE          *string  `json:"termsOfServiceLTE,omitempty"`
+	TermsOfServiceContains     *string  `json:"termsOfServiceContains,omitempty"`
+	TermsOfServiceHasPrefix    *string  `json:"termsOfServiceHasPrefix,omitempty"`
+	TermsOfServiceHasSuffix    *string  `json:"termsOfServiceHasSuffix,omitempty"`
+	TermsOfServiceIsNil        bool     `json:"termsOfServiceIsNil,omitempty"`
+	TermsOfServiceNotNil       bool     `json:"termsOfServiceNotNil,omitempty"`
+	TermsOfServiceEqualFold    *string  `json:"termsOfServiceEqualFold,omitempty"`
+	TermsOfServiceContainsFold *string  `json:"termsOfServiceContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -13975,6 +13693,231 @@ func (i *ShopWhereInput) P() (predicate.Shop, error) {
 	}
 	if i.TaxesIncludedNEQ != nil {
 		predicates = append(predicates, shop.TaxesIncludedNEQ(*i.TaxesIncludedNEQ))
+	}
+	if i.ContactEmail != nil {
+		predicates = append(predicates, shop.ContactEmailEQ(*i.ContactEmail))
+	}
+	if i.ContactEmailNEQ != nil {
+		predicates = append(predicates, shop.ContactEmailNEQ(*i.ContactEmailNEQ))
+	}
+	if len(i.ContactEmailIn) > 0 {
+		predicates = append(predicates, shop.ContactEmailIn(i.ContactEmailIn...))
+	}
+	if len(i.ContactEmailNotIn) > 0 {
+		predicates = append(predicates, shop.ContactEmailNotIn(i.ContactEmailNotIn...))
+	}
+	if i.ContactEmailGT != nil {
+		predicates = append(predicates, shop.ContactEmailGT(*i.ContactEmailGT))
+	}
+	if i.ContactEmailGTE != nil {
+		predicates = append(predicates, shop.ContactEmailGTE(*i.ContactEmailGTE))
+	}
+	if i.ContactEmailLT != nil {
+		predicates = append(predicates, shop.ContactEmailLT(*i.ContactEmailLT))
+	}
+	if i.ContactEmailLTE != nil {
+		predicates = append(predicates, shop.ContactEmailLTE(*i.ContactEmailLTE))
+	}
+	if i.ContactEmailContains != nil {
+		predicates = append(predicates, shop.ContactEmailContains(*i.ContactEmailContains))
+	}
+	if i.ContactEmailHasPrefix != nil {
+		predicates = append(predicates, shop.ContactEmailHasPrefix(*i.ContactEmailHasPrefix))
+	}
+	if i.ContactEmailHasSuffix != nil {
+		predicates = append(predicates, shop.ContactEmailHasSuffix(*i.ContactEmailHasSuffix))
+	}
+	if i.ContactEmailIsNil {
+		predicates = append(predicates, shop.ContactEmailIsNil())
+	}
+	if i.ContactEmailNotNil {
+		predicates = append(predicates, shop.ContactEmailNotNil())
+	}
+	if i.ContactEmailEqualFold != nil {
+		predicates = append(predicates, shop.ContactEmailEqualFold(*i.ContactEmailEqualFold))
+	}
+	if i.ContactEmailContainsFold != nil {
+		predicates = append(predicates, shop.ContactEmailContainsFold(*i.ContactEmailContainsFold))
+	}
+	if i.PrivacyPolicy != nil {
+		predicates = append(predicates, shop.PrivacyPolicyEQ(*i.PrivacyPolicy))
+	}
+	if i.PrivacyPolicyNEQ != nil {
+		predicates = append(predicates, shop.PrivacyPolicyNEQ(*i.PrivacyPolicyNEQ))
+	}
+	if len(i.PrivacyPolicyIn) > 0 {
+		predicates = append(predicates, shop.PrivacyPolicyIn(i.PrivacyPolicyIn...))
+	}
+	if len(i.PrivacyPolicyNotIn) > 0 {
+		predicates = append(predicates, shop.PrivacyPolicyNotIn(i.PrivacyPolicyNotIn...))
+	}
+	if i.PrivacyPolicyGT != nil {
+		predicates = append(predicates, shop.PrivacyPolicyGT(*i.PrivacyPolicyGT))
+	}
+	if i.PrivacyPolicyGTE != nil {
+		predicates = append(predicates, shop.PrivacyPolicyGTE(*i.PrivacyPolicyGTE))
+	}
+	if i.PrivacyPolicyLT != nil {
+		predicates = append(predicates, shop.PrivacyPolicyLT(*i.PrivacyPolicyLT))
+	}
+	if i.PrivacyPolicyLTE != nil {
+		predicates = append(predicates, shop.PrivacyPolicyLTE(*i.PrivacyPolicyLTE))
+	}
+	if i.PrivacyPolicyContains != nil {
+		predicates = append(predicates, shop.PrivacyPolicyContains(*i.PrivacyPolicyContains))
+	}
+	if i.PrivacyPolicyHasPrefix != nil {
+		predicates = append(predicates, shop.PrivacyPolicyHasPrefix(*i.PrivacyPolicyHasPrefix))
+	}
+	if i.PrivacyPolicyHasSuffix != nil {
+		predicates = append(predicates, shop.PrivacyPolicyHasSuffix(*i.PrivacyPolicyHasSuffix))
+	}
+	if i.PrivacyPolicyIsNil {
+		predicates = append(predicates, shop.PrivacyPolicyIsNil())
+	}
+	if i.PrivacyPolicyNotNil {
+		predicates = append(predicates, shop.PrivacyPolicyNotNil())
+	}
+	if i.PrivacyPolicyEqualFold != nil {
+		predicates = append(predicates, shop.PrivacyPolicyEqualFold(*i.PrivacyPolicyEqualFold))
+	}
+	if i.PrivacyPolicyContainsFold != nil {
+		predicates = append(predicates, shop.PrivacyPolicyContainsFold(*i.PrivacyPolicyContainsFold))
+	}
+	if i.RefundPolicy != nil {
+		predicates = append(predicates, shop.RefundPolicyEQ(*i.RefundPolicy))
+	}
+	if i.RefundPolicyNEQ != nil {
+		predicates = append(predicates, shop.RefundPolicyNEQ(*i.RefundPolicyNEQ))
+	}
+	if len(i.RefundPolicyIn) > 0 {
+		predicates = append(predicates, shop.RefundPolicyIn(i.RefundPolicyIn...))
+	}
+	if len(i.RefundPolicyNotIn) > 0 {
+		predicates = append(predicates, shop.RefundPolicyNotIn(i.RefundPolicyNotIn...))
+	}
+	if i.RefundPolicyGT != nil {
+		predicates = append(predicates, shop.RefundPolicyGT(*i.RefundPolicyGT))
+	}
+	if i.RefundPolicyGTE != nil {
+		predicates = append(predicates, shop.RefundPolicyGTE(*i.RefundPolicyGTE))
+	}
+	if i.RefundPolicyLT != nil {
+		predicates = append(predicates, shop.RefundPolicyLT(*i.RefundPolicyLT))
+	}
+	if i.RefundPolicyLTE != nil {
+		predicates = append(predicates, shop.RefundPolicyLTE(*i.RefundPolicyLTE))
+	}
+	if i.RefundPolicyContains != nil {
+		predicates = append(predicates, shop.RefundPolicyContains(*i.RefundPolicyContains))
+	}
+	if i.RefundPolicyHasPrefix != nil {
+		predicates = append(predicates, shop.RefundPolicyHasPrefix(*i.RefundPolicyHasPrefix))
+	}
+	if i.RefundPolicyHasSuffix != nil {
+		predicates = append(predicates, shop.RefundPolicyHasSuffix(*i.RefundPolicyHasSuffix))
+	}
+	if i.RefundPolicyIsNil {
+		predicates = append(predicates, shop.RefundPolicyIsNil())
+	}
+	if i.RefundPolicyNotNil {
+		predicates = append(predicates, shop.RefundPolicyNotNil())
+	}
+	if i.RefundPolicyEqualFold != nil {
+		predicates = append(predicates, shop.RefundPolicyEqualFold(*i.RefundPolicyEqualFold))
+	}
+	if i.RefundPolicyContainsFold != nil {
+		predicates = append(predicates, shop.RefundPolicyContainsFold(*i.RefundPolicyContainsFold))
+	}
+	if i.ShippingPolicy != nil {
+		predicates = append(predicates, shop.ShippingPolicyEQ(*i.ShippingPolicy))
+	}
+	if i.ShippingPolicyNEQ != nil {
+		predicates = append(predicates, shop.ShippingPolicyNEQ(*i.ShippingPolicyNEQ))
+	}
+	if len(i.ShippingPolicyIn) > 0 {
+		predicates = append(predicates, shop.ShippingPolicyIn(i.ShippingPolicyIn...))
+	}
+	if len(i.ShippingPolicyNotIn) > 0 {
+		predicates = append(predicates, shop.ShippingPolicyNotIn(i.ShippingPolicyNotIn...))
+	}
+	if i.ShippingPolicyGT != nil {
+		predicates = append(predicates, shop.ShippingPolicyGT(*i.ShippingPolicyGT))
+	}
+	if i.ShippingPolicyGTE != nil {
+		predicates = append(predicates, shop.ShippingPolicyGTE(*i.ShippingPolicyGTE))
+	}
+	if i.ShippingPolicyLT != nil {
+		predicates = append(predicates, shop.ShippingPolicyLT(*i.ShippingPolicyLT))
+	}
+	if i.ShippingPolicyLTE != nil {
+		predicates = append(predicates, shop.ShippingPolicyLTE(*i.ShippingPolicyLTE))
+	}
+	if i.ShippingPolicyContains != nil {
+		predicates = append(predicates, shop.ShippingPolicyContains(*i.ShippingPolicyContains))
+	}
+	if i.ShippingPolicyHasPrefix != nil {
+		predicates = append(predicates, shop.ShippingPolicyHasPrefix(*i.ShippingPolicyHasPrefix))
+	}
+	if i.ShippingPolicyHasSuffix != nil {
+		predicates = append(predicates, shop.ShippingPolicyHasSuffix(*i.ShippingPolicyHasSuffix))
+	}
+	if i.ShippingPolicyIsNil {
+		predicates = append(predicates, shop.ShippingPolicyIsNil())
+	}
+	if i.ShippingPolicyNotNil {
+		predicates = append(predicates, shop.ShippingPolicyNotNil())
+	}
+	if i.ShippingPolicyEqualFold != nil {
+		predicates = append(predicates, shop.ShippingPolicyEqualFold(*i.ShippingPolicyEqualFold))
+	}
+	if i.ShippingPolicyContainsFold != nil {
+		predicates = append(predicates, shop.ShippingPolicyContainsFold(*i.ShippingPolicyContainsFold))
+	}
+	if i.TermsOfService != nil {
+		predicates = append(predicates, shop.TermsOfServiceEQ(*i.TermsOfService))
+	}
+	if i.TermsOfServiceNEQ != nil {
+		predicates = append(predicates, shop.TermsOfServiceNEQ(*i.TermsOfServiceNEQ))
+	}
+	if len(i.TermsOfServiceIn) > 0 {
+		predicates = append(predicates, shop.TermsOfServiceIn(i.TermsOfServiceIn...))
+	}
+	if len(i.TermsOfServiceNotIn) > 0 {
+		predicates = append(predicates, shop.TermsOfServiceNotIn(i.TermsOfServiceNotIn...))
+	}
+	if i.TermsOfServiceGT != nil {
+		predicates = append(predicates, shop.TermsOfServiceGT(*i.TermsOfServiceGT))
+	}
+	if i.TermsOfServiceGTE != nil {
+		predicates = append(predicates, shop.TermsOfServiceGTE(*i.TermsOfServiceGTE))
+	}
+	if i.TermsOfServiceLT != nil {
+		predicates = append(predicates, shop.TermsOfServiceLT(*i.TermsOfServiceLT))
+	}
+	if i.TermsOfServiceLTE != nil {
+		predicates = append(predicates, shop.TermsOfServiceLTE(*i.TermsOfServiceLTE))
+	}
+	if i.TermsOfServiceContains != nil {
+		predicates = append(predicates, shop.TermsOfServiceContains(*i.TermsOfServiceContains))
+	}
+	if i.TermsOfServiceHasPrefix != nil {
+		predicates = append(predicates, shop.TermsOfServiceHasPrefix(*i.TermsOfServiceHasPrefix))
+	}
+	if i.TermsOfServiceHasSuffix != nil {
+		predicates = append(predicates, shop.TermsOfServiceHasSuffix(*i.TermsOfServiceHasSuffix))
+	}
+	if i.TermsOfServiceIsNil {
+		predicates = append(predicates, shop.TermsOfServiceIsNil())
+	}
+	if i.TermsOfServiceNotNil {
+		predicates = append(predicates, shop.TermsOfServiceNotNil())
+	}
+	if i.TermsOfServiceEqualFold != nil {
+		predicates = append(predicates, shop.TermsOfServiceEqualFold(*i.TermsOfServiceEqualFold))
+	}
+	if i.TermsOfServiceContainsFold != nil {
+		predicates = append(predicates, shop.TermsOfServiceContainsFold(*i.TermsOfServiceContainsFold))
 	}
 
 	switch len(predicates) {

@@ -38,6 +38,8 @@ type Product struct {
 	Tags []string `json:"tags,omitempty"`
 	// Whether the product is visible on the Storefront API.
 	Published bool `json:"published,omitempty"`
+	// Archived products are kept for records (orders) but neither sold nor published.
+	Archived bool `json:"archived,omitempty"`
 	// When the product was (or will count as) published.
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 	// SeoTitle holds the value of the "seo_title" field.
@@ -140,7 +142,7 @@ func (*Product) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case product.FieldTags:
 			values[i] = new([]byte)
-		case product.FieldPublished, product.FieldIsGiftCard:
+		case product.FieldPublished, product.FieldArchived, product.FieldIsGiftCard:
 			values[i] = new(sql.NullBool)
 		case product.FieldID, product.FieldMinPrice, product.FieldMaxPrice, product.FieldMinCompareAtPrice, product.FieldMaxCompareAtPrice, product.FieldUnitsSold:
 			values[i] = new(sql.NullInt64)
@@ -232,6 +234,12 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field published", values[i])
 			} else if value.Valid {
 				_m.Published = value.Bool
+			}
+		case product.FieldArchived:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field archived", values[i])
+			} else if value.Valid {
+				_m.Archived = value.Bool
 			}
 		case product.FieldPublishedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -387,6 +395,9 @@ func (_m *Product) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("published=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Published))
+	builder.WriteString(", ")
+	builder.WriteString("archived=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Archived))
 	builder.WriteString(", ")
 	if v := _m.PublishedAt; v != nil {
 		builder.WriteString("published_at=")

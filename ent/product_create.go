@@ -142,6 +142,20 @@ func (_c *ProductCreate) SetNillablePublished(v *bool) *ProductCreate {
 	return _c
 }
 
+// SetArchived sets the "archived" field.
+func (_c *ProductCreate) SetArchived(v bool) *ProductCreate {
+	_c.mutation.SetArchived(v)
+	return _c
+}
+
+// SetNillableArchived sets the "archived" field if the given value is not nil.
+func (_c *ProductCreate) SetNillableArchived(v *bool) *ProductCreate {
+	if v != nil {
+		_c.SetArchived(*v)
+	}
+	return _c
+}
+
 // SetPublishedAt sets the "published_at" field.
 func (_c *ProductCreate) SetPublishedAt(v time.Time) *ProductCreate {
 	_c.mutation.SetPublishedAt(v)
@@ -395,6 +409,10 @@ func (_c *ProductCreate) defaults() {
 		v := product.DefaultPublished
 		_c.mutation.SetPublished(v)
 	}
+	if _, ok := _c.mutation.Archived(); !ok {
+		v := product.DefaultArchived
+		_c.mutation.SetArchived(v)
+	}
 	if _, ok := _c.mutation.IsGiftCard(); !ok {
 		v := product.DefaultIsGiftCard
 		_c.mutation.SetIsGiftCard(v)
@@ -462,6 +480,9 @@ func (_c *ProductCreate) check() error {
 	}
 	if _, ok := _c.mutation.Published(); !ok {
 		return &ValidationError{Name: "published", err: errors.New(`ent: missing required field "Product.published"`)}
+	}
+	if _, ok := _c.mutation.Archived(); !ok {
+		return &ValidationError{Name: "archived", err: errors.New(`ent: missing required field "Product.archived"`)}
 	}
 	if _, ok := _c.mutation.IsGiftCard(); !ok {
 		return &ValidationError{Name: "is_gift_card", err: errors.New(`ent: missing required field "Product.is_gift_card"`)}
@@ -552,6 +573,10 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Published(); ok {
 		_spec.SetField(product.FieldPublished, field.TypeBool, value)
 		_node.Published = value
+	}
+	if value, ok := _c.mutation.Archived(); ok {
+		_spec.SetField(product.FieldArchived, field.TypeBool, value)
+		_node.Archived = value
 	}
 	if value, ok := _c.mutation.PublishedAt(); ok {
 		_spec.SetField(product.FieldPublishedAt, field.TypeTime, value)
@@ -814,6 +839,18 @@ func (u *ProductUpsert) SetPublished(v bool) *ProductUpsert {
 // UpdatePublished sets the "published" field to the value that was provided on create.
 func (u *ProductUpsert) UpdatePublished() *ProductUpsert {
 	u.SetExcluded(product.FieldPublished)
+	return u
+}
+
+// SetArchived sets the "archived" field.
+func (u *ProductUpsert) SetArchived(v bool) *ProductUpsert {
+	u.Set(product.FieldArchived, v)
+	return u
+}
+
+// UpdateArchived sets the "archived" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateArchived() *ProductUpsert {
+	u.SetExcluded(product.FieldArchived)
 	return u
 }
 
@@ -1141,6 +1178,20 @@ func (u *ProductUpsertOne) SetPublished(v bool) *ProductUpsertOne {
 func (u *ProductUpsertOne) UpdatePublished() *ProductUpsertOne {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdatePublished()
+	})
+}
+
+// SetArchived sets the "archived" field.
+func (u *ProductUpsertOne) SetArchived(v bool) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetArchived(v)
+	})
+}
+
+// UpdateArchived sets the "archived" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateArchived() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateArchived()
 	})
 }
 
@@ -1660,6 +1711,20 @@ func (u *ProductUpsertBulk) SetPublished(v bool) *ProductUpsertBulk {
 func (u *ProductUpsertBulk) UpdatePublished() *ProductUpsertBulk {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdatePublished()
+	})
+}
+
+// SetArchived sets the "archived" field.
+func (u *ProductUpsertBulk) SetArchived(v bool) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetArchived(v)
+	})
+}
+
+// UpdateArchived sets the "archived" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateArchived() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateArchived()
 	})
 }
 

@@ -150,6 +150,20 @@ func (_u *ProductUpdate) SetNillablePublished(v *bool) *ProductUpdate {
 	return _u
 }
 
+// SetArchived sets the "archived" field.
+func (_u *ProductUpdate) SetArchived(v bool) *ProductUpdate {
+	_u.mutation.SetArchived(v)
+	return _u
+}
+
+// SetNillableArchived sets the "archived" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillableArchived(v *bool) *ProductUpdate {
+	if v != nil {
+		_u.SetArchived(*v)
+	}
+	return _u
+}
+
 // SetPublishedAt sets the "published_at" field.
 func (_u *ProductUpdate) SetPublishedAt(v time.Time) *ProductUpdate {
 	_u.mutation.SetPublishedAt(v)
@@ -584,6 +598,9 @@ func (_u *ProductUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Published(); ok {
 		_spec.SetField(product.FieldPublished, field.TypeBool, value)
 	}
+	if value, ok := _u.mutation.Archived(); ok {
+		_spec.SetField(product.FieldArchived, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.PublishedAt(); ok {
 		_spec.SetField(product.FieldPublishedAt, field.TypeTime, value)
 	}
@@ -961,6 +978,20 @@ func (_u *ProductUpdateOne) SetPublished(v bool) *ProductUpdateOne {
 func (_u *ProductUpdateOne) SetNillablePublished(v *bool) *ProductUpdateOne {
 	if v != nil {
 		_u.SetPublished(*v)
+	}
+	return _u
+}
+
+// SetArchived sets the "archived" field.
+func (_u *ProductUpdateOne) SetArchived(v bool) *ProductUpdateOne {
+	_u.mutation.SetArchived(v)
+	return _u
+}
+
+// SetNillableArchived sets the "archived" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillableArchived(v *bool) *ProductUpdateOne {
+	if v != nil {
+		_u.SetArchived(*v)
 	}
 	return _u
 }
@@ -1428,6 +1459,9 @@ func (_u *ProductUpdateOne) sqlSave(ctx context.Context) (_node *Product, err er
 	}
 	if value, ok := _u.mutation.Published(); ok {
 		_spec.SetField(product.FieldPublished, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Archived(); ok {
+		_spec.SetField(product.FieldArchived, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.PublishedAt(); ok {
 		_spec.SetField(product.FieldPublishedAt, field.TypeTime, value)

@@ -3,6 +3,8 @@
 package ent
 
 import (
+	"storefront/ent/apikey"
+	"storefront/ent/auditevent"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -15,6 +17,7 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
@@ -39,6 +42,65 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	apikeyMixin := schema.APIKey{}.Mixin()
+	apikeyMixinFields0 := apikeyMixin[0].Fields()
+	_ = apikeyMixinFields0
+	apikeyFields := schema.APIKey{}.Fields()
+	_ = apikeyFields
+	// apikeyDescCreatedAt is the schema descriptor for created_at field.
+	apikeyDescCreatedAt := apikeyMixinFields0[0].Descriptor()
+	// apikey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apikey.DefaultCreatedAt = apikeyDescCreatedAt.Default.(func() time.Time)
+	// apikeyDescUpdatedAt is the schema descriptor for updated_at field.
+	apikeyDescUpdatedAt := apikeyMixinFields0[1].Descriptor()
+	// apikey.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	apikey.DefaultUpdatedAt = apikeyDescUpdatedAt.Default.(func() time.Time)
+	// apikey.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	apikey.UpdateDefaultUpdatedAt = apikeyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// apikeyDescName is the schema descriptor for name field.
+	apikeyDescName := apikeyFields[0].Descriptor()
+	// apikey.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	apikey.NameValidator = func() func(string) error {
+		validators := apikeyDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// apikeyDescKeyHash is the schema descriptor for key_hash field.
+	apikeyDescKeyHash := apikeyFields[1].Descriptor()
+	// apikey.KeyHashValidator is a validator for the "key_hash" field. It is called by the builders before save.
+	apikey.KeyHashValidator = apikeyDescKeyHash.Validators[0].(func(string) error)
+	// apikeyDescPrefix is the schema descriptor for prefix field.
+	apikeyDescPrefix := apikeyFields[2].Descriptor()
+	// apikey.PrefixValidator is a validator for the "prefix" field. It is called by the builders before save.
+	apikey.PrefixValidator = apikeyDescPrefix.Validators[0].(func(string) error)
+	// apikeyDescScopes is the schema descriptor for scopes field.
+	apikeyDescScopes := apikeyFields[3].Descriptor()
+	// apikey.DefaultScopes holds the default value on creation for the scopes field.
+	apikey.DefaultScopes = apikeyDescScopes.Default.([]string)
+	auditeventFields := schema.AuditEvent{}.Fields()
+	_ = auditeventFields
+	// auditeventDescCreatedAt is the schema descriptor for created_at field.
+	auditeventDescCreatedAt := auditeventFields[0].Descriptor()
+	// auditevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	auditevent.DefaultCreatedAt = auditeventDescCreatedAt.Default.(func() time.Time)
+	// auditeventDescOperation is the schema descriptor for operation field.
+	auditeventDescOperation := auditeventFields[3].Descriptor()
+	// auditevent.OperationValidator is a validator for the "operation" field. It is called by the builders before save.
+	auditevent.OperationValidator = auditeventDescOperation.Validators[0].(func(string) error)
+	// auditeventDescRequestID is the schema descriptor for request_id field.
+	auditeventDescRequestID := auditeventFields[6].Descriptor()
+	// auditevent.DefaultRequestID holds the default value on creation for the request_id field.
+	auditevent.DefaultRequestID = auditeventDescRequestID.Default.(string)
 	cartMixin := schema.Cart{}.Mixin()
 	cartMixinFields0 := cartMixin[0].Fields()
 	_ = cartMixinFields0
@@ -403,6 +465,20 @@ func init() {
 	fulfillmentDescTrackingUrls := fulfillmentFields[4].Descriptor()
 	// fulfillment.DefaultTrackingUrls holds the default value on creation for the tracking_urls field.
 	fulfillment.DefaultTrackingUrls = fulfillmentDescTrackingUrls.Default.([]string)
+	inventoryadjustmentFields := schema.InventoryAdjustment{}.Fields()
+	_ = inventoryadjustmentFields
+	// inventoryadjustmentDescCreatedAt is the schema descriptor for created_at field.
+	inventoryadjustmentDescCreatedAt := inventoryadjustmentFields[0].Descriptor()
+	// inventoryadjustment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	inventoryadjustment.DefaultCreatedAt = inventoryadjustmentDescCreatedAt.Default.(func() time.Time)
+	// inventoryadjustmentDescQuantityAfter is the schema descriptor for quantity_after field.
+	inventoryadjustmentDescQuantityAfter := inventoryadjustmentFields[4].Descriptor()
+	// inventoryadjustment.QuantityAfterValidator is a validator for the "quantity_after" field. It is called by the builders before save.
+	inventoryadjustment.QuantityAfterValidator = inventoryadjustmentDescQuantityAfter.Validators[0].(func(int) error)
+	// inventoryadjustmentDescReason is the schema descriptor for reason field.
+	inventoryadjustmentDescReason := inventoryadjustmentFields[5].Descriptor()
+	// inventoryadjustment.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	inventoryadjustment.ReasonValidator = inventoryadjustmentDescReason.Validators[0].(func(string) error)
 	mailingaddressMixin := schema.MailingAddress{}.Mixin()
 	mailingaddressMixinFields0 := mailingaddressMixin[0].Fields()
 	_ = mailingaddressMixinFields0
@@ -724,28 +800,32 @@ func init() {
 	productDescPublished := productFields[7].Descriptor()
 	// product.DefaultPublished holds the default value on creation for the published field.
 	product.DefaultPublished = productDescPublished.Default.(bool)
+	// productDescArchived is the schema descriptor for archived field.
+	productDescArchived := productFields[8].Descriptor()
+	// product.DefaultArchived holds the default value on creation for the archived field.
+	product.DefaultArchived = productDescArchived.Default.(bool)
 	// productDescIsGiftCard is the schema descriptor for is_gift_card field.
-	productDescIsGiftCard := productFields[11].Descriptor()
+	productDescIsGiftCard := productFields[12].Descriptor()
 	// product.DefaultIsGiftCard holds the default value on creation for the is_gift_card field.
 	product.DefaultIsGiftCard = productDescIsGiftCard.Default.(bool)
 	// productDescMinPrice is the schema descriptor for min_price field.
-	productDescMinPrice := productFields[12].Descriptor()
+	productDescMinPrice := productFields[13].Descriptor()
 	// product.DefaultMinPrice holds the default value on creation for the min_price field.
 	product.DefaultMinPrice = productDescMinPrice.Default.(int64)
 	// productDescMaxPrice is the schema descriptor for max_price field.
-	productDescMaxPrice := productFields[13].Descriptor()
+	productDescMaxPrice := productFields[14].Descriptor()
 	// product.DefaultMaxPrice holds the default value on creation for the max_price field.
 	product.DefaultMaxPrice = productDescMaxPrice.Default.(int64)
 	// productDescMinCompareAtPrice is the schema descriptor for min_compare_at_price field.
-	productDescMinCompareAtPrice := productFields[14].Descriptor()
+	productDescMinCompareAtPrice := productFields[15].Descriptor()
 	// product.DefaultMinCompareAtPrice holds the default value on creation for the min_compare_at_price field.
 	product.DefaultMinCompareAtPrice = productDescMinCompareAtPrice.Default.(int64)
 	// productDescMaxCompareAtPrice is the schema descriptor for max_compare_at_price field.
-	productDescMaxCompareAtPrice := productFields[15].Descriptor()
+	productDescMaxCompareAtPrice := productFields[16].Descriptor()
 	// product.DefaultMaxCompareAtPrice holds the default value on creation for the max_compare_at_price field.
 	product.DefaultMaxCompareAtPrice = productDescMaxCompareAtPrice.Default.(int64)
 	// productDescUnitsSold is the schema descriptor for units_sold field.
-	productDescUnitsSold := productFields[16].Descriptor()
+	productDescUnitsSold := productFields[17].Descriptor()
 	// product.DefaultUnitsSold holds the default value on creation for the units_sold field.
 	product.DefaultUnitsSold = productDescUnitsSold.Default.(int64)
 	// product.UnitsSoldValidator is a validator for the "units_sold" field. It is called by the builders before save.
@@ -1046,6 +1126,10 @@ func init() {
 	shopDescAcceptedCardBrands := shopFields[8].Descriptor()
 	// shop.DefaultAcceptedCardBrands holds the default value on creation for the accepted_card_brands field.
 	shop.DefaultAcceptedCardBrands = shopDescAcceptedCardBrands.Default.([]string)
+	// shopDescContactEmail is the schema descriptor for contact_email field.
+	shopDescContactEmail := shopFields[9].Descriptor()
+	// shop.ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
+	shop.ContactEmailValidator = shopDescContactEmail.Validators[0].(func(string) error)
 	taxrateFields := schema.TaxRate{}.Fields()
 	_ = taxrateFields
 	// taxrateDescCountryCode is the schema descriptor for country_code field.

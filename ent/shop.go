@@ -40,7 +40,17 @@ type Shop struct {
 	TaxesIncluded bool `json:"taxes_included,omitempty"`
 	// AcceptedCardBrands holds the value of the "accepted_card_brands" field.
 	AcceptedCardBrands []string `json:"accepted_card_brands,omitempty"`
-	selectValues       sql.SelectValues
+	// Where customers write to the shop.
+	ContactEmail *string `json:"contact_email,omitempty"`
+	// Privacy policy text (HTML).
+	PrivacyPolicy *string `json:"privacy_policy,omitempty"`
+	// Refund policy text (HTML).
+	RefundPolicy *string `json:"refund_policy,omitempty"`
+	// Shipping policy text (HTML).
+	ShippingPolicy *string `json:"shipping_policy,omitempty"`
+	// Terms of service text (HTML).
+	TermsOfService *string `json:"terms_of_service,omitempty"`
+	selectValues   sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -54,7 +64,7 @@ func (*Shop) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case shop.FieldID:
 			values[i] = new(sql.NullInt64)
-		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain:
+		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain, shop.FieldContactEmail, shop.FieldPrivacyPolicy, shop.FieldRefundPolicy, shop.FieldShippingPolicy, shop.FieldTermsOfService:
 			values[i] = new(sql.NullString)
 		case shop.FieldCreatedAt, shop.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -151,6 +161,41 @@ func (_m *Shop) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field accepted_card_brands: %w", err)
 				}
 			}
+		case shop.FieldContactEmail:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field contact_email", values[i])
+			} else if value.Valid {
+				_m.ContactEmail = new(string)
+				*_m.ContactEmail = value.String
+			}
+		case shop.FieldPrivacyPolicy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field privacy_policy", values[i])
+			} else if value.Valid {
+				_m.PrivacyPolicy = new(string)
+				*_m.PrivacyPolicy = value.String
+			}
+		case shop.FieldRefundPolicy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field refund_policy", values[i])
+			} else if value.Valid {
+				_m.RefundPolicy = new(string)
+				*_m.RefundPolicy = value.String
+			}
+		case shop.FieldShippingPolicy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field shipping_policy", values[i])
+			} else if value.Valid {
+				_m.ShippingPolicy = new(string)
+				*_m.ShippingPolicy = value.String
+			}
+		case shop.FieldTermsOfService:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field terms_of_service", values[i])
+			} else if value.Valid {
+				_m.TermsOfService = new(string)
+				*_m.TermsOfService = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -223,6 +268,31 @@ func (_m *Shop) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("accepted_card_brands=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AcceptedCardBrands))
+	builder.WriteString(", ")
+	if v := _m.ContactEmail; v != nil {
+		builder.WriteString("contact_email=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.PrivacyPolicy; v != nil {
+		builder.WriteString("privacy_policy=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.RefundPolicy; v != nil {
+		builder.WriteString("refund_policy=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ShippingPolicy; v != nil {
+		builder.WriteString("shipping_policy=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.TermsOfService; v != nil {
+		builder.WriteString("terms_of_service=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

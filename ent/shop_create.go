@@ -152,6 +152,76 @@ func (_c *ShopCreate) SetAcceptedCardBrands(v []string) *ShopCreate {
 	return _c
 }
 
+// SetContactEmail sets the "contact_email" field.
+func (_c *ShopCreate) SetContactEmail(v string) *ShopCreate {
+	_c.mutation.SetContactEmail(v)
+	return _c
+}
+
+// SetNillableContactEmail sets the "contact_email" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableContactEmail(v *string) *ShopCreate {
+	if v != nil {
+		_c.SetContactEmail(*v)
+	}
+	return _c
+}
+
+// SetPrivacyPolicy sets the "privacy_policy" field.
+func (_c *ShopCreate) SetPrivacyPolicy(v string) *ShopCreate {
+	_c.mutation.SetPrivacyPolicy(v)
+	return _c
+}
+
+// SetNillablePrivacyPolicy sets the "privacy_policy" field if the given value is not nil.
+func (_c *ShopCreate) SetNillablePrivacyPolicy(v *string) *ShopCreate {
+	if v != nil {
+		_c.SetPrivacyPolicy(*v)
+	}
+	return _c
+}
+
+// SetRefundPolicy sets the "refund_policy" field.
+func (_c *ShopCreate) SetRefundPolicy(v string) *ShopCreate {
+	_c.mutation.SetRefundPolicy(v)
+	return _c
+}
+
+// SetNillableRefundPolicy sets the "refund_policy" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableRefundPolicy(v *string) *ShopCreate {
+	if v != nil {
+		_c.SetRefundPolicy(*v)
+	}
+	return _c
+}
+
+// SetShippingPolicy sets the "shipping_policy" field.
+func (_c *ShopCreate) SetShippingPolicy(v string) *ShopCreate {
+	_c.mutation.SetShippingPolicy(v)
+	return _c
+}
+
+// SetNillableShippingPolicy sets the "shipping_policy" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableShippingPolicy(v *string) *ShopCreate {
+	if v != nil {
+		_c.SetShippingPolicy(*v)
+	}
+	return _c
+}
+
+// SetTermsOfService sets the "terms_of_service" field.
+func (_c *ShopCreate) SetTermsOfService(v string) *ShopCreate {
+	_c.mutation.SetTermsOfService(v)
+	return _c
+}
+
+// SetNillableTermsOfService sets the "terms_of_service" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableTermsOfService(v *string) *ShopCreate {
+	if v != nil {
+		_c.SetTermsOfService(*v)
+	}
+	return _c
+}
+
 // Mutation returns the ShopMutation object of the builder.
 func (_c *ShopCreate) Mutation() *ShopMutation {
 	return _c.mutation
@@ -265,6 +335,11 @@ func (_c *ShopCreate) check() error {
 	if _, ok := _c.mutation.AcceptedCardBrands(); !ok {
 		return &ValidationError{Name: "accepted_card_brands", err: errors.New(`ent: missing required field "Shop.accepted_card_brands"`)}
 	}
+	if v, ok := _c.mutation.ContactEmail(); ok {
+		if err := shop.ContactEmailValidator(v); err != nil {
+			return &ValidationError{Name: "contact_email", err: fmt.Errorf(`ent: validator failed for field "Shop.contact_email": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -335,6 +410,26 @@ func (_c *ShopCreate) createSpec() (*Shop, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)
 		_node.AcceptedCardBrands = value
+	}
+	if value, ok := _c.mutation.ContactEmail(); ok {
+		_spec.SetField(shop.FieldContactEmail, field.TypeString, value)
+		_node.ContactEmail = &value
+	}
+	if value, ok := _c.mutation.PrivacyPolicy(); ok {
+		_spec.SetField(shop.FieldPrivacyPolicy, field.TypeString, value)
+		_node.PrivacyPolicy = &value
+	}
+	if value, ok := _c.mutation.RefundPolicy(); ok {
+		_spec.SetField(shop.FieldRefundPolicy, field.TypeString, value)
+		_node.RefundPolicy = &value
+	}
+	if value, ok := _c.mutation.ShippingPolicy(); ok {
+		_spec.SetField(shop.FieldShippingPolicy, field.TypeString, value)
+		_node.ShippingPolicy = &value
+	}
+	if value, ok := _c.mutation.TermsOfService(); ok {
+		_spec.SetField(shop.FieldTermsOfService, field.TypeString, value)
+		_node.TermsOfService = &value
 	}
 	return _node, _spec
 }
@@ -517,6 +612,96 @@ func (u *ShopUpsert) SetAcceptedCardBrands(v []string) *ShopUpsert {
 // UpdateAcceptedCardBrands sets the "accepted_card_brands" field to the value that was provided on create.
 func (u *ShopUpsert) UpdateAcceptedCardBrands() *ShopUpsert {
 	u.SetExcluded(shop.FieldAcceptedCardBrands)
+	return u
+}
+
+// SetContactEmail sets the "contact_email" field.
+func (u *ShopUpsert) SetContactEmail(v string) *ShopUpsert {
+	u.Set(shop.FieldContactEmail, v)
+	return u
+}
+
+// UpdateContactEmail sets the "contact_email" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateContactEmail() *ShopUpsert {
+	u.SetExcluded(shop.FieldContactEmail)
+	return u
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (u *ShopUpsert) ClearContactEmail() *ShopUpsert {
+	u.SetNull(shop.FieldContactEmail)
+	return u
+}
+
+// SetPrivacyPolicy sets the "privacy_policy" field.
+func (u *ShopUpsert) SetPrivacyPolicy(v string) *ShopUpsert {
+	u.Set(shop.FieldPrivacyPolicy, v)
+	return u
+}
+
+// UpdatePrivacyPolicy sets the "privacy_policy" field to the value that was provided on create.
+func (u *ShopUpsert) UpdatePrivacyPolicy() *ShopUpsert {
+	u.SetExcluded(shop.FieldPrivacyPolicy)
+	return u
+}
+
+// ClearPrivacyPolicy clears the value of the "privacy_policy" field.
+func (u *ShopUpsert) ClearPrivacyPolicy() *ShopUpsert {
+	u.SetNull(shop.FieldPrivacyPolicy)
+	return u
+}
+
+// SetRefundPolicy sets the "refund_policy" field.
+func (u *ShopUpsert) SetRefundPolicy(v string) *ShopUpsert {
+	u.Set(shop.FieldRefundPolicy, v)
+	return u
+}
+
+// UpdateRefundPolicy sets the "refund_policy" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateRefundPolicy() *ShopUpsert {
+	u.SetExcluded(shop.FieldRefundPolicy)
+	return u
+}
+
+// ClearRefundPolicy clears the value of the "refund_policy" field.
+func (u *ShopUpsert) ClearRefundPolicy() *ShopUpsert {
+	u.SetNull(shop.FieldRefundPolicy)
+	return u
+}
+
+// SetShippingPolicy sets the "shipping_policy" field.
+func (u *ShopUpsert) SetShippingPolicy(v string) *ShopUpsert {
+	u.Set(shop.FieldShippingPolicy, v)
+	return u
+}
+
+// UpdateShippingPolicy sets the "shipping_policy" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateShippingPolicy() *ShopUpsert {
+	u.SetExcluded(shop.FieldShippingPolicy)
+	return u
+}
+
+// ClearShippingPolicy clears the value of the "shipping_policy" field.
+func (u *ShopUpsert) ClearShippingPolicy() *ShopUpsert {
+	u.SetNull(shop.FieldShippingPolicy)
+	return u
+}
+
+// SetTermsOfService sets the "terms_of_service" field.
+func (u *ShopUpsert) SetTermsOfService(v string) *ShopUpsert {
+	u.Set(shop.FieldTermsOfService, v)
+	return u
+}
+
+// UpdateTermsOfService sets the "terms_of_service" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateTermsOfService() *ShopUpsert {
+	u.SetExcluded(shop.FieldTermsOfService)
+	return u
+}
+
+// ClearTermsOfService clears the value of the "terms_of_service" field.
+func (u *ShopUpsert) ClearTermsOfService() *ShopUpsert {
+	u.SetNull(shop.FieldTermsOfService)
 	return u
 }
 
@@ -716,6 +901,111 @@ func (u *ShopUpsertOne) SetAcceptedCardBrands(v []string) *ShopUpsertOne {
 func (u *ShopUpsertOne) UpdateAcceptedCardBrands() *ShopUpsertOne {
 	return u.Update(func(s *ShopUpsert) {
 		s.UpdateAcceptedCardBrands()
+	})
+}
+
+// SetContactEmail sets the "contact_email" field.
+func (u *ShopUpsertOne) SetContactEmail(v string) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetContactEmail(v)
+	})
+}
+
+// UpdateContactEmail sets the "contact_email" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateContactEmail() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateContactEmail()
+	})
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (u *ShopUpsertOne) ClearContactEmail() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearContactEmail()
+	})
+}
+
+// SetPrivacyPolicy sets the "privacy_policy" field.
+func (u *ShopUpsertOne) SetPrivacyPolicy(v string) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetPrivacyPolicy(v)
+	})
+}
+
+// UpdatePrivacyPolicy sets the "privacy_policy" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdatePrivacyPolicy() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdatePrivacyPolicy()
+	})
+}
+
+// ClearPrivacyPolicy clears the value of the "privacy_policy" field.
+func (u *ShopUpsertOne) ClearPrivacyPolicy() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearPrivacyPolicy()
+	})
+}
+
+// SetRefundPolicy sets the "refund_policy" field.
+func (u *ShopUpsertOne) SetRefundPolicy(v string) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetRefundPolicy(v)
+	})
+}
+
+// UpdateRefundPolicy sets the "refund_policy" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateRefundPolicy() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateRefundPolicy()
+	})
+}
+
+// ClearRefundPolicy clears the value of the "refund_policy" field.
+func (u *ShopUpsertOne) ClearRefundPolicy() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearRefundPolicy()
+	})
+}
+
+// SetShippingPolicy sets the "shipping_policy" field.
+func (u *ShopUpsertOne) SetShippingPolicy(v string) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetShippingPolicy(v)
+	})
+}
+
+// UpdateShippingPolicy sets the "shipping_policy" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateShippingPolicy() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateShippingPolicy()
+	})
+}
+
+// ClearShippingPolicy clears the value of the "shipping_policy" field.
+func (u *ShopUpsertOne) ClearShippingPolicy() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearShippingPolicy()
+	})
+}
+
+// SetTermsOfService sets the "terms_of_service" field.
+func (u *ShopUpsertOne) SetTermsOfService(v string) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetTermsOfService(v)
+	})
+}
+
+// UpdateTermsOfService sets the "terms_of_service" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateTermsOfService() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateTermsOfService()
+	})
+}
+
+// ClearTermsOfService clears the value of the "terms_of_service" field.
+func (u *ShopUpsertOne) ClearTermsOfService() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearTermsOfService()
 	})
 }
 
@@ -1081,6 +1371,111 @@ func (u *ShopUpsertBulk) SetAcceptedCardBrands(v []string) *ShopUpsertBulk {
 func (u *ShopUpsertBulk) UpdateAcceptedCardBrands() *ShopUpsertBulk {
 	return u.Update(func(s *ShopUpsert) {
 		s.UpdateAcceptedCardBrands()
+	})
+}
+
+// SetContactEmail sets the "contact_email" field.
+func (u *ShopUpsertBulk) SetContactEmail(v string) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetContactEmail(v)
+	})
+}
+
+// UpdateContactEmail sets the "contact_email" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateContactEmail() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateContactEmail()
+	})
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (u *ShopUpsertBulk) ClearContactEmail() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearContactEmail()
+	})
+}
+
+// SetPrivacyPolicy sets the "privacy_policy" field.
+func (u *ShopUpsertBulk) SetPrivacyPolicy(v string) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetPrivacyPolicy(v)
+	})
+}
+
+// UpdatePrivacyPolicy sets the "privacy_policy" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdatePrivacyPolicy() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdatePrivacyPolicy()
+	})
+}
+
+// ClearPrivacyPolicy clears the value of the "privacy_policy" field.
+func (u *ShopUpsertBulk) ClearPrivacyPolicy() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearPrivacyPolicy()
+	})
+}
+
+// SetRefundPolicy sets the "refund_policy" field.
+func (u *ShopUpsertBulk) SetRefundPolicy(v string) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetRefundPolicy(v)
+	})
+}
+
+// UpdateRefundPolicy sets the "refund_policy" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateRefundPolicy() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateRefundPolicy()
+	})
+}
+
+// ClearRefundPolicy clears the value of the "refund_policy" field.
+func (u *ShopUpsertBulk) ClearRefundPolicy() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearRefundPolicy()
+	})
+}
+
+// SetShippingPolicy sets the "shipping_policy" field.
+func (u *ShopUpsertBulk) SetShippingPolicy(v string) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetShippingPolicy(v)
+	})
+}
+
+// UpdateShippingPolicy sets the "shipping_policy" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateShippingPolicy() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateShippingPolicy()
+	})
+}
+
+// ClearShippingPolicy clears the value of the "shipping_policy" field.
+func (u *ShopUpsertBulk) ClearShippingPolicy() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearShippingPolicy()
+	})
+}
+
+// SetTermsOfService sets the "terms_of_service" field.
+func (u *ShopUpsertBulk) SetTermsOfService(v string) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetTermsOfService(v)
+	})
+}
+
+// UpdateTermsOfService sets the "terms_of_service" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateTermsOfService() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateTermsOfService()
+	})
+}
+
+// ClearTermsOfService clears the value of the "terms_of_service" field.
+func (u *ShopUpsertBulk) ClearTermsOfService() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearTermsOfService()
 	})
 }
 

@@ -170,6 +170,106 @@ func (_u *ShopUpdate) AppendAcceptedCardBrands(v []string) *ShopUpdate {
 	return _u
 }
 
+// SetContactEmail sets the "contact_email" field.
+func (_u *ShopUpdate) SetContactEmail(v string) *ShopUpdate {
+	_u.mutation.SetContactEmail(v)
+	return _u
+}
+
+// SetNillableContactEmail sets the "contact_email" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableContactEmail(v *string) *ShopUpdate {
+	if v != nil {
+		_u.SetContactEmail(*v)
+	}
+	return _u
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (_u *ShopUpdate) ClearContactEmail() *ShopUpdate {
+	_u.mutation.ClearContactEmail()
+	return _u
+}
+
+// SetPrivacyPolicy sets the "privacy_policy" field.
+func (_u *ShopUpdate) SetPrivacyPolicy(v string) *ShopUpdate {
+	_u.mutation.SetPrivacyPolicy(v)
+	return _u
+}
+
+// SetNillablePrivacyPolicy sets the "privacy_policy" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillablePrivacyPolicy(v *string) *ShopUpdate {
+	if v != nil {
+		_u.SetPrivacyPolicy(*v)
+	}
+	return _u
+}
+
+// ClearPrivacyPolicy clears the value of the "privacy_policy" field.
+func (_u *ShopUpdate) ClearPrivacyPolicy() *ShopUpdate {
+	_u.mutation.ClearPrivacyPolicy()
+	return _u
+}
+
+// SetRefundPolicy sets the "refund_policy" field.
+func (_u *ShopUpdate) SetRefundPolicy(v string) *ShopUpdate {
+	_u.mutation.SetRefundPolicy(v)
+	return _u
+}
+
+// SetNillableRefundPolicy sets the "refund_policy" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableRefundPolicy(v *string) *ShopUpdate {
+	if v != nil {
+		_u.SetRefundPolicy(*v)
+	}
+	return _u
+}
+
+// ClearRefundPolicy clears the value of the "refund_policy" field.
+func (_u *ShopUpdate) ClearRefundPolicy() *ShopUpdate {
+	_u.mutation.ClearRefundPolicy()
+	return _u
+}
+
+// SetShippingPolicy sets the "shipping_policy" field.
+func (_u *ShopUpdate) SetShippingPolicy(v string) *ShopUpdate {
+	_u.mutation.SetShippingPolicy(v)
+	return _u
+}
+
+// SetNillableShippingPolicy sets the "shipping_policy" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableShippingPolicy(v *string) *ShopUpdate {
+	if v != nil {
+		_u.SetShippingPolicy(*v)
+	}
+	return _u
+}
+
+// ClearShippingPolicy clears the value of the "shipping_policy" field.
+func (_u *ShopUpdate) ClearShippingPolicy() *ShopUpdate {
+	_u.mutation.ClearShippingPolicy()
+	return _u
+}
+
+// SetTermsOfService sets the "terms_of_service" field.
+func (_u *ShopUpdate) SetTermsOfService(v string) *ShopUpdate {
+	_u.mutation.SetTermsOfService(v)
+	return _u
+}
+
+// SetNillableTermsOfService sets the "terms_of_service" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableTermsOfService(v *string) *ShopUpdate {
+	if v != nil {
+		_u.SetTermsOfService(*v)
+	}
+	return _u
+}
+
+// ClearTermsOfService clears the value of the "terms_of_service" field.
+func (_u *ShopUpdate) ClearTermsOfService() *ShopUpdate {
+	_u.mutation.ClearTermsOfService()
+	return _u
+}
+
 // Mutation returns the ShopMutation object of the builder.
 func (_u *ShopUpdate) Mutation() *ShopMutation {
 	return _u.mutation
@@ -226,6 +326,11 @@ func (_u *ShopUpdate) check() error {
 	if v, ok := _u.mutation.CountryCode(); ok {
 		if err := shop.CountryCodeValidator(v); err != nil {
 			return &ValidationError{Name: "country_code", err: fmt.Errorf(`ent: validator failed for field "Shop.country_code": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ContactEmail(); ok {
+		if err := shop.ContactEmailValidator(v); err != nil {
+			return &ValidationError{Name: "contact_email", err: fmt.Errorf(`ent: validator failed for field "Shop.contact_email": %w`, err)}
 		}
 	}
 	return nil
@@ -294,6 +399,36 @@ func (_u *ShopUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		_spec.AddModifier(func(u *sql.UpdateBuilder) {
 			sqljson.Append(u, shop.FieldAcceptedCardBrands, value)
 		})
+	}
+	if value, ok := _u.mutation.ContactEmail(); ok {
+		_spec.SetField(shop.FieldContactEmail, field.TypeString, value)
+	}
+	if _u.mutation.ContactEmailCleared() {
+		_spec.ClearField(shop.FieldContactEmail, field.TypeString)
+	}
+	if value, ok := _u.mutation.PrivacyPolicy(); ok {
+		_spec.SetField(shop.FieldPrivacyPolicy, field.TypeString, value)
+	}
+	if _u.mutation.PrivacyPolicyCleared() {
+		_spec.ClearField(shop.FieldPrivacyPolicy, field.TypeString)
+	}
+	if value, ok := _u.mutation.RefundPolicy(); ok {
+		_spec.SetField(shop.FieldRefundPolicy, field.TypeString, value)
+	}
+	if _u.mutation.RefundPolicyCleared() {
+		_spec.ClearField(shop.FieldRefundPolicy, field.TypeString)
+	}
+	if value, ok := _u.mutation.ShippingPolicy(); ok {
+		_spec.SetField(shop.FieldShippingPolicy, field.TypeString, value)
+	}
+	if _u.mutation.ShippingPolicyCleared() {
+		_spec.ClearField(shop.FieldShippingPolicy, field.TypeString)
+	}
+	if value, ok := _u.mutation.TermsOfService(); ok {
+		_spec.SetField(shop.FieldTermsOfService, field.TypeString, value)
+	}
+	if _u.mutation.TermsOfServiceCleared() {
+		_spec.ClearField(shop.FieldTermsOfService, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -457,6 +592,106 @@ func (_u *ShopUpdateOne) AppendAcceptedCardBrands(v []string) *ShopUpdateOne {
 	return _u
 }
 
+// SetContactEmail sets the "contact_email" field.
+func (_u *ShopUpdateOne) SetContactEmail(v string) *ShopUpdateOne {
+	_u.mutation.SetContactEmail(v)
+	return _u
+}
+
+// SetNillableContactEmail sets the "contact_email" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableContactEmail(v *string) *ShopUpdateOne {
+	if v != nil {
+		_u.SetContactEmail(*v)
+	}
+	return _u
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (_u *ShopUpdateOne) ClearContactEmail() *ShopUpdateOne {
+	_u.mutation.ClearContactEmail()
+	return _u
+}
+
+// SetPrivacyPolicy sets the "privacy_policy" field.
+func (_u *ShopUpdateOne) SetPrivacyPolicy(v string) *ShopUpdateOne {
+	_u.mutation.SetPrivacyPolicy(v)
+	return _u
+}
+
+// SetNillablePrivacyPolicy sets the "privacy_policy" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillablePrivacyPolicy(v *string) *ShopUpdateOne {
+	if v != nil {
+		_u.SetPrivacyPolicy(*v)
+	}
+	return _u
+}
+
+// ClearPrivacyPolicy clears the value of the "privacy_policy" field.
+func (_u *ShopUpdateOne) ClearPrivacyPolicy() *ShopUpdateOne {
+	_u.mutation.ClearPrivacyPolicy()
+	return _u
+}
+
+// SetRefundPolicy sets the "refund_policy" field.
+func (_u *ShopUpdateOne) SetRefundPolicy(v string) *ShopUpdateOne {
+	_u.mutation.SetRefundPolicy(v)
+	return _u
+}
+
+// SetNillableRefundPolicy sets the "refund_policy" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableRefundPolicy(v *string) *ShopUpdateOne {
+	if v != nil {
+		_u.SetRefundPolicy(*v)
+	}
+	return _u
+}
+
+// ClearRefundPolicy clears the value of the "refund_policy" field.
+func (_u *ShopUpdateOne) ClearRefundPolicy() *ShopUpdateOne {
+	_u.mutation.ClearRefundPolicy()
+	return _u
+}
+
+// SetShippingPolicy sets the "shipping_policy" field.
+func (_u *ShopUpdateOne) SetShippingPolicy(v string) *ShopUpdateOne {
+	_u.mutation.SetShippingPolicy(v)
+	return _u
+}
+
+// SetNillableShippingPolicy sets the "shipping_policy" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableShippingPolicy(v *string) *ShopUpdateOne {
+	if v != nil {
+		_u.SetShippingPolicy(*v)
+	}
+	return _u
+}
+
+// ClearShippingPolicy clears the value of the "shipping_policy" field.
+func (_u *ShopUpdateOne) ClearShippingPolicy() *ShopUpdateOne {
+	_u.mutation.ClearShippingPolicy()
+	return _u
+}
+
+// SetTermsOfService sets the "terms_of_service" field.
+func (_u *ShopUpdateOne) SetTermsOfService(v string) *ShopUpdateOne {
+	_u.mutation.SetTermsOfService(v)
+	return _u
+}
+
+// SetNillableTermsOfService sets the "terms_of_service" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableTermsOfService(v *string) *ShopUpdateOne {
+	if v != nil {
+		_u.SetTermsOfService(*v)
+	}
+	return _u
+}
+
+// ClearTermsOfService clears the value of the "terms_of_service" field.
+func (_u *ShopUpdateOne) ClearTermsOfService() *ShopUpdateOne {
+	_u.mutation.ClearTermsOfService()
+	return _u
+}
+
 // Mutation returns the ShopMutation object of the builder.
 func (_u *ShopUpdateOne) Mutation() *ShopMutation {
 	return _u.mutation
@@ -526,6 +761,11 @@ func (_u *ShopUpdateOne) check() error {
 	if v, ok := _u.mutation.CountryCode(); ok {
 		if err := shop.CountryCodeValidator(v); err != nil {
 			return &ValidationError{Name: "country_code", err: fmt.Errorf(`ent: validator failed for field "Shop.country_code": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ContactEmail(); ok {
+		if err := shop.ContactEmailValidator(v); err != nil {
+			return &ValidationError{Name: "contact_email", err: fmt.Errorf(`ent: validator failed for field "Shop.contact_email": %w`, err)}
 		}
 	}
 	return nil
@@ -611,6 +851,36 @@ func (_u *ShopUpdateOne) sqlSave(ctx context.Context) (_node *Shop, err error) {
 		_spec.AddModifier(func(u *sql.UpdateBuilder) {
 			sqljson.Append(u, shop.FieldAcceptedCardBrands, value)
 		})
+	}
+	if value, ok := _u.mutation.ContactEmail(); ok {
+		_spec.SetField(shop.FieldContactEmail, field.TypeString, value)
+	}
+	if _u.mutation.ContactEmailCleared() {
+		_spec.ClearField(shop.FieldContactEmail, field.TypeString)
+	}
+	if value, ok := _u.mutation.PrivacyPolicy(); ok {
+		_spec.SetField(shop.FieldPrivacyPolicy, field.TypeString, value)
+	}
+	if _u.mutation.PrivacyPolicyCleared() {
+		_spec.ClearField(shop.FieldPrivacyPolicy, field.TypeString)
+	}
+	if value, ok := _u.mutation.RefundPolicy(); ok {
+		_spec.SetField(shop.FieldRefundPolicy, field.TypeString, value)
+	}
+	if _u.mutation.RefundPolicyCleared() {
+		_spec.ClearField(shop.FieldRefundPolicy, field.TypeString)
+	}
+	if value, ok := _u.mutation.ShippingPolicy(); ok {
+		_spec.SetField(shop.FieldShippingPolicy, field.TypeString, value)
+	}
+	if _u.mutation.ShippingPolicyCleared() {
+		_spec.ClearField(shop.FieldShippingPolicy, field.TypeString)
+	}
+	if value, ok := _u.mutation.TermsOfService(); ok {
+		_spec.SetField(shop.FieldTermsOfService, field.TypeString, value)
+	}
+	if _u.mutation.TermsOfServiceCleared() {
+		_spec.ClearField(shop.FieldTermsOfService, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Shop{config: _u.config}

@@ -5,8 +5,6 @@ import (
 	"net/http"
 
 	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"storefront/graph/generated"
 	"storefront/graph/loader"
@@ -59,35 +57,8 @@ const (
 // depth, alias, token, fragment and repeated-field limits, refusal of NUL characters, the
 // error presenter and per-request loaders.
 func NewHandler(o Options) http.Handler {
-	if o.MaxComplexity == 0 {
-		o.MaxComplexity = DefaultMaxComplexity
-	}
-	if o.MaxDepth == 0 {
-		o.MaxDepth = DefaultMaxDepth
-	}
-	if o.MaxAliases == 0 {
-		o.MaxAliases = DefaultMaxAliases
-	}
-	if o.MaxTokens == 0 {
-		o.MaxTokens = DefaultMaxTokens
-	}
 	cfg := generated.Config{Resolvers: &Resolver{Catalog: o.Catalog, Carts: o.Carts, Customers: o.Customers, Orders: o.Orders, Checkout: o.Checkout, PublicURL: o.PublicURL}}
 	complexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(httpTransport{})
-	parsed := newQueryCache()
-	srv.SetQueryCache(parsed)
-	srv.SetParserTokenLimit(o.MaxTokens)
-	srv.SetDisableSuggestion(o.Production)
-	if o.Introspection {
-		srv.Use(extension.Introspection{})
-	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueryCache()})
-	srv.Use(documentLimits{MaxTokens: o.MaxTokens, MaxFragments: DefaultMaxFragments, MaxSameName: DefaultMaxSameName, MaxAliases: o.MaxAliases, Parsed: parsed})
-	srv.Use(nulRefusal{})
-	srv.Use(&operationLimits{MaxDepth: o.MaxDepth, MaxAliases: o.MaxAliases, MaxComplexity: o.MaxComplexity})
-	srv.SetErrorPresenter(presentError(o.Log))
-	srv.SetRecoverFunc(recoverPanic(o.Log))
 	return loader.Middleware(o.Catalog, o.Orders, srv)
 }

@@ -36,6 +36,10 @@ const (
 	FieldTags = "tags"
 	// FieldDisabled holds the string denoting the disabled field in the database.
 	FieldDisabled = "disabled"
+	// FieldNote holds the string denoting the note field in the database.
+	FieldNote = "note"
+	// FieldErasedAt holds the string denoting the erased_at field in the database.
+	FieldErasedAt = "erased_at"
 	// FieldDefaultAddressID holds the string denoting the default_address_id field in the database.
 	FieldDefaultAddressID = "default_address_id"
 	// EdgeAccessTokens holds the string denoting the access_tokens edge name in mutations.
@@ -83,6 +87,8 @@ var Columns = []string{
 	FieldAcceptsMarketing,
 	FieldTags,
 	FieldDisabled,
+	FieldNote,
+	FieldErasedAt,
 	FieldDefaultAddressID,
 }
 
@@ -173,6 +179,16 @@ func ByAcceptsMarketing(opts ...sql.OrderTermOption) OrderOption {
 // ByDisabled orders the results by the disabled field.
 func ByDisabled(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDisabled, opts...).ToFunc()
+}
+
+// ByNote orders the results by the note field.
+func ByNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNote, opts...).ToFunc()
+}
+
+// ByErasedAt orders the results by the erased_at field.
+func ByErasedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldErasedAt, opts...).ToFunc()
 }
 
 // ByDefaultAddressID orders the results by the default_address_id field.

@@ -9,6 +9,54 @@ import (
 )
 
 var (
+	// APIKeysColumns holds the columns for the "api_keys" table.
+	APIKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 255},
+		{Name: "key_hash", Type: field.TypeString, Unique: true},
+		{Name: "prefix", Type: field.TypeString},
+		{Name: "scopes", Type: field.TypeJSON},
+		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+	}
+	// APIKeysTable holds the schema information for the "api_keys" table.
+	APIKeysTable = &schema.Table{
+		Name:       "api_keys",
+		Columns:    APIKeysColumns,
+		PrimaryKey: []*schema.Column{APIKeysColumns[0]},
+	}
+	// AuditEventsColumns holds the columns for the "audit_events" table.
+	AuditEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "api_key_id", Type: field.TypeInt, Nullable: true},
+		{Name: "actor", Type: field.TypeString},
+		{Name: "operation", Type: field.TypeString},
+		{Name: "subject_id", Type: field.TypeString},
+		{Name: "changes", Type: field.TypeJSON, Nullable: true},
+		{Name: "request_id", Type: field.TypeString, Default: ""},
+	}
+	// AuditEventsTable holds the schema information for the "audit_events" table.
+	AuditEventsTable = &schema.Table{
+		Name:       "audit_events",
+		Columns:    AuditEventsColumns,
+		PrimaryKey: []*schema.Column{AuditEventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "auditevent_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[1]},
+			},
+			{
+				Name:    "auditevent_subject_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[5]},
+			},
+		},
+	}
 	// CartsColumns holds the columns for the "carts" table.
 	CartsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -213,6 +261,8 @@ var (
 		{Name: "accepts_marketing", Type: field.TypeBool, Default: false},
 		{Name: "tags", Type: field.TypeJSON},
 		{Name: "disabled", Type: field.TypeBool, Default: false},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "erased_at", Type: field.TypeTime, Nullable: true},
 		{Name: "default_address_id", Type: field.TypeInt, Nullable: true},
 	}
 	// CustomersTable holds the schema information for the "customers" table.
@@ -381,6 +431,36 @@ var (
 				Columns:    []*schema.Column{FulfillmentsColumns[7]},
 				RefColumns: []*schema.Column{OrdersColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// InventoryAdjustmentsColumns holds the columns for the "inventory_adjustments" table.
+	InventoryAdjustmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "variant_id", Type: field.TypeInt},
+		{Name: "sku", Type: field.TypeString, Nullable: true},
+		{Name: "delta", Type: field.TypeInt},
+		{Name: "quantity_after", Type: field.TypeInt},
+		{Name: "reason", Type: field.TypeString},
+		{Name: "actor", Type: field.TypeString},
+		{Name: "api_key_id", Type: field.TypeInt, Nullable: true},
+	}
+	// InventoryAdjustmentsTable holds the schema information for the "inventory_adjustments" table.
+	InventoryAdjustmentsTable = &schema.Table{
+		Name:       "inventory_adjustments",
+		Columns:    InventoryAdjustmentsColumns,
+		PrimaryKey: []*schema.Column{InventoryAdjustmentsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "inventoryadjustment_variant_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{InventoryAdjustmentsColumns[2], InventoryAdjustmentsColumns[1]},
+			},
+			{
+				Name:    "inventoryadjustment_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{InventoryAdjustmentsColumns[1]},
 			},
 		},
 	}
@@ -660,6 +740,7 @@ var (
 		{Name: "product_type", Type: field.TypeString, Default: ""},
 		{Name: "tags", Type: field.TypeJSON},
 		{Name: "published", Type: field.TypeBool, Default: false},
+		{Name: "archived", Type: field.TypeBool, Default: false},
 		{Name: "published_at", Type: field.TypeTime, Nullable: true},
 		{Name: "seo_title", Type: field.TypeString, Nullable: true},
 		{Name: "seo_description", Type: field.TypeString, Nullable: true},
@@ -679,7 +760,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "products_discount_codes_products",
-				Columns:    []*schema.Column{ProductsColumns[20]},
+				Columns:    []*schema.Column{ProductsColumns[21]},
 				RefColumns: []*schema.Column{DiscountCodesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -698,7 +779,7 @@ var (
 			{
 				Name:    "product_published_min_price_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[10], ProductsColumns[15], ProductsColumns[0]},
+				Columns: []*schema.Column{ProductsColumns[10], ProductsColumns[16], ProductsColumns[0]},
 			},
 			{
 				Name:    "product_published_created_at_id",
@@ -713,7 +794,7 @@ var (
 			{
 				Name:    "product_published_units_sold_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[10], ProductsColumns[19], ProductsColumns[0]},
+				Columns: []*schema.Column{ProductsColumns[10], ProductsColumns[20], ProductsColumns[0]},
 			},
 			{
 				Name:    "product_product_type",
@@ -926,6 +1007,11 @@ var (
 		{Name: "primary_domain", Type: field.TypeString, Nullable: true},
 		{Name: "taxes_included", Type: field.TypeBool, Default: false},
 		{Name: "accepted_card_brands", Type: field.TypeJSON},
+		{Name: "contact_email", Type: field.TypeString, Nullable: true, Size: 254},
+		{Name: "privacy_policy", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "refund_policy", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "shipping_policy", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "terms_of_service", Type: field.TypeString, Nullable: true, Size: 2147483647},
 	}
 	// ShopsTable holds the schema information for the "shops" table.
 	ShopsTable = &schema.Table{
@@ -957,6 +1043,8 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		APIKeysTable,
+		AuditEventsTable,
 		CartsTable,
 		CartLinesTable,
 		CollectionsTable,
@@ -969,6 +1057,7 @@ var (
 		DiscountRedemptionsTable,
 		EventsTable,
 		FulfillmentsTable,
+		InventoryAdjustmentsTable,
 		LoginAttemptsTable,
 		MailingAddressesTable,
 		MenusTable,

@@ -6,6 +6,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// APIKey is the predicate function for apikey builders.
+type APIKey func(*sql.Selector)
+
+// AuditEvent is the predicate function for auditevent builders.
+type AuditEvent func(*sql.Selector)
+
 // Cart is the predicate function for cart builders.
 type Cart func(*sql.Selector)
 
@@ -41,6 +47,9 @@ type Event func(*sql.Selector)
 
 // Fulfillment is the predicate function for fulfillment builders.
 type Fulfillment func(*sql.Selector)
+
+// InventoryAdjustment is the predicate function for inventoryadjustment builders.
+type InventoryAdjustment func(*sql.Selector)
 
 // LoginAttempt is the predicate function for loginattempt builders.
 type LoginAttempt func(*sql.Selector)

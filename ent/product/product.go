@@ -34,6 +34,8 @@ const (
 	FieldTags = "tags"
 	// FieldPublished holds the string denoting the published field in the database.
 	FieldPublished = "published"
+	// FieldArchived holds the string denoting the archived field in the database.
+	FieldArchived = "archived"
 	// FieldPublishedAt holds the string denoting the published_at field in the database.
 	FieldPublishedAt = "published_at"
 	// FieldSeoTitle holds the string denoting the seo_title field in the database.
@@ -112,6 +114,7 @@ var Columns = []string{
 	FieldProductType,
 	FieldTags,
 	FieldPublished,
+	FieldArchived,
 	FieldPublishedAt,
 	FieldSeoTitle,
 	FieldSeoDescription,
@@ -173,6 +176,8 @@ var (
 	DefaultTags []string
 	// DefaultPublished holds the default value on creation for the "published" field.
 	DefaultPublished bool
+	// DefaultArchived holds the default value on creation for the "archived" field.
+	DefaultArchived bool
 	// DefaultIsGiftCard holds the default value on creation for the "is_gift_card" field.
 	DefaultIsGiftCard bool
 	// DefaultMinPrice holds the default value on creation for the "min_price" field.
@@ -240,6 +245,11 @@ func ByProductType(opts ...sql.OrderTermOption) OrderOption {
 // ByPublished orders the results by the published field.
 func ByPublished(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPublished, opts...).ToFunc()
+}
+
+// ByArchived orders the results by the archived field.
+func ByArchived(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldArchived, opts...).ToFunc()
 }
 
 // ByPublishedAt orders the results by the published_at field.

@@ -100,6 +100,11 @@ func Published(v bool) predicate.Product {
 	return predicate.Product(sql.FieldEQ(FieldPublished, v))
 }
 
+// Archived applies equality check predicate on the "archived" field. It's identical to ArchivedEQ.
+func Archived(v bool) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldArchived, v))
+}
+
 // PublishedAt applies equality check predicate on the "published_at" field. It's identical to PublishedAtEQ.
 func PublishedAt(v time.Time) predicate.Product {
 	return predicate.Product(sql.FieldEQ(FieldPublishedAt, v))
@@ -623,6 +628,16 @@ func PublishedEQ(v bool) predicate.Product {
 // PublishedNEQ applies the NEQ predicate on the "published" field.
 func PublishedNEQ(v bool) predicate.Product {
 	return predicate.Product(sql.FieldNEQ(FieldPublished, v))
+}
+
+// ArchivedEQ applies the EQ predicate on the "archived" field.
+func ArchivedEQ(v bool) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldArchived, v))
+}
+
+// ArchivedNEQ applies the NEQ predicate on the "archived" field.
+func ArchivedNEQ(v bool) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldArchived, v))
 }
 
 // PublishedAtEQ applies the EQ predicate on the "published_at" field.

@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -49,7 +51,7 @@ func (Cart) Fields() []ent.Field {
 		field.String("email").Optional().Nillable(),
 		field.String("phone").Optional().Nillable(),
 		field.String("country_code").Optional().Nillable().Comment("Buyer's country (ISO 3166-1 alpha-2), for tax estimates."),
-		field.Int("customer_id").Optional().Nillable().Comment("The customer the cart belongs to, once identified."),
+		field.Int("customer_id").Optional().Nillable().Annotations(entgql.Type("ID")).Comment("The customer the cart belongs to, once identified."),
 		field.JSON("discount_codes", []string{}).Optional().Comment("Codes the buyer entered, as entered, in order."),
 		field.Time("completed_at").Optional().Nillable().Comment("When checkout completed the cart; completed carts are read-only."),
 		field.String("delivery_option").Optional().Nillable().Comment("Handle of the selected shipping rate."),
@@ -73,5 +75,13 @@ func (Cart) Edges() []ent.Edge {
 func (Cart) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("updated_at"),
+	}
+}
+
+// Annotations of the Cart: listed in the Admin API with a Relay connection and filters.
+func (Cart) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
 	}
 }

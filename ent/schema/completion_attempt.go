@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 )
 
@@ -25,16 +27,24 @@ func (CompletionAttempt) Mixin() []ent.Mixin {
 // Fields of the CompletionAttempt.
 func (CompletionAttempt) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("attempt_token").Unique().NotEmpty().Comment("The client's idempotency token."),
-		field.String("public_id").Unique().NotEmpty().Comment("Unguessable ID clients poll with."),
+		field.String("attempt_token").Unique().NotEmpty().Annotations(entgql.Skip()).Comment("The client's idempotency token."),
+		field.String("public_id").Unique().NotEmpty().Annotations(entgql.Skip()).Comment("Unguessable ID clients poll with."),
 		field.String("cart_token").NotEmpty(),
 		field.Enum("status").Values("PROCESSING", "SUCCESS", "FAILED").Default("PROCESSING"),
-		field.Int("order_id").Optional().Nillable(),
+		field.Int("order_id").Optional().Nillable().Annotations(entgql.Type("ID")),
 		field.JSON("errors", []CompletionError{}).Optional(),
 		field.Time("completed_at").Optional().Nillable(),
 		field.String("authorization").Optional().Nillable().Sensitive().
 			Comment("The payment provider's authorization while the attempt runs, so an interrupted attempt's money can be released; kept after the attempt ended when the provider refused to void or capture it."),
 		field.String("payment_error").Optional().Nillable().
 			Comment("The payment step that failed after the attempt's outcome was decided (a void or capture the provider refused), for the merchant to act on."),
+	}
+}
+
+// Annotations of the CompletionAttempt: listed in the Admin API with a Relay connection and filters.
+func (CompletionAttempt) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
 	}
 }

@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 )
 
@@ -16,5 +18,12 @@ func (Counter) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").Unique().NotEmpty(),
 		field.Int64("value").Default(0),
+	}
+}
+
+// Annotations of the Counter: internal bookkeeping, not part of the Admin API.
+func (Counter) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.Skip(entgql.SkipAll),
 	}
 }

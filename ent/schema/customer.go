@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 )
@@ -28,15 +30,25 @@ func (Customer) Fields() []ent.Field {
 		field.Bool("accepts_marketing").Default(false),
 		field.Strings("tags").Default([]string{}),
 		field.Bool("disabled").Default(false).Comment("A disabled customer cannot sign in."),
-		field.Int("default_address_id").Optional().Nillable(),
+		field.Text("note").Optional().Nillable().Comment("Staff notes about the customer (Admin API only)."),
+		field.Time("erased_at").Optional().Nillable().Comment("When the customer's personal data was erased on request."),
+		field.Int("default_address_id").Optional().Nillable().Annotations(entgql.Type("ID")),
 	}
 }
 
 // Edges of the Customer.
 func (Customer) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("access_tokens", CustomerAccessToken.Type),
+		edge.To("access_tokens", CustomerAccessToken.Type).Annotations(entgql.Skip()),
 		edge.To("addresses", MailingAddress.Type),
-		edge.To("reset_tokens", PasswordResetToken.Type),
+		edge.To("reset_tokens", PasswordResetToken.Type).Annotations(entgql.Skip()),
+	}
+}
+
+// Annotations of the Customer: listed in the Admin API with a Relay connection and filters.
+func (Customer) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
 	}
 }

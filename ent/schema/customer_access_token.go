@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -37,4 +39,11 @@ func (CustomerAccessToken) Edges() []ent.Edge {
 // Indexes of the CustomerAccessToken.
 func (CustomerAccessToken) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("customer_id")}
+}
+
+// Annotations of the CustomerAccessToken: secrets (token hashes), never exposed by the Admin API.
+func (CustomerAccessToken) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.Skip(entgql.SkipAll),
+	}
 }

@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -50,4 +52,12 @@ func (DiscountCode) Edges() []ent.Edge {
 // Indexes of the DiscountCode.
 func (DiscountCode) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("enabled")}
+}
+
+// Annotations of the DiscountCode: listed in the Admin API with a Relay connection and filters.
+func (DiscountCode) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+	}
 }

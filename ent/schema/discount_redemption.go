@@ -1,8 +1,10 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -23,9 +25,9 @@ func (DiscountRedemption) Mixin() []ent.Mixin {
 func (DiscountRedemption) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("discount_code_id"),
-		field.Int("customer_id").Optional().Nillable(),
+		field.Int("customer_id").Optional().Nillable().Annotations(entgql.Type("ID")),
 		field.String("email").Default("").Comment("Lower-cased buyer email."),
-		field.Int("order_id").Optional().Nillable(),
+		field.Int("order_id").Optional().Nillable().Annotations(entgql.Type("ID")),
 		field.Bool("once_per_customer").Default(false).
 			Comment("Set when the code may be used once per customer: such redemptions are unique per code and customer, and per code and email."),
 	}
@@ -49,5 +51,13 @@ func (DiscountRedemption) Indexes() []ent.Index {
 			Annotations(entsql.IndexWhere("once_per_customer AND customer_id IS NOT NULL")),
 		index.Fields("discount_code_id", "email").Unique().StorageKey("discountredemption_once_email").
 			Annotations(entsql.IndexWhere("once_per_customer")),
+	}
+}
+
+// Annotations of the DiscountRedemption: listed in the Admin API with a Relay connection and filters.
+func (DiscountRedemption) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
 	}
 }

@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 )
@@ -30,4 +32,11 @@ func (Event) Fields() []ent.Field {
 // Indexes of the Event.
 func (Event) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("delivered_at", "id")}
+}
+
+// Annotations of the Event: the webhook outbox, exposed when webhooks land.
+func (Event) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.Skip(entgql.SkipAll),
+	}
 }

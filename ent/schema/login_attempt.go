@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 )
@@ -24,4 +26,11 @@ func (LoginAttempt) Fields() []ent.Field {
 // Indexes of the LoginAttempt.
 func (LoginAttempt) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("key", "created_at")}
+}
+
+// Annotations of the LoginAttempt: throttling records, not part of the Admin API.
+func (LoginAttempt) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.Skip(entgql.SkipAll),
+	}
 }

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -23,8 +24,8 @@ func (MailingAddress) Mixin() []ent.Mixin {
 func (MailingAddress) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("customer_id").Optional().Nillable(),
-		field.Int("order_id").Optional().Nillable().Comment("The order this address is a snapshot for."),
-		field.Int("cart_id").Optional().Nillable().Comment("The cart this is a delivery address of."),
+		field.Int("order_id").Optional().Nillable().Annotations(entgql.Type("ID")).Comment("The order this address is a snapshot for."),
+		field.Int("cart_id").Optional().Nillable().Annotations(entgql.Type("ID")).Comment("The cart this is a delivery address of."),
 		field.Bool("selected").Default(false).Comment("The cart delivers to this address."),
 		field.Bool("one_time_use").Default(false).Comment("Not to be saved to the customer's address book."),
 		field.String("first_name").Optional().Nillable(),

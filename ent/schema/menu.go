@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 )
@@ -24,5 +26,13 @@ func (Menu) Fields() []ent.Field {
 func (Menu) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("items", MenuItem.Type).Comment("Every item of the menu, at any depth."),
+	}
+}
+
+// Annotations of the Menu: listed in the Admin API with a Relay connection and filters.
+func (Menu) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
 	}
 }

@@ -3,6 +3,8 @@ package schema
 import (
 	"time"
 
+	"entgo.io/contrib/entgql"
+
 	"entgo.io/ent"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
@@ -19,10 +21,12 @@ func (TimeMixin) Fields() []ent.Field {
 		field.Time("created_at").
 			Default(now).
 			Immutable().
+			Annotations(entgql.OrderField("CREATED_AT")).
 			Comment("When the record was created (UTC)."),
 		field.Time("updated_at").
 			Default(now).
 			UpdateDefault(now).
+			Annotations(entgql.OrderField("UPDATED_AT")).
 			Comment("When the record was last changed (UTC)."),
 	}
 }

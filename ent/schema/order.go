@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -35,7 +37,7 @@ func (Order) Fields() []ent.Field {
 		field.String("name").Comment("Display name, e.g. \"#1001\"."),
 		field.String("email").Optional().Nillable(),
 		field.String("phone").Optional().Nillable(),
-		field.Int("customer_id").Optional().Nillable(),
+		field.Int("customer_id").Optional().Nillable().Annotations(entgql.Type("ID")),
 		field.String("currency_code").MinLen(3).MaxLen(3),
 		field.Int64("subtotal").Comment("Line totals after line discounts, before order discounts, shipping and tax (minor units)."),
 		field.Int64("total_discounts").Default(0),
@@ -49,8 +51,8 @@ func (Order) Fields() []ent.Field {
 		field.Time("canceled_at").Optional().Nillable(),
 		field.Time("processed_at"),
 		field.String("status_token").Unique().NotEmpty().Sensitive().Comment("Unguessable part of the order status URL."),
-		field.Int("shipping_address_id").Optional().Nillable(),
-		field.Int("billing_address_id").Optional().Nillable(),
+		field.Int("shipping_address_id").Optional().Nillable().Annotations(entgql.Type("ID")),
+		field.Int("billing_address_id").Optional().Nillable().Annotations(entgql.Type("ID")),
 		field.JSON("custom_attributes", []Attribute{}).Optional(),
 		field.JSON("discounts", []OrderDiscount{}).Optional(),
 		field.Bool("edited").Default(false),
@@ -70,5 +72,13 @@ func (Order) Edges() []ent.Edge {
 func (Order) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("customer_id", "processed_at"),
+	}
+}
+
+// Annotations of the Order: listed in the Admin API with a Relay connection and filters.
+func (Order) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
 	}
 }

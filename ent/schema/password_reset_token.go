@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 )
@@ -31,5 +33,12 @@ func (PasswordResetToken) Fields() []ent.Field {
 func (PasswordResetToken) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("customer", Customer.Type).Ref("reset_tokens").Field("customer_id").Unique().Required(),
+	}
+}
+
+// Annotations of the PasswordResetToken: secrets (token hashes), never exposed by the Admin API.
+func (PasswordResetToken) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.Skip(entgql.SkipAll),
 	}
 }

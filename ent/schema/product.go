@@ -50,6 +50,9 @@ func (Product) Fields() []ent.Field {
 		field.Bool("published").
 			Default(false).
 			Comment("Whether the product is visible on the Storefront API."),
+		field.Bool("archived").
+			Default(false).
+			Comment("Archived products are kept for records (orders) but neither sold nor published."),
 		field.Time("published_at").
 			Optional().
 			Nillable().

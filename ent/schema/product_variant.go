@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -57,5 +58,13 @@ func (ProductVariant) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("product_id", "position"),
 		index.Fields("sku"),
+	}
+}
+
+// Annotations of the ProductVariant: listed in the Admin API with a Relay connection and filters.
+func (ProductVariant) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
 	}
 }

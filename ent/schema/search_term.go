@@ -3,7 +3,9 @@ package schema
 import (
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 )
@@ -29,5 +31,12 @@ func (SearchTerm) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("searched_at"),
 		index.Fields("term", "searched_at"),
+	}
+}
+
+// Annotations of the SearchTerm: raw search log, reported by `storefront searches`, not part of the Admin API.
+func (SearchTerm) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.Skip(entgql.SkipAll),
 	}
 }

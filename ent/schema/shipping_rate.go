@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 )
 
@@ -27,5 +29,13 @@ func (ShippingRate) Fields() []ent.Field {
 		field.Int64("price").NonNegative().Comment("Cost in minor units."),
 		field.Int64("free_above").Optional().Nillable().Comment("Subtotal (minor units) from which the rate costs nothing."),
 		field.Int("position").Default(0),
+	}
+}
+
+// Annotations of the ShippingRate: listed in the Admin API with a Relay connection and filters.
+func (ShippingRate) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
 	}
 }

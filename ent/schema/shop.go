@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 )
 
@@ -27,5 +29,18 @@ func (Shop) Fields() []ent.Field {
 		field.String("primary_domain").Optional().Nillable().Comment("Public URL of the storefront, e.g. https://shop.example.com; the server's own URL when unset."),
 		field.Bool("taxes_included").Default(false).Comment("Prices include tax (VAT style) rather than tax being added on top."),
 		field.Strings("accepted_card_brands").Default([]string{"VISA", "MASTERCARD", "AMERICAN_EXPRESS"}),
+		field.String("contact_email").Optional().Nillable().MaxLen(254).Comment("Where customers write to the shop."),
+		field.Text("privacy_policy").Optional().Nillable().Comment("Privacy policy text (HTML)."),
+		field.Text("refund_policy").Optional().Nillable().Comment("Refund policy text (HTML)."),
+		field.Text("shipping_policy").Optional().Nillable().Comment("Shipping policy text (HTML)."),
+		field.Text("terms_of_service").Optional().Nillable().Comment("Terms of service text (HTML)."),
+	}
+}
+
+// Annotations of the Shop: listed in the Admin API with a Relay connection and filters.
+func (Shop) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
 	}
 }

@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 )
@@ -27,5 +29,13 @@ func (TaxRate) Fields() []ent.Field {
 func (TaxRate) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("country_code", "province_code"),
+	}
+}
+
+// Annotations of the TaxRate: listed in the Admin API with a Relay connection and filters.
+func (TaxRate) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
 	}
 }

@@ -35,6 +35,16 @@ const (
 	FieldTaxesIncluded = "taxes_included"
 	// FieldAcceptedCardBrands holds the string denoting the accepted_card_brands field in the database.
 	FieldAcceptedCardBrands = "accepted_card_brands"
+	// FieldContactEmail holds the string denoting the contact_email field in the database.
+	FieldContactEmail = "contact_email"
+	// FieldPrivacyPolicy holds the string denoting the privacy_policy field in the database.
+	FieldPrivacyPolicy = "privacy_policy"
+	// FieldRefundPolicy holds the string denoting the refund_policy field in the database.
+	FieldRefundPolicy = "refund_policy"
+	// FieldShippingPolicy holds the string denoting the shipping_policy field in the database.
+	FieldShippingPolicy = "shipping_policy"
+	// FieldTermsOfService holds the string denoting the terms_of_service field in the database.
+	FieldTermsOfService = "terms_of_service"
 	// Table holds the table name of the shop in the database.
 	Table = "shops"
 )
@@ -53,6 +63,11 @@ var Columns = []string{
 	FieldPrimaryDomain,
 	FieldTaxesIncluded,
 	FieldAcceptedCardBrands,
+	FieldContactEmail,
+	FieldPrivacyPolicy,
+	FieldRefundPolicy,
+	FieldShippingPolicy,
+	FieldTermsOfService,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -90,6 +105,8 @@ var (
 	DefaultTaxesIncluded bool
 	// DefaultAcceptedCardBrands holds the default value on creation for the "accepted_card_brands" field.
 	DefaultAcceptedCardBrands []string
+	// ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
+	ContactEmailValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the Shop queries.
@@ -143,4 +160,29 @@ func ByPrimaryDomain(opts ...sql.OrderTermOption) OrderOption {
 // ByTaxesIncluded orders the results by the taxes_included field.
 func ByTaxesIncluded(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTaxesIncluded, opts...).ToFunc()
+}
+
+// ByContactEmail orders the results by the contact_email field.
+func ByContactEmail(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldContactEmail, opts...).ToFunc()
+}
+
+// ByPrivacyPolicy orders the results by the privacy_policy field.
+func ByPrivacyPolicy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPrivacyPolicy, opts...).ToFunc()
+}
+
+// ByRefundPolicy orders the results by the refund_policy field.
+func ByRefundPolicy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRefundPolicy, opts...).ToFunc()
+}
+
+// ByShippingPolicy orders the results by the shipping_policy field.
+func ByShippingPolicy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldShippingPolicy, opts...).ToFunc()
+}
+
+// ByTermsOfService orders the results by the terms_of_service field.
+func ByTermsOfService(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTermsOfService, opts...).ToFunc()
 }

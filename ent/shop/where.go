@@ -99,6 +99,31 @@ func TaxesIncluded(v bool) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldTaxesIncluded, v))
 }
 
+// ContactEmail applies equality check predicate on the "contact_email" field. It's identical to ContactEmailEQ.
+func ContactEmail(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldContactEmail, v))
+}
+
+// PrivacyPolicy applies equality check predicate on the "privacy_policy" field. It's identical to PrivacyPolicyEQ.
+func PrivacyPolicy(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldPrivacyPolicy, v))
+}
+
+// RefundPolicy applies equality check predicate on the "refund_policy" field. It's identical to RefundPolicyEQ.
+func RefundPolicy(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldRefundPolicy, v))
+}
+
+// ShippingPolicy applies equality check predicate on the "shipping_policy" field. It's identical to ShippingPolicyEQ.
+func ShippingPolicy(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldShippingPolicy, v))
+}
+
+// TermsOfService applies equality check predicate on the "terms_of_service" field. It's identical to TermsOfServiceEQ.
+func TermsOfService(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldTermsOfService, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldCreatedAt, v))
@@ -597,6 +622,381 @@ func TaxesIncludedEQ(v bool) predicate.Shop {
 // TaxesIncludedNEQ applies the NEQ predicate on the "taxes_included" field.
 func TaxesIncludedNEQ(v bool) predicate.Shop {
 	return predicate.Shop(sql.FieldNEQ(FieldTaxesIncluded, v))
+}
+
+// ContactEmailEQ applies the EQ predicate on the "contact_email" field.
+func ContactEmailEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldContactEmail, v))
+}
+
+// ContactEmailNEQ applies the NEQ predicate on the "contact_email" field.
+func ContactEmailNEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldContactEmail, v))
+}
+
+// ContactEmailIn applies the In predicate on the "contact_email" field.
+func ContactEmailIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldContactEmail, vs...))
+}
+
+// ContactEmailNotIn applies the NotIn predicate on the "contact_email" field.
+func ContactEmailNotIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldContactEmail, vs...))
+}
+
+// ContactEmailGT applies the GT predicate on the "contact_email" field.
+func ContactEmailGT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGT(FieldContactEmail, v))
+}
+
+// ContactEmailGTE applies the GTE predicate on the "contact_email" field.
+func ContactEmailGTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGTE(FieldContactEmail, v))
+}
+
+// ContactEmailLT applies the LT predicate on the "contact_email" field.
+func ContactEmailLT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLT(FieldContactEmail, v))
+}
+
+// ContactEmailLTE applies the LTE predicate on the "contact_email" field.
+func ContactEmailLTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLTE(FieldContactEmail, v))
+}
+
+// ContactEmailContains applies the Contains predicate on the "contact_email" field.
+func ContactEmailContains(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContains(FieldContactEmail, v))
+}
+
+// ContactEmailHasPrefix applies the HasPrefix predicate on the "contact_email" field.
+func ContactEmailHasPrefix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasPrefix(FieldContactEmail, v))
+}
+
+// ContactEmailHasSuffix applies the HasSuffix predicate on the "contact_email" field.
+func ContactEmailHasSuffix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasSuffix(FieldContactEmail, v))
+}
+
+// ContactEmailIsNil applies the IsNil predicate on the "contact_email" field.
+func ContactEmailIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldContactEmail))
+}
+
+// ContactEmailNotNil applies the NotNil predicate on the "contact_email" field.
+func ContactEmailNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldContactEmail))
+}
+
+// ContactEmailEqualFold applies the EqualFold predicate on the "contact_email" field.
+func ContactEmailEqualFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEqualFold(FieldContactEmail, v))
+}
+
+// ContactEmailContainsFold applies the ContainsFold predicate on the "contact_email" field.
+func ContactEmailContainsFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContainsFold(FieldContactEmail, v))
+}
+
+// PrivacyPolicyEQ applies the EQ predicate on the "privacy_policy" field.
+func PrivacyPolicyEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldPrivacyPolicy, v))
+}
+
+// PrivacyPolicyNEQ applies the NEQ predicate on the "privacy_policy" field.
+func PrivacyPolicyNEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldPrivacyPolicy, v))
+}
+
+// PrivacyPolicyIn applies the In predicate on the "privacy_policy" field.
+func PrivacyPolicyIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldPrivacyPolicy, vs...))
+}
+
+// PrivacyPolicyNotIn applies the NotIn predicate on the "privacy_policy" field.
+func PrivacyPolicyNotIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldPrivacyPolicy, vs...))
+}
+
+// PrivacyPolicyGT applies the GT predicate on the "privacy_policy" field.
+func PrivacyPolicyGT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGT(FieldPrivacyPolicy, v))
+}
+
+// PrivacyPolicyGTE applies the GTE predicate on the "privacy_policy" field.
+func PrivacyPolicyGTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGTE(FieldPrivacyPolicy, v))
+}
+
+// PrivacyPolicyLT applies the LT predicate on the "privacy_policy" field.
+func PrivacyPolicyLT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLT(FieldPrivacyPolicy, v))
+}
+
+// PrivacyPolicyLTE applies the LTE predicate on the "privacy_policy" field.
+func PrivacyPolicyLTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLTE(FieldPrivacyPolicy, v))
+}
+
+// PrivacyPolicyContains applies the Contains predicate on the "privacy_policy" field.
+func PrivacyPolicyContains(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContains(FieldPrivacyPolicy, v))
+}
+
+// PrivacyPolicyHasPrefix applies the HasPrefix predicate on the "privacy_policy" field.
+func PrivacyPolicyHasPrefix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasPrefix(FieldPrivacyPolicy, v))
+}
+
+// PrivacyPolicyHasSuffix applies the HasSuffix predicate on the "privacy_policy" field.
+func PrivacyPolicyHasSuffix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasSuffix(FieldPrivacyPolicy, v))
+}
+
+// PrivacyPolicyIsNil applies the IsNil predicate on the "privacy_policy" field.
+func PrivacyPolicyIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldPrivacyPolicy))
+}
+
+// PrivacyPolicyNotNil applies the NotNil predicate on the "privacy_policy" field.
+func PrivacyPolicyNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldPrivacyPolicy))
+}
+
+// PrivacyPolicyEqualFold applies the EqualFold predicate on the "privacy_policy" field.
+func PrivacyPolicyEqualFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEqualFold(FieldPrivacyPolicy, v))
+}
+
+// PrivacyPolicyContainsFold applies the ContainsFold predicate on the "privacy_policy" field.
+func PrivacyPolicyContainsFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContainsFold(FieldPrivacyPolicy, v))
+}
+
+// RefundPolicyEQ applies the EQ predicate on the "refund_policy" field.
+func RefundPolicyEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldRefundPolicy, v))
+}
+
+// RefundPolicyNEQ applies the NEQ predicate on the "refund_policy" field.
+func RefundPolicyNEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldRefundPolicy, v))
+}
+
+// RefundPolicyIn applies the In predicate on the "refund_policy" field.
+func RefundPolicyIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldRefundPolicy, vs...))
+}
+
+// RefundPolicyNotIn applies the NotIn predicate on the "refund_policy" field.
+func RefundPolicyNotIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldRefundPolicy, vs...))
+}
+
+// RefundPolicyGT applies the GT predicate on the "refund_policy" field.
+func RefundPolicyGT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGT(FieldRefundPolicy, v))
+}
+
+// RefundPolicyGTE applies the GTE predicate on the "refund_policy" field.
+func RefundPolicyGTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGTE(FieldRefundPolicy, v))
+}
+
+// RefundPolicyLT applies the LT predicate on the "refund_policy" field.
+func RefundPolicyLT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLT(FieldRefundPolicy, v))
+}
+
+// RefundPolicyLTE applies the LTE predicate on the "refund_policy" field.
+func RefundPolicyLTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLTE(FieldRefundPolicy, v))
+}
+
+// RefundPolicyContains applies the Contains predicate on the "refund_policy" field.
+func RefundPolicyContains(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContains(FieldRefundPolicy, v))
+}
+
+// RefundPolicyHasPrefix applies the HasPrefix predicate on the "refund_policy" field.
+func RefundPolicyHasPrefix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasPrefix(FieldRefundPolicy, v))
+}
+
+// RefundPolicyHasSuffix applies the HasSuffix predicate on the "refund_policy" field.
+func RefundPolicyHasSuffix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasSuffix(FieldRefundPolicy, v))
+}
+
+// RefundPolicyIsNil applies the IsNil predicate on the "refund_policy" field.
+func RefundPolicyIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldRefundPolicy))
+}
+
+// RefundPolicyNotNil applies the NotNil predicate on the "refund_policy" field.
+func RefundPolicyNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldRefundPolicy))
+}
+
+// RefundPolicyEqualFold applies the EqualFold predicate on the "refund_policy" field.
+func RefundPolicyEqualFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEqualFold(FieldRefundPolicy, v))
+}
+
+// RefundPolicyContainsFold applies the ContainsFold predicate on the "refund_policy" field.
+func RefundPolicyContainsFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContainsFold(FieldRefundPolicy, v))
+}
+
+// ShippingPolicyEQ applies the EQ predicate on the "shipping_policy" field.
+func ShippingPolicyEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldShippingPolicy, v))
+}
+
+// ShippingPolicyNEQ applies the NEQ predicate on the "shipping_policy" field.
+func ShippingPolicyNEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldShippingPolicy, v))
+}
+
+// ShippingPolicyIn applies the In predicate on the "shipping_policy" field.
+func ShippingPolicyIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldShippingPolicy, vs...))
+}
+
+// ShippingPolicyNotIn applies the NotIn predicate on the "shipping_policy" field.
+func ShippingPolicyNotIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldShippingPolicy, vs...))
+}
+
+// ShippingPolicyGT applies the GT predicate on the "shipping_policy" field.
+func ShippingPolicyGT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGT(FieldShippingPolicy, v))
+}
+
+// ShippingPolicyGTE applies the GTE predicate on the "shipping_policy" field.
+func ShippingPolicyGTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGTE(FieldShippingPolicy, v))
+}
+
+// ShippingPolicyLT applies the LT predicate on the "shipping_policy" field.
+func ShippingPolicyLT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLT(FieldShippingPolicy, v))
+}
+
+// ShippingPolicyLTE applies the LTE predicate on the "shipping_policy" field.
+func ShippingPolicyLTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLTE(FieldShippingPolicy, v))
+}
+
+// ShippingPolicyContains applies the Contains predicate on the "shipping_policy" field.
+func ShippingPolicyContains(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContains(FieldShippingPolicy, v))
+}
+
+// ShippingPolicyHasPrefix applies the HasPrefix predicate on the "shipping_policy" field.
+func ShippingPolicyHasPrefix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasPrefix(FieldShippingPolicy, v))
+}
+
+// ShippingPolicyHasSuffix applies the HasSuffix predicate on the "shipping_policy" field.
+func ShippingPolicyHasSuffix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasSuffix(FieldShippingPolicy, v))
+}
+
+// ShippingPolicyIsNil applies the IsNil predicate on the "shipping_policy" field.
+func ShippingPolicyIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldShippingPolicy))
+}
+
+// ShippingPolicyNotNil applies the NotNil predicate on the "shipping_policy" field.
+func ShippingPolicyNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldShippingPolicy))
+}
+
+// ShippingPolicyEqualFold applies the EqualFold predicate on the "shipping_policy" field.
+func ShippingPolicyEqualFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEqualFold(FieldShippingPolicy, v))
+}
+
+// ShippingPolicyContainsFold applies the ContainsFold predicate on the "shipping_policy" field.
+func ShippingPolicyContainsFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContainsFold(FieldShippingPolicy, v))
+}
+
+// TermsOfServiceEQ applies the EQ predicate on the "terms_of_service" field.
+func TermsOfServiceEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldTermsOfService, v))
+}
+
+// TermsOfServiceNEQ applies the NEQ predicate on the "terms_of_service" field.
+func TermsOfServiceNEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldTermsOfService, v))
+}
+
+// TermsOfServiceIn applies the In predicate on the "terms_of_service" field.
+func TermsOfServiceIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldTermsOfService, vs...))
+}
+
+// TermsOfServiceNotIn applies the NotIn predicate on the "terms_of_service" field.
+func TermsOfServiceNotIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldTermsOfService, vs...))
+}
+
+// TermsOfServiceGT applies the GT predicate on the "terms_of_service" field.
+func TermsOfServiceGT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGT(FieldTermsOfService, v))
+}
+
+// TermsOfServiceGTE applies the GTE predicate on the "terms_of_service" field.
+func TermsOfServiceGTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGTE(FieldTermsOfService, v))
+}
+
+// TermsOfServiceLT applies the LT predicate on the "terms_of_service" field.
+func TermsOfServiceLT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLT(FieldTermsOfService, v))
+}
+
+// TermsOfServiceLTE applies the LTE predicate on the "terms_of_service" field.
+func TermsOfServiceLTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLTE(FieldTermsOfService, v))
+}
+
+// TermsOfServiceContains applies the Contains predicate on the "terms_of_service" field.
+func TermsOfServiceContains(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContains(FieldTermsOfService, v))
+}
+
+// TermsOfServiceHasPrefix applies the HasPrefix predicate on the "terms_of_service" field.
+func TermsOfServiceHasPrefix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasPrefix(FieldTermsOfService, v))
+}
+
+// TermsOfServiceHasSuffix applies the HasSuffix predicate on the "terms_of_service" field.
+func TermsOfServiceHasSuffix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasSuffix(FieldTermsOfService, v))
+}
+
+// TermsOfServiceIsNil applies the IsNil predicate on the "terms_of_service" field.
+func TermsOfServiceIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldTermsOfService))
+}
+
+// TermsOfServiceNotNil applies the NotNil predicate on the "terms_of_service" field.
+func TermsOfServiceNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldTermsOfService))
+}
+
+// TermsOfServiceEqualFold applies the EqualFold predicate on the "terms_of_service" field.
+func TermsOfServiceEqualFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEqualFold(FieldTermsOfService, v))
+}
+
+// TermsOfServiceContainsFold applies the ContainsFold predicate on the "terms_of_service" field.
+func TermsOfServiceContainsFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContainsFold(FieldTermsOfService, v))
 }
 
 // And groups predicates with the AND operator between them.

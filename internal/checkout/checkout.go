@@ -30,6 +30,7 @@ import (
 	"storefront/internal/cart"
 	"storefront/internal/contact"
 	"storefront/internal/gid"
+	"storefront/internal/inventory"
 	"storefront/internal/order"
 	"storefront/internal/payment"
 	"storefront/internal/store"
@@ -487,6 +488,10 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 				}
 			}
 			return 0, errFailed{schema.CompletionError{Code: "INVENTORY_RESERVATION_ERROR", Message: title + " sold out while you were checking out."}}
+		}
+		// Every stock change goes into the inventory ledger, in the same transaction.
+		if err := inventory.RecordSold(ctx, tx, id, units[id]); err != nil {
+			return 0, err
 		}
 	}
 	products := map[int]string{}
