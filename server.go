@@ -22,6 +22,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/rs/cors"
 
 	"storefront/graph"
@@ -35,6 +36,7 @@ import (
 	"storefront/internal/order"
 	"storefront/internal/payment"
 	"storefront/internal/playground"
+	"storefront/internal/respcache"
 	"storefront/internal/store"
 	"storefront/internal/web"
 )
@@ -84,6 +86,14 @@ type config struct {
 	// Mailer overrides how email is sent (tests); nil means SMTP when SMTPAddr is set,
 	// otherwise the log.
 	Mailer customer.Mailer
+	// Cache turns the response cache for anonymous catalog reads on; CacheMaxBytes and
+	// CacheTTL bound it. HTTPMaxAge and HTTPStaleWhileRevalidate go into Cache-Control of
+	// anonymous GET reads (for CDNs and browsers).
+	Cache                    bool
+	CacheMaxBytes            int64
+	CacheTTL                 time.Duration
+	HTTPMaxAge               time.Duration
+	HTTPStaleWhileRevalidate time.Duration
 }
 
 // loadConfig reads flags, falling back to environment variables, falling back to defaults
@@ -118,6 +128,11 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("STOREFRONT_SMTP_ADDR", ""), "SMTP server host:port for customer email; unset writes email to the log (STOREFRONT_SMTP_ADDR)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("STOREFRONT_MAIL_FROM", "shop@localhost"), "sender of customer email (STOREFRONT_MAIL_FROM)")
 	fs.StringVar(&c.ResetURL, "reset-url", env("STOREFRONT_RESET_URL", ""), "password reset link in recovery mail, with {id} and {token}, for a storefront with its own reset page; default this server's page (STOREFRONT_RESET_URL)")
+	fs.BoolVar(&c.Cache, "cache", env("STOREFRONT_CACHE", "true") == "true", "cache anonymous catalog reads in memory, emptied on every catalog write (on every instance over PostgreSQL) (STOREFRONT_CACHE)")
+	fs.Int64Var(&c.CacheMaxBytes, "cache-max-bytes", envInt64(env("STOREFRONT_CACHE_MAX_BYTES", ""), respcache.DefaultMaxBytes), "memory the response cache may use (STOREFRONT_CACHE_MAX_BYTES)")
+	fs.DurationVar(&c.CacheTTL, "cache-ttl", envDuration(env("STOREFRONT_CACHE_TTL", ""), respcache.DefaultTTL), "longest a cached response is served (STOREFRONT_CACHE_TTL)")
+	fs.DurationVar(&c.HTTPMaxAge, "http-max-age", envDuration(env("STOREFRONT_HTTP_MAX_AGE", ""), respcache.DefaultMaxAge), "max-age of anonymous GET catalog reads for CDNs and browsers (STOREFRONT_HTTP_MAX_AGE)")
+	fs.DurationVar(&c.HTTPStaleWhileRevalidate, "http-stale-while-revalidate", envDuration(env("STOREFRONT_HTTP_STALE_WHILE_REVALIDATE", ""), respcache.DefaultStaleWhileRevalidate), "stale-while-revalidate of anonymous GET catalog reads (STOREFRONT_HTTP_STALE_WHILE_REVALIDATE)")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}
@@ -281,10 +296,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 type app struct {
 	http.Handler
 	terms *catalog.TermRecorder
+	// cache is the response cache; broadcaster carries its invalidations between
+	// instances (PostgreSQL only).
+	cache       *respcache.Cache
+	broadcaster *respcache.Broadcaster
 }
 
 // Close stops the background work, writing what it has queued.
-func (a *app) Close() { a.terms.Close() }
+func (a *app) Close() {
+	a.terms.Close()
+	if a.broadcaster != nil {
+		a.broadcaster.Close()
+	}
+}
 
 // newHandler wires every endpoint and middleware over an open database.
 func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
@@ -326,7 +350,11 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		MaxComplexity: cfg.MaxComplexity,
 		MaxDepth:      cfg.MaxDepth,
 	})
-	api = web.Timeout(cfg.Timeout, web.LimitBody(cfg.MaxBodyBytes, api))
+	cache, broadcaster, err := newCache(cfg, db, log)
+	if err != nil {
+		return nil, err
+	}
+	api = web.Timeout(cfg.Timeout, web.LimitBody(cfg.MaxBodyBytes, cache.Handler(api)))
 	corsOpts := cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
@@ -375,7 +403,41 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		mux.Handle("GET /{$}", page)
 		mux.Handle("GET /playground/assets/", files)
 	}
-	return &app{Handler: web.WithClientIP(cfg.TrustedProxies, web.Observe(log, mux)), terms: terms}, nil
+	return &app{Handler: web.WithClientIP(cfg.TrustedProxies, web.Observe(log, mux)), terms: terms,
+		cache: cache, broadcaster: broadcaster}, nil
+}
+
+// newCache builds the response cache and subscribes it to the database's catalog changes:
+// this instance's own at once, and, over PostgreSQL, every other instance's through
+// LISTEN/NOTIFY.
+func newCache(cfg config, db *store.DB, log *slog.Logger) (*respcache.Cache, *respcache.Broadcaster, error) {
+	cache := respcache.New(respcache.Config{
+		Disabled:             !cfg.Cache,
+		MaxBytes:             cfg.CacheMaxBytes,
+		TTL:                  cfg.CacheTTL,
+		MaxAge:               cfg.HTTPMaxAge,
+		StaleWhileRevalidate: cfg.HTTPStaleWhileRevalidate,
+		Private: func(r *http.Request) bool {
+			return r.Header.Get(graph.CustomerTokenHeader) != ""
+		},
+	})
+	if !cfg.Cache {
+		return cache, nil, nil
+	}
+	var broadcaster *respcache.Broadcaster
+	if db.Dialect == dialect.Postgres {
+		var err error
+		if broadcaster, err = respcache.ListenPostgres(db.URL, db.SQL, cache, log); err != nil {
+			return nil, nil, err
+		}
+	}
+	db.Changes.Subscribe(func() {
+		cache.Invalidate()
+		if broadcaster != nil {
+			broadcaster.Announce()
+		}
+	})
+	return cache, broadcaster, nil
 }
 
 // announceMode says once, at start, what the server's mode leaves on that production would

@@ -11,7 +11,7 @@ import (
 // pages, menus, the shop, discounts, shipping and tax rates, …) ran outside a transaction,
 // or a transaction that ran one committed. It watches the SQL itself, so writes through
 // ent, hand-built SQL (checkout's stock decrement) and any later API are all seen. Writes to
-// tables of buyers' own data (carts, customers, orders, sessions, search terms) are not
+// tables of buyers' own data (carts, customers, sessions, search terms) are not
 // catalog changes.
 type Changes struct {
 	mu   sync.Mutex
@@ -40,10 +40,12 @@ func (c *Changes) changed() {
 }
 
 // privateTables hold buyers' own data or bookkeeping: writing them changes no catalog read.
+// Orders and their lines are not among them: product recommendations read what was bought
+// together.
 var privateTables = map[string]bool{
 	"carts": true, "cart_lines": true, "customers": true, "customer_access_tokens": true,
 	"login_attempts": true, "password_reset_tokens": true, "mailing_addresses": true,
-	"orders": true, "order_lines": true, "fulfillments": true, "completion_attempts": true,
+	"fulfillments": true, "completion_attempts": true,
 	"counters": true, "discount_redemptions": true, "events": true, "search_terms": true,
 	identityTable: true,
 }

@@ -33,6 +33,8 @@ type DB struct {
 	Search *searchindex.Index
 	// Changes reports committed catalog writes made through this DB (caches subscribe).
 	Changes *Changes
+	// URL is the database URL the DB was opened with.
+	URL string
 
 	// path and file identify an SQLite database file as opened (nil for PostgreSQL).
 	path     string
@@ -96,7 +98,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		client.Close()
 		return nil, fmt.Errorf("migrate search index: %w", err)
 	}
-	db := &DB{Client: client, Driver: drv, Dialect: dialectName, SQL: sqlDB, Search: index, Changes: changes}
+	db := &DB{Client: client, Driver: drv, Dialect: dialectName, SQL: sqlDB, Search: index, Changes: changes, URL: cfg.URL}
 	if dialectName == dialect.SQLite {
 		if path := sqlitePath(dsn); path != ":memory:" {
 			fi, err := os.Stat(path)
