@@ -33,6 +33,7 @@ import (
 	"storefront/internal/checkoutpage"
 	"storefront/internal/customer"
 	"storefront/internal/demo"
+	"storefront/internal/metrics"
 	"storefront/internal/order"
 	"storefront/internal/payment"
 	"storefront/internal/playground"
@@ -94,6 +95,10 @@ type config struct {
 	CacheTTL                 time.Duration
 	HTTPMaxAge               time.Duration
 	HTTPStaleWhileRevalidate time.Duration
+	// Metrics serves Prometheus metrics at /metrics; MetricsAddr, when set, serves them on
+	// their own listen address instead of the API's.
+	Metrics     bool
+	MetricsAddr string
 }
 
 // loadConfig reads flags, falling back to environment variables, falling back to defaults
@@ -133,6 +138,8 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.DurationVar(&c.CacheTTL, "cache-ttl", envDuration(env("STOREFRONT_CACHE_TTL", ""), respcache.DefaultTTL), "longest a cached response is served (STOREFRONT_CACHE_TTL)")
 	fs.DurationVar(&c.HTTPMaxAge, "http-max-age", envDuration(env("STOREFRONT_HTTP_MAX_AGE", ""), respcache.DefaultMaxAge), "max-age of anonymous GET catalog reads for CDNs and browsers (STOREFRONT_HTTP_MAX_AGE)")
 	fs.DurationVar(&c.HTTPStaleWhileRevalidate, "http-stale-while-revalidate", envDuration(env("STOREFRONT_HTTP_STALE_WHILE_REVALIDATE", ""), respcache.DefaultStaleWhileRevalidate), "stale-while-revalidate of anonymous GET catalog reads (STOREFRONT_HTTP_STALE_WHILE_REVALIDATE)")
+	fs.BoolVar(&c.Metrics, "metrics", env("STOREFRONT_METRICS", "true") == "true", "serve Prometheus metrics at /metrics (STOREFRONT_METRICS)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("STOREFRONT_METRICS_ADDR", ""), "serve /metrics on this listen address only, apart from the API (STOREFRONT_METRICS_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}
@@ -269,6 +276,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if handler.metrics != nil {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		msrv := &http.Server{Handler: handler.metrics, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		log.Info("metrics listening", "addr", mln.Addr().String())
+	}
 	log.Info("storefront listening", "addr", ln.Addr().String(), "database", db.Dialect,
 		"playground", cfg.PublicURL+"/", "storefront_api", cfg.PublicURL+"/graphql")
 	errc := make(chan error, 1)
@@ -300,6 +317,8 @@ type app struct {
 	// instances (PostgreSQL only).
 	cache       *respcache.Cache
 	broadcaster *respcache.Broadcaster
+	// metrics is served on its own address (-metrics-addr), nil when on the API's.
+	metrics http.Handler
 }
 
 // Close stops the background work, writing what it has queued.
@@ -354,6 +373,17 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	var met *metrics.Metrics
+	if cfg.Metrics {
+		cached := cache
+		if !cfg.Cache {
+			cached = nil
+		}
+		met = metrics.New(db.SQL, cached)
+		// Inside the cache: the request metrics are of executed operations; the cache
+		// counts its hits itself.
+		api = met.Observe(api)
+	}
 	api = web.Timeout(cfg.Timeout, web.LimitBody(cfg.MaxBodyBytes, cache.Handler(api)))
 	corsOpts := cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,
@@ -376,6 +406,9 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	// The path Shopify clients use: /api/2026-04/graphql.json (any version is served the same).
 	mux.Handle("/api/{version}/graphql.json", api)
 	mux.Handle("GET /images/demo/", demo.ImageHandler())
+	if met != nil && cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", met.Handler())
+	}
 	pages := &checkoutpage.Handler{DB: db, Carts: carts, Checkout: checkouts, Log: log}
 	if cfg.TestPayments {
 		pages.TestSessions = []string{"test_success", "test_declined", "test_insufficient_funds", "test_transient"}
@@ -403,8 +436,12 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		mux.Handle("GET /{$}", page)
 		mux.Handle("GET /playground/assets/", files)
 	}
-	return &app{Handler: web.WithClientIP(cfg.TrustedProxies, web.Observe(log, mux)), terms: terms,
-		cache: cache, broadcaster: broadcaster}, nil
+	a := &app{Handler: web.WithClientIP(cfg.TrustedProxies, web.Observe(log, mux)), terms: terms,
+		cache: cache, broadcaster: broadcaster}
+	if met != nil && cfg.MetricsAddr != "" {
+		a.metrics = met.Handler()
+	}
+	return a, nil
 }
 
 // newCache builds the response cache and subscribes it to the database's catalog changes:

@@ -82,6 +82,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(shapeLimit{MaxDepth: o.MaxDepth, MaxAliases: o.MaxAliases})
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
 	srv.Use(cachePolicy{})
+	srv.Use(operationMetrics{})
 	srv.SetErrorPresenter(presentError(o.Log))
 	srv.SetRecoverFunc(recoverPanic(o.Log))
 	return loader.Middleware(o.Catalog, o.Orders, srv)

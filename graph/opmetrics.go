@@ -1,0 +1,36 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"storefront/internal/metrics"
+)
+
+// operationMetrics tells the metrics middleware which operation a request ran and whether
+// its response carried errors.
+type operationMetrics struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.ResponseInterceptor
+} = operationMetrics{}
+
+func (operationMetrics) ExtensionName() string                          { return "OperationMetrics" }
+func (operationMetrics) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (operationMetrics) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	op := metrics.From(ctx)
+	if op == nil || !graphql.HasOperationContext(ctx) {
+		return resp
+	}
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil {
+		return resp
+	}
+	op.Name, op.Type = oc.Operation.Name, string(oc.Operation.Operation)
+	op.Errors = (resp != nil && len(resp.Errors) > 0) || len(graphql.GetErrors(ctx)) > 0
+	return resp
+}
