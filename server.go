@@ -37,6 +37,7 @@ import (
 	"storefront/internal/order"
 	"storefront/internal/payment"
 	"storefront/internal/playground"
+	"storefront/internal/ratelimit"
 	"storefront/internal/respcache"
 	"storefront/internal/store"
 	"storefront/internal/web"
@@ -99,6 +100,10 @@ type config struct {
 	// their own listen address instead of the API's.
 	Metrics     bool
 	MetricsAddr string
+	// RateLimit and TokenRateLimit throttle each client address and each storefront
+	// access token (zero rates: no limit).
+	RateLimit      ratelimit.Limit
+	TokenRateLimit ratelimit.Limit
 }
 
 // loadConfig reads flags, falling back to environment variables, falling back to defaults
@@ -140,6 +145,10 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.DurationVar(&c.HTTPStaleWhileRevalidate, "http-stale-while-revalidate", envDuration(env("STOREFRONT_HTTP_STALE_WHILE_REVALIDATE", ""), respcache.DefaultStaleWhileRevalidate), "stale-while-revalidate of anonymous GET catalog reads (STOREFRONT_HTTP_STALE_WHILE_REVALIDATE)")
 	fs.BoolVar(&c.Metrics, "metrics", env("STOREFRONT_METRICS", "true") == "true", "serve Prometheus metrics at /metrics (STOREFRONT_METRICS)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("STOREFRONT_METRICS_ADDR", ""), "serve /metrics on this listen address only, apart from the API (STOREFRONT_METRICS_ADDR)")
+	fs.Float64Var(&c.RateLimit.Rate, "rate-limit", envFloat(env("STOREFRONT_RATE_LIMIT", ""), 0), "API requests per second each client address may make on average, 0 for no limit (STOREFRONT_RATE_LIMIT)")
+	fs.IntVar(&c.RateLimit.Burst, "rate-burst", int(envInt64(env("STOREFRONT_RATE_BURST", ""), 100)), "API requests a client address may make at once above -rate-limit (STOREFRONT_RATE_BURST)")
+	fs.Float64Var(&c.TokenRateLimit.Rate, "token-rate-limit", envFloat(env("STOREFRONT_TOKEN_RATE_LIMIT", ""), 0), "API requests per second each storefront access token may make on average, 0 for no limit (STOREFRONT_TOKEN_RATE_LIMIT)")
+	fs.IntVar(&c.TokenRateLimit.Burst, "token-rate-burst", int(envInt64(env("STOREFRONT_TOKEN_RATE_BURST", ""), 1000)), "API requests an access token may make at once above -token-rate-limit (STOREFRONT_TOKEN_RATE_BURST)")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}
@@ -206,6 +215,13 @@ func boolEnv(s string) bool {
 func envInt64(s string, def int64) int64 {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return n
+	}
+	return def
+}
+
+func envFloat(s string, def float64) float64 {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f
 	}
 	return def
 }
@@ -385,6 +401,14 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		api = met.Observe(api)
 	}
 	api = web.Timeout(cfg.Timeout, web.LimitBody(cfg.MaxBodyBytes, cache.Handler(api)))
+	// Inside CORS, so a browser can read the 429; before the cache, so hits count too.
+	api = ratelimit.New(ratelimit.Config{PerAddress: cfg.RateLimit, PerToken: cfg.TokenRateLimit,
+		Token: func(r *http.Request) string {
+			if t := r.Header.Get("Shopify-Storefront-Private-Token"); t != "" {
+				return t
+			}
+			return r.Header.Get("X-Shopify-Storefront-Access-Token")
+		}}).Handler(api)
 	corsOpts := cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},

@@ -83,6 +83,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
 	srv.Use(cachePolicy{})
 	srv.Use(operationMetrics{})
+	srv.Use(queryCost{})
 	srv.SetErrorPresenter(presentError(o.Log))
 	srv.SetRecoverFunc(recoverPanic(o.Log))
 	return loader.Middleware(o.Catalog, o.Orders, srv)
