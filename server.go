@@ -40,6 +40,7 @@ import (
 	"storefront/internal/ratelimit"
 	"storefront/internal/respcache"
 	"storefront/internal/store"
+	"storefront/internal/tracing"
 	"storefront/internal/web"
 )
 
@@ -104,6 +105,8 @@ type config struct {
 	// access token (zero rates: no limit).
 	RateLimit      ratelimit.Limit
 	TokenRateLimit ratelimit.Limit
+	// Tracing exports OpenTelemetry spans (set when OTEL_EXPORTER_OTLP_ENDPOINT is).
+	Tracing bool
 }
 
 // loadConfig reads flags, falling back to environment variables, falling back to defaults
@@ -199,6 +202,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 			c.CORSOrigins = append(c.CORSOrigins, o)
 		}
 	}
+	c.Tracing = tracing.Enabled(getenv)
 	if c.PublicURL == "" {
 		c.PublicURL = "http://" + c.Addr
 	}
@@ -261,6 +265,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := newLogger(stdout, cfg.LogLevel)
+	if cfg.Tracing {
+		shutdown, err := tracing.Start(ctx, "dev")
+		if err != nil {
+			return err
+		}
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = shutdown(ctx)
+		}()
+		log.Info("exporting OpenTelemetry traces over OTLP/HTTP")
+	}
 	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL})
 	if err != nil {
 		return err
@@ -384,6 +400,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		Production:    cfg.Production,
 		MaxComplexity: cfg.MaxComplexity,
 		MaxDepth:      cfg.MaxDepth,
+		Tracing:       cfg.Tracing,
 	})
 	cache, broadcaster, err := newCache(cfg, db, log)
 	if err != nil {
@@ -460,7 +477,14 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		mux.Handle("GET /{$}", page)
 		mux.Handle("GET /playground/assets/", files)
 	}
-	a := &app{Handler: web.WithClientIP(cfg.TrustedProxies, web.Observe(log, mux)), terms: terms,
+	var top http.Handler = web.WithClientIP(cfg.TrustedProxies, web.Observe(log, mux))
+	if cfg.Tracing {
+		top = tracing.Handler(func(r *http.Request) string {
+			_, pattern := mux.Handler(r)
+			return pattern
+		}, top)
+	}
+	a := &app{Handler: top, terms: terms,
 		cache: cache, broadcaster: broadcaster}
 	if met != nil && cfg.MetricsAddr != "" {
 		a.metrics = met.Handler()

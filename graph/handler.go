@@ -38,6 +38,8 @@ type Options struct {
 	MaxAliases    int
 	// MaxTokens bounds the lexer tokens of one query document.
 	MaxTokens int
+	// Tracing puts each operation in an OpenTelemetry span.
+	Tracing bool
 }
 
 // Defaults for Options fields left zero.
@@ -84,6 +86,9 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(cachePolicy{})
 	srv.Use(operationMetrics{})
 	srv.Use(queryCost{})
+	if o.Tracing {
+		srv.Use(operationSpan{})
+	}
 	srv.SetErrorPresenter(presentError(o.Log))
 	srv.SetRecoverFunc(recoverPanic(o.Log))
 	return loader.Middleware(o.Catalog, o.Orders, srv)

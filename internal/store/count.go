@@ -7,6 +7,9 @@ import (
 	"sync/atomic"
 
 	"entgo.io/ent/dialect"
+	"go.opentelemetry.io/otel/attribute"
+
+	"storefront/internal/tracing"
 )
 
 type counterKey struct{}
@@ -26,6 +29,11 @@ func WithCounter(ctx context.Context, c *Counter) context.Context {
 func CounterFrom(ctx context.Context) *Counter {
 	c, _ := ctx.Value(counterKey{}).(*Counter)
 	return c
+}
+
+// sqlSpan traces one statement when the request is traced (see internal/tracing).
+func sqlSpan(ctx context.Context, query string) (context.Context, func(error)) {
+	return tracing.Span(ctx, "sql", attribute.String("db.query.text", query))
 }
 
 type traceKey struct{}
@@ -57,14 +65,18 @@ type countingDriver struct {
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
 	count(ctx, query, args)
+	ctx, end := sqlSpan(ctx, query)
 	err := d.Driver.Exec(ctx, query, args, v)
+	end(err)
 	d.wrote(query)
 	return err
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
 	count(ctx, query, args)
+	ctx, end := sqlSpan(ctx, query)
 	err := d.Driver.Query(ctx, query, args, v)
+	end(err)
 	d.wrote(query)
 	return err
 }
@@ -95,7 +107,10 @@ type countingTx struct {
 func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
 	count(ctx, query, args)
 	t.mark(query)
-	return t.Tx.Exec(ctx, query, args, v)
+	ctx, end := sqlSpan(ctx, query)
+	err := t.Tx.Exec(ctx, query, args, v)
+	end(err)
+	return err
 }
 
 func (t *countingTx) mark(query string) {
@@ -116,7 +131,10 @@ func (t *countingTx) Commit() error {
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
 	count(ctx, query, args)
 	t.mark(query)
-	return t.Tx.Query(ctx, query, args, v)
+	ctx, end := sqlSpan(ctx, query)
+	err := t.Tx.Query(ctx, query, args, v)
+	end(err)
+	return err
 }
 
 // BeginTx starts a transaction with options (isolation level, read-only).
@@ -145,7 +163,10 @@ func execContext(ctx context.Context, d any, query string, args []any) (sql.Resu
 		return nil, fmt.Errorf("driver %T cannot run raw statements", d)
 	}
 	count(ctx, query, args)
-	return eq.ExecContext(ctx, query, args...)
+	ctx, end := sqlSpan(ctx, query)
+	res, err := eq.ExecContext(ctx, query, args...)
+	end(err)
+	return res, err
 }
 
 func queryContext(ctx context.Context, d any, query string, args []any) (*sql.Rows, error) {
@@ -154,7 +175,10 @@ func queryContext(ctx context.Context, d any, query string, args []any) (*sql.Ro
 		return nil, fmt.Errorf("driver %T cannot run raw queries", d)
 	}
 	count(ctx, query, args)
-	return eq.QueryContext(ctx, query, args...)
+	ctx, end := sqlSpan(ctx, query)
+	rows, err := eq.QueryContext(ctx, query, args...)
+	end(err)
+	return rows, err
 }
 
 // ExecContext runs a raw statement (ent's Client.ExecContext lands here).
