@@ -107,6 +107,8 @@ type config struct {
 	TokenRateLimit ratelimit.Limit
 	// Tracing exports OpenTelemetry spans (set when OTEL_EXPORTER_OTLP_ENDPOINT is).
 	Tracing bool
+	// DBMaxConns bounds the database connection pool (0: 20 on PostgreSQL, 8 on SQLite).
+	DBMaxConns int
 }
 
 // loadConfig reads flags, falling back to environment variables, falling back to defaults
@@ -148,6 +150,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.DurationVar(&c.HTTPStaleWhileRevalidate, "http-stale-while-revalidate", envDuration(env("STOREFRONT_HTTP_STALE_WHILE_REVALIDATE", ""), respcache.DefaultStaleWhileRevalidate), "stale-while-revalidate of anonymous GET catalog reads (STOREFRONT_HTTP_STALE_WHILE_REVALIDATE)")
 	fs.BoolVar(&c.Metrics, "metrics", env("STOREFRONT_METRICS", "true") == "true", "serve Prometheus metrics at /metrics (STOREFRONT_METRICS)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("STOREFRONT_METRICS_ADDR", ""), "serve /metrics on this listen address only, apart from the API (STOREFRONT_METRICS_ADDR)")
+	fs.IntVar(&c.DBMaxConns, "db-max-conns", int(envInt64(env("STOREFRONT_DB_MAX_CONNS", ""), 0)), "database connections this instance may open, 0 for the default (20 on PostgreSQL, 8 on SQLite) (STOREFRONT_DB_MAX_CONNS)")
 	fs.Float64Var(&c.RateLimit.Rate, "rate-limit", envFloat(env("STOREFRONT_RATE_LIMIT", ""), 0), "API requests per second each client address may make on average, 0 for no limit (STOREFRONT_RATE_LIMIT)")
 	fs.IntVar(&c.RateLimit.Burst, "rate-burst", int(envInt64(env("STOREFRONT_RATE_BURST", ""), 100)), "API requests a client address may make at once above -rate-limit (STOREFRONT_RATE_BURST)")
 	fs.Float64Var(&c.TokenRateLimit.Rate, "token-rate-limit", envFloat(env("STOREFRONT_TOKEN_RATE_LIMIT", ""), 0), "API requests per second each storefront access token may make on average, 0 for no limit (STOREFRONT_TOKEN_RATE_LIMIT)")
@@ -277,7 +280,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}()
 		log.Info("exporting OpenTelemetry traces over OTLP/HTTP")
 	}
-	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL})
+	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, MaxOpenConns: cfg.DBMaxConns})
 	if err != nil {
 		return err
 	}
