@@ -200,7 +200,8 @@ type request struct {
 }
 
 // keyOf reads the request (restoring a POST body for the handler) and returns its cache
-// key, or "" when it cannot be cached.
+// key, or "" when it cannot be cached. The key covers everything that selects the answer:
+// API version, Accept, operation name, variables (canonical JSON) and document.
 func keyOf(r *http.Request) string {
 	var req request
 	switch r.Method {
@@ -245,7 +246,8 @@ func keyOf(r *http.Request) string {
 		vars = string(b)
 	}
 	h := sha256.New()
-	for _, s := range []string{r.PathValue("version"), req.OperationName, vars, doc} {
+	// Accept picks the response's media type.
+	for _, s := range []string{r.PathValue("version"), r.Header.Get("Accept"), req.OperationName, vars, doc} {
 		io.WriteString(h, s)
 		h.Write([]byte{0})
 	}
@@ -280,10 +282,7 @@ func normalize(doc string) string {
 				}
 				end = min(end+1, len(doc))
 			}
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
+			space = false // a string needs no separator
 			b.WriteString(doc[i:end])
 			i = end - 1
 		case ch == '#':
