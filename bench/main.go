@@ -67,6 +67,7 @@ func run() error {
 	only := flag.String("workloads", "listing,getProduct,getCollectionProducts,getProducts", "comma-separated workloads to run")
 	cached := flag.Bool("cached", true, "also run a Storefront with the response cache on (when it has one)")
 	extra := flag.String("storefront-args", "", "extra flags for the Storefront servers (space-separated)")
+	baseline := flag.String("baseline", "", "also build and load Storefront as of this git revision (e.g. 5925cda, before issue 11), side by side")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "storefront-bench-")
@@ -85,7 +86,21 @@ func run() error {
 	if err := build(root, filepath.Join(dir, "storefront")); err != nil {
 		return fmt.Errorf("build storefront: %w", err)
 	}
-	floorAddr, sfAddr, cachedAddr := freeAddr(), freeAddr(), freeAddr()
+	if *baseline != "" {
+		src := filepath.Join(dir, "baseline-src")
+		if err := os.MkdirAll(src, 0o755); err != nil {
+			return err
+		}
+		archive := exec.Command("sh", "-c", "git archive --format=tar "+*baseline+" | tar -x -C "+src)
+		archive.Stderr = os.Stderr
+		if err := archive.Run(); err != nil {
+			return fmt.Errorf("extract %s: %w", *baseline, err)
+		}
+		if err := build(src, filepath.Join(dir, "baseline")); err != nil {
+			return fmt.Errorf("build baseline: %w", err)
+		}
+	}
+	floorAddr, sfAddr, cachedAddr, baseAddr := freeAddr(), freeAddr(), freeAddr(), freeAddr()
 	var targets []*target
 	defer func() {
 		for _, t := range targets {
@@ -119,7 +134,16 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("start storefront: %w", err)
 	}
-	servers := []*target{floor, sf}
+	servers := []*target{floor}
+	if *baseline != "" {
+		base, err := start("baseline "+*baseline, baseAddr, filepath.Join(dir, "baseline"), "-addr", baseAddr,
+			"-database-url", "sqlite:"+filepath.Join(dir, "base.db"), "-log-level", "warn", "-playground=false")
+		if err != nil {
+			return fmt.Errorf("start baseline: %w", err)
+		}
+		servers = append(servers, base)
+	}
+	servers = append(servers, sf)
 	if *cached && hasCacheFlag(filepath.Join(dir, "storefront")) {
 		sc, err := start("storefront cached", cachedAddr, sfArgs(cachedAddr, "sfc.db", true)...)
 		if err != nil {
@@ -152,25 +176,32 @@ func run() error {
 			for _, t := range ts {
 				r := load(client, t.url, w.body, *conns, *duration)
 				res[t] = append(res[t], r)
-				fmt.Printf("%-22s %-18s round %d: %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d\n",
+				fmt.Printf("%-22s %-26s round %d: %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d\n",
 					w.name, t.name, i+1, r.rps(), ms(r.p50), ms(r.p99), r.errs)
 			}
 		}
-		var floorRPS, floorP99 float64
+		var floorRPS, floorP99, baseRPS float64
 		for _, t := range ts {
 			rps, p99 := medians(res[t])
-			ratio := ""
-			if t == floor {
+			var notes []string
+			switch {
+			case t == floor:
 				floorRPS, floorP99 = rps, p99
-			} else if w.floor {
-				ratio = fmt.Sprintf("%.2f× req/s, %.2f× p99", rps/floorRPS, p99/floorP99)
+			case strings.HasPrefix(t.name, "baseline"):
+				baseRPS = rps
 			}
-			table = append(table, []string{w.name, t.name, fmt.Sprintf("%.0f", rps), fmt.Sprintf("%.2f", p99), ratio})
+			if t != floor && w.floor {
+				notes = append(notes, fmt.Sprintf("%.2f× floor req/s, %.2f× floor p99", rps/floorRPS, p99/floorP99))
+			}
+			if baseRPS > 0 && !strings.HasPrefix(t.name, "baseline") && t != floor {
+				notes = append(notes, fmt.Sprintf("%.2f× baseline req/s", rps/baseRPS))
+			}
+			table = append(table, []string{w.name, t.name, fmt.Sprintf("%.0f", rps), fmt.Sprintf("%.2f", p99), strings.Join(notes, "; ")})
 		}
 	}
 	fmt.Printf("\nmedians of %d rounds, %d connections, %s rounds\n", *rounds, *conns, *duration)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "workload\tserver\treq/s\tp99 ms\tvs floor")
+	fmt.Fprintln(tw, "workload\tserver\treq/s\tp99 ms\tratios")
 	for _, row := range table {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
