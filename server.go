@@ -383,9 +383,24 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	}
 	carts := cart.New(db, cart.Config{TTL: cfg.CartTTL, PublicURL: cfg.PublicURL, Customers: customers})
 	orders := order.New(db, cfg.PublicURL)
+	cache, broadcaster, err := newCache(cfg, db, log)
+	if err != nil {
+		return nil, err
+	}
+	var met *metrics.Metrics
+	if cfg.Metrics {
+		cached := cache
+		if !cfg.Cache {
+			cached = nil
+		}
+		met = metrics.New(db.SQL, cached)
+	}
 	provider := cfg.PaymentProvider
 	if provider == nil && cfg.TestPayments {
 		provider = payment.TestProvider{}
+	}
+	if provider != nil && met != nil {
+		provider = metrics.Provider{Provider: provider, M: met}
 	}
 	checkouts := checkout.New(db, carts, orders, provider, cfg.PublicURL)
 	terms := catalog.NewTermRecorder(db, log, cfg.SearchTermRetention)
@@ -405,24 +420,18 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		MaxDepth:      cfg.MaxDepth,
 		Tracing:       cfg.Tracing,
 	})
-	cache, broadcaster, err := newCache(cfg, db, log)
-	if err != nil {
-		return nil, err
-	}
-	var met *metrics.Metrics
-	if cfg.Metrics {
-		cached := cache
-		if !cfg.Cache {
-			cached = nil
-		}
-		met = metrics.New(db.SQL, cached)
+	if met != nil {
 		// Inside the cache: the request metrics are of executed operations; the cache
 		// counts its hits itself.
 		api = met.Observe(api)
 	}
 	api = web.Timeout(cfg.Timeout, web.LimitBody(cfg.MaxBodyBytes, cache.Handler(api)))
 	// Inside CORS, so a browser can read the 429; before the cache, so hits count too.
-	api = ratelimit.New(ratelimit.Config{PerAddress: cfg.RateLimit, PerToken: cfg.TokenRateLimit,
+	var onLimit func()
+	if met != nil {
+		onLimit = met.RateLimited
+	}
+	api = ratelimit.New(ratelimit.Config{PerAddress: cfg.RateLimit, PerToken: cfg.TokenRateLimit, OnLimit: onLimit,
 		Token: func(r *http.Request) string {
 			if t := r.Header.Get("Shopify-Storefront-Private-Token"); t != "" {
 				return t

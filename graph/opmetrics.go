@@ -5,6 +5,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"storefront/internal/checkout"
 	"storefront/internal/metrics"
 )
 
@@ -32,5 +33,23 @@ func (operationMetrics) InterceptResponse(ctx context.Context, next graphql.Resp
 	}
 	op.Name, op.Type = oc.Operation.Name, string(oc.Operation.Operation)
 	op.Errors = (resp != nil && len(resp.Errors) > 0) || len(graphql.GetErrors(ctx)) > 0
+	if resp != nil {
+		for _, e := range resp.Errors {
+			if code, ok := e.Extensions["code"].(string); ok {
+				op.ErrorCodes = append(op.ErrorCodes, code)
+			}
+		}
+	}
 	return resp
+}
+
+// submissionOutcome names a checkout submission's outcome for the metrics.
+func submissionOutcome(sub checkout.Submission) string {
+	switch {
+	case len(sub.UserErrors) > 0:
+		return string(sub.UserErrors[0].Code)
+	case len(sub.Errors) > 0:
+		return sub.Errors[0].Code
+	}
+	return "submitted"
 }

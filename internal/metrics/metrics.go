@@ -25,8 +25,12 @@ type Operation struct {
 	Name string
 	// Type is query, mutation or subscription ("" when the request never got that far).
 	Type string
-	// Errors says the response carried errors.
-	Errors bool
+	// Errors says the response carried errors; ErrorCodes are their extensions.code values.
+	Errors     bool
+	ErrorCodes []string
+	// Checkout is the outcome of a checkout submission in the request: "submitted", or the
+	// code of the first user error or submission error.
+	Checkout string
 }
 
 type opKey struct{}
@@ -48,6 +52,11 @@ type Metrics struct {
 	requests   *prometheus.CounterVec
 	duration   *prometheus.HistogramVec
 	statements *prometheus.HistogramVec
+	errors     *prometheus.CounterVec
+	checkouts  *prometheus.CounterVec
+	payments   *prometheus.CounterVec
+	payTime    *prometheus.HistogramVec
+	throttled  prometheus.Counter
 
 	mu    sync.Mutex
 	names map[string]bool
@@ -71,7 +80,28 @@ func New(db *sql.DB, c *respcache.Cache) *Metrics {
 		Help:    "SQL statements run per Storefront API request, by operation type.",
 		Buckets: []float64{0, 1, 2, 3, 5, 8, 12, 20, 35, 60, 100},
 	}, []string{"type"})
-	m.reg.MustRegister(m.requests, m.duration, m.statements,
+	m.errors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "storefront_graphql_errors_total",
+		Help: "Errors in Storefront API responses by code (THROTTLED: sign-in throttling; INTERNAL_SERVER_ERROR, TIMEOUT, …).",
+	}, []string{"code"})
+	m.checkouts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "storefront_checkout_submissions_total",
+		Help: "Checkout submissions (cartSubmitForCompletion) by outcome: submitted, or the error code that stopped them.",
+	}, []string{"outcome"})
+	m.payments = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "storefront_payment_requests_total",
+		Help: "Calls to the payment provider by operation and outcome (ok, or the payment error code).",
+	}, []string{"operation", "outcome"})
+	m.payTime = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "storefront_payment_request_duration_seconds",
+		Help:    "Payment provider call latency by operation.",
+		Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+	}, []string{"operation"})
+	m.throttled = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "storefront_rate_limited_total",
+		Help: "API requests refused with 429 by the rate limits.",
+	})
+	m.reg.MustRegister(m.requests, m.duration, m.statements, m.errors, m.checkouts, m.payments, m.payTime, m.throttled,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db, "storefront"))
@@ -119,6 +149,12 @@ func (m *Metrics) Observe(next http.Handler) http.Handler {
 			typ = "none"
 		}
 		m.requests.WithLabelValues(m.name(op.Name), typ, outcome).Inc()
+		for _, code := range op.ErrorCodes {
+			m.errors.WithLabelValues(code).Inc()
+		}
+		if op.Checkout != "" {
+			m.checkouts.WithLabelValues(op.Checkout).Inc()
+		}
 		m.duration.WithLabelValues(typ).Observe(time.Since(start).Seconds())
 		if c := store.CounterFrom(r.Context()); c != nil {
 			m.statements.WithLabelValues(typ).Observe(float64(c.Load()))
@@ -144,4 +180,14 @@ func (m *Metrics) name(n string) string {
 		m.names[n] = true
 	}
 	return n
+}
+
+// RateLimited counts a request refused by the rate limits.
+func (m *Metrics) RateLimited() { m.throttled.Inc() }
+
+// Payment records one call to the payment provider: its operation (authorize, capture, void,
+// refund), how long it took and its outcome ("ok" or the payment error code).
+func (m *Metrics) Payment(operation string, took time.Duration, outcome string) {
+	m.payments.WithLabelValues(operation, outcome).Inc()
+	m.payTime.WithLabelValues(operation).Observe(took.Seconds())
 }

@@ -25,6 +25,8 @@ type Config struct {
 	// PerToken limits each access token (Token returns it, "" for none).
 	PerToken Limit
 	Token    func(*http.Request) string
+	// OnLimit, if set, is called for each refused request (metrics).
+	OnLimit func()
 }
 
 // maxBuckets bounds memory: beyond it, idle buckets are dropped first, then all.
@@ -120,6 +122,9 @@ func (l *Limiter) Handler(next http.Handler) http.Handler {
 			return
 		}
 		if ok, wait := l.Allow(r); !ok {
+			if l.cfg.OnLimit != nil {
+				l.cfg.OnLimit()
+			}
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			web.WriteError(w, http.StatusTooManyRequests, "Throttled", map[string]any{"code": "THROTTLED"})
 			return

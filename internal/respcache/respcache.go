@@ -327,7 +327,6 @@ func (c *Cache) Handler(next http.Handler) http.Handler {
 					c.write(w, r, e.body, e.contentType, e.etag, "hit")
 					return
 				}
-				c.misses.Add(1)
 			}
 		}
 		pol := &Policy{}
@@ -347,6 +346,7 @@ func (c *Cache) Handler(next http.Handler) http.Handler {
 			etag := etagOf(rec.body.Bytes())
 			ct := rec.header.Get("Content-Type")
 			if key != "" {
+				c.misses.Add(1)
 				body := bytes.Clone(rec.body.Bytes())
 				c.put(&entry{key: key, body: body, contentType: ct, etag: etag, expires: c.now().Add(c.cfg.TTL),
 					size: int64(len(body) + len(key) + len(ct) + len(etag) + entryOverhead)}, gen)
