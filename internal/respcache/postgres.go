@@ -23,6 +23,10 @@ type Broadcaster struct {
 	cache    *Cache
 	log      *slog.Logger
 	done     chan struct{}
+	// pending holds one announcement to send: writes in quick succession share one.
+	pending chan struct{}
+	stop    chan struct{}
+	sent    chan struct{}
 }
 
 // ListenPostgres empties c whenever another instance announces a catalog change on the
@@ -32,7 +36,8 @@ type Broadcaster struct {
 func ListenPostgres(url string, db *sql.DB, c *Cache, log *slog.Logger) (*Broadcaster, error) {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	br := &Broadcaster{db: db, id: hex.EncodeToString(b[:]), cache: c, log: log, done: make(chan struct{})}
+	br := &Broadcaster{db: db, id: hex.EncodeToString(b[:]), cache: c, log: log, done: make(chan struct{}),
+		pending: make(chan struct{}, 1), stop: make(chan struct{}), sent: make(chan struct{})}
 	c.Suspend()
 	br.listener = pq.NewListener(url, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
 		switch ev {
@@ -54,6 +59,7 @@ func ListenPostgres(url string, db *sql.DB, c *Cache, log *slog.Logger) (*Broadc
 	}
 	c.Resume()
 	go br.receive()
+	go br.send()
 	return br, nil
 }
 
@@ -68,18 +74,37 @@ func (b *Broadcaster) receive() {
 	}
 }
 
-// Announce tells the other instances that the catalog changed (after the change committed).
+// Announce tells the other instances that the catalog changed (call it after the change
+// committed). It does not wait: announcements made while one is being sent are sent as one.
 func (b *Broadcaster) Announce() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if _, err := b.db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, Channel, b.id); err != nil {
-		// The others keep serving until their TTL: say so loudly.
-		b.log.Error("catalog change not announced to other instances", "error", err.Error())
+	select {
+	case b.pending <- struct{}{}:
+	default: // one is already queued and will cover this change
 	}
 }
 
-// Close stops listening.
+func (b *Broadcaster) send() {
+	defer close(b.sent)
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-b.pending:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := b.db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, Channel, b.id)
+		cancel()
+		if err != nil {
+			// The others keep serving until their TTL: say so loudly.
+			b.log.Error("catalog change not announced to other instances", "error", err.Error())
+		}
+	}
+}
+
+// Close stops listening and announcing.
 func (b *Broadcaster) Close() {
+	close(b.stop)
+	<-b.sent
 	b.listener.Close()
 	<-b.done
 }
