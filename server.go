@@ -23,6 +23,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/rs/cors"
 
 	"storefront/graph"
@@ -33,10 +34,14 @@ import (
 	"storefront/internal/checkoutpage"
 	"storefront/internal/customer"
 	"storefront/internal/demo"
+	"storefront/internal/metrics"
 	"storefront/internal/order"
 	"storefront/internal/payment"
 	"storefront/internal/playground"
+	"storefront/internal/ratelimit"
+	"storefront/internal/respcache"
 	"storefront/internal/store"
+	"storefront/internal/tracing"
 	"storefront/internal/web"
 )
 
@@ -85,6 +90,26 @@ type config struct {
 	// Mailer overrides how email is sent (tests); nil means SMTP when SMTPAddr is set,
 	// otherwise the log.
 	Mailer customer.Mailer
+	// Cache turns the response cache for anonymous catalog reads on; CacheMaxBytes and
+	// CacheTTL bound it. HTTPMaxAge and HTTPStaleWhileRevalidate go into Cache-Control of
+	// anonymous GET reads (for CDNs and browsers).
+	Cache                    bool
+	CacheMaxBytes            int64
+	CacheTTL                 time.Duration
+	HTTPMaxAge               time.Duration
+	HTTPStaleWhileRevalidate time.Duration
+	// Metrics serves Prometheus metrics at /metrics; MetricsAddr, when set, serves them on
+	// their own listen address instead of the API's.
+	Metrics     bool
+	MetricsAddr string
+	// RateLimit and TokenRateLimit throttle each client address and each storefront
+	// access token (zero rates: no limit).
+	RateLimit      ratelimit.Limit
+	TokenRateLimit ratelimit.Limit
+	// Tracing exports OpenTelemetry spans (set when OTEL_EXPORTER_OTLP_ENDPOINT is).
+	Tracing bool
+	// DBMaxConns bounds the database connection pool (0: 20 on PostgreSQL, 8 on SQLite).
+	DBMaxConns int
 }
 
 // loadConfig reads flags, falling back to environment variables, falling back to defaults
@@ -119,6 +144,18 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("STOREFRONT_SMTP_ADDR", ""), "SMTP server host:port for customer email; unset writes email to the log (STOREFRONT_SMTP_ADDR)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("STOREFRONT_MAIL_FROM", "shop@localhost"), "sender of customer email (STOREFRONT_MAIL_FROM)")
 	fs.StringVar(&c.ResetURL, "reset-url", env("STOREFRONT_RESET_URL", ""), "password reset link in recovery mail, with {id} and {token}, for a storefront with its own reset page; default this server's page (STOREFRONT_RESET_URL)")
+	fs.BoolVar(&c.Cache, "cache", env("STOREFRONT_CACHE", "true") == "true", "cache anonymous catalog reads in memory, emptied on every catalog write (on every instance over PostgreSQL) (STOREFRONT_CACHE)")
+	fs.Int64Var(&c.CacheMaxBytes, "cache-max-bytes", envInt64(env("STOREFRONT_CACHE_MAX_BYTES", ""), respcache.DefaultMaxBytes), "memory the response cache may use (STOREFRONT_CACHE_MAX_BYTES)")
+	fs.DurationVar(&c.CacheTTL, "cache-ttl", envDuration(env("STOREFRONT_CACHE_TTL", ""), respcache.DefaultTTL), "longest a cached response is served (STOREFRONT_CACHE_TTL)")
+	fs.DurationVar(&c.HTTPMaxAge, "http-max-age", envDuration(env("STOREFRONT_HTTP_MAX_AGE", ""), respcache.DefaultMaxAge), "max-age of anonymous GET catalog reads for CDNs and browsers (STOREFRONT_HTTP_MAX_AGE)")
+	fs.DurationVar(&c.HTTPStaleWhileRevalidate, "http-stale-while-revalidate", envDuration(env("STOREFRONT_HTTP_STALE_WHILE_REVALIDATE", ""), respcache.DefaultStaleWhileRevalidate), "stale-while-revalidate of anonymous GET catalog reads (STOREFRONT_HTTP_STALE_WHILE_REVALIDATE)")
+	fs.BoolVar(&c.Metrics, "metrics", env("STOREFRONT_METRICS", "true") == "true", "serve Prometheus metrics at /metrics (STOREFRONT_METRICS)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("STOREFRONT_METRICS_ADDR", ""), "serve /metrics on this listen address only, apart from the API (STOREFRONT_METRICS_ADDR)")
+	fs.IntVar(&c.DBMaxConns, "db-max-conns", int(envInt64(env("STOREFRONT_DB_MAX_CONNS", ""), 0)), "database connections this instance may open, 0 for the default (20 on PostgreSQL, 8 on SQLite) (STOREFRONT_DB_MAX_CONNS)")
+	fs.Float64Var(&c.RateLimit.Rate, "rate-limit", envFloat(env("STOREFRONT_RATE_LIMIT", ""), 0), "API requests per second each client address may make on average, 0 for no limit (STOREFRONT_RATE_LIMIT)")
+	fs.IntVar(&c.RateLimit.Burst, "rate-burst", int(envInt64(env("STOREFRONT_RATE_BURST", ""), 100)), "API requests a client address may make at once above -rate-limit (STOREFRONT_RATE_BURST)")
+	fs.Float64Var(&c.TokenRateLimit.Rate, "token-rate-limit", envFloat(env("STOREFRONT_TOKEN_RATE_LIMIT", ""), 0), "API requests per second each storefront access token may make on average, 0 for no limit (STOREFRONT_TOKEN_RATE_LIMIT)")
+	fs.IntVar(&c.TokenRateLimit.Burst, "token-rate-burst", int(envInt64(env("STOREFRONT_TOKEN_RATE_BURST", ""), 1000)), "API requests an access token may make at once above -token-rate-limit (STOREFRONT_TOKEN_RATE_BURST)")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}
@@ -169,6 +206,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 			c.CORSOrigins = append(c.CORSOrigins, o)
 		}
 	}
+	c.Tracing = tracing.Enabled(getenv)
 	if c.PublicURL == "" {
 		c.PublicURL = "http://" + c.Addr
 	}
@@ -185,6 +223,13 @@ func boolEnv(s string) bool {
 func envInt64(s string, def int64) int64 {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return n
+	}
+	return def
+}
+
+func envFloat(s string, def float64) float64 {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f
 	}
 	return def
 }
@@ -226,7 +271,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := newLogger(stdout, cfg.LogLevel)
-	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL})
+	if cfg.Tracing {
+		shutdown, err := tracing.Start(ctx, "dev")
+		if err != nil {
+			return err
+		}
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = shutdown(ctx)
+		}()
+		log.Info("exporting OpenTelemetry traces over OTLP/HTTP")
+	}
+	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, MaxOpenConns: cfg.DBMaxConns})
 	if err != nil {
 		return err
 	}
@@ -257,6 +314,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if handler.metrics != nil {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		msrv := &http.Server{Handler: handler.metrics, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		log.Info("metrics listening", "addr", mln.Addr().String())
+	}
 	log.Info("storefront listening", "addr", ln.Addr().String(), "database", db.Dialect,
 		"playground", cfg.PublicURL+"/", "storefront_api", cfg.PublicURL+"/graphql", "admin_api", cfg.PublicURL+"/admin/graphql")
 	errc := make(chan error, 1)
@@ -284,10 +351,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 type app struct {
 	http.Handler
 	terms *catalog.TermRecorder
+	// cache is the response cache; broadcaster carries its invalidations between
+	// instances (PostgreSQL only).
+	cache       *respcache.Cache
+	broadcaster *respcache.Broadcaster
+	// metrics is served on its own address (-metrics-addr), nil when on the API's.
+	metrics http.Handler
 }
 
 // Close stops the background work, writing what it has queued.
-func (a *app) Close() { a.terms.Close() }
+func (a *app) Close() {
+	a.terms.Close()
+	if a.broadcaster != nil {
+		a.broadcaster.Close()
+	}
+}
 
 // newHandler wires every endpoint and middleware over an open database.
 func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
@@ -308,9 +386,24 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	}
 	carts := cart.New(db, cart.Config{TTL: cfg.CartTTL, PublicURL: cfg.PublicURL, Customers: customers})
 	orders := order.New(db, cfg.PublicURL)
+	cache, broadcaster, err := newCache(cfg, db, log)
+	if err != nil {
+		return nil, err
+	}
+	var met *metrics.Metrics
+	if cfg.Metrics {
+		cached := cache
+		if !cfg.Cache {
+			cached = nil
+		}
+		met = metrics.New(db.SQL, cached)
+	}
 	provider := cfg.PaymentProvider
 	if provider == nil && cfg.TestPayments {
 		provider = payment.TestProvider{}
+	}
+	if provider != nil && met != nil {
+		provider = metrics.Provider{Provider: provider, M: met}
 	}
 	checkouts := checkout.New(db, carts, orders, provider, cfg.PublicURL)
 	checkouts.Log = log
@@ -329,8 +422,26 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		Production:    cfg.Production,
 		MaxComplexity: cfg.MaxComplexity,
 		MaxDepth:      cfg.MaxDepth,
+		Tracing:       cfg.Tracing,
 	})
-	api = web.Timeout(cfg.Timeout, web.LimitBody(cfg.MaxBodyBytes, api))
+	if met != nil {
+		// Inside the cache: the request metrics are of executed operations; the cache
+		// counts its hits itself.
+		api = met.Observe(api)
+	}
+	api = web.Timeout(cfg.Timeout, web.LimitBody(cfg.MaxBodyBytes, cache.Handler(api)))
+	// Inside CORS, so a browser can read the 429; before the cache, so hits count too.
+	var onLimit func()
+	if met != nil {
+		onLimit = met.RateLimited
+	}
+	api = ratelimit.New(ratelimit.Config{PerAddress: cfg.RateLimit, PerToken: cfg.TokenRateLimit, OnLimit: onLimit,
+		Token: func(r *http.Request) string {
+			if t := r.Header.Get("Shopify-Storefront-Private-Token"); t != "" {
+				return t
+			}
+			return r.Header.Get("X-Shopify-Storefront-Access-Token")
+		}}).Handler(api)
 	corsOpts := cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
@@ -354,6 +465,9 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, cat, customers, log))
 	mux.Handle("GET /admin/export/{file}", newExportHandler(db, log))
 	mux.Handle("GET /images/demo/", demo.ImageHandler())
+	if met != nil && cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", met.Handler())
+	}
 	pages := &checkoutpage.Handler{DB: db, Carts: carts, Checkout: checkouts, Log: log}
 	if cfg.TestPayments {
 		pages.TestSessions = []string{"test_success", "test_declined", "test_insufficient_funds", "test_transient"}
@@ -385,7 +499,52 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		mux.Handle("GET /{$}", page)
 		mux.Handle("GET /playground/assets/", files)
 	}
-	return &app{Handler: web.WithClientIP(cfg.TrustedProxies, web.Timeout(cfg.Timeout, web.Observe(log, mux))), terms: terms}, nil
+	var top http.Handler = web.WithClientIP(cfg.TrustedProxies, web.Timeout(cfg.Timeout, web.Observe(log, mux)))
+	if cfg.Tracing {
+		top = tracing.Handler(func(r *http.Request) string {
+			_, pattern := mux.Handler(r)
+			return pattern
+		}, top)
+	}
+	a := &app{Handler: top, terms: terms,
+		cache: cache, broadcaster: broadcaster}
+	if met != nil && cfg.MetricsAddr != "" {
+		a.metrics = met.Handler()
+	}
+	return a, nil
+}
+
+// newCache builds the response cache and subscribes it to the database's catalog changes:
+// this instance's own at once, and, over PostgreSQL, every other instance's through
+// LISTEN/NOTIFY.
+func newCache(cfg config, db *store.DB, log *slog.Logger) (*respcache.Cache, *respcache.Broadcaster, error) {
+	cache := respcache.New(respcache.Config{
+		Disabled:             !cfg.Cache,
+		MaxBytes:             cfg.CacheMaxBytes,
+		TTL:                  cfg.CacheTTL,
+		MaxAge:               cfg.HTTPMaxAge,
+		StaleWhileRevalidate: cfg.HTTPStaleWhileRevalidate,
+		Private: func(r *http.Request) bool {
+			return r.Header.Get(graph.CustomerTokenHeader) != ""
+		},
+	})
+	if !cfg.Cache {
+		return cache, nil, nil
+	}
+	var broadcaster *respcache.Broadcaster
+	if db.Dialect == dialect.Postgres {
+		var err error
+		if broadcaster, err = respcache.ListenPostgres(db.URL, db.SQL, cache, log); err != nil {
+			return nil, nil, err
+		}
+	}
+	db.Changes.Subscribe(func() {
+		cache.Invalidate()
+		if broadcaster != nil {
+			broadcaster.Announce()
+		}
+	})
+	return cache, broadcaster, nil
 }
 
 // announceMode says once, at start, what the server's mode leaves on that production would

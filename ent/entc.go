@@ -24,6 +24,8 @@ func main() {
 	opts := []entc.Option{
 		entc.Extensions(ex),
 		entc.FeatureNames("sql/modifier", "sql/execquery", "sql/upsert", "sql/lock", "intercept"),
+		// GlobalID methods, so the Storefront API resolves ids without a resolver call.
+		entc.TemplateDir("./template"),
 	}
 	if err := entc.Generate("./schema", &gen.Config{}, opts...); err != nil {
 		log.Fatalf("running ent codegen: %v", err)

@@ -1,4 +1,4 @@
-// Package ent holds the data model generated from ent/schema; only schema/, entc.go and
+// Package ent holds the data model generated from ent/schema; only schema/, template/, entc.go and
 // generate.go are written by hand.
 package ent
 

@@ -12,17 +12,12 @@ import (
 	"storefront/graph/loader"
 	"storefront/graph/model"
 	"storefront/internal/catalog"
-	"storefront/internal/gid"
 	"storefront/internal/paging"
 	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 )
-
-func (r *collectionResolver) ID(ctx context.Context, obj *ent.Collection) (string, error) {
-	return gid.Format(gid.Collection, obj.ID), nil
-}
 
 func (r *collectionResolver) Image(ctx context.Context, obj *ent.Collection) (*model.Image, error) {
 	if obj.ImageURL == nil {
@@ -120,10 +115,6 @@ func (r *productResolver) FeaturedImage(ctx context.Context, obj *ent.Product) (
 		return nil, err
 	}
 	return productImage(is[0]), nil
-}
-
-func (r *productResolver) ID(ctx context.Context, obj *ent.Product) (string, error) {
-	return gid.Format(gid.Product, obj.ID), nil
 }
 
 func (r *productResolver) Images(ctx context.Context, obj *ent.Product, after *string, before *string, first *int, last *int, reverse *bool) (*model.ImageConnection, error) {
@@ -228,10 +219,6 @@ func (r *productConnectionResolver) Filters(ctx context.Context, obj *model.Prod
 	return toFilters(fs), nil
 }
 
-func (r *productOptionResolver) ID(ctx context.Context, obj *ent.ProductOption) (string, error) {
-	return gid.Format(gid.ProductOption, obj.ID), nil
-}
-
 func (r *productOptionResolver) OptionValues(ctx context.Context, obj *ent.ProductOption) ([]*ent.ProductOptionValue, error) {
 	return obj.Edges.Values, nil
 }
@@ -242,10 +229,6 @@ func (r *productOptionResolver) Values(ctx context.Context, obj *ent.ProductOpti
 		out[i] = v.Name
 	}
 	return out, nil
-}
-
-func (r *productOptionValueResolver) ID(ctx context.Context, obj *ent.ProductOptionValue) (string, error) {
-	return gid.Format(gid.ProductOptionValue, obj.ID), nil
 }
 
 func (r *productVariantResolver) AvailableForSale(ctx context.Context, obj *ent.ProductVariant) (bool, error) {
@@ -267,10 +250,6 @@ func (r *productVariantResolver) CurrentlyNotInStock(ctx context.Context, obj *e
 	// Stock is always tracked and overselling is never allowed, so a variant is either in
 	// stock or not for sale.
 	return false, nil
-}
-
-func (r *productVariantResolver) ID(ctx context.Context, obj *ent.ProductVariant) (string, error) {
-	return gid.Format(gid.ProductVariant, obj.ID), nil
 }
 
 func (r *productVariantResolver) Image(ctx context.Context, obj *ent.ProductVariant) (*model.Image, error) {
@@ -296,10 +275,6 @@ func (r *productVariantResolver) Product(ctx context.Context, obj *ent.ProductVa
 	return loader.For(ctx).Product.Load(ctx, obj.ProductID)
 }
 
-func (r *productVariantResolver) QuantityAvailable(ctx context.Context, obj *ent.ProductVariant) (*int, error) {
-	return &obj.Available, nil
-}
-
 func (r *productVariantResolver) WeightUnit(ctx context.Context, obj *ent.ProductVariant) (model.WeightUnit, error) {
 	return model.WeightUnit(obj.WeightUnit), nil
 }
@@ -314,19 +289,14 @@ func (r *Resolver) ProductConnection() generated.ProductConnectionResolver {
 
 func (r *Resolver) ProductOption() generated.ProductOptionResolver { return &productOptionResolver{r} }
 
-func (r *Resolver) ProductOptionValue() generated.ProductOptionValueResolver {
-	return &productOptionValueResolver{r}
-}
-
 func (r *Resolver) ProductVariant() generated.ProductVariantResolver {
 	return &productVariantResolver{r}
 }
 
 type (
-	collectionResolver         struct{ *Resolver }
-	productResolver            struct{ *Resolver }
-	productConnectionResolver  struct{ *Resolver }
-	productOptionResolver      struct{ *Resolver }
-	productOptionValueResolver struct{ *Resolver }
-	productVariantResolver     struct{ *Resolver }
+	collectionResolver        struct{ *Resolver }
+	productResolver           struct{ *Resolver }
+	productConnectionResolver struct{ *Resolver }
+	productOptionResolver     struct{ *Resolver }
+	productVariantResolver    struct{ *Resolver }
 )

@@ -9,6 +9,7 @@ import (
 	"context"
 	"storefront/ent/completionattempt"
 	"storefront/graph/model"
+	"storefront/internal/metrics"
 	"storefront/internal/order"
 )
 
@@ -18,6 +19,9 @@ func (r *mutationResolver) CartSubmitForCompletion(ctx context.Context, attemptT
 		return nil, err
 	}
 	out := &model.CartSubmitForCompletionPayload{UserErrors: cartUserErrors(sub.UserErrors)}
+	if op := metrics.From(ctx); op != nil {
+		op.Checkout = submissionOutcome(sub)
+	}
 	switch {
 	case len(sub.UserErrors) > 0:
 	case len(sub.Errors) > 0:

@@ -11,12 +11,7 @@ import (
 	"storefront/graph/generated"
 	"storefront/graph/loader"
 	"storefront/graph/model"
-	"storefront/internal/gid"
 )
-
-func (r *menuResolver) ID(ctx context.Context, obj *ent.Menu) (string, error) {
-	return gid.Format(gid.Menu, obj.ID), nil
-}
 
 func (r *menuResolver) Items(ctx context.Context, obj *ent.Menu) ([]*ent.MenuItem, error) {
 	items, err := loader.For(ctx).MenuItems.Load(ctx, obj.ID)
@@ -29,10 +24,6 @@ func (r *menuResolver) Items(ctx context.Context, obj *ent.Menu) ([]*ent.MenuIte
 func (r *menuResolver) ItemsCount(ctx context.Context, obj *ent.Menu) (int, error) {
 	items, err := loader.For(ctx).MenuItems.Load(ctx, obj.ID)
 	return len(items), err
-}
-
-func (r *menuItemResolver) ID(ctx context.Context, obj *ent.MenuItem) (string, error) {
-	return gid.Format(gid.MenuItem, obj.ID), nil
 }
 
 func (r *menuItemResolver) Items(ctx context.Context, obj *ent.MenuItem) ([]*ent.MenuItem, error) {
@@ -49,10 +40,6 @@ func (r *menuItemResolver) Type(ctx context.Context, obj *ent.MenuItem) (model.M
 
 func (r *pageResolver) BodySummary(ctx context.Context, obj *ent.Page) (string, error) {
 	return summary(obj.Body, 150), nil
-}
-
-func (r *pageResolver) ID(ctx context.Context, obj *ent.Page) (string, error) {
-	return gid.Format(gid.Page, obj.ID), nil
 }
 
 func (r *pageResolver) OnlineStoreURL(ctx context.Context, obj *ent.Page) (*string, error) {

@@ -34,6 +34,8 @@ type Options struct {
 	MaxAliases    int
 	// MaxTokens bounds the lexer tokens of one query document.
 	MaxTokens int
+	// Tracing puts each operation in an OpenTelemetry span.
+	Tracing bool
 }
 
 // Defaults for Options fields left zero.
@@ -60,5 +62,7 @@ func NewHandler(o Options) http.Handler {
 	cfg := generated.Config{Resolvers: &Resolver{Catalog: o.Catalog, Carts: o.Carts, Customers: o.Customers, Orders: o.Orders, Checkout: o.Checkout, PublicURL: o.PublicURL}}
 	complexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
+	ConfigureServer(srv, o)
+	srv.Use(cachePolicy{})
 	return loader.Middleware(o.Catalog, o.Orders, srv)
 }

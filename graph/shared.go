@@ -43,6 +43,11 @@ func ConfigureServer(srv *handler.Server, o Options) {
 	srv.Use(documentLimits{MaxTokens: o.MaxTokens, MaxFragments: DefaultMaxFragments, MaxSameName: DefaultMaxSameName, MaxAliases: o.MaxAliases, Parsed: parsed})
 	srv.Use(nulRefusal{})
 	srv.Use(&operationLimits{MaxDepth: o.MaxDepth, MaxAliases: o.MaxAliases, MaxComplexity: o.MaxComplexity})
+	srv.Use(operationMetrics{})
+	srv.Use(queryCost{})
+	if o.Tracing {
+		srv.Use(operationSpan{})
+	}
 	srv.SetErrorPresenter(presentError(o.Log))
 	srv.SetRecoverFunc(recoverPanic(o.Log))
 }

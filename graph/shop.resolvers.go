@@ -10,12 +10,7 @@ import (
 	"storefront/ent"
 	"storefront/graph/generated"
 	"storefront/graph/model"
-	"storefront/internal/gid"
 )
-
-func (r *shopResolver) ID(ctx context.Context, obj *ent.Shop) (string, error) {
-	return gid.Format(gid.Shop, obj.ID), nil
-}
 
 func (r *shopResolver) PaymentSettings(ctx context.Context, obj *ent.Shop) (*model.PaymentSettings, error) {
 	brands := make([]model.CardBrand, 0, len(obj.AcceptedCardBrands))

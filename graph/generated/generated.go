@@ -50,7 +50,6 @@ type ResolverRoot interface {
 	Product() ProductResolver
 	ProductConnection() ProductConnectionResolver
 	ProductOption() ProductOptionResolver
-	ProductOptionValue() ProductOptionValueResolver
 	ProductVariant() ProductVariantResolver
 	QueryRoot() QueryRootResolver
 	SearchResultItemConnection() SearchResultItemConnectionResolver
@@ -301,8 +300,8 @@ type ComplexityRoot struct {
 	Collection struct {
 		Description     func(childComplexity int) int
 		DescriptionHTML func(childComplexity int) int
+		GlobalID        func(childComplexity int) int
 		Handle          func(childComplexity int) int
-		ID              func(childComplexity int) int
 		Image           func(childComplexity int) int
 		OnlineStoreURL  func(childComplexity int) int
 		Products        func(childComplexity int, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) int
@@ -503,15 +502,15 @@ type ComplexityRoot struct {
 	}
 
 	Menu struct {
+		GlobalID   func(childComplexity int) int
 		Handle     func(childComplexity int) int
-		ID         func(childComplexity int) int
 		Items      func(childComplexity int) int
 		ItemsCount func(childComplexity int) int
 		Title      func(childComplexity int) int
 	}
 
 	MenuItem struct {
-		ID         func(childComplexity int) int
+		GlobalID   func(childComplexity int) int
 		Items      func(childComplexity int) int
 		ResourceID func(childComplexity int) int
 		Tags       func(childComplexity int) int
@@ -611,8 +610,8 @@ type ComplexityRoot struct {
 		Body           func(childComplexity int) int
 		BodySummary    func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
+		GlobalID       func(childComplexity int) int
 		Handle         func(childComplexity int) int
-		ID             func(childComplexity int) int
 		OnlineStoreURL func(childComplexity int) int
 		Seo            func(childComplexity int) int
 		Title          func(childComplexity int) int
@@ -661,8 +660,8 @@ type ComplexityRoot struct {
 		Description              func(childComplexity int) int
 		DescriptionHTML          func(childComplexity int) int
 		FeaturedImage            func(childComplexity int) int
+		GlobalID                 func(childComplexity int) int
 		Handle                   func(childComplexity int) int
-		ID                       func(childComplexity int) int
 		Images                   func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
 		IsGiftCard               func(childComplexity int) int
 		OnlineStoreURL           func(childComplexity int) int
@@ -693,15 +692,15 @@ type ComplexityRoot struct {
 	}
 
 	ProductOption struct {
-		ID           func(childComplexity int) int
+		GlobalID     func(childComplexity int) int
 		Name         func(childComplexity int) int
 		OptionValues func(childComplexity int) int
 		Values       func(childComplexity int) int
 	}
 
 	ProductOptionValue struct {
-		ID   func(childComplexity int) int
-		Name func(childComplexity int) int
+		GlobalID func(childComplexity int) int
+		Name     func(childComplexity int) int
 	}
 
 	ProductPriceRange struct {
@@ -710,15 +709,15 @@ type ComplexityRoot struct {
 	}
 
 	ProductVariant struct {
+		Available           func(childComplexity int) int
 		AvailableForSale    func(childComplexity int) int
 		Barcode             func(childComplexity int) int
 		CompareAtPrice      func(childComplexity int) int
 		CurrentlyNotInStock func(childComplexity int) int
-		ID                  func(childComplexity int) int
+		GlobalID            func(childComplexity int) int
 		Image               func(childComplexity int) int
 		Price               func(childComplexity int) int
 		Product             func(childComplexity int) int
-		QuantityAvailable   func(childComplexity int) int
 		RequiresShipping    func(childComplexity int) int
 		SelectedOptions     func(childComplexity int) int
 		Sku                 func(childComplexity int) int
@@ -787,7 +786,7 @@ type ComplexityRoot struct {
 
 	Shop struct {
 		Description      func(childComplexity int) int
-		ID               func(childComplexity int) int
+		GlobalID         func(childComplexity int) int
 		MoneyFormat      func(childComplexity int) int
 		Name             func(childComplexity int) int
 		PaymentSettings  func(childComplexity int) int
@@ -858,7 +857,6 @@ type CartLineResolver interface {
 	Merchandise(ctx context.Context, obj *cart.Line) (ent.Noder, error)
 }
 type CollectionResolver interface {
-	ID(ctx context.Context, obj *ent.Collection) (string, error)
 	Image(ctx context.Context, obj *ent.Collection) (*model.Image, error)
 	OnlineStoreURL(ctx context.Context, obj *ent.Collection) (*string, error)
 	Products(ctx context.Context, objs []*ent.Collection, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) ([]*model.ProductConnection, error)
@@ -889,12 +887,10 @@ type MailingAddressResolver interface {
 	Name(ctx context.Context, obj *ent.MailingAddress) (*string, error)
 }
 type MenuResolver interface {
-	ID(ctx context.Context, obj *ent.Menu) (string, error)
 	Items(ctx context.Context, obj *ent.Menu) ([]*ent.MenuItem, error)
 	ItemsCount(ctx context.Context, obj *ent.Menu) (int, error)
 }
 type MenuItemResolver interface {
-	ID(ctx context.Context, obj *ent.MenuItem) (string, error)
 	Items(ctx context.Context, obj *ent.MenuItem) ([]*ent.MenuItem, error)
 
 	Type(ctx context.Context, obj *ent.MenuItem) (model.MenuItemType, error)
@@ -960,7 +956,6 @@ type OrderLineItemResolver interface {
 type PageResolver interface {
 	BodySummary(ctx context.Context, obj *ent.Page) (string, error)
 
-	ID(ctx context.Context, obj *ent.Page) (string, error)
 	OnlineStoreURL(ctx context.Context, obj *ent.Page) (*string, error)
 	Seo(ctx context.Context, obj *ent.Page) (*model.Seo, error)
 }
@@ -971,7 +966,6 @@ type ProductResolver interface {
 
 	FeaturedImage(ctx context.Context, obj *ent.Product) (*model.Image, error)
 
-	ID(ctx context.Context, obj *ent.Product) (string, error)
 	Images(ctx context.Context, obj *ent.Product, after *string, before *string, first *int, last *int, reverse *bool) (*model.ImageConnection, error)
 
 	OnlineStoreURL(ctx context.Context, obj *ent.Product) (*string, error)
@@ -990,24 +984,18 @@ type ProductConnectionResolver interface {
 	Filters(ctx context.Context, obj *model.ProductConnection) ([]*model.Filter, error)
 }
 type ProductOptionResolver interface {
-	ID(ctx context.Context, obj *ent.ProductOption) (string, error)
-
 	OptionValues(ctx context.Context, obj *ent.ProductOption) ([]*ent.ProductOptionValue, error)
 	Values(ctx context.Context, obj *ent.ProductOption) ([]string, error)
-}
-type ProductOptionValueResolver interface {
-	ID(ctx context.Context, obj *ent.ProductOptionValue) (string, error)
 }
 type ProductVariantResolver interface {
 	AvailableForSale(ctx context.Context, obj *ent.ProductVariant) (bool, error)
 
 	CompareAtPrice(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
 	CurrentlyNotInStock(ctx context.Context, obj *ent.ProductVariant) (bool, error)
-	ID(ctx context.Context, obj *ent.ProductVariant) (string, error)
+
 	Image(ctx context.Context, obj *ent.ProductVariant) (*model.Image, error)
 	Price(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
 	Product(ctx context.Context, obj *ent.ProductVariant) (*ent.Product, error)
-	QuantityAvailable(ctx context.Context, obj *ent.ProductVariant) (*int, error)
 
 	WeightUnit(ctx context.Context, obj *ent.ProductVariant) (model.WeightUnit, error)
 }
@@ -1039,8 +1027,6 @@ type SearchResultItemConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *catalog.SearchResult) (int, error)
 }
 type ShopResolver interface {
-	ID(ctx context.Context, obj *ent.Shop) (string, error)
-
 	PaymentSettings(ctx context.Context, obj *ent.Shop) (*model.PaymentSettings, error)
 	PrimaryDomain(ctx context.Context, obj *ent.Shop) (*model.Domain, error)
 	ShipsToCountries(ctx context.Context, obj *ent.Shop) ([]model.CountryCode, error)
@@ -1901,18 +1887,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collection.DescriptionHTML(childComplexity), true
+	case "Collection.id":
+		if e.ComplexityRoot.Collection.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collection.GlobalID(childComplexity), true
 	case "Collection.handle":
 		if e.ComplexityRoot.Collection.Handle == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Collection.Handle(childComplexity), true
-	case "Collection.id":
-		if e.ComplexityRoot.Collection.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Collection.ID(childComplexity), true
 	case "Collection.image":
 		if e.ComplexityRoot.Collection.Image == nil {
 			break
@@ -2606,18 +2592,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MailingAddressConnection.Nodes(childComplexity), true
 
+	case "Menu.id":
+		if e.ComplexityRoot.Menu.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Menu.GlobalID(childComplexity), true
 	case "Menu.handle":
 		if e.ComplexityRoot.Menu.Handle == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Menu.Handle(childComplexity), true
-	case "Menu.id":
-		if e.ComplexityRoot.Menu.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Menu.ID(childComplexity), true
 	case "Menu.items":
 		if e.ComplexityRoot.Menu.Items == nil {
 			break
@@ -2638,11 +2624,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.Menu.Title(childComplexity), true
 
 	case "MenuItem.id":
-		if e.ComplexityRoot.MenuItem.ID == nil {
+		if e.ComplexityRoot.MenuItem.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.MenuItem.ID(childComplexity), true
+		return e.ComplexityRoot.MenuItem.GlobalID(childComplexity), true
 	case "MenuItem.items":
 		if e.ComplexityRoot.MenuItem.Items == nil {
 			break
@@ -3236,18 +3222,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Page.CreatedAt(childComplexity), true
+	case "Page.id":
+		if e.ComplexityRoot.Page.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Page.GlobalID(childComplexity), true
 	case "Page.handle":
 		if e.ComplexityRoot.Page.Handle == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Page.Handle(childComplexity), true
-	case "Page.id":
-		if e.ComplexityRoot.Page.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Page.ID(childComplexity), true
 	case "Page.onlineStoreUrl":
 		if e.ComplexityRoot.Page.OnlineStoreURL == nil {
 			break
@@ -3422,18 +3408,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.FeaturedImage(childComplexity), true
+	case "Product.id":
+		if e.ComplexityRoot.Product.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.GlobalID(childComplexity), true
 	case "Product.handle":
 		if e.ComplexityRoot.Product.Handle == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Product.Handle(childComplexity), true
-	case "Product.id":
-		if e.ComplexityRoot.Product.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Product.ID(childComplexity), true
 	case "Product.images":
 		if e.ComplexityRoot.Product.Images == nil {
 			break
@@ -3584,11 +3570,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.ProductEdge.Node(childComplexity), true
 
 	case "ProductOption.id":
-		if e.ComplexityRoot.ProductOption.ID == nil {
+		if e.ComplexityRoot.ProductOption.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ProductOption.ID(childComplexity), true
+		return e.ComplexityRoot.ProductOption.GlobalID(childComplexity), true
 	case "ProductOption.name":
 		if e.ComplexityRoot.ProductOption.Name == nil {
 			break
@@ -3609,11 +3595,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.ProductOption.Values(childComplexity), true
 
 	case "ProductOptionValue.id":
-		if e.ComplexityRoot.ProductOptionValue.ID == nil {
+		if e.ComplexityRoot.ProductOptionValue.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ProductOptionValue.ID(childComplexity), true
+		return e.ComplexityRoot.ProductOptionValue.GlobalID(childComplexity), true
 	case "ProductOptionValue.name":
 		if e.ComplexityRoot.ProductOptionValue.Name == nil {
 			break
@@ -3634,6 +3620,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductPriceRange.MinVariantPrice(childComplexity), true
 
+	case "ProductVariant.quantityAvailable":
+		if e.ComplexityRoot.ProductVariant.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductVariant.Available(childComplexity), true
 	case "ProductVariant.availableForSale":
 		if e.ComplexityRoot.ProductVariant.AvailableForSale == nil {
 			break
@@ -3659,11 +3651,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductVariant.CurrentlyNotInStock(childComplexity), true
 	case "ProductVariant.id":
-		if e.ComplexityRoot.ProductVariant.ID == nil {
+		if e.ComplexityRoot.ProductVariant.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ProductVariant.ID(childComplexity), true
+		return e.ComplexityRoot.ProductVariant.GlobalID(childComplexity), true
 	case "ProductVariant.image":
 		if e.ComplexityRoot.ProductVariant.Image == nil {
 			break
@@ -3682,12 +3674,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductVariant.Product(childComplexity), true
-	case "ProductVariant.quantityAvailable":
-		if e.ComplexityRoot.ProductVariant.QuantityAvailable == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ProductVariant.QuantityAvailable(childComplexity), true
 	case "ProductVariant.requiresShipping":
 		if e.ComplexityRoot.ProductVariant.RequiresShipping == nil {
 			break
@@ -4035,11 +4021,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Shop.Description(childComplexity), true
 	case "Shop.id":
-		if e.ComplexityRoot.Shop.ID == nil {
+		if e.ComplexityRoot.Shop.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Shop.ID(childComplexity), true
+		return e.ComplexityRoot.Shop.GlobalID(childComplexity), true
 	case "Shop.moneyFormat":
 		if e.ComplexityRoot.Shop.MoneyFormat == nil {
 			break
@@ -13004,7 +12990,7 @@ func (ec *executionContext) _Collection_id(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Collection_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Collection().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13015,7 +13001,7 @@ func (ec *executionContext) _Collection_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Collection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Collection", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Collection", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Collection_image(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
@@ -15960,7 +15946,7 @@ func (ec *executionContext) _Menu_id(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_Menu_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Menu().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -15971,7 +15957,7 @@ func (ec *executionContext) _Menu_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Menu_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Menu", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Menu", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Menu_items(ctx context.Context, field graphql.CollectedField, obj *ent.Menu) (ret graphql.Marshaler) {
@@ -16061,7 +16047,7 @@ func (ec *executionContext) _MenuItem_id(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_MenuItem_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.MenuItem().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -16072,7 +16058,7 @@ func (ec *executionContext) _MenuItem_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_MenuItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MenuItem", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("MenuItem", field, true, false, "ID")
 }
 
 func (ec *executionContext) _MenuItem_items(ctx context.Context, field graphql.CollectedField, obj *ent.MenuItem) (ret graphql.Marshaler) {
@@ -18579,7 +18565,7 @@ func (ec *executionContext) _Page_id(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_Page_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Page().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -18590,7 +18576,7 @@ func (ec *executionContext) _Page_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Page_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Page", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Page", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Page_onlineStoreUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Page) (ret graphql.Marshaler) {
@@ -19348,7 +19334,7 @@ func (ec *executionContext) _Product_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Product_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Product().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -19359,7 +19345,7 @@ func (ec *executionContext) _Product_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Product_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Product", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Product_images(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -20001,7 +19987,7 @@ func (ec *executionContext) _ProductOption_id(ctx context.Context, field graphql
 			return ec.fieldContext_ProductOption_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ProductOption().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -20012,7 +19998,7 @@ func (ec *executionContext) _ProductOption_id(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ProductOption_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductOption", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("ProductOption", field, true, false, "ID")
 }
 
 func (ec *executionContext) _ProductOption_name(ctx context.Context, field graphql.CollectedField, obj *ent.ProductOption) (ret graphql.Marshaler) {
@@ -20102,7 +20088,7 @@ func (ec *executionContext) _ProductOptionValue_id(ctx context.Context, field gr
 			return ec.fieldContext_ProductOptionValue_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ProductOptionValue().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -20113,7 +20099,7 @@ func (ec *executionContext) _ProductOptionValue_id(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ProductOptionValue_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductOptionValue", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("ProductOptionValue", field, true, false, "ID")
 }
 
 func (ec *executionContext) _ProductOptionValue_name(ctx context.Context, field graphql.CollectedField, obj *ent.ProductOptionValue) (ret graphql.Marshaler) {
@@ -20313,7 +20299,7 @@ func (ec *executionContext) _ProductVariant_id(ctx context.Context, field graphq
 			return ec.fieldContext_ProductVariant_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ProductVariant().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -20324,7 +20310,7 @@ func (ec *executionContext) _ProductVariant_id(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ProductVariant_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductVariant", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("ProductVariant", field, true, false, "ID")
 }
 
 func (ec *executionContext) _ProductVariant_image(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
@@ -20432,18 +20418,18 @@ func (ec *executionContext) _ProductVariant_quantityAvailable(ctx context.Contex
 			return ec.fieldContext_ProductVariant_quantityAvailable(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ProductVariant().QuantityAvailable(ctx, obj)
+			return obj.Available, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ProductVariant_quantityAvailable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductVariant", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("ProductVariant", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ProductVariant_requiresShipping(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
@@ -21924,7 +21910,7 @@ func (ec *executionContext) _Shop_id(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_Shop_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Shop().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -21935,7 +21921,7 @@ func (ec *executionContext) _Shop_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Shop_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shop", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Shop", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Shop_moneyFormat(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
@@ -26862,11 +26848,10 @@ func (ec *executionContext) _Collection(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Collection_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Collection_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "image":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -28293,11 +28278,10 @@ func (ec *executionContext) _Menu(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Menu_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Menu_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "items":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -28344,11 +28328,10 @@ func (ec *executionContext) _MenuItem(ctx context.Context, sel ast.SelectionSet,
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MenuItem")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._MenuItem_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._MenuItem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "items":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -29037,11 +29020,10 @@ func (ec *executionContext) _Page(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Page_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Page_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "onlineStoreUrl":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -29385,11 +29367,10 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Product_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "images":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -29590,11 +29571,10 @@ func (ec *executionContext) _ProductOption(ctx context.Context, sel ast.Selectio
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ProductOption")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ProductOption_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._ProductOption_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._ProductOption_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -29641,15 +29621,14 @@ func (ec *executionContext) _ProductOptionValue(ctx context.Context, sel ast.Sel
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ProductOptionValue")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ProductOptionValue_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._ProductOptionValue_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "name":
 			out.Values[i] = ec._ProductOptionValue_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -29741,11 +29720,10 @@ func (ec *executionContext) _ProductVariant(ctx context.Context, sel ast.Selecti
 					return ec._ProductVariant_currentlyNotInStock(ctx, field, obj)
 				})
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ProductVariant_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._ProductVariant_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "image":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -29765,11 +29743,10 @@ func (ec *executionContext) _ProductVariant(ctx context.Context, sel ast.Selecti
 					return ec._ProductVariant_product(ctx, field, obj)
 				})
 		case "quantityAvailable":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ProductVariant_quantityAvailable(ctx, field, obj)
-				})
+			out.Values[i] = ec._ProductVariant_quantityAvailable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "requiresShipping":
 			out.Values[i] = ec._ProductVariant_requiresShipping(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30274,11 +30251,10 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Shop_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Shop_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "moneyFormat":
 			out.Values[i] = ec._Shop_moneyFormat(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33380,6 +33356,18 @@ func (ec *executionContext) marshalOImage2ᚖstorefrontᚋgraphᚋmodelᚐImage(
 		return graphql.Null
 	}
 	return ec._Image(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {

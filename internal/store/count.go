@@ -7,6 +7,9 @@ import (
 	"sync/atomic"
 
 	"entgo.io/ent/dialect"
+	"go.opentelemetry.io/otel/attribute"
+
+	"storefront/internal/tracing"
 )
 
 type counterKey struct{}
@@ -26,6 +29,11 @@ func WithCounter(ctx context.Context, c *Counter) context.Context {
 func CounterFrom(ctx context.Context) *Counter {
 	c, _ := ctx.Value(counterKey{}).(*Counter)
 	return c
+}
+
+// sqlSpan traces one statement when the request is traced (see internal/tracing).
+func sqlSpan(ctx context.Context, query string) (context.Context, func(error)) {
+	return tracing.Span(ctx, "sql", attribute.String("db.query.text", query))
 }
 
 type traceKey struct{}
@@ -48,16 +56,37 @@ func count(ctx context.Context, query string, args any) {
 
 // countingDriver counts every statement (queries and execs, in transactions too) against
 // the counter of the calling context, so tests and logs can see statements per request.
-type countingDriver struct{ dialect.Driver }
+// It also reports catalog writes to changes: at once outside a transaction, at commit
+// inside one.
+type countingDriver struct {
+	dialect.Driver
+	changes *Changes
+}
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
 	count(ctx, query, args)
-	return d.Driver.Exec(ctx, query, args, v)
+	ctx, end := sqlSpan(ctx, query)
+	err := d.Driver.Exec(ctx, query, args, v)
+	end(err)
+	d.wrote(query)
+	return err
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
 	count(ctx, query, args)
-	return d.Driver.Query(ctx, query, args, v)
+	ctx, end := sqlSpan(ctx, query)
+	err := d.Driver.Query(ctx, query, args, v)
+	end(err)
+	d.wrote(query)
+	return err
+}
+
+// wrote reports a statement run outside a transaction, failed or not (a failed statement
+// may still have written).
+func (d *countingDriver) wrote(query string) {
+	if writesCatalog(query) {
+		d.changes.changed()
+	}
 }
 
 func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
@@ -65,19 +94,47 @@ func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &countingTx{Tx: tx}, nil
+	return &countingTx{Tx: tx, changes: d.changes}, nil
 }
 
-type countingTx struct{ dialect.Tx }
+type countingTx struct {
+	dialect.Tx
+	changes *Changes
+	// dirty is set once a statement of the transaction wrote the catalog.
+	dirty atomic.Bool
+}
 
 func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
 	count(ctx, query, args)
-	return t.Tx.Exec(ctx, query, args, v)
+	t.mark(query)
+	ctx, end := sqlSpan(ctx, query)
+	err := t.Tx.Exec(ctx, query, args, v)
+	end(err)
+	return err
+}
+
+func (t *countingTx) mark(query string) {
+	if !t.dirty.Load() && writesCatalog(query) {
+		t.dirty.Store(true)
+	}
+}
+
+// Commit commits and then reports a catalog change if the transaction wrote the catalog.
+func (t *countingTx) Commit() error {
+	err := t.Tx.Commit()
+	if err == nil && t.dirty.Load() {
+		t.changes.changed()
+	}
+	return err
 }
 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
 	count(ctx, query, args)
-	return t.Tx.Query(ctx, query, args, v)
+	t.mark(query)
+	ctx, end := sqlSpan(ctx, query)
+	err := t.Tx.Query(ctx, query, args, v)
+	end(err)
+	return err
 }
 
 // BeginTx starts a transaction with options (isolation level, read-only).
@@ -92,7 +149,7 @@ func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dial
 	if err != nil {
 		return nil, err
 	}
-	return &countingTx{Tx: tx}, nil
+	return &countingTx{Tx: tx, changes: d.changes}, nil
 }
 
 type execQuerier interface {
@@ -106,7 +163,10 @@ func execContext(ctx context.Context, d any, query string, args []any) (sql.Resu
 		return nil, fmt.Errorf("driver %T cannot run raw statements", d)
 	}
 	count(ctx, query, args)
-	return eq.ExecContext(ctx, query, args...)
+	ctx, end := sqlSpan(ctx, query)
+	res, err := eq.ExecContext(ctx, query, args...)
+	end(err)
+	return res, err
 }
 
 func queryContext(ctx context.Context, d any, query string, args []any) (*sql.Rows, error) {
@@ -115,25 +175,34 @@ func queryContext(ctx context.Context, d any, query string, args []any) (*sql.Ro
 		return nil, fmt.Errorf("driver %T cannot run raw queries", d)
 	}
 	count(ctx, query, args)
-	return eq.QueryContext(ctx, query, args...)
+	ctx, end := sqlSpan(ctx, query)
+	rows, err := eq.QueryContext(ctx, query, args...)
+	end(err)
+	return rows, err
 }
 
 // ExecContext runs a raw statement (ent's Client.ExecContext lands here).
 func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return execContext(ctx, d.Driver, query, args)
+	res, err := execContext(ctx, d.Driver, query, args)
+	d.wrote(query)
+	return res, err
 }
 
 // QueryContext runs a raw query (ent's Client.QueryContext lands here).
 func (d *countingDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return queryContext(ctx, d.Driver, query, args)
+	rows, err := queryContext(ctx, d.Driver, query, args)
+	d.wrote(query)
+	return rows, err
 }
 
 // ExecContext runs a raw statement inside the transaction.
 func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t.mark(query)
 	return execContext(ctx, t.Tx, query, args)
 }
 
 // QueryContext runs a raw query inside the transaction.
 func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	t.mark(query)
 	return queryContext(ctx, t.Tx, query, args)
 }

@@ -31,6 +31,10 @@ type DB struct {
 	SQL     *sql.DB
 	// Search is the full-text index, kept current by hooks on the client.
 	Search *searchindex.Index
+	// Changes reports committed catalog writes made through this DB (caches subscribe).
+	Changes *Changes
+	// URL is the database URL the DB was opened with.
+	URL string
 
 	// path and file identify an SQLite database file as opened (nil for PostgreSQL).
 	path     string
@@ -80,7 +84,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialectName, err)
 	}
-	drv := &countingDriver{Driver: entsql.OpenDB(dialectName, sqlDB)}
+	changes := &Changes{}
+	drv := &countingDriver{Driver: entsql.OpenDB(dialectName, sqlDB), changes: changes}
 	client := ent.NewClient(ent.Driver(drv))
 	installHooks(client, dialectName)
 	index := searchindex.New(dialectName)
@@ -93,7 +98,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		client.Close()
 		return nil, fmt.Errorf("migrate search index: %w", err)
 	}
-	db := &DB{Client: client, Driver: drv, Dialect: dialectName, SQL: sqlDB, Search: index}
+	db := &DB{Client: client, Driver: drv, Dialect: dialectName, SQL: sqlDB, Search: index, Changes: changes, URL: cfg.URL}
 	if dialectName == dialect.SQLite {
 		if path := sqlitePath(dsn); path != ":memory:" {
 			fi, err := os.Stat(path)

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"syscall"
+	"testing"
+	"time"
+
+	"storefront/internal/demo"
+	"storefront/internal/store"
+	"storefront/internal/storetest"
+)
+
+// benchListing is the floor's page (bench/listing.graphql): 20 products with variants,
+// featured image and collections.
+//
+//go:embed bench/listing.graphql
+var benchListing string
+
+// BenchmarkDemoListing serves bench/listing.graphql on the demo catalog straight through
+// the handler (no network), one request at a time and in parallel: the in-process view of
+// what `go run ./bench` measures over HTTP.
+func BenchmarkDemoListing(b *testing.B) {
+	api := startAPI(b, storetest.SQLite(b), func(t testing.TB, db *store.DB) {
+		if err := demo.Load(context.Background(), db, "http://shop.test"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	body, _ := json.Marshal(map[string]any{"query": benchListing})
+	serve := func(b *testing.B) {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		api.Handler.ServeHTTP(w, req)
+		if w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte(`"errors"`)) {
+			b.Fatalf("status %d: %s", w.Code, w.Body.Bytes())
+		}
+	}
+	b.Run("serial", func(b *testing.B) {
+		b.ReportAllocs()
+		cpu0 := cpuTime()
+		for b.Loop() {
+			serve(b)
+		}
+		b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+	})
+	b.Run("parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetParallelism(5)
+		cpu0 := cpuTime()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				serve(b)
+			}
+		})
+		b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+	})
+}
+
+// cpuTime is the CPU time (user and system) the process has used: on a shared machine it
+// is steadier than the wall clock.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -1,0 +1,61 @@
+package metrics
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"storefront/internal/payment"
+)
+
+// Provider measures the calls to a payment provider: latency and outcome by operation.
+type Provider struct {
+	payment.Provider
+	M *Metrics
+}
+
+var _ payment.Provider = Provider{}
+
+func (p Provider) observe(op string, start time.Time, err error) {
+	outcome := "ok"
+	var pe *payment.Error
+	switch {
+	case errors.As(err, &pe):
+		outcome = pe.Code
+	case err != nil:
+		outcome = "error"
+	}
+	p.M.Payment(op, time.Since(start), outcome)
+}
+
+// Authorize measures Provider.Authorize.
+func (p Provider) Authorize(ctx context.Context, r payment.Request) (string, error) {
+	start := time.Now()
+	id, err := p.Provider.Authorize(ctx, r)
+	p.observe("authorize", start, err)
+	return id, err
+}
+
+// Capture measures Provider.Capture.
+func (p Provider) Capture(ctx context.Context, authorization string, amount int64) error {
+	start := time.Now()
+	err := p.Provider.Capture(ctx, authorization, amount)
+	p.observe("capture", start, err)
+	return err
+}
+
+// Void measures Provider.Void.
+func (p Provider) Void(ctx context.Context, authorization string) error {
+	start := time.Now()
+	err := p.Provider.Void(ctx, authorization)
+	p.observe("void", start, err)
+	return err
+}
+
+// Refund measures Provider.Refund.
+func (p Provider) Refund(ctx context.Context, authorization string, amount int64) error {
+	start := time.Now()
+	err := p.Provider.Refund(ctx, authorization, amount)
+	p.observe("refund", start, err)
+	return err
+}
