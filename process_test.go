@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -122,6 +123,13 @@ func TestThreeProcessesDoNotOversell(t *testing.T) {
 	}
 	wg.Wait()
 	if len(failures) > 0 {
+		for _, p := range procs {
+			for _, line := range strings.Split(p.logs.String(), "\n") {
+				if strings.Contains(line, `"level":"ERROR"`) {
+					t.Log(line)
+				}
+			}
+		}
 		t.Fatalf("%d failed requests, e.g. %s", len(failures), failures[0])
 	}
 	orders := db.Order.Query().CountX(ctx)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -50,6 +51,9 @@ func (l *operationLimits) MutateOperationContext(ctx context.Context, oc *graphq
 		return nil
 	}
 	m := measureOperation(ctx, l.es, oc.Doc, oc.Operation, oc.Variables)
+	// Recorded where gqlgen's own complexity extension keeps it, so extension.GetComplexityStats
+	// (extensions.cost, metrics) reads the cost this check computed.
+	oc.Stats.SetExtension("ComplexityLimit", &extension.ComplexityStats{Complexity: m.cost, ComplexityLimit: l.MaxComplexity})
 	switch {
 	case m.depth > l.MaxDepth:
 		return limitError(fmt.Sprintf("query is nested more than %d levels deep", l.MaxDepth), "MAX_DEPTH_EXCEEDED")
