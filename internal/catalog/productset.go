@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"storefront/ent"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -146,13 +148,19 @@ func (s *Service) SetProduct(ctx context.Context, in ProductInput) (*ent.Product
 	if in.Handle == nil || strings.TrimSpace(*in.Handle) == "" {
 		return nil, []usererror.Error{usererror.New(usererror.Blank, "The handle can't be blank.", "input", "handle")}, nil
 	}
-	return s.write(ctx, func(tx *ent.Tx) (*ent.Product, error) {
+	load := func(tx *ent.Tx) (*ent.Product, error) {
 		p, err := tx.Product.Query().Where(product.Handle(*in.Handle)).Only(ctx)
 		if ent.IsNotFound(err) {
 			return nil, nil
 		}
 		return p, err
-	}, in, false)
+	}
+	p, uerrs, err := s.write(ctx, load, in, false)
+	if ent.IsConstraintError(err) {
+		// Another request created the same handle meanwhile: now it is an update.
+		return s.write(ctx, load, in, false)
+	}
+	return p, uerrs, err
 }
 
 // CreateProduct is productCreate: like SetProduct, but the handle (derived from the title
@@ -241,6 +249,9 @@ func (s *Service) write(ctx context.Context, load func(*ent.Tx) (*ent.Product, e
 	var id int
 	var uerrs []usererror.Error
 	err := store.WithTx(ctx, s.db, func(tx *ent.Tx) error {
+		if err := s.lockHandle(ctx, tx, in.Handle); err != nil {
+			return err
+		}
 		p, err := load(tx)
 		if err != nil {
 			return err
@@ -321,6 +332,9 @@ func (s *Service) SetProducts(ctx context.Context, ins []ProductInput) ([]SetRes
 			if in.Handle == nil || strings.TrimSpace(*in.Handle) == "" {
 				out[i].UserErrors = []usererror.Error{usererror.New(usererror.Blank, "The handle can't be blank.", "input", "handle")}
 				continue
+			}
+			if err := s.lockHandle(ctx, tx, in.Handle); err != nil {
+				return err
 			}
 			p, err := tx.Product.Query().Where(product.Handle(*in.Handle)).Only(ctx)
 			if err != nil && !ent.IsNotFound(err) {
@@ -1041,4 +1055,17 @@ func shopCurrency(ctx context.Context, tx *ent.Tx) (string, error) {
 		return "USD", nil
 	}
 	return cur[0], nil
+}
+
+// lockHandle makes concurrent writes of one handle wait for each other until the end of the
+// transaction, so two syncs of a new product cannot both create it. SQLite transactions
+// already take the database's one write lock when they begin.
+func (s *Service) lockHandle(ctx context.Context, tx *ent.Tx, handle *string) error {
+	if handle == nil || s.db.Dialect != dialect.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('product:' || $1))`, *handle); err != nil {
+		return fmt.Errorf("lock product handle %s: %w", *handle, err)
+	}
+	return nil
 }
