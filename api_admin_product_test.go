@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 
 	"storefront/ent/auditevent"
 	"storefront/ent/inventoryadjustment"
+	"storefront/ent/product"
 	"storefront/internal/storetest"
 )
 
@@ -360,6 +362,39 @@ func TestAdminProductCreateUpdateDelete(t *testing.T) {
 			map[string]any{"id": tee.Product.ID}).decode(t, &del)
 		if del.ProductDelete.DeletedProductID == nil {
 			t.Fatalf("delete tee: %+v", del.ProductDelete)
+		}
+	})
+}
+
+// TestAdminProductSetConcurrent: the same new product sent by several workers at once ends
+// as one product, with every response a success.
+func TestAdminProductSetConcurrent(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, fixture)
+		key := adminKey(t, api.DB, "catalog:write")
+		var cols struct {
+			Collection struct{ ID string }
+		}
+		api.post(t, `{ collection(handle: "apparel") { id } }`, nil).decode(t, &cols)
+		var wg sync.WaitGroup
+		errs := make(chan string, 8)
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := api.adminPost(t, key, productSetMutation, map[string]any{"in": widgetInput(cols.Collection.ID)})
+				if r.Status != 200 || len(r.Errors) > 0 || strings.Contains(r.Raw, `"code"`) {
+					errs <- r.Raw
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Errorf("concurrent productSet: %s", e)
+		}
+		if n := api.DB.Product.Query().Where(product.Handle("widget")).CountX(context.Background()); n != 1 {
+			t.Errorf("%d widgets, want 1", n)
 		}
 	})
 }

@@ -2,7 +2,8 @@
 // PostgreSQL. `storefront` (or `storefront serve`) starts the server; `storefront seed`
 // loads the demo catalog or a synthetic one for benchmarks; `storefront searches` prints
 // the search report (top searches, searches without results); `storefront apikey` creates,
-// lists and revokes the Admin API's keys.
+// lists and revokes the Admin API's keys; `storefront import` applies productSet to a JSON
+// Lines file.
 package main
 
 import (
@@ -256,8 +257,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return searchesCmd(ctx, args, getenv, stdout)
 	case "apikey":
 		return apikeyCmd(ctx, args, getenv, stdout)
+	case "import":
+		return importCmd(ctx, args, getenv, stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, seed, searches or apikey)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, seed, searches, apikey or import)", cmd)
 	}
 }
 

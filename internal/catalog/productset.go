@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -10,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"entgo.io/ent/dialect"
 
 	"storefront/ent"
 	"storefront/ent/cartline"
@@ -145,13 +148,19 @@ func (s *Service) SetProduct(ctx context.Context, in ProductInput) (*ent.Product
 	if in.Handle == nil || strings.TrimSpace(*in.Handle) == "" {
 		return nil, []usererror.Error{usererror.New(usererror.Blank, "The handle can't be blank.", "input", "handle")}, nil
 	}
-	return s.write(ctx, func(tx *ent.Tx) (*ent.Product, error) {
+	load := func(tx *ent.Tx) (*ent.Product, error) {
 		p, err := tx.Product.Query().Where(product.Handle(*in.Handle)).Only(ctx)
 		if ent.IsNotFound(err) {
 			return nil, nil
 		}
 		return p, err
-	}, in, false)
+	}
+	p, uerrs, err := s.write(ctx, load, in, false)
+	if ent.IsConstraintError(err) {
+		// Another request created the same handle meanwhile: now it is an update.
+		return s.write(ctx, load, in, false)
+	}
+	return p, uerrs, err
 }
 
 // CreateProduct is productCreate: like SetProduct, but the handle (derived from the title
@@ -240,44 +249,20 @@ func (s *Service) write(ctx context.Context, load func(*ent.Tx) (*ent.Product, e
 	var id int
 	var uerrs []usererror.Error
 	err := store.WithTx(ctx, s.db, func(tx *ent.Tx) error {
+		if err := s.lockHandle(ctx, tx, in.Handle); err != nil {
+			return err
+		}
 		p, err := load(tx)
 		if err != nil {
 			return err
 		}
-		w := &productWrite{s: s, tx: tx, in: in, p: p, changes: map[string]any{}}
-		if in.Handle != nil && (mustBeNew || (p != nil && *in.Handle != p.Handle)) {
-			taken, err := tx.Product.Query().Where(product.Handle(*in.Handle)).Exist(ctx)
-			if err != nil {
-				return fmt.Errorf("check handle: %w", err)
-			}
-			if taken {
-				w.fail(usererror.Taken, "A product with this handle already exists.", "handle")
-			}
-		}
-		if err := w.validate(ctx); err != nil {
+		if id, uerrs, err = s.writeTx(ctx, tx, p, in, mustBeNew, ""); err != nil {
 			return err
 		}
-		if len(w.uerrs) > 0 {
-			uerrs = w.uerrs
+		if len(uerrs) > 0 {
 			return errUserInput
 		}
-		if err := w.apply(ctx); err != nil {
-			return err
-		}
-		if len(w.uerrs) > 0 {
-			uerrs = w.uerrs
-			return errUserInput
-		}
-		if err := pending.Flush(ctx, s.db.Search, tx.Client()); err != nil {
-			return err
-		}
-		if len(w.changes) > 0 {
-			if err := audit.Record(ctx, tx.Client(), gid.Format(gid.Product, w.p.ID), w.changes); err != nil {
-				return err
-			}
-		}
-		id = w.p.ID
-		return nil
+		return pending.Flush(ctx, s.db.Search, tx.Client())
 	})
 	switch {
 	case errors.Is(err, errUserInput):
@@ -295,6 +280,80 @@ func (s *Service) write(ctx context.Context, load func(*ent.Tx) (*ent.Product, e
 	return out, nil, nil
 }
 
+// writeTx validates in against the product p (nil for a new one) and, when it is valid,
+// writes it inside tx and audits what changed. Nothing is written when there are user
+// errors.
+func (s *Service) writeTx(ctx context.Context, tx *ent.Tx, p *ent.Product, in ProductInput, mustBeNew bool, currency string) (int, []usererror.Error, error) {
+	w := &productWrite{s: s, tx: tx, in: in, p: p, changes: map[string]any{}, currency: currency}
+	if in.Handle != nil && (mustBeNew || (p != nil && *in.Handle != p.Handle)) {
+		taken, err := tx.Product.Query().Where(product.Handle(*in.Handle)).Exist(ctx)
+		if err != nil {
+			return 0, nil, fmt.Errorf("check handle: %w", err)
+		}
+		if taken {
+			w.fail(usererror.Taken, "A product with this handle already exists.", "handle")
+		}
+	}
+	if err := w.validate(ctx); err != nil {
+		return 0, nil, err
+	}
+	if len(w.uerrs) > 0 {
+		return 0, w.uerrs, nil
+	}
+	if err := w.apply(ctx); err != nil {
+		return 0, nil, err
+	}
+	if len(w.changes) > 0 {
+		if err := audit.Record(ctx, tx.Client(), gid.Format(gid.Product, w.p.ID), w.changes); err != nil {
+			return 0, nil, err
+		}
+	}
+	return w.p.ID, nil, nil
+}
+
+// SetResult is what SetProducts did with one product: its ID, or why it was skipped.
+type SetResult struct {
+	ID         int
+	UserErrors []usererror.Error
+}
+
+// SetProducts is productSet for a batch (imports): one transaction for the batch, the
+// search index refreshed once per product at the end. A product with user errors is
+// skipped (validation writes nothing) and the others are written.
+func (s *Service) SetProducts(ctx context.Context, ins []ProductInput) ([]SetResult, error) {
+	ctx, pending := searchindex.Batch(ctx)
+	out := make([]SetResult, len(ins))
+	err := store.WithTx(ctx, s.db, func(tx *ent.Tx) error {
+		currency, err := shopCurrency(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for i, in := range ins {
+			if in.Handle == nil || strings.TrimSpace(*in.Handle) == "" {
+				out[i].UserErrors = []usererror.Error{usererror.New(usererror.Blank, "The handle can't be blank.", "input", "handle")}
+				continue
+			}
+			if err := s.lockHandle(ctx, tx, in.Handle); err != nil {
+				return err
+			}
+			p, err := tx.Product.Query().Where(product.Handle(*in.Handle)).Only(ctx)
+			if err != nil && !ent.IsNotFound(err) {
+				return fmt.Errorf("load product %s: %w", *in.Handle, err)
+			}
+			id, uerrs, err := s.writeTx(ctx, tx, p, in, false, currency)
+			if err != nil {
+				return fmt.Errorf("product %s: %w", *in.Handle, err)
+			}
+			out[i] = SetResult{ID: id, UserErrors: uerrs}
+		}
+		return pending.Flush(ctx, s.db.Search, tx.Client())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // productWrite is one product write in progress.
 type productWrite struct {
 	s       *Service
@@ -305,6 +364,7 @@ type productWrite struct {
 	changes map[string]any
 
 	currency    string
+	created     bool          // the product is new: it has no options, variants, images or collections yet
 	options     []OptionInput // what the product's options will be
 	prices      []int64
 	compares    []*int64
@@ -342,13 +402,11 @@ func (w *productWrite) validate(ctx context.Context) error {
 			w.fail(usererror.Invalid, "A tag must be 1 to 255 characters.", "tags", i)
 		}
 	}
-	cur, err := w.tx.Shop.Query().Select(shop.FieldCurrencyCode).Strings(ctx)
-	if err != nil {
-		return fmt.Errorf("read shop currency: %w", err)
-	}
-	w.currency = "USD"
-	if len(cur) > 0 {
-		w.currency = cur[0]
+	if w.currency == "" {
+		var err error
+		if w.currency, err = shopCurrency(ctx, w.tx); err != nil {
+			return err
+		}
 	}
 	if err := w.validateOptions(ctx); err != nil {
 		return err
@@ -368,6 +426,7 @@ func (w *productWrite) validate(ctx context.Context) error {
 	for i, id := range in.Collections {
 		n, ok := gid.ParseAs(id, gid.Collection)
 		if ok {
+			var err error
 			ok, err = w.tx.Collection.Query().Where(collection.ID(n)).Exist(ctx)
 			if err != nil {
 				return fmt.Errorf("find collection %d: %w", n, err)
@@ -558,6 +617,7 @@ func (w *productWrite) apply(ctx context.Context) error {
 			return fmt.Errorf("create product %s: %w", *in.Handle, err)
 		}
 		w.p = p
+		w.created = true
 		w.changes["created"] = true
 		w.changes["handle"] = p.Handle
 		w.changes["title"] = p.Title
@@ -624,13 +684,17 @@ func (w *productWrite) apply(ctx context.Context) error {
 }
 
 func (w *productWrite) applyOptions(ctx context.Context) error {
-	existing, err := w.tx.ProductOption.Query().Where(productoption.ProductID(w.p.ID)).
-		Order(ent.Asc(productoption.FieldPosition), ent.Asc(productoption.FieldID)).
-		WithValues(func(q *ent.ProductOptionValueQuery) {
-			q.Order(ent.Asc(productoptionvalue.FieldPosition), ent.Asc(productoptionvalue.FieldID))
-		}).All(ctx)
-	if err != nil {
-		return fmt.Errorf("load options: %w", err)
+	var existing []*ent.ProductOption
+	if !w.created {
+		var err error
+		existing, err = w.tx.ProductOption.Query().Where(productoption.ProductID(w.p.ID)).
+			Order(ent.Asc(productoption.FieldPosition), ent.Asc(productoption.FieldID)).
+			WithValues(func(q *ent.ProductOptionValueQuery) {
+				q.Order(ent.Asc(productoptionvalue.FieldPosition), ent.Asc(productoptionvalue.FieldID))
+			}).All(ctx)
+		if err != nil {
+			return fmt.Errorf("load options: %w", err)
+		}
 	}
 	same := len(existing) == len(w.options)
 	for i := 0; same && i < len(existing); i++ {
@@ -696,9 +760,12 @@ func (w *productWrite) selected(v VariantInput) ([]schema.SelectedOption, string
 
 func (w *productWrite) applyVariants(ctx context.Context) error {
 	in := w.in
-	existing, err := w.tx.ProductVariant.Query().Where(productvariant.ProductID(w.p.ID)).All(ctx)
-	if err != nil {
-		return fmt.Errorf("load variants: %w", err)
+	var existing []*ent.ProductVariant
+	if !w.created {
+		var err error
+		if existing, err = w.tx.ProductVariant.Query().Where(productvariant.ProductID(w.p.ID)).All(ctx); err != nil {
+			return fmt.Errorf("load variants: %w", err)
+		}
 	}
 	if !in.HasVariants {
 		if len(existing) == 0 {
@@ -741,12 +808,21 @@ func (w *productWrite) applyVariants(ctx context.Context) error {
 			if v.RequiresShipping != nil {
 				c.SetRequiresShipping(*v.RequiresShipping)
 			}
+			if v.InventoryQuantity != nil {
+				c.SetAvailable(*v.InventoryQuantity)
+			}
 			nv, err := c.Save(ctx)
 			if err != nil {
 				return fmt.Errorf("create variant %s: %w", v.SKU, err)
 			}
 			id = nv.ID
 			change["created"] = true
+			if v.InventoryQuantity != nil {
+				if _, err := inventory.RecordInitial(ctx, w.tx, id, nv.Sku, *v.InventoryQuantity, "correction"); err != nil {
+					return err
+				}
+				change["inventoryQuantity"] = *v.InventoryQuantity
+			}
 		} else {
 			id = cur.ID
 			u := w.tx.ProductVariant.UpdateOne(cur)
@@ -800,7 +876,7 @@ func (w *productWrite) applyVariants(ctx context.Context) error {
 			}
 		}
 		keep[id] = true
-		if v.InventoryQuantity != nil {
+		if v.InventoryQuantity != nil && cur != nil {
 			c, _, err := inventory.Set(ctx, w.tx, w.s.db.Dialect, id, *v.InventoryQuantity, nil, "correction")
 			if err != nil {
 				return fmt.Errorf("set stock of %s: %w", v.SKU, err)
@@ -857,10 +933,14 @@ func (w *productWrite) applyImages(ctx context.Context) error {
 	if !w.in.HasImages {
 		return nil
 	}
-	existing, err := w.tx.ProductImage.Query().Where(productimage.ProductID(w.p.ID)).
-		Order(ent.Asc(productimage.FieldPosition), ent.Asc(productimage.FieldID)).All(ctx)
-	if err != nil {
-		return fmt.Errorf("load images: %w", err)
+	var existing []*ent.ProductImage
+	if !w.created {
+		var err error
+		existing, err = w.tx.ProductImage.Query().Where(productimage.ProductID(w.p.ID)).
+			Order(ent.Asc(productimage.FieldPosition), ent.Asc(productimage.FieldID)).All(ctx)
+		if err != nil {
+			return fmt.Errorf("load images: %w", err)
+		}
 	}
 	same := slices.EqualFunc(existing, w.in.Images, func(e *ent.ProductImage, i ImageInput) bool {
 		return e.URL == i.URL && ((e.AltText == nil && i.AltText == nil) || (e.AltText != nil && i.AltText != nil && *e.AltText == *i.AltText))
@@ -899,10 +979,14 @@ func (w *productWrite) applyCollections(ctx context.Context) error {
 	if !w.in.HasCollections {
 		return nil
 	}
-	current, err := w.tx.CollectionProduct.Query().Where(collectionproduct.ProductID(w.p.ID)).
-		Select(collectionproduct.FieldCollectionID).Ints(ctx)
-	if err != nil {
-		return fmt.Errorf("load collections: %w", err)
+	var current []int
+	if !w.created {
+		var err error
+		current, err = w.tx.CollectionProduct.Query().Where(collectionproduct.ProductID(w.p.ID)).
+			Select(collectionproduct.FieldCollectionID).Ints(ctx)
+		if err != nil {
+			return fmt.Errorf("load collections: %w", err)
+		}
 	}
 	var gone, added []int
 	for _, c := range current {
@@ -943,5 +1027,45 @@ func (w *productWrite) applyCollections(ctx context.Context) error {
 		ids[i] = gid.Format(gid.Collection, c)
 	}
 	w.changes["collections"] = ids
+	return nil
+}
+
+// UnmarshalJSON reads a present value, null included, as Set.
+func (o *Optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Value = nil
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	o.Value = &v
+	return nil
+}
+
+// shopCurrency is the currency of every price in the shop (USD before the shop is set up).
+func shopCurrency(ctx context.Context, tx *ent.Tx) (string, error) {
+	cur, err := tx.Shop.Query().Select(shop.FieldCurrencyCode).Strings(ctx)
+	if err != nil {
+		return "", fmt.Errorf("read shop currency: %w", err)
+	}
+	if len(cur) == 0 {
+		return "USD", nil
+	}
+	return cur[0], nil
+}
+
+// lockHandle makes concurrent writes of one handle wait for each other until the end of the
+// transaction, so two syncs of a new product cannot both create it. SQLite transactions
+// already take the database's one write lock when they begin.
+func (s *Service) lockHandle(ctx context.Context, tx *ent.Tx, handle *string) error {
+	if handle == nil || s.db.Dialect != dialect.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('product:' || $1))`, *handle); err != nil {
+		return fmt.Errorf("lock product handle %s: %w", *handle, err)
+	}
 	return nil
 }

@@ -305,3 +305,16 @@ func recordAudit(ctx context.Context, tx *ent.Tx, changes []Change, reason strin
 	}
 	return nil
 }
+
+// RecordInitial writes the ledger entry of a variant created with quantity units, inside
+// the transaction that created it.
+func RecordInitial(ctx context.Context, tx *ent.Tx, variantID int, sku *string, quantity int, reason string) (Change, error) {
+	c := Change{VariantID: variantID, Delta: quantity, QuantityAfter: quantity}
+	if quantity == 0 {
+		return c, nil
+	}
+	name, keyID := actor(ctx)
+	var err error
+	c.Entry, err = record(ctx, tx, c, sku, reason, name, keyID)
+	return c, err
+}
