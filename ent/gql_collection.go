@@ -3441,6 +3441,11 @@ func (_q *ShopQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, shop.FieldTaxesIncluded)
 				fieldSeen[shop.FieldTaxesIncluded] = struct{}{}
 			}
+		case "languageCode":
+			if _, ok := fieldSeen[shop.FieldLanguageCode]; !ok {
+				selectedFields = append(selectedFields, shop.FieldLanguageCode)
+				fieldSeen[shop.FieldLanguageCode] = struct{}{}
+			}
 		case "acceptedCardBrands":
 			if _, ok := fieldSeen[shop.FieldAcceptedCardBrands]; !ok {
 				selectedFields = append(selectedFields, shop.FieldAcceptedCardBrands)

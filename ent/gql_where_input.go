@@ -13435,6 +13435,21 @@ type ShopWhereInput struct {
 	// "taxes_included" field predicates.
 	TaxesIncluded    *bool `json:"taxesIncluded,omitempty"`
 	TaxesIncludedNEQ *bool `json:"taxesIncludedNEQ,omitempty"`
+
+	// "language_code" field predicates.
+	LanguageCode             *string  `json:"languageCode,omitempty"`
+	LanguageCodeNEQ          *string  `json:"languageCodeNEQ,omitempty"`
+	LanguageCodeIn           []string `json:"languageCodeIn,omitempty"`
+	LanguageCodeNotIn        []string `json:"languageCodeNotIn,omitempty"`
+	LanguageCodeGT           *string  `json:"languageCodeGT,omitempty"`
+	LanguageCodeGTE          *string  `json:"languageCodeGTE,omitempty"`
+	LanguageCodeLT           *string  `json:"languageCodeLT,omitempty"`
+	LanguageCodeLTE          *string  `json:"languageCodeLTE,omitempty"`
+	LanguageCodeContains     *string  `json:"languageCodeContains,omitempty"`
+	LanguageCodeHasPrefix    *string  `json:"languageCodeHasPrefix,omitempty"`
+	LanguageCodeHasSuffix    *string  `json:"languageCodeHasSuffix,omitempty"`
+	LanguageCodeEqualFold    *string  `json:"languageCodeEqualFold,omitempty"`
+	LanguageCodeContainsFold *string  `json:"languageCodeContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -13831,6 +13846,45 @@ func (i *ShopWhereInput) P() (predicate.Shop, error) {
 	}
 	if i.TaxesIncludedNEQ != nil {
 		predicates = append(predicates, shop.TaxesIncludedNEQ(*i.TaxesIncludedNEQ))
+	}
+	if i.LanguageCode != nil {
+		predicates = append(predicates, shop.LanguageCodeEQ(*i.LanguageCode))
+	}
+	if i.LanguageCodeNEQ != nil {
+		predicates = append(predicates, shop.LanguageCodeNEQ(*i.LanguageCodeNEQ))
+	}
+	if len(i.LanguageCodeIn) > 0 {
+		predicates = append(predicates, shop.LanguageCodeIn(i.LanguageCodeIn...))
+	}
+	if len(i.LanguageCodeNotIn) > 0 {
+		predicates = append(predicates, shop.LanguageCodeNotIn(i.LanguageCodeNotIn...))
+	}
+	if i.LanguageCodeGT != nil {
+		predicates = append(predicates, shop.LanguageCodeGT(*i.LanguageCodeGT))
+	}
+	if i.LanguageCodeGTE != nil {
+		predicates = append(predicates, shop.LanguageCodeGTE(*i.LanguageCodeGTE))
+	}
+	if i.LanguageCodeLT != nil {
+		predicates = append(predicates, shop.LanguageCodeLT(*i.LanguageCodeLT))
+	}
+	if i.LanguageCodeLTE != nil {
+		predicates = append(predicates, shop.LanguageCodeLTE(*i.LanguageCodeLTE))
+	}
+	if i.LanguageCodeContains != nil {
+		predicates = append(predicates, shop.LanguageCodeContains(*i.LanguageCodeContains))
+	}
+	if i.LanguageCodeHasPrefix != nil {
+		predicates = append(predicates, shop.LanguageCodeHasPrefix(*i.LanguageCodeHasPrefix))
+	}
+	if i.LanguageCodeHasSuffix != nil {
+		predicates = append(predicates, shop.LanguageCodeHasSuffix(*i.LanguageCodeHasSuffix))
+	}
+	if i.LanguageCodeEqualFold != nil {
+		predicates = append(predicates, shop.LanguageCodeEqualFold(*i.LanguageCodeEqualFold))
+	}
+	if i.LanguageCodeContainsFold != nil {
+		predicates = append(predicates, shop.LanguageCodeContainsFold(*i.LanguageCodeContainsFold))
 	}
 
 	switch len(predicates) {

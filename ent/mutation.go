@@ -26972,6 +26972,7 @@ type ShopMutation struct {
 	money_format               *string
 	primary_domain             *string
 	taxes_included             *bool
+	language_code              *string
 	accepted_card_brands       *[]string
 	appendaccepted_card_brands []string
 	clearedFields              map[string]struct{}
@@ -27479,6 +27480,42 @@ func (m *ShopMutation) ResetTaxesIncluded() {
 	m.taxes_included = nil
 }
 
+// SetLanguageCode sets the "language_code" field.
+func (m *ShopMutation) SetLanguageCode(s string) {
+	m.language_code = &s
+}
+
+// LanguageCode returns the value of the "language_code" field in the mutation.
+func (m *ShopMutation) LanguageCode() (r string, exists bool) {
+	v := m.language_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguageCode returns the old "language_code" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldLanguageCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguageCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguageCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguageCode: %w", err)
+	}
+	return oldValue.LanguageCode, nil
+}
+
+// ResetLanguageCode resets all changes to the "language_code" field.
+func (m *ShopMutation) ResetLanguageCode() {
+	m.language_code = nil
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (m *ShopMutation) SetAcceptedCardBrands(s []string) {
 	m.accepted_card_brands = &s
@@ -27564,7 +27601,7 @@ func (m *ShopMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShopMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, shop.FieldCreatedAt)
 	}
@@ -27594,6 +27631,9 @@ func (m *ShopMutation) Fields() []string {
 	}
 	if m.taxes_included != nil {
 		fields = append(fields, shop.FieldTaxesIncluded)
+	}
+	if m.language_code != nil {
+		fields = append(fields, shop.FieldLanguageCode)
 	}
 	if m.accepted_card_brands != nil {
 		fields = append(fields, shop.FieldAcceptedCardBrands)
@@ -27626,6 +27666,8 @@ func (m *ShopMutation) Field(name string) (ent.Value, bool) {
 		return m.PrimaryDomain()
 	case shop.FieldTaxesIncluded:
 		return m.TaxesIncluded()
+	case shop.FieldLanguageCode:
+		return m.LanguageCode()
 	case shop.FieldAcceptedCardBrands:
 		return m.AcceptedCardBrands()
 	}
@@ -27657,6 +27699,8 @@ func (m *ShopMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldPrimaryDomain(ctx)
 	case shop.FieldTaxesIncluded:
 		return m.OldTaxesIncluded(ctx)
+	case shop.FieldLanguageCode:
+		return m.OldLanguageCode(ctx)
 	case shop.FieldAcceptedCardBrands:
 		return m.OldAcceptedCardBrands(ctx)
 	}
@@ -27737,6 +27781,13 @@ func (m *ShopMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTaxesIncluded(v)
+		return nil
+	case shop.FieldLanguageCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguageCode(v)
 		return nil
 	case shop.FieldAcceptedCardBrands:
 		v, ok := value.([]string)
@@ -27838,6 +27889,9 @@ func (m *ShopMutation) ResetField(name string) error {
 		return nil
 	case shop.FieldTaxesIncluded:
 		m.ResetTaxesIncluded()
+		return nil
+	case shop.FieldLanguageCode:
+		m.ResetLanguageCode()
 		return nil
 	case shop.FieldAcceptedCardBrands:
 		m.ResetAcceptedCardBrands()

@@ -1034,8 +1034,28 @@ func init() {
 	shopDescTaxesIncluded := shopFields[7].Descriptor()
 	// shop.DefaultTaxesIncluded holds the default value on creation for the taxes_included field.
 	shop.DefaultTaxesIncluded = shopDescTaxesIncluded.Default.(bool)
+	// shopDescLanguageCode is the schema descriptor for language_code field.
+	shopDescLanguageCode := shopFields[8].Descriptor()
+	// shop.DefaultLanguageCode holds the default value on creation for the language_code field.
+	shop.DefaultLanguageCode = shopDescLanguageCode.Default.(string)
+	// shop.LanguageCodeValidator is a validator for the "language_code" field. It is called by the builders before save.
+	shop.LanguageCodeValidator = func() func(string) error {
+		validators := shopDescLanguageCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(language_code string) error {
+			for _, fn := range fns {
+				if err := fn(language_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// shopDescAcceptedCardBrands is the schema descriptor for accepted_card_brands field.
-	shopDescAcceptedCardBrands := shopFields[8].Descriptor()
+	shopDescAcceptedCardBrands := shopFields[9].Descriptor()
 	// shop.DefaultAcceptedCardBrands holds the default value on creation for the accepted_card_brands field.
 	shop.DefaultAcceptedCardBrands = shopDescAcceptedCardBrands.Default.([]string)
 	taxrateFields := schema.TaxRate{}.Fields()

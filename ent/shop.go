@@ -38,6 +38,8 @@ type Shop struct {
 	PrimaryDomain *string `json:"primary_domain,omitempty"`
 	// Prices include tax (VAT style) rather than tax being added on top.
 	TaxesIncluded bool `json:"taxes_included,omitempty"`
+	// Language of the shop's own texts, as a Storefront API LanguageCode (EN, DE, PT_BR, …).
+	LanguageCode string `json:"language_code,omitempty"`
 	// AcceptedCardBrands holds the value of the "accepted_card_brands" field.
 	AcceptedCardBrands []string `json:"accepted_card_brands,omitempty"`
 	selectValues       sql.SelectValues
@@ -54,7 +56,7 @@ func (*Shop) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case shop.FieldID:
 			values[i] = new(sql.NullInt64)
-		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain:
+		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain, shop.FieldLanguageCode:
 			values[i] = new(sql.NullString)
 		case shop.FieldCreatedAt, shop.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -143,6 +145,12 @@ func (_m *Shop) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TaxesIncluded = value.Bool
 			}
+		case shop.FieldLanguageCode:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field language_code", values[i])
+			} else if value.Valid {
+				_m.LanguageCode = value.String
+			}
 		case shop.FieldAcceptedCardBrands:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field accepted_card_brands", values[i])
@@ -220,6 +228,9 @@ func (_m *Shop) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("taxes_included=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TaxesIncluded))
+	builder.WriteString(", ")
+	builder.WriteString("language_code=")
+	builder.WriteString(_m.LanguageCode)
 	builder.WriteString(", ")
 	builder.WriteString("accepted_card_brands=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AcceptedCardBrands))

@@ -146,6 +146,20 @@ func (_c *ShopCreate) SetNillableTaxesIncluded(v *bool) *ShopCreate {
 	return _c
 }
 
+// SetLanguageCode sets the "language_code" field.
+func (_c *ShopCreate) SetLanguageCode(v string) *ShopCreate {
+	_c.mutation.SetLanguageCode(v)
+	return _c
+}
+
+// SetNillableLanguageCode sets the "language_code" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableLanguageCode(v *string) *ShopCreate {
+	if v != nil {
+		_c.SetLanguageCode(*v)
+	}
+	return _c
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (_c *ShopCreate) SetAcceptedCardBrands(v []string) *ShopCreate {
 	_c.mutation.SetAcceptedCardBrands(v)
@@ -215,6 +229,10 @@ func (_c *ShopCreate) defaults() {
 		v := shop.DefaultTaxesIncluded
 		_c.mutation.SetTaxesIncluded(v)
 	}
+	if _, ok := _c.mutation.LanguageCode(); !ok {
+		v := shop.DefaultLanguageCode
+		_c.mutation.SetLanguageCode(v)
+	}
 	if _, ok := _c.mutation.AcceptedCardBrands(); !ok {
 		v := shop.DefaultAcceptedCardBrands
 		_c.mutation.SetAcceptedCardBrands(v)
@@ -261,6 +279,14 @@ func (_c *ShopCreate) check() error {
 	}
 	if _, ok := _c.mutation.TaxesIncluded(); !ok {
 		return &ValidationError{Name: "taxes_included", err: errors.New(`ent: missing required field "Shop.taxes_included"`)}
+	}
+	if _, ok := _c.mutation.LanguageCode(); !ok {
+		return &ValidationError{Name: "language_code", err: errors.New(`ent: missing required field "Shop.language_code"`)}
+	}
+	if v, ok := _c.mutation.LanguageCode(); ok {
+		if err := shop.LanguageCodeValidator(v); err != nil {
+			return &ValidationError{Name: "language_code", err: fmt.Errorf(`ent: validator failed for field "Shop.language_code": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.AcceptedCardBrands(); !ok {
 		return &ValidationError{Name: "accepted_card_brands", err: errors.New(`ent: missing required field "Shop.accepted_card_brands"`)}
@@ -331,6 +357,10 @@ func (_c *ShopCreate) createSpec() (*Shop, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TaxesIncluded(); ok {
 		_spec.SetField(shop.FieldTaxesIncluded, field.TypeBool, value)
 		_node.TaxesIncluded = value
+	}
+	if value, ok := _c.mutation.LanguageCode(); ok {
+		_spec.SetField(shop.FieldLanguageCode, field.TypeString, value)
+		_node.LanguageCode = value
 	}
 	if value, ok := _c.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)
@@ -505,6 +535,18 @@ func (u *ShopUpsert) SetTaxesIncluded(v bool) *ShopUpsert {
 // UpdateTaxesIncluded sets the "taxes_included" field to the value that was provided on create.
 func (u *ShopUpsert) UpdateTaxesIncluded() *ShopUpsert {
 	u.SetExcluded(shop.FieldTaxesIncluded)
+	return u
+}
+
+// SetLanguageCode sets the "language_code" field.
+func (u *ShopUpsert) SetLanguageCode(v string) *ShopUpsert {
+	u.Set(shop.FieldLanguageCode, v)
+	return u
+}
+
+// UpdateLanguageCode sets the "language_code" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateLanguageCode() *ShopUpsert {
+	u.SetExcluded(shop.FieldLanguageCode)
 	return u
 }
 
@@ -702,6 +744,20 @@ func (u *ShopUpsertOne) SetTaxesIncluded(v bool) *ShopUpsertOne {
 func (u *ShopUpsertOne) UpdateTaxesIncluded() *ShopUpsertOne {
 	return u.Update(func(s *ShopUpsert) {
 		s.UpdateTaxesIncluded()
+	})
+}
+
+// SetLanguageCode sets the "language_code" field.
+func (u *ShopUpsertOne) SetLanguageCode(v string) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetLanguageCode(v)
+	})
+}
+
+// UpdateLanguageCode sets the "language_code" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateLanguageCode() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateLanguageCode()
 	})
 }
 
@@ -1067,6 +1123,20 @@ func (u *ShopUpsertBulk) SetTaxesIncluded(v bool) *ShopUpsertBulk {
 func (u *ShopUpsertBulk) UpdateTaxesIncluded() *ShopUpsertBulk {
 	return u.Update(func(s *ShopUpsert) {
 		s.UpdateTaxesIncluded()
+	})
+}
+
+// SetLanguageCode sets the "language_code" field.
+func (u *ShopUpsertBulk) SetLanguageCode(v string) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetLanguageCode(v)
+	})
+}
+
+// UpdateLanguageCode sets the "language_code" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateLanguageCode() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateLanguageCode()
 	})
 }
 

@@ -158,6 +158,20 @@ func (_u *ShopUpdate) SetNillableTaxesIncluded(v *bool) *ShopUpdate {
 	return _u
 }
 
+// SetLanguageCode sets the "language_code" field.
+func (_u *ShopUpdate) SetLanguageCode(v string) *ShopUpdate {
+	_u.mutation.SetLanguageCode(v)
+	return _u
+}
+
+// SetNillableLanguageCode sets the "language_code" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableLanguageCode(v *string) *ShopUpdate {
+	if v != nil {
+		_u.SetLanguageCode(*v)
+	}
+	return _u
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (_u *ShopUpdate) SetAcceptedCardBrands(v []string) *ShopUpdate {
 	_u.mutation.SetAcceptedCardBrands(v)
@@ -228,6 +242,11 @@ func (_u *ShopUpdate) check() error {
 			return &ValidationError{Name: "country_code", err: fmt.Errorf(`ent: validator failed for field "Shop.country_code": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LanguageCode(); ok {
+		if err := shop.LanguageCodeValidator(v); err != nil {
+			return &ValidationError{Name: "language_code", err: fmt.Errorf(`ent: validator failed for field "Shop.language_code": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -286,6 +305,9 @@ func (_u *ShopUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.TaxesIncluded(); ok {
 		_spec.SetField(shop.FieldTaxesIncluded, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.LanguageCode(); ok {
+		_spec.SetField(shop.FieldLanguageCode, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)
@@ -445,6 +467,20 @@ func (_u *ShopUpdateOne) SetNillableTaxesIncluded(v *bool) *ShopUpdateOne {
 	return _u
 }
 
+// SetLanguageCode sets the "language_code" field.
+func (_u *ShopUpdateOne) SetLanguageCode(v string) *ShopUpdateOne {
+	_u.mutation.SetLanguageCode(v)
+	return _u
+}
+
+// SetNillableLanguageCode sets the "language_code" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableLanguageCode(v *string) *ShopUpdateOne {
+	if v != nil {
+		_u.SetLanguageCode(*v)
+	}
+	return _u
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (_u *ShopUpdateOne) SetAcceptedCardBrands(v []string) *ShopUpdateOne {
 	_u.mutation.SetAcceptedCardBrands(v)
@@ -528,6 +564,11 @@ func (_u *ShopUpdateOne) check() error {
 			return &ValidationError{Name: "country_code", err: fmt.Errorf(`ent: validator failed for field "Shop.country_code": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LanguageCode(); ok {
+		if err := shop.LanguageCodeValidator(v); err != nil {
+			return &ValidationError{Name: "language_code", err: fmt.Errorf(`ent: validator failed for field "Shop.language_code": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -603,6 +644,9 @@ func (_u *ShopUpdateOne) sqlSave(ctx context.Context) (_node *Shop, err error) {
 	}
 	if value, ok := _u.mutation.TaxesIncluded(); ok {
 		_spec.SetField(shop.FieldTaxesIncluded, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.LanguageCode(); ok {
+		_spec.SetField(shop.FieldLanguageCode, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)

@@ -68,6 +68,7 @@ func NewHandler(o Options) http.Handler {
 		o.MaxTokens = DefaultMaxTokens
 	}
 	cfg := generated.Config{Resolvers: &Resolver{Catalog: o.Catalog, Carts: o.Carts, Customers: o.Customers, Orders: o.Orders, Checkout: o.Checkout, PublicURL: o.PublicURL}}
+	cfg.Directives.InContext = inContext
 	complexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

@@ -116,6 +116,11 @@ func complexity(c *generated.ComplexityRoot) {
 	c.Product.Images = func(child int, _, _ *string, first, last *int, _ *bool) int { return conn(child, first, last) }
 	c.Product.Collections = func(child int, _, _ *string, first, last *int, _ *bool) int { return conn(child, first, last) }
 	c.Product.Options = func(child int, first *int) int { return conn(child, first, nil) }
+	// A shop sells to at most every country and offers at most every language: both lists
+	// are bounded by their enums (about 250 countries, 146 languages).
+	c.Localization.AvailableCountries = func(child int) int { return 1 + child*catalog.MaxPageSize }
+	c.Localization.AvailableLanguages = func(child int) int { return 1 + child*catalog.MaxPageSize }
+	c.Country.AvailableLanguages = func(child int) int { return 1 + child*catalog.MaxPageSize }
 	c.Collection.Products = func(child int, _, _ *string, _ []*model.ProductFilter, first, last *int, _ *bool, _ *model.ProductCollectionSortKeys) int {
 		return conn(child, first, last)
 	}

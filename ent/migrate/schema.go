@@ -904,6 +904,7 @@ var (
 		{Name: "money_format", Type: field.TypeString, Default: "${{amount}}"},
 		{Name: "primary_domain", Type: field.TypeString, Nullable: true},
 		{Name: "taxes_included", Type: field.TypeBool, Default: false},
+		{Name: "language_code", Type: field.TypeString, Size: 7, Default: "EN"},
 		{Name: "accepted_card_brands", Type: field.TypeJSON},
 	}
 	// ShopsTable holds the schema information for the "shops" table.

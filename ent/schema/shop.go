@@ -26,6 +26,7 @@ func (Shop) Fields() []ent.Field {
 		field.String("money_format").Default("${{amount}}").Comment("Liquid-style template for showing amounts."),
 		field.String("primary_domain").Optional().Nillable().Comment("Public URL of the storefront, e.g. https://shop.example.com; the server's own URL when unset."),
 		field.Bool("taxes_included").Default(false).Comment("Prices include tax (VAT style) rather than tax being added on top."),
+		field.String("language_code").Default("EN").MinLen(2).MaxLen(7).Comment("Language of the shop's own texts, as a Storefront API LanguageCode (EN, DE, PT_BR, …)."),
 		field.Strings("accepted_card_brands").Default([]string{"VISA", "MASTERCARD", "AMERICAN_EXPRESS"}),
 	}
 }

@@ -33,6 +33,8 @@ const (
 	FieldPrimaryDomain = "primary_domain"
 	// FieldTaxesIncluded holds the string denoting the taxes_included field in the database.
 	FieldTaxesIncluded = "taxes_included"
+	// FieldLanguageCode holds the string denoting the language_code field in the database.
+	FieldLanguageCode = "language_code"
 	// FieldAcceptedCardBrands holds the string denoting the accepted_card_brands field in the database.
 	FieldAcceptedCardBrands = "accepted_card_brands"
 	// Table holds the table name of the shop in the database.
@@ -52,6 +54,7 @@ var Columns = []string{
 	FieldMoneyFormat,
 	FieldPrimaryDomain,
 	FieldTaxesIncluded,
+	FieldLanguageCode,
 	FieldAcceptedCardBrands,
 }
 
@@ -88,6 +91,10 @@ var (
 	DefaultMoneyFormat string
 	// DefaultTaxesIncluded holds the default value on creation for the "taxes_included" field.
 	DefaultTaxesIncluded bool
+	// DefaultLanguageCode holds the default value on creation for the "language_code" field.
+	DefaultLanguageCode string
+	// LanguageCodeValidator is a validator for the "language_code" field. It is called by the builders before save.
+	LanguageCodeValidator func(string) error
 	// DefaultAcceptedCardBrands holds the default value on creation for the "accepted_card_brands" field.
 	DefaultAcceptedCardBrands []string
 )
@@ -143,4 +150,9 @@ func ByPrimaryDomain(opts ...sql.OrderTermOption) OrderOption {
 // ByTaxesIncluded orders the results by the taxes_included field.
 func ByTaxesIncluded(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTaxesIncluded, opts...).ToFunc()
+}
+
+// ByLanguageCode orders the results by the language_code field.
+func ByLanguageCode(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLanguageCode, opts...).ToFunc()
 }

@@ -99,6 +99,11 @@ func TaxesIncluded(v bool) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldTaxesIncluded, v))
 }
 
+// LanguageCode applies equality check predicate on the "language_code" field. It's identical to LanguageCodeEQ.
+func LanguageCode(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldLanguageCode, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldCreatedAt, v))
@@ -597,6 +602,71 @@ func TaxesIncludedEQ(v bool) predicate.Shop {
 // TaxesIncludedNEQ applies the NEQ predicate on the "taxes_included" field.
 func TaxesIncludedNEQ(v bool) predicate.Shop {
 	return predicate.Shop(sql.FieldNEQ(FieldTaxesIncluded, v))
+}
+
+// LanguageCodeEQ applies the EQ predicate on the "language_code" field.
+func LanguageCodeEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldLanguageCode, v))
+}
+
+// LanguageCodeNEQ applies the NEQ predicate on the "language_code" field.
+func LanguageCodeNEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldLanguageCode, v))
+}
+
+// LanguageCodeIn applies the In predicate on the "language_code" field.
+func LanguageCodeIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldLanguageCode, vs...))
+}
+
+// LanguageCodeNotIn applies the NotIn predicate on the "language_code" field.
+func LanguageCodeNotIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldLanguageCode, vs...))
+}
+
+// LanguageCodeGT applies the GT predicate on the "language_code" field.
+func LanguageCodeGT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGT(FieldLanguageCode, v))
+}
+
+// LanguageCodeGTE applies the GTE predicate on the "language_code" field.
+func LanguageCodeGTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGTE(FieldLanguageCode, v))
+}
+
+// LanguageCodeLT applies the LT predicate on the "language_code" field.
+func LanguageCodeLT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLT(FieldLanguageCode, v))
+}
+
+// LanguageCodeLTE applies the LTE predicate on the "language_code" field.
+func LanguageCodeLTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLTE(FieldLanguageCode, v))
+}
+
+// LanguageCodeContains applies the Contains predicate on the "language_code" field.
+func LanguageCodeContains(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContains(FieldLanguageCode, v))
+}
+
+// LanguageCodeHasPrefix applies the HasPrefix predicate on the "language_code" field.
+func LanguageCodeHasPrefix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasPrefix(FieldLanguageCode, v))
+}
+
+// LanguageCodeHasSuffix applies the HasSuffix predicate on the "language_code" field.
+func LanguageCodeHasSuffix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasSuffix(FieldLanguageCode, v))
+}
+
+// LanguageCodeEqualFold applies the EqualFold predicate on the "language_code" field.
+func LanguageCodeEqualFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEqualFold(FieldLanguageCode, v))
+}
+
+// LanguageCodeContainsFold applies the ContainsFold predicate on the "language_code" field.
+func LanguageCodeContainsFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContainsFold(FieldLanguageCode, v))
 }
 
 // And groups predicates with the AND operator between them.

@@ -58,6 +58,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	InContext func(ctx context.Context, obj any, next graphql.Resolver, buyer *model.BuyerInput, country *model.CountryCode, language *model.LanguageCode, preferredLocationID *string, visitorConsent *model.VisitorConsent) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -327,6 +328,21 @@ type ComplexityRoot struct {
 		Message func(childComplexity int) int
 	}
 
+	Country struct {
+		AvailableLanguages func(childComplexity int) int
+		Currency           func(childComplexity int) int
+		DefaultLanguage    func(childComplexity int) int
+		IsoCode            func(childComplexity int) int
+		Name               func(childComplexity int) int
+		UnitSystem         func(childComplexity int) int
+	}
+
+	Currency struct {
+		IsoCode func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Symbol  func(childComplexity int) int
+	}
+
 	Customer struct {
 		AcceptsMarketing func(childComplexity int) int
 		Addresses        func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
@@ -477,6 +493,19 @@ type ComplexityRoot struct {
 	ImageEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Language struct {
+		EndonymName func(childComplexity int) int
+		IsoCode     func(childComplexity int) int
+		Name        func(childComplexity int) int
+	}
+
+	Localization struct {
+		AvailableCountries func(childComplexity int) int
+		AvailableLanguages func(childComplexity int) int
+		Country            func(childComplexity int) int
+		Language           func(childComplexity int) int
 	}
 
 	MailingAddress struct {
@@ -743,6 +772,7 @@ type ComplexityRoot struct {
 		CollectionByHandle     func(childComplexity int, handle string) int
 		Collections            func(childComplexity int, after *string, before *string, first *int, last *int, query *string, reverse *bool, sortKey *model.CollectionSortKeys) int
 		Customer               func(childComplexity int, customerAccessToken string) int
+		Localization           func(childComplexity int) int
 		Menu                   func(childComplexity int, handle string) int
 		Node                   func(childComplexity int, id string) int
 		Nodes                  func(childComplexity int, ids []string) int
@@ -1029,6 +1059,7 @@ type QueryRootResolver interface {
 	Cart(ctx context.Context, id string) (*cart.Cart, error)
 	CartCompletionAttempt(ctx context.Context, attemptID string) (model.CartCompletionAttemptResult, error)
 	Customer(ctx context.Context, customerAccessToken string) (*ent.Customer, error)
+	Localization(ctx context.Context) (*model.Localization, error)
 	Search(ctx context.Context, after *string, before *string, first *int, last *int, prefix *model.SearchPrefixQueryType, productFilters []*model.ProductFilter, query string, reverse *bool, sortKey *model.SearchSortKeys, types []model.SearchType, unavailableProducts *model.SearchUnavailableProductsType) (*catalog.SearchResult, error)
 	PredictiveSearch(ctx context.Context, limit *int, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error)
 }
@@ -2000,6 +2031,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CompletionError.Message(childComplexity), true
 
+	case "Country.availableLanguages":
+		if e.ComplexityRoot.Country.AvailableLanguages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.AvailableLanguages(childComplexity), true
+	case "Country.currency":
+		if e.ComplexityRoot.Country.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Currency(childComplexity), true
+	case "Country.defaultLanguage":
+		if e.ComplexityRoot.Country.DefaultLanguage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.DefaultLanguage(childComplexity), true
+	case "Country.isoCode":
+		if e.ComplexityRoot.Country.IsoCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.IsoCode(childComplexity), true
+	case "Country.name":
+		if e.ComplexityRoot.Country.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Name(childComplexity), true
+	case "Country.unitSystem":
+		if e.ComplexityRoot.Country.UnitSystem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.UnitSystem(childComplexity), true
+
+	case "Currency.isoCode":
+		if e.ComplexityRoot.Currency.IsoCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Currency.IsoCode(childComplexity), true
+	case "Currency.name":
+		if e.ComplexityRoot.Currency.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Currency.Name(childComplexity), true
+	case "Currency.symbol":
+		if e.ComplexityRoot.Currency.Symbol == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Currency.Symbol(childComplexity), true
+
 	case "Customer.acceptsMarketing":
 		if e.ComplexityRoot.Customer.AcceptsMarketing == nil {
 			break
@@ -2501,6 +2588,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImageEdge.Node(childComplexity), true
+
+	case "Language.endonymName":
+		if e.ComplexityRoot.Language.EndonymName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Language.EndonymName(childComplexity), true
+	case "Language.isoCode":
+		if e.ComplexityRoot.Language.IsoCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Language.IsoCode(childComplexity), true
+	case "Language.name":
+		if e.ComplexityRoot.Language.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Language.Name(childComplexity), true
+
+	case "Localization.availableCountries":
+		if e.ComplexityRoot.Localization.AvailableCountries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Localization.AvailableCountries(childComplexity), true
+	case "Localization.availableLanguages":
+		if e.ComplexityRoot.Localization.AvailableLanguages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Localization.AvailableLanguages(childComplexity), true
+	case "Localization.country":
+		if e.ComplexityRoot.Localization.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Localization.Country(childComplexity), true
+	case "Localization.language":
+		if e.ComplexityRoot.Localization.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Localization.Language(childComplexity), true
 
 	case "MailingAddress.address1":
 		if e.ComplexityRoot.MailingAddress.Address1 == nil {
@@ -3812,6 +3943,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QueryRoot.Customer(childComplexity, args["customerAccessToken"].(string)), true
 
+	case "QueryRoot.localization":
+		if e.ComplexityRoot.QueryRoot.Localization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryRoot.Localization(childComplexity), true
 	case "QueryRoot.menu":
 		if e.ComplexityRoot.QueryRoot.Menu == nil {
 			break
@@ -4147,6 +4284,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AttributeInput", ec.unmarshalInputAttributeInput),
+			graphql.NewInputUnmarshaler("BuyerInput", ec.unmarshalInputBuyerInput),
 			graphql.NewInputUnmarshaler("CartAddressInput", ec.unmarshalInputCartAddressInput),
 			graphql.NewInputUnmarshaler("CartBuyerIdentityInput", ec.unmarshalInputCartBuyerIdentityInput),
 			graphql.NewInputUnmarshaler("CartDeliveryAddressInput", ec.unmarshalInputCartDeliveryAddressInput),
@@ -4169,6 +4307,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProductFilter", ec.unmarshalInputProductFilter),
 			graphql.NewInputUnmarshaler("SelectedOptionInput", ec.unmarshalInputSelectedOptionInput),
 			graphql.NewInputUnmarshaler("VariantOptionFilter", ec.unmarshalInputVariantOptionFilter),
+			graphql.NewInputUnmarshaler("VisitorConsent", ec.unmarshalInputVisitorConsent),
 		)
 	}
 	first := true
@@ -4181,7 +4320,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			if first {
 				first = false
 				ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
-				data = ec._QueryRoot(ctx, opCtx.Operation.SelectionSet)
+				data = ec._queryMiddleware(ctx, opCtx.Operation, func(ctx context.Context) (any, error) {
+					return ec._QueryRoot(ctx, opCtx.Operation.SelectionSet), nil
+				})
 			} else {
 				if atomic.LoadInt32(&ec.PendingDeferred) > 0 {
 					result := <-ec.DeferredResults
@@ -4211,7 +4352,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 			first = false
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
-			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			data := ec._mutationMiddleware(ctx, opCtx.Operation, func(ctx context.Context) (any, error) {
+				return ec._Mutation(ctx, opCtx.Operation.SelectionSet), nil
+			})
 			var buf bytes.Buffer
 			data.MarshalGQL(&buf)
 
@@ -5896,6 +6039,245 @@ enum FilterType {
   PRICE_RANGE
 }
 `, BuiltIn: false},
+	{Name: "../localization.graphqls", Input: `# Buyer context (@inContext) and localization: which country and language a request is for.
+
+"""
+The buyer's context of an operation: the country (selects the market: currency, prices,
+available countries), the language, the signed-in customer and their tracking consent.
+Every query and mutation takes it, as in Shopify's Storefront API:
+` + "`" + `query Q($country: CountryCode) @inContext(country: $country) { … }` + "`" + `.
+"""
+directive @inContext(
+  "A customer access token: the operation acts for that customer, as with the X-Customer-Access-Token header."
+  buyer: BuyerInput
+  "The buyer's country; a country the shop does not sell to reads as the shop's own country."
+  country: CountryCode
+  "The buyer's language; one the shop does not offer reads as the shop's language."
+  language: LanguageCode
+  "The buyer's preferred pickup location (recorded, not used: the shop has one location)."
+  preferredLocationId: ID
+  "The visitor's tracking consent, recorded with the request for analytics."
+  visitorConsent: VisitorConsent
+) on QUERY | MUTATION
+
+"Who is buying."
+input BuyerInput {
+  "Business buyers' company locations are not supported; the value is ignored."
+  companyLocationId: ID
+  "A customer access token from ` + "`" + `customerAccessTokenCreate` + "`" + `."
+  customerAccessToken: String!
+}
+
+"A visitor's consent to tracking, by purpose (` + "`" + `null` + "`" + ` when not given)."
+input VisitorConsent {
+  analytics: Boolean
+  marketing: Boolean
+  preferences: Boolean
+  saleOfData: Boolean
+}
+
+extend type QueryRoot {
+  "The request's country and language (see ` + "`" + `@inContext` + "`" + `) and those the shop offers."
+  localization: Localization!
+}
+
+"Where and in which language the request is served."
+type Localization {
+  "The countries the shop sells to, each with its currency."
+  availableCountries: [Country!]!
+  "The languages the shop's texts are available in."
+  availableLanguages: [Language!]!
+  "The request's country (from ` + "`" + `@inContext` + "`" + `), or the shop's own country."
+  country: Country!
+  "The request's language (from ` + "`" + `@inContext` + "`" + `), or the shop's language."
+  language: Language!
+}
+
+"A country the shop sells to."
+type Country {
+  "Languages the shop's texts are available in for this country."
+  availableLanguages: [Language!]!
+  "The currency prices are shown and charged in for this country."
+  currency: Currency!
+  "The language the country's buyers see unless they choose another."
+  defaultLanguage: Language!
+  isoCode: CountryCode!
+  "English name of the country."
+  name: String!
+  unitSystem: UnitSystem!
+}
+
+"A currency."
+type Currency {
+  isoCode: CurrencyCode!
+  "English name of the currency."
+  name: String!
+  "Symbol, e.g. ` + "`" + `$` + "`" + ` or ` + "`" + `€` + "`" + `."
+  symbol: String!
+}
+
+"A language."
+type Language {
+  "The language's name in itself, e.g. ` + "`" + `Deutsch` + "`" + `."
+  endonymName: String!
+  isoCode: LanguageCode!
+  "English name of the language."
+  name: String!
+}
+
+"Systems of weights and measures."
+enum UnitSystem {
+  IMPERIAL_SYSTEM
+  METRIC_SYSTEM
+}
+
+enum LanguageCode {
+  AF
+  AK
+  AM
+  AR
+  AS
+  AZ
+  BE
+  BG
+  BM
+  BN
+  BO
+  BR
+  BS
+  CA
+  CE
+  CKB
+  CS
+  CU
+  CY
+  DA
+  DE
+  DZ
+  EE
+  EL
+  EN
+  EO
+  ES
+  ET
+  EU
+  FA
+  FF
+  FI
+  FIL
+  FO
+  FR
+  FY
+  GA
+  GD
+  GL
+  GU
+  GV
+  HA
+  HE
+  HI
+  HR
+  HU
+  HY
+  IA
+  ID
+  IG
+  II
+  IS
+  IT
+  JA
+  JV
+  KA
+  KI
+  KK
+  KL
+  KM
+  KN
+  KO
+  KS
+  KU
+  KW
+  KY
+  LA
+  LB
+  LG
+  LN
+  LO
+  LT
+  LU
+  LV
+  MG
+  MI
+  MK
+  ML
+  MN
+  MO
+  MR
+  MS
+  MT
+  MY
+  NB
+  ND
+  NE
+  NL
+  NN
+  NO
+  OM
+  OR
+  OS
+  PA
+  PL
+  PS
+  PT
+  PT_BR
+  PT_PT
+  QU
+  RM
+  RN
+  RO
+  RU
+  RW
+  SA
+  SC
+  SD
+  SE
+  SG
+  SH
+  SI
+  SK
+  SL
+  SN
+  SO
+  SQ
+  SR
+  SU
+  SV
+  SW
+  TA
+  TE
+  TG
+  TH
+  TI
+  TK
+  TO
+  TR
+  TT
+  UG
+  UK
+  UR
+  UZ
+  VI
+  VO
+  WO
+  XH
+  YI
+  YO
+  ZH
+  ZH_CN
+  ZH_TW
+  ZU
+}
+`, BuiltIn: false},
 	{Name: "../order.graphqls", Input: `"An order a customer placed, with money, lines and addresses as they were then."
 type Order implements Node {
   billingAddress: MailingAddress
@@ -6701,6 +7083,36 @@ func (ec *executionContext) childFields_CompletionError(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CompletionError", field.Name)
 }
 
+func (ec *executionContext) childFields_Country(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "availableLanguages":
+		return ec.fieldContext_Country_availableLanguages(ctx, field)
+	case "currency":
+		return ec.fieldContext_Country_currency(ctx, field)
+	case "defaultLanguage":
+		return ec.fieldContext_Country_defaultLanguage(ctx, field)
+	case "isoCode":
+		return ec.fieldContext_Country_isoCode(ctx, field)
+	case "name":
+		return ec.fieldContext_Country_name(ctx, field)
+	case "unitSystem":
+		return ec.fieldContext_Country_unitSystem(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
+}
+
+func (ec *executionContext) childFields_Currency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "isoCode":
+		return ec.fieldContext_Currency_isoCode(ctx, field)
+	case "name":
+		return ec.fieldContext_Currency_name(ctx, field)
+	case "symbol":
+		return ec.fieldContext_Currency_symbol(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Currency", field.Name)
+}
+
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "acceptsMarketing":
@@ -6985,6 +7397,32 @@ func (ec *executionContext) childFields_ImageEdge(ctx context.Context, field gra
 		return ec.fieldContext_ImageEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImageEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Language(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "endonymName":
+		return ec.fieldContext_Language_endonymName(ctx, field)
+	case "isoCode":
+		return ec.fieldContext_Language_isoCode(ctx, field)
+	case "name":
+		return ec.fieldContext_Language_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Language", field.Name)
+}
+
+func (ec *executionContext) childFields_Localization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "availableCountries":
+		return ec.fieldContext_Localization_availableCountries(ctx, field)
+	case "availableLanguages":
+		return ec.fieldContext_Localization_availableLanguages(ctx, field)
+	case "country":
+		return ec.fieldContext_Localization_country(ctx, field)
+	case "language":
+		return ec.fieldContext_Localization_language(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Localization", field.Name)
 }
 
 func (ec *executionContext) childFields_MailingAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7645,9 +8083,121 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type __Type", field.Name)
 }
 
+func (ec *executionContext) _queryMiddleware(ctx context.Context, obj *ast.OperationDefinition, next func(ctx context.Context) (any, error)) graphql.Marshaler {
+
+	for _, d := range obj.Directives {
+		switch d.Name {
+		case "inContext":
+			rawArgs := d.ArgumentMap(ec.Variables)
+			args, err := ec.dir_inContext_args(ctx, rawArgs)
+			if err != nil {
+				ec.Error(ctx, err)
+				return graphql.Null
+			}
+			n := next
+			next = func(ctx context.Context) (any, error) {
+				if ec.Directives.InContext == nil {
+					return nil, errors.New("directive inContext is not implemented")
+				}
+				return ec.Directives.InContext(ctx, obj, n, args["buyer"].(*model.BuyerInput), args["country"].(*model.CountryCode), args["language"].(*model.LanguageCode), args["preferredLocationId"].(*string), args["visitorConsent"].(*model.VisitorConsent))
+			}
+		}
+	}
+	tmp, err := next(ctx)
+	if err != nil {
+		ec.Error(ctx, err)
+		return graphql.Null
+	}
+	if data, ok := tmp.(graphql.Marshaler); ok {
+		return data
+	}
+	graphql.AddErrorf(ctx, `unexpected type %T from directive, should be graphql.Marshaler`, tmp)
+	return graphql.Null
+
+}
+
+func (ec *executionContext) _mutationMiddleware(ctx context.Context, obj *ast.OperationDefinition, next func(ctx context.Context) (any, error)) graphql.Marshaler {
+
+	for _, d := range obj.Directives {
+		switch d.Name {
+		case "inContext":
+			rawArgs := d.ArgumentMap(ec.Variables)
+			args, err := ec.dir_inContext_args(ctx, rawArgs)
+			if err != nil {
+				ec.Error(ctx, err)
+				return graphql.Null
+			}
+			n := next
+			next = func(ctx context.Context) (any, error) {
+				if ec.Directives.InContext == nil {
+					return nil, errors.New("directive inContext is not implemented")
+				}
+				return ec.Directives.InContext(ctx, obj, n, args["buyer"].(*model.BuyerInput), args["country"].(*model.CountryCode), args["language"].(*model.LanguageCode), args["preferredLocationId"].(*string), args["visitorConsent"].(*model.VisitorConsent))
+			}
+		}
+	}
+	tmp, err := next(ctx)
+	if err != nil {
+		ec.Error(ctx, err)
+		return graphql.Null
+	}
+	if data, ok := tmp.(graphql.Marshaler); ok {
+		return data
+	}
+	graphql.AddErrorf(ctx, `unexpected type %T from directive, should be graphql.Marshaler`, tmp)
+	return graphql.Null
+
+}
+
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) dir_inContext_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "buyer",
+		func(ctx context.Context, v any) (*model.BuyerInput, error) {
+			return ec.unmarshalOBuyerInput2ᚖstorefrontᚋgraphᚋmodelᚐBuyerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyer"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (*model.CountryCode, error) {
+			return ec.unmarshalOCountryCode2ᚖstorefrontᚋgraphᚋmodelᚐCountryCode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.LanguageCode, error) {
+			return ec.unmarshalOLanguageCode2ᚖstorefrontᚋgraphᚋmodelᚐLanguageCode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "preferredLocationId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["preferredLocationId"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "visitorConsent",
+		func(ctx context.Context, v any) (*model.VisitorConsent, error) {
+			return ec.unmarshalOVisitorConsent2ᚖstorefrontᚋgraphᚋmodelᚐVisitorConsent(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visitorConsent"] = arg4
+	return args, nil
+}
 
 func (ec *executionContext) field_CartDeliveryGroup_cartLines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -13415,6 +13965,240 @@ func (ec *executionContext) fieldContext_CompletionError_message(_ context.Conte
 	return graphql.NewScalarFieldContext("CompletionError", field, false, false, "String")
 }
 
+func (ec *executionContext) _Country_availableLanguages(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_availableLanguages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableLanguages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Language) graphql.Marshaler {
+			return ec.marshalNLanguage2ᚕᚖstorefrontᚋgraphᚋmodelᚐLanguageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_availableLanguages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Language(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_currency(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Currency) graphql.Marshaler {
+			return ec.marshalNCurrency2ᚖstorefrontᚋgraphᚋmodelᚐCurrency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Currency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_defaultLanguage(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_defaultLanguage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultLanguage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Language) graphql.Marshaler {
+			return ec.marshalNLanguage2ᚖstorefrontᚋgraphᚋmodelᚐLanguage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_defaultLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Language(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_isoCode(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_isoCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsoCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CountryCode) graphql.Marshaler {
+			return ec.marshalNCountryCode2storefrontᚋgraphᚋmodelᚐCountryCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_isoCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "CountryCode")
+}
+
+func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_unitSystem(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_unitSystem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitSystem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.UnitSystem) graphql.Marshaler {
+			return ec.marshalNUnitSystem2storefrontᚋgraphᚋmodelᚐUnitSystem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_unitSystem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "UnitSystem")
+}
+
+func (ec *executionContext) _Currency_isoCode(ctx context.Context, field graphql.CollectedField, obj *model.Currency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Currency_isoCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsoCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CurrencyCode) graphql.Marshaler {
+			return ec.marshalNCurrencyCode2storefrontᚋgraphᚋmodelᚐCurrencyCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Currency_isoCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Currency", field, false, false, "CurrencyCode")
+}
+
+func (ec *executionContext) _Currency_name(ctx context.Context, field graphql.CollectedField, obj *model.Currency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Currency_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Currency_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Currency", field, false, false, "String")
+}
+
+func (ec *executionContext) _Currency_symbol(ctx context.Context, field graphql.CollectedField, obj *model.Currency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Currency_symbol(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Symbol, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Currency_symbol(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Currency", field, false, false, "String")
+}
+
 func (ec *executionContext) _Customer_acceptsMarketing(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15523,6 +16307,203 @@ func (ec *executionContext) fieldContext_ImageEdge_node(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Image(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Language_endonymName(ctx context.Context, field graphql.CollectedField, obj *model.Language) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Language_endonymName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndonymName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Language_endonymName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Language", field, false, false, "String")
+}
+
+func (ec *executionContext) _Language_isoCode(ctx context.Context, field graphql.CollectedField, obj *model.Language) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Language_isoCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsoCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LanguageCode) graphql.Marshaler {
+			return ec.marshalNLanguageCode2storefrontᚋgraphᚋmodelᚐLanguageCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Language_isoCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Language", field, false, false, "LanguageCode")
+}
+
+func (ec *executionContext) _Language_name(ctx context.Context, field graphql.CollectedField, obj *model.Language) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Language_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Language_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Language", field, false, false, "String")
+}
+
+func (ec *executionContext) _Localization_availableCountries(ctx context.Context, field graphql.CollectedField, obj *model.Localization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Localization_availableCountries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableCountries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚕᚖstorefrontᚋgraphᚋmodelᚐCountryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Localization_availableCountries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Localization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Localization_availableLanguages(ctx context.Context, field graphql.CollectedField, obj *model.Localization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Localization_availableLanguages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableLanguages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Language) graphql.Marshaler {
+			return ec.marshalNLanguage2ᚕᚖstorefrontᚋgraphᚋmodelᚐLanguageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Localization_availableLanguages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Localization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Language(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Localization_country(ctx context.Context, field graphql.CollectedField, obj *model.Localization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Localization_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖstorefrontᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Localization_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Localization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Localization_language(ctx context.Context, field graphql.CollectedField, obj *model.Localization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Localization_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Language) graphql.Marshaler {
+			return ec.marshalNLanguage2ᚖstorefrontᚋgraphᚋmodelᚐLanguage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Localization_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Localization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Language(ctx, field)
 		},
 	}
 	return fc, nil
@@ -21425,6 +22406,38 @@ func (ec *executionContext) fieldContext_QueryRoot_customer(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _QueryRoot_localization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_localization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryRoot().Localization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Localization) graphql.Marshaler {
+			return ec.marshalNLocalization2ᚖstorefrontᚋgraphᚋmodelᚐLocalization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_localization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Localization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QueryRoot_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23432,6 +24445,55 @@ func UnmarshalAttributeInput(ctx context.Context, raw any) (schema.Attribute, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBuyerInput(ctx context.Context, obj any) (model.BuyerInput, error) {
+	var it model.BuyerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"companyLocationId", "customerAccessToken"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "companyLocationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyLocationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyLocationID = data
+		case "customerAccessToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerAccessToken"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerAccessToken = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBuyerInput unmarshals raw into the BuyerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBuyerInput(ctx context.Context, raw any) (model.BuyerInput, error) {
+	var out model.BuyerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BuyerInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCartAddressInput(ctx context.Context, obj any) (model.CartAddressInput, error) {
 	var it model.CartAddressInput
 	if obj == nil {
@@ -24792,6 +25854,69 @@ func (ec *executionContext) unmarshalInputVariantOptionFilter(ctx context.Contex
 func UnmarshalVariantOptionFilter(ctx context.Context, raw any) (model.VariantOptionFilter, error) {
 	var out model.VariantOptionFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "VariantOptionFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputVisitorConsent(ctx context.Context, obj any) (model.VisitorConsent, error) {
+	var it model.VisitorConsent
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"analytics", "marketing", "preferences", "saleOfData"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "analytics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("analytics"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Analytics = data
+		case "marketing":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketing"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Marketing = data
+		case "preferences":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferences"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Preferences = data
+		case "saleOfData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("saleOfData"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SaleOfData = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVisitorConsent unmarshals raw into the VisitorConsent input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVisitorConsent(ctx context.Context, raw any) (model.VisitorConsent, error) {
+	var out model.VisitorConsent
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VisitorConsent", raw, &out)
 	return out, err
 }
 
@@ -27037,6 +28162,107 @@ func (ec *executionContext) _CompletionError(ctx context.Context, sel ast.Select
 	return out
 }
 
+var countryImplementors = []string{"Country"}
+
+func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *model.Country) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Country")
+		case "availableLanguages":
+			out.Values[i] = ec._Country_availableLanguages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._Country_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultLanguage":
+			out.Values[i] = ec._Country_defaultLanguage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isoCode":
+			out.Values[i] = ec._Country_isoCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Country_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitSystem":
+			out.Values[i] = ec._Country_unitSystem(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var currencyImplementors = []string{"Currency"}
+
+func (ec *executionContext) _Currency(ctx context.Context, sel ast.SelectionSet, obj *model.Currency) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, currencyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Currency")
+		case "isoCode":
+			out.Values[i] = ec._Currency_isoCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Currency_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "symbol":
+			out.Values[i] = ec._Currency_symbol(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var customerImplementors = []string{"Customer"}
 
 func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet, obj *ent.Customer) graphql.Marshaler {
@@ -28109,6 +29335,97 @@ func (ec *executionContext) _ImageEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "node":
 			out.Values[i] = ec._ImageEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var languageImplementors = []string{"Language"}
+
+func (ec *executionContext) _Language(ctx context.Context, sel ast.SelectionSet, obj *model.Language) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, languageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Language")
+		case "endonymName":
+			out.Values[i] = ec._Language_endonymName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isoCode":
+			out.Values[i] = ec._Language_isoCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Language_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var localizationImplementors = []string{"Localization"}
+
+func (ec *executionContext) _Localization(ctx context.Context, sel ast.SelectionSet, obj *model.Localization) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, localizationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Localization")
+		case "availableCountries":
+			out.Values[i] = ec._Localization_availableCountries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "availableLanguages":
+			out.Values[i] = ec._Localization_availableLanguages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._Localization_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "language":
+			out.Values[i] = ec._Localization_language(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30010,6 +31327,12 @@ func (ec *executionContext) _QueryRoot(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._QueryRoot_customer(ctx, field)
 				})
+		case "localization":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_localization(ctx, field)
+				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -31475,6 +32798,30 @@ func (ec *executionContext) marshalNCompletionErrorCode2storefrontᚋgraphᚋmod
 	return v
 }
 
+func (ec *executionContext) marshalNCountry2ᚕᚖstorefrontᚋgraphᚋmodelᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Country) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCountry2ᚖstorefrontᚋgraphᚋmodelᚐCountry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCountry2ᚖstorefrontᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v *model.Country) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Country!")
+		return graphql.Null
+	}
+	return ec._Country(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCountryCode2storefrontᚋgraphᚋmodelᚐCountryCode(ctx context.Context, v any) (model.CountryCode, error) {
 	var res model.CountryCode
 	err := res.UnmarshalGQL(v)
@@ -31513,6 +32860,14 @@ func (ec *executionContext) marshalNCountryCode2ᚕstorefrontᚋgraphᚋmodelᚐ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNCurrency2ᚖstorefrontᚋgraphᚋmodelᚐCurrency(ctx context.Context, sel ast.SelectionSet, v *model.Currency) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Currency!")
+		return graphql.Null
+	}
+	return ec._Currency(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCurrencyCode2storefrontᚋgraphᚋmodelᚐCurrencyCode(ctx context.Context, v any) (model.CurrencyCode, error) {
@@ -31992,6 +33347,48 @@ func (ec *executionContext) marshalNJSON2string(ctx context.Context, sel ast.Sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "JSON!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLanguage2ᚕᚖstorefrontᚋgraphᚋmodelᚐLanguageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Language) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLanguage2ᚖstorefrontᚋgraphᚋmodelᚐLanguage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLanguage2ᚖstorefrontᚋgraphᚋmodelᚐLanguage(ctx context.Context, sel ast.SelectionSet, v *model.Language) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Language!")
+		return graphql.Null
+	}
+	return ec._Language(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLanguageCode2storefrontᚋgraphᚋmodelᚐLanguageCode(ctx context.Context, v any) (model.LanguageCode, error) {
+	var res model.LanguageCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLanguageCode2storefrontᚋgraphᚋmodelᚐLanguageCode(ctx context.Context, sel ast.SelectionSet, v model.LanguageCode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNLocalization2ᚖstorefrontᚋgraphᚋmodelᚐLocalization(ctx context.Context, sel ast.SelectionSet, v *model.Localization) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Localization!")
+		return graphql.Null
+	}
+	return ec._Localization(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMailingAddress2ᚕᚖstorefrontᚋentᚐMailingAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.MailingAddress) graphql.Marshaler {
@@ -32664,6 +34061,16 @@ func (ec *executionContext) marshalNURL2string(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalNUnitSystem2storefrontᚋgraphᚋmodelᚐUnitSystem(ctx context.Context, v any) (model.UnitSystem, error) {
+	var res model.UnitSystem
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnitSystem2storefrontᚋgraphᚋmodelᚐUnitSystem(ctx context.Context, sel ast.SelectionSet, v model.UnitSystem) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNUnsignedInt642storefrontᚋgraphᚋscalarᚐUnsignedInt64(ctx context.Context, v any) (scalar.UnsignedInt64, error) {
 	var res scalar.UnsignedInt64
 	err := res.UnmarshalGQL(v)
@@ -32895,6 +34302,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOBuyerInput2ᚖstorefrontᚋgraphᚋmodelᚐBuyerInput(ctx context.Context, v any) (*model.BuyerInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBuyerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx context.Context, sel ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
@@ -33400,6 +34815,22 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOLanguageCode2ᚖstorefrontᚋgraphᚋmodelᚐLanguageCode(ctx context.Context, v any) (*model.LanguageCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.LanguageCode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLanguageCode2ᚖstorefrontᚋgraphᚋmodelᚐLanguageCode(ctx context.Context, sel ast.SelectionSet, v *model.LanguageCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOMailingAddress2ᚖstorefrontᚋentᚐMailingAddress(ctx context.Context, sel ast.SelectionSet, v *ent.MailingAddress) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33795,6 +35226,14 @@ func (ec *executionContext) unmarshalOVariantOptionFilter2ᚖstorefrontᚋgraph�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputVariantOptionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOVisitorConsent2ᚖstorefrontᚋgraphᚋmodelᚐVisitorConsent(ctx context.Context, v any) (*model.VisitorConsent, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputVisitorConsent(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

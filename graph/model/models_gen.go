@@ -64,6 +64,14 @@ type BaseCartLineEdge struct {
 	Node   ent.Noder `json:"node"`
 }
 
+// Who is buying.
+type BuyerInput struct {
+	// Business buyers' company locations are not supported; the value is ignored.
+	CompanyLocationID *string `json:"companyLocationId,omitempty"`
+	// A customer access token from `customerAccessTokenCreate`.
+	CustomerAccessToken string `json:"customerAccessToken"`
+}
+
 type CartAddressInput struct {
 	DeliveryAddress *CartDeliveryAddressInput `json:"deliveryAddress,omitempty"`
 }
@@ -370,6 +378,29 @@ type CompletionError struct {
 	Message *string             `json:"message,omitempty"`
 }
 
+// A country the shop sells to.
+type Country struct {
+	// Languages the shop's texts are available in for this country.
+	AvailableLanguages []*Language `json:"availableLanguages"`
+	// The currency prices are shown and charged in for this country.
+	Currency *Currency `json:"currency"`
+	// The language the country's buyers see unless they choose another.
+	DefaultLanguage *Language   `json:"defaultLanguage"`
+	IsoCode         CountryCode `json:"isoCode"`
+	// English name of the country.
+	Name       string     `json:"name"`
+	UnitSystem UnitSystem `json:"unitSystem"`
+}
+
+// A currency.
+type Currency struct {
+	IsoCode CurrencyCode `json:"isoCode"`
+	// English name of the currency.
+	Name string `json:"name"`
+	// Symbol, e.g. `$` or `€`.
+	Symbol string `json:"symbol"`
+}
+
 type CustomerAccessToken struct {
 	AccessToken string    `json:"accessToken"`
 	ExpiresAt   time.Time `json:"expiresAt"`
@@ -538,6 +569,27 @@ type ImageConnection struct {
 type ImageEdge struct {
 	Cursor string `json:"cursor"`
 	Node   *Image `json:"node"`
+}
+
+// A language.
+type Language struct {
+	// The language's name in itself, e.g. `Deutsch`.
+	EndonymName string       `json:"endonymName"`
+	IsoCode     LanguageCode `json:"isoCode"`
+	// English name of the language.
+	Name string `json:"name"`
+}
+
+// Where and in which language the request is served.
+type Localization struct {
+	// The countries the shop sells to, each with its currency.
+	AvailableCountries []*Country `json:"availableCountries"`
+	// The languages the shop's texts are available in.
+	AvailableLanguages []*Language `json:"availableLanguages"`
+	// The request's country (from `@inContext`), or the shop's own country.
+	Country *Country `json:"country"`
+	// The request's language (from `@inContext`), or the shop's language.
+	Language *Language `json:"language"`
 }
 
 type MailingAddressConnection struct {
@@ -752,6 +804,14 @@ func (UserError) IsDisplayableError() {}
 type VariantOptionFilter struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+}
+
+// A visitor's consent to tracking, by purpose (`null` when not given).
+type VisitorConsent struct {
+	Analytics   *bool `json:"analytics,omitempty"`
+	Marketing   *bool `json:"marketing,omitempty"`
+	Preferences *bool `json:"preferences,omitempty"`
+	SaleOfData  *bool `json:"saleOfData,omitempty"`
 }
 
 type CardBrand string
@@ -2713,6 +2773,345 @@ func (e FilterType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type LanguageCode string
+
+const (
+	LanguageCodeAf   LanguageCode = "AF"
+	LanguageCodeAk   LanguageCode = "AK"
+	LanguageCodeAm   LanguageCode = "AM"
+	LanguageCodeAr   LanguageCode = "AR"
+	LanguageCodeAs   LanguageCode = "AS"
+	LanguageCodeAz   LanguageCode = "AZ"
+	LanguageCodeBe   LanguageCode = "BE"
+	LanguageCodeBg   LanguageCode = "BG"
+	LanguageCodeBm   LanguageCode = "BM"
+	LanguageCodeBn   LanguageCode = "BN"
+	LanguageCodeBo   LanguageCode = "BO"
+	LanguageCodeBr   LanguageCode = "BR"
+	LanguageCodeBs   LanguageCode = "BS"
+	LanguageCodeCa   LanguageCode = "CA"
+	LanguageCodeCe   LanguageCode = "CE"
+	LanguageCodeCkb  LanguageCode = "CKB"
+	LanguageCodeCs   LanguageCode = "CS"
+	LanguageCodeCu   LanguageCode = "CU"
+	LanguageCodeCy   LanguageCode = "CY"
+	LanguageCodeDa   LanguageCode = "DA"
+	LanguageCodeDe   LanguageCode = "DE"
+	LanguageCodeDz   LanguageCode = "DZ"
+	LanguageCodeEe   LanguageCode = "EE"
+	LanguageCodeEl   LanguageCode = "EL"
+	LanguageCodeEn   LanguageCode = "EN"
+	LanguageCodeEo   LanguageCode = "EO"
+	LanguageCodeEs   LanguageCode = "ES"
+	LanguageCodeEt   LanguageCode = "ET"
+	LanguageCodeEu   LanguageCode = "EU"
+	LanguageCodeFa   LanguageCode = "FA"
+	LanguageCodeFf   LanguageCode = "FF"
+	LanguageCodeFi   LanguageCode = "FI"
+	LanguageCodeFil  LanguageCode = "FIL"
+	LanguageCodeFo   LanguageCode = "FO"
+	LanguageCodeFr   LanguageCode = "FR"
+	LanguageCodeFy   LanguageCode = "FY"
+	LanguageCodeGa   LanguageCode = "GA"
+	LanguageCodeGd   LanguageCode = "GD"
+	LanguageCodeGl   LanguageCode = "GL"
+	LanguageCodeGu   LanguageCode = "GU"
+	LanguageCodeGv   LanguageCode = "GV"
+	LanguageCodeHa   LanguageCode = "HA"
+	LanguageCodeHe   LanguageCode = "HE"
+	LanguageCodeHi   LanguageCode = "HI"
+	LanguageCodeHr   LanguageCode = "HR"
+	LanguageCodeHu   LanguageCode = "HU"
+	LanguageCodeHy   LanguageCode = "HY"
+	LanguageCodeIa   LanguageCode = "IA"
+	LanguageCodeID   LanguageCode = "ID"
+	LanguageCodeIg   LanguageCode = "IG"
+	LanguageCodeIi   LanguageCode = "II"
+	LanguageCodeIs   LanguageCode = "IS"
+	LanguageCodeIt   LanguageCode = "IT"
+	LanguageCodeJa   LanguageCode = "JA"
+	LanguageCodeJv   LanguageCode = "JV"
+	LanguageCodeKa   LanguageCode = "KA"
+	LanguageCodeKi   LanguageCode = "KI"
+	LanguageCodeKk   LanguageCode = "KK"
+	LanguageCodeKl   LanguageCode = "KL"
+	LanguageCodeKm   LanguageCode = "KM"
+	LanguageCodeKn   LanguageCode = "KN"
+	LanguageCodeKo   LanguageCode = "KO"
+	LanguageCodeKs   LanguageCode = "KS"
+	LanguageCodeKu   LanguageCode = "KU"
+	LanguageCodeKw   LanguageCode = "KW"
+	LanguageCodeKy   LanguageCode = "KY"
+	LanguageCodeLa   LanguageCode = "LA"
+	LanguageCodeLb   LanguageCode = "LB"
+	LanguageCodeLg   LanguageCode = "LG"
+	LanguageCodeLn   LanguageCode = "LN"
+	LanguageCodeLo   LanguageCode = "LO"
+	LanguageCodeLt   LanguageCode = "LT"
+	LanguageCodeLu   LanguageCode = "LU"
+	LanguageCodeLv   LanguageCode = "LV"
+	LanguageCodeMg   LanguageCode = "MG"
+	LanguageCodeMi   LanguageCode = "MI"
+	LanguageCodeMk   LanguageCode = "MK"
+	LanguageCodeMl   LanguageCode = "ML"
+	LanguageCodeMn   LanguageCode = "MN"
+	LanguageCodeMo   LanguageCode = "MO"
+	LanguageCodeMr   LanguageCode = "MR"
+	LanguageCodeMs   LanguageCode = "MS"
+	LanguageCodeMt   LanguageCode = "MT"
+	LanguageCodeMy   LanguageCode = "MY"
+	LanguageCodeNb   LanguageCode = "NB"
+	LanguageCodeNd   LanguageCode = "ND"
+	LanguageCodeNe   LanguageCode = "NE"
+	LanguageCodeNl   LanguageCode = "NL"
+	LanguageCodeNn   LanguageCode = "NN"
+	LanguageCodeNo   LanguageCode = "NO"
+	LanguageCodeOm   LanguageCode = "OM"
+	LanguageCodeOr   LanguageCode = "OR"
+	LanguageCodeOs   LanguageCode = "OS"
+	LanguageCodePa   LanguageCode = "PA"
+	LanguageCodePl   LanguageCode = "PL"
+	LanguageCodePs   LanguageCode = "PS"
+	LanguageCodePt   LanguageCode = "PT"
+	LanguageCodePtBr LanguageCode = "PT_BR"
+	LanguageCodePtPt LanguageCode = "PT_PT"
+	LanguageCodeQu   LanguageCode = "QU"
+	LanguageCodeRm   LanguageCode = "RM"
+	LanguageCodeRn   LanguageCode = "RN"
+	LanguageCodeRo   LanguageCode = "RO"
+	LanguageCodeRu   LanguageCode = "RU"
+	LanguageCodeRw   LanguageCode = "RW"
+	LanguageCodeSa   LanguageCode = "SA"
+	LanguageCodeSc   LanguageCode = "SC"
+	LanguageCodeSd   LanguageCode = "SD"
+	LanguageCodeSe   LanguageCode = "SE"
+	LanguageCodeSg   LanguageCode = "SG"
+	LanguageCodeSh   LanguageCode = "SH"
+	LanguageCodeSi   LanguageCode = "SI"
+	LanguageCodeSk   LanguageCode = "SK"
+	LanguageCodeSl   LanguageCode = "SL"
+	LanguageCodeSn   LanguageCode = "SN"
+	LanguageCodeSo   LanguageCode = "SO"
+	LanguageCodeSq   LanguageCode = "SQ"
+	LanguageCodeSr   LanguageCode = "SR"
+	LanguageCodeSu   LanguageCode = "SU"
+	LanguageCodeSv   LanguageCode = "SV"
+	LanguageCodeSw   LanguageCode = "SW"
+	LanguageCodeTa   LanguageCode = "TA"
+	LanguageCodeTe   LanguageCode = "TE"
+	LanguageCodeTg   LanguageCode = "TG"
+	LanguageCodeTh   LanguageCode = "TH"
+	LanguageCodeTi   LanguageCode = "TI"
+	LanguageCodeTk   LanguageCode = "TK"
+	LanguageCodeTo   LanguageCode = "TO"
+	LanguageCodeTr   LanguageCode = "TR"
+	LanguageCodeTt   LanguageCode = "TT"
+	LanguageCodeUg   LanguageCode = "UG"
+	LanguageCodeUk   LanguageCode = "UK"
+	LanguageCodeUr   LanguageCode = "UR"
+	LanguageCodeUz   LanguageCode = "UZ"
+	LanguageCodeVi   LanguageCode = "VI"
+	LanguageCodeVo   LanguageCode = "VO"
+	LanguageCodeWo   LanguageCode = "WO"
+	LanguageCodeXh   LanguageCode = "XH"
+	LanguageCodeYi   LanguageCode = "YI"
+	LanguageCodeYo   LanguageCode = "YO"
+	LanguageCodeZh   LanguageCode = "ZH"
+	LanguageCodeZhCn LanguageCode = "ZH_CN"
+	LanguageCodeZhTw LanguageCode = "ZH_TW"
+	LanguageCodeZu   LanguageCode = "ZU"
+)
+
+var AllLanguageCode = []LanguageCode{
+	LanguageCodeAf,
+	LanguageCodeAk,
+	LanguageCodeAm,
+	LanguageCodeAr,
+	LanguageCodeAs,
+	LanguageCodeAz,
+	LanguageCodeBe,
+	LanguageCodeBg,
+	LanguageCodeBm,
+	LanguageCodeBn,
+	LanguageCodeBo,
+	LanguageCodeBr,
+	LanguageCodeBs,
+	LanguageCodeCa,
+	LanguageCodeCe,
+	LanguageCodeCkb,
+	LanguageCodeCs,
+	LanguageCodeCu,
+	LanguageCodeCy,
+	LanguageCodeDa,
+	LanguageCodeDe,
+	LanguageCodeDz,
+	LanguageCodeEe,
+	LanguageCodeEl,
+	LanguageCodeEn,
+	LanguageCodeEo,
+	LanguageCodeEs,
+	LanguageCodeEt,
+	LanguageCodeEu,
+	LanguageCodeFa,
+	LanguageCodeFf,
+	LanguageCodeFi,
+	LanguageCodeFil,
+	LanguageCodeFo,
+	LanguageCodeFr,
+	LanguageCodeFy,
+	LanguageCodeGa,
+	LanguageCodeGd,
+	LanguageCodeGl,
+	LanguageCodeGu,
+	LanguageCodeGv,
+	LanguageCodeHa,
+	LanguageCodeHe,
+	LanguageCodeHi,
+	LanguageCodeHr,
+	LanguageCodeHu,
+	LanguageCodeHy,
+	LanguageCodeIa,
+	LanguageCodeID,
+	LanguageCodeIg,
+	LanguageCodeIi,
+	LanguageCodeIs,
+	LanguageCodeIt,
+	LanguageCodeJa,
+	LanguageCodeJv,
+	LanguageCodeKa,
+	LanguageCodeKi,
+	LanguageCodeKk,
+	LanguageCodeKl,
+	LanguageCodeKm,
+	LanguageCodeKn,
+	LanguageCodeKo,
+	LanguageCodeKs,
+	LanguageCodeKu,
+	LanguageCodeKw,
+	LanguageCodeKy,
+	LanguageCodeLa,
+	LanguageCodeLb,
+	LanguageCodeLg,
+	LanguageCodeLn,
+	LanguageCodeLo,
+	LanguageCodeLt,
+	LanguageCodeLu,
+	LanguageCodeLv,
+	LanguageCodeMg,
+	LanguageCodeMi,
+	LanguageCodeMk,
+	LanguageCodeMl,
+	LanguageCodeMn,
+	LanguageCodeMo,
+	LanguageCodeMr,
+	LanguageCodeMs,
+	LanguageCodeMt,
+	LanguageCodeMy,
+	LanguageCodeNb,
+	LanguageCodeNd,
+	LanguageCodeNe,
+	LanguageCodeNl,
+	LanguageCodeNn,
+	LanguageCodeNo,
+	LanguageCodeOm,
+	LanguageCodeOr,
+	LanguageCodeOs,
+	LanguageCodePa,
+	LanguageCodePl,
+	LanguageCodePs,
+	LanguageCodePt,
+	LanguageCodePtBr,
+	LanguageCodePtPt,
+	LanguageCodeQu,
+	LanguageCodeRm,
+	LanguageCodeRn,
+	LanguageCodeRo,
+	LanguageCodeRu,
+	LanguageCodeRw,
+	LanguageCodeSa,
+	LanguageCodeSc,
+	LanguageCodeSd,
+	LanguageCodeSe,
+	LanguageCodeSg,
+	LanguageCodeSh,
+	LanguageCodeSi,
+	LanguageCodeSk,
+	LanguageCodeSl,
+	LanguageCodeSn,
+	LanguageCodeSo,
+	LanguageCodeSq,
+	LanguageCodeSr,
+	LanguageCodeSu,
+	LanguageCodeSv,
+	LanguageCodeSw,
+	LanguageCodeTa,
+	LanguageCodeTe,
+	LanguageCodeTg,
+	LanguageCodeTh,
+	LanguageCodeTi,
+	LanguageCodeTk,
+	LanguageCodeTo,
+	LanguageCodeTr,
+	LanguageCodeTt,
+	LanguageCodeUg,
+	LanguageCodeUk,
+	LanguageCodeUr,
+	LanguageCodeUz,
+	LanguageCodeVi,
+	LanguageCodeVo,
+	LanguageCodeWo,
+	LanguageCodeXh,
+	LanguageCodeYi,
+	LanguageCodeYo,
+	LanguageCodeZh,
+	LanguageCodeZhCn,
+	LanguageCodeZhTw,
+	LanguageCodeZu,
+}
+
+func (e LanguageCode) IsValid() bool {
+	switch e {
+	case LanguageCodeAf, LanguageCodeAk, LanguageCodeAm, LanguageCodeAr, LanguageCodeAs, LanguageCodeAz, LanguageCodeBe, LanguageCodeBg, LanguageCodeBm, LanguageCodeBn, LanguageCodeBo, LanguageCodeBr, LanguageCodeBs, LanguageCodeCa, LanguageCodeCe, LanguageCodeCkb, LanguageCodeCs, LanguageCodeCu, LanguageCodeCy, LanguageCodeDa, LanguageCodeDe, LanguageCodeDz, LanguageCodeEe, LanguageCodeEl, LanguageCodeEn, LanguageCodeEo, LanguageCodeEs, LanguageCodeEt, LanguageCodeEu, LanguageCodeFa, LanguageCodeFf, LanguageCodeFi, LanguageCodeFil, LanguageCodeFo, LanguageCodeFr, LanguageCodeFy, LanguageCodeGa, LanguageCodeGd, LanguageCodeGl, LanguageCodeGu, LanguageCodeGv, LanguageCodeHa, LanguageCodeHe, LanguageCodeHi, LanguageCodeHr, LanguageCodeHu, LanguageCodeHy, LanguageCodeIa, LanguageCodeID, LanguageCodeIg, LanguageCodeIi, LanguageCodeIs, LanguageCodeIt, LanguageCodeJa, LanguageCodeJv, LanguageCodeKa, LanguageCodeKi, LanguageCodeKk, LanguageCodeKl, LanguageCodeKm, LanguageCodeKn, LanguageCodeKo, LanguageCodeKs, LanguageCodeKu, LanguageCodeKw, LanguageCodeKy, LanguageCodeLa, LanguageCodeLb, LanguageCodeLg, LanguageCodeLn, LanguageCodeLo, LanguageCodeLt, LanguageCodeLu, LanguageCodeLv, LanguageCodeMg, LanguageCodeMi, LanguageCodeMk, LanguageCodeMl, LanguageCodeMn, LanguageCodeMo, LanguageCodeMr, LanguageCodeMs, LanguageCodeMt, LanguageCodeMy, LanguageCodeNb, LanguageCodeNd, LanguageCodeNe, LanguageCodeNl, LanguageCodeNn, LanguageCodeNo, LanguageCodeOm, LanguageCodeOr, LanguageCodeOs, LanguageCodePa, LanguageCodePl, LanguageCodePs, LanguageCodePt, LanguageCodePtBr, LanguageCodePtPt, LanguageCodeQu, LanguageCodeRm, LanguageCodeRn, LanguageCodeRo, LanguageCodeRu, LanguageCodeRw, LanguageCodeSa, LanguageCodeSc, LanguageCodeSd, LanguageCodeSe, LanguageCodeSg, LanguageCodeSh, LanguageCodeSi, LanguageCodeSk, LanguageCodeSl, LanguageCodeSn, LanguageCodeSo, LanguageCodeSq, LanguageCodeSr, LanguageCodeSu, LanguageCodeSv, LanguageCodeSw, LanguageCodeTa, LanguageCodeTe, LanguageCodeTg, LanguageCodeTh, LanguageCodeTi, LanguageCodeTk, LanguageCodeTo, LanguageCodeTr, LanguageCodeTt, LanguageCodeUg, LanguageCodeUk, LanguageCodeUr, LanguageCodeUz, LanguageCodeVi, LanguageCodeVo, LanguageCodeWo, LanguageCodeXh, LanguageCodeYi, LanguageCodeYo, LanguageCodeZh, LanguageCodeZhCn, LanguageCodeZhTw, LanguageCodeZu:
+		return true
+	}
+	return false
+}
+
+func (e LanguageCode) String() string {
+	return string(e)
+}
+
+func (e *LanguageCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LanguageCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LanguageCode", str)
+	}
+	return nil
+}
+
+func (e LanguageCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LanguageCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LanguageCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type MenuItemType string
 
 const (
@@ -3715,6 +4114,62 @@ func (e *SubmissionErrorCode) UnmarshalJSON(b []byte) error {
 }
 
 func (e SubmissionErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Systems of weights and measures.
+type UnitSystem string
+
+const (
+	UnitSystemImperialSystem UnitSystem = "IMPERIAL_SYSTEM"
+	UnitSystemMetricSystem   UnitSystem = "METRIC_SYSTEM"
+)
+
+var AllUnitSystem = []UnitSystem{
+	UnitSystemImperialSystem,
+	UnitSystemMetricSystem,
+}
+
+func (e UnitSystem) IsValid() bool {
+	switch e {
+	case UnitSystemImperialSystem, UnitSystemMetricSystem:
+		return true
+	}
+	return false
+}
+
+func (e UnitSystem) String() string {
+	return string(e)
+}
+
+func (e *UnitSystem) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UnitSystem(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UnitSystem", str)
+	}
+	return nil
+}
+
+func (e UnitSystem) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UnitSystem) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UnitSystem) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
