@@ -175,3 +175,95 @@ func TestShopifyGlobalIDs(t *testing.T) {
 		}
 	})
 }
+
+// TestDeprecatedFieldsStorefrontsAskFor: the deprecated fields public storefronts still
+// select answer the same data as their replacements.
+func TestDeprecatedFieldsStorefrontsAskFor(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, cartFixture)
+		var got struct {
+			Product struct {
+				Images struct {
+					Nodes []struct{ URL, OriginalSrc string }
+					Edges []struct{ Node struct{ URL string } }
+				}
+				Variants struct {
+					PageInfo struct{ HasNextPage bool }
+					Nodes    []struct {
+						Price, PriceV2                   amount
+						CompareAtPrice, CompareAtPriceV2 *amount
+					}
+				}
+			}
+			Search struct {
+				Nodes []struct{ Handle string }
+				Edges []struct{ Node struct{ Handle string } }
+			}
+		}
+		api.post(t, `{
+			product(handle: "tee") {
+				images(first: 5) { nodes { url originalSrc } edges { node { url } } }
+				variants(first: 2) { pageInfo { hasNextPage } nodes { price { amount } priceV2 { amount } compareAtPrice { amount } compareAtPriceV2 { amount } } }
+			}
+			search(query: "tee", first: 5) { nodes { ... on Product { handle } ... on Page { handle } } edges { node { ... on Product { handle } ... on Page { handle } } } }
+		}`, nil).decode(t, &got)
+		p := got.Product
+		if len(p.Images.Nodes) != 2 || p.Images.Nodes[0].OriginalSrc != p.Images.Nodes[0].URL || p.Images.Nodes[1].URL != p.Images.Edges[1].Node.URL {
+			t.Errorf("images: %+v", p.Images)
+		}
+		if !p.Variants.PageInfo.HasNextPage || len(p.Variants.Nodes) != 2 {
+			t.Errorf("variants page: %+v", p.Variants)
+		}
+		for _, v := range p.Variants.Nodes {
+			if v.Price != v.PriceV2 || (v.CompareAtPrice == nil) != (v.CompareAtPriceV2 == nil) || v.CompareAtPrice != nil && *v.CompareAtPrice != *v.CompareAtPriceV2 {
+				t.Errorf("variant prices: %+v", v)
+			}
+		}
+		if len(got.Search.Nodes) == 0 || len(got.Search.Nodes) != len(got.Search.Edges) || got.Search.Nodes[0].Handle != got.Search.Edges[0].Node.Handle {
+			t.Errorf("search nodes %+v edges %+v", got.Search.Nodes, got.Search.Edges)
+		}
+
+		c := api.newCart(t, line(variantID(t, api.DB, "tee", "S / Black"), 2))
+		var cart struct {
+			Cart struct {
+				Cost struct {
+					SubtotalAmount, TotalAmount amount
+					TotalDutyAmount             *amount
+				}
+				EstimatedCost struct {
+					SubtotalAmount, TotalAmount, CheckoutChargeAmount amount
+					TotalDutyAmount                                   *amount
+				}
+				Lines struct {
+					Nodes []struct {
+						Cost struct {
+							AmountPerQuantity, SubtotalAmount, TotalAmount amount
+							CompareAtAmountPerQuantity                     *amount
+						}
+						EstimatedCost struct {
+							Amount, SubtotalAmount, TotalAmount amount
+							CompareAtAmount                     *amount
+						}
+						ParentRelationship *struct{ Parent struct{ ID string } }
+					}
+				}
+			}
+		}
+		api.post(t, `query($id: ID!) { cart(id: $id) {
+			cost { subtotalAmount { amount } totalAmount { amount } totalDutyAmount { amount } }
+			estimatedCost { subtotalAmount { amount } totalAmount { amount } checkoutChargeAmount { amount } totalDutyAmount { amount } }
+			lines(first: 5) { nodes { cost { amountPerQuantity { amount } subtotalAmount { amount } totalAmount { amount } compareAtAmountPerQuantity { amount } }
+				estimatedCost { amount { amount } subtotalAmount { amount } totalAmount { amount } compareAtAmount { amount } }
+				... on CartLine { parentRelationship { parent { id } } } } }
+		} }`, map[string]any{"id": c.ID}).decode(t, &cart)
+		ct := cart.Cart
+		if ct.EstimatedCost.SubtotalAmount != ct.Cost.SubtotalAmount || ct.EstimatedCost.TotalAmount != ct.Cost.TotalAmount || ct.EstimatedCost.SubtotalAmount.Amount != "30.00" || ct.Cost.TotalDutyAmount != nil || ct.EstimatedCost.TotalDutyAmount != nil {
+			t.Errorf("cart cost %+v estimated %+v", ct.Cost, ct.EstimatedCost)
+		}
+		l := ct.Lines.Nodes[0]
+		if l.EstimatedCost.Amount != l.Cost.AmountPerQuantity || l.EstimatedCost.SubtotalAmount != l.Cost.SubtotalAmount || l.EstimatedCost.TotalAmount != l.Cost.TotalAmount ||
+			l.EstimatedCost.CompareAtAmount == nil || *l.EstimatedCost.CompareAtAmount != *l.Cost.CompareAtAmountPerQuantity || l.ParentRelationship != nil {
+			t.Errorf("line cost %+v estimated %+v parent %+v", l.Cost, l.EstimatedCost, l.ParentRelationship)
+		}
+	})
+}

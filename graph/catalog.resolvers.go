@@ -135,9 +135,10 @@ func (r *productResolver) Images(ctx context.Context, obj *ent.Product, after *s
 	if err != nil {
 		return nil, err
 	}
-	c := &model.ImageConnection{PageInfo: pageInfo(p), Edges: make([]*model.ImageEdge, len(p.Items))}
+	c := &model.ImageConnection{PageInfo: pageInfo(p), Edges: make([]*model.ImageEdge, len(p.Items)), Nodes: make([]*model.Image, len(p.Items))}
 	for i, it := range p.Items {
-		c.Edges[i] = &model.ImageEdge{Cursor: p.Cursors[i], Node: productImage(it)}
+		c.Nodes[i] = productImage(it)
+		c.Edges[i] = &model.ImageEdge{Cursor: p.Cursors[i], Node: c.Nodes[i]}
 	}
 	return c, nil
 }
@@ -210,7 +211,7 @@ func (r *productResolver) Variants(ctx context.Context, obj *ent.Product, after 
 	if err != nil {
 		return nil, err
 	}
-	c := &model.ProductVariantConnection{Nodes: p.Items, Edges: make([]*model.ProductVariantEdge, len(p.Items))}
+	c := &model.ProductVariantConnection{Nodes: p.Items, Edges: make([]*model.ProductVariantEdge, len(p.Items)), PageInfo: pageInfo(p)}
 	for i, it := range p.Items {
 		c.Edges[i] = &model.ProductVariantEdge{Node: it}
 	}
@@ -263,6 +264,10 @@ func (r *productVariantResolver) CompareAtPrice(ctx context.Context, obj *ent.Pr
 	return moneyV2(*obj.CompareAtPrice, cur), nil
 }
 
+func (r *productVariantResolver) CompareAtPriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
+	return r.CompareAtPrice(ctx, obj)
+}
+
 func (r *productVariantResolver) CurrentlyNotInStock(ctx context.Context, obj *ent.ProductVariant) (bool, error) {
 	// Stock is always tracked and overselling is never allowed, so a variant is either in
 	// stock or not for sale.
@@ -290,6 +295,10 @@ func (r *productVariantResolver) Price(ctx context.Context, obj *ent.ProductVari
 		return nil, err
 	}
 	return moneyV2(obj.Price, cur), nil
+}
+
+func (r *productVariantResolver) PriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
+	return r.Price(ctx, obj)
 }
 
 func (r *productVariantResolver) Product(ctx context.Context, obj *ent.ProductVariant) (*ent.Product, error) {

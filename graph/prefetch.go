@@ -99,7 +99,7 @@ func prefetchProducts(ctx context.Context, products []*ent.Product, sel productS
 	return loader.For(ctx).PrefetchProducts(ctx, products, sel)
 }
 
-// searchProductSelection reads the product fields selected under search's edges.node.
+// searchProductSelection reads the product fields selected under search's edges.node and nodes.
 func searchProductSelection(ctx context.Context) productSelection {
 	fc := graphql.GetFieldContext(ctx)
 	oc := graphql.GetOperationContext(ctx)
@@ -108,6 +108,9 @@ func searchProductSelection(ctx context.Context) productSelection {
 	}
 	var sel productSelection
 	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{"SearchResultItemConnection"}) {
+		if f.Name == "nodes" {
+			sel = sel.Merge(productFields(oc, f.Selections))
+		}
 		if f.Name != "edges" {
 			continue
 		}

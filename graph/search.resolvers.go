@@ -68,13 +68,17 @@ func (r *queryRootResolver) PredictiveSearch(ctx context.Context, limit *int, qu
 func (r *searchResultItemConnectionResolver) Edges(ctx context.Context, obj *catalog.SearchResult) ([]*model.SearchResultItemEdge, error) {
 	edges := make([]*model.SearchResultItemEdge, len(obj.Items))
 	for i, it := range obj.Items {
-		var node ent.Noder = it.Page
-		if it.Product != nil {
-			node = it.Product
-		}
-		edges[i] = &model.SearchResultItemEdge{Cursor: obj.Cursors[i], Node: node}
+		edges[i] = &model.SearchResultItemEdge{Cursor: obj.Cursors[i], Node: searchNode(it)}
 	}
 	return edges, nil
+}
+
+func (r *searchResultItemConnectionResolver) Nodes(ctx context.Context, obj *catalog.SearchResult) ([]ent.Noder, error) {
+	nodes := make([]ent.Noder, len(obj.Items))
+	for i, it := range obj.Items {
+		nodes[i] = searchNode(it)
+	}
+	return nodes, nil
 }
 
 func (r *searchResultItemConnectionResolver) PageInfo(ctx context.Context, obj *catalog.SearchResult) (*model.PageInfo, error) {

@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	Collection() CollectionResolver
 	Customer() CustomerResolver
 	Fulfillment() FulfillmentResolver
+	Image() ImageResolver
 	MailingAddress() MailingAddressResolver
 	Menu() MenuResolver
 	MenuItem() MenuItemResolver
@@ -96,6 +97,7 @@ type ComplexityRoot struct {
 		DeliveryGroups      func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
 		DiscountAllocations func(childComplexity int) int
 		DiscountCodes       func(childComplexity int) int
+		EstimatedCost       func(childComplexity int) int
 		GlobalID            func(childComplexity int) int
 		Lines               func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
 		Note                func(childComplexity int) int
@@ -159,6 +161,7 @@ type ComplexityRoot struct {
 		SubtotalAmountEstimated func(childComplexity int) int
 		TotalAmount             func(childComplexity int) int
 		TotalAmountEstimated    func(childComplexity int) int
+		TotalDutyAmount         func(childComplexity int) int
 		TotalTaxAmount          func(childComplexity int) int
 	}
 
@@ -223,12 +226,22 @@ type ComplexityRoot struct {
 		Warnings   func(childComplexity int) int
 	}
 
+	CartEstimatedCost struct {
+		CheckoutChargeAmount func(childComplexity int) int
+		SubtotalAmount       func(childComplexity int) int
+		TotalAmount          func(childComplexity int) int
+		TotalDutyAmount      func(childComplexity int) int
+		TotalTaxAmount       func(childComplexity int) int
+	}
+
 	CartLine struct {
 		Attributes          func(childComplexity int) int
 		Cost                func(childComplexity int) int
 		DiscountAllocations func(childComplexity int) int
+		EstimatedCost       func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		Merchandise         func(childComplexity int) int
+		ParentRelationship  func(childComplexity int) int
 		Quantity            func(childComplexity int) int
 	}
 
@@ -237,6 +250,17 @@ type ComplexityRoot struct {
 		CompareAtAmountPerQuantity func(childComplexity int) int
 		SubtotalAmount             func(childComplexity int) int
 		TotalAmount                func(childComplexity int) int
+	}
+
+	CartLineEstimatedCost struct {
+		Amount          func(childComplexity int) int
+		CompareAtAmount func(childComplexity int) int
+		SubtotalAmount  func(childComplexity int) int
+		TotalAmount     func(childComplexity int) int
+	}
+
+	CartLineParentRelationship struct {
+		Parent func(childComplexity int) int
 	}
 
 	CartLinesAddPayload struct {
@@ -326,6 +350,17 @@ type ComplexityRoot struct {
 	CompletionError struct {
 		Code    func(childComplexity int) int
 		Message func(childComplexity int) int
+	}
+
+	ComponentizableCartLine struct {
+		Attributes          func(childComplexity int) int
+		Cost                func(childComplexity int) int
+		DiscountAllocations func(childComplexity int) int
+		EstimatedCost       func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		LineComponents      func(childComplexity int) int
+		Merchandise         func(childComplexity int) int
+		Quantity            func(childComplexity int) int
 	}
 
 	Country struct {
@@ -478,15 +513,17 @@ type ComplexityRoot struct {
 	}
 
 	Image struct {
-		AltText func(childComplexity int) int
-		Height  func(childComplexity int) int
-		ID      func(childComplexity int) int
-		URL     func(childComplexity int) int
-		Width   func(childComplexity int) int
+		AltText     func(childComplexity int) int
+		Height      func(childComplexity int) int
+		ID          func(childComplexity int) int
+		OriginalSrc func(childComplexity int) int
+		URL         func(childComplexity int) int
+		Width       func(childComplexity int) int
 	}
 
 	ImageConnection struct {
 		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
 		PageInfo func(childComplexity int) int
 	}
 
@@ -742,10 +779,12 @@ type ComplexityRoot struct {
 		AvailableForSale    func(childComplexity int) int
 		Barcode             func(childComplexity int) int
 		CompareAtPrice      func(childComplexity int) int
+		CompareAtPriceV2    func(childComplexity int) int
 		CurrentlyNotInStock func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		Image               func(childComplexity int) int
 		Price               func(childComplexity int) int
+		PriceV2             func(childComplexity int) int
 		Product             func(childComplexity int) int
 		QuantityAvailable   func(childComplexity int) int
 		RequiresShipping    func(childComplexity int) int
@@ -757,8 +796,9 @@ type ComplexityRoot struct {
 	}
 
 	ProductVariantConnection struct {
-		Edges func(childComplexity int) int
-		Nodes func(childComplexity int) int
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
 	}
 
 	ProductVariantEdge struct {
@@ -800,6 +840,7 @@ type ComplexityRoot struct {
 
 	SearchResultItemConnection struct {
 		Edges          func(childComplexity int) int
+		Nodes          func(childComplexity int) int
 		PageInfo       func(childComplexity int) int
 		ProductFilters func(childComplexity int) int
 		TotalCount     func(childComplexity int) int
@@ -866,6 +907,7 @@ type CartResolver interface {
 
 	DiscountAllocations(ctx context.Context, obj *cart.Cart) ([]model.CartDiscountAllocation, error)
 	DiscountCodes(ctx context.Context, obj *cart.Cart) ([]*model.CartDiscountCode, error)
+	EstimatedCost(ctx context.Context, obj *cart.Cart) (*model.CartEstimatedCost, error)
 
 	Lines(ctx context.Context, obj *cart.Cart, after *string, before *string, first *int, last *int, reverse *bool) (*model.BaseCartLineConnection, error)
 
@@ -884,8 +926,10 @@ type CartLineResolver interface {
 	Attributes(ctx context.Context, obj *cart.Line) ([]*schema.Attribute, error)
 	Cost(ctx context.Context, obj *cart.Line) (*model.CartLineCost, error)
 	DiscountAllocations(ctx context.Context, obj *cart.Line) ([]model.CartDiscountAllocation, error)
+	EstimatedCost(ctx context.Context, obj *cart.Line) (*model.CartLineEstimatedCost, error)
 	ID(ctx context.Context, obj *cart.Line) (string, error)
 	Merchandise(ctx context.Context, obj *cart.Line) (ent.Noder, error)
+	ParentRelationship(ctx context.Context, obj *cart.Line) (*model.CartLineParentRelationship, error)
 }
 type CollectionResolver interface {
 	ID(ctx context.Context, obj *ent.Collection) (string, error)
@@ -907,6 +951,9 @@ type CustomerResolver interface {
 }
 type FulfillmentResolver interface {
 	TrackingInfo(ctx context.Context, obj *ent.Fulfillment, first *int) ([]*model.FulfillmentTrackingInfo, error)
+}
+type ImageResolver interface {
+	OriginalSrc(ctx context.Context, obj *model.Image) (string, error)
 }
 type MailingAddressResolver interface {
 	Country(ctx context.Context, obj *ent.MailingAddress) (*string, error)
@@ -1032,10 +1079,12 @@ type ProductVariantResolver interface {
 	AvailableForSale(ctx context.Context, obj *ent.ProductVariant) (bool, error)
 
 	CompareAtPrice(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
+	CompareAtPriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
 	CurrentlyNotInStock(ctx context.Context, obj *ent.ProductVariant) (bool, error)
 	ID(ctx context.Context, obj *ent.ProductVariant) (string, error)
 	Image(ctx context.Context, obj *ent.ProductVariant) (*model.Image, error)
 	Price(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
+	PriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
 	Product(ctx context.Context, obj *ent.ProductVariant) (*ent.Product, error)
 	QuantityAvailable(ctx context.Context, obj *ent.ProductVariant) (*int, error)
 
@@ -1065,6 +1114,7 @@ type QueryRootResolver interface {
 }
 type SearchResultItemConnectionResolver interface {
 	Edges(ctx context.Context, obj *catalog.SearchResult) ([]*model.SearchResultItemEdge, error)
+	Nodes(ctx context.Context, obj *catalog.SearchResult) ([]ent.Noder, error)
 	PageInfo(ctx context.Context, obj *catalog.SearchResult) (*model.PageInfo, error)
 	ProductFilters(ctx context.Context, obj *catalog.SearchResult) ([]*model.Filter, error)
 	TotalCount(ctx context.Context, obj *catalog.SearchResult) (int, error)
@@ -1230,6 +1280,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cart.DiscountCodes(childComplexity), true
+	case "Cart.estimatedCost":
+		if e.ComplexityRoot.Cart.EstimatedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.EstimatedCost(childComplexity), true
 	case "Cart.id":
 		if e.ComplexityRoot.Cart.GlobalID == nil {
 			break
@@ -1443,6 +1499,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartCost.TotalAmountEstimated(childComplexity), true
+	case "CartCost.totalDutyAmount":
+		if e.ComplexityRoot.CartCost.TotalDutyAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCost.TotalDutyAmount(childComplexity), true
 	case "CartCost.totalTaxAmount":
 		if e.ComplexityRoot.CartCost.TotalTaxAmount == nil {
 			break
@@ -1668,6 +1730,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CartDiscountCodesUpdatePayload.Warnings(childComplexity), true
 
+	case "CartEstimatedCost.checkoutChargeAmount":
+		if e.ComplexityRoot.CartEstimatedCost.CheckoutChargeAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartEstimatedCost.CheckoutChargeAmount(childComplexity), true
+	case "CartEstimatedCost.subtotalAmount":
+		if e.ComplexityRoot.CartEstimatedCost.SubtotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartEstimatedCost.SubtotalAmount(childComplexity), true
+	case "CartEstimatedCost.totalAmount":
+		if e.ComplexityRoot.CartEstimatedCost.TotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartEstimatedCost.TotalAmount(childComplexity), true
+	case "CartEstimatedCost.totalDutyAmount":
+		if e.ComplexityRoot.CartEstimatedCost.TotalDutyAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartEstimatedCost.TotalDutyAmount(childComplexity), true
+	case "CartEstimatedCost.totalTaxAmount":
+		if e.ComplexityRoot.CartEstimatedCost.TotalTaxAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartEstimatedCost.TotalTaxAmount(childComplexity), true
+
 	case "CartLine.attributes":
 		if e.ComplexityRoot.CartLine.Attributes == nil {
 			break
@@ -1686,6 +1779,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartLine.DiscountAllocations(childComplexity), true
+	case "CartLine.estimatedCost":
+		if e.ComplexityRoot.CartLine.EstimatedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLine.EstimatedCost(childComplexity), true
 	case "CartLine.id":
 		if e.ComplexityRoot.CartLine.ID == nil {
 			break
@@ -1698,6 +1797,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartLine.Merchandise(childComplexity), true
+	case "CartLine.parentRelationship":
+		if e.ComplexityRoot.CartLine.ParentRelationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLine.ParentRelationship(childComplexity), true
 	case "CartLine.quantity":
 		if e.ComplexityRoot.CartLine.Quantity == nil {
 			break
@@ -1729,6 +1834,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartLineCost.TotalAmount(childComplexity), true
+
+	case "CartLineEstimatedCost.amount":
+		if e.ComplexityRoot.CartLineEstimatedCost.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineEstimatedCost.Amount(childComplexity), true
+	case "CartLineEstimatedCost.compareAtAmount":
+		if e.ComplexityRoot.CartLineEstimatedCost.CompareAtAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineEstimatedCost.CompareAtAmount(childComplexity), true
+	case "CartLineEstimatedCost.subtotalAmount":
+		if e.ComplexityRoot.CartLineEstimatedCost.SubtotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineEstimatedCost.SubtotalAmount(childComplexity), true
+	case "CartLineEstimatedCost.totalAmount":
+		if e.ComplexityRoot.CartLineEstimatedCost.TotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineEstimatedCost.TotalAmount(childComplexity), true
+
+	case "CartLineParentRelationship.parent":
+		if e.ComplexityRoot.CartLineParentRelationship.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineParentRelationship.Parent(childComplexity), true
 
 	case "CartLinesAddPayload.cart":
 		if e.ComplexityRoot.CartLinesAddPayload.Cart == nil {
@@ -2030,6 +2167,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CompletionError.Message(childComplexity), true
+
+	case "ComponentizableCartLine.attributes":
+		if e.ComplexityRoot.ComponentizableCartLine.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.Attributes(childComplexity), true
+	case "ComponentizableCartLine.cost":
+		if e.ComplexityRoot.ComponentizableCartLine.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.Cost(childComplexity), true
+	case "ComponentizableCartLine.discountAllocations":
+		if e.ComplexityRoot.ComponentizableCartLine.DiscountAllocations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.DiscountAllocations(childComplexity), true
+	case "ComponentizableCartLine.estimatedCost":
+		if e.ComplexityRoot.ComponentizableCartLine.EstimatedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.EstimatedCost(childComplexity), true
+	case "ComponentizableCartLine.id":
+		if e.ComplexityRoot.ComponentizableCartLine.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.ID(childComplexity), true
+	case "ComponentizableCartLine.lineComponents":
+		if e.ComplexityRoot.ComponentizableCartLine.LineComponents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.LineComponents(childComplexity), true
+	case "ComponentizableCartLine.merchandise":
+		if e.ComplexityRoot.ComponentizableCartLine.Merchandise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.Merchandise(childComplexity), true
+	case "ComponentizableCartLine.quantity":
+		if e.ComplexityRoot.ComponentizableCartLine.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.Quantity(childComplexity), true
 
 	case "Country.availableLanguages":
 		if e.ComplexityRoot.Country.AvailableLanguages == nil {
@@ -2550,6 +2736,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Image.ID(childComplexity), true
+	case "Image.originalSrc":
+		if e.ComplexityRoot.Image.OriginalSrc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Image.OriginalSrc(childComplexity), true
 	case "Image.url":
 		if e.ComplexityRoot.Image.URL == nil {
 			break
@@ -2569,6 +2761,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImageConnection.Edges(childComplexity), true
+	case "ImageConnection.nodes":
+		if e.ComplexityRoot.ImageConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageConnection.Nodes(childComplexity), true
 	case "ImageConnection.pageInfo":
 		if e.ComplexityRoot.ImageConnection.PageInfo == nil {
 			break
@@ -3783,6 +3981,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductVariant.CompareAtPrice(childComplexity), true
+	case "ProductVariant.compareAtPriceV2":
+		if e.ComplexityRoot.ProductVariant.CompareAtPriceV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductVariant.CompareAtPriceV2(childComplexity), true
 	case "ProductVariant.currentlyNotInStock":
 		if e.ComplexityRoot.ProductVariant.CurrentlyNotInStock == nil {
 			break
@@ -3807,6 +4011,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductVariant.Price(childComplexity), true
+	case "ProductVariant.priceV2":
+		if e.ComplexityRoot.ProductVariant.PriceV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductVariant.PriceV2(childComplexity), true
 	case "ProductVariant.product":
 		if e.ComplexityRoot.ProductVariant.Product == nil {
 			break
@@ -3868,6 +4078,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductVariantConnection.Nodes(childComplexity), true
+	case "ProductVariantConnection.pageInfo":
+		if e.ComplexityRoot.ProductVariantConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductVariantConnection.PageInfo(childComplexity), true
 
 	case "ProductVariantEdge.node":
 		if e.ComplexityRoot.ProductVariantEdge.Node == nil {
@@ -4120,6 +4336,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchResultItemConnection.Edges(childComplexity), true
+	case "SearchResultItemConnection.nodes":
+		if e.ComplexityRoot.SearchResultItemConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultItemConnection.Nodes(childComplexity), true
 	case "SearchResultItemConnection.pageInfo":
 		if e.ComplexityRoot.SearchResultItemConnection.PageInfo == nil {
 			break
@@ -4448,6 +4670,8 @@ type Cart implements Node {
   discountAllocations: [CartDiscountAllocation!]!
   "The codes the buyer entered, with whether each applies."
   discountCodes: [CartDiscountCode!]!
+  "The same amounts as ` + "`" + `cost` + "`" + `."
+  estimatedCost: CartEstimatedCost! @deprecated(reason: "Use ` + "`" + `cost` + "`" + ` instead.")
   id: ID!
   lines(after: String, before: String, first: Int, last: Int, reverse: Boolean = false): BaseCartLineConnection!
   note: String
@@ -4481,14 +4705,29 @@ type CartCost {
   totalAmount: MoneyV2!
   "True when the total includes an estimated tax."
   totalAmountEstimated: Boolean!
+  "Always ` + "`" + `null` + "`" + `: no duties are charged on the shop's orders."
+  totalDutyAmount: MoneyV2 @deprecated(reason: "Tax and duty amounts are no longer available and will be removed in a future version.")
   "Tax estimated from the configured rate of the buyer's (or the shop's) country; ` + "`" + `null` + "`" + ` when none applies."
   totalTaxAmount: MoneyV2 @deprecated(reason: "Tax and duty amounts are no longer available and will be removed in a future version.")
+}
+
+"""
+The estimated costs of a cart: the same amounts as ` + "`" + `CartCost` + "`" + `.
+"""
+type CartEstimatedCost {
+  checkoutChargeAmount: MoneyV2!
+  subtotalAmount: MoneyV2!
+  totalAmount: MoneyV2!
+  "Always ` + "`" + `null` + "`" + `: no duties are charged on the shop's orders."
+  totalDutyAmount: MoneyV2
+  totalTaxAmount: MoneyV2
 }
 
 interface BaseCartLine {
   attributes: [Attribute!]!
   cost: CartLineCost!
   discountAllocations: [CartDiscountAllocation!]!
+  estimatedCost: CartLineEstimatedCost! @deprecated(reason: "Use ` + "`" + `cost` + "`" + ` instead.")
   id: ID!
   merchandise: Merchandise!
   quantity: Int!
@@ -4511,9 +4750,41 @@ type CartLine implements BaseCartLine & Node {
   cost: CartLineCost!
   "Discounts on this line's products or collections."
   discountAllocations: [CartDiscountAllocation!]!
+  "The same amounts as ` + "`" + `cost` + "`" + `."
+  estimatedCost: CartLineEstimatedCost! @deprecated(reason: "Use ` + "`" + `cost` + "`" + ` instead.")
   id: ID!
   merchandise: Merchandise!
+  "The bundle line this line is a component of; always ` + "`" + `null` + "`" + `: the shop sells no bundles."
+  parentRelationship: CartLineParentRelationship
   quantity: Int!
+}
+
+"A line's place inside a bundle line."
+type CartLineParentRelationship {
+  parent: CartLine!
+}
+
+"""
+A bundle line made of component lines. The shop sells no bundles, so no cart has such a
+line; the type exists so that storefronts that ask for it validate.
+"""
+type ComponentizableCartLine implements BaseCartLine & Node {
+  attributes: [Attribute!]!
+  cost: CartLineCost!
+  discountAllocations: [CartDiscountAllocation!]!
+  estimatedCost: CartLineEstimatedCost! @deprecated(reason: "Use ` + "`" + `cost` + "`" + ` instead.")
+  id: ID!
+  lineComponents: [CartLine!]!
+  merchandise: Merchandise!
+  quantity: Int!
+}
+
+"The estimated costs of a line: the same amounts as ` + "`" + `CartLineCost` + "`" + `."
+type CartLineEstimatedCost {
+  amount: MoneyV2!
+  compareAtAmount: MoneyV2
+  subtotalAmount: MoneyV2!
+  totalAmount: MoneyV2!
 }
 
 type CartLineCost {
@@ -5003,12 +5274,16 @@ type ProductVariant implements Node {
   barcode: String
   "Former price, shown struck through; ` + "`" + `null` + "`" + ` when the variant has none."
   compareAtPrice: MoneyV2
+  "The same as ` + "`" + `compareAtPrice` + "`" + `."
+  compareAtPriceV2: MoneyV2 @deprecated(reason: "Use ` + "`" + `compareAtPrice` + "`" + ` instead.")
   "Whether the variant is out of stock but can still be bought (never, in this shop)."
   currentlyNotInStock: Boolean!
   id: ID!
   "The variant's own image, if it has one."
   image: Image
   price: MoneyV2!
+  "The same as ` + "`" + `price` + "`" + `."
+  priceV2: MoneyV2! @deprecated(reason: "Use ` + "`" + `price` + "`" + ` instead.")
   product: Product!
   "Units that can still be bought."
   quantityAvailable: Int
@@ -5024,6 +5299,7 @@ type ProductVariant implements Node {
 type ProductVariantConnection {
   edges: [ProductVariantEdge!]!
   nodes: [ProductVariant!]!
+  pageInfo: PageInfo!
 }
 
 type ProductVariantEdge {
@@ -6533,6 +6809,8 @@ type Image {
   height: Int
   "Global ID of the image, when it is stored as an object of its own."
   id: ID
+  "The URL of the original image, the same as ` + "`" + `url` + "`" + `."
+  originalSrc: URL! @deprecated(reason: "Use ` + "`" + `url` + "`" + ` instead.")
   "Absolute URL of the image file."
   url: URL!
   width: Int
@@ -6540,6 +6818,7 @@ type Image {
 
 type ImageConnection {
   edges: [ImageEdge!]!
+  nodes: [Image!]!
   pageInfo: PageInfo!
 }
 
@@ -6614,6 +6893,7 @@ union SearchResultItem = Page | Product
 
 type SearchResultItemConnection {
   edges: [SearchResultItemEdge!]!
+  nodes: [SearchResultItem!]!
   pageInfo: PageInfo!
   "Facets of the matching products under the active product filters."
   productFilters: [Filter!]!
@@ -6719,6 +6999,8 @@ func (ec *executionContext) childFields_Cart(ctx context.Context, field graphql.
 		return ec.fieldContext_Cart_discountAllocations(ctx, field)
 	case "discountCodes":
 		return ec.fieldContext_Cart_discountCodes(ctx, field)
+	case "estimatedCost":
+		return ec.fieldContext_Cart_estimatedCost(ctx, field)
 	case "id":
 		return ec.fieldContext_Cart_id(ctx, field)
 	case "lines":
@@ -6787,6 +7069,8 @@ func (ec *executionContext) childFields_CartCost(ctx context.Context, field grap
 		return ec.fieldContext_CartCost_totalAmount(ctx, field)
 	case "totalAmountEstimated":
 		return ec.fieldContext_CartCost_totalAmountEstimated(ctx, field)
+	case "totalDutyAmount":
+		return ec.fieldContext_CartCost_totalDutyAmount(ctx, field)
 	case "totalTaxAmount":
 		return ec.fieldContext_CartCost_totalTaxAmount(ctx, field)
 	}
@@ -6891,6 +7175,44 @@ func (ec *executionContext) childFields_CartDiscountCodesUpdatePayload(ctx conte
 	return nil, fmt.Errorf("no field named %q was found under type CartDiscountCodesUpdatePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CartEstimatedCost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checkoutChargeAmount":
+		return ec.fieldContext_CartEstimatedCost_checkoutChargeAmount(ctx, field)
+	case "subtotalAmount":
+		return ec.fieldContext_CartEstimatedCost_subtotalAmount(ctx, field)
+	case "totalAmount":
+		return ec.fieldContext_CartEstimatedCost_totalAmount(ctx, field)
+	case "totalDutyAmount":
+		return ec.fieldContext_CartEstimatedCost_totalDutyAmount(ctx, field)
+	case "totalTaxAmount":
+		return ec.fieldContext_CartEstimatedCost_totalTaxAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartEstimatedCost", field.Name)
+}
+
+func (ec *executionContext) childFields_CartLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attributes":
+		return ec.fieldContext_CartLine_attributes(ctx, field)
+	case "cost":
+		return ec.fieldContext_CartLine_cost(ctx, field)
+	case "discountAllocations":
+		return ec.fieldContext_CartLine_discountAllocations(ctx, field)
+	case "estimatedCost":
+		return ec.fieldContext_CartLine_estimatedCost(ctx, field)
+	case "id":
+		return ec.fieldContext_CartLine_id(ctx, field)
+	case "merchandise":
+		return ec.fieldContext_CartLine_merchandise(ctx, field)
+	case "parentRelationship":
+		return ec.fieldContext_CartLine_parentRelationship(ctx, field)
+	case "quantity":
+		return ec.fieldContext_CartLine_quantity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartLine", field.Name)
+}
+
 func (ec *executionContext) childFields_CartLineCost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "amountPerQuantity":
@@ -6903,6 +7225,28 @@ func (ec *executionContext) childFields_CartLineCost(ctx context.Context, field 
 		return ec.fieldContext_CartLineCost_totalAmount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CartLineCost", field.Name)
+}
+
+func (ec *executionContext) childFields_CartLineEstimatedCost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_CartLineEstimatedCost_amount(ctx, field)
+	case "compareAtAmount":
+		return ec.fieldContext_CartLineEstimatedCost_compareAtAmount(ctx, field)
+	case "subtotalAmount":
+		return ec.fieldContext_CartLineEstimatedCost_subtotalAmount(ctx, field)
+	case "totalAmount":
+		return ec.fieldContext_CartLineEstimatedCost_totalAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartLineEstimatedCost", field.Name)
+}
+
+func (ec *executionContext) childFields_CartLineParentRelationship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "parent":
+		return ec.fieldContext_CartLineParentRelationship_parent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartLineParentRelationship", field.Name)
 }
 
 func (ec *executionContext) childFields_CartLinesAddPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7371,6 +7715,8 @@ func (ec *executionContext) childFields_Image(ctx context.Context, field graphql
 		return ec.fieldContext_Image_height(ctx, field)
 	case "id":
 		return ec.fieldContext_Image_id(ctx, field)
+	case "originalSrc":
+		return ec.fieldContext_Image_originalSrc(ctx, field)
 	case "url":
 		return ec.fieldContext_Image_url(ctx, field)
 	case "width":
@@ -7383,6 +7729,8 @@ func (ec *executionContext) childFields_ImageConnection(ctx context.Context, fie
 	switch field.Name {
 	case "edges":
 		return ec.fieldContext_ImageConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ImageConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_ImageConnection_pageInfo(ctx, field)
 	}
@@ -7831,6 +8179,8 @@ func (ec *executionContext) childFields_ProductVariant(ctx context.Context, fiel
 		return ec.fieldContext_ProductVariant_barcode(ctx, field)
 	case "compareAtPrice":
 		return ec.fieldContext_ProductVariant_compareAtPrice(ctx, field)
+	case "compareAtPriceV2":
+		return ec.fieldContext_ProductVariant_compareAtPriceV2(ctx, field)
 	case "currentlyNotInStock":
 		return ec.fieldContext_ProductVariant_currentlyNotInStock(ctx, field)
 	case "id":
@@ -7839,6 +8189,8 @@ func (ec *executionContext) childFields_ProductVariant(ctx context.Context, fiel
 		return ec.fieldContext_ProductVariant_image(ctx, field)
 	case "price":
 		return ec.fieldContext_ProductVariant_price(ctx, field)
+	case "priceV2":
+		return ec.fieldContext_ProductVariant_priceV2(ctx, field)
 	case "product":
 		return ec.fieldContext_ProductVariant_product(ctx, field)
 	case "quantityAvailable":
@@ -7865,6 +8217,8 @@ func (ec *executionContext) childFields_ProductVariantConnection(ctx context.Con
 		return ec.fieldContext_ProductVariantConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_ProductVariantConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ProductVariantConnection_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductVariantConnection", field.Name)
 }
@@ -7901,6 +8255,8 @@ func (ec *executionContext) childFields_SearchResultItemConnection(ctx context.C
 	switch field.Name {
 	case "edges":
 		return ec.fieldContext_SearchResultItemConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SearchResultItemConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_SearchResultItemConnection_pageInfo(ctx, field)
 	case "productFilters":
@@ -10379,6 +10735,38 @@ func (ec *executionContext) fieldContext_Cart_discountCodes(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Cart_estimatedCost(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_estimatedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cart().EstimatedCost(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartEstimatedCost) graphql.Marshaler {
+			return ec.marshalNCartEstimatedCost2ᚖstorefrontᚋgraphᚋmodelᚐCartEstimatedCost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_estimatedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartEstimatedCost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Cart_id(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11352,6 +11740,38 @@ func (ec *executionContext) fieldContext_CartCost_totalAmountEstimated(_ context
 	return graphql.NewScalarFieldContext("CartCost", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _CartCost_totalDutyAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCost_totalDutyAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalDutyAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartCost_totalDutyAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CartCost_totalTaxAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartCost) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12322,6 +12742,166 @@ func (ec *executionContext) fieldContext_CartDiscountCodesUpdatePayload_warnings
 	return fc, nil
 }
 
+func (ec *executionContext) _CartEstimatedCost_checkoutChargeAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartEstimatedCost_checkoutChargeAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckoutChargeAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartEstimatedCost_checkoutChargeAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartEstimatedCost_subtotalAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartEstimatedCost_subtotalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubtotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartEstimatedCost_subtotalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartEstimatedCost_totalAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartEstimatedCost_totalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartEstimatedCost_totalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartEstimatedCost_totalDutyAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartEstimatedCost_totalDutyAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalDutyAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartEstimatedCost_totalDutyAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartEstimatedCost_totalTaxAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartEstimatedCost_totalTaxAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalTaxAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartEstimatedCost_totalTaxAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CartLine_attributes(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12418,6 +12998,38 @@ func (ec *executionContext) fieldContext_CartLine_discountAllocations(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _CartLine_estimatedCost(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLine_estimatedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartLine().EstimatedCost(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartLineEstimatedCost) graphql.Marshaler {
+			return ec.marshalNCartLineEstimatedCost2ᚖstorefrontᚋgraphᚋmodelᚐCartLineEstimatedCost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLine_estimatedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLineEstimatedCost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CartLine_id(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12462,6 +13074,38 @@ func (ec *executionContext) _CartLine_merchandise(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_CartLine_merchandise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CartLine", field, true, true, "Merchandise")
+}
+
+func (ec *executionContext) _CartLine_parentRelationship(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLine_parentRelationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartLine().ParentRelationship(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartLineParentRelationship) graphql.Marshaler {
+			return ec.marshalOCartLineParentRelationship2ᚖstorefrontᚋgraphᚋmodelᚐCartLineParentRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartLine_parentRelationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLineParentRelationship(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CartLine_quantity(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
@@ -12610,6 +13254,166 @@ func (ec *executionContext) fieldContext_CartLineCost_totalAmount(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineEstimatedCost_amount(ctx context.Context, field graphql.CollectedField, obj *model.CartLineEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineEstimatedCost_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineEstimatedCost_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineEstimatedCost_compareAtAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartLineEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineEstimatedCost_compareAtAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompareAtAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineEstimatedCost_compareAtAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineEstimatedCost_subtotalAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartLineEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineEstimatedCost_subtotalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubtotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineEstimatedCost_subtotalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineEstimatedCost_totalAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartLineEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineEstimatedCost_totalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineEstimatedCost_totalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineParentRelationship_parent(ctx context.Context, field graphql.CollectedField, obj *model.CartLineParentRelationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineParentRelationship_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Line) graphql.Marshaler {
+			return ec.marshalNCartLine2ᚖstorefrontᚋinternalᚋcartᚐLine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineParentRelationship_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineParentRelationship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLine(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13963,6 +14767,235 @@ func (ec *executionContext) _CompletionError_message(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_CompletionError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CompletionError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentizableCartLine_attributes(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*schema.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentizableCartLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentizableCartLine_cost(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartLineCost) graphql.Marshaler {
+			return ec.marshalNCartLineCost2ᚖstorefrontᚋgraphᚋmodelᚐCartLineCost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentizableCartLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLineCost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentizableCartLine_discountAllocations(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_discountAllocations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscountAllocations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CartDiscountAllocation) graphql.Marshaler {
+			return ec.marshalNCartDiscountAllocation2ᚕstorefrontᚋgraphᚋmodelᚐCartDiscountAllocationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_discountAllocations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentizableCartLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentizableCartLine_estimatedCost(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_estimatedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstimatedCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartLineEstimatedCost) graphql.Marshaler {
+			return ec.marshalNCartLineEstimatedCost2ᚖstorefrontᚋgraphᚋmodelᚐCartLineEstimatedCost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_estimatedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentizableCartLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLineEstimatedCost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentizableCartLine_id(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentizableCartLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ComponentizableCartLine_lineComponents(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_lineComponents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LineComponents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*cart.Line) graphql.Marshaler {
+			return ec.marshalNCartLine2ᚕᚖstorefrontᚋinternalᚋcartᚐLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_lineComponents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentizableCartLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentizableCartLine_merchandise(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_merchandise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Merchandise, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNMerchandise2storefrontᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_merchandise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentizableCartLine", field, false, false, "Merchandise")
+}
+
+func (ec *executionContext) _ComponentizableCartLine_quantity(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentizableCartLine", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Country_availableLanguages(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
@@ -16147,6 +17180,29 @@ func (ec *executionContext) fieldContext_Image_id(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Image", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Image_originalSrc(ctx context.Context, field graphql.CollectedField, obj *model.Image) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Image_originalSrc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Image().OriginalSrc(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNURL2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Image_originalSrc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Image", field, true, true, "URL")
+}
+
 func (ec *executionContext) _Image_url(ctx context.Context, field graphql.CollectedField, obj *model.Image) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16220,6 +17276,38 @@ func (ec *executionContext) fieldContext_ImageConnection_edges(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ImageEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImageConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ImageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Image) graphql.Marshaler {
+			return ec.marshalNImage2ᚕᚖstorefrontᚋgraphᚋmodelᚐImageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
 		},
 	}
 	return fc, nil
@@ -21262,6 +22350,38 @@ func (ec *executionContext) fieldContext_ProductVariant_compareAtPrice(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _ProductVariant_compareAtPriceV2(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductVariant_compareAtPriceV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductVariant().CompareAtPriceV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductVariant_compareAtPriceV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductVariant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProductVariant_currentlyNotInStock(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21360,6 +22480,38 @@ func (ec *executionContext) _ProductVariant_price(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ProductVariant_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductVariant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductVariant_priceV2(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductVariant_priceV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductVariant().PriceV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductVariant_priceV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ProductVariant",
 		Field:      field,
@@ -21633,6 +22785,38 @@ func (ec *executionContext) fieldContext_ProductVariantConnection_nodes(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProductVariant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductVariantConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProductVariantConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductVariantConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖstorefrontᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductVariantConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductVariantConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22724,6 +23908,29 @@ func (ec *executionContext) fieldContext_SearchResultItemConnection_edges(_ cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SearchResultItemConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *catalog.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResultItemConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchResultItemConnection().Nodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+			return ec.marshalNSearchResultItem2ᚕstorefrontᚋentᚐNoderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResultItemConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResultItemConnection", field, true, true, "SearchResultItem")
 }
 
 func (ec *executionContext) _SearchResultItemConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *catalog.SearchResult) (ret graphql.Marshaler) {
@@ -25928,6 +27135,13 @@ func (ec *executionContext) _BaseCartLine(ctx context.Context, sel ast.Selection
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case model.ComponentizableCartLine:
+		return ec._ComponentizableCartLine(ctx, sel, &obj)
+	case *model.ComponentizableCartLine:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentizableCartLine(ctx, sel, obj)
 	case cart.Line:
 		return ec._CartLine(ctx, sel, &obj)
 	case *cart.Line:
@@ -26156,6 +27370,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case model.ComponentizableCartLine:
+		return ec._ComponentizableCartLine(ctx, sel, &obj)
+	case *model.ComponentizableCartLine:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentizableCartLine(ctx, sel, obj)
 	case cart.Line:
 		return ec._CartLine(ctx, sel, &obj)
 	case *cart.Line:
@@ -26510,6 +27731,12 @@ func (ec *executionContext) _Cart(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Cart_discountCodes(ctx, field, obj)
+				})
+		case "estimatedCost":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_estimatedCost(ctx, field, obj)
 				})
 		case "id":
 			out.Values[i] = ec._Cart_id(ctx, field, obj)
@@ -26969,6 +28196,11 @@ func (ec *executionContext) _CartCost(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "totalDutyAmount":
+			out.Values[i] = ec._CartCost_totalDutyAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "totalTaxAmount":
 			out.Values[i] = ec._CartCost_totalTaxAmount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -27419,6 +28651,59 @@ func (ec *executionContext) _CartDiscountCodesUpdatePayload(ctx context.Context,
 	return out
 }
 
+var cartEstimatedCostImplementors = []string{"CartEstimatedCost"}
+
+func (ec *executionContext) _CartEstimatedCost(ctx context.Context, sel ast.SelectionSet, obj *model.CartEstimatedCost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartEstimatedCostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartEstimatedCost")
+		case "checkoutChargeAmount":
+			out.Values[i] = ec._CartEstimatedCost_checkoutChargeAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subtotalAmount":
+			out.Values[i] = ec._CartEstimatedCost_subtotalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalAmount":
+			out.Values[i] = ec._CartEstimatedCost_totalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalDutyAmount":
+			out.Values[i] = ec._CartEstimatedCost_totalDutyAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "totalTaxAmount":
+			out.Values[i] = ec._CartEstimatedCost_totalTaxAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cartLineImplementors = []string{"CartLine", "BaseCartLine", "Node"}
 
 func (ec *executionContext) _CartLine(ctx context.Context, sel ast.SelectionSet, obj *cart.Line) graphql.Marshaler {
@@ -27448,6 +28733,12 @@ func (ec *executionContext) _CartLine(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CartLine_discountAllocations(ctx, field, obj)
 				})
+		case "estimatedCost":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartLine_estimatedCost(ctx, field, obj)
+				})
 		case "id":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -27459,6 +28750,12 @@ func (ec *executionContext) _CartLine(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CartLine_merchandise(ctx, field, obj)
+				})
+		case "parentRelationship":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartLine_parentRelationship(ctx, field, obj)
 				})
 		case "quantity":
 			out.Values[i] = ec._CartLine_quantity(ctx, field, obj)
@@ -27510,6 +28807,87 @@ func (ec *executionContext) _CartLineCost(ctx context.Context, sel ast.Selection
 			}
 		case "totalAmount":
 			out.Values[i] = ec._CartLineCost_totalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartLineEstimatedCostImplementors = []string{"CartLineEstimatedCost"}
+
+func (ec *executionContext) _CartLineEstimatedCost(ctx context.Context, sel ast.SelectionSet, obj *model.CartLineEstimatedCost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartLineEstimatedCostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartLineEstimatedCost")
+		case "amount":
+			out.Values[i] = ec._CartLineEstimatedCost_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "compareAtAmount":
+			out.Values[i] = ec._CartLineEstimatedCost_compareAtAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subtotalAmount":
+			out.Values[i] = ec._CartLineEstimatedCost_subtotalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalAmount":
+			out.Values[i] = ec._CartLineEstimatedCost_totalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartLineParentRelationshipImplementors = []string{"CartLineParentRelationship"}
+
+func (ec *executionContext) _CartLineParentRelationship(ctx context.Context, sel ast.SelectionSet, obj *model.CartLineParentRelationship) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartLineParentRelationshipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartLineParentRelationship")
+		case "parent":
+			out.Values[i] = ec._CartLineParentRelationship_parent(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28143,6 +29521,74 @@ func (ec *executionContext) _CompletionError(ctx context.Context, sel ast.Select
 		case "message":
 			out.Values[i] = ec._CompletionError_message(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentizableCartLineImplementors = []string{"ComponentizableCartLine", "BaseCartLine", "Node"}
+
+func (ec *executionContext) _ComponentizableCartLine(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentizableCartLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentizableCartLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentizableCartLine")
+		case "attributes":
+			out.Values[i] = ec._ComponentizableCartLine_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cost":
+			out.Values[i] = ec._ComponentizableCartLine_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discountAllocations":
+			out.Values[i] = ec._ComponentizableCartLine_discountAllocations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "estimatedCost":
+			out.Values[i] = ec._ComponentizableCartLine_estimatedCost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ComponentizableCartLine_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lineComponents":
+			out.Values[i] = ec._ComponentizableCartLine_lineComponents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "merchandise":
+			out.Values[i] = ec._ComponentizableCartLine_merchandise(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._ComponentizableCartLine_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -29240,27 +30686,33 @@ func (ec *executionContext) _Image(ctx context.Context, sel ast.SelectionSet, ob
 		case "altText":
 			out.Values[i] = ec._Image_altText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "height":
 			out.Values[i] = ec._Image_height(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "id":
 			out.Values[i] = ec._Image_id(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "originalSrc":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Image_originalSrc(ctx, field, obj)
+				})
 		case "url":
 			out.Values[i] = ec._Image_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "width":
 			out.Values[i] = ec._Image_width(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -29292,6 +30744,11 @@ func (ec *executionContext) _ImageConnection(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("ImageConnection")
 		case "edges":
 			out.Values[i] = ec._ImageConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ImageConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31051,6 +32508,12 @@ func (ec *executionContext) _ProductVariant(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ProductVariant_compareAtPrice(ctx, field, obj)
 				})
+		case "compareAtPriceV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductVariant_compareAtPriceV2(ctx, field, obj)
+				})
 		case "currentlyNotInStock":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -31074,6 +32537,12 @@ func (ec *executionContext) _ProductVariant(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ProductVariant_price(ctx, field, obj)
+				})
+		case "priceV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductVariant_priceV2(ctx, field, obj)
 				})
 		case "product":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -31153,6 +32622,11 @@ func (ec *executionContext) _ProductVariantConnection(ctx context.Context, sel a
 			}
 		case "nodes":
 			out.Values[i] = ec._ProductVariantConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ProductVariantConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31468,6 +32942,12 @@ func (ec *executionContext) _SearchResultItemConnection(ctx context.Context, sel
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SearchResultItemConnection_edges(ctx, field, obj)
+				})
+		case "nodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchResultItemConnection_nodes(ctx, field, obj)
 				})
 		case "pageInfo":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -32536,12 +34016,52 @@ func (ec *executionContext) marshalNCartDiscountCode2ᚖstorefrontᚋgraphᚋmod
 	return ec._CartDiscountCode(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCartEstimatedCost2ᚖstorefrontᚋgraphᚋmodelᚐCartEstimatedCost(ctx context.Context, sel ast.SelectionSet, v *model.CartEstimatedCost) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartEstimatedCost!")
+		return graphql.Null
+	}
+	return ec._CartEstimatedCost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCartLine2ᚕᚖstorefrontᚋinternalᚋcartᚐLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*cart.Line) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCartLine2ᚖstorefrontᚋinternalᚋcartᚐLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCartLine2ᚖstorefrontᚋinternalᚋcartᚐLine(ctx context.Context, sel ast.SelectionSet, v *cart.Line) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartLine!")
+		return graphql.Null
+	}
+	return ec._CartLine(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCartLineCost2ᚖstorefrontᚋgraphᚋmodelᚐCartLineCost(ctx context.Context, sel ast.SelectionSet, v *model.CartLineCost) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CartLineCost!")
 		return graphql.Null
 	}
 	return ec._CartLineCost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCartLineEstimatedCost2ᚖstorefrontᚋgraphᚋmodelᚐCartLineEstimatedCost(ctx context.Context, sel ast.SelectionSet, v *model.CartLineEstimatedCost) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartLineEstimatedCost!")
+		return graphql.Null
+	}
+	return ec._CartLineEstimatedCost(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCartLineInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartLineInputᚄ(ctx context.Context, v any) ([]*model.CartLineInput, error) {
@@ -33281,6 +34801,22 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) marshalNImage2ᚕᚖstorefrontᚋgraphᚋmodelᚐImageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Image) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImage2ᚖstorefrontᚋgraphᚋmodelᚐImage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNImage2ᚖstorefrontᚋgraphᚋmodelᚐImage(ctx context.Context, sel ast.SelectionSet, v *model.Image) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Image!")
@@ -33881,6 +35417,22 @@ func (ec *executionContext) marshalNSearchResultItem2storefrontᚋentᚐNoder(ct
 	return ec._SearchResultItem(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSearchResultItem2ᚕstorefrontᚋentᚐNoderᚄ(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchResultItem2storefrontᚋentᚐNoder(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSearchResultItemConnection2ᚖstorefrontᚋinternalᚋcatalogᚐSearchResult(ctx context.Context, sel ast.SelectionSet, v *catalog.SearchResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SearchResultItemConnection!")
@@ -34463,6 +36015,13 @@ func (ec *executionContext) unmarshalOCartLineInput2ᚕᚖstorefrontᚋgraphᚋm
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOCartLineParentRelationship2ᚖstorefrontᚋgraphᚋmodelᚐCartLineParentRelationship(ctx context.Context, sel ast.SelectionSet, v *model.CartLineParentRelationship) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartLineParentRelationship(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCartLinesAddPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartLinesAddPayload(ctx context.Context, sel ast.SelectionSet, v *model.CartLinesAddPayload) graphql.Marshaler {

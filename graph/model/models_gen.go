@@ -158,6 +158,8 @@ type CartCost struct {
 	TotalAmount *MoneyV2 `json:"totalAmount"`
 	// True when the total includes an estimated tax.
 	TotalAmountEstimated bool `json:"totalAmountEstimated"`
+	// Always `null`: no duties are charged on the shop's orders.
+	TotalDutyAmount *MoneyV2 `json:"totalDutyAmount,omitempty"`
 	// Tax estimated from the configured rate of the buyer's (or the shop's) country; `null` when none applies.
 	TotalTaxAmount *MoneyV2 `json:"totalTaxAmount,omitempty"`
 }
@@ -240,6 +242,16 @@ type CartDiscountCodesUpdatePayload struct {
 	Warnings   []*CartWarning   `json:"warnings"`
 }
 
+// The estimated costs of a cart: the same amounts as `CartCost`.
+type CartEstimatedCost struct {
+	CheckoutChargeAmount *MoneyV2 `json:"checkoutChargeAmount"`
+	SubtotalAmount       *MoneyV2 `json:"subtotalAmount"`
+	TotalAmount          *MoneyV2 `json:"totalAmount"`
+	// Always `null`: no duties are charged on the shop's orders.
+	TotalDutyAmount *MoneyV2 `json:"totalDutyAmount,omitempty"`
+	TotalTaxAmount  *MoneyV2 `json:"totalTaxAmount,omitempty"`
+}
+
 type CartFreePaymentMethodInput struct {
 	BillingAddress *MailingAddressInput `json:"billingAddress"`
 }
@@ -264,10 +276,23 @@ type CartLineCost struct {
 	TotalAmount *MoneyV2 `json:"totalAmount"`
 }
 
+// The estimated costs of a line: the same amounts as `CartLineCost`.
+type CartLineEstimatedCost struct {
+	Amount          *MoneyV2 `json:"amount"`
+	CompareAtAmount *MoneyV2 `json:"compareAtAmount,omitempty"`
+	SubtotalAmount  *MoneyV2 `json:"subtotalAmount"`
+	TotalAmount     *MoneyV2 `json:"totalAmount"`
+}
+
 type CartLineInput struct {
 	Attributes    []*schema.Attribute `json:"attributes,omitempty"`
 	MerchandiseID string              `json:"merchandiseId"`
 	Quantity      *int                `json:"quantity,omitempty"`
+}
+
+// A line's place inside a bundle line.
+type CartLineParentRelationship struct {
+	Parent *cart.Line `json:"parent"`
 }
 
 type CartLineUpdateInput struct {
@@ -377,6 +402,23 @@ type CompletionError struct {
 	Code    CompletionErrorCode `json:"code"`
 	Message *string             `json:"message,omitempty"`
 }
+
+// A bundle line made of component lines. The shop sells no bundles, so no cart has such a
+// line; the type exists so that storefronts that ask for it validate.
+type ComponentizableCartLine struct {
+	Attributes          []*schema.Attribute      `json:"attributes"`
+	Cost                *CartLineCost            `json:"cost"`
+	DiscountAllocations []CartDiscountAllocation `json:"discountAllocations"`
+	EstimatedCost       *CartLineEstimatedCost   `json:"estimatedCost"`
+	ID                  string                   `json:"id"`
+	LineComponents      []*cart.Line             `json:"lineComponents"`
+	Merchandise         ent.Noder                `json:"merchandise"`
+	Quantity            int                      `json:"quantity"`
+}
+
+func (ComponentizableCartLine) IsBaseCartLine() {}
+
+func (ComponentizableCartLine) IsNode() {}
 
 // A country the shop sells to.
 type Country struct {
@@ -556,6 +598,8 @@ type Image struct {
 	Height  *int    `json:"height,omitempty"`
 	// Global ID of the image, when it is stored as an object of its own.
 	ID *string `json:"id,omitempty"`
+	// The URL of the original image, the same as `url`.
+	OriginalSrc string `json:"originalSrc"`
 	// Absolute URL of the image file.
 	URL   string `json:"url"`
 	Width *int   `json:"width,omitempty"`
@@ -563,6 +607,7 @@ type Image struct {
 
 type ImageConnection struct {
 	Edges    []*ImageEdge `json:"edges"`
+	Nodes    []*Image     `json:"nodes"`
 	PageInfo *PageInfo    `json:"pageInfo"`
 }
 
@@ -728,8 +773,9 @@ type ProductPriceRange struct {
 }
 
 type ProductVariantConnection struct {
-	Edges []*ProductVariantEdge `json:"edges"`
-	Nodes []*ent.ProductVariant `json:"nodes"`
+	Edges    []*ProductVariantEdge `json:"edges"`
+	Nodes    []*ent.ProductVariant `json:"nodes"`
+	PageInfo *PageInfo             `json:"pageInfo"`
 }
 
 type ProductVariantEdge struct {
