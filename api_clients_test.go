@@ -3,9 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"storefront/ent/productoptionvalue"
+	"storefront/ent/schema"
+	"storefront/internal/demo"
+	"storefront/internal/store"
 	"storefront/internal/storetest"
 )
 
@@ -266,4 +273,166 @@ func TestDeprecatedFieldsStorefrontsAskFor(t *testing.T) {
 			t.Errorf("line cost %+v estimated %+v parent %+v", l.Cost, l.EstimatedCost, l.ParentRelationship)
 		}
 	})
+}
+
+// TestVariantSelectionFields: the product page fields of Hydrogen's skeleton on the
+// fixture's tee (Size S, M, L × Color Black; L sold out).
+func TestVariantSelectionFields(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, func(t testing.TB, db *store.DB) {
+			fixture(t, db)
+			ctx := context.Background()
+			db.ProductOptionValue.Update().Where(productoptionvalue.Name("Black")).SetSwatchColor("#111111").ExecX(ctx)
+		})
+		s, m, l := variantID(t, api.DB, "tee", "S / Black"), variantID(t, api.DB, "tee", "M / Black"), variantID(t, api.DB, "tee", "L / Black")
+		q := `query($sel: [SelectedOptionInput!], $ignore: Boolean, $fold: Boolean) {
+			product(handle: "tee") {
+				encodedVariantExistence encodedVariantAvailability
+				selectedOrFirstAvailableVariant(selectedOptions: $sel, ignoreUnknownOptions: $ignore, caseInsensitiveMatch: $fold) { id unitPrice { amount } }
+				adjacentVariants(selectedOptions: $sel, ignoreUnknownOptions: $ignore, caseInsensitiveMatch: $fold) { id }
+				options { name optionValues { name firstSelectableVariant { id } swatch { color image { id previewImage { url } } } } }
+				trackingParameters
+			}
+		}`
+		type result struct {
+			Product struct {
+				EncodedVariantExistence, EncodedVariantAvailability string
+				SelectedOrFirstAvailableVariant                     struct {
+					ID        string
+					UnitPrice *amount
+				}
+				AdjacentVariants []struct{ ID string }
+				Options          []struct {
+					Name         string
+					OptionValues []struct {
+						Name                   string
+						FirstSelectableVariant *struct{ ID string }
+						Swatch                 *struct {
+							Color *string
+							Image *struct{ ID string }
+						}
+					}
+				}
+				TrackingParameters *string
+			}
+		}
+		sel := func(kv ...string) []map[string]string {
+			out := []map[string]string{}
+			for i := 0; i < len(kv); i += 2 {
+				out = append(out, map[string]string{"name": kv[i], "value": kv[i+1]})
+			}
+			return out
+		}
+		for _, c := range []struct {
+			name        string
+			vars        map[string]any
+			want        string
+			wantAdjacnt []string
+		}{
+			{"nothing selected", nil, s, []string{m, l}},
+			{"selected", map[string]any{"sel": sel("Size", "M", "Color", "Black")}, m, []string{s, l}},
+			{"sold out selected", map[string]any{"sel": sel("Size", "L", "Color", "Black")}, l, []string{s, m}},
+			// selectedOrFirstAvailableVariant ignores unknown options by default, adjacentVariants does not.
+			{"unknown option ignored by default", map[string]any{"sel": sel("Size", "M", "utm_source", "x")}, m, []string{m, l}},
+			{"unknown option not ignored", map[string]any{"sel": sel("Size", "M", "utm_source", "x"), "ignore": false}, s, []string{m, l}},
+			{"case differs", map[string]any{"sel": sel("size", "m")}, s, []string{m, l}},
+			{"case-insensitive", map[string]any{"sel": sel("size", "m"), "fold": true}, m, []string{s, l}},
+		} {
+			var got result
+			api.post(t, q, c.vars).decode(t, &got)
+			p := got.Product
+			if p.SelectedOrFirstAvailableVariant.ID != c.want || p.SelectedOrFirstAvailableVariant.UnitPrice != nil {
+				t.Errorf("%s: selected %+v, want %s", c.name, p.SelectedOrFirstAvailableVariant, c.want)
+			}
+			var adj []string
+			for _, a := range p.AdjacentVariants {
+				adj = append(adj, a.ID)
+			}
+			if strings.Join(adj, " ") != strings.Join(c.wantAdjacnt, " ") {
+				t.Errorf("%s: adjacent %v, want %v", c.name, adj, c.wantAdjacnt)
+			}
+			// Size S, M, L × Black: all three exist, S and M are for sale.
+			if p.EncodedVariantExistence != "v1_0:0,1:0,2:0," || p.EncodedVariantAvailability != "v1_0:0,1:0," {
+				t.Errorf("%s: encoded %q %q", c.name, p.EncodedVariantExistence, p.EncodedVariantAvailability)
+			}
+			if p.TrackingParameters != nil {
+				t.Errorf("%s: trackingParameters outside search: %q", c.name, *p.TrackingParameters)
+			}
+			size, color := p.Options[0].OptionValues, p.Options[1].OptionValues
+			if size[1].FirstSelectableVariant == nil || size[1].FirstSelectableVariant.ID != m || size[2].FirstSelectableVariant.ID != l || color[0].FirstSelectableVariant.ID != s {
+				t.Errorf("%s: firstSelectableVariant %+v %+v", c.name, size, color)
+			}
+			if size[0].Swatch != nil || color[0].Swatch == nil || *color[0].Swatch.Color != "#111111" || color[0].Swatch.Image != nil {
+				t.Errorf("%s: swatches %+v %+v", c.name, size[0].Swatch, color[0].Swatch)
+			}
+		}
+
+		// Results of search and predictive search carry tracking parameters.
+		var found struct {
+			Search struct {
+				Nodes []struct{ TrackingParameters *string }
+			}
+			PredictiveSearch struct {
+				Products []struct{ TrackingParameters *string }
+				Queries  []struct{ TrackingParameters *string }
+			}
+		}
+		api.post(t, `{ search(query: "tee", first: 2) { nodes { ... on Product { trackingParameters } } }
+			predictiveSearch(query: "cla") { products { trackingParameters } queries { trackingParameters } } }`, nil).decode(t, &found)
+		if len(found.Search.Nodes) == 0 || found.Search.Nodes[0].TrackingParameters == nil || !strings.HasPrefix(*found.Search.Nodes[0].TrackingParameters, "_pos=1&_sid=") {
+			t.Errorf("search tracking: %+v", found.Search.Nodes)
+		}
+		ps := found.PredictiveSearch.Products
+		if len(ps) == 0 || ps[0].TrackingParameters == nil || *ps[0].TrackingParameters != "_pos=1&_psq=cla&_ss=e&_v=1.0" {
+			t.Errorf("predictive tracking: %+v", ps)
+		}
+	})
+}
+
+// TestEncodedVariantsDecodeWithHydrogenReact decodes encodedVariantExistence and
+// encodedVariantAvailability of every demo product, and of a product whose variants leave
+// gaps, with hydrogen-react's own decoder (.ci/hydrogen/decode.mjs).
+func TestEncodedVariantsDecodeWithHydrogenReact(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("needs node to run hydrogen-react's decoder (CI installs it)")
+	}
+	if _, err := os.Stat(filepath.Join(".ci", "hydrogen", "node_modules", "@shopify", "hydrogen-react")); err != nil {
+		t.Skip("needs `npm ci --prefix .ci/hydrogen` (.ci/run does it)")
+	}
+	api := startAPI(t, storetest.SQLite(t), func(t testing.TB, db *store.DB) {
+		ctx := context.Background()
+		if err := demo.Load(ctx, db, "http://shop.test"); err != nil {
+			t.Fatal(err)
+		}
+		// Three options with gaps and runs: 4 × 3 × 5 values, some combinations missing
+		// and some sold out.
+		p := db.Product.Create().SetHandle("gappy").SetTitle("Gappy").SetPublished(true).SaveX(ctx)
+		names := []string{"A", "B", "C"}
+		counts := []int{4, 3, 5}
+		for i, n := range names {
+			o := db.ProductOption.Create().SetProduct(p).SetName(n).SetPosition(i).SaveX(ctx)
+			for k := 0; k < counts[i]; k++ {
+				db.ProductOptionValue.Create().SetOption(o).SetName(fmt.Sprint(n, k)).SetPosition(k).ExecX(ctx)
+			}
+		}
+		pos := 0
+		for a := 0; a < 4; a++ {
+			for b := 0; b < 3; b++ {
+				for c := 0; c < 5; c++ {
+					if (a*7+b*3+c)%4 == 1 || a == 2 && b == 1 {
+						continue
+					}
+					db.ProductVariant.Create().SetProduct(p).SetPosition(pos).SetTitle(fmt.Sprint(a, b, c)).SetPrice(100).
+						SetAvailable((a + b + c) % 3).SetSelectedOptions([]schema.SelectedOption{{Name: "A", Value: fmt.Sprint("A", a)}, {Name: "B", Value: fmt.Sprint("B", b)}, {Name: "C", Value: fmt.Sprint("C", c)}}).ExecX(ctx)
+					pos++
+				}
+			}
+		}
+	})
+	out, err := exec.Command(node, filepath.Join(".ci", "hydrogen", "decode.mjs"), api.URL+"/graphql").CombinedOutput()
+	if err != nil {
+		t.Fatalf("hydrogen-react's decoder disagrees: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
 }

@@ -100,6 +100,15 @@ const clientsListingQuery = `query($n: Int!, $country: CountryCode) @inContext(c
 	search(query: "product", first: $n) { nodes { ... on Product { handle featuredImage { url } variants(first: 2) { nodes { id } } } } }
 }`
 
+// variantSelectionQuery lists products with the variant selection fields of Hydrogen's
+// product page.
+const variantSelectionQuery = `query($n: Int!) { products(first: $n) { nodes { id
+	encodedVariantExistence encodedVariantAvailability
+	options { name optionValues { name firstSelectableVariant { id price { amount } } swatch { color } } }
+	selectedOrFirstAvailableVariant(selectedOptions: [{name: "Size", value: "M"}]) { id price { amount } }
+	adjacentVariants { id }
+} } }`
+
 // collectionFacetsQuery is a collection page with filters and facets.
 const collectionFacetsQuery = `query($n: Int!) { collection(handle: "c1") { products(first: $n, filters: [{available: true}]) {
 	nodes { handle variants(first: 3) { nodes { id } } }
@@ -127,6 +136,7 @@ func TestStatementsDoNotGrowWithPageSize(t *testing.T) {
 			{"collection with facets", collectionFacetsQuery},
 			{"collections with products", collectionsQuery},
 			{"storefront clients' fields", clientsListingQuery},
+			{"variant selection", variantSelectionQuery},
 		} {
 			t.Run(q.name, func(t *testing.T) {
 				small := statements(t, api, q.query, map[string]any{"n": 5})

@@ -4138,6 +4138,22 @@ func (c *ProductOptionValueClient) QueryOption(_m *ProductOptionValue) *ProductO
 	return query
 }
 
+// QuerySwatchImage queries the swatch_image edge of a ProductOptionValue.
+func (c *ProductOptionValueClient) QuerySwatchImage(_m *ProductOptionValue) *ProductImageQuery {
+	query := (&ProductImageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(productoptionvalue.Table, productoptionvalue.FieldID, id),
+			sqlgraph.To(productimage.Table, productimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, productoptionvalue.SwatchImageTable, productoptionvalue.SwatchImageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ProductOptionValueClient) Hooks() []Hook {
 	return c.hooks.ProductOptionValue

@@ -2926,6 +2926,21 @@ func (_q *ProductOptionValueQuery) collectField(ctx context.Context, oneNode boo
 				selectedFields = append(selectedFields, productoptionvalue.FieldOptionID)
 				fieldSeen[productoptionvalue.FieldOptionID] = struct{}{}
 			}
+
+		case "swatchImage":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProductImageClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, productimageImplementors)...); err != nil {
+				return err
+			}
+			_q.withSwatchImage = query
+			if _, ok := fieldSeen[productoptionvalue.FieldSwatchImageID]; !ok {
+				selectedFields = append(selectedFields, productoptionvalue.FieldSwatchImageID)
+				fieldSeen[productoptionvalue.FieldSwatchImageID] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[productoptionvalue.FieldName]; !ok {
 				selectedFields = append(selectedFields, productoptionvalue.FieldName)
@@ -2940,6 +2955,16 @@ func (_q *ProductOptionValueQuery) collectField(ctx context.Context, oneNode boo
 			if _, ok := fieldSeen[productoptionvalue.FieldOptionID]; !ok {
 				selectedFields = append(selectedFields, productoptionvalue.FieldOptionID)
 				fieldSeen[productoptionvalue.FieldOptionID] = struct{}{}
+			}
+		case "swatchColor":
+			if _, ok := fieldSeen[productoptionvalue.FieldSwatchColor]; !ok {
+				selectedFields = append(selectedFields, productoptionvalue.FieldSwatchColor)
+				fieldSeen[productoptionvalue.FieldSwatchColor] = struct{}{}
+			}
+		case "swatchImageID":
+			if _, ok := fieldSeen[productoptionvalue.FieldSwatchImageID]; !ok {
+				selectedFields = append(selectedFields, productoptionvalue.FieldSwatchImageID)
+				fieldSeen[productoptionvalue.FieldSwatchImageID] = struct{}{}
 			}
 		case "id":
 		case "__typename":

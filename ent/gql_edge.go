@@ -312,6 +312,14 @@ func (_m *ProductOptionValue) Option(ctx context.Context) (*ProductOption, error
 	return result, err
 }
 
+func (_m *ProductOptionValue) SwatchImage(ctx context.Context) (*ProductImage, error) {
+	result, err := _m.Edges.SwatchImageOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySwatchImage().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *ProductVariant) Product(ctx context.Context) (*Product, error) {
 	result, err := _m.Edges.ProductOrErr()
 	if IsNotLoaded(err) {

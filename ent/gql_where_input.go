@@ -11663,9 +11663,38 @@ type ProductOptionValueWhereInput struct {
 	OptionIDIn    []int `json:"optionIDIn,omitempty"`
 	OptionIDNotIn []int `json:"optionIDNotIn,omitempty"`
 
+	// "swatch_color" field predicates.
+	SwatchColor             *string  `json:"swatchColor,omitempty"`
+	SwatchColorNEQ          *string  `json:"swatchColorNEQ,omitempty"`
+	SwatchColorIn           []string `json:"swatchColorIn,omitempty"`
+	SwatchColorNotIn        []string `json:"swatchColorNotIn,omitempty"`
+	SwatchColorGT           *string  `json:"swatchColorGT,omitempty"`
+	SwatchColorGTE          *string  `json:"swatchColorGTE,omitempty"`
+	SwatchColorLT           *string  `json:"swatchColorLT,omitempty"`
+	SwatchColorLTE          *string  `json:"swatchColorLTE,omitempty"`
+	SwatchColorContains     *string  `json:"swatchColorContains,omitempty"`
+	SwatchColorHasPrefix    *string  `json:"swatchColorHasPrefix,omitempty"`
+	SwatchColorHasSuffix    *string  `json:"swatchColorHasSuffix,omitempty"`
+	SwatchColorIsNil        bool     `json:"swatchColorIsNil,omitempty"`
+	SwatchColorNotNil       bool     `json:"swatchColorNotNil,omitempty"`
+	SwatchColorEqualFold    *string  `json:"swatchColorEqualFold,omitempty"`
+	SwatchColorContainsFold *string  `json:"swatchColorContainsFold,omitempty"`
+
+	// "swatch_image_id" field predicates.
+	SwatchImageID       *int  `json:"swatchImageID,omitempty"`
+	SwatchImageIDNEQ    *int  `json:"swatchImageIDNEQ,omitempty"`
+	SwatchImageIDIn     []int `json:"swatchImageIDIn,omitempty"`
+	SwatchImageIDNotIn  []int `json:"swatchImageIDNotIn,omitempty"`
+	SwatchImageIDIsNil  bool  `json:"swatchImageIDIsNil,omitempty"`
+	SwatchImageIDNotNil bool  `json:"swatchImageIDNotNil,omitempty"`
+
 	// "option" edge predicates.
 	HasOption     *bool                      `json:"hasOption,omitempty"`
 	HasOptionWith []*ProductOptionWhereInput `json:"hasOptionWith,omitempty"`
+
+	// "swatch_image" edge predicates.
+	HasSwatchImage     *bool                     `json:"hasSwatchImage,omitempty"`
+	HasSwatchImageWith []*ProductImageWhereInput `json:"hasSwatchImageWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -11838,6 +11867,69 @@ func (i *ProductOptionValueWhereInput) P() (predicate.ProductOptionValue, error)
 	if len(i.OptionIDNotIn) > 0 {
 		predicates = append(predicates, productoptionvalue.OptionIDNotIn(i.OptionIDNotIn...))
 	}
+	if i.SwatchColor != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorEQ(*i.SwatchColor))
+	}
+	if i.SwatchColorNEQ != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorNEQ(*i.SwatchColorNEQ))
+	}
+	if len(i.SwatchColorIn) > 0 {
+		predicates = append(predicates, productoptionvalue.SwatchColorIn(i.SwatchColorIn...))
+	}
+	if len(i.SwatchColorNotIn) > 0 {
+		predicates = append(predicates, productoptionvalue.SwatchColorNotIn(i.SwatchColorNotIn...))
+	}
+	if i.SwatchColorGT != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorGT(*i.SwatchColorGT))
+	}
+	if i.SwatchColorGTE != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorGTE(*i.SwatchColorGTE))
+	}
+	if i.SwatchColorLT != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorLT(*i.SwatchColorLT))
+	}
+	if i.SwatchColorLTE != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorLTE(*i.SwatchColorLTE))
+	}
+	if i.SwatchColorContains != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorContains(*i.SwatchColorContains))
+	}
+	if i.SwatchColorHasPrefix != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorHasPrefix(*i.SwatchColorHasPrefix))
+	}
+	if i.SwatchColorHasSuffix != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorHasSuffix(*i.SwatchColorHasSuffix))
+	}
+	if i.SwatchColorIsNil {
+		predicates = append(predicates, productoptionvalue.SwatchColorIsNil())
+	}
+	if i.SwatchColorNotNil {
+		predicates = append(predicates, productoptionvalue.SwatchColorNotNil())
+	}
+	if i.SwatchColorEqualFold != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorEqualFold(*i.SwatchColorEqualFold))
+	}
+	if i.SwatchColorContainsFold != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorContainsFold(*i.SwatchColorContainsFold))
+	}
+	if i.SwatchImageID != nil {
+		predicates = append(predicates, productoptionvalue.SwatchImageIDEQ(*i.SwatchImageID))
+	}
+	if i.SwatchImageIDNEQ != nil {
+		predicates = append(predicates, productoptionvalue.SwatchImageIDNEQ(*i.SwatchImageIDNEQ))
+	}
+	if len(i.SwatchImageIDIn) > 0 {
+		predicates = append(predicates, productoptionvalue.SwatchImageIDIn(i.SwatchImageIDIn...))
+	}
+	if len(i.SwatchImageIDNotIn) > 0 {
+		predicates = append(predicates, productoptionvalue.SwatchImageIDNotIn(i.SwatchImageIDNotIn...))
+	}
+	if i.SwatchImageIDIsNil {
+		predicates = append(predicates, productoptionvalue.SwatchImageIDIsNil())
+	}
+	if i.SwatchImageIDNotNil {
+		predicates = append(predicates, productoptionvalue.SwatchImageIDNotNil())
+	}
 
 	if i.HasOption != nil {
 		p := productoptionvalue.HasOption()
@@ -11856,6 +11948,24 @@ func (i *ProductOptionValueWhereInput) P() (predicate.ProductOptionValue, error)
 			with = append(with, p)
 		}
 		predicates = append(predicates, productoptionvalue.HasOptionWith(with...))
+	}
+	if i.HasSwatchImage != nil {
+		p := productoptionvalue.HasSwatchImage()
+		if !*i.HasSwatchImage {
+			p = productoptionvalue.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSwatchImageWith) > 0 {
+		with := make([]predicate.ProductImage, 0, len(i.HasSwatchImageWith))
+		for _, w := range i.HasSwatchImageWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSwatchImageWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, productoptionvalue.HasSwatchImageWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

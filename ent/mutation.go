@@ -23316,18 +23316,21 @@ func (m *ProductOptionMutation) ResetEdge(name string) error {
 // ProductOptionValueMutation represents an operation that mutates the ProductOptionValue nodes in the graph.
 type ProductOptionValueMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	name          *string
-	position      *int
-	addposition   *int
-	clearedFields map[string]struct{}
-	option        *int
-	clearedoption bool
-	done          bool
-	oldValue      func(context.Context) (*ProductOptionValue, error)
-	predicates    []predicate.ProductOptionValue
+	op                  Op
+	typ                 string
+	id                  *int
+	name                *string
+	position            *int
+	addposition         *int
+	swatch_color        *string
+	clearedFields       map[string]struct{}
+	option              *int
+	clearedoption       bool
+	swatch_image        *int
+	clearedswatch_image bool
+	done                bool
+	oldValue            func(context.Context) (*ProductOptionValue, error)
+	predicates          []predicate.ProductOptionValue
 }
 
 var _ ent.Mutation = (*ProductOptionValueMutation)(nil)
@@ -23556,6 +23559,104 @@ func (m *ProductOptionValueMutation) ResetOptionID() {
 	m.option = nil
 }
 
+// SetSwatchColor sets the "swatch_color" field.
+func (m *ProductOptionValueMutation) SetSwatchColor(s string) {
+	m.swatch_color = &s
+}
+
+// SwatchColor returns the value of the "swatch_color" field in the mutation.
+func (m *ProductOptionValueMutation) SwatchColor() (r string, exists bool) {
+	v := m.swatch_color
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSwatchColor returns the old "swatch_color" field's value of the ProductOptionValue entity.
+// If the ProductOptionValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductOptionValueMutation) OldSwatchColor(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSwatchColor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSwatchColor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSwatchColor: %w", err)
+	}
+	return oldValue.SwatchColor, nil
+}
+
+// ClearSwatchColor clears the value of the "swatch_color" field.
+func (m *ProductOptionValueMutation) ClearSwatchColor() {
+	m.swatch_color = nil
+	m.clearedFields[productoptionvalue.FieldSwatchColor] = struct{}{}
+}
+
+// SwatchColorCleared returns if the "swatch_color" field was cleared in this mutation.
+func (m *ProductOptionValueMutation) SwatchColorCleared() bool {
+	_, ok := m.clearedFields[productoptionvalue.FieldSwatchColor]
+	return ok
+}
+
+// ResetSwatchColor resets all changes to the "swatch_color" field.
+func (m *ProductOptionValueMutation) ResetSwatchColor() {
+	m.swatch_color = nil
+	delete(m.clearedFields, productoptionvalue.FieldSwatchColor)
+}
+
+// SetSwatchImageID sets the "swatch_image_id" field.
+func (m *ProductOptionValueMutation) SetSwatchImageID(i int) {
+	m.swatch_image = &i
+}
+
+// SwatchImageID returns the value of the "swatch_image_id" field in the mutation.
+func (m *ProductOptionValueMutation) SwatchImageID() (r int, exists bool) {
+	v := m.swatch_image
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSwatchImageID returns the old "swatch_image_id" field's value of the ProductOptionValue entity.
+// If the ProductOptionValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductOptionValueMutation) OldSwatchImageID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSwatchImageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSwatchImageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSwatchImageID: %w", err)
+	}
+	return oldValue.SwatchImageID, nil
+}
+
+// ClearSwatchImageID clears the value of the "swatch_image_id" field.
+func (m *ProductOptionValueMutation) ClearSwatchImageID() {
+	m.swatch_image = nil
+	m.clearedFields[productoptionvalue.FieldSwatchImageID] = struct{}{}
+}
+
+// SwatchImageIDCleared returns if the "swatch_image_id" field was cleared in this mutation.
+func (m *ProductOptionValueMutation) SwatchImageIDCleared() bool {
+	_, ok := m.clearedFields[productoptionvalue.FieldSwatchImageID]
+	return ok
+}
+
+// ResetSwatchImageID resets all changes to the "swatch_image_id" field.
+func (m *ProductOptionValueMutation) ResetSwatchImageID() {
+	m.swatch_image = nil
+	delete(m.clearedFields, productoptionvalue.FieldSwatchImageID)
+}
+
 // ClearOption clears the "option" edge to the ProductOption entity.
 func (m *ProductOptionValueMutation) ClearOption() {
 	m.clearedoption = true
@@ -23581,6 +23682,33 @@ func (m *ProductOptionValueMutation) OptionIDs() (ids []int) {
 func (m *ProductOptionValueMutation) ResetOption() {
 	m.option = nil
 	m.clearedoption = false
+}
+
+// ClearSwatchImage clears the "swatch_image" edge to the ProductImage entity.
+func (m *ProductOptionValueMutation) ClearSwatchImage() {
+	m.clearedswatch_image = true
+	m.clearedFields[productoptionvalue.FieldSwatchImageID] = struct{}{}
+}
+
+// SwatchImageCleared reports if the "swatch_image" edge to the ProductImage entity was cleared.
+func (m *ProductOptionValueMutation) SwatchImageCleared() bool {
+	return m.SwatchImageIDCleared() || m.clearedswatch_image
+}
+
+// SwatchImageIDs returns the "swatch_image" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SwatchImageID instead. It exists only for internal usage by the builders.
+func (m *ProductOptionValueMutation) SwatchImageIDs() (ids []int) {
+	if id := m.swatch_image; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSwatchImage resets all changes to the "swatch_image" edge.
+func (m *ProductOptionValueMutation) ResetSwatchImage() {
+	m.swatch_image = nil
+	m.clearedswatch_image = false
 }
 
 // Where appends a list predicates to the ProductOptionValueMutation builder.
@@ -23617,7 +23745,7 @@ func (m *ProductOptionValueMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProductOptionValueMutation) Fields() []string {
-	fields := make([]string, 0, 3)
+	fields := make([]string, 0, 5)
 	if m.name != nil {
 		fields = append(fields, productoptionvalue.FieldName)
 	}
@@ -23626,6 +23754,12 @@ func (m *ProductOptionValueMutation) Fields() []string {
 	}
 	if m.option != nil {
 		fields = append(fields, productoptionvalue.FieldOptionID)
+	}
+	if m.swatch_color != nil {
+		fields = append(fields, productoptionvalue.FieldSwatchColor)
+	}
+	if m.swatch_image != nil {
+		fields = append(fields, productoptionvalue.FieldSwatchImageID)
 	}
 	return fields
 }
@@ -23641,6 +23775,10 @@ func (m *ProductOptionValueMutation) Field(name string) (ent.Value, bool) {
 		return m.Position()
 	case productoptionvalue.FieldOptionID:
 		return m.OptionID()
+	case productoptionvalue.FieldSwatchColor:
+		return m.SwatchColor()
+	case productoptionvalue.FieldSwatchImageID:
+		return m.SwatchImageID()
 	}
 	return nil, false
 }
@@ -23656,6 +23794,10 @@ func (m *ProductOptionValueMutation) OldField(ctx context.Context, name string) 
 		return m.OldPosition(ctx)
 	case productoptionvalue.FieldOptionID:
 		return m.OldOptionID(ctx)
+	case productoptionvalue.FieldSwatchColor:
+		return m.OldSwatchColor(ctx)
+	case productoptionvalue.FieldSwatchImageID:
+		return m.OldSwatchImageID(ctx)
 	}
 	return nil, fmt.Errorf("unknown ProductOptionValue field %s", name)
 }
@@ -23685,6 +23827,20 @@ func (m *ProductOptionValueMutation) SetField(name string, value ent.Value) erro
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetOptionID(v)
+		return nil
+	case productoptionvalue.FieldSwatchColor:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSwatchColor(v)
+		return nil
+	case productoptionvalue.FieldSwatchImageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSwatchImageID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown ProductOptionValue field %s", name)
@@ -23730,7 +23886,14 @@ func (m *ProductOptionValueMutation) AddField(name string, value ent.Value) erro
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *ProductOptionValueMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(productoptionvalue.FieldSwatchColor) {
+		fields = append(fields, productoptionvalue.FieldSwatchColor)
+	}
+	if m.FieldCleared(productoptionvalue.FieldSwatchImageID) {
+		fields = append(fields, productoptionvalue.FieldSwatchImageID)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -23743,6 +23906,14 @@ func (m *ProductOptionValueMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *ProductOptionValueMutation) ClearField(name string) error {
+	switch name {
+	case productoptionvalue.FieldSwatchColor:
+		m.ClearSwatchColor()
+		return nil
+	case productoptionvalue.FieldSwatchImageID:
+		m.ClearSwatchImageID()
+		return nil
+	}
 	return fmt.Errorf("unknown ProductOptionValue nullable field %s", name)
 }
 
@@ -23759,15 +23930,24 @@ func (m *ProductOptionValueMutation) ResetField(name string) error {
 	case productoptionvalue.FieldOptionID:
 		m.ResetOptionID()
 		return nil
+	case productoptionvalue.FieldSwatchColor:
+		m.ResetSwatchColor()
+		return nil
+	case productoptionvalue.FieldSwatchImageID:
+		m.ResetSwatchImageID()
+		return nil
 	}
 	return fmt.Errorf("unknown ProductOptionValue field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ProductOptionValueMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.option != nil {
 		edges = append(edges, productoptionvalue.EdgeOption)
+	}
+	if m.swatch_image != nil {
+		edges = append(edges, productoptionvalue.EdgeSwatchImage)
 	}
 	return edges
 }
@@ -23780,13 +23960,17 @@ func (m *ProductOptionValueMutation) AddedIDs(name string) []ent.Value {
 		if id := m.option; id != nil {
 			return []ent.Value{*id}
 		}
+	case productoptionvalue.EdgeSwatchImage:
+		if id := m.swatch_image; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ProductOptionValueMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	return edges
 }
 
@@ -23798,9 +23982,12 @@ func (m *ProductOptionValueMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ProductOptionValueMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedoption {
 		edges = append(edges, productoptionvalue.EdgeOption)
+	}
+	if m.clearedswatch_image {
+		edges = append(edges, productoptionvalue.EdgeSwatchImage)
 	}
 	return edges
 }
@@ -23811,6 +23998,8 @@ func (m *ProductOptionValueMutation) EdgeCleared(name string) bool {
 	switch name {
 	case productoptionvalue.EdgeOption:
 		return m.clearedoption
+	case productoptionvalue.EdgeSwatchImage:
+		return m.clearedswatch_image
 	}
 	return false
 }
@@ -23822,6 +24011,9 @@ func (m *ProductOptionValueMutation) ClearEdge(name string) error {
 	case productoptionvalue.EdgeOption:
 		m.ClearOption()
 		return nil
+	case productoptionvalue.EdgeSwatchImage:
+		m.ClearSwatchImage()
+		return nil
 	}
 	return fmt.Errorf("unknown ProductOptionValue unique edge %s", name)
 }
@@ -23832,6 +24024,9 @@ func (m *ProductOptionValueMutation) ResetEdge(name string) error {
 	switch name {
 	case productoptionvalue.EdgeOption:
 		m.ResetOption()
+		return nil
+	case productoptionvalue.EdgeSwatchImage:
+		m.ResetSwatchImage()
 		return nil
 	}
 	return fmt.Errorf("unknown ProductOptionValue edge %s", name)

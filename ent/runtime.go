@@ -826,6 +826,10 @@ func init() {
 	productoptionvalueDescPosition := productoptionvalueFields[1].Descriptor()
 	// productoptionvalue.DefaultPosition holds the default value on creation for the position field.
 	productoptionvalue.DefaultPosition = productoptionvalueDescPosition.Default.(int)
+	// productoptionvalueDescSwatchColor is the schema descriptor for swatch_color field.
+	productoptionvalueDescSwatchColor := productoptionvalueFields[3].Descriptor()
+	// productoptionvalue.SwatchColorValidator is a validator for the "swatch_color" field. It is called by the builders before save.
+	productoptionvalue.SwatchColorValidator = productoptionvalueDescSwatchColor.Validators[0].(func(string) error)
 	productvariantMixin := schema.ProductVariant{}.Mixin()
 	productvariantMixinFields0 := productvariantMixin[0].Fields()
 	_ = productvariantMixinFields0

@@ -85,6 +85,19 @@ func (r *collectionResolver) Seo(ctx context.Context, obj *ent.Collection) (*mod
 	return &model.Seo{Title: orDefault(obj.SeoTitle, obj.Title), Description: orDefault(obj.SeoDescription, obj.Description)}, nil
 }
 
+func (r *collectionResolver) TrackingParameters(ctx context.Context, obj *ent.Collection) (*string, error) {
+	return trackingParameters(ctx), nil
+}
+
+func (r *productResolver) AdjacentVariants(ctx context.Context, obj *ent.Product, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) ([]*ent.ProductVariant, error) {
+	options, variants, err := optionsAndVariants(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	base := catalog.SelectedOrFirstAvailable(options, variants, variantSelection(selectedOptions, ignoreUnknownOptions, caseInsensitiveMatch))
+	return catalog.Adjacent(variants, base), nil
+}
+
 func (r *productResolver) AvailableForSale(ctx context.Context, obj *ent.Product) (bool, error) {
 	vs, err := loader.For(ctx).Variants.Load(ctx, obj.ID)
 	if err != nil {
@@ -112,6 +125,24 @@ func (r *productResolver) Collections(ctx context.Context, obj *ent.Product, aft
 
 func (r *productResolver) CompareAtPriceRange(ctx context.Context, obj *ent.Product) (*model.ProductPriceRange, error) {
 	return priceRange(ctx, obj.MinCompareAtPrice, obj.MaxCompareAtPrice)
+}
+
+func (r *productResolver) EncodedVariantAvailability(ctx context.Context, obj *ent.Product) (*string, error) {
+	options, variants, err := optionsAndVariants(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	s := catalog.EncodeVariants(options, variants, true)
+	return &s, nil
+}
+
+func (r *productResolver) EncodedVariantExistence(ctx context.Context, obj *ent.Product) (*string, error) {
+	options, variants, err := optionsAndVariants(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	s := catalog.EncodeVariants(options, variants, false)
+	return &s, nil
 }
 
 func (r *productResolver) FeaturedImage(ctx context.Context, obj *ent.Product) (*model.Image, error) {
@@ -169,8 +200,20 @@ func (r *productResolver) PublishedAt(ctx context.Context, obj *ent.Product) (*t
 	return &obj.CreatedAt, nil
 }
 
+func (r *productResolver) SelectedOrFirstAvailableVariant(ctx context.Context, obj *ent.Product, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) (*ent.ProductVariant, error) {
+	options, variants, err := optionsAndVariants(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return catalog.SelectedOrFirstAvailable(options, variants, variantSelection(selectedOptions, ignoreUnknownOptions, caseInsensitiveMatch)), nil
+}
+
 func (r *productResolver) Seo(ctx context.Context, obj *ent.Product) (*model.Seo, error) {
 	return &model.Seo{Title: orDefault(obj.SeoTitle, obj.Title), Description: orDefault(obj.SeoDescription, obj.Description)}, nil
+}
+
+func (r *productResolver) TrackingParameters(ctx context.Context, obj *ent.Product) (*string, error) {
+	return trackingParameters(ctx), nil
 }
 
 func (r *productResolver) TotalInventory(ctx context.Context, obj *ent.Product) (*int, error) {
@@ -245,8 +288,38 @@ func (r *productOptionResolver) Values(ctx context.Context, obj *ent.ProductOpti
 	return out, nil
 }
 
+func (r *productOptionValueResolver) FirstSelectableVariant(ctx context.Context, obj *ent.ProductOptionValue) (*ent.ProductVariant, error) {
+	o := obj.Edges.Option
+	if o == nil {
+		return nil, nil
+	}
+	options, variants, err := optionsAndVariants(ctx, o.ProductID)
+	if err != nil {
+		return nil, err
+	}
+	return catalog.FirstSelectable(options, variants, o.Name, obj.Name), nil
+}
+
 func (r *productOptionValueResolver) ID(ctx context.Context, obj *ent.ProductOptionValue) (string, error) {
 	return gid.Format(gid.ProductOptionValue, obj.ID), nil
+}
+
+func (r *productOptionValueResolver) Swatch(ctx context.Context, obj *ent.ProductOptionValue) (*model.ProductOptionValueSwatch, error) {
+	if obj.SwatchColor == nil && obj.SwatchImageID == nil {
+		return nil, nil
+	}
+	s := &model.ProductOptionValueSwatch{Color: obj.SwatchColor}
+	if obj.SwatchImageID != nil {
+		img, err := loader.For(ctx).Image.Load(ctx, *obj.SwatchImageID)
+		if err != nil {
+			if err = nilIfNotFound(err); err != nil {
+				return nil, err
+			}
+		} else {
+			s.Image = mediaImage(img)
+		}
+	}
+	return s, nil
 }
 
 func (r *productVariantResolver) AvailableForSale(ctx context.Context, obj *ent.ProductVariant) (bool, error) {
@@ -307,6 +380,11 @@ func (r *productVariantResolver) Product(ctx context.Context, obj *ent.ProductVa
 
 func (r *productVariantResolver) QuantityAvailable(ctx context.Context, obj *ent.ProductVariant) (*int, error) {
 	return &obj.Available, nil
+}
+
+func (r *productVariantResolver) UnitPrice(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
+	// Variants are not sold by unit of measure, so there is no unit price to show.
+	return nil, nil
 }
 
 func (r *productVariantResolver) WeightUnit(ctx context.Context, obj *ent.ProductVariant) (model.WeightUnit, error) {

@@ -122,6 +122,9 @@ func complexity(c *generated.ComplexityRoot) {
 	c.Localization.AvailableLanguages = func(child int) int { return 1 + child*catalog.MaxPageSize }
 	c.Country.AvailableLanguages = func(child int) int { return 1 + child*catalog.MaxPageSize }
 	c.ComponentizableCartLine.LineComponents = func(child int) int { return 1 + child*catalog.MaxPageSize }
+	c.Product.AdjacentVariants = func(child int, _, _ *bool, _ []*model.SelectedOptionInput) int {
+		return 1 + child*catalog.MaxPageSize
+	}
 	c.Collection.Products = func(child int, _, _ *string, _ []*model.ProductFilter, first, last *int, _ *bool, _ *model.ProductCollectionSortKeys) int {
 		return conn(child, first, last)
 	}

@@ -60,7 +60,7 @@ func (r *queryRootResolver) PredictiveSearch(ctx context.Context, limit *int, qu
 	}
 	out := &model.PredictiveSearchResult{Products: res.Products, Collections: res.Collections, Queries: make([]*model.SearchQuerySuggestion, len(res.Queries))}
 	for i, q := range res.Queries {
-		out.Queries[i] = &model.SearchQuerySuggestion{Text: q.Text, StyledText: q.StyledText}
+		out.Queries[i] = &model.SearchQuerySuggestion{Text: q.Text, StyledText: q.StyledText, TrackingParameters: searchTracking("e", i, query)}
 	}
 	return out, prefetchProducts(ctx, res.Products, predictiveProductSelection(ctx))
 }

@@ -770,7 +770,9 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "name", Type: field.TypeString, Size: 255},
 		{Name: "position", Type: field.TypeInt, Default: 0},
+		{Name: "swatch_color", Type: field.TypeString, Nullable: true, Size: 7},
 		{Name: "option_id", Type: field.TypeInt},
+		{Name: "swatch_image_id", Type: field.TypeInt, Nullable: true},
 	}
 	// ProductOptionValuesTable holds the schema information for the "product_option_values" table.
 	ProductOptionValuesTable = &schema.Table{
@@ -780,16 +782,22 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "product_option_values_product_options_values",
-				Columns:    []*schema.Column{ProductOptionValuesColumns[3]},
+				Columns:    []*schema.Column{ProductOptionValuesColumns[4]},
 				RefColumns: []*schema.Column{ProductOptionsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "product_option_values_product_images_swatch_image",
+				Columns:    []*schema.Column{ProductOptionValuesColumns[5]},
+				RefColumns: []*schema.Column{ProductImagesColumns[0]},
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "productoptionvalue_option_id_name",
 				Unique:  true,
-				Columns: []*schema.Column{ProductOptionValuesColumns[3], ProductOptionValuesColumns[1]},
+				Columns: []*schema.Column{ProductOptionValuesColumns[4], ProductOptionValuesColumns[1]},
 			},
 		},
 	}
@@ -988,6 +996,7 @@ func init() {
 	ProductImagesTable.ForeignKeys[0].RefTable = ProductsTable
 	ProductOptionsTable.ForeignKeys[0].RefTable = ProductsTable
 	ProductOptionValuesTable.ForeignKeys[0].RefTable = ProductOptionsTable
+	ProductOptionValuesTable.ForeignKeys[1].RefTable = ProductImagesTable
 	ProductVariantsTable.ForeignKeys[0].RefTable = ProductsTable
 	ProductVariantsTable.ForeignKeys[1].RefTable = ProductImagesTable
 }

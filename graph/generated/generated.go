@@ -324,16 +324,17 @@ type ComplexityRoot struct {
 	}
 
 	Collection struct {
-		Description     func(childComplexity int) int
-		DescriptionHTML func(childComplexity int) int
-		Handle          func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Image           func(childComplexity int) int
-		OnlineStoreURL  func(childComplexity int) int
-		Products        func(childComplexity int, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) int
-		Seo             func(childComplexity int) int
-		Title           func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
+		Description        func(childComplexity int) int
+		DescriptionHTML    func(childComplexity int) int
+		Handle             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Image              func(childComplexity int) int
+		OnlineStoreURL     func(childComplexity int) int
+		Products           func(childComplexity int, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) int
+		Seo                func(childComplexity int) int
+		Title              func(childComplexity int) int
+		TrackingParameters func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	CollectionConnection struct {
@@ -568,6 +569,12 @@ type ComplexityRoot struct {
 		Nodes func(childComplexity int) int
 	}
 
+	MediaImage struct {
+		ID           func(childComplexity int) int
+		Image        func(childComplexity int) int
+		PreviewImage func(childComplexity int) int
+	}
+
 	Menu struct {
 		Handle     func(childComplexity int) int
 		ID         func(childComplexity int) int
@@ -674,15 +681,16 @@ type ComplexityRoot struct {
 	}
 
 	Page struct {
-		Body           func(childComplexity int) int
-		BodySummary    func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		Handle         func(childComplexity int) int
-		ID             func(childComplexity int) int
-		OnlineStoreURL func(childComplexity int) int
-		Seo            func(childComplexity int) int
-		Title          func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		Body               func(childComplexity int) int
+		BodySummary        func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Handle             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		OnlineStoreURL     func(childComplexity int) int
+		Seo                func(childComplexity int) int
+		Title              func(childComplexity int) int
+		TrackingParameters func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	PageConnection struct {
@@ -720,30 +728,35 @@ type ComplexityRoot struct {
 	}
 
 	Product struct {
-		AvailableForSale         func(childComplexity int) int
-		Collections              func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
-		CompareAtPriceRange      func(childComplexity int) int
-		CreatedAt                func(childComplexity int) int
-		Description              func(childComplexity int) int
-		DescriptionHTML          func(childComplexity int) int
-		FeaturedImage            func(childComplexity int) int
-		Handle                   func(childComplexity int) int
-		ID                       func(childComplexity int) int
-		Images                   func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
-		IsGiftCard               func(childComplexity int) int
-		OnlineStoreURL           func(childComplexity int) int
-		Options                  func(childComplexity int, first *int) int
-		PriceRange               func(childComplexity int) int
-		ProductType              func(childComplexity int) int
-		PublishedAt              func(childComplexity int) int
-		Seo                      func(childComplexity int) int
-		Tags                     func(childComplexity int) int
-		Title                    func(childComplexity int) int
-		TotalInventory           func(childComplexity int) int
-		UpdatedAt                func(childComplexity int) int
-		VariantBySelectedOptions func(childComplexity int, selectedOptions []*model.SelectedOptionInput) int
-		Variants                 func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
-		Vendor                   func(childComplexity int) int
+		AdjacentVariants                func(childComplexity int, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) int
+		AvailableForSale                func(childComplexity int) int
+		Collections                     func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		CompareAtPriceRange             func(childComplexity int) int
+		CreatedAt                       func(childComplexity int) int
+		Description                     func(childComplexity int) int
+		DescriptionHTML                 func(childComplexity int) int
+		EncodedVariantAvailability      func(childComplexity int) int
+		EncodedVariantExistence         func(childComplexity int) int
+		FeaturedImage                   func(childComplexity int) int
+		Handle                          func(childComplexity int) int
+		ID                              func(childComplexity int) int
+		Images                          func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		IsGiftCard                      func(childComplexity int) int
+		OnlineStoreURL                  func(childComplexity int) int
+		Options                         func(childComplexity int, first *int) int
+		PriceRange                      func(childComplexity int) int
+		ProductType                     func(childComplexity int) int
+		PublishedAt                     func(childComplexity int) int
+		SelectedOrFirstAvailableVariant func(childComplexity int, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) int
+		Seo                             func(childComplexity int) int
+		Tags                            func(childComplexity int) int
+		Title                           func(childComplexity int) int
+		TotalInventory                  func(childComplexity int) int
+		TrackingParameters              func(childComplexity int) int
+		UpdatedAt                       func(childComplexity int) int
+		VariantBySelectedOptions        func(childComplexity int, selectedOptions []*model.SelectedOptionInput) int
+		Variants                        func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		Vendor                          func(childComplexity int) int
 	}
 
 	ProductConnection struct {
@@ -766,8 +779,15 @@ type ComplexityRoot struct {
 	}
 
 	ProductOptionValue struct {
-		ID   func(childComplexity int) int
-		Name func(childComplexity int) int
+		FirstSelectableVariant func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		Name                   func(childComplexity int) int
+		Swatch                 func(childComplexity int) int
+	}
+
+	ProductOptionValueSwatch struct {
+		Color func(childComplexity int) int
+		Image func(childComplexity int) int
 	}
 
 	ProductPriceRange struct {
@@ -791,6 +811,7 @@ type ComplexityRoot struct {
 		SelectedOptions     func(childComplexity int) int
 		Sku                 func(childComplexity int) int
 		Title               func(childComplexity int) int
+		UnitPrice           func(childComplexity int) int
 		Weight              func(childComplexity int) int
 		WeightUnit          func(childComplexity int) int
 	}
@@ -834,8 +855,9 @@ type ComplexityRoot struct {
 	}
 
 	SearchQuerySuggestion struct {
-		StyledText func(childComplexity int) int
-		Text       func(childComplexity int) int
+		StyledText         func(childComplexity int) int
+		Text               func(childComplexity int) int
+		TrackingParameters func(childComplexity int) int
 	}
 
 	SearchResultItemConnection struct {
@@ -937,6 +959,8 @@ type CollectionResolver interface {
 	OnlineStoreURL(ctx context.Context, obj *ent.Collection) (*string, error)
 	Products(ctx context.Context, objs []*ent.Collection, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) ([]*model.ProductConnection, error)
 	Seo(ctx context.Context, obj *ent.Collection) (*model.Seo, error)
+
+	TrackingParameters(ctx context.Context, obj *ent.Collection) (*string, error)
 }
 type CustomerResolver interface {
 	Addresses(ctx context.Context, obj *ent.Customer, after *string, before *string, first *int, last *int, reverse *bool) (*model.MailingAddressConnection, error)
@@ -1040,12 +1064,17 @@ type PageResolver interface {
 	ID(ctx context.Context, obj *ent.Page) (string, error)
 	OnlineStoreURL(ctx context.Context, obj *ent.Page) (*string, error)
 	Seo(ctx context.Context, obj *ent.Page) (*model.Seo, error)
+
+	TrackingParameters(ctx context.Context, obj *ent.Page) (*string, error)
 }
 type ProductResolver interface {
+	AdjacentVariants(ctx context.Context, obj *ent.Product, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) ([]*ent.ProductVariant, error)
 	AvailableForSale(ctx context.Context, obj *ent.Product) (bool, error)
 	Collections(ctx context.Context, obj *ent.Product, after *string, before *string, first *int, last *int, reverse *bool) (*model.CollectionConnection, error)
 	CompareAtPriceRange(ctx context.Context, obj *ent.Product) (*model.ProductPriceRange, error)
 
+	EncodedVariantAvailability(ctx context.Context, obj *ent.Product) (*string, error)
+	EncodedVariantExistence(ctx context.Context, obj *ent.Product) (*string, error)
 	FeaturedImage(ctx context.Context, obj *ent.Product) (*model.Image, error)
 
 	ID(ctx context.Context, obj *ent.Product) (string, error)
@@ -1056,8 +1085,10 @@ type ProductResolver interface {
 	PriceRange(ctx context.Context, obj *ent.Product) (*model.ProductPriceRange, error)
 
 	PublishedAt(ctx context.Context, obj *ent.Product) (*time.Time, error)
+	SelectedOrFirstAvailableVariant(ctx context.Context, obj *ent.Product, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) (*ent.ProductVariant, error)
 	Seo(ctx context.Context, obj *ent.Product) (*model.Seo, error)
 
+	TrackingParameters(ctx context.Context, obj *ent.Product) (*string, error)
 	TotalInventory(ctx context.Context, obj *ent.Product) (*int, error)
 
 	VariantBySelectedOptions(ctx context.Context, obj *ent.Product, selectedOptions []*model.SelectedOptionInput) (*ent.ProductVariant, error)
@@ -1073,7 +1104,10 @@ type ProductOptionResolver interface {
 	Values(ctx context.Context, obj *ent.ProductOption) ([]string, error)
 }
 type ProductOptionValueResolver interface {
+	FirstSelectableVariant(ctx context.Context, obj *ent.ProductOptionValue) (*ent.ProductVariant, error)
 	ID(ctx context.Context, obj *ent.ProductOptionValue) (string, error)
+
+	Swatch(ctx context.Context, obj *ent.ProductOptionValue) (*model.ProductOptionValueSwatch, error)
 }
 type ProductVariantResolver interface {
 	AvailableForSale(ctx context.Context, obj *ent.ProductVariant) (bool, error)
@@ -1087,6 +1121,8 @@ type ProductVariantResolver interface {
 	PriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
 	Product(ctx context.Context, obj *ent.ProductVariant) (*ent.Product, error)
 	QuantityAvailable(ctx context.Context, obj *ent.ProductVariant) (*int, error)
+
+	UnitPrice(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
 
 	WeightUnit(ctx context.Context, obj *ent.ProductVariant) (model.WeightUnit, error)
 }
@@ -2116,6 +2152,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collection.Title(childComplexity), true
+	case "Collection.trackingParameters":
+		if e.ComplexityRoot.Collection.TrackingParameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collection.TrackingParameters(childComplexity), true
 	case "Collection.updatedAt":
 		if e.ComplexityRoot.Collection.UpdatedAt == nil {
 			break
@@ -2935,6 +2977,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MailingAddressConnection.Nodes(childComplexity), true
 
+	case "MediaImage.id":
+		if e.ComplexityRoot.MediaImage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MediaImage.ID(childComplexity), true
+	case "MediaImage.image":
+		if e.ComplexityRoot.MediaImage.Image == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MediaImage.Image(childComplexity), true
+	case "MediaImage.previewImage":
+		if e.ComplexityRoot.MediaImage.PreviewImage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MediaImage.PreviewImage(childComplexity), true
+
 	case "Menu.handle":
 		if e.ComplexityRoot.Menu.Handle == nil {
 			break
@@ -3595,6 +3656,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Page.Title(childComplexity), true
+	case "Page.trackingParameters":
+		if e.ComplexityRoot.Page.TrackingParameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Page.TrackingParameters(childComplexity), true
 	case "Page.updatedAt":
 		if e.ComplexityRoot.Page.UpdatedAt == nil {
 			break
@@ -3704,6 +3771,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PricingPercentageValue.Percentage(childComplexity), true
 
+	case "Product.adjacentVariants":
+		if e.ComplexityRoot.Product.AdjacentVariants == nil {
+			break
+		}
+
+		args, err := ec.field_Product_adjacentVariants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Product.AdjacentVariants(childComplexity, args["caseInsensitiveMatch"].(*bool), args["ignoreUnknownOptions"].(*bool), args["selectedOptions"].([]*model.SelectedOptionInput)), true
 	case "Product.availableForSale":
 		if e.ComplexityRoot.Product.AvailableForSale == nil {
 			break
@@ -3745,6 +3823,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.DescriptionHTML(childComplexity), true
+	case "Product.encodedVariantAvailability":
+		if e.ComplexityRoot.Product.EncodedVariantAvailability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.EncodedVariantAvailability(childComplexity), true
+	case "Product.encodedVariantExistence":
+		if e.ComplexityRoot.Product.EncodedVariantExistence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.EncodedVariantExistence(childComplexity), true
 	case "Product.featuredImage":
 		if e.ComplexityRoot.Product.FeaturedImage == nil {
 			break
@@ -3815,6 +3905,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.PublishedAt(childComplexity), true
+	case "Product.selectedOrFirstAvailableVariant":
+		if e.ComplexityRoot.Product.SelectedOrFirstAvailableVariant == nil {
+			break
+		}
+
+		args, err := ec.field_Product_selectedOrFirstAvailableVariant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Product.SelectedOrFirstAvailableVariant(childComplexity, args["caseInsensitiveMatch"].(*bool), args["ignoreUnknownOptions"].(*bool), args["selectedOptions"].([]*model.SelectedOptionInput)), true
 	case "Product.seo":
 		if e.ComplexityRoot.Product.Seo == nil {
 			break
@@ -3839,6 +3940,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.TotalInventory(childComplexity), true
+	case "Product.trackingParameters":
+		if e.ComplexityRoot.Product.TrackingParameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.TrackingParameters(childComplexity), true
 	case "Product.updatedAt":
 		if e.ComplexityRoot.Product.UpdatedAt == nil {
 			break
@@ -3937,6 +4044,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductOption.Values(childComplexity), true
 
+	case "ProductOptionValue.firstSelectableVariant":
+		if e.ComplexityRoot.ProductOptionValue.FirstSelectableVariant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductOptionValue.FirstSelectableVariant(childComplexity), true
 	case "ProductOptionValue.id":
 		if e.ComplexityRoot.ProductOptionValue.ID == nil {
 			break
@@ -3949,6 +4062,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductOptionValue.Name(childComplexity), true
+	case "ProductOptionValue.swatch":
+		if e.ComplexityRoot.ProductOptionValue.Swatch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductOptionValue.Swatch(childComplexity), true
+
+	case "ProductOptionValueSwatch.color":
+		if e.ComplexityRoot.ProductOptionValueSwatch.Color == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductOptionValueSwatch.Color(childComplexity), true
+	case "ProductOptionValueSwatch.image":
+		if e.ComplexityRoot.ProductOptionValueSwatch.Image == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductOptionValueSwatch.Image(childComplexity), true
 
 	case "ProductPriceRange.maxVariantPrice":
 		if e.ComplexityRoot.ProductPriceRange.MaxVariantPrice == nil {
@@ -4053,6 +4185,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductVariant.Title(childComplexity), true
+	case "ProductVariant.unitPrice":
+		if e.ComplexityRoot.ProductVariant.UnitPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductVariant.UnitPrice(childComplexity), true
 	case "ProductVariant.weight":
 		if e.ComplexityRoot.ProductVariant.Weight == nil {
 			break
@@ -4329,6 +4467,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchQuerySuggestion.Text(childComplexity), true
+	case "SearchQuerySuggestion.trackingParameters":
+		if e.ComplexityRoot.SearchQuerySuggestion.TrackingParameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchQuerySuggestion.TrackingParameters(childComplexity), true
 
 	case "SearchResultItemConnection.edges":
 		if e.ComplexityRoot.SearchResultItemConnection.Edges == nil {
@@ -5162,6 +5306,11 @@ enum CartWarningCode {
 `, BuiltIn: false},
 	{Name: "../catalog.graphqls", Input: `"Something the shop sells, offered in one or more variants."
 type Product implements Node {
+  """
+  The variants whose option values differ in exactly one option from those of the
+  selected variant (see ` + "`" + `selectedOrFirstAvailableVariant` + "`" + `), ordered by ID.
+  """
+  adjacentVariants(caseInsensitiveMatch: Boolean = false, ignoreUnknownOptions: Boolean = false, selectedOptions: [SelectedOptionInput!]): [ProductVariant!]!
   "Whether at least one variant can be bought now."
   availableForSale: Boolean!
   "Published collections that contain the product."
@@ -5173,6 +5322,13 @@ type Product implements Node {
   description: String!
   "Description as HTML."
   descriptionHtml: HTML!
+  """
+  The option value combinations of the variants for sale, in Shopify's v1 encoding (a trie
+  of option value positions; hydrogen-react's ` + "`" + `decodeEncodedVariant` + "`" + ` reads it).
+  """
+  encodedVariantAvailability: String
+  "The option value combinations of all variants, in the same encoding."
+  encodedVariantExistence: String
   "The first image of the product."
   featuredImage: Image
   "Unique, URL-friendly name."
@@ -5188,9 +5344,20 @@ type Product implements Node {
   priceRange: ProductPriceRange!
   productType: String!
   publishedAt: DateTime!
+  """
+  The variant with the selected option values (a partial selection picks the first variant
+  that has them); when nothing is selected or no variant matches, the first variant for
+  sale, else the first variant.
+  """
+  selectedOrFirstAvailableVariant(caseInsensitiveMatch: Boolean = false, ignoreUnknownOptions: Boolean = true, selectedOptions: [SelectedOptionInput!]): ProductVariant
   seo: SEO!
   tags: [String!]!
   title: String!
+  """
+  Search analytics parameters for the product's URL when it is a result of ` + "`" + `search` + "`" + ` or
+  ` + "`" + `predictiveSearch` + "`" + ` (its position and the search), otherwise ` + "`" + `null` + "`" + `.
+  """
+  trackingParameters: String
   "Units available over all variants."
   totalInventory: Int
   updatedAt: DateTime!
@@ -5257,8 +5424,37 @@ type ProductOption implements Node {
 
 "One value of a product option, such as \"M\"."
 type ProductOptionValue implements Node {
+  """
+  The variant with this value whose other option values come first in option order;
+  ` + "`" + `null` + "`" + ` when no variant has this value.
+  """
+  firstSelectableVariant: ProductVariant
   id: ID!
   name: String!
+  "How the value is shown in a picker: a colour and/or an image; ` + "`" + `null` + "`" + ` when it has none."
+  swatch: ProductOptionValueSwatch
+}
+
+"A colour or image standing for an option value."
+type ProductOptionValueSwatch {
+  color: Color
+  image: Media
+}
+
+"A colour as a hex string, e.g. ` + "`" + `#1E90FF` + "`" + `."
+scalar Color
+
+"A piece of media."
+interface Media {
+  id: ID!
+  previewImage: Image
+}
+
+"An image as media: a product's image or the shop's logo."
+type MediaImage implements Media & Node {
+  id: ID!
+  image: Image
+  previewImage: Image
 }
 
 "The lowest and highest of a set of prices."
@@ -5292,6 +5488,8 @@ type ProductVariant implements Node {
   selectedOptions: [SelectedOption!]!
   sku: String
   title: String!
+  "The price per unit of measure; always ` + "`" + `null` + "`" + `: the shop does not sell by unit measure."
+  unitPrice: MoneyV2
   weight: Float
   weightUnit: WeightUnit!
 }
@@ -5331,6 +5529,8 @@ type Collection implements Node {
   products(after: String, before: String, filters: [ProductFilter!], first: Int, last: Int, reverse: Boolean = false, sortKey: ProductCollectionSortKeys = COLLECTION_DEFAULT): ProductConnection!
   seo: SEO!
   title: String!
+  "Search analytics parameters when the collection is a ` + "`" + `predictiveSearch` + "`" + ` result, otherwise ` + "`" + `null` + "`" + `."
+  trackingParameters: String
   updatedAt: DateTime!
 }
 
@@ -5596,6 +5796,8 @@ type Page implements Node {
   onlineStoreUrl: URL
   seo: SEO
   title: String!
+  "Search analytics parameters when the page is a ` + "`" + `search` + "`" + ` or ` + "`" + `predictiveSearch` + "`" + ` result, otherwise ` + "`" + `null` + "`" + `."
+  trackingParameters: String
   updatedAt: DateTime!
 }
 
@@ -6915,6 +7117,8 @@ type PredictiveSearchResult {
 type SearchQuerySuggestion {
   styledText: String!
   text: String!
+  "Search analytics parameters for the suggestion's link: its position and the typed query."
+  trackingParameters: String
 }
 `, BuiltIn: false},
 	{Name: "../shop.graphqls", Input: `"Shop-wide settings."
@@ -7389,6 +7593,8 @@ func (ec *executionContext) childFields_Collection(ctx context.Context, field gr
 		return ec.fieldContext_Collection_seo(ctx, field)
 	case "title":
 		return ec.fieldContext_Collection_title(ctx, field)
+	case "trackingParameters":
+		return ec.fieldContext_Collection_trackingParameters(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Collection_updatedAt(ctx, field)
 	}
@@ -7993,6 +8199,8 @@ func (ec *executionContext) childFields_Page(ctx context.Context, field graphql.
 		return ec.fieldContext_Page_seo(ctx, field)
 	case "title":
 		return ec.fieldContext_Page_title(ctx, field)
+	case "trackingParameters":
+		return ec.fieldContext_Page_trackingParameters(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Page_updatedAt(ctx, field)
 	}
@@ -8061,6 +8269,8 @@ func (ec *executionContext) childFields_PredictiveSearchResult(ctx context.Conte
 
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "adjacentVariants":
+		return ec.fieldContext_Product_adjacentVariants(ctx, field)
 	case "availableForSale":
 		return ec.fieldContext_Product_availableForSale(ctx, field)
 	case "collections":
@@ -8073,6 +8283,10 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_description(ctx, field)
 	case "descriptionHtml":
 		return ec.fieldContext_Product_descriptionHtml(ctx, field)
+	case "encodedVariantAvailability":
+		return ec.fieldContext_Product_encodedVariantAvailability(ctx, field)
+	case "encodedVariantExistence":
+		return ec.fieldContext_Product_encodedVariantExistence(ctx, field)
 	case "featuredImage":
 		return ec.fieldContext_Product_featuredImage(ctx, field)
 	case "handle":
@@ -8093,12 +8307,16 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_productType(ctx, field)
 	case "publishedAt":
 		return ec.fieldContext_Product_publishedAt(ctx, field)
+	case "selectedOrFirstAvailableVariant":
+		return ec.fieldContext_Product_selectedOrFirstAvailableVariant(ctx, field)
 	case "seo":
 		return ec.fieldContext_Product_seo(ctx, field)
 	case "tags":
 		return ec.fieldContext_Product_tags(ctx, field)
 	case "title":
 		return ec.fieldContext_Product_title(ctx, field)
+	case "trackingParameters":
+		return ec.fieldContext_Product_trackingParameters(ctx, field)
 	case "totalInventory":
 		return ec.fieldContext_Product_totalInventory(ctx, field)
 	case "updatedAt":
@@ -8153,12 +8371,26 @@ func (ec *executionContext) childFields_ProductOption(ctx context.Context, field
 
 func (ec *executionContext) childFields_ProductOptionValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "firstSelectableVariant":
+		return ec.fieldContext_ProductOptionValue_firstSelectableVariant(ctx, field)
 	case "id":
 		return ec.fieldContext_ProductOptionValue_id(ctx, field)
 	case "name":
 		return ec.fieldContext_ProductOptionValue_name(ctx, field)
+	case "swatch":
+		return ec.fieldContext_ProductOptionValue_swatch(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductOptionValue", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductOptionValueSwatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "color":
+		return ec.fieldContext_ProductOptionValueSwatch_color(ctx, field)
+	case "image":
+		return ec.fieldContext_ProductOptionValueSwatch_image(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductOptionValueSwatch", field.Name)
 }
 
 func (ec *executionContext) childFields_ProductPriceRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8203,6 +8435,8 @@ func (ec *executionContext) childFields_ProductVariant(ctx context.Context, fiel
 		return ec.fieldContext_ProductVariant_sku(ctx, field)
 	case "title":
 		return ec.fieldContext_ProductVariant_title(ctx, field)
+	case "unitPrice":
+		return ec.fieldContext_ProductVariant_unitPrice(ctx, field)
 	case "weight":
 		return ec.fieldContext_ProductVariant_weight(ctx, field)
 	case "weightUnit":
@@ -8247,6 +8481,8 @@ func (ec *executionContext) childFields_SearchQuerySuggestion(ctx context.Contex
 		return ec.fieldContext_SearchQuerySuggestion_styledText(ctx, field)
 	case "text":
 		return ec.fieldContext_SearchQuerySuggestion_text(ctx, field)
+	case "trackingParameters":
+		return ec.fieldContext_SearchQuerySuggestion_trackingParameters(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchQuerySuggestion", field.Name)
 }
@@ -9471,6 +9707,36 @@ func (ec *executionContext) field_Order_successfulFulfillments_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Product_adjacentVariants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseInsensitiveMatch",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseInsensitiveMatch"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "ignoreUnknownOptions",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ignoreUnknownOptions"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "selectedOptions",
+		func(ctx context.Context, v any) ([]*model.SelectedOptionInput, error) {
+			return ec.unmarshalOSelectedOptionInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐSelectedOptionInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selectedOptions"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Product_collections_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9574,6 +9840,36 @@ func (ec *executionContext) field_Product_options_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Product_selectedOrFirstAvailableVariant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseInsensitiveMatch",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseInsensitiveMatch"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "ignoreUnknownOptions",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ignoreUnknownOptions"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "selectedOptions",
+		func(ctx context.Context, v any) ([]*model.SelectedOptionInput, error) {
+			return ec.unmarshalOSelectedOptionInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐSelectedOptionInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selectedOptions"] = arg2
 	return args, nil
 }
 
@@ -14549,6 +14845,29 @@ func (ec *executionContext) fieldContext_Collection_title(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Collection", field, false, false, "String")
 }
 
+func (ec *executionContext) _Collection_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collection_trackingParameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collection().TrackingParameters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Collection_trackingParameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collection", field, true, true, "String")
+}
+
 func (ec *executionContext) _Collection_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17997,6 +18316,93 @@ func (ec *executionContext) fieldContext_MailingAddressConnection_nodes(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _MediaImage_id(ctx context.Context, field graphql.CollectedField, obj *model.MediaImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MediaImage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MediaImage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MediaImage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MediaImage_image(ctx context.Context, field graphql.CollectedField, obj *model.MediaImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MediaImage_image(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Image, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Image) graphql.Marshaler {
+			return ec.marshalOImage2ᚖstorefrontᚋgraphᚋmodelᚐImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MediaImage_image(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MediaImage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MediaImage_previewImage(ctx context.Context, field graphql.CollectedField, obj *model.MediaImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MediaImage_previewImage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviewImage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Image) graphql.Marshaler {
+			return ec.marshalOImage2ᚖstorefrontᚋgraphᚋmodelᚐImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MediaImage_previewImage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MediaImage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Menu_handle(ctx context.Context, field graphql.CollectedField, obj *ent.Menu) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20740,6 +21146,29 @@ func (ec *executionContext) fieldContext_Page_title(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Page", field, false, false, "String")
 }
 
+func (ec *executionContext) _Page_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *ent.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Page_trackingParameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Page().TrackingParameters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Page_trackingParameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Page", field, true, true, "String")
+}
+
 func (ec *executionContext) _Page_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Page) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21185,6 +21614,50 @@ func (ec *executionContext) fieldContext_PricingPercentageValue_percentage(_ con
 	return graphql.NewScalarFieldContext("PricingPercentageValue", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Product_adjacentVariants(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_adjacentVariants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Product().AdjacentVariants(ctx, obj, fc.Args["caseInsensitiveMatch"].(*bool), fc.Args["ignoreUnknownOptions"].(*bool), fc.Args["selectedOptions"].([]*model.SelectedOptionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ProductVariant) graphql.Marshaler {
+			return ec.marshalNProductVariant2ᚕᚖstorefrontᚋentᚐProductVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_adjacentVariants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductVariant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Product_adjacentVariants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Product_availableForSale(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21351,6 +21824,52 @@ func (ec *executionContext) _Product_descriptionHtml(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Product_descriptionHtml(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "HTML")
+}
+
+func (ec *executionContext) _Product_encodedVariantAvailability(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_encodedVariantAvailability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().EncodedVariantAvailability(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_encodedVariantAvailability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, true, true, "String")
+}
+
+func (ec *executionContext) _Product_encodedVariantExistence(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_encodedVariantExistence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().EncodedVariantExistence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_encodedVariantExistence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, true, true, "String")
 }
 
 func (ec *executionContext) _Product_featuredImage(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -21643,6 +22162,50 @@ func (ec *executionContext) fieldContext_Product_publishedAt(_ context.Context, 
 	return graphql.NewScalarFieldContext("Product", field, true, true, "DateTime")
 }
 
+func (ec *executionContext) _Product_selectedOrFirstAvailableVariant(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_selectedOrFirstAvailableVariant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Product().SelectedOrFirstAvailableVariant(ctx, obj, fc.Args["caseInsensitiveMatch"].(*bool), fc.Args["ignoreUnknownOptions"].(*bool), fc.Args["selectedOptions"].([]*model.SelectedOptionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProductVariant) graphql.Marshaler {
+			return ec.marshalOProductVariant2ᚖstorefrontᚋentᚐProductVariant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_selectedOrFirstAvailableVariant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductVariant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Product_selectedOrFirstAvailableVariant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Product_seo(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21719,6 +22282,29 @@ func (ec *executionContext) _Product_title(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Product_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+}
+
+func (ec *executionContext) _Product_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_trackingParameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().TrackingParameters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_trackingParameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, true, true, "String")
 }
 
 func (ec *executionContext) _Product_totalInventory(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -22162,6 +22748,38 @@ func (ec *executionContext) fieldContext_ProductOption_values(_ context.Context,
 	return graphql.NewScalarFieldContext("ProductOption", field, true, true, "String")
 }
 
+func (ec *executionContext) _ProductOptionValue_firstSelectableVariant(ctx context.Context, field graphql.CollectedField, obj *ent.ProductOptionValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductOptionValue_firstSelectableVariant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductOptionValue().FirstSelectableVariant(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProductVariant) graphql.Marshaler {
+			return ec.marshalOProductVariant2ᚖstorefrontᚋentᚐProductVariant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductOptionValue_firstSelectableVariant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductOptionValue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductVariant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProductOptionValue_id(ctx context.Context, field graphql.CollectedField, obj *ent.ProductOptionValue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22206,6 +22824,93 @@ func (ec *executionContext) _ProductOptionValue_name(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_ProductOptionValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProductOptionValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProductOptionValue_swatch(ctx context.Context, field graphql.CollectedField, obj *ent.ProductOptionValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductOptionValue_swatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductOptionValue().Swatch(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductOptionValueSwatch) graphql.Marshaler {
+			return ec.marshalOProductOptionValueSwatch2ᚖstorefrontᚋgraphᚋmodelᚐProductOptionValueSwatch(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductOptionValue_swatch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductOptionValue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductOptionValueSwatch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductOptionValueSwatch_color(ctx context.Context, field graphql.CollectedField, obj *model.ProductOptionValueSwatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductOptionValueSwatch_color(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Color, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOColor2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductOptionValueSwatch_color(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductOptionValueSwatch", field, false, false, "Color")
+}
+
+func (ec *executionContext) _ProductOptionValueSwatch_image(ctx context.Context, field graphql.CollectedField, obj *model.ProductOptionValueSwatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductOptionValueSwatch_image(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Image, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Media) graphql.Marshaler {
+			return ec.marshalOMedia2storefrontᚋgraphᚋmodelᚐMedia(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductOptionValueSwatch_image(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductOptionValueSwatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ProductPriceRange_maxVariantPrice(ctx context.Context, field graphql.CollectedField, obj *model.ProductPriceRange) (ret graphql.Marshaler) {
@@ -22678,6 +23383,38 @@ func (ec *executionContext) _ProductVariant_title(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_ProductVariant_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProductVariant", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProductVariant_unitPrice(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductVariant_unitPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductVariant().UnitPrice(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductVariant_unitPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductVariant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ProductVariant_weight(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
@@ -23875,6 +24612,29 @@ func (ec *executionContext) _SearchQuerySuggestion_text(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_SearchQuerySuggestion_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchQuerySuggestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchQuerySuggestion_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *model.SearchQuerySuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchQuerySuggestion_trackingParameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingParameters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchQuerySuggestion_trackingParameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchQuerySuggestion", field, false, false, "String")
 }
 
@@ -27348,6 +28108,26 @@ func (ec *executionContext) _DisplayableError(ctx context.Context, sel ast.Selec
 	}
 }
 
+func (ec *executionContext) _Media(ctx context.Context, sel ast.SelectionSet, obj model.Media) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.MediaImage:
+		return ec._MediaImage(ctx, sel, &obj)
+	case *model.MediaImage:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MediaImage(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Media must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _Merchandise(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -27370,6 +28150,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case model.MediaImage:
+		return ec._MediaImage(ctx, sel, &obj)
+	case *model.MediaImage:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MediaImage(ctx, sel, obj)
 	case model.ComponentizableCartLine:
 		return ec._ComponentizableCartLine(ctx, sel, &obj)
 	case *model.ComponentizableCartLine:
@@ -29399,6 +30186,12 @@ func (ec *executionContext) _Collection(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "trackingParameters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collection_trackingParameters(ctx, field, obj)
+				})
 		case "updatedAt":
 			out.Values[i] = ec._Collection_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31050,6 +31843,49 @@ func (ec *executionContext) _MailingAddressConnection(ctx context.Context, sel a
 	return out
 }
 
+var mediaImageImplementors = []string{"MediaImage", "Media", "Node"}
+
+func (ec *executionContext) _MediaImage(ctx context.Context, sel ast.SelectionSet, obj *model.MediaImage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mediaImageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MediaImage")
+		case "id":
+			out.Values[i] = ec._MediaImage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "image":
+			out.Values[i] = ec._MediaImage_image(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previewImage":
+			out.Values[i] = ec._MediaImage_previewImage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var menuImplementors = []string{"Menu", "Node"}
 
 func (ec *executionContext) _Menu(ctx context.Context, sel ast.SelectionSet, obj *ent.Menu) graphql.Marshaler {
@@ -31833,6 +32669,12 @@ func (ec *executionContext) _Page(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "trackingParameters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Page_trackingParameters(ctx, field, obj)
+				})
 		case "updatedAt":
 			out.Values[i] = ec._Page_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32114,6 +32956,12 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Product")
+		case "adjacentVariants":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_adjacentVariants(ctx, field, obj)
+				})
 		case "availableForSale":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -32147,6 +32995,18 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "encodedVariantAvailability":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_encodedVariantAvailability(ctx, field, obj)
+				})
+		case "encodedVariantExistence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_encodedVariantExistence(ctx, field, obj)
+				})
 		case "featuredImage":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -32204,6 +33064,12 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_publishedAt(ctx, field, obj)
 				})
+		case "selectedOrFirstAvailableVariant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_selectedOrFirstAvailableVariant(ctx, field, obj)
+				})
 		case "seo":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -32220,6 +33086,12 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "trackingParameters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_trackingParameters(ctx, field, obj)
+				})
 		case "totalInventory":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -32414,6 +33286,12 @@ func (ec *executionContext) _ProductOptionValue(ctx context.Context, sel ast.Sel
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ProductOptionValue")
+		case "firstSelectableVariant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductOptionValue_firstSelectableVariant(ctx, field, obj)
+				})
 		case "id":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -32424,6 +33302,50 @@ func (ec *executionContext) _ProductOptionValue(ctx context.Context, sel ast.Sel
 			out.Values[i] = ec._ProductOptionValue_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "swatch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductOptionValue_swatch(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var productOptionValueSwatchImplementors = []string{"ProductOptionValueSwatch"}
+
+func (ec *executionContext) _ProductOptionValueSwatch(ctx context.Context, sel ast.SelectionSet, obj *model.ProductOptionValueSwatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, productOptionValueSwatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProductOptionValueSwatch")
+		case "color":
+			out.Values[i] = ec._ProductOptionValueSwatch_color(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "image":
+			out.Values[i] = ec._ProductOptionValueSwatch_image(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -32576,6 +33498,12 @@ func (ec *executionContext) _ProductVariant(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "unitPrice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductVariant_unitPrice(ctx, field, obj)
+				})
 		case "weight":
 			out.Values[i] = ec._ProductVariant_weight(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -32907,6 +33835,11 @@ func (ec *executionContext) _SearchQuerySuggestion(ctx context.Context, sel ast.
 		case "text":
 			out.Values[i] = ec._SearchQuerySuggestion_text(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trackingParameters":
+			out.Values[i] = ec._SearchQuerySuggestion_trackingParameters(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -36120,6 +37053,24 @@ func (ec *executionContext) marshalOCollectionSortKeys2ᚖstorefrontᚋgraphᚋm
 	return v
 }
 
+func (ec *executionContext) unmarshalOColor2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOColor2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOCountryCode2ᚖstorefrontᚋgraphᚋmodelᚐCountryCode(ctx context.Context, v any) (*model.CountryCode, error) {
 	if v == nil {
 		return nil, nil
@@ -36397,6 +37348,13 @@ func (ec *executionContext) marshalOMailingAddress2ᚖstorefrontᚋentᚐMailing
 	return ec._MailingAddress(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOMedia2storefrontᚋgraphᚋmodelᚐMedia(ctx context.Context, sel ast.SelectionSet, v model.Media) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Media(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMenu2ᚖstorefrontᚋentᚐMenu(ctx context.Context, sel ast.SelectionSet, v *ent.Menu) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -36583,6 +37541,13 @@ func (ec *executionContext) unmarshalOProductFilter2ᚕᚖstorefrontᚋgraphᚋm
 	return res, nil
 }
 
+func (ec *executionContext) marshalOProductOptionValueSwatch2ᚖstorefrontᚋgraphᚋmodelᚐProductOptionValueSwatch(ctx context.Context, sel ast.SelectionSet, v *model.ProductOptionValueSwatch) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProductOptionValueSwatch(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOProductSortKeys2ᚖstorefrontᚋgraphᚋmodelᚐProductSortKeys(ctx context.Context, v any) (*model.ProductSortKeys, error) {
 	if v == nil {
 		return nil, nil
@@ -36695,6 +37660,23 @@ func (ec *executionContext) marshalOSearchUnavailableProductsType2ᚖstorefront�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOSelectedOptionInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐSelectedOptionInputᚄ(ctx context.Context, v any) ([]*model.SelectedOptionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SelectedOptionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSelectedOptionInput2ᚖstorefrontᚋgraphᚋmodelᚐSelectedOptionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -39,6 +39,11 @@ type DisplayableError interface {
 	IsDisplayableError()
 }
 
+// A piece of media.
+type Media interface {
+	IsMedia()
+}
+
 type PricingValue interface {
 	IsPricingValue()
 }
@@ -655,6 +660,17 @@ type MailingAddressInput struct {
 	Zip       *string `json:"zip,omitempty"`
 }
 
+// An image as media: a product's image or the shop's logo.
+type MediaImage struct {
+	ID           string `json:"id"`
+	Image        *Image `json:"image,omitempty"`
+	PreviewImage *Image `json:"previewImage,omitempty"`
+}
+
+func (MediaImage) IsMedia() {}
+
+func (MediaImage) IsNode() {}
+
 type MoneyInput struct {
 	Amount       string       `json:"amount"`
 	CurrencyCode CurrencyCode `json:"currencyCode"`
@@ -766,6 +782,12 @@ type ProductFilter struct {
 	VariantOption *VariantOptionFilter `json:"variantOption,omitempty"`
 }
 
+// A colour or image standing for an option value.
+type ProductOptionValueSwatch struct {
+	Color *string `json:"color,omitempty"`
+	Image Media   `json:"image,omitempty"`
+}
+
 // The lowest and highest of a set of prices.
 type ProductPriceRange struct {
 	MaxVariantPrice *MoneyV2 `json:"maxVariantPrice"`
@@ -797,6 +819,8 @@ type Seo struct {
 type SearchQuerySuggestion struct {
 	StyledText string `json:"styledText"`
 	Text       string `json:"text"`
+	// Search analytics parameters for the suggestion's link: its position and the typed query.
+	TrackingParameters *string `json:"trackingParameters,omitempty"`
 }
 
 type SearchResultItemEdge struct {

@@ -28,6 +28,16 @@ var (
 	teeColors  = []string{"Black", "White", "Heather Grey"}
 )
 
+// swatchColors are the picker colours of the demo's Color option values.
+var swatchColors = map[string]string{
+	"Black": "#111111", "White": "#FFFFFF", "Heather Grey": "#A8A8A8", "Navy": "#1F2A44",
+	"Olive": "#6B6B3A", "Oatmeal": "#D8CBB0", "Charcoal": "#36454F", "Blue": "#3B6FB6",
+	"Sand": "#D6C4A1", "Sky": "#8EC5E8", "Forest": "#228B22", "Grey": "#808080",
+	"Yellow": "#F2C12E", "Rust": "#B7410E", "Cream": "#F4EBD0", "Khaki": "#BDB38B",
+	"Tan": "#C8A27A", "Silver": "#C0C0C0", "Red": "#C8102E", "Teal": "#008080",
+	"Chalk": "#EDEAE0", "Graphite": "#4B4E53", "Pale Grey": "#D3D3D3", "Rose": "#E8A0A8",
+}
+
 var products = []productSpec{
 	// Apparel
 	{"classic-organic-tee", "Classic Organic Tee", "T-Shirts", "Northwind", []string{"organic", "cotton", "bestseller"}, 2500, 0, []opt{{"Size", sizes}, {"Color", teeColors}}, "A heavyweight tee in GOTS-certified organic cotton with a relaxed fit.", 3, false, false, false, 220},

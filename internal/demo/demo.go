@@ -198,6 +198,9 @@ func createProduct(ctx context.Context, c *ent.Client, spec productSpec, baseURL
 		vals := make([]*ent.ProductOptionValueCreate, len(o.values))
 		for j, v := range o.values {
 			vals[j] = c.ProductOptionValue.Create().SetOptionID(po.ID).SetName(v).SetPosition(j)
+			if hex, ok := swatchColors[v]; ok && o.name == "Color" {
+				vals[j].SetSwatchColor(hex)
+			}
 		}
 		if err := c.ProductOptionValue.CreateBulk(vals...).Exec(ctx); err != nil {
 			return nil, err
