@@ -436,3 +436,71 @@ func TestEncodedVariantsDecodeWithHydrogenReact(t *testing.T) {
 	}
 	t.Logf("%s", out)
 }
+
+// TestCartDeliveryAddressesUpdateRemoveReplace: changing a delivery address re-prices the
+// cart's delivery (US → Canada), removing the selected one selects the next, replacing
+// leaves only the new ones; unknown and foreign address IDs are INVALID_DELIVERY_ADDRESS_ID.
+func TestCartDeliveryAddressesUpdateRemoveReplace(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, deliveryFixture)
+		teeS := variantID(t, api.DB, "tee", "S / Black")
+		c := api.newCart(t, line(teeS, 2))
+		other := api.newCart(t, line(teeS, 1))
+		us := map[string]any{"firstName": "Ada", "lastName": "L", "address1": "1 Main St", "city": "Springfield", "provinceCode": "IL", "zip": "62701", "countryCode": "US"}
+		p := addAddress(t, api, c.ID, us, true)
+		p = addAddress(t, api, c.ID, map[string]any{"city": "Portland", "countryCode": "US", "provinceCode": "OR"}, false)
+		if len(p.Cart.Delivery.Addresses) != 2 || !p.Cart.Delivery.Addresses[0].Selected {
+			t.Fatalf("two addresses: %+v", p.Cart.Delivery)
+		}
+		first, second := p.Cart.Delivery.Addresses[0].ID, p.Cart.Delivery.Addresses[1].ID
+		foreign := addAddress(t, api, other.ID, us, true).Cart.Delivery.Addresses[0].ID
+
+		update := func(addrs []map[string]any) deliveryPayload {
+			return api.deliveryOp(t, `mutation($id: ID!, $a: [CartSelectableAddressUpdateInput!]!) { r: cartDeliveryAddressesUpdate(cartId: $id, addresses: $a) { `+deliverySel+` } }`,
+				map[string]any{"id": c.ID, "a": addrs})
+		}
+		// The selected address moves to Ontario: Canada's rate and taxes apply.
+		p = update([]map[string]any{{"id": first, "address": map[string]any{"deliveryAddress": map[string]any{"city": "Toronto", "countryCode": "CA", "provinceCode": "ON"}}}})
+		if len(p.UserErrors) > 0 || len(p.Cart.DeliveryGroups.Nodes) != 1 || p.Cart.DeliveryGroups.Nodes[0].DeliveryOptions[0].Handle != "ca-light" {
+			t.Fatalf("update to Canada: %+v", p)
+		}
+		// Selecting the second unselects the first.
+		p = update([]map[string]any{{"id": second, "selected": true}})
+		if len(p.UserErrors) > 0 || p.Cart.Delivery.Addresses[0].Selected || !p.Cart.Delivery.Addresses[1].Selected || p.Cart.DeliveryGroups.Nodes[0].DeliveryOptions[0].Handle != "standard" {
+			t.Fatalf("select second: %+v", p.Cart.Delivery)
+		}
+		for _, id := range []string{foreign, "gid://storefront/CartSelectableAddress/999999", "nonsense"} {
+			if p := update([]map[string]any{{"id": id, "selected": true}}); p.Cart != nil || len(p.UserErrors) == 0 || p.UserErrors[0].Code != "INVALID_DELIVERY_ADDRESS_ID" {
+				t.Errorf("update %s: %+v", id, p.UserErrors)
+			}
+		}
+
+		remove := func(ids ...string) deliveryPayload {
+			return api.deliveryOp(t, `mutation($id: ID!, $a: [ID!]!) { r: cartDeliveryAddressesRemove(cartId: $id, addressIds: $a) { `+deliverySel+` } }`,
+				map[string]any{"id": c.ID, "a": ids})
+		}
+		if p := remove(foreign); p.Cart != nil || len(p.UserErrors) == 0 || p.UserErrors[0].Code != "INVALID_DELIVERY_ADDRESS_ID" {
+			t.Errorf("remove another cart's address: %+v", p.UserErrors)
+		}
+		p = remove(second)
+		if len(p.UserErrors) > 0 || len(p.Cart.Delivery.Addresses) != 1 || p.Cart.Delivery.Addresses[0].ID != first || !p.Cart.Delivery.Addresses[0].Selected {
+			t.Fatalf("remove the selected address: %+v", p)
+		}
+
+		p = api.deliveryOp(t, `mutation($id: ID!, $a: [CartSelectableAddressInput!]!) { r: cartDeliveryAddressesReplace(cartId: $id, addresses: $a) { `+deliverySel+` } }`,
+			map[string]any{"id": c.ID, "a": []map[string]any{{"address": map[string]any{"deliveryAddress": us}}, {"address": map[string]any{"deliveryAddress": map[string]any{"city": "Toronto", "countryCode": "CA", "provinceCode": "ON"}}, "selected": true}}})
+		if len(p.UserErrors) > 0 || len(p.Cart.Delivery.Addresses) != 2 || p.Cart.Delivery.Addresses[0].ID == first || p.Cart.Delivery.Addresses[0].Selected || !p.Cart.Delivery.Addresses[1].Selected {
+			t.Fatalf("replace: %+v", p)
+		}
+		// The other cart kept its address.
+		var o struct {
+			Cart struct {
+				Delivery struct{ Addresses []struct{ ID string } }
+			}
+		}
+		api.post(t, `query($id: ID!) { cart(id: $id) { delivery { addresses { id } } } }`, map[string]any{"id": other.ID}).decode(t, &o)
+		if len(o.Cart.Delivery.Addresses) != 1 || o.Cart.Delivery.Addresses[0].ID != foreign {
+			t.Errorf("other cart's addresses: %+v", o.Cart.Delivery.Addresses)
+		}
+	})
+}

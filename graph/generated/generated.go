@@ -193,6 +193,24 @@ type ComplexityRoot struct {
 		Warnings   func(childComplexity int) int
 	}
 
+	CartDeliveryAddressesRemovePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartDeliveryAddressesReplacePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartDeliveryAddressesUpdatePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
 	CartDeliveryGroup struct {
 		CartLines              func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
 		DeliveryAddress        func(childComplexity int) int
@@ -603,6 +621,9 @@ type ComplexityRoot struct {
 		CartBuyerIdentityUpdate           func(childComplexity int, buyerIdentity model.CartBuyerIdentityInput, cartID string) int
 		CartCreate                        func(childComplexity int, input *model.CartInput) int
 		CartDeliveryAddressesAdd          func(childComplexity int, addresses []*model.CartSelectableAddressInput, cartID string) int
+		CartDeliveryAddressesRemove       func(childComplexity int, addressIds []string, cartID string) int
+		CartDeliveryAddressesReplace      func(childComplexity int, addresses []*model.CartSelectableAddressInput, cartID string) int
+		CartDeliveryAddressesUpdate       func(childComplexity int, addresses []*model.CartSelectableAddressUpdateInput, cartID string) int
 		CartDiscountCodesUpdate           func(childComplexity int, cartID string, discountCodes []string) int
 		CartLinesAdd                      func(childComplexity int, cartID string, lines []*model.CartLineInput) int
 		CartLinesRemove                   func(childComplexity int, cartID string, lineIds []string) int
@@ -1010,6 +1031,9 @@ type MutationResolver interface {
 	CartNoteUpdate(ctx context.Context, cartID string, note string) (*model.CartNoteUpdatePayload, error)
 	CartAttributesUpdate(ctx context.Context, attributes []*schema.Attribute, cartID string) (*model.CartAttributesUpdatePayload, error)
 	CartDeliveryAddressesAdd(ctx context.Context, addresses []*model.CartSelectableAddressInput, cartID string) (*model.CartDeliveryAddressesAddPayload, error)
+	CartDeliveryAddressesRemove(ctx context.Context, addressIds []string, cartID string) (*model.CartDeliveryAddressesRemovePayload, error)
+	CartDeliveryAddressesReplace(ctx context.Context, addresses []*model.CartSelectableAddressInput, cartID string) (*model.CartDeliveryAddressesReplacePayload, error)
+	CartDeliveryAddressesUpdate(ctx context.Context, addresses []*model.CartSelectableAddressUpdateInput, cartID string) (*model.CartDeliveryAddressesUpdatePayload, error)
 	CartSelectedDeliveryOptionsUpdate(ctx context.Context, cartID string, selectedDeliveryOptions []*model.CartSelectedDeliveryOptionInput) (*model.CartSelectedDeliveryOptionsUpdatePayload, error)
 	CartPaymentUpdate(ctx context.Context, cartID string, payment model.CartPaymentInput) (*model.CartPaymentUpdatePayload, error)
 	CartSubmitForCompletion(ctx context.Context, attemptToken string, cartID string) (*model.CartSubmitForCompletionPayload, error)
@@ -1647,6 +1671,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartDeliveryAddressesAddPayload.Warnings(childComplexity), true
+
+	case "CartDeliveryAddressesRemovePayload.cart":
+		if e.ComplexityRoot.CartDeliveryAddressesRemovePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesRemovePayload.Cart(childComplexity), true
+	case "CartDeliveryAddressesRemovePayload.userErrors":
+		if e.ComplexityRoot.CartDeliveryAddressesRemovePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesRemovePayload.UserErrors(childComplexity), true
+	case "CartDeliveryAddressesRemovePayload.warnings":
+		if e.ComplexityRoot.CartDeliveryAddressesRemovePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesRemovePayload.Warnings(childComplexity), true
+
+	case "CartDeliveryAddressesReplacePayload.cart":
+		if e.ComplexityRoot.CartDeliveryAddressesReplacePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesReplacePayload.Cart(childComplexity), true
+	case "CartDeliveryAddressesReplacePayload.userErrors":
+		if e.ComplexityRoot.CartDeliveryAddressesReplacePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesReplacePayload.UserErrors(childComplexity), true
+	case "CartDeliveryAddressesReplacePayload.warnings":
+		if e.ComplexityRoot.CartDeliveryAddressesReplacePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesReplacePayload.Warnings(childComplexity), true
+
+	case "CartDeliveryAddressesUpdatePayload.cart":
+		if e.ComplexityRoot.CartDeliveryAddressesUpdatePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesUpdatePayload.Cart(childComplexity), true
+	case "CartDeliveryAddressesUpdatePayload.userErrors":
+		if e.ComplexityRoot.CartDeliveryAddressesUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesUpdatePayload.UserErrors(childComplexity), true
+	case "CartDeliveryAddressesUpdatePayload.warnings":
+		if e.ComplexityRoot.CartDeliveryAddressesUpdatePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesUpdatePayload.Warnings(childComplexity), true
 
 	case "CartDeliveryGroup.cartLines":
 		if e.ComplexityRoot.CartDeliveryGroup.CartLines == nil {
@@ -3127,6 +3208,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CartDeliveryAddressesAdd(childComplexity, args["addresses"].([]*model.CartSelectableAddressInput), args["cartId"].(string)), true
+	case "Mutation.cartDeliveryAddressesRemove":
+		if e.ComplexityRoot.Mutation.CartDeliveryAddressesRemove == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartDeliveryAddressesRemove_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartDeliveryAddressesRemove(childComplexity, args["addressIds"].([]string), args["cartId"].(string)), true
+	case "Mutation.cartDeliveryAddressesReplace":
+		if e.ComplexityRoot.Mutation.CartDeliveryAddressesReplace == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartDeliveryAddressesReplace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartDeliveryAddressesReplace(childComplexity, args["addresses"].([]*model.CartSelectableAddressInput), args["cartId"].(string)), true
+	case "Mutation.cartDeliveryAddressesUpdate":
+		if e.ComplexityRoot.Mutation.CartDeliveryAddressesUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartDeliveryAddressesUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartDeliveryAddressesUpdate(childComplexity, args["addresses"].([]*model.CartSelectableAddressUpdateInput), args["cartId"].(string)), true
 	case "Mutation.cartDiscountCodesUpdate":
 		if e.ComplexityRoot.Mutation.CartDiscountCodesUpdate == nil {
 			break
@@ -4662,6 +4776,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CartLineUpdateInput", ec.unmarshalInputCartLineUpdateInput),
 			graphql.NewInputUnmarshaler("CartPaymentInput", ec.unmarshalInputCartPaymentInput),
 			graphql.NewInputUnmarshaler("CartSelectableAddressInput", ec.unmarshalInputCartSelectableAddressInput),
+			graphql.NewInputUnmarshaler("CartSelectableAddressUpdateInput", ec.unmarshalInputCartSelectableAddressUpdateInput),
 			graphql.NewInputUnmarshaler("CartSelectedDeliveryOptionInput", ec.unmarshalInputCartSelectedDeliveryOptionInput),
 			graphql.NewInputUnmarshaler("CustomerAccessTokenCreateInput", ec.unmarshalInputCustomerAccessTokenCreateInput),
 			graphql.NewInputUnmarshaler("CustomerCreateInput", ec.unmarshalInputCustomerCreateInput),
@@ -5138,6 +5253,36 @@ input CartSelectableAddressInput {
   validationStrategy: DeliveryAddressValidationStrategy = COUNTRY_CODE_ONLY
 }
 
+"Changes to one delivery address of a cart; fields left out stay as they are."
+input CartSelectableAddressUpdateInput {
+  "The new address (replaces every field of the old one)."
+  address: CartAddressInput
+  "The address's ID, from ` + "`" + `Cart.delivery.addresses` + "`" + `."
+  id: ID!
+  oneTimeUse: Boolean
+  "Selecting an address unselects the others."
+  selected: Boolean
+  validationStrategy: DeliveryAddressValidationStrategy = COUNTRY_CODE_ONLY
+}
+
+type CartDeliveryAddressesRemovePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartDeliveryAddressesReplacePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartDeliveryAddressesUpdatePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
 input CartSelectedDeliveryOptionInput {
   deliveryGroupId: ID!
   deliveryOptionHandle: String!
@@ -5215,6 +5360,12 @@ extend input CartInput {
 extend type Mutation {
   "Adds delivery addresses; a selected one (or the first) is where the cart ships."
   cartDeliveryAddressesAdd(addresses: [CartSelectableAddressInput!]!, cartId: ID!): CartDeliveryAddressesAddPayload
+  "Removes delivery addresses; when the selected one goes, the first remaining one is selected."
+  cartDeliveryAddressesRemove(addressIds: [ID!]!, cartId: ID!): CartDeliveryAddressesRemovePayload
+  "Replaces all delivery addresses with the given ones (the selected one, or the first, is where the cart ships)."
+  cartDeliveryAddressesReplace(addresses: [CartSelectableAddressInput!]!, cartId: ID!): CartDeliveryAddressesReplacePayload
+  "Changes delivery addresses: their fields, one-time use, and which is selected."
+  cartDeliveryAddressesUpdate(addresses: [CartSelectableAddressUpdateInput!]!, cartId: ID!): CartDeliveryAddressesUpdatePayload
   "Chooses how a delivery group ships (a handle from its deliveryOptions)."
   cartSelectedDeliveryOptionsUpdate(cartId: ID!, selectedDeliveryOptions: [CartSelectedDeliveryOptionInput!]!): CartSelectedDeliveryOptionsUpdatePayload
   "Records how the buyer pays; the amount must equal the cart's checkoutChargeAmount."
@@ -7313,6 +7464,42 @@ func (ec *executionContext) childFields_CartDeliveryAddressesAddPayload(ctx cont
 	return nil, fmt.Errorf("no field named %q was found under type CartDeliveryAddressesAddPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CartDeliveryAddressesRemovePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartDeliveryAddressesRemovePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartDeliveryAddressesRemovePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartDeliveryAddressesRemovePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDeliveryAddressesRemovePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartDeliveryAddressesReplacePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartDeliveryAddressesReplacePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartDeliveryAddressesReplacePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartDeliveryAddressesReplacePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDeliveryAddressesReplacePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartDeliveryAddressesUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartDeliveryAddressesUpdatePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartDeliveryAddressesUpdatePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartDeliveryAddressesUpdatePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDeliveryAddressesUpdatePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CartDeliveryGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cartLines":
@@ -9177,6 +9364,72 @@ func (ec *executionContext) field_Mutation_cartDeliveryAddressesAdd_args(ctx con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "addresses",
 		func(ctx context.Context, v any) ([]*model.CartSelectableAddressInput, error) {
 			return ec.unmarshalNCartSelectableAddressInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["addresses"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartDeliveryAddressesRemove_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "addressIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["addressIds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartDeliveryAddressesReplace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "addresses",
+		func(ctx context.Context, v any) ([]*model.CartSelectableAddressInput, error) {
+			return ec.unmarshalNCartSelectableAddressInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["addresses"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartDeliveryAddressesUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "addresses",
+		func(ctx context.Context, v any) ([]*model.CartSelectableAddressUpdateInput, error) {
+			return ec.unmarshalNCartSelectableAddressUpdateInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressUpdateInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12521,6 +12774,294 @@ func (ec *executionContext) _CartDeliveryAddressesAddPayload_warnings(ctx contex
 func (ec *executionContext) fieldContext_CartDeliveryAddressesAddPayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CartDeliveryAddressesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesRemovePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesRemovePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesRemovePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesRemovePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesRemovePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesRemovePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesRemovePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesRemovePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesRemovePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesReplacePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesReplacePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesReplacePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesReplacePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesReplacePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesReplacePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesReplacePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesReplacePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesReplacePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesReplacePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesReplacePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesReplacePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesReplacePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesReplacePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesReplacePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesUpdatePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesUpdatePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesUpdatePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesUpdatePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesUpdatePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesUpdatePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesUpdatePayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -19133,6 +19674,138 @@ func (ec *executionContext) fieldContext_Mutation_cartDeliveryAddressesAdd(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cartDeliveryAddressesAdd_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartDeliveryAddressesRemove(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartDeliveryAddressesRemove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartDeliveryAddressesRemove(ctx, fc.Args["addressIds"].([]string), fc.Args["cartId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartDeliveryAddressesRemovePayload) graphql.Marshaler {
+			return ec.marshalOCartDeliveryAddressesRemovePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesRemovePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartDeliveryAddressesRemove(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDeliveryAddressesRemovePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartDeliveryAddressesRemove_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartDeliveryAddressesReplace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartDeliveryAddressesReplace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartDeliveryAddressesReplace(ctx, fc.Args["addresses"].([]*model.CartSelectableAddressInput), fc.Args["cartId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartDeliveryAddressesReplacePayload) graphql.Marshaler {
+			return ec.marshalOCartDeliveryAddressesReplacePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesReplacePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartDeliveryAddressesReplace(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDeliveryAddressesReplacePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartDeliveryAddressesReplace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartDeliveryAddressesUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartDeliveryAddressesUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartDeliveryAddressesUpdate(ctx, fc.Args["addresses"].([]*model.CartSelectableAddressUpdateInput), fc.Args["cartId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartDeliveryAddressesUpdatePayload) graphql.Marshaler {
+			return ec.marshalOCartDeliveryAddressesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesUpdatePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartDeliveryAddressesUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDeliveryAddressesUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartDeliveryAddressesUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27141,6 +27814,80 @@ func UnmarshalCartSelectableAddressInput(ctx context.Context, raw any) (model.Ca
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCartSelectableAddressUpdateInput(ctx context.Context, obj any) (model.CartSelectableAddressUpdateInput, error) {
+	var it model.CartSelectableAddressUpdateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["validationStrategy"]; !present {
+		asMap["validationStrategy"] = "COUNTRY_CODE_ONLY"
+	}
+
+	fieldsInOrder := [...]string{"address", "id", "oneTimeUse", "selected", "validationStrategy"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOCartAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐCartAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "oneTimeUse":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("oneTimeUse"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OneTimeUse = data
+		case "selected":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("selected"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Selected = data
+		case "validationStrategy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validationStrategy"))
+			data, err := ec.unmarshalODeliveryAddressValidationStrategy2ᚖstorefrontᚋgraphᚋmodelᚐDeliveryAddressValidationStrategy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidationStrategy = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartSelectableAddressUpdateInput unmarshals raw into the CartSelectableAddressUpdateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartSelectableAddressUpdateInput(ctx context.Context, raw any) (model.CartSelectableAddressUpdateInput, error) {
+	var out model.CartSelectableAddressUpdateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartSelectableAddressUpdateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCartSelectedDeliveryOptionInput(ctx context.Context, obj any) (model.CartSelectedDeliveryOptionInput, error) {
 	var it model.CartSelectedDeliveryOptionInput
 	if obj == nil {
@@ -29182,6 +29929,135 @@ func (ec *executionContext) _CartDeliveryAddressesAddPayload(ctx context.Context
 			}
 		case "warnings":
 			out.Values[i] = ec._CartDeliveryAddressesAddPayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDeliveryAddressesRemovePayloadImplementors = []string{"CartDeliveryAddressesRemovePayload"}
+
+func (ec *executionContext) _CartDeliveryAddressesRemovePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartDeliveryAddressesRemovePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDeliveryAddressesRemovePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDeliveryAddressesRemovePayload")
+		case "cart":
+			out.Values[i] = ec._CartDeliveryAddressesRemovePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartDeliveryAddressesRemovePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartDeliveryAddressesRemovePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDeliveryAddressesReplacePayloadImplementors = []string{"CartDeliveryAddressesReplacePayload"}
+
+func (ec *executionContext) _CartDeliveryAddressesReplacePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartDeliveryAddressesReplacePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDeliveryAddressesReplacePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDeliveryAddressesReplacePayload")
+		case "cart":
+			out.Values[i] = ec._CartDeliveryAddressesReplacePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartDeliveryAddressesReplacePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartDeliveryAddressesReplacePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDeliveryAddressesUpdatePayloadImplementors = []string{"CartDeliveryAddressesUpdatePayload"}
+
+func (ec *executionContext) _CartDeliveryAddressesUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartDeliveryAddressesUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDeliveryAddressesUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDeliveryAddressesUpdatePayload")
+		case "cart":
+			out.Values[i] = ec._CartDeliveryAddressesUpdatePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartDeliveryAddressesUpdatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartDeliveryAddressesUpdatePayload_warnings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32124,6 +33000,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cartDeliveryAddressesAdd":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cartDeliveryAddressesAdd(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartDeliveryAddressesRemove":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartDeliveryAddressesRemove(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartDeliveryAddressesReplace":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartDeliveryAddressesReplace(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartDeliveryAddressesUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartDeliveryAddressesUpdate(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -35083,6 +35980,25 @@ func (ec *executionContext) unmarshalNCartSelectableAddressInput2ᚖstorefront�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCartSelectableAddressUpdateInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressUpdateInputᚄ(ctx context.Context, v any) ([]*model.CartSelectableAddressUpdateInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CartSelectableAddressUpdateInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartSelectableAddressUpdateInput2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressUpdateInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCartSelectableAddressUpdateInput2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressUpdateInput(ctx context.Context, v any) (*model.CartSelectableAddressUpdateInput, error) {
+	res, err := ec.unmarshalInputCartSelectableAddressUpdateInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCartSelectedDeliveryOptionInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectedDeliveryOptionInputᚄ(ctx context.Context, v any) ([]*model.CartSelectedDeliveryOptionInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -36804,6 +37720,14 @@ func (ec *executionContext) marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(
 	return ec._Cart(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCartAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐCartAddressInput(ctx context.Context, v any) (*model.CartAddressInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCartAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOCartAttributesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartAttributesUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartAttributesUpdatePayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -36869,6 +37793,27 @@ func (ec *executionContext) marshalOCartDeliveryAddressesAddPayload2ᚖstorefron
 		return graphql.Null
 	}
 	return ec._CartDeliveryAddressesAddPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartDeliveryAddressesRemovePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesRemovePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartDeliveryAddressesRemovePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartDeliveryAddressesRemovePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartDeliveryAddressesReplacePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesReplacePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartDeliveryAddressesReplacePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartDeliveryAddressesReplacePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartDeliveryAddressesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartDeliveryAddressesUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartDeliveryAddressesUpdatePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCartDeliveryInput2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryInput(ctx context.Context, v any) (*model.CartDeliveryInput, error) {

@@ -212,6 +212,24 @@ type CartDeliveryAddressesAddPayload struct {
 	Warnings   []*CartWarning   `json:"warnings"`
 }
 
+type CartDeliveryAddressesRemovePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartDeliveryAddressesReplacePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartDeliveryAddressesUpdatePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
 type CartDeliveryGroupConnection struct {
 	Nodes []*cart.DeliveryGroup `json:"nodes"`
 }
@@ -354,6 +372,18 @@ type CartSelectableAddress struct {
 type CartSelectableAddressInput struct {
 	Address            *CartAddressInput                  `json:"address"`
 	OneTimeUse         *bool                              `json:"oneTimeUse,omitempty"`
+	Selected           *bool                              `json:"selected,omitempty"`
+	ValidationStrategy *DeliveryAddressValidationStrategy `json:"validationStrategy,omitempty"`
+}
+
+// Changes to one delivery address of a cart; fields left out stay as they are.
+type CartSelectableAddressUpdateInput struct {
+	// The new address (replaces every field of the old one).
+	Address *CartAddressInput `json:"address,omitempty"`
+	// The address's ID, from `Cart.delivery.addresses`.
+	ID         string `json:"id"`
+	OneTimeUse *bool  `json:"oneTimeUse,omitempty"`
+	// Selecting an address unselects the others.
 	Selected           *bool                              `json:"selected,omitempty"`
 	ValidationStrategy *DeliveryAddressValidationStrategy `json:"validationStrategy,omitempty"`
 }
