@@ -504,3 +504,85 @@ func TestCartDeliveryAddressesUpdateRemoveReplace(t *testing.T) {
 		}
 	})
 }
+
+// TestShopContent: the demo's brand, policies and URL redirects, in the shapes Hydrogen's
+// header, policy pages and not-found route read them; a shop without them answers null.
+func TestShopContent(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, func(t testing.TB, db *store.DB) {
+			if err := demo.Load(context.Background(), db, "http://shop.test"); err != nil {
+				t.Fatal(err)
+			}
+		})
+		var got struct {
+			Shop struct {
+				Brand *struct {
+					Logo *struct {
+						ID    string
+						Image struct{ URL string }
+					}
+					SquareLogo *struct{ ID string }
+					Slogan     *string
+					Colors     struct {
+						Primary []struct{ Background, Foreground *string }
+					}
+				}
+				PrivacyPolicy, RefundPolicy, ShippingPolicy, TermsOfService *struct{ ID, Handle, Title, Body, URL string }
+				SubscriptionPolicy                                          *struct{ Handle string }
+			}
+			UrlRedirects struct {
+				Edges []struct{ Node struct{ Target string } }
+			}
+			All struct {
+				Nodes    []struct{ Path, Target string }
+				PageInfo struct{ HasNextPage bool }
+			}
+		}
+		api.post(t, `query @inContext(country: US, language: EN) {
+			shop {
+				brand { logo { id image { url } } squareLogo { id } slogan colors { primary { background foreground } } }
+				privacyPolicy { ...P } refundPolicy { ...P } shippingPolicy { ...P } termsOfService { ...P }
+				subscriptionPolicy { handle }
+			}
+			urlRedirects(first: 1, query: "path:/products/organic-tee") { edges { node { target } } }
+			all: urlRedirects(first: 2) { nodes { path target } pageInfo { hasNextPage } }
+		}
+		fragment P on ShopPolicy { id handle title body url }`, nil).decode(t, &got)
+		br := got.Shop.Brand
+		if br == nil || br.Logo == nil || br.Logo.Image.URL != "http://shop.test/images/demo/storefront-demo-logo-1.svg" || br.SquareLogo == nil || br.Slogan == nil ||
+			len(br.Colors.Primary) != 1 || *br.Colors.Primary[0].Background != "#1F2A44" || !strings.HasPrefix(br.Logo.ID, "gid://storefront/MediaImage/") {
+			t.Errorf("brand: %+v", br)
+		}
+		p := got.Shop.ShippingPolicy
+		if p == nil || p.Handle != "shipping-policy" || p.Title != "Shipping Policy" || !strings.Contains(p.Body, "<p>") || p.URL != "http://shop.test/policies/shipping-policy" || !strings.HasPrefix(p.ID, "gid://storefront/ShopPolicy/") {
+			t.Errorf("shipping policy: %+v", p)
+		}
+		if got.Shop.PrivacyPolicy == nil || got.Shop.RefundPolicy.Handle != "refund-policy" || got.Shop.TermsOfService.Handle != "terms-of-service" || got.Shop.SubscriptionPolicy != nil {
+			t.Errorf("policies: %+v", got.Shop)
+		}
+		if len(got.UrlRedirects.Edges) != 1 || got.UrlRedirects.Edges[0].Node.Target != "/products/classic-organic-tee" {
+			t.Errorf("redirect by path: %+v", got.UrlRedirects)
+		}
+		if len(got.All.Nodes) != 2 || !got.All.PageInfo.HasNextPage {
+			t.Errorf("redirects page: %+v", got.All)
+		}
+		if r := api.post(t, `{ urlRedirects(first: 1, query: "anything") { edges { node { target } } } }`, nil); len(r.Errors) == 0 {
+			t.Errorf("free text in urlRedirects' query accepted: %s", r.Raw)
+		}
+	})
+	// A shop with none of it: nulls and an empty list.
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		bare := startAPI(t, b, fixture)
+		var none struct {
+			Shop struct {
+				Brand         *struct{ Slogan *string }
+				PrivacyPolicy *struct{ Title string }
+			}
+			UrlRedirects struct{ Edges []struct{} }
+		}
+		bare.post(t, `{ shop { brand { slogan } privacyPolicy { title } } urlRedirects(first: 1, query: "path:/x") { edges { node { target } } } }`, nil).decode(t, &none)
+		if none.Shop.Brand != nil || none.Shop.PrivacyPolicy != nil || len(none.UrlRedirects.Edges) != 0 {
+			t.Errorf("bare shop: %+v", none)
+		}
+	})
+}

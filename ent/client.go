@@ -16,6 +16,7 @@ import (
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -39,7 +40,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -64,6 +67,8 @@ type Client struct {
 	CollectionProduct *CollectionProductClient
 	// CompletionAttempt is the client for interacting with the CompletionAttempt builders.
 	CompletionAttempt *CompletionAttemptClient
+	// ContentImage is the client for interacting with the ContentImage builders.
+	ContentImage *ContentImageClient
 	// Counter is the client for interacting with the Counter builders.
 	Counter *CounterClient
 	// Customer is the client for interacting with the Customer builders.
@@ -110,8 +115,12 @@ type Client struct {
 	ShippingRate *ShippingRateClient
 	// Shop is the client for interacting with the Shop builders.
 	Shop *ShopClient
+	// ShopPolicy is the client for interacting with the ShopPolicy builders.
+	ShopPolicy *ShopPolicyClient
 	// TaxRate is the client for interacting with the TaxRate builders.
 	TaxRate *TaxRateClient
+	// UrlRedirect is the client for interacting with the UrlRedirect builders.
+	UrlRedirect *UrlRedirectClient
 	// additional fields for node api
 	tables tables
 }
@@ -130,6 +139,7 @@ func (c *Client) init() {
 	c.Collection = NewCollectionClient(c.config)
 	c.CollectionProduct = NewCollectionProductClient(c.config)
 	c.CompletionAttempt = NewCompletionAttemptClient(c.config)
+	c.ContentImage = NewContentImageClient(c.config)
 	c.Counter = NewCounterClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
 	c.CustomerAccessToken = NewCustomerAccessTokenClient(c.config)
@@ -153,7 +163,9 @@ func (c *Client) init() {
 	c.SearchTerm = NewSearchTermClient(c.config)
 	c.ShippingRate = NewShippingRateClient(c.config)
 	c.Shop = NewShopClient(c.config)
+	c.ShopPolicy = NewShopPolicyClient(c.config)
 	c.TaxRate = NewTaxRateClient(c.config)
+	c.UrlRedirect = NewUrlRedirectClient(c.config)
 }
 
 type (
@@ -251,6 +263,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Collection:          NewCollectionClient(cfg),
 		CollectionProduct:   NewCollectionProductClient(cfg),
 		CompletionAttempt:   NewCompletionAttemptClient(cfg),
+		ContentImage:        NewContentImageClient(cfg),
 		Counter:             NewCounterClient(cfg),
 		Customer:            NewCustomerClient(cfg),
 		CustomerAccessToken: NewCustomerAccessTokenClient(cfg),
@@ -274,7 +287,9 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		SearchTerm:          NewSearchTermClient(cfg),
 		ShippingRate:        NewShippingRateClient(cfg),
 		Shop:                NewShopClient(cfg),
+		ShopPolicy:          NewShopPolicyClient(cfg),
 		TaxRate:             NewTaxRateClient(cfg),
+		UrlRedirect:         NewUrlRedirectClient(cfg),
 	}, nil
 }
 
@@ -299,6 +314,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Collection:          NewCollectionClient(cfg),
 		CollectionProduct:   NewCollectionProductClient(cfg),
 		CompletionAttempt:   NewCompletionAttemptClient(cfg),
+		ContentImage:        NewContentImageClient(cfg),
 		Counter:             NewCounterClient(cfg),
 		Customer:            NewCustomerClient(cfg),
 		CustomerAccessToken: NewCustomerAccessTokenClient(cfg),
@@ -322,7 +338,9 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		SearchTerm:          NewSearchTermClient(cfg),
 		ShippingRate:        NewShippingRateClient(cfg),
 		Shop:                NewShopClient(cfg),
+		ShopPolicy:          NewShopPolicyClient(cfg),
 		TaxRate:             NewTaxRateClient(cfg),
+		UrlRedirect:         NewUrlRedirectClient(cfg),
 	}, nil
 }
 
@@ -353,11 +371,12 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.CompletionAttempt,
-		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
+		c.ContentImage, c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
 		c.DiscountRedemption, c.Event, c.Fulfillment, c.LoginAttempt, c.MailingAddress,
 		c.Menu, c.MenuItem, c.Order, c.OrderLine, c.Page, c.PasswordResetToken,
 		c.Product, c.ProductImage, c.ProductOption, c.ProductOptionValue,
-		c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop, c.TaxRate,
+		c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop, c.ShopPolicy,
+		c.TaxRate, c.UrlRedirect,
 	} {
 		n.Use(hooks...)
 	}
@@ -368,11 +387,12 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.CompletionAttempt,
-		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
+		c.ContentImage, c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
 		c.DiscountRedemption, c.Event, c.Fulfillment, c.LoginAttempt, c.MailingAddress,
 		c.Menu, c.MenuItem, c.Order, c.OrderLine, c.Page, c.PasswordResetToken,
 		c.Product, c.ProductImage, c.ProductOption, c.ProductOptionValue,
-		c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop, c.TaxRate,
+		c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop, c.ShopPolicy,
+		c.TaxRate, c.UrlRedirect,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -391,6 +411,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.CollectionProduct.mutate(ctx, m)
 	case *CompletionAttemptMutation:
 		return c.CompletionAttempt.mutate(ctx, m)
+	case *ContentImageMutation:
+		return c.ContentImage.mutate(ctx, m)
 	case *CounterMutation:
 		return c.Counter.mutate(ctx, m)
 	case *CustomerMutation:
@@ -437,8 +459,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ShippingRate.mutate(ctx, m)
 	case *ShopMutation:
 		return c.Shop.mutate(ctx, m)
+	case *ShopPolicyMutation:
+		return c.ShopPolicy.mutate(ctx, m)
 	case *TaxRateMutation:
 		return c.TaxRate.mutate(ctx, m)
+	case *UrlRedirectMutation:
+		return c.UrlRedirect.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -1169,6 +1195,139 @@ func (c *CompletionAttemptClient) mutate(ctx context.Context, m *CompletionAttem
 		return (&CompletionAttemptDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CompletionAttempt mutation op: %q", m.Op())
+	}
+}
+
+// ContentImageClient is a client for the ContentImage schema.
+type ContentImageClient struct {
+	config
+}
+
+// NewContentImageClient returns a client for the ContentImage from the given config.
+func NewContentImageClient(c config) *ContentImageClient {
+	return &ContentImageClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `contentimage.Hooks(f(g(h())))`.
+func (c *ContentImageClient) Use(hooks ...Hook) {
+	c.hooks.ContentImage = append(c.hooks.ContentImage, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `contentimage.Intercept(f(g(h())))`.
+func (c *ContentImageClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ContentImage = append(c.inters.ContentImage, interceptors...)
+}
+
+// Create returns a builder for creating a ContentImage entity.
+func (c *ContentImageClient) Create() *ContentImageCreate {
+	mutation := newContentImageMutation(c.config, OpCreate)
+	return &ContentImageCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ContentImage entities.
+func (c *ContentImageClient) CreateBulk(builders ...*ContentImageCreate) *ContentImageCreateBulk {
+	return &ContentImageCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ContentImageClient) MapCreateBulk(slice any, setFunc func(*ContentImageCreate, int)) *ContentImageCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ContentImageCreateBulk{err: fmt.Errorf("calling to ContentImageClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ContentImageCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ContentImageCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ContentImage.
+func (c *ContentImageClient) Update() *ContentImageUpdate {
+	mutation := newContentImageMutation(c.config, OpUpdate)
+	return &ContentImageUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ContentImageClient) UpdateOne(_m *ContentImage) *ContentImageUpdateOne {
+	mutation := newContentImageMutation(c.config, OpUpdateOne, withContentImage(_m))
+	return &ContentImageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ContentImageClient) UpdateOneID(id int) *ContentImageUpdateOne {
+	mutation := newContentImageMutation(c.config, OpUpdateOne, withContentImageID(id))
+	return &ContentImageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ContentImage.
+func (c *ContentImageClient) Delete() *ContentImageDelete {
+	mutation := newContentImageMutation(c.config, OpDelete)
+	return &ContentImageDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ContentImageClient) DeleteOne(_m *ContentImage) *ContentImageDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ContentImageClient) DeleteOneID(id int) *ContentImageDeleteOne {
+	builder := c.Delete().Where(contentimage.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ContentImageDeleteOne{builder}
+}
+
+// Query returns a query builder for ContentImage.
+func (c *ContentImageClient) Query() *ContentImageQuery {
+	return &ContentImageQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeContentImage},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ContentImage entity by its id.
+func (c *ContentImageClient) Get(ctx context.Context, id int) (*ContentImage, error) {
+	return c.Query().Where(contentimage.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ContentImageClient) GetX(ctx context.Context, id int) *ContentImage {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ContentImageClient) Hooks() []Hook {
+	return c.hooks.ContentImage
+}
+
+// Interceptors returns the client interceptors.
+func (c *ContentImageClient) Interceptors() []Interceptor {
+	return c.inters.ContentImage
+}
+
+func (c *ContentImageClient) mutate(ctx context.Context, m *ContentImageMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ContentImageCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ContentImageUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ContentImageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ContentImageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ContentImage mutation op: %q", m.Op())
 	}
 }
 
@@ -4718,6 +4877,54 @@ func (c *ShopClient) GetX(ctx context.Context, id int) *Shop {
 	return obj
 }
 
+// QueryBrandLogo queries the brand_logo edge of a Shop.
+func (c *ShopClient) QueryBrandLogo(_m *Shop) *ContentImageQuery {
+	query := (&ContentImageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shop.Table, shop.FieldID, id),
+			sqlgraph.To(contentimage.Table, contentimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shop.BrandLogoTable, shop.BrandLogoColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBrandSquareLogo queries the brand_square_logo edge of a Shop.
+func (c *ShopClient) QueryBrandSquareLogo(_m *Shop) *ContentImageQuery {
+	query := (&ContentImageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shop.Table, shop.FieldID, id),
+			sqlgraph.To(contentimage.Table, contentimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shop.BrandSquareLogoTable, shop.BrandSquareLogoColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBrandCoverImage queries the brand_cover_image edge of a Shop.
+func (c *ShopClient) QueryBrandCoverImage(_m *Shop) *ContentImageQuery {
+	query := (&ContentImageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shop.Table, shop.FieldID, id),
+			sqlgraph.To(contentimage.Table, contentimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shop.BrandCoverImageTable, shop.BrandCoverImageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ShopClient) Hooks() []Hook {
 	return c.hooks.Shop
@@ -4740,6 +4947,139 @@ func (c *ShopClient) mutate(ctx context.Context, m *ShopMutation) (Value, error)
 		return (&ShopDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Shop mutation op: %q", m.Op())
+	}
+}
+
+// ShopPolicyClient is a client for the ShopPolicy schema.
+type ShopPolicyClient struct {
+	config
+}
+
+// NewShopPolicyClient returns a client for the ShopPolicy from the given config.
+func NewShopPolicyClient(c config) *ShopPolicyClient {
+	return &ShopPolicyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `shoppolicy.Hooks(f(g(h())))`.
+func (c *ShopPolicyClient) Use(hooks ...Hook) {
+	c.hooks.ShopPolicy = append(c.hooks.ShopPolicy, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `shoppolicy.Intercept(f(g(h())))`.
+func (c *ShopPolicyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ShopPolicy = append(c.inters.ShopPolicy, interceptors...)
+}
+
+// Create returns a builder for creating a ShopPolicy entity.
+func (c *ShopPolicyClient) Create() *ShopPolicyCreate {
+	mutation := newShopPolicyMutation(c.config, OpCreate)
+	return &ShopPolicyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ShopPolicy entities.
+func (c *ShopPolicyClient) CreateBulk(builders ...*ShopPolicyCreate) *ShopPolicyCreateBulk {
+	return &ShopPolicyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ShopPolicyClient) MapCreateBulk(slice any, setFunc func(*ShopPolicyCreate, int)) *ShopPolicyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ShopPolicyCreateBulk{err: fmt.Errorf("calling to ShopPolicyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ShopPolicyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ShopPolicyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ShopPolicy.
+func (c *ShopPolicyClient) Update() *ShopPolicyUpdate {
+	mutation := newShopPolicyMutation(c.config, OpUpdate)
+	return &ShopPolicyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ShopPolicyClient) UpdateOne(_m *ShopPolicy) *ShopPolicyUpdateOne {
+	mutation := newShopPolicyMutation(c.config, OpUpdateOne, withShopPolicy(_m))
+	return &ShopPolicyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ShopPolicyClient) UpdateOneID(id int) *ShopPolicyUpdateOne {
+	mutation := newShopPolicyMutation(c.config, OpUpdateOne, withShopPolicyID(id))
+	return &ShopPolicyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ShopPolicy.
+func (c *ShopPolicyClient) Delete() *ShopPolicyDelete {
+	mutation := newShopPolicyMutation(c.config, OpDelete)
+	return &ShopPolicyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ShopPolicyClient) DeleteOne(_m *ShopPolicy) *ShopPolicyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ShopPolicyClient) DeleteOneID(id int) *ShopPolicyDeleteOne {
+	builder := c.Delete().Where(shoppolicy.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ShopPolicyDeleteOne{builder}
+}
+
+// Query returns a query builder for ShopPolicy.
+func (c *ShopPolicyClient) Query() *ShopPolicyQuery {
+	return &ShopPolicyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeShopPolicy},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ShopPolicy entity by its id.
+func (c *ShopPolicyClient) Get(ctx context.Context, id int) (*ShopPolicy, error) {
+	return c.Query().Where(shoppolicy.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ShopPolicyClient) GetX(ctx context.Context, id int) *ShopPolicy {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ShopPolicyClient) Hooks() []Hook {
+	return c.hooks.ShopPolicy
+}
+
+// Interceptors returns the client interceptors.
+func (c *ShopPolicyClient) Interceptors() []Interceptor {
+	return c.inters.ShopPolicy
+}
+
+func (c *ShopPolicyClient) mutate(ctx context.Context, m *ShopPolicyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ShopPolicyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ShopPolicyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ShopPolicyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ShopPolicyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ShopPolicy mutation op: %q", m.Op())
 	}
 }
 
@@ -4876,23 +5216,156 @@ func (c *TaxRateClient) mutate(ctx context.Context, m *TaxRateMutation) (Value, 
 	}
 }
 
+// UrlRedirectClient is a client for the UrlRedirect schema.
+type UrlRedirectClient struct {
+	config
+}
+
+// NewUrlRedirectClient returns a client for the UrlRedirect from the given config.
+func NewUrlRedirectClient(c config) *UrlRedirectClient {
+	return &UrlRedirectClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `urlredirect.Hooks(f(g(h())))`.
+func (c *UrlRedirectClient) Use(hooks ...Hook) {
+	c.hooks.UrlRedirect = append(c.hooks.UrlRedirect, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `urlredirect.Intercept(f(g(h())))`.
+func (c *UrlRedirectClient) Intercept(interceptors ...Interceptor) {
+	c.inters.UrlRedirect = append(c.inters.UrlRedirect, interceptors...)
+}
+
+// Create returns a builder for creating a UrlRedirect entity.
+func (c *UrlRedirectClient) Create() *UrlRedirectCreate {
+	mutation := newUrlRedirectMutation(c.config, OpCreate)
+	return &UrlRedirectCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of UrlRedirect entities.
+func (c *UrlRedirectClient) CreateBulk(builders ...*UrlRedirectCreate) *UrlRedirectCreateBulk {
+	return &UrlRedirectCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *UrlRedirectClient) MapCreateBulk(slice any, setFunc func(*UrlRedirectCreate, int)) *UrlRedirectCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &UrlRedirectCreateBulk{err: fmt.Errorf("calling to UrlRedirectClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*UrlRedirectCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &UrlRedirectCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for UrlRedirect.
+func (c *UrlRedirectClient) Update() *UrlRedirectUpdate {
+	mutation := newUrlRedirectMutation(c.config, OpUpdate)
+	return &UrlRedirectUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *UrlRedirectClient) UpdateOne(_m *UrlRedirect) *UrlRedirectUpdateOne {
+	mutation := newUrlRedirectMutation(c.config, OpUpdateOne, withUrlRedirect(_m))
+	return &UrlRedirectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *UrlRedirectClient) UpdateOneID(id int) *UrlRedirectUpdateOne {
+	mutation := newUrlRedirectMutation(c.config, OpUpdateOne, withUrlRedirectID(id))
+	return &UrlRedirectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for UrlRedirect.
+func (c *UrlRedirectClient) Delete() *UrlRedirectDelete {
+	mutation := newUrlRedirectMutation(c.config, OpDelete)
+	return &UrlRedirectDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *UrlRedirectClient) DeleteOne(_m *UrlRedirect) *UrlRedirectDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *UrlRedirectClient) DeleteOneID(id int) *UrlRedirectDeleteOne {
+	builder := c.Delete().Where(urlredirect.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &UrlRedirectDeleteOne{builder}
+}
+
+// Query returns a query builder for UrlRedirect.
+func (c *UrlRedirectClient) Query() *UrlRedirectQuery {
+	return &UrlRedirectQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeUrlRedirect},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a UrlRedirect entity by its id.
+func (c *UrlRedirectClient) Get(ctx context.Context, id int) (*UrlRedirect, error) {
+	return c.Query().Where(urlredirect.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *UrlRedirectClient) GetX(ctx context.Context, id int) *UrlRedirect {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *UrlRedirectClient) Hooks() []Hook {
+	return c.hooks.UrlRedirect
+}
+
+// Interceptors returns the client interceptors.
+func (c *UrlRedirectClient) Interceptors() []Interceptor {
+	return c.inters.UrlRedirect
+}
+
+func (c *UrlRedirectClient) mutate(ctx context.Context, m *UrlRedirectMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&UrlRedirectCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&UrlRedirectUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&UrlRedirectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&UrlRedirectDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown UrlRedirect mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Cart, CartLine, Collection, CollectionProduct, CompletionAttempt, Counter,
-		Customer, CustomerAccessToken, DiscountCode, DiscountRedemption, Event,
-		Fulfillment, LoginAttempt, MailingAddress, Menu, MenuItem, Order, OrderLine,
-		Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop,
-		TaxRate []ent.Hook
+		Cart, CartLine, Collection, CollectionProduct, CompletionAttempt, ContentImage,
+		Counter, Customer, CustomerAccessToken, DiscountCode, DiscountRedemption,
+		Event, Fulfillment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
+		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
+		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
+		TaxRate, UrlRedirect []ent.Hook
 	}
 	inters struct {
-		Cart, CartLine, Collection, CollectionProduct, CompletionAttempt, Counter,
-		Customer, CustomerAccessToken, DiscountCode, DiscountRedemption, Event,
-		Fulfillment, LoginAttempt, MailingAddress, Menu, MenuItem, Order, OrderLine,
-		Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop,
-		TaxRate []ent.Interceptor
+		Cart, CartLine, Collection, CollectionProduct, CompletionAttempt, ContentImage,
+		Counter, Customer, CustomerAccessToken, DiscountCode, DiscountRedemption,
+		Event, Fulfillment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
+		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
+		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
+		TaxRate, UrlRedirect []ent.Interceptor
 	}
 )
 

@@ -12,6 +12,7 @@ import (
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -35,7 +36,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 	"sync"
 
 	"entgo.io/ent"
@@ -106,6 +109,7 @@ func checkColumn(t, c string) error {
 			collection.Table:          collection.ValidColumn,
 			collectionproduct.Table:   collectionproduct.ValidColumn,
 			completionattempt.Table:   completionattempt.ValidColumn,
+			contentimage.Table:        contentimage.ValidColumn,
 			counter.Table:             counter.ValidColumn,
 			customer.Table:            customer.ValidColumn,
 			customeraccesstoken.Table: customeraccesstoken.ValidColumn,
@@ -129,7 +133,9 @@ func checkColumn(t, c string) error {
 			searchterm.Table:          searchterm.ValidColumn,
 			shippingrate.Table:        shippingrate.ValidColumn,
 			shop.Table:                shop.ValidColumn,
+			shoppolicy.Table:          shoppolicy.ValidColumn,
 			taxrate.Table:             taxrate.ValidColumn,
+			urlredirect.Table:         urlredirect.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -8,6 +8,7 @@ import (
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -31,7 +32,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -576,6 +579,98 @@ func newCompletionAttemptPaginateArgs(rv map[string]any) *completionattemptPagin
 	}
 	if v, ok := rv[whereField].(*CompletionAttemptWhereInput); ok {
 		args.opts = append(args.opts, WithCompletionAttemptFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ContentImageQuery) CollectFields(ctx context.Context, satisfies ...string) (*ContentImageQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ContentImageQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(contentimage.Columns))
+		selectedFields = []string{contentimage.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[contentimage.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, contentimage.FieldCreatedAt)
+				fieldSeen[contentimage.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[contentimage.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, contentimage.FieldUpdatedAt)
+				fieldSeen[contentimage.FieldUpdatedAt] = struct{}{}
+			}
+		case "url":
+			if _, ok := fieldSeen[contentimage.FieldURL]; !ok {
+				selectedFields = append(selectedFields, contentimage.FieldURL)
+				fieldSeen[contentimage.FieldURL] = struct{}{}
+			}
+		case "altText":
+			if _, ok := fieldSeen[contentimage.FieldAltText]; !ok {
+				selectedFields = append(selectedFields, contentimage.FieldAltText)
+				fieldSeen[contentimage.FieldAltText] = struct{}{}
+			}
+		case "width":
+			if _, ok := fieldSeen[contentimage.FieldWidth]; !ok {
+				selectedFields = append(selectedFields, contentimage.FieldWidth)
+				fieldSeen[contentimage.FieldWidth] = struct{}{}
+			}
+		case "height":
+			if _, ok := fieldSeen[contentimage.FieldHeight]; !ok {
+				selectedFields = append(selectedFields, contentimage.FieldHeight)
+				fieldSeen[contentimage.FieldHeight] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type contentimagePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ContentImagePaginateOption
+}
+
+func newContentImagePaginateArgs(rv map[string]any) *contentimagePaginateArgs {
+	args := &contentimagePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*ContentImageWhereInput); ok {
+		args.opts = append(args.opts, WithContentImageFilter(v.Filter))
 	}
 	return args
 }
@@ -3416,6 +3511,51 @@ func (_q *ShopQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
+
+		case "brandLogo":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContentImageClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contentimageImplementors)...); err != nil {
+				return err
+			}
+			_q.withBrandLogo = query
+			if _, ok := fieldSeen[shop.FieldBrandLogoID]; !ok {
+				selectedFields = append(selectedFields, shop.FieldBrandLogoID)
+				fieldSeen[shop.FieldBrandLogoID] = struct{}{}
+			}
+
+		case "brandSquareLogo":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContentImageClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contentimageImplementors)...); err != nil {
+				return err
+			}
+			_q.withBrandSquareLogo = query
+			if _, ok := fieldSeen[shop.FieldBrandSquareLogoID]; !ok {
+				selectedFields = append(selectedFields, shop.FieldBrandSquareLogoID)
+				fieldSeen[shop.FieldBrandSquareLogoID] = struct{}{}
+			}
+
+		case "brandCoverImage":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContentImageClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contentimageImplementors)...); err != nil {
+				return err
+			}
+			_q.withBrandCoverImage = query
+			if _, ok := fieldSeen[shop.FieldBrandCoverImageID]; !ok {
+				selectedFields = append(selectedFields, shop.FieldBrandCoverImageID)
+				fieldSeen[shop.FieldBrandCoverImageID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[shop.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, shop.FieldCreatedAt)
@@ -3471,6 +3611,36 @@ func (_q *ShopQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, shop.FieldLanguageCode)
 				fieldSeen[shop.FieldLanguageCode] = struct{}{}
 			}
+		case "brandSlogan":
+			if _, ok := fieldSeen[shop.FieldBrandSlogan]; !ok {
+				selectedFields = append(selectedFields, shop.FieldBrandSlogan)
+				fieldSeen[shop.FieldBrandSlogan] = struct{}{}
+			}
+		case "brandShortDescription":
+			if _, ok := fieldSeen[shop.FieldBrandShortDescription]; !ok {
+				selectedFields = append(selectedFields, shop.FieldBrandShortDescription)
+				fieldSeen[shop.FieldBrandShortDescription] = struct{}{}
+			}
+		case "brandColors":
+			if _, ok := fieldSeen[shop.FieldBrandColors]; !ok {
+				selectedFields = append(selectedFields, shop.FieldBrandColors)
+				fieldSeen[shop.FieldBrandColors] = struct{}{}
+			}
+		case "brandLogoID":
+			if _, ok := fieldSeen[shop.FieldBrandLogoID]; !ok {
+				selectedFields = append(selectedFields, shop.FieldBrandLogoID)
+				fieldSeen[shop.FieldBrandLogoID] = struct{}{}
+			}
+		case "brandSquareLogoID":
+			if _, ok := fieldSeen[shop.FieldBrandSquareLogoID]; !ok {
+				selectedFields = append(selectedFields, shop.FieldBrandSquareLogoID)
+				fieldSeen[shop.FieldBrandSquareLogoID] = struct{}{}
+			}
+		case "brandCoverImageID":
+			if _, ok := fieldSeen[shop.FieldBrandCoverImageID]; !ok {
+				selectedFields = append(selectedFields, shop.FieldBrandCoverImageID)
+				fieldSeen[shop.FieldBrandCoverImageID] = struct{}{}
+			}
 		case "acceptedCardBrands":
 			if _, ok := fieldSeen[shop.FieldAcceptedCardBrands]; !ok {
 				selectedFields = append(selectedFields, shop.FieldAcceptedCardBrands)
@@ -3513,6 +3683,93 @@ func newShopPaginateArgs(rv map[string]any) *shopPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ShopWhereInput); ok {
 		args.opts = append(args.opts, WithShopFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ShopPolicyQuery) CollectFields(ctx context.Context, satisfies ...string) (*ShopPolicyQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ShopPolicyQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(shoppolicy.Columns))
+		selectedFields = []string{shoppolicy.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[shoppolicy.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, shoppolicy.FieldCreatedAt)
+				fieldSeen[shoppolicy.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[shoppolicy.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, shoppolicy.FieldUpdatedAt)
+				fieldSeen[shoppolicy.FieldUpdatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[shoppolicy.FieldKind]; !ok {
+				selectedFields = append(selectedFields, shoppolicy.FieldKind)
+				fieldSeen[shoppolicy.FieldKind] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[shoppolicy.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, shoppolicy.FieldTitle)
+				fieldSeen[shoppolicy.FieldTitle] = struct{}{}
+			}
+		case "body":
+			if _, ok := fieldSeen[shoppolicy.FieldBody]; !ok {
+				selectedFields = append(selectedFields, shoppolicy.FieldBody)
+				fieldSeen[shoppolicy.FieldBody] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type shoppolicyPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ShopPolicyPaginateOption
+}
+
+func newShopPolicyPaginateArgs(rv map[string]any) *shoppolicyPaginateArgs {
+	args := &shoppolicyPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*ShopPolicyWhereInput); ok {
+		args.opts = append(args.opts, WithShopPolicyFilter(v.Filter))
 	}
 	return args
 }
@@ -3600,6 +3857,88 @@ func newTaxRatePaginateArgs(rv map[string]any) *taxratePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*TaxRateWhereInput); ok {
 		args.opts = append(args.opts, WithTaxRateFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *UrlRedirectQuery) CollectFields(ctx context.Context, satisfies ...string) (*UrlRedirectQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *UrlRedirectQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(urlredirect.Columns))
+		selectedFields = []string{urlredirect.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[urlredirect.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, urlredirect.FieldCreatedAt)
+				fieldSeen[urlredirect.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[urlredirect.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, urlredirect.FieldUpdatedAt)
+				fieldSeen[urlredirect.FieldUpdatedAt] = struct{}{}
+			}
+		case "path":
+			if _, ok := fieldSeen[urlredirect.FieldPath]; !ok {
+				selectedFields = append(selectedFields, urlredirect.FieldPath)
+				fieldSeen[urlredirect.FieldPath] = struct{}{}
+			}
+		case "target":
+			if _, ok := fieldSeen[urlredirect.FieldTarget]; !ok {
+				selectedFields = append(selectedFields, urlredirect.FieldTarget)
+				fieldSeen[urlredirect.FieldTarget] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type urlredirectPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []UrlRedirectPaginateOption
+}
+
+func newUrlRedirectPaginateArgs(rv map[string]any) *urlredirectPaginateArgs {
+	args := &urlredirectPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*UrlRedirectWhereInput); ok {
+		args.opts = append(args.opts, WithUrlRedirectFilter(v.Filter))
 	}
 	return args
 }

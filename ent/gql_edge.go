@@ -335,3 +335,27 @@ func (_m *ProductVariant) Image(ctx context.Context) (*ProductImage, error) {
 	}
 	return result, MaskNotFound(err)
 }
+
+func (_m *Shop) BrandLogo(ctx context.Context) (*ContentImage, error) {
+	result, err := _m.Edges.BrandLogoOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBrandLogo().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Shop) BrandSquareLogo(ctx context.Context) (*ContentImage, error) {
+	result, err := _m.Edges.BrandSquareLogoOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBrandSquareLogo().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Shop) BrandCoverImage(ctx context.Context) (*ContentImage, error) {
+	result, err := _m.Edges.BrandCoverImageOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBrandCoverImage().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}

@@ -9,6 +9,7 @@ import (
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -32,7 +33,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 	"sync"
 	"sync/atomic"
 
@@ -69,6 +72,11 @@ var completionattemptImplementors = []string{"CompletionAttempt", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*CompletionAttempt) IsNode() {}
+
+var contentimageImplementors = []string{"ContentImage", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ContentImage) IsNode() {}
 
 var counterImplementors = []string{"Counter", "Node"}
 
@@ -185,10 +193,20 @@ var shopImplementors = []string{"Shop", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Shop) IsNode() {}
 
+var shoppolicyImplementors = []string{"ShopPolicy", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ShopPolicy) IsNode() {}
+
 var taxrateImplementors = []string{"TaxRate", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*TaxRate) IsNode() {}
+
+var urlredirectImplementors = []string{"UrlRedirect", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*UrlRedirect) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -280,6 +298,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(completionattempt.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, completionattemptImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case contentimage.Table:
+		query := c.ContentImage.Query().
+			Where(contentimage.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, contentimageImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -491,11 +518,29 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case shoppolicy.Table:
+		query := c.ShopPolicy.Query().
+			Where(shoppolicy.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, shoppolicyImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case taxrate.Table:
 		query := c.TaxRate.Query().
 			Where(taxrate.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, taxrateImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case urlredirect.Table:
+		query := c.UrlRedirect.Query().
+			Where(urlredirect.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, urlredirectImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -625,6 +670,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.CompletionAttempt.Query().
 			Where(completionattempt.IDIn(ids...))
 		query, err := query.CollectFields(ctx, completionattemptImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case contentimage.Table:
+		query := c.ContentImage.Query().
+			Where(contentimage.IDIn(ids...))
+		query, err := query.CollectFields(ctx, contentimageImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -1005,10 +1066,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case shoppolicy.Table:
+		query := c.ShopPolicy.Query().
+			Where(shoppolicy.IDIn(ids...))
+		query, err := query.CollectFields(ctx, shoppolicyImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case taxrate.Table:
 		query := c.TaxRate.Query().
 			Where(taxrate.IDIn(ids...))
 		query, err := query.CollectFields(ctx, taxrateImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case urlredirect.Table:
+		query := c.UrlRedirect.Query().
+			Where(urlredirect.IDIn(ids...))
+		query, err := query.CollectFields(ctx, urlredirectImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -34,7 +35,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 	"strconv"
 
 	"entgo.io/contrib/entgql"
@@ -1163,6 +1166,255 @@ func (_m *CompletionAttempt) ToEdge(order *CompletionAttemptOrder) *CompletionAt
 		order = DefaultCompletionAttemptOrder
 	}
 	return &CompletionAttemptEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ContentImageEdge is the edge representation of ContentImage.
+type ContentImageEdge struct {
+	Node   *ContentImage `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// ContentImageConnection is the connection containing edges to ContentImage.
+type ContentImageConnection struct {
+	Edges      []*ContentImageEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *ContentImageConnection) build(nodes []*ContentImage, pager *contentimagePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ContentImage
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ContentImage {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ContentImage {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ContentImageEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ContentImageEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ContentImagePaginateOption enables pagination customization.
+type ContentImagePaginateOption func(*contentimagePager) error
+
+// WithContentImageOrder configures pagination ordering.
+func WithContentImageOrder(order *ContentImageOrder) ContentImagePaginateOption {
+	if order == nil {
+		order = DefaultContentImageOrder
+	}
+	o := *order
+	return func(pager *contentimagePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultContentImageOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithContentImageFilter configures pagination filter.
+func WithContentImageFilter(filter func(*ContentImageQuery) (*ContentImageQuery, error)) ContentImagePaginateOption {
+	return func(pager *contentimagePager) error {
+		if filter == nil {
+			return errors.New("ContentImageQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type contentimagePager struct {
+	reverse bool
+	order   *ContentImageOrder
+	filter  func(*ContentImageQuery) (*ContentImageQuery, error)
+}
+
+func newContentImagePager(opts []ContentImagePaginateOption, reverse bool) (*contentimagePager, error) {
+	pager := &contentimagePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultContentImageOrder
+	}
+	return pager, nil
+}
+
+func (p *contentimagePager) applyFilter(query *ContentImageQuery) (*ContentImageQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *contentimagePager) toCursor(_m *ContentImage) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *contentimagePager) applyCursors(query *ContentImageQuery, after, before *Cursor) (*ContentImageQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultContentImageOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *contentimagePager) applyOrder(query *ContentImageQuery) *ContentImageQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultContentImageOrder.Field {
+		query = query.Order(DefaultContentImageOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *contentimagePager) orderExpr(query *ContentImageQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultContentImageOrder.Field {
+			b.Comma().Ident(DefaultContentImageOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ContentImage.
+func (_m *ContentImageQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ContentImagePaginateOption,
+) (*ContentImageConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newContentImagePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ContentImageConnection{Edges: []*ContentImageEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// ContentImageOrderField defines the ordering field of ContentImage.
+type ContentImageOrderField struct {
+	// Value extracts the ordering value from the given ContentImage.
+	Value    func(*ContentImage) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) contentimage.OrderOption
+	toCursor func(*ContentImage) Cursor
+}
+
+// ContentImageOrder defines the ordering of ContentImage.
+type ContentImageOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *ContentImageOrderField `json:"field"`
+}
+
+// DefaultContentImageOrder is the default ordering of ContentImage.
+var DefaultContentImageOrder = &ContentImageOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ContentImageOrderField{
+		Value: func(_m *ContentImage) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: contentimage.FieldID,
+		toTerm: contentimage.ByID,
+		toCursor: func(_m *ContentImage) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ContentImage into ContentImageEdge.
+func (_m *ContentImage) ToEdge(order *ContentImageOrder) *ContentImageEdge {
+	if order == nil {
+		order = DefaultContentImageOrder
+	}
+	return &ContentImageEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -7108,6 +7360,255 @@ func (_m *Shop) ToEdge(order *ShopOrder) *ShopEdge {
 	}
 }
 
+// ShopPolicyEdge is the edge representation of ShopPolicy.
+type ShopPolicyEdge struct {
+	Node   *ShopPolicy `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// ShopPolicyConnection is the connection containing edges to ShopPolicy.
+type ShopPolicyConnection struct {
+	Edges      []*ShopPolicyEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *ShopPolicyConnection) build(nodes []*ShopPolicy, pager *shoppolicyPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ShopPolicy
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ShopPolicy {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ShopPolicy {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ShopPolicyEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ShopPolicyEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ShopPolicyPaginateOption enables pagination customization.
+type ShopPolicyPaginateOption func(*shoppolicyPager) error
+
+// WithShopPolicyOrder configures pagination ordering.
+func WithShopPolicyOrder(order *ShopPolicyOrder) ShopPolicyPaginateOption {
+	if order == nil {
+		order = DefaultShopPolicyOrder
+	}
+	o := *order
+	return func(pager *shoppolicyPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultShopPolicyOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithShopPolicyFilter configures pagination filter.
+func WithShopPolicyFilter(filter func(*ShopPolicyQuery) (*ShopPolicyQuery, error)) ShopPolicyPaginateOption {
+	return func(pager *shoppolicyPager) error {
+		if filter == nil {
+			return errors.New("ShopPolicyQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type shoppolicyPager struct {
+	reverse bool
+	order   *ShopPolicyOrder
+	filter  func(*ShopPolicyQuery) (*ShopPolicyQuery, error)
+}
+
+func newShopPolicyPager(opts []ShopPolicyPaginateOption, reverse bool) (*shoppolicyPager, error) {
+	pager := &shoppolicyPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultShopPolicyOrder
+	}
+	return pager, nil
+}
+
+func (p *shoppolicyPager) applyFilter(query *ShopPolicyQuery) (*ShopPolicyQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *shoppolicyPager) toCursor(_m *ShopPolicy) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *shoppolicyPager) applyCursors(query *ShopPolicyQuery, after, before *Cursor) (*ShopPolicyQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultShopPolicyOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *shoppolicyPager) applyOrder(query *ShopPolicyQuery) *ShopPolicyQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultShopPolicyOrder.Field {
+		query = query.Order(DefaultShopPolicyOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *shoppolicyPager) orderExpr(query *ShopPolicyQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultShopPolicyOrder.Field {
+			b.Comma().Ident(DefaultShopPolicyOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ShopPolicy.
+func (_m *ShopPolicyQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ShopPolicyPaginateOption,
+) (*ShopPolicyConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newShopPolicyPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ShopPolicyConnection{Edges: []*ShopPolicyEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// ShopPolicyOrderField defines the ordering field of ShopPolicy.
+type ShopPolicyOrderField struct {
+	// Value extracts the ordering value from the given ShopPolicy.
+	Value    func(*ShopPolicy) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) shoppolicy.OrderOption
+	toCursor func(*ShopPolicy) Cursor
+}
+
+// ShopPolicyOrder defines the ordering of ShopPolicy.
+type ShopPolicyOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *ShopPolicyOrderField `json:"field"`
+}
+
+// DefaultShopPolicyOrder is the default ordering of ShopPolicy.
+var DefaultShopPolicyOrder = &ShopPolicyOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ShopPolicyOrderField{
+		Value: func(_m *ShopPolicy) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: shoppolicy.FieldID,
+		toTerm: shoppolicy.ByID,
+		toCursor: func(_m *ShopPolicy) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ShopPolicy into ShopPolicyEdge.
+func (_m *ShopPolicy) ToEdge(order *ShopPolicyOrder) *ShopPolicyEdge {
+	if order == nil {
+		order = DefaultShopPolicyOrder
+	}
+	return &ShopPolicyEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // TaxRateEdge is the edge representation of TaxRate.
 type TaxRateEdge struct {
 	Node   *TaxRate `json:"node"`
@@ -7352,6 +7853,255 @@ func (_m *TaxRate) ToEdge(order *TaxRateOrder) *TaxRateEdge {
 		order = DefaultTaxRateOrder
 	}
 	return &TaxRateEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// UrlRedirectEdge is the edge representation of UrlRedirect.
+type UrlRedirectEdge struct {
+	Node   *UrlRedirect `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// UrlRedirectConnection is the connection containing edges to UrlRedirect.
+type UrlRedirectConnection struct {
+	Edges      []*UrlRedirectEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *UrlRedirectConnection) build(nodes []*UrlRedirect, pager *urlredirectPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *UrlRedirect
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *UrlRedirect {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *UrlRedirect {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*UrlRedirectEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &UrlRedirectEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// UrlRedirectPaginateOption enables pagination customization.
+type UrlRedirectPaginateOption func(*urlredirectPager) error
+
+// WithUrlRedirectOrder configures pagination ordering.
+func WithUrlRedirectOrder(order *UrlRedirectOrder) UrlRedirectPaginateOption {
+	if order == nil {
+		order = DefaultUrlRedirectOrder
+	}
+	o := *order
+	return func(pager *urlredirectPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultUrlRedirectOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithUrlRedirectFilter configures pagination filter.
+func WithUrlRedirectFilter(filter func(*UrlRedirectQuery) (*UrlRedirectQuery, error)) UrlRedirectPaginateOption {
+	return func(pager *urlredirectPager) error {
+		if filter == nil {
+			return errors.New("UrlRedirectQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type urlredirectPager struct {
+	reverse bool
+	order   *UrlRedirectOrder
+	filter  func(*UrlRedirectQuery) (*UrlRedirectQuery, error)
+}
+
+func newUrlRedirectPager(opts []UrlRedirectPaginateOption, reverse bool) (*urlredirectPager, error) {
+	pager := &urlredirectPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultUrlRedirectOrder
+	}
+	return pager, nil
+}
+
+func (p *urlredirectPager) applyFilter(query *UrlRedirectQuery) (*UrlRedirectQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *urlredirectPager) toCursor(_m *UrlRedirect) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *urlredirectPager) applyCursors(query *UrlRedirectQuery, after, before *Cursor) (*UrlRedirectQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultUrlRedirectOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *urlredirectPager) applyOrder(query *UrlRedirectQuery) *UrlRedirectQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultUrlRedirectOrder.Field {
+		query = query.Order(DefaultUrlRedirectOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *urlredirectPager) orderExpr(query *UrlRedirectQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultUrlRedirectOrder.Field {
+			b.Comma().Ident(DefaultUrlRedirectOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to UrlRedirect.
+func (_m *UrlRedirectQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...UrlRedirectPaginateOption,
+) (*UrlRedirectConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newUrlRedirectPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &UrlRedirectConnection{Edges: []*UrlRedirectEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// UrlRedirectOrderField defines the ordering field of UrlRedirect.
+type UrlRedirectOrderField struct {
+	// Value extracts the ordering value from the given UrlRedirect.
+	Value    func(*UrlRedirect) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) urlredirect.OrderOption
+	toCursor func(*UrlRedirect) Cursor
+}
+
+// UrlRedirectOrder defines the ordering of UrlRedirect.
+type UrlRedirectOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *UrlRedirectOrderField `json:"field"`
+}
+
+// DefaultUrlRedirectOrder is the default ordering of UrlRedirect.
+var DefaultUrlRedirectOrder = &UrlRedirectOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &UrlRedirectOrderField{
+		Value: func(_m *UrlRedirect) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: urlredirect.FieldID,
+		toTerm: urlredirect.ByID,
+		toCursor: func(_m *UrlRedirect) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts UrlRedirect into UrlRedirectEdge.
+func (_m *UrlRedirect) ToEdge(order *UrlRedirectOrder) *UrlRedirectEdge {
+	if order == nil {
+		order = DefaultUrlRedirectOrder
+	}
+	return &UrlRedirectEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

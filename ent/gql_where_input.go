@@ -9,6 +9,7 @@ import (
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -33,7 +34,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 	"time"
 )
 
@@ -2568,6 +2571,398 @@ func (i *CompletionAttemptWhereInput) P() (predicate.CompletionAttempt, error) {
 		return predicates[0], nil
 	default:
 		return completionattempt.And(predicates...), nil
+	}
+}
+
+// ContentImageWhereInput represents a where input for filtering ContentImage queries.
+type ContentImageWhereInput struct {
+	Predicates []predicate.ContentImage  `json:"-"`
+	Not        *ContentImageWhereInput   `json:"not,omitempty"`
+	Or         []*ContentImageWhereInput `json:"or,omitempty"`
+	And        []*ContentImageWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "url" field predicates.
+	URL             *string  `json:"url,omitempty"`
+	URLNEQ          *string  `json:"urlNEQ,omitempty"`
+	URLIn           []string `json:"urlIn,omitempty"`
+	URLNotIn        []string `json:"urlNotIn,omitempty"`
+	URLGT           *string  `json:"urlGT,omitempty"`
+	URLGTE          *string  `json:"urlGTE,omitempty"`
+	URLLT           *string  `json:"urlLT,omitempty"`
+	URLLTE          *string  `json:"urlLTE,omitempty"`
+	URLContains     *string  `json:"urlContains,omitempty"`
+	URLHasPrefix    *string  `json:"urlHasPrefix,omitempty"`
+	URLHasSuffix    *string  `json:"urlHasSuffix,omitempty"`
+	URLEqualFold    *string  `json:"urlEqualFold,omitempty"`
+	URLContainsFold *string  `json:"urlContainsFold,omitempty"`
+
+	// "alt_text" field predicates.
+	AltText             *string  `json:"altText,omitempty"`
+	AltTextNEQ          *string  `json:"altTextNEQ,omitempty"`
+	AltTextIn           []string `json:"altTextIn,omitempty"`
+	AltTextNotIn        []string `json:"altTextNotIn,omitempty"`
+	AltTextGT           *string  `json:"altTextGT,omitempty"`
+	AltTextGTE          *string  `json:"altTextGTE,omitempty"`
+	AltTextLT           *string  `json:"altTextLT,omitempty"`
+	AltTextLTE          *string  `json:"altTextLTE,omitempty"`
+	AltTextContains     *string  `json:"altTextContains,omitempty"`
+	AltTextHasPrefix    *string  `json:"altTextHasPrefix,omitempty"`
+	AltTextHasSuffix    *string  `json:"altTextHasSuffix,omitempty"`
+	AltTextIsNil        bool     `json:"altTextIsNil,omitempty"`
+	AltTextNotNil       bool     `json:"altTextNotNil,omitempty"`
+	AltTextEqualFold    *string  `json:"altTextEqualFold,omitempty"`
+	AltTextContainsFold *string  `json:"altTextContainsFold,omitempty"`
+
+	// "width" field predicates.
+	Width       *int  `json:"width,omitempty"`
+	WidthNEQ    *int  `json:"widthNEQ,omitempty"`
+	WidthIn     []int `json:"widthIn,omitempty"`
+	WidthNotIn  []int `json:"widthNotIn,omitempty"`
+	WidthGT     *int  `json:"widthGT,omitempty"`
+	WidthGTE    *int  `json:"widthGTE,omitempty"`
+	WidthLT     *int  `json:"widthLT,omitempty"`
+	WidthLTE    *int  `json:"widthLTE,omitempty"`
+	WidthIsNil  bool  `json:"widthIsNil,omitempty"`
+	WidthNotNil bool  `json:"widthNotNil,omitempty"`
+
+	// "height" field predicates.
+	Height       *int  `json:"height,omitempty"`
+	HeightNEQ    *int  `json:"heightNEQ,omitempty"`
+	HeightIn     []int `json:"heightIn,omitempty"`
+	HeightNotIn  []int `json:"heightNotIn,omitempty"`
+	HeightGT     *int  `json:"heightGT,omitempty"`
+	HeightGTE    *int  `json:"heightGTE,omitempty"`
+	HeightLT     *int  `json:"heightLT,omitempty"`
+	HeightLTE    *int  `json:"heightLTE,omitempty"`
+	HeightIsNil  bool  `json:"heightIsNil,omitempty"`
+	HeightNotNil bool  `json:"heightNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ContentImageWhereInput) AddPredicates(predicates ...predicate.ContentImage) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ContentImageWhereInput filter on the ContentImageQuery builder.
+func (i *ContentImageWhereInput) Filter(q *ContentImageQuery) (*ContentImageQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyContentImageWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyContentImageWhereInput is returned in case the ContentImageWhereInput is empty.
+var ErrEmptyContentImageWhereInput = errors.New("ent: empty predicate ContentImageWhereInput")
+
+// P returns a predicate for filtering contentimages.
+// An error is returned if the input is empty or invalid.
+func (i *ContentImageWhereInput) P() (predicate.ContentImage, error) {
+	var predicates []predicate.ContentImage
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, contentimage.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ContentImage, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, contentimage.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ContentImage, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, contentimage.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, contentimage.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, contentimage.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, contentimage.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, contentimage.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, contentimage.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, contentimage.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, contentimage.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, contentimage.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, contentimage.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, contentimage.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, contentimage.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, contentimage.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, contentimage.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, contentimage.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, contentimage.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, contentimage.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, contentimage.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, contentimage.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, contentimage.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, contentimage.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, contentimage.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, contentimage.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, contentimage.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, contentimage.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.URL != nil {
+		predicates = append(predicates, contentimage.URLEQ(*i.URL))
+	}
+	if i.URLNEQ != nil {
+		predicates = append(predicates, contentimage.URLNEQ(*i.URLNEQ))
+	}
+	if len(i.URLIn) > 0 {
+		predicates = append(predicates, contentimage.URLIn(i.URLIn...))
+	}
+	if len(i.URLNotIn) > 0 {
+		predicates = append(predicates, contentimage.URLNotIn(i.URLNotIn...))
+	}
+	if i.URLGT != nil {
+		predicates = append(predicates, contentimage.URLGT(*i.URLGT))
+	}
+	if i.URLGTE != nil {
+		predicates = append(predicates, contentimage.URLGTE(*i.URLGTE))
+	}
+	if i.URLLT != nil {
+		predicates = append(predicates, contentimage.URLLT(*i.URLLT))
+	}
+	if i.URLLTE != nil {
+		predicates = append(predicates, contentimage.URLLTE(*i.URLLTE))
+	}
+	if i.URLContains != nil {
+		predicates = append(predicates, contentimage.URLContains(*i.URLContains))
+	}
+	if i.URLHasPrefix != nil {
+		predicates = append(predicates, contentimage.URLHasPrefix(*i.URLHasPrefix))
+	}
+	if i.URLHasSuffix != nil {
+		predicates = append(predicates, contentimage.URLHasSuffix(*i.URLHasSuffix))
+	}
+	if i.URLEqualFold != nil {
+		predicates = append(predicates, contentimage.URLEqualFold(*i.URLEqualFold))
+	}
+	if i.URLContainsFold != nil {
+		predicates = append(predicates, contentimage.URLContainsFold(*i.URLContainsFold))
+	}
+	if i.AltText != nil {
+		predicates = append(predicates, contentimage.AltTextEQ(*i.AltText))
+	}
+	if i.AltTextNEQ != nil {
+		predicates = append(predicates, contentimage.AltTextNEQ(*i.AltTextNEQ))
+	}
+	if len(i.AltTextIn) > 0 {
+		predicates = append(predicates, contentimage.AltTextIn(i.AltTextIn...))
+	}
+	if len(i.AltTextNotIn) > 0 {
+		predicates = append(predicates, contentimage.AltTextNotIn(i.AltTextNotIn...))
+	}
+	if i.AltTextGT != nil {
+		predicates = append(predicates, contentimage.AltTextGT(*i.AltTextGT))
+	}
+	if i.AltTextGTE != nil {
+		predicates = append(predicates, contentimage.AltTextGTE(*i.AltTextGTE))
+	}
+	if i.AltTextLT != nil {
+		predicates = append(predicates, contentimage.AltTextLT(*i.AltTextLT))
+	}
+	if i.AltTextLTE != nil {
+		predicates = append(predicates, contentimage.AltTextLTE(*i.AltTextLTE))
+	}
+	if i.AltTextContains != nil {
+		predicates = append(predicates, contentimage.AltTextContains(*i.AltTextContains))
+	}
+	if i.AltTextHasPrefix != nil {
+		predicates = append(predicates, contentimage.AltTextHasPrefix(*i.AltTextHasPrefix))
+	}
+	if i.AltTextHasSuffix != nil {
+		predicates = append(predicates, contentimage.AltTextHasSuffix(*i.AltTextHasSuffix))
+	}
+	if i.AltTextIsNil {
+		predicates = append(predicates, contentimage.AltTextIsNil())
+	}
+	if i.AltTextNotNil {
+		predicates = append(predicates, contentimage.AltTextNotNil())
+	}
+	if i.AltTextEqualFold != nil {
+		predicates = append(predicates, contentimage.AltTextEqualFold(*i.AltTextEqualFold))
+	}
+	if i.AltTextContainsFold != nil {
+		predicates = append(predicates, contentimage.AltTextContainsFold(*i.AltTextContainsFold))
+	}
+	if i.Width != nil {
+		predicates = append(predicates, contentimage.WidthEQ(*i.Width))
+	}
+	if i.WidthNEQ != nil {
+		predicates = append(predicates, contentimage.WidthNEQ(*i.WidthNEQ))
+	}
+	if len(i.WidthIn) > 0 {
+		predicates = append(predicates, contentimage.WidthIn(i.WidthIn...))
+	}
+	if len(i.WidthNotIn) > 0 {
+		predicates = append(predicates, contentimage.WidthNotIn(i.WidthNotIn...))
+	}
+	if i.WidthGT != nil {
+		predicates = append(predicates, contentimage.WidthGT(*i.WidthGT))
+	}
+	if i.WidthGTE != nil {
+		predicates = append(predicates, contentimage.WidthGTE(*i.WidthGTE))
+	}
+	if i.WidthLT != nil {
+		predicates = append(predicates, contentimage.WidthLT(*i.WidthLT))
+	}
+	if i.WidthLTE != nil {
+		predicates = append(predicates, contentimage.WidthLTE(*i.WidthLTE))
+	}
+	if i.WidthIsNil {
+		predicates = append(predicates, contentimage.WidthIsNil())
+	}
+	if i.WidthNotNil {
+		predicates = append(predicates, contentimage.WidthNotNil())
+	}
+	if i.Height != nil {
+		predicates = append(predicates, contentimage.HeightEQ(*i.Height))
+	}
+	if i.HeightNEQ != nil {
+		predicates = append(predicates, contentimage.HeightNEQ(*i.HeightNEQ))
+	}
+	if len(i.HeightIn) > 0 {
+		predicates = append(predicates, contentimage.HeightIn(i.HeightIn...))
+	}
+	if len(i.HeightNotIn) > 0 {
+		predicates = append(predicates, contentimage.HeightNotIn(i.HeightNotIn...))
+	}
+	if i.HeightGT != nil {
+		predicates = append(predicates, contentimage.HeightGT(*i.HeightGT))
+	}
+	if i.HeightGTE != nil {
+		predicates = append(predicates, contentimage.HeightGTE(*i.HeightGTE))
+	}
+	if i.HeightLT != nil {
+		predicates = append(predicates, contentimage.HeightLT(*i.HeightLT))
+	}
+	if i.HeightLTE != nil {
+		predicates = append(predicates, contentimage.HeightLTE(*i.HeightLTE))
+	}
+	if i.HeightIsNil {
+		predicates = append(predicates, contentimage.HeightIsNil())
+	}
+	if i.HeightNotNil {
+		predicates = append(predicates, contentimage.HeightNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyContentImageWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return contentimage.And(predicates...), nil
 	}
 }
 
@@ -13560,6 +13955,76 @@ type ShopWhereInput struct {
 	LanguageCodeHasSuffix    *string  `json:"languageCodeHasSuffix,omitempty"`
 	LanguageCodeEqualFold    *string  `json:"languageCodeEqualFold,omitempty"`
 	LanguageCodeContainsFold *string  `json:"languageCodeContainsFold,omitempty"`
+
+	// "brand_slogan" field predicates.
+	BrandSlogan             *string  `json:"brandSlogan,omitempty"`
+	BrandSloganNEQ          *string  `json:"brandSloganNEQ,omitempty"`
+	BrandSloganIn           []string `json:"brandSloganIn,omitempty"`
+	BrandSloganNotIn        []string `json:"brandSloganNotIn,omitempty"`
+	BrandSloganGT           *string  `json:"brandSloganGT,omitempty"`
+	BrandSloganGTE          *string  `json:"brandSloganGTE,omitempty"`
+	BrandSloganLT           *string  `json:"brandSloganLT,omitempty"`
+	BrandSloganLTE          *string  `json:"brandSloganLTE,omitempty"`
+	BrandSloganContains     *string  `json:"brandSloganContains,omitempty"`
+	BrandSloganHasPrefix    *string  `json:"brandSloganHasPrefix,omitempty"`
+	BrandSloganHasSuffix    *string  `json:"brandSloganHasSuffix,omitempty"`
+	BrandSloganIsNil        bool     `json:"brandSloganIsNil,omitempty"`
+	BrandSloganNotNil       bool     `json:"brandSloganNotNil,omitempty"`
+	BrandSloganEqualFold    *string  `json:"brandSloganEqualFold,omitempty"`
+	BrandSloganContainsFold *string  `json:"brandSloganContainsFold,omitempty"`
+
+	// "brand_short_description" field predicates.
+	BrandShortDescription             *string  `json:"brandShortDescription,omitempty"`
+	BrandShortDescriptionNEQ          *string  `json:"brandShortDescriptionNEQ,omitempty"`
+	BrandShortDescriptionIn           []string `json:"brandShortDescriptionIn,omitempty"`
+	BrandShortDescriptionNotIn        []string `json:"brandShortDescriptionNotIn,omitempty"`
+	BrandShortDescriptionGT           *string  `json:"brandShortDescriptionGT,omitempty"`
+	BrandShortDescriptionGTE          *string  `json:"brandShortDescriptionGTE,omitempty"`
+	BrandShortDescriptionLT           *string  `json:"brandShortDescriptionLT,omitempty"`
+	BrandShortDescriptionLTE          *string  `json:"brandShortDescriptionLTE,omitempty"`
+	BrandShortDescriptionContains     *string  `json:"brandShortDescriptionContains,omitempty"`
+	BrandShortDescriptionHasPrefix    *string  `json:"brandShortDescriptionHasPrefix,omitempty"`
+	BrandShortDescriptionHasSuffix    *string  `json:"brandShortDescriptionHasSuffix,omitempty"`
+	BrandShortDescriptionIsNil        bool     `json:"brandShortDescriptionIsNil,omitempty"`
+	BrandShortDescriptionNotNil       bool     `json:"brandShortDescriptionNotNil,omitempty"`
+	BrandShortDescriptionEqualFold    *string  `json:"brandShortDescriptionEqualFold,omitempty"`
+	BrandShortDescriptionContainsFold *string  `json:"brandShortDescriptionContainsFold,omitempty"`
+
+	// "brand_logo_id" field predicates.
+	BrandLogoID       *int  `json:"brandLogoID,omitempty"`
+	BrandLogoIDNEQ    *int  `json:"brandLogoIDNEQ,omitempty"`
+	BrandLogoIDIn     []int `json:"brandLogoIDIn,omitempty"`
+	BrandLogoIDNotIn  []int `json:"brandLogoIDNotIn,omitempty"`
+	BrandLogoIDIsNil  bool  `json:"brandLogoIDIsNil,omitempty"`
+	BrandLogoIDNotNil bool  `json:"brandLogoIDNotNil,omitempty"`
+
+	// "brand_square_logo_id" field predicates.
+	BrandSquareLogoID       *int  `json:"brandSquareLogoID,omitempty"`
+	BrandSquareLogoIDNEQ    *int  `json:"brandSquareLogoIDNEQ,omitempty"`
+	BrandSquareLogoIDIn     []int `json:"brandSquareLogoIDIn,omitempty"`
+	BrandSquareLogoIDNotIn  []int `json:"brandSquareLogoIDNotIn,omitempty"`
+	BrandSquareLogoIDIsNil  bool  `json:"brandSquareLogoIDIsNil,omitempty"`
+	BrandSquareLogoIDNotNil bool  `json:"brandSquareLogoIDNotNil,omitempty"`
+
+	// "brand_cover_image_id" field predicates.
+	BrandCoverImageID       *int  `json:"brandCoverImageID,omitempty"`
+	BrandCoverImageIDNEQ    *int  `json:"brandCoverImageIDNEQ,omitempty"`
+	BrandCoverImageIDIn     []int `json:"brandCoverImageIDIn,omitempty"`
+	BrandCoverImageIDNotIn  []int `json:"brandCoverImageIDNotIn,omitempty"`
+	BrandCoverImageIDIsNil  bool  `json:"brandCoverImageIDIsNil,omitempty"`
+	BrandCoverImageIDNotNil bool  `json:"brandCoverImageIDNotNil,omitempty"`
+
+	// "brand_logo" edge predicates.
+	HasBrandLogo     *bool                     `json:"hasBrandLogo,omitempty"`
+	HasBrandLogoWith []*ContentImageWhereInput `json:"hasBrandLogoWith,omitempty"`
+
+	// "brand_square_logo" edge predicates.
+	HasBrandSquareLogo     *bool                     `json:"hasBrandSquareLogo,omitempty"`
+	HasBrandSquareLogoWith []*ContentImageWhereInput `json:"hasBrandSquareLogoWith,omitempty"`
+
+	// "brand_cover_image" edge predicates.
+	HasBrandCoverImage     *bool                     `json:"hasBrandCoverImage,omitempty"`
+	HasBrandCoverImageWith []*ContentImageWhereInput `json:"hasBrandCoverImageWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -13996,7 +14461,205 @@ func (i *ShopWhereInput) P() (predicate.Shop, error) {
 	if i.LanguageCodeContainsFold != nil {
 		predicates = append(predicates, shop.LanguageCodeContainsFold(*i.LanguageCodeContainsFold))
 	}
+	if i.BrandSlogan != nil {
+		predicates = append(predicates, shop.BrandSloganEQ(*i.BrandSlogan))
+	}
+	if i.BrandSloganNEQ != nil {
+		predicates = append(predicates, shop.BrandSloganNEQ(*i.BrandSloganNEQ))
+	}
+	if len(i.BrandSloganIn) > 0 {
+		predicates = append(predicates, shop.BrandSloganIn(i.BrandSloganIn...))
+	}
+	if len(i.BrandSloganNotIn) > 0 {
+		predicates = append(predicates, shop.BrandSloganNotIn(i.BrandSloganNotIn...))
+	}
+	if i.BrandSloganGT != nil {
+		predicates = append(predicates, shop.BrandSloganGT(*i.BrandSloganGT))
+	}
+	if i.BrandSloganGTE != nil {
+		predicates = append(predicates, shop.BrandSloganGTE(*i.BrandSloganGTE))
+	}
+	if i.BrandSloganLT != nil {
+		predicates = append(predicates, shop.BrandSloganLT(*i.BrandSloganLT))
+	}
+	if i.BrandSloganLTE != nil {
+		predicates = append(predicates, shop.BrandSloganLTE(*i.BrandSloganLTE))
+	}
+	if i.BrandSloganContains != nil {
+		predicates = append(predicates, shop.BrandSloganContains(*i.BrandSloganContains))
+	}
+	if i.BrandSloganHasPrefix != nil {
+		predicates = append(predicates, shop.BrandSloganHasPrefix(*i.BrandSloganHasPrefix))
+	}
+	if i.BrandSloganHasSuffix != nil {
+		predicates = append(predicates, shop.BrandSloganHasSuffix(*i.BrandSloganHasSuffix))
+	}
+	if i.BrandSloganIsNil {
+		predicates = append(predicates, shop.BrandSloganIsNil())
+	}
+	if i.BrandSloganNotNil {
+		predicates = append(predicates, shop.BrandSloganNotNil())
+	}
+	if i.BrandSloganEqualFold != nil {
+		predicates = append(predicates, shop.BrandSloganEqualFold(*i.BrandSloganEqualFold))
+	}
+	if i.BrandSloganContainsFold != nil {
+		predicates = append(predicates, shop.BrandSloganContainsFold(*i.BrandSloganContainsFold))
+	}
+	if i.BrandShortDescription != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionEQ(*i.BrandShortDescription))
+	}
+	if i.BrandShortDescriptionNEQ != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionNEQ(*i.BrandShortDescriptionNEQ))
+	}
+	if len(i.BrandShortDescriptionIn) > 0 {
+		predicates = append(predicates, shop.BrandShortDescriptionIn(i.BrandShortDescriptionIn...))
+	}
+	if len(i.BrandShortDescriptionNotIn) > 0 {
+		predicates = append(predicates, shop.BrandShortDescriptionNotIn(i.BrandShortDescriptionNotIn...))
+	}
+	if i.BrandShortDescriptionGT != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionGT(*i.BrandShortDescriptionGT))
+	}
+	if i.BrandShortDescriptionGTE != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionGTE(*i.BrandShortDescriptionGTE))
+	}
+	if i.BrandShortDescriptionLT != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionLT(*i.BrandShortDescriptionLT))
+	}
+	if i.BrandShortDescriptionLTE != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionLTE(*i.BrandShortDescriptionLTE))
+	}
+	if i.BrandShortDescriptionContains != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionContains(*i.BrandShortDescriptionContains))
+	}
+	if i.BrandShortDescriptionHasPrefix != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionHasPrefix(*i.BrandShortDescriptionHasPrefix))
+	}
+	if i.BrandShortDescriptionHasSuffix != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionHasSuffix(*i.BrandShortDescriptionHasSuffix))
+	}
+	if i.BrandShortDescriptionIsNil {
+		predicates = append(predicates, shop.BrandShortDescriptionIsNil())
+	}
+	if i.BrandShortDescriptionNotNil {
+		predicates = append(predicates, shop.BrandShortDescriptionNotNil())
+	}
+	if i.BrandShortDescriptionEqualFold != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionEqualFold(*i.BrandShortDescriptionEqualFold))
+	}
+	if i.BrandShortDescriptionContainsFold != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionContainsFold(*i.BrandShortDescriptionContainsFold))
+	}
+	if i.BrandLogoID != nil {
+		predicates = append(predicates, shop.BrandLogoIDEQ(*i.BrandLogoID))
+	}
+	if i.BrandLogoIDNEQ != nil {
+		predicates = append(predicates, shop.BrandLogoIDNEQ(*i.BrandLogoIDNEQ))
+	}
+	if len(i.BrandLogoIDIn) > 0 {
+		predicates = append(predicates, shop.BrandLogoIDIn(i.BrandLogoIDIn...))
+	}
+	if len(i.BrandLogoIDNotIn) > 0 {
+		predicates = append(predicates, shop.BrandLogoIDNotIn(i.BrandLogoIDNotIn...))
+	}
+	if i.BrandLogoIDIsNil {
+		predicates = append(predicates, shop.BrandLogoIDIsNil())
+	}
+	if i.BrandLogoIDNotNil {
+		predicates = append(predicates, shop.BrandLogoIDNotNil())
+	}
+	if i.BrandSquareLogoID != nil {
+		predicates = append(predicates, shop.BrandSquareLogoIDEQ(*i.BrandSquareLogoID))
+	}
+	if i.BrandSquareLogoIDNEQ != nil {
+		predicates = append(predicates, shop.BrandSquareLogoIDNEQ(*i.BrandSquareLogoIDNEQ))
+	}
+	if len(i.BrandSquareLogoIDIn) > 0 {
+		predicates = append(predicates, shop.BrandSquareLogoIDIn(i.BrandSquareLogoIDIn...))
+	}
+	if len(i.BrandSquareLogoIDNotIn) > 0 {
+		predicates = append(predicates, shop.BrandSquareLogoIDNotIn(i.BrandSquareLogoIDNotIn...))
+	}
+	if i.BrandSquareLogoIDIsNil {
+		predicates = append(predicates, shop.BrandSquareLogoIDIsNil())
+	}
+	if i.BrandSquareLogoIDNotNil {
+		predicates = append(predicates, shop.BrandSquareLogoIDNotNil())
+	}
+	if i.BrandCoverImageID != nil {
+		predicates = append(predicates, shop.BrandCoverImageIDEQ(*i.BrandCoverImageID))
+	}
+	if i.BrandCoverImageIDNEQ != nil {
+		predicates = append(predicates, shop.BrandCoverImageIDNEQ(*i.BrandCoverImageIDNEQ))
+	}
+	if len(i.BrandCoverImageIDIn) > 0 {
+		predicates = append(predicates, shop.BrandCoverImageIDIn(i.BrandCoverImageIDIn...))
+	}
+	if len(i.BrandCoverImageIDNotIn) > 0 {
+		predicates = append(predicates, shop.BrandCoverImageIDNotIn(i.BrandCoverImageIDNotIn...))
+	}
+	if i.BrandCoverImageIDIsNil {
+		predicates = append(predicates, shop.BrandCoverImageIDIsNil())
+	}
+	if i.BrandCoverImageIDNotNil {
+		predicates = append(predicates, shop.BrandCoverImageIDNotNil())
+	}
 
+	if i.HasBrandLogo != nil {
+		p := shop.HasBrandLogo()
+		if !*i.HasBrandLogo {
+			p = shop.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBrandLogoWith) > 0 {
+		with := make([]predicate.ContentImage, 0, len(i.HasBrandLogoWith))
+		for _, w := range i.HasBrandLogoWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBrandLogoWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, shop.HasBrandLogoWith(with...))
+	}
+	if i.HasBrandSquareLogo != nil {
+		p := shop.HasBrandSquareLogo()
+		if !*i.HasBrandSquareLogo {
+			p = shop.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBrandSquareLogoWith) > 0 {
+		with := make([]predicate.ContentImage, 0, len(i.HasBrandSquareLogoWith))
+		for _, w := range i.HasBrandSquareLogoWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBrandSquareLogoWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, shop.HasBrandSquareLogoWith(with...))
+	}
+	if i.HasBrandCoverImage != nil {
+		p := shop.HasBrandCoverImage()
+		if !*i.HasBrandCoverImage {
+			p = shop.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBrandCoverImageWith) > 0 {
+		with := make([]predicate.ContentImage, 0, len(i.HasBrandCoverImageWith))
+		for _, w := range i.HasBrandCoverImageWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBrandCoverImageWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, shop.HasBrandCoverImageWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyShopWhereInput
@@ -14004,6 +14667,324 @@ func (i *ShopWhereInput) P() (predicate.Shop, error) {
 		return predicates[0], nil
 	default:
 		return shop.And(predicates...), nil
+	}
+}
+
+// ShopPolicyWhereInput represents a where input for filtering ShopPolicy queries.
+type ShopPolicyWhereInput struct {
+	Predicates []predicate.ShopPolicy  `json:"-"`
+	Not        *ShopPolicyWhereInput   `json:"not,omitempty"`
+	Or         []*ShopPolicyWhereInput `json:"or,omitempty"`
+	And        []*ShopPolicyWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *shoppolicy.Kind  `json:"kind,omitempty"`
+	KindNEQ   *shoppolicy.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []shoppolicy.Kind `json:"kindIn,omitempty"`
+	KindNotIn []shoppolicy.Kind `json:"kindNotIn,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "body" field predicates.
+	Body             *string  `json:"body,omitempty"`
+	BodyNEQ          *string  `json:"bodyNEQ,omitempty"`
+	BodyIn           []string `json:"bodyIn,omitempty"`
+	BodyNotIn        []string `json:"bodyNotIn,omitempty"`
+	BodyGT           *string  `json:"bodyGT,omitempty"`
+	BodyGTE          *string  `json:"bodyGTE,omitempty"`
+	BodyLT           *string  `json:"bodyLT,omitempty"`
+	BodyLTE          *string  `json:"bodyLTE,omitempty"`
+	BodyContains     *string  `json:"bodyContains,omitempty"`
+	BodyHasPrefix    *string  `json:"bodyHasPrefix,omitempty"`
+	BodyHasSuffix    *string  `json:"bodyHasSuffix,omitempty"`
+	BodyEqualFold    *string  `json:"bodyEqualFold,omitempty"`
+	BodyContainsFold *string  `json:"bodyContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ShopPolicyWhereInput) AddPredicates(predicates ...predicate.ShopPolicy) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ShopPolicyWhereInput filter on the ShopPolicyQuery builder.
+func (i *ShopPolicyWhereInput) Filter(q *ShopPolicyQuery) (*ShopPolicyQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyShopPolicyWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyShopPolicyWhereInput is returned in case the ShopPolicyWhereInput is empty.
+var ErrEmptyShopPolicyWhereInput = errors.New("ent: empty predicate ShopPolicyWhereInput")
+
+// P returns a predicate for filtering shoppolicies.
+// An error is returned if the input is empty or invalid.
+func (i *ShopPolicyWhereInput) P() (predicate.ShopPolicy, error) {
+	var predicates []predicate.ShopPolicy
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, shoppolicy.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ShopPolicy, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, shoppolicy.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ShopPolicy, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, shoppolicy.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, shoppolicy.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, shoppolicy.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, shoppolicy.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, shoppolicy.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, shoppolicy.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, shoppolicy.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, shoppolicy.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, shoppolicy.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, shoppolicy.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, shoppolicy.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, shoppolicy.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, shoppolicy.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, shoppolicy.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, shoppolicy.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, shoppolicy.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, shoppolicy.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, shoppolicy.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, shoppolicy.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, shoppolicy.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, shoppolicy.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, shoppolicy.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, shoppolicy.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, shoppolicy.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, shoppolicy.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, shoppolicy.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, shoppolicy.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, shoppolicy.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, shoppolicy.KindNotIn(i.KindNotIn...))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, shoppolicy.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, shoppolicy.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, shoppolicy.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, shoppolicy.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, shoppolicy.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, shoppolicy.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, shoppolicy.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, shoppolicy.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, shoppolicy.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, shoppolicy.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, shoppolicy.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, shoppolicy.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, shoppolicy.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Body != nil {
+		predicates = append(predicates, shoppolicy.BodyEQ(*i.Body))
+	}
+	if i.BodyNEQ != nil {
+		predicates = append(predicates, shoppolicy.BodyNEQ(*i.BodyNEQ))
+	}
+	if len(i.BodyIn) > 0 {
+		predicates = append(predicates, shoppolicy.BodyIn(i.BodyIn...))
+	}
+	if len(i.BodyNotIn) > 0 {
+		predicates = append(predicates, shoppolicy.BodyNotIn(i.BodyNotIn...))
+	}
+	if i.BodyGT != nil {
+		predicates = append(predicates, shoppolicy.BodyGT(*i.BodyGT))
+	}
+	if i.BodyGTE != nil {
+		predicates = append(predicates, shoppolicy.BodyGTE(*i.BodyGTE))
+	}
+	if i.BodyLT != nil {
+		predicates = append(predicates, shoppolicy.BodyLT(*i.BodyLT))
+	}
+	if i.BodyLTE != nil {
+		predicates = append(predicates, shoppolicy.BodyLTE(*i.BodyLTE))
+	}
+	if i.BodyContains != nil {
+		predicates = append(predicates, shoppolicy.BodyContains(*i.BodyContains))
+	}
+	if i.BodyHasPrefix != nil {
+		predicates = append(predicates, shoppolicy.BodyHasPrefix(*i.BodyHasPrefix))
+	}
+	if i.BodyHasSuffix != nil {
+		predicates = append(predicates, shoppolicy.BodyHasSuffix(*i.BodyHasSuffix))
+	}
+	if i.BodyEqualFold != nil {
+		predicates = append(predicates, shoppolicy.BodyEqualFold(*i.BodyEqualFold))
+	}
+	if i.BodyContainsFold != nil {
+		predicates = append(predicates, shoppolicy.BodyContainsFold(*i.BodyContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyShopPolicyWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return shoppolicy.And(predicates...), nil
 	}
 }
 
@@ -14342,5 +15323,305 @@ func (i *TaxRateWhereInput) P() (predicate.TaxRate, error) {
 		return predicates[0], nil
 	default:
 		return taxrate.And(predicates...), nil
+	}
+}
+
+// UrlRedirectWhereInput represents a where input for filtering UrlRedirect queries.
+type UrlRedirectWhereInput struct {
+	Predicates []predicate.UrlRedirect  `json:"-"`
+	Not        *UrlRedirectWhereInput   `json:"not,omitempty"`
+	Or         []*UrlRedirectWhereInput `json:"or,omitempty"`
+	And        []*UrlRedirectWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "path" field predicates.
+	Path             *string  `json:"path,omitempty"`
+	PathNEQ          *string  `json:"pathNEQ,omitempty"`
+	PathIn           []string `json:"pathIn,omitempty"`
+	PathNotIn        []string `json:"pathNotIn,omitempty"`
+	PathGT           *string  `json:"pathGT,omitempty"`
+	PathGTE          *string  `json:"pathGTE,omitempty"`
+	PathLT           *string  `json:"pathLT,omitempty"`
+	PathLTE          *string  `json:"pathLTE,omitempty"`
+	PathContains     *string  `json:"pathContains,omitempty"`
+	PathHasPrefix    *string  `json:"pathHasPrefix,omitempty"`
+	PathHasSuffix    *string  `json:"pathHasSuffix,omitempty"`
+	PathEqualFold    *string  `json:"pathEqualFold,omitempty"`
+	PathContainsFold *string  `json:"pathContainsFold,omitempty"`
+
+	// "target" field predicates.
+	Target             *string  `json:"target,omitempty"`
+	TargetNEQ          *string  `json:"targetNEQ,omitempty"`
+	TargetIn           []string `json:"targetIn,omitempty"`
+	TargetNotIn        []string `json:"targetNotIn,omitempty"`
+	TargetGT           *string  `json:"targetGT,omitempty"`
+	TargetGTE          *string  `json:"targetGTE,omitempty"`
+	TargetLT           *string  `json:"targetLT,omitempty"`
+	TargetLTE          *string  `json:"targetLTE,omitempty"`
+	TargetContains     *string  `json:"targetContains,omitempty"`
+	TargetHasPrefix    *string  `json:"targetHasPrefix,omitempty"`
+	TargetHasSuffix    *string  `json:"targetHasSuffix,omitempty"`
+	TargetEqualFold    *string  `json:"targetEqualFold,omitempty"`
+	TargetContainsFold *string  `json:"targetContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *UrlRedirectWhereInput) AddPredicates(predicates ...predicate.UrlRedirect) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the UrlRedirectWhereInput filter on the UrlRedirectQuery builder.
+func (i *UrlRedirectWhereInput) Filter(q *UrlRedirectQuery) (*UrlRedirectQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyUrlRedirectWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyUrlRedirectWhereInput is returned in case the UrlRedirectWhereInput is empty.
+var ErrEmptyUrlRedirectWhereInput = errors.New("ent: empty predicate UrlRedirectWhereInput")
+
+// P returns a predicate for filtering urlredirects.
+// An error is returned if the input is empty or invalid.
+func (i *UrlRedirectWhereInput) P() (predicate.UrlRedirect, error) {
+	var predicates []predicate.UrlRedirect
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, urlredirect.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.UrlRedirect, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, urlredirect.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.UrlRedirect, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, urlredirect.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, urlredirect.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, urlredirect.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, urlredirect.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, urlredirect.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, urlredirect.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, urlredirect.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, urlredirect.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, urlredirect.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, urlredirect.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, urlredirect.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, urlredirect.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, urlredirect.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, urlredirect.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, urlredirect.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, urlredirect.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, urlredirect.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, urlredirect.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, urlredirect.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, urlredirect.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, urlredirect.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, urlredirect.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, urlredirect.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, urlredirect.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, urlredirect.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Path != nil {
+		predicates = append(predicates, urlredirect.PathEQ(*i.Path))
+	}
+	if i.PathNEQ != nil {
+		predicates = append(predicates, urlredirect.PathNEQ(*i.PathNEQ))
+	}
+	if len(i.PathIn) > 0 {
+		predicates = append(predicates, urlredirect.PathIn(i.PathIn...))
+	}
+	if len(i.PathNotIn) > 0 {
+		predicates = append(predicates, urlredirect.PathNotIn(i.PathNotIn...))
+	}
+	if i.PathGT != nil {
+		predicates = append(predicates, urlredirect.PathGT(*i.PathGT))
+	}
+	if i.PathGTE != nil {
+		predicates = append(predicates, urlredirect.PathGTE(*i.PathGTE))
+	}
+	if i.PathLT != nil {
+		predicates = append(predicates, urlredirect.PathLT(*i.PathLT))
+	}
+	if i.PathLTE != nil {
+		predicates = append(predicates, urlredirect.PathLTE(*i.PathLTE))
+	}
+	if i.PathContains != nil {
+		predicates = append(predicates, urlredirect.PathContains(*i.PathContains))
+	}
+	if i.PathHasPrefix != nil {
+		predicates = append(predicates, urlredirect.PathHasPrefix(*i.PathHasPrefix))
+	}
+	if i.PathHasSuffix != nil {
+		predicates = append(predicates, urlredirect.PathHasSuffix(*i.PathHasSuffix))
+	}
+	if i.PathEqualFold != nil {
+		predicates = append(predicates, urlredirect.PathEqualFold(*i.PathEqualFold))
+	}
+	if i.PathContainsFold != nil {
+		predicates = append(predicates, urlredirect.PathContainsFold(*i.PathContainsFold))
+	}
+	if i.Target != nil {
+		predicates = append(predicates, urlredirect.TargetEQ(*i.Target))
+	}
+	if i.TargetNEQ != nil {
+		predicates = append(predicates, urlredirect.TargetNEQ(*i.TargetNEQ))
+	}
+	if len(i.TargetIn) > 0 {
+		predicates = append(predicates, urlredirect.TargetIn(i.TargetIn...))
+	}
+	if len(i.TargetNotIn) > 0 {
+		predicates = append(predicates, urlredirect.TargetNotIn(i.TargetNotIn...))
+	}
+	if i.TargetGT != nil {
+		predicates = append(predicates, urlredirect.TargetGT(*i.TargetGT))
+	}
+	if i.TargetGTE != nil {
+		predicates = append(predicates, urlredirect.TargetGTE(*i.TargetGTE))
+	}
+	if i.TargetLT != nil {
+		predicates = append(predicates, urlredirect.TargetLT(*i.TargetLT))
+	}
+	if i.TargetLTE != nil {
+		predicates = append(predicates, urlredirect.TargetLTE(*i.TargetLTE))
+	}
+	if i.TargetContains != nil {
+		predicates = append(predicates, urlredirect.TargetContains(*i.TargetContains))
+	}
+	if i.TargetHasPrefix != nil {
+		predicates = append(predicates, urlredirect.TargetHasPrefix(*i.TargetHasPrefix))
+	}
+	if i.TargetHasSuffix != nil {
+		predicates = append(predicates, urlredirect.TargetHasSuffix(*i.TargetHasSuffix))
+	}
+	if i.TargetEqualFold != nil {
+		predicates = append(predicates, urlredirect.TargetEqualFold(*i.TargetEqualFold))
+	}
+	if i.TargetContainsFold != nil {
+		predicates = append(predicates, urlredirect.TargetContainsFold(*i.TargetContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyUrlRedirectWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return urlredirect.And(predicates...), nil
 	}
 }

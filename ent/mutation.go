@@ -11,6 +11,7 @@ import (
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -36,7 +37,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 	"sync"
 	"time"
 
@@ -58,6 +61,7 @@ const (
 	TypeCollection          = "Collection"
 	TypeCollectionProduct   = "CollectionProduct"
 	TypeCompletionAttempt   = "CompletionAttempt"
+	TypeContentImage        = "ContentImage"
 	TypeCounter             = "Counter"
 	TypeCustomer            = "Customer"
 	TypeCustomerAccessToken = "CustomerAccessToken"
@@ -81,7 +85,9 @@ const (
 	TypeSearchTerm          = "SearchTerm"
 	TypeShippingRate        = "ShippingRate"
 	TypeShop                = "Shop"
+	TypeShopPolicy          = "ShopPolicy"
 	TypeTaxRate             = "TaxRate"
+	TypeUrlRedirect         = "UrlRedirect"
 )
 
 // CartMutation represents an operation that mutates the Cart nodes in the graph.
@@ -5322,6 +5328,733 @@ func (m *CompletionAttemptMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *CompletionAttemptMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown CompletionAttempt edge %s", name)
+}
+
+// ContentImageMutation represents an operation that mutates the ContentImage nodes in the graph.
+type ContentImageMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	url           *string
+	alt_text      *string
+	width         *int
+	addwidth      *int
+	height        *int
+	addheight     *int
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*ContentImage, error)
+	predicates    []predicate.ContentImage
+}
+
+var _ ent.Mutation = (*ContentImageMutation)(nil)
+
+// contentimageOption allows management of the mutation configuration using functional options.
+type contentimageOption func(*ContentImageMutation)
+
+// newContentImageMutation creates new mutation for the ContentImage entity.
+func newContentImageMutation(c config, op Op, opts ...contentimageOption) *ContentImageMutation {
+	m := &ContentImageMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeContentImage,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withContentImageID sets the ID field of the mutation.
+func withContentImageID(id int) contentimageOption {
+	return func(m *ContentImageMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ContentImage
+		)
+		m.oldValue = func(ctx context.Context) (*ContentImage, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ContentImage.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withContentImage sets the old ContentImage of the mutation.
+func withContentImage(node *ContentImage) contentimageOption {
+	return func(m *ContentImageMutation) {
+		m.oldValue = func(context.Context) (*ContentImage, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ContentImageMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ContentImageMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ContentImageMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ContentImageMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ContentImage.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ContentImageMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ContentImageMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ContentImage entity.
+// If the ContentImage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentImageMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ContentImageMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ContentImageMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ContentImageMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ContentImage entity.
+// If the ContentImage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentImageMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ContentImageMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetURL sets the "url" field.
+func (m *ContentImageMutation) SetURL(s string) {
+	m.url = &s
+}
+
+// URL returns the value of the "url" field in the mutation.
+func (m *ContentImageMutation) URL() (r string, exists bool) {
+	v := m.url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldURL returns the old "url" field's value of the ContentImage entity.
+// If the ContentImage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentImageMutation) OldURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldURL: %w", err)
+	}
+	return oldValue.URL, nil
+}
+
+// ResetURL resets all changes to the "url" field.
+func (m *ContentImageMutation) ResetURL() {
+	m.url = nil
+}
+
+// SetAltText sets the "alt_text" field.
+func (m *ContentImageMutation) SetAltText(s string) {
+	m.alt_text = &s
+}
+
+// AltText returns the value of the "alt_text" field in the mutation.
+func (m *ContentImageMutation) AltText() (r string, exists bool) {
+	v := m.alt_text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAltText returns the old "alt_text" field's value of the ContentImage entity.
+// If the ContentImage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentImageMutation) OldAltText(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAltText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAltText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAltText: %w", err)
+	}
+	return oldValue.AltText, nil
+}
+
+// ClearAltText clears the value of the "alt_text" field.
+func (m *ContentImageMutation) ClearAltText() {
+	m.alt_text = nil
+	m.clearedFields[contentimage.FieldAltText] = struct{}{}
+}
+
+// AltTextCleared returns if the "alt_text" field was cleared in this mutation.
+func (m *ContentImageMutation) AltTextCleared() bool {
+	_, ok := m.clearedFields[contentimage.FieldAltText]
+	return ok
+}
+
+// ResetAltText resets all changes to the "alt_text" field.
+func (m *ContentImageMutation) ResetAltText() {
+	m.alt_text = nil
+	delete(m.clearedFields, contentimage.FieldAltText)
+}
+
+// SetWidth sets the "width" field.
+func (m *ContentImageMutation) SetWidth(i int) {
+	m.width = &i
+	m.addwidth = nil
+}
+
+// Width returns the value of the "width" field in the mutation.
+func (m *ContentImageMutation) Width() (r int, exists bool) {
+	v := m.width
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWidth returns the old "width" field's value of the ContentImage entity.
+// If the ContentImage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentImageMutation) OldWidth(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWidth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWidth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWidth: %w", err)
+	}
+	return oldValue.Width, nil
+}
+
+// AddWidth adds i to the "width" field.
+func (m *ContentImageMutation) AddWidth(i int) {
+	if m.addwidth != nil {
+		*m.addwidth += i
+	} else {
+		m.addwidth = &i
+	}
+}
+
+// AddedWidth returns the value that was added to the "width" field in this mutation.
+func (m *ContentImageMutation) AddedWidth() (r int, exists bool) {
+	v := m.addwidth
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearWidth clears the value of the "width" field.
+func (m *ContentImageMutation) ClearWidth() {
+	m.width = nil
+	m.addwidth = nil
+	m.clearedFields[contentimage.FieldWidth] = struct{}{}
+}
+
+// WidthCleared returns if the "width" field was cleared in this mutation.
+func (m *ContentImageMutation) WidthCleared() bool {
+	_, ok := m.clearedFields[contentimage.FieldWidth]
+	return ok
+}
+
+// ResetWidth resets all changes to the "width" field.
+func (m *ContentImageMutation) ResetWidth() {
+	m.width = nil
+	m.addwidth = nil
+	delete(m.clearedFields, contentimage.FieldWidth)
+}
+
+// SetHeight sets the "height" field.
+func (m *ContentImageMutation) SetHeight(i int) {
+	m.height = &i
+	m.addheight = nil
+}
+
+// Height returns the value of the "height" field in the mutation.
+func (m *ContentImageMutation) Height() (r int, exists bool) {
+	v := m.height
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHeight returns the old "height" field's value of the ContentImage entity.
+// If the ContentImage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentImageMutation) OldHeight(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHeight is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHeight requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHeight: %w", err)
+	}
+	return oldValue.Height, nil
+}
+
+// AddHeight adds i to the "height" field.
+func (m *ContentImageMutation) AddHeight(i int) {
+	if m.addheight != nil {
+		*m.addheight += i
+	} else {
+		m.addheight = &i
+	}
+}
+
+// AddedHeight returns the value that was added to the "height" field in this mutation.
+func (m *ContentImageMutation) AddedHeight() (r int, exists bool) {
+	v := m.addheight
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearHeight clears the value of the "height" field.
+func (m *ContentImageMutation) ClearHeight() {
+	m.height = nil
+	m.addheight = nil
+	m.clearedFields[contentimage.FieldHeight] = struct{}{}
+}
+
+// HeightCleared returns if the "height" field was cleared in this mutation.
+func (m *ContentImageMutation) HeightCleared() bool {
+	_, ok := m.clearedFields[contentimage.FieldHeight]
+	return ok
+}
+
+// ResetHeight resets all changes to the "height" field.
+func (m *ContentImageMutation) ResetHeight() {
+	m.height = nil
+	m.addheight = nil
+	delete(m.clearedFields, contentimage.FieldHeight)
+}
+
+// Where appends a list predicates to the ContentImageMutation builder.
+func (m *ContentImageMutation) Where(ps ...predicate.ContentImage) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ContentImageMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ContentImageMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ContentImage, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ContentImageMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ContentImageMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ContentImage).
+func (m *ContentImageMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ContentImageMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, contentimage.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, contentimage.FieldUpdatedAt)
+	}
+	if m.url != nil {
+		fields = append(fields, contentimage.FieldURL)
+	}
+	if m.alt_text != nil {
+		fields = append(fields, contentimage.FieldAltText)
+	}
+	if m.width != nil {
+		fields = append(fields, contentimage.FieldWidth)
+	}
+	if m.height != nil {
+		fields = append(fields, contentimage.FieldHeight)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ContentImageMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case contentimage.FieldCreatedAt:
+		return m.CreatedAt()
+	case contentimage.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case contentimage.FieldURL:
+		return m.URL()
+	case contentimage.FieldAltText:
+		return m.AltText()
+	case contentimage.FieldWidth:
+		return m.Width()
+	case contentimage.FieldHeight:
+		return m.Height()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ContentImageMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case contentimage.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case contentimage.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case contentimage.FieldURL:
+		return m.OldURL(ctx)
+	case contentimage.FieldAltText:
+		return m.OldAltText(ctx)
+	case contentimage.FieldWidth:
+		return m.OldWidth(ctx)
+	case contentimage.FieldHeight:
+		return m.OldHeight(ctx)
+	}
+	return nil, fmt.Errorf("unknown ContentImage field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContentImageMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case contentimage.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case contentimage.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case contentimage.FieldURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetURL(v)
+		return nil
+	case contentimage.FieldAltText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAltText(v)
+		return nil
+	case contentimage.FieldWidth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWidth(v)
+		return nil
+	case contentimage.FieldHeight:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHeight(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ContentImage field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ContentImageMutation) AddedFields() []string {
+	var fields []string
+	if m.addwidth != nil {
+		fields = append(fields, contentimage.FieldWidth)
+	}
+	if m.addheight != nil {
+		fields = append(fields, contentimage.FieldHeight)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ContentImageMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case contentimage.FieldWidth:
+		return m.AddedWidth()
+	case contentimage.FieldHeight:
+		return m.AddedHeight()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContentImageMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case contentimage.FieldWidth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWidth(v)
+		return nil
+	case contentimage.FieldHeight:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHeight(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ContentImage numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ContentImageMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(contentimage.FieldAltText) {
+		fields = append(fields, contentimage.FieldAltText)
+	}
+	if m.FieldCleared(contentimage.FieldWidth) {
+		fields = append(fields, contentimage.FieldWidth)
+	}
+	if m.FieldCleared(contentimage.FieldHeight) {
+		fields = append(fields, contentimage.FieldHeight)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ContentImageMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ContentImageMutation) ClearField(name string) error {
+	switch name {
+	case contentimage.FieldAltText:
+		m.ClearAltText()
+		return nil
+	case contentimage.FieldWidth:
+		m.ClearWidth()
+		return nil
+	case contentimage.FieldHeight:
+		m.ClearHeight()
+		return nil
+	}
+	return fmt.Errorf("unknown ContentImage nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ContentImageMutation) ResetField(name string) error {
+	switch name {
+	case contentimage.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case contentimage.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case contentimage.FieldURL:
+		m.ResetURL()
+		return nil
+	case contentimage.FieldAltText:
+		m.ResetAltText()
+		return nil
+	case contentimage.FieldWidth:
+		m.ResetWidth()
+		return nil
+	case contentimage.FieldHeight:
+		m.ResetHeight()
+		return nil
+	}
+	return fmt.Errorf("unknown ContentImage field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ContentImageMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ContentImageMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ContentImageMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ContentImageMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ContentImageMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ContentImageMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ContentImageMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ContentImage unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ContentImageMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ContentImage edge %s", name)
 }
 
 // CounterMutation represents an operation that mutates the Counter nodes in the graph.
@@ -27168,9 +27901,18 @@ type ShopMutation struct {
 	primary_domain             *string
 	taxes_included             *bool
 	language_code              *string
+	brand_slogan               *string
+	brand_short_description    *string
+	brand_colors               *schema.BrandColors
 	accepted_card_brands       *[]string
 	appendaccepted_card_brands []string
 	clearedFields              map[string]struct{}
+	brand_logo                 *int
+	clearedbrand_logo          bool
+	brand_square_logo          *int
+	clearedbrand_square_logo   bool
+	brand_cover_image          *int
+	clearedbrand_cover_image   bool
 	done                       bool
 	oldValue                   func(context.Context) (*Shop, error)
 	predicates                 []predicate.Shop
@@ -27711,6 +28453,300 @@ func (m *ShopMutation) ResetLanguageCode() {
 	m.language_code = nil
 }
 
+// SetBrandSlogan sets the "brand_slogan" field.
+func (m *ShopMutation) SetBrandSlogan(s string) {
+	m.brand_slogan = &s
+}
+
+// BrandSlogan returns the value of the "brand_slogan" field in the mutation.
+func (m *ShopMutation) BrandSlogan() (r string, exists bool) {
+	v := m.brand_slogan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandSlogan returns the old "brand_slogan" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldBrandSlogan(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandSlogan is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandSlogan requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandSlogan: %w", err)
+	}
+	return oldValue.BrandSlogan, nil
+}
+
+// ClearBrandSlogan clears the value of the "brand_slogan" field.
+func (m *ShopMutation) ClearBrandSlogan() {
+	m.brand_slogan = nil
+	m.clearedFields[shop.FieldBrandSlogan] = struct{}{}
+}
+
+// BrandSloganCleared returns if the "brand_slogan" field was cleared in this mutation.
+func (m *ShopMutation) BrandSloganCleared() bool {
+	_, ok := m.clearedFields[shop.FieldBrandSlogan]
+	return ok
+}
+
+// ResetBrandSlogan resets all changes to the "brand_slogan" field.
+func (m *ShopMutation) ResetBrandSlogan() {
+	m.brand_slogan = nil
+	delete(m.clearedFields, shop.FieldBrandSlogan)
+}
+
+// SetBrandShortDescription sets the "brand_short_description" field.
+func (m *ShopMutation) SetBrandShortDescription(s string) {
+	m.brand_short_description = &s
+}
+
+// BrandShortDescription returns the value of the "brand_short_description" field in the mutation.
+func (m *ShopMutation) BrandShortDescription() (r string, exists bool) {
+	v := m.brand_short_description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandShortDescription returns the old "brand_short_description" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldBrandShortDescription(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandShortDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandShortDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandShortDescription: %w", err)
+	}
+	return oldValue.BrandShortDescription, nil
+}
+
+// ClearBrandShortDescription clears the value of the "brand_short_description" field.
+func (m *ShopMutation) ClearBrandShortDescription() {
+	m.brand_short_description = nil
+	m.clearedFields[shop.FieldBrandShortDescription] = struct{}{}
+}
+
+// BrandShortDescriptionCleared returns if the "brand_short_description" field was cleared in this mutation.
+func (m *ShopMutation) BrandShortDescriptionCleared() bool {
+	_, ok := m.clearedFields[shop.FieldBrandShortDescription]
+	return ok
+}
+
+// ResetBrandShortDescription resets all changes to the "brand_short_description" field.
+func (m *ShopMutation) ResetBrandShortDescription() {
+	m.brand_short_description = nil
+	delete(m.clearedFields, shop.FieldBrandShortDescription)
+}
+
+// SetBrandColors sets the "brand_colors" field.
+func (m *ShopMutation) SetBrandColors(sc schema.BrandColors) {
+	m.brand_colors = &sc
+}
+
+// BrandColors returns the value of the "brand_colors" field in the mutation.
+func (m *ShopMutation) BrandColors() (r schema.BrandColors, exists bool) {
+	v := m.brand_colors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandColors returns the old "brand_colors" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldBrandColors(ctx context.Context) (v schema.BrandColors, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandColors is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandColors requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandColors: %w", err)
+	}
+	return oldValue.BrandColors, nil
+}
+
+// ClearBrandColors clears the value of the "brand_colors" field.
+func (m *ShopMutation) ClearBrandColors() {
+	m.brand_colors = nil
+	m.clearedFields[shop.FieldBrandColors] = struct{}{}
+}
+
+// BrandColorsCleared returns if the "brand_colors" field was cleared in this mutation.
+func (m *ShopMutation) BrandColorsCleared() bool {
+	_, ok := m.clearedFields[shop.FieldBrandColors]
+	return ok
+}
+
+// ResetBrandColors resets all changes to the "brand_colors" field.
+func (m *ShopMutation) ResetBrandColors() {
+	m.brand_colors = nil
+	delete(m.clearedFields, shop.FieldBrandColors)
+}
+
+// SetBrandLogoID sets the "brand_logo_id" field.
+func (m *ShopMutation) SetBrandLogoID(i int) {
+	m.brand_logo = &i
+}
+
+// BrandLogoID returns the value of the "brand_logo_id" field in the mutation.
+func (m *ShopMutation) BrandLogoID() (r int, exists bool) {
+	v := m.brand_logo
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandLogoID returns the old "brand_logo_id" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldBrandLogoID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandLogoID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandLogoID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandLogoID: %w", err)
+	}
+	return oldValue.BrandLogoID, nil
+}
+
+// ClearBrandLogoID clears the value of the "brand_logo_id" field.
+func (m *ShopMutation) ClearBrandLogoID() {
+	m.brand_logo = nil
+	m.clearedFields[shop.FieldBrandLogoID] = struct{}{}
+}
+
+// BrandLogoIDCleared returns if the "brand_logo_id" field was cleared in this mutation.
+func (m *ShopMutation) BrandLogoIDCleared() bool {
+	_, ok := m.clearedFields[shop.FieldBrandLogoID]
+	return ok
+}
+
+// ResetBrandLogoID resets all changes to the "brand_logo_id" field.
+func (m *ShopMutation) ResetBrandLogoID() {
+	m.brand_logo = nil
+	delete(m.clearedFields, shop.FieldBrandLogoID)
+}
+
+// SetBrandSquareLogoID sets the "brand_square_logo_id" field.
+func (m *ShopMutation) SetBrandSquareLogoID(i int) {
+	m.brand_square_logo = &i
+}
+
+// BrandSquareLogoID returns the value of the "brand_square_logo_id" field in the mutation.
+func (m *ShopMutation) BrandSquareLogoID() (r int, exists bool) {
+	v := m.brand_square_logo
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandSquareLogoID returns the old "brand_square_logo_id" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldBrandSquareLogoID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandSquareLogoID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandSquareLogoID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandSquareLogoID: %w", err)
+	}
+	return oldValue.BrandSquareLogoID, nil
+}
+
+// ClearBrandSquareLogoID clears the value of the "brand_square_logo_id" field.
+func (m *ShopMutation) ClearBrandSquareLogoID() {
+	m.brand_square_logo = nil
+	m.clearedFields[shop.FieldBrandSquareLogoID] = struct{}{}
+}
+
+// BrandSquareLogoIDCleared returns if the "brand_square_logo_id" field was cleared in this mutation.
+func (m *ShopMutation) BrandSquareLogoIDCleared() bool {
+	_, ok := m.clearedFields[shop.FieldBrandSquareLogoID]
+	return ok
+}
+
+// ResetBrandSquareLogoID resets all changes to the "brand_square_logo_id" field.
+func (m *ShopMutation) ResetBrandSquareLogoID() {
+	m.brand_square_logo = nil
+	delete(m.clearedFields, shop.FieldBrandSquareLogoID)
+}
+
+// SetBrandCoverImageID sets the "brand_cover_image_id" field.
+func (m *ShopMutation) SetBrandCoverImageID(i int) {
+	m.brand_cover_image = &i
+}
+
+// BrandCoverImageID returns the value of the "brand_cover_image_id" field in the mutation.
+func (m *ShopMutation) BrandCoverImageID() (r int, exists bool) {
+	v := m.brand_cover_image
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandCoverImageID returns the old "brand_cover_image_id" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldBrandCoverImageID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandCoverImageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandCoverImageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandCoverImageID: %w", err)
+	}
+	return oldValue.BrandCoverImageID, nil
+}
+
+// ClearBrandCoverImageID clears the value of the "brand_cover_image_id" field.
+func (m *ShopMutation) ClearBrandCoverImageID() {
+	m.brand_cover_image = nil
+	m.clearedFields[shop.FieldBrandCoverImageID] = struct{}{}
+}
+
+// BrandCoverImageIDCleared returns if the "brand_cover_image_id" field was cleared in this mutation.
+func (m *ShopMutation) BrandCoverImageIDCleared() bool {
+	_, ok := m.clearedFields[shop.FieldBrandCoverImageID]
+	return ok
+}
+
+// ResetBrandCoverImageID resets all changes to the "brand_cover_image_id" field.
+func (m *ShopMutation) ResetBrandCoverImageID() {
+	m.brand_cover_image = nil
+	delete(m.clearedFields, shop.FieldBrandCoverImageID)
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (m *ShopMutation) SetAcceptedCardBrands(s []string) {
 	m.accepted_card_brands = &s
@@ -27762,6 +28798,87 @@ func (m *ShopMutation) ResetAcceptedCardBrands() {
 	m.appendaccepted_card_brands = nil
 }
 
+// ClearBrandLogo clears the "brand_logo" edge to the ContentImage entity.
+func (m *ShopMutation) ClearBrandLogo() {
+	m.clearedbrand_logo = true
+	m.clearedFields[shop.FieldBrandLogoID] = struct{}{}
+}
+
+// BrandLogoCleared reports if the "brand_logo" edge to the ContentImage entity was cleared.
+func (m *ShopMutation) BrandLogoCleared() bool {
+	return m.BrandLogoIDCleared() || m.clearedbrand_logo
+}
+
+// BrandLogoIDs returns the "brand_logo" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BrandLogoID instead. It exists only for internal usage by the builders.
+func (m *ShopMutation) BrandLogoIDs() (ids []int) {
+	if id := m.brand_logo; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBrandLogo resets all changes to the "brand_logo" edge.
+func (m *ShopMutation) ResetBrandLogo() {
+	m.brand_logo = nil
+	m.clearedbrand_logo = false
+}
+
+// ClearBrandSquareLogo clears the "brand_square_logo" edge to the ContentImage entity.
+func (m *ShopMutation) ClearBrandSquareLogo() {
+	m.clearedbrand_square_logo = true
+	m.clearedFields[shop.FieldBrandSquareLogoID] = struct{}{}
+}
+
+// BrandSquareLogoCleared reports if the "brand_square_logo" edge to the ContentImage entity was cleared.
+func (m *ShopMutation) BrandSquareLogoCleared() bool {
+	return m.BrandSquareLogoIDCleared() || m.clearedbrand_square_logo
+}
+
+// BrandSquareLogoIDs returns the "brand_square_logo" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BrandSquareLogoID instead. It exists only for internal usage by the builders.
+func (m *ShopMutation) BrandSquareLogoIDs() (ids []int) {
+	if id := m.brand_square_logo; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBrandSquareLogo resets all changes to the "brand_square_logo" edge.
+func (m *ShopMutation) ResetBrandSquareLogo() {
+	m.brand_square_logo = nil
+	m.clearedbrand_square_logo = false
+}
+
+// ClearBrandCoverImage clears the "brand_cover_image" edge to the ContentImage entity.
+func (m *ShopMutation) ClearBrandCoverImage() {
+	m.clearedbrand_cover_image = true
+	m.clearedFields[shop.FieldBrandCoverImageID] = struct{}{}
+}
+
+// BrandCoverImageCleared reports if the "brand_cover_image" edge to the ContentImage entity was cleared.
+func (m *ShopMutation) BrandCoverImageCleared() bool {
+	return m.BrandCoverImageIDCleared() || m.clearedbrand_cover_image
+}
+
+// BrandCoverImageIDs returns the "brand_cover_image" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BrandCoverImageID instead. It exists only for internal usage by the builders.
+func (m *ShopMutation) BrandCoverImageIDs() (ids []int) {
+	if id := m.brand_cover_image; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBrandCoverImage resets all changes to the "brand_cover_image" edge.
+func (m *ShopMutation) ResetBrandCoverImage() {
+	m.brand_cover_image = nil
+	m.clearedbrand_cover_image = false
+}
+
 // Where appends a list predicates to the ShopMutation builder.
 func (m *ShopMutation) Where(ps ...predicate.Shop) {
 	m.predicates = append(m.predicates, ps...)
@@ -27796,7 +28913,7 @@ func (m *ShopMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShopMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, shop.FieldCreatedAt)
 	}
@@ -27829,6 +28946,24 @@ func (m *ShopMutation) Fields() []string {
 	}
 	if m.language_code != nil {
 		fields = append(fields, shop.FieldLanguageCode)
+	}
+	if m.brand_slogan != nil {
+		fields = append(fields, shop.FieldBrandSlogan)
+	}
+	if m.brand_short_description != nil {
+		fields = append(fields, shop.FieldBrandShortDescription)
+	}
+	if m.brand_colors != nil {
+		fields = append(fields, shop.FieldBrandColors)
+	}
+	if m.brand_logo != nil {
+		fields = append(fields, shop.FieldBrandLogoID)
+	}
+	if m.brand_square_logo != nil {
+		fields = append(fields, shop.FieldBrandSquareLogoID)
+	}
+	if m.brand_cover_image != nil {
+		fields = append(fields, shop.FieldBrandCoverImageID)
 	}
 	if m.accepted_card_brands != nil {
 		fields = append(fields, shop.FieldAcceptedCardBrands)
@@ -27863,6 +28998,18 @@ func (m *ShopMutation) Field(name string) (ent.Value, bool) {
 		return m.TaxesIncluded()
 	case shop.FieldLanguageCode:
 		return m.LanguageCode()
+	case shop.FieldBrandSlogan:
+		return m.BrandSlogan()
+	case shop.FieldBrandShortDescription:
+		return m.BrandShortDescription()
+	case shop.FieldBrandColors:
+		return m.BrandColors()
+	case shop.FieldBrandLogoID:
+		return m.BrandLogoID()
+	case shop.FieldBrandSquareLogoID:
+		return m.BrandSquareLogoID()
+	case shop.FieldBrandCoverImageID:
+		return m.BrandCoverImageID()
 	case shop.FieldAcceptedCardBrands:
 		return m.AcceptedCardBrands()
 	}
@@ -27896,6 +29043,18 @@ func (m *ShopMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldTaxesIncluded(ctx)
 	case shop.FieldLanguageCode:
 		return m.OldLanguageCode(ctx)
+	case shop.FieldBrandSlogan:
+		return m.OldBrandSlogan(ctx)
+	case shop.FieldBrandShortDescription:
+		return m.OldBrandShortDescription(ctx)
+	case shop.FieldBrandColors:
+		return m.OldBrandColors(ctx)
+	case shop.FieldBrandLogoID:
+		return m.OldBrandLogoID(ctx)
+	case shop.FieldBrandSquareLogoID:
+		return m.OldBrandSquareLogoID(ctx)
+	case shop.FieldBrandCoverImageID:
+		return m.OldBrandCoverImageID(ctx)
 	case shop.FieldAcceptedCardBrands:
 		return m.OldAcceptedCardBrands(ctx)
 	}
@@ -27984,6 +29143,48 @@ func (m *ShopMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLanguageCode(v)
 		return nil
+	case shop.FieldBrandSlogan:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandSlogan(v)
+		return nil
+	case shop.FieldBrandShortDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandShortDescription(v)
+		return nil
+	case shop.FieldBrandColors:
+		v, ok := value.(schema.BrandColors)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandColors(v)
+		return nil
+	case shop.FieldBrandLogoID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandLogoID(v)
+		return nil
+	case shop.FieldBrandSquareLogoID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandSquareLogoID(v)
+		return nil
+	case shop.FieldBrandCoverImageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandCoverImageID(v)
+		return nil
 	case shop.FieldAcceptedCardBrands:
 		v, ok := value.([]string)
 		if !ok {
@@ -27998,13 +29199,16 @@ func (m *ShopMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *ShopMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *ShopMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
 	return nil, false
 }
 
@@ -28027,6 +29231,24 @@ func (m *ShopMutation) ClearedFields() []string {
 	if m.FieldCleared(shop.FieldPrimaryDomain) {
 		fields = append(fields, shop.FieldPrimaryDomain)
 	}
+	if m.FieldCleared(shop.FieldBrandSlogan) {
+		fields = append(fields, shop.FieldBrandSlogan)
+	}
+	if m.FieldCleared(shop.FieldBrandShortDescription) {
+		fields = append(fields, shop.FieldBrandShortDescription)
+	}
+	if m.FieldCleared(shop.FieldBrandColors) {
+		fields = append(fields, shop.FieldBrandColors)
+	}
+	if m.FieldCleared(shop.FieldBrandLogoID) {
+		fields = append(fields, shop.FieldBrandLogoID)
+	}
+	if m.FieldCleared(shop.FieldBrandSquareLogoID) {
+		fields = append(fields, shop.FieldBrandSquareLogoID)
+	}
+	if m.FieldCleared(shop.FieldBrandCoverImageID) {
+		fields = append(fields, shop.FieldBrandCoverImageID)
+	}
 	return fields
 }
 
@@ -28046,6 +29268,24 @@ func (m *ShopMutation) ClearField(name string) error {
 		return nil
 	case shop.FieldPrimaryDomain:
 		m.ClearPrimaryDomain()
+		return nil
+	case shop.FieldBrandSlogan:
+		m.ClearBrandSlogan()
+		return nil
+	case shop.FieldBrandShortDescription:
+		m.ClearBrandShortDescription()
+		return nil
+	case shop.FieldBrandColors:
+		m.ClearBrandColors()
+		return nil
+	case shop.FieldBrandLogoID:
+		m.ClearBrandLogoID()
+		return nil
+	case shop.FieldBrandSquareLogoID:
+		m.ClearBrandSquareLogoID()
+		return nil
+	case shop.FieldBrandCoverImageID:
+		m.ClearBrandCoverImageID()
 		return nil
 	}
 	return fmt.Errorf("unknown Shop nullable field %s", name)
@@ -28088,6 +29328,24 @@ func (m *ShopMutation) ResetField(name string) error {
 	case shop.FieldLanguageCode:
 		m.ResetLanguageCode()
 		return nil
+	case shop.FieldBrandSlogan:
+		m.ResetBrandSlogan()
+		return nil
+	case shop.FieldBrandShortDescription:
+		m.ResetBrandShortDescription()
+		return nil
+	case shop.FieldBrandColors:
+		m.ResetBrandColors()
+		return nil
+	case shop.FieldBrandLogoID:
+		m.ResetBrandLogoID()
+		return nil
+	case shop.FieldBrandSquareLogoID:
+		m.ResetBrandSquareLogoID()
+		return nil
+	case shop.FieldBrandCoverImageID:
+		m.ResetBrandCoverImageID()
+		return nil
 	case shop.FieldAcceptedCardBrands:
 		m.ResetAcceptedCardBrands()
 		return nil
@@ -28097,19 +29355,42 @@ func (m *ShopMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ShopMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 3)
+	if m.brand_logo != nil {
+		edges = append(edges, shop.EdgeBrandLogo)
+	}
+	if m.brand_square_logo != nil {
+		edges = append(edges, shop.EdgeBrandSquareLogo)
+	}
+	if m.brand_cover_image != nil {
+		edges = append(edges, shop.EdgeBrandCoverImage)
+	}
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *ShopMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case shop.EdgeBrandLogo:
+		if id := m.brand_logo; id != nil {
+			return []ent.Value{*id}
+		}
+	case shop.EdgeBrandSquareLogo:
+		if id := m.brand_square_logo; id != nil {
+			return []ent.Value{*id}
+		}
+	case shop.EdgeBrandCoverImage:
+		if id := m.brand_cover_image; id != nil {
+			return []ent.Value{*id}
+		}
+	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ShopMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 3)
 	return edges
 }
 
@@ -28121,26 +29402,607 @@ func (m *ShopMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ShopMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 3)
+	if m.clearedbrand_logo {
+		edges = append(edges, shop.EdgeBrandLogo)
+	}
+	if m.clearedbrand_square_logo {
+		edges = append(edges, shop.EdgeBrandSquareLogo)
+	}
+	if m.clearedbrand_cover_image {
+		edges = append(edges, shop.EdgeBrandCoverImage)
+	}
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *ShopMutation) EdgeCleared(name string) bool {
+	switch name {
+	case shop.EdgeBrandLogo:
+		return m.clearedbrand_logo
+	case shop.EdgeBrandSquareLogo:
+		return m.clearedbrand_square_logo
+	case shop.EdgeBrandCoverImage:
+		return m.clearedbrand_cover_image
+	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *ShopMutation) ClearEdge(name string) error {
+	switch name {
+	case shop.EdgeBrandLogo:
+		m.ClearBrandLogo()
+		return nil
+	case shop.EdgeBrandSquareLogo:
+		m.ClearBrandSquareLogo()
+		return nil
+	case shop.EdgeBrandCoverImage:
+		m.ClearBrandCoverImage()
+		return nil
+	}
 	return fmt.Errorf("unknown Shop unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *ShopMutation) ResetEdge(name string) error {
+	switch name {
+	case shop.EdgeBrandLogo:
+		m.ResetBrandLogo()
+		return nil
+	case shop.EdgeBrandSquareLogo:
+		m.ResetBrandSquareLogo()
+		return nil
+	case shop.EdgeBrandCoverImage:
+		m.ResetBrandCoverImage()
+		return nil
+	}
 	return fmt.Errorf("unknown Shop edge %s", name)
+}
+
+// ShopPolicyMutation represents an operation that mutates the ShopPolicy nodes in the graph.
+type ShopPolicyMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	kind          *shoppolicy.Kind
+	title         *string
+	body          *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*ShopPolicy, error)
+	predicates    []predicate.ShopPolicy
+}
+
+var _ ent.Mutation = (*ShopPolicyMutation)(nil)
+
+// shoppolicyOption allows management of the mutation configuration using functional options.
+type shoppolicyOption func(*ShopPolicyMutation)
+
+// newShopPolicyMutation creates new mutation for the ShopPolicy entity.
+func newShopPolicyMutation(c config, op Op, opts ...shoppolicyOption) *ShopPolicyMutation {
+	m := &ShopPolicyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeShopPolicy,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withShopPolicyID sets the ID field of the mutation.
+func withShopPolicyID(id int) shoppolicyOption {
+	return func(m *ShopPolicyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ShopPolicy
+		)
+		m.oldValue = func(ctx context.Context) (*ShopPolicy, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ShopPolicy.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withShopPolicy sets the old ShopPolicy of the mutation.
+func withShopPolicy(node *ShopPolicy) shoppolicyOption {
+	return func(m *ShopPolicyMutation) {
+		m.oldValue = func(context.Context) (*ShopPolicy, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ShopPolicyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ShopPolicyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ShopPolicyMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ShopPolicyMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ShopPolicy.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ShopPolicyMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ShopPolicyMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ShopPolicy entity.
+// If the ShopPolicy object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopPolicyMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ShopPolicyMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ShopPolicyMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ShopPolicyMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ShopPolicy entity.
+// If the ShopPolicy object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopPolicyMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ShopPolicyMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ShopPolicyMutation) SetKind(s shoppolicy.Kind) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ShopPolicyMutation) Kind() (r shoppolicy.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ShopPolicy entity.
+// If the ShopPolicy object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopPolicyMutation) OldKind(ctx context.Context) (v shoppolicy.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ShopPolicyMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *ShopPolicyMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *ShopPolicyMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the ShopPolicy entity.
+// If the ShopPolicy object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopPolicyMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *ShopPolicyMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetBody sets the "body" field.
+func (m *ShopPolicyMutation) SetBody(s string) {
+	m.body = &s
+}
+
+// Body returns the value of the "body" field in the mutation.
+func (m *ShopPolicyMutation) Body() (r string, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBody returns the old "body" field's value of the ShopPolicy entity.
+// If the ShopPolicy object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopPolicyMutation) OldBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBody: %w", err)
+	}
+	return oldValue.Body, nil
+}
+
+// ResetBody resets all changes to the "body" field.
+func (m *ShopPolicyMutation) ResetBody() {
+	m.body = nil
+}
+
+// Where appends a list predicates to the ShopPolicyMutation builder.
+func (m *ShopPolicyMutation) Where(ps ...predicate.ShopPolicy) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ShopPolicyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ShopPolicyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ShopPolicy, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ShopPolicyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ShopPolicyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ShopPolicy).
+func (m *ShopPolicyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ShopPolicyMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, shoppolicy.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, shoppolicy.FieldUpdatedAt)
+	}
+	if m.kind != nil {
+		fields = append(fields, shoppolicy.FieldKind)
+	}
+	if m.title != nil {
+		fields = append(fields, shoppolicy.FieldTitle)
+	}
+	if m.body != nil {
+		fields = append(fields, shoppolicy.FieldBody)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ShopPolicyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case shoppolicy.FieldCreatedAt:
+		return m.CreatedAt()
+	case shoppolicy.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case shoppolicy.FieldKind:
+		return m.Kind()
+	case shoppolicy.FieldTitle:
+		return m.Title()
+	case shoppolicy.FieldBody:
+		return m.Body()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ShopPolicyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case shoppolicy.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case shoppolicy.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case shoppolicy.FieldKind:
+		return m.OldKind(ctx)
+	case shoppolicy.FieldTitle:
+		return m.OldTitle(ctx)
+	case shoppolicy.FieldBody:
+		return m.OldBody(ctx)
+	}
+	return nil, fmt.Errorf("unknown ShopPolicy field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ShopPolicyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case shoppolicy.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case shoppolicy.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case shoppolicy.FieldKind:
+		v, ok := value.(shoppolicy.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case shoppolicy.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case shoppolicy.FieldBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBody(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ShopPolicy field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ShopPolicyMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ShopPolicyMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ShopPolicyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ShopPolicy numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ShopPolicyMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ShopPolicyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ShopPolicyMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ShopPolicy nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ShopPolicyMutation) ResetField(name string) error {
+	switch name {
+	case shoppolicy.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case shoppolicy.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case shoppolicy.FieldKind:
+		m.ResetKind()
+		return nil
+	case shoppolicy.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case shoppolicy.FieldBody:
+		m.ResetBody()
+		return nil
+	}
+	return fmt.Errorf("unknown ShopPolicy field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ShopPolicyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ShopPolicyMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ShopPolicyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ShopPolicyMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ShopPolicyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ShopPolicyMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ShopPolicyMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ShopPolicy unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ShopPolicyMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ShopPolicy edge %s", name)
 }
 
 // TaxRateMutation represents an operation that mutates the TaxRate nodes in the graph.
@@ -28741,4 +30603,492 @@ func (m *TaxRateMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *TaxRateMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown TaxRate edge %s", name)
+}
+
+// UrlRedirectMutation represents an operation that mutates the UrlRedirect nodes in the graph.
+type UrlRedirectMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	_path         *string
+	target        *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*UrlRedirect, error)
+	predicates    []predicate.UrlRedirect
+}
+
+var _ ent.Mutation = (*UrlRedirectMutation)(nil)
+
+// urlredirectOption allows management of the mutation configuration using functional options.
+type urlredirectOption func(*UrlRedirectMutation)
+
+// newUrlRedirectMutation creates new mutation for the UrlRedirect entity.
+func newUrlRedirectMutation(c config, op Op, opts ...urlredirectOption) *UrlRedirectMutation {
+	m := &UrlRedirectMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeUrlRedirect,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withUrlRedirectID sets the ID field of the mutation.
+func withUrlRedirectID(id int) urlredirectOption {
+	return func(m *UrlRedirectMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *UrlRedirect
+		)
+		m.oldValue = func(ctx context.Context) (*UrlRedirect, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().UrlRedirect.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withUrlRedirect sets the old UrlRedirect of the mutation.
+func withUrlRedirect(node *UrlRedirect) urlredirectOption {
+	return func(m *UrlRedirectMutation) {
+		m.oldValue = func(context.Context) (*UrlRedirect, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m UrlRedirectMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m UrlRedirectMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *UrlRedirectMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *UrlRedirectMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().UrlRedirect.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *UrlRedirectMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *UrlRedirectMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the UrlRedirect entity.
+// If the UrlRedirect object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UrlRedirectMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *UrlRedirectMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *UrlRedirectMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *UrlRedirectMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the UrlRedirect entity.
+// If the UrlRedirect object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UrlRedirectMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *UrlRedirectMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPath sets the "path" field.
+func (m *UrlRedirectMutation) SetPath(s string) {
+	m._path = &s
+}
+
+// Path returns the value of the "path" field in the mutation.
+func (m *UrlRedirectMutation) Path() (r string, exists bool) {
+	v := m._path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPath returns the old "path" field's value of the UrlRedirect entity.
+// If the UrlRedirect object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UrlRedirectMutation) OldPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPath: %w", err)
+	}
+	return oldValue.Path, nil
+}
+
+// ResetPath resets all changes to the "path" field.
+func (m *UrlRedirectMutation) ResetPath() {
+	m._path = nil
+}
+
+// SetTarget sets the "target" field.
+func (m *UrlRedirectMutation) SetTarget(s string) {
+	m.target = &s
+}
+
+// Target returns the value of the "target" field in the mutation.
+func (m *UrlRedirectMutation) Target() (r string, exists bool) {
+	v := m.target
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTarget returns the old "target" field's value of the UrlRedirect entity.
+// If the UrlRedirect object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UrlRedirectMutation) OldTarget(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTarget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTarget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTarget: %w", err)
+	}
+	return oldValue.Target, nil
+}
+
+// ResetTarget resets all changes to the "target" field.
+func (m *UrlRedirectMutation) ResetTarget() {
+	m.target = nil
+}
+
+// Where appends a list predicates to the UrlRedirectMutation builder.
+func (m *UrlRedirectMutation) Where(ps ...predicate.UrlRedirect) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the UrlRedirectMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *UrlRedirectMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.UrlRedirect, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *UrlRedirectMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *UrlRedirectMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (UrlRedirect).
+func (m *UrlRedirectMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *UrlRedirectMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, urlredirect.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, urlredirect.FieldUpdatedAt)
+	}
+	if m._path != nil {
+		fields = append(fields, urlredirect.FieldPath)
+	}
+	if m.target != nil {
+		fields = append(fields, urlredirect.FieldTarget)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *UrlRedirectMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case urlredirect.FieldCreatedAt:
+		return m.CreatedAt()
+	case urlredirect.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case urlredirect.FieldPath:
+		return m.Path()
+	case urlredirect.FieldTarget:
+		return m.Target()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *UrlRedirectMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case urlredirect.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case urlredirect.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case urlredirect.FieldPath:
+		return m.OldPath(ctx)
+	case urlredirect.FieldTarget:
+		return m.OldTarget(ctx)
+	}
+	return nil, fmt.Errorf("unknown UrlRedirect field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *UrlRedirectMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case urlredirect.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case urlredirect.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case urlredirect.FieldPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPath(v)
+		return nil
+	case urlredirect.FieldTarget:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTarget(v)
+		return nil
+	}
+	return fmt.Errorf("unknown UrlRedirect field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *UrlRedirectMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *UrlRedirectMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *UrlRedirectMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown UrlRedirect numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *UrlRedirectMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *UrlRedirectMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *UrlRedirectMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown UrlRedirect nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *UrlRedirectMutation) ResetField(name string) error {
+	switch name {
+	case urlredirect.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case urlredirect.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case urlredirect.FieldPath:
+		m.ResetPath()
+		return nil
+	case urlredirect.FieldTarget:
+		m.ResetTarget()
+		return nil
+	}
+	return fmt.Errorf("unknown UrlRedirect field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *UrlRedirectMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *UrlRedirectMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *UrlRedirectMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *UrlRedirectMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *UrlRedirectMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *UrlRedirectMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *UrlRedirectMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown UrlRedirect unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *UrlRedirectMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown UrlRedirect edge %s", name)
 }

@@ -8,6 +8,7 @@ import (
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -31,7 +32,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 	"time"
 )
 
@@ -197,6 +200,51 @@ func init() {
 	completionattemptDescCartToken := completionattemptFields[2].Descriptor()
 	// completionattempt.CartTokenValidator is a validator for the "cart_token" field. It is called by the builders before save.
 	completionattempt.CartTokenValidator = completionattemptDescCartToken.Validators[0].(func(string) error)
+	contentimageMixin := schema.ContentImage{}.Mixin()
+	contentimageMixinFields0 := contentimageMixin[0].Fields()
+	_ = contentimageMixinFields0
+	contentimageFields := schema.ContentImage{}.Fields()
+	_ = contentimageFields
+	// contentimageDescCreatedAt is the schema descriptor for created_at field.
+	contentimageDescCreatedAt := contentimageMixinFields0[0].Descriptor()
+	// contentimage.DefaultCreatedAt holds the default value on creation for the created_at field.
+	contentimage.DefaultCreatedAt = contentimageDescCreatedAt.Default.(func() time.Time)
+	// contentimageDescUpdatedAt is the schema descriptor for updated_at field.
+	contentimageDescUpdatedAt := contentimageMixinFields0[1].Descriptor()
+	// contentimage.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	contentimage.DefaultUpdatedAt = contentimageDescUpdatedAt.Default.(func() time.Time)
+	// contentimage.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	contentimage.UpdateDefaultUpdatedAt = contentimageDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// contentimageDescURL is the schema descriptor for url field.
+	contentimageDescURL := contentimageFields[0].Descriptor()
+	// contentimage.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	contentimage.URLValidator = func() func(string) error {
+		validators := contentimageDescURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(url string) error {
+			for _, fn := range fns {
+				if err := fn(url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// contentimageDescAltText is the schema descriptor for alt_text field.
+	contentimageDescAltText := contentimageFields[1].Descriptor()
+	// contentimage.AltTextValidator is a validator for the "alt_text" field. It is called by the builders before save.
+	contentimage.AltTextValidator = contentimageDescAltText.Validators[0].(func(string) error)
+	// contentimageDescWidth is the schema descriptor for width field.
+	contentimageDescWidth := contentimageFields[2].Descriptor()
+	// contentimage.WidthValidator is a validator for the "width" field. It is called by the builders before save.
+	contentimage.WidthValidator = contentimageDescWidth.Validators[0].(func(int) error)
+	// contentimageDescHeight is the schema descriptor for height field.
+	contentimageDescHeight := contentimageFields[3].Descriptor()
+	// contentimage.HeightValidator is a validator for the "height" field. It is called by the builders before save.
+	contentimage.HeightValidator = contentimageDescHeight.Validators[0].(func(int) error)
 	counterFields := schema.Counter{}.Fields()
 	_ = counterFields
 	// counterDescName is the schema descriptor for name field.
@@ -1058,10 +1106,55 @@ func init() {
 			return nil
 		}
 	}()
+	// shopDescBrandSlogan is the schema descriptor for brand_slogan field.
+	shopDescBrandSlogan := shopFields[9].Descriptor()
+	// shop.BrandSloganValidator is a validator for the "brand_slogan" field. It is called by the builders before save.
+	shop.BrandSloganValidator = shopDescBrandSlogan.Validators[0].(func(string) error)
+	// shopDescBrandShortDescription is the schema descriptor for brand_short_description field.
+	shopDescBrandShortDescription := shopFields[10].Descriptor()
+	// shop.BrandShortDescriptionValidator is a validator for the "brand_short_description" field. It is called by the builders before save.
+	shop.BrandShortDescriptionValidator = shopDescBrandShortDescription.Validators[0].(func(string) error)
 	// shopDescAcceptedCardBrands is the schema descriptor for accepted_card_brands field.
-	shopDescAcceptedCardBrands := shopFields[9].Descriptor()
+	shopDescAcceptedCardBrands := shopFields[15].Descriptor()
 	// shop.DefaultAcceptedCardBrands holds the default value on creation for the accepted_card_brands field.
 	shop.DefaultAcceptedCardBrands = shopDescAcceptedCardBrands.Default.([]string)
+	shoppolicyMixin := schema.ShopPolicy{}.Mixin()
+	shoppolicyMixinFields0 := shoppolicyMixin[0].Fields()
+	_ = shoppolicyMixinFields0
+	shoppolicyFields := schema.ShopPolicy{}.Fields()
+	_ = shoppolicyFields
+	// shoppolicyDescCreatedAt is the schema descriptor for created_at field.
+	shoppolicyDescCreatedAt := shoppolicyMixinFields0[0].Descriptor()
+	// shoppolicy.DefaultCreatedAt holds the default value on creation for the created_at field.
+	shoppolicy.DefaultCreatedAt = shoppolicyDescCreatedAt.Default.(func() time.Time)
+	// shoppolicyDescUpdatedAt is the schema descriptor for updated_at field.
+	shoppolicyDescUpdatedAt := shoppolicyMixinFields0[1].Descriptor()
+	// shoppolicy.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	shoppolicy.DefaultUpdatedAt = shoppolicyDescUpdatedAt.Default.(func() time.Time)
+	// shoppolicy.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	shoppolicy.UpdateDefaultUpdatedAt = shoppolicyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// shoppolicyDescTitle is the schema descriptor for title field.
+	shoppolicyDescTitle := shoppolicyFields[1].Descriptor()
+	// shoppolicy.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	shoppolicy.TitleValidator = func() func(string) error {
+		validators := shoppolicyDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// shoppolicyDescBody is the schema descriptor for body field.
+	shoppolicyDescBody := shoppolicyFields[2].Descriptor()
+	// shoppolicy.DefaultBody holds the default value on creation for the body field.
+	shoppolicy.DefaultBody = shoppolicyDescBody.Default.(string)
 	taxrateFields := schema.TaxRate{}.Fields()
 	_ = taxrateFields
 	// taxrateDescCountryCode is the schema descriptor for country_code field.
@@ -1108,4 +1201,55 @@ func init() {
 	taxrateDescAppliesToShipping := taxrateFields[4].Descriptor()
 	// taxrate.DefaultAppliesToShipping holds the default value on creation for the applies_to_shipping field.
 	taxrate.DefaultAppliesToShipping = taxrateDescAppliesToShipping.Default.(bool)
+	urlredirectMixin := schema.UrlRedirect{}.Mixin()
+	urlredirectMixinFields0 := urlredirectMixin[0].Fields()
+	_ = urlredirectMixinFields0
+	urlredirectFields := schema.UrlRedirect{}.Fields()
+	_ = urlredirectFields
+	// urlredirectDescCreatedAt is the schema descriptor for created_at field.
+	urlredirectDescCreatedAt := urlredirectMixinFields0[0].Descriptor()
+	// urlredirect.DefaultCreatedAt holds the default value on creation for the created_at field.
+	urlredirect.DefaultCreatedAt = urlredirectDescCreatedAt.Default.(func() time.Time)
+	// urlredirectDescUpdatedAt is the schema descriptor for updated_at field.
+	urlredirectDescUpdatedAt := urlredirectMixinFields0[1].Descriptor()
+	// urlredirect.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	urlredirect.DefaultUpdatedAt = urlredirectDescUpdatedAt.Default.(func() time.Time)
+	// urlredirect.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	urlredirect.UpdateDefaultUpdatedAt = urlredirectDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// urlredirectDescPath is the schema descriptor for path field.
+	urlredirectDescPath := urlredirectFields[0].Descriptor()
+	// urlredirect.PathValidator is a validator for the "path" field. It is called by the builders before save.
+	urlredirect.PathValidator = func() func(string) error {
+		validators := urlredirectDescPath.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(_path string) error {
+			for _, fn := range fns {
+				if err := fn(_path); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// urlredirectDescTarget is the schema descriptor for target field.
+	urlredirectDescTarget := urlredirectFields[1].Descriptor()
+	// urlredirect.TargetValidator is a validator for the "target" field. It is called by the builders before save.
+	urlredirect.TargetValidator = func() func(string) error {
+		validators := urlredirectDescTarget.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(target string) error {
+			for _, fn := range fns {
+				if err := fn(target); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 }

@@ -6,7 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"storefront/ent/contentimage"
 	"storefront/ent/predicate"
+	"storefront/ent/schema"
 	"storefront/ent/shop"
 	"time"
 
@@ -172,6 +174,126 @@ func (_u *ShopUpdate) SetNillableLanguageCode(v *string) *ShopUpdate {
 	return _u
 }
 
+// SetBrandSlogan sets the "brand_slogan" field.
+func (_u *ShopUpdate) SetBrandSlogan(v string) *ShopUpdate {
+	_u.mutation.SetBrandSlogan(v)
+	return _u
+}
+
+// SetNillableBrandSlogan sets the "brand_slogan" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableBrandSlogan(v *string) *ShopUpdate {
+	if v != nil {
+		_u.SetBrandSlogan(*v)
+	}
+	return _u
+}
+
+// ClearBrandSlogan clears the value of the "brand_slogan" field.
+func (_u *ShopUpdate) ClearBrandSlogan() *ShopUpdate {
+	_u.mutation.ClearBrandSlogan()
+	return _u
+}
+
+// SetBrandShortDescription sets the "brand_short_description" field.
+func (_u *ShopUpdate) SetBrandShortDescription(v string) *ShopUpdate {
+	_u.mutation.SetBrandShortDescription(v)
+	return _u
+}
+
+// SetNillableBrandShortDescription sets the "brand_short_description" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableBrandShortDescription(v *string) *ShopUpdate {
+	if v != nil {
+		_u.SetBrandShortDescription(*v)
+	}
+	return _u
+}
+
+// ClearBrandShortDescription clears the value of the "brand_short_description" field.
+func (_u *ShopUpdate) ClearBrandShortDescription() *ShopUpdate {
+	_u.mutation.ClearBrandShortDescription()
+	return _u
+}
+
+// SetBrandColors sets the "brand_colors" field.
+func (_u *ShopUpdate) SetBrandColors(v schema.BrandColors) *ShopUpdate {
+	_u.mutation.SetBrandColors(v)
+	return _u
+}
+
+// SetNillableBrandColors sets the "brand_colors" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableBrandColors(v *schema.BrandColors) *ShopUpdate {
+	if v != nil {
+		_u.SetBrandColors(*v)
+	}
+	return _u
+}
+
+// ClearBrandColors clears the value of the "brand_colors" field.
+func (_u *ShopUpdate) ClearBrandColors() *ShopUpdate {
+	_u.mutation.ClearBrandColors()
+	return _u
+}
+
+// SetBrandLogoID sets the "brand_logo_id" field.
+func (_u *ShopUpdate) SetBrandLogoID(v int) *ShopUpdate {
+	_u.mutation.SetBrandLogoID(v)
+	return _u
+}
+
+// SetNillableBrandLogoID sets the "brand_logo_id" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableBrandLogoID(v *int) *ShopUpdate {
+	if v != nil {
+		_u.SetBrandLogoID(*v)
+	}
+	return _u
+}
+
+// ClearBrandLogoID clears the value of the "brand_logo_id" field.
+func (_u *ShopUpdate) ClearBrandLogoID() *ShopUpdate {
+	_u.mutation.ClearBrandLogoID()
+	return _u
+}
+
+// SetBrandSquareLogoID sets the "brand_square_logo_id" field.
+func (_u *ShopUpdate) SetBrandSquareLogoID(v int) *ShopUpdate {
+	_u.mutation.SetBrandSquareLogoID(v)
+	return _u
+}
+
+// SetNillableBrandSquareLogoID sets the "brand_square_logo_id" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableBrandSquareLogoID(v *int) *ShopUpdate {
+	if v != nil {
+		_u.SetBrandSquareLogoID(*v)
+	}
+	return _u
+}
+
+// ClearBrandSquareLogoID clears the value of the "brand_square_logo_id" field.
+func (_u *ShopUpdate) ClearBrandSquareLogoID() *ShopUpdate {
+	_u.mutation.ClearBrandSquareLogoID()
+	return _u
+}
+
+// SetBrandCoverImageID sets the "brand_cover_image_id" field.
+func (_u *ShopUpdate) SetBrandCoverImageID(v int) *ShopUpdate {
+	_u.mutation.SetBrandCoverImageID(v)
+	return _u
+}
+
+// SetNillableBrandCoverImageID sets the "brand_cover_image_id" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableBrandCoverImageID(v *int) *ShopUpdate {
+	if v != nil {
+		_u.SetBrandCoverImageID(*v)
+	}
+	return _u
+}
+
+// ClearBrandCoverImageID clears the value of the "brand_cover_image_id" field.
+func (_u *ShopUpdate) ClearBrandCoverImageID() *ShopUpdate {
+	_u.mutation.ClearBrandCoverImageID()
+	return _u
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (_u *ShopUpdate) SetAcceptedCardBrands(v []string) *ShopUpdate {
 	_u.mutation.SetAcceptedCardBrands(v)
@@ -184,9 +306,42 @@ func (_u *ShopUpdate) AppendAcceptedCardBrands(v []string) *ShopUpdate {
 	return _u
 }
 
+// SetBrandLogo sets the "brand_logo" edge to the ContentImage entity.
+func (_u *ShopUpdate) SetBrandLogo(v *ContentImage) *ShopUpdate {
+	return _u.SetBrandLogoID(v.ID)
+}
+
+// SetBrandSquareLogo sets the "brand_square_logo" edge to the ContentImage entity.
+func (_u *ShopUpdate) SetBrandSquareLogo(v *ContentImage) *ShopUpdate {
+	return _u.SetBrandSquareLogoID(v.ID)
+}
+
+// SetBrandCoverImage sets the "brand_cover_image" edge to the ContentImage entity.
+func (_u *ShopUpdate) SetBrandCoverImage(v *ContentImage) *ShopUpdate {
+	return _u.SetBrandCoverImageID(v.ID)
+}
+
 // Mutation returns the ShopMutation object of the builder.
 func (_u *ShopUpdate) Mutation() *ShopMutation {
 	return _u.mutation
+}
+
+// ClearBrandLogo clears the "brand_logo" edge to the ContentImage entity.
+func (_u *ShopUpdate) ClearBrandLogo() *ShopUpdate {
+	_u.mutation.ClearBrandLogo()
+	return _u
+}
+
+// ClearBrandSquareLogo clears the "brand_square_logo" edge to the ContentImage entity.
+func (_u *ShopUpdate) ClearBrandSquareLogo() *ShopUpdate {
+	_u.mutation.ClearBrandSquareLogo()
+	return _u
+}
+
+// ClearBrandCoverImage clears the "brand_cover_image" edge to the ContentImage entity.
+func (_u *ShopUpdate) ClearBrandCoverImage() *ShopUpdate {
+	_u.mutation.ClearBrandCoverImage()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -245,6 +400,16 @@ func (_u *ShopUpdate) check() error {
 	if v, ok := _u.mutation.LanguageCode(); ok {
 		if err := shop.LanguageCodeValidator(v); err != nil {
 			return &ValidationError{Name: "language_code", err: fmt.Errorf(`ent: validator failed for field "Shop.language_code": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BrandSlogan(); ok {
+		if err := shop.BrandSloganValidator(v); err != nil {
+			return &ValidationError{Name: "brand_slogan", err: fmt.Errorf(`ent: validator failed for field "Shop.brand_slogan": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BrandShortDescription(); ok {
+		if err := shop.BrandShortDescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "brand_short_description", err: fmt.Errorf(`ent: validator failed for field "Shop.brand_short_description": %w`, err)}
 		}
 	}
 	return nil
@@ -309,6 +474,24 @@ func (_u *ShopUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.LanguageCode(); ok {
 		_spec.SetField(shop.FieldLanguageCode, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.BrandSlogan(); ok {
+		_spec.SetField(shop.FieldBrandSlogan, field.TypeString, value)
+	}
+	if _u.mutation.BrandSloganCleared() {
+		_spec.ClearField(shop.FieldBrandSlogan, field.TypeString)
+	}
+	if value, ok := _u.mutation.BrandShortDescription(); ok {
+		_spec.SetField(shop.FieldBrandShortDescription, field.TypeString, value)
+	}
+	if _u.mutation.BrandShortDescriptionCleared() {
+		_spec.ClearField(shop.FieldBrandShortDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.BrandColors(); ok {
+		_spec.SetField(shop.FieldBrandColors, field.TypeJSON, value)
+	}
+	if _u.mutation.BrandColorsCleared() {
+		_spec.ClearField(shop.FieldBrandColors, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)
 	}
@@ -316,6 +499,93 @@ func (_u *ShopUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		_spec.AddModifier(func(u *sql.UpdateBuilder) {
 			sqljson.Append(u, shop.FieldAcceptedCardBrands, value)
 		})
+	}
+	if _u.mutation.BrandLogoCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandLogoTable,
+			Columns: []string{shop.BrandLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BrandLogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandLogoTable,
+			Columns: []string{shop.BrandLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.BrandSquareLogoCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandSquareLogoTable,
+			Columns: []string{shop.BrandSquareLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BrandSquareLogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandSquareLogoTable,
+			Columns: []string{shop.BrandSquareLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.BrandCoverImageCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandCoverImageTable,
+			Columns: []string{shop.BrandCoverImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BrandCoverImageIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandCoverImageTable,
+			Columns: []string{shop.BrandCoverImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -481,6 +751,126 @@ func (_u *ShopUpdateOne) SetNillableLanguageCode(v *string) *ShopUpdateOne {
 	return _u
 }
 
+// SetBrandSlogan sets the "brand_slogan" field.
+func (_u *ShopUpdateOne) SetBrandSlogan(v string) *ShopUpdateOne {
+	_u.mutation.SetBrandSlogan(v)
+	return _u
+}
+
+// SetNillableBrandSlogan sets the "brand_slogan" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableBrandSlogan(v *string) *ShopUpdateOne {
+	if v != nil {
+		_u.SetBrandSlogan(*v)
+	}
+	return _u
+}
+
+// ClearBrandSlogan clears the value of the "brand_slogan" field.
+func (_u *ShopUpdateOne) ClearBrandSlogan() *ShopUpdateOne {
+	_u.mutation.ClearBrandSlogan()
+	return _u
+}
+
+// SetBrandShortDescription sets the "brand_short_description" field.
+func (_u *ShopUpdateOne) SetBrandShortDescription(v string) *ShopUpdateOne {
+	_u.mutation.SetBrandShortDescription(v)
+	return _u
+}
+
+// SetNillableBrandShortDescription sets the "brand_short_description" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableBrandShortDescription(v *string) *ShopUpdateOne {
+	if v != nil {
+		_u.SetBrandShortDescription(*v)
+	}
+	return _u
+}
+
+// ClearBrandShortDescription clears the value of the "brand_short_description" field.
+func (_u *ShopUpdateOne) ClearBrandShortDescription() *ShopUpdateOne {
+	_u.mutation.ClearBrandShortDescription()
+	return _u
+}
+
+// SetBrandColors sets the "brand_colors" field.
+func (_u *ShopUpdateOne) SetBrandColors(v schema.BrandColors) *ShopUpdateOne {
+	_u.mutation.SetBrandColors(v)
+	return _u
+}
+
+// SetNillableBrandColors sets the "brand_colors" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableBrandColors(v *schema.BrandColors) *ShopUpdateOne {
+	if v != nil {
+		_u.SetBrandColors(*v)
+	}
+	return _u
+}
+
+// ClearBrandColors clears the value of the "brand_colors" field.
+func (_u *ShopUpdateOne) ClearBrandColors() *ShopUpdateOne {
+	_u.mutation.ClearBrandColors()
+	return _u
+}
+
+// SetBrandLogoID sets the "brand_logo_id" field.
+func (_u *ShopUpdateOne) SetBrandLogoID(v int) *ShopUpdateOne {
+	_u.mutation.SetBrandLogoID(v)
+	return _u
+}
+
+// SetNillableBrandLogoID sets the "brand_logo_id" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableBrandLogoID(v *int) *ShopUpdateOne {
+	if v != nil {
+		_u.SetBrandLogoID(*v)
+	}
+	return _u
+}
+
+// ClearBrandLogoID clears the value of the "brand_logo_id" field.
+func (_u *ShopUpdateOne) ClearBrandLogoID() *ShopUpdateOne {
+	_u.mutation.ClearBrandLogoID()
+	return _u
+}
+
+// SetBrandSquareLogoID sets the "brand_square_logo_id" field.
+func (_u *ShopUpdateOne) SetBrandSquareLogoID(v int) *ShopUpdateOne {
+	_u.mutation.SetBrandSquareLogoID(v)
+	return _u
+}
+
+// SetNillableBrandSquareLogoID sets the "brand_square_logo_id" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableBrandSquareLogoID(v *int) *ShopUpdateOne {
+	if v != nil {
+		_u.SetBrandSquareLogoID(*v)
+	}
+	return _u
+}
+
+// ClearBrandSquareLogoID clears the value of the "brand_square_logo_id" field.
+func (_u *ShopUpdateOne) ClearBrandSquareLogoID() *ShopUpdateOne {
+	_u.mutation.ClearBrandSquareLogoID()
+	return _u
+}
+
+// SetBrandCoverImageID sets the "brand_cover_image_id" field.
+func (_u *ShopUpdateOne) SetBrandCoverImageID(v int) *ShopUpdateOne {
+	_u.mutation.SetBrandCoverImageID(v)
+	return _u
+}
+
+// SetNillableBrandCoverImageID sets the "brand_cover_image_id" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableBrandCoverImageID(v *int) *ShopUpdateOne {
+	if v != nil {
+		_u.SetBrandCoverImageID(*v)
+	}
+	return _u
+}
+
+// ClearBrandCoverImageID clears the value of the "brand_cover_image_id" field.
+func (_u *ShopUpdateOne) ClearBrandCoverImageID() *ShopUpdateOne {
+	_u.mutation.ClearBrandCoverImageID()
+	return _u
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (_u *ShopUpdateOne) SetAcceptedCardBrands(v []string) *ShopUpdateOne {
 	_u.mutation.SetAcceptedCardBrands(v)
@@ -493,9 +883,42 @@ func (_u *ShopUpdateOne) AppendAcceptedCardBrands(v []string) *ShopUpdateOne {
 	return _u
 }
 
+// SetBrandLogo sets the "brand_logo" edge to the ContentImage entity.
+func (_u *ShopUpdateOne) SetBrandLogo(v *ContentImage) *ShopUpdateOne {
+	return _u.SetBrandLogoID(v.ID)
+}
+
+// SetBrandSquareLogo sets the "brand_square_logo" edge to the ContentImage entity.
+func (_u *ShopUpdateOne) SetBrandSquareLogo(v *ContentImage) *ShopUpdateOne {
+	return _u.SetBrandSquareLogoID(v.ID)
+}
+
+// SetBrandCoverImage sets the "brand_cover_image" edge to the ContentImage entity.
+func (_u *ShopUpdateOne) SetBrandCoverImage(v *ContentImage) *ShopUpdateOne {
+	return _u.SetBrandCoverImageID(v.ID)
+}
+
 // Mutation returns the ShopMutation object of the builder.
 func (_u *ShopUpdateOne) Mutation() *ShopMutation {
 	return _u.mutation
+}
+
+// ClearBrandLogo clears the "brand_logo" edge to the ContentImage entity.
+func (_u *ShopUpdateOne) ClearBrandLogo() *ShopUpdateOne {
+	_u.mutation.ClearBrandLogo()
+	return _u
+}
+
+// ClearBrandSquareLogo clears the "brand_square_logo" edge to the ContentImage entity.
+func (_u *ShopUpdateOne) ClearBrandSquareLogo() *ShopUpdateOne {
+	_u.mutation.ClearBrandSquareLogo()
+	return _u
+}
+
+// ClearBrandCoverImage clears the "brand_cover_image" edge to the ContentImage entity.
+func (_u *ShopUpdateOne) ClearBrandCoverImage() *ShopUpdateOne {
+	_u.mutation.ClearBrandCoverImage()
+	return _u
 }
 
 // Where appends a list predicates to the ShopUpdate builder.
@@ -567,6 +990,16 @@ func (_u *ShopUpdateOne) check() error {
 	if v, ok := _u.mutation.LanguageCode(); ok {
 		if err := shop.LanguageCodeValidator(v); err != nil {
 			return &ValidationError{Name: "language_code", err: fmt.Errorf(`ent: validator failed for field "Shop.language_code": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BrandSlogan(); ok {
+		if err := shop.BrandSloganValidator(v); err != nil {
+			return &ValidationError{Name: "brand_slogan", err: fmt.Errorf(`ent: validator failed for field "Shop.brand_slogan": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BrandShortDescription(); ok {
+		if err := shop.BrandShortDescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "brand_short_description", err: fmt.Errorf(`ent: validator failed for field "Shop.brand_short_description": %w`, err)}
 		}
 	}
 	return nil
@@ -648,6 +1081,24 @@ func (_u *ShopUpdateOne) sqlSave(ctx context.Context) (_node *Shop, err error) {
 	if value, ok := _u.mutation.LanguageCode(); ok {
 		_spec.SetField(shop.FieldLanguageCode, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.BrandSlogan(); ok {
+		_spec.SetField(shop.FieldBrandSlogan, field.TypeString, value)
+	}
+	if _u.mutation.BrandSloganCleared() {
+		_spec.ClearField(shop.FieldBrandSlogan, field.TypeString)
+	}
+	if value, ok := _u.mutation.BrandShortDescription(); ok {
+		_spec.SetField(shop.FieldBrandShortDescription, field.TypeString, value)
+	}
+	if _u.mutation.BrandShortDescriptionCleared() {
+		_spec.ClearField(shop.FieldBrandShortDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.BrandColors(); ok {
+		_spec.SetField(shop.FieldBrandColors, field.TypeJSON, value)
+	}
+	if _u.mutation.BrandColorsCleared() {
+		_spec.ClearField(shop.FieldBrandColors, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)
 	}
@@ -655,6 +1106,93 @@ func (_u *ShopUpdateOne) sqlSave(ctx context.Context) (_node *Shop, err error) {
 		_spec.AddModifier(func(u *sql.UpdateBuilder) {
 			sqljson.Append(u, shop.FieldAcceptedCardBrands, value)
 		})
+	}
+	if _u.mutation.BrandLogoCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandLogoTable,
+			Columns: []string{shop.BrandLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BrandLogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandLogoTable,
+			Columns: []string{shop.BrandLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.BrandSquareLogoCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandSquareLogoTable,
+			Columns: []string{shop.BrandSquareLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BrandSquareLogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandSquareLogoTable,
+			Columns: []string{shop.BrandSquareLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.BrandCoverImageCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandCoverImageTable,
+			Columns: []string{shop.BrandCoverImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BrandCoverImageIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandCoverImageTable,
+			Columns: []string{shop.BrandCoverImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Shop{config: _u.config}

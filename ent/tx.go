@@ -24,6 +24,8 @@ type Tx struct {
 	CollectionProduct *CollectionProductClient
 	// CompletionAttempt is the client for interacting with the CompletionAttempt builders.
 	CompletionAttempt *CompletionAttemptClient
+	// ContentImage is the client for interacting with the ContentImage builders.
+	ContentImage *ContentImageClient
 	// Counter is the client for interacting with the Counter builders.
 	Counter *CounterClient
 	// Customer is the client for interacting with the Customer builders.
@@ -70,8 +72,12 @@ type Tx struct {
 	ShippingRate *ShippingRateClient
 	// Shop is the client for interacting with the Shop builders.
 	Shop *ShopClient
+	// ShopPolicy is the client for interacting with the ShopPolicy builders.
+	ShopPolicy *ShopPolicyClient
 	// TaxRate is the client for interacting with the TaxRate builders.
 	TaxRate *TaxRateClient
+	// UrlRedirect is the client for interacting with the UrlRedirect builders.
+	UrlRedirect *UrlRedirectClient
 
 	// lazily loaded.
 	client     *Client
@@ -208,6 +214,7 @@ func (tx *Tx) init() {
 	tx.Collection = NewCollectionClient(tx.config)
 	tx.CollectionProduct = NewCollectionProductClient(tx.config)
 	tx.CompletionAttempt = NewCompletionAttemptClient(tx.config)
+	tx.ContentImage = NewContentImageClient(tx.config)
 	tx.Counter = NewCounterClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
 	tx.CustomerAccessToken = NewCustomerAccessTokenClient(tx.config)
@@ -231,7 +238,9 @@ func (tx *Tx) init() {
 	tx.SearchTerm = NewSearchTermClient(tx.config)
 	tx.ShippingRate = NewShippingRateClient(tx.config)
 	tx.Shop = NewShopClient(tx.config)
+	tx.ShopPolicy = NewShopPolicyClient(tx.config)
 	tx.TaxRate = NewTaxRateClient(tx.config)
+	tx.UrlRedirect = NewUrlRedirectClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -125,6 +125,13 @@ func complexity(c *generated.ComplexityRoot) {
 	c.Product.AdjacentVariants = func(child int, _, _ *bool, _ []*model.SelectedOptionInput) int {
 		return 1 + child*catalog.MaxPageSize
 	}
+	c.QueryRoot.URLRedirects = func(child int, _, _ *string, first, last *int, _ *string, _ *bool) int {
+		return conn(child, first, last)
+	}
+	// A brand has a handful of colours; a cart has no gift cards yet (at most a few later).
+	c.BrandColors.Primary = func(child int) int { return 1 + child*10 }
+	c.BrandColors.Secondary = func(child int) int { return 1 + child*10 }
+	c.Cart.AppliedGiftCards = func(child int) int { return 1 + child*10 }
 	c.Collection.Products = func(child int, _, _ *string, _ []*model.ProductFilter, first, last *int, _ *bool, _ *model.ProductCollectionSortKeys) int {
 		return conn(child, first, last)
 	}

@@ -68,6 +68,18 @@ func (f CompletionAttemptFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CompletionAttemptMutation", m)
 }
 
+// The ContentImageFunc type is an adapter to allow the use of ordinary
+// function as ContentImage mutator.
+type ContentImageFunc func(context.Context, *ent.ContentImageMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ContentImageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ContentImageMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ContentImageMutation", m)
+}
+
 // The CounterFunc type is an adapter to allow the use of ordinary
 // function as Counter mutator.
 type CounterFunc func(context.Context, *ent.CounterMutation) (ent.Value, error)
@@ -344,6 +356,18 @@ func (f ShopFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ShopMutation", m)
 }
 
+// The ShopPolicyFunc type is an adapter to allow the use of ordinary
+// function as ShopPolicy mutator.
+type ShopPolicyFunc func(context.Context, *ent.ShopPolicyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ShopPolicyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ShopPolicyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ShopPolicyMutation", m)
+}
+
 // The TaxRateFunc type is an adapter to allow the use of ordinary
 // function as TaxRate mutator.
 type TaxRateFunc func(context.Context, *ent.TaxRateMutation) (ent.Value, error)
@@ -354,6 +378,18 @@ func (f TaxRateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TaxRateMutation", m)
+}
+
+// The UrlRedirectFunc type is an adapter to allow the use of ordinary
+// function as UrlRedirect mutator.
+type UrlRedirectFunc func(context.Context, *ent.UrlRedirectMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f UrlRedirectFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.UrlRedirectMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.UrlRedirectMutation", m)
 }
 
 // Condition is a hook condition function.

@@ -12,6 +12,7 @@ import (
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -36,7 +37,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 
 	"entgo.io/ent/dialect/sql"
 )
@@ -230,6 +233,33 @@ func (f TraverseCompletionAttempt) Traverse(ctx context.Context, q ent.Query) er
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CompletionAttemptQuery", q)
+}
+
+// The ContentImageFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ContentImageFunc func(context.Context, *ent.ContentImageQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ContentImageFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ContentImageQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ContentImageQuery", q)
+}
+
+// The TraverseContentImage type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseContentImage func(context.Context, *ent.ContentImageQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseContentImage) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseContentImage) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ContentImageQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ContentImageQuery", q)
 }
 
 // The CounterFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -853,6 +883,33 @@ func (f TraverseShop) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ShopQuery", q)
 }
 
+// The ShopPolicyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ShopPolicyFunc func(context.Context, *ent.ShopPolicyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ShopPolicyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ShopPolicyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ShopPolicyQuery", q)
+}
+
+// The TraverseShopPolicy type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseShopPolicy func(context.Context, *ent.ShopPolicyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseShopPolicy) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseShopPolicy) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ShopPolicyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ShopPolicyQuery", q)
+}
+
 // The TaxRateFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TaxRateFunc func(context.Context, *ent.TaxRateQuery) (ent.Value, error)
 
@@ -880,6 +937,33 @@ func (f TraverseTaxRate) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.TaxRateQuery", q)
 }
 
+// The UrlRedirectFunc type is an adapter to allow the use of ordinary function as a Querier.
+type UrlRedirectFunc func(context.Context, *ent.UrlRedirectQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f UrlRedirectFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.UrlRedirectQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.UrlRedirectQuery", q)
+}
+
+// The TraverseUrlRedirect type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseUrlRedirect func(context.Context, *ent.UrlRedirectQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseUrlRedirect) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseUrlRedirect) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.UrlRedirectQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.UrlRedirectQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
@@ -893,6 +977,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CollectionProductQuery, predicate.CollectionProduct, collectionproduct.OrderOption]{typ: ent.TypeCollectionProduct, tq: q}, nil
 	case *ent.CompletionAttemptQuery:
 		return &query[*ent.CompletionAttemptQuery, predicate.CompletionAttempt, completionattempt.OrderOption]{typ: ent.TypeCompletionAttempt, tq: q}, nil
+	case *ent.ContentImageQuery:
+		return &query[*ent.ContentImageQuery, predicate.ContentImage, contentimage.OrderOption]{typ: ent.TypeContentImage, tq: q}, nil
 	case *ent.CounterQuery:
 		return &query[*ent.CounterQuery, predicate.Counter, counter.OrderOption]{typ: ent.TypeCounter, tq: q}, nil
 	case *ent.CustomerQuery:
@@ -939,8 +1025,12 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ShippingRateQuery, predicate.ShippingRate, shippingrate.OrderOption]{typ: ent.TypeShippingRate, tq: q}, nil
 	case *ent.ShopQuery:
 		return &query[*ent.ShopQuery, predicate.Shop, shop.OrderOption]{typ: ent.TypeShop, tq: q}, nil
+	case *ent.ShopPolicyQuery:
+		return &query[*ent.ShopPolicyQuery, predicate.ShopPolicy, shoppolicy.OrderOption]{typ: ent.TypeShopPolicy, tq: q}, nil
 	case *ent.TaxRateQuery:
 		return &query[*ent.TaxRateQuery, predicate.TaxRate, taxrate.OrderOption]{typ: ent.TypeTaxRate, tq: q}, nil
+	case *ent.UrlRedirectQuery:
+		return &query[*ent.UrlRedirectQuery, predicate.UrlRedirect, urlredirect.OrderOption]{typ: ent.TypeUrlRedirect, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

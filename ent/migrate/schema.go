@@ -184,6 +184,22 @@ var (
 		Columns:    CompletionAttemptsColumns,
 		PrimaryKey: []*schema.Column{CompletionAttemptsColumns[0]},
 	}
+	// ContentImagesColumns holds the columns for the "content_images" table.
+	ContentImagesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "url", Type: field.TypeString, Size: 2048},
+		{Name: "alt_text", Type: field.TypeString, Nullable: true, Size: 512},
+		{Name: "width", Type: field.TypeInt, Nullable: true},
+		{Name: "height", Type: field.TypeInt, Nullable: true},
+	}
+	// ContentImagesTable holds the schema information for the "content_images" table.
+	ContentImagesTable = &schema.Table{
+		Name:       "content_images",
+		Columns:    ContentImagesColumns,
+		PrimaryKey: []*schema.Column{ContentImagesColumns[0]},
+	}
 	// CountersColumns holds the columns for the "counters" table.
 	CountersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -913,13 +929,61 @@ var (
 		{Name: "primary_domain", Type: field.TypeString, Nullable: true},
 		{Name: "taxes_included", Type: field.TypeBool, Default: false},
 		{Name: "language_code", Type: field.TypeString, Size: 7, Default: "EN"},
+		{Name: "brand_slogan", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "brand_short_description", Type: field.TypeString, Nullable: true, Size: 1024},
+		{Name: "brand_colors", Type: field.TypeJSON, Nullable: true},
 		{Name: "accepted_card_brands", Type: field.TypeJSON},
+		{Name: "brand_logo_id", Type: field.TypeInt, Nullable: true},
+		{Name: "brand_square_logo_id", Type: field.TypeInt, Nullable: true},
+		{Name: "brand_cover_image_id", Type: field.TypeInt, Nullable: true},
 	}
 	// ShopsTable holds the schema information for the "shops" table.
 	ShopsTable = &schema.Table{
 		Name:       "shops",
 		Columns:    ShopsColumns,
 		PrimaryKey: []*schema.Column{ShopsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "shops_content_images_brand_logo",
+				Columns:    []*schema.Column{ShopsColumns[16]},
+				RefColumns: []*schema.Column{ContentImagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "shops_content_images_brand_square_logo",
+				Columns:    []*schema.Column{ShopsColumns[17]},
+				RefColumns: []*schema.Column{ContentImagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "shops_content_images_brand_cover_image",
+				Columns:    []*schema.Column{ShopsColumns[18]},
+				RefColumns: []*schema.Column{ContentImagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// ShopPoliciesColumns holds the columns for the "shop_policies" table.
+	ShopPoliciesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"PRIVACY", "REFUND", "SHIPPING", "TERMS_OF_SERVICE", "SUBSCRIPTION"}},
+		{Name: "title", Type: field.TypeString, Size: 255},
+		{Name: "body", Type: field.TypeString, Size: 2147483647, Default: ""},
+	}
+	// ShopPoliciesTable holds the schema information for the "shop_policies" table.
+	ShopPoliciesTable = &schema.Table{
+		Name:       "shop_policies",
+		Columns:    ShopPoliciesColumns,
+		PrimaryKey: []*schema.Column{ShopPoliciesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "shoppolicy_kind",
+				Unique:  true,
+				Columns: []*schema.Column{ShopPoliciesColumns[3]},
+			},
+		},
 	}
 	// TaxRatesColumns holds the columns for the "tax_rates" table.
 	TaxRatesColumns = []*schema.Column{
@@ -943,6 +1007,20 @@ var (
 			},
 		},
 	}
+	// URLRedirectsColumns holds the columns for the "url_redirects" table.
+	URLRedirectsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "path", Type: field.TypeString, Unique: true, Size: 1024},
+		{Name: "target", Type: field.TypeString, Size: 2048},
+	}
+	// URLRedirectsTable holds the schema information for the "url_redirects" table.
+	URLRedirectsTable = &schema.Table{
+		Name:       "url_redirects",
+		Columns:    URLRedirectsColumns,
+		PrimaryKey: []*schema.Column{URLRedirectsColumns[0]},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		CartsTable,
@@ -950,6 +1028,7 @@ var (
 		CollectionsTable,
 		CollectionProductsTable,
 		CompletionAttemptsTable,
+		ContentImagesTable,
 		CountersTable,
 		CustomersTable,
 		CustomerAccessTokensTable,
@@ -973,7 +1052,9 @@ var (
 		SearchTermsTable,
 		ShippingRatesTable,
 		ShopsTable,
+		ShopPoliciesTable,
 		TaxRatesTable,
+		URLRedirectsTable,
 	}
 )
 
@@ -999,4 +1080,7 @@ func init() {
 	ProductOptionValuesTable.ForeignKeys[1].RefTable = ProductImagesTable
 	ProductVariantsTable.ForeignKeys[0].RefTable = ProductsTable
 	ProductVariantsTable.ForeignKeys[1].RefTable = ProductImagesTable
+	ShopsTable.ForeignKeys[0].RefTable = ContentImagesTable
+	ShopsTable.ForeignKeys[1].RefTable = ContentImagesTable
+	ShopsTable.ForeignKeys[2].RefTable = ContentImagesTable
 }

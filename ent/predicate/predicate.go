@@ -21,6 +21,9 @@ type CollectionProduct func(*sql.Selector)
 // CompletionAttempt is the predicate function for completionattempt builders.
 type CompletionAttempt func(*sql.Selector)
 
+// ContentImage is the predicate function for contentimage builders.
+type ContentImage func(*sql.Selector)
+
 // Counter is the predicate function for counter builders.
 type Counter func(*sql.Selector)
 
@@ -90,5 +93,11 @@ type ShippingRate func(*sql.Selector)
 // Shop is the predicate function for shop builders.
 type Shop func(*sql.Selector)
 
+// ShopPolicy is the predicate function for shoppolicy builders.
+type ShopPolicy func(*sql.Selector)
+
 // TaxRate is the predicate function for taxrate builders.
 type TaxRate func(*sql.Selector)
+
+// UrlRedirect is the predicate function for urlredirect builders.
+type UrlRedirect func(*sql.Selector)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 // ID filters vertices based on their ID field.
@@ -102,6 +103,31 @@ func TaxesIncluded(v bool) predicate.Shop {
 // LanguageCode applies equality check predicate on the "language_code" field. It's identical to LanguageCodeEQ.
 func LanguageCode(v string) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldLanguageCode, v))
+}
+
+// BrandSlogan applies equality check predicate on the "brand_slogan" field. It's identical to BrandSloganEQ.
+func BrandSlogan(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandSlogan, v))
+}
+
+// BrandShortDescription applies equality check predicate on the "brand_short_description" field. It's identical to BrandShortDescriptionEQ.
+func BrandShortDescription(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandShortDescription, v))
+}
+
+// BrandLogoID applies equality check predicate on the "brand_logo_id" field. It's identical to BrandLogoIDEQ.
+func BrandLogoID(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandLogoID, v))
+}
+
+// BrandSquareLogoID applies equality check predicate on the "brand_square_logo_id" field. It's identical to BrandSquareLogoIDEQ.
+func BrandSquareLogoID(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandSquareLogoID, v))
+}
+
+// BrandCoverImageID applies equality check predicate on the "brand_cover_image_id" field. It's identical to BrandCoverImageIDEQ.
+func BrandCoverImageID(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandCoverImageID, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -667,6 +693,325 @@ func LanguageCodeEqualFold(v string) predicate.Shop {
 // LanguageCodeContainsFold applies the ContainsFold predicate on the "language_code" field.
 func LanguageCodeContainsFold(v string) predicate.Shop {
 	return predicate.Shop(sql.FieldContainsFold(FieldLanguageCode, v))
+}
+
+// BrandSloganEQ applies the EQ predicate on the "brand_slogan" field.
+func BrandSloganEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandSlogan, v))
+}
+
+// BrandSloganNEQ applies the NEQ predicate on the "brand_slogan" field.
+func BrandSloganNEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldBrandSlogan, v))
+}
+
+// BrandSloganIn applies the In predicate on the "brand_slogan" field.
+func BrandSloganIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldBrandSlogan, vs...))
+}
+
+// BrandSloganNotIn applies the NotIn predicate on the "brand_slogan" field.
+func BrandSloganNotIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldBrandSlogan, vs...))
+}
+
+// BrandSloganGT applies the GT predicate on the "brand_slogan" field.
+func BrandSloganGT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGT(FieldBrandSlogan, v))
+}
+
+// BrandSloganGTE applies the GTE predicate on the "brand_slogan" field.
+func BrandSloganGTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGTE(FieldBrandSlogan, v))
+}
+
+// BrandSloganLT applies the LT predicate on the "brand_slogan" field.
+func BrandSloganLT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLT(FieldBrandSlogan, v))
+}
+
+// BrandSloganLTE applies the LTE predicate on the "brand_slogan" field.
+func BrandSloganLTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLTE(FieldBrandSlogan, v))
+}
+
+// BrandSloganContains applies the Contains predicate on the "brand_slogan" field.
+func BrandSloganContains(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContains(FieldBrandSlogan, v))
+}
+
+// BrandSloganHasPrefix applies the HasPrefix predicate on the "brand_slogan" field.
+func BrandSloganHasPrefix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasPrefix(FieldBrandSlogan, v))
+}
+
+// BrandSloganHasSuffix applies the HasSuffix predicate on the "brand_slogan" field.
+func BrandSloganHasSuffix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasSuffix(FieldBrandSlogan, v))
+}
+
+// BrandSloganIsNil applies the IsNil predicate on the "brand_slogan" field.
+func BrandSloganIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldBrandSlogan))
+}
+
+// BrandSloganNotNil applies the NotNil predicate on the "brand_slogan" field.
+func BrandSloganNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldBrandSlogan))
+}
+
+// BrandSloganEqualFold applies the EqualFold predicate on the "brand_slogan" field.
+func BrandSloganEqualFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEqualFold(FieldBrandSlogan, v))
+}
+
+// BrandSloganContainsFold applies the ContainsFold predicate on the "brand_slogan" field.
+func BrandSloganContainsFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContainsFold(FieldBrandSlogan, v))
+}
+
+// BrandShortDescriptionEQ applies the EQ predicate on the "brand_short_description" field.
+func BrandShortDescriptionEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionNEQ applies the NEQ predicate on the "brand_short_description" field.
+func BrandShortDescriptionNEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionIn applies the In predicate on the "brand_short_description" field.
+func BrandShortDescriptionIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldBrandShortDescription, vs...))
+}
+
+// BrandShortDescriptionNotIn applies the NotIn predicate on the "brand_short_description" field.
+func BrandShortDescriptionNotIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldBrandShortDescription, vs...))
+}
+
+// BrandShortDescriptionGT applies the GT predicate on the "brand_short_description" field.
+func BrandShortDescriptionGT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGT(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionGTE applies the GTE predicate on the "brand_short_description" field.
+func BrandShortDescriptionGTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGTE(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionLT applies the LT predicate on the "brand_short_description" field.
+func BrandShortDescriptionLT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLT(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionLTE applies the LTE predicate on the "brand_short_description" field.
+func BrandShortDescriptionLTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLTE(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionContains applies the Contains predicate on the "brand_short_description" field.
+func BrandShortDescriptionContains(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContains(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionHasPrefix applies the HasPrefix predicate on the "brand_short_description" field.
+func BrandShortDescriptionHasPrefix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasPrefix(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionHasSuffix applies the HasSuffix predicate on the "brand_short_description" field.
+func BrandShortDescriptionHasSuffix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasSuffix(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionIsNil applies the IsNil predicate on the "brand_short_description" field.
+func BrandShortDescriptionIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldBrandShortDescription))
+}
+
+// BrandShortDescriptionNotNil applies the NotNil predicate on the "brand_short_description" field.
+func BrandShortDescriptionNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldBrandShortDescription))
+}
+
+// BrandShortDescriptionEqualFold applies the EqualFold predicate on the "brand_short_description" field.
+func BrandShortDescriptionEqualFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEqualFold(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionContainsFold applies the ContainsFold predicate on the "brand_short_description" field.
+func BrandShortDescriptionContainsFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContainsFold(FieldBrandShortDescription, v))
+}
+
+// BrandColorsIsNil applies the IsNil predicate on the "brand_colors" field.
+func BrandColorsIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldBrandColors))
+}
+
+// BrandColorsNotNil applies the NotNil predicate on the "brand_colors" field.
+func BrandColorsNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldBrandColors))
+}
+
+// BrandLogoIDEQ applies the EQ predicate on the "brand_logo_id" field.
+func BrandLogoIDEQ(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandLogoID, v))
+}
+
+// BrandLogoIDNEQ applies the NEQ predicate on the "brand_logo_id" field.
+func BrandLogoIDNEQ(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldBrandLogoID, v))
+}
+
+// BrandLogoIDIn applies the In predicate on the "brand_logo_id" field.
+func BrandLogoIDIn(vs ...int) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldBrandLogoID, vs...))
+}
+
+// BrandLogoIDNotIn applies the NotIn predicate on the "brand_logo_id" field.
+func BrandLogoIDNotIn(vs ...int) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldBrandLogoID, vs...))
+}
+
+// BrandLogoIDIsNil applies the IsNil predicate on the "brand_logo_id" field.
+func BrandLogoIDIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldBrandLogoID))
+}
+
+// BrandLogoIDNotNil applies the NotNil predicate on the "brand_logo_id" field.
+func BrandLogoIDNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldBrandLogoID))
+}
+
+// BrandSquareLogoIDEQ applies the EQ predicate on the "brand_square_logo_id" field.
+func BrandSquareLogoIDEQ(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandSquareLogoID, v))
+}
+
+// BrandSquareLogoIDNEQ applies the NEQ predicate on the "brand_square_logo_id" field.
+func BrandSquareLogoIDNEQ(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldBrandSquareLogoID, v))
+}
+
+// BrandSquareLogoIDIn applies the In predicate on the "brand_square_logo_id" field.
+func BrandSquareLogoIDIn(vs ...int) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldBrandSquareLogoID, vs...))
+}
+
+// BrandSquareLogoIDNotIn applies the NotIn predicate on the "brand_square_logo_id" field.
+func BrandSquareLogoIDNotIn(vs ...int) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldBrandSquareLogoID, vs...))
+}
+
+// BrandSquareLogoIDIsNil applies the IsNil predicate on the "brand_square_logo_id" field.
+func BrandSquareLogoIDIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldBrandSquareLogoID))
+}
+
+// BrandSquareLogoIDNotNil applies the NotNil predicate on the "brand_square_logo_id" field.
+func BrandSquareLogoIDNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldBrandSquareLogoID))
+}
+
+// BrandCoverImageIDEQ applies the EQ predicate on the "brand_cover_image_id" field.
+func BrandCoverImageIDEQ(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandCoverImageID, v))
+}
+
+// BrandCoverImageIDNEQ applies the NEQ predicate on the "brand_cover_image_id" field.
+func BrandCoverImageIDNEQ(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldBrandCoverImageID, v))
+}
+
+// BrandCoverImageIDIn applies the In predicate on the "brand_cover_image_id" field.
+func BrandCoverImageIDIn(vs ...int) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldBrandCoverImageID, vs...))
+}
+
+// BrandCoverImageIDNotIn applies the NotIn predicate on the "brand_cover_image_id" field.
+func BrandCoverImageIDNotIn(vs ...int) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldBrandCoverImageID, vs...))
+}
+
+// BrandCoverImageIDIsNil applies the IsNil predicate on the "brand_cover_image_id" field.
+func BrandCoverImageIDIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldBrandCoverImageID))
+}
+
+// BrandCoverImageIDNotNil applies the NotNil predicate on the "brand_cover_image_id" field.
+func BrandCoverImageIDNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldBrandCoverImageID))
+}
+
+// HasBrandLogo applies the HasEdge predicate on the "brand_logo" edge.
+func HasBrandLogo() predicate.Shop {
+	return predicate.Shop(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, BrandLogoTable, BrandLogoColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasBrandLogoWith applies the HasEdge predicate on the "brand_logo" edge with a given conditions (other predicates).
+func HasBrandLogoWith(preds ...predicate.ContentImage) predicate.Shop {
+	return predicate.Shop(func(s *sql.Selector) {
+		step := newBrandLogoStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasBrandSquareLogo applies the HasEdge predicate on the "brand_square_logo" edge.
+func HasBrandSquareLogo() predicate.Shop {
+	return predicate.Shop(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, BrandSquareLogoTable, BrandSquareLogoColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasBrandSquareLogoWith applies the HasEdge predicate on the "brand_square_logo" edge with a given conditions (other predicates).
+func HasBrandSquareLogoWith(preds ...predicate.ContentImage) predicate.Shop {
+	return predicate.Shop(func(s *sql.Selector) {
+		step := newBrandSquareLogoStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasBrandCoverImage applies the HasEdge predicate on the "brand_cover_image" edge.
+func HasBrandCoverImage() predicate.Shop {
+	return predicate.Shop(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, BrandCoverImageTable, BrandCoverImageColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasBrandCoverImageWith applies the HasEdge predicate on the "brand_cover_image" edge with a given conditions (other predicates).
+func HasBrandCoverImageWith(preds ...predicate.ContentImage) predicate.Shop {
+	return predicate.Shop(func(s *sql.Selector) {
+		step := newBrandCoverImageStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
 }
 
 // And groups predicates with the AND operator between them.

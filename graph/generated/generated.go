@@ -56,6 +56,8 @@ type ResolverRoot interface {
 	QueryRoot() QueryRootResolver
 	SearchResultItemConnection() SearchResultItemConnectionResolver
 	Shop() ShopResolver
+	ShopPolicy() ShopPolicyResolver
+	UrlRedirect() UrlRedirectResolver
 }
 
 type DirectiveRoot struct {
@@ -63,6 +65,14 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AppliedGiftCard struct {
+		AmountUsed            func(childComplexity int) int
+		Balance               func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		LastCharacters        func(childComplexity int) int
+		PresentmentAmountUsed func(childComplexity int) int
+	}
+
 	Attribute struct {
 		Key   func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -87,7 +97,27 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Brand struct {
+		Colors           func(childComplexity int) int
+		CoverImage       func(childComplexity int) int
+		Logo             func(childComplexity int) int
+		ShortDescription func(childComplexity int) int
+		Slogan           func(childComplexity int) int
+		SquareLogo       func(childComplexity int) int
+	}
+
+	BrandColorGroup struct {
+		Background func(childComplexity int) int
+		Foreground func(childComplexity int) int
+	}
+
+	BrandColors struct {
+		Primary   func(childComplexity int) int
+		Secondary func(childComplexity int) int
+	}
+
 	Cart struct {
+		AppliedGiftCards    func(childComplexity int) int
 		Attributes          func(childComplexity int) int
 		BuyerIdentity       func(childComplexity int) int
 		CheckoutURL         func(childComplexity int) int
@@ -868,6 +898,7 @@ type ComplexityRoot struct {
 		Products               func(childComplexity int, after *string, before *string, first *int, last *int, query *string, reverse *bool, sortKey *model.ProductSortKeys) int
 		Search                 func(childComplexity int, after *string, before *string, first *int, last *int, prefix *model.SearchPrefixQueryType, productFilters []*model.ProductFilter, query string, reverse *bool, sortKey *model.SearchSortKeys, types []model.SearchType, unavailableProducts *model.SearchUnavailableProductsType) int
 		Shop                   func(childComplexity int) int
+		URLRedirects           func(childComplexity int, after *string, before *string, first *int, last *int, query *string, reverse *bool) int
 	}
 
 	SEO struct {
@@ -900,13 +931,35 @@ type ComplexityRoot struct {
 	}
 
 	Shop struct {
-		Description      func(childComplexity int) int
-		ID               func(childComplexity int) int
-		MoneyFormat      func(childComplexity int) int
-		Name             func(childComplexity int) int
-		PaymentSettings  func(childComplexity int) int
-		PrimaryDomain    func(childComplexity int) int
-		ShipsToCountries func(childComplexity int) int
+		Brand              func(childComplexity int) int
+		Description        func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		MoneyFormat        func(childComplexity int) int
+		Name               func(childComplexity int) int
+		PaymentSettings    func(childComplexity int) int
+		PrimaryDomain      func(childComplexity int) int
+		PrivacyPolicy      func(childComplexity int) int
+		RefundPolicy       func(childComplexity int) int
+		ShippingPolicy     func(childComplexity int) int
+		ShipsToCountries   func(childComplexity int) int
+		SubscriptionPolicy func(childComplexity int) int
+		TermsOfService     func(childComplexity int) int
+	}
+
+	ShopPolicy struct {
+		Body   func(childComplexity int) int
+		Handle func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Title  func(childComplexity int) int
+		URL    func(childComplexity int) int
+	}
+
+	ShopPolicyWithDefault struct {
+		Body   func(childComplexity int) int
+		Handle func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Title  func(childComplexity int) int
+		URL    func(childComplexity int) int
 	}
 
 	SubmissionError struct {
@@ -930,6 +983,23 @@ type ComplexityRoot struct {
 
 	SubmitThrottled struct {
 		PollAfter func(childComplexity int) int
+	}
+
+	UrlRedirect struct {
+		ID     func(childComplexity int) int
+		Path   func(childComplexity int) int
+		Target func(childComplexity int) int
+	}
+
+	UrlRedirectConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	UrlRedirectEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	UserError struct {
@@ -956,6 +1026,7 @@ type CartResolver interface {
 
 	Delivery(ctx context.Context, obj *cart.Cart) (*model.CartDelivery, error)
 	DeliveryGroups(ctx context.Context, obj *cart.Cart, after *string, before *string, first *int, last *int, reverse *bool) (*model.CartDeliveryGroupConnection, error)
+	AppliedGiftCards(ctx context.Context, obj *cart.Cart) ([]*model.AppliedGiftCard, error)
 }
 type CartDeliveryGroupResolver interface {
 	CartLines(ctx context.Context, obj *cart.DeliveryGroup, after *string, before *string, first *int, last *int, reverse *bool) (*model.BaseCartLineConnection, error)
@@ -1171,6 +1242,7 @@ type QueryRootResolver interface {
 	Localization(ctx context.Context) (*model.Localization, error)
 	Search(ctx context.Context, after *string, before *string, first *int, last *int, prefix *model.SearchPrefixQueryType, productFilters []*model.ProductFilter, query string, reverse *bool, sortKey *model.SearchSortKeys, types []model.SearchType, unavailableProducts *model.SearchUnavailableProductsType) (*catalog.SearchResult, error)
 	PredictiveSearch(ctx context.Context, limit *int, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error)
+	URLRedirects(ctx context.Context, after *string, before *string, first *int, last *int, query *string, reverse *bool) (*model.URLRedirectConnection, error)
 }
 type SearchResultItemConnectionResolver interface {
 	Edges(ctx context.Context, obj *catalog.SearchResult) ([]*model.SearchResultItemEdge, error)
@@ -1185,6 +1257,21 @@ type ShopResolver interface {
 	PaymentSettings(ctx context.Context, obj *ent.Shop) (*model.PaymentSettings, error)
 	PrimaryDomain(ctx context.Context, obj *ent.Shop) (*model.Domain, error)
 	ShipsToCountries(ctx context.Context, obj *ent.Shop) ([]model.CountryCode, error)
+	Brand(ctx context.Context, obj *ent.Shop) (*model.Brand, error)
+	PrivacyPolicy(ctx context.Context, obj *ent.Shop) (*ent.ShopPolicy, error)
+	RefundPolicy(ctx context.Context, obj *ent.Shop) (*ent.ShopPolicy, error)
+	ShippingPolicy(ctx context.Context, obj *ent.Shop) (*ent.ShopPolicy, error)
+	SubscriptionPolicy(ctx context.Context, obj *ent.Shop) (*model.ShopPolicyWithDefault, error)
+	TermsOfService(ctx context.Context, obj *ent.Shop) (*ent.ShopPolicy, error)
+}
+type ShopPolicyResolver interface {
+	Handle(ctx context.Context, obj *ent.ShopPolicy) (string, error)
+	ID(ctx context.Context, obj *ent.ShopPolicy) (string, error)
+
+	URL(ctx context.Context, obj *ent.ShopPolicy) (string, error)
+}
+type UrlRedirectResolver interface {
+	ID(ctx context.Context, obj *ent.UrlRedirect) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1204,6 +1291,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AppliedGiftCard.amountUsed":
+		if e.ComplexityRoot.AppliedGiftCard.AmountUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedGiftCard.AmountUsed(childComplexity), true
+	case "AppliedGiftCard.balance":
+		if e.ComplexityRoot.AppliedGiftCard.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedGiftCard.Balance(childComplexity), true
+	case "AppliedGiftCard.id":
+		if e.ComplexityRoot.AppliedGiftCard.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedGiftCard.ID(childComplexity), true
+	case "AppliedGiftCard.lastCharacters":
+		if e.ComplexityRoot.AppliedGiftCard.LastCharacters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedGiftCard.LastCharacters(childComplexity), true
+	case "AppliedGiftCard.presentmentAmountUsed":
+		if e.ComplexityRoot.AppliedGiftCard.PresentmentAmountUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedGiftCard.PresentmentAmountUsed(childComplexity), true
 
 	case "Attribute.key":
 		if e.ComplexityRoot.Attribute.Key == nil {
@@ -1281,6 +1399,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BaseCartLineEdge.Node(childComplexity), true
 
+	case "Brand.colors":
+		if e.ComplexityRoot.Brand.Colors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.Colors(childComplexity), true
+	case "Brand.coverImage":
+		if e.ComplexityRoot.Brand.CoverImage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.CoverImage(childComplexity), true
+	case "Brand.logo":
+		if e.ComplexityRoot.Brand.Logo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.Logo(childComplexity), true
+	case "Brand.shortDescription":
+		if e.ComplexityRoot.Brand.ShortDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.ShortDescription(childComplexity), true
+	case "Brand.slogan":
+		if e.ComplexityRoot.Brand.Slogan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.Slogan(childComplexity), true
+	case "Brand.squareLogo":
+		if e.ComplexityRoot.Brand.SquareLogo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.SquareLogo(childComplexity), true
+
+	case "BrandColorGroup.background":
+		if e.ComplexityRoot.BrandColorGroup.Background == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandColorGroup.Background(childComplexity), true
+	case "BrandColorGroup.foreground":
+		if e.ComplexityRoot.BrandColorGroup.Foreground == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandColorGroup.Foreground(childComplexity), true
+
+	case "BrandColors.primary":
+		if e.ComplexityRoot.BrandColors.Primary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandColors.Primary(childComplexity), true
+	case "BrandColors.secondary":
+		if e.ComplexityRoot.BrandColors.Secondary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandColors.Secondary(childComplexity), true
+
+	case "Cart.appliedGiftCards":
+		if e.ComplexityRoot.Cart.AppliedGiftCards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.AppliedGiftCards(childComplexity), true
 	case "Cart.attributes":
 		if e.ComplexityRoot.Cart.Attributes == nil {
 			break
@@ -4555,6 +4742,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueryRoot.Shop(childComplexity), true
+	case "QueryRoot.urlRedirects":
+		if e.ComplexityRoot.QueryRoot.URLRedirects == nil {
+			break
+		}
+
+		args, err := ec.field_QueryRoot_urlRedirects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueryRoot.URLRedirects(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["query"].(*string), args["reverse"].(*bool)), true
 
 	case "SEO.description":
 		if e.ComplexityRoot.SEO.Description == nil {
@@ -4645,6 +4843,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SelectedOption.Value(childComplexity), true
 
+	case "Shop.brand":
+		if e.ComplexityRoot.Shop.Brand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.Brand(childComplexity), true
 	case "Shop.description":
 		if e.ComplexityRoot.Shop.Description == nil {
 			break
@@ -4681,12 +4885,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.PrimaryDomain(childComplexity), true
+	case "Shop.privacyPolicy":
+		if e.ComplexityRoot.Shop.PrivacyPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.PrivacyPolicy(childComplexity), true
+	case "Shop.refundPolicy":
+		if e.ComplexityRoot.Shop.RefundPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.RefundPolicy(childComplexity), true
+	case "Shop.shippingPolicy":
+		if e.ComplexityRoot.Shop.ShippingPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.ShippingPolicy(childComplexity), true
 	case "Shop.shipsToCountries":
 		if e.ComplexityRoot.Shop.ShipsToCountries == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Shop.ShipsToCountries(childComplexity), true
+	case "Shop.subscriptionPolicy":
+		if e.ComplexityRoot.Shop.SubscriptionPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.SubscriptionPolicy(childComplexity), true
+	case "Shop.termsOfService":
+		if e.ComplexityRoot.Shop.TermsOfService == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.TermsOfService(childComplexity), true
+
+	case "ShopPolicy.body":
+		if e.ComplexityRoot.ShopPolicy.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.Body(childComplexity), true
+	case "ShopPolicy.handle":
+		if e.ComplexityRoot.ShopPolicy.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.Handle(childComplexity), true
+	case "ShopPolicy.id":
+		if e.ComplexityRoot.ShopPolicy.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.ID(childComplexity), true
+	case "ShopPolicy.title":
+		if e.ComplexityRoot.ShopPolicy.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.Title(childComplexity), true
+	case "ShopPolicy.url":
+		if e.ComplexityRoot.ShopPolicy.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.URL(childComplexity), true
+
+	case "ShopPolicyWithDefault.body":
+		if e.ComplexityRoot.ShopPolicyWithDefault.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyWithDefault.Body(childComplexity), true
+	case "ShopPolicyWithDefault.handle":
+		if e.ComplexityRoot.ShopPolicyWithDefault.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyWithDefault.Handle(childComplexity), true
+	case "ShopPolicyWithDefault.id":
+		if e.ComplexityRoot.ShopPolicyWithDefault.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyWithDefault.ID(childComplexity), true
+	case "ShopPolicyWithDefault.title":
+		if e.ComplexityRoot.ShopPolicyWithDefault.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyWithDefault.Title(childComplexity), true
+	case "ShopPolicyWithDefault.url":
+		if e.ComplexityRoot.ShopPolicyWithDefault.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyWithDefault.URL(childComplexity), true
 
 	case "SubmissionError.code":
 		if e.ComplexityRoot.SubmissionError.Code == nil {
@@ -4740,6 +5036,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SubmitThrottled.PollAfter(childComplexity), true
+
+	case "UrlRedirect.id":
+		if e.ComplexityRoot.UrlRedirect.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirect.ID(childComplexity), true
+	case "UrlRedirect.path":
+		if e.ComplexityRoot.UrlRedirect.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirect.Path(childComplexity), true
+	case "UrlRedirect.target":
+		if e.ComplexityRoot.UrlRedirect.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirect.Target(childComplexity), true
+
+	case "UrlRedirectConnection.edges":
+		if e.ComplexityRoot.UrlRedirectConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectConnection.Edges(childComplexity), true
+	case "UrlRedirectConnection.nodes":
+		if e.ComplexityRoot.UrlRedirectConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectConnection.Nodes(childComplexity), true
+	case "UrlRedirectConnection.pageInfo":
+		if e.ComplexityRoot.UrlRedirectConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectConnection.PageInfo(childComplexity), true
+
+	case "UrlRedirectEdge.cursor":
+		if e.ComplexityRoot.UrlRedirectEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectEdge.Cursor(childComplexity), true
+	case "UrlRedirectEdge.node":
+		if e.ComplexityRoot.UrlRedirectEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectEdge.Node(childComplexity), true
 
 	case "UserError.field":
 		if e.ComplexityRoot.UserError.Field == nil {
@@ -7299,12 +7646,130 @@ type Domain {
   url: URL!
 }
 `, BuiltIn: false},
+	{Name: "../shop_content.graphqls", Input: `# The shop's own content: brand, policies, URL redirects.
+
+extend type Shop {
+  "The shop's brand: logos, cover image, colours, slogan; ` + "`" + `null` + "`" + ` when none is configured."
+  brand: Brand
+  privacyPolicy: ShopPolicy
+  refundPolicy: ShopPolicy
+  shippingPolicy: ShopPolicy
+  subscriptionPolicy: ShopPolicyWithDefault
+  termsOfService: ShopPolicy
+}
+
+extend type QueryRoot {
+  """
+  The shop's URL redirects (old paths that now live elsewhere), by ID. ` + "`" + `query` + "`" + ` takes
+  ` + "`" + `path:` + "`" + ` and ` + "`" + `target:` + "`" + ` terms, each matching exactly, e.g. ` + "`" + `path:/products/old-tee` + "`" + `.
+  """
+  urlRedirects(after: String, before: String, first: Int, last: Int, query: String, reverse: Boolean = false): UrlRedirectConnection!
+}
+
+"The shop's brand."
+type Brand {
+  colors: BrandColors!
+  coverImage: MediaImage
+  logo: MediaImage
+  shortDescription: String
+  slogan: String
+  "The logo for square spaces such as avatars."
+  squareLogo: MediaImage
+}
+
+"A brand's palette."
+type BrandColors {
+  primary: [BrandColorGroup!]!
+  secondary: [BrandColorGroup!]!
+}
+
+"A background colour and the foreground colour that reads on it."
+type BrandColorGroup {
+  background: Color
+  foreground: Color
+}
+
+"One of the shop's policies, shown at ` + "`" + `url` + "`" + `."
+type ShopPolicy implements Node {
+  "The policy as HTML."
+  body: String!
+  handle: String!
+  id: ID!
+  title: String!
+  "Where the storefront shows it: the shop's address plus /policies/<handle>."
+  url: URL!
+}
+
+"A policy that may have a default text; ` + "`" + `null` + "`" + ` when the shop has none."
+type ShopPolicyWithDefault {
+  body: String!
+  handle: String!
+  id: ID
+  title: String!
+  url: URL!
+}
+
+"An old storefront path and where it now lives."
+type UrlRedirect implements Node {
+  id: ID!
+  "The old path, e.g. /products/old-tee."
+  path: String!
+  "Where it now lives: a path or an absolute URL."
+  target: String!
+}
+
+type UrlRedirectConnection {
+  edges: [UrlRedirectEdge!]!
+  nodes: [UrlRedirect!]!
+  pageInfo: PageInfo!
+}
+
+type UrlRedirectEdge {
+  cursor: String!
+  node: UrlRedirect!
+}
+
+"""
+A gift card applied to a cart. Gift cards are not sold or accepted yet, so no cart has one.
+"""
+type AppliedGiftCard implements Node {
+  "What the cart takes from the card."
+  amountUsed: MoneyV2!
+  "What is left on the card."
+  balance: MoneyV2!
+  id: ID!
+  "The last four characters of the card's code."
+  lastCharacters: String!
+  presentmentAmountUsed: MoneyV2!
+}
+
+extend type Cart {
+  "Gift cards applied to the cart; empty: gift cards are not sold or accepted yet."
+  appliedGiftCards: [AppliedGiftCard!]!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AppliedGiftCard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amountUsed":
+		return ec.fieldContext_AppliedGiftCard_amountUsed(ctx, field)
+	case "balance":
+		return ec.fieldContext_AppliedGiftCard_balance(ctx, field)
+	case "id":
+		return ec.fieldContext_AppliedGiftCard_id(ctx, field)
+	case "lastCharacters":
+		return ec.fieldContext_AppliedGiftCard_lastCharacters(ctx, field)
+	case "presentmentAmountUsed":
+		return ec.fieldContext_AppliedGiftCard_presentmentAmountUsed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppliedGiftCard", field.Name)
+}
 
 func (ec *executionContext) childFields_Attribute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -7336,6 +7801,44 @@ func (ec *executionContext) childFields_BaseCartLineEdge(ctx context.Context, fi
 		return ec.fieldContext_BaseCartLineEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BaseCartLineEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Brand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "colors":
+		return ec.fieldContext_Brand_colors(ctx, field)
+	case "coverImage":
+		return ec.fieldContext_Brand_coverImage(ctx, field)
+	case "logo":
+		return ec.fieldContext_Brand_logo(ctx, field)
+	case "shortDescription":
+		return ec.fieldContext_Brand_shortDescription(ctx, field)
+	case "slogan":
+		return ec.fieldContext_Brand_slogan(ctx, field)
+	case "squareLogo":
+		return ec.fieldContext_Brand_squareLogo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Brand", field.Name)
+}
+
+func (ec *executionContext) childFields_BrandColorGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "background":
+		return ec.fieldContext_BrandColorGroup_background(ctx, field)
+	case "foreground":
+		return ec.fieldContext_BrandColorGroup_foreground(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrandColorGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_BrandColors(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "primary":
+		return ec.fieldContext_BrandColors_primary(ctx, field)
+	case "secondary":
+		return ec.fieldContext_BrandColors_secondary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrandColors", field.Name)
 }
 
 func (ec *executionContext) childFields_Cart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7370,6 +7873,8 @@ func (ec *executionContext) childFields_Cart(ctx context.Context, field graphql.
 		return ec.fieldContext_Cart_delivery(ctx, field)
 	case "deliveryGroups":
 		return ec.fieldContext_Cart_deliveryGroups(ctx, field)
+	case "appliedGiftCards":
+		return ec.fieldContext_Cart_appliedGiftCards(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Cart", field.Name)
 }
@@ -8212,6 +8717,18 @@ func (ec *executionContext) childFields_MailingAddressConnection(ctx context.Con
 	return nil, fmt.Errorf("no field named %q was found under type MailingAddressConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_MediaImage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MediaImage_id(ctx, field)
+	case "image":
+		return ec.fieldContext_MediaImage_image(ctx, field)
+	case "previewImage":
+		return ec.fieldContext_MediaImage_previewImage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MediaImage", field.Name)
+}
+
 func (ec *executionContext) childFields_Menu(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "handle":
@@ -8726,8 +9243,52 @@ func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.
 		return ec.fieldContext_Shop_primaryDomain(ctx, field)
 	case "shipsToCountries":
 		return ec.fieldContext_Shop_shipsToCountries(ctx, field)
+	case "brand":
+		return ec.fieldContext_Shop_brand(ctx, field)
+	case "privacyPolicy":
+		return ec.fieldContext_Shop_privacyPolicy(ctx, field)
+	case "refundPolicy":
+		return ec.fieldContext_Shop_refundPolicy(ctx, field)
+	case "shippingPolicy":
+		return ec.fieldContext_Shop_shippingPolicy(ctx, field)
+	case "subscriptionPolicy":
+		return ec.fieldContext_Shop_subscriptionPolicy(ctx, field)
+	case "termsOfService":
+		return ec.fieldContext_Shop_termsOfService(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shop", field.Name)
+}
+
+func (ec *executionContext) childFields_ShopPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "body":
+		return ec.fieldContext_ShopPolicy_body(ctx, field)
+	case "handle":
+		return ec.fieldContext_ShopPolicy_handle(ctx, field)
+	case "id":
+		return ec.fieldContext_ShopPolicy_id(ctx, field)
+	case "title":
+		return ec.fieldContext_ShopPolicy_title(ctx, field)
+	case "url":
+		return ec.fieldContext_ShopPolicy_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShopPolicy", field.Name)
+}
+
+func (ec *executionContext) childFields_ShopPolicyWithDefault(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "body":
+		return ec.fieldContext_ShopPolicyWithDefault_body(ctx, field)
+	case "handle":
+		return ec.fieldContext_ShopPolicyWithDefault_handle(ctx, field)
+	case "id":
+		return ec.fieldContext_ShopPolicyWithDefault_id(ctx, field)
+	case "title":
+		return ec.fieldContext_ShopPolicyWithDefault_title(ctx, field)
+	case "url":
+		return ec.fieldContext_ShopPolicyWithDefault_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShopPolicyWithDefault", field.Name)
 }
 
 func (ec *executionContext) childFields_SubmissionError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8738,6 +9299,40 @@ func (ec *executionContext) childFields_SubmissionError(ctx context.Context, fie
 		return ec.fieldContext_SubmissionError_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SubmissionError", field.Name)
+}
+
+func (ec *executionContext) childFields_UrlRedirect(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_UrlRedirect_id(ctx, field)
+	case "path":
+		return ec.fieldContext_UrlRedirect_path(ctx, field)
+	case "target":
+		return ec.fieldContext_UrlRedirect_target(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UrlRedirect", field.Name)
+}
+
+func (ec *executionContext) childFields_UrlRedirectConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_UrlRedirectConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_UrlRedirectConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_UrlRedirectConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UrlRedirectConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_UrlRedirectEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_UrlRedirectEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_UrlRedirectEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UrlRedirectEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10692,6 +11287,60 @@ func (ec *executionContext) field_QueryRoot_search_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_QueryRoot_urlRedirects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reverse",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reverse"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10765,6 +11414,148 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AppliedGiftCard_amountUsed(ctx context.Context, field graphql.CollectedField, obj *model.AppliedGiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedGiftCard_amountUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountUsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedGiftCard_amountUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppliedGiftCard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppliedGiftCard_balance(ctx context.Context, field graphql.CollectedField, obj *model.AppliedGiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedGiftCard_balance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Balance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedGiftCard_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppliedGiftCard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppliedGiftCard_id(ctx context.Context, field graphql.CollectedField, obj *model.AppliedGiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedGiftCard_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedGiftCard_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppliedGiftCard", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AppliedGiftCard_lastCharacters(ctx context.Context, field graphql.CollectedField, obj *model.AppliedGiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedGiftCard_lastCharacters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastCharacters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedGiftCard_lastCharacters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppliedGiftCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _AppliedGiftCard_presentmentAmountUsed(ctx context.Context, field graphql.CollectedField, obj *model.AppliedGiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedGiftCard_presentmentAmountUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PresentmentAmountUsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedGiftCard_presentmentAmountUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppliedGiftCard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Attribute_key(ctx context.Context, field graphql.CollectedField, obj *schema.Attribute) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -11073,6 +11864,290 @@ func (ec *executionContext) fieldContext_BaseCartLineEdge_node(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brand_colors(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_colors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Colors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrandColors) graphql.Marshaler {
+			return ec.marshalNBrandColors2ᚖstorefrontᚋgraphᚋmodelᚐBrandColors(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_colors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrandColors(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brand_coverImage(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_coverImage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoverImage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MediaImage) graphql.Marshaler {
+			return ec.marshalOMediaImage2ᚖstorefrontᚋgraphᚋmodelᚐMediaImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_coverImage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MediaImage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brand_logo(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_logo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Logo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MediaImage) graphql.Marshaler {
+			return ec.marshalOMediaImage2ᚖstorefrontᚋgraphᚋmodelᚐMediaImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_logo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MediaImage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brand_shortDescription(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_shortDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortDescription, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_shortDescription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Brand", field, false, false, "String")
+}
+
+func (ec *executionContext) _Brand_slogan(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_slogan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slogan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_slogan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Brand", field, false, false, "String")
+}
+
+func (ec *executionContext) _Brand_squareLogo(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_squareLogo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SquareLogo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MediaImage) graphql.Marshaler {
+			return ec.marshalOMediaImage2ᚖstorefrontᚋgraphᚋmodelᚐMediaImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_squareLogo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MediaImage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrandColorGroup_background(ctx context.Context, field graphql.CollectedField, obj *model.BrandColorGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandColorGroup_background(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Background, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOColor2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrandColorGroup_background(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrandColorGroup", field, false, false, "Color")
+}
+
+func (ec *executionContext) _BrandColorGroup_foreground(ctx context.Context, field graphql.CollectedField, obj *model.BrandColorGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandColorGroup_foreground(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Foreground, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOColor2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrandColorGroup_foreground(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrandColorGroup", field, false, false, "Color")
+}
+
+func (ec *executionContext) _BrandColors_primary(ctx context.Context, field graphql.CollectedField, obj *model.BrandColors) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandColors_primary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Primary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrandColorGroup) graphql.Marshaler {
+			return ec.marshalNBrandColorGroup2ᚕᚖstorefrontᚋgraphᚋmodelᚐBrandColorGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrandColors_primary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrandColors",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrandColorGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrandColors_secondary(ctx context.Context, field graphql.CollectedField, obj *model.BrandColors) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandColors_secondary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secondary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrandColorGroup) graphql.Marshaler {
+			return ec.marshalNBrandColorGroup2ᚕᚖstorefrontᚋgraphᚋmodelᚐBrandColorGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrandColors_secondary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrandColors",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrandColorGroup(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11524,6 +12599,38 @@ func (ec *executionContext) fieldContext_Cart_deliveryGroups(ctx context.Context
 	if fc.Args, err = ec.field_Cart_deliveryGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_appliedGiftCards(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_appliedGiftCards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cart().AppliedGiftCards(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AppliedGiftCard) graphql.Marshaler {
+			return ec.marshalNAppliedGiftCard2ᚕᚖstorefrontᚋgraphᚋmodelᚐAppliedGiftCardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_appliedGiftCards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppliedGiftCard(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -25120,6 +26227,50 @@ func (ec *executionContext) fieldContext_QueryRoot_predictiveSearch(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _QueryRoot_urlRedirects(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_urlRedirects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueryRoot().URLRedirects(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["query"].(*string), fc.Args["reverse"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.URLRedirectConnection) graphql.Marshaler {
+			return ec.marshalNUrlRedirectConnection2ᚖstorefrontᚋgraphᚋmodelᚐURLRedirectConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_urlRedirects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirectConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueryRoot_urlRedirects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QueryRoot___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25724,6 +26875,428 @@ func (ec *executionContext) fieldContext_Shop_shipsToCountries(_ context.Context
 	return graphql.NewScalarFieldContext("Shop", field, true, true, "CountryCode")
 }
 
+func (ec *executionContext) _Shop_brand(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_brand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().Brand(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Brand) graphql.Marshaler {
+			return ec.marshalOBrand2ᚖstorefrontᚋgraphᚋmodelᚐBrand(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_brand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Brand(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shop_privacyPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_privacyPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().PrivacyPolicy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShopPolicy) graphql.Marshaler {
+			return ec.marshalOShopPolicy2ᚖstorefrontᚋentᚐShopPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_privacyPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shop_refundPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_refundPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().RefundPolicy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShopPolicy) graphql.Marshaler {
+			return ec.marshalOShopPolicy2ᚖstorefrontᚋentᚐShopPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_refundPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shop_shippingPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_shippingPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().ShippingPolicy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShopPolicy) graphql.Marshaler {
+			return ec.marshalOShopPolicy2ᚖstorefrontᚋentᚐShopPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_shippingPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shop_subscriptionPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_subscriptionPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().SubscriptionPolicy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ShopPolicyWithDefault) graphql.Marshaler {
+			return ec.marshalOShopPolicyWithDefault2ᚖstorefrontᚋgraphᚋmodelᚐShopPolicyWithDefault(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_subscriptionPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicyWithDefault(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shop_termsOfService(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_termsOfService(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().TermsOfService(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShopPolicy) graphql.Marshaler {
+			return ec.marshalOShopPolicy2ᚖstorefrontᚋentᚐShopPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_termsOfService(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShopPolicy_body(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShopPolicy_handle(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ShopPolicy().Handle(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, true, true, "String")
+}
+
+func (ec *executionContext) _ShopPolicy_id(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ShopPolicy().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ShopPolicy_title(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShopPolicy_url(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ShopPolicy().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNURL2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, true, true, "URL")
+}
+
+func (ec *executionContext) _ShopPolicyWithDefault_body(ctx context.Context, field graphql.CollectedField, obj *model.ShopPolicyWithDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyWithDefault_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyWithDefault_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicyWithDefault", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShopPolicyWithDefault_handle(ctx context.Context, field graphql.CollectedField, obj *model.ShopPolicyWithDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyWithDefault_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyWithDefault_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicyWithDefault", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShopPolicyWithDefault_id(ctx context.Context, field graphql.CollectedField, obj *model.ShopPolicyWithDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyWithDefault_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyWithDefault_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicyWithDefault", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ShopPolicyWithDefault_title(ctx context.Context, field graphql.CollectedField, obj *model.ShopPolicyWithDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyWithDefault_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyWithDefault_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicyWithDefault", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShopPolicyWithDefault_url(ctx context.Context, field graphql.CollectedField, obj *model.ShopPolicyWithDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyWithDefault_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNURL2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyWithDefault_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicyWithDefault", field, false, false, "URL")
+}
+
 func (ec *executionContext) _SubmissionError_code(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25915,6 +27488,226 @@ func (ec *executionContext) _SubmitThrottled_pollAfter(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_SubmitThrottled_pollAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubmitThrottled", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _UrlRedirect_id(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirect_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UrlRedirect().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirect_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirect", field, true, true, "ID")
+}
+
+func (ec *executionContext) _UrlRedirect_path(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirect_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirect_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirect", field, false, false, "String")
+}
+
+func (ec *executionContext) _UrlRedirect_target(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirect_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirect_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirect", field, false, false, "String")
+}
+
+func (ec *executionContext) _UrlRedirectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.URLRedirectEdge) graphql.Marshaler {
+			return ec.marshalNUrlRedirectEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐURLRedirectEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirectEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UrlRedirectConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.UrlRedirect) graphql.Marshaler {
+			return ec.marshalNUrlRedirect2ᚕᚖstorefrontᚋentᚐUrlRedirectᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirect(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UrlRedirectConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖstorefrontᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UrlRedirectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirectEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _UrlRedirectEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.UrlRedirect) graphql.Marshaler {
+			return ec.marshalNUrlRedirect2ᚖstorefrontᚋentᚐUrlRedirect(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirect(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
@@ -28918,6 +30711,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._CartLine(ctx, sel, obj)
+	case *ent.UrlRedirect:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._UrlRedirect(ctx, sel, obj)
+	case *ent.ShopPolicy:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ShopPolicy(ctx, sel, obj)
 	case *ent.Shop:
 		if obj == nil {
 			return graphql.Null
@@ -28980,6 +30783,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Cart(ctx, sel, obj)
+	case model.AppliedGiftCard:
+		return ec._AppliedGiftCard(ctx, sel, &obj)
+	case *model.AppliedGiftCard:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AppliedGiftCard(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -29042,6 +30852,59 @@ func (ec *executionContext) _SearchResultItem(ctx context.Context, sel ast.Selec
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var appliedGiftCardImplementors = []string{"AppliedGiftCard", "Node"}
+
+func (ec *executionContext) _AppliedGiftCard(ctx context.Context, sel ast.SelectionSet, obj *model.AppliedGiftCard) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appliedGiftCardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppliedGiftCard")
+		case "amountUsed":
+			out.Values[i] = ec._AppliedGiftCard_amountUsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "balance":
+			out.Values[i] = ec._AppliedGiftCard_balance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._AppliedGiftCard_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastCharacters":
+			out.Values[i] = ec._AppliedGiftCard_lastCharacters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "presentmentAmountUsed":
+			out.Values[i] = ec._AppliedGiftCard_presentmentAmountUsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var attributeImplementors = []string{"Attribute"}
 
@@ -29215,6 +31078,140 @@ func (ec *executionContext) _BaseCartLineEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var brandImplementors = []string{"Brand"}
+
+func (ec *executionContext) _Brand(ctx context.Context, sel ast.SelectionSet, obj *model.Brand) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brandImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Brand")
+		case "colors":
+			out.Values[i] = ec._Brand_colors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coverImage":
+			out.Values[i] = ec._Brand_coverImage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "logo":
+			out.Values[i] = ec._Brand_logo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "shortDescription":
+			out.Values[i] = ec._Brand_shortDescription(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "slogan":
+			out.Values[i] = ec._Brand_slogan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "squareLogo":
+			out.Values[i] = ec._Brand_squareLogo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brandColorGroupImplementors = []string{"BrandColorGroup"}
+
+func (ec *executionContext) _BrandColorGroup(ctx context.Context, sel ast.SelectionSet, obj *model.BrandColorGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brandColorGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrandColorGroup")
+		case "background":
+			out.Values[i] = ec._BrandColorGroup_background(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "foreground":
+			out.Values[i] = ec._BrandColorGroup_foreground(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brandColorsImplementors = []string{"BrandColors"}
+
+func (ec *executionContext) _BrandColors(ctx context.Context, sel ast.SelectionSet, obj *model.BrandColors) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brandColorsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrandColors")
+		case "primary":
+			out.Values[i] = ec._BrandColors_primary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secondary":
+			out.Values[i] = ec._BrandColors_secondary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cartImplementors = []string{"Cart", "Node"}
 
 func (ec *executionContext) _Cart(ctx context.Context, sel ast.SelectionSet, obj *cart.Cart) graphql.Marshaler {
@@ -29309,6 +31306,12 @@ func (ec *executionContext) _Cart(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Cart_deliveryGroups(ctx, field, obj)
+				})
+		case "appliedGiftCards":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_appliedGiftCards(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -34644,6 +36647,12 @@ func (ec *executionContext) _QueryRoot(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._QueryRoot_predictiveSearch(ctx, field)
 				})
+		case "urlRedirects":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_urlRedirects(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._QueryRoot___type(ctx, field)
@@ -34940,6 +36949,151 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shop_shipsToCountries(ctx, field, obj)
 				})
+		case "brand":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_brand(ctx, field, obj)
+				})
+		case "privacyPolicy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_privacyPolicy(ctx, field, obj)
+				})
+		case "refundPolicy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_refundPolicy(ctx, field, obj)
+				})
+		case "shippingPolicy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_shippingPolicy(ctx, field, obj)
+				})
+		case "subscriptionPolicy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_subscriptionPolicy(ctx, field, obj)
+				})
+		case "termsOfService":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_termsOfService(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shopPolicyImplementors = []string{"ShopPolicy", "Node"}
+
+func (ec *executionContext) _ShopPolicy(ctx context.Context, sel ast.SelectionSet, obj *ent.ShopPolicy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shopPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShopPolicy")
+		case "body":
+			out.Values[i] = ec._ShopPolicy_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "handle":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShopPolicy_handle(ctx, field, obj)
+				})
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShopPolicy_id(ctx, field, obj)
+				})
+		case "title":
+			out.Values[i] = ec._ShopPolicy_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShopPolicy_url(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shopPolicyWithDefaultImplementors = []string{"ShopPolicyWithDefault"}
+
+func (ec *executionContext) _ShopPolicyWithDefault(ctx context.Context, sel ast.SelectionSet, obj *model.ShopPolicyWithDefault) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shopPolicyWithDefaultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShopPolicyWithDefault")
+		case "body":
+			out.Values[i] = ec._ShopPolicyWithDefault_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "handle":
+			out.Values[i] = ec._ShopPolicyWithDefault_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ShopPolicyWithDefault_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ShopPolicyWithDefault_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._ShopPolicyWithDefault_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35117,6 +37271,131 @@ func (ec *executionContext) _SubmitThrottled(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("SubmitThrottled")
 		case "pollAfter":
 			out.Values[i] = ec._SubmitThrottled_pollAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var urlRedirectImplementors = []string{"UrlRedirect", "Node"}
+
+func (ec *executionContext) _UrlRedirect(ctx context.Context, sel ast.SelectionSet, obj *ent.UrlRedirect) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, urlRedirectImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UrlRedirect")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UrlRedirect_id(ctx, field, obj)
+				})
+		case "path":
+			out.Values[i] = ec._UrlRedirect_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "target":
+			out.Values[i] = ec._UrlRedirect_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var urlRedirectConnectionImplementors = []string{"UrlRedirectConnection"}
+
+func (ec *executionContext) _UrlRedirectConnection(ctx context.Context, sel ast.SelectionSet, obj *model.URLRedirectConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, urlRedirectConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UrlRedirectConnection")
+		case "edges":
+			out.Values[i] = ec._UrlRedirectConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._UrlRedirectConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._UrlRedirectConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var urlRedirectEdgeImplementors = []string{"UrlRedirectEdge"}
+
+func (ec *executionContext) _UrlRedirectEdge(ctx context.Context, sel ast.SelectionSet, obj *model.URLRedirectEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, urlRedirectEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UrlRedirectEdge")
+		case "cursor":
+			out.Values[i] = ec._UrlRedirectEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._UrlRedirectEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35537,6 +37816,30 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAppliedGiftCard2ᚕᚖstorefrontᚋgraphᚋmodelᚐAppliedGiftCardᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AppliedGiftCard) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppliedGiftCard2ᚖstorefrontᚋgraphᚋmodelᚐAppliedGiftCard(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAppliedGiftCard2ᚖstorefrontᚋgraphᚋmodelᚐAppliedGiftCard(ctx context.Context, sel ast.SelectionSet, v *model.AppliedGiftCard) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppliedGiftCard!")
+		return graphql.Null
+	}
+	return ec._AppliedGiftCard(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAttribute2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx context.Context, sel ast.SelectionSet, v []*schema.Attribute) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -35648,6 +37951,38 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNBrandColorGroup2ᚕᚖstorefrontᚋgraphᚋmodelᚐBrandColorGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BrandColorGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBrandColorGroup2ᚖstorefrontᚋgraphᚋmodelᚐBrandColorGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBrandColorGroup2ᚖstorefrontᚋgraphᚋmodelᚐBrandColorGroup(ctx context.Context, sel ast.SelectionSet, v *model.BrandColorGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrandColorGroup!")
+		return graphql.Null
+	}
+	return ec._BrandColorGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBrandColors2ᚖstorefrontᚋgraphᚋmodelᚐBrandColors(ctx context.Context, sel ast.SelectionSet, v *model.BrandColors) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrandColors!")
+		return graphql.Null
+	}
+	return ec._BrandColors(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCardBrand2storefrontᚋgraphᚋmodelᚐCardBrand(ctx context.Context, v any) (model.CardBrand, error) {
@@ -37482,6 +39817,62 @@ func (ec *executionContext) marshalNUnsignedInt642storefrontᚋgraphᚋscalarᚐ
 	return v
 }
 
+func (ec *executionContext) marshalNUrlRedirect2ᚕᚖstorefrontᚋentᚐUrlRedirectᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.UrlRedirect) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUrlRedirect2ᚖstorefrontᚋentᚐUrlRedirect(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUrlRedirect2ᚖstorefrontᚋentᚐUrlRedirect(ctx context.Context, sel ast.SelectionSet, v *ent.UrlRedirect) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UrlRedirect!")
+		return graphql.Null
+	}
+	return ec._UrlRedirect(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUrlRedirectConnection2ᚖstorefrontᚋgraphᚋmodelᚐURLRedirectConnection(ctx context.Context, sel ast.SelectionSet, v *model.URLRedirectConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UrlRedirectConnection!")
+		return graphql.Null
+	}
+	return ec._UrlRedirectConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUrlRedirectEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐURLRedirectEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.URLRedirectEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUrlRedirectEdge2ᚖstorefrontᚋgraphᚋmodelᚐURLRedirectEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUrlRedirectEdge2ᚖstorefrontᚋgraphᚋmodelᚐURLRedirectEdge(ctx context.Context, sel ast.SelectionSet, v *model.URLRedirectEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UrlRedirectEdge!")
+		return graphql.Null
+	}
+	return ec._UrlRedirectEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -37703,6 +40094,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOBrand2ᚖstorefrontᚋgraphᚋmodelᚐBrand(ctx context.Context, sel ast.SelectionSet, v *model.Brand) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Brand(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBuyerInput2ᚖstorefrontᚋgraphᚋmodelᚐBuyerInput(ctx context.Context, v any) (*model.BuyerInput, error) {
@@ -38300,6 +40698,13 @@ func (ec *executionContext) marshalOMedia2storefrontᚋgraphᚋmodelᚐMedia(ctx
 	return ec._Media(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOMediaImage2ᚖstorefrontᚋgraphᚋmodelᚐMediaImage(ctx context.Context, sel ast.SelectionSet, v *model.MediaImage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MediaImage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMenu2ᚖstorefrontᚋentᚐMenu(ctx context.Context, sel ast.SelectionSet, v *ent.Menu) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -38622,6 +41027,20 @@ func (ec *executionContext) unmarshalOSelectedOptionInput2ᚕᚖstorefrontᚋgra
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOShopPolicy2ᚖstorefrontᚋentᚐShopPolicy(ctx context.Context, sel ast.SelectionSet, v *ent.ShopPolicy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ShopPolicy(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOShopPolicyWithDefault2ᚖstorefrontᚋgraphᚋmodelᚐShopPolicyWithDefault(ctx context.Context, sel ast.SelectionSet, v *model.ShopPolicyWithDefault) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ShopPolicyWithDefault(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -48,6 +48,20 @@ type PricingValue interface {
 	IsPricingValue()
 }
 
+// A gift card applied to a cart. Gift cards are not sold or accepted yet, so no cart has one.
+type AppliedGiftCard struct {
+	// What the cart takes from the card.
+	AmountUsed *MoneyV2 `json:"amountUsed"`
+	// What is left on the card.
+	Balance *MoneyV2 `json:"balance"`
+	ID      string   `json:"id"`
+	// The last four characters of the card's code.
+	LastCharacters        string   `json:"lastCharacters"`
+	PresentmentAmountUsed *MoneyV2 `json:"presentmentAmountUsed"`
+}
+
+func (AppliedGiftCard) IsNode() {}
+
 type AutomaticDiscountApplication struct {
 	AllocationMethod DiscountApplicationAllocationMethod `json:"allocationMethod"`
 	TargetSelection  DiscountApplicationTargetSelection  `json:"targetSelection"`
@@ -67,6 +81,29 @@ type BaseCartLineConnection struct {
 type BaseCartLineEdge struct {
 	Cursor string    `json:"cursor"`
 	Node   ent.Noder `json:"node"`
+}
+
+// The shop's brand.
+type Brand struct {
+	Colors           *BrandColors `json:"colors"`
+	CoverImage       *MediaImage  `json:"coverImage,omitempty"`
+	Logo             *MediaImage  `json:"logo,omitempty"`
+	ShortDescription *string      `json:"shortDescription,omitempty"`
+	Slogan           *string      `json:"slogan,omitempty"`
+	// The logo for square spaces such as avatars.
+	SquareLogo *MediaImage `json:"squareLogo,omitempty"`
+}
+
+// A background colour and the foreground colour that reads on it.
+type BrandColorGroup struct {
+	Background *string `json:"background,omitempty"`
+	Foreground *string `json:"foreground,omitempty"`
+}
+
+// A brand's palette.
+type BrandColors struct {
+	Primary   []*BrandColorGroup `json:"primary"`
+	Secondary []*BrandColorGroup `json:"secondary"`
 }
 
 // Who is buying.
@@ -863,6 +900,15 @@ type SelectedOptionInput struct {
 	Value string `json:"value"`
 }
 
+// A policy that may have a default text; `null` when the shop has none.
+type ShopPolicyWithDefault struct {
+	Body   string  `json:"body"`
+	Handle string  `json:"handle"`
+	ID     *string `json:"id,omitempty"`
+	Title  string  `json:"title"`
+	URL    string  `json:"url"`
+}
+
 type SubmissionError struct {
 	Code    SubmissionErrorCode `json:"code"`
 	Message *string             `json:"message,omitempty"`
@@ -893,6 +939,17 @@ type SubmitThrottled struct {
 }
 
 func (SubmitThrottled) IsCartSubmitForCompletionResult() {}
+
+type URLRedirectConnection struct {
+	Edges    []*URLRedirectEdge `json:"edges"`
+	Nodes    []*ent.UrlRedirect `json:"nodes"`
+	PageInfo *PageInfo          `json:"pageInfo"`
+}
+
+type URLRedirectEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *ent.UrlRedirect `json:"node"`
+}
 
 type UserError struct {
 	Field   []string `json:"field,omitempty"`

@@ -3,6 +3,8 @@ package demo
 // The demo catalog's data: a small apparel, electronics and home shop. Everything is fixed
 // so that tests and screenshots can rely on it.
 
+import "storefront/ent/shoppolicy"
+
 type opt struct {
 	name   string
 	values []string
@@ -36,6 +38,24 @@ var swatchColors = map[string]string{
 	"Yellow": "#F2C12E", "Rust": "#B7410E", "Cream": "#F4EBD0", "Khaki": "#BDB38B",
 	"Tan": "#C8A27A", "Silver": "#C0C0C0", "Red": "#C8102E", "Teal": "#008080",
 	"Chalk": "#EDEAE0", "Graphite": "#4B4E53", "Pale Grey": "#D3D3D3", "Rose": "#E8A0A8",
+}
+
+// policies are the demo shop's policies.
+var policies = []struct {
+	kind        shoppolicy.Kind
+	title, body string
+}{
+	{shoppolicy.KindPRIVACY, "Privacy Policy", `<p>We collect only what we need to process your order and never sell your data.</p><p>Payment details are handled by our payment provider and never stored by us.</p>`},
+	{shoppolicy.KindREFUND, "Refund Policy", `<p>Unworn items can be returned within 30 days of delivery for a full refund to the original payment method.</p><p>Refunds are issued within 5 working days of the return reaching us.</p>`},
+	{shoppolicy.KindSHIPPING, "Shipping Policy", `<p>Orders placed before 2 pm ship the same working day. Standard shipping in the US is free on orders over $75; express shipping and store pickup are available at checkout.</p><p>We also ship to Canada, the UK, Germany, France, the Netherlands and Australia, priced by weight.</p>`},
+	{shoppolicy.KindTERMS_OF_SERVICE, "Terms of Service", `<p>By placing an order you agree to pay the total shown at checkout. Prices and availability may change until an order is placed.</p>`},
+}
+
+// redirects are the demo shop's URL redirects: old paths and where they now live.
+var redirects = [][2]string{
+	{"/products/organic-tee", "/products/classic-organic-tee"},
+	{"/collections/sale-items", "/collections/sale"},
+	{"/pages/shipping", "/policies/shipping-policy"},
 }
 
 var products = []productSpec{

@@ -128,6 +128,9 @@ func load(ctx context.Context, c *ent.Client, baseURL string) error {
 			return fmt.Errorf("tax rate %s: %w", t.country, err)
 		}
 	}
+	if err := createShopContent(ctx, c, baseURL); err != nil {
+		return err
+	}
 	for _, ms := range menus {
 		m, err := c.Menu.Create().SetHandle(ms.handle).SetTitle(ms.title).Save(ctx)
 		if err != nil {
@@ -391,6 +394,37 @@ func createShippingRates(ctx context.Context, c *ent.Client) error {
 	}
 	if err := c.ShippingRate.CreateBulk(rates...).Exec(ctx); err != nil {
 		return fmt.Errorf("shipping rates: %w", err)
+	}
+	return nil
+}
+
+// createShopContent writes the shop's policies, brand and URL redirects.
+func createShopContent(ctx context.Context, c *ent.Client, baseURL string) error {
+	for _, p := range policies {
+		if err := c.ShopPolicy.Create().SetKind(p.kind).SetTitle(p.title).SetBody(p.body).Exec(ctx); err != nil {
+			return fmt.Errorf("policy %s: %w", p.kind, err)
+		}
+	}
+	logo, err := c.ContentImage.Create().SetURL(imageURL(baseURL, "storefront-demo-logo", 1)).SetAltText("Storefront Demo").SetWidth(800).SetHeight(800).Save(ctx)
+	if err != nil {
+		return fmt.Errorf("brand logo: %w", err)
+	}
+	cover, err := c.ContentImage.Create().SetURL(imageURL(baseURL, "storefront-demo-cover", 1)).SetAltText("Storefront Demo").SetWidth(800).SetHeight(800).Save(ctx)
+	if err != nil {
+		return fmt.Errorf("brand cover: %w", err)
+	}
+	if err := c.Shop.Update().SetBrandLogoID(logo.ID).SetBrandSquareLogoID(logo.ID).SetBrandCoverImageID(cover.ID).
+		SetBrandSlogan("Good things, delivered.").SetBrandShortDescription("Apparel, electronics and home goods, chosen to last.").
+		SetBrandColors(schema.BrandColors{
+			Primary:   []schema.BrandColorGroup{{Background: "#1F2A44", Foreground: "#FFFFFF"}},
+			Secondary: []schema.BrandColorGroup{{Background: "#F4EBD0", Foreground: "#1F2A44"}},
+		}).Exec(ctx); err != nil {
+		return fmt.Errorf("brand: %w", err)
+	}
+	for _, r := range redirects {
+		if err := c.UrlRedirect.Create().SetPath(r[0]).SetTarget(r[1]).Exec(ctx); err != nil {
+			return fmt.Errorf("redirect %s: %w", r[0], err)
+		}
 	}
 	return nil
 }
