@@ -586,3 +586,73 @@ func TestShopContent(t *testing.T) {
 		}
 	})
 }
+
+// TestBlogsAndArticles: the demo's blogs and articles as Hydrogen's blog routes read them,
+// paginated per blog, and predictive search's pages and articles.
+func TestBlogsAndArticles(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, func(t testing.TB, db *store.DB) {
+			if err := demo.Load(context.Background(), db, "http://shop.test"); err != nil {
+				t.Fatal(err)
+			}
+		})
+		type articleJSON struct {
+			Handle, Title, ContentHtml, Content string
+			Author                              *struct{ Name string }
+			Image                               *struct{ URL string }
+			Blog                                struct{ Handle string }
+		}
+		var got struct {
+			Blogs struct {
+				Nodes []struct {
+					Handle   string
+					Articles struct {
+						Nodes    []articleJSON
+						PageInfo struct{ HasNextPage bool }
+					}
+				}
+			}
+			Blog *struct {
+				Title           string
+				ArticleByHandle *articleJSON
+				Missing         *articleJSON
+			}
+		}
+		api.post(t, `query @inContext(language: EN) {
+			blogs(first: 5) { nodes { handle articles(first: 1) { nodes { ...A } pageInfo { hasNextPage } } } }
+			blog(handle: "journal") { title articleByHandle(handle: "caring-for-linen") { ...A } missing: articleByHandle(handle: "nope") { ...A } }
+		}
+		fragment A on Article { handle title contentHtml content(truncateAt: 20) author: authorV2 { name } image { url } blog { handle } }`, nil).decode(t, &got)
+		if len(got.Blogs.Nodes) != 2 || got.Blogs.Nodes[0].Handle != "news" || len(got.Blogs.Nodes[0].Articles.Nodes) != 1 || !got.Blogs.Nodes[0].Articles.PageInfo.HasNextPage ||
+			got.Blogs.Nodes[1].Articles.PageInfo.HasNextPage || got.Blogs.Nodes[0].Articles.Nodes[0].Blog.Handle != "news" {
+			t.Errorf("blogs: %+v", got.Blogs)
+		}
+		a := got.Blog.ArticleByHandle
+		if got.Blog == nil || a == nil || a.Title != "Caring for Linen" || a.Author == nil || a.Author.Name != "Sam Rivera" || a.Image == nil ||
+			!strings.HasPrefix(a.ContentHtml, "<p>") || len([]rune(a.Content)) != 20 || got.Blog.Missing != nil {
+			t.Errorf("article: %+v", got.Blog)
+		}
+		var pred struct {
+			PredictiveSearch struct {
+				Articles []struct {
+					Handle             string
+					TrackingParameters *string
+				}
+				Pages    []struct{ Handle string }
+				Products []struct{ Handle string }
+			}
+		}
+		api.post(t, `{ predictiveSearch(query: "linen", limitScope: EACH, types: [ARTICLE, PAGE, PRODUCT]) { articles { handle trackingParameters } pages { handle } products { handle } } }`, nil).decode(t, &pred)
+		if len(pred.PredictiveSearch.Articles) != 1 || pred.PredictiveSearch.Articles[0].Handle != "caring-for-linen" || pred.PredictiveSearch.Articles[0].TrackingParameters == nil || len(pred.PredictiveSearch.Products) == 0 {
+			t.Errorf("predictive articles: %+v", pred.PredictiveSearch)
+		}
+		api.post(t, `{ predictiveSearch(query: "shipping", types: [PAGE]) { articles { handle } pages { handle } products { handle } } }`, nil).decode(t, &pred)
+		if len(pred.PredictiveSearch.Pages) == 0 || len(pred.PredictiveSearch.Articles) != 0 || len(pred.PredictiveSearch.Products) != 0 {
+			t.Errorf("predictive pages: %+v", pred.PredictiveSearch)
+		}
+		api.post(t, `{ predictiveSearch(query: "linen", limit: 2, limitScope: ALL) { articles { handle } pages { handle } products { handle } } }`, nil).decode(t, &pred)
+		if n := len(pred.PredictiveSearch.Articles) + len(pred.PredictiveSearch.Pages) + len(pred.PredictiveSearch.Products); n != 2 {
+			t.Errorf("limitScope ALL: %d results, want 2: %+v", n, pred.PredictiveSearch)
+		}
+	})
+}

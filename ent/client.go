@@ -11,6 +11,8 @@ import (
 
 	"storefront/ent/migrate"
 
+	"storefront/ent/article"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -57,6 +59,10 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// Article is the client for interacting with the Article builders.
+	Article *ArticleClient
+	// Blog is the client for interacting with the Blog builders.
+	Blog *BlogClient
 	// Cart is the client for interacting with the Cart builders.
 	Cart *CartClient
 	// CartLine is the client for interacting with the CartLine builders.
@@ -134,6 +140,8 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.Article = NewArticleClient(c.config)
+	c.Blog = NewBlogClient(c.config)
 	c.Cart = NewCartClient(c.config)
 	c.CartLine = NewCartLineClient(c.config)
 	c.Collection = NewCollectionClient(c.config)
@@ -258,6 +266,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                 ctx,
 		config:              cfg,
+		Article:             NewArticleClient(cfg),
+		Blog:                NewBlogClient(cfg),
 		Cart:                NewCartClient(cfg),
 		CartLine:            NewCartLineClient(cfg),
 		Collection:          NewCollectionClient(cfg),
@@ -309,6 +319,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                 ctx,
 		config:              cfg,
+		Article:             NewArticleClient(cfg),
+		Blog:                NewBlogClient(cfg),
 		Cart:                NewCartClient(cfg),
 		CartLine:            NewCartLineClient(cfg),
 		Collection:          NewCollectionClient(cfg),
@@ -347,7 +359,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Cart.
+//		Article.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -370,13 +382,13 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.CompletionAttempt,
-		c.ContentImage, c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
-		c.DiscountRedemption, c.Event, c.Fulfillment, c.LoginAttempt, c.MailingAddress,
-		c.Menu, c.MenuItem, c.Order, c.OrderLine, c.Page, c.PasswordResetToken,
-		c.Product, c.ProductImage, c.ProductOption, c.ProductOptionValue,
-		c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop, c.ShopPolicy,
-		c.TaxRate, c.UrlRedirect,
+		c.Article, c.Blog, c.Cart, c.CartLine, c.Collection, c.CollectionProduct,
+		c.CompletionAttempt, c.ContentImage, c.Counter, c.Customer,
+		c.CustomerAccessToken, c.DiscountCode, c.DiscountRedemption, c.Event,
+		c.Fulfillment, c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order,
+		c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
+		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.SearchTerm,
+		c.ShippingRate, c.Shop, c.ShopPolicy, c.TaxRate, c.UrlRedirect,
 	} {
 		n.Use(hooks...)
 	}
@@ -386,13 +398,13 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Cart, c.CartLine, c.Collection, c.CollectionProduct, c.CompletionAttempt,
-		c.ContentImage, c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
-		c.DiscountRedemption, c.Event, c.Fulfillment, c.LoginAttempt, c.MailingAddress,
-		c.Menu, c.MenuItem, c.Order, c.OrderLine, c.Page, c.PasswordResetToken,
-		c.Product, c.ProductImage, c.ProductOption, c.ProductOptionValue,
-		c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop, c.ShopPolicy,
-		c.TaxRate, c.UrlRedirect,
+		c.Article, c.Blog, c.Cart, c.CartLine, c.Collection, c.CollectionProduct,
+		c.CompletionAttempt, c.ContentImage, c.Counter, c.Customer,
+		c.CustomerAccessToken, c.DiscountCode, c.DiscountRedemption, c.Event,
+		c.Fulfillment, c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order,
+		c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
+		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.SearchTerm,
+		c.ShippingRate, c.Shop, c.ShopPolicy, c.TaxRate, c.UrlRedirect,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -401,6 +413,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *ArticleMutation:
+		return c.Article.mutate(ctx, m)
+	case *BlogMutation:
+		return c.Blog.mutate(ctx, m)
 	case *CartMutation:
 		return c.Cart.mutate(ctx, m)
 	case *CartLineMutation:
@@ -467,6 +483,320 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.UrlRedirect.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// ArticleClient is a client for the Article schema.
+type ArticleClient struct {
+	config
+}
+
+// NewArticleClient returns a client for the Article from the given config.
+func NewArticleClient(c config) *ArticleClient {
+	return &ArticleClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `article.Hooks(f(g(h())))`.
+func (c *ArticleClient) Use(hooks ...Hook) {
+	c.hooks.Article = append(c.hooks.Article, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `article.Intercept(f(g(h())))`.
+func (c *ArticleClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Article = append(c.inters.Article, interceptors...)
+}
+
+// Create returns a builder for creating a Article entity.
+func (c *ArticleClient) Create() *ArticleCreate {
+	mutation := newArticleMutation(c.config, OpCreate)
+	return &ArticleCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Article entities.
+func (c *ArticleClient) CreateBulk(builders ...*ArticleCreate) *ArticleCreateBulk {
+	return &ArticleCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ArticleClient) MapCreateBulk(slice any, setFunc func(*ArticleCreate, int)) *ArticleCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ArticleCreateBulk{err: fmt.Errorf("calling to ArticleClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ArticleCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ArticleCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Article.
+func (c *ArticleClient) Update() *ArticleUpdate {
+	mutation := newArticleMutation(c.config, OpUpdate)
+	return &ArticleUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ArticleClient) UpdateOne(_m *Article) *ArticleUpdateOne {
+	mutation := newArticleMutation(c.config, OpUpdateOne, withArticle(_m))
+	return &ArticleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ArticleClient) UpdateOneID(id int) *ArticleUpdateOne {
+	mutation := newArticleMutation(c.config, OpUpdateOne, withArticleID(id))
+	return &ArticleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Article.
+func (c *ArticleClient) Delete() *ArticleDelete {
+	mutation := newArticleMutation(c.config, OpDelete)
+	return &ArticleDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ArticleClient) DeleteOne(_m *Article) *ArticleDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ArticleClient) DeleteOneID(id int) *ArticleDeleteOne {
+	builder := c.Delete().Where(article.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ArticleDeleteOne{builder}
+}
+
+// Query returns a query builder for Article.
+func (c *ArticleClient) Query() *ArticleQuery {
+	return &ArticleQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeArticle},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Article entity by its id.
+func (c *ArticleClient) Get(ctx context.Context, id int) (*Article, error) {
+	return c.Query().Where(article.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ArticleClient) GetX(ctx context.Context, id int) *Article {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBlog queries the blog edge of a Article.
+func (c *ArticleClient) QueryBlog(_m *Article) *BlogQuery {
+	query := (&BlogClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(article.Table, article.FieldID, id),
+			sqlgraph.To(blog.Table, blog.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, article.BlogTable, article.BlogColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryImage queries the image edge of a Article.
+func (c *ArticleClient) QueryImage(_m *Article) *ContentImageQuery {
+	query := (&ContentImageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(article.Table, article.FieldID, id),
+			sqlgraph.To(contentimage.Table, contentimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, article.ImageTable, article.ImageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ArticleClient) Hooks() []Hook {
+	return c.hooks.Article
+}
+
+// Interceptors returns the client interceptors.
+func (c *ArticleClient) Interceptors() []Interceptor {
+	return c.inters.Article
+}
+
+func (c *ArticleClient) mutate(ctx context.Context, m *ArticleMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ArticleCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ArticleUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ArticleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ArticleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Article mutation op: %q", m.Op())
+	}
+}
+
+// BlogClient is a client for the Blog schema.
+type BlogClient struct {
+	config
+}
+
+// NewBlogClient returns a client for the Blog from the given config.
+func NewBlogClient(c config) *BlogClient {
+	return &BlogClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `blog.Hooks(f(g(h())))`.
+func (c *BlogClient) Use(hooks ...Hook) {
+	c.hooks.Blog = append(c.hooks.Blog, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `blog.Intercept(f(g(h())))`.
+func (c *BlogClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Blog = append(c.inters.Blog, interceptors...)
+}
+
+// Create returns a builder for creating a Blog entity.
+func (c *BlogClient) Create() *BlogCreate {
+	mutation := newBlogMutation(c.config, OpCreate)
+	return &BlogCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Blog entities.
+func (c *BlogClient) CreateBulk(builders ...*BlogCreate) *BlogCreateBulk {
+	return &BlogCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BlogClient) MapCreateBulk(slice any, setFunc func(*BlogCreate, int)) *BlogCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BlogCreateBulk{err: fmt.Errorf("calling to BlogClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BlogCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BlogCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Blog.
+func (c *BlogClient) Update() *BlogUpdate {
+	mutation := newBlogMutation(c.config, OpUpdate)
+	return &BlogUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BlogClient) UpdateOne(_m *Blog) *BlogUpdateOne {
+	mutation := newBlogMutation(c.config, OpUpdateOne, withBlog(_m))
+	return &BlogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BlogClient) UpdateOneID(id int) *BlogUpdateOne {
+	mutation := newBlogMutation(c.config, OpUpdateOne, withBlogID(id))
+	return &BlogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Blog.
+func (c *BlogClient) Delete() *BlogDelete {
+	mutation := newBlogMutation(c.config, OpDelete)
+	return &BlogDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BlogClient) DeleteOne(_m *Blog) *BlogDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BlogClient) DeleteOneID(id int) *BlogDeleteOne {
+	builder := c.Delete().Where(blog.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BlogDeleteOne{builder}
+}
+
+// Query returns a query builder for Blog.
+func (c *BlogClient) Query() *BlogQuery {
+	return &BlogQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBlog},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Blog entity by its id.
+func (c *BlogClient) Get(ctx context.Context, id int) (*Blog, error) {
+	return c.Query().Where(blog.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BlogClient) GetX(ctx context.Context, id int) *Blog {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryArticles queries the articles edge of a Blog.
+func (c *BlogClient) QueryArticles(_m *Blog) *ArticleQuery {
+	query := (&ArticleClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(blog.Table, blog.FieldID, id),
+			sqlgraph.To(article.Table, article.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, blog.ArticlesTable, blog.ArticlesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *BlogClient) Hooks() []Hook {
+	return c.hooks.Blog
+}
+
+// Interceptors returns the client interceptors.
+func (c *BlogClient) Interceptors() []Interceptor {
+	return c.inters.Blog
+}
+
+func (c *BlogClient) mutate(ctx context.Context, m *BlogMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BlogCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BlogUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BlogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BlogDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Blog mutation op: %q", m.Op())
 	}
 }
 
@@ -5352,20 +5682,20 @@ func (c *UrlRedirectClient) mutate(ctx context.Context, m *UrlRedirectMutation) 
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Cart, CartLine, Collection, CollectionProduct, CompletionAttempt, ContentImage,
-		Counter, Customer, CustomerAccessToken, DiscountCode, DiscountRedemption,
-		Event, Fulfillment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
-		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
-		TaxRate, UrlRedirect []ent.Hook
+		Article, Blog, Cart, CartLine, Collection, CollectionProduct, CompletionAttempt,
+		ContentImage, Counter, Customer, CustomerAccessToken, DiscountCode,
+		DiscountRedemption, Event, Fulfillment, LoginAttempt, MailingAddress, Menu,
+		MenuItem, Order, OrderLine, Page, PasswordResetToken, Product, ProductImage,
+		ProductOption, ProductOptionValue, ProductVariant, SearchTerm, ShippingRate,
+		Shop, ShopPolicy, TaxRate, UrlRedirect []ent.Hook
 	}
 	inters struct {
-		Cart, CartLine, Collection, CollectionProduct, CompletionAttempt, ContentImage,
-		Counter, Customer, CustomerAccessToken, DiscountCode, DiscountRedemption,
-		Event, Fulfillment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
-		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
-		TaxRate, UrlRedirect []ent.Interceptor
+		Article, Blog, Cart, CartLine, Collection, CollectionProduct, CompletionAttempt,
+		ContentImage, Counter, Customer, CustomerAccessToken, DiscountCode,
+		DiscountRedemption, Event, Fulfillment, LoginAttempt, MailingAddress, Menu,
+		MenuItem, Order, OrderLine, Page, PasswordResetToken, Product, ProductImage,
+		ProductOption, ProductOptionValue, ProductVariant, SearchTerm, ShippingRate,
+		Shop, ShopPolicy, TaxRate, UrlRedirect []ent.Interceptor
 	}
 )
 

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"storefront/ent/article"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -104,6 +106,8 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			article.Table:             article.ValidColumn,
+			blog.Table:                blog.ValidColumn,
 			cart.Table:                cart.ValidColumn,
 			cartline.Table:            cartline.ValidColumn,
 			collection.Table:          collection.ValidColumn,

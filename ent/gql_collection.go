@@ -4,6 +4,8 @@ package ent
 
 import (
 	"context"
+	"storefront/ent/article"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -39,6 +41,273 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ArticleQuery) CollectFields(ctx context.Context, satisfies ...string) (*ArticleQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ArticleQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(article.Columns))
+		selectedFields = []string{article.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "blog":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BlogClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, blogImplementors)...); err != nil {
+				return err
+			}
+			_q.withBlog = query
+			if _, ok := fieldSeen[article.FieldBlogID]; !ok {
+				selectedFields = append(selectedFields, article.FieldBlogID)
+				fieldSeen[article.FieldBlogID] = struct{}{}
+			}
+
+		case "image":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContentImageClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contentimageImplementors)...); err != nil {
+				return err
+			}
+			_q.withImage = query
+			if _, ok := fieldSeen[article.FieldImageID]; !ok {
+				selectedFields = append(selectedFields, article.FieldImageID)
+				fieldSeen[article.FieldImageID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[article.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, article.FieldCreatedAt)
+				fieldSeen[article.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[article.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, article.FieldUpdatedAt)
+				fieldSeen[article.FieldUpdatedAt] = struct{}{}
+			}
+		case "blogID":
+			if _, ok := fieldSeen[article.FieldBlogID]; !ok {
+				selectedFields = append(selectedFields, article.FieldBlogID)
+				fieldSeen[article.FieldBlogID] = struct{}{}
+			}
+		case "handle":
+			if _, ok := fieldSeen[article.FieldHandle]; !ok {
+				selectedFields = append(selectedFields, article.FieldHandle)
+				fieldSeen[article.FieldHandle] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[article.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, article.FieldTitle)
+				fieldSeen[article.FieldTitle] = struct{}{}
+			}
+		case "contentHTML":
+			if _, ok := fieldSeen[article.FieldContentHTML]; !ok {
+				selectedFields = append(selectedFields, article.FieldContentHTML)
+				fieldSeen[article.FieldContentHTML] = struct{}{}
+			}
+		case "excerptHTML":
+			if _, ok := fieldSeen[article.FieldExcerptHTML]; !ok {
+				selectedFields = append(selectedFields, article.FieldExcerptHTML)
+				fieldSeen[article.FieldExcerptHTML] = struct{}{}
+			}
+		case "authorName":
+			if _, ok := fieldSeen[article.FieldAuthorName]; !ok {
+				selectedFields = append(selectedFields, article.FieldAuthorName)
+				fieldSeen[article.FieldAuthorName] = struct{}{}
+			}
+		case "tags":
+			if _, ok := fieldSeen[article.FieldTags]; !ok {
+				selectedFields = append(selectedFields, article.FieldTags)
+				fieldSeen[article.FieldTags] = struct{}{}
+			}
+		case "imageID":
+			if _, ok := fieldSeen[article.FieldImageID]; !ok {
+				selectedFields = append(selectedFields, article.FieldImageID)
+				fieldSeen[article.FieldImageID] = struct{}{}
+			}
+		case "seoTitle":
+			if _, ok := fieldSeen[article.FieldSeoTitle]; !ok {
+				selectedFields = append(selectedFields, article.FieldSeoTitle)
+				fieldSeen[article.FieldSeoTitle] = struct{}{}
+			}
+		case "seoDescription":
+			if _, ok := fieldSeen[article.FieldSeoDescription]; !ok {
+				selectedFields = append(selectedFields, article.FieldSeoDescription)
+				fieldSeen[article.FieldSeoDescription] = struct{}{}
+			}
+		case "published":
+			if _, ok := fieldSeen[article.FieldPublished]; !ok {
+				selectedFields = append(selectedFields, article.FieldPublished)
+				fieldSeen[article.FieldPublished] = struct{}{}
+			}
+		case "publishedAt":
+			if _, ok := fieldSeen[article.FieldPublishedAt]; !ok {
+				selectedFields = append(selectedFields, article.FieldPublishedAt)
+				fieldSeen[article.FieldPublishedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type articlePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ArticlePaginateOption
+}
+
+func newArticlePaginateArgs(rv map[string]any) *articlePaginateArgs {
+	args := &articlePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*ArticleWhereInput); ok {
+		args.opts = append(args.opts, WithArticleFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *BlogQuery) CollectFields(ctx context.Context, satisfies ...string) (*BlogQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *BlogQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(blog.Columns))
+		selectedFields = []string{blog.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "articles":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ArticleClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, articleImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedArticles(alias, func(wq *ArticleQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[blog.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, blog.FieldCreatedAt)
+				fieldSeen[blog.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[blog.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, blog.FieldUpdatedAt)
+				fieldSeen[blog.FieldUpdatedAt] = struct{}{}
+			}
+		case "handle":
+			if _, ok := fieldSeen[blog.FieldHandle]; !ok {
+				selectedFields = append(selectedFields, blog.FieldHandle)
+				fieldSeen[blog.FieldHandle] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[blog.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, blog.FieldTitle)
+				fieldSeen[blog.FieldTitle] = struct{}{}
+			}
+		case "seoTitle":
+			if _, ok := fieldSeen[blog.FieldSeoTitle]; !ok {
+				selectedFields = append(selectedFields, blog.FieldSeoTitle)
+				fieldSeen[blog.FieldSeoTitle] = struct{}{}
+			}
+		case "seoDescription":
+			if _, ok := fieldSeen[blog.FieldSeoDescription]; !ok {
+				selectedFields = append(selectedFields, blog.FieldSeoDescription)
+				fieldSeen[blog.FieldSeoDescription] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type blogPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []BlogPaginateOption
+}
+
+func newBlogPaginateArgs(rv map[string]any) *blogPaginateArgs {
+	args := &blogPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*BlogWhereInput); ok {
+		args.opts = append(args.opts, WithBlogFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *CartQuery) CollectFields(ctx context.Context, satisfies ...string) (*CartQuery, error) {

@@ -5,6 +5,8 @@ package ent
 import (
 	"context"
 	"fmt"
+	"storefront/ent/article"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -52,6 +54,16 @@ import (
 type Noder interface {
 	IsNode()
 }
+
+var articleImplementors = []string{"Article", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Article) IsNode() {}
+
+var blogImplementors = []string{"Blog", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Blog) IsNode() {}
 
 var cartImplementors = []string{"Cart", "Node"}
 
@@ -266,6 +278,24 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
+	case article.Table:
+		query := c.Article.Query().
+			Where(article.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, articleImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case blog.Table:
+		query := c.Blog.Query().
+			Where(blog.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, blogImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case cart.Table:
 		query := c.Cart.Query().
 			Where(cart.ID(id))
@@ -618,6 +648,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case article.Table:
+		query := c.Article.Query().
+			Where(article.IDIn(ids...))
+		query, err := query.CollectFields(ctx, articleImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case blog.Table:
+		query := c.Blog.Query().
+			Where(blog.IDIn(ids...))
+		query, err := query.CollectFields(ctx, blogImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case cart.Table:
 		query := c.Cart.Query().
 			Where(cart.IDIn(ids...))

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"storefront/ent/article"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -126,6 +128,504 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// ArticleEdge is the edge representation of Article.
+type ArticleEdge struct {
+	Node   *Article `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// ArticleConnection is the connection containing edges to Article.
+type ArticleConnection struct {
+	Edges      []*ArticleEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *ArticleConnection) build(nodes []*Article, pager *articlePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Article
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Article {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Article {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ArticleEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ArticleEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ArticlePaginateOption enables pagination customization.
+type ArticlePaginateOption func(*articlePager) error
+
+// WithArticleOrder configures pagination ordering.
+func WithArticleOrder(order *ArticleOrder) ArticlePaginateOption {
+	if order == nil {
+		order = DefaultArticleOrder
+	}
+	o := *order
+	return func(pager *articlePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultArticleOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithArticleFilter configures pagination filter.
+func WithArticleFilter(filter func(*ArticleQuery) (*ArticleQuery, error)) ArticlePaginateOption {
+	return func(pager *articlePager) error {
+		if filter == nil {
+			return errors.New("ArticleQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type articlePager struct {
+	reverse bool
+	order   *ArticleOrder
+	filter  func(*ArticleQuery) (*ArticleQuery, error)
+}
+
+func newArticlePager(opts []ArticlePaginateOption, reverse bool) (*articlePager, error) {
+	pager := &articlePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultArticleOrder
+	}
+	return pager, nil
+}
+
+func (p *articlePager) applyFilter(query *ArticleQuery) (*ArticleQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *articlePager) toCursor(_m *Article) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *articlePager) applyCursors(query *ArticleQuery, after, before *Cursor) (*ArticleQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultArticleOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *articlePager) applyOrder(query *ArticleQuery) *ArticleQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultArticleOrder.Field {
+		query = query.Order(DefaultArticleOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *articlePager) orderExpr(query *ArticleQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultArticleOrder.Field {
+			b.Comma().Ident(DefaultArticleOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Article.
+func (_m *ArticleQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ArticlePaginateOption,
+) (*ArticleConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newArticlePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ArticleConnection{Edges: []*ArticleEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// ArticleOrderField defines the ordering field of Article.
+type ArticleOrderField struct {
+	// Value extracts the ordering value from the given Article.
+	Value    func(*Article) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) article.OrderOption
+	toCursor func(*Article) Cursor
+}
+
+// ArticleOrder defines the ordering of Article.
+type ArticleOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *ArticleOrderField `json:"field"`
+}
+
+// DefaultArticleOrder is the default ordering of Article.
+var DefaultArticleOrder = &ArticleOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ArticleOrderField{
+		Value: func(_m *Article) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: article.FieldID,
+		toTerm: article.ByID,
+		toCursor: func(_m *Article) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Article into ArticleEdge.
+func (_m *Article) ToEdge(order *ArticleOrder) *ArticleEdge {
+	if order == nil {
+		order = DefaultArticleOrder
+	}
+	return &ArticleEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// BlogEdge is the edge representation of Blog.
+type BlogEdge struct {
+	Node   *Blog  `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// BlogConnection is the connection containing edges to Blog.
+type BlogConnection struct {
+	Edges      []*BlogEdge `json:"edges"`
+	PageInfo   PageInfo    `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+func (c *BlogConnection) build(nodes []*Blog, pager *blogPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Blog
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Blog {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Blog {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*BlogEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &BlogEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// BlogPaginateOption enables pagination customization.
+type BlogPaginateOption func(*blogPager) error
+
+// WithBlogOrder configures pagination ordering.
+func WithBlogOrder(order *BlogOrder) BlogPaginateOption {
+	if order == nil {
+		order = DefaultBlogOrder
+	}
+	o := *order
+	return func(pager *blogPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultBlogOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithBlogFilter configures pagination filter.
+func WithBlogFilter(filter func(*BlogQuery) (*BlogQuery, error)) BlogPaginateOption {
+	return func(pager *blogPager) error {
+		if filter == nil {
+			return errors.New("BlogQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type blogPager struct {
+	reverse bool
+	order   *BlogOrder
+	filter  func(*BlogQuery) (*BlogQuery, error)
+}
+
+func newBlogPager(opts []BlogPaginateOption, reverse bool) (*blogPager, error) {
+	pager := &blogPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultBlogOrder
+	}
+	return pager, nil
+}
+
+func (p *blogPager) applyFilter(query *BlogQuery) (*BlogQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *blogPager) toCursor(_m *Blog) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *blogPager) applyCursors(query *BlogQuery, after, before *Cursor) (*BlogQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultBlogOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *blogPager) applyOrder(query *BlogQuery) *BlogQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultBlogOrder.Field {
+		query = query.Order(DefaultBlogOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *blogPager) orderExpr(query *BlogQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultBlogOrder.Field {
+			b.Comma().Ident(DefaultBlogOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Blog.
+func (_m *BlogQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...BlogPaginateOption,
+) (*BlogConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newBlogPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &BlogConnection{Edges: []*BlogEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// BlogOrderField defines the ordering field of Blog.
+type BlogOrderField struct {
+	// Value extracts the ordering value from the given Blog.
+	Value    func(*Blog) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) blog.OrderOption
+	toCursor func(*Blog) Cursor
+}
+
+// BlogOrder defines the ordering of Blog.
+type BlogOrder struct {
+	Direction OrderDirection  `json:"direction"`
+	Field     *BlogOrderField `json:"field"`
+}
+
+// DefaultBlogOrder is the default ordering of Blog.
+var DefaultBlogOrder = &BlogOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &BlogOrderField{
+		Value: func(_m *Blog) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: blog.FieldID,
+		toTerm: blog.ByID,
+		toCursor: func(_m *Blog) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Blog into BlogEdge.
+func (_m *Blog) ToEdge(order *BlogOrder) *BlogEdge {
+	if order == nil {
+		order = DefaultBlogOrder
+	}
+	return &BlogEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // CartEdge is the edge representation of Cart.

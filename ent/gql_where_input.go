@@ -5,6 +5,8 @@ package ent
 import (
 	"errors"
 	"fmt"
+	"storefront/ent/article"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -39,6 +41,1186 @@ import (
 	"storefront/ent/urlredirect"
 	"time"
 )
+
+// ArticleWhereInput represents a where input for filtering Article queries.
+type ArticleWhereInput struct {
+	Predicates []predicate.Article  `json:"-"`
+	Not        *ArticleWhereInput   `json:"not,omitempty"`
+	Or         []*ArticleWhereInput `json:"or,omitempty"`
+	And        []*ArticleWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "blog_id" field predicates.
+	BlogID      *int  `json:"blogID,omitempty"`
+	BlogIDNEQ   *int  `json:"blogIDNEQ,omitempty"`
+	BlogIDIn    []int `json:"blogIDIn,omitempty"`
+	BlogIDNotIn []int `json:"blogIDNotIn,omitempty"`
+
+	// "handle" field predicates.
+	Handle             *string  `json:"handle,omitempty"`
+	HandleNEQ          *string  `json:"handleNEQ,omitempty"`
+	HandleIn           []string `json:"handleIn,omitempty"`
+	HandleNotIn        []string `json:"handleNotIn,omitempty"`
+	HandleGT           *string  `json:"handleGT,omitempty"`
+	HandleGTE          *string  `json:"handleGTE,omitempty"`
+	HandleLT           *string  `json:"handleLT,omitempty"`
+	HandleLTE          *string  `json:"handleLTE,omitempty"`
+	HandleContains     *string  `json:"handleContains,omitempty"`
+	HandleHasPrefix    *string  `json:"handleHasPrefix,omitempty"`
+	HandleHasSuffix    *string  `json:"handleHasSuffix,omitempty"`
+	HandleEqualFold    *string  `json:"handleEqualFold,omitempty"`
+	HandleContainsFold *string  `json:"handleContainsFold,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "content_html" field predicates.
+	ContentHTML             *string  `json:"contentHTML,omitempty"`
+	ContentHTMLNEQ          *string  `json:"contentHTMLNEQ,omitempty"`
+	ContentHTMLIn           []string `json:"contentHTMLIn,omitempty"`
+	ContentHTMLNotIn        []string `json:"contentHTMLNotIn,omitempty"`
+	ContentHTMLGT           *string  `json:"contentHTMLGT,omitempty"`
+	ContentHTMLGTE          *string  `json:"contentHTMLGTE,omitempty"`
+	ContentHTMLLT           *string  `json:"contentHTMLLT,omitempty"`
+	ContentHTMLLTE          *string  `json:"contentHTMLLTE,omitempty"`
+	ContentHTMLContains     *string  `json:"contentHTMLContains,omitempty"`
+	ContentHTMLHasPrefix    *string  `json:"contentHTMLHasPrefix,omitempty"`
+	ContentHTMLHasSuffix    *string  `json:"contentHTMLHasSuffix,omitempty"`
+	ContentHTMLEqualFold    *string  `json:"contentHTMLEqualFold,omitempty"`
+	ContentHTMLContainsFold *string  `json:"contentHTMLContainsFold,omitempty"`
+
+	// "excerpt_html" field predicates.
+	ExcerptHTML             *string  `json:"excerptHTML,omitempty"`
+	ExcerptHTMLNEQ          *string  `json:"excerptHTMLNEQ,omitempty"`
+	ExcerptHTMLIn           []string `json:"excerptHTMLIn,omitempty"`
+	ExcerptHTMLNotIn        []string `json:"excerptHTMLNotIn,omitempty"`
+	ExcerptHTMLGT           *string  `json:"excerptHTMLGT,omitempty"`
+	ExcerptHTMLGTE          *string  `json:"excerptHTMLGTE,omitempty"`
+	ExcerptHTMLLT           *string  `json:"excerptHTMLLT,omitempty"`
+	ExcerptHTMLLTE          *string  `json:"excerptHTMLLTE,omitempty"`
+	ExcerptHTMLContains     *string  `json:"excerptHTMLContains,omitempty"`
+	ExcerptHTMLHasPrefix    *string  `json:"excerptHTMLHasPrefix,omitempty"`
+	ExcerptHTMLHasSuffix    *string  `json:"excerptHTMLHasSuffix,omitempty"`
+	ExcerptHTMLIsNil        bool     `json:"excerptHTMLIsNil,omitempty"`
+	ExcerptHTMLNotNil       bool     `json:"excerptHTMLNotNil,omitempty"`
+	ExcerptHTMLEqualFold    *string  `json:"excerptHTMLEqualFold,omitempty"`
+	ExcerptHTMLContainsFold *string  `json:"excerptHTMLContainsFold,omitempty"`
+
+	// "author_name" field predicates.
+	AuthorName             *string  `json:"authorName,omitempty"`
+	AuthorNameNEQ          *string  `json:"authorNameNEQ,omitempty"`
+	AuthorNameIn           []string `json:"authorNameIn,omitempty"`
+	AuthorNameNotIn        []string `json:"authorNameNotIn,omitempty"`
+	AuthorNameGT           *string  `json:"authorNameGT,omitempty"`
+	AuthorNameGTE          *string  `json:"authorNameGTE,omitempty"`
+	AuthorNameLT           *string  `json:"authorNameLT,omitempty"`
+	AuthorNameLTE          *string  `json:"authorNameLTE,omitempty"`
+	AuthorNameContains     *string  `json:"authorNameContains,omitempty"`
+	AuthorNameHasPrefix    *string  `json:"authorNameHasPrefix,omitempty"`
+	AuthorNameHasSuffix    *string  `json:"authorNameHasSuffix,omitempty"`
+	AuthorNameEqualFold    *string  `json:"authorNameEqualFold,omitempty"`
+	AuthorNameContainsFold *string  `json:"authorNameContainsFold,omitempty"`
+
+	// "image_id" field predicates.
+	ImageID       *int  `json:"imageID,omitempty"`
+	ImageIDNEQ    *int  `json:"imageIDNEQ,omitempty"`
+	ImageIDIn     []int `json:"imageIDIn,omitempty"`
+	ImageIDNotIn  []int `json:"imageIDNotIn,omitempty"`
+	ImageIDIsNil  bool  `json:"imageIDIsNil,omitempty"`
+	ImageIDNotNil bool  `json:"imageIDNotNil,omitempty"`
+
+	// "seo_title" field predicates.
+	SeoTitle             *string  `json:"seoTitle,omitempty"`
+	SeoTitleNEQ          *string  `json:"seoTitleNEQ,omitempty"`
+	SeoTitleIn           []string `json:"seoTitleIn,omitempty"`
+	SeoTitleNotIn        []string `json:"seoTitleNotIn,omitempty"`
+	SeoTitleGT           *string  `json:"seoTitleGT,omitempty"`
+	SeoTitleGTE          *string  `json:"seoTitleGTE,omitempty"`
+	SeoTitleLT           *string  `json:"seoTitleLT,omitempty"`
+	SeoTitleLTE          *string  `json:"seoTitleLTE,omitempty"`
+	SeoTitleContains     *string  `json:"seoTitleContains,omitempty"`
+	SeoTitleHasPrefix    *string  `json:"seoTitleHasPrefix,omitempty"`
+	SeoTitleHasSuffix    *string  `json:"seoTitleHasSuffix,omitempty"`
+	SeoTitleIsNil        bool     `json:"seoTitleIsNil,omitempty"`
+	SeoTitleNotNil       bool     `json:"seoTitleNotNil,omitempty"`
+	SeoTitleEqualFold    *string  `json:"seoTitleEqualFold,omitempty"`
+	SeoTitleContainsFold *string  `json:"seoTitleContainsFold,omitempty"`
+
+	// "seo_description" field predicates.
+	SeoDescription             *string  `json:"seoDescription,omitempty"`
+	SeoDescriptionNEQ          *string  `json:"seoDescriptionNEQ,omitempty"`
+	SeoDescriptionIn           []string `json:"seoDescriptionIn,omitempty"`
+	SeoDescriptionNotIn        []string `json:"seoDescriptionNotIn,omitempty"`
+	SeoDescriptionGT           *string  `json:"seoDescriptionGT,omitempty"`
+	SeoDescriptionGTE          *string  `json:"seoDescriptionGTE,omitempty"`
+	SeoDescriptionLT           *string  `json:"seoDescriptionLT,omitempty"`
+	SeoDescriptionLTE          *string  `json:"seoDescriptionLTE,omitempty"`
+	SeoDescriptionContains     *string  `json:"seoDescriptionContains,omitempty"`
+	SeoDescriptionHasPrefix    *string  `json:"seoDescriptionHasPrefix,omitempty"`
+	SeoDescriptionHasSuffix    *string  `json:"seoDescriptionHasSuffix,omitempty"`
+	SeoDescriptionIsNil        bool     `json:"seoDescriptionIsNil,omitempty"`
+	SeoDescriptionNotNil       bool     `json:"seoDescriptionNotNil,omitempty"`
+	SeoDescriptionEqualFold    *string  `json:"seoDescriptionEqualFold,omitempty"`
+	SeoDescriptionContainsFold *string  `json:"seoDescriptionContainsFold,omitempty"`
+
+	// "published" field predicates.
+	Published    *bool `json:"published,omitempty"`
+	PublishedNEQ *bool `json:"publishedNEQ,omitempty"`
+
+	// "published_at" field predicates.
+	PublishedAt       *time.Time  `json:"publishedAt,omitempty"`
+	PublishedAtNEQ    *time.Time  `json:"publishedAtNEQ,omitempty"`
+	PublishedAtIn     []time.Time `json:"publishedAtIn,omitempty"`
+	PublishedAtNotIn  []time.Time `json:"publishedAtNotIn,omitempty"`
+	PublishedAtGT     *time.Time  `json:"publishedAtGT,omitempty"`
+	PublishedAtGTE    *time.Time  `json:"publishedAtGTE,omitempty"`
+	PublishedAtLT     *time.Time  `json:"publishedAtLT,omitempty"`
+	PublishedAtLTE    *time.Time  `json:"publishedAtLTE,omitempty"`
+	PublishedAtIsNil  bool        `json:"publishedAtIsNil,omitempty"`
+	PublishedAtNotNil bool        `json:"publishedAtNotNil,omitempty"`
+
+	// "blog" edge predicates.
+	HasBlog     *bool             `json:"hasBlog,omitempty"`
+	HasBlogWith []*BlogWhereInput `json:"hasBlogWith,omitempty"`
+
+	// "image" edge predicates.
+	HasImage     *bool                     `json:"hasImage,omitempty"`
+	HasImageWith []*ContentImageWhereInput `json:"hasImageWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ArticleWhereInput) AddPredicates(predicates ...predicate.Article) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ArticleWhereInput filter on the ArticleQuery builder.
+func (i *ArticleWhereInput) Filter(q *ArticleQuery) (*ArticleQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyArticleWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyArticleWhereInput is returned in case the ArticleWhereInput is empty.
+var ErrEmptyArticleWhereInput = errors.New("ent: empty predicate ArticleWhereInput")
+
+// P returns a predicate for filtering articles.
+// An error is returned if the input is empty or invalid.
+func (i *ArticleWhereInput) P() (predicate.Article, error) {
+	var predicates []predicate.Article
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, article.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Article, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, article.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Article, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, article.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, article.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, article.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, article.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, article.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, article.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, article.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, article.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, article.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, article.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, article.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, article.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, article.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, article.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, article.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, article.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, article.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, article.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, article.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, article.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, article.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, article.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, article.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, article.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, article.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.BlogID != nil {
+		predicates = append(predicates, article.BlogIDEQ(*i.BlogID))
+	}
+	if i.BlogIDNEQ != nil {
+		predicates = append(predicates, article.BlogIDNEQ(*i.BlogIDNEQ))
+	}
+	if len(i.BlogIDIn) > 0 {
+		predicates = append(predicates, article.BlogIDIn(i.BlogIDIn...))
+	}
+	if len(i.BlogIDNotIn) > 0 {
+		predicates = append(predicates, article.BlogIDNotIn(i.BlogIDNotIn...))
+	}
+	if i.Handle != nil {
+		predicates = append(predicates, article.HandleEQ(*i.Handle))
+	}
+	if i.HandleNEQ != nil {
+		predicates = append(predicates, article.HandleNEQ(*i.HandleNEQ))
+	}
+	if len(i.HandleIn) > 0 {
+		predicates = append(predicates, article.HandleIn(i.HandleIn...))
+	}
+	if len(i.HandleNotIn) > 0 {
+		predicates = append(predicates, article.HandleNotIn(i.HandleNotIn...))
+	}
+	if i.HandleGT != nil {
+		predicates = append(predicates, article.HandleGT(*i.HandleGT))
+	}
+	if i.HandleGTE != nil {
+		predicates = append(predicates, article.HandleGTE(*i.HandleGTE))
+	}
+	if i.HandleLT != nil {
+		predicates = append(predicates, article.HandleLT(*i.HandleLT))
+	}
+	if i.HandleLTE != nil {
+		predicates = append(predicates, article.HandleLTE(*i.HandleLTE))
+	}
+	if i.HandleContains != nil {
+		predicates = append(predicates, article.HandleContains(*i.HandleContains))
+	}
+	if i.HandleHasPrefix != nil {
+		predicates = append(predicates, article.HandleHasPrefix(*i.HandleHasPrefix))
+	}
+	if i.HandleHasSuffix != nil {
+		predicates = append(predicates, article.HandleHasSuffix(*i.HandleHasSuffix))
+	}
+	if i.HandleEqualFold != nil {
+		predicates = append(predicates, article.HandleEqualFold(*i.HandleEqualFold))
+	}
+	if i.HandleContainsFold != nil {
+		predicates = append(predicates, article.HandleContainsFold(*i.HandleContainsFold))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, article.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, article.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, article.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, article.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, article.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, article.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, article.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, article.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, article.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, article.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, article.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, article.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, article.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.ContentHTML != nil {
+		predicates = append(predicates, article.ContentHTMLEQ(*i.ContentHTML))
+	}
+	if i.ContentHTMLNEQ != nil {
+		predicates = append(predicates, article.ContentHTMLNEQ(*i.ContentHTMLNEQ))
+	}
+	if len(i.ContentHTMLIn) > 0 {
+		predicates = append(predicates, article.ContentHTMLIn(i.ContentHTMLIn...))
+	}
+	if len(i.ContentHTMLNotIn) > 0 {
+		predicates = append(predicates, article.ContentHTMLNotIn(i.ContentHTMLNotIn...))
+	}
+	if i.ContentHTMLGT != nil {
+		predicates = append(predicates, article.ContentHTMLGT(*i.ContentHTMLGT))
+	}
+	if i.ContentHTMLGTE != nil {
+		predicates = append(predicates, article.ContentHTMLGTE(*i.ContentHTMLGTE))
+	}
+	if i.ContentHTMLLT != nil {
+		predicates = append(predicates, article.ContentHTMLLT(*i.ContentHTMLLT))
+	}
+	if i.ContentHTMLLTE != nil {
+		predicates = append(predicates, article.ContentHTMLLTE(*i.ContentHTMLLTE))
+	}
+	if i.ContentHTMLContains != nil {
+		predicates = append(predicates, article.ContentHTMLContains(*i.ContentHTMLContains))
+	}
+	if i.ContentHTMLHasPrefix != nil {
+		predicates = append(predicates, article.ContentHTMLHasPrefix(*i.ContentHTMLHasPrefix))
+	}
+	if i.ContentHTMLHasSuffix != nil {
+		predicates = append(predicates, article.ContentHTMLHasSuffix(*i.ContentHTMLHasSuffix))
+	}
+	if i.ContentHTMLEqualFold != nil {
+		predicates = append(predicates, article.ContentHTMLEqualFold(*i.ContentHTMLEqualFold))
+	}
+	if i.ContentHTMLContainsFold != nil {
+		predicates = append(predicates, article.ContentHTMLContainsFold(*i.ContentHTMLContainsFold))
+	}
+	if i.ExcerptHTML != nil {
+		predicates = append(predicates, article.ExcerptHTMLEQ(*i.ExcerptHTML))
+	}
+	if i.ExcerptHTMLNEQ != nil {
+		predicates = append(predicates, article.ExcerptHTMLNEQ(*i.ExcerptHTMLNEQ))
+	}
+	if len(i.ExcerptHTMLIn) > 0 {
+		predicates = append(predicates, article.ExcerptHTMLIn(i.ExcerptHTMLIn...))
+	}
+	if len(i.ExcerptHTMLNotIn) > 0 {
+		predicates = append(predicates, article.ExcerptHTMLNotIn(i.ExcerptHTMLNotIn...))
+	}
+	if i.ExcerptHTMLGT != nil {
+		predicates = append(predicates, article.ExcerptHTMLGT(*i.ExcerptHTMLGT))
+	}
+	if i.ExcerptHTMLGTE != nil {
+		predicates = append(predicates, article.ExcerptHTMLGTE(*i.ExcerptHTMLGTE))
+	}
+	if i.ExcerptHTMLLT != nil {
+		predicates = append(predicates, article.ExcerptHTMLLT(*i.ExcerptHTMLLT))
+	}
+	if i.ExcerptHTMLLTE != nil {
+		predicates = append(predicates, article.ExcerptHTMLLTE(*i.ExcerptHTMLLTE))
+	}
+	if i.ExcerptHTMLContains != nil {
+		predicates = append(predicates, article.ExcerptHTMLContains(*i.ExcerptHTMLContains))
+	}
+	if i.ExcerptHTMLHasPrefix != nil {
+		predicates = append(predicates, article.ExcerptHTMLHasPrefix(*i.ExcerptHTMLHasPrefix))
+	}
+	if i.ExcerptHTMLHasSuffix != nil {
+		predicates = append(predicates, article.ExcerptHTMLHasSuffix(*i.ExcerptHTMLHasSuffix))
+	}
+	if i.ExcerptHTMLIsNil {
+		predicates = append(predicates, article.ExcerptHTMLIsNil())
+	}
+	if i.ExcerptHTMLNotNil {
+		predicates = append(predicates, article.ExcerptHTMLNotNil())
+	}
+	if i.ExcerptHTMLEqualFold != nil {
+		predicates = append(predicates, article.ExcerptHTMLEqualFold(*i.ExcerptHTMLEqualFold))
+	}
+	if i.ExcerptHTMLContainsFold != nil {
+		predicates = append(predicates, article.ExcerptHTMLContainsFold(*i.ExcerptHTMLContainsFold))
+	}
+	if i.AuthorName != nil {
+		predicates = append(predicates, article.AuthorNameEQ(*i.AuthorName))
+	}
+	if i.AuthorNameNEQ != nil {
+		predicates = append(predicates, article.AuthorNameNEQ(*i.AuthorNameNEQ))
+	}
+	if len(i.AuthorNameIn) > 0 {
+		predicates = append(predicates, article.AuthorNameIn(i.AuthorNameIn...))
+	}
+	if len(i.AuthorNameNotIn) > 0 {
+		predicates = append(predicates, article.AuthorNameNotIn(i.AuthorNameNotIn...))
+	}
+	if i.AuthorNameGT != nil {
+		predicates = append(predicates, article.AuthorNameGT(*i.AuthorNameGT))
+	}
+	if i.AuthorNameGTE != nil {
+		predicates = append(predicates, article.AuthorNameGTE(*i.AuthorNameGTE))
+	}
+	if i.AuthorNameLT != nil {
+		predicates = append(predicates, article.AuthorNameLT(*i.AuthorNameLT))
+	}
+	if i.AuthorNameLTE != nil {
+		predicates = append(predicates, article.AuthorNameLTE(*i.AuthorNameLTE))
+	}
+	if i.AuthorNameContains != nil {
+		predicates = append(predicates, article.AuthorNameContains(*i.AuthorNameContains))
+	}
+	if i.AuthorNameHasPrefix != nil {
+		predicates = append(predicates, article.AuthorNameHasPrefix(*i.AuthorNameHasPrefix))
+	}
+	if i.AuthorNameHasSuffix != nil {
+		predicates = append(predicates, article.AuthorNameHasSuffix(*i.AuthorNameHasSuffix))
+	}
+	if i.AuthorNameEqualFold != nil {
+		predicates = append(predicates, article.AuthorNameEqualFold(*i.AuthorNameEqualFold))
+	}
+	if i.AuthorNameContainsFold != nil {
+		predicates = append(predicates, article.AuthorNameContainsFold(*i.AuthorNameContainsFold))
+	}
+	if i.ImageID != nil {
+		predicates = append(predicates, article.ImageIDEQ(*i.ImageID))
+	}
+	if i.ImageIDNEQ != nil {
+		predicates = append(predicates, article.ImageIDNEQ(*i.ImageIDNEQ))
+	}
+	if len(i.ImageIDIn) > 0 {
+		predicates = append(predicates, article.ImageIDIn(i.ImageIDIn...))
+	}
+	if len(i.ImageIDNotIn) > 0 {
+		predicates = append(predicates, article.ImageIDNotIn(i.ImageIDNotIn...))
+	}
+	if i.ImageIDIsNil {
+		predicates = append(predicates, article.ImageIDIsNil())
+	}
+	if i.ImageIDNotNil {
+		predicates = append(predicates, article.ImageIDNotNil())
+	}
+	if i.SeoTitle != nil {
+		predicates = append(predicates, article.SeoTitleEQ(*i.SeoTitle))
+	}
+	if i.SeoTitleNEQ != nil {
+		predicates = append(predicates, article.SeoTitleNEQ(*i.SeoTitleNEQ))
+	}
+	if len(i.SeoTitleIn) > 0 {
+		predicates = append(predicates, article.SeoTitleIn(i.SeoTitleIn...))
+	}
+	if len(i.SeoTitleNotIn) > 0 {
+		predicates = append(predicates, article.SeoTitleNotIn(i.SeoTitleNotIn...))
+	}
+	if i.SeoTitleGT != nil {
+		predicates = append(predicates, article.SeoTitleGT(*i.SeoTitleGT))
+	}
+	if i.SeoTitleGTE != nil {
+		predicates = append(predicates, article.SeoTitleGTE(*i.SeoTitleGTE))
+	}
+	if i.SeoTitleLT != nil {
+		predicates = append(predicates, article.SeoTitleLT(*i.SeoTitleLT))
+	}
+	if i.SeoTitleLTE != nil {
+		predicates = append(predicates, article.SeoTitleLTE(*i.SeoTitleLTE))
+	}
+	if i.SeoTitleContains != nil {
+		predicates = append(predicates, article.SeoTitleContains(*i.SeoTitleContains))
+	}
+	if i.SeoTitleHasPrefix != nil {
+		predicates = append(predicates, article.SeoTitleHasPrefix(*i.SeoTitleHasPrefix))
+	}
+	if i.SeoTitleHasSuffix != nil {
+		predicates = append(predicates, article.SeoTitleHasSuffix(*i.SeoTitleHasSuffix))
+	}
+	if i.SeoTitleIsNil {
+		predicates = append(predicates, article.SeoTitleIsNil())
+	}
+	if i.SeoTitleNotNil {
+		predicates = append(predicates, article.SeoTitleNotNil())
+	}
+	if i.SeoTitleEqualFold != nil {
+		predicates = append(predicates, article.SeoTitleEqualFold(*i.SeoTitleEqualFold))
+	}
+	if i.SeoTitleContainsFold != nil {
+		predicates = append(predicates, article.SeoTitleContainsFold(*i.SeoTitleContainsFold))
+	}
+	if i.SeoDescription != nil {
+		predicates = append(predicates, article.SeoDescriptionEQ(*i.SeoDescription))
+	}
+	if i.SeoDescriptionNEQ != nil {
+		predicates = append(predicates, article.SeoDescriptionNEQ(*i.SeoDescriptionNEQ))
+	}
+	if len(i.SeoDescriptionIn) > 0 {
+		predicates = append(predicates, article.SeoDescriptionIn(i.SeoDescriptionIn...))
+	}
+	if len(i.SeoDescriptionNotIn) > 0 {
+		predicates = append(predicates, article.SeoDescriptionNotIn(i.SeoDescriptionNotIn...))
+	}
+	if i.SeoDescriptionGT != nil {
+		predicates = append(predicates, article.SeoDescriptionGT(*i.SeoDescriptionGT))
+	}
+	if i.SeoDescriptionGTE != nil {
+		predicates = append(predicates, article.SeoDescriptionGTE(*i.SeoDescriptionGTE))
+	}
+	if i.SeoDescriptionLT != nil {
+		predicates = append(predicates, article.SeoDescriptionLT(*i.SeoDescriptionLT))
+	}
+	if i.SeoDescriptionLTE != nil {
+		predicates = append(predicates, article.SeoDescriptionLTE(*i.SeoDescriptionLTE))
+	}
+	if i.SeoDescriptionContains != nil {
+		predicates = append(predicates, article.SeoDescriptionContains(*i.SeoDescriptionContains))
+	}
+	if i.SeoDescriptionHasPrefix != nil {
+		predicates = append(predicates, article.SeoDescriptionHasPrefix(*i.SeoDescriptionHasPrefix))
+	}
+	if i.SeoDescriptionHasSuffix != nil {
+		predicates = append(predicates, article.SeoDescriptionHasSuffix(*i.SeoDescriptionHasSuffix))
+	}
+	if i.SeoDescriptionIsNil {
+		predicates = append(predicates, article.SeoDescriptionIsNil())
+	}
+	if i.SeoDescriptionNotNil {
+		predicates = append(predicates, article.SeoDescriptionNotNil())
+	}
+	if i.SeoDescriptionEqualFold != nil {
+		predicates = append(predicates, article.SeoDescriptionEqualFold(*i.SeoDescriptionEqualFold))
+	}
+	if i.SeoDescriptionContainsFold != nil {
+		predicates = append(predicates, article.SeoDescriptionContainsFold(*i.SeoDescriptionContainsFold))
+	}
+	if i.Published != nil {
+		predicates = append(predicates, article.PublishedEQ(*i.Published))
+	}
+	if i.PublishedNEQ != nil {
+		predicates = append(predicates, article.PublishedNEQ(*i.PublishedNEQ))
+	}
+	if i.PublishedAt != nil {
+		predicates = append(predicates, article.PublishedAtEQ(*i.PublishedAt))
+	}
+	if i.PublishedAtNEQ != nil {
+		predicates = append(predicates, article.PublishedAtNEQ(*i.PublishedAtNEQ))
+	}
+	if len(i.PublishedAtIn) > 0 {
+		predicates = append(predicates, article.PublishedAtIn(i.PublishedAtIn...))
+	}
+	if len(i.PublishedAtNotIn) > 0 {
+		predicates = append(predicates, article.PublishedAtNotIn(i.PublishedAtNotIn...))
+	}
+	if i.PublishedAtGT != nil {
+		predicates = append(predicates, article.PublishedAtGT(*i.PublishedAtGT))
+	}
+	if i.PublishedAtGTE != nil {
+		predicates = append(predicates, article.PublishedAtGTE(*i.PublishedAtGTE))
+	}
+	if i.PublishedAtLT != nil {
+		predicates = append(predicates, article.PublishedAtLT(*i.PublishedAtLT))
+	}
+	if i.PublishedAtLTE != nil {
+		predicates = append(predicates, article.PublishedAtLTE(*i.PublishedAtLTE))
+	}
+	if i.PublishedAtIsNil {
+		predicates = append(predicates, article.PublishedAtIsNil())
+	}
+	if i.PublishedAtNotNil {
+		predicates = append(predicates, article.PublishedAtNotNil())
+	}
+
+	if i.HasBlog != nil {
+		p := article.HasBlog()
+		if !*i.HasBlog {
+			p = article.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBlogWith) > 0 {
+		with := make([]predicate.Blog, 0, len(i.HasBlogWith))
+		for _, w := range i.HasBlogWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBlogWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, article.HasBlogWith(with...))
+	}
+	if i.HasImage != nil {
+		p := article.HasImage()
+		if !*i.HasImage {
+			p = article.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasImageWith) > 0 {
+		with := make([]predicate.ContentImage, 0, len(i.HasImageWith))
+		for _, w := range i.HasImageWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasImageWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, article.HasImageWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyArticleWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return article.And(predicates...), nil
+	}
+}
+
+// BlogWhereInput represents a where input for filtering Blog queries.
+type BlogWhereInput struct {
+	Predicates []predicate.Blog  `json:"-"`
+	Not        *BlogWhereInput   `json:"not,omitempty"`
+	Or         []*BlogWhereInput `json:"or,omitempty"`
+	And        []*BlogWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "handle" field predicates.
+	Handle             *string  `json:"handle,omitempty"`
+	HandleNEQ          *string  `json:"handleNEQ,omitempty"`
+	HandleIn           []string `json:"handleIn,omitempty"`
+	HandleNotIn        []string `json:"handleNotIn,omitempty"`
+	HandleGT           *string  `json:"handleGT,omitempty"`
+	HandleGTE          *string  `json:"handleGTE,omitempty"`
+	HandleLT           *string  `json:"handleLT,omitempty"`
+	HandleLTE          *string  `json:"handleLTE,omitempty"`
+	HandleContains     *string  `json:"handleContains,omitempty"`
+	HandleHasPrefix    *string  `json:"handleHasPrefix,omitempty"`
+	HandleHasSuffix    *string  `json:"handleHasSuffix,omitempty"`
+	HandleEqualFold    *string  `json:"handleEqualFold,omitempty"`
+	HandleContainsFold *string  `json:"handleContainsFold,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "seo_title" field predicates.
+	SeoTitle             *string  `json:"seoTitle,omitempty"`
+	SeoTitleNEQ          *string  `json:"seoTitleNEQ,omitempty"`
+	SeoTitleIn           []string `json:"seoTitleIn,omitempty"`
+	SeoTitleNotIn        []string `json:"seoTitleNotIn,omitempty"`
+	SeoTitleGT           *string  `json:"seoTitleGT,omitempty"`
+	SeoTitleGTE          *string  `json:"seoTitleGTE,omitempty"`
+	SeoTitleLT           *string  `json:"seoTitleLT,omitempty"`
+	SeoTitleLTE          *string  `json:"seoTitleLTE,omitempty"`
+	SeoTitleContains     *string  `json:"seoTitleContains,omitempty"`
+	SeoTitleHasPrefix    *string  `json:"seoTitleHasPrefix,omitempty"`
+	SeoTitleHasSuffix    *string  `json:"seoTitleHasSuffix,omitempty"`
+	SeoTitleIsNil        bool     `json:"seoTitleIsNil,omitempty"`
+	SeoTitleNotNil       bool     `json:"seoTitleNotNil,omitempty"`
+	SeoTitleEqualFold    *string  `json:"seoTitleEqualFold,omitempty"`
+	SeoTitleContainsFold *string  `json:"seoTitleContainsFold,omitempty"`
+
+	// "seo_description" field predicates.
+	SeoDescription             *string  `json:"seoDescription,omitempty"`
+	SeoDescriptionNEQ          *string  `json:"seoDescriptionNEQ,omitempty"`
+	SeoDescriptionIn           []string `json:"seoDescriptionIn,omitempty"`
+	SeoDescriptionNotIn        []string `json:"seoDescriptionNotIn,omitempty"`
+	SeoDescriptionGT           *string  `json:"seoDescriptionGT,omitempty"`
+	SeoDescriptionGTE          *string  `json:"seoDescriptionGTE,omitempty"`
+	SeoDescriptionLT           *string  `json:"seoDescriptionLT,omitempty"`
+	SeoDescriptionLTE          *string  `json:"seoDescriptionLTE,omitempty"`
+	SeoDescriptionContains     *string  `json:"seoDescriptionContains,omitempty"`
+	SeoDescriptionHasPrefix    *string  `json:"seoDescriptionHasPrefix,omitempty"`
+	SeoDescriptionHasSuffix    *string  `json:"seoDescriptionHasSuffix,omitempty"`
+	SeoDescriptionIsNil        bool     `json:"seoDescriptionIsNil,omitempty"`
+	SeoDescriptionNotNil       bool     `json:"seoDescriptionNotNil,omitempty"`
+	SeoDescriptionEqualFold    *string  `json:"seoDescriptionEqualFold,omitempty"`
+	SeoDescriptionContainsFold *string  `json:"seoDescriptionContainsFold,omitempty"`
+
+	// "articles" edge predicates.
+	HasArticles     *bool                `json:"hasArticles,omitempty"`
+	HasArticlesWith []*ArticleWhereInput `json:"hasArticlesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *BlogWhereInput) AddPredicates(predicates ...predicate.Blog) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the BlogWhereInput filter on the BlogQuery builder.
+func (i *BlogWhereInput) Filter(q *BlogQuery) (*BlogQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyBlogWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyBlogWhereInput is returned in case the BlogWhereInput is empty.
+var ErrEmptyBlogWhereInput = errors.New("ent: empty predicate BlogWhereInput")
+
+// P returns a predicate for filtering blogs.
+// An error is returned if the input is empty or invalid.
+func (i *BlogWhereInput) P() (predicate.Blog, error) {
+	var predicates []predicate.Blog
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, blog.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Blog, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, blog.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Blog, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, blog.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, blog.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, blog.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, blog.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, blog.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, blog.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, blog.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, blog.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, blog.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, blog.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, blog.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, blog.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, blog.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, blog.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, blog.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, blog.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, blog.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, blog.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, blog.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, blog.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, blog.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, blog.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, blog.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, blog.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, blog.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Handle != nil {
+		predicates = append(predicates, blog.HandleEQ(*i.Handle))
+	}
+	if i.HandleNEQ != nil {
+		predicates = append(predicates, blog.HandleNEQ(*i.HandleNEQ))
+	}
+	if len(i.HandleIn) > 0 {
+		predicates = append(predicates, blog.HandleIn(i.HandleIn...))
+	}
+	if len(i.HandleNotIn) > 0 {
+		predicates = append(predicates, blog.HandleNotIn(i.HandleNotIn...))
+	}
+	if i.HandleGT != nil {
+		predicates = append(predicates, blog.HandleGT(*i.HandleGT))
+	}
+	if i.HandleGTE != nil {
+		predicates = append(predicates, blog.HandleGTE(*i.HandleGTE))
+	}
+	if i.HandleLT != nil {
+		predicates = append(predicates, blog.HandleLT(*i.HandleLT))
+	}
+	if i.HandleLTE != nil {
+		predicates = append(predicates, blog.HandleLTE(*i.HandleLTE))
+	}
+	if i.HandleContains != nil {
+		predicates = append(predicates, blog.HandleContains(*i.HandleContains))
+	}
+	if i.HandleHasPrefix != nil {
+		predicates = append(predicates, blog.HandleHasPrefix(*i.HandleHasPrefix))
+	}
+	if i.HandleHasSuffix != nil {
+		predicates = append(predicates, blog.HandleHasSuffix(*i.HandleHasSuffix))
+	}
+	if i.HandleEqualFold != nil {
+		predicates = append(predicates, blog.HandleEqualFold(*i.HandleEqualFold))
+	}
+	if i.HandleContainsFold != nil {
+		predicates = append(predicates, blog.HandleContainsFold(*i.HandleContainsFold))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, blog.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, blog.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, blog.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, blog.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, blog.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, blog.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, blog.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, blog.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, blog.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, blog.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, blog.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, blog.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, blog.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.SeoTitle != nil {
+		predicates = append(predicates, blog.SeoTitleEQ(*i.SeoTitle))
+	}
+	if i.SeoTitleNEQ != nil {
+		predicates = append(predicates, blog.SeoTitleNEQ(*i.SeoTitleNEQ))
+	}
+	if len(i.SeoTitleIn) > 0 {
+		predicates = append(predicates, blog.SeoTitleIn(i.SeoTitleIn...))
+	}
+	if len(i.SeoTitleNotIn) > 0 {
+		predicates = append(predicates, blog.SeoTitleNotIn(i.SeoTitleNotIn...))
+	}
+	if i.SeoTitleGT != nil {
+		predicates = append(predicates, blog.SeoTitleGT(*i.SeoTitleGT))
+	}
+	if i.SeoTitleGTE != nil {
+		predicates = append(predicates, blog.SeoTitleGTE(*i.SeoTitleGTE))
+	}
+	if i.SeoTitleLT != nil {
+		predicates = append(predicates, blog.SeoTitleLT(*i.SeoTitleLT))
+	}
+	if i.SeoTitleLTE != nil {
+		predicates = append(predicates, blog.SeoTitleLTE(*i.SeoTitleLTE))
+	}
+	if i.SeoTitleContains != nil {
+		predicates = append(predicates, blog.SeoTitleContains(*i.SeoTitleContains))
+	}
+	if i.SeoTitleHasPrefix != nil {
+		predicates = append(predicates, blog.SeoTitleHasPrefix(*i.SeoTitleHasPrefix))
+	}
+	if i.SeoTitleHasSuffix != nil {
+		predicates = append(predicates, blog.SeoTitleHasSuffix(*i.SeoTitleHasSuffix))
+	}
+	if i.SeoTitleIsNil {
+		predicates = append(predicates, blog.SeoTitleIsNil())
+	}
+	if i.SeoTitleNotNil {
+		predicates = append(predicates, blog.SeoTitleNotNil())
+	}
+	if i.SeoTitleEqualFold != nil {
+		predicates = append(predicates, blog.SeoTitleEqualFold(*i.SeoTitleEqualFold))
+	}
+	if i.SeoTitleContainsFold != nil {
+		predicates = append(predicates, blog.SeoTitleContainsFold(*i.SeoTitleContainsFold))
+	}
+	if i.SeoDescription != nil {
+		predicates = append(predicates, blog.SeoDescriptionEQ(*i.SeoDescription))
+	}
+	if i.SeoDescriptionNEQ != nil {
+		predicates = append(predicates, blog.SeoDescriptionNEQ(*i.SeoDescriptionNEQ))
+	}
+	if len(i.SeoDescriptionIn) > 0 {
+		predicates = append(predicates, blog.SeoDescriptionIn(i.SeoDescriptionIn...))
+	}
+	if len(i.SeoDescriptionNotIn) > 0 {
+		predicates = append(predicates, blog.SeoDescriptionNotIn(i.SeoDescriptionNotIn...))
+	}
+	if i.SeoDescriptionGT != nil {
+		predicates = append(predicates, blog.SeoDescriptionGT(*i.SeoDescriptionGT))
+	}
+	if i.SeoDescriptionGTE != nil {
+		predicates = append(predicates, blog.SeoDescriptionGTE(*i.SeoDescriptionGTE))
+	}
+	if i.SeoDescriptionLT != nil {
+		predicates = append(predicates, blog.SeoDescriptionLT(*i.SeoDescriptionLT))
+	}
+	if i.SeoDescriptionLTE != nil {
+		predicates = append(predicates, blog.SeoDescriptionLTE(*i.SeoDescriptionLTE))
+	}
+	if i.SeoDescriptionContains != nil {
+		predicates = append(predicates, blog.SeoDescriptionContains(*i.SeoDescriptionContains))
+	}
+	if i.SeoDescriptionHasPrefix != nil {
+		predicates = append(predicates, blog.SeoDescriptionHasPrefix(*i.SeoDescriptionHasPrefix))
+	}
+	if i.SeoDescriptionHasSuffix != nil {
+		predicates = append(predicates, blog.SeoDescriptionHasSuffix(*i.SeoDescriptionHasSuffix))
+	}
+	if i.SeoDescriptionIsNil {
+		predicates = append(predicates, blog.SeoDescriptionIsNil())
+	}
+	if i.SeoDescriptionNotNil {
+		predicates = append(predicates, blog.SeoDescriptionNotNil())
+	}
+	if i.SeoDescriptionEqualFold != nil {
+		predicates = append(predicates, blog.SeoDescriptionEqualFold(*i.SeoDescriptionEqualFold))
+	}
+	if i.SeoDescriptionContainsFold != nil {
+		predicates = append(predicates, blog.SeoDescriptionContainsFold(*i.SeoDescriptionContainsFold))
+	}
+
+	if i.HasArticles != nil {
+		p := blog.HasArticles()
+		if !*i.HasArticles {
+			p = blog.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasArticlesWith) > 0 {
+		with := make([]predicate.Article, 0, len(i.HasArticlesWith))
+		for _, w := range i.HasArticlesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasArticlesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, blog.HasArticlesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyBlogWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return blog.And(predicates...), nil
+	}
+}
 
 // CartWhereInput represents a where input for filtering Cart queries.
 type CartWhereInput struct {

@@ -3,6 +3,8 @@
 package ent
 
 import (
+	"storefront/ent/article"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -42,6 +44,126 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	articleMixin := schema.Article{}.Mixin()
+	articleMixinFields0 := articleMixin[0].Fields()
+	_ = articleMixinFields0
+	articleFields := schema.Article{}.Fields()
+	_ = articleFields
+	// articleDescCreatedAt is the schema descriptor for created_at field.
+	articleDescCreatedAt := articleMixinFields0[0].Descriptor()
+	// article.DefaultCreatedAt holds the default value on creation for the created_at field.
+	article.DefaultCreatedAt = articleDescCreatedAt.Default.(func() time.Time)
+	// articleDescUpdatedAt is the schema descriptor for updated_at field.
+	articleDescUpdatedAt := articleMixinFields0[1].Descriptor()
+	// article.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	article.DefaultUpdatedAt = articleDescUpdatedAt.Default.(func() time.Time)
+	// article.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	article.UpdateDefaultUpdatedAt = articleDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// articleDescHandle is the schema descriptor for handle field.
+	articleDescHandle := articleFields[1].Descriptor()
+	// article.HandleValidator is a validator for the "handle" field. It is called by the builders before save.
+	article.HandleValidator = func() func(string) error {
+		validators := articleDescHandle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(handle string) error {
+			for _, fn := range fns {
+				if err := fn(handle); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// articleDescTitle is the schema descriptor for title field.
+	articleDescTitle := articleFields[2].Descriptor()
+	// article.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	article.TitleValidator = func() func(string) error {
+		validators := articleDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// articleDescContentHTML is the schema descriptor for content_html field.
+	articleDescContentHTML := articleFields[3].Descriptor()
+	// article.DefaultContentHTML holds the default value on creation for the content_html field.
+	article.DefaultContentHTML = articleDescContentHTML.Default.(string)
+	// articleDescAuthorName is the schema descriptor for author_name field.
+	articleDescAuthorName := articleFields[5].Descriptor()
+	// article.DefaultAuthorName holds the default value on creation for the author_name field.
+	article.DefaultAuthorName = articleDescAuthorName.Default.(string)
+	// article.AuthorNameValidator is a validator for the "author_name" field. It is called by the builders before save.
+	article.AuthorNameValidator = articleDescAuthorName.Validators[0].(func(string) error)
+	// articleDescTags is the schema descriptor for tags field.
+	articleDescTags := articleFields[6].Descriptor()
+	// article.DefaultTags holds the default value on creation for the tags field.
+	article.DefaultTags = articleDescTags.Default.([]string)
+	// articleDescPublished is the schema descriptor for published field.
+	articleDescPublished := articleFields[10].Descriptor()
+	// article.DefaultPublished holds the default value on creation for the published field.
+	article.DefaultPublished = articleDescPublished.Default.(bool)
+	blogMixin := schema.Blog{}.Mixin()
+	blogMixinFields0 := blogMixin[0].Fields()
+	_ = blogMixinFields0
+	blogFields := schema.Blog{}.Fields()
+	_ = blogFields
+	// blogDescCreatedAt is the schema descriptor for created_at field.
+	blogDescCreatedAt := blogMixinFields0[0].Descriptor()
+	// blog.DefaultCreatedAt holds the default value on creation for the created_at field.
+	blog.DefaultCreatedAt = blogDescCreatedAt.Default.(func() time.Time)
+	// blogDescUpdatedAt is the schema descriptor for updated_at field.
+	blogDescUpdatedAt := blogMixinFields0[1].Descriptor()
+	// blog.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	blog.DefaultUpdatedAt = blogDescUpdatedAt.Default.(func() time.Time)
+	// blog.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	blog.UpdateDefaultUpdatedAt = blogDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// blogDescHandle is the schema descriptor for handle field.
+	blogDescHandle := blogFields[0].Descriptor()
+	// blog.HandleValidator is a validator for the "handle" field. It is called by the builders before save.
+	blog.HandleValidator = func() func(string) error {
+		validators := blogDescHandle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(handle string) error {
+			for _, fn := range fns {
+				if err := fn(handle); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// blogDescTitle is the schema descriptor for title field.
+	blogDescTitle := blogFields[1].Descriptor()
+	// blog.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	blog.TitleValidator = func() func(string) error {
+		validators := blogDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	cartMixin := schema.Cart{}.Mixin()
 	cartMixinFields0 := cartMixin[0].Fields()
 	_ = cartMixinFields0

@@ -14,6 +14,10 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// Article is the client for interacting with the Article builders.
+	Article *ArticleClient
+	// Blog is the client for interacting with the Blog builders.
+	Blog *BlogClient
 	// Cart is the client for interacting with the Cart builders.
 	Cart *CartClient
 	// CartLine is the client for interacting with the CartLine builders.
@@ -209,6 +213,8 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.Article = NewArticleClient(tx.config)
+	tx.Blog = NewBlogClient(tx.config)
 	tx.Cart = NewCartClient(tx.config)
 	tx.CartLine = NewCartLineClient(tx.config)
 	tx.Collection = NewCollectionClient(tx.config)
@@ -250,7 +256,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Cart.QueryXXX(), the query will be executed
+// applies a query, for example: Article.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -132,6 +132,10 @@ func complexity(c *generated.ComplexityRoot) {
 	c.BrandColors.Primary = func(child int) int { return 1 + child*10 }
 	c.BrandColors.Secondary = func(child int) int { return 1 + child*10 }
 	c.Cart.AppliedGiftCards = func(child int) int { return 1 + child*10 }
+	c.QueryRoot.Blogs = func(child int, _, _ *string, first, last *int, _ *bool) int { return conn(child, first, last) }
+	c.Blog.Articles = func(child int, _, _ *string, first, last *int, _ *bool) int { return conn(child, first, last) }
+	c.PredictiveSearchResult.Pages = func(child int) int { return 1 + child*catalog.MaxPredictive }
+	c.PredictiveSearchResult.Articles = func(child int) int { return 1 + child*catalog.MaxPredictive }
 	c.Collection.Products = func(child int, _, _ *string, _ []*model.ProductFilter, first, last *int, _ *bool, _ *model.ProductCollectionSortKeys) int {
 		return conn(child, first, last)
 	}

@@ -49,8 +49,8 @@ func (r *queryRootResolver) Search(ctx context.Context, after *string, before *s
 	return res, prefetchProducts(ctx, ps, searchProductSelection(ctx))
 }
 
-func (r *queryRootResolver) PredictiveSearch(ctx context.Context, limit *int, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error) {
-	req := catalog.PredictiveRequest{Query: query, Limit: limit}
+func (r *queryRootResolver) PredictiveSearch(ctx context.Context, limit *int, limitScope *model.PredictiveSearchLimitScope, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error) {
+	req := catalog.PredictiveRequest{Query: query, Limit: limit, LimitAll: limitScope != nil && *limitScope == model.PredictiveSearchLimitScopeAll}
 	for _, t := range types {
 		req.Types = append(req.Types, string(t))
 	}
@@ -58,7 +58,7 @@ func (r *queryRootResolver) PredictiveSearch(ctx context.Context, limit *int, qu
 	if err != nil {
 		return nil, err
 	}
-	out := &model.PredictiveSearchResult{Products: res.Products, Collections: res.Collections, Queries: make([]*model.SearchQuerySuggestion, len(res.Queries))}
+	out := &model.PredictiveSearchResult{Products: res.Products, Collections: res.Collections, Pages: res.Pages, Articles: res.Articles, Queries: make([]*model.SearchQuerySuggestion, len(res.Queries))}
 	for i, q := range res.Queries {
 		out.Queries[i] = &model.SearchQuerySuggestion{Text: q.Text, StyledText: q.StyledText, TrackingParameters: searchTracking("e", i, query)}
 	}

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 
 	"storefront/ent"
 	"storefront/ent/schema"
@@ -17,6 +18,8 @@ const (
 	policyGIDType      = "ShopPolicy"
 	urlRedirectGIDType = "UrlRedirect"
 	mediaImageGIDType  = "MediaImage"
+	blogGIDType        = "Blog"
+	articleGIDType     = "Article"
 )
 
 // policy returns the shop's policy of the given kind, nil when it has none.
@@ -93,4 +96,17 @@ func strOrNil(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// truncate cuts s after at most n characters (runes) when n is given.
+func truncate(s string, n *int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if n == nil || *n < 0 {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= *n {
+		return s
+	}
+	return string(r[:*n])
 }

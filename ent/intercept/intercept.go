@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"storefront/ent"
+	"storefront/ent/article"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
 	"storefront/ent/collection"
@@ -98,6 +100,60 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The ArticleFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ArticleFunc func(context.Context, *ent.ArticleQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ArticleFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ArticleQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ArticleQuery", q)
+}
+
+// The TraverseArticle type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseArticle func(context.Context, *ent.ArticleQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseArticle) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseArticle) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ArticleQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ArticleQuery", q)
+}
+
+// The BlogFunc type is an adapter to allow the use of ordinary function as a Querier.
+type BlogFunc func(context.Context, *ent.BlogQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f BlogFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.BlogQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.BlogQuery", q)
+}
+
+// The TraverseBlog type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseBlog func(context.Context, *ent.BlogQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseBlog) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseBlog) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BlogQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.BlogQuery", q)
 }
 
 // The CartFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -967,6 +1023,10 @@ func (f TraverseUrlRedirect) Traverse(ctx context.Context, q ent.Query) error {
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.ArticleQuery:
+		return &query[*ent.ArticleQuery, predicate.Article, article.OrderOption]{typ: ent.TypeArticle, tq: q}, nil
+	case *ent.BlogQuery:
+		return &query[*ent.BlogQuery, predicate.Blog, blog.OrderOption]{typ: ent.TypeBlog, tq: q}, nil
 	case *ent.CartQuery:
 		return &query[*ent.CartQuery, predicate.Cart, cart.OrderOption]{typ: ent.TypeCart, tq: q}, nil
 	case *ent.CartLineQuery:

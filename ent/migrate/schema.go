@@ -8,6 +8,72 @@ import (
 )
 
 var (
+	// ArticlesColumns holds the columns for the "articles" table.
+	ArticlesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "handle", Type: field.TypeString, Size: 255},
+		{Name: "title", Type: field.TypeString, Size: 255},
+		{Name: "content_html", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "excerpt_html", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "author_name", Type: field.TypeString, Size: 255, Default: ""},
+		{Name: "tags", Type: field.TypeJSON},
+		{Name: "seo_title", Type: field.TypeString, Nullable: true},
+		{Name: "seo_description", Type: field.TypeString, Nullable: true},
+		{Name: "published", Type: field.TypeBool, Default: false},
+		{Name: "published_at", Type: field.TypeTime, Nullable: true},
+		{Name: "image_id", Type: field.TypeInt, Nullable: true},
+		{Name: "blog_id", Type: field.TypeInt},
+	}
+	// ArticlesTable holds the schema information for the "articles" table.
+	ArticlesTable = &schema.Table{
+		Name:       "articles",
+		Columns:    ArticlesColumns,
+		PrimaryKey: []*schema.Column{ArticlesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "articles_content_images_image",
+				Columns:    []*schema.Column{ArticlesColumns[13]},
+				RefColumns: []*schema.Column{ContentImagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "articles_blogs_articles",
+				Columns:    []*schema.Column{ArticlesColumns[14]},
+				RefColumns: []*schema.Column{BlogsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "article_blog_id_handle",
+				Unique:  true,
+				Columns: []*schema.Column{ArticlesColumns[14], ArticlesColumns[3]},
+			},
+			{
+				Name:    "article_blog_id_published_id",
+				Unique:  false,
+				Columns: []*schema.Column{ArticlesColumns[14], ArticlesColumns[11], ArticlesColumns[0]},
+			},
+		},
+	}
+	// BlogsColumns holds the columns for the "blogs" table.
+	BlogsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "handle", Type: field.TypeString, Unique: true, Size: 255},
+		{Name: "title", Type: field.TypeString, Size: 255},
+		{Name: "seo_title", Type: field.TypeString, Nullable: true},
+		{Name: "seo_description", Type: field.TypeString, Nullable: true},
+	}
+	// BlogsTable holds the schema information for the "blogs" table.
+	BlogsTable = &schema.Table{
+		Name:       "blogs",
+		Columns:    BlogsColumns,
+		PrimaryKey: []*schema.Column{BlogsColumns[0]},
+	}
 	// CartsColumns holds the columns for the "carts" table.
 	CartsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1023,6 +1089,8 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		ArticlesTable,
+		BlogsTable,
 		CartsTable,
 		CartLinesTable,
 		CollectionsTable,
@@ -1059,6 +1127,8 @@ var (
 )
 
 func init() {
+	ArticlesTable.ForeignKeys[0].RefTable = ContentImagesTable
+	ArticlesTable.ForeignKeys[1].RefTable = BlogsTable
 	CartLinesTable.ForeignKeys[0].RefTable = CartsTable
 	CartLinesTable.ForeignKeys[1].RefTable = ProductVariantsTable
 	CollectionsTable.ForeignKeys[0].RefTable = DiscountCodesTable

@@ -6,6 +6,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// Article is the predicate function for article builders.
+type Article func(*sql.Selector)
+
+// Blog is the predicate function for blog builders.
+type Blog func(*sql.Selector)
+
 // Cart is the predicate function for cart builders.
 type Cart func(*sql.Selector)
 

@@ -34,6 +34,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Article() ArticleResolver
+	Blog() BlogResolver
 	Cart() CartResolver
 	CartDeliveryGroup() CartDeliveryGroupResolver
 	CartLine() CartLineResolver
@@ -73,6 +75,38 @@ type ComplexityRoot struct {
 		PresentmentAmountUsed func(childComplexity int) int
 	}
 
+	Article struct {
+		AuthorV2           func(childComplexity int) int
+		Blog               func(childComplexity int) int
+		Content            func(childComplexity int, truncateAt *int) int
+		ContentHTML        func(childComplexity int) int
+		Excerpt            func(childComplexity int, truncateAt *int) int
+		ExcerptHTML        func(childComplexity int) int
+		Handle             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Image              func(childComplexity int) int
+		PublishedAt        func(childComplexity int) int
+		Seo                func(childComplexity int) int
+		Tags               func(childComplexity int) int
+		Title              func(childComplexity int) int
+		TrackingParameters func(childComplexity int) int
+	}
+
+	ArticleAuthor struct {
+		Name func(childComplexity int) int
+	}
+
+	ArticleConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ArticleEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Attribute struct {
 		Key   func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -93,6 +127,26 @@ type ComplexityRoot struct {
 	}
 
 	BaseCartLineEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Blog struct {
+		ArticleByHandle func(childComplexity int, handle string) int
+		Articles        func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		Handle          func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Seo             func(childComplexity int) int
+		Title           func(childComplexity int) int
+	}
+
+	BlogConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	BlogEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -769,7 +823,9 @@ type ComplexityRoot struct {
 	}
 
 	PredictiveSearchResult struct {
+		Articles    func(childComplexity int) int
 		Collections func(childComplexity int) int
+		Pages       func(childComplexity int) int
 		Products    func(childComplexity int) int
 		Queries     func(childComplexity int) int
 	}
@@ -878,6 +934,8 @@ type ComplexityRoot struct {
 	}
 
 	QueryRoot struct {
+		Blog                   func(childComplexity int, handle *string, id *string) int
+		Blogs                  func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
 		Cart                   func(childComplexity int, id string) int
 		CartCompletionAttempt  func(childComplexity int, attemptID string) int
 		Collection             func(childComplexity int, handle *string, id *string) int
@@ -891,7 +949,7 @@ type ComplexityRoot struct {
 		Page                   func(childComplexity int, handle *string) int
 		PageByHandle           func(childComplexity int, handle string) int
 		Pages                  func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
-		PredictiveSearch       func(childComplexity int, limit *int, query string, types []model.PredictiveSearchType) int
+		PredictiveSearch       func(childComplexity int, limit *int, limitScope *model.PredictiveSearchLimitScope, query string, types []model.PredictiveSearchType) int
 		Product                func(childComplexity int, handle *string, id *string) int
 		ProductByHandle        func(childComplexity int, handle string) int
 		ProductRecommendations func(childComplexity int, productID *string) int
@@ -1012,6 +1070,27 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ArticleResolver interface {
+	AuthorV2(ctx context.Context, obj *ent.Article) (*model.ArticleAuthor, error)
+	Blog(ctx context.Context, obj *ent.Article) (*ent.Blog, error)
+	Content(ctx context.Context, obj *ent.Article, truncateAt *int) (string, error)
+
+	Excerpt(ctx context.Context, obj *ent.Article, truncateAt *int) (*string, error)
+
+	ID(ctx context.Context, obj *ent.Article) (string, error)
+	Image(ctx context.Context, obj *ent.Article) (*model.Image, error)
+	PublishedAt(ctx context.Context, obj *ent.Article) (*time.Time, error)
+	Seo(ctx context.Context, obj *ent.Article) (*model.Seo, error)
+
+	TrackingParameters(ctx context.Context, obj *ent.Article) (*string, error)
+}
+type BlogResolver interface {
+	ArticleByHandle(ctx context.Context, obj *ent.Blog, handle string) (*ent.Article, error)
+	Articles(ctx context.Context, objs []*ent.Blog, after *string, before *string, first *int, last *int, reverse *bool) ([]*model.ArticleConnection, error)
+
+	ID(ctx context.Context, obj *ent.Blog) (string, error)
+	Seo(ctx context.Context, obj *ent.Blog) (*model.Seo, error)
+}
 type CartResolver interface {
 	Attributes(ctx context.Context, obj *cart.Cart) ([]*schema.Attribute, error)
 	BuyerIdentity(ctx context.Context, obj *cart.Cart) (*model.CartBuyerIdentity, error)
@@ -1236,12 +1315,14 @@ type QueryRootResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	Shop(ctx context.Context) (*ent.Shop, error)
+	Blog(ctx context.Context, handle *string, id *string) (*ent.Blog, error)
+	Blogs(ctx context.Context, after *string, before *string, first *int, last *int, reverse *bool) (*model.BlogConnection, error)
 	Cart(ctx context.Context, id string) (*cart.Cart, error)
 	CartCompletionAttempt(ctx context.Context, attemptID string) (model.CartCompletionAttemptResult, error)
 	Customer(ctx context.Context, customerAccessToken string) (*ent.Customer, error)
 	Localization(ctx context.Context) (*model.Localization, error)
 	Search(ctx context.Context, after *string, before *string, first *int, last *int, prefix *model.SearchPrefixQueryType, productFilters []*model.ProductFilter, query string, reverse *bool, sortKey *model.SearchSortKeys, types []model.SearchType, unavailableProducts *model.SearchUnavailableProductsType) (*catalog.SearchResult, error)
-	PredictiveSearch(ctx context.Context, limit *int, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error)
+	PredictiveSearch(ctx context.Context, limit *int, limitScope *model.PredictiveSearchLimitScope, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error)
 	URLRedirects(ctx context.Context, after *string, before *string, first *int, last *int, query *string, reverse *bool) (*model.URLRedirectConnection, error)
 }
 type SearchResultItemConnectionResolver interface {
@@ -1323,6 +1404,140 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AppliedGiftCard.PresentmentAmountUsed(childComplexity), true
 
+	case "Article.authorV2":
+		if e.ComplexityRoot.Article.AuthorV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.AuthorV2(childComplexity), true
+	case "Article.blog":
+		if e.ComplexityRoot.Article.Blog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Blog(childComplexity), true
+	case "Article.content":
+		if e.ComplexityRoot.Article.Content == nil {
+			break
+		}
+
+		args, err := ec.field_Article_content_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Article.Content(childComplexity, args["truncateAt"].(*int)), true
+	case "Article.contentHtml":
+		if e.ComplexityRoot.Article.ContentHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.ContentHTML(childComplexity), true
+	case "Article.excerpt":
+		if e.ComplexityRoot.Article.Excerpt == nil {
+			break
+		}
+
+		args, err := ec.field_Article_excerpt_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Article.Excerpt(childComplexity, args["truncateAt"].(*int)), true
+	case "Article.excerptHtml":
+		if e.ComplexityRoot.Article.ExcerptHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.ExcerptHTML(childComplexity), true
+	case "Article.handle":
+		if e.ComplexityRoot.Article.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Handle(childComplexity), true
+	case "Article.id":
+		if e.ComplexityRoot.Article.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.ID(childComplexity), true
+	case "Article.image":
+		if e.ComplexityRoot.Article.Image == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Image(childComplexity), true
+	case "Article.publishedAt":
+		if e.ComplexityRoot.Article.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.PublishedAt(childComplexity), true
+	case "Article.seo":
+		if e.ComplexityRoot.Article.Seo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Seo(childComplexity), true
+	case "Article.tags":
+		if e.ComplexityRoot.Article.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Tags(childComplexity), true
+	case "Article.title":
+		if e.ComplexityRoot.Article.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Title(childComplexity), true
+	case "Article.trackingParameters":
+		if e.ComplexityRoot.Article.TrackingParameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.TrackingParameters(childComplexity), true
+
+	case "ArticleAuthor.name":
+		if e.ComplexityRoot.ArticleAuthor.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleAuthor.Name(childComplexity), true
+
+	case "ArticleConnection.edges":
+		if e.ComplexityRoot.ArticleConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleConnection.Edges(childComplexity), true
+	case "ArticleConnection.nodes":
+		if e.ComplexityRoot.ArticleConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleConnection.Nodes(childComplexity), true
+	case "ArticleConnection.pageInfo":
+		if e.ComplexityRoot.ArticleConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleConnection.PageInfo(childComplexity), true
+
+	case "ArticleEdge.cursor":
+		if e.ComplexityRoot.ArticleEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleEdge.Cursor(childComplexity), true
+	case "ArticleEdge.node":
+		if e.ComplexityRoot.ArticleEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleEdge.Node(childComplexity), true
+
 	case "Attribute.key":
 		if e.ComplexityRoot.Attribute.Key == nil {
 			break
@@ -1398,6 +1613,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BaseCartLineEdge.Node(childComplexity), true
+
+	case "Blog.articleByHandle":
+		if e.ComplexityRoot.Blog.ArticleByHandle == nil {
+			break
+		}
+
+		args, err := ec.field_Blog_articleByHandle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Blog.ArticleByHandle(childComplexity, args["handle"].(string)), true
+	case "Blog.articles":
+		if e.ComplexityRoot.Blog.Articles == nil {
+			break
+		}
+
+		args, err := ec.field_Blog_articles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Blog.Articles(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["reverse"].(*bool)), true
+	case "Blog.handle":
+		if e.ComplexityRoot.Blog.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.Handle(childComplexity), true
+	case "Blog.id":
+		if e.ComplexityRoot.Blog.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.ID(childComplexity), true
+	case "Blog.seo":
+		if e.ComplexityRoot.Blog.Seo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.Seo(childComplexity), true
+	case "Blog.title":
+		if e.ComplexityRoot.Blog.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.Title(childComplexity), true
+
+	case "BlogConnection.edges":
+		if e.ComplexityRoot.BlogConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogConnection.Edges(childComplexity), true
+	case "BlogConnection.nodes":
+		if e.ComplexityRoot.BlogConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogConnection.Nodes(childComplexity), true
+	case "BlogConnection.pageInfo":
+		if e.ComplexityRoot.BlogConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogConnection.PageInfo(childComplexity), true
+
+	case "BlogEdge.cursor":
+		if e.ComplexityRoot.BlogEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogEdge.Cursor(childComplexity), true
+	case "BlogEdge.node":
+		if e.ComplexityRoot.BlogEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogEdge.Node(childComplexity), true
 
 	case "Brand.colors":
 		if e.ComplexityRoot.Brand.Colors == nil {
@@ -4046,12 +4340,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PaymentSettings.SupportedDigitalWallets(childComplexity), true
 
+	case "PredictiveSearchResult.articles":
+		if e.ComplexityRoot.PredictiveSearchResult.Articles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictiveSearchResult.Articles(childComplexity), true
 	case "PredictiveSearchResult.collections":
 		if e.ComplexityRoot.PredictiveSearchResult.Collections == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PredictiveSearchResult.Collections(childComplexity), true
+	case "PredictiveSearchResult.pages":
+		if e.ComplexityRoot.PredictiveSearchResult.Pages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictiveSearchResult.Pages(childComplexity), true
 	case "PredictiveSearchResult.products":
 		if e.ComplexityRoot.PredictiveSearchResult.Products == nil {
 			break
@@ -4531,6 +4837,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductVariantEdge.Node(childComplexity), true
 
+	case "QueryRoot.blog":
+		if e.ComplexityRoot.QueryRoot.Blog == nil {
+			break
+		}
+
+		args, err := ec.field_QueryRoot_blog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueryRoot.Blog(childComplexity, args["handle"].(*string), args["id"].(*string)), true
+	case "QueryRoot.blogs":
+		if e.ComplexityRoot.QueryRoot.Blogs == nil {
+			break
+		}
+
+		args, err := ec.field_QueryRoot_blogs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueryRoot.Blogs(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["reverse"].(*bool)), true
 	case "QueryRoot.cart":
 		if e.ComplexityRoot.QueryRoot.Cart == nil {
 			break
@@ -4680,7 +5008,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.QueryRoot.PredictiveSearch(childComplexity, args["limit"].(*int), args["query"].(string), args["types"].([]model.PredictiveSearchType)), true
+		return e.ComplexityRoot.QueryRoot.PredictiveSearch(childComplexity, args["limit"].(*int), args["limitScope"].(*model.PredictiveSearchLimitScope), args["query"].(string), args["types"].([]model.PredictiveSearchType)), true
 	case "QueryRoot.product":
 		if e.ComplexityRoot.QueryRoot.Product == nil {
 			break
@@ -5216,6 +5544,77 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../blog.graphqls", Input: `# Blogs and their articles. Comments are off: articles take none.
+
+extend type QueryRoot {
+  "A blog by global ID or by handle (give exactly one)."
+  blog(handle: String, id: ID): Blog
+  "The shop's blogs, by ID."
+  blogs(after: String, before: String, first: Int, last: Int, reverse: Boolean = false): BlogConnection!
+}
+
+"A series of articles, such as News."
+type Blog implements Node {
+  "A published article of the blog by handle."
+  articleByHandle(handle: String!): Article
+  "The blog's published articles, by ID."
+  articles(after: String, before: String, first: Int, last: Int, reverse: Boolean = false): ArticleConnection!
+  handle: String!
+  id: ID!
+  seo: SEO
+  title: String!
+}
+
+type BlogConnection {
+  edges: [BlogEdge!]!
+  nodes: [Blog!]!
+  pageInfo: PageInfo!
+}
+
+type BlogEdge {
+  cursor: String!
+  node: Blog!
+}
+
+"A post of a blog."
+type Article implements Node {
+  "The author; ` + "`" + `null` + "`" + ` when the article names none."
+  authorV2: ArticleAuthor
+  blog: Blog!
+  "The content as plain text, cut after ` + "`" + `truncateAt` + "`" + ` characters when given."
+  content(truncateAt: Int): String!
+  contentHtml: HTML!
+  "The summary as plain text (the start of the content when the article has none)."
+  excerpt(truncateAt: Int): String
+  "The summary as HTML; ` + "`" + `null` + "`" + ` when the article has none."
+  excerptHtml: HTML
+  handle: String!
+  id: ID!
+  image: Image
+  publishedAt: DateTime!
+  seo: SEO
+  tags: [String!]!
+  title: String!
+  "Search analytics parameters when the article is a ` + "`" + `search` + "`" + ` or ` + "`" + `predictiveSearch` + "`" + ` result, otherwise ` + "`" + `null` + "`" + `."
+  trackingParameters: String
+}
+
+"Who wrote an article."
+type ArticleAuthor {
+  name: String!
+}
+
+type ArticleConnection {
+  edges: [ArticleEdge!]!
+  nodes: [Article!]!
+  pageInfo: PageInfo!
+}
+
+type ArticleEdge {
+  cursor: String!
+  node: Article!
+}
+`, BuiltIn: false},
 	{Name: "../cart.graphqls", Input: `extend schema {
   mutation: Mutation
 }
@@ -7554,7 +7953,7 @@ scalar JSON
   typed words (a typo is tolerated in words of five letters or more), and query
   suggestions completing the last word. ` + "`" + `limit` + "`" + ` (default 10, at most 10) applies per type.
   """
-  predictiveSearch(limit: Int, query: String!, types: [PredictiveSearchType!]): PredictiveSearchResult
+  predictiveSearch(limit: Int, limitScope: PredictiveSearchLimitScope, query: String!, types: [PredictiveSearchType!]): PredictiveSearchResult
 }
 
 "Whether the last word of a search query matches as a prefix."
@@ -7589,7 +7988,7 @@ enum PredictiveSearchType {
   QUERY
 }
 
-union SearchResultItem = Page | Product
+union SearchResultItem = Article | Page | Product
 
 type SearchResultItemConnection {
   edges: [SearchResultItemEdge!]!
@@ -7605,8 +8004,18 @@ type SearchResultItemEdge {
   node: SearchResultItem!
 }
 
+"Whether predictiveSearch's limit applies to each result type (the default) or to all together."
+enum PredictiveSearchLimitScope {
+  ALL
+  EACH
+}
+
 type PredictiveSearchResult {
+  "Published articles whose title words begin with the typed words, newest first."
+  articles: [Article!]!
   collections: [Collection!]!
+  "Published pages matching the typed words."
+  pages: [Page!]!
   products: [Product!]!
   queries: [SearchQuerySuggestion!]!
 }
@@ -7771,6 +8180,70 @@ func (ec *executionContext) childFields_AppliedGiftCard(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type AppliedGiftCard", field.Name)
 }
 
+func (ec *executionContext) childFields_Article(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "authorV2":
+		return ec.fieldContext_Article_authorV2(ctx, field)
+	case "blog":
+		return ec.fieldContext_Article_blog(ctx, field)
+	case "content":
+		return ec.fieldContext_Article_content(ctx, field)
+	case "contentHtml":
+		return ec.fieldContext_Article_contentHtml(ctx, field)
+	case "excerpt":
+		return ec.fieldContext_Article_excerpt(ctx, field)
+	case "excerptHtml":
+		return ec.fieldContext_Article_excerptHtml(ctx, field)
+	case "handle":
+		return ec.fieldContext_Article_handle(ctx, field)
+	case "id":
+		return ec.fieldContext_Article_id(ctx, field)
+	case "image":
+		return ec.fieldContext_Article_image(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_Article_publishedAt(ctx, field)
+	case "seo":
+		return ec.fieldContext_Article_seo(ctx, field)
+	case "tags":
+		return ec.fieldContext_Article_tags(ctx, field)
+	case "title":
+		return ec.fieldContext_Article_title(ctx, field)
+	case "trackingParameters":
+		return ec.fieldContext_Article_trackingParameters(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Article", field.Name)
+}
+
+func (ec *executionContext) childFields_ArticleAuthor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ArticleAuthor_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArticleAuthor", field.Name)
+}
+
+func (ec *executionContext) childFields_ArticleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ArticleConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ArticleConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ArticleConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArticleConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ArticleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ArticleEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ArticleEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArticleEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Attribute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -7801,6 +8274,46 @@ func (ec *executionContext) childFields_BaseCartLineEdge(ctx context.Context, fi
 		return ec.fieldContext_BaseCartLineEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BaseCartLineEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Blog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "articleByHandle":
+		return ec.fieldContext_Blog_articleByHandle(ctx, field)
+	case "articles":
+		return ec.fieldContext_Blog_articles(ctx, field)
+	case "handle":
+		return ec.fieldContext_Blog_handle(ctx, field)
+	case "id":
+		return ec.fieldContext_Blog_id(ctx, field)
+	case "seo":
+		return ec.fieldContext_Blog_seo(ctx, field)
+	case "title":
+		return ec.fieldContext_Blog_title(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Blog", field.Name)
+}
+
+func (ec *executionContext) childFields_BlogConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BlogConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_BlogConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BlogConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BlogEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BlogEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BlogEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Brand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8961,8 +9474,12 @@ func (ec *executionContext) childFields_PaymentSettings(ctx context.Context, fie
 
 func (ec *executionContext) childFields_PredictiveSearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "articles":
+		return ec.fieldContext_PredictiveSearchResult_articles(ctx, field)
 	case "collections":
 		return ec.fieldContext_PredictiveSearchResult_collections(ctx, field)
+	case "pages":
+		return ec.fieldContext_PredictiveSearchResult_pages(ctx, field)
 	case "products":
 		return ec.fieldContext_PredictiveSearchResult_products(ctx, field)
 	case "queries":
@@ -9570,6 +10087,94 @@ func (ec *executionContext) dir_inContext_args(ctx context.Context, rawArgs map[
 		return nil, err
 	}
 	args["visitorConsent"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Article_content_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "truncateAt",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["truncateAt"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Article_excerpt_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "truncateAt",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["truncateAt"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Blog_articleByHandle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "handle",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["handle"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Blog_articles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reverse",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reverse"] = arg4
 	return args, nil
 }
 
@@ -10795,6 +11400,74 @@ func (ec *executionContext) field_QueryRoot___type_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_QueryRoot_blog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "handle",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["handle"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_QueryRoot_blogs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reverse",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reverse"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_QueryRoot_cartCompletionAttempt_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11062,22 +11735,30 @@ func (ec *executionContext) field_QueryRoot_predictiveSearch_args(ctx context.Co
 		return nil, err
 	}
 	args["limit"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limitScope",
+		func(ctx context.Context, v any) (*model.PredictiveSearchLimitScope, error) {
+			return ec.unmarshalOPredictiveSearchLimitScope2ᚖstorefrontᚋgraphᚋmodelᚐPredictiveSearchLimitScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limitScope"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "query",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["query"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+	args["query"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "types",
 		func(ctx context.Context, v any) ([]model.PredictiveSearchType, error) {
 			return ec.unmarshalOPredictiveSearchType2ᚕstorefrontᚋgraphᚋmodelᚐPredictiveSearchTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["types"] = arg2
+	args["types"] = arg3
 	return args, nil
 }
 
@@ -11557,6 +12238,580 @@ func (ec *executionContext) fieldContext_AppliedGiftCard_presentmentAmountUsed(_
 	return fc, nil
 }
 
+func (ec *executionContext) _Article_authorV2(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_authorV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().AuthorV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArticleAuthor) graphql.Marshaler {
+			return ec.marshalOArticleAuthor2ᚖstorefrontᚋgraphᚋmodelᚐArticleAuthor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_authorV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArticleAuthor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_blog(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_blog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().Blog(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+			return ec.marshalNBlog2ᚖstorefrontᚋentᚐBlog(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_blog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Blog(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_content(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Article().Content(ctx, obj, fc.Args["truncateAt"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_content(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Article_content_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_contentHtml(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_contentHtml(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentHTML, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNHTML2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_contentHtml(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "HTML")
+}
+
+func (ec *executionContext) _Article_excerpt(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_excerpt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Article().Excerpt(ctx, obj, fc.Args["truncateAt"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_excerpt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Article_excerpt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_excerptHtml(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_excerptHtml(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExcerptHTML, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOHTML2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_excerptHtml(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "HTML")
+}
+
+func (ec *executionContext) _Article_handle(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_id(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Article_image(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_image(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().Image(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Image) graphql.Marshaler {
+			return ec.marshalOImage2ᚖstorefrontᚋgraphᚋmodelᚐImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_image(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_publishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().PublishedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _Article_seo(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_seo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().Seo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Seo) graphql.Marshaler {
+			return ec.marshalOSEO2ᚖstorefrontᚋgraphᚋmodelᚐSeo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_seo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SEO(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_tags(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_title(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_trackingParameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().TrackingParameters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_trackingParameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, true, true, "String")
+}
+
+func (ec *executionContext) _ArticleAuthor_name(ctx context.Context, field graphql.CollectedField, obj *model.ArticleAuthor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleAuthor_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleAuthor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArticleAuthor", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArticleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ArticleEdge) graphql.Marshaler {
+			return ec.marshalNArticleEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐArticleEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArticleEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArticleConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Article) graphql.Marshaler {
+			return ec.marshalNArticle2ᚕᚖstorefrontᚋentᚐArticleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArticleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖstorefrontᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArticleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ArticleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArticleEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArticleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ArticleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Article) graphql.Marshaler {
+			return ec.marshalNArticle2ᚖstorefrontᚋentᚐArticle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticleEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Attribute_key(ctx context.Context, field graphql.CollectedField, obj *schema.Attribute) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11864,6 +13119,369 @@ func (ec *executionContext) fieldContext_BaseCartLineEdge_node(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Blog_articleByHandle(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_articleByHandle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Blog().ArticleByHandle(ctx, obj, fc.Args["handle"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Article) graphql.Marshaler {
+			return ec.marshalOArticle2ᚖstorefrontᚋentᚐArticle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_articleByHandle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Blog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Blog_articleByHandle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Blog_articles(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_articles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Blog_articles(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArticleConnection) graphql.Marshaler {
+			return ec.marshalNArticleConnection2ᚖstorefrontᚋgraphᚋmodelᚐArticleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_articles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Blog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArticleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Blog_articles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Blog_articles(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (any, error) {
+	resolver := ec.Resolvers.Blog()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*ent.Blog](ctx, "Blog"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Articles(ctx, batch.Parents, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool))
+		})
+		return graphql.ResolveBatchGroupResult[*model.ArticleConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Blog.articles",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Articles(ctx, []*ent.Blog{obj}, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool))
+	return graphql.ResolveBatchSingleResult[*model.ArticleConnection](
+		ctx,
+		results,
+		err,
+		"Blog.articles",
+	)
+}
+
+func (ec *executionContext) _Blog_handle(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, false, false, "String")
+}
+
+func (ec *executionContext) _Blog_id(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Blog().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Blog_seo(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_seo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Blog().Seo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Seo) graphql.Marshaler {
+			return ec.marshalOSEO2ᚖstorefrontᚋgraphᚋmodelᚐSeo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_seo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Blog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SEO(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Blog_title(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlogConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BlogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BlogEdge) graphql.Marshaler {
+			return ec.marshalNBlogEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐBlogEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.BlogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Blog) graphql.Marshaler {
+			return ec.marshalNBlog2ᚕᚖstorefrontᚋentᚐBlogᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Blog(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BlogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖstorefrontᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BlogEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlogEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BlogEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+			return ec.marshalNBlog2ᚖstorefrontᚋentᚐBlog(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Blog(ctx, field)
 		},
 	}
 	return fc, nil
@@ -23275,6 +24893,38 @@ func (ec *executionContext) fieldContext_PaymentSettings_supportedDigitalWallets
 	return graphql.NewScalarFieldContext("PaymentSettings", field, false, false, "DigitalWallet")
 }
 
+func (ec *executionContext) _PredictiveSearchResult_articles(ctx context.Context, field graphql.CollectedField, obj *model.PredictiveSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictiveSearchResult_articles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Articles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Article) graphql.Marshaler {
+			return ec.marshalNArticle2ᚕᚖstorefrontᚋentᚐArticleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictiveSearchResult_articles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PredictiveSearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PredictiveSearchResult_collections(ctx context.Context, field graphql.CollectedField, obj *model.PredictiveSearchResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23302,6 +24952,38 @@ func (ec *executionContext) fieldContext_PredictiveSearchResult_collections(_ co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Collection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PredictiveSearchResult_pages(ctx context.Context, field graphql.CollectedField, obj *model.PredictiveSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictiveSearchResult_pages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Page) graphql.Marshaler {
+			return ec.marshalNPage2ᚕᚖstorefrontᚋentᚐPageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictiveSearchResult_pages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PredictiveSearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Page(ctx, field)
 		},
 	}
 	return fc, nil
@@ -25975,6 +27657,94 @@ func (ec *executionContext) fieldContext_QueryRoot_shop(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _QueryRoot_blog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_blog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueryRoot().Blog(ctx, fc.Args["handle"].(*string), fc.Args["id"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+			return ec.marshalOBlog2ᚖstorefrontᚋentᚐBlog(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_blog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Blog(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueryRoot_blog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryRoot_blogs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_blogs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueryRoot().Blogs(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlogConnection) graphql.Marshaler {
+			return ec.marshalNBlogConnection2ᚖstorefrontᚋgraphᚋmodelᚐBlogConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_blogs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueryRoot_blogs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QueryRoot_cart(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26193,7 +27963,7 @@ func (ec *executionContext) _QueryRoot_predictiveSearch(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.QueryRoot().PredictiveSearch(ctx, fc.Args["limit"].(*int), fc.Args["query"].(string), fc.Args["types"].([]model.PredictiveSearchType))
+			return ec.Resolvers.QueryRoot().PredictiveSearch(ctx, fc.Args["limit"].(*int), fc.Args["limitScope"].(*model.PredictiveSearchLimitScope), fc.Args["query"].(string), fc.Args["types"].([]model.PredictiveSearchType))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PredictiveSearchResult) graphql.Marshaler {
@@ -30783,6 +32553,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Cart(ctx, sel, obj)
+	case *ent.Blog:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Blog(ctx, sel, obj)
+	case *ent.Article:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Article(ctx, sel, obj)
 	case model.AppliedGiftCard:
 		return ec._AppliedGiftCard(ctx, sel, &obj)
 	case *model.AppliedGiftCard:
@@ -30840,6 +32620,11 @@ func (ec *executionContext) _SearchResultItem(ctx context.Context, sel ast.Selec
 			return graphql.Null
 		}
 		return ec._Page(ctx, sel, obj)
+	case *ent.Article:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Article(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -30886,6 +32671,227 @@ func (ec *executionContext) _AppliedGiftCard(ctx context.Context, sel ast.Select
 			}
 		case "presentmentAmountUsed":
 			out.Values[i] = ec._AppliedGiftCard_presentmentAmountUsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var articleImplementors = []string{"Article", "Node", "SearchResultItem"}
+
+func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, obj *ent.Article) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Article")
+		case "authorV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_authorV2(ctx, field, obj)
+				})
+		case "blog":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_blog(ctx, field, obj)
+				})
+		case "content":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_content(ctx, field, obj)
+				})
+		case "contentHtml":
+			out.Values[i] = ec._Article_contentHtml(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "excerpt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_excerpt(ctx, field, obj)
+				})
+		case "excerptHtml":
+			out.Values[i] = ec._Article_excerptHtml(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "handle":
+			out.Values[i] = ec._Article_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_id(ctx, field, obj)
+				})
+		case "image":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_image(ctx, field, obj)
+				})
+		case "publishedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_publishedAt(ctx, field, obj)
+				})
+		case "seo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_seo(ctx, field, obj)
+				})
+		case "tags":
+			out.Values[i] = ec._Article_tags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Article_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trackingParameters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_trackingParameters(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var articleAuthorImplementors = []string{"ArticleAuthor"}
+
+func (ec *executionContext) _ArticleAuthor(ctx context.Context, sel ast.SelectionSet, obj *model.ArticleAuthor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleAuthorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArticleAuthor")
+		case "name":
+			out.Values[i] = ec._ArticleAuthor_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var articleConnectionImplementors = []string{"ArticleConnection"}
+
+func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ArticleConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArticleConnection")
+		case "edges":
+			out.Values[i] = ec._ArticleConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ArticleConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ArticleConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var articleEdgeImplementors = []string{"ArticleEdge"}
+
+func (ec *executionContext) _ArticleEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ArticleEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArticleEdge")
+		case "cursor":
+			out.Values[i] = ec._ArticleEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ArticleEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31058,6 +33064,149 @@ func (ec *executionContext) _BaseCartLineEdge(ctx context.Context, sel ast.Selec
 			}
 		case "node":
 			out.Values[i] = ec._BaseCartLineEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogImplementors = []string{"Blog", "Node"}
+
+func (ec *executionContext) _Blog(ctx context.Context, sel ast.SelectionSet, obj *ent.Blog) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Blog")
+		case "articleByHandle":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Blog_articleByHandle(ctx, field, obj)
+				})
+		case "articles":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Blog_articles(ctx, field, obj)
+				})
+		case "handle":
+			out.Values[i] = ec._Blog_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Blog_id(ctx, field, obj)
+				})
+		case "seo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Blog_seo(ctx, field, obj)
+				})
+		case "title":
+			out.Values[i] = ec._Blog_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogConnectionImplementors = []string{"BlogConnection"}
+
+func (ec *executionContext) _BlogConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BlogConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogConnection")
+		case "edges":
+			out.Values[i] = ec._BlogConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._BlogConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BlogConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogEdgeImplementors = []string{"BlogEdge"}
+
+func (ec *executionContext) _BlogEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BlogEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogEdge")
+		case "cursor":
+			out.Values[i] = ec._BlogEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BlogEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35780,8 +37929,18 @@ func (ec *executionContext) _PredictiveSearchResult(ctx context.Context, sel ast
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PredictiveSearchResult")
+		case "articles":
+			out.Values[i] = ec._PredictiveSearchResult_articles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "collections":
 			out.Values[i] = ec._PredictiveSearchResult_collections(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pages":
+			out.Values[i] = ec._PredictiveSearchResult_pages(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -36610,6 +38769,18 @@ func (ec *executionContext) _QueryRoot(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._QueryRoot_shop(ctx, field)
+				})
+		case "blog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_blog(ctx, field)
+				})
+		case "blogs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_blogs(ctx, field)
 				})
 		case "cart":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -37840,6 +40011,62 @@ func (ec *executionContext) marshalNAppliedGiftCard2ᚖstorefrontᚋgraphᚋmode
 	return ec._AppliedGiftCard(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNArticle2ᚕᚖstorefrontᚋentᚐArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Article) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArticle2ᚖstorefrontᚋentᚐArticle(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArticle2ᚖstorefrontᚋentᚐArticle(ctx context.Context, sel ast.SelectionSet, v *ent.Article) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Article!")
+		return graphql.Null
+	}
+	return ec._Article(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArticleConnection2ᚖstorefrontᚋgraphᚋmodelᚐArticleConnection(ctx context.Context, sel ast.SelectionSet, v *model.ArticleConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArticleConnection!")
+		return graphql.Null
+	}
+	return ec._ArticleConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArticleEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐArticleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArticleEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArticleEdge2ᚖstorefrontᚋgraphᚋmodelᚐArticleEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArticleEdge2ᚖstorefrontᚋgraphᚋmodelᚐArticleEdge(ctx context.Context, sel ast.SelectionSet, v *model.ArticleEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArticleEdge!")
+		return graphql.Null
+	}
+	return ec._ArticleEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAttribute2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx context.Context, sel ast.SelectionSet, v []*schema.Attribute) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -37937,6 +40164,63 @@ func (ec *executionContext) marshalNBaseCartLineEdge2ᚖstorefrontᚋgraphᚋmod
 		return graphql.Null
 	}
 	return ec._BaseCartLineEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBlog2ᚕᚖstorefrontᚋentᚐBlogᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Blog) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Blog", v, nil)
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBlog2ᚖstorefrontᚋentᚐBlog(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBlog2ᚖstorefrontᚋentᚐBlog(ctx context.Context, sel ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Blog!")
+		return graphql.Null
+	}
+	return ec._Blog(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBlogConnection2ᚖstorefrontᚋgraphᚋmodelᚐBlogConnection(ctx context.Context, sel ast.SelectionSet, v *model.BlogConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlogConnection!")
+		return graphql.Null
+	}
+	return ec._BlogConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBlogEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐBlogEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BlogEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBlogEdge2ᚖstorefrontᚋgraphᚋmodelᚐBlogEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBlogEdge2ᚖstorefrontᚋgraphᚋmodelᚐBlogEdge(ctx context.Context, sel ast.SelectionSet, v *model.BlogEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlogEdge!")
+		return graphql.Null
+	}
+	return ec._BlogEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -39212,15 +41496,23 @@ func (ec *executionContext) marshalNNode2ᚕstorefrontᚋentᚐNoder(ctx context
 	{
 		var batchItemsCollection []*ent.Collection
 		batchIdxMapCollection := map[int]int{}
+		var batchItemsBlog []*ent.Blog
+		batchIdxMapBlog := map[int]int{}
 		for i, item := range v {
 			switch concrete := item.(type) {
 			case *ent.Collection:
 				batchIdxMapCollection[i] = len(batchItemsCollection)
 				batchItemsCollection = append(batchItemsCollection, concrete)
+			case *ent.Blog:
+				batchIdxMapBlog[i] = len(batchItemsBlog)
+				batchItemsBlog = append(batchItemsBlog, concrete)
 			}
 		}
 		if len(batchItemsCollection) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Collection", batchItemsCollection, batchIdxMapCollection)
+		}
+		if len(batchItemsBlog) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "Blog", batchItemsBlog, batchIdxMapBlog)
 		}
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -39312,6 +41604,22 @@ func (ec *executionContext) marshalNOrderLineItemConnection2ᚖstorefrontᚋgrap
 		return graphql.Null
 	}
 	return ec._OrderLineItemConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPage2ᚕᚖstorefrontᚋentᚐPageᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Page) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPage2ᚖstorefrontᚋentᚐPage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNPage2ᚖstorefrontᚋentᚐPage(ctx context.Context, sel ast.SelectionSet, v *ent.Page) graphql.Marshaler {
@@ -40049,6 +42357,20 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOArticle2ᚖstorefrontᚋentᚐArticle(ctx context.Context, sel ast.SelectionSet, v *ent.Article) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Article(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOArticleAuthor2ᚖstorefrontᚋgraphᚋmodelᚐArticleAuthor(ctx context.Context, sel ast.SelectionSet, v *model.ArticleAuthor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ArticleAuthor(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAttributeInput2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx context.Context, v any) ([]*schema.Attribute, error) {
 	if v == nil {
 		return nil, nil
@@ -40064,6 +42386,13 @@ func (ec *executionContext) unmarshalOAttributeInput2ᚕᚖstorefrontᚋentᚋsc
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOBlog2ᚖstorefrontᚋentᚐBlog(ctx context.Context, sel ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Blog(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -40625,6 +42954,24 @@ func (ec *executionContext) marshalOFulfillment2ᚕᚖstorefrontᚋentᚐFulfill
 	return ret
 }
 
+func (ec *executionContext) unmarshalOHTML2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOHTML2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -40779,6 +43126,22 @@ func (ec *executionContext) marshalOPage2ᚖstorefrontᚋentᚐPage(ctx context.
 		return graphql.Null
 	}
 	return ec._Page(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPredictiveSearchLimitScope2ᚖstorefrontᚋgraphᚋmodelᚐPredictiveSearchLimitScope(ctx context.Context, v any) (*model.PredictiveSearchLimitScope, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PredictiveSearchLimitScope)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPredictiveSearchLimitScope2ᚖstorefrontᚋgraphᚋmodelᚐPredictiveSearchLimitScope(ctx context.Context, sel ast.SelectionSet, v *model.PredictiveSearchLimitScope) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOPredictiveSearchResult2ᚖstorefrontᚋgraphᚋmodelᚐPredictiveSearchResult(ctx context.Context, sel ast.SelectionSet, v *model.PredictiveSearchResult) graphql.Marshaler {

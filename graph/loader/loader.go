@@ -39,6 +39,8 @@ type Loaders struct {
 	Shop              func() (*ent.Shop, error)
 	Policies          func() (map[shoppolicy.Kind]*ent.ShopPolicy, error)
 	ContentImage      *dataloadgen.Loader[int, *ent.ContentImage]
+	Blog              *dataloadgen.Loader[int, *ent.Blog]
+	ArticleByHandle   *dataloadgen.Loader[catalog.ArticleKey, *ent.Article]
 	OrderLines        *dataloadgen.Loader[int, []*ent.OrderLine]
 	Fulfillments      *dataloadgen.Loader[int, []*ent.Fulfillment]
 	OrderAddress      *dataloadgen.Loader[int, *ent.MailingAddress]
@@ -65,7 +67,9 @@ func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Load
 		Policies: sync.OnceValues(func() (map[shoppolicy.Kind]*ent.ShopPolicy, error) {
 			return svc.Policies(ctx)
 		}),
-		ContentImage: dataloadgen.NewMappedLoader(svc.ContentImagesByID, opts...),
+		ContentImage:      dataloadgen.NewMappedLoader(svc.ContentImagesByID, opts...),
+		Blog:              dataloadgen.NewMappedLoader(svc.BlogsByID, opts...),
+		ArticleByHandle:   dataloadgen.NewMappedLoader(svc.ArticlesByHandle, opts...),
 		collectionProduct: map[CollectionProductsKey]*dataloadgen.Loader[int, catalog.Page[*ent.Product]]{},
 		OrderLines:        dataloadgen.NewMappedLoader(orders.Lines, opts...),
 		Fulfillments:      dataloadgen.NewMappedLoader(orders.Fulfillments, opts...),

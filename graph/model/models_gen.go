@@ -62,6 +62,22 @@ type AppliedGiftCard struct {
 
 func (AppliedGiftCard) IsNode() {}
 
+// Who wrote an article.
+type ArticleAuthor struct {
+	Name string `json:"name"`
+}
+
+type ArticleConnection struct {
+	Edges    []*ArticleEdge `json:"edges"`
+	Nodes    []*ent.Article `json:"nodes"`
+	PageInfo *PageInfo      `json:"pageInfo"`
+}
+
+type ArticleEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *ent.Article `json:"node"`
+}
+
 type AutomaticDiscountApplication struct {
 	AllocationMethod DiscountApplicationAllocationMethod `json:"allocationMethod"`
 	TargetSelection  DiscountApplicationTargetSelection  `json:"targetSelection"`
@@ -81,6 +97,17 @@ type BaseCartLineConnection struct {
 type BaseCartLineEdge struct {
 	Cursor string    `json:"cursor"`
 	Node   ent.Noder `json:"node"`
+}
+
+type BlogConnection struct {
+	Edges    []*BlogEdge `json:"edges"`
+	Nodes    []*ent.Blog `json:"nodes"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+}
+
+type BlogEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *ent.Blog `json:"node"`
 }
 
 // The shop's brand.
@@ -805,9 +832,13 @@ type PaymentSettings struct {
 }
 
 type PredictiveSearchResult struct {
-	Collections []*ent.Collection        `json:"collections"`
-	Products    []*ent.Product           `json:"products"`
-	Queries     []*SearchQuerySuggestion `json:"queries"`
+	// Published articles whose title words begin with the typed words, newest first.
+	Articles    []*ent.Article    `json:"articles"`
+	Collections []*ent.Collection `json:"collections"`
+	// Published pages matching the typed words.
+	Pages    []*ent.Page              `json:"pages"`
+	Products []*ent.Product           `json:"products"`
+	Queries  []*SearchQuerySuggestion `json:"queries"`
 }
 
 type PriceRangeFilter struct {
@@ -3597,6 +3628,62 @@ func (e *OrderSortKeys) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderSortKeys) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether predictiveSearch's limit applies to each result type (the default) or to all together.
+type PredictiveSearchLimitScope string
+
+const (
+	PredictiveSearchLimitScopeAll  PredictiveSearchLimitScope = "ALL"
+	PredictiveSearchLimitScopeEach PredictiveSearchLimitScope = "EACH"
+)
+
+var AllPredictiveSearchLimitScope = []PredictiveSearchLimitScope{
+	PredictiveSearchLimitScopeAll,
+	PredictiveSearchLimitScopeEach,
+}
+
+func (e PredictiveSearchLimitScope) IsValid() bool {
+	switch e {
+	case PredictiveSearchLimitScopeAll, PredictiveSearchLimitScopeEach:
+		return true
+	}
+	return false
+}
+
+func (e PredictiveSearchLimitScope) String() string {
+	return string(e)
+}
+
+func (e *PredictiveSearchLimitScope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PredictiveSearchLimitScope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PredictiveSearchLimitScope", str)
+	}
+	return nil
+}
+
+func (e PredictiveSearchLimitScope) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PredictiveSearchLimitScope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PredictiveSearchLimitScope) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -51,6 +51,29 @@ var policies = []struct {
 	{shoppolicy.KindTERMS_OF_SERVICE, "Terms of Service", `<p>By placing an order you agree to pay the total shown at checkout. Prices and availability may change until an order is placed.</p>`},
 }
 
+// blogs are the demo shop's blogs and their articles.
+var blogs = []struct {
+	handle, title, desc string
+	articles            []struct {
+		handle, title, author, body string
+		tags                        []string
+	}
+}{
+	{"news", "News", "What is new at the Storefront Demo shop.", []struct {
+		handle, title, author, body string
+		tags                        []string
+	}{
+		{"spring-collection", "Our Spring Collection Is Here", "Ada Park", `<p>Linen shirts, lighter tees and a packable rain jacket: the spring collection is in stock now.</p><p>Everything ships the same day when ordered before 2 pm.</p>`, []string{"apparel", "new"}},
+		{"free-shipping-over-75", "Free Shipping Over $75", "Ada Park", `<p>Standard shipping in the US is now free on every order over $75.</p>`, []string{"shipping"}},
+	}},
+	{"journal", "Journal", "Stories about how our products are made.", []struct {
+		handle, title, author, body string
+		tags                        []string
+	}{
+		{"caring-for-linen", "Caring for Linen", "Sam Rivera", `<p>Wash linen cool, skip the dryer and let it crease: it softens with every wash.</p>`, []string{"care", "linen"}},
+	}},
+}
+
 // redirects are the demo shop's URL redirects: old paths and where they now live.
 var redirects = [][2]string{
 	{"/products/organic-tee", "/products/classic-organic-tee"},

@@ -421,6 +421,23 @@ func createShopContent(ctx context.Context, c *ent.Client, baseURL string) error
 		}).Exec(ctx); err != nil {
 		return fmt.Errorf("brand: %w", err)
 	}
+	for i, bs := range blogs {
+		bl, err := c.Blog.Create().SetHandle(bs.handle).SetTitle(bs.title).SetSeoDescription(bs.desc).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("blog %s: %w", bs.handle, err)
+		}
+		for j, as := range bs.articles {
+			img, err := c.ContentImage.Create().SetURL(imageURL(baseURL, "article-"+as.handle, 1)).SetAltText(as.title).SetWidth(800).SetHeight(800).Save(ctx)
+			if err != nil {
+				return fmt.Errorf("article image %s: %w", as.handle, err)
+			}
+			at := time.Date(2026, 2, 2+7*j+i, 9, 0, 0, 0, time.UTC)
+			if err := c.Article.Create().SetBlog(bl).SetHandle(as.handle).SetTitle(as.title).SetContentHTML(as.body).
+				SetAuthorName(as.author).SetTags(as.tags).SetImageID(img.ID).SetPublished(true).SetPublishedAt(at).Exec(ctx); err != nil {
+				return fmt.Errorf("article %s: %w", as.handle, err)
+			}
+		}
+	}
 	for _, r := range redirects {
 		if err := c.UrlRedirect.Create().SetPath(r[0]).SetTarget(r[1]).Exec(ctx); err != nil {
 			return fmt.Errorf("redirect %s: %w", r[0], err)
