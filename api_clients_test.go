@@ -656,3 +656,30 @@ func TestBlogsAndArticles(t *testing.T) {
 		}
 	})
 }
+
+// TestHydrogenSkeletonQueries runs every Storefront API operation of Hydrogen's skeleton
+// template (as @shopify/cli-hydrogen 13.0.4 ships it) the way its loaders send them, with
+// @inContext and their variables, against the demo catalog: each must return data without
+// errors. .ci/hydrogen/skeleton.mjs reads the operations from the template's source.
+func TestHydrogenSkeletonQueries(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("needs node to read Hydrogen's skeleton (CI installs it)")
+	}
+	app := filepath.Join(".ci", "hydrogen", "cli-hydrogen", "package", "dist", "assets", "hydrogen", "starter", "app")
+	if _, err := os.Stat(app); err != nil {
+		t.Skip("needs the skeleton unpacked from @shopify/cli-hydrogen@13.0.4 into .ci/hydrogen/cli-hydrogen (.ci/run does it)")
+	}
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, func(t testing.TB, db *store.DB) {
+			if err := demo.Load(context.Background(), db, "http://shop.test"); err != nil {
+				t.Fatal(err)
+			}
+		})
+		out, err := exec.Command(node, filepath.Join(".ci", "hydrogen", "skeleton.mjs"), app, api.URL+"/api/2026-04/graphql.json").CombinedOutput()
+		if err != nil {
+			t.Fatalf("Hydrogen's skeleton operations: %v\n%s", err, out)
+		}
+		t.Logf("%s", out)
+	})
+}
