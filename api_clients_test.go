@@ -683,3 +683,53 @@ func TestHydrogenSkeletonQueries(t *testing.T) {
 		t.Logf("%s", out)
 	})
 }
+
+// TestSitemap: page counts and pages of each resource type, in the shape Hydrogen's
+// sitemap routes read (articles as <blog>/<article>).
+func TestSitemap(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, func(t testing.TB, db *store.DB) {
+			if err := demo.Load(context.Background(), db, "http://shop.test"); err != nil {
+				t.Fatal(err)
+			}
+		})
+		type sm struct {
+			PagesCount *struct{ Count int }
+			Resources  *struct {
+				HasNextPage bool
+				Items       []struct {
+					Handle, UpdatedAt string
+					Title             *string
+					Type              *string
+				}
+			}
+		}
+		var got struct{ Products, Articles, Blogs, Metaobjects sm }
+		api.post(t, `query {
+			products: sitemap(type: PRODUCT) { ...S }
+			articles: sitemap(type: ARTICLE) { ...S }
+			blogs: sitemap(type: BLOG) { ...S }
+			metaobjects: sitemap(type: METAOBJECT) { ...S }
+		}
+		fragment S on Sitemap { pagesCount { count } resources(page: 1) { hasNextPage items { handle updatedAt ... on SitemapResource { title } ... on SitemapResourceMetaobject { type } } } }`, nil).decode(t, &got)
+		n := api.DB.Product.Query().CountX(context.Background())
+		if got.Products.PagesCount.Count != 1 || len(got.Products.Resources.Items) == 0 || len(got.Products.Resources.Items) > n || got.Products.Resources.HasNextPage {
+			t.Errorf("products: %+v", got.Products)
+		}
+		if len(got.Articles.Resources.Items) != 3 || got.Articles.Resources.Items[0].Handle != "news/spring-collection" || got.Articles.Resources.Items[0].UpdatedAt == "" {
+			t.Errorf("articles: %+v", got.Articles.Resources)
+		}
+		if len(got.Blogs.Resources.Items) != 2 || got.Metaobjects.PagesCount.Count != 0 || len(got.Metaobjects.Resources.Items) != 0 {
+			t.Errorf("blogs %+v metaobjects %+v", got.Blogs, got.Metaobjects)
+		}
+		var empty struct {
+			Sitemap struct {
+				Resources struct{ Items []struct{ Handle string } }
+			}
+		}
+		api.post(t, `{ sitemap(type: PRODUCT) { resources(page: 2) { items { handle } } } }`, nil).decode(t, &empty)
+		if len(empty.Sitemap.Resources.Items) != 0 {
+			t.Errorf("page 2: %+v", empty)
+		}
+	})
+}

@@ -136,6 +136,7 @@ func complexity(c *generated.ComplexityRoot) {
 	c.Blog.Articles = func(child int, _, _ *string, first, last *int, _ *bool) int { return conn(child, first, last) }
 	c.PredictiveSearchResult.Pages = func(child int) int { return 1 + child*catalog.MaxPredictive }
 	c.PredictiveSearchResult.Articles = func(child int) int { return 1 + child*catalog.MaxPredictive }
+	c.PaginatedSitemapResources.Items = func(child int) int { return 1 + child*catalog.SitemapPageSize }
 	c.Collection.Products = func(child int, _, _ *string, _ []*model.ProductFilter, first, last *int, _ *bool, _ *model.ProductCollectionSortKeys) int {
 		return conn(child, first, last)
 	}

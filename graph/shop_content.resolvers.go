@@ -37,6 +37,10 @@ func (r *queryRootResolver) URLRedirects(ctx context.Context, after *string, bef
 	return c, nil
 }
 
+func (r *queryRootResolver) Sitemap(ctx context.Context, typeArg model.SitemapType) (*model.Sitemap, error) {
+	return &model.Sitemap{Type: string(typeArg)}, nil
+}
+
 func (r *shopResolver) Brand(ctx context.Context, obj *ent.Shop) (*model.Brand, error) {
 	return r.brand(ctx, obj)
 }
@@ -82,15 +86,39 @@ func (r *shopPolicyResolver) URL(ctx context.Context, obj *ent.ShopPolicy) (stri
 	return r.policyURL(ctx, obj)
 }
 
+func (r *sitemapResolver) PagesCount(ctx context.Context, obj *model.Sitemap) (*model.Count, error) {
+	n, err := r.Catalog.SitemapCount(ctx, obj.Type)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Count{Count: n, Precision: model.CountPrecisionExact}, nil
+}
+
+func (r *sitemapResolver) Resources(ctx context.Context, obj *model.Sitemap, page int) (*model.PaginatedSitemapResources, error) {
+	items, more, err := r.Catalog.SitemapPage(ctx, obj.Type, page)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.PaginatedSitemapResources{HasNextPage: more, Items: make([]model.SitemapResourceInterface, len(items))}
+	for i, it := range items {
+		title := it.Title
+		out.Items[i] = &model.SitemapResource{Handle: it.Handle, Title: &title, UpdatedAt: it.UpdatedAt}
+	}
+	return out, nil
+}
+
 func (r *urlRedirectResolver) ID(ctx context.Context, obj *ent.UrlRedirect) (string, error) {
 	return gid.Format(urlRedirectGIDType, obj.ID), nil
 }
 
 func (r *Resolver) ShopPolicy() generated.ShopPolicyResolver { return &shopPolicyResolver{r} }
 
+func (r *Resolver) Sitemap() generated.SitemapResolver { return &sitemapResolver{r} }
+
 func (r *Resolver) UrlRedirect() generated.UrlRedirectResolver { return &urlRedirectResolver{r} }
 
 type (
 	shopPolicyResolver  struct{ *Resolver }
+	sitemapResolver     struct{ *Resolver }
 	urlRedirectResolver struct{ *Resolver }
 )

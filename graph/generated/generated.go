@@ -59,6 +59,7 @@ type ResolverRoot interface {
 	SearchResultItemConnection() SearchResultItemConnectionResolver
 	Shop() ShopResolver
 	ShopPolicy() ShopPolicyResolver
+	Sitemap() SitemapResolver
 	UrlRedirect() UrlRedirectResolver
 }
 
@@ -466,6 +467,11 @@ type ComplexityRoot struct {
 		Quantity            func(childComplexity int) int
 	}
 
+	Count struct {
+		Count     func(childComplexity int) int
+		Precision func(childComplexity int) int
+	}
+
 	Country struct {
 		AvailableLanguages func(childComplexity int) int
 		Currency           func(childComplexity int) int
@@ -814,6 +820,11 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PaginatedSitemapResources struct {
+		HasNextPage func(childComplexity int) int
+		Items       func(childComplexity int) int
+	}
+
 	PaymentSettings struct {
 		AcceptedCardBrands           func(childComplexity int) int
 		CountryCode                  func(childComplexity int) int
@@ -956,6 +967,7 @@ type ComplexityRoot struct {
 		Products               func(childComplexity int, after *string, before *string, first *int, last *int, query *string, reverse *bool, sortKey *model.ProductSortKeys) int
 		Search                 func(childComplexity int, after *string, before *string, first *int, last *int, prefix *model.SearchPrefixQueryType, productFilters []*model.ProductFilter, query string, reverse *bool, sortKey *model.SearchSortKeys, types []model.SearchType, unavailableProducts *model.SearchUnavailableProductsType) int
 		Shop                   func(childComplexity int) int
+		Sitemap                func(childComplexity int, typeArg model.SitemapType) int
 		URLRedirects           func(childComplexity int, after *string, before *string, first *int, last *int, query *string, reverse *bool) int
 	}
 
@@ -1018,6 +1030,24 @@ type ComplexityRoot struct {
 		ID     func(childComplexity int) int
 		Title  func(childComplexity int) int
 		URL    func(childComplexity int) int
+	}
+
+	Sitemap struct {
+		PagesCount func(childComplexity int) int
+		Resources  func(childComplexity int, page int) int
+	}
+
+	SitemapResource struct {
+		Handle    func(childComplexity int) int
+		Title     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	SitemapResourceMetaobject struct {
+		Handle               func(childComplexity int) int
+		OnlineStoreURLHandle func(childComplexity int) int
+		Type                 func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
 	}
 
 	SubmissionError struct {
@@ -1324,6 +1354,7 @@ type QueryRootResolver interface {
 	Search(ctx context.Context, after *string, before *string, first *int, last *int, prefix *model.SearchPrefixQueryType, productFilters []*model.ProductFilter, query string, reverse *bool, sortKey *model.SearchSortKeys, types []model.SearchType, unavailableProducts *model.SearchUnavailableProductsType) (*catalog.SearchResult, error)
 	PredictiveSearch(ctx context.Context, limit *int, limitScope *model.PredictiveSearchLimitScope, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error)
 	URLRedirects(ctx context.Context, after *string, before *string, first *int, last *int, query *string, reverse *bool) (*model.URLRedirectConnection, error)
+	Sitemap(ctx context.Context, typeArg model.SitemapType) (*model.Sitemap, error)
 }
 type SearchResultItemConnectionResolver interface {
 	Edges(ctx context.Context, obj *catalog.SearchResult) ([]*model.SearchResultItemEdge, error)
@@ -1350,6 +1381,10 @@ type ShopPolicyResolver interface {
 	ID(ctx context.Context, obj *ent.ShopPolicy) (string, error)
 
 	URL(ctx context.Context, obj *ent.ShopPolicy) (string, error)
+}
+type SitemapResolver interface {
+	PagesCount(ctx context.Context, obj *model.Sitemap) (*model.Count, error)
+	Resources(ctx context.Context, obj *model.Sitemap, page int) (*model.PaginatedSitemapResources, error)
 }
 type UrlRedirectResolver interface {
 	ID(ctx context.Context, obj *ent.UrlRedirect) (string, error)
@@ -2820,6 +2855,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComponentizableCartLine.Quantity(childComplexity), true
+
+	case "Count.count":
+		if e.ComplexityRoot.Count.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Count.Count(childComplexity), true
+	case "Count.precision":
+		if e.ComplexityRoot.Count.Precision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Count.Precision(childComplexity), true
 
 	case "Country.availableLanguages":
 		if e.ComplexityRoot.Country.AvailableLanguages == nil {
@@ -4309,6 +4357,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PaginatedSitemapResources.hasNextPage":
+		if e.ComplexityRoot.PaginatedSitemapResources.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaginatedSitemapResources.HasNextPage(childComplexity), true
+	case "PaginatedSitemapResources.items":
+		if e.ComplexityRoot.PaginatedSitemapResources.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaginatedSitemapResources.Items(childComplexity), true
+
 	case "PaymentSettings.acceptedCardBrands":
 		if e.ComplexityRoot.PaymentSettings.AcceptedCardBrands == nil {
 			break
@@ -5070,6 +5131,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueryRoot.Shop(childComplexity), true
+	case "QueryRoot.sitemap":
+		if e.ComplexityRoot.QueryRoot.Sitemap == nil {
+			break
+		}
+
+		args, err := ec.field_QueryRoot_sitemap_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueryRoot.Sitemap(childComplexity, args["type"].(model.SitemapType)), true
 	case "QueryRoot.urlRedirects":
 		if e.ComplexityRoot.QueryRoot.URLRedirects == nil {
 			break
@@ -5311,6 +5383,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ShopPolicyWithDefault.URL(childComplexity), true
+
+	case "Sitemap.pagesCount":
+		if e.ComplexityRoot.Sitemap.PagesCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sitemap.PagesCount(childComplexity), true
+	case "Sitemap.resources":
+		if e.ComplexityRoot.Sitemap.Resources == nil {
+			break
+		}
+
+		args, err := ec.field_Sitemap_resources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Sitemap.Resources(childComplexity, args["page"].(int)), true
+
+	case "SitemapResource.handle":
+		if e.ComplexityRoot.SitemapResource.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResource.Handle(childComplexity), true
+	case "SitemapResource.title":
+		if e.ComplexityRoot.SitemapResource.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResource.Title(childComplexity), true
+	case "SitemapResource.updatedAt":
+		if e.ComplexityRoot.SitemapResource.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResource.UpdatedAt(childComplexity), true
+
+	case "SitemapResourceMetaobject.handle":
+		if e.ComplexityRoot.SitemapResourceMetaobject.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResourceMetaobject.Handle(childComplexity), true
+	case "SitemapResourceMetaobject.onlineStoreUrlHandle":
+		if e.ComplexityRoot.SitemapResourceMetaobject.OnlineStoreURLHandle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResourceMetaobject.OnlineStoreURLHandle(childComplexity), true
+	case "SitemapResourceMetaobject.type":
+		if e.ComplexityRoot.SitemapResourceMetaobject.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResourceMetaobject.Type(childComplexity), true
+	case "SitemapResourceMetaobject.updatedAt":
+		if e.ComplexityRoot.SitemapResourceMetaobject.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResourceMetaobject.UpdatedAt(childComplexity), true
 
 	case "SubmissionError.code":
 		if e.ComplexityRoot.SubmissionError.Code == nil {
@@ -8156,6 +8290,67 @@ extend type Cart {
   "Gift cards applied to the cart; empty: gift cards are not sold or accepted yet."
   appliedGiftCards: [AppliedGiftCard!]!
 }
+
+extend type QueryRoot {
+  "The resources of one type for a sitemap, in numbered pages of 250 (as Hydrogen's sitemap routes read them)."
+  sitemap(type: SitemapType!): Sitemap!
+}
+
+"The kinds of resources a sitemap lists."
+enum SitemapType {
+  ARTICLE
+  BLOG
+  COLLECTION
+  "Metaobjects are not supported: always empty."
+  METAOBJECT
+  PAGE
+  PRODUCT
+}
+
+"The resources of one type, in numbered pages."
+type Sitemap {
+  "The number of pages."
+  pagesCount: Count
+  "Page number ` + "`" + `page` + "`" + ` (from 1)."
+  resources(page: Int!): PaginatedSitemapResources
+}
+
+"A count."
+type Count {
+  count: Int!
+  precision: CountPrecision!
+}
+
+enum CountPrecision {
+  AT_LEAST
+  EXACT
+}
+
+type PaginatedSitemapResources {
+  hasNextPage: Boolean!
+  items: [SitemapResourceInterface!]!
+}
+
+"A resource listed in a sitemap."
+interface SitemapResourceInterface {
+  "Its handle; an article's is ` + "`" + `<blog handle>/<article handle>` + "`" + `."
+  handle: String!
+  updatedAt: DateTime!
+}
+
+type SitemapResource implements SitemapResourceInterface {
+  handle: String!
+  title: String
+  updatedAt: DateTime!
+}
+
+"A metaobject in a sitemap (the shop has none)."
+type SitemapResourceMetaobject implements SitemapResourceInterface {
+  handle: String!
+  onlineStoreUrlHandle: String
+  type: String!
+  updatedAt: DateTime!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -8838,6 +9033,16 @@ func (ec *executionContext) childFields_CompletionError(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CompletionError", field.Name)
 }
 
+func (ec *executionContext) childFields_Count(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_Count_count(ctx, field)
+	case "precision":
+		return ec.fieldContext_Count_precision(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Count", field.Name)
+}
+
 func (ec *executionContext) childFields_Country(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "availableLanguages":
@@ -9456,6 +9661,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PaginatedSitemapResources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PaginatedSitemapResources_hasNextPage(ctx, field)
+	case "items":
+		return ec.fieldContext_PaginatedSitemapResources_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaginatedSitemapResources", field.Name)
+}
+
 func (ec *executionContext) childFields_PaymentSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "acceptedCardBrands":
@@ -9806,6 +10021,16 @@ func (ec *executionContext) childFields_ShopPolicyWithDefault(ctx context.Contex
 		return ec.fieldContext_ShopPolicyWithDefault_url(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ShopPolicyWithDefault", field.Name)
+}
+
+func (ec *executionContext) childFields_Sitemap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pagesCount":
+		return ec.fieldContext_Sitemap_pagesCount(ctx, field)
+	case "resources":
+		return ec.fieldContext_Sitemap_resources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Sitemap", field.Name)
 }
 
 func (ec *executionContext) childFields_SubmissionError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11968,6 +12193,20 @@ func (ec *executionContext) field_QueryRoot_search_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_QueryRoot_sitemap_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (model.SitemapType, error) {
+			return ec.unmarshalNSitemapType2storefrontᚋgraphᚋmodelᚐSitemapType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_QueryRoot_urlRedirects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12019,6 +12258,20 @@ func (ec *executionContext) field_QueryRoot_urlRedirects_args(ctx context.Contex
 		return nil, err
 	}
 	args["reverse"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Sitemap_resources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "page",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["page"] = arg0
 	return args, nil
 }
 
@@ -18583,6 +18836,52 @@ func (ec *executionContext) fieldContext_ComponentizableCartLine_quantity(_ cont
 	return graphql.NewScalarFieldContext("ComponentizableCartLine", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Count_count(ctx context.Context, field graphql.CollectedField, obj *model.Count) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Count_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Count_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Count", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Count_precision(ctx context.Context, field graphql.CollectedField, obj *model.Count) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Count_precision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Precision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CountPrecision) graphql.Marshaler {
+			return ec.marshalNCountPrecision2storefrontᚋgraphᚋmodelᚐCountPrecision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Count_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Count", field, false, false, "CountPrecision")
+}
+
 func (ec *executionContext) _Country_availableLanguages(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24778,6 +25077,61 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _PaginatedSitemapResources_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PaginatedSitemapResources) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaginatedSitemapResources_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaginatedSitemapResources_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaginatedSitemapResources", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PaginatedSitemapResources_items(ctx context.Context, field graphql.CollectedField, obj *model.PaginatedSitemapResources) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaginatedSitemapResources_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SitemapResourceInterface) graphql.Marshaler {
+			return ec.marshalNSitemapResourceInterface2ᚕstorefrontᚋgraphᚋmodelᚐSitemapResourceInterfaceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaginatedSitemapResources_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaginatedSitemapResources",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PaymentSettings_acceptedCardBrands(ctx context.Context, field graphql.CollectedField, obj *model.PaymentSettings) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28041,6 +28395,50 @@ func (ec *executionContext) fieldContext_QueryRoot_urlRedirects(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _QueryRoot_sitemap(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_sitemap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueryRoot().Sitemap(ctx, fc.Args["type"].(model.SitemapType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Sitemap) graphql.Marshaler {
+			return ec.marshalNSitemap2ᚖstorefrontᚋgraphᚋmodelᚐSitemap(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_sitemap(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sitemap(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueryRoot_sitemap_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QueryRoot___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29065,6 +29463,243 @@ func (ec *executionContext) _ShopPolicyWithDefault_url(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_ShopPolicyWithDefault_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShopPolicyWithDefault", field, false, false, "URL")
+}
+
+func (ec *executionContext) _Sitemap_pagesCount(ctx context.Context, field graphql.CollectedField, obj *model.Sitemap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sitemap_pagesCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Sitemap().PagesCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
+			return ec.marshalOCount2ᚖstorefrontᚋgraphᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sitemap_pagesCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sitemap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Sitemap_resources(ctx context.Context, field graphql.CollectedField, obj *model.Sitemap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sitemap_resources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Sitemap().Resources(ctx, obj, fc.Args["page"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PaginatedSitemapResources) graphql.Marshaler {
+			return ec.marshalOPaginatedSitemapResources2ᚖstorefrontᚋgraphᚋmodelᚐPaginatedSitemapResources(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sitemap_resources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sitemap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaginatedSitemapResources(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Sitemap_resources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SitemapResource_handle(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResource_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResource_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResource", field, false, false, "String")
+}
+
+func (ec *executionContext) _SitemapResource_title(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResource_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResource_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResource", field, false, false, "String")
+}
+
+func (ec *executionContext) _SitemapResource_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResource_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResource_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResource", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SitemapResourceMetaobject_handle(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResourceMetaobject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResourceMetaobject_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResourceMetaobject_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResourceMetaobject", field, false, false, "String")
+}
+
+func (ec *executionContext) _SitemapResourceMetaobject_onlineStoreUrlHandle(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResourceMetaobject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResourceMetaobject_onlineStoreUrlHandle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnlineStoreURLHandle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResourceMetaobject_onlineStoreUrlHandle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResourceMetaobject", field, false, false, "String")
+}
+
+func (ec *executionContext) _SitemapResourceMetaobject_type(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResourceMetaobject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResourceMetaobject_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResourceMetaobject_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResourceMetaobject", field, false, false, "String")
+}
+
+func (ec *executionContext) _SitemapResourceMetaobject_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResourceMetaobject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResourceMetaobject_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResourceMetaobject_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResourceMetaobject", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _SubmissionError_code(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionError) (ret graphql.Marshaler) {
@@ -32634,6 +33269,33 @@ func (ec *executionContext) _SearchResultItem(ctx context.Context, sel ast.Selec
 	}
 }
 
+func (ec *executionContext) _SitemapResourceInterface(ctx context.Context, sel ast.SelectionSet, obj model.SitemapResourceInterface) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.SitemapResourceMetaobject:
+		return ec._SitemapResourceMetaobject(ctx, sel, &obj)
+	case *model.SitemapResourceMetaobject:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SitemapResourceMetaobject(ctx, sel, obj)
+	case model.SitemapResource:
+		return ec._SitemapResource(ctx, sel, &obj)
+	case *model.SitemapResource:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SitemapResource(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of SitemapResourceInterface must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
@@ -35429,6 +36091,44 @@ func (ec *executionContext) _ComponentizableCartLine(ctx context.Context, sel as
 	return out
 }
 
+var countImplementors = []string{"Count"}
+
+func (ec *executionContext) _Count(ctx context.Context, sel ast.SelectionSet, obj *model.Count) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Count")
+		case "count":
+			out.Values[i] = ec._Count_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "precision":
+			out.Values[i] = ec._Count_precision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var countryImplementors = []string{"Country"}
 
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *model.Country) graphql.Marshaler {
@@ -37865,6 +38565,44 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var paginatedSitemapResourcesImplementors = []string{"PaginatedSitemapResources"}
+
+func (ec *executionContext) _PaginatedSitemapResources(ctx context.Context, sel ast.SelectionSet, obj *model.PaginatedSitemapResources) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paginatedSitemapResourcesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PaginatedSitemapResources")
+		case "hasNextPage":
+			out.Values[i] = ec._PaginatedSitemapResources_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._PaginatedSitemapResources_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var paymentSettingsImplementors = []string{"PaymentSettings"}
 
 func (ec *executionContext) _PaymentSettings(ctx context.Context, sel ast.SelectionSet, obj *model.PaymentSettings) graphql.Marshaler {
@@ -38824,6 +39562,12 @@ func (ec *executionContext) _QueryRoot(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._QueryRoot_urlRedirects(ctx, field)
 				})
+		case "sitemap":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_sitemap(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._QueryRoot___type(ctx, field)
@@ -39262,6 +40006,137 @@ func (ec *executionContext) _ShopPolicyWithDefault(ctx context.Context, sel ast.
 			}
 		case "url":
 			out.Values[i] = ec._ShopPolicyWithDefault_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sitemapImplementors = []string{"Sitemap"}
+
+func (ec *executionContext) _Sitemap(ctx context.Context, sel ast.SelectionSet, obj *model.Sitemap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sitemapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Sitemap")
+		case "pagesCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Sitemap_pagesCount(ctx, field, obj)
+				})
+		case "resources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Sitemap_resources(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sitemapResourceImplementors = []string{"SitemapResource", "SitemapResourceInterface"}
+
+func (ec *executionContext) _SitemapResource(ctx context.Context, sel ast.SelectionSet, obj *model.SitemapResource) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sitemapResourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SitemapResource")
+		case "handle":
+			out.Values[i] = ec._SitemapResource_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._SitemapResource_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SitemapResource_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sitemapResourceMetaobjectImplementors = []string{"SitemapResourceMetaobject", "SitemapResourceInterface"}
+
+func (ec *executionContext) _SitemapResourceMetaobject(ctx context.Context, sel ast.SelectionSet, obj *model.SitemapResourceMetaobject) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sitemapResourceMetaobjectImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SitemapResourceMetaobject")
+		case "handle":
+			out.Values[i] = ec._SitemapResourceMetaobject_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onlineStoreUrlHandle":
+			out.Values[i] = ec._SitemapResourceMetaobject_onlineStoreUrlHandle(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._SitemapResourceMetaobject_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SitemapResourceMetaobject_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40786,6 +41661,16 @@ func (ec *executionContext) marshalNCompletionErrorCode2storefrontᚋgraphᚋmod
 	return v
 }
 
+func (ec *executionContext) unmarshalNCountPrecision2storefrontᚋgraphᚋmodelᚐCountPrecision(ctx context.Context, v any) (model.CountPrecision, error) {
+	var res model.CountPrecision
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCountPrecision2storefrontᚋgraphᚋmodelᚐCountPrecision(ctx context.Context, sel ast.SelectionSet, v model.CountPrecision) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNCountry2ᚕᚖstorefrontᚋgraphᚋmodelᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Country) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -42014,6 +42899,48 @@ func (ec *executionContext) marshalNShop2ᚖstorefrontᚋentᚐShop(ctx context.
 	return ec._Shop(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSitemap2ᚖstorefrontᚋgraphᚋmodelᚐSitemap(ctx context.Context, sel ast.SelectionSet, v *model.Sitemap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Sitemap!")
+		return graphql.Null
+	}
+	return ec._Sitemap(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSitemapResourceInterface2storefrontᚋgraphᚋmodelᚐSitemapResourceInterface(ctx context.Context, sel ast.SelectionSet, v model.SitemapResourceInterface) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SitemapResourceInterface!")
+		return graphql.Null
+	}
+	return ec._SitemapResourceInterface(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSitemapResourceInterface2ᚕstorefrontᚋgraphᚋmodelᚐSitemapResourceInterfaceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SitemapResourceInterface) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSitemapResourceInterface2storefrontᚋgraphᚋmodelᚐSitemapResourceInterface(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSitemapType2storefrontᚋgraphᚋmodelᚐSitemapType(ctx context.Context, v any) (model.SitemapType, error) {
+	var res model.SitemapType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSitemapType2storefrontᚋgraphᚋmodelᚐSitemapType(ctx context.Context, sel ast.SelectionSet, v model.SitemapType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42743,6 +43670,13 @@ func (ec *executionContext) marshalOColor2ᚖstring(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCount2ᚖstorefrontᚋgraphᚋmodelᚐCount(ctx context.Context, sel ast.SelectionSet, v *model.Count) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Count(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCountryCode2ᚖstorefrontᚋgraphᚋmodelᚐCountryCode(ctx context.Context, v any) (*model.CountryCode, error) {
 	if v == nil {
 		return nil, nil
@@ -43126,6 +44060,13 @@ func (ec *executionContext) marshalOPage2ᚖstorefrontᚋentᚐPage(ctx context.
 		return graphql.Null
 	}
 	return ec._Page(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPaginatedSitemapResources2ᚖstorefrontᚋgraphᚋmodelᚐPaginatedSitemapResources(ctx context.Context, sel ast.SelectionSet, v *model.PaginatedSitemapResources) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PaginatedSitemapResources(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPredictiveSearchLimitScope2ᚖstorefrontᚋgraphᚋmodelᚐPredictiveSearchLimitScope(ctx context.Context, v any) (*model.PredictiveSearchLimitScope, error) {

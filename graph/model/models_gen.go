@@ -48,6 +48,11 @@ type PricingValue interface {
 	IsPricingValue()
 }
 
+// A resource listed in a sitemap.
+type SitemapResourceInterface interface {
+	IsSitemapResourceInterface()
+}
+
 // A gift card applied to a cart. Gift cards are not sold or accepted yet, so no cart has one.
 type AppliedGiftCard struct {
 	// What the cart takes from the card.
@@ -519,6 +524,12 @@ func (ComponentizableCartLine) IsBaseCartLine() {}
 
 func (ComponentizableCartLine) IsNode() {}
 
+// A count.
+type Count struct {
+	Count     int            `json:"count"`
+	Precision CountPrecision `json:"precision"`
+}
+
 // A country the shop sells to.
 type Country struct {
 	// Languages the shop's texts are available in for this country.
@@ -822,6 +833,11 @@ type PageInfo struct {
 	StartCursor *string `json:"startCursor,omitempty"`
 }
 
+type PaginatedSitemapResources struct {
+	HasNextPage bool                       `json:"hasNextPage"`
+	Items       []SitemapResourceInterface `json:"items"`
+}
+
 // What payments the shop takes.
 type PaymentSettings struct {
 	AcceptedCardBrands           []CardBrand     `json:"acceptedCardBrands"`
@@ -939,6 +955,33 @@ type ShopPolicyWithDefault struct {
 	Title  string  `json:"title"`
 	URL    string  `json:"url"`
 }
+
+// The resources of one type, in numbered pages.
+type Sitemap struct {
+	// The number of pages.
+	PagesCount *Count `json:"pagesCount,omitempty"`
+	// Page number `page` (from 1).
+	Resources *PaginatedSitemapResources `json:"resources,omitempty"`
+	Type      string                     `json:"-"`
+}
+
+type SitemapResource struct {
+	Handle    string    `json:"handle"`
+	Title     *string   `json:"title,omitempty"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+func (SitemapResource) IsSitemapResourceInterface() {}
+
+// A metaobject in a sitemap (the shop has none).
+type SitemapResourceMetaobject struct {
+	Handle               string    `json:"handle"`
+	OnlineStoreURLHandle *string   `json:"onlineStoreUrlHandle,omitempty"`
+	Type                 string    `json:"type"`
+	UpdatedAt            time.Time `json:"updatedAt"`
+}
+
+func (SitemapResourceMetaobject) IsSitemapResourceInterface() {}
 
 type SubmissionError struct {
 	Code    SubmissionErrorCode `json:"code"`
@@ -1558,6 +1601,61 @@ func (e *CompletionErrorCode) UnmarshalJSON(b []byte) error {
 }
 
 func (e CompletionErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CountPrecision string
+
+const (
+	CountPrecisionAtLeast CountPrecision = "AT_LEAST"
+	CountPrecisionExact   CountPrecision = "EXACT"
+)
+
+var AllCountPrecision = []CountPrecision{
+	CountPrecisionAtLeast,
+	CountPrecisionExact,
+}
+
+func (e CountPrecision) IsValid() bool {
+	switch e {
+	case CountPrecisionAtLeast, CountPrecisionExact:
+		return true
+	}
+	return false
+}
+
+func (e CountPrecision) String() string {
+	return string(e)
+}
+
+func (e *CountPrecision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CountPrecision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CountPrecision", str)
+	}
+	return nil
+}
+
+func (e CountPrecision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CountPrecision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CountPrecision) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -4117,6 +4215,71 @@ func (e *SearchUnavailableProductsType) UnmarshalJSON(b []byte) error {
 }
 
 func (e SearchUnavailableProductsType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kinds of resources a sitemap lists.
+type SitemapType string
+
+const (
+	SitemapTypeArticle    SitemapType = "ARTICLE"
+	SitemapTypeBlog       SitemapType = "BLOG"
+	SitemapTypeCollection SitemapType = "COLLECTION"
+	// Metaobjects are not supported: always empty.
+	SitemapTypeMetaobject SitemapType = "METAOBJECT"
+	SitemapTypePage       SitemapType = "PAGE"
+	SitemapTypeProduct    SitemapType = "PRODUCT"
+)
+
+var AllSitemapType = []SitemapType{
+	SitemapTypeArticle,
+	SitemapTypeBlog,
+	SitemapTypeCollection,
+	SitemapTypeMetaobject,
+	SitemapTypePage,
+	SitemapTypeProduct,
+}
+
+func (e SitemapType) IsValid() bool {
+	switch e {
+	case SitemapTypeArticle, SitemapTypeBlog, SitemapTypeCollection, SitemapTypeMetaobject, SitemapTypePage, SitemapTypeProduct:
+		return true
+	}
+	return false
+}
+
+func (e SitemapType) String() string {
+	return string(e)
+}
+
+func (e *SitemapType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SitemapType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SitemapType", str)
+	}
+	return nil
+}
+
+func (e SitemapType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SitemapType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SitemapType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
