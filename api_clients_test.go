@@ -733,3 +733,86 @@ func TestSitemap(t *testing.T) {
 		}
 	})
 }
+
+// TestCartMetafields: cartMetafieldsSet creates and replaces, the cart reads them back by
+// key, cartMetafieldDelete removes; bad types and values, unknown carts and missing
+// metafields are user errors, and a refused batch writes nothing.
+func TestCartMetafields(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, cartFixture)
+		c := api.newCart(t, line(variantID(t, api.DB, "mug", "Default Title"), 1))
+		type setResult struct {
+			CartMetafieldsSet struct {
+				Metafields []struct{ ID, Key, Namespace, Type, Value string }
+				UserErrors []struct {
+					Code         string
+					ElementIndex *int
+					Field        []string
+				}
+			}
+		}
+		set := func(ms ...map[string]any) setResult {
+			var out setResult
+			api.post(t, `mutation($m: [CartMetafieldsSetInput!]!) { cartMetafieldsSet(metafields: $m) { metafields { id key namespace type value } userErrors { code elementIndex field } } }`, map[string]any{"m": ms}).decode(t, &out)
+			return out
+		}
+		mf := func(key, typ, value string) map[string]any {
+			return map[string]any{"ownerId": c.ID, "key": key, "type": typ, "value": value}
+		}
+		r := set(mf("gift_note", "single_line_text_field", "Happy birthday"), mf("app.prefs", "json", `{"wrap":true}`))
+		if len(r.CartMetafieldsSet.UserErrors) > 0 || len(r.CartMetafieldsSet.Metafields) != 2 || r.CartMetafieldsSet.Metafields[0].Namespace != "custom" || r.CartMetafieldsSet.Metafields[1].Namespace != "app" {
+			t.Fatalf("set: %+v", r)
+		}
+		r = set(mf("gift_note", "single_line_text_field", "Happy birthday, Ada"))
+		if len(r.CartMetafieldsSet.UserErrors) > 0 || r.CartMetafieldsSet.Metafields[0].Value != "Happy birthday, Ada" {
+			t.Fatalf("replace: %+v", r)
+		}
+		for _, tc := range []struct {
+			in   map[string]any
+			code string
+		}{
+			{mf("n", "single_line_text_field", "x"), "TOO_SHORT"},
+			{mf("count", "number_integer", "1.5"), "INVALID_VALUE"},
+			{mf("count", "weird_type", "1"), "INVALID_TYPE"},
+			{map[string]any{"ownerId": "gid://shopify/Cart/aaaaaaaaaaaaaaaaaaaa?key=bbbbbbbbbbbbbbbbbbbb", "key": "xx", "type": "boolean", "value": "true"}, "INVALID_OWNER"},
+		} {
+			// The valid first input is not written when the second is refused.
+			r := set(mf("fresh", "boolean", "true"), tc.in)
+			if len(r.CartMetafieldsSet.UserErrors) != 1 || r.CartMetafieldsSet.UserErrors[0].Code != tc.code || *r.CartMetafieldsSet.UserErrors[0].ElementIndex != 1 || r.CartMetafieldsSet.Metafields != nil {
+				t.Errorf("%v: %+v", tc.in, r)
+			}
+		}
+		var got struct {
+			Cart struct {
+				Note  *struct{ Value string } `json:"note"`
+				Prefs *struct{ Value string }
+				Fresh *struct{ Value string }
+				All   []*struct{ Key string }
+			}
+		}
+		q := `query($id: ID!) { cart(id: $id) { note: metafield(key: "gift_note") { value } prefs: metafield(key: "prefs", namespace: "app") { value }
+			fresh: metafield(key: "custom.fresh") { value } all: metafields(identifiers: [{key: "gift_note"}, {key: "nope"}, {key: "app.prefs"}]) { key } } }`
+		api.post(t, q, map[string]any{"id": c.ID}).decode(t, &got)
+		if got.Cart.Note == nil || got.Cart.Note.Value != "Happy birthday, Ada" || got.Cart.Prefs == nil || got.Cart.Fresh != nil ||
+			len(got.Cart.All) != 3 || got.Cart.All[0] == nil || got.Cart.All[1] != nil || got.Cart.All[2] == nil {
+			t.Fatalf("read: %+v", got.Cart)
+		}
+		type delResult struct {
+			CartMetafieldDelete struct {
+				DeletedID  *string
+				UserErrors []struct{ Code string }
+			}
+		}
+		del := func(key string) delResult {
+			var out delResult
+			api.post(t, `mutation($in: CartMetafieldDeleteInput!) { cartMetafieldDelete(input: $in) { deletedId userErrors { code } } }`, map[string]any{"in": map[string]any{"ownerId": c.ID, "key": key}}).decode(t, &out)
+			return out
+		}
+		if d := del("gift_note"); d.CartMetafieldDelete.DeletedID == nil || len(d.CartMetafieldDelete.UserErrors) > 0 {
+			t.Errorf("delete: %+v", d)
+		}
+		if d := del("gift_note"); d.CartMetafieldDelete.DeletedID != nil || len(d.CartMetafieldDelete.UserErrors) != 1 || d.CartMetafieldDelete.UserErrors[0].Code != "METAFIELD_DOES_NOT_EXIST" {
+			t.Errorf("delete again: %+v", d)
+		}
+	})
+}

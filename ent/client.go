@@ -15,6 +15,7 @@ import (
 	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
@@ -67,6 +68,8 @@ type Client struct {
 	Cart *CartClient
 	// CartLine is the client for interacting with the CartLine builders.
 	CartLine *CartLineClient
+	// CartMetafield is the client for interacting with the CartMetafield builders.
+	CartMetafield *CartMetafieldClient
 	// Collection is the client for interacting with the Collection builders.
 	Collection *CollectionClient
 	// CollectionProduct is the client for interacting with the CollectionProduct builders.
@@ -144,6 +147,7 @@ func (c *Client) init() {
 	c.Blog = NewBlogClient(c.config)
 	c.Cart = NewCartClient(c.config)
 	c.CartLine = NewCartLineClient(c.config)
+	c.CartMetafield = NewCartMetafieldClient(c.config)
 	c.Collection = NewCollectionClient(c.config)
 	c.CollectionProduct = NewCollectionProductClient(c.config)
 	c.CompletionAttempt = NewCompletionAttemptClient(c.config)
@@ -270,6 +274,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Blog:                NewBlogClient(cfg),
 		Cart:                NewCartClient(cfg),
 		CartLine:            NewCartLineClient(cfg),
+		CartMetafield:       NewCartMetafieldClient(cfg),
 		Collection:          NewCollectionClient(cfg),
 		CollectionProduct:   NewCollectionProductClient(cfg),
 		CompletionAttempt:   NewCompletionAttemptClient(cfg),
@@ -323,6 +328,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Blog:                NewBlogClient(cfg),
 		Cart:                NewCartClient(cfg),
 		CartLine:            NewCartLineClient(cfg),
+		CartMetafield:       NewCartMetafieldClient(cfg),
 		Collection:          NewCollectionClient(cfg),
 		CollectionProduct:   NewCollectionProductClient(cfg),
 		CompletionAttempt:   NewCompletionAttemptClient(cfg),
@@ -382,11 +388,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Article, c.Blog, c.Cart, c.CartLine, c.Collection, c.CollectionProduct,
-		c.CompletionAttempt, c.ContentImage, c.Counter, c.Customer,
-		c.CustomerAccessToken, c.DiscountCode, c.DiscountRedemption, c.Event,
-		c.Fulfillment, c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order,
-		c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
+		c.Article, c.Blog, c.Cart, c.CartLine, c.CartMetafield, c.Collection,
+		c.CollectionProduct, c.CompletionAttempt, c.ContentImage, c.Counter,
+		c.Customer, c.CustomerAccessToken, c.DiscountCode, c.DiscountRedemption,
+		c.Event, c.Fulfillment, c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem,
+		c.Order, c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
 		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.SearchTerm,
 		c.ShippingRate, c.Shop, c.ShopPolicy, c.TaxRate, c.UrlRedirect,
 	} {
@@ -398,11 +404,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Article, c.Blog, c.Cart, c.CartLine, c.Collection, c.CollectionProduct,
-		c.CompletionAttempt, c.ContentImage, c.Counter, c.Customer,
-		c.CustomerAccessToken, c.DiscountCode, c.DiscountRedemption, c.Event,
-		c.Fulfillment, c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order,
-		c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
+		c.Article, c.Blog, c.Cart, c.CartLine, c.CartMetafield, c.Collection,
+		c.CollectionProduct, c.CompletionAttempt, c.ContentImage, c.Counter,
+		c.Customer, c.CustomerAccessToken, c.DiscountCode, c.DiscountRedemption,
+		c.Event, c.Fulfillment, c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem,
+		c.Order, c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
 		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.SearchTerm,
 		c.ShippingRate, c.Shop, c.ShopPolicy, c.TaxRate, c.UrlRedirect,
 	} {
@@ -421,6 +427,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Cart.mutate(ctx, m)
 	case *CartLineMutation:
 		return c.CartLine.mutate(ctx, m)
+	case *CartMetafieldMutation:
+		return c.CartMetafield.mutate(ctx, m)
 	case *CollectionMutation:
 		return c.Collection.mutate(ctx, m)
 	case *CollectionProductMutation:
@@ -924,6 +932,22 @@ func (c *CartClient) QueryLines(_m *Cart) *CartLineQuery {
 	return query
 }
 
+// QueryMetafields queries the metafields edge of a Cart.
+func (c *CartClient) QueryMetafields(_m *Cart) *CartMetafieldQuery {
+	query := (&CartMetafieldClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cart.Table, cart.FieldID, id),
+			sqlgraph.To(cartmetafield.Table, cartmetafield.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, cart.MetafieldsTable, cart.MetafieldsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *CartClient) Hooks() []Hook {
 	return c.hooks.Cart
@@ -1111,6 +1135,155 @@ func (c *CartLineClient) mutate(ctx context.Context, m *CartLineMutation) (Value
 		return (&CartLineDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CartLine mutation op: %q", m.Op())
+	}
+}
+
+// CartMetafieldClient is a client for the CartMetafield schema.
+type CartMetafieldClient struct {
+	config
+}
+
+// NewCartMetafieldClient returns a client for the CartMetafield from the given config.
+func NewCartMetafieldClient(c config) *CartMetafieldClient {
+	return &CartMetafieldClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `cartmetafield.Hooks(f(g(h())))`.
+func (c *CartMetafieldClient) Use(hooks ...Hook) {
+	c.hooks.CartMetafield = append(c.hooks.CartMetafield, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `cartmetafield.Intercept(f(g(h())))`.
+func (c *CartMetafieldClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CartMetafield = append(c.inters.CartMetafield, interceptors...)
+}
+
+// Create returns a builder for creating a CartMetafield entity.
+func (c *CartMetafieldClient) Create() *CartMetafieldCreate {
+	mutation := newCartMetafieldMutation(c.config, OpCreate)
+	return &CartMetafieldCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CartMetafield entities.
+func (c *CartMetafieldClient) CreateBulk(builders ...*CartMetafieldCreate) *CartMetafieldCreateBulk {
+	return &CartMetafieldCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CartMetafieldClient) MapCreateBulk(slice any, setFunc func(*CartMetafieldCreate, int)) *CartMetafieldCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CartMetafieldCreateBulk{err: fmt.Errorf("calling to CartMetafieldClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CartMetafieldCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CartMetafieldCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CartMetafield.
+func (c *CartMetafieldClient) Update() *CartMetafieldUpdate {
+	mutation := newCartMetafieldMutation(c.config, OpUpdate)
+	return &CartMetafieldUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CartMetafieldClient) UpdateOne(_m *CartMetafield) *CartMetafieldUpdateOne {
+	mutation := newCartMetafieldMutation(c.config, OpUpdateOne, withCartMetafield(_m))
+	return &CartMetafieldUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CartMetafieldClient) UpdateOneID(id int) *CartMetafieldUpdateOne {
+	mutation := newCartMetafieldMutation(c.config, OpUpdateOne, withCartMetafieldID(id))
+	return &CartMetafieldUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CartMetafield.
+func (c *CartMetafieldClient) Delete() *CartMetafieldDelete {
+	mutation := newCartMetafieldMutation(c.config, OpDelete)
+	return &CartMetafieldDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CartMetafieldClient) DeleteOne(_m *CartMetafield) *CartMetafieldDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CartMetafieldClient) DeleteOneID(id int) *CartMetafieldDeleteOne {
+	builder := c.Delete().Where(cartmetafield.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CartMetafieldDeleteOne{builder}
+}
+
+// Query returns a query builder for CartMetafield.
+func (c *CartMetafieldClient) Query() *CartMetafieldQuery {
+	return &CartMetafieldQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCartMetafield},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CartMetafield entity by its id.
+func (c *CartMetafieldClient) Get(ctx context.Context, id int) (*CartMetafield, error) {
+	return c.Query().Where(cartmetafield.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CartMetafieldClient) GetX(ctx context.Context, id int) *CartMetafield {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCart queries the cart edge of a CartMetafield.
+func (c *CartMetafieldClient) QueryCart(_m *CartMetafield) *CartQuery {
+	query := (&CartClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cartmetafield.Table, cartmetafield.FieldID, id),
+			sqlgraph.To(cart.Table, cart.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, cartmetafield.CartTable, cartmetafield.CartColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CartMetafieldClient) Hooks() []Hook {
+	return c.hooks.CartMetafield
+}
+
+// Interceptors returns the client interceptors.
+func (c *CartMetafieldClient) Interceptors() []Interceptor {
+	return c.inters.CartMetafield
+}
+
+func (c *CartMetafieldClient) mutate(ctx context.Context, m *CartMetafieldMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CartMetafieldCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CartMetafieldUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CartMetafieldUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CartMetafieldDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CartMetafield mutation op: %q", m.Op())
 	}
 }
 
@@ -5682,20 +5855,21 @@ func (c *UrlRedirectClient) mutate(ctx context.Context, m *UrlRedirectMutation) 
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Article, Blog, Cart, CartLine, Collection, CollectionProduct, CompletionAttempt,
-		ContentImage, Counter, Customer, CustomerAccessToken, DiscountCode,
-		DiscountRedemption, Event, Fulfillment, LoginAttempt, MailingAddress, Menu,
-		MenuItem, Order, OrderLine, Page, PasswordResetToken, Product, ProductImage,
-		ProductOption, ProductOptionValue, ProductVariant, SearchTerm, ShippingRate,
-		Shop, ShopPolicy, TaxRate, UrlRedirect []ent.Hook
+		Article, Blog, Cart, CartLine, CartMetafield, Collection, CollectionProduct,
+		CompletionAttempt, ContentImage, Counter, Customer, CustomerAccessToken,
+		DiscountCode, DiscountRedemption, Event, Fulfillment, LoginAttempt,
+		MailingAddress, Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken,
+		Product, ProductImage, ProductOption, ProductOptionValue, ProductVariant,
+		SearchTerm, ShippingRate, Shop, ShopPolicy, TaxRate, UrlRedirect []ent.Hook
 	}
 	inters struct {
-		Article, Blog, Cart, CartLine, Collection, CollectionProduct, CompletionAttempt,
-		ContentImage, Counter, Customer, CustomerAccessToken, DiscountCode,
-		DiscountRedemption, Event, Fulfillment, LoginAttempt, MailingAddress, Menu,
-		MenuItem, Order, OrderLine, Page, PasswordResetToken, Product, ProductImage,
-		ProductOption, ProductOptionValue, ProductVariant, SearchTerm, ShippingRate,
-		Shop, ShopPolicy, TaxRate, UrlRedirect []ent.Interceptor
+		Article, Blog, Cart, CartLine, CartMetafield, Collection, CollectionProduct,
+		CompletionAttempt, ContentImage, Counter, Customer, CustomerAccessToken,
+		DiscountCode, DiscountRedemption, Event, Fulfillment, LoginAttempt,
+		MailingAddress, Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken,
+		Product, ProductImage, ProductOption, ProductOptionValue, ProductVariant,
+		SearchTerm, ShippingRate, Shop, ShopPolicy, TaxRate,
+		UrlRedirect []ent.Interceptor
 	}
 )
 

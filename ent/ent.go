@@ -11,6 +11,7 @@ import (
 	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
@@ -110,6 +111,7 @@ func checkColumn(t, c string) error {
 			blog.Table:                blog.ValidColumn,
 			cart.Table:                cart.ValidColumn,
 			cartline.Table:            cartline.ValidColumn,
+			cartmetafield.Table:       cartmetafield.ValidColumn,
 			collection.Table:          collection.ValidColumn,
 			collectionproduct.Table:   collectionproduct.ValidColumn,
 			completionattempt.Table:   completionattempt.ValidColumn,

@@ -8,6 +8,7 @@ import (
 	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
 	"storefront/ent/contentimage"
@@ -343,6 +344,19 @@ func (_q *CartQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			_q.WithNamedLines(alias, func(wq *CartLineQuery) {
 				*wq = *query
 			})
+
+		case "metafields":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CartMetafieldClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, cartmetafieldImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedMetafields(alias, func(wq *CartMetafieldQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[cart.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, cart.FieldCreatedAt)
@@ -582,6 +596,118 @@ func newCartLinePaginateArgs(rv map[string]any) *cartlinePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*CartLineWhereInput); ok {
 		args.opts = append(args.opts, WithCartLineFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CartMetafieldQuery) CollectFields(ctx context.Context, satisfies ...string) (*CartMetafieldQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CartMetafieldQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(cartmetafield.Columns))
+		selectedFields = []string{cartmetafield.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "cart":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CartClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, cartImplementors)...); err != nil {
+				return err
+			}
+			_q.withCart = query
+			if _, ok := fieldSeen[cartmetafield.FieldCartID]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldCartID)
+				fieldSeen[cartmetafield.FieldCartID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[cartmetafield.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldCreatedAt)
+				fieldSeen[cartmetafield.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[cartmetafield.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldUpdatedAt)
+				fieldSeen[cartmetafield.FieldUpdatedAt] = struct{}{}
+			}
+		case "cartID":
+			if _, ok := fieldSeen[cartmetafield.FieldCartID]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldCartID)
+				fieldSeen[cartmetafield.FieldCartID] = struct{}{}
+			}
+		case "namespace":
+			if _, ok := fieldSeen[cartmetafield.FieldNamespace]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldNamespace)
+				fieldSeen[cartmetafield.FieldNamespace] = struct{}{}
+			}
+		case "key":
+			if _, ok := fieldSeen[cartmetafield.FieldKey]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldKey)
+				fieldSeen[cartmetafield.FieldKey] = struct{}{}
+			}
+		case "type":
+			if _, ok := fieldSeen[cartmetafield.FieldType]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldType)
+				fieldSeen[cartmetafield.FieldType] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[cartmetafield.FieldValue]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldValue)
+				fieldSeen[cartmetafield.FieldValue] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type cartmetafieldPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CartMetafieldPaginateOption
+}
+
+func newCartMetafieldPaginateArgs(rv map[string]any) *cartmetafieldPaginateArgs {
+	args := &cartmetafieldPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*CartMetafieldWhereInput); ok {
+		args.opts = append(args.opts, WithCartMetafieldFilter(v.Filter))
 	}
 	return args
 }

@@ -48,6 +48,18 @@ func (_m *Cart) Lines(ctx context.Context) (result []*CartLine, err error) {
 	return result, err
 }
 
+func (_m *Cart) Metafields(ctx context.Context) (result []*CartMetafield, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedMetafields(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.MetafieldsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMetafields().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *CartLine) Cart(ctx context.Context) (*Cart, error) {
 	result, err := _m.Edges.CartOrErr()
 	if IsNotLoaded(err) {
@@ -60,6 +72,14 @@ func (_m *CartLine) Variant(ctx context.Context) (*ProductVariant, error) {
 	result, err := _m.Edges.VariantOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryVariant().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CartMetafield) Cart(ctx context.Context) (*Cart, error) {
+	result, err := _m.Edges.CartOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCart().Only(ctx)
 	}
 	return result, err
 }

@@ -9,6 +9,7 @@ import (
 	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
 	"storefront/ent/contentimage"
@@ -74,6 +75,11 @@ var cartlineImplementors = []string{"CartLine", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*CartLine) IsNode() {}
+
+var cartmetafieldImplementors = []string{"CartMetafield", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CartMetafield) IsNode() {}
 
 var collectionImplementors = []string{"Collection", "Node"}
 
@@ -310,6 +316,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(cartline.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, cartlineImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case cartmetafield.Table:
+		query := c.CartMetafield.Query().
+			Where(cartmetafield.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, cartmetafieldImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -700,6 +715,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.CartLine.Query().
 			Where(cartline.IDIn(ids...))
 		query, err := query.CollectFields(ctx, cartlineImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case cartmetafield.Table:
+		query := c.CartMetafield.Query().
+			Where(cartmetafield.IDIn(ids...))
+		query, err := query.CollectFields(ctx, cartmetafieldImplementors...)
 		if err != nil {
 			return nil, err
 		}

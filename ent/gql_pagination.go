@@ -11,6 +11,7 @@ import (
 	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
 	"storefront/ent/contentimage"
@@ -1121,6 +1122,255 @@ func (_m *CartLine) ToEdge(order *CartLineOrder) *CartLineEdge {
 		order = DefaultCartLineOrder
 	}
 	return &CartLineEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CartMetafieldEdge is the edge representation of CartMetafield.
+type CartMetafieldEdge struct {
+	Node   *CartMetafield `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// CartMetafieldConnection is the connection containing edges to CartMetafield.
+type CartMetafieldConnection struct {
+	Edges      []*CartMetafieldEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *CartMetafieldConnection) build(nodes []*CartMetafield, pager *cartmetafieldPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CartMetafield
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CartMetafield {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CartMetafield {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CartMetafieldEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CartMetafieldEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CartMetafieldPaginateOption enables pagination customization.
+type CartMetafieldPaginateOption func(*cartmetafieldPager) error
+
+// WithCartMetafieldOrder configures pagination ordering.
+func WithCartMetafieldOrder(order *CartMetafieldOrder) CartMetafieldPaginateOption {
+	if order == nil {
+		order = DefaultCartMetafieldOrder
+	}
+	o := *order
+	return func(pager *cartmetafieldPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCartMetafieldOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCartMetafieldFilter configures pagination filter.
+func WithCartMetafieldFilter(filter func(*CartMetafieldQuery) (*CartMetafieldQuery, error)) CartMetafieldPaginateOption {
+	return func(pager *cartmetafieldPager) error {
+		if filter == nil {
+			return errors.New("CartMetafieldQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type cartmetafieldPager struct {
+	reverse bool
+	order   *CartMetafieldOrder
+	filter  func(*CartMetafieldQuery) (*CartMetafieldQuery, error)
+}
+
+func newCartMetafieldPager(opts []CartMetafieldPaginateOption, reverse bool) (*cartmetafieldPager, error) {
+	pager := &cartmetafieldPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCartMetafieldOrder
+	}
+	return pager, nil
+}
+
+func (p *cartmetafieldPager) applyFilter(query *CartMetafieldQuery) (*CartMetafieldQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *cartmetafieldPager) toCursor(_m *CartMetafield) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *cartmetafieldPager) applyCursors(query *CartMetafieldQuery, after, before *Cursor) (*CartMetafieldQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCartMetafieldOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *cartmetafieldPager) applyOrder(query *CartMetafieldQuery) *CartMetafieldQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCartMetafieldOrder.Field {
+		query = query.Order(DefaultCartMetafieldOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *cartmetafieldPager) orderExpr(query *CartMetafieldQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCartMetafieldOrder.Field {
+			b.Comma().Ident(DefaultCartMetafieldOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CartMetafield.
+func (_m *CartMetafieldQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CartMetafieldPaginateOption,
+) (*CartMetafieldConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCartMetafieldPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CartMetafieldConnection{Edges: []*CartMetafieldEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// CartMetafieldOrderField defines the ordering field of CartMetafield.
+type CartMetafieldOrderField struct {
+	// Value extracts the ordering value from the given CartMetafield.
+	Value    func(*CartMetafield) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) cartmetafield.OrderOption
+	toCursor func(*CartMetafield) Cursor
+}
+
+// CartMetafieldOrder defines the ordering of CartMetafield.
+type CartMetafieldOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *CartMetafieldOrderField `json:"field"`
+}
+
+// DefaultCartMetafieldOrder is the default ordering of CartMetafield.
+var DefaultCartMetafieldOrder = &CartMetafieldOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CartMetafieldOrderField{
+		Value: func(_m *CartMetafield) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: cartmetafield.FieldID,
+		toTerm: cartmetafield.ByID,
+		toCursor: func(_m *CartMetafield) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CartMetafield into CartMetafieldEdge.
+func (_m *CartMetafield) ToEdge(order *CartMetafieldOrder) *CartMetafieldEdge {
+	if order == nil {
+		order = DefaultCartMetafieldOrder
+	}
+	return &CartMetafieldEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

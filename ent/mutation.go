@@ -10,6 +10,7 @@ import (
 	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
@@ -62,6 +63,7 @@ const (
 	TypeBlog                = "Blog"
 	TypeCart                = "Cart"
 	TypeCartLine            = "CartLine"
+	TypeCartMetafield       = "CartMetafield"
 	TypeCollection          = "Collection"
 	TypeCollectionProduct   = "CollectionProduct"
 	TypeCompletionAttempt   = "CompletionAttempt"
@@ -2100,6 +2102,9 @@ type CartMutation struct {
 	lines                map[int]struct{}
 	removedlines         map[int]struct{}
 	clearedlines         bool
+	metafields           map[int]struct{}
+	removedmetafields    map[int]struct{}
+	clearedmetafields    bool
 	done                 bool
 	oldValue             func(context.Context) (*Cart, error)
 	predicates           []predicate.Cart
@@ -3112,6 +3117,60 @@ func (m *CartMutation) ResetLines() {
 	m.removedlines = nil
 }
 
+// AddMetafieldIDs adds the "metafields" edge to the CartMetafield entity by ids.
+func (m *CartMutation) AddMetafieldIDs(ids ...int) {
+	if m.metafields == nil {
+		m.metafields = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.metafields[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMetafields clears the "metafields" edge to the CartMetafield entity.
+func (m *CartMutation) ClearMetafields() {
+	m.clearedmetafields = true
+}
+
+// MetafieldsCleared reports if the "metafields" edge to the CartMetafield entity was cleared.
+func (m *CartMutation) MetafieldsCleared() bool {
+	return m.clearedmetafields
+}
+
+// RemoveMetafieldIDs removes the "metafields" edge to the CartMetafield entity by IDs.
+func (m *CartMutation) RemoveMetafieldIDs(ids ...int) {
+	if m.removedmetafields == nil {
+		m.removedmetafields = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.metafields, ids[i])
+		m.removedmetafields[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMetafields returns the removed IDs of the "metafields" edge to the CartMetafield entity.
+func (m *CartMutation) RemovedMetafieldsIDs() (ids []int) {
+	for id := range m.removedmetafields {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MetafieldsIDs returns the "metafields" edge IDs in the mutation.
+func (m *CartMutation) MetafieldsIDs() (ids []int) {
+	for id := range m.metafields {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMetafields resets all changes to the "metafields" edge.
+func (m *CartMutation) ResetMetafields() {
+	m.metafields = nil
+	m.clearedmetafields = false
+	m.removedmetafields = nil
+}
+
 // Where appends a list predicates to the CartMutation builder.
 func (m *CartMutation) Where(ps ...predicate.Cart) {
 	m.predicates = append(m.predicates, ps...)
@@ -3625,9 +3684,12 @@ func (m *CartMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CartMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.lines != nil {
 		edges = append(edges, cart.EdgeLines)
+	}
+	if m.metafields != nil {
+		edges = append(edges, cart.EdgeMetafields)
 	}
 	return edges
 }
@@ -3642,15 +3704,24 @@ func (m *CartMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case cart.EdgeMetafields:
+		ids := make([]ent.Value, 0, len(m.metafields))
+		for id := range m.metafields {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CartMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.removedlines != nil {
 		edges = append(edges, cart.EdgeLines)
+	}
+	if m.removedmetafields != nil {
+		edges = append(edges, cart.EdgeMetafields)
 	}
 	return edges
 }
@@ -3665,15 +3736,24 @@ func (m *CartMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case cart.EdgeMetafields:
+		ids := make([]ent.Value, 0, len(m.removedmetafields))
+		for id := range m.removedmetafields {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CartMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedlines {
 		edges = append(edges, cart.EdgeLines)
+	}
+	if m.clearedmetafields {
+		edges = append(edges, cart.EdgeMetafields)
 	}
 	return edges
 }
@@ -3684,6 +3764,8 @@ func (m *CartMutation) EdgeCleared(name string) bool {
 	switch name {
 	case cart.EdgeLines:
 		return m.clearedlines
+	case cart.EdgeMetafields:
+		return m.clearedmetafields
 	}
 	return false
 }
@@ -3702,6 +3784,9 @@ func (m *CartMutation) ResetEdge(name string) error {
 	switch name {
 	case cart.EdgeLines:
 		m.ResetLines()
+		return nil
+	case cart.EdgeMetafields:
+		m.ResetMetafields()
 		return nil
 	}
 	return fmt.Errorf("unknown Cart edge %s", name)
@@ -4530,6 +4615,713 @@ func (m *CartLineMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown CartLine edge %s", name)
+}
+
+// CartMetafieldMutation represents an operation that mutates the CartMetafield nodes in the graph.
+type CartMetafieldMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	namespace     *string
+	key           *string
+	_type         *string
+	value         *string
+	clearedFields map[string]struct{}
+	cart          *int
+	clearedcart   bool
+	done          bool
+	oldValue      func(context.Context) (*CartMetafield, error)
+	predicates    []predicate.CartMetafield
+}
+
+var _ ent.Mutation = (*CartMetafieldMutation)(nil)
+
+// cartmetafieldOption allows management of the mutation configuration using functional options.
+type cartmetafieldOption func(*CartMetafieldMutation)
+
+// newCartMetafieldMutation creates new mutation for the CartMetafield entity.
+func newCartMetafieldMutation(c config, op Op, opts ...cartmetafieldOption) *CartMetafieldMutation {
+	m := &CartMetafieldMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCartMetafield,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCartMetafieldID sets the ID field of the mutation.
+func withCartMetafieldID(id int) cartmetafieldOption {
+	return func(m *CartMetafieldMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CartMetafield
+		)
+		m.oldValue = func(ctx context.Context) (*CartMetafield, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CartMetafield.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCartMetafield sets the old CartMetafield of the mutation.
+func withCartMetafield(node *CartMetafield) cartmetafieldOption {
+	return func(m *CartMetafieldMutation) {
+		m.oldValue = func(context.Context) (*CartMetafield, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CartMetafieldMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CartMetafieldMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CartMetafieldMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CartMetafieldMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CartMetafield.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CartMetafieldMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CartMetafieldMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CartMetafieldMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CartMetafieldMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CartMetafieldMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CartMetafieldMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCartID sets the "cart_id" field.
+func (m *CartMetafieldMutation) SetCartID(i int) {
+	m.cart = &i
+}
+
+// CartID returns the value of the "cart_id" field in the mutation.
+func (m *CartMetafieldMutation) CartID() (r int, exists bool) {
+	v := m.cart
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCartID returns the old "cart_id" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldCartID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCartID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCartID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCartID: %w", err)
+	}
+	return oldValue.CartID, nil
+}
+
+// ResetCartID resets all changes to the "cart_id" field.
+func (m *CartMetafieldMutation) ResetCartID() {
+	m.cart = nil
+}
+
+// SetNamespace sets the "namespace" field.
+func (m *CartMetafieldMutation) SetNamespace(s string) {
+	m.namespace = &s
+}
+
+// Namespace returns the value of the "namespace" field in the mutation.
+func (m *CartMetafieldMutation) Namespace() (r string, exists bool) {
+	v := m.namespace
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNamespace returns the old "namespace" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldNamespace(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNamespace is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNamespace requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNamespace: %w", err)
+	}
+	return oldValue.Namespace, nil
+}
+
+// ResetNamespace resets all changes to the "namespace" field.
+func (m *CartMetafieldMutation) ResetNamespace() {
+	m.namespace = nil
+}
+
+// SetKey sets the "key" field.
+func (m *CartMetafieldMutation) SetKey(s string) {
+	m.key = &s
+}
+
+// Key returns the value of the "key" field in the mutation.
+func (m *CartMetafieldMutation) Key() (r string, exists bool) {
+	v := m.key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKey returns the old "key" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKey: %w", err)
+	}
+	return oldValue.Key, nil
+}
+
+// ResetKey resets all changes to the "key" field.
+func (m *CartMetafieldMutation) ResetKey() {
+	m.key = nil
+}
+
+// SetType sets the "type" field.
+func (m *CartMetafieldMutation) SetType(s string) {
+	m._type = &s
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *CartMetafieldMutation) GetType() (r string, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *CartMetafieldMutation) ResetType() {
+	m._type = nil
+}
+
+// SetValue sets the "value" field.
+func (m *CartMetafieldMutation) SetValue(s string) {
+	m.value = &s
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *CartMetafieldMutation) Value() (r string, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldValue(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *CartMetafieldMutation) ResetValue() {
+	m.value = nil
+}
+
+// ClearCart clears the "cart" edge to the Cart entity.
+func (m *CartMetafieldMutation) ClearCart() {
+	m.clearedcart = true
+	m.clearedFields[cartmetafield.FieldCartID] = struct{}{}
+}
+
+// CartCleared reports if the "cart" edge to the Cart entity was cleared.
+func (m *CartMetafieldMutation) CartCleared() bool {
+	return m.clearedcart
+}
+
+// CartIDs returns the "cart" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CartID instead. It exists only for internal usage by the builders.
+func (m *CartMetafieldMutation) CartIDs() (ids []int) {
+	if id := m.cart; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCart resets all changes to the "cart" edge.
+func (m *CartMetafieldMutation) ResetCart() {
+	m.cart = nil
+	m.clearedcart = false
+}
+
+// Where appends a list predicates to the CartMetafieldMutation builder.
+func (m *CartMetafieldMutation) Where(ps ...predicate.CartMetafield) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CartMetafieldMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CartMetafieldMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CartMetafield, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CartMetafieldMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CartMetafieldMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CartMetafield).
+func (m *CartMetafieldMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CartMetafieldMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, cartmetafield.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, cartmetafield.FieldUpdatedAt)
+	}
+	if m.cart != nil {
+		fields = append(fields, cartmetafield.FieldCartID)
+	}
+	if m.namespace != nil {
+		fields = append(fields, cartmetafield.FieldNamespace)
+	}
+	if m.key != nil {
+		fields = append(fields, cartmetafield.FieldKey)
+	}
+	if m._type != nil {
+		fields = append(fields, cartmetafield.FieldType)
+	}
+	if m.value != nil {
+		fields = append(fields, cartmetafield.FieldValue)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CartMetafieldMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case cartmetafield.FieldCreatedAt:
+		return m.CreatedAt()
+	case cartmetafield.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case cartmetafield.FieldCartID:
+		return m.CartID()
+	case cartmetafield.FieldNamespace:
+		return m.Namespace()
+	case cartmetafield.FieldKey:
+		return m.Key()
+	case cartmetafield.FieldType:
+		return m.GetType()
+	case cartmetafield.FieldValue:
+		return m.Value()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CartMetafieldMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case cartmetafield.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case cartmetafield.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case cartmetafield.FieldCartID:
+		return m.OldCartID(ctx)
+	case cartmetafield.FieldNamespace:
+		return m.OldNamespace(ctx)
+	case cartmetafield.FieldKey:
+		return m.OldKey(ctx)
+	case cartmetafield.FieldType:
+		return m.OldType(ctx)
+	case cartmetafield.FieldValue:
+		return m.OldValue(ctx)
+	}
+	return nil, fmt.Errorf("unknown CartMetafield field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CartMetafieldMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case cartmetafield.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case cartmetafield.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case cartmetafield.FieldCartID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCartID(v)
+		return nil
+	case cartmetafield.FieldNamespace:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNamespace(v)
+		return nil
+	case cartmetafield.FieldKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKey(v)
+		return nil
+	case cartmetafield.FieldType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	case cartmetafield.FieldValue:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CartMetafield field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CartMetafieldMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CartMetafieldMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CartMetafieldMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CartMetafield numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CartMetafieldMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CartMetafieldMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CartMetafieldMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CartMetafield nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CartMetafieldMutation) ResetField(name string) error {
+	switch name {
+	case cartmetafield.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case cartmetafield.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case cartmetafield.FieldCartID:
+		m.ResetCartID()
+		return nil
+	case cartmetafield.FieldNamespace:
+		m.ResetNamespace()
+		return nil
+	case cartmetafield.FieldKey:
+		m.ResetKey()
+		return nil
+	case cartmetafield.FieldType:
+		m.ResetType()
+		return nil
+	case cartmetafield.FieldValue:
+		m.ResetValue()
+		return nil
+	}
+	return fmt.Errorf("unknown CartMetafield field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CartMetafieldMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cart != nil {
+		edges = append(edges, cartmetafield.EdgeCart)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CartMetafieldMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case cartmetafield.EdgeCart:
+		if id := m.cart; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CartMetafieldMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CartMetafieldMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CartMetafieldMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedcart {
+		edges = append(edges, cartmetafield.EdgeCart)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CartMetafieldMutation) EdgeCleared(name string) bool {
+	switch name {
+	case cartmetafield.EdgeCart:
+		return m.clearedcart
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CartMetafieldMutation) ClearEdge(name string) error {
+	switch name {
+	case cartmetafield.EdgeCart:
+		m.ClearCart()
+		return nil
+	}
+	return fmt.Errorf("unknown CartMetafield unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CartMetafieldMutation) ResetEdge(name string) error {
+	switch name {
+	case cartmetafield.EdgeCart:
+		m.ResetCart()
+		return nil
+	}
+	return fmt.Errorf("unknown CartMetafield edge %s", name)
 }
 
 // CollectionMutation represents an operation that mutates the Collection nodes in the graph.

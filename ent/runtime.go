@@ -7,6 +7,7 @@ import (
 	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
@@ -210,6 +211,75 @@ func init() {
 	cartlineDescAttributesKey := cartlineFields[4].Descriptor()
 	// cartline.DefaultAttributesKey holds the default value on creation for the attributes_key field.
 	cartline.DefaultAttributesKey = cartlineDescAttributesKey.Default.(string)
+	cartmetafieldMixin := schema.CartMetafield{}.Mixin()
+	cartmetafieldMixinFields0 := cartmetafieldMixin[0].Fields()
+	_ = cartmetafieldMixinFields0
+	cartmetafieldFields := schema.CartMetafield{}.Fields()
+	_ = cartmetafieldFields
+	// cartmetafieldDescCreatedAt is the schema descriptor for created_at field.
+	cartmetafieldDescCreatedAt := cartmetafieldMixinFields0[0].Descriptor()
+	// cartmetafield.DefaultCreatedAt holds the default value on creation for the created_at field.
+	cartmetafield.DefaultCreatedAt = cartmetafieldDescCreatedAt.Default.(func() time.Time)
+	// cartmetafieldDescUpdatedAt is the schema descriptor for updated_at field.
+	cartmetafieldDescUpdatedAt := cartmetafieldMixinFields0[1].Descriptor()
+	// cartmetafield.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	cartmetafield.DefaultUpdatedAt = cartmetafieldDescUpdatedAt.Default.(func() time.Time)
+	// cartmetafield.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	cartmetafield.UpdateDefaultUpdatedAt = cartmetafieldDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// cartmetafieldDescNamespace is the schema descriptor for namespace field.
+	cartmetafieldDescNamespace := cartmetafieldFields[1].Descriptor()
+	// cartmetafield.NamespaceValidator is a validator for the "namespace" field. It is called by the builders before save.
+	cartmetafield.NamespaceValidator = func() func(string) error {
+		validators := cartmetafieldDescNamespace.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(namespace string) error {
+			for _, fn := range fns {
+				if err := fn(namespace); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// cartmetafieldDescKey is the schema descriptor for key field.
+	cartmetafieldDescKey := cartmetafieldFields[2].Descriptor()
+	// cartmetafield.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	cartmetafield.KeyValidator = func() func(string) error {
+		validators := cartmetafieldDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// cartmetafieldDescType is the schema descriptor for type field.
+	cartmetafieldDescType := cartmetafieldFields[3].Descriptor()
+	// cartmetafield.TypeValidator is a validator for the "type" field. It is called by the builders before save.
+	cartmetafield.TypeValidator = func() func(string) error {
+		validators := cartmetafieldDescType.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(_type string) error {
+			for _, fn := range fns {
+				if err := fn(_type); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	collectionMixin := schema.Collection{}.Mixin()
 	collectionMixinFields0 := collectionMixin[0].Fields()
 	_ = collectionMixinFields0

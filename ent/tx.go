@@ -22,6 +22,8 @@ type Tx struct {
 	Cart *CartClient
 	// CartLine is the client for interacting with the CartLine builders.
 	CartLine *CartLineClient
+	// CartMetafield is the client for interacting with the CartMetafield builders.
+	CartMetafield *CartMetafieldClient
 	// Collection is the client for interacting with the Collection builders.
 	Collection *CollectionClient
 	// CollectionProduct is the client for interacting with the CollectionProduct builders.
@@ -217,6 +219,7 @@ func (tx *Tx) init() {
 	tx.Blog = NewBlogClient(tx.config)
 	tx.Cart = NewCartClient(tx.config)
 	tx.CartLine = NewCartLineClient(tx.config)
+	tx.CartMetafield = NewCartMetafieldClient(tx.config)
 	tx.Collection = NewCollectionClient(tx.config)
 	tx.CollectionProduct = NewCollectionProductClient(tx.config)
 	tx.CompletionAttempt = NewCompletionAttemptClient(tx.config)

@@ -10,6 +10,7 @@ import (
 
 	"storefront/graph/generated"
 	"storefront/graph/model"
+	"storefront/internal/cart"
 	"storefront/internal/catalog"
 )
 
@@ -137,6 +138,8 @@ func complexity(c *generated.ComplexityRoot) {
 	c.PredictiveSearchResult.Pages = func(child int) int { return 1 + child*catalog.MaxPredictive }
 	c.PredictiveSearchResult.Articles = func(child int) int { return 1 + child*catalog.MaxPredictive }
 	c.PaginatedSitemapResources.Items = func(child int) int { return 1 + child*catalog.SitemapPageSize }
+	c.Cart.Metafields = func(child int, ids []*model.HasMetafieldsIdentifier) int { return 1 + child*max(len(ids), 1) }
+	c.CartMetafieldsSetPayload.Metafields = func(child int) int { return 1 + child*cart.MaxMetafieldsPerCart }
 	c.Collection.Products = func(child int, _, _ *string, _ []*model.ProductFilter, first, last *int, _ *bool, _ *model.ProductCollectionSortKeys) int {
 		return conn(child, first, last)
 	}

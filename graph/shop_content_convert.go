@@ -9,6 +9,7 @@ import (
 	"storefront/ent/shoppolicy"
 	"storefront/graph/loader"
 	"storefront/graph/model"
+	"storefront/internal/cart"
 	"storefront/internal/catalog"
 	"storefront/internal/gid"
 )
@@ -20,6 +21,7 @@ const (
 	mediaImageGIDType  = "MediaImage"
 	blogGIDType        = "Blog"
 	articleGIDType     = "Article"
+	metafieldGIDType   = "Metafield"
 )
 
 // policy returns the shop's policy of the given kind, nil when it has none.
@@ -110,3 +112,20 @@ func truncate(s string, n *int) string {
 	}
 	return string(r[:*n])
 }
+
+// findMetafield picks the metafield named by key ("namespace.key", or key in namespace,
+// default custom), nil when absent.
+func findMetafield(ms []*ent.CartMetafield, key string, namespace *string) *ent.CartMetafield {
+	ns, k := cart.SplitMetafieldKey(key)
+	if namespace != nil && *namespace != "" {
+		ns, k = *namespace, key
+	}
+	for _, m := range ms {
+		if m.Namespace == ns && m.Key == k {
+			return m
+		}
+	}
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }

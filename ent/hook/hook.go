@@ -56,6 +56,18 @@ func (f CartLineFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CartLineMutation", m)
 }
 
+// The CartMetafieldFunc type is an adapter to allow the use of ordinary
+// function as CartMetafield mutator.
+type CartMetafieldFunc func(context.Context, *ent.CartMetafieldMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CartMetafieldFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CartMetafieldMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CartMetafieldMutation", m)
+}
+
 // The CollectionFunc type is an adapter to allow the use of ordinary
 // function as Collection mutator.
 type CollectionFunc func(context.Context, *ent.CollectionMutation) (ent.Value, error)

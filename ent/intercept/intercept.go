@@ -11,6 +11,7 @@ import (
 	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
@@ -208,6 +209,33 @@ func (f TraverseCartLine) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CartLineQuery", q)
+}
+
+// The CartMetafieldFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CartMetafieldFunc func(context.Context, *ent.CartMetafieldQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CartMetafieldFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CartMetafieldQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CartMetafieldQuery", q)
+}
+
+// The TraverseCartMetafield type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCartMetafield func(context.Context, *ent.CartMetafieldQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCartMetafield) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCartMetafield) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CartMetafieldQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CartMetafieldQuery", q)
 }
 
 // The CollectionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1031,6 +1059,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CartQuery, predicate.Cart, cart.OrderOption]{typ: ent.TypeCart, tq: q}, nil
 	case *ent.CartLineQuery:
 		return &query[*ent.CartLineQuery, predicate.CartLine, cartline.OrderOption]{typ: ent.TypeCartLine, tq: q}, nil
+	case *ent.CartMetafieldQuery:
+		return &query[*ent.CartMetafieldQuery, predicate.CartMetafield, cartmetafield.OrderOption]{typ: ent.TypeCartMetafield, tq: q}, nil
 	case *ent.CollectionQuery:
 		return &query[*ent.CollectionQuery, predicate.Collection, collection.OrderOption]{typ: ent.TypeCollection, tq: q}, nil
 	case *ent.CollectionProductQuery:

@@ -146,6 +146,38 @@ var (
 			},
 		},
 	}
+	// CartMetafieldsColumns holds the columns for the "cart_metafields" table.
+	CartMetafieldsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "namespace", Type: field.TypeString, Size: 255},
+		{Name: "key", Type: field.TypeString, Size: 64},
+		{Name: "type", Type: field.TypeString, Size: 64},
+		{Name: "value", Type: field.TypeString, Size: 2147483647},
+		{Name: "cart_id", Type: field.TypeInt},
+	}
+	// CartMetafieldsTable holds the schema information for the "cart_metafields" table.
+	CartMetafieldsTable = &schema.Table{
+		Name:       "cart_metafields",
+		Columns:    CartMetafieldsColumns,
+		PrimaryKey: []*schema.Column{CartMetafieldsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "cart_metafields_carts_metafields",
+				Columns:    []*schema.Column{CartMetafieldsColumns[7]},
+				RefColumns: []*schema.Column{CartsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "cartmetafield_cart_id_namespace_key",
+				Unique:  true,
+				Columns: []*schema.Column{CartMetafieldsColumns[7], CartMetafieldsColumns[3], CartMetafieldsColumns[4]},
+			},
+		},
+	}
 	// CollectionsColumns holds the columns for the "collections" table.
 	CollectionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1093,6 +1125,7 @@ var (
 		BlogsTable,
 		CartsTable,
 		CartLinesTable,
+		CartMetafieldsTable,
 		CollectionsTable,
 		CollectionProductsTable,
 		CompletionAttemptsTable,
@@ -1131,6 +1164,7 @@ func init() {
 	ArticlesTable.ForeignKeys[1].RefTable = BlogsTable
 	CartLinesTable.ForeignKeys[0].RefTable = CartsTable
 	CartLinesTable.ForeignKeys[1].RefTable = ProductVariantsTable
+	CartMetafieldsTable.ForeignKeys[0].RefTable = CartsTable
 	CollectionsTable.ForeignKeys[0].RefTable = DiscountCodesTable
 	CollectionProductsTable.ForeignKeys[0].RefTable = CollectionsTable
 	CollectionProductsTable.ForeignKeys[1].RefTable = ProductsTable

@@ -18,6 +18,9 @@ type Cart func(*sql.Selector)
 // CartLine is the predicate function for cartline builders.
 type CartLine func(*sql.Selector)
 
+// CartMetafield is the predicate function for cartmetafield builders.
+type CartMetafield func(*sql.Selector)
+
 // Collection is the predicate function for collection builders.
 type Collection func(*sql.Selector)
 

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -64,6 +65,7 @@ func (Cart) Fields() []ent.Field {
 func (Cart) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("lines", CartLine.Type),
+		edge.To("metafields", CartMetafield.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
 	}
 }
 

@@ -46,6 +46,7 @@ type ResolverRoot interface {
 	MailingAddress() MailingAddressResolver
 	Menu() MenuResolver
 	MenuItem() MenuItemResolver
+	Metafield() MetafieldResolver
 	Mutation() MutationResolver
 	Order() OrderResolver
 	OrderLineItem() OrderLineItemResolver
@@ -185,6 +186,8 @@ type ComplexityRoot struct {
 		EstimatedCost       func(childComplexity int) int
 		GlobalID            func(childComplexity int) int
 		Lines               func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		Metafield           func(childComplexity int, key string, namespace *string) int
+		Metafields          func(childComplexity int, identifiers []*model.HasMetafieldsIdentifier) int
 		Note                func(childComplexity int) int
 		TotalQuantity       func(childComplexity int) int
 		UpdatedAt           func(childComplexity int) int
@@ -382,6 +385,16 @@ type ComplexityRoot struct {
 		Cart       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 		Warnings   func(childComplexity int) int
+	}
+
+	CartMetafieldDeletePayload struct {
+		DeletedID  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	CartMetafieldsSetPayload struct {
+		Metafields func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	CartNoteUpdatePayload struct {
@@ -701,6 +714,29 @@ type ComplexityRoot struct {
 		URL        func(childComplexity int) int
 	}
 
+	Metafield struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Namespace func(childComplexity int) int
+		Type      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Value     func(childComplexity int) int
+	}
+
+	MetafieldDeleteUserError struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
+	MetafieldsSetUserError struct {
+		Code         func(childComplexity int) int
+		ElementIndex func(childComplexity int) int
+		Field        func(childComplexity int) int
+		Message      func(childComplexity int) int
+	}
+
 	MoneyV2 struct {
 		Amount       func(childComplexity int) int
 		CurrencyCode func(childComplexity int) int
@@ -718,6 +754,8 @@ type ComplexityRoot struct {
 		CartLinesAdd                      func(childComplexity int, cartID string, lines []*model.CartLineInput) int
 		CartLinesRemove                   func(childComplexity int, cartID string, lineIds []string) int
 		CartLinesUpdate                   func(childComplexity int, cartID string, lines []*model.CartLineUpdateInput) int
+		CartMetafieldDelete               func(childComplexity int, input model.CartMetafieldDeleteInput) int
+		CartMetafieldsSet                 func(childComplexity int, metafields []*model.CartMetafieldsSetInput) int
 		CartNoteUpdate                    func(childComplexity int, cartID string, note string) int
 		CartPaymentUpdate                 func(childComplexity int, cartID string, payment model.CartPaymentInput) int
 		CartSelectedDeliveryOptionsUpdate func(childComplexity int, cartID string, selectedDeliveryOptions []*model.CartSelectedDeliveryOptionInput) int
@@ -1135,6 +1173,8 @@ type CartResolver interface {
 
 	Delivery(ctx context.Context, obj *cart.Cart) (*model.CartDelivery, error)
 	DeliveryGroups(ctx context.Context, obj *cart.Cart, after *string, before *string, first *int, last *int, reverse *bool) (*model.CartDeliveryGroupConnection, error)
+	Metafield(ctx context.Context, obj *cart.Cart, key string, namespace *string) (*ent.CartMetafield, error)
+	Metafields(ctx context.Context, obj *cart.Cart, identifiers []*model.HasMetafieldsIdentifier) ([]*ent.CartMetafield, error)
 	AppliedGiftCards(ctx context.Context, obj *cart.Cart) ([]*model.AppliedGiftCard, error)
 }
 type CartDeliveryGroupResolver interface {
@@ -1201,6 +1241,9 @@ type MenuItemResolver interface {
 
 	Type(ctx context.Context, obj *ent.MenuItem) (model.MenuItemType, error)
 }
+type MetafieldResolver interface {
+	ID(ctx context.Context, obj *ent.CartMetafield) (string, error)
+}
 type MutationResolver interface {
 	CartCreate(ctx context.Context, input *model.CartInput) (*model.CartCreatePayload, error)
 	CartLinesAdd(ctx context.Context, cartID string, lines []*model.CartLineInput) (*model.CartLinesAddPayload, error)
@@ -1216,6 +1259,8 @@ type MutationResolver interface {
 	CartDeliveryAddressesUpdate(ctx context.Context, addresses []*model.CartSelectableAddressUpdateInput, cartID string) (*model.CartDeliveryAddressesUpdatePayload, error)
 	CartSelectedDeliveryOptionsUpdate(ctx context.Context, cartID string, selectedDeliveryOptions []*model.CartSelectedDeliveryOptionInput) (*model.CartSelectedDeliveryOptionsUpdatePayload, error)
 	CartPaymentUpdate(ctx context.Context, cartID string, payment model.CartPaymentInput) (*model.CartPaymentUpdatePayload, error)
+	CartMetafieldsSet(ctx context.Context, metafields []*model.CartMetafieldsSetInput) (*model.CartMetafieldsSetPayload, error)
+	CartMetafieldDelete(ctx context.Context, input model.CartMetafieldDeleteInput) (*model.CartMetafieldDeletePayload, error)
 	CartSubmitForCompletion(ctx context.Context, attemptToken string, cartID string) (*model.CartSubmitForCompletionPayload, error)
 	CustomerCreate(ctx context.Context, input model.CustomerCreateInput) (*model.CustomerCreatePayload, error)
 	CustomerAccessTokenCreate(ctx context.Context, input model.CustomerAccessTokenCreateInput) (*model.CustomerAccessTokenCreatePayload, error)
@@ -1879,6 +1924,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cart.Lines(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["reverse"].(*bool)), true
+	case "Cart.metafield":
+		if e.ComplexityRoot.Cart.Metafield == nil {
+			break
+		}
+
+		args, err := ec.field_Cart_metafield_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Cart.Metafield(childComplexity, args["key"].(string), args["namespace"].(*string)), true
+	case "Cart.metafields":
+		if e.ComplexityRoot.Cart.Metafields == nil {
+			break
+		}
+
+		args, err := ec.field_Cart_metafields_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Cart.Metafields(childComplexity, args["identifiers"].([]*model.HasMetafieldsIdentifier)), true
 	case "Cart.note":
 		if e.ComplexityRoot.Cart.Note == nil {
 			break
@@ -2556,6 +2623,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartLinesUpdatePayload.Warnings(childComplexity), true
+
+	case "CartMetafieldDeletePayload.deletedId":
+		if e.ComplexityRoot.CartMetafieldDeletePayload.DeletedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafieldDeletePayload.DeletedID(childComplexity), true
+	case "CartMetafieldDeletePayload.userErrors":
+		if e.ComplexityRoot.CartMetafieldDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafieldDeletePayload.UserErrors(childComplexity), true
+
+	case "CartMetafieldsSetPayload.metafields":
+		if e.ComplexityRoot.CartMetafieldsSetPayload.Metafields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafieldsSetPayload.Metafields(childComplexity), true
+	case "CartMetafieldsSetPayload.userErrors":
+		if e.ComplexityRoot.CartMetafieldsSetPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafieldsSetPayload.UserErrors(childComplexity), true
 
 	case "CartNoteUpdatePayload.cart":
 		if e.ComplexityRoot.CartNoteUpdatePayload.Cart == nil {
@@ -3680,6 +3773,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MenuItem.URL(childComplexity), true
 
+	case "Metafield.createdAt":
+		if e.ComplexityRoot.Metafield.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.CreatedAt(childComplexity), true
+	case "Metafield.id":
+		if e.ComplexityRoot.Metafield.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.ID(childComplexity), true
+	case "Metafield.key":
+		if e.ComplexityRoot.Metafield.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.Key(childComplexity), true
+	case "Metafield.namespace":
+		if e.ComplexityRoot.Metafield.Namespace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.Namespace(childComplexity), true
+	case "Metafield.type":
+		if e.ComplexityRoot.Metafield.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.Type(childComplexity), true
+	case "Metafield.updatedAt":
+		if e.ComplexityRoot.Metafield.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.UpdatedAt(childComplexity), true
+	case "Metafield.value":
+		if e.ComplexityRoot.Metafield.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.Value(childComplexity), true
+
+	case "MetafieldDeleteUserError.code":
+		if e.ComplexityRoot.MetafieldDeleteUserError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldDeleteUserError.Code(childComplexity), true
+	case "MetafieldDeleteUserError.field":
+		if e.ComplexityRoot.MetafieldDeleteUserError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldDeleteUserError.Field(childComplexity), true
+	case "MetafieldDeleteUserError.message":
+		if e.ComplexityRoot.MetafieldDeleteUserError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldDeleteUserError.Message(childComplexity), true
+
+	case "MetafieldsSetUserError.code":
+		if e.ComplexityRoot.MetafieldsSetUserError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldsSetUserError.Code(childComplexity), true
+	case "MetafieldsSetUserError.elementIndex":
+		if e.ComplexityRoot.MetafieldsSetUserError.ElementIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldsSetUserError.ElementIndex(childComplexity), true
+	case "MetafieldsSetUserError.field":
+		if e.ComplexityRoot.MetafieldsSetUserError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldsSetUserError.Field(childComplexity), true
+	case "MetafieldsSetUserError.message":
+		if e.ComplexityRoot.MetafieldsSetUserError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldsSetUserError.Message(childComplexity), true
+
 	case "MoneyV2.amount":
 		if e.ComplexityRoot.MoneyV2.Amount == nil {
 			break
@@ -3814,6 +3994,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CartLinesUpdate(childComplexity, args["cartId"].(string), args["lines"].([]*model.CartLineUpdateInput)), true
+	case "Mutation.cartMetafieldDelete":
+		if e.ComplexityRoot.Mutation.CartMetafieldDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartMetafieldDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartMetafieldDelete(childComplexity, args["input"].(model.CartMetafieldDeleteInput)), true
+	case "Mutation.cartMetafieldsSet":
+		if e.ComplexityRoot.Mutation.CartMetafieldsSet == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartMetafieldsSet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartMetafieldsSet(childComplexity, args["metafields"].([]*model.CartMetafieldsSetInput)), true
 	case "Mutation.cartNoteUpdate":
 		if e.ComplexityRoot.Mutation.CartNoteUpdate == nil {
 			break
@@ -5583,6 +5785,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CartInput", ec.unmarshalInputCartInput),
 			graphql.NewInputUnmarshaler("CartLineInput", ec.unmarshalInputCartLineInput),
 			graphql.NewInputUnmarshaler("CartLineUpdateInput", ec.unmarshalInputCartLineUpdateInput),
+			graphql.NewInputUnmarshaler("CartMetafieldDeleteInput", ec.unmarshalInputCartMetafieldDeleteInput),
+			graphql.NewInputUnmarshaler("CartMetafieldsSetInput", ec.unmarshalInputCartMetafieldsSetInput),
 			graphql.NewInputUnmarshaler("CartPaymentInput", ec.unmarshalInputCartPaymentInput),
 			graphql.NewInputUnmarshaler("CartSelectableAddressInput", ec.unmarshalInputCartSelectableAddressInput),
 			graphql.NewInputUnmarshaler("CartSelectableAddressUpdateInput", ec.unmarshalInputCartSelectableAddressUpdateInput),
@@ -5591,6 +5795,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CustomerCreateInput", ec.unmarshalInputCustomerCreateInput),
 			graphql.NewInputUnmarshaler("CustomerResetInput", ec.unmarshalInputCustomerResetInput),
 			graphql.NewInputUnmarshaler("CustomerUpdateInput", ec.unmarshalInputCustomerUpdateInput),
+			graphql.NewInputUnmarshaler("HasMetafieldsIdentifier", ec.unmarshalInputHasMetafieldsIdentifier),
 			graphql.NewInputUnmarshaler("MailingAddressInput", ec.unmarshalInputMailingAddressInput),
 			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
 			graphql.NewInputUnmarshaler("PriceRangeFilter", ec.unmarshalInputPriceRangeFilter),
@@ -6333,6 +6538,103 @@ enum CartWarningCode {
   MERCHANDISE_OUT_OF_STOCK
   MERCHANDISE_SELLING_PLAN_NOT_APPLICABLE_ON_COMPANY_LOCATION
   PAYMENTS_GIFT_CARDS_UNAVAILABLE
+}
+`, BuiltIn: false},
+	{Name: "../cart_metafields.graphqls", Input: `# Cart metafields: custom values a storefront stores on a cart.
+
+extend type Mutation {
+  """
+  Creates or replaces metafields of carts (each names its cart ID as ` + "`" + `ownerId` + "`" + `; ` + "`" + `key` + "`" + ` is
+  ` + "`" + `key` + "`" + ` or ` + "`" + `namespace.key` + "`" + `, namespace ` + "`" + `custom` + "`" + ` by default); all are written or none.
+  """
+  cartMetafieldsSet(metafields: [CartMetafieldsSetInput!]!): CartMetafieldsSetPayload
+  "Deletes a metafield of a cart."
+  cartMetafieldDelete(input: CartMetafieldDeleteInput!): CartMetafieldDeletePayload
+}
+
+extend type Cart {
+  "A metafield of the cart by key (` + "`" + `namespace.key` + "`" + `, or ` + "`" + `key` + "`" + ` with ` + "`" + `namespace` + "`" + `, default ` + "`" + `custom` + "`" + `)."
+  metafield(key: String!, namespace: String): Metafield
+  "Metafields of the cart, in the order asked; ` + "`" + `null` + "`" + ` for those it does not have."
+  metafields(identifiers: [HasMetafieldsIdentifier!]!): [Metafield]!
+}
+
+"A custom value stored on an object."
+type Metafield implements Node {
+  createdAt: DateTime!
+  id: ID!
+  key: String!
+  namespace: String!
+  "A Shopify metafield type, e.g. single_line_text_field, json, number_integer."
+  type: String!
+  updatedAt: DateTime!
+  value: String!
+}
+
+"Names a metafield."
+input HasMetafieldsIdentifier {
+  key: String!
+  namespace: String
+}
+
+input CartMetafieldsSetInput {
+  key: String!
+  "The cart's ID."
+  ownerId: ID!
+  "single_line_text_field, multi_line_text_field, json, number_integer, number_decimal, boolean, url or color."
+  type: String!
+  value: String!
+}
+
+type CartMetafieldsSetPayload {
+  "The metafields as set; ` + "`" + `null` + "`" + ` when refused."
+  metafields: [Metafield!]
+  userErrors: [MetafieldsSetUserError!]!
+}
+
+input CartMetafieldDeleteInput {
+  key: String!
+  "The cart's ID."
+  ownerId: ID!
+}
+
+type CartMetafieldDeletePayload {
+  "The ID of the deleted metafield; ` + "`" + `null` + "`" + ` when refused."
+  deletedId: ID
+  userErrors: [MetafieldDeleteUserError!]!
+}
+
+type MetafieldsSetUserError implements DisplayableError {
+  code: MetafieldsSetUserErrorCode
+  "The position of the refused input."
+  elementIndex: Int
+  field: [String!]
+  message: String!
+}
+
+enum MetafieldsSetUserErrorCode {
+  APP_NOT_AUTHORIZED
+  BLANK
+  INCLUSION
+  INVALID_OWNER
+  INVALID_TYPE
+  INVALID_VALUE
+  LESS_THAN_OR_EQUAL_TO
+  PRESENT
+  TOO_LONG
+  TOO_SHORT
+}
+
+type MetafieldDeleteUserError implements DisplayableError {
+  code: MetafieldDeleteErrorCode
+  field: [String!]
+  message: String!
+}
+
+enum MetafieldDeleteErrorCode {
+  APP_NOT_AUTHORIZED
+  INVALID_OWNER
+  METAFIELD_DOES_NOT_EXIST
 }
 `, BuiltIn: false},
 	{Name: "../catalog.graphqls", Input: `"Something the shop sells, offered in one or more variants."
@@ -8581,6 +8883,10 @@ func (ec *executionContext) childFields_Cart(ctx context.Context, field graphql.
 		return ec.fieldContext_Cart_delivery(ctx, field)
 	case "deliveryGroups":
 		return ec.fieldContext_Cart_deliveryGroups(ctx, field)
+	case "metafield":
+		return ec.fieldContext_Cart_metafield(ctx, field)
+	case "metafields":
+		return ec.fieldContext_Cart_metafields(ctx, field)
 	case "appliedGiftCards":
 		return ec.fieldContext_Cart_appliedGiftCards(ctx, field)
 	}
@@ -8887,6 +9193,26 @@ func (ec *executionContext) childFields_CartLinesUpdatePayload(ctx context.Conte
 		return ec.fieldContext_CartLinesUpdatePayload_warnings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CartLinesUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartMetafieldDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedId":
+		return ec.fieldContext_CartMetafieldDeletePayload_deletedId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartMetafieldDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartMetafieldDeletePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartMetafieldsSetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metafields":
+		return ec.fieldContext_CartMetafieldsSetPayload_metafields(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartMetafieldsSetPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartMetafieldsSetPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CartNoteUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9481,6 +9807,52 @@ func (ec *executionContext) childFields_MenuItem(ctx context.Context, field grap
 		return ec.fieldContext_MenuItem_url(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MenuItem", field.Name)
+}
+
+func (ec *executionContext) childFields_Metafield(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_Metafield_createdAt(ctx, field)
+	case "id":
+		return ec.fieldContext_Metafield_id(ctx, field)
+	case "key":
+		return ec.fieldContext_Metafield_key(ctx, field)
+	case "namespace":
+		return ec.fieldContext_Metafield_namespace(ctx, field)
+	case "type":
+		return ec.fieldContext_Metafield_type(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Metafield_updatedAt(ctx, field)
+	case "value":
+		return ec.fieldContext_Metafield_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Metafield", field.Name)
+}
+
+func (ec *executionContext) childFields_MetafieldDeleteUserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_MetafieldDeleteUserError_code(ctx, field)
+	case "field":
+		return ec.fieldContext_MetafieldDeleteUserError_field(ctx, field)
+	case "message":
+		return ec.fieldContext_MetafieldDeleteUserError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetafieldDeleteUserError", field.Name)
+}
+
+func (ec *executionContext) childFields_MetafieldsSetUserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_MetafieldsSetUserError_code(ctx, field)
+	case "elementIndex":
+		return ec.fieldContext_MetafieldsSetUserError_elementIndex(ctx, field)
+	case "field":
+		return ec.fieldContext_MetafieldsSetUserError_field(ctx, field)
+	case "message":
+		return ec.fieldContext_MetafieldsSetUserError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetafieldsSetUserError", field.Name)
 }
 
 func (ec *executionContext) childFields_MoneyV2(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10541,6 +10913,42 @@ func (ec *executionContext) field_Cart_lines_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Cart_metafield_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "key",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["key"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "namespace",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["namespace"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Cart_metafields_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "identifiers",
+		func(ctx context.Context, v any) ([]*model.HasMetafieldsIdentifier, error) {
+			return ec.unmarshalNHasMetafieldsIdentifier2ᚕᚖstorefrontᚋgraphᚋmodelᚐHasMetafieldsIdentifierᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["identifiers"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Collection_products_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10956,6 +11364,34 @@ func (ec *executionContext) field_Mutation_cartLinesUpdate_args(ctx context.Cont
 		return nil, err
 	}
 	args["lines"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartMetafieldDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CartMetafieldDeleteInput, error) {
+			return ec.unmarshalNCartMetafieldDeleteInput2storefrontᚋgraphᚋmodelᚐCartMetafieldDeleteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartMetafieldsSet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metafields",
+		func(ctx context.Context, v any) ([]*model.CartMetafieldsSetInput, error) {
+			return ec.unmarshalNCartMetafieldsSetInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldsSetInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metafields"] = arg0
 	return args, nil
 }
 
@@ -14474,6 +14910,94 @@ func (ec *executionContext) fieldContext_Cart_deliveryGroups(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Cart_metafield(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_metafield(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Cart().Metafield(ctx, obj, fc.Args["key"].(string), fc.Args["namespace"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CartMetafield) graphql.Marshaler {
+			return ec.marshalOMetafield2ᚖstorefrontᚋentᚐCartMetafield(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_metafield(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metafield(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Cart_metafield_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_metafields(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_metafields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Cart().Metafields(ctx, obj, fc.Args["identifiers"].([]*model.HasMetafieldsIdentifier))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CartMetafield) graphql.Marshaler {
+			return ec.marshalNMetafield2ᚕᚖstorefrontᚋentᚐCartMetafield(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_metafields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metafield(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Cart_metafields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Cart_appliedGiftCards(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17517,6 +18041,125 @@ func (ec *executionContext) fieldContext_CartLinesUpdatePayload_warnings(_ conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartMetafieldDeletePayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.CartMetafieldDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafieldDeletePayload_deletedId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafieldDeletePayload_deletedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartMetafieldDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CartMetafieldDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartMetafieldDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafieldDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MetafieldDeleteUserError) graphql.Marshaler {
+			return ec.marshalNMetafieldDeleteUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafieldDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartMetafieldDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetafieldDeleteUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartMetafieldsSetPayload_metafields(ctx context.Context, field graphql.CollectedField, obj *model.CartMetafieldsSetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafieldsSetPayload_metafields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metafields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CartMetafield) graphql.Marshaler {
+			return ec.marshalOMetafield2ᚕᚖstorefrontᚋentᚐCartMetafieldᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafieldsSetPayload_metafields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartMetafieldsSetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metafield(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartMetafieldsSetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartMetafieldsSetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafieldsSetPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MetafieldsSetUserError) graphql.Marshaler {
+			return ec.marshalNMetafieldsSetUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafieldsSetPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartMetafieldsSetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetafieldsSetUserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22262,6 +22905,328 @@ func (ec *executionContext) fieldContext_MenuItem_url(_ context.Context, field g
 	return graphql.NewScalarFieldContext("MenuItem", field, false, false, "URL")
 }
 
+func (ec *executionContext) _Metafield_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Metafield_id(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Metafield().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Metafield_key(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, false, false, "String")
+}
+
+func (ec *executionContext) _Metafield_namespace(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_namespace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Namespace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_namespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, false, false, "String")
+}
+
+func (ec *executionContext) _Metafield_type(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, false, false, "String")
+}
+
+func (ec *executionContext) _Metafield_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Metafield_value(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetafieldDeleteUserError_code(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldDeleteUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldDeleteUserError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MetafieldDeleteErrorCode) graphql.Marshaler {
+			return ec.marshalOMetafieldDeleteErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteErrorCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldDeleteUserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldDeleteUserError", field, false, false, "MetafieldDeleteErrorCode")
+}
+
+func (ec *executionContext) _MetafieldDeleteUserError_field(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldDeleteUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldDeleteUserError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldDeleteUserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldDeleteUserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetafieldDeleteUserError_message(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldDeleteUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldDeleteUserError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldDeleteUserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldDeleteUserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetafieldsSetUserError_code(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldsSetUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldsSetUserError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MetafieldsSetUserErrorCode) graphql.Marshaler {
+			return ec.marshalOMetafieldsSetUserErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserErrorCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldsSetUserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldsSetUserError", field, false, false, "MetafieldsSetUserErrorCode")
+}
+
+func (ec *executionContext) _MetafieldsSetUserError_elementIndex(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldsSetUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldsSetUserError_elementIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ElementIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldsSetUserError_elementIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldsSetUserError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetafieldsSetUserError_field(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldsSetUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldsSetUserError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldsSetUserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldsSetUserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetafieldsSetUserError_message(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldsSetUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldsSetUserError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldsSetUserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldsSetUserError", field, false, false, "String")
+}
+
 func (ec *executionContext) _MoneyV2_amount(ctx context.Context, field graphql.CollectedField, obj *model.MoneyV2) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22918,6 +23883,94 @@ func (ec *executionContext) fieldContext_Mutation_cartPaymentUpdate(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cartPaymentUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartMetafieldsSet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartMetafieldsSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartMetafieldsSet(ctx, fc.Args["metafields"].([]*model.CartMetafieldsSetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartMetafieldsSetPayload) graphql.Marshaler {
+			return ec.marshalOCartMetafieldsSetPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldsSetPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartMetafieldsSet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartMetafieldsSetPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartMetafieldsSet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartMetafieldDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartMetafieldDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartMetafieldDelete(ctx, fc.Args["input"].(model.CartMetafieldDeleteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartMetafieldDeletePayload) graphql.Marshaler {
+			return ec.marshalOCartMetafieldDeletePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldDeletePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartMetafieldDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartMetafieldDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartMetafieldDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31882,6 +32935,118 @@ func UnmarshalCartLineUpdateInput(ctx context.Context, raw any) (model.CartLineU
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCartMetafieldDeleteInput(ctx context.Context, obj any) (model.CartMetafieldDeleteInput, error) {
+	var it model.CartMetafieldDeleteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "ownerId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "ownerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartMetafieldDeleteInput unmarshals raw into the CartMetafieldDeleteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartMetafieldDeleteInput(ctx context.Context, raw any) (model.CartMetafieldDeleteInput, error) {
+	var out model.CartMetafieldDeleteInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartMetafieldDeleteInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartMetafieldsSetInput(ctx context.Context, obj any) (model.CartMetafieldsSetInput, error) {
+	var it model.CartMetafieldsSetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "ownerId", "type", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "ownerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartMetafieldsSetInput unmarshals raw into the CartMetafieldsSetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartMetafieldsSetInput(ctx context.Context, raw any) (model.CartMetafieldsSetInput, error) {
+	var out model.CartMetafieldsSetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartMetafieldsSetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCartPaymentInput(ctx context.Context, obj any) (model.CartPaymentInput, error) {
 	var it model.CartPaymentInput
 	if obj == nil {
@@ -32384,6 +33549,55 @@ func (ec *executionContext) unmarshalInputCustomerUpdateInput(ctx context.Contex
 func UnmarshalCustomerUpdateInput(ctx context.Context, raw any) (model.CustomerUpdateInput, error) {
 	var out model.CustomerUpdateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerUpdateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHasMetafieldsIdentifier(ctx context.Context, obj any) (model.HasMetafieldsIdentifier, error) {
+	var it model.HasMetafieldsIdentifier
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "namespace"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "namespace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespace"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Namespace = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHasMetafieldsIdentifier unmarshals raw into the HasMetafieldsIdentifier input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHasMetafieldsIdentifier(ctx context.Context, raw any) (model.HasMetafieldsIdentifier, error) {
+	var out model.HasMetafieldsIdentifier
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HasMetafieldsIdentifier", raw, &out)
 	return out, err
 }
 
@@ -33030,6 +34244,20 @@ func (ec *executionContext) _DisplayableError(ctx context.Context, sel ast.Selec
 			return graphql.Null
 		}
 		return ec._UserError(ctx, sel, obj)
+	case model.MetafieldsSetUserError:
+		return ec._MetafieldsSetUserError(ctx, sel, &obj)
+	case *model.MetafieldsSetUserError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MetafieldsSetUserError(ctx, sel, obj)
+	case model.MetafieldDeleteUserError:
+		return ec._MetafieldDeleteUserError(ctx, sel, &obj)
+	case *model.MetafieldDeleteUserError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MetafieldDeleteUserError(ctx, sel, obj)
 	case model.CustomerUserError:
 		return ec._CustomerUserError(ctx, sel, &obj)
 	case *model.CustomerUserError:
@@ -33161,6 +34389,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Order(ctx, sel, obj)
+	case *ent.CartMetafield:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Metafield(ctx, sel, obj)
 	case *ent.MenuItem:
 		if obj == nil {
 			return graphql.Null
@@ -34117,6 +35350,18 @@ func (ec *executionContext) _Cart(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Cart_deliveryGroups(ctx, field, obj)
+				})
+		case "metafield":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_metafield(ctx, field, obj)
+				})
+		case "metafields":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_metafields(ctx, field, obj)
 				})
 		case "appliedGiftCards":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -35494,6 +36739,82 @@ func (ec *executionContext) _CartLinesUpdatePayload(ctx context.Context, sel ast
 			}
 		case "warnings":
 			out.Values[i] = ec._CartLinesUpdatePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartMetafieldDeletePayloadImplementors = []string{"CartMetafieldDeletePayload"}
+
+func (ec *executionContext) _CartMetafieldDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartMetafieldDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartMetafieldDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartMetafieldDeletePayload")
+		case "deletedId":
+			out.Values[i] = ec._CartMetafieldDeletePayload_deletedId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartMetafieldDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartMetafieldsSetPayloadImplementors = []string{"CartMetafieldsSetPayload"}
+
+func (ec *executionContext) _CartMetafieldsSetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartMetafieldsSetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartMetafieldsSetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartMetafieldsSetPayload")
+		case "metafields":
+			out.Values[i] = ec._CartMetafieldsSetPayload_metafields(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartMetafieldsSetPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37736,6 +39057,161 @@ func (ec *executionContext) _MenuItem(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var metafieldImplementors = []string{"Metafield", "Node"}
+
+func (ec *executionContext) _Metafield(ctx context.Context, sel ast.SelectionSet, obj *ent.CartMetafield) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metafieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Metafield")
+		case "createdAt":
+			out.Values[i] = ec._Metafield_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Metafield_id(ctx, field, obj)
+				})
+		case "key":
+			out.Values[i] = ec._Metafield_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "namespace":
+			out.Values[i] = ec._Metafield_namespace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._Metafield_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Metafield_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._Metafield_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var metafieldDeleteUserErrorImplementors = []string{"MetafieldDeleteUserError", "DisplayableError"}
+
+func (ec *executionContext) _MetafieldDeleteUserError(ctx context.Context, sel ast.SelectionSet, obj *model.MetafieldDeleteUserError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metafieldDeleteUserErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetafieldDeleteUserError")
+		case "code":
+			out.Values[i] = ec._MetafieldDeleteUserError_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._MetafieldDeleteUserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._MetafieldDeleteUserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var metafieldsSetUserErrorImplementors = []string{"MetafieldsSetUserError", "DisplayableError"}
+
+func (ec *executionContext) _MetafieldsSetUserError(ctx context.Context, sel ast.SelectionSet, obj *model.MetafieldsSetUserError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metafieldsSetUserErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetafieldsSetUserError")
+		case "code":
+			out.Values[i] = ec._MetafieldsSetUserError_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "elementIndex":
+			out.Values[i] = ec._MetafieldsSetUserError_elementIndex(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._MetafieldsSetUserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._MetafieldsSetUserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var moneyV2Implementors = []string{"MoneyV2", "PricingValue"}
 
 func (ec *executionContext) _MoneyV2(ctx context.Context, sel ast.SelectionSet, obj *model.MoneyV2) graphql.Marshaler {
@@ -37887,6 +39363,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cartPaymentUpdate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cartPaymentUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartMetafieldsSet":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartMetafieldsSet(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartMetafieldDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartMetafieldDelete(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -41426,6 +42916,30 @@ func (ec *executionContext) unmarshalNCartLineUpdateInput2ᚖstorefrontᚋgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCartMetafieldDeleteInput2storefrontᚋgraphᚋmodelᚐCartMetafieldDeleteInput(ctx context.Context, v any) (model.CartMetafieldDeleteInput, error) {
+	res, err := ec.unmarshalInputCartMetafieldDeleteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCartMetafieldsSetInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldsSetInputᚄ(ctx context.Context, v any) ([]*model.CartMetafieldsSetInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CartMetafieldsSetInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartMetafieldsSetInput2ᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldsSetInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCartMetafieldsSetInput2ᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldsSetInput(ctx context.Context, v any) (*model.CartMetafieldsSetInput, error) {
+	res, err := ec.unmarshalInputCartMetafieldsSetInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCartPaymentInput2storefrontᚋgraphᚋmodelᚐCartPaymentInput(ctx context.Context, v any) (model.CartPaymentInput, error) {
 	res, err := ec.unmarshalInputCartPaymentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42111,6 +43625,25 @@ func (ec *executionContext) marshalNHTML2string(ctx context.Context, sel ast.Sel
 	return res
 }
 
+func (ec *executionContext) unmarshalNHasMetafieldsIdentifier2ᚕᚖstorefrontᚋgraphᚋmodelᚐHasMetafieldsIdentifierᚄ(ctx context.Context, v any) ([]*model.HasMetafieldsIdentifier, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.HasMetafieldsIdentifier, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHasMetafieldsIdentifier2ᚖstorefrontᚋgraphᚋmodelᚐHasMetafieldsIdentifier(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNHasMetafieldsIdentifier2ᚖstorefrontᚋgraphᚋmodelᚐHasMetafieldsIdentifier(ctx context.Context, v any) (*model.HasMetafieldsIdentifier, error) {
+	res, err := ec.unmarshalInputHasMetafieldsIdentifier(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42362,6 +43895,72 @@ func (ec *executionContext) marshalNMerchandise2storefrontᚋentᚐNoder(ctx con
 		return graphql.Null
 	}
 	return ec._Merchandise(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMetafield2ᚕᚖstorefrontᚋentᚐCartMetafield(ctx context.Context, sel ast.SelectionSet, v []*ent.CartMetafield) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOMetafield2ᚖstorefrontᚋentᚐCartMetafield(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMetafield2ᚖstorefrontᚋentᚐCartMetafield(ctx context.Context, sel ast.SelectionSet, v *ent.CartMetafield) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Metafield!")
+		return graphql.Null
+	}
+	return ec._Metafield(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMetafieldDeleteUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MetafieldDeleteUserError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetafieldDeleteUserError2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteUserError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMetafieldDeleteUserError2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteUserError(ctx context.Context, sel ast.SelectionSet, v *model.MetafieldDeleteUserError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MetafieldDeleteUserError!")
+		return graphql.Null
+	}
+	return ec._MetafieldDeleteUserError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMetafieldsSetUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MetafieldsSetUserError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetafieldsSetUserError2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMetafieldsSetUserError2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserError(ctx context.Context, sel ast.SelectionSet, v *model.MetafieldsSetUserError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MetafieldsSetUserError!")
+		return graphql.Null
+	}
+	return ec._MetafieldsSetUserError(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMoneyInput2ᚖstorefrontᚋgraphᚋmodelᚐMoneyInput(ctx context.Context, v any) (*model.MoneyInput, error) {
@@ -43577,6 +45176,20 @@ func (ec *executionContext) marshalOCartLinesUpdatePayload2ᚖstorefrontᚋgraph
 	return ec._CartLinesUpdatePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOCartMetafieldDeletePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartMetafieldDeletePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartMetafieldDeletePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartMetafieldsSetPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldsSetPayload(ctx context.Context, sel ast.SelectionSet, v *model.CartMetafieldsSetPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartMetafieldsSetPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCartNoteUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartNoteUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartNoteUpdatePayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -43991,6 +45604,64 @@ func (ec *executionContext) marshalOMenu2ᚖstorefrontᚋentᚐMenu(ctx context.
 		return graphql.Null
 	}
 	return ec._Menu(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMetafield2ᚕᚖstorefrontᚋentᚐCartMetafieldᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CartMetafield) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetafield2ᚖstorefrontᚋentᚐCartMetafield(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOMetafield2ᚖstorefrontᚋentᚐCartMetafield(ctx context.Context, sel ast.SelectionSet, v *ent.CartMetafield) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Metafield(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMetafieldDeleteErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteErrorCode(ctx context.Context, v any) (*model.MetafieldDeleteErrorCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MetafieldDeleteErrorCode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMetafieldDeleteErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteErrorCode(ctx context.Context, sel ast.SelectionSet, v *model.MetafieldDeleteErrorCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMetafieldsSetUserErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserErrorCode(ctx context.Context, v any) (*model.MetafieldsSetUserErrorCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MetafieldsSetUserErrorCode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMetafieldsSetUserErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserErrorCode(ctx context.Context, sel ast.SelectionSet, v *model.MetafieldsSetUserErrorCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx context.Context, sel ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {

@@ -412,6 +412,33 @@ type CartLinesUpdatePayload struct {
 	Warnings   []*CartWarning   `json:"warnings"`
 }
 
+type CartMetafieldDeleteInput struct {
+	Key string `json:"key"`
+	// The cart's ID.
+	OwnerID string `json:"ownerId"`
+}
+
+type CartMetafieldDeletePayload struct {
+	// The ID of the deleted metafield; `null` when refused.
+	DeletedID  *string                     `json:"deletedId,omitempty"`
+	UserErrors []*MetafieldDeleteUserError `json:"userErrors"`
+}
+
+type CartMetafieldsSetInput struct {
+	Key string `json:"key"`
+	// The cart's ID.
+	OwnerID string `json:"ownerId"`
+	// single_line_text_field, multi_line_text_field, json, number_integer, number_decimal, boolean, url or color.
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+type CartMetafieldsSetPayload struct {
+	// The metafields as set; `null` when refused.
+	Metafields []*ent.CartMetafield      `json:"metafields,omitempty"`
+	UserErrors []*MetafieldsSetUserError `json:"userErrors"`
+}
+
 type CartNoteUpdatePayload struct {
 	Cart       *cart.Cart       `json:"cart,omitempty"`
 	UserErrors []*CartUserError `json:"userErrors"`
@@ -701,6 +728,12 @@ type FulfillmentTrackingInfo struct {
 	URL    *string `json:"url,omitempty"`
 }
 
+// Names a metafield.
+type HasMetafieldsIdentifier struct {
+	Key       string  `json:"key"`
+	Namespace *string `json:"namespace,omitempty"`
+}
+
 // An image, with its size in pixels when known.
 type Image struct {
 	// Text that describes the image for people who cannot see it.
@@ -775,6 +808,24 @@ type MediaImage struct {
 func (MediaImage) IsMedia() {}
 
 func (MediaImage) IsNode() {}
+
+type MetafieldDeleteUserError struct {
+	Code    *MetafieldDeleteErrorCode `json:"code,omitempty"`
+	Field   []string                  `json:"field,omitempty"`
+	Message string                    `json:"message"`
+}
+
+func (MetafieldDeleteUserError) IsDisplayableError() {}
+
+type MetafieldsSetUserError struct {
+	Code *MetafieldsSetUserErrorCode `json:"code,omitempty"`
+	// The position of the refused input.
+	ElementIndex *int     `json:"elementIndex,omitempty"`
+	Field        []string `json:"field,omitempty"`
+	Message      string   `json:"message"`
+}
+
+func (MetafieldsSetUserError) IsDisplayableError() {}
 
 type MoneyInput struct {
 	Amount       string       `json:"amount"`
@@ -3470,6 +3521,134 @@ func (e *MenuItemType) UnmarshalJSON(b []byte) error {
 }
 
 func (e MenuItemType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MetafieldDeleteErrorCode string
+
+const (
+	MetafieldDeleteErrorCodeAppNotAuthorized      MetafieldDeleteErrorCode = "APP_NOT_AUTHORIZED"
+	MetafieldDeleteErrorCodeInvalidOwner          MetafieldDeleteErrorCode = "INVALID_OWNER"
+	MetafieldDeleteErrorCodeMetafieldDoesNotExist MetafieldDeleteErrorCode = "METAFIELD_DOES_NOT_EXIST"
+)
+
+var AllMetafieldDeleteErrorCode = []MetafieldDeleteErrorCode{
+	MetafieldDeleteErrorCodeAppNotAuthorized,
+	MetafieldDeleteErrorCodeInvalidOwner,
+	MetafieldDeleteErrorCodeMetafieldDoesNotExist,
+}
+
+func (e MetafieldDeleteErrorCode) IsValid() bool {
+	switch e {
+	case MetafieldDeleteErrorCodeAppNotAuthorized, MetafieldDeleteErrorCodeInvalidOwner, MetafieldDeleteErrorCodeMetafieldDoesNotExist:
+		return true
+	}
+	return false
+}
+
+func (e MetafieldDeleteErrorCode) String() string {
+	return string(e)
+}
+
+func (e *MetafieldDeleteErrorCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MetafieldDeleteErrorCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MetafieldDeleteErrorCode", str)
+	}
+	return nil
+}
+
+func (e MetafieldDeleteErrorCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MetafieldDeleteErrorCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MetafieldDeleteErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MetafieldsSetUserErrorCode string
+
+const (
+	MetafieldsSetUserErrorCodeAppNotAuthorized  MetafieldsSetUserErrorCode = "APP_NOT_AUTHORIZED"
+	MetafieldsSetUserErrorCodeBlank             MetafieldsSetUserErrorCode = "BLANK"
+	MetafieldsSetUserErrorCodeInclusion         MetafieldsSetUserErrorCode = "INCLUSION"
+	MetafieldsSetUserErrorCodeInvalidOwner      MetafieldsSetUserErrorCode = "INVALID_OWNER"
+	MetafieldsSetUserErrorCodeInvalidType       MetafieldsSetUserErrorCode = "INVALID_TYPE"
+	MetafieldsSetUserErrorCodeInvalidValue      MetafieldsSetUserErrorCode = "INVALID_VALUE"
+	MetafieldsSetUserErrorCodeLessThanOrEqualTo MetafieldsSetUserErrorCode = "LESS_THAN_OR_EQUAL_TO"
+	MetafieldsSetUserErrorCodePresent           MetafieldsSetUserErrorCode = "PRESENT"
+	MetafieldsSetUserErrorCodeTooLong           MetafieldsSetUserErrorCode = "TOO_LONG"
+	MetafieldsSetUserErrorCodeTooShort          MetafieldsSetUserErrorCode = "TOO_SHORT"
+)
+
+var AllMetafieldsSetUserErrorCode = []MetafieldsSetUserErrorCode{
+	MetafieldsSetUserErrorCodeAppNotAuthorized,
+	MetafieldsSetUserErrorCodeBlank,
+	MetafieldsSetUserErrorCodeInclusion,
+	MetafieldsSetUserErrorCodeInvalidOwner,
+	MetafieldsSetUserErrorCodeInvalidType,
+	MetafieldsSetUserErrorCodeInvalidValue,
+	MetafieldsSetUserErrorCodeLessThanOrEqualTo,
+	MetafieldsSetUserErrorCodePresent,
+	MetafieldsSetUserErrorCodeTooLong,
+	MetafieldsSetUserErrorCodeTooShort,
+}
+
+func (e MetafieldsSetUserErrorCode) IsValid() bool {
+	switch e {
+	case MetafieldsSetUserErrorCodeAppNotAuthorized, MetafieldsSetUserErrorCodeBlank, MetafieldsSetUserErrorCodeInclusion, MetafieldsSetUserErrorCodeInvalidOwner, MetafieldsSetUserErrorCodeInvalidType, MetafieldsSetUserErrorCodeInvalidValue, MetafieldsSetUserErrorCodeLessThanOrEqualTo, MetafieldsSetUserErrorCodePresent, MetafieldsSetUserErrorCodeTooLong, MetafieldsSetUserErrorCodeTooShort:
+		return true
+	}
+	return false
+}
+
+func (e MetafieldsSetUserErrorCode) String() string {
+	return string(e)
+}
+
+func (e *MetafieldsSetUserErrorCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MetafieldsSetUserErrorCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MetafieldsSetUserErrorCode", str)
+	}
+	return nil
+}
+
+func (e MetafieldsSetUserErrorCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MetafieldsSetUserErrorCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MetafieldsSetUserErrorCode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
