@@ -632,6 +632,22 @@ func TestBlogsAndArticles(t *testing.T) {
 			!strings.HasPrefix(a.ContentHtml, "<p>") || len([]rune(a.Content)) != 20 || got.Blog.Missing != nil {
 			t.Errorf("article: %+v", got.Blog)
 		}
+		// Blogs and articles are nodes too.
+		var ids struct {
+			Blog struct {
+				ID              string
+				ArticleByHandle struct{ ID string }
+			}
+		}
+		api.post(t, `{ blog(handle: "journal") { id articleByHandle(handle: "caring-for-linen") { id } } }`, nil).decode(t, &ids)
+		var nodes struct {
+			Nodes []*struct{ Title string }
+		}
+		api.post(t, `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Blog { title } ... on Article { title } } }`,
+			map[string]any{"ids": []string{ids.Blog.ID, ids.Blog.ArticleByHandle.ID}}).decode(t, &nodes)
+		if len(nodes.Nodes) != 2 || nodes.Nodes[0] == nil || nodes.Nodes[0].Title != "Journal" || nodes.Nodes[1] == nil || nodes.Nodes[1].Title != "Caring for Linen" {
+			t.Errorf("nodes: %+v", nodes.Nodes)
+		}
 		var pred struct {
 			PredictiveSearch struct {
 				Articles []struct {
