@@ -28,10 +28,24 @@ func TestAdminSettings(t *testing.T) {
 		if s := shop.ShopUpdate.Shop; s == nil || s.Name != "Renamed" || s.ContactEmail == nil || *s.ContactEmail != "hi@shop.example" {
 			t.Fatalf("shopUpdate: %+v", shop.ShopUpdate)
 		}
-		var sf struct{ Shop struct{ Name string } }
-		api.post(t, `{ shop { name } }`, nil).decode(t, &sf)
+		var sf struct {
+			Shop struct {
+				Name         string
+				RefundPolicy *struct{ Title, Body string }
+			}
+		}
+		api.post(t, `{ shop { name refundPolicy { title body } } }`, nil).decode(t, &sf)
 		if sf.Shop.Name != "Renamed" {
 			t.Errorf("storefront shop name %q", sf.Shop.Name)
+		}
+		// The policy set through the Admin API is the one the Storefront API serves.
+		if p := sf.Shop.RefundPolicy; p == nil || p.Body != "<p>30 days</p>" {
+			t.Errorf("storefront refund policy %+v, want the one shopUpdate set", p)
+		}
+		api.adminPost(t, key, `mutation { shopUpdate(input: {refundPolicy: null}) { userErrors { field code } } }`, nil)
+		api.post(t, `{ shop { name refundPolicy { title body } } }`, nil).decode(t, &sf)
+		if sf.Shop.RefundPolicy != nil {
+			t.Errorf("storefront refund policy %+v after it was removed", sf.Shop.RefundPolicy)
 		}
 		for _, c := range []struct{ in, code, field string }{
 			{`{contactEmail: "not an email"}`, "INVALID", "input.contactEmail"},

@@ -89,6 +89,26 @@ const searchQueryPerf = `query($n: Int!) { search(query: "product", first: $n, p
 	pageInfo { hasNextPage endCursor }
 } }`
 
+// clientsListingQuery lists products with the deprecated and localized fields public
+// storefronts (Hydrogen, hydrogen-react, Astro and SvelteKit starters) ask for.
+const clientsListingQuery = `query($n: Int!, $country: CountryCode) @inContext(country: $country, language: EN) {
+	localization { country { isoCode currency { isoCode } } availableCountries { isoCode } }
+	products(first: $n) { nodes { id
+		images(first: 3) { nodes { url originalSrc } }
+		variants(first: 3) { pageInfo { hasNextPage } nodes { priceV2 { amount } compareAtPriceV2 { amount } } }
+	} }
+	search(query: "product", first: $n) { nodes { ... on Product { handle featuredImage { url } variants(first: 2) { nodes { id } } } } }
+}`
+
+// variantSelectionQuery lists products with the variant selection fields of Hydrogen's
+// product page.
+const variantSelectionQuery = `query($n: Int!) { products(first: $n) { nodes { id
+	encodedVariantExistence encodedVariantAvailability
+	options { name optionValues { name firstSelectableVariant { id price { amount } } swatch { color } } }
+	selectedOrFirstAvailableVariant(selectedOptions: [{name: "Size", value: "M"}]) { id price { amount } }
+	adjacentVariants { id }
+} } }`
+
 // collectionFacetsQuery is a collection page with filters and facets.
 const collectionFacetsQuery = `query($n: Int!) { collection(handle: "c1") { products(first: $n, filters: [{available: true}]) {
 	nodes { handle variants(first: 3) { nodes { id } } }
@@ -115,6 +135,8 @@ func TestStatementsDoNotGrowWithPageSize(t *testing.T) {
 			{"search with facets", searchQueryPerf},
 			{"collection with facets", collectionFacetsQuery},
 			{"collections with products", collectionsQuery},
+			{"storefront clients' fields", clientsListingQuery},
+			{"variant selection", variantSelectionQuery},
 		} {
 			t.Run(q.name, func(t *testing.T) {
 				small := statements(t, api, q.query, map[string]any{"n": 5})

@@ -65,13 +65,16 @@ type Cart struct {
 type CartEdges struct {
 	// Lines holds the value of the lines edge.
 	Lines []*CartLine `json:"lines,omitempty"`
+	// Metafields holds the value of the metafields edge.
+	Metafields []*CartMetafield `json:"metafields,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
 	totalCount [1]map[string]int
 
-	namedLines map[string][]*CartLine
+	namedLines      map[string][]*CartLine
+	namedMetafields map[string][]*CartMetafield
 }
 
 // LinesOrErr returns the Lines value or an error if the edge
@@ -81,6 +84,15 @@ func (e CartEdges) LinesOrErr() ([]*CartLine, error) {
 		return e.Lines, nil
 	}
 	return nil, &NotLoadedError{edge: "lines"}
+}
+
+// MetafieldsOrErr returns the Metafields value or an error if the edge
+// was not loaded in eager-loading.
+func (e CartEdges) MetafieldsOrErr() ([]*CartMetafield, error) {
+	if e.loadedTypes[1] {
+		return e.Metafields, nil
+	}
+	return nil, &NotLoadedError{edge: "metafields"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -260,6 +272,11 @@ func (_m *Cart) QueryLines() *CartLineQuery {
 	return NewCartClient(_m.config).QueryLines(_m)
 }
 
+// QueryMetafields queries the "metafields" edge of the Cart entity.
+func (_m *Cart) QueryMetafields() *CartMetafieldQuery {
+	return NewCartClient(_m.config).QueryMetafields(_m)
+}
+
 // Update returns a builder for updating this Cart.
 // Note that you need to call Cart.Unwrap() before calling this method if this Cart
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -379,6 +396,30 @@ func (_m *Cart) appendNamedLines(name string, edges ...*CartLine) {
 		_m.Edges.namedLines[name] = []*CartLine{}
 	} else {
 		_m.Edges.namedLines[name] = append(_m.Edges.namedLines[name], edges...)
+	}
+}
+
+// NamedMetafields returns the Metafields named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Cart) NamedMetafields(name string) ([]*CartMetafield, error) {
+	if _m.Edges.namedMetafields == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMetafields[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Cart) appendNamedMetafields(name string, edges ...*CartMetafield) {
+	if _m.Edges.namedMetafields == nil {
+		_m.Edges.namedMetafields = make(map[string][]*CartMetafield)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMetafields[name] = []*CartMetafield{}
+	} else {
+		_m.Edges.namedMetafields[name] = append(_m.Edges.namedMetafields[name], edges...)
 	}
 }
 

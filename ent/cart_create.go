@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/schema"
 	"time"
 
@@ -251,6 +252,21 @@ func (_c *CartCreate) AddLines(v ...*CartLine) *CartCreate {
 	return _c.AddLineIDs(ids...)
 }
 
+// AddMetafieldIDs adds the "metafields" edge to the CartMetafield entity by IDs.
+func (_c *CartCreate) AddMetafieldIDs(ids ...int) *CartCreate {
+	_c.mutation.AddMetafieldIDs(ids...)
+	return _c
+}
+
+// AddMetafields adds the "metafields" edges to the CartMetafield entity.
+func (_c *CartCreate) AddMetafields(v ...*CartMetafield) *CartCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMetafieldIDs(ids...)
+}
+
 // Mutation returns the CartMutation object of the builder.
 func (_c *CartCreate) Mutation() *CartMutation {
 	return _c.mutation
@@ -433,6 +449,22 @@ func (_c *CartCreate) createSpec() (*Cart, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(cartline.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MetafieldsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cart.MetafieldsTable,
+			Columns: []string{cart.MetafieldsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cartmetafield.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

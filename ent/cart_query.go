@@ -9,6 +9,7 @@ import (
 	"math"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/predicate"
 
 	"entgo.io/ent"
@@ -21,14 +22,16 @@ import (
 // CartQuery is the builder for querying Cart entities.
 type CartQuery struct {
 	config
-	ctx            *QueryContext
-	order          []cart.OrderOption
-	inters         []Interceptor
-	predicates     []predicate.Cart
-	withLines      *CartLineQuery
-	loadTotal      []func(context.Context, []*Cart) error
-	modifiers      []func(*sql.Selector)
-	withNamedLines map[string]*CartLineQuery
+	ctx                 *QueryContext
+	order               []cart.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.Cart
+	withLines           *CartLineQuery
+	withMetafields      *CartMetafieldQuery
+	loadTotal           []func(context.Context, []*Cart) error
+	modifiers           []func(*sql.Selector)
+	withNamedLines      map[string]*CartLineQuery
+	withNamedMetafields map[string]*CartMetafieldQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -80,6 +83,28 @@ func (_q *CartQuery) QueryLines() *CartLineQuery {
 			sqlgraph.From(cart.Table, cart.FieldID, selector),
 			sqlgraph.To(cartline.Table, cartline.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, cart.LinesTable, cart.LinesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMetafields chains the current query on the "metafields" edge.
+func (_q *CartQuery) QueryMetafields() *CartMetafieldQuery {
+	query := (&CartMetafieldClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cart.Table, cart.FieldID, selector),
+			sqlgraph.To(cartmetafield.Table, cartmetafield.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, cart.MetafieldsTable, cart.MetafieldsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -274,12 +299,13 @@ func (_q *CartQuery) Clone() *CartQuery {
 		return nil
 	}
 	return &CartQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]cart.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Cart{}, _q.predicates...),
-		withLines:  _q.withLines.Clone(),
+		config:         _q.config,
+		ctx:            _q.ctx.Clone(),
+		order:          append([]cart.OrderOption{}, _q.order...),
+		inters:         append([]Interceptor{}, _q.inters...),
+		predicates:     append([]predicate.Cart{}, _q.predicates...),
+		withLines:      _q.withLines.Clone(),
+		withMetafields: _q.withMetafields.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -295,6 +321,17 @@ func (_q *CartQuery) WithLines(opts ...func(*CartLineQuery)) *CartQuery {
 		opt(query)
 	}
 	_q.withLines = query
+	return _q
+}
+
+// WithMetafields tells the query-builder to eager-load the nodes that are connected to
+// the "metafields" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CartQuery) WithMetafields(opts ...func(*CartMetafieldQuery)) *CartQuery {
+	query := (&CartMetafieldClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMetafields = query
 	return _q
 }
 
@@ -376,8 +413,9 @@ func (_q *CartQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cart, e
 	var (
 		nodes       = []*Cart{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withLines != nil,
+			_q.withMetafields != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -408,10 +446,24 @@ func (_q *CartQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cart, e
 			return nil, err
 		}
 	}
+	if query := _q.withMetafields; query != nil {
+		if err := _q.loadMetafields(ctx, query, nodes,
+			func(n *Cart) { n.Edges.Metafields = []*CartMetafield{} },
+			func(n *Cart, e *CartMetafield) { n.Edges.Metafields = append(n.Edges.Metafields, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedLines {
 		if err := _q.loadLines(ctx, query, nodes,
 			func(n *Cart) { n.appendNamedLines(name) },
 			func(n *Cart, e *CartLine) { n.appendNamedLines(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMetafields {
+		if err := _q.loadMetafields(ctx, query, nodes,
+			func(n *Cart) { n.appendNamedMetafields(name) },
+			func(n *Cart, e *CartMetafield) { n.appendNamedMetafields(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -438,6 +490,36 @@ func (_q *CartQuery) loadLines(ctx context.Context, query *CartLineQuery, nodes 
 	}
 	query.Where(predicate.CartLine(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(cart.LinesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CartID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "cart_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *CartQuery) loadMetafields(ctx context.Context, query *CartMetafieldQuery, nodes []*Cart, init func(*Cart), assign func(*Cart, *CartMetafield)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Cart)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(cartmetafield.FieldCartID)
+	}
+	query.Where(predicate.CartMetafield(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(cart.MetafieldsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -584,6 +666,20 @@ func (_q *CartQuery) WithNamedLines(name string, opts ...func(*CartLineQuery)) *
 		_q.withNamedLines = make(map[string]*CartLineQuery)
 	}
 	_q.withNamedLines[name] = query
+	return _q
+}
+
+// WithNamedMetafields tells the query-builder to eager-load the nodes that are connected to the "metafields"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CartQuery) WithNamedMetafields(name string, opts ...func(*CartMetafieldQuery)) *CartQuery {
+	query := (&CartMetafieldClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMetafields == nil {
+		_q.withNamedMetafields = make(map[string]*CartMetafieldQuery)
+	}
+	_q.withNamedMetafields[name] = query
 	return _q
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/predicate"
 	"storefront/ent/schema"
 	"time"
@@ -335,6 +336,21 @@ func (_u *CartUpdate) AddLines(v ...*CartLine) *CartUpdate {
 	return _u.AddLineIDs(ids...)
 }
 
+// AddMetafieldIDs adds the "metafields" edge to the CartMetafield entity by IDs.
+func (_u *CartUpdate) AddMetafieldIDs(ids ...int) *CartUpdate {
+	_u.mutation.AddMetafieldIDs(ids...)
+	return _u
+}
+
+// AddMetafields adds the "metafields" edges to the CartMetafield entity.
+func (_u *CartUpdate) AddMetafields(v ...*CartMetafield) *CartUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMetafieldIDs(ids...)
+}
+
 // Mutation returns the CartMutation object of the builder.
 func (_u *CartUpdate) Mutation() *CartMutation {
 	return _u.mutation
@@ -359,6 +375,27 @@ func (_u *CartUpdate) RemoveLines(v ...*CartLine) *CartUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveLineIDs(ids...)
+}
+
+// ClearMetafields clears all "metafields" edges to the CartMetafield entity.
+func (_u *CartUpdate) ClearMetafields() *CartUpdate {
+	_u.mutation.ClearMetafields()
+	return _u
+}
+
+// RemoveMetafieldIDs removes the "metafields" edge to CartMetafield entities by IDs.
+func (_u *CartUpdate) RemoveMetafieldIDs(ids ...int) *CartUpdate {
+	_u.mutation.RemoveMetafieldIDs(ids...)
+	return _u
+}
+
+// RemoveMetafields removes "metafields" edges to CartMetafield entities.
+func (_u *CartUpdate) RemoveMetafields(v ...*CartMetafield) *CartUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMetafieldIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -566,6 +603,51 @@ func (_u *CartUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(cartline.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MetafieldsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cart.MetafieldsTable,
+			Columns: []string{cart.MetafieldsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cartmetafield.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMetafieldsIDs(); len(nodes) > 0 && !_u.mutation.MetafieldsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cart.MetafieldsTable,
+			Columns: []string{cart.MetafieldsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cartmetafield.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MetafieldsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cart.MetafieldsTable,
+			Columns: []string{cart.MetafieldsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cartmetafield.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -898,6 +980,21 @@ func (_u *CartUpdateOne) AddLines(v ...*CartLine) *CartUpdateOne {
 	return _u.AddLineIDs(ids...)
 }
 
+// AddMetafieldIDs adds the "metafields" edge to the CartMetafield entity by IDs.
+func (_u *CartUpdateOne) AddMetafieldIDs(ids ...int) *CartUpdateOne {
+	_u.mutation.AddMetafieldIDs(ids...)
+	return _u
+}
+
+// AddMetafields adds the "metafields" edges to the CartMetafield entity.
+func (_u *CartUpdateOne) AddMetafields(v ...*CartMetafield) *CartUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMetafieldIDs(ids...)
+}
+
 // Mutation returns the CartMutation object of the builder.
 func (_u *CartUpdateOne) Mutation() *CartMutation {
 	return _u.mutation
@@ -922,6 +1019,27 @@ func (_u *CartUpdateOne) RemoveLines(v ...*CartLine) *CartUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveLineIDs(ids...)
+}
+
+// ClearMetafields clears all "metafields" edges to the CartMetafield entity.
+func (_u *CartUpdateOne) ClearMetafields() *CartUpdateOne {
+	_u.mutation.ClearMetafields()
+	return _u
+}
+
+// RemoveMetafieldIDs removes the "metafields" edge to CartMetafield entities by IDs.
+func (_u *CartUpdateOne) RemoveMetafieldIDs(ids ...int) *CartUpdateOne {
+	_u.mutation.RemoveMetafieldIDs(ids...)
+	return _u
+}
+
+// RemoveMetafields removes "metafields" edges to CartMetafield entities.
+func (_u *CartUpdateOne) RemoveMetafields(v ...*CartMetafield) *CartUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMetafieldIDs(ids...)
 }
 
 // Where appends a list predicates to the CartUpdate builder.
@@ -1159,6 +1277,51 @@ func (_u *CartUpdateOne) sqlSave(ctx context.Context) (_node *Cart, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(cartline.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MetafieldsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cart.MetafieldsTable,
+			Columns: []string{cart.MetafieldsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cartmetafield.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMetafieldsIDs(); len(nodes) > 0 && !_u.mutation.MetafieldsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cart.MetafieldsTable,
+			Columns: []string{cart.MetafieldsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cartmetafield.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MetafieldsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cart.MetafieldsTable,
+			Columns: []string{cart.MetafieldsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cartmetafield.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -12,12 +12,16 @@ import (
 	"storefront/ent/migrate"
 
 	"storefront/ent/apikey"
+	"storefront/ent/article"
 	"storefront/ent/auditevent"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -42,7 +46,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -59,18 +65,26 @@ type Client struct {
 	Schema *migrate.Schema
 	// APIKey is the client for interacting with the APIKey builders.
 	APIKey *APIKeyClient
+	// Article is the client for interacting with the Article builders.
+	Article *ArticleClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// Blog is the client for interacting with the Blog builders.
+	Blog *BlogClient
 	// Cart is the client for interacting with the Cart builders.
 	Cart *CartClient
 	// CartLine is the client for interacting with the CartLine builders.
 	CartLine *CartLineClient
+	// CartMetafield is the client for interacting with the CartMetafield builders.
+	CartMetafield *CartMetafieldClient
 	// Collection is the client for interacting with the Collection builders.
 	Collection *CollectionClient
 	// CollectionProduct is the client for interacting with the CollectionProduct builders.
 	CollectionProduct *CollectionProductClient
 	// CompletionAttempt is the client for interacting with the CompletionAttempt builders.
 	CompletionAttempt *CompletionAttemptClient
+	// ContentImage is the client for interacting with the ContentImage builders.
+	ContentImage *ContentImageClient
 	// Counter is the client for interacting with the Counter builders.
 	Counter *CounterClient
 	// Customer is the client for interacting with the Customer builders.
@@ -119,8 +133,12 @@ type Client struct {
 	ShippingRate *ShippingRateClient
 	// Shop is the client for interacting with the Shop builders.
 	Shop *ShopClient
+	// ShopPolicy is the client for interacting with the ShopPolicy builders.
+	ShopPolicy *ShopPolicyClient
 	// TaxRate is the client for interacting with the TaxRate builders.
 	TaxRate *TaxRateClient
+	// UrlRedirect is the client for interacting with the UrlRedirect builders.
+	UrlRedirect *UrlRedirectClient
 	// additional fields for node api
 	tables tables
 }
@@ -135,12 +153,16 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIKey = NewAPIKeyClient(c.config)
+	c.Article = NewArticleClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
+	c.Blog = NewBlogClient(c.config)
 	c.Cart = NewCartClient(c.config)
 	c.CartLine = NewCartLineClient(c.config)
+	c.CartMetafield = NewCartMetafieldClient(c.config)
 	c.Collection = NewCollectionClient(c.config)
 	c.CollectionProduct = NewCollectionProductClient(c.config)
 	c.CompletionAttempt = NewCompletionAttemptClient(c.config)
+	c.ContentImage = NewContentImageClient(c.config)
 	c.Counter = NewCounterClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
 	c.CustomerAccessToken = NewCustomerAccessTokenClient(c.config)
@@ -165,7 +187,9 @@ func (c *Client) init() {
 	c.SearchTerm = NewSearchTermClient(c.config)
 	c.ShippingRate = NewShippingRateClient(c.config)
 	c.Shop = NewShopClient(c.config)
+	c.ShopPolicy = NewShopPolicyClient(c.config)
 	c.TaxRate = NewTaxRateClient(c.config)
+	c.UrlRedirect = NewUrlRedirectClient(c.config)
 }
 
 type (
@@ -259,12 +283,16 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ctx:                 ctx,
 		config:              cfg,
 		APIKey:              NewAPIKeyClient(cfg),
+		Article:             NewArticleClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
+		Blog:                NewBlogClient(cfg),
 		Cart:                NewCartClient(cfg),
 		CartLine:            NewCartLineClient(cfg),
+		CartMetafield:       NewCartMetafieldClient(cfg),
 		Collection:          NewCollectionClient(cfg),
 		CollectionProduct:   NewCollectionProductClient(cfg),
 		CompletionAttempt:   NewCompletionAttemptClient(cfg),
+		ContentImage:        NewContentImageClient(cfg),
 		Counter:             NewCounterClient(cfg),
 		Customer:            NewCustomerClient(cfg),
 		CustomerAccessToken: NewCustomerAccessTokenClient(cfg),
@@ -289,7 +317,9 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		SearchTerm:          NewSearchTermClient(cfg),
 		ShippingRate:        NewShippingRateClient(cfg),
 		Shop:                NewShopClient(cfg),
+		ShopPolicy:          NewShopPolicyClient(cfg),
 		TaxRate:             NewTaxRateClient(cfg),
+		UrlRedirect:         NewUrlRedirectClient(cfg),
 	}, nil
 }
 
@@ -310,12 +340,16 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ctx:                 ctx,
 		config:              cfg,
 		APIKey:              NewAPIKeyClient(cfg),
+		Article:             NewArticleClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
+		Blog:                NewBlogClient(cfg),
 		Cart:                NewCartClient(cfg),
 		CartLine:            NewCartLineClient(cfg),
+		CartMetafield:       NewCartMetafieldClient(cfg),
 		Collection:          NewCollectionClient(cfg),
 		CollectionProduct:   NewCollectionProductClient(cfg),
 		CompletionAttempt:   NewCompletionAttemptClient(cfg),
+		ContentImage:        NewContentImageClient(cfg),
 		Counter:             NewCounterClient(cfg),
 		Customer:            NewCustomerClient(cfg),
 		CustomerAccessToken: NewCustomerAccessTokenClient(cfg),
@@ -340,7 +374,9 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		SearchTerm:          NewSearchTermClient(cfg),
 		ShippingRate:        NewShippingRateClient(cfg),
 		Shop:                NewShopClient(cfg),
+		ShopPolicy:          NewShopPolicyClient(cfg),
 		TaxRate:             NewTaxRateClient(cfg),
+		UrlRedirect:         NewUrlRedirectClient(cfg),
 	}, nil
 }
 
@@ -370,13 +406,14 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.AuditEvent, c.Cart, c.CartLine, c.Collection, c.CollectionProduct,
-		c.CompletionAttempt, c.Counter, c.Customer, c.CustomerAccessToken,
-		c.DiscountCode, c.DiscountRedemption, c.Event, c.Fulfillment,
-		c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem,
-		c.Order, c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
-		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.SearchTerm,
-		c.ShippingRate, c.Shop, c.TaxRate,
+		c.APIKey, c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
+		c.Collection, c.CollectionProduct, c.CompletionAttempt, c.ContentImage,
+		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
+		c.DiscountRedemption, c.Event, c.Fulfillment, c.InventoryAdjustment,
+		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
+		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
+		c.ProductOptionValue, c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop,
+		c.ShopPolicy, c.TaxRate, c.UrlRedirect,
 	} {
 		n.Use(hooks...)
 	}
@@ -386,13 +423,14 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.AuditEvent, c.Cart, c.CartLine, c.Collection, c.CollectionProduct,
-		c.CompletionAttempt, c.Counter, c.Customer, c.CustomerAccessToken,
-		c.DiscountCode, c.DiscountRedemption, c.Event, c.Fulfillment,
-		c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem,
-		c.Order, c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
-		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.SearchTerm,
-		c.ShippingRate, c.Shop, c.TaxRate,
+		c.APIKey, c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
+		c.Collection, c.CollectionProduct, c.CompletionAttempt, c.ContentImage,
+		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
+		c.DiscountRedemption, c.Event, c.Fulfillment, c.InventoryAdjustment,
+		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
+		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
+		c.ProductOptionValue, c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop,
+		c.ShopPolicy, c.TaxRate, c.UrlRedirect,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -403,18 +441,26 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *APIKeyMutation:
 		return c.APIKey.mutate(ctx, m)
+	case *ArticleMutation:
+		return c.Article.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
+	case *BlogMutation:
+		return c.Blog.mutate(ctx, m)
 	case *CartMutation:
 		return c.Cart.mutate(ctx, m)
 	case *CartLineMutation:
 		return c.CartLine.mutate(ctx, m)
+	case *CartMetafieldMutation:
+		return c.CartMetafield.mutate(ctx, m)
 	case *CollectionMutation:
 		return c.Collection.mutate(ctx, m)
 	case *CollectionProductMutation:
 		return c.CollectionProduct.mutate(ctx, m)
 	case *CompletionAttemptMutation:
 		return c.CompletionAttempt.mutate(ctx, m)
+	case *ContentImageMutation:
+		return c.ContentImage.mutate(ctx, m)
 	case *CounterMutation:
 		return c.Counter.mutate(ctx, m)
 	case *CustomerMutation:
@@ -463,8 +509,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ShippingRate.mutate(ctx, m)
 	case *ShopMutation:
 		return c.Shop.mutate(ctx, m)
+	case *ShopPolicyMutation:
+		return c.ShopPolicy.mutate(ctx, m)
 	case *TaxRateMutation:
 		return c.TaxRate.mutate(ctx, m)
+	case *UrlRedirectMutation:
+		return c.UrlRedirect.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -603,6 +653,171 @@ func (c *APIKeyClient) mutate(ctx context.Context, m *APIKeyMutation) (Value, er
 	}
 }
 
+// ArticleClient is a client for the Article schema.
+type ArticleClient struct {
+	config
+}
+
+// NewArticleClient returns a client for the Article from the given config.
+func NewArticleClient(c config) *ArticleClient {
+	return &ArticleClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `article.Hooks(f(g(h())))`.
+func (c *ArticleClient) Use(hooks ...Hook) {
+	c.hooks.Article = append(c.hooks.Article, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `article.Intercept(f(g(h())))`.
+func (c *ArticleClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Article = append(c.inters.Article, interceptors...)
+}
+
+// Create returns a builder for creating a Article entity.
+func (c *ArticleClient) Create() *ArticleCreate {
+	mutation := newArticleMutation(c.config, OpCreate)
+	return &ArticleCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Article entities.
+func (c *ArticleClient) CreateBulk(builders ...*ArticleCreate) *ArticleCreateBulk {
+	return &ArticleCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ArticleClient) MapCreateBulk(slice any, setFunc func(*ArticleCreate, int)) *ArticleCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ArticleCreateBulk{err: fmt.Errorf("calling to ArticleClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ArticleCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ArticleCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Article.
+func (c *ArticleClient) Update() *ArticleUpdate {
+	mutation := newArticleMutation(c.config, OpUpdate)
+	return &ArticleUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ArticleClient) UpdateOne(_m *Article) *ArticleUpdateOne {
+	mutation := newArticleMutation(c.config, OpUpdateOne, withArticle(_m))
+	return &ArticleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ArticleClient) UpdateOneID(id int) *ArticleUpdateOne {
+	mutation := newArticleMutation(c.config, OpUpdateOne, withArticleID(id))
+	return &ArticleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Article.
+func (c *ArticleClient) Delete() *ArticleDelete {
+	mutation := newArticleMutation(c.config, OpDelete)
+	return &ArticleDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ArticleClient) DeleteOne(_m *Article) *ArticleDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ArticleClient) DeleteOneID(id int) *ArticleDeleteOne {
+	builder := c.Delete().Where(article.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ArticleDeleteOne{builder}
+}
+
+// Query returns a query builder for Article.
+func (c *ArticleClient) Query() *ArticleQuery {
+	return &ArticleQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeArticle},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Article entity by its id.
+func (c *ArticleClient) Get(ctx context.Context, id int) (*Article, error) {
+	return c.Query().Where(article.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ArticleClient) GetX(ctx context.Context, id int) *Article {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBlog queries the blog edge of a Article.
+func (c *ArticleClient) QueryBlog(_m *Article) *BlogQuery {
+	query := (&BlogClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(article.Table, article.FieldID, id),
+			sqlgraph.To(blog.Table, blog.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, article.BlogTable, article.BlogColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryImage queries the image edge of a Article.
+func (c *ArticleClient) QueryImage(_m *Article) *ContentImageQuery {
+	query := (&ContentImageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(article.Table, article.FieldID, id),
+			sqlgraph.To(contentimage.Table, contentimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, article.ImageTable, article.ImageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ArticleClient) Hooks() []Hook {
+	return c.hooks.Article
+}
+
+// Interceptors returns the client interceptors.
+func (c *ArticleClient) Interceptors() []Interceptor {
+	return c.inters.Article
+}
+
+func (c *ArticleClient) mutate(ctx context.Context, m *ArticleMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ArticleCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ArticleUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ArticleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ArticleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Article mutation op: %q", m.Op())
+	}
+}
+
 // AuditEventClient is a client for the AuditEvent schema.
 type AuditEventClient struct {
 	config
@@ -736,6 +951,155 @@ func (c *AuditEventClient) mutate(ctx context.Context, m *AuditEventMutation) (V
 	}
 }
 
+// BlogClient is a client for the Blog schema.
+type BlogClient struct {
+	config
+}
+
+// NewBlogClient returns a client for the Blog from the given config.
+func NewBlogClient(c config) *BlogClient {
+	return &BlogClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `blog.Hooks(f(g(h())))`.
+func (c *BlogClient) Use(hooks ...Hook) {
+	c.hooks.Blog = append(c.hooks.Blog, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `blog.Intercept(f(g(h())))`.
+func (c *BlogClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Blog = append(c.inters.Blog, interceptors...)
+}
+
+// Create returns a builder for creating a Blog entity.
+func (c *BlogClient) Create() *BlogCreate {
+	mutation := newBlogMutation(c.config, OpCreate)
+	return &BlogCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Blog entities.
+func (c *BlogClient) CreateBulk(builders ...*BlogCreate) *BlogCreateBulk {
+	return &BlogCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BlogClient) MapCreateBulk(slice any, setFunc func(*BlogCreate, int)) *BlogCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BlogCreateBulk{err: fmt.Errorf("calling to BlogClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BlogCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BlogCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Blog.
+func (c *BlogClient) Update() *BlogUpdate {
+	mutation := newBlogMutation(c.config, OpUpdate)
+	return &BlogUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BlogClient) UpdateOne(_m *Blog) *BlogUpdateOne {
+	mutation := newBlogMutation(c.config, OpUpdateOne, withBlog(_m))
+	return &BlogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BlogClient) UpdateOneID(id int) *BlogUpdateOne {
+	mutation := newBlogMutation(c.config, OpUpdateOne, withBlogID(id))
+	return &BlogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Blog.
+func (c *BlogClient) Delete() *BlogDelete {
+	mutation := newBlogMutation(c.config, OpDelete)
+	return &BlogDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BlogClient) DeleteOne(_m *Blog) *BlogDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BlogClient) DeleteOneID(id int) *BlogDeleteOne {
+	builder := c.Delete().Where(blog.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BlogDeleteOne{builder}
+}
+
+// Query returns a query builder for Blog.
+func (c *BlogClient) Query() *BlogQuery {
+	return &BlogQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBlog},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Blog entity by its id.
+func (c *BlogClient) Get(ctx context.Context, id int) (*Blog, error) {
+	return c.Query().Where(blog.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BlogClient) GetX(ctx context.Context, id int) *Blog {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryArticles queries the articles edge of a Blog.
+func (c *BlogClient) QueryArticles(_m *Blog) *ArticleQuery {
+	query := (&ArticleClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(blog.Table, blog.FieldID, id),
+			sqlgraph.To(article.Table, article.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, blog.ArticlesTable, blog.ArticlesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *BlogClient) Hooks() []Hook {
+	return c.hooks.Blog
+}
+
+// Interceptors returns the client interceptors.
+func (c *BlogClient) Interceptors() []Interceptor {
+	return c.inters.Blog
+}
+
+func (c *BlogClient) mutate(ctx context.Context, m *BlogMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BlogCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BlogUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BlogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BlogDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Blog mutation op: %q", m.Op())
+	}
+}
+
 // CartClient is a client for the Cart schema.
 type CartClient struct {
 	config
@@ -853,6 +1217,22 @@ func (c *CartClient) QueryLines(_m *Cart) *CartLineQuery {
 			sqlgraph.From(cart.Table, cart.FieldID, id),
 			sqlgraph.To(cartline.Table, cartline.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, cart.LinesTable, cart.LinesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMetafields queries the metafields edge of a Cart.
+func (c *CartClient) QueryMetafields(_m *Cart) *CartMetafieldQuery {
+	query := (&CartMetafieldClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cart.Table, cart.FieldID, id),
+			sqlgraph.To(cartmetafield.Table, cartmetafield.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, cart.MetafieldsTable, cart.MetafieldsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1047,6 +1427,155 @@ func (c *CartLineClient) mutate(ctx context.Context, m *CartLineMutation) (Value
 		return (&CartLineDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CartLine mutation op: %q", m.Op())
+	}
+}
+
+// CartMetafieldClient is a client for the CartMetafield schema.
+type CartMetafieldClient struct {
+	config
+}
+
+// NewCartMetafieldClient returns a client for the CartMetafield from the given config.
+func NewCartMetafieldClient(c config) *CartMetafieldClient {
+	return &CartMetafieldClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `cartmetafield.Hooks(f(g(h())))`.
+func (c *CartMetafieldClient) Use(hooks ...Hook) {
+	c.hooks.CartMetafield = append(c.hooks.CartMetafield, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `cartmetafield.Intercept(f(g(h())))`.
+func (c *CartMetafieldClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CartMetafield = append(c.inters.CartMetafield, interceptors...)
+}
+
+// Create returns a builder for creating a CartMetafield entity.
+func (c *CartMetafieldClient) Create() *CartMetafieldCreate {
+	mutation := newCartMetafieldMutation(c.config, OpCreate)
+	return &CartMetafieldCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CartMetafield entities.
+func (c *CartMetafieldClient) CreateBulk(builders ...*CartMetafieldCreate) *CartMetafieldCreateBulk {
+	return &CartMetafieldCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CartMetafieldClient) MapCreateBulk(slice any, setFunc func(*CartMetafieldCreate, int)) *CartMetafieldCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CartMetafieldCreateBulk{err: fmt.Errorf("calling to CartMetafieldClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CartMetafieldCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CartMetafieldCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CartMetafield.
+func (c *CartMetafieldClient) Update() *CartMetafieldUpdate {
+	mutation := newCartMetafieldMutation(c.config, OpUpdate)
+	return &CartMetafieldUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CartMetafieldClient) UpdateOne(_m *CartMetafield) *CartMetafieldUpdateOne {
+	mutation := newCartMetafieldMutation(c.config, OpUpdateOne, withCartMetafield(_m))
+	return &CartMetafieldUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CartMetafieldClient) UpdateOneID(id int) *CartMetafieldUpdateOne {
+	mutation := newCartMetafieldMutation(c.config, OpUpdateOne, withCartMetafieldID(id))
+	return &CartMetafieldUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CartMetafield.
+func (c *CartMetafieldClient) Delete() *CartMetafieldDelete {
+	mutation := newCartMetafieldMutation(c.config, OpDelete)
+	return &CartMetafieldDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CartMetafieldClient) DeleteOne(_m *CartMetafield) *CartMetafieldDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CartMetafieldClient) DeleteOneID(id int) *CartMetafieldDeleteOne {
+	builder := c.Delete().Where(cartmetafield.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CartMetafieldDeleteOne{builder}
+}
+
+// Query returns a query builder for CartMetafield.
+func (c *CartMetafieldClient) Query() *CartMetafieldQuery {
+	return &CartMetafieldQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCartMetafield},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CartMetafield entity by its id.
+func (c *CartMetafieldClient) Get(ctx context.Context, id int) (*CartMetafield, error) {
+	return c.Query().Where(cartmetafield.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CartMetafieldClient) GetX(ctx context.Context, id int) *CartMetafield {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCart queries the cart edge of a CartMetafield.
+func (c *CartMetafieldClient) QueryCart(_m *CartMetafield) *CartQuery {
+	query := (&CartClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cartmetafield.Table, cartmetafield.FieldID, id),
+			sqlgraph.To(cart.Table, cart.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, cartmetafield.CartTable, cartmetafield.CartColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CartMetafieldClient) Hooks() []Hook {
+	return c.hooks.CartMetafield
+}
+
+// Interceptors returns the client interceptors.
+func (c *CartMetafieldClient) Interceptors() []Interceptor {
+	return c.inters.CartMetafield
+}
+
+func (c *CartMetafieldClient) mutate(ctx context.Context, m *CartMetafieldMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CartMetafieldCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CartMetafieldUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CartMetafieldUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CartMetafieldDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CartMetafield mutation op: %q", m.Op())
 	}
 }
 
@@ -1461,6 +1990,139 @@ func (c *CompletionAttemptClient) mutate(ctx context.Context, m *CompletionAttem
 		return (&CompletionAttemptDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CompletionAttempt mutation op: %q", m.Op())
+	}
+}
+
+// ContentImageClient is a client for the ContentImage schema.
+type ContentImageClient struct {
+	config
+}
+
+// NewContentImageClient returns a client for the ContentImage from the given config.
+func NewContentImageClient(c config) *ContentImageClient {
+	return &ContentImageClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `contentimage.Hooks(f(g(h())))`.
+func (c *ContentImageClient) Use(hooks ...Hook) {
+	c.hooks.ContentImage = append(c.hooks.ContentImage, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `contentimage.Intercept(f(g(h())))`.
+func (c *ContentImageClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ContentImage = append(c.inters.ContentImage, interceptors...)
+}
+
+// Create returns a builder for creating a ContentImage entity.
+func (c *ContentImageClient) Create() *ContentImageCreate {
+	mutation := newContentImageMutation(c.config, OpCreate)
+	return &ContentImageCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ContentImage entities.
+func (c *ContentImageClient) CreateBulk(builders ...*ContentImageCreate) *ContentImageCreateBulk {
+	return &ContentImageCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ContentImageClient) MapCreateBulk(slice any, setFunc func(*ContentImageCreate, int)) *ContentImageCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ContentImageCreateBulk{err: fmt.Errorf("calling to ContentImageClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ContentImageCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ContentImageCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ContentImage.
+func (c *ContentImageClient) Update() *ContentImageUpdate {
+	mutation := newContentImageMutation(c.config, OpUpdate)
+	return &ContentImageUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ContentImageClient) UpdateOne(_m *ContentImage) *ContentImageUpdateOne {
+	mutation := newContentImageMutation(c.config, OpUpdateOne, withContentImage(_m))
+	return &ContentImageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ContentImageClient) UpdateOneID(id int) *ContentImageUpdateOne {
+	mutation := newContentImageMutation(c.config, OpUpdateOne, withContentImageID(id))
+	return &ContentImageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ContentImage.
+func (c *ContentImageClient) Delete() *ContentImageDelete {
+	mutation := newContentImageMutation(c.config, OpDelete)
+	return &ContentImageDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ContentImageClient) DeleteOne(_m *ContentImage) *ContentImageDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ContentImageClient) DeleteOneID(id int) *ContentImageDeleteOne {
+	builder := c.Delete().Where(contentimage.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ContentImageDeleteOne{builder}
+}
+
+// Query returns a query builder for ContentImage.
+func (c *ContentImageClient) Query() *ContentImageQuery {
+	return &ContentImageQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeContentImage},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ContentImage entity by its id.
+func (c *ContentImageClient) Get(ctx context.Context, id int) (*ContentImage, error) {
+	return c.Query().Where(contentimage.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ContentImageClient) GetX(ctx context.Context, id int) *ContentImage {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ContentImageClient) Hooks() []Hook {
+	return c.hooks.ContentImage
+}
+
+// Interceptors returns the client interceptors.
+func (c *ContentImageClient) Interceptors() []Interceptor {
+	return c.inters.ContentImage
+}
+
+func (c *ContentImageClient) mutate(ctx context.Context, m *ContentImageMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ContentImageCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ContentImageUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ContentImageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ContentImageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ContentImage mutation op: %q", m.Op())
 	}
 }
 
@@ -4563,6 +5225,22 @@ func (c *ProductOptionValueClient) QueryOption(_m *ProductOptionValue) *ProductO
 	return query
 }
 
+// QuerySwatchImage queries the swatch_image edge of a ProductOptionValue.
+func (c *ProductOptionValueClient) QuerySwatchImage(_m *ProductOptionValue) *ProductImageQuery {
+	query := (&ProductImageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(productoptionvalue.Table, productoptionvalue.FieldID, id),
+			sqlgraph.To(productimage.Table, productimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, productoptionvalue.SwatchImageTable, productoptionvalue.SwatchImageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ProductOptionValueClient) Hooks() []Hook {
 	return c.hooks.ProductOptionValue
@@ -5127,6 +5805,54 @@ func (c *ShopClient) GetX(ctx context.Context, id int) *Shop {
 	return obj
 }
 
+// QueryBrandLogo queries the brand_logo edge of a Shop.
+func (c *ShopClient) QueryBrandLogo(_m *Shop) *ContentImageQuery {
+	query := (&ContentImageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shop.Table, shop.FieldID, id),
+			sqlgraph.To(contentimage.Table, contentimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shop.BrandLogoTable, shop.BrandLogoColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBrandSquareLogo queries the brand_square_logo edge of a Shop.
+func (c *ShopClient) QueryBrandSquareLogo(_m *Shop) *ContentImageQuery {
+	query := (&ContentImageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shop.Table, shop.FieldID, id),
+			sqlgraph.To(contentimage.Table, contentimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shop.BrandSquareLogoTable, shop.BrandSquareLogoColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBrandCoverImage queries the brand_cover_image edge of a Shop.
+func (c *ShopClient) QueryBrandCoverImage(_m *Shop) *ContentImageQuery {
+	query := (&ContentImageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shop.Table, shop.FieldID, id),
+			sqlgraph.To(contentimage.Table, contentimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shop.BrandCoverImageTable, shop.BrandCoverImageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ShopClient) Hooks() []Hook {
 	return c.hooks.Shop
@@ -5149,6 +5875,139 @@ func (c *ShopClient) mutate(ctx context.Context, m *ShopMutation) (Value, error)
 		return (&ShopDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Shop mutation op: %q", m.Op())
+	}
+}
+
+// ShopPolicyClient is a client for the ShopPolicy schema.
+type ShopPolicyClient struct {
+	config
+}
+
+// NewShopPolicyClient returns a client for the ShopPolicy from the given config.
+func NewShopPolicyClient(c config) *ShopPolicyClient {
+	return &ShopPolicyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `shoppolicy.Hooks(f(g(h())))`.
+func (c *ShopPolicyClient) Use(hooks ...Hook) {
+	c.hooks.ShopPolicy = append(c.hooks.ShopPolicy, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `shoppolicy.Intercept(f(g(h())))`.
+func (c *ShopPolicyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ShopPolicy = append(c.inters.ShopPolicy, interceptors...)
+}
+
+// Create returns a builder for creating a ShopPolicy entity.
+func (c *ShopPolicyClient) Create() *ShopPolicyCreate {
+	mutation := newShopPolicyMutation(c.config, OpCreate)
+	return &ShopPolicyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ShopPolicy entities.
+func (c *ShopPolicyClient) CreateBulk(builders ...*ShopPolicyCreate) *ShopPolicyCreateBulk {
+	return &ShopPolicyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ShopPolicyClient) MapCreateBulk(slice any, setFunc func(*ShopPolicyCreate, int)) *ShopPolicyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ShopPolicyCreateBulk{err: fmt.Errorf("calling to ShopPolicyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ShopPolicyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ShopPolicyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ShopPolicy.
+func (c *ShopPolicyClient) Update() *ShopPolicyUpdate {
+	mutation := newShopPolicyMutation(c.config, OpUpdate)
+	return &ShopPolicyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ShopPolicyClient) UpdateOne(_m *ShopPolicy) *ShopPolicyUpdateOne {
+	mutation := newShopPolicyMutation(c.config, OpUpdateOne, withShopPolicy(_m))
+	return &ShopPolicyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ShopPolicyClient) UpdateOneID(id int) *ShopPolicyUpdateOne {
+	mutation := newShopPolicyMutation(c.config, OpUpdateOne, withShopPolicyID(id))
+	return &ShopPolicyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ShopPolicy.
+func (c *ShopPolicyClient) Delete() *ShopPolicyDelete {
+	mutation := newShopPolicyMutation(c.config, OpDelete)
+	return &ShopPolicyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ShopPolicyClient) DeleteOne(_m *ShopPolicy) *ShopPolicyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ShopPolicyClient) DeleteOneID(id int) *ShopPolicyDeleteOne {
+	builder := c.Delete().Where(shoppolicy.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ShopPolicyDeleteOne{builder}
+}
+
+// Query returns a query builder for ShopPolicy.
+func (c *ShopPolicyClient) Query() *ShopPolicyQuery {
+	return &ShopPolicyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeShopPolicy},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ShopPolicy entity by its id.
+func (c *ShopPolicyClient) Get(ctx context.Context, id int) (*ShopPolicy, error) {
+	return c.Query().Where(shoppolicy.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ShopPolicyClient) GetX(ctx context.Context, id int) *ShopPolicy {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ShopPolicyClient) Hooks() []Hook {
+	return c.hooks.ShopPolicy
+}
+
+// Interceptors returns the client interceptors.
+func (c *ShopPolicyClient) Interceptors() []Interceptor {
+	return c.inters.ShopPolicy
+}
+
+func (c *ShopPolicyClient) mutate(ctx context.Context, m *ShopPolicyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ShopPolicyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ShopPolicyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ShopPolicyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ShopPolicyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ShopPolicy mutation op: %q", m.Op())
 	}
 }
 
@@ -5285,23 +6144,158 @@ func (c *TaxRateClient) mutate(ctx context.Context, m *TaxRateMutation) (Value, 
 	}
 }
 
+// UrlRedirectClient is a client for the UrlRedirect schema.
+type UrlRedirectClient struct {
+	config
+}
+
+// NewUrlRedirectClient returns a client for the UrlRedirect from the given config.
+func NewUrlRedirectClient(c config) *UrlRedirectClient {
+	return &UrlRedirectClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `urlredirect.Hooks(f(g(h())))`.
+func (c *UrlRedirectClient) Use(hooks ...Hook) {
+	c.hooks.UrlRedirect = append(c.hooks.UrlRedirect, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `urlredirect.Intercept(f(g(h())))`.
+func (c *UrlRedirectClient) Intercept(interceptors ...Interceptor) {
+	c.inters.UrlRedirect = append(c.inters.UrlRedirect, interceptors...)
+}
+
+// Create returns a builder for creating a UrlRedirect entity.
+func (c *UrlRedirectClient) Create() *UrlRedirectCreate {
+	mutation := newUrlRedirectMutation(c.config, OpCreate)
+	return &UrlRedirectCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of UrlRedirect entities.
+func (c *UrlRedirectClient) CreateBulk(builders ...*UrlRedirectCreate) *UrlRedirectCreateBulk {
+	return &UrlRedirectCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *UrlRedirectClient) MapCreateBulk(slice any, setFunc func(*UrlRedirectCreate, int)) *UrlRedirectCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &UrlRedirectCreateBulk{err: fmt.Errorf("calling to UrlRedirectClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*UrlRedirectCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &UrlRedirectCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for UrlRedirect.
+func (c *UrlRedirectClient) Update() *UrlRedirectUpdate {
+	mutation := newUrlRedirectMutation(c.config, OpUpdate)
+	return &UrlRedirectUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *UrlRedirectClient) UpdateOne(_m *UrlRedirect) *UrlRedirectUpdateOne {
+	mutation := newUrlRedirectMutation(c.config, OpUpdateOne, withUrlRedirect(_m))
+	return &UrlRedirectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *UrlRedirectClient) UpdateOneID(id int) *UrlRedirectUpdateOne {
+	mutation := newUrlRedirectMutation(c.config, OpUpdateOne, withUrlRedirectID(id))
+	return &UrlRedirectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for UrlRedirect.
+func (c *UrlRedirectClient) Delete() *UrlRedirectDelete {
+	mutation := newUrlRedirectMutation(c.config, OpDelete)
+	return &UrlRedirectDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *UrlRedirectClient) DeleteOne(_m *UrlRedirect) *UrlRedirectDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *UrlRedirectClient) DeleteOneID(id int) *UrlRedirectDeleteOne {
+	builder := c.Delete().Where(urlredirect.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &UrlRedirectDeleteOne{builder}
+}
+
+// Query returns a query builder for UrlRedirect.
+func (c *UrlRedirectClient) Query() *UrlRedirectQuery {
+	return &UrlRedirectQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeUrlRedirect},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a UrlRedirect entity by its id.
+func (c *UrlRedirectClient) Get(ctx context.Context, id int) (*UrlRedirect, error) {
+	return c.Query().Where(urlredirect.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *UrlRedirectClient) GetX(ctx context.Context, id int) *UrlRedirect {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *UrlRedirectClient) Hooks() []Hook {
+	return c.hooks.UrlRedirect
+}
+
+// Interceptors returns the client interceptors.
+func (c *UrlRedirectClient) Interceptors() []Interceptor {
+	return c.inters.UrlRedirect
+}
+
+func (c *UrlRedirectClient) mutate(ctx context.Context, m *UrlRedirectMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&UrlRedirectCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&UrlRedirectUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&UrlRedirectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&UrlRedirectDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown UrlRedirect mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, AuditEvent, Cart, CartLine, Collection, CollectionProduct,
-		CompletionAttempt, Counter, Customer, CustomerAccessToken, DiscountCode,
-		DiscountRedemption, Event, Fulfillment, InventoryAdjustment, LoginAttempt,
-		MailingAddress, Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken,
-		Product, ProductImage, ProductOption, ProductOptionValue, ProductVariant,
-		SearchTerm, ShippingRate, Shop, TaxRate []ent.Hook
+		APIKey, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection,
+		CollectionProduct, CompletionAttempt, ContentImage, Counter, Customer,
+		CustomerAccessToken, DiscountCode, DiscountRedemption, Event, Fulfillment,
+		InventoryAdjustment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
+		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
+		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
+		TaxRate, UrlRedirect []ent.Hook
 	}
 	inters struct {
-		APIKey, AuditEvent, Cart, CartLine, Collection, CollectionProduct,
-		CompletionAttempt, Counter, Customer, CustomerAccessToken, DiscountCode,
-		DiscountRedemption, Event, Fulfillment, InventoryAdjustment, LoginAttempt,
-		MailingAddress, Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken,
-		Product, ProductImage, ProductOption, ProductOptionValue, ProductVariant,
-		SearchTerm, ShippingRate, Shop, TaxRate []ent.Interceptor
+		APIKey, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection,
+		CollectionProduct, CompletionAttempt, ContentImage, Counter, Customer,
+		CustomerAccessToken, DiscountCode, DiscountRedemption, Event, Fulfillment,
+		InventoryAdjustment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
+		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
+		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
+		TaxRate, UrlRedirect []ent.Interceptor
 	}
 )
 

@@ -8,12 +8,16 @@ import (
 	"fmt"
 	"reflect"
 	"storefront/ent/apikey"
+	"storefront/ent/article"
 	"storefront/ent/auditevent"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -38,7 +42,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 	"sync"
 
 	"entgo.io/ent"
@@ -105,12 +111,16 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			apikey.Table:              apikey.ValidColumn,
+			article.Table:             article.ValidColumn,
 			auditevent.Table:          auditevent.ValidColumn,
+			blog.Table:                blog.ValidColumn,
 			cart.Table:                cart.ValidColumn,
 			cartline.Table:            cartline.ValidColumn,
+			cartmetafield.Table:       cartmetafield.ValidColumn,
 			collection.Table:          collection.ValidColumn,
 			collectionproduct.Table:   collectionproduct.ValidColumn,
 			completionattempt.Table:   completionattempt.ValidColumn,
+			contentimage.Table:        contentimage.ValidColumn,
 			counter.Table:             counter.ValidColumn,
 			customer.Table:            customer.ValidColumn,
 			customeraccesstoken.Table: customeraccesstoken.ValidColumn,
@@ -135,7 +145,9 @@ func checkColumn(t, c string) error {
 			searchterm.Table:          searchterm.ValidColumn,
 			shippingrate.Table:        shippingrate.ValidColumn,
 			shop.Table:                shop.ValidColumn,
+			shoppolicy.Table:          shoppolicy.ValidColumn,
 			taxrate.Table:             taxrate.ValidColumn,
+			urlredirect.Table:         urlredirect.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -5,11 +5,15 @@ package ent
 import (
 	"context"
 	"storefront/ent/apikey"
+	"storefront/ent/article"
 	"storefront/ent/auditevent"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/customer"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
@@ -28,7 +32,9 @@ import (
 	"storefront/ent/productvariant"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -159,6 +165,190 @@ func newAPIKeyPaginateArgs(rv map[string]any) *apikeyPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ArticleQuery) CollectFields(ctx context.Context, satisfies ...string) (*ArticleQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ArticleQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(article.Columns))
+		selectedFields = []string{article.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "blog":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BlogClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, blogImplementors)...); err != nil {
+				return err
+			}
+			_q.withBlog = query
+			if _, ok := fieldSeen[article.FieldBlogID]; !ok {
+				selectedFields = append(selectedFields, article.FieldBlogID)
+				fieldSeen[article.FieldBlogID] = struct{}{}
+			}
+
+		case "image":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContentImageClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contentimageImplementors)...); err != nil {
+				return err
+			}
+			_q.withImage = query
+			if _, ok := fieldSeen[article.FieldImageID]; !ok {
+				selectedFields = append(selectedFields, article.FieldImageID)
+				fieldSeen[article.FieldImageID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[article.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, article.FieldCreatedAt)
+				fieldSeen[article.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[article.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, article.FieldUpdatedAt)
+				fieldSeen[article.FieldUpdatedAt] = struct{}{}
+			}
+		case "blogID":
+			if _, ok := fieldSeen[article.FieldBlogID]; !ok {
+				selectedFields = append(selectedFields, article.FieldBlogID)
+				fieldSeen[article.FieldBlogID] = struct{}{}
+			}
+		case "handle":
+			if _, ok := fieldSeen[article.FieldHandle]; !ok {
+				selectedFields = append(selectedFields, article.FieldHandle)
+				fieldSeen[article.FieldHandle] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[article.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, article.FieldTitle)
+				fieldSeen[article.FieldTitle] = struct{}{}
+			}
+		case "contentHTML":
+			if _, ok := fieldSeen[article.FieldContentHTML]; !ok {
+				selectedFields = append(selectedFields, article.FieldContentHTML)
+				fieldSeen[article.FieldContentHTML] = struct{}{}
+			}
+		case "excerptHTML":
+			if _, ok := fieldSeen[article.FieldExcerptHTML]; !ok {
+				selectedFields = append(selectedFields, article.FieldExcerptHTML)
+				fieldSeen[article.FieldExcerptHTML] = struct{}{}
+			}
+		case "authorName":
+			if _, ok := fieldSeen[article.FieldAuthorName]; !ok {
+				selectedFields = append(selectedFields, article.FieldAuthorName)
+				fieldSeen[article.FieldAuthorName] = struct{}{}
+			}
+		case "tags":
+			if _, ok := fieldSeen[article.FieldTags]; !ok {
+				selectedFields = append(selectedFields, article.FieldTags)
+				fieldSeen[article.FieldTags] = struct{}{}
+			}
+		case "imageID":
+			if _, ok := fieldSeen[article.FieldImageID]; !ok {
+				selectedFields = append(selectedFields, article.FieldImageID)
+				fieldSeen[article.FieldImageID] = struct{}{}
+			}
+		case "seoTitle":
+			if _, ok := fieldSeen[article.FieldSeoTitle]; !ok {
+				selectedFields = append(selectedFields, article.FieldSeoTitle)
+				fieldSeen[article.FieldSeoTitle] = struct{}{}
+			}
+		case "seoDescription":
+			if _, ok := fieldSeen[article.FieldSeoDescription]; !ok {
+				selectedFields = append(selectedFields, article.FieldSeoDescription)
+				fieldSeen[article.FieldSeoDescription] = struct{}{}
+			}
+		case "published":
+			if _, ok := fieldSeen[article.FieldPublished]; !ok {
+				selectedFields = append(selectedFields, article.FieldPublished)
+				fieldSeen[article.FieldPublished] = struct{}{}
+			}
+		case "publishedAt":
+			if _, ok := fieldSeen[article.FieldPublishedAt]; !ok {
+				selectedFields = append(selectedFields, article.FieldPublishedAt)
+				fieldSeen[article.FieldPublishedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type articlePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ArticlePaginateOption
+}
+
+func newArticlePaginateArgs(rv map[string]any) *articlePaginateArgs {
+	args := &articlePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ArticleOrder{Field: &ArticleOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithArticleOrder(order))
+			}
+		case *ArticleOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithArticleOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ArticleWhereInput); ok {
+		args.opts = append(args.opts, WithArticleFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *AuditEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*AuditEventQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -273,6 +463,133 @@ func newAuditEventPaginateArgs(rv map[string]any) *auditeventPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AuditEventWhereInput); ok {
 		args.opts = append(args.opts, WithAuditEventFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *BlogQuery) CollectFields(ctx context.Context, satisfies ...string) (*BlogQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *BlogQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(blog.Columns))
+		selectedFields = []string{blog.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "articles":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ArticleClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, articleImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedArticles(alias, func(wq *ArticleQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[blog.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, blog.FieldCreatedAt)
+				fieldSeen[blog.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[blog.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, blog.FieldUpdatedAt)
+				fieldSeen[blog.FieldUpdatedAt] = struct{}{}
+			}
+		case "handle":
+			if _, ok := fieldSeen[blog.FieldHandle]; !ok {
+				selectedFields = append(selectedFields, blog.FieldHandle)
+				fieldSeen[blog.FieldHandle] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[blog.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, blog.FieldTitle)
+				fieldSeen[blog.FieldTitle] = struct{}{}
+			}
+		case "seoTitle":
+			if _, ok := fieldSeen[blog.FieldSeoTitle]; !ok {
+				selectedFields = append(selectedFields, blog.FieldSeoTitle)
+				fieldSeen[blog.FieldSeoTitle] = struct{}{}
+			}
+		case "seoDescription":
+			if _, ok := fieldSeen[blog.FieldSeoDescription]; !ok {
+				selectedFields = append(selectedFields, blog.FieldSeoDescription)
+				fieldSeen[blog.FieldSeoDescription] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type blogPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []BlogPaginateOption
+}
+
+func newBlogPaginateArgs(rv map[string]any) *blogPaginateArgs {
+	args := &blogPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &BlogOrder{Field: &BlogOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithBlogOrder(order))
+			}
+		case *BlogOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithBlogOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*BlogWhereInput); ok {
+		args.opts = append(args.opts, WithBlogFilter(v.Filter))
 	}
 	return args
 }
@@ -604,6 +921,140 @@ func newCartLinePaginateArgs(rv map[string]any) *cartlinePaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CartMetafieldQuery) CollectFields(ctx context.Context, satisfies ...string) (*CartMetafieldQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CartMetafieldQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(cartmetafield.Columns))
+		selectedFields = []string{cartmetafield.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "cart":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CartClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, cartImplementors)...); err != nil {
+				return err
+			}
+			_q.withCart = query
+			if _, ok := fieldSeen[cartmetafield.FieldCartID]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldCartID)
+				fieldSeen[cartmetafield.FieldCartID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[cartmetafield.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldCreatedAt)
+				fieldSeen[cartmetafield.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[cartmetafield.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldUpdatedAt)
+				fieldSeen[cartmetafield.FieldUpdatedAt] = struct{}{}
+			}
+		case "cartID":
+			if _, ok := fieldSeen[cartmetafield.FieldCartID]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldCartID)
+				fieldSeen[cartmetafield.FieldCartID] = struct{}{}
+			}
+		case "namespace":
+			if _, ok := fieldSeen[cartmetafield.FieldNamespace]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldNamespace)
+				fieldSeen[cartmetafield.FieldNamespace] = struct{}{}
+			}
+		case "key":
+			if _, ok := fieldSeen[cartmetafield.FieldKey]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldKey)
+				fieldSeen[cartmetafield.FieldKey] = struct{}{}
+			}
+		case "type":
+			if _, ok := fieldSeen[cartmetafield.FieldType]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldType)
+				fieldSeen[cartmetafield.FieldType] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[cartmetafield.FieldValue]; !ok {
+				selectedFields = append(selectedFields, cartmetafield.FieldValue)
+				fieldSeen[cartmetafield.FieldValue] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type cartmetafieldPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CartMetafieldPaginateOption
+}
+
+func newCartMetafieldPaginateArgs(rv map[string]any) *cartmetafieldPaginateArgs {
+	args := &cartmetafieldPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CartMetafieldOrder{Field: &CartMetafieldOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCartMetafieldOrder(order))
+			}
+		case *CartMetafieldOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCartMetafieldOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CartMetafieldWhereInput); ok {
+		args.opts = append(args.opts, WithCartMetafieldFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *CollectionQuery) CollectFields(ctx context.Context, satisfies ...string) (*CollectionQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -882,6 +1333,120 @@ func newCompletionAttemptPaginateArgs(rv map[string]any) *completionattemptPagin
 	}
 	if v, ok := rv[whereField].(*CompletionAttemptWhereInput); ok {
 		args.opts = append(args.opts, WithCompletionAttemptFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ContentImageQuery) CollectFields(ctx context.Context, satisfies ...string) (*ContentImageQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ContentImageQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(contentimage.Columns))
+		selectedFields = []string{contentimage.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[contentimage.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, contentimage.FieldCreatedAt)
+				fieldSeen[contentimage.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[contentimage.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, contentimage.FieldUpdatedAt)
+				fieldSeen[contentimage.FieldUpdatedAt] = struct{}{}
+			}
+		case "url":
+			if _, ok := fieldSeen[contentimage.FieldURL]; !ok {
+				selectedFields = append(selectedFields, contentimage.FieldURL)
+				fieldSeen[contentimage.FieldURL] = struct{}{}
+			}
+		case "altText":
+			if _, ok := fieldSeen[contentimage.FieldAltText]; !ok {
+				selectedFields = append(selectedFields, contentimage.FieldAltText)
+				fieldSeen[contentimage.FieldAltText] = struct{}{}
+			}
+		case "width":
+			if _, ok := fieldSeen[contentimage.FieldWidth]; !ok {
+				selectedFields = append(selectedFields, contentimage.FieldWidth)
+				fieldSeen[contentimage.FieldWidth] = struct{}{}
+			}
+		case "height":
+			if _, ok := fieldSeen[contentimage.FieldHeight]; !ok {
+				selectedFields = append(selectedFields, contentimage.FieldHeight)
+				fieldSeen[contentimage.FieldHeight] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type contentimagePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ContentImagePaginateOption
+}
+
+func newContentImagePaginateArgs(rv map[string]any) *contentimagePaginateArgs {
+	args := &contentimagePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ContentImageOrder{Field: &ContentImageOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithContentImageOrder(order))
+			}
+		case *ContentImageOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithContentImageOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ContentImageWhereInput); ok {
+		args.opts = append(args.opts, WithContentImageFilter(v.Filter))
 	}
 	return args
 }
@@ -3067,6 +3632,11 @@ func (_q *ProductOptionValueQuery) collectField(ctx context.Context, oneNode boo
 				selectedFields = append(selectedFields, productoptionvalue.FieldOptionID)
 				fieldSeen[productoptionvalue.FieldOptionID] = struct{}{}
 			}
+		case "swatchColor":
+			if _, ok := fieldSeen[productoptionvalue.FieldSwatchColor]; !ok {
+				selectedFields = append(selectedFields, productoptionvalue.FieldSwatchColor)
+				fieldSeen[productoptionvalue.FieldSwatchColor] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -3490,6 +4060,21 @@ func (_q *ShopQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, shop.FieldTaxesIncluded)
 				fieldSeen[shop.FieldTaxesIncluded] = struct{}{}
 			}
+		case "languageCode":
+			if _, ok := fieldSeen[shop.FieldLanguageCode]; !ok {
+				selectedFields = append(selectedFields, shop.FieldLanguageCode)
+				fieldSeen[shop.FieldLanguageCode] = struct{}{}
+			}
+		case "brandSlogan":
+			if _, ok := fieldSeen[shop.FieldBrandSlogan]; !ok {
+				selectedFields = append(selectedFields, shop.FieldBrandSlogan)
+				fieldSeen[shop.FieldBrandSlogan] = struct{}{}
+			}
+		case "brandShortDescription":
+			if _, ok := fieldSeen[shop.FieldBrandShortDescription]; !ok {
+				selectedFields = append(selectedFields, shop.FieldBrandShortDescription)
+				fieldSeen[shop.FieldBrandShortDescription] = struct{}{}
+			}
 		case "acceptedCardBrands":
 			if _, ok := fieldSeen[shop.FieldAcceptedCardBrands]; !ok {
 				selectedFields = append(selectedFields, shop.FieldAcceptedCardBrands)
@@ -3499,26 +4084,6 @@ func (_q *ShopQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[shop.FieldContactEmail]; !ok {
 				selectedFields = append(selectedFields, shop.FieldContactEmail)
 				fieldSeen[shop.FieldContactEmail] = struct{}{}
-			}
-		case "privacyPolicy":
-			if _, ok := fieldSeen[shop.FieldPrivacyPolicy]; !ok {
-				selectedFields = append(selectedFields, shop.FieldPrivacyPolicy)
-				fieldSeen[shop.FieldPrivacyPolicy] = struct{}{}
-			}
-		case "refundPolicy":
-			if _, ok := fieldSeen[shop.FieldRefundPolicy]; !ok {
-				selectedFields = append(selectedFields, shop.FieldRefundPolicy)
-				fieldSeen[shop.FieldRefundPolicy] = struct{}{}
-			}
-		case "shippingPolicy":
-			if _, ok := fieldSeen[shop.FieldShippingPolicy]; !ok {
-				selectedFields = append(selectedFields, shop.FieldShippingPolicy)
-				fieldSeen[shop.FieldShippingPolicy] = struct{}{}
-			}
-		case "termsOfService":
-			if _, ok := fieldSeen[shop.FieldTermsOfService]; !ok {
-				selectedFields = append(selectedFields, shop.FieldTermsOfService)
-				fieldSeen[shop.FieldTermsOfService] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -3579,6 +4144,115 @@ func newShopPaginateArgs(rv map[string]any) *shopPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ShopWhereInput); ok {
 		args.opts = append(args.opts, WithShopFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ShopPolicyQuery) CollectFields(ctx context.Context, satisfies ...string) (*ShopPolicyQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ShopPolicyQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(shoppolicy.Columns))
+		selectedFields = []string{shoppolicy.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[shoppolicy.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, shoppolicy.FieldCreatedAt)
+				fieldSeen[shoppolicy.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[shoppolicy.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, shoppolicy.FieldUpdatedAt)
+				fieldSeen[shoppolicy.FieldUpdatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[shoppolicy.FieldKind]; !ok {
+				selectedFields = append(selectedFields, shoppolicy.FieldKind)
+				fieldSeen[shoppolicy.FieldKind] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[shoppolicy.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, shoppolicy.FieldTitle)
+				fieldSeen[shoppolicy.FieldTitle] = struct{}{}
+			}
+		case "body":
+			if _, ok := fieldSeen[shoppolicy.FieldBody]; !ok {
+				selectedFields = append(selectedFields, shoppolicy.FieldBody)
+				fieldSeen[shoppolicy.FieldBody] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type shoppolicyPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ShopPolicyPaginateOption
+}
+
+func newShopPolicyPaginateArgs(rv map[string]any) *shoppolicyPaginateArgs {
+	args := &shoppolicyPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ShopPolicyOrder{Field: &ShopPolicyOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithShopPolicyOrder(order))
+			}
+		case *ShopPolicyOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithShopPolicyOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ShopPolicyWhereInput); ok {
+		args.opts = append(args.opts, WithShopPolicyFilter(v.Filter))
 	}
 	return args
 }
@@ -3666,6 +4340,110 @@ func newTaxRatePaginateArgs(rv map[string]any) *taxratePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*TaxRateWhereInput); ok {
 		args.opts = append(args.opts, WithTaxRateFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *UrlRedirectQuery) CollectFields(ctx context.Context, satisfies ...string) (*UrlRedirectQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *UrlRedirectQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(urlredirect.Columns))
+		selectedFields = []string{urlredirect.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[urlredirect.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, urlredirect.FieldCreatedAt)
+				fieldSeen[urlredirect.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[urlredirect.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, urlredirect.FieldUpdatedAt)
+				fieldSeen[urlredirect.FieldUpdatedAt] = struct{}{}
+			}
+		case "path":
+			if _, ok := fieldSeen[urlredirect.FieldPath]; !ok {
+				selectedFields = append(selectedFields, urlredirect.FieldPath)
+				fieldSeen[urlredirect.FieldPath] = struct{}{}
+			}
+		case "target":
+			if _, ok := fieldSeen[urlredirect.FieldTarget]; !ok {
+				selectedFields = append(selectedFields, urlredirect.FieldTarget)
+				fieldSeen[urlredirect.FieldTarget] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type urlredirectPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []UrlRedirectPaginateOption
+}
+
+func newUrlRedirectPaginateArgs(rv map[string]any) *urlredirectPaginateArgs {
+	args := &urlredirectPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &UrlRedirectOrder{Field: &UrlRedirectOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithUrlRedirectOrder(order))
+			}
+		case *UrlRedirectOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithUrlRedirectOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*UrlRedirectWhereInput); ok {
+		args.opts = append(args.opts, WithUrlRedirectFilter(v.Filter))
 	}
 	return args
 }

@@ -8,6 +8,34 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *Article) Blog(ctx context.Context) (*Blog, error) {
+	result, err := _m.Edges.BlogOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBlog().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Article) Image(ctx context.Context) (*ContentImage, error) {
+	result, err := _m.Edges.ImageOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryImage().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Blog) Articles(ctx context.Context) (result []*Article, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedArticles(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ArticlesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryArticles().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Cart) Lines(ctx context.Context) (result []*CartLine, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedLines(graphql.GetFieldContext(ctx).Field.Alias)
@@ -32,6 +60,14 @@ func (_m *CartLine) Variant(ctx context.Context) (*ProductVariant, error) {
 	result, err := _m.Edges.VariantOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryVariant().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CartMetafield) Cart(ctx context.Context) (*Cart, error) {
+	result, err := _m.Edges.CartOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCart().Only(ctx)
 	}
 	return result, err
 }

@@ -6,11 +6,15 @@ import (
 	"context"
 	"fmt"
 	"storefront/ent/apikey"
+	"storefront/ent/article"
 	"storefront/ent/auditevent"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/customer"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
@@ -29,7 +33,9 @@ import (
 	"storefront/ent/productvariant"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 	"sync"
 	"sync/atomic"
 
@@ -52,10 +58,20 @@ var apikeyImplementors = []string{"APIKey", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*APIKey) IsNode() {}
 
+var articleImplementors = []string{"Article", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Article) IsNode() {}
+
 var auditeventImplementors = []string{"AuditEvent", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditEvent) IsNode() {}
+
+var blogImplementors = []string{"Blog", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Blog) IsNode() {}
 
 var cartImplementors = []string{"Cart", "Node"}
 
@@ -67,6 +83,11 @@ var cartlineImplementors = []string{"CartLine", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*CartLine) IsNode() {}
 
+var cartmetafieldImplementors = []string{"CartMetafield", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CartMetafield) IsNode() {}
+
 var collectionImplementors = []string{"Collection", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -76,6 +97,11 @@ var completionattemptImplementors = []string{"CompletionAttempt", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*CompletionAttempt) IsNode() {}
+
+var contentimageImplementors = []string{"ContentImage", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ContentImage) IsNode() {}
 
 var customerImplementors = []string{"Customer", "Node"}
 
@@ -167,10 +193,20 @@ var shopImplementors = []string{"Shop", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Shop) IsNode() {}
 
+var shoppolicyImplementors = []string{"ShopPolicy", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ShopPolicy) IsNode() {}
+
 var taxrateImplementors = []string{"TaxRate", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*TaxRate) IsNode() {}
+
+var urlredirectImplementors = []string{"UrlRedirect", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*UrlRedirect) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -239,11 +275,29 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case article.Table:
+		query := c.Article.Query().
+			Where(article.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, articleImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case auditevent.Table:
 		query := c.AuditEvent.Query().
 			Where(auditevent.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, auditeventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case blog.Table:
+		query := c.Blog.Query().
+			Where(blog.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, blogImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -266,6 +320,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case cartmetafield.Table:
+		query := c.CartMetafield.Query().
+			Where(cartmetafield.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, cartmetafieldImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case collection.Table:
 		query := c.Collection.Query().
 			Where(collection.ID(id))
@@ -280,6 +343,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(completionattempt.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, completionattemptImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case contentimage.Table:
+		query := c.ContentImage.Query().
+			Where(contentimage.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, contentimageImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -446,11 +518,29 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case shoppolicy.Table:
+		query := c.ShopPolicy.Query().
+			Where(shoppolicy.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, shoppolicyImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case taxrate.Table:
 		query := c.TaxRate.Query().
 			Where(taxrate.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, taxrateImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case urlredirect.Table:
+		query := c.UrlRedirect.Query().
+			Where(urlredirect.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, urlredirectImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -544,10 +634,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case article.Table:
+		query := c.Article.Query().
+			Where(article.IDIn(ids...))
+		query, err := query.CollectFields(ctx, articleImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case auditevent.Table:
 		query := c.AuditEvent.Query().
 			Where(auditevent.IDIn(ids...))
 		query, err := query.CollectFields(ctx, auditeventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case blog.Table:
+		query := c.Blog.Query().
+			Where(blog.IDIn(ids...))
+		query, err := query.CollectFields(ctx, blogImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -592,6 +714,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case cartmetafield.Table:
+		query := c.CartMetafield.Query().
+			Where(cartmetafield.IDIn(ids...))
+		query, err := query.CollectFields(ctx, cartmetafieldImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case collection.Table:
 		query := c.Collection.Query().
 			Where(collection.IDIn(ids...))
@@ -612,6 +750,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.CompletionAttempt.Query().
 			Where(completionattempt.IDIn(ids...))
 		query, err := query.CollectFields(ctx, completionattemptImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case contentimage.Table:
+		query := c.ContentImage.Query().
+			Where(contentimage.IDIn(ids...))
+		query, err := query.CollectFields(ctx, contentimageImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -912,10 +1066,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case shoppolicy.Table:
+		query := c.ShopPolicy.Query().
+			Where(shoppolicy.IDIn(ids...))
+		query, err := query.CollectFields(ctx, shoppolicyImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case taxrate.Table:
 		query := c.TaxRate.Query().
 			Where(taxrate.IDIn(ids...))
 		query, err := query.CollectFields(ctx, taxrateImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case urlredirect.Table:
+		query := c.UrlRedirect.Query().
+			Where(urlredirect.IDIn(ids...))
+		query, err := query.CollectFields(ctx, urlredirectImplementors...)
 		if err != nil {
 			return nil, err
 		}

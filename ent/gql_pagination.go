@@ -8,11 +8,15 @@ import (
 	"fmt"
 	"io"
 	"storefront/ent/apikey"
+	"storefront/ent/article"
 	"storefront/ent/auditevent"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/customer"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
@@ -31,7 +35,9 @@ import (
 	"storefront/ent/productvariant"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 	"strconv"
 
 	"entgo.io/contrib/entgql"
@@ -454,6 +460,320 @@ func (_m *APIKey) ToEdge(order *APIKeyOrder) *APIKeyEdge {
 	}
 }
 
+// ArticleEdge is the edge representation of Article.
+type ArticleEdge struct {
+	Node   *Article `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// ArticleConnection is the connection containing edges to Article.
+type ArticleConnection struct {
+	Edges      []*ArticleEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *ArticleConnection) build(nodes []*Article, pager *articlePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Article
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Article {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Article {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ArticleEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ArticleEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ArticlePaginateOption enables pagination customization.
+type ArticlePaginateOption func(*articlePager) error
+
+// WithArticleOrder configures pagination ordering.
+func WithArticleOrder(order *ArticleOrder) ArticlePaginateOption {
+	if order == nil {
+		order = DefaultArticleOrder
+	}
+	o := *order
+	return func(pager *articlePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultArticleOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithArticleFilter configures pagination filter.
+func WithArticleFilter(filter func(*ArticleQuery) (*ArticleQuery, error)) ArticlePaginateOption {
+	return func(pager *articlePager) error {
+		if filter == nil {
+			return errors.New("ArticleQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type articlePager struct {
+	reverse bool
+	order   *ArticleOrder
+	filter  func(*ArticleQuery) (*ArticleQuery, error)
+}
+
+func newArticlePager(opts []ArticlePaginateOption, reverse bool) (*articlePager, error) {
+	pager := &articlePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultArticleOrder
+	}
+	return pager, nil
+}
+
+func (p *articlePager) applyFilter(query *ArticleQuery) (*ArticleQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *articlePager) toCursor(_m *Article) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *articlePager) applyCursors(query *ArticleQuery, after, before *Cursor) (*ArticleQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultArticleOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *articlePager) applyOrder(query *ArticleQuery) *ArticleQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultArticleOrder.Field {
+		query = query.Order(DefaultArticleOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *articlePager) orderExpr(query *ArticleQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultArticleOrder.Field {
+			b.Comma().Ident(DefaultArticleOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Article.
+func (_m *ArticleQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ArticlePaginateOption,
+) (*ArticleConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newArticlePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ArticleConnection{Edges: []*ArticleEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ArticleOrderFieldCreatedAt orders Article by created_at.
+	ArticleOrderFieldCreatedAt = &ArticleOrderField{
+		Value: func(_m *Article) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: article.FieldCreatedAt,
+		toTerm: article.ByCreatedAt,
+		toCursor: func(_m *Article) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ArticleOrderFieldUpdatedAt orders Article by updated_at.
+	ArticleOrderFieldUpdatedAt = &ArticleOrderField{
+		Value: func(_m *Article) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: article.FieldUpdatedAt,
+		toTerm: article.ByUpdatedAt,
+		toCursor: func(_m *Article) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ArticleOrderField) String() string {
+	var str string
+	switch f.column {
+	case ArticleOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ArticleOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ArticleOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ArticleOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ArticleOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ArticleOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ArticleOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ArticleOrderField", str)
+	}
+	return nil
+}
+
+// ArticleOrderField defines the ordering field of Article.
+type ArticleOrderField struct {
+	// Value extracts the ordering value from the given Article.
+	Value    func(*Article) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) article.OrderOption
+	toCursor func(*Article) Cursor
+}
+
+// ArticleOrder defines the ordering of Article.
+type ArticleOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *ArticleOrderField `json:"field"`
+}
+
+// DefaultArticleOrder is the default ordering of Article.
+var DefaultArticleOrder = &ArticleOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ArticleOrderField{
+		Value: func(_m *Article) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: article.FieldID,
+		toTerm: article.ByID,
+		toCursor: func(_m *Article) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Article into ArticleEdge.
+func (_m *Article) ToEdge(order *ArticleOrder) *ArticleEdge {
+	if order == nil {
+		order = DefaultArticleOrder
+	}
+	return &ArticleEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // AuditEventEdge is the edge representation of AuditEvent.
 type AuditEventEdge struct {
 	Node   *AuditEvent `json:"node"`
@@ -745,6 +1065,320 @@ func (_m *AuditEvent) ToEdge(order *AuditEventOrder) *AuditEventEdge {
 		order = DefaultAuditEventOrder
 	}
 	return &AuditEventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// BlogEdge is the edge representation of Blog.
+type BlogEdge struct {
+	Node   *Blog  `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// BlogConnection is the connection containing edges to Blog.
+type BlogConnection struct {
+	Edges      []*BlogEdge `json:"edges"`
+	PageInfo   PageInfo    `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+func (c *BlogConnection) build(nodes []*Blog, pager *blogPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Blog
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Blog {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Blog {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*BlogEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &BlogEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// BlogPaginateOption enables pagination customization.
+type BlogPaginateOption func(*blogPager) error
+
+// WithBlogOrder configures pagination ordering.
+func WithBlogOrder(order *BlogOrder) BlogPaginateOption {
+	if order == nil {
+		order = DefaultBlogOrder
+	}
+	o := *order
+	return func(pager *blogPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultBlogOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithBlogFilter configures pagination filter.
+func WithBlogFilter(filter func(*BlogQuery) (*BlogQuery, error)) BlogPaginateOption {
+	return func(pager *blogPager) error {
+		if filter == nil {
+			return errors.New("BlogQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type blogPager struct {
+	reverse bool
+	order   *BlogOrder
+	filter  func(*BlogQuery) (*BlogQuery, error)
+}
+
+func newBlogPager(opts []BlogPaginateOption, reverse bool) (*blogPager, error) {
+	pager := &blogPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultBlogOrder
+	}
+	return pager, nil
+}
+
+func (p *blogPager) applyFilter(query *BlogQuery) (*BlogQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *blogPager) toCursor(_m *Blog) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *blogPager) applyCursors(query *BlogQuery, after, before *Cursor) (*BlogQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultBlogOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *blogPager) applyOrder(query *BlogQuery) *BlogQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultBlogOrder.Field {
+		query = query.Order(DefaultBlogOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *blogPager) orderExpr(query *BlogQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultBlogOrder.Field {
+			b.Comma().Ident(DefaultBlogOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Blog.
+func (_m *BlogQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...BlogPaginateOption,
+) (*BlogConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newBlogPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &BlogConnection{Edges: []*BlogEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// BlogOrderFieldCreatedAt orders Blog by created_at.
+	BlogOrderFieldCreatedAt = &BlogOrderField{
+		Value: func(_m *Blog) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: blog.FieldCreatedAt,
+		toTerm: blog.ByCreatedAt,
+		toCursor: func(_m *Blog) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// BlogOrderFieldUpdatedAt orders Blog by updated_at.
+	BlogOrderFieldUpdatedAt = &BlogOrderField{
+		Value: func(_m *Blog) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: blog.FieldUpdatedAt,
+		toTerm: blog.ByUpdatedAt,
+		toCursor: func(_m *Blog) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f BlogOrderField) String() string {
+	var str string
+	switch f.column {
+	case BlogOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case BlogOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f BlogOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *BlogOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("BlogOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *BlogOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *BlogOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid BlogOrderField", str)
+	}
+	return nil
+}
+
+// BlogOrderField defines the ordering field of Blog.
+type BlogOrderField struct {
+	// Value extracts the ordering value from the given Blog.
+	Value    func(*Blog) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) blog.OrderOption
+	toCursor func(*Blog) Cursor
+}
+
+// BlogOrder defines the ordering of Blog.
+type BlogOrder struct {
+	Direction OrderDirection  `json:"direction"`
+	Field     *BlogOrderField `json:"field"`
+}
+
+// DefaultBlogOrder is the default ordering of Blog.
+var DefaultBlogOrder = &BlogOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &BlogOrderField{
+		Value: func(_m *Blog) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: blog.FieldID,
+		toTerm: blog.ByID,
+		toCursor: func(_m *Blog) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Blog into BlogEdge.
+func (_m *Blog) ToEdge(order *BlogOrder) *BlogEdge {
+	if order == nil {
+		order = DefaultBlogOrder
+	}
+	return &BlogEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -1373,6 +2007,320 @@ func (_m *CartLine) ToEdge(order *CartLineOrder) *CartLineEdge {
 		order = DefaultCartLineOrder
 	}
 	return &CartLineEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CartMetafieldEdge is the edge representation of CartMetafield.
+type CartMetafieldEdge struct {
+	Node   *CartMetafield `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// CartMetafieldConnection is the connection containing edges to CartMetafield.
+type CartMetafieldConnection struct {
+	Edges      []*CartMetafieldEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *CartMetafieldConnection) build(nodes []*CartMetafield, pager *cartmetafieldPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CartMetafield
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CartMetafield {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CartMetafield {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CartMetafieldEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CartMetafieldEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CartMetafieldPaginateOption enables pagination customization.
+type CartMetafieldPaginateOption func(*cartmetafieldPager) error
+
+// WithCartMetafieldOrder configures pagination ordering.
+func WithCartMetafieldOrder(order *CartMetafieldOrder) CartMetafieldPaginateOption {
+	if order == nil {
+		order = DefaultCartMetafieldOrder
+	}
+	o := *order
+	return func(pager *cartmetafieldPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCartMetafieldOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCartMetafieldFilter configures pagination filter.
+func WithCartMetafieldFilter(filter func(*CartMetafieldQuery) (*CartMetafieldQuery, error)) CartMetafieldPaginateOption {
+	return func(pager *cartmetafieldPager) error {
+		if filter == nil {
+			return errors.New("CartMetafieldQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type cartmetafieldPager struct {
+	reverse bool
+	order   *CartMetafieldOrder
+	filter  func(*CartMetafieldQuery) (*CartMetafieldQuery, error)
+}
+
+func newCartMetafieldPager(opts []CartMetafieldPaginateOption, reverse bool) (*cartmetafieldPager, error) {
+	pager := &cartmetafieldPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCartMetafieldOrder
+	}
+	return pager, nil
+}
+
+func (p *cartmetafieldPager) applyFilter(query *CartMetafieldQuery) (*CartMetafieldQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *cartmetafieldPager) toCursor(_m *CartMetafield) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *cartmetafieldPager) applyCursors(query *CartMetafieldQuery, after, before *Cursor) (*CartMetafieldQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCartMetafieldOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *cartmetafieldPager) applyOrder(query *CartMetafieldQuery) *CartMetafieldQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCartMetafieldOrder.Field {
+		query = query.Order(DefaultCartMetafieldOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *cartmetafieldPager) orderExpr(query *CartMetafieldQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCartMetafieldOrder.Field {
+			b.Comma().Ident(DefaultCartMetafieldOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CartMetafield.
+func (_m *CartMetafieldQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CartMetafieldPaginateOption,
+) (*CartMetafieldConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCartMetafieldPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CartMetafieldConnection{Edges: []*CartMetafieldEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CartMetafieldOrderFieldCreatedAt orders CartMetafield by created_at.
+	CartMetafieldOrderFieldCreatedAt = &CartMetafieldOrderField{
+		Value: func(_m *CartMetafield) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: cartmetafield.FieldCreatedAt,
+		toTerm: cartmetafield.ByCreatedAt,
+		toCursor: func(_m *CartMetafield) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CartMetafieldOrderFieldUpdatedAt orders CartMetafield by updated_at.
+	CartMetafieldOrderFieldUpdatedAt = &CartMetafieldOrderField{
+		Value: func(_m *CartMetafield) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: cartmetafield.FieldUpdatedAt,
+		toTerm: cartmetafield.ByUpdatedAt,
+		toCursor: func(_m *CartMetafield) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CartMetafieldOrderField) String() string {
+	var str string
+	switch f.column {
+	case CartMetafieldOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CartMetafieldOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CartMetafieldOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CartMetafieldOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CartMetafieldOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CartMetafieldOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CartMetafieldOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CartMetafieldOrderField", str)
+	}
+	return nil
+}
+
+// CartMetafieldOrderField defines the ordering field of CartMetafield.
+type CartMetafieldOrderField struct {
+	// Value extracts the ordering value from the given CartMetafield.
+	Value    func(*CartMetafield) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) cartmetafield.OrderOption
+	toCursor func(*CartMetafield) Cursor
+}
+
+// CartMetafieldOrder defines the ordering of CartMetafield.
+type CartMetafieldOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *CartMetafieldOrderField `json:"field"`
+}
+
+// DefaultCartMetafieldOrder is the default ordering of CartMetafield.
+var DefaultCartMetafieldOrder = &CartMetafieldOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CartMetafieldOrderField{
+		Value: func(_m *CartMetafield) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: cartmetafield.FieldID,
+		toTerm: cartmetafield.ByID,
+		toCursor: func(_m *CartMetafield) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CartMetafield into CartMetafieldEdge.
+func (_m *CartMetafield) ToEdge(order *CartMetafieldOrder) *CartMetafieldEdge {
+	if order == nil {
+		order = DefaultCartMetafieldOrder
+	}
+	return &CartMetafieldEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -2019,6 +2967,320 @@ func (_m *CompletionAttempt) ToEdge(order *CompletionAttemptOrder) *CompletionAt
 		order = DefaultCompletionAttemptOrder
 	}
 	return &CompletionAttemptEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ContentImageEdge is the edge representation of ContentImage.
+type ContentImageEdge struct {
+	Node   *ContentImage `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// ContentImageConnection is the connection containing edges to ContentImage.
+type ContentImageConnection struct {
+	Edges      []*ContentImageEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *ContentImageConnection) build(nodes []*ContentImage, pager *contentimagePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ContentImage
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ContentImage {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ContentImage {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ContentImageEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ContentImageEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ContentImagePaginateOption enables pagination customization.
+type ContentImagePaginateOption func(*contentimagePager) error
+
+// WithContentImageOrder configures pagination ordering.
+func WithContentImageOrder(order *ContentImageOrder) ContentImagePaginateOption {
+	if order == nil {
+		order = DefaultContentImageOrder
+	}
+	o := *order
+	return func(pager *contentimagePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultContentImageOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithContentImageFilter configures pagination filter.
+func WithContentImageFilter(filter func(*ContentImageQuery) (*ContentImageQuery, error)) ContentImagePaginateOption {
+	return func(pager *contentimagePager) error {
+		if filter == nil {
+			return errors.New("ContentImageQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type contentimagePager struct {
+	reverse bool
+	order   *ContentImageOrder
+	filter  func(*ContentImageQuery) (*ContentImageQuery, error)
+}
+
+func newContentImagePager(opts []ContentImagePaginateOption, reverse bool) (*contentimagePager, error) {
+	pager := &contentimagePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultContentImageOrder
+	}
+	return pager, nil
+}
+
+func (p *contentimagePager) applyFilter(query *ContentImageQuery) (*ContentImageQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *contentimagePager) toCursor(_m *ContentImage) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *contentimagePager) applyCursors(query *ContentImageQuery, after, before *Cursor) (*ContentImageQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultContentImageOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *contentimagePager) applyOrder(query *ContentImageQuery) *ContentImageQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultContentImageOrder.Field {
+		query = query.Order(DefaultContentImageOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *contentimagePager) orderExpr(query *ContentImageQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultContentImageOrder.Field {
+			b.Comma().Ident(DefaultContentImageOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ContentImage.
+func (_m *ContentImageQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ContentImagePaginateOption,
+) (*ContentImageConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newContentImagePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ContentImageConnection{Edges: []*ContentImageEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ContentImageOrderFieldCreatedAt orders ContentImage by created_at.
+	ContentImageOrderFieldCreatedAt = &ContentImageOrderField{
+		Value: func(_m *ContentImage) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: contentimage.FieldCreatedAt,
+		toTerm: contentimage.ByCreatedAt,
+		toCursor: func(_m *ContentImage) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ContentImageOrderFieldUpdatedAt orders ContentImage by updated_at.
+	ContentImageOrderFieldUpdatedAt = &ContentImageOrderField{
+		Value: func(_m *ContentImage) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: contentimage.FieldUpdatedAt,
+		toTerm: contentimage.ByUpdatedAt,
+		toCursor: func(_m *ContentImage) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ContentImageOrderField) String() string {
+	var str string
+	switch f.column {
+	case ContentImageOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ContentImageOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ContentImageOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ContentImageOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ContentImageOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ContentImageOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ContentImageOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ContentImageOrderField", str)
+	}
+	return nil
+}
+
+// ContentImageOrderField defines the ordering field of ContentImage.
+type ContentImageOrderField struct {
+	// Value extracts the ordering value from the given ContentImage.
+	Value    func(*ContentImage) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) contentimage.OrderOption
+	toCursor func(*ContentImage) Cursor
+}
+
+// ContentImageOrder defines the ordering of ContentImage.
+type ContentImageOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *ContentImageOrderField `json:"field"`
+}
+
+// DefaultContentImageOrder is the default ordering of ContentImage.
+var DefaultContentImageOrder = &ContentImageOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ContentImageOrderField{
+		Value: func(_m *ContentImage) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: contentimage.FieldID,
+		toTerm: contentimage.ByID,
+		toCursor: func(_m *ContentImage) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ContentImage into ContentImageEdge.
+func (_m *ContentImage) ToEdge(order *ContentImageOrder) *ContentImageEdge {
+	if order == nil {
+		order = DefaultContentImageOrder
+	}
+	return &ContentImageEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -7329,6 +8591,320 @@ func (_m *Shop) ToEdge(order *ShopOrder) *ShopEdge {
 	}
 }
 
+// ShopPolicyEdge is the edge representation of ShopPolicy.
+type ShopPolicyEdge struct {
+	Node   *ShopPolicy `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// ShopPolicyConnection is the connection containing edges to ShopPolicy.
+type ShopPolicyConnection struct {
+	Edges      []*ShopPolicyEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *ShopPolicyConnection) build(nodes []*ShopPolicy, pager *shoppolicyPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ShopPolicy
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ShopPolicy {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ShopPolicy {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ShopPolicyEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ShopPolicyEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ShopPolicyPaginateOption enables pagination customization.
+type ShopPolicyPaginateOption func(*shoppolicyPager) error
+
+// WithShopPolicyOrder configures pagination ordering.
+func WithShopPolicyOrder(order *ShopPolicyOrder) ShopPolicyPaginateOption {
+	if order == nil {
+		order = DefaultShopPolicyOrder
+	}
+	o := *order
+	return func(pager *shoppolicyPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultShopPolicyOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithShopPolicyFilter configures pagination filter.
+func WithShopPolicyFilter(filter func(*ShopPolicyQuery) (*ShopPolicyQuery, error)) ShopPolicyPaginateOption {
+	return func(pager *shoppolicyPager) error {
+		if filter == nil {
+			return errors.New("ShopPolicyQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type shoppolicyPager struct {
+	reverse bool
+	order   *ShopPolicyOrder
+	filter  func(*ShopPolicyQuery) (*ShopPolicyQuery, error)
+}
+
+func newShopPolicyPager(opts []ShopPolicyPaginateOption, reverse bool) (*shoppolicyPager, error) {
+	pager := &shoppolicyPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultShopPolicyOrder
+	}
+	return pager, nil
+}
+
+func (p *shoppolicyPager) applyFilter(query *ShopPolicyQuery) (*ShopPolicyQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *shoppolicyPager) toCursor(_m *ShopPolicy) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *shoppolicyPager) applyCursors(query *ShopPolicyQuery, after, before *Cursor) (*ShopPolicyQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultShopPolicyOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *shoppolicyPager) applyOrder(query *ShopPolicyQuery) *ShopPolicyQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultShopPolicyOrder.Field {
+		query = query.Order(DefaultShopPolicyOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *shoppolicyPager) orderExpr(query *ShopPolicyQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultShopPolicyOrder.Field {
+			b.Comma().Ident(DefaultShopPolicyOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ShopPolicy.
+func (_m *ShopPolicyQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ShopPolicyPaginateOption,
+) (*ShopPolicyConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newShopPolicyPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ShopPolicyConnection{Edges: []*ShopPolicyEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ShopPolicyOrderFieldCreatedAt orders ShopPolicy by created_at.
+	ShopPolicyOrderFieldCreatedAt = &ShopPolicyOrderField{
+		Value: func(_m *ShopPolicy) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: shoppolicy.FieldCreatedAt,
+		toTerm: shoppolicy.ByCreatedAt,
+		toCursor: func(_m *ShopPolicy) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ShopPolicyOrderFieldUpdatedAt orders ShopPolicy by updated_at.
+	ShopPolicyOrderFieldUpdatedAt = &ShopPolicyOrderField{
+		Value: func(_m *ShopPolicy) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: shoppolicy.FieldUpdatedAt,
+		toTerm: shoppolicy.ByUpdatedAt,
+		toCursor: func(_m *ShopPolicy) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ShopPolicyOrderField) String() string {
+	var str string
+	switch f.column {
+	case ShopPolicyOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ShopPolicyOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ShopPolicyOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ShopPolicyOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ShopPolicyOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ShopPolicyOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ShopPolicyOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ShopPolicyOrderField", str)
+	}
+	return nil
+}
+
+// ShopPolicyOrderField defines the ordering field of ShopPolicy.
+type ShopPolicyOrderField struct {
+	// Value extracts the ordering value from the given ShopPolicy.
+	Value    func(*ShopPolicy) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) shoppolicy.OrderOption
+	toCursor func(*ShopPolicy) Cursor
+}
+
+// ShopPolicyOrder defines the ordering of ShopPolicy.
+type ShopPolicyOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *ShopPolicyOrderField `json:"field"`
+}
+
+// DefaultShopPolicyOrder is the default ordering of ShopPolicy.
+var DefaultShopPolicyOrder = &ShopPolicyOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ShopPolicyOrderField{
+		Value: func(_m *ShopPolicy) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: shoppolicy.FieldID,
+		toTerm: shoppolicy.ByID,
+		toCursor: func(_m *ShopPolicy) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ShopPolicy into ShopPolicyEdge.
+func (_m *ShopPolicy) ToEdge(order *ShopPolicyOrder) *ShopPolicyEdge {
+	if order == nil {
+		order = DefaultShopPolicyOrder
+	}
+	return &ShopPolicyEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // TaxRateEdge is the edge representation of TaxRate.
 type TaxRateEdge struct {
 	Node   *TaxRate `json:"node"`
@@ -7573,6 +9149,320 @@ func (_m *TaxRate) ToEdge(order *TaxRateOrder) *TaxRateEdge {
 		order = DefaultTaxRateOrder
 	}
 	return &TaxRateEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// UrlRedirectEdge is the edge representation of UrlRedirect.
+type UrlRedirectEdge struct {
+	Node   *UrlRedirect `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// UrlRedirectConnection is the connection containing edges to UrlRedirect.
+type UrlRedirectConnection struct {
+	Edges      []*UrlRedirectEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *UrlRedirectConnection) build(nodes []*UrlRedirect, pager *urlredirectPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *UrlRedirect
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *UrlRedirect {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *UrlRedirect {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*UrlRedirectEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &UrlRedirectEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// UrlRedirectPaginateOption enables pagination customization.
+type UrlRedirectPaginateOption func(*urlredirectPager) error
+
+// WithUrlRedirectOrder configures pagination ordering.
+func WithUrlRedirectOrder(order *UrlRedirectOrder) UrlRedirectPaginateOption {
+	if order == nil {
+		order = DefaultUrlRedirectOrder
+	}
+	o := *order
+	return func(pager *urlredirectPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultUrlRedirectOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithUrlRedirectFilter configures pagination filter.
+func WithUrlRedirectFilter(filter func(*UrlRedirectQuery) (*UrlRedirectQuery, error)) UrlRedirectPaginateOption {
+	return func(pager *urlredirectPager) error {
+		if filter == nil {
+			return errors.New("UrlRedirectQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type urlredirectPager struct {
+	reverse bool
+	order   *UrlRedirectOrder
+	filter  func(*UrlRedirectQuery) (*UrlRedirectQuery, error)
+}
+
+func newUrlRedirectPager(opts []UrlRedirectPaginateOption, reverse bool) (*urlredirectPager, error) {
+	pager := &urlredirectPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultUrlRedirectOrder
+	}
+	return pager, nil
+}
+
+func (p *urlredirectPager) applyFilter(query *UrlRedirectQuery) (*UrlRedirectQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *urlredirectPager) toCursor(_m *UrlRedirect) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *urlredirectPager) applyCursors(query *UrlRedirectQuery, after, before *Cursor) (*UrlRedirectQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultUrlRedirectOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *urlredirectPager) applyOrder(query *UrlRedirectQuery) *UrlRedirectQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultUrlRedirectOrder.Field {
+		query = query.Order(DefaultUrlRedirectOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *urlredirectPager) orderExpr(query *UrlRedirectQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultUrlRedirectOrder.Field {
+			b.Comma().Ident(DefaultUrlRedirectOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to UrlRedirect.
+func (_m *UrlRedirectQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...UrlRedirectPaginateOption,
+) (*UrlRedirectConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newUrlRedirectPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &UrlRedirectConnection{Edges: []*UrlRedirectEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// UrlRedirectOrderFieldCreatedAt orders UrlRedirect by created_at.
+	UrlRedirectOrderFieldCreatedAt = &UrlRedirectOrderField{
+		Value: func(_m *UrlRedirect) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: urlredirect.FieldCreatedAt,
+		toTerm: urlredirect.ByCreatedAt,
+		toCursor: func(_m *UrlRedirect) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// UrlRedirectOrderFieldUpdatedAt orders UrlRedirect by updated_at.
+	UrlRedirectOrderFieldUpdatedAt = &UrlRedirectOrderField{
+		Value: func(_m *UrlRedirect) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: urlredirect.FieldUpdatedAt,
+		toTerm: urlredirect.ByUpdatedAt,
+		toCursor: func(_m *UrlRedirect) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f UrlRedirectOrderField) String() string {
+	var str string
+	switch f.column {
+	case UrlRedirectOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case UrlRedirectOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f UrlRedirectOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *UrlRedirectOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("UrlRedirectOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *UrlRedirectOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *UrlRedirectOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid UrlRedirectOrderField", str)
+	}
+	return nil
+}
+
+// UrlRedirectOrderField defines the ordering field of UrlRedirect.
+type UrlRedirectOrderField struct {
+	// Value extracts the ordering value from the given UrlRedirect.
+	Value    func(*UrlRedirect) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) urlredirect.OrderOption
+	toCursor func(*UrlRedirect) Cursor
+}
+
+// UrlRedirectOrder defines the ordering of UrlRedirect.
+type UrlRedirectOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *UrlRedirectOrderField `json:"field"`
+}
+
+// DefaultUrlRedirectOrder is the default ordering of UrlRedirect.
+var DefaultUrlRedirectOrder = &UrlRedirectOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &UrlRedirectOrderField{
+		Value: func(_m *UrlRedirect) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: urlredirect.FieldID,
+		toTerm: urlredirect.ByID,
+		toCursor: func(_m *UrlRedirect) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts UrlRedirect into UrlRedirectEdge.
+func (_m *UrlRedirect) ToEdge(order *UrlRedirectOrder) *UrlRedirectEdge {
+	if order == nil {
+		order = DefaultUrlRedirectOrder
+	}
+	return &UrlRedirectEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -6,11 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"storefront/ent/apikey"
+	"storefront/ent/article"
 	"storefront/ent/auditevent"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/customer"
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
@@ -30,7 +34,9 @@ import (
 	"storefront/ent/productvariant"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 	"time"
 )
 
@@ -514,6 +520,740 @@ func (i *APIKeyWhereInput) P() (predicate.APIKey, error) {
 	}
 }
 
+// ArticleWhereInput represents a where input for filtering Article queries.
+type ArticleWhereInput struct {
+	Predicates []predicate.Article  `json:"-"`
+	Not        *ArticleWhereInput   `json:"not,omitempty"`
+	Or         []*ArticleWhereInput `json:"or,omitempty"`
+	And        []*ArticleWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "blog_id" field predicates.
+	BlogID      *int  `json:"blogID,omitempty"`
+	BlogIDNEQ   *int  `json:"blogIDNEQ,omitempty"`
+	BlogIDIn    []int `json:"blogIDIn,omitempty"`
+	BlogIDNotIn []int `json:"blogIDNotIn,omitempty"`
+
+	// "handle" field predicates.
+	Handle             *string  `json:"handle,omitempty"`
+	HandleNEQ          *string  `json:"handleNEQ,omitempty"`
+	HandleIn           []string `json:"handleIn,omitempty"`
+	HandleNotIn        []string `json:"handleNotIn,omitempty"`
+	HandleGT           *string  `json:"handleGT,omitempty"`
+	HandleGTE          *string  `json:"handleGTE,omitempty"`
+	HandleLT           *string  `json:"handleLT,omitempty"`
+	HandleLTE          *string  `json:"handleLTE,omitempty"`
+	HandleContains     *string  `json:"handleContains,omitempty"`
+	HandleHasPrefix    *string  `json:"handleHasPrefix,omitempty"`
+	HandleHasSuffix    *string  `json:"handleHasSuffix,omitempty"`
+	HandleEqualFold    *string  `json:"handleEqualFold,omitempty"`
+	HandleContainsFold *string  `json:"handleContainsFold,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "content_html" field predicates.
+	ContentHTML             *string  `json:"contentHTML,omitempty"`
+	ContentHTMLNEQ          *string  `json:"contentHTMLNEQ,omitempty"`
+	ContentHTMLIn           []string `json:"contentHTMLIn,omitempty"`
+	ContentHTMLNotIn        []string `json:"contentHTMLNotIn,omitempty"`
+	ContentHTMLGT           *string  `json:"contentHTMLGT,omitempty"`
+	ContentHTMLGTE          *string  `json:"contentHTMLGTE,omitempty"`
+	ContentHTMLLT           *string  `json:"contentHTMLLT,omitempty"`
+	ContentHTMLLTE          *string  `json:"contentHTMLLTE,omitempty"`
+	ContentHTMLContains     *string  `json:"contentHTMLContains,omitempty"`
+	ContentHTMLHasPrefix    *string  `json:"contentHTMLHasPrefix,omitempty"`
+	ContentHTMLHasSuffix    *string  `json:"contentHTMLHasSuffix,omitempty"`
+	ContentHTMLEqualFold    *string  `json:"contentHTMLEqualFold,omitempty"`
+	ContentHTMLContainsFold *string  `json:"contentHTMLContainsFold,omitempty"`
+
+	// "excerpt_html" field predicates.
+	ExcerptHTML             *string  `json:"excerptHTML,omitempty"`
+	ExcerptHTMLNEQ          *string  `json:"excerptHTMLNEQ,omitempty"`
+	ExcerptHTMLIn           []string `json:"excerptHTMLIn,omitempty"`
+	ExcerptHTMLNotIn        []string `json:"excerptHTMLNotIn,omitempty"`
+	ExcerptHTMLGT           *string  `json:"excerptHTMLGT,omitempty"`
+	ExcerptHTMLGTE          *string  `json:"excerptHTMLGTE,omitempty"`
+	ExcerptHTMLLT           *string  `json:"excerptHTMLLT,omitempty"`
+	ExcerptHTMLLTE          *string  `json:"excerptHTMLLTE,omitempty"`
+	ExcerptHTMLContains     *string  `json:"excerptHTMLContains,omitempty"`
+	ExcerptHTMLHasPrefix    *string  `json:"excerptHTMLHasPrefix,omitempty"`
+	ExcerptHTMLHasSuffix    *string  `json:"excerptHTMLHasSuffix,omitempty"`
+	ExcerptHTMLIsNil        bool     `json:"excerptHTMLIsNil,omitempty"`
+	ExcerptHTMLNotNil       bool     `json:"excerptHTMLNotNil,omitempty"`
+	ExcerptHTMLEqualFold    *string  `json:"excerptHTMLEqualFold,omitempty"`
+	ExcerptHTMLContainsFold *string  `json:"excerptHTMLContainsFold,omitempty"`
+
+	// "author_name" field predicates.
+	AuthorName             *string  `json:"authorName,omitempty"`
+	AuthorNameNEQ          *string  `json:"authorNameNEQ,omitempty"`
+	AuthorNameIn           []string `json:"authorNameIn,omitempty"`
+	AuthorNameNotIn        []string `json:"authorNameNotIn,omitempty"`
+	AuthorNameGT           *string  `json:"authorNameGT,omitempty"`
+	AuthorNameGTE          *string  `json:"authorNameGTE,omitempty"`
+	AuthorNameLT           *string  `json:"authorNameLT,omitempty"`
+	AuthorNameLTE          *string  `json:"authorNameLTE,omitempty"`
+	AuthorNameContains     *string  `json:"authorNameContains,omitempty"`
+	AuthorNameHasPrefix    *string  `json:"authorNameHasPrefix,omitempty"`
+	AuthorNameHasSuffix    *string  `json:"authorNameHasSuffix,omitempty"`
+	AuthorNameEqualFold    *string  `json:"authorNameEqualFold,omitempty"`
+	AuthorNameContainsFold *string  `json:"authorNameContainsFold,omitempty"`
+
+	// "image_id" field predicates.
+	ImageID       *int  `json:"imageID,omitempty"`
+	ImageIDNEQ    *int  `json:"imageIDNEQ,omitempty"`
+	ImageIDIn     []int `json:"imageIDIn,omitempty"`
+	ImageIDNotIn  []int `json:"imageIDNotIn,omitempty"`
+	ImageIDIsNil  bool  `json:"imageIDIsNil,omitempty"`
+	ImageIDNotNil bool  `json:"imageIDNotNil,omitempty"`
+
+	// "seo_title" field predicates.
+	SeoTitle             *string  `json:"seoTitle,omitempty"`
+	SeoTitleNEQ          *string  `json:"seoTitleNEQ,omitempty"`
+	SeoTitleIn           []string `json:"seoTitleIn,omitempty"`
+	SeoTitleNotIn        []string `json:"seoTitleNotIn,omitempty"`
+	SeoTitleGT           *string  `json:"seoTitleGT,omitempty"`
+	SeoTitleGTE          *string  `json:"seoTitleGTE,omitempty"`
+	SeoTitleLT           *string  `json:"seoTitleLT,omitempty"`
+	SeoTitleLTE          *string  `json:"seoTitleLTE,omitempty"`
+	SeoTitleContains     *string  `json:"seoTitleContains,omitempty"`
+	SeoTitleHasPrefix    *string  `json:"seoTitleHasPrefix,omitempty"`
+	SeoTitleHasSuffix    *string  `json:"seoTitleHasSuffix,omitempty"`
+	SeoTitleIsNil        bool     `json:"seoTitleIsNil,omitempty"`
+	SeoTitleNotNil       bool     `json:"seoTitleNotNil,omitempty"`
+	SeoTitleEqualFold    *string  `json:"seoTitleEqualFold,omitempty"`
+	SeoTitleContainsFold *string  `json:"seoTitleContainsFold,omitempty"`
+
+	// "seo_description" field predicates.
+	SeoDescription             *string  `json:"seoDescription,omitempty"`
+	SeoDescriptionNEQ          *string  `json:"seoDescriptionNEQ,omitempty"`
+	SeoDescriptionIn           []string `json:"seoDescriptionIn,omitempty"`
+	SeoDescriptionNotIn        []string `json:"seoDescriptionNotIn,omitempty"`
+	SeoDescriptionGT           *string  `json:"seoDescriptionGT,omitempty"`
+	SeoDescriptionGTE          *string  `json:"seoDescriptionGTE,omitempty"`
+	SeoDescriptionLT           *string  `json:"seoDescriptionLT,omitempty"`
+	SeoDescriptionLTE          *string  `json:"seoDescriptionLTE,omitempty"`
+	SeoDescriptionContains     *string  `json:"seoDescriptionContains,omitempty"`
+	SeoDescriptionHasPrefix    *string  `json:"seoDescriptionHasPrefix,omitempty"`
+	SeoDescriptionHasSuffix    *string  `json:"seoDescriptionHasSuffix,omitempty"`
+	SeoDescriptionIsNil        bool     `json:"seoDescriptionIsNil,omitempty"`
+	SeoDescriptionNotNil       bool     `json:"seoDescriptionNotNil,omitempty"`
+	SeoDescriptionEqualFold    *string  `json:"seoDescriptionEqualFold,omitempty"`
+	SeoDescriptionContainsFold *string  `json:"seoDescriptionContainsFold,omitempty"`
+
+	// "published" field predicates.
+	Published    *bool `json:"published,omitempty"`
+	PublishedNEQ *bool `json:"publishedNEQ,omitempty"`
+
+	// "published_at" field predicates.
+	PublishedAt       *time.Time  `json:"publishedAt,omitempty"`
+	PublishedAtNEQ    *time.Time  `json:"publishedAtNEQ,omitempty"`
+	PublishedAtIn     []time.Time `json:"publishedAtIn,omitempty"`
+	PublishedAtNotIn  []time.Time `json:"publishedAtNotIn,omitempty"`
+	PublishedAtGT     *time.Time  `json:"publishedAtGT,omitempty"`
+	PublishedAtGTE    *time.Time  `json:"publishedAtGTE,omitempty"`
+	PublishedAtLT     *time.Time  `json:"publishedAtLT,omitempty"`
+	PublishedAtLTE    *time.Time  `json:"publishedAtLTE,omitempty"`
+	PublishedAtIsNil  bool        `json:"publishedAtIsNil,omitempty"`
+	PublishedAtNotNil bool        `json:"publishedAtNotNil,omitempty"`
+
+	// "blog" edge predicates.
+	HasBlog     *bool             `json:"hasBlog,omitempty"`
+	HasBlogWith []*BlogWhereInput `json:"hasBlogWith,omitempty"`
+
+	// "image" edge predicates.
+	HasImage     *bool                     `json:"hasImage,omitempty"`
+	HasImageWith []*ContentImageWhereInput `json:"hasImageWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ArticleWhereInput) AddPredicates(predicates ...predicate.Article) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ArticleWhereInput filter on the ArticleQuery builder.
+func (i *ArticleWhereInput) Filter(q *ArticleQuery) (*ArticleQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyArticleWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyArticleWhereInput is returned in case the ArticleWhereInput is empty.
+var ErrEmptyArticleWhereInput = errors.New("ent: empty predicate ArticleWhereInput")
+
+// P returns a predicate for filtering articles.
+// An error is returned if the input is empty or invalid.
+func (i *ArticleWhereInput) P() (predicate.Article, error) {
+	var predicates []predicate.Article
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, article.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Article, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, article.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Article, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, article.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, article.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, article.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, article.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, article.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, article.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, article.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, article.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, article.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, article.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, article.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, article.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, article.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, article.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, article.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, article.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, article.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, article.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, article.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, article.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, article.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, article.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, article.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, article.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, article.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.BlogID != nil {
+		predicates = append(predicates, article.BlogIDEQ(*i.BlogID))
+	}
+	if i.BlogIDNEQ != nil {
+		predicates = append(predicates, article.BlogIDNEQ(*i.BlogIDNEQ))
+	}
+	if len(i.BlogIDIn) > 0 {
+		predicates = append(predicates, article.BlogIDIn(i.BlogIDIn...))
+	}
+	if len(i.BlogIDNotIn) > 0 {
+		predicates = append(predicates, article.BlogIDNotIn(i.BlogIDNotIn...))
+	}
+	if i.Handle != nil {
+		predicates = append(predicates, article.HandleEQ(*i.Handle))
+	}
+	if i.HandleNEQ != nil {
+		predicates = append(predicates, article.HandleNEQ(*i.HandleNEQ))
+	}
+	if len(i.HandleIn) > 0 {
+		predicates = append(predicates, article.HandleIn(i.HandleIn...))
+	}
+	if len(i.HandleNotIn) > 0 {
+		predicates = append(predicates, article.HandleNotIn(i.HandleNotIn...))
+	}
+	if i.HandleGT != nil {
+		predicates = append(predicates, article.HandleGT(*i.HandleGT))
+	}
+	if i.HandleGTE != nil {
+		predicates = append(predicates, article.HandleGTE(*i.HandleGTE))
+	}
+	if i.HandleLT != nil {
+		predicates = append(predicates, article.HandleLT(*i.HandleLT))
+	}
+	if i.HandleLTE != nil {
+		predicates = append(predicates, article.HandleLTE(*i.HandleLTE))
+	}
+	if i.HandleContains != nil {
+		predicates = append(predicates, article.HandleContains(*i.HandleContains))
+	}
+	if i.HandleHasPrefix != nil {
+		predicates = append(predicates, article.HandleHasPrefix(*i.HandleHasPrefix))
+	}
+	if i.HandleHasSuffix != nil {
+		predicates = append(predicates, article.HandleHasSuffix(*i.HandleHasSuffix))
+	}
+	if i.HandleEqualFold != nil {
+		predicates = append(predicates, article.HandleEqualFold(*i.HandleEqualFold))
+	}
+	if i.HandleContainsFold != nil {
+		predicates = append(predicates, article.HandleContainsFold(*i.HandleContainsFold))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, article.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, article.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, article.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, article.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, article.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, article.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, article.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, article.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, article.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, article.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, article.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, article.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, article.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.ContentHTML != nil {
+		predicates = append(predicates, article.ContentHTMLEQ(*i.ContentHTML))
+	}
+	if i.ContentHTMLNEQ != nil {
+		predicates = append(predicates, article.ContentHTMLNEQ(*i.ContentHTMLNEQ))
+	}
+	if len(i.ContentHTMLIn) > 0 {
+		predicates = append(predicates, article.ContentHTMLIn(i.ContentHTMLIn...))
+	}
+	if len(i.ContentHTMLNotIn) > 0 {
+		predicates = append(predicates, article.ContentHTMLNotIn(i.ContentHTMLNotIn...))
+	}
+	if i.ContentHTMLGT != nil {
+		predicates = append(predicates, article.ContentHTMLGT(*i.ContentHTMLGT))
+	}
+	if i.ContentHTMLGTE != nil {
+		predicates = append(predicates, article.ContentHTMLGTE(*i.ContentHTMLGTE))
+	}
+	if i.ContentHTMLLT != nil {
+		predicates = append(predicates, article.ContentHTMLLT(*i.ContentHTMLLT))
+	}
+	if i.ContentHTMLLTE != nil {
+		predicates = append(predicates, article.ContentHTMLLTE(*i.ContentHTMLLTE))
+	}
+	if i.ContentHTMLContains != nil {
+		predicates = append(predicates, article.ContentHTMLContains(*i.ContentHTMLContains))
+	}
+	if i.ContentHTMLHasPrefix != nil {
+		predicates = append(predicates, article.ContentHTMLHasPrefix(*i.ContentHTMLHasPrefix))
+	}
+	if i.ContentHTMLHasSuffix != nil {
+		predicates = append(predicates, article.ContentHTMLHasSuffix(*i.ContentHTMLHasSuffix))
+	}
+	if i.ContentHTMLEqualFold != nil {
+		predicates = append(predicates, article.ContentHTMLEqualFold(*i.ContentHTMLEqualFold))
+	}
+	if i.ContentHTMLContainsFold != nil {
+		predicates = append(predicates, article.ContentHTMLContainsFold(*i.ContentHTMLContainsFold))
+	}
+	if i.ExcerptHTML != nil {
+		predicates = append(predicates, article.ExcerptHTMLEQ(*i.ExcerptHTML))
+	}
+	if i.ExcerptHTMLNEQ != nil {
+		predicates = append(predicates, article.ExcerptHTMLNEQ(*i.ExcerptHTMLNEQ))
+	}
+	if len(i.ExcerptHTMLIn) > 0 {
+		predicates = append(predicates, article.ExcerptHTMLIn(i.ExcerptHTMLIn...))
+	}
+	if len(i.ExcerptHTMLNotIn) > 0 {
+		predicates = append(predicates, article.ExcerptHTMLNotIn(i.ExcerptHTMLNotIn...))
+	}
+	if i.ExcerptHTMLGT != nil {
+		predicates = append(predicates, article.ExcerptHTMLGT(*i.ExcerptHTMLGT))
+	}
+	if i.ExcerptHTMLGTE != nil {
+		predicates = append(predicates, article.ExcerptHTMLGTE(*i.ExcerptHTMLGTE))
+	}
+	if i.ExcerptHTMLLT != nil {
+		predicates = append(predicates, article.ExcerptHTMLLT(*i.ExcerptHTMLLT))
+	}
+	if i.ExcerptHTMLLTE != nil {
+		predicates = append(predicates, article.ExcerptHTMLLTE(*i.ExcerptHTMLLTE))
+	}
+	if i.ExcerptHTMLContains != nil {
+		predicates = append(predicates, article.ExcerptHTMLContains(*i.ExcerptHTMLContains))
+	}
+	if i.ExcerptHTMLHasPrefix != nil {
+		predicates = append(predicates, article.ExcerptHTMLHasPrefix(*i.ExcerptHTMLHasPrefix))
+	}
+	if i.ExcerptHTMLHasSuffix != nil {
+		predicates = append(predicates, article.ExcerptHTMLHasSuffix(*i.ExcerptHTMLHasSuffix))
+	}
+	if i.ExcerptHTMLIsNil {
+		predicates = append(predicates, article.ExcerptHTMLIsNil())
+	}
+	if i.ExcerptHTMLNotNil {
+		predicates = append(predicates, article.ExcerptHTMLNotNil())
+	}
+	if i.ExcerptHTMLEqualFold != nil {
+		predicates = append(predicates, article.ExcerptHTMLEqualFold(*i.ExcerptHTMLEqualFold))
+	}
+	if i.ExcerptHTMLContainsFold != nil {
+		predicates = append(predicates, article.ExcerptHTMLContainsFold(*i.ExcerptHTMLContainsFold))
+	}
+	if i.AuthorName != nil {
+		predicates = append(predicates, article.AuthorNameEQ(*i.AuthorName))
+	}
+	if i.AuthorNameNEQ != nil {
+		predicates = append(predicates, article.AuthorNameNEQ(*i.AuthorNameNEQ))
+	}
+	if len(i.AuthorNameIn) > 0 {
+		predicates = append(predicates, article.AuthorNameIn(i.AuthorNameIn...))
+	}
+	if len(i.AuthorNameNotIn) > 0 {
+		predicates = append(predicates, article.AuthorNameNotIn(i.AuthorNameNotIn...))
+	}
+	if i.AuthorNameGT != nil {
+		predicates = append(predicates, article.AuthorNameGT(*i.AuthorNameGT))
+	}
+	if i.AuthorNameGTE != nil {
+		predicates = append(predicates, article.AuthorNameGTE(*i.AuthorNameGTE))
+	}
+	if i.AuthorNameLT != nil {
+		predicates = append(predicates, article.AuthorNameLT(*i.AuthorNameLT))
+	}
+	if i.AuthorNameLTE != nil {
+		predicates = append(predicates, article.AuthorNameLTE(*i.AuthorNameLTE))
+	}
+	if i.AuthorNameContains != nil {
+		predicates = append(predicates, article.AuthorNameContains(*i.AuthorNameContains))
+	}
+	if i.AuthorNameHasPrefix != nil {
+		predicates = append(predicates, article.AuthorNameHasPrefix(*i.AuthorNameHasPrefix))
+	}
+	if i.AuthorNameHasSuffix != nil {
+		predicates = append(predicates, article.AuthorNameHasSuffix(*i.AuthorNameHasSuffix))
+	}
+	if i.AuthorNameEqualFold != nil {
+		predicates = append(predicates, article.AuthorNameEqualFold(*i.AuthorNameEqualFold))
+	}
+	if i.AuthorNameContainsFold != nil {
+		predicates = append(predicates, article.AuthorNameContainsFold(*i.AuthorNameContainsFold))
+	}
+	if i.ImageID != nil {
+		predicates = append(predicates, article.ImageIDEQ(*i.ImageID))
+	}
+	if i.ImageIDNEQ != nil {
+		predicates = append(predicates, article.ImageIDNEQ(*i.ImageIDNEQ))
+	}
+	if len(i.ImageIDIn) > 0 {
+		predicates = append(predicates, article.ImageIDIn(i.ImageIDIn...))
+	}
+	if len(i.ImageIDNotIn) > 0 {
+		predicates = append(predicates, article.ImageIDNotIn(i.ImageIDNotIn...))
+	}
+	if i.ImageIDIsNil {
+		predicates = append(predicates, article.ImageIDIsNil())
+	}
+	if i.ImageIDNotNil {
+		predicates = append(predicates, article.ImageIDNotNil())
+	}
+	if i.SeoTitle != nil {
+		predicates = append(predicates, article.SeoTitleEQ(*i.SeoTitle))
+	}
+	if i.SeoTitleNEQ != nil {
+		predicates = append(predicates, article.SeoTitleNEQ(*i.SeoTitleNEQ))
+	}
+	if len(i.SeoTitleIn) > 0 {
+		predicates = append(predicates, article.SeoTitleIn(i.SeoTitleIn...))
+	}
+	if len(i.SeoTitleNotIn) > 0 {
+		predicates = append(predicates, article.SeoTitleNotIn(i.SeoTitleNotIn...))
+	}
+	if i.SeoTitleGT != nil {
+		predicates = append(predicates, article.SeoTitleGT(*i.SeoTitleGT))
+	}
+	if i.SeoTitleGTE != nil {
+		predicates = append(predicates, article.SeoTitleGTE(*i.SeoTitleGTE))
+	}
+	if i.SeoTitleLT != nil {
+		predicates = append(predicates, article.SeoTitleLT(*i.SeoTitleLT))
+	}
+	if i.SeoTitleLTE != nil {
+		predicates = append(predicates, article.SeoTitleLTE(*i.SeoTitleLTE))
+	}
+	if i.SeoTitleContains != nil {
+		predicates = append(predicates, article.SeoTitleContains(*i.SeoTitleContains))
+	}
+	if i.SeoTitleHasPrefix != nil {
+		predicates = append(predicates, article.SeoTitleHasPrefix(*i.SeoTitleHasPrefix))
+	}
+	if i.SeoTitleHasSuffix != nil {
+		predicates = append(predicates, article.SeoTitleHasSuffix(*i.SeoTitleHasSuffix))
+	}
+	if i.SeoTitleIsNil {
+		predicates = append(predicates, article.SeoTitleIsNil())
+	}
+	if i.SeoTitleNotNil {
+		predicates = append(predicates, article.SeoTitleNotNil())
+	}
+	if i.SeoTitleEqualFold != nil {
+		predicates = append(predicates, article.SeoTitleEqualFold(*i.SeoTitleEqualFold))
+	}
+	if i.SeoTitleContainsFold != nil {
+		predicates = append(predicates, article.SeoTitleContainsFold(*i.SeoTitleContainsFold))
+	}
+	if i.SeoDescription != nil {
+		predicates = append(predicates, article.SeoDescriptionEQ(*i.SeoDescription))
+	}
+	if i.SeoDescriptionNEQ != nil {
+		predicates = append(predicates, article.SeoDescriptionNEQ(*i.SeoDescriptionNEQ))
+	}
+	if len(i.SeoDescriptionIn) > 0 {
+		predicates = append(predicates, article.SeoDescriptionIn(i.SeoDescriptionIn...))
+	}
+	if len(i.SeoDescriptionNotIn) > 0 {
+		predicates = append(predicates, article.SeoDescriptionNotIn(i.SeoDescriptionNotIn...))
+	}
+	if i.SeoDescriptionGT != nil {
+		predicates = append(predicates, article.SeoDescriptionGT(*i.SeoDescriptionGT))
+	}
+	if i.SeoDescriptionGTE != nil {
+		predicates = append(predicates, article.SeoDescriptionGTE(*i.SeoDescriptionGTE))
+	}
+	if i.SeoDescriptionLT != nil {
+		predicates = append(predicates, article.SeoDescriptionLT(*i.SeoDescriptionLT))
+	}
+	if i.SeoDescriptionLTE != nil {
+		predicates = append(predicates, article.SeoDescriptionLTE(*i.SeoDescriptionLTE))
+	}
+	if i.SeoDescriptionContains != nil {
+		predicates = append(predicates, article.SeoDescriptionContains(*i.SeoDescriptionContains))
+	}
+	if i.SeoDescriptionHasPrefix != nil {
+		predicates = append(predicates, article.SeoDescriptionHasPrefix(*i.SeoDescriptionHasPrefix))
+	}
+	if i.SeoDescriptionHasSuffix != nil {
+		predicates = append(predicates, article.SeoDescriptionHasSuffix(*i.SeoDescriptionHasSuffix))
+	}
+	if i.SeoDescriptionIsNil {
+		predicates = append(predicates, article.SeoDescriptionIsNil())
+	}
+	if i.SeoDescriptionNotNil {
+		predicates = append(predicates, article.SeoDescriptionNotNil())
+	}
+	if i.SeoDescriptionEqualFold != nil {
+		predicates = append(predicates, article.SeoDescriptionEqualFold(*i.SeoDescriptionEqualFold))
+	}
+	if i.SeoDescriptionContainsFold != nil {
+		predicates = append(predicates, article.SeoDescriptionContainsFold(*i.SeoDescriptionContainsFold))
+	}
+	if i.Published != nil {
+		predicates = append(predicates, article.PublishedEQ(*i.Published))
+	}
+	if i.PublishedNEQ != nil {
+		predicates = append(predicates, article.PublishedNEQ(*i.PublishedNEQ))
+	}
+	if i.PublishedAt != nil {
+		predicates = append(predicates, article.PublishedAtEQ(*i.PublishedAt))
+	}
+	if i.PublishedAtNEQ != nil {
+		predicates = append(predicates, article.PublishedAtNEQ(*i.PublishedAtNEQ))
+	}
+	if len(i.PublishedAtIn) > 0 {
+		predicates = append(predicates, article.PublishedAtIn(i.PublishedAtIn...))
+	}
+	if len(i.PublishedAtNotIn) > 0 {
+		predicates = append(predicates, article.PublishedAtNotIn(i.PublishedAtNotIn...))
+	}
+	if i.PublishedAtGT != nil {
+		predicates = append(predicates, article.PublishedAtGT(*i.PublishedAtGT))
+	}
+	if i.PublishedAtGTE != nil {
+		predicates = append(predicates, article.PublishedAtGTE(*i.PublishedAtGTE))
+	}
+	if i.PublishedAtLT != nil {
+		predicates = append(predicates, article.PublishedAtLT(*i.PublishedAtLT))
+	}
+	if i.PublishedAtLTE != nil {
+		predicates = append(predicates, article.PublishedAtLTE(*i.PublishedAtLTE))
+	}
+	if i.PublishedAtIsNil {
+		predicates = append(predicates, article.PublishedAtIsNil())
+	}
+	if i.PublishedAtNotNil {
+		predicates = append(predicates, article.PublishedAtNotNil())
+	}
+
+	if i.HasBlog != nil {
+		p := article.HasBlog()
+		if !*i.HasBlog {
+			p = article.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBlogWith) > 0 {
+		with := make([]predicate.Blog, 0, len(i.HasBlogWith))
+		for _, w := range i.HasBlogWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBlogWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, article.HasBlogWith(with...))
+	}
+	if i.HasImage != nil {
+		p := article.HasImage()
+		if !*i.HasImage {
+			p = article.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasImageWith) > 0 {
+		with := make([]predicate.ContentImage, 0, len(i.HasImageWith))
+		for _, w := range i.HasImageWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasImageWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, article.HasImageWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyArticleWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return article.And(predicates...), nil
+	}
+}
+
 // AuditEventWhereInput represents a where input for filtering AuditEvent queries.
 type AuditEventWhereInput struct {
 	Predicates []predicate.AuditEvent  `json:"-"`
@@ -927,6 +1667,452 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 		return predicates[0], nil
 	default:
 		return auditevent.And(predicates...), nil
+	}
+}
+
+// BlogWhereInput represents a where input for filtering Blog queries.
+type BlogWhereInput struct {
+	Predicates []predicate.Blog  `json:"-"`
+	Not        *BlogWhereInput   `json:"not,omitempty"`
+	Or         []*BlogWhereInput `json:"or,omitempty"`
+	And        []*BlogWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "handle" field predicates.
+	Handle             *string  `json:"handle,omitempty"`
+	HandleNEQ          *string  `json:"handleNEQ,omitempty"`
+	HandleIn           []string `json:"handleIn,omitempty"`
+	HandleNotIn        []string `json:"handleNotIn,omitempty"`
+	HandleGT           *string  `json:"handleGT,omitempty"`
+	HandleGTE          *string  `json:"handleGTE,omitempty"`
+	HandleLT           *string  `json:"handleLT,omitempty"`
+	HandleLTE          *string  `json:"handleLTE,omitempty"`
+	HandleContains     *string  `json:"handleContains,omitempty"`
+	HandleHasPrefix    *string  `json:"handleHasPrefix,omitempty"`
+	HandleHasSuffix    *string  `json:"handleHasSuffix,omitempty"`
+	HandleEqualFold    *string  `json:"handleEqualFold,omitempty"`
+	HandleContainsFold *string  `json:"handleContainsFold,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "seo_title" field predicates.
+	SeoTitle             *string  `json:"seoTitle,omitempty"`
+	SeoTitleNEQ          *string  `json:"seoTitleNEQ,omitempty"`
+	SeoTitleIn           []string `json:"seoTitleIn,omitempty"`
+	SeoTitleNotIn        []string `json:"seoTitleNotIn,omitempty"`
+	SeoTitleGT           *string  `json:"seoTitleGT,omitempty"`
+	SeoTitleGTE          *string  `json:"seoTitleGTE,omitempty"`
+	SeoTitleLT           *string  `json:"seoTitleLT,omitempty"`
+	SeoTitleLTE          *string  `json:"seoTitleLTE,omitempty"`
+	SeoTitleContains     *string  `json:"seoTitleContains,omitempty"`
+	SeoTitleHasPrefix    *string  `json:"seoTitleHasPrefix,omitempty"`
+	SeoTitleHasSuffix    *string  `json:"seoTitleHasSuffix,omitempty"`
+	SeoTitleIsNil        bool     `json:"seoTitleIsNil,omitempty"`
+	SeoTitleNotNil       bool     `json:"seoTitleNotNil,omitempty"`
+	SeoTitleEqualFold    *string  `json:"seoTitleEqualFold,omitempty"`
+	SeoTitleContainsFold *string  `json:"seoTitleContainsFold,omitempty"`
+
+	// "seo_description" field predicates.
+	SeoDescription             *string  `json:"seoDescription,omitempty"`
+	SeoDescriptionNEQ          *string  `json:"seoDescriptionNEQ,omitempty"`
+	SeoDescriptionIn           []string `json:"seoDescriptionIn,omitempty"`
+	SeoDescriptionNotIn        []string `json:"seoDescriptionNotIn,omitempty"`
+	SeoDescriptionGT           *string  `json:"seoDescriptionGT,omitempty"`
+	SeoDescriptionGTE          *string  `json:"seoDescriptionGTE,omitempty"`
+	SeoDescriptionLT           *string  `json:"seoDescriptionLT,omitempty"`
+	SeoDescriptionLTE          *string  `json:"seoDescriptionLTE,omitempty"`
+	SeoDescriptionContains     *string  `json:"seoDescriptionContains,omitempty"`
+	SeoDescriptionHasPrefix    *string  `json:"seoDescriptionHasPrefix,omitempty"`
+	SeoDescriptionHasSuffix    *string  `json:"seoDescriptionHasSuffix,omitempty"`
+	SeoDescriptionIsNil        bool     `json:"seoDescriptionIsNil,omitempty"`
+	SeoDescriptionNotNil       bool     `json:"seoDescriptionNotNil,omitempty"`
+	SeoDescriptionEqualFold    *string  `json:"seoDescriptionEqualFold,omitempty"`
+	SeoDescriptionContainsFold *string  `json:"seoDescriptionContainsFold,omitempty"`
+
+	// "articles" edge predicates.
+	HasArticles     *bool                `json:"hasArticles,omitempty"`
+	HasArticlesWith []*ArticleWhereInput `json:"hasArticlesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *BlogWhereInput) AddPredicates(predicates ...predicate.Blog) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the BlogWhereInput filter on the BlogQuery builder.
+func (i *BlogWhereInput) Filter(q *BlogQuery) (*BlogQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyBlogWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyBlogWhereInput is returned in case the BlogWhereInput is empty.
+var ErrEmptyBlogWhereInput = errors.New("ent: empty predicate BlogWhereInput")
+
+// P returns a predicate for filtering blogs.
+// An error is returned if the input is empty or invalid.
+func (i *BlogWhereInput) P() (predicate.Blog, error) {
+	var predicates []predicate.Blog
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, blog.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Blog, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, blog.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Blog, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, blog.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, blog.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, blog.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, blog.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, blog.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, blog.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, blog.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, blog.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, blog.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, blog.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, blog.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, blog.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, blog.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, blog.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, blog.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, blog.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, blog.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, blog.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, blog.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, blog.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, blog.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, blog.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, blog.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, blog.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, blog.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Handle != nil {
+		predicates = append(predicates, blog.HandleEQ(*i.Handle))
+	}
+	if i.HandleNEQ != nil {
+		predicates = append(predicates, blog.HandleNEQ(*i.HandleNEQ))
+	}
+	if len(i.HandleIn) > 0 {
+		predicates = append(predicates, blog.HandleIn(i.HandleIn...))
+	}
+	if len(i.HandleNotIn) > 0 {
+		predicates = append(predicates, blog.HandleNotIn(i.HandleNotIn...))
+	}
+	if i.HandleGT != nil {
+		predicates = append(predicates, blog.HandleGT(*i.HandleGT))
+	}
+	if i.HandleGTE != nil {
+		predicates = append(predicates, blog.HandleGTE(*i.HandleGTE))
+	}
+	if i.HandleLT != nil {
+		predicates = append(predicates, blog.HandleLT(*i.HandleLT))
+	}
+	if i.HandleLTE != nil {
+		predicates = append(predicates, blog.HandleLTE(*i.HandleLTE))
+	}
+	if i.HandleContains != nil {
+		predicates = append(predicates, blog.HandleContains(*i.HandleContains))
+	}
+	if i.HandleHasPrefix != nil {
+		predicates = append(predicates, blog.HandleHasPrefix(*i.HandleHasPrefix))
+	}
+	if i.HandleHasSuffix != nil {
+		predicates = append(predicates, blog.HandleHasSuffix(*i.HandleHasSuffix))
+	}
+	if i.HandleEqualFold != nil {
+		predicates = append(predicates, blog.HandleEqualFold(*i.HandleEqualFold))
+	}
+	if i.HandleContainsFold != nil {
+		predicates = append(predicates, blog.HandleContainsFold(*i.HandleContainsFold))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, blog.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, blog.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, blog.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, blog.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, blog.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, blog.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, blog.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, blog.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, blog.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, blog.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, blog.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, blog.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, blog.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.SeoTitle != nil {
+		predicates = append(predicates, blog.SeoTitleEQ(*i.SeoTitle))
+	}
+	if i.SeoTitleNEQ != nil {
+		predicates = append(predicates, blog.SeoTitleNEQ(*i.SeoTitleNEQ))
+	}
+	if len(i.SeoTitleIn) > 0 {
+		predicates = append(predicates, blog.SeoTitleIn(i.SeoTitleIn...))
+	}
+	if len(i.SeoTitleNotIn) > 0 {
+		predicates = append(predicates, blog.SeoTitleNotIn(i.SeoTitleNotIn...))
+	}
+	if i.SeoTitleGT != nil {
+		predicates = append(predicates, blog.SeoTitleGT(*i.SeoTitleGT))
+	}
+	if i.SeoTitleGTE != nil {
+		predicates = append(predicates, blog.SeoTitleGTE(*i.SeoTitleGTE))
+	}
+	if i.SeoTitleLT != nil {
+		predicates = append(predicates, blog.SeoTitleLT(*i.SeoTitleLT))
+	}
+	if i.SeoTitleLTE != nil {
+		predicates = append(predicates, blog.SeoTitleLTE(*i.SeoTitleLTE))
+	}
+	if i.SeoTitleContains != nil {
+		predicates = append(predicates, blog.SeoTitleContains(*i.SeoTitleContains))
+	}
+	if i.SeoTitleHasPrefix != nil {
+		predicates = append(predicates, blog.SeoTitleHasPrefix(*i.SeoTitleHasPrefix))
+	}
+	if i.SeoTitleHasSuffix != nil {
+		predicates = append(predicates, blog.SeoTitleHasSuffix(*i.SeoTitleHasSuffix))
+	}
+	if i.SeoTitleIsNil {
+		predicates = append(predicates, blog.SeoTitleIsNil())
+	}
+	if i.SeoTitleNotNil {
+		predicates = append(predicates, blog.SeoTitleNotNil())
+	}
+	if i.SeoTitleEqualFold != nil {
+		predicates = append(predicates, blog.SeoTitleEqualFold(*i.SeoTitleEqualFold))
+	}
+	if i.SeoTitleContainsFold != nil {
+		predicates = append(predicates, blog.SeoTitleContainsFold(*i.SeoTitleContainsFold))
+	}
+	if i.SeoDescription != nil {
+		predicates = append(predicates, blog.SeoDescriptionEQ(*i.SeoDescription))
+	}
+	if i.SeoDescriptionNEQ != nil {
+		predicates = append(predicates, blog.SeoDescriptionNEQ(*i.SeoDescriptionNEQ))
+	}
+	if len(i.SeoDescriptionIn) > 0 {
+		predicates = append(predicates, blog.SeoDescriptionIn(i.SeoDescriptionIn...))
+	}
+	if len(i.SeoDescriptionNotIn) > 0 {
+		predicates = append(predicates, blog.SeoDescriptionNotIn(i.SeoDescriptionNotIn...))
+	}
+	if i.SeoDescriptionGT != nil {
+		predicates = append(predicates, blog.SeoDescriptionGT(*i.SeoDescriptionGT))
+	}
+	if i.SeoDescriptionGTE != nil {
+		predicates = append(predicates, blog.SeoDescriptionGTE(*i.SeoDescriptionGTE))
+	}
+	if i.SeoDescriptionLT != nil {
+		predicates = append(predicates, blog.SeoDescriptionLT(*i.SeoDescriptionLT))
+	}
+	if i.SeoDescriptionLTE != nil {
+		predicates = append(predicates, blog.SeoDescriptionLTE(*i.SeoDescriptionLTE))
+	}
+	if i.SeoDescriptionContains != nil {
+		predicates = append(predicates, blog.SeoDescriptionContains(*i.SeoDescriptionContains))
+	}
+	if i.SeoDescriptionHasPrefix != nil {
+		predicates = append(predicates, blog.SeoDescriptionHasPrefix(*i.SeoDescriptionHasPrefix))
+	}
+	if i.SeoDescriptionHasSuffix != nil {
+		predicates = append(predicates, blog.SeoDescriptionHasSuffix(*i.SeoDescriptionHasSuffix))
+	}
+	if i.SeoDescriptionIsNil {
+		predicates = append(predicates, blog.SeoDescriptionIsNil())
+	}
+	if i.SeoDescriptionNotNil {
+		predicates = append(predicates, blog.SeoDescriptionNotNil())
+	}
+	if i.SeoDescriptionEqualFold != nil {
+		predicates = append(predicates, blog.SeoDescriptionEqualFold(*i.SeoDescriptionEqualFold))
+	}
+	if i.SeoDescriptionContainsFold != nil {
+		predicates = append(predicates, blog.SeoDescriptionContainsFold(*i.SeoDescriptionContainsFold))
+	}
+
+	if i.HasArticles != nil {
+		p := blog.HasArticles()
+		if !*i.HasArticles {
+			p = blog.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasArticlesWith) > 0 {
+		with := make([]predicate.Article, 0, len(i.HasArticlesWith))
+		for _, w := range i.HasArticlesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasArticlesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, blog.HasArticlesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyBlogWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return blog.And(predicates...), nil
 	}
 }
 
@@ -2195,6 +3381,454 @@ func (i *CartLineWhereInput) P() (predicate.CartLine, error) {
 		return predicates[0], nil
 	default:
 		return cartline.And(predicates...), nil
+	}
+}
+
+// CartMetafieldWhereInput represents a where input for filtering CartMetafield queries.
+type CartMetafieldWhereInput struct {
+	Predicates []predicate.CartMetafield  `json:"-"`
+	Not        *CartMetafieldWhereInput   `json:"not,omitempty"`
+	Or         []*CartMetafieldWhereInput `json:"or,omitempty"`
+	And        []*CartMetafieldWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "cart_id" field predicates.
+	CartID      *int  `json:"cartID,omitempty"`
+	CartIDNEQ   *int  `json:"cartIDNEQ,omitempty"`
+	CartIDIn    []int `json:"cartIDIn,omitempty"`
+	CartIDNotIn []int `json:"cartIDNotIn,omitempty"`
+
+	// "namespace" field predicates.
+	Namespace             *string  `json:"namespace,omitempty"`
+	NamespaceNEQ          *string  `json:"namespaceNEQ,omitempty"`
+	NamespaceIn           []string `json:"namespaceIn,omitempty"`
+	NamespaceNotIn        []string `json:"namespaceNotIn,omitempty"`
+	NamespaceGT           *string  `json:"namespaceGT,omitempty"`
+	NamespaceGTE          *string  `json:"namespaceGTE,omitempty"`
+	NamespaceLT           *string  `json:"namespaceLT,omitempty"`
+	NamespaceLTE          *string  `json:"namespaceLTE,omitempty"`
+	NamespaceContains     *string  `json:"namespaceContains,omitempty"`
+	NamespaceHasPrefix    *string  `json:"namespaceHasPrefix,omitempty"`
+	NamespaceHasSuffix    *string  `json:"namespaceHasSuffix,omitempty"`
+	NamespaceEqualFold    *string  `json:"namespaceEqualFold,omitempty"`
+	NamespaceContainsFold *string  `json:"namespaceContainsFold,omitempty"`
+
+	// "key" field predicates.
+	Key             *string  `json:"key,omitempty"`
+	KeyNEQ          *string  `json:"keyNEQ,omitempty"`
+	KeyIn           []string `json:"keyIn,omitempty"`
+	KeyNotIn        []string `json:"keyNotIn,omitempty"`
+	KeyGT           *string  `json:"keyGT,omitempty"`
+	KeyGTE          *string  `json:"keyGTE,omitempty"`
+	KeyLT           *string  `json:"keyLT,omitempty"`
+	KeyLTE          *string  `json:"keyLTE,omitempty"`
+	KeyContains     *string  `json:"keyContains,omitempty"`
+	KeyHasPrefix    *string  `json:"keyHasPrefix,omitempty"`
+	KeyHasSuffix    *string  `json:"keyHasSuffix,omitempty"`
+	KeyEqualFold    *string  `json:"keyEqualFold,omitempty"`
+	KeyContainsFold *string  `json:"keyContainsFold,omitempty"`
+
+	// "type" field predicates.
+	Type             *string  `json:"type,omitempty"`
+	TypeNEQ          *string  `json:"typeNEQ,omitempty"`
+	TypeIn           []string `json:"typeIn,omitempty"`
+	TypeNotIn        []string `json:"typeNotIn,omitempty"`
+	TypeGT           *string  `json:"typeGT,omitempty"`
+	TypeGTE          *string  `json:"typeGTE,omitempty"`
+	TypeLT           *string  `json:"typeLT,omitempty"`
+	TypeLTE          *string  `json:"typeLTE,omitempty"`
+	TypeContains     *string  `json:"typeContains,omitempty"`
+	TypeHasPrefix    *string  `json:"typeHasPrefix,omitempty"`
+	TypeHasSuffix    *string  `json:"typeHasSuffix,omitempty"`
+	TypeEqualFold    *string  `json:"typeEqualFold,omitempty"`
+	TypeContainsFold *string  `json:"typeContainsFold,omitempty"`
+
+	// "value" field predicates.
+	Value             *string  `json:"value,omitempty"`
+	ValueNEQ          *string  `json:"valueNEQ,omitempty"`
+	ValueIn           []string `json:"valueIn,omitempty"`
+	ValueNotIn        []string `json:"valueNotIn,omitempty"`
+	ValueGT           *string  `json:"valueGT,omitempty"`
+	ValueGTE          *string  `json:"valueGTE,omitempty"`
+	ValueLT           *string  `json:"valueLT,omitempty"`
+	ValueLTE          *string  `json:"valueLTE,omitempty"`
+	ValueContains     *string  `json:"valueContains,omitempty"`
+	ValueHasPrefix    *string  `json:"valueHasPrefix,omitempty"`
+	ValueHasSuffix    *string  `json:"valueHasSuffix,omitempty"`
+	ValueEqualFold    *string  `json:"valueEqualFold,omitempty"`
+	ValueContainsFold *string  `json:"valueContainsFold,omitempty"`
+
+	// "cart" edge predicates.
+	HasCart     *bool             `json:"hasCart,omitempty"`
+	HasCartWith []*CartWhereInput `json:"hasCartWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CartMetafieldWhereInput) AddPredicates(predicates ...predicate.CartMetafield) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CartMetafieldWhereInput filter on the CartMetafieldQuery builder.
+func (i *CartMetafieldWhereInput) Filter(q *CartMetafieldQuery) (*CartMetafieldQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCartMetafieldWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCartMetafieldWhereInput is returned in case the CartMetafieldWhereInput is empty.
+var ErrEmptyCartMetafieldWhereInput = errors.New("ent: empty predicate CartMetafieldWhereInput")
+
+// P returns a predicate for filtering cartmetafields.
+// An error is returned if the input is empty or invalid.
+func (i *CartMetafieldWhereInput) P() (predicate.CartMetafield, error) {
+	var predicates []predicate.CartMetafield
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, cartmetafield.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CartMetafield, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, cartmetafield.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CartMetafield, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, cartmetafield.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, cartmetafield.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, cartmetafield.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, cartmetafield.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, cartmetafield.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, cartmetafield.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, cartmetafield.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, cartmetafield.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, cartmetafield.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, cartmetafield.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, cartmetafield.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, cartmetafield.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, cartmetafield.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, cartmetafield.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, cartmetafield.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, cartmetafield.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, cartmetafield.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, cartmetafield.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, cartmetafield.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, cartmetafield.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, cartmetafield.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, cartmetafield.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, cartmetafield.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, cartmetafield.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, cartmetafield.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.CartID != nil {
+		predicates = append(predicates, cartmetafield.CartIDEQ(*i.CartID))
+	}
+	if i.CartIDNEQ != nil {
+		predicates = append(predicates, cartmetafield.CartIDNEQ(*i.CartIDNEQ))
+	}
+	if len(i.CartIDIn) > 0 {
+		predicates = append(predicates, cartmetafield.CartIDIn(i.CartIDIn...))
+	}
+	if len(i.CartIDNotIn) > 0 {
+		predicates = append(predicates, cartmetafield.CartIDNotIn(i.CartIDNotIn...))
+	}
+	if i.Namespace != nil {
+		predicates = append(predicates, cartmetafield.NamespaceEQ(*i.Namespace))
+	}
+	if i.NamespaceNEQ != nil {
+		predicates = append(predicates, cartmetafield.NamespaceNEQ(*i.NamespaceNEQ))
+	}
+	if len(i.NamespaceIn) > 0 {
+		predicates = append(predicates, cartmetafield.NamespaceIn(i.NamespaceIn...))
+	}
+	if len(i.NamespaceNotIn) > 0 {
+		predicates = append(predicates, cartmetafield.NamespaceNotIn(i.NamespaceNotIn...))
+	}
+	if i.NamespaceGT != nil {
+		predicates = append(predicates, cartmetafield.NamespaceGT(*i.NamespaceGT))
+	}
+	if i.NamespaceGTE != nil {
+		predicates = append(predicates, cartmetafield.NamespaceGTE(*i.NamespaceGTE))
+	}
+	if i.NamespaceLT != nil {
+		predicates = append(predicates, cartmetafield.NamespaceLT(*i.NamespaceLT))
+	}
+	if i.NamespaceLTE != nil {
+		predicates = append(predicates, cartmetafield.NamespaceLTE(*i.NamespaceLTE))
+	}
+	if i.NamespaceContains != nil {
+		predicates = append(predicates, cartmetafield.NamespaceContains(*i.NamespaceContains))
+	}
+	if i.NamespaceHasPrefix != nil {
+		predicates = append(predicates, cartmetafield.NamespaceHasPrefix(*i.NamespaceHasPrefix))
+	}
+	if i.NamespaceHasSuffix != nil {
+		predicates = append(predicates, cartmetafield.NamespaceHasSuffix(*i.NamespaceHasSuffix))
+	}
+	if i.NamespaceEqualFold != nil {
+		predicates = append(predicates, cartmetafield.NamespaceEqualFold(*i.NamespaceEqualFold))
+	}
+	if i.NamespaceContainsFold != nil {
+		predicates = append(predicates, cartmetafield.NamespaceContainsFold(*i.NamespaceContainsFold))
+	}
+	if i.Key != nil {
+		predicates = append(predicates, cartmetafield.KeyEQ(*i.Key))
+	}
+	if i.KeyNEQ != nil {
+		predicates = append(predicates, cartmetafield.KeyNEQ(*i.KeyNEQ))
+	}
+	if len(i.KeyIn) > 0 {
+		predicates = append(predicates, cartmetafield.KeyIn(i.KeyIn...))
+	}
+	if len(i.KeyNotIn) > 0 {
+		predicates = append(predicates, cartmetafield.KeyNotIn(i.KeyNotIn...))
+	}
+	if i.KeyGT != nil {
+		predicates = append(predicates, cartmetafield.KeyGT(*i.KeyGT))
+	}
+	if i.KeyGTE != nil {
+		predicates = append(predicates, cartmetafield.KeyGTE(*i.KeyGTE))
+	}
+	if i.KeyLT != nil {
+		predicates = append(predicates, cartmetafield.KeyLT(*i.KeyLT))
+	}
+	if i.KeyLTE != nil {
+		predicates = append(predicates, cartmetafield.KeyLTE(*i.KeyLTE))
+	}
+	if i.KeyContains != nil {
+		predicates = append(predicates, cartmetafield.KeyContains(*i.KeyContains))
+	}
+	if i.KeyHasPrefix != nil {
+		predicates = append(predicates, cartmetafield.KeyHasPrefix(*i.KeyHasPrefix))
+	}
+	if i.KeyHasSuffix != nil {
+		predicates = append(predicates, cartmetafield.KeyHasSuffix(*i.KeyHasSuffix))
+	}
+	if i.KeyEqualFold != nil {
+		predicates = append(predicates, cartmetafield.KeyEqualFold(*i.KeyEqualFold))
+	}
+	if i.KeyContainsFold != nil {
+		predicates = append(predicates, cartmetafield.KeyContainsFold(*i.KeyContainsFold))
+	}
+	if i.Type != nil {
+		predicates = append(predicates, cartmetafield.TypeEQ(*i.Type))
+	}
+	if i.TypeNEQ != nil {
+		predicates = append(predicates, cartmetafield.TypeNEQ(*i.TypeNEQ))
+	}
+	if len(i.TypeIn) > 0 {
+		predicates = append(predicates, cartmetafield.TypeIn(i.TypeIn...))
+	}
+	if len(i.TypeNotIn) > 0 {
+		predicates = append(predicates, cartmetafield.TypeNotIn(i.TypeNotIn...))
+	}
+	if i.TypeGT != nil {
+		predicates = append(predicates, cartmetafield.TypeGT(*i.TypeGT))
+	}
+	if i.TypeGTE != nil {
+		predicates = append(predicates, cartmetafield.TypeGTE(*i.TypeGTE))
+	}
+	if i.TypeLT != nil {
+		predicates = append(predicates, cartmetafield.TypeLT(*i.TypeLT))
+	}
+	if i.TypeLTE != nil {
+		predicates = append(predicates, cartmetafield.TypeLTE(*i.TypeLTE))
+	}
+	if i.TypeContains != nil {
+		predicates = append(predicates, cartmetafield.TypeContains(*i.TypeContains))
+	}
+	if i.TypeHasPrefix != nil {
+		predicates = append(predicates, cartmetafield.TypeHasPrefix(*i.TypeHasPrefix))
+	}
+	if i.TypeHasSuffix != nil {
+		predicates = append(predicates, cartmetafield.TypeHasSuffix(*i.TypeHasSuffix))
+	}
+	if i.TypeEqualFold != nil {
+		predicates = append(predicates, cartmetafield.TypeEqualFold(*i.TypeEqualFold))
+	}
+	if i.TypeContainsFold != nil {
+		predicates = append(predicates, cartmetafield.TypeContainsFold(*i.TypeContainsFold))
+	}
+	if i.Value != nil {
+		predicates = append(predicates, cartmetafield.ValueEQ(*i.Value))
+	}
+	if i.ValueNEQ != nil {
+		predicates = append(predicates, cartmetafield.ValueNEQ(*i.ValueNEQ))
+	}
+	if len(i.ValueIn) > 0 {
+		predicates = append(predicates, cartmetafield.ValueIn(i.ValueIn...))
+	}
+	if len(i.ValueNotIn) > 0 {
+		predicates = append(predicates, cartmetafield.ValueNotIn(i.ValueNotIn...))
+	}
+	if i.ValueGT != nil {
+		predicates = append(predicates, cartmetafield.ValueGT(*i.ValueGT))
+	}
+	if i.ValueGTE != nil {
+		predicates = append(predicates, cartmetafield.ValueGTE(*i.ValueGTE))
+	}
+	if i.ValueLT != nil {
+		predicates = append(predicates, cartmetafield.ValueLT(*i.ValueLT))
+	}
+	if i.ValueLTE != nil {
+		predicates = append(predicates, cartmetafield.ValueLTE(*i.ValueLTE))
+	}
+	if i.ValueContains != nil {
+		predicates = append(predicates, cartmetafield.ValueContains(*i.ValueContains))
+	}
+	if i.ValueHasPrefix != nil {
+		predicates = append(predicates, cartmetafield.ValueHasPrefix(*i.ValueHasPrefix))
+	}
+	if i.ValueHasSuffix != nil {
+		predicates = append(predicates, cartmetafield.ValueHasSuffix(*i.ValueHasSuffix))
+	}
+	if i.ValueEqualFold != nil {
+		predicates = append(predicates, cartmetafield.ValueEqualFold(*i.ValueEqualFold))
+	}
+	if i.ValueContainsFold != nil {
+		predicates = append(predicates, cartmetafield.ValueContainsFold(*i.ValueContainsFold))
+	}
+
+	if i.HasCart != nil {
+		p := cartmetafield.HasCart()
+		if !*i.HasCart {
+			p = cartmetafield.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCartWith) > 0 {
+		with := make([]predicate.Cart, 0, len(i.HasCartWith))
+		for _, w := range i.HasCartWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCartWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, cartmetafield.HasCartWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCartMetafieldWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return cartmetafield.And(predicates...), nil
 	}
 }
 
@@ -3477,6 +5111,398 @@ func (i *CompletionAttemptWhereInput) P() (predicate.CompletionAttempt, error) {
 		return predicates[0], nil
 	default:
 		return completionattempt.And(predicates...), nil
+	}
+}
+
+// ContentImageWhereInput represents a where input for filtering ContentImage queries.
+type ContentImageWhereInput struct {
+	Predicates []predicate.ContentImage  `json:"-"`
+	Not        *ContentImageWhereInput   `json:"not,omitempty"`
+	Or         []*ContentImageWhereInput `json:"or,omitempty"`
+	And        []*ContentImageWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "url" field predicates.
+	URL             *string  `json:"url,omitempty"`
+	URLNEQ          *string  `json:"urlNEQ,omitempty"`
+	URLIn           []string `json:"urlIn,omitempty"`
+	URLNotIn        []string `json:"urlNotIn,omitempty"`
+	URLGT           *string  `json:"urlGT,omitempty"`
+	URLGTE          *string  `json:"urlGTE,omitempty"`
+	URLLT           *string  `json:"urlLT,omitempty"`
+	URLLTE          *string  `json:"urlLTE,omitempty"`
+	URLContains     *string  `json:"urlContains,omitempty"`
+	URLHasPrefix    *string  `json:"urlHasPrefix,omitempty"`
+	URLHasSuffix    *string  `json:"urlHasSuffix,omitempty"`
+	URLEqualFold    *string  `json:"urlEqualFold,omitempty"`
+	URLContainsFold *string  `json:"urlContainsFold,omitempty"`
+
+	// "alt_text" field predicates.
+	AltText             *string  `json:"altText,omitempty"`
+	AltTextNEQ          *string  `json:"altTextNEQ,omitempty"`
+	AltTextIn           []string `json:"altTextIn,omitempty"`
+	AltTextNotIn        []string `json:"altTextNotIn,omitempty"`
+	AltTextGT           *string  `json:"altTextGT,omitempty"`
+	AltTextGTE          *string  `json:"altTextGTE,omitempty"`
+	AltTextLT           *string  `json:"altTextLT,omitempty"`
+	AltTextLTE          *string  `json:"altTextLTE,omitempty"`
+	AltTextContains     *string  `json:"altTextContains,omitempty"`
+	AltTextHasPrefix    *string  `json:"altTextHasPrefix,omitempty"`
+	AltTextHasSuffix    *string  `json:"altTextHasSuffix,omitempty"`
+	AltTextIsNil        bool     `json:"altTextIsNil,omitempty"`
+	AltTextNotNil       bool     `json:"altTextNotNil,omitempty"`
+	AltTextEqualFold    *string  `json:"altTextEqualFold,omitempty"`
+	AltTextContainsFold *string  `json:"altTextContainsFold,omitempty"`
+
+	// "width" field predicates.
+	Width       *int  `json:"width,omitempty"`
+	WidthNEQ    *int  `json:"widthNEQ,omitempty"`
+	WidthIn     []int `json:"widthIn,omitempty"`
+	WidthNotIn  []int `json:"widthNotIn,omitempty"`
+	WidthGT     *int  `json:"widthGT,omitempty"`
+	WidthGTE    *int  `json:"widthGTE,omitempty"`
+	WidthLT     *int  `json:"widthLT,omitempty"`
+	WidthLTE    *int  `json:"widthLTE,omitempty"`
+	WidthIsNil  bool  `json:"widthIsNil,omitempty"`
+	WidthNotNil bool  `json:"widthNotNil,omitempty"`
+
+	// "height" field predicates.
+	Height       *int  `json:"height,omitempty"`
+	HeightNEQ    *int  `json:"heightNEQ,omitempty"`
+	HeightIn     []int `json:"heightIn,omitempty"`
+	HeightNotIn  []int `json:"heightNotIn,omitempty"`
+	HeightGT     *int  `json:"heightGT,omitempty"`
+	HeightGTE    *int  `json:"heightGTE,omitempty"`
+	HeightLT     *int  `json:"heightLT,omitempty"`
+	HeightLTE    *int  `json:"heightLTE,omitempty"`
+	HeightIsNil  bool  `json:"heightIsNil,omitempty"`
+	HeightNotNil bool  `json:"heightNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ContentImageWhereInput) AddPredicates(predicates ...predicate.ContentImage) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ContentImageWhereInput filter on the ContentImageQuery builder.
+func (i *ContentImageWhereInput) Filter(q *ContentImageQuery) (*ContentImageQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyContentImageWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyContentImageWhereInput is returned in case the ContentImageWhereInput is empty.
+var ErrEmptyContentImageWhereInput = errors.New("ent: empty predicate ContentImageWhereInput")
+
+// P returns a predicate for filtering contentimages.
+// An error is returned if the input is empty or invalid.
+func (i *ContentImageWhereInput) P() (predicate.ContentImage, error) {
+	var predicates []predicate.ContentImage
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, contentimage.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ContentImage, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, contentimage.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ContentImage, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, contentimage.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, contentimage.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, contentimage.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, contentimage.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, contentimage.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, contentimage.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, contentimage.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, contentimage.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, contentimage.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, contentimage.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, contentimage.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, contentimage.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, contentimage.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, contentimage.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, contentimage.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, contentimage.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, contentimage.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, contentimage.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, contentimage.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, contentimage.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, contentimage.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, contentimage.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, contentimage.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, contentimage.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, contentimage.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.URL != nil {
+		predicates = append(predicates, contentimage.URLEQ(*i.URL))
+	}
+	if i.URLNEQ != nil {
+		predicates = append(predicates, contentimage.URLNEQ(*i.URLNEQ))
+	}
+	if len(i.URLIn) > 0 {
+		predicates = append(predicates, contentimage.URLIn(i.URLIn...))
+	}
+	if len(i.URLNotIn) > 0 {
+		predicates = append(predicates, contentimage.URLNotIn(i.URLNotIn...))
+	}
+	if i.URLGT != nil {
+		predicates = append(predicates, contentimage.URLGT(*i.URLGT))
+	}
+	if i.URLGTE != nil {
+		predicates = append(predicates, contentimage.URLGTE(*i.URLGTE))
+	}
+	if i.URLLT != nil {
+		predicates = append(predicates, contentimage.URLLT(*i.URLLT))
+	}
+	if i.URLLTE != nil {
+		predicates = append(predicates, contentimage.URLLTE(*i.URLLTE))
+	}
+	if i.URLContains != nil {
+		predicates = append(predicates, contentimage.URLContains(*i.URLContains))
+	}
+	if i.URLHasPrefix != nil {
+		predicates = append(predicates, contentimage.URLHasPrefix(*i.URLHasPrefix))
+	}
+	if i.URLHasSuffix != nil {
+		predicates = append(predicates, contentimage.URLHasSuffix(*i.URLHasSuffix))
+	}
+	if i.URLEqualFold != nil {
+		predicates = append(predicates, contentimage.URLEqualFold(*i.URLEqualFold))
+	}
+	if i.URLContainsFold != nil {
+		predicates = append(predicates, contentimage.URLContainsFold(*i.URLContainsFold))
+	}
+	if i.AltText != nil {
+		predicates = append(predicates, contentimage.AltTextEQ(*i.AltText))
+	}
+	if i.AltTextNEQ != nil {
+		predicates = append(predicates, contentimage.AltTextNEQ(*i.AltTextNEQ))
+	}
+	if len(i.AltTextIn) > 0 {
+		predicates = append(predicates, contentimage.AltTextIn(i.AltTextIn...))
+	}
+	if len(i.AltTextNotIn) > 0 {
+		predicates = append(predicates, contentimage.AltTextNotIn(i.AltTextNotIn...))
+	}
+	if i.AltTextGT != nil {
+		predicates = append(predicates, contentimage.AltTextGT(*i.AltTextGT))
+	}
+	if i.AltTextGTE != nil {
+		predicates = append(predicates, contentimage.AltTextGTE(*i.AltTextGTE))
+	}
+	if i.AltTextLT != nil {
+		predicates = append(predicates, contentimage.AltTextLT(*i.AltTextLT))
+	}
+	if i.AltTextLTE != nil {
+		predicates = append(predicates, contentimage.AltTextLTE(*i.AltTextLTE))
+	}
+	if i.AltTextContains != nil {
+		predicates = append(predicates, contentimage.AltTextContains(*i.AltTextContains))
+	}
+	if i.AltTextHasPrefix != nil {
+		predicates = append(predicates, contentimage.AltTextHasPrefix(*i.AltTextHasPrefix))
+	}
+	if i.AltTextHasSuffix != nil {
+		predicates = append(predicates, contentimage.AltTextHasSuffix(*i.AltTextHasSuffix))
+	}
+	if i.AltTextIsNil {
+		predicates = append(predicates, contentimage.AltTextIsNil())
+	}
+	if i.AltTextNotNil {
+		predicates = append(predicates, contentimage.AltTextNotNil())
+	}
+	if i.AltTextEqualFold != nil {
+		predicates = append(predicates, contentimage.AltTextEqualFold(*i.AltTextEqualFold))
+	}
+	if i.AltTextContainsFold != nil {
+		predicates = append(predicates, contentimage.AltTextContainsFold(*i.AltTextContainsFold))
+	}
+	if i.Width != nil {
+		predicates = append(predicates, contentimage.WidthEQ(*i.Width))
+	}
+	if i.WidthNEQ != nil {
+		predicates = append(predicates, contentimage.WidthNEQ(*i.WidthNEQ))
+	}
+	if len(i.WidthIn) > 0 {
+		predicates = append(predicates, contentimage.WidthIn(i.WidthIn...))
+	}
+	if len(i.WidthNotIn) > 0 {
+		predicates = append(predicates, contentimage.WidthNotIn(i.WidthNotIn...))
+	}
+	if i.WidthGT != nil {
+		predicates = append(predicates, contentimage.WidthGT(*i.WidthGT))
+	}
+	if i.WidthGTE != nil {
+		predicates = append(predicates, contentimage.WidthGTE(*i.WidthGTE))
+	}
+	if i.WidthLT != nil {
+		predicates = append(predicates, contentimage.WidthLT(*i.WidthLT))
+	}
+	if i.WidthLTE != nil {
+		predicates = append(predicates, contentimage.WidthLTE(*i.WidthLTE))
+	}
+	if i.WidthIsNil {
+		predicates = append(predicates, contentimage.WidthIsNil())
+	}
+	if i.WidthNotNil {
+		predicates = append(predicates, contentimage.WidthNotNil())
+	}
+	if i.Height != nil {
+		predicates = append(predicates, contentimage.HeightEQ(*i.Height))
+	}
+	if i.HeightNEQ != nil {
+		predicates = append(predicates, contentimage.HeightNEQ(*i.HeightNEQ))
+	}
+	if len(i.HeightIn) > 0 {
+		predicates = append(predicates, contentimage.HeightIn(i.HeightIn...))
+	}
+	if len(i.HeightNotIn) > 0 {
+		predicates = append(predicates, contentimage.HeightNotIn(i.HeightNotIn...))
+	}
+	if i.HeightGT != nil {
+		predicates = append(predicates, contentimage.HeightGT(*i.HeightGT))
+	}
+	if i.HeightGTE != nil {
+		predicates = append(predicates, contentimage.HeightGTE(*i.HeightGTE))
+	}
+	if i.HeightLT != nil {
+		predicates = append(predicates, contentimage.HeightLT(*i.HeightLT))
+	}
+	if i.HeightLTE != nil {
+		predicates = append(predicates, contentimage.HeightLTE(*i.HeightLTE))
+	}
+	if i.HeightIsNil {
+		predicates = append(predicates, contentimage.HeightIsNil())
+	}
+	if i.HeightNotNil {
+		predicates = append(predicates, contentimage.HeightNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyContentImageWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return contentimage.And(predicates...), nil
 	}
 }
 
@@ -11686,6 +13712,23 @@ type ProductOptionValueWhereInput struct {
 	OptionIDIn    []int `json:"optionIDIn,omitempty"`
 	OptionIDNotIn []int `json:"optionIDNotIn,omitempty"`
 
+	// "swatch_color" field predicates.
+	SwatchColor             *string  `json:"swatchColor,omitempty"`
+	SwatchColorNEQ          *string  `json:"swatchColorNEQ,omitempty"`
+	SwatchColorIn           []string `json:"swatchColorIn,omitempty"`
+	SwatchColorNotIn        []string `json:"swatchColorNotIn,omitempty"`
+	SwatchColorGT           *string  `json:"swatchColorGT,omitempty"`
+	SwatchColorGTE          *string  `json:"swatchColorGTE,omitempty"`
+	SwatchColorLT           *string  `json:"swatchColorLT,omitempty"`
+	SwatchColorLTE          *string  `json:"swatchColorLTE,omitempty"`
+	SwatchColorContains     *string  `json:"swatchColorContains,omitempty"`
+	SwatchColorHasPrefix    *string  `json:"swatchColorHasPrefix,omitempty"`
+	SwatchColorHasSuffix    *string  `json:"swatchColorHasSuffix,omitempty"`
+	SwatchColorIsNil        bool     `json:"swatchColorIsNil,omitempty"`
+	SwatchColorNotNil       bool     `json:"swatchColorNotNil,omitempty"`
+	SwatchColorEqualFold    *string  `json:"swatchColorEqualFold,omitempty"`
+	SwatchColorContainsFold *string  `json:"swatchColorContainsFold,omitempty"`
+
 	// "option" edge predicates.
 	HasOption     *bool                      `json:"hasOption,omitempty"`
 	HasOptionWith []*ProductOptionWhereInput `json:"hasOptionWith,omitempty"`
@@ -11860,6 +13903,51 @@ func (i *ProductOptionValueWhereInput) P() (predicate.ProductOptionValue, error)
 	}
 	if len(i.OptionIDNotIn) > 0 {
 		predicates = append(predicates, productoptionvalue.OptionIDNotIn(i.OptionIDNotIn...))
+	}
+	if i.SwatchColor != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorEQ(*i.SwatchColor))
+	}
+	if i.SwatchColorNEQ != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorNEQ(*i.SwatchColorNEQ))
+	}
+	if len(i.SwatchColorIn) > 0 {
+		predicates = append(predicates, productoptionvalue.SwatchColorIn(i.SwatchColorIn...))
+	}
+	if len(i.SwatchColorNotIn) > 0 {
+		predicates = append(predicates, productoptionvalue.SwatchColorNotIn(i.SwatchColorNotIn...))
+	}
+	if i.SwatchColorGT != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorGT(*i.SwatchColorGT))
+	}
+	if i.SwatchColorGTE != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorGTE(*i.SwatchColorGTE))
+	}
+	if i.SwatchColorLT != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorLT(*i.SwatchColorLT))
+	}
+	if i.SwatchColorLTE != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorLTE(*i.SwatchColorLTE))
+	}
+	if i.SwatchColorContains != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorContains(*i.SwatchColorContains))
+	}
+	if i.SwatchColorHasPrefix != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorHasPrefix(*i.SwatchColorHasPrefix))
+	}
+	if i.SwatchColorHasSuffix != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorHasSuffix(*i.SwatchColorHasSuffix))
+	}
+	if i.SwatchColorIsNil {
+		predicates = append(predicates, productoptionvalue.SwatchColorIsNil())
+	}
+	if i.SwatchColorNotNil {
+		predicates = append(predicates, productoptionvalue.SwatchColorNotNil())
+	}
+	if i.SwatchColorEqualFold != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorEqualFold(*i.SwatchColorEqualFold))
+	}
+	if i.SwatchColorContainsFold != nil {
+		predicates = append(predicates, productoptionvalue.SwatchColorContainsFold(*i.SwatchColorContainsFold))
 	}
 
 	if i.HasOption != nil {
@@ -13213,6 +15301,55 @@ type ShopWhereInput struct {
 	TaxesIncluded    *bool `json:"taxesIncluded,omitempty"`
 	TaxesIncludedNEQ *bool `json:"taxesIncludedNEQ,omitempty"`
 
+	// "language_code" field predicates.
+	LanguageCode             *string  `json:"languageCode,omitempty"`
+	LanguageCodeNEQ          *string  `json:"languageCodeNEQ,omitempty"`
+	LanguageCodeIn           []string `json:"languageCodeIn,omitempty"`
+	LanguageCodeNotIn        []string `json:"languageCodeNotIn,omitempty"`
+	LanguageCodeGT           *string  `json:"languageCodeGT,omitempty"`
+	LanguageCodeGTE          *string  `json:"languageCodeGTE,omitempty"`
+	LanguageCodeLT           *string  `json:"languageCodeLT,omitempty"`
+	LanguageCodeLTE          *string  `json:"languageCodeLTE,omitempty"`
+	LanguageCodeContains     *string  `json:"languageCodeContains,omitempty"`
+	LanguageCodeHasPrefix    *string  `json:"languageCodeHasPrefix,omitempty"`
+	LanguageCodeHasSuffix    *string  `json:"languageCodeHasSuffix,omitempty"`
+	LanguageCodeEqualFold    *string  `json:"languageCodeEqualFold,omitempty"`
+	LanguageCodeContainsFold *string  `json:"languageCodeContainsFold,omitempty"`
+
+	// "brand_slogan" field predicates.
+	BrandSlogan             *string  `json:"brandSlogan,omitempty"`
+	BrandSloganNEQ          *string  `json:"brandSloganNEQ,omitempty"`
+	BrandSloganIn           []string `json:"brandSloganIn,omitempty"`
+	BrandSloganNotIn        []string `json:"brandSloganNotIn,omitempty"`
+	BrandSloganGT           *string  `json:"brandSloganGT,omitempty"`
+	BrandSloganGTE          *string  `json:"brandSloganGTE,omitempty"`
+	BrandSloganLT           *string  `json:"brandSloganLT,omitempty"`
+	BrandSloganLTE          *string  `json:"brandSloganLTE,omitempty"`
+	BrandSloganContains     *string  `json:"brandSloganContains,omitempty"`
+	BrandSloganHasPrefix    *string  `json:"brandSloganHasPrefix,omitempty"`
+	BrandSloganHasSuffix    *string  `json:"brandSloganHasSuffix,omitempty"`
+	BrandSloganIsNil        bool     `json:"brandSloganIsNil,omitempty"`
+	BrandSloganNotNil       bool     `json:"brandSloganNotNil,omitempty"`
+	BrandSloganEqualFold    *string  `json:"brandSloganEqualFold,omitempty"`
+	BrandSloganContainsFold *string  `json:"brandSloganContainsFold,omitempty"`
+
+	// "brand_short_description" field predicates.
+	BrandShortDescription             *string  `json:"brandShortDescription,omitempty"`
+	BrandShortDescriptionNEQ          *string  `json:"brandShortDescriptionNEQ,omitempty"`
+	BrandShortDescriptionIn           []string `json:"brandShortDescriptionIn,omitempty"`
+	BrandShortDescriptionNotIn        []string `json:"brandShortDescriptionNotIn,omitempty"`
+	BrandShortDescriptionGT           *string  `json:"brandShortDescriptionGT,omitempty"`
+	BrandShortDescriptionGTE          *string  `json:"brandShortDescriptionGTE,omitempty"`
+	BrandShortDescriptionLT           *string  `json:"brandShortDescriptionLT,omitempty"`
+	BrandShortDescriptionLTE          *string  `json:"brandShortDescriptionLTE,omitempty"`
+	BrandShortDescriptionContains     *string  `json:"brandShortDescriptionContains,omitempty"`
+	BrandShortDescriptionHasPrefix    *string  `json:"brandShortDescriptionHasPrefix,omitempty"`
+	BrandShortDescriptionHasSuffix    *string  `json:"brandShortDescriptionHasSuffix,omitempty"`
+	BrandShortDescriptionIsNil        bool     `json:"brandShortDescriptionIsNil,omitempty"`
+	BrandShortDescriptionNotNil       bool     `json:"brandShortDescriptionNotNil,omitempty"`
+	BrandShortDescriptionEqualFold    *string  `json:"brandShortDescriptionEqualFold,omitempty"`
+	BrandShortDescriptionContainsFold *string  `json:"brandShortDescriptionContainsFold,omitempty"`
+
 	// "contact_email" field predicates.
 	ContactEmail             *string  `json:"contactEmail,omitempty"`
 	ContactEmailNEQ          *string  `json:"contactEmailNEQ,omitempty"`
@@ -13229,74 +15366,6 @@ type ShopWhereInput struct {
 	ContactEmailNotNil       bool     `json:"contactEmailNotNil,omitempty"`
 	ContactEmailEqualFold    *string  `json:"contactEmailEqualFold,omitempty"`
 	ContactEmailContainsFold *string  `json:"contactEmailContainsFold,omitempty"`
-
-	// "privacy_policy" field predicates.
-	PrivacyPolicy             *string  `json:"privacyPolicy,omitempty"`
-	PrivacyPolicyNEQ          *string  `json:"privacyPolicyNEQ,omitempty"`
-	PrivacyPolicyIn           []string `json:"privacyPolicyIn,omitempty"`
-	PrivacyPolicyNotIn        []string `json:"privacyPolicyNotIn,omitempty"`
-	PrivacyPolicyGT           *string  `json:"privacyPolicyGT,omitempty"`
-	PrivacyPolicyGTE          *string  `json:"privacyPolicyGTE,omitempty"`
-	PrivacyPolicyLT           *string  `json:"privacyPolicyLT,omitempty"`
-	PrivacyPolicyLTE          *string  `json:"privacyPolicyLTE,omitempty"`
-	PrivacyPolicyContains     *string  `json:"privacyPolicyContains,omitempty"`
-	PrivacyPolicyHasPrefix    *string  `json:"privacyPolicyHasPrefix,omitempty"`
-	PrivacyPolicyHasSuffix    *string  `json:"privacyPolicyHasSuffix,omitempty"`
-	PrivacyPolicyIsNil        bool     `json:"privacyPolicyIsNil,omitempty"`
-	PrivacyPolicyNotNil       bool     `json:"privacyPolicyNotNil,omitempty"`
-	PrivacyPolicyEqualFold    *string  `json:"privacyPolicyEqualFold,omitempty"`
-	PrivacyPolicyContainsFold *string  `json:"privacyPolicyContainsFold,omitempty"`
-
-	// "refund_policy" field predicates.
-	RefundPolicy             *string  `json:"refundPolicy,omitempty"`
-	RefundPolicyNEQ          *string  `json:"refundPolicyNEQ,omitempty"`
-	RefundPolicyIn           []string `json:"refundPolicyIn,omitempty"`
-	RefundPolicyNotIn        []string `json:"refundPolicyNotIn,omitempty"`
-	RefundPolicyGT           *string  `json:"refundPolicyGT,omitempty"`
-	RefundPolicyGTE          *string  `json:"refundPolicyGTE,omitempty"`
-	RefundPolicyLT           *string  `json:"refundPolicyLT,omitempty"`
-	RefundPolicyLTE          *string  `json:"refundPolicyLTE,omitempty"`
-	RefundPolicyContains     *string  `json:"refundPolicyContains,omitempty"`
-	RefundPolicyHasPrefix    *string  `json:"refundPolicyHasPrefix,omitempty"`
-	RefundPolicyHasSuffix    *string  `json:"refundPolicyHasSuffix,omitempty"`
-	RefundPolicyIsNil        bool     `json:"refundPolicyIsNil,omitempty"`
-	RefundPolicyNotNil       bool     `json:"refundPolicyNotNil,omitempty"`
-	RefundPolicyEqualFold    *string  `json:"refundPolicyEqualFold,omitempty"`
-	RefundPolicyContainsFold *string  `json:"refundPolicyContainsFold,omitempty"`
-
-	// "shipping_policy" field predicates.
-	ShippingPolicy             *string  `json:"shippingPolicy,omitempty"`
-	ShippingPolicyNEQ          *string  `json:"shippingPolicyNEQ,omitempty"`
-	ShippingPolicyIn           []string `json:"shippingPolicyIn,omitempty"`
-	ShippingPolicyNotIn        []string `json:"shippingPolicyNotIn,omitempty"`
-	ShippingPolicyGT           *string  `json:"shippingPolicyGT,omitempty"`
-	ShippingPolicyGTE          *string  `json:"shippingPolicyGTE,omitempty"`
-	ShippingPolicyLT           *string  `json:"shippingPolicyLT,omitempty"`
-	ShippingPolicyLTE          *string  `json:"shippingPolicyLTE,omitempty"`
-	ShippingPolicyContains     *string  `json:"shippingPolicyContains,omitempty"`
-	ShippingPolicyHasPrefix    *string  `json:"shippingPolicyHasPrefix,omitempty"`
-	ShippingPolicyHasSuffix    *string  `json:"shippingPolicyHasSuffix,omitempty"`
-	ShippingPolicyIsNil        bool     `json:"shippingPolicyIsNil,omitempty"`
-	ShippingPolicyNotNil       bool     `json:"shippingPolicyNotNil,omitempty"`
-	ShippingPolicyEqualFold    *string  `json:"shippingPolicyEqualFold,omitempty"`
-	ShippingPolicyContainsFold *string  `json:"shippingPolicyContainsFold,omitempty"`
-
-	// "terms_of_service" field predicates.
-	TermsOfService             *string  `json:"termsOfService,omitempty"`
-	TermsOfServiceNEQ          *string  `json:"termsOfServiceNEQ,omitempty"`
-	TermsOfServiceIn           []string `json:"termsOfServiceIn,omitempty"`
-	TermsOfServiceNotIn        []string `json:"termsOfServiceNotIn,omitempty"`
-	TermsOfServiceGT           *string  `json:"termsOfServiceGT,omitempty"`
-	TermsOfServiceGTE          *string  `json:"termsOfServiceGTE,omitempty"`
-	TermsOfServiceLT           *string  `json:"termsOfServiceLT,omitempty"`
-	TermsOfServiceLTE          *string  `json:"termsOfServiceLTE,omitempty"`
-	TermsOfServiceContains     *string  `json:"termsOfServiceContains,omitempty"`
-	TermsOfServiceHasPrefix    *string  `json:"termsOfServiceHasPrefix,omitempty"`
-	TermsOfServiceHasSuffix    *string  `json:"termsOfServiceHasSuffix,omitempty"`
-	TermsOfServiceIsNil        bool     `json:"termsOfServiceIsNil,omitempty"`
-	TermsOfServiceNotNil       bool     `json:"termsOfServiceNotNil,omitempty"`
-	TermsOfServiceEqualFold    *string  `json:"termsOfServiceEqualFold,omitempty"`
-	TermsOfServiceContainsFold *string  `json:"termsOfServiceContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -13694,6 +15763,135 @@ func (i *ShopWhereInput) P() (predicate.Shop, error) {
 	if i.TaxesIncludedNEQ != nil {
 		predicates = append(predicates, shop.TaxesIncludedNEQ(*i.TaxesIncludedNEQ))
 	}
+	if i.LanguageCode != nil {
+		predicates = append(predicates, shop.LanguageCodeEQ(*i.LanguageCode))
+	}
+	if i.LanguageCodeNEQ != nil {
+		predicates = append(predicates, shop.LanguageCodeNEQ(*i.LanguageCodeNEQ))
+	}
+	if len(i.LanguageCodeIn) > 0 {
+		predicates = append(predicates, shop.LanguageCodeIn(i.LanguageCodeIn...))
+	}
+	if len(i.LanguageCodeNotIn) > 0 {
+		predicates = append(predicates, shop.LanguageCodeNotIn(i.LanguageCodeNotIn...))
+	}
+	if i.LanguageCodeGT != nil {
+		predicates = append(predicates, shop.LanguageCodeGT(*i.LanguageCodeGT))
+	}
+	if i.LanguageCodeGTE != nil {
+		predicates = append(predicates, shop.LanguageCodeGTE(*i.LanguageCodeGTE))
+	}
+	if i.LanguageCodeLT != nil {
+		predicates = append(predicates, shop.LanguageCodeLT(*i.LanguageCodeLT))
+	}
+	if i.LanguageCodeLTE != nil {
+		predicates = append(predicates, shop.LanguageCodeLTE(*i.LanguageCodeLTE))
+	}
+	if i.LanguageCodeContains != nil {
+		predicates = append(predicates, shop.LanguageCodeContains(*i.LanguageCodeContains))
+	}
+	if i.LanguageCodeHasPrefix != nil {
+		predicates = append(predicates, shop.LanguageCodeHasPrefix(*i.LanguageCodeHasPrefix))
+	}
+	if i.LanguageCodeHasSuffix != nil {
+		predicates = append(predicates, shop.LanguageCodeHasSuffix(*i.LanguageCodeHasSuffix))
+	}
+	if i.LanguageCodeEqualFold != nil {
+		predicates = append(predicates, shop.LanguageCodeEqualFold(*i.LanguageCodeEqualFold))
+	}
+	if i.LanguageCodeContainsFold != nil {
+		predicates = append(predicates, shop.LanguageCodeContainsFold(*i.LanguageCodeContainsFold))
+	}
+	if i.BrandSlogan != nil {
+		predicates = append(predicates, shop.BrandSloganEQ(*i.BrandSlogan))
+	}
+	if i.BrandSloganNEQ != nil {
+		predicates = append(predicates, shop.BrandSloganNEQ(*i.BrandSloganNEQ))
+	}
+	if len(i.BrandSloganIn) > 0 {
+		predicates = append(predicates, shop.BrandSloganIn(i.BrandSloganIn...))
+	}
+	if len(i.BrandSloganNotIn) > 0 {
+		predicates = append(predicates, shop.BrandSloganNotIn(i.BrandSloganNotIn...))
+	}
+	if i.BrandSloganGT != nil {
+		predicates = append(predicates, shop.BrandSloganGT(*i.BrandSloganGT))
+	}
+	if i.BrandSloganGTE != nil {
+		predicates = append(predicates, shop.BrandSloganGTE(*i.BrandSloganGTE))
+	}
+	if i.BrandSloganLT != nil {
+		predicates = append(predicates, shop.BrandSloganLT(*i.BrandSloganLT))
+	}
+	if i.BrandSloganLTE != nil {
+		predicates = append(predicates, shop.BrandSloganLTE(*i.BrandSloganLTE))
+	}
+	if i.BrandSloganContains != nil {
+		predicates = append(predicates, shop.BrandSloganContains(*i.BrandSloganContains))
+	}
+	if i.BrandSloganHasPrefix != nil {
+		predicates = append(predicates, shop.BrandSloganHasPrefix(*i.BrandSloganHasPrefix))
+	}
+	if i.BrandSloganHasSuffix != nil {
+		predicates = append(predicates, shop.BrandSloganHasSuffix(*i.BrandSloganHasSuffix))
+	}
+	if i.BrandSloganIsNil {
+		predicates = append(predicates, shop.BrandSloganIsNil())
+	}
+	if i.BrandSloganNotNil {
+		predicates = append(predicates, shop.BrandSloganNotNil())
+	}
+	if i.BrandSloganEqualFold != nil {
+		predicates = append(predicates, shop.BrandSloganEqualFold(*i.BrandSloganEqualFold))
+	}
+	if i.BrandSloganContainsFold != nil {
+		predicates = append(predicates, shop.BrandSloganContainsFold(*i.BrandSloganContainsFold))
+	}
+	if i.BrandShortDescription != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionEQ(*i.BrandShortDescription))
+	}
+	if i.BrandShortDescriptionNEQ != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionNEQ(*i.BrandShortDescriptionNEQ))
+	}
+	if len(i.BrandShortDescriptionIn) > 0 {
+		predicates = append(predicates, shop.BrandShortDescriptionIn(i.BrandShortDescriptionIn...))
+	}
+	if len(i.BrandShortDescriptionNotIn) > 0 {
+		predicates = append(predicates, shop.BrandShortDescriptionNotIn(i.BrandShortDescriptionNotIn...))
+	}
+	if i.BrandShortDescriptionGT != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionGT(*i.BrandShortDescriptionGT))
+	}
+	if i.BrandShortDescriptionGTE != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionGTE(*i.BrandShortDescriptionGTE))
+	}
+	if i.BrandShortDescriptionLT != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionLT(*i.BrandShortDescriptionLT))
+	}
+	if i.BrandShortDescriptionLTE != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionLTE(*i.BrandShortDescriptionLTE))
+	}
+	if i.BrandShortDescriptionContains != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionContains(*i.BrandShortDescriptionContains))
+	}
+	if i.BrandShortDescriptionHasPrefix != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionHasPrefix(*i.BrandShortDescriptionHasPrefix))
+	}
+	if i.BrandShortDescriptionHasSuffix != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionHasSuffix(*i.BrandShortDescriptionHasSuffix))
+	}
+	if i.BrandShortDescriptionIsNil {
+		predicates = append(predicates, shop.BrandShortDescriptionIsNil())
+	}
+	if i.BrandShortDescriptionNotNil {
+		predicates = append(predicates, shop.BrandShortDescriptionNotNil())
+	}
+	if i.BrandShortDescriptionEqualFold != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionEqualFold(*i.BrandShortDescriptionEqualFold))
+	}
+	if i.BrandShortDescriptionContainsFold != nil {
+		predicates = append(predicates, shop.BrandShortDescriptionContainsFold(*i.BrandShortDescriptionContainsFold))
+	}
 	if i.ContactEmail != nil {
 		predicates = append(predicates, shop.ContactEmailEQ(*i.ContactEmail))
 	}
@@ -13739,186 +15937,6 @@ func (i *ShopWhereInput) P() (predicate.Shop, error) {
 	if i.ContactEmailContainsFold != nil {
 		predicates = append(predicates, shop.ContactEmailContainsFold(*i.ContactEmailContainsFold))
 	}
-	if i.PrivacyPolicy != nil {
-		predicates = append(predicates, shop.PrivacyPolicyEQ(*i.PrivacyPolicy))
-	}
-	if i.PrivacyPolicyNEQ != nil {
-		predicates = append(predicates, shop.PrivacyPolicyNEQ(*i.PrivacyPolicyNEQ))
-	}
-	if len(i.PrivacyPolicyIn) > 0 {
-		predicates = append(predicates, shop.PrivacyPolicyIn(i.PrivacyPolicyIn...))
-	}
-	if len(i.PrivacyPolicyNotIn) > 0 {
-		predicates = append(predicates, shop.PrivacyPolicyNotIn(i.PrivacyPolicyNotIn...))
-	}
-	if i.PrivacyPolicyGT != nil {
-		predicates = append(predicates, shop.PrivacyPolicyGT(*i.PrivacyPolicyGT))
-	}
-	if i.PrivacyPolicyGTE != nil {
-		predicates = append(predicates, shop.PrivacyPolicyGTE(*i.PrivacyPolicyGTE))
-	}
-	if i.PrivacyPolicyLT != nil {
-		predicates = append(predicates, shop.PrivacyPolicyLT(*i.PrivacyPolicyLT))
-	}
-	if i.PrivacyPolicyLTE != nil {
-		predicates = append(predicates, shop.PrivacyPolicyLTE(*i.PrivacyPolicyLTE))
-	}
-	if i.PrivacyPolicyContains != nil {
-		predicates = append(predicates, shop.PrivacyPolicyContains(*i.PrivacyPolicyContains))
-	}
-	if i.PrivacyPolicyHasPrefix != nil {
-		predicates = append(predicates, shop.PrivacyPolicyHasPrefix(*i.PrivacyPolicyHasPrefix))
-	}
-	if i.PrivacyPolicyHasSuffix != nil {
-		predicates = append(predicates, shop.PrivacyPolicyHasSuffix(*i.PrivacyPolicyHasSuffix))
-	}
-	if i.PrivacyPolicyIsNil {
-		predicates = append(predicates, shop.PrivacyPolicyIsNil())
-	}
-	if i.PrivacyPolicyNotNil {
-		predicates = append(predicates, shop.PrivacyPolicyNotNil())
-	}
-	if i.PrivacyPolicyEqualFold != nil {
-		predicates = append(predicates, shop.PrivacyPolicyEqualFold(*i.PrivacyPolicyEqualFold))
-	}
-	if i.PrivacyPolicyContainsFold != nil {
-		predicates = append(predicates, shop.PrivacyPolicyContainsFold(*i.PrivacyPolicyContainsFold))
-	}
-	if i.RefundPolicy != nil {
-		predicates = append(predicates, shop.RefundPolicyEQ(*i.RefundPolicy))
-	}
-	if i.RefundPolicyNEQ != nil {
-		predicates = append(predicates, shop.RefundPolicyNEQ(*i.RefundPolicyNEQ))
-	}
-	if len(i.RefundPolicyIn) > 0 {
-		predicates = append(predicates, shop.RefundPolicyIn(i.RefundPolicyIn...))
-	}
-	if len(i.RefundPolicyNotIn) > 0 {
-		predicates = append(predicates, shop.RefundPolicyNotIn(i.RefundPolicyNotIn...))
-	}
-	if i.RefundPolicyGT != nil {
-		predicates = append(predicates, shop.RefundPolicyGT(*i.RefundPolicyGT))
-	}
-	if i.RefundPolicyGTE != nil {
-		predicates = append(predicates, shop.RefundPolicyGTE(*i.RefundPolicyGTE))
-	}
-	if i.RefundPolicyLT != nil {
-		predicates = append(predicates, shop.RefundPolicyLT(*i.RefundPolicyLT))
-	}
-	if i.RefundPolicyLTE != nil {
-		predicates = append(predicates, shop.RefundPolicyLTE(*i.RefundPolicyLTE))
-	}
-	if i.RefundPolicyContains != nil {
-		predicates = append(predicates, shop.RefundPolicyContains(*i.RefundPolicyContains))
-	}
-	if i.RefundPolicyHasPrefix != nil {
-		predicates = append(predicates, shop.RefundPolicyHasPrefix(*i.RefundPolicyHasPrefix))
-	}
-	if i.RefundPolicyHasSuffix != nil {
-		predicates = append(predicates, shop.RefundPolicyHasSuffix(*i.RefundPolicyHasSuffix))
-	}
-	if i.RefundPolicyIsNil {
-		predicates = append(predicates, shop.RefundPolicyIsNil())
-	}
-	if i.RefundPolicyNotNil {
-		predicates = append(predicates, shop.RefundPolicyNotNil())
-	}
-	if i.RefundPolicyEqualFold != nil {
-		predicates = append(predicates, shop.RefundPolicyEqualFold(*i.RefundPolicyEqualFold))
-	}
-	if i.RefundPolicyContainsFold != nil {
-		predicates = append(predicates, shop.RefundPolicyContainsFold(*i.RefundPolicyContainsFold))
-	}
-	if i.ShippingPolicy != nil {
-		predicates = append(predicates, shop.ShippingPolicyEQ(*i.ShippingPolicy))
-	}
-	if i.ShippingPolicyNEQ != nil {
-		predicates = append(predicates, shop.ShippingPolicyNEQ(*i.ShippingPolicyNEQ))
-	}
-	if len(i.ShippingPolicyIn) > 0 {
-		predicates = append(predicates, shop.ShippingPolicyIn(i.ShippingPolicyIn...))
-	}
-	if len(i.ShippingPolicyNotIn) > 0 {
-		predicates = append(predicates, shop.ShippingPolicyNotIn(i.ShippingPolicyNotIn...))
-	}
-	if i.ShippingPolicyGT != nil {
-		predicates = append(predicates, shop.ShippingPolicyGT(*i.ShippingPolicyGT))
-	}
-	if i.ShippingPolicyGTE != nil {
-		predicates = append(predicates, shop.ShippingPolicyGTE(*i.ShippingPolicyGTE))
-	}
-	if i.ShippingPolicyLT != nil {
-		predicates = append(predicates, shop.ShippingPolicyLT(*i.ShippingPolicyLT))
-	}
-	if i.ShippingPolicyLTE != nil {
-		predicates = append(predicates, shop.ShippingPolicyLTE(*i.ShippingPolicyLTE))
-	}
-	if i.ShippingPolicyContains != nil {
-		predicates = append(predicates, shop.ShippingPolicyContains(*i.ShippingPolicyContains))
-	}
-	if i.ShippingPolicyHasPrefix != nil {
-		predicates = append(predicates, shop.ShippingPolicyHasPrefix(*i.ShippingPolicyHasPrefix))
-	}
-	if i.ShippingPolicyHasSuffix != nil {
-		predicates = append(predicates, shop.ShippingPolicyHasSuffix(*i.ShippingPolicyHasSuffix))
-	}
-	if i.ShippingPolicyIsNil {
-		predicates = append(predicates, shop.ShippingPolicyIsNil())
-	}
-	if i.ShippingPolicyNotNil {
-		predicates = append(predicates, shop.ShippingPolicyNotNil())
-	}
-	if i.ShippingPolicyEqualFold != nil {
-		predicates = append(predicates, shop.ShippingPolicyEqualFold(*i.ShippingPolicyEqualFold))
-	}
-	if i.ShippingPolicyContainsFold != nil {
-		predicates = append(predicates, shop.ShippingPolicyContainsFold(*i.ShippingPolicyContainsFold))
-	}
-	if i.TermsOfService != nil {
-		predicates = append(predicates, shop.TermsOfServiceEQ(*i.TermsOfService))
-	}
-	if i.TermsOfServiceNEQ != nil {
-		predicates = append(predicates, shop.TermsOfServiceNEQ(*i.TermsOfServiceNEQ))
-	}
-	if len(i.TermsOfServiceIn) > 0 {
-		predicates = append(predicates, shop.TermsOfServiceIn(i.TermsOfServiceIn...))
-	}
-	if len(i.TermsOfServiceNotIn) > 0 {
-		predicates = append(predicates, shop.TermsOfServiceNotIn(i.TermsOfServiceNotIn...))
-	}
-	if i.TermsOfServiceGT != nil {
-		predicates = append(predicates, shop.TermsOfServiceGT(*i.TermsOfServiceGT))
-	}
-	if i.TermsOfServiceGTE != nil {
-		predicates = append(predicates, shop.TermsOfServiceGTE(*i.TermsOfServiceGTE))
-	}
-	if i.TermsOfServiceLT != nil {
-		predicates = append(predicates, shop.TermsOfServiceLT(*i.TermsOfServiceLT))
-	}
-	if i.TermsOfServiceLTE != nil {
-		predicates = append(predicates, shop.TermsOfServiceLTE(*i.TermsOfServiceLTE))
-	}
-	if i.TermsOfServiceContains != nil {
-		predicates = append(predicates, shop.TermsOfServiceContains(*i.TermsOfServiceContains))
-	}
-	if i.TermsOfServiceHasPrefix != nil {
-		predicates = append(predicates, shop.TermsOfServiceHasPrefix(*i.TermsOfServiceHasPrefix))
-	}
-	if i.TermsOfServiceHasSuffix != nil {
-		predicates = append(predicates, shop.TermsOfServiceHasSuffix(*i.TermsOfServiceHasSuffix))
-	}
-	if i.TermsOfServiceIsNil {
-		predicates = append(predicates, shop.TermsOfServiceIsNil())
-	}
-	if i.TermsOfServiceNotNil {
-		predicates = append(predicates, shop.TermsOfServiceNotNil())
-	}
-	if i.TermsOfServiceEqualFold != nil {
-		predicates = append(predicates, shop.TermsOfServiceEqualFold(*i.TermsOfServiceEqualFold))
-	}
-	if i.TermsOfServiceContainsFold != nil {
-		predicates = append(predicates, shop.TermsOfServiceContainsFold(*i.TermsOfServiceContainsFold))
-	}
 
 	switch len(predicates) {
 	case 0:
@@ -13927,6 +15945,324 @@ func (i *ShopWhereInput) P() (predicate.Shop, error) {
 		return predicates[0], nil
 	default:
 		return shop.And(predicates...), nil
+	}
+}
+
+// ShopPolicyWhereInput represents a where input for filtering ShopPolicy queries.
+type ShopPolicyWhereInput struct {
+	Predicates []predicate.ShopPolicy  `json:"-"`
+	Not        *ShopPolicyWhereInput   `json:"not,omitempty"`
+	Or         []*ShopPolicyWhereInput `json:"or,omitempty"`
+	And        []*ShopPolicyWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *shoppolicy.Kind  `json:"kind,omitempty"`
+	KindNEQ   *shoppolicy.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []shoppolicy.Kind `json:"kindIn,omitempty"`
+	KindNotIn []shoppolicy.Kind `json:"kindNotIn,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "body" field predicates.
+	Body             *string  `json:"body,omitempty"`
+	BodyNEQ          *string  `json:"bodyNEQ,omitempty"`
+	BodyIn           []string `json:"bodyIn,omitempty"`
+	BodyNotIn        []string `json:"bodyNotIn,omitempty"`
+	BodyGT           *string  `json:"bodyGT,omitempty"`
+	BodyGTE          *string  `json:"bodyGTE,omitempty"`
+	BodyLT           *string  `json:"bodyLT,omitempty"`
+	BodyLTE          *string  `json:"bodyLTE,omitempty"`
+	BodyContains     *string  `json:"bodyContains,omitempty"`
+	BodyHasPrefix    *string  `json:"bodyHasPrefix,omitempty"`
+	BodyHasSuffix    *string  `json:"bodyHasSuffix,omitempty"`
+	BodyEqualFold    *string  `json:"bodyEqualFold,omitempty"`
+	BodyContainsFold *string  `json:"bodyContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ShopPolicyWhereInput) AddPredicates(predicates ...predicate.ShopPolicy) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ShopPolicyWhereInput filter on the ShopPolicyQuery builder.
+func (i *ShopPolicyWhereInput) Filter(q *ShopPolicyQuery) (*ShopPolicyQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyShopPolicyWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyShopPolicyWhereInput is returned in case the ShopPolicyWhereInput is empty.
+var ErrEmptyShopPolicyWhereInput = errors.New("ent: empty predicate ShopPolicyWhereInput")
+
+// P returns a predicate for filtering shoppolicies.
+// An error is returned if the input is empty or invalid.
+func (i *ShopPolicyWhereInput) P() (predicate.ShopPolicy, error) {
+	var predicates []predicate.ShopPolicy
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, shoppolicy.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ShopPolicy, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, shoppolicy.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ShopPolicy, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, shoppolicy.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, shoppolicy.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, shoppolicy.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, shoppolicy.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, shoppolicy.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, shoppolicy.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, shoppolicy.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, shoppolicy.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, shoppolicy.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, shoppolicy.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, shoppolicy.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, shoppolicy.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, shoppolicy.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, shoppolicy.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, shoppolicy.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, shoppolicy.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, shoppolicy.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, shoppolicy.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, shoppolicy.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, shoppolicy.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, shoppolicy.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, shoppolicy.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, shoppolicy.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, shoppolicy.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, shoppolicy.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, shoppolicy.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, shoppolicy.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, shoppolicy.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, shoppolicy.KindNotIn(i.KindNotIn...))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, shoppolicy.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, shoppolicy.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, shoppolicy.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, shoppolicy.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, shoppolicy.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, shoppolicy.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, shoppolicy.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, shoppolicy.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, shoppolicy.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, shoppolicy.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, shoppolicy.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, shoppolicy.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, shoppolicy.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Body != nil {
+		predicates = append(predicates, shoppolicy.BodyEQ(*i.Body))
+	}
+	if i.BodyNEQ != nil {
+		predicates = append(predicates, shoppolicy.BodyNEQ(*i.BodyNEQ))
+	}
+	if len(i.BodyIn) > 0 {
+		predicates = append(predicates, shoppolicy.BodyIn(i.BodyIn...))
+	}
+	if len(i.BodyNotIn) > 0 {
+		predicates = append(predicates, shoppolicy.BodyNotIn(i.BodyNotIn...))
+	}
+	if i.BodyGT != nil {
+		predicates = append(predicates, shoppolicy.BodyGT(*i.BodyGT))
+	}
+	if i.BodyGTE != nil {
+		predicates = append(predicates, shoppolicy.BodyGTE(*i.BodyGTE))
+	}
+	if i.BodyLT != nil {
+		predicates = append(predicates, shoppolicy.BodyLT(*i.BodyLT))
+	}
+	if i.BodyLTE != nil {
+		predicates = append(predicates, shoppolicy.BodyLTE(*i.BodyLTE))
+	}
+	if i.BodyContains != nil {
+		predicates = append(predicates, shoppolicy.BodyContains(*i.BodyContains))
+	}
+	if i.BodyHasPrefix != nil {
+		predicates = append(predicates, shoppolicy.BodyHasPrefix(*i.BodyHasPrefix))
+	}
+	if i.BodyHasSuffix != nil {
+		predicates = append(predicates, shoppolicy.BodyHasSuffix(*i.BodyHasSuffix))
+	}
+	if i.BodyEqualFold != nil {
+		predicates = append(predicates, shoppolicy.BodyEqualFold(*i.BodyEqualFold))
+	}
+	if i.BodyContainsFold != nil {
+		predicates = append(predicates, shoppolicy.BodyContainsFold(*i.BodyContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyShopPolicyWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return shoppolicy.And(predicates...), nil
 	}
 }
 
@@ -14265,5 +16601,305 @@ func (i *TaxRateWhereInput) P() (predicate.TaxRate, error) {
 		return predicates[0], nil
 	default:
 		return taxrate.And(predicates...), nil
+	}
+}
+
+// UrlRedirectWhereInput represents a where input for filtering UrlRedirect queries.
+type UrlRedirectWhereInput struct {
+	Predicates []predicate.UrlRedirect  `json:"-"`
+	Not        *UrlRedirectWhereInput   `json:"not,omitempty"`
+	Or         []*UrlRedirectWhereInput `json:"or,omitempty"`
+	And        []*UrlRedirectWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "path" field predicates.
+	Path             *string  `json:"path,omitempty"`
+	PathNEQ          *string  `json:"pathNEQ,omitempty"`
+	PathIn           []string `json:"pathIn,omitempty"`
+	PathNotIn        []string `json:"pathNotIn,omitempty"`
+	PathGT           *string  `json:"pathGT,omitempty"`
+	PathGTE          *string  `json:"pathGTE,omitempty"`
+	PathLT           *string  `json:"pathLT,omitempty"`
+	PathLTE          *string  `json:"pathLTE,omitempty"`
+	PathContains     *string  `json:"pathContains,omitempty"`
+	PathHasPrefix    *string  `json:"pathHasPrefix,omitempty"`
+	PathHasSuffix    *string  `json:"pathHasSuffix,omitempty"`
+	PathEqualFold    *string  `json:"pathEqualFold,omitempty"`
+	PathContainsFold *string  `json:"pathContainsFold,omitempty"`
+
+	// "target" field predicates.
+	Target             *string  `json:"target,omitempty"`
+	TargetNEQ          *string  `json:"targetNEQ,omitempty"`
+	TargetIn           []string `json:"targetIn,omitempty"`
+	TargetNotIn        []string `json:"targetNotIn,omitempty"`
+	TargetGT           *string  `json:"targetGT,omitempty"`
+	TargetGTE          *string  `json:"targetGTE,omitempty"`
+	TargetLT           *string  `json:"targetLT,omitempty"`
+	TargetLTE          *string  `json:"targetLTE,omitempty"`
+	TargetContains     *string  `json:"targetContains,omitempty"`
+	TargetHasPrefix    *string  `json:"targetHasPrefix,omitempty"`
+	TargetHasSuffix    *string  `json:"targetHasSuffix,omitempty"`
+	TargetEqualFold    *string  `json:"targetEqualFold,omitempty"`
+	TargetContainsFold *string  `json:"targetContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *UrlRedirectWhereInput) AddPredicates(predicates ...predicate.UrlRedirect) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the UrlRedirectWhereInput filter on the UrlRedirectQuery builder.
+func (i *UrlRedirectWhereInput) Filter(q *UrlRedirectQuery) (*UrlRedirectQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyUrlRedirectWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyUrlRedirectWhereInput is returned in case the UrlRedirectWhereInput is empty.
+var ErrEmptyUrlRedirectWhereInput = errors.New("ent: empty predicate UrlRedirectWhereInput")
+
+// P returns a predicate for filtering urlredirects.
+// An error is returned if the input is empty or invalid.
+func (i *UrlRedirectWhereInput) P() (predicate.UrlRedirect, error) {
+	var predicates []predicate.UrlRedirect
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, urlredirect.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.UrlRedirect, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, urlredirect.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.UrlRedirect, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, urlredirect.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, urlredirect.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, urlredirect.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, urlredirect.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, urlredirect.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, urlredirect.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, urlredirect.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, urlredirect.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, urlredirect.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, urlredirect.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, urlredirect.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, urlredirect.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, urlredirect.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, urlredirect.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, urlredirect.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, urlredirect.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, urlredirect.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, urlredirect.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, urlredirect.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, urlredirect.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, urlredirect.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, urlredirect.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, urlredirect.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, urlredirect.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, urlredirect.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Path != nil {
+		predicates = append(predicates, urlredirect.PathEQ(*i.Path))
+	}
+	if i.PathNEQ != nil {
+		predicates = append(predicates, urlredirect.PathNEQ(*i.PathNEQ))
+	}
+	if len(i.PathIn) > 0 {
+		predicates = append(predicates, urlredirect.PathIn(i.PathIn...))
+	}
+	if len(i.PathNotIn) > 0 {
+		predicates = append(predicates, urlredirect.PathNotIn(i.PathNotIn...))
+	}
+	if i.PathGT != nil {
+		predicates = append(predicates, urlredirect.PathGT(*i.PathGT))
+	}
+	if i.PathGTE != nil {
+		predicates = append(predicates, urlredirect.PathGTE(*i.PathGTE))
+	}
+	if i.PathLT != nil {
+		predicates = append(predicates, urlredirect.PathLT(*i.PathLT))
+	}
+	if i.PathLTE != nil {
+		predicates = append(predicates, urlredirect.PathLTE(*i.PathLTE))
+	}
+	if i.PathContains != nil {
+		predicates = append(predicates, urlredirect.PathContains(*i.PathContains))
+	}
+	if i.PathHasPrefix != nil {
+		predicates = append(predicates, urlredirect.PathHasPrefix(*i.PathHasPrefix))
+	}
+	if i.PathHasSuffix != nil {
+		predicates = append(predicates, urlredirect.PathHasSuffix(*i.PathHasSuffix))
+	}
+	if i.PathEqualFold != nil {
+		predicates = append(predicates, urlredirect.PathEqualFold(*i.PathEqualFold))
+	}
+	if i.PathContainsFold != nil {
+		predicates = append(predicates, urlredirect.PathContainsFold(*i.PathContainsFold))
+	}
+	if i.Target != nil {
+		predicates = append(predicates, urlredirect.TargetEQ(*i.Target))
+	}
+	if i.TargetNEQ != nil {
+		predicates = append(predicates, urlredirect.TargetNEQ(*i.TargetNEQ))
+	}
+	if len(i.TargetIn) > 0 {
+		predicates = append(predicates, urlredirect.TargetIn(i.TargetIn...))
+	}
+	if len(i.TargetNotIn) > 0 {
+		predicates = append(predicates, urlredirect.TargetNotIn(i.TargetNotIn...))
+	}
+	if i.TargetGT != nil {
+		predicates = append(predicates, urlredirect.TargetGT(*i.TargetGT))
+	}
+	if i.TargetGTE != nil {
+		predicates = append(predicates, urlredirect.TargetGTE(*i.TargetGTE))
+	}
+	if i.TargetLT != nil {
+		predicates = append(predicates, urlredirect.TargetLT(*i.TargetLT))
+	}
+	if i.TargetLTE != nil {
+		predicates = append(predicates, urlredirect.TargetLTE(*i.TargetLTE))
+	}
+	if i.TargetContains != nil {
+		predicates = append(predicates, urlredirect.TargetContains(*i.TargetContains))
+	}
+	if i.TargetHasPrefix != nil {
+		predicates = append(predicates, urlredirect.TargetHasPrefix(*i.TargetHasPrefix))
+	}
+	if i.TargetHasSuffix != nil {
+		predicates = append(predicates, urlredirect.TargetHasSuffix(*i.TargetHasSuffix))
+	}
+	if i.TargetEqualFold != nil {
+		predicates = append(predicates, urlredirect.TargetEqualFold(*i.TargetEqualFold))
+	}
+	if i.TargetContainsFold != nil {
+		predicates = append(predicates, urlredirect.TargetContainsFold(*i.TargetContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyUrlRedirectWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return urlredirect.And(predicates...), nil
 	}
 }

@@ -7,12 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"storefront/ent/apikey"
+	"storefront/ent/article"
 	"storefront/ent/auditevent"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -39,7 +43,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 	"sync"
 	"time"
 
@@ -57,12 +63,16 @@ const (
 
 	// Node types.
 	TypeAPIKey              = "APIKey"
+	TypeArticle             = "Article"
 	TypeAuditEvent          = "AuditEvent"
+	TypeBlog                = "Blog"
 	TypeCart                = "Cart"
 	TypeCartLine            = "CartLine"
+	TypeCartMetafield       = "CartMetafield"
 	TypeCollection          = "Collection"
 	TypeCollectionProduct   = "CollectionProduct"
 	TypeCompletionAttempt   = "CompletionAttempt"
+	TypeContentImage        = "ContentImage"
 	TypeCounter             = "Counter"
 	TypeCustomer            = "Customer"
 	TypeCustomerAccessToken = "CustomerAccessToken"
@@ -87,7 +97,9 @@ const (
 	TypeSearchTerm          = "SearchTerm"
 	TypeShippingRate        = "ShippingRate"
 	TypeShop                = "Shop"
+	TypeShopPolicy          = "ShopPolicy"
 	TypeTaxRate             = "TaxRate"
+	TypeUrlRedirect         = "UrlRedirect"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -924,6 +936,1251 @@ func (m *APIKeyMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown APIKey edge %s", name)
 }
 
+// ArticleMutation represents an operation that mutates the Article nodes in the graph.
+type ArticleMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	handle          *string
+	title           *string
+	content_html    *string
+	excerpt_html    *string
+	author_name     *string
+	tags            *[]string
+	appendtags      []string
+	seo_title       *string
+	seo_description *string
+	published       *bool
+	published_at    *time.Time
+	clearedFields   map[string]struct{}
+	blog            *int
+	clearedblog     bool
+	image           *int
+	clearedimage    bool
+	done            bool
+	oldValue        func(context.Context) (*Article, error)
+	predicates      []predicate.Article
+}
+
+var _ ent.Mutation = (*ArticleMutation)(nil)
+
+// articleOption allows management of the mutation configuration using functional options.
+type articleOption func(*ArticleMutation)
+
+// newArticleMutation creates new mutation for the Article entity.
+func newArticleMutation(c config, op Op, opts ...articleOption) *ArticleMutation {
+	m := &ArticleMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeArticle,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withArticleID sets the ID field of the mutation.
+func withArticleID(id int) articleOption {
+	return func(m *ArticleMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Article
+		)
+		m.oldValue = func(ctx context.Context) (*Article, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Article.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withArticle sets the old Article of the mutation.
+func withArticle(node *Article) articleOption {
+	return func(m *ArticleMutation) {
+		m.oldValue = func(context.Context) (*Article, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ArticleMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ArticleMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ArticleMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ArticleMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Article.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ArticleMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ArticleMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ArticleMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ArticleMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ArticleMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ArticleMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetBlogID sets the "blog_id" field.
+func (m *ArticleMutation) SetBlogID(i int) {
+	m.blog = &i
+}
+
+// BlogID returns the value of the "blog_id" field in the mutation.
+func (m *ArticleMutation) BlogID() (r int, exists bool) {
+	v := m.blog
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBlogID returns the old "blog_id" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldBlogID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBlogID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBlogID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBlogID: %w", err)
+	}
+	return oldValue.BlogID, nil
+}
+
+// ResetBlogID resets all changes to the "blog_id" field.
+func (m *ArticleMutation) ResetBlogID() {
+	m.blog = nil
+}
+
+// SetHandle sets the "handle" field.
+func (m *ArticleMutation) SetHandle(s string) {
+	m.handle = &s
+}
+
+// Handle returns the value of the "handle" field in the mutation.
+func (m *ArticleMutation) Handle() (r string, exists bool) {
+	v := m.handle
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHandle returns the old "handle" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldHandle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHandle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHandle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHandle: %w", err)
+	}
+	return oldValue.Handle, nil
+}
+
+// ResetHandle resets all changes to the "handle" field.
+func (m *ArticleMutation) ResetHandle() {
+	m.handle = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *ArticleMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *ArticleMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *ArticleMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetContentHTML sets the "content_html" field.
+func (m *ArticleMutation) SetContentHTML(s string) {
+	m.content_html = &s
+}
+
+// ContentHTML returns the value of the "content_html" field in the mutation.
+func (m *ArticleMutation) ContentHTML() (r string, exists bool) {
+	v := m.content_html
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContentHTML returns the old "content_html" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldContentHTML(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContentHTML is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContentHTML requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContentHTML: %w", err)
+	}
+	return oldValue.ContentHTML, nil
+}
+
+// ResetContentHTML resets all changes to the "content_html" field.
+func (m *ArticleMutation) ResetContentHTML() {
+	m.content_html = nil
+}
+
+// SetExcerptHTML sets the "excerpt_html" field.
+func (m *ArticleMutation) SetExcerptHTML(s string) {
+	m.excerpt_html = &s
+}
+
+// ExcerptHTML returns the value of the "excerpt_html" field in the mutation.
+func (m *ArticleMutation) ExcerptHTML() (r string, exists bool) {
+	v := m.excerpt_html
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExcerptHTML returns the old "excerpt_html" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldExcerptHTML(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExcerptHTML is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExcerptHTML requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExcerptHTML: %w", err)
+	}
+	return oldValue.ExcerptHTML, nil
+}
+
+// ClearExcerptHTML clears the value of the "excerpt_html" field.
+func (m *ArticleMutation) ClearExcerptHTML() {
+	m.excerpt_html = nil
+	m.clearedFields[article.FieldExcerptHTML] = struct{}{}
+}
+
+// ExcerptHTMLCleared returns if the "excerpt_html" field was cleared in this mutation.
+func (m *ArticleMutation) ExcerptHTMLCleared() bool {
+	_, ok := m.clearedFields[article.FieldExcerptHTML]
+	return ok
+}
+
+// ResetExcerptHTML resets all changes to the "excerpt_html" field.
+func (m *ArticleMutation) ResetExcerptHTML() {
+	m.excerpt_html = nil
+	delete(m.clearedFields, article.FieldExcerptHTML)
+}
+
+// SetAuthorName sets the "author_name" field.
+func (m *ArticleMutation) SetAuthorName(s string) {
+	m.author_name = &s
+}
+
+// AuthorName returns the value of the "author_name" field in the mutation.
+func (m *ArticleMutation) AuthorName() (r string, exists bool) {
+	v := m.author_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorName returns the old "author_name" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldAuthorName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorName: %w", err)
+	}
+	return oldValue.AuthorName, nil
+}
+
+// ResetAuthorName resets all changes to the "author_name" field.
+func (m *ArticleMutation) ResetAuthorName() {
+	m.author_name = nil
+}
+
+// SetTags sets the "tags" field.
+func (m *ArticleMutation) SetTags(s []string) {
+	m.tags = &s
+	m.appendtags = nil
+}
+
+// Tags returns the value of the "tags" field in the mutation.
+func (m *ArticleMutation) Tags() (r []string, exists bool) {
+	v := m.tags
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTags returns the old "tags" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldTags(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTags is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTags requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTags: %w", err)
+	}
+	return oldValue.Tags, nil
+}
+
+// AppendTags adds s to the "tags" field.
+func (m *ArticleMutation) AppendTags(s []string) {
+	m.appendtags = append(m.appendtags, s...)
+}
+
+// AppendedTags returns the list of values that were appended to the "tags" field in this mutation.
+func (m *ArticleMutation) AppendedTags() ([]string, bool) {
+	if len(m.appendtags) == 0 {
+		return nil, false
+	}
+	return m.appendtags, true
+}
+
+// ResetTags resets all changes to the "tags" field.
+func (m *ArticleMutation) ResetTags() {
+	m.tags = nil
+	m.appendtags = nil
+}
+
+// SetImageID sets the "image_id" field.
+func (m *ArticleMutation) SetImageID(i int) {
+	m.image = &i
+}
+
+// ImageID returns the value of the "image_id" field in the mutation.
+func (m *ArticleMutation) ImageID() (r int, exists bool) {
+	v := m.image
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldImageID returns the old "image_id" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldImageID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldImageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldImageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldImageID: %w", err)
+	}
+	return oldValue.ImageID, nil
+}
+
+// ClearImageID clears the value of the "image_id" field.
+func (m *ArticleMutation) ClearImageID() {
+	m.image = nil
+	m.clearedFields[article.FieldImageID] = struct{}{}
+}
+
+// ImageIDCleared returns if the "image_id" field was cleared in this mutation.
+func (m *ArticleMutation) ImageIDCleared() bool {
+	_, ok := m.clearedFields[article.FieldImageID]
+	return ok
+}
+
+// ResetImageID resets all changes to the "image_id" field.
+func (m *ArticleMutation) ResetImageID() {
+	m.image = nil
+	delete(m.clearedFields, article.FieldImageID)
+}
+
+// SetSeoTitle sets the "seo_title" field.
+func (m *ArticleMutation) SetSeoTitle(s string) {
+	m.seo_title = &s
+}
+
+// SeoTitle returns the value of the "seo_title" field in the mutation.
+func (m *ArticleMutation) SeoTitle() (r string, exists bool) {
+	v := m.seo_title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeoTitle returns the old "seo_title" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldSeoTitle(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeoTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeoTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeoTitle: %w", err)
+	}
+	return oldValue.SeoTitle, nil
+}
+
+// ClearSeoTitle clears the value of the "seo_title" field.
+func (m *ArticleMutation) ClearSeoTitle() {
+	m.seo_title = nil
+	m.clearedFields[article.FieldSeoTitle] = struct{}{}
+}
+
+// SeoTitleCleared returns if the "seo_title" field was cleared in this mutation.
+func (m *ArticleMutation) SeoTitleCleared() bool {
+	_, ok := m.clearedFields[article.FieldSeoTitle]
+	return ok
+}
+
+// ResetSeoTitle resets all changes to the "seo_title" field.
+func (m *ArticleMutation) ResetSeoTitle() {
+	m.seo_title = nil
+	delete(m.clearedFields, article.FieldSeoTitle)
+}
+
+// SetSeoDescription sets the "seo_description" field.
+func (m *ArticleMutation) SetSeoDescription(s string) {
+	m.seo_description = &s
+}
+
+// SeoDescription returns the value of the "seo_description" field in the mutation.
+func (m *ArticleMutation) SeoDescription() (r string, exists bool) {
+	v := m.seo_description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeoDescription returns the old "seo_description" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldSeoDescription(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeoDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeoDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeoDescription: %w", err)
+	}
+	return oldValue.SeoDescription, nil
+}
+
+// ClearSeoDescription clears the value of the "seo_description" field.
+func (m *ArticleMutation) ClearSeoDescription() {
+	m.seo_description = nil
+	m.clearedFields[article.FieldSeoDescription] = struct{}{}
+}
+
+// SeoDescriptionCleared returns if the "seo_description" field was cleared in this mutation.
+func (m *ArticleMutation) SeoDescriptionCleared() bool {
+	_, ok := m.clearedFields[article.FieldSeoDescription]
+	return ok
+}
+
+// ResetSeoDescription resets all changes to the "seo_description" field.
+func (m *ArticleMutation) ResetSeoDescription() {
+	m.seo_description = nil
+	delete(m.clearedFields, article.FieldSeoDescription)
+}
+
+// SetPublished sets the "published" field.
+func (m *ArticleMutation) SetPublished(b bool) {
+	m.published = &b
+}
+
+// Published returns the value of the "published" field in the mutation.
+func (m *ArticleMutation) Published() (r bool, exists bool) {
+	v := m.published
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublished returns the old "published" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldPublished(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublished is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublished requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublished: %w", err)
+	}
+	return oldValue.Published, nil
+}
+
+// ResetPublished resets all changes to the "published" field.
+func (m *ArticleMutation) ResetPublished() {
+	m.published = nil
+}
+
+// SetPublishedAt sets the "published_at" field.
+func (m *ArticleMutation) SetPublishedAt(t time.Time) {
+	m.published_at = &t
+}
+
+// PublishedAt returns the value of the "published_at" field in the mutation.
+func (m *ArticleMutation) PublishedAt() (r time.Time, exists bool) {
+	v := m.published_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedAt returns the old "published_at" field's value of the Article entity.
+// If the Article object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArticleMutation) OldPublishedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedAt: %w", err)
+	}
+	return oldValue.PublishedAt, nil
+}
+
+// ClearPublishedAt clears the value of the "published_at" field.
+func (m *ArticleMutation) ClearPublishedAt() {
+	m.published_at = nil
+	m.clearedFields[article.FieldPublishedAt] = struct{}{}
+}
+
+// PublishedAtCleared returns if the "published_at" field was cleared in this mutation.
+func (m *ArticleMutation) PublishedAtCleared() bool {
+	_, ok := m.clearedFields[article.FieldPublishedAt]
+	return ok
+}
+
+// ResetPublishedAt resets all changes to the "published_at" field.
+func (m *ArticleMutation) ResetPublishedAt() {
+	m.published_at = nil
+	delete(m.clearedFields, article.FieldPublishedAt)
+}
+
+// ClearBlog clears the "blog" edge to the Blog entity.
+func (m *ArticleMutation) ClearBlog() {
+	m.clearedblog = true
+	m.clearedFields[article.FieldBlogID] = struct{}{}
+}
+
+// BlogCleared reports if the "blog" edge to the Blog entity was cleared.
+func (m *ArticleMutation) BlogCleared() bool {
+	return m.clearedblog
+}
+
+// BlogIDs returns the "blog" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BlogID instead. It exists only for internal usage by the builders.
+func (m *ArticleMutation) BlogIDs() (ids []int) {
+	if id := m.blog; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBlog resets all changes to the "blog" edge.
+func (m *ArticleMutation) ResetBlog() {
+	m.blog = nil
+	m.clearedblog = false
+}
+
+// ClearImage clears the "image" edge to the ContentImage entity.
+func (m *ArticleMutation) ClearImage() {
+	m.clearedimage = true
+	m.clearedFields[article.FieldImageID] = struct{}{}
+}
+
+// ImageCleared reports if the "image" edge to the ContentImage entity was cleared.
+func (m *ArticleMutation) ImageCleared() bool {
+	return m.ImageIDCleared() || m.clearedimage
+}
+
+// ImageIDs returns the "image" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ImageID instead. It exists only for internal usage by the builders.
+func (m *ArticleMutation) ImageIDs() (ids []int) {
+	if id := m.image; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetImage resets all changes to the "image" edge.
+func (m *ArticleMutation) ResetImage() {
+	m.image = nil
+	m.clearedimage = false
+}
+
+// Where appends a list predicates to the ArticleMutation builder.
+func (m *ArticleMutation) Where(ps ...predicate.Article) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ArticleMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ArticleMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Article, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ArticleMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ArticleMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Article).
+func (m *ArticleMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ArticleMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, article.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, article.FieldUpdatedAt)
+	}
+	if m.blog != nil {
+		fields = append(fields, article.FieldBlogID)
+	}
+	if m.handle != nil {
+		fields = append(fields, article.FieldHandle)
+	}
+	if m.title != nil {
+		fields = append(fields, article.FieldTitle)
+	}
+	if m.content_html != nil {
+		fields = append(fields, article.FieldContentHTML)
+	}
+	if m.excerpt_html != nil {
+		fields = append(fields, article.FieldExcerptHTML)
+	}
+	if m.author_name != nil {
+		fields = append(fields, article.FieldAuthorName)
+	}
+	if m.tags != nil {
+		fields = append(fields, article.FieldTags)
+	}
+	if m.image != nil {
+		fields = append(fields, article.FieldImageID)
+	}
+	if m.seo_title != nil {
+		fields = append(fields, article.FieldSeoTitle)
+	}
+	if m.seo_description != nil {
+		fields = append(fields, article.FieldSeoDescription)
+	}
+	if m.published != nil {
+		fields = append(fields, article.FieldPublished)
+	}
+	if m.published_at != nil {
+		fields = append(fields, article.FieldPublishedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ArticleMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case article.FieldCreatedAt:
+		return m.CreatedAt()
+	case article.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case article.FieldBlogID:
+		return m.BlogID()
+	case article.FieldHandle:
+		return m.Handle()
+	case article.FieldTitle:
+		return m.Title()
+	case article.FieldContentHTML:
+		return m.ContentHTML()
+	case article.FieldExcerptHTML:
+		return m.ExcerptHTML()
+	case article.FieldAuthorName:
+		return m.AuthorName()
+	case article.FieldTags:
+		return m.Tags()
+	case article.FieldImageID:
+		return m.ImageID()
+	case article.FieldSeoTitle:
+		return m.SeoTitle()
+	case article.FieldSeoDescription:
+		return m.SeoDescription()
+	case article.FieldPublished:
+		return m.Published()
+	case article.FieldPublishedAt:
+		return m.PublishedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ArticleMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case article.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case article.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case article.FieldBlogID:
+		return m.OldBlogID(ctx)
+	case article.FieldHandle:
+		return m.OldHandle(ctx)
+	case article.FieldTitle:
+		return m.OldTitle(ctx)
+	case article.FieldContentHTML:
+		return m.OldContentHTML(ctx)
+	case article.FieldExcerptHTML:
+		return m.OldExcerptHTML(ctx)
+	case article.FieldAuthorName:
+		return m.OldAuthorName(ctx)
+	case article.FieldTags:
+		return m.OldTags(ctx)
+	case article.FieldImageID:
+		return m.OldImageID(ctx)
+	case article.FieldSeoTitle:
+		return m.OldSeoTitle(ctx)
+	case article.FieldSeoDescription:
+		return m.OldSeoDescription(ctx)
+	case article.FieldPublished:
+		return m.OldPublished(ctx)
+	case article.FieldPublishedAt:
+		return m.OldPublishedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Article field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ArticleMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case article.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case article.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case article.FieldBlogID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBlogID(v)
+		return nil
+	case article.FieldHandle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHandle(v)
+		return nil
+	case article.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case article.FieldContentHTML:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContentHTML(v)
+		return nil
+	case article.FieldExcerptHTML:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExcerptHTML(v)
+		return nil
+	case article.FieldAuthorName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorName(v)
+		return nil
+	case article.FieldTags:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTags(v)
+		return nil
+	case article.FieldImageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetImageID(v)
+		return nil
+	case article.FieldSeoTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeoTitle(v)
+		return nil
+	case article.FieldSeoDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeoDescription(v)
+		return nil
+	case article.FieldPublished:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublished(v)
+		return nil
+	case article.FieldPublishedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Article field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ArticleMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ArticleMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ArticleMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Article numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ArticleMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(article.FieldExcerptHTML) {
+		fields = append(fields, article.FieldExcerptHTML)
+	}
+	if m.FieldCleared(article.FieldImageID) {
+		fields = append(fields, article.FieldImageID)
+	}
+	if m.FieldCleared(article.FieldSeoTitle) {
+		fields = append(fields, article.FieldSeoTitle)
+	}
+	if m.FieldCleared(article.FieldSeoDescription) {
+		fields = append(fields, article.FieldSeoDescription)
+	}
+	if m.FieldCleared(article.FieldPublishedAt) {
+		fields = append(fields, article.FieldPublishedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ArticleMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ArticleMutation) ClearField(name string) error {
+	switch name {
+	case article.FieldExcerptHTML:
+		m.ClearExcerptHTML()
+		return nil
+	case article.FieldImageID:
+		m.ClearImageID()
+		return nil
+	case article.FieldSeoTitle:
+		m.ClearSeoTitle()
+		return nil
+	case article.FieldSeoDescription:
+		m.ClearSeoDescription()
+		return nil
+	case article.FieldPublishedAt:
+		m.ClearPublishedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Article nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ArticleMutation) ResetField(name string) error {
+	switch name {
+	case article.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case article.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case article.FieldBlogID:
+		m.ResetBlogID()
+		return nil
+	case article.FieldHandle:
+		m.ResetHandle()
+		return nil
+	case article.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case article.FieldContentHTML:
+		m.ResetContentHTML()
+		return nil
+	case article.FieldExcerptHTML:
+		m.ResetExcerptHTML()
+		return nil
+	case article.FieldAuthorName:
+		m.ResetAuthorName()
+		return nil
+	case article.FieldTags:
+		m.ResetTags()
+		return nil
+	case article.FieldImageID:
+		m.ResetImageID()
+		return nil
+	case article.FieldSeoTitle:
+		m.ResetSeoTitle()
+		return nil
+	case article.FieldSeoDescription:
+		m.ResetSeoDescription()
+		return nil
+	case article.FieldPublished:
+		m.ResetPublished()
+		return nil
+	case article.FieldPublishedAt:
+		m.ResetPublishedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Article field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ArticleMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.blog != nil {
+		edges = append(edges, article.EdgeBlog)
+	}
+	if m.image != nil {
+		edges = append(edges, article.EdgeImage)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ArticleMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case article.EdgeBlog:
+		if id := m.blog; id != nil {
+			return []ent.Value{*id}
+		}
+	case article.EdgeImage:
+		if id := m.image; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ArticleMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ArticleMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ArticleMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedblog {
+		edges = append(edges, article.EdgeBlog)
+	}
+	if m.clearedimage {
+		edges = append(edges, article.EdgeImage)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ArticleMutation) EdgeCleared(name string) bool {
+	switch name {
+	case article.EdgeBlog:
+		return m.clearedblog
+	case article.EdgeImage:
+		return m.clearedimage
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ArticleMutation) ClearEdge(name string) error {
+	switch name {
+	case article.EdgeBlog:
+		m.ClearBlog()
+		return nil
+	case article.EdgeImage:
+		m.ClearImage()
+		return nil
+	}
+	return fmt.Errorf("unknown Article unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ArticleMutation) ResetEdge(name string) error {
+	switch name {
+	case article.EdgeBlog:
+		m.ResetBlog()
+		return nil
+	case article.EdgeImage:
+		m.ResetImage()
+		return nil
+	}
+	return fmt.Errorf("unknown Article edge %s", name)
+}
+
 // AuditEventMutation represents an operation that mutates the AuditEvent nodes in the graph.
 type AuditEventMutation struct {
 	config
@@ -1652,6 +2909,736 @@ func (m *AuditEventMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AuditEvent edge %s", name)
 }
 
+// BlogMutation represents an operation that mutates the Blog nodes in the graph.
+type BlogMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	handle          *string
+	title           *string
+	seo_title       *string
+	seo_description *string
+	clearedFields   map[string]struct{}
+	articles        map[int]struct{}
+	removedarticles map[int]struct{}
+	clearedarticles bool
+	done            bool
+	oldValue        func(context.Context) (*Blog, error)
+	predicates      []predicate.Blog
+}
+
+var _ ent.Mutation = (*BlogMutation)(nil)
+
+// blogOption allows management of the mutation configuration using functional options.
+type blogOption func(*BlogMutation)
+
+// newBlogMutation creates new mutation for the Blog entity.
+func newBlogMutation(c config, op Op, opts ...blogOption) *BlogMutation {
+	m := &BlogMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeBlog,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withBlogID sets the ID field of the mutation.
+func withBlogID(id int) blogOption {
+	return func(m *BlogMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Blog
+		)
+		m.oldValue = func(ctx context.Context) (*Blog, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Blog.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withBlog sets the old Blog of the mutation.
+func withBlog(node *Blog) blogOption {
+	return func(m *BlogMutation) {
+		m.oldValue = func(context.Context) (*Blog, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m BlogMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m BlogMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *BlogMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *BlogMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Blog.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *BlogMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *BlogMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Blog entity.
+// If the Blog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BlogMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *BlogMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *BlogMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *BlogMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Blog entity.
+// If the Blog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BlogMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *BlogMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetHandle sets the "handle" field.
+func (m *BlogMutation) SetHandle(s string) {
+	m.handle = &s
+}
+
+// Handle returns the value of the "handle" field in the mutation.
+func (m *BlogMutation) Handle() (r string, exists bool) {
+	v := m.handle
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHandle returns the old "handle" field's value of the Blog entity.
+// If the Blog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BlogMutation) OldHandle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHandle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHandle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHandle: %w", err)
+	}
+	return oldValue.Handle, nil
+}
+
+// ResetHandle resets all changes to the "handle" field.
+func (m *BlogMutation) ResetHandle() {
+	m.handle = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *BlogMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *BlogMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Blog entity.
+// If the Blog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BlogMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *BlogMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetSeoTitle sets the "seo_title" field.
+func (m *BlogMutation) SetSeoTitle(s string) {
+	m.seo_title = &s
+}
+
+// SeoTitle returns the value of the "seo_title" field in the mutation.
+func (m *BlogMutation) SeoTitle() (r string, exists bool) {
+	v := m.seo_title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeoTitle returns the old "seo_title" field's value of the Blog entity.
+// If the Blog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BlogMutation) OldSeoTitle(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeoTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeoTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeoTitle: %w", err)
+	}
+	return oldValue.SeoTitle, nil
+}
+
+// ClearSeoTitle clears the value of the "seo_title" field.
+func (m *BlogMutation) ClearSeoTitle() {
+	m.seo_title = nil
+	m.clearedFields[blog.FieldSeoTitle] = struct{}{}
+}
+
+// SeoTitleCleared returns if the "seo_title" field was cleared in this mutation.
+func (m *BlogMutation) SeoTitleCleared() bool {
+	_, ok := m.clearedFields[blog.FieldSeoTitle]
+	return ok
+}
+
+// ResetSeoTitle resets all changes to the "seo_title" field.
+func (m *BlogMutation) ResetSeoTitle() {
+	m.seo_title = nil
+	delete(m.clearedFields, blog.FieldSeoTitle)
+}
+
+// SetSeoDescription sets the "seo_description" field.
+func (m *BlogMutation) SetSeoDescription(s string) {
+	m.seo_description = &s
+}
+
+// SeoDescription returns the value of the "seo_description" field in the mutation.
+func (m *BlogMutation) SeoDescription() (r string, exists bool) {
+	v := m.seo_description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeoDescription returns the old "seo_description" field's value of the Blog entity.
+// If the Blog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BlogMutation) OldSeoDescription(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeoDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeoDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeoDescription: %w", err)
+	}
+	return oldValue.SeoDescription, nil
+}
+
+// ClearSeoDescription clears the value of the "seo_description" field.
+func (m *BlogMutation) ClearSeoDescription() {
+	m.seo_description = nil
+	m.clearedFields[blog.FieldSeoDescription] = struct{}{}
+}
+
+// SeoDescriptionCleared returns if the "seo_description" field was cleared in this mutation.
+func (m *BlogMutation) SeoDescriptionCleared() bool {
+	_, ok := m.clearedFields[blog.FieldSeoDescription]
+	return ok
+}
+
+// ResetSeoDescription resets all changes to the "seo_description" field.
+func (m *BlogMutation) ResetSeoDescription() {
+	m.seo_description = nil
+	delete(m.clearedFields, blog.FieldSeoDescription)
+}
+
+// AddArticleIDs adds the "articles" edge to the Article entity by ids.
+func (m *BlogMutation) AddArticleIDs(ids ...int) {
+	if m.articles == nil {
+		m.articles = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.articles[ids[i]] = struct{}{}
+	}
+}
+
+// ClearArticles clears the "articles" edge to the Article entity.
+func (m *BlogMutation) ClearArticles() {
+	m.clearedarticles = true
+}
+
+// ArticlesCleared reports if the "articles" edge to the Article entity was cleared.
+func (m *BlogMutation) ArticlesCleared() bool {
+	return m.clearedarticles
+}
+
+// RemoveArticleIDs removes the "articles" edge to the Article entity by IDs.
+func (m *BlogMutation) RemoveArticleIDs(ids ...int) {
+	if m.removedarticles == nil {
+		m.removedarticles = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.articles, ids[i])
+		m.removedarticles[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedArticles returns the removed IDs of the "articles" edge to the Article entity.
+func (m *BlogMutation) RemovedArticlesIDs() (ids []int) {
+	for id := range m.removedarticles {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ArticlesIDs returns the "articles" edge IDs in the mutation.
+func (m *BlogMutation) ArticlesIDs() (ids []int) {
+	for id := range m.articles {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetArticles resets all changes to the "articles" edge.
+func (m *BlogMutation) ResetArticles() {
+	m.articles = nil
+	m.clearedarticles = false
+	m.removedarticles = nil
+}
+
+// Where appends a list predicates to the BlogMutation builder.
+func (m *BlogMutation) Where(ps ...predicate.Blog) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the BlogMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *BlogMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Blog, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *BlogMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *BlogMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Blog).
+func (m *BlogMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *BlogMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, blog.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, blog.FieldUpdatedAt)
+	}
+	if m.handle != nil {
+		fields = append(fields, blog.FieldHandle)
+	}
+	if m.title != nil {
+		fields = append(fields, blog.FieldTitle)
+	}
+	if m.seo_title != nil {
+		fields = append(fields, blog.FieldSeoTitle)
+	}
+	if m.seo_description != nil {
+		fields = append(fields, blog.FieldSeoDescription)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *BlogMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case blog.FieldCreatedAt:
+		return m.CreatedAt()
+	case blog.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case blog.FieldHandle:
+		return m.Handle()
+	case blog.FieldTitle:
+		return m.Title()
+	case blog.FieldSeoTitle:
+		return m.SeoTitle()
+	case blog.FieldSeoDescription:
+		return m.SeoDescription()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *BlogMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case blog.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case blog.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case blog.FieldHandle:
+		return m.OldHandle(ctx)
+	case blog.FieldTitle:
+		return m.OldTitle(ctx)
+	case blog.FieldSeoTitle:
+		return m.OldSeoTitle(ctx)
+	case blog.FieldSeoDescription:
+		return m.OldSeoDescription(ctx)
+	}
+	return nil, fmt.Errorf("unknown Blog field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BlogMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case blog.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case blog.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case blog.FieldHandle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHandle(v)
+		return nil
+	case blog.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case blog.FieldSeoTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeoTitle(v)
+		return nil
+	case blog.FieldSeoDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeoDescription(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Blog field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *BlogMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *BlogMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BlogMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Blog numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *BlogMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(blog.FieldSeoTitle) {
+		fields = append(fields, blog.FieldSeoTitle)
+	}
+	if m.FieldCleared(blog.FieldSeoDescription) {
+		fields = append(fields, blog.FieldSeoDescription)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *BlogMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *BlogMutation) ClearField(name string) error {
+	switch name {
+	case blog.FieldSeoTitle:
+		m.ClearSeoTitle()
+		return nil
+	case blog.FieldSeoDescription:
+		m.ClearSeoDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown Blog nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *BlogMutation) ResetField(name string) error {
+	switch name {
+	case blog.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case blog.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case blog.FieldHandle:
+		m.ResetHandle()
+		return nil
+	case blog.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case blog.FieldSeoTitle:
+		m.ResetSeoTitle()
+		return nil
+	case blog.FieldSeoDescription:
+		m.ResetSeoDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown Blog field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *BlogMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.articles != nil {
+		edges = append(edges, blog.EdgeArticles)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *BlogMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case blog.EdgeArticles:
+		ids := make([]ent.Value, 0, len(m.articles))
+		for id := range m.articles {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *BlogMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedarticles != nil {
+		edges = append(edges, blog.EdgeArticles)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *BlogMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case blog.EdgeArticles:
+		ids := make([]ent.Value, 0, len(m.removedarticles))
+		for id := range m.removedarticles {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *BlogMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedarticles {
+		edges = append(edges, blog.EdgeArticles)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *BlogMutation) EdgeCleared(name string) bool {
+	switch name {
+	case blog.EdgeArticles:
+		return m.clearedarticles
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *BlogMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Blog unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *BlogMutation) ResetEdge(name string) error {
+	switch name {
+	case blog.EdgeArticles:
+		m.ResetArticles()
+		return nil
+	}
+	return fmt.Errorf("unknown Blog edge %s", name)
+}
+
 // CartMutation represents an operation that mutates the Cart nodes in the graph.
 type CartMutation struct {
 	config
@@ -1684,6 +3671,9 @@ type CartMutation struct {
 	lines                map[int]struct{}
 	removedlines         map[int]struct{}
 	clearedlines         bool
+	metafields           map[int]struct{}
+	removedmetafields    map[int]struct{}
+	clearedmetafields    bool
 	done                 bool
 	oldValue             func(context.Context) (*Cart, error)
 	predicates           []predicate.Cart
@@ -2745,6 +4735,60 @@ func (m *CartMutation) ResetLines() {
 	m.removedlines = nil
 }
 
+// AddMetafieldIDs adds the "metafields" edge to the CartMetafield entity by ids.
+func (m *CartMutation) AddMetafieldIDs(ids ...int) {
+	if m.metafields == nil {
+		m.metafields = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.metafields[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMetafields clears the "metafields" edge to the CartMetafield entity.
+func (m *CartMutation) ClearMetafields() {
+	m.clearedmetafields = true
+}
+
+// MetafieldsCleared reports if the "metafields" edge to the CartMetafield entity was cleared.
+func (m *CartMutation) MetafieldsCleared() bool {
+	return m.clearedmetafields
+}
+
+// RemoveMetafieldIDs removes the "metafields" edge to the CartMetafield entity by IDs.
+func (m *CartMutation) RemoveMetafieldIDs(ids ...int) {
+	if m.removedmetafields == nil {
+		m.removedmetafields = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.metafields, ids[i])
+		m.removedmetafields[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMetafields returns the removed IDs of the "metafields" edge to the CartMetafield entity.
+func (m *CartMutation) RemovedMetafieldsIDs() (ids []int) {
+	for id := range m.removedmetafields {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MetafieldsIDs returns the "metafields" edge IDs in the mutation.
+func (m *CartMutation) MetafieldsIDs() (ids []int) {
+	for id := range m.metafields {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMetafields resets all changes to the "metafields" edge.
+func (m *CartMutation) ResetMetafields() {
+	m.metafields = nil
+	m.clearedmetafields = false
+	m.removedmetafields = nil
+}
+
 // Where appends a list predicates to the CartMutation builder.
 func (m *CartMutation) Where(ps ...predicate.Cart) {
 	m.predicates = append(m.predicates, ps...)
@@ -3281,9 +5325,12 @@ func (m *CartMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CartMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.lines != nil {
 		edges = append(edges, cart.EdgeLines)
+	}
+	if m.metafields != nil {
+		edges = append(edges, cart.EdgeMetafields)
 	}
 	return edges
 }
@@ -3298,15 +5345,24 @@ func (m *CartMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case cart.EdgeMetafields:
+		ids := make([]ent.Value, 0, len(m.metafields))
+		for id := range m.metafields {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CartMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.removedlines != nil {
 		edges = append(edges, cart.EdgeLines)
+	}
+	if m.removedmetafields != nil {
+		edges = append(edges, cart.EdgeMetafields)
 	}
 	return edges
 }
@@ -3321,15 +5377,24 @@ func (m *CartMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case cart.EdgeMetafields:
+		ids := make([]ent.Value, 0, len(m.removedmetafields))
+		for id := range m.removedmetafields {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CartMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedlines {
 		edges = append(edges, cart.EdgeLines)
+	}
+	if m.clearedmetafields {
+		edges = append(edges, cart.EdgeMetafields)
 	}
 	return edges
 }
@@ -3340,6 +5405,8 @@ func (m *CartMutation) EdgeCleared(name string) bool {
 	switch name {
 	case cart.EdgeLines:
 		return m.clearedlines
+	case cart.EdgeMetafields:
+		return m.clearedmetafields
 	}
 	return false
 }
@@ -3358,6 +5425,9 @@ func (m *CartMutation) ResetEdge(name string) error {
 	switch name {
 	case cart.EdgeLines:
 		m.ResetLines()
+		return nil
+	case cart.EdgeMetafields:
+		m.ResetMetafields()
 		return nil
 	}
 	return fmt.Errorf("unknown Cart edge %s", name)
@@ -4186,6 +6256,713 @@ func (m *CartLineMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown CartLine edge %s", name)
+}
+
+// CartMetafieldMutation represents an operation that mutates the CartMetafield nodes in the graph.
+type CartMetafieldMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	namespace     *string
+	key           *string
+	_type         *string
+	value         *string
+	clearedFields map[string]struct{}
+	cart          *int
+	clearedcart   bool
+	done          bool
+	oldValue      func(context.Context) (*CartMetafield, error)
+	predicates    []predicate.CartMetafield
+}
+
+var _ ent.Mutation = (*CartMetafieldMutation)(nil)
+
+// cartmetafieldOption allows management of the mutation configuration using functional options.
+type cartmetafieldOption func(*CartMetafieldMutation)
+
+// newCartMetafieldMutation creates new mutation for the CartMetafield entity.
+func newCartMetafieldMutation(c config, op Op, opts ...cartmetafieldOption) *CartMetafieldMutation {
+	m := &CartMetafieldMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCartMetafield,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCartMetafieldID sets the ID field of the mutation.
+func withCartMetafieldID(id int) cartmetafieldOption {
+	return func(m *CartMetafieldMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CartMetafield
+		)
+		m.oldValue = func(ctx context.Context) (*CartMetafield, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CartMetafield.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCartMetafield sets the old CartMetafield of the mutation.
+func withCartMetafield(node *CartMetafield) cartmetafieldOption {
+	return func(m *CartMetafieldMutation) {
+		m.oldValue = func(context.Context) (*CartMetafield, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CartMetafieldMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CartMetafieldMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CartMetafieldMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CartMetafieldMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CartMetafield.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CartMetafieldMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CartMetafieldMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CartMetafieldMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CartMetafieldMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CartMetafieldMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CartMetafieldMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCartID sets the "cart_id" field.
+func (m *CartMetafieldMutation) SetCartID(i int) {
+	m.cart = &i
+}
+
+// CartID returns the value of the "cart_id" field in the mutation.
+func (m *CartMetafieldMutation) CartID() (r int, exists bool) {
+	v := m.cart
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCartID returns the old "cart_id" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldCartID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCartID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCartID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCartID: %w", err)
+	}
+	return oldValue.CartID, nil
+}
+
+// ResetCartID resets all changes to the "cart_id" field.
+func (m *CartMetafieldMutation) ResetCartID() {
+	m.cart = nil
+}
+
+// SetNamespace sets the "namespace" field.
+func (m *CartMetafieldMutation) SetNamespace(s string) {
+	m.namespace = &s
+}
+
+// Namespace returns the value of the "namespace" field in the mutation.
+func (m *CartMetafieldMutation) Namespace() (r string, exists bool) {
+	v := m.namespace
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNamespace returns the old "namespace" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldNamespace(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNamespace is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNamespace requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNamespace: %w", err)
+	}
+	return oldValue.Namespace, nil
+}
+
+// ResetNamespace resets all changes to the "namespace" field.
+func (m *CartMetafieldMutation) ResetNamespace() {
+	m.namespace = nil
+}
+
+// SetKey sets the "key" field.
+func (m *CartMetafieldMutation) SetKey(s string) {
+	m.key = &s
+}
+
+// Key returns the value of the "key" field in the mutation.
+func (m *CartMetafieldMutation) Key() (r string, exists bool) {
+	v := m.key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKey returns the old "key" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKey: %w", err)
+	}
+	return oldValue.Key, nil
+}
+
+// ResetKey resets all changes to the "key" field.
+func (m *CartMetafieldMutation) ResetKey() {
+	m.key = nil
+}
+
+// SetType sets the "type" field.
+func (m *CartMetafieldMutation) SetType(s string) {
+	m._type = &s
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *CartMetafieldMutation) GetType() (r string, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *CartMetafieldMutation) ResetType() {
+	m._type = nil
+}
+
+// SetValue sets the "value" field.
+func (m *CartMetafieldMutation) SetValue(s string) {
+	m.value = &s
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *CartMetafieldMutation) Value() (r string, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the CartMetafield entity.
+// If the CartMetafield object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMetafieldMutation) OldValue(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *CartMetafieldMutation) ResetValue() {
+	m.value = nil
+}
+
+// ClearCart clears the "cart" edge to the Cart entity.
+func (m *CartMetafieldMutation) ClearCart() {
+	m.clearedcart = true
+	m.clearedFields[cartmetafield.FieldCartID] = struct{}{}
+}
+
+// CartCleared reports if the "cart" edge to the Cart entity was cleared.
+func (m *CartMetafieldMutation) CartCleared() bool {
+	return m.clearedcart
+}
+
+// CartIDs returns the "cart" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CartID instead. It exists only for internal usage by the builders.
+func (m *CartMetafieldMutation) CartIDs() (ids []int) {
+	if id := m.cart; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCart resets all changes to the "cart" edge.
+func (m *CartMetafieldMutation) ResetCart() {
+	m.cart = nil
+	m.clearedcart = false
+}
+
+// Where appends a list predicates to the CartMetafieldMutation builder.
+func (m *CartMetafieldMutation) Where(ps ...predicate.CartMetafield) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CartMetafieldMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CartMetafieldMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CartMetafield, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CartMetafieldMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CartMetafieldMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CartMetafield).
+func (m *CartMetafieldMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CartMetafieldMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, cartmetafield.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, cartmetafield.FieldUpdatedAt)
+	}
+	if m.cart != nil {
+		fields = append(fields, cartmetafield.FieldCartID)
+	}
+	if m.namespace != nil {
+		fields = append(fields, cartmetafield.FieldNamespace)
+	}
+	if m.key != nil {
+		fields = append(fields, cartmetafield.FieldKey)
+	}
+	if m._type != nil {
+		fields = append(fields, cartmetafield.FieldType)
+	}
+	if m.value != nil {
+		fields = append(fields, cartmetafield.FieldValue)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CartMetafieldMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case cartmetafield.FieldCreatedAt:
+		return m.CreatedAt()
+	case cartmetafield.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case cartmetafield.FieldCartID:
+		return m.CartID()
+	case cartmetafield.FieldNamespace:
+		return m.Namespace()
+	case cartmetafield.FieldKey:
+		return m.Key()
+	case cartmetafield.FieldType:
+		return m.GetType()
+	case cartmetafield.FieldValue:
+		return m.Value()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CartMetafieldMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case cartmetafield.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case cartmetafield.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case cartmetafield.FieldCartID:
+		return m.OldCartID(ctx)
+	case cartmetafield.FieldNamespace:
+		return m.OldNamespace(ctx)
+	case cartmetafield.FieldKey:
+		return m.OldKey(ctx)
+	case cartmetafield.FieldType:
+		return m.OldType(ctx)
+	case cartmetafield.FieldValue:
+		return m.OldValue(ctx)
+	}
+	return nil, fmt.Errorf("unknown CartMetafield field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CartMetafieldMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case cartmetafield.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case cartmetafield.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case cartmetafield.FieldCartID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCartID(v)
+		return nil
+	case cartmetafield.FieldNamespace:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNamespace(v)
+		return nil
+	case cartmetafield.FieldKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKey(v)
+		return nil
+	case cartmetafield.FieldType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	case cartmetafield.FieldValue:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CartMetafield field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CartMetafieldMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CartMetafieldMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CartMetafieldMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CartMetafield numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CartMetafieldMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CartMetafieldMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CartMetafieldMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CartMetafield nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CartMetafieldMutation) ResetField(name string) error {
+	switch name {
+	case cartmetafield.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case cartmetafield.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case cartmetafield.FieldCartID:
+		m.ResetCartID()
+		return nil
+	case cartmetafield.FieldNamespace:
+		m.ResetNamespace()
+		return nil
+	case cartmetafield.FieldKey:
+		m.ResetKey()
+		return nil
+	case cartmetafield.FieldType:
+		m.ResetType()
+		return nil
+	case cartmetafield.FieldValue:
+		m.ResetValue()
+		return nil
+	}
+	return fmt.Errorf("unknown CartMetafield field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CartMetafieldMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cart != nil {
+		edges = append(edges, cartmetafield.EdgeCart)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CartMetafieldMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case cartmetafield.EdgeCart:
+		if id := m.cart; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CartMetafieldMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CartMetafieldMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CartMetafieldMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedcart {
+		edges = append(edges, cartmetafield.EdgeCart)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CartMetafieldMutation) EdgeCleared(name string) bool {
+	switch name {
+	case cartmetafield.EdgeCart:
+		return m.clearedcart
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CartMetafieldMutation) ClearEdge(name string) error {
+	switch name {
+	case cartmetafield.EdgeCart:
+		m.ClearCart()
+		return nil
+	}
+	return fmt.Errorf("unknown CartMetafield unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CartMetafieldMutation) ResetEdge(name string) error {
+	switch name {
+	case cartmetafield.EdgeCart:
+		m.ResetCart()
+		return nil
+	}
+	return fmt.Errorf("unknown CartMetafield edge %s", name)
 }
 
 // CollectionMutation represents an operation that mutates the Collection nodes in the graph.
@@ -7036,6 +9813,733 @@ func (m *CompletionAttemptMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *CompletionAttemptMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown CompletionAttempt edge %s", name)
+}
+
+// ContentImageMutation represents an operation that mutates the ContentImage nodes in the graph.
+type ContentImageMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	url           *string
+	alt_text      *string
+	width         *int
+	addwidth      *int
+	height        *int
+	addheight     *int
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*ContentImage, error)
+	predicates    []predicate.ContentImage
+}
+
+var _ ent.Mutation = (*ContentImageMutation)(nil)
+
+// contentimageOption allows management of the mutation configuration using functional options.
+type contentimageOption func(*ContentImageMutation)
+
+// newContentImageMutation creates new mutation for the ContentImage entity.
+func newContentImageMutation(c config, op Op, opts ...contentimageOption) *ContentImageMutation {
+	m := &ContentImageMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeContentImage,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withContentImageID sets the ID field of the mutation.
+func withContentImageID(id int) contentimageOption {
+	return func(m *ContentImageMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ContentImage
+		)
+		m.oldValue = func(ctx context.Context) (*ContentImage, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ContentImage.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withContentImage sets the old ContentImage of the mutation.
+func withContentImage(node *ContentImage) contentimageOption {
+	return func(m *ContentImageMutation) {
+		m.oldValue = func(context.Context) (*ContentImage, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ContentImageMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ContentImageMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ContentImageMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ContentImageMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ContentImage.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ContentImageMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ContentImageMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ContentImage entity.
+// If the ContentImage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentImageMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ContentImageMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ContentImageMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ContentImageMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ContentImage entity.
+// If the ContentImage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentImageMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ContentImageMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetURL sets the "url" field.
+func (m *ContentImageMutation) SetURL(s string) {
+	m.url = &s
+}
+
+// URL returns the value of the "url" field in the mutation.
+func (m *ContentImageMutation) URL() (r string, exists bool) {
+	v := m.url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldURL returns the old "url" field's value of the ContentImage entity.
+// If the ContentImage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentImageMutation) OldURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldURL: %w", err)
+	}
+	return oldValue.URL, nil
+}
+
+// ResetURL resets all changes to the "url" field.
+func (m *ContentImageMutation) ResetURL() {
+	m.url = nil
+}
+
+// SetAltText sets the "alt_text" field.
+func (m *ContentImageMutation) SetAltText(s string) {
+	m.alt_text = &s
+}
+
+// AltText returns the value of the "alt_text" field in the mutation.
+func (m *ContentImageMutation) AltText() (r string, exists bool) {
+	v := m.alt_text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAltText returns the old "alt_text" field's value of the ContentImage entity.
+// If the ContentImage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentImageMutation) OldAltText(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAltText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAltText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAltText: %w", err)
+	}
+	return oldValue.AltText, nil
+}
+
+// ClearAltText clears the value of the "alt_text" field.
+func (m *ContentImageMutation) ClearAltText() {
+	m.alt_text = nil
+	m.clearedFields[contentimage.FieldAltText] = struct{}{}
+}
+
+// AltTextCleared returns if the "alt_text" field was cleared in this mutation.
+func (m *ContentImageMutation) AltTextCleared() bool {
+	_, ok := m.clearedFields[contentimage.FieldAltText]
+	return ok
+}
+
+// ResetAltText resets all changes to the "alt_text" field.
+func (m *ContentImageMutation) ResetAltText() {
+	m.alt_text = nil
+	delete(m.clearedFields, contentimage.FieldAltText)
+}
+
+// SetWidth sets the "width" field.
+func (m *ContentImageMutation) SetWidth(i int) {
+	m.width = &i
+	m.addwidth = nil
+}
+
+// Width returns the value of the "width" field in the mutation.
+func (m *ContentImageMutation) Width() (r int, exists bool) {
+	v := m.width
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWidth returns the old "width" field's value of the ContentImage entity.
+// If the ContentImage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentImageMutation) OldWidth(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWidth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWidth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWidth: %w", err)
+	}
+	return oldValue.Width, nil
+}
+
+// AddWidth adds i to the "width" field.
+func (m *ContentImageMutation) AddWidth(i int) {
+	if m.addwidth != nil {
+		*m.addwidth += i
+	} else {
+		m.addwidth = &i
+	}
+}
+
+// AddedWidth returns the value that was added to the "width" field in this mutation.
+func (m *ContentImageMutation) AddedWidth() (r int, exists bool) {
+	v := m.addwidth
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearWidth clears the value of the "width" field.
+func (m *ContentImageMutation) ClearWidth() {
+	m.width = nil
+	m.addwidth = nil
+	m.clearedFields[contentimage.FieldWidth] = struct{}{}
+}
+
+// WidthCleared returns if the "width" field was cleared in this mutation.
+func (m *ContentImageMutation) WidthCleared() bool {
+	_, ok := m.clearedFields[contentimage.FieldWidth]
+	return ok
+}
+
+// ResetWidth resets all changes to the "width" field.
+func (m *ContentImageMutation) ResetWidth() {
+	m.width = nil
+	m.addwidth = nil
+	delete(m.clearedFields, contentimage.FieldWidth)
+}
+
+// SetHeight sets the "height" field.
+func (m *ContentImageMutation) SetHeight(i int) {
+	m.height = &i
+	m.addheight = nil
+}
+
+// Height returns the value of the "height" field in the mutation.
+func (m *ContentImageMutation) Height() (r int, exists bool) {
+	v := m.height
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHeight returns the old "height" field's value of the ContentImage entity.
+// If the ContentImage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentImageMutation) OldHeight(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHeight is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHeight requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHeight: %w", err)
+	}
+	return oldValue.Height, nil
+}
+
+// AddHeight adds i to the "height" field.
+func (m *ContentImageMutation) AddHeight(i int) {
+	if m.addheight != nil {
+		*m.addheight += i
+	} else {
+		m.addheight = &i
+	}
+}
+
+// AddedHeight returns the value that was added to the "height" field in this mutation.
+func (m *ContentImageMutation) AddedHeight() (r int, exists bool) {
+	v := m.addheight
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearHeight clears the value of the "height" field.
+func (m *ContentImageMutation) ClearHeight() {
+	m.height = nil
+	m.addheight = nil
+	m.clearedFields[contentimage.FieldHeight] = struct{}{}
+}
+
+// HeightCleared returns if the "height" field was cleared in this mutation.
+func (m *ContentImageMutation) HeightCleared() bool {
+	_, ok := m.clearedFields[contentimage.FieldHeight]
+	return ok
+}
+
+// ResetHeight resets all changes to the "height" field.
+func (m *ContentImageMutation) ResetHeight() {
+	m.height = nil
+	m.addheight = nil
+	delete(m.clearedFields, contentimage.FieldHeight)
+}
+
+// Where appends a list predicates to the ContentImageMutation builder.
+func (m *ContentImageMutation) Where(ps ...predicate.ContentImage) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ContentImageMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ContentImageMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ContentImage, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ContentImageMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ContentImageMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ContentImage).
+func (m *ContentImageMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ContentImageMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, contentimage.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, contentimage.FieldUpdatedAt)
+	}
+	if m.url != nil {
+		fields = append(fields, contentimage.FieldURL)
+	}
+	if m.alt_text != nil {
+		fields = append(fields, contentimage.FieldAltText)
+	}
+	if m.width != nil {
+		fields = append(fields, contentimage.FieldWidth)
+	}
+	if m.height != nil {
+		fields = append(fields, contentimage.FieldHeight)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ContentImageMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case contentimage.FieldCreatedAt:
+		return m.CreatedAt()
+	case contentimage.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case contentimage.FieldURL:
+		return m.URL()
+	case contentimage.FieldAltText:
+		return m.AltText()
+	case contentimage.FieldWidth:
+		return m.Width()
+	case contentimage.FieldHeight:
+		return m.Height()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ContentImageMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case contentimage.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case contentimage.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case contentimage.FieldURL:
+		return m.OldURL(ctx)
+	case contentimage.FieldAltText:
+		return m.OldAltText(ctx)
+	case contentimage.FieldWidth:
+		return m.OldWidth(ctx)
+	case contentimage.FieldHeight:
+		return m.OldHeight(ctx)
+	}
+	return nil, fmt.Errorf("unknown ContentImage field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContentImageMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case contentimage.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case contentimage.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case contentimage.FieldURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetURL(v)
+		return nil
+	case contentimage.FieldAltText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAltText(v)
+		return nil
+	case contentimage.FieldWidth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWidth(v)
+		return nil
+	case contentimage.FieldHeight:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHeight(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ContentImage field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ContentImageMutation) AddedFields() []string {
+	var fields []string
+	if m.addwidth != nil {
+		fields = append(fields, contentimage.FieldWidth)
+	}
+	if m.addheight != nil {
+		fields = append(fields, contentimage.FieldHeight)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ContentImageMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case contentimage.FieldWidth:
+		return m.AddedWidth()
+	case contentimage.FieldHeight:
+		return m.AddedHeight()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContentImageMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case contentimage.FieldWidth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWidth(v)
+		return nil
+	case contentimage.FieldHeight:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHeight(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ContentImage numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ContentImageMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(contentimage.FieldAltText) {
+		fields = append(fields, contentimage.FieldAltText)
+	}
+	if m.FieldCleared(contentimage.FieldWidth) {
+		fields = append(fields, contentimage.FieldWidth)
+	}
+	if m.FieldCleared(contentimage.FieldHeight) {
+		fields = append(fields, contentimage.FieldHeight)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ContentImageMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ContentImageMutation) ClearField(name string) error {
+	switch name {
+	case contentimage.FieldAltText:
+		m.ClearAltText()
+		return nil
+	case contentimage.FieldWidth:
+		m.ClearWidth()
+		return nil
+	case contentimage.FieldHeight:
+		m.ClearHeight()
+		return nil
+	}
+	return fmt.Errorf("unknown ContentImage nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ContentImageMutation) ResetField(name string) error {
+	switch name {
+	case contentimage.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case contentimage.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case contentimage.FieldURL:
+		m.ResetURL()
+		return nil
+	case contentimage.FieldAltText:
+		m.ResetAltText()
+		return nil
+	case contentimage.FieldWidth:
+		m.ResetWidth()
+		return nil
+	case contentimage.FieldHeight:
+		m.ResetHeight()
+		return nil
+	}
+	return fmt.Errorf("unknown ContentImage field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ContentImageMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ContentImageMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ContentImageMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ContentImageMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ContentImageMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ContentImageMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ContentImageMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ContentImage unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ContentImageMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ContentImage edge %s", name)
 }
 
 // CounterMutation represents an operation that mutates the Counter nodes in the graph.
@@ -26219,18 +29723,21 @@ func (m *ProductOptionMutation) ResetEdge(name string) error {
 // ProductOptionValueMutation represents an operation that mutates the ProductOptionValue nodes in the graph.
 type ProductOptionValueMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	name          *string
-	position      *int
-	addposition   *int
-	clearedFields map[string]struct{}
-	option        *int
-	clearedoption bool
-	done          bool
-	oldValue      func(context.Context) (*ProductOptionValue, error)
-	predicates    []predicate.ProductOptionValue
+	op                  Op
+	typ                 string
+	id                  *int
+	name                *string
+	position            *int
+	addposition         *int
+	swatch_color        *string
+	clearedFields       map[string]struct{}
+	option              *int
+	clearedoption       bool
+	swatch_image        *int
+	clearedswatch_image bool
+	done                bool
+	oldValue            func(context.Context) (*ProductOptionValue, error)
+	predicates          []predicate.ProductOptionValue
 }
 
 var _ ent.Mutation = (*ProductOptionValueMutation)(nil)
@@ -26459,6 +29966,104 @@ func (m *ProductOptionValueMutation) ResetOptionID() {
 	m.option = nil
 }
 
+// SetSwatchColor sets the "swatch_color" field.
+func (m *ProductOptionValueMutation) SetSwatchColor(s string) {
+	m.swatch_color = &s
+}
+
+// SwatchColor returns the value of the "swatch_color" field in the mutation.
+func (m *ProductOptionValueMutation) SwatchColor() (r string, exists bool) {
+	v := m.swatch_color
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSwatchColor returns the old "swatch_color" field's value of the ProductOptionValue entity.
+// If the ProductOptionValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductOptionValueMutation) OldSwatchColor(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSwatchColor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSwatchColor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSwatchColor: %w", err)
+	}
+	return oldValue.SwatchColor, nil
+}
+
+// ClearSwatchColor clears the value of the "swatch_color" field.
+func (m *ProductOptionValueMutation) ClearSwatchColor() {
+	m.swatch_color = nil
+	m.clearedFields[productoptionvalue.FieldSwatchColor] = struct{}{}
+}
+
+// SwatchColorCleared returns if the "swatch_color" field was cleared in this mutation.
+func (m *ProductOptionValueMutation) SwatchColorCleared() bool {
+	_, ok := m.clearedFields[productoptionvalue.FieldSwatchColor]
+	return ok
+}
+
+// ResetSwatchColor resets all changes to the "swatch_color" field.
+func (m *ProductOptionValueMutation) ResetSwatchColor() {
+	m.swatch_color = nil
+	delete(m.clearedFields, productoptionvalue.FieldSwatchColor)
+}
+
+// SetSwatchImageID sets the "swatch_image_id" field.
+func (m *ProductOptionValueMutation) SetSwatchImageID(i int) {
+	m.swatch_image = &i
+}
+
+// SwatchImageID returns the value of the "swatch_image_id" field in the mutation.
+func (m *ProductOptionValueMutation) SwatchImageID() (r int, exists bool) {
+	v := m.swatch_image
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSwatchImageID returns the old "swatch_image_id" field's value of the ProductOptionValue entity.
+// If the ProductOptionValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductOptionValueMutation) OldSwatchImageID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSwatchImageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSwatchImageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSwatchImageID: %w", err)
+	}
+	return oldValue.SwatchImageID, nil
+}
+
+// ClearSwatchImageID clears the value of the "swatch_image_id" field.
+func (m *ProductOptionValueMutation) ClearSwatchImageID() {
+	m.swatch_image = nil
+	m.clearedFields[productoptionvalue.FieldSwatchImageID] = struct{}{}
+}
+
+// SwatchImageIDCleared returns if the "swatch_image_id" field was cleared in this mutation.
+func (m *ProductOptionValueMutation) SwatchImageIDCleared() bool {
+	_, ok := m.clearedFields[productoptionvalue.FieldSwatchImageID]
+	return ok
+}
+
+// ResetSwatchImageID resets all changes to the "swatch_image_id" field.
+func (m *ProductOptionValueMutation) ResetSwatchImageID() {
+	m.swatch_image = nil
+	delete(m.clearedFields, productoptionvalue.FieldSwatchImageID)
+}
+
 // ClearOption clears the "option" edge to the ProductOption entity.
 func (m *ProductOptionValueMutation) ClearOption() {
 	m.clearedoption = true
@@ -26484,6 +30089,33 @@ func (m *ProductOptionValueMutation) OptionIDs() (ids []int) {
 func (m *ProductOptionValueMutation) ResetOption() {
 	m.option = nil
 	m.clearedoption = false
+}
+
+// ClearSwatchImage clears the "swatch_image" edge to the ProductImage entity.
+func (m *ProductOptionValueMutation) ClearSwatchImage() {
+	m.clearedswatch_image = true
+	m.clearedFields[productoptionvalue.FieldSwatchImageID] = struct{}{}
+}
+
+// SwatchImageCleared reports if the "swatch_image" edge to the ProductImage entity was cleared.
+func (m *ProductOptionValueMutation) SwatchImageCleared() bool {
+	return m.SwatchImageIDCleared() || m.clearedswatch_image
+}
+
+// SwatchImageIDs returns the "swatch_image" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SwatchImageID instead. It exists only for internal usage by the builders.
+func (m *ProductOptionValueMutation) SwatchImageIDs() (ids []int) {
+	if id := m.swatch_image; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSwatchImage resets all changes to the "swatch_image" edge.
+func (m *ProductOptionValueMutation) ResetSwatchImage() {
+	m.swatch_image = nil
+	m.clearedswatch_image = false
 }
 
 // Where appends a list predicates to the ProductOptionValueMutation builder.
@@ -26520,7 +30152,7 @@ func (m *ProductOptionValueMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProductOptionValueMutation) Fields() []string {
-	fields := make([]string, 0, 3)
+	fields := make([]string, 0, 5)
 	if m.name != nil {
 		fields = append(fields, productoptionvalue.FieldName)
 	}
@@ -26529,6 +30161,12 @@ func (m *ProductOptionValueMutation) Fields() []string {
 	}
 	if m.option != nil {
 		fields = append(fields, productoptionvalue.FieldOptionID)
+	}
+	if m.swatch_color != nil {
+		fields = append(fields, productoptionvalue.FieldSwatchColor)
+	}
+	if m.swatch_image != nil {
+		fields = append(fields, productoptionvalue.FieldSwatchImageID)
 	}
 	return fields
 }
@@ -26544,6 +30182,10 @@ func (m *ProductOptionValueMutation) Field(name string) (ent.Value, bool) {
 		return m.Position()
 	case productoptionvalue.FieldOptionID:
 		return m.OptionID()
+	case productoptionvalue.FieldSwatchColor:
+		return m.SwatchColor()
+	case productoptionvalue.FieldSwatchImageID:
+		return m.SwatchImageID()
 	}
 	return nil, false
 }
@@ -26559,6 +30201,10 @@ func (m *ProductOptionValueMutation) OldField(ctx context.Context, name string) 
 		return m.OldPosition(ctx)
 	case productoptionvalue.FieldOptionID:
 		return m.OldOptionID(ctx)
+	case productoptionvalue.FieldSwatchColor:
+		return m.OldSwatchColor(ctx)
+	case productoptionvalue.FieldSwatchImageID:
+		return m.OldSwatchImageID(ctx)
 	}
 	return nil, fmt.Errorf("unknown ProductOptionValue field %s", name)
 }
@@ -26588,6 +30234,20 @@ func (m *ProductOptionValueMutation) SetField(name string, value ent.Value) erro
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetOptionID(v)
+		return nil
+	case productoptionvalue.FieldSwatchColor:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSwatchColor(v)
+		return nil
+	case productoptionvalue.FieldSwatchImageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSwatchImageID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown ProductOptionValue field %s", name)
@@ -26633,7 +30293,14 @@ func (m *ProductOptionValueMutation) AddField(name string, value ent.Value) erro
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *ProductOptionValueMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(productoptionvalue.FieldSwatchColor) {
+		fields = append(fields, productoptionvalue.FieldSwatchColor)
+	}
+	if m.FieldCleared(productoptionvalue.FieldSwatchImageID) {
+		fields = append(fields, productoptionvalue.FieldSwatchImageID)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -26646,6 +30313,14 @@ func (m *ProductOptionValueMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *ProductOptionValueMutation) ClearField(name string) error {
+	switch name {
+	case productoptionvalue.FieldSwatchColor:
+		m.ClearSwatchColor()
+		return nil
+	case productoptionvalue.FieldSwatchImageID:
+		m.ClearSwatchImageID()
+		return nil
+	}
 	return fmt.Errorf("unknown ProductOptionValue nullable field %s", name)
 }
 
@@ -26662,15 +30337,24 @@ func (m *ProductOptionValueMutation) ResetField(name string) error {
 	case productoptionvalue.FieldOptionID:
 		m.ResetOptionID()
 		return nil
+	case productoptionvalue.FieldSwatchColor:
+		m.ResetSwatchColor()
+		return nil
+	case productoptionvalue.FieldSwatchImageID:
+		m.ResetSwatchImageID()
+		return nil
 	}
 	return fmt.Errorf("unknown ProductOptionValue field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ProductOptionValueMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.option != nil {
 		edges = append(edges, productoptionvalue.EdgeOption)
+	}
+	if m.swatch_image != nil {
+		edges = append(edges, productoptionvalue.EdgeSwatchImage)
 	}
 	return edges
 }
@@ -26683,13 +30367,17 @@ func (m *ProductOptionValueMutation) AddedIDs(name string) []ent.Value {
 		if id := m.option; id != nil {
 			return []ent.Value{*id}
 		}
+	case productoptionvalue.EdgeSwatchImage:
+		if id := m.swatch_image; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ProductOptionValueMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	return edges
 }
 
@@ -26701,9 +30389,12 @@ func (m *ProductOptionValueMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ProductOptionValueMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedoption {
 		edges = append(edges, productoptionvalue.EdgeOption)
+	}
+	if m.clearedswatch_image {
+		edges = append(edges, productoptionvalue.EdgeSwatchImage)
 	}
 	return edges
 }
@@ -26714,6 +30405,8 @@ func (m *ProductOptionValueMutation) EdgeCleared(name string) bool {
 	switch name {
 	case productoptionvalue.EdgeOption:
 		return m.clearedoption
+	case productoptionvalue.EdgeSwatchImage:
+		return m.clearedswatch_image
 	}
 	return false
 }
@@ -26725,6 +30418,9 @@ func (m *ProductOptionValueMutation) ClearEdge(name string) error {
 	case productoptionvalue.EdgeOption:
 		m.ClearOption()
 		return nil
+	case productoptionvalue.EdgeSwatchImage:
+		m.ClearSwatchImage()
+		return nil
 	}
 	return fmt.Errorf("unknown ProductOptionValue unique edge %s", name)
 }
@@ -26735,6 +30431,9 @@ func (m *ProductOptionValueMutation) ResetEdge(name string) error {
 	switch name {
 	case productoptionvalue.EdgeOption:
 		m.ResetOption()
+		return nil
+	case productoptionvalue.EdgeSwatchImage:
+		m.ResetSwatchImage()
 		return nil
 	}
 	return fmt.Errorf("unknown ProductOptionValue edge %s", name)
@@ -29875,14 +33574,20 @@ type ShopMutation struct {
 	money_format               *string
 	primary_domain             *string
 	taxes_included             *bool
+	language_code              *string
+	brand_slogan               *string
+	brand_short_description    *string
+	brand_colors               *schema.BrandColors
 	accepted_card_brands       *[]string
 	appendaccepted_card_brands []string
 	contact_email              *string
-	privacy_policy             *string
-	refund_policy              *string
-	shipping_policy            *string
-	terms_of_service           *string
 	clearedFields              map[string]struct{}
+	brand_logo                 *int
+	clearedbrand_logo          bool
+	brand_square_logo          *int
+	clearedbrand_square_logo   bool
+	brand_cover_image          *int
+	clearedbrand_cover_image   bool
 	done                       bool
 	oldValue                   func(context.Context) (*Shop, error)
 	predicates                 []predicate.Shop
@@ -30387,6 +34092,336 @@ func (m *ShopMutation) ResetTaxesIncluded() {
 	m.taxes_included = nil
 }
 
+// SetLanguageCode sets the "language_code" field.
+func (m *ShopMutation) SetLanguageCode(s string) {
+	m.language_code = &s
+}
+
+// LanguageCode returns the value of the "language_code" field in the mutation.
+func (m *ShopMutation) LanguageCode() (r string, exists bool) {
+	v := m.language_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguageCode returns the old "language_code" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldLanguageCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguageCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguageCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguageCode: %w", err)
+	}
+	return oldValue.LanguageCode, nil
+}
+
+// ResetLanguageCode resets all changes to the "language_code" field.
+func (m *ShopMutation) ResetLanguageCode() {
+	m.language_code = nil
+}
+
+// SetBrandSlogan sets the "brand_slogan" field.
+func (m *ShopMutation) SetBrandSlogan(s string) {
+	m.brand_slogan = &s
+}
+
+// BrandSlogan returns the value of the "brand_slogan" field in the mutation.
+func (m *ShopMutation) BrandSlogan() (r string, exists bool) {
+	v := m.brand_slogan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandSlogan returns the old "brand_slogan" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldBrandSlogan(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandSlogan is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandSlogan requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandSlogan: %w", err)
+	}
+	return oldValue.BrandSlogan, nil
+}
+
+// ClearBrandSlogan clears the value of the "brand_slogan" field.
+func (m *ShopMutation) ClearBrandSlogan() {
+	m.brand_slogan = nil
+	m.clearedFields[shop.FieldBrandSlogan] = struct{}{}
+}
+
+// BrandSloganCleared returns if the "brand_slogan" field was cleared in this mutation.
+func (m *ShopMutation) BrandSloganCleared() bool {
+	_, ok := m.clearedFields[shop.FieldBrandSlogan]
+	return ok
+}
+
+// ResetBrandSlogan resets all changes to the "brand_slogan" field.
+func (m *ShopMutation) ResetBrandSlogan() {
+	m.brand_slogan = nil
+	delete(m.clearedFields, shop.FieldBrandSlogan)
+}
+
+// SetBrandShortDescription sets the "brand_short_description" field.
+func (m *ShopMutation) SetBrandShortDescription(s string) {
+	m.brand_short_description = &s
+}
+
+// BrandShortDescription returns the value of the "brand_short_description" field in the mutation.
+func (m *ShopMutation) BrandShortDescription() (r string, exists bool) {
+	v := m.brand_short_description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandShortDescription returns the old "brand_short_description" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldBrandShortDescription(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandShortDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandShortDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandShortDescription: %w", err)
+	}
+	return oldValue.BrandShortDescription, nil
+}
+
+// ClearBrandShortDescription clears the value of the "brand_short_description" field.
+func (m *ShopMutation) ClearBrandShortDescription() {
+	m.brand_short_description = nil
+	m.clearedFields[shop.FieldBrandShortDescription] = struct{}{}
+}
+
+// BrandShortDescriptionCleared returns if the "brand_short_description" field was cleared in this mutation.
+func (m *ShopMutation) BrandShortDescriptionCleared() bool {
+	_, ok := m.clearedFields[shop.FieldBrandShortDescription]
+	return ok
+}
+
+// ResetBrandShortDescription resets all changes to the "brand_short_description" field.
+func (m *ShopMutation) ResetBrandShortDescription() {
+	m.brand_short_description = nil
+	delete(m.clearedFields, shop.FieldBrandShortDescription)
+}
+
+// SetBrandColors sets the "brand_colors" field.
+func (m *ShopMutation) SetBrandColors(sc schema.BrandColors) {
+	m.brand_colors = &sc
+}
+
+// BrandColors returns the value of the "brand_colors" field in the mutation.
+func (m *ShopMutation) BrandColors() (r schema.BrandColors, exists bool) {
+	v := m.brand_colors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandColors returns the old "brand_colors" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldBrandColors(ctx context.Context) (v schema.BrandColors, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandColors is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandColors requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandColors: %w", err)
+	}
+	return oldValue.BrandColors, nil
+}
+
+// ClearBrandColors clears the value of the "brand_colors" field.
+func (m *ShopMutation) ClearBrandColors() {
+	m.brand_colors = nil
+	m.clearedFields[shop.FieldBrandColors] = struct{}{}
+}
+
+// BrandColorsCleared returns if the "brand_colors" field was cleared in this mutation.
+func (m *ShopMutation) BrandColorsCleared() bool {
+	_, ok := m.clearedFields[shop.FieldBrandColors]
+	return ok
+}
+
+// ResetBrandColors resets all changes to the "brand_colors" field.
+func (m *ShopMutation) ResetBrandColors() {
+	m.brand_colors = nil
+	delete(m.clearedFields, shop.FieldBrandColors)
+}
+
+// SetBrandLogoID sets the "brand_logo_id" field.
+func (m *ShopMutation) SetBrandLogoID(i int) {
+	m.brand_logo = &i
+}
+
+// BrandLogoID returns the value of the "brand_logo_id" field in the mutation.
+func (m *ShopMutation) BrandLogoID() (r int, exists bool) {
+	v := m.brand_logo
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandLogoID returns the old "brand_logo_id" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldBrandLogoID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandLogoID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandLogoID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandLogoID: %w", err)
+	}
+	return oldValue.BrandLogoID, nil
+}
+
+// ClearBrandLogoID clears the value of the "brand_logo_id" field.
+func (m *ShopMutation) ClearBrandLogoID() {
+	m.brand_logo = nil
+	m.clearedFields[shop.FieldBrandLogoID] = struct{}{}
+}
+
+// BrandLogoIDCleared returns if the "brand_logo_id" field was cleared in this mutation.
+func (m *ShopMutation) BrandLogoIDCleared() bool {
+	_, ok := m.clearedFields[shop.FieldBrandLogoID]
+	return ok
+}
+
+// ResetBrandLogoID resets all changes to the "brand_logo_id" field.
+func (m *ShopMutation) ResetBrandLogoID() {
+	m.brand_logo = nil
+	delete(m.clearedFields, shop.FieldBrandLogoID)
+}
+
+// SetBrandSquareLogoID sets the "brand_square_logo_id" field.
+func (m *ShopMutation) SetBrandSquareLogoID(i int) {
+	m.brand_square_logo = &i
+}
+
+// BrandSquareLogoID returns the value of the "brand_square_logo_id" field in the mutation.
+func (m *ShopMutation) BrandSquareLogoID() (r int, exists bool) {
+	v := m.brand_square_logo
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandSquareLogoID returns the old "brand_square_logo_id" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldBrandSquareLogoID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandSquareLogoID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandSquareLogoID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandSquareLogoID: %w", err)
+	}
+	return oldValue.BrandSquareLogoID, nil
+}
+
+// ClearBrandSquareLogoID clears the value of the "brand_square_logo_id" field.
+func (m *ShopMutation) ClearBrandSquareLogoID() {
+	m.brand_square_logo = nil
+	m.clearedFields[shop.FieldBrandSquareLogoID] = struct{}{}
+}
+
+// BrandSquareLogoIDCleared returns if the "brand_square_logo_id" field was cleared in this mutation.
+func (m *ShopMutation) BrandSquareLogoIDCleared() bool {
+	_, ok := m.clearedFields[shop.FieldBrandSquareLogoID]
+	return ok
+}
+
+// ResetBrandSquareLogoID resets all changes to the "brand_square_logo_id" field.
+func (m *ShopMutation) ResetBrandSquareLogoID() {
+	m.brand_square_logo = nil
+	delete(m.clearedFields, shop.FieldBrandSquareLogoID)
+}
+
+// SetBrandCoverImageID sets the "brand_cover_image_id" field.
+func (m *ShopMutation) SetBrandCoverImageID(i int) {
+	m.brand_cover_image = &i
+}
+
+// BrandCoverImageID returns the value of the "brand_cover_image_id" field in the mutation.
+func (m *ShopMutation) BrandCoverImageID() (r int, exists bool) {
+	v := m.brand_cover_image
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandCoverImageID returns the old "brand_cover_image_id" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldBrandCoverImageID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandCoverImageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandCoverImageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandCoverImageID: %w", err)
+	}
+	return oldValue.BrandCoverImageID, nil
+}
+
+// ClearBrandCoverImageID clears the value of the "brand_cover_image_id" field.
+func (m *ShopMutation) ClearBrandCoverImageID() {
+	m.brand_cover_image = nil
+	m.clearedFields[shop.FieldBrandCoverImageID] = struct{}{}
+}
+
+// BrandCoverImageIDCleared returns if the "brand_cover_image_id" field was cleared in this mutation.
+func (m *ShopMutation) BrandCoverImageIDCleared() bool {
+	_, ok := m.clearedFields[shop.FieldBrandCoverImageID]
+	return ok
+}
+
+// ResetBrandCoverImageID resets all changes to the "brand_cover_image_id" field.
+func (m *ShopMutation) ResetBrandCoverImageID() {
+	m.brand_cover_image = nil
+	delete(m.clearedFields, shop.FieldBrandCoverImageID)
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (m *ShopMutation) SetAcceptedCardBrands(s []string) {
 	m.accepted_card_brands = &s
@@ -30487,200 +34522,85 @@ func (m *ShopMutation) ResetContactEmail() {
 	delete(m.clearedFields, shop.FieldContactEmail)
 }
 
-// SetPrivacyPolicy sets the "privacy_policy" field.
-func (m *ShopMutation) SetPrivacyPolicy(s string) {
-	m.privacy_policy = &s
+// ClearBrandLogo clears the "brand_logo" edge to the ContentImage entity.
+func (m *ShopMutation) ClearBrandLogo() {
+	m.clearedbrand_logo = true
+	m.clearedFields[shop.FieldBrandLogoID] = struct{}{}
 }
 
-// PrivacyPolicy returns the value of the "privacy_policy" field in the mutation.
-func (m *ShopMutation) PrivacyPolicy() (r string, exists bool) {
-	v := m.privacy_policy
-	if v == nil {
-		return
+// BrandLogoCleared reports if the "brand_logo" edge to the ContentImage entity was cleared.
+func (m *ShopMutation) BrandLogoCleared() bool {
+	return m.BrandLogoIDCleared() || m.clearedbrand_logo
+}
+
+// BrandLogoIDs returns the "brand_logo" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BrandLogoID instead. It exists only for internal usage by the builders.
+func (m *ShopMutation) BrandLogoIDs() (ids []int) {
+	if id := m.brand_logo; id != nil {
+		ids = append(ids, *id)
 	}
-	return *v, true
+	return
 }
 
-// OldPrivacyPolicy returns the old "privacy_policy" field's value of the Shop entity.
-// If the Shop object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ShopMutation) OldPrivacyPolicy(ctx context.Context) (v *string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldPrivacyPolicy is only allowed on UpdateOne operations")
+// ResetBrandLogo resets all changes to the "brand_logo" edge.
+func (m *ShopMutation) ResetBrandLogo() {
+	m.brand_logo = nil
+	m.clearedbrand_logo = false
+}
+
+// ClearBrandSquareLogo clears the "brand_square_logo" edge to the ContentImage entity.
+func (m *ShopMutation) ClearBrandSquareLogo() {
+	m.clearedbrand_square_logo = true
+	m.clearedFields[shop.FieldBrandSquareLogoID] = struct{}{}
+}
+
+// BrandSquareLogoCleared reports if the "brand_square_logo" edge to the ContentImage entity was cleared.
+func (m *ShopMutation) BrandSquareLogoCleared() bool {
+	return m.BrandSquareLogoIDCleared() || m.clearedbrand_square_logo
+}
+
+// BrandSquareLogoIDs returns the "brand_square_logo" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BrandSquareLogoID instead. It exists only for internal usage by the builders.
+func (m *ShopMutation) BrandSquareLogoIDs() (ids []int) {
+	if id := m.brand_square_logo; id != nil {
+		ids = append(ids, *id)
 	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldPrivacyPolicy requires an ID field in the mutation")
+	return
+}
+
+// ResetBrandSquareLogo resets all changes to the "brand_square_logo" edge.
+func (m *ShopMutation) ResetBrandSquareLogo() {
+	m.brand_square_logo = nil
+	m.clearedbrand_square_logo = false
+}
+
+// ClearBrandCoverImage clears the "brand_cover_image" edge to the ContentImage entity.
+func (m *ShopMutation) ClearBrandCoverImage() {
+	m.clearedbrand_cover_image = true
+	m.clearedFields[shop.FieldBrandCoverImageID] = struct{}{}
+}
+
+// BrandCoverImageCleared reports if the "brand_cover_image" edge to the ContentImage entity was cleared.
+func (m *ShopMutation) BrandCoverImageCleared() bool {
+	return m.BrandCoverImageIDCleared() || m.clearedbrand_cover_image
+}
+
+// BrandCoverImageIDs returns the "brand_cover_image" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BrandCoverImageID instead. It exists only for internal usage by the builders.
+func (m *ShopMutation) BrandCoverImageIDs() (ids []int) {
+	if id := m.brand_cover_image; id != nil {
+		ids = append(ids, *id)
 	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldPrivacyPolicy: %w", err)
-	}
-	return oldValue.PrivacyPolicy, nil
+	return
 }
 
-// ClearPrivacyPolicy clears the value of the "privacy_policy" field.
-func (m *ShopMutation) ClearPrivacyPolicy() {
-	m.privacy_policy = nil
-	m.clearedFields[shop.FieldPrivacyPolicy] = struct{}{}
-}
-
-// PrivacyPolicyCleared returns if the "privacy_policy" field was cleared in this mutation.
-func (m *ShopMutation) PrivacyPolicyCleared() bool {
-	_, ok := m.clearedFields[shop.FieldPrivacyPolicy]
-	return ok
-}
-
-// ResetPrivacyPolicy resets all changes to the "privacy_policy" field.
-func (m *ShopMutation) ResetPrivacyPolicy() {
-	m.privacy_policy = nil
-	delete(m.clearedFields, shop.FieldPrivacyPolicy)
-}
-
-// SetRefundPolicy sets the "refund_policy" field.
-func (m *ShopMutation) SetRefundPolicy(s string) {
-	m.refund_policy = &s
-}
-
-// RefundPolicy returns the value of the "refund_policy" field in the mutation.
-func (m *ShopMutation) RefundPolicy() (r string, exists bool) {
-	v := m.refund_policy
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldRefundPolicy returns the old "refund_policy" field's value of the Shop entity.
-// If the Shop object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ShopMutation) OldRefundPolicy(ctx context.Context) (v *string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldRefundPolicy is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldRefundPolicy requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldRefundPolicy: %w", err)
-	}
-	return oldValue.RefundPolicy, nil
-}
-
-// ClearRefundPolicy clears the value of the "refund_policy" field.
-func (m *ShopMutation) ClearRefundPolicy() {
-	m.refund_policy = nil
-	m.clearedFields[shop.FieldRefundPolicy] = struct{}{}
-}
-
-// RefundPolicyCleared returns if the "refund_policy" field was cleared in this mutation.
-func (m *ShopMutation) RefundPolicyCleared() bool {
-	_, ok := m.clearedFields[shop.FieldRefundPolicy]
-	return ok
-}
-
-// ResetRefundPolicy resets all changes to the "refund_policy" field.
-func (m *ShopMutation) ResetRefundPolicy() {
-	m.refund_policy = nil
-	delete(m.clearedFields, shop.FieldRefundPolicy)
-}
-
-// SetShippingPolicy sets the "shipping_policy" field.
-func (m *ShopMutation) SetShippingPolicy(s string) {
-	m.shipping_policy = &s
-}
-
-// ShippingPolicy returns the value of the "shipping_policy" field in the mutation.
-func (m *ShopMutation) ShippingPolicy() (r string, exists bool) {
-	v := m.shipping_policy
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldShippingPolicy returns the old "shipping_policy" field's value of the Shop entity.
-// If the Shop object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ShopMutation) OldShippingPolicy(ctx context.Context) (v *string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldShippingPolicy is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldShippingPolicy requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldShippingPolicy: %w", err)
-	}
-	return oldValue.ShippingPolicy, nil
-}
-
-// ClearShippingPolicy clears the value of the "shipping_policy" field.
-func (m *ShopMutation) ClearShippingPolicy() {
-	m.shipping_policy = nil
-	m.clearedFields[shop.FieldShippingPolicy] = struct{}{}
-}
-
-// ShippingPolicyCleared returns if the "shipping_policy" field was cleared in this mutation.
-func (m *ShopMutation) ShippingPolicyCleared() bool {
-	_, ok := m.clearedFields[shop.FieldShippingPolicy]
-	return ok
-}
-
-// ResetShippingPolicy resets all changes to the "shipping_policy" field.
-func (m *ShopMutation) ResetShippingPolicy() {
-	m.shipping_policy = nil
-	delete(m.clearedFields, shop.FieldShippingPolicy)
-}
-
-// SetTermsOfService sets the "terms_of_service" field.
-func (m *ShopMutation) SetTermsOfService(s string) {
-	m.terms_of_service = &s
-}
-
-// TermsOfService returns the value of the "terms_of_service" field in the mutation.
-func (m *ShopMutation) TermsOfService() (r string, exists bool) {
-	v := m.terms_of_service
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldTermsOfService returns the old "terms_of_service" field's value of the Shop entity.
-// If the Shop object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ShopMutation) OldTermsOfService(ctx context.Context) (v *string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldTermsOfService is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldTermsOfService requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldTermsOfService: %w", err)
-	}
-	return oldValue.TermsOfService, nil
-}
-
-// ClearTermsOfService clears the value of the "terms_of_service" field.
-func (m *ShopMutation) ClearTermsOfService() {
-	m.terms_of_service = nil
-	m.clearedFields[shop.FieldTermsOfService] = struct{}{}
-}
-
-// TermsOfServiceCleared returns if the "terms_of_service" field was cleared in this mutation.
-func (m *ShopMutation) TermsOfServiceCleared() bool {
-	_, ok := m.clearedFields[shop.FieldTermsOfService]
-	return ok
-}
-
-// ResetTermsOfService resets all changes to the "terms_of_service" field.
-func (m *ShopMutation) ResetTermsOfService() {
-	m.terms_of_service = nil
-	delete(m.clearedFields, shop.FieldTermsOfService)
+// ResetBrandCoverImage resets all changes to the "brand_cover_image" edge.
+func (m *ShopMutation) ResetBrandCoverImage() {
+	m.brand_cover_image = nil
+	m.clearedbrand_cover_image = false
 }
 
 // Where appends a list predicates to the ShopMutation builder.
@@ -30717,7 +34637,7 @@ func (m *ShopMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShopMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, shop.FieldCreatedAt)
 	}
@@ -30748,23 +34668,32 @@ func (m *ShopMutation) Fields() []string {
 	if m.taxes_included != nil {
 		fields = append(fields, shop.FieldTaxesIncluded)
 	}
+	if m.language_code != nil {
+		fields = append(fields, shop.FieldLanguageCode)
+	}
+	if m.brand_slogan != nil {
+		fields = append(fields, shop.FieldBrandSlogan)
+	}
+	if m.brand_short_description != nil {
+		fields = append(fields, shop.FieldBrandShortDescription)
+	}
+	if m.brand_colors != nil {
+		fields = append(fields, shop.FieldBrandColors)
+	}
+	if m.brand_logo != nil {
+		fields = append(fields, shop.FieldBrandLogoID)
+	}
+	if m.brand_square_logo != nil {
+		fields = append(fields, shop.FieldBrandSquareLogoID)
+	}
+	if m.brand_cover_image != nil {
+		fields = append(fields, shop.FieldBrandCoverImageID)
+	}
 	if m.accepted_card_brands != nil {
 		fields = append(fields, shop.FieldAcceptedCardBrands)
 	}
 	if m.contact_email != nil {
 		fields = append(fields, shop.FieldContactEmail)
-	}
-	if m.privacy_policy != nil {
-		fields = append(fields, shop.FieldPrivacyPolicy)
-	}
-	if m.refund_policy != nil {
-		fields = append(fields, shop.FieldRefundPolicy)
-	}
-	if m.shipping_policy != nil {
-		fields = append(fields, shop.FieldShippingPolicy)
-	}
-	if m.terms_of_service != nil {
-		fields = append(fields, shop.FieldTermsOfService)
 	}
 	return fields
 }
@@ -30794,18 +34723,24 @@ func (m *ShopMutation) Field(name string) (ent.Value, bool) {
 		return m.PrimaryDomain()
 	case shop.FieldTaxesIncluded:
 		return m.TaxesIncluded()
+	case shop.FieldLanguageCode:
+		return m.LanguageCode()
+	case shop.FieldBrandSlogan:
+		return m.BrandSlogan()
+	case shop.FieldBrandShortDescription:
+		return m.BrandShortDescription()
+	case shop.FieldBrandColors:
+		return m.BrandColors()
+	case shop.FieldBrandLogoID:
+		return m.BrandLogoID()
+	case shop.FieldBrandSquareLogoID:
+		return m.BrandSquareLogoID()
+	case shop.FieldBrandCoverImageID:
+		return m.BrandCoverImageID()
 	case shop.FieldAcceptedCardBrands:
 		return m.AcceptedCardBrands()
 	case shop.FieldContactEmail:
 		return m.ContactEmail()
-	case shop.FieldPrivacyPolicy:
-		return m.PrivacyPolicy()
-	case shop.FieldRefundPolicy:
-		return m.RefundPolicy()
-	case shop.FieldShippingPolicy:
-		return m.ShippingPolicy()
-	case shop.FieldTermsOfService:
-		return m.TermsOfService()
 	}
 	return nil, false
 }
@@ -30835,18 +34770,24 @@ func (m *ShopMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldPrimaryDomain(ctx)
 	case shop.FieldTaxesIncluded:
 		return m.OldTaxesIncluded(ctx)
+	case shop.FieldLanguageCode:
+		return m.OldLanguageCode(ctx)
+	case shop.FieldBrandSlogan:
+		return m.OldBrandSlogan(ctx)
+	case shop.FieldBrandShortDescription:
+		return m.OldBrandShortDescription(ctx)
+	case shop.FieldBrandColors:
+		return m.OldBrandColors(ctx)
+	case shop.FieldBrandLogoID:
+		return m.OldBrandLogoID(ctx)
+	case shop.FieldBrandSquareLogoID:
+		return m.OldBrandSquareLogoID(ctx)
+	case shop.FieldBrandCoverImageID:
+		return m.OldBrandCoverImageID(ctx)
 	case shop.FieldAcceptedCardBrands:
 		return m.OldAcceptedCardBrands(ctx)
 	case shop.FieldContactEmail:
 		return m.OldContactEmail(ctx)
-	case shop.FieldPrivacyPolicy:
-		return m.OldPrivacyPolicy(ctx)
-	case shop.FieldRefundPolicy:
-		return m.OldRefundPolicy(ctx)
-	case shop.FieldShippingPolicy:
-		return m.OldShippingPolicy(ctx)
-	case shop.FieldTermsOfService:
-		return m.OldTermsOfService(ctx)
 	}
 	return nil, fmt.Errorf("unknown Shop field %s", name)
 }
@@ -30926,6 +34867,55 @@ func (m *ShopMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetTaxesIncluded(v)
 		return nil
+	case shop.FieldLanguageCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguageCode(v)
+		return nil
+	case shop.FieldBrandSlogan:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandSlogan(v)
+		return nil
+	case shop.FieldBrandShortDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandShortDescription(v)
+		return nil
+	case shop.FieldBrandColors:
+		v, ok := value.(schema.BrandColors)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandColors(v)
+		return nil
+	case shop.FieldBrandLogoID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandLogoID(v)
+		return nil
+	case shop.FieldBrandSquareLogoID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandSquareLogoID(v)
+		return nil
+	case shop.FieldBrandCoverImageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandCoverImageID(v)
+		return nil
 	case shop.FieldAcceptedCardBrands:
 		v, ok := value.([]string)
 		if !ok {
@@ -30940,34 +34930,6 @@ func (m *ShopMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetContactEmail(v)
 		return nil
-	case shop.FieldPrivacyPolicy:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetPrivacyPolicy(v)
-		return nil
-	case shop.FieldRefundPolicy:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetRefundPolicy(v)
-		return nil
-	case shop.FieldShippingPolicy:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetShippingPolicy(v)
-		return nil
-	case shop.FieldTermsOfService:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetTermsOfService(v)
-		return nil
 	}
 	return fmt.Errorf("unknown Shop field %s", name)
 }
@@ -30975,13 +34937,16 @@ func (m *ShopMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *ShopMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *ShopMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
 	return nil, false
 }
 
@@ -31004,20 +34969,26 @@ func (m *ShopMutation) ClearedFields() []string {
 	if m.FieldCleared(shop.FieldPrimaryDomain) {
 		fields = append(fields, shop.FieldPrimaryDomain)
 	}
+	if m.FieldCleared(shop.FieldBrandSlogan) {
+		fields = append(fields, shop.FieldBrandSlogan)
+	}
+	if m.FieldCleared(shop.FieldBrandShortDescription) {
+		fields = append(fields, shop.FieldBrandShortDescription)
+	}
+	if m.FieldCleared(shop.FieldBrandColors) {
+		fields = append(fields, shop.FieldBrandColors)
+	}
+	if m.FieldCleared(shop.FieldBrandLogoID) {
+		fields = append(fields, shop.FieldBrandLogoID)
+	}
+	if m.FieldCleared(shop.FieldBrandSquareLogoID) {
+		fields = append(fields, shop.FieldBrandSquareLogoID)
+	}
+	if m.FieldCleared(shop.FieldBrandCoverImageID) {
+		fields = append(fields, shop.FieldBrandCoverImageID)
+	}
 	if m.FieldCleared(shop.FieldContactEmail) {
 		fields = append(fields, shop.FieldContactEmail)
-	}
-	if m.FieldCleared(shop.FieldPrivacyPolicy) {
-		fields = append(fields, shop.FieldPrivacyPolicy)
-	}
-	if m.FieldCleared(shop.FieldRefundPolicy) {
-		fields = append(fields, shop.FieldRefundPolicy)
-	}
-	if m.FieldCleared(shop.FieldShippingPolicy) {
-		fields = append(fields, shop.FieldShippingPolicy)
-	}
-	if m.FieldCleared(shop.FieldTermsOfService) {
-		fields = append(fields, shop.FieldTermsOfService)
 	}
 	return fields
 }
@@ -31039,20 +35010,26 @@ func (m *ShopMutation) ClearField(name string) error {
 	case shop.FieldPrimaryDomain:
 		m.ClearPrimaryDomain()
 		return nil
+	case shop.FieldBrandSlogan:
+		m.ClearBrandSlogan()
+		return nil
+	case shop.FieldBrandShortDescription:
+		m.ClearBrandShortDescription()
+		return nil
+	case shop.FieldBrandColors:
+		m.ClearBrandColors()
+		return nil
+	case shop.FieldBrandLogoID:
+		m.ClearBrandLogoID()
+		return nil
+	case shop.FieldBrandSquareLogoID:
+		m.ClearBrandSquareLogoID()
+		return nil
+	case shop.FieldBrandCoverImageID:
+		m.ClearBrandCoverImageID()
+		return nil
 	case shop.FieldContactEmail:
 		m.ClearContactEmail()
-		return nil
-	case shop.FieldPrivacyPolicy:
-		m.ClearPrivacyPolicy()
-		return nil
-	case shop.FieldRefundPolicy:
-		m.ClearRefundPolicy()
-		return nil
-	case shop.FieldShippingPolicy:
-		m.ClearShippingPolicy()
-		return nil
-	case shop.FieldTermsOfService:
-		m.ClearTermsOfService()
 		return nil
 	}
 	return fmt.Errorf("unknown Shop nullable field %s", name)
@@ -31092,23 +35069,32 @@ func (m *ShopMutation) ResetField(name string) error {
 	case shop.FieldTaxesIncluded:
 		m.ResetTaxesIncluded()
 		return nil
+	case shop.FieldLanguageCode:
+		m.ResetLanguageCode()
+		return nil
+	case shop.FieldBrandSlogan:
+		m.ResetBrandSlogan()
+		return nil
+	case shop.FieldBrandShortDescription:
+		m.ResetBrandShortDescription()
+		return nil
+	case shop.FieldBrandColors:
+		m.ResetBrandColors()
+		return nil
+	case shop.FieldBrandLogoID:
+		m.ResetBrandLogoID()
+		return nil
+	case shop.FieldBrandSquareLogoID:
+		m.ResetBrandSquareLogoID()
+		return nil
+	case shop.FieldBrandCoverImageID:
+		m.ResetBrandCoverImageID()
+		return nil
 	case shop.FieldAcceptedCardBrands:
 		m.ResetAcceptedCardBrands()
 		return nil
 	case shop.FieldContactEmail:
 		m.ResetContactEmail()
-		return nil
-	case shop.FieldPrivacyPolicy:
-		m.ResetPrivacyPolicy()
-		return nil
-	case shop.FieldRefundPolicy:
-		m.ResetRefundPolicy()
-		return nil
-	case shop.FieldShippingPolicy:
-		m.ResetShippingPolicy()
-		return nil
-	case shop.FieldTermsOfService:
-		m.ResetTermsOfService()
 		return nil
 	}
 	return fmt.Errorf("unknown Shop field %s", name)
@@ -31116,19 +35102,42 @@ func (m *ShopMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ShopMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 3)
+	if m.brand_logo != nil {
+		edges = append(edges, shop.EdgeBrandLogo)
+	}
+	if m.brand_square_logo != nil {
+		edges = append(edges, shop.EdgeBrandSquareLogo)
+	}
+	if m.brand_cover_image != nil {
+		edges = append(edges, shop.EdgeBrandCoverImage)
+	}
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *ShopMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case shop.EdgeBrandLogo:
+		if id := m.brand_logo; id != nil {
+			return []ent.Value{*id}
+		}
+	case shop.EdgeBrandSquareLogo:
+		if id := m.brand_square_logo; id != nil {
+			return []ent.Value{*id}
+		}
+	case shop.EdgeBrandCoverImage:
+		if id := m.brand_cover_image; id != nil {
+			return []ent.Value{*id}
+		}
+	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ShopMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 3)
 	return edges
 }
 
@@ -31140,26 +35149,607 @@ func (m *ShopMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ShopMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 3)
+	if m.clearedbrand_logo {
+		edges = append(edges, shop.EdgeBrandLogo)
+	}
+	if m.clearedbrand_square_logo {
+		edges = append(edges, shop.EdgeBrandSquareLogo)
+	}
+	if m.clearedbrand_cover_image {
+		edges = append(edges, shop.EdgeBrandCoverImage)
+	}
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *ShopMutation) EdgeCleared(name string) bool {
+	switch name {
+	case shop.EdgeBrandLogo:
+		return m.clearedbrand_logo
+	case shop.EdgeBrandSquareLogo:
+		return m.clearedbrand_square_logo
+	case shop.EdgeBrandCoverImage:
+		return m.clearedbrand_cover_image
+	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *ShopMutation) ClearEdge(name string) error {
+	switch name {
+	case shop.EdgeBrandLogo:
+		m.ClearBrandLogo()
+		return nil
+	case shop.EdgeBrandSquareLogo:
+		m.ClearBrandSquareLogo()
+		return nil
+	case shop.EdgeBrandCoverImage:
+		m.ClearBrandCoverImage()
+		return nil
+	}
 	return fmt.Errorf("unknown Shop unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *ShopMutation) ResetEdge(name string) error {
+	switch name {
+	case shop.EdgeBrandLogo:
+		m.ResetBrandLogo()
+		return nil
+	case shop.EdgeBrandSquareLogo:
+		m.ResetBrandSquareLogo()
+		return nil
+	case shop.EdgeBrandCoverImage:
+		m.ResetBrandCoverImage()
+		return nil
+	}
 	return fmt.Errorf("unknown Shop edge %s", name)
+}
+
+// ShopPolicyMutation represents an operation that mutates the ShopPolicy nodes in the graph.
+type ShopPolicyMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	kind          *shoppolicy.Kind
+	title         *string
+	body          *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*ShopPolicy, error)
+	predicates    []predicate.ShopPolicy
+}
+
+var _ ent.Mutation = (*ShopPolicyMutation)(nil)
+
+// shoppolicyOption allows management of the mutation configuration using functional options.
+type shoppolicyOption func(*ShopPolicyMutation)
+
+// newShopPolicyMutation creates new mutation for the ShopPolicy entity.
+func newShopPolicyMutation(c config, op Op, opts ...shoppolicyOption) *ShopPolicyMutation {
+	m := &ShopPolicyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeShopPolicy,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withShopPolicyID sets the ID field of the mutation.
+func withShopPolicyID(id int) shoppolicyOption {
+	return func(m *ShopPolicyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ShopPolicy
+		)
+		m.oldValue = func(ctx context.Context) (*ShopPolicy, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ShopPolicy.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withShopPolicy sets the old ShopPolicy of the mutation.
+func withShopPolicy(node *ShopPolicy) shoppolicyOption {
+	return func(m *ShopPolicyMutation) {
+		m.oldValue = func(context.Context) (*ShopPolicy, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ShopPolicyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ShopPolicyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ShopPolicyMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ShopPolicyMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ShopPolicy.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ShopPolicyMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ShopPolicyMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ShopPolicy entity.
+// If the ShopPolicy object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopPolicyMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ShopPolicyMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ShopPolicyMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ShopPolicyMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ShopPolicy entity.
+// If the ShopPolicy object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopPolicyMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ShopPolicyMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ShopPolicyMutation) SetKind(s shoppolicy.Kind) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ShopPolicyMutation) Kind() (r shoppolicy.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ShopPolicy entity.
+// If the ShopPolicy object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopPolicyMutation) OldKind(ctx context.Context) (v shoppolicy.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ShopPolicyMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *ShopPolicyMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *ShopPolicyMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the ShopPolicy entity.
+// If the ShopPolicy object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopPolicyMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *ShopPolicyMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetBody sets the "body" field.
+func (m *ShopPolicyMutation) SetBody(s string) {
+	m.body = &s
+}
+
+// Body returns the value of the "body" field in the mutation.
+func (m *ShopPolicyMutation) Body() (r string, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBody returns the old "body" field's value of the ShopPolicy entity.
+// If the ShopPolicy object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopPolicyMutation) OldBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBody: %w", err)
+	}
+	return oldValue.Body, nil
+}
+
+// ResetBody resets all changes to the "body" field.
+func (m *ShopPolicyMutation) ResetBody() {
+	m.body = nil
+}
+
+// Where appends a list predicates to the ShopPolicyMutation builder.
+func (m *ShopPolicyMutation) Where(ps ...predicate.ShopPolicy) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ShopPolicyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ShopPolicyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ShopPolicy, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ShopPolicyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ShopPolicyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ShopPolicy).
+func (m *ShopPolicyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ShopPolicyMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, shoppolicy.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, shoppolicy.FieldUpdatedAt)
+	}
+	if m.kind != nil {
+		fields = append(fields, shoppolicy.FieldKind)
+	}
+	if m.title != nil {
+		fields = append(fields, shoppolicy.FieldTitle)
+	}
+	if m.body != nil {
+		fields = append(fields, shoppolicy.FieldBody)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ShopPolicyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case shoppolicy.FieldCreatedAt:
+		return m.CreatedAt()
+	case shoppolicy.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case shoppolicy.FieldKind:
+		return m.Kind()
+	case shoppolicy.FieldTitle:
+		return m.Title()
+	case shoppolicy.FieldBody:
+		return m.Body()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ShopPolicyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case shoppolicy.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case shoppolicy.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case shoppolicy.FieldKind:
+		return m.OldKind(ctx)
+	case shoppolicy.FieldTitle:
+		return m.OldTitle(ctx)
+	case shoppolicy.FieldBody:
+		return m.OldBody(ctx)
+	}
+	return nil, fmt.Errorf("unknown ShopPolicy field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ShopPolicyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case shoppolicy.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case shoppolicy.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case shoppolicy.FieldKind:
+		v, ok := value.(shoppolicy.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case shoppolicy.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case shoppolicy.FieldBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBody(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ShopPolicy field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ShopPolicyMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ShopPolicyMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ShopPolicyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ShopPolicy numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ShopPolicyMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ShopPolicyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ShopPolicyMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ShopPolicy nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ShopPolicyMutation) ResetField(name string) error {
+	switch name {
+	case shoppolicy.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case shoppolicy.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case shoppolicy.FieldKind:
+		m.ResetKind()
+		return nil
+	case shoppolicy.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case shoppolicy.FieldBody:
+		m.ResetBody()
+		return nil
+	}
+	return fmt.Errorf("unknown ShopPolicy field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ShopPolicyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ShopPolicyMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ShopPolicyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ShopPolicyMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ShopPolicyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ShopPolicyMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ShopPolicyMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ShopPolicy unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ShopPolicyMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ShopPolicy edge %s", name)
 }
 
 // TaxRateMutation represents an operation that mutates the TaxRate nodes in the graph.
@@ -31760,4 +36350,492 @@ func (m *TaxRateMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *TaxRateMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown TaxRate edge %s", name)
+}
+
+// UrlRedirectMutation represents an operation that mutates the UrlRedirect nodes in the graph.
+type UrlRedirectMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	_path         *string
+	target        *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*UrlRedirect, error)
+	predicates    []predicate.UrlRedirect
+}
+
+var _ ent.Mutation = (*UrlRedirectMutation)(nil)
+
+// urlredirectOption allows management of the mutation configuration using functional options.
+type urlredirectOption func(*UrlRedirectMutation)
+
+// newUrlRedirectMutation creates new mutation for the UrlRedirect entity.
+func newUrlRedirectMutation(c config, op Op, opts ...urlredirectOption) *UrlRedirectMutation {
+	m := &UrlRedirectMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeUrlRedirect,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withUrlRedirectID sets the ID field of the mutation.
+func withUrlRedirectID(id int) urlredirectOption {
+	return func(m *UrlRedirectMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *UrlRedirect
+		)
+		m.oldValue = func(ctx context.Context) (*UrlRedirect, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().UrlRedirect.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withUrlRedirect sets the old UrlRedirect of the mutation.
+func withUrlRedirect(node *UrlRedirect) urlredirectOption {
+	return func(m *UrlRedirectMutation) {
+		m.oldValue = func(context.Context) (*UrlRedirect, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m UrlRedirectMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m UrlRedirectMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *UrlRedirectMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *UrlRedirectMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().UrlRedirect.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *UrlRedirectMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *UrlRedirectMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the UrlRedirect entity.
+// If the UrlRedirect object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UrlRedirectMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *UrlRedirectMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *UrlRedirectMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *UrlRedirectMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the UrlRedirect entity.
+// If the UrlRedirect object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UrlRedirectMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *UrlRedirectMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPath sets the "path" field.
+func (m *UrlRedirectMutation) SetPath(s string) {
+	m._path = &s
+}
+
+// Path returns the value of the "path" field in the mutation.
+func (m *UrlRedirectMutation) Path() (r string, exists bool) {
+	v := m._path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPath returns the old "path" field's value of the UrlRedirect entity.
+// If the UrlRedirect object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UrlRedirectMutation) OldPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPath: %w", err)
+	}
+	return oldValue.Path, nil
+}
+
+// ResetPath resets all changes to the "path" field.
+func (m *UrlRedirectMutation) ResetPath() {
+	m._path = nil
+}
+
+// SetTarget sets the "target" field.
+func (m *UrlRedirectMutation) SetTarget(s string) {
+	m.target = &s
+}
+
+// Target returns the value of the "target" field in the mutation.
+func (m *UrlRedirectMutation) Target() (r string, exists bool) {
+	v := m.target
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTarget returns the old "target" field's value of the UrlRedirect entity.
+// If the UrlRedirect object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UrlRedirectMutation) OldTarget(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTarget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTarget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTarget: %w", err)
+	}
+	return oldValue.Target, nil
+}
+
+// ResetTarget resets all changes to the "target" field.
+func (m *UrlRedirectMutation) ResetTarget() {
+	m.target = nil
+}
+
+// Where appends a list predicates to the UrlRedirectMutation builder.
+func (m *UrlRedirectMutation) Where(ps ...predicate.UrlRedirect) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the UrlRedirectMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *UrlRedirectMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.UrlRedirect, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *UrlRedirectMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *UrlRedirectMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (UrlRedirect).
+func (m *UrlRedirectMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *UrlRedirectMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, urlredirect.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, urlredirect.FieldUpdatedAt)
+	}
+	if m._path != nil {
+		fields = append(fields, urlredirect.FieldPath)
+	}
+	if m.target != nil {
+		fields = append(fields, urlredirect.FieldTarget)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *UrlRedirectMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case urlredirect.FieldCreatedAt:
+		return m.CreatedAt()
+	case urlredirect.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case urlredirect.FieldPath:
+		return m.Path()
+	case urlredirect.FieldTarget:
+		return m.Target()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *UrlRedirectMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case urlredirect.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case urlredirect.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case urlredirect.FieldPath:
+		return m.OldPath(ctx)
+	case urlredirect.FieldTarget:
+		return m.OldTarget(ctx)
+	}
+	return nil, fmt.Errorf("unknown UrlRedirect field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *UrlRedirectMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case urlredirect.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case urlredirect.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case urlredirect.FieldPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPath(v)
+		return nil
+	case urlredirect.FieldTarget:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTarget(v)
+		return nil
+	}
+	return fmt.Errorf("unknown UrlRedirect field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *UrlRedirectMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *UrlRedirectMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *UrlRedirectMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown UrlRedirect numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *UrlRedirectMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *UrlRedirectMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *UrlRedirectMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown UrlRedirect nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *UrlRedirectMutation) ResetField(name string) error {
+	switch name {
+	case urlredirect.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case urlredirect.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case urlredirect.FieldPath:
+		m.ResetPath()
+		return nil
+	case urlredirect.FieldTarget:
+		m.ResetTarget()
+		return nil
+	}
+	return fmt.Errorf("unknown UrlRedirect field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *UrlRedirectMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *UrlRedirectMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *UrlRedirectMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *UrlRedirectMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *UrlRedirectMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *UrlRedirectMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *UrlRedirectMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown UrlRedirect unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *UrlRedirectMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown UrlRedirect edge %s", name)
 }

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"fmt"
+	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"strings"
@@ -23,6 +24,10 @@ type ProductOptionValue struct {
 	Position int `json:"position,omitempty"`
 	// OptionID holds the value of the "option_id" field.
 	OptionID int `json:"option_id,omitempty"`
+	// Colour shown for the value in a picker, as #RRGGBB.
+	SwatchColor *string `json:"swatch_color,omitempty"`
+	// Image shown for the value in a picker.
+	SwatchImageID *int `json:"swatch_image_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ProductOptionValueQuery when eager-loading is set.
 	Edges        ProductOptionValueEdges `json:"edges"`
@@ -33,9 +38,11 @@ type ProductOptionValue struct {
 type ProductOptionValueEdges struct {
 	// Option holds the value of the option edge.
 	Option *ProductOption `json:"option,omitempty"`
+	// SwatchImage holds the value of the swatch_image edge.
+	SwatchImage *ProductImage `json:"swatch_image,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
 	totalCount [1]map[string]int
 }
@@ -51,14 +58,25 @@ func (e ProductOptionValueEdges) OptionOrErr() (*ProductOption, error) {
 	return nil, &NotLoadedError{edge: "option"}
 }
 
+// SwatchImageOrErr returns the SwatchImage value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ProductOptionValueEdges) SwatchImageOrErr() (*ProductImage, error) {
+	if e.SwatchImage != nil {
+		return e.SwatchImage, nil
+	} else if e.loadedTypes[1] {
+		return nil, &NotFoundError{label: productimage.Label}
+	}
+	return nil, &NotLoadedError{edge: "swatch_image"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*ProductOptionValue) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case productoptionvalue.FieldID, productoptionvalue.FieldPosition, productoptionvalue.FieldOptionID:
+		case productoptionvalue.FieldID, productoptionvalue.FieldPosition, productoptionvalue.FieldOptionID, productoptionvalue.FieldSwatchImageID:
 			values[i] = new(sql.NullInt64)
-		case productoptionvalue.FieldName:
+		case productoptionvalue.FieldName, productoptionvalue.FieldSwatchColor:
 			values[i] = new(sql.NullString)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -99,6 +117,20 @@ func (_m *ProductOptionValue) assignValues(columns []string, values []any) error
 			} else if value.Valid {
 				_m.OptionID = int(value.Int64)
 			}
+		case productoptionvalue.FieldSwatchColor:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field swatch_color", values[i])
+			} else if value.Valid {
+				_m.SwatchColor = new(string)
+				*_m.SwatchColor = value.String
+			}
+		case productoptionvalue.FieldSwatchImageID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field swatch_image_id", values[i])
+			} else if value.Valid {
+				_m.SwatchImageID = new(int)
+				*_m.SwatchImageID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -115,6 +147,11 @@ func (_m *ProductOptionValue) Value(name string) (ent.Value, error) {
 // QueryOption queries the "option" edge of the ProductOptionValue entity.
 func (_m *ProductOptionValue) QueryOption() *ProductOptionQuery {
 	return NewProductOptionValueClient(_m.config).QueryOption(_m)
+}
+
+// QuerySwatchImage queries the "swatch_image" edge of the ProductOptionValue entity.
+func (_m *ProductOptionValue) QuerySwatchImage() *ProductImageQuery {
+	return NewProductOptionValueClient(_m.config).QuerySwatchImage(_m)
 }
 
 // Update returns a builder for updating this ProductOptionValue.
@@ -148,6 +185,16 @@ func (_m *ProductOptionValue) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("option_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.OptionID))
+	builder.WriteString(", ")
+	if v := _m.SwatchColor; v != nil {
+		builder.WriteString("swatch_color=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.SwatchImageID; v != nil {
+		builder.WriteString("swatch_image_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 
@@ -48,9 +49,42 @@ func (_c *ProductOptionValueCreate) SetOptionID(v int) *ProductOptionValueCreate
 	return _c
 }
 
+// SetSwatchColor sets the "swatch_color" field.
+func (_c *ProductOptionValueCreate) SetSwatchColor(v string) *ProductOptionValueCreate {
+	_c.mutation.SetSwatchColor(v)
+	return _c
+}
+
+// SetNillableSwatchColor sets the "swatch_color" field if the given value is not nil.
+func (_c *ProductOptionValueCreate) SetNillableSwatchColor(v *string) *ProductOptionValueCreate {
+	if v != nil {
+		_c.SetSwatchColor(*v)
+	}
+	return _c
+}
+
+// SetSwatchImageID sets the "swatch_image_id" field.
+func (_c *ProductOptionValueCreate) SetSwatchImageID(v int) *ProductOptionValueCreate {
+	_c.mutation.SetSwatchImageID(v)
+	return _c
+}
+
+// SetNillableSwatchImageID sets the "swatch_image_id" field if the given value is not nil.
+func (_c *ProductOptionValueCreate) SetNillableSwatchImageID(v *int) *ProductOptionValueCreate {
+	if v != nil {
+		_c.SetSwatchImageID(*v)
+	}
+	return _c
+}
+
 // SetOption sets the "option" edge to the ProductOption entity.
 func (_c *ProductOptionValueCreate) SetOption(v *ProductOption) *ProductOptionValueCreate {
 	return _c.SetOptionID(v.ID)
+}
+
+// SetSwatchImage sets the "swatch_image" edge to the ProductImage entity.
+func (_c *ProductOptionValueCreate) SetSwatchImage(v *ProductImage) *ProductOptionValueCreate {
+	return _c.SetSwatchImageID(v.ID)
 }
 
 // Mutation returns the ProductOptionValueMutation object of the builder.
@@ -110,6 +144,11 @@ func (_c *ProductOptionValueCreate) check() error {
 	if _, ok := _c.mutation.OptionID(); !ok {
 		return &ValidationError{Name: "option_id", err: errors.New(`ent: missing required field "ProductOptionValue.option_id"`)}
 	}
+	if v, ok := _c.mutation.SwatchColor(); ok {
+		if err := productoptionvalue.SwatchColorValidator(v); err != nil {
+			return &ValidationError{Name: "swatch_color", err: fmt.Errorf(`ent: validator failed for field "ProductOptionValue.swatch_color": %w`, err)}
+		}
+	}
 	if len(_c.mutation.OptionIDs()) == 0 {
 		return &ValidationError{Name: "option", err: errors.New(`ent: missing required edge "ProductOptionValue.option"`)}
 	}
@@ -148,6 +187,10 @@ func (_c *ProductOptionValueCreate) createSpec() (*ProductOptionValue, *sqlgraph
 		_spec.SetField(productoptionvalue.FieldPosition, field.TypeInt, value)
 		_node.Position = value
 	}
+	if value, ok := _c.mutation.SwatchColor(); ok {
+		_spec.SetField(productoptionvalue.FieldSwatchColor, field.TypeString, value)
+		_node.SwatchColor = &value
+	}
 	if nodes := _c.mutation.OptionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -163,6 +206,23 @@ func (_c *ProductOptionValueCreate) createSpec() (*ProductOptionValue, *sqlgraph
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.OptionID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SwatchImageIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   productoptionvalue.SwatchImageTable,
+			Columns: []string{productoptionvalue.SwatchImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(productimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.SwatchImageID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -259,6 +319,42 @@ func (u *ProductOptionValueUpsert) UpdateOptionID() *ProductOptionValueUpsert {
 	return u
 }
 
+// SetSwatchColor sets the "swatch_color" field.
+func (u *ProductOptionValueUpsert) SetSwatchColor(v string) *ProductOptionValueUpsert {
+	u.Set(productoptionvalue.FieldSwatchColor, v)
+	return u
+}
+
+// UpdateSwatchColor sets the "swatch_color" field to the value that was provided on create.
+func (u *ProductOptionValueUpsert) UpdateSwatchColor() *ProductOptionValueUpsert {
+	u.SetExcluded(productoptionvalue.FieldSwatchColor)
+	return u
+}
+
+// ClearSwatchColor clears the value of the "swatch_color" field.
+func (u *ProductOptionValueUpsert) ClearSwatchColor() *ProductOptionValueUpsert {
+	u.SetNull(productoptionvalue.FieldSwatchColor)
+	return u
+}
+
+// SetSwatchImageID sets the "swatch_image_id" field.
+func (u *ProductOptionValueUpsert) SetSwatchImageID(v int) *ProductOptionValueUpsert {
+	u.Set(productoptionvalue.FieldSwatchImageID, v)
+	return u
+}
+
+// UpdateSwatchImageID sets the "swatch_image_id" field to the value that was provided on create.
+func (u *ProductOptionValueUpsert) UpdateSwatchImageID() *ProductOptionValueUpsert {
+	u.SetExcluded(productoptionvalue.FieldSwatchImageID)
+	return u
+}
+
+// ClearSwatchImageID clears the value of the "swatch_image_id" field.
+func (u *ProductOptionValueUpsert) ClearSwatchImageID() *ProductOptionValueUpsert {
+	u.SetNull(productoptionvalue.FieldSwatchImageID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -345,6 +441,48 @@ func (u *ProductOptionValueUpsertOne) SetOptionID(v int) *ProductOptionValueUpse
 func (u *ProductOptionValueUpsertOne) UpdateOptionID() *ProductOptionValueUpsertOne {
 	return u.Update(func(s *ProductOptionValueUpsert) {
 		s.UpdateOptionID()
+	})
+}
+
+// SetSwatchColor sets the "swatch_color" field.
+func (u *ProductOptionValueUpsertOne) SetSwatchColor(v string) *ProductOptionValueUpsertOne {
+	return u.Update(func(s *ProductOptionValueUpsert) {
+		s.SetSwatchColor(v)
+	})
+}
+
+// UpdateSwatchColor sets the "swatch_color" field to the value that was provided on create.
+func (u *ProductOptionValueUpsertOne) UpdateSwatchColor() *ProductOptionValueUpsertOne {
+	return u.Update(func(s *ProductOptionValueUpsert) {
+		s.UpdateSwatchColor()
+	})
+}
+
+// ClearSwatchColor clears the value of the "swatch_color" field.
+func (u *ProductOptionValueUpsertOne) ClearSwatchColor() *ProductOptionValueUpsertOne {
+	return u.Update(func(s *ProductOptionValueUpsert) {
+		s.ClearSwatchColor()
+	})
+}
+
+// SetSwatchImageID sets the "swatch_image_id" field.
+func (u *ProductOptionValueUpsertOne) SetSwatchImageID(v int) *ProductOptionValueUpsertOne {
+	return u.Update(func(s *ProductOptionValueUpsert) {
+		s.SetSwatchImageID(v)
+	})
+}
+
+// UpdateSwatchImageID sets the "swatch_image_id" field to the value that was provided on create.
+func (u *ProductOptionValueUpsertOne) UpdateSwatchImageID() *ProductOptionValueUpsertOne {
+	return u.Update(func(s *ProductOptionValueUpsert) {
+		s.UpdateSwatchImageID()
+	})
+}
+
+// ClearSwatchImageID clears the value of the "swatch_image_id" field.
+func (u *ProductOptionValueUpsertOne) ClearSwatchImageID() *ProductOptionValueUpsertOne {
+	return u.Update(func(s *ProductOptionValueUpsert) {
+		s.ClearSwatchImageID()
 	})
 }
 
@@ -598,6 +736,48 @@ func (u *ProductOptionValueUpsertBulk) SetOptionID(v int) *ProductOptionValueUps
 func (u *ProductOptionValueUpsertBulk) UpdateOptionID() *ProductOptionValueUpsertBulk {
 	return u.Update(func(s *ProductOptionValueUpsert) {
 		s.UpdateOptionID()
+	})
+}
+
+// SetSwatchColor sets the "swatch_color" field.
+func (u *ProductOptionValueUpsertBulk) SetSwatchColor(v string) *ProductOptionValueUpsertBulk {
+	return u.Update(func(s *ProductOptionValueUpsert) {
+		s.SetSwatchColor(v)
+	})
+}
+
+// UpdateSwatchColor sets the "swatch_color" field to the value that was provided on create.
+func (u *ProductOptionValueUpsertBulk) UpdateSwatchColor() *ProductOptionValueUpsertBulk {
+	return u.Update(func(s *ProductOptionValueUpsert) {
+		s.UpdateSwatchColor()
+	})
+}
+
+// ClearSwatchColor clears the value of the "swatch_color" field.
+func (u *ProductOptionValueUpsertBulk) ClearSwatchColor() *ProductOptionValueUpsertBulk {
+	return u.Update(func(s *ProductOptionValueUpsert) {
+		s.ClearSwatchColor()
+	})
+}
+
+// SetSwatchImageID sets the "swatch_image_id" field.
+func (u *ProductOptionValueUpsertBulk) SetSwatchImageID(v int) *ProductOptionValueUpsertBulk {
+	return u.Update(func(s *ProductOptionValueUpsert) {
+		s.SetSwatchImageID(v)
+	})
+}
+
+// UpdateSwatchImageID sets the "swatch_image_id" field to the value that was provided on create.
+func (u *ProductOptionValueUpsertBulk) UpdateSwatchImageID() *ProductOptionValueUpsertBulk {
+	return u.Update(func(s *ProductOptionValueUpsert) {
+		s.UpdateSwatchImageID()
+	})
+}
+
+// ClearSwatchImageID clears the value of the "swatch_image_id" field.
+func (u *ProductOptionValueUpsertBulk) ClearSwatchImageID() *ProductOptionValueUpsertBulk {
+	return u.Update(func(s *ProductOptionValueUpsert) {
+		s.ClearSwatchImageID()
 	})
 }
 

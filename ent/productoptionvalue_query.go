@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"storefront/ent/predicate"
+	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 
@@ -20,13 +21,14 @@ import (
 // ProductOptionValueQuery is the builder for querying ProductOptionValue entities.
 type ProductOptionValueQuery struct {
 	config
-	ctx        *QueryContext
-	order      []productoptionvalue.OrderOption
-	inters     []Interceptor
-	predicates []predicate.ProductOptionValue
-	withOption *ProductOptionQuery
-	loadTotal  []func(context.Context, []*ProductOptionValue) error
-	modifiers  []func(*sql.Selector)
+	ctx             *QueryContext
+	order           []productoptionvalue.OrderOption
+	inters          []Interceptor
+	predicates      []predicate.ProductOptionValue
+	withOption      *ProductOptionQuery
+	withSwatchImage *ProductImageQuery
+	loadTotal       []func(context.Context, []*ProductOptionValue) error
+	modifiers       []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -78,6 +80,28 @@ func (_q *ProductOptionValueQuery) QueryOption() *ProductOptionQuery {
 			sqlgraph.From(productoptionvalue.Table, productoptionvalue.FieldID, selector),
 			sqlgraph.To(productoption.Table, productoption.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, productoptionvalue.OptionTable, productoptionvalue.OptionColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySwatchImage chains the current query on the "swatch_image" edge.
+func (_q *ProductOptionValueQuery) QuerySwatchImage() *ProductImageQuery {
+	query := (&ProductImageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(productoptionvalue.Table, productoptionvalue.FieldID, selector),
+			sqlgraph.To(productimage.Table, productimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, productoptionvalue.SwatchImageTable, productoptionvalue.SwatchImageColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -272,12 +296,13 @@ func (_q *ProductOptionValueQuery) Clone() *ProductOptionValueQuery {
 		return nil
 	}
 	return &ProductOptionValueQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]productoptionvalue.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.ProductOptionValue{}, _q.predicates...),
-		withOption: _q.withOption.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]productoptionvalue.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.ProductOptionValue{}, _q.predicates...),
+		withOption:      _q.withOption.Clone(),
+		withSwatchImage: _q.withSwatchImage.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -293,6 +318,17 @@ func (_q *ProductOptionValueQuery) WithOption(opts ...func(*ProductOptionQuery))
 		opt(query)
 	}
 	_q.withOption = query
+	return _q
+}
+
+// WithSwatchImage tells the query-builder to eager-load the nodes that are connected to
+// the "swatch_image" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProductOptionValueQuery) WithSwatchImage(opts ...func(*ProductImageQuery)) *ProductOptionValueQuery {
+	query := (&ProductImageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSwatchImage = query
 	return _q
 }
 
@@ -374,8 +410,9 @@ func (_q *ProductOptionValueQuery) sqlAll(ctx context.Context, hooks ...queryHoo
 	var (
 		nodes       = []*ProductOptionValue{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withOption != nil,
+			_q.withSwatchImage != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -402,6 +439,12 @@ func (_q *ProductOptionValueQuery) sqlAll(ctx context.Context, hooks ...queryHoo
 	if query := _q.withOption; query != nil {
 		if err := _q.loadOption(ctx, query, nodes, nil,
 			func(n *ProductOptionValue, e *ProductOption) { n.Edges.Option = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withSwatchImage; query != nil {
+		if err := _q.loadSwatchImage(ctx, query, nodes, nil,
+			func(n *ProductOptionValue, e *ProductImage) { n.Edges.SwatchImage = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -442,6 +485,38 @@ func (_q *ProductOptionValueQuery) loadOption(ctx context.Context, query *Produc
 	}
 	return nil
 }
+func (_q *ProductOptionValueQuery) loadSwatchImage(ctx context.Context, query *ProductImageQuery, nodes []*ProductOptionValue, init func(*ProductOptionValue), assign func(*ProductOptionValue, *ProductImage)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*ProductOptionValue)
+	for i := range nodes {
+		if nodes[i].SwatchImageID == nil {
+			continue
+		}
+		fk := *nodes[i].SwatchImageID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(productimage.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "swatch_image_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *ProductOptionValueQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -473,6 +548,9 @@ func (_q *ProductOptionValueQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withOption != nil {
 			_spec.Node.AddColumnOnce(productoptionvalue.FieldOptionID)
+		}
+		if _q.withSwatchImage != nil {
+			_spec.Node.AddColumnOnce(productoptionvalue.FieldSwatchImageID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

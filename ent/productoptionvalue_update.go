@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"storefront/ent/predicate"
+	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 
@@ -78,9 +79,54 @@ func (_u *ProductOptionValueUpdate) SetNillableOptionID(v *int) *ProductOptionVa
 	return _u
 }
 
+// SetSwatchColor sets the "swatch_color" field.
+func (_u *ProductOptionValueUpdate) SetSwatchColor(v string) *ProductOptionValueUpdate {
+	_u.mutation.SetSwatchColor(v)
+	return _u
+}
+
+// SetNillableSwatchColor sets the "swatch_color" field if the given value is not nil.
+func (_u *ProductOptionValueUpdate) SetNillableSwatchColor(v *string) *ProductOptionValueUpdate {
+	if v != nil {
+		_u.SetSwatchColor(*v)
+	}
+	return _u
+}
+
+// ClearSwatchColor clears the value of the "swatch_color" field.
+func (_u *ProductOptionValueUpdate) ClearSwatchColor() *ProductOptionValueUpdate {
+	_u.mutation.ClearSwatchColor()
+	return _u
+}
+
+// SetSwatchImageID sets the "swatch_image_id" field.
+func (_u *ProductOptionValueUpdate) SetSwatchImageID(v int) *ProductOptionValueUpdate {
+	_u.mutation.SetSwatchImageID(v)
+	return _u
+}
+
+// SetNillableSwatchImageID sets the "swatch_image_id" field if the given value is not nil.
+func (_u *ProductOptionValueUpdate) SetNillableSwatchImageID(v *int) *ProductOptionValueUpdate {
+	if v != nil {
+		_u.SetSwatchImageID(*v)
+	}
+	return _u
+}
+
+// ClearSwatchImageID clears the value of the "swatch_image_id" field.
+func (_u *ProductOptionValueUpdate) ClearSwatchImageID() *ProductOptionValueUpdate {
+	_u.mutation.ClearSwatchImageID()
+	return _u
+}
+
 // SetOption sets the "option" edge to the ProductOption entity.
 func (_u *ProductOptionValueUpdate) SetOption(v *ProductOption) *ProductOptionValueUpdate {
 	return _u.SetOptionID(v.ID)
+}
+
+// SetSwatchImage sets the "swatch_image" edge to the ProductImage entity.
+func (_u *ProductOptionValueUpdate) SetSwatchImage(v *ProductImage) *ProductOptionValueUpdate {
+	return _u.SetSwatchImageID(v.ID)
 }
 
 // Mutation returns the ProductOptionValueMutation object of the builder.
@@ -91,6 +137,12 @@ func (_u *ProductOptionValueUpdate) Mutation() *ProductOptionValueMutation {
 // ClearOption clears the "option" edge to the ProductOption entity.
 func (_u *ProductOptionValueUpdate) ClearOption() *ProductOptionValueUpdate {
 	_u.mutation.ClearOption()
+	return _u
+}
+
+// ClearSwatchImage clears the "swatch_image" edge to the ProductImage entity.
+func (_u *ProductOptionValueUpdate) ClearSwatchImage() *ProductOptionValueUpdate {
+	_u.mutation.ClearSwatchImage()
 	return _u
 }
 
@@ -128,6 +180,11 @@ func (_u *ProductOptionValueUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "ProductOptionValue.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SwatchColor(); ok {
+		if err := productoptionvalue.SwatchColorValidator(v); err != nil {
+			return &ValidationError{Name: "swatch_color", err: fmt.Errorf(`ent: validator failed for field "ProductOptionValue.swatch_color": %w`, err)}
+		}
+	}
 	if _u.mutation.OptionCleared() && len(_u.mutation.OptionIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "ProductOptionValue.option"`)
 	}
@@ -161,6 +218,12 @@ func (_u *ProductOptionValueUpdate) sqlSave(ctx context.Context) (_node int, err
 	if value, ok := _u.mutation.AddedPosition(); ok {
 		_spec.AddField(productoptionvalue.FieldPosition, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.SwatchColor(); ok {
+		_spec.SetField(productoptionvalue.FieldSwatchColor, field.TypeString, value)
+	}
+	if _u.mutation.SwatchColorCleared() {
+		_spec.ClearField(productoptionvalue.FieldSwatchColor, field.TypeString)
+	}
 	if _u.mutation.OptionCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -183,6 +246,35 @@ func (_u *ProductOptionValueUpdate) sqlSave(ctx context.Context) (_node int, err
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(productoption.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SwatchImageCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   productoptionvalue.SwatchImageTable,
+			Columns: []string{productoptionvalue.SwatchImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(productimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SwatchImageIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   productoptionvalue.SwatchImageTable,
+			Columns: []string{productoptionvalue.SwatchImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(productimage.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -261,9 +353,54 @@ func (_u *ProductOptionValueUpdateOne) SetNillableOptionID(v *int) *ProductOptio
 	return _u
 }
 
+// SetSwatchColor sets the "swatch_color" field.
+func (_u *ProductOptionValueUpdateOne) SetSwatchColor(v string) *ProductOptionValueUpdateOne {
+	_u.mutation.SetSwatchColor(v)
+	return _u
+}
+
+// SetNillableSwatchColor sets the "swatch_color" field if the given value is not nil.
+func (_u *ProductOptionValueUpdateOne) SetNillableSwatchColor(v *string) *ProductOptionValueUpdateOne {
+	if v != nil {
+		_u.SetSwatchColor(*v)
+	}
+	return _u
+}
+
+// ClearSwatchColor clears the value of the "swatch_color" field.
+func (_u *ProductOptionValueUpdateOne) ClearSwatchColor() *ProductOptionValueUpdateOne {
+	_u.mutation.ClearSwatchColor()
+	return _u
+}
+
+// SetSwatchImageID sets the "swatch_image_id" field.
+func (_u *ProductOptionValueUpdateOne) SetSwatchImageID(v int) *ProductOptionValueUpdateOne {
+	_u.mutation.SetSwatchImageID(v)
+	return _u
+}
+
+// SetNillableSwatchImageID sets the "swatch_image_id" field if the given value is not nil.
+func (_u *ProductOptionValueUpdateOne) SetNillableSwatchImageID(v *int) *ProductOptionValueUpdateOne {
+	if v != nil {
+		_u.SetSwatchImageID(*v)
+	}
+	return _u
+}
+
+// ClearSwatchImageID clears the value of the "swatch_image_id" field.
+func (_u *ProductOptionValueUpdateOne) ClearSwatchImageID() *ProductOptionValueUpdateOne {
+	_u.mutation.ClearSwatchImageID()
+	return _u
+}
+
 // SetOption sets the "option" edge to the ProductOption entity.
 func (_u *ProductOptionValueUpdateOne) SetOption(v *ProductOption) *ProductOptionValueUpdateOne {
 	return _u.SetOptionID(v.ID)
+}
+
+// SetSwatchImage sets the "swatch_image" edge to the ProductImage entity.
+func (_u *ProductOptionValueUpdateOne) SetSwatchImage(v *ProductImage) *ProductOptionValueUpdateOne {
+	return _u.SetSwatchImageID(v.ID)
 }
 
 // Mutation returns the ProductOptionValueMutation object of the builder.
@@ -274,6 +411,12 @@ func (_u *ProductOptionValueUpdateOne) Mutation() *ProductOptionValueMutation {
 // ClearOption clears the "option" edge to the ProductOption entity.
 func (_u *ProductOptionValueUpdateOne) ClearOption() *ProductOptionValueUpdateOne {
 	_u.mutation.ClearOption()
+	return _u
+}
+
+// ClearSwatchImage clears the "swatch_image" edge to the ProductImage entity.
+func (_u *ProductOptionValueUpdateOne) ClearSwatchImage() *ProductOptionValueUpdateOne {
+	_u.mutation.ClearSwatchImage()
 	return _u
 }
 
@@ -322,6 +465,11 @@ func (_u *ProductOptionValueUpdateOne) check() error {
 	if v, ok := _u.mutation.Name(); ok {
 		if err := productoptionvalue.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "ProductOptionValue.name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SwatchColor(); ok {
+		if err := productoptionvalue.SwatchColorValidator(v); err != nil {
+			return &ValidationError{Name: "swatch_color", err: fmt.Errorf(`ent: validator failed for field "ProductOptionValue.swatch_color": %w`, err)}
 		}
 	}
 	if _u.mutation.OptionCleared() && len(_u.mutation.OptionIDs()) > 0 {
@@ -374,6 +522,12 @@ func (_u *ProductOptionValueUpdateOne) sqlSave(ctx context.Context) (_node *Prod
 	if value, ok := _u.mutation.AddedPosition(); ok {
 		_spec.AddField(productoptionvalue.FieldPosition, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.SwatchColor(); ok {
+		_spec.SetField(productoptionvalue.FieldSwatchColor, field.TypeString, value)
+	}
+	if _u.mutation.SwatchColorCleared() {
+		_spec.ClearField(productoptionvalue.FieldSwatchColor, field.TypeString)
+	}
 	if _u.mutation.OptionCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -396,6 +550,35 @@ func (_u *ProductOptionValueUpdateOne) sqlSave(ctx context.Context) (_node *Prod
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(productoption.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SwatchImageCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   productoptionvalue.SwatchImageTable,
+			Columns: []string{productoptionvalue.SwatchImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(productimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SwatchImageIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   productoptionvalue.SwatchImageTable,
+			Columns: []string{productoptionvalue.SwatchImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(productimage.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -4,12 +4,16 @@ package ent
 
 import (
 	"storefront/ent/apikey"
+	"storefront/ent/article"
 	"storefront/ent/auditevent"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -34,7 +38,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 	"time"
 )
 
@@ -87,6 +93,75 @@ func init() {
 	apikeyDescScopes := apikeyFields[3].Descriptor()
 	// apikey.DefaultScopes holds the default value on creation for the scopes field.
 	apikey.DefaultScopes = apikeyDescScopes.Default.([]string)
+	articleMixin := schema.Article{}.Mixin()
+	articleMixinFields0 := articleMixin[0].Fields()
+	_ = articleMixinFields0
+	articleFields := schema.Article{}.Fields()
+	_ = articleFields
+	// articleDescCreatedAt is the schema descriptor for created_at field.
+	articleDescCreatedAt := articleMixinFields0[0].Descriptor()
+	// article.DefaultCreatedAt holds the default value on creation for the created_at field.
+	article.DefaultCreatedAt = articleDescCreatedAt.Default.(func() time.Time)
+	// articleDescUpdatedAt is the schema descriptor for updated_at field.
+	articleDescUpdatedAt := articleMixinFields0[1].Descriptor()
+	// article.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	article.DefaultUpdatedAt = articleDescUpdatedAt.Default.(func() time.Time)
+	// article.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	article.UpdateDefaultUpdatedAt = articleDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// articleDescHandle is the schema descriptor for handle field.
+	articleDescHandle := articleFields[1].Descriptor()
+	// article.HandleValidator is a validator for the "handle" field. It is called by the builders before save.
+	article.HandleValidator = func() func(string) error {
+		validators := articleDescHandle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(handle string) error {
+			for _, fn := range fns {
+				if err := fn(handle); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// articleDescTitle is the schema descriptor for title field.
+	articleDescTitle := articleFields[2].Descriptor()
+	// article.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	article.TitleValidator = func() func(string) error {
+		validators := articleDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// articleDescContentHTML is the schema descriptor for content_html field.
+	articleDescContentHTML := articleFields[3].Descriptor()
+	// article.DefaultContentHTML holds the default value on creation for the content_html field.
+	article.DefaultContentHTML = articleDescContentHTML.Default.(string)
+	// articleDescAuthorName is the schema descriptor for author_name field.
+	articleDescAuthorName := articleFields[5].Descriptor()
+	// article.DefaultAuthorName holds the default value on creation for the author_name field.
+	article.DefaultAuthorName = articleDescAuthorName.Default.(string)
+	// article.AuthorNameValidator is a validator for the "author_name" field. It is called by the builders before save.
+	article.AuthorNameValidator = articleDescAuthorName.Validators[0].(func(string) error)
+	// articleDescTags is the schema descriptor for tags field.
+	articleDescTags := articleFields[6].Descriptor()
+	// article.DefaultTags holds the default value on creation for the tags field.
+	article.DefaultTags = articleDescTags.Default.([]string)
+	// articleDescPublished is the schema descriptor for published field.
+	articleDescPublished := articleFields[10].Descriptor()
+	// article.DefaultPublished holds the default value on creation for the published field.
+	article.DefaultPublished = articleDescPublished.Default.(bool)
 	auditeventFields := schema.AuditEvent{}.Fields()
 	_ = auditeventFields
 	// auditeventDescCreatedAt is the schema descriptor for created_at field.
@@ -101,6 +176,57 @@ func init() {
 	auditeventDescRequestID := auditeventFields[6].Descriptor()
 	// auditevent.DefaultRequestID holds the default value on creation for the request_id field.
 	auditevent.DefaultRequestID = auditeventDescRequestID.Default.(string)
+	blogMixin := schema.Blog{}.Mixin()
+	blogMixinFields0 := blogMixin[0].Fields()
+	_ = blogMixinFields0
+	blogFields := schema.Blog{}.Fields()
+	_ = blogFields
+	// blogDescCreatedAt is the schema descriptor for created_at field.
+	blogDescCreatedAt := blogMixinFields0[0].Descriptor()
+	// blog.DefaultCreatedAt holds the default value on creation for the created_at field.
+	blog.DefaultCreatedAt = blogDescCreatedAt.Default.(func() time.Time)
+	// blogDescUpdatedAt is the schema descriptor for updated_at field.
+	blogDescUpdatedAt := blogMixinFields0[1].Descriptor()
+	// blog.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	blog.DefaultUpdatedAt = blogDescUpdatedAt.Default.(func() time.Time)
+	// blog.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	blog.UpdateDefaultUpdatedAt = blogDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// blogDescHandle is the schema descriptor for handle field.
+	blogDescHandle := blogFields[0].Descriptor()
+	// blog.HandleValidator is a validator for the "handle" field. It is called by the builders before save.
+	blog.HandleValidator = func() func(string) error {
+		validators := blogDescHandle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(handle string) error {
+			for _, fn := range fns {
+				if err := fn(handle); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// blogDescTitle is the schema descriptor for title field.
+	blogDescTitle := blogFields[1].Descriptor()
+	// blog.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	blog.TitleValidator = func() func(string) error {
+		validators := blogDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	cartMixin := schema.Cart{}.Mixin()
 	cartMixinFields0 := cartMixin[0].Fields()
 	_ = cartMixinFields0
@@ -147,6 +273,75 @@ func init() {
 	cartlineDescAttributesKey := cartlineFields[4].Descriptor()
 	// cartline.DefaultAttributesKey holds the default value on creation for the attributes_key field.
 	cartline.DefaultAttributesKey = cartlineDescAttributesKey.Default.(string)
+	cartmetafieldMixin := schema.CartMetafield{}.Mixin()
+	cartmetafieldMixinFields0 := cartmetafieldMixin[0].Fields()
+	_ = cartmetafieldMixinFields0
+	cartmetafieldFields := schema.CartMetafield{}.Fields()
+	_ = cartmetafieldFields
+	// cartmetafieldDescCreatedAt is the schema descriptor for created_at field.
+	cartmetafieldDescCreatedAt := cartmetafieldMixinFields0[0].Descriptor()
+	// cartmetafield.DefaultCreatedAt holds the default value on creation for the created_at field.
+	cartmetafield.DefaultCreatedAt = cartmetafieldDescCreatedAt.Default.(func() time.Time)
+	// cartmetafieldDescUpdatedAt is the schema descriptor for updated_at field.
+	cartmetafieldDescUpdatedAt := cartmetafieldMixinFields0[1].Descriptor()
+	// cartmetafield.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	cartmetafield.DefaultUpdatedAt = cartmetafieldDescUpdatedAt.Default.(func() time.Time)
+	// cartmetafield.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	cartmetafield.UpdateDefaultUpdatedAt = cartmetafieldDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// cartmetafieldDescNamespace is the schema descriptor for namespace field.
+	cartmetafieldDescNamespace := cartmetafieldFields[1].Descriptor()
+	// cartmetafield.NamespaceValidator is a validator for the "namespace" field. It is called by the builders before save.
+	cartmetafield.NamespaceValidator = func() func(string) error {
+		validators := cartmetafieldDescNamespace.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(namespace string) error {
+			for _, fn := range fns {
+				if err := fn(namespace); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// cartmetafieldDescKey is the schema descriptor for key field.
+	cartmetafieldDescKey := cartmetafieldFields[2].Descriptor()
+	// cartmetafield.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	cartmetafield.KeyValidator = func() func(string) error {
+		validators := cartmetafieldDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// cartmetafieldDescType is the schema descriptor for type field.
+	cartmetafieldDescType := cartmetafieldFields[3].Descriptor()
+	// cartmetafield.TypeValidator is a validator for the "type" field. It is called by the builders before save.
+	cartmetafield.TypeValidator = func() func(string) error {
+		validators := cartmetafieldDescType.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(_type string) error {
+			for _, fn := range fns {
+				if err := fn(_type); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	collectionMixin := schema.Collection{}.Mixin()
 	collectionMixinFields0 := collectionMixin[0].Fields()
 	_ = collectionMixinFields0
@@ -259,6 +454,51 @@ func init() {
 	completionattemptDescCartToken := completionattemptFields[2].Descriptor()
 	// completionattempt.CartTokenValidator is a validator for the "cart_token" field. It is called by the builders before save.
 	completionattempt.CartTokenValidator = completionattemptDescCartToken.Validators[0].(func(string) error)
+	contentimageMixin := schema.ContentImage{}.Mixin()
+	contentimageMixinFields0 := contentimageMixin[0].Fields()
+	_ = contentimageMixinFields0
+	contentimageFields := schema.ContentImage{}.Fields()
+	_ = contentimageFields
+	// contentimageDescCreatedAt is the schema descriptor for created_at field.
+	contentimageDescCreatedAt := contentimageMixinFields0[0].Descriptor()
+	// contentimage.DefaultCreatedAt holds the default value on creation for the created_at field.
+	contentimage.DefaultCreatedAt = contentimageDescCreatedAt.Default.(func() time.Time)
+	// contentimageDescUpdatedAt is the schema descriptor for updated_at field.
+	contentimageDescUpdatedAt := contentimageMixinFields0[1].Descriptor()
+	// contentimage.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	contentimage.DefaultUpdatedAt = contentimageDescUpdatedAt.Default.(func() time.Time)
+	// contentimage.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	contentimage.UpdateDefaultUpdatedAt = contentimageDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// contentimageDescURL is the schema descriptor for url field.
+	contentimageDescURL := contentimageFields[0].Descriptor()
+	// contentimage.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	contentimage.URLValidator = func() func(string) error {
+		validators := contentimageDescURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(url string) error {
+			for _, fn := range fns {
+				if err := fn(url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// contentimageDescAltText is the schema descriptor for alt_text field.
+	contentimageDescAltText := contentimageFields[1].Descriptor()
+	// contentimage.AltTextValidator is a validator for the "alt_text" field. It is called by the builders before save.
+	contentimage.AltTextValidator = contentimageDescAltText.Validators[0].(func(string) error)
+	// contentimageDescWidth is the schema descriptor for width field.
+	contentimageDescWidth := contentimageFields[2].Descriptor()
+	// contentimage.WidthValidator is a validator for the "width" field. It is called by the builders before save.
+	contentimage.WidthValidator = contentimageDescWidth.Validators[0].(func(int) error)
+	// contentimageDescHeight is the schema descriptor for height field.
+	contentimageDescHeight := contentimageFields[3].Descriptor()
+	// contentimage.HeightValidator is a validator for the "height" field. It is called by the builders before save.
+	contentimage.HeightValidator = contentimageDescHeight.Validators[0].(func(int) error)
 	counterFields := schema.Counter{}.Fields()
 	_ = counterFields
 	// counterDescName is the schema descriptor for name field.
@@ -914,6 +1154,10 @@ func init() {
 	productoptionvalueDescPosition := productoptionvalueFields[1].Descriptor()
 	// productoptionvalue.DefaultPosition holds the default value on creation for the position field.
 	productoptionvalue.DefaultPosition = productoptionvalueDescPosition.Default.(int)
+	// productoptionvalueDescSwatchColor is the schema descriptor for swatch_color field.
+	productoptionvalueDescSwatchColor := productoptionvalueFields[3].Descriptor()
+	// productoptionvalue.SwatchColorValidator is a validator for the "swatch_color" field. It is called by the builders before save.
+	productoptionvalue.SwatchColorValidator = productoptionvalueDescSwatchColor.Validators[0].(func(string) error)
 	productvariantMixin := schema.ProductVariant{}.Mixin()
 	productvariantMixinFields0 := productvariantMixin[0].Fields()
 	_ = productvariantMixinFields0
@@ -1122,14 +1366,79 @@ func init() {
 	shopDescTaxesIncluded := shopFields[7].Descriptor()
 	// shop.DefaultTaxesIncluded holds the default value on creation for the taxes_included field.
 	shop.DefaultTaxesIncluded = shopDescTaxesIncluded.Default.(bool)
+	// shopDescLanguageCode is the schema descriptor for language_code field.
+	shopDescLanguageCode := shopFields[8].Descriptor()
+	// shop.DefaultLanguageCode holds the default value on creation for the language_code field.
+	shop.DefaultLanguageCode = shopDescLanguageCode.Default.(string)
+	// shop.LanguageCodeValidator is a validator for the "language_code" field. It is called by the builders before save.
+	shop.LanguageCodeValidator = func() func(string) error {
+		validators := shopDescLanguageCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(language_code string) error {
+			for _, fn := range fns {
+				if err := fn(language_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// shopDescBrandSlogan is the schema descriptor for brand_slogan field.
+	shopDescBrandSlogan := shopFields[9].Descriptor()
+	// shop.BrandSloganValidator is a validator for the "brand_slogan" field. It is called by the builders before save.
+	shop.BrandSloganValidator = shopDescBrandSlogan.Validators[0].(func(string) error)
+	// shopDescBrandShortDescription is the schema descriptor for brand_short_description field.
+	shopDescBrandShortDescription := shopFields[10].Descriptor()
+	// shop.BrandShortDescriptionValidator is a validator for the "brand_short_description" field. It is called by the builders before save.
+	shop.BrandShortDescriptionValidator = shopDescBrandShortDescription.Validators[0].(func(string) error)
 	// shopDescAcceptedCardBrands is the schema descriptor for accepted_card_brands field.
-	shopDescAcceptedCardBrands := shopFields[8].Descriptor()
+	shopDescAcceptedCardBrands := shopFields[15].Descriptor()
 	// shop.DefaultAcceptedCardBrands holds the default value on creation for the accepted_card_brands field.
 	shop.DefaultAcceptedCardBrands = shopDescAcceptedCardBrands.Default.([]string)
 	// shopDescContactEmail is the schema descriptor for contact_email field.
-	shopDescContactEmail := shopFields[9].Descriptor()
+	shopDescContactEmail := shopFields[16].Descriptor()
 	// shop.ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
 	shop.ContactEmailValidator = shopDescContactEmail.Validators[0].(func(string) error)
+	shoppolicyMixin := schema.ShopPolicy{}.Mixin()
+	shoppolicyMixinFields0 := shoppolicyMixin[0].Fields()
+	_ = shoppolicyMixinFields0
+	shoppolicyFields := schema.ShopPolicy{}.Fields()
+	_ = shoppolicyFields
+	// shoppolicyDescCreatedAt is the schema descriptor for created_at field.
+	shoppolicyDescCreatedAt := shoppolicyMixinFields0[0].Descriptor()
+	// shoppolicy.DefaultCreatedAt holds the default value on creation for the created_at field.
+	shoppolicy.DefaultCreatedAt = shoppolicyDescCreatedAt.Default.(func() time.Time)
+	// shoppolicyDescUpdatedAt is the schema descriptor for updated_at field.
+	shoppolicyDescUpdatedAt := shoppolicyMixinFields0[1].Descriptor()
+	// shoppolicy.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	shoppolicy.DefaultUpdatedAt = shoppolicyDescUpdatedAt.Default.(func() time.Time)
+	// shoppolicy.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	shoppolicy.UpdateDefaultUpdatedAt = shoppolicyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// shoppolicyDescTitle is the schema descriptor for title field.
+	shoppolicyDescTitle := shoppolicyFields[1].Descriptor()
+	// shoppolicy.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	shoppolicy.TitleValidator = func() func(string) error {
+		validators := shoppolicyDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// shoppolicyDescBody is the schema descriptor for body field.
+	shoppolicyDescBody := shoppolicyFields[2].Descriptor()
+	// shoppolicy.DefaultBody holds the default value on creation for the body field.
+	shoppolicy.DefaultBody = shoppolicyDescBody.Default.(string)
 	taxrateFields := schema.TaxRate{}.Fields()
 	_ = taxrateFields
 	// taxrateDescCountryCode is the schema descriptor for country_code field.
@@ -1176,4 +1485,55 @@ func init() {
 	taxrateDescAppliesToShipping := taxrateFields[4].Descriptor()
 	// taxrate.DefaultAppliesToShipping holds the default value on creation for the applies_to_shipping field.
 	taxrate.DefaultAppliesToShipping = taxrateDescAppliesToShipping.Default.(bool)
+	urlredirectMixin := schema.UrlRedirect{}.Mixin()
+	urlredirectMixinFields0 := urlredirectMixin[0].Fields()
+	_ = urlredirectMixinFields0
+	urlredirectFields := schema.UrlRedirect{}.Fields()
+	_ = urlredirectFields
+	// urlredirectDescCreatedAt is the schema descriptor for created_at field.
+	urlredirectDescCreatedAt := urlredirectMixinFields0[0].Descriptor()
+	// urlredirect.DefaultCreatedAt holds the default value on creation for the created_at field.
+	urlredirect.DefaultCreatedAt = urlredirectDescCreatedAt.Default.(func() time.Time)
+	// urlredirectDescUpdatedAt is the schema descriptor for updated_at field.
+	urlredirectDescUpdatedAt := urlredirectMixinFields0[1].Descriptor()
+	// urlredirect.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	urlredirect.DefaultUpdatedAt = urlredirectDescUpdatedAt.Default.(func() time.Time)
+	// urlredirect.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	urlredirect.UpdateDefaultUpdatedAt = urlredirectDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// urlredirectDescPath is the schema descriptor for path field.
+	urlredirectDescPath := urlredirectFields[0].Descriptor()
+	// urlredirect.PathValidator is a validator for the "path" field. It is called by the builders before save.
+	urlredirect.PathValidator = func() func(string) error {
+		validators := urlredirectDescPath.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(_path string) error {
+			for _, fn := range fns {
+				if err := fn(_path); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// urlredirectDescTarget is the schema descriptor for target field.
+	urlredirectDescTarget := urlredirectFields[1].Descriptor()
+	// urlredirect.TargetValidator is a validator for the "target" field. It is called by the builders before save.
+	urlredirect.TargetValidator = func() func(string) error {
+		validators := urlredirectDescTarget.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(target string) error {
+			for _, fn := range fns {
+				if err := fn(target); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 }

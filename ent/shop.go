@@ -5,6 +5,8 @@ package ent
 import (
 	"encoding/json"
 	"fmt"
+	"storefront/ent/contentimage"
+	"storefront/ent/schema"
 	"storefront/ent/shop"
 	"strings"
 	"time"
@@ -38,19 +40,74 @@ type Shop struct {
 	PrimaryDomain *string `json:"primary_domain,omitempty"`
 	// Prices include tax (VAT style) rather than tax being added on top.
 	TaxesIncluded bool `json:"taxes_included,omitempty"`
+	// Language of the shop's own texts, as a Storefront API LanguageCode (EN, DE, PT_BR, …).
+	LanguageCode string `json:"language_code,omitempty"`
+	// The brand's slogan.
+	BrandSlogan *string `json:"brand_slogan,omitempty"`
+	// A short description of the brand.
+	BrandShortDescription *string `json:"brand_short_description,omitempty"`
+	// The brand's colour palette.
+	BrandColors schema.BrandColors `json:"brand_colors,omitempty"`
+	// BrandLogoID holds the value of the "brand_logo_id" field.
+	BrandLogoID *int `json:"brand_logo_id,omitempty"`
+	// BrandSquareLogoID holds the value of the "brand_square_logo_id" field.
+	BrandSquareLogoID *int `json:"brand_square_logo_id,omitempty"`
+	// BrandCoverImageID holds the value of the "brand_cover_image_id" field.
+	BrandCoverImageID *int `json:"brand_cover_image_id,omitempty"`
 	// AcceptedCardBrands holds the value of the "accepted_card_brands" field.
 	AcceptedCardBrands []string `json:"accepted_card_brands,omitempty"`
 	// Where customers write to the shop.
 	ContactEmail *string `json:"contact_email,omitempty"`
-	// Privacy policy text (HTML).
-	PrivacyPolicy *string `json:"privacy_policy,omitempty"`
-	// Refund policy text (HTML).
-	RefundPolicy *string `json:"refund_policy,omitempty"`
-	// Shipping policy text (HTML).
-	ShippingPolicy *string `json:"shipping_policy,omitempty"`
-	// Terms of service text (HTML).
-	TermsOfService *string `json:"terms_of_service,omitempty"`
-	selectValues   sql.SelectValues
+	// Edges holds the relations/edges for other nodes in the graph.
+	// The values are being populated by the ShopQuery when eager-loading is set.
+	Edges        ShopEdges `json:"edges"`
+	selectValues sql.SelectValues
+}
+
+// ShopEdges holds the relations/edges for other nodes in the graph.
+type ShopEdges struct {
+	// The brand's logo.
+	BrandLogo *ContentImage `json:"brand_logo,omitempty"`
+	// The brand's logo for square spaces.
+	BrandSquareLogo *ContentImage `json:"brand_square_logo,omitempty"`
+	// The brand's cover image.
+	BrandCoverImage *ContentImage `json:"brand_cover_image,omitempty"`
+	// loadedTypes holds the information for reporting if a
+	// type was loaded (or requested) in eager-loading or not.
+	loadedTypes [3]bool
+}
+
+// BrandLogoOrErr returns the BrandLogo value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ShopEdges) BrandLogoOrErr() (*ContentImage, error) {
+	if e.BrandLogo != nil {
+		return e.BrandLogo, nil
+	} else if e.loadedTypes[0] {
+		return nil, &NotFoundError{label: contentimage.Label}
+	}
+	return nil, &NotLoadedError{edge: "brand_logo"}
+}
+
+// BrandSquareLogoOrErr returns the BrandSquareLogo value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ShopEdges) BrandSquareLogoOrErr() (*ContentImage, error) {
+	if e.BrandSquareLogo != nil {
+		return e.BrandSquareLogo, nil
+	} else if e.loadedTypes[1] {
+		return nil, &NotFoundError{label: contentimage.Label}
+	}
+	return nil, &NotLoadedError{edge: "brand_square_logo"}
+}
+
+// BrandCoverImageOrErr returns the BrandCoverImage value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ShopEdges) BrandCoverImageOrErr() (*ContentImage, error) {
+	if e.BrandCoverImage != nil {
+		return e.BrandCoverImage, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: contentimage.Label}
+	}
+	return nil, &NotLoadedError{edge: "brand_cover_image"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -58,13 +115,13 @@ func (*Shop) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case shop.FieldShipsToCountries, shop.FieldAcceptedCardBrands:
+		case shop.FieldShipsToCountries, shop.FieldBrandColors, shop.FieldAcceptedCardBrands:
 			values[i] = new([]byte)
 		case shop.FieldTaxesIncluded:
 			values[i] = new(sql.NullBool)
-		case shop.FieldID:
+		case shop.FieldID, shop.FieldBrandLogoID, shop.FieldBrandSquareLogoID, shop.FieldBrandCoverImageID:
 			values[i] = new(sql.NullInt64)
-		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain, shop.FieldContactEmail, shop.FieldPrivacyPolicy, shop.FieldRefundPolicy, shop.FieldShippingPolicy, shop.FieldTermsOfService:
+		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain, shop.FieldLanguageCode, shop.FieldBrandSlogan, shop.FieldBrandShortDescription, shop.FieldContactEmail:
 			values[i] = new(sql.NullString)
 		case shop.FieldCreatedAt, shop.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -153,6 +210,55 @@ func (_m *Shop) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TaxesIncluded = value.Bool
 			}
+		case shop.FieldLanguageCode:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field language_code", values[i])
+			} else if value.Valid {
+				_m.LanguageCode = value.String
+			}
+		case shop.FieldBrandSlogan:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field brand_slogan", values[i])
+			} else if value.Valid {
+				_m.BrandSlogan = new(string)
+				*_m.BrandSlogan = value.String
+			}
+		case shop.FieldBrandShortDescription:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field brand_short_description", values[i])
+			} else if value.Valid {
+				_m.BrandShortDescription = new(string)
+				*_m.BrandShortDescription = value.String
+			}
+		case shop.FieldBrandColors:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field brand_colors", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.BrandColors); err != nil {
+					return fmt.Errorf("unmarshal field brand_colors: %w", err)
+				}
+			}
+		case shop.FieldBrandLogoID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field brand_logo_id", values[i])
+			} else if value.Valid {
+				_m.BrandLogoID = new(int)
+				*_m.BrandLogoID = int(value.Int64)
+			}
+		case shop.FieldBrandSquareLogoID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field brand_square_logo_id", values[i])
+			} else if value.Valid {
+				_m.BrandSquareLogoID = new(int)
+				*_m.BrandSquareLogoID = int(value.Int64)
+			}
+		case shop.FieldBrandCoverImageID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field brand_cover_image_id", values[i])
+			} else if value.Valid {
+				_m.BrandCoverImageID = new(int)
+				*_m.BrandCoverImageID = int(value.Int64)
+			}
 		case shop.FieldAcceptedCardBrands:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field accepted_card_brands", values[i])
@@ -168,34 +274,6 @@ func (_m *Shop) assignValues(columns []string, values []any) error {
 				_m.ContactEmail = new(string)
 				*_m.ContactEmail = value.String
 			}
-		case shop.FieldPrivacyPolicy:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field privacy_policy", values[i])
-			} else if value.Valid {
-				_m.PrivacyPolicy = new(string)
-				*_m.PrivacyPolicy = value.String
-			}
-		case shop.FieldRefundPolicy:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field refund_policy", values[i])
-			} else if value.Valid {
-				_m.RefundPolicy = new(string)
-				*_m.RefundPolicy = value.String
-			}
-		case shop.FieldShippingPolicy:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field shipping_policy", values[i])
-			} else if value.Valid {
-				_m.ShippingPolicy = new(string)
-				*_m.ShippingPolicy = value.String
-			}
-		case shop.FieldTermsOfService:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field terms_of_service", values[i])
-			} else if value.Valid {
-				_m.TermsOfService = new(string)
-				*_m.TermsOfService = value.String
-			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -207,6 +285,21 @@ func (_m *Shop) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *Shop) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
+}
+
+// QueryBrandLogo queries the "brand_logo" edge of the Shop entity.
+func (_m *Shop) QueryBrandLogo() *ContentImageQuery {
+	return NewShopClient(_m.config).QueryBrandLogo(_m)
+}
+
+// QueryBrandSquareLogo queries the "brand_square_logo" edge of the Shop entity.
+func (_m *Shop) QueryBrandSquareLogo() *ContentImageQuery {
+	return NewShopClient(_m.config).QueryBrandSquareLogo(_m)
+}
+
+// QueryBrandCoverImage queries the "brand_cover_image" edge of the Shop entity.
+func (_m *Shop) QueryBrandCoverImage() *ContentImageQuery {
+	return NewShopClient(_m.config).QueryBrandCoverImage(_m)
 }
 
 // Update returns a builder for updating this Shop.
@@ -266,31 +359,42 @@ func (_m *Shop) String() string {
 	builder.WriteString("taxes_included=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TaxesIncluded))
 	builder.WriteString(", ")
+	builder.WriteString("language_code=")
+	builder.WriteString(_m.LanguageCode)
+	builder.WriteString(", ")
+	if v := _m.BrandSlogan; v != nil {
+		builder.WriteString("brand_slogan=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.BrandShortDescription; v != nil {
+		builder.WriteString("brand_short_description=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("brand_colors=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BrandColors))
+	builder.WriteString(", ")
+	if v := _m.BrandLogoID; v != nil {
+		builder.WriteString("brand_logo_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.BrandSquareLogoID; v != nil {
+		builder.WriteString("brand_square_logo_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.BrandCoverImageID; v != nil {
+		builder.WriteString("brand_cover_image_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
 	builder.WriteString("accepted_card_brands=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AcceptedCardBrands))
 	builder.WriteString(", ")
 	if v := _m.ContactEmail; v != nil {
 		builder.WriteString("contact_email=")
-		builder.WriteString(*v)
-	}
-	builder.WriteString(", ")
-	if v := _m.PrivacyPolicy; v != nil {
-		builder.WriteString("privacy_policy=")
-		builder.WriteString(*v)
-	}
-	builder.WriteString(", ")
-	if v := _m.RefundPolicy; v != nil {
-		builder.WriteString("refund_policy=")
-		builder.WriteString(*v)
-	}
-	builder.WriteString(", ")
-	if v := _m.ShippingPolicy; v != nil {
-		builder.WriteString("shipping_policy=")
-		builder.WriteString(*v)
-	}
-	builder.WriteString(", ")
-	if v := _m.TermsOfService; v != nil {
-		builder.WriteString("terms_of_service=")
 		builder.WriteString(*v)
 	}
 	builder.WriteByte(')')

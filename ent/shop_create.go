@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"storefront/ent/contentimage"
+	"storefront/ent/schema"
 	"storefront/ent/shop"
 	"time"
 
@@ -146,6 +148,104 @@ func (_c *ShopCreate) SetNillableTaxesIncluded(v *bool) *ShopCreate {
 	return _c
 }
 
+// SetLanguageCode sets the "language_code" field.
+func (_c *ShopCreate) SetLanguageCode(v string) *ShopCreate {
+	_c.mutation.SetLanguageCode(v)
+	return _c
+}
+
+// SetNillableLanguageCode sets the "language_code" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableLanguageCode(v *string) *ShopCreate {
+	if v != nil {
+		_c.SetLanguageCode(*v)
+	}
+	return _c
+}
+
+// SetBrandSlogan sets the "brand_slogan" field.
+func (_c *ShopCreate) SetBrandSlogan(v string) *ShopCreate {
+	_c.mutation.SetBrandSlogan(v)
+	return _c
+}
+
+// SetNillableBrandSlogan sets the "brand_slogan" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableBrandSlogan(v *string) *ShopCreate {
+	if v != nil {
+		_c.SetBrandSlogan(*v)
+	}
+	return _c
+}
+
+// SetBrandShortDescription sets the "brand_short_description" field.
+func (_c *ShopCreate) SetBrandShortDescription(v string) *ShopCreate {
+	_c.mutation.SetBrandShortDescription(v)
+	return _c
+}
+
+// SetNillableBrandShortDescription sets the "brand_short_description" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableBrandShortDescription(v *string) *ShopCreate {
+	if v != nil {
+		_c.SetBrandShortDescription(*v)
+	}
+	return _c
+}
+
+// SetBrandColors sets the "brand_colors" field.
+func (_c *ShopCreate) SetBrandColors(v schema.BrandColors) *ShopCreate {
+	_c.mutation.SetBrandColors(v)
+	return _c
+}
+
+// SetNillableBrandColors sets the "brand_colors" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableBrandColors(v *schema.BrandColors) *ShopCreate {
+	if v != nil {
+		_c.SetBrandColors(*v)
+	}
+	return _c
+}
+
+// SetBrandLogoID sets the "brand_logo_id" field.
+func (_c *ShopCreate) SetBrandLogoID(v int) *ShopCreate {
+	_c.mutation.SetBrandLogoID(v)
+	return _c
+}
+
+// SetNillableBrandLogoID sets the "brand_logo_id" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableBrandLogoID(v *int) *ShopCreate {
+	if v != nil {
+		_c.SetBrandLogoID(*v)
+	}
+	return _c
+}
+
+// SetBrandSquareLogoID sets the "brand_square_logo_id" field.
+func (_c *ShopCreate) SetBrandSquareLogoID(v int) *ShopCreate {
+	_c.mutation.SetBrandSquareLogoID(v)
+	return _c
+}
+
+// SetNillableBrandSquareLogoID sets the "brand_square_logo_id" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableBrandSquareLogoID(v *int) *ShopCreate {
+	if v != nil {
+		_c.SetBrandSquareLogoID(*v)
+	}
+	return _c
+}
+
+// SetBrandCoverImageID sets the "brand_cover_image_id" field.
+func (_c *ShopCreate) SetBrandCoverImageID(v int) *ShopCreate {
+	_c.mutation.SetBrandCoverImageID(v)
+	return _c
+}
+
+// SetNillableBrandCoverImageID sets the "brand_cover_image_id" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableBrandCoverImageID(v *int) *ShopCreate {
+	if v != nil {
+		_c.SetBrandCoverImageID(*v)
+	}
+	return _c
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (_c *ShopCreate) SetAcceptedCardBrands(v []string) *ShopCreate {
 	_c.mutation.SetAcceptedCardBrands(v)
@@ -166,60 +266,19 @@ func (_c *ShopCreate) SetNillableContactEmail(v *string) *ShopCreate {
 	return _c
 }
 
-// SetPrivacyPolicy sets the "privacy_policy" field.
-func (_c *ShopCreate) SetPrivacyPolicy(v string) *ShopCreate {
-	_c.mutation.SetPrivacyPolicy(v)
-	return _c
+// SetBrandLogo sets the "brand_logo" edge to the ContentImage entity.
+func (_c *ShopCreate) SetBrandLogo(v *ContentImage) *ShopCreate {
+	return _c.SetBrandLogoID(v.ID)
 }
 
-// SetNillablePrivacyPolicy sets the "privacy_policy" field if the given value is not nil.
-func (_c *ShopCreate) SetNillablePrivacyPolicy(v *string) *ShopCreate {
-	if v != nil {
-		_c.SetPrivacyPolicy(*v)
-	}
-	return _c
+// SetBrandSquareLogo sets the "brand_square_logo" edge to the ContentImage entity.
+func (_c *ShopCreate) SetBrandSquareLogo(v *ContentImage) *ShopCreate {
+	return _c.SetBrandSquareLogoID(v.ID)
 }
 
-// SetRefundPolicy sets the "refund_policy" field.
-func (_c *ShopCreate) SetRefundPolicy(v string) *ShopCreate {
-	_c.mutation.SetRefundPolicy(v)
-	return _c
-}
-
-// SetNillableRefundPolicy sets the "refund_policy" field if the given value is not nil.
-func (_c *ShopCreate) SetNillableRefundPolicy(v *string) *ShopCreate {
-	if v != nil {
-		_c.SetRefundPolicy(*v)
-	}
-	return _c
-}
-
-// SetShippingPolicy sets the "shipping_policy" field.
-func (_c *ShopCreate) SetShippingPolicy(v string) *ShopCreate {
-	_c.mutation.SetShippingPolicy(v)
-	return _c
-}
-
-// SetNillableShippingPolicy sets the "shipping_policy" field if the given value is not nil.
-func (_c *ShopCreate) SetNillableShippingPolicy(v *string) *ShopCreate {
-	if v != nil {
-		_c.SetShippingPolicy(*v)
-	}
-	return _c
-}
-
-// SetTermsOfService sets the "terms_of_service" field.
-func (_c *ShopCreate) SetTermsOfService(v string) *ShopCreate {
-	_c.mutation.SetTermsOfService(v)
-	return _c
-}
-
-// SetNillableTermsOfService sets the "terms_of_service" field if the given value is not nil.
-func (_c *ShopCreate) SetNillableTermsOfService(v *string) *ShopCreate {
-	if v != nil {
-		_c.SetTermsOfService(*v)
-	}
-	return _c
+// SetBrandCoverImage sets the "brand_cover_image" edge to the ContentImage entity.
+func (_c *ShopCreate) SetBrandCoverImage(v *ContentImage) *ShopCreate {
+	return _c.SetBrandCoverImageID(v.ID)
 }
 
 // Mutation returns the ShopMutation object of the builder.
@@ -285,6 +344,10 @@ func (_c *ShopCreate) defaults() {
 		v := shop.DefaultTaxesIncluded
 		_c.mutation.SetTaxesIncluded(v)
 	}
+	if _, ok := _c.mutation.LanguageCode(); !ok {
+		v := shop.DefaultLanguageCode
+		_c.mutation.SetLanguageCode(v)
+	}
 	if _, ok := _c.mutation.AcceptedCardBrands(); !ok {
 		v := shop.DefaultAcceptedCardBrands
 		_c.mutation.SetAcceptedCardBrands(v)
@@ -331,6 +394,24 @@ func (_c *ShopCreate) check() error {
 	}
 	if _, ok := _c.mutation.TaxesIncluded(); !ok {
 		return &ValidationError{Name: "taxes_included", err: errors.New(`ent: missing required field "Shop.taxes_included"`)}
+	}
+	if _, ok := _c.mutation.LanguageCode(); !ok {
+		return &ValidationError{Name: "language_code", err: errors.New(`ent: missing required field "Shop.language_code"`)}
+	}
+	if v, ok := _c.mutation.LanguageCode(); ok {
+		if err := shop.LanguageCodeValidator(v); err != nil {
+			return &ValidationError{Name: "language_code", err: fmt.Errorf(`ent: validator failed for field "Shop.language_code": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.BrandSlogan(); ok {
+		if err := shop.BrandSloganValidator(v); err != nil {
+			return &ValidationError{Name: "brand_slogan", err: fmt.Errorf(`ent: validator failed for field "Shop.brand_slogan": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.BrandShortDescription(); ok {
+		if err := shop.BrandShortDescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "brand_short_description", err: fmt.Errorf(`ent: validator failed for field "Shop.brand_short_description": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.AcceptedCardBrands(); !ok {
 		return &ValidationError{Name: "accepted_card_brands", err: errors.New(`ent: missing required field "Shop.accepted_card_brands"`)}
@@ -407,6 +488,22 @@ func (_c *ShopCreate) createSpec() (*Shop, *sqlgraph.CreateSpec) {
 		_spec.SetField(shop.FieldTaxesIncluded, field.TypeBool, value)
 		_node.TaxesIncluded = value
 	}
+	if value, ok := _c.mutation.LanguageCode(); ok {
+		_spec.SetField(shop.FieldLanguageCode, field.TypeString, value)
+		_node.LanguageCode = value
+	}
+	if value, ok := _c.mutation.BrandSlogan(); ok {
+		_spec.SetField(shop.FieldBrandSlogan, field.TypeString, value)
+		_node.BrandSlogan = &value
+	}
+	if value, ok := _c.mutation.BrandShortDescription(); ok {
+		_spec.SetField(shop.FieldBrandShortDescription, field.TypeString, value)
+		_node.BrandShortDescription = &value
+	}
+	if value, ok := _c.mutation.BrandColors(); ok {
+		_spec.SetField(shop.FieldBrandColors, field.TypeJSON, value)
+		_node.BrandColors = value
+	}
 	if value, ok := _c.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)
 		_node.AcceptedCardBrands = value
@@ -415,21 +512,56 @@ func (_c *ShopCreate) createSpec() (*Shop, *sqlgraph.CreateSpec) {
 		_spec.SetField(shop.FieldContactEmail, field.TypeString, value)
 		_node.ContactEmail = &value
 	}
-	if value, ok := _c.mutation.PrivacyPolicy(); ok {
-		_spec.SetField(shop.FieldPrivacyPolicy, field.TypeString, value)
-		_node.PrivacyPolicy = &value
+	if nodes := _c.mutation.BrandLogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandLogoTable,
+			Columns: []string{shop.BrandLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.BrandLogoID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
 	}
-	if value, ok := _c.mutation.RefundPolicy(); ok {
-		_spec.SetField(shop.FieldRefundPolicy, field.TypeString, value)
-		_node.RefundPolicy = &value
+	if nodes := _c.mutation.BrandSquareLogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandSquareLogoTable,
+			Columns: []string{shop.BrandSquareLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.BrandSquareLogoID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
 	}
-	if value, ok := _c.mutation.ShippingPolicy(); ok {
-		_spec.SetField(shop.FieldShippingPolicy, field.TypeString, value)
-		_node.ShippingPolicy = &value
-	}
-	if value, ok := _c.mutation.TermsOfService(); ok {
-		_spec.SetField(shop.FieldTermsOfService, field.TypeString, value)
-		_node.TermsOfService = &value
+	if nodes := _c.mutation.BrandCoverImageIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandCoverImageTable,
+			Columns: []string{shop.BrandCoverImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.BrandCoverImageID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
 }
@@ -603,6 +735,126 @@ func (u *ShopUpsert) UpdateTaxesIncluded() *ShopUpsert {
 	return u
 }
 
+// SetLanguageCode sets the "language_code" field.
+func (u *ShopUpsert) SetLanguageCode(v string) *ShopUpsert {
+	u.Set(shop.FieldLanguageCode, v)
+	return u
+}
+
+// UpdateLanguageCode sets the "language_code" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateLanguageCode() *ShopUpsert {
+	u.SetExcluded(shop.FieldLanguageCode)
+	return u
+}
+
+// SetBrandSlogan sets the "brand_slogan" field.
+func (u *ShopUpsert) SetBrandSlogan(v string) *ShopUpsert {
+	u.Set(shop.FieldBrandSlogan, v)
+	return u
+}
+
+// UpdateBrandSlogan sets the "brand_slogan" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateBrandSlogan() *ShopUpsert {
+	u.SetExcluded(shop.FieldBrandSlogan)
+	return u
+}
+
+// ClearBrandSlogan clears the value of the "brand_slogan" field.
+func (u *ShopUpsert) ClearBrandSlogan() *ShopUpsert {
+	u.SetNull(shop.FieldBrandSlogan)
+	return u
+}
+
+// SetBrandShortDescription sets the "brand_short_description" field.
+func (u *ShopUpsert) SetBrandShortDescription(v string) *ShopUpsert {
+	u.Set(shop.FieldBrandShortDescription, v)
+	return u
+}
+
+// UpdateBrandShortDescription sets the "brand_short_description" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateBrandShortDescription() *ShopUpsert {
+	u.SetExcluded(shop.FieldBrandShortDescription)
+	return u
+}
+
+// ClearBrandShortDescription clears the value of the "brand_short_description" field.
+func (u *ShopUpsert) ClearBrandShortDescription() *ShopUpsert {
+	u.SetNull(shop.FieldBrandShortDescription)
+	return u
+}
+
+// SetBrandColors sets the "brand_colors" field.
+func (u *ShopUpsert) SetBrandColors(v schema.BrandColors) *ShopUpsert {
+	u.Set(shop.FieldBrandColors, v)
+	return u
+}
+
+// UpdateBrandColors sets the "brand_colors" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateBrandColors() *ShopUpsert {
+	u.SetExcluded(shop.FieldBrandColors)
+	return u
+}
+
+// ClearBrandColors clears the value of the "brand_colors" field.
+func (u *ShopUpsert) ClearBrandColors() *ShopUpsert {
+	u.SetNull(shop.FieldBrandColors)
+	return u
+}
+
+// SetBrandLogoID sets the "brand_logo_id" field.
+func (u *ShopUpsert) SetBrandLogoID(v int) *ShopUpsert {
+	u.Set(shop.FieldBrandLogoID, v)
+	return u
+}
+
+// UpdateBrandLogoID sets the "brand_logo_id" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateBrandLogoID() *ShopUpsert {
+	u.SetExcluded(shop.FieldBrandLogoID)
+	return u
+}
+
+// ClearBrandLogoID clears the value of the "brand_logo_id" field.
+func (u *ShopUpsert) ClearBrandLogoID() *ShopUpsert {
+	u.SetNull(shop.FieldBrandLogoID)
+	return u
+}
+
+// SetBrandSquareLogoID sets the "brand_square_logo_id" field.
+func (u *ShopUpsert) SetBrandSquareLogoID(v int) *ShopUpsert {
+	u.Set(shop.FieldBrandSquareLogoID, v)
+	return u
+}
+
+// UpdateBrandSquareLogoID sets the "brand_square_logo_id" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateBrandSquareLogoID() *ShopUpsert {
+	u.SetExcluded(shop.FieldBrandSquareLogoID)
+	return u
+}
+
+// ClearBrandSquareLogoID clears the value of the "brand_square_logo_id" field.
+func (u *ShopUpsert) ClearBrandSquareLogoID() *ShopUpsert {
+	u.SetNull(shop.FieldBrandSquareLogoID)
+	return u
+}
+
+// SetBrandCoverImageID sets the "brand_cover_image_id" field.
+func (u *ShopUpsert) SetBrandCoverImageID(v int) *ShopUpsert {
+	u.Set(shop.FieldBrandCoverImageID, v)
+	return u
+}
+
+// UpdateBrandCoverImageID sets the "brand_cover_image_id" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateBrandCoverImageID() *ShopUpsert {
+	u.SetExcluded(shop.FieldBrandCoverImageID)
+	return u
+}
+
+// ClearBrandCoverImageID clears the value of the "brand_cover_image_id" field.
+func (u *ShopUpsert) ClearBrandCoverImageID() *ShopUpsert {
+	u.SetNull(shop.FieldBrandCoverImageID)
+	return u
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (u *ShopUpsert) SetAcceptedCardBrands(v []string) *ShopUpsert {
 	u.Set(shop.FieldAcceptedCardBrands, v)
@@ -630,78 +882,6 @@ func (u *ShopUpsert) UpdateContactEmail() *ShopUpsert {
 // ClearContactEmail clears the value of the "contact_email" field.
 func (u *ShopUpsert) ClearContactEmail() *ShopUpsert {
 	u.SetNull(shop.FieldContactEmail)
-	return u
-}
-
-// SetPrivacyPolicy sets the "privacy_policy" field.
-func (u *ShopUpsert) SetPrivacyPolicy(v string) *ShopUpsert {
-	u.Set(shop.FieldPrivacyPolicy, v)
-	return u
-}
-
-// UpdatePrivacyPolicy sets the "privacy_policy" field to the value that was provided on create.
-func (u *ShopUpsert) UpdatePrivacyPolicy() *ShopUpsert {
-	u.SetExcluded(shop.FieldPrivacyPolicy)
-	return u
-}
-
-// ClearPrivacyPolicy clears the value of the "privacy_policy" field.
-func (u *ShopUpsert) ClearPrivacyPolicy() *ShopUpsert {
-	u.SetNull(shop.FieldPrivacyPolicy)
-	return u
-}
-
-// SetRefundPolicy sets the "refund_policy" field.
-func (u *ShopUpsert) SetRefundPolicy(v string) *ShopUpsert {
-	u.Set(shop.FieldRefundPolicy, v)
-	return u
-}
-
-// UpdateRefundPolicy sets the "refund_policy" field to the value that was provided on create.
-func (u *ShopUpsert) UpdateRefundPolicy() *ShopUpsert {
-	u.SetExcluded(shop.FieldRefundPolicy)
-	return u
-}
-
-// ClearRefundPolicy clears the value of the "refund_policy" field.
-func (u *ShopUpsert) ClearRefundPolicy() *ShopUpsert {
-	u.SetNull(shop.FieldRefundPolicy)
-	return u
-}
-
-// SetShippingPolicy sets the "shipping_policy" field.
-func (u *ShopUpsert) SetShippingPolicy(v string) *ShopUpsert {
-	u.Set(shop.FieldShippingPolicy, v)
-	return u
-}
-
-// UpdateShippingPolicy sets the "shipping_policy" field to the value that was provided on create.
-func (u *ShopUpsert) UpdateShippingPolicy() *ShopUpsert {
-	u.SetExcluded(shop.FieldShippingPolicy)
-	return u
-}
-
-// ClearShippingPolicy clears the value of the "shipping_policy" field.
-func (u *ShopUpsert) ClearShippingPolicy() *ShopUpsert {
-	u.SetNull(shop.FieldShippingPolicy)
-	return u
-}
-
-// SetTermsOfService sets the "terms_of_service" field.
-func (u *ShopUpsert) SetTermsOfService(v string) *ShopUpsert {
-	u.Set(shop.FieldTermsOfService, v)
-	return u
-}
-
-// UpdateTermsOfService sets the "terms_of_service" field to the value that was provided on create.
-func (u *ShopUpsert) UpdateTermsOfService() *ShopUpsert {
-	u.SetExcluded(shop.FieldTermsOfService)
-	return u
-}
-
-// ClearTermsOfService clears the value of the "terms_of_service" field.
-func (u *ShopUpsert) ClearTermsOfService() *ShopUpsert {
-	u.SetNull(shop.FieldTermsOfService)
 	return u
 }
 
@@ -890,6 +1070,146 @@ func (u *ShopUpsertOne) UpdateTaxesIncluded() *ShopUpsertOne {
 	})
 }
 
+// SetLanguageCode sets the "language_code" field.
+func (u *ShopUpsertOne) SetLanguageCode(v string) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetLanguageCode(v)
+	})
+}
+
+// UpdateLanguageCode sets the "language_code" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateLanguageCode() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateLanguageCode()
+	})
+}
+
+// SetBrandSlogan sets the "brand_slogan" field.
+func (u *ShopUpsertOne) SetBrandSlogan(v string) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetBrandSlogan(v)
+	})
+}
+
+// UpdateBrandSlogan sets the "brand_slogan" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateBrandSlogan() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateBrandSlogan()
+	})
+}
+
+// ClearBrandSlogan clears the value of the "brand_slogan" field.
+func (u *ShopUpsertOne) ClearBrandSlogan() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearBrandSlogan()
+	})
+}
+
+// SetBrandShortDescription sets the "brand_short_description" field.
+func (u *ShopUpsertOne) SetBrandShortDescription(v string) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetBrandShortDescription(v)
+	})
+}
+
+// UpdateBrandShortDescription sets the "brand_short_description" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateBrandShortDescription() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateBrandShortDescription()
+	})
+}
+
+// ClearBrandShortDescription clears the value of the "brand_short_description" field.
+func (u *ShopUpsertOne) ClearBrandShortDescription() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearBrandShortDescription()
+	})
+}
+
+// SetBrandColors sets the "brand_colors" field.
+func (u *ShopUpsertOne) SetBrandColors(v schema.BrandColors) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetBrandColors(v)
+	})
+}
+
+// UpdateBrandColors sets the "brand_colors" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateBrandColors() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateBrandColors()
+	})
+}
+
+// ClearBrandColors clears the value of the "brand_colors" field.
+func (u *ShopUpsertOne) ClearBrandColors() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearBrandColors()
+	})
+}
+
+// SetBrandLogoID sets the "brand_logo_id" field.
+func (u *ShopUpsertOne) SetBrandLogoID(v int) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetBrandLogoID(v)
+	})
+}
+
+// UpdateBrandLogoID sets the "brand_logo_id" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateBrandLogoID() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateBrandLogoID()
+	})
+}
+
+// ClearBrandLogoID clears the value of the "brand_logo_id" field.
+func (u *ShopUpsertOne) ClearBrandLogoID() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearBrandLogoID()
+	})
+}
+
+// SetBrandSquareLogoID sets the "brand_square_logo_id" field.
+func (u *ShopUpsertOne) SetBrandSquareLogoID(v int) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetBrandSquareLogoID(v)
+	})
+}
+
+// UpdateBrandSquareLogoID sets the "brand_square_logo_id" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateBrandSquareLogoID() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateBrandSquareLogoID()
+	})
+}
+
+// ClearBrandSquareLogoID clears the value of the "brand_square_logo_id" field.
+func (u *ShopUpsertOne) ClearBrandSquareLogoID() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearBrandSquareLogoID()
+	})
+}
+
+// SetBrandCoverImageID sets the "brand_cover_image_id" field.
+func (u *ShopUpsertOne) SetBrandCoverImageID(v int) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetBrandCoverImageID(v)
+	})
+}
+
+// UpdateBrandCoverImageID sets the "brand_cover_image_id" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateBrandCoverImageID() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateBrandCoverImageID()
+	})
+}
+
+// ClearBrandCoverImageID clears the value of the "brand_cover_image_id" field.
+func (u *ShopUpsertOne) ClearBrandCoverImageID() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearBrandCoverImageID()
+	})
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (u *ShopUpsertOne) SetAcceptedCardBrands(v []string) *ShopUpsertOne {
 	return u.Update(func(s *ShopUpsert) {
@@ -922,90 +1242,6 @@ func (u *ShopUpsertOne) UpdateContactEmail() *ShopUpsertOne {
 func (u *ShopUpsertOne) ClearContactEmail() *ShopUpsertOne {
 	return u.Update(func(s *ShopUpsert) {
 		s.ClearContactEmail()
-	})
-}
-
-// SetPrivacyPolicy sets the "privacy_policy" field.
-func (u *ShopUpsertOne) SetPrivacyPolicy(v string) *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.SetPrivacyPolicy(v)
-	})
-}
-
-// UpdatePrivacyPolicy sets the "privacy_policy" field to the value that was provided on create.
-func (u *ShopUpsertOne) UpdatePrivacyPolicy() *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.UpdatePrivacyPolicy()
-	})
-}
-
-// ClearPrivacyPolicy clears the value of the "privacy_policy" field.
-func (u *ShopUpsertOne) ClearPrivacyPolicy() *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.ClearPrivacyPolicy()
-	})
-}
-
-// SetRefundPolicy sets the "refund_policy" field.
-func (u *ShopUpsertOne) SetRefundPolicy(v string) *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.SetRefundPolicy(v)
-	})
-}
-
-// UpdateRefundPolicy sets the "refund_policy" field to the value that was provided on create.
-func (u *ShopUpsertOne) UpdateRefundPolicy() *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.UpdateRefundPolicy()
-	})
-}
-
-// ClearRefundPolicy clears the value of the "refund_policy" field.
-func (u *ShopUpsertOne) ClearRefundPolicy() *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.ClearRefundPolicy()
-	})
-}
-
-// SetShippingPolicy sets the "shipping_policy" field.
-func (u *ShopUpsertOne) SetShippingPolicy(v string) *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.SetShippingPolicy(v)
-	})
-}
-
-// UpdateShippingPolicy sets the "shipping_policy" field to the value that was provided on create.
-func (u *ShopUpsertOne) UpdateShippingPolicy() *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.UpdateShippingPolicy()
-	})
-}
-
-// ClearShippingPolicy clears the value of the "shipping_policy" field.
-func (u *ShopUpsertOne) ClearShippingPolicy() *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.ClearShippingPolicy()
-	})
-}
-
-// SetTermsOfService sets the "terms_of_service" field.
-func (u *ShopUpsertOne) SetTermsOfService(v string) *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.SetTermsOfService(v)
-	})
-}
-
-// UpdateTermsOfService sets the "terms_of_service" field to the value that was provided on create.
-func (u *ShopUpsertOne) UpdateTermsOfService() *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.UpdateTermsOfService()
-	})
-}
-
-// ClearTermsOfService clears the value of the "terms_of_service" field.
-func (u *ShopUpsertOne) ClearTermsOfService() *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.ClearTermsOfService()
 	})
 }
 
@@ -1360,6 +1596,146 @@ func (u *ShopUpsertBulk) UpdateTaxesIncluded() *ShopUpsertBulk {
 	})
 }
 
+// SetLanguageCode sets the "language_code" field.
+func (u *ShopUpsertBulk) SetLanguageCode(v string) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetLanguageCode(v)
+	})
+}
+
+// UpdateLanguageCode sets the "language_code" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateLanguageCode() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateLanguageCode()
+	})
+}
+
+// SetBrandSlogan sets the "brand_slogan" field.
+func (u *ShopUpsertBulk) SetBrandSlogan(v string) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetBrandSlogan(v)
+	})
+}
+
+// UpdateBrandSlogan sets the "brand_slogan" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateBrandSlogan() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateBrandSlogan()
+	})
+}
+
+// ClearBrandSlogan clears the value of the "brand_slogan" field.
+func (u *ShopUpsertBulk) ClearBrandSlogan() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearBrandSlogan()
+	})
+}
+
+// SetBrandShortDescription sets the "brand_short_description" field.
+func (u *ShopUpsertBulk) SetBrandShortDescription(v string) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetBrandShortDescription(v)
+	})
+}
+
+// UpdateBrandShortDescription sets the "brand_short_description" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateBrandShortDescription() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateBrandShortDescription()
+	})
+}
+
+// ClearBrandShortDescription clears the value of the "brand_short_description" field.
+func (u *ShopUpsertBulk) ClearBrandShortDescription() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearBrandShortDescription()
+	})
+}
+
+// SetBrandColors sets the "brand_colors" field.
+func (u *ShopUpsertBulk) SetBrandColors(v schema.BrandColors) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetBrandColors(v)
+	})
+}
+
+// UpdateBrandColors sets the "brand_colors" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateBrandColors() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateBrandColors()
+	})
+}
+
+// ClearBrandColors clears the value of the "brand_colors" field.
+func (u *ShopUpsertBulk) ClearBrandColors() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearBrandColors()
+	})
+}
+
+// SetBrandLogoID sets the "brand_logo_id" field.
+func (u *ShopUpsertBulk) SetBrandLogoID(v int) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetBrandLogoID(v)
+	})
+}
+
+// UpdateBrandLogoID sets the "brand_logo_id" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateBrandLogoID() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateBrandLogoID()
+	})
+}
+
+// ClearBrandLogoID clears the value of the "brand_logo_id" field.
+func (u *ShopUpsertBulk) ClearBrandLogoID() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearBrandLogoID()
+	})
+}
+
+// SetBrandSquareLogoID sets the "brand_square_logo_id" field.
+func (u *ShopUpsertBulk) SetBrandSquareLogoID(v int) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetBrandSquareLogoID(v)
+	})
+}
+
+// UpdateBrandSquareLogoID sets the "brand_square_logo_id" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateBrandSquareLogoID() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateBrandSquareLogoID()
+	})
+}
+
+// ClearBrandSquareLogoID clears the value of the "brand_square_logo_id" field.
+func (u *ShopUpsertBulk) ClearBrandSquareLogoID() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearBrandSquareLogoID()
+	})
+}
+
+// SetBrandCoverImageID sets the "brand_cover_image_id" field.
+func (u *ShopUpsertBulk) SetBrandCoverImageID(v int) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetBrandCoverImageID(v)
+	})
+}
+
+// UpdateBrandCoverImageID sets the "brand_cover_image_id" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateBrandCoverImageID() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateBrandCoverImageID()
+	})
+}
+
+// ClearBrandCoverImageID clears the value of the "brand_cover_image_id" field.
+func (u *ShopUpsertBulk) ClearBrandCoverImageID() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.ClearBrandCoverImageID()
+	})
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (u *ShopUpsertBulk) SetAcceptedCardBrands(v []string) *ShopUpsertBulk {
 	return u.Update(func(s *ShopUpsert) {
@@ -1392,90 +1768,6 @@ func (u *ShopUpsertBulk) UpdateContactEmail() *ShopUpsertBulk {
 func (u *ShopUpsertBulk) ClearContactEmail() *ShopUpsertBulk {
 	return u.Update(func(s *ShopUpsert) {
 		s.ClearContactEmail()
-	})
-}
-
-// SetPrivacyPolicy sets the "privacy_policy" field.
-func (u *ShopUpsertBulk) SetPrivacyPolicy(v string) *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.SetPrivacyPolicy(v)
-	})
-}
-
-// UpdatePrivacyPolicy sets the "privacy_policy" field to the value that was provided on create.
-func (u *ShopUpsertBulk) UpdatePrivacyPolicy() *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.UpdatePrivacyPolicy()
-	})
-}
-
-// ClearPrivacyPolicy clears the value of the "privacy_policy" field.
-func (u *ShopUpsertBulk) ClearPrivacyPolicy() *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.ClearPrivacyPolicy()
-	})
-}
-
-// SetRefundPolicy sets the "refund_policy" field.
-func (u *ShopUpsertBulk) SetRefundPolicy(v string) *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.SetRefundPolicy(v)
-	})
-}
-
-// UpdateRefundPolicy sets the "refund_policy" field to the value that was provided on create.
-func (u *ShopUpsertBulk) UpdateRefundPolicy() *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.UpdateRefundPolicy()
-	})
-}
-
-// ClearRefundPolicy clears the value of the "refund_policy" field.
-func (u *ShopUpsertBulk) ClearRefundPolicy() *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.ClearRefundPolicy()
-	})
-}
-
-// SetShippingPolicy sets the "shipping_policy" field.
-func (u *ShopUpsertBulk) SetShippingPolicy(v string) *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.SetShippingPolicy(v)
-	})
-}
-
-// UpdateShippingPolicy sets the "shipping_policy" field to the value that was provided on create.
-func (u *ShopUpsertBulk) UpdateShippingPolicy() *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.UpdateShippingPolicy()
-	})
-}
-
-// ClearShippingPolicy clears the value of the "shipping_policy" field.
-func (u *ShopUpsertBulk) ClearShippingPolicy() *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.ClearShippingPolicy()
-	})
-}
-
-// SetTermsOfService sets the "terms_of_service" field.
-func (u *ShopUpsertBulk) SetTermsOfService(v string) *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.SetTermsOfService(v)
-	})
-}
-
-// UpdateTermsOfService sets the "terms_of_service" field to the value that was provided on create.
-func (u *ShopUpsertBulk) UpdateTermsOfService() *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.UpdateTermsOfService()
-	})
-}
-
-// ClearTermsOfService clears the value of the "terms_of_service" field.
-func (u *ShopUpsertBulk) ClearTermsOfService() *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.ClearTermsOfService()
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"storefront/ent/contentimage"
 	"storefront/ent/predicate"
 	"storefront/ent/shop"
 
@@ -19,12 +20,15 @@ import (
 // ShopQuery is the builder for querying Shop entities.
 type ShopQuery struct {
 	config
-	ctx        *QueryContext
-	order      []shop.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Shop
-	loadTotal  []func(context.Context, []*Shop) error
-	modifiers  []func(*sql.Selector)
+	ctx                 *QueryContext
+	order               []shop.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.Shop
+	withBrandLogo       *ContentImageQuery
+	withBrandSquareLogo *ContentImageQuery
+	withBrandCoverImage *ContentImageQuery
+	loadTotal           []func(context.Context, []*Shop) error
+	modifiers           []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -59,6 +63,72 @@ func (_q *ShopQuery) Unique(unique bool) *ShopQuery {
 func (_q *ShopQuery) Order(o ...shop.OrderOption) *ShopQuery {
 	_q.order = append(_q.order, o...)
 	return _q
+}
+
+// QueryBrandLogo chains the current query on the "brand_logo" edge.
+func (_q *ShopQuery) QueryBrandLogo() *ContentImageQuery {
+	query := (&ContentImageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shop.Table, shop.FieldID, selector),
+			sqlgraph.To(contentimage.Table, contentimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shop.BrandLogoTable, shop.BrandLogoColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryBrandSquareLogo chains the current query on the "brand_square_logo" edge.
+func (_q *ShopQuery) QueryBrandSquareLogo() *ContentImageQuery {
+	query := (&ContentImageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shop.Table, shop.FieldID, selector),
+			sqlgraph.To(contentimage.Table, contentimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shop.BrandSquareLogoTable, shop.BrandSquareLogoColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryBrandCoverImage chains the current query on the "brand_cover_image" edge.
+func (_q *ShopQuery) QueryBrandCoverImage() *ContentImageQuery {
+	query := (&ContentImageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shop.Table, shop.FieldID, selector),
+			sqlgraph.To(contentimage.Table, contentimage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shop.BrandCoverImageTable, shop.BrandCoverImageColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
 }
 
 // First returns the first Shop entity from the query.
@@ -248,16 +318,52 @@ func (_q *ShopQuery) Clone() *ShopQuery {
 		return nil
 	}
 	return &ShopQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]shop.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Shop{}, _q.predicates...),
+		config:              _q.config,
+		ctx:                 _q.ctx.Clone(),
+		order:               append([]shop.OrderOption{}, _q.order...),
+		inters:              append([]Interceptor{}, _q.inters...),
+		predicates:          append([]predicate.Shop{}, _q.predicates...),
+		withBrandLogo:       _q.withBrandLogo.Clone(),
+		withBrandSquareLogo: _q.withBrandSquareLogo.Clone(),
+		withBrandCoverImage: _q.withBrandCoverImage.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
 		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
+}
+
+// WithBrandLogo tells the query-builder to eager-load the nodes that are connected to
+// the "brand_logo" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ShopQuery) WithBrandLogo(opts ...func(*ContentImageQuery)) *ShopQuery {
+	query := (&ContentImageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withBrandLogo = query
+	return _q
+}
+
+// WithBrandSquareLogo tells the query-builder to eager-load the nodes that are connected to
+// the "brand_square_logo" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ShopQuery) WithBrandSquareLogo(opts ...func(*ContentImageQuery)) *ShopQuery {
+	query := (&ContentImageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withBrandSquareLogo = query
+	return _q
+}
+
+// WithBrandCoverImage tells the query-builder to eager-load the nodes that are connected to
+// the "brand_cover_image" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ShopQuery) WithBrandCoverImage(opts ...func(*ContentImageQuery)) *ShopQuery {
+	query := (&ContentImageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withBrandCoverImage = query
+	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -336,8 +442,13 @@ func (_q *ShopQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *ShopQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Shop, error) {
 	var (
-		nodes = []*Shop{}
-		_spec = _q.querySpec()
+		nodes       = []*Shop{}
+		_spec       = _q.querySpec()
+		loadedTypes = [3]bool{
+			_q.withBrandLogo != nil,
+			_q.withBrandSquareLogo != nil,
+			_q.withBrandCoverImage != nil,
+		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Shop).scanValues(nil, columns)
@@ -345,6 +456,7 @@ func (_q *ShopQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Shop, e
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &Shop{config: _q.config}
 		nodes = append(nodes, node)
+		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -359,12 +471,127 @@ func (_q *ShopQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Shop, e
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
+	if query := _q.withBrandLogo; query != nil {
+		if err := _q.loadBrandLogo(ctx, query, nodes, nil,
+			func(n *Shop, e *ContentImage) { n.Edges.BrandLogo = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withBrandSquareLogo; query != nil {
+		if err := _q.loadBrandSquareLogo(ctx, query, nodes, nil,
+			func(n *Shop, e *ContentImage) { n.Edges.BrandSquareLogo = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withBrandCoverImage; query != nil {
+		if err := _q.loadBrandCoverImage(ctx, query, nodes, nil,
+			func(n *Shop, e *ContentImage) { n.Edges.BrandCoverImage = e }); err != nil {
+			return nil, err
+		}
+	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
 	return nodes, nil
+}
+
+func (_q *ShopQuery) loadBrandLogo(ctx context.Context, query *ContentImageQuery, nodes []*Shop, init func(*Shop), assign func(*Shop, *ContentImage)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Shop)
+	for i := range nodes {
+		if nodes[i].BrandLogoID == nil {
+			continue
+		}
+		fk := *nodes[i].BrandLogoID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(contentimage.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "brand_logo_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ShopQuery) loadBrandSquareLogo(ctx context.Context, query *ContentImageQuery, nodes []*Shop, init func(*Shop), assign func(*Shop, *ContentImage)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Shop)
+	for i := range nodes {
+		if nodes[i].BrandSquareLogoID == nil {
+			continue
+		}
+		fk := *nodes[i].BrandSquareLogoID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(contentimage.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "brand_square_logo_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ShopQuery) loadBrandCoverImage(ctx context.Context, query *ContentImageQuery, nodes []*Shop, init func(*Shop), assign func(*Shop, *ContentImage)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Shop)
+	for i := range nodes {
+		if nodes[i].BrandCoverImageID == nil {
+			continue
+		}
+		fk := *nodes[i].BrandCoverImageID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(contentimage.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "brand_cover_image_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
 }
 
 func (_q *ShopQuery) sqlCount(ctx context.Context) (int, error) {
@@ -394,6 +621,15 @@ func (_q *ShopQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != shop.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withBrandLogo != nil {
+			_spec.Node.AddColumnOnce(shop.FieldBrandLogoID)
+		}
+		if _q.withBrandSquareLogo != nil {
+			_spec.Node.AddColumnOnce(shop.FieldBrandSquareLogoID)
+		}
+		if _q.withBrandCoverImage != nil {
+			_spec.Node.AddColumnOnce(shop.FieldBrandCoverImageID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

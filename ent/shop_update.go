@@ -6,7 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"storefront/ent/contentimage"
 	"storefront/ent/predicate"
+	"storefront/ent/schema"
 	"storefront/ent/shop"
 	"time"
 
@@ -158,6 +160,140 @@ func (_u *ShopUpdate) SetNillableTaxesIncluded(v *bool) *ShopUpdate {
 	return _u
 }
 
+// SetLanguageCode sets the "language_code" field.
+func (_u *ShopUpdate) SetLanguageCode(v string) *ShopUpdate {
+	_u.mutation.SetLanguageCode(v)
+	return _u
+}
+
+// SetNillableLanguageCode sets the "language_code" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableLanguageCode(v *string) *ShopUpdate {
+	if v != nil {
+		_u.SetLanguageCode(*v)
+	}
+	return _u
+}
+
+// SetBrandSlogan sets the "brand_slogan" field.
+func (_u *ShopUpdate) SetBrandSlogan(v string) *ShopUpdate {
+	_u.mutation.SetBrandSlogan(v)
+	return _u
+}
+
+// SetNillableBrandSlogan sets the "brand_slogan" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableBrandSlogan(v *string) *ShopUpdate {
+	if v != nil {
+		_u.SetBrandSlogan(*v)
+	}
+	return _u
+}
+
+// ClearBrandSlogan clears the value of the "brand_slogan" field.
+func (_u *ShopUpdate) ClearBrandSlogan() *ShopUpdate {
+	_u.mutation.ClearBrandSlogan()
+	return _u
+}
+
+// SetBrandShortDescription sets the "brand_short_description" field.
+func (_u *ShopUpdate) SetBrandShortDescription(v string) *ShopUpdate {
+	_u.mutation.SetBrandShortDescription(v)
+	return _u
+}
+
+// SetNillableBrandShortDescription sets the "brand_short_description" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableBrandShortDescription(v *string) *ShopUpdate {
+	if v != nil {
+		_u.SetBrandShortDescription(*v)
+	}
+	return _u
+}
+
+// ClearBrandShortDescription clears the value of the "brand_short_description" field.
+func (_u *ShopUpdate) ClearBrandShortDescription() *ShopUpdate {
+	_u.mutation.ClearBrandShortDescription()
+	return _u
+}
+
+// SetBrandColors sets the "brand_colors" field.
+func (_u *ShopUpdate) SetBrandColors(v schema.BrandColors) *ShopUpdate {
+	_u.mutation.SetBrandColors(v)
+	return _u
+}
+
+// SetNillableBrandColors sets the "brand_colors" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableBrandColors(v *schema.BrandColors) *ShopUpdate {
+	if v != nil {
+		_u.SetBrandColors(*v)
+	}
+	return _u
+}
+
+// ClearBrandColors clears the value of the "brand_colors" field.
+func (_u *ShopUpdate) ClearBrandColors() *ShopUpdate {
+	_u.mutation.ClearBrandColors()
+	return _u
+}
+
+// SetBrandLogoID sets the "brand_logo_id" field.
+func (_u *ShopUpdate) SetBrandLogoID(v int) *ShopUpdate {
+	_u.mutation.SetBrandLogoID(v)
+	return _u
+}
+
+// SetNillableBrandLogoID sets the "brand_logo_id" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableBrandLogoID(v *int) *ShopUpdate {
+	if v != nil {
+		_u.SetBrandLogoID(*v)
+	}
+	return _u
+}
+
+// ClearBrandLogoID clears the value of the "brand_logo_id" field.
+func (_u *ShopUpdate) ClearBrandLogoID() *ShopUpdate {
+	_u.mutation.ClearBrandLogoID()
+	return _u
+}
+
+// SetBrandSquareLogoID sets the "brand_square_logo_id" field.
+func (_u *ShopUpdate) SetBrandSquareLogoID(v int) *ShopUpdate {
+	_u.mutation.SetBrandSquareLogoID(v)
+	return _u
+}
+
+// SetNillableBrandSquareLogoID sets the "brand_square_logo_id" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableBrandSquareLogoID(v *int) *ShopUpdate {
+	if v != nil {
+		_u.SetBrandSquareLogoID(*v)
+	}
+	return _u
+}
+
+// ClearBrandSquareLogoID clears the value of the "brand_square_logo_id" field.
+func (_u *ShopUpdate) ClearBrandSquareLogoID() *ShopUpdate {
+	_u.mutation.ClearBrandSquareLogoID()
+	return _u
+}
+
+// SetBrandCoverImageID sets the "brand_cover_image_id" field.
+func (_u *ShopUpdate) SetBrandCoverImageID(v int) *ShopUpdate {
+	_u.mutation.SetBrandCoverImageID(v)
+	return _u
+}
+
+// SetNillableBrandCoverImageID sets the "brand_cover_image_id" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableBrandCoverImageID(v *int) *ShopUpdate {
+	if v != nil {
+		_u.SetBrandCoverImageID(*v)
+	}
+	return _u
+}
+
+// ClearBrandCoverImageID clears the value of the "brand_cover_image_id" field.
+func (_u *ShopUpdate) ClearBrandCoverImageID() *ShopUpdate {
+	_u.mutation.ClearBrandCoverImageID()
+	return _u
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (_u *ShopUpdate) SetAcceptedCardBrands(v []string) *ShopUpdate {
 	_u.mutation.SetAcceptedCardBrands(v)
@@ -190,89 +326,42 @@ func (_u *ShopUpdate) ClearContactEmail() *ShopUpdate {
 	return _u
 }
 
-// SetPrivacyPolicy sets the "privacy_policy" field.
-func (_u *ShopUpdate) SetPrivacyPolicy(v string) *ShopUpdate {
-	_u.mutation.SetPrivacyPolicy(v)
-	return _u
+// SetBrandLogo sets the "brand_logo" edge to the ContentImage entity.
+func (_u *ShopUpdate) SetBrandLogo(v *ContentImage) *ShopUpdate {
+	return _u.SetBrandLogoID(v.ID)
 }
 
-// SetNillablePrivacyPolicy sets the "privacy_policy" field if the given value is not nil.
-func (_u *ShopUpdate) SetNillablePrivacyPolicy(v *string) *ShopUpdate {
-	if v != nil {
-		_u.SetPrivacyPolicy(*v)
-	}
-	return _u
+// SetBrandSquareLogo sets the "brand_square_logo" edge to the ContentImage entity.
+func (_u *ShopUpdate) SetBrandSquareLogo(v *ContentImage) *ShopUpdate {
+	return _u.SetBrandSquareLogoID(v.ID)
 }
 
-// ClearPrivacyPolicy clears the value of the "privacy_policy" field.
-func (_u *ShopUpdate) ClearPrivacyPolicy() *ShopUpdate {
-	_u.mutation.ClearPrivacyPolicy()
-	return _u
-}
-
-// SetRefundPolicy sets the "refund_policy" field.
-func (_u *ShopUpdate) SetRefundPolicy(v string) *ShopUpdate {
-	_u.mutation.SetRefundPolicy(v)
-	return _u
-}
-
-// SetNillableRefundPolicy sets the "refund_policy" field if the given value is not nil.
-func (_u *ShopUpdate) SetNillableRefundPolicy(v *string) *ShopUpdate {
-	if v != nil {
-		_u.SetRefundPolicy(*v)
-	}
-	return _u
-}
-
-// ClearRefundPolicy clears the value of the "refund_policy" field.
-func (_u *ShopUpdate) ClearRefundPolicy() *ShopUpdate {
-	_u.mutation.ClearRefundPolicy()
-	return _u
-}
-
-// SetShippingPolicy sets the "shipping_policy" field.
-func (_u *ShopUpdate) SetShippingPolicy(v string) *ShopUpdate {
-	_u.mutation.SetShippingPolicy(v)
-	return _u
-}
-
-// SetNillableShippingPolicy sets the "shipping_policy" field if the given value is not nil.
-func (_u *ShopUpdate) SetNillableShippingPolicy(v *string) *ShopUpdate {
-	if v != nil {
-		_u.SetShippingPolicy(*v)
-	}
-	return _u
-}
-
-// ClearShippingPolicy clears the value of the "shipping_policy" field.
-func (_u *ShopUpdate) ClearShippingPolicy() *ShopUpdate {
-	_u.mutation.ClearShippingPolicy()
-	return _u
-}
-
-// SetTermsOfService sets the "terms_of_service" field.
-func (_u *ShopUpdate) SetTermsOfService(v string) *ShopUpdate {
-	_u.mutation.SetTermsOfService(v)
-	return _u
-}
-
-// SetNillableTermsOfService sets the "terms_of_service" field if the given value is not nil.
-func (_u *ShopUpdate) SetNillableTermsOfService(v *string) *ShopUpdate {
-	if v != nil {
-		_u.SetTermsOfService(*v)
-	}
-	return _u
-}
-
-// ClearTermsOfService clears the value of the "terms_of_service" field.
-func (_u *ShopUpdate) ClearTermsOfService() *ShopUpdate {
-	_u.mutation.ClearTermsOfService()
-	return _u
+// SetBrandCoverImage sets the "brand_cover_image" edge to the ContentImage entity.
+func (_u *ShopUpdate) SetBrandCoverImage(v *ContentImage) *ShopUpdate {
+	return _u.SetBrandCoverImageID(v.ID)
 }
 
 // Mutation returns the ShopMutation object of the builder.
 func (_u *ShopUpdate) Mutation() *ShopMutation {
 	return _u.mutation
+}
+
+// ClearBrandLogo clears the "brand_logo" edge to the ContentImage entity.
+func (_u *ShopUpdate) ClearBrandLogo() *ShopUpdate {
+	_u.mutation.ClearBrandLogo()
+	return _u
+}
+
+// ClearBrandSquareLogo clears the "brand_square_logo" edge to the ContentImage entity.
+func (_u *ShopUpdate) ClearBrandSquareLogo() *ShopUpdate {
+	_u.mutation.ClearBrandSquareLogo()
+	return _u
+}
+
+// ClearBrandCoverImage clears the "brand_cover_image" edge to the ContentImage entity.
+func (_u *ShopUpdate) ClearBrandCoverImage() *ShopUpdate {
+	_u.mutation.ClearBrandCoverImage()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -326,6 +415,21 @@ func (_u *ShopUpdate) check() error {
 	if v, ok := _u.mutation.CountryCode(); ok {
 		if err := shop.CountryCodeValidator(v); err != nil {
 			return &ValidationError{Name: "country_code", err: fmt.Errorf(`ent: validator failed for field "Shop.country_code": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LanguageCode(); ok {
+		if err := shop.LanguageCodeValidator(v); err != nil {
+			return &ValidationError{Name: "language_code", err: fmt.Errorf(`ent: validator failed for field "Shop.language_code": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BrandSlogan(); ok {
+		if err := shop.BrandSloganValidator(v); err != nil {
+			return &ValidationError{Name: "brand_slogan", err: fmt.Errorf(`ent: validator failed for field "Shop.brand_slogan": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BrandShortDescription(); ok {
+		if err := shop.BrandShortDescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "brand_short_description", err: fmt.Errorf(`ent: validator failed for field "Shop.brand_short_description": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.ContactEmail(); ok {
@@ -392,6 +496,27 @@ func (_u *ShopUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.TaxesIncluded(); ok {
 		_spec.SetField(shop.FieldTaxesIncluded, field.TypeBool, value)
 	}
+	if value, ok := _u.mutation.LanguageCode(); ok {
+		_spec.SetField(shop.FieldLanguageCode, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.BrandSlogan(); ok {
+		_spec.SetField(shop.FieldBrandSlogan, field.TypeString, value)
+	}
+	if _u.mutation.BrandSloganCleared() {
+		_spec.ClearField(shop.FieldBrandSlogan, field.TypeString)
+	}
+	if value, ok := _u.mutation.BrandShortDescription(); ok {
+		_spec.SetField(shop.FieldBrandShortDescription, field.TypeString, value)
+	}
+	if _u.mutation.BrandShortDescriptionCleared() {
+		_spec.ClearField(shop.FieldBrandShortDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.BrandColors(); ok {
+		_spec.SetField(shop.FieldBrandColors, field.TypeJSON, value)
+	}
+	if _u.mutation.BrandColorsCleared() {
+		_spec.ClearField(shop.FieldBrandColors, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)
 	}
@@ -406,29 +531,92 @@ func (_u *ShopUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.ContactEmailCleared() {
 		_spec.ClearField(shop.FieldContactEmail, field.TypeString)
 	}
-	if value, ok := _u.mutation.PrivacyPolicy(); ok {
-		_spec.SetField(shop.FieldPrivacyPolicy, field.TypeString, value)
+	if _u.mutation.BrandLogoCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandLogoTable,
+			Columns: []string{shop.BrandLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if _u.mutation.PrivacyPolicyCleared() {
-		_spec.ClearField(shop.FieldPrivacyPolicy, field.TypeString)
+	if nodes := _u.mutation.BrandLogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandLogoTable,
+			Columns: []string{shop.BrandLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	if value, ok := _u.mutation.RefundPolicy(); ok {
-		_spec.SetField(shop.FieldRefundPolicy, field.TypeString, value)
+	if _u.mutation.BrandSquareLogoCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandSquareLogoTable,
+			Columns: []string{shop.BrandSquareLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if _u.mutation.RefundPolicyCleared() {
-		_spec.ClearField(shop.FieldRefundPolicy, field.TypeString)
+	if nodes := _u.mutation.BrandSquareLogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandSquareLogoTable,
+			Columns: []string{shop.BrandSquareLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	if value, ok := _u.mutation.ShippingPolicy(); ok {
-		_spec.SetField(shop.FieldShippingPolicy, field.TypeString, value)
+	if _u.mutation.BrandCoverImageCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandCoverImageTable,
+			Columns: []string{shop.BrandCoverImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if _u.mutation.ShippingPolicyCleared() {
-		_spec.ClearField(shop.FieldShippingPolicy, field.TypeString)
-	}
-	if value, ok := _u.mutation.TermsOfService(); ok {
-		_spec.SetField(shop.FieldTermsOfService, field.TypeString, value)
-	}
-	if _u.mutation.TermsOfServiceCleared() {
-		_spec.ClearField(shop.FieldTermsOfService, field.TypeString)
+	if nodes := _u.mutation.BrandCoverImageIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandCoverImageTable,
+			Columns: []string{shop.BrandCoverImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -580,6 +768,140 @@ func (_u *ShopUpdateOne) SetNillableTaxesIncluded(v *bool) *ShopUpdateOne {
 	return _u
 }
 
+// SetLanguageCode sets the "language_code" field.
+func (_u *ShopUpdateOne) SetLanguageCode(v string) *ShopUpdateOne {
+	_u.mutation.SetLanguageCode(v)
+	return _u
+}
+
+// SetNillableLanguageCode sets the "language_code" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableLanguageCode(v *string) *ShopUpdateOne {
+	if v != nil {
+		_u.SetLanguageCode(*v)
+	}
+	return _u
+}
+
+// SetBrandSlogan sets the "brand_slogan" field.
+func (_u *ShopUpdateOne) SetBrandSlogan(v string) *ShopUpdateOne {
+	_u.mutation.SetBrandSlogan(v)
+	return _u
+}
+
+// SetNillableBrandSlogan sets the "brand_slogan" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableBrandSlogan(v *string) *ShopUpdateOne {
+	if v != nil {
+		_u.SetBrandSlogan(*v)
+	}
+	return _u
+}
+
+// ClearBrandSlogan clears the value of the "brand_slogan" field.
+func (_u *ShopUpdateOne) ClearBrandSlogan() *ShopUpdateOne {
+	_u.mutation.ClearBrandSlogan()
+	return _u
+}
+
+// SetBrandShortDescription sets the "brand_short_description" field.
+func (_u *ShopUpdateOne) SetBrandShortDescription(v string) *ShopUpdateOne {
+	_u.mutation.SetBrandShortDescription(v)
+	return _u
+}
+
+// SetNillableBrandShortDescription sets the "brand_short_description" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableBrandShortDescription(v *string) *ShopUpdateOne {
+	if v != nil {
+		_u.SetBrandShortDescription(*v)
+	}
+	return _u
+}
+
+// ClearBrandShortDescription clears the value of the "brand_short_description" field.
+func (_u *ShopUpdateOne) ClearBrandShortDescription() *ShopUpdateOne {
+	_u.mutation.ClearBrandShortDescription()
+	return _u
+}
+
+// SetBrandColors sets the "brand_colors" field.
+func (_u *ShopUpdateOne) SetBrandColors(v schema.BrandColors) *ShopUpdateOne {
+	_u.mutation.SetBrandColors(v)
+	return _u
+}
+
+// SetNillableBrandColors sets the "brand_colors" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableBrandColors(v *schema.BrandColors) *ShopUpdateOne {
+	if v != nil {
+		_u.SetBrandColors(*v)
+	}
+	return _u
+}
+
+// ClearBrandColors clears the value of the "brand_colors" field.
+func (_u *ShopUpdateOne) ClearBrandColors() *ShopUpdateOne {
+	_u.mutation.ClearBrandColors()
+	return _u
+}
+
+// SetBrandLogoID sets the "brand_logo_id" field.
+func (_u *ShopUpdateOne) SetBrandLogoID(v int) *ShopUpdateOne {
+	_u.mutation.SetBrandLogoID(v)
+	return _u
+}
+
+// SetNillableBrandLogoID sets the "brand_logo_id" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableBrandLogoID(v *int) *ShopUpdateOne {
+	if v != nil {
+		_u.SetBrandLogoID(*v)
+	}
+	return _u
+}
+
+// ClearBrandLogoID clears the value of the "brand_logo_id" field.
+func (_u *ShopUpdateOne) ClearBrandLogoID() *ShopUpdateOne {
+	_u.mutation.ClearBrandLogoID()
+	return _u
+}
+
+// SetBrandSquareLogoID sets the "brand_square_logo_id" field.
+func (_u *ShopUpdateOne) SetBrandSquareLogoID(v int) *ShopUpdateOne {
+	_u.mutation.SetBrandSquareLogoID(v)
+	return _u
+}
+
+// SetNillableBrandSquareLogoID sets the "brand_square_logo_id" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableBrandSquareLogoID(v *int) *ShopUpdateOne {
+	if v != nil {
+		_u.SetBrandSquareLogoID(*v)
+	}
+	return _u
+}
+
+// ClearBrandSquareLogoID clears the value of the "brand_square_logo_id" field.
+func (_u *ShopUpdateOne) ClearBrandSquareLogoID() *ShopUpdateOne {
+	_u.mutation.ClearBrandSquareLogoID()
+	return _u
+}
+
+// SetBrandCoverImageID sets the "brand_cover_image_id" field.
+func (_u *ShopUpdateOne) SetBrandCoverImageID(v int) *ShopUpdateOne {
+	_u.mutation.SetBrandCoverImageID(v)
+	return _u
+}
+
+// SetNillableBrandCoverImageID sets the "brand_cover_image_id" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableBrandCoverImageID(v *int) *ShopUpdateOne {
+	if v != nil {
+		_u.SetBrandCoverImageID(*v)
+	}
+	return _u
+}
+
+// ClearBrandCoverImageID clears the value of the "brand_cover_image_id" field.
+func (_u *ShopUpdateOne) ClearBrandCoverImageID() *ShopUpdateOne {
+	_u.mutation.ClearBrandCoverImageID()
+	return _u
+}
+
 // SetAcceptedCardBrands sets the "accepted_card_brands" field.
 func (_u *ShopUpdateOne) SetAcceptedCardBrands(v []string) *ShopUpdateOne {
 	_u.mutation.SetAcceptedCardBrands(v)
@@ -612,89 +934,42 @@ func (_u *ShopUpdateOne) ClearContactEmail() *ShopUpdateOne {
 	return _u
 }
 
-// SetPrivacyPolicy sets the "privacy_policy" field.
-func (_u *ShopUpdateOne) SetPrivacyPolicy(v string) *ShopUpdateOne {
-	_u.mutation.SetPrivacyPolicy(v)
-	return _u
+// SetBrandLogo sets the "brand_logo" edge to the ContentImage entity.
+func (_u *ShopUpdateOne) SetBrandLogo(v *ContentImage) *ShopUpdateOne {
+	return _u.SetBrandLogoID(v.ID)
 }
 
-// SetNillablePrivacyPolicy sets the "privacy_policy" field if the given value is not nil.
-func (_u *ShopUpdateOne) SetNillablePrivacyPolicy(v *string) *ShopUpdateOne {
-	if v != nil {
-		_u.SetPrivacyPolicy(*v)
-	}
-	return _u
+// SetBrandSquareLogo sets the "brand_square_logo" edge to the ContentImage entity.
+func (_u *ShopUpdateOne) SetBrandSquareLogo(v *ContentImage) *ShopUpdateOne {
+	return _u.SetBrandSquareLogoID(v.ID)
 }
 
-// ClearPrivacyPolicy clears the value of the "privacy_policy" field.
-func (_u *ShopUpdateOne) ClearPrivacyPolicy() *ShopUpdateOne {
-	_u.mutation.ClearPrivacyPolicy()
-	return _u
-}
-
-// SetRefundPolicy sets the "refund_policy" field.
-func (_u *ShopUpdateOne) SetRefundPolicy(v string) *ShopUpdateOne {
-	_u.mutation.SetRefundPolicy(v)
-	return _u
-}
-
-// SetNillableRefundPolicy sets the "refund_policy" field if the given value is not nil.
-func (_u *ShopUpdateOne) SetNillableRefundPolicy(v *string) *ShopUpdateOne {
-	if v != nil {
-		_u.SetRefundPolicy(*v)
-	}
-	return _u
-}
-
-// ClearRefundPolicy clears the value of the "refund_policy" field.
-func (_u *ShopUpdateOne) ClearRefundPolicy() *ShopUpdateOne {
-	_u.mutation.ClearRefundPolicy()
-	return _u
-}
-
-// SetShippingPolicy sets the "shipping_policy" field.
-func (_u *ShopUpdateOne) SetShippingPolicy(v string) *ShopUpdateOne {
-	_u.mutation.SetShippingPolicy(v)
-	return _u
-}
-
-// SetNillableShippingPolicy sets the "shipping_policy" field if the given value is not nil.
-func (_u *ShopUpdateOne) SetNillableShippingPolicy(v *string) *ShopUpdateOne {
-	if v != nil {
-		_u.SetShippingPolicy(*v)
-	}
-	return _u
-}
-
-// ClearShippingPolicy clears the value of the "shipping_policy" field.
-func (_u *ShopUpdateOne) ClearShippingPolicy() *ShopUpdateOne {
-	_u.mutation.ClearShippingPolicy()
-	return _u
-}
-
-// SetTermsOfService sets the "terms_of_service" field.
-func (_u *ShopUpdateOne) SetTermsOfService(v string) *ShopUpdateOne {
-	_u.mutation.SetTermsOfService(v)
-	return _u
-}
-
-// SetNillableTermsOfService sets the "terms_of_service" field if the given value is not nil.
-func (_u *ShopUpdateOne) SetNillableTermsOfService(v *string) *ShopUpdateOne {
-	if v != nil {
-		_u.SetTermsOfService(*v)
-	}
-	return _u
-}
-
-// ClearTermsOfService clears the value of the "terms_of_service" field.
-func (_u *ShopUpdateOne) ClearTermsOfService() *ShopUpdateOne {
-	_u.mutation.ClearTermsOfService()
-	return _u
+// SetBrandCoverImage sets the "brand_cover_image" edge to the ContentImage entity.
+func (_u *ShopUpdateOne) SetBrandCoverImage(v *ContentImage) *ShopUpdateOne {
+	return _u.SetBrandCoverImageID(v.ID)
 }
 
 // Mutation returns the ShopMutation object of the builder.
 func (_u *ShopUpdateOne) Mutation() *ShopMutation {
 	return _u.mutation
+}
+
+// ClearBrandLogo clears the "brand_logo" edge to the ContentImage entity.
+func (_u *ShopUpdateOne) ClearBrandLogo() *ShopUpdateOne {
+	_u.mutation.ClearBrandLogo()
+	return _u
+}
+
+// ClearBrandSquareLogo clears the "brand_square_logo" edge to the ContentImage entity.
+func (_u *ShopUpdateOne) ClearBrandSquareLogo() *ShopUpdateOne {
+	_u.mutation.ClearBrandSquareLogo()
+	return _u
+}
+
+// ClearBrandCoverImage clears the "brand_cover_image" edge to the ContentImage entity.
+func (_u *ShopUpdateOne) ClearBrandCoverImage() *ShopUpdateOne {
+	_u.mutation.ClearBrandCoverImage()
+	return _u
 }
 
 // Where appends a list predicates to the ShopUpdate builder.
@@ -761,6 +1036,21 @@ func (_u *ShopUpdateOne) check() error {
 	if v, ok := _u.mutation.CountryCode(); ok {
 		if err := shop.CountryCodeValidator(v); err != nil {
 			return &ValidationError{Name: "country_code", err: fmt.Errorf(`ent: validator failed for field "Shop.country_code": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LanguageCode(); ok {
+		if err := shop.LanguageCodeValidator(v); err != nil {
+			return &ValidationError{Name: "language_code", err: fmt.Errorf(`ent: validator failed for field "Shop.language_code": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BrandSlogan(); ok {
+		if err := shop.BrandSloganValidator(v); err != nil {
+			return &ValidationError{Name: "brand_slogan", err: fmt.Errorf(`ent: validator failed for field "Shop.brand_slogan": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BrandShortDescription(); ok {
+		if err := shop.BrandShortDescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "brand_short_description", err: fmt.Errorf(`ent: validator failed for field "Shop.brand_short_description": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.ContactEmail(); ok {
@@ -844,6 +1134,27 @@ func (_u *ShopUpdateOne) sqlSave(ctx context.Context) (_node *Shop, err error) {
 	if value, ok := _u.mutation.TaxesIncluded(); ok {
 		_spec.SetField(shop.FieldTaxesIncluded, field.TypeBool, value)
 	}
+	if value, ok := _u.mutation.LanguageCode(); ok {
+		_spec.SetField(shop.FieldLanguageCode, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.BrandSlogan(); ok {
+		_spec.SetField(shop.FieldBrandSlogan, field.TypeString, value)
+	}
+	if _u.mutation.BrandSloganCleared() {
+		_spec.ClearField(shop.FieldBrandSlogan, field.TypeString)
+	}
+	if value, ok := _u.mutation.BrandShortDescription(); ok {
+		_spec.SetField(shop.FieldBrandShortDescription, field.TypeString, value)
+	}
+	if _u.mutation.BrandShortDescriptionCleared() {
+		_spec.ClearField(shop.FieldBrandShortDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.BrandColors(); ok {
+		_spec.SetField(shop.FieldBrandColors, field.TypeJSON, value)
+	}
+	if _u.mutation.BrandColorsCleared() {
+		_spec.ClearField(shop.FieldBrandColors, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)
 	}
@@ -858,29 +1169,92 @@ func (_u *ShopUpdateOne) sqlSave(ctx context.Context) (_node *Shop, err error) {
 	if _u.mutation.ContactEmailCleared() {
 		_spec.ClearField(shop.FieldContactEmail, field.TypeString)
 	}
-	if value, ok := _u.mutation.PrivacyPolicy(); ok {
-		_spec.SetField(shop.FieldPrivacyPolicy, field.TypeString, value)
+	if _u.mutation.BrandLogoCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandLogoTable,
+			Columns: []string{shop.BrandLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if _u.mutation.PrivacyPolicyCleared() {
-		_spec.ClearField(shop.FieldPrivacyPolicy, field.TypeString)
+	if nodes := _u.mutation.BrandLogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandLogoTable,
+			Columns: []string{shop.BrandLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	if value, ok := _u.mutation.RefundPolicy(); ok {
-		_spec.SetField(shop.FieldRefundPolicy, field.TypeString, value)
+	if _u.mutation.BrandSquareLogoCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandSquareLogoTable,
+			Columns: []string{shop.BrandSquareLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if _u.mutation.RefundPolicyCleared() {
-		_spec.ClearField(shop.FieldRefundPolicy, field.TypeString)
+	if nodes := _u.mutation.BrandSquareLogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandSquareLogoTable,
+			Columns: []string{shop.BrandSquareLogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	if value, ok := _u.mutation.ShippingPolicy(); ok {
-		_spec.SetField(shop.FieldShippingPolicy, field.TypeString, value)
+	if _u.mutation.BrandCoverImageCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandCoverImageTable,
+			Columns: []string{shop.BrandCoverImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if _u.mutation.ShippingPolicyCleared() {
-		_spec.ClearField(shop.FieldShippingPolicy, field.TypeString)
-	}
-	if value, ok := _u.mutation.TermsOfService(); ok {
-		_spec.SetField(shop.FieldTermsOfService, field.TypeString, value)
-	}
-	if _u.mutation.TermsOfServiceCleared() {
-		_spec.ClearField(shop.FieldTermsOfService, field.TypeString)
+	if nodes := _u.mutation.BrandCoverImageIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shop.BrandCoverImageTable,
+			Columns: []string{shop.BrandCoverImageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contentimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Shop{config: _u.config}

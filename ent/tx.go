@@ -16,18 +16,26 @@ type Tx struct {
 	config
 	// APIKey is the client for interacting with the APIKey builders.
 	APIKey *APIKeyClient
+	// Article is the client for interacting with the Article builders.
+	Article *ArticleClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// Blog is the client for interacting with the Blog builders.
+	Blog *BlogClient
 	// Cart is the client for interacting with the Cart builders.
 	Cart *CartClient
 	// CartLine is the client for interacting with the CartLine builders.
 	CartLine *CartLineClient
+	// CartMetafield is the client for interacting with the CartMetafield builders.
+	CartMetafield *CartMetafieldClient
 	// Collection is the client for interacting with the Collection builders.
 	Collection *CollectionClient
 	// CollectionProduct is the client for interacting with the CollectionProduct builders.
 	CollectionProduct *CollectionProductClient
 	// CompletionAttempt is the client for interacting with the CompletionAttempt builders.
 	CompletionAttempt *CompletionAttemptClient
+	// ContentImage is the client for interacting with the ContentImage builders.
+	ContentImage *ContentImageClient
 	// Counter is the client for interacting with the Counter builders.
 	Counter *CounterClient
 	// Customer is the client for interacting with the Customer builders.
@@ -76,8 +84,12 @@ type Tx struct {
 	ShippingRate *ShippingRateClient
 	// Shop is the client for interacting with the Shop builders.
 	Shop *ShopClient
+	// ShopPolicy is the client for interacting with the ShopPolicy builders.
+	ShopPolicy *ShopPolicyClient
 	// TaxRate is the client for interacting with the TaxRate builders.
 	TaxRate *TaxRateClient
+	// UrlRedirect is the client for interacting with the UrlRedirect builders.
+	UrlRedirect *UrlRedirectClient
 
 	// lazily loaded.
 	client     *Client
@@ -210,12 +222,16 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
+	tx.Article = NewArticleClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
+	tx.Blog = NewBlogClient(tx.config)
 	tx.Cart = NewCartClient(tx.config)
 	tx.CartLine = NewCartLineClient(tx.config)
+	tx.CartMetafield = NewCartMetafieldClient(tx.config)
 	tx.Collection = NewCollectionClient(tx.config)
 	tx.CollectionProduct = NewCollectionProductClient(tx.config)
 	tx.CompletionAttempt = NewCompletionAttemptClient(tx.config)
+	tx.ContentImage = NewContentImageClient(tx.config)
 	tx.Counter = NewCounterClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
 	tx.CustomerAccessToken = NewCustomerAccessTokenClient(tx.config)
@@ -240,7 +256,9 @@ func (tx *Tx) init() {
 	tx.SearchTerm = NewSearchTermClient(tx.config)
 	tx.ShippingRate = NewShippingRateClient(tx.config)
 	tx.Shop = NewShopClient(tx.config)
+	tx.ShopPolicy = NewShopPolicyClient(tx.config)
 	tx.TaxRate = NewTaxRateClient(tx.config)
+	tx.UrlRedirect = NewUrlRedirectClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -59,6 +59,14 @@ func (r *cartResolver) DiscountCodes(ctx context.Context, obj *cart.Cart) ([]*mo
 	return out, nil
 }
 
+func (r *cartResolver) EstimatedCost(ctx context.Context, obj *cart.Cart) (*model.CartEstimatedCost, error) {
+	c, err := r.Cost(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CartEstimatedCost{CheckoutChargeAmount: c.CheckoutChargeAmount, SubtotalAmount: c.SubtotalAmount, TotalAmount: c.TotalAmount, TotalTaxAmount: c.TotalTaxAmount}, nil
+}
+
 func (r *cartResolver) Lines(ctx context.Context, obj *cart.Cart, after *string, before *string, first *int, last *int, reverse *bool) (*model.BaseCartLineConnection, error) {
 	variants := make([]*ent.ProductVariant, len(obj.Lines))
 	for i, l := range obj.Lines {
@@ -98,12 +106,25 @@ func (r *cartLineResolver) DiscountAllocations(ctx context.Context, obj *cart.Li
 	return codeAllocations(obj.Cost.Allocations, cur), nil
 }
 
+func (r *cartLineResolver) EstimatedCost(ctx context.Context, obj *cart.Line) (*model.CartLineEstimatedCost, error) {
+	c, err := r.Cost(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CartLineEstimatedCost{Amount: c.AmountPerQuantity, CompareAtAmount: c.CompareAtAmountPerQuantity, SubtotalAmount: c.SubtotalAmount, TotalAmount: c.TotalAmount}, nil
+}
+
 func (r *cartLineResolver) ID(ctx context.Context, obj *cart.Line) (string, error) {
 	return cart.LineID(obj.ID), nil
 }
 
 func (r *cartLineResolver) Merchandise(ctx context.Context, obj *cart.Line) (ent.Noder, error) {
 	return obj.Variant, nil
+}
+
+func (r *cartLineResolver) ParentRelationship(ctx context.Context, obj *cart.Line) (*model.CartLineParentRelationship, error) {
+	// The shop sells no bundles: no line is a component of another.
+	return nil, nil
 }
 
 func (r *mutationResolver) CartCreate(ctx context.Context, input *model.CartInput) (*model.CartCreatePayload, error) {

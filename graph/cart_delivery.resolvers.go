@@ -78,6 +78,30 @@ func (r *mutationResolver) CartDeliveryAddressesAdd(ctx context.Context, address
 	return &model.CartDeliveryAddressesAddPayload{Cart: res.Cart, UserErrors: cartUserErrors(res.UserErrors), Warnings: cartWarnings(res.Warnings)}, nil
 }
 
+func (r *mutationResolver) CartDeliveryAddressesRemove(ctx context.Context, addressIds []string, cartID string) (*model.CartDeliveryAddressesRemovePayload, error) {
+	res, err := r.Carts.RemoveDeliveryAddresses(ctx, cartID, addressIds)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CartDeliveryAddressesRemovePayload{Cart: res.Cart, UserErrors: cartUserErrors(res.UserErrors), Warnings: cartWarnings(res.Warnings)}, nil
+}
+
+func (r *mutationResolver) CartDeliveryAddressesReplace(ctx context.Context, addresses []*model.CartSelectableAddressInput, cartID string) (*model.CartDeliveryAddressesReplacePayload, error) {
+	res, err := r.Carts.ReplaceDeliveryAddresses(ctx, cartID, toDeliveryInputs(addresses))
+	if err != nil {
+		return nil, err
+	}
+	return &model.CartDeliveryAddressesReplacePayload{Cart: res.Cart, UserErrors: cartUserErrors(res.UserErrors), Warnings: cartWarnings(res.Warnings)}, nil
+}
+
+func (r *mutationResolver) CartDeliveryAddressesUpdate(ctx context.Context, addresses []*model.CartSelectableAddressUpdateInput, cartID string) (*model.CartDeliveryAddressesUpdatePayload, error) {
+	res, err := r.Carts.UpdateDeliveryAddresses(ctx, cartID, toDeliveryUpdates(addresses))
+	if err != nil {
+		return nil, err
+	}
+	return &model.CartDeliveryAddressesUpdatePayload{Cart: res.Cart, UserErrors: cartUserErrors(res.UserErrors), Warnings: cartWarnings(res.Warnings)}, nil
+}
+
 func (r *mutationResolver) CartSelectedDeliveryOptionsUpdate(ctx context.Context, cartID string, selectedDeliveryOptions []*model.CartSelectedDeliveryOptionInput) (*model.CartSelectedDeliveryOptionsUpdatePayload, error) {
 	sel := make([]cart.SelectedDelivery, len(selectedDeliveryOptions))
 	for i, o := range selectedDeliveryOptions {

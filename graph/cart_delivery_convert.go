@@ -72,6 +72,23 @@ func toDeliveryInputs(in []*model.CartSelectableAddressInput) []cart.DeliveryAdd
 	return out
 }
 
+func toDeliveryUpdates(in []*model.CartSelectableAddressUpdateInput) []cart.DeliveryAddressUpdate {
+	out := make([]cart.DeliveryAddressUpdate, 0, len(in))
+	for _, a := range in {
+		if a == nil {
+			continue
+		}
+		u := cart.DeliveryAddressUpdate{ID: a.ID, Selected: a.Selected, OneTimeUse: a.OneTimeUse,
+			Strict: a.ValidationStrategy != nil && *a.ValidationStrategy == model.DeliveryAddressValidationStrategyStrict}
+		if a.Address != nil {
+			addr := fromCartDeliveryAddress(a.Address.DeliveryAddress)
+			u.Address = &addr
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
 func cartDeliveryAddress(m *ent.MailingAddress) *model.CartDeliveryAddress {
 	return &model.CartDeliveryAddress{Address1: strp(m.Address1), Address2: strp(m.Address2), City: strp(m.City),
 		CountryCode: strp(m.CountryCode), FirstName: strp(m.FirstName), LastName: strp(m.LastName), Phone: strp(m.Phone),

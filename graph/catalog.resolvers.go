@@ -80,6 +80,19 @@ func (r *collectionResolver) Seo(ctx context.Context, obj *ent.Collection) (*mod
 	return &model.Seo{Title: orDefault(obj.SeoTitle, obj.Title), Description: orDefault(obj.SeoDescription, obj.Description)}, nil
 }
 
+func (r *collectionResolver) TrackingParameters(ctx context.Context, obj *ent.Collection) (*string, error) {
+	return trackingParameters(ctx), nil
+}
+
+func (r *productResolver) AdjacentVariants(ctx context.Context, obj *ent.Product, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) ([]*ent.ProductVariant, error) {
+	options, variants, err := optionsAndVariants(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	base := catalog.SelectedOrFirstAvailable(options, variants, variantSelection(selectedOptions, ignoreUnknownOptions, caseInsensitiveMatch))
+	return catalog.Adjacent(variants, base), nil
+}
+
 func (r *productResolver) AvailableForSale(ctx context.Context, obj *ent.Product) (bool, error) {
 	vs, err := loader.For(ctx).Variants.Load(ctx, obj.ID)
 	if err != nil {
@@ -109,6 +122,24 @@ func (r *productResolver) CompareAtPriceRange(ctx context.Context, obj *ent.Prod
 	return priceRange(ctx, obj.MinCompareAtPrice, obj.MaxCompareAtPrice)
 }
 
+func (r *productResolver) EncodedVariantAvailability(ctx context.Context, obj *ent.Product) (*string, error) {
+	options, variants, err := optionsAndVariants(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	s := catalog.EncodeVariants(options, variants, true)
+	return &s, nil
+}
+
+func (r *productResolver) EncodedVariantExistence(ctx context.Context, obj *ent.Product) (*string, error) {
+	options, variants, err := optionsAndVariants(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	s := catalog.EncodeVariants(options, variants, false)
+	return &s, nil
+}
+
 func (r *productResolver) FeaturedImage(ctx context.Context, obj *ent.Product) (*model.Image, error) {
 	is, err := loader.For(ctx).Images.Load(ctx, obj.ID)
 	if err != nil || len(is) == 0 {
@@ -126,9 +157,10 @@ func (r *productResolver) Images(ctx context.Context, obj *ent.Product, after *s
 	if err != nil {
 		return nil, err
 	}
-	c := &model.ImageConnection{PageInfo: pageInfo(p), Edges: make([]*model.ImageEdge, len(p.Items))}
+	c := &model.ImageConnection{PageInfo: pageInfo(p), Edges: make([]*model.ImageEdge, len(p.Items)), Nodes: make([]*model.Image, len(p.Items))}
 	for i, it := range p.Items {
-		c.Edges[i] = &model.ImageEdge{Cursor: p.Cursors[i], Node: productImage(it)}
+		c.Nodes[i] = productImage(it)
+		c.Edges[i] = &model.ImageEdge{Cursor: p.Cursors[i], Node: c.Nodes[i]}
 	}
 	return c, nil
 }
@@ -159,8 +191,20 @@ func (r *productResolver) PublishedAt(ctx context.Context, obj *ent.Product) (*t
 	return &obj.CreatedAt, nil
 }
 
+func (r *productResolver) SelectedOrFirstAvailableVariant(ctx context.Context, obj *ent.Product, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) (*ent.ProductVariant, error) {
+	options, variants, err := optionsAndVariants(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return catalog.SelectedOrFirstAvailable(options, variants, variantSelection(selectedOptions, ignoreUnknownOptions, caseInsensitiveMatch)), nil
+}
+
 func (r *productResolver) Seo(ctx context.Context, obj *ent.Product) (*model.Seo, error) {
 	return &model.Seo{Title: orDefault(obj.SeoTitle, obj.Title), Description: orDefault(obj.SeoDescription, obj.Description)}, nil
+}
+
+func (r *productResolver) TrackingParameters(ctx context.Context, obj *ent.Product) (*string, error) {
+	return trackingParameters(ctx), nil
 }
 
 func (r *productResolver) TotalInventory(ctx context.Context, obj *ent.Product) (*int, error) {
@@ -201,7 +245,7 @@ func (r *productResolver) Variants(ctx context.Context, obj *ent.Product, after 
 	if err != nil {
 		return nil, err
 	}
-	c := &model.ProductVariantConnection{Nodes: p.Items, Edges: make([]*model.ProductVariantEdge, len(p.Items))}
+	c := &model.ProductVariantConnection{Nodes: p.Items, Edges: make([]*model.ProductVariantEdge, len(p.Items)), PageInfo: pageInfo(p)}
 	for i, it := range p.Items {
 		c.Edges[i] = &model.ProductVariantEdge{Node: it}
 	}
@@ -231,6 +275,36 @@ func (r *productOptionResolver) Values(ctx context.Context, obj *ent.ProductOpti
 	return out, nil
 }
 
+func (r *productOptionValueResolver) FirstSelectableVariant(ctx context.Context, obj *ent.ProductOptionValue) (*ent.ProductVariant, error) {
+	o := obj.Edges.Option
+	if o == nil {
+		return nil, nil
+	}
+	options, variants, err := optionsAndVariants(ctx, o.ProductID)
+	if err != nil {
+		return nil, err
+	}
+	return catalog.FirstSelectable(options, variants, o.Name, obj.Name), nil
+}
+
+func (r *productOptionValueResolver) Swatch(ctx context.Context, obj *ent.ProductOptionValue) (*model.ProductOptionValueSwatch, error) {
+	if obj.SwatchColor == nil && obj.SwatchImageID == nil {
+		return nil, nil
+	}
+	s := &model.ProductOptionValueSwatch{Color: obj.SwatchColor}
+	if obj.SwatchImageID != nil {
+		img, err := loader.For(ctx).Image.Load(ctx, *obj.SwatchImageID)
+		if err != nil {
+			if err = nilIfNotFound(err); err != nil {
+				return nil, err
+			}
+		} else {
+			s.Image = mediaImage(img)
+		}
+	}
+	return s, nil
+}
+
 func (r *productVariantResolver) AvailableForSale(ctx context.Context, obj *ent.ProductVariant) (bool, error) {
 	return obj.Available > 0, nil
 }
@@ -244,6 +318,10 @@ func (r *productVariantResolver) CompareAtPrice(ctx context.Context, obj *ent.Pr
 		return nil, err
 	}
 	return moneyV2(*obj.CompareAtPrice, cur), nil
+}
+
+func (r *productVariantResolver) CompareAtPriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
+	return r.CompareAtPrice(ctx, obj)
 }
 
 func (r *productVariantResolver) CurrentlyNotInStock(ctx context.Context, obj *ent.ProductVariant) (bool, error) {
@@ -271,8 +349,17 @@ func (r *productVariantResolver) Price(ctx context.Context, obj *ent.ProductVari
 	return moneyV2(obj.Price, cur), nil
 }
 
+func (r *productVariantResolver) PriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
+	return r.Price(ctx, obj)
+}
+
 func (r *productVariantResolver) Product(ctx context.Context, obj *ent.ProductVariant) (*ent.Product, error) {
 	return loader.For(ctx).Product.Load(ctx, obj.ProductID)
+}
+
+func (r *productVariantResolver) UnitPrice(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
+	// Variants are not sold by unit of measure, so there is no unit price to show.
+	return nil, nil
 }
 
 func (r *productVariantResolver) WeightUnit(ctx context.Context, obj *ent.ProductVariant) (model.WeightUnit, error) {
@@ -289,14 +376,19 @@ func (r *Resolver) ProductConnection() generated.ProductConnectionResolver {
 
 func (r *Resolver) ProductOption() generated.ProductOptionResolver { return &productOptionResolver{r} }
 
+func (r *Resolver) ProductOptionValue() generated.ProductOptionValueResolver {
+	return &productOptionValueResolver{r}
+}
+
 func (r *Resolver) ProductVariant() generated.ProductVariantResolver {
 	return &productVariantResolver{r}
 }
 
 type (
-	collectionResolver        struct{ *Resolver }
-	productResolver           struct{ *Resolver }
-	productConnectionResolver struct{ *Resolver }
-	productOptionResolver     struct{ *Resolver }
-	productVariantResolver    struct{ *Resolver }
+	collectionResolver         struct{ *Resolver }
+	productResolver            struct{ *Resolver }
+	productConnectionResolver  struct{ *Resolver }
+	productOptionResolver      struct{ *Resolver }
+	productOptionValueResolver struct{ *Resolver }
+	productVariantResolver     struct{ *Resolver }
 )

@@ -50,6 +50,10 @@ func (r *pageResolver) Seo(ctx context.Context, obj *ent.Page) (*model.Seo, erro
 	return &model.Seo{Title: orDefault(obj.SeoTitle, obj.Title), Description: orDefault(obj.SeoDescription, summary(obj.Body, 320))}, nil
 }
 
+func (r *pageResolver) TrackingParameters(ctx context.Context, obj *ent.Page) (*string, error) {
+	return trackingParameters(ctx), nil
+}
+
 func (r *Resolver) Menu() generated.MenuResolver { return &menuResolver{r} }
 
 func (r *Resolver) MenuItem() generated.MenuItemResolver { return &menuItemResolver{r} }

@@ -210,3 +210,11 @@ func toFilters(fs []catalog.Facet) []*model.Filter {
 	}
 	return out
 }
+
+// searchNode is the product or page of a search result.
+func searchNode(it catalog.SearchItem) ent.Noder {
+	if it.Product != nil {
+		return it.Product
+	}
+	return it.Page
+}

@@ -60,6 +60,7 @@ const (
 // error presenter and per-request loaders.
 func NewHandler(o Options) http.Handler {
 	cfg := generated.Config{Resolvers: &Resolver{Catalog: o.Catalog, Carts: o.Carts, Customers: o.Customers, Orders: o.Orders, Checkout: o.Checkout, PublicURL: o.PublicURL}}
+	cfg.Directives.InContext = inContext
 	complexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	ConfigureServer(srv, o)

@@ -270,6 +270,31 @@ func complexity(c *generated.ComplexityRoot) {
 	}
 	c.ProductOption.OptionValues = list(optionValuesCost)
 	c.ProductVariant.SelectedOptions = list(optionsCost)
+	// A shop sells to at most every country and offers at most every language: both lists
+	// are bounded by their enums (about 250 countries, 146 languages).
+	c.Localization.AvailableCountries = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPageSize)) }
+	c.Localization.AvailableLanguages = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPageSize)) }
+	c.Country.AvailableLanguages = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPageSize)) }
+	c.ComponentizableCartLine.LineComponents = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPageSize)) }
+	c.Product.AdjacentVariants = func(child int, _, _ *bool, _ []*model.SelectedOptionInput) int {
+		return satAdd(1, satMul(child, catalog.MaxPageSize))
+	}
+	c.QueryRoot.URLRedirects = func(child int, _, _ *string, first, last *int, _ *string, _ *bool) int {
+		return conn(child, first, last)
+	}
+	// A brand has a handful of colours; a cart has no gift cards yet (at most a few later).
+	c.BrandColors.Primary = func(child int) int { return satAdd(1, satMul(child, 10)) }
+	c.BrandColors.Secondary = func(child int) int { return satAdd(1, satMul(child, 10)) }
+	c.Cart.AppliedGiftCards = func(child int) int { return satAdd(1, satMul(child, 10)) }
+	c.QueryRoot.Blogs = func(child int, _, _ *string, first, last *int, _ *bool) int { return conn(child, first, last) }
+	c.Blog.Articles = func(child int, _, _ *string, first, last *int, _ *bool) int { return conn(child, first, last) }
+	c.PredictiveSearchResult.Pages = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPredictive)) }
+	c.PredictiveSearchResult.Articles = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPredictive)) }
+	c.PaginatedSitemapResources.Items = func(child int) int { return satAdd(1, satMul(child, catalog.SitemapPageSize)) }
+	c.Cart.Metafields = func(child int, ids []*model.HasMetafieldsIdentifier) int {
+		return satAdd(1, satMul(child, max(len(ids), 1)))
+	}
+	c.CartMetafieldsSetPayload.Metafields = func(child int) int { return satAdd(1, satMul(child, cart.MaxMetafieldsPerCart)) }
 	c.Collection.Products = func(child int, _, _ *string, _ []*model.ProductFilter, first, last *int, _ *bool, _ *model.ProductCollectionSortKeys) int {
 		return conn(child, first, last)
 	}
@@ -286,6 +311,8 @@ func complexity(c *generated.ComplexityRoot) {
 	c.Cart.DiscountCodes = list(cart.MaxCodes)
 	c.CartLine.Attributes = list(attributesCost)
 	c.CartLine.DiscountAllocations = list(allocationsCost)
+	c.ComponentizableCartLine.Attributes = list(attributesCost)
+	c.ComponentizableCartLine.DiscountAllocations = list(allocationsCost)
 	c.CartDelivery.Addresses = list(cart.MaxDeliveryAddresses)
 	c.CartDeliveryGroup.CartLines = page
 	c.CartDeliveryGroup.DeliveryOptions = list(deliveryOptionsCost)

@@ -11,12 +11,14 @@ import (
 // errorLists are element types of lists that report problems with the request's own
 // input (one entry per problem, a handful at most): they need no cost.
 var errorLists = map[string]string{
-	"CartUserError":     "a cart mutation's problems with its input",
-	"CartWarning":       "a cart mutation's warnings about its input",
-	"CustomerUserError": "a customer mutation's problems with its input",
-	"UserError":         "a mutation's problems with its input",
-	"CompletionError":   "why one completion attempt failed",
-	"SubmissionError":   "why one submission failed",
+	"CartUserError":            "a cart mutation's problems with its input",
+	"CartWarning":              "a cart mutation's warnings about its input",
+	"CustomerUserError":        "a customer mutation's problems with its input",
+	"UserError":                "a mutation's problems with its input",
+	"CompletionError":          "why one completion attempt failed",
+	"SubmissionError":          "why one submission failed",
+	"MetafieldsSetUserError":   "a cart metafield mutation's problems with its input",
+	"MetafieldDeleteUserError": "a cart metafield deletion's problems with its input",
 }
 
 // TestEveryListHasACost walks the schema: every field that returns a list of objects or a

@@ -62,11 +62,32 @@ func productFields(oc *graphql.OperationContext, set ast.SelectionSet) productSe
 			sel.Images = true
 		case "options":
 			sel.Options = true
+			if optionsSelectVariants(oc, f.Selections) {
+				sel.Variants = true
+			}
+		case "selectedOrFirstAvailableVariant", "adjacentVariants", "encodedVariantAvailability", "encodedVariantExistence":
+			sel.Variants, sel.Options = true, true
 		case "collections":
 			sel.Collections = true
 		}
 	}
 	return sel
+}
+
+// optionsSelectVariants reports whether a product's options ask for their values'
+// firstSelectableVariant, which needs the product's variants.
+func optionsSelectVariants(oc *graphql.OperationContext, set ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(oc, set, []string{"ProductOption", "Node"}) {
+		if f.Name != "optionValues" {
+			continue
+		}
+		for _, v := range graphql.CollectFields(oc, f.Selections, []string{"ProductOptionValue", "Node"}) {
+			if v.Name == "firstSelectableVariant" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func variantsSelectImage(oc *graphql.OperationContext, set ast.SelectionSet) bool {
@@ -99,7 +120,7 @@ func prefetchProducts(ctx context.Context, products []*ent.Product, sel productS
 	return loader.For(ctx).PrefetchProducts(ctx, products, sel)
 }
 
-// searchProductSelection reads the product fields selected under search's edges.node.
+// searchProductSelection reads the product fields selected under search's edges.node and nodes.
 func searchProductSelection(ctx context.Context) productSelection {
 	fc := graphql.GetFieldContext(ctx)
 	oc := graphql.GetOperationContext(ctx)
@@ -108,6 +129,9 @@ func searchProductSelection(ctx context.Context) productSelection {
 	}
 	var sel productSelection
 	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{"SearchResultItemConnection"}) {
+		if f.Name == "nodes" {
+			sel = sel.Merge(productFields(oc, f.Selections))
+		}
 		if f.Name != "edges" {
 			continue
 		}

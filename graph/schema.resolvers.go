@@ -18,6 +18,10 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 )
 
+func (r *imageResolver) OriginalSrc(ctx context.Context, obj *model.Image) (string, error) {
+	return obj.URL, nil
+}
+
 func (r *queryRootResolver) Product(ctx context.Context, handle *string, id *string) (*ent.Product, error) {
 	h, n, ok, err := handleOrID(handle, id, gid.Product)
 	if err != nil || !ok {
@@ -188,6 +192,11 @@ func (r *queryRootResolver) Shop(ctx context.Context) (*ent.Shop, error) {
 	return loader.For(ctx).Shop()
 }
 
+func (r *Resolver) Image() generated.ImageResolver { return &imageResolver{r} }
+
 func (r *Resolver) QueryRoot() generated.QueryRootResolver { return &queryRootResolver{r} }
 
-type queryRootResolver struct{ *Resolver }
+type (
+	imageResolver     struct{ *Resolver }
+	queryRootResolver struct{ *Resolver }
+)

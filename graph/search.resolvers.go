@@ -49,8 +49,8 @@ func (r *queryRootResolver) Search(ctx context.Context, after *string, before *s
 	return res, prefetchProducts(ctx, ps, searchProductSelection(ctx))
 }
 
-func (r *queryRootResolver) PredictiveSearch(ctx context.Context, limit *int, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error) {
-	req := catalog.PredictiveRequest{Query: query, Limit: limit}
+func (r *queryRootResolver) PredictiveSearch(ctx context.Context, limit *int, limitScope *model.PredictiveSearchLimitScope, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error) {
+	req := catalog.PredictiveRequest{Query: query, Limit: limit, LimitAll: limitScope != nil && *limitScope == model.PredictiveSearchLimitScopeAll}
 	for _, t := range types {
 		req.Types = append(req.Types, string(t))
 	}
@@ -58,9 +58,9 @@ func (r *queryRootResolver) PredictiveSearch(ctx context.Context, limit *int, qu
 	if err != nil {
 		return nil, err
 	}
-	out := &model.PredictiveSearchResult{Products: res.Products, Collections: res.Collections, Queries: make([]*model.SearchQuerySuggestion, len(res.Queries))}
+	out := &model.PredictiveSearchResult{Products: res.Products, Collections: res.Collections, Pages: res.Pages, Articles: res.Articles, Queries: make([]*model.SearchQuerySuggestion, len(res.Queries))}
 	for i, q := range res.Queries {
-		out.Queries[i] = &model.SearchQuerySuggestion{Text: q.Text, StyledText: q.StyledText}
+		out.Queries[i] = &model.SearchQuerySuggestion{Text: q.Text, StyledText: q.StyledText, TrackingParameters: searchTracking("e", i, query)}
 	}
 	return out, prefetchProducts(ctx, res.Products, predictiveProductSelection(ctx))
 }
@@ -68,13 +68,17 @@ func (r *queryRootResolver) PredictiveSearch(ctx context.Context, limit *int, qu
 func (r *searchResultItemConnectionResolver) Edges(ctx context.Context, obj *catalog.SearchResult) ([]*model.SearchResultItemEdge, error) {
 	edges := make([]*model.SearchResultItemEdge, len(obj.Items))
 	for i, it := range obj.Items {
-		var node ent.Noder = it.Page
-		if it.Product != nil {
-			node = it.Product
-		}
-		edges[i] = &model.SearchResultItemEdge{Cursor: obj.Cursors[i], Node: node}
+		edges[i] = &model.SearchResultItemEdge{Cursor: obj.Cursors[i], Node: searchNode(it)}
 	}
 	return edges, nil
+}
+
+func (r *searchResultItemConnectionResolver) Nodes(ctx context.Context, obj *catalog.SearchResult) ([]ent.Noder, error) {
+	nodes := make([]ent.Noder, len(obj.Items))
+	for i, it := range obj.Items {
+		nodes[i] = searchNode(it)
+	}
+	return nodes, nil
 }
 
 func (r *searchResultItemConnectionResolver) PageInfo(ctx context.Context, obj *catalog.SearchResult) (*model.PageInfo, error) {

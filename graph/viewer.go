@@ -9,6 +9,7 @@ import (
 	"storefront/graph/model"
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
+	"storefront/internal/incontext"
 )
 
 // CustomerTokenHeader carries a customer access token for lookups that have no token
@@ -16,8 +17,12 @@ import (
 // not send it simply never see orders through node.
 const CustomerTokenHeader = "X-Customer-Access-Token"
 
-// requestToken is the customer access token in the request's CustomerTokenHeader, or "".
+// requestToken is the customer access token the request presents: the buyer of its
+// @inContext directive, else its CustomerTokenHeader, else "".
 func requestToken(ctx context.Context) string {
+	if t := incontext.From(ctx).CustomerAccessToken; t != "" {
+		return t
+	}
 	oc := graphql.GetOperationContext(ctx)
 	if oc == nil || oc.Headers == nil {
 		return ""

@@ -55,6 +55,8 @@ const (
 	FieldCompletionAttempt = "completion_attempt"
 	// EdgeLines holds the string denoting the lines edge name in mutations.
 	EdgeLines = "lines"
+	// EdgeMetafields holds the string denoting the metafields edge name in mutations.
+	EdgeMetafields = "metafields"
 	// Table holds the table name of the cart in the database.
 	Table = "carts"
 	// LinesTable is the table that holds the lines relation/edge.
@@ -64,6 +66,13 @@ const (
 	LinesInverseTable = "cart_lines"
 	// LinesColumn is the table column denoting the lines relation/edge.
 	LinesColumn = "cart_id"
+	// MetafieldsTable is the table that holds the metafields relation/edge.
+	MetafieldsTable = "cart_metafields"
+	// MetafieldsInverseTable is the table name for the CartMetafield entity.
+	// It exists in this package in order to avoid circular dependency with the "cartmetafield" package.
+	MetafieldsInverseTable = "cart_metafields"
+	// MetafieldsColumn is the table column denoting the metafields relation/edge.
+	MetafieldsColumn = "cart_id"
 )
 
 // Columns holds all SQL columns for cart fields.
@@ -231,11 +240,32 @@ func ByLines(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newLinesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByMetafieldsCount orders the results by metafields count.
+func ByMetafieldsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMetafieldsStep(), opts...)
+	}
+}
+
+// ByMetafields orders the results by metafields terms.
+func ByMetafields(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMetafieldsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newLinesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(LinesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, LinesTable, LinesColumn),
+	)
+}
+func newMetafieldsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MetafieldsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, MetafieldsTable, MetafieldsColumn),
 	)
 }
 

@@ -1093,6 +1093,29 @@ func HasLinesWith(preds ...predicate.CartLine) predicate.Cart {
 	})
 }
 
+// HasMetafields applies the HasEdge predicate on the "metafields" edge.
+func HasMetafields() predicate.Cart {
+	return predicate.Cart(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, MetafieldsTable, MetafieldsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasMetafieldsWith applies the HasEdge predicate on the "metafields" edge with a given conditions (other predicates).
+func HasMetafieldsWith(preds ...predicate.CartMetafield) predicate.Cart {
+	return predicate.Cart(func(s *sql.Selector) {
+		step := newMetafieldsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Cart) predicate.Cart {
 	return predicate.Cart(sql.AndPredicates(predicates...))

@@ -20,6 +20,18 @@ func (f APIKeyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.APIKeyMutation", m)
 }
 
+// The ArticleFunc type is an adapter to allow the use of ordinary
+// function as Article mutator.
+type ArticleFunc func(context.Context, *ent.ArticleMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ArticleFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ArticleMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ArticleMutation", m)
+}
+
 // The AuditEventFunc type is an adapter to allow the use of ordinary
 // function as AuditEvent mutator.
 type AuditEventFunc func(context.Context, *ent.AuditEventMutation) (ent.Value, error)
@@ -30,6 +42,18 @@ func (f AuditEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditEventMutation", m)
+}
+
+// The BlogFunc type is an adapter to allow the use of ordinary
+// function as Blog mutator.
+type BlogFunc func(context.Context, *ent.BlogMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f BlogFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.BlogMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BlogMutation", m)
 }
 
 // The CartFunc type is an adapter to allow the use of ordinary
@@ -54,6 +78,18 @@ func (f CartLineFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CartLineMutation", m)
+}
+
+// The CartMetafieldFunc type is an adapter to allow the use of ordinary
+// function as CartMetafield mutator.
+type CartMetafieldFunc func(context.Context, *ent.CartMetafieldMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CartMetafieldFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CartMetafieldMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CartMetafieldMutation", m)
 }
 
 // The CollectionFunc type is an adapter to allow the use of ordinary
@@ -90,6 +126,18 @@ func (f CompletionAttemptFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CompletionAttemptMutation", m)
+}
+
+// The ContentImageFunc type is an adapter to allow the use of ordinary
+// function as ContentImage mutator.
+type ContentImageFunc func(context.Context, *ent.ContentImageMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ContentImageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ContentImageMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ContentImageMutation", m)
 }
 
 // The CounterFunc type is an adapter to allow the use of ordinary
@@ -380,6 +428,18 @@ func (f ShopFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ShopMutation", m)
 }
 
+// The ShopPolicyFunc type is an adapter to allow the use of ordinary
+// function as ShopPolicy mutator.
+type ShopPolicyFunc func(context.Context, *ent.ShopPolicyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ShopPolicyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ShopPolicyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ShopPolicyMutation", m)
+}
+
 // The TaxRateFunc type is an adapter to allow the use of ordinary
 // function as TaxRate mutator.
 type TaxRateFunc func(context.Context, *ent.TaxRateMutation) (ent.Value, error)
@@ -390,6 +450,18 @@ func (f TaxRateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TaxRateMutation", m)
+}
+
+// The UrlRedirectFunc type is an adapter to allow the use of ordinary
+// function as UrlRedirect mutator.
+type UrlRedirectFunc func(context.Context, *ent.UrlRedirectMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f UrlRedirectFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.UrlRedirectMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.UrlRedirectMutation", m)
 }
 
 // Condition is a hook condition function.

@@ -8,12 +8,16 @@ import (
 
 	"storefront/ent"
 	"storefront/ent/apikey"
+	"storefront/ent/article"
 	"storefront/ent/auditevent"
+	"storefront/ent/blog"
 	"storefront/ent/cart"
 	"storefront/ent/cartline"
+	"storefront/ent/cartmetafield"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/completionattempt"
+	"storefront/ent/contentimage"
 	"storefront/ent/counter"
 	"storefront/ent/customer"
 	"storefront/ent/customeraccesstoken"
@@ -39,7 +43,9 @@ import (
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/urlredirect"
 
 	"entgo.io/ent/dialect/sql"
 )
@@ -127,6 +133,33 @@ func (f TraverseAPIKey) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.APIKeyQuery", q)
 }
 
+// The ArticleFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ArticleFunc func(context.Context, *ent.ArticleQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ArticleFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ArticleQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ArticleQuery", q)
+}
+
+// The TraverseArticle type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseArticle func(context.Context, *ent.ArticleQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseArticle) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseArticle) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ArticleQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ArticleQuery", q)
+}
+
 // The AuditEventFunc type is an adapter to allow the use of ordinary function as a Querier.
 type AuditEventFunc func(context.Context, *ent.AuditEventQuery) (ent.Value, error)
 
@@ -152,6 +185,33 @@ func (f TraverseAuditEvent) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AuditEventQuery", q)
+}
+
+// The BlogFunc type is an adapter to allow the use of ordinary function as a Querier.
+type BlogFunc func(context.Context, *ent.BlogQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f BlogFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.BlogQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.BlogQuery", q)
+}
+
+// The TraverseBlog type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseBlog func(context.Context, *ent.BlogQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseBlog) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseBlog) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BlogQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.BlogQuery", q)
 }
 
 // The CartFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -206,6 +266,33 @@ func (f TraverseCartLine) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CartLineQuery", q)
+}
+
+// The CartMetafieldFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CartMetafieldFunc func(context.Context, *ent.CartMetafieldQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CartMetafieldFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CartMetafieldQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CartMetafieldQuery", q)
+}
+
+// The TraverseCartMetafield type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCartMetafield func(context.Context, *ent.CartMetafieldQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCartMetafield) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCartMetafield) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CartMetafieldQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CartMetafieldQuery", q)
 }
 
 // The CollectionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -287,6 +374,33 @@ func (f TraverseCompletionAttempt) Traverse(ctx context.Context, q ent.Query) er
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CompletionAttemptQuery", q)
+}
+
+// The ContentImageFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ContentImageFunc func(context.Context, *ent.ContentImageQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ContentImageFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ContentImageQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ContentImageQuery", q)
+}
+
+// The TraverseContentImage type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseContentImage func(context.Context, *ent.ContentImageQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseContentImage) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseContentImage) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ContentImageQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ContentImageQuery", q)
 }
 
 // The CounterFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -937,6 +1051,33 @@ func (f TraverseShop) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ShopQuery", q)
 }
 
+// The ShopPolicyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ShopPolicyFunc func(context.Context, *ent.ShopPolicyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ShopPolicyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ShopPolicyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ShopPolicyQuery", q)
+}
+
+// The TraverseShopPolicy type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseShopPolicy func(context.Context, *ent.ShopPolicyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseShopPolicy) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseShopPolicy) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ShopPolicyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ShopPolicyQuery", q)
+}
+
 // The TaxRateFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TaxRateFunc func(context.Context, *ent.TaxRateQuery) (ent.Value, error)
 
@@ -964,23 +1105,58 @@ func (f TraverseTaxRate) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.TaxRateQuery", q)
 }
 
+// The UrlRedirectFunc type is an adapter to allow the use of ordinary function as a Querier.
+type UrlRedirectFunc func(context.Context, *ent.UrlRedirectQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f UrlRedirectFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.UrlRedirectQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.UrlRedirectQuery", q)
+}
+
+// The TraverseUrlRedirect type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseUrlRedirect func(context.Context, *ent.UrlRedirectQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseUrlRedirect) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseUrlRedirect) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.UrlRedirectQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.UrlRedirectQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
 	case *ent.APIKeyQuery:
 		return &query[*ent.APIKeyQuery, predicate.APIKey, apikey.OrderOption]{typ: ent.TypeAPIKey, tq: q}, nil
+	case *ent.ArticleQuery:
+		return &query[*ent.ArticleQuery, predicate.Article, article.OrderOption]{typ: ent.TypeArticle, tq: q}, nil
 	case *ent.AuditEventQuery:
 		return &query[*ent.AuditEventQuery, predicate.AuditEvent, auditevent.OrderOption]{typ: ent.TypeAuditEvent, tq: q}, nil
+	case *ent.BlogQuery:
+		return &query[*ent.BlogQuery, predicate.Blog, blog.OrderOption]{typ: ent.TypeBlog, tq: q}, nil
 	case *ent.CartQuery:
 		return &query[*ent.CartQuery, predicate.Cart, cart.OrderOption]{typ: ent.TypeCart, tq: q}, nil
 	case *ent.CartLineQuery:
 		return &query[*ent.CartLineQuery, predicate.CartLine, cartline.OrderOption]{typ: ent.TypeCartLine, tq: q}, nil
+	case *ent.CartMetafieldQuery:
+		return &query[*ent.CartMetafieldQuery, predicate.CartMetafield, cartmetafield.OrderOption]{typ: ent.TypeCartMetafield, tq: q}, nil
 	case *ent.CollectionQuery:
 		return &query[*ent.CollectionQuery, predicate.Collection, collection.OrderOption]{typ: ent.TypeCollection, tq: q}, nil
 	case *ent.CollectionProductQuery:
 		return &query[*ent.CollectionProductQuery, predicate.CollectionProduct, collectionproduct.OrderOption]{typ: ent.TypeCollectionProduct, tq: q}, nil
 	case *ent.CompletionAttemptQuery:
 		return &query[*ent.CompletionAttemptQuery, predicate.CompletionAttempt, completionattempt.OrderOption]{typ: ent.TypeCompletionAttempt, tq: q}, nil
+	case *ent.ContentImageQuery:
+		return &query[*ent.ContentImageQuery, predicate.ContentImage, contentimage.OrderOption]{typ: ent.TypeContentImage, tq: q}, nil
 	case *ent.CounterQuery:
 		return &query[*ent.CounterQuery, predicate.Counter, counter.OrderOption]{typ: ent.TypeCounter, tq: q}, nil
 	case *ent.CustomerQuery:
@@ -1029,8 +1205,12 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ShippingRateQuery, predicate.ShippingRate, shippingrate.OrderOption]{typ: ent.TypeShippingRate, tq: q}, nil
 	case *ent.ShopQuery:
 		return &query[*ent.ShopQuery, predicate.Shop, shop.OrderOption]{typ: ent.TypeShop, tq: q}, nil
+	case *ent.ShopPolicyQuery:
+		return &query[*ent.ShopPolicyQuery, predicate.ShopPolicy, shoppolicy.OrderOption]{typ: ent.TypeShopPolicy, tq: q}, nil
 	case *ent.TaxRateQuery:
 		return &query[*ent.TaxRateQuery, predicate.TaxRate, taxrate.OrderOption]{typ: ent.TypeTaxRate, tq: q}, nil
+	case *ent.UrlRedirectQuery:
+		return &query[*ent.UrlRedirectQuery, predicate.UrlRedirect, urlredirect.OrderOption]{typ: ent.TypeUrlRedirect, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

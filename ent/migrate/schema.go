@@ -28,6 +28,56 @@ var (
 		Columns:    APIKeysColumns,
 		PrimaryKey: []*schema.Column{APIKeysColumns[0]},
 	}
+	// ArticlesColumns holds the columns for the "articles" table.
+	ArticlesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "handle", Type: field.TypeString, Size: 255},
+		{Name: "title", Type: field.TypeString, Size: 255},
+		{Name: "content_html", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "excerpt_html", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "author_name", Type: field.TypeString, Size: 255, Default: ""},
+		{Name: "tags", Type: field.TypeJSON},
+		{Name: "seo_title", Type: field.TypeString, Nullable: true},
+		{Name: "seo_description", Type: field.TypeString, Nullable: true},
+		{Name: "published", Type: field.TypeBool, Default: false},
+		{Name: "published_at", Type: field.TypeTime, Nullable: true},
+		{Name: "image_id", Type: field.TypeInt, Nullable: true},
+		{Name: "blog_id", Type: field.TypeInt},
+	}
+	// ArticlesTable holds the schema information for the "articles" table.
+	ArticlesTable = &schema.Table{
+		Name:       "articles",
+		Columns:    ArticlesColumns,
+		PrimaryKey: []*schema.Column{ArticlesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "articles_content_images_image",
+				Columns:    []*schema.Column{ArticlesColumns[13]},
+				RefColumns: []*schema.Column{ContentImagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "articles_blogs_articles",
+				Columns:    []*schema.Column{ArticlesColumns[14]},
+				RefColumns: []*schema.Column{BlogsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "article_blog_id_handle",
+				Unique:  true,
+				Columns: []*schema.Column{ArticlesColumns[14], ArticlesColumns[3]},
+			},
+			{
+				Name:    "article_blog_id_published_id",
+				Unique:  false,
+				Columns: []*schema.Column{ArticlesColumns[14], ArticlesColumns[11], ArticlesColumns[0]},
+			},
+		},
+	}
 	// AuditEventsColumns holds the columns for the "audit_events" table.
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -56,6 +106,22 @@ var (
 				Columns: []*schema.Column{AuditEventsColumns[5]},
 			},
 		},
+	}
+	// BlogsColumns holds the columns for the "blogs" table.
+	BlogsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "handle", Type: field.TypeString, Unique: true, Size: 255},
+		{Name: "title", Type: field.TypeString, Size: 255},
+		{Name: "seo_title", Type: field.TypeString, Nullable: true},
+		{Name: "seo_description", Type: field.TypeString, Nullable: true},
+	}
+	// BlogsTable holds the schema information for the "blogs" table.
+	BlogsTable = &schema.Table{
+		Name:       "blogs",
+		Columns:    BlogsColumns,
+		PrimaryKey: []*schema.Column{BlogsColumns[0]},
 	}
 	// CartsColumns holds the columns for the "carts" table.
 	CartsColumns = []*schema.Column{
@@ -127,6 +193,38 @@ var (
 				Name:    "cartline_cart_id_variant_id_attributes_key",
 				Unique:  true,
 				Columns: []*schema.Column{CartLinesColumns[6], CartLinesColumns[7], CartLinesColumns[5]},
+			},
+		},
+	}
+	// CartMetafieldsColumns holds the columns for the "cart_metafields" table.
+	CartMetafieldsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "namespace", Type: field.TypeString, Size: 255},
+		{Name: "key", Type: field.TypeString, Size: 64},
+		{Name: "type", Type: field.TypeString, Size: 64},
+		{Name: "value", Type: field.TypeString, Size: 2147483647},
+		{Name: "cart_id", Type: field.TypeInt},
+	}
+	// CartMetafieldsTable holds the schema information for the "cart_metafields" table.
+	CartMetafieldsTable = &schema.Table{
+		Name:       "cart_metafields",
+		Columns:    CartMetafieldsColumns,
+		PrimaryKey: []*schema.Column{CartMetafieldsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "cart_metafields_carts_metafields",
+				Columns:    []*schema.Column{CartMetafieldsColumns[7]},
+				RefColumns: []*schema.Column{CartsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "cartmetafield_cart_id_namespace_key",
+				Unique:  true,
+				Columns: []*schema.Column{CartMetafieldsColumns[7], CartMetafieldsColumns[3], CartMetafieldsColumns[4]},
 			},
 		},
 	}
@@ -234,6 +332,22 @@ var (
 		Name:       "completion_attempts",
 		Columns:    CompletionAttemptsColumns,
 		PrimaryKey: []*schema.Column{CompletionAttemptsColumns[0]},
+	}
+	// ContentImagesColumns holds the columns for the "content_images" table.
+	ContentImagesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "url", Type: field.TypeString, Size: 2048},
+		{Name: "alt_text", Type: field.TypeString, Nullable: true, Size: 512},
+		{Name: "width", Type: field.TypeInt, Nullable: true},
+		{Name: "height", Type: field.TypeInt, Nullable: true},
+	}
+	// ContentImagesTable holds the schema information for the "content_images" table.
+	ContentImagesTable = &schema.Table{
+		Name:       "content_images",
+		Columns:    ContentImagesColumns,
+		PrimaryKey: []*schema.Column{ContentImagesColumns[0]},
 	}
 	// CountersColumns holds the columns for the "counters" table.
 	CountersColumns = []*schema.Column{
@@ -872,7 +986,9 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "name", Type: field.TypeString, Size: 255},
 		{Name: "position", Type: field.TypeInt, Default: 0},
+		{Name: "swatch_color", Type: field.TypeString, Nullable: true, Size: 7},
 		{Name: "option_id", Type: field.TypeInt},
+		{Name: "swatch_image_id", Type: field.TypeInt, Nullable: true},
 	}
 	// ProductOptionValuesTable holds the schema information for the "product_option_values" table.
 	ProductOptionValuesTable = &schema.Table{
@@ -882,16 +998,22 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "product_option_values_product_options_values",
-				Columns:    []*schema.Column{ProductOptionValuesColumns[3]},
+				Columns:    []*schema.Column{ProductOptionValuesColumns[4]},
 				RefColumns: []*schema.Column{ProductOptionsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "product_option_values_product_images_swatch_image",
+				Columns:    []*schema.Column{ProductOptionValuesColumns[5]},
+				RefColumns: []*schema.Column{ProductImagesColumns[0]},
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "productoptionvalue_option_id_name",
 				Unique:  true,
-				Columns: []*schema.Column{ProductOptionValuesColumns[3], ProductOptionValuesColumns[1]},
+				Columns: []*schema.Column{ProductOptionValuesColumns[4], ProductOptionValuesColumns[1]},
 			},
 		},
 	}
@@ -1006,18 +1128,63 @@ var (
 		{Name: "money_format", Type: field.TypeString, Default: "${{amount}}"},
 		{Name: "primary_domain", Type: field.TypeString, Nullable: true},
 		{Name: "taxes_included", Type: field.TypeBool, Default: false},
+		{Name: "language_code", Type: field.TypeString, Size: 7, Default: "EN"},
+		{Name: "brand_slogan", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "brand_short_description", Type: field.TypeString, Nullable: true, Size: 1024},
+		{Name: "brand_colors", Type: field.TypeJSON, Nullable: true},
 		{Name: "accepted_card_brands", Type: field.TypeJSON},
 		{Name: "contact_email", Type: field.TypeString, Nullable: true, Size: 254},
-		{Name: "privacy_policy", Type: field.TypeString, Nullable: true, Size: 2147483647},
-		{Name: "refund_policy", Type: field.TypeString, Nullable: true, Size: 2147483647},
-		{Name: "shipping_policy", Type: field.TypeString, Nullable: true, Size: 2147483647},
-		{Name: "terms_of_service", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "brand_logo_id", Type: field.TypeInt, Nullable: true},
+		{Name: "brand_square_logo_id", Type: field.TypeInt, Nullable: true},
+		{Name: "brand_cover_image_id", Type: field.TypeInt, Nullable: true},
 	}
 	// ShopsTable holds the schema information for the "shops" table.
 	ShopsTable = &schema.Table{
 		Name:       "shops",
 		Columns:    ShopsColumns,
 		PrimaryKey: []*schema.Column{ShopsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "shops_content_images_brand_logo",
+				Columns:    []*schema.Column{ShopsColumns[17]},
+				RefColumns: []*schema.Column{ContentImagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "shops_content_images_brand_square_logo",
+				Columns:    []*schema.Column{ShopsColumns[18]},
+				RefColumns: []*schema.Column{ContentImagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "shops_content_images_brand_cover_image",
+				Columns:    []*schema.Column{ShopsColumns[19]},
+				RefColumns: []*schema.Column{ContentImagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// ShopPoliciesColumns holds the columns for the "shop_policies" table.
+	ShopPoliciesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"PRIVACY", "REFUND", "SHIPPING", "TERMS_OF_SERVICE", "SUBSCRIPTION"}},
+		{Name: "title", Type: field.TypeString, Size: 255},
+		{Name: "body", Type: field.TypeString, Size: 2147483647, Default: ""},
+	}
+	// ShopPoliciesTable holds the schema information for the "shop_policies" table.
+	ShopPoliciesTable = &schema.Table{
+		Name:       "shop_policies",
+		Columns:    ShopPoliciesColumns,
+		PrimaryKey: []*schema.Column{ShopPoliciesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "shoppolicy_kind",
+				Unique:  true,
+				Columns: []*schema.Column{ShopPoliciesColumns[3]},
+			},
+		},
 	}
 	// TaxRatesColumns holds the columns for the "tax_rates" table.
 	TaxRatesColumns = []*schema.Column{
@@ -1041,15 +1208,33 @@ var (
 			},
 		},
 	}
+	// URLRedirectsColumns holds the columns for the "url_redirects" table.
+	URLRedirectsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "path", Type: field.TypeString, Unique: true, Size: 1024},
+		{Name: "target", Type: field.TypeString, Size: 2048},
+	}
+	// URLRedirectsTable holds the schema information for the "url_redirects" table.
+	URLRedirectsTable = &schema.Table{
+		Name:       "url_redirects",
+		Columns:    URLRedirectsColumns,
+		PrimaryKey: []*schema.Column{URLRedirectsColumns[0]},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APIKeysTable,
+		ArticlesTable,
 		AuditEventsTable,
+		BlogsTable,
 		CartsTable,
 		CartLinesTable,
+		CartMetafieldsTable,
 		CollectionsTable,
 		CollectionProductsTable,
 		CompletionAttemptsTable,
+		ContentImagesTable,
 		CountersTable,
 		CustomersTable,
 		CustomerAccessTokensTable,
@@ -1074,13 +1259,18 @@ var (
 		SearchTermsTable,
 		ShippingRatesTable,
 		ShopsTable,
+		ShopPoliciesTable,
 		TaxRatesTable,
+		URLRedirectsTable,
 	}
 )
 
 func init() {
+	ArticlesTable.ForeignKeys[0].RefTable = ContentImagesTable
+	ArticlesTable.ForeignKeys[1].RefTable = BlogsTable
 	CartLinesTable.ForeignKeys[0].RefTable = CartsTable
 	CartLinesTable.ForeignKeys[1].RefTable = ProductVariantsTable
+	CartMetafieldsTable.ForeignKeys[0].RefTable = CartsTable
 	CollectionsTable.ForeignKeys[0].RefTable = DiscountCodesTable
 	CollectionProductsTable.ForeignKeys[0].RefTable = CollectionsTable
 	CollectionProductsTable.ForeignKeys[1].RefTable = ProductsTable
@@ -1097,6 +1287,10 @@ func init() {
 	ProductImagesTable.ForeignKeys[0].RefTable = ProductsTable
 	ProductOptionsTable.ForeignKeys[0].RefTable = ProductsTable
 	ProductOptionValuesTable.ForeignKeys[0].RefTable = ProductOptionsTable
+	ProductOptionValuesTable.ForeignKeys[1].RefTable = ProductImagesTable
 	ProductVariantsTable.ForeignKeys[0].RefTable = ProductsTable
 	ProductVariantsTable.ForeignKeys[1].RefTable = ProductImagesTable
+	ShopsTable.ForeignKeys[0].RefTable = ContentImagesTable
+	ShopsTable.ForeignKeys[1].RefTable = ContentImagesTable
+	ShopsTable.ForeignKeys[2].RefTable = ContentImagesTable
 }

@@ -9,14 +9,23 @@ import (
 // APIKey is the predicate function for apikey builders.
 type APIKey func(*sql.Selector)
 
+// Article is the predicate function for article builders.
+type Article func(*sql.Selector)
+
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
+
+// Blog is the predicate function for blog builders.
+type Blog func(*sql.Selector)
 
 // Cart is the predicate function for cart builders.
 type Cart func(*sql.Selector)
 
 // CartLine is the predicate function for cartline builders.
 type CartLine func(*sql.Selector)
+
+// CartMetafield is the predicate function for cartmetafield builders.
+type CartMetafield func(*sql.Selector)
 
 // Collection is the predicate function for collection builders.
 type Collection func(*sql.Selector)
@@ -26,6 +35,9 @@ type CollectionProduct func(*sql.Selector)
 
 // CompletionAttempt is the predicate function for completionattempt builders.
 type CompletionAttempt func(*sql.Selector)
+
+// ContentImage is the predicate function for contentimage builders.
+type ContentImage func(*sql.Selector)
 
 // Counter is the predicate function for counter builders.
 type Counter func(*sql.Selector)
@@ -99,5 +111,11 @@ type ShippingRate func(*sql.Selector)
 // Shop is the predicate function for shop builders.
 type Shop func(*sql.Selector)
 
+// ShopPolicy is the predicate function for shoppolicy builders.
+type ShopPolicy func(*sql.Selector)
+
 // TaxRate is the predicate function for taxrate builders.
 type TaxRate func(*sql.Selector)
+
+// UrlRedirect is the predicate function for urlredirect builders.
+type UrlRedirect func(*sql.Selector)

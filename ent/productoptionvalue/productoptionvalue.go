@@ -18,8 +18,14 @@ const (
 	FieldPosition = "position"
 	// FieldOptionID holds the string denoting the option_id field in the database.
 	FieldOptionID = "option_id"
+	// FieldSwatchColor holds the string denoting the swatch_color field in the database.
+	FieldSwatchColor = "swatch_color"
+	// FieldSwatchImageID holds the string denoting the swatch_image_id field in the database.
+	FieldSwatchImageID = "swatch_image_id"
 	// EdgeOption holds the string denoting the option edge name in mutations.
 	EdgeOption = "option"
+	// EdgeSwatchImage holds the string denoting the swatch_image edge name in mutations.
+	EdgeSwatchImage = "swatch_image"
 	// Table holds the table name of the productoptionvalue in the database.
 	Table = "product_option_values"
 	// OptionTable is the table that holds the option relation/edge.
@@ -29,6 +35,13 @@ const (
 	OptionInverseTable = "product_options"
 	// OptionColumn is the table column denoting the option relation/edge.
 	OptionColumn = "option_id"
+	// SwatchImageTable is the table that holds the swatch_image relation/edge.
+	SwatchImageTable = "product_option_values"
+	// SwatchImageInverseTable is the table name for the ProductImage entity.
+	// It exists in this package in order to avoid circular dependency with the "productimage" package.
+	SwatchImageInverseTable = "product_images"
+	// SwatchImageColumn is the table column denoting the swatch_image relation/edge.
+	SwatchImageColumn = "swatch_image_id"
 )
 
 // Columns holds all SQL columns for productoptionvalue fields.
@@ -37,6 +50,8 @@ var Columns = []string{
 	FieldName,
 	FieldPosition,
 	FieldOptionID,
+	FieldSwatchColor,
+	FieldSwatchImageID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -54,6 +69,8 @@ var (
 	NameValidator func(string) error
 	// DefaultPosition holds the default value on creation for the "position" field.
 	DefaultPosition int
+	// SwatchColorValidator is a validator for the "swatch_color" field. It is called by the builders before save.
+	SwatchColorValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the ProductOptionValue queries.
@@ -79,10 +96,27 @@ func ByOptionID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOptionID, opts...).ToFunc()
 }
 
+// BySwatchColor orders the results by the swatch_color field.
+func BySwatchColor(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSwatchColor, opts...).ToFunc()
+}
+
+// BySwatchImageID orders the results by the swatch_image_id field.
+func BySwatchImageID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSwatchImageID, opts...).ToFunc()
+}
+
 // ByOptionField orders the results by option field.
 func ByOptionField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newOptionStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// BySwatchImageField orders the results by swatch_image field.
+func BySwatchImageField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSwatchImageStep(), sql.OrderByField(field, opts...))
 	}
 }
 func newOptionStep() *sqlgraph.Step {
@@ -90,5 +124,12 @@ func newOptionStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(OptionInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, OptionTable, OptionColumn),
+	)
+}
+func newSwatchImageStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SwatchImageInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, SwatchImageTable, SwatchImageColumn),
 	)
 }

@@ -69,6 +69,16 @@ func OptionID(v int) predicate.ProductOptionValue {
 	return predicate.ProductOptionValue(sql.FieldEQ(FieldOptionID, v))
 }
 
+// SwatchColor applies equality check predicate on the "swatch_color" field. It's identical to SwatchColorEQ.
+func SwatchColor(v string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldEQ(FieldSwatchColor, v))
+}
+
+// SwatchImageID applies equality check predicate on the "swatch_image_id" field. It's identical to SwatchImageIDEQ.
+func SwatchImageID(v int) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldEQ(FieldSwatchImageID, v))
+}
+
 // NameEQ applies the EQ predicate on the "name" field.
 func NameEQ(v string) predicate.ProductOptionValue {
 	return predicate.ProductOptionValue(sql.FieldEQ(FieldName, v))
@@ -194,6 +204,111 @@ func OptionIDNotIn(vs ...int) predicate.ProductOptionValue {
 	return predicate.ProductOptionValue(sql.FieldNotIn(FieldOptionID, vs...))
 }
 
+// SwatchColorEQ applies the EQ predicate on the "swatch_color" field.
+func SwatchColorEQ(v string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldEQ(FieldSwatchColor, v))
+}
+
+// SwatchColorNEQ applies the NEQ predicate on the "swatch_color" field.
+func SwatchColorNEQ(v string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldNEQ(FieldSwatchColor, v))
+}
+
+// SwatchColorIn applies the In predicate on the "swatch_color" field.
+func SwatchColorIn(vs ...string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldIn(FieldSwatchColor, vs...))
+}
+
+// SwatchColorNotIn applies the NotIn predicate on the "swatch_color" field.
+func SwatchColorNotIn(vs ...string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldNotIn(FieldSwatchColor, vs...))
+}
+
+// SwatchColorGT applies the GT predicate on the "swatch_color" field.
+func SwatchColorGT(v string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldGT(FieldSwatchColor, v))
+}
+
+// SwatchColorGTE applies the GTE predicate on the "swatch_color" field.
+func SwatchColorGTE(v string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldGTE(FieldSwatchColor, v))
+}
+
+// SwatchColorLT applies the LT predicate on the "swatch_color" field.
+func SwatchColorLT(v string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldLT(FieldSwatchColor, v))
+}
+
+// SwatchColorLTE applies the LTE predicate on the "swatch_color" field.
+func SwatchColorLTE(v string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldLTE(FieldSwatchColor, v))
+}
+
+// SwatchColorContains applies the Contains predicate on the "swatch_color" field.
+func SwatchColorContains(v string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldContains(FieldSwatchColor, v))
+}
+
+// SwatchColorHasPrefix applies the HasPrefix predicate on the "swatch_color" field.
+func SwatchColorHasPrefix(v string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldHasPrefix(FieldSwatchColor, v))
+}
+
+// SwatchColorHasSuffix applies the HasSuffix predicate on the "swatch_color" field.
+func SwatchColorHasSuffix(v string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldHasSuffix(FieldSwatchColor, v))
+}
+
+// SwatchColorIsNil applies the IsNil predicate on the "swatch_color" field.
+func SwatchColorIsNil() predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldIsNull(FieldSwatchColor))
+}
+
+// SwatchColorNotNil applies the NotNil predicate on the "swatch_color" field.
+func SwatchColorNotNil() predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldNotNull(FieldSwatchColor))
+}
+
+// SwatchColorEqualFold applies the EqualFold predicate on the "swatch_color" field.
+func SwatchColorEqualFold(v string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldEqualFold(FieldSwatchColor, v))
+}
+
+// SwatchColorContainsFold applies the ContainsFold predicate on the "swatch_color" field.
+func SwatchColorContainsFold(v string) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldContainsFold(FieldSwatchColor, v))
+}
+
+// SwatchImageIDEQ applies the EQ predicate on the "swatch_image_id" field.
+func SwatchImageIDEQ(v int) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldEQ(FieldSwatchImageID, v))
+}
+
+// SwatchImageIDNEQ applies the NEQ predicate on the "swatch_image_id" field.
+func SwatchImageIDNEQ(v int) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldNEQ(FieldSwatchImageID, v))
+}
+
+// SwatchImageIDIn applies the In predicate on the "swatch_image_id" field.
+func SwatchImageIDIn(vs ...int) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldIn(FieldSwatchImageID, vs...))
+}
+
+// SwatchImageIDNotIn applies the NotIn predicate on the "swatch_image_id" field.
+func SwatchImageIDNotIn(vs ...int) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldNotIn(FieldSwatchImageID, vs...))
+}
+
+// SwatchImageIDIsNil applies the IsNil predicate on the "swatch_image_id" field.
+func SwatchImageIDIsNil() predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldIsNull(FieldSwatchImageID))
+}
+
+// SwatchImageIDNotNil applies the NotNil predicate on the "swatch_image_id" field.
+func SwatchImageIDNotNil() predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(sql.FieldNotNull(FieldSwatchImageID))
+}
+
 // HasOption applies the HasEdge predicate on the "option" edge.
 func HasOption() predicate.ProductOptionValue {
 	return predicate.ProductOptionValue(func(s *sql.Selector) {
@@ -209,6 +324,29 @@ func HasOption() predicate.ProductOptionValue {
 func HasOptionWith(preds ...predicate.ProductOption) predicate.ProductOptionValue {
 	return predicate.ProductOptionValue(func(s *sql.Selector) {
 		step := newOptionStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSwatchImage applies the HasEdge predicate on the "swatch_image" edge.
+func HasSwatchImage() predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, SwatchImageTable, SwatchImageColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSwatchImageWith applies the HasEdge predicate on the "swatch_image" edge with a given conditions (other predicates).
+func HasSwatchImageWith(preds ...predicate.ProductImage) predicate.ProductOptionValue {
+	return predicate.ProductOptionValue(func(s *sql.Selector) {
+		step := newSwatchImageStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -68,6 +69,7 @@ func (Cart) Fields() []ent.Field {
 func (Cart) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("lines", CartLine.Type),
+		edge.To("metafields", CartMetafield.Type).Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
 	}
 }
 

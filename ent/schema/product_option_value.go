@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -19,6 +20,8 @@ func (ProductOptionValue) Fields() []ent.Field {
 		field.String("name").NotEmpty().MaxLen(255),
 		field.Int("position").Default(0).Comment("Order of the value within its option."),
 		field.Int("option_id"),
+		field.String("swatch_color").Optional().Nillable().MaxLen(7).Comment("Colour shown for the value in a picker, as #RRGGBB."),
+		field.Int("swatch_image_id").Optional().Nillable().Comment("Image shown for the value in a picker.").Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -26,6 +29,7 @@ func (ProductOptionValue) Fields() []ent.Field {
 func (ProductOptionValue) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("option", ProductOption.Type).Ref("values").Field("option_id").Unique().Required(),
+		edge.To("swatch_image", ProductImage.Type).Field("swatch_image_id").Unique().Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 const (
@@ -33,20 +34,53 @@ const (
 	FieldPrimaryDomain = "primary_domain"
 	// FieldTaxesIncluded holds the string denoting the taxes_included field in the database.
 	FieldTaxesIncluded = "taxes_included"
+	// FieldLanguageCode holds the string denoting the language_code field in the database.
+	FieldLanguageCode = "language_code"
+	// FieldBrandSlogan holds the string denoting the brand_slogan field in the database.
+	FieldBrandSlogan = "brand_slogan"
+	// FieldBrandShortDescription holds the string denoting the brand_short_description field in the database.
+	FieldBrandShortDescription = "brand_short_description"
+	// FieldBrandColors holds the string denoting the brand_colors field in the database.
+	FieldBrandColors = "brand_colors"
+	// FieldBrandLogoID holds the string denoting the brand_logo_id field in the database.
+	FieldBrandLogoID = "brand_logo_id"
+	// FieldBrandSquareLogoID holds the string denoting the brand_square_logo_id field in the database.
+	FieldBrandSquareLogoID = "brand_square_logo_id"
+	// FieldBrandCoverImageID holds the string denoting the brand_cover_image_id field in the database.
+	FieldBrandCoverImageID = "brand_cover_image_id"
 	// FieldAcceptedCardBrands holds the string denoting the accepted_card_brands field in the database.
 	FieldAcceptedCardBrands = "accepted_card_brands"
 	// FieldContactEmail holds the string denoting the contact_email field in the database.
 	FieldContactEmail = "contact_email"
-	// FieldPrivacyPolicy holds the string denoting the privacy_policy field in the database.
-	FieldPrivacyPolicy = "privacy_policy"
-	// FieldRefundPolicy holds the string denoting the refund_policy field in the database.
-	FieldRefundPolicy = "refund_policy"
-	// FieldShippingPolicy holds the string denoting the shipping_policy field in the database.
-	FieldShippingPolicy = "shipping_policy"
-	// FieldTermsOfService holds the string denoting the terms_of_service field in the database.
-	FieldTermsOfService = "terms_of_service"
+	// EdgeBrandLogo holds the string denoting the brand_logo edge name in mutations.
+	EdgeBrandLogo = "brand_logo"
+	// EdgeBrandSquareLogo holds the string denoting the brand_square_logo edge name in mutations.
+	EdgeBrandSquareLogo = "brand_square_logo"
+	// EdgeBrandCoverImage holds the string denoting the brand_cover_image edge name in mutations.
+	EdgeBrandCoverImage = "brand_cover_image"
 	// Table holds the table name of the shop in the database.
 	Table = "shops"
+	// BrandLogoTable is the table that holds the brand_logo relation/edge.
+	BrandLogoTable = "shops"
+	// BrandLogoInverseTable is the table name for the ContentImage entity.
+	// It exists in this package in order to avoid circular dependency with the "contentimage" package.
+	BrandLogoInverseTable = "content_images"
+	// BrandLogoColumn is the table column denoting the brand_logo relation/edge.
+	BrandLogoColumn = "brand_logo_id"
+	// BrandSquareLogoTable is the table that holds the brand_square_logo relation/edge.
+	BrandSquareLogoTable = "shops"
+	// BrandSquareLogoInverseTable is the table name for the ContentImage entity.
+	// It exists in this package in order to avoid circular dependency with the "contentimage" package.
+	BrandSquareLogoInverseTable = "content_images"
+	// BrandSquareLogoColumn is the table column denoting the brand_square_logo relation/edge.
+	BrandSquareLogoColumn = "brand_square_logo_id"
+	// BrandCoverImageTable is the table that holds the brand_cover_image relation/edge.
+	BrandCoverImageTable = "shops"
+	// BrandCoverImageInverseTable is the table name for the ContentImage entity.
+	// It exists in this package in order to avoid circular dependency with the "contentimage" package.
+	BrandCoverImageInverseTable = "content_images"
+	// BrandCoverImageColumn is the table column denoting the brand_cover_image relation/edge.
+	BrandCoverImageColumn = "brand_cover_image_id"
 )
 
 // Columns holds all SQL columns for shop fields.
@@ -62,12 +96,15 @@ var Columns = []string{
 	FieldMoneyFormat,
 	FieldPrimaryDomain,
 	FieldTaxesIncluded,
+	FieldLanguageCode,
+	FieldBrandSlogan,
+	FieldBrandShortDescription,
+	FieldBrandColors,
+	FieldBrandLogoID,
+	FieldBrandSquareLogoID,
+	FieldBrandCoverImageID,
 	FieldAcceptedCardBrands,
 	FieldContactEmail,
-	FieldPrivacyPolicy,
-	FieldRefundPolicy,
-	FieldShippingPolicy,
-	FieldTermsOfService,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -103,6 +140,14 @@ var (
 	DefaultMoneyFormat string
 	// DefaultTaxesIncluded holds the default value on creation for the "taxes_included" field.
 	DefaultTaxesIncluded bool
+	// DefaultLanguageCode holds the default value on creation for the "language_code" field.
+	DefaultLanguageCode string
+	// LanguageCodeValidator is a validator for the "language_code" field. It is called by the builders before save.
+	LanguageCodeValidator func(string) error
+	// BrandSloganValidator is a validator for the "brand_slogan" field. It is called by the builders before save.
+	BrandSloganValidator func(string) error
+	// BrandShortDescriptionValidator is a validator for the "brand_short_description" field. It is called by the builders before save.
+	BrandShortDescriptionValidator func(string) error
 	// DefaultAcceptedCardBrands holds the default value on creation for the "accepted_card_brands" field.
 	DefaultAcceptedCardBrands []string
 	// ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
@@ -162,27 +207,79 @@ func ByTaxesIncluded(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTaxesIncluded, opts...).ToFunc()
 }
 
+// ByLanguageCode orders the results by the language_code field.
+func ByLanguageCode(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLanguageCode, opts...).ToFunc()
+}
+
+// ByBrandSlogan orders the results by the brand_slogan field.
+func ByBrandSlogan(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBrandSlogan, opts...).ToFunc()
+}
+
+// ByBrandShortDescription orders the results by the brand_short_description field.
+func ByBrandShortDescription(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBrandShortDescription, opts...).ToFunc()
+}
+
+// ByBrandLogoID orders the results by the brand_logo_id field.
+func ByBrandLogoID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBrandLogoID, opts...).ToFunc()
+}
+
+// ByBrandSquareLogoID orders the results by the brand_square_logo_id field.
+func ByBrandSquareLogoID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBrandSquareLogoID, opts...).ToFunc()
+}
+
+// ByBrandCoverImageID orders the results by the brand_cover_image_id field.
+func ByBrandCoverImageID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBrandCoverImageID, opts...).ToFunc()
+}
+
 // ByContactEmail orders the results by the contact_email field.
 func ByContactEmail(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContactEmail, opts...).ToFunc()
 }
 
-// ByPrivacyPolicy orders the results by the privacy_policy field.
-func ByPrivacyPolicy(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldPrivacyPolicy, opts...).ToFunc()
+// ByBrandLogoField orders the results by brand_logo field.
+func ByBrandLogoField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newBrandLogoStep(), sql.OrderByField(field, opts...))
+	}
 }
 
-// ByRefundPolicy orders the results by the refund_policy field.
-func ByRefundPolicy(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldRefundPolicy, opts...).ToFunc()
+// ByBrandSquareLogoField orders the results by brand_square_logo field.
+func ByBrandSquareLogoField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newBrandSquareLogoStep(), sql.OrderByField(field, opts...))
+	}
 }
 
-// ByShippingPolicy orders the results by the shipping_policy field.
-func ByShippingPolicy(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldShippingPolicy, opts...).ToFunc()
+// ByBrandCoverImageField orders the results by brand_cover_image field.
+func ByBrandCoverImageField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newBrandCoverImageStep(), sql.OrderByField(field, opts...))
+	}
 }
-
-// ByTermsOfService orders the results by the terms_of_service field.
-func ByTermsOfService(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldTermsOfService, opts...).ToFunc()
+func newBrandLogoStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(BrandLogoInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, BrandLogoTable, BrandLogoColumn),
+	)
+}
+func newBrandSquareLogoStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(BrandSquareLogoInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, BrandSquareLogoTable, BrandSquareLogoColumn),
+	)
+}
+func newBrandCoverImageStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(BrandCoverImageInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, BrandCoverImageTable, BrandCoverImageColumn),
+	)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 // ID filters vertices based on their ID field.
@@ -99,29 +100,39 @@ func TaxesIncluded(v bool) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldTaxesIncluded, v))
 }
 
+// LanguageCode applies equality check predicate on the "language_code" field. It's identical to LanguageCodeEQ.
+func LanguageCode(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldLanguageCode, v))
+}
+
+// BrandSlogan applies equality check predicate on the "brand_slogan" field. It's identical to BrandSloganEQ.
+func BrandSlogan(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandSlogan, v))
+}
+
+// BrandShortDescription applies equality check predicate on the "brand_short_description" field. It's identical to BrandShortDescriptionEQ.
+func BrandShortDescription(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandShortDescription, v))
+}
+
+// BrandLogoID applies equality check predicate on the "brand_logo_id" field. It's identical to BrandLogoIDEQ.
+func BrandLogoID(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandLogoID, v))
+}
+
+// BrandSquareLogoID applies equality check predicate on the "brand_square_logo_id" field. It's identical to BrandSquareLogoIDEQ.
+func BrandSquareLogoID(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandSquareLogoID, v))
+}
+
+// BrandCoverImageID applies equality check predicate on the "brand_cover_image_id" field. It's identical to BrandCoverImageIDEQ.
+func BrandCoverImageID(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandCoverImageID, v))
+}
+
 // ContactEmail applies equality check predicate on the "contact_email" field. It's identical to ContactEmailEQ.
 func ContactEmail(v string) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldContactEmail, v))
-}
-
-// PrivacyPolicy applies equality check predicate on the "privacy_policy" field. It's identical to PrivacyPolicyEQ.
-func PrivacyPolicy(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEQ(FieldPrivacyPolicy, v))
-}
-
-// RefundPolicy applies equality check predicate on the "refund_policy" field. It's identical to RefundPolicyEQ.
-func RefundPolicy(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEQ(FieldRefundPolicy, v))
-}
-
-// ShippingPolicy applies equality check predicate on the "shipping_policy" field. It's identical to ShippingPolicyEQ.
-func ShippingPolicy(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEQ(FieldShippingPolicy, v))
-}
-
-// TermsOfService applies equality check predicate on the "terms_of_service" field. It's identical to TermsOfServiceEQ.
-func TermsOfService(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEQ(FieldTermsOfService, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -624,6 +635,321 @@ func TaxesIncludedNEQ(v bool) predicate.Shop {
 	return predicate.Shop(sql.FieldNEQ(FieldTaxesIncluded, v))
 }
 
+// LanguageCodeEQ applies the EQ predicate on the "language_code" field.
+func LanguageCodeEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldLanguageCode, v))
+}
+
+// LanguageCodeNEQ applies the NEQ predicate on the "language_code" field.
+func LanguageCodeNEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldLanguageCode, v))
+}
+
+// LanguageCodeIn applies the In predicate on the "language_code" field.
+func LanguageCodeIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldLanguageCode, vs...))
+}
+
+// LanguageCodeNotIn applies the NotIn predicate on the "language_code" field.
+func LanguageCodeNotIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldLanguageCode, vs...))
+}
+
+// LanguageCodeGT applies the GT predicate on the "language_code" field.
+func LanguageCodeGT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGT(FieldLanguageCode, v))
+}
+
+// LanguageCodeGTE applies the GTE predicate on the "language_code" field.
+func LanguageCodeGTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGTE(FieldLanguageCode, v))
+}
+
+// LanguageCodeLT applies the LT predicate on the "language_code" field.
+func LanguageCodeLT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLT(FieldLanguageCode, v))
+}
+
+// LanguageCodeLTE applies the LTE predicate on the "language_code" field.
+func LanguageCodeLTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLTE(FieldLanguageCode, v))
+}
+
+// LanguageCodeContains applies the Contains predicate on the "language_code" field.
+func LanguageCodeContains(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContains(FieldLanguageCode, v))
+}
+
+// LanguageCodeHasPrefix applies the HasPrefix predicate on the "language_code" field.
+func LanguageCodeHasPrefix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasPrefix(FieldLanguageCode, v))
+}
+
+// LanguageCodeHasSuffix applies the HasSuffix predicate on the "language_code" field.
+func LanguageCodeHasSuffix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasSuffix(FieldLanguageCode, v))
+}
+
+// LanguageCodeEqualFold applies the EqualFold predicate on the "language_code" field.
+func LanguageCodeEqualFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEqualFold(FieldLanguageCode, v))
+}
+
+// LanguageCodeContainsFold applies the ContainsFold predicate on the "language_code" field.
+func LanguageCodeContainsFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContainsFold(FieldLanguageCode, v))
+}
+
+// BrandSloganEQ applies the EQ predicate on the "brand_slogan" field.
+func BrandSloganEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandSlogan, v))
+}
+
+// BrandSloganNEQ applies the NEQ predicate on the "brand_slogan" field.
+func BrandSloganNEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldBrandSlogan, v))
+}
+
+// BrandSloganIn applies the In predicate on the "brand_slogan" field.
+func BrandSloganIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldBrandSlogan, vs...))
+}
+
+// BrandSloganNotIn applies the NotIn predicate on the "brand_slogan" field.
+func BrandSloganNotIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldBrandSlogan, vs...))
+}
+
+// BrandSloganGT applies the GT predicate on the "brand_slogan" field.
+func BrandSloganGT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGT(FieldBrandSlogan, v))
+}
+
+// BrandSloganGTE applies the GTE predicate on the "brand_slogan" field.
+func BrandSloganGTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGTE(FieldBrandSlogan, v))
+}
+
+// BrandSloganLT applies the LT predicate on the "brand_slogan" field.
+func BrandSloganLT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLT(FieldBrandSlogan, v))
+}
+
+// BrandSloganLTE applies the LTE predicate on the "brand_slogan" field.
+func BrandSloganLTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLTE(FieldBrandSlogan, v))
+}
+
+// BrandSloganContains applies the Contains predicate on the "brand_slogan" field.
+func BrandSloganContains(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContains(FieldBrandSlogan, v))
+}
+
+// BrandSloganHasPrefix applies the HasPrefix predicate on the "brand_slogan" field.
+func BrandSloganHasPrefix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasPrefix(FieldBrandSlogan, v))
+}
+
+// BrandSloganHasSuffix applies the HasSuffix predicate on the "brand_slogan" field.
+func BrandSloganHasSuffix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasSuffix(FieldBrandSlogan, v))
+}
+
+// BrandSloganIsNil applies the IsNil predicate on the "brand_slogan" field.
+func BrandSloganIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldBrandSlogan))
+}
+
+// BrandSloganNotNil applies the NotNil predicate on the "brand_slogan" field.
+func BrandSloganNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldBrandSlogan))
+}
+
+// BrandSloganEqualFold applies the EqualFold predicate on the "brand_slogan" field.
+func BrandSloganEqualFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEqualFold(FieldBrandSlogan, v))
+}
+
+// BrandSloganContainsFold applies the ContainsFold predicate on the "brand_slogan" field.
+func BrandSloganContainsFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContainsFold(FieldBrandSlogan, v))
+}
+
+// BrandShortDescriptionEQ applies the EQ predicate on the "brand_short_description" field.
+func BrandShortDescriptionEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionNEQ applies the NEQ predicate on the "brand_short_description" field.
+func BrandShortDescriptionNEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionIn applies the In predicate on the "brand_short_description" field.
+func BrandShortDescriptionIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldBrandShortDescription, vs...))
+}
+
+// BrandShortDescriptionNotIn applies the NotIn predicate on the "brand_short_description" field.
+func BrandShortDescriptionNotIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldBrandShortDescription, vs...))
+}
+
+// BrandShortDescriptionGT applies the GT predicate on the "brand_short_description" field.
+func BrandShortDescriptionGT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGT(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionGTE applies the GTE predicate on the "brand_short_description" field.
+func BrandShortDescriptionGTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGTE(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionLT applies the LT predicate on the "brand_short_description" field.
+func BrandShortDescriptionLT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLT(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionLTE applies the LTE predicate on the "brand_short_description" field.
+func BrandShortDescriptionLTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLTE(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionContains applies the Contains predicate on the "brand_short_description" field.
+func BrandShortDescriptionContains(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContains(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionHasPrefix applies the HasPrefix predicate on the "brand_short_description" field.
+func BrandShortDescriptionHasPrefix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasPrefix(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionHasSuffix applies the HasSuffix predicate on the "brand_short_description" field.
+func BrandShortDescriptionHasSuffix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasSuffix(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionIsNil applies the IsNil predicate on the "brand_short_description" field.
+func BrandShortDescriptionIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldBrandShortDescription))
+}
+
+// BrandShortDescriptionNotNil applies the NotNil predicate on the "brand_short_description" field.
+func BrandShortDescriptionNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldBrandShortDescription))
+}
+
+// BrandShortDescriptionEqualFold applies the EqualFold predicate on the "brand_short_description" field.
+func BrandShortDescriptionEqualFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEqualFold(FieldBrandShortDescription, v))
+}
+
+// BrandShortDescriptionContainsFold applies the ContainsFold predicate on the "brand_short_description" field.
+func BrandShortDescriptionContainsFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContainsFold(FieldBrandShortDescription, v))
+}
+
+// BrandColorsIsNil applies the IsNil predicate on the "brand_colors" field.
+func BrandColorsIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldBrandColors))
+}
+
+// BrandColorsNotNil applies the NotNil predicate on the "brand_colors" field.
+func BrandColorsNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldBrandColors))
+}
+
+// BrandLogoIDEQ applies the EQ predicate on the "brand_logo_id" field.
+func BrandLogoIDEQ(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandLogoID, v))
+}
+
+// BrandLogoIDNEQ applies the NEQ predicate on the "brand_logo_id" field.
+func BrandLogoIDNEQ(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldBrandLogoID, v))
+}
+
+// BrandLogoIDIn applies the In predicate on the "brand_logo_id" field.
+func BrandLogoIDIn(vs ...int) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldBrandLogoID, vs...))
+}
+
+// BrandLogoIDNotIn applies the NotIn predicate on the "brand_logo_id" field.
+func BrandLogoIDNotIn(vs ...int) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldBrandLogoID, vs...))
+}
+
+// BrandLogoIDIsNil applies the IsNil predicate on the "brand_logo_id" field.
+func BrandLogoIDIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldBrandLogoID))
+}
+
+// BrandLogoIDNotNil applies the NotNil predicate on the "brand_logo_id" field.
+func BrandLogoIDNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldBrandLogoID))
+}
+
+// BrandSquareLogoIDEQ applies the EQ predicate on the "brand_square_logo_id" field.
+func BrandSquareLogoIDEQ(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandSquareLogoID, v))
+}
+
+// BrandSquareLogoIDNEQ applies the NEQ predicate on the "brand_square_logo_id" field.
+func BrandSquareLogoIDNEQ(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldBrandSquareLogoID, v))
+}
+
+// BrandSquareLogoIDIn applies the In predicate on the "brand_square_logo_id" field.
+func BrandSquareLogoIDIn(vs ...int) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldBrandSquareLogoID, vs...))
+}
+
+// BrandSquareLogoIDNotIn applies the NotIn predicate on the "brand_square_logo_id" field.
+func BrandSquareLogoIDNotIn(vs ...int) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldBrandSquareLogoID, vs...))
+}
+
+// BrandSquareLogoIDIsNil applies the IsNil predicate on the "brand_square_logo_id" field.
+func BrandSquareLogoIDIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldBrandSquareLogoID))
+}
+
+// BrandSquareLogoIDNotNil applies the NotNil predicate on the "brand_square_logo_id" field.
+func BrandSquareLogoIDNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldBrandSquareLogoID))
+}
+
+// BrandCoverImageIDEQ applies the EQ predicate on the "brand_cover_image_id" field.
+func BrandCoverImageIDEQ(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldBrandCoverImageID, v))
+}
+
+// BrandCoverImageIDNEQ applies the NEQ predicate on the "brand_cover_image_id" field.
+func BrandCoverImageIDNEQ(v int) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldBrandCoverImageID, v))
+}
+
+// BrandCoverImageIDIn applies the In predicate on the "brand_cover_image_id" field.
+func BrandCoverImageIDIn(vs ...int) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldBrandCoverImageID, vs...))
+}
+
+// BrandCoverImageIDNotIn applies the NotIn predicate on the "brand_cover_image_id" field.
+func BrandCoverImageIDNotIn(vs ...int) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldBrandCoverImageID, vs...))
+}
+
+// BrandCoverImageIDIsNil applies the IsNil predicate on the "brand_cover_image_id" field.
+func BrandCoverImageIDIsNil() predicate.Shop {
+	return predicate.Shop(sql.FieldIsNull(FieldBrandCoverImageID))
+}
+
+// BrandCoverImageIDNotNil applies the NotNil predicate on the "brand_cover_image_id" field.
+func BrandCoverImageIDNotNil() predicate.Shop {
+	return predicate.Shop(sql.FieldNotNull(FieldBrandCoverImageID))
+}
+
 // ContactEmailEQ applies the EQ predicate on the "contact_email" field.
 func ContactEmailEQ(v string) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldContactEmail, v))
@@ -699,304 +1025,73 @@ func ContactEmailContainsFold(v string) predicate.Shop {
 	return predicate.Shop(sql.FieldContainsFold(FieldContactEmail, v))
 }
 
-// PrivacyPolicyEQ applies the EQ predicate on the "privacy_policy" field.
-func PrivacyPolicyEQ(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEQ(FieldPrivacyPolicy, v))
+// HasBrandLogo applies the HasEdge predicate on the "brand_logo" edge.
+func HasBrandLogo() predicate.Shop {
+	return predicate.Shop(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, BrandLogoTable, BrandLogoColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
 }
 
-// PrivacyPolicyNEQ applies the NEQ predicate on the "privacy_policy" field.
-func PrivacyPolicyNEQ(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldNEQ(FieldPrivacyPolicy, v))
+// HasBrandLogoWith applies the HasEdge predicate on the "brand_logo" edge with a given conditions (other predicates).
+func HasBrandLogoWith(preds ...predicate.ContentImage) predicate.Shop {
+	return predicate.Shop(func(s *sql.Selector) {
+		step := newBrandLogoStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
 }
 
-// PrivacyPolicyIn applies the In predicate on the "privacy_policy" field.
-func PrivacyPolicyIn(vs ...string) predicate.Shop {
-	return predicate.Shop(sql.FieldIn(FieldPrivacyPolicy, vs...))
+// HasBrandSquareLogo applies the HasEdge predicate on the "brand_square_logo" edge.
+func HasBrandSquareLogo() predicate.Shop {
+	return predicate.Shop(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, BrandSquareLogoTable, BrandSquareLogoColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
 }
 
-// PrivacyPolicyNotIn applies the NotIn predicate on the "privacy_policy" field.
-func PrivacyPolicyNotIn(vs ...string) predicate.Shop {
-	return predicate.Shop(sql.FieldNotIn(FieldPrivacyPolicy, vs...))
+// HasBrandSquareLogoWith applies the HasEdge predicate on the "brand_square_logo" edge with a given conditions (other predicates).
+func HasBrandSquareLogoWith(preds ...predicate.ContentImage) predicate.Shop {
+	return predicate.Shop(func(s *sql.Selector) {
+		step := newBrandSquareLogoStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
 }
 
-// PrivacyPolicyGT applies the GT predicate on the "privacy_policy" field.
-func PrivacyPolicyGT(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldGT(FieldPrivacyPolicy, v))
+// HasBrandCoverImage applies the HasEdge predicate on the "brand_cover_image" edge.
+func HasBrandCoverImage() predicate.Shop {
+	return predicate.Shop(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, BrandCoverImageTable, BrandCoverImageColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
 }
 
-// PrivacyPolicyGTE applies the GTE predicate on the "privacy_policy" field.
-func PrivacyPolicyGTE(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldGTE(FieldPrivacyPolicy, v))
-}
-
-// PrivacyPolicyLT applies the LT predicate on the "privacy_policy" field.
-func PrivacyPolicyLT(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldLT(FieldPrivacyPolicy, v))
-}
-
-// PrivacyPolicyLTE applies the LTE predicate on the "privacy_policy" field.
-func PrivacyPolicyLTE(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldLTE(FieldPrivacyPolicy, v))
-}
-
-// PrivacyPolicyContains applies the Contains predicate on the "privacy_policy" field.
-func PrivacyPolicyContains(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldContains(FieldPrivacyPolicy, v))
-}
-
-// PrivacyPolicyHasPrefix applies the HasPrefix predicate on the "privacy_policy" field.
-func PrivacyPolicyHasPrefix(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldHasPrefix(FieldPrivacyPolicy, v))
-}
-
-// PrivacyPolicyHasSuffix applies the HasSuffix predicate on the "privacy_policy" field.
-func PrivacyPolicyHasSuffix(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldHasSuffix(FieldPrivacyPolicy, v))
-}
-
-// PrivacyPolicyIsNil applies the IsNil predicate on the "privacy_policy" field.
-func PrivacyPolicyIsNil() predicate.Shop {
-	return predicate.Shop(sql.FieldIsNull(FieldPrivacyPolicy))
-}
-
-// PrivacyPolicyNotNil applies the NotNil predicate on the "privacy_policy" field.
-func PrivacyPolicyNotNil() predicate.Shop {
-	return predicate.Shop(sql.FieldNotNull(FieldPrivacyPolicy))
-}
-
-// PrivacyPolicyEqualFold applies the EqualFold predicate on the "privacy_policy" field.
-func PrivacyPolicyEqualFold(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEqualFold(FieldPrivacyPolicy, v))
-}
-
-// PrivacyPolicyContainsFold applies the ContainsFold predicate on the "privacy_policy" field.
-func PrivacyPolicyContainsFold(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldContainsFold(FieldPrivacyPolicy, v))
-}
-
-// RefundPolicyEQ applies the EQ predicate on the "refund_policy" field.
-func RefundPolicyEQ(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEQ(FieldRefundPolicy, v))
-}
-
-// RefundPolicyNEQ applies the NEQ predicate on the "refund_policy" field.
-func RefundPolicyNEQ(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldNEQ(FieldRefundPolicy, v))
-}
-
-// RefundPolicyIn applies the In predicate on the "refund_policy" field.
-func RefundPolicyIn(vs ...string) predicate.Shop {
-	return predicate.Shop(sql.FieldIn(FieldRefundPolicy, vs...))
-}
-
-// RefundPolicyNotIn applies the NotIn predicate on the "refund_policy" field.
-func RefundPolicyNotIn(vs ...string) predicate.Shop {
-	return predicate.Shop(sql.FieldNotIn(FieldRefundPolicy, vs...))
-}
-
-// RefundPolicyGT applies the GT predicate on the "refund_policy" field.
-func RefundPolicyGT(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldGT(FieldRefundPolicy, v))
-}
-
-// RefundPolicyGTE applies the GTE predicate on the "refund_policy" field.
-func RefundPolicyGTE(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldGTE(FieldRefundPolicy, v))
-}
-
-// RefundPolicyLT applies the LT predicate on the "refund_policy" field.
-func RefundPolicyLT(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldLT(FieldRefundPolicy, v))
-}
-
-// RefundPolicyLTE applies the LTE predicate on the "refund_policy" field.
-func RefundPolicyLTE(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldLTE(FieldRefundPolicy, v))
-}
-
-// RefundPolicyContains applies the Contains predicate on the "refund_policy" field.
-func RefundPolicyContains(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldContains(FieldRefundPolicy, v))
-}
-
-// RefundPolicyHasPrefix applies the HasPrefix predicate on the "refund_policy" field.
-func RefundPolicyHasPrefix(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldHasPrefix(FieldRefundPolicy, v))
-}
-
-// RefundPolicyHasSuffix applies the HasSuffix predicate on the "refund_policy" field.
-func RefundPolicyHasSuffix(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldHasSuffix(FieldRefundPolicy, v))
-}
-
-// RefundPolicyIsNil applies the IsNil predicate on the "refund_policy" field.
-func RefundPolicyIsNil() predicate.Shop {
-	return predicate.Shop(sql.FieldIsNull(FieldRefundPolicy))
-}
-
-// RefundPolicyNotNil applies the NotNil predicate on the "refund_policy" field.
-func RefundPolicyNotNil() predicate.Shop {
-	return predicate.Shop(sql.FieldNotNull(FieldRefundPolicy))
-}
-
-// RefundPolicyEqualFold applies the EqualFold predicate on the "refund_policy" field.
-func RefundPolicyEqualFold(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEqualFold(FieldRefundPolicy, v))
-}
-
-// RefundPolicyContainsFold applies the ContainsFold predicate on the "refund_policy" field.
-func RefundPolicyContainsFold(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldContainsFold(FieldRefundPolicy, v))
-}
-
-// ShippingPolicyEQ applies the EQ predicate on the "shipping_policy" field.
-func ShippingPolicyEQ(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEQ(FieldShippingPolicy, v))
-}
-
-// ShippingPolicyNEQ applies the NEQ predicate on the "shipping_policy" field.
-func ShippingPolicyNEQ(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldNEQ(FieldShippingPolicy, v))
-}
-
-// ShippingPolicyIn applies the In predicate on the "shipping_policy" field.
-func ShippingPolicyIn(vs ...string) predicate.Shop {
-	return predicate.Shop(sql.FieldIn(FieldShippingPolicy, vs...))
-}
-
-// ShippingPolicyNotIn applies the NotIn predicate on the "shipping_policy" field.
-func ShippingPolicyNotIn(vs ...string) predicate.Shop {
-	return predicate.Shop(sql.FieldNotIn(FieldShippingPolicy, vs...))
-}
-
-// ShippingPolicyGT applies the GT predicate on the "shipping_policy" field.
-func ShippingPolicyGT(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldGT(FieldShippingPolicy, v))
-}
-
-// ShippingPolicyGTE applies the GTE predicate on the "shipping_policy" field.
-func ShippingPolicyGTE(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldGTE(FieldShippingPolicy, v))
-}
-
-// ShippingPolicyLT applies the LT predicate on the "shipping_policy" field.
-func ShippingPolicyLT(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldLT(FieldShippingPolicy, v))
-}
-
-// ShippingPolicyLTE applies the LTE predicate on the "shipping_policy" field.
-func ShippingPolicyLTE(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldLTE(FieldShippingPolicy, v))
-}
-
-// ShippingPolicyContains applies the Contains predicate on the "shipping_policy" field.
-func ShippingPolicyContains(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldContains(FieldShippingPolicy, v))
-}
-
-// ShippingPolicyHasPrefix applies the HasPrefix predicate on the "shipping_policy" field.
-func ShippingPolicyHasPrefix(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldHasPrefix(FieldShippingPolicy, v))
-}
-
-// ShippingPolicyHasSuffix applies the HasSuffix predicate on the "shipping_policy" field.
-func ShippingPolicyHasSuffix(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldHasSuffix(FieldShippingPolicy, v))
-}
-
-// ShippingPolicyIsNil applies the IsNil predicate on the "shipping_policy" field.
-func ShippingPolicyIsNil() predicate.Shop {
-	return predicate.Shop(sql.FieldIsNull(FieldShippingPolicy))
-}
-
-// ShippingPolicyNotNil applies the NotNil predicate on the "shipping_policy" field.
-func ShippingPolicyNotNil() predicate.Shop {
-	return predicate.Shop(sql.FieldNotNull(FieldShippingPolicy))
-}
-
-// ShippingPolicyEqualFold applies the EqualFold predicate on the "shipping_policy" field.
-func ShippingPolicyEqualFold(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEqualFold(FieldShippingPolicy, v))
-}
-
-// ShippingPolicyContainsFold applies the ContainsFold predicate on the "shipping_policy" field.
-func ShippingPolicyContainsFold(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldContainsFold(FieldShippingPolicy, v))
-}
-
-// TermsOfServiceEQ applies the EQ predicate on the "terms_of_service" field.
-func TermsOfServiceEQ(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEQ(FieldTermsOfService, v))
-}
-
-// TermsOfServiceNEQ applies the NEQ predicate on the "terms_of_service" field.
-func TermsOfServiceNEQ(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldNEQ(FieldTermsOfService, v))
-}
-
-// TermsOfServiceIn applies the In predicate on the "terms_of_service" field.
-func TermsOfServiceIn(vs ...string) predicate.Shop {
-	return predicate.Shop(sql.FieldIn(FieldTermsOfService, vs...))
-}
-
-// TermsOfServiceNotIn applies the NotIn predicate on the "terms_of_service" field.
-func TermsOfServiceNotIn(vs ...string) predicate.Shop {
-	return predicate.Shop(sql.FieldNotIn(FieldTermsOfService, vs...))
-}
-
-// TermsOfServiceGT applies the GT predicate on the "terms_of_service" field.
-func TermsOfServiceGT(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldGT(FieldTermsOfService, v))
-}
-
-// TermsOfServiceGTE applies the GTE predicate on the "terms_of_service" field.
-func TermsOfServiceGTE(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldGTE(FieldTermsOfService, v))
-}
-
-// TermsOfServiceLT applies the LT predicate on the "terms_of_service" field.
-func TermsOfServiceLT(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldLT(FieldTermsOfService, v))
-}
-
-// TermsOfServiceLTE applies the LTE predicate on the "terms_of_service" field.
-func TermsOfServiceLTE(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldLTE(FieldTermsOfService, v))
-}
-
-// TermsOfServiceContains applies the Contains predicate on the "terms_of_service" field.
-func TermsOfServiceContains(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldContains(FieldTermsOfService, v))
-}
-
-// TermsOfServiceHasPrefix applies the HasPrefix predicate on the "terms_of_service" field.
-func TermsOfServiceHasPrefix(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldHasPrefix(FieldTermsOfService, v))
-}
-
-// TermsOfServiceHasSuffix applies the HasSuffix predicate on the "terms_of_service" field.
-func TermsOfServiceHasSuffix(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldHasSuffix(FieldTermsOfService, v))
-}
-
-// TermsOfServiceIsNil applies the IsNil predicate on the "terms_of_service" field.
-func TermsOfServiceIsNil() predicate.Shop {
-	return predicate.Shop(sql.FieldIsNull(FieldTermsOfService))
-}
-
-// TermsOfServiceNotNil applies the NotNil predicate on the "terms_of_service" field.
-func TermsOfServiceNotNil() predicate.Shop {
-	return predicate.Shop(sql.FieldNotNull(FieldTermsOfService))
-}
-
-// TermsOfServiceEqualFold applies the EqualFold predicate on the "terms_of_service" field.
-func TermsOfServiceEqualFold(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEqualFold(FieldTermsOfService, v))
-}
-
-// TermsOfServiceContainsFold applies the ContainsFold predicate on the "terms_of_service" field.
-func TermsOfServiceContainsFold(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldContainsFold(FieldTermsOfService, v))
+// HasBrandCoverImageWith applies the HasEdge predicate on the "brand_cover_image" edge with a given conditions (other predicates).
+func HasBrandCoverImageWith(preds ...predicate.ContentImage) predicate.Shop {
+	return predicate.Shop(func(s *sql.Selector) {
+		step := newBrandCoverImageStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
 }
 
 // And groups predicates with the AND operator between them.

@@ -25,8 +25,16 @@ func (r *queryResolver) APIKeys(ctx context.Context, after *entgql.Cursor[int], 
 	return r.DB.APIKey.Query().Paginate(ctx, after, first, before, last, ent.WithAPIKeyOrder(orderBy), ent.WithAPIKeyFilter(where.Filter))
 }
 
+func (r *queryResolver) Articles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ArticleOrder, where *ent.ArticleWhereInput) (*ent.ArticleConnection, error) {
+	return r.DB.Article.Query().Paginate(ctx, after, first, before, last, ent.WithArticleOrder(orderBy), ent.WithArticleFilter(where.Filter))
+}
+
 func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
 	return r.DB.AuditEvent.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEventOrder(orderBy), ent.WithAuditEventFilter(where.Filter))
+}
+
+func (r *queryResolver) Blogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BlogOrder, where *ent.BlogWhereInput) (*ent.BlogConnection, error) {
+	return r.DB.Blog.Query().Paginate(ctx, after, first, before, last, ent.WithBlogOrder(orderBy), ent.WithBlogFilter(where.Filter))
 }
 
 func (r *queryResolver) Carts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CartOrder, where *ent.CartWhereInput) (*ent.CartConnection, error) {
@@ -83,6 +91,10 @@ func (r *queryResolver) ShippingRates(ctx context.Context, after *entgql.Cursor[
 
 func (r *queryResolver) Shops(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopOrder, where *ent.ShopWhereInput) (*ent.ShopConnection, error) {
 	return r.DB.Shop.Query().Paginate(ctx, after, first, before, last, ent.WithShopOrder(orderBy), ent.WithShopFilter(where.Filter))
+}
+
+func (r *queryResolver) ShopPolicies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopPolicyOrder, where *ent.ShopPolicyWhereInput) (*ent.ShopPolicyConnection, error) {
+	return r.DB.ShopPolicy.Query().Paginate(ctx, after, first, before, last, ent.WithShopPolicyOrder(orderBy), ent.WithShopPolicyFilter(where.Filter))
 }
 
 func (r *queryResolver) TaxRates(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) (*ent.TaxRateConnection, error) {

@@ -3,6 +3,12 @@ package admin
 import (
 	"context"
 	"fmt"
+	"storefront/ent/article"
+	"storefront/ent/blog"
+	"storefront/ent/cartmetafield"
+	"storefront/ent/contentimage"
+	"storefront/ent/shoppolicy"
+	"storefront/ent/urlredirect"
 
 	"storefront/ent"
 	"storefront/ent/apikey"
@@ -61,6 +67,12 @@ var nodeTables = map[string]string{
 	"ShippingRate":        shippingrate.Table,
 	"Shop":                shop.Table,
 	"TaxRate":             taxrate.Table,
+	"Blog":                blog.Table,
+	"Article":             article.Table,
+	"ContentImage":        contentimage.Table,
+	"ShopPolicy":          shoppolicy.Table,
+	"UrlRedirect":         urlredirect.Table,
+	"CartMetafield":       cartmetafield.Table,
 }
 
 // node resolves a global ID; unknown and malformed IDs read as null.

@@ -47,6 +47,12 @@ var typeScopes = map[string]string{
 	"OrderLine":           "orders:read",
 	"Fulfillment":         "orders:read",
 	"InventoryAdjustment": "inventory:read",
+	"Blog":                "catalog:read",
+	"Article":             "catalog:read",
+	"ContentImage":        "catalog:read",
+	"ShopPolicy":          "settings:read",
+	"UrlRedirect":         "catalog:read",
+	"CartMetafield":       "orders:read",
 	"APIKey":              "keys:write",
 	"AuditEvent":          "keys:write",
 

@@ -34,15 +34,19 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Article() ArticleResolver
+	Blog() BlogResolver
 	Cart() CartResolver
 	CartDeliveryGroup() CartDeliveryGroupResolver
 	CartLine() CartLineResolver
 	Collection() CollectionResolver
 	Customer() CustomerResolver
 	Fulfillment() FulfillmentResolver
+	Image() ImageResolver
 	MailingAddress() MailingAddressResolver
 	Menu() MenuResolver
 	MenuItem() MenuItemResolver
+	Metafield() MetafieldResolver
 	Mutation() MutationResolver
 	Order() OrderResolver
 	OrderLineItem() OrderLineItemResolver
@@ -50,16 +54,61 @@ type ResolverRoot interface {
 	Product() ProductResolver
 	ProductConnection() ProductConnectionResolver
 	ProductOption() ProductOptionResolver
+	ProductOptionValue() ProductOptionValueResolver
 	ProductVariant() ProductVariantResolver
 	QueryRoot() QueryRootResolver
 	SearchResultItemConnection() SearchResultItemConnectionResolver
 	Shop() ShopResolver
+	ShopPolicy() ShopPolicyResolver
+	Sitemap() SitemapResolver
+	UrlRedirect() UrlRedirectResolver
 }
 
 type DirectiveRoot struct {
+	InContext func(ctx context.Context, obj any, next graphql.Resolver, buyer *model.BuyerInput, country *model.CountryCode, language *model.LanguageCode, preferredLocationID *string, visitorConsent *model.VisitorConsent) (res any, err error)
 }
 
 type ComplexityRoot struct {
+	AppliedGiftCard struct {
+		AmountUsed            func(childComplexity int) int
+		Balance               func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		LastCharacters        func(childComplexity int) int
+		PresentmentAmountUsed func(childComplexity int) int
+	}
+
+	Article struct {
+		AuthorV2           func(childComplexity int) int
+		Blog               func(childComplexity int) int
+		Content            func(childComplexity int, truncateAt *int) int
+		ContentHTML        func(childComplexity int) int
+		Excerpt            func(childComplexity int, truncateAt *int) int
+		ExcerptHTML        func(childComplexity int) int
+		Handle             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Image              func(childComplexity int) int
+		PublishedAt        func(childComplexity int) int
+		Seo                func(childComplexity int) int
+		Tags               func(childComplexity int) int
+		Title              func(childComplexity int) int
+		TrackingParameters func(childComplexity int) int
+	}
+
+	ArticleAuthor struct {
+		Name func(childComplexity int) int
+	}
+
+	ArticleConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ArticleEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Attribute struct {
 		Key   func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -84,7 +133,47 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Blog struct {
+		ArticleByHandle func(childComplexity int, handle string) int
+		Articles        func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		Handle          func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Seo             func(childComplexity int) int
+		Title           func(childComplexity int) int
+	}
+
+	BlogConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	BlogEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Brand struct {
+		Colors           func(childComplexity int) int
+		CoverImage       func(childComplexity int) int
+		Logo             func(childComplexity int) int
+		ShortDescription func(childComplexity int) int
+		Slogan           func(childComplexity int) int
+		SquareLogo       func(childComplexity int) int
+	}
+
+	BrandColorGroup struct {
+		Background func(childComplexity int) int
+		Foreground func(childComplexity int) int
+	}
+
+	BrandColors struct {
+		Primary   func(childComplexity int) int
+		Secondary func(childComplexity int) int
+	}
+
 	Cart struct {
+		AppliedGiftCards    func(childComplexity int) int
 		Attributes          func(childComplexity int) int
 		BuyerIdentity       func(childComplexity int) int
 		CheckoutURL         func(childComplexity int) int
@@ -94,8 +183,11 @@ type ComplexityRoot struct {
 		DeliveryGroups      func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
 		DiscountAllocations func(childComplexity int) int
 		DiscountCodes       func(childComplexity int) int
+		EstimatedCost       func(childComplexity int) int
 		GlobalID            func(childComplexity int) int
 		Lines               func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		Metafield           func(childComplexity int, key string, namespace *string) int
+		Metafields          func(childComplexity int, identifiers []*model.HasMetafieldsIdentifier) int
 		Note                func(childComplexity int) int
 		TotalQuantity       func(childComplexity int) int
 		UpdatedAt           func(childComplexity int) int
@@ -157,6 +249,7 @@ type ComplexityRoot struct {
 		SubtotalAmountEstimated func(childComplexity int) int
 		TotalAmount             func(childComplexity int) int
 		TotalAmountEstimated    func(childComplexity int) int
+		TotalDutyAmount         func(childComplexity int) int
 		TotalTaxAmount          func(childComplexity int) int
 	}
 
@@ -183,6 +276,24 @@ type ComplexityRoot struct {
 	}
 
 	CartDeliveryAddressesAddPayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartDeliveryAddressesRemovePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartDeliveryAddressesReplacePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartDeliveryAddressesUpdatePayload struct {
 		Cart       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 		Warnings   func(childComplexity int) int
@@ -221,12 +332,22 @@ type ComplexityRoot struct {
 		Warnings   func(childComplexity int) int
 	}
 
+	CartEstimatedCost struct {
+		CheckoutChargeAmount func(childComplexity int) int
+		SubtotalAmount       func(childComplexity int) int
+		TotalAmount          func(childComplexity int) int
+		TotalDutyAmount      func(childComplexity int) int
+		TotalTaxAmount       func(childComplexity int) int
+	}
+
 	CartLine struct {
 		Attributes          func(childComplexity int) int
 		Cost                func(childComplexity int) int
 		DiscountAllocations func(childComplexity int) int
+		EstimatedCost       func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		Merchandise         func(childComplexity int) int
+		ParentRelationship  func(childComplexity int) int
 		Quantity            func(childComplexity int) int
 	}
 
@@ -235,6 +356,17 @@ type ComplexityRoot struct {
 		CompareAtAmountPerQuantity func(childComplexity int) int
 		SubtotalAmount             func(childComplexity int) int
 		TotalAmount                func(childComplexity int) int
+	}
+
+	CartLineEstimatedCost struct {
+		Amount          func(childComplexity int) int
+		CompareAtAmount func(childComplexity int) int
+		SubtotalAmount  func(childComplexity int) int
+		TotalAmount     func(childComplexity int) int
+	}
+
+	CartLineParentRelationship struct {
+		Parent func(childComplexity int) int
 	}
 
 	CartLinesAddPayload struct {
@@ -253,6 +385,16 @@ type ComplexityRoot struct {
 		Cart       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 		Warnings   func(childComplexity int) int
+	}
+
+	CartMetafieldDeletePayload struct {
+		DeletedID  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	CartMetafieldsSetPayload struct {
+		Metafields func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	CartNoteUpdatePayload struct {
@@ -298,16 +440,17 @@ type ComplexityRoot struct {
 	}
 
 	Collection struct {
-		Description     func(childComplexity int) int
-		DescriptionHTML func(childComplexity int) int
-		GlobalID        func(childComplexity int) int
-		Handle          func(childComplexity int) int
-		Image           func(childComplexity int) int
-		OnlineStoreURL  func(childComplexity int) int
-		Products        func(childComplexity int, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) int
-		Seo             func(childComplexity int) int
-		Title           func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
+		Description        func(childComplexity int) int
+		DescriptionHTML    func(childComplexity int) int
+		GlobalID           func(childComplexity int) int
+		Handle             func(childComplexity int) int
+		Image              func(childComplexity int) int
+		OnlineStoreURL     func(childComplexity int) int
+		Products           func(childComplexity int, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) int
+		Seo                func(childComplexity int) int
+		Title              func(childComplexity int) int
+		TrackingParameters func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	CollectionConnection struct {
@@ -324,6 +467,37 @@ type ComplexityRoot struct {
 	CompletionError struct {
 		Code    func(childComplexity int) int
 		Message func(childComplexity int) int
+	}
+
+	ComponentizableCartLine struct {
+		Attributes          func(childComplexity int) int
+		Cost                func(childComplexity int) int
+		DiscountAllocations func(childComplexity int) int
+		EstimatedCost       func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		LineComponents      func(childComplexity int) int
+		Merchandise         func(childComplexity int) int
+		Quantity            func(childComplexity int) int
+	}
+
+	Count struct {
+		Count     func(childComplexity int) int
+		Precision func(childComplexity int) int
+	}
+
+	Country struct {
+		AvailableLanguages func(childComplexity int) int
+		Currency           func(childComplexity int) int
+		DefaultLanguage    func(childComplexity int) int
+		IsoCode            func(childComplexity int) int
+		Name               func(childComplexity int) int
+		UnitSystem         func(childComplexity int) int
+	}
+
+	Currency struct {
+		IsoCode func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Symbol  func(childComplexity int) int
 	}
 
 	Customer struct {
@@ -461,21 +635,36 @@ type ComplexityRoot struct {
 	}
 
 	Image struct {
-		AltText func(childComplexity int) int
-		Height  func(childComplexity int) int
-		ID      func(childComplexity int) int
-		URL     func(childComplexity int) int
-		Width   func(childComplexity int) int
+		AltText     func(childComplexity int) int
+		Height      func(childComplexity int) int
+		ID          func(childComplexity int) int
+		OriginalSrc func(childComplexity int) int
+		URL         func(childComplexity int) int
+		Width       func(childComplexity int) int
 	}
 
 	ImageConnection struct {
 		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
 		PageInfo func(childComplexity int) int
 	}
 
 	ImageEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Language struct {
+		EndonymName func(childComplexity int) int
+		IsoCode     func(childComplexity int) int
+		Name        func(childComplexity int) int
+	}
+
+	Localization struct {
+		AvailableCountries func(childComplexity int) int
+		AvailableLanguages func(childComplexity int) int
+		Country            func(childComplexity int) int
+		Language           func(childComplexity int) int
 	}
 
 	MailingAddress struct {
@@ -501,6 +690,12 @@ type ComplexityRoot struct {
 		Nodes func(childComplexity int) int
 	}
 
+	MediaImage struct {
+		ID           func(childComplexity int) int
+		Image        func(childComplexity int) int
+		PreviewImage func(childComplexity int) int
+	}
+
 	Menu struct {
 		GlobalID   func(childComplexity int) int
 		Handle     func(childComplexity int) int
@@ -519,6 +714,29 @@ type ComplexityRoot struct {
 		URL        func(childComplexity int) int
 	}
 
+	Metafield struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Namespace func(childComplexity int) int
+		Type      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Value     func(childComplexity int) int
+	}
+
+	MetafieldDeleteUserError struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
+	MetafieldsSetUserError struct {
+		Code         func(childComplexity int) int
+		ElementIndex func(childComplexity int) int
+		Field        func(childComplexity int) int
+		Message      func(childComplexity int) int
+	}
+
 	MoneyV2 struct {
 		Amount       func(childComplexity int) int
 		CurrencyCode func(childComplexity int) int
@@ -529,10 +747,15 @@ type ComplexityRoot struct {
 		CartBuyerIdentityUpdate           func(childComplexity int, buyerIdentity model.CartBuyerIdentityInput, cartID string) int
 		CartCreate                        func(childComplexity int, input *model.CartInput) int
 		CartDeliveryAddressesAdd          func(childComplexity int, addresses []*model.CartSelectableAddressInput, cartID string) int
+		CartDeliveryAddressesRemove       func(childComplexity int, addressIds []string, cartID string) int
+		CartDeliveryAddressesReplace      func(childComplexity int, addresses []*model.CartSelectableAddressInput, cartID string) int
+		CartDeliveryAddressesUpdate       func(childComplexity int, addresses []*model.CartSelectableAddressUpdateInput, cartID string) int
 		CartDiscountCodesUpdate           func(childComplexity int, cartID string, discountCodes []string) int
 		CartLinesAdd                      func(childComplexity int, cartID string, lines []*model.CartLineInput) int
 		CartLinesRemove                   func(childComplexity int, cartID string, lineIds []string) int
 		CartLinesUpdate                   func(childComplexity int, cartID string, lines []*model.CartLineUpdateInput) int
+		CartMetafieldDelete               func(childComplexity int, input model.CartMetafieldDeleteInput) int
+		CartMetafieldsSet                 func(childComplexity int, metafields []*model.CartMetafieldsSetInput) int
 		CartNoteUpdate                    func(childComplexity int, cartID string, note string) int
 		CartPaymentUpdate                 func(childComplexity int, cartID string, payment model.CartPaymentInput) int
 		CartSelectedDeliveryOptionsUpdate func(childComplexity int, cartID string, selectedDeliveryOptions []*model.CartSelectedDeliveryOptionInput) int
@@ -607,15 +830,16 @@ type ComplexityRoot struct {
 	}
 
 	Page struct {
-		Body           func(childComplexity int) int
-		BodySummary    func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		GlobalID       func(childComplexity int) int
-		Handle         func(childComplexity int) int
-		OnlineStoreURL func(childComplexity int) int
-		Seo            func(childComplexity int) int
-		Title          func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		Body               func(childComplexity int) int
+		BodySummary        func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		GlobalID           func(childComplexity int) int
+		Handle             func(childComplexity int) int
+		OnlineStoreURL     func(childComplexity int) int
+		Seo                func(childComplexity int) int
+		Title              func(childComplexity int) int
+		TrackingParameters func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	PageConnection struct {
@@ -634,6 +858,11 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PaginatedSitemapResources struct {
+		HasNextPage func(childComplexity int) int
+		Items       func(childComplexity int) int
+	}
+
 	PaymentSettings struct {
 		AcceptedCardBrands           func(childComplexity int) int
 		CountryCode                  func(childComplexity int) int
@@ -643,7 +872,9 @@ type ComplexityRoot struct {
 	}
 
 	PredictiveSearchResult struct {
+		Articles    func(childComplexity int) int
 		Collections func(childComplexity int) int
+		Pages       func(childComplexity int) int
 		Products    func(childComplexity int) int
 		Queries     func(childComplexity int) int
 	}
@@ -653,30 +884,35 @@ type ComplexityRoot struct {
 	}
 
 	Product struct {
-		AvailableForSale         func(childComplexity int) int
-		Collections              func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
-		CompareAtPriceRange      func(childComplexity int) int
-		CreatedAt                func(childComplexity int) int
-		Description              func(childComplexity int) int
-		DescriptionHTML          func(childComplexity int) int
-		FeaturedImage            func(childComplexity int) int
-		GlobalID                 func(childComplexity int) int
-		Handle                   func(childComplexity int) int
-		Images                   func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
-		IsGiftCard               func(childComplexity int) int
-		OnlineStoreURL           func(childComplexity int) int
-		Options                  func(childComplexity int, first *int) int
-		PriceRange               func(childComplexity int) int
-		ProductType              func(childComplexity int) int
-		PublishedAt              func(childComplexity int) int
-		Seo                      func(childComplexity int) int
-		Tags                     func(childComplexity int) int
-		Title                    func(childComplexity int) int
-		TotalInventory           func(childComplexity int) int
-		UpdatedAt                func(childComplexity int) int
-		VariantBySelectedOptions func(childComplexity int, selectedOptions []*model.SelectedOptionInput) int
-		Variants                 func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
-		Vendor                   func(childComplexity int) int
+		AdjacentVariants                func(childComplexity int, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) int
+		AvailableForSale                func(childComplexity int) int
+		Collections                     func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		CompareAtPriceRange             func(childComplexity int) int
+		CreatedAt                       func(childComplexity int) int
+		Description                     func(childComplexity int) int
+		DescriptionHTML                 func(childComplexity int) int
+		EncodedVariantAvailability      func(childComplexity int) int
+		EncodedVariantExistence         func(childComplexity int) int
+		FeaturedImage                   func(childComplexity int) int
+		GlobalID                        func(childComplexity int) int
+		Handle                          func(childComplexity int) int
+		Images                          func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		IsGiftCard                      func(childComplexity int) int
+		OnlineStoreURL                  func(childComplexity int) int
+		Options                         func(childComplexity int, first *int) int
+		PriceRange                      func(childComplexity int) int
+		ProductType                     func(childComplexity int) int
+		PublishedAt                     func(childComplexity int) int
+		SelectedOrFirstAvailableVariant func(childComplexity int, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) int
+		Seo                             func(childComplexity int) int
+		Tags                            func(childComplexity int) int
+		Title                           func(childComplexity int) int
+		TotalInventory                  func(childComplexity int) int
+		TrackingParameters              func(childComplexity int) int
+		UpdatedAt                       func(childComplexity int) int
+		VariantBySelectedOptions        func(childComplexity int, selectedOptions []*model.SelectedOptionInput) int
+		Variants                        func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		Vendor                          func(childComplexity int) int
 	}
 
 	ProductConnection struct {
@@ -699,8 +935,15 @@ type ComplexityRoot struct {
 	}
 
 	ProductOptionValue struct {
-		GlobalID func(childComplexity int) int
-		Name     func(childComplexity int) int
+		FirstSelectableVariant func(childComplexity int) int
+		GlobalID               func(childComplexity int) int
+		Name                   func(childComplexity int) int
+		Swatch                 func(childComplexity int) int
+	}
+
+	ProductOptionValueSwatch struct {
+		Color func(childComplexity int) int
+		Image func(childComplexity int) int
 	}
 
 	ProductPriceRange struct {
@@ -713,22 +956,26 @@ type ComplexityRoot struct {
 		AvailableForSale    func(childComplexity int) int
 		Barcode             func(childComplexity int) int
 		CompareAtPrice      func(childComplexity int) int
+		CompareAtPriceV2    func(childComplexity int) int
 		CurrentlyNotInStock func(childComplexity int) int
 		GlobalID            func(childComplexity int) int
 		Image               func(childComplexity int) int
 		Price               func(childComplexity int) int
+		PriceV2             func(childComplexity int) int
 		Product             func(childComplexity int) int
 		RequiresShipping    func(childComplexity int) int
 		SelectedOptions     func(childComplexity int) int
 		Sku                 func(childComplexity int) int
 		Title               func(childComplexity int) int
+		UnitPrice           func(childComplexity int) int
 		Weight              func(childComplexity int) int
 		WeightUnit          func(childComplexity int) int
 	}
 
 	ProductVariantConnection struct {
-		Edges func(childComplexity int) int
-		Nodes func(childComplexity int) int
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
 	}
 
 	ProductVariantEdge struct {
@@ -736,25 +983,30 @@ type ComplexityRoot struct {
 	}
 
 	QueryRoot struct {
+		Blog                   func(childComplexity int, handle *string, id *string) int
+		Blogs                  func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
 		Cart                   func(childComplexity int, id string) int
 		CartCompletionAttempt  func(childComplexity int, attemptID string) int
 		Collection             func(childComplexity int, handle *string, id *string) int
 		CollectionByHandle     func(childComplexity int, handle string) int
 		Collections            func(childComplexity int, after *string, before *string, first *int, last *int, query *string, reverse *bool, sortKey *model.CollectionSortKeys) int
 		Customer               func(childComplexity int, customerAccessToken string) int
+		Localization           func(childComplexity int) int
 		Menu                   func(childComplexity int, handle string) int
 		Node                   func(childComplexity int, id string) int
 		Nodes                  func(childComplexity int, ids []string) int
 		Page                   func(childComplexity int, handle *string) int
 		PageByHandle           func(childComplexity int, handle string) int
 		Pages                  func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
-		PredictiveSearch       func(childComplexity int, limit *int, query string, types []model.PredictiveSearchType) int
+		PredictiveSearch       func(childComplexity int, limit *int, limitScope *model.PredictiveSearchLimitScope, query string, types []model.PredictiveSearchType) int
 		Product                func(childComplexity int, handle *string, id *string) int
 		ProductByHandle        func(childComplexity int, handle string) int
 		ProductRecommendations func(childComplexity int, productID *string) int
 		Products               func(childComplexity int, after *string, before *string, first *int, last *int, query *string, reverse *bool, sortKey *model.ProductSortKeys) int
 		Search                 func(childComplexity int, after *string, before *string, first *int, last *int, prefix *model.SearchPrefixQueryType, productFilters []*model.ProductFilter, query string, reverse *bool, sortKey *model.SearchSortKeys, types []model.SearchType, unavailableProducts *model.SearchUnavailableProductsType) int
 		Shop                   func(childComplexity int) int
+		Sitemap                func(childComplexity int, typeArg model.SitemapType) int
+		URLRedirects           func(childComplexity int, after *string, before *string, first *int, last *int, query *string, reverse *bool) int
 	}
 
 	SEO struct {
@@ -763,12 +1015,14 @@ type ComplexityRoot struct {
 	}
 
 	SearchQuerySuggestion struct {
-		StyledText func(childComplexity int) int
-		Text       func(childComplexity int) int
+		StyledText         func(childComplexity int) int
+		Text               func(childComplexity int) int
+		TrackingParameters func(childComplexity int) int
 	}
 
 	SearchResultItemConnection struct {
 		Edges          func(childComplexity int) int
+		Nodes          func(childComplexity int) int
 		PageInfo       func(childComplexity int) int
 		ProductFilters func(childComplexity int) int
 		TotalCount     func(childComplexity int) int
@@ -785,13 +1039,53 @@ type ComplexityRoot struct {
 	}
 
 	Shop struct {
-		Description      func(childComplexity int) int
-		GlobalID         func(childComplexity int) int
-		MoneyFormat      func(childComplexity int) int
-		Name             func(childComplexity int) int
-		PaymentSettings  func(childComplexity int) int
-		PrimaryDomain    func(childComplexity int) int
-		ShipsToCountries func(childComplexity int) int
+		Brand              func(childComplexity int) int
+		Description        func(childComplexity int) int
+		GlobalID           func(childComplexity int) int
+		MoneyFormat        func(childComplexity int) int
+		Name               func(childComplexity int) int
+		PaymentSettings    func(childComplexity int) int
+		PrimaryDomain      func(childComplexity int) int
+		PrivacyPolicy      func(childComplexity int) int
+		RefundPolicy       func(childComplexity int) int
+		ShippingPolicy     func(childComplexity int) int
+		ShipsToCountries   func(childComplexity int) int
+		SubscriptionPolicy func(childComplexity int) int
+		TermsOfService     func(childComplexity int) int
+	}
+
+	ShopPolicy struct {
+		Body   func(childComplexity int) int
+		Handle func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Title  func(childComplexity int) int
+		URL    func(childComplexity int) int
+	}
+
+	ShopPolicyWithDefault struct {
+		Body   func(childComplexity int) int
+		Handle func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Title  func(childComplexity int) int
+		URL    func(childComplexity int) int
+	}
+
+	Sitemap struct {
+		PagesCount func(childComplexity int) int
+		Resources  func(childComplexity int, page int) int
+	}
+
+	SitemapResource struct {
+		Handle    func(childComplexity int) int
+		Title     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	SitemapResourceMetaobject struct {
+		Handle               func(childComplexity int) int
+		OnlineStoreURLHandle func(childComplexity int) int
+		Type                 func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
 	}
 
 	SubmissionError struct {
@@ -817,6 +1111,23 @@ type ComplexityRoot struct {
 		PollAfter func(childComplexity int) int
 	}
 
+	UrlRedirect struct {
+		ID     func(childComplexity int) int
+		Path   func(childComplexity int) int
+		Target func(childComplexity int) int
+	}
+
+	UrlRedirectConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	UrlRedirectEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	UserError struct {
 		Field   func(childComplexity int) int
 		Message func(childComplexity int) int
@@ -827,6 +1138,27 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ArticleResolver interface {
+	AuthorV2(ctx context.Context, obj *ent.Article) (*model.ArticleAuthor, error)
+	Blog(ctx context.Context, obj *ent.Article) (*ent.Blog, error)
+	Content(ctx context.Context, obj *ent.Article, truncateAt *int) (string, error)
+
+	Excerpt(ctx context.Context, obj *ent.Article, truncateAt *int) (*string, error)
+
+	ID(ctx context.Context, obj *ent.Article) (string, error)
+	Image(ctx context.Context, obj *ent.Article) (*model.Image, error)
+	PublishedAt(ctx context.Context, obj *ent.Article) (*time.Time, error)
+	Seo(ctx context.Context, obj *ent.Article) (*model.Seo, error)
+
+	TrackingParameters(ctx context.Context, obj *ent.Article) (*string, error)
+}
+type BlogResolver interface {
+	ArticleByHandle(ctx context.Context, obj *ent.Blog, handle string) (*ent.Article, error)
+	Articles(ctx context.Context, objs []*ent.Blog, after *string, before *string, first *int, last *int, reverse *bool) ([]*model.ArticleConnection, error)
+
+	ID(ctx context.Context, obj *ent.Blog) (string, error)
+	Seo(ctx context.Context, obj *ent.Blog) (*model.Seo, error)
+}
 type CartResolver interface {
 	Attributes(ctx context.Context, obj *cart.Cart) ([]*schema.Attribute, error)
 	BuyerIdentity(ctx context.Context, obj *cart.Cart) (*model.CartBuyerIdentity, error)
@@ -835,11 +1167,15 @@ type CartResolver interface {
 
 	DiscountAllocations(ctx context.Context, obj *cart.Cart) ([]model.CartDiscountAllocation, error)
 	DiscountCodes(ctx context.Context, obj *cart.Cart) ([]*model.CartDiscountCode, error)
+	EstimatedCost(ctx context.Context, obj *cart.Cart) (*model.CartEstimatedCost, error)
 
 	Lines(ctx context.Context, obj *cart.Cart, after *string, before *string, first *int, last *int, reverse *bool) (*model.BaseCartLineConnection, error)
 
 	Delivery(ctx context.Context, obj *cart.Cart) (*model.CartDelivery, error)
 	DeliveryGroups(ctx context.Context, obj *cart.Cart, after *string, before *string, first *int, last *int, reverse *bool) (*model.CartDeliveryGroupConnection, error)
+	Metafield(ctx context.Context, obj *cart.Cart, key string, namespace *string) (*ent.CartMetafield, error)
+	Metafields(ctx context.Context, obj *cart.Cart, identifiers []*model.HasMetafieldsIdentifier) ([]*ent.CartMetafield, error)
+	AppliedGiftCards(ctx context.Context, obj *cart.Cart) ([]*model.AppliedGiftCard, error)
 }
 type CartDeliveryGroupResolver interface {
 	CartLines(ctx context.Context, obj *cart.DeliveryGroup, after *string, before *string, first *int, last *int, reverse *bool) (*model.BaseCartLineConnection, error)
@@ -853,14 +1189,18 @@ type CartLineResolver interface {
 	Attributes(ctx context.Context, obj *cart.Line) ([]*schema.Attribute, error)
 	Cost(ctx context.Context, obj *cart.Line) (*model.CartLineCost, error)
 	DiscountAllocations(ctx context.Context, obj *cart.Line) ([]model.CartDiscountAllocation, error)
+	EstimatedCost(ctx context.Context, obj *cart.Line) (*model.CartLineEstimatedCost, error)
 	ID(ctx context.Context, obj *cart.Line) (string, error)
 	Merchandise(ctx context.Context, obj *cart.Line) (ent.Noder, error)
+	ParentRelationship(ctx context.Context, obj *cart.Line) (*model.CartLineParentRelationship, error)
 }
 type CollectionResolver interface {
 	Image(ctx context.Context, obj *ent.Collection) (*model.Image, error)
 	OnlineStoreURL(ctx context.Context, obj *ent.Collection) (*string, error)
 	Products(ctx context.Context, objs []*ent.Collection, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) ([]*model.ProductConnection, error)
 	Seo(ctx context.Context, obj *ent.Collection) (*model.Seo, error)
+
+	TrackingParameters(ctx context.Context, obj *ent.Collection) (*string, error)
 }
 type CustomerResolver interface {
 	Addresses(ctx context.Context, obj *ent.Customer, after *string, before *string, first *int, last *int, reverse *bool) (*model.MailingAddressConnection, error)
@@ -875,6 +1215,9 @@ type CustomerResolver interface {
 }
 type FulfillmentResolver interface {
 	TrackingInfo(ctx context.Context, obj *ent.Fulfillment, first *int) ([]*model.FulfillmentTrackingInfo, error)
+}
+type ImageResolver interface {
+	OriginalSrc(ctx context.Context, obj *model.Image) (string, error)
 }
 type MailingAddressResolver interface {
 	Country(ctx context.Context, obj *ent.MailingAddress) (*string, error)
@@ -895,6 +1238,9 @@ type MenuItemResolver interface {
 
 	Type(ctx context.Context, obj *ent.MenuItem) (model.MenuItemType, error)
 }
+type MetafieldResolver interface {
+	ID(ctx context.Context, obj *ent.CartMetafield) (string, error)
+}
 type MutationResolver interface {
 	CartCreate(ctx context.Context, input *model.CartInput) (*model.CartCreatePayload, error)
 	CartLinesAdd(ctx context.Context, cartID string, lines []*model.CartLineInput) (*model.CartLinesAddPayload, error)
@@ -905,8 +1251,13 @@ type MutationResolver interface {
 	CartNoteUpdate(ctx context.Context, cartID string, note string) (*model.CartNoteUpdatePayload, error)
 	CartAttributesUpdate(ctx context.Context, attributes []*schema.Attribute, cartID string) (*model.CartAttributesUpdatePayload, error)
 	CartDeliveryAddressesAdd(ctx context.Context, addresses []*model.CartSelectableAddressInput, cartID string) (*model.CartDeliveryAddressesAddPayload, error)
+	CartDeliveryAddressesRemove(ctx context.Context, addressIds []string, cartID string) (*model.CartDeliveryAddressesRemovePayload, error)
+	CartDeliveryAddressesReplace(ctx context.Context, addresses []*model.CartSelectableAddressInput, cartID string) (*model.CartDeliveryAddressesReplacePayload, error)
+	CartDeliveryAddressesUpdate(ctx context.Context, addresses []*model.CartSelectableAddressUpdateInput, cartID string) (*model.CartDeliveryAddressesUpdatePayload, error)
 	CartSelectedDeliveryOptionsUpdate(ctx context.Context, cartID string, selectedDeliveryOptions []*model.CartSelectedDeliveryOptionInput) (*model.CartSelectedDeliveryOptionsUpdatePayload, error)
 	CartPaymentUpdate(ctx context.Context, cartID string, payment model.CartPaymentInput) (*model.CartPaymentUpdatePayload, error)
+	CartMetafieldsSet(ctx context.Context, metafields []*model.CartMetafieldsSetInput) (*model.CartMetafieldsSetPayload, error)
+	CartMetafieldDelete(ctx context.Context, input model.CartMetafieldDeleteInput) (*model.CartMetafieldDeletePayload, error)
 	CartSubmitForCompletion(ctx context.Context, attemptToken string, cartID string) (*model.CartSubmitForCompletionPayload, error)
 	CustomerCreate(ctx context.Context, input model.CustomerCreateInput) (*model.CustomerCreatePayload, error)
 	CustomerAccessTokenCreate(ctx context.Context, input model.CustomerAccessTokenCreateInput) (*model.CustomerAccessTokenCreatePayload, error)
@@ -958,12 +1309,17 @@ type PageResolver interface {
 
 	OnlineStoreURL(ctx context.Context, obj *ent.Page) (*string, error)
 	Seo(ctx context.Context, obj *ent.Page) (*model.Seo, error)
+
+	TrackingParameters(ctx context.Context, obj *ent.Page) (*string, error)
 }
 type ProductResolver interface {
+	AdjacentVariants(ctx context.Context, obj *ent.Product, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) ([]*ent.ProductVariant, error)
 	AvailableForSale(ctx context.Context, obj *ent.Product) (bool, error)
 	Collections(ctx context.Context, obj *ent.Product, after *string, before *string, first *int, last *int, reverse *bool) (*model.CollectionConnection, error)
 	CompareAtPriceRange(ctx context.Context, obj *ent.Product) (*model.ProductPriceRange, error)
 
+	EncodedVariantAvailability(ctx context.Context, obj *ent.Product) (*string, error)
+	EncodedVariantExistence(ctx context.Context, obj *ent.Product) (*string, error)
 	FeaturedImage(ctx context.Context, obj *ent.Product) (*model.Image, error)
 
 	Images(ctx context.Context, obj *ent.Product, after *string, before *string, first *int, last *int, reverse *bool) (*model.ImageConnection, error)
@@ -973,8 +1329,10 @@ type ProductResolver interface {
 	PriceRange(ctx context.Context, obj *ent.Product) (*model.ProductPriceRange, error)
 
 	PublishedAt(ctx context.Context, obj *ent.Product) (*time.Time, error)
+	SelectedOrFirstAvailableVariant(ctx context.Context, obj *ent.Product, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) (*ent.ProductVariant, error)
 	Seo(ctx context.Context, obj *ent.Product) (*model.Seo, error)
 
+	TrackingParameters(ctx context.Context, obj *ent.Product) (*string, error)
 	TotalInventory(ctx context.Context, obj *ent.Product) (*int, error)
 
 	VariantBySelectedOptions(ctx context.Context, obj *ent.Product, selectedOptions []*model.SelectedOptionInput) (*ent.ProductVariant, error)
@@ -987,15 +1345,24 @@ type ProductOptionResolver interface {
 	OptionValues(ctx context.Context, obj *ent.ProductOption) ([]*ent.ProductOptionValue, error)
 	Values(ctx context.Context, obj *ent.ProductOption) ([]string, error)
 }
+type ProductOptionValueResolver interface {
+	FirstSelectableVariant(ctx context.Context, obj *ent.ProductOptionValue) (*ent.ProductVariant, error)
+
+	Swatch(ctx context.Context, obj *ent.ProductOptionValue) (*model.ProductOptionValueSwatch, error)
+}
 type ProductVariantResolver interface {
 	AvailableForSale(ctx context.Context, obj *ent.ProductVariant) (bool, error)
 
 	CompareAtPrice(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
+	CompareAtPriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
 	CurrentlyNotInStock(ctx context.Context, obj *ent.ProductVariant) (bool, error)
 
 	Image(ctx context.Context, obj *ent.ProductVariant) (*model.Image, error)
 	Price(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
+	PriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
 	Product(ctx context.Context, obj *ent.ProductVariant) (*ent.Product, error)
+
+	UnitPrice(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
 
 	WeightUnit(ctx context.Context, obj *ent.ProductVariant) (model.WeightUnit, error)
 }
@@ -1014,14 +1381,20 @@ type QueryRootResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	Shop(ctx context.Context) (*ent.Shop, error)
+	Blog(ctx context.Context, handle *string, id *string) (*ent.Blog, error)
+	Blogs(ctx context.Context, after *string, before *string, first *int, last *int, reverse *bool) (*model.BlogConnection, error)
 	Cart(ctx context.Context, id string) (*cart.Cart, error)
 	CartCompletionAttempt(ctx context.Context, attemptID string) (model.CartCompletionAttemptResult, error)
 	Customer(ctx context.Context, customerAccessToken string) (*ent.Customer, error)
+	Localization(ctx context.Context) (*model.Localization, error)
 	Search(ctx context.Context, after *string, before *string, first *int, last *int, prefix *model.SearchPrefixQueryType, productFilters []*model.ProductFilter, query string, reverse *bool, sortKey *model.SearchSortKeys, types []model.SearchType, unavailableProducts *model.SearchUnavailableProductsType) (*catalog.SearchResult, error)
-	PredictiveSearch(ctx context.Context, limit *int, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error)
+	PredictiveSearch(ctx context.Context, limit *int, limitScope *model.PredictiveSearchLimitScope, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error)
+	URLRedirects(ctx context.Context, after *string, before *string, first *int, last *int, query *string, reverse *bool) (*model.URLRedirectConnection, error)
+	Sitemap(ctx context.Context, typeArg model.SitemapType) (*model.Sitemap, error)
 }
 type SearchResultItemConnectionResolver interface {
 	Edges(ctx context.Context, obj *catalog.SearchResult) ([]*model.SearchResultItemEdge, error)
+	Nodes(ctx context.Context, obj *catalog.SearchResult) ([]ent.Noder, error)
 	PageInfo(ctx context.Context, obj *catalog.SearchResult) (*model.PageInfo, error)
 	ProductFilters(ctx context.Context, obj *catalog.SearchResult) ([]*model.Filter, error)
 	TotalCount(ctx context.Context, obj *catalog.SearchResult) (int, error)
@@ -1030,6 +1403,25 @@ type ShopResolver interface {
 	PaymentSettings(ctx context.Context, obj *ent.Shop) (*model.PaymentSettings, error)
 	PrimaryDomain(ctx context.Context, obj *ent.Shop) (*model.Domain, error)
 	ShipsToCountries(ctx context.Context, obj *ent.Shop) ([]model.CountryCode, error)
+	Brand(ctx context.Context, obj *ent.Shop) (*model.Brand, error)
+	PrivacyPolicy(ctx context.Context, obj *ent.Shop) (*ent.ShopPolicy, error)
+	RefundPolicy(ctx context.Context, obj *ent.Shop) (*ent.ShopPolicy, error)
+	ShippingPolicy(ctx context.Context, obj *ent.Shop) (*ent.ShopPolicy, error)
+	SubscriptionPolicy(ctx context.Context, obj *ent.Shop) (*model.ShopPolicyWithDefault, error)
+	TermsOfService(ctx context.Context, obj *ent.Shop) (*ent.ShopPolicy, error)
+}
+type ShopPolicyResolver interface {
+	Handle(ctx context.Context, obj *ent.ShopPolicy) (string, error)
+	ID(ctx context.Context, obj *ent.ShopPolicy) (string, error)
+
+	URL(ctx context.Context, obj *ent.ShopPolicy) (string, error)
+}
+type SitemapResolver interface {
+	PagesCount(ctx context.Context, obj *model.Sitemap) (*model.Count, error)
+	Resources(ctx context.Context, obj *model.Sitemap, page int) (*model.PaginatedSitemapResources, error)
+}
+type UrlRedirectResolver interface {
+	ID(ctx context.Context, obj *ent.UrlRedirect) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1049,6 +1441,171 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AppliedGiftCard.amountUsed":
+		if e.ComplexityRoot.AppliedGiftCard.AmountUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedGiftCard.AmountUsed(childComplexity), true
+	case "AppliedGiftCard.balance":
+		if e.ComplexityRoot.AppliedGiftCard.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedGiftCard.Balance(childComplexity), true
+	case "AppliedGiftCard.id":
+		if e.ComplexityRoot.AppliedGiftCard.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedGiftCard.ID(childComplexity), true
+	case "AppliedGiftCard.lastCharacters":
+		if e.ComplexityRoot.AppliedGiftCard.LastCharacters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedGiftCard.LastCharacters(childComplexity), true
+	case "AppliedGiftCard.presentmentAmountUsed":
+		if e.ComplexityRoot.AppliedGiftCard.PresentmentAmountUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedGiftCard.PresentmentAmountUsed(childComplexity), true
+
+	case "Article.authorV2":
+		if e.ComplexityRoot.Article.AuthorV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.AuthorV2(childComplexity), true
+	case "Article.blog":
+		if e.ComplexityRoot.Article.Blog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Blog(childComplexity), true
+	case "Article.content":
+		if e.ComplexityRoot.Article.Content == nil {
+			break
+		}
+
+		args, err := ec.field_Article_content_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Article.Content(childComplexity, args["truncateAt"].(*int)), true
+	case "Article.contentHtml":
+		if e.ComplexityRoot.Article.ContentHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.ContentHTML(childComplexity), true
+	case "Article.excerpt":
+		if e.ComplexityRoot.Article.Excerpt == nil {
+			break
+		}
+
+		args, err := ec.field_Article_excerpt_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Article.Excerpt(childComplexity, args["truncateAt"].(*int)), true
+	case "Article.excerptHtml":
+		if e.ComplexityRoot.Article.ExcerptHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.ExcerptHTML(childComplexity), true
+	case "Article.handle":
+		if e.ComplexityRoot.Article.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Handle(childComplexity), true
+	case "Article.id":
+		if e.ComplexityRoot.Article.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.ID(childComplexity), true
+	case "Article.image":
+		if e.ComplexityRoot.Article.Image == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Image(childComplexity), true
+	case "Article.publishedAt":
+		if e.ComplexityRoot.Article.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.PublishedAt(childComplexity), true
+	case "Article.seo":
+		if e.ComplexityRoot.Article.Seo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Seo(childComplexity), true
+	case "Article.tags":
+		if e.ComplexityRoot.Article.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Tags(childComplexity), true
+	case "Article.title":
+		if e.ComplexityRoot.Article.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Title(childComplexity), true
+	case "Article.trackingParameters":
+		if e.ComplexityRoot.Article.TrackingParameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.TrackingParameters(childComplexity), true
+
+	case "ArticleAuthor.name":
+		if e.ComplexityRoot.ArticleAuthor.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleAuthor.Name(childComplexity), true
+
+	case "ArticleConnection.edges":
+		if e.ComplexityRoot.ArticleConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleConnection.Edges(childComplexity), true
+	case "ArticleConnection.nodes":
+		if e.ComplexityRoot.ArticleConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleConnection.Nodes(childComplexity), true
+	case "ArticleConnection.pageInfo":
+		if e.ComplexityRoot.ArticleConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleConnection.PageInfo(childComplexity), true
+
+	case "ArticleEdge.cursor":
+		if e.ComplexityRoot.ArticleEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleEdge.Cursor(childComplexity), true
+	case "ArticleEdge.node":
+		if e.ComplexityRoot.ArticleEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleEdge.Node(childComplexity), true
 
 	case "Attribute.key":
 		if e.ComplexityRoot.Attribute.Key == nil {
@@ -1126,6 +1683,154 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BaseCartLineEdge.Node(childComplexity), true
 
+	case "Blog.articleByHandle":
+		if e.ComplexityRoot.Blog.ArticleByHandle == nil {
+			break
+		}
+
+		args, err := ec.field_Blog_articleByHandle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Blog.ArticleByHandle(childComplexity, args["handle"].(string)), true
+	case "Blog.articles":
+		if e.ComplexityRoot.Blog.Articles == nil {
+			break
+		}
+
+		args, err := ec.field_Blog_articles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Blog.Articles(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["reverse"].(*bool)), true
+	case "Blog.handle":
+		if e.ComplexityRoot.Blog.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.Handle(childComplexity), true
+	case "Blog.id":
+		if e.ComplexityRoot.Blog.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.ID(childComplexity), true
+	case "Blog.seo":
+		if e.ComplexityRoot.Blog.Seo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.Seo(childComplexity), true
+	case "Blog.title":
+		if e.ComplexityRoot.Blog.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.Title(childComplexity), true
+
+	case "BlogConnection.edges":
+		if e.ComplexityRoot.BlogConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogConnection.Edges(childComplexity), true
+	case "BlogConnection.nodes":
+		if e.ComplexityRoot.BlogConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogConnection.Nodes(childComplexity), true
+	case "BlogConnection.pageInfo":
+		if e.ComplexityRoot.BlogConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogConnection.PageInfo(childComplexity), true
+
+	case "BlogEdge.cursor":
+		if e.ComplexityRoot.BlogEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogEdge.Cursor(childComplexity), true
+	case "BlogEdge.node":
+		if e.ComplexityRoot.BlogEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogEdge.Node(childComplexity), true
+
+	case "Brand.colors":
+		if e.ComplexityRoot.Brand.Colors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.Colors(childComplexity), true
+	case "Brand.coverImage":
+		if e.ComplexityRoot.Brand.CoverImage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.CoverImage(childComplexity), true
+	case "Brand.logo":
+		if e.ComplexityRoot.Brand.Logo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.Logo(childComplexity), true
+	case "Brand.shortDescription":
+		if e.ComplexityRoot.Brand.ShortDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.ShortDescription(childComplexity), true
+	case "Brand.slogan":
+		if e.ComplexityRoot.Brand.Slogan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.Slogan(childComplexity), true
+	case "Brand.squareLogo":
+		if e.ComplexityRoot.Brand.SquareLogo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.SquareLogo(childComplexity), true
+
+	case "BrandColorGroup.background":
+		if e.ComplexityRoot.BrandColorGroup.Background == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandColorGroup.Background(childComplexity), true
+	case "BrandColorGroup.foreground":
+		if e.ComplexityRoot.BrandColorGroup.Foreground == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandColorGroup.Foreground(childComplexity), true
+
+	case "BrandColors.primary":
+		if e.ComplexityRoot.BrandColors.Primary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandColors.Primary(childComplexity), true
+	case "BrandColors.secondary":
+		if e.ComplexityRoot.BrandColors.Secondary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandColors.Secondary(childComplexity), true
+
+	case "Cart.appliedGiftCards":
+		if e.ComplexityRoot.Cart.AppliedGiftCards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.AppliedGiftCards(childComplexity), true
 	case "Cart.attributes":
 		if e.ComplexityRoot.Cart.Attributes == nil {
 			break
@@ -1185,6 +1890,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cart.DiscountCodes(childComplexity), true
+	case "Cart.estimatedCost":
+		if e.ComplexityRoot.Cart.EstimatedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cart.EstimatedCost(childComplexity), true
 	case "Cart.id":
 		if e.ComplexityRoot.Cart.GlobalID == nil {
 			break
@@ -1202,6 +1913,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cart.Lines(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["reverse"].(*bool)), true
+	case "Cart.metafield":
+		if e.ComplexityRoot.Cart.Metafield == nil {
+			break
+		}
+
+		args, err := ec.field_Cart_metafield_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Cart.Metafield(childComplexity, args["key"].(string), args["namespace"].(*string)), true
+	case "Cart.metafields":
+		if e.ComplexityRoot.Cart.Metafields == nil {
+			break
+		}
+
+		args, err := ec.field_Cart_metafields_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Cart.Metafields(childComplexity, args["identifiers"].([]*model.HasMetafieldsIdentifier)), true
 	case "Cart.note":
 		if e.ComplexityRoot.Cart.Note == nil {
 			break
@@ -1398,6 +2131,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartCost.TotalAmountEstimated(childComplexity), true
+	case "CartCost.totalDutyAmount":
+		if e.ComplexityRoot.CartCost.TotalDutyAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCost.TotalDutyAmount(childComplexity), true
 	case "CartCost.totalTaxAmount":
 		if e.ComplexityRoot.CartCost.TotalTaxAmount == nil {
 			break
@@ -1504,6 +2243,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartDeliveryAddressesAddPayload.Warnings(childComplexity), true
+
+	case "CartDeliveryAddressesRemovePayload.cart":
+		if e.ComplexityRoot.CartDeliveryAddressesRemovePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesRemovePayload.Cart(childComplexity), true
+	case "CartDeliveryAddressesRemovePayload.userErrors":
+		if e.ComplexityRoot.CartDeliveryAddressesRemovePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesRemovePayload.UserErrors(childComplexity), true
+	case "CartDeliveryAddressesRemovePayload.warnings":
+		if e.ComplexityRoot.CartDeliveryAddressesRemovePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesRemovePayload.Warnings(childComplexity), true
+
+	case "CartDeliveryAddressesReplacePayload.cart":
+		if e.ComplexityRoot.CartDeliveryAddressesReplacePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesReplacePayload.Cart(childComplexity), true
+	case "CartDeliveryAddressesReplacePayload.userErrors":
+		if e.ComplexityRoot.CartDeliveryAddressesReplacePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesReplacePayload.UserErrors(childComplexity), true
+	case "CartDeliveryAddressesReplacePayload.warnings":
+		if e.ComplexityRoot.CartDeliveryAddressesReplacePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesReplacePayload.Warnings(childComplexity), true
+
+	case "CartDeliveryAddressesUpdatePayload.cart":
+		if e.ComplexityRoot.CartDeliveryAddressesUpdatePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesUpdatePayload.Cart(childComplexity), true
+	case "CartDeliveryAddressesUpdatePayload.userErrors":
+		if e.ComplexityRoot.CartDeliveryAddressesUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesUpdatePayload.UserErrors(childComplexity), true
+	case "CartDeliveryAddressesUpdatePayload.warnings":
+		if e.ComplexityRoot.CartDeliveryAddressesUpdatePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartDeliveryAddressesUpdatePayload.Warnings(childComplexity), true
 
 	case "CartDeliveryGroup.cartLines":
 		if e.ComplexityRoot.CartDeliveryGroup.CartLines == nil {
@@ -1623,6 +2419,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CartDiscountCodesUpdatePayload.Warnings(childComplexity), true
 
+	case "CartEstimatedCost.checkoutChargeAmount":
+		if e.ComplexityRoot.CartEstimatedCost.CheckoutChargeAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartEstimatedCost.CheckoutChargeAmount(childComplexity), true
+	case "CartEstimatedCost.subtotalAmount":
+		if e.ComplexityRoot.CartEstimatedCost.SubtotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartEstimatedCost.SubtotalAmount(childComplexity), true
+	case "CartEstimatedCost.totalAmount":
+		if e.ComplexityRoot.CartEstimatedCost.TotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartEstimatedCost.TotalAmount(childComplexity), true
+	case "CartEstimatedCost.totalDutyAmount":
+		if e.ComplexityRoot.CartEstimatedCost.TotalDutyAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartEstimatedCost.TotalDutyAmount(childComplexity), true
+	case "CartEstimatedCost.totalTaxAmount":
+		if e.ComplexityRoot.CartEstimatedCost.TotalTaxAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartEstimatedCost.TotalTaxAmount(childComplexity), true
+
 	case "CartLine.attributes":
 		if e.ComplexityRoot.CartLine.Attributes == nil {
 			break
@@ -1641,6 +2468,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartLine.DiscountAllocations(childComplexity), true
+	case "CartLine.estimatedCost":
+		if e.ComplexityRoot.CartLine.EstimatedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLine.EstimatedCost(childComplexity), true
 	case "CartLine.id":
 		if e.ComplexityRoot.CartLine.ID == nil {
 			break
@@ -1653,6 +2486,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartLine.Merchandise(childComplexity), true
+	case "CartLine.parentRelationship":
+		if e.ComplexityRoot.CartLine.ParentRelationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLine.ParentRelationship(childComplexity), true
 	case "CartLine.quantity":
 		if e.ComplexityRoot.CartLine.Quantity == nil {
 			break
@@ -1684,6 +2523,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartLineCost.TotalAmount(childComplexity), true
+
+	case "CartLineEstimatedCost.amount":
+		if e.ComplexityRoot.CartLineEstimatedCost.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineEstimatedCost.Amount(childComplexity), true
+	case "CartLineEstimatedCost.compareAtAmount":
+		if e.ComplexityRoot.CartLineEstimatedCost.CompareAtAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineEstimatedCost.CompareAtAmount(childComplexity), true
+	case "CartLineEstimatedCost.subtotalAmount":
+		if e.ComplexityRoot.CartLineEstimatedCost.SubtotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineEstimatedCost.SubtotalAmount(childComplexity), true
+	case "CartLineEstimatedCost.totalAmount":
+		if e.ComplexityRoot.CartLineEstimatedCost.TotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineEstimatedCost.TotalAmount(childComplexity), true
+
+	case "CartLineParentRelationship.parent":
+		if e.ComplexityRoot.CartLineParentRelationship.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartLineParentRelationship.Parent(childComplexity), true
 
 	case "CartLinesAddPayload.cart":
 		if e.ComplexityRoot.CartLinesAddPayload.Cart == nil {
@@ -1741,6 +2612,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartLinesUpdatePayload.Warnings(childComplexity), true
+
+	case "CartMetafieldDeletePayload.deletedId":
+		if e.ComplexityRoot.CartMetafieldDeletePayload.DeletedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafieldDeletePayload.DeletedID(childComplexity), true
+	case "CartMetafieldDeletePayload.userErrors":
+		if e.ComplexityRoot.CartMetafieldDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafieldDeletePayload.UserErrors(childComplexity), true
+
+	case "CartMetafieldsSetPayload.metafields":
+		if e.ComplexityRoot.CartMetafieldsSetPayload.Metafields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafieldsSetPayload.Metafields(childComplexity), true
+	case "CartMetafieldsSetPayload.userErrors":
+		if e.ComplexityRoot.CartMetafieldsSetPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafieldsSetPayload.UserErrors(childComplexity), true
 
 	case "CartNoteUpdatePayload.cart":
 		if e.ComplexityRoot.CartNoteUpdatePayload.Cart == nil {
@@ -1934,6 +2831,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collection.Title(childComplexity), true
+	case "Collection.trackingParameters":
+		if e.ComplexityRoot.Collection.TrackingParameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collection.TrackingParameters(childComplexity), true
 	case "Collection.updatedAt":
 		if e.ComplexityRoot.Collection.UpdatedAt == nil {
 			break
@@ -1985,6 +2888,124 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CompletionError.Message(childComplexity), true
+
+	case "ComponentizableCartLine.attributes":
+		if e.ComplexityRoot.ComponentizableCartLine.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.Attributes(childComplexity), true
+	case "ComponentizableCartLine.cost":
+		if e.ComplexityRoot.ComponentizableCartLine.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.Cost(childComplexity), true
+	case "ComponentizableCartLine.discountAllocations":
+		if e.ComplexityRoot.ComponentizableCartLine.DiscountAllocations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.DiscountAllocations(childComplexity), true
+	case "ComponentizableCartLine.estimatedCost":
+		if e.ComplexityRoot.ComponentizableCartLine.EstimatedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.EstimatedCost(childComplexity), true
+	case "ComponentizableCartLine.id":
+		if e.ComplexityRoot.ComponentizableCartLine.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.ID(childComplexity), true
+	case "ComponentizableCartLine.lineComponents":
+		if e.ComplexityRoot.ComponentizableCartLine.LineComponents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.LineComponents(childComplexity), true
+	case "ComponentizableCartLine.merchandise":
+		if e.ComplexityRoot.ComponentizableCartLine.Merchandise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.Merchandise(childComplexity), true
+	case "ComponentizableCartLine.quantity":
+		if e.ComplexityRoot.ComponentizableCartLine.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentizableCartLine.Quantity(childComplexity), true
+
+	case "Count.count":
+		if e.ComplexityRoot.Count.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Count.Count(childComplexity), true
+	case "Count.precision":
+		if e.ComplexityRoot.Count.Precision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Count.Precision(childComplexity), true
+
+	case "Country.availableLanguages":
+		if e.ComplexityRoot.Country.AvailableLanguages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.AvailableLanguages(childComplexity), true
+	case "Country.currency":
+		if e.ComplexityRoot.Country.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Currency(childComplexity), true
+	case "Country.defaultLanguage":
+		if e.ComplexityRoot.Country.DefaultLanguage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.DefaultLanguage(childComplexity), true
+	case "Country.isoCode":
+		if e.ComplexityRoot.Country.IsoCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.IsoCode(childComplexity), true
+	case "Country.name":
+		if e.ComplexityRoot.Country.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Name(childComplexity), true
+	case "Country.unitSystem":
+		if e.ComplexityRoot.Country.UnitSystem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.UnitSystem(childComplexity), true
+
+	case "Currency.isoCode":
+		if e.ComplexityRoot.Currency.IsoCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Currency.IsoCode(childComplexity), true
+	case "Currency.name":
+		if e.ComplexityRoot.Currency.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Currency.Name(childComplexity), true
+	case "Currency.symbol":
+		if e.ComplexityRoot.Currency.Symbol == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Currency.Symbol(childComplexity), true
 
 	case "Customer.acceptsMarketing":
 		if e.ComplexityRoot.Customer.AcceptsMarketing == nil {
@@ -2449,6 +3470,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Image.ID(childComplexity), true
+	case "Image.originalSrc":
+		if e.ComplexityRoot.Image.OriginalSrc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Image.OriginalSrc(childComplexity), true
 	case "Image.url":
 		if e.ComplexityRoot.Image.URL == nil {
 			break
@@ -2468,6 +3495,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImageConnection.Edges(childComplexity), true
+	case "ImageConnection.nodes":
+		if e.ComplexityRoot.ImageConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageConnection.Nodes(childComplexity), true
 	case "ImageConnection.pageInfo":
 		if e.ComplexityRoot.ImageConnection.PageInfo == nil {
 			break
@@ -2487,6 +3520,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImageEdge.Node(childComplexity), true
+
+	case "Language.endonymName":
+		if e.ComplexityRoot.Language.EndonymName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Language.EndonymName(childComplexity), true
+	case "Language.isoCode":
+		if e.ComplexityRoot.Language.IsoCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Language.IsoCode(childComplexity), true
+	case "Language.name":
+		if e.ComplexityRoot.Language.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Language.Name(childComplexity), true
+
+	case "Localization.availableCountries":
+		if e.ComplexityRoot.Localization.AvailableCountries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Localization.AvailableCountries(childComplexity), true
+	case "Localization.availableLanguages":
+		if e.ComplexityRoot.Localization.AvailableLanguages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Localization.AvailableLanguages(childComplexity), true
+	case "Localization.country":
+		if e.ComplexityRoot.Localization.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Localization.Country(childComplexity), true
+	case "Localization.language":
+		if e.ComplexityRoot.Localization.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Localization.Language(childComplexity), true
 
 	case "MailingAddress.address1":
 		if e.ComplexityRoot.MailingAddress.Address1 == nil {
@@ -2592,6 +3669,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MailingAddressConnection.Nodes(childComplexity), true
 
+	case "MediaImage.id":
+		if e.ComplexityRoot.MediaImage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MediaImage.ID(childComplexity), true
+	case "MediaImage.image":
+		if e.ComplexityRoot.MediaImage.Image == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MediaImage.Image(childComplexity), true
+	case "MediaImage.previewImage":
+		if e.ComplexityRoot.MediaImage.PreviewImage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MediaImage.PreviewImage(childComplexity), true
+
 	case "Menu.id":
 		if e.ComplexityRoot.Menu.GlobalID == nil {
 			break
@@ -2666,6 +3762,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MenuItem.URL(childComplexity), true
 
+	case "Metafield.createdAt":
+		if e.ComplexityRoot.Metafield.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.CreatedAt(childComplexity), true
+	case "Metafield.id":
+		if e.ComplexityRoot.Metafield.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.ID(childComplexity), true
+	case "Metafield.key":
+		if e.ComplexityRoot.Metafield.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.Key(childComplexity), true
+	case "Metafield.namespace":
+		if e.ComplexityRoot.Metafield.Namespace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.Namespace(childComplexity), true
+	case "Metafield.type":
+		if e.ComplexityRoot.Metafield.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.Type(childComplexity), true
+	case "Metafield.updatedAt":
+		if e.ComplexityRoot.Metafield.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.UpdatedAt(childComplexity), true
+	case "Metafield.value":
+		if e.ComplexityRoot.Metafield.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metafield.Value(childComplexity), true
+
+	case "MetafieldDeleteUserError.code":
+		if e.ComplexityRoot.MetafieldDeleteUserError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldDeleteUserError.Code(childComplexity), true
+	case "MetafieldDeleteUserError.field":
+		if e.ComplexityRoot.MetafieldDeleteUserError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldDeleteUserError.Field(childComplexity), true
+	case "MetafieldDeleteUserError.message":
+		if e.ComplexityRoot.MetafieldDeleteUserError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldDeleteUserError.Message(childComplexity), true
+
+	case "MetafieldsSetUserError.code":
+		if e.ComplexityRoot.MetafieldsSetUserError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldsSetUserError.Code(childComplexity), true
+	case "MetafieldsSetUserError.elementIndex":
+		if e.ComplexityRoot.MetafieldsSetUserError.ElementIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldsSetUserError.ElementIndex(childComplexity), true
+	case "MetafieldsSetUserError.field":
+		if e.ComplexityRoot.MetafieldsSetUserError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldsSetUserError.Field(childComplexity), true
+	case "MetafieldsSetUserError.message":
+		if e.ComplexityRoot.MetafieldsSetUserError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetafieldsSetUserError.Message(childComplexity), true
+
 	case "MoneyV2.amount":
 		if e.ComplexityRoot.MoneyV2.Amount == nil {
 			break
@@ -2723,6 +3906,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CartDeliveryAddressesAdd(childComplexity, args["addresses"].([]*model.CartSelectableAddressInput), args["cartId"].(string)), true
+	case "Mutation.cartDeliveryAddressesRemove":
+		if e.ComplexityRoot.Mutation.CartDeliveryAddressesRemove == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartDeliveryAddressesRemove_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartDeliveryAddressesRemove(childComplexity, args["addressIds"].([]string), args["cartId"].(string)), true
+	case "Mutation.cartDeliveryAddressesReplace":
+		if e.ComplexityRoot.Mutation.CartDeliveryAddressesReplace == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartDeliveryAddressesReplace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartDeliveryAddressesReplace(childComplexity, args["addresses"].([]*model.CartSelectableAddressInput), args["cartId"].(string)), true
+	case "Mutation.cartDeliveryAddressesUpdate":
+		if e.ComplexityRoot.Mutation.CartDeliveryAddressesUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartDeliveryAddressesUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartDeliveryAddressesUpdate(childComplexity, args["addresses"].([]*model.CartSelectableAddressUpdateInput), args["cartId"].(string)), true
 	case "Mutation.cartDiscountCodesUpdate":
 		if e.ComplexityRoot.Mutation.CartDiscountCodesUpdate == nil {
 			break
@@ -2767,6 +3983,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CartLinesUpdate(childComplexity, args["cartId"].(string), args["lines"].([]*model.CartLineUpdateInput)), true
+	case "Mutation.cartMetafieldDelete":
+		if e.ComplexityRoot.Mutation.CartMetafieldDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartMetafieldDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartMetafieldDelete(childComplexity, args["input"].(model.CartMetafieldDeleteInput)), true
+	case "Mutation.cartMetafieldsSet":
+		if e.ComplexityRoot.Mutation.CartMetafieldsSet == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartMetafieldsSet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartMetafieldsSet(childComplexity, args["metafields"].([]*model.CartMetafieldsSetInput)), true
 	case "Mutation.cartNoteUpdate":
 		if e.ComplexityRoot.Mutation.CartNoteUpdate == nil {
 			break
@@ -3252,6 +4490,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Page.Title(childComplexity), true
+	case "Page.trackingParameters":
+		if e.ComplexityRoot.Page.TrackingParameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Page.TrackingParameters(childComplexity), true
 	case "Page.updatedAt":
 		if e.ComplexityRoot.Page.UpdatedAt == nil {
 			break
@@ -3304,6 +4548,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PaginatedSitemapResources.hasNextPage":
+		if e.ComplexityRoot.PaginatedSitemapResources.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaginatedSitemapResources.HasNextPage(childComplexity), true
+	case "PaginatedSitemapResources.items":
+		if e.ComplexityRoot.PaginatedSitemapResources.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaginatedSitemapResources.Items(childComplexity), true
+
 	case "PaymentSettings.acceptedCardBrands":
 		if e.ComplexityRoot.PaymentSettings.AcceptedCardBrands == nil {
 			break
@@ -3335,12 +4592,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PaymentSettings.SupportedDigitalWallets(childComplexity), true
 
+	case "PredictiveSearchResult.articles":
+		if e.ComplexityRoot.PredictiveSearchResult.Articles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictiveSearchResult.Articles(childComplexity), true
 	case "PredictiveSearchResult.collections":
 		if e.ComplexityRoot.PredictiveSearchResult.Collections == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PredictiveSearchResult.Collections(childComplexity), true
+	case "PredictiveSearchResult.pages":
+		if e.ComplexityRoot.PredictiveSearchResult.Pages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictiveSearchResult.Pages(childComplexity), true
 	case "PredictiveSearchResult.products":
 		if e.ComplexityRoot.PredictiveSearchResult.Products == nil {
 			break
@@ -3361,6 +4630,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PricingPercentageValue.Percentage(childComplexity), true
 
+	case "Product.adjacentVariants":
+		if e.ComplexityRoot.Product.AdjacentVariants == nil {
+			break
+		}
+
+		args, err := ec.field_Product_adjacentVariants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Product.AdjacentVariants(childComplexity, args["caseInsensitiveMatch"].(*bool), args["ignoreUnknownOptions"].(*bool), args["selectedOptions"].([]*model.SelectedOptionInput)), true
 	case "Product.availableForSale":
 		if e.ComplexityRoot.Product.AvailableForSale == nil {
 			break
@@ -3402,6 +4682,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.DescriptionHTML(childComplexity), true
+	case "Product.encodedVariantAvailability":
+		if e.ComplexityRoot.Product.EncodedVariantAvailability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.EncodedVariantAvailability(childComplexity), true
+	case "Product.encodedVariantExistence":
+		if e.ComplexityRoot.Product.EncodedVariantExistence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.EncodedVariantExistence(childComplexity), true
 	case "Product.featuredImage":
 		if e.ComplexityRoot.Product.FeaturedImage == nil {
 			break
@@ -3472,6 +4764,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.PublishedAt(childComplexity), true
+	case "Product.selectedOrFirstAvailableVariant":
+		if e.ComplexityRoot.Product.SelectedOrFirstAvailableVariant == nil {
+			break
+		}
+
+		args, err := ec.field_Product_selectedOrFirstAvailableVariant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Product.SelectedOrFirstAvailableVariant(childComplexity, args["caseInsensitiveMatch"].(*bool), args["ignoreUnknownOptions"].(*bool), args["selectedOptions"].([]*model.SelectedOptionInput)), true
 	case "Product.seo":
 		if e.ComplexityRoot.Product.Seo == nil {
 			break
@@ -3496,6 +4799,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.TotalInventory(childComplexity), true
+	case "Product.trackingParameters":
+		if e.ComplexityRoot.Product.TrackingParameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.TrackingParameters(childComplexity), true
 	case "Product.updatedAt":
 		if e.ComplexityRoot.Product.UpdatedAt == nil {
 			break
@@ -3594,6 +4903,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductOption.Values(childComplexity), true
 
+	case "ProductOptionValue.firstSelectableVariant":
+		if e.ComplexityRoot.ProductOptionValue.FirstSelectableVariant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductOptionValue.FirstSelectableVariant(childComplexity), true
 	case "ProductOptionValue.id":
 		if e.ComplexityRoot.ProductOptionValue.GlobalID == nil {
 			break
@@ -3606,6 +4921,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductOptionValue.Name(childComplexity), true
+	case "ProductOptionValue.swatch":
+		if e.ComplexityRoot.ProductOptionValue.Swatch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductOptionValue.Swatch(childComplexity), true
+
+	case "ProductOptionValueSwatch.color":
+		if e.ComplexityRoot.ProductOptionValueSwatch.Color == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductOptionValueSwatch.Color(childComplexity), true
+	case "ProductOptionValueSwatch.image":
+		if e.ComplexityRoot.ProductOptionValueSwatch.Image == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductOptionValueSwatch.Image(childComplexity), true
 
 	case "ProductPriceRange.maxVariantPrice":
 		if e.ComplexityRoot.ProductPriceRange.MaxVariantPrice == nil {
@@ -3644,6 +4978,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductVariant.CompareAtPrice(childComplexity), true
+	case "ProductVariant.compareAtPriceV2":
+		if e.ComplexityRoot.ProductVariant.CompareAtPriceV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductVariant.CompareAtPriceV2(childComplexity), true
 	case "ProductVariant.currentlyNotInStock":
 		if e.ComplexityRoot.ProductVariant.CurrentlyNotInStock == nil {
 			break
@@ -3668,6 +5008,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductVariant.Price(childComplexity), true
+	case "ProductVariant.priceV2":
+		if e.ComplexityRoot.ProductVariant.PriceV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductVariant.PriceV2(childComplexity), true
 	case "ProductVariant.product":
 		if e.ComplexityRoot.ProductVariant.Product == nil {
 			break
@@ -3698,6 +5044,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductVariant.Title(childComplexity), true
+	case "ProductVariant.unitPrice":
+		if e.ComplexityRoot.ProductVariant.UnitPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductVariant.UnitPrice(childComplexity), true
 	case "ProductVariant.weight":
 		if e.ComplexityRoot.ProductVariant.Weight == nil {
 			break
@@ -3723,6 +5075,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductVariantConnection.Nodes(childComplexity), true
+	case "ProductVariantConnection.pageInfo":
+		if e.ComplexityRoot.ProductVariantConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductVariantConnection.PageInfo(childComplexity), true
 
 	case "ProductVariantEdge.node":
 		if e.ComplexityRoot.ProductVariantEdge.Node == nil {
@@ -3731,6 +5089,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductVariantEdge.Node(childComplexity), true
 
+	case "QueryRoot.blog":
+		if e.ComplexityRoot.QueryRoot.Blog == nil {
+			break
+		}
+
+		args, err := ec.field_QueryRoot_blog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueryRoot.Blog(childComplexity, args["handle"].(*string), args["id"].(*string)), true
+	case "QueryRoot.blogs":
+		if e.ComplexityRoot.QueryRoot.Blogs == nil {
+			break
+		}
+
+		args, err := ec.field_QueryRoot_blogs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueryRoot.Blogs(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["reverse"].(*bool)), true
 	case "QueryRoot.cart":
 		if e.ComplexityRoot.QueryRoot.Cart == nil {
 			break
@@ -3798,6 +5178,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QueryRoot.Customer(childComplexity, args["customerAccessToken"].(string)), true
 
+	case "QueryRoot.localization":
+		if e.ComplexityRoot.QueryRoot.Localization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryRoot.Localization(childComplexity), true
 	case "QueryRoot.menu":
 		if e.ComplexityRoot.QueryRoot.Menu == nil {
 			break
@@ -3874,7 +5260,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.QueryRoot.PredictiveSearch(childComplexity, args["limit"].(*int), args["query"].(string), args["types"].([]model.PredictiveSearchType)), true
+		return e.ComplexityRoot.QueryRoot.PredictiveSearch(childComplexity, args["limit"].(*int), args["limitScope"].(*model.PredictiveSearchLimitScope), args["query"].(string), args["types"].([]model.PredictiveSearchType)), true
 	case "QueryRoot.product":
 		if e.ComplexityRoot.QueryRoot.Product == nil {
 			break
@@ -3936,6 +5322,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueryRoot.Shop(childComplexity), true
+	case "QueryRoot.sitemap":
+		if e.ComplexityRoot.QueryRoot.Sitemap == nil {
+			break
+		}
+
+		args, err := ec.field_QueryRoot_sitemap_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueryRoot.Sitemap(childComplexity, args["type"].(model.SitemapType)), true
+	case "QueryRoot.urlRedirects":
+		if e.ComplexityRoot.QueryRoot.URLRedirects == nil {
+			break
+		}
+
+		args, err := ec.field_QueryRoot_urlRedirects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueryRoot.URLRedirects(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["query"].(*string), args["reverse"].(*bool)), true
 
 	case "SEO.description":
 		if e.ComplexityRoot.SEO.Description == nil {
@@ -3962,6 +5370,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchQuerySuggestion.Text(childComplexity), true
+	case "SearchQuerySuggestion.trackingParameters":
+		if e.ComplexityRoot.SearchQuerySuggestion.TrackingParameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchQuerySuggestion.TrackingParameters(childComplexity), true
 
 	case "SearchResultItemConnection.edges":
 		if e.ComplexityRoot.SearchResultItemConnection.Edges == nil {
@@ -3969,6 +5383,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchResultItemConnection.Edges(childComplexity), true
+	case "SearchResultItemConnection.nodes":
+		if e.ComplexityRoot.SearchResultItemConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultItemConnection.Nodes(childComplexity), true
 	case "SearchResultItemConnection.pageInfo":
 		if e.ComplexityRoot.SearchResultItemConnection.PageInfo == nil {
 			break
@@ -4014,6 +5434,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SelectedOption.Value(childComplexity), true
 
+	case "Shop.brand":
+		if e.ComplexityRoot.Shop.Brand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.Brand(childComplexity), true
 	case "Shop.description":
 		if e.ComplexityRoot.Shop.Description == nil {
 			break
@@ -4050,12 +5476,166 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.PrimaryDomain(childComplexity), true
+	case "Shop.privacyPolicy":
+		if e.ComplexityRoot.Shop.PrivacyPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.PrivacyPolicy(childComplexity), true
+	case "Shop.refundPolicy":
+		if e.ComplexityRoot.Shop.RefundPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.RefundPolicy(childComplexity), true
+	case "Shop.shippingPolicy":
+		if e.ComplexityRoot.Shop.ShippingPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.ShippingPolicy(childComplexity), true
 	case "Shop.shipsToCountries":
 		if e.ComplexityRoot.Shop.ShipsToCountries == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Shop.ShipsToCountries(childComplexity), true
+	case "Shop.subscriptionPolicy":
+		if e.ComplexityRoot.Shop.SubscriptionPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.SubscriptionPolicy(childComplexity), true
+	case "Shop.termsOfService":
+		if e.ComplexityRoot.Shop.TermsOfService == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.TermsOfService(childComplexity), true
+
+	case "ShopPolicy.body":
+		if e.ComplexityRoot.ShopPolicy.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.Body(childComplexity), true
+	case "ShopPolicy.handle":
+		if e.ComplexityRoot.ShopPolicy.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.Handle(childComplexity), true
+	case "ShopPolicy.id":
+		if e.ComplexityRoot.ShopPolicy.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.ID(childComplexity), true
+	case "ShopPolicy.title":
+		if e.ComplexityRoot.ShopPolicy.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.Title(childComplexity), true
+	case "ShopPolicy.url":
+		if e.ComplexityRoot.ShopPolicy.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.URL(childComplexity), true
+
+	case "ShopPolicyWithDefault.body":
+		if e.ComplexityRoot.ShopPolicyWithDefault.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyWithDefault.Body(childComplexity), true
+	case "ShopPolicyWithDefault.handle":
+		if e.ComplexityRoot.ShopPolicyWithDefault.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyWithDefault.Handle(childComplexity), true
+	case "ShopPolicyWithDefault.id":
+		if e.ComplexityRoot.ShopPolicyWithDefault.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyWithDefault.ID(childComplexity), true
+	case "ShopPolicyWithDefault.title":
+		if e.ComplexityRoot.ShopPolicyWithDefault.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyWithDefault.Title(childComplexity), true
+	case "ShopPolicyWithDefault.url":
+		if e.ComplexityRoot.ShopPolicyWithDefault.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyWithDefault.URL(childComplexity), true
+
+	case "Sitemap.pagesCount":
+		if e.ComplexityRoot.Sitemap.PagesCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sitemap.PagesCount(childComplexity), true
+	case "Sitemap.resources":
+		if e.ComplexityRoot.Sitemap.Resources == nil {
+			break
+		}
+
+		args, err := ec.field_Sitemap_resources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Sitemap.Resources(childComplexity, args["page"].(int)), true
+
+	case "SitemapResource.handle":
+		if e.ComplexityRoot.SitemapResource.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResource.Handle(childComplexity), true
+	case "SitemapResource.title":
+		if e.ComplexityRoot.SitemapResource.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResource.Title(childComplexity), true
+	case "SitemapResource.updatedAt":
+		if e.ComplexityRoot.SitemapResource.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResource.UpdatedAt(childComplexity), true
+
+	case "SitemapResourceMetaobject.handle":
+		if e.ComplexityRoot.SitemapResourceMetaobject.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResourceMetaobject.Handle(childComplexity), true
+	case "SitemapResourceMetaobject.onlineStoreUrlHandle":
+		if e.ComplexityRoot.SitemapResourceMetaobject.OnlineStoreURLHandle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResourceMetaobject.OnlineStoreURLHandle(childComplexity), true
+	case "SitemapResourceMetaobject.type":
+		if e.ComplexityRoot.SitemapResourceMetaobject.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResourceMetaobject.Type(childComplexity), true
+	case "SitemapResourceMetaobject.updatedAt":
+		if e.ComplexityRoot.SitemapResourceMetaobject.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapResourceMetaobject.UpdatedAt(childComplexity), true
 
 	case "SubmissionError.code":
 		if e.ComplexityRoot.SubmissionError.Code == nil {
@@ -4110,6 +5690,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubmitThrottled.PollAfter(childComplexity), true
 
+	case "UrlRedirect.id":
+		if e.ComplexityRoot.UrlRedirect.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirect.ID(childComplexity), true
+	case "UrlRedirect.path":
+		if e.ComplexityRoot.UrlRedirect.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirect.Path(childComplexity), true
+	case "UrlRedirect.target":
+		if e.ComplexityRoot.UrlRedirect.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirect.Target(childComplexity), true
+
+	case "UrlRedirectConnection.edges":
+		if e.ComplexityRoot.UrlRedirectConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectConnection.Edges(childComplexity), true
+	case "UrlRedirectConnection.nodes":
+		if e.ComplexityRoot.UrlRedirectConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectConnection.Nodes(childComplexity), true
+	case "UrlRedirectConnection.pageInfo":
+		if e.ComplexityRoot.UrlRedirectConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectConnection.PageInfo(childComplexity), true
+
+	case "UrlRedirectEdge.cursor":
+		if e.ComplexityRoot.UrlRedirectEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectEdge.Cursor(childComplexity), true
+	case "UrlRedirectEdge.node":
+		if e.ComplexityRoot.UrlRedirectEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectEdge.Node(childComplexity), true
+
 	case "UserError.field":
 		if e.ComplexityRoot.UserError.Field == nil {
 			break
@@ -4133,6 +5764,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AttributeInput", ec.unmarshalInputAttributeInput),
+			graphql.NewInputUnmarshaler("BuyerInput", ec.unmarshalInputBuyerInput),
 			graphql.NewInputUnmarshaler("CartAddressInput", ec.unmarshalInputCartAddressInput),
 			graphql.NewInputUnmarshaler("CartBuyerIdentityInput", ec.unmarshalInputCartBuyerIdentityInput),
 			graphql.NewInputUnmarshaler("CartDeliveryAddressInput", ec.unmarshalInputCartDeliveryAddressInput),
@@ -4142,19 +5774,24 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CartInput", ec.unmarshalInputCartInput),
 			graphql.NewInputUnmarshaler("CartLineInput", ec.unmarshalInputCartLineInput),
 			graphql.NewInputUnmarshaler("CartLineUpdateInput", ec.unmarshalInputCartLineUpdateInput),
+			graphql.NewInputUnmarshaler("CartMetafieldDeleteInput", ec.unmarshalInputCartMetafieldDeleteInput),
+			graphql.NewInputUnmarshaler("CartMetafieldsSetInput", ec.unmarshalInputCartMetafieldsSetInput),
 			graphql.NewInputUnmarshaler("CartPaymentInput", ec.unmarshalInputCartPaymentInput),
 			graphql.NewInputUnmarshaler("CartSelectableAddressInput", ec.unmarshalInputCartSelectableAddressInput),
+			graphql.NewInputUnmarshaler("CartSelectableAddressUpdateInput", ec.unmarshalInputCartSelectableAddressUpdateInput),
 			graphql.NewInputUnmarshaler("CartSelectedDeliveryOptionInput", ec.unmarshalInputCartSelectedDeliveryOptionInput),
 			graphql.NewInputUnmarshaler("CustomerAccessTokenCreateInput", ec.unmarshalInputCustomerAccessTokenCreateInput),
 			graphql.NewInputUnmarshaler("CustomerCreateInput", ec.unmarshalInputCustomerCreateInput),
 			graphql.NewInputUnmarshaler("CustomerResetInput", ec.unmarshalInputCustomerResetInput),
 			graphql.NewInputUnmarshaler("CustomerUpdateInput", ec.unmarshalInputCustomerUpdateInput),
+			graphql.NewInputUnmarshaler("HasMetafieldsIdentifier", ec.unmarshalInputHasMetafieldsIdentifier),
 			graphql.NewInputUnmarshaler("MailingAddressInput", ec.unmarshalInputMailingAddressInput),
 			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
 			graphql.NewInputUnmarshaler("PriceRangeFilter", ec.unmarshalInputPriceRangeFilter),
 			graphql.NewInputUnmarshaler("ProductFilter", ec.unmarshalInputProductFilter),
 			graphql.NewInputUnmarshaler("SelectedOptionInput", ec.unmarshalInputSelectedOptionInput),
 			graphql.NewInputUnmarshaler("VariantOptionFilter", ec.unmarshalInputVariantOptionFilter),
+			graphql.NewInputUnmarshaler("VisitorConsent", ec.unmarshalInputVisitorConsent),
 		)
 	}
 	first := true
@@ -4167,7 +5804,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			if first {
 				first = false
 				ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
-				data = ec._QueryRoot(ctx, opCtx.Operation.SelectionSet)
+				data = ec._queryMiddleware(ctx, opCtx.Operation, func(ctx context.Context) (any, error) {
+					return ec._QueryRoot(ctx, opCtx.Operation.SelectionSet), nil
+				})
 			} else {
 				if atomic.LoadInt32(&ec.PendingDeferred) > 0 {
 					result := <-ec.DeferredResults
@@ -4197,7 +5836,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 			first = false
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
-			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			data := ec._mutationMiddleware(ctx, opCtx.Operation, func(ctx context.Context) (any, error) {
+				return ec._Mutation(ctx, opCtx.Operation.SelectionSet), nil
+			})
 			var buf bytes.Buffer
 			data.MarshalGQL(&buf)
 
@@ -4231,6 +5872,77 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../blog.graphqls", Input: `# Blogs and their articles. Comments are off: articles take none.
+
+extend type QueryRoot {
+  "A blog by global ID or by handle (give exactly one)."
+  blog(handle: String, id: ID): Blog
+  "The shop's blogs, by ID."
+  blogs(after: String, before: String, first: Int, last: Int, reverse: Boolean = false): BlogConnection!
+}
+
+"A series of articles, such as News."
+type Blog implements Node {
+  "A published article of the blog by handle."
+  articleByHandle(handle: String!): Article
+  "The blog's published articles, by ID."
+  articles(after: String, before: String, first: Int, last: Int, reverse: Boolean = false): ArticleConnection!
+  handle: String!
+  id: ID!
+  seo: SEO
+  title: String!
+}
+
+type BlogConnection {
+  edges: [BlogEdge!]!
+  nodes: [Blog!]!
+  pageInfo: PageInfo!
+}
+
+type BlogEdge {
+  cursor: String!
+  node: Blog!
+}
+
+"A post of a blog."
+type Article implements Node {
+  "The author; ` + "`" + `null` + "`" + ` when the article names none."
+  authorV2: ArticleAuthor
+  blog: Blog!
+  "The content as plain text, cut after ` + "`" + `truncateAt` + "`" + ` characters when given."
+  content(truncateAt: Int): String!
+  contentHtml: HTML!
+  "The summary as plain text (the start of the content when the article has none)."
+  excerpt(truncateAt: Int): String
+  "The summary as HTML; ` + "`" + `null` + "`" + ` when the article has none."
+  excerptHtml: HTML
+  handle: String!
+  id: ID!
+  image: Image
+  publishedAt: DateTime!
+  seo: SEO
+  tags: [String!]!
+  title: String!
+  "Search analytics parameters when the article is a ` + "`" + `search` + "`" + ` or ` + "`" + `predictiveSearch` + "`" + ` result, otherwise ` + "`" + `null` + "`" + `."
+  trackingParameters: String
+}
+
+"Who wrote an article."
+type ArticleAuthor {
+  name: String!
+}
+
+type ArticleConnection {
+  edges: [ArticleEdge!]!
+  nodes: [Article!]!
+  pageInfo: PageInfo!
+}
+
+type ArticleEdge {
+  cursor: String!
+  node: Article!
+}
+`, BuiltIn: false},
 	{Name: "../cart.graphqls", Input: `extend schema {
   mutation: Mutation
 }
@@ -4291,6 +6003,8 @@ type Cart implements Node {
   discountAllocations: [CartDiscountAllocation!]!
   "The codes the buyer entered, with whether each applies."
   discountCodes: [CartDiscountCode!]!
+  "The same amounts as ` + "`" + `cost` + "`" + `."
+  estimatedCost: CartEstimatedCost! @deprecated(reason: "Use ` + "`" + `cost` + "`" + ` instead.")
   id: ID!
   lines(after: String, before: String, first: Int, last: Int, reverse: Boolean = false): BaseCartLineConnection!
   note: String
@@ -4324,14 +6038,29 @@ type CartCost {
   totalAmount: MoneyV2!
   "True when the total includes an estimated tax."
   totalAmountEstimated: Boolean!
+  "Always ` + "`" + `null` + "`" + `: no duties are charged on the shop's orders."
+  totalDutyAmount: MoneyV2 @deprecated(reason: "Tax and duty amounts are no longer available and will be removed in a future version.")
   "Tax estimated from the configured rate of the buyer's (or the shop's) country; ` + "`" + `null` + "`" + ` when none applies."
   totalTaxAmount: MoneyV2 @deprecated(reason: "Tax and duty amounts are no longer available and will be removed in a future version.")
+}
+
+"""
+The estimated costs of a cart: the same amounts as ` + "`" + `CartCost` + "`" + `.
+"""
+type CartEstimatedCost {
+  checkoutChargeAmount: MoneyV2!
+  subtotalAmount: MoneyV2!
+  totalAmount: MoneyV2!
+  "Always ` + "`" + `null` + "`" + `: no duties are charged on the shop's orders."
+  totalDutyAmount: MoneyV2
+  totalTaxAmount: MoneyV2
 }
 
 interface BaseCartLine {
   attributes: [Attribute!]!
   cost: CartLineCost!
   discountAllocations: [CartDiscountAllocation!]!
+  estimatedCost: CartLineEstimatedCost! @deprecated(reason: "Use ` + "`" + `cost` + "`" + ` instead.")
   id: ID!
   merchandise: Merchandise!
   quantity: Int!
@@ -4354,9 +6083,41 @@ type CartLine implements BaseCartLine & Node {
   cost: CartLineCost!
   "Discounts on this line's products or collections."
   discountAllocations: [CartDiscountAllocation!]!
+  "The same amounts as ` + "`" + `cost` + "`" + `."
+  estimatedCost: CartLineEstimatedCost! @deprecated(reason: "Use ` + "`" + `cost` + "`" + ` instead.")
   id: ID!
   merchandise: Merchandise!
+  "The bundle line this line is a component of; always ` + "`" + `null` + "`" + `: the shop sells no bundles."
+  parentRelationship: CartLineParentRelationship
   quantity: Int!
+}
+
+"A line's place inside a bundle line."
+type CartLineParentRelationship {
+  parent: CartLine!
+}
+
+"""
+A bundle line made of component lines. The shop sells no bundles, so no cart has such a
+line; the type exists so that storefronts that ask for it validate.
+"""
+type ComponentizableCartLine implements BaseCartLine & Node {
+  attributes: [Attribute!]!
+  cost: CartLineCost!
+  discountAllocations: [CartDiscountAllocation!]!
+  estimatedCost: CartLineEstimatedCost! @deprecated(reason: "Use ` + "`" + `cost` + "`" + ` instead.")
+  id: ID!
+  lineComponents: [CartLine!]!
+  merchandise: Merchandise!
+  quantity: Int!
+}
+
+"The estimated costs of a line: the same amounts as ` + "`" + `CartLineCost` + "`" + `."
+type CartLineEstimatedCost {
+  amount: MoneyV2!
+  compareAtAmount: MoneyV2
+  subtotalAmount: MoneyV2!
+  totalAmount: MoneyV2!
 }
 
 type CartLineCost {
@@ -4566,6 +6327,36 @@ input CartSelectableAddressInput {
   validationStrategy: DeliveryAddressValidationStrategy = COUNTRY_CODE_ONLY
 }
 
+"Changes to one delivery address of a cart; fields left out stay as they are."
+input CartSelectableAddressUpdateInput {
+  "The new address (replaces every field of the old one)."
+  address: CartAddressInput
+  "The address's ID, from ` + "`" + `Cart.delivery.addresses` + "`" + `."
+  id: ID!
+  oneTimeUse: Boolean
+  "Selecting an address unselects the others."
+  selected: Boolean
+  validationStrategy: DeliveryAddressValidationStrategy = COUNTRY_CODE_ONLY
+}
+
+type CartDeliveryAddressesRemovePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartDeliveryAddressesReplacePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartDeliveryAddressesUpdatePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
 input CartSelectedDeliveryOptionInput {
   deliveryGroupId: ID!
   deliveryOptionHandle: String!
@@ -4643,6 +6434,12 @@ extend input CartInput {
 extend type Mutation {
   "Adds delivery addresses; a selected one (or the first) is where the cart ships."
   cartDeliveryAddressesAdd(addresses: [CartSelectableAddressInput!]!, cartId: ID!): CartDeliveryAddressesAddPayload
+  "Removes delivery addresses; when the selected one goes, the first remaining one is selected."
+  cartDeliveryAddressesRemove(addressIds: [ID!]!, cartId: ID!): CartDeliveryAddressesRemovePayload
+  "Replaces all delivery addresses with the given ones (the selected one, or the first, is where the cart ships)."
+  cartDeliveryAddressesReplace(addresses: [CartSelectableAddressInput!]!, cartId: ID!): CartDeliveryAddressesReplacePayload
+  "Changes delivery addresses: their fields, one-time use, and which is selected."
+  cartDeliveryAddressesUpdate(addresses: [CartSelectableAddressUpdateInput!]!, cartId: ID!): CartDeliveryAddressesUpdatePayload
   "Chooses how a delivery group ships (a handle from its deliveryOptions)."
   cartSelectedDeliveryOptionsUpdate(cartId: ID!, selectedDeliveryOptions: [CartSelectedDeliveryOptionInput!]!): CartSelectedDeliveryOptionsUpdatePayload
   "Records how the buyer pays; the amount must equal the cart's checkoutChargeAmount."
@@ -4732,8 +6529,110 @@ enum CartWarningCode {
   PAYMENTS_GIFT_CARDS_UNAVAILABLE
 }
 `, BuiltIn: false},
+	{Name: "../cart_metafields.graphqls", Input: `# Cart metafields: custom values a storefront stores on a cart.
+
+extend type Mutation {
+  """
+  Creates or replaces metafields of carts (each names its cart ID as ` + "`" + `ownerId` + "`" + `; ` + "`" + `key` + "`" + ` is
+  ` + "`" + `key` + "`" + ` or ` + "`" + `namespace.key` + "`" + `, namespace ` + "`" + `custom` + "`" + ` by default); all are written or none.
+  """
+  cartMetafieldsSet(metafields: [CartMetafieldsSetInput!]!): CartMetafieldsSetPayload
+  "Deletes a metafield of a cart."
+  cartMetafieldDelete(input: CartMetafieldDeleteInput!): CartMetafieldDeletePayload
+}
+
+extend type Cart {
+  "A metafield of the cart by key (` + "`" + `namespace.key` + "`" + `, or ` + "`" + `key` + "`" + ` with ` + "`" + `namespace` + "`" + `, default ` + "`" + `custom` + "`" + `)."
+  metafield(key: String!, namespace: String): Metafield
+  "Metafields of the cart, in the order asked; ` + "`" + `null` + "`" + ` for those it does not have."
+  metafields(identifiers: [HasMetafieldsIdentifier!]!): [Metafield]!
+}
+
+"A custom value stored on an object."
+type Metafield implements Node {
+  createdAt: DateTime!
+  id: ID!
+  key: String!
+  namespace: String!
+  "A Shopify metafield type, e.g. single_line_text_field, json, number_integer."
+  type: String!
+  updatedAt: DateTime!
+  value: String!
+}
+
+"Names a metafield."
+input HasMetafieldsIdentifier {
+  key: String!
+  namespace: String
+}
+
+input CartMetafieldsSetInput {
+  key: String!
+  "The cart's ID."
+  ownerId: ID!
+  "single_line_text_field, multi_line_text_field, json, number_integer, number_decimal, boolean, url or color."
+  type: String!
+  value: String!
+}
+
+type CartMetafieldsSetPayload {
+  "The metafields as set; ` + "`" + `null` + "`" + ` when refused."
+  metafields: [Metafield!]
+  userErrors: [MetafieldsSetUserError!]!
+}
+
+input CartMetafieldDeleteInput {
+  key: String!
+  "The cart's ID."
+  ownerId: ID!
+}
+
+type CartMetafieldDeletePayload {
+  "The ID of the deleted metafield; ` + "`" + `null` + "`" + ` when refused."
+  deletedId: ID
+  userErrors: [MetafieldDeleteUserError!]!
+}
+
+type MetafieldsSetUserError implements DisplayableError {
+  code: MetafieldsSetUserErrorCode
+  "The position of the refused input."
+  elementIndex: Int
+  field: [String!]
+  message: String!
+}
+
+enum MetafieldsSetUserErrorCode {
+  APP_NOT_AUTHORIZED
+  BLANK
+  INCLUSION
+  INVALID_OWNER
+  INVALID_TYPE
+  INVALID_VALUE
+  LESS_THAN_OR_EQUAL_TO
+  PRESENT
+  TOO_LONG
+  TOO_SHORT
+}
+
+type MetafieldDeleteUserError implements DisplayableError {
+  code: MetafieldDeleteErrorCode
+  field: [String!]
+  message: String!
+}
+
+enum MetafieldDeleteErrorCode {
+  APP_NOT_AUTHORIZED
+  INVALID_OWNER
+  METAFIELD_DOES_NOT_EXIST
+}
+`, BuiltIn: false},
 	{Name: "../catalog.graphqls", Input: `"Something the shop sells, offered in one or more variants."
 type Product implements Node {
+  """
+  The variants whose option values differ in exactly one option from those of the
+  selected variant (see ` + "`" + `selectedOrFirstAvailableVariant` + "`" + `), ordered by ID.
+  """
+  adjacentVariants(caseInsensitiveMatch: Boolean = false, ignoreUnknownOptions: Boolean = false, selectedOptions: [SelectedOptionInput!]): [ProductVariant!]!
   "Whether at least one variant can be bought now."
   availableForSale: Boolean!
   "Published collections that contain the product."
@@ -4745,6 +6644,13 @@ type Product implements Node {
   description: String!
   "Description as HTML."
   descriptionHtml: HTML!
+  """
+  The option value combinations of the variants for sale, in Shopify's v1 encoding (a trie
+  of option value positions; hydrogen-react's ` + "`" + `decodeEncodedVariant` + "`" + ` reads it).
+  """
+  encodedVariantAvailability: String
+  "The option value combinations of all variants, in the same encoding."
+  encodedVariantExistence: String
   "The first image of the product."
   featuredImage: Image
   "Unique, URL-friendly name."
@@ -4760,9 +6666,20 @@ type Product implements Node {
   priceRange: ProductPriceRange!
   productType: String!
   publishedAt: DateTime!
+  """
+  The variant with the selected option values (a partial selection picks the first variant
+  that has them); when nothing is selected or no variant matches, the first variant for
+  sale, else the first variant.
+  """
+  selectedOrFirstAvailableVariant(caseInsensitiveMatch: Boolean = false, ignoreUnknownOptions: Boolean = true, selectedOptions: [SelectedOptionInput!]): ProductVariant
   seo: SEO!
   tags: [String!]!
   title: String!
+  """
+  Search analytics parameters for the product's URL when it is a result of ` + "`" + `search` + "`" + ` or
+  ` + "`" + `predictiveSearch` + "`" + ` (its position and the search), otherwise ` + "`" + `null` + "`" + `.
+  """
+  trackingParameters: String
   "Units available over all variants."
   totalInventory: Int
   updatedAt: DateTime!
@@ -4829,8 +6746,37 @@ type ProductOption implements Node {
 
 "One value of a product option, such as \"M\"."
 type ProductOptionValue implements Node {
+  """
+  The variant with this value whose other option values come first in option order;
+  ` + "`" + `null` + "`" + ` when no variant has this value.
+  """
+  firstSelectableVariant: ProductVariant
   id: ID!
   name: String!
+  "How the value is shown in a picker: a colour and/or an image; ` + "`" + `null` + "`" + ` when it has none."
+  swatch: ProductOptionValueSwatch
+}
+
+"A colour or image standing for an option value."
+type ProductOptionValueSwatch {
+  color: Color
+  image: Media
+}
+
+"A colour as a hex string, e.g. ` + "`" + `#1E90FF` + "`" + `."
+scalar Color
+
+"A piece of media."
+interface Media {
+  id: ID!
+  previewImage: Image
+}
+
+"An image as media: a product's image or the shop's logo."
+type MediaImage implements Media & Node {
+  id: ID!
+  image: Image
+  previewImage: Image
 }
 
 "The lowest and highest of a set of prices."
@@ -4846,12 +6792,16 @@ type ProductVariant implements Node {
   barcode: String
   "Former price, shown struck through; ` + "`" + `null` + "`" + ` when the variant has none."
   compareAtPrice: MoneyV2
+  "The same as ` + "`" + `compareAtPrice` + "`" + `."
+  compareAtPriceV2: MoneyV2 @deprecated(reason: "Use ` + "`" + `compareAtPrice` + "`" + ` instead.")
   "Whether the variant is out of stock but can still be bought (never, in this shop)."
   currentlyNotInStock: Boolean!
   id: ID!
   "The variant's own image, if it has one."
   image: Image
   price: MoneyV2!
+  "The same as ` + "`" + `price` + "`" + `."
+  priceV2: MoneyV2! @deprecated(reason: "Use ` + "`" + `price` + "`" + ` instead.")
   product: Product!
   "Units that can still be bought."
   quantityAvailable: Int
@@ -4860,6 +6810,8 @@ type ProductVariant implements Node {
   selectedOptions: [SelectedOption!]!
   sku: String
   title: String!
+  "The price per unit of measure; always ` + "`" + `null` + "`" + `: the shop does not sell by unit measure."
+  unitPrice: MoneyV2
   weight: Float
   weightUnit: WeightUnit!
 }
@@ -4867,6 +6819,7 @@ type ProductVariant implements Node {
 type ProductVariantConnection {
   edges: [ProductVariantEdge!]!
   nodes: [ProductVariant!]!
+  pageInfo: PageInfo!
 }
 
 type ProductVariantEdge {
@@ -4898,6 +6851,8 @@ type Collection implements Node {
   products(after: String, before: String, filters: [ProductFilter!], first: Int, last: Int, reverse: Boolean = false, sortKey: ProductCollectionSortKeys = COLLECTION_DEFAULT): ProductConnection!
   seo: SEO!
   title: String!
+  "Search analytics parameters when the collection is a ` + "`" + `predictiveSearch` + "`" + ` result, otherwise ` + "`" + `null` + "`" + `."
+  trackingParameters: String
   updatedAt: DateTime!
 }
 
@@ -5163,6 +7118,8 @@ type Page implements Node {
   onlineStoreUrl: URL
   seo: SEO
   title: String!
+  "Search analytics parameters when the page is a ` + "`" + `search` + "`" + ` or ` + "`" + `predictiveSearch` + "`" + ` result, otherwise ` + "`" + `null` + "`" + `."
+  trackingParameters: String
   updatedAt: DateTime!
 }
 
@@ -5882,6 +7839,245 @@ enum FilterType {
   PRICE_RANGE
 }
 `, BuiltIn: false},
+	{Name: "../localization.graphqls", Input: `# Buyer context (@inContext) and localization: which country and language a request is for.
+
+"""
+The buyer's context of an operation: the country (selects the market: currency, prices,
+available countries), the language, the signed-in customer and their tracking consent.
+Every query and mutation takes it, as in Shopify's Storefront API:
+` + "`" + `query Q($country: CountryCode) @inContext(country: $country) { … }` + "`" + `.
+"""
+directive @inContext(
+  "A customer access token: the operation acts for that customer, as with the X-Customer-Access-Token header."
+  buyer: BuyerInput
+  "The buyer's country; a country the shop does not sell to reads as the shop's own country."
+  country: CountryCode
+  "The buyer's language; one the shop does not offer reads as the shop's language."
+  language: LanguageCode
+  "The buyer's preferred pickup location (recorded, not used: the shop has one location)."
+  preferredLocationId: ID
+  "The visitor's tracking consent, recorded with the request for analytics."
+  visitorConsent: VisitorConsent
+) on QUERY | MUTATION
+
+"Who is buying."
+input BuyerInput {
+  "Business buyers' company locations are not supported; the value is ignored."
+  companyLocationId: ID
+  "A customer access token from ` + "`" + `customerAccessTokenCreate` + "`" + `."
+  customerAccessToken: String!
+}
+
+"A visitor's consent to tracking, by purpose (` + "`" + `null` + "`" + ` when not given)."
+input VisitorConsent {
+  analytics: Boolean
+  marketing: Boolean
+  preferences: Boolean
+  saleOfData: Boolean
+}
+
+extend type QueryRoot {
+  "The request's country and language (see ` + "`" + `@inContext` + "`" + `) and those the shop offers."
+  localization: Localization!
+}
+
+"Where and in which language the request is served."
+type Localization {
+  "The countries the shop sells to, each with its currency."
+  availableCountries: [Country!]!
+  "The languages the shop's texts are available in."
+  availableLanguages: [Language!]!
+  "The request's country (from ` + "`" + `@inContext` + "`" + `), or the shop's own country."
+  country: Country!
+  "The request's language (from ` + "`" + `@inContext` + "`" + `), or the shop's language."
+  language: Language!
+}
+
+"A country the shop sells to."
+type Country {
+  "Languages the shop's texts are available in for this country."
+  availableLanguages: [Language!]!
+  "The currency prices are shown and charged in for this country."
+  currency: Currency!
+  "The language the country's buyers see unless they choose another."
+  defaultLanguage: Language!
+  isoCode: CountryCode!
+  "English name of the country."
+  name: String!
+  unitSystem: UnitSystem!
+}
+
+"A currency."
+type Currency {
+  isoCode: CurrencyCode!
+  "English name of the currency."
+  name: String!
+  "Symbol, e.g. ` + "`" + `$` + "`" + ` or ` + "`" + `€` + "`" + `."
+  symbol: String!
+}
+
+"A language."
+type Language {
+  "The language's name in itself, e.g. ` + "`" + `Deutsch` + "`" + `."
+  endonymName: String!
+  isoCode: LanguageCode!
+  "English name of the language."
+  name: String!
+}
+
+"Systems of weights and measures."
+enum UnitSystem {
+  IMPERIAL_SYSTEM
+  METRIC_SYSTEM
+}
+
+enum LanguageCode {
+  AF
+  AK
+  AM
+  AR
+  AS
+  AZ
+  BE
+  BG
+  BM
+  BN
+  BO
+  BR
+  BS
+  CA
+  CE
+  CKB
+  CS
+  CU
+  CY
+  DA
+  DE
+  DZ
+  EE
+  EL
+  EN
+  EO
+  ES
+  ET
+  EU
+  FA
+  FF
+  FI
+  FIL
+  FO
+  FR
+  FY
+  GA
+  GD
+  GL
+  GU
+  GV
+  HA
+  HE
+  HI
+  HR
+  HU
+  HY
+  IA
+  ID
+  IG
+  II
+  IS
+  IT
+  JA
+  JV
+  KA
+  KI
+  KK
+  KL
+  KM
+  KN
+  KO
+  KS
+  KU
+  KW
+  KY
+  LA
+  LB
+  LG
+  LN
+  LO
+  LT
+  LU
+  LV
+  MG
+  MI
+  MK
+  ML
+  MN
+  MO
+  MR
+  MS
+  MT
+  MY
+  NB
+  ND
+  NE
+  NL
+  NN
+  NO
+  OM
+  OR
+  OS
+  PA
+  PL
+  PS
+  PT
+  PT_BR
+  PT_PT
+  QU
+  RM
+  RN
+  RO
+  RU
+  RW
+  SA
+  SC
+  SD
+  SE
+  SG
+  SH
+  SI
+  SK
+  SL
+  SN
+  SO
+  SQ
+  SR
+  SU
+  SV
+  SW
+  TA
+  TE
+  TG
+  TH
+  TI
+  TK
+  TO
+  TR
+  TT
+  UG
+  UK
+  UR
+  UZ
+  VI
+  VO
+  WO
+  XH
+  YI
+  YO
+  ZH
+  ZH_CN
+  ZH_TW
+  ZU
+}
+`, BuiltIn: false},
 	{Name: "../order.graphqls", Input: `"An order a customer placed, with money, lines and addresses as they were then."
 type Order implements Node {
   billingAddress: MailingAddress
@@ -6137,6 +8333,8 @@ type Image {
   height: Int
   "Global ID of the image, when it is stored as an object of its own."
   id: ID
+  "The URL of the original image, the same as ` + "`" + `url` + "`" + `."
+  originalSrc: URL! @deprecated(reason: "Use ` + "`" + `url` + "`" + ` instead.")
   "Absolute URL of the image file."
   url: URL!
   width: Int
@@ -6144,6 +8342,7 @@ type Image {
 
 type ImageConnection {
   edges: [ImageEdge!]!
+  nodes: [Image!]!
   pageInfo: PageInfo!
 }
 
@@ -6179,7 +8378,7 @@ scalar JSON
   typed words (a typo is tolerated in words of five letters or more), and query
   suggestions completing the last word. ` + "`" + `limit` + "`" + ` (default 10, at most 10) applies per type.
   """
-  predictiveSearch(limit: Int, query: String!, types: [PredictiveSearchType!]): PredictiveSearchResult
+  predictiveSearch(limit: Int, limitScope: PredictiveSearchLimitScope, query: String!, types: [PredictiveSearchType!]): PredictiveSearchResult
 }
 
 "Whether the last word of a search query matches as a prefix."
@@ -6214,10 +8413,11 @@ enum PredictiveSearchType {
   QUERY
 }
 
-union SearchResultItem = Page | Product
+union SearchResultItem = Article | Page | Product
 
 type SearchResultItemConnection {
   edges: [SearchResultItemEdge!]!
+  nodes: [SearchResultItem!]!
   pageInfo: PageInfo!
   "Facets of the matching products under the active product filters."
   productFilters: [Filter!]!
@@ -6229,8 +8429,18 @@ type SearchResultItemEdge {
   node: SearchResultItem!
 }
 
+"Whether predictiveSearch's limit applies to each result type (the default) or to all together."
+enum PredictiveSearchLimitScope {
+  ALL
+  EACH
+}
+
 type PredictiveSearchResult {
+  "Published articles whose title words begin with the typed words, newest first."
+  articles: [Article!]!
   collections: [Collection!]!
+  "Published pages matching the typed words."
+  pages: [Page!]!
   products: [Product!]!
   queries: [SearchQuerySuggestion!]!
 }
@@ -6239,6 +8449,8 @@ type PredictiveSearchResult {
 type SearchQuerySuggestion {
   styledText: String!
   text: String!
+  "Search analytics parameters for the suggestion's link: its position and the typed query."
+  trackingParameters: String
 }
 `, BuiltIn: false},
 	{Name: "../shop.graphqls", Input: `"Shop-wide settings."
@@ -6268,12 +8480,255 @@ type Domain {
   url: URL!
 }
 `, BuiltIn: false},
+	{Name: "../shop_content.graphqls", Input: `# The shop's own content: brand, policies, URL redirects.
+
+extend type Shop {
+  "The shop's brand: logos, cover image, colours, slogan; ` + "`" + `null` + "`" + ` when none is configured."
+  brand: Brand
+  privacyPolicy: ShopPolicy
+  refundPolicy: ShopPolicy
+  shippingPolicy: ShopPolicy
+  subscriptionPolicy: ShopPolicyWithDefault
+  termsOfService: ShopPolicy
+}
+
+extend type QueryRoot {
+  """
+  The shop's URL redirects (old paths that now live elsewhere), by ID. ` + "`" + `query` + "`" + ` takes
+  ` + "`" + `path:` + "`" + ` and ` + "`" + `target:` + "`" + ` terms, each matching exactly, e.g. ` + "`" + `path:/products/old-tee` + "`" + `.
+  """
+  urlRedirects(after: String, before: String, first: Int, last: Int, query: String, reverse: Boolean = false): UrlRedirectConnection!
+}
+
+"The shop's brand."
+type Brand {
+  colors: BrandColors!
+  coverImage: MediaImage
+  logo: MediaImage
+  shortDescription: String
+  slogan: String
+  "The logo for square spaces such as avatars."
+  squareLogo: MediaImage
+}
+
+"A brand's palette."
+type BrandColors {
+  primary: [BrandColorGroup!]!
+  secondary: [BrandColorGroup!]!
+}
+
+"A background colour and the foreground colour that reads on it."
+type BrandColorGroup {
+  background: Color
+  foreground: Color
+}
+
+"One of the shop's policies, shown at ` + "`" + `url` + "`" + `."
+type ShopPolicy implements Node {
+  "The policy as HTML."
+  body: String!
+  handle: String!
+  id: ID!
+  title: String!
+  "Where the storefront shows it: the shop's address plus /policies/<handle>."
+  url: URL!
+}
+
+"A policy that may have a default text; ` + "`" + `null` + "`" + ` when the shop has none."
+type ShopPolicyWithDefault {
+  body: String!
+  handle: String!
+  id: ID
+  title: String!
+  url: URL!
+}
+
+"An old storefront path and where it now lives."
+type UrlRedirect implements Node {
+  id: ID!
+  "The old path, e.g. /products/old-tee."
+  path: String!
+  "Where it now lives: a path or an absolute URL."
+  target: String!
+}
+
+type UrlRedirectConnection {
+  edges: [UrlRedirectEdge!]!
+  nodes: [UrlRedirect!]!
+  pageInfo: PageInfo!
+}
+
+type UrlRedirectEdge {
+  cursor: String!
+  node: UrlRedirect!
+}
+
+"""
+A gift card applied to a cart. Gift cards are not sold or accepted yet, so no cart has one.
+"""
+type AppliedGiftCard implements Node {
+  "What the cart takes from the card."
+  amountUsed: MoneyV2!
+  "What is left on the card."
+  balance: MoneyV2!
+  id: ID!
+  "The last four characters of the card's code."
+  lastCharacters: String!
+  presentmentAmountUsed: MoneyV2!
+}
+
+extend type Cart {
+  "Gift cards applied to the cart; empty: gift cards are not sold or accepted yet."
+  appliedGiftCards: [AppliedGiftCard!]!
+}
+
+extend type QueryRoot {
+  "The resources of one type for a sitemap, in numbered pages of 250 (as Hydrogen's sitemap routes read them)."
+  sitemap(type: SitemapType!): Sitemap!
+}
+
+"The kinds of resources a sitemap lists."
+enum SitemapType {
+  ARTICLE
+  BLOG
+  COLLECTION
+  "Metaobjects are not supported: always empty."
+  METAOBJECT
+  PAGE
+  PRODUCT
+}
+
+"The resources of one type, in numbered pages."
+type Sitemap {
+  "The number of pages."
+  pagesCount: Count
+  "Page number ` + "`" + `page` + "`" + ` (from 1)."
+  resources(page: Int!): PaginatedSitemapResources
+}
+
+"A count."
+type Count {
+  count: Int!
+  precision: CountPrecision!
+}
+
+enum CountPrecision {
+  AT_LEAST
+  EXACT
+}
+
+type PaginatedSitemapResources {
+  hasNextPage: Boolean!
+  items: [SitemapResourceInterface!]!
+}
+
+"A resource listed in a sitemap."
+interface SitemapResourceInterface {
+  "Its handle; an article's is ` + "`" + `<blog handle>/<article handle>` + "`" + `."
+  handle: String!
+  updatedAt: DateTime!
+}
+
+type SitemapResource implements SitemapResourceInterface {
+  handle: String!
+  title: String
+  updatedAt: DateTime!
+}
+
+"A metaobject in a sitemap (the shop has none)."
+type SitemapResourceMetaobject implements SitemapResourceInterface {
+  handle: String!
+  onlineStoreUrlHandle: String
+  type: String!
+  updatedAt: DateTime!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AppliedGiftCard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amountUsed":
+		return ec.fieldContext_AppliedGiftCard_amountUsed(ctx, field)
+	case "balance":
+		return ec.fieldContext_AppliedGiftCard_balance(ctx, field)
+	case "id":
+		return ec.fieldContext_AppliedGiftCard_id(ctx, field)
+	case "lastCharacters":
+		return ec.fieldContext_AppliedGiftCard_lastCharacters(ctx, field)
+	case "presentmentAmountUsed":
+		return ec.fieldContext_AppliedGiftCard_presentmentAmountUsed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppliedGiftCard", field.Name)
+}
+
+func (ec *executionContext) childFields_Article(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "authorV2":
+		return ec.fieldContext_Article_authorV2(ctx, field)
+	case "blog":
+		return ec.fieldContext_Article_blog(ctx, field)
+	case "content":
+		return ec.fieldContext_Article_content(ctx, field)
+	case "contentHtml":
+		return ec.fieldContext_Article_contentHtml(ctx, field)
+	case "excerpt":
+		return ec.fieldContext_Article_excerpt(ctx, field)
+	case "excerptHtml":
+		return ec.fieldContext_Article_excerptHtml(ctx, field)
+	case "handle":
+		return ec.fieldContext_Article_handle(ctx, field)
+	case "id":
+		return ec.fieldContext_Article_id(ctx, field)
+	case "image":
+		return ec.fieldContext_Article_image(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_Article_publishedAt(ctx, field)
+	case "seo":
+		return ec.fieldContext_Article_seo(ctx, field)
+	case "tags":
+		return ec.fieldContext_Article_tags(ctx, field)
+	case "title":
+		return ec.fieldContext_Article_title(ctx, field)
+	case "trackingParameters":
+		return ec.fieldContext_Article_trackingParameters(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Article", field.Name)
+}
+
+func (ec *executionContext) childFields_ArticleAuthor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ArticleAuthor_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArticleAuthor", field.Name)
+}
+
+func (ec *executionContext) childFields_ArticleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ArticleConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ArticleConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ArticleConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArticleConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ArticleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ArticleEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ArticleEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArticleEdge", field.Name)
+}
 
 func (ec *executionContext) childFields_Attribute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -6307,6 +8762,84 @@ func (ec *executionContext) childFields_BaseCartLineEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type BaseCartLineEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Blog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "articleByHandle":
+		return ec.fieldContext_Blog_articleByHandle(ctx, field)
+	case "articles":
+		return ec.fieldContext_Blog_articles(ctx, field)
+	case "handle":
+		return ec.fieldContext_Blog_handle(ctx, field)
+	case "id":
+		return ec.fieldContext_Blog_id(ctx, field)
+	case "seo":
+		return ec.fieldContext_Blog_seo(ctx, field)
+	case "title":
+		return ec.fieldContext_Blog_title(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Blog", field.Name)
+}
+
+func (ec *executionContext) childFields_BlogConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BlogConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_BlogConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BlogConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BlogEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BlogEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BlogEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Brand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "colors":
+		return ec.fieldContext_Brand_colors(ctx, field)
+	case "coverImage":
+		return ec.fieldContext_Brand_coverImage(ctx, field)
+	case "logo":
+		return ec.fieldContext_Brand_logo(ctx, field)
+	case "shortDescription":
+		return ec.fieldContext_Brand_shortDescription(ctx, field)
+	case "slogan":
+		return ec.fieldContext_Brand_slogan(ctx, field)
+	case "squareLogo":
+		return ec.fieldContext_Brand_squareLogo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Brand", field.Name)
+}
+
+func (ec *executionContext) childFields_BrandColorGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "background":
+		return ec.fieldContext_BrandColorGroup_background(ctx, field)
+	case "foreground":
+		return ec.fieldContext_BrandColorGroup_foreground(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrandColorGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_BrandColors(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "primary":
+		return ec.fieldContext_BrandColors_primary(ctx, field)
+	case "secondary":
+		return ec.fieldContext_BrandColors_secondary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrandColors", field.Name)
+}
+
 func (ec *executionContext) childFields_Cart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "attributes":
@@ -6323,6 +8856,8 @@ func (ec *executionContext) childFields_Cart(ctx context.Context, field graphql.
 		return ec.fieldContext_Cart_discountAllocations(ctx, field)
 	case "discountCodes":
 		return ec.fieldContext_Cart_discountCodes(ctx, field)
+	case "estimatedCost":
+		return ec.fieldContext_Cart_estimatedCost(ctx, field)
 	case "id":
 		return ec.fieldContext_Cart_id(ctx, field)
 	case "lines":
@@ -6337,6 +8872,12 @@ func (ec *executionContext) childFields_Cart(ctx context.Context, field graphql.
 		return ec.fieldContext_Cart_delivery(ctx, field)
 	case "deliveryGroups":
 		return ec.fieldContext_Cart_deliveryGroups(ctx, field)
+	case "metafield":
+		return ec.fieldContext_Cart_metafield(ctx, field)
+	case "metafields":
+		return ec.fieldContext_Cart_metafields(ctx, field)
+	case "appliedGiftCards":
+		return ec.fieldContext_Cart_appliedGiftCards(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Cart", field.Name)
 }
@@ -6391,6 +8932,8 @@ func (ec *executionContext) childFields_CartCost(ctx context.Context, field grap
 		return ec.fieldContext_CartCost_totalAmount(ctx, field)
 	case "totalAmountEstimated":
 		return ec.fieldContext_CartCost_totalAmountEstimated(ctx, field)
+	case "totalDutyAmount":
+		return ec.fieldContext_CartCost_totalDutyAmount(ctx, field)
 	case "totalTaxAmount":
 		return ec.fieldContext_CartCost_totalTaxAmount(ctx, field)
 	}
@@ -6427,6 +8970,42 @@ func (ec *executionContext) childFields_CartDeliveryAddressesAddPayload(ctx cont
 		return ec.fieldContext_CartDeliveryAddressesAddPayload_warnings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CartDeliveryAddressesAddPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartDeliveryAddressesRemovePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartDeliveryAddressesRemovePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartDeliveryAddressesRemovePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartDeliveryAddressesRemovePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDeliveryAddressesRemovePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartDeliveryAddressesReplacePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartDeliveryAddressesReplacePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartDeliveryAddressesReplacePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartDeliveryAddressesReplacePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDeliveryAddressesReplacePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartDeliveryAddressesUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartDeliveryAddressesUpdatePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartDeliveryAddressesUpdatePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartDeliveryAddressesUpdatePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartDeliveryAddressesUpdatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CartDeliveryGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6495,6 +9074,44 @@ func (ec *executionContext) childFields_CartDiscountCodesUpdatePayload(ctx conte
 	return nil, fmt.Errorf("no field named %q was found under type CartDiscountCodesUpdatePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CartEstimatedCost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checkoutChargeAmount":
+		return ec.fieldContext_CartEstimatedCost_checkoutChargeAmount(ctx, field)
+	case "subtotalAmount":
+		return ec.fieldContext_CartEstimatedCost_subtotalAmount(ctx, field)
+	case "totalAmount":
+		return ec.fieldContext_CartEstimatedCost_totalAmount(ctx, field)
+	case "totalDutyAmount":
+		return ec.fieldContext_CartEstimatedCost_totalDutyAmount(ctx, field)
+	case "totalTaxAmount":
+		return ec.fieldContext_CartEstimatedCost_totalTaxAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartEstimatedCost", field.Name)
+}
+
+func (ec *executionContext) childFields_CartLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attributes":
+		return ec.fieldContext_CartLine_attributes(ctx, field)
+	case "cost":
+		return ec.fieldContext_CartLine_cost(ctx, field)
+	case "discountAllocations":
+		return ec.fieldContext_CartLine_discountAllocations(ctx, field)
+	case "estimatedCost":
+		return ec.fieldContext_CartLine_estimatedCost(ctx, field)
+	case "id":
+		return ec.fieldContext_CartLine_id(ctx, field)
+	case "merchandise":
+		return ec.fieldContext_CartLine_merchandise(ctx, field)
+	case "parentRelationship":
+		return ec.fieldContext_CartLine_parentRelationship(ctx, field)
+	case "quantity":
+		return ec.fieldContext_CartLine_quantity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartLine", field.Name)
+}
+
 func (ec *executionContext) childFields_CartLineCost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "amountPerQuantity":
@@ -6507,6 +9124,28 @@ func (ec *executionContext) childFields_CartLineCost(ctx context.Context, field 
 		return ec.fieldContext_CartLineCost_totalAmount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CartLineCost", field.Name)
+}
+
+func (ec *executionContext) childFields_CartLineEstimatedCost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_CartLineEstimatedCost_amount(ctx, field)
+	case "compareAtAmount":
+		return ec.fieldContext_CartLineEstimatedCost_compareAtAmount(ctx, field)
+	case "subtotalAmount":
+		return ec.fieldContext_CartLineEstimatedCost_subtotalAmount(ctx, field)
+	case "totalAmount":
+		return ec.fieldContext_CartLineEstimatedCost_totalAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartLineEstimatedCost", field.Name)
+}
+
+func (ec *executionContext) childFields_CartLineParentRelationship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "parent":
+		return ec.fieldContext_CartLineParentRelationship_parent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartLineParentRelationship", field.Name)
 }
 
 func (ec *executionContext) childFields_CartLinesAddPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6543,6 +9182,26 @@ func (ec *executionContext) childFields_CartLinesUpdatePayload(ctx context.Conte
 		return ec.fieldContext_CartLinesUpdatePayload_warnings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CartLinesUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartMetafieldDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedId":
+		return ec.fieldContext_CartMetafieldDeletePayload_deletedId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartMetafieldDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartMetafieldDeletePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartMetafieldsSetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metafields":
+		return ec.fieldContext_CartMetafieldsSetPayload_metafields(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartMetafieldsSetPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartMetafieldsSetPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CartNoteUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6649,6 +9308,8 @@ func (ec *executionContext) childFields_Collection(ctx context.Context, field gr
 		return ec.fieldContext_Collection_seo(ctx, field)
 	case "title":
 		return ec.fieldContext_Collection_title(ctx, field)
+	case "trackingParameters":
+		return ec.fieldContext_Collection_trackingParameters(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Collection_updatedAt(ctx, field)
 	}
@@ -6685,6 +9346,46 @@ func (ec *executionContext) childFields_CompletionError(ctx context.Context, fie
 		return ec.fieldContext_CompletionError_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CompletionError", field.Name)
+}
+
+func (ec *executionContext) childFields_Count(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_Count_count(ctx, field)
+	case "precision":
+		return ec.fieldContext_Count_precision(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Count", field.Name)
+}
+
+func (ec *executionContext) childFields_Country(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "availableLanguages":
+		return ec.fieldContext_Country_availableLanguages(ctx, field)
+	case "currency":
+		return ec.fieldContext_Country_currency(ctx, field)
+	case "defaultLanguage":
+		return ec.fieldContext_Country_defaultLanguage(ctx, field)
+	case "isoCode":
+		return ec.fieldContext_Country_isoCode(ctx, field)
+	case "name":
+		return ec.fieldContext_Country_name(ctx, field)
+	case "unitSystem":
+		return ec.fieldContext_Country_unitSystem(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
+}
+
+func (ec *executionContext) childFields_Currency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "isoCode":
+		return ec.fieldContext_Currency_isoCode(ctx, field)
+	case "name":
+		return ec.fieldContext_Currency_name(ctx, field)
+	case "symbol":
+		return ec.fieldContext_Currency_symbol(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Currency", field.Name)
 }
 
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6945,6 +9646,8 @@ func (ec *executionContext) childFields_Image(ctx context.Context, field graphql
 		return ec.fieldContext_Image_height(ctx, field)
 	case "id":
 		return ec.fieldContext_Image_id(ctx, field)
+	case "originalSrc":
+		return ec.fieldContext_Image_originalSrc(ctx, field)
 	case "url":
 		return ec.fieldContext_Image_url(ctx, field)
 	case "width":
@@ -6957,6 +9660,8 @@ func (ec *executionContext) childFields_ImageConnection(ctx context.Context, fie
 	switch field.Name {
 	case "edges":
 		return ec.fieldContext_ImageConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ImageConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_ImageConnection_pageInfo(ctx, field)
 	}
@@ -6971,6 +9676,32 @@ func (ec *executionContext) childFields_ImageEdge(ctx context.Context, field gra
 		return ec.fieldContext_ImageEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImageEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Language(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "endonymName":
+		return ec.fieldContext_Language_endonymName(ctx, field)
+	case "isoCode":
+		return ec.fieldContext_Language_isoCode(ctx, field)
+	case "name":
+		return ec.fieldContext_Language_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Language", field.Name)
+}
+
+func (ec *executionContext) childFields_Localization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "availableCountries":
+		return ec.fieldContext_Localization_availableCountries(ctx, field)
+	case "availableLanguages":
+		return ec.fieldContext_Localization_availableLanguages(ctx, field)
+	case "country":
+		return ec.fieldContext_Localization_country(ctx, field)
+	case "language":
+		return ec.fieldContext_Localization_language(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Localization", field.Name)
 }
 
 func (ec *executionContext) childFields_MailingAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7019,6 +9750,18 @@ func (ec *executionContext) childFields_MailingAddressConnection(ctx context.Con
 	return nil, fmt.Errorf("no field named %q was found under type MailingAddressConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_MediaImage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MediaImage_id(ctx, field)
+	case "image":
+		return ec.fieldContext_MediaImage_image(ctx, field)
+	case "previewImage":
+		return ec.fieldContext_MediaImage_previewImage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MediaImage", field.Name)
+}
+
 func (ec *executionContext) childFields_Menu(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "handle":
@@ -7053,6 +9796,52 @@ func (ec *executionContext) childFields_MenuItem(ctx context.Context, field grap
 		return ec.fieldContext_MenuItem_url(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MenuItem", field.Name)
+}
+
+func (ec *executionContext) childFields_Metafield(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_Metafield_createdAt(ctx, field)
+	case "id":
+		return ec.fieldContext_Metafield_id(ctx, field)
+	case "key":
+		return ec.fieldContext_Metafield_key(ctx, field)
+	case "namespace":
+		return ec.fieldContext_Metafield_namespace(ctx, field)
+	case "type":
+		return ec.fieldContext_Metafield_type(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Metafield_updatedAt(ctx, field)
+	case "value":
+		return ec.fieldContext_Metafield_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Metafield", field.Name)
+}
+
+func (ec *executionContext) childFields_MetafieldDeleteUserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_MetafieldDeleteUserError_code(ctx, field)
+	case "field":
+		return ec.fieldContext_MetafieldDeleteUserError_field(ctx, field)
+	case "message":
+		return ec.fieldContext_MetafieldDeleteUserError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetafieldDeleteUserError", field.Name)
+}
+
+func (ec *executionContext) childFields_MetafieldsSetUserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_MetafieldsSetUserError_code(ctx, field)
+	case "elementIndex":
+		return ec.fieldContext_MetafieldsSetUserError_elementIndex(ctx, field)
+	case "field":
+		return ec.fieldContext_MetafieldsSetUserError_field(ctx, field)
+	case "message":
+		return ec.fieldContext_MetafieldsSetUserError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetafieldsSetUserError", field.Name)
 }
 
 func (ec *executionContext) childFields_MoneyV2(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7193,6 +9982,8 @@ func (ec *executionContext) childFields_Page(ctx context.Context, field graphql.
 		return ec.fieldContext_Page_seo(ctx, field)
 	case "title":
 		return ec.fieldContext_Page_title(ctx, field)
+	case "trackingParameters":
+		return ec.fieldContext_Page_trackingParameters(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Page_updatedAt(ctx, field)
 	}
@@ -7231,6 +10022,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PaginatedSitemapResources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PaginatedSitemapResources_hasNextPage(ctx, field)
+	case "items":
+		return ec.fieldContext_PaginatedSitemapResources_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaginatedSitemapResources", field.Name)
+}
+
 func (ec *executionContext) childFields_PaymentSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "acceptedCardBrands":
@@ -7249,8 +10050,12 @@ func (ec *executionContext) childFields_PaymentSettings(ctx context.Context, fie
 
 func (ec *executionContext) childFields_PredictiveSearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "articles":
+		return ec.fieldContext_PredictiveSearchResult_articles(ctx, field)
 	case "collections":
 		return ec.fieldContext_PredictiveSearchResult_collections(ctx, field)
+	case "pages":
+		return ec.fieldContext_PredictiveSearchResult_pages(ctx, field)
 	case "products":
 		return ec.fieldContext_PredictiveSearchResult_products(ctx, field)
 	case "queries":
@@ -7261,6 +10066,8 @@ func (ec *executionContext) childFields_PredictiveSearchResult(ctx context.Conte
 
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "adjacentVariants":
+		return ec.fieldContext_Product_adjacentVariants(ctx, field)
 	case "availableForSale":
 		return ec.fieldContext_Product_availableForSale(ctx, field)
 	case "collections":
@@ -7273,6 +10080,10 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_description(ctx, field)
 	case "descriptionHtml":
 		return ec.fieldContext_Product_descriptionHtml(ctx, field)
+	case "encodedVariantAvailability":
+		return ec.fieldContext_Product_encodedVariantAvailability(ctx, field)
+	case "encodedVariantExistence":
+		return ec.fieldContext_Product_encodedVariantExistence(ctx, field)
 	case "featuredImage":
 		return ec.fieldContext_Product_featuredImage(ctx, field)
 	case "handle":
@@ -7293,12 +10104,16 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_productType(ctx, field)
 	case "publishedAt":
 		return ec.fieldContext_Product_publishedAt(ctx, field)
+	case "selectedOrFirstAvailableVariant":
+		return ec.fieldContext_Product_selectedOrFirstAvailableVariant(ctx, field)
 	case "seo":
 		return ec.fieldContext_Product_seo(ctx, field)
 	case "tags":
 		return ec.fieldContext_Product_tags(ctx, field)
 	case "title":
 		return ec.fieldContext_Product_title(ctx, field)
+	case "trackingParameters":
+		return ec.fieldContext_Product_trackingParameters(ctx, field)
 	case "totalInventory":
 		return ec.fieldContext_Product_totalInventory(ctx, field)
 	case "updatedAt":
@@ -7353,12 +10168,26 @@ func (ec *executionContext) childFields_ProductOption(ctx context.Context, field
 
 func (ec *executionContext) childFields_ProductOptionValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "firstSelectableVariant":
+		return ec.fieldContext_ProductOptionValue_firstSelectableVariant(ctx, field)
 	case "id":
 		return ec.fieldContext_ProductOptionValue_id(ctx, field)
 	case "name":
 		return ec.fieldContext_ProductOptionValue_name(ctx, field)
+	case "swatch":
+		return ec.fieldContext_ProductOptionValue_swatch(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductOptionValue", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductOptionValueSwatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "color":
+		return ec.fieldContext_ProductOptionValueSwatch_color(ctx, field)
+	case "image":
+		return ec.fieldContext_ProductOptionValueSwatch_image(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductOptionValueSwatch", field.Name)
 }
 
 func (ec *executionContext) childFields_ProductPriceRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7379,6 +10208,8 @@ func (ec *executionContext) childFields_ProductVariant(ctx context.Context, fiel
 		return ec.fieldContext_ProductVariant_barcode(ctx, field)
 	case "compareAtPrice":
 		return ec.fieldContext_ProductVariant_compareAtPrice(ctx, field)
+	case "compareAtPriceV2":
+		return ec.fieldContext_ProductVariant_compareAtPriceV2(ctx, field)
 	case "currentlyNotInStock":
 		return ec.fieldContext_ProductVariant_currentlyNotInStock(ctx, field)
 	case "id":
@@ -7387,6 +10218,8 @@ func (ec *executionContext) childFields_ProductVariant(ctx context.Context, fiel
 		return ec.fieldContext_ProductVariant_image(ctx, field)
 	case "price":
 		return ec.fieldContext_ProductVariant_price(ctx, field)
+	case "priceV2":
+		return ec.fieldContext_ProductVariant_priceV2(ctx, field)
 	case "product":
 		return ec.fieldContext_ProductVariant_product(ctx, field)
 	case "quantityAvailable":
@@ -7399,6 +10232,8 @@ func (ec *executionContext) childFields_ProductVariant(ctx context.Context, fiel
 		return ec.fieldContext_ProductVariant_sku(ctx, field)
 	case "title":
 		return ec.fieldContext_ProductVariant_title(ctx, field)
+	case "unitPrice":
+		return ec.fieldContext_ProductVariant_unitPrice(ctx, field)
 	case "weight":
 		return ec.fieldContext_ProductVariant_weight(ctx, field)
 	case "weightUnit":
@@ -7413,6 +10248,8 @@ func (ec *executionContext) childFields_ProductVariantConnection(ctx context.Con
 		return ec.fieldContext_ProductVariantConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_ProductVariantConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ProductVariantConnection_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductVariantConnection", field.Name)
 }
@@ -7441,6 +10278,8 @@ func (ec *executionContext) childFields_SearchQuerySuggestion(ctx context.Contex
 		return ec.fieldContext_SearchQuerySuggestion_styledText(ctx, field)
 	case "text":
 		return ec.fieldContext_SearchQuerySuggestion_text(ctx, field)
+	case "trackingParameters":
+		return ec.fieldContext_SearchQuerySuggestion_trackingParameters(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchQuerySuggestion", field.Name)
 }
@@ -7449,6 +10288,8 @@ func (ec *executionContext) childFields_SearchResultItemConnection(ctx context.C
 	switch field.Name {
 	case "edges":
 		return ec.fieldContext_SearchResultItemConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SearchResultItemConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_SearchResultItemConnection_pageInfo(ctx, field)
 	case "productFilters":
@@ -7495,8 +10336,62 @@ func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.
 		return ec.fieldContext_Shop_primaryDomain(ctx, field)
 	case "shipsToCountries":
 		return ec.fieldContext_Shop_shipsToCountries(ctx, field)
+	case "brand":
+		return ec.fieldContext_Shop_brand(ctx, field)
+	case "privacyPolicy":
+		return ec.fieldContext_Shop_privacyPolicy(ctx, field)
+	case "refundPolicy":
+		return ec.fieldContext_Shop_refundPolicy(ctx, field)
+	case "shippingPolicy":
+		return ec.fieldContext_Shop_shippingPolicy(ctx, field)
+	case "subscriptionPolicy":
+		return ec.fieldContext_Shop_subscriptionPolicy(ctx, field)
+	case "termsOfService":
+		return ec.fieldContext_Shop_termsOfService(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shop", field.Name)
+}
+
+func (ec *executionContext) childFields_ShopPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "body":
+		return ec.fieldContext_ShopPolicy_body(ctx, field)
+	case "handle":
+		return ec.fieldContext_ShopPolicy_handle(ctx, field)
+	case "id":
+		return ec.fieldContext_ShopPolicy_id(ctx, field)
+	case "title":
+		return ec.fieldContext_ShopPolicy_title(ctx, field)
+	case "url":
+		return ec.fieldContext_ShopPolicy_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShopPolicy", field.Name)
+}
+
+func (ec *executionContext) childFields_ShopPolicyWithDefault(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "body":
+		return ec.fieldContext_ShopPolicyWithDefault_body(ctx, field)
+	case "handle":
+		return ec.fieldContext_ShopPolicyWithDefault_handle(ctx, field)
+	case "id":
+		return ec.fieldContext_ShopPolicyWithDefault_id(ctx, field)
+	case "title":
+		return ec.fieldContext_ShopPolicyWithDefault_title(ctx, field)
+	case "url":
+		return ec.fieldContext_ShopPolicyWithDefault_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShopPolicyWithDefault", field.Name)
+}
+
+func (ec *executionContext) childFields_Sitemap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pagesCount":
+		return ec.fieldContext_Sitemap_pagesCount(ctx, field)
+	case "resources":
+		return ec.fieldContext_Sitemap_resources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Sitemap", field.Name)
 }
 
 func (ec *executionContext) childFields_SubmissionError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7507,6 +10402,40 @@ func (ec *executionContext) childFields_SubmissionError(ctx context.Context, fie
 		return ec.fieldContext_SubmissionError_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SubmissionError", field.Name)
+}
+
+func (ec *executionContext) childFields_UrlRedirect(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_UrlRedirect_id(ctx, field)
+	case "path":
+		return ec.fieldContext_UrlRedirect_path(ctx, field)
+	case "target":
+		return ec.fieldContext_UrlRedirect_target(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UrlRedirect", field.Name)
+}
+
+func (ec *executionContext) childFields_UrlRedirectConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_UrlRedirectConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_UrlRedirectConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_UrlRedirectConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UrlRedirectConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_UrlRedirectEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_UrlRedirectEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_UrlRedirectEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UrlRedirectEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7631,9 +10560,209 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type __Type", field.Name)
 }
 
+func (ec *executionContext) _queryMiddleware(ctx context.Context, obj *ast.OperationDefinition, next func(ctx context.Context) (any, error)) graphql.Marshaler {
+
+	for _, d := range obj.Directives {
+		switch d.Name {
+		case "inContext":
+			rawArgs := d.ArgumentMap(ec.Variables)
+			args, err := ec.dir_inContext_args(ctx, rawArgs)
+			if err != nil {
+				ec.Error(ctx, err)
+				return graphql.Null
+			}
+			n := next
+			next = func(ctx context.Context) (any, error) {
+				if ec.Directives.InContext == nil {
+					return nil, errors.New("directive inContext is not implemented")
+				}
+				return ec.Directives.InContext(ctx, obj, n, args["buyer"].(*model.BuyerInput), args["country"].(*model.CountryCode), args["language"].(*model.LanguageCode), args["preferredLocationId"].(*string), args["visitorConsent"].(*model.VisitorConsent))
+			}
+		}
+	}
+	tmp, err := next(ctx)
+	if err != nil {
+		ec.Error(ctx, err)
+		return graphql.Null
+	}
+	if data, ok := tmp.(graphql.Marshaler); ok {
+		return data
+	}
+	graphql.AddErrorf(ctx, `unexpected type %T from directive, should be graphql.Marshaler`, tmp)
+	return graphql.Null
+
+}
+
+func (ec *executionContext) _mutationMiddleware(ctx context.Context, obj *ast.OperationDefinition, next func(ctx context.Context) (any, error)) graphql.Marshaler {
+
+	for _, d := range obj.Directives {
+		switch d.Name {
+		case "inContext":
+			rawArgs := d.ArgumentMap(ec.Variables)
+			args, err := ec.dir_inContext_args(ctx, rawArgs)
+			if err != nil {
+				ec.Error(ctx, err)
+				return graphql.Null
+			}
+			n := next
+			next = func(ctx context.Context) (any, error) {
+				if ec.Directives.InContext == nil {
+					return nil, errors.New("directive inContext is not implemented")
+				}
+				return ec.Directives.InContext(ctx, obj, n, args["buyer"].(*model.BuyerInput), args["country"].(*model.CountryCode), args["language"].(*model.LanguageCode), args["preferredLocationId"].(*string), args["visitorConsent"].(*model.VisitorConsent))
+			}
+		}
+	}
+	tmp, err := next(ctx)
+	if err != nil {
+		ec.Error(ctx, err)
+		return graphql.Null
+	}
+	if data, ok := tmp.(graphql.Marshaler); ok {
+		return data
+	}
+	graphql.AddErrorf(ctx, `unexpected type %T from directive, should be graphql.Marshaler`, tmp)
+	return graphql.Null
+
+}
+
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) dir_inContext_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "buyer",
+		func(ctx context.Context, v any) (*model.BuyerInput, error) {
+			return ec.unmarshalOBuyerInput2ᚖstorefrontᚋgraphᚋmodelᚐBuyerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyer"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (*model.CountryCode, error) {
+			return ec.unmarshalOCountryCode2ᚖstorefrontᚋgraphᚋmodelᚐCountryCode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.LanguageCode, error) {
+			return ec.unmarshalOLanguageCode2ᚖstorefrontᚋgraphᚋmodelᚐLanguageCode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "preferredLocationId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["preferredLocationId"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "visitorConsent",
+		func(ctx context.Context, v any) (*model.VisitorConsent, error) {
+			return ec.unmarshalOVisitorConsent2ᚖstorefrontᚋgraphᚋmodelᚐVisitorConsent(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visitorConsent"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Article_content_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "truncateAt",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["truncateAt"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Article_excerpt_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "truncateAt",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["truncateAt"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Blog_articleByHandle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "handle",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["handle"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Blog_articles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reverse",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reverse"] = arg4
+	return args, nil
+}
 
 func (ec *executionContext) field_CartDeliveryGroup_cartLines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -7770,6 +10899,42 @@ func (ec *executionContext) field_Cart_lines_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["reverse"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Cart_metafield_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "key",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["key"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "namespace",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["namespace"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Cart_metafields_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "identifiers",
+		func(ctx context.Context, v any) ([]*model.HasMetafieldsIdentifier, error) {
+			return ec.unmarshalNHasMetafieldsIdentifier2ᚕᚖstorefrontᚋgraphᚋmodelᚐHasMetafieldsIdentifierᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["identifiers"] = arg0
 	return args, nil
 }
 
@@ -8037,6 +11202,72 @@ func (ec *executionContext) field_Mutation_cartDeliveryAddressesAdd_args(ctx con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cartDeliveryAddressesRemove_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "addressIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["addressIds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartDeliveryAddressesReplace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "addresses",
+		func(ctx context.Context, v any) ([]*model.CartSelectableAddressInput, error) {
+			return ec.unmarshalNCartSelectableAddressInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["addresses"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartDeliveryAddressesUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "addresses",
+		func(ctx context.Context, v any) ([]*model.CartSelectableAddressUpdateInput, error) {
+			return ec.unmarshalNCartSelectableAddressUpdateInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressUpdateInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["addresses"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cartDiscountCodesUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8122,6 +11353,34 @@ func (ec *executionContext) field_Mutation_cartLinesUpdate_args(ctx context.Cont
 		return nil, err
 	}
 	args["lines"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartMetafieldDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CartMetafieldDeleteInput, error) {
+			return ec.unmarshalNCartMetafieldDeleteInput2storefrontᚋgraphᚋmodelᚐCartMetafieldDeleteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartMetafieldsSet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metafields",
+		func(ctx context.Context, v any) ([]*model.CartMetafieldsSetInput, error) {
+			return ec.unmarshalNCartMetafieldsSetInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldsSetInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metafields"] = arg0
 	return args, nil
 }
 
@@ -8551,6 +11810,36 @@ func (ec *executionContext) field_Order_successfulFulfillments_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Product_adjacentVariants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseInsensitiveMatch",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseInsensitiveMatch"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "ignoreUnknownOptions",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ignoreUnknownOptions"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "selectedOptions",
+		func(ctx context.Context, v any) ([]*model.SelectedOptionInput, error) {
+			return ec.unmarshalOSelectedOptionInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐSelectedOptionInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selectedOptions"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Product_collections_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8657,6 +11946,36 @@ func (ec *executionContext) field_Product_options_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Product_selectedOrFirstAvailableVariant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseInsensitiveMatch",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseInsensitiveMatch"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "ignoreUnknownOptions",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ignoreUnknownOptions"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "selectedOptions",
+		func(ctx context.Context, v any) ([]*model.SelectedOptionInput, error) {
+			return ec.unmarshalOSelectedOptionInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐSelectedOptionInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selectedOptions"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Product_variantBySelectedOptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8728,6 +12047,74 @@ func (ec *executionContext) field_QueryRoot___type_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_QueryRoot_blog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "handle",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["handle"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_QueryRoot_blogs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reverse",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reverse"] = arg4
 	return args, nil
 }
 
@@ -8998,22 +12385,30 @@ func (ec *executionContext) field_QueryRoot_predictiveSearch_args(ctx context.Co
 		return nil, err
 	}
 	args["limit"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limitScope",
+		func(ctx context.Context, v any) (*model.PredictiveSearchLimitScope, error) {
+			return ec.unmarshalOPredictiveSearchLimitScope2ᚖstorefrontᚋgraphᚋmodelᚐPredictiveSearchLimitScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limitScope"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "query",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["query"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+	args["query"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "types",
 		func(ctx context.Context, v any) ([]model.PredictiveSearchType, error) {
 			return ec.unmarshalOPredictiveSearchType2ᚕstorefrontᚋgraphᚋmodelᚐPredictiveSearchTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["types"] = arg2
+	args["types"] = arg3
 	return args, nil
 }
 
@@ -9223,6 +12618,88 @@ func (ec *executionContext) field_QueryRoot_search_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_QueryRoot_sitemap_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (model.SitemapType, error) {
+			return ec.unmarshalNSitemapType2storefrontᚋgraphᚋmodelᚐSitemapType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_QueryRoot_urlRedirects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reverse",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reverse"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Sitemap_resources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "page",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["page"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9296,6 +12773,722 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AppliedGiftCard_amountUsed(ctx context.Context, field graphql.CollectedField, obj *model.AppliedGiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedGiftCard_amountUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountUsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedGiftCard_amountUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppliedGiftCard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppliedGiftCard_balance(ctx context.Context, field graphql.CollectedField, obj *model.AppliedGiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedGiftCard_balance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Balance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedGiftCard_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppliedGiftCard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppliedGiftCard_id(ctx context.Context, field graphql.CollectedField, obj *model.AppliedGiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedGiftCard_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedGiftCard_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppliedGiftCard", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AppliedGiftCard_lastCharacters(ctx context.Context, field graphql.CollectedField, obj *model.AppliedGiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedGiftCard_lastCharacters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastCharacters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedGiftCard_lastCharacters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppliedGiftCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _AppliedGiftCard_presentmentAmountUsed(ctx context.Context, field graphql.CollectedField, obj *model.AppliedGiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedGiftCard_presentmentAmountUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PresentmentAmountUsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedGiftCard_presentmentAmountUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppliedGiftCard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_authorV2(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_authorV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().AuthorV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArticleAuthor) graphql.Marshaler {
+			return ec.marshalOArticleAuthor2ᚖstorefrontᚋgraphᚋmodelᚐArticleAuthor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_authorV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArticleAuthor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_blog(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_blog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().Blog(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+			return ec.marshalNBlog2ᚖstorefrontᚋentᚐBlog(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_blog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Blog(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_content(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Article().Content(ctx, obj, fc.Args["truncateAt"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_content(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Article_content_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_contentHtml(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_contentHtml(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentHTML, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNHTML2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_contentHtml(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "HTML")
+}
+
+func (ec *executionContext) _Article_excerpt(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_excerpt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Article().Excerpt(ctx, obj, fc.Args["truncateAt"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_excerpt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Article_excerpt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_excerptHtml(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_excerptHtml(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExcerptHTML, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOHTML2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_excerptHtml(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "HTML")
+}
+
+func (ec *executionContext) _Article_handle(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_id(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Article_image(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_image(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().Image(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Image) graphql.Marshaler {
+			return ec.marshalOImage2ᚖstorefrontᚋgraphᚋmodelᚐImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_image(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_publishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().PublishedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _Article_seo(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_seo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().Seo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Seo) graphql.Marshaler {
+			return ec.marshalOSEO2ᚖstorefrontᚋgraphᚋmodelᚐSeo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_seo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SEO(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_tags(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_title(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_trackingParameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().TrackingParameters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_trackingParameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, true, true, "String")
+}
+
+func (ec *executionContext) _ArticleAuthor_name(ctx context.Context, field graphql.CollectedField, obj *model.ArticleAuthor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleAuthor_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleAuthor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArticleAuthor", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArticleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ArticleEdge) graphql.Marshaler {
+			return ec.marshalNArticleEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐArticleEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArticleEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArticleConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Article) graphql.Marshaler {
+			return ec.marshalNArticle2ᚕᚖstorefrontᚋentᚐArticleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArticleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖstorefrontᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArticleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ArticleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArticleEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArticleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ArticleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Article) graphql.Marshaler {
+			return ec.marshalNArticle2ᚖstorefrontᚋentᚐArticle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticleEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Attribute_key(ctx context.Context, field graphql.CollectedField, obj *schema.Attribute) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -9609,6 +13802,653 @@ func (ec *executionContext) fieldContext_BaseCartLineEdge_node(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Blog_articleByHandle(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_articleByHandle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Blog().ArticleByHandle(ctx, obj, fc.Args["handle"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Article) graphql.Marshaler {
+			return ec.marshalOArticle2ᚖstorefrontᚋentᚐArticle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_articleByHandle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Blog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Blog_articleByHandle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Blog_articles(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_articles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Blog_articles(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArticleConnection) graphql.Marshaler {
+			return ec.marshalNArticleConnection2ᚖstorefrontᚋgraphᚋmodelᚐArticleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_articles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Blog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArticleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Blog_articles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Blog_articles(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (any, error) {
+	resolver := ec.Resolvers.Blog()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*ent.Blog](ctx, "Blog"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Articles(ctx, batch.Parents, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool))
+		})
+		return graphql.ResolveBatchGroupResult[*model.ArticleConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Blog.articles",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Articles(ctx, []*ent.Blog{obj}, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool))
+	return graphql.ResolveBatchSingleResult[*model.ArticleConnection](
+		ctx,
+		results,
+		err,
+		"Blog.articles",
+	)
+}
+
+func (ec *executionContext) _Blog_handle(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, false, false, "String")
+}
+
+func (ec *executionContext) _Blog_id(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Blog().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Blog_seo(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_seo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Blog().Seo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Seo) graphql.Marshaler {
+			return ec.marshalOSEO2ᚖstorefrontᚋgraphᚋmodelᚐSeo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_seo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Blog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SEO(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Blog_title(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlogConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BlogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BlogEdge) graphql.Marshaler {
+			return ec.marshalNBlogEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐBlogEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.BlogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Blog) graphql.Marshaler {
+			return ec.marshalNBlog2ᚕᚖstorefrontᚋentᚐBlogᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Blog(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BlogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖstorefrontᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BlogEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlogEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BlogEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+			return ec.marshalNBlog2ᚖstorefrontᚋentᚐBlog(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Blog(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brand_colors(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_colors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Colors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrandColors) graphql.Marshaler {
+			return ec.marshalNBrandColors2ᚖstorefrontᚋgraphᚋmodelᚐBrandColors(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_colors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrandColors(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brand_coverImage(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_coverImage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoverImage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MediaImage) graphql.Marshaler {
+			return ec.marshalOMediaImage2ᚖstorefrontᚋgraphᚋmodelᚐMediaImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_coverImage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MediaImage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brand_logo(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_logo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Logo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MediaImage) graphql.Marshaler {
+			return ec.marshalOMediaImage2ᚖstorefrontᚋgraphᚋmodelᚐMediaImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_logo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MediaImage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brand_shortDescription(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_shortDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortDescription, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_shortDescription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Brand", field, false, false, "String")
+}
+
+func (ec *executionContext) _Brand_slogan(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_slogan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slogan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_slogan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Brand", field, false, false, "String")
+}
+
+func (ec *executionContext) _Brand_squareLogo(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_squareLogo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SquareLogo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MediaImage) graphql.Marshaler {
+			return ec.marshalOMediaImage2ᚖstorefrontᚋgraphᚋmodelᚐMediaImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_squareLogo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MediaImage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrandColorGroup_background(ctx context.Context, field graphql.CollectedField, obj *model.BrandColorGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandColorGroup_background(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Background, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOColor2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrandColorGroup_background(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrandColorGroup", field, false, false, "Color")
+}
+
+func (ec *executionContext) _BrandColorGroup_foreground(ctx context.Context, field graphql.CollectedField, obj *model.BrandColorGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandColorGroup_foreground(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Foreground, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOColor2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrandColorGroup_foreground(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrandColorGroup", field, false, false, "Color")
+}
+
+func (ec *executionContext) _BrandColors_primary(ctx context.Context, field graphql.CollectedField, obj *model.BrandColors) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandColors_primary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Primary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrandColorGroup) graphql.Marshaler {
+			return ec.marshalNBrandColorGroup2ᚕᚖstorefrontᚋgraphᚋmodelᚐBrandColorGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrandColors_primary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrandColors",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrandColorGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrandColors_secondary(ctx context.Context, field graphql.CollectedField, obj *model.BrandColors) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandColors_secondary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secondary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrandColorGroup) graphql.Marshaler {
+			return ec.marshalNBrandColorGroup2ᚕᚖstorefrontᚋgraphᚋmodelᚐBrandColorGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrandColors_secondary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrandColors",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrandColorGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Cart_attributes(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9810,6 +14650,38 @@ func (ec *executionContext) fieldContext_Cart_discountCodes(_ context.Context, f
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CartDiscountCode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_estimatedCost(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_estimatedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cart().EstimatedCost(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartEstimatedCost) graphql.Marshaler {
+			return ec.marshalNCartEstimatedCost2ᚖstorefrontᚋgraphᚋmodelᚐCartEstimatedCost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_estimatedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartEstimatedCost(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10023,6 +14895,126 @@ func (ec *executionContext) fieldContext_Cart_deliveryGroups(ctx context.Context
 	if fc.Args, err = ec.field_Cart_deliveryGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_metafield(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_metafield(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Cart().Metafield(ctx, obj, fc.Args["key"].(string), fc.Args["namespace"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CartMetafield) graphql.Marshaler {
+			return ec.marshalOMetafield2ᚖstorefrontᚋentᚐCartMetafield(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_metafield(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metafield(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Cart_metafield_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_metafields(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_metafields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Cart().Metafields(ctx, obj, fc.Args["identifiers"].([]*model.HasMetafieldsIdentifier))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CartMetafield) graphql.Marshaler {
+			return ec.marshalNMetafield2ᚕᚖstorefrontᚋentᚐCartMetafield(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_metafields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metafield(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Cart_metafields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cart_appliedGiftCards(ctx context.Context, field graphql.CollectedField, obj *cart.Cart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cart_appliedGiftCards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cart().AppliedGiftCards(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AppliedGiftCard) graphql.Marshaler {
+			return ec.marshalNAppliedGiftCard2ᚕᚖstorefrontᚋgraphᚋmodelᚐAppliedGiftCardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cart_appliedGiftCards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cart",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppliedGiftCard(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -10788,6 +15780,38 @@ func (ec *executionContext) fieldContext_CartCost_totalAmountEstimated(_ context
 	return graphql.NewScalarFieldContext("CartCost", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _CartCost_totalDutyAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCost_totalDutyAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalDutyAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartCost_totalDutyAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CartCost_totalTaxAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartCost) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11241,6 +16265,294 @@ func (ec *executionContext) _CartDeliveryAddressesAddPayload_warnings(ctx contex
 func (ec *executionContext) fieldContext_CartDeliveryAddressesAddPayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CartDeliveryAddressesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesRemovePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesRemovePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesRemovePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesRemovePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesRemovePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesRemovePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesRemovePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesRemovePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesRemovePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesReplacePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesReplacePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesReplacePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesReplacePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesReplacePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesReplacePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesReplacePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesReplacePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesReplacePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesReplacePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesReplacePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesReplacePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesReplacePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesReplacePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesReplacePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesUpdatePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesUpdatePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesUpdatePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartDeliveryAddressesUpdatePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartDeliveryAddressesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartDeliveryAddressesUpdatePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartDeliveryAddressesUpdatePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartDeliveryAddressesUpdatePayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -11758,6 +17070,166 @@ func (ec *executionContext) fieldContext_CartDiscountCodesUpdatePayload_warnings
 	return fc, nil
 }
 
+func (ec *executionContext) _CartEstimatedCost_checkoutChargeAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartEstimatedCost_checkoutChargeAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckoutChargeAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartEstimatedCost_checkoutChargeAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartEstimatedCost_subtotalAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartEstimatedCost_subtotalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubtotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartEstimatedCost_subtotalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartEstimatedCost_totalAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartEstimatedCost_totalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartEstimatedCost_totalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartEstimatedCost_totalDutyAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartEstimatedCost_totalDutyAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalDutyAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartEstimatedCost_totalDutyAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartEstimatedCost_totalTaxAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartEstimatedCost_totalTaxAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalTaxAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartEstimatedCost_totalTaxAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CartLine_attributes(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11854,6 +17326,38 @@ func (ec *executionContext) fieldContext_CartLine_discountAllocations(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _CartLine_estimatedCost(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLine_estimatedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartLine().EstimatedCost(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartLineEstimatedCost) graphql.Marshaler {
+			return ec.marshalNCartLineEstimatedCost2ᚖstorefrontᚋgraphᚋmodelᚐCartLineEstimatedCost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLine_estimatedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLineEstimatedCost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CartLine_id(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11898,6 +17402,38 @@ func (ec *executionContext) _CartLine_merchandise(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_CartLine_merchandise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CartLine", field, true, true, "Merchandise")
+}
+
+func (ec *executionContext) _CartLine_parentRelationship(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLine_parentRelationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CartLine().ParentRelationship(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartLineParentRelationship) graphql.Marshaler {
+			return ec.marshalOCartLineParentRelationship2ᚖstorefrontᚋgraphᚋmodelᚐCartLineParentRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartLine_parentRelationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLineParentRelationship(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CartLine_quantity(ctx context.Context, field graphql.CollectedField, obj *cart.Line) (ret graphql.Marshaler) {
@@ -12046,6 +17582,166 @@ func (ec *executionContext) fieldContext_CartLineCost_totalAmount(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineEstimatedCost_amount(ctx context.Context, field graphql.CollectedField, obj *model.CartLineEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineEstimatedCost_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineEstimatedCost_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineEstimatedCost_compareAtAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartLineEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineEstimatedCost_compareAtAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompareAtAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineEstimatedCost_compareAtAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineEstimatedCost_subtotalAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartLineEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineEstimatedCost_subtotalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubtotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineEstimatedCost_subtotalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineEstimatedCost_totalAmount(ctx context.Context, field graphql.CollectedField, obj *model.CartLineEstimatedCost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineEstimatedCost_totalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineEstimatedCost_totalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineEstimatedCost",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartLineParentRelationship_parent(ctx context.Context, field graphql.CollectedField, obj *model.CartLineParentRelationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartLineParentRelationship_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Line) graphql.Marshaler {
+			return ec.marshalNCartLine2ᚖstorefrontᚋinternalᚋcartᚐLine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartLineParentRelationship_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartLineParentRelationship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLine(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12334,6 +18030,125 @@ func (ec *executionContext) fieldContext_CartLinesUpdatePayload_warnings(_ conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartMetafieldDeletePayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.CartMetafieldDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafieldDeletePayload_deletedId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafieldDeletePayload_deletedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartMetafieldDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CartMetafieldDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartMetafieldDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafieldDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MetafieldDeleteUserError) graphql.Marshaler {
+			return ec.marshalNMetafieldDeleteUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafieldDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartMetafieldDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetafieldDeleteUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartMetafieldsSetPayload_metafields(ctx context.Context, field graphql.CollectedField, obj *model.CartMetafieldsSetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafieldsSetPayload_metafields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metafields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CartMetafield) graphql.Marshaler {
+			return ec.marshalOMetafield2ᚕᚖstorefrontᚋentᚐCartMetafieldᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafieldsSetPayload_metafields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartMetafieldsSetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metafield(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartMetafieldsSetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartMetafieldsSetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafieldsSetPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MetafieldsSetUserError) graphql.Marshaler {
+			return ec.marshalNMetafieldsSetUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafieldsSetPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartMetafieldsSetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetafieldsSetUserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13181,6 +18996,29 @@ func (ec *executionContext) fieldContext_Collection_title(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Collection", field, false, false, "String")
 }
 
+func (ec *executionContext) _Collection_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collection_trackingParameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collection().TrackingParameters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Collection_trackingParameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collection", field, true, true, "String")
+}
+
 func (ec *executionContext) _Collection_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13399,6 +19237,515 @@ func (ec *executionContext) _CompletionError_message(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_CompletionError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CompletionError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentizableCartLine_attributes(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*schema.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentizableCartLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentizableCartLine_cost(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartLineCost) graphql.Marshaler {
+			return ec.marshalNCartLineCost2ᚖstorefrontᚋgraphᚋmodelᚐCartLineCost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentizableCartLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLineCost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentizableCartLine_discountAllocations(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_discountAllocations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscountAllocations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CartDiscountAllocation) graphql.Marshaler {
+			return ec.marshalNCartDiscountAllocation2ᚕstorefrontᚋgraphᚋmodelᚐCartDiscountAllocationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_discountAllocations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentizableCartLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentizableCartLine_estimatedCost(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_estimatedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstimatedCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartLineEstimatedCost) graphql.Marshaler {
+			return ec.marshalNCartLineEstimatedCost2ᚖstorefrontᚋgraphᚋmodelᚐCartLineEstimatedCost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_estimatedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentizableCartLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLineEstimatedCost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentizableCartLine_id(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentizableCartLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ComponentizableCartLine_lineComponents(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_lineComponents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LineComponents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*cart.Line) graphql.Marshaler {
+			return ec.marshalNCartLine2ᚕᚖstorefrontᚋinternalᚋcartᚐLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_lineComponents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentizableCartLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentizableCartLine_merchandise(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_merchandise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Merchandise, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNMerchandise2storefrontᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_merchandise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentizableCartLine", field, false, false, "Merchandise")
+}
+
+func (ec *executionContext) _ComponentizableCartLine_quantity(ctx context.Context, field graphql.CollectedField, obj *model.ComponentizableCartLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentizableCartLine_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentizableCartLine_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentizableCartLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Count_count(ctx context.Context, field graphql.CollectedField, obj *model.Count) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Count_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Count_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Count", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Count_precision(ctx context.Context, field graphql.CollectedField, obj *model.Count) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Count_precision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Precision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CountPrecision) graphql.Marshaler {
+			return ec.marshalNCountPrecision2storefrontᚋgraphᚋmodelᚐCountPrecision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Count_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Count", field, false, false, "CountPrecision")
+}
+
+func (ec *executionContext) _Country_availableLanguages(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_availableLanguages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableLanguages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Language) graphql.Marshaler {
+			return ec.marshalNLanguage2ᚕᚖstorefrontᚋgraphᚋmodelᚐLanguageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_availableLanguages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Language(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_currency(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Currency) graphql.Marshaler {
+			return ec.marshalNCurrency2ᚖstorefrontᚋgraphᚋmodelᚐCurrency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Currency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_defaultLanguage(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_defaultLanguage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultLanguage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Language) graphql.Marshaler {
+			return ec.marshalNLanguage2ᚖstorefrontᚋgraphᚋmodelᚐLanguage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_defaultLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Language(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_isoCode(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_isoCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsoCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CountryCode) graphql.Marshaler {
+			return ec.marshalNCountryCode2storefrontᚋgraphᚋmodelᚐCountryCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_isoCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "CountryCode")
+}
+
+func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_unitSystem(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_unitSystem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitSystem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.UnitSystem) graphql.Marshaler {
+			return ec.marshalNUnitSystem2storefrontᚋgraphᚋmodelᚐUnitSystem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_unitSystem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "UnitSystem")
+}
+
+func (ec *executionContext) _Currency_isoCode(ctx context.Context, field graphql.CollectedField, obj *model.Currency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Currency_isoCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsoCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CurrencyCode) graphql.Marshaler {
+			return ec.marshalNCurrencyCode2storefrontᚋgraphᚋmodelᚐCurrencyCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Currency_isoCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Currency", field, false, false, "CurrencyCode")
+}
+
+func (ec *executionContext) _Currency_name(ctx context.Context, field graphql.CollectedField, obj *model.Currency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Currency_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Currency_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Currency", field, false, false, "String")
+}
+
+func (ec *executionContext) _Currency_symbol(ctx context.Context, field graphql.CollectedField, obj *model.Currency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Currency_symbol(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Symbol, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Currency_symbol(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Currency", field, false, false, "String")
 }
 
 func (ec *executionContext) _Customer_acceptsMarketing(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
@@ -15349,6 +21696,29 @@ func (ec *executionContext) fieldContext_Image_id(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Image", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Image_originalSrc(ctx context.Context, field graphql.CollectedField, obj *model.Image) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Image_originalSrc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Image().OriginalSrc(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNURL2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Image_originalSrc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Image", field, true, true, "URL")
+}
+
 func (ec *executionContext) _Image_url(ctx context.Context, field graphql.CollectedField, obj *model.Image) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15422,6 +21792,38 @@ func (ec *executionContext) fieldContext_ImageConnection_edges(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ImageEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImageConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ImageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Image) graphql.Marshaler {
+			return ec.marshalNImage2ᚕᚖstorefrontᚋgraphᚋmodelᚐImageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15509,6 +21911,203 @@ func (ec *executionContext) fieldContext_ImageEdge_node(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Image(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Language_endonymName(ctx context.Context, field graphql.CollectedField, obj *model.Language) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Language_endonymName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndonymName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Language_endonymName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Language", field, false, false, "String")
+}
+
+func (ec *executionContext) _Language_isoCode(ctx context.Context, field graphql.CollectedField, obj *model.Language) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Language_isoCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsoCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LanguageCode) graphql.Marshaler {
+			return ec.marshalNLanguageCode2storefrontᚋgraphᚋmodelᚐLanguageCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Language_isoCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Language", field, false, false, "LanguageCode")
+}
+
+func (ec *executionContext) _Language_name(ctx context.Context, field graphql.CollectedField, obj *model.Language) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Language_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Language_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Language", field, false, false, "String")
+}
+
+func (ec *executionContext) _Localization_availableCountries(ctx context.Context, field graphql.CollectedField, obj *model.Localization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Localization_availableCountries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableCountries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚕᚖstorefrontᚋgraphᚋmodelᚐCountryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Localization_availableCountries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Localization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Localization_availableLanguages(ctx context.Context, field graphql.CollectedField, obj *model.Localization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Localization_availableLanguages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableLanguages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Language) graphql.Marshaler {
+			return ec.marshalNLanguage2ᚕᚖstorefrontᚋgraphᚋmodelᚐLanguageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Localization_availableLanguages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Localization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Language(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Localization_country(ctx context.Context, field graphql.CollectedField, obj *model.Localization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Localization_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖstorefrontᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Localization_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Localization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Localization_language(ctx context.Context, field graphql.CollectedField, obj *model.Localization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Localization_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Language) graphql.Marshaler {
+			return ec.marshalNLanguage2ᚖstorefrontᚋgraphᚋmodelᚐLanguage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Localization_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Localization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Language(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15914,6 +22513,93 @@ func (ec *executionContext) fieldContext_MailingAddressConnection_nodes(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _MediaImage_id(ctx context.Context, field graphql.CollectedField, obj *model.MediaImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MediaImage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MediaImage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MediaImage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MediaImage_image(ctx context.Context, field graphql.CollectedField, obj *model.MediaImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MediaImage_image(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Image, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Image) graphql.Marshaler {
+			return ec.marshalOImage2ᚖstorefrontᚋgraphᚋmodelᚐImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MediaImage_image(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MediaImage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MediaImage_previewImage(ctx context.Context, field graphql.CollectedField, obj *model.MediaImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MediaImage_previewImage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviewImage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Image) graphql.Marshaler {
+			return ec.marshalOImage2ᚖstorefrontᚋgraphᚋmodelᚐImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MediaImage_previewImage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MediaImage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Menu_handle(ctx context.Context, field graphql.CollectedField, obj *ent.Menu) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16206,6 +22892,328 @@ func (ec *executionContext) _MenuItem_url(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_MenuItem_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MenuItem", field, false, false, "URL")
+}
+
+func (ec *executionContext) _Metafield_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Metafield_id(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Metafield().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Metafield_key(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, false, false, "String")
+}
+
+func (ec *executionContext) _Metafield_namespace(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_namespace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Namespace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_namespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, false, false, "String")
+}
+
+func (ec *executionContext) _Metafield_type(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, false, false, "String")
+}
+
+func (ec *executionContext) _Metafield_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Metafield_value(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metafield_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metafield_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metafield", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetafieldDeleteUserError_code(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldDeleteUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldDeleteUserError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MetafieldDeleteErrorCode) graphql.Marshaler {
+			return ec.marshalOMetafieldDeleteErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteErrorCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldDeleteUserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldDeleteUserError", field, false, false, "MetafieldDeleteErrorCode")
+}
+
+func (ec *executionContext) _MetafieldDeleteUserError_field(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldDeleteUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldDeleteUserError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldDeleteUserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldDeleteUserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetafieldDeleteUserError_message(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldDeleteUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldDeleteUserError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldDeleteUserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldDeleteUserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetafieldsSetUserError_code(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldsSetUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldsSetUserError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MetafieldsSetUserErrorCode) graphql.Marshaler {
+			return ec.marshalOMetafieldsSetUserErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserErrorCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldsSetUserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldsSetUserError", field, false, false, "MetafieldsSetUserErrorCode")
+}
+
+func (ec *executionContext) _MetafieldsSetUserError_elementIndex(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldsSetUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldsSetUserError_elementIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ElementIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldsSetUserError_elementIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldsSetUserError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetafieldsSetUserError_field(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldsSetUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldsSetUserError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldsSetUserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldsSetUserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetafieldsSetUserError_message(ctx context.Context, field graphql.CollectedField, obj *model.MetafieldsSetUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetafieldsSetUserError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetafieldsSetUserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetafieldsSetUserError", field, false, false, "String")
 }
 
 func (ec *executionContext) _MoneyV2_amount(ctx context.Context, field graphql.CollectedField, obj *model.MoneyV2) (ret graphql.Marshaler) {
@@ -16650,6 +23658,138 @@ func (ec *executionContext) fieldContext_Mutation_cartDeliveryAddressesAdd(ctx c
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_cartDeliveryAddressesRemove(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartDeliveryAddressesRemove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartDeliveryAddressesRemove(ctx, fc.Args["addressIds"].([]string), fc.Args["cartId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartDeliveryAddressesRemovePayload) graphql.Marshaler {
+			return ec.marshalOCartDeliveryAddressesRemovePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesRemovePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartDeliveryAddressesRemove(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDeliveryAddressesRemovePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartDeliveryAddressesRemove_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartDeliveryAddressesReplace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartDeliveryAddressesReplace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartDeliveryAddressesReplace(ctx, fc.Args["addresses"].([]*model.CartSelectableAddressInput), fc.Args["cartId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartDeliveryAddressesReplacePayload) graphql.Marshaler {
+			return ec.marshalOCartDeliveryAddressesReplacePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesReplacePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartDeliveryAddressesReplace(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDeliveryAddressesReplacePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartDeliveryAddressesReplace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartDeliveryAddressesUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartDeliveryAddressesUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartDeliveryAddressesUpdate(ctx, fc.Args["addresses"].([]*model.CartSelectableAddressUpdateInput), fc.Args["cartId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartDeliveryAddressesUpdatePayload) graphql.Marshaler {
+			return ec.marshalOCartDeliveryAddressesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesUpdatePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartDeliveryAddressesUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartDeliveryAddressesUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartDeliveryAddressesUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_cartSelectedDeliveryOptionsUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16732,6 +23872,94 @@ func (ec *executionContext) fieldContext_Mutation_cartPaymentUpdate(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cartPaymentUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartMetafieldsSet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartMetafieldsSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartMetafieldsSet(ctx, fc.Args["metafields"].([]*model.CartMetafieldsSetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartMetafieldsSetPayload) graphql.Marshaler {
+			return ec.marshalOCartMetafieldsSetPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldsSetPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartMetafieldsSet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartMetafieldsSetPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartMetafieldsSet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartMetafieldDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartMetafieldDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartMetafieldDelete(ctx, fc.Args["input"].(model.CartMetafieldDeleteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartMetafieldDeletePayload) graphql.Marshaler {
+			return ec.marshalOCartMetafieldDeletePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldDeletePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartMetafieldDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartMetafieldDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartMetafieldDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18657,6 +25885,29 @@ func (ec *executionContext) fieldContext_Page_title(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Page", field, false, false, "String")
 }
 
+func (ec *executionContext) _Page_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *ent.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Page_trackingParameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Page().TrackingParameters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Page_trackingParameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Page", field, true, true, "String")
+}
+
 func (ec *executionContext) _Page_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Page) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18868,6 +26119,61 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _PaginatedSitemapResources_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PaginatedSitemapResources) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaginatedSitemapResources_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaginatedSitemapResources_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaginatedSitemapResources", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PaginatedSitemapResources_items(ctx context.Context, field graphql.CollectedField, obj *model.PaginatedSitemapResources) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaginatedSitemapResources_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SitemapResourceInterface) graphql.Marshaler {
+			return ec.marshalNSitemapResourceInterface2ᚕstorefrontᚋgraphᚋmodelᚐSitemapResourceInterfaceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaginatedSitemapResources_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaginatedSitemapResources",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PaymentSettings_acceptedCardBrands(ctx context.Context, field graphql.CollectedField, obj *model.PaymentSettings) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18983,6 +26289,38 @@ func (ec *executionContext) fieldContext_PaymentSettings_supportedDigitalWallets
 	return graphql.NewScalarFieldContext("PaymentSettings", field, false, false, "DigitalWallet")
 }
 
+func (ec *executionContext) _PredictiveSearchResult_articles(ctx context.Context, field graphql.CollectedField, obj *model.PredictiveSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictiveSearchResult_articles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Articles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Article) graphql.Marshaler {
+			return ec.marshalNArticle2ᚕᚖstorefrontᚋentᚐArticleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictiveSearchResult_articles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PredictiveSearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PredictiveSearchResult_collections(ctx context.Context, field graphql.CollectedField, obj *model.PredictiveSearchResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19010,6 +26348,38 @@ func (ec *executionContext) fieldContext_PredictiveSearchResult_collections(_ co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Collection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PredictiveSearchResult_pages(ctx context.Context, field graphql.CollectedField, obj *model.PredictiveSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictiveSearchResult_pages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Page) graphql.Marshaler {
+			return ec.marshalNPage2ᚕᚖstorefrontᚋentᚐPageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictiveSearchResult_pages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PredictiveSearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Page(ctx, field)
 		},
 	}
 	return fc, nil
@@ -19100,6 +26470,50 @@ func (ec *executionContext) _PricingPercentageValue_percentage(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_PricingPercentageValue_percentage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PricingPercentageValue", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Product_adjacentVariants(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_adjacentVariants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Product().AdjacentVariants(ctx, obj, fc.Args["caseInsensitiveMatch"].(*bool), fc.Args["ignoreUnknownOptions"].(*bool), fc.Args["selectedOptions"].([]*model.SelectedOptionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ProductVariant) graphql.Marshaler {
+			return ec.marshalNProductVariant2ᚕᚖstorefrontᚋentᚐProductVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_adjacentVariants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductVariant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Product_adjacentVariants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Product_availableForSale(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -19268,6 +26682,52 @@ func (ec *executionContext) _Product_descriptionHtml(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Product_descriptionHtml(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "HTML")
+}
+
+func (ec *executionContext) _Product_encodedVariantAvailability(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_encodedVariantAvailability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().EncodedVariantAvailability(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_encodedVariantAvailability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, true, true, "String")
+}
+
+func (ec *executionContext) _Product_encodedVariantExistence(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_encodedVariantExistence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().EncodedVariantExistence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_encodedVariantExistence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, true, true, "String")
 }
 
 func (ec *executionContext) _Product_featuredImage(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -19560,6 +27020,50 @@ func (ec *executionContext) fieldContext_Product_publishedAt(_ context.Context, 
 	return graphql.NewScalarFieldContext("Product", field, true, true, "DateTime")
 }
 
+func (ec *executionContext) _Product_selectedOrFirstAvailableVariant(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_selectedOrFirstAvailableVariant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Product().SelectedOrFirstAvailableVariant(ctx, obj, fc.Args["caseInsensitiveMatch"].(*bool), fc.Args["ignoreUnknownOptions"].(*bool), fc.Args["selectedOptions"].([]*model.SelectedOptionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProductVariant) graphql.Marshaler {
+			return ec.marshalOProductVariant2ᚖstorefrontᚋentᚐProductVariant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_selectedOrFirstAvailableVariant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductVariant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Product_selectedOrFirstAvailableVariant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Product_seo(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19636,6 +27140,29 @@ func (ec *executionContext) _Product_title(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Product_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+}
+
+func (ec *executionContext) _Product_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_trackingParameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().TrackingParameters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_trackingParameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, true, true, "String")
 }
 
 func (ec *executionContext) _Product_totalInventory(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -20079,6 +27606,38 @@ func (ec *executionContext) fieldContext_ProductOption_values(_ context.Context,
 	return graphql.NewScalarFieldContext("ProductOption", field, true, true, "String")
 }
 
+func (ec *executionContext) _ProductOptionValue_firstSelectableVariant(ctx context.Context, field graphql.CollectedField, obj *ent.ProductOptionValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductOptionValue_firstSelectableVariant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductOptionValue().FirstSelectableVariant(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProductVariant) graphql.Marshaler {
+			return ec.marshalOProductVariant2ᚖstorefrontᚋentᚐProductVariant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductOptionValue_firstSelectableVariant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductOptionValue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductVariant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProductOptionValue_id(ctx context.Context, field graphql.CollectedField, obj *ent.ProductOptionValue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20123,6 +27682,93 @@ func (ec *executionContext) _ProductOptionValue_name(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_ProductOptionValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProductOptionValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProductOptionValue_swatch(ctx context.Context, field graphql.CollectedField, obj *ent.ProductOptionValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductOptionValue_swatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductOptionValue().Swatch(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductOptionValueSwatch) graphql.Marshaler {
+			return ec.marshalOProductOptionValueSwatch2ᚖstorefrontᚋgraphᚋmodelᚐProductOptionValueSwatch(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductOptionValue_swatch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductOptionValue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductOptionValueSwatch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductOptionValueSwatch_color(ctx context.Context, field graphql.CollectedField, obj *model.ProductOptionValueSwatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductOptionValueSwatch_color(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Color, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOColor2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductOptionValueSwatch_color(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductOptionValueSwatch", field, false, false, "Color")
+}
+
+func (ec *executionContext) _ProductOptionValueSwatch_image(ctx context.Context, field graphql.CollectedField, obj *model.ProductOptionValueSwatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductOptionValueSwatch_image(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Image, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Media) graphql.Marshaler {
+			return ec.marshalOMedia2storefrontᚋgraphᚋmodelᚐMedia(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductOptionValueSwatch_image(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductOptionValueSwatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ProductPriceRange_maxVariantPrice(ctx context.Context, field graphql.CollectedField, obj *model.ProductPriceRange) (ret graphql.Marshaler) {
@@ -20267,6 +27913,38 @@ func (ec *executionContext) fieldContext_ProductVariant_compareAtPrice(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _ProductVariant_compareAtPriceV2(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductVariant_compareAtPriceV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductVariant().CompareAtPriceV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductVariant_compareAtPriceV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductVariant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProductVariant_currentlyNotInStock(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20365,6 +28043,38 @@ func (ec *executionContext) _ProductVariant_price(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ProductVariant_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductVariant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductVariant_priceV2(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductVariant_priceV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductVariant().PriceV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductVariant_priceV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ProductVariant",
 		Field:      field,
@@ -20533,6 +28243,38 @@ func (ec *executionContext) fieldContext_ProductVariant_title(_ context.Context,
 	return graphql.NewScalarFieldContext("ProductVariant", field, false, false, "String")
 }
 
+func (ec *executionContext) _ProductVariant_unitPrice(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductVariant_unitPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductVariant().UnitPrice(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductVariant_unitPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductVariant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProductVariant_weight(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20638,6 +28380,38 @@ func (ec *executionContext) fieldContext_ProductVariantConnection_nodes(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProductVariant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductVariantConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProductVariantConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductVariantConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖstorefrontᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductVariantConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductVariantConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
 		},
 	}
 	return fc, nil
@@ -21279,6 +29053,94 @@ func (ec *executionContext) fieldContext_QueryRoot_shop(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _QueryRoot_blog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_blog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueryRoot().Blog(ctx, fc.Args["handle"].(*string), fc.Args["id"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+			return ec.marshalOBlog2ᚖstorefrontᚋentᚐBlog(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_blog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Blog(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueryRoot_blog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryRoot_blogs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_blogs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueryRoot().Blogs(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlogConnection) graphql.Marshaler {
+			return ec.marshalNBlogConnection2ᚖstorefrontᚋgraphᚋmodelᚐBlogConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_blogs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueryRoot_blogs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QueryRoot_cart(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21411,6 +29273,38 @@ func (ec *executionContext) fieldContext_QueryRoot_customer(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _QueryRoot_localization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_localization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryRoot().Localization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Localization) graphql.Marshaler {
+			return ec.marshalNLocalization2ᚖstorefrontᚋgraphᚋmodelᚐLocalization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_localization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Localization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QueryRoot_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21465,7 +29359,7 @@ func (ec *executionContext) _QueryRoot_predictiveSearch(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.QueryRoot().PredictiveSearch(ctx, fc.Args["limit"].(*int), fc.Args["query"].(string), fc.Args["types"].([]model.PredictiveSearchType))
+			return ec.Resolvers.QueryRoot().PredictiveSearch(ctx, fc.Args["limit"].(*int), fc.Args["limitScope"].(*model.PredictiveSearchLimitScope), fc.Args["query"].(string), fc.Args["types"].([]model.PredictiveSearchType))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PredictiveSearchResult) graphql.Marshaler {
@@ -21493,6 +29387,94 @@ func (ec *executionContext) fieldContext_QueryRoot_predictiveSearch(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_QueryRoot_predictiveSearch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryRoot_urlRedirects(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_urlRedirects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueryRoot().URLRedirects(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["query"].(*string), fc.Args["reverse"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.URLRedirectConnection) graphql.Marshaler {
+			return ec.marshalNUrlRedirectConnection2ᚖstorefrontᚋgraphᚋmodelᚐURLRedirectConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_urlRedirects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirectConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueryRoot_urlRedirects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryRoot_sitemap(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_sitemap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueryRoot().Sitemap(ctx, fc.Args["type"].(model.SitemapType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Sitemap) graphql.Marshaler {
+			return ec.marshalNSitemap2ᚖstorefrontᚋgraphᚋmodelᚐSitemap(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_sitemap(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sitemap(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueryRoot_sitemap_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21667,6 +29649,29 @@ func (ec *executionContext) fieldContext_SearchQuerySuggestion_text(_ context.Co
 	return graphql.NewScalarFieldContext("SearchQuerySuggestion", field, false, false, "String")
 }
 
+func (ec *executionContext) _SearchQuerySuggestion_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *model.SearchQuerySuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchQuerySuggestion_trackingParameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingParameters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchQuerySuggestion_trackingParameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchQuerySuggestion", field, false, false, "String")
+}
+
 func (ec *executionContext) _SearchResultItemConnection_edges(ctx context.Context, field graphql.CollectedField, obj *catalog.SearchResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21697,6 +29702,29 @@ func (ec *executionContext) fieldContext_SearchResultItemConnection_edges(_ cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SearchResultItemConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *catalog.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResultItemConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchResultItemConnection().Nodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+			return ec.marshalNSearchResultItem2ᚕstorefrontᚋentᚐNoderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResultItemConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResultItemConnection", field, true, true, "SearchResultItem")
 }
 
 func (ec *executionContext) _SearchResultItemConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *catalog.SearchResult) (ret graphql.Marshaler) {
@@ -22057,6 +30085,665 @@ func (ec *executionContext) fieldContext_Shop_shipsToCountries(_ context.Context
 	return graphql.NewScalarFieldContext("Shop", field, true, true, "CountryCode")
 }
 
+func (ec *executionContext) _Shop_brand(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_brand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().Brand(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Brand) graphql.Marshaler {
+			return ec.marshalOBrand2ᚖstorefrontᚋgraphᚋmodelᚐBrand(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_brand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Brand(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shop_privacyPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_privacyPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().PrivacyPolicy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShopPolicy) graphql.Marshaler {
+			return ec.marshalOShopPolicy2ᚖstorefrontᚋentᚐShopPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_privacyPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shop_refundPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_refundPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().RefundPolicy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShopPolicy) graphql.Marshaler {
+			return ec.marshalOShopPolicy2ᚖstorefrontᚋentᚐShopPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_refundPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shop_shippingPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_shippingPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().ShippingPolicy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShopPolicy) graphql.Marshaler {
+			return ec.marshalOShopPolicy2ᚖstorefrontᚋentᚐShopPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_shippingPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shop_subscriptionPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_subscriptionPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().SubscriptionPolicy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ShopPolicyWithDefault) graphql.Marshaler {
+			return ec.marshalOShopPolicyWithDefault2ᚖstorefrontᚋgraphᚋmodelᚐShopPolicyWithDefault(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_subscriptionPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicyWithDefault(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shop_termsOfService(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_termsOfService(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().TermsOfService(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShopPolicy) graphql.Marshaler {
+			return ec.marshalOShopPolicy2ᚖstorefrontᚋentᚐShopPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_termsOfService(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShopPolicy_body(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShopPolicy_handle(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ShopPolicy().Handle(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, true, true, "String")
+}
+
+func (ec *executionContext) _ShopPolicy_id(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ShopPolicy().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ShopPolicy_title(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShopPolicy_url(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ShopPolicy().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNURL2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, true, true, "URL")
+}
+
+func (ec *executionContext) _ShopPolicyWithDefault_body(ctx context.Context, field graphql.CollectedField, obj *model.ShopPolicyWithDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyWithDefault_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyWithDefault_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicyWithDefault", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShopPolicyWithDefault_handle(ctx context.Context, field graphql.CollectedField, obj *model.ShopPolicyWithDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyWithDefault_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyWithDefault_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicyWithDefault", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShopPolicyWithDefault_id(ctx context.Context, field graphql.CollectedField, obj *model.ShopPolicyWithDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyWithDefault_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyWithDefault_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicyWithDefault", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ShopPolicyWithDefault_title(ctx context.Context, field graphql.CollectedField, obj *model.ShopPolicyWithDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyWithDefault_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyWithDefault_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicyWithDefault", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShopPolicyWithDefault_url(ctx context.Context, field graphql.CollectedField, obj *model.ShopPolicyWithDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyWithDefault_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNURL2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyWithDefault_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicyWithDefault", field, false, false, "URL")
+}
+
+func (ec *executionContext) _Sitemap_pagesCount(ctx context.Context, field graphql.CollectedField, obj *model.Sitemap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sitemap_pagesCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Sitemap().PagesCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
+			return ec.marshalOCount2ᚖstorefrontᚋgraphᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sitemap_pagesCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sitemap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Sitemap_resources(ctx context.Context, field graphql.CollectedField, obj *model.Sitemap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sitemap_resources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Sitemap().Resources(ctx, obj, fc.Args["page"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PaginatedSitemapResources) graphql.Marshaler {
+			return ec.marshalOPaginatedSitemapResources2ᚖstorefrontᚋgraphᚋmodelᚐPaginatedSitemapResources(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sitemap_resources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sitemap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaginatedSitemapResources(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Sitemap_resources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SitemapResource_handle(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResource_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResource_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResource", field, false, false, "String")
+}
+
+func (ec *executionContext) _SitemapResource_title(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResource_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResource_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResource", field, false, false, "String")
+}
+
+func (ec *executionContext) _SitemapResource_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResource_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResource_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResource", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SitemapResourceMetaobject_handle(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResourceMetaobject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResourceMetaobject_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResourceMetaobject_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResourceMetaobject", field, false, false, "String")
+}
+
+func (ec *executionContext) _SitemapResourceMetaobject_onlineStoreUrlHandle(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResourceMetaobject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResourceMetaobject_onlineStoreUrlHandle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnlineStoreURLHandle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResourceMetaobject_onlineStoreUrlHandle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResourceMetaobject", field, false, false, "String")
+}
+
+func (ec *executionContext) _SitemapResourceMetaobject_type(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResourceMetaobject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResourceMetaobject_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResourceMetaobject_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResourceMetaobject", field, false, false, "String")
+}
+
+func (ec *executionContext) _SitemapResourceMetaobject_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SitemapResourceMetaobject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SitemapResourceMetaobject_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SitemapResourceMetaobject_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SitemapResourceMetaobject", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _SubmissionError_code(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22248,6 +30935,226 @@ func (ec *executionContext) _SubmitThrottled_pollAfter(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_SubmitThrottled_pollAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubmitThrottled", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _UrlRedirect_id(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirect_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UrlRedirect().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirect_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirect", field, true, true, "ID")
+}
+
+func (ec *executionContext) _UrlRedirect_path(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirect_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirect_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirect", field, false, false, "String")
+}
+
+func (ec *executionContext) _UrlRedirect_target(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirect_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirect_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirect", field, false, false, "String")
+}
+
+func (ec *executionContext) _UrlRedirectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.URLRedirectEdge) graphql.Marshaler {
+			return ec.marshalNUrlRedirectEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐURLRedirectEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirectEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UrlRedirectConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.UrlRedirect) graphql.Marshaler {
+			return ec.marshalNUrlRedirect2ᚕᚖstorefrontᚋentᚐUrlRedirectᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirect(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UrlRedirectConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖstorefrontᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UrlRedirectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirectEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _UrlRedirectEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.UrlRedirect) graphql.Marshaler {
+			return ec.marshalNUrlRedirect2ᚖstorefrontᚋentᚐUrlRedirect(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirect(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
@@ -23418,6 +32325,55 @@ func UnmarshalAttributeInput(ctx context.Context, raw any) (schema.Attribute, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBuyerInput(ctx context.Context, obj any) (model.BuyerInput, error) {
+	var it model.BuyerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"companyLocationId", "customerAccessToken"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "companyLocationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyLocationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyLocationID = data
+		case "customerAccessToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerAccessToken"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerAccessToken = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBuyerInput unmarshals raw into the BuyerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBuyerInput(ctx context.Context, raw any) (model.BuyerInput, error) {
+	var out model.BuyerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BuyerInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCartAddressInput(ctx context.Context, obj any) (model.CartAddressInput, error) {
 	var it model.CartAddressInput
 	if obj == nil {
@@ -23968,6 +32924,118 @@ func UnmarshalCartLineUpdateInput(ctx context.Context, raw any) (model.CartLineU
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCartMetafieldDeleteInput(ctx context.Context, obj any) (model.CartMetafieldDeleteInput, error) {
+	var it model.CartMetafieldDeleteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "ownerId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "ownerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartMetafieldDeleteInput unmarshals raw into the CartMetafieldDeleteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartMetafieldDeleteInput(ctx context.Context, raw any) (model.CartMetafieldDeleteInput, error) {
+	var out model.CartMetafieldDeleteInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartMetafieldDeleteInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartMetafieldsSetInput(ctx context.Context, obj any) (model.CartMetafieldsSetInput, error) {
+	var it model.CartMetafieldsSetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "ownerId", "type", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "ownerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartMetafieldsSetInput unmarshals raw into the CartMetafieldsSetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartMetafieldsSetInput(ctx context.Context, raw any) (model.CartMetafieldsSetInput, error) {
+	var out model.CartMetafieldsSetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartMetafieldsSetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCartPaymentInput(ctx context.Context, obj any) (model.CartPaymentInput, error) {
 	var it model.CartPaymentInput
 	if obj == nil {
@@ -24095,6 +33163,80 @@ func (ec *executionContext) unmarshalInputCartSelectableAddressInput(ctx context
 func UnmarshalCartSelectableAddressInput(ctx context.Context, raw any) (model.CartSelectableAddressInput, error) {
 	var out model.CartSelectableAddressInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartSelectableAddressInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartSelectableAddressUpdateInput(ctx context.Context, obj any) (model.CartSelectableAddressUpdateInput, error) {
+	var it model.CartSelectableAddressUpdateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["validationStrategy"]; !present {
+		asMap["validationStrategy"] = "COUNTRY_CODE_ONLY"
+	}
+
+	fieldsInOrder := [...]string{"address", "id", "oneTimeUse", "selected", "validationStrategy"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOCartAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐCartAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "oneTimeUse":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("oneTimeUse"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OneTimeUse = data
+		case "selected":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("selected"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Selected = data
+		case "validationStrategy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validationStrategy"))
+			data, err := ec.unmarshalODeliveryAddressValidationStrategy2ᚖstorefrontᚋgraphᚋmodelᚐDeliveryAddressValidationStrategy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidationStrategy = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartSelectableAddressUpdateInput unmarshals raw into the CartSelectableAddressUpdateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartSelectableAddressUpdateInput(ctx context.Context, raw any) (model.CartSelectableAddressUpdateInput, error) {
+	var out model.CartSelectableAddressUpdateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartSelectableAddressUpdateInput", raw, &out)
 	return out, err
 }
 
@@ -24396,6 +33538,55 @@ func (ec *executionContext) unmarshalInputCustomerUpdateInput(ctx context.Contex
 func UnmarshalCustomerUpdateInput(ctx context.Context, raw any) (model.CustomerUpdateInput, error) {
 	var out model.CustomerUpdateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerUpdateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHasMetafieldsIdentifier(ctx context.Context, obj any) (model.HasMetafieldsIdentifier, error) {
+	var it model.HasMetafieldsIdentifier
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "namespace"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "namespace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespace"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Namespace = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHasMetafieldsIdentifier unmarshals raw into the HasMetafieldsIdentifier input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHasMetafieldsIdentifier(ctx context.Context, raw any) (model.HasMetafieldsIdentifier, error) {
+	var out model.HasMetafieldsIdentifier
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HasMetafieldsIdentifier", raw, &out)
 	return out, err
 }
 
@@ -24781,6 +33972,69 @@ func UnmarshalVariantOptionFilter(ctx context.Context, raw any) (model.VariantOp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputVisitorConsent(ctx context.Context, obj any) (model.VisitorConsent, error) {
+	var it model.VisitorConsent
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"analytics", "marketing", "preferences", "saleOfData"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "analytics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("analytics"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Analytics = data
+		case "marketing":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketing"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Marketing = data
+		case "preferences":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferences"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Preferences = data
+		case "saleOfData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("saleOfData"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SaleOfData = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVisitorConsent unmarshals raw into the VisitorConsent input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVisitorConsent(ctx context.Context, raw any) (model.VisitorConsent, error) {
+	var out model.VisitorConsent
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VisitorConsent", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -24789,6 +34043,13 @@ func (ec *executionContext) _BaseCartLine(ctx context.Context, sel ast.Selection
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case model.ComponentizableCartLine:
+		return ec._ComponentizableCartLine(ctx, sel, &obj)
+	case *model.ComponentizableCartLine:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentizableCartLine(ctx, sel, obj)
 	case cart.Line:
 		return ec._CartLine(ctx, sel, &obj)
 	case *cart.Line:
@@ -24972,6 +34233,20 @@ func (ec *executionContext) _DisplayableError(ctx context.Context, sel ast.Selec
 			return graphql.Null
 		}
 		return ec._UserError(ctx, sel, obj)
+	case model.MetafieldsSetUserError:
+		return ec._MetafieldsSetUserError(ctx, sel, &obj)
+	case *model.MetafieldsSetUserError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MetafieldsSetUserError(ctx, sel, obj)
+	case model.MetafieldDeleteUserError:
+		return ec._MetafieldDeleteUserError(ctx, sel, &obj)
+	case *model.MetafieldDeleteUserError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MetafieldDeleteUserError(ctx, sel, obj)
 	case model.CustomerUserError:
 		return ec._CustomerUserError(ctx, sel, &obj)
 	case *model.CustomerUserError:
@@ -24991,6 +34266,26 @@ func (ec *executionContext) _DisplayableError(ctx context.Context, sel ast.Selec
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of DisplayableError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _Media(ctx context.Context, sel ast.SelectionSet, obj model.Media) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.MediaImage:
+		return ec._MediaImage(ctx, sel, &obj)
+	case *model.MediaImage:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MediaImage(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Media must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -25017,6 +34312,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case model.MediaImage:
+		return ec._MediaImage(ctx, sel, &obj)
+	case *model.MediaImage:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MediaImage(ctx, sel, obj)
+	case model.ComponentizableCartLine:
+		return ec._ComponentizableCartLine(ctx, sel, &obj)
+	case *model.ComponentizableCartLine:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentizableCartLine(ctx, sel, obj)
 	case cart.Line:
 		return ec._CartLine(ctx, sel, &obj)
 	case *cart.Line:
@@ -25024,6 +34333,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._CartLine(ctx, sel, obj)
+	case *ent.UrlRedirect:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._UrlRedirect(ctx, sel, obj)
+	case *ent.ShopPolicy:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ShopPolicy(ctx, sel, obj)
 	case *ent.Shop:
 		if obj == nil {
 			return graphql.Null
@@ -25059,6 +34378,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Order(ctx, sel, obj)
+	case *ent.CartMetafield:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Metafield(ctx, sel, obj)
 	case *ent.MenuItem:
 		if obj == nil {
 			return graphql.Null
@@ -25086,6 +34410,23 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Cart(ctx, sel, obj)
+	case *ent.Blog:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Blog(ctx, sel, obj)
+	case *ent.Article:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Article(ctx, sel, obj)
+	case model.AppliedGiftCard:
+		return ec._AppliedGiftCard(ctx, sel, &obj)
+	case *model.AppliedGiftCard:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AppliedGiftCard(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -25136,6 +34477,11 @@ func (ec *executionContext) _SearchResultItem(ctx context.Context, sel ast.Selec
 			return graphql.Null
 		}
 		return ec._Page(ctx, sel, obj)
+	case *ent.Article:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Article(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -25145,9 +34491,310 @@ func (ec *executionContext) _SearchResultItem(ctx context.Context, sel ast.Selec
 	}
 }
 
+func (ec *executionContext) _SitemapResourceInterface(ctx context.Context, sel ast.SelectionSet, obj model.SitemapResourceInterface) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.SitemapResourceMetaobject:
+		return ec._SitemapResourceMetaobject(ctx, sel, &obj)
+	case *model.SitemapResourceMetaobject:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SitemapResourceMetaobject(ctx, sel, obj)
+	case model.SitemapResource:
+		return ec._SitemapResource(ctx, sel, &obj)
+	case *model.SitemapResource:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SitemapResource(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of SitemapResourceInterface must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var appliedGiftCardImplementors = []string{"AppliedGiftCard", "Node"}
+
+func (ec *executionContext) _AppliedGiftCard(ctx context.Context, sel ast.SelectionSet, obj *model.AppliedGiftCard) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appliedGiftCardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppliedGiftCard")
+		case "amountUsed":
+			out.Values[i] = ec._AppliedGiftCard_amountUsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "balance":
+			out.Values[i] = ec._AppliedGiftCard_balance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._AppliedGiftCard_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastCharacters":
+			out.Values[i] = ec._AppliedGiftCard_lastCharacters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "presentmentAmountUsed":
+			out.Values[i] = ec._AppliedGiftCard_presentmentAmountUsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var articleImplementors = []string{"Article", "Node", "SearchResultItem"}
+
+func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, obj *ent.Article) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Article")
+		case "authorV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_authorV2(ctx, field, obj)
+				})
+		case "blog":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_blog(ctx, field, obj)
+				})
+		case "content":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_content(ctx, field, obj)
+				})
+		case "contentHtml":
+			out.Values[i] = ec._Article_contentHtml(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "excerpt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_excerpt(ctx, field, obj)
+				})
+		case "excerptHtml":
+			out.Values[i] = ec._Article_excerptHtml(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "handle":
+			out.Values[i] = ec._Article_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_id(ctx, field, obj)
+				})
+		case "image":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_image(ctx, field, obj)
+				})
+		case "publishedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_publishedAt(ctx, field, obj)
+				})
+		case "seo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_seo(ctx, field, obj)
+				})
+		case "tags":
+			out.Values[i] = ec._Article_tags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Article_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trackingParameters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_trackingParameters(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var articleAuthorImplementors = []string{"ArticleAuthor"}
+
+func (ec *executionContext) _ArticleAuthor(ctx context.Context, sel ast.SelectionSet, obj *model.ArticleAuthor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleAuthorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArticleAuthor")
+		case "name":
+			out.Values[i] = ec._ArticleAuthor_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var articleConnectionImplementors = []string{"ArticleConnection"}
+
+func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ArticleConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArticleConnection")
+		case "edges":
+			out.Values[i] = ec._ArticleConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ArticleConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ArticleConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var articleEdgeImplementors = []string{"ArticleEdge"}
+
+func (ec *executionContext) _ArticleEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ArticleEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArticleEdge")
+		case "cursor":
+			out.Values[i] = ec._ArticleEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ArticleEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var attributeImplementors = []string{"Attribute"}
 
@@ -25321,6 +34968,283 @@ func (ec *executionContext) _BaseCartLineEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var blogImplementors = []string{"Blog", "Node"}
+
+func (ec *executionContext) _Blog(ctx context.Context, sel ast.SelectionSet, obj *ent.Blog) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Blog")
+		case "articleByHandle":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Blog_articleByHandle(ctx, field, obj)
+				})
+		case "articles":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Blog_articles(ctx, field, obj)
+				})
+		case "handle":
+			out.Values[i] = ec._Blog_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Blog_id(ctx, field, obj)
+				})
+		case "seo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Blog_seo(ctx, field, obj)
+				})
+		case "title":
+			out.Values[i] = ec._Blog_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogConnectionImplementors = []string{"BlogConnection"}
+
+func (ec *executionContext) _BlogConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BlogConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogConnection")
+		case "edges":
+			out.Values[i] = ec._BlogConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._BlogConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BlogConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogEdgeImplementors = []string{"BlogEdge"}
+
+func (ec *executionContext) _BlogEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BlogEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogEdge")
+		case "cursor":
+			out.Values[i] = ec._BlogEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BlogEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brandImplementors = []string{"Brand"}
+
+func (ec *executionContext) _Brand(ctx context.Context, sel ast.SelectionSet, obj *model.Brand) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brandImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Brand")
+		case "colors":
+			out.Values[i] = ec._Brand_colors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coverImage":
+			out.Values[i] = ec._Brand_coverImage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "logo":
+			out.Values[i] = ec._Brand_logo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "shortDescription":
+			out.Values[i] = ec._Brand_shortDescription(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "slogan":
+			out.Values[i] = ec._Brand_slogan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "squareLogo":
+			out.Values[i] = ec._Brand_squareLogo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brandColorGroupImplementors = []string{"BrandColorGroup"}
+
+func (ec *executionContext) _BrandColorGroup(ctx context.Context, sel ast.SelectionSet, obj *model.BrandColorGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brandColorGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrandColorGroup")
+		case "background":
+			out.Values[i] = ec._BrandColorGroup_background(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "foreground":
+			out.Values[i] = ec._BrandColorGroup_foreground(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brandColorsImplementors = []string{"BrandColors"}
+
+func (ec *executionContext) _BrandColors(ctx context.Context, sel ast.SelectionSet, obj *model.BrandColors) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brandColorsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrandColors")
+		case "primary":
+			out.Values[i] = ec._BrandColors_primary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secondary":
+			out.Values[i] = ec._BrandColors_secondary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cartImplementors = []string{"Cart", "Node"}
 
 func (ec *executionContext) _Cart(ctx context.Context, sel ast.SelectionSet, obj *cart.Cart) graphql.Marshaler {
@@ -25372,6 +35296,12 @@ func (ec *executionContext) _Cart(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Cart_discountCodes(ctx, field, obj)
 				})
+		case "estimatedCost":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_estimatedCost(ctx, field, obj)
+				})
 		case "id":
 			out.Values[i] = ec._Cart_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -25409,6 +35339,24 @@ func (ec *executionContext) _Cart(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Cart_deliveryGroups(ctx, field, obj)
+				})
+		case "metafield":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_metafield(ctx, field, obj)
+				})
+		case "metafields":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_metafields(ctx, field, obj)
+				})
+		case "appliedGiftCards":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cart_appliedGiftCards(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25830,6 +35778,11 @@ func (ec *executionContext) _CartCost(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "totalDutyAmount":
+			out.Values[i] = ec._CartCost_totalDutyAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "totalTaxAmount":
 			out.Values[i] = ec._CartCost_totalTaxAmount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -26024,6 +35977,135 @@ func (ec *executionContext) _CartDeliveryAddressesAddPayload(ctx context.Context
 			}
 		case "warnings":
 			out.Values[i] = ec._CartDeliveryAddressesAddPayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDeliveryAddressesRemovePayloadImplementors = []string{"CartDeliveryAddressesRemovePayload"}
+
+func (ec *executionContext) _CartDeliveryAddressesRemovePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartDeliveryAddressesRemovePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDeliveryAddressesRemovePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDeliveryAddressesRemovePayload")
+		case "cart":
+			out.Values[i] = ec._CartDeliveryAddressesRemovePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartDeliveryAddressesRemovePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartDeliveryAddressesRemovePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDeliveryAddressesReplacePayloadImplementors = []string{"CartDeliveryAddressesReplacePayload"}
+
+func (ec *executionContext) _CartDeliveryAddressesReplacePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartDeliveryAddressesReplacePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDeliveryAddressesReplacePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDeliveryAddressesReplacePayload")
+		case "cart":
+			out.Values[i] = ec._CartDeliveryAddressesReplacePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartDeliveryAddressesReplacePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartDeliveryAddressesReplacePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartDeliveryAddressesUpdatePayloadImplementors = []string{"CartDeliveryAddressesUpdatePayload"}
+
+func (ec *executionContext) _CartDeliveryAddressesUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartDeliveryAddressesUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartDeliveryAddressesUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartDeliveryAddressesUpdatePayload")
+		case "cart":
+			out.Values[i] = ec._CartDeliveryAddressesUpdatePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartDeliveryAddressesUpdatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartDeliveryAddressesUpdatePayload_warnings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26280,6 +36362,59 @@ func (ec *executionContext) _CartDiscountCodesUpdatePayload(ctx context.Context,
 	return out
 }
 
+var cartEstimatedCostImplementors = []string{"CartEstimatedCost"}
+
+func (ec *executionContext) _CartEstimatedCost(ctx context.Context, sel ast.SelectionSet, obj *model.CartEstimatedCost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartEstimatedCostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartEstimatedCost")
+		case "checkoutChargeAmount":
+			out.Values[i] = ec._CartEstimatedCost_checkoutChargeAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subtotalAmount":
+			out.Values[i] = ec._CartEstimatedCost_subtotalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalAmount":
+			out.Values[i] = ec._CartEstimatedCost_totalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalDutyAmount":
+			out.Values[i] = ec._CartEstimatedCost_totalDutyAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "totalTaxAmount":
+			out.Values[i] = ec._CartEstimatedCost_totalTaxAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cartLineImplementors = []string{"CartLine", "BaseCartLine", "Node"}
 
 func (ec *executionContext) _CartLine(ctx context.Context, sel ast.SelectionSet, obj *cart.Line) graphql.Marshaler {
@@ -26309,6 +36444,12 @@ func (ec *executionContext) _CartLine(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CartLine_discountAllocations(ctx, field, obj)
 				})
+		case "estimatedCost":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartLine_estimatedCost(ctx, field, obj)
+				})
 		case "id":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -26320,6 +36461,12 @@ func (ec *executionContext) _CartLine(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CartLine_merchandise(ctx, field, obj)
+				})
+		case "parentRelationship":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartLine_parentRelationship(ctx, field, obj)
 				})
 		case "quantity":
 			out.Values[i] = ec._CartLine_quantity(ctx, field, obj)
@@ -26371,6 +36518,87 @@ func (ec *executionContext) _CartLineCost(ctx context.Context, sel ast.Selection
 			}
 		case "totalAmount":
 			out.Values[i] = ec._CartLineCost_totalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartLineEstimatedCostImplementors = []string{"CartLineEstimatedCost"}
+
+func (ec *executionContext) _CartLineEstimatedCost(ctx context.Context, sel ast.SelectionSet, obj *model.CartLineEstimatedCost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartLineEstimatedCostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartLineEstimatedCost")
+		case "amount":
+			out.Values[i] = ec._CartLineEstimatedCost_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "compareAtAmount":
+			out.Values[i] = ec._CartLineEstimatedCost_compareAtAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subtotalAmount":
+			out.Values[i] = ec._CartLineEstimatedCost_subtotalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalAmount":
+			out.Values[i] = ec._CartLineEstimatedCost_totalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartLineParentRelationshipImplementors = []string{"CartLineParentRelationship"}
+
+func (ec *executionContext) _CartLineParentRelationship(ctx context.Context, sel ast.SelectionSet, obj *model.CartLineParentRelationship) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartLineParentRelationshipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartLineParentRelationship")
+		case "parent":
+			out.Values[i] = ec._CartLineParentRelationship_parent(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26500,6 +36728,82 @@ func (ec *executionContext) _CartLinesUpdatePayload(ctx context.Context, sel ast
 			}
 		case "warnings":
 			out.Values[i] = ec._CartLinesUpdatePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartMetafieldDeletePayloadImplementors = []string{"CartMetafieldDeletePayload"}
+
+func (ec *executionContext) _CartMetafieldDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartMetafieldDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartMetafieldDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartMetafieldDeletePayload")
+		case "deletedId":
+			out.Values[i] = ec._CartMetafieldDeletePayload_deletedId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartMetafieldDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartMetafieldsSetPayloadImplementors = []string{"CartMetafieldsSetPayload"}
+
+func (ec *executionContext) _CartMetafieldsSetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartMetafieldsSetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartMetafieldsSetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartMetafieldsSetPayload")
+		case "metafields":
+			out.Values[i] = ec._CartMetafieldsSetPayload_metafields(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartMetafieldsSetPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26881,6 +37185,12 @@ func (ec *executionContext) _Collection(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "trackingParameters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collection_trackingParameters(ctx, field, obj)
+				})
 		case "updatedAt":
 			out.Values[i] = ec._Collection_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -27003,6 +37313,213 @@ func (ec *executionContext) _CompletionError(ctx context.Context, sel ast.Select
 		case "message":
 			out.Values[i] = ec._CompletionError_message(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentizableCartLineImplementors = []string{"ComponentizableCartLine", "BaseCartLine", "Node"}
+
+func (ec *executionContext) _ComponentizableCartLine(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentizableCartLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentizableCartLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentizableCartLine")
+		case "attributes":
+			out.Values[i] = ec._ComponentizableCartLine_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cost":
+			out.Values[i] = ec._ComponentizableCartLine_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discountAllocations":
+			out.Values[i] = ec._ComponentizableCartLine_discountAllocations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "estimatedCost":
+			out.Values[i] = ec._ComponentizableCartLine_estimatedCost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ComponentizableCartLine_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lineComponents":
+			out.Values[i] = ec._ComponentizableCartLine_lineComponents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "merchandise":
+			out.Values[i] = ec._ComponentizableCartLine_merchandise(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._ComponentizableCartLine_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countImplementors = []string{"Count"}
+
+func (ec *executionContext) _Count(ctx context.Context, sel ast.SelectionSet, obj *model.Count) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Count")
+		case "count":
+			out.Values[i] = ec._Count_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "precision":
+			out.Values[i] = ec._Count_precision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countryImplementors = []string{"Country"}
+
+func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *model.Country) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Country")
+		case "availableLanguages":
+			out.Values[i] = ec._Country_availableLanguages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._Country_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultLanguage":
+			out.Values[i] = ec._Country_defaultLanguage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isoCode":
+			out.Values[i] = ec._Country_isoCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Country_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitSystem":
+			out.Values[i] = ec._Country_unitSystem(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var currencyImplementors = []string{"Currency"}
+
+func (ec *executionContext) _Currency(ctx context.Context, sel ast.SelectionSet, obj *model.Currency) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, currencyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Currency")
+		case "isoCode":
+			out.Values[i] = ec._Currency_isoCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Currency_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "symbol":
+			out.Values[i] = ec._Currency_symbol(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -27999,27 +38516,33 @@ func (ec *executionContext) _Image(ctx context.Context, sel ast.SelectionSet, ob
 		case "altText":
 			out.Values[i] = ec._Image_altText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "height":
 			out.Values[i] = ec._Image_height(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "id":
 			out.Values[i] = ec._Image_id(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "originalSrc":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Image_originalSrc(ctx, field, obj)
+				})
 		case "url":
 			out.Values[i] = ec._Image_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "width":
 			out.Values[i] = ec._Image_width(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -28051,6 +38574,11 @@ func (ec *executionContext) _ImageConnection(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("ImageConnection")
 		case "edges":
 			out.Values[i] = ec._ImageConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ImageConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28094,6 +38622,97 @@ func (ec *executionContext) _ImageEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "node":
 			out.Values[i] = ec._ImageEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var languageImplementors = []string{"Language"}
+
+func (ec *executionContext) _Language(ctx context.Context, sel ast.SelectionSet, obj *model.Language) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, languageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Language")
+		case "endonymName":
+			out.Values[i] = ec._Language_endonymName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isoCode":
+			out.Values[i] = ec._Language_isoCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Language_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var localizationImplementors = []string{"Localization"}
+
+func (ec *executionContext) _Localization(ctx context.Context, sel ast.SelectionSet, obj *model.Localization) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, localizationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Localization")
+		case "availableCountries":
+			out.Values[i] = ec._Localization_availableCountries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "availableLanguages":
+			out.Values[i] = ec._Localization_availableLanguages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._Localization_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "language":
+			out.Values[i] = ec._Localization_language(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28261,6 +38880,49 @@ func (ec *executionContext) _MailingAddressConnection(ctx context.Context, sel a
 	return out
 }
 
+var mediaImageImplementors = []string{"MediaImage", "Media", "Node"}
+
+func (ec *executionContext) _MediaImage(ctx context.Context, sel ast.SelectionSet, obj *model.MediaImage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mediaImageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MediaImage")
+		case "id":
+			out.Values[i] = ec._MediaImage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "image":
+			out.Values[i] = ec._MediaImage_image(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previewImage":
+			out.Values[i] = ec._MediaImage_previewImage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var menuImplementors = []string{"Menu", "Node"}
 
 func (ec *executionContext) _Menu(ctx context.Context, sel ast.SelectionSet, obj *ent.Menu) graphql.Marshaler {
@@ -28363,6 +39025,161 @@ func (ec *executionContext) _MenuItem(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._MenuItem_url(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var metafieldImplementors = []string{"Metafield", "Node"}
+
+func (ec *executionContext) _Metafield(ctx context.Context, sel ast.SelectionSet, obj *ent.CartMetafield) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metafieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Metafield")
+		case "createdAt":
+			out.Values[i] = ec._Metafield_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Metafield_id(ctx, field, obj)
+				})
+		case "key":
+			out.Values[i] = ec._Metafield_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "namespace":
+			out.Values[i] = ec._Metafield_namespace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._Metafield_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Metafield_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._Metafield_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var metafieldDeleteUserErrorImplementors = []string{"MetafieldDeleteUserError", "DisplayableError"}
+
+func (ec *executionContext) _MetafieldDeleteUserError(ctx context.Context, sel ast.SelectionSet, obj *model.MetafieldDeleteUserError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metafieldDeleteUserErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetafieldDeleteUserError")
+		case "code":
+			out.Values[i] = ec._MetafieldDeleteUserError_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._MetafieldDeleteUserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._MetafieldDeleteUserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var metafieldsSetUserErrorImplementors = []string{"MetafieldsSetUserError", "DisplayableError"}
+
+func (ec *executionContext) _MetafieldsSetUserError(ctx context.Context, sel ast.SelectionSet, obj *model.MetafieldsSetUserError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metafieldsSetUserErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetafieldsSetUserError")
+		case "code":
+			out.Values[i] = ec._MetafieldsSetUserError_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "elementIndex":
+			out.Values[i] = ec._MetafieldsSetUserError_elementIndex(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._MetafieldsSetUserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._MetafieldsSetUserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -28501,6 +39318,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "cartDeliveryAddressesRemove":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartDeliveryAddressesRemove(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartDeliveryAddressesReplace":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartDeliveryAddressesReplace(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartDeliveryAddressesUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartDeliveryAddressesUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "cartSelectedDeliveryOptionsUpdate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cartSelectedDeliveryOptionsUpdate(ctx, field)
@@ -28511,6 +39349,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cartPaymentUpdate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cartPaymentUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartMetafieldsSet":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartMetafieldsSet(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartMetafieldDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartMetafieldDelete(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -29041,6 +39893,12 @@ func (ec *executionContext) _Page(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "trackingParameters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Page_trackingParameters(ctx, field, obj)
+				})
 		case "updatedAt":
 			out.Values[i] = ec._Page_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -29182,6 +40040,44 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var paginatedSitemapResourcesImplementors = []string{"PaginatedSitemapResources"}
+
+func (ec *executionContext) _PaginatedSitemapResources(ctx context.Context, sel ast.SelectionSet, obj *model.PaginatedSitemapResources) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paginatedSitemapResourcesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PaginatedSitemapResources")
+		case "hasNextPage":
+			out.Values[i] = ec._PaginatedSitemapResources_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._PaginatedSitemapResources_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var paymentSettingsImplementors = []string{"PaymentSettings"}
 
 func (ec *executionContext) _PaymentSettings(ctx context.Context, sel ast.SelectionSet, obj *model.PaymentSettings) graphql.Marshaler {
@@ -29246,8 +40142,18 @@ func (ec *executionContext) _PredictiveSearchResult(ctx context.Context, sel ast
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PredictiveSearchResult")
+		case "articles":
+			out.Values[i] = ec._PredictiveSearchResult_articles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "collections":
 			out.Values[i] = ec._PredictiveSearchResult_collections(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pages":
+			out.Values[i] = ec._PredictiveSearchResult_pages(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29322,6 +40228,12 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Product")
+		case "adjacentVariants":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_adjacentVariants(ctx, field, obj)
+				})
 		case "availableForSale":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -29355,6 +40267,18 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "encodedVariantAvailability":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_encodedVariantAvailability(ctx, field, obj)
+				})
+		case "encodedVariantExistence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_encodedVariantExistence(ctx, field, obj)
+				})
 		case "featuredImage":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -29411,6 +40335,12 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_publishedAt(ctx, field, obj)
 				})
+		case "selectedOrFirstAvailableVariant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_selectedOrFirstAvailableVariant(ctx, field, obj)
+				})
 		case "seo":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -29427,6 +40357,12 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "trackingParameters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_trackingParameters(ctx, field, obj)
+				})
 		case "totalInventory":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -29620,14 +40556,64 @@ func (ec *executionContext) _ProductOptionValue(ctx context.Context, sel ast.Sel
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ProductOptionValue")
+		case "firstSelectableVariant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductOptionValue_firstSelectableVariant(ctx, field, obj)
+				})
 		case "id":
 			out.Values[i] = ec._ProductOptionValue_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._ProductOptionValue_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "swatch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductOptionValue_swatch(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var productOptionValueSwatchImplementors = []string{"ProductOptionValueSwatch"}
+
+func (ec *executionContext) _ProductOptionValueSwatch(ctx context.Context, sel ast.SelectionSet, obj *model.ProductOptionValueSwatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, productOptionValueSwatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProductOptionValueSwatch")
+		case "color":
+			out.Values[i] = ec._ProductOptionValueSwatch_color(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "image":
+			out.Values[i] = ec._ProductOptionValueSwatch_image(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -29713,6 +40699,12 @@ func (ec *executionContext) _ProductVariant(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ProductVariant_compareAtPrice(ctx, field, obj)
 				})
+		case "compareAtPriceV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductVariant_compareAtPriceV2(ctx, field, obj)
+				})
 		case "currentlyNotInStock":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -29735,6 +40727,12 @@ func (ec *executionContext) _ProductVariant(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ProductVariant_price(ctx, field, obj)
+				})
+		case "priceV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductVariant_priceV2(ctx, field, obj)
 				})
 		case "product":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -29767,6 +40765,12 @@ func (ec *executionContext) _ProductVariant(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "unitPrice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductVariant_unitPrice(ctx, field, obj)
+				})
 		case "weight":
 			out.Values[i] = ec._ProductVariant_weight(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -29813,6 +40817,11 @@ func (ec *executionContext) _ProductVariantConnection(ctx context.Context, sel a
 			}
 		case "nodes":
 			out.Values[i] = ec._ProductVariantConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ProductVariantConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29969,6 +40978,18 @@ func (ec *executionContext) _QueryRoot(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._QueryRoot_shop(ctx, field)
 				})
+		case "blog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_blog(ctx, field)
+				})
+		case "blogs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_blogs(ctx, field)
+				})
 		case "cart":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -29987,6 +41008,12 @@ func (ec *executionContext) _QueryRoot(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._QueryRoot_customer(ctx, field)
 				})
+		case "localization":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_localization(ctx, field)
+				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -29998,6 +41025,18 @@ func (ec *executionContext) _QueryRoot(ctx context.Context, sel ast.SelectionSet
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._QueryRoot_predictiveSearch(ctx, field)
+				})
+		case "urlRedirects":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_urlRedirects(ctx, field)
+				})
+		case "sitemap":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_sitemap(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -30089,6 +41128,11 @@ func (ec *executionContext) _SearchQuerySuggestion(ctx context.Context, sel ast.
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "trackingParameters":
+			out.Values[i] = ec._SearchQuerySuggestion_trackingParameters(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30122,6 +41166,12 @@ func (ec *executionContext) _SearchResultItemConnection(ctx context.Context, sel
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SearchResultItemConnection_edges(ctx, field, obj)
+				})
+		case "nodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchResultItemConnection_nodes(ctx, field, obj)
 				})
 		case "pageInfo":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -30283,6 +41333,282 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shop_shipsToCountries(ctx, field, obj)
 				})
+		case "brand":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_brand(ctx, field, obj)
+				})
+		case "privacyPolicy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_privacyPolicy(ctx, field, obj)
+				})
+		case "refundPolicy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_refundPolicy(ctx, field, obj)
+				})
+		case "shippingPolicy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_shippingPolicy(ctx, field, obj)
+				})
+		case "subscriptionPolicy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_subscriptionPolicy(ctx, field, obj)
+				})
+		case "termsOfService":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_termsOfService(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shopPolicyImplementors = []string{"ShopPolicy", "Node"}
+
+func (ec *executionContext) _ShopPolicy(ctx context.Context, sel ast.SelectionSet, obj *ent.ShopPolicy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shopPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShopPolicy")
+		case "body":
+			out.Values[i] = ec._ShopPolicy_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "handle":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShopPolicy_handle(ctx, field, obj)
+				})
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShopPolicy_id(ctx, field, obj)
+				})
+		case "title":
+			out.Values[i] = ec._ShopPolicy_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShopPolicy_url(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shopPolicyWithDefaultImplementors = []string{"ShopPolicyWithDefault"}
+
+func (ec *executionContext) _ShopPolicyWithDefault(ctx context.Context, sel ast.SelectionSet, obj *model.ShopPolicyWithDefault) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shopPolicyWithDefaultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShopPolicyWithDefault")
+		case "body":
+			out.Values[i] = ec._ShopPolicyWithDefault_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "handle":
+			out.Values[i] = ec._ShopPolicyWithDefault_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ShopPolicyWithDefault_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ShopPolicyWithDefault_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._ShopPolicyWithDefault_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sitemapImplementors = []string{"Sitemap"}
+
+func (ec *executionContext) _Sitemap(ctx context.Context, sel ast.SelectionSet, obj *model.Sitemap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sitemapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Sitemap")
+		case "pagesCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Sitemap_pagesCount(ctx, field, obj)
+				})
+		case "resources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Sitemap_resources(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sitemapResourceImplementors = []string{"SitemapResource", "SitemapResourceInterface"}
+
+func (ec *executionContext) _SitemapResource(ctx context.Context, sel ast.SelectionSet, obj *model.SitemapResource) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sitemapResourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SitemapResource")
+		case "handle":
+			out.Values[i] = ec._SitemapResource_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._SitemapResource_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SitemapResource_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sitemapResourceMetaobjectImplementors = []string{"SitemapResourceMetaobject", "SitemapResourceInterface"}
+
+func (ec *executionContext) _SitemapResourceMetaobject(ctx context.Context, sel ast.SelectionSet, obj *model.SitemapResourceMetaobject) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sitemapResourceMetaobjectImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SitemapResourceMetaobject")
+		case "handle":
+			out.Values[i] = ec._SitemapResourceMetaobject_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onlineStoreUrlHandle":
+			out.Values[i] = ec._SitemapResourceMetaobject_onlineStoreUrlHandle(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._SitemapResourceMetaobject_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SitemapResourceMetaobject_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30460,6 +41786,131 @@ func (ec *executionContext) _SubmitThrottled(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("SubmitThrottled")
 		case "pollAfter":
 			out.Values[i] = ec._SubmitThrottled_pollAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var urlRedirectImplementors = []string{"UrlRedirect", "Node"}
+
+func (ec *executionContext) _UrlRedirect(ctx context.Context, sel ast.SelectionSet, obj *ent.UrlRedirect) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, urlRedirectImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UrlRedirect")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UrlRedirect_id(ctx, field, obj)
+				})
+		case "path":
+			out.Values[i] = ec._UrlRedirect_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "target":
+			out.Values[i] = ec._UrlRedirect_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var urlRedirectConnectionImplementors = []string{"UrlRedirectConnection"}
+
+func (ec *executionContext) _UrlRedirectConnection(ctx context.Context, sel ast.SelectionSet, obj *model.URLRedirectConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, urlRedirectConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UrlRedirectConnection")
+		case "edges":
+			out.Values[i] = ec._UrlRedirectConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._UrlRedirectConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._UrlRedirectConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var urlRedirectEdgeImplementors = []string{"UrlRedirectEdge"}
+
+func (ec *executionContext) _UrlRedirectEdge(ctx context.Context, sel ast.SelectionSet, obj *model.URLRedirectEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, urlRedirectEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UrlRedirectEdge")
+		case "cursor":
+			out.Values[i] = ec._UrlRedirectEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._UrlRedirectEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30880,6 +42331,86 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAppliedGiftCard2ᚕᚖstorefrontᚋgraphᚋmodelᚐAppliedGiftCardᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AppliedGiftCard) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppliedGiftCard2ᚖstorefrontᚋgraphᚋmodelᚐAppliedGiftCard(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAppliedGiftCard2ᚖstorefrontᚋgraphᚋmodelᚐAppliedGiftCard(ctx context.Context, sel ast.SelectionSet, v *model.AppliedGiftCard) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppliedGiftCard!")
+		return graphql.Null
+	}
+	return ec._AppliedGiftCard(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArticle2ᚕᚖstorefrontᚋentᚐArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Article) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArticle2ᚖstorefrontᚋentᚐArticle(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArticle2ᚖstorefrontᚋentᚐArticle(ctx context.Context, sel ast.SelectionSet, v *ent.Article) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Article!")
+		return graphql.Null
+	}
+	return ec._Article(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArticleConnection2ᚖstorefrontᚋgraphᚋmodelᚐArticleConnection(ctx context.Context, sel ast.SelectionSet, v *model.ArticleConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArticleConnection!")
+		return graphql.Null
+	}
+	return ec._ArticleConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArticleEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐArticleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArticleEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArticleEdge2ᚖstorefrontᚋgraphᚋmodelᚐArticleEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArticleEdge2ᚖstorefrontᚋgraphᚋmodelᚐArticleEdge(ctx context.Context, sel ast.SelectionSet, v *model.ArticleEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArticleEdge!")
+		return graphql.Null
+	}
+	return ec._ArticleEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAttribute2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx context.Context, sel ast.SelectionSet, v []*schema.Attribute) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -30979,6 +42510,63 @@ func (ec *executionContext) marshalNBaseCartLineEdge2ᚖstorefrontᚋgraphᚋmod
 	return ec._BaseCartLineEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBlog2ᚕᚖstorefrontᚋentᚐBlogᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Blog) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Blog", v, nil)
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBlog2ᚖstorefrontᚋentᚐBlog(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBlog2ᚖstorefrontᚋentᚐBlog(ctx context.Context, sel ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Blog!")
+		return graphql.Null
+	}
+	return ec._Blog(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBlogConnection2ᚖstorefrontᚋgraphᚋmodelᚐBlogConnection(ctx context.Context, sel ast.SelectionSet, v *model.BlogConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlogConnection!")
+		return graphql.Null
+	}
+	return ec._BlogConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBlogEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐBlogEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BlogEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBlogEdge2ᚖstorefrontᚋgraphᚋmodelᚐBlogEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBlogEdge2ᚖstorefrontᚋgraphᚋmodelᚐBlogEdge(ctx context.Context, sel ast.SelectionSet, v *model.BlogEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlogEdge!")
+		return graphql.Null
+	}
+	return ec._BlogEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30991,6 +42579,38 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNBrandColorGroup2ᚕᚖstorefrontᚋgraphᚋmodelᚐBrandColorGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BrandColorGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBrandColorGroup2ᚖstorefrontᚋgraphᚋmodelᚐBrandColorGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBrandColorGroup2ᚖstorefrontᚋgraphᚋmodelᚐBrandColorGroup(ctx context.Context, sel ast.SelectionSet, v *model.BrandColorGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrandColorGroup!")
+		return graphql.Null
+	}
+	return ec._BrandColorGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBrandColors2ᚖstorefrontᚋgraphᚋmodelᚐBrandColors(ctx context.Context, sel ast.SelectionSet, v *model.BrandColors) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrandColors!")
+		return graphql.Null
+	}
+	return ec._BrandColors(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCardBrand2storefrontᚋgraphᚋmodelᚐCardBrand(ctx context.Context, v any) (model.CardBrand, error) {
@@ -31189,12 +42809,52 @@ func (ec *executionContext) marshalNCartDiscountCode2ᚖstorefrontᚋgraphᚋmod
 	return ec._CartDiscountCode(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCartEstimatedCost2ᚖstorefrontᚋgraphᚋmodelᚐCartEstimatedCost(ctx context.Context, sel ast.SelectionSet, v *model.CartEstimatedCost) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartEstimatedCost!")
+		return graphql.Null
+	}
+	return ec._CartEstimatedCost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCartLine2ᚕᚖstorefrontᚋinternalᚋcartᚐLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*cart.Line) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCartLine2ᚖstorefrontᚋinternalᚋcartᚐLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCartLine2ᚖstorefrontᚋinternalᚋcartᚐLine(ctx context.Context, sel ast.SelectionSet, v *cart.Line) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartLine!")
+		return graphql.Null
+	}
+	return ec._CartLine(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCartLineCost2ᚖstorefrontᚋgraphᚋmodelᚐCartLineCost(ctx context.Context, sel ast.SelectionSet, v *model.CartLineCost) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CartLineCost!")
 		return graphql.Null
 	}
 	return ec._CartLineCost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCartLineEstimatedCost2ᚖstorefrontᚋgraphᚋmodelᚐCartLineEstimatedCost(ctx context.Context, sel ast.SelectionSet, v *model.CartLineEstimatedCost) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartLineEstimatedCost!")
+		return graphql.Null
+	}
+	return ec._CartLineEstimatedCost(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCartLineInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartLineInputᚄ(ctx context.Context, v any) ([]*model.CartLineInput, error) {
@@ -31232,6 +42892,30 @@ func (ec *executionContext) unmarshalNCartLineUpdateInput2ᚕᚖstorefrontᚋgra
 
 func (ec *executionContext) unmarshalNCartLineUpdateInput2ᚖstorefrontᚋgraphᚋmodelᚐCartLineUpdateInput(ctx context.Context, v any) (*model.CartLineUpdateInput, error) {
 	res, err := ec.unmarshalInputCartLineUpdateInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCartMetafieldDeleteInput2storefrontᚋgraphᚋmodelᚐCartMetafieldDeleteInput(ctx context.Context, v any) (model.CartMetafieldDeleteInput, error) {
+	res, err := ec.unmarshalInputCartMetafieldDeleteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCartMetafieldsSetInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldsSetInputᚄ(ctx context.Context, v any) ([]*model.CartMetafieldsSetInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CartMetafieldsSetInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartMetafieldsSetInput2ᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldsSetInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCartMetafieldsSetInput2ᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldsSetInput(ctx context.Context, v any) (*model.CartMetafieldsSetInput, error) {
+	res, err := ec.unmarshalInputCartMetafieldsSetInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -31280,6 +42964,25 @@ func (ec *executionContext) unmarshalNCartSelectableAddressInput2ᚕᚖstorefron
 
 func (ec *executionContext) unmarshalNCartSelectableAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressInput(ctx context.Context, v any) (*model.CartSelectableAddressInput, error) {
 	res, err := ec.unmarshalInputCartSelectableAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCartSelectableAddressUpdateInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressUpdateInputᚄ(ctx context.Context, v any) ([]*model.CartSelectableAddressUpdateInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CartSelectableAddressUpdateInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartSelectableAddressUpdateInput2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressUpdateInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCartSelectableAddressUpdateInput2ᚖstorefrontᚋgraphᚋmodelᚐCartSelectableAddressUpdateInput(ctx context.Context, v any) (*model.CartSelectableAddressUpdateInput, error) {
+	res, err := ec.unmarshalInputCartSelectableAddressUpdateInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -31451,6 +43154,40 @@ func (ec *executionContext) marshalNCompletionErrorCode2storefrontᚋgraphᚋmod
 	return v
 }
 
+func (ec *executionContext) unmarshalNCountPrecision2storefrontᚋgraphᚋmodelᚐCountPrecision(ctx context.Context, v any) (model.CountPrecision, error) {
+	var res model.CountPrecision
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCountPrecision2storefrontᚋgraphᚋmodelᚐCountPrecision(ctx context.Context, sel ast.SelectionSet, v model.CountPrecision) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCountry2ᚕᚖstorefrontᚋgraphᚋmodelᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Country) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCountry2ᚖstorefrontᚋgraphᚋmodelᚐCountry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCountry2ᚖstorefrontᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v *model.Country) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Country!")
+		return graphql.Null
+	}
+	return ec._Country(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCountryCode2storefrontᚋgraphᚋmodelᚐCountryCode(ctx context.Context, v any) (model.CountryCode, error) {
 	var res model.CountryCode
 	err := res.UnmarshalGQL(v)
@@ -31489,6 +43226,14 @@ func (ec *executionContext) marshalNCountryCode2ᚕstorefrontᚋgraphᚋmodelᚐ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNCurrency2ᚖstorefrontᚋgraphᚋmodelᚐCurrency(ctx context.Context, sel ast.SelectionSet, v *model.Currency) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Currency!")
+		return graphql.Null
+	}
+	return ec._Currency(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCurrencyCode2storefrontᚋgraphᚋmodelᚐCurrencyCode(ctx context.Context, v any) (model.CurrencyCode, error) {
@@ -31859,6 +43604,25 @@ func (ec *executionContext) marshalNHTML2string(ctx context.Context, sel ast.Sel
 	return res
 }
 
+func (ec *executionContext) unmarshalNHasMetafieldsIdentifier2ᚕᚖstorefrontᚋgraphᚋmodelᚐHasMetafieldsIdentifierᚄ(ctx context.Context, v any) ([]*model.HasMetafieldsIdentifier, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.HasMetafieldsIdentifier, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHasMetafieldsIdentifier2ᚖstorefrontᚋgraphᚋmodelᚐHasMetafieldsIdentifier(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNHasMetafieldsIdentifier2ᚖstorefrontᚋgraphᚋmodelᚐHasMetafieldsIdentifier(ctx context.Context, v any) (*model.HasMetafieldsIdentifier, error) {
+	res, err := ec.unmarshalInputHasMetafieldsIdentifier(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31892,6 +43656,22 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	for i := range v {
 		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
 	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImage2ᚕᚖstorefrontᚋgraphᚋmodelᚐImageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Image) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImage2ᚖstorefrontᚋgraphᚋmodelᚐImage(ctx, sel, v[i])
+	})
 
 	for _, e := range ret {
 		if e == graphql.Null {
@@ -31968,6 +43748,48 @@ func (ec *executionContext) marshalNJSON2string(ctx context.Context, sel ast.Sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "JSON!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLanguage2ᚕᚖstorefrontᚋgraphᚋmodelᚐLanguageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Language) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLanguage2ᚖstorefrontᚋgraphᚋmodelᚐLanguage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLanguage2ᚖstorefrontᚋgraphᚋmodelᚐLanguage(ctx context.Context, sel ast.SelectionSet, v *model.Language) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Language!")
+		return graphql.Null
+	}
+	return ec._Language(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLanguageCode2storefrontᚋgraphᚋmodelᚐLanguageCode(ctx context.Context, v any) (model.LanguageCode, error) {
+	var res model.LanguageCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLanguageCode2storefrontᚋgraphᚋmodelᚐLanguageCode(ctx context.Context, sel ast.SelectionSet, v model.LanguageCode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNLocalization2ᚖstorefrontᚋgraphᚋmodelᚐLocalization(ctx context.Context, sel ast.SelectionSet, v *model.Localization) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Localization!")
+		return graphql.Null
+	}
+	return ec._Localization(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMailingAddress2ᚕᚖstorefrontᚋentᚐMailingAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.MailingAddress) graphql.Marshaler {
@@ -32054,6 +43876,72 @@ func (ec *executionContext) marshalNMerchandise2storefrontᚋentᚐNoder(ctx con
 	return ec._Merchandise(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMetafield2ᚕᚖstorefrontᚋentᚐCartMetafield(ctx context.Context, sel ast.SelectionSet, v []*ent.CartMetafield) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOMetafield2ᚖstorefrontᚋentᚐCartMetafield(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMetafield2ᚖstorefrontᚋentᚐCartMetafield(ctx context.Context, sel ast.SelectionSet, v *ent.CartMetafield) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Metafield!")
+		return graphql.Null
+	}
+	return ec._Metafield(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMetafieldDeleteUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MetafieldDeleteUserError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetafieldDeleteUserError2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteUserError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMetafieldDeleteUserError2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteUserError(ctx context.Context, sel ast.SelectionSet, v *model.MetafieldDeleteUserError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MetafieldDeleteUserError!")
+		return graphql.Null
+	}
+	return ec._MetafieldDeleteUserError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMetafieldsSetUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MetafieldsSetUserError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetafieldsSetUserError2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMetafieldsSetUserError2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserError(ctx context.Context, sel ast.SelectionSet, v *model.MetafieldsSetUserError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MetafieldsSetUserError!")
+		return graphql.Null
+	}
+	return ec._MetafieldsSetUserError(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMoneyInput2ᚖstorefrontᚋgraphᚋmodelᚐMoneyInput(ctx context.Context, v any) (*model.MoneyInput, error) {
 	res, err := ec.unmarshalInputMoneyInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -32071,15 +43959,23 @@ func (ec *executionContext) marshalNNode2ᚕstorefrontᚋentᚐNoder(ctx context
 	{
 		var batchItemsCollection []*ent.Collection
 		batchIdxMapCollection := map[int]int{}
+		var batchItemsBlog []*ent.Blog
+		batchIdxMapBlog := map[int]int{}
 		for i, item := range v {
 			switch concrete := item.(type) {
 			case *ent.Collection:
 				batchIdxMapCollection[i] = len(batchItemsCollection)
 				batchItemsCollection = append(batchItemsCollection, concrete)
+			case *ent.Blog:
+				batchIdxMapBlog[i] = len(batchItemsBlog)
+				batchItemsBlog = append(batchItemsBlog, concrete)
 			}
 		}
 		if len(batchItemsCollection) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Collection", batchItemsCollection, batchIdxMapCollection)
+		}
+		if len(batchItemsBlog) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "Blog", batchItemsBlog, batchIdxMapBlog)
 		}
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -32171,6 +44067,22 @@ func (ec *executionContext) marshalNOrderLineItemConnection2ᚖstorefrontᚋgrap
 		return graphql.Null
 	}
 	return ec._OrderLineItemConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPage2ᚕᚖstorefrontᚋentᚐPageᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Page) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPage2ᚖstorefrontᚋentᚐPage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNPage2ᚖstorefrontᚋentᚐPage(ctx context.Context, sel ast.SelectionSet, v *ent.Page) graphql.Marshaler {
@@ -32460,6 +44372,22 @@ func (ec *executionContext) marshalNSearchResultItem2storefrontᚋentᚐNoder(ct
 	return ec._SearchResultItem(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSearchResultItem2ᚕstorefrontᚋentᚐNoderᚄ(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchResultItem2storefrontᚋentᚐNoder(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSearchResultItemConnection2ᚖstorefrontᚋinternalᚋcatalogᚐSearchResult(ctx context.Context, sel ast.SelectionSet, v *catalog.SearchResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SearchResultItemConnection!")
@@ -32547,6 +44475,48 @@ func (ec *executionContext) marshalNShop2ᚖstorefrontᚋentᚐShop(ctx context.
 		return graphql.Null
 	}
 	return ec._Shop(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSitemap2ᚖstorefrontᚋgraphᚋmodelᚐSitemap(ctx context.Context, sel ast.SelectionSet, v *model.Sitemap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Sitemap!")
+		return graphql.Null
+	}
+	return ec._Sitemap(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSitemapResourceInterface2storefrontᚋgraphᚋmodelᚐSitemapResourceInterface(ctx context.Context, sel ast.SelectionSet, v model.SitemapResourceInterface) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SitemapResourceInterface!")
+		return graphql.Null
+	}
+	return ec._SitemapResourceInterface(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSitemapResourceInterface2ᚕstorefrontᚋgraphᚋmodelᚐSitemapResourceInterfaceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SitemapResourceInterface) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSitemapResourceInterface2storefrontᚋgraphᚋmodelᚐSitemapResourceInterface(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSitemapType2storefrontᚋgraphᚋmodelᚐSitemapType(ctx context.Context, v any) (model.SitemapType, error) {
+	var res model.SitemapType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSitemapType2storefrontᚋgraphᚋmodelᚐSitemapType(ctx context.Context, sel ast.SelectionSet, v model.SitemapType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -32640,6 +44610,16 @@ func (ec *executionContext) marshalNURL2string(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalNUnitSystem2storefrontᚋgraphᚋmodelᚐUnitSystem(ctx context.Context, v any) (model.UnitSystem, error) {
+	var res model.UnitSystem
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnitSystem2storefrontᚋgraphᚋmodelᚐUnitSystem(ctx context.Context, sel ast.SelectionSet, v model.UnitSystem) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNUnsignedInt642storefrontᚋgraphᚋscalarᚐUnsignedInt64(ctx context.Context, v any) (scalar.UnsignedInt64, error) {
 	var res scalar.UnsignedInt64
 	err := res.UnmarshalGQL(v)
@@ -32648,6 +44628,62 @@ func (ec *executionContext) unmarshalNUnsignedInt642storefrontᚋgraphᚋscalar�
 
 func (ec *executionContext) marshalNUnsignedInt642storefrontᚋgraphᚋscalarᚐUnsignedInt64(ctx context.Context, sel ast.SelectionSet, v scalar.UnsignedInt64) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNUrlRedirect2ᚕᚖstorefrontᚋentᚐUrlRedirectᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.UrlRedirect) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUrlRedirect2ᚖstorefrontᚋentᚐUrlRedirect(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUrlRedirect2ᚖstorefrontᚋentᚐUrlRedirect(ctx context.Context, sel ast.SelectionSet, v *ent.UrlRedirect) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UrlRedirect!")
+		return graphql.Null
+	}
+	return ec._UrlRedirect(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUrlRedirectConnection2ᚖstorefrontᚋgraphᚋmodelᚐURLRedirectConnection(ctx context.Context, sel ast.SelectionSet, v *model.URLRedirectConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UrlRedirectConnection!")
+		return graphql.Null
+	}
+	return ec._UrlRedirectConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUrlRedirectEdge2ᚕᚖstorefrontᚋgraphᚋmodelᚐURLRedirectEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.URLRedirectEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUrlRedirectEdge2ᚖstorefrontᚋgraphᚋmodelᚐURLRedirectEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUrlRedirectEdge2ᚖstorefrontᚋgraphᚋmodelᚐURLRedirectEdge(ctx context.Context, sel ast.SelectionSet, v *model.URLRedirectEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UrlRedirectEdge!")
+		return graphql.Null
+	}
+	return ec._UrlRedirectEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
@@ -32826,6 +44862,20 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOArticle2ᚖstorefrontᚋentᚐArticle(ctx context.Context, sel ast.SelectionSet, v *ent.Article) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Article(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOArticleAuthor2ᚖstorefrontᚋgraphᚋmodelᚐArticleAuthor(ctx context.Context, sel ast.SelectionSet, v *model.ArticleAuthor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ArticleAuthor(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAttributeInput2ᚕᚖstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx context.Context, v any) ([]*schema.Attribute, error) {
 	if v == nil {
 		return nil, nil
@@ -32841,6 +44891,13 @@ func (ec *executionContext) unmarshalOAttributeInput2ᚕᚖstorefrontᚋentᚋsc
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOBlog2ᚖstorefrontᚋentᚐBlog(ctx context.Context, sel ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Blog(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -32873,11 +44930,34 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOBrand2ᚖstorefrontᚋgraphᚋmodelᚐBrand(ctx context.Context, sel ast.SelectionSet, v *model.Brand) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Brand(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBuyerInput2ᚖstorefrontᚋgraphᚋmodelᚐBuyerInput(ctx context.Context, v any) (*model.BuyerInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBuyerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx context.Context, sel ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Cart(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCartAddressInput2ᚖstorefrontᚋgraphᚋmodelᚐCartAddressInput(ctx context.Context, v any) (*model.CartAddressInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCartAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCartAttributesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartAttributesUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartAttributesUpdatePayload) graphql.Marshaler {
@@ -32945,6 +45025,27 @@ func (ec *executionContext) marshalOCartDeliveryAddressesAddPayload2ᚖstorefron
 		return graphql.Null
 	}
 	return ec._CartDeliveryAddressesAddPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartDeliveryAddressesRemovePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesRemovePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartDeliveryAddressesRemovePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartDeliveryAddressesRemovePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartDeliveryAddressesReplacePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesReplacePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartDeliveryAddressesReplacePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartDeliveryAddressesReplacePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartDeliveryAddressesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryAddressesUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartDeliveryAddressesUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartDeliveryAddressesUpdatePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCartDeliveryInput2ᚖstorefrontᚋgraphᚋmodelᚐCartDeliveryInput(ctx context.Context, v any) (*model.CartDeliveryInput, error) {
@@ -33026,6 +45127,13 @@ func (ec *executionContext) unmarshalOCartLineInput2ᚕᚖstorefrontᚋgraphᚋm
 	return res, nil
 }
 
+func (ec *executionContext) marshalOCartLineParentRelationship2ᚖstorefrontᚋgraphᚋmodelᚐCartLineParentRelationship(ctx context.Context, sel ast.SelectionSet, v *model.CartLineParentRelationship) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartLineParentRelationship(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCartLinesAddPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartLinesAddPayload(ctx context.Context, sel ast.SelectionSet, v *model.CartLinesAddPayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33045,6 +45153,20 @@ func (ec *executionContext) marshalOCartLinesUpdatePayload2ᚖstorefrontᚋgraph
 		return graphql.Null
 	}
 	return ec._CartLinesUpdatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartMetafieldDeletePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartMetafieldDeletePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartMetafieldDeletePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartMetafieldsSetPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartMetafieldsSetPayload(ctx context.Context, sel ast.SelectionSet, v *model.CartMetafieldsSetPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartMetafieldsSetPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCartNoteUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartNoteUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartNoteUpdatePayload) graphql.Marshaler {
@@ -33120,6 +45242,31 @@ func (ec *executionContext) marshalOCollectionSortKeys2ᚖstorefrontᚋgraphᚋm
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOColor2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOColor2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOCount2ᚖstorefrontᚋgraphᚋmodelᚐCount(ctx context.Context, sel ast.SelectionSet, v *model.Count) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Count(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCountryCode2ᚖstorefrontᚋgraphᚋmodelᚐCountryCode(ctx context.Context, v any) (*model.CountryCode, error) {
@@ -33333,6 +45480,24 @@ func (ec *executionContext) marshalOFulfillment2ᚕᚖstorefrontᚋentᚐFulfill
 	return ret
 }
 
+func (ec *executionContext) unmarshalOHTML2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOHTML2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -33388,6 +45553,22 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOLanguageCode2ᚖstorefrontᚋgraphᚋmodelᚐLanguageCode(ctx context.Context, v any) (*model.LanguageCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.LanguageCode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLanguageCode2ᚖstorefrontᚋgraphᚋmodelᚐLanguageCode(ctx context.Context, sel ast.SelectionSet, v *model.LanguageCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOMailingAddress2ᚖstorefrontᚋentᚐMailingAddress(ctx context.Context, sel ast.SelectionSet, v *ent.MailingAddress) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33395,11 +45576,83 @@ func (ec *executionContext) marshalOMailingAddress2ᚖstorefrontᚋentᚐMailing
 	return ec._MailingAddress(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOMedia2storefrontᚋgraphᚋmodelᚐMedia(ctx context.Context, sel ast.SelectionSet, v model.Media) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Media(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMediaImage2ᚖstorefrontᚋgraphᚋmodelᚐMediaImage(ctx context.Context, sel ast.SelectionSet, v *model.MediaImage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MediaImage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMenu2ᚖstorefrontᚋentᚐMenu(ctx context.Context, sel ast.SelectionSet, v *ent.Menu) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Menu(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMetafield2ᚕᚖstorefrontᚋentᚐCartMetafieldᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CartMetafield) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetafield2ᚖstorefrontᚋentᚐCartMetafield(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOMetafield2ᚖstorefrontᚋentᚐCartMetafield(ctx context.Context, sel ast.SelectionSet, v *ent.CartMetafield) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Metafield(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMetafieldDeleteErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteErrorCode(ctx context.Context, v any) (*model.MetafieldDeleteErrorCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MetafieldDeleteErrorCode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMetafieldDeleteErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldDeleteErrorCode(ctx context.Context, sel ast.SelectionSet, v *model.MetafieldDeleteErrorCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMetafieldsSetUserErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserErrorCode(ctx context.Context, v any) (*model.MetafieldsSetUserErrorCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MetafieldsSetUserErrorCode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMetafieldsSetUserErrorCode2ᚖstorefrontᚋgraphᚋmodelᚐMetafieldsSetUserErrorCode(ctx context.Context, sel ast.SelectionSet, v *model.MetafieldsSetUserErrorCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOMoneyV22ᚖstorefrontᚋgraphᚋmodelᚐMoneyV2(ctx context.Context, sel ast.SelectionSet, v *model.MoneyV2) graphql.Marshaler {
@@ -33469,6 +45722,29 @@ func (ec *executionContext) marshalOPage2ᚖstorefrontᚋentᚐPage(ctx context.
 		return graphql.Null
 	}
 	return ec._Page(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPaginatedSitemapResources2ᚖstorefrontᚋgraphᚋmodelᚐPaginatedSitemapResources(ctx context.Context, sel ast.SelectionSet, v *model.PaginatedSitemapResources) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PaginatedSitemapResources(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPredictiveSearchLimitScope2ᚖstorefrontᚋgraphᚋmodelᚐPredictiveSearchLimitScope(ctx context.Context, v any) (*model.PredictiveSearchLimitScope, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PredictiveSearchLimitScope)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPredictiveSearchLimitScope2ᚖstorefrontᚋgraphᚋmodelᚐPredictiveSearchLimitScope(ctx context.Context, sel ast.SelectionSet, v *model.PredictiveSearchLimitScope) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOPredictiveSearchResult2ᚖstorefrontᚋgraphᚋmodelᚐPredictiveSearchResult(ctx context.Context, sel ast.SelectionSet, v *model.PredictiveSearchResult) graphql.Marshaler {
@@ -33579,6 +45855,13 @@ func (ec *executionContext) unmarshalOProductFilter2ᚕᚖstorefrontᚋgraphᚋm
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOProductOptionValueSwatch2ᚖstorefrontᚋgraphᚋmodelᚐProductOptionValueSwatch(ctx context.Context, sel ast.SelectionSet, v *model.ProductOptionValueSwatch) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProductOptionValueSwatch(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOProductSortKeys2ᚖstorefrontᚋgraphᚋmodelᚐProductSortKeys(ctx context.Context, v any) (*model.ProductSortKeys, error) {
@@ -33695,6 +45978,37 @@ func (ec *executionContext) marshalOSearchUnavailableProductsType2ᚖstorefront�
 	return v
 }
 
+func (ec *executionContext) unmarshalOSelectedOptionInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐSelectedOptionInputᚄ(ctx context.Context, v any) ([]*model.SelectedOptionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SelectedOptionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSelectedOptionInput2ᚖstorefrontᚋgraphᚋmodelᚐSelectedOptionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOShopPolicy2ᚖstorefrontᚋentᚐShopPolicy(ctx context.Context, sel ast.SelectionSet, v *ent.ShopPolicy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ShopPolicy(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOShopPolicyWithDefault2ᚖstorefrontᚋgraphᚋmodelᚐShopPolicyWithDefault(ctx context.Context, sel ast.SelectionSet, v *model.ShopPolicyWithDefault) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ShopPolicyWithDefault(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33783,6 +46097,14 @@ func (ec *executionContext) unmarshalOVariantOptionFilter2ᚖstorefrontᚋgraph�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputVariantOptionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOVisitorConsent2ᚖstorefrontᚋgraphᚋmodelᚐVisitorConsent(ctx context.Context, v any) (*model.VisitorConsent, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputVisitorConsent(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"storefront/ent"
+	"storefront/ent/shoppolicy"
 	"storefront/internal/catalog"
 	"storefront/internal/order"
 )
@@ -36,6 +37,10 @@ type Loaders struct {
 	MenuItems         *dataloadgen.Loader[int, []*ent.MenuItem]
 	Node              *dataloadgen.Loader[catalog.NodeRef, ent.Noder]
 	Shop              func() (*ent.Shop, error)
+	Policies          func() (map[shoppolicy.Kind]*ent.ShopPolicy, error)
+	ContentImage      *dataloadgen.Loader[int, *ent.ContentImage]
+	Blog              *dataloadgen.Loader[int, *ent.Blog]
+	ArticleByHandle   *dataloadgen.Loader[catalog.ArticleKey, *ent.Article]
 	OrderLines        *dataloadgen.Loader[int, []*ent.OrderLine]
 	Fulfillments      *dataloadgen.Loader[int, []*ent.Fulfillment]
 	OrderAddress      *dataloadgen.Loader[int, *ent.MailingAddress]
@@ -59,6 +64,12 @@ func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Load
 		Shop: sync.OnceValues(func() (*ent.Shop, error) {
 			return svc.Shop(ctx)
 		}),
+		Policies: sync.OnceValues(func() (map[shoppolicy.Kind]*ent.ShopPolicy, error) {
+			return svc.Policies(ctx)
+		}),
+		ContentImage:      dataloadgen.NewMappedLoader(svc.ContentImagesByID, opts...),
+		Blog:              dataloadgen.NewMappedLoader(svc.BlogsByID, opts...),
+		ArticleByHandle:   dataloadgen.NewMappedLoader(svc.ArticlesByHandle, opts...),
 		collectionProduct: map[CollectionProductsKey]*dataloadgen.Loader[int, catalog.Page[*ent.Product]]{},
 		OrderLines:        dataloadgen.NewMappedLoader(orders.Lines, opts...),
 		Fulfillments:      dataloadgen.NewMappedLoader(orders.Fulfillments, opts...),

@@ -39,8 +39,48 @@ type DisplayableError interface {
 	IsDisplayableError()
 }
 
+// A piece of media.
+type Media interface {
+	IsMedia()
+}
+
 type PricingValue interface {
 	IsPricingValue()
+}
+
+// A resource listed in a sitemap.
+type SitemapResourceInterface interface {
+	IsSitemapResourceInterface()
+}
+
+// A gift card applied to a cart. Gift cards are not sold or accepted yet, so no cart has one.
+type AppliedGiftCard struct {
+	// What the cart takes from the card.
+	AmountUsed *MoneyV2 `json:"amountUsed"`
+	// What is left on the card.
+	Balance *MoneyV2 `json:"balance"`
+	ID      string   `json:"id"`
+	// The last four characters of the card's code.
+	LastCharacters        string   `json:"lastCharacters"`
+	PresentmentAmountUsed *MoneyV2 `json:"presentmentAmountUsed"`
+}
+
+func (AppliedGiftCard) IsNode() {}
+
+// Who wrote an article.
+type ArticleAuthor struct {
+	Name string `json:"name"`
+}
+
+type ArticleConnection struct {
+	Edges    []*ArticleEdge `json:"edges"`
+	Nodes    []*ent.Article `json:"nodes"`
+	PageInfo *PageInfo      `json:"pageInfo"`
+}
+
+type ArticleEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *ent.Article `json:"node"`
 }
 
 type AutomaticDiscountApplication struct {
@@ -62,6 +102,48 @@ type BaseCartLineConnection struct {
 type BaseCartLineEdge struct {
 	Cursor string    `json:"cursor"`
 	Node   ent.Noder `json:"node"`
+}
+
+type BlogConnection struct {
+	Edges    []*BlogEdge `json:"edges"`
+	Nodes    []*ent.Blog `json:"nodes"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+}
+
+type BlogEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *ent.Blog `json:"node"`
+}
+
+// The shop's brand.
+type Brand struct {
+	Colors           *BrandColors `json:"colors"`
+	CoverImage       *MediaImage  `json:"coverImage,omitempty"`
+	Logo             *MediaImage  `json:"logo,omitempty"`
+	ShortDescription *string      `json:"shortDescription,omitempty"`
+	Slogan           *string      `json:"slogan,omitempty"`
+	// The logo for square spaces such as avatars.
+	SquareLogo *MediaImage `json:"squareLogo,omitempty"`
+}
+
+// A background colour and the foreground colour that reads on it.
+type BrandColorGroup struct {
+	Background *string `json:"background,omitempty"`
+	Foreground *string `json:"foreground,omitempty"`
+}
+
+// A brand's palette.
+type BrandColors struct {
+	Primary   []*BrandColorGroup `json:"primary"`
+	Secondary []*BrandColorGroup `json:"secondary"`
+}
+
+// Who is buying.
+type BuyerInput struct {
+	// Business buyers' company locations are not supported; the value is ignored.
+	CompanyLocationID *string `json:"companyLocationId,omitempty"`
+	// A customer access token from `customerAccessTokenCreate`.
+	CustomerAccessToken string `json:"customerAccessToken"`
 }
 
 type CartAddressInput struct {
@@ -150,6 +232,8 @@ type CartCost struct {
 	TotalAmount *MoneyV2 `json:"totalAmount"`
 	// True when the total includes an estimated tax.
 	TotalAmountEstimated bool `json:"totalAmountEstimated"`
+	// Always `null`: no duties are charged on the shop's orders.
+	TotalDutyAmount *MoneyV2 `json:"totalDutyAmount,omitempty"`
 	// Tax estimated from the configured rate of the buyer's (or the shop's) country; `null` when none applies.
 	TotalTaxAmount *MoneyV2 `json:"totalTaxAmount,omitempty"`
 }
@@ -197,6 +281,24 @@ type CartDeliveryAddressesAddPayload struct {
 	Warnings   []*CartWarning   `json:"warnings"`
 }
 
+type CartDeliveryAddressesRemovePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartDeliveryAddressesReplacePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartDeliveryAddressesUpdatePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
 type CartDeliveryGroupConnection struct {
 	Nodes []*cart.DeliveryGroup `json:"nodes"`
 }
@@ -232,6 +334,16 @@ type CartDiscountCodesUpdatePayload struct {
 	Warnings   []*CartWarning   `json:"warnings"`
 }
 
+// The estimated costs of a cart: the same amounts as `CartCost`.
+type CartEstimatedCost struct {
+	CheckoutChargeAmount *MoneyV2 `json:"checkoutChargeAmount"`
+	SubtotalAmount       *MoneyV2 `json:"subtotalAmount"`
+	TotalAmount          *MoneyV2 `json:"totalAmount"`
+	// Always `null`: no duties are charged on the shop's orders.
+	TotalDutyAmount *MoneyV2 `json:"totalDutyAmount,omitempty"`
+	TotalTaxAmount  *MoneyV2 `json:"totalTaxAmount,omitempty"`
+}
+
 type CartFreePaymentMethodInput struct {
 	BillingAddress *MailingAddressInput `json:"billingAddress"`
 }
@@ -256,10 +368,23 @@ type CartLineCost struct {
 	TotalAmount *MoneyV2 `json:"totalAmount"`
 }
 
+// The estimated costs of a line: the same amounts as `CartLineCost`.
+type CartLineEstimatedCost struct {
+	Amount          *MoneyV2 `json:"amount"`
+	CompareAtAmount *MoneyV2 `json:"compareAtAmount,omitempty"`
+	SubtotalAmount  *MoneyV2 `json:"subtotalAmount"`
+	TotalAmount     *MoneyV2 `json:"totalAmount"`
+}
+
 type CartLineInput struct {
 	Attributes    []*schema.Attribute `json:"attributes,omitempty"`
 	MerchandiseID string              `json:"merchandiseId"`
 	Quantity      *int                `json:"quantity,omitempty"`
+}
+
+// A line's place inside a bundle line.
+type CartLineParentRelationship struct {
+	Parent *cart.Line `json:"parent"`
 }
 
 type CartLineUpdateInput struct {
@@ -285,6 +410,33 @@ type CartLinesUpdatePayload struct {
 	Cart       *cart.Cart       `json:"cart,omitempty"`
 	UserErrors []*CartUserError `json:"userErrors"`
 	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartMetafieldDeleteInput struct {
+	Key string `json:"key"`
+	// The cart's ID.
+	OwnerID string `json:"ownerId"`
+}
+
+type CartMetafieldDeletePayload struct {
+	// The ID of the deleted metafield; `null` when refused.
+	DeletedID  *string                     `json:"deletedId,omitempty"`
+	UserErrors []*MetafieldDeleteUserError `json:"userErrors"`
+}
+
+type CartMetafieldsSetInput struct {
+	Key string `json:"key"`
+	// The cart's ID.
+	OwnerID string `json:"ownerId"`
+	// single_line_text_field, multi_line_text_field, json, number_integer, number_decimal, boolean, url or color.
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+type CartMetafieldsSetPayload struct {
+	// The metafields as set; `null` when refused.
+	Metafields []*ent.CartMetafield      `json:"metafields,omitempty"`
+	UserErrors []*MetafieldsSetUserError `json:"userErrors"`
 }
 
 type CartNoteUpdatePayload struct {
@@ -316,6 +468,18 @@ type CartSelectableAddress struct {
 type CartSelectableAddressInput struct {
 	Address            *CartAddressInput                  `json:"address"`
 	OneTimeUse         *bool                              `json:"oneTimeUse,omitempty"`
+	Selected           *bool                              `json:"selected,omitempty"`
+	ValidationStrategy *DeliveryAddressValidationStrategy `json:"validationStrategy,omitempty"`
+}
+
+// Changes to one delivery address of a cart; fields left out stay as they are.
+type CartSelectableAddressUpdateInput struct {
+	// The new address (replaces every field of the old one).
+	Address *CartAddressInput `json:"address,omitempty"`
+	// The address's ID, from `Cart.delivery.addresses`.
+	ID         string `json:"id"`
+	OneTimeUse *bool  `json:"oneTimeUse,omitempty"`
+	// Selecting an address unselects the others.
 	Selected           *bool                              `json:"selected,omitempty"`
 	ValidationStrategy *DeliveryAddressValidationStrategy `json:"validationStrategy,omitempty"`
 }
@@ -368,6 +532,52 @@ type CollectionEdge struct {
 type CompletionError struct {
 	Code    CompletionErrorCode `json:"code"`
 	Message *string             `json:"message,omitempty"`
+}
+
+// A bundle line made of component lines. The shop sells no bundles, so no cart has such a
+// line; the type exists so that storefronts that ask for it validate.
+type ComponentizableCartLine struct {
+	Attributes          []*schema.Attribute      `json:"attributes"`
+	Cost                *CartLineCost            `json:"cost"`
+	DiscountAllocations []CartDiscountAllocation `json:"discountAllocations"`
+	EstimatedCost       *CartLineEstimatedCost   `json:"estimatedCost"`
+	ID                  string                   `json:"id"`
+	LineComponents      []*cart.Line             `json:"lineComponents"`
+	Merchandise         ent.Noder                `json:"merchandise"`
+	Quantity            int                      `json:"quantity"`
+}
+
+func (ComponentizableCartLine) IsBaseCartLine() {}
+
+func (ComponentizableCartLine) IsNode() {}
+
+// A count.
+type Count struct {
+	Count     int            `json:"count"`
+	Precision CountPrecision `json:"precision"`
+}
+
+// A country the shop sells to.
+type Country struct {
+	// Languages the shop's texts are available in for this country.
+	AvailableLanguages []*Language `json:"availableLanguages"`
+	// The currency prices are shown and charged in for this country.
+	Currency *Currency `json:"currency"`
+	// The language the country's buyers see unless they choose another.
+	DefaultLanguage *Language   `json:"defaultLanguage"`
+	IsoCode         CountryCode `json:"isoCode"`
+	// English name of the country.
+	Name       string     `json:"name"`
+	UnitSystem UnitSystem `json:"unitSystem"`
+}
+
+// A currency.
+type Currency struct {
+	IsoCode CurrencyCode `json:"isoCode"`
+	// English name of the currency.
+	Name string `json:"name"`
+	// Symbol, e.g. `$` or `€`.
+	Symbol string `json:"symbol"`
 }
 
 type CustomerAccessToken struct {
@@ -518,6 +728,12 @@ type FulfillmentTrackingInfo struct {
 	URL    *string `json:"url,omitempty"`
 }
 
+// Names a metafield.
+type HasMetafieldsIdentifier struct {
+	Key       string  `json:"key"`
+	Namespace *string `json:"namespace,omitempty"`
+}
+
 // An image, with its size in pixels when known.
 type Image struct {
 	// Text that describes the image for people who cannot see it.
@@ -525,6 +741,8 @@ type Image struct {
 	Height  *int    `json:"height,omitempty"`
 	// Global ID of the image, when it is stored as an object of its own.
 	ID *string `json:"id,omitempty"`
+	// The URL of the original image, the same as `url`.
+	OriginalSrc string `json:"originalSrc"`
 	// Absolute URL of the image file.
 	URL   string `json:"url"`
 	Width *int   `json:"width,omitempty"`
@@ -532,12 +750,34 @@ type Image struct {
 
 type ImageConnection struct {
 	Edges    []*ImageEdge `json:"edges"`
+	Nodes    []*Image     `json:"nodes"`
 	PageInfo *PageInfo    `json:"pageInfo"`
 }
 
 type ImageEdge struct {
 	Cursor string `json:"cursor"`
 	Node   *Image `json:"node"`
+}
+
+// A language.
+type Language struct {
+	// The language's name in itself, e.g. `Deutsch`.
+	EndonymName string       `json:"endonymName"`
+	IsoCode     LanguageCode `json:"isoCode"`
+	// English name of the language.
+	Name string `json:"name"`
+}
+
+// Where and in which language the request is served.
+type Localization struct {
+	// The countries the shop sells to, each with its currency.
+	AvailableCountries []*Country `json:"availableCountries"`
+	// The languages the shop's texts are available in.
+	AvailableLanguages []*Language `json:"availableLanguages"`
+	// The request's country (from `@inContext`), or the shop's own country.
+	Country *Country `json:"country"`
+	// The request's language (from `@inContext`), or the shop's language.
+	Language *Language `json:"language"`
 }
 
 type MailingAddressConnection struct {
@@ -557,6 +797,35 @@ type MailingAddressInput struct {
 	Province  *string `json:"province,omitempty"`
 	Zip       *string `json:"zip,omitempty"`
 }
+
+// An image as media: a product's image or the shop's logo.
+type MediaImage struct {
+	ID           string `json:"id"`
+	Image        *Image `json:"image,omitempty"`
+	PreviewImage *Image `json:"previewImage,omitempty"`
+}
+
+func (MediaImage) IsMedia() {}
+
+func (MediaImage) IsNode() {}
+
+type MetafieldDeleteUserError struct {
+	Code    *MetafieldDeleteErrorCode `json:"code,omitempty"`
+	Field   []string                  `json:"field,omitempty"`
+	Message string                    `json:"message"`
+}
+
+func (MetafieldDeleteUserError) IsDisplayableError() {}
+
+type MetafieldsSetUserError struct {
+	Code *MetafieldsSetUserErrorCode `json:"code,omitempty"`
+	// The position of the refused input.
+	ElementIndex *int     `json:"elementIndex,omitempty"`
+	Field        []string `json:"field,omitempty"`
+	Message      string   `json:"message"`
+}
+
+func (MetafieldsSetUserError) IsDisplayableError() {}
 
 type MoneyInput struct {
 	Amount       string       `json:"amount"`
@@ -615,6 +884,11 @@ type PageInfo struct {
 	StartCursor *string `json:"startCursor,omitempty"`
 }
 
+type PaginatedSitemapResources struct {
+	HasNextPage bool                       `json:"hasNextPage"`
+	Items       []SitemapResourceInterface `json:"items"`
+}
+
 // What payments the shop takes.
 type PaymentSettings struct {
 	AcceptedCardBrands           []CardBrand     `json:"acceptedCardBrands"`
@@ -625,9 +899,13 @@ type PaymentSettings struct {
 }
 
 type PredictiveSearchResult struct {
-	Collections []*ent.Collection        `json:"collections"`
-	Products    []*ent.Product           `json:"products"`
-	Queries     []*SearchQuerySuggestion `json:"queries"`
+	// Published articles whose title words begin with the typed words, newest first.
+	Articles    []*ent.Article    `json:"articles"`
+	Collections []*ent.Collection `json:"collections"`
+	// Published pages matching the typed words.
+	Pages    []*ent.Page              `json:"pages"`
+	Products []*ent.Product           `json:"products"`
+	Queries  []*SearchQuerySuggestion `json:"queries"`
 }
 
 type PriceRangeFilter struct {
@@ -669,6 +947,12 @@ type ProductFilter struct {
 	VariantOption *VariantOptionFilter `json:"variantOption,omitempty"`
 }
 
+// A colour or image standing for an option value.
+type ProductOptionValueSwatch struct {
+	Color *string `json:"color,omitempty"`
+	Image Media   `json:"image,omitempty"`
+}
+
 // The lowest and highest of a set of prices.
 type ProductPriceRange struct {
 	MaxVariantPrice *MoneyV2 `json:"maxVariantPrice"`
@@ -676,8 +960,9 @@ type ProductPriceRange struct {
 }
 
 type ProductVariantConnection struct {
-	Edges []*ProductVariantEdge `json:"edges"`
-	Nodes []*ent.ProductVariant `json:"nodes"`
+	Edges    []*ProductVariantEdge `json:"edges"`
+	Nodes    []*ent.ProductVariant `json:"nodes"`
+	PageInfo *PageInfo             `json:"pageInfo"`
 }
 
 type ProductVariantEdge struct {
@@ -699,6 +984,8 @@ type Seo struct {
 type SearchQuerySuggestion struct {
 	StyledText string `json:"styledText"`
 	Text       string `json:"text"`
+	// Search analytics parameters for the suggestion's link: its position and the typed query.
+	TrackingParameters *string `json:"trackingParameters,omitempty"`
 }
 
 type SearchResultItemEdge struct {
@@ -710,6 +997,42 @@ type SelectedOptionInput struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }
+
+// A policy that may have a default text; `null` when the shop has none.
+type ShopPolicyWithDefault struct {
+	Body   string  `json:"body"`
+	Handle string  `json:"handle"`
+	ID     *string `json:"id,omitempty"`
+	Title  string  `json:"title"`
+	URL    string  `json:"url"`
+}
+
+// The resources of one type, in numbered pages.
+type Sitemap struct {
+	// The number of pages.
+	PagesCount *Count `json:"pagesCount,omitempty"`
+	// Page number `page` (from 1).
+	Resources *PaginatedSitemapResources `json:"resources,omitempty"`
+	Type      string                     `json:"-"`
+}
+
+type SitemapResource struct {
+	Handle    string    `json:"handle"`
+	Title     *string   `json:"title,omitempty"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+func (SitemapResource) IsSitemapResourceInterface() {}
+
+// A metaobject in a sitemap (the shop has none).
+type SitemapResourceMetaobject struct {
+	Handle               string    `json:"handle"`
+	OnlineStoreURLHandle *string   `json:"onlineStoreUrlHandle,omitempty"`
+	Type                 string    `json:"type"`
+	UpdatedAt            time.Time `json:"updatedAt"`
+}
+
+func (SitemapResourceMetaobject) IsSitemapResourceInterface() {}
 
 type SubmissionError struct {
 	Code    SubmissionErrorCode `json:"code"`
@@ -742,6 +1065,17 @@ type SubmitThrottled struct {
 
 func (SubmitThrottled) IsCartSubmitForCompletionResult() {}
 
+type URLRedirectConnection struct {
+	Edges    []*URLRedirectEdge `json:"edges"`
+	Nodes    []*ent.UrlRedirect `json:"nodes"`
+	PageInfo *PageInfo          `json:"pageInfo"`
+}
+
+type URLRedirectEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *ent.UrlRedirect `json:"node"`
+}
+
 type UserError struct {
 	Field   []string `json:"field,omitempty"`
 	Message string   `json:"message"`
@@ -752,6 +1086,14 @@ func (UserError) IsDisplayableError() {}
 type VariantOptionFilter struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+}
+
+// A visitor's consent to tracking, by purpose (`null` when not given).
+type VisitorConsent struct {
+	Analytics   *bool `json:"analytics,omitempty"`
+	Marketing   *bool `json:"marketing,omitempty"`
+	Preferences *bool `json:"preferences,omitempty"`
+	SaleOfData  *bool `json:"saleOfData,omitempty"`
 }
 
 type CardBrand string
@@ -1310,6 +1652,61 @@ func (e *CompletionErrorCode) UnmarshalJSON(b []byte) error {
 }
 
 func (e CompletionErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CountPrecision string
+
+const (
+	CountPrecisionAtLeast CountPrecision = "AT_LEAST"
+	CountPrecisionExact   CountPrecision = "EXACT"
+)
+
+var AllCountPrecision = []CountPrecision{
+	CountPrecisionAtLeast,
+	CountPrecisionExact,
+}
+
+func (e CountPrecision) IsValid() bool {
+	switch e {
+	case CountPrecisionAtLeast, CountPrecisionExact:
+		return true
+	}
+	return false
+}
+
+func (e CountPrecision) String() string {
+	return string(e)
+}
+
+func (e *CountPrecision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CountPrecision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CountPrecision", str)
+	}
+	return nil
+}
+
+func (e CountPrecision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CountPrecision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CountPrecision) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2713,6 +3110,345 @@ func (e FilterType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type LanguageCode string
+
+const (
+	LanguageCodeAf   LanguageCode = "AF"
+	LanguageCodeAk   LanguageCode = "AK"
+	LanguageCodeAm   LanguageCode = "AM"
+	LanguageCodeAr   LanguageCode = "AR"
+	LanguageCodeAs   LanguageCode = "AS"
+	LanguageCodeAz   LanguageCode = "AZ"
+	LanguageCodeBe   LanguageCode = "BE"
+	LanguageCodeBg   LanguageCode = "BG"
+	LanguageCodeBm   LanguageCode = "BM"
+	LanguageCodeBn   LanguageCode = "BN"
+	LanguageCodeBo   LanguageCode = "BO"
+	LanguageCodeBr   LanguageCode = "BR"
+	LanguageCodeBs   LanguageCode = "BS"
+	LanguageCodeCa   LanguageCode = "CA"
+	LanguageCodeCe   LanguageCode = "CE"
+	LanguageCodeCkb  LanguageCode = "CKB"
+	LanguageCodeCs   LanguageCode = "CS"
+	LanguageCodeCu   LanguageCode = "CU"
+	LanguageCodeCy   LanguageCode = "CY"
+	LanguageCodeDa   LanguageCode = "DA"
+	LanguageCodeDe   LanguageCode = "DE"
+	LanguageCodeDz   LanguageCode = "DZ"
+	LanguageCodeEe   LanguageCode = "EE"
+	LanguageCodeEl   LanguageCode = "EL"
+	LanguageCodeEn   LanguageCode = "EN"
+	LanguageCodeEo   LanguageCode = "EO"
+	LanguageCodeEs   LanguageCode = "ES"
+	LanguageCodeEt   LanguageCode = "ET"
+	LanguageCodeEu   LanguageCode = "EU"
+	LanguageCodeFa   LanguageCode = "FA"
+	LanguageCodeFf   LanguageCode = "FF"
+	LanguageCodeFi   LanguageCode = "FI"
+	LanguageCodeFil  LanguageCode = "FIL"
+	LanguageCodeFo   LanguageCode = "FO"
+	LanguageCodeFr   LanguageCode = "FR"
+	LanguageCodeFy   LanguageCode = "FY"
+	LanguageCodeGa   LanguageCode = "GA"
+	LanguageCodeGd   LanguageCode = "GD"
+	LanguageCodeGl   LanguageCode = "GL"
+	LanguageCodeGu   LanguageCode = "GU"
+	LanguageCodeGv   LanguageCode = "GV"
+	LanguageCodeHa   LanguageCode = "HA"
+	LanguageCodeHe   LanguageCode = "HE"
+	LanguageCodeHi   LanguageCode = "HI"
+	LanguageCodeHr   LanguageCode = "HR"
+	LanguageCodeHu   LanguageCode = "HU"
+	LanguageCodeHy   LanguageCode = "HY"
+	LanguageCodeIa   LanguageCode = "IA"
+	LanguageCodeID   LanguageCode = "ID"
+	LanguageCodeIg   LanguageCode = "IG"
+	LanguageCodeIi   LanguageCode = "II"
+	LanguageCodeIs   LanguageCode = "IS"
+	LanguageCodeIt   LanguageCode = "IT"
+	LanguageCodeJa   LanguageCode = "JA"
+	LanguageCodeJv   LanguageCode = "JV"
+	LanguageCodeKa   LanguageCode = "KA"
+	LanguageCodeKi   LanguageCode = "KI"
+	LanguageCodeKk   LanguageCode = "KK"
+	LanguageCodeKl   LanguageCode = "KL"
+	LanguageCodeKm   LanguageCode = "KM"
+	LanguageCodeKn   LanguageCode = "KN"
+	LanguageCodeKo   LanguageCode = "KO"
+	LanguageCodeKs   LanguageCode = "KS"
+	LanguageCodeKu   LanguageCode = "KU"
+	LanguageCodeKw   LanguageCode = "KW"
+	LanguageCodeKy   LanguageCode = "KY"
+	LanguageCodeLa   LanguageCode = "LA"
+	LanguageCodeLb   LanguageCode = "LB"
+	LanguageCodeLg   LanguageCode = "LG"
+	LanguageCodeLn   LanguageCode = "LN"
+	LanguageCodeLo   LanguageCode = "LO"
+	LanguageCodeLt   LanguageCode = "LT"
+	LanguageCodeLu   LanguageCode = "LU"
+	LanguageCodeLv   LanguageCode = "LV"
+	LanguageCodeMg   LanguageCode = "MG"
+	LanguageCodeMi   LanguageCode = "MI"
+	LanguageCodeMk   LanguageCode = "MK"
+	LanguageCodeMl   LanguageCode = "ML"
+	LanguageCodeMn   LanguageCode = "MN"
+	LanguageCodeMo   LanguageCode = "MO"
+	LanguageCodeMr   LanguageCode = "MR"
+	LanguageCodeMs   LanguageCode = "MS"
+	LanguageCodeMt   LanguageCode = "MT"
+	LanguageCodeMy   LanguageCode = "MY"
+	LanguageCodeNb   LanguageCode = "NB"
+	LanguageCodeNd   LanguageCode = "ND"
+	LanguageCodeNe   LanguageCode = "NE"
+	LanguageCodeNl   LanguageCode = "NL"
+	LanguageCodeNn   LanguageCode = "NN"
+	LanguageCodeNo   LanguageCode = "NO"
+	LanguageCodeOm   LanguageCode = "OM"
+	LanguageCodeOr   LanguageCode = "OR"
+	LanguageCodeOs   LanguageCode = "OS"
+	LanguageCodePa   LanguageCode = "PA"
+	LanguageCodePl   LanguageCode = "PL"
+	LanguageCodePs   LanguageCode = "PS"
+	LanguageCodePt   LanguageCode = "PT"
+	LanguageCodePtBr LanguageCode = "PT_BR"
+	LanguageCodePtPt LanguageCode = "PT_PT"
+	LanguageCodeQu   LanguageCode = "QU"
+	LanguageCodeRm   LanguageCode = "RM"
+	LanguageCodeRn   LanguageCode = "RN"
+	LanguageCodeRo   LanguageCode = "RO"
+	LanguageCodeRu   LanguageCode = "RU"
+	LanguageCodeRw   LanguageCode = "RW"
+	LanguageCodeSa   LanguageCode = "SA"
+	LanguageCodeSc   LanguageCode = "SC"
+	LanguageCodeSd   LanguageCode = "SD"
+	LanguageCodeSe   LanguageCode = "SE"
+	LanguageCodeSg   LanguageCode = "SG"
+	LanguageCodeSh   LanguageCode = "SH"
+	LanguageCodeSi   LanguageCode = "SI"
+	LanguageCodeSk   LanguageCode = "SK"
+	LanguageCodeSl   LanguageCode = "SL"
+	LanguageCodeSn   LanguageCode = "SN"
+	LanguageCodeSo   LanguageCode = "SO"
+	LanguageCodeSq   LanguageCode = "SQ"
+	LanguageCodeSr   LanguageCode = "SR"
+	LanguageCodeSu   LanguageCode = "SU"
+	LanguageCodeSv   LanguageCode = "SV"
+	LanguageCodeSw   LanguageCode = "SW"
+	LanguageCodeTa   LanguageCode = "TA"
+	LanguageCodeTe   LanguageCode = "TE"
+	LanguageCodeTg   LanguageCode = "TG"
+	LanguageCodeTh   LanguageCode = "TH"
+	LanguageCodeTi   LanguageCode = "TI"
+	LanguageCodeTk   LanguageCode = "TK"
+	LanguageCodeTo   LanguageCode = "TO"
+	LanguageCodeTr   LanguageCode = "TR"
+	LanguageCodeTt   LanguageCode = "TT"
+	LanguageCodeUg   LanguageCode = "UG"
+	LanguageCodeUk   LanguageCode = "UK"
+	LanguageCodeUr   LanguageCode = "UR"
+	LanguageCodeUz   LanguageCode = "UZ"
+	LanguageCodeVi   LanguageCode = "VI"
+	LanguageCodeVo   LanguageCode = "VO"
+	LanguageCodeWo   LanguageCode = "WO"
+	LanguageCodeXh   LanguageCode = "XH"
+	LanguageCodeYi   LanguageCode = "YI"
+	LanguageCodeYo   LanguageCode = "YO"
+	LanguageCodeZh   LanguageCode = "ZH"
+	LanguageCodeZhCn LanguageCode = "ZH_CN"
+	LanguageCodeZhTw LanguageCode = "ZH_TW"
+	LanguageCodeZu   LanguageCode = "ZU"
+)
+
+var AllLanguageCode = []LanguageCode{
+	LanguageCodeAf,
+	LanguageCodeAk,
+	LanguageCodeAm,
+	LanguageCodeAr,
+	LanguageCodeAs,
+	LanguageCodeAz,
+	LanguageCodeBe,
+	LanguageCodeBg,
+	LanguageCodeBm,
+	LanguageCodeBn,
+	LanguageCodeBo,
+	LanguageCodeBr,
+	LanguageCodeBs,
+	LanguageCodeCa,
+	LanguageCodeCe,
+	LanguageCodeCkb,
+	LanguageCodeCs,
+	LanguageCodeCu,
+	LanguageCodeCy,
+	LanguageCodeDa,
+	LanguageCodeDe,
+	LanguageCodeDz,
+	LanguageCodeEe,
+	LanguageCodeEl,
+	LanguageCodeEn,
+	LanguageCodeEo,
+	LanguageCodeEs,
+	LanguageCodeEt,
+	LanguageCodeEu,
+	LanguageCodeFa,
+	LanguageCodeFf,
+	LanguageCodeFi,
+	LanguageCodeFil,
+	LanguageCodeFo,
+	LanguageCodeFr,
+	LanguageCodeFy,
+	LanguageCodeGa,
+	LanguageCodeGd,
+	LanguageCodeGl,
+	LanguageCodeGu,
+	LanguageCodeGv,
+	LanguageCodeHa,
+	LanguageCodeHe,
+	LanguageCodeHi,
+	LanguageCodeHr,
+	LanguageCodeHu,
+	LanguageCodeHy,
+	LanguageCodeIa,
+	LanguageCodeID,
+	LanguageCodeIg,
+	LanguageCodeIi,
+	LanguageCodeIs,
+	LanguageCodeIt,
+	LanguageCodeJa,
+	LanguageCodeJv,
+	LanguageCodeKa,
+	LanguageCodeKi,
+	LanguageCodeKk,
+	LanguageCodeKl,
+	LanguageCodeKm,
+	LanguageCodeKn,
+	LanguageCodeKo,
+	LanguageCodeKs,
+	LanguageCodeKu,
+	LanguageCodeKw,
+	LanguageCodeKy,
+	LanguageCodeLa,
+	LanguageCodeLb,
+	LanguageCodeLg,
+	LanguageCodeLn,
+	LanguageCodeLo,
+	LanguageCodeLt,
+	LanguageCodeLu,
+	LanguageCodeLv,
+	LanguageCodeMg,
+	LanguageCodeMi,
+	LanguageCodeMk,
+	LanguageCodeMl,
+	LanguageCodeMn,
+	LanguageCodeMo,
+	LanguageCodeMr,
+	LanguageCodeMs,
+	LanguageCodeMt,
+	LanguageCodeMy,
+	LanguageCodeNb,
+	LanguageCodeNd,
+	LanguageCodeNe,
+	LanguageCodeNl,
+	LanguageCodeNn,
+	LanguageCodeNo,
+	LanguageCodeOm,
+	LanguageCodeOr,
+	LanguageCodeOs,
+	LanguageCodePa,
+	LanguageCodePl,
+	LanguageCodePs,
+	LanguageCodePt,
+	LanguageCodePtBr,
+	LanguageCodePtPt,
+	LanguageCodeQu,
+	LanguageCodeRm,
+	LanguageCodeRn,
+	LanguageCodeRo,
+	LanguageCodeRu,
+	LanguageCodeRw,
+	LanguageCodeSa,
+	LanguageCodeSc,
+	LanguageCodeSd,
+	LanguageCodeSe,
+	LanguageCodeSg,
+	LanguageCodeSh,
+	LanguageCodeSi,
+	LanguageCodeSk,
+	LanguageCodeSl,
+	LanguageCodeSn,
+	LanguageCodeSo,
+	LanguageCodeSq,
+	LanguageCodeSr,
+	LanguageCodeSu,
+	LanguageCodeSv,
+	LanguageCodeSw,
+	LanguageCodeTa,
+	LanguageCodeTe,
+	LanguageCodeTg,
+	LanguageCodeTh,
+	LanguageCodeTi,
+	LanguageCodeTk,
+	LanguageCodeTo,
+	LanguageCodeTr,
+	LanguageCodeTt,
+	LanguageCodeUg,
+	LanguageCodeUk,
+	LanguageCodeUr,
+	LanguageCodeUz,
+	LanguageCodeVi,
+	LanguageCodeVo,
+	LanguageCodeWo,
+	LanguageCodeXh,
+	LanguageCodeYi,
+	LanguageCodeYo,
+	LanguageCodeZh,
+	LanguageCodeZhCn,
+	LanguageCodeZhTw,
+	LanguageCodeZu,
+}
+
+func (e LanguageCode) IsValid() bool {
+	switch e {
+	case LanguageCodeAf, LanguageCodeAk, LanguageCodeAm, LanguageCodeAr, LanguageCodeAs, LanguageCodeAz, LanguageCodeBe, LanguageCodeBg, LanguageCodeBm, LanguageCodeBn, LanguageCodeBo, LanguageCodeBr, LanguageCodeBs, LanguageCodeCa, LanguageCodeCe, LanguageCodeCkb, LanguageCodeCs, LanguageCodeCu, LanguageCodeCy, LanguageCodeDa, LanguageCodeDe, LanguageCodeDz, LanguageCodeEe, LanguageCodeEl, LanguageCodeEn, LanguageCodeEo, LanguageCodeEs, LanguageCodeEt, LanguageCodeEu, LanguageCodeFa, LanguageCodeFf, LanguageCodeFi, LanguageCodeFil, LanguageCodeFo, LanguageCodeFr, LanguageCodeFy, LanguageCodeGa, LanguageCodeGd, LanguageCodeGl, LanguageCodeGu, LanguageCodeGv, LanguageCodeHa, LanguageCodeHe, LanguageCodeHi, LanguageCodeHr, LanguageCodeHu, LanguageCodeHy, LanguageCodeIa, LanguageCodeID, LanguageCodeIg, LanguageCodeIi, LanguageCodeIs, LanguageCodeIt, LanguageCodeJa, LanguageCodeJv, LanguageCodeKa, LanguageCodeKi, LanguageCodeKk, LanguageCodeKl, LanguageCodeKm, LanguageCodeKn, LanguageCodeKo, LanguageCodeKs, LanguageCodeKu, LanguageCodeKw, LanguageCodeKy, LanguageCodeLa, LanguageCodeLb, LanguageCodeLg, LanguageCodeLn, LanguageCodeLo, LanguageCodeLt, LanguageCodeLu, LanguageCodeLv, LanguageCodeMg, LanguageCodeMi, LanguageCodeMk, LanguageCodeMl, LanguageCodeMn, LanguageCodeMo, LanguageCodeMr, LanguageCodeMs, LanguageCodeMt, LanguageCodeMy, LanguageCodeNb, LanguageCodeNd, LanguageCodeNe, LanguageCodeNl, LanguageCodeNn, LanguageCodeNo, LanguageCodeOm, LanguageCodeOr, LanguageCodeOs, LanguageCodePa, LanguageCodePl, LanguageCodePs, LanguageCodePt, LanguageCodePtBr, LanguageCodePtPt, LanguageCodeQu, LanguageCodeRm, LanguageCodeRn, LanguageCodeRo, LanguageCodeRu, LanguageCodeRw, LanguageCodeSa, LanguageCodeSc, LanguageCodeSd, LanguageCodeSe, LanguageCodeSg, LanguageCodeSh, LanguageCodeSi, LanguageCodeSk, LanguageCodeSl, LanguageCodeSn, LanguageCodeSo, LanguageCodeSq, LanguageCodeSr, LanguageCodeSu, LanguageCodeSv, LanguageCodeSw, LanguageCodeTa, LanguageCodeTe, LanguageCodeTg, LanguageCodeTh, LanguageCodeTi, LanguageCodeTk, LanguageCodeTo, LanguageCodeTr, LanguageCodeTt, LanguageCodeUg, LanguageCodeUk, LanguageCodeUr, LanguageCodeUz, LanguageCodeVi, LanguageCodeVo, LanguageCodeWo, LanguageCodeXh, LanguageCodeYi, LanguageCodeYo, LanguageCodeZh, LanguageCodeZhCn, LanguageCodeZhTw, LanguageCodeZu:
+		return true
+	}
+	return false
+}
+
+func (e LanguageCode) String() string {
+	return string(e)
+}
+
+func (e *LanguageCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LanguageCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LanguageCode", str)
+	}
+	return nil
+}
+
+func (e LanguageCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LanguageCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LanguageCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type MenuItemType string
 
 const (
@@ -2785,6 +3521,134 @@ func (e *MenuItemType) UnmarshalJSON(b []byte) error {
 }
 
 func (e MenuItemType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MetafieldDeleteErrorCode string
+
+const (
+	MetafieldDeleteErrorCodeAppNotAuthorized      MetafieldDeleteErrorCode = "APP_NOT_AUTHORIZED"
+	MetafieldDeleteErrorCodeInvalidOwner          MetafieldDeleteErrorCode = "INVALID_OWNER"
+	MetafieldDeleteErrorCodeMetafieldDoesNotExist MetafieldDeleteErrorCode = "METAFIELD_DOES_NOT_EXIST"
+)
+
+var AllMetafieldDeleteErrorCode = []MetafieldDeleteErrorCode{
+	MetafieldDeleteErrorCodeAppNotAuthorized,
+	MetafieldDeleteErrorCodeInvalidOwner,
+	MetafieldDeleteErrorCodeMetafieldDoesNotExist,
+}
+
+func (e MetafieldDeleteErrorCode) IsValid() bool {
+	switch e {
+	case MetafieldDeleteErrorCodeAppNotAuthorized, MetafieldDeleteErrorCodeInvalidOwner, MetafieldDeleteErrorCodeMetafieldDoesNotExist:
+		return true
+	}
+	return false
+}
+
+func (e MetafieldDeleteErrorCode) String() string {
+	return string(e)
+}
+
+func (e *MetafieldDeleteErrorCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MetafieldDeleteErrorCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MetafieldDeleteErrorCode", str)
+	}
+	return nil
+}
+
+func (e MetafieldDeleteErrorCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MetafieldDeleteErrorCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MetafieldDeleteErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MetafieldsSetUserErrorCode string
+
+const (
+	MetafieldsSetUserErrorCodeAppNotAuthorized  MetafieldsSetUserErrorCode = "APP_NOT_AUTHORIZED"
+	MetafieldsSetUserErrorCodeBlank             MetafieldsSetUserErrorCode = "BLANK"
+	MetafieldsSetUserErrorCodeInclusion         MetafieldsSetUserErrorCode = "INCLUSION"
+	MetafieldsSetUserErrorCodeInvalidOwner      MetafieldsSetUserErrorCode = "INVALID_OWNER"
+	MetafieldsSetUserErrorCodeInvalidType       MetafieldsSetUserErrorCode = "INVALID_TYPE"
+	MetafieldsSetUserErrorCodeInvalidValue      MetafieldsSetUserErrorCode = "INVALID_VALUE"
+	MetafieldsSetUserErrorCodeLessThanOrEqualTo MetafieldsSetUserErrorCode = "LESS_THAN_OR_EQUAL_TO"
+	MetafieldsSetUserErrorCodePresent           MetafieldsSetUserErrorCode = "PRESENT"
+	MetafieldsSetUserErrorCodeTooLong           MetafieldsSetUserErrorCode = "TOO_LONG"
+	MetafieldsSetUserErrorCodeTooShort          MetafieldsSetUserErrorCode = "TOO_SHORT"
+)
+
+var AllMetafieldsSetUserErrorCode = []MetafieldsSetUserErrorCode{
+	MetafieldsSetUserErrorCodeAppNotAuthorized,
+	MetafieldsSetUserErrorCodeBlank,
+	MetafieldsSetUserErrorCodeInclusion,
+	MetafieldsSetUserErrorCodeInvalidOwner,
+	MetafieldsSetUserErrorCodeInvalidType,
+	MetafieldsSetUserErrorCodeInvalidValue,
+	MetafieldsSetUserErrorCodeLessThanOrEqualTo,
+	MetafieldsSetUserErrorCodePresent,
+	MetafieldsSetUserErrorCodeTooLong,
+	MetafieldsSetUserErrorCodeTooShort,
+}
+
+func (e MetafieldsSetUserErrorCode) IsValid() bool {
+	switch e {
+	case MetafieldsSetUserErrorCodeAppNotAuthorized, MetafieldsSetUserErrorCodeBlank, MetafieldsSetUserErrorCodeInclusion, MetafieldsSetUserErrorCodeInvalidOwner, MetafieldsSetUserErrorCodeInvalidType, MetafieldsSetUserErrorCodeInvalidValue, MetafieldsSetUserErrorCodeLessThanOrEqualTo, MetafieldsSetUserErrorCodePresent, MetafieldsSetUserErrorCodeTooLong, MetafieldsSetUserErrorCodeTooShort:
+		return true
+	}
+	return false
+}
+
+func (e MetafieldsSetUserErrorCode) String() string {
+	return string(e)
+}
+
+func (e *MetafieldsSetUserErrorCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MetafieldsSetUserErrorCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MetafieldsSetUserErrorCode", str)
+	}
+	return nil
+}
+
+func (e MetafieldsSetUserErrorCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MetafieldsSetUserErrorCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MetafieldsSetUserErrorCode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -3041,6 +3905,62 @@ func (e *OrderSortKeys) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderSortKeys) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether predictiveSearch's limit applies to each result type (the default) or to all together.
+type PredictiveSearchLimitScope string
+
+const (
+	PredictiveSearchLimitScopeAll  PredictiveSearchLimitScope = "ALL"
+	PredictiveSearchLimitScopeEach PredictiveSearchLimitScope = "EACH"
+)
+
+var AllPredictiveSearchLimitScope = []PredictiveSearchLimitScope{
+	PredictiveSearchLimitScopeAll,
+	PredictiveSearchLimitScopeEach,
+}
+
+func (e PredictiveSearchLimitScope) IsValid() bool {
+	switch e {
+	case PredictiveSearchLimitScopeAll, PredictiveSearchLimitScopeEach:
+		return true
+	}
+	return false
+}
+
+func (e PredictiveSearchLimitScope) String() string {
+	return string(e)
+}
+
+func (e *PredictiveSearchLimitScope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PredictiveSearchLimitScope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PredictiveSearchLimitScope", str)
+	}
+	return nil
+}
+
+func (e PredictiveSearchLimitScope) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PredictiveSearchLimitScope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PredictiveSearchLimitScope) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -3479,6 +4399,71 @@ func (e SearchUnavailableProductsType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The kinds of resources a sitemap lists.
+type SitemapType string
+
+const (
+	SitemapTypeArticle    SitemapType = "ARTICLE"
+	SitemapTypeBlog       SitemapType = "BLOG"
+	SitemapTypeCollection SitemapType = "COLLECTION"
+	// Metaobjects are not supported: always empty.
+	SitemapTypeMetaobject SitemapType = "METAOBJECT"
+	SitemapTypePage       SitemapType = "PAGE"
+	SitemapTypeProduct    SitemapType = "PRODUCT"
+)
+
+var AllSitemapType = []SitemapType{
+	SitemapTypeArticle,
+	SitemapTypeBlog,
+	SitemapTypeCollection,
+	SitemapTypeMetaobject,
+	SitemapTypePage,
+	SitemapTypeProduct,
+}
+
+func (e SitemapType) IsValid() bool {
+	switch e {
+	case SitemapTypeArticle, SitemapTypeBlog, SitemapTypeCollection, SitemapTypeMetaobject, SitemapTypePage, SitemapTypeProduct:
+		return true
+	}
+	return false
+}
+
+func (e SitemapType) String() string {
+	return string(e)
+}
+
+func (e *SitemapType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SitemapType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SitemapType", str)
+	}
+	return nil
+}
+
+func (e SitemapType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SitemapType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SitemapType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type SubmissionErrorCode string
 
 const (
@@ -3715,6 +4700,62 @@ func (e *SubmissionErrorCode) UnmarshalJSON(b []byte) error {
 }
 
 func (e SubmissionErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Systems of weights and measures.
+type UnitSystem string
+
+const (
+	UnitSystemImperialSystem UnitSystem = "IMPERIAL_SYSTEM"
+	UnitSystemMetricSystem   UnitSystem = "METRIC_SYSTEM"
+)
+
+var AllUnitSystem = []UnitSystem{
+	UnitSystemImperialSystem,
+	UnitSystemMetricSystem,
+}
+
+func (e UnitSystem) IsValid() bool {
+	switch e {
+	case UnitSystemImperialSystem, UnitSystemMetricSystem:
+		return true
+	}
+	return false
+}
+
+func (e UnitSystem) String() string {
+	return string(e)
+}
+
+func (e *UnitSystem) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UnitSystem(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UnitSystem", str)
+	}
+	return nil
+}
+
+func (e UnitSystem) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UnitSystem) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UnitSystem) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -33,6 +33,7 @@ const (
 	CodeOnlyOneSelected      = "ONLY_ONE_DELIVERY_ADDRESS_CAN_BE_SELECTED"
 	CodeInvalidDeliveryGroup = "INVALID_DELIVERY_GROUP"
 	CodeInvalidDeliveryOpt   = "INVALID_DELIVERY_OPTION"
+	CodeInvalidAddressID     = "INVALID_DELIVERY_ADDRESS_ID"
 	WarnDuplicateAddress     = "DUPLICATE_DELIVERY_ADDRESS"
 )
 
@@ -112,6 +113,16 @@ func GroupID(addressID int) string { return gid.Format(groupGIDType, addressID) 
 // User error codes: INVALID (unknown cart), ADDRESS_FIELD_*, TOO_MANY_DELIVERY_ADDRESSES,
 // ONLY_ONE_DELIVERY_ADDRESS_CAN_BE_SELECTED. Warnings: DUPLICATE_DELIVERY_ADDRESS.
 func (s *Service) AddDeliveryAddresses(ctx context.Context, id string, inputs []DeliveryAddressInput) (Result, error) {
+	if errs := checkAddressInputs(inputs); len(errs) > 0 {
+		return Result{UserErrors: errs}, nil
+	}
+	return s.change(ctx, id, func(tx *ent.Tx, c *ent.Cart) ([]UserError, []Warning, error) {
+		return addAddresses(ctx, tx, c, inputs)
+	})
+}
+
+// checkAddressInputs validates delivery addresses to add.
+func checkAddressInputs(inputs []DeliveryAddressInput) []UserError {
 	var errs []UserError
 	selected := 0
 	for i, in := range inputs {
@@ -123,50 +134,204 @@ func (s *Service) AddDeliveryAddresses(ctx context.Context, id string, inputs []
 	if selected > 1 {
 		errs = append(errs, UserError{Code: CodeOnlyOneSelected, Field: path("addresses"), Message: "Only one delivery address can be selected."})
 	}
+	return errs
+}
+
+// addAddresses adds delivery addresses to the locked cart c.
+func addAddresses(ctx context.Context, tx *ent.Tx, c *ent.Cart, inputs []DeliveryAddressInput) ([]UserError, []Warning, error) {
+	existing, err := tx.MailingAddress.Query().Where(mailingaddress.CartID(c.ID)).All(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load delivery addresses: %w", err)
+	}
+	var warnings []Warning
+	count := len(existing)
+	anySelected := false
+	for _, a := range existing {
+		anySelected = anySelected || a.Selected
+	}
+	for i, in := range inputs {
+		if dup := findAddress(existing, in.Address); dup != nil {
+			warnings = append(warnings, Warning{Code: WarnDuplicateAddress, Target: SelectableAddressID(dup.ID), Message: "This address is already on the cart."})
+			if in.Selected && !dup.Selected {
+				if err := selectAddress(ctx, tx, c.ID, dup.ID); err != nil {
+					return nil, nil, err
+				}
+				anySelected = true
+			}
+			continue
+		}
+		if count >= MaxDeliveryAddresses {
+			return []UserError{{Code: CodeTooManyAddresses, Field: path("addresses", i), Message: fmt.Sprintf("A cart can have at most %d delivery addresses.", MaxDeliveryAddresses)}}, nil, nil
+		}
+		sel := in.Selected || !anySelected
+		if sel && anySelected {
+			if _, err := tx.MailingAddress.Update().Where(mailingaddress.CartID(c.ID)).SetSelected(false).Save(ctx); err != nil {
+				return nil, nil, fmt.Errorf("unselect addresses: %w", err)
+			}
+		}
+		a, err := createAddress(ctx, tx, in.Address).SetCartID(c.ID).SetSelected(sel).SetOneTimeUse(in.OneTimeUse).Save(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("add delivery address: %w", err)
+		}
+		existing = append(existing, a)
+		anySelected = anySelected || sel
+		count++
+	}
+	return nil, warnings, nil
+}
+
+// DeliveryAddressUpdate changes one delivery address of a cart; nil fields stay as they are.
+type DeliveryAddressUpdate struct {
+	ID         string
+	Address    *Address
+	Selected   *bool
+	OneTimeUse *bool
+	Strict     bool
+}
+
+// UpdateDeliveryAddresses changes delivery addresses of the cart: their fields, whether
+// they are one-time use, and which is selected (selecting one unselects the others).
+//
+// User error codes: INVALID (unknown cart), INVALID_DELIVERY_ADDRESS_ID, ADDRESS_FIELD_*,
+// ONLY_ONE_DELIVERY_ADDRESS_CAN_BE_SELECTED.
+func (s *Service) UpdateDeliveryAddresses(ctx context.Context, id string, updates []DeliveryAddressUpdate) (Result, error) {
+	var errs []UserError
+	selected := 0
+	ids := make([]int, len(updates))
+	for i, u := range updates {
+		n, ok := gid.ParseAs(u.ID, addressGIDType)
+		if !ok {
+			errs = append(errs, errAddressID(i))
+		}
+		ids[i] = n
+		if u.Address != nil {
+			errs = append(errs, CheckAddress(*u.Address, u.Strict, path("addresses", i, "address", "deliveryAddress"))...)
+		}
+		if u.Selected != nil && *u.Selected {
+			selected++
+		}
+	}
+	if selected > 1 {
+		errs = append(errs, UserError{Code: CodeOnlyOneSelected, Field: path("addresses"), Message: "Only one delivery address can be selected."})
+	}
 	if len(errs) > 0 {
 		return Result{UserErrors: errs}, nil
 	}
 	return s.change(ctx, id, func(tx *ent.Tx, c *ent.Cart) ([]UserError, []Warning, error) {
-		existing, err := tx.MailingAddress.Query().Where(mailingaddress.CartID(c.ID)).All(ctx)
-		if err != nil {
-			return nil, nil, fmt.Errorf("load delivery addresses: %w", err)
-		}
-		var warnings []Warning
-		count := len(existing)
-		anySelected := false
-		for _, a := range existing {
-			anySelected = anySelected || a.Selected
-		}
-		for i, in := range inputs {
-			if dup := findAddress(existing, in.Address); dup != nil {
-				warnings = append(warnings, Warning{Code: WarnDuplicateAddress, Target: SelectableAddressID(dup.ID), Message: "This address is already on the cart."})
-				if in.Selected && !dup.Selected {
-					if err := selectAddress(ctx, tx, c.ID, dup.ID); err != nil {
-						return nil, nil, err
-					}
-					anySelected = true
-				}
-				continue
+		for i, u := range updates {
+			a, err := tx.MailingAddress.Query().Where(mailingaddress.ID(ids[i]), mailingaddress.CartID(c.ID)).Only(ctx)
+			if ent.IsNotFound(err) {
+				return []UserError{errAddressID(i)}, nil, nil
 			}
-			if count >= MaxDeliveryAddresses {
-				return []UserError{{Code: CodeTooManyAddresses, Field: path("addresses", i), Message: fmt.Sprintf("A cart can have at most %d delivery addresses.", MaxDeliveryAddresses)}}, nil, nil
-			}
-			sel := in.Selected || !anySelected
-			if sel && anySelected {
-				if _, err := tx.MailingAddress.Update().Where(mailingaddress.CartID(c.ID)).SetSelected(false).Save(ctx); err != nil {
-					return nil, nil, fmt.Errorf("unselect addresses: %w", err)
-				}
-			}
-			a, err := createAddress(ctx, tx, in.Address).SetCartID(c.ID).SetSelected(sel).SetOneTimeUse(in.OneTimeUse).Save(ctx)
 			if err != nil {
-				return nil, nil, fmt.Errorf("add delivery address: %w", err)
+				return nil, nil, fmt.Errorf("load delivery address: %w", err)
 			}
-			existing = append(existing, a)
-			anySelected = anySelected || sel
-			count++
+			upd := tx.MailingAddress.UpdateOne(a)
+			if u.Address != nil {
+				setAddress(upd, *u.Address)
+			}
+			if u.OneTimeUse != nil {
+				upd.SetOneTimeUse(*u.OneTimeUse)
+			}
+			if u.Selected != nil {
+				if *u.Selected {
+					if _, err := tx.MailingAddress.Update().Where(mailingaddress.CartID(c.ID)).SetSelected(false).Save(ctx); err != nil {
+						return nil, nil, fmt.Errorf("unselect addresses: %w", err)
+					}
+				}
+				upd.SetSelected(*u.Selected)
+			}
+			if err := upd.Exec(ctx); err != nil {
+				return nil, nil, fmt.Errorf("update delivery address: %w", err)
+			}
 		}
-		return nil, warnings, nil
+		return nil, nil, nil
 	})
+}
+
+// RemoveDeliveryAddresses removes delivery addresses from the cart. When the selected one
+// goes, the first remaining address is selected, as a cart's first address is.
+//
+// User error codes: INVALID (unknown cart), INVALID_DELIVERY_ADDRESS_ID.
+func (s *Service) RemoveDeliveryAddresses(ctx context.Context, id string, addressIDs []string) (Result, error) {
+	ids := make([]int, len(addressIDs))
+	for i, a := range addressIDs {
+		n, ok := gid.ParseAs(a, addressGIDType)
+		if !ok {
+			return Result{UserErrors: []UserError{{Code: CodeInvalidAddressID, Field: path("addressIds", i), Message: "The delivery address does not exist."}}}, nil
+		}
+		ids[i] = n
+	}
+	return s.change(ctx, id, func(tx *ent.Tx, c *ent.Cart) ([]UserError, []Warning, error) {
+		for i, n := range ids {
+			deleted, err := tx.MailingAddress.Delete().Where(mailingaddress.ID(n), mailingaddress.CartID(c.ID)).Exec(ctx)
+			if err != nil {
+				return nil, nil, fmt.Errorf("remove delivery address: %w", err)
+			}
+			if deleted == 0 {
+				return []UserError{{Code: CodeInvalidAddressID, Field: path("addressIds", i), Message: "The delivery address does not exist."}}, nil, nil
+			}
+		}
+		return nil, nil, ensureSelected(ctx, tx, c.ID)
+	})
+}
+
+// ReplaceDeliveryAddresses replaces all the cart's delivery addresses with the given ones.
+//
+// User error codes: as AddDeliveryAddresses.
+func (s *Service) ReplaceDeliveryAddresses(ctx context.Context, id string, inputs []DeliveryAddressInput) (Result, error) {
+	if errs := checkAddressInputs(inputs); len(errs) > 0 {
+		return Result{UserErrors: errs}, nil
+	}
+	return s.change(ctx, id, func(tx *ent.Tx, c *ent.Cart) ([]UserError, []Warning, error) {
+		if _, err := tx.MailingAddress.Delete().Where(mailingaddress.CartID(c.ID)).Exec(ctx); err != nil {
+			return nil, nil, fmt.Errorf("remove delivery addresses: %w", err)
+		}
+		return addAddresses(ctx, tx, c, inputs)
+	})
+}
+
+// ensureSelected selects the cart's first address when it has addresses and none is selected.
+func ensureSelected(ctx context.Context, tx *ent.Tx, cartID int) error {
+	as, err := tx.MailingAddress.Query().Where(mailingaddress.CartID(cartID)).Order(ent.Asc(mailingaddress.FieldID)).All(ctx)
+	if err != nil {
+		return fmt.Errorf("load delivery addresses: %w", err)
+	}
+	for _, a := range as {
+		if a.Selected {
+			return nil
+		}
+	}
+	if len(as) == 0 {
+		return nil
+	}
+	return tx.MailingAddress.UpdateOne(as[0]).SetSelected(true).Exec(ctx)
+}
+
+func errAddressID(i int) UserError {
+	return UserError{Code: CodeInvalidAddressID, Field: path("addresses", i, "id"), Message: "The delivery address does not exist."}
+}
+
+// setAddress overwrites every field of a stored address with a (blank fields are cleared).
+func setAddress(u *ent.MailingAddressUpdateOne, a Address) {
+	set := func(v string, f func(string) *ent.MailingAddressUpdateOne, clear func() *ent.MailingAddressUpdateOne) {
+		if v = strings.TrimSpace(v); v != "" {
+			f(v)
+		} else {
+			clear()
+		}
+	}
+	set(a.FirstName, u.SetFirstName, u.ClearFirstName)
+	set(a.LastName, u.SetLastName, u.ClearLastName)
+	set(a.Company, u.SetCompany, u.ClearCompany)
+	set(a.Address1, u.SetAddress1, u.ClearAddress1)
+	set(a.Address2, u.SetAddress2, u.ClearAddress2)
+	set(a.City, u.SetCity, u.ClearCity)
+	set(a.Province, u.SetProvince, u.ClearProvince)
+	set(a.ProvinceCode, u.SetProvinceCode, u.ClearProvinceCode)
+	set(a.Zip, u.SetZip, u.ClearZip)
+	set(a.CountryCode, u.SetCountryCode, u.ClearCountryCode)
+	set(a.Phone, u.SetPhone, u.ClearPhone)
 }
 
 func selectAddress(ctx context.Context, tx *ent.Tx, cartID, addressID int) error {

@@ -7,16 +7,26 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
+
+	"storefront/internal/gid"
 )
 
 const idPrefix = "gid://storefront/Cart/"
 
+// cartType is the type segment of a cart's global ID.
+const cartType = "Cart/"
+
 // FormatID returns the cart's global ID: gid://storefront/Cart/<token>?key=<secret>.
 func FormatID(token, key string) string { return idPrefix + token + "?key=" + key }
 
-// ParseID splits a cart ID into its token and secret key.
+// ParseID splits a cart ID into its token and secret key. gid://shopify/Cart/… is the same
+// cart as gid://storefront/Cart/… (Hydrogen keeps only the last segment of a cart's ID in
+// its cookie and rebuilds the ID with Shopify's prefix).
 func ParseID(id string) (token, key string, ok bool) {
-	rest, found := strings.CutPrefix(id, idPrefix)
+	rest, found := gid.TrimPrefix(id)
+	if found {
+		rest, found = strings.CutPrefix(rest, cartType)
+	}
 	if !found {
 		return "", "", false
 	}

@@ -80,6 +80,11 @@ func (s *Service) OptionsByProduct(ctx context.Context, productIDs []int) (map[i
 	if err != nil {
 		return nil, fmt.Errorf("load options: %w", err)
 	}
+	for _, o := range os {
+		for _, v := range o.Edges.Values {
+			v.Edges.Option = o // a value's variant lookups need its option and product
+		}
+	}
 	return group(productIDs, os, func(o *ent.ProductOption) int { return o.ProductID }), nil
 }
 

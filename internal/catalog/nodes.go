@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"storefront/ent"
+	"storefront/ent/article"
+	"storefront/ent/blog"
 	"storefront/ent/collection"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
@@ -57,12 +59,16 @@ func (s *Service) Nodes(ctx context.Context, refs []NodeRef) (map[NodeRef]ent.No
 				}).
 				All(ctx)
 			for _, o := range os {
+				for _, v := range o.Edges.Values {
+					v.Edges.Option = o // for firstSelectableVariant
+				}
 				put(typ, o.ID, o)
 			}
 		case gid.ProductOptionValue:
 			var vs []*ent.ProductOptionValue
 			vs, err = s.db.ProductOptionValue.Query().
 				Where(productoptionvalue.IDIn(ids...), productoptionvalue.HasOptionWith(productoption.HasProductWith(s.visibleProduct()))).
+				WithOption().
 				All(ctx)
 			for _, v := range vs {
 				put(typ, v.ID, v)
@@ -72,6 +78,18 @@ func (s *Service) Nodes(ctx context.Context, refs []NodeRef) (map[NodeRef]ent.No
 			cs, err = s.db.Collection.Query().Where(collection.IDIn(ids...), s.visibleCollection()).All(ctx)
 			for _, c := range cs {
 				put(typ, c.ID, c)
+			}
+		case "Blog":
+			var bs []*ent.Blog
+			bs, err = s.db.Blog.Query().Where(blog.IDIn(ids...)).All(ctx)
+			for _, b := range bs {
+				put(typ, b.ID, b)
+			}
+		case "Article":
+			var as []*ent.Article
+			as, err = s.db.Article.Query().Where(article.IDIn(ids...), s.visibleArticle()).All(ctx)
+			for _, a := range as {
+				put(typ, a.ID, a)
 			}
 		case gid.Page:
 			var ps []*ent.Page

@@ -12,7 +12,9 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"storefront/ent"
+	"storefront/ent/article"
 	"storefront/ent/collection"
+	"storefront/ent/page"
 	"storefront/ent/product"
 	"storefront/ent/searchterm"
 	"storefront/internal/searchindex"
@@ -21,9 +23,11 @@ import (
 // PredictiveRequest is the predictiveSearch query's arguments.
 type PredictiveRequest struct {
 	Query string
-	// Types: PRODUCT, COLLECTION, QUERY (PAGE and ARTICLE have no place in the result).
-	// Empty means all.
+	// Types: PRODUCT, COLLECTION, PAGE, ARTICLE, QUERY. Empty means all.
 	Types []string
+	// LimitAll applies Limit to all types together (in the order products, collections,
+	// pages, articles, queries) instead of to each.
+	LimitAll bool
 	// Limit applies per type: 1 to MaxPredictive, default MaxPredictive.
 	Limit *int
 }
@@ -42,6 +46,8 @@ type Suggestion struct {
 type PredictiveResult struct {
 	Products    []*ent.Product
 	Collections []*ent.Collection
+	Pages       []*ent.Page
+	Articles    []*ent.Article
 	Queries     []Suggestion
 }
 
@@ -63,7 +69,7 @@ func (s *Service) Predictive(ctx context.Context, req PredictiveRequest) (*Predi
 	if utf8.RuneCountInString(req.Query) > MaxQueryLength {
 		return nil, &InputError{Argument: "query", Message: fmt.Sprintf("query is longer than %d characters", MaxQueryLength)}
 	}
-	out := &PredictiveResult{Products: []*ent.Product{}, Collections: []*ent.Collection{}, Queries: []Suggestion{}}
+	out := &PredictiveResult{Products: []*ent.Product{}, Collections: []*ent.Collection{}, Pages: []*ent.Page{}, Articles: []*ent.Article{}, Queries: []Suggestion{}}
 	words := searchindex.FoldWords(req.Query)
 	if len(words) > maxQueryTerms {
 		words = words[:maxQueryTerms]
@@ -139,6 +145,45 @@ func (s *Service) Predictive(ctx context.Context, req PredictiveRequest) (*Predi
 			return nil, fmt.Errorf("predictive search collections: %w", err)
 		}
 		out.Collections = cs
+	}
+	if wants("PAGE") {
+		join, order := ranked(searchindex.Pages)
+		ps, err := s.db.Page.Query().
+			Where(s.visiblePage(), join).
+			Order(order, ent.Asc(page.FieldID)).
+			Limit(limit).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("predictive search pages: %w", err)
+		}
+		out.Pages = ps
+	}
+	if wants("ARTICLE") {
+		// Articles are not in the full-text index: every typed word must begin a word of
+		// the title (case-insensitive), newest first.
+		q := s.db.Article.Query().Where(s.visibleArticle())
+		for _, w := range words { // folded words: letters and digits only, nothing LIKE treats specially
+			q = q.Where(func(sel *entsql.Selector) {
+				col := entsql.Lower(sel.C(article.FieldTitle))
+				sel.Where(entsql.Or(
+					entsql.P(func(b *entsql.Builder) { b.WriteString(col).WriteString(" LIKE ").Arg(w + "%") }),
+					entsql.P(func(b *entsql.Builder) { b.WriteString(col).WriteString(" LIKE ").Arg("% " + w + "%") }),
+				))
+			})
+		}
+		as, err := q.Order(ent.Desc(article.FieldPublishedAt), ent.Desc(article.FieldID)).Limit(limit).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("predictive search articles: %w", err)
+		}
+		out.Articles = as
+	}
+	if req.LimitAll {
+		left := limit
+		take := func(n int) int { n = min(n, left); left -= n; return n }
+		out.Products = out.Products[:take(len(out.Products))]
+		out.Collections = out.Collections[:take(len(out.Collections))]
+		out.Pages = out.Pages[:take(len(out.Pages))]
+		out.Articles = out.Articles[:take(len(out.Articles))]
+		out.Queries = out.Queries[:take(len(out.Queries))]
 	}
 	return out, nil
 }

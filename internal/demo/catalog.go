@@ -3,6 +3,8 @@ package demo
 // The demo catalog's data: a small apparel, electronics and home shop. Everything is fixed
 // so that tests and screenshots can rely on it.
 
+import "storefront/ent/shoppolicy"
+
 type opt struct {
 	name   string
 	values []string
@@ -27,6 +29,57 @@ var (
 	shortSizes = []string{"S", "M", "L"}
 	teeColors  = []string{"Black", "White", "Heather Grey"}
 )
+
+// swatchColors are the picker colours of the demo's Color option values.
+var swatchColors = map[string]string{
+	"Black": "#111111", "White": "#FFFFFF", "Heather Grey": "#A8A8A8", "Navy": "#1F2A44",
+	"Olive": "#6B6B3A", "Oatmeal": "#D8CBB0", "Charcoal": "#36454F", "Blue": "#3B6FB6",
+	"Sand": "#D6C4A1", "Sky": "#8EC5E8", "Forest": "#228B22", "Grey": "#808080",
+	"Yellow": "#F2C12E", "Rust": "#B7410E", "Cream": "#F4EBD0", "Khaki": "#BDB38B",
+	"Tan": "#C8A27A", "Silver": "#C0C0C0", "Red": "#C8102E", "Teal": "#008080",
+	"Chalk": "#EDEAE0", "Graphite": "#4B4E53", "Pale Grey": "#D3D3D3", "Rose": "#E8A0A8",
+}
+
+// policies are the demo shop's policies.
+var policies = []struct {
+	kind        shoppolicy.Kind
+	title, body string
+}{
+	{shoppolicy.KindPRIVACY, "Privacy Policy", `<p>We collect only what we need to process your order and never sell your data.</p><p>Payment details are handled by our payment provider and never stored by us.</p>`},
+	{shoppolicy.KindREFUND, "Refund Policy", `<p>Unworn items can be returned within 30 days of delivery for a full refund to the original payment method.</p><p>Refunds are issued within 5 working days of the return reaching us.</p>`},
+	{shoppolicy.KindSHIPPING, "Shipping Policy", `<p>Orders placed before 2 pm ship the same working day. Standard shipping in the US is free on orders over $75; express shipping and store pickup are available at checkout.</p><p>We also ship to Canada, the UK, Germany, France, the Netherlands and Australia, priced by weight.</p>`},
+	{shoppolicy.KindTERMS_OF_SERVICE, "Terms of Service", `<p>By placing an order you agree to pay the total shown at checkout. Prices and availability may change until an order is placed.</p>`},
+}
+
+// blogs are the demo shop's blogs and their articles.
+var blogs = []struct {
+	handle, title, desc string
+	articles            []struct {
+		handle, title, author, body string
+		tags                        []string
+	}
+}{
+	{"news", "News", "What is new at the Storefront Demo shop.", []struct {
+		handle, title, author, body string
+		tags                        []string
+	}{
+		{"spring-collection", "Our Spring Collection Is Here", "Ada Park", `<p>Linen shirts, lighter tees and a packable rain jacket: the spring collection is in stock now.</p><p>Everything ships the same day when ordered before 2 pm.</p>`, []string{"apparel", "new"}},
+		{"free-shipping-over-75", "Free Shipping Over $75", "Ada Park", `<p>Standard shipping in the US is now free on every order over $75.</p>`, []string{"shipping"}},
+	}},
+	{"journal", "Journal", "Stories about how our products are made.", []struct {
+		handle, title, author, body string
+		tags                        []string
+	}{
+		{"caring-for-linen", "Caring for Linen", "Sam Rivera", `<p>Wash linen cool, skip the dryer and let it crease: it softens with every wash.</p>`, []string{"care", "linen"}},
+	}},
+}
+
+// redirects are the demo shop's URL redirects: old paths and where they now live.
+var redirects = [][2]string{
+	{"/products/organic-tee", "/products/classic-organic-tee"},
+	{"/collections/sale-items", "/collections/sale"},
+	{"/pages/shipping", "/policies/shipping-policy"},
+}
 
 var products = []productSpec{
 	// Apparel

@@ -128,6 +128,9 @@ func load(ctx context.Context, c *ent.Client, baseURL string) error {
 			return fmt.Errorf("tax rate %s: %w", t.country, err)
 		}
 	}
+	if err := createShopContent(ctx, c, baseURL); err != nil {
+		return err
+	}
 	for _, ms := range menus {
 		m, err := c.Menu.Create().SetHandle(ms.handle).SetTitle(ms.title).Save(ctx)
 		if err != nil {
@@ -198,6 +201,9 @@ func createProduct(ctx context.Context, c *ent.Client, spec productSpec, baseURL
 		vals := make([]*ent.ProductOptionValueCreate, len(o.values))
 		for j, v := range o.values {
 			vals[j] = c.ProductOptionValue.Create().SetOptionID(po.ID).SetName(v).SetPosition(j)
+			if hex, ok := swatchColors[v]; ok && o.name == "Color" {
+				vals[j].SetSwatchColor(hex)
+			}
 		}
 		if err := c.ProductOptionValue.CreateBulk(vals...).Exec(ctx); err != nil {
 			return nil, err
@@ -388,6 +394,54 @@ func createShippingRates(ctx context.Context, c *ent.Client) error {
 	}
 	if err := c.ShippingRate.CreateBulk(rates...).Exec(ctx); err != nil {
 		return fmt.Errorf("shipping rates: %w", err)
+	}
+	return nil
+}
+
+// createShopContent writes the shop's policies, brand and URL redirects.
+func createShopContent(ctx context.Context, c *ent.Client, baseURL string) error {
+	for _, p := range policies {
+		if err := c.ShopPolicy.Create().SetKind(p.kind).SetTitle(p.title).SetBody(p.body).Exec(ctx); err != nil {
+			return fmt.Errorf("policy %s: %w", p.kind, err)
+		}
+	}
+	logo, err := c.ContentImage.Create().SetURL(imageURL(baseURL, "storefront-demo-logo", 1)).SetAltText("Storefront Demo").SetWidth(800).SetHeight(800).Save(ctx)
+	if err != nil {
+		return fmt.Errorf("brand logo: %w", err)
+	}
+	cover, err := c.ContentImage.Create().SetURL(imageURL(baseURL, "storefront-demo-cover", 1)).SetAltText("Storefront Demo").SetWidth(800).SetHeight(800).Save(ctx)
+	if err != nil {
+		return fmt.Errorf("brand cover: %w", err)
+	}
+	if err := c.Shop.Update().SetBrandLogoID(logo.ID).SetBrandSquareLogoID(logo.ID).SetBrandCoverImageID(cover.ID).
+		SetBrandSlogan("Good things, delivered.").SetBrandShortDescription("Apparel, electronics and home goods, chosen to last.").
+		SetBrandColors(schema.BrandColors{
+			Primary:   []schema.BrandColorGroup{{Background: "#1F2A44", Foreground: "#FFFFFF"}},
+			Secondary: []schema.BrandColorGroup{{Background: "#F4EBD0", Foreground: "#1F2A44"}},
+		}).Exec(ctx); err != nil {
+		return fmt.Errorf("brand: %w", err)
+	}
+	for i, bs := range blogs {
+		bl, err := c.Blog.Create().SetHandle(bs.handle).SetTitle(bs.title).SetSeoDescription(bs.desc).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("blog %s: %w", bs.handle, err)
+		}
+		for j, as := range bs.articles {
+			img, err := c.ContentImage.Create().SetURL(imageURL(baseURL, "article-"+as.handle, 1)).SetAltText(as.title).SetWidth(800).SetHeight(800).Save(ctx)
+			if err != nil {
+				return fmt.Errorf("article image %s: %w", as.handle, err)
+			}
+			at := time.Date(2026, 2, 2+7*j+i, 9, 0, 0, 0, time.UTC)
+			if err := c.Article.Create().SetBlog(bl).SetHandle(as.handle).SetTitle(as.title).SetContentHTML(as.body).
+				SetAuthorName(as.author).SetTags(as.tags).SetImageID(img.ID).SetPublished(true).SetPublishedAt(at).Exec(ctx); err != nil {
+				return fmt.Errorf("article %s: %w", as.handle, err)
+			}
+		}
+	}
+	for _, r := range redirects {
+		if err := c.UrlRedirect.Create().SetPath(r[0]).SetTarget(r[1]).Exec(ctx); err != nil {
+			return fmt.Errorf("redirect %s: %w", r[0], err)
+		}
 	}
 	return nil
 }

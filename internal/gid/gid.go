@@ -1,5 +1,7 @@
 // Package gid formats and parses the global IDs of the public APIs:
-// gid://storefront/<Type>/<int>.
+// gid://storefront/<Type>/<int>. Shopify's form gid://shopify/<Type>/<int> is accepted
+// wherever an ID is taken and means the same object, since storefronts written for Shopify
+// (Hydrogen among them) rebuild IDs with that prefix.
 package gid
 
 import (
@@ -8,6 +10,18 @@ import (
 )
 
 const prefix = "gid://storefront/"
+
+// ShopifyPrefix is the prefix of Shopify's global IDs, accepted as an alias of ours.
+const ShopifyPrefix = "gid://shopify/"
+
+// TrimPrefix returns what follows gid://storefront/ or gid://shopify/ in s; ok is false
+// when s has neither prefix.
+func TrimPrefix(s string) (rest string, ok bool) {
+	if rest, ok := strings.CutPrefix(s, prefix); ok {
+		return rest, true
+	}
+	return strings.CutPrefix(s, ShopifyPrefix)
+}
 
 // Type names used in global IDs.
 const (
@@ -29,9 +43,10 @@ func Format(typ string, id int) string {
 }
 
 // Parse splits a global ID into its type and database ID; ok is false for anything that is
-// not exactly gid://storefront/<Type>/<positive int> (query strings are ignored, as Shopify does).
+// not exactly gid://storefront/<Type>/<positive int> or gid://shopify/<Type>/<positive int>
+// (query strings are ignored, as Shopify does).
 func Parse(s string) (typ string, id int, ok bool) {
-	rest, found := strings.CutPrefix(s, prefix)
+	rest, found := TrimPrefix(s)
 	if !found {
 		return "", 0, false
 	}

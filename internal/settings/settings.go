@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"storefront/ent/shoppolicy"
 	"strings"
 
 	"storefront/ent"
@@ -204,10 +205,29 @@ func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []us
 		}
 		opt("primaryDomain", in.PrimaryDomain, sh.PrimaryDomain, u.SetNillablePrimaryDomain, u.ClearPrimaryDomain)
 		opt("contactEmail", in.ContactEmail, sh.ContactEmail, u.SetNillableContactEmail, u.ClearContactEmail)
-		opt("privacyPolicy", in.PrivacyPolicy, sh.PrivacyPolicy, u.SetNillablePrivacyPolicy, u.ClearPrivacyPolicy)
-		opt("refundPolicy", in.RefundPolicy, sh.RefundPolicy, u.SetNillableRefundPolicy, u.ClearRefundPolicy)
-		opt("shippingPolicy", in.ShippingPolicy, sh.ShippingPolicy, u.SetNillableShippingPolicy, u.ClearShippingPolicy)
-		opt("termsOfService", in.TermsOfService, sh.TermsOfService, u.SetNillableTermsOfService, u.ClearTermsOfService)
+		// Policies are the ShopPolicy records the Storefront API serves (Shop.privacyPolicy, …).
+		for _, p := range []struct {
+			field string
+			kind  shoppolicy.Kind
+			title string
+			v     Optional[string]
+		}{
+			{"privacyPolicy", shoppolicy.KindPRIVACY, "Privacy Policy", in.PrivacyPolicy},
+			{"refundPolicy", shoppolicy.KindREFUND, "Refund Policy", in.RefundPolicy},
+			{"shippingPolicy", shoppolicy.KindSHIPPING, "Shipping Policy", in.ShippingPolicy},
+			{"termsOfService", shoppolicy.KindTERMS_OF_SERVICE, "Terms of Service", in.TermsOfService},
+		} {
+			if !p.v.Set {
+				continue
+			}
+			changed, err := savePolicy(ctx, tx, p.kind, p.title, p.v.Value)
+			if err != nil {
+				return "", nil, nil, err
+			}
+			if changed {
+				changes[p.field] = p.v.Value
+			}
+		}
 		if len(changes) > 0 {
 			if err := u.Exec(ctx); err != nil {
 				return "", nil, nil, fmt.Errorf("update shop: %w", err)
@@ -633,4 +653,33 @@ func digits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// savePolicy sets the body of the shop's policy of a kind (created with title when
+// missing); nil or empty removes it. It reports whether anything changed.
+func savePolicy(ctx context.Context, tx *ent.Tx, kind shoppolicy.Kind, title string, body *string) (bool, error) {
+	cur, err := tx.ShopPolicy.Query().Where(shoppolicy.KindEQ(kind)).Only(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return false, fmt.Errorf("read %s policy: %w", kind, err)
+	}
+	switch {
+	case body == nil || strings.TrimSpace(*body) == "":
+		if cur == nil {
+			return false, nil
+		}
+		if err := tx.ShopPolicy.DeleteOne(cur).Exec(ctx); err != nil {
+			return false, fmt.Errorf("remove %s policy: %w", kind, err)
+		}
+	case cur == nil:
+		if err := tx.ShopPolicy.Create().SetKind(kind).SetTitle(title).SetBody(*body).Exec(ctx); err != nil {
+			return false, fmt.Errorf("create %s policy: %w", kind, err)
+		}
+	case cur.Body == *body:
+		return false, nil
+	default:
+		if err := tx.ShopPolicy.UpdateOne(cur).SetBody(*body).Exec(ctx); err != nil {
+			return false, fmt.Errorf("update %s policy: %w", kind, err)
+		}
+	}
+	return true, nil
 }

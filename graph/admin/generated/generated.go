@@ -19,6 +19,7 @@ import (
 	"storefront/ent/productvariant"
 	"storefront/ent/schema"
 	"storefront/ent/shippingrate"
+	"storefront/ent/shoppolicy"
 	"storefront/graph/admin/model"
 	"storefront/graph/admin/scalar"
 	"storefront/internal/usererror"
@@ -100,6 +101,37 @@ type ComplexityRoot struct {
 		Zip          func(childComplexity int) int
 	}
 
+	Article struct {
+		AuthorName     func(childComplexity int) int
+		Blog           func(childComplexity int) int
+		BlogID         func(childComplexity int) int
+		ContentHTML    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ExcerptHTML    func(childComplexity int) int
+		Handle         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Image          func(childComplexity int) int
+		ImageID        func(childComplexity int) int
+		Published      func(childComplexity int) int
+		PublishedAt    func(childComplexity int) int
+		SeoDescription func(childComplexity int) int
+		SeoTitle       func(childComplexity int) int
+		Tags           func(childComplexity int) int
+		Title          func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	ArticleConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ArticleEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Attribute struct {
 		Key   func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -123,6 +155,28 @@ type ComplexityRoot struct {
 	}
 
 	AuditEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Blog struct {
+		Articles       func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Handle         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		SeoDescription func(childComplexity int) int
+		SeoTitle       func(childComplexity int) int
+		Title          func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	BlogConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BlogEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -170,6 +224,18 @@ type ComplexityRoot struct {
 		UpdatedAt     func(childComplexity int) int
 		Variant       func(childComplexity int) int
 		VariantID     func(childComplexity int) int
+	}
+
+	CartMetafield struct {
+		Cart      func(childComplexity int) int
+		CartID    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Namespace func(childComplexity int) int
+		Type      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Value     func(childComplexity int) int
 	}
 
 	Collection struct {
@@ -238,6 +304,16 @@ type ComplexityRoot struct {
 	CompletionError struct {
 		Code    func(childComplexity int) int
 		Message func(childComplexity int) int
+	}
+
+	ContentImage struct {
+		AltText   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Height    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		URL       func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Width     func(childComplexity int) int
 	}
 
 	Customer struct {
@@ -672,11 +748,12 @@ type ComplexityRoot struct {
 	}
 
 	ProductOptionValue struct {
-		ID       func(childComplexity int) int
-		Name     func(childComplexity int) int
-		Option   func(childComplexity int) int
-		OptionID func(childComplexity int) int
-		Position func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Option      func(childComplexity int) int
+		OptionID    func(childComplexity int) int
+		Position    func(childComplexity int) int
+		SwatchColor func(childComplexity int) int
 	}
 
 	ProductSetPayload struct {
@@ -723,7 +800,9 @@ type ComplexityRoot struct {
 
 	Query struct {
 		APIKeys              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) int
+		Articles             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ArticleOrder, where *ent.ArticleWhereInput) int
 		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		Blogs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BlogOrder, where *ent.BlogWhereInput) int
 		Carts                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CartOrder, where *ent.CartWhereInput) int
 		Collections          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CollectionOrder, where *ent.CollectionWhereInput) int
 		CompletionAttempts   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompletionAttemptOrder, where *ent.CompletionAttemptWhereInput) int
@@ -739,6 +818,7 @@ type ComplexityRoot struct {
 		ProductVariants      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductVariantOrder, where *ent.ProductVariantWhereInput) int
 		Products             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput) int
 		ShippingRates        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.ShippingRateWhereInput) int
+		ShopPolicies         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopPolicyOrder, where *ent.ShopPolicyWhereInput) int
 		Shops                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopOrder, where *ent.ShopWhereInput) int
 		TaxRates             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) int
 	}
@@ -781,23 +861,22 @@ type ComplexityRoot struct {
 	}
 
 	Shop struct {
-		AcceptedCardBrands func(childComplexity int) int
-		ContactEmail       func(childComplexity int) int
-		CountryCode        func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		CurrencyCode       func(childComplexity int) int
-		Description        func(childComplexity int) int
-		ID                 func(childComplexity int) int
-		MoneyFormat        func(childComplexity int) int
-		Name               func(childComplexity int) int
-		PrimaryDomain      func(childComplexity int) int
-		PrivacyPolicy      func(childComplexity int) int
-		RefundPolicy       func(childComplexity int) int
-		ShippingPolicy     func(childComplexity int) int
-		ShipsToCountries   func(childComplexity int) int
-		TaxesIncluded      func(childComplexity int) int
-		TermsOfService     func(childComplexity int) int
-		UpdatedAt          func(childComplexity int) int
+		AcceptedCardBrands    func(childComplexity int) int
+		BrandShortDescription func(childComplexity int) int
+		BrandSlogan           func(childComplexity int) int
+		ContactEmail          func(childComplexity int) int
+		CountryCode           func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		CurrencyCode          func(childComplexity int) int
+		Description           func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		LanguageCode          func(childComplexity int) int
+		MoneyFormat           func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		PrimaryDomain         func(childComplexity int) int
+		ShipsToCountries      func(childComplexity int) int
+		TaxesIncluded         func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
 	}
 
 	ShopConnection struct {
@@ -807,6 +886,26 @@ type ComplexityRoot struct {
 	}
 
 	ShopEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ShopPolicy struct {
+		Body      func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Title     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	ShopPolicyConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ShopPolicyEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -839,6 +938,14 @@ type ComplexityRoot struct {
 	TaxRatePayload struct {
 		TaxRate    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	UrlRedirect struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Path      func(childComplexity int) int
+		Target    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	UserError struct {
@@ -896,7 +1003,9 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	APIKeys(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) (*ent.APIKeyConnection, error)
+	Articles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ArticleOrder, where *ent.ArticleWhereInput) (*ent.ArticleConnection, error)
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
+	Blogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BlogOrder, where *ent.BlogWhereInput) (*ent.BlogConnection, error)
 	Carts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CartOrder, where *ent.CartWhereInput) (*ent.CartConnection, error)
 	Collections(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CollectionOrder, where *ent.CollectionWhereInput) (*ent.CollectionConnection, error)
 	CompletionAttempts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompletionAttemptOrder, where *ent.CompletionAttemptWhereInput) (*ent.CompletionAttemptConnection, error)
@@ -911,6 +1020,7 @@ type QueryResolver interface {
 	ProductVariants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductVariantOrder, where *ent.ProductVariantWhereInput) (*ent.ProductVariantConnection, error)
 	ShippingRates(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.ShippingRateWhereInput) (*ent.ShippingRateConnection, error)
 	Shops(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopOrder, where *ent.ShopWhereInput) (*ent.ShopConnection, error)
+	ShopPolicies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopPolicyOrder, where *ent.ShopPolicyWhereInput) (*ent.ShopPolicyConnection, error)
 	TaxRates(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) (*ent.TaxRateConnection, error)
 }
 
@@ -1118,6 +1228,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AddressSnapshot.Zip(childComplexity), true
 
+	case "Article.authorName":
+		if e.ComplexityRoot.Article.AuthorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.AuthorName(childComplexity), true
+	case "Article.blog":
+		if e.ComplexityRoot.Article.Blog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Blog(childComplexity), true
+	case "Article.blogID":
+		if e.ComplexityRoot.Article.BlogID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.BlogID(childComplexity), true
+	case "Article.contentHTML":
+		if e.ComplexityRoot.Article.ContentHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.ContentHTML(childComplexity), true
+	case "Article.createdAt":
+		if e.ComplexityRoot.Article.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.CreatedAt(childComplexity), true
+	case "Article.excerptHTML":
+		if e.ComplexityRoot.Article.ExcerptHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.ExcerptHTML(childComplexity), true
+	case "Article.handle":
+		if e.ComplexityRoot.Article.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Handle(childComplexity), true
+	case "Article.id":
+		if e.ComplexityRoot.Article.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.ID(childComplexity), true
+	case "Article.image":
+		if e.ComplexityRoot.Article.Image == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Image(childComplexity), true
+	case "Article.imageID":
+		if e.ComplexityRoot.Article.ImageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.ImageID(childComplexity), true
+	case "Article.published":
+		if e.ComplexityRoot.Article.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Published(childComplexity), true
+	case "Article.publishedAt":
+		if e.ComplexityRoot.Article.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.PublishedAt(childComplexity), true
+	case "Article.seoDescription":
+		if e.ComplexityRoot.Article.SeoDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.SeoDescription(childComplexity), true
+	case "Article.seoTitle":
+		if e.ComplexityRoot.Article.SeoTitle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.SeoTitle(childComplexity), true
+	case "Article.tags":
+		if e.ComplexityRoot.Article.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Tags(childComplexity), true
+	case "Article.title":
+		if e.ComplexityRoot.Article.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Title(childComplexity), true
+	case "Article.updatedAt":
+		if e.ComplexityRoot.Article.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.UpdatedAt(childComplexity), true
+
+	case "ArticleConnection.edges":
+		if e.ComplexityRoot.ArticleConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleConnection.Edges(childComplexity), true
+	case "ArticleConnection.pageInfo":
+		if e.ComplexityRoot.ArticleConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleConnection.PageInfo(childComplexity), true
+	case "ArticleConnection.totalCount":
+		if e.ComplexityRoot.ArticleConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleConnection.TotalCount(childComplexity), true
+
+	case "ArticleEdge.cursor":
+		if e.ComplexityRoot.ArticleEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleEdge.Cursor(childComplexity), true
+	case "ArticleEdge.node":
+		if e.ComplexityRoot.ArticleEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleEdge.Node(childComplexity), true
+
 	case "Attribute.key":
 		if e.ComplexityRoot.Attribute.Key == nil {
 			break
@@ -1211,6 +1456,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
+
+	case "Blog.articles":
+		if e.ComplexityRoot.Blog.Articles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.Articles(childComplexity), true
+	case "Blog.createdAt":
+		if e.ComplexityRoot.Blog.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.CreatedAt(childComplexity), true
+	case "Blog.handle":
+		if e.ComplexityRoot.Blog.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.Handle(childComplexity), true
+	case "Blog.id":
+		if e.ComplexityRoot.Blog.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.ID(childComplexity), true
+	case "Blog.seoDescription":
+		if e.ComplexityRoot.Blog.SeoDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.SeoDescription(childComplexity), true
+	case "Blog.seoTitle":
+		if e.ComplexityRoot.Blog.SeoTitle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.SeoTitle(childComplexity), true
+	case "Blog.title":
+		if e.ComplexityRoot.Blog.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.Title(childComplexity), true
+	case "Blog.updatedAt":
+		if e.ComplexityRoot.Blog.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Blog.UpdatedAt(childComplexity), true
+
+	case "BlogConnection.edges":
+		if e.ComplexityRoot.BlogConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogConnection.Edges(childComplexity), true
+	case "BlogConnection.pageInfo":
+		if e.ComplexityRoot.BlogConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogConnection.PageInfo(childComplexity), true
+	case "BlogConnection.totalCount":
+		if e.ComplexityRoot.BlogConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogConnection.TotalCount(childComplexity), true
+
+	case "BlogEdge.cursor":
+		if e.ComplexityRoot.BlogEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogEdge.Cursor(childComplexity), true
+	case "BlogEdge.node":
+		if e.ComplexityRoot.BlogEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogEdge.Node(childComplexity), true
 
 	case "Cart.attributes":
 		if e.ComplexityRoot.Cart.Attributes == nil {
@@ -1413,6 +1739,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartLine.VariantID(childComplexity), true
+
+	case "CartMetafield.cart":
+		if e.ComplexityRoot.CartMetafield.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafield.Cart(childComplexity), true
+	case "CartMetafield.cartID":
+		if e.ComplexityRoot.CartMetafield.CartID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafield.CartID(childComplexity), true
+	case "CartMetafield.createdAt":
+		if e.ComplexityRoot.CartMetafield.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafield.CreatedAt(childComplexity), true
+	case "CartMetafield.id":
+		if e.ComplexityRoot.CartMetafield.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafield.ID(childComplexity), true
+	case "CartMetafield.key":
+		if e.ComplexityRoot.CartMetafield.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafield.Key(childComplexity), true
+	case "CartMetafield.namespace":
+		if e.ComplexityRoot.CartMetafield.Namespace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafield.Namespace(childComplexity), true
+	case "CartMetafield.type":
+		if e.ComplexityRoot.CartMetafield.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafield.Type(childComplexity), true
+	case "CartMetafield.updatedAt":
+		if e.ComplexityRoot.CartMetafield.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafield.UpdatedAt(childComplexity), true
+	case "CartMetafield.value":
+		if e.ComplexityRoot.CartMetafield.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartMetafield.Value(childComplexity), true
 
 	case "Collection.createdAt":
 		if e.ComplexityRoot.Collection.CreatedAt == nil {
@@ -1668,6 +2049,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CompletionError.Message(childComplexity), true
+
+	case "ContentImage.altText":
+		if e.ComplexityRoot.ContentImage.AltText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentImage.AltText(childComplexity), true
+	case "ContentImage.createdAt":
+		if e.ComplexityRoot.ContentImage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentImage.CreatedAt(childComplexity), true
+	case "ContentImage.height":
+		if e.ComplexityRoot.ContentImage.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentImage.Height(childComplexity), true
+	case "ContentImage.id":
+		if e.ComplexityRoot.ContentImage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentImage.ID(childComplexity), true
+	case "ContentImage.url":
+		if e.ComplexityRoot.ContentImage.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentImage.URL(childComplexity), true
+	case "ContentImage.updatedAt":
+		if e.ComplexityRoot.ContentImage.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentImage.UpdatedAt(childComplexity), true
+	case "ContentImage.width":
+		if e.ComplexityRoot.ContentImage.Width == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentImage.Width(childComplexity), true
 
 	case "Customer.acceptsMarketing":
 		if e.ComplexityRoot.Customer.AcceptsMarketing == nil {
@@ -3695,6 +4119,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductOptionValue.Position(childComplexity), true
+	case "ProductOptionValue.swatchColor":
+		if e.ComplexityRoot.ProductOptionValue.SwatchColor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductOptionValue.SwatchColor(childComplexity), true
 
 	case "ProductSetPayload.product":
 		if e.ComplexityRoot.ProductSetPayload.Product == nil {
@@ -3874,6 +4304,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.APIKeys(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.APIKeyOrder), args["where"].(*ent.APIKeyWhereInput)), true
+	case "Query.articles":
+		if e.ComplexityRoot.Query.Articles == nil {
+			break
+		}
+
+		args, err := ec.field_Query_articles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Articles(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ArticleOrder), args["where"].(*ent.ArticleWhereInput)), true
 	case "Query.auditEvents":
 		if e.ComplexityRoot.Query.AuditEvents == nil {
 			break
@@ -3885,6 +4326,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
+	case "Query.blogs":
+		if e.ComplexityRoot.Query.Blogs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_blogs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Blogs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.BlogOrder), args["where"].(*ent.BlogWhereInput)), true
 	case "Query.carts":
 		if e.ComplexityRoot.Query.Carts == nil {
 			break
@@ -4051,6 +4503,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ShippingRates(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["where"].(*ent.ShippingRateWhereInput)), true
+	case "Query.shopPolicies":
+		if e.ComplexityRoot.Query.ShopPolicies == nil {
+			break
+		}
+
+		args, err := ec.field_Query_shopPolicies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ShopPolicies(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ShopPolicyOrder), args["where"].(*ent.ShopPolicyWhereInput)), true
 	case "Query.shops":
 		if e.ComplexityRoot.Query.Shops == nil {
 			break
@@ -4217,6 +4680,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.AcceptedCardBrands(childComplexity), true
+	case "Shop.brandShortDescription":
+		if e.ComplexityRoot.Shop.BrandShortDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.BrandShortDescription(childComplexity), true
+	case "Shop.brandSlogan":
+		if e.ComplexityRoot.Shop.BrandSlogan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.BrandSlogan(childComplexity), true
 	case "Shop.contactEmail":
 		if e.ComplexityRoot.Shop.ContactEmail == nil {
 			break
@@ -4253,6 +4728,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.ID(childComplexity), true
+	case "Shop.languageCode":
+		if e.ComplexityRoot.Shop.LanguageCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.LanguageCode(childComplexity), true
 	case "Shop.moneyFormat":
 		if e.ComplexityRoot.Shop.MoneyFormat == nil {
 			break
@@ -4271,24 +4752,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.PrimaryDomain(childComplexity), true
-	case "Shop.privacyPolicy":
-		if e.ComplexityRoot.Shop.PrivacyPolicy == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Shop.PrivacyPolicy(childComplexity), true
-	case "Shop.refundPolicy":
-		if e.ComplexityRoot.Shop.RefundPolicy == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Shop.RefundPolicy(childComplexity), true
-	case "Shop.shippingPolicy":
-		if e.ComplexityRoot.Shop.ShippingPolicy == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Shop.ShippingPolicy(childComplexity), true
 	case "Shop.shipsToCountries":
 		if e.ComplexityRoot.Shop.ShipsToCountries == nil {
 			break
@@ -4301,12 +4764,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.TaxesIncluded(childComplexity), true
-	case "Shop.termsOfService":
-		if e.ComplexityRoot.Shop.TermsOfService == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Shop.TermsOfService(childComplexity), true
 	case "Shop.updatedAt":
 		if e.ComplexityRoot.Shop.UpdatedAt == nil {
 			break
@@ -4345,6 +4802,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ShopEdge.Node(childComplexity), true
+
+	case "ShopPolicy.body":
+		if e.ComplexityRoot.ShopPolicy.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.Body(childComplexity), true
+	case "ShopPolicy.createdAt":
+		if e.ComplexityRoot.ShopPolicy.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.CreatedAt(childComplexity), true
+	case "ShopPolicy.id":
+		if e.ComplexityRoot.ShopPolicy.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.ID(childComplexity), true
+	case "ShopPolicy.kind":
+		if e.ComplexityRoot.ShopPolicy.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.Kind(childComplexity), true
+	case "ShopPolicy.title":
+		if e.ComplexityRoot.ShopPolicy.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.Title(childComplexity), true
+	case "ShopPolicy.updatedAt":
+		if e.ComplexityRoot.ShopPolicy.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicy.UpdatedAt(childComplexity), true
+
+	case "ShopPolicyConnection.edges":
+		if e.ComplexityRoot.ShopPolicyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyConnection.Edges(childComplexity), true
+	case "ShopPolicyConnection.pageInfo":
+		if e.ComplexityRoot.ShopPolicyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyConnection.PageInfo(childComplexity), true
+	case "ShopPolicyConnection.totalCount":
+		if e.ComplexityRoot.ShopPolicyConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyConnection.TotalCount(childComplexity), true
+
+	case "ShopPolicyEdge.cursor":
+		if e.ComplexityRoot.ShopPolicyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyEdge.Cursor(childComplexity), true
+	case "ShopPolicyEdge.node":
+		if e.ComplexityRoot.ShopPolicyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShopPolicyEdge.Node(childComplexity), true
 
 	case "ShopUpdatePayload.shop":
 		if e.ComplexityRoot.ShopUpdatePayload.Shop == nil {
@@ -4441,6 +4967,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TaxRatePayload.UserErrors(childComplexity), true
 
+	case "UrlRedirect.createdAt":
+		if e.ComplexityRoot.UrlRedirect.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirect.CreatedAt(childComplexity), true
+	case "UrlRedirect.id":
+		if e.ComplexityRoot.UrlRedirect.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirect.ID(childComplexity), true
+	case "UrlRedirect.path":
+		if e.ComplexityRoot.UrlRedirect.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirect.Path(childComplexity), true
+	case "UrlRedirect.target":
+		if e.ComplexityRoot.UrlRedirect.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirect.Target(childComplexity), true
+	case "UrlRedirect.updatedAt":
+		if e.ComplexityRoot.UrlRedirect.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirect.UpdatedAt(childComplexity), true
+
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
 			break
@@ -4472,10 +5029,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("APIKeyCreateInput", ec.unmarshalInputAPIKeyCreateInput),
 			graphql.NewInputUnmarshaler("APIKeyOrder", ec.unmarshalInputAPIKeyOrder),
 			graphql.NewInputUnmarshaler("APIKeyWhereInput", ec.unmarshalInputAPIKeyWhereInput),
+			graphql.NewInputUnmarshaler("ArticleOrder", ec.unmarshalInputArticleOrder),
+			graphql.NewInputUnmarshaler("ArticleWhereInput", ec.unmarshalInputArticleWhereInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
+			graphql.NewInputUnmarshaler("BlogOrder", ec.unmarshalInputBlogOrder),
+			graphql.NewInputUnmarshaler("BlogWhereInput", ec.unmarshalInputBlogWhereInput),
 			graphql.NewInputUnmarshaler("CartLineOrder", ec.unmarshalInputCartLineOrder),
 			graphql.NewInputUnmarshaler("CartLineWhereInput", ec.unmarshalInputCartLineWhereInput),
+			graphql.NewInputUnmarshaler("CartMetafieldOrder", ec.unmarshalInputCartMetafieldOrder),
+			graphql.NewInputUnmarshaler("CartMetafieldWhereInput", ec.unmarshalInputCartMetafieldWhereInput),
 			graphql.NewInputUnmarshaler("CartOrder", ec.unmarshalInputCartOrder),
 			graphql.NewInputUnmarshaler("CartWhereInput", ec.unmarshalInputCartWhereInput),
 			graphql.NewInputUnmarshaler("CollectionInput", ec.unmarshalInputCollectionInput),
@@ -4484,6 +5047,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CollectionWhereInput", ec.unmarshalInputCollectionWhereInput),
 			graphql.NewInputUnmarshaler("CompletionAttemptOrder", ec.unmarshalInputCompletionAttemptOrder),
 			graphql.NewInputUnmarshaler("CompletionAttemptWhereInput", ec.unmarshalInputCompletionAttemptWhereInput),
+			graphql.NewInputUnmarshaler("ContentImageOrder", ec.unmarshalInputContentImageOrder),
+			graphql.NewInputUnmarshaler("ContentImageWhereInput", ec.unmarshalInputContentImageWhereInput),
 			graphql.NewInputUnmarshaler("CustomerAdminInput", ec.unmarshalInputCustomerAdminInput),
 			graphql.NewInputUnmarshaler("CustomerOrder", ec.unmarshalInputCustomerOrder),
 			graphql.NewInputUnmarshaler("CustomerWhereInput", ec.unmarshalInputCustomerWhereInput),
@@ -4530,9 +5095,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ShippingRateWhereInput", ec.unmarshalInputShippingRateWhereInput),
 			graphql.NewInputUnmarshaler("ShopInput", ec.unmarshalInputShopInput),
 			graphql.NewInputUnmarshaler("ShopOrder", ec.unmarshalInputShopOrder),
+			graphql.NewInputUnmarshaler("ShopPolicyOrder", ec.unmarshalInputShopPolicyOrder),
+			graphql.NewInputUnmarshaler("ShopPolicyWhereInput", ec.unmarshalInputShopPolicyWhereInput),
 			graphql.NewInputUnmarshaler("ShopWhereInput", ec.unmarshalInputShopWhereInput),
 			graphql.NewInputUnmarshaler("TaxRateInput", ec.unmarshalInputTaxRateInput),
 			graphql.NewInputUnmarshaler("TaxRateWhereInput", ec.unmarshalInputTaxRateWhereInput),
+			graphql.NewInputUnmarshaler("UrlRedirectOrder", ec.unmarshalInputUrlRedirectOrder),
+			graphql.NewInputUnmarshaler("UrlRedirectWhereInput", ec.unmarshalInputUrlRedirectWhereInput),
 			graphql.NewInputUnmarshaler("VariantOptionValueInput", ec.unmarshalInputVariantOptionValueInput),
 		)
 	}
@@ -5127,6 +5696,297 @@ input APIKeyWhereInput {
   revokedAtIsNil: Boolean
   revokedAtNotNil: Boolean
 }
+type Article implements Node {
+  id: ID!
+  """
+  When the record was created (UTC).
+  """
+  createdAt: Time!
+  """
+  When the record was last changed (UTC).
+  """
+  updatedAt: Time!
+  blogID: ID!
+  """
+  URL-friendly name, unique within the blog.
+  """
+  handle: String!
+  title: String!
+  """
+  The article as HTML.
+  """
+  contentHTML: String!
+  """
+  A summary as HTML; the start of the content when unset.
+  """
+  excerptHTML: String
+  authorName: String!
+  tags: [String!]!
+  imageID: ID
+  seoTitle: String
+  seoDescription: String
+  """
+  Whether the article is visible on the Storefront API.
+  """
+  published: Boolean!
+  publishedAt: Time
+  blog: Blog!
+  image: ContentImage
+}
+"""
+A connection to a list of items.
+"""
+type ArticleConnection {
+  """
+  A list of edges.
+  """
+  edges: [ArticleEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ArticleEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Article
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Article connections
+"""
+input ArticleOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Articles.
+  """
+  field: ArticleOrderField!
+}
+"""
+Properties by which Article connections can be ordered.
+"""
+enum ArticleOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+ArticleWhereInput is used for filtering Article objects.
+Input was generated by ent.
+"""
+input ArticleWhereInput {
+  not: ArticleWhereInput
+  and: [ArticleWhereInput!]
+  or: [ArticleWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  blog_id field predicates
+  """
+  blogID: ID
+  blogIDNEQ: ID
+  blogIDIn: [ID!]
+  blogIDNotIn: [ID!]
+  """
+  handle field predicates
+  """
+  handle: String
+  handleNEQ: String
+  handleIn: [String!]
+  handleNotIn: [String!]
+  handleGT: String
+  handleGTE: String
+  handleLT: String
+  handleLTE: String
+  handleContains: String
+  handleHasPrefix: String
+  handleHasSuffix: String
+  handleEqualFold: String
+  handleContainsFold: String
+  """
+  title field predicates
+  """
+  title: String
+  titleNEQ: String
+  titleIn: [String!]
+  titleNotIn: [String!]
+  titleGT: String
+  titleGTE: String
+  titleLT: String
+  titleLTE: String
+  titleContains: String
+  titleHasPrefix: String
+  titleHasSuffix: String
+  titleEqualFold: String
+  titleContainsFold: String
+  """
+  content_html field predicates
+  """
+  contentHTML: String
+  contentHTMLNEQ: String
+  contentHTMLIn: [String!]
+  contentHTMLNotIn: [String!]
+  contentHTMLGT: String
+  contentHTMLGTE: String
+  contentHTMLLT: String
+  contentHTMLLTE: String
+  contentHTMLContains: String
+  contentHTMLHasPrefix: String
+  contentHTMLHasSuffix: String
+  contentHTMLEqualFold: String
+  contentHTMLContainsFold: String
+  """
+  excerpt_html field predicates
+  """
+  excerptHTML: String
+  excerptHTMLNEQ: String
+  excerptHTMLIn: [String!]
+  excerptHTMLNotIn: [String!]
+  excerptHTMLGT: String
+  excerptHTMLGTE: String
+  excerptHTMLLT: String
+  excerptHTMLLTE: String
+  excerptHTMLContains: String
+  excerptHTMLHasPrefix: String
+  excerptHTMLHasSuffix: String
+  excerptHTMLIsNil: Boolean
+  excerptHTMLNotNil: Boolean
+  excerptHTMLEqualFold: String
+  excerptHTMLContainsFold: String
+  """
+  author_name field predicates
+  """
+  authorName: String
+  authorNameNEQ: String
+  authorNameIn: [String!]
+  authorNameNotIn: [String!]
+  authorNameGT: String
+  authorNameGTE: String
+  authorNameLT: String
+  authorNameLTE: String
+  authorNameContains: String
+  authorNameHasPrefix: String
+  authorNameHasSuffix: String
+  authorNameEqualFold: String
+  authorNameContainsFold: String
+  """
+  image_id field predicates
+  """
+  imageID: ID
+  imageIDNEQ: ID
+  imageIDIn: [ID!]
+  imageIDNotIn: [ID!]
+  imageIDIsNil: Boolean
+  imageIDNotNil: Boolean
+  """
+  seo_title field predicates
+  """
+  seoTitle: String
+  seoTitleNEQ: String
+  seoTitleIn: [String!]
+  seoTitleNotIn: [String!]
+  seoTitleGT: String
+  seoTitleGTE: String
+  seoTitleLT: String
+  seoTitleLTE: String
+  seoTitleContains: String
+  seoTitleHasPrefix: String
+  seoTitleHasSuffix: String
+  seoTitleIsNil: Boolean
+  seoTitleNotNil: Boolean
+  seoTitleEqualFold: String
+  seoTitleContainsFold: String
+  """
+  seo_description field predicates
+  """
+  seoDescription: String
+  seoDescriptionNEQ: String
+  seoDescriptionIn: [String!]
+  seoDescriptionNotIn: [String!]
+  seoDescriptionGT: String
+  seoDescriptionGTE: String
+  seoDescriptionLT: String
+  seoDescriptionLTE: String
+  seoDescriptionContains: String
+  seoDescriptionHasPrefix: String
+  seoDescriptionHasSuffix: String
+  seoDescriptionIsNil: Boolean
+  seoDescriptionNotNil: Boolean
+  seoDescriptionEqualFold: String
+  seoDescriptionContainsFold: String
+  """
+  published field predicates
+  """
+  published: Boolean
+  publishedNEQ: Boolean
+  """
+  published_at field predicates
+  """
+  publishedAt: Time
+  publishedAtNEQ: Time
+  publishedAtIn: [Time!]
+  publishedAtNotIn: [Time!]
+  publishedAtGT: Time
+  publishedAtGTE: Time
+  publishedAtLT: Time
+  publishedAtLTE: Time
+  publishedAtIsNil: Boolean
+  publishedAtNotNil: Boolean
+  """
+  blog edge predicates
+  """
+  hasBlog: Boolean
+  hasBlogWith: [BlogWhereInput!]
+  """
+  image edge predicates
+  """
+  hasImage: Boolean
+  hasImageWith: [ContentImageWhereInput!]
+}
 type AuditEvent implements Node {
   id: ID!
   """
@@ -5314,6 +6174,187 @@ input AuditEventWhereInput {
   requestIDHasSuffix: String
   requestIDEqualFold: String
   requestIDContainsFold: String
+}
+type Blog implements Node {
+  id: ID!
+  """
+  When the record was created (UTC).
+  """
+  createdAt: Time!
+  """
+  When the record was last changed (UTC).
+  """
+  updatedAt: Time!
+  handle: String!
+  title: String!
+  seoTitle: String
+  seoDescription: String
+  articles: [Article!]
+}
+"""
+A connection to a list of items.
+"""
+type BlogConnection {
+  """
+  A list of edges.
+  """
+  edges: [BlogEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type BlogEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Blog
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Blog connections
+"""
+input BlogOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Blogs.
+  """
+  field: BlogOrderField!
+}
+"""
+Properties by which Blog connections can be ordered.
+"""
+enum BlogOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+BlogWhereInput is used for filtering Blog objects.
+Input was generated by ent.
+"""
+input BlogWhereInput {
+  not: BlogWhereInput
+  and: [BlogWhereInput!]
+  or: [BlogWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  handle field predicates
+  """
+  handle: String
+  handleNEQ: String
+  handleIn: [String!]
+  handleNotIn: [String!]
+  handleGT: String
+  handleGTE: String
+  handleLT: String
+  handleLTE: String
+  handleContains: String
+  handleHasPrefix: String
+  handleHasSuffix: String
+  handleEqualFold: String
+  handleContainsFold: String
+  """
+  title field predicates
+  """
+  title: String
+  titleNEQ: String
+  titleIn: [String!]
+  titleNotIn: [String!]
+  titleGT: String
+  titleGTE: String
+  titleLT: String
+  titleLTE: String
+  titleContains: String
+  titleHasPrefix: String
+  titleHasSuffix: String
+  titleEqualFold: String
+  titleContainsFold: String
+  """
+  seo_title field predicates
+  """
+  seoTitle: String
+  seoTitleNEQ: String
+  seoTitleIn: [String!]
+  seoTitleNotIn: [String!]
+  seoTitleGT: String
+  seoTitleGTE: String
+  seoTitleLT: String
+  seoTitleLTE: String
+  seoTitleContains: String
+  seoTitleHasPrefix: String
+  seoTitleHasSuffix: String
+  seoTitleIsNil: Boolean
+  seoTitleNotNil: Boolean
+  seoTitleEqualFold: String
+  seoTitleContainsFold: String
+  """
+  seo_description field predicates
+  """
+  seoDescription: String
+  seoDescriptionNEQ: String
+  seoDescriptionIn: [String!]
+  seoDescriptionNotIn: [String!]
+  seoDescriptionGT: String
+  seoDescriptionGTE: String
+  seoDescriptionLT: String
+  seoDescriptionLTE: String
+  seoDescriptionContains: String
+  seoDescriptionHasPrefix: String
+  seoDescriptionHasSuffix: String
+  seoDescriptionIsNil: Boolean
+  seoDescriptionNotNil: Boolean
+  seoDescriptionEqualFold: String
+  seoDescriptionContainsFold: String
+  """
+  articles edge predicates
+  """
+  hasArticles: Boolean
+  hasArticlesWith: [ArticleWhereInput!]
 }
 type Cart implements Node {
   id: ID!
@@ -5528,6 +6569,167 @@ input CartLineWhereInput {
   """
   hasVariant: Boolean
   hasVariantWith: [ProductVariantWhereInput!]
+}
+type CartMetafield implements Node {
+  id: ID!
+  """
+  When the record was created (UTC).
+  """
+  createdAt: Time!
+  """
+  When the record was last changed (UTC).
+  """
+  updatedAt: Time!
+  cartID: ID!
+  """
+  The key's namespace; ` + "`" + `custom` + "`" + ` unless the key names one (namespace.key).
+  """
+  namespace: String!
+  key: String!
+  """
+  A Shopify metafield type, e.g. single_line_text_field, json, number_integer.
+  """
+  type: String!
+  value: String!
+  cart: Cart!
+}
+"""
+Ordering options for CartMetafield connections
+"""
+input CartMetafieldOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CartMetafields.
+  """
+  field: CartMetafieldOrderField!
+}
+"""
+Properties by which CartMetafield connections can be ordered.
+"""
+enum CartMetafieldOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+CartMetafieldWhereInput is used for filtering CartMetafield objects.
+Input was generated by ent.
+"""
+input CartMetafieldWhereInput {
+  not: CartMetafieldWhereInput
+  and: [CartMetafieldWhereInput!]
+  or: [CartMetafieldWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  cart_id field predicates
+  """
+  cartID: ID
+  cartIDNEQ: ID
+  cartIDIn: [ID!]
+  cartIDNotIn: [ID!]
+  """
+  namespace field predicates
+  """
+  namespace: String
+  namespaceNEQ: String
+  namespaceIn: [String!]
+  namespaceNotIn: [String!]
+  namespaceGT: String
+  namespaceGTE: String
+  namespaceLT: String
+  namespaceLTE: String
+  namespaceContains: String
+  namespaceHasPrefix: String
+  namespaceHasSuffix: String
+  namespaceEqualFold: String
+  namespaceContainsFold: String
+  """
+  key field predicates
+  """
+  key: String
+  keyNEQ: String
+  keyIn: [String!]
+  keyNotIn: [String!]
+  keyGT: String
+  keyGTE: String
+  keyLT: String
+  keyLTE: String
+  keyContains: String
+  keyHasPrefix: String
+  keyHasSuffix: String
+  keyEqualFold: String
+  keyContainsFold: String
+  """
+  type field predicates
+  """
+  type: String
+  typeNEQ: String
+  typeIn: [String!]
+  typeNotIn: [String!]
+  typeGT: String
+  typeGTE: String
+  typeLT: String
+  typeLTE: String
+  typeContains: String
+  typeHasPrefix: String
+  typeHasSuffix: String
+  typeEqualFold: String
+  typeContainsFold: String
+  """
+  value field predicates
+  """
+  value: String
+  valueNEQ: String
+  valueIn: [String!]
+  valueNotIn: [String!]
+  valueGT: String
+  valueGTE: String
+  valueLT: String
+  valueLTE: String
+  valueContains: String
+  valueHasPrefix: String
+  valueHasSuffix: String
+  valueEqualFold: String
+  valueContainsFold: String
+  """
+  cart edge predicates
+  """
+  hasCart: Boolean
+  hasCartWith: [CartWhereInput!]
 }
 """
 Ordering options for Cart connections
@@ -6287,6 +7489,146 @@ input CompletionAttemptWhereInput {
   paymentErrorNotNil: Boolean
   paymentErrorEqualFold: String
   paymentErrorContainsFold: String
+}
+type ContentImage implements Node {
+  id: ID!
+  """
+  When the record was created (UTC).
+  """
+  createdAt: Time!
+  """
+  When the record was last changed (UTC).
+  """
+  updatedAt: Time!
+  """
+  Absolute URL of the image file.
+  """
+  url: String!
+  altText: String
+  width: Int
+  height: Int
+}
+"""
+Ordering options for ContentImage connections
+"""
+input ContentImageOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ContentImages.
+  """
+  field: ContentImageOrderField!
+}
+"""
+Properties by which ContentImage connections can be ordered.
+"""
+enum ContentImageOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+ContentImageWhereInput is used for filtering ContentImage objects.
+Input was generated by ent.
+"""
+input ContentImageWhereInput {
+  not: ContentImageWhereInput
+  and: [ContentImageWhereInput!]
+  or: [ContentImageWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  url field predicates
+  """
+  url: String
+  urlNEQ: String
+  urlIn: [String!]
+  urlNotIn: [String!]
+  urlGT: String
+  urlGTE: String
+  urlLT: String
+  urlLTE: String
+  urlContains: String
+  urlHasPrefix: String
+  urlHasSuffix: String
+  urlEqualFold: String
+  urlContainsFold: String
+  """
+  alt_text field predicates
+  """
+  altText: String
+  altTextNEQ: String
+  altTextIn: [String!]
+  altTextNotIn: [String!]
+  altTextGT: String
+  altTextGTE: String
+  altTextLT: String
+  altTextLTE: String
+  altTextContains: String
+  altTextHasPrefix: String
+  altTextHasSuffix: String
+  altTextIsNil: Boolean
+  altTextNotNil: Boolean
+  altTextEqualFold: String
+  altTextContainsFold: String
+  """
+  width field predicates
+  """
+  width: Int
+  widthNEQ: Int
+  widthIn: [Int!]
+  widthNotIn: [Int!]
+  widthGT: Int
+  widthGTE: Int
+  widthLT: Int
+  widthLTE: Int
+  widthIsNil: Boolean
+  widthNotNil: Boolean
+  """
+  height field predicates
+  """
+  height: Int
+  heightNEQ: Int
+  heightIn: [Int!]
+  heightNotIn: [Int!]
+  heightGT: Int
+  heightGTE: Int
+  heightLT: Int
+  heightLTE: Int
+  heightIsNil: Boolean
+  heightNotNil: Boolean
 }
 """
 Define a Relay Cursor type:
@@ -9149,6 +10491,10 @@ type ProductOptionValue implements Node {
   """
   position: Int!
   optionID: ID!
+  """
+  Colour shown for the value in a picker, as #RRGGBB.
+  """
+  swatchColor: String
   option: ProductOption!
 }
 """
@@ -9204,6 +10550,24 @@ input ProductOptionValueWhereInput {
   optionIDNEQ: ID
   optionIDIn: [ID!]
   optionIDNotIn: [ID!]
+  """
+  swatch_color field predicates
+  """
+  swatchColor: String
+  swatchColorNEQ: String
+  swatchColorIn: [String!]
+  swatchColorNotIn: [String!]
+  swatchColorGT: String
+  swatchColorGTE: String
+  swatchColorLT: String
+  swatchColorLTE: String
+  swatchColorContains: String
+  swatchColorHasPrefix: String
+  swatchColorHasSuffix: String
+  swatchColorIsNil: Boolean
+  swatchColorNotNil: Boolean
+  swatchColorEqualFold: String
+  swatchColorContainsFold: String
   """
   option edge predicates
   """
@@ -9923,6 +11287,37 @@ type Query {
     """
     where: APIKeyWhereInput
   ): APIKeyConnection!
+  articles(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Articles returned from the connection.
+    """
+    orderBy: ArticleOrder
+
+    """
+    Filtering options for Articles returned from the connection.
+    """
+    where: ArticleWhereInput
+  ): ArticleConnection!
   auditEvents(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9954,6 +11349,37 @@ type Query {
     """
     where: AuditEventWhereInput
   ): AuditEventConnection!
+  blogs(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Blogs returned from the connection.
+    """
+    orderBy: BlogOrder
+
+    """
+    Filtering options for Blogs returned from the connection.
+    """
+    where: BlogWhereInput
+  ): BlogConnection!
   carts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10378,6 +11804,37 @@ type Query {
     """
     where: ShopWhereInput
   ): ShopConnection!
+  shopPolicies(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ShopPolicies returned from the connection.
+    """
+    orderBy: ShopPolicyOrder
+
+    """
+    Filtering options for ShopPolicies returned from the connection.
+    """
+    where: ShopPolicyWhereInput
+  ): ShopPolicyConnection!
   taxRates(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10674,27 +12131,23 @@ type Shop implements Node {
   Prices include tax (VAT style) rather than tax being added on top.
   """
   taxesIncluded: Boolean!
+  """
+  Language of the shop's own texts, as a Storefront API LanguageCode (EN, DE, PT_BR, …).
+  """
+  languageCode: String!
+  """
+  The brand's slogan.
+  """
+  brandSlogan: String
+  """
+  A short description of the brand.
+  """
+  brandShortDescription: String
   acceptedCardBrands: [String!]!
   """
   Where customers write to the shop.
   """
   contactEmail: String
-  """
-  Privacy policy text (HTML).
-  """
-  privacyPolicy: String
-  """
-  Refund policy text (HTML).
-  """
-  refundPolicy: String
-  """
-  Shipping policy text (HTML).
-  """
-  shippingPolicy: String
-  """
-  Terms of service text (HTML).
-  """
-  termsOfService: String
 }
 """
 A connection to a list of items.
@@ -10745,6 +12198,167 @@ Properties by which Shop connections can be ordered.
 enum ShopOrderField {
   CREATED_AT
   UPDATED_AT
+}
+type ShopPolicy implements Node {
+  id: ID!
+  """
+  When the record was created (UTC).
+  """
+  createdAt: Time!
+  """
+  When the record was last changed (UTC).
+  """
+  updatedAt: Time!
+  """
+  Which policy this is; its handle follows (privacy-policy, refund-policy, shipping-policy, terms-of-service, subscription-policy).
+  """
+  kind: ShopPolicyKind!
+  title: String!
+  """
+  The policy as HTML.
+  """
+  body: String!
+}
+"""
+A connection to a list of items.
+"""
+type ShopPolicyConnection {
+  """
+  A list of edges.
+  """
+  edges: [ShopPolicyEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ShopPolicyEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ShopPolicy
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+ShopPolicyKind is enum for the field kind
+"""
+enum ShopPolicyKind @goModel(model: "storefront/ent/shoppolicy.Kind") {
+  PRIVACY
+  REFUND
+  SHIPPING
+  TERMS_OF_SERVICE
+  SUBSCRIPTION
+}
+"""
+Ordering options for ShopPolicy connections
+"""
+input ShopPolicyOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ShopPolicies.
+  """
+  field: ShopPolicyOrderField!
+}
+"""
+Properties by which ShopPolicy connections can be ordered.
+"""
+enum ShopPolicyOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+ShopPolicyWhereInput is used for filtering ShopPolicy objects.
+Input was generated by ent.
+"""
+input ShopPolicyWhereInput {
+  not: ShopPolicyWhereInput
+  and: [ShopPolicyWhereInput!]
+  or: [ShopPolicyWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  kind field predicates
+  """
+  kind: ShopPolicyKind
+  kindNEQ: ShopPolicyKind
+  kindIn: [ShopPolicyKind!]
+  kindNotIn: [ShopPolicyKind!]
+  """
+  title field predicates
+  """
+  title: String
+  titleNEQ: String
+  titleIn: [String!]
+  titleNotIn: [String!]
+  titleGT: String
+  titleGTE: String
+  titleLT: String
+  titleLTE: String
+  titleContains: String
+  titleHasPrefix: String
+  titleHasSuffix: String
+  titleEqualFold: String
+  titleContainsFold: String
+  """
+  body field predicates
+  """
+  body: String
+  bodyNEQ: String
+  bodyIn: [String!]
+  bodyNotIn: [String!]
+  bodyGT: String
+  bodyGTE: String
+  bodyLT: String
+  bodyLTE: String
+  bodyContains: String
+  bodyHasPrefix: String
+  bodyHasSuffix: String
+  bodyEqualFold: String
+  bodyContainsFold: String
 }
 """
 ShopWhereInput is used for filtering Shop objects.
@@ -10893,6 +12507,58 @@ input ShopWhereInput {
   taxesIncluded: Boolean
   taxesIncludedNEQ: Boolean
   """
+  language_code field predicates
+  """
+  languageCode: String
+  languageCodeNEQ: String
+  languageCodeIn: [String!]
+  languageCodeNotIn: [String!]
+  languageCodeGT: String
+  languageCodeGTE: String
+  languageCodeLT: String
+  languageCodeLTE: String
+  languageCodeContains: String
+  languageCodeHasPrefix: String
+  languageCodeHasSuffix: String
+  languageCodeEqualFold: String
+  languageCodeContainsFold: String
+  """
+  brand_slogan field predicates
+  """
+  brandSlogan: String
+  brandSloganNEQ: String
+  brandSloganIn: [String!]
+  brandSloganNotIn: [String!]
+  brandSloganGT: String
+  brandSloganGTE: String
+  brandSloganLT: String
+  brandSloganLTE: String
+  brandSloganContains: String
+  brandSloganHasPrefix: String
+  brandSloganHasSuffix: String
+  brandSloganIsNil: Boolean
+  brandSloganNotNil: Boolean
+  brandSloganEqualFold: String
+  brandSloganContainsFold: String
+  """
+  brand_short_description field predicates
+  """
+  brandShortDescription: String
+  brandShortDescriptionNEQ: String
+  brandShortDescriptionIn: [String!]
+  brandShortDescriptionNotIn: [String!]
+  brandShortDescriptionGT: String
+  brandShortDescriptionGTE: String
+  brandShortDescriptionLT: String
+  brandShortDescriptionLTE: String
+  brandShortDescriptionContains: String
+  brandShortDescriptionHasPrefix: String
+  brandShortDescriptionHasSuffix: String
+  brandShortDescriptionIsNil: Boolean
+  brandShortDescriptionNotNil: Boolean
+  brandShortDescriptionEqualFold: String
+  brandShortDescriptionContainsFold: String
+  """
   contact_email field predicates
   """
   contactEmail: String
@@ -10910,78 +12576,6 @@ input ShopWhereInput {
   contactEmailNotNil: Boolean
   contactEmailEqualFold: String
   contactEmailContainsFold: String
-  """
-  privacy_policy field predicates
-  """
-  privacyPolicy: String
-  privacyPolicyNEQ: String
-  privacyPolicyIn: [String!]
-  privacyPolicyNotIn: [String!]
-  privacyPolicyGT: String
-  privacyPolicyGTE: String
-  privacyPolicyLT: String
-  privacyPolicyLTE: String
-  privacyPolicyContains: String
-  privacyPolicyHasPrefix: String
-  privacyPolicyHasSuffix: String
-  privacyPolicyIsNil: Boolean
-  privacyPolicyNotNil: Boolean
-  privacyPolicyEqualFold: String
-  privacyPolicyContainsFold: String
-  """
-  refund_policy field predicates
-  """
-  refundPolicy: String
-  refundPolicyNEQ: String
-  refundPolicyIn: [String!]
-  refundPolicyNotIn: [String!]
-  refundPolicyGT: String
-  refundPolicyGTE: String
-  refundPolicyLT: String
-  refundPolicyLTE: String
-  refundPolicyContains: String
-  refundPolicyHasPrefix: String
-  refundPolicyHasSuffix: String
-  refundPolicyIsNil: Boolean
-  refundPolicyNotNil: Boolean
-  refundPolicyEqualFold: String
-  refundPolicyContainsFold: String
-  """
-  shipping_policy field predicates
-  """
-  shippingPolicy: String
-  shippingPolicyNEQ: String
-  shippingPolicyIn: [String!]
-  shippingPolicyNotIn: [String!]
-  shippingPolicyGT: String
-  shippingPolicyGTE: String
-  shippingPolicyLT: String
-  shippingPolicyLTE: String
-  shippingPolicyContains: String
-  shippingPolicyHasPrefix: String
-  shippingPolicyHasSuffix: String
-  shippingPolicyIsNil: Boolean
-  shippingPolicyNotNil: Boolean
-  shippingPolicyEqualFold: String
-  shippingPolicyContainsFold: String
-  """
-  terms_of_service field predicates
-  """
-  termsOfService: String
-  termsOfServiceNEQ: String
-  termsOfServiceIn: [String!]
-  termsOfServiceNotIn: [String!]
-  termsOfServiceGT: String
-  termsOfServiceGTE: String
-  termsOfServiceLT: String
-  termsOfServiceLTE: String
-  termsOfServiceContains: String
-  termsOfServiceHasPrefix: String
-  termsOfServiceHasSuffix: String
-  termsOfServiceIsNil: Boolean
-  termsOfServiceNotNil: Boolean
-  termsOfServiceEqualFold: String
-  termsOfServiceContainsFold: String
 }
 type TaxRate implements Node {
   id: ID!
@@ -11123,6 +12717,119 @@ input TaxRateWhereInput {
 The builtin Time type
 """
 scalar Time
+type UrlRedirect implements Node {
+  id: ID!
+  """
+  When the record was created (UTC).
+  """
+  createdAt: Time!
+  """
+  When the record was last changed (UTC).
+  """
+  updatedAt: Time!
+  """
+  The old path, starting with /, e.g. /products/old-tee.
+  """
+  path: String!
+  """
+  Where it now lives: a path or an absolute URL.
+  """
+  target: String!
+}
+"""
+Ordering options for UrlRedirect connections
+"""
+input UrlRedirectOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order UrlRedirects.
+  """
+  field: UrlRedirectOrderField!
+}
+"""
+Properties by which UrlRedirect connections can be ordered.
+"""
+enum UrlRedirectOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+UrlRedirectWhereInput is used for filtering UrlRedirect objects.
+Input was generated by ent.
+"""
+input UrlRedirectWhereInput {
+  not: UrlRedirectWhereInput
+  and: [UrlRedirectWhereInput!]
+  or: [UrlRedirectWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  path field predicates
+  """
+  path: String
+  pathNEQ: String
+  pathIn: [String!]
+  pathNotIn: [String!]
+  pathGT: String
+  pathGTE: String
+  pathLT: String
+  pathLTE: String
+  pathContains: String
+  pathHasPrefix: String
+  pathHasSuffix: String
+  pathEqualFold: String
+  pathContainsFold: String
+  """
+  target field predicates
+  """
+  target: String
+  targetNEQ: String
+  targetIn: [String!]
+  targetNotIn: [String!]
+  targetGT: String
+  targetGTE: String
+  targetLT: String
+  targetLTE: String
+  targetContains: String
+  targetHasPrefix: String
+  targetHasSuffix: String
+  targetEqualFold: String
+  targetContainsFold: String
+}
 `, BuiltIn: false},
 	{Name: "../inventory.graphqls", Input: `input InventoryQuantityInput {
   variantId: ID!
@@ -11698,6 +13405,68 @@ func (ec *executionContext) childFields_AddressSnapshot(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type AddressSnapshot", field.Name)
 }
 
+func (ec *executionContext) childFields_Article(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Article_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Article_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Article_updatedAt(ctx, field)
+	case "blogID":
+		return ec.fieldContext_Article_blogID(ctx, field)
+	case "handle":
+		return ec.fieldContext_Article_handle(ctx, field)
+	case "title":
+		return ec.fieldContext_Article_title(ctx, field)
+	case "contentHTML":
+		return ec.fieldContext_Article_contentHTML(ctx, field)
+	case "excerptHTML":
+		return ec.fieldContext_Article_excerptHTML(ctx, field)
+	case "authorName":
+		return ec.fieldContext_Article_authorName(ctx, field)
+	case "tags":
+		return ec.fieldContext_Article_tags(ctx, field)
+	case "imageID":
+		return ec.fieldContext_Article_imageID(ctx, field)
+	case "seoTitle":
+		return ec.fieldContext_Article_seoTitle(ctx, field)
+	case "seoDescription":
+		return ec.fieldContext_Article_seoDescription(ctx, field)
+	case "published":
+		return ec.fieldContext_Article_published(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_Article_publishedAt(ctx, field)
+	case "blog":
+		return ec.fieldContext_Article_blog(ctx, field)
+	case "image":
+		return ec.fieldContext_Article_image(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Article", field.Name)
+}
+
+func (ec *executionContext) childFields_ArticleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ArticleConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ArticleConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ArticleConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArticleConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ArticleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ArticleEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ArticleEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArticleEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Attribute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -11750,6 +13519,50 @@ func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Blog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Blog_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Blog_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Blog_updatedAt(ctx, field)
+	case "handle":
+		return ec.fieldContext_Blog_handle(ctx, field)
+	case "title":
+		return ec.fieldContext_Blog_title(ctx, field)
+	case "seoTitle":
+		return ec.fieldContext_Blog_seoTitle(ctx, field)
+	case "seoDescription":
+		return ec.fieldContext_Blog_seoDescription(ctx, field)
+	case "articles":
+		return ec.fieldContext_Blog_articles(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Blog", field.Name)
+}
+
+func (ec *executionContext) childFields_BlogConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BlogConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BlogConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BlogConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BlogEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_BlogEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_BlogEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Cart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11976,6 +13789,26 @@ func (ec *executionContext) childFields_CompletionError(ctx context.Context, fie
 		return ec.fieldContext_CompletionError_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CompletionError", field.Name)
+}
+
+func (ec *executionContext) childFields_ContentImage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ContentImage_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ContentImage_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ContentImage_updatedAt(ctx, field)
+	case "url":
+		return ec.fieldContext_ContentImage_url(ctx, field)
+	case "altText":
+		return ec.fieldContext_ContentImage_altText(ctx, field)
+	case "width":
+		return ec.fieldContext_ContentImage_width(ctx, field)
+	case "height":
+		return ec.fieldContext_ContentImage_height(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContentImage", field.Name)
 }
 
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12774,6 +14607,8 @@ func (ec *executionContext) childFields_ProductOptionValue(ctx context.Context, 
 		return ec.fieldContext_ProductOptionValue_position(ctx, field)
 	case "optionID":
 		return ec.fieldContext_ProductOptionValue_optionID(ctx, field)
+	case "swatchColor":
+		return ec.fieldContext_ProductOptionValue_swatchColor(ctx, field)
 	case "option":
 		return ec.fieldContext_ProductOptionValue_option(ctx, field)
 	}
@@ -12962,18 +14797,16 @@ func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.
 		return ec.fieldContext_Shop_primaryDomain(ctx, field)
 	case "taxesIncluded":
 		return ec.fieldContext_Shop_taxesIncluded(ctx, field)
+	case "languageCode":
+		return ec.fieldContext_Shop_languageCode(ctx, field)
+	case "brandSlogan":
+		return ec.fieldContext_Shop_brandSlogan(ctx, field)
+	case "brandShortDescription":
+		return ec.fieldContext_Shop_brandShortDescription(ctx, field)
 	case "acceptedCardBrands":
 		return ec.fieldContext_Shop_acceptedCardBrands(ctx, field)
 	case "contactEmail":
 		return ec.fieldContext_Shop_contactEmail(ctx, field)
-	case "privacyPolicy":
-		return ec.fieldContext_Shop_privacyPolicy(ctx, field)
-	case "refundPolicy":
-		return ec.fieldContext_Shop_refundPolicy(ctx, field)
-	case "shippingPolicy":
-		return ec.fieldContext_Shop_shippingPolicy(ctx, field)
-	case "termsOfService":
-		return ec.fieldContext_Shop_termsOfService(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shop", field.Name)
 }
@@ -12998,6 +14831,46 @@ func (ec *executionContext) childFields_ShopEdge(ctx context.Context, field grap
 		return ec.fieldContext_ShopEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ShopEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ShopPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ShopPolicy_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ShopPolicy_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ShopPolicy_updatedAt(ctx, field)
+	case "kind":
+		return ec.fieldContext_ShopPolicy_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_ShopPolicy_title(ctx, field)
+	case "body":
+		return ec.fieldContext_ShopPolicy_body(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShopPolicy", field.Name)
+}
+
+func (ec *executionContext) childFields_ShopPolicyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ShopPolicyConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ShopPolicyConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ShopPolicyConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShopPolicyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ShopPolicyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ShopPolicyEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ShopPolicyEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShopPolicyEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ShopUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13826,6 +15699,60 @@ func (ec *executionContext) field_Query_apiKeys_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_articles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ArticleOrder, error) {
+			return ec.unmarshalOArticleOrder2ᚖstorefrontᚋentᚐArticleOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ArticleWhereInput, error) {
+			return ec.unmarshalOArticleWhereInput2ᚖstorefrontᚋentᚐArticleWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13872,6 +15799,60 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.AuditEventWhereInput, error) {
 			return ec.unmarshalOAuditEventWhereInput2ᚖstorefrontᚋentᚐAuditEventWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_blogs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.BlogOrder, error) {
+			return ec.unmarshalOBlogOrder2ᚖstorefrontᚋentᚐBlogOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.BlogWhereInput, error) {
+			return ec.unmarshalOBlogWhereInput2ᚖstorefrontᚋentᚐBlogWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14591,6 +16572,60 @@ func (ec *executionContext) field_Query_shippingRates_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_shopPolicies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ShopPolicyOrder, error) {
+			return ec.unmarshalOShopPolicyOrder2ᚖstorefrontᚋentᚐShopPolicyOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ShopPolicyWhereInput, error) {
+			return ec.unmarshalOShopPolicyWhereInput2ᚖstorefrontᚋentᚐShopPolicyWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -15521,6 +17556,557 @@ func (ec *executionContext) fieldContext_AddressSnapshot_phone(_ context.Context
 	return graphql.NewScalarFieldContext("AddressSnapshot", field, false, false, "String")
 }
 
+func (ec *executionContext) _Article_id(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Article_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Article_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Article_blogID(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_blogID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BlogID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_blogID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Article_handle(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_title(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_contentHTML(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_contentHTML(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentHTML, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_contentHTML(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_excerptHTML(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_excerptHTML(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExcerptHTML, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_excerptHTML(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_authorName(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_authorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_authorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_tags(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_imageID(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_imageID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_imageID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Article_seoTitle(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_seoTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeoTitle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_seoTitle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_seoDescription(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_seoDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeoDescription, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_seoDescription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_published(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Article_publishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Article_blog(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_blog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blog(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+			return ec.marshalNBlog2ᚖstorefrontᚋentᚐBlog(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_blog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Blog(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_image(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_image(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Image(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ContentImage) graphql.Marshaler {
+			return ec.marshalOContentImage2ᚖstorefrontᚋentᚐContentImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_image(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentImage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArticleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ArticleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ArticleEdge) graphql.Marshaler {
+			return ec.marshalOArticleEdge2ᚕᚖstorefrontᚋentᚐArticleEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArticleEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArticleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ArticleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArticleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ArticleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArticleConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ArticleEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ArticleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Article) graphql.Marshaler {
+			return ec.marshalOArticle2ᚖstorefrontᚋentᚐArticle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticleEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArticleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ArticleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArticleEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Attribute_key(ctx context.Context, field graphql.CollectedField, obj *schema.Attribute) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15891,6 +18477,341 @@ func (ec *executionContext) _AuditEventEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEventEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Blog_id(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Blog_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Blog_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Blog_handle(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_handle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, false, false, "String")
+}
+
+func (ec *executionContext) _Blog_title(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, false, false, "String")
+}
+
+func (ec *executionContext) _Blog_seoTitle(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_seoTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeoTitle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_seoTitle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, false, false, "String")
+}
+
+func (ec *executionContext) _Blog_seoDescription(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_seoDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeoDescription, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_seoDescription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Blog", field, false, false, "String")
+}
+
+func (ec *executionContext) _Blog_articles(ctx context.Context, field graphql.CollectedField, obj *ent.Blog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Blog_articles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Articles(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Article) graphql.Marshaler {
+			return ec.marshalOArticle2ᚕᚖstorefrontᚋentᚐArticleᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Blog_articles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Blog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.BlogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.BlogEdge) graphql.Marshaler {
+			return ec.marshalOBlogEdge2ᚕᚖstorefrontᚋentᚐBlogEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.BlogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.BlogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BlogEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.BlogEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+			return ec.marshalOBlog2ᚖstorefrontᚋentᚐBlog(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Blog(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.BlogEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Cart_id(ctx context.Context, field graphql.CollectedField, obj *ent.Cart) (ret graphql.Marshaler) {
@@ -16728,6 +19649,222 @@ func (ec *executionContext) fieldContext_CartLine_variant(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProductVariant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartMetafield_id(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafield_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafield_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartMetafield", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CartMetafield_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafield_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafield_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartMetafield", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CartMetafield_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafield_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafield_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartMetafield", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CartMetafield_cartID(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafield_cartID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CartID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafield_cartID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartMetafield", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CartMetafield_namespace(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafield_namespace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Namespace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafield_namespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartMetafield", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartMetafield_key(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafield_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafield_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartMetafield", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartMetafield_type(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafield_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafield_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartMetafield", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartMetafield_value(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafield_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafield_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartMetafield", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartMetafield_cart(ctx context.Context, field graphql.CollectedField, obj *ent.CartMetafield) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartMetafield_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Cart) graphql.Marshaler {
+			return ec.marshalNCart2ᚖstorefrontᚋentᚐCart(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartMetafield_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartMetafield",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
 		},
 	}
 	return fc, nil
@@ -17764,6 +20901,167 @@ func (ec *executionContext) _CompletionError_message(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_CompletionError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CompletionError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ContentImage_id(ctx context.Context, field graphql.CollectedField, obj *ent.ContentImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentImage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentImage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentImage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ContentImage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ContentImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentImage_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentImage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentImage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ContentImage_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ContentImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentImage_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentImage_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentImage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ContentImage_url(ctx context.Context, field graphql.CollectedField, obj *ent.ContentImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentImage_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentImage_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentImage", field, false, false, "String")
+}
+
+func (ec *executionContext) _ContentImage_altText(ctx context.Context, field graphql.CollectedField, obj *ent.ContentImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentImage_altText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AltText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContentImage_altText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentImage", field, false, false, "String")
+}
+
+func (ec *executionContext) _ContentImage_width(ctx context.Context, field graphql.CollectedField, obj *ent.ContentImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentImage_width(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Width, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContentImage_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentImage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContentImage_height(ctx context.Context, field graphql.CollectedField, obj *ent.ContentImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentImage_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Height, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContentImage_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentImage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
@@ -26004,6 +29302,29 @@ func (ec *executionContext) fieldContext_ProductOptionValue_optionID(_ context.C
 	return graphql.NewScalarFieldContext("ProductOptionValue", field, false, false, "ID")
 }
 
+func (ec *executionContext) _ProductOptionValue_swatchColor(ctx context.Context, field graphql.CollectedField, obj *ent.ProductOptionValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductOptionValue_swatchColor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SwatchColor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductOptionValue_swatchColor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductOptionValue", field, false, false, "String")
+}
+
 func (ec *executionContext) _ProductOptionValue_option(ctx context.Context, field graphql.CollectedField, obj *ent.ProductOptionValue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26879,6 +30200,50 @@ func (ec *executionContext) fieldContext_Query_apiKeys(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_articles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_articles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Articles(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ArticleOrder), fc.Args["where"].(*ent.ArticleWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ArticleConnection) graphql.Marshaler {
+			return ec.marshalNArticleConnection2ᚖstorefrontᚋentᚐArticleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_articles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArticleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_articles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_auditEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26917,6 +30282,50 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_blogs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_blogs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Blogs(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.BlogOrder), fc.Args["where"].(*ent.BlogWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BlogConnection) graphql.Marshaler {
+			return ec.marshalNBlogConnection2ᚖstorefrontᚋentᚐBlogConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_blogs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_blogs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27533,6 +30942,50 @@ func (ec *executionContext) fieldContext_Query_shops(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_shops_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_shopPolicies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_shopPolicies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ShopPolicies(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ShopPolicyOrder), fc.Args["where"].(*ent.ShopPolicyWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShopPolicyConnection) graphql.Marshaler {
+			return ec.marshalNShopPolicyConnection2ᚖstorefrontᚋentᚐShopPolicyConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_shopPolicies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_shopPolicies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28463,6 +31916,75 @@ func (ec *executionContext) fieldContext_Shop_taxesIncluded(_ context.Context, f
 	return graphql.NewScalarFieldContext("Shop", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Shop_languageCode(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_languageCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LanguageCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_languageCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shop_brandSlogan(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_brandSlogan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BrandSlogan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_brandSlogan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shop_brandShortDescription(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_brandShortDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BrandShortDescription, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_brandShortDescription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
+}
+
 func (ec *executionContext) _Shop_acceptedCardBrands(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28506,98 +32028,6 @@ func (ec *executionContext) _Shop_contactEmail(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Shop_contactEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
-}
-
-func (ec *executionContext) _Shop_privacyPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shop_privacyPolicy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PrivacyPolicy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Shop_privacyPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
-}
-
-func (ec *executionContext) _Shop_refundPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shop_refundPolicy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefundPolicy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Shop_refundPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
-}
-
-func (ec *executionContext) _Shop_shippingPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shop_shippingPolicy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ShippingPolicy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Shop_shippingPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
-}
-
-func (ec *executionContext) _Shop_termsOfService(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shop_termsOfService(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TermsOfService, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Shop_termsOfService(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
 }
 
@@ -28741,6 +32171,286 @@ func (ec *executionContext) _ShopEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_ShopEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShopEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ShopPolicy_id(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ShopPolicy_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ShopPolicy_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ShopPolicy_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v shoppolicy.Kind) graphql.Marshaler {
+			return ec.marshalNShopPolicyKind2storefrontᚋentᚋshoppolicyᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, false, false, "ShopPolicyKind")
+}
+
+func (ec *executionContext) _ShopPolicy_title(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShopPolicy_body(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicy_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicy_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShopPolicyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ShopPolicyEdge) graphql.Marshaler {
+			return ec.marshalOShopPolicyEdge2ᚕᚖstorefrontᚋentᚐShopPolicyEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShopPolicyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicyEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShopPolicyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShopPolicyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShopPolicyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ShopPolicyEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShopPolicy) graphql.Marshaler {
+			return ec.marshalOShopPolicy2ᚖstorefrontᚋentᚐShopPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShopPolicyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShopPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShopPolicyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ShopPolicyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShopPolicyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShopPolicyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShopPolicyEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _ShopUpdatePayload_shop(ctx context.Context, field graphql.CollectedField, obj *model.ShopUpdatePayload) (ret graphql.Marshaler) {
@@ -29149,6 +32859,121 @@ func (ec *executionContext) fieldContext_TaxRatePayload_userErrors(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UrlRedirect_id(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirect_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirect_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirect", field, false, false, "ID")
+}
+
+func (ec *executionContext) _UrlRedirect_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirect_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirect_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirect", field, false, false, "Time")
+}
+
+func (ec *executionContext) _UrlRedirect_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirect_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirect_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirect", field, false, false, "Time")
+}
+
+func (ec *executionContext) _UrlRedirect_path(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirect_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirect_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirect", field, false, false, "String")
+}
+
+func (ec *executionContext) _UrlRedirect_target(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirect_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirect_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirect", field, false, false, "String")
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *usererror.Error) (ret graphql.Marshaler) {
@@ -31018,6 +34843,1144 @@ func UnmarshalAPIKeyWhereInput(ctx context.Context, raw any) (ent.APIKeyWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputArticleOrder(ctx context.Context, obj any) (ent.ArticleOrder, error) {
+	var it ent.ArticleOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNArticleOrderField2ᚖstorefrontᚋentᚐArticleOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArticleOrder unmarshals raw into the ArticleOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArticleOrder(ctx context.Context, raw any) (ent.ArticleOrder, error) {
+	var out ent.ArticleOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArticleOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputArticleWhereInput(ctx context.Context, obj any) (ent.ArticleWhereInput, error) {
+	var it ent.ArticleWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "blogID", "blogIDNEQ", "blogIDIn", "blogIDNotIn", "handle", "handleNEQ", "handleIn", "handleNotIn", "handleGT", "handleGTE", "handleLT", "handleLTE", "handleContains", "handleHasPrefix", "handleHasSuffix", "handleEqualFold", "handleContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "contentHTML", "contentHTMLNEQ", "contentHTMLIn", "contentHTMLNotIn", "contentHTMLGT", "contentHTMLGTE", "contentHTMLLT", "contentHTMLLTE", "contentHTMLContains", "contentHTMLHasPrefix", "contentHTMLHasSuffix", "contentHTMLEqualFold", "contentHTMLContainsFold", "excerptHTML", "excerptHTMLNEQ", "excerptHTMLIn", "excerptHTMLNotIn", "excerptHTMLGT", "excerptHTMLGTE", "excerptHTMLLT", "excerptHTMLLTE", "excerptHTMLContains", "excerptHTMLHasPrefix", "excerptHTMLHasSuffix", "excerptHTMLIsNil", "excerptHTMLNotNil", "excerptHTMLEqualFold", "excerptHTMLContainsFold", "authorName", "authorNameNEQ", "authorNameIn", "authorNameNotIn", "authorNameGT", "authorNameGTE", "authorNameLT", "authorNameLTE", "authorNameContains", "authorNameHasPrefix", "authorNameHasSuffix", "authorNameEqualFold", "authorNameContainsFold", "imageID", "imageIDNEQ", "imageIDIn", "imageIDNotIn", "imageIDIsNil", "imageIDNotNil", "seoTitle", "seoTitleNEQ", "seoTitleIn", "seoTitleNotIn", "seoTitleGT", "seoTitleGTE", "seoTitleLT", "seoTitleLTE", "seoTitleContains", "seoTitleHasPrefix", "seoTitleHasSuffix", "seoTitleIsNil", "seoTitleNotNil", "seoTitleEqualFold", "seoTitleContainsFold", "seoDescription", "seoDescriptionNEQ", "seoDescriptionIn", "seoDescriptionNotIn", "seoDescriptionGT", "seoDescriptionGTE", "seoDescriptionLT", "seoDescriptionLTE", "seoDescriptionContains", "seoDescriptionHasPrefix", "seoDescriptionHasSuffix", "seoDescriptionIsNil", "seoDescriptionNotNil", "seoDescriptionEqualFold", "seoDescriptionContainsFold", "published", "publishedNEQ", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "hasBlog", "hasBlogWith", "hasImage", "hasImageWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOArticleWhereInput2ᚖstorefrontᚋentᚐArticleWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOArticleWhereInput2ᚕᚖstorefrontᚋentᚐArticleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOArticleWhereInput2ᚕᚖstorefrontᚋentᚐArticleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "blogID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("blogID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BlogID = data
+		case "blogIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("blogIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BlogIDNEQ = data
+		case "blogIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("blogIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BlogIDIn = data
+		case "blogIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("blogIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BlogIDNotIn = data
+		case "handle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handle = data
+		case "handleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleNEQ = data
+		case "handleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleIn = data
+		case "handleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleNotIn = data
+		case "handleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleGT = data
+		case "handleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleGTE = data
+		case "handleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleLT = data
+		case "handleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleLTE = data
+		case "handleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleContains = data
+		case "handleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleHasPrefix = data
+		case "handleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleHasSuffix = data
+		case "handleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleEqualFold = data
+		case "handleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleContainsFold = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "titleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGT = data
+		case "titleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGTE = data
+		case "titleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLT = data
+		case "titleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLTE = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		case "titleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasPrefix = data
+		case "titleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasSuffix = data
+		case "titleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEqualFold = data
+		case "titleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContainsFold = data
+		case "contentHTML":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTML"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTML = data
+		case "contentHTMLNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTMLNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTMLNEQ = data
+		case "contentHTMLIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTMLIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTMLIn = data
+		case "contentHTMLNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTMLNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTMLNotIn = data
+		case "contentHTMLGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTMLGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTMLGT = data
+		case "contentHTMLGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTMLGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTMLGTE = data
+		case "contentHTMLLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTMLLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTMLLT = data
+		case "contentHTMLLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTMLLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTMLLTE = data
+		case "contentHTMLContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTMLContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTMLContains = data
+		case "contentHTMLHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTMLHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTMLHasPrefix = data
+		case "contentHTMLHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTMLHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTMLHasSuffix = data
+		case "contentHTMLEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTMLEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTMLEqualFold = data
+		case "contentHTMLContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHTMLContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHTMLContainsFold = data
+		case "excerptHTML":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTML"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTML = data
+		case "excerptHTMLNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLNEQ = data
+		case "excerptHTMLIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLIn = data
+		case "excerptHTMLNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLNotIn = data
+		case "excerptHTMLGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLGT = data
+		case "excerptHTMLGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLGTE = data
+		case "excerptHTMLLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLLT = data
+		case "excerptHTMLLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLLTE = data
+		case "excerptHTMLContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLContains = data
+		case "excerptHTMLHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLHasPrefix = data
+		case "excerptHTMLHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLHasSuffix = data
+		case "excerptHTMLIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLIsNil = data
+		case "excerptHTMLNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLNotNil = data
+		case "excerptHTMLEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLEqualFold = data
+		case "excerptHTMLContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerptHTMLContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcerptHTMLContainsFold = data
+		case "authorName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorName = data
+		case "authorNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorNameNEQ = data
+		case "authorNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorNameIn = data
+		case "authorNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorNameNotIn = data
+		case "authorNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorNameGT = data
+		case "authorNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorNameGTE = data
+		case "authorNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorNameLT = data
+		case "authorNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorNameLTE = data
+		case "authorNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorNameContains = data
+		case "authorNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorNameHasPrefix = data
+		case "authorNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorNameHasSuffix = data
+		case "authorNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorNameEqualFold = data
+		case "authorNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorNameContainsFold = data
+		case "imageID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageID = data
+		case "imageIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageIDNEQ = data
+		case "imageIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageIDIn = data
+		case "imageIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageIDNotIn = data
+		case "imageIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageIDIsNil = data
+		case "imageIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageIDNotNil = data
+		case "seoTitle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitle = data
+		case "seoTitleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleNEQ = data
+		case "seoTitleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleIn = data
+		case "seoTitleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleNotIn = data
+		case "seoTitleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleGT = data
+		case "seoTitleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleGTE = data
+		case "seoTitleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleLT = data
+		case "seoTitleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleLTE = data
+		case "seoTitleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleContains = data
+		case "seoTitleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleHasPrefix = data
+		case "seoTitleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleHasSuffix = data
+		case "seoTitleIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleIsNil = data
+		case "seoTitleNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleNotNil = data
+		case "seoTitleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleEqualFold = data
+		case "seoTitleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleContainsFold = data
+		case "seoDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescription"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescription = data
+		case "seoDescriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionNEQ = data
+		case "seoDescriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionIn = data
+		case "seoDescriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionNotIn = data
+		case "seoDescriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionGT = data
+		case "seoDescriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionGTE = data
+		case "seoDescriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionLT = data
+		case "seoDescriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionLTE = data
+		case "seoDescriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionContains = data
+		case "seoDescriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionHasPrefix = data
+		case "seoDescriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionHasSuffix = data
+		case "seoDescriptionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionIsNil = data
+		case "seoDescriptionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionNotNil = data
+		case "seoDescriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionEqualFold = data
+		case "seoDescriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionContainsFold = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		case "publishedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedNEQ = data
+		case "publishedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAt = data
+		case "publishedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtNEQ = data
+		case "publishedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtIn = data
+		case "publishedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtNotIn = data
+		case "publishedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtGT = data
+		case "publishedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtGTE = data
+		case "publishedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtLT = data
+		case "publishedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtLTE = data
+		case "publishedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtIsNil = data
+		case "publishedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtNotNil = data
+		case "hasBlog":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBlog"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBlog = data
+		case "hasBlogWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBlogWith"))
+			data, err := ec.unmarshalOBlogWhereInput2ᚕᚖstorefrontᚋentᚐBlogWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBlogWith = data
+		case "hasImage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasImage"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasImage = data
+		case "hasImageWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasImageWith"))
+			data, err := ec.unmarshalOContentImageWhereInput2ᚕᚖstorefrontᚋentᚐContentImageWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasImageWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArticleWhereInput unmarshals raw into the ArticleWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArticleWhereInput(ctx context.Context, raw any) (ent.ArticleWhereInput, error) {
+	var out ent.ArticleWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArticleWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuditEventOrder(ctx context.Context, obj any) (ent.AuditEventOrder, error) {
 	var it ent.AuditEventOrder
 	if obj == nil {
@@ -31673,6 +36636,689 @@ func UnmarshalAuditEventWhereInput(ctx context.Context, raw any) (ent.AuditEvent
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBlogOrder(ctx context.Context, obj any) (ent.BlogOrder, error) {
+	var it ent.BlogOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNBlogOrderField2ᚖstorefrontᚋentᚐBlogOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBlogOrder unmarshals raw into the BlogOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBlogOrder(ctx context.Context, raw any) (ent.BlogOrder, error) {
+	var out ent.BlogOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BlogOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBlogWhereInput(ctx context.Context, obj any) (ent.BlogWhereInput, error) {
+	var it ent.BlogWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "handle", "handleNEQ", "handleIn", "handleNotIn", "handleGT", "handleGTE", "handleLT", "handleLTE", "handleContains", "handleHasPrefix", "handleHasSuffix", "handleEqualFold", "handleContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "seoTitle", "seoTitleNEQ", "seoTitleIn", "seoTitleNotIn", "seoTitleGT", "seoTitleGTE", "seoTitleLT", "seoTitleLTE", "seoTitleContains", "seoTitleHasPrefix", "seoTitleHasSuffix", "seoTitleIsNil", "seoTitleNotNil", "seoTitleEqualFold", "seoTitleContainsFold", "seoDescription", "seoDescriptionNEQ", "seoDescriptionIn", "seoDescriptionNotIn", "seoDescriptionGT", "seoDescriptionGTE", "seoDescriptionLT", "seoDescriptionLTE", "seoDescriptionContains", "seoDescriptionHasPrefix", "seoDescriptionHasSuffix", "seoDescriptionIsNil", "seoDescriptionNotNil", "seoDescriptionEqualFold", "seoDescriptionContainsFold", "hasArticles", "hasArticlesWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOBlogWhereInput2ᚖstorefrontᚋentᚐBlogWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOBlogWhereInput2ᚕᚖstorefrontᚋentᚐBlogWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOBlogWhereInput2ᚕᚖstorefrontᚋentᚐBlogWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "handle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handle = data
+		case "handleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleNEQ = data
+		case "handleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleIn = data
+		case "handleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleNotIn = data
+		case "handleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleGT = data
+		case "handleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleGTE = data
+		case "handleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleLT = data
+		case "handleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleLTE = data
+		case "handleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleContains = data
+		case "handleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleHasPrefix = data
+		case "handleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleHasSuffix = data
+		case "handleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleEqualFold = data
+		case "handleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleContainsFold = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "titleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGT = data
+		case "titleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGTE = data
+		case "titleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLT = data
+		case "titleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLTE = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		case "titleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasPrefix = data
+		case "titleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasSuffix = data
+		case "titleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEqualFold = data
+		case "titleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContainsFold = data
+		case "seoTitle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitle = data
+		case "seoTitleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleNEQ = data
+		case "seoTitleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleIn = data
+		case "seoTitleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleNotIn = data
+		case "seoTitleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleGT = data
+		case "seoTitleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleGTE = data
+		case "seoTitleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleLT = data
+		case "seoTitleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleLTE = data
+		case "seoTitleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleContains = data
+		case "seoTitleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleHasPrefix = data
+		case "seoTitleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleHasSuffix = data
+		case "seoTitleIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleIsNil = data
+		case "seoTitleNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleNotNil = data
+		case "seoTitleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleEqualFold = data
+		case "seoTitleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitleContainsFold = data
+		case "seoDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescription"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescription = data
+		case "seoDescriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionNEQ = data
+		case "seoDescriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionIn = data
+		case "seoDescriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionNotIn = data
+		case "seoDescriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionGT = data
+		case "seoDescriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionGTE = data
+		case "seoDescriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionLT = data
+		case "seoDescriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionLTE = data
+		case "seoDescriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionContains = data
+		case "seoDescriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionHasPrefix = data
+		case "seoDescriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionHasSuffix = data
+		case "seoDescriptionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionIsNil = data
+		case "seoDescriptionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionNotNil = data
+		case "seoDescriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionEqualFold = data
+		case "seoDescriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescriptionContainsFold = data
+		case "hasArticles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasArticles"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasArticles = data
+		case "hasArticlesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasArticlesWith"))
+			data, err := ec.unmarshalOArticleWhereInput2ᚕᚖstorefrontᚋentᚐArticleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasArticlesWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBlogWhereInput unmarshals raw into the BlogWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBlogWhereInput(ctx context.Context, raw any) (ent.BlogWhereInput, error) {
+	var out ent.BlogWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BlogWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCartLineOrder(ctx context.Context, obj any) (ent.CartLineOrder, error) {
 	var it ent.CartLineOrder
 	if obj == nil {
@@ -32178,6 +37824,689 @@ func (ec *executionContext) unmarshalInputCartLineWhereInput(ctx context.Context
 func UnmarshalCartLineWhereInput(ctx context.Context, raw any) (ent.CartLineWhereInput, error) {
 	var out ent.CartLineWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartLineWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartMetafieldOrder(ctx context.Context, obj any) (ent.CartMetafieldOrder, error) {
+	var it ent.CartMetafieldOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCartMetafieldOrderField2ᚖstorefrontᚋentᚐCartMetafieldOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartMetafieldOrder unmarshals raw into the CartMetafieldOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartMetafieldOrder(ctx context.Context, raw any) (ent.CartMetafieldOrder, error) {
+	var out ent.CartMetafieldOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartMetafieldOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartMetafieldWhereInput(ctx context.Context, obj any) (ent.CartMetafieldWhereInput, error) {
+	var it ent.CartMetafieldWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "cartID", "cartIDNEQ", "cartIDIn", "cartIDNotIn", "namespace", "namespaceNEQ", "namespaceIn", "namespaceNotIn", "namespaceGT", "namespaceGTE", "namespaceLT", "namespaceLTE", "namespaceContains", "namespaceHasPrefix", "namespaceHasSuffix", "namespaceEqualFold", "namespaceContainsFold", "key", "keyNEQ", "keyIn", "keyNotIn", "keyGT", "keyGTE", "keyLT", "keyLTE", "keyContains", "keyHasPrefix", "keyHasSuffix", "keyEqualFold", "keyContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "typeGT", "typeGTE", "typeLT", "typeLTE", "typeContains", "typeHasPrefix", "typeHasSuffix", "typeEqualFold", "typeContainsFold", "value", "valueNEQ", "valueIn", "valueNotIn", "valueGT", "valueGTE", "valueLT", "valueLTE", "valueContains", "valueHasPrefix", "valueHasSuffix", "valueEqualFold", "valueContainsFold", "hasCart", "hasCartWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCartMetafieldWhereInput2ᚖstorefrontᚋentᚐCartMetafieldWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCartMetafieldWhereInput2ᚕᚖstorefrontᚋentᚐCartMetafieldWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCartMetafieldWhereInput2ᚕᚖstorefrontᚋentᚐCartMetafieldWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "cartID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cartID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CartID = data
+		case "cartIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cartIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CartIDNEQ = data
+		case "cartIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cartIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CartIDIn = data
+		case "cartIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cartIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CartIDNotIn = data
+		case "namespace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespace"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Namespace = data
+		case "namespaceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespaceNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamespaceNEQ = data
+		case "namespaceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespaceIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamespaceIn = data
+		case "namespaceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespaceNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamespaceNotIn = data
+		case "namespaceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespaceGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamespaceGT = data
+		case "namespaceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespaceGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamespaceGTE = data
+		case "namespaceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespaceLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamespaceLT = data
+		case "namespaceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespaceLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamespaceLTE = data
+		case "namespaceContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespaceContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamespaceContains = data
+		case "namespaceHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespaceHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamespaceHasPrefix = data
+		case "namespaceHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespaceHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamespaceHasSuffix = data
+		case "namespaceEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespaceEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamespaceEqualFold = data
+		case "namespaceContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespaceContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamespaceContainsFold = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "keyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyNEQ = data
+		case "keyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIn = data
+		case "keyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyNotIn = data
+		case "keyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyGT = data
+		case "keyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyGTE = data
+		case "keyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyLT = data
+		case "keyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyLTE = data
+		case "keyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyContains = data
+		case "keyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyHasPrefix = data
+		case "keyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyHasSuffix = data
+		case "keyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyEqualFold = data
+		case "keyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyContainsFold = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "typeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNEQ = data
+		case "typeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeIn = data
+		case "typeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNotIn = data
+		case "typeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeGT = data
+		case "typeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeGTE = data
+		case "typeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeLT = data
+		case "typeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeLTE = data
+		case "typeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeContains = data
+		case "typeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeHasPrefix = data
+		case "typeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeHasSuffix = data
+		case "typeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeEqualFold = data
+		case "typeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeContainsFold = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "valueNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNEQ = data
+		case "valueIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueIn = data
+		case "valueNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNotIn = data
+		case "valueGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueGT = data
+		case "valueGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueGTE = data
+		case "valueLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueLT = data
+		case "valueLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueLTE = data
+		case "valueContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueContains = data
+		case "valueHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueHasPrefix = data
+		case "valueHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueHasSuffix = data
+		case "valueEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueEqualFold = data
+		case "valueContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueContainsFold = data
+		case "hasCart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCart"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCart = data
+		case "hasCartWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCartWith"))
+			data, err := ec.unmarshalOCartWhereInput2ᚕᚖstorefrontᚋentᚐCartWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCartWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartMetafieldWhereInput unmarshals raw into the CartMetafieldWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartMetafieldWhereInput(ctx context.Context, raw any) (ent.CartMetafieldWhereInput, error) {
+	var out ent.CartMetafieldWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartMetafieldWhereInput", raw, &out)
 	return out, err
 }
 
@@ -35543,6 +41872,619 @@ func (ec *executionContext) unmarshalInputCompletionAttemptWhereInput(ctx contex
 func UnmarshalCompletionAttemptWhereInput(ctx context.Context, raw any) (ent.CompletionAttemptWhereInput, error) {
 	var out ent.CompletionAttemptWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompletionAttemptWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContentImageOrder(ctx context.Context, obj any) (ent.ContentImageOrder, error) {
+	var it ent.ContentImageOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNContentImageOrderField2ᚖstorefrontᚋentᚐContentImageOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContentImageOrder unmarshals raw into the ContentImageOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContentImageOrder(ctx context.Context, raw any) (ent.ContentImageOrder, error) {
+	var out ent.ContentImageOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContentImageOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContentImageWhereInput(ctx context.Context, obj any) (ent.ContentImageWhereInput, error) {
+	var it ent.ContentImageWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "url", "urlNEQ", "urlIn", "urlNotIn", "urlGT", "urlGTE", "urlLT", "urlLTE", "urlContains", "urlHasPrefix", "urlHasSuffix", "urlEqualFold", "urlContainsFold", "altText", "altTextNEQ", "altTextIn", "altTextNotIn", "altTextGT", "altTextGTE", "altTextLT", "altTextLTE", "altTextContains", "altTextHasPrefix", "altTextHasSuffix", "altTextIsNil", "altTextNotNil", "altTextEqualFold", "altTextContainsFold", "width", "widthNEQ", "widthIn", "widthNotIn", "widthGT", "widthGTE", "widthLT", "widthLTE", "widthIsNil", "widthNotNil", "height", "heightNEQ", "heightIn", "heightNotIn", "heightGT", "heightGTE", "heightLT", "heightLTE", "heightIsNil", "heightNotNil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOContentImageWhereInput2ᚖstorefrontᚋentᚐContentImageWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOContentImageWhereInput2ᚕᚖstorefrontᚋentᚐContentImageWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOContentImageWhereInput2ᚕᚖstorefrontᚋentᚐContentImageWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "urlNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLNEQ = data
+		case "urlIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLIn = data
+		case "urlNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLNotIn = data
+		case "urlGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLGT = data
+		case "urlGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLGTE = data
+		case "urlLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLLT = data
+		case "urlLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLLTE = data
+		case "urlContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLContains = data
+		case "urlHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLHasPrefix = data
+		case "urlHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLHasSuffix = data
+		case "urlEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLEqualFold = data
+		case "urlContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLContainsFold = data
+		case "altText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altText"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltText = data
+		case "altTextNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextNEQ = data
+		case "altTextIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextIn = data
+		case "altTextNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextNotIn = data
+		case "altTextGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextGT = data
+		case "altTextGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextGTE = data
+		case "altTextLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextLT = data
+		case "altTextLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextLTE = data
+		case "altTextContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextContains = data
+		case "altTextHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextHasPrefix = data
+		case "altTextHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextHasSuffix = data
+		case "altTextIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextIsNil = data
+		case "altTextNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextNotNil = data
+		case "altTextEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextEqualFold = data
+		case "altTextContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altTextContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltTextContainsFold = data
+		case "width":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("width"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Width = data
+		case "widthNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("widthNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WidthNEQ = data
+		case "widthIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("widthIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WidthIn = data
+		case "widthNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("widthNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WidthNotIn = data
+		case "widthGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("widthGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WidthGT = data
+		case "widthGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("widthGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WidthGTE = data
+		case "widthLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("widthLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WidthLT = data
+		case "widthLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("widthLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WidthLTE = data
+		case "widthIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("widthIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WidthIsNil = data
+		case "widthNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("widthNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WidthNotNil = data
+		case "height":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("height"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Height = data
+		case "heightNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heightNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeightNEQ = data
+		case "heightIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heightIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeightIn = data
+		case "heightNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heightNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeightNotIn = data
+		case "heightGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heightGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeightGT = data
+		case "heightGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heightGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeightGTE = data
+		case "heightLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heightLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeightLT = data
+		case "heightLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heightLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeightLTE = data
+		case "heightIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heightIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeightIsNil = data
+		case "heightNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heightNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeightNotNil = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContentImageWhereInput unmarshals raw into the ContentImageWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContentImageWhereInput(ctx context.Context, raw any) (ent.ContentImageWhereInput, error) {
+	var out ent.ContentImageWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContentImageWhereInput", raw, &out)
 	return out, err
 }
 
@@ -46663,7 +53605,7 @@ func (ec *executionContext) unmarshalInputProductOptionValueWhereInput(ctx conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "optionID", "optionIDNEQ", "optionIDIn", "optionIDNotIn", "hasOption", "hasOptionWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "optionID", "optionIDNEQ", "optionIDIn", "optionIDNotIn", "swatchColor", "swatchColorNEQ", "swatchColorIn", "swatchColorNotIn", "swatchColorGT", "swatchColorGTE", "swatchColorLT", "swatchColorLTE", "swatchColorContains", "swatchColorHasPrefix", "swatchColorHasSuffix", "swatchColorIsNil", "swatchColorNotNil", "swatchColorEqualFold", "swatchColorContainsFold", "hasOption", "hasOptionWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46922,6 +53864,111 @@ func (ec *executionContext) unmarshalInputProductOptionValueWhereInput(ctx conte
 				return it, err
 			}
 			it.OptionIDNotIn = data
+		case "swatchColor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColor = data
+		case "swatchColorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorNEQ = data
+		case "swatchColorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorIn = data
+		case "swatchColorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorNotIn = data
+		case "swatchColorGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorGT = data
+		case "swatchColorGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorGTE = data
+		case "swatchColorLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorLT = data
+		case "swatchColorLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorLTE = data
+		case "swatchColorContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorContains = data
+		case "swatchColorHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorHasPrefix = data
+		case "swatchColorHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorHasSuffix = data
+		case "swatchColorIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorIsNil = data
+		case "swatchColorNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorNotNil = data
+		case "swatchColorEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorEqualFold = data
+		case "swatchColorContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swatchColorContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwatchColorContainsFold = data
 		case "hasOption":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOption"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -51151,6 +58198,493 @@ func UnmarshalShopOrder(ctx context.Context, raw any) (ent.ShopOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputShopPolicyOrder(ctx context.Context, obj any) (ent.ShopPolicyOrder, error) {
+	var it ent.ShopPolicyOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNShopPolicyOrderField2ᚖstorefrontᚋentᚐShopPolicyOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalShopPolicyOrder unmarshals raw into the ShopPolicyOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalShopPolicyOrder(ctx context.Context, raw any) (ent.ShopPolicyOrder, error) {
+	var out ent.ShopPolicyOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShopPolicyOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputShopPolicyWhereInput(ctx context.Context, obj any) (ent.ShopPolicyWhereInput, error) {
+	var it ent.ShopPolicyWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOShopPolicyWhereInput2ᚖstorefrontᚋentᚐShopPolicyWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOShopPolicyWhereInput2ᚕᚖstorefrontᚋentᚐShopPolicyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOShopPolicyWhereInput2ᚕᚖstorefrontᚋentᚐShopPolicyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOShopPolicyKind2ᚖstorefrontᚋentᚋshoppolicyᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOShopPolicyKind2ᚖstorefrontᚋentᚋshoppolicyᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOShopPolicyKind2ᚕstorefrontᚋentᚋshoppolicyᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOShopPolicyKind2ᚕstorefrontᚋentᚋshoppolicyᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "titleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGT = data
+		case "titleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGTE = data
+		case "titleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLT = data
+		case "titleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLTE = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		case "titleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasPrefix = data
+		case "titleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasSuffix = data
+		case "titleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEqualFold = data
+		case "titleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContainsFold = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "bodyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyNEQ = data
+		case "bodyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyIn = data
+		case "bodyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyNotIn = data
+		case "bodyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyGT = data
+		case "bodyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyGTE = data
+		case "bodyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyLT = data
+		case "bodyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyLTE = data
+		case "bodyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyContains = data
+		case "bodyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyHasPrefix = data
+		case "bodyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyHasSuffix = data
+		case "bodyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyEqualFold = data
+		case "bodyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalShopPolicyWhereInput unmarshals raw into the ShopPolicyWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalShopPolicyWhereInput(ctx context.Context, raw any) (ent.ShopPolicyWhereInput, error) {
+	var out ent.ShopPolicyWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShopPolicyWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputShopWhereInput(ctx context.Context, obj any) (ent.ShopWhereInput, error) {
 	var it ent.ShopWhereInput
 	if obj == nil {
@@ -51162,7 +58696,7 @@ func (ec *executionContext) unmarshalInputShopWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "countryCode", "countryCodeNEQ", "countryCodeIn", "countryCodeNotIn", "countryCodeGT", "countryCodeGTE", "countryCodeLT", "countryCodeLTE", "countryCodeContains", "countryCodeHasPrefix", "countryCodeHasSuffix", "countryCodeEqualFold", "countryCodeContainsFold", "moneyFormat", "moneyFormatNEQ", "moneyFormatIn", "moneyFormatNotIn", "moneyFormatGT", "moneyFormatGTE", "moneyFormatLT", "moneyFormatLTE", "moneyFormatContains", "moneyFormatHasPrefix", "moneyFormatHasSuffix", "moneyFormatEqualFold", "moneyFormatContainsFold", "primaryDomain", "primaryDomainNEQ", "primaryDomainIn", "primaryDomainNotIn", "primaryDomainGT", "primaryDomainGTE", "primaryDomainLT", "primaryDomainLTE", "primaryDomainContains", "primaryDomainHasPrefix", "primaryDomainHasSuffix", "primaryDomainIsNil", "primaryDomainNotNil", "primaryDomainEqualFold", "primaryDomainContainsFold", "taxesIncluded", "taxesIncludedNEQ", "contactEmail", "contactEmailNEQ", "contactEmailIn", "contactEmailNotIn", "contactEmailGT", "contactEmailGTE", "contactEmailLT", "contactEmailLTE", "contactEmailContains", "contactEmailHasPrefix", "contactEmailHasSuffix", "contactEmailIsNil", "contactEmailNotNil", "contactEmailEqualFold", "contactEmailContainsFold", "privacyPolicy", "privacyPolicyNEQ", "privacyPolicyIn", "privacyPolicyNotIn", "privacyPolicyGT", "privacyPolicyGTE", "privacyPolicyLT", "privacyPolicyLTE", "privacyPolicyContains", "privacyPolicyHasPrefix", "privacyPolicyHasSuffix", "privacyPolicyIsNil", "privacyPolicyNotNil", "privacyPolicyEqualFold", "privacyPolicyContainsFold", "refundPolicy", "refundPolicyNEQ", "refundPolicyIn", "refundPolicyNotIn", "refundPolicyGT", "refundPolicyGTE", "refundPolicyLT", "refundPolicyLTE", "refundPolicyContains", "refundPolicyHasPrefix", "refundPolicyHasSuffix", "refundPolicyIsNil", "refundPolicyNotNil", "refundPolicyEqualFold", "refundPolicyContainsFold", "shippingPolicy", "shippingPolicyNEQ", "shippingPolicyIn", "shippingPolicyNotIn", "shippingPolicyGT", "shippingPolicyGTE", "shippingPolicyLT", "shippingPolicyLTE", "shippingPolicyContains", "shippingPolicyHasPrefix", "shippingPolicyHasSuffix", "shippingPolicyIsNil", "shippingPolicyNotNil", "shippingPolicyEqualFold", "shippingPolicyContainsFold", "termsOfService", "termsOfServiceNEQ", "termsOfServiceIn", "termsOfServiceNotIn", "termsOfServiceGT", "termsOfServiceGTE", "termsOfServiceLT", "termsOfServiceLTE", "termsOfServiceContains", "termsOfServiceHasPrefix", "termsOfServiceHasSuffix", "termsOfServiceIsNil", "termsOfServiceNotNil", "termsOfServiceEqualFold", "termsOfServiceContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "countryCode", "countryCodeNEQ", "countryCodeIn", "countryCodeNotIn", "countryCodeGT", "countryCodeGTE", "countryCodeLT", "countryCodeLTE", "countryCodeContains", "countryCodeHasPrefix", "countryCodeHasSuffix", "countryCodeEqualFold", "countryCodeContainsFold", "moneyFormat", "moneyFormatNEQ", "moneyFormatIn", "moneyFormatNotIn", "moneyFormatGT", "moneyFormatGTE", "moneyFormatLT", "moneyFormatLTE", "moneyFormatContains", "moneyFormatHasPrefix", "moneyFormatHasSuffix", "moneyFormatEqualFold", "moneyFormatContainsFold", "primaryDomain", "primaryDomainNEQ", "primaryDomainIn", "primaryDomainNotIn", "primaryDomainGT", "primaryDomainGTE", "primaryDomainLT", "primaryDomainLTE", "primaryDomainContains", "primaryDomainHasPrefix", "primaryDomainHasSuffix", "primaryDomainIsNil", "primaryDomainNotNil", "primaryDomainEqualFold", "primaryDomainContainsFold", "taxesIncluded", "taxesIncludedNEQ", "languageCode", "languageCodeNEQ", "languageCodeIn", "languageCodeNotIn", "languageCodeGT", "languageCodeGTE", "languageCodeLT", "languageCodeLTE", "languageCodeContains", "languageCodeHasPrefix", "languageCodeHasSuffix", "languageCodeEqualFold", "languageCodeContainsFold", "brandSlogan", "brandSloganNEQ", "brandSloganIn", "brandSloganNotIn", "brandSloganGT", "brandSloganGTE", "brandSloganLT", "brandSloganLTE", "brandSloganContains", "brandSloganHasPrefix", "brandSloganHasSuffix", "brandSloganIsNil", "brandSloganNotNil", "brandSloganEqualFold", "brandSloganContainsFold", "brandShortDescription", "brandShortDescriptionNEQ", "brandShortDescriptionIn", "brandShortDescriptionNotIn", "brandShortDescriptionGT", "brandShortDescriptionGTE", "brandShortDescriptionLT", "brandShortDescriptionLTE", "brandShortDescriptionContains", "brandShortDescriptionHasPrefix", "brandShortDescriptionHasSuffix", "brandShortDescriptionIsNil", "brandShortDescriptionNotNil", "brandShortDescriptionEqualFold", "brandShortDescriptionContainsFold", "contactEmail", "contactEmailNEQ", "contactEmailIn", "contactEmailNotIn", "contactEmailGT", "contactEmailGTE", "contactEmailLT", "contactEmailLTE", "contactEmailContains", "contactEmailHasPrefix", "contactEmailHasSuffix", "contactEmailIsNil", "contactEmailNotNil", "contactEmailEqualFold", "contactEmailContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51946,6 +59480,307 @@ func (ec *executionContext) unmarshalInputShopWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.TaxesIncludedNEQ = data
+		case "languageCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCode = data
+		case "languageCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCodeNEQ = data
+		case "languageCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCodeIn = data
+		case "languageCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCodeNotIn = data
+		case "languageCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCodeGT = data
+		case "languageCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCodeGTE = data
+		case "languageCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCodeLT = data
+		case "languageCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCodeLTE = data
+		case "languageCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCodeContains = data
+		case "languageCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCodeHasPrefix = data
+		case "languageCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCodeHasSuffix = data
+		case "languageCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCodeEqualFold = data
+		case "languageCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LanguageCodeContainsFold = data
+		case "brandSlogan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSlogan"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSlogan = data
+		case "brandSloganNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganNEQ = data
+		case "brandSloganIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganIn = data
+		case "brandSloganNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganNotIn = data
+		case "brandSloganGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganGT = data
+		case "brandSloganGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganGTE = data
+		case "brandSloganLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganLT = data
+		case "brandSloganLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganLTE = data
+		case "brandSloganContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganContains = data
+		case "brandSloganHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganHasPrefix = data
+		case "brandSloganHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganHasSuffix = data
+		case "brandSloganIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganIsNil = data
+		case "brandSloganNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganNotNil = data
+		case "brandSloganEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganEqualFold = data
+		case "brandSloganContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandSloganContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandSloganContainsFold = data
+		case "brandShortDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescription"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescription = data
+		case "brandShortDescriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionNEQ = data
+		case "brandShortDescriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionIn = data
+		case "brandShortDescriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionNotIn = data
+		case "brandShortDescriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionGT = data
+		case "brandShortDescriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionGTE = data
+		case "brandShortDescriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionLT = data
+		case "brandShortDescriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionLTE = data
+		case "brandShortDescriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionContains = data
+		case "brandShortDescriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionHasPrefix = data
+		case "brandShortDescriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionHasSuffix = data
+		case "brandShortDescriptionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionIsNil = data
+		case "brandShortDescriptionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionNotNil = data
+		case "brandShortDescriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionEqualFold = data
+		case "brandShortDescriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandShortDescriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandShortDescriptionContainsFold = data
 		case "contactEmail":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmail"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -52051,426 +59886,6 @@ func (ec *executionContext) unmarshalInputShopWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.ContactEmailContainsFold = data
-		case "privacyPolicy":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicy"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicy = data
-		case "privacyPolicyNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyNEQ = data
-		case "privacyPolicyIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyIn = data
-		case "privacyPolicyNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyNotIn = data
-		case "privacyPolicyGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyGT = data
-		case "privacyPolicyGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyGTE = data
-		case "privacyPolicyLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyLT = data
-		case "privacyPolicyLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyLTE = data
-		case "privacyPolicyContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyContains = data
-		case "privacyPolicyHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyHasPrefix = data
-		case "privacyPolicyHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyHasSuffix = data
-		case "privacyPolicyIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyIsNil = data
-		case "privacyPolicyNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyNotNil = data
-		case "privacyPolicyEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyEqualFold = data
-		case "privacyPolicyContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PrivacyPolicyContainsFold = data
-		case "refundPolicy":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicy"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicy = data
-		case "refundPolicyNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyNEQ = data
-		case "refundPolicyIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyIn = data
-		case "refundPolicyNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyNotIn = data
-		case "refundPolicyGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyGT = data
-		case "refundPolicyGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyGTE = data
-		case "refundPolicyLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyLT = data
-		case "refundPolicyLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyLTE = data
-		case "refundPolicyContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyContains = data
-		case "refundPolicyHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyHasPrefix = data
-		case "refundPolicyHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyHasSuffix = data
-		case "refundPolicyIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyIsNil = data
-		case "refundPolicyNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyNotNil = data
-		case "refundPolicyEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyEqualFold = data
-		case "refundPolicyContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundPolicyContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RefundPolicyContainsFold = data
-		case "shippingPolicy":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicy"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicy = data
-		case "shippingPolicyNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyNEQ = data
-		case "shippingPolicyIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyIn = data
-		case "shippingPolicyNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyNotIn = data
-		case "shippingPolicyGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyGT = data
-		case "shippingPolicyGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyGTE = data
-		case "shippingPolicyLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyLT = data
-		case "shippingPolicyLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyLTE = data
-		case "shippingPolicyContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyContains = data
-		case "shippingPolicyHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyHasPrefix = data
-		case "shippingPolicyHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyHasSuffix = data
-		case "shippingPolicyIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyIsNil = data
-		case "shippingPolicyNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyNotNil = data
-		case "shippingPolicyEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyEqualFold = data
-		case "shippingPolicyContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingPolicyContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ShippingPolicyContainsFold = data
-		case "termsOfService":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfService"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfService = data
-		case "termsOfServiceNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceNEQ = data
-		case "termsOfServiceIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceIn = data
-		case "termsOfServiceNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceNotIn = data
-		case "termsOfServiceGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceGT = data
-		case "termsOfServiceGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceGTE = data
-		case "termsOfServiceLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceLT = data
-		case "termsOfServiceLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceLTE = data
-		case "termsOfServiceContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceContains = data
-		case "termsOfServiceHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceHasPrefix = data
-		case "termsOfServiceHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceHasSuffix = data
-		case "termsOfServiceIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceIsNil = data
-		case "termsOfServiceNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceNotNil = data
-		case "termsOfServiceEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceEqualFold = data
-		case "termsOfServiceContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termsOfServiceContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TermsOfServiceContainsFold = data
 		}
 	}
 	return it, nil
@@ -53027,6 +60442,465 @@ func UnmarshalTaxRateWhereInput(ctx context.Context, raw any) (ent.TaxRateWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUrlRedirectOrder(ctx context.Context, obj any) (ent.UrlRedirectOrder, error) {
+	var it ent.UrlRedirectOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNUrlRedirectOrderField2ᚖstorefrontᚋentᚐUrlRedirectOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUrlRedirectOrder unmarshals raw into the UrlRedirectOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUrlRedirectOrder(ctx context.Context, raw any) (ent.UrlRedirectOrder, error) {
+	var out ent.UrlRedirectOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UrlRedirectOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUrlRedirectWhereInput(ctx context.Context, obj any) (ent.UrlRedirectWhereInput, error) {
+	var it ent.UrlRedirectWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "path", "pathNEQ", "pathIn", "pathNotIn", "pathGT", "pathGTE", "pathLT", "pathLTE", "pathContains", "pathHasPrefix", "pathHasSuffix", "pathEqualFold", "pathContainsFold", "target", "targetNEQ", "targetIn", "targetNotIn", "targetGT", "targetGTE", "targetLT", "targetLTE", "targetContains", "targetHasPrefix", "targetHasSuffix", "targetEqualFold", "targetContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOUrlRedirectWhereInput2ᚖstorefrontᚋentᚐUrlRedirectWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOUrlRedirectWhereInput2ᚕᚖstorefrontᚋentᚐUrlRedirectWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOUrlRedirectWhereInput2ᚕᚖstorefrontᚋentᚐUrlRedirectWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "path":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("path"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Path = data
+		case "pathNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pathNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PathNEQ = data
+		case "pathIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pathIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PathIn = data
+		case "pathNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pathNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PathNotIn = data
+		case "pathGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pathGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PathGT = data
+		case "pathGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pathGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PathGTE = data
+		case "pathLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pathLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PathLT = data
+		case "pathLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pathLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PathLTE = data
+		case "pathContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pathContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PathContains = data
+		case "pathHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pathHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PathHasPrefix = data
+		case "pathHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pathHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PathHasSuffix = data
+		case "pathEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pathEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PathEqualFold = data
+		case "pathContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pathContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PathContainsFold = data
+		case "target":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("target"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Target = data
+		case "targetNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetNEQ = data
+		case "targetIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIn = data
+		case "targetNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetNotIn = data
+		case "targetGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetGT = data
+		case "targetGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetGTE = data
+		case "targetLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetLT = data
+		case "targetLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetLTE = data
+		case "targetContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetContains = data
+		case "targetHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetHasPrefix = data
+		case "targetHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetHasSuffix = data
+		case "targetEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetEqualFold = data
+		case "targetContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUrlRedirectWhereInput unmarshals raw into the UrlRedirectWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUrlRedirectWhereInput(ctx context.Context, raw any) (ent.UrlRedirectWhereInput, error) {
+	var out ent.UrlRedirectWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UrlRedirectWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputVariantOptionValueInput(ctx context.Context, obj any) (model.VariantOptionValueInput, error) {
 	var it model.VariantOptionValueInput
 	if obj == nil {
@@ -53084,11 +60958,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *ent.UrlRedirect:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._UrlRedirect(ctx, sel, obj)
 	case *ent.TaxRate:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._TaxRate(ctx, sel, obj)
+	case *ent.ShopPolicy:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ShopPolicy(ctx, sel, obj)
 	case *ent.Shop:
 		if obj == nil {
 			return graphql.Null
@@ -53179,6 +61063,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Customer(ctx, sel, obj)
+	case *ent.ContentImage:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ContentImage(ctx, sel, obj)
 	case *ent.CompletionAttempt:
 		if obj == nil {
 			return graphql.Null
@@ -53189,6 +61078,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Collection(ctx, sel, obj)
+	case *ent.CartMetafield:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CartMetafield(ctx, sel, obj)
 	case *ent.CartLine:
 		if obj == nil {
 			return graphql.Null
@@ -53199,11 +61093,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Cart(ctx, sel, obj)
+	case *ent.Blog:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Blog(ctx, sel, obj)
 	case *ent.AuditEvent:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._AuditEvent(ctx, sel, obj)
+	case *ent.Article:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Article(ctx, sel, obj)
 	case *ent.APIKey:
 		if obj == nil {
 			return graphql.Null
@@ -53540,6 +61444,202 @@ func (ec *executionContext) _AddressSnapshot(ctx context.Context, sel ast.Select
 	return out
 }
 
+var articleImplementors = []string{"Article", "Node"}
+
+func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, obj *ent.Article) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Article")
+		case "id":
+			out.Values[i] = ec._Article_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Article_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Article_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "blogID":
+			out.Values[i] = ec._Article_blogID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "handle":
+			out.Values[i] = ec._Article_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Article_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentHTML":
+			out.Values[i] = ec._Article_contentHTML(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "excerptHTML":
+			out.Values[i] = ec._Article_excerptHTML(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "authorName":
+			out.Values[i] = ec._Article_authorName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tags":
+			out.Values[i] = ec._Article_tags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "imageID":
+			out.Values[i] = ec._Article_imageID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seoTitle":
+			out.Values[i] = ec._Article_seoTitle(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seoDescription":
+			out.Values[i] = ec._Article_seoDescription(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "published":
+			out.Values[i] = ec._Article_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publishedAt":
+			out.Values[i] = ec._Article_publishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "blog":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_blog(ctx, field, obj)
+				})
+		case "image":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_image(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var articleConnectionImplementors = []string{"ArticleConnection"}
+
+func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ArticleConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArticleConnection")
+		case "edges":
+			out.Values[i] = ec._ArticleConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ArticleConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ArticleConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var articleEdgeImplementors = []string{"ArticleEdge"}
+
+func (ec *executionContext) _ArticleEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ArticleEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArticleEdge")
+		case "node":
+			out.Values[i] = ec._ArticleEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ArticleEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var attributeImplementors = []string{"Attribute"}
 
 func (ec *executionContext) _Attribute(ctx context.Context, sel ast.SelectionSet, obj *schema.Attribute) graphql.Marshaler {
@@ -53707,6 +61807,156 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "cursor":
 			out.Values[i] = ec._AuditEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogImplementors = []string{"Blog", "Node"}
+
+func (ec *executionContext) _Blog(ctx context.Context, sel ast.SelectionSet, obj *ent.Blog) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Blog")
+		case "id":
+			out.Values[i] = ec._Blog_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Blog_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Blog_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "handle":
+			out.Values[i] = ec._Blog_handle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Blog_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seoTitle":
+			out.Values[i] = ec._Blog_seoTitle(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seoDescription":
+			out.Values[i] = ec._Blog_seoDescription(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "articles":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Blog_articles(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogConnectionImplementors = []string{"BlogConnection"}
+
+func (ec *executionContext) _BlogConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.BlogConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogConnection")
+		case "edges":
+			out.Values[i] = ec._BlogConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BlogConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BlogConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogEdgeImplementors = []string{"BlogEdge"}
+
+func (ec *executionContext) _BlogEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.BlogEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogEdge")
+		case "node":
+			out.Values[i] = ec._BlogEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._BlogEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -53989,6 +62239,80 @@ func (ec *executionContext) _CartLine(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CartLine_variant(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartMetafieldImplementors = []string{"CartMetafield", "Node"}
+
+func (ec *executionContext) _CartMetafield(ctx context.Context, sel ast.SelectionSet, obj *ent.CartMetafield) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartMetafieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartMetafield")
+		case "id":
+			out.Values[i] = ec._CartMetafield_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CartMetafield_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CartMetafield_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cartID":
+			out.Values[i] = ec._CartMetafield_cartID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "namespace":
+			out.Values[i] = ec._CartMetafield_namespace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "key":
+			out.Values[i] = ec._CartMetafield_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._CartMetafield_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._CartMetafield_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cart":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CartMetafield_cart(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -54445,6 +62769,69 @@ func (ec *executionContext) _CompletionError(ctx context.Context, sel ast.Select
 		case "message":
 			out.Values[i] = ec._CompletionError_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contentImageImplementors = []string{"ContentImage", "Node"}
+
+func (ec *executionContext) _ContentImage(ctx context.Context, sel ast.SelectionSet, obj *ent.ContentImage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contentImageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContentImage")
+		case "id":
+			out.Values[i] = ec._ContentImage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ContentImage_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ContentImage_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._ContentImage_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "altText":
+			out.Values[i] = ec._ContentImage_altText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "width":
+			out.Values[i] = ec._ContentImage_width(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "height":
+			out.Values[i] = ec._ContentImage_height(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -57336,6 +65723,11 @@ func (ec *executionContext) _ProductOptionValue(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "swatchColor":
+			out.Values[i] = ec._ProductOptionValue_swatchColor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "option":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -57673,11 +66065,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_apiKeys(ctx, field)
 				})
+		case "articles":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_articles(ctx, field)
+				})
 		case "auditEvents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditEvents(ctx, field)
+				})
+		case "blogs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_blogs(ctx, field)
 				})
 		case "carts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -57762,6 +66166,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_shops(ctx, field)
+				})
+		case "shopPolicies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_shopPolicies(ctx, field)
 				})
 		case "taxRates":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -58116,6 +66526,21 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "languageCode":
+			out.Values[i] = ec._Shop_languageCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "brandSlogan":
+			out.Values[i] = ec._Shop_brandSlogan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "brandShortDescription":
+			out.Values[i] = ec._Shop_brandShortDescription(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "acceptedCardBrands":
 			out.Values[i] = ec._Shop_acceptedCardBrands(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58123,26 +66548,6 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "contactEmail":
 			out.Values[i] = ec._Shop_contactEmail(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "privacyPolicy":
-			out.Values[i] = ec._Shop_privacyPolicy(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "refundPolicy":
-			out.Values[i] = ec._Shop_refundPolicy(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "shippingPolicy":
-			out.Values[i] = ec._Shop_shippingPolicy(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "termsOfService":
-			out.Values[i] = ec._Shop_termsOfService(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -58224,6 +66629,145 @@ func (ec *executionContext) _ShopEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "cursor":
 			out.Values[i] = ec._ShopEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shopPolicyImplementors = []string{"ShopPolicy", "Node"}
+
+func (ec *executionContext) _ShopPolicy(ctx context.Context, sel ast.SelectionSet, obj *ent.ShopPolicy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shopPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShopPolicy")
+		case "id":
+			out.Values[i] = ec._ShopPolicy_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ShopPolicy_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ShopPolicy_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ShopPolicy_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ShopPolicy_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._ShopPolicy_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shopPolicyConnectionImplementors = []string{"ShopPolicyConnection"}
+
+func (ec *executionContext) _ShopPolicyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ShopPolicyConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shopPolicyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShopPolicyConnection")
+		case "edges":
+			out.Values[i] = ec._ShopPolicyConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ShopPolicyConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ShopPolicyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shopPolicyEdgeImplementors = []string{"ShopPolicyEdge"}
+
+func (ec *executionContext) _ShopPolicyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ShopPolicyEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shopPolicyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShopPolicyEdge")
+		case "node":
+			out.Values[i] = ec._ShopPolicyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ShopPolicyEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -58439,6 +66983,59 @@ func (ec *executionContext) _TaxRatePayload(ctx context.Context, sel ast.Selecti
 			}
 		case "userErrors":
 			out.Values[i] = ec._TaxRatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var urlRedirectImplementors = []string{"UrlRedirect", "Node"}
+
+func (ec *executionContext) _UrlRedirect(ctx context.Context, sel ast.SelectionSet, obj *ent.UrlRedirect) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, urlRedirectImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UrlRedirect")
+		case "id":
+			out.Values[i] = ec._UrlRedirect_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._UrlRedirect_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._UrlRedirect_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "path":
+			out.Values[i] = ec._UrlRedirect_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._UrlRedirect_target(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -58912,6 +67509,41 @@ func (ec *executionContext) unmarshalNAPIKeyWhereInput2ᚖstorefrontᚋentᚐAPI
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNArticle2ᚖstorefrontᚋentᚐArticle(ctx context.Context, sel ast.SelectionSet, v *ent.Article) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Article!")
+		return graphql.Null
+	}
+	return ec._Article(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArticleConnection2ᚖstorefrontᚋentᚐArticleConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ArticleConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArticleConnection!")
+		return graphql.Null
+	}
+	return ec._ArticleConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNArticleOrderField2ᚖstorefrontᚋentᚐArticleOrderField(ctx context.Context, v any) (*ent.ArticleOrderField, error) {
+	var res = new(ent.ArticleOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNArticleOrderField2ᚖstorefrontᚋentᚐArticleOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ArticleOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArticleOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNArticleWhereInput2ᚖstorefrontᚋentᚐArticleWhereInput(ctx context.Context, v any) (*ent.ArticleWhereInput, error) {
+	res, err := ec.unmarshalInputArticleWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAttribute2storefrontᚋentᚋschemaᚐAttribute(ctx context.Context, sel ast.SelectionSet, v schema.Attribute) graphql.Marshaler {
 	return ec._Attribute(ctx, sel, &v)
 }
@@ -58940,6 +67572,41 @@ func (ec *executionContext) marshalNAuditEventOrderField2ᚖstorefrontᚋentᚐA
 
 func (ec *executionContext) unmarshalNAuditEventWhereInput2ᚖstorefrontᚋentᚐAuditEventWhereInput(ctx context.Context, v any) (*ent.AuditEventWhereInput, error) {
 	res, err := ec.unmarshalInputAuditEventWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBlog2ᚖstorefrontᚋentᚐBlog(ctx context.Context, sel ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Blog!")
+		return graphql.Null
+	}
+	return ec._Blog(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBlogConnection2ᚖstorefrontᚋentᚐBlogConnection(ctx context.Context, sel ast.SelectionSet, v *ent.BlogConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlogConnection!")
+		return graphql.Null
+	}
+	return ec._BlogConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBlogOrderField2ᚖstorefrontᚋentᚐBlogOrderField(ctx context.Context, v any) (*ent.BlogOrderField, error) {
+	var res = new(ent.BlogOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBlogOrderField2ᚖstorefrontᚋentᚐBlogOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.BlogOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlogOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNBlogWhereInput2ᚖstorefrontᚋentᚐBlogWhereInput(ctx context.Context, v any) (*ent.BlogWhereInput, error) {
+	res, err := ec.unmarshalInputBlogWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -58997,6 +67664,25 @@ func (ec *executionContext) marshalNCartLineOrderField2ᚖstorefrontᚋentᚐCar
 
 func (ec *executionContext) unmarshalNCartLineWhereInput2ᚖstorefrontᚋentᚐCartLineWhereInput(ctx context.Context, v any) (*ent.CartLineWhereInput, error) {
 	res, err := ec.unmarshalInputCartLineWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCartMetafieldOrderField2ᚖstorefrontᚋentᚐCartMetafieldOrderField(ctx context.Context, v any) (*ent.CartMetafieldOrderField, error) {
+	var res = new(ent.CartMetafieldOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCartMetafieldOrderField2ᚖstorefrontᚋentᚐCartMetafieldOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CartMetafieldOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartMetafieldOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCartMetafieldWhereInput2ᚖstorefrontᚋentᚐCartMetafieldWhereInput(ctx context.Context, v any) (*ent.CartMetafieldWhereInput, error) {
+	res, err := ec.unmarshalInputCartMetafieldWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -59153,6 +67839,25 @@ func (ec *executionContext) unmarshalNCompletionAttemptWhereInput2ᚖstorefront�
 
 func (ec *executionContext) marshalNCompletionError2storefrontᚋentᚋschemaᚐCompletionError(ctx context.Context, sel ast.SelectionSet, v schema.CompletionError) graphql.Marshaler {
 	return ec._CompletionError(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNContentImageOrderField2ᚖstorefrontᚋentᚐContentImageOrderField(ctx context.Context, v any) (*ent.ContentImageOrderField, error) {
+	var res = new(ent.ContentImageOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContentImageOrderField2ᚖstorefrontᚋentᚐContentImageOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ContentImageOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContentImageOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNContentImageWhereInput2ᚖstorefrontᚋentᚐContentImageWhereInput(ctx context.Context, v any) (*ent.ContentImageWhereInput, error) {
+	res, err := ec.unmarshalInputContentImageWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
@@ -60115,6 +68820,43 @@ func (ec *executionContext) marshalNShopOrderField2ᚖstorefrontᚋentᚐShopOrd
 	return v
 }
 
+func (ec *executionContext) marshalNShopPolicyConnection2ᚖstorefrontᚋentᚐShopPolicyConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ShopPolicyConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShopPolicyConnection!")
+		return graphql.Null
+	}
+	return ec._ShopPolicyConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNShopPolicyKind2storefrontᚋentᚋshoppolicyᚐKind(ctx context.Context, v any) (shoppolicy.Kind, error) {
+	var res shoppolicy.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNShopPolicyKind2storefrontᚋentᚋshoppolicyᚐKind(ctx context.Context, sel ast.SelectionSet, v shoppolicy.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNShopPolicyOrderField2ᚖstorefrontᚋentᚐShopPolicyOrderField(ctx context.Context, v any) (*ent.ShopPolicyOrderField, error) {
+	var res = new(ent.ShopPolicyOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNShopPolicyOrderField2ᚖstorefrontᚋentᚐShopPolicyOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ShopPolicyOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShopPolicyOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNShopPolicyWhereInput2ᚖstorefrontᚋentᚐShopPolicyWhereInput(ctx context.Context, v any) (*ent.ShopPolicyWhereInput, error) {
+	res, err := ec.unmarshalInputShopPolicyWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNShopUpdatePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐShopUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.ShopUpdatePayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ShopUpdatePayload!")
@@ -60209,6 +68951,25 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUrlRedirectOrderField2ᚖstorefrontᚋentᚐUrlRedirectOrderField(ctx context.Context, v any) (*ent.UrlRedirectOrderField, error) {
+	var res = new(ent.UrlRedirectOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUrlRedirectOrderField2ᚖstorefrontᚋentᚐUrlRedirectOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.UrlRedirectOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UrlRedirectOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNUrlRedirectWhereInput2ᚖstorefrontᚋentᚐUrlRedirectWhereInput(ctx context.Context, v any) (*ent.UrlRedirectWhereInput, error) {
+	res, err := ec.unmarshalInputUrlRedirectWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
@@ -60449,6 +69210,85 @@ func (ec *executionContext) marshalOAddressSnapshot2ᚖstorefrontᚋentᚋschema
 	return ec._AddressSnapshot(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOArticle2ᚕᚖstorefrontᚋentᚐArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Article) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArticle2ᚖstorefrontᚋentᚐArticle(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOArticle2ᚖstorefrontᚋentᚐArticle(ctx context.Context, sel ast.SelectionSet, v *ent.Article) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Article(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOArticleEdge2ᚕᚖstorefrontᚋentᚐArticleEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ArticleEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOArticleEdge2ᚖstorefrontᚋentᚐArticleEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOArticleEdge2ᚖstorefrontᚋentᚐArticleEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ArticleEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ArticleEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOArticleOrder2ᚖstorefrontᚋentᚐArticleOrder(ctx context.Context, v any) (*ent.ArticleOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputArticleOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOArticleWhereInput2ᚕᚖstorefrontᚋentᚐArticleWhereInputᚄ(ctx context.Context, v any) ([]*ent.ArticleWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ArticleWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNArticleWhereInput2ᚖstorefrontᚋentᚐArticleWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOArticleWhereInput2ᚖstorefrontᚋentᚐArticleWhereInput(ctx context.Context, v any) (*ent.ArticleWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputArticleWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOAttribute2ᚕstorefrontᚋentᚋschemaᚐAttributeᚄ(ctx context.Context, sel ast.SelectionSet, v []schema.Attribute) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -60525,6 +69365,66 @@ func (ec *executionContext) unmarshalOAuditEventWhereInput2ᚖstorefrontᚋent�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputAuditEventWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBlog2ᚖstorefrontᚋentᚐBlog(ctx context.Context, sel ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Blog(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBlogEdge2ᚕᚖstorefrontᚋentᚐBlogEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.BlogEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOBlogEdge2ᚖstorefrontᚋentᚐBlogEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOBlogEdge2ᚖstorefrontᚋentᚐBlogEdge(ctx context.Context, sel ast.SelectionSet, v *ent.BlogEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BlogEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBlogOrder2ᚖstorefrontᚋentᚐBlogOrder(ctx context.Context, v any) (*ent.BlogOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBlogOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBlogWhereInput2ᚕᚖstorefrontᚋentᚐBlogWhereInputᚄ(ctx context.Context, v any) ([]*ent.BlogWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.BlogWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBlogWhereInput2ᚖstorefrontᚋentᚐBlogWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOBlogWhereInput2ᚖstorefrontᚋentᚐBlogWhereInput(ctx context.Context, v any) (*ent.BlogWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBlogWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -60626,6 +69526,31 @@ func (ec *executionContext) unmarshalOCartLineWhereInput2ᚖstorefrontᚋentᚐC
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputCartLineWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCartMetafieldWhereInput2ᚕᚖstorefrontᚋentᚐCartMetafieldWhereInputᚄ(ctx context.Context, v any) ([]*ent.CartMetafieldWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CartMetafieldWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartMetafieldWhereInput2ᚖstorefrontᚋentᚐCartMetafieldWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCartMetafieldWhereInput2ᚖstorefrontᚋentᚐCartMetafieldWhereInput(ctx context.Context, v any) (*ent.CartMetafieldWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCartMetafieldWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -60974,6 +69899,38 @@ func (ec *executionContext) marshalOCompletionError2ᚕstorefrontᚋentᚋschema
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOContentImage2ᚖstorefrontᚋentᚐContentImage(ctx context.Context, sel ast.SelectionSet, v *ent.ContentImage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ContentImage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOContentImageWhereInput2ᚕᚖstorefrontᚋentᚐContentImageWhereInputᚄ(ctx context.Context, v any) ([]*ent.ContentImageWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ContentImageWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContentImageWhereInput2ᚖstorefrontᚋentᚐContentImageWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOContentImageWhereInput2ᚖstorefrontᚋentᚐContentImageWhereInput(ctx context.Context, v any) (*ent.ContentImageWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputContentImageWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[int], error) {
@@ -62901,6 +71858,118 @@ func (ec *executionContext) unmarshalOShopOrder2ᚖstorefrontᚋentᚐShopOrder(
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOShopPolicy2ᚖstorefrontᚋentᚐShopPolicy(ctx context.Context, sel ast.SelectionSet, v *ent.ShopPolicy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ShopPolicy(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOShopPolicyEdge2ᚕᚖstorefrontᚋentᚐShopPolicyEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ShopPolicyEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOShopPolicyEdge2ᚖstorefrontᚋentᚐShopPolicyEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOShopPolicyEdge2ᚖstorefrontᚋentᚐShopPolicyEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ShopPolicyEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ShopPolicyEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOShopPolicyKind2ᚕstorefrontᚋentᚋshoppolicyᚐKindᚄ(ctx context.Context, v any) ([]shoppolicy.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]shoppolicy.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNShopPolicyKind2storefrontᚋentᚋshoppolicyᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOShopPolicyKind2ᚕstorefrontᚋentᚋshoppolicyᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []shoppolicy.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNShopPolicyKind2storefrontᚋentᚋshoppolicyᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOShopPolicyKind2ᚖstorefrontᚋentᚋshoppolicyᚐKind(ctx context.Context, v any) (*shoppolicy.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(shoppolicy.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOShopPolicyKind2ᚖstorefrontᚋentᚋshoppolicyᚐKind(ctx context.Context, sel ast.SelectionSet, v *shoppolicy.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOShopPolicyOrder2ᚖstorefrontᚋentᚐShopPolicyOrder(ctx context.Context, v any) (*ent.ShopPolicyOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputShopPolicyOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOShopPolicyWhereInput2ᚕᚖstorefrontᚋentᚐShopPolicyWhereInputᚄ(ctx context.Context, v any) ([]*ent.ShopPolicyWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ShopPolicyWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNShopPolicyWhereInput2ᚖstorefrontᚋentᚐShopPolicyWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOShopPolicyWhereInput2ᚖstorefrontᚋentᚐShopPolicyWhereInput(ctx context.Context, v any) (*ent.ShopPolicyWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputShopPolicyWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOShopWhereInput2ᚕᚖstorefrontᚋentᚐShopWhereInputᚄ(ctx context.Context, v any) ([]*ent.ShopWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -63082,6 +72151,31 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOUrlRedirectWhereInput2ᚕᚖstorefrontᚋentᚐUrlRedirectWhereInputᚄ(ctx context.Context, v any) ([]*ent.UrlRedirectWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.UrlRedirectWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUrlRedirectWhereInput2ᚖstorefrontᚋentᚐUrlRedirectWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOUrlRedirectWhereInput2ᚖstorefrontᚋentᚐUrlRedirectWhereInput(ctx context.Context, v any) (*ent.UrlRedirectWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUrlRedirectWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOVariantOptionValueInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐVariantOptionValueInputᚄ(ctx context.Context, v any) ([]*model.VariantOptionValueInput, error) {

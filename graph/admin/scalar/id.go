@@ -55,6 +55,7 @@ func fieldOf(ctx context.Context) (object, field string) {
 // refs maps the name of a reference field, without its "ID" suffix, to the type it refers to.
 var refs = map[string]string{
 	"product":         "Product",
+	"blog":            "Blog",
 	"variant":         "ProductVariant",
 	"image":           "ProductImage",
 	"option":          "ProductOption",

@@ -1,0 +1,26 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/field"
+)
+
+// UrlRedirect holds the schema definition for the UrlRedirect entity: an old storefront
+// path that now lives elsewhere (storefronts look it up when a page is not found).
+type UrlRedirect struct {
+	ent.Schema
+}
+
+// Mixin of the UrlRedirect.
+func (UrlRedirect) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}}
+}
+
+// Fields of the UrlRedirect.
+func (UrlRedirect) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("path").Unique().NotEmpty().MaxLen(1024).Comment("The old path, starting with /, e.g. /products/old-tee."),
+		field.String("target").NotEmpty().MaxLen(2048).Comment("Where it now lives: a path or an absolute URL."),
+	}
+}
+
