@@ -47,6 +47,7 @@ var privateTables = map[string]bool{
 	"login_attempts": true, "password_reset_tokens": true, "mailing_addresses": true,
 	"fulfillments": true, "completion_attempts": true,
 	"counters": true, "discount_redemptions": true, "events": true, "search_terms": true,
+	"cart_metafields": true, "api_keys": true, "audit_events": true,
 	identityTable: true,
 }
 
