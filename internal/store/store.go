@@ -106,6 +106,17 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 				client.Close()
 				return nil, fmt.Errorf("database file: %w", err)
 			}
+			// The file holds customers' data, and another local account that can write
+			// its -wal or -shm file can corrupt it or crash this process (SQLite maps -shm
+			// into memory): owner only, the -wal and -shm files too.
+			for _, f := range []string{path, path + "-wal", path + "-shm"} {
+				if fi, err := os.Stat(f); err == nil && fi.Mode().Perm()&0o077 != 0 {
+					if err := os.Chmod(f, fi.Mode().Perm()&0o700); err != nil {
+						client.Close()
+						return nil, fmt.Errorf("restrict database file: %w", err)
+					}
+				}
+			}
 			db.path, db.file = path, fi
 		}
 	}

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 
 	"storefront/internal/store"
@@ -50,5 +52,29 @@ func TestCounterCountsStatements(t *testing.T) {
 	db.Page.Query().CountX(ctx)
 	if c.Load() != 2 {
 		t.Fatalf("got %d statements, want 2", c.Load())
+	}
+}
+
+// TestDatabaseFileIsPrivate: the SQLite file and its -wal and -shm files are readable and
+// writable by their owner only, whatever mode the file had.
+func TestDatabaseFileIsPrivate(t *testing.T) {
+	b := storetest.SQLite(t)
+	path := strings.TrimPrefix(b.URL, "sqlite:")
+	if err := os.WriteFile(path, nil, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	db := b.Open(t)
+	db.Product.Query().CountX(context.Background())
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v, want no access for group and others", f, fi.Mode().Perm())
+		}
 	}
 }
