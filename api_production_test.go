@@ -261,3 +261,32 @@ func TestTestOrdersAreMarked(t *testing.T) {
 		})
 	}
 }
+
+// TestProductionStartsWithoutTheDemo: a production server on an empty database loads no
+// demo catalog but has shop settings the merchant can change through the Admin API (without
+// them every catalog read failed and shopUpdate had nothing to update).
+func TestProductionStartsWithoutTheDemo(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		cfg, _, err := loadConfig("t", nil, productionEnv(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.PublicURL = "http://shop.test"
+		api := startAPIWith(t, b, cfg, nil)
+		if n := api.DB.Product.Query().CountX(context.Background()); n != 0 {
+			t.Fatalf("%d products in a production shop nobody filled", n)
+		}
+		key := adminKey(t, api.DB, "settings:write")
+		if r := api.adminPost(t, key, `mutation { shopUpdate(input: {name: "Real Shop"}) { shop { name } userErrors { code } } }`, nil); len(r.Errors) > 0 || !strings.Contains(r.Raw, `"Real Shop"`) {
+			t.Fatalf("shopUpdate on a fresh production database: %s", r.Raw)
+		}
+		var got struct {
+			Shop     struct{ Name string }
+			Products struct{ Nodes []struct{ Title string } }
+		}
+		api.post(t, `{ shop { name } products(first: 5) { nodes { title } } }`, nil).decode(t, &got)
+		if got.Shop.Name != "Real Shop" || len(got.Products.Nodes) != 0 {
+			t.Errorf("storefront of the fresh shop: %+v", got)
+		}
+	})
+}

@@ -41,6 +41,7 @@ import (
 	"storefront/internal/playground"
 	"storefront/internal/ratelimit"
 	"storefront/internal/respcache"
+	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/tracing"
 	"storefront/internal/web"
@@ -383,6 +384,11 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		}
 	}
 	announceMode(cfg, log)
+	if created, err := settings.EnsureShop(context.Background(), db); err != nil {
+		return nil, err
+	} else if created {
+		log.Warn("the database had no shop settings: created defaults (name Storefront, USD, ships to US); change them with the Admin API's shopUpdate")
+	}
 	customers, err := customer.New(db, customer.Config{PublicURL: cfg.PublicURL, ResetURL: cfg.ResetURL, Mailer: cfg.Mailer, Log: log})
 	if err != nil {
 		return nil, err

@@ -9,13 +9,13 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
-	"storefront/ent/shoppolicy"
 	"strings"
 
 	"storefront/ent"
 	"storefront/ent/counter"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
 	"storefront/internal/audit"
 	"storefront/internal/gid"
@@ -680,6 +680,24 @@ func savePolicy(ctx context.Context, tx *ent.Tx, kind shoppolicy.Kind, title str
 		if err := tx.ShopPolicy.UpdateOne(cur).SetBody(*body).Exec(ctx); err != nil {
 			return false, fmt.Errorf("update %s policy: %w", kind, err)
 		}
+	}
+	return true, nil
+}
+
+// EnsureShop gives a database without shop settings (a production start without the demo
+// catalog) default ones, named "Storefront", in USD, based in and shipping to the US, for
+// the merchant to change with shopUpdate. It reports whether it created them.
+func EnsureShop(ctx context.Context, db *store.DB) (bool, error) {
+	n, err := db.Shop.Query().Count(ctx)
+	if err != nil {
+		return false, fmt.Errorf("read shop settings: %w", err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if err := db.Shop.Create().SetName("Storefront").SetCurrencyCode("USD").SetCountryCode("US").
+		SetShipsToCountries([]string{"US"}).Exec(ctx); err != nil {
+		return false, fmt.Errorf("create shop settings: %w", err)
 	}
 	return true, nil
 }
