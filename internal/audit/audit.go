@@ -5,9 +5,12 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"storefront/ent"
+	"storefront/internal/store"
+	"storefront/internal/usererror"
 	"storefront/internal/web"
 )
 
@@ -65,4 +68,32 @@ func Record(ctx context.Context, client *ent.Client, subjectID string, changes m
 		return fmt.Errorf("audit %s %s: %w", op, subjectID, err)
 	}
 	return nil
+}
+
+// errUserInput rolls a write back when it has user errors.
+var errUserInput = errors.New("rolled back for user errors")
+
+// Write runs one Admin API write in one transaction: f returns the global ID of the object
+// written and what changed (recorded when not empty), or user errors, which roll everything
+// back and are returned instead of an error.
+func Write(ctx context.Context, db *store.DB, f func(tx *ent.Tx) (subjectID string, changes map[string]any, uerrs []usererror.Error, err error)) ([]usererror.Error, error) {
+	var uerrs []usererror.Error
+	err := store.WithTx(ctx, db, func(tx *ent.Tx) error {
+		subject, changes, ue, err := f(tx)
+		if err != nil {
+			return err
+		}
+		if len(ue) > 0 {
+			uerrs = ue
+			return errUserInput
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		return Record(ctx, tx.Client(), subject, changes)
+	})
+	if errors.Is(err, errUserInput) {
+		return uerrs, nil
+	}
+	return nil, err
 }

@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -11,37 +10,20 @@ import (
 	"storefront/internal/audit"
 	"storefront/internal/gid"
 	"storefront/internal/searchindex"
-	"storefront/internal/store"
 	"storefront/internal/usererror"
 )
 
-// adminWrite is one Admin API write in one transaction: f returns the global ID of the
-// object written and what changed (audited when not empty), or user errors, which roll
-// everything back.
+// adminWrite is one Admin API write in one transaction (audit.Write) that also keeps the
+// search index current for what it wrote.
 func (s *Service) adminWrite(ctx context.Context, f func(tx *ent.Tx) (subject string, changes map[string]any, uerrs []usererror.Error, err error)) ([]usererror.Error, error) {
 	ctx, pending := searchindex.Batch(ctx)
-	var uerrs []usererror.Error
-	err := store.WithTx(ctx, s.db, func(tx *ent.Tx) error {
+	return audit.Write(ctx, s.db, func(tx *ent.Tx) (string, map[string]any, []usererror.Error, error) {
 		subject, changes, ue, err := f(tx)
-		if err != nil {
-			return err
+		if err == nil && len(ue) == 0 {
+			err = pending.Flush(ctx, s.db.Search, tx.Client())
 		}
-		if len(ue) > 0 {
-			uerrs = ue
-			return errUserInput
-		}
-		if err := pending.Flush(ctx, s.db.Search, tx.Client()); err != nil {
-			return err
-		}
-		if len(changes) == 0 {
-			return nil
-		}
-		return audit.Record(ctx, tx.Client(), subject, changes)
+		return subject, changes, ue, err
 	})
-	if errors.Is(err, errUserInput) {
-		return uerrs, nil
-	}
-	return nil, err
 }
 
 // fieldErrors collects user errors of one input.

@@ -6,7 +6,6 @@ package discount
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -61,32 +60,16 @@ type Service struct{ db *store.DB }
 // New returns the discount service over db.
 func New(db *store.DB) *Service { return &Service{db: db} }
 
-var errUserInput = errors.New("rolled back for user errors")
-
 // write runs one write in a transaction, audits it and reads the code back.
 func (s *Service) write(ctx context.Context, f func(tx *ent.Tx) (id int, changes map[string]any, uerrs []usererror.Error, err error)) (*ent.DiscountCode, []usererror.Error, error) {
 	var id int
-	var uerrs []usererror.Error
-	err := store.WithTx(ctx, s.db, func(tx *ent.Tx) error {
+	uerrs, err := audit.Write(ctx, s.db, func(tx *ent.Tx) (string, map[string]any, []usererror.Error, error) {
 		n, changes, ue, err := f(tx)
-		if err != nil {
-			return err
-		}
-		if len(ue) > 0 {
-			uerrs = ue
-			return errUserInput
-		}
 		id = n
-		if len(changes) == 0 {
-			return nil
-		}
-		return audit.Record(ctx, tx.Client(), gid.Format(GlobalIDType, n), changes)
+		return gid.Format(GlobalIDType, n), changes, ue, err
 	})
-	if errors.Is(err, errUserInput) {
-		return nil, uerrs, nil
-	}
-	if err != nil {
-		return nil, nil, err
+	if err != nil || len(uerrs) > 0 {
+		return nil, uerrs, err
 	}
 	d, err := s.db.DiscountCode.Get(ctx, id)
 	if ent.IsNotFound(err) {

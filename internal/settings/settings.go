@@ -4,7 +4,6 @@ package settings
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -31,11 +30,10 @@ type Service struct{ db *store.DB }
 func New(db *store.DB) *Service { return &Service{db: db} }
 
 var (
-	errUserInput = errors.New("rolled back for user errors")
-	countryRE    = regexp.MustCompile(`^[A-Z]{2}$`)
-	currencyRE   = regexp.MustCompile(`^[A-Z]{3}$`)
-	provinceRE   = regexp.MustCompile(`^[A-Z0-9]{1,3}$`)
-	handleRE     = regexp.MustCompile(`^[a-z0-9]+(?:[-_][a-z0-9]+)*$`)
+	countryRE  = regexp.MustCompile(`^[A-Z]{2}$`)
+	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+	provinceRE = regexp.MustCompile(`^[A-Z0-9]{1,3}$`)
+	handleRE   = regexp.MustCompile(`^[a-z0-9]+(?:[-_][a-z0-9]+)*$`)
 )
 
 // Optional is an input value that may be absent, null (Set with a nil Value) or given.
@@ -49,29 +47,6 @@ type errs []usererror.Error
 
 func (e *errs) add(code, msg string, path ...any) {
 	*e = append(*e, usererror.New(code, msg, append([]any{"input"}, path...)...))
-}
-
-// write runs f in a transaction and audits what it changed; user errors roll it back.
-func (s *Service) write(ctx context.Context, f func(tx *ent.Tx) (subject string, changes map[string]any, uerrs []usererror.Error, err error)) ([]usererror.Error, error) {
-	var uerrs []usererror.Error
-	err := store.WithTx(ctx, s.db, func(tx *ent.Tx) error {
-		subject, changes, ue, err := f(tx)
-		if err != nil {
-			return err
-		}
-		if len(ue) > 0 {
-			uerrs = ue
-			return errUserInput
-		}
-		if len(changes) == 0 {
-			return nil
-		}
-		return audit.Record(ctx, tx.Client(), subject, changes)
-	})
-	if errors.Is(err, errUserInput) {
-		return uerrs, nil
-	}
-	return nil, err
 }
 
 func currency(ctx context.Context, tx *ent.Tx) (string, error) {
@@ -108,7 +83,7 @@ const (
 // email, an order number that does not move forward), TOO_LONG.
 func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []usererror.Error, error) {
 	var id int
-	uerrs, err := s.write(ctx, func(tx *ent.Tx) (string, map[string]any, []usererror.Error, error) {
+	uerrs, err := audit.Write(ctx, s.db, func(tx *ent.Tx) (string, map[string]any, []usererror.Error, error) {
 		sh, err := tx.Shop.Query().Order(ent.Asc(shop.FieldID)).First(ctx)
 		if err != nil {
 			return "", nil, nil, fmt.Errorf("load shop: %w", err)
@@ -281,7 +256,7 @@ const TaxRateGlobalIDType = "TaxRate"
 // TAKEN (handle), INVALID (codes, amounts, bounds), NOT_FOUND (id).
 func (s *Service) SaveShippingRate(ctx context.Context, id string, in ShippingRateInput) (*ent.ShippingRate, []usererror.Error, error) {
 	var rid int
-	uerrs, err := s.write(ctx, func(tx *ent.Tx) (string, map[string]any, []usererror.Error, error) {
+	uerrs, err := audit.Write(ctx, s.db, func(tx *ent.Tx) (string, map[string]any, []usererror.Error, error) {
 		var r *ent.ShippingRate
 		if id != "" {
 			n, ok := gid.ParseAs(id, ShippingRateGlobalIDType)
@@ -477,7 +452,7 @@ type TaxRateInput struct {
 // TAKEN (a rate for the same country and province), NOT_FOUND (id).
 func (s *Service) SaveTaxRate(ctx context.Context, id string, in TaxRateInput) (*ent.TaxRate, []usererror.Error, error) {
 	var rid int
-	uerrs, err := s.write(ctx, func(tx *ent.Tx) (string, map[string]any, []usererror.Error, error) {
+	uerrs, err := audit.Write(ctx, s.db, func(tx *ent.Tx) (string, map[string]any, []usererror.Error, error) {
 		var r *ent.TaxRate
 		if id != "" {
 			if n, ok := gid.ParseAs(id, TaxRateGlobalIDType); ok {
@@ -605,7 +580,7 @@ func (s *Service) delete(ctx context.Context, id, typ string, del func(tx *ent.T
 	if !ok {
 		return "", notFound, nil
 	}
-	uerrs, err := s.write(ctx, func(tx *ent.Tx) (string, map[string]any, []usererror.Error, error) {
+	uerrs, err := audit.Write(ctx, s.db, func(tx *ent.Tx) (string, map[string]any, []usererror.Error, error) {
 		err := del(tx, n)
 		if ent.IsNotFound(err) {
 			return "", nil, notFound, nil
