@@ -1,6 +1,6 @@
 package cart
 
-import "strconv"
+import "storefront/internal/usererror"
 
 // UserError is a problem with the input the buyer can fix (CartUserError in the API).
 type UserError struct {
@@ -40,18 +40,8 @@ const (
 	WarnDiscountNoEntitledLines = "DISCOUNT_NO_ENTITLED_LINE_ITEMS"
 )
 
-func path(parts ...any) []string {
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		switch v := p.(type) {
-		case string:
-			out[i] = v
-		case int:
-			out[i] = strconv.Itoa(v)
-		}
-	}
-	return out
-}
+// path turns path parts into the strings the API shows (usererror.Path).
+func path(parts ...any) []string { return usererror.Path(parts...) }
 
 // errCartNotFound is the one answer for a cart that is unknown, has the wrong key, has
 // expired or is completed: nothing tells which.
