@@ -438,7 +438,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		// counts its hits itself.
 		api = met.Observe(api)
 	}
-	api = web.Timeout(cfg.Timeout, web.LimitBody(cfg.MaxBodyBytes, cache.Handler(api)))
+	api = web.LimitBody(cfg.MaxBodyBytes, cache.Handler(api)) // under the request timeout every route gets (newHandler's last line)
 	// Inside CORS, so a browser can read the 429; before the cache, so hits count too.
 	var onLimit func()
 	if met != nil {
