@@ -39,31 +39,31 @@ func (p *faultProvider) Authorize(ctx context.Context, r payment.Request) (strin
 	return p.TestProvider.Authorize(ctx, r)
 }
 
-func (p *faultProvider) Capture(ctx context.Context, auth string, amount int64) error {
+func (p *faultProvider) Capture(ctx context.Context, op payment.Op) (string, error) {
 	if p.onCapture != nil {
 		p.onCapture(ctx)
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return "", err
 	}
 	if p.captureErr != nil {
-		return p.captureErr
+		return "", p.captureErr
 	}
-	return p.TestProvider.Capture(ctx, auth, amount)
+	return p.TestProvider.Capture(ctx, op)
 }
 
-func (p *faultProvider) Void(ctx context.Context, auth string) error {
+func (p *faultProvider) Void(ctx context.Context, op payment.Op) (string, error) {
 	time.Sleep(p.voidDelay)
 	if err := ctx.Err(); err != nil {
-		return err
+		return "", err
 	}
 	if p.voidErr != nil {
-		return p.voidErr
+		return "", p.voidErr
 	}
 	p.mu.Lock()
-	p.voided = append(p.voided, auth)
+	p.voided = append(p.voided, op.Authorization)
 	p.mu.Unlock()
-	return p.TestProvider.Void(ctx, auth)
+	return p.TestProvider.Void(ctx, op)
 }
 
 func (p *faultProvider) voids() int {

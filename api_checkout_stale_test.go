@@ -40,11 +40,11 @@ func (p *hookProvider) Authorize(ctx context.Context, r payment.Request) (string
 	return p.TestProvider.Authorize(ctx, r)
 }
 
-func (p *hookProvider) Void(ctx context.Context, auth string) error {
+func (p *hookProvider) Void(ctx context.Context, op payment.Op) (string, error) {
 	p.mu.Lock()
 	p.voided++
 	p.mu.Unlock()
-	return p.TestProvider.Void(ctx, auth)
+	return p.TestProvider.Void(ctx, op)
 }
 
 // orderUnits is the number of units over all lines of all orders.

@@ -357,9 +357,9 @@ func (p *stockThief) Authorize(ctx context.Context, r payment.Request) (string, 
 	return p.TestProvider.Authorize(ctx, r)
 }
 
-func (p *stockThief) Void(ctx context.Context, auth string) error {
+func (p *stockThief) Void(ctx context.Context, op payment.Op) (string, error) {
 	p.voided++
-	return p.TestProvider.Void(ctx, auth)
+	return p.TestProvider.Void(ctx, op)
 }
 
 func TestStockGoneDuringPaymentVoidsIt(t *testing.T) {
@@ -390,11 +390,11 @@ type voidRecorder struct {
 	voided []string
 }
 
-func (p *voidRecorder) Void(ctx context.Context, auth string) error {
+func (p *voidRecorder) Void(ctx context.Context, op payment.Op) (string, error) {
 	p.mu.Lock()
-	p.voided = append(p.voided, auth)
+	p.voided = append(p.voided, op.Authorization)
 	p.mu.Unlock()
-	return p.TestProvider.Void(ctx, auth)
+	return p.TestProvider.Void(ctx, op)
 }
 
 // TestInterruptedAttemptIsSettled: an attempt whose server stopped after authorizing the

@@ -215,12 +215,13 @@ type gateway struct{ p payment.TestProvider }
 func (g gateway) Authorize(ctx context.Context, r payment.Request) (string, error) {
 	return g.p.Authorize(ctx, r)
 }
-func (g gateway) Capture(ctx context.Context, auth string, amount int64) error {
-	return g.p.Capture(ctx, auth, amount)
+func (g gateway) Name() string { return "gateway" }
+func (g gateway) Capture(ctx context.Context, op payment.Op) (string, error) {
+	return g.p.Capture(ctx, op)
 }
-func (g gateway) Void(ctx context.Context, auth string) error { return g.p.Void(ctx, auth) }
-func (g gateway) Refund(ctx context.Context, auth string, amount int64) error {
-	return g.p.Refund(ctx, auth, amount)
+func (g gateway) Void(ctx context.Context, op payment.Op) (string, error) { return g.p.Void(ctx, op) }
+func (g gateway) Refund(ctx context.Context, op payment.Op) (string, error) {
+	return g.p.Refund(ctx, op)
 }
 
 // TestTestOrdersAreMarked: an order paid through the test provider is a test order in the

@@ -317,7 +317,7 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 		s.abandon(ctx, attempt, auth, errInternal)
 		return err
 	}
-	s.collect(ctx, attempt, orderID, auth, c.Cost.Total)
+	s.collect(ctx, attempt, orderID, auth, c.Cost.Total, c.Currency)
 	return nil
 }
 
@@ -325,12 +325,13 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 // PAID, or AUTHORIZED when the capture failed, with the authorization and the failure kept
 // on the attempt for the merchant to capture later. The order stands whatever happens
 // here; failures are logged.
-func (s *Service) collect(ctx context.Context, a *ent.CompletionAttempt, orderID int, auth string, amount int64) {
+func (s *Service) collect(ctx context.Context, a *ent.CompletionAttempt, orderID int, auth string, amount int64, currency string) {
 	ctx, cancel := detached(ctx)
 	defer cancel()
 	status := entorder.FinancialStatusPAID
 	if auth != "" {
-		if err := s.provider.Capture(ctx, auth, amount); err != nil {
+		op := payment.Op{Authorization: auth, Amount: amount, Currency: currency, IdempotencyKey: a.AttemptToken + ":capture"}
+		if _, err := s.provider.Capture(ctx, op); err != nil {
 			status = entorder.FinancialStatusAUTHORIZED
 			s.paymentFailed(ctx, a, auth, "capture", err)
 		}
@@ -373,7 +374,7 @@ func (s *Service) end(ctx context.Context, a *ent.CompletionAttempt, e schema.Co
 // release voids the authorization of an attempt the caller ended, then forgets it. One the
 // provider refuses to void stays recorded on the attempt with the failure, and is logged.
 func (s *Service) release(ctx context.Context, a *ent.CompletionAttempt, auth string) {
-	if err := s.provider.Void(ctx, auth); err != nil {
+	if _, err := s.provider.Void(ctx, payment.Op{Authorization: auth, IdempotencyKey: a.AttemptToken + ":void"}); err != nil {
 		s.paymentFailed(ctx, a, auth, "void", err)
 		return
 	}

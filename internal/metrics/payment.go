@@ -37,27 +37,27 @@ func (p Provider) Authorize(ctx context.Context, r payment.Request) (string, err
 }
 
 // Capture measures Provider.Capture.
-func (p Provider) Capture(ctx context.Context, authorization string, amount int64) error {
+func (p Provider) Capture(ctx context.Context, op payment.Op) (string, error) {
 	start := time.Now()
-	err := p.Provider.Capture(ctx, authorization, amount)
+	ref, err := p.Provider.Capture(ctx, op)
 	p.observe("capture", start, err)
-	return err
+	return ref, err
 }
 
 // Void measures Provider.Void.
-func (p Provider) Void(ctx context.Context, authorization string) error {
+func (p Provider) Void(ctx context.Context, op payment.Op) (string, error) {
 	start := time.Now()
-	err := p.Provider.Void(ctx, authorization)
+	ref, err := p.Provider.Void(ctx, op)
 	p.observe("void", start, err)
-	return err
+	return ref, err
 }
 
 // Refund measures Provider.Refund.
-func (p Provider) Refund(ctx context.Context, authorization string, amount int64) error {
+func (p Provider) Refund(ctx context.Context, op payment.Op) (string, error) {
 	start := time.Now()
-	err := p.Provider.Refund(ctx, authorization, amount)
+	ref, err := p.Provider.Refund(ctx, op)
 	p.observe("refund", start, err)
-	return err
+	return ref, err
 }
 
 // Test implements payment.Tester: the wrapped provider's answer, so orders it pays stay

@@ -6,6 +6,7 @@ package payment
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -44,16 +45,29 @@ type Request struct {
 	IdempotencyKey string
 }
 
-// Provider is a payment gateway.
+// Op is a capture, void or refund of an authorization.
+type Op struct {
+	Authorization string
+	Amount        int64 // minor units; a void releases the whole authorization
+	Currency      string
+	// IdempotencyKey lets the gateway recognize a retried call: the same key never moves
+	// money twice.
+	IdempotencyKey string
+}
+
+// Provider is a payment gateway. Capture, Void and Refund return the gateway's reference
+// of what they did (a charge or refund ID), kept on the payment record.
 type Provider interface {
+	// Name is the gateway's name as recorded on payments, e.g. "test" or "stripe".
+	Name() string
 	// Authorize reserves the amount and returns the authorization's ID.
 	Authorize(ctx context.Context, r Request) (string, error)
-	// Capture collects an authorized amount.
-	Capture(ctx context.Context, authorization string, amount int64) error
+	// Capture collects (part of) an authorized amount.
+	Capture(ctx context.Context, op Op) (string, error)
 	// Void releases an authorization that will not be captured.
-	Void(ctx context.Context, authorization string) error
-	// Refund returns captured money.
-	Refund(ctx context.Context, authorization string, amount int64) error
+	Void(ctx context.Context, op Op) (string, error)
+	// Refund returns (part of) the captured money.
+	Refund(ctx context.Context, op Op) (string, error)
 }
 
 // Tester is a Provider whose payments move no money (the test provider); orders it pays
@@ -93,14 +107,32 @@ func (TestProvider) Authorize(_ context.Context, r Request) (string, error) {
 	return "", ErrInvalidMethod
 }
 
+// Name implements Provider.
+func (TestProvider) Name() string { return "test" }
+
 // Capture implements Provider.
-func (TestProvider) Capture(_ context.Context, auth string, _ int64) error { return checkAuth(auth) }
+func (TestProvider) Capture(_ context.Context, op Op) (string, error) { return reference("test_capture_", op) }
 
 // Void implements Provider.
-func (TestProvider) Void(_ context.Context, auth string) error { return checkAuth(auth) }
+func (TestProvider) Void(_ context.Context, op Op) (string, error) { return reference("test_void_", op) }
 
 // Refund implements Provider.
-func (TestProvider) Refund(_ context.Context, auth string, _ int64) error { return checkAuth(auth) }
+func (TestProvider) Refund(_ context.Context, op Op) (string, error) { return reference("test_refund_", op) }
+
+// reference checks that op is on a test authorization and names what was done: the same
+// idempotency key gives the same reference, as a gateway answers a retried call.
+func reference(prefix string, op Op) (string, error) {
+	if err := checkAuth(op.Authorization); err != nil {
+		return "", err
+	}
+	if op.IdempotencyKey != "" {
+		sum := sha256.Sum256([]byte(op.Authorization + "\x00" + op.IdempotencyKey))
+		return prefix + hex.EncodeToString(sum[:8]), nil
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return prefix + hex.EncodeToString(b[:]), nil
+}
 
 func checkAuth(auth string) error {
 	if len(auth) < len("test_auth_") || auth[:len("test_auth_")] != "test_auth_" {
