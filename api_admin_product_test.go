@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"storefront/ent/auditevent"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/product"
+	"storefront/ent/productvariant"
 	"storefront/internal/storetest"
 )
 
@@ -395,6 +397,128 @@ func TestAdminProductSetConcurrent(t *testing.T) {
 		}
 		if n := api.DB.Product.Query().Where(product.Handle("widget")).CountX(context.Background()); n != 1 {
 			t.Errorf("%d widgets, want 1", n)
+		}
+	})
+}
+
+// TestAdminSKUTakenUnderRace: products with different handles but the same SKU, sent at
+// once, end with the SKU on one product; every other request gets TAKEN on that variant's
+// sku, never an internal error (the database's unique index decides the race the service's
+// check cannot see).
+func TestAdminSKUTakenUnderRace(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, fixture)
+		key := adminKey(t, api.DB, "catalog:write")
+		const workers = 8
+		var wg sync.WaitGroup
+		type outcome struct {
+			ok    bool
+			taken bool
+			raw   string
+		}
+		out := make(chan outcome, workers)
+		for i := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				in := map[string]any{"handle": fmt.Sprintf("racer-%d", i), "title": "Racer", "status": "ACTIVE",
+					"variants": []any{map[string]any{"sku": "RACE-1", "price": "5.00"}}}
+				var r struct {
+					ProductSet struct {
+						Product    *struct{ ID string }
+						UserErrors []struct {
+							Field []string
+							Code  string
+						}
+					}
+				}
+				res := api.adminPost(t, key, productSetMutation, map[string]any{"in": in})
+				if res.Status != 200 || len(res.Errors) > 0 {
+					out <- outcome{raw: res.Raw}
+					return
+				}
+				res.decode(t, &r)
+				ue := r.ProductSet.UserErrors
+				out <- outcome{
+					ok:    r.ProductSet.Product != nil && len(ue) == 0,
+					taken: len(ue) == 1 && ue[0].Code == "TAKEN" && strings.Join(ue[0].Field, ".") == "input.variants.0.sku",
+					raw:   res.Raw,
+				}
+			}()
+		}
+		wg.Wait()
+		close(out)
+		oks := 0
+		for o := range out {
+			switch {
+			case o.ok:
+				oks++
+			case !o.taken:
+				t.Errorf("neither created nor TAKEN: %s", o.raw)
+			}
+		}
+		if oks != 1 {
+			t.Errorf("%d products got the SKU, want 1", oks)
+		}
+		if n := api.DB.ProductVariant.Query().Where(productvariant.Sku("RACE-1")).CountX(context.Background()); n != 1 {
+			t.Errorf("%d variants with SKU RACE-1, want 1", n)
+		}
+	})
+}
+
+// TestAdminCollectionMembership: a collection's products and a product's collections are
+// connections of the Admin API, in the same global IDs as the Storefront API.
+func TestAdminCollectionMembership(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, fixture)
+		key := adminKey(t, api.DB, "catalog:read")
+		var sf struct {
+			Collection struct {
+				ID       string
+				Products struct{ Nodes []struct{ ID string } }
+			}
+		}
+		api.post(t, `{ collection(handle: "apparel") { id products(first: 50) { nodes { id } } } }`, nil).decode(t, &sf)
+		if len(sf.Collection.Products.Nodes) == 0 {
+			t.Fatal("apparel has no products in the fixture")
+		}
+		var ad struct {
+			Node struct {
+				Products struct {
+					TotalCount int
+					Edges      []struct {
+						Node struct {
+							ID          string
+							Collections struct{ Edges []struct{ Node struct{ ID string } } }
+						}
+					}
+				}
+			}
+		}
+		api.adminPost(t, key, `query($id: ID!) { node(id: $id) { ... on Collection { products(first: 50) { totalCount edges { node { id collections(first: 10) { edges { node { id } } } } } } } } }`,
+			map[string]any{"id": sf.Collection.ID}).decode(t, &ad)
+		want := map[string]bool{}
+		for _, n := range sf.Collection.Products.Nodes {
+			want[n.ID] = true
+		}
+		if ad.Node.Products.TotalCount < len(want) {
+			t.Errorf("admin counts %d products in apparel, the storefront shows %d", ad.Node.Products.TotalCount, len(want))
+		}
+		seen := 0
+		for _, e := range ad.Node.Products.Edges {
+			if want[e.Node.ID] {
+				seen++
+			}
+			in := false
+			for _, c := range e.Node.Collections.Edges {
+				in = in || c.Node.ID == sf.Collection.ID
+			}
+			if !in {
+				t.Errorf("product %s does not list apparel among its collections", e.Node.ID)
+			}
+		}
+		if seen != len(want) {
+			t.Errorf("admin lists %d of the storefront's %d apparel products", seen, len(want))
 		}
 	})
 }

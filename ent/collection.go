@@ -63,6 +63,8 @@ type CollectionEdges struct {
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [2]bool
+	// totalCount holds the count of the edges above.
+	totalCount [1]map[string]int
 
 	namedProducts           map[string][]*Product
 	namedCollectionProducts map[string][]*CollectionProduct

@@ -72,6 +72,27 @@ func (_m *CartMetafield) Cart(ctx context.Context) (*Cart, error) {
 	return result, err
 }
 
+func (_m *Collection) Products(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ProductOrder, where *ProductWhereInput,
+) (*ProductConnection, error) {
+	opts := []ProductPaginateOption{
+		WithProductOrder(orderBy),
+		WithProductFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedProducts(alias); err == nil || hasTotalCount {
+		pager, err := newProductPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ProductConnection{Edges: []*ProductEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryProducts().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Customer) Addresses(ctx context.Context) (result []*MailingAddress, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedAddresses(graphql.GetFieldContext(ctx).Field.Alias)
@@ -258,6 +279,27 @@ func (_m *Product) Images(ctx context.Context) (result []*ProductImage, err erro
 		result, err = _m.QueryImages().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *Product) Collections(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CollectionOrder, where *CollectionWhereInput,
+) (*CollectionConnection, error) {
+	opts := []CollectionPaginateOption{
+		WithCollectionOrder(orderBy),
+		WithCollectionFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedCollections(alias); err == nil || hasTotalCount {
+		pager, err := newCollectionPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &CollectionConnection{Edges: []*CollectionEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryCollections().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *ProductImage) Product(ctx context.Context) (*Product, error) {

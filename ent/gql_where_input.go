@@ -4042,6 +4042,10 @@ type CollectionWhereInput struct {
 	SortOrderNEQ   *collection.SortOrder  `json:"sortOrderNEQ,omitempty"`
 	SortOrderIn    []collection.SortOrder `json:"sortOrderIn,omitempty"`
 	SortOrderNotIn []collection.SortOrder `json:"sortOrderNotIn,omitempty"`
+
+	// "products" edge predicates.
+	HasProducts     *bool                `json:"hasProducts,omitempty"`
+	HasProductsWith []*ProductWhereInput `json:"hasProductsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4632,6 +4636,24 @@ func (i *CollectionWhereInput) P() (predicate.Collection, error) {
 		predicates = append(predicates, collection.SortOrderNotIn(i.SortOrderNotIn...))
 	}
 
+	if i.HasProducts != nil {
+		p := collection.HasProducts()
+		if !*i.HasProducts {
+			p = collection.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProductsWith) > 0 {
+		with := make([]predicate.Product, 0, len(i.HasProductsWith))
+		for _, w := range i.HasProductsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProductsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, collection.HasProductsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyCollectionWhereInput
@@ -12268,6 +12290,10 @@ type ProductWhereInput struct {
 	// "images" edge predicates.
 	HasImages     *bool                     `json:"hasImages,omitempty"`
 	HasImagesWith []*ProductImageWhereInput `json:"hasImagesWith,omitempty"`
+
+	// "collections" edge predicates.
+	HasCollections     *bool                   `json:"hasCollections,omitempty"`
+	HasCollectionsWith []*CollectionWhereInput `json:"hasCollectionsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -12959,6 +12985,24 @@ func (i *ProductWhereInput) P() (predicate.Product, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, product.HasImagesWith(with...))
+	}
+	if i.HasCollections != nil {
+		p := product.HasCollections()
+		if !*i.HasCollections {
+			p = product.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCollectionsWith) > 0 {
+		with := make([]predicate.Collection, 0, len(i.HasCollectionsWith))
+		for _, w := range i.HasCollectionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCollectionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, product.HasCollectionsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

@@ -81,7 +81,7 @@ type ProductEdges struct {
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
 	namedOptions            map[string][]*ProductOption
 	namedVariants           map[string][]*ProductVariant

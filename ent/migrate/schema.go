@@ -1063,7 +1063,7 @@ var (
 			},
 			{
 				Name:    "productvariant_sku",
-				Unique:  false,
+				Unique:  true,
 				Columns: []*schema.Column{ProductVariantsColumns[4]},
 			},
 		},

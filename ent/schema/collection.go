@@ -47,7 +47,7 @@ func (Collection) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("products", Product.Type).
 			Through("collection_products", CollectionProduct.Type).
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(entgql.RelayConnection()),
 	}
 }
 

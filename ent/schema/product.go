@@ -96,7 +96,7 @@ func (Product) Edges() []ent.Edge {
 		edge.From("collections", Collection.Type).
 			Ref("products").
 			Through("collection_products", CollectionProduct.Type).
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(entgql.RelayConnection()),
 	}
 }
 

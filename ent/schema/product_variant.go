@@ -57,7 +57,7 @@ func (ProductVariant) Edges() []ent.Edge {
 func (ProductVariant) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("product_id", "position"),
-		index.Fields("sku"),
+		index.Fields("sku").Unique(),
 	}
 }
 

@@ -155,10 +155,16 @@ func (s *Service) SetProduct(ctx context.Context, in ProductInput) (*ent.Product
 		}
 		return p, err
 	}
-	p, uerrs, err := s.write(ctx, load, in, false)
+	return s.writeRetrying(ctx, load, in, false)
+}
+
+// writeRetrying is write, once more when a uniqueness constraint refused it: another
+// request took the same handle or SKU meanwhile, and the second pass sees it (a handle
+// productSet then updates; a SKU another product now has is a TAKEN user error).
+func (s *Service) writeRetrying(ctx context.Context, load func(*ent.Tx) (*ent.Product, error), in ProductInput, create bool) (*ent.Product, []usererror.Error, error) {
+	p, uerrs, err := s.write(ctx, load, in, create)
 	if ent.IsConstraintError(err) {
-		// Another request created the same handle meanwhile: now it is an update.
-		return s.write(ctx, load, in, false)
+		return s.write(ctx, load, in, create)
 	}
 	return p, uerrs, err
 }
@@ -170,7 +176,7 @@ func (s *Service) CreateProduct(ctx context.Context, in ProductInput) (*ent.Prod
 		h := Handleize(*in.Title)
 		in.Handle = &h
 	}
-	return s.write(ctx, func(*ent.Tx) (*ent.Product, error) { return nil, nil }, in, true)
+	return s.writeRetrying(ctx, func(*ent.Tx) (*ent.Product, error) { return nil, nil }, in, true)
 }
 
 // UpdateProduct is productUpdate: the product with the global ID id is made to match in.
@@ -180,7 +186,7 @@ func (s *Service) UpdateProduct(ctx context.Context, id string, in ProductInput)
 	if !ok {
 		return nil, []usererror.Error{usererror.New(usererror.NotFound, "No such product.", "input", "id")}, nil
 	}
-	return s.write(ctx, func(tx *ent.Tx) (*ent.Product, error) {
+	return s.writeRetrying(ctx, func(tx *ent.Tx) (*ent.Product, error) {
 		p, err := tx.Product.Get(ctx, n)
 		if ent.IsNotFound(err) {
 			return nil, errNoProduct

@@ -248,6 +248,7 @@ type ComplexityRoot struct {
 		ImageHeight     func(childComplexity int) int
 		ImageURL        func(childComplexity int) int
 		ImageWidth      func(childComplexity int) int
+		Products        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput) int
 		Published       func(childComplexity int) int
 		PublishedAt     func(childComplexity int) int
 		SeoDescription  func(childComplexity int) int
@@ -679,6 +680,7 @@ type ComplexityRoot struct {
 
 	Product struct {
 		Archived          func(childComplexity int) int
+		Collections       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CollectionOrder, where *ent.CollectionWhereInput) int
 		CreatedAt         func(childComplexity int) int
 		Description       func(childComplexity int) int
 		DescriptionHTML   func(childComplexity int) int
@@ -1849,6 +1851,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collection.ImageWidth(childComplexity), true
+	case "Collection.products":
+		if e.ComplexityRoot.Collection.Products == nil {
+			break
+		}
+
+		args, err := ec.field_Collection_products_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Collection.Products(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ProductOrder), args["where"].(*ent.ProductWhereInput)), true
 	case "Collection.published":
 		if e.ComplexityRoot.Collection.Published == nil {
 			break
@@ -3794,6 +3807,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.Archived(childComplexity), true
+	case "Product.collections":
+		if e.ComplexityRoot.Product.Collections == nil {
+			break
+		}
+
+		args, err := ec.field_Product_collections_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Product.Collections(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CollectionOrder), args["where"].(*ent.CollectionWhereInput)), true
 	case "Product.createdAt":
 		if e.ComplexityRoot.Product.CreatedAt == nil {
 			break
@@ -7012,6 +7036,37 @@ type Collection implements Node {
   Order of products when a client asks for COLLECTION_DEFAULT.
   """
   sortOrder: CollectionSortOrder!
+  products(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Products returned from the connection.
+    """
+    orderBy: ProductOrder
+
+    """
+    Filtering options for Products returned from the connection.
+    """
+    where: ProductWhereInput
+  ): ProductConnection!
 }
 """
 A connection to a list of items.
@@ -7302,6 +7357,11 @@ input CollectionWhereInput {
   sortOrderNEQ: CollectionSortOrder
   sortOrderIn: [CollectionSortOrder!]
   sortOrderNotIn: [CollectionSortOrder!]
+  """
+  products edge predicates
+  """
+  hasProducts: Boolean
+  hasProductsWith: [ProductWhereInput!]
 }
 type CompletionAttempt implements Node {
   id: ID!
@@ -10313,6 +10373,37 @@ type Product implements Node {
   options: [ProductOption!]
   variants: [ProductVariant!]
   images: [ProductImage!]
+  collections(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Collections returned from the connection.
+    """
+    orderBy: CollectionOrder
+
+    """
+    Filtering options for Collections returned from the connection.
+    """
+    where: CollectionWhereInput
+  ): CollectionConnection!
 }
 """
 A connection to a list of items.
@@ -11236,6 +11327,11 @@ input ProductWhereInput {
   """
   hasImages: Boolean
   hasImagesWith: [ProductImageWhereInput!]
+  """
+  collections edge predicates
+  """
+  hasCollections: Boolean
+  hasCollectionsWith: [CollectionWhereInput!]
 }
 type Query {
   """
@@ -13689,6 +13785,8 @@ func (ec *executionContext) childFields_Collection(ctx context.Context, field gr
 		return ec.fieldContext_Collection_publishedAt(ctx, field)
 	case "sortOrder":
 		return ec.fieldContext_Collection_sortOrder(ctx, field)
+	case "products":
+		return ec.fieldContext_Collection_products(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Collection", field.Name)
 }
@@ -14507,6 +14605,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_variants(ctx, field)
 	case "images":
 		return ec.fieldContext_Product_images(ctx, field)
+	case "collections":
+		return ec.fieldContext_Product_collections(ctx, field)
 	case "status":
 		return ec.fieldContext_Product_status(ctx, field)
 	}
@@ -15060,6 +15160,60 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Collection_products_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ProductOrder, error) {
+			return ec.unmarshalOProductOrder2ᚖstorefrontᚋentᚐProductOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ProductWhereInput, error) {
+			return ec.unmarshalOProductWhereInput2ᚖstorefrontᚋentᚐProductWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_apiKeyCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -15628,6 +15782,60 @@ func (ec *executionContext) field_Mutation_taxRateUpdate_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Product_collections_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CollectionOrder, error) {
+			return ec.unmarshalOCollectionOrder2ᚖstorefrontᚋentᚐCollectionOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CollectionWhereInput, error) {
+			return ec.unmarshalOCollectionWhereInput2ᚖstorefrontᚋentᚐCollectionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -20236,6 +20444,50 @@ func (ec *executionContext) _Collection_sortOrder(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Collection_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Collection", field, false, false, "CollectionSortOrder")
+}
+
+func (ec *executionContext) _Collection_products(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collection_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Products(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ProductOrder), fc.Args["where"].(*ent.ProductWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProductConnection) graphql.Marshaler {
+			return ec.marshalNProductConnection2ᚖstorefrontᚋentᚐProductConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collection_products(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Collection_products_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CollectionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CollectionConnection) (ret graphql.Marshaler) {
@@ -28541,6 +28793,50 @@ func (ec *executionContext) fieldContext_Product_images(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProductImage(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Product_collections(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_collections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Collections(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CollectionOrder), fc.Args["where"].(*ent.CollectionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CollectionConnection) graphql.Marshaler {
+			return ec.marshalNCollectionConnection2ᚖstorefrontᚋentᚐCollectionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_collections(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollectionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Product_collections_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -39985,7 +40281,7 @@ func (ec *executionContext) unmarshalInputCollectionWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "handle", "handleNEQ", "handleIn", "handleNotIn", "handleGT", "handleGTE", "handleLT", "handleLTE", "handleContains", "handleHasPrefix", "handleHasSuffix", "handleEqualFold", "handleContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "descriptionHTML", "descriptionHTMLNEQ", "descriptionHTMLIn", "descriptionHTMLNotIn", "descriptionHTMLGT", "descriptionHTMLGTE", "descriptionHTMLLT", "descriptionHTMLLTE", "descriptionHTMLContains", "descriptionHTMLHasPrefix", "descriptionHTMLHasSuffix", "descriptionHTMLEqualFold", "descriptionHTMLContainsFold", "imageURL", "imageURLNEQ", "imageURLIn", "imageURLNotIn", "imageURLGT", "imageURLGTE", "imageURLLT", "imageURLLTE", "imageURLContains", "imageURLHasPrefix", "imageURLHasSuffix", "imageURLIsNil", "imageURLNotNil", "imageURLEqualFold", "imageURLContainsFold", "imageAltText", "imageAltTextNEQ", "imageAltTextIn", "imageAltTextNotIn", "imageAltTextGT", "imageAltTextGTE", "imageAltTextLT", "imageAltTextLTE", "imageAltTextContains", "imageAltTextHasPrefix", "imageAltTextHasSuffix", "imageAltTextIsNil", "imageAltTextNotNil", "imageAltTextEqualFold", "imageAltTextContainsFold", "imageWidth", "imageWidthNEQ", "imageWidthIn", "imageWidthNotIn", "imageWidthGT", "imageWidthGTE", "imageWidthLT", "imageWidthLTE", "imageWidthIsNil", "imageWidthNotNil", "imageHeight", "imageHeightNEQ", "imageHeightIn", "imageHeightNotIn", "imageHeightGT", "imageHeightGTE", "imageHeightLT", "imageHeightLTE", "imageHeightIsNil", "imageHeightNotNil", "seoTitle", "seoTitleNEQ", "seoTitleIn", "seoTitleNotIn", "seoTitleGT", "seoTitleGTE", "seoTitleLT", "seoTitleLTE", "seoTitleContains", "seoTitleHasPrefix", "seoTitleHasSuffix", "seoTitleIsNil", "seoTitleNotNil", "seoTitleEqualFold", "seoTitleContainsFold", "seoDescription", "seoDescriptionNEQ", "seoDescriptionIn", "seoDescriptionNotIn", "seoDescriptionGT", "seoDescriptionGTE", "seoDescriptionLT", "seoDescriptionLTE", "seoDescriptionContains", "seoDescriptionHasPrefix", "seoDescriptionHasSuffix", "seoDescriptionIsNil", "seoDescriptionNotNil", "seoDescriptionEqualFold", "seoDescriptionContainsFold", "published", "publishedNEQ", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "sortOrder", "sortOrderNEQ", "sortOrderIn", "sortOrderNotIn"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "handle", "handleNEQ", "handleIn", "handleNotIn", "handleGT", "handleGTE", "handleLT", "handleLTE", "handleContains", "handleHasPrefix", "handleHasSuffix", "handleEqualFold", "handleContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "descriptionHTML", "descriptionHTMLNEQ", "descriptionHTMLIn", "descriptionHTMLNotIn", "descriptionHTMLGT", "descriptionHTMLGTE", "descriptionHTMLLT", "descriptionHTMLLTE", "descriptionHTMLContains", "descriptionHTMLHasPrefix", "descriptionHTMLHasSuffix", "descriptionHTMLEqualFold", "descriptionHTMLContainsFold", "imageURL", "imageURLNEQ", "imageURLIn", "imageURLNotIn", "imageURLGT", "imageURLGTE", "imageURLLT", "imageURLLTE", "imageURLContains", "imageURLHasPrefix", "imageURLHasSuffix", "imageURLIsNil", "imageURLNotNil", "imageURLEqualFold", "imageURLContainsFold", "imageAltText", "imageAltTextNEQ", "imageAltTextIn", "imageAltTextNotIn", "imageAltTextGT", "imageAltTextGTE", "imageAltTextLT", "imageAltTextLTE", "imageAltTextContains", "imageAltTextHasPrefix", "imageAltTextHasSuffix", "imageAltTextIsNil", "imageAltTextNotNil", "imageAltTextEqualFold", "imageAltTextContainsFold", "imageWidth", "imageWidthNEQ", "imageWidthIn", "imageWidthNotIn", "imageWidthGT", "imageWidthGTE", "imageWidthLT", "imageWidthLTE", "imageWidthIsNil", "imageWidthNotNil", "imageHeight", "imageHeightNEQ", "imageHeightIn", "imageHeightNotIn", "imageHeightGT", "imageHeightGTE", "imageHeightLT", "imageHeightLTE", "imageHeightIsNil", "imageHeightNotNil", "seoTitle", "seoTitleNEQ", "seoTitleIn", "seoTitleNotIn", "seoTitleGT", "seoTitleGTE", "seoTitleLT", "seoTitleLTE", "seoTitleContains", "seoTitleHasPrefix", "seoTitleHasSuffix", "seoTitleIsNil", "seoTitleNotNil", "seoTitleEqualFold", "seoTitleContainsFold", "seoDescription", "seoDescriptionNEQ", "seoDescriptionIn", "seoDescriptionNotIn", "seoDescriptionGT", "seoDescriptionGTE", "seoDescriptionLT", "seoDescriptionLTE", "seoDescriptionContains", "seoDescriptionHasPrefix", "seoDescriptionHasSuffix", "seoDescriptionIsNil", "seoDescriptionNotNil", "seoDescriptionEqualFold", "seoDescriptionContainsFold", "published", "publishedNEQ", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "sortOrder", "sortOrderNEQ", "sortOrderIn", "sortOrderNotIn", "hasProducts", "hasProductsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41217,6 +41513,20 @@ func (ec *executionContext) unmarshalInputCollectionWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.SortOrderNotIn = data
+		case "hasProducts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProducts"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProducts = data
+		case "hasProductsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProductsWith"))
+			data, err := ec.unmarshalOProductWhereInput2ᚕᚖstorefrontᚋentᚐProductWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProductsWith = data
 		}
 	}
 	return it, nil
@@ -55720,7 +56030,7 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "handle", "handleNEQ", "handleIn", "handleNotIn", "handleGT", "handleGTE", "handleLT", "handleLTE", "handleContains", "handleHasPrefix", "handleHasSuffix", "handleEqualFold", "handleContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "descriptionHTML", "descriptionHTMLNEQ", "descriptionHTMLIn", "descriptionHTMLNotIn", "descriptionHTMLGT", "descriptionHTMLGTE", "descriptionHTMLLT", "descriptionHTMLLTE", "descriptionHTMLContains", "descriptionHTMLHasPrefix", "descriptionHTMLHasSuffix", "descriptionHTMLEqualFold", "descriptionHTMLContainsFold", "vendor", "vendorNEQ", "vendorIn", "vendorNotIn", "vendorGT", "vendorGTE", "vendorLT", "vendorLTE", "vendorContains", "vendorHasPrefix", "vendorHasSuffix", "vendorEqualFold", "vendorContainsFold", "productType", "productTypeNEQ", "productTypeIn", "productTypeNotIn", "productTypeGT", "productTypeGTE", "productTypeLT", "productTypeLTE", "productTypeContains", "productTypeHasPrefix", "productTypeHasSuffix", "productTypeEqualFold", "productTypeContainsFold", "published", "publishedNEQ", "archived", "archivedNEQ", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "seoTitle", "seoTitleNEQ", "seoTitleIn", "seoTitleNotIn", "seoTitleGT", "seoTitleGTE", "seoTitleLT", "seoTitleLTE", "seoTitleContains", "seoTitleHasPrefix", "seoTitleHasSuffix", "seoTitleIsNil", "seoTitleNotNil", "seoTitleEqualFold", "seoTitleContainsFold", "seoDescription", "seoDescriptionNEQ", "seoDescriptionIn", "seoDescriptionNotIn", "seoDescriptionGT", "seoDescriptionGTE", "seoDescriptionLT", "seoDescriptionLTE", "seoDescriptionContains", "seoDescriptionHasPrefix", "seoDescriptionHasSuffix", "seoDescriptionIsNil", "seoDescriptionNotNil", "seoDescriptionEqualFold", "seoDescriptionContainsFold", "isGiftCard", "isGiftCardNEQ", "minPrice", "minPriceNEQ", "minPriceIn", "minPriceNotIn", "minPriceGT", "minPriceGTE", "minPriceLT", "minPriceLTE", "maxPrice", "maxPriceNEQ", "maxPriceIn", "maxPriceNotIn", "maxPriceGT", "maxPriceGTE", "maxPriceLT", "maxPriceLTE", "minCompareAtPrice", "minCompareAtPriceNEQ", "minCompareAtPriceIn", "minCompareAtPriceNotIn", "minCompareAtPriceGT", "minCompareAtPriceGTE", "minCompareAtPriceLT", "minCompareAtPriceLTE", "maxCompareAtPrice", "maxCompareAtPriceNEQ", "maxCompareAtPriceIn", "maxCompareAtPriceNotIn", "maxCompareAtPriceGT", "maxCompareAtPriceGTE", "maxCompareAtPriceLT", "maxCompareAtPriceLTE", "unitsSold", "unitsSoldNEQ", "unitsSoldIn", "unitsSoldNotIn", "unitsSoldGT", "unitsSoldGTE", "unitsSoldLT", "unitsSoldLTE", "hasOptions", "hasOptionsWith", "hasVariants", "hasVariantsWith", "hasImages", "hasImagesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "handle", "handleNEQ", "handleIn", "handleNotIn", "handleGT", "handleGTE", "handleLT", "handleLTE", "handleContains", "handleHasPrefix", "handleHasSuffix", "handleEqualFold", "handleContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "descriptionHTML", "descriptionHTMLNEQ", "descriptionHTMLIn", "descriptionHTMLNotIn", "descriptionHTMLGT", "descriptionHTMLGTE", "descriptionHTMLLT", "descriptionHTMLLTE", "descriptionHTMLContains", "descriptionHTMLHasPrefix", "descriptionHTMLHasSuffix", "descriptionHTMLEqualFold", "descriptionHTMLContainsFold", "vendor", "vendorNEQ", "vendorIn", "vendorNotIn", "vendorGT", "vendorGTE", "vendorLT", "vendorLTE", "vendorContains", "vendorHasPrefix", "vendorHasSuffix", "vendorEqualFold", "vendorContainsFold", "productType", "productTypeNEQ", "productTypeIn", "productTypeNotIn", "productTypeGT", "productTypeGTE", "productTypeLT", "productTypeLTE", "productTypeContains", "productTypeHasPrefix", "productTypeHasSuffix", "productTypeEqualFold", "productTypeContainsFold", "published", "publishedNEQ", "archived", "archivedNEQ", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "seoTitle", "seoTitleNEQ", "seoTitleIn", "seoTitleNotIn", "seoTitleGT", "seoTitleGTE", "seoTitleLT", "seoTitleLTE", "seoTitleContains", "seoTitleHasPrefix", "seoTitleHasSuffix", "seoTitleIsNil", "seoTitleNotNil", "seoTitleEqualFold", "seoTitleContainsFold", "seoDescription", "seoDescriptionNEQ", "seoDescriptionIn", "seoDescriptionNotIn", "seoDescriptionGT", "seoDescriptionGTE", "seoDescriptionLT", "seoDescriptionLTE", "seoDescriptionContains", "seoDescriptionHasPrefix", "seoDescriptionHasSuffix", "seoDescriptionIsNil", "seoDescriptionNotNil", "seoDescriptionEqualFold", "seoDescriptionContainsFold", "isGiftCard", "isGiftCardNEQ", "minPrice", "minPriceNEQ", "minPriceIn", "minPriceNotIn", "minPriceGT", "minPriceGTE", "minPriceLT", "minPriceLTE", "maxPrice", "maxPriceNEQ", "maxPriceIn", "maxPriceNotIn", "maxPriceGT", "maxPriceGTE", "maxPriceLT", "maxPriceLTE", "minCompareAtPrice", "minCompareAtPriceNEQ", "minCompareAtPriceIn", "minCompareAtPriceNotIn", "minCompareAtPriceGT", "minCompareAtPriceGTE", "minCompareAtPriceLT", "minCompareAtPriceLTE", "maxCompareAtPrice", "maxCompareAtPriceNEQ", "maxCompareAtPriceIn", "maxCompareAtPriceNotIn", "maxCompareAtPriceGT", "maxCompareAtPriceGTE", "maxCompareAtPriceLT", "maxCompareAtPriceLTE", "unitsSold", "unitsSoldNEQ", "unitsSoldIn", "unitsSoldNotIn", "unitsSoldGT", "unitsSoldGTE", "unitsSoldLT", "unitsSoldLTE", "hasOptions", "hasOptionsWith", "hasVariants", "hasVariantsWith", "hasImages", "hasImagesWith", "hasCollections", "hasCollectionsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -57106,6 +57416,20 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasImagesWith = data
+		case "hasCollections":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCollections"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCollections = data
+		case "hasCollectionsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCollectionsWith"))
+			data, err := ec.unmarshalOCollectionWhereInput2ᚕᚖstorefrontᚋentᚐCollectionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCollectionsWith = data
 		}
 	}
 	return it, nil
@@ -62345,83 +62669,89 @@ func (ec *executionContext) _Collection(ctx context.Context, sel ast.SelectionSe
 		case "id":
 			out.Values[i] = ec._Collection_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Collection_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Collection_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "handle":
 			out.Values[i] = ec._Collection_handle(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
 			out.Values[i] = ec._Collection_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
 			out.Values[i] = ec._Collection_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "descriptionHTML":
 			out.Values[i] = ec._Collection_descriptionHTML(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "imageURL":
 			out.Values[i] = ec._Collection_imageURL(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "imageAltText":
 			out.Values[i] = ec._Collection_imageAltText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "imageWidth":
 			out.Values[i] = ec._Collection_imageWidth(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "imageHeight":
 			out.Values[i] = ec._Collection_imageHeight(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "seoTitle":
 			out.Values[i] = ec._Collection_seoTitle(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "seoDescription":
 			out.Values[i] = ec._Collection_seoDescription(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "published":
 			out.Values[i] = ec._Collection_published(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publishedAt":
 			out.Values[i] = ec._Collection_publishedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sortOrder":
 			out.Values[i] = ec._Collection_sortOrder(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "products":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collection_products(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -65376,6 +65706,12 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_images(ctx, field, obj)
+				})
+		case "collections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_collections(ctx, field, obj)
 				})
 		case "status":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
