@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"storefront/ent/customer"
+	"storefront/ent/order"
 	"storefront/ent/schema"
 	"storefront/internal/store"
 	"storefront/internal/storetest"
@@ -214,6 +215,66 @@ func TestOrderNodeForItsOwner(t *testing.T) {
 		for _, token := range []string{tb, "", "made-up"} {
 			if name, n := read(token); name != nil || n != 0 {
 				t.Fatalf("token %q reads the order: %v, %d", token, name, n)
+			}
+		}
+	})
+}
+
+// TestAdminOrdersQuery: the Admin API's orders(query:) searches in Shopify's syntax, combined
+// with where and pagination; a malformed query is a BAD_USER_INPUT error.
+func TestAdminOrdersQuery(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, fixture)
+		createCustomer(t, api, "a@example.com", "password-a-123")
+		createCustomer(t, api, "b@example.com", "password-b-123")
+		placeOrders(t, api.DB, "a@example.com", 1001, 3000, 1000, 2000) // 2026-01-01..03
+		placeOrders(t, api.DB, "b@example.com", 1004, 500)              // 2026-01-01
+		ctx := context.Background()
+		api.DB.Order.Update().Where(order.Number(1002)).SetFinancialStatus("REFUNDED").ExecX(ctx)
+		api.DB.Order.Update().Where(order.Number(1003)).SetTest(true).ExecX(ctx)
+		cb := api.DB.Customer.Query().Where(customer.EmailKey("b@example.com")).OnlyX(ctx)
+		key := adminKey(t, api.DB, "orders:read")
+		names := func(query string, where map[string]any) []string {
+			t.Helper()
+			var r struct {
+				Orders struct {
+					Edges []struct{ Node struct{ Name string } }
+				}
+			}
+			api.adminPost(t, key, `query($q: String, $w: OrderWhereInput) { orders(first: 10, query: $q, where: $w, orderBy: {field: NUMBER, direction: ASC}) { edges { node { name } } } }`,
+				map[string]any{"q": query, "w": where}).decode(t, &r)
+			var out []string
+			for _, e := range r.Orders.Edges {
+				out = append(out, e.Node.Name)
+			}
+			return out
+		}
+		for _, c := range []struct {
+			query string
+			where map[string]any
+			want  string
+		}{
+			{"", nil, "#1001 #1002 #1003 #1004"},
+			{"#1002", nil, "#1002"},
+			{"name:#1003", nil, "#1003"},
+			{"b@example", nil, "#1004"},
+			{"email:a@example.com", nil, "#1001 #1002 #1003"},
+			{"financial_status:refunded", nil, "#1002"},
+			{"NOT financial_status:refunded", nil, "#1001 #1003 #1004"},
+			{"processed_at:>=2026-01-02", nil, "#1002 #1003"},
+			{"test:true", nil, "#1003"},
+			{fmt.Sprintf("customer_id:%d", cb.ID), nil, "#1004"},
+			{"customer_id:gid://storefront/Customer/" + fmt.Sprint(cb.ID), nil, "#1004"},
+			{"email:a@example.com OR test:true", map[string]any{"totalGT": 1500}, "#1001 #1003"},
+		} {
+			if got := strings.Join(names(c.query, c.where), " "); got != c.want {
+				t.Errorf("orders(query: %q, where: %v) = %q, want %q", c.query, c.where, got, c.want)
+			}
+		}
+		for _, bad := range []string{"financial_status:bogus", "test:maybe", "customer_id:abc"} {
+			r := api.adminPost(t, key, `query($q: String) { orders(first: 10, query: $q) { edges { node { name } } } }`, map[string]any{"q": bad})
+			if len(r.Errors) == 0 || !strings.Contains(r.Raw, "BAD_USER_INPUT") {
+				t.Errorf("orders(query: %q): %s, want BAD_USER_INPUT", bad, r.Raw)
 			}
 		}
 	})

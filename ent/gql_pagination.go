@@ -5887,6 +5887,48 @@ var (
 			}
 		},
 	}
+	// OrderOrderFieldNumber orders Order by number.
+	OrderOrderFieldNumber = &OrderOrderField{
+		Value: func(_m *Order) (ent.Value, error) {
+			return _m.Number, nil
+		},
+		column: order.FieldNumber,
+		toTerm: order.ByNumber,
+		toCursor: func(_m *Order) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Number,
+			}
+		},
+	}
+	// OrderOrderFieldTotal orders Order by total.
+	OrderOrderFieldTotal = &OrderOrderField{
+		Value: func(_m *Order) (ent.Value, error) {
+			return _m.Total, nil
+		},
+		column: order.FieldTotal,
+		toTerm: order.ByTotal,
+		toCursor: func(_m *Order) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Total,
+			}
+		},
+	}
+	// OrderOrderFieldProcessedAt orders Order by processed_at.
+	OrderOrderFieldProcessedAt = &OrderOrderField{
+		Value: func(_m *Order) (ent.Value, error) {
+			return _m.ProcessedAt, nil
+		},
+		column: order.FieldProcessedAt,
+		toTerm: order.ByProcessedAt,
+		toCursor: func(_m *Order) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ProcessedAt,
+			}
+		},
+	}
 )
 
 // String implement fmt.Stringer interface.
@@ -5897,6 +5939,12 @@ func (f OrderOrderField) String() string {
 		str = "CREATED_AT"
 	case OrderOrderFieldUpdatedAt.column:
 		str = "UPDATED_AT"
+	case OrderOrderFieldNumber.column:
+		str = "NUMBER"
+	case OrderOrderFieldTotal.column:
+		str = "TOTAL_PRICE"
+	case OrderOrderFieldProcessedAt.column:
+		str = "PROCESSED_AT"
 	}
 	return str
 }
@@ -5917,6 +5965,12 @@ func (f *OrderOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *OrderOrderFieldCreatedAt
 	case "UPDATED_AT":
 		*f = *OrderOrderFieldUpdatedAt
+	case "NUMBER":
+		*f = *OrderOrderFieldNumber
+	case "TOTAL_PRICE":
+		*f = *OrderOrderFieldTotal
+	case "PROCESSED_AT":
+		*f = *OrderOrderFieldProcessedAt
 	default:
 		return fmt.Errorf("%s is not a valid OrderOrderField", str)
 	}

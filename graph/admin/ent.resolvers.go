@@ -69,10 +69,6 @@ func (r *queryResolver) Menus(ctx context.Context, after *entgql.Cursor[int], fi
 	return r.DB.Menu.Query().Paginate(ctx, after, first, before, last, ent.WithMenuFilter(where.Filter))
 }
 
-func (r *queryResolver) Orders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderOrder, where *ent.OrderWhereInput) (*ent.OrderConnection, error) {
-	return r.DB.Order.Query().Paginate(ctx, after, first, before, last, ent.WithOrderOrder(orderBy), ent.WithOrderFilter(where.Filter))
-}
-
 func (r *queryResolver) Pages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PageOrder, where *ent.PageWhereInput) (*ent.PageConnection, error) {
 	return r.DB.Page.Query().Paginate(ctx, after, first, before, last, ent.WithPageOrder(orderBy), ent.WithPageFilter(where.Filter))
 }

@@ -6,6 +6,7 @@ package order
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	entsql "entgo.io/ent/dialect/sql"
@@ -15,6 +16,7 @@ import (
 	"storefront/ent/mailingaddress"
 	entorder "storefront/ent/order"
 	"storefront/ent/orderline"
+	"storefront/ent/predicate"
 	"storefront/internal/catalog"
 	"storefront/internal/gid"
 	"storefront/internal/paging"
@@ -91,6 +93,64 @@ func (s *Service) ForCustomer(ctx context.Context, customerID int, args paging.A
 		return paging.Page[*ent.Order]{}, fmt.Errorf("load orders: %w", err)
 	}
 	return paging.Assemble(rp, os, func(o *ent.Order) int { return o.ID }), nil
+}
+
+// Search is the predicate of an order search query in Shopify's syntax, as the Admin API's
+// orders(query:) takes it: free text and name: match the order name (#1001), email: the
+// buyer's email, financial_status:, fulfillment_status:, processed_at:/created_at: (with
+// comparisons), customer_id: (a number or global ID) and test:true|false; AND, OR, NOT and
+// parentheses combine them. A malformed query is a *catalog.InputError.
+func Search(query string) (predicate.Order, error) {
+	q, err := catalog.ParseQuery(query)
+	if err != nil {
+		return nil, err
+	}
+	pred, err := q.Predicate(adminTerm)
+	if err != nil || pred == nil {
+		return nil, err
+	}
+	return predicate.Order(pred), nil
+}
+
+// adminTerm is orderTerm with the fields only the merchant searches by.
+func adminTerm(s *entsql.Selector, t catalog.Term) (*entsql.Predicate, error) {
+	switch t.Field {
+	case "", "name":
+		// Free text also finds the buyer by email.
+		v := strings.TrimPrefix(t.Value, "#")
+		if t.Field == "" {
+			return entsql.Or(catalog.LikeFold(s.C(entorder.FieldName), v, false), catalog.LikeFold(s.C(entorder.FieldEmail), t.Value, false)), nil
+		}
+	case "email":
+		return catalog.LikeFold(s.C(entorder.FieldEmail), t.Value, false), nil
+	case "customer_id":
+		id, err := strconv.Atoi(t.Value)
+		if err != nil {
+			var ok bool
+			if id, ok = gid.ParseAs(t.Value, "Customer"); !ok {
+				return nil, &catalog.InputError{Argument: "query", Message: fmt.Sprintf("customer_id:%s is not a customer ID", t.Value)}
+			}
+		}
+		return entsql.EQ(s.C(entorder.FieldCustomerID), id), nil
+	case "test":
+		switch strings.ToLower(t.Value) {
+		case "true":
+			return entsql.EQ(s.C(entorder.FieldTest), true), nil
+		case "false":
+			return entsql.EQ(s.C(entorder.FieldTest), false), nil
+		}
+		return nil, &catalog.InputError{Argument: "query", Message: fmt.Sprintf("test:%s is not true or false", t.Value)}
+	case "financial_status", "fulfillment_status":
+		v := strings.ToUpper(t.Value)
+		valid := entorder.FinancialStatusValidator(entorder.FinancialStatus(v))
+		if t.Field == "fulfillment_status" {
+			valid = entorder.FulfillmentStatusValidator(entorder.FulfillmentStatus(v))
+		}
+		if valid != nil {
+			return nil, &catalog.InputError{Argument: "query", Message: fmt.Sprintf("%s:%s is not a known status", t.Field, t.Value)}
+		}
+	}
+	return orderTerm(s, t)
 }
 
 // orderTerm translates one search term over orders.
