@@ -275,7 +275,9 @@ func complexity(c *generated.ComplexityRoot) {
 	c.Localization.AvailableCountries = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPageSize)) }
 	c.Localization.AvailableLanguages = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPageSize)) }
 	c.Country.AvailableLanguages = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPageSize)) }
-	c.ComponentizableCartLine.LineComponents = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPageSize)) }
+	// Bundles are not sold: a cart has no ComponentizableCartLine, so its components cost
+	// nothing. (Costing them as a page made Hydrogen's cart query, 100 lines, exceed the limit.)
+	c.ComponentizableCartLine.LineComponents = func(int) int { return 1 }
 	c.Product.AdjacentVariants = func(child int, _, _ *bool, _ []*model.SelectedOptionInput) int {
 		return satAdd(1, satMul(child, catalog.MaxPageSize))
 	}
