@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"maps"
 	"net"
 	"net/http"
@@ -51,7 +52,7 @@ func TestHydrogenSkeletonInChromium(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		var hydrogen, storefront *httputil.ReverseProxy
 		answers := &graphQLAnswers{}
-		shop := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		shop := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.URL.Path, "/api/") {
 				answers.serve(storefront, w, r)
 				return
@@ -64,6 +65,9 @@ func TestHydrogenSkeletonInChromium(t *testing.T) {
 			}
 			hydrogen.ServeHTTP(w, r)
 		}))
+		// Clients that do not know the test's certificate hang up on the first handshake.
+		shop.Config.ErrorLog = log.New(io.Discard, "", 0)
+		shop.StartTLS()
 		t.Cleanup(shop.Close)
 		cfg := testConfig()
 		cfg.PublicURL = shop.URL
