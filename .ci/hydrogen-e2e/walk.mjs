@@ -68,7 +68,7 @@ const amount = (s) => Number(String(s).replace(/[^0-9.]/g, ''));
 const result = { base, steps: [], checks, consoleErrors: [], consoleWarnings: [], external: [], failedRequests: [] };
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--ignore-certificate-errors'],
 });
 let exit = 0;
 try {
