@@ -272,8 +272,8 @@ func (a *graphQLAnswers) count() int {
 // SQL statements and server time (from the access log).
 func logOperations(t *testing.T, log string) {
 	type stat struct {
-		n, stmts, maxStmts int
-		ms, maxMs          float64
+		n, minStmts, maxStmts int
+		ms, maxMs             float64
 	}
 	ops := map[string]*stat{}
 	sc := bufio.NewScanner(strings.NewReader(log))
@@ -293,11 +293,11 @@ func logOperations(t *testing.T, log string) {
 		k := l.Typ + " " + l.Op
 		s := ops[k]
 		if s == nil {
-			s = &stat{}
+			s = &stat{minStmts: l.Statements}
 			ops[k] = s
 		}
 		s.n++
-		s.stmts += l.Statements
+		s.minStmts = min(s.minStmts, l.Statements)
 		s.maxStmts = max(s.maxStmts, l.Statements)
 		s.ms += l.Ms
 		s.maxMs = max(s.maxMs, l.Ms)
@@ -308,10 +308,14 @@ func logOperations(t *testing.T, log string) {
 	}
 	sort.Strings(names)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-38s %5s %14s %18s\n", "operation", "sent", "SQL avg (max)", "server ms avg (max)")
+	fmt.Fprintf(&b, "%-38s %5s %10s %20s\n", "operation", "sent", "SQL", "server ms avg (max)")
 	for _, k := range names {
 		s := ops[k]
-		fmt.Fprintf(&b, "%-38s %5d %8.1f (%3d) %11.1f (%5.1f)\n", k, s.n, float64(s.stmts)/float64(s.n), s.maxStmts, s.ms/float64(s.n), s.maxMs)
+		stmts := fmt.Sprint(s.minStmts)
+		if s.maxStmts != s.minStmts {
+			stmts += fmt.Sprintf("–%d", s.maxStmts)
+		}
+		fmt.Fprintf(&b, "%-38s %5d %10s %12.1f (%5.1f)\n", k, s.n, stmts, s.ms/float64(s.n), s.maxMs)
 	}
 	t.Logf("GraphQL operations Hydrogen sent:\n%s", b.String())
 }

@@ -36,25 +36,28 @@ async function gql(query, variables) {
   return j.data;
 }
 
-// A product with two variants that differ in one option and in price or availability, the
-// cheaper-or-available one first.
+// A product whose variants differ from an available one in a single option: one at another
+// price (and available) and one sold out, preferring a product that has both.
 async function optionFixture() {
   const d = await gql(`query WalkFixture { products(first: 100) { nodes { handle title variants(first: 100) { nodes { id availableForSale price { amount } selectedOptions { name value } } } } } }`);
+  let best = null;
   for (const p of d.products.nodes) {
     const vs = p.variants.nodes;
-    for (const a of vs) {
-      if (!a.availableForSale) continue;
-      for (const b of vs) {
-        if (a === b) continue;
-        const diff = a.selectedOptions.filter((o, i) => b.selectedOptions[i].value !== o.value);
-        if (diff.length !== 1) continue;
-        if (a.price.amount !== b.price.amount || !b.availableForSale) {
-          return { product: p.handle, title: p.title, from: a, to: b, option: diff[0].name, value: b.selectedOptions.find((o) => o.name === diff[0].name).value };
-        }
-      }
+    for (const from of vs) {
+      if (!from.availableForSale) continue;
+      const step = (to) => {
+        const diff = from.selectedOptions.filter((o, i) => to.selectedOptions[i].value !== o.value);
+        return diff.length === 1 ? { to, option: diff[0].name, value: to.selectedOptions.find((o) => o.name === diff[0].name).value } : null;
+      };
+      const price = vs.filter((v) => v.availableForSale && v.price.amount !== from.price.amount).map(step).find(Boolean);
+      const soldOut = vs.filter((v) => !v.availableForSale).map(step).find(Boolean);
+      const steps = [price, soldOut].filter(Boolean);
+      if (steps.length && (!best || steps.length > best.steps.length)) best = { product: p.handle, title: p.title, from, steps };
+      if (steps.length === 2) return best;
     }
   }
-  throw new Error('no product whose variants differ in price or availability');
+  if (!best) throw new Error('no product whose variants differ in price or availability');
+  return best;
 }
 
 const checks = [];
@@ -63,6 +66,7 @@ function check(ok, what) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
   if (!ok) throw new Error('check failed: ' + what);
 }
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const amount = (s) => Number(String(s).replace(/[^0-9.]/g, ''));
 
 const result = { base, steps: [], checks, consoleErrors: [], consoleWarnings: [], external: [], failedRequests: [] };
@@ -80,7 +84,7 @@ try {
     return route.abort('blockedbyclient');
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(20000);
+  page.setDefaultTimeout(45000); // generous: CI machines are shared
   let step = 'start';
   const isExternal = (url) => { try { const h = new URL(url).host; return h !== shopHost && h !== apiHost; } catch { return false; } };
   page.on('console', (m) => {
@@ -114,7 +118,7 @@ try {
   }
   async function go(name, p) {
     step = name;
-    const r = await page.goto(base + p, { waitUntil: 'load', timeout: 60000 });
+    const r = await page.goto(base + p, { waitUntil: 'load', timeout: 120000 });
     check(r && r.status() === 200, `${name}: GET ${p} → HTTP ${r && r.status()}`);
     return shot(name);
   }
@@ -144,26 +148,29 @@ try {
   await shot('catalog-page-2');
   check(firstPage === 8 && twoPages > firstPage, `catalog: Load more went from ${firstPage} to ${twoPages} products`);
 
-  // A product: choose the option value that changes price or availability.
+  // A product: choosing an option value moves to that variant's price and availability.
   const q = new URLSearchParams(fx.from.selectedOptions.map((o) => [o.name, o.value])).toString();
-  await go('product', `/products/${fx.product}?${q}`);
   const priceOf = async () => amount(await page.locator('.product-main .product-price').first().innerText());
   const buttonText = async () => (await page.locator('.product-form button[type="submit"]').innerText()).trim();
-  check(await priceOf() === Number(fx.from.price.amount), `product ${fx.product}: price ${await priceOf()} is ${fx.from.price.amount}`);
-  check(/add to cart/i.test(await buttonText()), `product: button says "${await buttonText()}"`);
-  await page.locator('.product-options', { hasText: fx.option }).locator('button.product-options-item', { hasText: fx.value }).click();
-  await page.waitForURL((u) => u.searchParams.get(fx.option) === fx.value);
-  await page.waitForFunction(([p, avail]) => {
-    const price = Number((document.querySelector('.product-main .product-price') || {}).innerText?.replace(/[^0-9.]/g, ''));
-    const btn = (document.querySelector('.product-form button[type="submit"]') || {}).innerText || '';
-    return price === p && /add to cart/i.test(btn) === avail;
-  }, [Number(fx.to.price.amount), fx.to.availableForSale]);
-  await shot('product-option');
-  check(true, `product: ${fx.option} ${fx.value} → price ${fx.to.price.amount}, "${await buttonText()}"`);
-  // Back to the available variant, into the cart.
-  const backValue = fx.from.selectedOptions.find((o) => o.name === fx.option).value;
-  await page.locator('.product-options', { hasText: fx.option }).locator('button.product-options-item', { hasText: backValue }).click();
-  await page.waitForURL((u) => u.searchParams.get(fx.option) === backValue);
+  for (const [k, st] of fx.steps.entries()) {
+    await go('product', `/products/${fx.product}?${q}`);
+    check(await priceOf() === Number(fx.from.price.amount), `product ${fx.product}: price ${await priceOf()} is ${fx.from.price.amount}`);
+    check(/add to cart/i.test(await buttonText()), `product: button says "${await buttonText()}"`);
+    // a value is the button's text, or the aria-label of its colour swatch
+    const items = page.locator('.product-options', { has: page.locator('h5', { hasText: new RegExp(`^${esc(st.option)}$`) }) }).locator('button.product-options-item');
+    const byText = items.filter({ hasText: new RegExp(`^\\s*${esc(st.value)}\\s*$`) });
+    await (await byText.count() ? byText : items.filter({ has: page.locator(`[aria-label="${st.value.replace(/"/g, '\\"')}"]`) })).click();
+    await page.waitForURL((u) => u.searchParams.get(st.option) === st.value);
+    await page.waitForFunction(([p, avail]) => {
+      const price = Number((document.querySelector('.product-main .product-price') || {}).innerText?.replace(/[^0-9.]/g, ''));
+      const btn = (document.querySelector('.product-form button[type="submit"]') || {}).innerText || '';
+      return price === p && /add to cart/i.test(btn) === avail;
+    }, [Number(st.to.price.amount), st.to.availableForSale]);
+    await shot('product-option-' + (k + 1));
+    check(true, `product: ${st.option} ${st.value} → price ${st.to.price.amount}, "${await buttonText()}"`);
+  }
+  // The first variant, into the cart.
+  await go('product-again', `/products/${fx.product}?${q}`);
   await page.locator('.product-form button[type="submit"]', { hasText: /add to cart/i }).click();
   await page.locator('aside .cart-line').first().waitFor();
   await page.waitForFunction(() => !document.querySelector('aside .cart-line button[aria-label="Increase quantity"]:disabled'));
