@@ -230,6 +230,10 @@ const (
 	optionValuesCost    = 50                 // values of one product option
 	facetsCost          = 20                 // facets of a list: availability, price, type, vendor, tag, options
 	facetValuesCost     = 100                // values of one facet (catalog.Facets keeps at most 100)
+	// Components of one bundle line. Bundles are not sold, so no cart has any; a page's
+	// worth (250) made Hydrogen's own cart query (100 lines, each with its components)
+	// cost 13.7 million, far over the limit.
+	bundleComponentsCost = 10
 )
 
 // complexity makes every field that returns a list or a connection cost its length (page
@@ -275,7 +279,7 @@ func complexity(c *generated.ComplexityRoot) {
 	c.Localization.AvailableCountries = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPageSize)) }
 	c.Localization.AvailableLanguages = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPageSize)) }
 	c.Country.AvailableLanguages = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPageSize)) }
-	c.ComponentizableCartLine.LineComponents = func(child int) int { return satAdd(1, satMul(child, catalog.MaxPageSize)) }
+	c.ComponentizableCartLine.LineComponents = list(bundleComponentsCost)
 	c.Product.AdjacentVariants = func(child int, _, _ *bool, _ []*model.SelectedOptionInput) int {
 		return satAdd(1, satMul(child, catalog.MaxPageSize))
 	}

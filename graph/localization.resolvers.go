@@ -7,10 +7,23 @@ package graph
 
 import (
 	"context"
+	"storefront/graph/generated"
 	"storefront/graph/loader"
 	"storefront/graph/model"
 	"storefront/internal/locale"
 )
+
+func (r *consentManagementResolver) Cookies(ctx context.Context, obj *model.ConsentManagement, visitorConsent *model.VisitorConsent) (*model.ConsentManagementCookies, error) {
+	sh, err := loader.For(ctx).Shop()
+	if err != nil {
+		return nil, err
+	}
+	u, err := r.shopURL(sh)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ConsentManagementCookies{CookieDomain: u.Hostname(), TrackingConsentCookie: trackingConsentCookie(visitorConsent)}, nil
+}
 
 func (r *queryRootResolver) Localization(ctx context.Context) (*model.Localization, error) {
 	sh, err := loader.For(ctx).Shop()
@@ -29,3 +42,13 @@ func (r *queryRootResolver) Localization(ctx context.Context) (*model.Localizati
 	}
 	return out, nil
 }
+
+func (r *queryRootResolver) ConsentManagement(ctx context.Context) (*model.ConsentManagement, error) {
+	return &model.ConsentManagement{}, nil
+}
+
+func (r *Resolver) ConsentManagement() generated.ConsentManagementResolver {
+	return &consentManagementResolver{r}
+}
+
+type consentManagementResolver struct{ *Resolver }

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
+	"net/url"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -58,4 +60,35 @@ func toLanguages(codes []string) []*model.Language {
 		out[i] = toLanguage(c)
 	}
 	return out
+}
+
+// trackingConsentCookie serializes a visitor's consent as the `_tracking_consent` cookie:
+// URI-encoded JSON, each purpose "1" (accepted), "0" (declined) or "" (no preference).
+func trackingConsentCookie(c *model.VisitorConsent) string {
+	if c == nil {
+		c = &model.VisitorConsent{}
+	}
+	purpose := func(b *bool) string {
+		switch {
+		case b == nil:
+			return ""
+		case *b:
+			return "1"
+		}
+		return "0"
+	}
+	v := struct {
+		Con struct {
+			CMP struct {
+				A string `json:"a"`
+				M string `json:"m"`
+				P string `json:"p"`
+				S string `json:"s"`
+			} `json:"CMP"`
+		} `json:"con"`
+		V string `json:"v"`
+	}{V: "2.1"}
+	v.Con.CMP.A, v.Con.CMP.M, v.Con.CMP.P, v.Con.CMP.S = purpose(c.Analytics), purpose(c.Marketing), purpose(c.Preferences), purpose(c.SaleOfData)
+	b, _ := json.Marshal(v)
+	return url.QueryEscape(string(b))
 }

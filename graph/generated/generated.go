@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	CartDeliveryGroup() CartDeliveryGroupResolver
 	CartLine() CartLineResolver
 	Collection() CollectionResolver
+	ConsentManagement() ConsentManagementResolver
 	Customer() CustomerResolver
 	Fulfillment() FulfillmentResolver
 	Image() ImageResolver
@@ -478,6 +479,19 @@ type ComplexityRoot struct {
 		LineComponents      func(childComplexity int) int
 		Merchandise         func(childComplexity int) int
 		Quantity            func(childComplexity int) int
+	}
+
+	ConsentManagement struct {
+		Cookies func(childComplexity int, visitorConsent *model.VisitorConsent) int
+	}
+
+	ConsentManagementCookies struct {
+		CookieDomain           func(childComplexity int) int
+		LandingPageCookie      func(childComplexity int) int
+		OrigReferrerCookie     func(childComplexity int) int
+		ShopifyAnalyticsCookie func(childComplexity int) int
+		ShopifyEssentialCookie func(childComplexity int) int
+		TrackingConsentCookie  func(childComplexity int) int
 	}
 
 	Count struct {
@@ -990,6 +1004,7 @@ type ComplexityRoot struct {
 		Collection             func(childComplexity int, handle *string, id *string) int
 		CollectionByHandle     func(childComplexity int, handle string) int
 		Collections            func(childComplexity int, after *string, before *string, first *int, last *int, query *string, reverse *bool, sortKey *model.CollectionSortKeys) int
+		ConsentManagement      func(childComplexity int) int
 		Customer               func(childComplexity int, customerAccessToken string) int
 		Localization           func(childComplexity int) int
 		Menu                   func(childComplexity int, handle string) int
@@ -1202,6 +1217,9 @@ type CollectionResolver interface {
 
 	TrackingParameters(ctx context.Context, obj *ent.Collection) (*string, error)
 }
+type ConsentManagementResolver interface {
+	Cookies(ctx context.Context, obj *model.ConsentManagement, visitorConsent *model.VisitorConsent) (*model.ConsentManagementCookies, error)
+}
 type CustomerResolver interface {
 	Addresses(ctx context.Context, obj *ent.Customer, after *string, before *string, first *int, last *int, reverse *bool) (*model.MailingAddressConnection, error)
 
@@ -1387,6 +1405,7 @@ type QueryRootResolver interface {
 	CartCompletionAttempt(ctx context.Context, attemptID string) (model.CartCompletionAttemptResult, error)
 	Customer(ctx context.Context, customerAccessToken string) (*ent.Customer, error)
 	Localization(ctx context.Context) (*model.Localization, error)
+	ConsentManagement(ctx context.Context) (*model.ConsentManagement, error)
 	Search(ctx context.Context, after *string, before *string, first *int, last *int, prefix *model.SearchPrefixQueryType, productFilters []*model.ProductFilter, query string, reverse *bool, sortKey *model.SearchSortKeys, types []model.SearchType, unavailableProducts *model.SearchUnavailableProductsType) (*catalog.SearchResult, error)
 	PredictiveSearch(ctx context.Context, limit *int, limitScope *model.PredictiveSearchLimitScope, query string, types []model.PredictiveSearchType) (*model.PredictiveSearchResult, error)
 	URLRedirects(ctx context.Context, after *string, before *string, first *int, last *int, query *string, reverse *bool) (*model.URLRedirectConnection, error)
@@ -2937,6 +2956,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComponentizableCartLine.Quantity(childComplexity), true
+
+	case "ConsentManagement.cookies":
+		if e.ComplexityRoot.ConsentManagement.Cookies == nil {
+			break
+		}
+
+		args, err := ec.field_ConsentManagement_cookies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ConsentManagement.Cookies(childComplexity, args["visitorConsent"].(*model.VisitorConsent)), true
+
+	case "ConsentManagementCookies.cookieDomain":
+		if e.ComplexityRoot.ConsentManagementCookies.CookieDomain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentManagementCookies.CookieDomain(childComplexity), true
+	case "ConsentManagementCookies.landingPageCookie":
+		if e.ComplexityRoot.ConsentManagementCookies.LandingPageCookie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentManagementCookies.LandingPageCookie(childComplexity), true
+	case "ConsentManagementCookies.origReferrerCookie":
+		if e.ComplexityRoot.ConsentManagementCookies.OrigReferrerCookie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentManagementCookies.OrigReferrerCookie(childComplexity), true
+	case "ConsentManagementCookies.shopifyAnalyticsCookie":
+		if e.ComplexityRoot.ConsentManagementCookies.ShopifyAnalyticsCookie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentManagementCookies.ShopifyAnalyticsCookie(childComplexity), true
+	case "ConsentManagementCookies.shopifyEssentialCookie":
+		if e.ComplexityRoot.ConsentManagementCookies.ShopifyEssentialCookie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentManagementCookies.ShopifyEssentialCookie(childComplexity), true
+	case "ConsentManagementCookies.trackingConsentCookie":
+		if e.ComplexityRoot.ConsentManagementCookies.TrackingConsentCookie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentManagementCookies.TrackingConsentCookie(childComplexity), true
 
 	case "Count.count":
 		if e.ComplexityRoot.Count.Count == nil {
@@ -5166,6 +5234,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueryRoot.Collections(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["query"].(*string), args["reverse"].(*bool), args["sortKey"].(*model.CollectionSortKeys)), true
+	case "QueryRoot.consentManagement":
+		if e.ComplexityRoot.QueryRoot.ConsentManagement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryRoot.ConsentManagement(childComplexity), true
 	case "QueryRoot.customer":
 		if e.ComplexityRoot.QueryRoot.Customer == nil {
 			break
@@ -8077,6 +8151,39 @@ enum LanguageCode {
   ZH_TW
   ZU
 }
+
+extend type QueryRoot {
+  """
+  The cookies a consent management platform sets for the visitor (Shopify's ` + "`" + `unstable` + "`" + `
+  API; Hydrogen's analytics asks for them through its ` + "`" + `ensureCookies` + "`" + ` query).
+  """
+  consentManagement: ConsentManagement!
+}
+
+"The visitor's consent, as cookies."
+type ConsentManagement {
+  "The cookies for the consent given (every purpose without a preference when omitted)."
+  cookies(visitorConsent: VisitorConsent): ConsentManagementCookies
+}
+
+"""
+Cookies that record a visitor's consent. Only ` + "`" + `_tracking_consent` + "`" + ` is computed: this server
+sets no analytics, essential, landing-page or referrer cookies, so those are ` + "`" + `null` + "`" + `.
+"""
+type ConsentManagementCookies {
+  "The host the cookies are set for: the shop's primary domain, without its port."
+  cookieDomain: String!
+  landingPageCookie: String
+  origReferrerCookie: String
+  shopifyAnalyticsCookie: String
+  shopifyEssentialCookie: String
+  """
+  The ` + "`" + `_tracking_consent` + "`" + ` cookie, URI-encoded JSON:
+  ` + "`" + `{"con":{"CMP":{"a":…,"m":…,"p":…,"s":…}},"v":"2.1"}` + "`" + `, each purpose (analytics,
+  marketing, preferences, sale of data) ` + "`" + `"1"` + "`" + ` accepted, ` + "`" + `"0"` + "`" + ` declined or ` + "`" + `""` + "`" + ` no preference.
+  """
+  trackingConsentCookie: String!
+}
 `, BuiltIn: false},
 	{Name: "../order.graphqls", Input: `"An order a customer placed, with money, lines and addresses as they were then."
 type Order implements Node {
@@ -9346,6 +9453,32 @@ func (ec *executionContext) childFields_CompletionError(ctx context.Context, fie
 		return ec.fieldContext_CompletionError_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CompletionError", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentManagement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cookies":
+		return ec.fieldContext_ConsentManagement_cookies(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentManagement", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentManagementCookies(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cookieDomain":
+		return ec.fieldContext_ConsentManagementCookies_cookieDomain(ctx, field)
+	case "landingPageCookie":
+		return ec.fieldContext_ConsentManagementCookies_landingPageCookie(ctx, field)
+	case "origReferrerCookie":
+		return ec.fieldContext_ConsentManagementCookies_origReferrerCookie(ctx, field)
+	case "shopifyAnalyticsCookie":
+		return ec.fieldContext_ConsentManagementCookies_shopifyAnalyticsCookie(ctx, field)
+	case "shopifyEssentialCookie":
+		return ec.fieldContext_ConsentManagementCookies_shopifyEssentialCookie(ctx, field)
+	case "trackingConsentCookie":
+		return ec.fieldContext_ConsentManagementCookies_trackingConsentCookie(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentManagementCookies", field.Name)
 }
 
 func (ec *executionContext) childFields_Count(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10997,6 +11130,20 @@ func (ec *executionContext) field_Collection_products_args(ctx context.Context, 
 		return nil, err
 	}
 	args["sortKey"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_ConsentManagement_cookies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "visitorConsent",
+		func(ctx context.Context, v any) (*model.VisitorConsent, error) {
+			return ec.unmarshalOVisitorConsent2ᚖstorefrontᚋgraphᚋmodelᚐVisitorConsent(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["visitorConsent"] = arg0
 	return args, nil
 }
 
@@ -19466,6 +19613,188 @@ func (ec *executionContext) _ComponentizableCartLine_quantity(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_ComponentizableCartLine_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ComponentizableCartLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConsentManagement_cookies(ctx context.Context, field graphql.CollectedField, obj *model.ConsentManagement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentManagement_cookies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ConsentManagement().Cookies(ctx, obj, fc.Args["visitorConsent"].(*model.VisitorConsent))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsentManagementCookies) graphql.Marshaler {
+			return ec.marshalOConsentManagementCookies2ᚖstorefrontᚋgraphᚋmodelᚐConsentManagementCookies(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentManagement_cookies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsentManagement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsentManagementCookies(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ConsentManagement_cookies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsentManagementCookies_cookieDomain(ctx context.Context, field graphql.CollectedField, obj *model.ConsentManagementCookies) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentManagementCookies_cookieDomain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CookieDomain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentManagementCookies_cookieDomain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentManagementCookies", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsentManagementCookies_landingPageCookie(ctx context.Context, field graphql.CollectedField, obj *model.ConsentManagementCookies) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentManagementCookies_landingPageCookie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LandingPageCookie, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentManagementCookies_landingPageCookie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentManagementCookies", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsentManagementCookies_origReferrerCookie(ctx context.Context, field graphql.CollectedField, obj *model.ConsentManagementCookies) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentManagementCookies_origReferrerCookie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrigReferrerCookie, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentManagementCookies_origReferrerCookie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentManagementCookies", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsentManagementCookies_shopifyAnalyticsCookie(ctx context.Context, field graphql.CollectedField, obj *model.ConsentManagementCookies) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentManagementCookies_shopifyAnalyticsCookie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShopifyAnalyticsCookie, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentManagementCookies_shopifyAnalyticsCookie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentManagementCookies", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsentManagementCookies_shopifyEssentialCookie(ctx context.Context, field graphql.CollectedField, obj *model.ConsentManagementCookies) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentManagementCookies_shopifyEssentialCookie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShopifyEssentialCookie, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentManagementCookies_shopifyEssentialCookie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentManagementCookies", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsentManagementCookies_trackingConsentCookie(ctx context.Context, field graphql.CollectedField, obj *model.ConsentManagementCookies) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentManagementCookies_trackingConsentCookie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingConsentCookie, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentManagementCookies_trackingConsentCookie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentManagementCookies", field, false, false, "String")
 }
 
 func (ec *executionContext) _Count_count(ctx context.Context, field graphql.CollectedField, obj *model.Count) (ret graphql.Marshaler) {
@@ -29305,6 +29634,38 @@ func (ec *executionContext) fieldContext_QueryRoot_localization(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _QueryRoot_consentManagement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRoot_consentManagement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryRoot().ConsentManagement(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsentManagement) graphql.Marshaler {
+			return ec.marshalNConsentManagement2ᚖstorefrontᚋgraphᚋmodelᚐConsentManagement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRoot_consentManagement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryRoot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsentManagement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QueryRoot_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37400,6 +37761,98 @@ func (ec *executionContext) _ComponentizableCartLine(ctx context.Context, sel as
 	return out
 }
 
+var consentManagementImplementors = []string{"ConsentManagement"}
+
+func (ec *executionContext) _ConsentManagement(ctx context.Context, sel ast.SelectionSet, obj *model.ConsentManagement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consentManagementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsentManagement")
+		case "cookies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ConsentManagement_cookies(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var consentManagementCookiesImplementors = []string{"ConsentManagementCookies"}
+
+func (ec *executionContext) _ConsentManagementCookies(ctx context.Context, sel ast.SelectionSet, obj *model.ConsentManagementCookies) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consentManagementCookiesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsentManagementCookies")
+		case "cookieDomain":
+			out.Values[i] = ec._ConsentManagementCookies_cookieDomain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "landingPageCookie":
+			out.Values[i] = ec._ConsentManagementCookies_landingPageCookie(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "origReferrerCookie":
+			out.Values[i] = ec._ConsentManagementCookies_origReferrerCookie(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "shopifyAnalyticsCookie":
+			out.Values[i] = ec._ConsentManagementCookies_shopifyAnalyticsCookie(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "shopifyEssentialCookie":
+			out.Values[i] = ec._ConsentManagementCookies_shopifyEssentialCookie(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "trackingConsentCookie":
+			out.Values[i] = ec._ConsentManagementCookies_trackingConsentCookie(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var countImplementors = []string{"Count"}
 
 func (ec *executionContext) _Count(ctx context.Context, sel ast.SelectionSet, obj *model.Count) graphql.Marshaler {
@@ -41014,6 +41467,12 @@ func (ec *executionContext) _QueryRoot(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._QueryRoot_localization(ctx, field)
 				})
+		case "consentManagement":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryRoot_consentManagement(ctx, field)
+				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -43154,6 +43613,14 @@ func (ec *executionContext) marshalNCompletionErrorCode2storefrontᚋgraphᚋmod
 	return v
 }
 
+func (ec *executionContext) marshalNConsentManagement2ᚖstorefrontᚋgraphᚋmodelᚐConsentManagement(ctx context.Context, sel ast.SelectionSet, v *model.ConsentManagement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConsentManagement!")
+		return graphql.Null
+	}
+	return ec._ConsentManagement(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCountPrecision2storefrontᚋgraphᚋmodelᚐCountPrecision(ctx context.Context, v any) (model.CountPrecision, error) {
 	var res model.CountPrecision
 	err := res.UnmarshalGQL(v)
@@ -45260,6 +45727,13 @@ func (ec *executionContext) marshalOColor2ᚖstring(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOConsentManagementCookies2ᚖstorefrontᚋgraphᚋmodelᚐConsentManagementCookies(ctx context.Context, sel ast.SelectionSet, v *model.ConsentManagementCookies) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ConsentManagementCookies(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCount2ᚖstorefrontᚋgraphᚋmodelᚐCount(ctx context.Context, sel ast.SelectionSet, v *model.Count) graphql.Marshaler {

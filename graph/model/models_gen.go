@@ -551,6 +551,27 @@ func (ComponentizableCartLine) IsBaseCartLine() {}
 
 func (ComponentizableCartLine) IsNode() {}
 
+// The visitor's consent, as cookies.
+type ConsentManagement struct {
+	// The cookies for the consent given (every purpose without a preference when omitted).
+	Cookies *ConsentManagementCookies `json:"cookies,omitempty"`
+}
+
+// Cookies that record a visitor's consent. Only `_tracking_consent` is computed: this server
+// sets no analytics, essential, landing-page or referrer cookies, so those are `null`.
+type ConsentManagementCookies struct {
+	// The host the cookies are set for: the shop's primary domain, without its port.
+	CookieDomain           string  `json:"cookieDomain"`
+	LandingPageCookie      *string `json:"landingPageCookie,omitempty"`
+	OrigReferrerCookie     *string `json:"origReferrerCookie,omitempty"`
+	ShopifyAnalyticsCookie *string `json:"shopifyAnalyticsCookie,omitempty"`
+	ShopifyEssentialCookie *string `json:"shopifyEssentialCookie,omitempty"`
+	// The `_tracking_consent` cookie, URI-encoded JSON:
+	// `{"con":{"CMP":{"a":…,"m":…,"p":…,"s":…}},"v":"2.1"}`, each purpose (analytics,
+	// marketing, preferences, sale of data) `"1"` accepted, `"0"` declined or `""` no preference.
+	TrackingConsentCookie string `json:"trackingConsentCookie"`
+}
+
 // A count.
 type Count struct {
 	Count     int            `json:"count"`
