@@ -1289,9 +1289,14 @@ var (
 				Columns: []*schema.Column{WebhookDeliveriesColumns[9], WebhookDeliveriesColumns[11]},
 			},
 			{
-				Name:    "webhookdelivery_subscription_id_subject_id_event_id",
+				Name:    "webhookdelivery_subject_id_event_id",
 				Unique:  false,
-				Columns: []*schema.Column{WebhookDeliveriesColumns[14], WebhookDeliveriesColumns[5], WebhookDeliveriesColumns[3]},
+				Columns: []*schema.Column{WebhookDeliveriesColumns[5], WebhookDeliveriesColumns[3]},
+			},
+			{
+				Name:    "webhookdelivery_subscription_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[14], WebhookDeliveriesColumns[1]},
 			},
 			{
 				Name:    "webhookdelivery_delivered_at",

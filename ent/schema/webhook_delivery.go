@@ -70,7 +70,8 @@ func (WebhookDelivery) Edges() []ent.Edge {
 func (WebhookDelivery) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("status", "next_attempt_at"),
-		index.Fields("subscription_id", "subject_id", "event_id"),
+		index.Fields("subject_id", "event_id"),
+		index.Fields("subscription_id", "created_at"),
 		index.Fields("delivered_at"),
 	}
 }

@@ -152,15 +152,17 @@ func include(p map[string]any, fields []string) map[string]any {
 }
 
 // claimSQL takes due deliveries of active subscriptions that are first in line for their
-// resource (no earlier delivery of it to the same subscription still waiting, and no
-// earlier event of it not yet fanned out), under a lease. %s is the extra condition
+// resource at their endpoint (no earlier event of it still waiting for the same URL, under
+// any topic, so a product's update never overtakes its create; and no earlier event of it
+// not yet fanned out), under a lease. %s is the extra condition
 // (subscriptions at their concurrency bound) and %s the locking clause.
 const claimSQL = `UPDATE webhook_deliveries SET lease_until = $1 WHERE id IN (
   SELECT d.id FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
   WHERE d.status IN ('PENDING', 'RETRYING') AND d.next_attempt_at <= $2
     AND (d.lease_until IS NULL OR d.lease_until < $2) AND s.status = 'ACTIVE'
-    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.subscription_id = d.subscription_id
-      AND p.subject_id = d.subject_id AND p.event_id < d.event_id AND p.status IN ('PENDING', 'RETRYING'))
+    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p JOIN webhook_subscriptions ps ON ps.id = p.subscription_id
+      WHERE p.subject_id = d.subject_id AND p.event_id < d.event_id AND p.status IN ('PENDING', 'RETRYING')
+        AND ps.url = s.url AND ps.status <> 'DISABLED')
     AND NOT EXISTS (SELECT 1 FROM events e WHERE e.delivered_at IS NULL AND e.subject_id = d.subject_id AND e.id < d.event_id)
     %s
   ORDER BY d.event_id, d.id LIMIT $3 %s)
