@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -33,6 +34,13 @@ func BenchmarkWebhookDelivery(b *testing.B) {
 			}
 			api.mustSubscribe(b, key, "PRODUCTS_UPDATE", rcv.URL("/bench"))
 			ctx := context.Background()
+			// One product per event, as orders are: each its own resource, so ordering per
+			// resource does not serialize them.
+			creates := make([]*ent.ProductCreate, 2*200)
+			for i := range creates {
+				creates[i] = api.DB.Product.Create().SetTitle(fmt.Sprintf("Bench %d", i)).SetHandle(fmt.Sprintf("bench-%d", i))
+			}
+			api.DB.Product.CreateBulk(creates...).ExecX(ctx)
 			products := api.DB.Product.Query().IDsX(ctx)
 			hooks := api.app.webhooks
 			const rate = 200
