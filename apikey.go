@@ -24,12 +24,13 @@ import (
 	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/web"
+	"storefront/internal/webhook"
 )
 
 // newAdminHandler serves the Admin API (/admin/graphql) with the Storefront API's limits.
 // It is not behind CORS: keys belong in servers and scripts, not in shoppers' browsers
 // (the Playground is served from the same origin).
-func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *customer.Service, log *slog.Logger) http.Handler {
+func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *customer.Service, hooks *webhook.Service, log *slog.Logger) http.Handler {
 	h := admin.NewHandler(admin.Options{
 		DB:        db,
 		APIKeys:   apikey.New(db),
@@ -38,6 +39,7 @@ func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *
 		Discounts: discount.New(db),
 		Settings:  settings.New(db),
 		Customers: customers,
+		Webhooks:  hooks,
 		Log:       log,
 		Limits: graph.Options{
 			Introspection: cfg.Introspection,

@@ -44,7 +44,7 @@ type serverProcess struct {
 	logs *bytes.Buffer
 }
 
-func startProcess(t *testing.T, dbURL string) *serverProcess {
+func startProcess(t *testing.T, dbURL string, env ...string) *serverProcess {
 	t.Helper()
 	bin, err := buildServer()
 	if err != nil {
@@ -54,6 +54,7 @@ func startProcess(t *testing.T, dbURL string) *serverProcess {
 	p := &serverProcess{URL: "http://" + addr, logs: &bytes.Buffer{}}
 	p.cmd = exec.Command(bin)
 	p.cmd.Env = append(os.Environ(), "STOREFRONT_ADDR="+addr, "DATABASE_URL="+dbURL, "STOREFRONT_SEED_DEMO=false", "STOREFRONT_PUBLIC_URL=http://"+addr)
+	p.cmd.Env = append(p.cmd.Env, env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

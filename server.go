@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -45,6 +47,7 @@ import (
 	"storefront/internal/store"
 	"storefront/internal/tracing"
 	"storefront/internal/web"
+	"storefront/internal/webhook"
 )
 
 func main() {
@@ -112,6 +115,16 @@ type config struct {
 	Tracing bool
 	// DBMaxConns bounds the database connection pool (0: 20 on PostgreSQL, 8 on SQLite).
 	DBMaxConns int
+	// Webhooks: the dispatcher runs in every instance unless WebhookDispatcher is off;
+	// WebhookAllow lists networks the SSRF guard lets webhooks reach anyway.
+	WebhookDispatcher    bool
+	WebhookAllow         []netip.Prefix
+	WebhookFailureWindow time.Duration
+	WebhookRetention     time.Duration
+	WebhookLease         time.Duration
+	WebhookRetryBase     time.Duration
+	WebhookRetryMax      time.Duration
+	WebhookConcurrency   int
 }
 
 // loadConfig reads flags, falling back to environment variables, falling back to defaults
@@ -158,7 +171,20 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.IntVar(&c.RateLimit.Burst, "rate-burst", int(envInt64(env("STOREFRONT_RATE_BURST", ""), 100)), "API requests a client address may make at once above -rate-limit (STOREFRONT_RATE_BURST)")
 	fs.Float64Var(&c.TokenRateLimit.Rate, "token-rate-limit", envFloat(env("STOREFRONT_TOKEN_RATE_LIMIT", ""), 0), "API requests per second each storefront access token may make on average, 0 for no limit (STOREFRONT_TOKEN_RATE_LIMIT)")
 	fs.IntVar(&c.TokenRateLimit.Burst, "token-rate-burst", int(envInt64(env("STOREFRONT_TOKEN_RATE_BURST", ""), 1000)), "API requests an access token may make at once above -token-rate-limit (STOREFRONT_TOKEN_RATE_BURST)")
+	var webhookAllow string
+	fs.BoolVar(&c.WebhookDispatcher, "webhook-dispatcher", env("STOREFRONT_WEBHOOK_DISPATCHER", "true") == "true", "deliver webhooks from this instance; every instance can (STOREFRONT_WEBHOOK_DISPATCHER)")
+	fs.StringVar(&webhookAllow, "webhook-allow-networks", env("STOREFRONT_WEBHOOK_ALLOW_NETWORKS", ""), "comma-separated CIDRs webhooks may reach although they are loopback, private or link-local (STOREFRONT_WEBHOOK_ALLOW_NETWORKS)")
+	fs.DurationVar(&c.WebhookFailureWindow, "webhook-failure-window", envDuration(env("STOREFRONT_WEBHOOK_FAILURE_WINDOW", ""), 24*time.Hour), "how long a webhook subscription may fail continuously before it is marked failing and its deliveries stop (STOREFRONT_WEBHOOK_FAILURE_WINDOW)")
+	fs.DurationVar(&c.WebhookRetention, "webhook-retention", envDuration(env("STOREFRONT_WEBHOOK_RETENTION", ""), 7*24*time.Hour), "how long delivered webhook events and deliveries are kept (STOREFRONT_WEBHOOK_RETENTION)")
+	fs.DurationVar(&c.WebhookLease, "webhook-lease", envDuration(env("STOREFRONT_WEBHOOK_LEASE", ""), 30*time.Second), "how long a claimed delivery belongs to its instance before another may take it; at least 15s (STOREFRONT_WEBHOOK_LEASE)")
+	fs.DurationVar(&c.WebhookRetryBase, "webhook-retry-base", envDuration(env("STOREFRONT_WEBHOOK_RETRY_BASE", ""), 15*time.Second), "delay before a failed delivery's first retry, doubled per attempt (STOREFRONT_WEBHOOK_RETRY_BASE)")
+	fs.DurationVar(&c.WebhookRetryMax, "webhook-retry-max", envDuration(env("STOREFRONT_WEBHOOK_RETRY_MAX", ""), 4*time.Hour), "longest delay between retries (STOREFRONT_WEBHOOK_RETRY_MAX)")
+	fs.IntVar(&c.WebhookConcurrency, "webhook-concurrency", int(envInt64(env("STOREFRONT_WEBHOOK_CONCURRENCY", ""), 4)), "concurrent requests to one webhook subscription from this instance (STOREFRONT_WEBHOOK_CONCURRENCY)")
 	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	var err error
+	if c.WebhookAllow, err = webhook.ParseAllow(webhookAllow); err != nil {
 		return c, nil, err
 	}
 	// What was said explicitly, by flag or environment: production mode changes only the
@@ -188,7 +214,6 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 			origins = ""
 		}
 	}
-	var err error
 	if c.ResetURL != "" {
 		if err := customer.CheckResetURL(c.ResetURL); err != nil {
 			return c, nil, err
@@ -361,10 +386,16 @@ type app struct {
 	broadcaster *respcache.Broadcaster
 	// metrics is served on its own address (-metrics-addr), nil when on the API's.
 	metrics http.Handler
+	// webhooks delivers the outbox; stopDispatcher ends its dispatcher (nil when off).
+	webhooks       *webhook.Service
+	stopDispatcher func()
 }
 
 // Close stops the background work, writing what it has queued.
 func (a *app) Close() {
+	if a.stopDispatcher != nil {
+		a.stopDispatcher()
+	}
 	a.terms.Close()
 	if a.broadcaster != nil {
 		a.broadcaster.Close()
@@ -413,6 +444,34 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	}
 	if provider != nil && met != nil {
 		provider = metrics.Provider{Provider: provider, M: met}
+	}
+	hookCfg := webhook.Config{
+		Guard:         webhook.Guard{Allow: cfg.WebhookAllow, HTTPSOnly: cfg.Production},
+		ShopDomain:    hostOf(cfg.PublicURL),
+		FailureWindow: cfg.WebhookFailureWindow,
+		Retention:     cfg.WebhookRetention,
+		Lease:         cfg.WebhookLease,
+		RetryBase:     cfg.WebhookRetryBase,
+		RetryMax:      cfg.WebhookRetryMax,
+		PerEndpoint:   cfg.WebhookConcurrency,
+		Log:           log,
+	}
+	if met != nil {
+		hookCfg.Observer = met
+	}
+	hooks := webhook.New(db, hookCfg)
+	if met != nil {
+		met.WatchWebhooks(func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			lag, _ := hooks.Lag(ctx)
+			return lag.Seconds()
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			n, _ := hooks.Failing(ctx)
+			return float64(n)
+		})
 	}
 	checkouts := checkout.New(db, carts, orders, provider, cfg.PublicURL)
 	checkouts.Log = log
@@ -471,7 +530,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	mux.Handle("/graphql", api)
 	// The path Shopify clients use: /api/2026-04/graphql.json (any version is served the same).
 	mux.Handle("/api/{version}/graphql.json", api)
-	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, cat, customers, log))
+	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, cat, customers, hooks, log))
 	mux.Handle("GET /admin/export/{file}", newExportHandler(db, log))
 	mux.Handle("GET /images/demo/", demo.ImageHandler())
 	if met != nil && cfg.MetricsAddr == "" {
@@ -516,11 +575,29 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		}, top)
 	}
 	a := &app{Handler: top, terms: terms,
-		cache: cache, broadcaster: broadcaster}
+		cache: cache, broadcaster: broadcaster, webhooks: hooks}
+	if cfg.WebhookDispatcher {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			hooks.Run(ctx)
+		}()
+		a.stopDispatcher = func() { cancel(); <-done }
+	}
 	if met != nil && cfg.MetricsAddr != "" {
 		a.metrics = met.Handler()
 	}
 	return a, nil
+}
+
+// hostOf is the host of a URL (X-Shopify-Shop-Domain of webhooks).
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "localhost"
+	}
+	return u.Host
 }
 
 // newCache builds the response cache and subscribes it to the database's catalog changes:

@@ -45,6 +45,9 @@ import (
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
 	"storefront/ent/urlredirect"
+	"storefront/ent/webhookattempt"
+	"storefront/ent/webhookdelivery"
+	"storefront/ent/webhooksubscription"
 	"sync"
 
 	"entgo.io/ent"
@@ -148,6 +151,9 @@ func checkColumn(t, c string) error {
 			shoppolicy.Table:          shoppolicy.ValidColumn,
 			taxrate.Table:             taxrate.ValidColumn,
 			urlredirect.Table:         urlredirect.ValidColumn,
+			webhookattempt.Table:      webhookattempt.ValidColumn,
+			webhookdelivery.Table:     webhookdelivery.ValidColumn,
+			webhooksubscription.Table: webhooksubscription.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

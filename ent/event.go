@@ -28,7 +28,7 @@ type Event struct {
 	SubjectID string `json:"subject_id,omitempty"`
 	// Payload holds the value of the "payload" field.
 	Payload map[string]interface{} `json:"payload,omitempty"`
-	// DeliveredAt holds the value of the "delivered_at" field.
+	// When the dispatcher turned the event into webhook deliveries (it is pending until then).
 	DeliveredAt  *time.Time `json:"delivered_at,omitempty"`
 	selectValues sql.SelectValues
 }

@@ -37,6 +37,9 @@ import (
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
 	"storefront/ent/urlredirect"
+	"storefront/ent/webhookattempt"
+	"storefront/ent/webhookdelivery"
+	"storefront/ent/webhooksubscription"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
@@ -4633,6 +4636,371 @@ func newUrlRedirectPaginateArgs(rv map[string]any) *urlredirectPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*UrlRedirectWhereInput); ok {
 		args.opts = append(args.opts, WithUrlRedirectFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *WebhookAttemptQuery) CollectFields(ctx context.Context, satisfies ...string) (*WebhookAttemptQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *WebhookAttemptQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(webhookattempt.Columns))
+		selectedFields = []string{webhookattempt.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "deliveryID":
+			if _, ok := fieldSeen[webhookattempt.FieldDeliveryID]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldDeliveryID)
+				fieldSeen[webhookattempt.FieldDeliveryID] = struct{}{}
+			}
+		case "attemptedAt":
+			if _, ok := fieldSeen[webhookattempt.FieldAttemptedAt]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldAttemptedAt)
+				fieldSeen[webhookattempt.FieldAttemptedAt] = struct{}{}
+			}
+		case "httpStatus":
+			if _, ok := fieldSeen[webhookattempt.FieldHTTPStatus]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldHTTPStatus)
+				fieldSeen[webhookattempt.FieldHTTPStatus] = struct{}{}
+			}
+		case "latencyMs":
+			if _, ok := fieldSeen[webhookattempt.FieldLatencyMs]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldLatencyMs)
+				fieldSeen[webhookattempt.FieldLatencyMs] = struct{}{}
+			}
+		case "error":
+			if _, ok := fieldSeen[webhookattempt.FieldError]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldError)
+				fieldSeen[webhookattempt.FieldError] = struct{}{}
+			}
+		case "responseHead":
+			if _, ok := fieldSeen[webhookattempt.FieldResponseHead]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldResponseHead)
+				fieldSeen[webhookattempt.FieldResponseHead] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type webhookattemptPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []WebhookAttemptPaginateOption
+}
+
+func newWebhookAttemptPaginateArgs(rv map[string]any) *webhookattemptPaginateArgs {
+	args := &webhookattemptPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *WebhookDeliveryQuery) CollectFields(ctx context.Context, satisfies ...string) (*WebhookDeliveryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(webhookdelivery.Columns))
+		selectedFields = []string{webhookdelivery.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "attempts":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WebhookAttemptClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, webhookattemptImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAttempts(alias, func(wq *WebhookAttemptQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[webhookdelivery.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldCreatedAt)
+				fieldSeen[webhookdelivery.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[webhookdelivery.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldUpdatedAt)
+				fieldSeen[webhookdelivery.FieldUpdatedAt] = struct{}{}
+			}
+		case "subscriptionID":
+			if _, ok := fieldSeen[webhookdelivery.FieldSubscriptionID]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldSubscriptionID)
+				fieldSeen[webhookdelivery.FieldSubscriptionID] = struct{}{}
+			}
+		case "eventID":
+			if _, ok := fieldSeen[webhookdelivery.FieldEventID]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldEventID)
+				fieldSeen[webhookdelivery.FieldEventID] = struct{}{}
+			}
+		case "topic":
+			if _, ok := fieldSeen[webhookdelivery.FieldTopic]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldTopic)
+				fieldSeen[webhookdelivery.FieldTopic] = struct{}{}
+			}
+		case "subjectID":
+			if _, ok := fieldSeen[webhookdelivery.FieldSubjectID]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldSubjectID)
+				fieldSeen[webhookdelivery.FieldSubjectID] = struct{}{}
+			}
+		case "webhookID":
+			if _, ok := fieldSeen[webhookdelivery.FieldWebhookID]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldWebhookID)
+				fieldSeen[webhookdelivery.FieldWebhookID] = struct{}{}
+			}
+		case "triggeredAt":
+			if _, ok := fieldSeen[webhookdelivery.FieldTriggeredAt]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldTriggeredAt)
+				fieldSeen[webhookdelivery.FieldTriggeredAt] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[webhookdelivery.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldStatus)
+				fieldSeen[webhookdelivery.FieldStatus] = struct{}{}
+			}
+		case "attemptCount":
+			if _, ok := fieldSeen[webhookdelivery.FieldAttemptCount]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldAttemptCount)
+				fieldSeen[webhookdelivery.FieldAttemptCount] = struct{}{}
+			}
+		case "nextAttemptAt":
+			if _, ok := fieldSeen[webhookdelivery.FieldNextAttemptAt]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldNextAttemptAt)
+				fieldSeen[webhookdelivery.FieldNextAttemptAt] = struct{}{}
+			}
+		case "deliveredAt":
+			if _, ok := fieldSeen[webhookdelivery.FieldDeliveredAt]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldDeliveredAt)
+				fieldSeen[webhookdelivery.FieldDeliveredAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type webhookdeliveryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []WebhookDeliveryPaginateOption
+}
+
+func newWebhookDeliveryPaginateArgs(rv map[string]any) *webhookdeliveryPaginateArgs {
+	args := &webhookdeliveryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &WebhookDeliveryOrder{Field: &WebhookDeliveryOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithWebhookDeliveryOrder(order))
+			}
+		case *WebhookDeliveryOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithWebhookDeliveryOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*WebhookDeliveryWhereInput); ok {
+		args.opts = append(args.opts, WithWebhookDeliveryFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *WebhookSubscriptionQuery) CollectFields(ctx context.Context, satisfies ...string) (*WebhookSubscriptionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *WebhookSubscriptionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(webhooksubscription.Columns))
+		selectedFields = []string{webhooksubscription.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[webhooksubscription.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, webhooksubscription.FieldCreatedAt)
+				fieldSeen[webhooksubscription.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[webhooksubscription.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, webhooksubscription.FieldUpdatedAt)
+				fieldSeen[webhooksubscription.FieldUpdatedAt] = struct{}{}
+			}
+		case "topic":
+			if _, ok := fieldSeen[webhooksubscription.FieldTopic]; !ok {
+				selectedFields = append(selectedFields, webhooksubscription.FieldTopic)
+				fieldSeen[webhooksubscription.FieldTopic] = struct{}{}
+			}
+		case "url":
+			if _, ok := fieldSeen[webhooksubscription.FieldURL]; !ok {
+				selectedFields = append(selectedFields, webhooksubscription.FieldURL)
+				fieldSeen[webhooksubscription.FieldURL] = struct{}{}
+			}
+		case "includeFields":
+			if _, ok := fieldSeen[webhooksubscription.FieldIncludeFields]; !ok {
+				selectedFields = append(selectedFields, webhooksubscription.FieldIncludeFields)
+				fieldSeen[webhooksubscription.FieldIncludeFields] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[webhooksubscription.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, webhooksubscription.FieldStatus)
+				fieldSeen[webhooksubscription.FieldStatus] = struct{}{}
+			}
+		case "failingSince":
+			if _, ok := fieldSeen[webhooksubscription.FieldFailingSince]; !ok {
+				selectedFields = append(selectedFields, webhooksubscription.FieldFailingSince)
+				fieldSeen[webhooksubscription.FieldFailingSince] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type webhooksubscriptionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []WebhookSubscriptionPaginateOption
+}
+
+func newWebhookSubscriptionPaginateArgs(rv map[string]any) *webhooksubscriptionPaginateArgs {
+	args := &webhooksubscriptionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &WebhookSubscriptionOrder{Field: &WebhookSubscriptionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithWebhookSubscriptionOrder(order))
+			}
+		case *WebhookSubscriptionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithWebhookSubscriptionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*WebhookSubscriptionWhereInput); ok {
+		args.opts = append(args.opts, WithWebhookSubscriptionFilter(v.Filter))
 	}
 	return args
 }

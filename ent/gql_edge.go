@@ -365,3 +365,15 @@ func (_m *ProductVariant) Image(ctx context.Context) (*ProductImage, error) {
 	}
 	return result, MaskNotFound(err)
 }
+
+func (_m *WebhookDelivery) Attempts(ctx context.Context) (result []*WebhookAttempt, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAttempts(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AttemptsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAttempts().All(ctx)
+	}
+	return result, err
+}

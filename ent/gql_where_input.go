@@ -37,6 +37,8 @@ import (
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
 	"storefront/ent/urlredirect"
+	"storefront/ent/webhookdelivery"
+	"storefront/ent/webhooksubscription"
 	"time"
 )
 
@@ -16945,5 +16947,897 @@ func (i *UrlRedirectWhereInput) P() (predicate.UrlRedirect, error) {
 		return predicates[0], nil
 	default:
 		return urlredirect.And(predicates...), nil
+	}
+}
+
+// WebhookDeliveryWhereInput represents a where input for filtering WebhookDelivery queries.
+type WebhookDeliveryWhereInput struct {
+	Predicates []predicate.WebhookDelivery  `json:"-"`
+	Not        *WebhookDeliveryWhereInput   `json:"not,omitempty"`
+	Or         []*WebhookDeliveryWhereInput `json:"or,omitempty"`
+	And        []*WebhookDeliveryWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "subscription_id" field predicates.
+	SubscriptionID      *int  `json:"subscriptionID,omitempty"`
+	SubscriptionIDNEQ   *int  `json:"subscriptionIDNEQ,omitempty"`
+	SubscriptionIDIn    []int `json:"subscriptionIDIn,omitempty"`
+	SubscriptionIDNotIn []int `json:"subscriptionIDNotIn,omitempty"`
+
+	// "event_id" field predicates.
+	EventID      *int64  `json:"eventID,omitempty"`
+	EventIDNEQ   *int64  `json:"eventIDNEQ,omitempty"`
+	EventIDIn    []int64 `json:"eventIDIn,omitempty"`
+	EventIDNotIn []int64 `json:"eventIDNotIn,omitempty"`
+	EventIDGT    *int64  `json:"eventIDGT,omitempty"`
+	EventIDGTE   *int64  `json:"eventIDGTE,omitempty"`
+	EventIDLT    *int64  `json:"eventIDLT,omitempty"`
+	EventIDLTE   *int64  `json:"eventIDLTE,omitempty"`
+
+	// "topic" field predicates.
+	Topic             *string  `json:"topic,omitempty"`
+	TopicNEQ          *string  `json:"topicNEQ,omitempty"`
+	TopicIn           []string `json:"topicIn,omitempty"`
+	TopicNotIn        []string `json:"topicNotIn,omitempty"`
+	TopicGT           *string  `json:"topicGT,omitempty"`
+	TopicGTE          *string  `json:"topicGTE,omitempty"`
+	TopicLT           *string  `json:"topicLT,omitempty"`
+	TopicLTE          *string  `json:"topicLTE,omitempty"`
+	TopicContains     *string  `json:"topicContains,omitempty"`
+	TopicHasPrefix    *string  `json:"topicHasPrefix,omitempty"`
+	TopicHasSuffix    *string  `json:"topicHasSuffix,omitempty"`
+	TopicEqualFold    *string  `json:"topicEqualFold,omitempty"`
+	TopicContainsFold *string  `json:"topicContainsFold,omitempty"`
+
+	// "subject_id" field predicates.
+	SubjectID             *string  `json:"subjectID,omitempty"`
+	SubjectIDNEQ          *string  `json:"subjectIDNEQ,omitempty"`
+	SubjectIDIn           []string `json:"subjectIDIn,omitempty"`
+	SubjectIDNotIn        []string `json:"subjectIDNotIn,omitempty"`
+	SubjectIDGT           *string  `json:"subjectIDGT,omitempty"`
+	SubjectIDGTE          *string  `json:"subjectIDGTE,omitempty"`
+	SubjectIDLT           *string  `json:"subjectIDLT,omitempty"`
+	SubjectIDLTE          *string  `json:"subjectIDLTE,omitempty"`
+	SubjectIDContains     *string  `json:"subjectIDContains,omitempty"`
+	SubjectIDHasPrefix    *string  `json:"subjectIDHasPrefix,omitempty"`
+	SubjectIDHasSuffix    *string  `json:"subjectIDHasSuffix,omitempty"`
+	SubjectIDEqualFold    *string  `json:"subjectIDEqualFold,omitempty"`
+	SubjectIDContainsFold *string  `json:"subjectIDContainsFold,omitempty"`
+
+	// "webhook_id" field predicates.
+	WebhookID             *string  `json:"webhookID,omitempty"`
+	WebhookIDNEQ          *string  `json:"webhookIDNEQ,omitempty"`
+	WebhookIDIn           []string `json:"webhookIDIn,omitempty"`
+	WebhookIDNotIn        []string `json:"webhookIDNotIn,omitempty"`
+	WebhookIDGT           *string  `json:"webhookIDGT,omitempty"`
+	WebhookIDGTE          *string  `json:"webhookIDGTE,omitempty"`
+	WebhookIDLT           *string  `json:"webhookIDLT,omitempty"`
+	WebhookIDLTE          *string  `json:"webhookIDLTE,omitempty"`
+	WebhookIDContains     *string  `json:"webhookIDContains,omitempty"`
+	WebhookIDHasPrefix    *string  `json:"webhookIDHasPrefix,omitempty"`
+	WebhookIDHasSuffix    *string  `json:"webhookIDHasSuffix,omitempty"`
+	WebhookIDEqualFold    *string  `json:"webhookIDEqualFold,omitempty"`
+	WebhookIDContainsFold *string  `json:"webhookIDContainsFold,omitempty"`
+
+	// "triggered_at" field predicates.
+	TriggeredAt      *time.Time  `json:"triggeredAt,omitempty"`
+	TriggeredAtNEQ   *time.Time  `json:"triggeredAtNEQ,omitempty"`
+	TriggeredAtIn    []time.Time `json:"triggeredAtIn,omitempty"`
+	TriggeredAtNotIn []time.Time `json:"triggeredAtNotIn,omitempty"`
+	TriggeredAtGT    *time.Time  `json:"triggeredAtGT,omitempty"`
+	TriggeredAtGTE   *time.Time  `json:"triggeredAtGTE,omitempty"`
+	TriggeredAtLT    *time.Time  `json:"triggeredAtLT,omitempty"`
+	TriggeredAtLTE   *time.Time  `json:"triggeredAtLTE,omitempty"`
+
+	// "status" field predicates.
+	Status      *webhookdelivery.Status  `json:"status,omitempty"`
+	StatusNEQ   *webhookdelivery.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []webhookdelivery.Status `json:"statusIn,omitempty"`
+	StatusNotIn []webhookdelivery.Status `json:"statusNotIn,omitempty"`
+
+	// "attempt_count" field predicates.
+	AttemptCount      *int  `json:"attemptCount,omitempty"`
+	AttemptCountNEQ   *int  `json:"attemptCountNEQ,omitempty"`
+	AttemptCountIn    []int `json:"attemptCountIn,omitempty"`
+	AttemptCountNotIn []int `json:"attemptCountNotIn,omitempty"`
+	AttemptCountGT    *int  `json:"attemptCountGT,omitempty"`
+	AttemptCountGTE   *int  `json:"attemptCountGTE,omitempty"`
+	AttemptCountLT    *int  `json:"attemptCountLT,omitempty"`
+	AttemptCountLTE   *int  `json:"attemptCountLTE,omitempty"`
+
+	// "next_attempt_at" field predicates.
+	NextAttemptAt      *time.Time  `json:"nextAttemptAt,omitempty"`
+	NextAttemptAtNEQ   *time.Time  `json:"nextAttemptAtNEQ,omitempty"`
+	NextAttemptAtIn    []time.Time `json:"nextAttemptAtIn,omitempty"`
+	NextAttemptAtNotIn []time.Time `json:"nextAttemptAtNotIn,omitempty"`
+	NextAttemptAtGT    *time.Time  `json:"nextAttemptAtGT,omitempty"`
+	NextAttemptAtGTE   *time.Time  `json:"nextAttemptAtGTE,omitempty"`
+	NextAttemptAtLT    *time.Time  `json:"nextAttemptAtLT,omitempty"`
+	NextAttemptAtLTE   *time.Time  `json:"nextAttemptAtLTE,omitempty"`
+
+	// "delivered_at" field predicates.
+	DeliveredAt       *time.Time  `json:"deliveredAt,omitempty"`
+	DeliveredAtNEQ    *time.Time  `json:"deliveredAtNEQ,omitempty"`
+	DeliveredAtIn     []time.Time `json:"deliveredAtIn,omitempty"`
+	DeliveredAtNotIn  []time.Time `json:"deliveredAtNotIn,omitempty"`
+	DeliveredAtGT     *time.Time  `json:"deliveredAtGT,omitempty"`
+	DeliveredAtGTE    *time.Time  `json:"deliveredAtGTE,omitempty"`
+	DeliveredAtLT     *time.Time  `json:"deliveredAtLT,omitempty"`
+	DeliveredAtLTE    *time.Time  `json:"deliveredAtLTE,omitempty"`
+	DeliveredAtIsNil  bool        `json:"deliveredAtIsNil,omitempty"`
+	DeliveredAtNotNil bool        `json:"deliveredAtNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *WebhookDeliveryWhereInput) AddPredicates(predicates ...predicate.WebhookDelivery) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the WebhookDeliveryWhereInput filter on the WebhookDeliveryQuery builder.
+func (i *WebhookDeliveryWhereInput) Filter(q *WebhookDeliveryQuery) (*WebhookDeliveryQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyWebhookDeliveryWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyWebhookDeliveryWhereInput is returned in case the WebhookDeliveryWhereInput is empty.
+var ErrEmptyWebhookDeliveryWhereInput = errors.New("ent: empty predicate WebhookDeliveryWhereInput")
+
+// P returns a predicate for filtering webhookdeliveries.
+// An error is returned if the input is empty or invalid.
+func (i *WebhookDeliveryWhereInput) P() (predicate.WebhookDelivery, error) {
+	var predicates []predicate.WebhookDelivery
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, webhookdelivery.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.WebhookDelivery, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, webhookdelivery.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.WebhookDelivery, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, webhookdelivery.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, webhookdelivery.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, webhookdelivery.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, webhookdelivery.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, webhookdelivery.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, webhookdelivery.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, webhookdelivery.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, webhookdelivery.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, webhookdelivery.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, webhookdelivery.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, webhookdelivery.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, webhookdelivery.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, webhookdelivery.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, webhookdelivery.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, webhookdelivery.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, webhookdelivery.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, webhookdelivery.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, webhookdelivery.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, webhookdelivery.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, webhookdelivery.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, webhookdelivery.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, webhookdelivery.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.SubscriptionID != nil {
+		predicates = append(predicates, webhookdelivery.SubscriptionIDEQ(*i.SubscriptionID))
+	}
+	if i.SubscriptionIDNEQ != nil {
+		predicates = append(predicates, webhookdelivery.SubscriptionIDNEQ(*i.SubscriptionIDNEQ))
+	}
+	if len(i.SubscriptionIDIn) > 0 {
+		predicates = append(predicates, webhookdelivery.SubscriptionIDIn(i.SubscriptionIDIn...))
+	}
+	if len(i.SubscriptionIDNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.SubscriptionIDNotIn(i.SubscriptionIDNotIn...))
+	}
+	if i.EventID != nil {
+		predicates = append(predicates, webhookdelivery.EventIDEQ(*i.EventID))
+	}
+	if i.EventIDNEQ != nil {
+		predicates = append(predicates, webhookdelivery.EventIDNEQ(*i.EventIDNEQ))
+	}
+	if len(i.EventIDIn) > 0 {
+		predicates = append(predicates, webhookdelivery.EventIDIn(i.EventIDIn...))
+	}
+	if len(i.EventIDNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.EventIDNotIn(i.EventIDNotIn...))
+	}
+	if i.EventIDGT != nil {
+		predicates = append(predicates, webhookdelivery.EventIDGT(*i.EventIDGT))
+	}
+	if i.EventIDGTE != nil {
+		predicates = append(predicates, webhookdelivery.EventIDGTE(*i.EventIDGTE))
+	}
+	if i.EventIDLT != nil {
+		predicates = append(predicates, webhookdelivery.EventIDLT(*i.EventIDLT))
+	}
+	if i.EventIDLTE != nil {
+		predicates = append(predicates, webhookdelivery.EventIDLTE(*i.EventIDLTE))
+	}
+	if i.Topic != nil {
+		predicates = append(predicates, webhookdelivery.TopicEQ(*i.Topic))
+	}
+	if i.TopicNEQ != nil {
+		predicates = append(predicates, webhookdelivery.TopicNEQ(*i.TopicNEQ))
+	}
+	if len(i.TopicIn) > 0 {
+		predicates = append(predicates, webhookdelivery.TopicIn(i.TopicIn...))
+	}
+	if len(i.TopicNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.TopicNotIn(i.TopicNotIn...))
+	}
+	if i.TopicGT != nil {
+		predicates = append(predicates, webhookdelivery.TopicGT(*i.TopicGT))
+	}
+	if i.TopicGTE != nil {
+		predicates = append(predicates, webhookdelivery.TopicGTE(*i.TopicGTE))
+	}
+	if i.TopicLT != nil {
+		predicates = append(predicates, webhookdelivery.TopicLT(*i.TopicLT))
+	}
+	if i.TopicLTE != nil {
+		predicates = append(predicates, webhookdelivery.TopicLTE(*i.TopicLTE))
+	}
+	if i.TopicContains != nil {
+		predicates = append(predicates, webhookdelivery.TopicContains(*i.TopicContains))
+	}
+	if i.TopicHasPrefix != nil {
+		predicates = append(predicates, webhookdelivery.TopicHasPrefix(*i.TopicHasPrefix))
+	}
+	if i.TopicHasSuffix != nil {
+		predicates = append(predicates, webhookdelivery.TopicHasSuffix(*i.TopicHasSuffix))
+	}
+	if i.TopicEqualFold != nil {
+		predicates = append(predicates, webhookdelivery.TopicEqualFold(*i.TopicEqualFold))
+	}
+	if i.TopicContainsFold != nil {
+		predicates = append(predicates, webhookdelivery.TopicContainsFold(*i.TopicContainsFold))
+	}
+	if i.SubjectID != nil {
+		predicates = append(predicates, webhookdelivery.SubjectIDEQ(*i.SubjectID))
+	}
+	if i.SubjectIDNEQ != nil {
+		predicates = append(predicates, webhookdelivery.SubjectIDNEQ(*i.SubjectIDNEQ))
+	}
+	if len(i.SubjectIDIn) > 0 {
+		predicates = append(predicates, webhookdelivery.SubjectIDIn(i.SubjectIDIn...))
+	}
+	if len(i.SubjectIDNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.SubjectIDNotIn(i.SubjectIDNotIn...))
+	}
+	if i.SubjectIDGT != nil {
+		predicates = append(predicates, webhookdelivery.SubjectIDGT(*i.SubjectIDGT))
+	}
+	if i.SubjectIDGTE != nil {
+		predicates = append(predicates, webhookdelivery.SubjectIDGTE(*i.SubjectIDGTE))
+	}
+	if i.SubjectIDLT != nil {
+		predicates = append(predicates, webhookdelivery.SubjectIDLT(*i.SubjectIDLT))
+	}
+	if i.SubjectIDLTE != nil {
+		predicates = append(predicates, webhookdelivery.SubjectIDLTE(*i.SubjectIDLTE))
+	}
+	if i.SubjectIDContains != nil {
+		predicates = append(predicates, webhookdelivery.SubjectIDContains(*i.SubjectIDContains))
+	}
+	if i.SubjectIDHasPrefix != nil {
+		predicates = append(predicates, webhookdelivery.SubjectIDHasPrefix(*i.SubjectIDHasPrefix))
+	}
+	if i.SubjectIDHasSuffix != nil {
+		predicates = append(predicates, webhookdelivery.SubjectIDHasSuffix(*i.SubjectIDHasSuffix))
+	}
+	if i.SubjectIDEqualFold != nil {
+		predicates = append(predicates, webhookdelivery.SubjectIDEqualFold(*i.SubjectIDEqualFold))
+	}
+	if i.SubjectIDContainsFold != nil {
+		predicates = append(predicates, webhookdelivery.SubjectIDContainsFold(*i.SubjectIDContainsFold))
+	}
+	if i.WebhookID != nil {
+		predicates = append(predicates, webhookdelivery.WebhookIDEQ(*i.WebhookID))
+	}
+	if i.WebhookIDNEQ != nil {
+		predicates = append(predicates, webhookdelivery.WebhookIDNEQ(*i.WebhookIDNEQ))
+	}
+	if len(i.WebhookIDIn) > 0 {
+		predicates = append(predicates, webhookdelivery.WebhookIDIn(i.WebhookIDIn...))
+	}
+	if len(i.WebhookIDNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.WebhookIDNotIn(i.WebhookIDNotIn...))
+	}
+	if i.WebhookIDGT != nil {
+		predicates = append(predicates, webhookdelivery.WebhookIDGT(*i.WebhookIDGT))
+	}
+	if i.WebhookIDGTE != nil {
+		predicates = append(predicates, webhookdelivery.WebhookIDGTE(*i.WebhookIDGTE))
+	}
+	if i.WebhookIDLT != nil {
+		predicates = append(predicates, webhookdelivery.WebhookIDLT(*i.WebhookIDLT))
+	}
+	if i.WebhookIDLTE != nil {
+		predicates = append(predicates, webhookdelivery.WebhookIDLTE(*i.WebhookIDLTE))
+	}
+	if i.WebhookIDContains != nil {
+		predicates = append(predicates, webhookdelivery.WebhookIDContains(*i.WebhookIDContains))
+	}
+	if i.WebhookIDHasPrefix != nil {
+		predicates = append(predicates, webhookdelivery.WebhookIDHasPrefix(*i.WebhookIDHasPrefix))
+	}
+	if i.WebhookIDHasSuffix != nil {
+		predicates = append(predicates, webhookdelivery.WebhookIDHasSuffix(*i.WebhookIDHasSuffix))
+	}
+	if i.WebhookIDEqualFold != nil {
+		predicates = append(predicates, webhookdelivery.WebhookIDEqualFold(*i.WebhookIDEqualFold))
+	}
+	if i.WebhookIDContainsFold != nil {
+		predicates = append(predicates, webhookdelivery.WebhookIDContainsFold(*i.WebhookIDContainsFold))
+	}
+	if i.TriggeredAt != nil {
+		predicates = append(predicates, webhookdelivery.TriggeredAtEQ(*i.TriggeredAt))
+	}
+	if i.TriggeredAtNEQ != nil {
+		predicates = append(predicates, webhookdelivery.TriggeredAtNEQ(*i.TriggeredAtNEQ))
+	}
+	if len(i.TriggeredAtIn) > 0 {
+		predicates = append(predicates, webhookdelivery.TriggeredAtIn(i.TriggeredAtIn...))
+	}
+	if len(i.TriggeredAtNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.TriggeredAtNotIn(i.TriggeredAtNotIn...))
+	}
+	if i.TriggeredAtGT != nil {
+		predicates = append(predicates, webhookdelivery.TriggeredAtGT(*i.TriggeredAtGT))
+	}
+	if i.TriggeredAtGTE != nil {
+		predicates = append(predicates, webhookdelivery.TriggeredAtGTE(*i.TriggeredAtGTE))
+	}
+	if i.TriggeredAtLT != nil {
+		predicates = append(predicates, webhookdelivery.TriggeredAtLT(*i.TriggeredAtLT))
+	}
+	if i.TriggeredAtLTE != nil {
+		predicates = append(predicates, webhookdelivery.TriggeredAtLTE(*i.TriggeredAtLTE))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, webhookdelivery.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, webhookdelivery.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, webhookdelivery.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.AttemptCount != nil {
+		predicates = append(predicates, webhookdelivery.AttemptCountEQ(*i.AttemptCount))
+	}
+	if i.AttemptCountNEQ != nil {
+		predicates = append(predicates, webhookdelivery.AttemptCountNEQ(*i.AttemptCountNEQ))
+	}
+	if len(i.AttemptCountIn) > 0 {
+		predicates = append(predicates, webhookdelivery.AttemptCountIn(i.AttemptCountIn...))
+	}
+	if len(i.AttemptCountNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.AttemptCountNotIn(i.AttemptCountNotIn...))
+	}
+	if i.AttemptCountGT != nil {
+		predicates = append(predicates, webhookdelivery.AttemptCountGT(*i.AttemptCountGT))
+	}
+	if i.AttemptCountGTE != nil {
+		predicates = append(predicates, webhookdelivery.AttemptCountGTE(*i.AttemptCountGTE))
+	}
+	if i.AttemptCountLT != nil {
+		predicates = append(predicates, webhookdelivery.AttemptCountLT(*i.AttemptCountLT))
+	}
+	if i.AttemptCountLTE != nil {
+		predicates = append(predicates, webhookdelivery.AttemptCountLTE(*i.AttemptCountLTE))
+	}
+	if i.NextAttemptAt != nil {
+		predicates = append(predicates, webhookdelivery.NextAttemptAtEQ(*i.NextAttemptAt))
+	}
+	if i.NextAttemptAtNEQ != nil {
+		predicates = append(predicates, webhookdelivery.NextAttemptAtNEQ(*i.NextAttemptAtNEQ))
+	}
+	if len(i.NextAttemptAtIn) > 0 {
+		predicates = append(predicates, webhookdelivery.NextAttemptAtIn(i.NextAttemptAtIn...))
+	}
+	if len(i.NextAttemptAtNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.NextAttemptAtNotIn(i.NextAttemptAtNotIn...))
+	}
+	if i.NextAttemptAtGT != nil {
+		predicates = append(predicates, webhookdelivery.NextAttemptAtGT(*i.NextAttemptAtGT))
+	}
+	if i.NextAttemptAtGTE != nil {
+		predicates = append(predicates, webhookdelivery.NextAttemptAtGTE(*i.NextAttemptAtGTE))
+	}
+	if i.NextAttemptAtLT != nil {
+		predicates = append(predicates, webhookdelivery.NextAttemptAtLT(*i.NextAttemptAtLT))
+	}
+	if i.NextAttemptAtLTE != nil {
+		predicates = append(predicates, webhookdelivery.NextAttemptAtLTE(*i.NextAttemptAtLTE))
+	}
+	if i.DeliveredAt != nil {
+		predicates = append(predicates, webhookdelivery.DeliveredAtEQ(*i.DeliveredAt))
+	}
+	if i.DeliveredAtNEQ != nil {
+		predicates = append(predicates, webhookdelivery.DeliveredAtNEQ(*i.DeliveredAtNEQ))
+	}
+	if len(i.DeliveredAtIn) > 0 {
+		predicates = append(predicates, webhookdelivery.DeliveredAtIn(i.DeliveredAtIn...))
+	}
+	if len(i.DeliveredAtNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.DeliveredAtNotIn(i.DeliveredAtNotIn...))
+	}
+	if i.DeliveredAtGT != nil {
+		predicates = append(predicates, webhookdelivery.DeliveredAtGT(*i.DeliveredAtGT))
+	}
+	if i.DeliveredAtGTE != nil {
+		predicates = append(predicates, webhookdelivery.DeliveredAtGTE(*i.DeliveredAtGTE))
+	}
+	if i.DeliveredAtLT != nil {
+		predicates = append(predicates, webhookdelivery.DeliveredAtLT(*i.DeliveredAtLT))
+	}
+	if i.DeliveredAtLTE != nil {
+		predicates = append(predicates, webhookdelivery.DeliveredAtLTE(*i.DeliveredAtLTE))
+	}
+	if i.DeliveredAtIsNil {
+		predicates = append(predicates, webhookdelivery.DeliveredAtIsNil())
+	}
+	if i.DeliveredAtNotNil {
+		predicates = append(predicates, webhookdelivery.DeliveredAtNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyWebhookDeliveryWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return webhookdelivery.And(predicates...), nil
+	}
+}
+
+// WebhookSubscriptionWhereInput represents a where input for filtering WebhookSubscription queries.
+type WebhookSubscriptionWhereInput struct {
+	Predicates []predicate.WebhookSubscription  `json:"-"`
+	Not        *WebhookSubscriptionWhereInput   `json:"not,omitempty"`
+	Or         []*WebhookSubscriptionWhereInput `json:"or,omitempty"`
+	And        []*WebhookSubscriptionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "topic" field predicates.
+	Topic      *webhooksubscription.Topic  `json:"topic,omitempty"`
+	TopicNEQ   *webhooksubscription.Topic  `json:"topicNEQ,omitempty"`
+	TopicIn    []webhooksubscription.Topic `json:"topicIn,omitempty"`
+	TopicNotIn []webhooksubscription.Topic `json:"topicNotIn,omitempty"`
+
+	// "url" field predicates.
+	URL             *string  `json:"url,omitempty"`
+	URLNEQ          *string  `json:"urlNEQ,omitempty"`
+	URLIn           []string `json:"urlIn,omitempty"`
+	URLNotIn        []string `json:"urlNotIn,omitempty"`
+	URLGT           *string  `json:"urlGT,omitempty"`
+	URLGTE          *string  `json:"urlGTE,omitempty"`
+	URLLT           *string  `json:"urlLT,omitempty"`
+	URLLTE          *string  `json:"urlLTE,omitempty"`
+	URLContains     *string  `json:"urlContains,omitempty"`
+	URLHasPrefix    *string  `json:"urlHasPrefix,omitempty"`
+	URLHasSuffix    *string  `json:"urlHasSuffix,omitempty"`
+	URLEqualFold    *string  `json:"urlEqualFold,omitempty"`
+	URLContainsFold *string  `json:"urlContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *webhooksubscription.Status  `json:"status,omitempty"`
+	StatusNEQ   *webhooksubscription.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []webhooksubscription.Status `json:"statusIn,omitempty"`
+	StatusNotIn []webhooksubscription.Status `json:"statusNotIn,omitempty"`
+
+	// "failing_since" field predicates.
+	FailingSince       *time.Time  `json:"failingSince,omitempty"`
+	FailingSinceNEQ    *time.Time  `json:"failingSinceNEQ,omitempty"`
+	FailingSinceIn     []time.Time `json:"failingSinceIn,omitempty"`
+	FailingSinceNotIn  []time.Time `json:"failingSinceNotIn,omitempty"`
+	FailingSinceGT     *time.Time  `json:"failingSinceGT,omitempty"`
+	FailingSinceGTE    *time.Time  `json:"failingSinceGTE,omitempty"`
+	FailingSinceLT     *time.Time  `json:"failingSinceLT,omitempty"`
+	FailingSinceLTE    *time.Time  `json:"failingSinceLTE,omitempty"`
+	FailingSinceIsNil  bool        `json:"failingSinceIsNil,omitempty"`
+	FailingSinceNotNil bool        `json:"failingSinceNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *WebhookSubscriptionWhereInput) AddPredicates(predicates ...predicate.WebhookSubscription) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the WebhookSubscriptionWhereInput filter on the WebhookSubscriptionQuery builder.
+func (i *WebhookSubscriptionWhereInput) Filter(q *WebhookSubscriptionQuery) (*WebhookSubscriptionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyWebhookSubscriptionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyWebhookSubscriptionWhereInput is returned in case the WebhookSubscriptionWhereInput is empty.
+var ErrEmptyWebhookSubscriptionWhereInput = errors.New("ent: empty predicate WebhookSubscriptionWhereInput")
+
+// P returns a predicate for filtering webhooksubscriptions.
+// An error is returned if the input is empty or invalid.
+func (i *WebhookSubscriptionWhereInput) P() (predicate.WebhookSubscription, error) {
+	var predicates []predicate.WebhookSubscription
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, webhooksubscription.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.WebhookSubscription, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, webhooksubscription.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.WebhookSubscription, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, webhooksubscription.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, webhooksubscription.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, webhooksubscription.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, webhooksubscription.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, webhooksubscription.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, webhooksubscription.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, webhooksubscription.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, webhooksubscription.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, webhooksubscription.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, webhooksubscription.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, webhooksubscription.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, webhooksubscription.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, webhooksubscription.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, webhooksubscription.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, webhooksubscription.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, webhooksubscription.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, webhooksubscription.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, webhooksubscription.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, webhooksubscription.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, webhooksubscription.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, webhooksubscription.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, webhooksubscription.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, webhooksubscription.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, webhooksubscription.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, webhooksubscription.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Topic != nil {
+		predicates = append(predicates, webhooksubscription.TopicEQ(*i.Topic))
+	}
+	if i.TopicNEQ != nil {
+		predicates = append(predicates, webhooksubscription.TopicNEQ(*i.TopicNEQ))
+	}
+	if len(i.TopicIn) > 0 {
+		predicates = append(predicates, webhooksubscription.TopicIn(i.TopicIn...))
+	}
+	if len(i.TopicNotIn) > 0 {
+		predicates = append(predicates, webhooksubscription.TopicNotIn(i.TopicNotIn...))
+	}
+	if i.URL != nil {
+		predicates = append(predicates, webhooksubscription.URLEQ(*i.URL))
+	}
+	if i.URLNEQ != nil {
+		predicates = append(predicates, webhooksubscription.URLNEQ(*i.URLNEQ))
+	}
+	if len(i.URLIn) > 0 {
+		predicates = append(predicates, webhooksubscription.URLIn(i.URLIn...))
+	}
+	if len(i.URLNotIn) > 0 {
+		predicates = append(predicates, webhooksubscription.URLNotIn(i.URLNotIn...))
+	}
+	if i.URLGT != nil {
+		predicates = append(predicates, webhooksubscription.URLGT(*i.URLGT))
+	}
+	if i.URLGTE != nil {
+		predicates = append(predicates, webhooksubscription.URLGTE(*i.URLGTE))
+	}
+	if i.URLLT != nil {
+		predicates = append(predicates, webhooksubscription.URLLT(*i.URLLT))
+	}
+	if i.URLLTE != nil {
+		predicates = append(predicates, webhooksubscription.URLLTE(*i.URLLTE))
+	}
+	if i.URLContains != nil {
+		predicates = append(predicates, webhooksubscription.URLContains(*i.URLContains))
+	}
+	if i.URLHasPrefix != nil {
+		predicates = append(predicates, webhooksubscription.URLHasPrefix(*i.URLHasPrefix))
+	}
+	if i.URLHasSuffix != nil {
+		predicates = append(predicates, webhooksubscription.URLHasSuffix(*i.URLHasSuffix))
+	}
+	if i.URLEqualFold != nil {
+		predicates = append(predicates, webhooksubscription.URLEqualFold(*i.URLEqualFold))
+	}
+	if i.URLContainsFold != nil {
+		predicates = append(predicates, webhooksubscription.URLContainsFold(*i.URLContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, webhooksubscription.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, webhooksubscription.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, webhooksubscription.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, webhooksubscription.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.FailingSince != nil {
+		predicates = append(predicates, webhooksubscription.FailingSinceEQ(*i.FailingSince))
+	}
+	if i.FailingSinceNEQ != nil {
+		predicates = append(predicates, webhooksubscription.FailingSinceNEQ(*i.FailingSinceNEQ))
+	}
+	if len(i.FailingSinceIn) > 0 {
+		predicates = append(predicates, webhooksubscription.FailingSinceIn(i.FailingSinceIn...))
+	}
+	if len(i.FailingSinceNotIn) > 0 {
+		predicates = append(predicates, webhooksubscription.FailingSinceNotIn(i.FailingSinceNotIn...))
+	}
+	if i.FailingSinceGT != nil {
+		predicates = append(predicates, webhooksubscription.FailingSinceGT(*i.FailingSinceGT))
+	}
+	if i.FailingSinceGTE != nil {
+		predicates = append(predicates, webhooksubscription.FailingSinceGTE(*i.FailingSinceGTE))
+	}
+	if i.FailingSinceLT != nil {
+		predicates = append(predicates, webhooksubscription.FailingSinceLT(*i.FailingSinceLT))
+	}
+	if i.FailingSinceLTE != nil {
+		predicates = append(predicates, webhooksubscription.FailingSinceLTE(*i.FailingSinceLTE))
+	}
+	if i.FailingSinceIsNil {
+		predicates = append(predicates, webhooksubscription.FailingSinceIsNil())
+	}
+	if i.FailingSinceNotNil {
+		predicates = append(predicates, webhooksubscription.FailingSinceNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyWebhookSubscriptionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return webhooksubscription.And(predicates...), nil
 	}
 }

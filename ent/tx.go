@@ -90,6 +90,12 @@ type Tx struct {
 	TaxRate *TaxRateClient
 	// UrlRedirect is the client for interacting with the UrlRedirect builders.
 	UrlRedirect *UrlRedirectClient
+	// WebhookAttempt is the client for interacting with the WebhookAttempt builders.
+	WebhookAttempt *WebhookAttemptClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
+	// WebhookSubscription is the client for interacting with the WebhookSubscription builders.
+	WebhookSubscription *WebhookSubscriptionClient
 
 	// lazily loaded.
 	client     *Client
@@ -259,6 +265,9 @@ func (tx *Tx) init() {
 	tx.ShopPolicy = NewShopPolicyClient(tx.config)
 	tx.TaxRate = NewTaxRateClient(tx.config)
 	tx.UrlRedirect = NewUrlRedirectClient(tx.config)
+	tx.WebhookAttempt = NewWebhookAttemptClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
+	tx.WebhookSubscription = NewWebhookSubscriptionClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -521,6 +521,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{EventsColumns[6], EventsColumns[0]},
 			},
+			{
+				Name:    "event_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[1]},
+			},
 		},
 	}
 	// FulfillmentsColumns holds the columns for the "fulfillments" table.
@@ -1222,6 +1227,109 @@ var (
 		Columns:    URLRedirectsColumns,
 		PrimaryKey: []*schema.Column{URLRedirectsColumns[0]},
 	}
+	// WebhookAttemptsColumns holds the columns for the "webhook_attempts" table.
+	WebhookAttemptsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "attempted_at", Type: field.TypeTime},
+		{Name: "http_status", Type: field.TypeInt, Nullable: true},
+		{Name: "latency_ms", Type: field.TypeInt},
+		{Name: "error", Type: field.TypeString, Nullable: true},
+		{Name: "response_head", Type: field.TypeString, Nullable: true},
+		{Name: "delivery_id", Type: field.TypeInt},
+	}
+	// WebhookAttemptsTable holds the schema information for the "webhook_attempts" table.
+	WebhookAttemptsTable = &schema.Table{
+		Name:       "webhook_attempts",
+		Columns:    WebhookAttemptsColumns,
+		PrimaryKey: []*schema.Column{WebhookAttemptsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_attempts_webhook_deliveries_attempts",
+				Columns:    []*schema.Column{WebhookAttemptsColumns[6]},
+				RefColumns: []*schema.Column{WebhookDeliveriesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// WebhookDeliveriesColumns holds the columns for the "webhook_deliveries" table.
+	WebhookDeliveriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "event_id", Type: field.TypeInt64},
+		{Name: "topic", Type: field.TypeString},
+		{Name: "subject_id", Type: field.TypeString},
+		{Name: "webhook_id", Type: field.TypeString, Unique: true},
+		{Name: "triggered_at", Type: field.TypeTime},
+		{Name: "body", Type: field.TypeString, Size: 2147483647},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "RETRYING", "DELIVERED", "FAILED"}, Default: "PENDING"},
+		{Name: "attempt_count", Type: field.TypeInt, Default: 0},
+		{Name: "next_attempt_at", Type: field.TypeTime},
+		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "subscription_id", Type: field.TypeInt},
+	}
+	// WebhookDeliveriesTable holds the schema information for the "webhook_deliveries" table.
+	WebhookDeliveriesTable = &schema.Table{
+		Name:       "webhook_deliveries",
+		Columns:    WebhookDeliveriesColumns,
+		PrimaryKey: []*schema.Column{WebhookDeliveriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_deliveries_webhook_subscriptions_deliveries",
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[14]},
+				RefColumns: []*schema.Column{WebhookSubscriptionsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookdelivery_status_next_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[9], WebhookDeliveriesColumns[11]},
+			},
+			{
+				Name:    "webhookdelivery_subject_id_event_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[5], WebhookDeliveriesColumns[3]},
+			},
+			{
+				Name:    "webhookdelivery_subscription_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[14], WebhookDeliveriesColumns[1]},
+			},
+			{
+				Name:    "webhookdelivery_delivered_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[13]},
+			},
+		},
+	}
+	// WebhookSubscriptionsColumns holds the columns for the "webhook_subscriptions" table.
+	WebhookSubscriptionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "topic", Type: field.TypeEnum, Enums: []string{"ORDERS_CREATE", "ORDERS_PAID", "ORDERS_UPDATED", "ORDERS_FULFILLED", "ORDERS_PARTIALLY_FULFILLED", "ORDERS_CANCELLED", "REFUNDS_CREATE", "FULFILLMENTS_CREATE", "FULFILLMENTS_UPDATE", "PRODUCTS_CREATE", "PRODUCTS_UPDATE", "PRODUCTS_DELETE", "COLLECTIONS_CREATE", "COLLECTIONS_UPDATE", "COLLECTIONS_DELETE", "INVENTORY_LEVELS_UPDATE", "CUSTOMERS_CREATE", "CUSTOMERS_UPDATE", "CUSTOMERS_DISABLE", "CARTS_CREATE", "CARTS_UPDATE"}},
+		{Name: "url", Type: field.TypeString, Size: 2048},
+		{Name: "secret", Type: field.TypeString},
+		{Name: "include_fields", Type: field.TypeJSON, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "FAILING", "DISABLED"}, Default: "ACTIVE"},
+		{Name: "failing_since", Type: field.TypeTime, Nullable: true},
+	}
+	// WebhookSubscriptionsTable holds the schema information for the "webhook_subscriptions" table.
+	WebhookSubscriptionsTable = &schema.Table{
+		Name:       "webhook_subscriptions",
+		Columns:    WebhookSubscriptionsColumns,
+		PrimaryKey: []*schema.Column{WebhookSubscriptionsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhooksubscription_topic_url",
+				Unique:  true,
+				Columns: []*schema.Column{WebhookSubscriptionsColumns[3], WebhookSubscriptionsColumns[4]},
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APIKeysTable,
@@ -1262,6 +1370,9 @@ var (
 		ShopPoliciesTable,
 		TaxRatesTable,
 		URLRedirectsTable,
+		WebhookAttemptsTable,
+		WebhookDeliveriesTable,
+		WebhookSubscriptionsTable,
 	}
 )
 
@@ -1293,4 +1404,6 @@ func init() {
 	ShopsTable.ForeignKeys[0].RefTable = ContentImagesTable
 	ShopsTable.ForeignKeys[1].RefTable = ContentImagesTable
 	ShopsTable.ForeignKeys[2].RefTable = ContentImagesTable
+	WebhookAttemptsTable.ForeignKeys[0].RefTable = WebhookDeliveriesTable
+	WebhookDeliveriesTable.ForeignKeys[0].RefTable = WebhookSubscriptionsTable
 }

@@ -119,3 +119,12 @@ type TaxRate func(*sql.Selector)
 
 // UrlRedirect is the predicate function for urlredirect builders.
 type UrlRedirect func(*sql.Selector)
+
+// WebhookAttempt is the predicate function for webhookattempt builders.
+type WebhookAttempt func(*sql.Selector)
+
+// WebhookDelivery is the predicate function for webhookdelivery builders.
+type WebhookDelivery func(*sql.Selector)
+
+// WebhookSubscription is the predicate function for webhooksubscription builders.
+type WebhookSubscription func(*sql.Selector)

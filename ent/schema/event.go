@@ -25,13 +25,14 @@ func (Event) Fields() []ent.Field {
 		field.String("topic").NotEmpty().Comment("E.g. \"orders/create\"."),
 		field.String("subject_id").Comment("Global ID of what the event is about."),
 		field.JSON("payload", map[string]any{}).Optional(),
-		field.Time("delivered_at").Optional().Nillable(),
+		field.Time("delivered_at").Optional().Nillable().
+			Comment("When the dispatcher turned the event into webhook deliveries (it is pending until then)."),
 	}
 }
 
 // Indexes of the Event.
 func (Event) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("delivered_at", "id")}
+	return []ent.Index{index.Fields("delivered_at", "id"), index.Fields("created_at")}
 }
 
 // Annotations of the Event: the webhook outbox, exposed when webhooks land.

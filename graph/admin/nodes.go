@@ -36,6 +36,9 @@ import (
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
+	"storefront/ent/webhookattempt"
+	"storefront/ent/webhookdelivery"
+	"storefront/ent/webhooksubscription"
 	"storefront/internal/gid"
 )
 
@@ -73,6 +76,9 @@ var nodeTables = map[string]string{
 	"ShopPolicy":          shoppolicy.Table,
 	"UrlRedirect":         urlredirect.Table,
 	"CartMetafield":       cartmetafield.Table,
+	"WebhookSubscription": webhooksubscription.Table,
+	"WebhookDelivery":     webhookdelivery.Table,
+	"WebhookAttempt":      webhookattempt.Table,
 }
 
 // node resolves a global ID; unknown and malformed IDs read as null.

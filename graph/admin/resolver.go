@@ -15,6 +15,7 @@ import (
 	"storefront/internal/inventory"
 	"storefront/internal/settings"
 	"storefront/internal/store"
+	"storefront/internal/webhook"
 )
 
 // Resolver is the root resolver; it holds the services the API calls.
@@ -26,4 +27,5 @@ type Resolver struct {
 	Discounts *discount.Service
 	Settings  *settings.Service
 	Customers *customer.Service
+	Webhooks  *webhook.Service
 }

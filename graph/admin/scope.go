@@ -55,6 +55,9 @@ var typeScopes = map[string]string{
 	"CartMetafield":       "orders:read",
 	"APIKey":              "keys:write",
 	"AuditEvent":          "keys:write",
+	"WebhookSubscription": "webhooks:read",
+	"WebhookDelivery":     "webhooks:read",
+	"WebhookAttempt":      "webhooks:read",
 
 	"PageInfo":        anyKey,
 	"UserError":       anyKey,
@@ -109,6 +112,12 @@ var mutationScopes = map[string]string{
 
 	"inventorySetQuantities":    "inventory:write",
 	"inventoryAdjustQuantities": "inventory:write",
+
+	"webhookSubscriptionCreate": "webhooks:write",
+	"webhookSubscriptionUpdate": "webhooks:write",
+	"webhookSubscriptionDelete": "webhooks:write",
+	"webhookRedeliver":          "webhooks:write",
+	"webhookSubscriptionTest":   "webhooks:write",
 }
 
 // queryScopes is the scope of root query fields that are not connections of a mapped type.

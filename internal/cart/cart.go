@@ -24,6 +24,7 @@ import (
 	"storefront/ent/schema"
 	"storefront/internal/contact"
 	"storefront/internal/gid"
+	"storefront/internal/outbox"
 	"storefront/internal/store"
 )
 
@@ -189,7 +190,7 @@ func (s *Service) Create(ctx context.Context, in Input) (Result, error) {
 		if err != nil || len(userErrs) > 0 {
 			return errRollback
 		}
-		return nil
+		return outbox.Emit(ctx, tx, outbox.CartsCreate, outbox.CartSubject(token), nil)
 	})
 	if err != nil {
 		return Result{}, err
@@ -268,6 +269,9 @@ func (s *Service) change(ctx context.Context, id string, f func(tx *ent.Tx, c *e
 		}
 		if len(userErrs) > 0 {
 			return errRollback
+		}
+		if err := outbox.Emit(ctx, tx, outbox.CartsUpdate, outbox.CartSubject(c.Token), nil); err != nil {
+			return err
 		}
 		return tx.Cart.UpdateOne(c).SetUpdatedAt(s.now()).Exec(ctx)
 	})

@@ -11,6 +11,7 @@ import (
 	"storefront/ent/collectionproduct"
 	"storefront/ent/product"
 	"storefront/internal/gid"
+	"storefront/internal/outbox"
 	"storefront/internal/searchindex"
 	"storefront/internal/usererror"
 )
@@ -43,6 +44,9 @@ func (s *Service) CreateCollection(ctx context.Context, in CollectionInput) (*en
 		c, changes, uerrs, err := s.writeCollection(ctx, tx, nil, in)
 		if c != nil {
 			id = c.ID
+			if err == nil && len(uerrs) == 0 {
+				err = outbox.Emit(ctx, tx, outbox.CollectionsCreate, gid.Format(gid.Collection, id), nil)
+			}
 		}
 		return gid.Format(gid.Collection, id), changes, uerrs, err
 	})
@@ -65,6 +69,9 @@ func (s *Service) UpdateCollection(ctx context.Context, id string, in Collection
 			return "", nil, nil, fmt.Errorf("load collection %d: %w", n, err)
 		}
 		_, changes, uerrs, err := s.writeCollection(ctx, tx, c, in)
+		if err == nil && len(uerrs) == 0 && len(changes) > 0 {
+			err = outbox.Emit(ctx, tx, outbox.CollectionsUpdate, gid.Format(gid.Collection, n), nil)
+		}
 		return id, changes, uerrs, err
 	})
 	return s.readCollection(ctx, n, uerrs, err)
@@ -165,6 +172,9 @@ func (s *Service) DeleteCollection(ctx context.Context, id string) (string, []us
 		if err := tx.Collection.DeleteOneID(n).Exec(ctx); err != nil {
 			return "", nil, nil, fmt.Errorf("delete collection %d: %w", n, err)
 		}
+		if err := outbox.Emit(ctx, tx, outbox.CollectionsDelete, gid.Format(gid.Collection, n), map[string]any{"id": n}); err != nil {
+			return "", nil, nil, err
+		}
 		return id, map[string]any{"deleted": true, "handle": c.Handle}, nil, nil
 	})
 	if err != nil || len(uerrs) > 0 {
@@ -228,6 +238,9 @@ func (s *Service) membershipWrite(ctx context.Context, id string, op string, f f
 		}
 		if slices.Equal(before, after) {
 			return id, nil, nil, nil
+		}
+		if err := outbox.Emit(ctx, tx, outbox.CollectionsUpdate, gid.Format(gid.Collection, n), nil); err != nil {
+			return "", nil, nil, err
 		}
 		products := make([]string, len(after))
 		for i, p := range after {

@@ -29,6 +29,7 @@ import (
 	"storefront/internal/gid"
 	"storefront/internal/inventory"
 	"storefront/internal/money"
+	"storefront/internal/outbox"
 	"storefront/internal/searchindex"
 	"storefront/internal/store"
 	"storefront/internal/usererror"
@@ -237,6 +238,9 @@ func (s *Service) DeleteProduct(ctx context.Context, id string) (deleted string,
 		if err := pending.Flush(ctx, s.db.Search, tx.Client()); err != nil {
 			return err
 		}
+		if err := outbox.Emit(ctx, tx, outbox.ProductsDelete, gid.Format(gid.Product, n), map[string]any{"id": n}); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx.Client(), gid.Format(gid.Product, n), map[string]any{"deleted": true, "handle": p.Handle})
 	})
 	if errors.Is(err, errNoProduct) {
@@ -306,11 +310,19 @@ func (s *Service) writeTx(ctx context.Context, tx *ent.Tx, p *ent.Product, in Pr
 	if len(w.uerrs) > 0 {
 		return 0, w.uerrs, nil
 	}
+	created := w.p == nil
 	if err := w.apply(ctx); err != nil {
 		return 0, nil, err
 	}
 	if len(w.changes) > 0 {
 		if err := audit.Record(ctx, tx.Client(), gid.Format(gid.Product, w.p.ID), w.changes); err != nil {
+			return 0, nil, err
+		}
+		topic := outbox.ProductsUpdate
+		if created {
+			topic = outbox.ProductsCreate
+		}
+		if err := outbox.Emit(ctx, tx, topic, gid.Format(gid.Product, w.p.ID), nil); err != nil {
 			return 0, nil, err
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"storefront/ent/passwordresettoken"
 	"storefront/internal/audit"
 	"storefront/internal/gid"
+	"storefront/internal/outbox"
 	"storefront/internal/store"
 	"storefront/internal/usererror"
 )
@@ -60,6 +61,13 @@ func (s *Service) adminWrite(ctx context.Context, id string, f func(tx *ent.Tx, 
 		}
 		if len(changes) == 0 {
 			return nil
+		}
+		topic := outbox.CustomersUpdate
+		if d, _ := changes["disabled"].(bool); d {
+			topic = outbox.CustomersDisable
+		}
+		if err := outbox.Emit(ctx, tx, topic, GlobalID(n), nil); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx.Client(), GlobalID(n), changes)
 	})

@@ -24,6 +24,7 @@ import (
 	"storefront/ent/passwordresettoken"
 	"storefront/internal/contact"
 	"storefront/internal/gid"
+	"storefront/internal/outbox"
 	"storefront/internal/store"
 )
 
@@ -229,12 +230,19 @@ func (s *Service) Create(ctx context.Context, in Input, clientIP string) (*ent.C
 	if err != nil {
 		return nil, nil, err
 	}
-	b := s.db.Customer.Create().SetEmail(strings.TrimSpace(*in.Email)).SetPasswordHash(hash).
-		SetNillableFirstName(in.FirstName).SetNillableLastName(in.LastName).SetNillableAcceptsMarketing(in.AcceptsMarketing)
-	if in.Phone != nil && *in.Phone != "" {
-		b.SetPhone(*in.Phone)
-	}
-	c, err := b.Save(ctx)
+	var c *ent.Customer
+	err = s.inTx(ctx, func(tx *ent.Tx) error {
+		b := tx.Customer.Create().SetEmail(strings.TrimSpace(*in.Email)).SetPasswordHash(hash).
+			SetNillableFirstName(in.FirstName).SetNillableLastName(in.LastName).SetNillableAcceptsMarketing(in.AcceptsMarketing)
+		if in.Phone != nil && *in.Phone != "" {
+			b.SetPhone(*in.Phone)
+		}
+		var err error
+		if c, err = b.Save(ctx); err != nil {
+			return err
+		}
+		return outbox.Emit(ctx, tx, outbox.CustomersCreate, GlobalID(c.ID), nil)
+	})
 	if ent.IsConstraintError(err) {
 		return nil, []UserError{{CodeTaken, []string{"input", "email"}, "Email has already been taken."}}, nil
 	}
@@ -406,6 +414,9 @@ func (s *Service) Update(ctx context.Context, token string, in Input) (*ent.Cust
 			u.SetPasswordHash(hash)
 		}
 		if c, err = u.Save(ctx); err != nil {
+			return err
+		}
+		if err := outbox.Emit(ctx, tx, outbox.CustomersUpdate, GlobalID(c.ID), nil); err != nil {
 			return err
 		}
 		if hash == "" && in.Email == nil {

@@ -15,6 +15,7 @@ import (
 	"storefront/ent/productvariant"
 	"storefront/internal/audit"
 	"storefront/internal/gid"
+	"storefront/internal/outbox"
 	"storefront/internal/store"
 	"storefront/internal/usererror"
 )
@@ -134,6 +135,9 @@ func adjust(ctx context.Context, tx *ent.Tx, dialectName string, variantID, delt
 }
 
 func record(ctx context.Context, tx *ent.Tx, c Change, sku *string, reason, name string, keyID *int) (*ent.InventoryAdjustment, error) {
+	if err := outbox.Emit(ctx, tx, outbox.InventoryLevelsUpdate, gid.Format(gid.ProductVariant, c.VariantID), nil); err != nil {
+		return nil, err
+	}
 	e, err := tx.InventoryAdjustment.Create().SetVariantID(c.VariantID).SetNillableSku(sku).SetDelta(c.Delta).
 		SetQuantityAfter(c.QuantityAfter).SetReason(reason).SetActor(name).SetNillableAPIKeyID(keyID).Save(ctx)
 	if err != nil {

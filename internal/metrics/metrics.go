@@ -57,6 +57,7 @@ type Metrics struct {
 	payments   *prometheus.CounterVec
 	payTime    *prometheus.HistogramVec
 	throttled  prometheus.Counter
+	webhook    webhookMetrics
 
 	mu    sync.Mutex
 	names map[string]bool

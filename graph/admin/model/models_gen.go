@@ -12,6 +12,7 @@ import (
 	"storefront/ent/menuitem"
 	"storefront/ent/productvariant"
 	"storefront/ent/shippingrate"
+	"storefront/ent/webhooksubscription"
 	"storefront/internal/usererror"
 	"strconv"
 	"time"
@@ -404,6 +405,47 @@ type TaxRatePayload struct {
 type VariantOptionValueInput struct {
 	OptionName string `json:"optionName"`
 	Name       string `json:"name"`
+}
+
+type WebhookDeliveryPayload struct {
+	WebhookDelivery *ent.WebhookDelivery `json:"webhookDelivery,omitempty"`
+	UserErrors      []*usererror.Error   `json:"userErrors"`
+}
+
+type WebhookSubscriptionCreateInput struct {
+	// What is delivered.
+	Topic webhooksubscription.Topic `json:"topic"`
+	// Where deliveries are POSTed: https in production mode, never to loopback, private,
+	// link-local or metadata addresses (unless the server's allow-list permits them).
+	URL string `json:"url"`
+	// Top-level payload fields to send; all when empty.
+	IncludeFields []string `json:"includeFields,omitempty"`
+}
+
+type WebhookSubscriptionCreatePayload struct {
+	WebhookSubscription *ent.WebhookSubscription `json:"webhookSubscription,omitempty"`
+	// The signing secret (whsec_…): the key of X-Shopify-Hmac-Sha256 as is, and of
+	// webhook-signature as the Standard Webhooks libraries read it. Shown only in this response.
+	Secret     *string            `json:"secret,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+type WebhookSubscriptionDeletePayload struct {
+	DeletedWebhookSubscriptionID *string            `json:"deletedWebhookSubscriptionId,omitempty"`
+	UserErrors                   []*usererror.Error `json:"userErrors"`
+}
+
+type WebhookSubscriptionUpdateInput struct {
+	URL           *string  `json:"url,omitempty"`
+	IncludeFields []string `json:"includeFields,omitempty"`
+	// true makes the subscription ACTIVE again (a FAILING one too: the deliveries waiting go
+	// out at once); false makes it DISABLED (no new deliveries).
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
+type WebhookSubscriptionUpdatePayload struct {
+	WebhookSubscription *ent.WebhookSubscription `json:"webhookSubscription,omitempty"`
+	UserErrors          []*usererror.Error       `json:"userErrors"`
 }
 
 // Whether a product is sold: ACTIVE products are published on the Storefront API, DRAFT and

@@ -68,6 +68,8 @@ var refs = map[string]string{
 	"shippingAddress": "MailingAddress",
 	"billingAddress":  "MailingAddress",
 	"apiKey":          "APIKey",
+	"subscription":    "WebhookSubscription",
+	"delivery":        "WebhookDelivery",
 }
 
 // RefType is the global ID type of an ID-typed field: the object itself for id and parentID
