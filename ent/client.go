@@ -29,6 +29,8 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/giftcard"
+	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
@@ -99,6 +101,10 @@ type Client struct {
 	Event *EventClient
 	// Fulfillment is the client for interacting with the Fulfillment builders.
 	Fulfillment *FulfillmentClient
+	// GiftCard is the client for interacting with the GiftCard builders.
+	GiftCard *GiftCardClient
+	// GiftCardTransaction is the client for interacting with the GiftCardTransaction builders.
+	GiftCardTransaction *GiftCardTransactionClient
 	// InventoryAdjustment is the client for interacting with the InventoryAdjustment builders.
 	InventoryAdjustment *InventoryAdjustmentClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
@@ -170,6 +176,8 @@ func (c *Client) init() {
 	c.DiscountRedemption = NewDiscountRedemptionClient(c.config)
 	c.Event = NewEventClient(c.config)
 	c.Fulfillment = NewFulfillmentClient(c.config)
+	c.GiftCard = NewGiftCardClient(c.config)
+	c.GiftCardTransaction = NewGiftCardTransactionClient(c.config)
 	c.InventoryAdjustment = NewInventoryAdjustmentClient(c.config)
 	c.LoginAttempt = NewLoginAttemptClient(c.config)
 	c.MailingAddress = NewMailingAddressClient(c.config)
@@ -300,6 +308,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
 		Event:               NewEventClient(cfg),
 		Fulfillment:         NewFulfillmentClient(cfg),
+		GiftCard:            NewGiftCardClient(cfg),
+		GiftCardTransaction: NewGiftCardTransactionClient(cfg),
 		InventoryAdjustment: NewInventoryAdjustmentClient(cfg),
 		LoginAttempt:        NewLoginAttemptClient(cfg),
 		MailingAddress:      NewMailingAddressClient(cfg),
@@ -357,6 +367,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
 		Event:               NewEventClient(cfg),
 		Fulfillment:         NewFulfillmentClient(cfg),
+		GiftCard:            NewGiftCardClient(cfg),
+		GiftCardTransaction: NewGiftCardTransactionClient(cfg),
 		InventoryAdjustment: NewInventoryAdjustmentClient(cfg),
 		LoginAttempt:        NewLoginAttemptClient(cfg),
 		MailingAddress:      NewMailingAddressClient(cfg),
@@ -409,11 +421,12 @@ func (c *Client) Use(hooks ...Hook) {
 		c.APIKey, c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
 		c.Collection, c.CollectionProduct, c.CompletionAttempt, c.ContentImage,
 		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
-		c.DiscountRedemption, c.Event, c.Fulfillment, c.InventoryAdjustment,
-		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
-		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop,
-		c.ShopPolicy, c.TaxRate, c.UrlRedirect,
+		c.DiscountRedemption, c.Event, c.Fulfillment, c.GiftCard,
+		c.GiftCardTransaction, c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress,
+		c.Menu, c.MenuItem, c.Order, c.OrderLine, c.Page, c.PasswordResetToken,
+		c.Product, c.ProductImage, c.ProductOption, c.ProductOptionValue,
+		c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop, c.ShopPolicy,
+		c.TaxRate, c.UrlRedirect,
 	} {
 		n.Use(hooks...)
 	}
@@ -426,11 +439,12 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.APIKey, c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
 		c.Collection, c.CollectionProduct, c.CompletionAttempt, c.ContentImage,
 		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
-		c.DiscountRedemption, c.Event, c.Fulfillment, c.InventoryAdjustment,
-		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
-		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop,
-		c.ShopPolicy, c.TaxRate, c.UrlRedirect,
+		c.DiscountRedemption, c.Event, c.Fulfillment, c.GiftCard,
+		c.GiftCardTransaction, c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress,
+		c.Menu, c.MenuItem, c.Order, c.OrderLine, c.Page, c.PasswordResetToken,
+		c.Product, c.ProductImage, c.ProductOption, c.ProductOptionValue,
+		c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop, c.ShopPolicy,
+		c.TaxRate, c.UrlRedirect,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -475,6 +489,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Event.mutate(ctx, m)
 	case *FulfillmentMutation:
 		return c.Fulfillment.mutate(ctx, m)
+	case *GiftCardMutation:
+		return c.GiftCard.mutate(ctx, m)
+	case *GiftCardTransactionMutation:
+		return c.GiftCardTransaction.mutate(ctx, m)
 	case *InventoryAdjustmentMutation:
 		return c.InventoryAdjustment.mutate(ctx, m)
 	case *LoginAttemptMutation:
@@ -3198,6 +3216,304 @@ func (c *FulfillmentClient) mutate(ctx context.Context, m *FulfillmentMutation) 
 		return (&FulfillmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Fulfillment mutation op: %q", m.Op())
+	}
+}
+
+// GiftCardClient is a client for the GiftCard schema.
+type GiftCardClient struct {
+	config
+}
+
+// NewGiftCardClient returns a client for the GiftCard from the given config.
+func NewGiftCardClient(c config) *GiftCardClient {
+	return &GiftCardClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `giftcard.Hooks(f(g(h())))`.
+func (c *GiftCardClient) Use(hooks ...Hook) {
+	c.hooks.GiftCard = append(c.hooks.GiftCard, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `giftcard.Intercept(f(g(h())))`.
+func (c *GiftCardClient) Intercept(interceptors ...Interceptor) {
+	c.inters.GiftCard = append(c.inters.GiftCard, interceptors...)
+}
+
+// Create returns a builder for creating a GiftCard entity.
+func (c *GiftCardClient) Create() *GiftCardCreate {
+	mutation := newGiftCardMutation(c.config, OpCreate)
+	return &GiftCardCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of GiftCard entities.
+func (c *GiftCardClient) CreateBulk(builders ...*GiftCardCreate) *GiftCardCreateBulk {
+	return &GiftCardCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *GiftCardClient) MapCreateBulk(slice any, setFunc func(*GiftCardCreate, int)) *GiftCardCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &GiftCardCreateBulk{err: fmt.Errorf("calling to GiftCardClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*GiftCardCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &GiftCardCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for GiftCard.
+func (c *GiftCardClient) Update() *GiftCardUpdate {
+	mutation := newGiftCardMutation(c.config, OpUpdate)
+	return &GiftCardUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *GiftCardClient) UpdateOne(_m *GiftCard) *GiftCardUpdateOne {
+	mutation := newGiftCardMutation(c.config, OpUpdateOne, withGiftCard(_m))
+	return &GiftCardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *GiftCardClient) UpdateOneID(id int) *GiftCardUpdateOne {
+	mutation := newGiftCardMutation(c.config, OpUpdateOne, withGiftCardID(id))
+	return &GiftCardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for GiftCard.
+func (c *GiftCardClient) Delete() *GiftCardDelete {
+	mutation := newGiftCardMutation(c.config, OpDelete)
+	return &GiftCardDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *GiftCardClient) DeleteOne(_m *GiftCard) *GiftCardDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *GiftCardClient) DeleteOneID(id int) *GiftCardDeleteOne {
+	builder := c.Delete().Where(giftcard.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &GiftCardDeleteOne{builder}
+}
+
+// Query returns a query builder for GiftCard.
+func (c *GiftCardClient) Query() *GiftCardQuery {
+	return &GiftCardQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeGiftCard},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a GiftCard entity by its id.
+func (c *GiftCardClient) Get(ctx context.Context, id int) (*GiftCard, error) {
+	return c.Query().Where(giftcard.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *GiftCardClient) GetX(ctx context.Context, id int) *GiftCard {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTransactions queries the transactions edge of a GiftCard.
+func (c *GiftCardClient) QueryTransactions(_m *GiftCard) *GiftCardTransactionQuery {
+	query := (&GiftCardTransactionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(giftcard.Table, giftcard.FieldID, id),
+			sqlgraph.To(giftcardtransaction.Table, giftcardtransaction.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, giftcard.TransactionsTable, giftcard.TransactionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *GiftCardClient) Hooks() []Hook {
+	return c.hooks.GiftCard
+}
+
+// Interceptors returns the client interceptors.
+func (c *GiftCardClient) Interceptors() []Interceptor {
+	return c.inters.GiftCard
+}
+
+func (c *GiftCardClient) mutate(ctx context.Context, m *GiftCardMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&GiftCardCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&GiftCardUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&GiftCardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&GiftCardDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown GiftCard mutation op: %q", m.Op())
+	}
+}
+
+// GiftCardTransactionClient is a client for the GiftCardTransaction schema.
+type GiftCardTransactionClient struct {
+	config
+}
+
+// NewGiftCardTransactionClient returns a client for the GiftCardTransaction from the given config.
+func NewGiftCardTransactionClient(c config) *GiftCardTransactionClient {
+	return &GiftCardTransactionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `giftcardtransaction.Hooks(f(g(h())))`.
+func (c *GiftCardTransactionClient) Use(hooks ...Hook) {
+	c.hooks.GiftCardTransaction = append(c.hooks.GiftCardTransaction, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `giftcardtransaction.Intercept(f(g(h())))`.
+func (c *GiftCardTransactionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.GiftCardTransaction = append(c.inters.GiftCardTransaction, interceptors...)
+}
+
+// Create returns a builder for creating a GiftCardTransaction entity.
+func (c *GiftCardTransactionClient) Create() *GiftCardTransactionCreate {
+	mutation := newGiftCardTransactionMutation(c.config, OpCreate)
+	return &GiftCardTransactionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of GiftCardTransaction entities.
+func (c *GiftCardTransactionClient) CreateBulk(builders ...*GiftCardTransactionCreate) *GiftCardTransactionCreateBulk {
+	return &GiftCardTransactionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *GiftCardTransactionClient) MapCreateBulk(slice any, setFunc func(*GiftCardTransactionCreate, int)) *GiftCardTransactionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &GiftCardTransactionCreateBulk{err: fmt.Errorf("calling to GiftCardTransactionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*GiftCardTransactionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &GiftCardTransactionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for GiftCardTransaction.
+func (c *GiftCardTransactionClient) Update() *GiftCardTransactionUpdate {
+	mutation := newGiftCardTransactionMutation(c.config, OpUpdate)
+	return &GiftCardTransactionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *GiftCardTransactionClient) UpdateOne(_m *GiftCardTransaction) *GiftCardTransactionUpdateOne {
+	mutation := newGiftCardTransactionMutation(c.config, OpUpdateOne, withGiftCardTransaction(_m))
+	return &GiftCardTransactionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *GiftCardTransactionClient) UpdateOneID(id int) *GiftCardTransactionUpdateOne {
+	mutation := newGiftCardTransactionMutation(c.config, OpUpdateOne, withGiftCardTransactionID(id))
+	return &GiftCardTransactionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for GiftCardTransaction.
+func (c *GiftCardTransactionClient) Delete() *GiftCardTransactionDelete {
+	mutation := newGiftCardTransactionMutation(c.config, OpDelete)
+	return &GiftCardTransactionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *GiftCardTransactionClient) DeleteOne(_m *GiftCardTransaction) *GiftCardTransactionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *GiftCardTransactionClient) DeleteOneID(id int) *GiftCardTransactionDeleteOne {
+	builder := c.Delete().Where(giftcardtransaction.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &GiftCardTransactionDeleteOne{builder}
+}
+
+// Query returns a query builder for GiftCardTransaction.
+func (c *GiftCardTransactionClient) Query() *GiftCardTransactionQuery {
+	return &GiftCardTransactionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeGiftCardTransaction},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a GiftCardTransaction entity by its id.
+func (c *GiftCardTransactionClient) Get(ctx context.Context, id int) (*GiftCardTransaction, error) {
+	return c.Query().Where(giftcardtransaction.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *GiftCardTransactionClient) GetX(ctx context.Context, id int) *GiftCardTransaction {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryGiftCard queries the gift_card edge of a GiftCardTransaction.
+func (c *GiftCardTransactionClient) QueryGiftCard(_m *GiftCardTransaction) *GiftCardQuery {
+	query := (&GiftCardClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(giftcardtransaction.Table, giftcardtransaction.FieldID, id),
+			sqlgraph.To(giftcard.Table, giftcard.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, giftcardtransaction.GiftCardTable, giftcardtransaction.GiftCardColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *GiftCardTransactionClient) Hooks() []Hook {
+	return c.hooks.GiftCardTransaction
+}
+
+// Interceptors returns the client interceptors.
+func (c *GiftCardTransactionClient) Interceptors() []Interceptor {
+	return c.inters.GiftCardTransaction
+}
+
+func (c *GiftCardTransactionClient) mutate(ctx context.Context, m *GiftCardTransactionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&GiftCardTransactionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&GiftCardTransactionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&GiftCardTransactionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&GiftCardTransactionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown GiftCardTransaction mutation op: %q", m.Op())
 	}
 }
 
@@ -6283,19 +6599,20 @@ type (
 		APIKey, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection,
 		CollectionProduct, CompletionAttempt, ContentImage, Counter, Customer,
 		CustomerAccessToken, DiscountCode, DiscountRedemption, Event, Fulfillment,
-		InventoryAdjustment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
-		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
-		TaxRate, UrlRedirect []ent.Hook
+		GiftCard, GiftCardTransaction, InventoryAdjustment, LoginAttempt,
+		MailingAddress, Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken,
+		Product, ProductImage, ProductOption, ProductOptionValue, ProductVariant,
+		SearchTerm, ShippingRate, Shop, ShopPolicy, TaxRate, UrlRedirect []ent.Hook
 	}
 	inters struct {
 		APIKey, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection,
 		CollectionProduct, CompletionAttempt, ContentImage, Counter, Customer,
 		CustomerAccessToken, DiscountCode, DiscountRedemption, Event, Fulfillment,
-		InventoryAdjustment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
-		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
-		TaxRate, UrlRedirect []ent.Interceptor
+		GiftCard, GiftCardTransaction, InventoryAdjustment, LoginAttempt,
+		MailingAddress, Menu, MenuItem, Order, OrderLine, Page, PasswordResetToken,
+		Product, ProductImage, ProductOption, ProductOptionValue, ProductVariant,
+		SearchTerm, ShippingRate, Shop, ShopPolicy, TaxRate,
+		UrlRedirect []ent.Interceptor
 	}
 )
 
