@@ -252,35 +252,41 @@ func refIDs(rp *paging.RefPage) []int {
 	return ids
 }
 
-// TotalCount is the number of results over all pages (products, pages and articles).
+// TotalCount is the number of results over all pages (products, pages and articles), in
+// one statement.
 func (r *SearchResult) TotalCount(ctx context.Context) (int, error) {
 	r.totalOnce.Do(func() {
-		for _, l := range []struct {
-			table string
-			where []func(*entsql.Selector)
-			on    bool
-		}{{product.Table, r.plan.productCount, r.plan.products != nil}, {page.Table, r.plan.pageCount, r.plan.pages != nil},
-			{article.Table, r.plan.articleCount, r.plan.articles != nil}} {
-			if !l.on {
-				continue
-			}
-			n, err := r.plan.count(ctx, l.table, l.where)
-			if err != nil {
-				r.totalErr = err
-				return
-			}
-			r.total += n
-		}
+		r.total, r.totalErr = r.plan.count(ctx)
 	})
 	return r.total, r.totalErr
 }
 
-func (p *searchPlan) count(ctx context.Context, table string, where []func(*entsql.Selector)) (int, error) {
+// count counts the plan's results: one COUNT per list that is on, joined with UNION ALL.
+func (p *searchPlan) count(ctx context.Context) (int, error) {
 	svc := p.svc
-	t := entsql.Dialect(svc.db.Dialect).Table(table).As("t")
-	sel := entsql.Dialect(svc.db.Dialect).Select().AppendSelectExprAs(entsql.Raw("COUNT(*)"), "n").From(t)
-	for _, f := range where {
-		f(sel)
+	var sel *entsql.Selector
+	for _, l := range []struct {
+		table string
+		where []func(*entsql.Selector)
+		on    bool
+	}{{product.Table, p.productCount, p.products != nil}, {page.Table, p.pageCount, p.pages != nil},
+		{article.Table, p.articleCount, p.articles != nil}} {
+		if !l.on {
+			continue
+		}
+		t := entsql.Dialect(svc.db.Dialect).Table(l.table).As("t")
+		one := entsql.Dialect(svc.db.Dialect).Select().AppendSelectExprAs(entsql.Raw("COUNT(*)"), "n").From(t)
+		for _, f := range l.where {
+			f(one)
+		}
+		if sel == nil {
+			sel = one
+		} else {
+			sel.UnionAll(one)
+		}
+	}
+	if sel == nil {
+		return 0, nil
 	}
 	query, args := sel.Query()
 	rows, err := svc.db.QueryContext(ctx, query, args...)
@@ -288,13 +294,15 @@ func (p *searchPlan) count(ctx context.Context, table string, where []func(*ents
 		return 0, fmt.Errorf("count search results: %w", err)
 	}
 	defer rows.Close()
-	n := 0
-	if rows.Next() {
+	total := 0
+	for rows.Next() {
+		var n int
 		if err := rows.Scan(&n); err != nil {
 			return 0, fmt.Errorf("count search results: %w", err)
 		}
+		total += n
 	}
-	return n, rows.Err()
+	return total, rows.Err()
 }
 
 // Facets are the product filters of the search: the products the query matches, counted
