@@ -12,6 +12,9 @@ import (
 
 	"storefront/ent/giftcard"
 	"storefront/ent/giftcardtransaction"
+	"storefront/ent/productvariant"
+	"storefront/internal/demo"
+	"storefront/internal/gid"
 	"storefront/internal/payment"
 	"storefront/internal/store"
 	"storefront/internal/storetest"
@@ -371,6 +374,23 @@ func TestGiftCardSpentOnceUnderRace(t *testing.T) {
 		}
 		if got.Responses["SubmitSuccess"]+got.Responses["SubmitFailed"] != n || got.Attempts["SUCCESS"]+got.Attempts["FAILED PAYMENT_ERROR"] != got.Responses["SubmitSuccess"] {
 			t.Fatalf("responses %v, attempts %v", got.Responses, got.Attempts)
+		}
+	})
+}
+
+// TestDemoGiftCard: the demo's gift card (README) pays $50.00 of a demo cart.
+func TestDemoGiftCard(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, func(t testing.TB, db *store.DB) {
+			if err := demo.Load(context.Background(), db, "http://shop.test"); err != nil {
+				t.Fatal(err)
+			}
+		})
+		v := api.DB.ProductVariant.Query().Where(productvariant.PriceGT(5000)).FirstX(context.Background())
+		c := api.newCart(t, line(gid.Format(gid.ProductVariant, v.ID), 1))
+		g := giftCodes(t, api, "cartGiftCardCodesAdd", c.ID, []string{demo.DemoGiftCardCode})
+		if g.Cart == nil || len(g.Cart.AppliedGiftCards) != 1 || g.Cart.AppliedGiftCards[0].AmountUsed.Amount != "50.00" || g.Cart.AppliedGiftCards[0].LastCharacters != "0050" {
+			t.Fatalf("demo gift card: %+v", g)
 		}
 	})
 }
