@@ -18,6 +18,7 @@ import (
 	"storefront/internal/catalog"
 	"storefront/internal/customer"
 	"storefront/internal/discount"
+	"storefront/internal/giftcard"
 	"storefront/internal/export"
 	"storefront/internal/gid"
 	"storefront/internal/inventory"
@@ -37,6 +38,7 @@ func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *
 		Catalog:   cat,
 		Inventory: inventory.New(db),
 		Discounts: discount.New(db),
+		GiftCards: giftcard.New(db),
 		Settings:  settings.New(db),
 		Customers: customers,
 		Webhooks:  hooks,

@@ -53,6 +53,8 @@ type Cart struct {
 	PaymentAmount *int64 `json:"payment_amount,omitempty"`
 	// BillingAddress holds the value of the "billing_address" field.
 	BillingAddress *schema.AddressSnapshot `json:"billing_address,omitempty"`
+	// IDs of the gift cards applied to the cart, in the order they were entered.
+	GiftCardIds []int `json:"gift_card_ids,omitempty"`
 	// Public ID of the cart's latest completion attempt: while it runs, the cart cannot change.
 	CompletionAttempt *string `json:"completion_attempt,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -100,7 +102,7 @@ func (*Cart) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case cart.FieldAttributes, cart.FieldDiscountCodes, cart.FieldBillingAddress:
+		case cart.FieldAttributes, cart.FieldDiscountCodes, cart.FieldBillingAddress, cart.FieldGiftCardIds:
 			values[i] = new([]byte)
 		case cart.FieldID, cart.FieldCustomerID, cart.FieldPaymentAmount:
 			values[i] = new(sql.NullInt64)
@@ -247,6 +249,14 @@ func (_m *Cart) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field billing_address: %w", err)
 				}
 			}
+		case cart.FieldGiftCardIds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field gift_card_ids", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.GiftCardIds); err != nil {
+					return fmt.Errorf("unmarshal field gift_card_ids: %w", err)
+				}
+			}
 		case cart.FieldCompletionAttempt:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field completion_attempt", values[i])
@@ -366,6 +376,9 @@ func (_m *Cart) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("billing_address=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BillingAddress))
+	builder.WriteString(", ")
+	builder.WriteString("gift_card_ids=")
+	builder.WriteString(fmt.Sprintf("%v", _m.GiftCardIds))
 	builder.WriteString(", ")
 	if v := _m.CompletionAttempt; v != nil {
 		builder.WriteString("completion_attempt=")

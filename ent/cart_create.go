@@ -223,6 +223,12 @@ func (_c *CartCreate) SetBillingAddress(v *schema.AddressSnapshot) *CartCreate {
 	return _c
 }
 
+// SetGiftCardIds sets the "gift_card_ids" field.
+func (_c *CartCreate) SetGiftCardIds(v []int) *CartCreate {
+	_c.mutation.SetGiftCardIds(v)
+	return _c
+}
+
 // SetCompletionAttempt sets the "completion_attempt" field.
 func (_c *CartCreate) SetCompletionAttempt(v string) *CartCreate {
 	_c.mutation.SetCompletionAttempt(v)
@@ -435,6 +441,10 @@ func (_c *CartCreate) createSpec() (*Cart, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.BillingAddress(); ok {
 		_spec.SetField(cart.FieldBillingAddress, field.TypeJSON, value)
 		_node.BillingAddress = value
+	}
+	if value, ok := _c.mutation.GiftCardIds(); ok {
+		_spec.SetField(cart.FieldGiftCardIds, field.TypeJSON, value)
+		_node.GiftCardIds = value
 	}
 	if value, ok := _c.mutation.CompletionAttempt(); ok {
 		_spec.SetField(cart.FieldCompletionAttempt, field.TypeString, value)
@@ -779,6 +789,24 @@ func (u *CartUpsert) UpdateBillingAddress() *CartUpsert {
 // ClearBillingAddress clears the value of the "billing_address" field.
 func (u *CartUpsert) ClearBillingAddress() *CartUpsert {
 	u.SetNull(cart.FieldBillingAddress)
+	return u
+}
+
+// SetGiftCardIds sets the "gift_card_ids" field.
+func (u *CartUpsert) SetGiftCardIds(v []int) *CartUpsert {
+	u.Set(cart.FieldGiftCardIds, v)
+	return u
+}
+
+// UpdateGiftCardIds sets the "gift_card_ids" field to the value that was provided on create.
+func (u *CartUpsert) UpdateGiftCardIds() *CartUpsert {
+	u.SetExcluded(cart.FieldGiftCardIds)
+	return u
+}
+
+// ClearGiftCardIds clears the value of the "gift_card_ids" field.
+func (u *CartUpsert) ClearGiftCardIds() *CartUpsert {
+	u.SetNull(cart.FieldGiftCardIds)
 	return u
 }
 
@@ -1149,6 +1177,27 @@ func (u *CartUpsertOne) UpdateBillingAddress() *CartUpsertOne {
 func (u *CartUpsertOne) ClearBillingAddress() *CartUpsertOne {
 	return u.Update(func(s *CartUpsert) {
 		s.ClearBillingAddress()
+	})
+}
+
+// SetGiftCardIds sets the "gift_card_ids" field.
+func (u *CartUpsertOne) SetGiftCardIds(v []int) *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.SetGiftCardIds(v)
+	})
+}
+
+// UpdateGiftCardIds sets the "gift_card_ids" field to the value that was provided on create.
+func (u *CartUpsertOne) UpdateGiftCardIds() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdateGiftCardIds()
+	})
+}
+
+// ClearGiftCardIds clears the value of the "gift_card_ids" field.
+func (u *CartUpsertOne) ClearGiftCardIds() *CartUpsertOne {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearGiftCardIds()
 	})
 }
 
@@ -1688,6 +1737,27 @@ func (u *CartUpsertBulk) UpdateBillingAddress() *CartUpsertBulk {
 func (u *CartUpsertBulk) ClearBillingAddress() *CartUpsertBulk {
 	return u.Update(func(s *CartUpsert) {
 		s.ClearBillingAddress()
+	})
+}
+
+// SetGiftCardIds sets the "gift_card_ids" field.
+func (u *CartUpsertBulk) SetGiftCardIds(v []int) *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.SetGiftCardIds(v)
+	})
+}
+
+// UpdateGiftCardIds sets the "gift_card_ids" field to the value that was provided on create.
+func (u *CartUpsertBulk) UpdateGiftCardIds() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.UpdateGiftCardIds()
+	})
+}
+
+// ClearGiftCardIds clears the value of the "gift_card_ids" field.
+func (u *CartUpsertBulk) ClearGiftCardIds() *CartUpsertBulk {
+	return u.Update(func(s *CartUpsert) {
+		s.ClearGiftCardIds()
 	})
 }
 

@@ -301,6 +301,24 @@ func (_u *CartUpdate) ClearBillingAddress() *CartUpdate {
 	return _u
 }
 
+// SetGiftCardIds sets the "gift_card_ids" field.
+func (_u *CartUpdate) SetGiftCardIds(v []int) *CartUpdate {
+	_u.mutation.SetGiftCardIds(v)
+	return _u
+}
+
+// AppendGiftCardIds appends value to the "gift_card_ids" field.
+func (_u *CartUpdate) AppendGiftCardIds(v []int) *CartUpdate {
+	_u.mutation.AppendGiftCardIds(v)
+	return _u
+}
+
+// ClearGiftCardIds clears the value of the "gift_card_ids" field.
+func (_u *CartUpdate) ClearGiftCardIds() *CartUpdate {
+	_u.mutation.ClearGiftCardIds()
+	return _u
+}
+
 // SetCompletionAttempt sets the "completion_attempt" field.
 func (_u *CartUpdate) SetCompletionAttempt(v string) *CartUpdate {
 	_u.mutation.SetCompletionAttempt(v)
@@ -558,6 +576,17 @@ func (_u *CartUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.BillingAddressCleared() {
 		_spec.ClearField(cart.FieldBillingAddress, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.GiftCardIds(); ok {
+		_spec.SetField(cart.FieldGiftCardIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedGiftCardIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, cart.FieldGiftCardIds, value)
+		})
+	}
+	if _u.mutation.GiftCardIdsCleared() {
+		_spec.ClearField(cart.FieldGiftCardIds, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.CompletionAttempt(); ok {
 		_spec.SetField(cart.FieldCompletionAttempt, field.TypeString, value)
@@ -945,6 +974,24 @@ func (_u *CartUpdateOne) ClearBillingAddress() *CartUpdateOne {
 	return _u
 }
 
+// SetGiftCardIds sets the "gift_card_ids" field.
+func (_u *CartUpdateOne) SetGiftCardIds(v []int) *CartUpdateOne {
+	_u.mutation.SetGiftCardIds(v)
+	return _u
+}
+
+// AppendGiftCardIds appends value to the "gift_card_ids" field.
+func (_u *CartUpdateOne) AppendGiftCardIds(v []int) *CartUpdateOne {
+	_u.mutation.AppendGiftCardIds(v)
+	return _u
+}
+
+// ClearGiftCardIds clears the value of the "gift_card_ids" field.
+func (_u *CartUpdateOne) ClearGiftCardIds() *CartUpdateOne {
+	_u.mutation.ClearGiftCardIds()
+	return _u
+}
+
 // SetCompletionAttempt sets the "completion_attempt" field.
 func (_u *CartUpdateOne) SetCompletionAttempt(v string) *CartUpdateOne {
 	_u.mutation.SetCompletionAttempt(v)
@@ -1232,6 +1279,17 @@ func (_u *CartUpdateOne) sqlSave(ctx context.Context) (_node *Cart, err error) {
 	}
 	if _u.mutation.BillingAddressCleared() {
 		_spec.ClearField(cart.FieldBillingAddress, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.GiftCardIds(); ok {
+		_spec.SetField(cart.FieldGiftCardIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedGiftCardIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, cart.FieldGiftCardIds, value)
+		})
+	}
+	if _u.mutation.GiftCardIdsCleared() {
+		_spec.ClearField(cart.FieldGiftCardIds, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.CompletionAttempt(); ok {
 		_spec.SetField(cart.FieldCompletionAttempt, field.TypeString, value)

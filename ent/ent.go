@@ -25,6 +25,8 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/giftcard"
+	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
@@ -131,6 +133,8 @@ func checkColumn(t, c string) error {
 			discountredemption.Table:  discountredemption.ValidColumn,
 			event.Table:               event.ValidColumn,
 			fulfillment.Table:         fulfillment.ValidColumn,
+			giftcard.Table:            giftcard.ValidColumn,
+			giftcardtransaction.Table: giftcardtransaction.ValidColumn,
 			inventoryadjustment.Table: inventoryadjustment.ValidColumn,
 			loginattempt.Table:        loginattempt.ValidColumn,
 			mailingaddress.Table:      mailingaddress.ValidColumn,

@@ -20,6 +20,8 @@ import (
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
 	"storefront/ent/fulfillment"
+	"storefront/ent/giftcard"
+	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -2174,6 +2176,353 @@ func newFulfillmentPaginateArgs(rv map[string]any) *fulfillmentPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*FulfillmentWhereInput); ok {
 		args.opts = append(args.opts, WithFulfillmentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *GiftCardQuery) CollectFields(ctx context.Context, satisfies ...string) (*GiftCardQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *GiftCardQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(giftcard.Columns))
+		selectedFields = []string{giftcard.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "transactions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&GiftCardTransactionClient{config: _q.config}).Query()
+			)
+			args := newGiftCardTransactionPaginateArgs(fieldArgs(ctx, new(GiftCardTransactionWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newGiftCardTransactionPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*GiftCard) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"gift_card_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(giftcard.TransactionsColumn), ids...))
+						})
+						if err := query.GroupBy(giftcard.TransactionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*GiftCard) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Transactions)
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, giftcardtransactionImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(giftcard.TransactionsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedTransactions(alias, func(wq *GiftCardTransactionQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[giftcard.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, giftcard.FieldCreatedAt)
+				fieldSeen[giftcard.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[giftcard.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, giftcard.FieldUpdatedAt)
+				fieldSeen[giftcard.FieldUpdatedAt] = struct{}{}
+			}
+		case "lastCharacters":
+			if _, ok := fieldSeen[giftcard.FieldLastCharacters]; !ok {
+				selectedFields = append(selectedFields, giftcard.FieldLastCharacters)
+				fieldSeen[giftcard.FieldLastCharacters] = struct{}{}
+			}
+		case "initialValue":
+			if _, ok := fieldSeen[giftcard.FieldInitialValue]; !ok {
+				selectedFields = append(selectedFields, giftcard.FieldInitialValue)
+				fieldSeen[giftcard.FieldInitialValue] = struct{}{}
+			}
+		case "balance":
+			if _, ok := fieldSeen[giftcard.FieldBalance]; !ok {
+				selectedFields = append(selectedFields, giftcard.FieldBalance)
+				fieldSeen[giftcard.FieldBalance] = struct{}{}
+			}
+		case "currencyCode":
+			if _, ok := fieldSeen[giftcard.FieldCurrencyCode]; !ok {
+				selectedFields = append(selectedFields, giftcard.FieldCurrencyCode)
+				fieldSeen[giftcard.FieldCurrencyCode] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[giftcard.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, giftcard.FieldExpiresAt)
+				fieldSeen[giftcard.FieldExpiresAt] = struct{}{}
+			}
+		case "disabledAt":
+			if _, ok := fieldSeen[giftcard.FieldDisabledAt]; !ok {
+				selectedFields = append(selectedFields, giftcard.FieldDisabledAt)
+				fieldSeen[giftcard.FieldDisabledAt] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[giftcard.FieldNote]; !ok {
+				selectedFields = append(selectedFields, giftcard.FieldNote)
+				fieldSeen[giftcard.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type giftcardPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []GiftCardPaginateOption
+}
+
+func newGiftCardPaginateArgs(rv map[string]any) *giftcardPaginateArgs {
+	args := &giftcardPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &GiftCardOrder{Field: &GiftCardOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithGiftCardOrder(order))
+			}
+		case *GiftCardOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithGiftCardOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*GiftCardWhereInput); ok {
+		args.opts = append(args.opts, WithGiftCardFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *GiftCardTransactionQuery) CollectFields(ctx context.Context, satisfies ...string) (*GiftCardTransactionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *GiftCardTransactionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(giftcardtransaction.Columns))
+		selectedFields = []string{giftcardtransaction.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "giftCard":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&GiftCardClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, giftcardImplementors)...); err != nil {
+				return err
+			}
+			_q.withGiftCard = query
+			if _, ok := fieldSeen[giftcardtransaction.FieldGiftCardID]; !ok {
+				selectedFields = append(selectedFields, giftcardtransaction.FieldGiftCardID)
+				fieldSeen[giftcardtransaction.FieldGiftCardID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[giftcardtransaction.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, giftcardtransaction.FieldCreatedAt)
+				fieldSeen[giftcardtransaction.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[giftcardtransaction.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, giftcardtransaction.FieldUpdatedAt)
+				fieldSeen[giftcardtransaction.FieldUpdatedAt] = struct{}{}
+			}
+		case "giftCardID":
+			if _, ok := fieldSeen[giftcardtransaction.FieldGiftCardID]; !ok {
+				selectedFields = append(selectedFields, giftcardtransaction.FieldGiftCardID)
+				fieldSeen[giftcardtransaction.FieldGiftCardID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[giftcardtransaction.FieldKind]; !ok {
+				selectedFields = append(selectedFields, giftcardtransaction.FieldKind)
+				fieldSeen[giftcardtransaction.FieldKind] = struct{}{}
+			}
+		case "amount":
+			if _, ok := fieldSeen[giftcardtransaction.FieldAmount]; !ok {
+				selectedFields = append(selectedFields, giftcardtransaction.FieldAmount)
+				fieldSeen[giftcardtransaction.FieldAmount] = struct{}{}
+			}
+		case "orderID":
+			if _, ok := fieldSeen[giftcardtransaction.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, giftcardtransaction.FieldOrderID)
+				fieldSeen[giftcardtransaction.FieldOrderID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type giftcardtransactionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []GiftCardTransactionPaginateOption
+}
+
+func newGiftCardTransactionPaginateArgs(rv map[string]any) *giftcardtransactionPaginateArgs {
+	args := &giftcardtransactionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &GiftCardTransactionOrder{Field: &GiftCardTransactionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithGiftCardTransactionOrder(order))
+			}
+		case *GiftCardTransactionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithGiftCardTransactionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*GiftCardTransactionWhereInput); ok {
+		args.opts = append(args.opts, WithGiftCardTransactionFilter(v.Filter))
 	}
 	return args
 }

@@ -157,6 +157,35 @@ func (_m *Fulfillment) Order(ctx context.Context) (*Order, error) {
 	return result, err
 }
 
+func (_m *GiftCard) Transactions(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *GiftCardTransactionOrder, where *GiftCardTransactionWhereInput,
+) (*GiftCardTransactionConnection, error) {
+	opts := []GiftCardTransactionPaginateOption{
+		WithGiftCardTransactionOrder(orderBy),
+		WithGiftCardTransactionFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedTransactions(alias); err == nil || hasTotalCount {
+		pager, err := newGiftCardTransactionPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &GiftCardTransactionConnection{Edges: []*GiftCardTransactionEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryTransactions().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *GiftCardTransaction) GiftCard(ctx context.Context) (*GiftCard, error) {
+	result, err := _m.Edges.GiftCardOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryGiftCard().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *MailingAddress) Customer(ctx context.Context) (*Customer, error) {
 	result, err := _m.Edges.CustomerOrErr()
 	if IsNotLoaded(err) {

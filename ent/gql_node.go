@@ -19,6 +19,8 @@ import (
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
 	"storefront/ent/fulfillment"
+	"storefront/ent/giftcard"
+	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -125,6 +127,16 @@ var fulfillmentImplementors = []string{"Fulfillment", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Fulfillment) IsNode() {}
+
+var giftcardImplementors = []string{"GiftCard", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*GiftCard) IsNode() {}
+
+var giftcardtransactionImplementors = []string{"GiftCardTransaction", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*GiftCardTransaction) IsNode() {}
 
 var inventoryadjustmentImplementors = []string{"InventoryAdjustment", "Node"}
 
@@ -406,6 +418,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(fulfillment.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, fulfillmentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case giftcard.Table:
+		query := c.GiftCard.Query().
+			Where(giftcard.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, giftcardImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case giftcardtransaction.Table:
+		query := c.GiftCardTransaction.Query().
+			Where(giftcardtransaction.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, giftcardtransactionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -875,6 +905,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Fulfillment.Query().
 			Where(fulfillment.IDIn(ids...))
 		query, err := query.CollectFields(ctx, fulfillmentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case giftcard.Table:
+		query := c.GiftCard.Query().
+			Where(giftcard.IDIn(ids...))
+		query, err := query.CollectFields(ctx, giftcardImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case giftcardtransaction.Table:
+		query := c.GiftCardTransaction.Query().
+			Where(giftcardtransaction.IDIn(ids...))
+		query, err := query.CollectFields(ctx, giftcardtransactionImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -21,6 +21,8 @@ import (
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
 	"storefront/ent/fulfillment"
+	"storefront/ent/giftcard"
+	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -4540,6 +4542,652 @@ func (_m *Fulfillment) ToEdge(order *FulfillmentOrder) *FulfillmentEdge {
 		order = DefaultFulfillmentOrder
 	}
 	return &FulfillmentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// GiftCardEdge is the edge representation of GiftCard.
+type GiftCardEdge struct {
+	Node   *GiftCard `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// GiftCardConnection is the connection containing edges to GiftCard.
+type GiftCardConnection struct {
+	Edges      []*GiftCardEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *GiftCardConnection) build(nodes []*GiftCard, pager *giftcardPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *GiftCard
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *GiftCard {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *GiftCard {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*GiftCardEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &GiftCardEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// GiftCardPaginateOption enables pagination customization.
+type GiftCardPaginateOption func(*giftcardPager) error
+
+// WithGiftCardOrder configures pagination ordering.
+func WithGiftCardOrder(order *GiftCardOrder) GiftCardPaginateOption {
+	if order == nil {
+		order = DefaultGiftCardOrder
+	}
+	o := *order
+	return func(pager *giftcardPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultGiftCardOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithGiftCardFilter configures pagination filter.
+func WithGiftCardFilter(filter func(*GiftCardQuery) (*GiftCardQuery, error)) GiftCardPaginateOption {
+	return func(pager *giftcardPager) error {
+		if filter == nil {
+			return errors.New("GiftCardQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type giftcardPager struct {
+	reverse bool
+	order   *GiftCardOrder
+	filter  func(*GiftCardQuery) (*GiftCardQuery, error)
+}
+
+func newGiftCardPager(opts []GiftCardPaginateOption, reverse bool) (*giftcardPager, error) {
+	pager := &giftcardPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultGiftCardOrder
+	}
+	return pager, nil
+}
+
+func (p *giftcardPager) applyFilter(query *GiftCardQuery) (*GiftCardQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *giftcardPager) toCursor(_m *GiftCard) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *giftcardPager) applyCursors(query *GiftCardQuery, after, before *Cursor) (*GiftCardQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultGiftCardOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *giftcardPager) applyOrder(query *GiftCardQuery) *GiftCardQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultGiftCardOrder.Field {
+		query = query.Order(DefaultGiftCardOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *giftcardPager) orderExpr(query *GiftCardQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultGiftCardOrder.Field {
+			b.Comma().Ident(DefaultGiftCardOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to GiftCard.
+func (_m *GiftCardQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...GiftCardPaginateOption,
+) (*GiftCardConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newGiftCardPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &GiftCardConnection{Edges: []*GiftCardEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// GiftCardOrderFieldCreatedAt orders GiftCard by created_at.
+	GiftCardOrderFieldCreatedAt = &GiftCardOrderField{
+		Value: func(_m *GiftCard) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: giftcard.FieldCreatedAt,
+		toTerm: giftcard.ByCreatedAt,
+		toCursor: func(_m *GiftCard) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// GiftCardOrderFieldUpdatedAt orders GiftCard by updated_at.
+	GiftCardOrderFieldUpdatedAt = &GiftCardOrderField{
+		Value: func(_m *GiftCard) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: giftcard.FieldUpdatedAt,
+		toTerm: giftcard.ByUpdatedAt,
+		toCursor: func(_m *GiftCard) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// GiftCardOrderFieldBalance orders GiftCard by balance.
+	GiftCardOrderFieldBalance = &GiftCardOrderField{
+		Value: func(_m *GiftCard) (ent.Value, error) {
+			return _m.Balance, nil
+		},
+		column: giftcard.FieldBalance,
+		toTerm: giftcard.ByBalance,
+		toCursor: func(_m *GiftCard) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Balance,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f GiftCardOrderField) String() string {
+	var str string
+	switch f.column {
+	case GiftCardOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case GiftCardOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case GiftCardOrderFieldBalance.column:
+		str = "BALANCE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f GiftCardOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *GiftCardOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("GiftCardOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *GiftCardOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *GiftCardOrderFieldUpdatedAt
+	case "BALANCE":
+		*f = *GiftCardOrderFieldBalance
+	default:
+		return fmt.Errorf("%s is not a valid GiftCardOrderField", str)
+	}
+	return nil
+}
+
+// GiftCardOrderField defines the ordering field of GiftCard.
+type GiftCardOrderField struct {
+	// Value extracts the ordering value from the given GiftCard.
+	Value    func(*GiftCard) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) giftcard.OrderOption
+	toCursor func(*GiftCard) Cursor
+}
+
+// GiftCardOrder defines the ordering of GiftCard.
+type GiftCardOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *GiftCardOrderField `json:"field"`
+}
+
+// DefaultGiftCardOrder is the default ordering of GiftCard.
+var DefaultGiftCardOrder = &GiftCardOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &GiftCardOrderField{
+		Value: func(_m *GiftCard) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: giftcard.FieldID,
+		toTerm: giftcard.ByID,
+		toCursor: func(_m *GiftCard) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts GiftCard into GiftCardEdge.
+func (_m *GiftCard) ToEdge(order *GiftCardOrder) *GiftCardEdge {
+	if order == nil {
+		order = DefaultGiftCardOrder
+	}
+	return &GiftCardEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// GiftCardTransactionEdge is the edge representation of GiftCardTransaction.
+type GiftCardTransactionEdge struct {
+	Node   *GiftCardTransaction `json:"node"`
+	Cursor Cursor               `json:"cursor"`
+}
+
+// GiftCardTransactionConnection is the connection containing edges to GiftCardTransaction.
+type GiftCardTransactionConnection struct {
+	Edges      []*GiftCardTransactionEdge `json:"edges"`
+	PageInfo   PageInfo                   `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
+}
+
+func (c *GiftCardTransactionConnection) build(nodes []*GiftCardTransaction, pager *giftcardtransactionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *GiftCardTransaction
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *GiftCardTransaction {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *GiftCardTransaction {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*GiftCardTransactionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &GiftCardTransactionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// GiftCardTransactionPaginateOption enables pagination customization.
+type GiftCardTransactionPaginateOption func(*giftcardtransactionPager) error
+
+// WithGiftCardTransactionOrder configures pagination ordering.
+func WithGiftCardTransactionOrder(order *GiftCardTransactionOrder) GiftCardTransactionPaginateOption {
+	if order == nil {
+		order = DefaultGiftCardTransactionOrder
+	}
+	o := *order
+	return func(pager *giftcardtransactionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultGiftCardTransactionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithGiftCardTransactionFilter configures pagination filter.
+func WithGiftCardTransactionFilter(filter func(*GiftCardTransactionQuery) (*GiftCardTransactionQuery, error)) GiftCardTransactionPaginateOption {
+	return func(pager *giftcardtransactionPager) error {
+		if filter == nil {
+			return errors.New("GiftCardTransactionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type giftcardtransactionPager struct {
+	reverse bool
+	order   *GiftCardTransactionOrder
+	filter  func(*GiftCardTransactionQuery) (*GiftCardTransactionQuery, error)
+}
+
+func newGiftCardTransactionPager(opts []GiftCardTransactionPaginateOption, reverse bool) (*giftcardtransactionPager, error) {
+	pager := &giftcardtransactionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultGiftCardTransactionOrder
+	}
+	return pager, nil
+}
+
+func (p *giftcardtransactionPager) applyFilter(query *GiftCardTransactionQuery) (*GiftCardTransactionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *giftcardtransactionPager) toCursor(_m *GiftCardTransaction) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *giftcardtransactionPager) applyCursors(query *GiftCardTransactionQuery, after, before *Cursor) (*GiftCardTransactionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultGiftCardTransactionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *giftcardtransactionPager) applyOrder(query *GiftCardTransactionQuery) *GiftCardTransactionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultGiftCardTransactionOrder.Field {
+		query = query.Order(DefaultGiftCardTransactionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *giftcardtransactionPager) orderExpr(query *GiftCardTransactionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultGiftCardTransactionOrder.Field {
+			b.Comma().Ident(DefaultGiftCardTransactionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to GiftCardTransaction.
+func (_m *GiftCardTransactionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...GiftCardTransactionPaginateOption,
+) (*GiftCardTransactionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newGiftCardTransactionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &GiftCardTransactionConnection{Edges: []*GiftCardTransactionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// GiftCardTransactionOrderFieldCreatedAt orders GiftCardTransaction by created_at.
+	GiftCardTransactionOrderFieldCreatedAt = &GiftCardTransactionOrderField{
+		Value: func(_m *GiftCardTransaction) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: giftcardtransaction.FieldCreatedAt,
+		toTerm: giftcardtransaction.ByCreatedAt,
+		toCursor: func(_m *GiftCardTransaction) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// GiftCardTransactionOrderFieldUpdatedAt orders GiftCardTransaction by updated_at.
+	GiftCardTransactionOrderFieldUpdatedAt = &GiftCardTransactionOrderField{
+		Value: func(_m *GiftCardTransaction) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: giftcardtransaction.FieldUpdatedAt,
+		toTerm: giftcardtransaction.ByUpdatedAt,
+		toCursor: func(_m *GiftCardTransaction) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f GiftCardTransactionOrderField) String() string {
+	var str string
+	switch f.column {
+	case GiftCardTransactionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case GiftCardTransactionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f GiftCardTransactionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *GiftCardTransactionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("GiftCardTransactionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *GiftCardTransactionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *GiftCardTransactionOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid GiftCardTransactionOrderField", str)
+	}
+	return nil
+}
+
+// GiftCardTransactionOrderField defines the ordering field of GiftCardTransaction.
+type GiftCardTransactionOrderField struct {
+	// Value extracts the ordering value from the given GiftCardTransaction.
+	Value    func(*GiftCardTransaction) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) giftcardtransaction.OrderOption
+	toCursor func(*GiftCardTransaction) Cursor
+}
+
+// GiftCardTransactionOrder defines the ordering of GiftCardTransaction.
+type GiftCardTransactionOrder struct {
+	Direction OrderDirection                 `json:"direction"`
+	Field     *GiftCardTransactionOrderField `json:"field"`
+}
+
+// DefaultGiftCardTransactionOrder is the default ordering of GiftCardTransaction.
+var DefaultGiftCardTransactionOrder = &GiftCardTransactionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &GiftCardTransactionOrderField{
+		Value: func(_m *GiftCardTransaction) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: giftcardtransaction.FieldID,
+		toTerm: giftcardtransaction.ByID,
+		toCursor: func(_m *GiftCardTransaction) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts GiftCardTransaction into GiftCardTransactionEdge.
+func (_m *GiftCardTransaction) ToEdge(order *GiftCardTransactionOrder) *GiftCardTransactionEdge {
+	if order == nil {
+		order = DefaultGiftCardTransactionOrder
+	}
+	return &GiftCardTransactionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -19,6 +19,8 @@ import (
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
 	"storefront/ent/fulfillment"
+	"storefront/ent/giftcard"
+	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -7659,6 +7661,922 @@ func (i *FulfillmentWhereInput) P() (predicate.Fulfillment, error) {
 		return predicates[0], nil
 	default:
 		return fulfillment.And(predicates...), nil
+	}
+}
+
+// GiftCardWhereInput represents a where input for filtering GiftCard queries.
+type GiftCardWhereInput struct {
+	Predicates []predicate.GiftCard  `json:"-"`
+	Not        *GiftCardWhereInput   `json:"not,omitempty"`
+	Or         []*GiftCardWhereInput `json:"or,omitempty"`
+	And        []*GiftCardWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "code_hash" field predicates.
+	CodeHash             *string  `json:"codeHash,omitempty"`
+	CodeHashNEQ          *string  `json:"codeHashNEQ,omitempty"`
+	CodeHashIn           []string `json:"codeHashIn,omitempty"`
+	CodeHashNotIn        []string `json:"codeHashNotIn,omitempty"`
+	CodeHashGT           *string  `json:"codeHashGT,omitempty"`
+	CodeHashGTE          *string  `json:"codeHashGTE,omitempty"`
+	CodeHashLT           *string  `json:"codeHashLT,omitempty"`
+	CodeHashLTE          *string  `json:"codeHashLTE,omitempty"`
+	CodeHashContains     *string  `json:"codeHashContains,omitempty"`
+	CodeHashHasPrefix    *string  `json:"codeHashHasPrefix,omitempty"`
+	CodeHashHasSuffix    *string  `json:"codeHashHasSuffix,omitempty"`
+	CodeHashEqualFold    *string  `json:"codeHashEqualFold,omitempty"`
+	CodeHashContainsFold *string  `json:"codeHashContainsFold,omitempty"`
+
+	// "last_characters" field predicates.
+	LastCharacters             *string  `json:"lastCharacters,omitempty"`
+	LastCharactersNEQ          *string  `json:"lastCharactersNEQ,omitempty"`
+	LastCharactersIn           []string `json:"lastCharactersIn,omitempty"`
+	LastCharactersNotIn        []string `json:"lastCharactersNotIn,omitempty"`
+	LastCharactersGT           *string  `json:"lastCharactersGT,omitempty"`
+	LastCharactersGTE          *string  `json:"lastCharactersGTE,omitempty"`
+	LastCharactersLT           *string  `json:"lastCharactersLT,omitempty"`
+	LastCharactersLTE          *string  `json:"lastCharactersLTE,omitempty"`
+	LastCharactersContains     *string  `json:"lastCharactersContains,omitempty"`
+	LastCharactersHasPrefix    *string  `json:"lastCharactersHasPrefix,omitempty"`
+	LastCharactersHasSuffix    *string  `json:"lastCharactersHasSuffix,omitempty"`
+	LastCharactersEqualFold    *string  `json:"lastCharactersEqualFold,omitempty"`
+	LastCharactersContainsFold *string  `json:"lastCharactersContainsFold,omitempty"`
+
+	// "initial_value" field predicates.
+	InitialValue      *int64  `json:"initialValue,omitempty"`
+	InitialValueNEQ   *int64  `json:"initialValueNEQ,omitempty"`
+	InitialValueIn    []int64 `json:"initialValueIn,omitempty"`
+	InitialValueNotIn []int64 `json:"initialValueNotIn,omitempty"`
+	InitialValueGT    *int64  `json:"initialValueGT,omitempty"`
+	InitialValueGTE   *int64  `json:"initialValueGTE,omitempty"`
+	InitialValueLT    *int64  `json:"initialValueLT,omitempty"`
+	InitialValueLTE   *int64  `json:"initialValueLTE,omitempty"`
+
+	// "balance" field predicates.
+	Balance      *int64  `json:"balance,omitempty"`
+	BalanceNEQ   *int64  `json:"balanceNEQ,omitempty"`
+	BalanceIn    []int64 `json:"balanceIn,omitempty"`
+	BalanceNotIn []int64 `json:"balanceNotIn,omitempty"`
+	BalanceGT    *int64  `json:"balanceGT,omitempty"`
+	BalanceGTE   *int64  `json:"balanceGTE,omitempty"`
+	BalanceLT    *int64  `json:"balanceLT,omitempty"`
+	BalanceLTE   *int64  `json:"balanceLTE,omitempty"`
+
+	// "currency_code" field predicates.
+	CurrencyCode             *string  `json:"currencyCode,omitempty"`
+	CurrencyCodeNEQ          *string  `json:"currencyCodeNEQ,omitempty"`
+	CurrencyCodeIn           []string `json:"currencyCodeIn,omitempty"`
+	CurrencyCodeNotIn        []string `json:"currencyCodeNotIn,omitempty"`
+	CurrencyCodeGT           *string  `json:"currencyCodeGT,omitempty"`
+	CurrencyCodeGTE          *string  `json:"currencyCodeGTE,omitempty"`
+	CurrencyCodeLT           *string  `json:"currencyCodeLT,omitempty"`
+	CurrencyCodeLTE          *string  `json:"currencyCodeLTE,omitempty"`
+	CurrencyCodeContains     *string  `json:"currencyCodeContains,omitempty"`
+	CurrencyCodeHasPrefix    *string  `json:"currencyCodeHasPrefix,omitempty"`
+	CurrencyCodeHasSuffix    *string  `json:"currencyCodeHasSuffix,omitempty"`
+	CurrencyCodeEqualFold    *string  `json:"currencyCodeEqualFold,omitempty"`
+	CurrencyCodeContainsFold *string  `json:"currencyCodeContainsFold,omitempty"`
+
+	// "expires_at" field predicates.
+	ExpiresAt       *time.Time  `json:"expiresAt,omitempty"`
+	ExpiresAtNEQ    *time.Time  `json:"expiresAtNEQ,omitempty"`
+	ExpiresAtIn     []time.Time `json:"expiresAtIn,omitempty"`
+	ExpiresAtNotIn  []time.Time `json:"expiresAtNotIn,omitempty"`
+	ExpiresAtGT     *time.Time  `json:"expiresAtGT,omitempty"`
+	ExpiresAtGTE    *time.Time  `json:"expiresAtGTE,omitempty"`
+	ExpiresAtLT     *time.Time  `json:"expiresAtLT,omitempty"`
+	ExpiresAtLTE    *time.Time  `json:"expiresAtLTE,omitempty"`
+	ExpiresAtIsNil  bool        `json:"expiresAtIsNil,omitempty"`
+	ExpiresAtNotNil bool        `json:"expiresAtNotNil,omitempty"`
+
+	// "disabled_at" field predicates.
+	DisabledAt       *time.Time  `json:"disabledAt,omitempty"`
+	DisabledAtNEQ    *time.Time  `json:"disabledAtNEQ,omitempty"`
+	DisabledAtIn     []time.Time `json:"disabledAtIn,omitempty"`
+	DisabledAtNotIn  []time.Time `json:"disabledAtNotIn,omitempty"`
+	DisabledAtGT     *time.Time  `json:"disabledAtGT,omitempty"`
+	DisabledAtGTE    *time.Time  `json:"disabledAtGTE,omitempty"`
+	DisabledAtLT     *time.Time  `json:"disabledAtLT,omitempty"`
+	DisabledAtLTE    *time.Time  `json:"disabledAtLTE,omitempty"`
+	DisabledAtIsNil  bool        `json:"disabledAtIsNil,omitempty"`
+	DisabledAtNotNil bool        `json:"disabledAtNotNil,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "transactions" edge predicates.
+	HasTransactions     *bool                            `json:"hasTransactions,omitempty"`
+	HasTransactionsWith []*GiftCardTransactionWhereInput `json:"hasTransactionsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *GiftCardWhereInput) AddPredicates(predicates ...predicate.GiftCard) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the GiftCardWhereInput filter on the GiftCardQuery builder.
+func (i *GiftCardWhereInput) Filter(q *GiftCardQuery) (*GiftCardQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyGiftCardWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyGiftCardWhereInput is returned in case the GiftCardWhereInput is empty.
+var ErrEmptyGiftCardWhereInput = errors.New("ent: empty predicate GiftCardWhereInput")
+
+// P returns a predicate for filtering giftcards.
+// An error is returned if the input is empty or invalid.
+func (i *GiftCardWhereInput) P() (predicate.GiftCard, error) {
+	var predicates []predicate.GiftCard
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, giftcard.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.GiftCard, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, giftcard.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.GiftCard, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, giftcard.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, giftcard.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, giftcard.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, giftcard.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, giftcard.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, giftcard.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, giftcard.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, giftcard.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, giftcard.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, giftcard.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, giftcard.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, giftcard.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, giftcard.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, giftcard.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, giftcard.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, giftcard.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, giftcard.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, giftcard.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, giftcard.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, giftcard.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, giftcard.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, giftcard.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, giftcard.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, giftcard.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, giftcard.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.CodeHash != nil {
+		predicates = append(predicates, giftcard.CodeHashEQ(*i.CodeHash))
+	}
+	if i.CodeHashNEQ != nil {
+		predicates = append(predicates, giftcard.CodeHashNEQ(*i.CodeHashNEQ))
+	}
+	if len(i.CodeHashIn) > 0 {
+		predicates = append(predicates, giftcard.CodeHashIn(i.CodeHashIn...))
+	}
+	if len(i.CodeHashNotIn) > 0 {
+		predicates = append(predicates, giftcard.CodeHashNotIn(i.CodeHashNotIn...))
+	}
+	if i.CodeHashGT != nil {
+		predicates = append(predicates, giftcard.CodeHashGT(*i.CodeHashGT))
+	}
+	if i.CodeHashGTE != nil {
+		predicates = append(predicates, giftcard.CodeHashGTE(*i.CodeHashGTE))
+	}
+	if i.CodeHashLT != nil {
+		predicates = append(predicates, giftcard.CodeHashLT(*i.CodeHashLT))
+	}
+	if i.CodeHashLTE != nil {
+		predicates = append(predicates, giftcard.CodeHashLTE(*i.CodeHashLTE))
+	}
+	if i.CodeHashContains != nil {
+		predicates = append(predicates, giftcard.CodeHashContains(*i.CodeHashContains))
+	}
+	if i.CodeHashHasPrefix != nil {
+		predicates = append(predicates, giftcard.CodeHashHasPrefix(*i.CodeHashHasPrefix))
+	}
+	if i.CodeHashHasSuffix != nil {
+		predicates = append(predicates, giftcard.CodeHashHasSuffix(*i.CodeHashHasSuffix))
+	}
+	if i.CodeHashEqualFold != nil {
+		predicates = append(predicates, giftcard.CodeHashEqualFold(*i.CodeHashEqualFold))
+	}
+	if i.CodeHashContainsFold != nil {
+		predicates = append(predicates, giftcard.CodeHashContainsFold(*i.CodeHashContainsFold))
+	}
+	if i.LastCharacters != nil {
+		predicates = append(predicates, giftcard.LastCharactersEQ(*i.LastCharacters))
+	}
+	if i.LastCharactersNEQ != nil {
+		predicates = append(predicates, giftcard.LastCharactersNEQ(*i.LastCharactersNEQ))
+	}
+	if len(i.LastCharactersIn) > 0 {
+		predicates = append(predicates, giftcard.LastCharactersIn(i.LastCharactersIn...))
+	}
+	if len(i.LastCharactersNotIn) > 0 {
+		predicates = append(predicates, giftcard.LastCharactersNotIn(i.LastCharactersNotIn...))
+	}
+	if i.LastCharactersGT != nil {
+		predicates = append(predicates, giftcard.LastCharactersGT(*i.LastCharactersGT))
+	}
+	if i.LastCharactersGTE != nil {
+		predicates = append(predicates, giftcard.LastCharactersGTE(*i.LastCharactersGTE))
+	}
+	if i.LastCharactersLT != nil {
+		predicates = append(predicates, giftcard.LastCharactersLT(*i.LastCharactersLT))
+	}
+	if i.LastCharactersLTE != nil {
+		predicates = append(predicates, giftcard.LastCharactersLTE(*i.LastCharactersLTE))
+	}
+	if i.LastCharactersContains != nil {
+		predicates = append(predicates, giftcard.LastCharactersContains(*i.LastCharactersContains))
+	}
+	if i.LastCharactersHasPrefix != nil {
+		predicates = append(predicates, giftcard.LastCharactersHasPrefix(*i.LastCharactersHasPrefix))
+	}
+	if i.LastCharactersHasSuffix != nil {
+		predicates = append(predicates, giftcard.LastCharactersHasSuffix(*i.LastCharactersHasSuffix))
+	}
+	if i.LastCharactersEqualFold != nil {
+		predicates = append(predicates, giftcard.LastCharactersEqualFold(*i.LastCharactersEqualFold))
+	}
+	if i.LastCharactersContainsFold != nil {
+		predicates = append(predicates, giftcard.LastCharactersContainsFold(*i.LastCharactersContainsFold))
+	}
+	if i.InitialValue != nil {
+		predicates = append(predicates, giftcard.InitialValueEQ(*i.InitialValue))
+	}
+	if i.InitialValueNEQ != nil {
+		predicates = append(predicates, giftcard.InitialValueNEQ(*i.InitialValueNEQ))
+	}
+	if len(i.InitialValueIn) > 0 {
+		predicates = append(predicates, giftcard.InitialValueIn(i.InitialValueIn...))
+	}
+	if len(i.InitialValueNotIn) > 0 {
+		predicates = append(predicates, giftcard.InitialValueNotIn(i.InitialValueNotIn...))
+	}
+	if i.InitialValueGT != nil {
+		predicates = append(predicates, giftcard.InitialValueGT(*i.InitialValueGT))
+	}
+	if i.InitialValueGTE != nil {
+		predicates = append(predicates, giftcard.InitialValueGTE(*i.InitialValueGTE))
+	}
+	if i.InitialValueLT != nil {
+		predicates = append(predicates, giftcard.InitialValueLT(*i.InitialValueLT))
+	}
+	if i.InitialValueLTE != nil {
+		predicates = append(predicates, giftcard.InitialValueLTE(*i.InitialValueLTE))
+	}
+	if i.Balance != nil {
+		predicates = append(predicates, giftcard.BalanceEQ(*i.Balance))
+	}
+	if i.BalanceNEQ != nil {
+		predicates = append(predicates, giftcard.BalanceNEQ(*i.BalanceNEQ))
+	}
+	if len(i.BalanceIn) > 0 {
+		predicates = append(predicates, giftcard.BalanceIn(i.BalanceIn...))
+	}
+	if len(i.BalanceNotIn) > 0 {
+		predicates = append(predicates, giftcard.BalanceNotIn(i.BalanceNotIn...))
+	}
+	if i.BalanceGT != nil {
+		predicates = append(predicates, giftcard.BalanceGT(*i.BalanceGT))
+	}
+	if i.BalanceGTE != nil {
+		predicates = append(predicates, giftcard.BalanceGTE(*i.BalanceGTE))
+	}
+	if i.BalanceLT != nil {
+		predicates = append(predicates, giftcard.BalanceLT(*i.BalanceLT))
+	}
+	if i.BalanceLTE != nil {
+		predicates = append(predicates, giftcard.BalanceLTE(*i.BalanceLTE))
+	}
+	if i.CurrencyCode != nil {
+		predicates = append(predicates, giftcard.CurrencyCodeEQ(*i.CurrencyCode))
+	}
+	if i.CurrencyCodeNEQ != nil {
+		predicates = append(predicates, giftcard.CurrencyCodeNEQ(*i.CurrencyCodeNEQ))
+	}
+	if len(i.CurrencyCodeIn) > 0 {
+		predicates = append(predicates, giftcard.CurrencyCodeIn(i.CurrencyCodeIn...))
+	}
+	if len(i.CurrencyCodeNotIn) > 0 {
+		predicates = append(predicates, giftcard.CurrencyCodeNotIn(i.CurrencyCodeNotIn...))
+	}
+	if i.CurrencyCodeGT != nil {
+		predicates = append(predicates, giftcard.CurrencyCodeGT(*i.CurrencyCodeGT))
+	}
+	if i.CurrencyCodeGTE != nil {
+		predicates = append(predicates, giftcard.CurrencyCodeGTE(*i.CurrencyCodeGTE))
+	}
+	if i.CurrencyCodeLT != nil {
+		predicates = append(predicates, giftcard.CurrencyCodeLT(*i.CurrencyCodeLT))
+	}
+	if i.CurrencyCodeLTE != nil {
+		predicates = append(predicates, giftcard.CurrencyCodeLTE(*i.CurrencyCodeLTE))
+	}
+	if i.CurrencyCodeContains != nil {
+		predicates = append(predicates, giftcard.CurrencyCodeContains(*i.CurrencyCodeContains))
+	}
+	if i.CurrencyCodeHasPrefix != nil {
+		predicates = append(predicates, giftcard.CurrencyCodeHasPrefix(*i.CurrencyCodeHasPrefix))
+	}
+	if i.CurrencyCodeHasSuffix != nil {
+		predicates = append(predicates, giftcard.CurrencyCodeHasSuffix(*i.CurrencyCodeHasSuffix))
+	}
+	if i.CurrencyCodeEqualFold != nil {
+		predicates = append(predicates, giftcard.CurrencyCodeEqualFold(*i.CurrencyCodeEqualFold))
+	}
+	if i.CurrencyCodeContainsFold != nil {
+		predicates = append(predicates, giftcard.CurrencyCodeContainsFold(*i.CurrencyCodeContainsFold))
+	}
+	if i.ExpiresAt != nil {
+		predicates = append(predicates, giftcard.ExpiresAtEQ(*i.ExpiresAt))
+	}
+	if i.ExpiresAtNEQ != nil {
+		predicates = append(predicates, giftcard.ExpiresAtNEQ(*i.ExpiresAtNEQ))
+	}
+	if len(i.ExpiresAtIn) > 0 {
+		predicates = append(predicates, giftcard.ExpiresAtIn(i.ExpiresAtIn...))
+	}
+	if len(i.ExpiresAtNotIn) > 0 {
+		predicates = append(predicates, giftcard.ExpiresAtNotIn(i.ExpiresAtNotIn...))
+	}
+	if i.ExpiresAtGT != nil {
+		predicates = append(predicates, giftcard.ExpiresAtGT(*i.ExpiresAtGT))
+	}
+	if i.ExpiresAtGTE != nil {
+		predicates = append(predicates, giftcard.ExpiresAtGTE(*i.ExpiresAtGTE))
+	}
+	if i.ExpiresAtLT != nil {
+		predicates = append(predicates, giftcard.ExpiresAtLT(*i.ExpiresAtLT))
+	}
+	if i.ExpiresAtLTE != nil {
+		predicates = append(predicates, giftcard.ExpiresAtLTE(*i.ExpiresAtLTE))
+	}
+	if i.ExpiresAtIsNil {
+		predicates = append(predicates, giftcard.ExpiresAtIsNil())
+	}
+	if i.ExpiresAtNotNil {
+		predicates = append(predicates, giftcard.ExpiresAtNotNil())
+	}
+	if i.DisabledAt != nil {
+		predicates = append(predicates, giftcard.DisabledAtEQ(*i.DisabledAt))
+	}
+	if i.DisabledAtNEQ != nil {
+		predicates = append(predicates, giftcard.DisabledAtNEQ(*i.DisabledAtNEQ))
+	}
+	if len(i.DisabledAtIn) > 0 {
+		predicates = append(predicates, giftcard.DisabledAtIn(i.DisabledAtIn...))
+	}
+	if len(i.DisabledAtNotIn) > 0 {
+		predicates = append(predicates, giftcard.DisabledAtNotIn(i.DisabledAtNotIn...))
+	}
+	if i.DisabledAtGT != nil {
+		predicates = append(predicates, giftcard.DisabledAtGT(*i.DisabledAtGT))
+	}
+	if i.DisabledAtGTE != nil {
+		predicates = append(predicates, giftcard.DisabledAtGTE(*i.DisabledAtGTE))
+	}
+	if i.DisabledAtLT != nil {
+		predicates = append(predicates, giftcard.DisabledAtLT(*i.DisabledAtLT))
+	}
+	if i.DisabledAtLTE != nil {
+		predicates = append(predicates, giftcard.DisabledAtLTE(*i.DisabledAtLTE))
+	}
+	if i.DisabledAtIsNil {
+		predicates = append(predicates, giftcard.DisabledAtIsNil())
+	}
+	if i.DisabledAtNotNil {
+		predicates = append(predicates, giftcard.DisabledAtNotNil())
+	}
+	if i.Note != nil {
+		predicates = append(predicates, giftcard.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, giftcard.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, giftcard.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, giftcard.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, giftcard.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, giftcard.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, giftcard.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, giftcard.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, giftcard.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, giftcard.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, giftcard.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, giftcard.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, giftcard.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, giftcard.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, giftcard.NoteContainsFold(*i.NoteContainsFold))
+	}
+
+	if i.HasTransactions != nil {
+		p := giftcard.HasTransactions()
+		if !*i.HasTransactions {
+			p = giftcard.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTransactionsWith) > 0 {
+		with := make([]predicate.GiftCardTransaction, 0, len(i.HasTransactionsWith))
+		for _, w := range i.HasTransactionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTransactionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, giftcard.HasTransactionsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyGiftCardWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return giftcard.And(predicates...), nil
+	}
+}
+
+// GiftCardTransactionWhereInput represents a where input for filtering GiftCardTransaction queries.
+type GiftCardTransactionWhereInput struct {
+	Predicates []predicate.GiftCardTransaction  `json:"-"`
+	Not        *GiftCardTransactionWhereInput   `json:"not,omitempty"`
+	Or         []*GiftCardTransactionWhereInput `json:"or,omitempty"`
+	And        []*GiftCardTransactionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "gift_card_id" field predicates.
+	GiftCardID      *int  `json:"giftCardID,omitempty"`
+	GiftCardIDNEQ   *int  `json:"giftCardIDNEQ,omitempty"`
+	GiftCardIDIn    []int `json:"giftCardIDIn,omitempty"`
+	GiftCardIDNotIn []int `json:"giftCardIDNotIn,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *giftcardtransaction.Kind  `json:"kind,omitempty"`
+	KindNEQ   *giftcardtransaction.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []giftcardtransaction.Kind `json:"kindIn,omitempty"`
+	KindNotIn []giftcardtransaction.Kind `json:"kindNotIn,omitempty"`
+
+	// "amount" field predicates.
+	Amount      *int64  `json:"amount,omitempty"`
+	AmountNEQ   *int64  `json:"amountNEQ,omitempty"`
+	AmountIn    []int64 `json:"amountIn,omitempty"`
+	AmountNotIn []int64 `json:"amountNotIn,omitempty"`
+	AmountGT    *int64  `json:"amountGT,omitempty"`
+	AmountGTE   *int64  `json:"amountGTE,omitempty"`
+	AmountLT    *int64  `json:"amountLT,omitempty"`
+	AmountLTE   *int64  `json:"amountLTE,omitempty"`
+
+	// "order_id" field predicates.
+	OrderID       *int  `json:"orderID,omitempty"`
+	OrderIDNEQ    *int  `json:"orderIDNEQ,omitempty"`
+	OrderIDIn     []int `json:"orderIDIn,omitempty"`
+	OrderIDNotIn  []int `json:"orderIDNotIn,omitempty"`
+	OrderIDGT     *int  `json:"orderIDGT,omitempty"`
+	OrderIDGTE    *int  `json:"orderIDGTE,omitempty"`
+	OrderIDLT     *int  `json:"orderIDLT,omitempty"`
+	OrderIDLTE    *int  `json:"orderIDLTE,omitempty"`
+	OrderIDIsNil  bool  `json:"orderIDIsNil,omitempty"`
+	OrderIDNotNil bool  `json:"orderIDNotNil,omitempty"`
+
+	// "gift_card" edge predicates.
+	HasGiftCard     *bool                 `json:"hasGiftCard,omitempty"`
+	HasGiftCardWith []*GiftCardWhereInput `json:"hasGiftCardWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *GiftCardTransactionWhereInput) AddPredicates(predicates ...predicate.GiftCardTransaction) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the GiftCardTransactionWhereInput filter on the GiftCardTransactionQuery builder.
+func (i *GiftCardTransactionWhereInput) Filter(q *GiftCardTransactionQuery) (*GiftCardTransactionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyGiftCardTransactionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyGiftCardTransactionWhereInput is returned in case the GiftCardTransactionWhereInput is empty.
+var ErrEmptyGiftCardTransactionWhereInput = errors.New("ent: empty predicate GiftCardTransactionWhereInput")
+
+// P returns a predicate for filtering giftcardtransactions.
+// An error is returned if the input is empty or invalid.
+func (i *GiftCardTransactionWhereInput) P() (predicate.GiftCardTransaction, error) {
+	var predicates []predicate.GiftCardTransaction
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, giftcardtransaction.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.GiftCardTransaction, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, giftcardtransaction.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.GiftCardTransaction, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, giftcardtransaction.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, giftcardtransaction.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, giftcardtransaction.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, giftcardtransaction.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, giftcardtransaction.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, giftcardtransaction.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, giftcardtransaction.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, giftcardtransaction.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, giftcardtransaction.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, giftcardtransaction.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, giftcardtransaction.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, giftcardtransaction.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, giftcardtransaction.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, giftcardtransaction.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, giftcardtransaction.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, giftcardtransaction.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, giftcardtransaction.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, giftcardtransaction.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, giftcardtransaction.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.GiftCardID != nil {
+		predicates = append(predicates, giftcardtransaction.GiftCardIDEQ(*i.GiftCardID))
+	}
+	if i.GiftCardIDNEQ != nil {
+		predicates = append(predicates, giftcardtransaction.GiftCardIDNEQ(*i.GiftCardIDNEQ))
+	}
+	if len(i.GiftCardIDIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.GiftCardIDIn(i.GiftCardIDIn...))
+	}
+	if len(i.GiftCardIDNotIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.GiftCardIDNotIn(i.GiftCardIDNotIn...))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, giftcardtransaction.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, giftcardtransaction.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.KindNotIn(i.KindNotIn...))
+	}
+	if i.Amount != nil {
+		predicates = append(predicates, giftcardtransaction.AmountEQ(*i.Amount))
+	}
+	if i.AmountNEQ != nil {
+		predicates = append(predicates, giftcardtransaction.AmountNEQ(*i.AmountNEQ))
+	}
+	if len(i.AmountIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.AmountIn(i.AmountIn...))
+	}
+	if len(i.AmountNotIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.AmountNotIn(i.AmountNotIn...))
+	}
+	if i.AmountGT != nil {
+		predicates = append(predicates, giftcardtransaction.AmountGT(*i.AmountGT))
+	}
+	if i.AmountGTE != nil {
+		predicates = append(predicates, giftcardtransaction.AmountGTE(*i.AmountGTE))
+	}
+	if i.AmountLT != nil {
+		predicates = append(predicates, giftcardtransaction.AmountLT(*i.AmountLT))
+	}
+	if i.AmountLTE != nil {
+		predicates = append(predicates, giftcardtransaction.AmountLTE(*i.AmountLTE))
+	}
+	if i.OrderID != nil {
+		predicates = append(predicates, giftcardtransaction.OrderIDEQ(*i.OrderID))
+	}
+	if i.OrderIDNEQ != nil {
+		predicates = append(predicates, giftcardtransaction.OrderIDNEQ(*i.OrderIDNEQ))
+	}
+	if len(i.OrderIDIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.OrderIDIn(i.OrderIDIn...))
+	}
+	if len(i.OrderIDNotIn) > 0 {
+		predicates = append(predicates, giftcardtransaction.OrderIDNotIn(i.OrderIDNotIn...))
+	}
+	if i.OrderIDGT != nil {
+		predicates = append(predicates, giftcardtransaction.OrderIDGT(*i.OrderIDGT))
+	}
+	if i.OrderIDGTE != nil {
+		predicates = append(predicates, giftcardtransaction.OrderIDGTE(*i.OrderIDGTE))
+	}
+	if i.OrderIDLT != nil {
+		predicates = append(predicates, giftcardtransaction.OrderIDLT(*i.OrderIDLT))
+	}
+	if i.OrderIDLTE != nil {
+		predicates = append(predicates, giftcardtransaction.OrderIDLTE(*i.OrderIDLTE))
+	}
+	if i.OrderIDIsNil {
+		predicates = append(predicates, giftcardtransaction.OrderIDIsNil())
+	}
+	if i.OrderIDNotNil {
+		predicates = append(predicates, giftcardtransaction.OrderIDNotNil())
+	}
+
+	if i.HasGiftCard != nil {
+		p := giftcardtransaction.HasGiftCard()
+		if !*i.HasGiftCard {
+			p = giftcardtransaction.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasGiftCardWith) > 0 {
+		with := make([]predicate.GiftCard, 0, len(i.HasGiftCardWith))
+		for _, w := range i.HasGiftCardWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasGiftCardWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, giftcardtransaction.HasGiftCardWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyGiftCardTransactionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return giftcardtransaction.And(predicates...), nil
 	}
 }
 

@@ -24,6 +24,8 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/giftcard"
+	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
@@ -83,6 +85,8 @@ const (
 	TypeDiscountRedemption  = "DiscountRedemption"
 	TypeEvent               = "Event"
 	TypeFulfillment         = "Fulfillment"
+	TypeGiftCard            = "GiftCard"
+	TypeGiftCardTransaction = "GiftCardTransaction"
 	TypeInventoryAdjustment = "InventoryAdjustment"
 	TypeLoginAttempt        = "LoginAttempt"
 	TypeMailingAddress      = "MailingAddress"
@@ -3672,6 +3676,8 @@ type CartMutation struct {
 	payment_amount       *int64
 	addpayment_amount    *int64
 	billing_address      **schema.AddressSnapshot
+	gift_card_ids        *[]int
+	appendgift_card_ids  []int
 	completion_attempt   *string
 	clearedFields        map[string]struct{}
 	lines                map[int]struct{}
@@ -4638,6 +4644,71 @@ func (m *CartMutation) ResetBillingAddress() {
 	delete(m.clearedFields, cart.FieldBillingAddress)
 }
 
+// SetGiftCardIds sets the "gift_card_ids" field.
+func (m *CartMutation) SetGiftCardIds(i []int) {
+	m.gift_card_ids = &i
+	m.appendgift_card_ids = nil
+}
+
+// GiftCardIds returns the value of the "gift_card_ids" field in the mutation.
+func (m *CartMutation) GiftCardIds() (r []int, exists bool) {
+	v := m.gift_card_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGiftCardIds returns the old "gift_card_ids" field's value of the Cart entity.
+// If the Cart object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CartMutation) OldGiftCardIds(ctx context.Context) (v []int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGiftCardIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGiftCardIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGiftCardIds: %w", err)
+	}
+	return oldValue.GiftCardIds, nil
+}
+
+// AppendGiftCardIds adds i to the "gift_card_ids" field.
+func (m *CartMutation) AppendGiftCardIds(i []int) {
+	m.appendgift_card_ids = append(m.appendgift_card_ids, i...)
+}
+
+// AppendedGiftCardIds returns the list of values that were appended to the "gift_card_ids" field in this mutation.
+func (m *CartMutation) AppendedGiftCardIds() ([]int, bool) {
+	if len(m.appendgift_card_ids) == 0 {
+		return nil, false
+	}
+	return m.appendgift_card_ids, true
+}
+
+// ClearGiftCardIds clears the value of the "gift_card_ids" field.
+func (m *CartMutation) ClearGiftCardIds() {
+	m.gift_card_ids = nil
+	m.appendgift_card_ids = nil
+	m.clearedFields[cart.FieldGiftCardIds] = struct{}{}
+}
+
+// GiftCardIdsCleared returns if the "gift_card_ids" field was cleared in this mutation.
+func (m *CartMutation) GiftCardIdsCleared() bool {
+	_, ok := m.clearedFields[cart.FieldGiftCardIds]
+	return ok
+}
+
+// ResetGiftCardIds resets all changes to the "gift_card_ids" field.
+func (m *CartMutation) ResetGiftCardIds() {
+	m.gift_card_ids = nil
+	m.appendgift_card_ids = nil
+	delete(m.clearedFields, cart.FieldGiftCardIds)
+}
+
 // SetCompletionAttempt sets the "completion_attempt" field.
 func (m *CartMutation) SetCompletionAttempt(s string) {
 	m.completion_attempt = &s
@@ -4829,7 +4900,7 @@ func (m *CartMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CartMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, cart.FieldCreatedAt)
 	}
@@ -4881,6 +4952,9 @@ func (m *CartMutation) Fields() []string {
 	if m.billing_address != nil {
 		fields = append(fields, cart.FieldBillingAddress)
 	}
+	if m.gift_card_ids != nil {
+		fields = append(fields, cart.FieldGiftCardIds)
+	}
 	if m.completion_attempt != nil {
 		fields = append(fields, cart.FieldCompletionAttempt)
 	}
@@ -4926,6 +5000,8 @@ func (m *CartMutation) Field(name string) (ent.Value, bool) {
 		return m.PaymentAmount()
 	case cart.FieldBillingAddress:
 		return m.BillingAddress()
+	case cart.FieldGiftCardIds:
+		return m.GiftCardIds()
 	case cart.FieldCompletionAttempt:
 		return m.CompletionAttempt()
 	}
@@ -4971,6 +5047,8 @@ func (m *CartMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldPaymentAmount(ctx)
 	case cart.FieldBillingAddress:
 		return m.OldBillingAddress(ctx)
+	case cart.FieldGiftCardIds:
+		return m.OldGiftCardIds(ctx)
 	case cart.FieldCompletionAttempt:
 		return m.OldCompletionAttempt(ctx)
 	}
@@ -5101,6 +5179,13 @@ func (m *CartMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetBillingAddress(v)
 		return nil
+	case cart.FieldGiftCardIds:
+		v, ok := value.([]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGiftCardIds(v)
+		return nil
 	case cart.FieldCompletionAttempt:
 		v, ok := value.(string)
 		if !ok {
@@ -5204,6 +5289,9 @@ func (m *CartMutation) ClearedFields() []string {
 	if m.FieldCleared(cart.FieldBillingAddress) {
 		fields = append(fields, cart.FieldBillingAddress)
 	}
+	if m.FieldCleared(cart.FieldGiftCardIds) {
+		fields = append(fields, cart.FieldGiftCardIds)
+	}
 	if m.FieldCleared(cart.FieldCompletionAttempt) {
 		fields = append(fields, cart.FieldCompletionAttempt)
 	}
@@ -5259,6 +5347,9 @@ func (m *CartMutation) ClearField(name string) error {
 		return nil
 	case cart.FieldBillingAddress:
 		m.ClearBillingAddress()
+		return nil
+	case cart.FieldGiftCardIds:
+		m.ClearGiftCardIds()
 		return nil
 	case cart.FieldCompletionAttempt:
 		m.ClearCompletionAttempt()
@@ -5321,6 +5412,9 @@ func (m *CartMutation) ResetField(name string) error {
 		return nil
 	case cart.FieldBillingAddress:
 		m.ResetBillingAddress()
+		return nil
+	case cart.FieldGiftCardIds:
+		m.ResetGiftCardIds()
 		return nil
 	case cart.FieldCompletionAttempt:
 		m.ResetCompletionAttempt()
@@ -16789,6 +16883,1782 @@ func (m *FulfillmentMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Fulfillment edge %s", name)
+}
+
+// GiftCardMutation represents an operation that mutates the GiftCard nodes in the graph.
+type GiftCardMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	code_hash           *string
+	last_characters     *string
+	initial_value       *int64
+	addinitial_value    *int64
+	balance             *int64
+	addbalance          *int64
+	currency_code       *string
+	expires_at          *time.Time
+	disabled_at         *time.Time
+	note                *string
+	clearedFields       map[string]struct{}
+	transactions        map[int]struct{}
+	removedtransactions map[int]struct{}
+	clearedtransactions bool
+	done                bool
+	oldValue            func(context.Context) (*GiftCard, error)
+	predicates          []predicate.GiftCard
+}
+
+var _ ent.Mutation = (*GiftCardMutation)(nil)
+
+// giftcardOption allows management of the mutation configuration using functional options.
+type giftcardOption func(*GiftCardMutation)
+
+// newGiftCardMutation creates new mutation for the GiftCard entity.
+func newGiftCardMutation(c config, op Op, opts ...giftcardOption) *GiftCardMutation {
+	m := &GiftCardMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeGiftCard,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withGiftCardID sets the ID field of the mutation.
+func withGiftCardID(id int) giftcardOption {
+	return func(m *GiftCardMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *GiftCard
+		)
+		m.oldValue = func(ctx context.Context) (*GiftCard, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().GiftCard.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withGiftCard sets the old GiftCard of the mutation.
+func withGiftCard(node *GiftCard) giftcardOption {
+	return func(m *GiftCardMutation) {
+		m.oldValue = func(context.Context) (*GiftCard, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m GiftCardMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m GiftCardMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *GiftCardMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *GiftCardMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().GiftCard.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *GiftCardMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *GiftCardMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the GiftCard entity.
+// If the GiftCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *GiftCardMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *GiftCardMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *GiftCardMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the GiftCard entity.
+// If the GiftCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *GiftCardMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCodeHash sets the "code_hash" field.
+func (m *GiftCardMutation) SetCodeHash(s string) {
+	m.code_hash = &s
+}
+
+// CodeHash returns the value of the "code_hash" field in the mutation.
+func (m *GiftCardMutation) CodeHash() (r string, exists bool) {
+	v := m.code_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeHash returns the old "code_hash" field's value of the GiftCard entity.
+// If the GiftCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardMutation) OldCodeHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeHash: %w", err)
+	}
+	return oldValue.CodeHash, nil
+}
+
+// ResetCodeHash resets all changes to the "code_hash" field.
+func (m *GiftCardMutation) ResetCodeHash() {
+	m.code_hash = nil
+}
+
+// SetLastCharacters sets the "last_characters" field.
+func (m *GiftCardMutation) SetLastCharacters(s string) {
+	m.last_characters = &s
+}
+
+// LastCharacters returns the value of the "last_characters" field in the mutation.
+func (m *GiftCardMutation) LastCharacters() (r string, exists bool) {
+	v := m.last_characters
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastCharacters returns the old "last_characters" field's value of the GiftCard entity.
+// If the GiftCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardMutation) OldLastCharacters(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastCharacters is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastCharacters requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastCharacters: %w", err)
+	}
+	return oldValue.LastCharacters, nil
+}
+
+// ResetLastCharacters resets all changes to the "last_characters" field.
+func (m *GiftCardMutation) ResetLastCharacters() {
+	m.last_characters = nil
+}
+
+// SetInitialValue sets the "initial_value" field.
+func (m *GiftCardMutation) SetInitialValue(i int64) {
+	m.initial_value = &i
+	m.addinitial_value = nil
+}
+
+// InitialValue returns the value of the "initial_value" field in the mutation.
+func (m *GiftCardMutation) InitialValue() (r int64, exists bool) {
+	v := m.initial_value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInitialValue returns the old "initial_value" field's value of the GiftCard entity.
+// If the GiftCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardMutation) OldInitialValue(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInitialValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInitialValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInitialValue: %w", err)
+	}
+	return oldValue.InitialValue, nil
+}
+
+// AddInitialValue adds i to the "initial_value" field.
+func (m *GiftCardMutation) AddInitialValue(i int64) {
+	if m.addinitial_value != nil {
+		*m.addinitial_value += i
+	} else {
+		m.addinitial_value = &i
+	}
+}
+
+// AddedInitialValue returns the value that was added to the "initial_value" field in this mutation.
+func (m *GiftCardMutation) AddedInitialValue() (r int64, exists bool) {
+	v := m.addinitial_value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetInitialValue resets all changes to the "initial_value" field.
+func (m *GiftCardMutation) ResetInitialValue() {
+	m.initial_value = nil
+	m.addinitial_value = nil
+}
+
+// SetBalance sets the "balance" field.
+func (m *GiftCardMutation) SetBalance(i int64) {
+	m.balance = &i
+	m.addbalance = nil
+}
+
+// Balance returns the value of the "balance" field in the mutation.
+func (m *GiftCardMutation) Balance() (r int64, exists bool) {
+	v := m.balance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBalance returns the old "balance" field's value of the GiftCard entity.
+// If the GiftCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardMutation) OldBalance(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBalance is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBalance requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBalance: %w", err)
+	}
+	return oldValue.Balance, nil
+}
+
+// AddBalance adds i to the "balance" field.
+func (m *GiftCardMutation) AddBalance(i int64) {
+	if m.addbalance != nil {
+		*m.addbalance += i
+	} else {
+		m.addbalance = &i
+	}
+}
+
+// AddedBalance returns the value that was added to the "balance" field in this mutation.
+func (m *GiftCardMutation) AddedBalance() (r int64, exists bool) {
+	v := m.addbalance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBalance resets all changes to the "balance" field.
+func (m *GiftCardMutation) ResetBalance() {
+	m.balance = nil
+	m.addbalance = nil
+}
+
+// SetCurrencyCode sets the "currency_code" field.
+func (m *GiftCardMutation) SetCurrencyCode(s string) {
+	m.currency_code = &s
+}
+
+// CurrencyCode returns the value of the "currency_code" field in the mutation.
+func (m *GiftCardMutation) CurrencyCode() (r string, exists bool) {
+	v := m.currency_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrencyCode returns the old "currency_code" field's value of the GiftCard entity.
+// If the GiftCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardMutation) OldCurrencyCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrencyCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrencyCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrencyCode: %w", err)
+	}
+	return oldValue.CurrencyCode, nil
+}
+
+// ResetCurrencyCode resets all changes to the "currency_code" field.
+func (m *GiftCardMutation) ResetCurrencyCode() {
+	m.currency_code = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *GiftCardMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *GiftCardMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the GiftCard entity.
+// If the GiftCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardMutation) OldExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (m *GiftCardMutation) ClearExpiresAt() {
+	m.expires_at = nil
+	m.clearedFields[giftcard.FieldExpiresAt] = struct{}{}
+}
+
+// ExpiresAtCleared returns if the "expires_at" field was cleared in this mutation.
+func (m *GiftCardMutation) ExpiresAtCleared() bool {
+	_, ok := m.clearedFields[giftcard.FieldExpiresAt]
+	return ok
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *GiftCardMutation) ResetExpiresAt() {
+	m.expires_at = nil
+	delete(m.clearedFields, giftcard.FieldExpiresAt)
+}
+
+// SetDisabledAt sets the "disabled_at" field.
+func (m *GiftCardMutation) SetDisabledAt(t time.Time) {
+	m.disabled_at = &t
+}
+
+// DisabledAt returns the value of the "disabled_at" field in the mutation.
+func (m *GiftCardMutation) DisabledAt() (r time.Time, exists bool) {
+	v := m.disabled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDisabledAt returns the old "disabled_at" field's value of the GiftCard entity.
+// If the GiftCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardMutation) OldDisabledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDisabledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDisabledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDisabledAt: %w", err)
+	}
+	return oldValue.DisabledAt, nil
+}
+
+// ClearDisabledAt clears the value of the "disabled_at" field.
+func (m *GiftCardMutation) ClearDisabledAt() {
+	m.disabled_at = nil
+	m.clearedFields[giftcard.FieldDisabledAt] = struct{}{}
+}
+
+// DisabledAtCleared returns if the "disabled_at" field was cleared in this mutation.
+func (m *GiftCardMutation) DisabledAtCleared() bool {
+	_, ok := m.clearedFields[giftcard.FieldDisabledAt]
+	return ok
+}
+
+// ResetDisabledAt resets all changes to the "disabled_at" field.
+func (m *GiftCardMutation) ResetDisabledAt() {
+	m.disabled_at = nil
+	delete(m.clearedFields, giftcard.FieldDisabledAt)
+}
+
+// SetNote sets the "note" field.
+func (m *GiftCardMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *GiftCardMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the GiftCard entity.
+// If the GiftCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardMutation) OldNote(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *GiftCardMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[giftcard.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *GiftCardMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[giftcard.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *GiftCardMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, giftcard.FieldNote)
+}
+
+// AddTransactionIDs adds the "transactions" edge to the GiftCardTransaction entity by ids.
+func (m *GiftCardMutation) AddTransactionIDs(ids ...int) {
+	if m.transactions == nil {
+		m.transactions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.transactions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTransactions clears the "transactions" edge to the GiftCardTransaction entity.
+func (m *GiftCardMutation) ClearTransactions() {
+	m.clearedtransactions = true
+}
+
+// TransactionsCleared reports if the "transactions" edge to the GiftCardTransaction entity was cleared.
+func (m *GiftCardMutation) TransactionsCleared() bool {
+	return m.clearedtransactions
+}
+
+// RemoveTransactionIDs removes the "transactions" edge to the GiftCardTransaction entity by IDs.
+func (m *GiftCardMutation) RemoveTransactionIDs(ids ...int) {
+	if m.removedtransactions == nil {
+		m.removedtransactions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.transactions, ids[i])
+		m.removedtransactions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTransactions returns the removed IDs of the "transactions" edge to the GiftCardTransaction entity.
+func (m *GiftCardMutation) RemovedTransactionsIDs() (ids []int) {
+	for id := range m.removedtransactions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TransactionsIDs returns the "transactions" edge IDs in the mutation.
+func (m *GiftCardMutation) TransactionsIDs() (ids []int) {
+	for id := range m.transactions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTransactions resets all changes to the "transactions" edge.
+func (m *GiftCardMutation) ResetTransactions() {
+	m.transactions = nil
+	m.clearedtransactions = false
+	m.removedtransactions = nil
+}
+
+// Where appends a list predicates to the GiftCardMutation builder.
+func (m *GiftCardMutation) Where(ps ...predicate.GiftCard) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the GiftCardMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *GiftCardMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.GiftCard, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *GiftCardMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *GiftCardMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (GiftCard).
+func (m *GiftCardMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *GiftCardMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, giftcard.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, giftcard.FieldUpdatedAt)
+	}
+	if m.code_hash != nil {
+		fields = append(fields, giftcard.FieldCodeHash)
+	}
+	if m.last_characters != nil {
+		fields = append(fields, giftcard.FieldLastCharacters)
+	}
+	if m.initial_value != nil {
+		fields = append(fields, giftcard.FieldInitialValue)
+	}
+	if m.balance != nil {
+		fields = append(fields, giftcard.FieldBalance)
+	}
+	if m.currency_code != nil {
+		fields = append(fields, giftcard.FieldCurrencyCode)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, giftcard.FieldExpiresAt)
+	}
+	if m.disabled_at != nil {
+		fields = append(fields, giftcard.FieldDisabledAt)
+	}
+	if m.note != nil {
+		fields = append(fields, giftcard.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *GiftCardMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case giftcard.FieldCreatedAt:
+		return m.CreatedAt()
+	case giftcard.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case giftcard.FieldCodeHash:
+		return m.CodeHash()
+	case giftcard.FieldLastCharacters:
+		return m.LastCharacters()
+	case giftcard.FieldInitialValue:
+		return m.InitialValue()
+	case giftcard.FieldBalance:
+		return m.Balance()
+	case giftcard.FieldCurrencyCode:
+		return m.CurrencyCode()
+	case giftcard.FieldExpiresAt:
+		return m.ExpiresAt()
+	case giftcard.FieldDisabledAt:
+		return m.DisabledAt()
+	case giftcard.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *GiftCardMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case giftcard.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case giftcard.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case giftcard.FieldCodeHash:
+		return m.OldCodeHash(ctx)
+	case giftcard.FieldLastCharacters:
+		return m.OldLastCharacters(ctx)
+	case giftcard.FieldInitialValue:
+		return m.OldInitialValue(ctx)
+	case giftcard.FieldBalance:
+		return m.OldBalance(ctx)
+	case giftcard.FieldCurrencyCode:
+		return m.OldCurrencyCode(ctx)
+	case giftcard.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case giftcard.FieldDisabledAt:
+		return m.OldDisabledAt(ctx)
+	case giftcard.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown GiftCard field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GiftCardMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case giftcard.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case giftcard.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case giftcard.FieldCodeHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeHash(v)
+		return nil
+	case giftcard.FieldLastCharacters:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastCharacters(v)
+		return nil
+	case giftcard.FieldInitialValue:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInitialValue(v)
+		return nil
+	case giftcard.FieldBalance:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBalance(v)
+		return nil
+	case giftcard.FieldCurrencyCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrencyCode(v)
+		return nil
+	case giftcard.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case giftcard.FieldDisabledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDisabledAt(v)
+		return nil
+	case giftcard.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GiftCard field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *GiftCardMutation) AddedFields() []string {
+	var fields []string
+	if m.addinitial_value != nil {
+		fields = append(fields, giftcard.FieldInitialValue)
+	}
+	if m.addbalance != nil {
+		fields = append(fields, giftcard.FieldBalance)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *GiftCardMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case giftcard.FieldInitialValue:
+		return m.AddedInitialValue()
+	case giftcard.FieldBalance:
+		return m.AddedBalance()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GiftCardMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case giftcard.FieldInitialValue:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddInitialValue(v)
+		return nil
+	case giftcard.FieldBalance:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBalance(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GiftCard numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *GiftCardMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(giftcard.FieldExpiresAt) {
+		fields = append(fields, giftcard.FieldExpiresAt)
+	}
+	if m.FieldCleared(giftcard.FieldDisabledAt) {
+		fields = append(fields, giftcard.FieldDisabledAt)
+	}
+	if m.FieldCleared(giftcard.FieldNote) {
+		fields = append(fields, giftcard.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *GiftCardMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *GiftCardMutation) ClearField(name string) error {
+	switch name {
+	case giftcard.FieldExpiresAt:
+		m.ClearExpiresAt()
+		return nil
+	case giftcard.FieldDisabledAt:
+		m.ClearDisabledAt()
+		return nil
+	case giftcard.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown GiftCard nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *GiftCardMutation) ResetField(name string) error {
+	switch name {
+	case giftcard.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case giftcard.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case giftcard.FieldCodeHash:
+		m.ResetCodeHash()
+		return nil
+	case giftcard.FieldLastCharacters:
+		m.ResetLastCharacters()
+		return nil
+	case giftcard.FieldInitialValue:
+		m.ResetInitialValue()
+		return nil
+	case giftcard.FieldBalance:
+		m.ResetBalance()
+		return nil
+	case giftcard.FieldCurrencyCode:
+		m.ResetCurrencyCode()
+		return nil
+	case giftcard.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case giftcard.FieldDisabledAt:
+		m.ResetDisabledAt()
+		return nil
+	case giftcard.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown GiftCard field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *GiftCardMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.transactions != nil {
+		edges = append(edges, giftcard.EdgeTransactions)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *GiftCardMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case giftcard.EdgeTransactions:
+		ids := make([]ent.Value, 0, len(m.transactions))
+		for id := range m.transactions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *GiftCardMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedtransactions != nil {
+		edges = append(edges, giftcard.EdgeTransactions)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *GiftCardMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case giftcard.EdgeTransactions:
+		ids := make([]ent.Value, 0, len(m.removedtransactions))
+		for id := range m.removedtransactions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *GiftCardMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedtransactions {
+		edges = append(edges, giftcard.EdgeTransactions)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *GiftCardMutation) EdgeCleared(name string) bool {
+	switch name {
+	case giftcard.EdgeTransactions:
+		return m.clearedtransactions
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *GiftCardMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown GiftCard unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *GiftCardMutation) ResetEdge(name string) error {
+	switch name {
+	case giftcard.EdgeTransactions:
+		m.ResetTransactions()
+		return nil
+	}
+	return fmt.Errorf("unknown GiftCard edge %s", name)
+}
+
+// GiftCardTransactionMutation represents an operation that mutates the GiftCardTransaction nodes in the graph.
+type GiftCardTransactionMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	kind             *giftcardtransaction.Kind
+	amount           *int64
+	addamount        *int64
+	order_id         *int
+	addorder_id      *int
+	clearedFields    map[string]struct{}
+	gift_card        *int
+	clearedgift_card bool
+	done             bool
+	oldValue         func(context.Context) (*GiftCardTransaction, error)
+	predicates       []predicate.GiftCardTransaction
+}
+
+var _ ent.Mutation = (*GiftCardTransactionMutation)(nil)
+
+// giftcardtransactionOption allows management of the mutation configuration using functional options.
+type giftcardtransactionOption func(*GiftCardTransactionMutation)
+
+// newGiftCardTransactionMutation creates new mutation for the GiftCardTransaction entity.
+func newGiftCardTransactionMutation(c config, op Op, opts ...giftcardtransactionOption) *GiftCardTransactionMutation {
+	m := &GiftCardTransactionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeGiftCardTransaction,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withGiftCardTransactionID sets the ID field of the mutation.
+func withGiftCardTransactionID(id int) giftcardtransactionOption {
+	return func(m *GiftCardTransactionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *GiftCardTransaction
+		)
+		m.oldValue = func(ctx context.Context) (*GiftCardTransaction, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().GiftCardTransaction.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withGiftCardTransaction sets the old GiftCardTransaction of the mutation.
+func withGiftCardTransaction(node *GiftCardTransaction) giftcardtransactionOption {
+	return func(m *GiftCardTransactionMutation) {
+		m.oldValue = func(context.Context) (*GiftCardTransaction, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m GiftCardTransactionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m GiftCardTransactionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *GiftCardTransactionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *GiftCardTransactionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().GiftCardTransaction.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *GiftCardTransactionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *GiftCardTransactionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the GiftCardTransaction entity.
+// If the GiftCardTransaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardTransactionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *GiftCardTransactionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *GiftCardTransactionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *GiftCardTransactionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the GiftCardTransaction entity.
+// If the GiftCardTransaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardTransactionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *GiftCardTransactionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetGiftCardID sets the "gift_card_id" field.
+func (m *GiftCardTransactionMutation) SetGiftCardID(i int) {
+	m.gift_card = &i
+}
+
+// GiftCardID returns the value of the "gift_card_id" field in the mutation.
+func (m *GiftCardTransactionMutation) GiftCardID() (r int, exists bool) {
+	v := m.gift_card
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGiftCardID returns the old "gift_card_id" field's value of the GiftCardTransaction entity.
+// If the GiftCardTransaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardTransactionMutation) OldGiftCardID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGiftCardID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGiftCardID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGiftCardID: %w", err)
+	}
+	return oldValue.GiftCardID, nil
+}
+
+// ResetGiftCardID resets all changes to the "gift_card_id" field.
+func (m *GiftCardTransactionMutation) ResetGiftCardID() {
+	m.gift_card = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *GiftCardTransactionMutation) SetKind(gi giftcardtransaction.Kind) {
+	m.kind = &gi
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *GiftCardTransactionMutation) Kind() (r giftcardtransaction.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the GiftCardTransaction entity.
+// If the GiftCardTransaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardTransactionMutation) OldKind(ctx context.Context) (v giftcardtransaction.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *GiftCardTransactionMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetAmount sets the "amount" field.
+func (m *GiftCardTransactionMutation) SetAmount(i int64) {
+	m.amount = &i
+	m.addamount = nil
+}
+
+// Amount returns the value of the "amount" field in the mutation.
+func (m *GiftCardTransactionMutation) Amount() (r int64, exists bool) {
+	v := m.amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmount returns the old "amount" field's value of the GiftCardTransaction entity.
+// If the GiftCardTransaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardTransactionMutation) OldAmount(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmount: %w", err)
+	}
+	return oldValue.Amount, nil
+}
+
+// AddAmount adds i to the "amount" field.
+func (m *GiftCardTransactionMutation) AddAmount(i int64) {
+	if m.addamount != nil {
+		*m.addamount += i
+	} else {
+		m.addamount = &i
+	}
+}
+
+// AddedAmount returns the value that was added to the "amount" field in this mutation.
+func (m *GiftCardTransactionMutation) AddedAmount() (r int64, exists bool) {
+	v := m.addamount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAmount resets all changes to the "amount" field.
+func (m *GiftCardTransactionMutation) ResetAmount() {
+	m.amount = nil
+	m.addamount = nil
+}
+
+// SetOrderID sets the "order_id" field.
+func (m *GiftCardTransactionMutation) SetOrderID(i int) {
+	m.order_id = &i
+	m.addorder_id = nil
+}
+
+// OrderID returns the value of the "order_id" field in the mutation.
+func (m *GiftCardTransactionMutation) OrderID() (r int, exists bool) {
+	v := m.order_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrderID returns the old "order_id" field's value of the GiftCardTransaction entity.
+// If the GiftCardTransaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GiftCardTransactionMutation) OldOrderID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrderID: %w", err)
+	}
+	return oldValue.OrderID, nil
+}
+
+// AddOrderID adds i to the "order_id" field.
+func (m *GiftCardTransactionMutation) AddOrderID(i int) {
+	if m.addorder_id != nil {
+		*m.addorder_id += i
+	} else {
+		m.addorder_id = &i
+	}
+}
+
+// AddedOrderID returns the value that was added to the "order_id" field in this mutation.
+func (m *GiftCardTransactionMutation) AddedOrderID() (r int, exists bool) {
+	v := m.addorder_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearOrderID clears the value of the "order_id" field.
+func (m *GiftCardTransactionMutation) ClearOrderID() {
+	m.order_id = nil
+	m.addorder_id = nil
+	m.clearedFields[giftcardtransaction.FieldOrderID] = struct{}{}
+}
+
+// OrderIDCleared returns if the "order_id" field was cleared in this mutation.
+func (m *GiftCardTransactionMutation) OrderIDCleared() bool {
+	_, ok := m.clearedFields[giftcardtransaction.FieldOrderID]
+	return ok
+}
+
+// ResetOrderID resets all changes to the "order_id" field.
+func (m *GiftCardTransactionMutation) ResetOrderID() {
+	m.order_id = nil
+	m.addorder_id = nil
+	delete(m.clearedFields, giftcardtransaction.FieldOrderID)
+}
+
+// ClearGiftCard clears the "gift_card" edge to the GiftCard entity.
+func (m *GiftCardTransactionMutation) ClearGiftCard() {
+	m.clearedgift_card = true
+	m.clearedFields[giftcardtransaction.FieldGiftCardID] = struct{}{}
+}
+
+// GiftCardCleared reports if the "gift_card" edge to the GiftCard entity was cleared.
+func (m *GiftCardTransactionMutation) GiftCardCleared() bool {
+	return m.clearedgift_card
+}
+
+// GiftCardIDs returns the "gift_card" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// GiftCardID instead. It exists only for internal usage by the builders.
+func (m *GiftCardTransactionMutation) GiftCardIDs() (ids []int) {
+	if id := m.gift_card; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetGiftCard resets all changes to the "gift_card" edge.
+func (m *GiftCardTransactionMutation) ResetGiftCard() {
+	m.gift_card = nil
+	m.clearedgift_card = false
+}
+
+// Where appends a list predicates to the GiftCardTransactionMutation builder.
+func (m *GiftCardTransactionMutation) Where(ps ...predicate.GiftCardTransaction) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the GiftCardTransactionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *GiftCardTransactionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.GiftCardTransaction, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *GiftCardTransactionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *GiftCardTransactionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (GiftCardTransaction).
+func (m *GiftCardTransactionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *GiftCardTransactionMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, giftcardtransaction.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, giftcardtransaction.FieldUpdatedAt)
+	}
+	if m.gift_card != nil {
+		fields = append(fields, giftcardtransaction.FieldGiftCardID)
+	}
+	if m.kind != nil {
+		fields = append(fields, giftcardtransaction.FieldKind)
+	}
+	if m.amount != nil {
+		fields = append(fields, giftcardtransaction.FieldAmount)
+	}
+	if m.order_id != nil {
+		fields = append(fields, giftcardtransaction.FieldOrderID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *GiftCardTransactionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case giftcardtransaction.FieldCreatedAt:
+		return m.CreatedAt()
+	case giftcardtransaction.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case giftcardtransaction.FieldGiftCardID:
+		return m.GiftCardID()
+	case giftcardtransaction.FieldKind:
+		return m.Kind()
+	case giftcardtransaction.FieldAmount:
+		return m.Amount()
+	case giftcardtransaction.FieldOrderID:
+		return m.OrderID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *GiftCardTransactionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case giftcardtransaction.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case giftcardtransaction.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case giftcardtransaction.FieldGiftCardID:
+		return m.OldGiftCardID(ctx)
+	case giftcardtransaction.FieldKind:
+		return m.OldKind(ctx)
+	case giftcardtransaction.FieldAmount:
+		return m.OldAmount(ctx)
+	case giftcardtransaction.FieldOrderID:
+		return m.OldOrderID(ctx)
+	}
+	return nil, fmt.Errorf("unknown GiftCardTransaction field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GiftCardTransactionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case giftcardtransaction.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case giftcardtransaction.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case giftcardtransaction.FieldGiftCardID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGiftCardID(v)
+		return nil
+	case giftcardtransaction.FieldKind:
+		v, ok := value.(giftcardtransaction.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case giftcardtransaction.FieldAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmount(v)
+		return nil
+	case giftcardtransaction.FieldOrderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrderID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GiftCardTransaction field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *GiftCardTransactionMutation) AddedFields() []string {
+	var fields []string
+	if m.addamount != nil {
+		fields = append(fields, giftcardtransaction.FieldAmount)
+	}
+	if m.addorder_id != nil {
+		fields = append(fields, giftcardtransaction.FieldOrderID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *GiftCardTransactionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case giftcardtransaction.FieldAmount:
+		return m.AddedAmount()
+	case giftcardtransaction.FieldOrderID:
+		return m.AddedOrderID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GiftCardTransactionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case giftcardtransaction.FieldAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAmount(v)
+		return nil
+	case giftcardtransaction.FieldOrderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrderID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GiftCardTransaction numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *GiftCardTransactionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(giftcardtransaction.FieldOrderID) {
+		fields = append(fields, giftcardtransaction.FieldOrderID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *GiftCardTransactionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *GiftCardTransactionMutation) ClearField(name string) error {
+	switch name {
+	case giftcardtransaction.FieldOrderID:
+		m.ClearOrderID()
+		return nil
+	}
+	return fmt.Errorf("unknown GiftCardTransaction nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *GiftCardTransactionMutation) ResetField(name string) error {
+	switch name {
+	case giftcardtransaction.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case giftcardtransaction.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case giftcardtransaction.FieldGiftCardID:
+		m.ResetGiftCardID()
+		return nil
+	case giftcardtransaction.FieldKind:
+		m.ResetKind()
+		return nil
+	case giftcardtransaction.FieldAmount:
+		m.ResetAmount()
+		return nil
+	case giftcardtransaction.FieldOrderID:
+		m.ResetOrderID()
+		return nil
+	}
+	return fmt.Errorf("unknown GiftCardTransaction field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *GiftCardTransactionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.gift_card != nil {
+		edges = append(edges, giftcardtransaction.EdgeGiftCard)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *GiftCardTransactionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case giftcardtransaction.EdgeGiftCard:
+		if id := m.gift_card; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *GiftCardTransactionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *GiftCardTransactionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *GiftCardTransactionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedgift_card {
+		edges = append(edges, giftcardtransaction.EdgeGiftCard)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *GiftCardTransactionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case giftcardtransaction.EdgeGiftCard:
+		return m.clearedgift_card
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *GiftCardTransactionMutation) ClearEdge(name string) error {
+	switch name {
+	case giftcardtransaction.EdgeGiftCard:
+		m.ClearGiftCard()
+		return nil
+	}
+	return fmt.Errorf("unknown GiftCardTransaction unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *GiftCardTransactionMutation) ResetEdge(name string) error {
+	switch name {
+	case giftcardtransaction.EdgeGiftCard:
+		m.ResetGiftCard()
+		return nil
+	}
+	return fmt.Errorf("unknown GiftCardTransaction edge %s", name)
 }
 
 // InventoryAdjustmentMutation represents an operation that mutates the InventoryAdjustment nodes in the graph.

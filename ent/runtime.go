@@ -21,6 +21,8 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/giftcard"
+	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -708,6 +710,56 @@ func init() {
 	fulfillmentDescTrackingUrls := fulfillmentFields[4].Descriptor()
 	// fulfillment.DefaultTrackingUrls holds the default value on creation for the tracking_urls field.
 	fulfillment.DefaultTrackingUrls = fulfillmentDescTrackingUrls.Default.([]string)
+	giftcardMixin := schema.GiftCard{}.Mixin()
+	giftcardMixinFields0 := giftcardMixin[0].Fields()
+	_ = giftcardMixinFields0
+	giftcardFields := schema.GiftCard{}.Fields()
+	_ = giftcardFields
+	// giftcardDescCreatedAt is the schema descriptor for created_at field.
+	giftcardDescCreatedAt := giftcardMixinFields0[0].Descriptor()
+	// giftcard.DefaultCreatedAt holds the default value on creation for the created_at field.
+	giftcard.DefaultCreatedAt = giftcardDescCreatedAt.Default.(func() time.Time)
+	// giftcardDescUpdatedAt is the schema descriptor for updated_at field.
+	giftcardDescUpdatedAt := giftcardMixinFields0[1].Descriptor()
+	// giftcard.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	giftcard.DefaultUpdatedAt = giftcardDescUpdatedAt.Default.(func() time.Time)
+	// giftcard.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	giftcard.UpdateDefaultUpdatedAt = giftcardDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// giftcardDescCodeHash is the schema descriptor for code_hash field.
+	giftcardDescCodeHash := giftcardFields[0].Descriptor()
+	// giftcard.CodeHashValidator is a validator for the "code_hash" field. It is called by the builders before save.
+	giftcard.CodeHashValidator = giftcardDescCodeHash.Validators[0].(func(string) error)
+	// giftcardDescLastCharacters is the schema descriptor for last_characters field.
+	giftcardDescLastCharacters := giftcardFields[1].Descriptor()
+	// giftcard.LastCharactersValidator is a validator for the "last_characters" field. It is called by the builders before save.
+	giftcard.LastCharactersValidator = giftcardDescLastCharacters.Validators[0].(func(string) error)
+	// giftcardDescInitialValue is the schema descriptor for initial_value field.
+	giftcardDescInitialValue := giftcardFields[2].Descriptor()
+	// giftcard.InitialValueValidator is a validator for the "initial_value" field. It is called by the builders before save.
+	giftcard.InitialValueValidator = giftcardDescInitialValue.Validators[0].(func(int64) error)
+	// giftcardDescBalance is the schema descriptor for balance field.
+	giftcardDescBalance := giftcardFields[3].Descriptor()
+	// giftcard.BalanceValidator is a validator for the "balance" field. It is called by the builders before save.
+	giftcard.BalanceValidator = giftcardDescBalance.Validators[0].(func(int64) error)
+	// giftcardDescCurrencyCode is the schema descriptor for currency_code field.
+	giftcardDescCurrencyCode := giftcardFields[4].Descriptor()
+	// giftcard.CurrencyCodeValidator is a validator for the "currency_code" field. It is called by the builders before save.
+	giftcard.CurrencyCodeValidator = giftcardDescCurrencyCode.Validators[0].(func(string) error)
+	giftcardtransactionMixin := schema.GiftCardTransaction{}.Mixin()
+	giftcardtransactionMixinFields0 := giftcardtransactionMixin[0].Fields()
+	_ = giftcardtransactionMixinFields0
+	giftcardtransactionFields := schema.GiftCardTransaction{}.Fields()
+	_ = giftcardtransactionFields
+	// giftcardtransactionDescCreatedAt is the schema descriptor for created_at field.
+	giftcardtransactionDescCreatedAt := giftcardtransactionMixinFields0[0].Descriptor()
+	// giftcardtransaction.DefaultCreatedAt holds the default value on creation for the created_at field.
+	giftcardtransaction.DefaultCreatedAt = giftcardtransactionDescCreatedAt.Default.(func() time.Time)
+	// giftcardtransactionDescUpdatedAt is the schema descriptor for updated_at field.
+	giftcardtransactionDescUpdatedAt := giftcardtransactionMixinFields0[1].Descriptor()
+	// giftcardtransaction.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	giftcardtransaction.DefaultUpdatedAt = giftcardtransactionDescUpdatedAt.Default.(func() time.Time)
+	// giftcardtransaction.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	giftcardtransaction.UpdateDefaultUpdatedAt = giftcardtransactionDescUpdatedAt.UpdateDefault.(func() time.Time)
 	inventoryadjustmentFields := schema.InventoryAdjustment{}.Fields()
 	_ = inventoryadjustmentFields
 	// inventoryadjustmentDescCreatedAt is the schema descriptor for created_at field.

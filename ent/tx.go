@@ -50,6 +50,10 @@ type Tx struct {
 	Event *EventClient
 	// Fulfillment is the client for interacting with the Fulfillment builders.
 	Fulfillment *FulfillmentClient
+	// GiftCard is the client for interacting with the GiftCard builders.
+	GiftCard *GiftCardClient
+	// GiftCardTransaction is the client for interacting with the GiftCardTransaction builders.
+	GiftCardTransaction *GiftCardTransactionClient
 	// InventoryAdjustment is the client for interacting with the InventoryAdjustment builders.
 	InventoryAdjustment *InventoryAdjustmentClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
@@ -245,6 +249,8 @@ func (tx *Tx) init() {
 	tx.DiscountRedemption = NewDiscountRedemptionClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
 	tx.Fulfillment = NewFulfillmentClient(tx.config)
+	tx.GiftCard = NewGiftCardClient(tx.config)
+	tx.GiftCardTransaction = NewGiftCardTransactionClient(tx.config)
 	tx.InventoryAdjustment = NewInventoryAdjustmentClient(tx.config)
 	tx.LoginAttempt = NewLoginAttemptClient(tx.config)
 	tx.MailingAddress = NewMailingAddressClient(tx.config)

@@ -58,7 +58,7 @@ func (r *articleResolver) Image(ctx context.Context, obj *ent.Article) (*model.I
 		return nil, nilIfNotFound(err)
 	}
 	i := contentImage(img)
-	id := gid.Format(mediaImageGIDType, img.ID)
+	id := contentMediaID(img.ID)
 	i.ID = &id
 	return i, nil
 }

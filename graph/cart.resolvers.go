@@ -38,7 +38,7 @@ func (r *cartResolver) Cost(ctx context.Context, obj *cart.Cart) (*model.CartCos
 	c := &model.CartCost{
 		SubtotalAmount:       moneyV2(obj.Cost.Subtotal, cur),
 		TotalAmount:          moneyV2(obj.Cost.Total, cur),
-		CheckoutChargeAmount: moneyV2(obj.Cost.Total, cur),
+		CheckoutChargeAmount: moneyV2(obj.Charge, cur),
 		TotalAmountEstimated: obj.Cost.Tax != nil,
 	}
 	if obj.Cost.Tax != nil {

@@ -211,10 +211,13 @@ func toFilters(fs []catalog.Facet) []*model.Filter {
 	return out
 }
 
-// searchNode is the product or page of a search result.
+// searchNode is the product, page or article of a search result.
 func searchNode(it catalog.SearchItem) ent.Noder {
-	if it.Product != nil {
+	switch {
+	case it.Product != nil:
 		return it.Product
+	case it.Article != nil:
+		return it.Article
 	}
 	return it.Page
 }

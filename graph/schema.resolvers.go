@@ -143,17 +143,16 @@ func (r *queryRootResolver) Pages(ctx context.Context, after *string, before *st
 }
 
 func (r *queryRootResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
-	typ, n, ok := gid.Parse(id)
+	ref, ok := nodeRef(id)
 	if !ok {
 		return nil, nil
 	}
-	ref := catalog.NodeRef{Type: typ, ID: n}
-	if typ == "Order" {
+	if ref.Type == "Order" {
 		owned, err := r.ownedNodes(ctx, []catalog.NodeRef{ref})
 		return owned[ref], err
 	}
 	node, err := loader.For(ctx).Node.Load(ctx, ref)
-	return node, nilIfNotFound(err)
+	return presentNode(node), nilIfNotFound(err)
 }
 
 func (r *queryRootResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, error) {
@@ -162,8 +161,8 @@ func (r *queryRootResolver) Nodes(ctx context.Context, ids []string) ([]ent.Node
 	}
 	refs := make([]catalog.NodeRef, 0, len(ids))
 	for _, id := range ids {
-		if typ, n, ok := gid.Parse(id); ok {
-			refs = append(refs, catalog.NodeRef{Type: typ, ID: n})
+		if ref, ok := nodeRef(id); ok {
+			refs = append(refs, ref)
 		}
 	}
 	found, err := r.Catalog.Nodes(ctx, refs)
@@ -179,9 +178,9 @@ func (r *queryRootResolver) Nodes(ctx context.Context, ids []string) ([]ent.Node
 	}
 	out := make([]ent.Noder, len(ids))
 	for i, id := range ids {
-		if typ, n, ok := gid.Parse(id); ok {
-			if node, ok := found[catalog.NodeRef{Type: typ, ID: n}]; ok {
-				out[i] = node
+		if ref, ok := nodeRef(id); ok {
+			if node, ok := found[ref]; ok {
+				out[i] = presentNode(node)
 			}
 		}
 	}

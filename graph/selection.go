@@ -44,7 +44,7 @@ func variantSelection(in []*model.SelectedOptionInput, ignoreUnknown, caseInsens
 // mediaImage presents a product image as media.
 func mediaImage(img *ent.ProductImage) *model.MediaImage {
 	i := productImage(img)
-	return &model.MediaImage{ID: gid.Format("MediaImage", img.ID), Image: i, PreviewImage: i}
+	return &model.MediaImage{ID: gid.Format(mediaImageGIDType, img.ID), Image: i, PreviewImage: i}
 }
 
 // trackingPaths are the field paths, from the root field to the result object, at which a

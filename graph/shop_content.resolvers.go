@@ -17,8 +17,17 @@ import (
 )
 
 func (r *cartResolver) AppliedGiftCards(ctx context.Context, obj *cart.Cart) ([]*model.AppliedGiftCard, error) {
-	// Gift cards are not sold or accepted yet: no cart has one applied.
-	return []*model.AppliedGiftCard{}, nil
+	out := make([]*model.AppliedGiftCard, len(obj.GiftCards))
+	for i, g := range obj.GiftCards {
+		out[i] = &model.AppliedGiftCard{
+			ID:                    cart.AppliedGiftCardID(g.Card.ID),
+			LastCharacters:        g.Card.LastCharacters,
+			AmountUsed:            moneyV2(g.AmountUsed, g.Card.CurrencyCode),
+			PresentmentAmountUsed: moneyV2(g.AmountUsed, obj.Currency),
+			Balance:               moneyV2(g.Card.Balance, g.Card.CurrencyCode),
+		}
+	}
+	return out, nil
 }
 
 func (r *queryRootResolver) URLRedirects(ctx context.Context, after *string, before *string, first *int, last *int, query *string, reverse *bool) (*model.URLRedirectConnection, error) {

@@ -11,7 +11,6 @@ import (
 	"storefront/graph/model"
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
-	"storefront/internal/gid"
 )
 
 // Global ID types of the shop's content.
@@ -78,7 +77,7 @@ func contentMedia(ctx context.Context, id *int) (*model.MediaImage, error) {
 		return nil, nilIfNotFound(err)
 	}
 	i := contentImage(img)
-	return &model.MediaImage{ID: gid.Format(mediaImageGIDType, img.ID), Image: i, PreviewImage: i}, nil
+	return &model.MediaImage{ID: contentMediaID(img.ID), Image: i, PreviewImage: i}, nil
 }
 
 func contentImage(img *ent.ContentImage) *model.Image {

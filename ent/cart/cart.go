@@ -51,6 +51,8 @@ const (
 	FieldPaymentAmount = "payment_amount"
 	// FieldBillingAddress holds the string denoting the billing_address field in the database.
 	FieldBillingAddress = "billing_address"
+	// FieldGiftCardIds holds the string denoting the gift_card_ids field in the database.
+	FieldGiftCardIds = "gift_card_ids"
 	// FieldCompletionAttempt holds the string denoting the completion_attempt field in the database.
 	FieldCompletionAttempt = "completion_attempt"
 	// EdgeLines holds the string denoting the lines edge name in mutations.
@@ -95,6 +97,7 @@ var Columns = []string{
 	FieldPaymentSessionID,
 	FieldPaymentAmount,
 	FieldBillingAddress,
+	FieldGiftCardIds,
 	FieldCompletionAttempt,
 }
 

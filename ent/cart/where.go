@@ -995,6 +995,16 @@ func BillingAddressNotNil() predicate.Cart {
 	return predicate.Cart(sql.FieldNotNull(FieldBillingAddress))
 }
 
+// GiftCardIdsIsNil applies the IsNil predicate on the "gift_card_ids" field.
+func GiftCardIdsIsNil() predicate.Cart {
+	return predicate.Cart(sql.FieldIsNull(FieldGiftCardIds))
+}
+
+// GiftCardIdsNotNil applies the NotNil predicate on the "gift_card_ids" field.
+func GiftCardIdsNotNil() predicate.Cart {
+	return predicate.Cart(sql.FieldNotNull(FieldGiftCardIds))
+}
+
 // CompletionAttemptEQ applies the EQ predicate on the "completion_attempt" field.
 func CompletionAttemptEQ(v string) predicate.Cart {
 	return predicate.Cart(sql.FieldEQ(FieldCompletionAttempt, v))

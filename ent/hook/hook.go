@@ -224,6 +224,30 @@ func (f FulfillmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FulfillmentMutation", m)
 }
 
+// The GiftCardFunc type is an adapter to allow the use of ordinary
+// function as GiftCard mutator.
+type GiftCardFunc func(context.Context, *ent.GiftCardMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f GiftCardFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.GiftCardMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.GiftCardMutation", m)
+}
+
+// The GiftCardTransactionFunc type is an adapter to allow the use of ordinary
+// function as GiftCardTransaction mutator.
+type GiftCardTransactionFunc func(context.Context, *ent.GiftCardTransactionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f GiftCardTransactionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.GiftCardTransactionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.GiftCardTransactionMutation", m)
+}
+
 // The InventoryAdjustmentFunc type is an adapter to allow the use of ordinary
 // function as InventoryAdjustment mutator.
 type InventoryAdjustmentFunc func(context.Context, *ent.InventoryAdjustmentMutation) (ent.Value, error)

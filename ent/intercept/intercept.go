@@ -25,6 +25,8 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/giftcard"
+	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
@@ -593,6 +595,60 @@ func (f TraverseFulfillment) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.FulfillmentQuery", q)
+}
+
+// The GiftCardFunc type is an adapter to allow the use of ordinary function as a Querier.
+type GiftCardFunc func(context.Context, *ent.GiftCardQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f GiftCardFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.GiftCardQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.GiftCardQuery", q)
+}
+
+// The TraverseGiftCard type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseGiftCard func(context.Context, *ent.GiftCardQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseGiftCard) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseGiftCard) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.GiftCardQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.GiftCardQuery", q)
+}
+
+// The GiftCardTransactionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type GiftCardTransactionFunc func(context.Context, *ent.GiftCardTransactionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f GiftCardTransactionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.GiftCardTransactionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.GiftCardTransactionQuery", q)
+}
+
+// The TraverseGiftCardTransaction type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseGiftCardTransaction func(context.Context, *ent.GiftCardTransactionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseGiftCardTransaction) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseGiftCardTransaction) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.GiftCardTransactionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.GiftCardTransactionQuery", q)
 }
 
 // The InventoryAdjustmentFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1255,6 +1311,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.EventQuery, predicate.Event, event.OrderOption]{typ: ent.TypeEvent, tq: q}, nil
 	case *ent.FulfillmentQuery:
 		return &query[*ent.FulfillmentQuery, predicate.Fulfillment, fulfillment.OrderOption]{typ: ent.TypeFulfillment, tq: q}, nil
+	case *ent.GiftCardQuery:
+		return &query[*ent.GiftCardQuery, predicate.GiftCard, giftcard.OrderOption]{typ: ent.TypeGiftCard, tq: q}, nil
+	case *ent.GiftCardTransactionQuery:
+		return &query[*ent.GiftCardTransactionQuery, predicate.GiftCardTransaction, giftcardtransaction.OrderOption]{typ: ent.TypeGiftCardTransaction, tq: q}, nil
 	case *ent.InventoryAdjustmentQuery:
 		return &query[*ent.InventoryAdjustmentQuery, predicate.InventoryAdjustment, inventoryadjustment.OrderOption]{typ: ent.TypeInventoryAdjustment, tq: q}, nil
 	case *ent.LoginAttemptQuery:

@@ -143,6 +143,7 @@ var (
 		{Name: "payment_session_id", Type: field.TypeString, Nullable: true},
 		{Name: "payment_amount", Type: field.TypeInt64, Nullable: true},
 		{Name: "billing_address", Type: field.TypeJSON, Nullable: true},
+		{Name: "gift_card_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "completion_attempt", Type: field.TypeString, Nullable: true},
 	}
 	// CartsTable holds the schema information for the "carts" table.
@@ -550,6 +551,64 @@ var (
 				Columns:    []*schema.Column{FulfillmentsColumns[7]},
 				RefColumns: []*schema.Column{OrdersColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// GiftCardsColumns holds the columns for the "gift_cards" table.
+	GiftCardsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "code_hash", Type: field.TypeString, Unique: true},
+		{Name: "last_characters", Type: field.TypeString},
+		{Name: "initial_value", Type: field.TypeInt64},
+		{Name: "balance", Type: field.TypeInt64},
+		{Name: "currency_code", Type: field.TypeString},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "disabled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+	}
+	// GiftCardsTable holds the schema information for the "gift_cards" table.
+	GiftCardsTable = &schema.Table{
+		Name:       "gift_cards",
+		Columns:    GiftCardsColumns,
+		PrimaryKey: []*schema.Column{GiftCardsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "giftcard_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{GiftCardsColumns[1]},
+			},
+		},
+	}
+	// GiftCardTransactionsColumns holds the columns for the "gift_card_transactions" table.
+	GiftCardTransactionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CREDIT", "DEBIT"}},
+		{Name: "amount", Type: field.TypeInt64},
+		{Name: "order_id", Type: field.TypeInt, Nullable: true},
+		{Name: "gift_card_id", Type: field.TypeInt},
+	}
+	// GiftCardTransactionsTable holds the schema information for the "gift_card_transactions" table.
+	GiftCardTransactionsTable = &schema.Table{
+		Name:       "gift_card_transactions",
+		Columns:    GiftCardTransactionsColumns,
+		PrimaryKey: []*schema.Column{GiftCardTransactionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "gift_card_transactions_gift_cards_transactions",
+				Columns:    []*schema.Column{GiftCardTransactionsColumns[6]},
+				RefColumns: []*schema.Column{GiftCardsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "giftcardtransaction_gift_card_id_order_id",
+				Unique:  true,
+				Columns: []*schema.Column{GiftCardTransactionsColumns[6], GiftCardTransactionsColumns[5]},
 			},
 		},
 	}
@@ -1350,6 +1409,8 @@ var (
 		DiscountRedemptionsTable,
 		EventsTable,
 		FulfillmentsTable,
+		GiftCardsTable,
+		GiftCardTransactionsTable,
 		InventoryAdjustmentsTable,
 		LoginAttemptsTable,
 		MailingAddressesTable,
@@ -1388,6 +1449,7 @@ func init() {
 	CustomerAccessTokensTable.ForeignKeys[0].RefTable = CustomersTable
 	DiscountRedemptionsTable.ForeignKeys[0].RefTable = DiscountCodesTable
 	FulfillmentsTable.ForeignKeys[0].RefTable = OrdersTable
+	GiftCardTransactionsTable.ForeignKeys[0].RefTable = GiftCardsTable
 	MailingAddressesTable.ForeignKeys[0].RefTable = CustomersTable
 	MenuItemsTable.ForeignKeys[0].RefTable = MenusTable
 	MenuItemsTable.ForeignKeys[1].RefTable = MenuItemsTable

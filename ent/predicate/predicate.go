@@ -60,6 +60,12 @@ type Event func(*sql.Selector)
 // Fulfillment is the predicate function for fulfillment builders.
 type Fulfillment func(*sql.Selector)
 
+// GiftCard is the predicate function for giftcard builders.
+type GiftCard func(*sql.Selector)
+
+// GiftCardTransaction is the predicate function for giftcardtransaction builders.
+type GiftCardTransaction func(*sql.Selector)
+
 // InventoryAdjustment is the predicate function for inventoryadjustment builders.
 type InventoryAdjustment func(*sql.Selector)
 

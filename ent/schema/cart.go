@@ -60,6 +60,8 @@ func (Cart) Fields() []ent.Field {
 		field.String("payment_session_id").Optional().Nillable().Sensitive().Comment("The payment provider's session for a direct payment."),
 		field.Int64("payment_amount").Optional().Nillable().Comment("Amount the buyer agreed to pay, in minor units."),
 		field.JSON("billing_address", &AddressSnapshot{}).Optional(),
+		field.JSON("gift_card_ids", []int{}).Optional().Annotations(entgql.Skip()).
+			Comment("IDs of the gift cards applied to the cart, in the order they were entered."),
 		field.String("completion_attempt").Optional().Nillable().
 			Comment("Public ID of the cart's latest completion attempt: while it runs, the cart cannot change."),
 	}

@@ -61,6 +61,14 @@ func (r *queryResolver) DiscountRedemptions(ctx context.Context, after *entgql.C
 	return r.DB.DiscountRedemption.Query().Paginate(ctx, after, first, before, last, ent.WithDiscountRedemptionOrder(orderBy), ent.WithDiscountRedemptionFilter(where.Filter))
 }
 
+func (r *queryResolver) GiftCards(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GiftCardOrder, where *ent.GiftCardWhereInput) (*ent.GiftCardConnection, error) {
+	return r.DB.GiftCard.Query().Paginate(ctx, after, first, before, last, ent.WithGiftCardOrder(orderBy), ent.WithGiftCardFilter(where.Filter))
+}
+
+func (r *queryResolver) GiftCardTransactions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GiftCardTransactionOrder, where *ent.GiftCardTransactionWhereInput) (*ent.GiftCardTransactionConnection, error) {
+	return r.DB.GiftCardTransaction.Query().Paginate(ctx, after, first, before, last, ent.WithGiftCardTransactionOrder(orderBy), ent.WithGiftCardTransactionFilter(where.Filter))
+}
+
 func (r *queryResolver) InventoryAdjustments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InventoryAdjustmentOrder, where *ent.InventoryAdjustmentWhereInput) (*ent.InventoryAdjustmentConnection, error) {
 	return r.DB.InventoryAdjustment.Query().Paginate(ctx, after, first, before, last, ent.WithInventoryAdjustmentOrder(orderBy), ent.WithInventoryAdjustmentFilter(where.Filter))
 }

@@ -18,6 +18,7 @@ import (
 	"storefront/internal/catalog"
 	"storefront/internal/customer"
 	"storefront/internal/discount"
+	"storefront/internal/giftcard"
 	"storefront/internal/inventory"
 	"storefront/internal/settings"
 	"storefront/internal/store"
@@ -32,6 +33,8 @@ type Options struct {
 	Catalog   *catalog.Service
 	Inventory *inventory.Service
 	Discounts *discount.Service
+	// GiftCards issues gift cards; one over DB when nil.
+	GiftCards *giftcard.Service
 	Settings  *settings.Service
 	Customers *customer.Service
 	Webhooks  *webhook.Service
@@ -45,7 +48,10 @@ type Options struct {
 // and error presenter as the Storefront API, behind API key authentication, with every
 // field checked against the key's scopes.
 func NewHandler(o Options) http.Handler {
-	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, Settings: o.Settings, Customers: o.Customers, Webhooks: o.Webhooks}}
+	if o.GiftCards == nil {
+		o.GiftCards = giftcard.New(o.DB)
+	}
+	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, GiftCards: o.GiftCards, Settings: o.Settings, Customers: o.Customers, Webhooks: o.Webhooks}}
 	connectionCosts(&cfg.Complexity)
 	es := generated.NewExecutableSchema(cfg)
 	srv := handler.New(es)

@@ -21,6 +21,8 @@ import (
 	"storefront/ent/discountcode"
 	"storefront/ent/discountredemption"
 	"storefront/ent/fulfillment"
+	"storefront/ent/giftcard"
+	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/menu"
@@ -54,6 +56,8 @@ var nodeTables = map[string]string{
 	"Customer":            customer.Table,
 	"DiscountCode":        discountcode.Table,
 	"DiscountRedemption":  discountredemption.Table,
+	"GiftCard":            giftcard.Table,
+	"GiftCardTransaction": giftcardtransaction.Table,
 	"InventoryAdjustment": inventoryadjustment.Table,
 	"Fulfillment":         fulfillment.Table,
 	"MailingAddress":      mailingaddress.Table,

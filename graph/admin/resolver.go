@@ -12,6 +12,7 @@ import (
 	"storefront/internal/catalog"
 	"storefront/internal/customer"
 	"storefront/internal/discount"
+	"storefront/internal/giftcard"
 	"storefront/internal/inventory"
 	"storefront/internal/settings"
 	"storefront/internal/store"
@@ -25,6 +26,7 @@ type Resolver struct {
 	Catalog   *catalog.Service
 	Inventory *inventory.Service
 	Discounts *discount.Service
+	GiftCards *giftcard.Service
 	Settings  *settings.Service
 	Customers *customer.Service
 	Webhooks  *webhook.Service

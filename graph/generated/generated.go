@@ -341,6 +341,24 @@ type ComplexityRoot struct {
 		TotalTaxAmount       func(childComplexity int) int
 	}
 
+	CartGiftCardCodesAddPayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartGiftCardCodesRemovePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	CartGiftCardCodesUpdatePayload struct {
+		Cart       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
 	CartLine struct {
 		Attributes          func(childComplexity int) int
 		Cost                func(childComplexity int) int
@@ -765,6 +783,9 @@ type ComplexityRoot struct {
 		CartDeliveryAddressesReplace      func(childComplexity int, addresses []*model.CartSelectableAddressInput, cartID string) int
 		CartDeliveryAddressesUpdate       func(childComplexity int, addresses []*model.CartSelectableAddressUpdateInput, cartID string) int
 		CartDiscountCodesUpdate           func(childComplexity int, cartID string, discountCodes []string) int
+		CartGiftCardCodesAdd              func(childComplexity int, cartID string, giftCardCodes []string) int
+		CartGiftCardCodesRemove           func(childComplexity int, appliedGiftCardIds []string, cartID string) int
+		CartGiftCardCodesUpdate           func(childComplexity int, cartID string, giftCardCodes []string) int
 		CartLinesAdd                      func(childComplexity int, cartID string, lines []*model.CartLineInput) int
 		CartLinesRemove                   func(childComplexity int, cartID string, lineIds []string) int
 		CartLinesUpdate                   func(childComplexity int, cartID string, lines []*model.CartLineUpdateInput) int
@@ -1274,6 +1295,9 @@ type MutationResolver interface {
 	CartDeliveryAddressesUpdate(ctx context.Context, addresses []*model.CartSelectableAddressUpdateInput, cartID string) (*model.CartDeliveryAddressesUpdatePayload, error)
 	CartSelectedDeliveryOptionsUpdate(ctx context.Context, cartID string, selectedDeliveryOptions []*model.CartSelectedDeliveryOptionInput) (*model.CartSelectedDeliveryOptionsUpdatePayload, error)
 	CartPaymentUpdate(ctx context.Context, cartID string, payment model.CartPaymentInput) (*model.CartPaymentUpdatePayload, error)
+	CartGiftCardCodesAdd(ctx context.Context, cartID string, giftCardCodes []string) (*model.CartGiftCardCodesAddPayload, error)
+	CartGiftCardCodesRemove(ctx context.Context, appliedGiftCardIds []string, cartID string) (*model.CartGiftCardCodesRemovePayload, error)
+	CartGiftCardCodesUpdate(ctx context.Context, cartID string, giftCardCodes []string) (*model.CartGiftCardCodesUpdatePayload, error)
 	CartMetafieldsSet(ctx context.Context, metafields []*model.CartMetafieldsSetInput) (*model.CartMetafieldsSetPayload, error)
 	CartMetafieldDelete(ctx context.Context, input model.CartMetafieldDeleteInput) (*model.CartMetafieldDeletePayload, error)
 	CartSubmitForCompletion(ctx context.Context, attemptToken string, cartID string) (*model.CartSubmitForCompletionPayload, error)
@@ -2468,6 +2492,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartEstimatedCost.TotalTaxAmount(childComplexity), true
+
+	case "CartGiftCardCodesAddPayload.cart":
+		if e.ComplexityRoot.CartGiftCardCodesAddPayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartGiftCardCodesAddPayload.Cart(childComplexity), true
+	case "CartGiftCardCodesAddPayload.userErrors":
+		if e.ComplexityRoot.CartGiftCardCodesAddPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartGiftCardCodesAddPayload.UserErrors(childComplexity), true
+	case "CartGiftCardCodesAddPayload.warnings":
+		if e.ComplexityRoot.CartGiftCardCodesAddPayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartGiftCardCodesAddPayload.Warnings(childComplexity), true
+
+	case "CartGiftCardCodesRemovePayload.cart":
+		if e.ComplexityRoot.CartGiftCardCodesRemovePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartGiftCardCodesRemovePayload.Cart(childComplexity), true
+	case "CartGiftCardCodesRemovePayload.userErrors":
+		if e.ComplexityRoot.CartGiftCardCodesRemovePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartGiftCardCodesRemovePayload.UserErrors(childComplexity), true
+	case "CartGiftCardCodesRemovePayload.warnings":
+		if e.ComplexityRoot.CartGiftCardCodesRemovePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartGiftCardCodesRemovePayload.Warnings(childComplexity), true
+
+	case "CartGiftCardCodesUpdatePayload.cart":
+		if e.ComplexityRoot.CartGiftCardCodesUpdatePayload.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartGiftCardCodesUpdatePayload.Cart(childComplexity), true
+	case "CartGiftCardCodesUpdatePayload.userErrors":
+		if e.ComplexityRoot.CartGiftCardCodesUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartGiftCardCodesUpdatePayload.UserErrors(childComplexity), true
+	case "CartGiftCardCodesUpdatePayload.warnings":
+		if e.ComplexityRoot.CartGiftCardCodesUpdatePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartGiftCardCodesUpdatePayload.Warnings(childComplexity), true
 
 	case "CartLine.attributes":
 		if e.ComplexityRoot.CartLine.Attributes == nil {
@@ -4018,6 +4099,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CartDiscountCodesUpdate(childComplexity, args["cartId"].(string), args["discountCodes"].([]string)), true
+	case "Mutation.cartGiftCardCodesAdd":
+		if e.ComplexityRoot.Mutation.CartGiftCardCodesAdd == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartGiftCardCodesAdd_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartGiftCardCodesAdd(childComplexity, args["cartId"].(string), args["giftCardCodes"].([]string)), true
+	case "Mutation.cartGiftCardCodesRemove":
+		if e.ComplexityRoot.Mutation.CartGiftCardCodesRemove == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartGiftCardCodesRemove_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartGiftCardCodesRemove(childComplexity, args["appliedGiftCardIds"].([]string), args["cartId"].(string)), true
+	case "Mutation.cartGiftCardCodesUpdate":
+		if e.ComplexityRoot.Mutation.CartGiftCardCodesUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cartGiftCardCodesUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CartGiftCardCodesUpdate(childComplexity, args["cartId"].(string), args["giftCardCodes"].([]string)), true
 	case "Mutation.cartLinesAdd":
 		if e.ComplexityRoot.Mutation.CartLinesAdd == nil {
 			break
@@ -6103,7 +6217,10 @@ input CartBuyerIdentityInput {
 
 "What the cart costs."
 type CartCost {
-  "What the buyer pays at checkout (the total; no deferred payments)."
+  """
+  What the payment provider charges at checkout: the total less what applied gift cards
+  pay (no deferred payments). cartPaymentUpdate's amount must equal it.
+  """
   checkoutChargeAmount: MoneyV2!
   "Sum of the lines after their own discounts, before order-level discounts and tax."
   subtotalAmount: MoneyV2!
@@ -6601,6 +6718,43 @@ enum CartWarningCode {
   MERCHANDISE_OUT_OF_STOCK
   MERCHANDISE_SELLING_PLAN_NOT_APPLICABLE_ON_COMPANY_LOCATION
   PAYMENTS_GIFT_CARDS_UNAVAILABLE
+}
+`, BuiltIn: false},
+	{Name: "../cart_giftcards.graphqls", Input: `# Gift cards on carts: issued through the Admin API, applied by their codes, spent at
+# checkout in the transaction that places the order.
+
+extend type Mutation {
+  """
+  Applies gift cards by their codes, after those already applied (at most 5 per cart).
+  A code that is unknown, disabled, expired, used up or in another currency than the cart
+  is refused with INVALID on ` + "`" + `giftCardCodes.N` + "`" + `.
+  """
+  cartGiftCardCodesAdd(cartId: ID!, giftCardCodes: [String!]!): CartGiftCardCodesAddPayload
+  "Takes applied gift cards off the cart, by their ` + "`" + `AppliedGiftCard` + "`" + ` IDs."
+  cartGiftCardCodesRemove(appliedGiftCardIds: [ID!]!, cartId: ID!): CartGiftCardCodesRemovePayload
+  """
+  Replaces the cart's gift cards with the cards of these codes; an empty list removes them
+  all. Refused codes as for ` + "`" + `cartGiftCardCodesAdd` + "`" + `.
+  """
+  cartGiftCardCodesUpdate(cartId: ID!, giftCardCodes: [String!]!): CartGiftCardCodesUpdatePayload
+}
+
+type CartGiftCardCodesAddPayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartGiftCardCodesRemovePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
+}
+
+type CartGiftCardCodesUpdatePayload {
+  cart: Cart
+  userErrors: [CartUserError!]!
+  warnings: [CartWarning!]!
 }
 `, BuiltIn: false},
 	{Name: "../cart_metafields.graphqls", Input: `# Cart metafields: custom values a storefront stores on a cart.
@@ -8671,21 +8825,26 @@ type UrlRedirectEdge {
 }
 
 """
-A gift card applied to a cart. Gift cards are not sold or accepted yet, so no cart has one.
+A gift card applied to a cart (cartGiftCardCodesAdd): what the cart takes from it. The
+card is debited when the order is placed.
 """
 type AppliedGiftCard implements Node {
-  "What the cart takes from the card."
+  "What the cart takes from the card: as much of what is left to pay as the card holds."
   amountUsed: MoneyV2!
-  "What is left on the card."
+  "The card's balance now, before this cart's order takes anything from it."
   balance: MoneyV2!
   id: ID!
   "The last four characters of the card's code."
   lastCharacters: String!
+  "` + "`" + `amountUsed` + "`" + ` in the cart's currency (gift cards pay only for carts in their own currency)."
   presentmentAmountUsed: MoneyV2!
 }
 
 extend type Cart {
-  "Gift cards applied to the cart; empty: gift cards are not sold or accepted yet."
+  """
+  Gift cards applied to the cart that can pay for it, in the order they were entered.
+  ` + "`" + `cost.checkoutChargeAmount` + "`" + ` is ` + "`" + `cost.totalAmount` + "`" + ` less what they pay.
+  """
   appliedGiftCards: [AppliedGiftCard!]!
 }
 
@@ -9195,6 +9354,42 @@ func (ec *executionContext) childFields_CartEstimatedCost(ctx context.Context, f
 		return ec.fieldContext_CartEstimatedCost_totalTaxAmount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CartEstimatedCost", field.Name)
+}
+
+func (ec *executionContext) childFields_CartGiftCardCodesAddPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartGiftCardCodesAddPayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartGiftCardCodesAddPayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartGiftCardCodesAddPayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartGiftCardCodesAddPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartGiftCardCodesRemovePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartGiftCardCodesRemovePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartGiftCardCodesRemovePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartGiftCardCodesRemovePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartGiftCardCodesRemovePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartGiftCardCodesUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cart":
+		return ec.fieldContext_CartGiftCardCodesUpdatePayload_cart(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CartGiftCardCodesUpdatePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CartGiftCardCodesUpdatePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartGiftCardCodesUpdatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CartLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11434,6 +11629,72 @@ func (ec *executionContext) field_Mutation_cartDiscountCodesUpdate_args(ctx cont
 		return nil, err
 	}
 	args["discountCodes"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartGiftCardCodesAdd_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "giftCardCodes",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["giftCardCodes"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartGiftCardCodesRemove_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "appliedGiftCardIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["appliedGiftCardIds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cartGiftCardCodesUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cartId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cartId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "giftCardCodes",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["giftCardCodes"] = arg1
 	return args, nil
 }
 
@@ -17372,6 +17633,294 @@ func (ec *executionContext) fieldContext_CartEstimatedCost_totalTaxAmount(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartGiftCardCodesAddPayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartGiftCardCodesAddPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartGiftCardCodesAddPayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartGiftCardCodesAddPayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartGiftCardCodesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartGiftCardCodesAddPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartGiftCardCodesAddPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartGiftCardCodesAddPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartGiftCardCodesAddPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartGiftCardCodesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartGiftCardCodesAddPayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartGiftCardCodesAddPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartGiftCardCodesAddPayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartGiftCardCodesAddPayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartGiftCardCodesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartGiftCardCodesRemovePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartGiftCardCodesRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartGiftCardCodesRemovePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartGiftCardCodesRemovePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartGiftCardCodesRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartGiftCardCodesRemovePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartGiftCardCodesRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartGiftCardCodesRemovePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartGiftCardCodesRemovePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartGiftCardCodesRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartGiftCardCodesRemovePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartGiftCardCodesRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartGiftCardCodesRemovePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartGiftCardCodesRemovePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartGiftCardCodesRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartGiftCardCodesUpdatePayload_cart(ctx context.Context, field graphql.CollectedField, obj *model.CartGiftCardCodesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartGiftCardCodesUpdatePayload_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *cart.Cart) graphql.Marshaler {
+			return ec.marshalOCart2ᚖstorefrontᚋinternalᚋcartᚐCart(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartGiftCardCodesUpdatePayload_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartGiftCardCodesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartGiftCardCodesUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CartGiftCardCodesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartGiftCardCodesUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartUserError) graphql.Marshaler {
+			return ec.marshalNCartUserError2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartGiftCardCodesUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartGiftCardCodesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartGiftCardCodesUpdatePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CartGiftCardCodesUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartGiftCardCodesUpdatePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CartWarning) graphql.Marshaler {
+			return ec.marshalNCartWarning2ᚕᚖstorefrontᚋgraphᚋmodelᚐCartWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartGiftCardCodesUpdatePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartGiftCardCodesUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartWarning(ctx, field)
 		},
 	}
 	return fc, nil
@@ -24201,6 +24750,138 @@ func (ec *executionContext) fieldContext_Mutation_cartPaymentUpdate(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cartPaymentUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartGiftCardCodesAdd(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartGiftCardCodesAdd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartGiftCardCodesAdd(ctx, fc.Args["cartId"].(string), fc.Args["giftCardCodes"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartGiftCardCodesAddPayload) graphql.Marshaler {
+			return ec.marshalOCartGiftCardCodesAddPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartGiftCardCodesAddPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartGiftCardCodesAdd(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartGiftCardCodesAddPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartGiftCardCodesAdd_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartGiftCardCodesRemove(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartGiftCardCodesRemove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartGiftCardCodesRemove(ctx, fc.Args["appliedGiftCardIds"].([]string), fc.Args["cartId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartGiftCardCodesRemovePayload) graphql.Marshaler {
+			return ec.marshalOCartGiftCardCodesRemovePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartGiftCardCodesRemovePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartGiftCardCodesRemove(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartGiftCardCodesRemovePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartGiftCardCodesRemove_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cartGiftCardCodesUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cartGiftCardCodesUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CartGiftCardCodesUpdate(ctx, fc.Args["cartId"].(string), fc.Args["giftCardCodes"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartGiftCardCodesUpdatePayload) graphql.Marshaler {
+			return ec.marshalOCartGiftCardCodesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartGiftCardCodesUpdatePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cartGiftCardCodesUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartGiftCardCodesUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cartGiftCardCodesUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36776,6 +37457,135 @@ func (ec *executionContext) _CartEstimatedCost(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var cartGiftCardCodesAddPayloadImplementors = []string{"CartGiftCardCodesAddPayload"}
+
+func (ec *executionContext) _CartGiftCardCodesAddPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartGiftCardCodesAddPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartGiftCardCodesAddPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartGiftCardCodesAddPayload")
+		case "cart":
+			out.Values[i] = ec._CartGiftCardCodesAddPayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartGiftCardCodesAddPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartGiftCardCodesAddPayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartGiftCardCodesRemovePayloadImplementors = []string{"CartGiftCardCodesRemovePayload"}
+
+func (ec *executionContext) _CartGiftCardCodesRemovePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartGiftCardCodesRemovePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartGiftCardCodesRemovePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartGiftCardCodesRemovePayload")
+		case "cart":
+			out.Values[i] = ec._CartGiftCardCodesRemovePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartGiftCardCodesRemovePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartGiftCardCodesRemovePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartGiftCardCodesUpdatePayloadImplementors = []string{"CartGiftCardCodesUpdatePayload"}
+
+func (ec *executionContext) _CartGiftCardCodesUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CartGiftCardCodesUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartGiftCardCodesUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartGiftCardCodesUpdatePayload")
+		case "cart":
+			out.Values[i] = ec._CartGiftCardCodesUpdatePayload_cart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CartGiftCardCodesUpdatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CartGiftCardCodesUpdatePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cartLineImplementors = []string{"CartLine", "BaseCartLine", "Node"}
 
 func (ec *executionContext) _CartLine(ctx context.Context, sel ast.SelectionSet, obj *cart.Line) graphql.Marshaler {
@@ -39802,6 +40612,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cartPaymentUpdate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cartPaymentUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartGiftCardCodesAdd":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartGiftCardCodesAdd(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartGiftCardCodesRemove":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartGiftCardCodesRemove(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cartGiftCardCodesUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cartGiftCardCodesUpdate(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -45567,6 +46398,27 @@ func (ec *executionContext) unmarshalOCartFreePaymentMethodInput2ᚖstorefront�
 	}
 	res, err := ec.unmarshalInputCartFreePaymentMethodInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCartGiftCardCodesAddPayload2ᚖstorefrontᚋgraphᚋmodelᚐCartGiftCardCodesAddPayload(ctx context.Context, sel ast.SelectionSet, v *model.CartGiftCardCodesAddPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartGiftCardCodesAddPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartGiftCardCodesRemovePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartGiftCardCodesRemovePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartGiftCardCodesRemovePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartGiftCardCodesRemovePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCartGiftCardCodesUpdatePayload2ᚖstorefrontᚋgraphᚋmodelᚐCartGiftCardCodesUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CartGiftCardCodesUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartGiftCardCodesUpdatePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCartInput2ᚖstorefrontᚋgraphᚋmodelᚐCartInput(ctx context.Context, v any) (*model.CartInput, error) {

@@ -53,15 +53,17 @@ type SitemapResourceInterface interface {
 	IsSitemapResourceInterface()
 }
 
-// A gift card applied to a cart. Gift cards are not sold or accepted yet, so no cart has one.
+// A gift card applied to a cart (cartGiftCardCodesAdd): what the cart takes from it. The
+// card is debited when the order is placed.
 type AppliedGiftCard struct {
-	// What the cart takes from the card.
+	// What the cart takes from the card: as much of what is left to pay as the card holds.
 	AmountUsed *MoneyV2 `json:"amountUsed"`
-	// What is left on the card.
+	// The card's balance now, before this cart's order takes anything from it.
 	Balance *MoneyV2 `json:"balance"`
 	ID      string   `json:"id"`
 	// The last four characters of the card's code.
-	LastCharacters        string   `json:"lastCharacters"`
+	LastCharacters string `json:"lastCharacters"`
+	// `amountUsed` in the cart's currency (gift cards pay only for carts in their own currency).
 	PresentmentAmountUsed *MoneyV2 `json:"presentmentAmountUsed"`
 }
 
@@ -223,7 +225,8 @@ func (CartCompletionSuccess) IsCartCompletionAttemptResult() {}
 
 // What the cart costs.
 type CartCost struct {
-	// What the buyer pays at checkout (the total; no deferred payments).
+	// What the payment provider charges at checkout: the total less what applied gift cards
+	// pay (no deferred payments). cartPaymentUpdate's amount must equal it.
 	CheckoutChargeAmount *MoneyV2 `json:"checkoutChargeAmount"`
 	// Sum of the lines after their own discounts, before order-level discounts and tax.
 	SubtotalAmount          *MoneyV2 `json:"subtotalAmount"`
@@ -346,6 +349,24 @@ type CartEstimatedCost struct {
 
 type CartFreePaymentMethodInput struct {
 	BillingAddress *MailingAddressInput `json:"billingAddress"`
+}
+
+type CartGiftCardCodesAddPayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartGiftCardCodesRemovePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
+}
+
+type CartGiftCardCodesUpdatePayload struct {
+	Cart       *cart.Cart       `json:"cart,omitempty"`
+	UserErrors []*CartUserError `json:"userErrors"`
+	Warnings   []*CartWarning   `json:"warnings"`
 }
 
 type CartInput struct {

@@ -60,7 +60,7 @@ func (s *Service) held(ctx context.Context, tx *ent.Tx, c *ent.Cart) (bool, erro
 }
 
 // LockForCompletion locks the cart with the given row ID inside tx, then its discount
-// codes in ID order, and computes the cart as the transaction sees it: current prices,
+// codes in ID order, then its gift cards in ID order, and computes the cart as the transaction sees it: current prices,
 // discount rules (dates, usage limits, once per customer, minimum subtotal, entitled
 // lines) and rates, so what an order is placed from is checked inside the transaction
 // that places it. A cart that was completed or expired reads as nil.
@@ -86,7 +86,7 @@ func (s *Service) LockForCompletion(ctx context.Context, tx *ent.Tx, id int) (*C
 }
 
 // Fingerprint identifies what the buyer is asked to pay for: lines, prices, discounts,
-// delivery, taxes and totals. Two views of a cart with the same fingerprint charge the
+// delivery, taxes, totals, and what each applied gift card pays and the charge left. Two views of a cart with the same fingerprint charge the
 // same amount for the same things; a change to any of them changes it.
 func (c *Cart) Fingerprint() string {
 	var b strings.Builder
@@ -115,6 +115,10 @@ func (c *Cart) Fingerprint() string {
 	for _, code := range c.Codes {
 		w("code", code.Code, strconv.FormatBool(code.Applicable))
 	}
+	for _, g := range c.GiftCards {
+		w("gift card", g.Card.ID, g.AmountUsed)
+	}
+	w("charge", c.Charge)
 	if c.Group != nil {
 		a := Snapshot(c.Group.Address)
 		w("address", c.Group.Address.ID, a.FirstName, a.LastName, a.Company, a.Address1, a.Address2, a.City, a.ProvinceCode, a.Zip, a.CountryCode, a.Phone)

@@ -26,7 +26,8 @@ type PaymentInput struct {
 }
 
 // UpdatePayment records how the buyer pays. The amount must equal the cart's
-// checkoutChargeAmount; a free payment is only for carts that cost nothing.
+// checkoutChargeAmount (the total less what gift cards pay); a free payment is only for
+// carts whose charge is zero.
 //
 // User error codes: INVALID (unknown cart), INVALID_PAYMENT, INVALID_PAYMENT_EMPTY_CART,
 // PAYMENT_METHOD_NOT_APPLICABLE, ADDRESS_FIELD_*.
@@ -50,12 +51,12 @@ func (s *Service) UpdatePayment(ctx context.Context, id string, in PaymentInput)
 		return Result{UserErrors: []UserError{{Code: CodeInvalidPaymentEmptyCart, Field: path("payment"), Message: "The cart is empty."}}}, nil
 	}
 	amount, err := money.Parse(in.Amount, current.Currency)
-	if err != nil || in.Currency != current.Currency || amount != current.Cost.Total {
+	if err != nil || in.Currency != current.Currency || amount != current.Charge {
 		return Result{UserErrors: []UserError{{Code: CodeInvalidPayment, Field: path("payment", "amount"),
-			Message: fmt.Sprintf("The amount must equal the cart's checkout charge of %s %s.", money.Format(current.Cost.Total, current.Currency), current.Currency)}}}, nil
+			Message: fmt.Sprintf("The amount must equal the cart's checkout charge of %s %s.", money.Format(current.Charge, current.Currency), current.Currency)}}}, nil
 	}
 	if !in.Direct && amount != 0 {
-		return Result{UserErrors: []UserError{{Code: CodePaymentNotApplicable, Field: path("payment", "freePaymentMethod"), Message: "A free payment is only possible when the cart costs nothing."}}}, nil
+		return Result{UserErrors: []UserError{{Code: CodePaymentNotApplicable, Field: path("payment", "freePaymentMethod"), Message: "A free payment is only possible when the cart costs nothing or its gift cards pay all of it."}}}, nil
 	}
 	if in.Direct && in.SessionID == "" {
 		return Result{UserErrors: []UserError{{Code: CodeInvalidPayment, Field: path("payment", "directPaymentMethod", "sessionId"), Message: "A payment session is required."}}}, nil

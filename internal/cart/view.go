@@ -35,7 +35,12 @@ type Cart struct {
 	Lines         []*Line
 	Cost          pricing.Result
 	Codes         []CodeStatus
-	discountWarn  []Warning
+	// GiftCards are the usable gift cards applied to the cart with what each pays.
+	GiftCards []AppliedGiftCard
+	// Charge is what is left for the payment provider: the total less what gift cards pay
+	// (checkoutChargeAmount).
+	Charge       int64
+	discountWarn []Warning
 }
 
 // DeliveryGroup is the set of lines shipped together to one address, with the ways it can
@@ -158,6 +163,9 @@ func (s *Service) view(ctx context.Context, c *ent.Cart, key string) (*Cart, err
 	}
 	for i := range out.Lines {
 		out.Lines[i].Cost = out.Cost.Lines[i]
+	}
+	if err := s.giftCards(ctx, c, out); err != nil {
+		return nil, err
 	}
 	var warnings []Warning
 	target := out.GlobalID()

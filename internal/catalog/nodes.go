@@ -8,16 +8,24 @@ import (
 	"storefront/ent/article"
 	"storefront/ent/blog"
 	"storefront/ent/collection"
+	"storefront/ent/contentimage"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/page"
 	"storefront/ent/product"
+	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/shop"
+	"storefront/ent/shoppolicy"
+	"storefront/ent/urlredirect"
 	"storefront/internal/gid"
 )
+
+// ContentMediaImage is the NodeRef type of a content image (a brand logo, an article's
+// image) presented as a MediaImage; MediaImage refs are product images.
+const ContentMediaImage = "ContentMediaImage"
 
 // NodeRef names an object by global-ID type and database ID.
 type NodeRef struct {
@@ -108,6 +116,30 @@ func (s *Service) Nodes(ctx context.Context, refs []NodeRef) (map[NodeRef]ent.No
 			ms, err = s.db.MenuItem.Query().Where(menuitem.IDIn(ids...)).All(ctx)
 			for _, m := range ms {
 				put(typ, m.ID, m)
+			}
+		case "MediaImage": // product images, as the ent rows: the API presents them as media
+			var is []*ent.ProductImage
+			is, err = s.db.ProductImage.Query().Where(productimage.IDIn(ids...), productimage.HasProductWith(s.visibleProduct())).All(ctx)
+			for _, i := range is {
+				put(typ, i.ID, i)
+			}
+		case ContentMediaImage:
+			var is []*ent.ContentImage
+			is, err = s.db.ContentImage.Query().Where(contentimage.IDIn(ids...)).All(ctx)
+			for _, i := range is {
+				put(typ, i.ID, i)
+			}
+		case "ShopPolicy":
+			var ps []*ent.ShopPolicy
+			ps, err = s.db.ShopPolicy.Query().Where(shoppolicy.IDIn(ids...)).All(ctx)
+			for _, p := range ps {
+				put(typ, p.ID, p)
+			}
+		case "UrlRedirect":
+			var rs []*ent.UrlRedirect
+			rs, err = s.db.UrlRedirect.Query().Where(urlredirect.IDIn(ids...)).All(ctx)
+			for _, r := range rs {
+				put(typ, r.ID, r)
 			}
 		case gid.Shop:
 			var ss []*ent.Shop

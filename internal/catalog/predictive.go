@@ -158,19 +158,11 @@ func (s *Service) Predictive(ctx context.Context, req PredictiveRequest) (*Predi
 		out.Pages = ps
 	}
 	if wants("ARTICLE") {
-		// Articles are not in the full-text index: every typed word must begin a word of
-		// the title (case-insensitive), newest first.
-		q := s.db.Article.Query().Where(s.visibleArticle())
-		for _, w := range words { // folded words: letters and digits only, nothing LIKE treats specially
-			q = q.Where(func(sel *entsql.Selector) {
-				col := entsql.Lower(sel.C(article.FieldTitle))
-				sel.Where(entsql.Or(
-					entsql.P(func(b *entsql.Builder) { b.WriteString(col).WriteString(" LIKE ").Arg(w + "%") }),
-					entsql.P(func(b *entsql.Builder) { b.WriteString(col).WriteString(" LIKE ").Arg("% " + w + "%") }),
-				))
-			})
-		}
-		as, err := q.Order(ent.Desc(article.FieldPublishedAt), ent.Desc(article.FieldID)).Limit(limit).All(ctx)
+		join, order := ranked(searchindex.Articles)
+		as, err := s.db.Article.Query().
+			Where(s.visibleArticle(), join).
+			Order(order, ent.Desc(article.FieldPublishedAt), ent.Desc(article.FieldID)).
+			Limit(limit).All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("predictive search articles: %w", err)
 		}

@@ -10,6 +10,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"storefront/ent"
+	"storefront/ent/article"
 	"storefront/ent/page"
 	"storefront/ent/product"
 	"storefront/internal/paging"
@@ -19,8 +20,7 @@ import (
 // SearchRequest is the search query's arguments.
 type SearchRequest struct {
 	Query string
-	// Types are the result types wanted: PRODUCT, PAGE, ARTICLE (the shop has no blog, so
-	// articles never match). Empty means all.
+	// Types are the result types wanted: PRODUCT, PAGE, ARTICLE. Empty means all.
 	Types   []string
 	Filters []ProductFilter
 	// Sort is RELEVANCE (the default) or PRICE.
@@ -35,10 +35,11 @@ type SearchRequest struct {
 	Currency string
 }
 
-// SearchItem is one search result: a product or a page.
+// SearchItem is one search result: a product, a page or an article.
 type SearchItem struct {
 	Product *ent.Product
 	Page    *ent.Page
+	Article *ent.Article
 }
 
 // SearchResult is one page of search results; the total and the facets are computed only
@@ -56,20 +57,47 @@ type SearchResult struct {
 const (
 	searchProductsKey = "SEARCH"
 	searchPagesKey    = "SEARCHPAGE"
+	searchArticlesKey = "SEARCHARTICLE"
 )
 
-// searchPlan is a search request translated to SQL: a listing of products and one of
-// pages, either of which may be off.
+// searchPlan is a search request translated to SQL: a listing of products, one of pages
+// and one of articles, any of which may be off.
 type searchPlan struct {
 	svc      *Service
 	req      SearchRequest
 	products *paging.Listing
 	pages    *paging.Listing
+	articles *paging.Listing
 	// productBase selects the products the query matches (before filters), for facets.
 	productBase []func(*entsql.Selector)
 	// productCount and pageCount select the results without ranking them, for totalCount.
-	productCount, pageCount []func(*entsql.Selector)
-	term                    string
+	productCount, pageCount, articleCount []func(*entsql.Selector)
+	term                                  string
+}
+
+// lists are the plan's listings that are on, in the order results come in.
+func (p *searchPlan) lists() []*paging.Listing {
+	var out []*paging.Listing
+	for _, l := range []*paging.Listing{p.products, p.pages, p.articles} {
+		if l != nil {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// assemble loads the rows of one page of refs and appends them to res in the page's order.
+func assemble[T any](ctx context.Context, load func(context.Context) ([]T, error), rp *paging.RefPage, res *SearchResult, id func(T) int, item func(T) SearchItem) error {
+	rows, err := load(ctx)
+	if err != nil {
+		return fmt.Errorf("load search results: %w", err)
+	}
+	pg := paging.Assemble(rp, rows, id)
+	for i, r := range pg.Items {
+		res.Items = append(res.Items, item(r))
+		res.Cursors = append(res.Cursors, pg.Cursors[i])
+	}
+	return nil
 }
 
 // rankAlias is the alias of the joined full-text matches in search statements.
@@ -93,7 +121,6 @@ func (s *Service) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		}
 		return paging.CursorKey(*c)
 	}
-	var prods, pages *paging.RefPage
 	var hasNext, hasPrev bool
 	run := func(l *paging.Listing, args Args) (*paging.RefPage, error) {
 		w, err := args.Window(l.Key, l.Kinds())
@@ -106,86 +133,107 @@ func (s *Service) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		}
 		return rp[0], nil
 	}
-	// Products come first, then pages; a cursor tells which list to continue.
+	// Products come first, then pages, then articles; a cursor tells which list to
+	// continue. A list is read only once the one before it is exhausted; when the page is
+	// full, the next non-empty list is probed for one row to tell whether there is more.
+	lists := plan.lists()
+	got := make([]*paging.RefPage, len(lists))
+	at := func(cursor *string, fallback int) int {
+		if cursor != nil {
+			for i, l := range lists {
+				if l.Key == cursorOf(cursor) {
+					return i
+				}
+			}
+		}
+		return fallback // no cursor, or one of no list: that list refuses it
+	}
 	if a.Last == nil {
-		limit := *a.First
-		hasPrev = a.After != nil
-		if plan.products != nil && cursorOf(a.After) != searchPagesKey {
-			// a product cursor, or none: start or continue with products
-			if prods, err = run(plan.products, Args{First: &limit, After: a.After, Reverse: a.Reverse}); err != nil {
-				return nil, err
-			}
-			hasNext = prods.HasNext
-			if !hasNext && plan.pages != nil {
-				rest := limit - len(prods.Refs)
-				probe := max(rest, 1)
-				if pages, err = run(plan.pages, Args{First: &probe, Reverse: a.Reverse}); err != nil {
-					return nil, err
-				}
-				hasNext = pages.HasNext || (rest == 0 && len(pages.Refs) > 0)
-				if rest == 0 {
-					pages = nil
-				}
-			}
-		} else if plan.pages != nil {
-			if pages, err = run(plan.pages, Args{First: &limit, After: a.After, Reverse: a.Reverse}); err != nil {
-				return nil, err
-			}
-			hasNext = pages.HasNext
-		} else if a.After != nil {
+		if len(lists) == 0 && a.After != nil {
 			return nil, &InputError{Argument: "after", Message: "invalid cursor: use a cursor from the same connection and sort order"}
 		}
+		limit := *a.First
+		hasPrev = a.After != nil
+		rest := limit
+		first := at(a.After, 0)
+		for i := first; i < len(lists); i++ {
+			// The cursor's list continues after it; later ones are read from their start.
+			args := Args{First: &rest, After: a.After, Reverse: a.Reverse}
+			if i != first {
+				probe := max(rest, 1)
+				args = Args{First: &probe, Reverse: a.Reverse}
+			}
+			rp, err := run(lists[i], args)
+			if err != nil {
+				return nil, err
+			}
+			if i != first && rest == 0 {
+				if len(rp.Refs) > 0 {
+					hasNext = true
+					break
+				}
+				continue
+			}
+			got[i] = rp
+			rest = max(rest-len(rp.Refs), 0)
+			if rp.HasNext {
+				hasNext = true
+				break
+			}
+		}
 	} else {
+		if len(lists) == 0 && a.Before != nil {
+			return nil, &InputError{Argument: "before", Message: "invalid cursor: use a cursor from the same connection and sort order"}
+		}
 		limit := *a.Last
 		hasNext = a.Before != nil
-		if plan.pages != nil && (plan.products == nil || cursorOf(a.Before) != plan.products.Key) {
-			// a page cursor, or none: start or continue with pages
-			if pages, err = run(plan.pages, Args{Last: &limit, Before: a.Before, Reverse: a.Reverse}); err != nil {
-				return nil, err
-			}
-			hasPrev = pages.HasPrev
-			if !hasPrev && plan.products != nil {
-				rest := limit - len(pages.Refs)
+		rest := limit
+		first := at(a.Before, len(lists)-1)
+		for i := first; i >= 0; i-- {
+			args := Args{Last: &rest, Before: a.Before, Reverse: a.Reverse}
+			if i != first {
 				probe := max(rest, 1)
-				if prods, err = run(plan.products, Args{Last: &probe, Reverse: a.Reverse}); err != nil {
-					return nil, err
-				}
-				hasPrev = prods.HasPrev || (rest == 0 && len(prods.Refs) > 0)
-				if rest == 0 {
-					prods = nil
-				}
+				args = Args{Last: &probe, Reverse: a.Reverse}
 			}
-		} else if plan.products != nil {
-			if prods, err = run(plan.products, Args{Last: &limit, Before: a.Before, Reverse: a.Reverse}); err != nil {
+			rp, err := run(lists[i], args)
+			if err != nil {
 				return nil, err
 			}
-			hasPrev = prods.HasPrev
-		} else if a.Before != nil {
-			return nil, &InputError{Argument: "before", Message: "invalid cursor: use a cursor from the same connection and sort order"}
+			if i != first && rest == 0 {
+				if len(rp.Refs) > 0 {
+					hasPrev = true
+					break
+				}
+				continue
+			}
+			got[i] = rp
+			rest = max(rest-len(rp.Refs), 0)
+			if rp.HasPrev {
+				hasPrev = true
+				break
+			}
 		}
 	}
 	res := &SearchResult{plan: plan}
 	res.HasNextPage, res.HasPreviousPage = hasNext, hasPrev
-	if prods != nil && len(prods.Refs) > 0 {
-		ps, err := s.db.Product.Query().Where(product.IDIn(refIDs(prods)...)).All(ctx)
+	for i, rp := range got {
+		if rp == nil || len(rp.Refs) == 0 {
+			continue
+		}
+		var err error
+		switch lists[i] {
+		case plan.products:
+			err = assemble(ctx, s.db.Product.Query().Where(product.IDIn(refIDs(rp)...)).All, rp, res, func(p *ent.Product) int { return p.ID },
+				func(p *ent.Product) SearchItem { return SearchItem{Product: p} })
+		case plan.pages:
+			err = assemble(ctx, s.db.Page.Query().Where(page.IDIn(refIDs(rp)...)).All, rp, res, func(p *ent.Page) int { return p.ID },
+				func(p *ent.Page) SearchItem { return SearchItem{Page: p} })
+		case plan.articles:
+			err = assemble(ctx, s.db.Article.Query().Where(article.IDIn(refIDs(rp)...)).All, rp, res, func(a *ent.Article) int { return a.ID },
+				func(a *ent.Article) SearchItem { return SearchItem{Article: a} })
+		}
 		if err != nil {
-			return nil, fmt.Errorf("load products: %w", err)
-		}
-		pg := paging.Assemble(prods, ps, func(p *ent.Product) int { return p.ID })
-		for i, p := range pg.Items {
-			res.Items = append(res.Items, SearchItem{Product: p})
-			res.Cursors = append(res.Cursors, pg.Cursors[i])
-		}
-	}
-	if pages != nil && len(pages.Refs) > 0 {
-		ps, err := s.db.Page.Query().Where(page.IDIn(refIDs(pages)...)).All(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("load pages: %w", err)
-		}
-		pg := paging.Assemble(pages, ps, func(p *ent.Page) int { return p.ID })
-		for i, p := range pg.Items {
-			res.Items = append(res.Items, SearchItem{Page: p})
-			res.Cursors = append(res.Cursors, pg.Cursors[i])
+			return nil, err
 		}
 	}
 	if a.After == nil && a.Before == nil && plan.term != "" {
@@ -204,34 +252,41 @@ func refIDs(rp *paging.RefPage) []int {
 	return ids
 }
 
-// TotalCount is the number of results over all pages (products and pages).
+// TotalCount is the number of results over all pages (products, pages and articles), in
+// one statement.
 func (r *SearchResult) TotalCount(ctx context.Context) (int, error) {
 	r.totalOnce.Do(func() {
-		for _, l := range []struct {
-			table string
-			where []func(*entsql.Selector)
-			on    bool
-		}{{product.Table, r.plan.productCount, r.plan.products != nil}, {page.Table, r.plan.pageCount, r.plan.pages != nil}} {
-			if !l.on {
-				continue
-			}
-			n, err := r.plan.count(ctx, l.table, l.where)
-			if err != nil {
-				r.totalErr = err
-				return
-			}
-			r.total += n
-		}
+		r.total, r.totalErr = r.plan.count(ctx)
 	})
 	return r.total, r.totalErr
 }
 
-func (p *searchPlan) count(ctx context.Context, table string, where []func(*entsql.Selector)) (int, error) {
+// count counts the plan's results: one COUNT per list that is on, joined with UNION ALL.
+func (p *searchPlan) count(ctx context.Context) (int, error) {
 	svc := p.svc
-	t := entsql.Dialect(svc.db.Dialect).Table(table).As("t")
-	sel := entsql.Dialect(svc.db.Dialect).Select().AppendSelectExprAs(entsql.Raw("COUNT(*)"), "n").From(t)
-	for _, f := range where {
-		f(sel)
+	var sel *entsql.Selector
+	for _, l := range []struct {
+		table string
+		where []func(*entsql.Selector)
+		on    bool
+	}{{product.Table, p.productCount, p.products != nil}, {page.Table, p.pageCount, p.pages != nil},
+		{article.Table, p.articleCount, p.articles != nil}} {
+		if !l.on {
+			continue
+		}
+		t := entsql.Dialect(svc.db.Dialect).Table(l.table).As("t")
+		one := entsql.Dialect(svc.db.Dialect).Select().AppendSelectExprAs(entsql.Raw("COUNT(*)"), "n").From(t)
+		for _, f := range l.where {
+			f(one)
+		}
+		if sel == nil {
+			sel = one
+		} else {
+			sel.UnionAll(one)
+		}
+	}
+	if sel == nil {
+		return 0, nil
 	}
 	query, args := sel.Query()
 	rows, err := svc.db.QueryContext(ctx, query, args...)
@@ -239,13 +294,15 @@ func (p *searchPlan) count(ctx context.Context, table string, where []func(*ents
 		return 0, fmt.Errorf("count search results: %w", err)
 	}
 	defer rows.Close()
-	n := 0
-	if rows.Next() {
+	total := 0
+	for rows.Next() {
+		var n int
 		if err := rows.Scan(&n); err != nil {
 			return 0, fmt.Errorf("count search results: %w", err)
 		}
+		total += n
 	}
-	return n, rows.Err()
+	return total, rows.Err()
 }
 
 // Facets are the product filters of the search: the products the query matches, counted
@@ -330,6 +387,17 @@ func (s *Service) planSearch(ctx context.Context, req SearchRequest) (*searchPla
 			l.Order = []paging.Term{{Expr: searchindex.Rank(rankAlias), Kind: paging.KindInt, Desc: true}}
 		}
 		plan.pages = l
+	}
+	// Articles likewise, ranked the same way.
+	if wants("ARTICLE") && len(req.Filters) == 0 && !c.hasFields(root) && root != nil {
+		base, ranked := c.where(searchindex.Articles, root, true)
+		plain, _ := c.where(searchindex.Articles, root, false)
+		plan.articleCount = append([]func(*entsql.Selector){s.visibleSQL()}, plain...)
+		l := &paging.Listing{Key: searchArticlesKey, Table: article.Table, Where: append([]func(*entsql.Selector){s.visibleSQL()}, base...)}
+		if ranked {
+			l.Order = []paging.Term{{Expr: searchindex.Rank(rankAlias), Kind: paging.KindInt, Desc: true}}
+		}
+		plan.articles = l
 	}
 	return plan, nil
 }

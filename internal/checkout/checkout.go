@@ -30,6 +30,7 @@ import (
 	"storefront/internal/cart"
 	"storefront/internal/contact"
 	"storefront/internal/gid"
+	"storefront/internal/giftcard"
 	"storefront/internal/inventory"
 	"storefront/internal/order"
 	"storefront/internal/payment"
@@ -240,7 +241,7 @@ func (s *Service) validate(ctx context.Context, c *cart.Cart) []SubmissionError 
 		add("PAYMENTS_METHOD_REQUIRED", "A payment method is required.")
 	case *c.PaymentMethod == entcart.PaymentMethodDIRECT && s.provider == nil:
 		add("PAYMENTS_METHOD_UNAVAILABLE", "Card payments are not available.")
-	case c.PaymentAmount == nil || *c.PaymentAmount != c.Cost.Total:
+	case c.PaymentAmount == nil || *c.PaymentAmount != c.Charge:
 		add("PAYMENTS_UNACCEPTABLE_PAYMENT_AMOUNT", "The cart total changed since the payment was set: update the payment.")
 	}
 	for _, l := range c.Lines {
@@ -289,9 +290,11 @@ var errInternal = schema.CompletionError{Code: "ERROR", Message: "The order coul
 // reports the placed order as failed.
 func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt) error {
 	var auth string
-	if c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && c.Cost.Total > 0 {
+	// Gift cards pay their part inside the placing transaction; the provider is asked only
+	// for what is left (c.Charge), and not at all when the gift cards pay everything.
+	if c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && c.Charge > 0 {
 		var err error
-		auth, err = s.provider.Authorize(ctx, payment.Request{SessionID: *c.PaymentSessionID, Amount: c.Cost.Total, Currency: c.Currency, IdempotencyKey: attempt.AttemptToken})
+		auth, err = s.provider.Authorize(ctx, payment.Request{SessionID: *c.PaymentSessionID, Amount: c.Charge, Currency: c.Currency, IdempotencyKey: attempt.AttemptToken})
 		if err != nil {
 			e, ok := payment.AsError(err)
 			if !ok {
@@ -317,7 +320,7 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 		s.abandon(ctx, attempt, auth, errInternal)
 		return err
 	}
-	s.collect(ctx, attempt, orderID, auth, c.Cost.Total, c.Currency)
+	s.collect(ctx, attempt, orderID, auth, c.Charge, c.Currency)
 	return nil
 }
 
@@ -452,10 +455,12 @@ func (s *Service) placeOnce(ctx context.Context, c *cart.Cart, attempt *ent.Comp
 
 // placeTx places the order from the cart as the transaction sees it. Row locks are taken
 // in one order by every checkout, so concurrent ones wait for each other but never
-// deadlock: the cart, its discount codes by ID, its variants by ID, their products by ID,
-// then the order counter. The cart is re-priced once its codes are locked (usage limits and
-// once-per-customer redemptions read then are final) and must be exactly the cart that was
-// submitted and authorized (submitted): otherwise the attempt fails with PAYMENT_ERROR.
+// deadlock: the cart, its discount codes by ID, its gift cards by ID, its variants by ID,
+// their products by ID, then the order counter. The cart is re-priced once its codes and
+// gift cards are locked (usage limits, once-per-customer redemptions and gift card
+// balances read then are final) and must be exactly the cart that was submitted and
+// authorized (submitted): otherwise the attempt fails with PAYMENT_ERROR. Gift cards are
+// debited here, in the same transaction as the order.
 func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart, attempt *ent.CompletionAttempt) (int, error) {
 	c, err := s.carts.LockForCompletion(ctx, tx, submitted.ID)
 	if err != nil {
@@ -464,7 +469,7 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 	if c == nil {
 		return 0, errFailed{schema.CompletionError{Code: "ERROR", Message: "The cart was already completed."}}
 	}
-	if c.Fingerprint() != submitted.Fingerprint() || c.Cost.Total != submitted.Cost.Total {
+	if c.Fingerprint() != submitted.Fingerprint() || c.Cost.Total != submitted.Cost.Total || c.Charge != submitted.Charge {
 		return 0, errFailed{changed(submitted, c)}
 	}
 	// The order is the customer's only when the submission proved it (checkCustomer).
@@ -543,7 +548,7 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		SetTotalShipping(c.Cost.Shipping).SetTotalTax(tax).SetTotal(c.Cost.Total).
 		SetFinancialStatus("PENDING").SetProcessedAt(s.now()).SetStatusToken(newID()).
 		SetCustomAttributes(c.Attributes).SetDiscounts(discounts).
-		SetTest(c.Cost.Total > 0 && c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && payment.IsTest(s.provider))
+		SetTest(c.Charge > 0 && c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && payment.IsTest(s.provider))
 	// Snapshots of the shipping and billing addresses, written in one statement.
 	var addrs []*ent.MailingAddressCreate
 	shipping, billing := -1, -1
@@ -589,6 +594,20 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 	}
 	if err := tx.OrderLine.CreateBulk(rows...).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("create order lines: %w", err)
+	}
+	// Debit the gift cards (locked in ID order when the cart was re-priced); the statement
+	// refuses to take more than is left, whatever the checks before it missed.
+	for _, g := range c.GiftCards {
+		if g.AmountUsed == 0 {
+			continue
+		}
+		ok, err := giftcard.Debit(ctx, tx, g.Card.ID, g.AmountUsed, o.ID, s.now())
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			return 0, errFailed{schema.CompletionError{Code: "PAYMENT_ERROR", Message: "A gift card's balance changed while you were checking out; review the cart and pay again."}}
+		}
 	}
 	if err := tx.Event.Create().SetTopic("orders/create").SetSubjectID(order.GlobalID(o.ID)).
 		SetPayload(map[string]any{"orderNumber": number, "total": c.Cost.Total, "currency": c.Currency}).Exec(ctx); err != nil {
@@ -668,6 +687,19 @@ func changed(submitted, now *cart.Cart) schema.CompletionError {
 		if was[strings.ToUpper(code.Code)] && !code.Applicable {
 			return schema.CompletionError{Code: "PAYMENT_ERROR", Message: "The discount code " + code.Code + " can no longer be applied to this cart; the payment was not taken. Review the cart and pay again."}
 		}
+	}
+	used := map[int]int64{}
+	for _, g := range submitted.GiftCards {
+		used[g.Card.ID] = g.AmountUsed
+	}
+	for _, g := range now.GiftCards {
+		if g.AmountUsed != used[g.Card.ID] {
+			return schema.CompletionError{Code: "PAYMENT_ERROR", Message: "The gift card ending in " + g.Card.LastCharacters + " no longer covers what it did when you paid (its balance changed); the payment was not taken. Review the cart and pay again."}
+		}
+		delete(used, g.Card.ID)
+	}
+	if len(used) > 0 {
+		return schema.CompletionError{Code: "PAYMENT_ERROR", Message: "A gift card applied to the cart can no longer be used; the payment was not taken. Review the cart and pay again."}
 	}
 	return schema.CompletionError{Code: "PAYMENT_ERROR", Message: "The cart's price changed after the payment was authorized; the payment was not taken. Review the cart and pay again."}
 }

@@ -396,8 +396,8 @@ func (h *Handler) pay(w http.ResponseWriter, r *http.Request, c *cart.Cart, form
 			return
 		}
 	}
-	in := cart.PaymentInput{Amount: money.Format(c.Cost.Total, c.Currency), Currency: c.Currency, BillingAddress: billing}
-	if c.Cost.Total > 0 {
+	in := cart.PaymentInput{Amount: money.Format(c.Charge, c.Currency), Currency: c.Currency, BillingAddress: billing}
+	if c.Charge > 0 {
 		in.Direct, in.SessionID = true, form.Get("session")
 	}
 	res, err := h.Carts.UpdatePayment(r.Context(), c.GlobalID(), in)

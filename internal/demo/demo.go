@@ -13,6 +13,7 @@ import (
 	"storefront/ent"
 	"storefront/ent/schema"
 	"storefront/internal/gid"
+	"storefront/internal/giftcard"
 	"storefront/internal/store"
 )
 
@@ -117,6 +118,9 @@ func load(ctx context.Context, c *ent.Client, baseURL string) error {
 		pageIDs[ps.handle] = pg.ID
 	}
 	if err := createDiscounts(ctx, c, byHandle, collectionIDs, start); err != nil {
+		return err
+	}
+	if err := createGiftCard(ctx, c); err != nil {
 		return err
 	}
 	if err := createShippingRates(ctx, c); err != nil {
@@ -372,6 +376,23 @@ func createDiscounts(ctx context.Context, c *ent.Client, byHandle map[string]*en
 	}
 	if err := c.DiscountCode.CreateBulk(specs...).Exec(ctx); err != nil {
 		return fmt.Errorf("discount codes: %w", err)
+	}
+	return nil
+}
+
+// DemoGiftCardCode is the code of the demo's gift card: $50.00, no expiry. Like every
+// card, it is stored only as the hash of its code and its last four characters.
+const DemoGiftCardCode = "DEMO-GIFT-CARD-0050"
+
+// createGiftCard issues the demo's gift card, its ledger starting with the credit.
+func createGiftCard(ctx context.Context, c *ent.Client) error {
+	g, err := c.GiftCard.Create().SetCodeHash(giftcard.Hash(DemoGiftCardCode)).SetLastCharacters(giftcard.LastCharacters(DemoGiftCardCode)).
+		SetInitialValue(5000).SetBalance(5000).SetCurrencyCode("USD").SetNote("Demo gift card").Save(ctx)
+	if err != nil {
+		return fmt.Errorf("gift card: %w", err)
+	}
+	if err := c.GiftCardTransaction.Create().SetGiftCardID(g.ID).SetKind("CREDIT").SetAmount(5000).Exec(ctx); err != nil {
+		return fmt.Errorf("gift card credit: %w", err)
 	}
 	return nil
 }

@@ -18,10 +18,11 @@ const (
 	Products    Kind = "product"
 	Collections Kind = "collection"
 	Pages       Kind = "page"
+	Articles    Kind = "article"
 )
 
 // Kinds lists every document kind.
-var Kinds = []Kind{Products, Collections, Pages}
+var Kinds = []Kind{Products, Collections, Pages, Articles}
 
 func (k Kind) table() string { return string(k) + "_search" }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"storefront/ent"
+	"storefront/ent/article"
 	"storefront/ent/collection"
 	"storefront/ent/hook"
 	"storefront/ent/page"
@@ -23,7 +24,7 @@ type Index struct {
 // New returns the index of a dialect.
 func New(dialectName string) *Index { return &Index{Engine: For(dialectName), Dialect: dialectName} }
 
-// Install adds hooks to client that re-index products, collections and pages in the same
+// Install adds hooks to client that re-index products, collections, pages and articles in the same
 // transaction as every write that changes their searchable text, whoever writes (services,
 // the Admin API, the seeder).
 func (x *Index) Install(client *ent.Client) {
@@ -40,6 +41,11 @@ func (x *Index) Install(client *ent.Client) {
 	client.Page.Use(func(next ent.Mutator) ent.Mutator {
 		return hook.PageFunc(func(ctx context.Context, m *ent.PageMutation) (ent.Value, error) {
 			return reindexAround(ctx, m, next, Pages, func(c *ent.Client, ids []int) error { return x.RefreshPages(ctx, c, ids) })
+		})
+	})
+	client.Article.Use(func(next ent.Mutator) ent.Mutator {
+		return hook.ArticleFunc(func(ctx context.Context, m *ent.ArticleMutation) (ent.Value, error) {
+			return reindexAround(ctx, m, next, Articles, func(c *ent.Client, ids []int) error { return x.RefreshArticles(ctx, c, ids) })
 		})
 	})
 	// Variants carry SKUs and option values, which are part of their product's document.
@@ -205,6 +211,24 @@ func (x *Index) RefreshPages(ctx context.Context, c *ent.Client, ids []int) erro
 	return x.apply(ctx, c, Pages, ids, docs)
 }
 
+// RefreshArticles updates the documents of articles: title, tags, and the author and text
+// (without HTML markup) as body.
+func (x *Index) RefreshArticles(ctx context.Context, c *ent.Client, ids []int) error {
+	ids = uniq(ids)
+	as, err := c.Article.Query().Where(article.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return fmt.Errorf("read articles to index: %w", err)
+	}
+	docs := make([]Document, 0, len(as))
+	for _, a := range as {
+		body := a.AuthorName + " " + StripHTML(a.ContentHTML)
+		d := Document{ID: a.ID, Title: Normalize(a.Title), Tags: Normalize(strings.Join(a.Tags, " ")), Body: Normalize(body)}
+		d.Words = vocabularyOf(append(Words(d.Title), Words(d.Tags)...))
+		docs = append(docs, d)
+	}
+	return x.apply(ctx, c, Articles, ids, docs)
+}
+
 // apply writes docs, removes the wanted ids that no longer exist, and moves the
 // vocabulary's document counts from the words the documents had to those they have.
 func (x *Index) apply(ctx context.Context, c *ent.Client, kind Kind, wanted []int, docs []Document) error {
@@ -250,6 +274,7 @@ func (x *Index) Migrate(ctx context.Context, c *ent.Client) error {
 		Products:    func() (int, error) { return c.Product.Query().Count(ctx) },
 		Collections: func() (int, error) { return c.Collection.Query().Count(ctx) },
 		Pages:       func() (int, error) { return c.Page.Query().Count(ctx) },
+		Articles:    func() (int, error) { return c.Article.Query().Count(ctx) },
 	}
 	for _, k := range Kinds {
 		rows, err := counts[k]()
@@ -283,6 +308,8 @@ func (x *Index) Rebuild(ctx context.Context, c *ent.Client, k Kind) error {
 			ids, err = c.Collection.Query().Where(collection.IDGT(last)).Order(ent.Asc(collection.FieldID)).Limit(batch).IDs(ctx)
 		case Pages:
 			ids, err = c.Page.Query().Where(page.IDGT(last)).Order(ent.Asc(page.FieldID)).Limit(batch).IDs(ctx)
+		case Articles:
+			ids, err = c.Article.Query().Where(article.IDGT(last)).Order(ent.Asc(article.FieldID)).Limit(batch).IDs(ctx)
 		}
 		if err != nil {
 			return fmt.Errorf("list %ss to index: %w", k, err)
@@ -306,6 +333,8 @@ func (x *Index) refresh(ctx context.Context, c *ent.Client, k Kind, ids []int) e
 		return x.RefreshCollections(ctx, c, ids)
 	case Pages:
 		return x.RefreshPages(ctx, c, ids)
+	case Articles:
+		return x.RefreshArticles(ctx, c, ids)
 	}
 	return fmt.Errorf("searchindex: unknown kind %q", k)
 }

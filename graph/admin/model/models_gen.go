@@ -128,6 +128,46 @@ type DiscountCodePayload struct {
 	UserErrors   []*usererror.Error `json:"userErrors"`
 }
 
+// A new gift card. Its code is returned once, in the payload's giftCardCode, and never
+// again: only its SHA-256 hash and last four characters are kept.
+type GiftCardCreateInput struct {
+	// The card's value, an amount such as "50.00" in its currency.
+	InitialValue string `json:"initialValue"`
+	// The merchant's own code: 8 to 20 letters and digits (spaces and dashes are ignored,
+	// letters match in any case). A random 16-character code when left out.
+	Code *string `json:"code,omitempty"`
+	// The card's currency (ISO 4217); the shop's when left out. A card pays only for carts in
+	// its currency.
+	CurrencyCode *string `json:"currencyCode,omitempty"`
+	// When the card stops being accepted; never when left out.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	// The merchant's note, never shown to buyers.
+	Note *string `json:"note,omitempty"`
+}
+
+type GiftCardCreatePayload struct {
+	GiftCard *ent.GiftCard `json:"giftCard,omitempty"`
+	// The card's code, shown this once.
+	GiftCardCode *string            `json:"giftCardCode,omitempty"`
+	UserErrors   []*usererror.Error `json:"userErrors"`
+}
+
+type GiftCardDisablePayload struct {
+	GiftCard   *ent.GiftCard      `json:"giftCard,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+// A gift card's changes; fields you leave out stay as they are, null clears.
+type GiftCardUpdateInput struct {
+	ExpiresAt graphql.Omittable[*time.Time] `json:"expiresAt,omitempty"`
+	Note      graphql.Omittable[*string]    `json:"note,omitempty"`
+}
+
+type GiftCardUpdatePayload struct {
+	GiftCard   *ent.GiftCard      `json:"giftCard,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
 type ImageSetInput struct {
 	// An absolute http or https URL.
 	URL     string  `json:"url"`

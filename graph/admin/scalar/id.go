@@ -64,6 +64,7 @@ var refs = map[string]string{
 	"customer":        "Customer",
 	"order":           "Order",
 	"discountCode":    "DiscountCode",
+	"giftCard":        "GiftCard",
 	"defaultAddress":  "MailingAddress",
 	"shippingAddress": "MailingAddress",
 	"billingAddress":  "MailingAddress",
