@@ -429,7 +429,10 @@ func (s *Service) collect(ctx context.Context, a *ent.CompletionAttempt, orderID
 			s.paymentFailed(ctx, a, auth, "capture", err)
 		}
 	}
-	if err := s.db.Order.UpdateOneID(orderID).SetFinancialStatus(status).Exec(ctx); err != nil {
+	// Only from PENDING: a gateway webhook that confirmed the payment meanwhile (Reconcile)
+	// is not overwritten.
+	if err := s.db.Order.Update().Where(entorder.ID(orderID), entorder.FinancialStatusEQ(entorder.FinancialStatusPENDING)).
+		SetFinancialStatus(status).Exec(ctx); err != nil {
 		s.log().ErrorContext(ctx, "record order financial status", "order", orderID, "status", string(status), "error", err.Error())
 	}
 }

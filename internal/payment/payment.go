@@ -162,3 +162,30 @@ func checkAuth(auth string) error {
 	}
 	return nil
 }
+
+// State is where a gateway says an authorization stands.
+type State string
+
+// States of an authorization as a gateway reports them.
+const (
+	StatePending        State = "PENDING"         // not decided yet
+	StateActionRequired State = "ACTION_REQUIRED" // waits for the buyer
+	StateAuthorized     State = "AUTHORIZED"      // reserved, not captured
+	StateCaptured       State = "CAPTURED"        // (partly) collected; see Update.Captured and Refunded
+	StateCanceled       State = "CANCELED"        // released without capture
+	StateFailed         State = "FAILED"          // declined; nothing reserved
+)
+
+// Update is what a gateway reports out of band (a webhook) about an authorization, read
+// from the gateway as it stands now.
+type Update struct {
+	// Reference is the Request.Reference the authorization was made with ("" when it is
+	// not ours).
+	Reference     string
+	Authorization string
+	State         State
+	Amount        int64 // authorized
+	Captured      int64
+	Refunded      int64
+	Currency      string
+}

@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -168,6 +169,15 @@ func Start(t testing.TB) *Gateway {
 	return g
 }
 
+// SetIntent replaces what the gateway holds of an intent (a test sets up what Stripe did
+// while the shop was not listening).
+func (g *Gateway) SetIntent(in Intent) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	c := in
+	g.intents[in.ID] = &c
+}
+
 // Intent returns the gateway's intent with the given ID (a copy; nil when unknown).
 func (g *Gateway) Intent(id string) *Intent {
 	g.mu.Lock()
@@ -228,6 +238,9 @@ var needsAction = map[string]bool{"pm_card_threeDSecure2Required": true, "pm_car
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	form, _ := url.ParseQuery(string(body))
+	if r.Method == http.MethodGet {
+		form, _ = url.ParseQuery(r.URL.RawQuery)
+	}
 	key := r.Header.Get("Idempotency-Key")
 	g.mu.Lock()
 	if g.failNext > 0 {
@@ -350,7 +363,12 @@ func (g *Gateway) decide(method, path string, form url.Values, obj map[string]an
 			}
 			in.Status, in.Capturable = "canceled", 0
 		}
-		return 200, jsonBody(g.render(in, obj))
+		out := g.render(in, obj)
+		if slices.Contains(form["expand[]"], "latest_charge") && in.Received > 0 {
+			out["latest_charge"] = map[string]any{"id": out["latest_charge"], "object": "charge", "amount": in.Amount,
+				"amount_captured": in.Received, "amount_refunded": in.Refunded, "refunded": in.Refunded >= in.Received, "payment_intent": in.ID}
+		}
+		return 200, jsonBody(out)
 	case method == http.MethodPost && path == "/v1/refunds":
 		in := g.intents[form.Get("payment_intent")]
 		if in == nil || in.Status != "succeeded" {
