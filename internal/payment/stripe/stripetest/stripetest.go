@@ -132,6 +132,7 @@ type Intent struct {
 	Received      int64
 	Refunded      int64
 	PaymentMethod string
+	ReturnURL     string
 	Metadata      map[string]string
 }
 
@@ -185,6 +186,22 @@ func (g *Gateway) Intent(id string) *Intent {
 	if in, ok := g.intents[id]; ok {
 		c := *in
 		return &c
+	}
+	return nil
+}
+
+// IntentFor returns the intent created with the given metadata reference (the
+// completion attempt's public ID), nil when none was.
+func (g *Gateway) IntentFor(reference string) *Intent {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, in := range g.intents {
+		for _, v := range in.Metadata {
+			if v == reference {
+				c := *in
+				return &c
+			}
+		}
 	}
 	return nil
 }
@@ -311,7 +328,7 @@ func (g *Gateway) decide(method, path string, form url.Values, obj map[string]an
 	switch {
 	case method == http.MethodPost && path == "/v1/payment_intents":
 		amount, _ := strconv.ParseInt(form.Get("amount"), 10, 64)
-		in := &Intent{ID: obj["id"].(string), Amount: amount, PaymentMethod: form.Get("payment_method"), Metadata: map[string]string{}}
+		in := &Intent{ID: obj["id"].(string), Amount: amount, PaymentMethod: form.Get("payment_method"), ReturnURL: form.Get("return_url"), Metadata: map[string]string{}}
 		for k, v := range form {
 			if strings.HasPrefix(k, "metadata[") {
 				in.Metadata[strings.TrimSuffix(strings.TrimPrefix(k, "metadata["), "]")] = v[0]
@@ -364,7 +381,7 @@ func (g *Gateway) decide(method, path string, form url.Values, obj map[string]an
 			in.Status, in.Capturable = "canceled", 0
 		}
 		out := g.render(in, obj)
-		if slices.Contains(form["expand[]"], "latest_charge") && in.Received > 0 {
+		if expands(form, "latest_charge") && in.Received > 0 {
 			out["latest_charge"] = map[string]any{"id": out["latest_charge"], "object": "charge", "amount": in.Amount,
 				"amount_captured": in.Received, "amount_refunded": in.Refunded, "refunded": in.Refunded >= in.Received, "payment_intent": in.ID}
 		}
@@ -386,6 +403,16 @@ func (g *Gateway) decide(method, path string, form url.Values, obj map[string]an
 		return 200, jsonBody(obj)
 	}
 	return 200, jsonBody(obj)
+}
+
+// expands reports whether the request asks for field expanded (expand[]=… or expand[0]=…).
+func expands(form url.Values, field string) bool {
+	for k, v := range form {
+		if strings.HasPrefix(k, "expand[") && slices.Contains(v, field) {
+			return true
+		}
+	}
+	return false
 }
 
 // render writes the intent's state over stripe-mock's fixture.
