@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -269,4 +272,145 @@ func countCalls(g *stripetest.Gateway, path string) int {
 		}
 	}
 	return n
+}
+
+// TestStripeHostedCheckout: with Stripe the hosted checkout shows Stripe's Payment Element
+// (Stripe.js the one external script its policy allows, no test sessions) and pays with
+// the PaymentMethod ID the page's script posts.
+func TestStripeHostedCheckout(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api, g := startStripeAPI(t, b)
+		mug := variantID(t, api.DB, "mug", "Default Title")
+		c := api.newCart(t, line(mug, 1))
+		u, _ := url.Parse(c.CheckoutURL)
+		key := u.Query().Get("key")
+		post := func(path string, form url.Values) (*http.Response, string) {
+			t.Helper()
+			form.Set("key", key)
+			resp, err := http.PostForm(api.URL+path, form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return resp, string(body)
+		}
+		post(u.Path+"/contact", url.Values{"email": {"web@example.com"}, "firstName": {"Web"}, "lastName": {"Buyer"},
+			"address1": {"1 Main St"}, "city": {"Springfield"}, "provinceCode": {"IL"}, "zip": {"62701"}, "countryCode": {"US"}})
+		resp, body := post(u.Path+"/delivery", url.Values{"option": {"standard"}})
+		csp := resp.Header.Get("Content-Security-Policy")
+		for _, want := range []string{`id="payment-element"`, `data-key="pk_test_123"`, `data-amount="1499"`, `data-currency="usd"`,
+			`<script src="https://js.stripe.com/v3/"></script>`, `<script src="/checkout/assets/stripe-payment.js"></script>`} {
+			if !strings.Contains(body, want) {
+				t.Fatalf("checkout page lacks %s: %s", want, body)
+			}
+		}
+		if strings.Contains(body, "test_success") || !strings.Contains(csp, "script-src 'self' https://js.stripe.com;") || !strings.Contains(csp, "frame-src https://js.stripe.com https://hooks.stripe.com;") {
+			t.Fatalf("test sessions offered or policy %q", csp)
+		}
+		js, err := http.Get(api.URL + "/checkout/assets/stripe-payment.js")
+		if err != nil {
+			t.Fatal(err)
+		}
+		script, _ := io.ReadAll(js.Body)
+		js.Body.Close()
+		if js.StatusCode != 200 || !strings.HasPrefix(js.Header.Get("Content-Type"), "text/javascript") || !strings.Contains(string(script), "createPaymentMethod") {
+			t.Fatalf("script: %d %s", js.StatusCode, js.Header.Get("Content-Type"))
+		}
+		// Other pages keep the policy without scripts.
+		if other, err := http.Get(api.URL + "/orders/status/guess"); err == nil {
+			other.Body.Close()
+			if p := other.Header.Get("Content-Security-Policy"); strings.Contains(p, "stripe") {
+				t.Fatalf("status page policy %q allows Stripe", p)
+			}
+		}
+		token := between(body, `name="attemptToken" value="`, `"`)
+		shown := between(body, `name="cart" value="`, `"`)
+		resp, body = post(u.Path+"/pay", url.Values{"session": {"pm_card_visa"}, "attemptToken": {token}, "cart": {shown}})
+		if !strings.HasPrefix(resp.Request.URL.Path, "/orders/status/") || !strings.Contains(body, "Order #1001 is confirmed") {
+			t.Fatalf("confirmation: %s %s", resp.Request.URL.Path, body)
+		}
+		o := api.DB.Order.Query().OnlyX(t.Context())
+		if in := g.IntentFor(api.DB.CompletionAttempt.Query().OnlyX(t.Context()).PublicID); in == nil || in.Received != o.Total || in.PaymentMethod != "pm_card_visa" {
+			t.Fatalf("intent %+v, want %d captured", in, o.Total)
+		}
+	})
+}
+
+// TestStripeConcurrentResume: polls and a webhook arriving together once the buyer passed
+// 3-D Secure place one order and capture once.
+func TestStripeConcurrentResume(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api, g := startStripeAPI(t, b)
+		tee := variantID(t, api.DB, "tee", "S / Black")
+		s := submit(t, api, readyCart(t, api, "pm_card_threeDSecure2Required", line(tee, 1)), "stripe-3ds-race")
+		id := s.R.Result.AttemptID
+		in := g.IntentFor(id)
+		g.Authenticate(in.ID, true)
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if i == 0 {
+					if got := sendEvent(t, api, testWebhookSecret, "evt_race", "payment_intent.amount_capturable_updated", map[string]any{"id": in.ID, "object": "payment_intent"}); got != 200 && got != 503 {
+						t.Errorf("webhook: %d", got)
+					}
+					return
+				}
+				attempt(t, api, id)
+			}()
+		}
+		wg.Wait()
+		if a := attempt(t, api, id); a.A == nil || a.A.Typename != "CartCompletionSuccess" {
+			t.Fatalf("attempt after the race: %+v, want success", a.A)
+		}
+		if n := api.DB.Order.Query().CountX(t.Context()); n != 1 {
+			t.Fatalf("%d orders, want 1", n)
+		}
+		if n := countCalls(g, "/v1/payment_intents/"+in.ID+"/capture"); n != 1 {
+			t.Fatalf("%d captures, want 1", n)
+		}
+	})
+}
+
+func TestStripeConfig(t *testing.T) {
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	for _, tc := range []struct {
+		name string
+		vars map[string]string
+		fail string
+	}{
+		{"production needs the webhook secret", map[string]string{"STOREFRONT_PRODUCTION": "true", "STOREFRONT_STRIPE_SECRET_KEY": "sk_live_x", "STOREFRONT_STRIPE_PUBLISHABLE_KEY": "pk_live_x"}, "STOREFRONT_STRIPE_WEBHOOK_SECRET"},
+		{"production needs the publishable key", map[string]string{"STOREFRONT_PRODUCTION": "true", "STOREFRONT_STRIPE_SECRET_KEY": "sk_live_x", "STOREFRONT_STRIPE_WEBHOOK_SECRET": "whsec_x"}, "STOREFRONT_STRIPE_PUBLISHABLE_KEY"},
+		{"a publishable key as the secret", map[string]string{"STOREFRONT_STRIPE_SECRET_KEY": "pk_test_x"}, "STOREFRONT_STRIPE_SECRET_KEY"},
+		{"production complete", map[string]string{"STOREFRONT_PRODUCTION": "true", "STOREFRONT_STRIPE_SECRET_KEY": "sk_live_x", "STOREFRONT_STRIPE_PUBLISHABLE_KEY": "pk_live_x", "STOREFRONT_STRIPE_WEBHOOK_SECRET": "whsec_x"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, _, err := loadConfig("test", nil, env(tc.vars))
+			switch {
+			case tc.fail == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.fail != "" && (err == nil || !strings.Contains(err.Error(), tc.fail)):
+				t.Fatalf("got %v, want an error naming %s", err, tc.fail)
+			case tc.fail == "" && cfg.Stripe.SecretKey != "sk_live_x":
+				t.Fatalf("stripe config %+v", cfg.Stripe)
+			}
+		})
+	}
+	// With a secret key Stripe replaces the test provider: test sessions are refused, and
+	// without a webhook secret there is no webhook endpoint.
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		g := stripetest.Start(t)
+		cfg := testConfig()
+		cfg.Stripe = stripeConfig{SecretKey: "sk_test_123", APIBase: g.URL}
+		api := startAPIWith(t, b, cfg, deliveryFixture)
+		s := submit(t, api, readyCart(t, api, "test_success", line(variantID(t, api.DB, "tee", "S / Black"), 1)), "stripe-cfg")
+		if a := attempt(t, api, s.R.Result.AttemptID); a.A == nil || a.A.Typename != "CartCompletionFailed" || a.A.Errors[0].Code != "PAYMENT_INVALID_PAYMENT_METHOD" {
+			t.Fatalf("test session with Stripe: %+v, want PAYMENT_INVALID_PAYMENT_METHOD", a.A)
+		}
+		if got := sendEvent(t, api, "whsec_x", "evt_1", "payment_intent.succeeded", map[string]any{"id": "pi_1"}); got != http.StatusNotFound && got != http.StatusMethodNotAllowed {
+			t.Fatalf("webhook without a secret: %d, want no endpoint", got)
+		}
+	})
 }
