@@ -60,7 +60,8 @@ var stripeScript []byte
 // stripeCSP is the checkout page's Content-Security-Policy with Stripe's Payment Element:
 // PageHeaders' policy plus Stripe.js, its frames and its API, as Stripe documents them.
 const stripeCSP = "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; " +
-	"script-src 'self' https://js.stripe.com; frame-src https://js.stripe.com https://hooks.stripe.com; connect-src https://api.stripe.com; " +
+	"script-src 'self' https://js.stripe.com https://*.js.stripe.com; frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com; " +
+	"connect-src https://api.stripe.com; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // Register mounts the pages on mux. Every form handler reads its body through web.Form:
@@ -123,8 +124,8 @@ type view struct {
 	StripeKey      string
 	StripeCurrency string
 	Shipping       bool
-	Countries    []region
-	Provinces    []provinceGroup
+	Countries      []region
+	Provinces      []provinceGroup
 	// BillingCountries are offered when nothing ships (the billing country is asked for
 	// instead of taken from a delivery address).
 	BillingCountries []region
