@@ -40,6 +40,7 @@ import (
 	"storefront/internal/metrics"
 	"storefront/internal/order"
 	"storefront/internal/payment"
+	stripepay "storefront/internal/payment/stripe"
 	"storefront/internal/playground"
 	"storefront/internal/ratelimit"
 	"storefront/internal/respcache"
@@ -82,9 +83,12 @@ type config struct {
 	// TestPayments enables the built-in test payment provider (session IDs test_success,
 	// test_declined, test_insufficient_funds, test_transient).
 	TestPayments bool
-	// PaymentProvider overrides the provider (tests); nil means the test provider when
-	// TestPayments is set, else none.
+	// PaymentProvider overrides the provider (tests); nil means Stripe when
+	// Stripe.SecretKey is set, else the test provider when TestPayments is set, else none.
 	PaymentProvider payment.Provider
+	// Stripe configures the Stripe provider (STOREFRONT_STRIPE_*; environment only, so
+	// the keys are not on the command line).
+	Stripe stripeConfig
 	// TrustedProxies are load balancers whose X-Forwarded-For is believed (client
 	// addresses matter for sign-in throttling and logs).
 	TrustedProxies web.Proxies
@@ -125,6 +129,14 @@ type config struct {
 	WebhookRetryBase     time.Duration
 	WebhookRetryMax      time.Duration
 	WebhookConcurrency   int
+}
+
+// stripeConfig is the Stripe account the shop is paid through.
+type stripeConfig struct {
+	SecretKey      string // sk_live_… or sk_test_…: Stripe is the payment provider when set
+	PublishableKey string // pk_…: the hosted checkout's Payment Element
+	WebhookSecret  string // whsec_…: verifies POST /webhooks/stripe
+	APIBase        string // replaces https://api.stripe.com (stripe-mock)
 }
 
 // loadConfig reads flags, falling back to environment variables, falling back to defaults
@@ -214,6 +226,21 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 			origins = ""
 		}
 	}
+	c.Stripe = stripeConfig{SecretKey: getenv("STOREFRONT_STRIPE_SECRET_KEY"), PublishableKey: getenv("STOREFRONT_STRIPE_PUBLISHABLE_KEY"),
+		WebhookSecret: getenv("STOREFRONT_STRIPE_WEBHOOK_SECRET"), APIBase: getenv("STOREFRONT_STRIPE_API_BASE")}
+	if c.Stripe.SecretKey != "" {
+		switch {
+		case !strings.HasPrefix(c.Stripe.SecretKey, "sk_") && !strings.HasPrefix(c.Stripe.SecretKey, "rk_"):
+			return c, nil, errors.New("STOREFRONT_STRIPE_SECRET_KEY must be a Stripe secret key (sk_live_… or sk_test_…)")
+		case c.Stripe.PublishableKey != "" && !strings.HasPrefix(c.Stripe.PublishableKey, "pk_"):
+			return c, nil, errors.New("STOREFRONT_STRIPE_PUBLISHABLE_KEY must be a Stripe publishable key (pk_live_… or pk_test_…)")
+		case c.Production && c.Stripe.WebhookSecret == "":
+			return c, nil, errors.New("production mode with Stripe needs STOREFRONT_STRIPE_WEBHOOK_SECRET: its webhooks reconcile payments the API calls could not confirm")
+		case c.Production && c.Stripe.PublishableKey == "":
+			return c, nil, errors.New("production mode with Stripe needs STOREFRONT_STRIPE_PUBLISHABLE_KEY for the hosted checkout's card form")
+		}
+	}
+	var err error
 	if c.ResetURL != "" {
 		if err := customer.CheckResetURL(c.ResetURL); err != nil {
 			return c, nil, err
@@ -439,7 +466,14 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		met = metrics.New(db.SQL, cached)
 	}
 	provider := cfg.PaymentProvider
-	if provider == nil && cfg.TestPayments {
+	var stripeProvider *stripepay.Provider
+	switch {
+	case provider != nil:
+		stripeProvider, _ = provider.(*stripepay.Provider)
+	case cfg.Stripe.SecretKey != "":
+		stripeProvider = stripepay.New(stripepay.Config{SecretKey: cfg.Stripe.SecretKey, APIBase: cfg.Stripe.APIBase})
+		provider = stripeProvider
+	case cfg.TestPayments:
 		provider = payment.TestProvider{}
 	}
 	if provider != nil && met != nil {
@@ -536,8 +570,21 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	if met != nil && cfg.MetricsAddr == "" {
 		mux.Handle("GET /metrics", met.Handler())
 	}
+	if stripeProvider != nil && cfg.Stripe.WebhookSecret != "" {
+		mux.Handle("POST /webhooks/stripe", web.LimitBody(cfg.MaxBodyBytes, &stripepay.Webhook{Secret: cfg.Stripe.WebhookSecret, Provider: stripeProvider, Log: log,
+			Reconcile: func(ctx context.Context, u payment.Update) error {
+				if err := checkouts.Reconcile(ctx, u); errors.Is(err, checkout.ErrNotYet) {
+					return stripepay.ErrNotYet
+				} else {
+					return err
+				}
+			}}))
+	}
 	pages := &checkoutpage.Handler{DB: db, Carts: carts, Checkout: checkouts, Log: log}
-	if cfg.TestPayments {
+	if stripeProvider != nil {
+		pages.StripePublishableKey = cfg.Stripe.PublishableKey
+	}
+	if cfg.TestPayments && stripeProvider == nil {
 		pages.TestSessions = []string{"test_success", "test_declined", "test_insufficient_funds", "test_transient"}
 	}
 	pages.Register(mux)
@@ -648,7 +695,13 @@ func announceMode(cfg config, log *slog.Logger) {
 			log.Info(msg, "mode", mode)
 		}
 	}
-	if cfg.TestPayments {
+	if cfg.Stripe.SecretKey != "" {
+		log.Info("payments go through Stripe", "mode", mode, "test_key", strings.HasPrefix(cfg.Stripe.SecretKey, "sk_test_") || strings.HasPrefix(cfg.Stripe.SecretKey, "rk_test_"),
+			"webhooks", cfg.Stripe.WebhookSecret != "", "payment_element", cfg.Stripe.PublishableKey != "")
+		if cfg.Stripe.WebhookSecret == "" {
+			log.Warn("STOREFRONT_STRIPE_WEBHOOK_SECRET is not set: POST /webhooks/stripe is off, so payments the API calls could not confirm are not reconciled", "mode", mode)
+		}
+	} else if cfg.TestPayments {
 		say("test payments are on: session IDs test_success and the like pay without moving money, and such orders are marked as test orders (-test-payments=false turns them off)")
 	}
 	if cfg.Playground {

@@ -29,7 +29,7 @@ type CompletionAttempt struct {
 	PublicID string `json:"public_id,omitempty"`
 	// CartToken holds the value of the "cart_token" field.
 	CartToken string `json:"cart_token,omitempty"`
-	// Status holds the value of the "status" field.
+	// ACTION_REQUIRED: the payment waits for the buyer (a 3-D Secure challenge at action_url); the order is placed when they come back.
 	Status completionattempt.Status `json:"status,omitempty"`
 	// OrderID holds the value of the "order_id" field.
 	OrderID *int `json:"order_id,omitempty"`
@@ -39,6 +39,12 @@ type CompletionAttempt struct {
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
 	// The payment provider's authorization while the attempt runs, so an interrupted attempt's money can be released; kept after the attempt ended when the provider refused to void or capture it.
 	Authorization *string `json:"-"`
+	// Where the buyer completes the payment's challenge while the attempt is ACTION_REQUIRED.
+	ActionURL *string `json:"action_url,omitempty"`
+	// The fingerprint of the cart whose payment waits for the buyer: the order is placed only from that same cart.
+	CartFingerprint *string `json:"cart_fingerprint,omitempty"`
+	// The customer the submission proved it acts for, kept for an order placed after the buyer's action.
+	CustomerID *int `json:"customer_id,omitempty"`
 	// The payment step that failed after the attempt's outcome was decided (a void or capture the provider refused), for the merchant to act on.
 	PaymentError *string `json:"payment_error,omitempty"`
 	selectValues sql.SelectValues
@@ -51,9 +57,9 @@ func (*CompletionAttempt) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case completionattempt.FieldErrors:
 			values[i] = new([]byte)
-		case completionattempt.FieldID, completionattempt.FieldOrderID:
+		case completionattempt.FieldID, completionattempt.FieldOrderID, completionattempt.FieldCustomerID:
 			values[i] = new(sql.NullInt64)
-		case completionattempt.FieldAttemptToken, completionattempt.FieldPublicID, completionattempt.FieldCartToken, completionattempt.FieldStatus, completionattempt.FieldAuthorization, completionattempt.FieldPaymentError:
+		case completionattempt.FieldAttemptToken, completionattempt.FieldPublicID, completionattempt.FieldCartToken, completionattempt.FieldStatus, completionattempt.FieldAuthorization, completionattempt.FieldActionURL, completionattempt.FieldCartFingerprint, completionattempt.FieldPaymentError:
 			values[i] = new(sql.NullString)
 		case completionattempt.FieldCreatedAt, completionattempt.FieldUpdatedAt, completionattempt.FieldCompletedAt:
 			values[i] = new(sql.NullTime)
@@ -143,6 +149,27 @@ func (_m *CompletionAttempt) assignValues(columns []string, values []any) error 
 				_m.Authorization = new(string)
 				*_m.Authorization = value.String
 			}
+		case completionattempt.FieldActionURL:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field action_url", values[i])
+			} else if value.Valid {
+				_m.ActionURL = new(string)
+				*_m.ActionURL = value.String
+			}
+		case completionattempt.FieldCartFingerprint:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field cart_fingerprint", values[i])
+			} else if value.Valid {
+				_m.CartFingerprint = new(string)
+				*_m.CartFingerprint = value.String
+			}
+		case completionattempt.FieldCustomerID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field customer_id", values[i])
+			} else if value.Valid {
+				_m.CustomerID = new(int)
+				*_m.CustomerID = int(value.Int64)
+			}
 		case completionattempt.FieldPaymentError:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field payment_error", values[i])
@@ -218,6 +245,21 @@ func (_m *CompletionAttempt) String() string {
 	}
 	builder.WriteString(", ")
 	builder.WriteString("authorization=<sensitive>")
+	builder.WriteString(", ")
+	if v := _m.ActionURL; v != nil {
+		builder.WriteString("action_url=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.CartFingerprint; v != nil {
+		builder.WriteString("cart_fingerprint=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.CustomerID; v != nil {
+		builder.WriteString("customer_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.PaymentError; v != nil {
 		builder.WriteString("payment_error=")

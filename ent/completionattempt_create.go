@@ -131,6 +131,48 @@ func (_c *CompletionAttemptCreate) SetNillableAuthorization(v *string) *Completi
 	return _c
 }
 
+// SetActionURL sets the "action_url" field.
+func (_c *CompletionAttemptCreate) SetActionURL(v string) *CompletionAttemptCreate {
+	_c.mutation.SetActionURL(v)
+	return _c
+}
+
+// SetNillableActionURL sets the "action_url" field if the given value is not nil.
+func (_c *CompletionAttemptCreate) SetNillableActionURL(v *string) *CompletionAttemptCreate {
+	if v != nil {
+		_c.SetActionURL(*v)
+	}
+	return _c
+}
+
+// SetCartFingerprint sets the "cart_fingerprint" field.
+func (_c *CompletionAttemptCreate) SetCartFingerprint(v string) *CompletionAttemptCreate {
+	_c.mutation.SetCartFingerprint(v)
+	return _c
+}
+
+// SetNillableCartFingerprint sets the "cart_fingerprint" field if the given value is not nil.
+func (_c *CompletionAttemptCreate) SetNillableCartFingerprint(v *string) *CompletionAttemptCreate {
+	if v != nil {
+		_c.SetCartFingerprint(*v)
+	}
+	return _c
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (_c *CompletionAttemptCreate) SetCustomerID(v int) *CompletionAttemptCreate {
+	_c.mutation.SetCustomerID(v)
+	return _c
+}
+
+// SetNillableCustomerID sets the "customer_id" field if the given value is not nil.
+func (_c *CompletionAttemptCreate) SetNillableCustomerID(v *int) *CompletionAttemptCreate {
+	if v != nil {
+		_c.SetCustomerID(*v)
+	}
+	return _c
+}
+
 // SetPaymentError sets the "payment_error" field.
 func (_c *CompletionAttemptCreate) SetPaymentError(v string) *CompletionAttemptCreate {
 	_c.mutation.SetPaymentError(v)
@@ -300,6 +342,18 @@ func (_c *CompletionAttemptCreate) createSpec() (*CompletionAttempt, *sqlgraph.C
 	if value, ok := _c.mutation.Authorization(); ok {
 		_spec.SetField(completionattempt.FieldAuthorization, field.TypeString, value)
 		_node.Authorization = &value
+	}
+	if value, ok := _c.mutation.ActionURL(); ok {
+		_spec.SetField(completionattempt.FieldActionURL, field.TypeString, value)
+		_node.ActionURL = &value
+	}
+	if value, ok := _c.mutation.CartFingerprint(); ok {
+		_spec.SetField(completionattempt.FieldCartFingerprint, field.TypeString, value)
+		_node.CartFingerprint = &value
+	}
+	if value, ok := _c.mutation.CustomerID(); ok {
+		_spec.SetField(completionattempt.FieldCustomerID, field.TypeInt, value)
+		_node.CustomerID = &value
 	}
 	if value, ok := _c.mutation.PaymentError(); ok {
 		_spec.SetField(completionattempt.FieldPaymentError, field.TypeString, value)
@@ -492,6 +546,66 @@ func (u *CompletionAttemptUpsert) UpdateAuthorization() *CompletionAttemptUpsert
 // ClearAuthorization clears the value of the "authorization" field.
 func (u *CompletionAttemptUpsert) ClearAuthorization() *CompletionAttemptUpsert {
 	u.SetNull(completionattempt.FieldAuthorization)
+	return u
+}
+
+// SetActionURL sets the "action_url" field.
+func (u *CompletionAttemptUpsert) SetActionURL(v string) *CompletionAttemptUpsert {
+	u.Set(completionattempt.FieldActionURL, v)
+	return u
+}
+
+// UpdateActionURL sets the "action_url" field to the value that was provided on create.
+func (u *CompletionAttemptUpsert) UpdateActionURL() *CompletionAttemptUpsert {
+	u.SetExcluded(completionattempt.FieldActionURL)
+	return u
+}
+
+// ClearActionURL clears the value of the "action_url" field.
+func (u *CompletionAttemptUpsert) ClearActionURL() *CompletionAttemptUpsert {
+	u.SetNull(completionattempt.FieldActionURL)
+	return u
+}
+
+// SetCartFingerprint sets the "cart_fingerprint" field.
+func (u *CompletionAttemptUpsert) SetCartFingerprint(v string) *CompletionAttemptUpsert {
+	u.Set(completionattempt.FieldCartFingerprint, v)
+	return u
+}
+
+// UpdateCartFingerprint sets the "cart_fingerprint" field to the value that was provided on create.
+func (u *CompletionAttemptUpsert) UpdateCartFingerprint() *CompletionAttemptUpsert {
+	u.SetExcluded(completionattempt.FieldCartFingerprint)
+	return u
+}
+
+// ClearCartFingerprint clears the value of the "cart_fingerprint" field.
+func (u *CompletionAttemptUpsert) ClearCartFingerprint() *CompletionAttemptUpsert {
+	u.SetNull(completionattempt.FieldCartFingerprint)
+	return u
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (u *CompletionAttemptUpsert) SetCustomerID(v int) *CompletionAttemptUpsert {
+	u.Set(completionattempt.FieldCustomerID, v)
+	return u
+}
+
+// UpdateCustomerID sets the "customer_id" field to the value that was provided on create.
+func (u *CompletionAttemptUpsert) UpdateCustomerID() *CompletionAttemptUpsert {
+	u.SetExcluded(completionattempt.FieldCustomerID)
+	return u
+}
+
+// AddCustomerID adds v to the "customer_id" field.
+func (u *CompletionAttemptUpsert) AddCustomerID(v int) *CompletionAttemptUpsert {
+	u.Add(completionattempt.FieldCustomerID, v)
+	return u
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (u *CompletionAttemptUpsert) ClearCustomerID() *CompletionAttemptUpsert {
+	u.SetNull(completionattempt.FieldCustomerID)
 	return u
 }
 
@@ -716,6 +830,76 @@ func (u *CompletionAttemptUpsertOne) UpdateAuthorization() *CompletionAttemptUps
 func (u *CompletionAttemptUpsertOne) ClearAuthorization() *CompletionAttemptUpsertOne {
 	return u.Update(func(s *CompletionAttemptUpsert) {
 		s.ClearAuthorization()
+	})
+}
+
+// SetActionURL sets the "action_url" field.
+func (u *CompletionAttemptUpsertOne) SetActionURL(v string) *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.SetActionURL(v)
+	})
+}
+
+// UpdateActionURL sets the "action_url" field to the value that was provided on create.
+func (u *CompletionAttemptUpsertOne) UpdateActionURL() *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.UpdateActionURL()
+	})
+}
+
+// ClearActionURL clears the value of the "action_url" field.
+func (u *CompletionAttemptUpsertOne) ClearActionURL() *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.ClearActionURL()
+	})
+}
+
+// SetCartFingerprint sets the "cart_fingerprint" field.
+func (u *CompletionAttemptUpsertOne) SetCartFingerprint(v string) *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.SetCartFingerprint(v)
+	})
+}
+
+// UpdateCartFingerprint sets the "cart_fingerprint" field to the value that was provided on create.
+func (u *CompletionAttemptUpsertOne) UpdateCartFingerprint() *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.UpdateCartFingerprint()
+	})
+}
+
+// ClearCartFingerprint clears the value of the "cart_fingerprint" field.
+func (u *CompletionAttemptUpsertOne) ClearCartFingerprint() *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.ClearCartFingerprint()
+	})
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (u *CompletionAttemptUpsertOne) SetCustomerID(v int) *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.SetCustomerID(v)
+	})
+}
+
+// AddCustomerID adds v to the "customer_id" field.
+func (u *CompletionAttemptUpsertOne) AddCustomerID(v int) *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.AddCustomerID(v)
+	})
+}
+
+// UpdateCustomerID sets the "customer_id" field to the value that was provided on create.
+func (u *CompletionAttemptUpsertOne) UpdateCustomerID() *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.UpdateCustomerID()
+	})
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (u *CompletionAttemptUpsertOne) ClearCustomerID() *CompletionAttemptUpsertOne {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.ClearCustomerID()
 	})
 }
 
@@ -1109,6 +1293,76 @@ func (u *CompletionAttemptUpsertBulk) UpdateAuthorization() *CompletionAttemptUp
 func (u *CompletionAttemptUpsertBulk) ClearAuthorization() *CompletionAttemptUpsertBulk {
 	return u.Update(func(s *CompletionAttemptUpsert) {
 		s.ClearAuthorization()
+	})
+}
+
+// SetActionURL sets the "action_url" field.
+func (u *CompletionAttemptUpsertBulk) SetActionURL(v string) *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.SetActionURL(v)
+	})
+}
+
+// UpdateActionURL sets the "action_url" field to the value that was provided on create.
+func (u *CompletionAttemptUpsertBulk) UpdateActionURL() *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.UpdateActionURL()
+	})
+}
+
+// ClearActionURL clears the value of the "action_url" field.
+func (u *CompletionAttemptUpsertBulk) ClearActionURL() *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.ClearActionURL()
+	})
+}
+
+// SetCartFingerprint sets the "cart_fingerprint" field.
+func (u *CompletionAttemptUpsertBulk) SetCartFingerprint(v string) *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.SetCartFingerprint(v)
+	})
+}
+
+// UpdateCartFingerprint sets the "cart_fingerprint" field to the value that was provided on create.
+func (u *CompletionAttemptUpsertBulk) UpdateCartFingerprint() *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.UpdateCartFingerprint()
+	})
+}
+
+// ClearCartFingerprint clears the value of the "cart_fingerprint" field.
+func (u *CompletionAttemptUpsertBulk) ClearCartFingerprint() *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.ClearCartFingerprint()
+	})
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (u *CompletionAttemptUpsertBulk) SetCustomerID(v int) *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.SetCustomerID(v)
+	})
+}
+
+// AddCustomerID adds v to the "customer_id" field.
+func (u *CompletionAttemptUpsertBulk) AddCustomerID(v int) *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.AddCustomerID(v)
+	})
+}
+
+// UpdateCustomerID sets the "customer_id" field to the value that was provided on create.
+func (u *CompletionAttemptUpsertBulk) UpdateCustomerID() *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.UpdateCustomerID()
+	})
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (u *CompletionAttemptUpsertBulk) ClearCustomerID() *CompletionAttemptUpsertBulk {
+	return u.Update(func(s *CompletionAttemptUpsert) {
+		s.ClearCustomerID()
 	})
 }
 

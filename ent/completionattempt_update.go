@@ -178,6 +178,73 @@ func (_u *CompletionAttemptUpdate) ClearAuthorization() *CompletionAttemptUpdate
 	return _u
 }
 
+// SetActionURL sets the "action_url" field.
+func (_u *CompletionAttemptUpdate) SetActionURL(v string) *CompletionAttemptUpdate {
+	_u.mutation.SetActionURL(v)
+	return _u
+}
+
+// SetNillableActionURL sets the "action_url" field if the given value is not nil.
+func (_u *CompletionAttemptUpdate) SetNillableActionURL(v *string) *CompletionAttemptUpdate {
+	if v != nil {
+		_u.SetActionURL(*v)
+	}
+	return _u
+}
+
+// ClearActionURL clears the value of the "action_url" field.
+func (_u *CompletionAttemptUpdate) ClearActionURL() *CompletionAttemptUpdate {
+	_u.mutation.ClearActionURL()
+	return _u
+}
+
+// SetCartFingerprint sets the "cart_fingerprint" field.
+func (_u *CompletionAttemptUpdate) SetCartFingerprint(v string) *CompletionAttemptUpdate {
+	_u.mutation.SetCartFingerprint(v)
+	return _u
+}
+
+// SetNillableCartFingerprint sets the "cart_fingerprint" field if the given value is not nil.
+func (_u *CompletionAttemptUpdate) SetNillableCartFingerprint(v *string) *CompletionAttemptUpdate {
+	if v != nil {
+		_u.SetCartFingerprint(*v)
+	}
+	return _u
+}
+
+// ClearCartFingerprint clears the value of the "cart_fingerprint" field.
+func (_u *CompletionAttemptUpdate) ClearCartFingerprint() *CompletionAttemptUpdate {
+	_u.mutation.ClearCartFingerprint()
+	return _u
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (_u *CompletionAttemptUpdate) SetCustomerID(v int) *CompletionAttemptUpdate {
+	_u.mutation.ResetCustomerID()
+	_u.mutation.SetCustomerID(v)
+	return _u
+}
+
+// SetNillableCustomerID sets the "customer_id" field if the given value is not nil.
+func (_u *CompletionAttemptUpdate) SetNillableCustomerID(v *int) *CompletionAttemptUpdate {
+	if v != nil {
+		_u.SetCustomerID(*v)
+	}
+	return _u
+}
+
+// AddCustomerID adds value to the "customer_id" field.
+func (_u *CompletionAttemptUpdate) AddCustomerID(v int) *CompletionAttemptUpdate {
+	_u.mutation.AddCustomerID(v)
+	return _u
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (_u *CompletionAttemptUpdate) ClearCustomerID() *CompletionAttemptUpdate {
+	_u.mutation.ClearCustomerID()
+	return _u
+}
+
 // SetPaymentError sets the "payment_error" field.
 func (_u *CompletionAttemptUpdate) SetPaymentError(v string) *CompletionAttemptUpdate {
 	_u.mutation.SetPaymentError(v)
@@ -328,6 +395,27 @@ func (_u *CompletionAttemptUpdate) sqlSave(ctx context.Context) (_node int, err 
 	}
 	if _u.mutation.AuthorizationCleared() {
 		_spec.ClearField(completionattempt.FieldAuthorization, field.TypeString)
+	}
+	if value, ok := _u.mutation.ActionURL(); ok {
+		_spec.SetField(completionattempt.FieldActionURL, field.TypeString, value)
+	}
+	if _u.mutation.ActionURLCleared() {
+		_spec.ClearField(completionattempt.FieldActionURL, field.TypeString)
+	}
+	if value, ok := _u.mutation.CartFingerprint(); ok {
+		_spec.SetField(completionattempt.FieldCartFingerprint, field.TypeString, value)
+	}
+	if _u.mutation.CartFingerprintCleared() {
+		_spec.ClearField(completionattempt.FieldCartFingerprint, field.TypeString)
+	}
+	if value, ok := _u.mutation.CustomerID(); ok {
+		_spec.SetField(completionattempt.FieldCustomerID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCustomerID(); ok {
+		_spec.AddField(completionattempt.FieldCustomerID, field.TypeInt, value)
+	}
+	if _u.mutation.CustomerIDCleared() {
+		_spec.ClearField(completionattempt.FieldCustomerID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.PaymentError(); ok {
 		_spec.SetField(completionattempt.FieldPaymentError, field.TypeString, value)
@@ -501,6 +589,73 @@ func (_u *CompletionAttemptUpdateOne) SetNillableAuthorization(v *string) *Compl
 // ClearAuthorization clears the value of the "authorization" field.
 func (_u *CompletionAttemptUpdateOne) ClearAuthorization() *CompletionAttemptUpdateOne {
 	_u.mutation.ClearAuthorization()
+	return _u
+}
+
+// SetActionURL sets the "action_url" field.
+func (_u *CompletionAttemptUpdateOne) SetActionURL(v string) *CompletionAttemptUpdateOne {
+	_u.mutation.SetActionURL(v)
+	return _u
+}
+
+// SetNillableActionURL sets the "action_url" field if the given value is not nil.
+func (_u *CompletionAttemptUpdateOne) SetNillableActionURL(v *string) *CompletionAttemptUpdateOne {
+	if v != nil {
+		_u.SetActionURL(*v)
+	}
+	return _u
+}
+
+// ClearActionURL clears the value of the "action_url" field.
+func (_u *CompletionAttemptUpdateOne) ClearActionURL() *CompletionAttemptUpdateOne {
+	_u.mutation.ClearActionURL()
+	return _u
+}
+
+// SetCartFingerprint sets the "cart_fingerprint" field.
+func (_u *CompletionAttemptUpdateOne) SetCartFingerprint(v string) *CompletionAttemptUpdateOne {
+	_u.mutation.SetCartFingerprint(v)
+	return _u
+}
+
+// SetNillableCartFingerprint sets the "cart_fingerprint" field if the given value is not nil.
+func (_u *CompletionAttemptUpdateOne) SetNillableCartFingerprint(v *string) *CompletionAttemptUpdateOne {
+	if v != nil {
+		_u.SetCartFingerprint(*v)
+	}
+	return _u
+}
+
+// ClearCartFingerprint clears the value of the "cart_fingerprint" field.
+func (_u *CompletionAttemptUpdateOne) ClearCartFingerprint() *CompletionAttemptUpdateOne {
+	_u.mutation.ClearCartFingerprint()
+	return _u
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (_u *CompletionAttemptUpdateOne) SetCustomerID(v int) *CompletionAttemptUpdateOne {
+	_u.mutation.ResetCustomerID()
+	_u.mutation.SetCustomerID(v)
+	return _u
+}
+
+// SetNillableCustomerID sets the "customer_id" field if the given value is not nil.
+func (_u *CompletionAttemptUpdateOne) SetNillableCustomerID(v *int) *CompletionAttemptUpdateOne {
+	if v != nil {
+		_u.SetCustomerID(*v)
+	}
+	return _u
+}
+
+// AddCustomerID adds value to the "customer_id" field.
+func (_u *CompletionAttemptUpdateOne) AddCustomerID(v int) *CompletionAttemptUpdateOne {
+	_u.mutation.AddCustomerID(v)
+	return _u
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (_u *CompletionAttemptUpdateOne) ClearCustomerID() *CompletionAttemptUpdateOne {
+	_u.mutation.ClearCustomerID()
 	return _u
 }
 
@@ -684,6 +839,27 @@ func (_u *CompletionAttemptUpdateOne) sqlSave(ctx context.Context) (_node *Compl
 	}
 	if _u.mutation.AuthorizationCleared() {
 		_spec.ClearField(completionattempt.FieldAuthorization, field.TypeString)
+	}
+	if value, ok := _u.mutation.ActionURL(); ok {
+		_spec.SetField(completionattempt.FieldActionURL, field.TypeString, value)
+	}
+	if _u.mutation.ActionURLCleared() {
+		_spec.ClearField(completionattempt.FieldActionURL, field.TypeString)
+	}
+	if value, ok := _u.mutation.CartFingerprint(); ok {
+		_spec.SetField(completionattempt.FieldCartFingerprint, field.TypeString, value)
+	}
+	if _u.mutation.CartFingerprintCleared() {
+		_spec.ClearField(completionattempt.FieldCartFingerprint, field.TypeString)
+	}
+	if value, ok := _u.mutation.CustomerID(); ok {
+		_spec.SetField(completionattempt.FieldCustomerID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCustomerID(); ok {
+		_spec.AddField(completionattempt.FieldCustomerID, field.TypeInt, value)
+	}
+	if _u.mutation.CustomerIDCleared() {
+		_spec.ClearField(completionattempt.FieldCustomerID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.PaymentError(); ok {
 		_spec.SetField(completionattempt.FieldPaymentError, field.TypeString, value)

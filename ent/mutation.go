@@ -8900,26 +8900,30 @@ func (m *CollectionProductMutation) ResetEdge(name string) error {
 // CompletionAttemptMutation represents an operation that mutates the CompletionAttempt nodes in the graph.
 type CompletionAttemptMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	created_at    *time.Time
-	updated_at    *time.Time
-	attempt_token *string
-	public_id     *string
-	cart_token    *string
-	status        *completionattempt.Status
-	order_id      *int
-	addorder_id   *int
-	errors        *[]schema.CompletionError
-	appenderrors  []schema.CompletionError
-	completed_at  *time.Time
-	authorization *string
-	payment_error *string
-	clearedFields map[string]struct{}
-	done          bool
-	oldValue      func(context.Context) (*CompletionAttempt, error)
-	predicates    []predicate.CompletionAttempt
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	attempt_token    *string
+	public_id        *string
+	cart_token       *string
+	status           *completionattempt.Status
+	order_id         *int
+	addorder_id      *int
+	errors           *[]schema.CompletionError
+	appenderrors     []schema.CompletionError
+	completed_at     *time.Time
+	authorization    *string
+	action_url       *string
+	cart_fingerprint *string
+	customer_id      *int
+	addcustomer_id   *int
+	payment_error    *string
+	clearedFields    map[string]struct{}
+	done             bool
+	oldValue         func(context.Context) (*CompletionAttempt, error)
+	predicates       []predicate.CompletionAttempt
 }
 
 var _ ent.Mutation = (*CompletionAttemptMutation)(nil)
@@ -9469,6 +9473,174 @@ func (m *CompletionAttemptMutation) ResetAuthorization() {
 	delete(m.clearedFields, completionattempt.FieldAuthorization)
 }
 
+// SetActionURL sets the "action_url" field.
+func (m *CompletionAttemptMutation) SetActionURL(s string) {
+	m.action_url = &s
+}
+
+// ActionURL returns the value of the "action_url" field in the mutation.
+func (m *CompletionAttemptMutation) ActionURL() (r string, exists bool) {
+	v := m.action_url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActionURL returns the old "action_url" field's value of the CompletionAttempt entity.
+// If the CompletionAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompletionAttemptMutation) OldActionURL(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActionURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActionURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActionURL: %w", err)
+	}
+	return oldValue.ActionURL, nil
+}
+
+// ClearActionURL clears the value of the "action_url" field.
+func (m *CompletionAttemptMutation) ClearActionURL() {
+	m.action_url = nil
+	m.clearedFields[completionattempt.FieldActionURL] = struct{}{}
+}
+
+// ActionURLCleared returns if the "action_url" field was cleared in this mutation.
+func (m *CompletionAttemptMutation) ActionURLCleared() bool {
+	_, ok := m.clearedFields[completionattempt.FieldActionURL]
+	return ok
+}
+
+// ResetActionURL resets all changes to the "action_url" field.
+func (m *CompletionAttemptMutation) ResetActionURL() {
+	m.action_url = nil
+	delete(m.clearedFields, completionattempt.FieldActionURL)
+}
+
+// SetCartFingerprint sets the "cart_fingerprint" field.
+func (m *CompletionAttemptMutation) SetCartFingerprint(s string) {
+	m.cart_fingerprint = &s
+}
+
+// CartFingerprint returns the value of the "cart_fingerprint" field in the mutation.
+func (m *CompletionAttemptMutation) CartFingerprint() (r string, exists bool) {
+	v := m.cart_fingerprint
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCartFingerprint returns the old "cart_fingerprint" field's value of the CompletionAttempt entity.
+// If the CompletionAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompletionAttemptMutation) OldCartFingerprint(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCartFingerprint is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCartFingerprint requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCartFingerprint: %w", err)
+	}
+	return oldValue.CartFingerprint, nil
+}
+
+// ClearCartFingerprint clears the value of the "cart_fingerprint" field.
+func (m *CompletionAttemptMutation) ClearCartFingerprint() {
+	m.cart_fingerprint = nil
+	m.clearedFields[completionattempt.FieldCartFingerprint] = struct{}{}
+}
+
+// CartFingerprintCleared returns if the "cart_fingerprint" field was cleared in this mutation.
+func (m *CompletionAttemptMutation) CartFingerprintCleared() bool {
+	_, ok := m.clearedFields[completionattempt.FieldCartFingerprint]
+	return ok
+}
+
+// ResetCartFingerprint resets all changes to the "cart_fingerprint" field.
+func (m *CompletionAttemptMutation) ResetCartFingerprint() {
+	m.cart_fingerprint = nil
+	delete(m.clearedFields, completionattempt.FieldCartFingerprint)
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *CompletionAttemptMutation) SetCustomerID(i int) {
+	m.customer_id = &i
+	m.addcustomer_id = nil
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *CompletionAttemptMutation) CustomerID() (r int, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the CompletionAttempt entity.
+// If the CompletionAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompletionAttemptMutation) OldCustomerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// AddCustomerID adds i to the "customer_id" field.
+func (m *CompletionAttemptMutation) AddCustomerID(i int) {
+	if m.addcustomer_id != nil {
+		*m.addcustomer_id += i
+	} else {
+		m.addcustomer_id = &i
+	}
+}
+
+// AddedCustomerID returns the value that was added to the "customer_id" field in this mutation.
+func (m *CompletionAttemptMutation) AddedCustomerID() (r int, exists bool) {
+	v := m.addcustomer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (m *CompletionAttemptMutation) ClearCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+	m.clearedFields[completionattempt.FieldCustomerID] = struct{}{}
+}
+
+// CustomerIDCleared returns if the "customer_id" field was cleared in this mutation.
+func (m *CompletionAttemptMutation) CustomerIDCleared() bool {
+	_, ok := m.clearedFields[completionattempt.FieldCustomerID]
+	return ok
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *CompletionAttemptMutation) ResetCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+	delete(m.clearedFields, completionattempt.FieldCustomerID)
+}
+
 // SetPaymentError sets the "payment_error" field.
 func (m *CompletionAttemptMutation) SetPaymentError(s string) {
 	m.payment_error = &s
@@ -9552,7 +9724,7 @@ func (m *CompletionAttemptMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompletionAttemptMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, completionattempt.FieldCreatedAt)
 	}
@@ -9582,6 +9754,15 @@ func (m *CompletionAttemptMutation) Fields() []string {
 	}
 	if m.authorization != nil {
 		fields = append(fields, completionattempt.FieldAuthorization)
+	}
+	if m.action_url != nil {
+		fields = append(fields, completionattempt.FieldActionURL)
+	}
+	if m.cart_fingerprint != nil {
+		fields = append(fields, completionattempt.FieldCartFingerprint)
+	}
+	if m.customer_id != nil {
+		fields = append(fields, completionattempt.FieldCustomerID)
 	}
 	if m.payment_error != nil {
 		fields = append(fields, completionattempt.FieldPaymentError)
@@ -9614,6 +9795,12 @@ func (m *CompletionAttemptMutation) Field(name string) (ent.Value, bool) {
 		return m.CompletedAt()
 	case completionattempt.FieldAuthorization:
 		return m.Authorization()
+	case completionattempt.FieldActionURL:
+		return m.ActionURL()
+	case completionattempt.FieldCartFingerprint:
+		return m.CartFingerprint()
+	case completionattempt.FieldCustomerID:
+		return m.CustomerID()
 	case completionattempt.FieldPaymentError:
 		return m.PaymentError()
 	}
@@ -9645,6 +9832,12 @@ func (m *CompletionAttemptMutation) OldField(ctx context.Context, name string) (
 		return m.OldCompletedAt(ctx)
 	case completionattempt.FieldAuthorization:
 		return m.OldAuthorization(ctx)
+	case completionattempt.FieldActionURL:
+		return m.OldActionURL(ctx)
+	case completionattempt.FieldCartFingerprint:
+		return m.OldCartFingerprint(ctx)
+	case completionattempt.FieldCustomerID:
+		return m.OldCustomerID(ctx)
 	case completionattempt.FieldPaymentError:
 		return m.OldPaymentError(ctx)
 	}
@@ -9726,6 +9919,27 @@ func (m *CompletionAttemptMutation) SetField(name string, value ent.Value) error
 		}
 		m.SetAuthorization(v)
 		return nil
+	case completionattempt.FieldActionURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActionURL(v)
+		return nil
+	case completionattempt.FieldCartFingerprint:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCartFingerprint(v)
+		return nil
+	case completionattempt.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
 	case completionattempt.FieldPaymentError:
 		v, ok := value.(string)
 		if !ok {
@@ -9744,6 +9958,9 @@ func (m *CompletionAttemptMutation) AddedFields() []string {
 	if m.addorder_id != nil {
 		fields = append(fields, completionattempt.FieldOrderID)
 	}
+	if m.addcustomer_id != nil {
+		fields = append(fields, completionattempt.FieldCustomerID)
+	}
 	return fields
 }
 
@@ -9754,6 +9971,8 @@ func (m *CompletionAttemptMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case completionattempt.FieldOrderID:
 		return m.AddedOrderID()
+	case completionattempt.FieldCustomerID:
+		return m.AddedCustomerID()
 	}
 	return nil, false
 }
@@ -9769,6 +9988,13 @@ func (m *CompletionAttemptMutation) AddField(name string, value ent.Value) error
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddOrderID(v)
+		return nil
+	case completionattempt.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCustomerID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown CompletionAttempt numeric field %s", name)
@@ -9789,6 +10015,15 @@ func (m *CompletionAttemptMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(completionattempt.FieldAuthorization) {
 		fields = append(fields, completionattempt.FieldAuthorization)
+	}
+	if m.FieldCleared(completionattempt.FieldActionURL) {
+		fields = append(fields, completionattempt.FieldActionURL)
+	}
+	if m.FieldCleared(completionattempt.FieldCartFingerprint) {
+		fields = append(fields, completionattempt.FieldCartFingerprint)
+	}
+	if m.FieldCleared(completionattempt.FieldCustomerID) {
+		fields = append(fields, completionattempt.FieldCustomerID)
 	}
 	if m.FieldCleared(completionattempt.FieldPaymentError) {
 		fields = append(fields, completionattempt.FieldPaymentError)
@@ -9818,6 +10053,15 @@ func (m *CompletionAttemptMutation) ClearField(name string) error {
 		return nil
 	case completionattempt.FieldAuthorization:
 		m.ClearAuthorization()
+		return nil
+	case completionattempt.FieldActionURL:
+		m.ClearActionURL()
+		return nil
+	case completionattempt.FieldCartFingerprint:
+		m.ClearCartFingerprint()
+		return nil
+	case completionattempt.FieldCustomerID:
+		m.ClearCustomerID()
 		return nil
 	case completionattempt.FieldPaymentError:
 		m.ClearPaymentError()
@@ -9859,6 +10103,15 @@ func (m *CompletionAttemptMutation) ResetField(name string) error {
 		return nil
 	case completionattempt.FieldAuthorization:
 		m.ResetAuthorization()
+		return nil
+	case completionattempt.FieldActionURL:
+		m.ResetActionURL()
+		return nil
+	case completionattempt.FieldCartFingerprint:
+		m.ResetCartFingerprint()
+		return nil
+	case completionattempt.FieldCustomerID:
+		m.ResetCustomerID()
 		return nil
 	case completionattempt.FieldPaymentError:
 		m.ResetPaymentError()

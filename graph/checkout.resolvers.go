@@ -52,6 +52,8 @@ func (r *queryRootResolver) CartCompletionAttempt(ctx context.Context, attemptID
 			f.Errors[i] = &model.CompletionError{Code: model.CompletionErrorCode(e.Code), Message: &msg}
 		}
 		return f, nil
+	case completionattempt.StatusACTION_REQUIRED:
+		return &model.CartCompletionActionRequired{ID: a.PublicID, Action: &model.CompletePaymentChallenge{RedirectURL: a.ActionURL}}, nil
 	}
 	return &model.CartCompletionProcessing{ID: a.PublicID, PollDelay: 500}, nil
 }

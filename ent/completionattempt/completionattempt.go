@@ -36,6 +36,12 @@ const (
 	FieldCompletedAt = "completed_at"
 	// FieldAuthorization holds the string denoting the authorization field in the database.
 	FieldAuthorization = "authorization"
+	// FieldActionURL holds the string denoting the action_url field in the database.
+	FieldActionURL = "action_url"
+	// FieldCartFingerprint holds the string denoting the cart_fingerprint field in the database.
+	FieldCartFingerprint = "cart_fingerprint"
+	// FieldCustomerID holds the string denoting the customer_id field in the database.
+	FieldCustomerID = "customer_id"
 	// FieldPaymentError holds the string denoting the payment_error field in the database.
 	FieldPaymentError = "payment_error"
 	// Table holds the table name of the completionattempt in the database.
@@ -55,6 +61,9 @@ var Columns = []string{
 	FieldErrors,
 	FieldCompletedAt,
 	FieldAuthorization,
+	FieldActionURL,
+	FieldCartFingerprint,
+	FieldCustomerID,
 	FieldPaymentError,
 }
 
@@ -91,9 +100,10 @@ const DefaultStatus = StatusPROCESSING
 
 // Status values.
 const (
-	StatusPROCESSING Status = "PROCESSING"
-	StatusSUCCESS    Status = "SUCCESS"
-	StatusFAILED     Status = "FAILED"
+	StatusPROCESSING      Status = "PROCESSING"
+	StatusACTION_REQUIRED Status = "ACTION_REQUIRED"
+	StatusSUCCESS         Status = "SUCCESS"
+	StatusFAILED          Status = "FAILED"
 )
 
 func (s Status) String() string {
@@ -103,7 +113,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusPROCESSING, StatusSUCCESS, StatusFAILED:
+	case StatusPROCESSING, StatusACTION_REQUIRED, StatusSUCCESS, StatusFAILED:
 		return nil
 	default:
 		return fmt.Errorf("completionattempt: invalid enum value for status field: %q", s)
@@ -161,6 +171,21 @@ func ByCompletedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByAuthorization orders the results by the authorization field.
 func ByAuthorization(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAuthorization, opts...).ToFunc()
+}
+
+// ByActionURL orders the results by the action_url field.
+func ByActionURL(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActionURL, opts...).ToFunc()
+}
+
+// ByCartFingerprint orders the results by the cart_fingerprint field.
+func ByCartFingerprint(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCartFingerprint, opts...).ToFunc()
+}
+
+// ByCustomerID orders the results by the customer_id field.
+func ByCustomerID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCustomerID, opts...).ToFunc()
 }
 
 // ByPaymentError orders the results by the payment_error field.

@@ -94,6 +94,21 @@ func Authorization(v string) predicate.CompletionAttempt {
 	return predicate.CompletionAttempt(sql.FieldEQ(FieldAuthorization, v))
 }
 
+// ActionURL applies equality check predicate on the "action_url" field. It's identical to ActionURLEQ.
+func ActionURL(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEQ(FieldActionURL, v))
+}
+
+// CartFingerprint applies equality check predicate on the "cart_fingerprint" field. It's identical to CartFingerprintEQ.
+func CartFingerprint(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEQ(FieldCartFingerprint, v))
+}
+
+// CustomerID applies equality check predicate on the "customer_id" field. It's identical to CustomerIDEQ.
+func CustomerID(v int) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEQ(FieldCustomerID, v))
+}
+
 // PaymentError applies equality check predicate on the "payment_error" field. It's identical to PaymentErrorEQ.
 func PaymentError(v string) predicate.CompletionAttempt {
 	return predicate.CompletionAttempt(sql.FieldEQ(FieldPaymentError, v))
@@ -577,6 +592,206 @@ func AuthorizationEqualFold(v string) predicate.CompletionAttempt {
 // AuthorizationContainsFold applies the ContainsFold predicate on the "authorization" field.
 func AuthorizationContainsFold(v string) predicate.CompletionAttempt {
 	return predicate.CompletionAttempt(sql.FieldContainsFold(FieldAuthorization, v))
+}
+
+// ActionURLEQ applies the EQ predicate on the "action_url" field.
+func ActionURLEQ(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEQ(FieldActionURL, v))
+}
+
+// ActionURLNEQ applies the NEQ predicate on the "action_url" field.
+func ActionURLNEQ(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNEQ(FieldActionURL, v))
+}
+
+// ActionURLIn applies the In predicate on the "action_url" field.
+func ActionURLIn(vs ...string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldIn(FieldActionURL, vs...))
+}
+
+// ActionURLNotIn applies the NotIn predicate on the "action_url" field.
+func ActionURLNotIn(vs ...string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNotIn(FieldActionURL, vs...))
+}
+
+// ActionURLGT applies the GT predicate on the "action_url" field.
+func ActionURLGT(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldGT(FieldActionURL, v))
+}
+
+// ActionURLGTE applies the GTE predicate on the "action_url" field.
+func ActionURLGTE(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldGTE(FieldActionURL, v))
+}
+
+// ActionURLLT applies the LT predicate on the "action_url" field.
+func ActionURLLT(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldLT(FieldActionURL, v))
+}
+
+// ActionURLLTE applies the LTE predicate on the "action_url" field.
+func ActionURLLTE(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldLTE(FieldActionURL, v))
+}
+
+// ActionURLContains applies the Contains predicate on the "action_url" field.
+func ActionURLContains(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldContains(FieldActionURL, v))
+}
+
+// ActionURLHasPrefix applies the HasPrefix predicate on the "action_url" field.
+func ActionURLHasPrefix(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldHasPrefix(FieldActionURL, v))
+}
+
+// ActionURLHasSuffix applies the HasSuffix predicate on the "action_url" field.
+func ActionURLHasSuffix(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldHasSuffix(FieldActionURL, v))
+}
+
+// ActionURLIsNil applies the IsNil predicate on the "action_url" field.
+func ActionURLIsNil() predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldIsNull(FieldActionURL))
+}
+
+// ActionURLNotNil applies the NotNil predicate on the "action_url" field.
+func ActionURLNotNil() predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNotNull(FieldActionURL))
+}
+
+// ActionURLEqualFold applies the EqualFold predicate on the "action_url" field.
+func ActionURLEqualFold(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEqualFold(FieldActionURL, v))
+}
+
+// ActionURLContainsFold applies the ContainsFold predicate on the "action_url" field.
+func ActionURLContainsFold(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldContainsFold(FieldActionURL, v))
+}
+
+// CartFingerprintEQ applies the EQ predicate on the "cart_fingerprint" field.
+func CartFingerprintEQ(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEQ(FieldCartFingerprint, v))
+}
+
+// CartFingerprintNEQ applies the NEQ predicate on the "cart_fingerprint" field.
+func CartFingerprintNEQ(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNEQ(FieldCartFingerprint, v))
+}
+
+// CartFingerprintIn applies the In predicate on the "cart_fingerprint" field.
+func CartFingerprintIn(vs ...string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldIn(FieldCartFingerprint, vs...))
+}
+
+// CartFingerprintNotIn applies the NotIn predicate on the "cart_fingerprint" field.
+func CartFingerprintNotIn(vs ...string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNotIn(FieldCartFingerprint, vs...))
+}
+
+// CartFingerprintGT applies the GT predicate on the "cart_fingerprint" field.
+func CartFingerprintGT(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldGT(FieldCartFingerprint, v))
+}
+
+// CartFingerprintGTE applies the GTE predicate on the "cart_fingerprint" field.
+func CartFingerprintGTE(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldGTE(FieldCartFingerprint, v))
+}
+
+// CartFingerprintLT applies the LT predicate on the "cart_fingerprint" field.
+func CartFingerprintLT(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldLT(FieldCartFingerprint, v))
+}
+
+// CartFingerprintLTE applies the LTE predicate on the "cart_fingerprint" field.
+func CartFingerprintLTE(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldLTE(FieldCartFingerprint, v))
+}
+
+// CartFingerprintContains applies the Contains predicate on the "cart_fingerprint" field.
+func CartFingerprintContains(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldContains(FieldCartFingerprint, v))
+}
+
+// CartFingerprintHasPrefix applies the HasPrefix predicate on the "cart_fingerprint" field.
+func CartFingerprintHasPrefix(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldHasPrefix(FieldCartFingerprint, v))
+}
+
+// CartFingerprintHasSuffix applies the HasSuffix predicate on the "cart_fingerprint" field.
+func CartFingerprintHasSuffix(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldHasSuffix(FieldCartFingerprint, v))
+}
+
+// CartFingerprintIsNil applies the IsNil predicate on the "cart_fingerprint" field.
+func CartFingerprintIsNil() predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldIsNull(FieldCartFingerprint))
+}
+
+// CartFingerprintNotNil applies the NotNil predicate on the "cart_fingerprint" field.
+func CartFingerprintNotNil() predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNotNull(FieldCartFingerprint))
+}
+
+// CartFingerprintEqualFold applies the EqualFold predicate on the "cart_fingerprint" field.
+func CartFingerprintEqualFold(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEqualFold(FieldCartFingerprint, v))
+}
+
+// CartFingerprintContainsFold applies the ContainsFold predicate on the "cart_fingerprint" field.
+func CartFingerprintContainsFold(v string) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldContainsFold(FieldCartFingerprint, v))
+}
+
+// CustomerIDEQ applies the EQ predicate on the "customer_id" field.
+func CustomerIDEQ(v int) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldEQ(FieldCustomerID, v))
+}
+
+// CustomerIDNEQ applies the NEQ predicate on the "customer_id" field.
+func CustomerIDNEQ(v int) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNEQ(FieldCustomerID, v))
+}
+
+// CustomerIDIn applies the In predicate on the "customer_id" field.
+func CustomerIDIn(vs ...int) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldIn(FieldCustomerID, vs...))
+}
+
+// CustomerIDNotIn applies the NotIn predicate on the "customer_id" field.
+func CustomerIDNotIn(vs ...int) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNotIn(FieldCustomerID, vs...))
+}
+
+// CustomerIDGT applies the GT predicate on the "customer_id" field.
+func CustomerIDGT(v int) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldGT(FieldCustomerID, v))
+}
+
+// CustomerIDGTE applies the GTE predicate on the "customer_id" field.
+func CustomerIDGTE(v int) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldGTE(FieldCustomerID, v))
+}
+
+// CustomerIDLT applies the LT predicate on the "customer_id" field.
+func CustomerIDLT(v int) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldLT(FieldCustomerID, v))
+}
+
+// CustomerIDLTE applies the LTE predicate on the "customer_id" field.
+func CustomerIDLTE(v int) predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldLTE(FieldCustomerID, v))
+}
+
+// CustomerIDIsNil applies the IsNil predicate on the "customer_id" field.
+func CustomerIDIsNil() predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldIsNull(FieldCustomerID))
+}
+
+// CustomerIDNotNil applies the NotNil predicate on the "customer_id" field.
+func CustomerIDNotNil() predicate.CompletionAttempt {
+	return predicate.CompletionAttempt(sql.FieldNotNull(FieldCustomerID))
 }
 
 // PaymentErrorEQ applies the EQ predicate on the "payment_error" field.

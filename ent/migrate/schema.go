@@ -321,11 +321,14 @@ var (
 		{Name: "attempt_token", Type: field.TypeString, Unique: true},
 		{Name: "public_id", Type: field.TypeString, Unique: true},
 		{Name: "cart_token", Type: field.TypeString},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"PROCESSING", "SUCCESS", "FAILED"}, Default: "PROCESSING"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PROCESSING", "ACTION_REQUIRED", "SUCCESS", "FAILED"}, Default: "PROCESSING"},
 		{Name: "order_id", Type: field.TypeInt, Nullable: true},
 		{Name: "errors", Type: field.TypeJSON, Nullable: true},
 		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "authorization", Type: field.TypeString, Nullable: true},
+		{Name: "action_url", Type: field.TypeString, Nullable: true},
+		{Name: "cart_fingerprint", Type: field.TypeString, Nullable: true},
+		{Name: "customer_id", Type: field.TypeInt, Nullable: true},
 		{Name: "payment_error", Type: field.TypeString, Nullable: true},
 	}
 	// CompletionAttemptsTable holds the schema information for the "completion_attempts" table.

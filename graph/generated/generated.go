@@ -224,7 +224,8 @@ type ComplexityRoot struct {
 	}
 
 	CartCompletionActionRequired struct {
-		ID func(childComplexity int) int
+		Action func(childComplexity int) int
+		ID     func(childComplexity int) int
 	}
 
 	CartCompletionFailed struct {
@@ -481,6 +482,10 @@ type ComplexityRoot struct {
 	CollectionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CompletePaymentChallenge struct {
+		RedirectURL func(childComplexity int) int
 	}
 
 	CompletionError struct {
@@ -2086,6 +2091,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CartCodeDiscountAllocation.DiscountedAmount(childComplexity), true
 
+	case "CartCompletionActionRequired.action":
+		if e.ComplexityRoot.CartCompletionActionRequired.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartCompletionActionRequired.Action(childComplexity), true
 	case "CartCompletionActionRequired.id":
 		if e.ComplexityRoot.CartCompletionActionRequired.ID == nil {
 			break
@@ -2975,6 +2986,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CollectionEdge.Node(childComplexity), true
+
+	case "CompletePaymentChallenge.redirectUrl":
+		if e.ComplexityRoot.CompletePaymentChallenge.RedirectURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompletePaymentChallenge.RedirectURL(childComplexity), true
 
 	case "CompletionError.code":
 		if e.ComplexityRoot.CompletionError.Code == nil {
@@ -7273,9 +7291,22 @@ type SubmitThrottled {
   pollAfter: DateTime!
 }
 
+"The required completion action to checkout a cart."
 type CartCompletionActionRequired {
+  "The action required to complete the cart completion attempt."
+  action: CartCompletionAction
+  "The ID of the cart completion attempt."
   id: String!
 }
+
+"The action for the 3DS payment redirect."
+type CompletePaymentChallenge {
+  "The URL for the 3DS payment redirect."
+  redirectUrl: URL
+}
+
+"The completion action to checkout a cart."
+union CartCompletionAction = CompletePaymentChallenge
 
 type CartCompletionFailed {
   errors: [CompletionError!]!
@@ -15830,6 +15861,29 @@ func (ec *executionContext) fieldContext_CartCodeDiscountAllocation_discountedAm
 	return fc, nil
 }
 
+func (ec *executionContext) _CartCompletionActionRequired_action(ctx context.Context, field graphql.CollectedField, obj *model.CartCompletionActionRequired) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartCompletionActionRequired_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CartCompletionAction) graphql.Marshaler {
+			return ec.marshalOCartCompletionAction2storefrontᚋgraphᚋmodelᚐCartCompletionAction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CartCompletionActionRequired_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartCompletionActionRequired", field, false, false, "CartCompletionAction")
+}
+
 func (ec *executionContext) _CartCompletionActionRequired_id(ctx context.Context, field graphql.CollectedField, obj *model.CartCompletionActionRequired) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19887,6 +19941,29 @@ func (ec *executionContext) fieldContext_CollectionEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CompletePaymentChallenge_redirectUrl(ctx context.Context, field graphql.CollectedField, obj *model.CompletePaymentChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompletePaymentChallenge_redirectUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RedirectURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOURL2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CompletePaymentChallenge_redirectUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompletePaymentChallenge", field, false, false, "URL")
 }
 
 func (ec *executionContext) _CompletionError_code(ctx context.Context, field graphql.CollectedField, obj *model.CompletionError) (ret graphql.Marshaler) {
@@ -35128,6 +35205,26 @@ func (ec *executionContext) _CartAddress(ctx context.Context, sel ast.SelectionS
 	}
 }
 
+func (ec *executionContext) _CartCompletionAction(ctx context.Context, sel ast.SelectionSet, obj model.CartCompletionAction) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.CompletePaymentChallenge:
+		return ec._CompletePaymentChallenge(ctx, sel, &obj)
+	case *model.CompletePaymentChallenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CompletePaymentChallenge(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CartCompletionAction must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _CartCompletionAttemptResult(ctx context.Context, sel ast.SelectionSet, obj model.CartCompletionAttemptResult) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -36638,6 +36735,11 @@ func (ec *executionContext) _CartCompletionActionRequired(ctx context.Context, s
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CartCompletionActionRequired")
+		case "action":
+			out.Values[i] = ec._CartCompletionActionRequired_action(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "id":
 			out.Values[i] = ec._CartCompletionActionRequired_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38446,6 +38548,39 @@ func (ec *executionContext) _CollectionEdge(ctx context.Context, sel ast.Selecti
 		case "node":
 			out.Values[i] = ec._CollectionEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var completePaymentChallengeImplementors = []string{"CompletePaymentChallenge", "CartCompletionAction"}
+
+func (ec *executionContext) _CompletePaymentChallenge(ctx context.Context, sel ast.SelectionSet, obj *model.CompletePaymentChallenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, completePaymentChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompletePaymentChallenge")
+		case "redirectUrl":
+			out.Values[i] = ec._CompletePaymentChallenge_redirectUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -46294,6 +46429,13 @@ func (ec *executionContext) marshalOCartCardSource2ᚖstorefrontᚋgraphᚋmodel
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOCartCompletionAction2storefrontᚋgraphᚋmodelᚐCartCompletionAction(ctx context.Context, sel ast.SelectionSet, v model.CartCompletionAction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CartCompletionAction(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCartCompletionAttemptResult2storefrontᚋgraphᚋmodelᚐCartCompletionAttemptResult(ctx context.Context, sel ast.SelectionSet, v model.CartCompletionAttemptResult) graphql.Marshaler {

@@ -19,6 +19,11 @@ type CartAddress interface {
 	IsCartAddress()
 }
 
+// The completion action to checkout a cart.
+type CartCompletionAction interface {
+	IsCartCompletionAction()
+}
+
 type CartCompletionAttemptResult interface {
 	IsCartCompletionAttemptResult()
 }
@@ -194,7 +199,11 @@ type CartCodeDiscountAllocation struct {
 
 func (CartCodeDiscountAllocation) IsCartDiscountAllocation() {}
 
+// The required completion action to checkout a cart.
 type CartCompletionActionRequired struct {
+	// The action required to complete the cart completion attempt.
+	Action CartCompletionAction `json:"action,omitempty"`
+	// The ID of the cart completion attempt.
 	ID string `json:"id"`
 }
 
@@ -549,6 +558,14 @@ type CollectionEdge struct {
 	Cursor string          `json:"cursor"`
 	Node   *ent.Collection `json:"node"`
 }
+
+// The action for the 3DS payment redirect.
+type CompletePaymentChallenge struct {
+	// The URL for the 3DS payment redirect.
+	RedirectURL *string `json:"redirectUrl,omitempty"`
+}
+
+func (CompletePaymentChallenge) IsCartCompletionAction() {}
 
 type CompletionError struct {
 	Code    CompletionErrorCode `json:"code"`

@@ -129,3 +129,20 @@ func (c *Cart) Fingerprint() string {
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:16])
 }
+
+// ForAttempt returns the cart with the given token for the completion attempt that was
+// submitted with its whole ID (the attempt proved the key then), or nil when it has been
+// completed or has expired. It serves an attempt that continues after the buyer's action.
+func (s *Service) ForAttempt(ctx context.Context, token string) (*Cart, error) {
+	c, err := s.db.Cart.Query().Where(entcart.Token(token)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read cart: %w", err)
+	}
+	if c.CompletedAt != nil || s.now().Sub(c.UpdatedAt) >= s.cfg.TTL {
+		return nil, nil
+	}
+	return s.view(ctx, c, "")
+}

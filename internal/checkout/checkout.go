@@ -283,18 +283,28 @@ func (e errFailed) Error() string { return e.Message }
 // errInternal is what the buyer is told when placing failed for a reason of ours.
 var errInternal = schema.CompletionError{Code: "ERROR", Message: "The order could not be placed."}
 
+// ActionTimeout is how long an attempt may wait for the buyer's action (a 3-D Secure
+// challenge): one still waiting after this is ended as failed and its authorization voided.
+const ActionTimeout = time.Hour
+
 // complete pays and places the order for an accepted attempt, recording the outcome on it.
 // Authorizing and placing run on the request's context; what follows a failure (ending the
 // attempt, voiding) and what follows the commit (capture, financial status) run detached
 // from it, so neither is dropped when the request times out, and nothing after the commit
-// reports the placed order as failed.
+// reports the placed order as failed. A payment that waits for the buyer's action leaves
+// the attempt ACTION_REQUIRED: the order is placed when they are back (resume).
 func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt) error {
 	var auth string
 	// Gift cards pay their part inside the placing transaction; the provider is asked only
 	// for what is left (c.Charge), and not at all when the gift cards pay everything.
 	if c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && c.Charge > 0 {
 		var err error
-		auth, err = s.provider.Authorize(ctx, payment.Request{SessionID: *c.PaymentSessionID, Amount: c.Charge, Currency: c.Currency, IdempotencyKey: attempt.AttemptToken})
+		auth, err = s.provider.Authorize(ctx, payment.Request{SessionID: *c.PaymentSessionID, Amount: c.Charge, Currency: c.Currency,
+			IdempotencyKey: attempt.AttemptToken, Reference: attempt.PublicID, ReturnURL: s.accepted(attempt).RedirectURL})
+		var action *payment.ActionRequired
+		if errors.As(err, &action) {
+			return s.await(ctx, c, attempt, action)
+		}
 		if err != nil {
 			e, ok := payment.AsError(err)
 			if !ok {
@@ -310,6 +320,12 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 			return fmt.Errorf("record authorization: %w", err)
 		}
 	}
+	return s.finish(ctx, c, attempt, auth)
+}
+
+// finish places the order for an attempt whose payment is authorized (auth, "" when
+// nothing is paid), then collects the payment; a failure ends the attempt and voids.
+func (s *Service) finish(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt, auth string) error {
 	orderID, err := s.place(ctx, c, attempt)
 	if err != nil {
 		var failed errFailed
@@ -322,6 +338,83 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 	}
 	s.collect(ctx, attempt, orderID, auth, c.Charge, c.Currency)
 	return nil
+}
+
+// await records that the attempt's payment waits for the buyer's action: the attempt
+// becomes ACTION_REQUIRED with the authorization, where the buyer must go, the cart it
+// pays for and the customer the submission proved. A failure to record it ends the attempt
+// and voids.
+func (s *Service) await(ctx context.Context, c *cart.Cart, a *ent.CompletionAttempt, action *payment.ActionRequired) error {
+	n, err := s.db.CompletionAttempt.Update().
+		Where(completionattempt.ID(a.ID), completionattempt.StatusEQ(completionattempt.StatusPROCESSING)).
+		SetStatus(completionattempt.StatusACTION_REQUIRED).SetAuthorization(action.Authorization).SetActionURL(action.URL).
+		SetCartFingerprint(c.Fingerprint()).SetNillableCustomerID(c.CustomerID).Save(ctx)
+	if err != nil {
+		s.abandon(ctx, a, action.Authorization, errInternal)
+		return fmt.Errorf("record payment action: %w", err)
+	}
+	if n == 0 { // settled as interrupted meanwhile: release what was authorized
+		ctx, cancel := detached(ctx)
+		defer cancel()
+		s.release(ctx, a, action.Authorization)
+	}
+	return nil
+}
+
+// resume continues an ACTION_REQUIRED attempt when it is polled: the provider says
+// whether the buyer's action authorized the payment. Authorized, the attempt is claimed
+// back to PROCESSING (one poller wins) and the order placed from the cart, which must be
+// the cart that was authorized; declined, or still waiting after ActionTimeout, the
+// attempt fails and the authorization is voided; still waiting, or the provider
+// unreachable, nothing changes. It reports whether the attempt changed.
+func (s *Service) resume(ctx context.Context, a *ent.CompletionAttempt) (bool, error) {
+	r, ok := s.provider.(payment.Resumer)
+	if a.Status != completionattempt.StatusACTION_REQUIRED || a.Authorization == nil || !ok {
+		return false, nil
+	}
+	auth := *a.Authorization
+	err := r.Resume(ctx, auth)
+	var action *payment.ActionRequired
+	switch {
+	case errors.As(err, &action):
+		if s.now().Sub(a.UpdatedAt) <= ActionTimeout {
+			return false, nil
+		}
+		err = &payment.Error{Code: "PAYMENT_ERROR", Message: "The payment was not confirmed in time; submit again."}
+	case err != nil:
+		if e, ok := payment.AsError(err); !ok || e.Transient {
+			s.log().WarnContext(ctx, "read payment awaiting action", "attempt", a.PublicID, "error", err.Error())
+			return false, nil
+		}
+	}
+	if err != nil {
+		e, _ := payment.AsError(err)
+		ctx, cancel := detached(ctx)
+		defer cancel()
+		claimed, err := s.endFrom(ctx, a, completionattempt.StatusACTION_REQUIRED, schema.CompletionError{Code: e.Code, Message: e.Message})
+		if err != nil || !claimed {
+			return err == nil, err
+		}
+		s.release(ctx, a, auth)
+		return true, nil
+	}
+	n, err := s.db.CompletionAttempt.Update().
+		Where(completionattempt.ID(a.ID), completionattempt.StatusEQ(completionattempt.StatusACTION_REQUIRED)).
+		SetStatus(completionattempt.StatusPROCESSING).ClearActionURL().Save(ctx)
+	if err != nil || n == 0 {
+		return err == nil, err
+	}
+	c, err := s.carts.ForAttempt(ctx, a.CartToken)
+	if err != nil {
+		s.abandon(ctx, a, auth, errInternal)
+		return true, err
+	}
+	if c == nil || a.CartFingerprint == nil || c.Fingerprint() != *a.CartFingerprint {
+		s.abandon(ctx, a, auth, schema.CompletionError{Code: "PAYMENT_ERROR", Message: "The cart changed while the payment was being confirmed; the payment was not taken. Review the cart and pay again."})
+		return true, nil
+	}
+	c.CustomerID = a.CustomerID
+	return true, s.finish(ctx, c, a, auth)
 }
 
 // collect captures a placed order's payment and records the order's financial status:
@@ -339,7 +432,10 @@ func (s *Service) collect(ctx context.Context, a *ent.CompletionAttempt, orderID
 			s.paymentFailed(ctx, a, auth, "capture", err)
 		}
 	}
-	if err := s.db.Order.UpdateOneID(orderID).SetFinancialStatus(status).Exec(ctx); err != nil {
+	// Only from PENDING: a gateway webhook that confirmed the payment meanwhile (Reconcile)
+	// is not overwritten.
+	if err := s.db.Order.Update().Where(entorder.ID(orderID), entorder.FinancialStatusEQ(entorder.FinancialStatusPENDING)).
+		SetFinancialStatus(status).Exec(ctx); err != nil {
 		s.log().ErrorContext(ctx, "record order financial status", "order", orderID, "status", string(status), "error", err.Error())
 	}
 }
@@ -365,8 +461,13 @@ func (s *Service) abandon(ctx context.Context, a *ent.CompletionAttempt, auth st
 // end ends a running attempt as failed (an attempt that already ended keeps its outcome)
 // and reports whether it was still running. Its authorization stays recorded until release.
 func (s *Service) end(ctx context.Context, a *ent.CompletionAttempt, e schema.CompletionError) (bool, error) {
+	return s.endFrom(ctx, a, completionattempt.StatusPROCESSING, e)
+}
+
+// endFrom ends the attempt as failed if it is still in status from, and reports whether it was.
+func (s *Service) endFrom(ctx context.Context, a *ent.CompletionAttempt, from completionattempt.Status, e schema.CompletionError) (bool, error) {
 	n, err := s.db.CompletionAttempt.Update().
-		Where(completionattempt.ID(a.ID), completionattempt.StatusEQ(completionattempt.StatusPROCESSING)).
+		Where(completionattempt.ID(a.ID), completionattempt.StatusEQ(from)).
 		SetStatus(completionattempt.StatusFAILED).SetErrors([]schema.CompletionError{e}).SetCompletedAt(s.now()).Save(ctx)
 	if err != nil {
 		return false, fmt.Errorf("end attempt: %w", err)
@@ -404,7 +505,11 @@ func (s *Service) paymentFailed(ctx context.Context, a *ent.CompletionAttempt, a
 // merchant to release. The buyer can submit again with a new token. It reports whether the
 // attempt was settled (here or by a concurrent caller), so a should be read again.
 func (s *Service) settle(ctx context.Context, a *ent.CompletionAttempt) (bool, error) {
-	if a.Status != completionattempt.StatusPROCESSING || s.now().Sub(a.CreatedAt) <= StaleAttempt {
+	since := a.CreatedAt
+	if a.CartFingerprint != nil { // resumed after the buyer's action: running since then
+		since = a.UpdatedAt
+	}
+	if a.Status != completionattempt.StatusPROCESSING || s.now().Sub(since) <= StaleAttempt {
 		return false, nil
 	}
 	ctx, cancel := detached(ctx)
@@ -793,9 +898,16 @@ func (s *Service) Attempt(ctx context.Context, publicID string) (*ent.Completion
 	if err != nil {
 		return nil, "", fmt.Errorf("read attempt: %w", err)
 	}
-	if settled, err := s.settle(ctx, a); err != nil {
+	changed, err := s.settle(ctx, a)
+	if err != nil {
 		return nil, "", err
-	} else if settled {
+	}
+	if !changed {
+		if changed, err = s.resume(ctx, a); err != nil {
+			return nil, "", err
+		}
+	}
+	if changed {
 		if a, err = s.db.CompletionAttempt.Get(ctx, a.ID); err != nil {
 			return nil, "", fmt.Errorf("read attempt: %w", err)
 		}

@@ -48,7 +48,21 @@ type Handler struct {
 	// TestSessions are offered as payment choices (the test provider's session IDs);
 	// empty when no test provider runs.
 	TestSessions []string
+	// StripePublishableKey, set when Stripe is the payment provider, shows Stripe's
+	// Payment Element: the buyer's browser turns the card into a PaymentMethod with
+	// Stripe.js (the one external script the pages load) and posts only its ID.
+	StripePublishableKey string
 }
+
+//go:embed assets/stripe-payment.js
+var stripeScript []byte
+
+// stripeCSP is the checkout page's Content-Security-Policy with Stripe's Payment Element:
+// PageHeaders' policy plus Stripe.js, its frames and its API, as Stripe documents them.
+const stripeCSP = "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; " +
+	"script-src 'self' https://js.stripe.com https://*.js.stripe.com; frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com; " +
+	"connect-src https://api.stripe.com; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // Register mounts the pages on mux. Every form handler reads its body through web.Form:
 // URL-encoded only, at most web.MaxFormBytes, never multipart and never to disk.
@@ -61,6 +75,12 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /checkout/attempts/{id}", h.attempt)
 	mux.HandleFunc("GET /orders/status/{token}", h.status)
 	mux.HandleFunc("GET /favicon.ico", Favicon)
+	mux.HandleFunc("GET /checkout/assets/stripe-payment.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		_, _ = w.Write(stripeScript)
+	})
 }
 
 // step handles one form of the checkout for the cart it names, with the posted form.
@@ -99,9 +119,13 @@ type view struct {
 	Email        string
 	AttemptToken string
 	Sessions     []string
-	Shipping     bool
-	Countries    []region
-	Provinces    []provinceGroup
+	// StripeKey is the publishable key of the Payment Element ("" without Stripe), and
+	// StripeCurrency the cart's currency as Stripe.js wants it.
+	StripeKey      string
+	StripeCurrency string
+	Shipping       bool
+	Countries      []region
+	Provinces      []provinceGroup
 	// BillingCountries are offered when nothing ships (the billing country is asked for
 	// instead of taken from a delivery address).
 	BillingCountries []region
@@ -123,6 +147,9 @@ type codeView struct {
 
 func (h *Handler) render(w http.ResponseWriter, name string, status int, data any) {
 	web.PageHeaders(w.Header())
+	if name == "checkout.html" && h.StripePublishableKey != "" {
+		w.Header().Set("Content-Security-Policy", stripeCSP)
+	}
 	w.WriteHeader(status)
 	if err := pages.ExecuteTemplate(w, name, data); err != nil && h.Log != nil {
 		h.Log.Error("render checkout page", "page", name, "error", err.Error())
@@ -188,7 +215,8 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, c *cart.Cart, sta
 // the shop ships to, the entered codes, the way back to the shop.
 func (h *Handler) view(r *http.Request, c *cart.Cart) (*view, error) {
 	ctx := r.Context()
-	v := &view{Cart: c, Key: c.Key, AttemptToken: newToken(), Sessions: h.TestSessions, Shipping: c.NeedsShipping(), Fingerprint: c.Fingerprint()}
+	v := &view{Cart: c, Key: c.Key, AttemptToken: newToken(), Sessions: h.TestSessions, Shipping: c.NeedsShipping(), Fingerprint: c.Fingerprint(),
+		StripeKey: h.StripePublishableKey, StripeCurrency: strings.ToLower(c.Currency)}
 	if c.Email != nil {
 		v.Email = *c.Email
 	}
@@ -507,6 +535,13 @@ func (h *Handler) attempt(w http.ResponseWriter, r *http.Request) {
 			data["Back"] = "/checkout/" + url.PathEscape(c.Token) + "?" + url.Values{"key": {c.Key}}.Encode()
 		}
 		h.render(w, "failed.html", http.StatusOK, data)
+	case completionattempt.StatusACTION_REQUIRED:
+		// The payment waits for the buyer's bank (3-D Secure): Stripe sends them back here.
+		if a.ActionURL != nil && strings.HasPrefix(*a.ActionURL, "https://") {
+			http.Redirect(w, r, *a.ActionURL, http.StatusSeeOther)
+			return
+		}
+		h.render(w, "processing.html", http.StatusOK, nil)
 	default:
 		h.render(w, "processing.html", http.StatusOK, nil)
 	}

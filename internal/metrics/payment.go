@@ -19,7 +19,10 @@ var _ payment.Provider = Provider{}
 func (p Provider) observe(op string, start time.Time, err error) {
 	outcome := "ok"
 	var pe *payment.Error
+	var action *payment.ActionRequired
 	switch {
+	case errors.As(err, &action):
+		outcome = "ACTION_REQUIRED"
 	case errors.As(err, &pe):
 		outcome = pe.Code
 	case err != nil:
@@ -58,6 +61,19 @@ func (p Provider) Refund(ctx context.Context, op payment.Op) (string, error) {
 	ref, err := p.Provider.Refund(ctx, op)
 	p.observe("refund", start, err)
 	return ref, err
+}
+
+// Resume measures payment.Resumer.Resume of a provider that has it; for one that has not,
+// there is nothing to resume and it says so.
+func (p Provider) Resume(ctx context.Context, authorization string) error {
+	r, ok := p.Provider.(payment.Resumer)
+	if !ok {
+		return errors.New("the payment provider has no authorizations waiting for the buyer")
+	}
+	start := time.Now()
+	err := r.Resume(ctx, authorization)
+	p.observe("resume", start, err)
+	return err
 }
 
 // Test implements payment.Tester: the wrapped provider's answer, so orders it pays stay

@@ -43,6 +43,28 @@ type Request struct {
 	Currency  string
 	// IdempotencyKey lets a gateway recognize a retried request.
 	IdempotencyKey string
+	// Reference is our ID of what is paid for (the completion attempt's public ID), kept
+	// with the payment at the gateway so its notifications can be matched to it.
+	Reference string
+	// ReturnURL is where a buyer who had to act at the gateway (3-D Secure) comes back to.
+	ReturnURL string
+}
+
+// ActionRequired is an authorization that waits for the buyer: they must visit URL (a
+// 3-D Secure challenge) and come back. Authorization is the gateway's ID of it; a Resumer
+// tells whether it went through once the buyer is back.
+type ActionRequired struct {
+	Authorization string
+	URL           string
+}
+
+func (a *ActionRequired) Error() string { return "the payment needs the buyer's action" }
+
+// Resumer is a Provider whose authorizations can wait for the buyer (ActionRequired).
+type Resumer interface {
+	// Resume reports how an authorization that waited for the buyer stands: nil when it is
+	// authorized, *ActionRequired while it still waits, an *Error when it failed.
+	Resume(ctx context.Context, authorization string) error
 }
 
 // Op is a capture, void or refund of an authorization.
@@ -139,4 +161,31 @@ func checkAuth(auth string) error {
 		return fmt.Errorf("unknown test authorization %q", auth)
 	}
 	return nil
+}
+
+// State is where a gateway says an authorization stands.
+type State string
+
+// States of an authorization as a gateway reports them.
+const (
+	StatePending        State = "PENDING"         // not decided yet
+	StateActionRequired State = "ACTION_REQUIRED" // waits for the buyer
+	StateAuthorized     State = "AUTHORIZED"      // reserved, not captured
+	StateCaptured       State = "CAPTURED"        // (partly) collected; see Update.Captured and Refunded
+	StateCanceled       State = "CANCELED"        // released without capture
+	StateFailed         State = "FAILED"          // declined; nothing reserved
+)
+
+// Update is what a gateway reports out of band (a webhook) about an authorization, read
+// from the gateway as it stands now.
+type Update struct {
+	// Reference is the Request.Reference the authorization was made with ("" when it is
+	// not ours).
+	Reference     string
+	Authorization string
+	State         State
+	Amount        int64 // authorized
+	Captured      int64
+	Refunded      int64
+	Currency      string
 }

@@ -7374,6 +7374,9 @@ type CompletionAttempt implements Node {
   """
   updatedAt: Time!
   cartToken: String!
+  """
+  ACTION_REQUIRED: the payment waits for the buyer (a 3-D Secure challenge at action_url); the order is placed when they come back.
+  """
   status: CompletionAttemptStatus!
   orderID: ID
   errors: [CompletionError!]
@@ -7438,6 +7441,7 @@ CompletionAttemptStatus is enum for the field status
 """
 enum CompletionAttemptStatus @goModel(model: "storefront/ent/completionattempt.Status") {
   PROCESSING
+  ACTION_REQUIRED
   SUCCESS
   FAILED
 }
