@@ -35,6 +35,7 @@ import (
 	"storefront/internal/checkoutpage"
 	"storefront/internal/customer"
 	"storefront/internal/demo"
+	"storefront/internal/mail"
 	"storefront/internal/metrics"
 	"storefront/internal/order"
 	"storefront/internal/payment"
@@ -76,6 +77,9 @@ type config struct {
 	// SearchTermRetention is how long recorded searches are kept for the reports.
 	SearchTermRetention time.Duration
 	SMTPAddr            string
+	// SMTPUsername and SMTPPassword authenticate to the SMTP server when set; SMTPTLS is
+	// opportunistic (default), mandatory, implicit or none.
+	SMTPUsername, SMTPPassword, SMTPTLS string
 	// TestPayments enables the built-in test payment provider (session IDs test_success,
 	// test_declined, test_insufficient_funds, test_transient).
 	TestPayments bool
@@ -144,6 +148,9 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.StringVar(&proxies, "trusted-proxies", env("STOREFRONT_TRUSTED_PROXIES", ""), "comma-separated CIDRs of load balancers whose X-Forwarded-For to believe (STOREFRONT_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.TestPayments, "test-payments", env("STOREFRONT_TEST_PAYMENTS", "true") == "true", "enable the built-in test payment provider; off in production mode unless set (STOREFRONT_TEST_PAYMENTS)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("STOREFRONT_SMTP_ADDR", ""), "SMTP server host:port for customer email; unset writes email to the log (STOREFRONT_SMTP_ADDR)")
+	fs.StringVar(&c.SMTPUsername, "smtp-username", env("STOREFRONT_SMTP_USERNAME", ""), "SMTP user name; authenticates when set (STOREFRONT_SMTP_USERNAME)")
+	c.SMTPPassword = getenv("STOREFRONT_SMTP_PASSWORD") // environment only: flags show in process lists
+	fs.StringVar(&c.SMTPTLS, "smtp-tls", env("STOREFRONT_SMTP_TLS", mail.TLSOpportunistic), "SMTP transport security: opportunistic (STARTTLS when offered), mandatory (STARTTLS required), implicit (TLS from the start, port 465) or none (STOREFRONT_SMTP_TLS)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("STOREFRONT_MAIL_FROM", "shop@localhost"), "sender of customer email (STOREFRONT_MAIL_FROM)")
 	fs.StringVar(&c.ResetURL, "reset-url", env("STOREFRONT_RESET_URL", ""), "password reset link in recovery mail, with {id} and {token}, for a storefront with its own reset page; default this server's page (STOREFRONT_RESET_URL)")
 	fs.BoolVar(&c.Cache, "cache", env("STOREFRONT_CACHE", "true") == "true", "cache anonymous catalog reads in memory, emptied on every catalog write (on every instance over PostgreSQL) (STOREFRONT_CACHE)")
@@ -355,6 +362,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 type app struct {
 	http.Handler
 	terms *catalog.TermRecorder
+	// orders sends customer email in the background; stopReconcile ends its payment
+	// reconciler.
+	orders        *order.Service
+	stopReconcile context.CancelFunc
 	// cache is the response cache; broadcaster carries its invalidations between
 	// instances (PostgreSQL only).
 	cache       *respcache.Cache
@@ -365,6 +376,8 @@ type app struct {
 
 // Close stops the background work, writing what it has queued.
 func (a *app) Close() {
+	a.stopReconcile()
+	a.orders.Wait()
 	a.terms.Close()
 	if a.broadcaster != nil {
 		a.broadcaster.Close()
@@ -376,7 +389,12 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	if cfg.Mailer == nil {
 		switch {
 		case cfg.SMTPAddr != "":
-			cfg.Mailer = customer.SMTPMailer{Addr: cfg.SMTPAddr, From: cfg.MailFrom}
+			m, err := mail.NewSMTP(mail.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.MailFrom, Username: cfg.SMTPUsername,
+				Password: cfg.SMTPPassword, TLS: cfg.SMTPTLS, Retries: 2})
+			if err != nil {
+				return nil, err
+			}
+			cfg.Mailer = m
 		case cfg.Production:
 			cfg.Mailer = customer.DisabledMailer{Log: log}
 		default:
@@ -414,6 +432,9 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	if provider != nil && met != nil {
 		provider = metrics.Provider{Provider: provider, M: met}
 	}
+	orders.Provider, orders.Mail, orders.Log = provider, cfg.Mailer, log
+	reconcileCtx, stopReconcile := context.WithCancel(context.Background())
+	go orders.RunReconciler(reconcileCtx, time.Minute)
 	checkouts := checkout.New(db, carts, orders, provider, cfg.PublicURL)
 	checkouts.Log = log
 	terms := catalog.NewTermRecorder(db, log, cfg.SearchTermRetention)
@@ -471,7 +492,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	mux.Handle("/graphql", api)
 	// The path Shopify clients use: /api/2026-04/graphql.json (any version is served the same).
 	mux.Handle("/api/{version}/graphql.json", api)
-	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, cat, customers, log))
+	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, cat, customers, orders, log))
 	mux.Handle("GET /admin/export/{file}", newExportHandler(db, log))
 	mux.Handle("GET /images/demo/", demo.ImageHandler())
 	if met != nil && cfg.MetricsAddr == "" {
@@ -515,7 +536,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 			return pattern
 		}, top)
 	}
-	a := &app{Handler: top, terms: terms,
+	a := &app{Handler: top, terms: terms, orders: orders, stopReconcile: stopReconcile,
 		cache: cache, broadcaster: broadcaster}
 	if met != nil && cfg.MetricsAddr != "" {
 		a.metrics = met.Handler()

@@ -46,6 +46,9 @@ var typeScopes = map[string]string{
 	"Order":               "orders:read",
 	"OrderLine":           "orders:read",
 	"Fulfillment":         "orders:read",
+	"Payment":             "orders:read",
+	"Refund":              "orders:read",
+	"OrderEvent":          "orders:read",
 	"InventoryAdjustment": "inventory:read",
 	"Blog":                "catalog:read",
 	"Article":             "catalog:read",
@@ -63,6 +66,8 @@ var typeScopes = map[string]string{
 	"SelectedOption":  anyKey,
 	"CompletionError": anyKey,
 	"OrderDiscount":   anyKey,
+	"FulfillmentLine": anyKey,
+	"RefundLine":      anyKey,
 }
 
 // mutationScopes is the scope each mutation needs. A mutation missing here is refused for
@@ -106,6 +111,14 @@ var mutationScopes = map[string]string{
 	"customerDisable": "customers:write",
 	"customerEnable":  "customers:write",
 	"customerErase":   "customers:write",
+
+	"orderCapture":              "orders:write",
+	"fulfillmentCreate":         "orders:write",
+	"fulfillmentTrackingUpdate": "orders:write",
+	"fulfillmentCancel":         "orders:write",
+	"orderCancel":               "orders:write",
+	"refundCreate":              "orders:write",
+	"orderUpdate":               "orders:write",
 
 	"inventorySetQuantities":    "inventory:write",
 	"inventoryAdjustQuantities": "inventory:write",

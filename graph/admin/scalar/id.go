@@ -68,6 +68,9 @@ var refs = map[string]string{
 	"shippingAddress": "MailingAddress",
 	"billingAddress":  "MailingAddress",
 	"apiKey":          "APIKey",
+	"orderLine":       "OrderLine",
+	"attempt":         "CompletionAttempt",
+	"refund":          "Refund",
 }
 
 // RefType is the global ID type of an ID-typed field: the object itself for id and parentID
