@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"storefront/ent/cart"
 	"storefront/ent"
+	"storefront/ent/cart"
 	"storefront/ent/order"
 	"storefront/ent/product"
 	"storefront/ent/productvariant"
