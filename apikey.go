@@ -22,6 +22,7 @@ import (
 	"storefront/internal/export"
 	"storefront/internal/gid"
 	"storefront/internal/inventory"
+	"storefront/internal/order"
 	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/web"
@@ -31,7 +32,7 @@ import (
 // newAdminHandler serves the Admin API (/admin/graphql) with the Storefront API's limits.
 // It is not behind CORS: keys belong in servers and scripts, not in shoppers' browsers
 // (the Playground is served from the same origin).
-func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *customer.Service, hooks *webhook.Service, log *slog.Logger) http.Handler {
+func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *customer.Service, hooks *webhook.Service, orders *order.Service, log *slog.Logger) http.Handler {
 	h := admin.NewHandler(admin.Options{
 		DB:        db,
 		APIKeys:   apikey.New(db),
@@ -42,6 +43,7 @@ func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *
 		Settings:  settings.New(db),
 		Customers: customers,
 		Webhooks:  hooks,
+		Orders:    orders,
 		Log:       log,
 		Limits: graph.Options{
 			Introspection: cfg.Introspection,

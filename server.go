@@ -37,6 +37,7 @@ import (
 	"storefront/internal/checkoutpage"
 	"storefront/internal/customer"
 	"storefront/internal/demo"
+	"storefront/internal/mail"
 	"storefront/internal/metrics"
 	"storefront/internal/order"
 	"storefront/internal/payment"
@@ -80,6 +81,9 @@ type config struct {
 	// SearchTermRetention is how long recorded searches are kept for the reports.
 	SearchTermRetention time.Duration
 	SMTPAddr            string
+	// SMTPUsername and SMTPPassword authenticate to the SMTP server when set; SMTPTLS is
+	// opportunistic (default), mandatory, implicit or none.
+	SMTPUsername, SMTPPassword, SMTPTLS string
 	// TestPayments enables the built-in test payment provider (session IDs test_success,
 	// test_declined, test_insufficient_funds, test_transient).
 	TestPayments bool
@@ -169,6 +173,9 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.StringVar(&proxies, "trusted-proxies", env("STOREFRONT_TRUSTED_PROXIES", ""), "comma-separated CIDRs of load balancers whose X-Forwarded-For to believe (STOREFRONT_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.TestPayments, "test-payments", env("STOREFRONT_TEST_PAYMENTS", "true") == "true", "enable the built-in test payment provider; off in production mode unless set (STOREFRONT_TEST_PAYMENTS)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("STOREFRONT_SMTP_ADDR", ""), "SMTP server host:port for customer email; unset writes email to the log (STOREFRONT_SMTP_ADDR)")
+	fs.StringVar(&c.SMTPUsername, "smtp-username", env("STOREFRONT_SMTP_USERNAME", ""), "SMTP user name; authenticates when set (STOREFRONT_SMTP_USERNAME)")
+	c.SMTPPassword = getenv("STOREFRONT_SMTP_PASSWORD") // environment only: flags show in process lists
+	fs.StringVar(&c.SMTPTLS, "smtp-tls", env("STOREFRONT_SMTP_TLS", mail.TLSOpportunistic), "SMTP transport security: opportunistic (STARTTLS when offered), mandatory (STARTTLS required), implicit (TLS from the start, port 465) or none (STOREFRONT_SMTP_TLS)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("STOREFRONT_MAIL_FROM", "shop@localhost"), "sender of customer email (STOREFRONT_MAIL_FROM)")
 	fs.StringVar(&c.ResetURL, "reset-url", env("STOREFRONT_RESET_URL", ""), "password reset link in recovery mail, with {id} and {token}, for a storefront with its own reset page; default this server's page (STOREFRONT_RESET_URL)")
 	fs.BoolVar(&c.Cache, "cache", env("STOREFRONT_CACHE", "true") == "true", "cache anonymous catalog reads in memory, emptied on every catalog write (on every instance over PostgreSQL) (STOREFRONT_CACHE)")
@@ -407,6 +414,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 type app struct {
 	http.Handler
 	terms *catalog.TermRecorder
+	// orders sends customer email in the background; stopReconcile ends its payment
+	// reconciler.
+	orders        *order.Service
+	stopReconcile context.CancelFunc
 	// cache is the response cache; broadcaster carries its invalidations between
 	// instances (PostgreSQL only).
 	cache       *respcache.Cache
@@ -420,6 +431,8 @@ type app struct {
 
 // Close stops the background work, writing what it has queued.
 func (a *app) Close() {
+	a.stopReconcile()
+	a.orders.Wait()
 	if a.stopDispatcher != nil {
 		a.stopDispatcher()
 	}
@@ -434,7 +447,12 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	if cfg.Mailer == nil {
 		switch {
 		case cfg.SMTPAddr != "":
-			cfg.Mailer = customer.SMTPMailer{Addr: cfg.SMTPAddr, From: cfg.MailFrom}
+			m, err := mail.NewSMTP(mail.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.MailFrom, Username: cfg.SMTPUsername,
+				Password: cfg.SMTPPassword, TLS: cfg.SMTPTLS, Retries: 2})
+			if err != nil {
+				return nil, err
+			}
+			cfg.Mailer = m
 		case cfg.Production:
 			cfg.Mailer = customer.DisabledMailer{Log: log}
 		default:
@@ -507,6 +525,9 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 			return float64(n)
 		})
 	}
+	orders.Provider, orders.Mail, orders.Log = provider, cfg.Mailer, log
+	reconcileCtx, stopReconcile := context.WithCancel(context.Background())
+	go orders.RunReconciler(reconcileCtx, time.Minute)
 	checkouts := checkout.New(db, carts, orders, provider, cfg.PublicURL)
 	checkouts.Log = log
 	terms := catalog.NewTermRecorder(db, log, cfg.SearchTermRetention)
@@ -564,7 +585,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	mux.Handle("/graphql", api)
 	// The path Shopify clients use: /api/2026-04/graphql.json (any version is served the same).
 	mux.Handle("/api/{version}/graphql.json", api)
-	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, cat, customers, hooks, log))
+	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, cat, customers, hooks, orders, log))
 	mux.Handle("GET /admin/export/{file}", newExportHandler(db, log))
 	mux.Handle("GET /images/demo/", demo.ImageHandler())
 	if met != nil && cfg.MetricsAddr == "" {
@@ -622,7 +643,8 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		}, top)
 	}
 	a := &app{Handler: top, terms: terms,
-		cache: cache, broadcaster: broadcaster, webhooks: hooks}
+		cache: cache, broadcaster: broadcaster, webhooks: hooks,
+		orders: orders, stopReconcile: stopReconcile}
 	if cfg.WebhookDispatcher {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})

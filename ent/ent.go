@@ -33,14 +33,17 @@ import (
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
+	"storefront/ent/orderevent"
 	"storefront/ent/orderline"
 	"storefront/ent/page"
 	"storefront/ent/passwordresettoken"
+	"storefront/ent/payment"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/refund"
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
@@ -141,14 +144,17 @@ func checkColumn(t, c string) error {
 			menu.Table:                menu.ValidColumn,
 			menuitem.Table:            menuitem.ValidColumn,
 			order.Table:               order.ValidColumn,
+			orderevent.Table:          orderevent.ValidColumn,
 			orderline.Table:           orderline.ValidColumn,
 			page.Table:                page.ValidColumn,
 			passwordresettoken.Table:  passwordresettoken.ValidColumn,
+			payment.Table:             payment.ValidColumn,
 			product.Table:             product.ValidColumn,
 			productimage.Table:        productimage.ValidColumn,
 			productoption.Table:       productoption.ValidColumn,
 			productoptionvalue.Table:  productoptionvalue.ValidColumn,
 			productvariant.Table:      productvariant.ValidColumn,
+			refund.Table:              refund.ValidColumn,
 			searchterm.Table:          searchterm.ValidColumn,
 			shippingrate.Table:        shippingrate.ValidColumn,
 			shop.Table:                shop.ValidColumn,

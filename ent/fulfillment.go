@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"storefront/ent/fulfillment"
 	"storefront/ent/order"
+	"storefront/ent/schema"
 	"strings"
 	"time"
 
@@ -33,6 +34,8 @@ type Fulfillment struct {
 	TrackingNumbers []string `json:"tracking_numbers,omitempty"`
 	// TrackingUrls holds the value of the "tracking_urls" field.
 	TrackingUrls []string `json:"tracking_urls,omitempty"`
+	// The order lines shipped and how many units of each.
+	Lines []schema.FulfillmentLine `json:"lines,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the FulfillmentQuery when eager-loading is set.
 	Edges        FulfillmentEdges `json:"edges"`
@@ -66,7 +69,7 @@ func (*Fulfillment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case fulfillment.FieldTrackingNumbers, fulfillment.FieldTrackingUrls:
+		case fulfillment.FieldTrackingNumbers, fulfillment.FieldTrackingUrls, fulfillment.FieldLines:
 			values[i] = new([]byte)
 		case fulfillment.FieldID, fulfillment.FieldOrderID:
 			values[i] = new(sql.NullInt64)
@@ -142,6 +145,14 @@ func (_m *Fulfillment) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field tracking_urls: %w", err)
 				}
 			}
+		case fulfillment.FieldLines:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field lines", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Lines); err != nil {
+					return fmt.Errorf("unmarshal field lines: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -205,6 +216,9 @@ func (_m *Fulfillment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("tracking_urls=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TrackingUrls))
+	builder.WriteString(", ")
+	builder.WriteString("lines=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Lines))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"storefront/ent/fulfillment"
 	"storefront/ent/order"
+	"storefront/ent/schema"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -94,6 +95,12 @@ func (_c *FulfillmentCreate) SetTrackingNumbers(v []string) *FulfillmentCreate {
 // SetTrackingUrls sets the "tracking_urls" field.
 func (_c *FulfillmentCreate) SetTrackingUrls(v []string) *FulfillmentCreate {
 	_c.mutation.SetTrackingUrls(v)
+	return _c
+}
+
+// SetLines sets the "lines" field.
+func (_c *FulfillmentCreate) SetLines(v []schema.FulfillmentLine) *FulfillmentCreate {
+	_c.mutation.SetLines(v)
 	return _c
 }
 
@@ -237,6 +244,10 @@ func (_c *FulfillmentCreate) createSpec() (*Fulfillment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TrackingUrls(); ok {
 		_spec.SetField(fulfillment.FieldTrackingUrls, field.TypeJSON, value)
 		_node.TrackingUrls = value
+	}
+	if value, ok := _c.mutation.Lines(); ok {
+		_spec.SetField(fulfillment.FieldLines, field.TypeJSON, value)
+		_node.Lines = value
 	}
 	if nodes := _c.mutation.OrderIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -385,6 +396,24 @@ func (u *FulfillmentUpsert) UpdateTrackingUrls() *FulfillmentUpsert {
 	return u
 }
 
+// SetLines sets the "lines" field.
+func (u *FulfillmentUpsert) SetLines(v []schema.FulfillmentLine) *FulfillmentUpsert {
+	u.Set(fulfillment.FieldLines, v)
+	return u
+}
+
+// UpdateLines sets the "lines" field to the value that was provided on create.
+func (u *FulfillmentUpsert) UpdateLines() *FulfillmentUpsert {
+	u.SetExcluded(fulfillment.FieldLines)
+	return u
+}
+
+// ClearLines clears the value of the "lines" field.
+func (u *FulfillmentUpsert) ClearLines() *FulfillmentUpsert {
+	u.SetNull(fulfillment.FieldLines)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -518,6 +547,27 @@ func (u *FulfillmentUpsertOne) SetTrackingUrls(v []string) *FulfillmentUpsertOne
 func (u *FulfillmentUpsertOne) UpdateTrackingUrls() *FulfillmentUpsertOne {
 	return u.Update(func(s *FulfillmentUpsert) {
 		s.UpdateTrackingUrls()
+	})
+}
+
+// SetLines sets the "lines" field.
+func (u *FulfillmentUpsertOne) SetLines(v []schema.FulfillmentLine) *FulfillmentUpsertOne {
+	return u.Update(func(s *FulfillmentUpsert) {
+		s.SetLines(v)
+	})
+}
+
+// UpdateLines sets the "lines" field to the value that was provided on create.
+func (u *FulfillmentUpsertOne) UpdateLines() *FulfillmentUpsertOne {
+	return u.Update(func(s *FulfillmentUpsert) {
+		s.UpdateLines()
+	})
+}
+
+// ClearLines clears the value of the "lines" field.
+func (u *FulfillmentUpsertOne) ClearLines() *FulfillmentUpsertOne {
+	return u.Update(func(s *FulfillmentUpsert) {
+		s.ClearLines()
 	})
 }
 
@@ -820,6 +870,27 @@ func (u *FulfillmentUpsertBulk) SetTrackingUrls(v []string) *FulfillmentUpsertBu
 func (u *FulfillmentUpsertBulk) UpdateTrackingUrls() *FulfillmentUpsertBulk {
 	return u.Update(func(s *FulfillmentUpsert) {
 		s.UpdateTrackingUrls()
+	})
+}
+
+// SetLines sets the "lines" field.
+func (u *FulfillmentUpsertBulk) SetLines(v []schema.FulfillmentLine) *FulfillmentUpsertBulk {
+	return u.Update(func(s *FulfillmentUpsert) {
+		s.SetLines(v)
+	})
+}
+
+// UpdateLines sets the "lines" field to the value that was provided on create.
+func (u *FulfillmentUpsertBulk) UpdateLines() *FulfillmentUpsertBulk {
+	return u.Update(func(s *FulfillmentUpsert) {
+		s.UpdateLines()
+	})
+}
+
+// ClearLines clears the value of the "lines" field.
+func (u *FulfillmentUpsertBulk) ClearLines() *FulfillmentUpsertBulk {
+	return u.Update(func(s *FulfillmentUpsert) {
+		s.ClearLines()
 	})
 }
 

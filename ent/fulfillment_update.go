@@ -9,6 +9,7 @@ import (
 	"storefront/ent/fulfillment"
 	"storefront/ent/order"
 	"storefront/ent/predicate"
+	"storefront/ent/schema"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -106,6 +107,24 @@ func (_u *FulfillmentUpdate) SetTrackingUrls(v []string) *FulfillmentUpdate {
 // AppendTrackingUrls appends value to the "tracking_urls" field.
 func (_u *FulfillmentUpdate) AppendTrackingUrls(v []string) *FulfillmentUpdate {
 	_u.mutation.AppendTrackingUrls(v)
+	return _u
+}
+
+// SetLines sets the "lines" field.
+func (_u *FulfillmentUpdate) SetLines(v []schema.FulfillmentLine) *FulfillmentUpdate {
+	_u.mutation.SetLines(v)
+	return _u
+}
+
+// AppendLines appends value to the "lines" field.
+func (_u *FulfillmentUpdate) AppendLines(v []schema.FulfillmentLine) *FulfillmentUpdate {
+	_u.mutation.AppendLines(v)
+	return _u
+}
+
+// ClearLines clears the value of the "lines" field.
+func (_u *FulfillmentUpdate) ClearLines() *FulfillmentUpdate {
+	_u.mutation.ClearLines()
 	return _u
 }
 
@@ -219,6 +238,17 @@ func (_u *FulfillmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 		_spec.AddModifier(func(u *sql.UpdateBuilder) {
 			sqljson.Append(u, fulfillment.FieldTrackingUrls, value)
 		})
+	}
+	if value, ok := _u.mutation.Lines(); ok {
+		_spec.SetField(fulfillment.FieldLines, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedLines(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, fulfillment.FieldLines, value)
+		})
+	}
+	if _u.mutation.LinesCleared() {
+		_spec.ClearField(fulfillment.FieldLines, field.TypeJSON)
 	}
 	if _u.mutation.OrderCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -346,6 +376,24 @@ func (_u *FulfillmentUpdateOne) SetTrackingUrls(v []string) *FulfillmentUpdateOn
 // AppendTrackingUrls appends value to the "tracking_urls" field.
 func (_u *FulfillmentUpdateOne) AppendTrackingUrls(v []string) *FulfillmentUpdateOne {
 	_u.mutation.AppendTrackingUrls(v)
+	return _u
+}
+
+// SetLines sets the "lines" field.
+func (_u *FulfillmentUpdateOne) SetLines(v []schema.FulfillmentLine) *FulfillmentUpdateOne {
+	_u.mutation.SetLines(v)
+	return _u
+}
+
+// AppendLines appends value to the "lines" field.
+func (_u *FulfillmentUpdateOne) AppendLines(v []schema.FulfillmentLine) *FulfillmentUpdateOne {
+	_u.mutation.AppendLines(v)
+	return _u
+}
+
+// ClearLines clears the value of the "lines" field.
+func (_u *FulfillmentUpdateOne) ClearLines() *FulfillmentUpdateOne {
+	_u.mutation.ClearLines()
 	return _u
 }
 
@@ -489,6 +537,17 @@ func (_u *FulfillmentUpdateOne) sqlSave(ctx context.Context) (_node *Fulfillment
 		_spec.AddModifier(func(u *sql.UpdateBuilder) {
 			sqljson.Append(u, fulfillment.FieldTrackingUrls, value)
 		})
+	}
+	if value, ok := _u.mutation.Lines(); ok {
+		_spec.SetField(fulfillment.FieldLines, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedLines(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, fulfillment.FieldLines, value)
+		})
+	}
+	if _u.mutation.LinesCleared() {
+		_spec.ClearField(fulfillment.FieldLines, field.TypeJSON)
 	}
 	if _u.mutation.OrderCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -27,13 +27,16 @@ import (
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
+	"storefront/ent/orderevent"
 	"storefront/ent/orderline"
 	"storefront/ent/page"
+	"storefront/ent/payment"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/refund"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
@@ -2117,6 +2120,11 @@ func (_q *FulfillmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, fulfillment.FieldTrackingUrls)
 				fieldSeen[fulfillment.FieldTrackingUrls] = struct{}{}
 			}
+		case "lines":
+			if _, ok := fieldSeen[fulfillment.FieldLines]; !ok {
+				selectedFields = append(selectedFields, fulfillment.FieldLines)
+				fieldSeen[fulfillment.FieldLines] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -3117,6 +3125,121 @@ func (_q *OrderQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			_q.WithNamedFulfillments(alias, func(wq *FulfillmentQuery) {
 				*wq = *query
 			})
+
+		case "payments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PaymentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, paymentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedPayments(alias, func(wq *PaymentQuery) {
+				*wq = *query
+			})
+
+		case "refunds":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&RefundClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, refundImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedRefunds(alias, func(wq *RefundQuery) {
+				*wq = *query
+			})
+
+		case "timeline":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrderEventClient{config: _q.config}).Query()
+			)
+			args := newOrderEventPaginateArgs(fieldArgs(ctx, new(OrderEventWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newOrderEventPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Order) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"order_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(order.TimelineColumn), ids...))
+						})
+						if err := query.GroupBy(order.TimelineColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Order) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Timeline)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, ordereventImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(order.TimelineColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedTimeline(alias, func(wq *OrderEventQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[order.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, order.FieldCreatedAt)
@@ -3182,6 +3305,11 @@ func (_q *OrderQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, order.FieldTotal)
 				fieldSeen[order.FieldTotal] = struct{}{}
 			}
+		case "totalCaptured":
+			if _, ok := fieldSeen[order.FieldTotalCaptured]; !ok {
+				selectedFields = append(selectedFields, order.FieldTotalCaptured)
+				fieldSeen[order.FieldTotalCaptured] = struct{}{}
+			}
 		case "totalRefunded":
 			if _, ok := fieldSeen[order.FieldTotalRefunded]; !ok {
 				selectedFields = append(selectedFields, order.FieldTotalRefunded)
@@ -3242,6 +3370,16 @@ func (_q *OrderQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, order.FieldTest)
 				fieldSeen[order.FieldTest] = struct{}{}
 			}
+		case "note":
+			if _, ok := fieldSeen[order.FieldNote]; !ok {
+				selectedFields = append(selectedFields, order.FieldNote)
+				fieldSeen[order.FieldNote] = struct{}{}
+			}
+		case "tags":
+			if _, ok := fieldSeen[order.FieldTags]; !ok {
+				selectedFields = append(selectedFields, order.FieldTags)
+				fieldSeen[order.FieldTags] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -3301,6 +3439,130 @@ func newOrderPaginateArgs(rv map[string]any) *orderPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*OrderWhereInput); ok {
 		args.opts = append(args.opts, WithOrderFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OrderEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*OrderEventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OrderEventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(orderevent.Columns))
+		selectedFields = []string{orderevent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "order":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrderClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orderImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrder = query
+			if _, ok := fieldSeen[orderevent.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, orderevent.FieldOrderID)
+				fieldSeen[orderevent.FieldOrderID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[orderevent.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, orderevent.FieldCreatedAt)
+				fieldSeen[orderevent.FieldCreatedAt] = struct{}{}
+			}
+		case "orderID":
+			if _, ok := fieldSeen[orderevent.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, orderevent.FieldOrderID)
+				fieldSeen[orderevent.FieldOrderID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[orderevent.FieldKind]; !ok {
+				selectedFields = append(selectedFields, orderevent.FieldKind)
+				fieldSeen[orderevent.FieldKind] = struct{}{}
+			}
+		case "message":
+			if _, ok := fieldSeen[orderevent.FieldMessage]; !ok {
+				selectedFields = append(selectedFields, orderevent.FieldMessage)
+				fieldSeen[orderevent.FieldMessage] = struct{}{}
+			}
+		case "actor":
+			if _, ok := fieldSeen[orderevent.FieldActor]; !ok {
+				selectedFields = append(selectedFields, orderevent.FieldActor)
+				fieldSeen[orderevent.FieldActor] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type ordereventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OrderEventPaginateOption
+}
+
+func newOrderEventPaginateArgs(rv map[string]any) *ordereventPaginateArgs {
+	args := &ordereventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &OrderEventOrder{Field: &OrderEventOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithOrderEventOrder(order))
+			}
+		case *OrderEventOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithOrderEventOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*OrderEventWhereInput); ok {
+		args.opts = append(args.opts, WithOrderEventFilter(v.Filter))
 	}
 	return args
 }
@@ -3390,6 +3652,16 @@ func (_q *OrderLineQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if _, ok := fieldSeen[orderline.FieldCurrentQuantity]; !ok {
 				selectedFields = append(selectedFields, orderline.FieldCurrentQuantity)
 				fieldSeen[orderline.FieldCurrentQuantity] = struct{}{}
+			}
+		case "fulfilledQuantity":
+			if _, ok := fieldSeen[orderline.FieldFulfilledQuantity]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldFulfilledQuantity)
+				fieldSeen[orderline.FieldFulfilledQuantity] = struct{}{}
+			}
+		case "refundedQuantity":
+			if _, ok := fieldSeen[orderline.FieldRefundedQuantity]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldRefundedQuantity)
+				fieldSeen[orderline.FieldRefundedQuantity] = struct{}{}
 			}
 		case "unitPrice":
 			if _, ok := fieldSeen[orderline.FieldUnitPrice]; !ok {
@@ -3577,6 +3849,185 @@ func newPagePaginateArgs(rv map[string]any) *pagePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*PageWhereInput); ok {
 		args.opts = append(args.opts, WithPageFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PaymentQuery) CollectFields(ctx context.Context, satisfies ...string) (*PaymentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PaymentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(payment.Columns))
+		selectedFields = []string{payment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "order":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrderClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orderImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrder = query
+			if _, ok := fieldSeen[payment.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, payment.FieldOrderID)
+				fieldSeen[payment.FieldOrderID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[payment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, payment.FieldCreatedAt)
+				fieldSeen[payment.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[payment.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, payment.FieldUpdatedAt)
+				fieldSeen[payment.FieldUpdatedAt] = struct{}{}
+			}
+		case "orderID":
+			if _, ok := fieldSeen[payment.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, payment.FieldOrderID)
+				fieldSeen[payment.FieldOrderID] = struct{}{}
+			}
+		case "attemptID":
+			if _, ok := fieldSeen[payment.FieldAttemptID]; !ok {
+				selectedFields = append(selectedFields, payment.FieldAttemptID)
+				fieldSeen[payment.FieldAttemptID] = struct{}{}
+			}
+		case "refundID":
+			if _, ok := fieldSeen[payment.FieldRefundID]; !ok {
+				selectedFields = append(selectedFields, payment.FieldRefundID)
+				fieldSeen[payment.FieldRefundID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[payment.FieldKind]; !ok {
+				selectedFields = append(selectedFields, payment.FieldKind)
+				fieldSeen[payment.FieldKind] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[payment.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, payment.FieldStatus)
+				fieldSeen[payment.FieldStatus] = struct{}{}
+			}
+		case "provider":
+			if _, ok := fieldSeen[payment.FieldProvider]; !ok {
+				selectedFields = append(selectedFields, payment.FieldProvider)
+				fieldSeen[payment.FieldProvider] = struct{}{}
+			}
+		case "reference":
+			if _, ok := fieldSeen[payment.FieldReference]; !ok {
+				selectedFields = append(selectedFields, payment.FieldReference)
+				fieldSeen[payment.FieldReference] = struct{}{}
+			}
+		case "amount":
+			if _, ok := fieldSeen[payment.FieldAmount]; !ok {
+				selectedFields = append(selectedFields, payment.FieldAmount)
+				fieldSeen[payment.FieldAmount] = struct{}{}
+			}
+		case "currencyCode":
+			if _, ok := fieldSeen[payment.FieldCurrencyCode]; !ok {
+				selectedFields = append(selectedFields, payment.FieldCurrencyCode)
+				fieldSeen[payment.FieldCurrencyCode] = struct{}{}
+			}
+		case "errorCode":
+			if _, ok := fieldSeen[payment.FieldErrorCode]; !ok {
+				selectedFields = append(selectedFields, payment.FieldErrorCode)
+				fieldSeen[payment.FieldErrorCode] = struct{}{}
+			}
+		case "errorMessage":
+			if _, ok := fieldSeen[payment.FieldErrorMessage]; !ok {
+				selectedFields = append(selectedFields, payment.FieldErrorMessage)
+				fieldSeen[payment.FieldErrorMessage] = struct{}{}
+			}
+		case "idempotencyKey":
+			if _, ok := fieldSeen[payment.FieldIdempotencyKey]; !ok {
+				selectedFields = append(selectedFields, payment.FieldIdempotencyKey)
+				fieldSeen[payment.FieldIdempotencyKey] = struct{}{}
+			}
+		case "processedAt":
+			if _, ok := fieldSeen[payment.FieldProcessedAt]; !ok {
+				selectedFields = append(selectedFields, payment.FieldProcessedAt)
+				fieldSeen[payment.FieldProcessedAt] = struct{}{}
+			}
+		case "test":
+			if _, ok := fieldSeen[payment.FieldTest]; !ok {
+				selectedFields = append(selectedFields, payment.FieldTest)
+				fieldSeen[payment.FieldTest] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type paymentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PaymentPaginateOption
+}
+
+func newPaymentPaginateArgs(rv map[string]any) *paymentPaginateArgs {
+	args := &paymentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PaymentOrder{Field: &PaymentOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPaymentOrder(order))
+			}
+		case *PaymentOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPaymentOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PaymentWhereInput); ok {
+		args.opts = append(args.opts, WithPaymentFilter(v.Filter))
 	}
 	return args
 }
@@ -4409,6 +4860,155 @@ func newProductVariantPaginateArgs(rv map[string]any) *productvariantPaginateArg
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *RefundQuery) CollectFields(ctx context.Context, satisfies ...string) (*RefundQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *RefundQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(refund.Columns))
+		selectedFields = []string{refund.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "order":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrderClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orderImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrder = query
+			if _, ok := fieldSeen[refund.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, refund.FieldOrderID)
+				fieldSeen[refund.FieldOrderID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[refund.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, refund.FieldCreatedAt)
+				fieldSeen[refund.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[refund.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, refund.FieldUpdatedAt)
+				fieldSeen[refund.FieldUpdatedAt] = struct{}{}
+			}
+		case "orderID":
+			if _, ok := fieldSeen[refund.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, refund.FieldOrderID)
+				fieldSeen[refund.FieldOrderID] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[refund.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, refund.FieldStatus)
+				fieldSeen[refund.FieldStatus] = struct{}{}
+			}
+		case "amount":
+			if _, ok := fieldSeen[refund.FieldAmount]; !ok {
+				selectedFields = append(selectedFields, refund.FieldAmount)
+				fieldSeen[refund.FieldAmount] = struct{}{}
+			}
+		case "shipping":
+			if _, ok := fieldSeen[refund.FieldShipping]; !ok {
+				selectedFields = append(selectedFields, refund.FieldShipping)
+				fieldSeen[refund.FieldShipping] = struct{}{}
+			}
+		case "currencyCode":
+			if _, ok := fieldSeen[refund.FieldCurrencyCode]; !ok {
+				selectedFields = append(selectedFields, refund.FieldCurrencyCode)
+				fieldSeen[refund.FieldCurrencyCode] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[refund.FieldNote]; !ok {
+				selectedFields = append(selectedFields, refund.FieldNote)
+				fieldSeen[refund.FieldNote] = struct{}{}
+			}
+		case "idempotencyKey":
+			if _, ok := fieldSeen[refund.FieldIdempotencyKey]; !ok {
+				selectedFields = append(selectedFields, refund.FieldIdempotencyKey)
+				fieldSeen[refund.FieldIdempotencyKey] = struct{}{}
+			}
+		case "lines":
+			if _, ok := fieldSeen[refund.FieldLines]; !ok {
+				selectedFields = append(selectedFields, refund.FieldLines)
+				fieldSeen[refund.FieldLines] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type refundPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []RefundPaginateOption
+}
+
+func newRefundPaginateArgs(rv map[string]any) *refundPaginateArgs {
+	args := &refundPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &RefundOrder{Field: &RefundOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithRefundOrder(order))
+			}
+		case *RefundOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithRefundOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*RefundWhereInput); ok {
+		args.opts = append(args.opts, WithRefundFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ShippingRateQuery) CollectFields(ctx context.Context, satisfies ...string) (*ShippingRateQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -4620,6 +5220,11 @@ func (_q *ShopQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[shop.FieldAcceptedCardBrands]; !ok {
 				selectedFields = append(selectedFields, shop.FieldAcceptedCardBrands)
 				fieldSeen[shop.FieldAcceptedCardBrands] = struct{}{}
+			}
+		case "capturePolicy":
+			if _, ok := fieldSeen[shop.FieldCapturePolicy]; !ok {
+				selectedFields = append(selectedFields, shop.FieldCapturePolicy)
+				fieldSeen[shop.FieldCapturePolicy] = struct{}{}
 			}
 		case "contactEmail":
 			if _, ok := fieldSeen[shop.FieldContactEmail]; !ok {

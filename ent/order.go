@@ -45,7 +45,9 @@ type Order struct {
 	TotalTax int64 `json:"total_tax,omitempty"`
 	// What the buyer was charged (minor units).
 	Total int64 `json:"total,omitempty"`
-	// TotalRefunded holds the value of the "total_refunded" field.
+	// Captured so far (minor units), from the order's successful captures.
+	TotalCaptured int64 `json:"total_captured,omitempty"`
+	// Refunded so far (minor units), from the order's successful refunds.
 	TotalRefunded int64 `json:"total_refunded,omitempty"`
 	// FinancialStatus holds the value of the "financial_status" field.
 	FinancialStatus order.FinancialStatus `json:"financial_status,omitempty"`
@@ -71,6 +73,10 @@ type Order struct {
 	Edited bool `json:"edited,omitempty"`
 	// Paid through the built-in test payment provider: no money moved.
 	Test bool `json:"test,omitempty"`
+	// The merchant's note.
+	Note *string `json:"note,omitempty"`
+	// The merchant's tags.
+	Tags []string `json:"tags,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrderQuery when eager-loading is set.
 	Edges        OrderEdges `json:"edges"`
@@ -83,14 +89,23 @@ type OrderEdges struct {
 	Lines []*OrderLine `json:"lines,omitempty"`
 	// Fulfillments holds the value of the fulfillments edge.
 	Fulfillments []*Fulfillment `json:"fulfillments,omitempty"`
+	// Payments holds the value of the payments edge.
+	Payments []*Payment `json:"payments,omitempty"`
+	// Refunds holds the value of the refunds edge.
+	Refunds []*Refund `json:"refunds,omitempty"`
+	// Timeline holds the value of the timeline edge.
+	Timeline []*OrderEvent `json:"timeline,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [5]map[string]int
 
 	namedLines        map[string][]*OrderLine
 	namedFulfillments map[string][]*Fulfillment
+	namedPayments     map[string][]*Payment
+	namedRefunds      map[string][]*Refund
+	namedTimeline     map[string][]*OrderEvent
 }
 
 // LinesOrErr returns the Lines value or an error if the edge
@@ -111,18 +126,45 @@ func (e OrderEdges) FulfillmentsOrErr() ([]*Fulfillment, error) {
 	return nil, &NotLoadedError{edge: "fulfillments"}
 }
 
+// PaymentsOrErr returns the Payments value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrderEdges) PaymentsOrErr() ([]*Payment, error) {
+	if e.loadedTypes[2] {
+		return e.Payments, nil
+	}
+	return nil, &NotLoadedError{edge: "payments"}
+}
+
+// RefundsOrErr returns the Refunds value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrderEdges) RefundsOrErr() ([]*Refund, error) {
+	if e.loadedTypes[3] {
+		return e.Refunds, nil
+	}
+	return nil, &NotLoadedError{edge: "refunds"}
+}
+
+// TimelineOrErr returns the Timeline value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrderEdges) TimelineOrErr() ([]*OrderEvent, error) {
+	if e.loadedTypes[4] {
+		return e.Timeline, nil
+	}
+	return nil, &NotLoadedError{edge: "timeline"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Order) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case order.FieldCustomAttributes, order.FieldDiscounts:
+		case order.FieldCustomAttributes, order.FieldDiscounts, order.FieldTags:
 			values[i] = new([]byte)
 		case order.FieldEdited, order.FieldTest:
 			values[i] = new(sql.NullBool)
-		case order.FieldID, order.FieldNumber, order.FieldCustomerID, order.FieldSubtotal, order.FieldTotalDiscounts, order.FieldTotalShipping, order.FieldTotalTax, order.FieldTotal, order.FieldTotalRefunded, order.FieldShippingAddressID, order.FieldBillingAddressID:
+		case order.FieldID, order.FieldNumber, order.FieldCustomerID, order.FieldSubtotal, order.FieldTotalDiscounts, order.FieldTotalShipping, order.FieldTotalTax, order.FieldTotal, order.FieldTotalCaptured, order.FieldTotalRefunded, order.FieldShippingAddressID, order.FieldBillingAddressID:
 			values[i] = new(sql.NullInt64)
-		case order.FieldName, order.FieldEmail, order.FieldPhone, order.FieldCurrencyCode, order.FieldFinancialStatus, order.FieldFulfillmentStatus, order.FieldCancelReason, order.FieldStatusToken:
+		case order.FieldName, order.FieldEmail, order.FieldPhone, order.FieldCurrencyCode, order.FieldFinancialStatus, order.FieldFulfillmentStatus, order.FieldCancelReason, order.FieldStatusToken, order.FieldNote:
 			values[i] = new(sql.NullString)
 		case order.FieldCreatedAt, order.FieldUpdatedAt, order.FieldCanceledAt, order.FieldProcessedAt:
 			values[i] = new(sql.NullTime)
@@ -228,6 +270,12 @@ func (_m *Order) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Total = value.Int64
 			}
+		case order.FieldTotalCaptured:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field total_captured", values[i])
+			} else if value.Valid {
+				_m.TotalCaptured = value.Int64
+			}
 		case order.FieldTotalRefunded:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field total_refunded", values[i])
@@ -314,6 +362,21 @@ func (_m *Order) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Test = value.Bool
 			}
+		case order.FieldNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field note", values[i])
+			} else if value.Valid {
+				_m.Note = new(string)
+				*_m.Note = value.String
+			}
+		case order.FieldTags:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field tags", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Tags); err != nil {
+					return fmt.Errorf("unmarshal field tags: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -335,6 +398,21 @@ func (_m *Order) QueryLines() *OrderLineQuery {
 // QueryFulfillments queries the "fulfillments" edge of the Order entity.
 func (_m *Order) QueryFulfillments() *FulfillmentQuery {
 	return NewOrderClient(_m.config).QueryFulfillments(_m)
+}
+
+// QueryPayments queries the "payments" edge of the Order entity.
+func (_m *Order) QueryPayments() *PaymentQuery {
+	return NewOrderClient(_m.config).QueryPayments(_m)
+}
+
+// QueryRefunds queries the "refunds" edge of the Order entity.
+func (_m *Order) QueryRefunds() *RefundQuery {
+	return NewOrderClient(_m.config).QueryRefunds(_m)
+}
+
+// QueryTimeline queries the "timeline" edge of the Order entity.
+func (_m *Order) QueryTimeline() *OrderEventQuery {
+	return NewOrderClient(_m.config).QueryTimeline(_m)
 }
 
 // Update returns a builder for updating this Order.
@@ -405,6 +483,9 @@ func (_m *Order) String() string {
 	builder.WriteString("total=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Total))
 	builder.WriteString(", ")
+	builder.WriteString("total_captured=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TotalCaptured))
+	builder.WriteString(", ")
 	builder.WriteString("total_refunded=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TotalRefunded))
 	builder.WriteString(", ")
@@ -450,6 +531,14 @@ func (_m *Order) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("test=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Test))
+	builder.WriteString(", ")
+	if v := _m.Note; v != nil {
+		builder.WriteString("note=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("tags=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Tags))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -499,6 +588,78 @@ func (_m *Order) appendNamedFulfillments(name string, edges ...*Fulfillment) {
 		_m.Edges.namedFulfillments[name] = []*Fulfillment{}
 	} else {
 		_m.Edges.namedFulfillments[name] = append(_m.Edges.namedFulfillments[name], edges...)
+	}
+}
+
+// NamedPayments returns the Payments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Order) NamedPayments(name string) ([]*Payment, error) {
+	if _m.Edges.namedPayments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPayments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Order) appendNamedPayments(name string, edges ...*Payment) {
+	if _m.Edges.namedPayments == nil {
+		_m.Edges.namedPayments = make(map[string][]*Payment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPayments[name] = []*Payment{}
+	} else {
+		_m.Edges.namedPayments[name] = append(_m.Edges.namedPayments[name], edges...)
+	}
+}
+
+// NamedRefunds returns the Refunds named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Order) NamedRefunds(name string) ([]*Refund, error) {
+	if _m.Edges.namedRefunds == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedRefunds[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Order) appendNamedRefunds(name string, edges ...*Refund) {
+	if _m.Edges.namedRefunds == nil {
+		_m.Edges.namedRefunds = make(map[string][]*Refund)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedRefunds[name] = []*Refund{}
+	} else {
+		_m.Edges.namedRefunds[name] = append(_m.Edges.namedRefunds[name], edges...)
+	}
+}
+
+// NamedTimeline returns the Timeline named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Order) NamedTimeline(name string) ([]*OrderEvent, error) {
+	if _m.Edges.namedTimeline == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTimeline[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Order) appendNamedTimeline(name string, edges ...*OrderEvent) {
+	if _m.Edges.namedTimeline == nil {
+		_m.Edges.namedTimeline = make(map[string][]*OrderEvent)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTimeline[name] = []*OrderEvent{}
+	} else {
+		_m.Edges.namedTimeline[name] = append(_m.Edges.namedTimeline[name], edges...)
 	}
 }
 

@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"storefront/ent/fulfillment"
 	"storefront/ent/order"
+	"storefront/ent/orderevent"
 	"storefront/ent/orderline"
+	"storefront/ent/payment"
+	"storefront/ent/refund"
 	"storefront/ent/schema"
 	"time"
 
@@ -167,6 +170,20 @@ func (_c *OrderCreate) SetTotal(v int64) *OrderCreate {
 	return _c
 }
 
+// SetTotalCaptured sets the "total_captured" field.
+func (_c *OrderCreate) SetTotalCaptured(v int64) *OrderCreate {
+	_c.mutation.SetTotalCaptured(v)
+	return _c
+}
+
+// SetNillableTotalCaptured sets the "total_captured" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableTotalCaptured(v *int64) *OrderCreate {
+	if v != nil {
+		_c.SetTotalCaptured(*v)
+	}
+	return _c
+}
+
 // SetTotalRefunded sets the "total_refunded" field.
 func (_c *OrderCreate) SetTotalRefunded(v int64) *OrderCreate {
 	_c.mutation.SetTotalRefunded(v)
@@ -317,6 +334,26 @@ func (_c *OrderCreate) SetNillableTest(v *bool) *OrderCreate {
 	return _c
 }
 
+// SetNote sets the "note" field.
+func (_c *OrderCreate) SetNote(v string) *OrderCreate {
+	_c.mutation.SetNote(v)
+	return _c
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableNote(v *string) *OrderCreate {
+	if v != nil {
+		_c.SetNote(*v)
+	}
+	return _c
+}
+
+// SetTags sets the "tags" field.
+func (_c *OrderCreate) SetTags(v []string) *OrderCreate {
+	_c.mutation.SetTags(v)
+	return _c
+}
+
 // AddLineIDs adds the "lines" edge to the OrderLine entity by IDs.
 func (_c *OrderCreate) AddLineIDs(ids ...int) *OrderCreate {
 	_c.mutation.AddLineIDs(ids...)
@@ -345,6 +382,51 @@ func (_c *OrderCreate) AddFulfillments(v ...*Fulfillment) *OrderCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddFulfillmentIDs(ids...)
+}
+
+// AddPaymentIDs adds the "payments" edge to the Payment entity by IDs.
+func (_c *OrderCreate) AddPaymentIDs(ids ...int) *OrderCreate {
+	_c.mutation.AddPaymentIDs(ids...)
+	return _c
+}
+
+// AddPayments adds the "payments" edges to the Payment entity.
+func (_c *OrderCreate) AddPayments(v ...*Payment) *OrderCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPaymentIDs(ids...)
+}
+
+// AddRefundIDs adds the "refunds" edge to the Refund entity by IDs.
+func (_c *OrderCreate) AddRefundIDs(ids ...int) *OrderCreate {
+	_c.mutation.AddRefundIDs(ids...)
+	return _c
+}
+
+// AddRefunds adds the "refunds" edges to the Refund entity.
+func (_c *OrderCreate) AddRefunds(v ...*Refund) *OrderCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddRefundIDs(ids...)
+}
+
+// AddTimelineIDs adds the "timeline" edge to the OrderEvent entity by IDs.
+func (_c *OrderCreate) AddTimelineIDs(ids ...int) *OrderCreate {
+	_c.mutation.AddTimelineIDs(ids...)
+	return _c
+}
+
+// AddTimeline adds the "timeline" edges to the OrderEvent entity.
+func (_c *OrderCreate) AddTimeline(v ...*OrderEvent) *OrderCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddTimelineIDs(ids...)
 }
 
 // Mutation returns the OrderMutation object of the builder.
@@ -402,6 +484,10 @@ func (_c *OrderCreate) defaults() {
 		v := order.DefaultTotalTax
 		_c.mutation.SetTotalTax(v)
 	}
+	if _, ok := _c.mutation.TotalCaptured(); !ok {
+		v := order.DefaultTotalCaptured
+		_c.mutation.SetTotalCaptured(v)
+	}
 	if _, ok := _c.mutation.TotalRefunded(); !ok {
 		v := order.DefaultTotalRefunded
 		_c.mutation.SetTotalRefunded(v)
@@ -421,6 +507,10 @@ func (_c *OrderCreate) defaults() {
 	if _, ok := _c.mutation.Test(); !ok {
 		v := order.DefaultTest
 		_c.mutation.SetTest(v)
+	}
+	if _, ok := _c.mutation.Tags(); !ok {
+		v := order.DefaultTags
+		_c.mutation.SetTags(v)
 	}
 }
 
@@ -466,6 +556,9 @@ func (_c *OrderCreate) check() error {
 	if _, ok := _c.mutation.Total(); !ok {
 		return &ValidationError{Name: "total", err: errors.New(`ent: missing required field "Order.total"`)}
 	}
+	if _, ok := _c.mutation.TotalCaptured(); !ok {
+		return &ValidationError{Name: "total_captured", err: errors.New(`ent: missing required field "Order.total_captured"`)}
+	}
 	if _, ok := _c.mutation.TotalRefunded(); !ok {
 		return &ValidationError{Name: "total_refunded", err: errors.New(`ent: missing required field "Order.total_refunded"`)}
 	}
@@ -506,6 +599,9 @@ func (_c *OrderCreate) check() error {
 	}
 	if _, ok := _c.mutation.Test(); !ok {
 		return &ValidationError{Name: "test", err: errors.New(`ent: missing required field "Order.test"`)}
+	}
+	if _, ok := _c.mutation.Tags(); !ok {
+		return &ValidationError{Name: "tags", err: errors.New(`ent: missing required field "Order.tags"`)}
 	}
 	return nil
 }
@@ -586,6 +682,10 @@ func (_c *OrderCreate) createSpec() (*Order, *sqlgraph.CreateSpec) {
 		_spec.SetField(order.FieldTotal, field.TypeInt64, value)
 		_node.Total = value
 	}
+	if value, ok := _c.mutation.TotalCaptured(); ok {
+		_spec.SetField(order.FieldTotalCaptured, field.TypeInt64, value)
+		_node.TotalCaptured = value
+	}
 	if value, ok := _c.mutation.TotalRefunded(); ok {
 		_spec.SetField(order.FieldTotalRefunded, field.TypeInt64, value)
 		_node.TotalRefunded = value
@@ -638,6 +738,14 @@ func (_c *OrderCreate) createSpec() (*Order, *sqlgraph.CreateSpec) {
 		_spec.SetField(order.FieldTest, field.TypeBool, value)
 		_node.Test = value
 	}
+	if value, ok := _c.mutation.Note(); ok {
+		_spec.SetField(order.FieldNote, field.TypeString, value)
+		_node.Note = &value
+	}
+	if value, ok := _c.mutation.Tags(); ok {
+		_spec.SetField(order.FieldTags, field.TypeJSON, value)
+		_node.Tags = value
+	}
 	if nodes := _c.mutation.LinesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -663,6 +771,54 @@ func (_c *OrderCreate) createSpec() (*Order, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(fulfillment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PaymentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.PaymentsTable,
+			Columns: []string{order.PaymentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(payment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RefundsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.RefundsTable,
+			Columns: []string{order.RefundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(refund.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.TimelineIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.TimelineTable,
+			Columns: []string{order.TimelineColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(orderevent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -926,6 +1082,24 @@ func (u *OrderUpsert) AddTotal(v int64) *OrderUpsert {
 	return u
 }
 
+// SetTotalCaptured sets the "total_captured" field.
+func (u *OrderUpsert) SetTotalCaptured(v int64) *OrderUpsert {
+	u.Set(order.FieldTotalCaptured, v)
+	return u
+}
+
+// UpdateTotalCaptured sets the "total_captured" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateTotalCaptured() *OrderUpsert {
+	u.SetExcluded(order.FieldTotalCaptured)
+	return u
+}
+
+// AddTotalCaptured adds v to the "total_captured" field.
+func (u *OrderUpsert) AddTotalCaptured(v int64) *OrderUpsert {
+	u.Add(order.FieldTotalCaptured, v)
+	return u
+}
+
 // SetTotalRefunded sets the "total_refunded" field.
 func (u *OrderUpsert) SetTotalRefunded(v int64) *OrderUpsert {
 	u.Set(order.FieldTotalRefunded, v)
@@ -1133,6 +1307,36 @@ func (u *OrderUpsert) SetTest(v bool) *OrderUpsert {
 // UpdateTest sets the "test" field to the value that was provided on create.
 func (u *OrderUpsert) UpdateTest() *OrderUpsert {
 	u.SetExcluded(order.FieldTest)
+	return u
+}
+
+// SetNote sets the "note" field.
+func (u *OrderUpsert) SetNote(v string) *OrderUpsert {
+	u.Set(order.FieldNote, v)
+	return u
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateNote() *OrderUpsert {
+	u.SetExcluded(order.FieldNote)
+	return u
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *OrderUpsert) ClearNote() *OrderUpsert {
+	u.SetNull(order.FieldNote)
+	return u
+}
+
+// SetTags sets the "tags" field.
+func (u *OrderUpsert) SetTags(v []string) *OrderUpsert {
+	u.Set(order.FieldTags, v)
+	return u
+}
+
+// UpdateTags sets the "tags" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateTags() *OrderUpsert {
+	u.SetExcluded(order.FieldTags)
 	return u
 }
 
@@ -1419,6 +1623,27 @@ func (u *OrderUpsertOne) UpdateTotal() *OrderUpsertOne {
 	})
 }
 
+// SetTotalCaptured sets the "total_captured" field.
+func (u *OrderUpsertOne) SetTotalCaptured(v int64) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetTotalCaptured(v)
+	})
+}
+
+// AddTotalCaptured adds v to the "total_captured" field.
+func (u *OrderUpsertOne) AddTotalCaptured(v int64) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddTotalCaptured(v)
+	})
+}
+
+// UpdateTotalCaptured sets the "total_captured" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateTotalCaptured() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateTotalCaptured()
+	})
+}
+
 // SetTotalRefunded sets the "total_refunded" field.
 func (u *OrderUpsertOne) SetTotalRefunded(v int64) *OrderUpsertOne {
 	return u.Update(func(s *OrderUpsert) {
@@ -1661,6 +1886,41 @@ func (u *OrderUpsertOne) SetTest(v bool) *OrderUpsertOne {
 func (u *OrderUpsertOne) UpdateTest() *OrderUpsertOne {
 	return u.Update(func(s *OrderUpsert) {
 		s.UpdateTest()
+	})
+}
+
+// SetNote sets the "note" field.
+func (u *OrderUpsertOne) SetNote(v string) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetNote(v)
+	})
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateNote() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateNote()
+	})
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *OrderUpsertOne) ClearNote() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearNote()
+	})
+}
+
+// SetTags sets the "tags" field.
+func (u *OrderUpsertOne) SetTags(v []string) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetTags(v)
+	})
+}
+
+// UpdateTags sets the "tags" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateTags() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateTags()
 	})
 }
 
@@ -2113,6 +2373,27 @@ func (u *OrderUpsertBulk) UpdateTotal() *OrderUpsertBulk {
 	})
 }
 
+// SetTotalCaptured sets the "total_captured" field.
+func (u *OrderUpsertBulk) SetTotalCaptured(v int64) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetTotalCaptured(v)
+	})
+}
+
+// AddTotalCaptured adds v to the "total_captured" field.
+func (u *OrderUpsertBulk) AddTotalCaptured(v int64) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddTotalCaptured(v)
+	})
+}
+
+// UpdateTotalCaptured sets the "total_captured" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateTotalCaptured() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateTotalCaptured()
+	})
+}
+
 // SetTotalRefunded sets the "total_refunded" field.
 func (u *OrderUpsertBulk) SetTotalRefunded(v int64) *OrderUpsertBulk {
 	return u.Update(func(s *OrderUpsert) {
@@ -2355,6 +2636,41 @@ func (u *OrderUpsertBulk) SetTest(v bool) *OrderUpsertBulk {
 func (u *OrderUpsertBulk) UpdateTest() *OrderUpsertBulk {
 	return u.Update(func(s *OrderUpsert) {
 		s.UpdateTest()
+	})
+}
+
+// SetNote sets the "note" field.
+func (u *OrderUpsertBulk) SetNote(v string) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetNote(v)
+	})
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateNote() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateNote()
+	})
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *OrderUpsertBulk) ClearNote() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearNote()
+	})
+}
+
+// SetTags sets the "tags" field.
+func (u *OrderUpsertBulk) SetTags(v []string) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetTags(v)
+	})
+}
+
+// UpdateTags sets the "tags" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateTags() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateTags()
 	})
 }
 

@@ -9,8 +9,11 @@ import (
 	"math"
 	"storefront/ent/fulfillment"
 	"storefront/ent/order"
+	"storefront/ent/orderevent"
 	"storefront/ent/orderline"
+	"storefront/ent/payment"
 	"storefront/ent/predicate"
+	"storefront/ent/refund"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -28,10 +31,16 @@ type OrderQuery struct {
 	predicates            []predicate.Order
 	withLines             *OrderLineQuery
 	withFulfillments      *FulfillmentQuery
+	withPayments          *PaymentQuery
+	withRefunds           *RefundQuery
+	withTimeline          *OrderEventQuery
 	loadTotal             []func(context.Context, []*Order) error
 	modifiers             []func(*sql.Selector)
 	withNamedLines        map[string]*OrderLineQuery
 	withNamedFulfillments map[string]*FulfillmentQuery
+	withNamedPayments     map[string]*PaymentQuery
+	withNamedRefunds      map[string]*RefundQuery
+	withNamedTimeline     map[string]*OrderEventQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -105,6 +114,72 @@ func (_q *OrderQuery) QueryFulfillments() *FulfillmentQuery {
 			sqlgraph.From(order.Table, order.FieldID, selector),
 			sqlgraph.To(fulfillment.Table, fulfillment.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, order.FulfillmentsTable, order.FulfillmentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPayments chains the current query on the "payments" edge.
+func (_q *OrderQuery) QueryPayments() *PaymentQuery {
+	query := (&PaymentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(order.Table, order.FieldID, selector),
+			sqlgraph.To(payment.Table, payment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, order.PaymentsTable, order.PaymentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryRefunds chains the current query on the "refunds" edge.
+func (_q *OrderQuery) QueryRefunds() *RefundQuery {
+	query := (&RefundClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(order.Table, order.FieldID, selector),
+			sqlgraph.To(refund.Table, refund.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, order.RefundsTable, order.RefundsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTimeline chains the current query on the "timeline" edge.
+func (_q *OrderQuery) QueryTimeline() *OrderEventQuery {
+	query := (&OrderEventClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(order.Table, order.FieldID, selector),
+			sqlgraph.To(orderevent.Table, orderevent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, order.TimelineTable, order.TimelineColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -306,6 +381,9 @@ func (_q *OrderQuery) Clone() *OrderQuery {
 		predicates:       append([]predicate.Order{}, _q.predicates...),
 		withLines:        _q.withLines.Clone(),
 		withFulfillments: _q.withFulfillments.Clone(),
+		withPayments:     _q.withPayments.Clone(),
+		withRefunds:      _q.withRefunds.Clone(),
+		withTimeline:     _q.withTimeline.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -332,6 +410,39 @@ func (_q *OrderQuery) WithFulfillments(opts ...func(*FulfillmentQuery)) *OrderQu
 		opt(query)
 	}
 	_q.withFulfillments = query
+	return _q
+}
+
+// WithPayments tells the query-builder to eager-load the nodes that are connected to
+// the "payments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrderQuery) WithPayments(opts ...func(*PaymentQuery)) *OrderQuery {
+	query := (&PaymentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPayments = query
+	return _q
+}
+
+// WithRefunds tells the query-builder to eager-load the nodes that are connected to
+// the "refunds" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrderQuery) WithRefunds(opts ...func(*RefundQuery)) *OrderQuery {
+	query := (&RefundClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRefunds = query
+	return _q
+}
+
+// WithTimeline tells the query-builder to eager-load the nodes that are connected to
+// the "timeline" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrderQuery) WithTimeline(opts ...func(*OrderEventQuery)) *OrderQuery {
+	query := (&OrderEventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTimeline = query
 	return _q
 }
 
@@ -413,9 +524,12 @@ func (_q *OrderQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Order,
 	var (
 		nodes       = []*Order{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [5]bool{
 			_q.withLines != nil,
 			_q.withFulfillments != nil,
+			_q.withPayments != nil,
+			_q.withRefunds != nil,
+			_q.withTimeline != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -453,6 +567,27 @@ func (_q *OrderQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Order,
 			return nil, err
 		}
 	}
+	if query := _q.withPayments; query != nil {
+		if err := _q.loadPayments(ctx, query, nodes,
+			func(n *Order) { n.Edges.Payments = []*Payment{} },
+			func(n *Order, e *Payment) { n.Edges.Payments = append(n.Edges.Payments, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withRefunds; query != nil {
+		if err := _q.loadRefunds(ctx, query, nodes,
+			func(n *Order) { n.Edges.Refunds = []*Refund{} },
+			func(n *Order, e *Refund) { n.Edges.Refunds = append(n.Edges.Refunds, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withTimeline; query != nil {
+		if err := _q.loadTimeline(ctx, query, nodes,
+			func(n *Order) { n.Edges.Timeline = []*OrderEvent{} },
+			func(n *Order, e *OrderEvent) { n.Edges.Timeline = append(n.Edges.Timeline, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedLines {
 		if err := _q.loadLines(ctx, query, nodes,
 			func(n *Order) { n.appendNamedLines(name) },
@@ -464,6 +599,27 @@ func (_q *OrderQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Order,
 		if err := _q.loadFulfillments(ctx, query, nodes,
 			func(n *Order) { n.appendNamedFulfillments(name) },
 			func(n *Order, e *Fulfillment) { n.appendNamedFulfillments(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPayments {
+		if err := _q.loadPayments(ctx, query, nodes,
+			func(n *Order) { n.appendNamedPayments(name) },
+			func(n *Order, e *Payment) { n.appendNamedPayments(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedRefunds {
+		if err := _q.loadRefunds(ctx, query, nodes,
+			func(n *Order) { n.appendNamedRefunds(name) },
+			func(n *Order, e *Refund) { n.appendNamedRefunds(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTimeline {
+		if err := _q.loadTimeline(ctx, query, nodes,
+			func(n *Order) { n.appendNamedTimeline(name) },
+			func(n *Order, e *OrderEvent) { n.appendNamedTimeline(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -520,6 +676,99 @@ func (_q *OrderQuery) loadFulfillments(ctx context.Context, query *FulfillmentQu
 	}
 	query.Where(predicate.Fulfillment(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(order.FulfillmentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrderID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "order_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrderQuery) loadPayments(ctx context.Context, query *PaymentQuery, nodes []*Order, init func(*Order), assign func(*Order, *Payment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Order)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(payment.FieldOrderID)
+	}
+	query.Where(predicate.Payment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(order.PaymentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrderID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "order_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "order_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrderQuery) loadRefunds(ctx context.Context, query *RefundQuery, nodes []*Order, init func(*Order), assign func(*Order, *Refund)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Order)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(refund.FieldOrderID)
+	}
+	query.Where(predicate.Refund(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(order.RefundsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrderID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "order_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrderQuery) loadTimeline(ctx context.Context, query *OrderEventQuery, nodes []*Order, init func(*Order), assign func(*Order, *OrderEvent)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Order)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(orderevent.FieldOrderID)
+	}
+	query.Where(predicate.OrderEvent(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(order.TimelineColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -680,6 +929,48 @@ func (_q *OrderQuery) WithNamedFulfillments(name string, opts ...func(*Fulfillme
 		_q.withNamedFulfillments = make(map[string]*FulfillmentQuery)
 	}
 	_q.withNamedFulfillments[name] = query
+	return _q
+}
+
+// WithNamedPayments tells the query-builder to eager-load the nodes that are connected to the "payments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrderQuery) WithNamedPayments(name string, opts ...func(*PaymentQuery)) *OrderQuery {
+	query := (&PaymentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPayments == nil {
+		_q.withNamedPayments = make(map[string]*PaymentQuery)
+	}
+	_q.withNamedPayments[name] = query
+	return _q
+}
+
+// WithNamedRefunds tells the query-builder to eager-load the nodes that are connected to the "refunds"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrderQuery) WithNamedRefunds(name string, opts ...func(*RefundQuery)) *OrderQuery {
+	query := (&RefundClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedRefunds == nil {
+		_q.withNamedRefunds = make(map[string]*RefundQuery)
+	}
+	_q.withNamedRefunds[name] = query
+	return _q
+}
+
+// WithNamedTimeline tells the query-builder to eager-load the nodes that are connected to the "timeline"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrderQuery) WithNamedTimeline(name string, opts ...func(*OrderEventQuery)) *OrderQuery {
+	query := (&OrderEventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTimeline == nil {
+		_q.withNamedTimeline = make(map[string]*OrderEventQuery)
+	}
+	_q.withNamedTimeline[name] = query
 	return _q
 }
 

@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"storefront/ent/fulfillment"
 	"storefront/ent/order"
+	"storefront/ent/orderevent"
 	"storefront/ent/orderline"
+	"storefront/ent/payment"
 	"storefront/ent/predicate"
+	"storefront/ent/refund"
 	"storefront/ent/schema"
 	"time"
 
@@ -260,6 +263,27 @@ func (_u *OrderUpdate) AddTotal(v int64) *OrderUpdate {
 	return _u
 }
 
+// SetTotalCaptured sets the "total_captured" field.
+func (_u *OrderUpdate) SetTotalCaptured(v int64) *OrderUpdate {
+	_u.mutation.ResetTotalCaptured()
+	_u.mutation.SetTotalCaptured(v)
+	return _u
+}
+
+// SetNillableTotalCaptured sets the "total_captured" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableTotalCaptured(v *int64) *OrderUpdate {
+	if v != nil {
+		_u.SetTotalCaptured(*v)
+	}
+	return _u
+}
+
+// AddTotalCaptured adds value to the "total_captured" field.
+func (_u *OrderUpdate) AddTotalCaptured(v int64) *OrderUpdate {
+	_u.mutation.AddTotalCaptured(v)
+	return _u
+}
+
 // SetTotalRefunded sets the "total_refunded" field.
 func (_u *OrderUpdate) SetTotalRefunded(v int64) *OrderUpdate {
 	_u.mutation.ResetTotalRefunded()
@@ -495,6 +519,38 @@ func (_u *OrderUpdate) SetNillableTest(v *bool) *OrderUpdate {
 	return _u
 }
 
+// SetNote sets the "note" field.
+func (_u *OrderUpdate) SetNote(v string) *OrderUpdate {
+	_u.mutation.SetNote(v)
+	return _u
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableNote(v *string) *OrderUpdate {
+	if v != nil {
+		_u.SetNote(*v)
+	}
+	return _u
+}
+
+// ClearNote clears the value of the "note" field.
+func (_u *OrderUpdate) ClearNote() *OrderUpdate {
+	_u.mutation.ClearNote()
+	return _u
+}
+
+// SetTags sets the "tags" field.
+func (_u *OrderUpdate) SetTags(v []string) *OrderUpdate {
+	_u.mutation.SetTags(v)
+	return _u
+}
+
+// AppendTags appends value to the "tags" field.
+func (_u *OrderUpdate) AppendTags(v []string) *OrderUpdate {
+	_u.mutation.AppendTags(v)
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the OrderLine entity by IDs.
 func (_u *OrderUpdate) AddLineIDs(ids ...int) *OrderUpdate {
 	_u.mutation.AddLineIDs(ids...)
@@ -523,6 +579,51 @@ func (_u *OrderUpdate) AddFulfillments(v ...*Fulfillment) *OrderUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddFulfillmentIDs(ids...)
+}
+
+// AddPaymentIDs adds the "payments" edge to the Payment entity by IDs.
+func (_u *OrderUpdate) AddPaymentIDs(ids ...int) *OrderUpdate {
+	_u.mutation.AddPaymentIDs(ids...)
+	return _u
+}
+
+// AddPayments adds the "payments" edges to the Payment entity.
+func (_u *OrderUpdate) AddPayments(v ...*Payment) *OrderUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPaymentIDs(ids...)
+}
+
+// AddRefundIDs adds the "refunds" edge to the Refund entity by IDs.
+func (_u *OrderUpdate) AddRefundIDs(ids ...int) *OrderUpdate {
+	_u.mutation.AddRefundIDs(ids...)
+	return _u
+}
+
+// AddRefunds adds the "refunds" edges to the Refund entity.
+func (_u *OrderUpdate) AddRefunds(v ...*Refund) *OrderUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRefundIDs(ids...)
+}
+
+// AddTimelineIDs adds the "timeline" edge to the OrderEvent entity by IDs.
+func (_u *OrderUpdate) AddTimelineIDs(ids ...int) *OrderUpdate {
+	_u.mutation.AddTimelineIDs(ids...)
+	return _u
+}
+
+// AddTimeline adds the "timeline" edges to the OrderEvent entity.
+func (_u *OrderUpdate) AddTimeline(v ...*OrderEvent) *OrderUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTimelineIDs(ids...)
 }
 
 // Mutation returns the OrderMutation object of the builder.
@@ -570,6 +671,69 @@ func (_u *OrderUpdate) RemoveFulfillments(v ...*Fulfillment) *OrderUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFulfillmentIDs(ids...)
+}
+
+// ClearPayments clears all "payments" edges to the Payment entity.
+func (_u *OrderUpdate) ClearPayments() *OrderUpdate {
+	_u.mutation.ClearPayments()
+	return _u
+}
+
+// RemovePaymentIDs removes the "payments" edge to Payment entities by IDs.
+func (_u *OrderUpdate) RemovePaymentIDs(ids ...int) *OrderUpdate {
+	_u.mutation.RemovePaymentIDs(ids...)
+	return _u
+}
+
+// RemovePayments removes "payments" edges to Payment entities.
+func (_u *OrderUpdate) RemovePayments(v ...*Payment) *OrderUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePaymentIDs(ids...)
+}
+
+// ClearRefunds clears all "refunds" edges to the Refund entity.
+func (_u *OrderUpdate) ClearRefunds() *OrderUpdate {
+	_u.mutation.ClearRefunds()
+	return _u
+}
+
+// RemoveRefundIDs removes the "refunds" edge to Refund entities by IDs.
+func (_u *OrderUpdate) RemoveRefundIDs(ids ...int) *OrderUpdate {
+	_u.mutation.RemoveRefundIDs(ids...)
+	return _u
+}
+
+// RemoveRefunds removes "refunds" edges to Refund entities.
+func (_u *OrderUpdate) RemoveRefunds(v ...*Refund) *OrderUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRefundIDs(ids...)
+}
+
+// ClearTimeline clears all "timeline" edges to the OrderEvent entity.
+func (_u *OrderUpdate) ClearTimeline() *OrderUpdate {
+	_u.mutation.ClearTimeline()
+	return _u
+}
+
+// RemoveTimelineIDs removes the "timeline" edge to OrderEvent entities by IDs.
+func (_u *OrderUpdate) RemoveTimelineIDs(ids ...int) *OrderUpdate {
+	_u.mutation.RemoveTimelineIDs(ids...)
+	return _u
+}
+
+// RemoveTimeline removes "timeline" edges to OrderEvent entities.
+func (_u *OrderUpdate) RemoveTimeline(v ...*OrderEvent) *OrderUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTimelineIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -727,6 +891,12 @@ func (_u *OrderUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedTotal(); ok {
 		_spec.AddField(order.FieldTotal, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.TotalCaptured(); ok {
+		_spec.SetField(order.FieldTotalCaptured, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedTotalCaptured(); ok {
+		_spec.AddField(order.FieldTotalCaptured, field.TypeInt64, value)
+	}
 	if value, ok := _u.mutation.TotalRefunded(); ok {
 		_spec.SetField(order.FieldTotalRefunded, field.TypeInt64, value)
 	}
@@ -802,6 +972,20 @@ func (_u *OrderUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Test(); ok {
 		_spec.SetField(order.FieldTest, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Note(); ok {
+		_spec.SetField(order.FieldNote, field.TypeString, value)
+	}
+	if _u.mutation.NoteCleared() {
+		_spec.ClearField(order.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Tags(); ok {
+		_spec.SetField(order.FieldTags, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedTags(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, order.FieldTags, value)
+		})
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -886,6 +1070,141 @@ func (_u *OrderUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(fulfillment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PaymentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.PaymentsTable,
+			Columns: []string{order.PaymentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(payment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPaymentsIDs(); len(nodes) > 0 && !_u.mutation.PaymentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.PaymentsTable,
+			Columns: []string{order.PaymentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(payment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PaymentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.PaymentsTable,
+			Columns: []string{order.PaymentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(payment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RefundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.RefundsTable,
+			Columns: []string{order.RefundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(refund.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRefundsIDs(); len(nodes) > 0 && !_u.mutation.RefundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.RefundsTable,
+			Columns: []string{order.RefundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(refund.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RefundsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.RefundsTable,
+			Columns: []string{order.RefundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(refund.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TimelineCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.TimelineTable,
+			Columns: []string{order.TimelineColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(orderevent.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTimelineIDs(); len(nodes) > 0 && !_u.mutation.TimelineCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.TimelineTable,
+			Columns: []string{order.TimelineColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(orderevent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TimelineIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.TimelineTable,
+			Columns: []string{order.TimelineColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(orderevent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1142,6 +1461,27 @@ func (_u *OrderUpdateOne) AddTotal(v int64) *OrderUpdateOne {
 	return _u
 }
 
+// SetTotalCaptured sets the "total_captured" field.
+func (_u *OrderUpdateOne) SetTotalCaptured(v int64) *OrderUpdateOne {
+	_u.mutation.ResetTotalCaptured()
+	_u.mutation.SetTotalCaptured(v)
+	return _u
+}
+
+// SetNillableTotalCaptured sets the "total_captured" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableTotalCaptured(v *int64) *OrderUpdateOne {
+	if v != nil {
+		_u.SetTotalCaptured(*v)
+	}
+	return _u
+}
+
+// AddTotalCaptured adds value to the "total_captured" field.
+func (_u *OrderUpdateOne) AddTotalCaptured(v int64) *OrderUpdateOne {
+	_u.mutation.AddTotalCaptured(v)
+	return _u
+}
+
 // SetTotalRefunded sets the "total_refunded" field.
 func (_u *OrderUpdateOne) SetTotalRefunded(v int64) *OrderUpdateOne {
 	_u.mutation.ResetTotalRefunded()
@@ -1377,6 +1717,38 @@ func (_u *OrderUpdateOne) SetNillableTest(v *bool) *OrderUpdateOne {
 	return _u
 }
 
+// SetNote sets the "note" field.
+func (_u *OrderUpdateOne) SetNote(v string) *OrderUpdateOne {
+	_u.mutation.SetNote(v)
+	return _u
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableNote(v *string) *OrderUpdateOne {
+	if v != nil {
+		_u.SetNote(*v)
+	}
+	return _u
+}
+
+// ClearNote clears the value of the "note" field.
+func (_u *OrderUpdateOne) ClearNote() *OrderUpdateOne {
+	_u.mutation.ClearNote()
+	return _u
+}
+
+// SetTags sets the "tags" field.
+func (_u *OrderUpdateOne) SetTags(v []string) *OrderUpdateOne {
+	_u.mutation.SetTags(v)
+	return _u
+}
+
+// AppendTags appends value to the "tags" field.
+func (_u *OrderUpdateOne) AppendTags(v []string) *OrderUpdateOne {
+	_u.mutation.AppendTags(v)
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the OrderLine entity by IDs.
 func (_u *OrderUpdateOne) AddLineIDs(ids ...int) *OrderUpdateOne {
 	_u.mutation.AddLineIDs(ids...)
@@ -1405,6 +1777,51 @@ func (_u *OrderUpdateOne) AddFulfillments(v ...*Fulfillment) *OrderUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddFulfillmentIDs(ids...)
+}
+
+// AddPaymentIDs adds the "payments" edge to the Payment entity by IDs.
+func (_u *OrderUpdateOne) AddPaymentIDs(ids ...int) *OrderUpdateOne {
+	_u.mutation.AddPaymentIDs(ids...)
+	return _u
+}
+
+// AddPayments adds the "payments" edges to the Payment entity.
+func (_u *OrderUpdateOne) AddPayments(v ...*Payment) *OrderUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPaymentIDs(ids...)
+}
+
+// AddRefundIDs adds the "refunds" edge to the Refund entity by IDs.
+func (_u *OrderUpdateOne) AddRefundIDs(ids ...int) *OrderUpdateOne {
+	_u.mutation.AddRefundIDs(ids...)
+	return _u
+}
+
+// AddRefunds adds the "refunds" edges to the Refund entity.
+func (_u *OrderUpdateOne) AddRefunds(v ...*Refund) *OrderUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRefundIDs(ids...)
+}
+
+// AddTimelineIDs adds the "timeline" edge to the OrderEvent entity by IDs.
+func (_u *OrderUpdateOne) AddTimelineIDs(ids ...int) *OrderUpdateOne {
+	_u.mutation.AddTimelineIDs(ids...)
+	return _u
+}
+
+// AddTimeline adds the "timeline" edges to the OrderEvent entity.
+func (_u *OrderUpdateOne) AddTimeline(v ...*OrderEvent) *OrderUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTimelineIDs(ids...)
 }
 
 // Mutation returns the OrderMutation object of the builder.
@@ -1452,6 +1869,69 @@ func (_u *OrderUpdateOne) RemoveFulfillments(v ...*Fulfillment) *OrderUpdateOne 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFulfillmentIDs(ids...)
+}
+
+// ClearPayments clears all "payments" edges to the Payment entity.
+func (_u *OrderUpdateOne) ClearPayments() *OrderUpdateOne {
+	_u.mutation.ClearPayments()
+	return _u
+}
+
+// RemovePaymentIDs removes the "payments" edge to Payment entities by IDs.
+func (_u *OrderUpdateOne) RemovePaymentIDs(ids ...int) *OrderUpdateOne {
+	_u.mutation.RemovePaymentIDs(ids...)
+	return _u
+}
+
+// RemovePayments removes "payments" edges to Payment entities.
+func (_u *OrderUpdateOne) RemovePayments(v ...*Payment) *OrderUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePaymentIDs(ids...)
+}
+
+// ClearRefunds clears all "refunds" edges to the Refund entity.
+func (_u *OrderUpdateOne) ClearRefunds() *OrderUpdateOne {
+	_u.mutation.ClearRefunds()
+	return _u
+}
+
+// RemoveRefundIDs removes the "refunds" edge to Refund entities by IDs.
+func (_u *OrderUpdateOne) RemoveRefundIDs(ids ...int) *OrderUpdateOne {
+	_u.mutation.RemoveRefundIDs(ids...)
+	return _u
+}
+
+// RemoveRefunds removes "refunds" edges to Refund entities.
+func (_u *OrderUpdateOne) RemoveRefunds(v ...*Refund) *OrderUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRefundIDs(ids...)
+}
+
+// ClearTimeline clears all "timeline" edges to the OrderEvent entity.
+func (_u *OrderUpdateOne) ClearTimeline() *OrderUpdateOne {
+	_u.mutation.ClearTimeline()
+	return _u
+}
+
+// RemoveTimelineIDs removes the "timeline" edge to OrderEvent entities by IDs.
+func (_u *OrderUpdateOne) RemoveTimelineIDs(ids ...int) *OrderUpdateOne {
+	_u.mutation.RemoveTimelineIDs(ids...)
+	return _u
+}
+
+// RemoveTimeline removes "timeline" edges to OrderEvent entities.
+func (_u *OrderUpdateOne) RemoveTimeline(v ...*OrderEvent) *OrderUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTimelineIDs(ids...)
 }
 
 // Where appends a list predicates to the OrderUpdate builder.
@@ -1639,6 +2119,12 @@ func (_u *OrderUpdateOne) sqlSave(ctx context.Context) (_node *Order, err error)
 	if value, ok := _u.mutation.AddedTotal(); ok {
 		_spec.AddField(order.FieldTotal, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.TotalCaptured(); ok {
+		_spec.SetField(order.FieldTotalCaptured, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedTotalCaptured(); ok {
+		_spec.AddField(order.FieldTotalCaptured, field.TypeInt64, value)
+	}
 	if value, ok := _u.mutation.TotalRefunded(); ok {
 		_spec.SetField(order.FieldTotalRefunded, field.TypeInt64, value)
 	}
@@ -1714,6 +2200,20 @@ func (_u *OrderUpdateOne) sqlSave(ctx context.Context) (_node *Order, err error)
 	}
 	if value, ok := _u.mutation.Test(); ok {
 		_spec.SetField(order.FieldTest, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Note(); ok {
+		_spec.SetField(order.FieldNote, field.TypeString, value)
+	}
+	if _u.mutation.NoteCleared() {
+		_spec.ClearField(order.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Tags(); ok {
+		_spec.SetField(order.FieldTags, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedTags(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, order.FieldTags, value)
+		})
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1798,6 +2298,141 @@ func (_u *OrderUpdateOne) sqlSave(ctx context.Context) (_node *Order, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(fulfillment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PaymentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.PaymentsTable,
+			Columns: []string{order.PaymentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(payment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPaymentsIDs(); len(nodes) > 0 && !_u.mutation.PaymentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.PaymentsTable,
+			Columns: []string{order.PaymentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(payment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PaymentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.PaymentsTable,
+			Columns: []string{order.PaymentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(payment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RefundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.RefundsTable,
+			Columns: []string{order.RefundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(refund.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRefundsIDs(); len(nodes) > 0 && !_u.mutation.RefundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.RefundsTable,
+			Columns: []string{order.RefundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(refund.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RefundsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.RefundsTable,
+			Columns: []string{order.RefundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(refund.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TimelineCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.TimelineTable,
+			Columns: []string{order.TimelineColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(orderevent.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTimelineIDs(); len(nodes) > 0 && !_u.mutation.TimelineCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.TimelineTable,
+			Columns: []string{order.TimelineColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(orderevent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TimelineIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   order.TimelineTable,
+			Columns: []string{order.TimelineColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(orderevent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -32,6 +32,10 @@ type OrderLine struct {
 	Quantity int `json:"quantity,omitempty"`
 	// Quantity after removals and refunds.
 	CurrentQuantity int `json:"current_quantity,omitempty"`
+	// Units in successful fulfillments.
+	FulfilledQuantity int `json:"fulfilled_quantity,omitempty"`
+	// Units refunded.
+	RefundedQuantity int `json:"refunded_quantity,omitempty"`
 	// UnitPrice holds the value of the "unit_price" field.
 	UnitPrice int64 `json:"unit_price,omitempty"`
 	// Unit price × quantity.
@@ -86,7 +90,7 @@ func (*OrderLine) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case orderline.FieldID, orderline.FieldOrderID, orderline.FieldVariantID, orderline.FieldQuantity, orderline.FieldCurrentQuantity, orderline.FieldUnitPrice, orderline.FieldOriginalTotal, orderline.FieldDiscountedTotal, orderline.FieldPosition:
+		case orderline.FieldID, orderline.FieldOrderID, orderline.FieldVariantID, orderline.FieldQuantity, orderline.FieldCurrentQuantity, orderline.FieldFulfilledQuantity, orderline.FieldRefundedQuantity, orderline.FieldUnitPrice, orderline.FieldOriginalTotal, orderline.FieldDiscountedTotal, orderline.FieldPosition:
 			values[i] = new(sql.NullInt64)
 		case orderline.FieldTitle, orderline.FieldVariantTitle, orderline.FieldSku:
 			values[i] = new(sql.NullString)
@@ -155,6 +159,18 @@ func (_m *OrderLine) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field current_quantity", values[i])
 			} else if value.Valid {
 				_m.CurrentQuantity = int(value.Int64)
+			}
+		case orderline.FieldFulfilledQuantity:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field fulfilled_quantity", values[i])
+			} else if value.Valid {
+				_m.FulfilledQuantity = int(value.Int64)
+			}
+		case orderline.FieldRefundedQuantity:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field refunded_quantity", values[i])
+			} else if value.Valid {
+				_m.RefundedQuantity = int(value.Int64)
 			}
 		case orderline.FieldUnitPrice:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -252,6 +268,12 @@ func (_m *OrderLine) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("current_quantity=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CurrentQuantity))
+	builder.WriteString(", ")
+	builder.WriteString("fulfilled_quantity=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FulfilledQuantity))
+	builder.WriteString(", ")
+	builder.WriteString("refunded_quantity=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RefundedQuantity))
 	builder.WriteString(", ")
 	builder.WriteString("unit_price=")
 	builder.WriteString(fmt.Sprintf("%v", _m.UnitPrice))

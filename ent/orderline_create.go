@@ -89,6 +89,34 @@ func (_c *OrderLineCreate) SetCurrentQuantity(v int) *OrderLineCreate {
 	return _c
 }
 
+// SetFulfilledQuantity sets the "fulfilled_quantity" field.
+func (_c *OrderLineCreate) SetFulfilledQuantity(v int) *OrderLineCreate {
+	_c.mutation.SetFulfilledQuantity(v)
+	return _c
+}
+
+// SetNillableFulfilledQuantity sets the "fulfilled_quantity" field if the given value is not nil.
+func (_c *OrderLineCreate) SetNillableFulfilledQuantity(v *int) *OrderLineCreate {
+	if v != nil {
+		_c.SetFulfilledQuantity(*v)
+	}
+	return _c
+}
+
+// SetRefundedQuantity sets the "refunded_quantity" field.
+func (_c *OrderLineCreate) SetRefundedQuantity(v int) *OrderLineCreate {
+	_c.mutation.SetRefundedQuantity(v)
+	return _c
+}
+
+// SetNillableRefundedQuantity sets the "refunded_quantity" field if the given value is not nil.
+func (_c *OrderLineCreate) SetNillableRefundedQuantity(v *int) *OrderLineCreate {
+	if v != nil {
+		_c.SetRefundedQuantity(*v)
+	}
+	return _c
+}
+
 // SetUnitPrice sets the "unit_price" field.
 func (_c *OrderLineCreate) SetUnitPrice(v int64) *OrderLineCreate {
 	_c.mutation.SetUnitPrice(v)
@@ -166,6 +194,14 @@ func (_c *OrderLineCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *OrderLineCreate) defaults() {
+	if _, ok := _c.mutation.FulfilledQuantity(); !ok {
+		v := orderline.DefaultFulfilledQuantity
+		_c.mutation.SetFulfilledQuantity(v)
+	}
+	if _, ok := _c.mutation.RefundedQuantity(); !ok {
+		v := orderline.DefaultRefundedQuantity
+		_c.mutation.SetRefundedQuantity(v)
+	}
 	if _, ok := _c.mutation.Position(); !ok {
 		v := orderline.DefaultPosition
 		_c.mutation.SetPosition(v)
@@ -194,6 +230,22 @@ func (_c *OrderLineCreate) check() error {
 	if v, ok := _c.mutation.CurrentQuantity(); ok {
 		if err := orderline.CurrentQuantityValidator(v); err != nil {
 			return &ValidationError{Name: "current_quantity", err: fmt.Errorf(`ent: validator failed for field "OrderLine.current_quantity": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.FulfilledQuantity(); !ok {
+		return &ValidationError{Name: "fulfilled_quantity", err: errors.New(`ent: missing required field "OrderLine.fulfilled_quantity"`)}
+	}
+	if v, ok := _c.mutation.FulfilledQuantity(); ok {
+		if err := orderline.FulfilledQuantityValidator(v); err != nil {
+			return &ValidationError{Name: "fulfilled_quantity", err: fmt.Errorf(`ent: validator failed for field "OrderLine.fulfilled_quantity": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.RefundedQuantity(); !ok {
+		return &ValidationError{Name: "refunded_quantity", err: errors.New(`ent: missing required field "OrderLine.refunded_quantity"`)}
+	}
+	if v, ok := _c.mutation.RefundedQuantity(); ok {
+		if err := orderline.RefundedQuantityValidator(v); err != nil {
+			return &ValidationError{Name: "refunded_quantity", err: fmt.Errorf(`ent: validator failed for field "OrderLine.refunded_quantity": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.UnitPrice(); !ok {
@@ -257,6 +309,14 @@ func (_c *OrderLineCreate) createSpec() (*OrderLine, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CurrentQuantity(); ok {
 		_spec.SetField(orderline.FieldCurrentQuantity, field.TypeInt, value)
 		_node.CurrentQuantity = value
+	}
+	if value, ok := _c.mutation.FulfilledQuantity(); ok {
+		_spec.SetField(orderline.FieldFulfilledQuantity, field.TypeInt, value)
+		_node.FulfilledQuantity = value
+	}
+	if value, ok := _c.mutation.RefundedQuantity(); ok {
+		_spec.SetField(orderline.FieldRefundedQuantity, field.TypeInt, value)
+		_node.RefundedQuantity = value
 	}
 	if value, ok := _c.mutation.UnitPrice(); ok {
 		_spec.SetField(orderline.FieldUnitPrice, field.TypeInt64, value)
@@ -471,6 +531,42 @@ func (u *OrderLineUpsert) UpdateCurrentQuantity() *OrderLineUpsert {
 // AddCurrentQuantity adds v to the "current_quantity" field.
 func (u *OrderLineUpsert) AddCurrentQuantity(v int) *OrderLineUpsert {
 	u.Add(orderline.FieldCurrentQuantity, v)
+	return u
+}
+
+// SetFulfilledQuantity sets the "fulfilled_quantity" field.
+func (u *OrderLineUpsert) SetFulfilledQuantity(v int) *OrderLineUpsert {
+	u.Set(orderline.FieldFulfilledQuantity, v)
+	return u
+}
+
+// UpdateFulfilledQuantity sets the "fulfilled_quantity" field to the value that was provided on create.
+func (u *OrderLineUpsert) UpdateFulfilledQuantity() *OrderLineUpsert {
+	u.SetExcluded(orderline.FieldFulfilledQuantity)
+	return u
+}
+
+// AddFulfilledQuantity adds v to the "fulfilled_quantity" field.
+func (u *OrderLineUpsert) AddFulfilledQuantity(v int) *OrderLineUpsert {
+	u.Add(orderline.FieldFulfilledQuantity, v)
+	return u
+}
+
+// SetRefundedQuantity sets the "refunded_quantity" field.
+func (u *OrderLineUpsert) SetRefundedQuantity(v int) *OrderLineUpsert {
+	u.Set(orderline.FieldRefundedQuantity, v)
+	return u
+}
+
+// UpdateRefundedQuantity sets the "refunded_quantity" field to the value that was provided on create.
+func (u *OrderLineUpsert) UpdateRefundedQuantity() *OrderLineUpsert {
+	u.SetExcluded(orderline.FieldRefundedQuantity)
+	return u
+}
+
+// AddRefundedQuantity adds v to the "refunded_quantity" field.
+func (u *OrderLineUpsert) AddRefundedQuantity(v int) *OrderLineUpsert {
+	u.Add(orderline.FieldRefundedQuantity, v)
 	return u
 }
 
@@ -716,6 +812,48 @@ func (u *OrderLineUpsertOne) AddCurrentQuantity(v int) *OrderLineUpsertOne {
 func (u *OrderLineUpsertOne) UpdateCurrentQuantity() *OrderLineUpsertOne {
 	return u.Update(func(s *OrderLineUpsert) {
 		s.UpdateCurrentQuantity()
+	})
+}
+
+// SetFulfilledQuantity sets the "fulfilled_quantity" field.
+func (u *OrderLineUpsertOne) SetFulfilledQuantity(v int) *OrderLineUpsertOne {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.SetFulfilledQuantity(v)
+	})
+}
+
+// AddFulfilledQuantity adds v to the "fulfilled_quantity" field.
+func (u *OrderLineUpsertOne) AddFulfilledQuantity(v int) *OrderLineUpsertOne {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.AddFulfilledQuantity(v)
+	})
+}
+
+// UpdateFulfilledQuantity sets the "fulfilled_quantity" field to the value that was provided on create.
+func (u *OrderLineUpsertOne) UpdateFulfilledQuantity() *OrderLineUpsertOne {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.UpdateFulfilledQuantity()
+	})
+}
+
+// SetRefundedQuantity sets the "refunded_quantity" field.
+func (u *OrderLineUpsertOne) SetRefundedQuantity(v int) *OrderLineUpsertOne {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.SetRefundedQuantity(v)
+	})
+}
+
+// AddRefundedQuantity adds v to the "refunded_quantity" field.
+func (u *OrderLineUpsertOne) AddRefundedQuantity(v int) *OrderLineUpsertOne {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.AddRefundedQuantity(v)
+	})
+}
+
+// UpdateRefundedQuantity sets the "refunded_quantity" field to the value that was provided on create.
+func (u *OrderLineUpsertOne) UpdateRefundedQuantity() *OrderLineUpsertOne {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.UpdateRefundedQuantity()
 	})
 }
 
@@ -1137,6 +1275,48 @@ func (u *OrderLineUpsertBulk) AddCurrentQuantity(v int) *OrderLineUpsertBulk {
 func (u *OrderLineUpsertBulk) UpdateCurrentQuantity() *OrderLineUpsertBulk {
 	return u.Update(func(s *OrderLineUpsert) {
 		s.UpdateCurrentQuantity()
+	})
+}
+
+// SetFulfilledQuantity sets the "fulfilled_quantity" field.
+func (u *OrderLineUpsertBulk) SetFulfilledQuantity(v int) *OrderLineUpsertBulk {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.SetFulfilledQuantity(v)
+	})
+}
+
+// AddFulfilledQuantity adds v to the "fulfilled_quantity" field.
+func (u *OrderLineUpsertBulk) AddFulfilledQuantity(v int) *OrderLineUpsertBulk {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.AddFulfilledQuantity(v)
+	})
+}
+
+// UpdateFulfilledQuantity sets the "fulfilled_quantity" field to the value that was provided on create.
+func (u *OrderLineUpsertBulk) UpdateFulfilledQuantity() *OrderLineUpsertBulk {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.UpdateFulfilledQuantity()
+	})
+}
+
+// SetRefundedQuantity sets the "refunded_quantity" field.
+func (u *OrderLineUpsertBulk) SetRefundedQuantity(v int) *OrderLineUpsertBulk {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.SetRefundedQuantity(v)
+	})
+}
+
+// AddRefundedQuantity adds v to the "refunded_quantity" field.
+func (u *OrderLineUpsertBulk) AddRefundedQuantity(v int) *OrderLineUpsertBulk {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.AddRefundedQuantity(v)
+	})
+}
+
+// UpdateRefundedQuantity sets the "refunded_quantity" field to the value that was provided on create.
+func (u *OrderLineUpsertBulk) UpdateRefundedQuantity() *OrderLineUpsertBulk {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.UpdateRefundedQuantity()
 	})
 }
 

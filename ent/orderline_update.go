@@ -160,6 +160,48 @@ func (_u *OrderLineUpdate) AddCurrentQuantity(v int) *OrderLineUpdate {
 	return _u
 }
 
+// SetFulfilledQuantity sets the "fulfilled_quantity" field.
+func (_u *OrderLineUpdate) SetFulfilledQuantity(v int) *OrderLineUpdate {
+	_u.mutation.ResetFulfilledQuantity()
+	_u.mutation.SetFulfilledQuantity(v)
+	return _u
+}
+
+// SetNillableFulfilledQuantity sets the "fulfilled_quantity" field if the given value is not nil.
+func (_u *OrderLineUpdate) SetNillableFulfilledQuantity(v *int) *OrderLineUpdate {
+	if v != nil {
+		_u.SetFulfilledQuantity(*v)
+	}
+	return _u
+}
+
+// AddFulfilledQuantity adds value to the "fulfilled_quantity" field.
+func (_u *OrderLineUpdate) AddFulfilledQuantity(v int) *OrderLineUpdate {
+	_u.mutation.AddFulfilledQuantity(v)
+	return _u
+}
+
+// SetRefundedQuantity sets the "refunded_quantity" field.
+func (_u *OrderLineUpdate) SetRefundedQuantity(v int) *OrderLineUpdate {
+	_u.mutation.ResetRefundedQuantity()
+	_u.mutation.SetRefundedQuantity(v)
+	return _u
+}
+
+// SetNillableRefundedQuantity sets the "refunded_quantity" field if the given value is not nil.
+func (_u *OrderLineUpdate) SetNillableRefundedQuantity(v *int) *OrderLineUpdate {
+	if v != nil {
+		_u.SetRefundedQuantity(*v)
+	}
+	return _u
+}
+
+// AddRefundedQuantity adds value to the "refunded_quantity" field.
+func (_u *OrderLineUpdate) AddRefundedQuantity(v int) *OrderLineUpdate {
+	_u.mutation.AddRefundedQuantity(v)
+	return _u
+}
+
 // SetUnitPrice sets the "unit_price" field.
 func (_u *OrderLineUpdate) SetUnitPrice(v int64) *OrderLineUpdate {
 	_u.mutation.ResetUnitPrice()
@@ -310,6 +352,16 @@ func (_u *OrderLineUpdate) check() error {
 			return &ValidationError{Name: "current_quantity", err: fmt.Errorf(`ent: validator failed for field "OrderLine.current_quantity": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.FulfilledQuantity(); ok {
+		if err := orderline.FulfilledQuantityValidator(v); err != nil {
+			return &ValidationError{Name: "fulfilled_quantity", err: fmt.Errorf(`ent: validator failed for field "OrderLine.fulfilled_quantity": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RefundedQuantity(); ok {
+		if err := orderline.RefundedQuantityValidator(v); err != nil {
+			return &ValidationError{Name: "refunded_quantity", err: fmt.Errorf(`ent: validator failed for field "OrderLine.refunded_quantity": %w`, err)}
+		}
+	}
 	if _u.mutation.OrderCleared() && len(_u.mutation.OrderIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "OrderLine.order"`)
 	}
@@ -360,6 +412,18 @@ func (_u *OrderLineUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedCurrentQuantity(); ok {
 		_spec.AddField(orderline.FieldCurrentQuantity, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.FulfilledQuantity(); ok {
+		_spec.SetField(orderline.FieldFulfilledQuantity, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFulfilledQuantity(); ok {
+		_spec.AddField(orderline.FieldFulfilledQuantity, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RefundedQuantity(); ok {
+		_spec.SetField(orderline.FieldRefundedQuantity, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRefundedQuantity(); ok {
+		_spec.AddField(orderline.FieldRefundedQuantity, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.UnitPrice(); ok {
 		_spec.SetField(orderline.FieldUnitPrice, field.TypeInt64, value)
@@ -595,6 +659,48 @@ func (_u *OrderLineUpdateOne) AddCurrentQuantity(v int) *OrderLineUpdateOne {
 	return _u
 }
 
+// SetFulfilledQuantity sets the "fulfilled_quantity" field.
+func (_u *OrderLineUpdateOne) SetFulfilledQuantity(v int) *OrderLineUpdateOne {
+	_u.mutation.ResetFulfilledQuantity()
+	_u.mutation.SetFulfilledQuantity(v)
+	return _u
+}
+
+// SetNillableFulfilledQuantity sets the "fulfilled_quantity" field if the given value is not nil.
+func (_u *OrderLineUpdateOne) SetNillableFulfilledQuantity(v *int) *OrderLineUpdateOne {
+	if v != nil {
+		_u.SetFulfilledQuantity(*v)
+	}
+	return _u
+}
+
+// AddFulfilledQuantity adds value to the "fulfilled_quantity" field.
+func (_u *OrderLineUpdateOne) AddFulfilledQuantity(v int) *OrderLineUpdateOne {
+	_u.mutation.AddFulfilledQuantity(v)
+	return _u
+}
+
+// SetRefundedQuantity sets the "refunded_quantity" field.
+func (_u *OrderLineUpdateOne) SetRefundedQuantity(v int) *OrderLineUpdateOne {
+	_u.mutation.ResetRefundedQuantity()
+	_u.mutation.SetRefundedQuantity(v)
+	return _u
+}
+
+// SetNillableRefundedQuantity sets the "refunded_quantity" field if the given value is not nil.
+func (_u *OrderLineUpdateOne) SetNillableRefundedQuantity(v *int) *OrderLineUpdateOne {
+	if v != nil {
+		_u.SetRefundedQuantity(*v)
+	}
+	return _u
+}
+
+// AddRefundedQuantity adds value to the "refunded_quantity" field.
+func (_u *OrderLineUpdateOne) AddRefundedQuantity(v int) *OrderLineUpdateOne {
+	_u.mutation.AddRefundedQuantity(v)
+	return _u
+}
+
 // SetUnitPrice sets the "unit_price" field.
 func (_u *OrderLineUpdateOne) SetUnitPrice(v int64) *OrderLineUpdateOne {
 	_u.mutation.ResetUnitPrice()
@@ -758,6 +864,16 @@ func (_u *OrderLineUpdateOne) check() error {
 			return &ValidationError{Name: "current_quantity", err: fmt.Errorf(`ent: validator failed for field "OrderLine.current_quantity": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.FulfilledQuantity(); ok {
+		if err := orderline.FulfilledQuantityValidator(v); err != nil {
+			return &ValidationError{Name: "fulfilled_quantity", err: fmt.Errorf(`ent: validator failed for field "OrderLine.fulfilled_quantity": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RefundedQuantity(); ok {
+		if err := orderline.RefundedQuantityValidator(v); err != nil {
+			return &ValidationError{Name: "refunded_quantity", err: fmt.Errorf(`ent: validator failed for field "OrderLine.refunded_quantity": %w`, err)}
+		}
+	}
 	if _u.mutation.OrderCleared() && len(_u.mutation.OrderIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "OrderLine.order"`)
 	}
@@ -825,6 +941,18 @@ func (_u *OrderLineUpdateOne) sqlSave(ctx context.Context) (_node *OrderLine, er
 	}
 	if value, ok := _u.mutation.AddedCurrentQuantity(); ok {
 		_spec.AddField(orderline.FieldCurrentQuantity, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.FulfilledQuantity(); ok {
+		_spec.SetField(orderline.FieldFulfilledQuantity, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFulfilledQuantity(); ok {
+		_spec.AddField(orderline.FieldFulfilledQuantity, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RefundedQuantity(); ok {
+		_spec.SetField(orderline.FieldRefundedQuantity, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRefundedQuantity(); ok {
+		_spec.AddField(orderline.FieldRefundedQuantity, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.UnitPrice(); ok {
 		_spec.SetField(orderline.FieldUnitPrice, field.TypeInt64, value)

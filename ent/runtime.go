@@ -28,14 +28,17 @@ import (
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
+	"storefront/ent/orderevent"
 	"storefront/ent/orderline"
 	"storefront/ent/page"
 	"storefront/ent/passwordresettoken"
+	"storefront/ent/payment"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/refund"
 	"storefront/ent/schema"
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
@@ -916,22 +919,44 @@ func init() {
 	orderDescTotalTax := orderFields[9].Descriptor()
 	// order.DefaultTotalTax holds the default value on creation for the total_tax field.
 	order.DefaultTotalTax = orderDescTotalTax.Default.(int64)
+	// orderDescTotalCaptured is the schema descriptor for total_captured field.
+	orderDescTotalCaptured := orderFields[11].Descriptor()
+	// order.DefaultTotalCaptured holds the default value on creation for the total_captured field.
+	order.DefaultTotalCaptured = orderDescTotalCaptured.Default.(int64)
 	// orderDescTotalRefunded is the schema descriptor for total_refunded field.
-	orderDescTotalRefunded := orderFields[11].Descriptor()
+	orderDescTotalRefunded := orderFields[12].Descriptor()
 	// order.DefaultTotalRefunded holds the default value on creation for the total_refunded field.
 	order.DefaultTotalRefunded = orderDescTotalRefunded.Default.(int64)
 	// orderDescStatusToken is the schema descriptor for status_token field.
-	orderDescStatusToken := orderFields[17].Descriptor()
+	orderDescStatusToken := orderFields[18].Descriptor()
 	// order.StatusTokenValidator is a validator for the "status_token" field. It is called by the builders before save.
 	order.StatusTokenValidator = orderDescStatusToken.Validators[0].(func(string) error)
 	// orderDescEdited is the schema descriptor for edited field.
-	orderDescEdited := orderFields[22].Descriptor()
+	orderDescEdited := orderFields[23].Descriptor()
 	// order.DefaultEdited holds the default value on creation for the edited field.
 	order.DefaultEdited = orderDescEdited.Default.(bool)
 	// orderDescTest is the schema descriptor for test field.
-	orderDescTest := orderFields[23].Descriptor()
+	orderDescTest := orderFields[24].Descriptor()
 	// order.DefaultTest holds the default value on creation for the test field.
 	order.DefaultTest = orderDescTest.Default.(bool)
+	// orderDescTags is the schema descriptor for tags field.
+	orderDescTags := orderFields[26].Descriptor()
+	// order.DefaultTags holds the default value on creation for the tags field.
+	order.DefaultTags = orderDescTags.Default.([]string)
+	ordereventFields := schema.OrderEvent{}.Fields()
+	_ = ordereventFields
+	// ordereventDescCreatedAt is the schema descriptor for created_at field.
+	ordereventDescCreatedAt := ordereventFields[0].Descriptor()
+	// orderevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	orderevent.DefaultCreatedAt = ordereventDescCreatedAt.Default.(func() time.Time)
+	// ordereventDescKind is the schema descriptor for kind field.
+	ordereventDescKind := ordereventFields[2].Descriptor()
+	// orderevent.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	orderevent.KindValidator = ordereventDescKind.Validators[0].(func(string) error)
+	// ordereventDescActor is the schema descriptor for actor field.
+	ordereventDescActor := ordereventFields[4].Descriptor()
+	// orderevent.DefaultActor holds the default value on creation for the actor field.
+	orderevent.DefaultActor = ordereventDescActor.Default.(string)
 	orderlineFields := schema.OrderLine{}.Fields()
 	_ = orderlineFields
 	// orderlineDescQuantity is the schema descriptor for quantity field.
@@ -942,8 +967,20 @@ func init() {
 	orderlineDescCurrentQuantity := orderlineFields[6].Descriptor()
 	// orderline.CurrentQuantityValidator is a validator for the "current_quantity" field. It is called by the builders before save.
 	orderline.CurrentQuantityValidator = orderlineDescCurrentQuantity.Validators[0].(func(int) error)
+	// orderlineDescFulfilledQuantity is the schema descriptor for fulfilled_quantity field.
+	orderlineDescFulfilledQuantity := orderlineFields[7].Descriptor()
+	// orderline.DefaultFulfilledQuantity holds the default value on creation for the fulfilled_quantity field.
+	orderline.DefaultFulfilledQuantity = orderlineDescFulfilledQuantity.Default.(int)
+	// orderline.FulfilledQuantityValidator is a validator for the "fulfilled_quantity" field. It is called by the builders before save.
+	orderline.FulfilledQuantityValidator = orderlineDescFulfilledQuantity.Validators[0].(func(int) error)
+	// orderlineDescRefundedQuantity is the schema descriptor for refunded_quantity field.
+	orderlineDescRefundedQuantity := orderlineFields[8].Descriptor()
+	// orderline.DefaultRefundedQuantity holds the default value on creation for the refunded_quantity field.
+	orderline.DefaultRefundedQuantity = orderlineDescRefundedQuantity.Default.(int)
+	// orderline.RefundedQuantityValidator is a validator for the "refunded_quantity" field. It is called by the builders before save.
+	orderline.RefundedQuantityValidator = orderlineDescRefundedQuantity.Validators[0].(func(int) error)
 	// orderlineDescPosition is the schema descriptor for position field.
-	orderlineDescPosition := orderlineFields[10].Descriptor()
+	orderlineDescPosition := orderlineFields[12].Descriptor()
 	// orderline.DefaultPosition holds the default value on creation for the position field.
 	orderline.DefaultPosition = orderlineDescPosition.Default.(int)
 	pageMixin := schema.Page{}.Mixin()
@@ -1020,6 +1057,55 @@ func init() {
 	passwordresettoken.DefaultUpdatedAt = passwordresettokenDescUpdatedAt.Default.(func() time.Time)
 	// passwordresettoken.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	passwordresettoken.UpdateDefaultUpdatedAt = passwordresettokenDescUpdatedAt.UpdateDefault.(func() time.Time)
+	paymentMixin := schema.Payment{}.Mixin()
+	paymentMixinFields0 := paymentMixin[0].Fields()
+	_ = paymentMixinFields0
+	paymentFields := schema.Payment{}.Fields()
+	_ = paymentFields
+	// paymentDescCreatedAt is the schema descriptor for created_at field.
+	paymentDescCreatedAt := paymentMixinFields0[0].Descriptor()
+	// payment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	payment.DefaultCreatedAt = paymentDescCreatedAt.Default.(func() time.Time)
+	// paymentDescUpdatedAt is the schema descriptor for updated_at field.
+	paymentDescUpdatedAt := paymentMixinFields0[1].Descriptor()
+	// payment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	payment.DefaultUpdatedAt = paymentDescUpdatedAt.Default.(func() time.Time)
+	// payment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	payment.UpdateDefaultUpdatedAt = paymentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// paymentDescProvider is the schema descriptor for provider field.
+	paymentDescProvider := paymentFields[5].Descriptor()
+	// payment.ProviderValidator is a validator for the "provider" field. It is called by the builders before save.
+	payment.ProviderValidator = paymentDescProvider.Validators[0].(func(string) error)
+	// paymentDescAmount is the schema descriptor for amount field.
+	paymentDescAmount := paymentFields[8].Descriptor()
+	// payment.AmountValidator is a validator for the "amount" field. It is called by the builders before save.
+	payment.AmountValidator = paymentDescAmount.Validators[0].(func(int64) error)
+	// paymentDescCurrencyCode is the schema descriptor for currency_code field.
+	paymentDescCurrencyCode := paymentFields[9].Descriptor()
+	// payment.CurrencyCodeValidator is a validator for the "currency_code" field. It is called by the builders before save.
+	payment.CurrencyCodeValidator = func() func(string) error {
+		validators := paymentDescCurrencyCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(currency_code string) error {
+			for _, fn := range fns {
+				if err := fn(currency_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// paymentDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	paymentDescIdempotencyKey := paymentFields[12].Descriptor()
+	// payment.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	payment.IdempotencyKeyValidator = paymentDescIdempotencyKey.Validators[0].(func(string) error)
+	// paymentDescTest is the schema descriptor for test field.
+	paymentDescTest := paymentFields[14].Descriptor()
+	// payment.DefaultTest holds the default value on creation for the test field.
+	payment.DefaultTest = paymentDescTest.Default.(bool)
 	productMixin := schema.Product{}.Mixin()
 	productMixinFields0 := productMixin[0].Fields()
 	_ = productMixinFields0
@@ -1282,6 +1368,49 @@ func init() {
 	productvariantDescPosition := productvariantFields[10].Descriptor()
 	// productvariant.DefaultPosition holds the default value on creation for the position field.
 	productvariant.DefaultPosition = productvariantDescPosition.Default.(int)
+	refundMixin := schema.Refund{}.Mixin()
+	refundMixinFields0 := refundMixin[0].Fields()
+	_ = refundMixinFields0
+	refundFields := schema.Refund{}.Fields()
+	_ = refundFields
+	// refundDescCreatedAt is the schema descriptor for created_at field.
+	refundDescCreatedAt := refundMixinFields0[0].Descriptor()
+	// refund.DefaultCreatedAt holds the default value on creation for the created_at field.
+	refund.DefaultCreatedAt = refundDescCreatedAt.Default.(func() time.Time)
+	// refundDescUpdatedAt is the schema descriptor for updated_at field.
+	refundDescUpdatedAt := refundMixinFields0[1].Descriptor()
+	// refund.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	refund.DefaultUpdatedAt = refundDescUpdatedAt.Default.(func() time.Time)
+	// refund.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	refund.UpdateDefaultUpdatedAt = refundDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// refundDescAmount is the schema descriptor for amount field.
+	refundDescAmount := refundFields[2].Descriptor()
+	// refund.AmountValidator is a validator for the "amount" field. It is called by the builders before save.
+	refund.AmountValidator = refundDescAmount.Validators[0].(func(int64) error)
+	// refundDescShipping is the schema descriptor for shipping field.
+	refundDescShipping := refundFields[3].Descriptor()
+	// refund.DefaultShipping holds the default value on creation for the shipping field.
+	refund.DefaultShipping = refundDescShipping.Default.(int64)
+	// refund.ShippingValidator is a validator for the "shipping" field. It is called by the builders before save.
+	refund.ShippingValidator = refundDescShipping.Validators[0].(func(int64) error)
+	// refundDescCurrencyCode is the schema descriptor for currency_code field.
+	refundDescCurrencyCode := refundFields[4].Descriptor()
+	// refund.CurrencyCodeValidator is a validator for the "currency_code" field. It is called by the builders before save.
+	refund.CurrencyCodeValidator = func() func(string) error {
+		validators := refundDescCurrencyCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(currency_code string) error {
+			for _, fn := range fns {
+				if err := fn(currency_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	searchtermFields := schema.SearchTerm{}.Fields()
 	_ = searchtermFields
 	// searchtermDescTerm is the schema descriptor for term field.
@@ -1454,7 +1583,7 @@ func init() {
 	// shop.DefaultAcceptedCardBrands holds the default value on creation for the accepted_card_brands field.
 	shop.DefaultAcceptedCardBrands = shopDescAcceptedCardBrands.Default.([]string)
 	// shopDescContactEmail is the schema descriptor for contact_email field.
-	shopDescContactEmail := shopFields[16].Descriptor()
+	shopDescContactEmail := shopFields[17].Descriptor()
 	// shop.ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
 	shop.ContactEmailValidator = shopDescContactEmail.Validators[0].(func(string) error)
 	shoppolicyMixin := schema.ShopPolicy{}.Mixin()

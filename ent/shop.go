@@ -56,6 +56,8 @@ type Shop struct {
 	BrandCoverImageID *int `json:"brand_cover_image_id,omitempty"`
 	// AcceptedCardBrands holds the value of the "accepted_card_brands" field.
 	AcceptedCardBrands []string `json:"accepted_card_brands,omitempty"`
+	// AUTOMATIC captures the payment when the order is placed; MANUAL captures it from the Admin API (orderCapture) or at the first fulfillment.
+	CapturePolicy shop.CapturePolicy `json:"capture_policy,omitempty"`
 	// Where customers write to the shop.
 	ContactEmail *string `json:"contact_email,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -121,7 +123,7 @@ func (*Shop) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case shop.FieldID, shop.FieldBrandLogoID, shop.FieldBrandSquareLogoID, shop.FieldBrandCoverImageID:
 			values[i] = new(sql.NullInt64)
-		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain, shop.FieldLanguageCode, shop.FieldBrandSlogan, shop.FieldBrandShortDescription, shop.FieldContactEmail:
+		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain, shop.FieldLanguageCode, shop.FieldBrandSlogan, shop.FieldBrandShortDescription, shop.FieldCapturePolicy, shop.FieldContactEmail:
 			values[i] = new(sql.NullString)
 		case shop.FieldCreatedAt, shop.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -267,6 +269,12 @@ func (_m *Shop) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field accepted_card_brands: %w", err)
 				}
 			}
+		case shop.FieldCapturePolicy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field capture_policy", values[i])
+			} else if value.Valid {
+				_m.CapturePolicy = shop.CapturePolicy(value.String)
+			}
 		case shop.FieldContactEmail:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field contact_email", values[i])
@@ -392,6 +400,9 @@ func (_m *Shop) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("accepted_card_brands=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AcceptedCardBrands))
+	builder.WriteString(", ")
+	builder.WriteString("capture_policy=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CapturePolicy))
 	builder.WriteString(", ")
 	if v := _m.ContactEmail; v != nil {
 		builder.WriteString("contact_email=")

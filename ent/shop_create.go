@@ -252,6 +252,20 @@ func (_c *ShopCreate) SetAcceptedCardBrands(v []string) *ShopCreate {
 	return _c
 }
 
+// SetCapturePolicy sets the "capture_policy" field.
+func (_c *ShopCreate) SetCapturePolicy(v shop.CapturePolicy) *ShopCreate {
+	_c.mutation.SetCapturePolicy(v)
+	return _c
+}
+
+// SetNillableCapturePolicy sets the "capture_policy" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableCapturePolicy(v *shop.CapturePolicy) *ShopCreate {
+	if v != nil {
+		_c.SetCapturePolicy(*v)
+	}
+	return _c
+}
+
 // SetContactEmail sets the "contact_email" field.
 func (_c *ShopCreate) SetContactEmail(v string) *ShopCreate {
 	_c.mutation.SetContactEmail(v)
@@ -352,6 +366,10 @@ func (_c *ShopCreate) defaults() {
 		v := shop.DefaultAcceptedCardBrands
 		_c.mutation.SetAcceptedCardBrands(v)
 	}
+	if _, ok := _c.mutation.CapturePolicy(); !ok {
+		v := shop.DefaultCapturePolicy
+		_c.mutation.SetCapturePolicy(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -415,6 +433,14 @@ func (_c *ShopCreate) check() error {
 	}
 	if _, ok := _c.mutation.AcceptedCardBrands(); !ok {
 		return &ValidationError{Name: "accepted_card_brands", err: errors.New(`ent: missing required field "Shop.accepted_card_brands"`)}
+	}
+	if _, ok := _c.mutation.CapturePolicy(); !ok {
+		return &ValidationError{Name: "capture_policy", err: errors.New(`ent: missing required field "Shop.capture_policy"`)}
+	}
+	if v, ok := _c.mutation.CapturePolicy(); ok {
+		if err := shop.CapturePolicyValidator(v); err != nil {
+			return &ValidationError{Name: "capture_policy", err: fmt.Errorf(`ent: validator failed for field "Shop.capture_policy": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.ContactEmail(); ok {
 		if err := shop.ContactEmailValidator(v); err != nil {
@@ -507,6 +533,10 @@ func (_c *ShopCreate) createSpec() (*Shop, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AcceptedCardBrands(); ok {
 		_spec.SetField(shop.FieldAcceptedCardBrands, field.TypeJSON, value)
 		_node.AcceptedCardBrands = value
+	}
+	if value, ok := _c.mutation.CapturePolicy(); ok {
+		_spec.SetField(shop.FieldCapturePolicy, field.TypeEnum, value)
+		_node.CapturePolicy = value
 	}
 	if value, ok := _c.mutation.ContactEmail(); ok {
 		_spec.SetField(shop.FieldContactEmail, field.TypeString, value)
@@ -867,6 +897,18 @@ func (u *ShopUpsert) UpdateAcceptedCardBrands() *ShopUpsert {
 	return u
 }
 
+// SetCapturePolicy sets the "capture_policy" field.
+func (u *ShopUpsert) SetCapturePolicy(v shop.CapturePolicy) *ShopUpsert {
+	u.Set(shop.FieldCapturePolicy, v)
+	return u
+}
+
+// UpdateCapturePolicy sets the "capture_policy" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateCapturePolicy() *ShopUpsert {
+	u.SetExcluded(shop.FieldCapturePolicy)
+	return u
+}
+
 // SetContactEmail sets the "contact_email" field.
 func (u *ShopUpsert) SetContactEmail(v string) *ShopUpsert {
 	u.Set(shop.FieldContactEmail, v)
@@ -1221,6 +1263,20 @@ func (u *ShopUpsertOne) SetAcceptedCardBrands(v []string) *ShopUpsertOne {
 func (u *ShopUpsertOne) UpdateAcceptedCardBrands() *ShopUpsertOne {
 	return u.Update(func(s *ShopUpsert) {
 		s.UpdateAcceptedCardBrands()
+	})
+}
+
+// SetCapturePolicy sets the "capture_policy" field.
+func (u *ShopUpsertOne) SetCapturePolicy(v shop.CapturePolicy) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetCapturePolicy(v)
+	})
+}
+
+// UpdateCapturePolicy sets the "capture_policy" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateCapturePolicy() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateCapturePolicy()
 	})
 }
 
@@ -1747,6 +1803,20 @@ func (u *ShopUpsertBulk) SetAcceptedCardBrands(v []string) *ShopUpsertBulk {
 func (u *ShopUpsertBulk) UpdateAcceptedCardBrands() *ShopUpsertBulk {
 	return u.Update(func(s *ShopUpsert) {
 		s.UpdateAcceptedCardBrands()
+	})
+}
+
+// SetCapturePolicy sets the "capture_policy" field.
+func (u *ShopUpsertBulk) SetCapturePolicy(v shop.CapturePolicy) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetCapturePolicy(v)
+	})
+}
+
+// UpdateCapturePolicy sets the "capture_policy" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateCapturePolicy() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateCapturePolicy()
 	})
 }
 

@@ -306,6 +306,20 @@ func (_u *ShopUpdate) AppendAcceptedCardBrands(v []string) *ShopUpdate {
 	return _u
 }
 
+// SetCapturePolicy sets the "capture_policy" field.
+func (_u *ShopUpdate) SetCapturePolicy(v shop.CapturePolicy) *ShopUpdate {
+	_u.mutation.SetCapturePolicy(v)
+	return _u
+}
+
+// SetNillableCapturePolicy sets the "capture_policy" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableCapturePolicy(v *shop.CapturePolicy) *ShopUpdate {
+	if v != nil {
+		_u.SetCapturePolicy(*v)
+	}
+	return _u
+}
+
 // SetContactEmail sets the "contact_email" field.
 func (_u *ShopUpdate) SetContactEmail(v string) *ShopUpdate {
 	_u.mutation.SetContactEmail(v)
@@ -432,6 +446,11 @@ func (_u *ShopUpdate) check() error {
 			return &ValidationError{Name: "brand_short_description", err: fmt.Errorf(`ent: validator failed for field "Shop.brand_short_description": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CapturePolicy(); ok {
+		if err := shop.CapturePolicyValidator(v); err != nil {
+			return &ValidationError{Name: "capture_policy", err: fmt.Errorf(`ent: validator failed for field "Shop.capture_policy": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.ContactEmail(); ok {
 		if err := shop.ContactEmailValidator(v); err != nil {
 			return &ValidationError{Name: "contact_email", err: fmt.Errorf(`ent: validator failed for field "Shop.contact_email": %w`, err)}
@@ -524,6 +543,9 @@ func (_u *ShopUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		_spec.AddModifier(func(u *sql.UpdateBuilder) {
 			sqljson.Append(u, shop.FieldAcceptedCardBrands, value)
 		})
+	}
+	if value, ok := _u.mutation.CapturePolicy(); ok {
+		_spec.SetField(shop.FieldCapturePolicy, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.ContactEmail(); ok {
 		_spec.SetField(shop.FieldContactEmail, field.TypeString, value)
@@ -914,6 +936,20 @@ func (_u *ShopUpdateOne) AppendAcceptedCardBrands(v []string) *ShopUpdateOne {
 	return _u
 }
 
+// SetCapturePolicy sets the "capture_policy" field.
+func (_u *ShopUpdateOne) SetCapturePolicy(v shop.CapturePolicy) *ShopUpdateOne {
+	_u.mutation.SetCapturePolicy(v)
+	return _u
+}
+
+// SetNillableCapturePolicy sets the "capture_policy" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableCapturePolicy(v *shop.CapturePolicy) *ShopUpdateOne {
+	if v != nil {
+		_u.SetCapturePolicy(*v)
+	}
+	return _u
+}
+
 // SetContactEmail sets the "contact_email" field.
 func (_u *ShopUpdateOne) SetContactEmail(v string) *ShopUpdateOne {
 	_u.mutation.SetContactEmail(v)
@@ -1053,6 +1089,11 @@ func (_u *ShopUpdateOne) check() error {
 			return &ValidationError{Name: "brand_short_description", err: fmt.Errorf(`ent: validator failed for field "Shop.brand_short_description": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CapturePolicy(); ok {
+		if err := shop.CapturePolicyValidator(v); err != nil {
+			return &ValidationError{Name: "capture_policy", err: fmt.Errorf(`ent: validator failed for field "Shop.capture_policy": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.ContactEmail(); ok {
 		if err := shop.ContactEmailValidator(v); err != nil {
 			return &ValidationError{Name: "contact_email", err: fmt.Errorf(`ent: validator failed for field "Shop.contact_email": %w`, err)}
@@ -1162,6 +1203,9 @@ func (_u *ShopUpdateOne) sqlSave(ctx context.Context) (_node *Shop, err error) {
 		_spec.AddModifier(func(u *sql.UpdateBuilder) {
 			sqljson.Append(u, shop.FieldAcceptedCardBrands, value)
 		})
+	}
+	if value, ok := _u.mutation.CapturePolicy(); ok {
+		_spec.SetField(shop.FieldCapturePolicy, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.ContactEmail(); ok {
 		_spec.SetField(shop.FieldContactEmail, field.TypeString, value)

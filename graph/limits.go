@@ -330,6 +330,7 @@ func complexity(c *generated.ComplexityRoot) {
 	c.Order.CustomAttributes = list(attributesCost)
 	c.Order.SuccessfulFulfillments = firstOnly
 	c.Fulfillment.TrackingInfo = firstOnly
+	c.Fulfillment.FulfillmentLineItems = page
 }
 
 // documentLimits refuses, before gqlgen validates a document, documents whose validation

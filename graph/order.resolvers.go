@@ -50,6 +50,28 @@ func (r *customerResolver) Orders(ctx context.Context, obj *ent.Customer, after 
 	return c, nil
 }
 
+func (r *fulfillmentResolver) FulfillmentLineItems(ctx context.Context, obj *ent.Fulfillment, after *string, before *string, first *int, last *int, reverse *bool) (*model.FulfillmentLineItemConnection, error) {
+	ls, err := loader.For(ctx).OrderLines.Load(ctx, obj.OrderID)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int]*ent.OrderLine, len(ls))
+	for _, l := range ls {
+		byID[l.ID] = l
+	}
+	items := make([]*model.FulfillmentLineItem, 0, len(obj.Lines))
+	for _, fl := range obj.Lines {
+		if l := byID[fl.OrderLineID]; l != nil {
+			items = append(items, &model.FulfillmentLineItem{LineItem: l, Quantity: fl.Quantity})
+		}
+	}
+	p, err := paging.Slice(items, "FL", func(it *model.FulfillmentLineItem) (int64, int) { return int64(it.LineItem.Position), it.LineItem.ID }, args(after, before, first, last, reverse))
+	if err != nil {
+		return nil, err
+	}
+	return &model.FulfillmentLineItemConnection{Nodes: p.Items}, nil
+}
+
 func (r *fulfillmentResolver) TrackingInfo(ctx context.Context, obj *ent.Fulfillment, first *int) ([]*model.FulfillmentTrackingInfo, error) {
 	out := []*model.FulfillmentTrackingInfo{}
 	for i, n := range obj.TrackingNumbers {

@@ -31,6 +31,8 @@ const (
 	FieldTrackingNumbers = "tracking_numbers"
 	// FieldTrackingUrls holds the string denoting the tracking_urls field in the database.
 	FieldTrackingUrls = "tracking_urls"
+	// FieldLines holds the string denoting the lines field in the database.
+	FieldLines = "lines"
 	// EdgeOrder holds the string denoting the order edge name in mutations.
 	EdgeOrder = "order"
 	// Table holds the table name of the fulfillment in the database.
@@ -54,6 +56,7 @@ var Columns = []string{
 	FieldTrackingCompany,
 	FieldTrackingNumbers,
 	FieldTrackingUrls,
+	FieldLines,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

@@ -270,6 +270,16 @@ func TrackingCompanyContainsFold(v string) predicate.Fulfillment {
 	return predicate.Fulfillment(sql.FieldContainsFold(FieldTrackingCompany, v))
 }
 
+// LinesIsNil applies the IsNil predicate on the "lines" field.
+func LinesIsNil() predicate.Fulfillment {
+	return predicate.Fulfillment(sql.FieldIsNull(FieldLines))
+}
+
+// LinesNotNil applies the NotNil predicate on the "lines" field.
+func LinesNotNil() predicate.Fulfillment {
+	return predicate.Fulfillment(sql.FieldNotNull(FieldLines))
+}
+
 // HasOrder applies the HasEdge predicate on the "order" edge.
 func HasOrder() predicate.Fulfillment {
 	return predicate.Fulfillment(func(s *sql.Selector) {

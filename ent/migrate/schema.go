@@ -541,6 +541,7 @@ var (
 		{Name: "tracking_company", Type: field.TypeString, Nullable: true},
 		{Name: "tracking_numbers", Type: field.TypeJSON},
 		{Name: "tracking_urls", Type: field.TypeJSON},
+		{Name: "lines", Type: field.TypeJSON, Nullable: true},
 		{Name: "order_id", Type: field.TypeInt},
 	}
 	// FulfillmentsTable holds the schema information for the "fulfillments" table.
@@ -551,7 +552,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "fulfillments_orders_fulfillments",
-				Columns:    []*schema.Column{FulfillmentsColumns[7]},
+				Columns:    []*schema.Column{FulfillmentsColumns[8]},
 				RefColumns: []*schema.Column{OrdersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -784,6 +785,7 @@ var (
 		{Name: "total_shipping", Type: field.TypeInt64, Default: 0},
 		{Name: "total_tax", Type: field.TypeInt64, Default: 0},
 		{Name: "total", Type: field.TypeInt64},
+		{Name: "total_captured", Type: field.TypeInt64, Default: 0},
 		{Name: "total_refunded", Type: field.TypeInt64, Default: 0},
 		{Name: "financial_status", Type: field.TypeEnum, Enums: []string{"AUTHORIZED", "PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED", "PENDING", "REFUNDED", "VOIDED"}, Default: "PENDING"},
 		{Name: "fulfillment_status", Type: field.TypeEnum, Enums: []string{"FULFILLED", "IN_PROGRESS", "ON_HOLD", "OPEN", "PARTIALLY_FULFILLED", "PENDING_FULFILLMENT", "RESTOCKED", "SCHEDULED", "UNFULFILLED"}, Default: "UNFULFILLED"},
@@ -797,6 +799,8 @@ var (
 		{Name: "discounts", Type: field.TypeJSON, Nullable: true},
 		{Name: "edited", Type: field.TypeBool, Default: false},
 		{Name: "test", Type: field.TypeBool, Default: false},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "tags", Type: field.TypeJSON},
 	}
 	// OrdersTable holds the schema information for the "orders" table.
 	OrdersTable = &schema.Table{
@@ -807,7 +811,37 @@ var (
 			{
 				Name:    "order_customer_id_processed_at",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[7], OrdersColumns[19]},
+				Columns: []*schema.Column{OrdersColumns[7], OrdersColumns[20]},
+			},
+		},
+	}
+	// OrderEventsColumns holds the columns for the "order_events" table.
+	OrderEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeString},
+		{Name: "message", Type: field.TypeString},
+		{Name: "actor", Type: field.TypeString, Default: "system"},
+		{Name: "order_id", Type: field.TypeInt},
+	}
+	// OrderEventsTable holds the schema information for the "order_events" table.
+	OrderEventsTable = &schema.Table{
+		Name:       "order_events",
+		Columns:    OrderEventsColumns,
+		PrimaryKey: []*schema.Column{OrderEventsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "order_events_orders_timeline",
+				Columns:    []*schema.Column{OrderEventsColumns[5]},
+				RefColumns: []*schema.Column{OrdersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "orderevent_order_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{OrderEventsColumns[5], OrderEventsColumns[0]},
 			},
 		},
 	}
@@ -819,6 +853,8 @@ var (
 		{Name: "sku", Type: field.TypeString, Nullable: true},
 		{Name: "quantity", Type: field.TypeInt},
 		{Name: "current_quantity", Type: field.TypeInt},
+		{Name: "fulfilled_quantity", Type: field.TypeInt, Default: 0},
+		{Name: "refunded_quantity", Type: field.TypeInt, Default: 0},
 		{Name: "unit_price", Type: field.TypeInt64},
 		{Name: "original_total", Type: field.TypeInt64},
 		{Name: "discounted_total", Type: field.TypeInt64},
@@ -834,13 +870,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "order_lines_orders_lines",
-				Columns:    []*schema.Column{OrderLinesColumns[10]},
+				Columns:    []*schema.Column{OrderLinesColumns[12]},
 				RefColumns: []*schema.Column{OrdersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "order_lines_product_variants_variant",
-				Columns:    []*schema.Column{OrderLinesColumns[11]},
+				Columns:    []*schema.Column{OrderLinesColumns[13]},
 				RefColumns: []*schema.Column{ProductVariantsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -849,12 +885,12 @@ var (
 			{
 				Name:    "orderline_order_id_position",
 				Unique:  false,
-				Columns: []*schema.Column{OrderLinesColumns[10], OrderLinesColumns[9]},
+				Columns: []*schema.Column{OrderLinesColumns[12], OrderLinesColumns[11]},
 			},
 			{
 				Name:    "orderline_variant_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrderLinesColumns[11]},
+				Columns: []*schema.Column{OrderLinesColumns[13]},
 			},
 		},
 	}
@@ -905,6 +941,58 @@ var (
 				Columns:    []*schema.Column{PasswordResetTokensColumns[6]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// PaymentsColumns holds the columns for the "payments" table.
+	PaymentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "attempt_id", Type: field.TypeInt, Nullable: true},
+		{Name: "refund_id", Type: field.TypeInt, Nullable: true},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"AUTHORIZATION", "CAPTURE", "VOID", "REFUND"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SUCCESS", "FAILURE"}, Default: "PENDING"},
+		{Name: "provider", Type: field.TypeString},
+		{Name: "authorization", Type: field.TypeString, Nullable: true},
+		{Name: "reference", Type: field.TypeString, Nullable: true},
+		{Name: "amount", Type: field.TypeInt64},
+		{Name: "currency_code", Type: field.TypeString, Size: 3},
+		{Name: "error_code", Type: field.TypeString, Nullable: true},
+		{Name: "error_message", Type: field.TypeString, Nullable: true},
+		{Name: "idempotency_key", Type: field.TypeString, Unique: true},
+		{Name: "processed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "test", Type: field.TypeBool, Default: false},
+		{Name: "order_id", Type: field.TypeInt, Nullable: true},
+	}
+	// PaymentsTable holds the schema information for the "payments" table.
+	PaymentsTable = &schema.Table{
+		Name:       "payments",
+		Columns:    PaymentsColumns,
+		PrimaryKey: []*schema.Column{PaymentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "payments_orders_payments",
+				Columns:    []*schema.Column{PaymentsColumns[17]},
+				RefColumns: []*schema.Column{OrdersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "payment_order_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{PaymentsColumns[17], PaymentsColumns[0]},
+			},
+			{
+				Name:    "payment_attempt_id",
+				Unique:  false,
+				Columns: []*schema.Column{PaymentsColumns[3]},
+			},
+			{
+				Name:    "payment_status_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{PaymentsColumns[6], PaymentsColumns[1]},
 			},
 		},
 	}
@@ -1135,6 +1223,41 @@ var (
 			},
 		},
 	}
+	// RefundsColumns holds the columns for the "refunds" table.
+	RefundsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SUCCESS", "FAILURE"}, Default: "PENDING"},
+		{Name: "amount", Type: field.TypeInt64},
+		{Name: "shipping", Type: field.TypeInt64, Default: 0},
+		{Name: "currency_code", Type: field.TypeString, Size: 3},
+		{Name: "note", Type: field.TypeString, Nullable: true},
+		{Name: "idempotency_key", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "lines", Type: field.TypeJSON, Nullable: true},
+		{Name: "order_id", Type: field.TypeInt},
+	}
+	// RefundsTable holds the schema information for the "refunds" table.
+	RefundsTable = &schema.Table{
+		Name:       "refunds",
+		Columns:    RefundsColumns,
+		PrimaryKey: []*schema.Column{RefundsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "refunds_orders_refunds",
+				Columns:    []*schema.Column{RefundsColumns[10]},
+				RefColumns: []*schema.Column{OrdersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "refund_order_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{RefundsColumns[10], RefundsColumns[0]},
+			},
+		},
+	}
 	// SearchTermsColumns holds the columns for the "search_terms" table.
 	SearchTermsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1200,6 +1323,7 @@ var (
 		{Name: "brand_short_description", Type: field.TypeString, Nullable: true, Size: 1024},
 		{Name: "brand_colors", Type: field.TypeJSON, Nullable: true},
 		{Name: "accepted_card_brands", Type: field.TypeJSON},
+		{Name: "capture_policy", Type: field.TypeEnum, Enums: []string{"AUTOMATIC", "MANUAL"}, Default: "AUTOMATIC"},
 		{Name: "contact_email", Type: field.TypeString, Nullable: true, Size: 254},
 		{Name: "brand_logo_id", Type: field.TypeInt, Nullable: true},
 		{Name: "brand_square_logo_id", Type: field.TypeInt, Nullable: true},
@@ -1213,19 +1337,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "shops_content_images_brand_logo",
-				Columns:    []*schema.Column{ShopsColumns[17]},
-				RefColumns: []*schema.Column{ContentImagesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "shops_content_images_brand_square_logo",
 				Columns:    []*schema.Column{ShopsColumns[18]},
 				RefColumns: []*schema.Column{ContentImagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "shops_content_images_brand_cover_image",
+				Symbol:     "shops_content_images_brand_square_logo",
 				Columns:    []*schema.Column{ShopsColumns[19]},
+				RefColumns: []*schema.Column{ContentImagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "shops_content_images_brand_cover_image",
+				Columns:    []*schema.Column{ShopsColumns[20]},
 				RefColumns: []*schema.Column{ContentImagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1420,14 +1544,17 @@ var (
 		MenusTable,
 		MenuItemsTable,
 		OrdersTable,
+		OrderEventsTable,
 		OrderLinesTable,
 		PagesTable,
 		PasswordResetTokensTable,
+		PaymentsTable,
 		ProductsTable,
 		ProductImagesTable,
 		ProductOptionsTable,
 		ProductOptionValuesTable,
 		ProductVariantsTable,
+		RefundsTable,
 		SearchTermsTable,
 		ShippingRatesTable,
 		ShopsTable,
@@ -1456,9 +1583,11 @@ func init() {
 	MailingAddressesTable.ForeignKeys[0].RefTable = CustomersTable
 	MenuItemsTable.ForeignKeys[0].RefTable = MenusTable
 	MenuItemsTable.ForeignKeys[1].RefTable = MenuItemsTable
+	OrderEventsTable.ForeignKeys[0].RefTable = OrdersTable
 	OrderLinesTable.ForeignKeys[0].RefTable = OrdersTable
 	OrderLinesTable.ForeignKeys[1].RefTable = ProductVariantsTable
 	PasswordResetTokensTable.ForeignKeys[0].RefTable = CustomersTable
+	PaymentsTable.ForeignKeys[0].RefTable = OrdersTable
 	ProductsTable.ForeignKeys[0].RefTable = DiscountCodesTable
 	ProductImagesTable.ForeignKeys[0].RefTable = ProductsTable
 	ProductOptionsTable.ForeignKeys[0].RefTable = ProductsTable
@@ -1466,6 +1595,7 @@ func init() {
 	ProductOptionValuesTable.ForeignKeys[1].RefTable = ProductImagesTable
 	ProductVariantsTable.ForeignKeys[0].RefTable = ProductsTable
 	ProductVariantsTable.ForeignKeys[1].RefTable = ProductImagesTable
+	RefundsTable.ForeignKeys[0].RefTable = OrdersTable
 	ShopsTable.ForeignKeys[0].RefTable = ContentImagesTable
 	ShopsTable.ForeignKeys[1].RefTable = ContentImagesTable
 	ShopsTable.ForeignKeys[2].RefTable = ContentImagesTable

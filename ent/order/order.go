@@ -43,6 +43,8 @@ const (
 	FieldTotalTax = "total_tax"
 	// FieldTotal holds the string denoting the total field in the database.
 	FieldTotal = "total"
+	// FieldTotalCaptured holds the string denoting the total_captured field in the database.
+	FieldTotalCaptured = "total_captured"
 	// FieldTotalRefunded holds the string denoting the total_refunded field in the database.
 	FieldTotalRefunded = "total_refunded"
 	// FieldFinancialStatus holds the string denoting the financial_status field in the database.
@@ -69,10 +71,20 @@ const (
 	FieldEdited = "edited"
 	// FieldTest holds the string denoting the test field in the database.
 	FieldTest = "test"
+	// FieldNote holds the string denoting the note field in the database.
+	FieldNote = "note"
+	// FieldTags holds the string denoting the tags field in the database.
+	FieldTags = "tags"
 	// EdgeLines holds the string denoting the lines edge name in mutations.
 	EdgeLines = "lines"
 	// EdgeFulfillments holds the string denoting the fulfillments edge name in mutations.
 	EdgeFulfillments = "fulfillments"
+	// EdgePayments holds the string denoting the payments edge name in mutations.
+	EdgePayments = "payments"
+	// EdgeRefunds holds the string denoting the refunds edge name in mutations.
+	EdgeRefunds = "refunds"
+	// EdgeTimeline holds the string denoting the timeline edge name in mutations.
+	EdgeTimeline = "timeline"
 	// Table holds the table name of the order in the database.
 	Table = "orders"
 	// LinesTable is the table that holds the lines relation/edge.
@@ -89,6 +101,27 @@ const (
 	FulfillmentsInverseTable = "fulfillments"
 	// FulfillmentsColumn is the table column denoting the fulfillments relation/edge.
 	FulfillmentsColumn = "order_id"
+	// PaymentsTable is the table that holds the payments relation/edge.
+	PaymentsTable = "payments"
+	// PaymentsInverseTable is the table name for the Payment entity.
+	// It exists in this package in order to avoid circular dependency with the "payment" package.
+	PaymentsInverseTable = "payments"
+	// PaymentsColumn is the table column denoting the payments relation/edge.
+	PaymentsColumn = "order_id"
+	// RefundsTable is the table that holds the refunds relation/edge.
+	RefundsTable = "refunds"
+	// RefundsInverseTable is the table name for the Refund entity.
+	// It exists in this package in order to avoid circular dependency with the "refund" package.
+	RefundsInverseTable = "refunds"
+	// RefundsColumn is the table column denoting the refunds relation/edge.
+	RefundsColumn = "order_id"
+	// TimelineTable is the table that holds the timeline relation/edge.
+	TimelineTable = "order_events"
+	// TimelineInverseTable is the table name for the OrderEvent entity.
+	// It exists in this package in order to avoid circular dependency with the "orderevent" package.
+	TimelineInverseTable = "order_events"
+	// TimelineColumn is the table column denoting the timeline relation/edge.
+	TimelineColumn = "order_id"
 )
 
 // Columns holds all SQL columns for order fields.
@@ -107,6 +140,7 @@ var Columns = []string{
 	FieldTotalShipping,
 	FieldTotalTax,
 	FieldTotal,
+	FieldTotalCaptured,
 	FieldTotalRefunded,
 	FieldFinancialStatus,
 	FieldFulfillmentStatus,
@@ -120,6 +154,8 @@ var Columns = []string{
 	FieldDiscounts,
 	FieldEdited,
 	FieldTest,
+	FieldNote,
+	FieldTags,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -149,6 +185,8 @@ var (
 	DefaultTotalShipping int64
 	// DefaultTotalTax holds the default value on creation for the "total_tax" field.
 	DefaultTotalTax int64
+	// DefaultTotalCaptured holds the default value on creation for the "total_captured" field.
+	DefaultTotalCaptured int64
 	// DefaultTotalRefunded holds the default value on creation for the "total_refunded" field.
 	DefaultTotalRefunded int64
 	// StatusTokenValidator is a validator for the "status_token" field. It is called by the builders before save.
@@ -157,6 +195,8 @@ var (
 	DefaultEdited bool
 	// DefaultTest holds the default value on creation for the "test" field.
 	DefaultTest bool
+	// DefaultTags holds the default value on creation for the "tags" field.
+	DefaultTags []string
 )
 
 // FinancialStatus defines the type for the "financial_status" enum field.
@@ -323,6 +363,11 @@ func ByTotal(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTotal, opts...).ToFunc()
 }
 
+// ByTotalCaptured orders the results by the total_captured field.
+func ByTotalCaptured(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTotalCaptured, opts...).ToFunc()
+}
+
 // ByTotalRefunded orders the results by the total_refunded field.
 func ByTotalRefunded(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTotalRefunded, opts...).ToFunc()
@@ -378,6 +423,11 @@ func ByTest(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTest, opts...).ToFunc()
 }
 
+// ByNote orders the results by the note field.
+func ByNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNote, opts...).ToFunc()
+}
+
 // ByLinesCount orders the results by lines count.
 func ByLinesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -405,6 +455,48 @@ func ByFulfillments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newFulfillmentsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByPaymentsCount orders the results by payments count.
+func ByPaymentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPaymentsStep(), opts...)
+	}
+}
+
+// ByPayments orders the results by payments terms.
+func ByPayments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPaymentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByRefundsCount orders the results by refunds count.
+func ByRefundsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newRefundsStep(), opts...)
+	}
+}
+
+// ByRefunds orders the results by refunds terms.
+func ByRefunds(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRefundsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByTimelineCount orders the results by timeline count.
+func ByTimelineCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTimelineStep(), opts...)
+	}
+}
+
+// ByTimeline orders the results by timeline terms.
+func ByTimeline(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTimelineStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newLinesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -417,6 +509,27 @@ func newFulfillmentsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(FulfillmentsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, FulfillmentsTable, FulfillmentsColumn),
+	)
+}
+func newPaymentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PaymentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, PaymentsTable, PaymentsColumn),
+	)
+}
+func newRefundsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RefundsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, RefundsTable, RefundsColumn),
+	)
+}
+func newTimelineStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TimelineInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, TimelineTable, TimelineColumn),
 	)
 }
 

@@ -120,6 +120,11 @@ func Total(v int64) predicate.Order {
 	return predicate.Order(sql.FieldEQ(FieldTotal, v))
 }
 
+// TotalCaptured applies equality check predicate on the "total_captured" field. It's identical to TotalCapturedEQ.
+func TotalCaptured(v int64) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldTotalCaptured, v))
+}
+
 // TotalRefunded applies equality check predicate on the "total_refunded" field. It's identical to TotalRefundedEQ.
 func TotalRefunded(v int64) predicate.Order {
 	return predicate.Order(sql.FieldEQ(FieldTotalRefunded, v))
@@ -158,6 +163,11 @@ func Edited(v bool) predicate.Order {
 // Test applies equality check predicate on the "test" field. It's identical to TestEQ.
 func Test(v bool) predicate.Order {
 	return predicate.Order(sql.FieldEQ(FieldTest, v))
+}
+
+// Note applies equality check predicate on the "note" field. It's identical to NoteEQ.
+func Note(v string) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldNote, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -810,6 +820,46 @@ func TotalLTE(v int64) predicate.Order {
 	return predicate.Order(sql.FieldLTE(FieldTotal, v))
 }
 
+// TotalCapturedEQ applies the EQ predicate on the "total_captured" field.
+func TotalCapturedEQ(v int64) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldTotalCaptured, v))
+}
+
+// TotalCapturedNEQ applies the NEQ predicate on the "total_captured" field.
+func TotalCapturedNEQ(v int64) predicate.Order {
+	return predicate.Order(sql.FieldNEQ(FieldTotalCaptured, v))
+}
+
+// TotalCapturedIn applies the In predicate on the "total_captured" field.
+func TotalCapturedIn(vs ...int64) predicate.Order {
+	return predicate.Order(sql.FieldIn(FieldTotalCaptured, vs...))
+}
+
+// TotalCapturedNotIn applies the NotIn predicate on the "total_captured" field.
+func TotalCapturedNotIn(vs ...int64) predicate.Order {
+	return predicate.Order(sql.FieldNotIn(FieldTotalCaptured, vs...))
+}
+
+// TotalCapturedGT applies the GT predicate on the "total_captured" field.
+func TotalCapturedGT(v int64) predicate.Order {
+	return predicate.Order(sql.FieldGT(FieldTotalCaptured, v))
+}
+
+// TotalCapturedGTE applies the GTE predicate on the "total_captured" field.
+func TotalCapturedGTE(v int64) predicate.Order {
+	return predicate.Order(sql.FieldGTE(FieldTotalCaptured, v))
+}
+
+// TotalCapturedLT applies the LT predicate on the "total_captured" field.
+func TotalCapturedLT(v int64) predicate.Order {
+	return predicate.Order(sql.FieldLT(FieldTotalCaptured, v))
+}
+
+// TotalCapturedLTE applies the LTE predicate on the "total_captured" field.
+func TotalCapturedLTE(v int64) predicate.Order {
+	return predicate.Order(sql.FieldLTE(FieldTotalCaptured, v))
+}
+
 // TotalRefundedEQ applies the EQ predicate on the "total_refunded" field.
 func TotalRefundedEQ(v int64) predicate.Order {
 	return predicate.Order(sql.FieldEQ(FieldTotalRefunded, v))
@@ -1215,6 +1265,81 @@ func TestNEQ(v bool) predicate.Order {
 	return predicate.Order(sql.FieldNEQ(FieldTest, v))
 }
 
+// NoteEQ applies the EQ predicate on the "note" field.
+func NoteEQ(v string) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldNote, v))
+}
+
+// NoteNEQ applies the NEQ predicate on the "note" field.
+func NoteNEQ(v string) predicate.Order {
+	return predicate.Order(sql.FieldNEQ(FieldNote, v))
+}
+
+// NoteIn applies the In predicate on the "note" field.
+func NoteIn(vs ...string) predicate.Order {
+	return predicate.Order(sql.FieldIn(FieldNote, vs...))
+}
+
+// NoteNotIn applies the NotIn predicate on the "note" field.
+func NoteNotIn(vs ...string) predicate.Order {
+	return predicate.Order(sql.FieldNotIn(FieldNote, vs...))
+}
+
+// NoteGT applies the GT predicate on the "note" field.
+func NoteGT(v string) predicate.Order {
+	return predicate.Order(sql.FieldGT(FieldNote, v))
+}
+
+// NoteGTE applies the GTE predicate on the "note" field.
+func NoteGTE(v string) predicate.Order {
+	return predicate.Order(sql.FieldGTE(FieldNote, v))
+}
+
+// NoteLT applies the LT predicate on the "note" field.
+func NoteLT(v string) predicate.Order {
+	return predicate.Order(sql.FieldLT(FieldNote, v))
+}
+
+// NoteLTE applies the LTE predicate on the "note" field.
+func NoteLTE(v string) predicate.Order {
+	return predicate.Order(sql.FieldLTE(FieldNote, v))
+}
+
+// NoteContains applies the Contains predicate on the "note" field.
+func NoteContains(v string) predicate.Order {
+	return predicate.Order(sql.FieldContains(FieldNote, v))
+}
+
+// NoteHasPrefix applies the HasPrefix predicate on the "note" field.
+func NoteHasPrefix(v string) predicate.Order {
+	return predicate.Order(sql.FieldHasPrefix(FieldNote, v))
+}
+
+// NoteHasSuffix applies the HasSuffix predicate on the "note" field.
+func NoteHasSuffix(v string) predicate.Order {
+	return predicate.Order(sql.FieldHasSuffix(FieldNote, v))
+}
+
+// NoteIsNil applies the IsNil predicate on the "note" field.
+func NoteIsNil() predicate.Order {
+	return predicate.Order(sql.FieldIsNull(FieldNote))
+}
+
+// NoteNotNil applies the NotNil predicate on the "note" field.
+func NoteNotNil() predicate.Order {
+	return predicate.Order(sql.FieldNotNull(FieldNote))
+}
+
+// NoteEqualFold applies the EqualFold predicate on the "note" field.
+func NoteEqualFold(v string) predicate.Order {
+	return predicate.Order(sql.FieldEqualFold(FieldNote, v))
+}
+
+// NoteContainsFold applies the ContainsFold predicate on the "note" field.
+func NoteContainsFold(v string) predicate.Order {
+	return predicate.Order(sql.FieldContainsFold(FieldNote, v))
+}
+
 // HasLines applies the HasEdge predicate on the "lines" edge.
 func HasLines() predicate.Order {
 	return predicate.Order(func(s *sql.Selector) {
@@ -1253,6 +1378,75 @@ func HasFulfillments() predicate.Order {
 func HasFulfillmentsWith(preds ...predicate.Fulfillment) predicate.Order {
 	return predicate.Order(func(s *sql.Selector) {
 		step := newFulfillmentsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPayments applies the HasEdge predicate on the "payments" edge.
+func HasPayments() predicate.Order {
+	return predicate.Order(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, PaymentsTable, PaymentsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPaymentsWith applies the HasEdge predicate on the "payments" edge with a given conditions (other predicates).
+func HasPaymentsWith(preds ...predicate.Payment) predicate.Order {
+	return predicate.Order(func(s *sql.Selector) {
+		step := newPaymentsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasRefunds applies the HasEdge predicate on the "refunds" edge.
+func HasRefunds() predicate.Order {
+	return predicate.Order(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, RefundsTable, RefundsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasRefundsWith applies the HasEdge predicate on the "refunds" edge with a given conditions (other predicates).
+func HasRefundsWith(preds ...predicate.Refund) predicate.Order {
+	return predicate.Order(func(s *sql.Selector) {
+		step := newRefundsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasTimeline applies the HasEdge predicate on the "timeline" edge.
+func HasTimeline() predicate.Order {
+	return predicate.Order(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, TimelineTable, TimelineColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasTimelineWith applies the HasEdge predicate on the "timeline" edge with a given conditions (other predicates).
+func HasTimelineWith(preds ...predicate.OrderEvent) predicate.Order {
+	return predicate.Order(func(s *sql.Selector) {
+		step := newTimelineStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

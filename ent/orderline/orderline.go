@@ -26,6 +26,10 @@ const (
 	FieldQuantity = "quantity"
 	// FieldCurrentQuantity holds the string denoting the current_quantity field in the database.
 	FieldCurrentQuantity = "current_quantity"
+	// FieldFulfilledQuantity holds the string denoting the fulfilled_quantity field in the database.
+	FieldFulfilledQuantity = "fulfilled_quantity"
+	// FieldRefundedQuantity holds the string denoting the refunded_quantity field in the database.
+	FieldRefundedQuantity = "refunded_quantity"
 	// FieldUnitPrice holds the string denoting the unit_price field in the database.
 	FieldUnitPrice = "unit_price"
 	// FieldOriginalTotal holds the string denoting the original_total field in the database.
@@ -66,6 +70,8 @@ var Columns = []string{
 	FieldSku,
 	FieldQuantity,
 	FieldCurrentQuantity,
+	FieldFulfilledQuantity,
+	FieldRefundedQuantity,
 	FieldUnitPrice,
 	FieldOriginalTotal,
 	FieldDiscountedTotal,
@@ -87,6 +93,14 @@ var (
 	QuantityValidator func(int) error
 	// CurrentQuantityValidator is a validator for the "current_quantity" field. It is called by the builders before save.
 	CurrentQuantityValidator func(int) error
+	// DefaultFulfilledQuantity holds the default value on creation for the "fulfilled_quantity" field.
+	DefaultFulfilledQuantity int
+	// FulfilledQuantityValidator is a validator for the "fulfilled_quantity" field. It is called by the builders before save.
+	FulfilledQuantityValidator func(int) error
+	// DefaultRefundedQuantity holds the default value on creation for the "refunded_quantity" field.
+	DefaultRefundedQuantity int
+	// RefundedQuantityValidator is a validator for the "refunded_quantity" field. It is called by the builders before save.
+	RefundedQuantityValidator func(int) error
 	// DefaultPosition holds the default value on creation for the "position" field.
 	DefaultPosition int
 )
@@ -132,6 +146,16 @@ func ByQuantity(opts ...sql.OrderTermOption) OrderOption {
 // ByCurrentQuantity orders the results by the current_quantity field.
 func ByCurrentQuantity(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCurrentQuantity, opts...).ToFunc()
+}
+
+// ByFulfilledQuantity orders the results by the fulfilled_quantity field.
+func ByFulfilledQuantity(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFulfilledQuantity, opts...).ToFunc()
+}
+
+// ByRefundedQuantity orders the results by the refunded_quantity field.
+func ByRefundedQuantity(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRefundedQuantity, opts...).ToFunc()
 }
 
 // ByUnitPrice orders the results by the unit_price field.

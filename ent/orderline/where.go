@@ -89,6 +89,16 @@ func CurrentQuantity(v int) predicate.OrderLine {
 	return predicate.OrderLine(sql.FieldEQ(FieldCurrentQuantity, v))
 }
 
+// FulfilledQuantity applies equality check predicate on the "fulfilled_quantity" field. It's identical to FulfilledQuantityEQ.
+func FulfilledQuantity(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldEQ(FieldFulfilledQuantity, v))
+}
+
+// RefundedQuantity applies equality check predicate on the "refunded_quantity" field. It's identical to RefundedQuantityEQ.
+func RefundedQuantity(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldEQ(FieldRefundedQuantity, v))
+}
+
 // UnitPrice applies equality check predicate on the "unit_price" field. It's identical to UnitPriceEQ.
 func UnitPrice(v int64) predicate.OrderLine {
 	return predicate.OrderLine(sql.FieldEQ(FieldUnitPrice, v))
@@ -452,6 +462,86 @@ func CurrentQuantityLT(v int) predicate.OrderLine {
 // CurrentQuantityLTE applies the LTE predicate on the "current_quantity" field.
 func CurrentQuantityLTE(v int) predicate.OrderLine {
 	return predicate.OrderLine(sql.FieldLTE(FieldCurrentQuantity, v))
+}
+
+// FulfilledQuantityEQ applies the EQ predicate on the "fulfilled_quantity" field.
+func FulfilledQuantityEQ(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldEQ(FieldFulfilledQuantity, v))
+}
+
+// FulfilledQuantityNEQ applies the NEQ predicate on the "fulfilled_quantity" field.
+func FulfilledQuantityNEQ(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldNEQ(FieldFulfilledQuantity, v))
+}
+
+// FulfilledQuantityIn applies the In predicate on the "fulfilled_quantity" field.
+func FulfilledQuantityIn(vs ...int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldIn(FieldFulfilledQuantity, vs...))
+}
+
+// FulfilledQuantityNotIn applies the NotIn predicate on the "fulfilled_quantity" field.
+func FulfilledQuantityNotIn(vs ...int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldNotIn(FieldFulfilledQuantity, vs...))
+}
+
+// FulfilledQuantityGT applies the GT predicate on the "fulfilled_quantity" field.
+func FulfilledQuantityGT(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldGT(FieldFulfilledQuantity, v))
+}
+
+// FulfilledQuantityGTE applies the GTE predicate on the "fulfilled_quantity" field.
+func FulfilledQuantityGTE(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldGTE(FieldFulfilledQuantity, v))
+}
+
+// FulfilledQuantityLT applies the LT predicate on the "fulfilled_quantity" field.
+func FulfilledQuantityLT(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldLT(FieldFulfilledQuantity, v))
+}
+
+// FulfilledQuantityLTE applies the LTE predicate on the "fulfilled_quantity" field.
+func FulfilledQuantityLTE(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldLTE(FieldFulfilledQuantity, v))
+}
+
+// RefundedQuantityEQ applies the EQ predicate on the "refunded_quantity" field.
+func RefundedQuantityEQ(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldEQ(FieldRefundedQuantity, v))
+}
+
+// RefundedQuantityNEQ applies the NEQ predicate on the "refunded_quantity" field.
+func RefundedQuantityNEQ(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldNEQ(FieldRefundedQuantity, v))
+}
+
+// RefundedQuantityIn applies the In predicate on the "refunded_quantity" field.
+func RefundedQuantityIn(vs ...int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldIn(FieldRefundedQuantity, vs...))
+}
+
+// RefundedQuantityNotIn applies the NotIn predicate on the "refunded_quantity" field.
+func RefundedQuantityNotIn(vs ...int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldNotIn(FieldRefundedQuantity, vs...))
+}
+
+// RefundedQuantityGT applies the GT predicate on the "refunded_quantity" field.
+func RefundedQuantityGT(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldGT(FieldRefundedQuantity, v))
+}
+
+// RefundedQuantityGTE applies the GTE predicate on the "refunded_quantity" field.
+func RefundedQuantityGTE(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldGTE(FieldRefundedQuantity, v))
+}
+
+// RefundedQuantityLT applies the LT predicate on the "refunded_quantity" field.
+func RefundedQuantityLT(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldLT(FieldRefundedQuantity, v))
+}
+
+// RefundedQuantityLTE applies the LTE predicate on the "refunded_quantity" field.
+func RefundedQuantityLTE(v int) predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldLTE(FieldRefundedQuantity, v))
 }
 
 // UnitPriceEQ applies the EQ predicate on the "unit_price" field.

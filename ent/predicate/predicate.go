@@ -84,6 +84,9 @@ type MenuItem func(*sql.Selector)
 // Order is the predicate function for order builders.
 type Order func(*sql.Selector)
 
+// OrderEvent is the predicate function for orderevent builders.
+type OrderEvent func(*sql.Selector)
+
 // OrderLine is the predicate function for orderline builders.
 type OrderLine func(*sql.Selector)
 
@@ -92,6 +95,9 @@ type Page func(*sql.Selector)
 
 // PasswordResetToken is the predicate function for passwordresettoken builders.
 type PasswordResetToken func(*sql.Selector)
+
+// Payment is the predicate function for payment builders.
+type Payment func(*sql.Selector)
 
 // Product is the predicate function for product builders.
 type Product func(*sql.Selector)
@@ -107,6 +113,9 @@ type ProductOptionValue func(*sql.Selector)
 
 // ProductVariant is the predicate function for productvariant builders.
 type ProductVariant func(*sql.Selector)
+
+// Refund is the predicate function for refund builders.
+type Refund func(*sql.Selector)
 
 // SearchTerm is the predicate function for searchterm builders.
 type SearchTerm func(*sql.Selector)

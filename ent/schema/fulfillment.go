@@ -6,6 +6,12 @@ import (
 	"entgo.io/ent/schema/field"
 )
 
+// FulfillmentLine is how many units of an order line a fulfillment ships.
+type FulfillmentLine struct {
+	OrderLineID int `json:"orderLineId"`
+	Quantity    int `json:"quantity"`
+}
+
 // Fulfillment holds the schema definition for a shipment of (part of) an order.
 type Fulfillment struct {
 	ent.Schema
@@ -24,6 +30,7 @@ func (Fulfillment) Fields() []ent.Field {
 		field.String("tracking_company").Optional().Nillable(),
 		field.Strings("tracking_numbers").Default([]string{}),
 		field.Strings("tracking_urls").Default([]string{}),
+		field.JSON("lines", []FulfillmentLine{}).Optional().Comment("The order lines shipped and how many units of each."),
 	}
 }
 

@@ -44,7 +44,8 @@ func (Order) Fields() []ent.Field {
 		field.Int64("total_shipping").Default(0),
 		field.Int64("total_tax").Default(0),
 		field.Int64("total").Annotations(entgql.OrderField("TOTAL_PRICE")).Comment("What the buyer was charged (minor units)."),
-		field.Int64("total_refunded").Default(0),
+		field.Int64("total_captured").Default(0).Comment("Captured so far (minor units), from the order's successful captures."),
+		field.Int64("total_refunded").Default(0).Comment("Refunded so far (minor units), from the order's successful refunds."),
 		field.Enum("financial_status").Values("AUTHORIZED", "PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED", "PENDING", "REFUNDED", "VOIDED").Default("PENDING"),
 		field.Enum("fulfillment_status").Values("FULFILLED", "IN_PROGRESS", "ON_HOLD", "OPEN", "PARTIALLY_FULFILLED", "PENDING_FULFILLMENT", "RESTOCKED", "SCHEDULED", "UNFULFILLED").Default("UNFULFILLED"),
 		field.Enum("cancel_reason").Values("CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "OTHER", "STAFF").Optional().Nillable(),
@@ -57,6 +58,8 @@ func (Order) Fields() []ent.Field {
 		field.JSON("discounts", []OrderDiscount{}).Optional(),
 		field.Bool("edited").Default(false),
 		field.Bool("test").Default(false).Comment("Paid through the built-in test payment provider: no money moved."),
+		field.Text("note").Optional().Nillable().Comment("The merchant's note."),
+		field.Strings("tags").Default([]string{}).Comment("The merchant's tags."),
 	}
 }
 
@@ -65,6 +68,9 @@ func (Order) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("lines", OrderLine.Type),
 		edge.To("fulfillments", Fulfillment.Type),
+		edge.To("payments", Payment.Type),
+		edge.To("refunds", Refund.Type),
+		edge.To("timeline", OrderEvent.Type).Annotations(entgql.RelayConnection()),
 	}
 }
 

@@ -24,6 +24,8 @@ func (OrderLine) Fields() []ent.Field {
 		field.String("sku").Optional().Nillable(),
 		field.Int("quantity").Positive(),
 		field.Int("current_quantity").NonNegative().Comment("Quantity after removals and refunds."),
+		field.Int("fulfilled_quantity").Default(0).NonNegative().Comment("Units in successful fulfillments."),
+		field.Int("refunded_quantity").Default(0).NonNegative().Comment("Units refunded."),
 		field.Int64("unit_price"),
 		field.Int64("original_total").Comment("Unit price × quantity."),
 		field.Int64("discounted_total").Comment("After every discount allocated to the line."),

@@ -50,6 +50,7 @@ func (Shop) Fields() []ent.Field {
 		field.Int("brand_square_logo_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int("brand_cover_image_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Strings("accepted_card_brands").Default([]string{"VISA", "MASTERCARD", "AMERICAN_EXPRESS"}),
+		field.Enum("capture_policy").Values("AUTOMATIC", "MANUAL").Default("AUTOMATIC").Comment("AUTOMATIC captures the payment when the order is placed; MANUAL captures it from the Admin API (orderCapture) or at the first fulfillment."),
 		field.String("contact_email").Optional().Nillable().MaxLen(254).Comment("Where customers write to the shop."),
 	}
 }

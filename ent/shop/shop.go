@@ -3,6 +3,9 @@
 package shop
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -50,6 +53,8 @@ const (
 	FieldBrandCoverImageID = "brand_cover_image_id"
 	// FieldAcceptedCardBrands holds the string denoting the accepted_card_brands field in the database.
 	FieldAcceptedCardBrands = "accepted_card_brands"
+	// FieldCapturePolicy holds the string denoting the capture_policy field in the database.
+	FieldCapturePolicy = "capture_policy"
 	// FieldContactEmail holds the string denoting the contact_email field in the database.
 	FieldContactEmail = "contact_email"
 	// EdgeBrandLogo holds the string denoting the brand_logo edge name in mutations.
@@ -104,6 +109,7 @@ var Columns = []string{
 	FieldBrandSquareLogoID,
 	FieldBrandCoverImageID,
 	FieldAcceptedCardBrands,
+	FieldCapturePolicy,
 	FieldContactEmail,
 }
 
@@ -153,6 +159,32 @@ var (
 	// ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
 	ContactEmailValidator func(string) error
 )
+
+// CapturePolicy defines the type for the "capture_policy" enum field.
+type CapturePolicy string
+
+// CapturePolicyAUTOMATIC is the default value of the CapturePolicy enum.
+const DefaultCapturePolicy = CapturePolicyAUTOMATIC
+
+// CapturePolicy values.
+const (
+	CapturePolicyAUTOMATIC CapturePolicy = "AUTOMATIC"
+	CapturePolicyMANUAL    CapturePolicy = "MANUAL"
+)
+
+func (cp CapturePolicy) String() string {
+	return string(cp)
+}
+
+// CapturePolicyValidator is a validator for the "capture_policy" field enum values. It is called by the builders before save.
+func CapturePolicyValidator(cp CapturePolicy) error {
+	switch cp {
+	case CapturePolicyAUTOMATIC, CapturePolicyMANUAL:
+		return nil
+	default:
+		return fmt.Errorf("shop: invalid enum value for capture_policy field: %q", cp)
+	}
+}
 
 // OrderOption defines the ordering options for the Shop queries.
 type OrderOption func(*sql.Selector)
@@ -237,6 +269,11 @@ func ByBrandCoverImageID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBrandCoverImageID, opts...).ToFunc()
 }
 
+// ByCapturePolicy orders the results by the capture_policy field.
+func ByCapturePolicy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCapturePolicy, opts...).ToFunc()
+}
+
 // ByContactEmail orders the results by the contact_email field.
 func ByContactEmail(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContactEmail, opts...).ToFunc()
@@ -282,4 +319,22 @@ func newBrandCoverImageStep() *sqlgraph.Step {
 		sqlgraph.To(BrandCoverImageInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, BrandCoverImageTable, BrandCoverImageColumn),
 	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e CapturePolicy) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *CapturePolicy) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = CapturePolicy(str)
+	if err := CapturePolicyValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid CapturePolicy", str)
+	}
+	return nil
 }

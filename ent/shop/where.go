@@ -950,6 +950,26 @@ func BrandCoverImageIDNotNil() predicate.Shop {
 	return predicate.Shop(sql.FieldNotNull(FieldBrandCoverImageID))
 }
 
+// CapturePolicyEQ applies the EQ predicate on the "capture_policy" field.
+func CapturePolicyEQ(v CapturePolicy) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldCapturePolicy, v))
+}
+
+// CapturePolicyNEQ applies the NEQ predicate on the "capture_policy" field.
+func CapturePolicyNEQ(v CapturePolicy) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldCapturePolicy, v))
+}
+
+// CapturePolicyIn applies the In predicate on the "capture_policy" field.
+func CapturePolicyIn(vs ...CapturePolicy) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldCapturePolicy, vs...))
+}
+
+// CapturePolicyNotIn applies the NotIn predicate on the "capture_policy" field.
+func CapturePolicyNotIn(vs ...CapturePolicy) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldCapturePolicy, vs...))
+}
+
 // ContactEmailEQ applies the EQ predicate on the "contact_email" field.
 func ContactEmailEQ(v string) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldContactEmail, v))

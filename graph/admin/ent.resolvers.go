@@ -81,12 +81,20 @@ func (r *queryResolver) Pages(ctx context.Context, after *entgql.Cursor[int], fi
 	return r.DB.Page.Query().Paginate(ctx, after, first, before, last, ent.WithPageOrder(orderBy), ent.WithPageFilter(where.Filter))
 }
 
+func (r *queryResolver) Payments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PaymentOrder, where *ent.PaymentWhereInput) (*ent.PaymentConnection, error) {
+	return r.DB.Payment.Query().Paginate(ctx, after, first, before, last, ent.WithPaymentOrder(orderBy), ent.WithPaymentFilter(where.Filter))
+}
+
 func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput) (*ent.ProductConnection, error) {
 	return r.DB.Product.Query().Paginate(ctx, after, first, before, last, ent.WithProductOrder(orderBy), ent.WithProductFilter(where.Filter))
 }
 
 func (r *queryResolver) ProductVariants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductVariantOrder, where *ent.ProductVariantWhereInput) (*ent.ProductVariantConnection, error) {
 	return r.DB.ProductVariant.Query().Paginate(ctx, after, first, before, last, ent.WithProductVariantOrder(orderBy), ent.WithProductVariantFilter(where.Filter))
+}
+
+func (r *queryResolver) Refunds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RefundOrder, where *ent.RefundWhereInput) (*ent.RefundConnection, error) {
+	return r.DB.Refund.Query().Paginate(ctx, after, first, before, last, ent.WithRefundOrder(orderBy), ent.WithRefundFilter(where.Filter))
 }
 
 func (r *queryResolver) ShippingRates(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.ShippingRateWhereInput) (*ent.ShippingRateConnection, error) {

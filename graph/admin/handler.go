@@ -20,6 +20,7 @@ import (
 	"storefront/internal/discount"
 	"storefront/internal/giftcard"
 	"storefront/internal/inventory"
+	"storefront/internal/order"
 	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/web"
@@ -38,6 +39,7 @@ type Options struct {
 	Settings  *settings.Service
 	Customers *customer.Service
 	Webhooks  *webhook.Service
+	Orders    *order.Service
 	Log       *slog.Logger
 	// Limits are the Storefront API's limits (depth, aliases, tokens, cost), applied the
 	// same way; only their limit fields, Production and Introspection are read.
@@ -51,7 +53,7 @@ func NewHandler(o Options) http.Handler {
 	if o.GiftCards == nil {
 		o.GiftCards = giftcard.New(o.DB)
 	}
-	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, GiftCards: o.GiftCards, Settings: o.Settings, Customers: o.Customers, Webhooks: o.Webhooks}}
+	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, GiftCards: o.GiftCards, Settings: o.Settings, Customers: o.Customers, Webhooks: o.Webhooks, Orders: o.Orders}}
 	connectionCosts(&cfg.Complexity)
 	es := generated.NewExecutableSchema(cfg)
 	srv := handler.New(es)

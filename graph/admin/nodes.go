@@ -28,13 +28,16 @@ import (
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
+	"storefront/ent/orderevent"
 	"storefront/ent/orderline"
 	"storefront/ent/page"
+	"storefront/ent/payment"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/refund"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
@@ -65,6 +68,9 @@ var nodeTables = map[string]string{
 	"MenuItem":            menuitem.Table,
 	"Order":               order.Table,
 	"OrderLine":           orderline.Table,
+	"OrderEvent":          orderevent.Table,
+	"Payment":             payment.Table,
+	"Refund":              refund.Table,
 	"Page":                page.Table,
 	"Product":             product.Table,
 	"ProductImage":        productimage.Table,

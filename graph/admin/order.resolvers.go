@@ -8,7 +8,9 @@ package admin
 import (
 	"context"
 	"storefront/ent"
-	"storefront/internal/order"
+	"storefront/ent/order"
+	"storefront/graph/admin/model"
+	orderpkg "storefront/internal/order"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -17,7 +19,7 @@ import (
 func (r *queryResolver) Orders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderOrder, where *ent.OrderWhereInput, query *string) (*ent.OrderConnection, error) {
 	q := r.DB.Order.Query()
 	if query != nil && strings.TrimSpace(*query) != "" {
-		pred, err := order.Search(*query)
+		pred, err := orderpkg.Search(*query)
 		if err != nil {
 			return nil, err
 		}
@@ -26,4 +28,40 @@ func (r *queryResolver) Orders(ctx context.Context, after *entgql.Cursor[int], f
 		}
 	}
 	return q.Paginate(ctx, after, first, before, last, ent.WithOrderOrder(orderBy), ent.WithOrderFilter(where.Filter))
+}
+
+func (r *mutationResolver) OrderCapture(ctx context.Context, id string, amount *string) (*model.OrderPayload, error) {
+	o, uerrs, err := r.Orders.Capture(ctx, id, amount)
+	return &model.OrderPayload{Order: o, UserErrors: userErrors(uerrs)}, err
+}
+
+func (r *mutationResolver) FulfillmentCreate(ctx context.Context, input model.FulfillmentCreateInput) (*model.FulfillmentPayload, error) {
+	f, uerrs, err := r.Orders.CreateFulfillment(ctx, toFulfillmentInput(input))
+	return &model.FulfillmentPayload{Fulfillment: f, UserErrors: userErrors(uerrs)}, err
+}
+
+func (r *mutationResolver) FulfillmentTrackingUpdate(ctx context.Context, fulfillmentID string, trackingInfo model.FulfillmentTrackingInput, notifyCustomer *bool) (*model.FulfillmentPayload, error) {
+	f, uerrs, err := r.Orders.UpdateTracking(ctx, fulfillmentID, *toTracking(&trackingInfo), notifyCustomer != nil && *notifyCustomer)
+	return &model.FulfillmentPayload{Fulfillment: f, UserErrors: userErrors(uerrs)}, err
+}
+
+func (r *mutationResolver) FulfillmentCancel(ctx context.Context, id string) (*model.FulfillmentPayload, error) {
+	f, uerrs, err := r.Orders.CancelFulfillment(ctx, id)
+	return &model.FulfillmentPayload{Fulfillment: f, UserErrors: userErrors(uerrs)}, err
+}
+
+func (r *mutationResolver) OrderCancel(ctx context.Context, id string, reason order.CancelReason, restock bool, refund bool, notifyCustomer *bool) (*model.OrderPayload, error) {
+	o, uerrs, err := r.Orders.Cancel(ctx, orderpkg.CancelInput{OrderID: id, Reason: string(reason), Restock: restock, Refund: refund,
+		NotifyCustomer: notifyCustomer != nil && *notifyCustomer})
+	return &model.OrderPayload{Order: o, UserErrors: userErrors(uerrs)}, err
+}
+
+func (r *mutationResolver) RefundCreate(ctx context.Context, input model.RefundCreateInput) (*model.RefundPayload, error) {
+	rf, uerrs, err := r.Orders.CreateRefund(ctx, toRefundInput(input))
+	return &model.RefundPayload{Refund: rf, UserErrors: userErrors(uerrs)}, err
+}
+
+func (r *mutationResolver) OrderUpdate(ctx context.Context, input model.OrderUpdateInput) (*model.OrderPayload, error) {
+	o, uerrs, err := r.Orders.Update(ctx, orderpkg.UpdateInput{ID: input.ID, Note: input.Note, Tags: input.Tags, Email: input.Email})
+	return &model.OrderPayload{Order: o, UserErrors: userErrors(uerrs)}, err
 }

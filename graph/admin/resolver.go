@@ -14,6 +14,7 @@ import (
 	"storefront/internal/discount"
 	"storefront/internal/giftcard"
 	"storefront/internal/inventory"
+	"storefront/internal/order"
 	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/webhook"
@@ -30,4 +31,5 @@ type Resolver struct {
 	Settings  *settings.Service
 	Customers *customer.Service
 	Webhooks  *webhook.Service
+	Orders    *order.Service
 }

@@ -49,6 +49,9 @@ var typeScopes = map[string]string{
 	"Order":               "orders:read",
 	"OrderLine":           "orders:read",
 	"Fulfillment":         "orders:read",
+	"Payment":             "orders:read",
+	"Refund":              "orders:read",
+	"OrderEvent":          "orders:read",
 	"InventoryAdjustment": "inventory:read",
 	"Blog":                "catalog:read",
 	"Article":             "catalog:read",
@@ -69,6 +72,8 @@ var typeScopes = map[string]string{
 	"SelectedOption":  anyKey,
 	"CompletionError": anyKey,
 	"OrderDiscount":   anyKey,
+	"FulfillmentLine": anyKey,
+	"RefundLine":      anyKey,
 }
 
 // mutationScopes is the scope each mutation needs. A mutation missing here is refused for
@@ -115,6 +120,14 @@ var mutationScopes = map[string]string{
 	"customerDisable": "customers:write",
 	"customerEnable":  "customers:write",
 	"customerErase":   "customers:write",
+
+	"orderCapture":              "orders:write",
+	"fulfillmentCreate":         "orders:write",
+	"fulfillmentTrackingUpdate": "orders:write",
+	"fulfillmentCancel":         "orders:write",
+	"orderCancel":               "orders:write",
+	"refundCreate":              "orders:write",
+	"orderUpdate":               "orders:write",
 
 	"inventorySetQuantities":    "inventory:write",
 	"inventoryAdjustQuantities": "inventory:write",

@@ -27,8 +27,16 @@ func toShopInput(in model.ShopInput) settings.ShopInput {
 		ShipsToCountries: in.ShipsToCountries, HasShipsTo: in.ShipsToCountries != nil, TaxesIncluded: in.TaxesIncluded,
 		PrimaryDomain: opt(in.PrimaryDomain), ContactEmail: opt(in.ContactEmail), PrivacyPolicy: opt(in.PrivacyPolicy),
 		RefundPolicy: opt(in.RefundPolicy), ShippingPolicy: opt(in.ShippingPolicy), TermsOfService: opt(in.TermsOfService),
-		OrderNumberStart: in.OrderNumberStart,
+		OrderNumberStart: in.OrderNumberStart, CapturePolicy: capturePolicy(in),
 	}
+}
+
+func capturePolicy(in model.ShopInput) *string {
+	if in.CapturePolicy == nil {
+		return nil
+	}
+	p := string(*in.CapturePolicy)
+	return &p
 }
 
 func toShippingRateInput(in model.ShippingRateInput) settings.ShippingRateInput {

@@ -662,8 +662,18 @@ type ComplexityRoot struct {
 	}
 
 	Fulfillment struct {
-		TrackingCompany func(childComplexity int) int
-		TrackingInfo    func(childComplexity int, first *int) int
+		FulfillmentLineItems func(childComplexity int, after *string, before *string, first *int, last *int, reverse *bool) int
+		TrackingCompany      func(childComplexity int) int
+		TrackingInfo         func(childComplexity int, first *int) int
+	}
+
+	FulfillmentLineItem struct {
+		LineItem func(childComplexity int) int
+		Quantity func(childComplexity int) int
+	}
+
+	FulfillmentLineItemConnection struct {
+		Nodes func(childComplexity int) int
 	}
 
 	FulfillmentTrackingInfo struct {
@@ -1258,6 +1268,8 @@ type CustomerResolver interface {
 	Orders(ctx context.Context, obj *ent.Customer, after *string, before *string, first *int, last *int, query *string, reverse *bool, sortKey *model.OrderSortKeys) (*model.OrderConnection, error)
 }
 type FulfillmentResolver interface {
+	FulfillmentLineItems(ctx context.Context, obj *ent.Fulfillment, after *string, before *string, first *int, last *int, reverse *bool) (*model.FulfillmentLineItemConnection, error)
+
 	TrackingInfo(ctx context.Context, obj *ent.Fulfillment, first *int) ([]*model.FulfillmentTrackingInfo, error)
 }
 type ImageResolver interface {
@@ -3588,6 +3600,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FilterValue.Label(childComplexity), true
 
+	case "Fulfillment.fulfillmentLineItems":
+		if e.ComplexityRoot.Fulfillment.FulfillmentLineItems == nil {
+			break
+		}
+
+		args, err := ec.field_Fulfillment_fulfillmentLineItems_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Fulfillment.FulfillmentLineItems(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int), args["reverse"].(*bool)), true
 	case "Fulfillment.trackingCompany":
 		if e.ComplexityRoot.Fulfillment.TrackingCompany == nil {
 			break
@@ -3605,6 +3628,26 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fulfillment.TrackingInfo(childComplexity, args["first"].(*int)), true
+
+	case "FulfillmentLineItem.lineItem":
+		if e.ComplexityRoot.FulfillmentLineItem.LineItem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FulfillmentLineItem.LineItem(childComplexity), true
+	case "FulfillmentLineItem.quantity":
+		if e.ComplexityRoot.FulfillmentLineItem.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FulfillmentLineItem.Quantity(childComplexity), true
+
+	case "FulfillmentLineItemConnection.nodes":
+		if e.ComplexityRoot.FulfillmentLineItemConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FulfillmentLineItemConnection.Nodes(childComplexity), true
 
 	case "FulfillmentTrackingInfo.number":
 		if e.ComplexityRoot.FulfillmentTrackingInfo.Number == nil {
@@ -8514,8 +8557,20 @@ type PricingPercentageValue {
 }
 
 type Fulfillment {
+  "The order's line items this shipment holds, and how many units of each."
+  fulfillmentLineItems(after: String, before: String, first: Int, last: Int, reverse: Boolean = false): FulfillmentLineItemConnection!
   trackingCompany: String
   trackingInfo(first: Int): [FulfillmentTrackingInfo!]!
+}
+
+"A line item of an order in a fulfillment, and how many of its units were shipped."
+type FulfillmentLineItem {
+  lineItem: OrderLineItem!
+  quantity: Int!
+}
+
+type FulfillmentLineItemConnection {
+  nodes: [FulfillmentLineItem!]!
 }
 
 type FulfillmentTrackingInfo {
@@ -9979,12 +10034,32 @@ func (ec *executionContext) childFields_FilterValue(ctx context.Context, field g
 
 func (ec *executionContext) childFields_Fulfillment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "fulfillmentLineItems":
+		return ec.fieldContext_Fulfillment_fulfillmentLineItems(ctx, field)
 	case "trackingCompany":
 		return ec.fieldContext_Fulfillment_trackingCompany(ctx, field)
 	case "trackingInfo":
 		return ec.fieldContext_Fulfillment_trackingInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Fulfillment", field.Name)
+}
+
+func (ec *executionContext) childFields_FulfillmentLineItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lineItem":
+		return ec.fieldContext_FulfillmentLineItem_lineItem(ctx, field)
+	case "quantity":
+		return ec.fieldContext_FulfillmentLineItem_quantity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FulfillmentLineItem", field.Name)
+}
+
+func (ec *executionContext) childFields_FulfillmentLineItemConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_FulfillmentLineItemConnection_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FulfillmentLineItemConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_FulfillmentTrackingInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11478,6 +11553,52 @@ func (ec *executionContext) field_Customer_orders_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["sortKey"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Fulfillment_fulfillmentLineItems_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reverse",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reverse"] = arg4
 	return args, nil
 }
 
@@ -22469,6 +22590,50 @@ func (ec *executionContext) fieldContext_FilterValue_label(_ context.Context, fi
 	return graphql.NewScalarFieldContext("FilterValue", field, false, false, "String")
 }
 
+func (ec *executionContext) _Fulfillment_fulfillmentLineItems(ctx context.Context, field graphql.CollectedField, obj *ent.Fulfillment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fulfillment_fulfillmentLineItems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Fulfillment().FulfillmentLineItems(ctx, obj, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["reverse"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FulfillmentLineItemConnection) graphql.Marshaler {
+			return ec.marshalNFulfillmentLineItemConnection2ᚖstorefrontᚋgraphᚋmodelᚐFulfillmentLineItemConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fulfillment_fulfillmentLineItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fulfillment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FulfillmentLineItemConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Fulfillment_fulfillmentLineItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Fulfillment_trackingCompany(ctx context.Context, field graphql.CollectedField, obj *ent.Fulfillment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22532,6 +22697,93 @@ func (ec *executionContext) fieldContext_Fulfillment_trackingInfo(ctx context.Co
 	if fc.Args, err = ec.field_Fulfillment_trackingInfo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FulfillmentLineItem_lineItem(ctx context.Context, field graphql.CollectedField, obj *model.FulfillmentLineItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FulfillmentLineItem_lineItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LineItem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.OrderLine) graphql.Marshaler {
+			return ec.marshalNOrderLineItem2ᚖstorefrontᚋentᚐOrderLine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FulfillmentLineItem_lineItem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FulfillmentLineItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderLineItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FulfillmentLineItem_quantity(ctx context.Context, field graphql.CollectedField, obj *model.FulfillmentLineItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FulfillmentLineItem_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FulfillmentLineItem_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FulfillmentLineItem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FulfillmentLineItemConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FulfillmentLineItemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FulfillmentLineItemConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FulfillmentLineItem) graphql.Marshaler {
+			return ec.marshalNFulfillmentLineItem2ᚕᚖstorefrontᚋgraphᚋmodelᚐFulfillmentLineItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FulfillmentLineItemConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FulfillmentLineItemConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FulfillmentLineItem(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -39834,6 +40086,12 @@ func (ec *executionContext) _Fulfillment(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Fulfillment")
+		case "fulfillmentLineItems":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Fulfillment_fulfillmentLineItems(ctx, field, obj)
+				})
 		case "trackingCompany":
 			out.Values[i] = ec._Fulfillment_trackingCompany(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -39845,6 +40103,77 @@ func (ec *executionContext) _Fulfillment(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Fulfillment_trackingInfo(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fulfillmentLineItemImplementors = []string{"FulfillmentLineItem"}
+
+func (ec *executionContext) _FulfillmentLineItem(ctx context.Context, sel ast.SelectionSet, obj *model.FulfillmentLineItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fulfillmentLineItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FulfillmentLineItem")
+		case "lineItem":
+			out.Values[i] = ec._FulfillmentLineItem_lineItem(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._FulfillmentLineItem_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fulfillmentLineItemConnectionImplementors = []string{"FulfillmentLineItemConnection"}
+
+func (ec *executionContext) _FulfillmentLineItemConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FulfillmentLineItemConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fulfillmentLineItemConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FulfillmentLineItemConnection")
+		case "nodes":
+			out.Values[i] = ec._FulfillmentLineItemConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -44997,6 +45326,38 @@ func (ec *executionContext) marshalNFulfillment2ᚖstorefrontᚋentᚐFulfillmen
 		return graphql.Null
 	}
 	return ec._Fulfillment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFulfillmentLineItem2ᚕᚖstorefrontᚋgraphᚋmodelᚐFulfillmentLineItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FulfillmentLineItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFulfillmentLineItem2ᚖstorefrontᚋgraphᚋmodelᚐFulfillmentLineItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFulfillmentLineItem2ᚖstorefrontᚋgraphᚋmodelᚐFulfillmentLineItem(ctx context.Context, sel ast.SelectionSet, v *model.FulfillmentLineItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FulfillmentLineItem!")
+		return graphql.Null
+	}
+	return ec._FulfillmentLineItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFulfillmentLineItemConnection2ᚖstorefrontᚋgraphᚋmodelᚐFulfillmentLineItemConnection(ctx context.Context, sel ast.SelectionSet, v *model.FulfillmentLineItemConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FulfillmentLineItemConnection!")
+		return graphql.Null
+	}
+	return ec._FulfillmentLineItemConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFulfillmentTrackingInfo2ᚕᚖstorefrontᚋgraphᚋmodelᚐFulfillmentTrackingInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FulfillmentTrackingInfo) graphql.Marshaler {

@@ -782,6 +782,16 @@ type FilterValue struct {
 	Label string `json:"label"`
 }
 
+// A line item of an order in a fulfillment, and how many of its units were shipped.
+type FulfillmentLineItem struct {
+	LineItem *ent.OrderLine `json:"lineItem"`
+	Quantity int            `json:"quantity"`
+}
+
+type FulfillmentLineItemConnection struct {
+	Nodes []*FulfillmentLineItem `json:"nodes"`
+}
+
 type FulfillmentTrackingInfo struct {
 	Number *string `json:"number,omitempty"`
 	URL    *string `json:"url,omitempty"`

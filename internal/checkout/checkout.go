@@ -25,6 +25,7 @@ import (
 	"storefront/ent/discountcode"
 	"storefront/ent/mailingaddress"
 	entorder "storefront/ent/order"
+	entpayment "storefront/ent/payment"
 	"storefront/ent/product"
 	"storefront/ent/schema"
 	"storefront/internal/cart"
@@ -298,12 +299,23 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 	// Gift cards pay their part inside the placing transaction; the provider is asked only
 	// for what is left (c.Charge), and not at all when the gift cards pay everything.
 	if c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && c.Charge > 0 {
-		var err error
+		// The authorization is recorded PENDING before the call and settled after it (after
+		// the buyer's action, when the provider asks for one).
+		p, err := order.RecordPending(ctx, s.db.Client, order.Pending{Kind: entpayment.KindAUTHORIZATION, AttemptID: &attempt.ID,
+			Amount: c.Charge, Currency: c.Currency, Key: authorizeKey(attempt),
+			Provider: s.provider.Name(), Test: payment.IsTest(s.provider)})
+		if err != nil {
+			s.abandon(ctx, attempt, "", errInternal)
+			return err
+		}
 		auth, err = s.provider.Authorize(ctx, payment.Request{SessionID: *c.PaymentSessionID, Amount: c.Charge, Currency: c.Currency,
-			IdempotencyKey: attempt.AttemptToken, Reference: attempt.PublicID, ReturnURL: s.accepted(attempt).RedirectURL})
+			IdempotencyKey: p.IdempotencyKey, Reference: attempt.PublicID, ReturnURL: s.accepted(attempt).RedirectURL})
 		var action *payment.ActionRequired
 		if errors.As(err, &action) {
 			return s.await(ctx, c, attempt, action)
+		}
+		if _, serr := s.orders.Settle(ctx, p.ID, auth, err); serr != nil {
+			s.log().ErrorContext(ctx, "record authorization outcome", "attempt", attempt.PublicID, "error", serr.Error())
 		}
 		if err != nil {
 			e, ok := payment.AsError(err)
@@ -326,7 +338,7 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 // finish places the order for an attempt whose payment is authorized (auth, "" when
 // nothing is paid), then collects the payment; a failure ends the attempt and voids.
 func (s *Service) finish(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt, auth string) error {
-	orderID, err := s.place(ctx, c, attempt)
+	orderID, err := s.place(ctx, c, attempt, auth)
 	if err != nil {
 		var failed errFailed
 		if errors.As(err, &failed) {
@@ -336,8 +348,24 @@ func (s *Service) finish(ctx context.Context, c *cart.Cart, attempt *ent.Complet
 		s.abandon(ctx, attempt, auth, errInternal)
 		return err
 	}
-	s.collect(ctx, attempt, orderID, auth, c.Charge, c.Currency)
+	s.collect(ctx, attempt, orderID, auth)
 	return nil
+}
+
+// authorizeKey is the idempotency key of an attempt's authorization (and of its payment
+// record).
+func authorizeKey(a *ent.CompletionAttempt) string { return "checkout:" + a.PublicID + ":authorize" }
+
+// settleAuthorization records the outcome of an authorization that waited for the buyer's
+// action.
+func (s *Service) settleAuthorization(ctx context.Context, a *ent.CompletionAttempt, auth string, err error) {
+	p, qerr := s.db.Payment.Query().Where(entpayment.IdempotencyKey(authorizeKey(a))).Only(ctx)
+	if qerr == nil {
+		_, qerr = s.orders.Settle(ctx, p.ID, auth, err)
+	}
+	if qerr != nil {
+		s.log().ErrorContext(ctx, "record authorization outcome", "attempt", a.PublicID, "error", qerr.Error())
+	}
 }
 
 // await records that the attempt's payment waits for the buyer's action: the attempt
@@ -391,6 +419,7 @@ func (s *Service) resume(ctx context.Context, a *ent.CompletionAttempt) (bool, e
 		e, _ := payment.AsError(err)
 		ctx, cancel := detached(ctx)
 		defer cancel()
+		s.settleAuthorization(ctx, a, auth, err)
 		claimed, err := s.endFrom(ctx, a, completionattempt.StatusACTION_REQUIRED, schema.CompletionError{Code: e.Code, Message: e.Message})
 		if err != nil || !claimed {
 			return err == nil, err
@@ -413,31 +442,24 @@ func (s *Service) resume(ctx context.Context, a *ent.CompletionAttempt) (bool, e
 		s.abandon(ctx, a, auth, schema.CompletionError{Code: "PAYMENT_ERROR", Message: "The cart changed while the payment was being confirmed; the payment was not taken. Review the cart and pay again."})
 		return true, nil
 	}
+	s.settleAuthorization(ctx, a, auth, nil)
 	c.CustomerID = a.CustomerID
 	return true, s.finish(ctx, c, a, auth)
 }
 
-// collect captures a placed order's payment and records the order's financial status:
-// PAID, or AUTHORIZED when the capture failed, with the authorization and the failure kept
-// on the attempt for the merchant to capture later. The order stands whatever happens
-// here; failures are logged.
-func (s *Service) collect(ctx context.Context, a *ent.CompletionAttempt, orderID int, auth string, amount int64, currency string) {
+// collect captures a placed order's payment when the shop's capture policy is AUTOMATIC
+// (under MANUAL it stays AUTHORIZED for orderCapture or the first fulfilment) and emails
+// the order confirmation. A capture the provider refuses leaves the order AUTHORIZED, with
+// the failure on its timeline and on the attempt. The order stands whatever happens here.
+func (s *Service) collect(ctx context.Context, a *ent.CompletionAttempt, orderID int, auth string) {
 	ctx, cancel := detached(ctx)
 	defer cancel()
-	status := entorder.FinancialStatusPAID
-	if auth != "" {
-		op := payment.Op{Authorization: auth, Amount: amount, Currency: currency, IdempotencyKey: a.AttemptToken + ":capture"}
-		if _, err := s.provider.Capture(ctx, op); err != nil {
-			status = entorder.FinancialStatusAUTHORIZED
+	if auth != "" && s.orders.CapturePolicy(ctx) == "AUTOMATIC" {
+		if err := s.orders.CaptureAll(ctx, orderID, "checkout:"+a.PublicID+":capture"); err != nil {
 			s.paymentFailed(ctx, a, auth, "capture", err)
 		}
 	}
-	// Only from PENDING: a gateway webhook that confirmed the payment meanwhile (Reconcile)
-	// is not overwritten.
-	if err := s.db.Order.Update().Where(entorder.ID(orderID), entorder.FinancialStatusEQ(entorder.FinancialStatusPENDING)).
-		SetFinancialStatus(status).Exec(ctx); err != nil {
-		s.log().ErrorContext(ctx, "record order financial status", "order", orderID, "status", string(status), "error", err.Error())
-	}
+	s.orders.Notify(ctx, order.Notice{Kind: order.MailConfirmation, OrderID: orderID})
 }
 
 // abandon ends a running attempt as failed with e and releases its authorization (auth,
@@ -478,7 +500,27 @@ func (s *Service) endFrom(ctx context.Context, a *ent.CompletionAttempt, from co
 // release voids the authorization of an attempt the caller ended, then forgets it. One the
 // provider refuses to void stays recorded on the attempt with the failure, and is logged.
 func (s *Service) release(ctx context.Context, a *ent.CompletionAttempt, auth string) {
-	if _, err := s.provider.Void(ctx, payment.Op{Authorization: auth, IdempotencyKey: a.AttemptToken + ":void"}); err != nil {
+	op := payment.Op{Authorization: auth, IdempotencyKey: "checkout:" + a.PublicID + ":void"}
+	pv := order.Pending{Kind: entpayment.KindVOID, AttemptID: &a.ID, Authorization: auth, Currency: "XXX",
+		Key: op.IdempotencyKey, Provider: s.provider.Name(), Test: payment.IsTest(s.provider)}
+	if authz, err := s.db.Payment.Query().Where(entpayment.AttemptID(a.ID), entpayment.KindEQ(entpayment.KindAUTHORIZATION)).First(ctx); err == nil {
+		pv.Amount, pv.Currency = authz.Amount, authz.CurrencyCode
+		op.Amount, op.Currency = authz.Amount, authz.CurrencyCode
+	}
+	p, err := order.RecordPending(ctx, s.db.Client, pv)
+	if ent.IsConstraintError(err) { // voided before under this key: the provider answers the same
+		p, err = s.db.Payment.Query().Where(entpayment.IdempotencyKey(op.IdempotencyKey)).Only(ctx)
+	}
+	if err != nil {
+		s.log().ErrorContext(ctx, "record pending void", "attempt", a.PublicID, "error", err.Error())
+	}
+	ref, err := s.provider.Void(ctx, op)
+	if p != nil {
+		if _, serr := s.orders.Settle(ctx, p.ID, ref, err); serr != nil {
+			s.log().ErrorContext(ctx, "record void outcome", "attempt", a.PublicID, "error", serr.Error())
+		}
+	}
+	if err != nil {
 		s.paymentFailed(ctx, a, auth, "void", err)
 		return
 	}
@@ -526,9 +568,9 @@ func (s *Service) settle(ctx context.Context, a *ent.CompletionAttempt) (bool, e
 
 // place writes the order in one transaction and returns its ID. A transaction that loses
 // a deadlock or serialization conflict runs again, up to maxPlaceTries times.
-func (s *Service) place(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt) (int, error) {
+func (s *Service) place(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt, auth string) (int, error) {
 	for try := 1; ; try++ {
-		id, err := s.placeOnce(ctx, c, attempt)
+		id, err := s.placeOnce(ctx, c, attempt, auth)
 		if err == nil || try == maxPlaceTries || !store.Retryable(err) {
 			return id, err
 		}
@@ -542,12 +584,12 @@ func (s *Service) place(ctx context.Context, c *cart.Cart, attempt *ent.Completi
 	}
 }
 
-func (s *Service) placeOnce(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt) (int, error) {
+func (s *Service) placeOnce(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt, auth string) (int, error) {
 	tx, err := s.db.Tx(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("begin: %w", err)
 	}
-	id, err := s.placeTx(ctx, tx, c, attempt)
+	id, err := s.placeTx(ctx, tx, c, attempt, auth)
 	if err != nil {
 		_ = tx.Rollback()
 		return 0, err
@@ -566,7 +608,7 @@ func (s *Service) placeOnce(ctx context.Context, c *cart.Cart, attempt *ent.Comp
 // balances read then are final) and must be exactly the cart that was submitted and
 // authorized (submitted): otherwise the attempt fails with PAYMENT_ERROR. Gift cards are
 // debited here, in the same transaction as the order.
-func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart, attempt *ent.CompletionAttempt) (int, error) {
+func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart, attempt *ent.CompletionAttempt, auth string) (int, error) {
 	c, err := s.carts.LockForCompletion(ctx, tx, submitted.ID)
 	if err != nil {
 		return 0, err
@@ -647,11 +689,17 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 	if c.Cost.Tax != nil {
 		tax = *c.Cost.Tax
 	}
+	// An authorized payment is captured after the commit (AUTOMATIC capture policy) or later;
+	// an order with nothing to pay through a provider is paid.
+	financialStatus := entorder.FinancialStatusPAID
+	if auth != "" {
+		financialStatus = entorder.FinancialStatusAUTHORIZED
+	}
 	ob := tx.Order.Create().SetNumber(number).SetName(fmt.Sprintf("#%d", number)).
 		SetNillableEmail(c.Email).SetNillablePhone(c.Phone).SetNillableCustomerID(c.CustomerID).
 		SetCurrencyCode(c.Currency).SetSubtotal(c.Cost.Subtotal).SetTotalDiscounts(totalDiscounts).
 		SetTotalShipping(c.Cost.Shipping).SetTotalTax(tax).SetTotal(c.Cost.Total).
-		SetFinancialStatus("PENDING").SetProcessedAt(s.now()).SetStatusToken(newID()).
+		SetFinancialStatus(financialStatus).SetProcessedAt(s.now()).SetStatusToken(newID()).
 		SetCustomAttributes(c.Attributes).SetDiscounts(discounts).
 		SetTest(c.Charge > 0 && c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && payment.IsTest(s.provider))
 	// Snapshots of the shipping and billing addresses, written in one statement.
@@ -712,6 +760,18 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		}
 		if !ok {
 			return 0, errFailed{schema.CompletionError{Code: "PAYMENT_ERROR", Message: "A gift card's balance changed while you were checking out; review the cart and pay again."}}
+		}
+	}
+	// The attempt's payments (its authorization) are the order's.
+	if err := tx.Payment.Update().Where(entpayment.AttemptID(attempt.ID), entpayment.OrderIDIsNil()).SetOrderID(o.ID).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("link payments: %w", err)
+	}
+	if err := order.Timeline(ctx, tx.Client(), o.ID, order.EventPlaced, "Order placed"); err != nil {
+		return 0, err
+	}
+	if auth != "" {
+		if err := order.Timeline(ctx, tx.Client(), o.ID, order.EventAuthorized, "Authorized "+order.FormatAmount(c.Charge, c.Currency)); err != nil {
+			return 0, err
 		}
 	}
 	if err := tx.Event.Create().SetTopic("orders/create").SetSubjectID(order.GlobalID(o.ID)).

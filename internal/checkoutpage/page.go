@@ -17,6 +17,7 @@ import (
 
 	"storefront/ent"
 	"storefront/ent/completionattempt"
+	"storefront/ent/fulfillment"
 	entorder "storefront/ent/order"
 	"storefront/ent/orderline"
 	"storefront/internal/cart"
@@ -566,5 +567,36 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request) {
 	if o.ShippingAddressID != nil {
 		ship, _ = h.DB.MailingAddress.Get(r.Context(), *o.ShippingAddressID)
 	}
-	h.render(w, "status.html", http.StatusOK, map[string]any{"Order": o, "Lines": lines, "Ship": ship})
+	fs, err := h.DB.Fulfillment.Query().Where(fulfillment.OrderID(o.ID), fulfillment.StatusEQ(fulfillment.StatusSUCCESS)).Order(ent.Asc(fulfillment.FieldID)).All(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	type shipped struct {
+		Quantity int
+		Title    string
+	}
+	type shipment struct {
+		Fulfillment *ent.Fulfillment
+		Lines       []shipped
+	}
+	titles := map[int]string{}
+	for _, l := range lines {
+		titles[l.ID] = l.Title
+	}
+	var shipments []shipment
+	trackingURLs := map[string]string{}
+	for _, f := range fs {
+		sh := shipment{Fulfillment: f}
+		for _, l := range f.Lines {
+			sh.Lines = append(sh.Lines, shipped{Quantity: l.Quantity, Title: titles[l.OrderLineID]})
+		}
+		for i, n := range f.TrackingNumbers {
+			if i < len(f.TrackingUrls) {
+				trackingURLs[n] = f.TrackingUrls[i]
+			}
+		}
+		shipments = append(shipments, sh)
+	}
+	h.render(w, "status.html", http.StatusOK, map[string]any{"Order": o, "Lines": lines, "Ship": ship, "Shipments": shipments, "TrackingURLs": trackingURLs})
 }

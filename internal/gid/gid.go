@@ -35,6 +35,11 @@ const (
 	Menu               = "Menu"
 	MenuItem           = "MenuItem"
 	Shop               = "Shop"
+	Order              = "Order"
+	OrderLine          = "OrderLine"
+	Fulfillment        = "Fulfillment"
+	Refund             = "Refund"
+	Payment            = "Payment"
 )
 
 // Format returns the global ID of the object of type typ with database ID id.

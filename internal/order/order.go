@@ -1,13 +1,18 @@
-// Package order reads placed orders for their customers: listing with sort keys, search
-// and cursors, and the batch reads of their lines, addresses and fulfillments. Placing
-// orders belongs to checkout.
+// Package order owns placed orders: reading them for their customers (listing with sort
+// keys, search and cursors, batch reads of lines, addresses and fulfillments) and the
+// merchant's changes after checkout placed them — payments recorded around every provider
+// call, capture, fulfilment, cancellation, refunds, the order timeline and customer email.
 package order
 
 import (
 	"context"
 	"fmt"
 	"strconv"
+	"log/slog"
+	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -20,18 +25,31 @@ import (
 	"storefront/internal/catalog"
 	"storefront/internal/gid"
 	"storefront/internal/paging"
+	"storefront/internal/payment"
 	"storefront/internal/store"
 )
 
-// Service reads orders.
+// Service reads orders and makes the merchant's changes to them (capture, fulfil, cancel,
+// refund, update), recording payments, the timeline and outbox events, and emailing the
+// customer after each change commits.
 type Service struct {
 	db        *store.DB
 	publicURL string
+	now       func() time.Time
+	// Provider is the payment gateway captures, voids and refunds go through; nil when
+	// direct payments are off.
+	Provider payment.Provider
+	// Mail sends customer email; nil sends none.
+	Mail Mailer
+	// sending counts customer emails in flight (Wait).
+	sending sync.WaitGroup
+	// Log receives failures that happen after a change committed; slog.Default() when nil.
+	Log *slog.Logger
 }
 
 // New returns an order service over db.
 func New(db *store.DB, publicURL string) *Service {
-	return &Service{db: db, publicURL: strings.TrimRight(publicURL, "/")}
+	return &Service{db: db, publicURL: strings.TrimRight(publicURL, "/"), now: func() time.Time { return time.Now().UTC() }}
 }
 
 // GlobalID is an order's global ID.
@@ -230,4 +248,13 @@ func (s *Service) OwnedBy(ctx context.Context, customerID int, ids []int) (map[i
 		out[o.ID] = o
 	}
 	return out, nil
+}
+
+func sortedKeys(m map[int]int) []int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	return keys
 }

@@ -71,6 +71,8 @@ type ShopInput struct {
 	ShippingPolicy, TermsOfService               Optional[string]
 	// OrderNumberStart is the number the next order gets; numbers only move forward.
 	OrderNumberStart *int
+	// CapturePolicy is AUTOMATIC or MANUAL.
+	CapturePolicy *string
 }
 
 // OrderCounter is the counter checkout numbers orders with: order number = 1000 + value.
@@ -174,6 +176,10 @@ func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []us
 				list = []string{}
 			}
 			set("shipsToCountries", strings.Join(list, ",") != strings.Join(sh.ShipsToCountries, ","), list, func() { u.SetShipsToCountries(list) })
+		}
+		if in.CapturePolicy != nil {
+			p := shop.CapturePolicy(*in.CapturePolicy)
+			set("capturePolicy", p != sh.CapturePolicy, *in.CapturePolicy, func() { u.SetCapturePolicy(p) })
 		}
 		if in.TaxesIncluded != nil {
 			set("taxesIncluded", *in.TaxesIncluded != sh.TaxesIncluded, *in.TaxesIncluded, func() { u.SetTaxesIncluded(*in.TaxesIncluded) })

@@ -71,6 +71,9 @@ var refs = map[string]string{
 	"apiKey":          "APIKey",
 	"subscription":    "WebhookSubscription",
 	"delivery":        "WebhookDelivery",
+	"orderLine":       "OrderLine",
+	"attempt":         "CompletionAttempt",
+	"refund":          "Refund",
 }
 
 // RefType is the global ID type of an ID-typed field: the object itself for id and parentID
