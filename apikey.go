@@ -21,6 +21,7 @@ import (
 	"storefront/internal/export"
 	"storefront/internal/gid"
 	"storefront/internal/inventory"
+	"storefront/internal/market"
 	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/web"
@@ -38,6 +39,7 @@ func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *
 		Discounts: discount.New(db),
 		Settings:  settings.New(db),
 		Customers: customers,
+		Markets:   market.NewService(db),
 		Log:       log,
 		Limits: graph.Options{
 			Introspection: cfg.Introspection,

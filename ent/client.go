@@ -32,6 +32,7 @@ import (
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -48,6 +49,7 @@ import (
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/urlredirect"
 
 	"entgo.io/ent"
@@ -105,6 +107,8 @@ type Client struct {
 	LoginAttempt *LoginAttemptClient
 	// MailingAddress is the client for interacting with the MailingAddress builders.
 	MailingAddress *MailingAddressClient
+	// Market is the client for interacting with the Market builders.
+	Market *MarketClient
 	// Menu is the client for interacting with the Menu builders.
 	Menu *MenuClient
 	// MenuItem is the client for interacting with the MenuItem builders.
@@ -137,6 +141,8 @@ type Client struct {
 	ShopPolicy *ShopPolicyClient
 	// TaxRate is the client for interacting with the TaxRate builders.
 	TaxRate *TaxRateClient
+	// Translation is the client for interacting with the Translation builders.
+	Translation *TranslationClient
 	// UrlRedirect is the client for interacting with the UrlRedirect builders.
 	UrlRedirect *UrlRedirectClient
 	// additional fields for node api
@@ -173,6 +179,7 @@ func (c *Client) init() {
 	c.InventoryAdjustment = NewInventoryAdjustmentClient(c.config)
 	c.LoginAttempt = NewLoginAttemptClient(c.config)
 	c.MailingAddress = NewMailingAddressClient(c.config)
+	c.Market = NewMarketClient(c.config)
 	c.Menu = NewMenuClient(c.config)
 	c.MenuItem = NewMenuItemClient(c.config)
 	c.Order = NewOrderClient(c.config)
@@ -189,6 +196,7 @@ func (c *Client) init() {
 	c.Shop = NewShopClient(c.config)
 	c.ShopPolicy = NewShopPolicyClient(c.config)
 	c.TaxRate = NewTaxRateClient(c.config)
+	c.Translation = NewTranslationClient(c.config)
 	c.UrlRedirect = NewUrlRedirectClient(c.config)
 }
 
@@ -303,6 +311,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		InventoryAdjustment: NewInventoryAdjustmentClient(cfg),
 		LoginAttempt:        NewLoginAttemptClient(cfg),
 		MailingAddress:      NewMailingAddressClient(cfg),
+		Market:              NewMarketClient(cfg),
 		Menu:                NewMenuClient(cfg),
 		MenuItem:            NewMenuItemClient(cfg),
 		Order:               NewOrderClient(cfg),
@@ -319,6 +328,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Shop:                NewShopClient(cfg),
 		ShopPolicy:          NewShopPolicyClient(cfg),
 		TaxRate:             NewTaxRateClient(cfg),
+		Translation:         NewTranslationClient(cfg),
 		UrlRedirect:         NewUrlRedirectClient(cfg),
 	}, nil
 }
@@ -360,6 +370,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		InventoryAdjustment: NewInventoryAdjustmentClient(cfg),
 		LoginAttempt:        NewLoginAttemptClient(cfg),
 		MailingAddress:      NewMailingAddressClient(cfg),
+		Market:              NewMarketClient(cfg),
 		Menu:                NewMenuClient(cfg),
 		MenuItem:            NewMenuItemClient(cfg),
 		Order:               NewOrderClient(cfg),
@@ -376,6 +387,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Shop:                NewShopClient(cfg),
 		ShopPolicy:          NewShopPolicyClient(cfg),
 		TaxRate:             NewTaxRateClient(cfg),
+		Translation:         NewTranslationClient(cfg),
 		UrlRedirect:         NewUrlRedirectClient(cfg),
 	}, nil
 }
@@ -410,10 +422,10 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Collection, c.CollectionProduct, c.CompletionAttempt, c.ContentImage,
 		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
 		c.DiscountRedemption, c.Event, c.Fulfillment, c.InventoryAdjustment,
-		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
-		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop,
-		c.ShopPolicy, c.TaxRate, c.UrlRedirect,
+		c.LoginAttempt, c.MailingAddress, c.Market, c.Menu, c.MenuItem, c.Order,
+		c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
+		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.SearchTerm,
+		c.ShippingRate, c.Shop, c.ShopPolicy, c.TaxRate, c.Translation, c.UrlRedirect,
 	} {
 		n.Use(hooks...)
 	}
@@ -427,10 +439,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Collection, c.CollectionProduct, c.CompletionAttempt, c.ContentImage,
 		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
 		c.DiscountRedemption, c.Event, c.Fulfillment, c.InventoryAdjustment,
-		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
-		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop,
-		c.ShopPolicy, c.TaxRate, c.UrlRedirect,
+		c.LoginAttempt, c.MailingAddress, c.Market, c.Menu, c.MenuItem, c.Order,
+		c.OrderLine, c.Page, c.PasswordResetToken, c.Product, c.ProductImage,
+		c.ProductOption, c.ProductOptionValue, c.ProductVariant, c.SearchTerm,
+		c.ShippingRate, c.Shop, c.ShopPolicy, c.TaxRate, c.Translation, c.UrlRedirect,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -481,6 +493,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.LoginAttempt.mutate(ctx, m)
 	case *MailingAddressMutation:
 		return c.MailingAddress.mutate(ctx, m)
+	case *MarketMutation:
+		return c.Market.mutate(ctx, m)
 	case *MenuMutation:
 		return c.Menu.mutate(ctx, m)
 	case *MenuItemMutation:
@@ -513,6 +527,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ShopPolicy.mutate(ctx, m)
 	case *TaxRateMutation:
 		return c.TaxRate.mutate(ctx, m)
+	case *TranslationMutation:
+		return c.Translation.mutate(ctx, m)
 	case *UrlRedirectMutation:
 		return c.UrlRedirect.mutate(ctx, m)
 	default:
@@ -3616,6 +3632,139 @@ func (c *MailingAddressClient) mutate(ctx context.Context, m *MailingAddressMuta
 	}
 }
 
+// MarketClient is a client for the Market schema.
+type MarketClient struct {
+	config
+}
+
+// NewMarketClient returns a client for the Market from the given config.
+func NewMarketClient(c config) *MarketClient {
+	return &MarketClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `market.Hooks(f(g(h())))`.
+func (c *MarketClient) Use(hooks ...Hook) {
+	c.hooks.Market = append(c.hooks.Market, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `market.Intercept(f(g(h())))`.
+func (c *MarketClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Market = append(c.inters.Market, interceptors...)
+}
+
+// Create returns a builder for creating a Market entity.
+func (c *MarketClient) Create() *MarketCreate {
+	mutation := newMarketMutation(c.config, OpCreate)
+	return &MarketCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Market entities.
+func (c *MarketClient) CreateBulk(builders ...*MarketCreate) *MarketCreateBulk {
+	return &MarketCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MarketClient) MapCreateBulk(slice any, setFunc func(*MarketCreate, int)) *MarketCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MarketCreateBulk{err: fmt.Errorf("calling to MarketClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MarketCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MarketCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Market.
+func (c *MarketClient) Update() *MarketUpdate {
+	mutation := newMarketMutation(c.config, OpUpdate)
+	return &MarketUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MarketClient) UpdateOne(_m *Market) *MarketUpdateOne {
+	mutation := newMarketMutation(c.config, OpUpdateOne, withMarket(_m))
+	return &MarketUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MarketClient) UpdateOneID(id int) *MarketUpdateOne {
+	mutation := newMarketMutation(c.config, OpUpdateOne, withMarketID(id))
+	return &MarketUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Market.
+func (c *MarketClient) Delete() *MarketDelete {
+	mutation := newMarketMutation(c.config, OpDelete)
+	return &MarketDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MarketClient) DeleteOne(_m *Market) *MarketDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MarketClient) DeleteOneID(id int) *MarketDeleteOne {
+	builder := c.Delete().Where(market.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MarketDeleteOne{builder}
+}
+
+// Query returns a query builder for Market.
+func (c *MarketClient) Query() *MarketQuery {
+	return &MarketQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMarket},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Market entity by its id.
+func (c *MarketClient) Get(ctx context.Context, id int) (*Market, error) {
+	return c.Query().Where(market.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MarketClient) GetX(ctx context.Context, id int) *Market {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *MarketClient) Hooks() []Hook {
+	return c.hooks.Market
+}
+
+// Interceptors returns the client interceptors.
+func (c *MarketClient) Interceptors() []Interceptor {
+	return c.inters.Market
+}
+
+func (c *MarketClient) mutate(ctx context.Context, m *MarketMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MarketCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MarketUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MarketUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MarketDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Market mutation op: %q", m.Op())
+	}
+}
+
 // MenuClient is a client for the Menu schema.
 type MenuClient struct {
 	config
@@ -6144,6 +6293,139 @@ func (c *TaxRateClient) mutate(ctx context.Context, m *TaxRateMutation) (Value, 
 	}
 }
 
+// TranslationClient is a client for the Translation schema.
+type TranslationClient struct {
+	config
+}
+
+// NewTranslationClient returns a client for the Translation from the given config.
+func NewTranslationClient(c config) *TranslationClient {
+	return &TranslationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `translation.Hooks(f(g(h())))`.
+func (c *TranslationClient) Use(hooks ...Hook) {
+	c.hooks.Translation = append(c.hooks.Translation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `translation.Intercept(f(g(h())))`.
+func (c *TranslationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Translation = append(c.inters.Translation, interceptors...)
+}
+
+// Create returns a builder for creating a Translation entity.
+func (c *TranslationClient) Create() *TranslationCreate {
+	mutation := newTranslationMutation(c.config, OpCreate)
+	return &TranslationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Translation entities.
+func (c *TranslationClient) CreateBulk(builders ...*TranslationCreate) *TranslationCreateBulk {
+	return &TranslationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TranslationClient) MapCreateBulk(slice any, setFunc func(*TranslationCreate, int)) *TranslationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TranslationCreateBulk{err: fmt.Errorf("calling to TranslationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TranslationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TranslationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Translation.
+func (c *TranslationClient) Update() *TranslationUpdate {
+	mutation := newTranslationMutation(c.config, OpUpdate)
+	return &TranslationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TranslationClient) UpdateOne(_m *Translation) *TranslationUpdateOne {
+	mutation := newTranslationMutation(c.config, OpUpdateOne, withTranslation(_m))
+	return &TranslationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TranslationClient) UpdateOneID(id int) *TranslationUpdateOne {
+	mutation := newTranslationMutation(c.config, OpUpdateOne, withTranslationID(id))
+	return &TranslationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Translation.
+func (c *TranslationClient) Delete() *TranslationDelete {
+	mutation := newTranslationMutation(c.config, OpDelete)
+	return &TranslationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TranslationClient) DeleteOne(_m *Translation) *TranslationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TranslationClient) DeleteOneID(id int) *TranslationDeleteOne {
+	builder := c.Delete().Where(translation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TranslationDeleteOne{builder}
+}
+
+// Query returns a query builder for Translation.
+func (c *TranslationClient) Query() *TranslationQuery {
+	return &TranslationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTranslation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Translation entity by its id.
+func (c *TranslationClient) Get(ctx context.Context, id int) (*Translation, error) {
+	return c.Query().Where(translation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TranslationClient) GetX(ctx context.Context, id int) *Translation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *TranslationClient) Hooks() []Hook {
+	return c.hooks.Translation
+}
+
+// Interceptors returns the client interceptors.
+func (c *TranslationClient) Interceptors() []Interceptor {
+	return c.inters.Translation
+}
+
+func (c *TranslationClient) mutate(ctx context.Context, m *TranslationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TranslationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TranslationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TranslationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TranslationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Translation mutation op: %q", m.Op())
+	}
+}
+
 // UrlRedirectClient is a client for the UrlRedirect schema.
 type UrlRedirectClient struct {
 	config
@@ -6283,19 +6565,19 @@ type (
 		APIKey, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection,
 		CollectionProduct, CompletionAttempt, ContentImage, Counter, Customer,
 		CustomerAccessToken, DiscountCode, DiscountRedemption, Event, Fulfillment,
-		InventoryAdjustment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
-		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
-		TaxRate, UrlRedirect []ent.Hook
+		InventoryAdjustment, LoginAttempt, MailingAddress, Market, Menu, MenuItem,
+		Order, OrderLine, Page, PasswordResetToken, Product, ProductImage,
+		ProductOption, ProductOptionValue, ProductVariant, SearchTerm, ShippingRate,
+		Shop, ShopPolicy, TaxRate, Translation, UrlRedirect []ent.Hook
 	}
 	inters struct {
 		APIKey, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection,
 		CollectionProduct, CompletionAttempt, ContentImage, Counter, Customer,
 		CustomerAccessToken, DiscountCode, DiscountRedemption, Event, Fulfillment,
-		InventoryAdjustment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
-		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
-		TaxRate, UrlRedirect []ent.Interceptor
+		InventoryAdjustment, LoginAttempt, MailingAddress, Market, Menu, MenuItem,
+		Order, OrderLine, Page, PasswordResetToken, Product, ProductImage,
+		ProductOption, ProductOptionValue, ProductVariant, SearchTerm, ShippingRate,
+		Shop, ShopPolicy, TaxRate, Translation, UrlRedirect []ent.Interceptor
 	}
 )
 

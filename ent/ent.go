@@ -28,6 +28,7 @@ import (
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -44,6 +45,7 @@ import (
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/urlredirect"
 	"sync"
 
@@ -131,6 +133,7 @@ func checkColumn(t, c string) error {
 			inventoryadjustment.Table: inventoryadjustment.ValidColumn,
 			loginattempt.Table:        loginattempt.ValidColumn,
 			mailingaddress.Table:      mailingaddress.ValidColumn,
+			market.Table:              market.ValidColumn,
 			menu.Table:                menu.ValidColumn,
 			menuitem.Table:            menuitem.ValidColumn,
 			order.Table:               order.ValidColumn,
@@ -147,6 +150,7 @@ func checkColumn(t, c string) error {
 			shop.Table:                shop.ValidColumn,
 			shoppolicy.Table:          shoppolicy.ValidColumn,
 			taxrate.Table:             taxrate.ValidColumn,
+			translation.Table:         translation.ValidColumn,
 			urlredirect.Table:         urlredirect.ValidColumn,
 		})
 	})

@@ -27,6 +27,7 @@ import (
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -45,6 +46,7 @@ import (
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/urlredirect"
 	"sync"
 	"time"
@@ -83,6 +85,7 @@ const (
 	TypeInventoryAdjustment = "InventoryAdjustment"
 	TypeLoginAttempt        = "LoginAttempt"
 	TypeMailingAddress      = "MailingAddress"
+	TypeMarket              = "Market"
 	TypeMenu                = "Menu"
 	TypeMenuItem            = "MenuItem"
 	TypeOrder               = "Order"
@@ -99,6 +102,7 @@ const (
 	TypeShop                = "Shop"
 	TypeShopPolicy          = "ShopPolicy"
 	TypeTaxRate             = "TaxRate"
+	TypeTranslation         = "Translation"
 	TypeUrlRedirect         = "UrlRedirect"
 )
 
@@ -19684,6 +19688,726 @@ func (m *MailingAddressMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown MailingAddress edge %s", name)
 }
 
+// MarketMutation represents an operation that mutates the Market nodes in the graph.
+type MarketMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	name            *string
+	currency_code   *string
+	countries       *[]string
+	appendcountries []string
+	exchange_rate   *string
+	price_rounding  *market.PriceRounding
+	enabled         *bool
+	clearedFields   map[string]struct{}
+	done            bool
+	oldValue        func(context.Context) (*Market, error)
+	predicates      []predicate.Market
+}
+
+var _ ent.Mutation = (*MarketMutation)(nil)
+
+// marketOption allows management of the mutation configuration using functional options.
+type marketOption func(*MarketMutation)
+
+// newMarketMutation creates new mutation for the Market entity.
+func newMarketMutation(c config, op Op, opts ...marketOption) *MarketMutation {
+	m := &MarketMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMarket,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMarketID sets the ID field of the mutation.
+func withMarketID(id int) marketOption {
+	return func(m *MarketMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Market
+		)
+		m.oldValue = func(ctx context.Context) (*Market, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Market.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMarket sets the old Market of the mutation.
+func withMarket(node *Market) marketOption {
+	return func(m *MarketMutation) {
+		m.oldValue = func(context.Context) (*Market, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MarketMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MarketMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MarketMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MarketMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Market.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MarketMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MarketMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MarketMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MarketMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MarketMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MarketMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *MarketMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *MarketMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *MarketMutation) ResetName() {
+	m.name = nil
+}
+
+// SetCurrencyCode sets the "currency_code" field.
+func (m *MarketMutation) SetCurrencyCode(s string) {
+	m.currency_code = &s
+}
+
+// CurrencyCode returns the value of the "currency_code" field in the mutation.
+func (m *MarketMutation) CurrencyCode() (r string, exists bool) {
+	v := m.currency_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrencyCode returns the old "currency_code" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldCurrencyCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrencyCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrencyCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrencyCode: %w", err)
+	}
+	return oldValue.CurrencyCode, nil
+}
+
+// ResetCurrencyCode resets all changes to the "currency_code" field.
+func (m *MarketMutation) ResetCurrencyCode() {
+	m.currency_code = nil
+}
+
+// SetCountries sets the "countries" field.
+func (m *MarketMutation) SetCountries(s []string) {
+	m.countries = &s
+	m.appendcountries = nil
+}
+
+// Countries returns the value of the "countries" field in the mutation.
+func (m *MarketMutation) Countries() (r []string, exists bool) {
+	v := m.countries
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountries returns the old "countries" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldCountries(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountries is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountries requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountries: %w", err)
+	}
+	return oldValue.Countries, nil
+}
+
+// AppendCountries adds s to the "countries" field.
+func (m *MarketMutation) AppendCountries(s []string) {
+	m.appendcountries = append(m.appendcountries, s...)
+}
+
+// AppendedCountries returns the list of values that were appended to the "countries" field in this mutation.
+func (m *MarketMutation) AppendedCountries() ([]string, bool) {
+	if len(m.appendcountries) == 0 {
+		return nil, false
+	}
+	return m.appendcountries, true
+}
+
+// ResetCountries resets all changes to the "countries" field.
+func (m *MarketMutation) ResetCountries() {
+	m.countries = nil
+	m.appendcountries = nil
+}
+
+// SetExchangeRate sets the "exchange_rate" field.
+func (m *MarketMutation) SetExchangeRate(s string) {
+	m.exchange_rate = &s
+}
+
+// ExchangeRate returns the value of the "exchange_rate" field in the mutation.
+func (m *MarketMutation) ExchangeRate() (r string, exists bool) {
+	v := m.exchange_rate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExchangeRate returns the old "exchange_rate" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldExchangeRate(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExchangeRate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExchangeRate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExchangeRate: %w", err)
+	}
+	return oldValue.ExchangeRate, nil
+}
+
+// ResetExchangeRate resets all changes to the "exchange_rate" field.
+func (m *MarketMutation) ResetExchangeRate() {
+	m.exchange_rate = nil
+}
+
+// SetPriceRounding sets the "price_rounding" field.
+func (m *MarketMutation) SetPriceRounding(mr market.PriceRounding) {
+	m.price_rounding = &mr
+}
+
+// PriceRounding returns the value of the "price_rounding" field in the mutation.
+func (m *MarketMutation) PriceRounding() (r market.PriceRounding, exists bool) {
+	v := m.price_rounding
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriceRounding returns the old "price_rounding" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldPriceRounding(ctx context.Context) (v market.PriceRounding, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriceRounding is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriceRounding requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriceRounding: %w", err)
+	}
+	return oldValue.PriceRounding, nil
+}
+
+// ResetPriceRounding resets all changes to the "price_rounding" field.
+func (m *MarketMutation) ResetPriceRounding() {
+	m.price_rounding = nil
+}
+
+// SetEnabled sets the "enabled" field.
+func (m *MarketMutation) SetEnabled(b bool) {
+	m.enabled = &b
+}
+
+// Enabled returns the value of the "enabled" field in the mutation.
+func (m *MarketMutation) Enabled() (r bool, exists bool) {
+	v := m.enabled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnabled returns the old "enabled" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldEnabled(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnabled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnabled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnabled: %w", err)
+	}
+	return oldValue.Enabled, nil
+}
+
+// ResetEnabled resets all changes to the "enabled" field.
+func (m *MarketMutation) ResetEnabled() {
+	m.enabled = nil
+}
+
+// Where appends a list predicates to the MarketMutation builder.
+func (m *MarketMutation) Where(ps ...predicate.Market) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MarketMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MarketMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Market, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MarketMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MarketMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Market).
+func (m *MarketMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MarketMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, market.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, market.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, market.FieldName)
+	}
+	if m.currency_code != nil {
+		fields = append(fields, market.FieldCurrencyCode)
+	}
+	if m.countries != nil {
+		fields = append(fields, market.FieldCountries)
+	}
+	if m.exchange_rate != nil {
+		fields = append(fields, market.FieldExchangeRate)
+	}
+	if m.price_rounding != nil {
+		fields = append(fields, market.FieldPriceRounding)
+	}
+	if m.enabled != nil {
+		fields = append(fields, market.FieldEnabled)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MarketMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case market.FieldCreatedAt:
+		return m.CreatedAt()
+	case market.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case market.FieldName:
+		return m.Name()
+	case market.FieldCurrencyCode:
+		return m.CurrencyCode()
+	case market.FieldCountries:
+		return m.Countries()
+	case market.FieldExchangeRate:
+		return m.ExchangeRate()
+	case market.FieldPriceRounding:
+		return m.PriceRounding()
+	case market.FieldEnabled:
+		return m.Enabled()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MarketMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case market.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case market.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case market.FieldName:
+		return m.OldName(ctx)
+	case market.FieldCurrencyCode:
+		return m.OldCurrencyCode(ctx)
+	case market.FieldCountries:
+		return m.OldCountries(ctx)
+	case market.FieldExchangeRate:
+		return m.OldExchangeRate(ctx)
+	case market.FieldPriceRounding:
+		return m.OldPriceRounding(ctx)
+	case market.FieldEnabled:
+		return m.OldEnabled(ctx)
+	}
+	return nil, fmt.Errorf("unknown Market field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MarketMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case market.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case market.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case market.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case market.FieldCurrencyCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrencyCode(v)
+		return nil
+	case market.FieldCountries:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountries(v)
+		return nil
+	case market.FieldExchangeRate:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExchangeRate(v)
+		return nil
+	case market.FieldPriceRounding:
+		v, ok := value.(market.PriceRounding)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriceRounding(v)
+		return nil
+	case market.FieldEnabled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnabled(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Market field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MarketMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MarketMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MarketMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Market numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MarketMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MarketMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MarketMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Market nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MarketMutation) ResetField(name string) error {
+	switch name {
+	case market.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case market.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case market.FieldName:
+		m.ResetName()
+		return nil
+	case market.FieldCurrencyCode:
+		m.ResetCurrencyCode()
+		return nil
+	case market.FieldCountries:
+		m.ResetCountries()
+		return nil
+	case market.FieldExchangeRate:
+		m.ResetExchangeRate()
+		return nil
+	case market.FieldPriceRounding:
+		m.ResetPriceRounding()
+		return nil
+	case market.FieldEnabled:
+		m.ResetEnabled()
+		return nil
+	}
+	return fmt.Errorf("unknown Market field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MarketMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MarketMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MarketMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MarketMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MarketMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MarketMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MarketMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Market unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MarketMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Market edge %s", name)
+}
+
 // MenuMutation represents an operation that mutates the Menu nodes in the graph.
 type MenuMutation struct {
 	config
@@ -21174,6 +21898,18 @@ type OrderMutation struct {
 	customer_id             *int
 	addcustomer_id          *int
 	currency_code           *string
+	shop_currency_code      *string
+	exchange_rate           *string
+	shop_subtotal           *int64
+	addshop_subtotal        *int64
+	shop_total_discounts    *int64
+	addshop_total_discounts *int64
+	shop_total_shipping     *int64
+	addshop_total_shipping  *int64
+	shop_total_tax          *int64
+	addshop_total_tax       *int64
+	shop_total              *int64
+	addshop_total           *int64
 	subtotal                *int64
 	addsubtotal             *int64
 	total_discounts         *int64
@@ -21678,6 +22414,454 @@ func (m *OrderMutation) OldCurrencyCode(ctx context.Context) (v string, err erro
 // ResetCurrencyCode resets all changes to the "currency_code" field.
 func (m *OrderMutation) ResetCurrencyCode() {
 	m.currency_code = nil
+}
+
+// SetShopCurrencyCode sets the "shop_currency_code" field.
+func (m *OrderMutation) SetShopCurrencyCode(s string) {
+	m.shop_currency_code = &s
+}
+
+// ShopCurrencyCode returns the value of the "shop_currency_code" field in the mutation.
+func (m *OrderMutation) ShopCurrencyCode() (r string, exists bool) {
+	v := m.shop_currency_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopCurrencyCode returns the old "shop_currency_code" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShopCurrencyCode(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopCurrencyCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopCurrencyCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopCurrencyCode: %w", err)
+	}
+	return oldValue.ShopCurrencyCode, nil
+}
+
+// ClearShopCurrencyCode clears the value of the "shop_currency_code" field.
+func (m *OrderMutation) ClearShopCurrencyCode() {
+	m.shop_currency_code = nil
+	m.clearedFields[order.FieldShopCurrencyCode] = struct{}{}
+}
+
+// ShopCurrencyCodeCleared returns if the "shop_currency_code" field was cleared in this mutation.
+func (m *OrderMutation) ShopCurrencyCodeCleared() bool {
+	_, ok := m.clearedFields[order.FieldShopCurrencyCode]
+	return ok
+}
+
+// ResetShopCurrencyCode resets all changes to the "shop_currency_code" field.
+func (m *OrderMutation) ResetShopCurrencyCode() {
+	m.shop_currency_code = nil
+	delete(m.clearedFields, order.FieldShopCurrencyCode)
+}
+
+// SetExchangeRate sets the "exchange_rate" field.
+func (m *OrderMutation) SetExchangeRate(s string) {
+	m.exchange_rate = &s
+}
+
+// ExchangeRate returns the value of the "exchange_rate" field in the mutation.
+func (m *OrderMutation) ExchangeRate() (r string, exists bool) {
+	v := m.exchange_rate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExchangeRate returns the old "exchange_rate" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldExchangeRate(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExchangeRate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExchangeRate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExchangeRate: %w", err)
+	}
+	return oldValue.ExchangeRate, nil
+}
+
+// ClearExchangeRate clears the value of the "exchange_rate" field.
+func (m *OrderMutation) ClearExchangeRate() {
+	m.exchange_rate = nil
+	m.clearedFields[order.FieldExchangeRate] = struct{}{}
+}
+
+// ExchangeRateCleared returns if the "exchange_rate" field was cleared in this mutation.
+func (m *OrderMutation) ExchangeRateCleared() bool {
+	_, ok := m.clearedFields[order.FieldExchangeRate]
+	return ok
+}
+
+// ResetExchangeRate resets all changes to the "exchange_rate" field.
+func (m *OrderMutation) ResetExchangeRate() {
+	m.exchange_rate = nil
+	delete(m.clearedFields, order.FieldExchangeRate)
+}
+
+// SetShopSubtotal sets the "shop_subtotal" field.
+func (m *OrderMutation) SetShopSubtotal(i int64) {
+	m.shop_subtotal = &i
+	m.addshop_subtotal = nil
+}
+
+// ShopSubtotal returns the value of the "shop_subtotal" field in the mutation.
+func (m *OrderMutation) ShopSubtotal() (r int64, exists bool) {
+	v := m.shop_subtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopSubtotal returns the old "shop_subtotal" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShopSubtotal(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopSubtotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopSubtotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopSubtotal: %w", err)
+	}
+	return oldValue.ShopSubtotal, nil
+}
+
+// AddShopSubtotal adds i to the "shop_subtotal" field.
+func (m *OrderMutation) AddShopSubtotal(i int64) {
+	if m.addshop_subtotal != nil {
+		*m.addshop_subtotal += i
+	} else {
+		m.addshop_subtotal = &i
+	}
+}
+
+// AddedShopSubtotal returns the value that was added to the "shop_subtotal" field in this mutation.
+func (m *OrderMutation) AddedShopSubtotal() (r int64, exists bool) {
+	v := m.addshop_subtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearShopSubtotal clears the value of the "shop_subtotal" field.
+func (m *OrderMutation) ClearShopSubtotal() {
+	m.shop_subtotal = nil
+	m.addshop_subtotal = nil
+	m.clearedFields[order.FieldShopSubtotal] = struct{}{}
+}
+
+// ShopSubtotalCleared returns if the "shop_subtotal" field was cleared in this mutation.
+func (m *OrderMutation) ShopSubtotalCleared() bool {
+	_, ok := m.clearedFields[order.FieldShopSubtotal]
+	return ok
+}
+
+// ResetShopSubtotal resets all changes to the "shop_subtotal" field.
+func (m *OrderMutation) ResetShopSubtotal() {
+	m.shop_subtotal = nil
+	m.addshop_subtotal = nil
+	delete(m.clearedFields, order.FieldShopSubtotal)
+}
+
+// SetShopTotalDiscounts sets the "shop_total_discounts" field.
+func (m *OrderMutation) SetShopTotalDiscounts(i int64) {
+	m.shop_total_discounts = &i
+	m.addshop_total_discounts = nil
+}
+
+// ShopTotalDiscounts returns the value of the "shop_total_discounts" field in the mutation.
+func (m *OrderMutation) ShopTotalDiscounts() (r int64, exists bool) {
+	v := m.shop_total_discounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopTotalDiscounts returns the old "shop_total_discounts" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShopTotalDiscounts(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopTotalDiscounts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopTotalDiscounts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopTotalDiscounts: %w", err)
+	}
+	return oldValue.ShopTotalDiscounts, nil
+}
+
+// AddShopTotalDiscounts adds i to the "shop_total_discounts" field.
+func (m *OrderMutation) AddShopTotalDiscounts(i int64) {
+	if m.addshop_total_discounts != nil {
+		*m.addshop_total_discounts += i
+	} else {
+		m.addshop_total_discounts = &i
+	}
+}
+
+// AddedShopTotalDiscounts returns the value that was added to the "shop_total_discounts" field in this mutation.
+func (m *OrderMutation) AddedShopTotalDiscounts() (r int64, exists bool) {
+	v := m.addshop_total_discounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearShopTotalDiscounts clears the value of the "shop_total_discounts" field.
+func (m *OrderMutation) ClearShopTotalDiscounts() {
+	m.shop_total_discounts = nil
+	m.addshop_total_discounts = nil
+	m.clearedFields[order.FieldShopTotalDiscounts] = struct{}{}
+}
+
+// ShopTotalDiscountsCleared returns if the "shop_total_discounts" field was cleared in this mutation.
+func (m *OrderMutation) ShopTotalDiscountsCleared() bool {
+	_, ok := m.clearedFields[order.FieldShopTotalDiscounts]
+	return ok
+}
+
+// ResetShopTotalDiscounts resets all changes to the "shop_total_discounts" field.
+func (m *OrderMutation) ResetShopTotalDiscounts() {
+	m.shop_total_discounts = nil
+	m.addshop_total_discounts = nil
+	delete(m.clearedFields, order.FieldShopTotalDiscounts)
+}
+
+// SetShopTotalShipping sets the "shop_total_shipping" field.
+func (m *OrderMutation) SetShopTotalShipping(i int64) {
+	m.shop_total_shipping = &i
+	m.addshop_total_shipping = nil
+}
+
+// ShopTotalShipping returns the value of the "shop_total_shipping" field in the mutation.
+func (m *OrderMutation) ShopTotalShipping() (r int64, exists bool) {
+	v := m.shop_total_shipping
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopTotalShipping returns the old "shop_total_shipping" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShopTotalShipping(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopTotalShipping is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopTotalShipping requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopTotalShipping: %w", err)
+	}
+	return oldValue.ShopTotalShipping, nil
+}
+
+// AddShopTotalShipping adds i to the "shop_total_shipping" field.
+func (m *OrderMutation) AddShopTotalShipping(i int64) {
+	if m.addshop_total_shipping != nil {
+		*m.addshop_total_shipping += i
+	} else {
+		m.addshop_total_shipping = &i
+	}
+}
+
+// AddedShopTotalShipping returns the value that was added to the "shop_total_shipping" field in this mutation.
+func (m *OrderMutation) AddedShopTotalShipping() (r int64, exists bool) {
+	v := m.addshop_total_shipping
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearShopTotalShipping clears the value of the "shop_total_shipping" field.
+func (m *OrderMutation) ClearShopTotalShipping() {
+	m.shop_total_shipping = nil
+	m.addshop_total_shipping = nil
+	m.clearedFields[order.FieldShopTotalShipping] = struct{}{}
+}
+
+// ShopTotalShippingCleared returns if the "shop_total_shipping" field was cleared in this mutation.
+func (m *OrderMutation) ShopTotalShippingCleared() bool {
+	_, ok := m.clearedFields[order.FieldShopTotalShipping]
+	return ok
+}
+
+// ResetShopTotalShipping resets all changes to the "shop_total_shipping" field.
+func (m *OrderMutation) ResetShopTotalShipping() {
+	m.shop_total_shipping = nil
+	m.addshop_total_shipping = nil
+	delete(m.clearedFields, order.FieldShopTotalShipping)
+}
+
+// SetShopTotalTax sets the "shop_total_tax" field.
+func (m *OrderMutation) SetShopTotalTax(i int64) {
+	m.shop_total_tax = &i
+	m.addshop_total_tax = nil
+}
+
+// ShopTotalTax returns the value of the "shop_total_tax" field in the mutation.
+func (m *OrderMutation) ShopTotalTax() (r int64, exists bool) {
+	v := m.shop_total_tax
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopTotalTax returns the old "shop_total_tax" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShopTotalTax(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopTotalTax is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopTotalTax requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopTotalTax: %w", err)
+	}
+	return oldValue.ShopTotalTax, nil
+}
+
+// AddShopTotalTax adds i to the "shop_total_tax" field.
+func (m *OrderMutation) AddShopTotalTax(i int64) {
+	if m.addshop_total_tax != nil {
+		*m.addshop_total_tax += i
+	} else {
+		m.addshop_total_tax = &i
+	}
+}
+
+// AddedShopTotalTax returns the value that was added to the "shop_total_tax" field in this mutation.
+func (m *OrderMutation) AddedShopTotalTax() (r int64, exists bool) {
+	v := m.addshop_total_tax
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearShopTotalTax clears the value of the "shop_total_tax" field.
+func (m *OrderMutation) ClearShopTotalTax() {
+	m.shop_total_tax = nil
+	m.addshop_total_tax = nil
+	m.clearedFields[order.FieldShopTotalTax] = struct{}{}
+}
+
+// ShopTotalTaxCleared returns if the "shop_total_tax" field was cleared in this mutation.
+func (m *OrderMutation) ShopTotalTaxCleared() bool {
+	_, ok := m.clearedFields[order.FieldShopTotalTax]
+	return ok
+}
+
+// ResetShopTotalTax resets all changes to the "shop_total_tax" field.
+func (m *OrderMutation) ResetShopTotalTax() {
+	m.shop_total_tax = nil
+	m.addshop_total_tax = nil
+	delete(m.clearedFields, order.FieldShopTotalTax)
+}
+
+// SetShopTotal sets the "shop_total" field.
+func (m *OrderMutation) SetShopTotal(i int64) {
+	m.shop_total = &i
+	m.addshop_total = nil
+}
+
+// ShopTotal returns the value of the "shop_total" field in the mutation.
+func (m *OrderMutation) ShopTotal() (r int64, exists bool) {
+	v := m.shop_total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopTotal returns the old "shop_total" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShopTotal(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopTotal: %w", err)
+	}
+	return oldValue.ShopTotal, nil
+}
+
+// AddShopTotal adds i to the "shop_total" field.
+func (m *OrderMutation) AddShopTotal(i int64) {
+	if m.addshop_total != nil {
+		*m.addshop_total += i
+	} else {
+		m.addshop_total = &i
+	}
+}
+
+// AddedShopTotal returns the value that was added to the "shop_total" field in this mutation.
+func (m *OrderMutation) AddedShopTotal() (r int64, exists bool) {
+	v := m.addshop_total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearShopTotal clears the value of the "shop_total" field.
+func (m *OrderMutation) ClearShopTotal() {
+	m.shop_total = nil
+	m.addshop_total = nil
+	m.clearedFields[order.FieldShopTotal] = struct{}{}
+}
+
+// ShopTotalCleared returns if the "shop_total" field was cleared in this mutation.
+func (m *OrderMutation) ShopTotalCleared() bool {
+	_, ok := m.clearedFields[order.FieldShopTotal]
+	return ok
+}
+
+// ResetShopTotal resets all changes to the "shop_total" field.
+func (m *OrderMutation) ResetShopTotal() {
+	m.shop_total = nil
+	m.addshop_total = nil
+	delete(m.clearedFields, order.FieldShopTotal)
 }
 
 // SetSubtotal sets the "subtotal" field.
@@ -22742,7 +23926,7 @@ func (m *OrderMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrderMutation) Fields() []string {
-	fields := make([]string, 0, 26)
+	fields := make([]string, 0, 33)
 	if m.created_at != nil {
 		fields = append(fields, order.FieldCreatedAt)
 	}
@@ -22766,6 +23950,27 @@ func (m *OrderMutation) Fields() []string {
 	}
 	if m.currency_code != nil {
 		fields = append(fields, order.FieldCurrencyCode)
+	}
+	if m.shop_currency_code != nil {
+		fields = append(fields, order.FieldShopCurrencyCode)
+	}
+	if m.exchange_rate != nil {
+		fields = append(fields, order.FieldExchangeRate)
+	}
+	if m.shop_subtotal != nil {
+		fields = append(fields, order.FieldShopSubtotal)
+	}
+	if m.shop_total_discounts != nil {
+		fields = append(fields, order.FieldShopTotalDiscounts)
+	}
+	if m.shop_total_shipping != nil {
+		fields = append(fields, order.FieldShopTotalShipping)
+	}
+	if m.shop_total_tax != nil {
+		fields = append(fields, order.FieldShopTotalTax)
+	}
+	if m.shop_total != nil {
+		fields = append(fields, order.FieldShopTotal)
 	}
 	if m.subtotal != nil {
 		fields = append(fields, order.FieldSubtotal)
@@ -22845,6 +24050,20 @@ func (m *OrderMutation) Field(name string) (ent.Value, bool) {
 		return m.CustomerID()
 	case order.FieldCurrencyCode:
 		return m.CurrencyCode()
+	case order.FieldShopCurrencyCode:
+		return m.ShopCurrencyCode()
+	case order.FieldExchangeRate:
+		return m.ExchangeRate()
+	case order.FieldShopSubtotal:
+		return m.ShopSubtotal()
+	case order.FieldShopTotalDiscounts:
+		return m.ShopTotalDiscounts()
+	case order.FieldShopTotalShipping:
+		return m.ShopTotalShipping()
+	case order.FieldShopTotalTax:
+		return m.ShopTotalTax()
+	case order.FieldShopTotal:
+		return m.ShopTotal()
 	case order.FieldSubtotal:
 		return m.Subtotal()
 	case order.FieldTotalDiscounts:
@@ -22906,6 +24125,20 @@ func (m *OrderMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldCustomerID(ctx)
 	case order.FieldCurrencyCode:
 		return m.OldCurrencyCode(ctx)
+	case order.FieldShopCurrencyCode:
+		return m.OldShopCurrencyCode(ctx)
+	case order.FieldExchangeRate:
+		return m.OldExchangeRate(ctx)
+	case order.FieldShopSubtotal:
+		return m.OldShopSubtotal(ctx)
+	case order.FieldShopTotalDiscounts:
+		return m.OldShopTotalDiscounts(ctx)
+	case order.FieldShopTotalShipping:
+		return m.OldShopTotalShipping(ctx)
+	case order.FieldShopTotalTax:
+		return m.OldShopTotalTax(ctx)
+	case order.FieldShopTotal:
+		return m.OldShopTotal(ctx)
 	case order.FieldSubtotal:
 		return m.OldSubtotal(ctx)
 	case order.FieldTotalDiscounts:
@@ -23006,6 +24239,55 @@ func (m *OrderMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCurrencyCode(v)
+		return nil
+	case order.FieldShopCurrencyCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopCurrencyCode(v)
+		return nil
+	case order.FieldExchangeRate:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExchangeRate(v)
+		return nil
+	case order.FieldShopSubtotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopSubtotal(v)
+		return nil
+	case order.FieldShopTotalDiscounts:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopTotalDiscounts(v)
+		return nil
+	case order.FieldShopTotalShipping:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopTotalShipping(v)
+		return nil
+	case order.FieldShopTotalTax:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopTotalTax(v)
+		return nil
+	case order.FieldShopTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopTotal(v)
 		return nil
 	case order.FieldSubtotal:
 		v, ok := value.(int64)
@@ -23147,6 +24429,21 @@ func (m *OrderMutation) AddedFields() []string {
 	if m.addcustomer_id != nil {
 		fields = append(fields, order.FieldCustomerID)
 	}
+	if m.addshop_subtotal != nil {
+		fields = append(fields, order.FieldShopSubtotal)
+	}
+	if m.addshop_total_discounts != nil {
+		fields = append(fields, order.FieldShopTotalDiscounts)
+	}
+	if m.addshop_total_shipping != nil {
+		fields = append(fields, order.FieldShopTotalShipping)
+	}
+	if m.addshop_total_tax != nil {
+		fields = append(fields, order.FieldShopTotalTax)
+	}
+	if m.addshop_total != nil {
+		fields = append(fields, order.FieldShopTotal)
+	}
 	if m.addsubtotal != nil {
 		fields = append(fields, order.FieldSubtotal)
 	}
@@ -23183,6 +24480,16 @@ func (m *OrderMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedNumber()
 	case order.FieldCustomerID:
 		return m.AddedCustomerID()
+	case order.FieldShopSubtotal:
+		return m.AddedShopSubtotal()
+	case order.FieldShopTotalDiscounts:
+		return m.AddedShopTotalDiscounts()
+	case order.FieldShopTotalShipping:
+		return m.AddedShopTotalShipping()
+	case order.FieldShopTotalTax:
+		return m.AddedShopTotalTax()
+	case order.FieldShopTotal:
+		return m.AddedShopTotal()
 	case order.FieldSubtotal:
 		return m.AddedSubtotal()
 	case order.FieldTotalDiscounts:
@@ -23221,6 +24528,41 @@ func (m *OrderMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddCustomerID(v)
+		return nil
+	case order.FieldShopSubtotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShopSubtotal(v)
+		return nil
+	case order.FieldShopTotalDiscounts:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShopTotalDiscounts(v)
+		return nil
+	case order.FieldShopTotalShipping:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShopTotalShipping(v)
+		return nil
+	case order.FieldShopTotalTax:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShopTotalTax(v)
+		return nil
+	case order.FieldShopTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShopTotal(v)
 		return nil
 	case order.FieldSubtotal:
 		v, ok := value.(int64)
@@ -23295,6 +24637,27 @@ func (m *OrderMutation) ClearedFields() []string {
 	if m.FieldCleared(order.FieldCustomerID) {
 		fields = append(fields, order.FieldCustomerID)
 	}
+	if m.FieldCleared(order.FieldShopCurrencyCode) {
+		fields = append(fields, order.FieldShopCurrencyCode)
+	}
+	if m.FieldCleared(order.FieldExchangeRate) {
+		fields = append(fields, order.FieldExchangeRate)
+	}
+	if m.FieldCleared(order.FieldShopSubtotal) {
+		fields = append(fields, order.FieldShopSubtotal)
+	}
+	if m.FieldCleared(order.FieldShopTotalDiscounts) {
+		fields = append(fields, order.FieldShopTotalDiscounts)
+	}
+	if m.FieldCleared(order.FieldShopTotalShipping) {
+		fields = append(fields, order.FieldShopTotalShipping)
+	}
+	if m.FieldCleared(order.FieldShopTotalTax) {
+		fields = append(fields, order.FieldShopTotalTax)
+	}
+	if m.FieldCleared(order.FieldShopTotal) {
+		fields = append(fields, order.FieldShopTotal)
+	}
 	if m.FieldCleared(order.FieldCancelReason) {
 		fields = append(fields, order.FieldCancelReason)
 	}
@@ -23335,6 +24698,27 @@ func (m *OrderMutation) ClearField(name string) error {
 		return nil
 	case order.FieldCustomerID:
 		m.ClearCustomerID()
+		return nil
+	case order.FieldShopCurrencyCode:
+		m.ClearShopCurrencyCode()
+		return nil
+	case order.FieldExchangeRate:
+		m.ClearExchangeRate()
+		return nil
+	case order.FieldShopSubtotal:
+		m.ClearShopSubtotal()
+		return nil
+	case order.FieldShopTotalDiscounts:
+		m.ClearShopTotalDiscounts()
+		return nil
+	case order.FieldShopTotalShipping:
+		m.ClearShopTotalShipping()
+		return nil
+	case order.FieldShopTotalTax:
+		m.ClearShopTotalTax()
+		return nil
+	case order.FieldShopTotal:
+		m.ClearShopTotal()
 		return nil
 	case order.FieldCancelReason:
 		m.ClearCancelReason()
@@ -23385,6 +24769,27 @@ func (m *OrderMutation) ResetField(name string) error {
 		return nil
 	case order.FieldCurrencyCode:
 		m.ResetCurrencyCode()
+		return nil
+	case order.FieldShopCurrencyCode:
+		m.ResetShopCurrencyCode()
+		return nil
+	case order.FieldExchangeRate:
+		m.ResetExchangeRate()
+		return nil
+	case order.FieldShopSubtotal:
+		m.ResetShopSubtotal()
+		return nil
+	case order.FieldShopTotalDiscounts:
+		m.ResetShopTotalDiscounts()
+		return nil
+	case order.FieldShopTotalShipping:
+		m.ResetShopTotalShipping()
+		return nil
+	case order.FieldShopTotalTax:
+		m.ResetShopTotalTax()
+		return nil
+	case order.FieldShopTotal:
+		m.ResetShopTotal()
 		return nil
 	case order.FieldSubtotal:
 		m.ResetSubtotal()
@@ -36350,6 +37755,602 @@ func (m *TaxRateMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *TaxRateMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown TaxRate edge %s", name)
+}
+
+// TranslationMutation represents an operation that mutates the Translation nodes in the graph.
+type TranslationMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	resource_id   *string
+	key           *string
+	locale        *string
+	value         *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*Translation, error)
+	predicates    []predicate.Translation
+}
+
+var _ ent.Mutation = (*TranslationMutation)(nil)
+
+// translationOption allows management of the mutation configuration using functional options.
+type translationOption func(*TranslationMutation)
+
+// newTranslationMutation creates new mutation for the Translation entity.
+func newTranslationMutation(c config, op Op, opts ...translationOption) *TranslationMutation {
+	m := &TranslationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTranslation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTranslationID sets the ID field of the mutation.
+func withTranslationID(id int) translationOption {
+	return func(m *TranslationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Translation
+		)
+		m.oldValue = func(ctx context.Context) (*Translation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Translation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTranslation sets the old Translation of the mutation.
+func withTranslation(node *Translation) translationOption {
+	return func(m *TranslationMutation) {
+		m.oldValue = func(context.Context) (*Translation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TranslationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TranslationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TranslationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TranslationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Translation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TranslationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TranslationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Translation entity.
+// If the Translation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TranslationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TranslationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TranslationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TranslationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Translation entity.
+// If the Translation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TranslationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TranslationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetResourceID sets the "resource_id" field.
+func (m *TranslationMutation) SetResourceID(s string) {
+	m.resource_id = &s
+}
+
+// ResourceID returns the value of the "resource_id" field in the mutation.
+func (m *TranslationMutation) ResourceID() (r string, exists bool) {
+	v := m.resource_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResourceID returns the old "resource_id" field's value of the Translation entity.
+// If the Translation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TranslationMutation) OldResourceID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResourceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResourceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResourceID: %w", err)
+	}
+	return oldValue.ResourceID, nil
+}
+
+// ResetResourceID resets all changes to the "resource_id" field.
+func (m *TranslationMutation) ResetResourceID() {
+	m.resource_id = nil
+}
+
+// SetKey sets the "key" field.
+func (m *TranslationMutation) SetKey(s string) {
+	m.key = &s
+}
+
+// Key returns the value of the "key" field in the mutation.
+func (m *TranslationMutation) Key() (r string, exists bool) {
+	v := m.key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKey returns the old "key" field's value of the Translation entity.
+// If the Translation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TranslationMutation) OldKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKey: %w", err)
+	}
+	return oldValue.Key, nil
+}
+
+// ResetKey resets all changes to the "key" field.
+func (m *TranslationMutation) ResetKey() {
+	m.key = nil
+}
+
+// SetLocale sets the "locale" field.
+func (m *TranslationMutation) SetLocale(s string) {
+	m.locale = &s
+}
+
+// Locale returns the value of the "locale" field in the mutation.
+func (m *TranslationMutation) Locale() (r string, exists bool) {
+	v := m.locale
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLocale returns the old "locale" field's value of the Translation entity.
+// If the Translation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TranslationMutation) OldLocale(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLocale is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLocale requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLocale: %w", err)
+	}
+	return oldValue.Locale, nil
+}
+
+// ResetLocale resets all changes to the "locale" field.
+func (m *TranslationMutation) ResetLocale() {
+	m.locale = nil
+}
+
+// SetValue sets the "value" field.
+func (m *TranslationMutation) SetValue(s string) {
+	m.value = &s
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *TranslationMutation) Value() (r string, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the Translation entity.
+// If the Translation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TranslationMutation) OldValue(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *TranslationMutation) ResetValue() {
+	m.value = nil
+}
+
+// Where appends a list predicates to the TranslationMutation builder.
+func (m *TranslationMutation) Where(ps ...predicate.Translation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TranslationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TranslationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Translation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TranslationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TranslationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Translation).
+func (m *TranslationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TranslationMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, translation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, translation.FieldUpdatedAt)
+	}
+	if m.resource_id != nil {
+		fields = append(fields, translation.FieldResourceID)
+	}
+	if m.key != nil {
+		fields = append(fields, translation.FieldKey)
+	}
+	if m.locale != nil {
+		fields = append(fields, translation.FieldLocale)
+	}
+	if m.value != nil {
+		fields = append(fields, translation.FieldValue)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TranslationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case translation.FieldCreatedAt:
+		return m.CreatedAt()
+	case translation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case translation.FieldResourceID:
+		return m.ResourceID()
+	case translation.FieldKey:
+		return m.Key()
+	case translation.FieldLocale:
+		return m.Locale()
+	case translation.FieldValue:
+		return m.Value()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TranslationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case translation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case translation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case translation.FieldResourceID:
+		return m.OldResourceID(ctx)
+	case translation.FieldKey:
+		return m.OldKey(ctx)
+	case translation.FieldLocale:
+		return m.OldLocale(ctx)
+	case translation.FieldValue:
+		return m.OldValue(ctx)
+	}
+	return nil, fmt.Errorf("unknown Translation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TranslationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case translation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case translation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case translation.FieldResourceID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResourceID(v)
+		return nil
+	case translation.FieldKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKey(v)
+		return nil
+	case translation.FieldLocale:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLocale(v)
+		return nil
+	case translation.FieldValue:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Translation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TranslationMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TranslationMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TranslationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Translation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TranslationMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TranslationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TranslationMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Translation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TranslationMutation) ResetField(name string) error {
+	switch name {
+	case translation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case translation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case translation.FieldResourceID:
+		m.ResetResourceID()
+		return nil
+	case translation.FieldKey:
+		m.ResetKey()
+		return nil
+	case translation.FieldLocale:
+		m.ResetLocale()
+		return nil
+	case translation.FieldValue:
+		m.ResetValue()
+		return nil
+	}
+	return fmt.Errorf("unknown Translation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TranslationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TranslationMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TranslationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TranslationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TranslationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TranslationMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TranslationMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Translation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TranslationMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Translation edge %s", name)
 }
 
 // UrlRedirectMutation represents an operation that mutates the UrlRedirect nodes in the graph.

@@ -313,11 +313,7 @@ func (r *productVariantResolver) CompareAtPrice(ctx context.Context, obj *ent.Pr
 	if obj.CompareAtPrice == nil {
 		return nil, nil
 	}
-	cur, err := currency(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return moneyV2(*obj.CompareAtPrice, cur), nil
+	return productPrice(ctx, *obj.CompareAtPrice)
 }
 
 func (r *productVariantResolver) CompareAtPriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
@@ -342,11 +338,7 @@ func (r *productVariantResolver) Image(ctx context.Context, obj *ent.ProductVari
 }
 
 func (r *productVariantResolver) Price(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
-	cur, err := currency(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return moneyV2(obj.Price, cur), nil
+	return productPrice(ctx, obj.Price)
 }
 
 func (r *productVariantResolver) PriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {

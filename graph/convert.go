@@ -16,6 +16,8 @@ import (
 	"storefront/graph/model"
 	"storefront/internal/catalog"
 	"storefront/internal/gid"
+	"storefront/internal/incontext"
+	"storefront/internal/market"
 	"storefront/internal/money"
 )
 
@@ -28,16 +30,37 @@ func currency(ctx context.Context) (string, error) {
 	return sh.CurrencyCode, nil
 }
 
+// pricer returns the Pricer of this request: the market of its @inContext country, the
+// shop currency when the country is in no market (one read of the markets per request).
+func pricer(ctx context.Context) (market.Pricer, error) {
+	set, err := loader.For(ctx).Markets()
+	if err != nil {
+		return market.Pricer{}, err
+	}
+	return set.For(incontext.From(ctx).Country), nil
+}
+
+// productPrice formats a product price of the shop currency in the request's market.
+func productPrice(ctx context.Context, amount int64) (*model.MoneyV2, error) {
+	p, err := pricer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return moneyV2(p.Price(amount), p.Currency), nil
+}
+
 func moneyV2(amount int64, cur string) *model.MoneyV2 {
 	return &model.MoneyV2{Amount: money.Format(amount, cur), CurrencyCode: model.CurrencyCode(cur)}
 }
 
+// priceRange is a product's price range in the request's market: converting and rounding
+// keep the order of prices, so the shop's bounds convert to the market's.
 func priceRange(ctx context.Context, lo, hi int64) (*model.ProductPriceRange, error) {
-	cur, err := currency(ctx)
+	p, err := pricer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &model.ProductPriceRange{MinVariantPrice: moneyV2(lo, cur), MaxVariantPrice: moneyV2(hi, cur)}, nil
+	return &model.ProductPriceRange{MinVariantPrice: moneyV2(p.Price(lo), p.Currency), MaxVariantPrice: moneyV2(p.Price(hi), p.Currency)}, nil
 }
 
 func args(after, before *string, first, last *int, reverse *bool) catalog.Args {

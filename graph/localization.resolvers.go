@@ -17,7 +17,11 @@ func (r *queryRootResolver) Localization(ctx context.Context) (*model.Localizati
 	if err != nil {
 		return nil, err
 	}
-	l := locale.For(ctx, sh)
+	markets, err := loader.For(ctx).Markets()
+	if err != nil {
+		return nil, err
+	}
+	l := locale.For(ctx, sh, markets, nil)
 	out := &model.Localization{
 		Country:            toCountry(l.Country),
 		Language:           toLanguage(l.Language),

@@ -650,6 +650,24 @@ var (
 			},
 		},
 	}
+	// MarketsColumns holds the columns for the "markets" table.
+	MarketsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 255},
+		{Name: "currency_code", Type: field.TypeString, Size: 3},
+		{Name: "countries", Type: field.TypeJSON},
+		{Name: "exchange_rate", Type: field.TypeString, Default: "1"},
+		{Name: "price_rounding", Type: field.TypeEnum, Enums: []string{"NONE", "WHOLE", "NINETY_NINE"}, Default: "NONE"},
+		{Name: "enabled", Type: field.TypeBool, Default: true},
+	}
+	// MarketsTable holds the schema information for the "markets" table.
+	MarketsTable = &schema.Table{
+		Name:       "markets",
+		Columns:    MarketsColumns,
+		PrimaryKey: []*schema.Column{MarketsColumns[0]},
+	}
 	// MenusColumns holds the columns for the "menus" table.
 	MenusColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -712,6 +730,13 @@ var (
 		{Name: "phone", Type: field.TypeString, Nullable: true},
 		{Name: "customer_id", Type: field.TypeInt, Nullable: true},
 		{Name: "currency_code", Type: field.TypeString, Size: 3},
+		{Name: "shop_currency_code", Type: field.TypeString, Nullable: true},
+		{Name: "exchange_rate", Type: field.TypeString, Nullable: true},
+		{Name: "shop_subtotal", Type: field.TypeInt64, Nullable: true},
+		{Name: "shop_total_discounts", Type: field.TypeInt64, Nullable: true},
+		{Name: "shop_total_shipping", Type: field.TypeInt64, Nullable: true},
+		{Name: "shop_total_tax", Type: field.TypeInt64, Nullable: true},
+		{Name: "shop_total", Type: field.TypeInt64, Nullable: true},
 		{Name: "subtotal", Type: field.TypeInt64},
 		{Name: "total_discounts", Type: field.TypeInt64, Default: 0},
 		{Name: "total_shipping", Type: field.TypeInt64, Default: 0},
@@ -740,7 +765,7 @@ var (
 			{
 				Name:    "order_customer_id_processed_at",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[7], OrdersColumns[19]},
+				Columns: []*schema.Column{OrdersColumns[7], OrdersColumns[26]},
 			},
 		},
 	}
@@ -1208,6 +1233,34 @@ var (
 			},
 		},
 	}
+	// TranslationsColumns holds the columns for the "translations" table.
+	TranslationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "resource_id", Type: field.TypeString},
+		{Name: "key", Type: field.TypeString},
+		{Name: "locale", Type: field.TypeString},
+		{Name: "value", Type: field.TypeString, Size: 2147483647},
+	}
+	// TranslationsTable holds the schema information for the "translations" table.
+	TranslationsTable = &schema.Table{
+		Name:       "translations",
+		Columns:    TranslationsColumns,
+		PrimaryKey: []*schema.Column{TranslationsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "translation_resource_id_key_locale",
+				Unique:  true,
+				Columns: []*schema.Column{TranslationsColumns[3], TranslationsColumns[4], TranslationsColumns[5]},
+			},
+			{
+				Name:    "translation_locale",
+				Unique:  false,
+				Columns: []*schema.Column{TranslationsColumns[5]},
+			},
+		},
+	}
 	// URLRedirectsColumns holds the columns for the "url_redirects" table.
 	URLRedirectsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1245,6 +1298,7 @@ var (
 		InventoryAdjustmentsTable,
 		LoginAttemptsTable,
 		MailingAddressesTable,
+		MarketsTable,
 		MenusTable,
 		MenuItemsTable,
 		OrdersTable,
@@ -1261,6 +1315,7 @@ var (
 		ShopsTable,
 		ShopPoliciesTable,
 		TaxRatesTable,
+		TranslationsTable,
 		URLRedirectsTable,
 	}
 )

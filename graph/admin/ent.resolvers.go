@@ -65,6 +65,10 @@ func (r *queryResolver) InventoryAdjustments(ctx context.Context, after *entgql.
 	return r.DB.InventoryAdjustment.Query().Paginate(ctx, after, first, before, last, ent.WithInventoryAdjustmentOrder(orderBy), ent.WithInventoryAdjustmentFilter(where.Filter))
 }
 
+func (r *queryResolver) Markets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MarketOrder, where *ent.MarketWhereInput) (*ent.MarketConnection, error) {
+	return r.DB.Market.Query().Paginate(ctx, after, first, before, last, ent.WithMarketOrder(orderBy), ent.WithMarketFilter(where.Filter))
+}
+
 func (r *queryResolver) Menus(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.MenuWhereInput) (*ent.MenuConnection, error) {
 	return r.DB.Menu.Query().Paginate(ctx, after, first, before, last, ent.WithMenuFilter(where.Filter))
 }
@@ -99,6 +103,10 @@ func (r *queryResolver) ShopPolicies(ctx context.Context, after *entgql.Cursor[i
 
 func (r *queryResolver) TaxRates(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) (*ent.TaxRateConnection, error) {
 	return r.DB.TaxRate.Query().Paginate(ctx, after, first, before, last, ent.WithTaxRateFilter(where.Filter))
+}
+
+func (r *queryResolver) Translations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TranslationOrder, where *ent.TranslationWhereInput) (*ent.TranslationConnection, error) {
+	return r.DB.Translation.Query().Paginate(ctx, after, first, before, last, ent.WithTranslationOrder(orderBy), ent.WithTranslationFilter(where.Filter))
 }
 
 func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }

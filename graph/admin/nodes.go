@@ -23,6 +23,7 @@ import (
 	"storefront/ent/fulfillment"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -36,6 +37,7 @@ import (
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/internal/gid"
 )
 
@@ -67,6 +69,8 @@ var nodeTables = map[string]string{
 	"ShippingRate":        shippingrate.Table,
 	"Shop":                shop.Table,
 	"TaxRate":             taxrate.Table,
+	"Market":              market.Table,
+	"Translation":         translation.Table,
 	"Blog":                blog.Table,
 	"Article":             article.Table,
 	"ContentImage":        contentimage.Table,

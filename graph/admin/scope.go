@@ -36,6 +36,8 @@ var typeScopes = map[string]string{
 	"Shop":                "settings:read",
 	"ShippingRate":        "settings:read",
 	"TaxRate":             "settings:read",
+	"Market":              "settings:read",
+	"Translation":         "catalog:read",
 	"DiscountCode":        "discounts:read",
 	"DiscountRedemption":  "discounts:read",
 	"Customer":            "customers:read",
@@ -101,6 +103,9 @@ var mutationScopes = map[string]string{
 	"taxRateCreate":      "settings:write",
 	"taxRateUpdate":      "settings:write",
 	"taxRateDelete":      "settings:write",
+	"marketCreate":       "settings:write",
+	"marketUpdate":       "settings:write",
+	"marketDelete":       "settings:write",
 
 	"customerUpdate":  "customers:write",
 	"customerDisable": "customers:write",

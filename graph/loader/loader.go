@@ -17,6 +17,7 @@ import (
 	"storefront/ent"
 	"storefront/ent/shoppolicy"
 	"storefront/internal/catalog"
+	"storefront/internal/market"
 	"storefront/internal/order"
 )
 
@@ -28,22 +29,25 @@ const wait = time.Millisecond
 type Loaders struct {
 	svc *catalog.Service
 
-	Variants          *dataloadgen.Loader[int, []*ent.ProductVariant]
-	Images            *dataloadgen.Loader[int, []*ent.ProductImage]
-	Options           *dataloadgen.Loader[int, []*ent.ProductOption]
-	CollectionsOf     *dataloadgen.Loader[int, []*ent.Collection]
-	Product           *dataloadgen.Loader[int, *ent.Product]
-	Image             *dataloadgen.Loader[int, *ent.ProductImage]
-	MenuItems         *dataloadgen.Loader[int, []*ent.MenuItem]
-	Node              *dataloadgen.Loader[catalog.NodeRef, ent.Noder]
-	Shop              func() (*ent.Shop, error)
-	Policies          func() (map[shoppolicy.Kind]*ent.ShopPolicy, error)
-	ContentImage      *dataloadgen.Loader[int, *ent.ContentImage]
-	Blog              *dataloadgen.Loader[int, *ent.Blog]
-	ArticleByHandle   *dataloadgen.Loader[catalog.ArticleKey, *ent.Article]
-	OrderLines        *dataloadgen.Loader[int, []*ent.OrderLine]
-	Fulfillments      *dataloadgen.Loader[int, []*ent.Fulfillment]
-	OrderAddress      *dataloadgen.Loader[int, *ent.MailingAddress]
+	Variants        *dataloadgen.Loader[int, []*ent.ProductVariant]
+	Images          *dataloadgen.Loader[int, []*ent.ProductImage]
+	Options         *dataloadgen.Loader[int, []*ent.ProductOption]
+	CollectionsOf   *dataloadgen.Loader[int, []*ent.Collection]
+	Product         *dataloadgen.Loader[int, *ent.Product]
+	Image           *dataloadgen.Loader[int, *ent.ProductImage]
+	MenuItems       *dataloadgen.Loader[int, []*ent.MenuItem]
+	Node            *dataloadgen.Loader[catalog.NodeRef, ent.Noder]
+	Shop            func() (*ent.Shop, error)
+	Markets         func() (market.Set, error)
+	Policies        func() (map[shoppolicy.Kind]*ent.ShopPolicy, error)
+	ContentImage    *dataloadgen.Loader[int, *ent.ContentImage]
+	Blog            *dataloadgen.Loader[int, *ent.Blog]
+	ArticleByHandle *dataloadgen.Loader[catalog.ArticleKey, *ent.Article]
+	OrderLines      *dataloadgen.Loader[int, []*ent.OrderLine]
+	Fulfillments    *dataloadgen.Loader[int, []*ent.Fulfillment]
+	OrderAddress    *dataloadgen.Loader[int, *ent.MailingAddress]
+	// OrderCurrency maps the ID of an order whose lines are read to its currency.
+	OrderCurrency     sync.Map
 	mu                sync.Mutex
 	collectionProduct map[CollectionProductsKey]*dataloadgen.Loader[int, catalog.Page[*ent.Product]]
 }
@@ -51,7 +55,7 @@ type Loaders struct {
 // New returns fresh loaders over svc for one request.
 func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait)}
-	return &Loaders{
+	l := &Loaders{
 		svc:           svc,
 		Variants:      dataloadgen.NewMappedLoader(svc.VariantsByProduct, opts...),
 		Images:        dataloadgen.NewMappedLoader(svc.ImagesByProduct, opts...),
@@ -75,6 +79,14 @@ func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Load
 		Fulfillments:      dataloadgen.NewMappedLoader(orders.Fulfillments, opts...),
 		OrderAddress:      dataloadgen.NewMappedLoader(orders.Addresses, opts...),
 	}
+	l.Markets = sync.OnceValues(func() (market.Set, error) {
+		sh, err := l.Shop()
+		if err != nil {
+			return market.Set{}, err
+		}
+		return svc.Markets(ctx, sh)
+	})
+	return l
 }
 
 // Prefetch lists the nested data a list of products will need.

@@ -17,6 +17,7 @@ import (
 	"storefront/ent/page"
 	"storefront/ent/predicate"
 	"storefront/ent/product"
+	"storefront/internal/market"
 	"storefront/internal/paging"
 	"storefront/internal/store"
 )
@@ -122,6 +123,11 @@ func (s *Service) Shop(ctx context.Context) (*ent.Shop, error) {
 		return nil, fmt.Errorf("read shop: %w", err)
 	}
 	return sh, nil
+}
+
+// Markets returns the shop's enabled markets (one statement).
+func (s *Service) Markets(ctx context.Context, shop *ent.Shop) (market.Set, error) {
+	return market.Load(ctx, s.db.Client, shop)
 }
 
 // Dialect is the database dialect ("sqlite3" or "postgres"), for callers that build predicates.

@@ -14,6 +14,7 @@ import (
 	"storefront/ent/completionattempt"
 	"storefront/ent/discountcode"
 	"storefront/ent/fulfillment"
+	"storefront/ent/market"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
 	"storefront/ent/productvariant"
@@ -489,6 +490,34 @@ type ComplexityRoot struct {
 		Zip          func(childComplexity int) int
 	}
 
+	Market struct {
+		Countries     func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		CurrencyCode  func(childComplexity int) int
+		Enabled       func(childComplexity int) int
+		ExchangeRate  func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Name          func(childComplexity int) int
+		PriceRounding func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+	}
+
+	MarketConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MarketEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MarketPayload struct {
+		Market     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Menu struct {
 		Handle func(childComplexity int) int
 		ID     func(childComplexity int) int
@@ -551,6 +580,9 @@ type ComplexityRoot struct {
 		DiscountCodeUpdate        func(childComplexity int, id string, input model.DiscountCodeInput) int
 		InventoryAdjustQuantities func(childComplexity int, input model.InventoryAdjustQuantitiesInput) int
 		InventorySetQuantities    func(childComplexity int, input model.InventorySetQuantitiesInput) int
+		MarketCreate              func(childComplexity int, input model.MarketInput) int
+		MarketDelete              func(childComplexity int, id string) int
+		MarketUpdate              func(childComplexity int, id string, input model.MarketInput) int
 		MenuCreate                func(childComplexity int, input model.MenuInput) int
 		MenuDelete                func(childComplexity int, id string) int
 		MenuUpdate                func(childComplexity int, id string, input model.MenuInput) int
@@ -571,34 +603,41 @@ type ComplexityRoot struct {
 	}
 
 	Order struct {
-		BillingAddressID  func(childComplexity int) int
-		CancelReason      func(childComplexity int) int
-		CanceledAt        func(childComplexity int) int
-		CreatedAt         func(childComplexity int) int
-		CurrencyCode      func(childComplexity int) int
-		CustomAttributes  func(childComplexity int) int
-		CustomerID        func(childComplexity int) int
-		Discounts         func(childComplexity int) int
-		Edited            func(childComplexity int) int
-		Email             func(childComplexity int) int
-		FinancialStatus   func(childComplexity int) int
-		FulfillmentStatus func(childComplexity int) int
-		Fulfillments      func(childComplexity int) int
-		ID                func(childComplexity int) int
-		Lines             func(childComplexity int) int
-		Name              func(childComplexity int) int
-		Number            func(childComplexity int) int
-		Phone             func(childComplexity int) int
-		ProcessedAt       func(childComplexity int) int
-		ShippingAddressID func(childComplexity int) int
-		Subtotal          func(childComplexity int) int
-		Test              func(childComplexity int) int
-		Total             func(childComplexity int) int
-		TotalDiscounts    func(childComplexity int) int
-		TotalRefunded     func(childComplexity int) int
-		TotalShipping     func(childComplexity int) int
-		TotalTax          func(childComplexity int) int
-		UpdatedAt         func(childComplexity int) int
+		BillingAddressID   func(childComplexity int) int
+		CancelReason       func(childComplexity int) int
+		CanceledAt         func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		CurrencyCode       func(childComplexity int) int
+		CustomAttributes   func(childComplexity int) int
+		CustomerID         func(childComplexity int) int
+		Discounts          func(childComplexity int) int
+		Edited             func(childComplexity int) int
+		Email              func(childComplexity int) int
+		ExchangeRate       func(childComplexity int) int
+		FinancialStatus    func(childComplexity int) int
+		FulfillmentStatus  func(childComplexity int) int
+		Fulfillments       func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Lines              func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Number             func(childComplexity int) int
+		Phone              func(childComplexity int) int
+		ProcessedAt        func(childComplexity int) int
+		ShippingAddressID  func(childComplexity int) int
+		ShopCurrencyCode   func(childComplexity int) int
+		ShopSubtotal       func(childComplexity int) int
+		ShopTotal          func(childComplexity int) int
+		ShopTotalDiscounts func(childComplexity int) int
+		ShopTotalShipping  func(childComplexity int) int
+		ShopTotalTax       func(childComplexity int) int
+		Subtotal           func(childComplexity int) int
+		Test               func(childComplexity int) int
+		Total              func(childComplexity int) int
+		TotalDiscounts     func(childComplexity int) int
+		TotalRefunded      func(childComplexity int) int
+		TotalShipping      func(childComplexity int) int
+		TotalTax           func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	OrderConnection struct {
@@ -810,6 +849,7 @@ type ComplexityRoot struct {
 		DiscountCodes        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountCodeOrder, where *ent.DiscountCodeWhereInput) int
 		DiscountRedemptions  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountRedemptionOrder, where *ent.DiscountRedemptionWhereInput) int
 		InventoryAdjustments func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InventoryAdjustmentOrder, where *ent.InventoryAdjustmentWhereInput) int
+		Markets              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MarketOrder, where *ent.MarketWhereInput) int
 		Menus                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.MenuWhereInput) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
@@ -821,6 +861,7 @@ type ComplexityRoot struct {
 		ShopPolicies         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopPolicyOrder, where *ent.ShopPolicyWhereInput) int
 		Shops                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopOrder, where *ent.ShopWhereInput) int
 		TaxRates             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) int
+		Translations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TranslationOrder, where *ent.TranslationWhereInput) int
 	}
 
 	SelectedOption struct {
@@ -940,6 +981,27 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	Translation struct {
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Key        func(childComplexity int) int
+		Locale     func(childComplexity int) int
+		ResourceID func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		Value      func(childComplexity int) int
+	}
+
+	TranslationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TranslationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	UrlRedirect struct {
 		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
@@ -984,6 +1046,9 @@ type MutationResolver interface {
 	DiscountCodeDelete(ctx context.Context, id string) (*model.DiscountCodeDeletePayload, error)
 	InventorySetQuantities(ctx context.Context, input model.InventorySetQuantitiesInput) (*model.InventorySetQuantitiesPayload, error)
 	InventoryAdjustQuantities(ctx context.Context, input model.InventoryAdjustQuantitiesInput) (*model.InventoryAdjustQuantitiesPayload, error)
+	MarketCreate(ctx context.Context, input model.MarketInput) (*model.MarketPayload, error)
+	MarketUpdate(ctx context.Context, id string, input model.MarketInput) (*model.MarketPayload, error)
+	MarketDelete(ctx context.Context, id string) (*model.DeletePayload, error)
 	ProductSet(ctx context.Context, input model.ProductSetInput) (*model.ProductSetPayload, error)
 	ProductCreate(ctx context.Context, input model.ProductCreateInput) (*model.ProductCreatePayload, error)
 	ProductUpdate(ctx context.Context, input model.ProductUpdateInput) (*model.ProductUpdatePayload, error)
@@ -1013,6 +1078,7 @@ type QueryResolver interface {
 	DiscountCodes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountCodeOrder, where *ent.DiscountCodeWhereInput) (*ent.DiscountCodeConnection, error)
 	DiscountRedemptions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountRedemptionOrder, where *ent.DiscountRedemptionWhereInput) (*ent.DiscountRedemptionConnection, error)
 	InventoryAdjustments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InventoryAdjustmentOrder, where *ent.InventoryAdjustmentWhereInput) (*ent.InventoryAdjustmentConnection, error)
+	Markets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MarketOrder, where *ent.MarketWhereInput) (*ent.MarketConnection, error)
 	Menus(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.MenuWhereInput) (*ent.MenuConnection, error)
 	Orders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderOrder, where *ent.OrderWhereInput) (*ent.OrderConnection, error)
 	Pages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PageOrder, where *ent.PageWhereInput) (*ent.PageConnection, error)
@@ -1022,6 +1088,7 @@ type QueryResolver interface {
 	Shops(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopOrder, where *ent.ShopWhereInput) (*ent.ShopConnection, error)
 	ShopPolicies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopPolicyOrder, where *ent.ShopPolicyWhereInput) (*ent.ShopPolicyConnection, error)
 	TaxRates(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) (*ent.TaxRateConnection, error)
+	Translations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TranslationOrder, where *ent.TranslationWhereInput) (*ent.TranslationConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2791,6 +2858,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MailingAddress.Zip(childComplexity), true
 
+	case "Market.countries":
+		if e.ComplexityRoot.Market.Countries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.Countries(childComplexity), true
+	case "Market.createdAt":
+		if e.ComplexityRoot.Market.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.CreatedAt(childComplexity), true
+	case "Market.currencyCode":
+		if e.ComplexityRoot.Market.CurrencyCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.CurrencyCode(childComplexity), true
+	case "Market.enabled":
+		if e.ComplexityRoot.Market.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.Enabled(childComplexity), true
+	case "Market.exchangeRate":
+		if e.ComplexityRoot.Market.ExchangeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.ExchangeRate(childComplexity), true
+	case "Market.id":
+		if e.ComplexityRoot.Market.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.ID(childComplexity), true
+	case "Market.name":
+		if e.ComplexityRoot.Market.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.Name(childComplexity), true
+	case "Market.priceRounding":
+		if e.ComplexityRoot.Market.PriceRounding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.PriceRounding(childComplexity), true
+	case "Market.updatedAt":
+		if e.ComplexityRoot.Market.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.UpdatedAt(childComplexity), true
+
+	case "MarketConnection.edges":
+		if e.ComplexityRoot.MarketConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketConnection.Edges(childComplexity), true
+	case "MarketConnection.pageInfo":
+		if e.ComplexityRoot.MarketConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketConnection.PageInfo(childComplexity), true
+	case "MarketConnection.totalCount":
+		if e.ComplexityRoot.MarketConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketConnection.TotalCount(childComplexity), true
+
+	case "MarketEdge.cursor":
+		if e.ComplexityRoot.MarketEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketEdge.Cursor(childComplexity), true
+	case "MarketEdge.node":
+		if e.ComplexityRoot.MarketEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketEdge.Node(childComplexity), true
+
+	case "MarketPayload.market":
+		if e.ComplexityRoot.MarketPayload.Market == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPayload.Market(childComplexity), true
+	case "MarketPayload.userErrors":
+		if e.ComplexityRoot.MarketPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPayload.UserErrors(childComplexity), true
+
 	case "Menu.handle":
 		if e.ComplexityRoot.Menu.Handle == nil {
 			break
@@ -3145,6 +3312,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.InventorySetQuantities(childComplexity, args["input"].(model.InventorySetQuantitiesInput)), true
+	case "Mutation.marketCreate":
+		if e.ComplexityRoot.Mutation.MarketCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_marketCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarketCreate(childComplexity, args["input"].(model.MarketInput)), true
+	case "Mutation.marketDelete":
+		if e.ComplexityRoot.Mutation.MarketDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_marketDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarketDelete(childComplexity, args["id"].(string)), true
+	case "Mutation.marketUpdate":
+		if e.ComplexityRoot.Mutation.MarketUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_marketUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarketUpdate(childComplexity, args["id"].(string), args["input"].(model.MarketInput)), true
 	case "Mutation.menuCreate":
 		if e.ComplexityRoot.Mutation.MenuCreate == nil {
 			break
@@ -3393,6 +3593,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.Email(childComplexity), true
+	case "Order.exchangeRate":
+		if e.ComplexityRoot.Order.ExchangeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ExchangeRate(childComplexity), true
 	case "Order.financialStatus":
 		if e.ComplexityRoot.Order.FinancialStatus == nil {
 			break
@@ -3453,6 +3659,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.ShippingAddressID(childComplexity), true
+	case "Order.shopCurrencyCode":
+		if e.ComplexityRoot.Order.ShopCurrencyCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ShopCurrencyCode(childComplexity), true
+	case "Order.shopSubtotal":
+		if e.ComplexityRoot.Order.ShopSubtotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ShopSubtotal(childComplexity), true
+	case "Order.shopTotal":
+		if e.ComplexityRoot.Order.ShopTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ShopTotal(childComplexity), true
+	case "Order.shopTotalDiscounts":
+		if e.ComplexityRoot.Order.ShopTotalDiscounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ShopTotalDiscounts(childComplexity), true
+	case "Order.shopTotalShipping":
+		if e.ComplexityRoot.Order.ShopTotalShipping == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ShopTotalShipping(childComplexity), true
+	case "Order.shopTotalTax":
+		if e.ComplexityRoot.Order.ShopTotalTax == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ShopTotalTax(childComplexity), true
 	case "Order.subtotal":
 		if e.ComplexityRoot.Order.Subtotal == nil {
 			break
@@ -4415,6 +4657,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.InventoryAdjustments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InventoryAdjustmentOrder), args["where"].(*ent.InventoryAdjustmentWhereInput)), true
+	case "Query.markets":
+		if e.ComplexityRoot.Query.Markets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_markets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Markets(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.MarketOrder), args["where"].(*ent.MarketWhereInput)), true
 	case "Query.menus":
 		if e.ComplexityRoot.Query.Menus == nil {
 			break
@@ -4536,6 +4789,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TaxRates(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["where"].(*ent.TaxRateWhereInput)), true
+	case "Query.translations":
+		if e.ComplexityRoot.Query.Translations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_translations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Translations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TranslationOrder), args["where"].(*ent.TranslationWhereInput)), true
 
 	case "SelectedOption.name":
 		if e.ComplexityRoot.SelectedOption.Name == nil {
@@ -4967,6 +5231,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TaxRatePayload.UserErrors(childComplexity), true
 
+	case "Translation.createdAt":
+		if e.ComplexityRoot.Translation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.CreatedAt(childComplexity), true
+	case "Translation.id":
+		if e.ComplexityRoot.Translation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.ID(childComplexity), true
+	case "Translation.key":
+		if e.ComplexityRoot.Translation.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.Key(childComplexity), true
+	case "Translation.locale":
+		if e.ComplexityRoot.Translation.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.Locale(childComplexity), true
+	case "Translation.resourceID":
+		if e.ComplexityRoot.Translation.ResourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.ResourceID(childComplexity), true
+	case "Translation.updatedAt":
+		if e.ComplexityRoot.Translation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.UpdatedAt(childComplexity), true
+	case "Translation.value":
+		if e.ComplexityRoot.Translation.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Translation.Value(childComplexity), true
+
+	case "TranslationConnection.edges":
+		if e.ComplexityRoot.TranslationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationConnection.Edges(childComplexity), true
+	case "TranslationConnection.pageInfo":
+		if e.ComplexityRoot.TranslationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationConnection.PageInfo(childComplexity), true
+	case "TranslationConnection.totalCount":
+		if e.ComplexityRoot.TranslationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationConnection.TotalCount(childComplexity), true
+
+	case "TranslationEdge.cursor":
+		if e.ComplexityRoot.TranslationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationEdge.Cursor(childComplexity), true
+	case "TranslationEdge.node":
+		if e.ComplexityRoot.TranslationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationEdge.Node(childComplexity), true
+
 	case "UrlRedirect.createdAt":
 		if e.ComplexityRoot.UrlRedirect.CreatedAt == nil {
 			break
@@ -5068,6 +5407,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InventorySetQuantitiesInput", ec.unmarshalInputInventorySetQuantitiesInput),
 			graphql.NewInputUnmarshaler("MailingAddressOrder", ec.unmarshalInputMailingAddressOrder),
 			graphql.NewInputUnmarshaler("MailingAddressWhereInput", ec.unmarshalInputMailingAddressWhereInput),
+			graphql.NewInputUnmarshaler("MarketInput", ec.unmarshalInputMarketInput),
+			graphql.NewInputUnmarshaler("MarketOrder", ec.unmarshalInputMarketOrder),
+			graphql.NewInputUnmarshaler("MarketWhereInput", ec.unmarshalInputMarketWhereInput),
 			graphql.NewInputUnmarshaler("MenuInput", ec.unmarshalInputMenuInput),
 			graphql.NewInputUnmarshaler("MenuItemInput", ec.unmarshalInputMenuItemInput),
 			graphql.NewInputUnmarshaler("MenuItemWhereInput", ec.unmarshalInputMenuItemWhereInput),
@@ -5100,6 +5442,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ShopWhereInput", ec.unmarshalInputShopWhereInput),
 			graphql.NewInputUnmarshaler("TaxRateInput", ec.unmarshalInputTaxRateInput),
 			graphql.NewInputUnmarshaler("TaxRateWhereInput", ec.unmarshalInputTaxRateWhereInput),
+			graphql.NewInputUnmarshaler("TranslationOrder", ec.unmarshalInputTranslationOrder),
+			graphql.NewInputUnmarshaler("TranslationWhereInput", ec.unmarshalInputTranslationWhereInput),
 			graphql.NewInputUnmarshaler("UrlRedirectOrder", ec.unmarshalInputUrlRedirectOrder),
 			graphql.NewInputUnmarshaler("UrlRedirectWhereInput", ec.unmarshalInputUrlRedirectWhereInput),
 			graphql.NewInputUnmarshaler("VariantOptionValueInput", ec.unmarshalInputVariantOptionValueInput),
@@ -9098,6 +9442,198 @@ input MailingAddressWhereInput {
 The builtin Map type
 """
 scalar Map
+type Market implements Node {
+  id: ID!
+  """
+  When the record was created (UTC).
+  """
+  createdAt: Time!
+  """
+  When the record was last changed (UTC).
+  """
+  updatedAt: Time!
+  name: String!
+  """
+  ISO 4217 code the market's buyers see and pay in.
+  """
+  currencyCode: String!
+  """
+  ISO 3166-1 alpha-2 codes of the market's countries.
+  """
+  countries: [String!]!
+  """
+  Units of the market currency per unit of the shop currency, a decimal such as "1.35".
+  """
+  exchangeRate: String!
+  """
+  How converted product prices are rounded up: NONE (to the minor unit), WHOLE (to a whole unit) or NINETY_NINE (to the next .99).
+  """
+  priceRounding: MarketPriceRounding!
+  """
+  A disabled market's countries are priced in the shop currency.
+  """
+  enabled: Boolean!
+}
+"""
+A connection to a list of items.
+"""
+type MarketConnection {
+  """
+  A list of edges.
+  """
+  edges: [MarketEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type MarketEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Market
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Market connections
+"""
+input MarketOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Markets.
+  """
+  field: MarketOrderField!
+}
+"""
+Properties by which Market connections can be ordered.
+"""
+enum MarketOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+MarketPriceRounding is enum for the field price_rounding
+"""
+enum MarketPriceRounding @goModel(model: "storefront/ent/market.PriceRounding") {
+  NONE
+  WHOLE
+  NINETY_NINE
+}
+"""
+MarketWhereInput is used for filtering Market objects.
+Input was generated by ent.
+"""
+input MarketWhereInput {
+  not: MarketWhereInput
+  and: [MarketWhereInput!]
+  or: [MarketWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  currency_code field predicates
+  """
+  currencyCode: String
+  currencyCodeNEQ: String
+  currencyCodeIn: [String!]
+  currencyCodeNotIn: [String!]
+  currencyCodeGT: String
+  currencyCodeGTE: String
+  currencyCodeLT: String
+  currencyCodeLTE: String
+  currencyCodeContains: String
+  currencyCodeHasPrefix: String
+  currencyCodeHasSuffix: String
+  currencyCodeEqualFold: String
+  currencyCodeContainsFold: String
+  """
+  exchange_rate field predicates
+  """
+  exchangeRate: String
+  exchangeRateNEQ: String
+  exchangeRateIn: [String!]
+  exchangeRateNotIn: [String!]
+  exchangeRateGT: String
+  exchangeRateGTE: String
+  exchangeRateLT: String
+  exchangeRateLTE: String
+  exchangeRateContains: String
+  exchangeRateHasPrefix: String
+  exchangeRateHasSuffix: String
+  exchangeRateEqualFold: String
+  exchangeRateContainsFold: String
+  """
+  price_rounding field predicates
+  """
+  priceRounding: MarketPriceRounding
+  priceRoundingNEQ: MarketPriceRounding
+  priceRoundingIn: [MarketPriceRounding!]
+  priceRoundingNotIn: [MarketPriceRounding!]
+  """
+  enabled field predicates
+  """
+  enabled: Boolean
+  enabledNEQ: Boolean
+}
 type Menu implements Node {
   id: ID!
   handle: String!
@@ -9387,7 +9923,29 @@ type Order implements Node {
   email: String
   phone: String
   customerID: ID
+  """
+  ISO 4217 code of the presentment currency: the buyer's market's, which every amount of the order is in.
+  """
   currencyCode: String!
+  """
+  The shop currency when the order was placed; the shop_* amounts are in it. Unset on orders placed before markets, whose amounts are in the shop currency.
+  """
+  shopCurrencyCode: String
+  """
+  Presentment units per shop-currency unit the order was placed at, e.g. "1.35".
+  """
+  exchangeRate: String
+  """
+  subtotal in the shop currency (minor units).
+  """
+  shopSubtotal: Int
+  shopTotalDiscounts: Int
+  shopTotalShipping: Int
+  shopTotalTax: Int
+  """
+  total in the shop currency (minor units).
+  """
+  shopTotal: Int
   """
   Line totals after line discounts, before order discounts, shipping and tax (minor units).
   """
@@ -9845,6 +10403,107 @@ input OrderWhereInput {
   currencyCodeHasSuffix: String
   currencyCodeEqualFold: String
   currencyCodeContainsFold: String
+  """
+  shop_currency_code field predicates
+  """
+  shopCurrencyCode: String
+  shopCurrencyCodeNEQ: String
+  shopCurrencyCodeIn: [String!]
+  shopCurrencyCodeNotIn: [String!]
+  shopCurrencyCodeGT: String
+  shopCurrencyCodeGTE: String
+  shopCurrencyCodeLT: String
+  shopCurrencyCodeLTE: String
+  shopCurrencyCodeContains: String
+  shopCurrencyCodeHasPrefix: String
+  shopCurrencyCodeHasSuffix: String
+  shopCurrencyCodeIsNil: Boolean
+  shopCurrencyCodeNotNil: Boolean
+  shopCurrencyCodeEqualFold: String
+  shopCurrencyCodeContainsFold: String
+  """
+  exchange_rate field predicates
+  """
+  exchangeRate: String
+  exchangeRateNEQ: String
+  exchangeRateIn: [String!]
+  exchangeRateNotIn: [String!]
+  exchangeRateGT: String
+  exchangeRateGTE: String
+  exchangeRateLT: String
+  exchangeRateLTE: String
+  exchangeRateContains: String
+  exchangeRateHasPrefix: String
+  exchangeRateHasSuffix: String
+  exchangeRateIsNil: Boolean
+  exchangeRateNotNil: Boolean
+  exchangeRateEqualFold: String
+  exchangeRateContainsFold: String
+  """
+  shop_subtotal field predicates
+  """
+  shopSubtotal: Int
+  shopSubtotalNEQ: Int
+  shopSubtotalIn: [Int!]
+  shopSubtotalNotIn: [Int!]
+  shopSubtotalGT: Int
+  shopSubtotalGTE: Int
+  shopSubtotalLT: Int
+  shopSubtotalLTE: Int
+  shopSubtotalIsNil: Boolean
+  shopSubtotalNotNil: Boolean
+  """
+  shop_total_discounts field predicates
+  """
+  shopTotalDiscounts: Int
+  shopTotalDiscountsNEQ: Int
+  shopTotalDiscountsIn: [Int!]
+  shopTotalDiscountsNotIn: [Int!]
+  shopTotalDiscountsGT: Int
+  shopTotalDiscountsGTE: Int
+  shopTotalDiscountsLT: Int
+  shopTotalDiscountsLTE: Int
+  shopTotalDiscountsIsNil: Boolean
+  shopTotalDiscountsNotNil: Boolean
+  """
+  shop_total_shipping field predicates
+  """
+  shopTotalShipping: Int
+  shopTotalShippingNEQ: Int
+  shopTotalShippingIn: [Int!]
+  shopTotalShippingNotIn: [Int!]
+  shopTotalShippingGT: Int
+  shopTotalShippingGTE: Int
+  shopTotalShippingLT: Int
+  shopTotalShippingLTE: Int
+  shopTotalShippingIsNil: Boolean
+  shopTotalShippingNotNil: Boolean
+  """
+  shop_total_tax field predicates
+  """
+  shopTotalTax: Int
+  shopTotalTaxNEQ: Int
+  shopTotalTaxIn: [Int!]
+  shopTotalTaxNotIn: [Int!]
+  shopTotalTaxGT: Int
+  shopTotalTaxGTE: Int
+  shopTotalTaxLT: Int
+  shopTotalTaxLTE: Int
+  shopTotalTaxIsNil: Boolean
+  shopTotalTaxNotNil: Boolean
+  """
+  shop_total field predicates
+  """
+  shopTotal: Int
+  shopTotalNEQ: Int
+  shopTotalIn: [Int!]
+  shopTotalNotIn: [Int!]
+  shopTotalGT: Int
+  shopTotalGTE: Int
+  shopTotalLT: Int
+  shopTotalLTE: Int
+  shopTotalIsNil: Boolean
+  shopTotalNotNil: Boolean
   """
   subtotal field predicates
   """
@@ -11597,6 +12256,37 @@ type Query {
     """
     where: InventoryAdjustmentWhereInput
   ): InventoryAdjustmentConnection!
+  markets(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Markets returned from the connection.
+    """
+    orderBy: MarketOrder
+
+    """
+    Filtering options for Markets returned from the connection.
+    """
+    where: MarketWhereInput
+  ): MarketConnection!
   menus(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -11861,6 +12551,37 @@ type Query {
     """
     where: TaxRateWhereInput
   ): TaxRateConnection!
+  translations(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Translations returned from the connection.
+    """
+    orderBy: TranslationOrder
+
+    """
+    Filtering options for Translations returned from the connection.
+    """
+    where: TranslationWhereInput
+  ): TranslationConnection!
 }
 type ShippingRate implements Node {
   id: ID!
@@ -12717,6 +13438,186 @@ input TaxRateWhereInput {
 The builtin Time type
 """
 scalar Time
+type Translation implements Node {
+  id: ID!
+  """
+  When the record was created (UTC).
+  """
+  createdAt: Time!
+  """
+  When the record was last changed (UTC).
+  """
+  updatedAt: Time!
+  """
+  Global ID of the translated resource, e.g. gid://shopify/Product/1.
+  """
+  resourceID: String!
+  """
+  The translated field: title, body_html, name, value, …
+  """
+  key: String!
+  """
+  Language as a Storefront API LanguageCode: FR, PT_BR, …
+  """
+  locale: String!
+  value: String!
+}
+"""
+A connection to a list of items.
+"""
+type TranslationConnection {
+  """
+  A list of edges.
+  """
+  edges: [TranslationEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type TranslationEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Translation
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Translation connections
+"""
+input TranslationOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Translations.
+  """
+  field: TranslationOrderField!
+}
+"""
+Properties by which Translation connections can be ordered.
+"""
+enum TranslationOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+TranslationWhereInput is used for filtering Translation objects.
+Input was generated by ent.
+"""
+input TranslationWhereInput {
+  not: TranslationWhereInput
+  and: [TranslationWhereInput!]
+  or: [TranslationWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  resource_id field predicates
+  """
+  resourceID: String
+  resourceIDNEQ: String
+  resourceIDIn: [String!]
+  resourceIDNotIn: [String!]
+  resourceIDGT: String
+  resourceIDGTE: String
+  resourceIDLT: String
+  resourceIDLTE: String
+  resourceIDContains: String
+  resourceIDHasPrefix: String
+  resourceIDHasSuffix: String
+  resourceIDEqualFold: String
+  resourceIDContainsFold: String
+  """
+  key field predicates
+  """
+  key: String
+  keyNEQ: String
+  keyIn: [String!]
+  keyNotIn: [String!]
+  keyGT: String
+  keyGTE: String
+  keyLT: String
+  keyLTE: String
+  keyContains: String
+  keyHasPrefix: String
+  keyHasSuffix: String
+  keyEqualFold: String
+  keyContainsFold: String
+  """
+  locale field predicates
+  """
+  locale: String
+  localeNEQ: String
+  localeIn: [String!]
+  localeNotIn: [String!]
+  localeGT: String
+  localeGTE: String
+  localeLT: String
+  localeLTE: String
+  localeContains: String
+  localeHasPrefix: String
+  localeHasSuffix: String
+  localeEqualFold: String
+  localeContainsFold: String
+  """
+  value field predicates
+  """
+  value: String
+  valueNEQ: String
+  valueIn: [String!]
+  valueNotIn: [String!]
+  valueGT: String
+  valueGTE: String
+  valueLT: String
+  valueLTE: String
+  valueContains: String
+  valueHasPrefix: String
+  valueHasSuffix: String
+  valueEqualFold: String
+  valueContainsFold: String
+}
 type UrlRedirect implements Node {
   id: ID!
   """
@@ -12897,6 +13798,63 @@ extend type Mutation {
   NEGATIVE_QUANTITY.
   """
   inventoryAdjustQuantities(input: InventoryAdjustQuantitiesInput!): InventoryAdjustQuantitiesPayload!
+}
+`, BuiltIn: false},
+	{Name: "../market.graphqls", Input: `"""
+A market: countries sold to in one currency; fields you leave out stay as they are.
+"""
+input MarketInput {
+  """
+  Required when creating.
+  """
+  name: String
+  """
+  ISO 4217 code buyers in the market see and pay in, e.g. "CAD"; required when creating.
+  A market of the shop currency keeps prices as they are.
+  """
+  currencyCode: String
+  """
+  ISO 3166-1 alpha-2 codes of the market's countries; a country is in one market at most.
+  """
+  countries: [String!]
+  """
+  Units of the market currency per unit of the shop currency, a positive decimal with at
+  most six decimals, e.g. "1.35". Defaults to "1".
+  """
+  exchangeRate: String
+  """
+  How converted product prices are rounded up: NONE (to the minor unit), WHOLE (to a whole
+  unit) or NINETY_NINE (to the next .99). Shipping rates and discounts are converted
+  without rounding.
+  """
+  priceRounding: MarketPriceRounding
+  """
+  A disabled market's countries are priced in the shop currency.
+  """
+  enabled: Boolean
+}
+
+type MarketPayload {
+  market: Market
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  """
+  Creates a market (scope settings:write). User error codes: BLANK, INVALID, TAKEN (a
+  country already in another market), UNSUPPORTED_CURRENCY.
+  """
+  marketCreate(input: MarketInput!): MarketPayload!
+  """
+  Changes a market (scope settings:write). User error codes: those of marketCreate and
+  NOT_FOUND.
+  """
+  marketUpdate(id: ID!, input: MarketInput!): MarketPayload!
+  """
+  Deletes a market (scope settings:write); its countries are priced in the shop currency
+  again.
+  """
+  marketDelete(id: ID!): DeletePayload!
 }
 `, BuiltIn: false},
 	{Name: "../product.graphqls", Input: `"""
@@ -14157,6 +15115,62 @@ func (ec *executionContext) childFields_MailingAddress(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type MailingAddress", field.Name)
 }
 
+func (ec *executionContext) childFields_Market(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Market_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Market_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Market_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_Market_name(ctx, field)
+	case "currencyCode":
+		return ec.fieldContext_Market_currencyCode(ctx, field)
+	case "countries":
+		return ec.fieldContext_Market_countries(ctx, field)
+	case "exchangeRate":
+		return ec.fieldContext_Market_exchangeRate(ctx, field)
+	case "priceRounding":
+		return ec.fieldContext_Market_priceRounding(ctx, field)
+	case "enabled":
+		return ec.fieldContext_Market_enabled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Market", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MarketConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MarketConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MarketConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MarketEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MarketEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "market":
+		return ec.fieldContext_MarketPayload_market(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MarketPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Menu(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -14263,6 +15277,20 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_customerID(ctx, field)
 	case "currencyCode":
 		return ec.fieldContext_Order_currencyCode(ctx, field)
+	case "shopCurrencyCode":
+		return ec.fieldContext_Order_shopCurrencyCode(ctx, field)
+	case "exchangeRate":
+		return ec.fieldContext_Order_exchangeRate(ctx, field)
+	case "shopSubtotal":
+		return ec.fieldContext_Order_shopSubtotal(ctx, field)
+	case "shopTotalDiscounts":
+		return ec.fieldContext_Order_shopTotalDiscounts(ctx, field)
+	case "shopTotalShipping":
+		return ec.fieldContext_Order_shopTotalShipping(ctx, field)
+	case "shopTotalTax":
+		return ec.fieldContext_Order_shopTotalTax(ctx, field)
+	case "shopTotal":
+		return ec.fieldContext_Order_shopTotal(ctx, field)
 	case "subtotal":
 		return ec.fieldContext_Order_subtotal(ctx, field)
 	case "totalDiscounts":
@@ -14933,6 +15961,48 @@ func (ec *executionContext) childFields_TaxRatePayload(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type TaxRatePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Translation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Translation_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Translation_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Translation_updatedAt(ctx, field)
+	case "resourceID":
+		return ec.fieldContext_Translation_resourceID(ctx, field)
+	case "key":
+		return ec.fieldContext_Translation_key(ctx, field)
+	case "locale":
+		return ec.fieldContext_Translation_locale(ctx, field)
+	case "value":
+		return ec.fieldContext_Translation_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Translation", field.Name)
+}
+
+func (ec *executionContext) childFields_TranslationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TranslationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TranslationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TranslationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TranslationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TranslationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TranslationEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "field":
@@ -15358,6 +16428,56 @@ func (ec *executionContext) field_Mutation_inventorySetQuantities_args(ctx conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_marketCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MarketInput, error) {
+			return ec.unmarshalNMarketInput2storefrontᚋgraphᚋadminᚋmodelᚐMarketInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_marketDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_marketUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MarketInput, error) {
+			return ec.unmarshalNMarketInput2storefrontᚋgraphᚋadminᚋmodelᚐMarketInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -16239,6 +17359,60 @@ func (ec *executionContext) field_Query_inventoryAdjustments_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_markets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.MarketOrder, error) {
+			return ec.unmarshalOMarketOrder2ᚖstorefrontᚋentᚐMarketOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MarketWhereInput, error) {
+			return ec.unmarshalOMarketWhereInput2ᚖstorefrontᚋentᚐMarketWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_menus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16726,6 +17900,60 @@ func (ec *executionContext) field_Query_taxRates_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_translations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.TranslationOrder, error) {
+			return ec.unmarshalOTranslationOrder2ᚖstorefrontᚋentᚐTranslationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TranslationWhereInput, error) {
+			return ec.unmarshalOTranslationWhereInput2ᚖstorefrontᚋentᚐTranslationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -23924,6 +25152,419 @@ func (ec *executionContext) fieldContext_MailingAddress_customer(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Market_id(ctx context.Context, field graphql.CollectedField, obj *ent.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Market_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Market_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Market_name(ctx context.Context, field graphql.CollectedField, obj *ent.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "String")
+}
+
+func (ec *executionContext) _Market_currencyCode(ctx context.Context, field graphql.CollectedField, obj *ent.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_currencyCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrencyCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_currencyCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "String")
+}
+
+func (ec *executionContext) _Market_countries(ctx context.Context, field graphql.CollectedField, obj *ent.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_countries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Countries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_countries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "String")
+}
+
+func (ec *executionContext) _Market_exchangeRate(ctx context.Context, field graphql.CollectedField, obj *ent.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_exchangeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExchangeRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_exchangeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "String")
+}
+
+func (ec *executionContext) _Market_priceRounding(ctx context.Context, field graphql.CollectedField, obj *ent.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_priceRounding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriceRounding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v market.PriceRounding) graphql.Marshaler {
+			return ec.marshalNMarketPriceRounding2storefrontᚋentᚋmarketᚐPriceRounding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_priceRounding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "MarketPriceRounding")
+}
+
+func (ec *executionContext) _Market_enabled(ctx context.Context, field graphql.CollectedField, obj *ent.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MarketConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MarketConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MarketEdge) graphql.Marshaler {
+			return ec.marshalOMarketEdge2ᚕᚖstorefrontᚋentᚐMarketEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarketConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MarketConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MarketConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MarketEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MarketEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Market) graphql.Marshaler {
+			return ec.marshalOMarket2ᚖstorefrontᚋentᚐMarket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarketEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Market(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MarketEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _MarketPayload_market(ctx context.Context, field graphql.CollectedField, obj *model.MarketPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPayload_market(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Market, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Market) graphql.Marshaler {
+			return ec.marshalOMarket2ᚖstorefrontᚋentᚐMarket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPayload_market(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Market(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MarketPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Menu_id(ctx context.Context, field graphql.CollectedField, obj *ent.Menu) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25645,6 +27286,138 @@ func (ec *executionContext) fieldContext_Mutation_inventoryAdjustQuantities(ctx 
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_marketCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_marketCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarketCreate(ctx, fc.Args["input"].(model.MarketInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketPayload) graphql.Marshaler {
+			return ec.marshalNMarketPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMarketPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_marketCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_marketCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_marketUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_marketUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarketUpdate(ctx, fc.Args["id"].(string), fc.Args["input"].(model.MarketInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketPayload) graphql.Marshaler {
+			return ec.marshalNMarketPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMarketPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_marketUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_marketUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_marketDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_marketDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarketDelete(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_marketDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_marketDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_productSet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26334,6 +28107,167 @@ func (ec *executionContext) _Order_currencyCode(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Order_currencyCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_shopCurrencyCode(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_shopCurrencyCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShopCurrencyCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_shopCurrencyCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_exchangeRate(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_exchangeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExchangeRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_exchangeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_shopSubtotal(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_shopSubtotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShopSubtotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_shopSubtotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Order_shopTotalDiscounts(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_shopTotalDiscounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShopTotalDiscounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_shopTotalDiscounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Order_shopTotalShipping(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_shopTotalShipping(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShopTotalShipping, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_shopTotalShipping(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Order_shopTotalTax(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_shopTotalTax(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShopTotalTax, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_shopTotalTax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Order_shopTotal(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_shopTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShopTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_shopTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Order_subtotal(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
@@ -30640,6 +32574,50 @@ func (ec *executionContext) fieldContext_Query_inventoryAdjustments(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_markets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_markets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Markets(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MarketOrder), fc.Args["where"].(*ent.MarketWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MarketConnection) graphql.Marshaler {
+			return ec.marshalNMarketConnection2ᚖstorefrontᚋentᚐMarketConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_markets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_markets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_menus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31030,6 +33008,50 @@ func (ec *executionContext) fieldContext_Query_taxRates(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_taxRates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_translations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_translations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Translations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TranslationOrder), fc.Args["where"].(*ent.TranslationWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TranslationConnection) graphql.Marshaler {
+			return ec.marshalNTranslationConnection2ᚖstorefrontᚋentᚐTranslationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_translations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TranslationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_translations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32859,6 +34881,309 @@ func (ec *executionContext) fieldContext_TaxRatePayload_userErrors(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Translation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Translation_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Translation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Translation_resourceID(ctx context.Context, field graphql.CollectedField, obj *ent.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_resourceID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_resourceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Translation_key(ctx context.Context, field graphql.CollectedField, obj *ent.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Translation_locale(ctx context.Context, field graphql.CollectedField, obj *ent.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_locale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_locale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Translation_value(ctx context.Context, field graphql.CollectedField, obj *ent.Translation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Translation_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Translation_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Translation", field, false, false, "String")
+}
+
+func (ec *executionContext) _TranslationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TranslationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TranslationEdge) graphql.Marshaler {
+			return ec.marshalOTranslationEdge2ᚕᚖstorefrontᚋentᚐTranslationEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TranslationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TranslationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TranslationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TranslationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TranslationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TranslationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TranslationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranslationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TranslationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TranslationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Translation) graphql.Marshaler {
+			return ec.marshalOTranslation2ᚖstorefrontᚋentᚐTranslation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TranslationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TranslationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TranslationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranslationEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _UrlRedirect_id(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
@@ -48462,6 +50787,675 @@ func UnmarshalMailingAddressWhereInput(ctx context.Context, raw any) (ent.Mailin
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMarketInput(ctx context.Context, obj any) (model.MarketInput, error) {
+	var it model.MarketInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "currencyCode", "countries", "exchangeRate", "priceRounding", "enabled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "currencyCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCode = data
+		case "countries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countries"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Countries = data
+		case "exchangeRate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRate = data
+		case "priceRounding":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceRounding"))
+			data, err := ec.unmarshalOMarketPriceRounding2ᚖstorefrontᚋentᚋmarketᚐPriceRounding(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceRounding = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketInput unmarshals raw into the MarketInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketInput(ctx context.Context, raw any) (model.MarketInput, error) {
+	var out model.MarketInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketOrder(ctx context.Context, obj any) (ent.MarketOrder, error) {
+	var it ent.MarketOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMarketOrderField2ᚖstorefrontᚋentᚐMarketOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketOrder unmarshals raw into the MarketOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketOrder(ctx context.Context, raw any) (ent.MarketOrder, error) {
+	var out ent.MarketOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketWhereInput(ctx context.Context, obj any) (ent.MarketWhereInput, error) {
+	var it ent.MarketWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "exchangeRate", "exchangeRateNEQ", "exchangeRateIn", "exchangeRateNotIn", "exchangeRateGT", "exchangeRateGTE", "exchangeRateLT", "exchangeRateLTE", "exchangeRateContains", "exchangeRateHasPrefix", "exchangeRateHasSuffix", "exchangeRateEqualFold", "exchangeRateContainsFold", "priceRounding", "priceRoundingNEQ", "priceRoundingIn", "priceRoundingNotIn", "enabled", "enabledNEQ"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMarketWhereInput2ᚖstorefrontᚋentᚐMarketWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMarketWhereInput2ᚕᚖstorefrontᚋentᚐMarketWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMarketWhereInput2ᚕᚖstorefrontᚋentᚐMarketWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "currencyCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCode = data
+		case "currencyCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCodeNEQ = data
+		case "currencyCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCodeIn = data
+		case "currencyCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCodeNotIn = data
+		case "currencyCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCodeGT = data
+		case "currencyCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCodeGTE = data
+		case "currencyCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCodeLT = data
+		case "currencyCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCodeLTE = data
+		case "currencyCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCodeContains = data
+		case "currencyCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCodeHasPrefix = data
+		case "currencyCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCodeHasSuffix = data
+		case "currencyCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCodeEqualFold = data
+		case "currencyCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCodeContainsFold = data
+		case "exchangeRate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRate = data
+		case "exchangeRateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateNEQ = data
+		case "exchangeRateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateIn = data
+		case "exchangeRateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateNotIn = data
+		case "exchangeRateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateGT = data
+		case "exchangeRateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateGTE = data
+		case "exchangeRateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateLT = data
+		case "exchangeRateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateLTE = data
+		case "exchangeRateContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateContains = data
+		case "exchangeRateHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateHasPrefix = data
+		case "exchangeRateHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateHasSuffix = data
+		case "exchangeRateEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateEqualFold = data
+		case "exchangeRateContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateContainsFold = data
+		case "priceRounding":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceRounding"))
+			data, err := ec.unmarshalOMarketPriceRounding2ᚖstorefrontᚋentᚋmarketᚐPriceRounding(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceRounding = data
+		case "priceRoundingNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceRoundingNEQ"))
+			data, err := ec.unmarshalOMarketPriceRounding2ᚖstorefrontᚋentᚋmarketᚐPriceRounding(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceRoundingNEQ = data
+		case "priceRoundingIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceRoundingIn"))
+			data, err := ec.unmarshalOMarketPriceRounding2ᚕstorefrontᚋentᚋmarketᚐPriceRoundingᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceRoundingIn = data
+		case "priceRoundingNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceRoundingNotIn"))
+			data, err := ec.unmarshalOMarketPriceRounding2ᚕstorefrontᚋentᚋmarketᚐPriceRoundingᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceRoundingNotIn = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "enabledNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabledNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnabledNEQ = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketWhereInput unmarshals raw into the MarketWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketWhereInput(ctx context.Context, raw any) (ent.MarketWhereInput, error) {
+	var out ent.MarketWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMenuInput(ctx context.Context, obj any) (model.MenuInput, error) {
 	var it model.MenuInput
 	if obj == nil {
@@ -50472,7 +53466,7 @@ func (ec *executionContext) unmarshalInputOrderWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn", "customerIDGT", "customerIDGTE", "customerIDLT", "customerIDLTE", "customerIDIsNil", "customerIDNotNil", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "subtotal", "subtotalNEQ", "subtotalIn", "subtotalNotIn", "subtotalGT", "subtotalGTE", "subtotalLT", "subtotalLTE", "totalDiscounts", "totalDiscountsNEQ", "totalDiscountsIn", "totalDiscountsNotIn", "totalDiscountsGT", "totalDiscountsGTE", "totalDiscountsLT", "totalDiscountsLTE", "totalShipping", "totalShippingNEQ", "totalShippingIn", "totalShippingNotIn", "totalShippingGT", "totalShippingGTE", "totalShippingLT", "totalShippingLTE", "totalTax", "totalTaxNEQ", "totalTaxIn", "totalTaxNotIn", "totalTaxGT", "totalTaxGTE", "totalTaxLT", "totalTaxLTE", "total", "totalNEQ", "totalIn", "totalNotIn", "totalGT", "totalGTE", "totalLT", "totalLTE", "totalRefunded", "totalRefundedNEQ", "totalRefundedIn", "totalRefundedNotIn", "totalRefundedGT", "totalRefundedGTE", "totalRefundedLT", "totalRefundedLTE", "financialStatus", "financialStatusNEQ", "financialStatusIn", "financialStatusNotIn", "fulfillmentStatus", "fulfillmentStatusNEQ", "fulfillmentStatusIn", "fulfillmentStatusNotIn", "cancelReason", "cancelReasonNEQ", "cancelReasonIn", "cancelReasonNotIn", "cancelReasonIsNil", "cancelReasonNotNil", "canceledAt", "canceledAtNEQ", "canceledAtIn", "canceledAtNotIn", "canceledAtGT", "canceledAtGTE", "canceledAtLT", "canceledAtLTE", "canceledAtIsNil", "canceledAtNotNil", "processedAt", "processedAtNEQ", "processedAtIn", "processedAtNotIn", "processedAtGT", "processedAtGTE", "processedAtLT", "processedAtLTE", "shippingAddressID", "shippingAddressIDNEQ", "shippingAddressIDIn", "shippingAddressIDNotIn", "shippingAddressIDGT", "shippingAddressIDGTE", "shippingAddressIDLT", "shippingAddressIDLTE", "shippingAddressIDIsNil", "shippingAddressIDNotNil", "billingAddressID", "billingAddressIDNEQ", "billingAddressIDIn", "billingAddressIDNotIn", "billingAddressIDGT", "billingAddressIDGTE", "billingAddressIDLT", "billingAddressIDLTE", "billingAddressIDIsNil", "billingAddressIDNotNil", "edited", "editedNEQ", "test", "testNEQ", "hasLines", "hasLinesWith", "hasFulfillments", "hasFulfillmentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn", "customerIDGT", "customerIDGTE", "customerIDLT", "customerIDLTE", "customerIDIsNil", "customerIDNotNil", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "shopCurrencyCode", "shopCurrencyCodeNEQ", "shopCurrencyCodeIn", "shopCurrencyCodeNotIn", "shopCurrencyCodeGT", "shopCurrencyCodeGTE", "shopCurrencyCodeLT", "shopCurrencyCodeLTE", "shopCurrencyCodeContains", "shopCurrencyCodeHasPrefix", "shopCurrencyCodeHasSuffix", "shopCurrencyCodeIsNil", "shopCurrencyCodeNotNil", "shopCurrencyCodeEqualFold", "shopCurrencyCodeContainsFold", "exchangeRate", "exchangeRateNEQ", "exchangeRateIn", "exchangeRateNotIn", "exchangeRateGT", "exchangeRateGTE", "exchangeRateLT", "exchangeRateLTE", "exchangeRateContains", "exchangeRateHasPrefix", "exchangeRateHasSuffix", "exchangeRateIsNil", "exchangeRateNotNil", "exchangeRateEqualFold", "exchangeRateContainsFold", "shopSubtotal", "shopSubtotalNEQ", "shopSubtotalIn", "shopSubtotalNotIn", "shopSubtotalGT", "shopSubtotalGTE", "shopSubtotalLT", "shopSubtotalLTE", "shopSubtotalIsNil", "shopSubtotalNotNil", "shopTotalDiscounts", "shopTotalDiscountsNEQ", "shopTotalDiscountsIn", "shopTotalDiscountsNotIn", "shopTotalDiscountsGT", "shopTotalDiscountsGTE", "shopTotalDiscountsLT", "shopTotalDiscountsLTE", "shopTotalDiscountsIsNil", "shopTotalDiscountsNotNil", "shopTotalShipping", "shopTotalShippingNEQ", "shopTotalShippingIn", "shopTotalShippingNotIn", "shopTotalShippingGT", "shopTotalShippingGTE", "shopTotalShippingLT", "shopTotalShippingLTE", "shopTotalShippingIsNil", "shopTotalShippingNotNil", "shopTotalTax", "shopTotalTaxNEQ", "shopTotalTaxIn", "shopTotalTaxNotIn", "shopTotalTaxGT", "shopTotalTaxGTE", "shopTotalTaxLT", "shopTotalTaxLTE", "shopTotalTaxIsNil", "shopTotalTaxNotNil", "shopTotal", "shopTotalNEQ", "shopTotalIn", "shopTotalNotIn", "shopTotalGT", "shopTotalGTE", "shopTotalLT", "shopTotalLTE", "shopTotalIsNil", "shopTotalNotNil", "subtotal", "subtotalNEQ", "subtotalIn", "subtotalNotIn", "subtotalGT", "subtotalGTE", "subtotalLT", "subtotalLTE", "totalDiscounts", "totalDiscountsNEQ", "totalDiscountsIn", "totalDiscountsNotIn", "totalDiscountsGT", "totalDiscountsGTE", "totalDiscountsLT", "totalDiscountsLTE", "totalShipping", "totalShippingNEQ", "totalShippingIn", "totalShippingNotIn", "totalShippingGT", "totalShippingGTE", "totalShippingLT", "totalShippingLTE", "totalTax", "totalTaxNEQ", "totalTaxIn", "totalTaxNotIn", "totalTaxGT", "totalTaxGTE", "totalTaxLT", "totalTaxLTE", "total", "totalNEQ", "totalIn", "totalNotIn", "totalGT", "totalGTE", "totalLT", "totalLTE", "totalRefunded", "totalRefundedNEQ", "totalRefundedIn", "totalRefundedNotIn", "totalRefundedGT", "totalRefundedGTE", "totalRefundedLT", "totalRefundedLTE", "financialStatus", "financialStatusNEQ", "financialStatusIn", "financialStatusNotIn", "fulfillmentStatus", "fulfillmentStatusNEQ", "fulfillmentStatusIn", "fulfillmentStatusNotIn", "cancelReason", "cancelReasonNEQ", "cancelReasonIn", "cancelReasonNotIn", "cancelReasonIsNil", "cancelReasonNotNil", "canceledAt", "canceledAtNEQ", "canceledAtIn", "canceledAtNotIn", "canceledAtGT", "canceledAtGTE", "canceledAtLT", "canceledAtLTE", "canceledAtIsNil", "canceledAtNotNil", "processedAt", "processedAtNEQ", "processedAtIn", "processedAtNotIn", "processedAtGT", "processedAtGTE", "processedAtLT", "processedAtLTE", "shippingAddressID", "shippingAddressIDNEQ", "shippingAddressIDIn", "shippingAddressIDNotIn", "shippingAddressIDGT", "shippingAddressIDGTE", "shippingAddressIDLT", "shippingAddressIDLTE", "shippingAddressIDIsNil", "shippingAddressIDNotNil", "billingAddressID", "billingAddressIDNEQ", "billingAddressIDIn", "billingAddressIDNotIn", "billingAddressIDGT", "billingAddressIDGTE", "billingAddressIDLT", "billingAddressIDLTE", "billingAddressIDIsNil", "billingAddressIDNotNil", "edited", "editedNEQ", "test", "testNEQ", "hasLines", "hasLinesWith", "hasFulfillments", "hasFulfillmentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51186,6 +54180,566 @@ func (ec *executionContext) unmarshalInputOrderWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.CurrencyCodeContainsFold = data
+		case "shopCurrencyCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCode = data
+		case "shopCurrencyCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeNEQ = data
+		case "shopCurrencyCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeIn = data
+		case "shopCurrencyCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeNotIn = data
+		case "shopCurrencyCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeGT = data
+		case "shopCurrencyCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeGTE = data
+		case "shopCurrencyCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeLT = data
+		case "shopCurrencyCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeLTE = data
+		case "shopCurrencyCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeContains = data
+		case "shopCurrencyCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeHasPrefix = data
+		case "shopCurrencyCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeHasSuffix = data
+		case "shopCurrencyCodeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeIsNil = data
+		case "shopCurrencyCodeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeNotNil = data
+		case "shopCurrencyCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeEqualFold = data
+		case "shopCurrencyCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopCurrencyCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopCurrencyCodeContainsFold = data
+		case "exchangeRate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRate = data
+		case "exchangeRateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateNEQ = data
+		case "exchangeRateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateIn = data
+		case "exchangeRateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateNotIn = data
+		case "exchangeRateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateGT = data
+		case "exchangeRateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateGTE = data
+		case "exchangeRateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateLT = data
+		case "exchangeRateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateLTE = data
+		case "exchangeRateContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateContains = data
+		case "exchangeRateHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateHasPrefix = data
+		case "exchangeRateHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateHasSuffix = data
+		case "exchangeRateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateIsNil = data
+		case "exchangeRateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateNotNil = data
+		case "exchangeRateEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateEqualFold = data
+		case "exchangeRateContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exchangeRateContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExchangeRateContainsFold = data
+		case "shopSubtotal":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopSubtotal"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopSubtotal = data
+		case "shopSubtotalNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopSubtotalNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopSubtotalNEQ = data
+		case "shopSubtotalIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopSubtotalIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopSubtotalIn = data
+		case "shopSubtotalNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopSubtotalNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopSubtotalNotIn = data
+		case "shopSubtotalGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopSubtotalGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopSubtotalGT = data
+		case "shopSubtotalGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopSubtotalGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopSubtotalGTE = data
+		case "shopSubtotalLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopSubtotalLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopSubtotalLT = data
+		case "shopSubtotalLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopSubtotalLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopSubtotalLTE = data
+		case "shopSubtotalIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopSubtotalIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopSubtotalIsNil = data
+		case "shopSubtotalNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopSubtotalNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopSubtotalNotNil = data
+		case "shopTotalDiscounts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalDiscounts"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalDiscounts = data
+		case "shopTotalDiscountsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalDiscountsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalDiscountsNEQ = data
+		case "shopTotalDiscountsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalDiscountsIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalDiscountsIn = data
+		case "shopTotalDiscountsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalDiscountsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalDiscountsNotIn = data
+		case "shopTotalDiscountsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalDiscountsGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalDiscountsGT = data
+		case "shopTotalDiscountsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalDiscountsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalDiscountsGTE = data
+		case "shopTotalDiscountsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalDiscountsLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalDiscountsLT = data
+		case "shopTotalDiscountsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalDiscountsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalDiscountsLTE = data
+		case "shopTotalDiscountsIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalDiscountsIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalDiscountsIsNil = data
+		case "shopTotalDiscountsNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalDiscountsNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalDiscountsNotNil = data
+		case "shopTotalShipping":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalShipping"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalShipping = data
+		case "shopTotalShippingNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalShippingNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalShippingNEQ = data
+		case "shopTotalShippingIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalShippingIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalShippingIn = data
+		case "shopTotalShippingNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalShippingNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalShippingNotIn = data
+		case "shopTotalShippingGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalShippingGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalShippingGT = data
+		case "shopTotalShippingGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalShippingGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalShippingGTE = data
+		case "shopTotalShippingLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalShippingLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalShippingLT = data
+		case "shopTotalShippingLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalShippingLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalShippingLTE = data
+		case "shopTotalShippingIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalShippingIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalShippingIsNil = data
+		case "shopTotalShippingNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalShippingNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalShippingNotNil = data
+		case "shopTotalTax":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalTax"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalTax = data
+		case "shopTotalTaxNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalTaxNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalTaxNEQ = data
+		case "shopTotalTaxIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalTaxIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalTaxIn = data
+		case "shopTotalTaxNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalTaxNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalTaxNotIn = data
+		case "shopTotalTaxGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalTaxGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalTaxGT = data
+		case "shopTotalTaxGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalTaxGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalTaxGTE = data
+		case "shopTotalTaxLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalTaxLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalTaxLT = data
+		case "shopTotalTaxLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalTaxLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalTaxLTE = data
+		case "shopTotalTaxIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalTaxIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalTaxIsNil = data
+		case "shopTotalTaxNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalTaxNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalTaxNotNil = data
+		case "shopTotal":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotal"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotal = data
+		case "shopTotalNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalNEQ = data
+		case "shopTotalIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalIn = data
+		case "shopTotalNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalNotIn = data
+		case "shopTotalGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalGT = data
+		case "shopTotalGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalGTE = data
+		case "shopTotalLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalLT = data
+		case "shopTotalLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalLTE = data
+		case "shopTotalIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalIsNil = data
+		case "shopTotalNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopTotalNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopTotalNotNil = data
 		case "subtotal":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subtotal"))
 			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
@@ -60442,6 +63996,647 @@ func UnmarshalTaxRateWhereInput(ctx context.Context, raw any) (ent.TaxRateWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTranslationOrder(ctx context.Context, obj any) (ent.TranslationOrder, error) {
+	var it ent.TranslationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTranslationOrderField2ᚖstorefrontᚋentᚐTranslationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTranslationOrder unmarshals raw into the TranslationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTranslationOrder(ctx context.Context, raw any) (ent.TranslationOrder, error) {
+	var out ent.TranslationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TranslationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTranslationWhereInput(ctx context.Context, obj any) (ent.TranslationWhereInput, error) {
+	var it ent.TranslationWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "resourceID", "resourceIDNEQ", "resourceIDIn", "resourceIDNotIn", "resourceIDGT", "resourceIDGTE", "resourceIDLT", "resourceIDLTE", "resourceIDContains", "resourceIDHasPrefix", "resourceIDHasSuffix", "resourceIDEqualFold", "resourceIDContainsFold", "key", "keyNEQ", "keyIn", "keyNotIn", "keyGT", "keyGTE", "keyLT", "keyLTE", "keyContains", "keyHasPrefix", "keyHasSuffix", "keyEqualFold", "keyContainsFold", "locale", "localeNEQ", "localeIn", "localeNotIn", "localeGT", "localeGTE", "localeLT", "localeLTE", "localeContains", "localeHasPrefix", "localeHasSuffix", "localeEqualFold", "localeContainsFold", "value", "valueNEQ", "valueIn", "valueNotIn", "valueGT", "valueGTE", "valueLT", "valueLTE", "valueContains", "valueHasPrefix", "valueHasSuffix", "valueEqualFold", "valueContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTranslationWhereInput2ᚖstorefrontᚋentᚐTranslationWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTranslationWhereInput2ᚕᚖstorefrontᚋentᚐTranslationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTranslationWhereInput2ᚕᚖstorefrontᚋentᚐTranslationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "resourceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceID = data
+		case "resourceIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceIDNEQ = data
+		case "resourceIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceIDIn = data
+		case "resourceIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceIDNotIn = data
+		case "resourceIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceIDGT = data
+		case "resourceIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceIDGTE = data
+		case "resourceIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceIDLT = data
+		case "resourceIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceIDLTE = data
+		case "resourceIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceIDContains = data
+		case "resourceIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceIDHasPrefix = data
+		case "resourceIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceIDHasSuffix = data
+		case "resourceIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceIDEqualFold = data
+		case "resourceIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourceIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResourceIDContainsFold = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "keyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyNEQ = data
+		case "keyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIn = data
+		case "keyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyNotIn = data
+		case "keyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyGT = data
+		case "keyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyGTE = data
+		case "keyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyLT = data
+		case "keyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyLTE = data
+		case "keyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyContains = data
+		case "keyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyHasPrefix = data
+		case "keyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyHasSuffix = data
+		case "keyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyEqualFold = data
+		case "keyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyContainsFold = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "localeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocaleNEQ = data
+		case "localeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocaleIn = data
+		case "localeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocaleNotIn = data
+		case "localeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocaleGT = data
+		case "localeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocaleGTE = data
+		case "localeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocaleLT = data
+		case "localeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocaleLTE = data
+		case "localeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocaleContains = data
+		case "localeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocaleHasPrefix = data
+		case "localeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocaleHasSuffix = data
+		case "localeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocaleEqualFold = data
+		case "localeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocaleContainsFold = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "valueNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNEQ = data
+		case "valueIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueIn = data
+		case "valueNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNotIn = data
+		case "valueGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueGT = data
+		case "valueGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueGTE = data
+		case "valueLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueLT = data
+		case "valueLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueLTE = data
+		case "valueContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueContains = data
+		case "valueHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueHasPrefix = data
+		case "valueHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueHasSuffix = data
+		case "valueEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueEqualFold = data
+		case "valueContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTranslationWhereInput unmarshals raw into the TranslationWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTranslationWhereInput(ctx context.Context, raw any) (ent.TranslationWhereInput, error) {
+	var out ent.TranslationWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TranslationWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUrlRedirectOrder(ctx context.Context, obj any) (ent.UrlRedirectOrder, error) {
 	var it ent.UrlRedirectOrder
 	if obj == nil {
@@ -60963,6 +65158,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._UrlRedirect(ctx, sel, obj)
+	case *ent.Translation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Translation(ctx, sel, obj)
 	case *ent.TaxRate:
 		if obj == nil {
 			return graphql.Null
@@ -61033,6 +65233,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Menu(ctx, sel, obj)
+	case *ent.Market:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Market(ctx, sel, obj)
 	case *ent.MailingAddress:
 		if obj == nil {
 			return graphql.Null
@@ -63983,6 +68188,198 @@ func (ec *executionContext) _MailingAddress(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var marketImplementors = []string{"Market", "Node"}
+
+func (ec *executionContext) _Market(ctx context.Context, sel ast.SelectionSet, obj *ent.Market) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Market")
+		case "id":
+			out.Values[i] = ec._Market_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Market_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Market_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Market_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currencyCode":
+			out.Values[i] = ec._Market_currencyCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "countries":
+			out.Values[i] = ec._Market_countries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exchangeRate":
+			out.Values[i] = ec._Market_exchangeRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "priceRounding":
+			out.Values[i] = ec._Market_priceRounding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enabled":
+			out.Values[i] = ec._Market_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketConnectionImplementors = []string{"MarketConnection"}
+
+func (ec *executionContext) _MarketConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MarketConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketConnection")
+		case "edges":
+			out.Values[i] = ec._MarketConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MarketConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MarketConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketEdgeImplementors = []string{"MarketEdge"}
+
+func (ec *executionContext) _MarketEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MarketEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketEdge")
+		case "node":
+			out.Values[i] = ec._MarketEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._MarketEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketPayloadImplementors = []string{"MarketPayload"}
+
+func (ec *executionContext) _MarketPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MarketPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketPayload")
+		case "market":
+			out.Values[i] = ec._MarketPayload_market(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MarketPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var menuImplementors = []string{"Menu", "Node"}
 
 func (ec *executionContext) _Menu(ctx context.Context, sel ast.SelectionSet, obj *ent.Menu) graphql.Marshaler {
@@ -64467,6 +68864,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "marketCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_marketCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "marketUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_marketUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "marketDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_marketDelete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "productSet":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_productSet(ctx, field)
@@ -64615,6 +69033,41 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 		case "currencyCode":
 			out.Values[i] = ec._Order_currencyCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shopCurrencyCode":
+			out.Values[i] = ec._Order_shopCurrencyCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exchangeRate":
+			out.Values[i] = ec._Order_exchangeRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shopSubtotal":
+			out.Values[i] = ec._Order_shopSubtotal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shopTotalDiscounts":
+			out.Values[i] = ec._Order_shopTotalDiscounts(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shopTotalShipping":
+			out.Values[i] = ec._Order_shopTotalShipping(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shopTotalTax":
+			out.Values[i] = ec._Order_shopTotalTax(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shopTotal":
+			out.Values[i] = ec._Order_shopTotal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subtotal":
@@ -66125,6 +70578,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_inventoryAdjustments(ctx, field)
 				})
+		case "markets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_markets(ctx, field)
+				})
 		case "menus":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -66178,6 +70637,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_taxRates(ctx, field)
+				})
+		case "translations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_translations(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -66983,6 +71448,150 @@ func (ec *executionContext) _TaxRatePayload(ctx context.Context, sel ast.Selecti
 			}
 		case "userErrors":
 			out.Values[i] = ec._TaxRatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var translationImplementors = []string{"Translation", "Node"}
+
+func (ec *executionContext) _Translation(ctx context.Context, sel ast.SelectionSet, obj *ent.Translation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, translationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Translation")
+		case "id":
+			out.Values[i] = ec._Translation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Translation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Translation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resourceID":
+			out.Values[i] = ec._Translation_resourceID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._Translation_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "locale":
+			out.Values[i] = ec._Translation_locale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Translation_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var translationConnectionImplementors = []string{"TranslationConnection"}
+
+func (ec *executionContext) _TranslationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TranslationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, translationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TranslationConnection")
+		case "edges":
+			out.Values[i] = ec._TranslationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TranslationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TranslationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var translationEdgeImplementors = []string{"TranslationEdge"}
+
+func (ec *executionContext) _TranslationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TranslationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, translationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TranslationEdge")
+		case "node":
+			out.Values[i] = ec._TranslationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TranslationEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -68312,6 +72921,56 @@ func (ec *executionContext) unmarshalNMailingAddressWhereInput2ᚖstorefrontᚋe
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMarketConnection2ᚖstorefrontᚋentᚐMarketConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MarketConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarketConnection!")
+		return graphql.Null
+	}
+	return ec._MarketConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMarketInput2storefrontᚋgraphᚋadminᚋmodelᚐMarketInput(ctx context.Context, v any) (model.MarketInput, error) {
+	res, err := ec.unmarshalInputMarketInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMarketOrderField2ᚖstorefrontᚋentᚐMarketOrderField(ctx context.Context, v any) (*ent.MarketOrderField, error) {
+	var res = new(ent.MarketOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarketOrderField2ᚖstorefrontᚋentᚐMarketOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.MarketOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarketOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNMarketPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMarketPayload(ctx context.Context, sel ast.SelectionSet, v *model.MarketPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarketPayload!")
+		return graphql.Null
+	}
+	return ec._MarketPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMarketPriceRounding2storefrontᚋentᚋmarketᚐPriceRounding(ctx context.Context, v any) (market.PriceRounding, error) {
+	var res market.PriceRounding
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarketPriceRounding2storefrontᚋentᚋmarketᚐPriceRounding(ctx context.Context, sel ast.SelectionSet, v market.PriceRounding) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMarketWhereInput2ᚖstorefrontᚋentᚐMarketWhereInput(ctx context.Context, v any) (*ent.MarketWhereInput, error) {
+	res, err := ec.unmarshalInputMarketWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNMenu2ᚖstorefrontᚋentᚐMenu(ctx context.Context, sel ast.SelectionSet, v *ent.Menu) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Menu!")
@@ -68951,6 +73610,33 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTranslationConnection2ᚖstorefrontᚋentᚐTranslationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TranslationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TranslationConnection!")
+		return graphql.Null
+	}
+	return ec._TranslationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTranslationOrderField2ᚖstorefrontᚋentᚐTranslationOrderField(ctx context.Context, v any) (*ent.TranslationOrderField, error) {
+	var res = new(ent.TranslationOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTranslationOrderField2ᚖstorefrontᚋentᚐTranslationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TranslationOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TranslationOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNTranslationWhereInput2ᚖstorefrontᚋentᚐTranslationWhereInput(ctx context.Context, v any) (*ent.TranslationWhereInput, error) {
+	res, err := ec.unmarshalInputTranslationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUrlRedirectOrderField2ᚖstorefrontᚋentᚐUrlRedirectOrderField(ctx context.Context, v any) (*ent.UrlRedirectOrderField, error) {
@@ -70750,6 +75436,118 @@ func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalOMarket2ᚖstorefrontᚋentᚐMarket(ctx context.Context, sel ast.SelectionSet, v *ent.Market) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Market(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMarketEdge2ᚕᚖstorefrontᚋentᚐMarketEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.MarketEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOMarketEdge2ᚖstorefrontᚋentᚐMarketEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOMarketEdge2ᚖstorefrontᚋentᚐMarketEdge(ctx context.Context, sel ast.SelectionSet, v *ent.MarketEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MarketEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMarketOrder2ᚖstorefrontᚋentᚐMarketOrder(ctx context.Context, v any) (*ent.MarketOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMarketPriceRounding2ᚕstorefrontᚋentᚋmarketᚐPriceRoundingᚄ(ctx context.Context, v any) ([]market.PriceRounding, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]market.PriceRounding, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMarketPriceRounding2storefrontᚋentᚋmarketᚐPriceRounding(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMarketPriceRounding2ᚕstorefrontᚋentᚋmarketᚐPriceRoundingᚄ(ctx context.Context, sel ast.SelectionSet, v []market.PriceRounding) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMarketPriceRounding2storefrontᚋentᚋmarketᚐPriceRounding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOMarketPriceRounding2ᚖstorefrontᚋentᚋmarketᚐPriceRounding(ctx context.Context, v any) (*market.PriceRounding, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(market.PriceRounding)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMarketPriceRounding2ᚖstorefrontᚋentᚋmarketᚐPriceRounding(ctx context.Context, sel ast.SelectionSet, v *market.PriceRounding) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMarketWhereInput2ᚕᚖstorefrontᚋentᚐMarketWhereInputᚄ(ctx context.Context, v any) ([]*ent.MarketWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.MarketWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMarketWhereInput2ᚖstorefrontᚋentᚐMarketWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMarketWhereInput2ᚖstorefrontᚋentᚐMarketWhereInput(ctx context.Context, v any) (*ent.MarketWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOMenu2ᚖstorefrontᚋentᚐMenu(ctx context.Context, sel ast.SelectionSet, v *ent.Menu) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -72151,6 +76949,66 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTranslation2ᚖstorefrontᚋentᚐTranslation(ctx context.Context, sel ast.SelectionSet, v *ent.Translation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Translation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTranslationEdge2ᚕᚖstorefrontᚋentᚐTranslationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TranslationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTranslationEdge2ᚖstorefrontᚋentᚐTranslationEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOTranslationEdge2ᚖstorefrontᚋentᚐTranslationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TranslationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TranslationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTranslationOrder2ᚖstorefrontᚋentᚐTranslationOrder(ctx context.Context, v any) (*ent.TranslationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTranslationOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTranslationWhereInput2ᚕᚖstorefrontᚋentᚐTranslationWhereInputᚄ(ctx context.Context, v any) ([]*ent.TranslationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TranslationWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTranslationWhereInput2ᚖstorefrontᚋentᚐTranslationWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTranslationWhereInput2ᚖstorefrontᚋentᚐTranslationWhereInput(ctx context.Context, v any) (*ent.TranslationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTranslationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOUrlRedirectWhereInput2ᚕᚖstorefrontᚋentᚐUrlRedirectWhereInputᚄ(ctx context.Context, v any) ([]*ent.UrlRedirectWhereInput, error) {
