@@ -24,6 +24,7 @@ import (
 	"storefront/internal/market"
 	"storefront/internal/settings"
 	"storefront/internal/store"
+	"storefront/internal/translation"
 	"storefront/internal/web"
 )
 
@@ -32,15 +33,16 @@ import (
 // (the Playground is served from the same origin).
 func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *customer.Service, log *slog.Logger) http.Handler {
 	h := admin.NewHandler(admin.Options{
-		DB:        db,
-		APIKeys:   apikey.New(db),
-		Catalog:   cat,
-		Inventory: inventory.New(db),
-		Discounts: discount.New(db),
-		Settings:  settings.New(db),
-		Customers: customers,
-		Markets:   market.NewService(db),
-		Log:       log,
+		DB:           db,
+		APIKeys:      apikey.New(db),
+		Catalog:      cat,
+		Inventory:    inventory.New(db),
+		Discounts:    discount.New(db),
+		Settings:     settings.New(db),
+		Customers:    customers,
+		Markets:      market.NewService(db),
+		Translations: translation.New(db),
+		Log:          log,
 		Limits: graph.Options{
 			Introspection: cfg.Introspection,
 			Production:    cfg.Production,

@@ -18,6 +18,8 @@ import (
 	"storefront/internal/gid"
 	"storefront/internal/incontext"
 	"storefront/internal/market"
+	"storefront/internal/searchindex"
+	"storefront/internal/translation"
 	"storefront/internal/money"
 )
 
@@ -240,4 +242,42 @@ func searchNode(it catalog.SearchItem) ent.Noder {
 		return it.Product
 	}
 	return it.Page
+}
+
+// translated returns the translation of a resource's field (a Shopify translation key such
+// as title or body_html) in the request's @inContext language, or def when there is none
+// or the language is the shop's: one batched lookup for every field of the request.
+func translated(ctx context.Context, resourceID, key, def string) (string, error) {
+	lang := incontext.From(ctx).Language
+	if lang == "" {
+		return def, nil
+	}
+	l := loader.For(ctx)
+	sh, err := l.Shop()
+	if err != nil {
+		return "", err
+	}
+	if lang == sh.LanguageCode {
+		return def, nil
+	}
+	m, err := l.Translations.Load(ctx, translation.Key{Locale: lang, ResourceID: resourceID})
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return def, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if v, ok := m[key]; ok {
+		return v, nil
+	}
+	return def, nil
+}
+
+// translatedText is the plain text of a translated HTML field, or def untranslated.
+func translatedText(ctx context.Context, resourceID, key, def string) (string, error) {
+	v, err := translated(ctx, resourceID, key, "")
+	if err != nil || v == "" {
+		return def, err
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(searchindex.StripHTML(v))), " "), nil
 }

@@ -21,7 +21,11 @@ func (r *queryRootResolver) Localization(ctx context.Context) (*model.Localizati
 	if err != nil {
 		return nil, err
 	}
-	l := locale.For(ctx, sh, markets, nil)
+	languages, err := loader.For(ctx).Languages()
+	if err != nil {
+		return nil, err
+	}
+	l := locale.For(ctx, sh, markets, languages)
 	out := &model.Localization{
 		Country:            toCountry(l.Country),
 		Language:           toLanguage(l.Language),

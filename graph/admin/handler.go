@@ -22,6 +22,7 @@ import (
 	"storefront/internal/market"
 	"storefront/internal/settings"
 	"storefront/internal/store"
+	"storefront/internal/translation"
 	"storefront/internal/web"
 )
 
@@ -35,7 +36,9 @@ type Options struct {
 	Settings  *settings.Service
 	Customers *customer.Service
 	Markets   *market.Service
-	Log       *slog.Logger
+	// Translations writes the merchant's translations.
+	Translations *translation.Service
+	Log          *slog.Logger
 	// Limits are the Storefront API's limits (depth, aliases, tokens, cost), applied the
 	// same way; only their limit fields, Production and Introspection are read.
 	Limits graph.Options
@@ -45,7 +48,7 @@ type Options struct {
 // and error presenter as the Storefront API, behind API key authentication, with every
 // field checked against the key's scopes.
 func NewHandler(o Options) http.Handler {
-	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, Settings: o.Settings, Customers: o.Customers, Markets: o.Markets}}
+	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, Settings: o.Settings, Customers: o.Customers, Markets: o.Markets, Translations: o.Translations}}
 	connectionCosts(&cfg.Complexity)
 	es := generated.NewExecutableSchema(cfg)
 	srv := handler.New(es)

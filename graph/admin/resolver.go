@@ -16,16 +16,18 @@ import (
 	"storefront/internal/market"
 	"storefront/internal/settings"
 	"storefront/internal/store"
+	"storefront/internal/translation"
 )
 
 // Resolver is the root resolver; it holds the services the API calls.
 type Resolver struct {
-	DB        *store.DB
-	APIKeys   *apikey.Service
-	Catalog   *catalog.Service
-	Inventory *inventory.Service
-	Discounts *discount.Service
-	Settings  *settings.Service
-	Customers *customer.Service
-	Markets   *market.Service
+	DB           *store.DB
+	APIKeys      *apikey.Service
+	Catalog      *catalog.Service
+	Inventory    *inventory.Service
+	Discounts    *discount.Service
+	Settings     *settings.Service
+	Customers    *customer.Service
+	Markets      *market.Service
+	Translations *translation.Service
 }

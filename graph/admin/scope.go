@@ -107,6 +107,9 @@ var mutationScopes = map[string]string{
 	"marketUpdate":       "settings:write",
 	"marketDelete":       "settings:write",
 
+	"translationsRegister": "catalog:write",
+	"translationsRemove":   "catalog:write",
+
 	"customerUpdate":  "customers:write",
 	"customerDisable": "customers:write",
 	"customerEnable":  "customers:write",

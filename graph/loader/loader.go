@@ -19,6 +19,7 @@ import (
 	"storefront/internal/catalog"
 	"storefront/internal/market"
 	"storefront/internal/order"
+	"storefront/internal/translation"
 )
 
 // wait is how long a loader collects keys before it queries; siblings resolved
@@ -29,16 +30,20 @@ const wait = time.Millisecond
 type Loaders struct {
 	svc *catalog.Service
 
-	Variants        *dataloadgen.Loader[int, []*ent.ProductVariant]
-	Images          *dataloadgen.Loader[int, []*ent.ProductImage]
-	Options         *dataloadgen.Loader[int, []*ent.ProductOption]
-	CollectionsOf   *dataloadgen.Loader[int, []*ent.Collection]
-	Product         *dataloadgen.Loader[int, *ent.Product]
-	Image           *dataloadgen.Loader[int, *ent.ProductImage]
-	MenuItems       *dataloadgen.Loader[int, []*ent.MenuItem]
-	Node            *dataloadgen.Loader[catalog.NodeRef, ent.Noder]
-	Shop            func() (*ent.Shop, error)
-	Markets         func() (market.Set, error)
+	Variants      *dataloadgen.Loader[int, []*ent.ProductVariant]
+	Images        *dataloadgen.Loader[int, []*ent.ProductImage]
+	Options       *dataloadgen.Loader[int, []*ent.ProductOption]
+	CollectionsOf *dataloadgen.Loader[int, []*ent.Collection]
+	Product       *dataloadgen.Loader[int, *ent.Product]
+	Image         *dataloadgen.Loader[int, *ent.ProductImage]
+	MenuItems     *dataloadgen.Loader[int, []*ent.MenuItem]
+	Node          *dataloadgen.Loader[catalog.NodeRef, ent.Noder]
+	Shop          func() (*ent.Shop, error)
+	Markets       func() (market.Set, error)
+	// Languages are the languages the shop has translations in.
+	Languages func() ([]string, error)
+	// Translations are resources' translated fields by key, in one language.
+	Translations    *dataloadgen.Loader[translation.Key, map[string]string]
 	Policies        func() (map[shoppolicy.Kind]*ent.ShopPolicy, error)
 	ContentImage    *dataloadgen.Loader[int, *ent.ContentImage]
 	Blog            *dataloadgen.Loader[int, *ent.Blog]
@@ -65,6 +70,7 @@ func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Load
 		Image:         dataloadgen.NewMappedLoader(svc.ImagesByID, opts...),
 		MenuItems:     dataloadgen.NewMappedLoader(svc.MenuItemsByMenu, opts...),
 		Node:          dataloadgen.NewMappedLoader(svc.Nodes, opts...),
+		Translations:  dataloadgen.NewMappedLoader(svc.Translations, opts...),
 		Shop: sync.OnceValues(func() (*ent.Shop, error) {
 			return svc.Shop(ctx)
 		}),
@@ -79,6 +85,7 @@ func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Load
 		Fulfillments:      dataloadgen.NewMappedLoader(orders.Fulfillments, opts...),
 		OrderAddress:      dataloadgen.NewMappedLoader(orders.Addresses, opts...),
 	}
+	l.Languages = sync.OnceValues(func() ([]string, error) { return svc.TranslatedLanguages(ctx) })
 	l.Markets = sync.OnceValues(func() (market.Set, error) {
 		sh, err := l.Shop()
 		if err != nil {

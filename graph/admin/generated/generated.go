@@ -600,6 +600,8 @@ type ComplexityRoot struct {
 		TaxRateCreate             func(childComplexity int, input model.TaxRateInput) int
 		TaxRateDelete             func(childComplexity int, id string) int
 		TaxRateUpdate             func(childComplexity int, id string, input model.TaxRateInput) int
+		TranslationsRegister      func(childComplexity int, resourceID string, translations []*model.TranslationInput) int
+		TranslationsRemove        func(childComplexity int, resourceID string, translationKeys []string, locales []string) int
 	}
 
 	Order struct {
@@ -1002,6 +1004,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	TranslationsRegisterPayload struct {
+		Translations func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
+	}
+
+	TranslationsRemovePayload struct {
+		Translations func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
+	}
+
 	UrlRedirect struct {
 		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
@@ -1060,6 +1072,8 @@ type MutationResolver interface {
 	TaxRateCreate(ctx context.Context, input model.TaxRateInput) (*model.TaxRatePayload, error)
 	TaxRateUpdate(ctx context.Context, id string, input model.TaxRateInput) (*model.TaxRatePayload, error)
 	TaxRateDelete(ctx context.Context, id string) (*model.DeletePayload, error)
+	TranslationsRegister(ctx context.Context, resourceID string, translations []*model.TranslationInput) (*model.TranslationsRegisterPayload, error)
+	TranslationsRemove(ctx context.Context, resourceID string, translationKeys []string, locales []string) (*model.TranslationsRemovePayload, error)
 }
 type ProductResolver interface {
 	Status(ctx context.Context, obj *ent.Product) (model.ProductStatus, error)
@@ -3532,6 +3546,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TaxRateUpdate(childComplexity, args["id"].(string), args["input"].(model.TaxRateInput)), true
+	case "Mutation.translationsRegister":
+		if e.ComplexityRoot.Mutation.TranslationsRegister == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_translationsRegister_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TranslationsRegister(childComplexity, args["resourceId"].(string), args["translations"].([]*model.TranslationInput)), true
+	case "Mutation.translationsRemove":
+		if e.ComplexityRoot.Mutation.TranslationsRemove == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_translationsRemove_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TranslationsRemove(childComplexity, args["resourceId"].(string), args["translationKeys"].([]string), args["locales"].([]string)), true
 
 	case "Order.billingAddressID":
 		if e.ComplexityRoot.Order.BillingAddressID == nil {
@@ -5306,6 +5342,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TranslationEdge.Node(childComplexity), true
 
+	case "TranslationsRegisterPayload.translations":
+		if e.ComplexityRoot.TranslationsRegisterPayload.Translations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationsRegisterPayload.Translations(childComplexity), true
+	case "TranslationsRegisterPayload.userErrors":
+		if e.ComplexityRoot.TranslationsRegisterPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationsRegisterPayload.UserErrors(childComplexity), true
+
+	case "TranslationsRemovePayload.translations":
+		if e.ComplexityRoot.TranslationsRemovePayload.Translations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationsRemovePayload.Translations(childComplexity), true
+	case "TranslationsRemovePayload.userErrors":
+		if e.ComplexityRoot.TranslationsRemovePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationsRemovePayload.UserErrors(childComplexity), true
+
 	case "UrlRedirect.createdAt":
 		if e.ComplexityRoot.UrlRedirect.CreatedAt == nil {
 			break
@@ -5442,6 +5504,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ShopWhereInput", ec.unmarshalInputShopWhereInput),
 			graphql.NewInputUnmarshaler("TaxRateInput", ec.unmarshalInputTaxRateInput),
 			graphql.NewInputUnmarshaler("TaxRateWhereInput", ec.unmarshalInputTaxRateWhereInput),
+			graphql.NewInputUnmarshaler("TranslationInput", ec.unmarshalInputTranslationInput),
 			graphql.NewInputUnmarshaler("TranslationOrder", ec.unmarshalInputTranslationOrder),
 			graphql.NewInputUnmarshaler("TranslationWhereInput", ec.unmarshalInputTranslationWhereInput),
 			graphql.NewInputUnmarshaler("UrlRedirectOrder", ec.unmarshalInputUrlRedirectOrder),
@@ -14185,6 +14248,47 @@ extend type Mutation {
   taxRateDelete(id: ID!): DeletePayload!
 }
 `, BuiltIn: false},
+	{Name: "../translation.graphqls", Input: `"""
+One translated text of a resource.
+"""
+input TranslationInput {
+  """
+  The translated field: title or body_html (products, collections, pages), title (menu
+  items), title, body_html or summary_html (articles).
+  """
+  key: String!
+  """
+  The language, e.g. "fr" or "pt-BR"; not the shop's own.
+  """
+  locale: String!
+  value: String!
+}
+
+type TranslationsRegisterPayload {
+  translations: [Translation!]
+  userErrors: [UserError!]!
+}
+
+type TranslationsRemovePayload {
+  translations: [Translation!]
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  """
+  Sets translations of a product, collection, page, menu item or article (scope
+  catalog:write), replacing those of the same key and locale. Storefront API requests with
+  @inContext(language:) read them. User error codes: RESOURCE_NOT_FOUND,
+  INVALID_KEY_FOR_MODEL, INVALID_CODE, INVALID_LOCALE_FOR_SHOP, BLANK.
+  """
+  translationsRegister(resourceId: ID!, translations: [TranslationInput!]!): TranslationsRegisterPayload!
+  """
+  Deletes a resource's translations of the keys in the locales (scope catalog:write) and
+  returns them. User error codes: RESOURCE_NOT_FOUND, INVALID_CODE.
+  """
+  translationsRemove(resourceId: ID!, translationKeys: [String!]!, locales: [String!]!): TranslationsRemovePayload!
+}
+`, BuiltIn: false},
 	{Name: "../types.graphqls", Input: `# Types the ent schema's JSON fields use, and what every Admin API mutation shares.
 
 """
@@ -16003,6 +16107,26 @@ func (ec *executionContext) childFields_TranslationEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type TranslationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_TranslationsRegisterPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "translations":
+		return ec.fieldContext_TranslationsRegisterPayload_translations(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_TranslationsRegisterPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationsRegisterPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_TranslationsRemovePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "translations":
+		return ec.fieldContext_TranslationsRemovePayload_translations(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_TranslationsRemovePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationsRemovePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "field":
@@ -16748,6 +16872,58 @@ func (ec *executionContext) field_Mutation_taxRateUpdate_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_translationsRegister_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "resourceId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["resourceId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "translations",
+		func(ctx context.Context, v any) ([]*model.TranslationInput, error) {
+			return ec.unmarshalNTranslationInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐTranslationInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["translations"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_translationsRemove_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "resourceId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["resourceId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "translationKeys",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["translationKeys"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "locales",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locales"] = arg2
 	return args, nil
 }
 
@@ -27902,6 +28078,94 @@ func (ec *executionContext) fieldContext_Mutation_taxRateDelete(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_translationsRegister(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_translationsRegister(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TranslationsRegister(ctx, fc.Args["resourceId"].(string), fc.Args["translations"].([]*model.TranslationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TranslationsRegisterPayload) graphql.Marshaler {
+			return ec.marshalNTranslationsRegisterPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTranslationsRegisterPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_translationsRegister(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TranslationsRegisterPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_translationsRegister_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_translationsRemove(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_translationsRemove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TranslationsRemove(ctx, fc.Args["resourceId"].(string), fc.Args["translationKeys"].([]string), fc.Args["locales"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TranslationsRemovePayload) graphql.Marshaler {
+			return ec.marshalNTranslationsRemovePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTranslationsRemovePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_translationsRemove(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TranslationsRemovePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_translationsRemove_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_id(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35184,6 +35448,134 @@ func (ec *executionContext) _TranslationEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_TranslationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TranslationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _TranslationsRegisterPayload_translations(ctx context.Context, field graphql.CollectedField, obj *model.TranslationsRegisterPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationsRegisterPayload_translations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Translations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Translation) graphql.Marshaler {
+			return ec.marshalOTranslation2ᚕᚖstorefrontᚋentᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationsRegisterPayload_translations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TranslationsRegisterPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TranslationsRegisterPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.TranslationsRegisterPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationsRegisterPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationsRegisterPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TranslationsRegisterPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TranslationsRemovePayload_translations(ctx context.Context, field graphql.CollectedField, obj *model.TranslationsRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationsRemovePayload_translations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Translations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Translation) graphql.Marshaler {
+			return ec.marshalOTranslation2ᚕᚖstorefrontᚋentᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationsRemovePayload_translations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TranslationsRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TranslationsRemovePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.TranslationsRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationsRemovePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationsRemovePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TranslationsRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UrlRedirect_id(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirect) (ret graphql.Marshaler) {
@@ -63996,6 +64388,62 @@ func UnmarshalTaxRateWhereInput(ctx context.Context, raw any) (ent.TaxRateWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTranslationInput(ctx context.Context, obj any) (model.TranslationInput, error) {
+	var it model.TranslationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "locale", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTranslationInput unmarshals raw into the TranslationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTranslationInput(ctx context.Context, raw any) (model.TranslationInput, error) {
+	var out model.TranslationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TranslationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTranslationOrder(ctx context.Context, obj any) (ent.TranslationOrder, error) {
 	var it ent.TranslationOrder
 	if obj == nil {
@@ -68962,6 +69410,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "translationsRegister":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_translationsRegister(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "translationsRemove":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_translationsRemove(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -71612,6 +72074,82 @@ func (ec *executionContext) _TranslationEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var translationsRegisterPayloadImplementors = []string{"TranslationsRegisterPayload"}
+
+func (ec *executionContext) _TranslationsRegisterPayload(ctx context.Context, sel ast.SelectionSet, obj *model.TranslationsRegisterPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, translationsRegisterPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TranslationsRegisterPayload")
+		case "translations":
+			out.Values[i] = ec._TranslationsRegisterPayload_translations(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._TranslationsRegisterPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var translationsRemovePayloadImplementors = []string{"TranslationsRemovePayload"}
+
+func (ec *executionContext) _TranslationsRemovePayload(ctx context.Context, sel ast.SelectionSet, obj *model.TranslationsRemovePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, translationsRemovePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TranslationsRemovePayload")
+		case "translations":
+			out.Values[i] = ec._TranslationsRemovePayload_translations(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._TranslationsRemovePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var urlRedirectImplementors = []string{"UrlRedirect", "Node"}
 
 func (ec *executionContext) _UrlRedirect(ctx context.Context, sel ast.SelectionSet, obj *ent.UrlRedirect) graphql.Marshaler {
@@ -73612,12 +74150,39 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalNTranslation2ᚖstorefrontᚋentᚐTranslation(ctx context.Context, sel ast.SelectionSet, v *ent.Translation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Translation!")
+		return graphql.Null
+	}
+	return ec._Translation(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTranslationConnection2ᚖstorefrontᚋentᚐTranslationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TranslationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TranslationConnection!")
 		return graphql.Null
 	}
 	return ec._TranslationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTranslationInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐTranslationInputᚄ(ctx context.Context, v any) ([]*model.TranslationInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TranslationInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTranslationInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTranslationInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNTranslationInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTranslationInput(ctx context.Context, v any) (*model.TranslationInput, error) {
+	res, err := ec.unmarshalInputTranslationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTranslationOrderField2ᚖstorefrontᚋentᚐTranslationOrderField(ctx context.Context, v any) (*ent.TranslationOrderField, error) {
@@ -73637,6 +74202,22 @@ func (ec *executionContext) marshalNTranslationOrderField2ᚖstorefrontᚋentᚐ
 func (ec *executionContext) unmarshalNTranslationWhereInput2ᚖstorefrontᚋentᚐTranslationWhereInput(ctx context.Context, v any) (*ent.TranslationWhereInput, error) {
 	res, err := ec.unmarshalInputTranslationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTranslationsRegisterPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTranslationsRegisterPayload(ctx context.Context, sel ast.SelectionSet, v *model.TranslationsRegisterPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TranslationsRegisterPayload!")
+		return graphql.Null
+	}
+	return ec._TranslationsRegisterPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTranslationsRemovePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTranslationsRemovePayload(ctx context.Context, sel ast.SelectionSet, v *model.TranslationsRemovePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TranslationsRemovePayload!")
+		return graphql.Null
+	}
+	return ec._TranslationsRemovePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUrlRedirectOrderField2ᚖstorefrontᚋentᚐUrlRedirectOrderField(ctx context.Context, v any) (*ent.UrlRedirectOrderField, error) {
@@ -76949,6 +77530,25 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTranslation2ᚕᚖstorefrontᚋentᚐTranslationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Translation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTranslation2ᚖstorefrontᚋentᚐTranslation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOTranslation2ᚖstorefrontᚋentᚐTranslation(ctx context.Context, sel ast.SelectionSet, v *ent.Translation) graphql.Marshaler {

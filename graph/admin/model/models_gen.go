@@ -427,6 +427,26 @@ type TaxRatePayload struct {
 	UserErrors []*usererror.Error `json:"userErrors"`
 }
 
+// One translated text of a resource.
+type TranslationInput struct {
+	// The translated field: title or body_html (products, collections, pages), title (menu
+	// items), title, body_html or summary_html (articles).
+	Key string `json:"key"`
+	// The language, e.g. "fr" or "pt-BR"; not the shop's own.
+	Locale string `json:"locale"`
+	Value  string `json:"value"`
+}
+
+type TranslationsRegisterPayload struct {
+	Translations []*ent.Translation `json:"translations,omitempty"`
+	UserErrors   []*usererror.Error `json:"userErrors"`
+}
+
+type TranslationsRemovePayload struct {
+	Translations []*ent.Translation `json:"translations,omitempty"`
+	UserErrors   []*usererror.Error `json:"userErrors"`
+}
+
 type VariantOptionValueInput struct {
 	OptionName string `json:"optionName"`
 	Name       string `json:"name"`
