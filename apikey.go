@@ -18,13 +18,15 @@ import (
 	"storefront/internal/catalog"
 	"storefront/internal/customer"
 	"storefront/internal/discount"
-	"storefront/internal/giftcard"
 	"storefront/internal/export"
 	"storefront/internal/gid"
+	"storefront/internal/giftcard"
 	"storefront/internal/inventory"
+	"storefront/internal/market"
 	"storefront/internal/order"
 	"storefront/internal/settings"
 	"storefront/internal/store"
+	"storefront/internal/translation"
 	"storefront/internal/web"
 	"storefront/internal/webhook"
 )
@@ -34,17 +36,19 @@ import (
 // (the Playground is served from the same origin).
 func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *customer.Service, hooks *webhook.Service, orders *order.Service, log *slog.Logger) http.Handler {
 	h := admin.NewHandler(admin.Options{
-		DB:        db,
-		APIKeys:   apikey.New(db),
-		Catalog:   cat,
-		Inventory: inventory.New(db),
-		Discounts: discount.New(db),
-		GiftCards: giftcard.New(db),
-		Settings:  settings.New(db),
-		Customers: customers,
-		Webhooks:  hooks,
-		Orders:    orders,
-		Log:       log,
+		DB:           db,
+		APIKeys:      apikey.New(db),
+		Catalog:      cat,
+		Inventory:    inventory.New(db),
+		Discounts:    discount.New(db),
+		GiftCards:    giftcard.New(db),
+		Settings:     settings.New(db),
+		Customers:    customers,
+		Webhooks:     hooks,
+		Orders:       orders,
+		Log:          log,
+		Markets:      market.NewService(db),
+		Translations: translation.New(db),
 		Limits: graph.Options{
 			Introspection: cfg.Introspection,
 			Production:    cfg.Production,

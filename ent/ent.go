@@ -30,6 +30,7 @@ import (
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -49,6 +50,7 @@ import (
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/urlredirect"
 	"storefront/ent/webhookattempt"
 	"storefront/ent/webhookdelivery"
@@ -141,6 +143,7 @@ func checkColumn(t, c string) error {
 			inventoryadjustment.Table: inventoryadjustment.ValidColumn,
 			loginattempt.Table:        loginattempt.ValidColumn,
 			mailingaddress.Table:      mailingaddress.ValidColumn,
+			market.Table:              market.ValidColumn,
 			menu.Table:                menu.ValidColumn,
 			menuitem.Table:            menuitem.ValidColumn,
 			order.Table:               order.ValidColumn,
@@ -160,6 +163,7 @@ func checkColumn(t, c string) error {
 			shop.Table:                shop.ValidColumn,
 			shoppolicy.Table:          shoppolicy.ValidColumn,
 			taxrate.Table:             taxrate.ValidColumn,
+			translation.Table:         translation.ValidColumn,
 			urlredirect.Table:         urlredirect.ValidColumn,
 			webhookattempt.Table:      webhookattempt.ValidColumn,
 			webhookdelivery.Table:     webhookdelivery.ValidColumn,

@@ -24,6 +24,7 @@ import (
 	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -41,6 +42,7 @@ import (
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/urlredirect"
 	"storefront/ent/webhookattempt"
 	"storefront/ent/webhookdelivery"
@@ -2849,6 +2851,130 @@ func newMailingAddressPaginateArgs(rv map[string]any) *mailingaddressPaginateArg
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MarketQuery) CollectFields(ctx context.Context, satisfies ...string) (*MarketQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MarketQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(market.Columns))
+		selectedFields = []string{market.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[market.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, market.FieldCreatedAt)
+				fieldSeen[market.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[market.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, market.FieldUpdatedAt)
+				fieldSeen[market.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[market.FieldName]; !ok {
+				selectedFields = append(selectedFields, market.FieldName)
+				fieldSeen[market.FieldName] = struct{}{}
+			}
+		case "currencyCode":
+			if _, ok := fieldSeen[market.FieldCurrencyCode]; !ok {
+				selectedFields = append(selectedFields, market.FieldCurrencyCode)
+				fieldSeen[market.FieldCurrencyCode] = struct{}{}
+			}
+		case "countries":
+			if _, ok := fieldSeen[market.FieldCountries]; !ok {
+				selectedFields = append(selectedFields, market.FieldCountries)
+				fieldSeen[market.FieldCountries] = struct{}{}
+			}
+		case "exchangeRate":
+			if _, ok := fieldSeen[market.FieldExchangeRate]; !ok {
+				selectedFields = append(selectedFields, market.FieldExchangeRate)
+				fieldSeen[market.FieldExchangeRate] = struct{}{}
+			}
+		case "priceRounding":
+			if _, ok := fieldSeen[market.FieldPriceRounding]; !ok {
+				selectedFields = append(selectedFields, market.FieldPriceRounding)
+				fieldSeen[market.FieldPriceRounding] = struct{}{}
+			}
+		case "enabled":
+			if _, ok := fieldSeen[market.FieldEnabled]; !ok {
+				selectedFields = append(selectedFields, market.FieldEnabled)
+				fieldSeen[market.FieldEnabled] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type marketPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MarketPaginateOption
+}
+
+func newMarketPaginateArgs(rv map[string]any) *marketPaginateArgs {
+	args := &marketPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MarketOrder{Field: &MarketOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMarketOrder(order))
+			}
+		case *MarketOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMarketOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*MarketWhereInput); ok {
+		args.opts = append(args.opts, WithMarketFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *MenuQuery) CollectFields(ctx context.Context, satisfies ...string) (*MenuQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -3279,6 +3405,41 @@ func (_q *OrderQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[order.FieldCurrencyCode]; !ok {
 				selectedFields = append(selectedFields, order.FieldCurrencyCode)
 				fieldSeen[order.FieldCurrencyCode] = struct{}{}
+			}
+		case "shopCurrencyCode":
+			if _, ok := fieldSeen[order.FieldShopCurrencyCode]; !ok {
+				selectedFields = append(selectedFields, order.FieldShopCurrencyCode)
+				fieldSeen[order.FieldShopCurrencyCode] = struct{}{}
+			}
+		case "exchangeRate":
+			if _, ok := fieldSeen[order.FieldExchangeRate]; !ok {
+				selectedFields = append(selectedFields, order.FieldExchangeRate)
+				fieldSeen[order.FieldExchangeRate] = struct{}{}
+			}
+		case "shopSubtotal":
+			if _, ok := fieldSeen[order.FieldShopSubtotal]; !ok {
+				selectedFields = append(selectedFields, order.FieldShopSubtotal)
+				fieldSeen[order.FieldShopSubtotal] = struct{}{}
+			}
+		case "shopTotalDiscounts":
+			if _, ok := fieldSeen[order.FieldShopTotalDiscounts]; !ok {
+				selectedFields = append(selectedFields, order.FieldShopTotalDiscounts)
+				fieldSeen[order.FieldShopTotalDiscounts] = struct{}{}
+			}
+		case "shopTotalShipping":
+			if _, ok := fieldSeen[order.FieldShopTotalShipping]; !ok {
+				selectedFields = append(selectedFields, order.FieldShopTotalShipping)
+				fieldSeen[order.FieldShopTotalShipping] = struct{}{}
+			}
+		case "shopTotalTax":
+			if _, ok := fieldSeen[order.FieldShopTotalTax]; !ok {
+				selectedFields = append(selectedFields, order.FieldShopTotalTax)
+				fieldSeen[order.FieldShopTotalTax] = struct{}{}
+			}
+		case "shopTotal":
+			if _, ok := fieldSeen[order.FieldShopTotal]; !ok {
+				selectedFields = append(selectedFields, order.FieldShopTotal)
+				fieldSeen[order.FieldShopTotal] = struct{}{}
 			}
 		case "subtotal":
 			if _, ok := fieldSeen[order.FieldSubtotal]; !ok {
@@ -5486,6 +5647,120 @@ func newTaxRatePaginateArgs(rv map[string]any) *taxratePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*TaxRateWhereInput); ok {
 		args.opts = append(args.opts, WithTaxRateFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *TranslationQuery) CollectFields(ctx context.Context, satisfies ...string) (*TranslationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *TranslationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(translation.Columns))
+		selectedFields = []string{translation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[translation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, translation.FieldCreatedAt)
+				fieldSeen[translation.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[translation.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, translation.FieldUpdatedAt)
+				fieldSeen[translation.FieldUpdatedAt] = struct{}{}
+			}
+		case "resourceID":
+			if _, ok := fieldSeen[translation.FieldResourceID]; !ok {
+				selectedFields = append(selectedFields, translation.FieldResourceID)
+				fieldSeen[translation.FieldResourceID] = struct{}{}
+			}
+		case "key":
+			if _, ok := fieldSeen[translation.FieldKey]; !ok {
+				selectedFields = append(selectedFields, translation.FieldKey)
+				fieldSeen[translation.FieldKey] = struct{}{}
+			}
+		case "locale":
+			if _, ok := fieldSeen[translation.FieldLocale]; !ok {
+				selectedFields = append(selectedFields, translation.FieldLocale)
+				fieldSeen[translation.FieldLocale] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[translation.FieldValue]; !ok {
+				selectedFields = append(selectedFields, translation.FieldValue)
+				fieldSeen[translation.FieldValue] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type translationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []TranslationPaginateOption
+}
+
+func newTranslationPaginateArgs(rv map[string]any) *translationPaginateArgs {
+	args := &translationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &TranslationOrder{Field: &TranslationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithTranslationOrder(order))
+			}
+		case *TranslationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithTranslationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*TranslationWhereInput); ok {
+		args.opts = append(args.opts, WithTranslationFilter(v.Filter))
 	}
 	return args
 }

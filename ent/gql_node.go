@@ -23,6 +23,7 @@ import (
 	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -40,6 +41,7 @@ import (
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/urlredirect"
 	"storefront/ent/webhookattempt"
 	"storefront/ent/webhookdelivery"
@@ -151,6 +153,11 @@ var mailingaddressImplementors = []string{"MailingAddress", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*MailingAddress) IsNode() {}
 
+var marketImplementors = []string{"Market", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Market) IsNode() {}
+
 var menuImplementors = []string{"Menu", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -235,6 +242,11 @@ var taxrateImplementors = []string{"TaxRate", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*TaxRate) IsNode() {}
+
+var translationImplementors = []string{"Translation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Translation) IsNode() {}
 
 var urlredirectImplementors = []string{"UrlRedirect", "Node"}
 
@@ -476,6 +488,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case market.Table:
+		query := c.Market.Query().
+			Where(market.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, marketImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case menu.Table:
 		query := c.Menu.Query().
 			Where(menu.ID(id))
@@ -625,6 +646,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(taxrate.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, taxrateImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case translation.Table:
+		query := c.Translation.Query().
+			Where(translation.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, translationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -1026,6 +1056,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case market.Table:
+		query := c.Market.Query().
+			Where(market.IDIn(ids...))
+		query, err := query.CollectFields(ctx, marketImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case menu.Table:
 		query := c.Menu.Query().
 			Where(menu.IDIn(ids...))
@@ -1286,6 +1332,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.TaxRate.Query().
 			Where(taxrate.IDIn(ids...))
 		query, err := query.CollectFields(ctx, taxrateImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case translation.Table:
+		query := c.Translation.Query().
+			Where(translation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, translationImplementors...)
 		if err != nil {
 			return nil, err
 		}

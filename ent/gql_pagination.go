@@ -25,6 +25,7 @@ import (
 	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -42,6 +43,7 @@ import (
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/urlredirect"
 	"storefront/ent/webhookattempt"
 	"storefront/ent/webhookdelivery"
@@ -5806,6 +5808,320 @@ func (_m *MailingAddress) ToEdge(order *MailingAddressOrder) *MailingAddressEdge
 	}
 }
 
+// MarketEdge is the edge representation of Market.
+type MarketEdge struct {
+	Node   *Market `json:"node"`
+	Cursor Cursor  `json:"cursor"`
+}
+
+// MarketConnection is the connection containing edges to Market.
+type MarketConnection struct {
+	Edges      []*MarketEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+func (c *MarketConnection) build(nodes []*Market, pager *marketPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Market
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Market {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Market {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MarketEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MarketEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MarketPaginateOption enables pagination customization.
+type MarketPaginateOption func(*marketPager) error
+
+// WithMarketOrder configures pagination ordering.
+func WithMarketOrder(order *MarketOrder) MarketPaginateOption {
+	if order == nil {
+		order = DefaultMarketOrder
+	}
+	o := *order
+	return func(pager *marketPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMarketOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMarketFilter configures pagination filter.
+func WithMarketFilter(filter func(*MarketQuery) (*MarketQuery, error)) MarketPaginateOption {
+	return func(pager *marketPager) error {
+		if filter == nil {
+			return errors.New("MarketQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type marketPager struct {
+	reverse bool
+	order   *MarketOrder
+	filter  func(*MarketQuery) (*MarketQuery, error)
+}
+
+func newMarketPager(opts []MarketPaginateOption, reverse bool) (*marketPager, error) {
+	pager := &marketPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMarketOrder
+	}
+	return pager, nil
+}
+
+func (p *marketPager) applyFilter(query *MarketQuery) (*MarketQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *marketPager) toCursor(_m *Market) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *marketPager) applyCursors(query *MarketQuery, after, before *Cursor) (*MarketQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMarketOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *marketPager) applyOrder(query *MarketQuery) *MarketQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMarketOrder.Field {
+		query = query.Order(DefaultMarketOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *marketPager) orderExpr(query *MarketQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMarketOrder.Field {
+			b.Comma().Ident(DefaultMarketOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Market.
+func (_m *MarketQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MarketPaginateOption,
+) (*MarketConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMarketPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MarketConnection{Edges: []*MarketEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MarketOrderFieldCreatedAt orders Market by created_at.
+	MarketOrderFieldCreatedAt = &MarketOrderField{
+		Value: func(_m *Market) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: market.FieldCreatedAt,
+		toTerm: market.ByCreatedAt,
+		toCursor: func(_m *Market) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MarketOrderFieldUpdatedAt orders Market by updated_at.
+	MarketOrderFieldUpdatedAt = &MarketOrderField{
+		Value: func(_m *Market) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: market.FieldUpdatedAt,
+		toTerm: market.ByUpdatedAt,
+		toCursor: func(_m *Market) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MarketOrderField) String() string {
+	var str string
+	switch f.column {
+	case MarketOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MarketOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MarketOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MarketOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MarketOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MarketOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MarketOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid MarketOrderField", str)
+	}
+	return nil
+}
+
+// MarketOrderField defines the ordering field of Market.
+type MarketOrderField struct {
+	// Value extracts the ordering value from the given Market.
+	Value    func(*Market) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) market.OrderOption
+	toCursor func(*Market) Cursor
+}
+
+// MarketOrder defines the ordering of Market.
+type MarketOrder struct {
+	Direction OrderDirection    `json:"direction"`
+	Field     *MarketOrderField `json:"field"`
+}
+
+// DefaultMarketOrder is the default ordering of Market.
+var DefaultMarketOrder = &MarketOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MarketOrderField{
+		Value: func(_m *Market) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: market.FieldID,
+		toTerm: market.ByID,
+		toCursor: func(_m *Market) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Market into MarketEdge.
+func (_m *Market) ToEdge(order *MarketOrder) *MarketEdge {
+	if order == nil {
+		order = DefaultMarketOrder
+	}
+	return &MarketEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // MenuEdge is the edge representation of Menu.
 type MenuEdge struct {
 	Node   *Menu  `json:"node"`
@@ -10781,6 +11097,320 @@ func (_m *TaxRate) ToEdge(order *TaxRateOrder) *TaxRateEdge {
 		order = DefaultTaxRateOrder
 	}
 	return &TaxRateEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// TranslationEdge is the edge representation of Translation.
+type TranslationEdge struct {
+	Node   *Translation `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// TranslationConnection is the connection containing edges to Translation.
+type TranslationConnection struct {
+	Edges      []*TranslationEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *TranslationConnection) build(nodes []*Translation, pager *translationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Translation
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Translation {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Translation {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TranslationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TranslationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TranslationPaginateOption enables pagination customization.
+type TranslationPaginateOption func(*translationPager) error
+
+// WithTranslationOrder configures pagination ordering.
+func WithTranslationOrder(order *TranslationOrder) TranslationPaginateOption {
+	if order == nil {
+		order = DefaultTranslationOrder
+	}
+	o := *order
+	return func(pager *translationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultTranslationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithTranslationFilter configures pagination filter.
+func WithTranslationFilter(filter func(*TranslationQuery) (*TranslationQuery, error)) TranslationPaginateOption {
+	return func(pager *translationPager) error {
+		if filter == nil {
+			return errors.New("TranslationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type translationPager struct {
+	reverse bool
+	order   *TranslationOrder
+	filter  func(*TranslationQuery) (*TranslationQuery, error)
+}
+
+func newTranslationPager(opts []TranslationPaginateOption, reverse bool) (*translationPager, error) {
+	pager := &translationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultTranslationOrder
+	}
+	return pager, nil
+}
+
+func (p *translationPager) applyFilter(query *TranslationQuery) (*TranslationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *translationPager) toCursor(_m *Translation) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *translationPager) applyCursors(query *TranslationQuery, after, before *Cursor) (*TranslationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultTranslationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *translationPager) applyOrder(query *TranslationQuery) *TranslationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultTranslationOrder.Field {
+		query = query.Order(DefaultTranslationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *translationPager) orderExpr(query *TranslationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultTranslationOrder.Field {
+			b.Comma().Ident(DefaultTranslationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Translation.
+func (_m *TranslationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TranslationPaginateOption,
+) (*TranslationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTranslationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TranslationConnection{Edges: []*TranslationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// TranslationOrderFieldCreatedAt orders Translation by created_at.
+	TranslationOrderFieldCreatedAt = &TranslationOrderField{
+		Value: func(_m *Translation) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: translation.FieldCreatedAt,
+		toTerm: translation.ByCreatedAt,
+		toCursor: func(_m *Translation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// TranslationOrderFieldUpdatedAt orders Translation by updated_at.
+	TranslationOrderFieldUpdatedAt = &TranslationOrderField{
+		Value: func(_m *Translation) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: translation.FieldUpdatedAt,
+		toTerm: translation.ByUpdatedAt,
+		toCursor: func(_m *Translation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f TranslationOrderField) String() string {
+	var str string
+	switch f.column {
+	case TranslationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case TranslationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f TranslationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *TranslationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("TranslationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *TranslationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *TranslationOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid TranslationOrderField", str)
+	}
+	return nil
+}
+
+// TranslationOrderField defines the ordering field of Translation.
+type TranslationOrderField struct {
+	// Value extracts the ordering value from the given Translation.
+	Value    func(*Translation) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) translation.OrderOption
+	toCursor func(*Translation) Cursor
+}
+
+// TranslationOrder defines the ordering of Translation.
+type TranslationOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *TranslationOrderField `json:"field"`
+}
+
+// DefaultTranslationOrder is the default ordering of Translation.
+var DefaultTranslationOrder = &TranslationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TranslationOrderField{
+		Value: func(_m *Translation) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: translation.FieldID,
+		toTerm: translation.ByID,
+		toCursor: func(_m *Translation) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Translation into TranslationEdge.
+func (_m *Translation) ToEdge(order *TranslationOrder) *TranslationEdge {
+	if order == nil {
+		order = DefaultTranslationOrder
+	}
+	return &TranslationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

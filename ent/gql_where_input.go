@@ -23,6 +23,7 @@ import (
 	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -41,6 +42,7 @@ import (
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/urlredirect"
 	"storefront/ent/webhookdelivery"
 	"storefront/ent/webhooksubscription"
@@ -10081,6 +10083,388 @@ func (i *MailingAddressWhereInput) P() (predicate.MailingAddress, error) {
 	}
 }
 
+// MarketWhereInput represents a where input for filtering Market queries.
+type MarketWhereInput struct {
+	Predicates []predicate.Market  `json:"-"`
+	Not        *MarketWhereInput   `json:"not,omitempty"`
+	Or         []*MarketWhereInput `json:"or,omitempty"`
+	And        []*MarketWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "currency_code" field predicates.
+	CurrencyCode             *string  `json:"currencyCode,omitempty"`
+	CurrencyCodeNEQ          *string  `json:"currencyCodeNEQ,omitempty"`
+	CurrencyCodeIn           []string `json:"currencyCodeIn,omitempty"`
+	CurrencyCodeNotIn        []string `json:"currencyCodeNotIn,omitempty"`
+	CurrencyCodeGT           *string  `json:"currencyCodeGT,omitempty"`
+	CurrencyCodeGTE          *string  `json:"currencyCodeGTE,omitempty"`
+	CurrencyCodeLT           *string  `json:"currencyCodeLT,omitempty"`
+	CurrencyCodeLTE          *string  `json:"currencyCodeLTE,omitempty"`
+	CurrencyCodeContains     *string  `json:"currencyCodeContains,omitempty"`
+	CurrencyCodeHasPrefix    *string  `json:"currencyCodeHasPrefix,omitempty"`
+	CurrencyCodeHasSuffix    *string  `json:"currencyCodeHasSuffix,omitempty"`
+	CurrencyCodeEqualFold    *string  `json:"currencyCodeEqualFold,omitempty"`
+	CurrencyCodeContainsFold *string  `json:"currencyCodeContainsFold,omitempty"`
+
+	// "exchange_rate" field predicates.
+	ExchangeRate             *string  `json:"exchangeRate,omitempty"`
+	ExchangeRateNEQ          *string  `json:"exchangeRateNEQ,omitempty"`
+	ExchangeRateIn           []string `json:"exchangeRateIn,omitempty"`
+	ExchangeRateNotIn        []string `json:"exchangeRateNotIn,omitempty"`
+	ExchangeRateGT           *string  `json:"exchangeRateGT,omitempty"`
+	ExchangeRateGTE          *string  `json:"exchangeRateGTE,omitempty"`
+	ExchangeRateLT           *string  `json:"exchangeRateLT,omitempty"`
+	ExchangeRateLTE          *string  `json:"exchangeRateLTE,omitempty"`
+	ExchangeRateContains     *string  `json:"exchangeRateContains,omitempty"`
+	ExchangeRateHasPrefix    *string  `json:"exchangeRateHasPrefix,omitempty"`
+	ExchangeRateHasSuffix    *string  `json:"exchangeRateHasSuffix,omitempty"`
+	ExchangeRateEqualFold    *string  `json:"exchangeRateEqualFold,omitempty"`
+	ExchangeRateContainsFold *string  `json:"exchangeRateContainsFold,omitempty"`
+
+	// "price_rounding" field predicates.
+	PriceRounding      *market.PriceRounding  `json:"priceRounding,omitempty"`
+	PriceRoundingNEQ   *market.PriceRounding  `json:"priceRoundingNEQ,omitempty"`
+	PriceRoundingIn    []market.PriceRounding `json:"priceRoundingIn,omitempty"`
+	PriceRoundingNotIn []market.PriceRounding `json:"priceRoundingNotIn,omitempty"`
+
+	// "enabled" field predicates.
+	Enabled    *bool `json:"enabled,omitempty"`
+	EnabledNEQ *bool `json:"enabledNEQ,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MarketWhereInput) AddPredicates(predicates ...predicate.Market) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MarketWhereInput filter on the MarketQuery builder.
+func (i *MarketWhereInput) Filter(q *MarketQuery) (*MarketQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMarketWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMarketWhereInput is returned in case the MarketWhereInput is empty.
+var ErrEmptyMarketWhereInput = errors.New("ent: empty predicate MarketWhereInput")
+
+// P returns a predicate for filtering markets.
+// An error is returned if the input is empty or invalid.
+func (i *MarketWhereInput) P() (predicate.Market, error) {
+	var predicates []predicate.Market
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, market.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Market, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, market.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Market, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, market.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, market.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, market.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, market.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, market.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, market.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, market.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, market.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, market.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, market.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, market.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, market.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, market.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, market.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, market.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, market.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, market.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, market.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, market.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, market.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, market.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, market.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, market.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, market.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, market.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, market.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, market.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, market.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, market.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, market.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, market.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, market.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, market.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, market.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, market.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, market.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, market.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, market.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.CurrencyCode != nil {
+		predicates = append(predicates, market.CurrencyCodeEQ(*i.CurrencyCode))
+	}
+	if i.CurrencyCodeNEQ != nil {
+		predicates = append(predicates, market.CurrencyCodeNEQ(*i.CurrencyCodeNEQ))
+	}
+	if len(i.CurrencyCodeIn) > 0 {
+		predicates = append(predicates, market.CurrencyCodeIn(i.CurrencyCodeIn...))
+	}
+	if len(i.CurrencyCodeNotIn) > 0 {
+		predicates = append(predicates, market.CurrencyCodeNotIn(i.CurrencyCodeNotIn...))
+	}
+	if i.CurrencyCodeGT != nil {
+		predicates = append(predicates, market.CurrencyCodeGT(*i.CurrencyCodeGT))
+	}
+	if i.CurrencyCodeGTE != nil {
+		predicates = append(predicates, market.CurrencyCodeGTE(*i.CurrencyCodeGTE))
+	}
+	if i.CurrencyCodeLT != nil {
+		predicates = append(predicates, market.CurrencyCodeLT(*i.CurrencyCodeLT))
+	}
+	if i.CurrencyCodeLTE != nil {
+		predicates = append(predicates, market.CurrencyCodeLTE(*i.CurrencyCodeLTE))
+	}
+	if i.CurrencyCodeContains != nil {
+		predicates = append(predicates, market.CurrencyCodeContains(*i.CurrencyCodeContains))
+	}
+	if i.CurrencyCodeHasPrefix != nil {
+		predicates = append(predicates, market.CurrencyCodeHasPrefix(*i.CurrencyCodeHasPrefix))
+	}
+	if i.CurrencyCodeHasSuffix != nil {
+		predicates = append(predicates, market.CurrencyCodeHasSuffix(*i.CurrencyCodeHasSuffix))
+	}
+	if i.CurrencyCodeEqualFold != nil {
+		predicates = append(predicates, market.CurrencyCodeEqualFold(*i.CurrencyCodeEqualFold))
+	}
+	if i.CurrencyCodeContainsFold != nil {
+		predicates = append(predicates, market.CurrencyCodeContainsFold(*i.CurrencyCodeContainsFold))
+	}
+	if i.ExchangeRate != nil {
+		predicates = append(predicates, market.ExchangeRateEQ(*i.ExchangeRate))
+	}
+	if i.ExchangeRateNEQ != nil {
+		predicates = append(predicates, market.ExchangeRateNEQ(*i.ExchangeRateNEQ))
+	}
+	if len(i.ExchangeRateIn) > 0 {
+		predicates = append(predicates, market.ExchangeRateIn(i.ExchangeRateIn...))
+	}
+	if len(i.ExchangeRateNotIn) > 0 {
+		predicates = append(predicates, market.ExchangeRateNotIn(i.ExchangeRateNotIn...))
+	}
+	if i.ExchangeRateGT != nil {
+		predicates = append(predicates, market.ExchangeRateGT(*i.ExchangeRateGT))
+	}
+	if i.ExchangeRateGTE != nil {
+		predicates = append(predicates, market.ExchangeRateGTE(*i.ExchangeRateGTE))
+	}
+	if i.ExchangeRateLT != nil {
+		predicates = append(predicates, market.ExchangeRateLT(*i.ExchangeRateLT))
+	}
+	if i.ExchangeRateLTE != nil {
+		predicates = append(predicates, market.ExchangeRateLTE(*i.ExchangeRateLTE))
+	}
+	if i.ExchangeRateContains != nil {
+		predicates = append(predicates, market.ExchangeRateContains(*i.ExchangeRateContains))
+	}
+	if i.ExchangeRateHasPrefix != nil {
+		predicates = append(predicates, market.ExchangeRateHasPrefix(*i.ExchangeRateHasPrefix))
+	}
+	if i.ExchangeRateHasSuffix != nil {
+		predicates = append(predicates, market.ExchangeRateHasSuffix(*i.ExchangeRateHasSuffix))
+	}
+	if i.ExchangeRateEqualFold != nil {
+		predicates = append(predicates, market.ExchangeRateEqualFold(*i.ExchangeRateEqualFold))
+	}
+	if i.ExchangeRateContainsFold != nil {
+		predicates = append(predicates, market.ExchangeRateContainsFold(*i.ExchangeRateContainsFold))
+	}
+	if i.PriceRounding != nil {
+		predicates = append(predicates, market.PriceRoundingEQ(*i.PriceRounding))
+	}
+	if i.PriceRoundingNEQ != nil {
+		predicates = append(predicates, market.PriceRoundingNEQ(*i.PriceRoundingNEQ))
+	}
+	if len(i.PriceRoundingIn) > 0 {
+		predicates = append(predicates, market.PriceRoundingIn(i.PriceRoundingIn...))
+	}
+	if len(i.PriceRoundingNotIn) > 0 {
+		predicates = append(predicates, market.PriceRoundingNotIn(i.PriceRoundingNotIn...))
+	}
+	if i.Enabled != nil {
+		predicates = append(predicates, market.EnabledEQ(*i.Enabled))
+	}
+	if i.EnabledNEQ != nil {
+		predicates = append(predicates, market.EnabledNEQ(*i.EnabledNEQ))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMarketWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return market.And(predicates...), nil
+	}
+}
+
 // MenuWhereInput represents a where input for filtering Menu queries.
 type MenuWhereInput struct {
 	Predicates []predicate.Menu  `json:"-"`
@@ -10922,6 +11306,100 @@ type OrderWhereInput struct {
 	CurrencyCodeEqualFold    *string  `json:"currencyCodeEqualFold,omitempty"`
 	CurrencyCodeContainsFold *string  `json:"currencyCodeContainsFold,omitempty"`
 
+	// "shop_currency_code" field predicates.
+	ShopCurrencyCode             *string  `json:"shopCurrencyCode,omitempty"`
+	ShopCurrencyCodeNEQ          *string  `json:"shopCurrencyCodeNEQ,omitempty"`
+	ShopCurrencyCodeIn           []string `json:"shopCurrencyCodeIn,omitempty"`
+	ShopCurrencyCodeNotIn        []string `json:"shopCurrencyCodeNotIn,omitempty"`
+	ShopCurrencyCodeGT           *string  `json:"shopCurrencyCodeGT,omitempty"`
+	ShopCurrencyCodeGTE          *string  `json:"shopCurrencyCodeGTE,omitempty"`
+	ShopCurrencyCodeLT           *string  `json:"shopCurrencyCodeLT,omitempty"`
+	ShopCurrencyCodeLTE          *string  `json:"shopCurrencyCodeLTE,omitempty"`
+	ShopCurrencyCodeContains     *string  `json:"shopCurrencyCodeContains,omitempty"`
+	ShopCurrencyCodeHasPrefix    *string  `json:"shopCurrencyCodeHasPrefix,omitempty"`
+	ShopCurrencyCodeHasSuffix    *string  `json:"shopCurrencyCodeHasSuffix,omitempty"`
+	ShopCurrencyCodeIsNil        bool     `json:"shopCurrencyCodeIsNil,omitempty"`
+	ShopCurrencyCodeNotNil       bool     `json:"shopCurrencyCodeNotNil,omitempty"`
+	ShopCurrencyCodeEqualFold    *string  `json:"shopCurrencyCodeEqualFold,omitempty"`
+	ShopCurrencyCodeContainsFold *string  `json:"shopCurrencyCodeContainsFold,omitempty"`
+
+	// "exchange_rate" field predicates.
+	ExchangeRate             *string  `json:"exchangeRate,omitempty"`
+	ExchangeRateNEQ          *string  `json:"exchangeRateNEQ,omitempty"`
+	ExchangeRateIn           []string `json:"exchangeRateIn,omitempty"`
+	ExchangeRateNotIn        []string `json:"exchangeRateNotIn,omitempty"`
+	ExchangeRateGT           *string  `json:"exchangeRateGT,omitempty"`
+	ExchangeRateGTE          *string  `json:"exchangeRateGTE,omitempty"`
+	ExchangeRateLT           *string  `json:"exchangeRateLT,omitempty"`
+	ExchangeRateLTE          *string  `json:"exchangeRateLTE,omitempty"`
+	ExchangeRateContains     *string  `json:"exchangeRateContains,omitempty"`
+	ExchangeRateHasPrefix    *string  `json:"exchangeRateHasPrefix,omitempty"`
+	ExchangeRateHasSuffix    *string  `json:"exchangeRateHasSuffix,omitempty"`
+	ExchangeRateIsNil        bool     `json:"exchangeRateIsNil,omitempty"`
+	ExchangeRateNotNil       bool     `json:"exchangeRateNotNil,omitempty"`
+	ExchangeRateEqualFold    *string  `json:"exchangeRateEqualFold,omitempty"`
+	ExchangeRateContainsFold *string  `json:"exchangeRateContainsFold,omitempty"`
+
+	// "shop_subtotal" field predicates.
+	ShopSubtotal       *int64  `json:"shopSubtotal,omitempty"`
+	ShopSubtotalNEQ    *int64  `json:"shopSubtotalNEQ,omitempty"`
+	ShopSubtotalIn     []int64 `json:"shopSubtotalIn,omitempty"`
+	ShopSubtotalNotIn  []int64 `json:"shopSubtotalNotIn,omitempty"`
+	ShopSubtotalGT     *int64  `json:"shopSubtotalGT,omitempty"`
+	ShopSubtotalGTE    *int64  `json:"shopSubtotalGTE,omitempty"`
+	ShopSubtotalLT     *int64  `json:"shopSubtotalLT,omitempty"`
+	ShopSubtotalLTE    *int64  `json:"shopSubtotalLTE,omitempty"`
+	ShopSubtotalIsNil  bool    `json:"shopSubtotalIsNil,omitempty"`
+	ShopSubtotalNotNil bool    `json:"shopSubtotalNotNil,omitempty"`
+
+	// "shop_total_discounts" field predicates.
+	ShopTotalDiscounts       *int64  `json:"shopTotalDiscounts,omitempty"`
+	ShopTotalDiscountsNEQ    *int64  `json:"shopTotalDiscountsNEQ,omitempty"`
+	ShopTotalDiscountsIn     []int64 `json:"shopTotalDiscountsIn,omitempty"`
+	ShopTotalDiscountsNotIn  []int64 `json:"shopTotalDiscountsNotIn,omitempty"`
+	ShopTotalDiscountsGT     *int64  `json:"shopTotalDiscountsGT,omitempty"`
+	ShopTotalDiscountsGTE    *int64  `json:"shopTotalDiscountsGTE,omitempty"`
+	ShopTotalDiscountsLT     *int64  `json:"shopTotalDiscountsLT,omitempty"`
+	ShopTotalDiscountsLTE    *int64  `json:"shopTotalDiscountsLTE,omitempty"`
+	ShopTotalDiscountsIsNil  bool    `json:"shopTotalDiscountsIsNil,omitempty"`
+	ShopTotalDiscountsNotNil bool    `json:"shopTotalDiscountsNotNil,omitempty"`
+
+	// "shop_total_shipping" field predicates.
+	ShopTotalShipping       *int64  `json:"shopTotalShipping,omitempty"`
+	ShopTotalShippingNEQ    *int64  `json:"shopTotalShippingNEQ,omitempty"`
+	ShopTotalShippingIn     []int64 `json:"shopTotalShippingIn,omitempty"`
+	ShopTotalShippingNotIn  []int64 `json:"shopTotalShippingNotIn,omitempty"`
+	ShopTotalShippingGT     *int64  `json:"shopTotalShippingGT,omitempty"`
+	ShopTotalShippingGTE    *int64  `json:"shopTotalShippingGTE,omitempty"`
+	ShopTotalShippingLT     *int64  `json:"shopTotalShippingLT,omitempty"`
+	ShopTotalShippingLTE    *int64  `json:"shopTotalShippingLTE,omitempty"`
+	ShopTotalShippingIsNil  bool    `json:"shopTotalShippingIsNil,omitempty"`
+	ShopTotalShippingNotNil bool    `json:"shopTotalShippingNotNil,omitempty"`
+
+	// "shop_total_tax" field predicates.
+	ShopTotalTax       *int64  `json:"shopTotalTax,omitempty"`
+	ShopTotalTaxNEQ    *int64  `json:"shopTotalTaxNEQ,omitempty"`
+	ShopTotalTaxIn     []int64 `json:"shopTotalTaxIn,omitempty"`
+	ShopTotalTaxNotIn  []int64 `json:"shopTotalTaxNotIn,omitempty"`
+	ShopTotalTaxGT     *int64  `json:"shopTotalTaxGT,omitempty"`
+	ShopTotalTaxGTE    *int64  `json:"shopTotalTaxGTE,omitempty"`
+	ShopTotalTaxLT     *int64  `json:"shopTotalTaxLT,omitempty"`
+	ShopTotalTaxLTE    *int64  `json:"shopTotalTaxLTE,omitempty"`
+	ShopTotalTaxIsNil  bool    `json:"shopTotalTaxIsNil,omitempty"`
+	ShopTotalTaxNotNil bool    `json:"shopTotalTaxNotNil,omitempty"`
+
+	// "shop_total" field predicates.
+	ShopTotal       *int64  `json:"shopTotal,omitempty"`
+	ShopTotalNEQ    *int64  `json:"shopTotalNEQ,omitempty"`
+	ShopTotalIn     []int64 `json:"shopTotalIn,omitempty"`
+	ShopTotalNotIn  []int64 `json:"shopTotalNotIn,omitempty"`
+	ShopTotalGT     *int64  `json:"shopTotalGT,omitempty"`
+	ShopTotalGTE    *int64  `json:"shopTotalGTE,omitempty"`
+	ShopTotalLT     *int64  `json:"shopTotalLT,omitempty"`
+	ShopTotalLTE    *int64  `json:"shopTotalLTE,omitempty"`
+	ShopTotalIsNil  bool    `json:"shopTotalIsNil,omitempty"`
+	ShopTotalNotNil bool    `json:"shopTotalNotNil,omitempty"`
+
 	// "subtotal" field predicates.
 	Subtotal      *int64  `json:"subtotal,omitempty"`
 	SubtotalNEQ   *int64  `json:"subtotalNEQ,omitempty"`
@@ -11483,6 +11961,246 @@ func (i *OrderWhereInput) P() (predicate.Order, error) {
 	}
 	if i.CurrencyCodeContainsFold != nil {
 		predicates = append(predicates, order.CurrencyCodeContainsFold(*i.CurrencyCodeContainsFold))
+	}
+	if i.ShopCurrencyCode != nil {
+		predicates = append(predicates, order.ShopCurrencyCodeEQ(*i.ShopCurrencyCode))
+	}
+	if i.ShopCurrencyCodeNEQ != nil {
+		predicates = append(predicates, order.ShopCurrencyCodeNEQ(*i.ShopCurrencyCodeNEQ))
+	}
+	if len(i.ShopCurrencyCodeIn) > 0 {
+		predicates = append(predicates, order.ShopCurrencyCodeIn(i.ShopCurrencyCodeIn...))
+	}
+	if len(i.ShopCurrencyCodeNotIn) > 0 {
+		predicates = append(predicates, order.ShopCurrencyCodeNotIn(i.ShopCurrencyCodeNotIn...))
+	}
+	if i.ShopCurrencyCodeGT != nil {
+		predicates = append(predicates, order.ShopCurrencyCodeGT(*i.ShopCurrencyCodeGT))
+	}
+	if i.ShopCurrencyCodeGTE != nil {
+		predicates = append(predicates, order.ShopCurrencyCodeGTE(*i.ShopCurrencyCodeGTE))
+	}
+	if i.ShopCurrencyCodeLT != nil {
+		predicates = append(predicates, order.ShopCurrencyCodeLT(*i.ShopCurrencyCodeLT))
+	}
+	if i.ShopCurrencyCodeLTE != nil {
+		predicates = append(predicates, order.ShopCurrencyCodeLTE(*i.ShopCurrencyCodeLTE))
+	}
+	if i.ShopCurrencyCodeContains != nil {
+		predicates = append(predicates, order.ShopCurrencyCodeContains(*i.ShopCurrencyCodeContains))
+	}
+	if i.ShopCurrencyCodeHasPrefix != nil {
+		predicates = append(predicates, order.ShopCurrencyCodeHasPrefix(*i.ShopCurrencyCodeHasPrefix))
+	}
+	if i.ShopCurrencyCodeHasSuffix != nil {
+		predicates = append(predicates, order.ShopCurrencyCodeHasSuffix(*i.ShopCurrencyCodeHasSuffix))
+	}
+	if i.ShopCurrencyCodeIsNil {
+		predicates = append(predicates, order.ShopCurrencyCodeIsNil())
+	}
+	if i.ShopCurrencyCodeNotNil {
+		predicates = append(predicates, order.ShopCurrencyCodeNotNil())
+	}
+	if i.ShopCurrencyCodeEqualFold != nil {
+		predicates = append(predicates, order.ShopCurrencyCodeEqualFold(*i.ShopCurrencyCodeEqualFold))
+	}
+	if i.ShopCurrencyCodeContainsFold != nil {
+		predicates = append(predicates, order.ShopCurrencyCodeContainsFold(*i.ShopCurrencyCodeContainsFold))
+	}
+	if i.ExchangeRate != nil {
+		predicates = append(predicates, order.ExchangeRateEQ(*i.ExchangeRate))
+	}
+	if i.ExchangeRateNEQ != nil {
+		predicates = append(predicates, order.ExchangeRateNEQ(*i.ExchangeRateNEQ))
+	}
+	if len(i.ExchangeRateIn) > 0 {
+		predicates = append(predicates, order.ExchangeRateIn(i.ExchangeRateIn...))
+	}
+	if len(i.ExchangeRateNotIn) > 0 {
+		predicates = append(predicates, order.ExchangeRateNotIn(i.ExchangeRateNotIn...))
+	}
+	if i.ExchangeRateGT != nil {
+		predicates = append(predicates, order.ExchangeRateGT(*i.ExchangeRateGT))
+	}
+	if i.ExchangeRateGTE != nil {
+		predicates = append(predicates, order.ExchangeRateGTE(*i.ExchangeRateGTE))
+	}
+	if i.ExchangeRateLT != nil {
+		predicates = append(predicates, order.ExchangeRateLT(*i.ExchangeRateLT))
+	}
+	if i.ExchangeRateLTE != nil {
+		predicates = append(predicates, order.ExchangeRateLTE(*i.ExchangeRateLTE))
+	}
+	if i.ExchangeRateContains != nil {
+		predicates = append(predicates, order.ExchangeRateContains(*i.ExchangeRateContains))
+	}
+	if i.ExchangeRateHasPrefix != nil {
+		predicates = append(predicates, order.ExchangeRateHasPrefix(*i.ExchangeRateHasPrefix))
+	}
+	if i.ExchangeRateHasSuffix != nil {
+		predicates = append(predicates, order.ExchangeRateHasSuffix(*i.ExchangeRateHasSuffix))
+	}
+	if i.ExchangeRateIsNil {
+		predicates = append(predicates, order.ExchangeRateIsNil())
+	}
+	if i.ExchangeRateNotNil {
+		predicates = append(predicates, order.ExchangeRateNotNil())
+	}
+	if i.ExchangeRateEqualFold != nil {
+		predicates = append(predicates, order.ExchangeRateEqualFold(*i.ExchangeRateEqualFold))
+	}
+	if i.ExchangeRateContainsFold != nil {
+		predicates = append(predicates, order.ExchangeRateContainsFold(*i.ExchangeRateContainsFold))
+	}
+	if i.ShopSubtotal != nil {
+		predicates = append(predicates, order.ShopSubtotalEQ(*i.ShopSubtotal))
+	}
+	if i.ShopSubtotalNEQ != nil {
+		predicates = append(predicates, order.ShopSubtotalNEQ(*i.ShopSubtotalNEQ))
+	}
+	if len(i.ShopSubtotalIn) > 0 {
+		predicates = append(predicates, order.ShopSubtotalIn(i.ShopSubtotalIn...))
+	}
+	if len(i.ShopSubtotalNotIn) > 0 {
+		predicates = append(predicates, order.ShopSubtotalNotIn(i.ShopSubtotalNotIn...))
+	}
+	if i.ShopSubtotalGT != nil {
+		predicates = append(predicates, order.ShopSubtotalGT(*i.ShopSubtotalGT))
+	}
+	if i.ShopSubtotalGTE != nil {
+		predicates = append(predicates, order.ShopSubtotalGTE(*i.ShopSubtotalGTE))
+	}
+	if i.ShopSubtotalLT != nil {
+		predicates = append(predicates, order.ShopSubtotalLT(*i.ShopSubtotalLT))
+	}
+	if i.ShopSubtotalLTE != nil {
+		predicates = append(predicates, order.ShopSubtotalLTE(*i.ShopSubtotalLTE))
+	}
+	if i.ShopSubtotalIsNil {
+		predicates = append(predicates, order.ShopSubtotalIsNil())
+	}
+	if i.ShopSubtotalNotNil {
+		predicates = append(predicates, order.ShopSubtotalNotNil())
+	}
+	if i.ShopTotalDiscounts != nil {
+		predicates = append(predicates, order.ShopTotalDiscountsEQ(*i.ShopTotalDiscounts))
+	}
+	if i.ShopTotalDiscountsNEQ != nil {
+		predicates = append(predicates, order.ShopTotalDiscountsNEQ(*i.ShopTotalDiscountsNEQ))
+	}
+	if len(i.ShopTotalDiscountsIn) > 0 {
+		predicates = append(predicates, order.ShopTotalDiscountsIn(i.ShopTotalDiscountsIn...))
+	}
+	if len(i.ShopTotalDiscountsNotIn) > 0 {
+		predicates = append(predicates, order.ShopTotalDiscountsNotIn(i.ShopTotalDiscountsNotIn...))
+	}
+	if i.ShopTotalDiscountsGT != nil {
+		predicates = append(predicates, order.ShopTotalDiscountsGT(*i.ShopTotalDiscountsGT))
+	}
+	if i.ShopTotalDiscountsGTE != nil {
+		predicates = append(predicates, order.ShopTotalDiscountsGTE(*i.ShopTotalDiscountsGTE))
+	}
+	if i.ShopTotalDiscountsLT != nil {
+		predicates = append(predicates, order.ShopTotalDiscountsLT(*i.ShopTotalDiscountsLT))
+	}
+	if i.ShopTotalDiscountsLTE != nil {
+		predicates = append(predicates, order.ShopTotalDiscountsLTE(*i.ShopTotalDiscountsLTE))
+	}
+	if i.ShopTotalDiscountsIsNil {
+		predicates = append(predicates, order.ShopTotalDiscountsIsNil())
+	}
+	if i.ShopTotalDiscountsNotNil {
+		predicates = append(predicates, order.ShopTotalDiscountsNotNil())
+	}
+	if i.ShopTotalShipping != nil {
+		predicates = append(predicates, order.ShopTotalShippingEQ(*i.ShopTotalShipping))
+	}
+	if i.ShopTotalShippingNEQ != nil {
+		predicates = append(predicates, order.ShopTotalShippingNEQ(*i.ShopTotalShippingNEQ))
+	}
+	if len(i.ShopTotalShippingIn) > 0 {
+		predicates = append(predicates, order.ShopTotalShippingIn(i.ShopTotalShippingIn...))
+	}
+	if len(i.ShopTotalShippingNotIn) > 0 {
+		predicates = append(predicates, order.ShopTotalShippingNotIn(i.ShopTotalShippingNotIn...))
+	}
+	if i.ShopTotalShippingGT != nil {
+		predicates = append(predicates, order.ShopTotalShippingGT(*i.ShopTotalShippingGT))
+	}
+	if i.ShopTotalShippingGTE != nil {
+		predicates = append(predicates, order.ShopTotalShippingGTE(*i.ShopTotalShippingGTE))
+	}
+	if i.ShopTotalShippingLT != nil {
+		predicates = append(predicates, order.ShopTotalShippingLT(*i.ShopTotalShippingLT))
+	}
+	if i.ShopTotalShippingLTE != nil {
+		predicates = append(predicates, order.ShopTotalShippingLTE(*i.ShopTotalShippingLTE))
+	}
+	if i.ShopTotalShippingIsNil {
+		predicates = append(predicates, order.ShopTotalShippingIsNil())
+	}
+	if i.ShopTotalShippingNotNil {
+		predicates = append(predicates, order.ShopTotalShippingNotNil())
+	}
+	if i.ShopTotalTax != nil {
+		predicates = append(predicates, order.ShopTotalTaxEQ(*i.ShopTotalTax))
+	}
+	if i.ShopTotalTaxNEQ != nil {
+		predicates = append(predicates, order.ShopTotalTaxNEQ(*i.ShopTotalTaxNEQ))
+	}
+	if len(i.ShopTotalTaxIn) > 0 {
+		predicates = append(predicates, order.ShopTotalTaxIn(i.ShopTotalTaxIn...))
+	}
+	if len(i.ShopTotalTaxNotIn) > 0 {
+		predicates = append(predicates, order.ShopTotalTaxNotIn(i.ShopTotalTaxNotIn...))
+	}
+	if i.ShopTotalTaxGT != nil {
+		predicates = append(predicates, order.ShopTotalTaxGT(*i.ShopTotalTaxGT))
+	}
+	if i.ShopTotalTaxGTE != nil {
+		predicates = append(predicates, order.ShopTotalTaxGTE(*i.ShopTotalTaxGTE))
+	}
+	if i.ShopTotalTaxLT != nil {
+		predicates = append(predicates, order.ShopTotalTaxLT(*i.ShopTotalTaxLT))
+	}
+	if i.ShopTotalTaxLTE != nil {
+		predicates = append(predicates, order.ShopTotalTaxLTE(*i.ShopTotalTaxLTE))
+	}
+	if i.ShopTotalTaxIsNil {
+		predicates = append(predicates, order.ShopTotalTaxIsNil())
+	}
+	if i.ShopTotalTaxNotNil {
+		predicates = append(predicates, order.ShopTotalTaxNotNil())
+	}
+	if i.ShopTotal != nil {
+		predicates = append(predicates, order.ShopTotalEQ(*i.ShopTotal))
+	}
+	if i.ShopTotalNEQ != nil {
+		predicates = append(predicates, order.ShopTotalNEQ(*i.ShopTotalNEQ))
+	}
+	if len(i.ShopTotalIn) > 0 {
+		predicates = append(predicates, order.ShopTotalIn(i.ShopTotalIn...))
+	}
+	if len(i.ShopTotalNotIn) > 0 {
+		predicates = append(predicates, order.ShopTotalNotIn(i.ShopTotalNotIn...))
+	}
+	if i.ShopTotalGT != nil {
+		predicates = append(predicates, order.ShopTotalGT(*i.ShopTotalGT))
+	}
+	if i.ShopTotalGTE != nil {
+		predicates = append(predicates, order.ShopTotalGTE(*i.ShopTotalGTE))
+	}
+	if i.ShopTotalLT != nil {
+		predicates = append(predicates, order.ShopTotalLT(*i.ShopTotalLT))
+	}
+	if i.ShopTotalLTE != nil {
+		predicates = append(predicates, order.ShopTotalLTE(*i.ShopTotalLTE))
+	}
+	if i.ShopTotalIsNil {
+		predicates = append(predicates, order.ShopTotalIsNil())
+	}
+	if i.ShopTotalNotNil {
+		predicates = append(predicates, order.ShopTotalNotNil())
 	}
 	if i.Subtotal != nil {
 		predicates = append(predicates, order.SubtotalEQ(*i.Subtotal))
@@ -19528,6 +20246,414 @@ func (i *TaxRateWhereInput) P() (predicate.TaxRate, error) {
 		return predicates[0], nil
 	default:
 		return taxrate.And(predicates...), nil
+	}
+}
+
+// TranslationWhereInput represents a where input for filtering Translation queries.
+type TranslationWhereInput struct {
+	Predicates []predicate.Translation  `json:"-"`
+	Not        *TranslationWhereInput   `json:"not,omitempty"`
+	Or         []*TranslationWhereInput `json:"or,omitempty"`
+	And        []*TranslationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "resource_id" field predicates.
+	ResourceID             *string  `json:"resourceID,omitempty"`
+	ResourceIDNEQ          *string  `json:"resourceIDNEQ,omitempty"`
+	ResourceIDIn           []string `json:"resourceIDIn,omitempty"`
+	ResourceIDNotIn        []string `json:"resourceIDNotIn,omitempty"`
+	ResourceIDGT           *string  `json:"resourceIDGT,omitempty"`
+	ResourceIDGTE          *string  `json:"resourceIDGTE,omitempty"`
+	ResourceIDLT           *string  `json:"resourceIDLT,omitempty"`
+	ResourceIDLTE          *string  `json:"resourceIDLTE,omitempty"`
+	ResourceIDContains     *string  `json:"resourceIDContains,omitempty"`
+	ResourceIDHasPrefix    *string  `json:"resourceIDHasPrefix,omitempty"`
+	ResourceIDHasSuffix    *string  `json:"resourceIDHasSuffix,omitempty"`
+	ResourceIDEqualFold    *string  `json:"resourceIDEqualFold,omitempty"`
+	ResourceIDContainsFold *string  `json:"resourceIDContainsFold,omitempty"`
+
+	// "key" field predicates.
+	Key             *string  `json:"key,omitempty"`
+	KeyNEQ          *string  `json:"keyNEQ,omitempty"`
+	KeyIn           []string `json:"keyIn,omitempty"`
+	KeyNotIn        []string `json:"keyNotIn,omitempty"`
+	KeyGT           *string  `json:"keyGT,omitempty"`
+	KeyGTE          *string  `json:"keyGTE,omitempty"`
+	KeyLT           *string  `json:"keyLT,omitempty"`
+	KeyLTE          *string  `json:"keyLTE,omitempty"`
+	KeyContains     *string  `json:"keyContains,omitempty"`
+	KeyHasPrefix    *string  `json:"keyHasPrefix,omitempty"`
+	KeyHasSuffix    *string  `json:"keyHasSuffix,omitempty"`
+	KeyEqualFold    *string  `json:"keyEqualFold,omitempty"`
+	KeyContainsFold *string  `json:"keyContainsFold,omitempty"`
+
+	// "locale" field predicates.
+	Locale             *string  `json:"locale,omitempty"`
+	LocaleNEQ          *string  `json:"localeNEQ,omitempty"`
+	LocaleIn           []string `json:"localeIn,omitempty"`
+	LocaleNotIn        []string `json:"localeNotIn,omitempty"`
+	LocaleGT           *string  `json:"localeGT,omitempty"`
+	LocaleGTE          *string  `json:"localeGTE,omitempty"`
+	LocaleLT           *string  `json:"localeLT,omitempty"`
+	LocaleLTE          *string  `json:"localeLTE,omitempty"`
+	LocaleContains     *string  `json:"localeContains,omitempty"`
+	LocaleHasPrefix    *string  `json:"localeHasPrefix,omitempty"`
+	LocaleHasSuffix    *string  `json:"localeHasSuffix,omitempty"`
+	LocaleEqualFold    *string  `json:"localeEqualFold,omitempty"`
+	LocaleContainsFold *string  `json:"localeContainsFold,omitempty"`
+
+	// "value" field predicates.
+	Value             *string  `json:"value,omitempty"`
+	ValueNEQ          *string  `json:"valueNEQ,omitempty"`
+	ValueIn           []string `json:"valueIn,omitempty"`
+	ValueNotIn        []string `json:"valueNotIn,omitempty"`
+	ValueGT           *string  `json:"valueGT,omitempty"`
+	ValueGTE          *string  `json:"valueGTE,omitempty"`
+	ValueLT           *string  `json:"valueLT,omitempty"`
+	ValueLTE          *string  `json:"valueLTE,omitempty"`
+	ValueContains     *string  `json:"valueContains,omitempty"`
+	ValueHasPrefix    *string  `json:"valueHasPrefix,omitempty"`
+	ValueHasSuffix    *string  `json:"valueHasSuffix,omitempty"`
+	ValueEqualFold    *string  `json:"valueEqualFold,omitempty"`
+	ValueContainsFold *string  `json:"valueContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *TranslationWhereInput) AddPredicates(predicates ...predicate.Translation) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the TranslationWhereInput filter on the TranslationQuery builder.
+func (i *TranslationWhereInput) Filter(q *TranslationQuery) (*TranslationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyTranslationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyTranslationWhereInput is returned in case the TranslationWhereInput is empty.
+var ErrEmptyTranslationWhereInput = errors.New("ent: empty predicate TranslationWhereInput")
+
+// P returns a predicate for filtering translations.
+// An error is returned if the input is empty or invalid.
+func (i *TranslationWhereInput) P() (predicate.Translation, error) {
+	var predicates []predicate.Translation
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, translation.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Translation, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, translation.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Translation, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, translation.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, translation.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, translation.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, translation.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, translation.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, translation.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, translation.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, translation.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, translation.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, translation.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, translation.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, translation.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, translation.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, translation.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, translation.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, translation.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, translation.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, translation.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, translation.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, translation.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, translation.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, translation.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, translation.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, translation.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, translation.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ResourceID != nil {
+		predicates = append(predicates, translation.ResourceIDEQ(*i.ResourceID))
+	}
+	if i.ResourceIDNEQ != nil {
+		predicates = append(predicates, translation.ResourceIDNEQ(*i.ResourceIDNEQ))
+	}
+	if len(i.ResourceIDIn) > 0 {
+		predicates = append(predicates, translation.ResourceIDIn(i.ResourceIDIn...))
+	}
+	if len(i.ResourceIDNotIn) > 0 {
+		predicates = append(predicates, translation.ResourceIDNotIn(i.ResourceIDNotIn...))
+	}
+	if i.ResourceIDGT != nil {
+		predicates = append(predicates, translation.ResourceIDGT(*i.ResourceIDGT))
+	}
+	if i.ResourceIDGTE != nil {
+		predicates = append(predicates, translation.ResourceIDGTE(*i.ResourceIDGTE))
+	}
+	if i.ResourceIDLT != nil {
+		predicates = append(predicates, translation.ResourceIDLT(*i.ResourceIDLT))
+	}
+	if i.ResourceIDLTE != nil {
+		predicates = append(predicates, translation.ResourceIDLTE(*i.ResourceIDLTE))
+	}
+	if i.ResourceIDContains != nil {
+		predicates = append(predicates, translation.ResourceIDContains(*i.ResourceIDContains))
+	}
+	if i.ResourceIDHasPrefix != nil {
+		predicates = append(predicates, translation.ResourceIDHasPrefix(*i.ResourceIDHasPrefix))
+	}
+	if i.ResourceIDHasSuffix != nil {
+		predicates = append(predicates, translation.ResourceIDHasSuffix(*i.ResourceIDHasSuffix))
+	}
+	if i.ResourceIDEqualFold != nil {
+		predicates = append(predicates, translation.ResourceIDEqualFold(*i.ResourceIDEqualFold))
+	}
+	if i.ResourceIDContainsFold != nil {
+		predicates = append(predicates, translation.ResourceIDContainsFold(*i.ResourceIDContainsFold))
+	}
+	if i.Key != nil {
+		predicates = append(predicates, translation.KeyEQ(*i.Key))
+	}
+	if i.KeyNEQ != nil {
+		predicates = append(predicates, translation.KeyNEQ(*i.KeyNEQ))
+	}
+	if len(i.KeyIn) > 0 {
+		predicates = append(predicates, translation.KeyIn(i.KeyIn...))
+	}
+	if len(i.KeyNotIn) > 0 {
+		predicates = append(predicates, translation.KeyNotIn(i.KeyNotIn...))
+	}
+	if i.KeyGT != nil {
+		predicates = append(predicates, translation.KeyGT(*i.KeyGT))
+	}
+	if i.KeyGTE != nil {
+		predicates = append(predicates, translation.KeyGTE(*i.KeyGTE))
+	}
+	if i.KeyLT != nil {
+		predicates = append(predicates, translation.KeyLT(*i.KeyLT))
+	}
+	if i.KeyLTE != nil {
+		predicates = append(predicates, translation.KeyLTE(*i.KeyLTE))
+	}
+	if i.KeyContains != nil {
+		predicates = append(predicates, translation.KeyContains(*i.KeyContains))
+	}
+	if i.KeyHasPrefix != nil {
+		predicates = append(predicates, translation.KeyHasPrefix(*i.KeyHasPrefix))
+	}
+	if i.KeyHasSuffix != nil {
+		predicates = append(predicates, translation.KeyHasSuffix(*i.KeyHasSuffix))
+	}
+	if i.KeyEqualFold != nil {
+		predicates = append(predicates, translation.KeyEqualFold(*i.KeyEqualFold))
+	}
+	if i.KeyContainsFold != nil {
+		predicates = append(predicates, translation.KeyContainsFold(*i.KeyContainsFold))
+	}
+	if i.Locale != nil {
+		predicates = append(predicates, translation.LocaleEQ(*i.Locale))
+	}
+	if i.LocaleNEQ != nil {
+		predicates = append(predicates, translation.LocaleNEQ(*i.LocaleNEQ))
+	}
+	if len(i.LocaleIn) > 0 {
+		predicates = append(predicates, translation.LocaleIn(i.LocaleIn...))
+	}
+	if len(i.LocaleNotIn) > 0 {
+		predicates = append(predicates, translation.LocaleNotIn(i.LocaleNotIn...))
+	}
+	if i.LocaleGT != nil {
+		predicates = append(predicates, translation.LocaleGT(*i.LocaleGT))
+	}
+	if i.LocaleGTE != nil {
+		predicates = append(predicates, translation.LocaleGTE(*i.LocaleGTE))
+	}
+	if i.LocaleLT != nil {
+		predicates = append(predicates, translation.LocaleLT(*i.LocaleLT))
+	}
+	if i.LocaleLTE != nil {
+		predicates = append(predicates, translation.LocaleLTE(*i.LocaleLTE))
+	}
+	if i.LocaleContains != nil {
+		predicates = append(predicates, translation.LocaleContains(*i.LocaleContains))
+	}
+	if i.LocaleHasPrefix != nil {
+		predicates = append(predicates, translation.LocaleHasPrefix(*i.LocaleHasPrefix))
+	}
+	if i.LocaleHasSuffix != nil {
+		predicates = append(predicates, translation.LocaleHasSuffix(*i.LocaleHasSuffix))
+	}
+	if i.LocaleEqualFold != nil {
+		predicates = append(predicates, translation.LocaleEqualFold(*i.LocaleEqualFold))
+	}
+	if i.LocaleContainsFold != nil {
+		predicates = append(predicates, translation.LocaleContainsFold(*i.LocaleContainsFold))
+	}
+	if i.Value != nil {
+		predicates = append(predicates, translation.ValueEQ(*i.Value))
+	}
+	if i.ValueNEQ != nil {
+		predicates = append(predicates, translation.ValueNEQ(*i.ValueNEQ))
+	}
+	if len(i.ValueIn) > 0 {
+		predicates = append(predicates, translation.ValueIn(i.ValueIn...))
+	}
+	if len(i.ValueNotIn) > 0 {
+		predicates = append(predicates, translation.ValueNotIn(i.ValueNotIn...))
+	}
+	if i.ValueGT != nil {
+		predicates = append(predicates, translation.ValueGT(*i.ValueGT))
+	}
+	if i.ValueGTE != nil {
+		predicates = append(predicates, translation.ValueGTE(*i.ValueGTE))
+	}
+	if i.ValueLT != nil {
+		predicates = append(predicates, translation.ValueLT(*i.ValueLT))
+	}
+	if i.ValueLTE != nil {
+		predicates = append(predicates, translation.ValueLTE(*i.ValueLTE))
+	}
+	if i.ValueContains != nil {
+		predicates = append(predicates, translation.ValueContains(*i.ValueContains))
+	}
+	if i.ValueHasPrefix != nil {
+		predicates = append(predicates, translation.ValueHasPrefix(*i.ValueHasPrefix))
+	}
+	if i.ValueHasSuffix != nil {
+		predicates = append(predicates, translation.ValueHasSuffix(*i.ValueHasSuffix))
+	}
+	if i.ValueEqualFold != nil {
+		predicates = append(predicates, translation.ValueEqualFold(*i.ValueEqualFold))
+	}
+	if i.ValueContainsFold != nil {
+		predicates = append(predicates, translation.ValueContainsFold(*i.ValueContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyTranslationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return translation.And(predicates...), nil
 	}
 }
 

@@ -116,6 +116,104 @@ func (_c *OrderCreate) SetCurrencyCode(v string) *OrderCreate {
 	return _c
 }
 
+// SetShopCurrencyCode sets the "shop_currency_code" field.
+func (_c *OrderCreate) SetShopCurrencyCode(v string) *OrderCreate {
+	_c.mutation.SetShopCurrencyCode(v)
+	return _c
+}
+
+// SetNillableShopCurrencyCode sets the "shop_currency_code" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableShopCurrencyCode(v *string) *OrderCreate {
+	if v != nil {
+		_c.SetShopCurrencyCode(*v)
+	}
+	return _c
+}
+
+// SetExchangeRate sets the "exchange_rate" field.
+func (_c *OrderCreate) SetExchangeRate(v string) *OrderCreate {
+	_c.mutation.SetExchangeRate(v)
+	return _c
+}
+
+// SetNillableExchangeRate sets the "exchange_rate" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableExchangeRate(v *string) *OrderCreate {
+	if v != nil {
+		_c.SetExchangeRate(*v)
+	}
+	return _c
+}
+
+// SetShopSubtotal sets the "shop_subtotal" field.
+func (_c *OrderCreate) SetShopSubtotal(v int64) *OrderCreate {
+	_c.mutation.SetShopSubtotal(v)
+	return _c
+}
+
+// SetNillableShopSubtotal sets the "shop_subtotal" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableShopSubtotal(v *int64) *OrderCreate {
+	if v != nil {
+		_c.SetShopSubtotal(*v)
+	}
+	return _c
+}
+
+// SetShopTotalDiscounts sets the "shop_total_discounts" field.
+func (_c *OrderCreate) SetShopTotalDiscounts(v int64) *OrderCreate {
+	_c.mutation.SetShopTotalDiscounts(v)
+	return _c
+}
+
+// SetNillableShopTotalDiscounts sets the "shop_total_discounts" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableShopTotalDiscounts(v *int64) *OrderCreate {
+	if v != nil {
+		_c.SetShopTotalDiscounts(*v)
+	}
+	return _c
+}
+
+// SetShopTotalShipping sets the "shop_total_shipping" field.
+func (_c *OrderCreate) SetShopTotalShipping(v int64) *OrderCreate {
+	_c.mutation.SetShopTotalShipping(v)
+	return _c
+}
+
+// SetNillableShopTotalShipping sets the "shop_total_shipping" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableShopTotalShipping(v *int64) *OrderCreate {
+	if v != nil {
+		_c.SetShopTotalShipping(*v)
+	}
+	return _c
+}
+
+// SetShopTotalTax sets the "shop_total_tax" field.
+func (_c *OrderCreate) SetShopTotalTax(v int64) *OrderCreate {
+	_c.mutation.SetShopTotalTax(v)
+	return _c
+}
+
+// SetNillableShopTotalTax sets the "shop_total_tax" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableShopTotalTax(v *int64) *OrderCreate {
+	if v != nil {
+		_c.SetShopTotalTax(*v)
+	}
+	return _c
+}
+
+// SetShopTotal sets the "shop_total" field.
+func (_c *OrderCreate) SetShopTotal(v int64) *OrderCreate {
+	_c.mutation.SetShopTotal(v)
+	return _c
+}
+
+// SetNillableShopTotal sets the "shop_total" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableShopTotal(v *int64) *OrderCreate {
+	if v != nil {
+		_c.SetShopTotal(*v)
+	}
+	return _c
+}
+
 // SetSubtotal sets the "subtotal" field.
 func (_c *OrderCreate) SetSubtotal(v int64) *OrderCreate {
 	_c.mutation.SetSubtotal(v)
@@ -662,6 +760,34 @@ func (_c *OrderCreate) createSpec() (*Order, *sqlgraph.CreateSpec) {
 		_spec.SetField(order.FieldCurrencyCode, field.TypeString, value)
 		_node.CurrencyCode = value
 	}
+	if value, ok := _c.mutation.ShopCurrencyCode(); ok {
+		_spec.SetField(order.FieldShopCurrencyCode, field.TypeString, value)
+		_node.ShopCurrencyCode = &value
+	}
+	if value, ok := _c.mutation.ExchangeRate(); ok {
+		_spec.SetField(order.FieldExchangeRate, field.TypeString, value)
+		_node.ExchangeRate = &value
+	}
+	if value, ok := _c.mutation.ShopSubtotal(); ok {
+		_spec.SetField(order.FieldShopSubtotal, field.TypeInt64, value)
+		_node.ShopSubtotal = &value
+	}
+	if value, ok := _c.mutation.ShopTotalDiscounts(); ok {
+		_spec.SetField(order.FieldShopTotalDiscounts, field.TypeInt64, value)
+		_node.ShopTotalDiscounts = &value
+	}
+	if value, ok := _c.mutation.ShopTotalShipping(); ok {
+		_spec.SetField(order.FieldShopTotalShipping, field.TypeInt64, value)
+		_node.ShopTotalShipping = &value
+	}
+	if value, ok := _c.mutation.ShopTotalTax(); ok {
+		_spec.SetField(order.FieldShopTotalTax, field.TypeInt64, value)
+		_node.ShopTotalTax = &value
+	}
+	if value, ok := _c.mutation.ShopTotal(); ok {
+		_spec.SetField(order.FieldShopTotal, field.TypeInt64, value)
+		_node.ShopTotal = &value
+	}
 	if value, ok := _c.mutation.Subtotal(); ok {
 		_spec.SetField(order.FieldSubtotal, field.TypeInt64, value)
 		_node.Subtotal = value
@@ -989,6 +1115,162 @@ func (u *OrderUpsert) SetCurrencyCode(v string) *OrderUpsert {
 // UpdateCurrencyCode sets the "currency_code" field to the value that was provided on create.
 func (u *OrderUpsert) UpdateCurrencyCode() *OrderUpsert {
 	u.SetExcluded(order.FieldCurrencyCode)
+	return u
+}
+
+// SetShopCurrencyCode sets the "shop_currency_code" field.
+func (u *OrderUpsert) SetShopCurrencyCode(v string) *OrderUpsert {
+	u.Set(order.FieldShopCurrencyCode, v)
+	return u
+}
+
+// UpdateShopCurrencyCode sets the "shop_currency_code" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateShopCurrencyCode() *OrderUpsert {
+	u.SetExcluded(order.FieldShopCurrencyCode)
+	return u
+}
+
+// ClearShopCurrencyCode clears the value of the "shop_currency_code" field.
+func (u *OrderUpsert) ClearShopCurrencyCode() *OrderUpsert {
+	u.SetNull(order.FieldShopCurrencyCode)
+	return u
+}
+
+// SetExchangeRate sets the "exchange_rate" field.
+func (u *OrderUpsert) SetExchangeRate(v string) *OrderUpsert {
+	u.Set(order.FieldExchangeRate, v)
+	return u
+}
+
+// UpdateExchangeRate sets the "exchange_rate" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateExchangeRate() *OrderUpsert {
+	u.SetExcluded(order.FieldExchangeRate)
+	return u
+}
+
+// ClearExchangeRate clears the value of the "exchange_rate" field.
+func (u *OrderUpsert) ClearExchangeRate() *OrderUpsert {
+	u.SetNull(order.FieldExchangeRate)
+	return u
+}
+
+// SetShopSubtotal sets the "shop_subtotal" field.
+func (u *OrderUpsert) SetShopSubtotal(v int64) *OrderUpsert {
+	u.Set(order.FieldShopSubtotal, v)
+	return u
+}
+
+// UpdateShopSubtotal sets the "shop_subtotal" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateShopSubtotal() *OrderUpsert {
+	u.SetExcluded(order.FieldShopSubtotal)
+	return u
+}
+
+// AddShopSubtotal adds v to the "shop_subtotal" field.
+func (u *OrderUpsert) AddShopSubtotal(v int64) *OrderUpsert {
+	u.Add(order.FieldShopSubtotal, v)
+	return u
+}
+
+// ClearShopSubtotal clears the value of the "shop_subtotal" field.
+func (u *OrderUpsert) ClearShopSubtotal() *OrderUpsert {
+	u.SetNull(order.FieldShopSubtotal)
+	return u
+}
+
+// SetShopTotalDiscounts sets the "shop_total_discounts" field.
+func (u *OrderUpsert) SetShopTotalDiscounts(v int64) *OrderUpsert {
+	u.Set(order.FieldShopTotalDiscounts, v)
+	return u
+}
+
+// UpdateShopTotalDiscounts sets the "shop_total_discounts" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateShopTotalDiscounts() *OrderUpsert {
+	u.SetExcluded(order.FieldShopTotalDiscounts)
+	return u
+}
+
+// AddShopTotalDiscounts adds v to the "shop_total_discounts" field.
+func (u *OrderUpsert) AddShopTotalDiscounts(v int64) *OrderUpsert {
+	u.Add(order.FieldShopTotalDiscounts, v)
+	return u
+}
+
+// ClearShopTotalDiscounts clears the value of the "shop_total_discounts" field.
+func (u *OrderUpsert) ClearShopTotalDiscounts() *OrderUpsert {
+	u.SetNull(order.FieldShopTotalDiscounts)
+	return u
+}
+
+// SetShopTotalShipping sets the "shop_total_shipping" field.
+func (u *OrderUpsert) SetShopTotalShipping(v int64) *OrderUpsert {
+	u.Set(order.FieldShopTotalShipping, v)
+	return u
+}
+
+// UpdateShopTotalShipping sets the "shop_total_shipping" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateShopTotalShipping() *OrderUpsert {
+	u.SetExcluded(order.FieldShopTotalShipping)
+	return u
+}
+
+// AddShopTotalShipping adds v to the "shop_total_shipping" field.
+func (u *OrderUpsert) AddShopTotalShipping(v int64) *OrderUpsert {
+	u.Add(order.FieldShopTotalShipping, v)
+	return u
+}
+
+// ClearShopTotalShipping clears the value of the "shop_total_shipping" field.
+func (u *OrderUpsert) ClearShopTotalShipping() *OrderUpsert {
+	u.SetNull(order.FieldShopTotalShipping)
+	return u
+}
+
+// SetShopTotalTax sets the "shop_total_tax" field.
+func (u *OrderUpsert) SetShopTotalTax(v int64) *OrderUpsert {
+	u.Set(order.FieldShopTotalTax, v)
+	return u
+}
+
+// UpdateShopTotalTax sets the "shop_total_tax" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateShopTotalTax() *OrderUpsert {
+	u.SetExcluded(order.FieldShopTotalTax)
+	return u
+}
+
+// AddShopTotalTax adds v to the "shop_total_tax" field.
+func (u *OrderUpsert) AddShopTotalTax(v int64) *OrderUpsert {
+	u.Add(order.FieldShopTotalTax, v)
+	return u
+}
+
+// ClearShopTotalTax clears the value of the "shop_total_tax" field.
+func (u *OrderUpsert) ClearShopTotalTax() *OrderUpsert {
+	u.SetNull(order.FieldShopTotalTax)
+	return u
+}
+
+// SetShopTotal sets the "shop_total" field.
+func (u *OrderUpsert) SetShopTotal(v int64) *OrderUpsert {
+	u.Set(order.FieldShopTotal, v)
+	return u
+}
+
+// UpdateShopTotal sets the "shop_total" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateShopTotal() *OrderUpsert {
+	u.SetExcluded(order.FieldShopTotal)
+	return u
+}
+
+// AddShopTotal adds v to the "shop_total" field.
+func (u *OrderUpsert) AddShopTotal(v int64) *OrderUpsert {
+	u.Add(order.FieldShopTotal, v)
+	return u
+}
+
+// ClearShopTotal clears the value of the "shop_total" field.
+func (u *OrderUpsert) ClearShopTotal() *OrderUpsert {
+	u.SetNull(order.FieldShopTotal)
 	return u
 }
 
@@ -1515,6 +1797,188 @@ func (u *OrderUpsertOne) SetCurrencyCode(v string) *OrderUpsertOne {
 func (u *OrderUpsertOne) UpdateCurrencyCode() *OrderUpsertOne {
 	return u.Update(func(s *OrderUpsert) {
 		s.UpdateCurrencyCode()
+	})
+}
+
+// SetShopCurrencyCode sets the "shop_currency_code" field.
+func (u *OrderUpsertOne) SetShopCurrencyCode(v string) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetShopCurrencyCode(v)
+	})
+}
+
+// UpdateShopCurrencyCode sets the "shop_currency_code" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateShopCurrencyCode() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateShopCurrencyCode()
+	})
+}
+
+// ClearShopCurrencyCode clears the value of the "shop_currency_code" field.
+func (u *OrderUpsertOne) ClearShopCurrencyCode() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearShopCurrencyCode()
+	})
+}
+
+// SetExchangeRate sets the "exchange_rate" field.
+func (u *OrderUpsertOne) SetExchangeRate(v string) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetExchangeRate(v)
+	})
+}
+
+// UpdateExchangeRate sets the "exchange_rate" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateExchangeRate() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateExchangeRate()
+	})
+}
+
+// ClearExchangeRate clears the value of the "exchange_rate" field.
+func (u *OrderUpsertOne) ClearExchangeRate() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearExchangeRate()
+	})
+}
+
+// SetShopSubtotal sets the "shop_subtotal" field.
+func (u *OrderUpsertOne) SetShopSubtotal(v int64) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetShopSubtotal(v)
+	})
+}
+
+// AddShopSubtotal adds v to the "shop_subtotal" field.
+func (u *OrderUpsertOne) AddShopSubtotal(v int64) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddShopSubtotal(v)
+	})
+}
+
+// UpdateShopSubtotal sets the "shop_subtotal" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateShopSubtotal() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateShopSubtotal()
+	})
+}
+
+// ClearShopSubtotal clears the value of the "shop_subtotal" field.
+func (u *OrderUpsertOne) ClearShopSubtotal() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearShopSubtotal()
+	})
+}
+
+// SetShopTotalDiscounts sets the "shop_total_discounts" field.
+func (u *OrderUpsertOne) SetShopTotalDiscounts(v int64) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetShopTotalDiscounts(v)
+	})
+}
+
+// AddShopTotalDiscounts adds v to the "shop_total_discounts" field.
+func (u *OrderUpsertOne) AddShopTotalDiscounts(v int64) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddShopTotalDiscounts(v)
+	})
+}
+
+// UpdateShopTotalDiscounts sets the "shop_total_discounts" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateShopTotalDiscounts() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateShopTotalDiscounts()
+	})
+}
+
+// ClearShopTotalDiscounts clears the value of the "shop_total_discounts" field.
+func (u *OrderUpsertOne) ClearShopTotalDiscounts() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearShopTotalDiscounts()
+	})
+}
+
+// SetShopTotalShipping sets the "shop_total_shipping" field.
+func (u *OrderUpsertOne) SetShopTotalShipping(v int64) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetShopTotalShipping(v)
+	})
+}
+
+// AddShopTotalShipping adds v to the "shop_total_shipping" field.
+func (u *OrderUpsertOne) AddShopTotalShipping(v int64) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddShopTotalShipping(v)
+	})
+}
+
+// UpdateShopTotalShipping sets the "shop_total_shipping" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateShopTotalShipping() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateShopTotalShipping()
+	})
+}
+
+// ClearShopTotalShipping clears the value of the "shop_total_shipping" field.
+func (u *OrderUpsertOne) ClearShopTotalShipping() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearShopTotalShipping()
+	})
+}
+
+// SetShopTotalTax sets the "shop_total_tax" field.
+func (u *OrderUpsertOne) SetShopTotalTax(v int64) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetShopTotalTax(v)
+	})
+}
+
+// AddShopTotalTax adds v to the "shop_total_tax" field.
+func (u *OrderUpsertOne) AddShopTotalTax(v int64) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddShopTotalTax(v)
+	})
+}
+
+// UpdateShopTotalTax sets the "shop_total_tax" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateShopTotalTax() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateShopTotalTax()
+	})
+}
+
+// ClearShopTotalTax clears the value of the "shop_total_tax" field.
+func (u *OrderUpsertOne) ClearShopTotalTax() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearShopTotalTax()
+	})
+}
+
+// SetShopTotal sets the "shop_total" field.
+func (u *OrderUpsertOne) SetShopTotal(v int64) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetShopTotal(v)
+	})
+}
+
+// AddShopTotal adds v to the "shop_total" field.
+func (u *OrderUpsertOne) AddShopTotal(v int64) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddShopTotal(v)
+	})
+}
+
+// UpdateShopTotal sets the "shop_total" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateShopTotal() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateShopTotal()
+	})
+}
+
+// ClearShopTotal clears the value of the "shop_total" field.
+func (u *OrderUpsertOne) ClearShopTotal() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearShopTotal()
 	})
 }
 
@@ -2265,6 +2729,188 @@ func (u *OrderUpsertBulk) SetCurrencyCode(v string) *OrderUpsertBulk {
 func (u *OrderUpsertBulk) UpdateCurrencyCode() *OrderUpsertBulk {
 	return u.Update(func(s *OrderUpsert) {
 		s.UpdateCurrencyCode()
+	})
+}
+
+// SetShopCurrencyCode sets the "shop_currency_code" field.
+func (u *OrderUpsertBulk) SetShopCurrencyCode(v string) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetShopCurrencyCode(v)
+	})
+}
+
+// UpdateShopCurrencyCode sets the "shop_currency_code" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateShopCurrencyCode() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateShopCurrencyCode()
+	})
+}
+
+// ClearShopCurrencyCode clears the value of the "shop_currency_code" field.
+func (u *OrderUpsertBulk) ClearShopCurrencyCode() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearShopCurrencyCode()
+	})
+}
+
+// SetExchangeRate sets the "exchange_rate" field.
+func (u *OrderUpsertBulk) SetExchangeRate(v string) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetExchangeRate(v)
+	})
+}
+
+// UpdateExchangeRate sets the "exchange_rate" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateExchangeRate() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateExchangeRate()
+	})
+}
+
+// ClearExchangeRate clears the value of the "exchange_rate" field.
+func (u *OrderUpsertBulk) ClearExchangeRate() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearExchangeRate()
+	})
+}
+
+// SetShopSubtotal sets the "shop_subtotal" field.
+func (u *OrderUpsertBulk) SetShopSubtotal(v int64) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetShopSubtotal(v)
+	})
+}
+
+// AddShopSubtotal adds v to the "shop_subtotal" field.
+func (u *OrderUpsertBulk) AddShopSubtotal(v int64) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddShopSubtotal(v)
+	})
+}
+
+// UpdateShopSubtotal sets the "shop_subtotal" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateShopSubtotal() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateShopSubtotal()
+	})
+}
+
+// ClearShopSubtotal clears the value of the "shop_subtotal" field.
+func (u *OrderUpsertBulk) ClearShopSubtotal() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearShopSubtotal()
+	})
+}
+
+// SetShopTotalDiscounts sets the "shop_total_discounts" field.
+func (u *OrderUpsertBulk) SetShopTotalDiscounts(v int64) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetShopTotalDiscounts(v)
+	})
+}
+
+// AddShopTotalDiscounts adds v to the "shop_total_discounts" field.
+func (u *OrderUpsertBulk) AddShopTotalDiscounts(v int64) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddShopTotalDiscounts(v)
+	})
+}
+
+// UpdateShopTotalDiscounts sets the "shop_total_discounts" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateShopTotalDiscounts() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateShopTotalDiscounts()
+	})
+}
+
+// ClearShopTotalDiscounts clears the value of the "shop_total_discounts" field.
+func (u *OrderUpsertBulk) ClearShopTotalDiscounts() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearShopTotalDiscounts()
+	})
+}
+
+// SetShopTotalShipping sets the "shop_total_shipping" field.
+func (u *OrderUpsertBulk) SetShopTotalShipping(v int64) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetShopTotalShipping(v)
+	})
+}
+
+// AddShopTotalShipping adds v to the "shop_total_shipping" field.
+func (u *OrderUpsertBulk) AddShopTotalShipping(v int64) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddShopTotalShipping(v)
+	})
+}
+
+// UpdateShopTotalShipping sets the "shop_total_shipping" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateShopTotalShipping() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateShopTotalShipping()
+	})
+}
+
+// ClearShopTotalShipping clears the value of the "shop_total_shipping" field.
+func (u *OrderUpsertBulk) ClearShopTotalShipping() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearShopTotalShipping()
+	})
+}
+
+// SetShopTotalTax sets the "shop_total_tax" field.
+func (u *OrderUpsertBulk) SetShopTotalTax(v int64) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetShopTotalTax(v)
+	})
+}
+
+// AddShopTotalTax adds v to the "shop_total_tax" field.
+func (u *OrderUpsertBulk) AddShopTotalTax(v int64) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddShopTotalTax(v)
+	})
+}
+
+// UpdateShopTotalTax sets the "shop_total_tax" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateShopTotalTax() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateShopTotalTax()
+	})
+}
+
+// ClearShopTotalTax clears the value of the "shop_total_tax" field.
+func (u *OrderUpsertBulk) ClearShopTotalTax() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearShopTotalTax()
+	})
+}
+
+// SetShopTotal sets the "shop_total" field.
+func (u *OrderUpsertBulk) SetShopTotal(v int64) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetShopTotal(v)
+	})
+}
+
+// AddShopTotal adds v to the "shop_total" field.
+func (u *OrderUpsertBulk) AddShopTotal(v int64) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddShopTotal(v)
+	})
+}
+
+// UpdateShopTotal sets the "shop_total" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateShopTotal() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateShopTotal()
+	})
+}
+
+// ClearShopTotal clears the value of the "shop_total" field.
+func (u *OrderUpsertBulk) ClearShopTotal() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearShopTotal()
 	})
 }
 

@@ -158,6 +158,181 @@ func (_u *OrderUpdate) SetNillableCurrencyCode(v *string) *OrderUpdate {
 	return _u
 }
 
+// SetShopCurrencyCode sets the "shop_currency_code" field.
+func (_u *OrderUpdate) SetShopCurrencyCode(v string) *OrderUpdate {
+	_u.mutation.SetShopCurrencyCode(v)
+	return _u
+}
+
+// SetNillableShopCurrencyCode sets the "shop_currency_code" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableShopCurrencyCode(v *string) *OrderUpdate {
+	if v != nil {
+		_u.SetShopCurrencyCode(*v)
+	}
+	return _u
+}
+
+// ClearShopCurrencyCode clears the value of the "shop_currency_code" field.
+func (_u *OrderUpdate) ClearShopCurrencyCode() *OrderUpdate {
+	_u.mutation.ClearShopCurrencyCode()
+	return _u
+}
+
+// SetExchangeRate sets the "exchange_rate" field.
+func (_u *OrderUpdate) SetExchangeRate(v string) *OrderUpdate {
+	_u.mutation.SetExchangeRate(v)
+	return _u
+}
+
+// SetNillableExchangeRate sets the "exchange_rate" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableExchangeRate(v *string) *OrderUpdate {
+	if v != nil {
+		_u.SetExchangeRate(*v)
+	}
+	return _u
+}
+
+// ClearExchangeRate clears the value of the "exchange_rate" field.
+func (_u *OrderUpdate) ClearExchangeRate() *OrderUpdate {
+	_u.mutation.ClearExchangeRate()
+	return _u
+}
+
+// SetShopSubtotal sets the "shop_subtotal" field.
+func (_u *OrderUpdate) SetShopSubtotal(v int64) *OrderUpdate {
+	_u.mutation.ResetShopSubtotal()
+	_u.mutation.SetShopSubtotal(v)
+	return _u
+}
+
+// SetNillableShopSubtotal sets the "shop_subtotal" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableShopSubtotal(v *int64) *OrderUpdate {
+	if v != nil {
+		_u.SetShopSubtotal(*v)
+	}
+	return _u
+}
+
+// AddShopSubtotal adds value to the "shop_subtotal" field.
+func (_u *OrderUpdate) AddShopSubtotal(v int64) *OrderUpdate {
+	_u.mutation.AddShopSubtotal(v)
+	return _u
+}
+
+// ClearShopSubtotal clears the value of the "shop_subtotal" field.
+func (_u *OrderUpdate) ClearShopSubtotal() *OrderUpdate {
+	_u.mutation.ClearShopSubtotal()
+	return _u
+}
+
+// SetShopTotalDiscounts sets the "shop_total_discounts" field.
+func (_u *OrderUpdate) SetShopTotalDiscounts(v int64) *OrderUpdate {
+	_u.mutation.ResetShopTotalDiscounts()
+	_u.mutation.SetShopTotalDiscounts(v)
+	return _u
+}
+
+// SetNillableShopTotalDiscounts sets the "shop_total_discounts" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableShopTotalDiscounts(v *int64) *OrderUpdate {
+	if v != nil {
+		_u.SetShopTotalDiscounts(*v)
+	}
+	return _u
+}
+
+// AddShopTotalDiscounts adds value to the "shop_total_discounts" field.
+func (_u *OrderUpdate) AddShopTotalDiscounts(v int64) *OrderUpdate {
+	_u.mutation.AddShopTotalDiscounts(v)
+	return _u
+}
+
+// ClearShopTotalDiscounts clears the value of the "shop_total_discounts" field.
+func (_u *OrderUpdate) ClearShopTotalDiscounts() *OrderUpdate {
+	_u.mutation.ClearShopTotalDiscounts()
+	return _u
+}
+
+// SetShopTotalShipping sets the "shop_total_shipping" field.
+func (_u *OrderUpdate) SetShopTotalShipping(v int64) *OrderUpdate {
+	_u.mutation.ResetShopTotalShipping()
+	_u.mutation.SetShopTotalShipping(v)
+	return _u
+}
+
+// SetNillableShopTotalShipping sets the "shop_total_shipping" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableShopTotalShipping(v *int64) *OrderUpdate {
+	if v != nil {
+		_u.SetShopTotalShipping(*v)
+	}
+	return _u
+}
+
+// AddShopTotalShipping adds value to the "shop_total_shipping" field.
+func (_u *OrderUpdate) AddShopTotalShipping(v int64) *OrderUpdate {
+	_u.mutation.AddShopTotalShipping(v)
+	return _u
+}
+
+// ClearShopTotalShipping clears the value of the "shop_total_shipping" field.
+func (_u *OrderUpdate) ClearShopTotalShipping() *OrderUpdate {
+	_u.mutation.ClearShopTotalShipping()
+	return _u
+}
+
+// SetShopTotalTax sets the "shop_total_tax" field.
+func (_u *OrderUpdate) SetShopTotalTax(v int64) *OrderUpdate {
+	_u.mutation.ResetShopTotalTax()
+	_u.mutation.SetShopTotalTax(v)
+	return _u
+}
+
+// SetNillableShopTotalTax sets the "shop_total_tax" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableShopTotalTax(v *int64) *OrderUpdate {
+	if v != nil {
+		_u.SetShopTotalTax(*v)
+	}
+	return _u
+}
+
+// AddShopTotalTax adds value to the "shop_total_tax" field.
+func (_u *OrderUpdate) AddShopTotalTax(v int64) *OrderUpdate {
+	_u.mutation.AddShopTotalTax(v)
+	return _u
+}
+
+// ClearShopTotalTax clears the value of the "shop_total_tax" field.
+func (_u *OrderUpdate) ClearShopTotalTax() *OrderUpdate {
+	_u.mutation.ClearShopTotalTax()
+	return _u
+}
+
+// SetShopTotal sets the "shop_total" field.
+func (_u *OrderUpdate) SetShopTotal(v int64) *OrderUpdate {
+	_u.mutation.ResetShopTotal()
+	_u.mutation.SetShopTotal(v)
+	return _u
+}
+
+// SetNillableShopTotal sets the "shop_total" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableShopTotal(v *int64) *OrderUpdate {
+	if v != nil {
+		_u.SetShopTotal(*v)
+	}
+	return _u
+}
+
+// AddShopTotal adds value to the "shop_total" field.
+func (_u *OrderUpdate) AddShopTotal(v int64) *OrderUpdate {
+	_u.mutation.AddShopTotal(v)
+	return _u
+}
+
+// ClearShopTotal clears the value of the "shop_total" field.
+func (_u *OrderUpdate) ClearShopTotal() *OrderUpdate {
+	_u.mutation.ClearShopTotal()
+	return _u
+}
+
 // SetSubtotal sets the "subtotal" field.
 func (_u *OrderUpdate) SetSubtotal(v int64) *OrderUpdate {
 	_u.mutation.ResetSubtotal()
@@ -861,6 +1036,63 @@ func (_u *OrderUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.CurrencyCode(); ok {
 		_spec.SetField(order.FieldCurrencyCode, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.ShopCurrencyCode(); ok {
+		_spec.SetField(order.FieldShopCurrencyCode, field.TypeString, value)
+	}
+	if _u.mutation.ShopCurrencyCodeCleared() {
+		_spec.ClearField(order.FieldShopCurrencyCode, field.TypeString)
+	}
+	if value, ok := _u.mutation.ExchangeRate(); ok {
+		_spec.SetField(order.FieldExchangeRate, field.TypeString, value)
+	}
+	if _u.mutation.ExchangeRateCleared() {
+		_spec.ClearField(order.FieldExchangeRate, field.TypeString)
+	}
+	if value, ok := _u.mutation.ShopSubtotal(); ok {
+		_spec.SetField(order.FieldShopSubtotal, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedShopSubtotal(); ok {
+		_spec.AddField(order.FieldShopSubtotal, field.TypeInt64, value)
+	}
+	if _u.mutation.ShopSubtotalCleared() {
+		_spec.ClearField(order.FieldShopSubtotal, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.ShopTotalDiscounts(); ok {
+		_spec.SetField(order.FieldShopTotalDiscounts, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedShopTotalDiscounts(); ok {
+		_spec.AddField(order.FieldShopTotalDiscounts, field.TypeInt64, value)
+	}
+	if _u.mutation.ShopTotalDiscountsCleared() {
+		_spec.ClearField(order.FieldShopTotalDiscounts, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.ShopTotalShipping(); ok {
+		_spec.SetField(order.FieldShopTotalShipping, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedShopTotalShipping(); ok {
+		_spec.AddField(order.FieldShopTotalShipping, field.TypeInt64, value)
+	}
+	if _u.mutation.ShopTotalShippingCleared() {
+		_spec.ClearField(order.FieldShopTotalShipping, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.ShopTotalTax(); ok {
+		_spec.SetField(order.FieldShopTotalTax, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedShopTotalTax(); ok {
+		_spec.AddField(order.FieldShopTotalTax, field.TypeInt64, value)
+	}
+	if _u.mutation.ShopTotalTaxCleared() {
+		_spec.ClearField(order.FieldShopTotalTax, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.ShopTotal(); ok {
+		_spec.SetField(order.FieldShopTotal, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedShopTotal(); ok {
+		_spec.AddField(order.FieldShopTotal, field.TypeInt64, value)
+	}
+	if _u.mutation.ShopTotalCleared() {
+		_spec.ClearField(order.FieldShopTotal, field.TypeInt64)
+	}
 	if value, ok := _u.mutation.Subtotal(); ok {
 		_spec.SetField(order.FieldSubtotal, field.TypeInt64, value)
 	}
@@ -1353,6 +1585,181 @@ func (_u *OrderUpdateOne) SetNillableCurrencyCode(v *string) *OrderUpdateOne {
 	if v != nil {
 		_u.SetCurrencyCode(*v)
 	}
+	return _u
+}
+
+// SetShopCurrencyCode sets the "shop_currency_code" field.
+func (_u *OrderUpdateOne) SetShopCurrencyCode(v string) *OrderUpdateOne {
+	_u.mutation.SetShopCurrencyCode(v)
+	return _u
+}
+
+// SetNillableShopCurrencyCode sets the "shop_currency_code" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableShopCurrencyCode(v *string) *OrderUpdateOne {
+	if v != nil {
+		_u.SetShopCurrencyCode(*v)
+	}
+	return _u
+}
+
+// ClearShopCurrencyCode clears the value of the "shop_currency_code" field.
+func (_u *OrderUpdateOne) ClearShopCurrencyCode() *OrderUpdateOne {
+	_u.mutation.ClearShopCurrencyCode()
+	return _u
+}
+
+// SetExchangeRate sets the "exchange_rate" field.
+func (_u *OrderUpdateOne) SetExchangeRate(v string) *OrderUpdateOne {
+	_u.mutation.SetExchangeRate(v)
+	return _u
+}
+
+// SetNillableExchangeRate sets the "exchange_rate" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableExchangeRate(v *string) *OrderUpdateOne {
+	if v != nil {
+		_u.SetExchangeRate(*v)
+	}
+	return _u
+}
+
+// ClearExchangeRate clears the value of the "exchange_rate" field.
+func (_u *OrderUpdateOne) ClearExchangeRate() *OrderUpdateOne {
+	_u.mutation.ClearExchangeRate()
+	return _u
+}
+
+// SetShopSubtotal sets the "shop_subtotal" field.
+func (_u *OrderUpdateOne) SetShopSubtotal(v int64) *OrderUpdateOne {
+	_u.mutation.ResetShopSubtotal()
+	_u.mutation.SetShopSubtotal(v)
+	return _u
+}
+
+// SetNillableShopSubtotal sets the "shop_subtotal" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableShopSubtotal(v *int64) *OrderUpdateOne {
+	if v != nil {
+		_u.SetShopSubtotal(*v)
+	}
+	return _u
+}
+
+// AddShopSubtotal adds value to the "shop_subtotal" field.
+func (_u *OrderUpdateOne) AddShopSubtotal(v int64) *OrderUpdateOne {
+	_u.mutation.AddShopSubtotal(v)
+	return _u
+}
+
+// ClearShopSubtotal clears the value of the "shop_subtotal" field.
+func (_u *OrderUpdateOne) ClearShopSubtotal() *OrderUpdateOne {
+	_u.mutation.ClearShopSubtotal()
+	return _u
+}
+
+// SetShopTotalDiscounts sets the "shop_total_discounts" field.
+func (_u *OrderUpdateOne) SetShopTotalDiscounts(v int64) *OrderUpdateOne {
+	_u.mutation.ResetShopTotalDiscounts()
+	_u.mutation.SetShopTotalDiscounts(v)
+	return _u
+}
+
+// SetNillableShopTotalDiscounts sets the "shop_total_discounts" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableShopTotalDiscounts(v *int64) *OrderUpdateOne {
+	if v != nil {
+		_u.SetShopTotalDiscounts(*v)
+	}
+	return _u
+}
+
+// AddShopTotalDiscounts adds value to the "shop_total_discounts" field.
+func (_u *OrderUpdateOne) AddShopTotalDiscounts(v int64) *OrderUpdateOne {
+	_u.mutation.AddShopTotalDiscounts(v)
+	return _u
+}
+
+// ClearShopTotalDiscounts clears the value of the "shop_total_discounts" field.
+func (_u *OrderUpdateOne) ClearShopTotalDiscounts() *OrderUpdateOne {
+	_u.mutation.ClearShopTotalDiscounts()
+	return _u
+}
+
+// SetShopTotalShipping sets the "shop_total_shipping" field.
+func (_u *OrderUpdateOne) SetShopTotalShipping(v int64) *OrderUpdateOne {
+	_u.mutation.ResetShopTotalShipping()
+	_u.mutation.SetShopTotalShipping(v)
+	return _u
+}
+
+// SetNillableShopTotalShipping sets the "shop_total_shipping" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableShopTotalShipping(v *int64) *OrderUpdateOne {
+	if v != nil {
+		_u.SetShopTotalShipping(*v)
+	}
+	return _u
+}
+
+// AddShopTotalShipping adds value to the "shop_total_shipping" field.
+func (_u *OrderUpdateOne) AddShopTotalShipping(v int64) *OrderUpdateOne {
+	_u.mutation.AddShopTotalShipping(v)
+	return _u
+}
+
+// ClearShopTotalShipping clears the value of the "shop_total_shipping" field.
+func (_u *OrderUpdateOne) ClearShopTotalShipping() *OrderUpdateOne {
+	_u.mutation.ClearShopTotalShipping()
+	return _u
+}
+
+// SetShopTotalTax sets the "shop_total_tax" field.
+func (_u *OrderUpdateOne) SetShopTotalTax(v int64) *OrderUpdateOne {
+	_u.mutation.ResetShopTotalTax()
+	_u.mutation.SetShopTotalTax(v)
+	return _u
+}
+
+// SetNillableShopTotalTax sets the "shop_total_tax" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableShopTotalTax(v *int64) *OrderUpdateOne {
+	if v != nil {
+		_u.SetShopTotalTax(*v)
+	}
+	return _u
+}
+
+// AddShopTotalTax adds value to the "shop_total_tax" field.
+func (_u *OrderUpdateOne) AddShopTotalTax(v int64) *OrderUpdateOne {
+	_u.mutation.AddShopTotalTax(v)
+	return _u
+}
+
+// ClearShopTotalTax clears the value of the "shop_total_tax" field.
+func (_u *OrderUpdateOne) ClearShopTotalTax() *OrderUpdateOne {
+	_u.mutation.ClearShopTotalTax()
+	return _u
+}
+
+// SetShopTotal sets the "shop_total" field.
+func (_u *OrderUpdateOne) SetShopTotal(v int64) *OrderUpdateOne {
+	_u.mutation.ResetShopTotal()
+	_u.mutation.SetShopTotal(v)
+	return _u
+}
+
+// SetNillableShopTotal sets the "shop_total" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableShopTotal(v *int64) *OrderUpdateOne {
+	if v != nil {
+		_u.SetShopTotal(*v)
+	}
+	return _u
+}
+
+// AddShopTotal adds value to the "shop_total" field.
+func (_u *OrderUpdateOne) AddShopTotal(v int64) *OrderUpdateOne {
+	_u.mutation.AddShopTotal(v)
+	return _u
+}
+
+// ClearShopTotal clears the value of the "shop_total" field.
+func (_u *OrderUpdateOne) ClearShopTotal() *OrderUpdateOne {
+	_u.mutation.ClearShopTotal()
 	return _u
 }
 
@@ -2088,6 +2495,63 @@ func (_u *OrderUpdateOne) sqlSave(ctx context.Context) (_node *Order, err error)
 	}
 	if value, ok := _u.mutation.CurrencyCode(); ok {
 		_spec.SetField(order.FieldCurrencyCode, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ShopCurrencyCode(); ok {
+		_spec.SetField(order.FieldShopCurrencyCode, field.TypeString, value)
+	}
+	if _u.mutation.ShopCurrencyCodeCleared() {
+		_spec.ClearField(order.FieldShopCurrencyCode, field.TypeString)
+	}
+	if value, ok := _u.mutation.ExchangeRate(); ok {
+		_spec.SetField(order.FieldExchangeRate, field.TypeString, value)
+	}
+	if _u.mutation.ExchangeRateCleared() {
+		_spec.ClearField(order.FieldExchangeRate, field.TypeString)
+	}
+	if value, ok := _u.mutation.ShopSubtotal(); ok {
+		_spec.SetField(order.FieldShopSubtotal, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedShopSubtotal(); ok {
+		_spec.AddField(order.FieldShopSubtotal, field.TypeInt64, value)
+	}
+	if _u.mutation.ShopSubtotalCleared() {
+		_spec.ClearField(order.FieldShopSubtotal, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.ShopTotalDiscounts(); ok {
+		_spec.SetField(order.FieldShopTotalDiscounts, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedShopTotalDiscounts(); ok {
+		_spec.AddField(order.FieldShopTotalDiscounts, field.TypeInt64, value)
+	}
+	if _u.mutation.ShopTotalDiscountsCleared() {
+		_spec.ClearField(order.FieldShopTotalDiscounts, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.ShopTotalShipping(); ok {
+		_spec.SetField(order.FieldShopTotalShipping, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedShopTotalShipping(); ok {
+		_spec.AddField(order.FieldShopTotalShipping, field.TypeInt64, value)
+	}
+	if _u.mutation.ShopTotalShippingCleared() {
+		_spec.ClearField(order.FieldShopTotalShipping, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.ShopTotalTax(); ok {
+		_spec.SetField(order.FieldShopTotalTax, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedShopTotalTax(); ok {
+		_spec.AddField(order.FieldShopTotalTax, field.TypeInt64, value)
+	}
+	if _u.mutation.ShopTotalTaxCleared() {
+		_spec.ClearField(order.FieldShopTotalTax, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.ShopTotal(); ok {
+		_spec.SetField(order.FieldShopTotal, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedShopTotal(); ok {
+		_spec.AddField(order.FieldShopTotal, field.TypeInt64, value)
+	}
+	if _u.mutation.ShopTotalCleared() {
+		_spec.ClearField(order.FieldShopTotal, field.TypeInt64)
 	}
 	if value, ok := _u.mutation.Subtotal(); ok {
 		_spec.SetField(order.FieldSubtotal, field.TypeInt64, value)

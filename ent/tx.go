@@ -60,6 +60,8 @@ type Tx struct {
 	LoginAttempt *LoginAttemptClient
 	// MailingAddress is the client for interacting with the MailingAddress builders.
 	MailingAddress *MailingAddressClient
+	// Market is the client for interacting with the Market builders.
+	Market *MarketClient
 	// Menu is the client for interacting with the Menu builders.
 	Menu *MenuClient
 	// MenuItem is the client for interacting with the MenuItem builders.
@@ -98,6 +100,8 @@ type Tx struct {
 	ShopPolicy *ShopPolicyClient
 	// TaxRate is the client for interacting with the TaxRate builders.
 	TaxRate *TaxRateClient
+	// Translation is the client for interacting with the Translation builders.
+	Translation *TranslationClient
 	// UrlRedirect is the client for interacting with the UrlRedirect builders.
 	UrlRedirect *UrlRedirectClient
 	// WebhookAttempt is the client for interacting with the WebhookAttempt builders.
@@ -260,6 +264,7 @@ func (tx *Tx) init() {
 	tx.InventoryAdjustment = NewInventoryAdjustmentClient(tx.config)
 	tx.LoginAttempt = NewLoginAttemptClient(tx.config)
 	tx.MailingAddress = NewMailingAddressClient(tx.config)
+	tx.Market = NewMarketClient(tx.config)
 	tx.Menu = NewMenuClient(tx.config)
 	tx.MenuItem = NewMenuItemClient(tx.config)
 	tx.Order = NewOrderClient(tx.config)
@@ -279,6 +284,7 @@ func (tx *Tx) init() {
 	tx.Shop = NewShopClient(tx.config)
 	tx.ShopPolicy = NewShopPolicyClient(tx.config)
 	tx.TaxRate = NewTaxRateClient(tx.config)
+	tx.Translation = NewTranslationClient(tx.config)
 	tx.UrlRedirect = NewUrlRedirectClient(tx.config)
 	tx.WebhookAttempt = NewWebhookAttemptClient(tx.config)
 	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)

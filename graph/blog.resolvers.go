@@ -29,13 +29,24 @@ func (r *articleResolver) Blog(ctx context.Context, obj *ent.Article) (*ent.Blog
 }
 
 func (r *articleResolver) Content(ctx context.Context, obj *ent.Article, truncateAt *int) (string, error) {
-	return truncate(searchindex.StripHTML(obj.ContentHTML), truncateAt), nil
+	html, err := r.ContentHTML(ctx, obj)
+	return truncate(searchindex.StripHTML(html), truncateAt), err
+}
+
+func (r *articleResolver) ContentHTML(ctx context.Context, obj *ent.Article) (string, error) {
+	return translated(ctx, gid.Format(articleGIDType, obj.ID), "body_html", obj.ContentHTML)
 }
 
 func (r *articleResolver) Excerpt(ctx context.Context, obj *ent.Article, truncateAt *int) (*string, error) {
-	src := obj.ContentHTML
+	src, err := r.ContentHTML(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
 	if obj.ExcerptHTML != nil {
 		src = *obj.ExcerptHTML
+	}
+	if src, err = translated(ctx, gid.Format(articleGIDType, obj.ID), "summary_html", src); err != nil {
+		return nil, err
 	}
 	limit := 150
 	if truncateAt != nil {
@@ -72,6 +83,10 @@ func (r *articleResolver) PublishedAt(ctx context.Context, obj *ent.Article) (*t
 
 func (r *articleResolver) Seo(ctx context.Context, obj *ent.Article) (*model.Seo, error) {
 	return &model.Seo{Title: orDefault(obj.SeoTitle, obj.Title), Description: orDefault(obj.SeoDescription, summary(obj.ContentHTML, 320))}, nil
+}
+
+func (r *articleResolver) Title(ctx context.Context, obj *ent.Article) (string, error) {
+	return translated(ctx, gid.Format(articleGIDType, obj.ID), "title", obj.Title)
 }
 
 func (r *articleResolver) TrackingParameters(ctx context.Context, obj *ent.Article) (*string, error) {

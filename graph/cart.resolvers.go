@@ -83,27 +83,20 @@ func (r *cartLineResolver) Attributes(ctx context.Context, obj *cart.Line) ([]*s
 }
 
 func (r *cartLineResolver) Cost(ctx context.Context, obj *cart.Line) (*model.CartLineCost, error) {
-	cur, err := currency(ctx)
-	if err != nil {
-		return nil, err
-	}
+	cur := obj.Currency
 	c := &model.CartLineCost{
-		AmountPerQuantity: moneyV2(obj.Variant.Price, cur),
+		AmountPerQuantity: moneyV2(obj.UnitPrice, cur),
 		SubtotalAmount:    moneyV2(obj.Cost.Subtotal, cur),
 		TotalAmount:       moneyV2(obj.Cost.Total, cur),
 	}
-	if obj.Variant.CompareAtPrice != nil {
-		c.CompareAtAmountPerQuantity = moneyV2(*obj.Variant.CompareAtPrice, cur)
+	if obj.CompareAtPrice != nil {
+		c.CompareAtAmountPerQuantity = moneyV2(*obj.CompareAtPrice, cur)
 	}
 	return c, nil
 }
 
 func (r *cartLineResolver) DiscountAllocations(ctx context.Context, obj *cart.Line) ([]model.CartDiscountAllocation, error) {
-	cur, err := currency(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return codeAllocations(obj.Cost.Allocations, cur), nil
+	return codeAllocations(obj.Cost.Allocations, obj.Currency), nil
 }
 
 func (r *cartLineResolver) EstimatedCost(ctx context.Context, obj *cart.Line) (*model.CartLineEstimatedCost, error) {

@@ -43,13 +43,9 @@ func (r *cartDeliveryGroupResolver) DeliveryAddress(ctx context.Context, obj *ca
 }
 
 func (r *cartDeliveryGroupResolver) DeliveryOptions(ctx context.Context, obj *cart.DeliveryGroup) ([]*model.CartDeliveryOption, error) {
-	cur, err := currency(ctx)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]*model.CartDeliveryOption, len(obj.Options))
 	for i := range obj.Options {
-		out[i] = deliveryOption(&obj.Options[i], cur)
+		out[i] = deliveryOption(&obj.Options[i], obj.Currency)
 	}
 	return out, nil
 }
@@ -63,11 +59,7 @@ func (r *cartDeliveryGroupResolver) ID(ctx context.Context, obj *cart.DeliveryGr
 }
 
 func (r *cartDeliveryGroupResolver) SelectedDeliveryOption(ctx context.Context, obj *cart.DeliveryGroup) (*model.CartDeliveryOption, error) {
-	cur, err := currency(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return deliveryOption(obj.Selected, cur), nil
+	return deliveryOption(obj.Selected, obj.Currency), nil
 }
 
 func (r *mutationResolver) CartDeliveryAddressesAdd(ctx context.Context, addresses []*model.CartSelectableAddressInput, cartID string) (*model.CartDeliveryAddressesAddPayload, error) {

@@ -19,6 +19,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (r *collectionResolver) Description(ctx context.Context, obj *ent.Collection) (string, error) {
+	return translatedText(ctx, obj.GlobalID(), "body_html", obj.Description)
+}
+
+func (r *collectionResolver) DescriptionHTML(ctx context.Context, obj *ent.Collection) (string, error) {
+	return translated(ctx, obj.GlobalID(), "body_html", obj.DescriptionHTML)
+}
+
 func (r *collectionResolver) Image(ctx context.Context, obj *ent.Collection) (*model.Image, error) {
 	if obj.ImageURL == nil {
 		return nil, nil
@@ -80,6 +88,10 @@ func (r *collectionResolver) Seo(ctx context.Context, obj *ent.Collection) (*mod
 	return &model.Seo{Title: orDefault(obj.SeoTitle, obj.Title), Description: orDefault(obj.SeoDescription, obj.Description)}, nil
 }
 
+func (r *collectionResolver) Title(ctx context.Context, obj *ent.Collection) (string, error) {
+	return translated(ctx, obj.GlobalID(), "title", obj.Title)
+}
+
 func (r *collectionResolver) TrackingParameters(ctx context.Context, obj *ent.Collection) (*string, error) {
 	return trackingParameters(ctx), nil
 }
@@ -120,6 +132,14 @@ func (r *productResolver) Collections(ctx context.Context, obj *ent.Product, aft
 
 func (r *productResolver) CompareAtPriceRange(ctx context.Context, obj *ent.Product) (*model.ProductPriceRange, error) {
 	return priceRange(ctx, obj.MinCompareAtPrice, obj.MaxCompareAtPrice)
+}
+
+func (r *productResolver) Description(ctx context.Context, obj *ent.Product) (string, error) {
+	return translatedText(ctx, obj.GlobalID(), "body_html", obj.Description)
+}
+
+func (r *productResolver) DescriptionHTML(ctx context.Context, obj *ent.Product) (string, error) {
+	return translated(ctx, obj.GlobalID(), "body_html", obj.DescriptionHTML)
 }
 
 func (r *productResolver) EncodedVariantAvailability(ctx context.Context, obj *ent.Product) (*string, error) {
@@ -201,6 +221,10 @@ func (r *productResolver) SelectedOrFirstAvailableVariant(ctx context.Context, o
 
 func (r *productResolver) Seo(ctx context.Context, obj *ent.Product) (*model.Seo, error) {
 	return &model.Seo{Title: orDefault(obj.SeoTitle, obj.Title), Description: orDefault(obj.SeoDescription, obj.Description)}, nil
+}
+
+func (r *productResolver) Title(ctx context.Context, obj *ent.Product) (string, error) {
+	return translated(ctx, obj.GlobalID(), "title", obj.Title)
 }
 
 func (r *productResolver) TrackingParameters(ctx context.Context, obj *ent.Product) (*string, error) {
@@ -313,11 +337,7 @@ func (r *productVariantResolver) CompareAtPrice(ctx context.Context, obj *ent.Pr
 	if obj.CompareAtPrice == nil {
 		return nil, nil
 	}
-	cur, err := currency(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return moneyV2(*obj.CompareAtPrice, cur), nil
+	return productPrice(ctx, *obj.CompareAtPrice)
 }
 
 func (r *productVariantResolver) CompareAtPriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
@@ -342,11 +362,7 @@ func (r *productVariantResolver) Image(ctx context.Context, obj *ent.ProductVari
 }
 
 func (r *productVariantResolver) Price(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
-	cur, err := currency(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return moneyV2(obj.Price, cur), nil
+	return productPrice(ctx, obj.Price)
 }
 
 func (r *productVariantResolver) PriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {

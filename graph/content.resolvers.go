@@ -34,12 +34,21 @@ func (r *menuItemResolver) Items(ctx context.Context, obj *ent.MenuItem) ([]*ent
 	return children(items, &obj.ID), nil
 }
 
+func (r *menuItemResolver) Title(ctx context.Context, obj *ent.MenuItem) (string, error) {
+	return translated(ctx, obj.GlobalID(), "title", obj.Title)
+}
+
 func (r *menuItemResolver) Type(ctx context.Context, obj *ent.MenuItem) (model.MenuItemType, error) {
 	return model.MenuItemType(obj.Type), nil
 }
 
+func (r *pageResolver) Body(ctx context.Context, obj *ent.Page) (string, error) {
+	return translated(ctx, obj.GlobalID(), "body_html", obj.Body)
+}
+
 func (r *pageResolver) BodySummary(ctx context.Context, obj *ent.Page) (string, error) {
-	return summary(obj.Body, 150), nil
+	body, err := r.Body(ctx, obj)
+	return summary(body, 150), err
 }
 
 func (r *pageResolver) OnlineStoreURL(ctx context.Context, obj *ent.Page) (*string, error) {
@@ -48,6 +57,10 @@ func (r *pageResolver) OnlineStoreURL(ctx context.Context, obj *ent.Page) (*stri
 
 func (r *pageResolver) Seo(ctx context.Context, obj *ent.Page) (*model.Seo, error) {
 	return &model.Seo{Title: orDefault(obj.SeoTitle, obj.Title), Description: orDefault(obj.SeoDescription, summary(obj.Body, 320))}, nil
+}
+
+func (r *pageResolver) Title(ctx context.Context, obj *ent.Page) (string, error) {
+	return translated(ctx, obj.GlobalID(), "title", obj.Title)
 }
 
 func (r *pageResolver) TrackingParameters(ctx context.Context, obj *ent.Page) (*string, error) {

@@ -16,6 +16,10 @@ import (
 	"storefront/graph/model"
 	"storefront/internal/catalog"
 	"storefront/internal/gid"
+	"storefront/internal/incontext"
+	"storefront/internal/market"
+	"storefront/internal/searchindex"
+	"storefront/internal/translation"
 	"storefront/internal/money"
 )
 
@@ -28,16 +32,37 @@ func currency(ctx context.Context) (string, error) {
 	return sh.CurrencyCode, nil
 }
 
+// pricer returns the Pricer of this request: the market of its @inContext country, the
+// shop currency when the country is in no market (one read of the markets per request).
+func pricer(ctx context.Context) (market.Pricer, error) {
+	set, err := loader.For(ctx).Markets()
+	if err != nil {
+		return market.Pricer{}, err
+	}
+	return set.For(incontext.From(ctx).Country), nil
+}
+
+// productPrice formats a product price of the shop currency in the request's market.
+func productPrice(ctx context.Context, amount int64) (*model.MoneyV2, error) {
+	p, err := pricer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return moneyV2(p.Price(amount), p.Currency), nil
+}
+
 func moneyV2(amount int64, cur string) *model.MoneyV2 {
 	return &model.MoneyV2{Amount: money.Format(amount, cur), CurrencyCode: model.CurrencyCode(cur)}
 }
 
+// priceRange is a product's price range in the request's market: converting and rounding
+// keep the order of prices, so the shop's bounds convert to the market's.
 func priceRange(ctx context.Context, lo, hi int64) (*model.ProductPriceRange, error) {
-	cur, err := currency(ctx)
+	p, err := pricer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &model.ProductPriceRange{MinVariantPrice: moneyV2(lo, cur), MaxVariantPrice: moneyV2(hi, cur)}, nil
+	return &model.ProductPriceRange{MinVariantPrice: moneyV2(p.Price(lo), p.Currency), MaxVariantPrice: moneyV2(p.Price(hi), p.Currency)}, nil
 }
 
 func args(after, before *string, first, last *int, reverse *bool) catalog.Args {
@@ -220,4 +245,42 @@ func searchNode(it catalog.SearchItem) ent.Noder {
 		return it.Article
 	}
 	return it.Page
+}
+
+// translated returns the translation of a resource's field (a Shopify translation key such
+// as title or body_html) in the request's @inContext language, or def when there is none
+// or the language is the shop's: one batched lookup for every field of the request.
+func translated(ctx context.Context, resourceID, key, def string) (string, error) {
+	lang := incontext.From(ctx).Language
+	if lang == "" {
+		return def, nil
+	}
+	l := loader.For(ctx)
+	sh, err := l.Shop()
+	if err != nil {
+		return "", err
+	}
+	if lang == sh.LanguageCode {
+		return def, nil
+	}
+	m, err := l.Translations.Load(ctx, translation.Key{Locale: lang, ResourceID: resourceID})
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return def, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if v, ok := m[key]; ok {
+		return v, nil
+	}
+	return def, nil
+}
+
+// translatedText is the plain text of a translated HTML field, or def untranslated.
+func translatedText(ctx context.Context, resourceID, key, def string) (string, error) {
+	v, err := translated(ctx, resourceID, key, "")
+	if err != nil || v == "" {
+		return def, err
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(searchindex.StripHTML(v))), " "), nil
 }

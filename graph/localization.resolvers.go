@@ -30,7 +30,15 @@ func (r *queryRootResolver) Localization(ctx context.Context) (*model.Localizati
 	if err != nil {
 		return nil, err
 	}
-	l := locale.For(ctx, sh)
+	markets, err := loader.For(ctx).Markets()
+	if err != nil {
+		return nil, err
+	}
+	languages, err := loader.For(ctx).Languages()
+	if err != nil {
+		return nil, err
+	}
+	l := locale.For(ctx, sh, markets, languages)
 	out := &model.Localization{
 		Country:            toCountry(l.Country),
 		Language:           toLanguage(l.Language),

@@ -145,6 +145,7 @@ func (r *orderResolver) ID(ctx context.Context, obj *ent.Order) (string, error) 
 }
 
 func (r *orderResolver) LineItems(ctx context.Context, obj *ent.Order, after *string, before *string, first *int, last *int, reverse *bool) (*model.OrderLineItemConnection, error) {
+	loader.For(ctx).OrderCurrency.Store(obj.ID, obj.CurrencyCode)
 	ls, err := loader.For(ctx).OrderLines.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"storefront/ent"
 	"storefront/ent/schema"
@@ -13,13 +14,13 @@ func orderMoney(_ context.Context, o *ent.Order, amount int64) (*model.MoneyV2, 
 	return moneyV2(amount, o.CurrencyCode), nil
 }
 
-// lineMoney formats an order line amount in the shop currency (orders are placed in it).
-func lineMoney(ctx context.Context, _ *ent.OrderLine, amount int64) (*model.MoneyV2, error) {
-	cur, err := currency(ctx)
-	if err != nil {
-		return nil, err
+// lineMoney formats an order line amount in its order's currency.
+func lineMoney(ctx context.Context, l *ent.OrderLine, amount int64) (*model.MoneyV2, error) {
+	cur, ok := loader.For(ctx).OrderCurrency.Load(l.OrderID)
+	if !ok {
+		return nil, fmt.Errorf("order line %d read without its order", l.ID)
 	}
-	return moneyV2(amount, cur), nil
+	return moneyV2(amount, cur.(string)), nil
 }
 
 func orderAddress(ctx context.Context, id *int) (*ent.MailingAddress, error) {

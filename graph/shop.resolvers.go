@@ -9,6 +9,7 @@ import (
 	"context"
 	"storefront/ent"
 	"storefront/graph/generated"
+	"storefront/graph/loader"
 	"storefront/graph/model"
 )
 
@@ -19,12 +20,19 @@ func (r *shopResolver) PaymentSettings(ctx context.Context, obj *ent.Shop) (*mod
 			brands = append(brands, model.CardBrand(b))
 		}
 	}
-	cur := model.CurrencyCode(obj.CurrencyCode)
+	markets, err := loader.For(ctx).Markets()
+	if err != nil {
+		return nil, err
+	}
+	var enabled []model.CurrencyCode
+	for _, c := range markets.Currencies() {
+		enabled = append(enabled, model.CurrencyCode(c))
+	}
 	return &model.PaymentSettings{
 		AcceptedCardBrands:           brands,
 		CountryCode:                  model.CountryCode(obj.CountryCode),
-		CurrencyCode:                 cur,
-		EnabledPresentmentCurrencies: []model.CurrencyCode{cur},
+		CurrencyCode:                 model.CurrencyCode(obj.CurrencyCode),
+		EnabledPresentmentCurrencies: enabled,
 		SupportedDigitalWallets:      []model.DigitalWallet{},
 	}, nil
 }

@@ -284,6 +284,18 @@ func (f MailingAddressFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MailingAddressMutation", m)
 }
 
+// The MarketFunc type is an adapter to allow the use of ordinary
+// function as Market mutator.
+type MarketFunc func(context.Context, *ent.MarketMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MarketFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MarketMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MarketMutation", m)
+}
+
 // The MenuFunc type is an adapter to allow the use of ordinary
 // function as Menu mutator.
 type MenuFunc func(context.Context, *ent.MenuMutation) (ent.Value, error)
@@ -510,6 +522,18 @@ func (f TaxRateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TaxRateMutation", m)
+}
+
+// The TranslationFunc type is an adapter to allow the use of ordinary
+// function as Translation mutator.
+type TranslationFunc func(context.Context, *ent.TranslationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TranslationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TranslationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TranslationMutation", m)
 }
 
 // The UrlRedirectFunc type is an adapter to allow the use of ordinary

@@ -30,6 +30,7 @@ import (
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -50,6 +51,7 @@ import (
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/urlredirect"
 	"storefront/ent/webhookattempt"
 	"storefront/ent/webhookdelivery"
@@ -735,6 +737,33 @@ func (f TraverseMailingAddress) Traverse(ctx context.Context, q ent.Query) error
 	return fmt.Errorf("unexpected query type %T. expect *ent.MailingAddressQuery", q)
 }
 
+// The MarketFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MarketFunc func(context.Context, *ent.MarketQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MarketFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MarketQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MarketQuery", q)
+}
+
+// The TraverseMarket type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMarket func(context.Context, *ent.MarketQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMarket) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMarket) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MarketQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MarketQuery", q)
+}
+
 // The MenuFunc type is an adapter to allow the use of ordinary function as a Querier.
 type MenuFunc func(context.Context, *ent.MenuQuery) (ent.Value, error)
 
@@ -1248,6 +1277,33 @@ func (f TraverseTaxRate) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.TaxRateQuery", q)
 }
 
+// The TranslationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TranslationFunc func(context.Context, *ent.TranslationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TranslationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TranslationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TranslationQuery", q)
+}
+
+// The TraverseTranslation type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTranslation func(context.Context, *ent.TranslationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTranslation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTranslation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TranslationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TranslationQuery", q)
+}
+
 // The UrlRedirectFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UrlRedirectFunc func(context.Context, *ent.UrlRedirectQuery) (ent.Value, error)
 
@@ -1405,6 +1461,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.LoginAttemptQuery, predicate.LoginAttempt, loginattempt.OrderOption]{typ: ent.TypeLoginAttempt, tq: q}, nil
 	case *ent.MailingAddressQuery:
 		return &query[*ent.MailingAddressQuery, predicate.MailingAddress, mailingaddress.OrderOption]{typ: ent.TypeMailingAddress, tq: q}, nil
+	case *ent.MarketQuery:
+		return &query[*ent.MarketQuery, predicate.Market, market.OrderOption]{typ: ent.TypeMarket, tq: q}, nil
 	case *ent.MenuQuery:
 		return &query[*ent.MenuQuery, predicate.Menu, menu.OrderOption]{typ: ent.TypeMenu, tq: q}, nil
 	case *ent.MenuItemQuery:
@@ -1443,6 +1501,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ShopPolicyQuery, predicate.ShopPolicy, shoppolicy.OrderOption]{typ: ent.TypeShopPolicy, tq: q}, nil
 	case *ent.TaxRateQuery:
 		return &query[*ent.TaxRateQuery, predicate.TaxRate, taxrate.OrderOption]{typ: ent.TypeTaxRate, tq: q}, nil
+	case *ent.TranslationQuery:
+		return &query[*ent.TranslationQuery, predicate.Translation, translation.OrderOption]{typ: ent.TypeTranslation, tq: q}, nil
 	case *ent.UrlRedirectQuery:
 		return &query[*ent.UrlRedirectQuery, predicate.UrlRedirect, urlredirect.OrderOption]{typ: ent.TypeUrlRedirect, tq: q}, nil
 	case *ent.WebhookAttemptQuery:

@@ -33,6 +33,20 @@ const (
 	FieldCustomerID = "customer_id"
 	// FieldCurrencyCode holds the string denoting the currency_code field in the database.
 	FieldCurrencyCode = "currency_code"
+	// FieldShopCurrencyCode holds the string denoting the shop_currency_code field in the database.
+	FieldShopCurrencyCode = "shop_currency_code"
+	// FieldExchangeRate holds the string denoting the exchange_rate field in the database.
+	FieldExchangeRate = "exchange_rate"
+	// FieldShopSubtotal holds the string denoting the shop_subtotal field in the database.
+	FieldShopSubtotal = "shop_subtotal"
+	// FieldShopTotalDiscounts holds the string denoting the shop_total_discounts field in the database.
+	FieldShopTotalDiscounts = "shop_total_discounts"
+	// FieldShopTotalShipping holds the string denoting the shop_total_shipping field in the database.
+	FieldShopTotalShipping = "shop_total_shipping"
+	// FieldShopTotalTax holds the string denoting the shop_total_tax field in the database.
+	FieldShopTotalTax = "shop_total_tax"
+	// FieldShopTotal holds the string denoting the shop_total field in the database.
+	FieldShopTotal = "shop_total"
 	// FieldSubtotal holds the string denoting the subtotal field in the database.
 	FieldSubtotal = "subtotal"
 	// FieldTotalDiscounts holds the string denoting the total_discounts field in the database.
@@ -135,6 +149,13 @@ var Columns = []string{
 	FieldPhone,
 	FieldCustomerID,
 	FieldCurrencyCode,
+	FieldShopCurrencyCode,
+	FieldExchangeRate,
+	FieldShopSubtotal,
+	FieldShopTotalDiscounts,
+	FieldShopTotalShipping,
+	FieldShopTotalTax,
+	FieldShopTotal,
 	FieldSubtotal,
 	FieldTotalDiscounts,
 	FieldTotalShipping,
@@ -336,6 +357,41 @@ func ByCustomerID(opts ...sql.OrderTermOption) OrderOption {
 // ByCurrencyCode orders the results by the currency_code field.
 func ByCurrencyCode(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCurrencyCode, opts...).ToFunc()
+}
+
+// ByShopCurrencyCode orders the results by the shop_currency_code field.
+func ByShopCurrencyCode(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldShopCurrencyCode, opts...).ToFunc()
+}
+
+// ByExchangeRate orders the results by the exchange_rate field.
+func ByExchangeRate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExchangeRate, opts...).ToFunc()
+}
+
+// ByShopSubtotal orders the results by the shop_subtotal field.
+func ByShopSubtotal(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldShopSubtotal, opts...).ToFunc()
+}
+
+// ByShopTotalDiscounts orders the results by the shop_total_discounts field.
+func ByShopTotalDiscounts(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldShopTotalDiscounts, opts...).ToFunc()
+}
+
+// ByShopTotalShipping orders the results by the shop_total_shipping field.
+func ByShopTotalShipping(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldShopTotalShipping, opts...).ToFunc()
+}
+
+// ByShopTotalTax orders the results by the shop_total_tax field.
+func ByShopTotalTax(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldShopTotalTax, opts...).ToFunc()
+}
+
+// ByShopTotal orders the results by the shop_total field.
+func ByShopTotal(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldShopTotal, opts...).ToFunc()
 }
 
 // BySubtotal orders the results by the subtotal field.

@@ -95,6 +95,41 @@ func CurrencyCode(v string) predicate.Order {
 	return predicate.Order(sql.FieldEQ(FieldCurrencyCode, v))
 }
 
+// ShopCurrencyCode applies equality check predicate on the "shop_currency_code" field. It's identical to ShopCurrencyCodeEQ.
+func ShopCurrencyCode(v string) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldShopCurrencyCode, v))
+}
+
+// ExchangeRate applies equality check predicate on the "exchange_rate" field. It's identical to ExchangeRateEQ.
+func ExchangeRate(v string) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldExchangeRate, v))
+}
+
+// ShopSubtotal applies equality check predicate on the "shop_subtotal" field. It's identical to ShopSubtotalEQ.
+func ShopSubtotal(v int64) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldShopSubtotal, v))
+}
+
+// ShopTotalDiscounts applies equality check predicate on the "shop_total_discounts" field. It's identical to ShopTotalDiscountsEQ.
+func ShopTotalDiscounts(v int64) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldShopTotalDiscounts, v))
+}
+
+// ShopTotalShipping applies equality check predicate on the "shop_total_shipping" field. It's identical to ShopTotalShippingEQ.
+func ShopTotalShipping(v int64) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldShopTotalShipping, v))
+}
+
+// ShopTotalTax applies equality check predicate on the "shop_total_tax" field. It's identical to ShopTotalTaxEQ.
+func ShopTotalTax(v int64) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldShopTotalTax, v))
+}
+
+// ShopTotal applies equality check predicate on the "shop_total" field. It's identical to ShopTotalEQ.
+func ShopTotal(v int64) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldShopTotal, v))
+}
+
 // Subtotal applies equality check predicate on the "subtotal" field. It's identical to SubtotalEQ.
 func Subtotal(v int64) predicate.Order {
 	return predicate.Order(sql.FieldEQ(FieldSubtotal, v))
@@ -618,6 +653,406 @@ func CurrencyCodeEqualFold(v string) predicate.Order {
 // CurrencyCodeContainsFold applies the ContainsFold predicate on the "currency_code" field.
 func CurrencyCodeContainsFold(v string) predicate.Order {
 	return predicate.Order(sql.FieldContainsFold(FieldCurrencyCode, v))
+}
+
+// ShopCurrencyCodeEQ applies the EQ predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeEQ(v string) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldShopCurrencyCode, v))
+}
+
+// ShopCurrencyCodeNEQ applies the NEQ predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeNEQ(v string) predicate.Order {
+	return predicate.Order(sql.FieldNEQ(FieldShopCurrencyCode, v))
+}
+
+// ShopCurrencyCodeIn applies the In predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeIn(vs ...string) predicate.Order {
+	return predicate.Order(sql.FieldIn(FieldShopCurrencyCode, vs...))
+}
+
+// ShopCurrencyCodeNotIn applies the NotIn predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeNotIn(vs ...string) predicate.Order {
+	return predicate.Order(sql.FieldNotIn(FieldShopCurrencyCode, vs...))
+}
+
+// ShopCurrencyCodeGT applies the GT predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeGT(v string) predicate.Order {
+	return predicate.Order(sql.FieldGT(FieldShopCurrencyCode, v))
+}
+
+// ShopCurrencyCodeGTE applies the GTE predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeGTE(v string) predicate.Order {
+	return predicate.Order(sql.FieldGTE(FieldShopCurrencyCode, v))
+}
+
+// ShopCurrencyCodeLT applies the LT predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeLT(v string) predicate.Order {
+	return predicate.Order(sql.FieldLT(FieldShopCurrencyCode, v))
+}
+
+// ShopCurrencyCodeLTE applies the LTE predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeLTE(v string) predicate.Order {
+	return predicate.Order(sql.FieldLTE(FieldShopCurrencyCode, v))
+}
+
+// ShopCurrencyCodeContains applies the Contains predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeContains(v string) predicate.Order {
+	return predicate.Order(sql.FieldContains(FieldShopCurrencyCode, v))
+}
+
+// ShopCurrencyCodeHasPrefix applies the HasPrefix predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeHasPrefix(v string) predicate.Order {
+	return predicate.Order(sql.FieldHasPrefix(FieldShopCurrencyCode, v))
+}
+
+// ShopCurrencyCodeHasSuffix applies the HasSuffix predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeHasSuffix(v string) predicate.Order {
+	return predicate.Order(sql.FieldHasSuffix(FieldShopCurrencyCode, v))
+}
+
+// ShopCurrencyCodeIsNil applies the IsNil predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeIsNil() predicate.Order {
+	return predicate.Order(sql.FieldIsNull(FieldShopCurrencyCode))
+}
+
+// ShopCurrencyCodeNotNil applies the NotNil predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeNotNil() predicate.Order {
+	return predicate.Order(sql.FieldNotNull(FieldShopCurrencyCode))
+}
+
+// ShopCurrencyCodeEqualFold applies the EqualFold predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeEqualFold(v string) predicate.Order {
+	return predicate.Order(sql.FieldEqualFold(FieldShopCurrencyCode, v))
+}
+
+// ShopCurrencyCodeContainsFold applies the ContainsFold predicate on the "shop_currency_code" field.
+func ShopCurrencyCodeContainsFold(v string) predicate.Order {
+	return predicate.Order(sql.FieldContainsFold(FieldShopCurrencyCode, v))
+}
+
+// ExchangeRateEQ applies the EQ predicate on the "exchange_rate" field.
+func ExchangeRateEQ(v string) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldExchangeRate, v))
+}
+
+// ExchangeRateNEQ applies the NEQ predicate on the "exchange_rate" field.
+func ExchangeRateNEQ(v string) predicate.Order {
+	return predicate.Order(sql.FieldNEQ(FieldExchangeRate, v))
+}
+
+// ExchangeRateIn applies the In predicate on the "exchange_rate" field.
+func ExchangeRateIn(vs ...string) predicate.Order {
+	return predicate.Order(sql.FieldIn(FieldExchangeRate, vs...))
+}
+
+// ExchangeRateNotIn applies the NotIn predicate on the "exchange_rate" field.
+func ExchangeRateNotIn(vs ...string) predicate.Order {
+	return predicate.Order(sql.FieldNotIn(FieldExchangeRate, vs...))
+}
+
+// ExchangeRateGT applies the GT predicate on the "exchange_rate" field.
+func ExchangeRateGT(v string) predicate.Order {
+	return predicate.Order(sql.FieldGT(FieldExchangeRate, v))
+}
+
+// ExchangeRateGTE applies the GTE predicate on the "exchange_rate" field.
+func ExchangeRateGTE(v string) predicate.Order {
+	return predicate.Order(sql.FieldGTE(FieldExchangeRate, v))
+}
+
+// ExchangeRateLT applies the LT predicate on the "exchange_rate" field.
+func ExchangeRateLT(v string) predicate.Order {
+	return predicate.Order(sql.FieldLT(FieldExchangeRate, v))
+}
+
+// ExchangeRateLTE applies the LTE predicate on the "exchange_rate" field.
+func ExchangeRateLTE(v string) predicate.Order {
+	return predicate.Order(sql.FieldLTE(FieldExchangeRate, v))
+}
+
+// ExchangeRateContains applies the Contains predicate on the "exchange_rate" field.
+func ExchangeRateContains(v string) predicate.Order {
+	return predicate.Order(sql.FieldContains(FieldExchangeRate, v))
+}
+
+// ExchangeRateHasPrefix applies the HasPrefix predicate on the "exchange_rate" field.
+func ExchangeRateHasPrefix(v string) predicate.Order {
+	return predicate.Order(sql.FieldHasPrefix(FieldExchangeRate, v))
+}
+
+// ExchangeRateHasSuffix applies the HasSuffix predicate on the "exchange_rate" field.
+func ExchangeRateHasSuffix(v string) predicate.Order {
+	return predicate.Order(sql.FieldHasSuffix(FieldExchangeRate, v))
+}
+
+// ExchangeRateIsNil applies the IsNil predicate on the "exchange_rate" field.
+func ExchangeRateIsNil() predicate.Order {
+	return predicate.Order(sql.FieldIsNull(FieldExchangeRate))
+}
+
+// ExchangeRateNotNil applies the NotNil predicate on the "exchange_rate" field.
+func ExchangeRateNotNil() predicate.Order {
+	return predicate.Order(sql.FieldNotNull(FieldExchangeRate))
+}
+
+// ExchangeRateEqualFold applies the EqualFold predicate on the "exchange_rate" field.
+func ExchangeRateEqualFold(v string) predicate.Order {
+	return predicate.Order(sql.FieldEqualFold(FieldExchangeRate, v))
+}
+
+// ExchangeRateContainsFold applies the ContainsFold predicate on the "exchange_rate" field.
+func ExchangeRateContainsFold(v string) predicate.Order {
+	return predicate.Order(sql.FieldContainsFold(FieldExchangeRate, v))
+}
+
+// ShopSubtotalEQ applies the EQ predicate on the "shop_subtotal" field.
+func ShopSubtotalEQ(v int64) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldShopSubtotal, v))
+}
+
+// ShopSubtotalNEQ applies the NEQ predicate on the "shop_subtotal" field.
+func ShopSubtotalNEQ(v int64) predicate.Order {
+	return predicate.Order(sql.FieldNEQ(FieldShopSubtotal, v))
+}
+
+// ShopSubtotalIn applies the In predicate on the "shop_subtotal" field.
+func ShopSubtotalIn(vs ...int64) predicate.Order {
+	return predicate.Order(sql.FieldIn(FieldShopSubtotal, vs...))
+}
+
+// ShopSubtotalNotIn applies the NotIn predicate on the "shop_subtotal" field.
+func ShopSubtotalNotIn(vs ...int64) predicate.Order {
+	return predicate.Order(sql.FieldNotIn(FieldShopSubtotal, vs...))
+}
+
+// ShopSubtotalGT applies the GT predicate on the "shop_subtotal" field.
+func ShopSubtotalGT(v int64) predicate.Order {
+	return predicate.Order(sql.FieldGT(FieldShopSubtotal, v))
+}
+
+// ShopSubtotalGTE applies the GTE predicate on the "shop_subtotal" field.
+func ShopSubtotalGTE(v int64) predicate.Order {
+	return predicate.Order(sql.FieldGTE(FieldShopSubtotal, v))
+}
+
+// ShopSubtotalLT applies the LT predicate on the "shop_subtotal" field.
+func ShopSubtotalLT(v int64) predicate.Order {
+	return predicate.Order(sql.FieldLT(FieldShopSubtotal, v))
+}
+
+// ShopSubtotalLTE applies the LTE predicate on the "shop_subtotal" field.
+func ShopSubtotalLTE(v int64) predicate.Order {
+	return predicate.Order(sql.FieldLTE(FieldShopSubtotal, v))
+}
+
+// ShopSubtotalIsNil applies the IsNil predicate on the "shop_subtotal" field.
+func ShopSubtotalIsNil() predicate.Order {
+	return predicate.Order(sql.FieldIsNull(FieldShopSubtotal))
+}
+
+// ShopSubtotalNotNil applies the NotNil predicate on the "shop_subtotal" field.
+func ShopSubtotalNotNil() predicate.Order {
+	return predicate.Order(sql.FieldNotNull(FieldShopSubtotal))
+}
+
+// ShopTotalDiscountsEQ applies the EQ predicate on the "shop_total_discounts" field.
+func ShopTotalDiscountsEQ(v int64) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldShopTotalDiscounts, v))
+}
+
+// ShopTotalDiscountsNEQ applies the NEQ predicate on the "shop_total_discounts" field.
+func ShopTotalDiscountsNEQ(v int64) predicate.Order {
+	return predicate.Order(sql.FieldNEQ(FieldShopTotalDiscounts, v))
+}
+
+// ShopTotalDiscountsIn applies the In predicate on the "shop_total_discounts" field.
+func ShopTotalDiscountsIn(vs ...int64) predicate.Order {
+	return predicate.Order(sql.FieldIn(FieldShopTotalDiscounts, vs...))
+}
+
+// ShopTotalDiscountsNotIn applies the NotIn predicate on the "shop_total_discounts" field.
+func ShopTotalDiscountsNotIn(vs ...int64) predicate.Order {
+	return predicate.Order(sql.FieldNotIn(FieldShopTotalDiscounts, vs...))
+}
+
+// ShopTotalDiscountsGT applies the GT predicate on the "shop_total_discounts" field.
+func ShopTotalDiscountsGT(v int64) predicate.Order {
+	return predicate.Order(sql.FieldGT(FieldShopTotalDiscounts, v))
+}
+
+// ShopTotalDiscountsGTE applies the GTE predicate on the "shop_total_discounts" field.
+func ShopTotalDiscountsGTE(v int64) predicate.Order {
+	return predicate.Order(sql.FieldGTE(FieldShopTotalDiscounts, v))
+}
+
+// ShopTotalDiscountsLT applies the LT predicate on the "shop_total_discounts" field.
+func ShopTotalDiscountsLT(v int64) predicate.Order {
+	return predicate.Order(sql.FieldLT(FieldShopTotalDiscounts, v))
+}
+
+// ShopTotalDiscountsLTE applies the LTE predicate on the "shop_total_discounts" field.
+func ShopTotalDiscountsLTE(v int64) predicate.Order {
+	return predicate.Order(sql.FieldLTE(FieldShopTotalDiscounts, v))
+}
+
+// ShopTotalDiscountsIsNil applies the IsNil predicate on the "shop_total_discounts" field.
+func ShopTotalDiscountsIsNil() predicate.Order {
+	return predicate.Order(sql.FieldIsNull(FieldShopTotalDiscounts))
+}
+
+// ShopTotalDiscountsNotNil applies the NotNil predicate on the "shop_total_discounts" field.
+func ShopTotalDiscountsNotNil() predicate.Order {
+	return predicate.Order(sql.FieldNotNull(FieldShopTotalDiscounts))
+}
+
+// ShopTotalShippingEQ applies the EQ predicate on the "shop_total_shipping" field.
+func ShopTotalShippingEQ(v int64) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldShopTotalShipping, v))
+}
+
+// ShopTotalShippingNEQ applies the NEQ predicate on the "shop_total_shipping" field.
+func ShopTotalShippingNEQ(v int64) predicate.Order {
+	return predicate.Order(sql.FieldNEQ(FieldShopTotalShipping, v))
+}
+
+// ShopTotalShippingIn applies the In predicate on the "shop_total_shipping" field.
+func ShopTotalShippingIn(vs ...int64) predicate.Order {
+	return predicate.Order(sql.FieldIn(FieldShopTotalShipping, vs...))
+}
+
+// ShopTotalShippingNotIn applies the NotIn predicate on the "shop_total_shipping" field.
+func ShopTotalShippingNotIn(vs ...int64) predicate.Order {
+	return predicate.Order(sql.FieldNotIn(FieldShopTotalShipping, vs...))
+}
+
+// ShopTotalShippingGT applies the GT predicate on the "shop_total_shipping" field.
+func ShopTotalShippingGT(v int64) predicate.Order {
+	return predicate.Order(sql.FieldGT(FieldShopTotalShipping, v))
+}
+
+// ShopTotalShippingGTE applies the GTE predicate on the "shop_total_shipping" field.
+func ShopTotalShippingGTE(v int64) predicate.Order {
+	return predicate.Order(sql.FieldGTE(FieldShopTotalShipping, v))
+}
+
+// ShopTotalShippingLT applies the LT predicate on the "shop_total_shipping" field.
+func ShopTotalShippingLT(v int64) predicate.Order {
+	return predicate.Order(sql.FieldLT(FieldShopTotalShipping, v))
+}
+
+// ShopTotalShippingLTE applies the LTE predicate on the "shop_total_shipping" field.
+func ShopTotalShippingLTE(v int64) predicate.Order {
+	return predicate.Order(sql.FieldLTE(FieldShopTotalShipping, v))
+}
+
+// ShopTotalShippingIsNil applies the IsNil predicate on the "shop_total_shipping" field.
+func ShopTotalShippingIsNil() predicate.Order {
+	return predicate.Order(sql.FieldIsNull(FieldShopTotalShipping))
+}
+
+// ShopTotalShippingNotNil applies the NotNil predicate on the "shop_total_shipping" field.
+func ShopTotalShippingNotNil() predicate.Order {
+	return predicate.Order(sql.FieldNotNull(FieldShopTotalShipping))
+}
+
+// ShopTotalTaxEQ applies the EQ predicate on the "shop_total_tax" field.
+func ShopTotalTaxEQ(v int64) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldShopTotalTax, v))
+}
+
+// ShopTotalTaxNEQ applies the NEQ predicate on the "shop_total_tax" field.
+func ShopTotalTaxNEQ(v int64) predicate.Order {
+	return predicate.Order(sql.FieldNEQ(FieldShopTotalTax, v))
+}
+
+// ShopTotalTaxIn applies the In predicate on the "shop_total_tax" field.
+func ShopTotalTaxIn(vs ...int64) predicate.Order {
+	return predicate.Order(sql.FieldIn(FieldShopTotalTax, vs...))
+}
+
+// ShopTotalTaxNotIn applies the NotIn predicate on the "shop_total_tax" field.
+func ShopTotalTaxNotIn(vs ...int64) predicate.Order {
+	return predicate.Order(sql.FieldNotIn(FieldShopTotalTax, vs...))
+}
+
+// ShopTotalTaxGT applies the GT predicate on the "shop_total_tax" field.
+func ShopTotalTaxGT(v int64) predicate.Order {
+	return predicate.Order(sql.FieldGT(FieldShopTotalTax, v))
+}
+
+// ShopTotalTaxGTE applies the GTE predicate on the "shop_total_tax" field.
+func ShopTotalTaxGTE(v int64) predicate.Order {
+	return predicate.Order(sql.FieldGTE(FieldShopTotalTax, v))
+}
+
+// ShopTotalTaxLT applies the LT predicate on the "shop_total_tax" field.
+func ShopTotalTaxLT(v int64) predicate.Order {
+	return predicate.Order(sql.FieldLT(FieldShopTotalTax, v))
+}
+
+// ShopTotalTaxLTE applies the LTE predicate on the "shop_total_tax" field.
+func ShopTotalTaxLTE(v int64) predicate.Order {
+	return predicate.Order(sql.FieldLTE(FieldShopTotalTax, v))
+}
+
+// ShopTotalTaxIsNil applies the IsNil predicate on the "shop_total_tax" field.
+func ShopTotalTaxIsNil() predicate.Order {
+	return predicate.Order(sql.FieldIsNull(FieldShopTotalTax))
+}
+
+// ShopTotalTaxNotNil applies the NotNil predicate on the "shop_total_tax" field.
+func ShopTotalTaxNotNil() predicate.Order {
+	return predicate.Order(sql.FieldNotNull(FieldShopTotalTax))
+}
+
+// ShopTotalEQ applies the EQ predicate on the "shop_total" field.
+func ShopTotalEQ(v int64) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldShopTotal, v))
+}
+
+// ShopTotalNEQ applies the NEQ predicate on the "shop_total" field.
+func ShopTotalNEQ(v int64) predicate.Order {
+	return predicate.Order(sql.FieldNEQ(FieldShopTotal, v))
+}
+
+// ShopTotalIn applies the In predicate on the "shop_total" field.
+func ShopTotalIn(vs ...int64) predicate.Order {
+	return predicate.Order(sql.FieldIn(FieldShopTotal, vs...))
+}
+
+// ShopTotalNotIn applies the NotIn predicate on the "shop_total" field.
+func ShopTotalNotIn(vs ...int64) predicate.Order {
+	return predicate.Order(sql.FieldNotIn(FieldShopTotal, vs...))
+}
+
+// ShopTotalGT applies the GT predicate on the "shop_total" field.
+func ShopTotalGT(v int64) predicate.Order {
+	return predicate.Order(sql.FieldGT(FieldShopTotal, v))
+}
+
+// ShopTotalGTE applies the GTE predicate on the "shop_total" field.
+func ShopTotalGTE(v int64) predicate.Order {
+	return predicate.Order(sql.FieldGTE(FieldShopTotal, v))
+}
+
+// ShopTotalLT applies the LT predicate on the "shop_total" field.
+func ShopTotalLT(v int64) predicate.Order {
+	return predicate.Order(sql.FieldLT(FieldShopTotal, v))
+}
+
+// ShopTotalLTE applies the LTE predicate on the "shop_total" field.
+func ShopTotalLTE(v int64) predicate.Order {
+	return predicate.Order(sql.FieldLTE(FieldShopTotal, v))
+}
+
+// ShopTotalIsNil applies the IsNil predicate on the "shop_total" field.
+func ShopTotalIsNil() predicate.Order {
+	return predicate.Order(sql.FieldIsNull(FieldShopTotal))
+}
+
+// ShopTotalNotNil applies the NotNil predicate on the "shop_total" field.
+func ShopTotalNotNil() predicate.Order {
+	return predicate.Order(sql.FieldNotNull(FieldShopTotal))
 }
 
 // SubtotalEQ applies the EQ predicate on the "subtotal" field.

@@ -75,6 +75,9 @@ type LoginAttempt func(*sql.Selector)
 // MailingAddress is the predicate function for mailingaddress builders.
 type MailingAddress func(*sql.Selector)
 
+// Market is the predicate function for market builders.
+type Market func(*sql.Selector)
+
 // Menu is the predicate function for menu builders.
 type Menu func(*sql.Selector)
 
@@ -131,6 +134,9 @@ type ShopPolicy func(*sql.Selector)
 
 // TaxRate is the predicate function for taxrate builders.
 type TaxRate func(*sql.Selector)
+
+// Translation is the predicate function for translation builders.
+type Translation func(*sql.Selector)
 
 // UrlRedirect is the predicate function for urlredirect builders.
 type UrlRedirect func(*sql.Selector)

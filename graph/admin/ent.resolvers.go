@@ -73,6 +73,10 @@ func (r *queryResolver) InventoryAdjustments(ctx context.Context, after *entgql.
 	return r.DB.InventoryAdjustment.Query().Paginate(ctx, after, first, before, last, ent.WithInventoryAdjustmentOrder(orderBy), ent.WithInventoryAdjustmentFilter(where.Filter))
 }
 
+func (r *queryResolver) Markets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MarketOrder, where *ent.MarketWhereInput) (*ent.MarketConnection, error) {
+	return r.DB.Market.Query().Paginate(ctx, after, first, before, last, ent.WithMarketOrder(orderBy), ent.WithMarketFilter(where.Filter))
+}
+
 func (r *queryResolver) Menus(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.MenuWhereInput) (*ent.MenuConnection, error) {
 	return r.DB.Menu.Query().Paginate(ctx, after, first, before, last, ent.WithMenuFilter(where.Filter))
 }
@@ -115,6 +119,10 @@ func (r *queryResolver) TaxRates(ctx context.Context, after *entgql.Cursor[int],
 
 func (r *queryResolver) WebhookSubscriptions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookSubscriptionOrder, where *ent.WebhookSubscriptionWhereInput) (*ent.WebhookSubscriptionConnection, error) {
 	return r.DB.WebhookSubscription.Query().Paginate(ctx, after, first, before, last, ent.WithWebhookSubscriptionOrder(orderBy), ent.WithWebhookSubscriptionFilter(where.Filter))
+}
+
+func (r *queryResolver) Translations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TranslationOrder, where *ent.TranslationWhereInput) (*ent.TranslationConnection, error) {
+	return r.DB.Translation.Query().Paginate(ctx, after, first, before, last, ent.WithTranslationOrder(orderBy), ent.WithTranslationFilter(where.Filter))
 }
 
 func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }

@@ -20,9 +20,11 @@ import (
 	"storefront/internal/discount"
 	"storefront/internal/giftcard"
 	"storefront/internal/inventory"
+	"storefront/internal/market"
 	"storefront/internal/order"
 	"storefront/internal/settings"
 	"storefront/internal/store"
+	"storefront/internal/translation"
 	"storefront/internal/web"
 	"storefront/internal/webhook"
 )
@@ -41,6 +43,9 @@ type Options struct {
 	Webhooks  *webhook.Service
 	Orders    *order.Service
 	Log       *slog.Logger
+	Markets   *market.Service
+	// Translations writes the merchant's translations.
+	Translations *translation.Service
 	// Limits are the Storefront API's limits (depth, aliases, tokens, cost), applied the
 	// same way; only their limit fields, Production and Introspection are read.
 	Limits graph.Options
@@ -53,7 +58,7 @@ func NewHandler(o Options) http.Handler {
 	if o.GiftCards == nil {
 		o.GiftCards = giftcard.New(o.DB)
 	}
-	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, GiftCards: o.GiftCards, Settings: o.Settings, Customers: o.Customers, Webhooks: o.Webhooks, Orders: o.Orders}}
+	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, GiftCards: o.GiftCards, Settings: o.Settings, Customers: o.Customers, Webhooks: o.Webhooks, Orders: o.Orders, Markets: o.Markets, Translations: o.Translations}}
 	connectionCosts(&cfg.Complexity)
 	es := generated.NewExecutableSchema(cfg)
 	srv := handler.New(es)

@@ -25,6 +25,7 @@ import (
 	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -41,6 +42,7 @@ import (
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/webhookattempt"
 	"storefront/ent/webhookdelivery"
 	"storefront/ent/webhooksubscription"
@@ -80,6 +82,8 @@ var nodeTables = map[string]string{
 	"ShippingRate":        shippingrate.Table,
 	"Shop":                shop.Table,
 	"TaxRate":             taxrate.Table,
+	"Market":              market.Table,
+	"Translation":         translation.Table,
 	"Blog":                blog.Table,
 	"Article":             article.Table,
 	"ContentImage":        contentimage.Table,

@@ -14,22 +14,26 @@ import (
 	"storefront/internal/discount"
 	"storefront/internal/giftcard"
 	"storefront/internal/inventory"
+	"storefront/internal/market"
 	"storefront/internal/order"
 	"storefront/internal/settings"
 	"storefront/internal/store"
+	"storefront/internal/translation"
 	"storefront/internal/webhook"
 )
 
 // Resolver is the root resolver; it holds the services the API calls.
 type Resolver struct {
-	DB        *store.DB
-	APIKeys   *apikey.Service
-	Catalog   *catalog.Service
-	Inventory *inventory.Service
-	Discounts *discount.Service
-	GiftCards *giftcard.Service
-	Settings  *settings.Service
-	Customers *customer.Service
-	Webhooks  *webhook.Service
-	Orders    *order.Service
+	DB           *store.DB
+	APIKeys      *apikey.Service
+	Catalog      *catalog.Service
+	Inventory    *inventory.Service
+	Discounts    *discount.Service
+	GiftCards    *giftcard.Service
+	Settings     *settings.Service
+	Customers    *customer.Service
+	Webhooks     *webhook.Service
+	Orders       *order.Service
+	Markets      *market.Service
+	Translations *translation.Service
 }

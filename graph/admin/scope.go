@@ -41,6 +41,8 @@ var typeScopes = map[string]string{
 	// Gift cards are value the merchant hands out, like discount codes: the same scopes.
 	"GiftCard":            "discounts:read",
 	"GiftCardTransaction": "discounts:read",
+	"Market":              "settings:read",
+	"Translation":         "catalog:read",
 	"Customer":            "customers:read",
 	"MailingAddress":      "customers:read",
 	"Cart":                "orders:read",
@@ -115,6 +117,12 @@ var mutationScopes = map[string]string{
 	"taxRateCreate":      "settings:write",
 	"taxRateUpdate":      "settings:write",
 	"taxRateDelete":      "settings:write",
+	"marketCreate":       "settings:write",
+	"marketUpdate":       "settings:write",
+	"marketDelete":       "settings:write",
+
+	"translationsRegister": "catalog:write",
+	"translationsRemove":   "catalog:write",
 
 	"customerUpdate":  "customers:write",
 	"customerDisable": "customers:write",

@@ -4,6 +4,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"storefront/graph/admin/model"
+	"storefront/internal/market"
 	"storefront/internal/settings"
 )
 
@@ -59,4 +60,14 @@ func toShippingRateInput(in model.ShippingRateInput) settings.ShippingRateInput 
 func toTaxRateInput(in model.TaxRateInput) settings.TaxRateInput {
 	return settings.TaxRateInput{CountryCode: in.CountryCode, ProvinceCode: opt(in.ProvinceCode), Name: in.Name,
 		Rate: in.Rate, AppliesToShipping: in.AppliesToShipping}
+}
+
+func toMarketInput(in model.MarketInput) market.Input {
+	out := market.Input{Name: in.Name, CurrencyCode: in.CurrencyCode, Countries: in.Countries, HasCountries: in.Countries != nil,
+		ExchangeRate: in.ExchangeRate, Enabled: in.Enabled}
+	if in.PriceRounding != nil {
+		r := string(*in.PriceRounding)
+		out.PriceRounding = &r
+	}
+	return out
 }

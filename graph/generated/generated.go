@@ -1193,7 +1193,7 @@ type ArticleResolver interface {
 	AuthorV2(ctx context.Context, obj *ent.Article) (*model.ArticleAuthor, error)
 	Blog(ctx context.Context, obj *ent.Article) (*ent.Blog, error)
 	Content(ctx context.Context, obj *ent.Article, truncateAt *int) (string, error)
-
+	ContentHTML(ctx context.Context, obj *ent.Article) (string, error)
 	Excerpt(ctx context.Context, obj *ent.Article, truncateAt *int) (*string, error)
 
 	ID(ctx context.Context, obj *ent.Article) (string, error)
@@ -1201,6 +1201,7 @@ type ArticleResolver interface {
 	PublishedAt(ctx context.Context, obj *ent.Article) (*time.Time, error)
 	Seo(ctx context.Context, obj *ent.Article) (*model.Seo, error)
 
+	Title(ctx context.Context, obj *ent.Article) (string, error)
 	TrackingParameters(ctx context.Context, obj *ent.Article) (*string, error)
 }
 type BlogResolver interface {
@@ -1246,11 +1247,14 @@ type CartLineResolver interface {
 	ParentRelationship(ctx context.Context, obj *cart.Line) (*model.CartLineParentRelationship, error)
 }
 type CollectionResolver interface {
+	Description(ctx context.Context, obj *ent.Collection) (string, error)
+	DescriptionHTML(ctx context.Context, obj *ent.Collection) (string, error)
+
 	Image(ctx context.Context, obj *ent.Collection) (*model.Image, error)
 	OnlineStoreURL(ctx context.Context, obj *ent.Collection) (*string, error)
 	Products(ctx context.Context, objs []*ent.Collection, after *string, before *string, filters []*model.ProductFilter, first *int, last *int, reverse *bool, sortKey *model.ProductCollectionSortKeys) ([]*model.ProductConnection, error)
 	Seo(ctx context.Context, obj *ent.Collection) (*model.Seo, error)
-
+	Title(ctx context.Context, obj *ent.Collection) (string, error)
 	TrackingParameters(ctx context.Context, obj *ent.Collection) (*string, error)
 }
 type ConsentManagementResolver interface {
@@ -1292,6 +1296,7 @@ type MenuResolver interface {
 type MenuItemResolver interface {
 	Items(ctx context.Context, obj *ent.MenuItem) ([]*ent.MenuItem, error)
 
+	Title(ctx context.Context, obj *ent.MenuItem) (string, error)
 	Type(ctx context.Context, obj *ent.MenuItem) (model.MenuItemType, error)
 }
 type MetafieldResolver interface {
@@ -1364,11 +1369,12 @@ type OrderLineItemResolver interface {
 	Variant(ctx context.Context, obj *ent.OrderLine) (*ent.ProductVariant, error)
 }
 type PageResolver interface {
+	Body(ctx context.Context, obj *ent.Page) (string, error)
 	BodySummary(ctx context.Context, obj *ent.Page) (string, error)
 
 	OnlineStoreURL(ctx context.Context, obj *ent.Page) (*string, error)
 	Seo(ctx context.Context, obj *ent.Page) (*model.Seo, error)
-
+	Title(ctx context.Context, obj *ent.Page) (string, error)
 	TrackingParameters(ctx context.Context, obj *ent.Page) (*string, error)
 }
 type ProductResolver interface {
@@ -1377,6 +1383,8 @@ type ProductResolver interface {
 	Collections(ctx context.Context, obj *ent.Product, after *string, before *string, first *int, last *int, reverse *bool) (*model.CollectionConnection, error)
 	CompareAtPriceRange(ctx context.Context, obj *ent.Product) (*model.ProductPriceRange, error)
 
+	Description(ctx context.Context, obj *ent.Product) (string, error)
+	DescriptionHTML(ctx context.Context, obj *ent.Product) (string, error)
 	EncodedVariantAvailability(ctx context.Context, obj *ent.Product) (*string, error)
 	EncodedVariantExistence(ctx context.Context, obj *ent.Product) (*string, error)
 	FeaturedImage(ctx context.Context, obj *ent.Product) (*model.Image, error)
@@ -1391,6 +1399,7 @@ type ProductResolver interface {
 	SelectedOrFirstAvailableVariant(ctx context.Context, obj *ent.Product, caseInsensitiveMatch *bool, ignoreUnknownOptions *bool, selectedOptions []*model.SelectedOptionInput) (*ent.ProductVariant, error)
 	Seo(ctx context.Context, obj *ent.Product) (*model.Seo, error)
 
+	Title(ctx context.Context, obj *ent.Product) (string, error)
 	TrackingParameters(ctx context.Context, obj *ent.Product) (*string, error)
 	TotalInventory(ctx context.Context, obj *ent.Product) (*int, error)
 
@@ -13593,7 +13602,7 @@ func (ec *executionContext) _Article_contentHtml(ctx context.Context, field grap
 			return ec.fieldContext_Article_contentHtml(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ContentHTML, nil
+			return ec.Resolvers.Article().ContentHTML(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13604,7 +13613,7 @@ func (ec *executionContext) _Article_contentHtml(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Article_contentHtml(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Article", field, false, false, "HTML")
+	return graphql.NewScalarFieldContext("Article", field, true, true, "HTML")
 }
 
 func (ec *executionContext) _Article_excerpt(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
@@ -13839,7 +13848,7 @@ func (ec *executionContext) _Article_title(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Article_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
+			return ec.Resolvers.Article().Title(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13850,7 +13859,7 @@ func (ec *executionContext) _Article_title(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Article_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Article", field, true, true, "String")
 }
 
 func (ec *executionContext) _Article_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *ent.Article) (ret graphql.Marshaler) {
@@ -19607,7 +19616,7 @@ func (ec *executionContext) _Collection_description(ctx context.Context, field g
 			return ec.fieldContext_Collection_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return ec.Resolvers.Collection().Description(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -19618,7 +19627,7 @@ func (ec *executionContext) _Collection_description(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Collection_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Collection", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Collection", field, true, true, "String")
 }
 
 func (ec *executionContext) _Collection_descriptionHtml(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
@@ -19630,7 +19639,7 @@ func (ec *executionContext) _Collection_descriptionHtml(ctx context.Context, fie
 			return ec.fieldContext_Collection_descriptionHtml(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DescriptionHTML, nil
+			return ec.Resolvers.Collection().DescriptionHTML(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -19641,7 +19650,7 @@ func (ec *executionContext) _Collection_descriptionHtml(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Collection_descriptionHtml(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Collection", field, false, false, "HTML")
+	return graphql.NewScalarFieldContext("Collection", field, true, true, "HTML")
 }
 
 func (ec *executionContext) _Collection_handle(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
@@ -19853,7 +19862,7 @@ func (ec *executionContext) _Collection_title(ctx context.Context, field graphql
 			return ec.fieldContext_Collection_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
+			return ec.Resolvers.Collection().Title(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -19864,7 +19873,7 @@ func (ec *executionContext) _Collection_title(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Collection_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Collection", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Collection", field, true, true, "String")
 }
 
 func (ec *executionContext) _Collection_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
@@ -24041,7 +24050,7 @@ func (ec *executionContext) _MenuItem_title(ctx context.Context, field graphql.C
 			return ec.fieldContext_MenuItem_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
+			return ec.Resolvers.MenuItem().Title(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -24052,7 +24061,7 @@ func (ec *executionContext) _MenuItem_title(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_MenuItem_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MenuItem", field, false, false, "String")
+	return graphql.NewScalarFieldContext("MenuItem", field, true, true, "String")
 }
 
 func (ec *executionContext) _MenuItem_type(ctx context.Context, field graphql.CollectedField, obj *ent.MenuItem) (ret graphql.Marshaler) {
@@ -27040,7 +27049,7 @@ func (ec *executionContext) _Page_body(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Page_body(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Body, nil
+			return ec.Resolvers.Page().Body(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -27051,7 +27060,7 @@ func (ec *executionContext) _Page_body(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Page_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Page", field, false, false, "HTML")
+	return graphql.NewScalarFieldContext("Page", field, true, true, "HTML")
 }
 
 func (ec *executionContext) _Page_bodySummary(ctx context.Context, field graphql.CollectedField, obj *ent.Page) (ret graphql.Marshaler) {
@@ -27210,7 +27219,7 @@ func (ec *executionContext) _Page_title(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Page_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
+			return ec.Resolvers.Page().Title(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -27221,7 +27230,7 @@ func (ec *executionContext) _Page_title(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Page_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Page", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Page", field, true, true, "String")
 }
 
 func (ec *executionContext) _Page_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *ent.Page) (ret graphql.Marshaler) {
@@ -27986,7 +27995,7 @@ func (ec *executionContext) _Product_description(ctx context.Context, field grap
 			return ec.fieldContext_Product_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return ec.Resolvers.Product().Description(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -27997,7 +28006,7 @@ func (ec *executionContext) _Product_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Product_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Product", field, true, true, "String")
 }
 
 func (ec *executionContext) _Product_descriptionHtml(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -28009,7 +28018,7 @@ func (ec *executionContext) _Product_descriptionHtml(ctx context.Context, field 
 			return ec.fieldContext_Product_descriptionHtml(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DescriptionHTML, nil
+			return ec.Resolvers.Product().DescriptionHTML(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -28020,7 +28029,7 @@ func (ec *executionContext) _Product_descriptionHtml(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Product_descriptionHtml(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "HTML")
+	return graphql.NewScalarFieldContext("Product", field, true, true, "HTML")
 }
 
 func (ec *executionContext) _Product_encodedVariantAvailability(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -28467,7 +28476,7 @@ func (ec *executionContext) _Product_title(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Product_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
+			return ec.Resolvers.Product().Title(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -28478,7 +28487,7 @@ func (ec *executionContext) _Product_title(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Product_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Product", field, true, true, "String")
 }
 
 func (ec *executionContext) _Product_trackingParameters(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -35996,10 +36005,11 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Article_content(ctx, field, obj)
 				})
 		case "contentHtml":
-			out.Values[i] = ec._Article_contentHtml(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_contentHtml(ctx, field, obj)
+				})
 		case "excerpt":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -36046,10 +36056,11 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
-			out.Values[i] = ec._Article_title(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_title(ctx, field, obj)
+				})
 		case "trackingParameters":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -38662,15 +38673,17 @@ func (ec *executionContext) _Collection(ctx context.Context, sel ast.SelectionSe
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Collection")
 		case "description":
-			out.Values[i] = ec._Collection_description(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collection_description(ctx, field, obj)
+				})
 		case "descriptionHtml":
-			out.Values[i] = ec._Collection_descriptionHtml(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collection_descriptionHtml(ctx, field, obj)
+				})
 		case "handle":
 			out.Values[i] = ec._Collection_handle(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38706,10 +38719,11 @@ func (ec *executionContext) _Collection(ctx context.Context, sel ast.SelectionSe
 					return ec._Collection_seo(ctx, field, obj)
 				})
 		case "title":
-			out.Values[i] = ec._Collection_title(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collection_title(ctx, field, obj)
+				})
 		case "trackingParameters":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -40738,10 +40752,11 @@ func (ec *executionContext) _MenuItem(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
-			out.Values[i] = ec._MenuItem_title(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MenuItem_title(ctx, field, obj)
+				})
 		case "type":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -41599,10 +41614,11 @@ func (ec *executionContext) _Page(ctx context.Context, sel ast.SelectionSet, obj
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Page")
 		case "body":
-			out.Values[i] = ec._Page_body(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Page_body(ctx, field, obj)
+				})
 		case "bodySummary":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -41637,10 +41653,11 @@ func (ec *executionContext) _Page(ctx context.Context, sel ast.SelectionSet, obj
 					return ec._Page_seo(ctx, field, obj)
 				})
 		case "title":
-			out.Values[i] = ec._Page_title(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Page_title(ctx, field, obj)
+				})
 		case "trackingParameters":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -42006,15 +42023,17 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.Values[i] = ec._Product_description(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_description(ctx, field, obj)
+				})
 		case "descriptionHtml":
-			out.Values[i] = ec._Product_descriptionHtml(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_descriptionHtml(ctx, field, obj)
+				})
 		case "encodedVariantAvailability":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -42101,10 +42120,11 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
-			out.Values[i] = ec._Product_title(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_title(ctx, field, obj)
+				})
 		case "trackingParameters":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,

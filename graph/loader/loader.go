@@ -17,7 +17,9 @@ import (
 	"storefront/ent"
 	"storefront/ent/shoppolicy"
 	"storefront/internal/catalog"
+	"storefront/internal/market"
 	"storefront/internal/order"
+	"storefront/internal/translation"
 )
 
 // wait is how long a loader collects keys before it queries; siblings resolved
@@ -28,22 +30,29 @@ const wait = time.Millisecond
 type Loaders struct {
 	svc *catalog.Service
 
-	Variants          *dataloadgen.Loader[int, []*ent.ProductVariant]
-	Images            *dataloadgen.Loader[int, []*ent.ProductImage]
-	Options           *dataloadgen.Loader[int, []*ent.ProductOption]
-	CollectionsOf     *dataloadgen.Loader[int, []*ent.Collection]
-	Product           *dataloadgen.Loader[int, *ent.Product]
-	Image             *dataloadgen.Loader[int, *ent.ProductImage]
-	MenuItems         *dataloadgen.Loader[int, []*ent.MenuItem]
-	Node              *dataloadgen.Loader[catalog.NodeRef, ent.Noder]
-	Shop              func() (*ent.Shop, error)
-	Policies          func() (map[shoppolicy.Kind]*ent.ShopPolicy, error)
-	ContentImage      *dataloadgen.Loader[int, *ent.ContentImage]
-	Blog              *dataloadgen.Loader[int, *ent.Blog]
-	ArticleByHandle   *dataloadgen.Loader[catalog.ArticleKey, *ent.Article]
-	OrderLines        *dataloadgen.Loader[int, []*ent.OrderLine]
-	Fulfillments      *dataloadgen.Loader[int, []*ent.Fulfillment]
-	OrderAddress      *dataloadgen.Loader[int, *ent.MailingAddress]
+	Variants      *dataloadgen.Loader[int, []*ent.ProductVariant]
+	Images        *dataloadgen.Loader[int, []*ent.ProductImage]
+	Options       *dataloadgen.Loader[int, []*ent.ProductOption]
+	CollectionsOf *dataloadgen.Loader[int, []*ent.Collection]
+	Product       *dataloadgen.Loader[int, *ent.Product]
+	Image         *dataloadgen.Loader[int, *ent.ProductImage]
+	MenuItems     *dataloadgen.Loader[int, []*ent.MenuItem]
+	Node          *dataloadgen.Loader[catalog.NodeRef, ent.Noder]
+	Shop          func() (*ent.Shop, error)
+	Markets       func() (market.Set, error)
+	// Languages are the languages the shop has translations in.
+	Languages func() ([]string, error)
+	// Translations are resources' translated fields by key, in one language.
+	Translations    *dataloadgen.Loader[translation.Key, map[string]string]
+	Policies        func() (map[shoppolicy.Kind]*ent.ShopPolicy, error)
+	ContentImage    *dataloadgen.Loader[int, *ent.ContentImage]
+	Blog            *dataloadgen.Loader[int, *ent.Blog]
+	ArticleByHandle *dataloadgen.Loader[catalog.ArticleKey, *ent.Article]
+	OrderLines      *dataloadgen.Loader[int, []*ent.OrderLine]
+	Fulfillments    *dataloadgen.Loader[int, []*ent.Fulfillment]
+	OrderAddress    *dataloadgen.Loader[int, *ent.MailingAddress]
+	// OrderCurrency maps the ID of an order whose lines are read to its currency.
+	OrderCurrency     sync.Map
 	mu                sync.Mutex
 	collectionProduct map[CollectionProductsKey]*dataloadgen.Loader[int, catalog.Page[*ent.Product]]
 }
@@ -51,7 +60,7 @@ type Loaders struct {
 // New returns fresh loaders over svc for one request.
 func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait)}
-	return &Loaders{
+	l := &Loaders{
 		svc:           svc,
 		Variants:      dataloadgen.NewMappedLoader(svc.VariantsByProduct, opts...),
 		Images:        dataloadgen.NewMappedLoader(svc.ImagesByProduct, opts...),
@@ -61,6 +70,7 @@ func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Load
 		Image:         dataloadgen.NewMappedLoader(svc.ImagesByID, opts...),
 		MenuItems:     dataloadgen.NewMappedLoader(svc.MenuItemsByMenu, opts...),
 		Node:          dataloadgen.NewMappedLoader(svc.Nodes, opts...),
+		Translations:  dataloadgen.NewMappedLoader(svc.Translations, opts...),
 		Shop: sync.OnceValues(func() (*ent.Shop, error) {
 			return svc.Shop(ctx)
 		}),
@@ -75,6 +85,15 @@ func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Load
 		Fulfillments:      dataloadgen.NewMappedLoader(orders.Fulfillments, opts...),
 		OrderAddress:      dataloadgen.NewMappedLoader(orders.Addresses, opts...),
 	}
+	l.Languages = sync.OnceValues(func() ([]string, error) { return svc.TranslatedLanguages(ctx) })
+	l.Markets = sync.OnceValues(func() (market.Set, error) {
+		sh, err := l.Shop()
+		if err != nil {
+			return market.Set{}, err
+		}
+		return svc.Markets(ctx, sh)
+	})
+	return l
 }
 
 // Prefetch lists the nested data a list of products will need.

@@ -24,6 +24,7 @@ import (
 	"storefront/ent/schema"
 	"storefront/internal/contact"
 	"storefront/internal/gid"
+	"storefront/internal/incontext"
 	"storefront/internal/outbox"
 	"storefront/internal/store"
 )
@@ -174,6 +175,10 @@ func (s *Service) Create(ctx context.Context, in Input) (Result, error) {
 	}
 	if len(errs) > 0 {
 		return Result{UserErrors: errs}, nil
+	}
+	if c := incontext.From(ctx).Country; buyer.country == nil && c != "" {
+		// A cart created in a buyer context (@inContext(country:)) is priced for its country.
+		buyer.country = &c
 	}
 	token, key := newSecret()[:32], newSecret()
 	var warnings []Warning

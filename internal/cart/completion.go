@@ -104,7 +104,7 @@ func (c *Cart) Fingerprint() string {
 		w("email", strings.ToLower(*c.Email))
 	}
 	for i, l := range c.Lines {
-		w("line", l.ID, l.VariantID, l.Quantity, l.Variant.Price, l.AttributesKey, c.Cost.Lines[i].Subtotal, c.Cost.Lines[i].Total, c.Cost.Lines[i].OrderShare)
+		w("line", l.ID, l.VariantID, l.Quantity, l.UnitPrice, l.AttributesKey, c.Cost.Lines[i].Subtotal, c.Cost.Lines[i].Total, c.Cost.Lines[i].OrderShare)
 		for _, a := range c.Cost.Lines[i].Allocations {
 			w("line discount", a.Code, a.Amount)
 		}

@@ -16,6 +16,7 @@ import (
 	"storefront/ent/product"
 	"storefront/ent/shippingrate"
 	"storefront/ent/taxrate"
+	"storefront/internal/market"
 	"storefront/internal/pricing"
 )
 
@@ -31,10 +32,13 @@ type Cart struct {
 	TaxesIncluded bool
 	Key           string
 	CheckoutURL   string
-	Currency      string
-	Lines         []*Line
-	Cost          pricing.Result
-	Codes         []CodeStatus
+	// Currency is the ISO 4217 code of every amount of the cart: its country's market's.
+	Currency string
+	// Pricer converts the shop's prices into Currency; checkout records its rate.
+	Pricer market.Pricer
+	Lines  []*Line
+	Cost   pricing.Result
+	Codes  []CodeStatus
 	// GiftCards are the usable gift cards applied to the cart with what each pays.
 	GiftCards []AppliedGiftCard
 	// Charge is what is left for the payment provider: the total less what gift cards pay
@@ -46,6 +50,8 @@ type Cart struct {
 // DeliveryGroup is the set of lines shipped together to one address, with the ways it can
 // be delivered.
 type DeliveryGroup struct {
+	// Currency is the cart's currency, which the options cost in.
+	Currency string
 	Address  *ent.MailingAddress
 	Lines    []*Line
 	Options  []DeliveryOption
@@ -58,7 +64,8 @@ type DeliveryOption struct {
 	Title       string
 	Description *string
 	MethodType  string
-	Cost        int64
+	// Cost is in the cart's currency.
+	Cost int64
 }
 
 // NeedsShipping reports whether any line requires shipping.
@@ -75,7 +82,12 @@ func (c *Cart) NeedsShipping() bool {
 type Line struct {
 	*ent.CartLine
 	Variant *ent.ProductVariant
-	Cost    pricing.LineCost
+	// Currency is the cart's currency; UnitPrice and CompareAtPrice are the variant's prices
+	// in it.
+	Currency       string
+	UnitPrice      int64
+	CompareAtPrice *int64
+	Cost           pricing.LineCost
 }
 
 // CodeStatus says whether an entered discount code applies to the cart.
@@ -118,16 +130,30 @@ func (s *Service) view(ctx context.Context, c *ent.Cart, key string) (*Cart, err
 	if err != nil {
 		return nil, fmt.Errorf("load shop: %w", err)
 	}
-	out := &Cart{Cart: c, Key: key, CheckoutURL: s.CheckoutURL(c.Token, key), Currency: shop.CurrencyCode}
+	markets, err := market.Load(ctx, s.db.Client, shop)
+	if err != nil {
+		return nil, err
+	}
+	country := ""
+	if c.CountryCode != nil {
+		country = *c.CountryCode
+	}
+	pr := markets.For(country)
+	out := &Cart{Cart: c, Key: key, CheckoutURL: s.CheckoutURL(c.Token, key), Currency: pr.Currency, Pricer: pr}
 	plines := make([]pricing.Line, len(lines))
 	productIDs := make([]int, 0, len(lines))
 	for i, l := range lines {
 		v := l.Edges.Variant
-		out.Lines = append(out.Lines, &Line{CartLine: l, Variant: v})
-		plines[i] = pricing.Line{ID: l.ID, ProductID: v.ProductID, Quantity: l.Quantity, UnitPrice: v.Price}
+		line := &Line{CartLine: l, Variant: v, Currency: pr.Currency, UnitPrice: pr.Price(v.Price)}
+		if v.CompareAtPrice != nil {
+			p := pr.Price(*v.CompareAtPrice)
+			line.CompareAtPrice = &p
+		}
+		out.Lines = append(out.Lines, line)
+		plines[i] = pricing.Line{ID: l.ID, ProductID: v.ProductID, Quantity: l.Quantity, UnitPrice: line.UnitPrice}
 		productIDs = append(productIDs, v.ProductID)
 	}
-	discounts, statuses, err := s.discounts(ctx, c, plines, productIDs)
+	discounts, statuses, err := s.discounts(ctx, c, plines, productIDs, pr)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +222,7 @@ type codeStatus struct {
 
 // discounts finds the entered codes, checks dates, limits and customer eligibility, and
 // returns the ones pricing should try, with a status per entered code.
-func (s *Service) discounts(ctx context.Context, c *ent.Cart, lines []pricing.Line, productIDs []int) ([]pricing.Discount, []codeStatus, error) {
+func (s *Service) discounts(ctx context.Context, c *ent.Cart, lines []pricing.Line, productIDs []int, pr market.Pricer) ([]pricing.Discount, []codeStatus, error) {
 	if len(c.DiscountCodes) == 0 {
 		return nil, nil, nil
 	}
@@ -278,9 +304,15 @@ func (s *Service) discounts(ctx context.Context, c *ent.Cart, lines []pricing.Li
 		if st.warning != "" {
 			continue
 		}
-		pd := pricing.Discount{Code: code, Value: d.Value, MinimumSubtotal: d.MinimumSubtotal, OrderLevel: d.AppliesTo == discountcode.AppliesToORDER}
+		pd := pricing.Discount{Code: code, Value: d.Value, OrderLevel: d.AppliesTo == discountcode.AppliesToORDER}
+		if d.MinimumSubtotal != nil {
+			// Amounts of the shop currency, converted into the cart's.
+			m := pr.Convert(*d.MinimumSubtotal)
+			pd.MinimumSubtotal = &m
+		}
 		if d.Kind == discountcode.KindFIXED_AMOUNT {
 			pd.Kind = pricing.FixedAmount
+			pd.Value = pr.Convert(d.Value)
 		}
 		pd.ProductIDs = map[int]bool{}
 		for _, p := range d.Edges.Products {
@@ -340,7 +372,8 @@ func (s *Service) shippingTaxed(ctx context.Context, addr *ent.MailingAddress) b
 
 // deliveryGroup works out the delivery options for the lines that need shipping.
 func (s *Service) deliveryGroup(ctx context.Context, c *ent.Cart, view *Cart, addr *ent.MailingAddress) (*DeliveryGroup, error) {
-	g := &DeliveryGroup{Address: addr}
+	g := &DeliveryGroup{Address: addr, Currency: view.Currency}
+	pr := view.Pricer
 	var grams int64
 	for _, l := range view.Lines {
 		if l.Variant.RequiresShipping {
@@ -354,11 +387,12 @@ func (s *Service) deliveryGroup(ctx context.Context, c *ent.Cart, view *Cart, ad
 	}
 	subtotal := view.Cost.Subtotal
 	for _, r := range rates {
-		if !rateApplies(r, addr, grams, subtotal) {
+		if !rateApplies(r, addr, grams, subtotal, pr) {
 			continue
 		}
-		cost := r.Price
-		if r.FreeAbove != nil && subtotal >= *r.FreeAbove {
+		// Rates are in the shop currency: converted into the cart's.
+		cost := pr.Convert(r.Price)
+		if r.FreeAbove != nil && subtotal >= pr.Convert(*r.FreeAbove) {
 			cost = 0
 		}
 		g.Options = append(g.Options, DeliveryOption{Handle: r.Handle, Title: r.Title, Description: r.Description, MethodType: string(r.MethodType), Cost: cost})
@@ -373,7 +407,9 @@ func (s *Service) deliveryGroup(ctx context.Context, c *ent.Cart, view *Cart, ad
 	return g, nil
 }
 
-func rateApplies(r *ent.ShippingRate, addr *ent.MailingAddress, grams, subtotal int64) bool {
+// rateApplies reports whether a rate serves the address and the cart's weight or subtotal
+// (in the cart's currency; a rate's subtotal bounds are in the shop's, converted by pr).
+func rateApplies(r *ent.ShippingRate, addr *ent.MailingAddress, grams, subtotal int64, pr market.Pricer) bool {
 	country, province := "", ""
 	if addr.CountryCode != nil {
 		country = *addr.CountryCode
@@ -388,15 +424,16 @@ func rateApplies(r *ent.ShippingRate, addr *ent.MailingAddress, grams, subtotal 
 		return false
 	}
 	var v int64
+	conv := func(n int64) int64 { return n }
 	switch r.Condition {
 	case shippingrate.ConditionWEIGHT:
 		v = grams
 	case shippingrate.ConditionSUBTOTAL:
-		v = subtotal
+		v, conv = subtotal, pr.Convert
 	default:
 		return true
 	}
-	return (r.Min == nil || v >= *r.Min) && (r.Max == nil || v <= *r.Max)
+	return (r.Min == nil || v >= conv(*r.Min)) && (r.Max == nil || v <= conv(*r.Max))
 }
 
 func containsFold(list []string, v string) bool {

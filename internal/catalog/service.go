@@ -17,6 +17,8 @@ import (
 	"storefront/ent/page"
 	"storefront/ent/predicate"
 	"storefront/ent/product"
+	"storefront/internal/market"
+	"storefront/internal/translation"
 	"storefront/internal/paging"
 	"storefront/internal/store"
 )
@@ -122,6 +124,22 @@ func (s *Service) Shop(ctx context.Context) (*ent.Shop, error) {
 		return nil, fmt.Errorf("read shop: %w", err)
 	}
 	return sh, nil
+}
+
+// Markets returns the shop's enabled markets (one statement).
+func (s *Service) Markets(ctx context.Context, shop *ent.Shop) (market.Set, error) {
+	return market.Load(ctx, s.db.Client, shop)
+}
+
+// Translations returns the translations of resources in languages (one statement for all
+// keys): the fetch function of the request's translation loader.
+func (s *Service) Translations(ctx context.Context, ks []translation.Key) (map[translation.Key]map[string]string, error) {
+	return translation.New(s.db).Lookup(ctx, ks)
+}
+
+// TranslatedLanguages lists the LanguageCodes the shop has translations in.
+func (s *Service) TranslatedLanguages(ctx context.Context) ([]string, error) {
+	return translation.New(s.db).Languages(ctx)
 }
 
 // Dialect is the database dialect ("sqlite3" or "postgres"), for callers that build predicates.

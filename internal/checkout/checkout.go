@@ -701,7 +701,12 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		SetTotalShipping(c.Cost.Shipping).SetTotalTax(tax).SetTotal(c.Cost.Total).
 		SetFinancialStatus(financialStatus).SetProcessedAt(s.now()).SetStatusToken(newID()).
 		SetCustomAttributes(c.Attributes).SetDiscounts(discounts).
-		SetTest(c.Charge > 0 && c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && payment.IsTest(s.provider))
+		SetTest(c.Charge > 0 && c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && payment.IsTest(s.provider)).
+		// The amounts in the shop currency, at the rate the cart was priced at.
+		SetShopCurrencyCode(c.Pricer.ShopCurrency).SetExchangeRate(c.Pricer.Rate()).
+		SetShopSubtotal(c.Pricer.ToShop(c.Cost.Subtotal)).SetShopTotalDiscounts(c.Pricer.ToShop(totalDiscounts)).
+		SetShopTotalShipping(c.Pricer.ToShop(c.Cost.Shipping)).SetShopTotalTax(c.Pricer.ToShop(tax)).
+		SetShopTotal(c.Pricer.ToShop(c.Cost.Total))
 	// Snapshots of the shipping and billing addresses, written in one statement.
 	var addrs []*ent.MailingAddressCreate
 	shipping, billing := -1, -1
@@ -743,7 +748,7 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		lc := c.Cost.Lines[i]
 		rows[i] = tx.OrderLine.Create().SetOrderID(o.ID).SetVariantID(l.VariantID).SetTitle(products[l.Variant.ProductID]).
 			SetVariantTitle(l.Variant.Title).SetNillableSku(l.Variant.Sku).SetQuantity(l.Quantity).SetCurrentQuantity(l.Quantity).
-			SetUnitPrice(l.Variant.Price).SetOriginalTotal(lc.Subtotal).SetDiscountedTotal(lc.Total - lc.OrderShare).SetPosition(i)
+			SetUnitPrice(l.UnitPrice).SetOriginalTotal(lc.Subtotal).SetDiscountedTotal(lc.Total - lc.OrderShare).SetPosition(i)
 	}
 	if err := tx.OrderLine.CreateBulk(rows...).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("create order lines: %w", err)

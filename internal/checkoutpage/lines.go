@@ -72,7 +72,7 @@ func (h *Handler) lines(ctx context.Context, c *cart.Cart) ([]lineView, error) {
 	out := make([]lineView, len(c.Lines))
 	for i, l := range c.Lines {
 		v := l.Variant
-		lv := lineView{Quantity: l.Quantity, Product: titles[v.ProductID], UnitPrice: v.Price,
+		lv := lineView{Quantity: l.Quantity, Product: titles[v.ProductID], UnitPrice: l.UnitPrice,
 			Subtotal: l.Cost.Subtotal, Total: l.Cost.Total, Available: v.Available, RequiresShip: v.RequiresShipping}
 		if v.Title != defaultVariantTitle {
 			lv.Variant = v.Title

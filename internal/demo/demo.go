@@ -132,6 +132,17 @@ func load(ctx context.Context, c *ent.Client, baseURL string) error {
 			return fmt.Errorf("tax rate %s: %w", t.country, err)
 		}
 	}
+	// Markets: the US in the shop currency; Canada and the UK in their own, converted at
+	// fixed rates and rounded to .99 and to whole pounds.
+	if err := c.Market.CreateBulk(
+		c.Market.Create().SetName("United States").SetCurrencyCode("USD").SetCountries([]string{"US"}),
+		c.Market.Create().SetName("Canada").SetCurrencyCode("CAD").SetCountries([]string{"CA"}).
+			SetExchangeRate("1.35").SetPriceRounding("NINETY_NINE"),
+		c.Market.Create().SetName("United Kingdom").SetCurrencyCode("GBP").SetCountries([]string{"GB"}).
+			SetExchangeRate("0.79").SetPriceRounding("WHOLE"),
+	).Exec(ctx); err != nil {
+		return fmt.Errorf("markets: %w", err)
+	}
 	if err := createShopContent(ctx, c, baseURL); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"storefront/ent"
 	"storefront/internal/incontext"
+	"storefront/internal/market"
 )
 
 // Country is a country the shop sells to.
@@ -35,33 +36,42 @@ type Localization struct {
 	Languages []string
 }
 
-// Countries lists the countries the shop sells to: its ships-to countries, or its own
-// country when it has none configured; its own country is always among them. Every country
-// is priced in the shop currency (markets, with currencies of their own, come later).
-func Countries(shop *ent.Shop) []Country {
+// Countries lists the countries the shop sells to: its ships-to countries, the countries of
+// its markets, and its own country (always among them). A country in a market is priced in
+// the market's currency, any other in the shop currency.
+func Countries(shop *ent.Shop, markets market.Set, languages []string) []Country {
 	codes := slices.Clone(shop.ShipsToCountries)
-	if !slices.Contains(codes, shop.CountryCode) {
-		codes = append(codes, shop.CountryCode)
-	}
+	codes = append(codes, markets.Countries()...)
+	codes = append(codes, shop.CountryCode)
 	slices.Sort(codes)
 	codes = slices.Compact(codes)
 	out := make([]Country, 0, len(codes))
 	for _, c := range codes {
-		out = append(out, Country{Code: c, Currency: shop.CurrencyCode, Languages: Languages(shop)})
+		out = append(out, Country{Code: c, Currency: markets.For(c).Currency, Languages: languages})
 	}
 	return out
 }
 
-// Languages lists the languages the shop's texts are offered in: its own language.
-func Languages(shop *ent.Shop) []string { return []string{shop.LanguageCode} }
+// Languages lists the languages the shop's texts are offered in: its own language first,
+// then those it has translations in (translated, a LanguageCode list).
+func Languages(shop *ent.Shop, translated []string) []string {
+	out := []string{shop.LanguageCode}
+	for _, l := range translated {
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
 
 // For returns the localization of the request ctx: the @inContext country when the shop
 // sells there, else the shop's own country; the @inContext language when the country
 // offers it, else the country's default language.
-func For(ctx context.Context, shop *ent.Shop) Localization {
+func For(ctx context.Context, shop *ent.Shop, markets market.Set, translated []string) Localization {
 	b := incontext.From(ctx)
-	countries := Countries(shop)
-	l := Localization{Countries: countries, Languages: Languages(shop)}
+	languages := Languages(shop, translated)
+	countries := Countries(shop, markets, languages)
+	l := Localization{Countries: countries, Languages: languages}
 	for _, c := range countries {
 		if c.Code == b.Country {
 			l.Country = c

@@ -9,6 +9,7 @@ import (
 	"storefront/ent"
 	"storefront/ent/collection"
 	"storefront/ent/discountcode"
+	"storefront/ent/market"
 	"storefront/ent/menuitem"
 	"storefront/ent/productvariant"
 	"storefront/ent/shippingrate"
@@ -211,6 +212,31 @@ type InventorySetQuantitiesPayload struct {
 	// The ledger entries written (none for a quantity that was already right).
 	InventoryAdjustments []*ent.InventoryAdjustment `json:"inventoryAdjustments"`
 	UserErrors           []*usererror.Error         `json:"userErrors"`
+}
+
+// A market: countries sold to in one currency; fields you leave out stay as they are.
+type MarketInput struct {
+	// Required when creating.
+	Name *string `json:"name,omitempty"`
+	// ISO 4217 code buyers in the market see and pay in, e.g. "CAD"; required when creating.
+	// A market of the shop currency keeps prices as they are.
+	CurrencyCode *string `json:"currencyCode,omitempty"`
+	// ISO 3166-1 alpha-2 codes of the market's countries; a country is in one market at most.
+	Countries []string `json:"countries,omitempty"`
+	// Units of the market currency per unit of the shop currency, a positive decimal with at
+	// most six decimals, e.g. "1.35". Defaults to "1".
+	ExchangeRate *string `json:"exchangeRate,omitempty"`
+	// How converted product prices are rounded up: NONE (to the minor unit), WHOLE (to a whole
+	// unit) or NINETY_NINE (to the next .99). Shipping rates and discounts are converted
+	// without rounding.
+	PriceRounding *market.PriceRounding `json:"priceRounding,omitempty"`
+	// A disabled market's countries are priced in the shop currency.
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
+type MarketPayload struct {
+	Market     *ent.Market        `json:"market,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
 }
 
 type MenuDeletePayload struct {
@@ -440,6 +466,26 @@ type TaxRateInput struct {
 type TaxRatePayload struct {
 	TaxRate    *ent.TaxRate       `json:"taxRate,omitempty"`
 	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+// One translated text of a resource.
+type TranslationInput struct {
+	// The translated field: title or body_html (products, collections, pages), title (menu
+	// items), title, body_html or summary_html (articles).
+	Key string `json:"key"`
+	// The language, e.g. "fr" or "pt-BR"; not the shop's own.
+	Locale string `json:"locale"`
+	Value  string `json:"value"`
+}
+
+type TranslationsRegisterPayload struct {
+	Translations []*ent.Translation `json:"translations,omitempty"`
+	UserErrors   []*usererror.Error `json:"userErrors"`
+}
+
+type TranslationsRemovePayload struct {
+	Translations []*ent.Translation `json:"translations,omitempty"`
+	UserErrors   []*usererror.Error `json:"userErrors"`
 }
 
 type VariantOptionValueInput struct {
