@@ -21,6 +21,7 @@ import (
 	"storefront/internal/export"
 	"storefront/internal/gid"
 	"storefront/internal/inventory"
+	"storefront/internal/sales"
 	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/web"
@@ -29,7 +30,7 @@ import (
 // newAdminHandler serves the Admin API (/admin/graphql) with the Storefront API's limits.
 // It is not behind CORS: keys belong in servers and scripts, not in shoppers' browsers
 // (the Playground is served from the same origin).
-func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *customer.Service, log *slog.Logger) http.Handler {
+func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *customer.Service, salesReports *sales.Service, log *slog.Logger) http.Handler {
 	h := admin.NewHandler(admin.Options{
 		DB:        db,
 		APIKeys:   apikey.New(db),
@@ -38,6 +39,7 @@ func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *
 		Discounts: discount.New(db),
 		Settings:  settings.New(db),
 		Customers: customers,
+		Sales:     salesReports,
 		Log:       log,
 		Limits: graph.Options{
 			Introspection: cfg.Introspection,

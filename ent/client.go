@@ -11,6 +11,12 @@ import (
 
 	"storefront/ent/migrate"
 
+	"storefront/ent/adminsession"
+	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalesday"
+	"storefront/ent/analyticssalesfirstorder"
+	"storefront/ent/analyticssalesline"
+	"storefront/ent/analyticssalesstate"
 	"storefront/ent/apikey"
 	"storefront/ent/article"
 	"storefront/ent/auditevent"
@@ -65,6 +71,18 @@ type Client struct {
 	Schema *migrate.Schema
 	// APIKey is the client for interacting with the APIKey builders.
 	APIKey *APIKeyClient
+	// AdminSession is the client for interacting with the AdminSession builders.
+	AdminSession *AdminSessionClient
+	// AnalyticsSalesCustomer is the client for interacting with the AnalyticsSalesCustomer builders.
+	AnalyticsSalesCustomer *AnalyticsSalesCustomerClient
+	// AnalyticsSalesDay is the client for interacting with the AnalyticsSalesDay builders.
+	AnalyticsSalesDay *AnalyticsSalesDayClient
+	// AnalyticsSalesFirstOrder is the client for interacting with the AnalyticsSalesFirstOrder builders.
+	AnalyticsSalesFirstOrder *AnalyticsSalesFirstOrderClient
+	// AnalyticsSalesLine is the client for interacting with the AnalyticsSalesLine builders.
+	AnalyticsSalesLine *AnalyticsSalesLineClient
+	// AnalyticsSalesState is the client for interacting with the AnalyticsSalesState builders.
+	AnalyticsSalesState *AnalyticsSalesStateClient
 	// Article is the client for interacting with the Article builders.
 	Article *ArticleClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
@@ -153,6 +171,12 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIKey = NewAPIKeyClient(c.config)
+	c.AdminSession = NewAdminSessionClient(c.config)
+	c.AnalyticsSalesCustomer = NewAnalyticsSalesCustomerClient(c.config)
+	c.AnalyticsSalesDay = NewAnalyticsSalesDayClient(c.config)
+	c.AnalyticsSalesFirstOrder = NewAnalyticsSalesFirstOrderClient(c.config)
+	c.AnalyticsSalesLine = NewAnalyticsSalesLineClient(c.config)
+	c.AnalyticsSalesState = NewAnalyticsSalesStateClient(c.config)
 	c.Article = NewArticleClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Blog = NewBlogClient(c.config)
@@ -280,46 +304,52 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:                 ctx,
-		config:              cfg,
-		APIKey:              NewAPIKeyClient(cfg),
-		Article:             NewArticleClient(cfg),
-		AuditEvent:          NewAuditEventClient(cfg),
-		Blog:                NewBlogClient(cfg),
-		Cart:                NewCartClient(cfg),
-		CartLine:            NewCartLineClient(cfg),
-		CartMetafield:       NewCartMetafieldClient(cfg),
-		Collection:          NewCollectionClient(cfg),
-		CollectionProduct:   NewCollectionProductClient(cfg),
-		CompletionAttempt:   NewCompletionAttemptClient(cfg),
-		ContentImage:        NewContentImageClient(cfg),
-		Counter:             NewCounterClient(cfg),
-		Customer:            NewCustomerClient(cfg),
-		CustomerAccessToken: NewCustomerAccessTokenClient(cfg),
-		DiscountCode:        NewDiscountCodeClient(cfg),
-		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
-		Event:               NewEventClient(cfg),
-		Fulfillment:         NewFulfillmentClient(cfg),
-		InventoryAdjustment: NewInventoryAdjustmentClient(cfg),
-		LoginAttempt:        NewLoginAttemptClient(cfg),
-		MailingAddress:      NewMailingAddressClient(cfg),
-		Menu:                NewMenuClient(cfg),
-		MenuItem:            NewMenuItemClient(cfg),
-		Order:               NewOrderClient(cfg),
-		OrderLine:           NewOrderLineClient(cfg),
-		Page:                NewPageClient(cfg),
-		PasswordResetToken:  NewPasswordResetTokenClient(cfg),
-		Product:             NewProductClient(cfg),
-		ProductImage:        NewProductImageClient(cfg),
-		ProductOption:       NewProductOptionClient(cfg),
-		ProductOptionValue:  NewProductOptionValueClient(cfg),
-		ProductVariant:      NewProductVariantClient(cfg),
-		SearchTerm:          NewSearchTermClient(cfg),
-		ShippingRate:        NewShippingRateClient(cfg),
-		Shop:                NewShopClient(cfg),
-		ShopPolicy:          NewShopPolicyClient(cfg),
-		TaxRate:             NewTaxRateClient(cfg),
-		UrlRedirect:         NewUrlRedirectClient(cfg),
+		ctx:                      ctx,
+		config:                   cfg,
+		APIKey:                   NewAPIKeyClient(cfg),
+		AdminSession:             NewAdminSessionClient(cfg),
+		AnalyticsSalesCustomer:   NewAnalyticsSalesCustomerClient(cfg),
+		AnalyticsSalesDay:        NewAnalyticsSalesDayClient(cfg),
+		AnalyticsSalesFirstOrder: NewAnalyticsSalesFirstOrderClient(cfg),
+		AnalyticsSalesLine:       NewAnalyticsSalesLineClient(cfg),
+		AnalyticsSalesState:      NewAnalyticsSalesStateClient(cfg),
+		Article:                  NewArticleClient(cfg),
+		AuditEvent:               NewAuditEventClient(cfg),
+		Blog:                     NewBlogClient(cfg),
+		Cart:                     NewCartClient(cfg),
+		CartLine:                 NewCartLineClient(cfg),
+		CartMetafield:            NewCartMetafieldClient(cfg),
+		Collection:               NewCollectionClient(cfg),
+		CollectionProduct:        NewCollectionProductClient(cfg),
+		CompletionAttempt:        NewCompletionAttemptClient(cfg),
+		ContentImage:             NewContentImageClient(cfg),
+		Counter:                  NewCounterClient(cfg),
+		Customer:                 NewCustomerClient(cfg),
+		CustomerAccessToken:      NewCustomerAccessTokenClient(cfg),
+		DiscountCode:             NewDiscountCodeClient(cfg),
+		DiscountRedemption:       NewDiscountRedemptionClient(cfg),
+		Event:                    NewEventClient(cfg),
+		Fulfillment:              NewFulfillmentClient(cfg),
+		InventoryAdjustment:      NewInventoryAdjustmentClient(cfg),
+		LoginAttempt:             NewLoginAttemptClient(cfg),
+		MailingAddress:           NewMailingAddressClient(cfg),
+		Menu:                     NewMenuClient(cfg),
+		MenuItem:                 NewMenuItemClient(cfg),
+		Order:                    NewOrderClient(cfg),
+		OrderLine:                NewOrderLineClient(cfg),
+		Page:                     NewPageClient(cfg),
+		PasswordResetToken:       NewPasswordResetTokenClient(cfg),
+		Product:                  NewProductClient(cfg),
+		ProductImage:             NewProductImageClient(cfg),
+		ProductOption:            NewProductOptionClient(cfg),
+		ProductOptionValue:       NewProductOptionValueClient(cfg),
+		ProductVariant:           NewProductVariantClient(cfg),
+		SearchTerm:               NewSearchTermClient(cfg),
+		ShippingRate:             NewShippingRateClient(cfg),
+		Shop:                     NewShopClient(cfg),
+		ShopPolicy:               NewShopPolicyClient(cfg),
+		TaxRate:                  NewTaxRateClient(cfg),
+		UrlRedirect:              NewUrlRedirectClient(cfg),
 	}, nil
 }
 
@@ -337,46 +367,52 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:                 ctx,
-		config:              cfg,
-		APIKey:              NewAPIKeyClient(cfg),
-		Article:             NewArticleClient(cfg),
-		AuditEvent:          NewAuditEventClient(cfg),
-		Blog:                NewBlogClient(cfg),
-		Cart:                NewCartClient(cfg),
-		CartLine:            NewCartLineClient(cfg),
-		CartMetafield:       NewCartMetafieldClient(cfg),
-		Collection:          NewCollectionClient(cfg),
-		CollectionProduct:   NewCollectionProductClient(cfg),
-		CompletionAttempt:   NewCompletionAttemptClient(cfg),
-		ContentImage:        NewContentImageClient(cfg),
-		Counter:             NewCounterClient(cfg),
-		Customer:            NewCustomerClient(cfg),
-		CustomerAccessToken: NewCustomerAccessTokenClient(cfg),
-		DiscountCode:        NewDiscountCodeClient(cfg),
-		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
-		Event:               NewEventClient(cfg),
-		Fulfillment:         NewFulfillmentClient(cfg),
-		InventoryAdjustment: NewInventoryAdjustmentClient(cfg),
-		LoginAttempt:        NewLoginAttemptClient(cfg),
-		MailingAddress:      NewMailingAddressClient(cfg),
-		Menu:                NewMenuClient(cfg),
-		MenuItem:            NewMenuItemClient(cfg),
-		Order:               NewOrderClient(cfg),
-		OrderLine:           NewOrderLineClient(cfg),
-		Page:                NewPageClient(cfg),
-		PasswordResetToken:  NewPasswordResetTokenClient(cfg),
-		Product:             NewProductClient(cfg),
-		ProductImage:        NewProductImageClient(cfg),
-		ProductOption:       NewProductOptionClient(cfg),
-		ProductOptionValue:  NewProductOptionValueClient(cfg),
-		ProductVariant:      NewProductVariantClient(cfg),
-		SearchTerm:          NewSearchTermClient(cfg),
-		ShippingRate:        NewShippingRateClient(cfg),
-		Shop:                NewShopClient(cfg),
-		ShopPolicy:          NewShopPolicyClient(cfg),
-		TaxRate:             NewTaxRateClient(cfg),
-		UrlRedirect:         NewUrlRedirectClient(cfg),
+		ctx:                      ctx,
+		config:                   cfg,
+		APIKey:                   NewAPIKeyClient(cfg),
+		AdminSession:             NewAdminSessionClient(cfg),
+		AnalyticsSalesCustomer:   NewAnalyticsSalesCustomerClient(cfg),
+		AnalyticsSalesDay:        NewAnalyticsSalesDayClient(cfg),
+		AnalyticsSalesFirstOrder: NewAnalyticsSalesFirstOrderClient(cfg),
+		AnalyticsSalesLine:       NewAnalyticsSalesLineClient(cfg),
+		AnalyticsSalesState:      NewAnalyticsSalesStateClient(cfg),
+		Article:                  NewArticleClient(cfg),
+		AuditEvent:               NewAuditEventClient(cfg),
+		Blog:                     NewBlogClient(cfg),
+		Cart:                     NewCartClient(cfg),
+		CartLine:                 NewCartLineClient(cfg),
+		CartMetafield:            NewCartMetafieldClient(cfg),
+		Collection:               NewCollectionClient(cfg),
+		CollectionProduct:        NewCollectionProductClient(cfg),
+		CompletionAttempt:        NewCompletionAttemptClient(cfg),
+		ContentImage:             NewContentImageClient(cfg),
+		Counter:                  NewCounterClient(cfg),
+		Customer:                 NewCustomerClient(cfg),
+		CustomerAccessToken:      NewCustomerAccessTokenClient(cfg),
+		DiscountCode:             NewDiscountCodeClient(cfg),
+		DiscountRedemption:       NewDiscountRedemptionClient(cfg),
+		Event:                    NewEventClient(cfg),
+		Fulfillment:              NewFulfillmentClient(cfg),
+		InventoryAdjustment:      NewInventoryAdjustmentClient(cfg),
+		LoginAttempt:             NewLoginAttemptClient(cfg),
+		MailingAddress:           NewMailingAddressClient(cfg),
+		Menu:                     NewMenuClient(cfg),
+		MenuItem:                 NewMenuItemClient(cfg),
+		Order:                    NewOrderClient(cfg),
+		OrderLine:                NewOrderLineClient(cfg),
+		Page:                     NewPageClient(cfg),
+		PasswordResetToken:       NewPasswordResetTokenClient(cfg),
+		Product:                  NewProductClient(cfg),
+		ProductImage:             NewProductImageClient(cfg),
+		ProductOption:            NewProductOptionClient(cfg),
+		ProductOptionValue:       NewProductOptionValueClient(cfg),
+		ProductVariant:           NewProductVariantClient(cfg),
+		SearchTerm:               NewSearchTermClient(cfg),
+		ShippingRate:             NewShippingRateClient(cfg),
+		Shop:                     NewShopClient(cfg),
+		ShopPolicy:               NewShopPolicyClient(cfg),
+		TaxRate:                  NewTaxRateClient(cfg),
+		UrlRedirect:              NewUrlRedirectClient(cfg),
 	}, nil
 }
 
@@ -406,7 +442,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
+		c.APIKey, c.AdminSession, c.AnalyticsSalesCustomer, c.AnalyticsSalesDay,
+		c.AnalyticsSalesFirstOrder, c.AnalyticsSalesLine, c.AnalyticsSalesState,
+		c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
 		c.Collection, c.CollectionProduct, c.CompletionAttempt, c.ContentImage,
 		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
 		c.DiscountRedemption, c.Event, c.Fulfillment, c.InventoryAdjustment,
@@ -423,7 +461,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
+		c.APIKey, c.AdminSession, c.AnalyticsSalesCustomer, c.AnalyticsSalesDay,
+		c.AnalyticsSalesFirstOrder, c.AnalyticsSalesLine, c.AnalyticsSalesState,
+		c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
 		c.Collection, c.CollectionProduct, c.CompletionAttempt, c.ContentImage,
 		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
 		c.DiscountRedemption, c.Event, c.Fulfillment, c.InventoryAdjustment,
@@ -441,6 +481,18 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *APIKeyMutation:
 		return c.APIKey.mutate(ctx, m)
+	case *AdminSessionMutation:
+		return c.AdminSession.mutate(ctx, m)
+	case *AnalyticsSalesCustomerMutation:
+		return c.AnalyticsSalesCustomer.mutate(ctx, m)
+	case *AnalyticsSalesDayMutation:
+		return c.AnalyticsSalesDay.mutate(ctx, m)
+	case *AnalyticsSalesFirstOrderMutation:
+		return c.AnalyticsSalesFirstOrder.mutate(ctx, m)
+	case *AnalyticsSalesLineMutation:
+		return c.AnalyticsSalesLine.mutate(ctx, m)
+	case *AnalyticsSalesStateMutation:
+		return c.AnalyticsSalesState.mutate(ctx, m)
 	case *ArticleMutation:
 		return c.Article.mutate(ctx, m)
 	case *AuditEventMutation:
@@ -650,6 +702,804 @@ func (c *APIKeyClient) mutate(ctx context.Context, m *APIKeyMutation) (Value, er
 		return (&APIKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown APIKey mutation op: %q", m.Op())
+	}
+}
+
+// AdminSessionClient is a client for the AdminSession schema.
+type AdminSessionClient struct {
+	config
+}
+
+// NewAdminSessionClient returns a client for the AdminSession from the given config.
+func NewAdminSessionClient(c config) *AdminSessionClient {
+	return &AdminSessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `adminsession.Hooks(f(g(h())))`.
+func (c *AdminSessionClient) Use(hooks ...Hook) {
+	c.hooks.AdminSession = append(c.hooks.AdminSession, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `adminsession.Intercept(f(g(h())))`.
+func (c *AdminSessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AdminSession = append(c.inters.AdminSession, interceptors...)
+}
+
+// Create returns a builder for creating a AdminSession entity.
+func (c *AdminSessionClient) Create() *AdminSessionCreate {
+	mutation := newAdminSessionMutation(c.config, OpCreate)
+	return &AdminSessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AdminSession entities.
+func (c *AdminSessionClient) CreateBulk(builders ...*AdminSessionCreate) *AdminSessionCreateBulk {
+	return &AdminSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AdminSessionClient) MapCreateBulk(slice any, setFunc func(*AdminSessionCreate, int)) *AdminSessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AdminSessionCreateBulk{err: fmt.Errorf("calling to AdminSessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AdminSessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AdminSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AdminSession.
+func (c *AdminSessionClient) Update() *AdminSessionUpdate {
+	mutation := newAdminSessionMutation(c.config, OpUpdate)
+	return &AdminSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AdminSessionClient) UpdateOne(_m *AdminSession) *AdminSessionUpdateOne {
+	mutation := newAdminSessionMutation(c.config, OpUpdateOne, withAdminSession(_m))
+	return &AdminSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AdminSessionClient) UpdateOneID(id int) *AdminSessionUpdateOne {
+	mutation := newAdminSessionMutation(c.config, OpUpdateOne, withAdminSessionID(id))
+	return &AdminSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AdminSession.
+func (c *AdminSessionClient) Delete() *AdminSessionDelete {
+	mutation := newAdminSessionMutation(c.config, OpDelete)
+	return &AdminSessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AdminSessionClient) DeleteOne(_m *AdminSession) *AdminSessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AdminSessionClient) DeleteOneID(id int) *AdminSessionDeleteOne {
+	builder := c.Delete().Where(adminsession.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AdminSessionDeleteOne{builder}
+}
+
+// Query returns a query builder for AdminSession.
+func (c *AdminSessionClient) Query() *AdminSessionQuery {
+	return &AdminSessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAdminSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AdminSession entity by its id.
+func (c *AdminSessionClient) Get(ctx context.Context, id int) (*AdminSession, error) {
+	return c.Query().Where(adminsession.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AdminSessionClient) GetX(ctx context.Context, id int) *AdminSession {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AdminSessionClient) Hooks() []Hook {
+	return c.hooks.AdminSession
+}
+
+// Interceptors returns the client interceptors.
+func (c *AdminSessionClient) Interceptors() []Interceptor {
+	return c.inters.AdminSession
+}
+
+func (c *AdminSessionClient) mutate(ctx context.Context, m *AdminSessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AdminSessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AdminSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AdminSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AdminSessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AdminSession mutation op: %q", m.Op())
+	}
+}
+
+// AnalyticsSalesCustomerClient is a client for the AnalyticsSalesCustomer schema.
+type AnalyticsSalesCustomerClient struct {
+	config
+}
+
+// NewAnalyticsSalesCustomerClient returns a client for the AnalyticsSalesCustomer from the given config.
+func NewAnalyticsSalesCustomerClient(c config) *AnalyticsSalesCustomerClient {
+	return &AnalyticsSalesCustomerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `analyticssalescustomer.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesCustomerClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesCustomer = append(c.hooks.AnalyticsSalesCustomer, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `analyticssalescustomer.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesCustomerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesCustomer = append(c.inters.AnalyticsSalesCustomer, interceptors...)
+}
+
+// Create returns a builder for creating a AnalyticsSalesCustomer entity.
+func (c *AnalyticsSalesCustomerClient) Create() *AnalyticsSalesCustomerCreate {
+	mutation := newAnalyticsSalesCustomerMutation(c.config, OpCreate)
+	return &AnalyticsSalesCustomerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesCustomer entities.
+func (c *AnalyticsSalesCustomerClient) CreateBulk(builders ...*AnalyticsSalesCustomerCreate) *AnalyticsSalesCustomerCreateBulk {
+	return &AnalyticsSalesCustomerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnalyticsSalesCustomerClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesCustomerCreate, int)) *AnalyticsSalesCustomerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnalyticsSalesCustomerCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesCustomerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnalyticsSalesCustomerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnalyticsSalesCustomerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnalyticsSalesCustomer.
+func (c *AnalyticsSalesCustomerClient) Update() *AnalyticsSalesCustomerUpdate {
+	mutation := newAnalyticsSalesCustomerMutation(c.config, OpUpdate)
+	return &AnalyticsSalesCustomerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnalyticsSalesCustomerClient) UpdateOne(_m *AnalyticsSalesCustomer) *AnalyticsSalesCustomerUpdateOne {
+	mutation := newAnalyticsSalesCustomerMutation(c.config, OpUpdateOne, withAnalyticsSalesCustomer(_m))
+	return &AnalyticsSalesCustomerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnalyticsSalesCustomerClient) UpdateOneID(id int) *AnalyticsSalesCustomerUpdateOne {
+	mutation := newAnalyticsSalesCustomerMutation(c.config, OpUpdateOne, withAnalyticsSalesCustomerID(id))
+	return &AnalyticsSalesCustomerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnalyticsSalesCustomer.
+func (c *AnalyticsSalesCustomerClient) Delete() *AnalyticsSalesCustomerDelete {
+	mutation := newAnalyticsSalesCustomerMutation(c.config, OpDelete)
+	return &AnalyticsSalesCustomerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnalyticsSalesCustomerClient) DeleteOne(_m *AnalyticsSalesCustomer) *AnalyticsSalesCustomerDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnalyticsSalesCustomerClient) DeleteOneID(id int) *AnalyticsSalesCustomerDeleteOne {
+	builder := c.Delete().Where(analyticssalescustomer.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnalyticsSalesCustomerDeleteOne{builder}
+}
+
+// Query returns a query builder for AnalyticsSalesCustomer.
+func (c *AnalyticsSalesCustomerClient) Query() *AnalyticsSalesCustomerQuery {
+	return &AnalyticsSalesCustomerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesCustomer},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnalyticsSalesCustomer entity by its id.
+func (c *AnalyticsSalesCustomerClient) Get(ctx context.Context, id int) (*AnalyticsSalesCustomer, error) {
+	return c.Query().Where(analyticssalescustomer.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnalyticsSalesCustomerClient) GetX(ctx context.Context, id int) *AnalyticsSalesCustomer {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AnalyticsSalesCustomerClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesCustomer
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnalyticsSalesCustomerClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesCustomer
+}
+
+func (c *AnalyticsSalesCustomerClient) mutate(ctx context.Context, m *AnalyticsSalesCustomerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnalyticsSalesCustomerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnalyticsSalesCustomerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnalyticsSalesCustomerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnalyticsSalesCustomerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesCustomer mutation op: %q", m.Op())
+	}
+}
+
+// AnalyticsSalesDayClient is a client for the AnalyticsSalesDay schema.
+type AnalyticsSalesDayClient struct {
+	config
+}
+
+// NewAnalyticsSalesDayClient returns a client for the AnalyticsSalesDay from the given config.
+func NewAnalyticsSalesDayClient(c config) *AnalyticsSalesDayClient {
+	return &AnalyticsSalesDayClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `analyticssalesday.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesDayClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesDay = append(c.hooks.AnalyticsSalesDay, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `analyticssalesday.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesDayClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesDay = append(c.inters.AnalyticsSalesDay, interceptors...)
+}
+
+// Create returns a builder for creating a AnalyticsSalesDay entity.
+func (c *AnalyticsSalesDayClient) Create() *AnalyticsSalesDayCreate {
+	mutation := newAnalyticsSalesDayMutation(c.config, OpCreate)
+	return &AnalyticsSalesDayCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesDay entities.
+func (c *AnalyticsSalesDayClient) CreateBulk(builders ...*AnalyticsSalesDayCreate) *AnalyticsSalesDayCreateBulk {
+	return &AnalyticsSalesDayCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnalyticsSalesDayClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesDayCreate, int)) *AnalyticsSalesDayCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnalyticsSalesDayCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesDayClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnalyticsSalesDayCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnalyticsSalesDayCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnalyticsSalesDay.
+func (c *AnalyticsSalesDayClient) Update() *AnalyticsSalesDayUpdate {
+	mutation := newAnalyticsSalesDayMutation(c.config, OpUpdate)
+	return &AnalyticsSalesDayUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnalyticsSalesDayClient) UpdateOne(_m *AnalyticsSalesDay) *AnalyticsSalesDayUpdateOne {
+	mutation := newAnalyticsSalesDayMutation(c.config, OpUpdateOne, withAnalyticsSalesDay(_m))
+	return &AnalyticsSalesDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnalyticsSalesDayClient) UpdateOneID(id int) *AnalyticsSalesDayUpdateOne {
+	mutation := newAnalyticsSalesDayMutation(c.config, OpUpdateOne, withAnalyticsSalesDayID(id))
+	return &AnalyticsSalesDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnalyticsSalesDay.
+func (c *AnalyticsSalesDayClient) Delete() *AnalyticsSalesDayDelete {
+	mutation := newAnalyticsSalesDayMutation(c.config, OpDelete)
+	return &AnalyticsSalesDayDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnalyticsSalesDayClient) DeleteOne(_m *AnalyticsSalesDay) *AnalyticsSalesDayDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnalyticsSalesDayClient) DeleteOneID(id int) *AnalyticsSalesDayDeleteOne {
+	builder := c.Delete().Where(analyticssalesday.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnalyticsSalesDayDeleteOne{builder}
+}
+
+// Query returns a query builder for AnalyticsSalesDay.
+func (c *AnalyticsSalesDayClient) Query() *AnalyticsSalesDayQuery {
+	return &AnalyticsSalesDayQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesDay},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnalyticsSalesDay entity by its id.
+func (c *AnalyticsSalesDayClient) Get(ctx context.Context, id int) (*AnalyticsSalesDay, error) {
+	return c.Query().Where(analyticssalesday.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnalyticsSalesDayClient) GetX(ctx context.Context, id int) *AnalyticsSalesDay {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AnalyticsSalesDayClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesDay
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnalyticsSalesDayClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesDay
+}
+
+func (c *AnalyticsSalesDayClient) mutate(ctx context.Context, m *AnalyticsSalesDayMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnalyticsSalesDayCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnalyticsSalesDayUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnalyticsSalesDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnalyticsSalesDayDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesDay mutation op: %q", m.Op())
+	}
+}
+
+// AnalyticsSalesFirstOrderClient is a client for the AnalyticsSalesFirstOrder schema.
+type AnalyticsSalesFirstOrderClient struct {
+	config
+}
+
+// NewAnalyticsSalesFirstOrderClient returns a client for the AnalyticsSalesFirstOrder from the given config.
+func NewAnalyticsSalesFirstOrderClient(c config) *AnalyticsSalesFirstOrderClient {
+	return &AnalyticsSalesFirstOrderClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `analyticssalesfirstorder.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesFirstOrderClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesFirstOrder = append(c.hooks.AnalyticsSalesFirstOrder, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `analyticssalesfirstorder.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesFirstOrderClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesFirstOrder = append(c.inters.AnalyticsSalesFirstOrder, interceptors...)
+}
+
+// Create returns a builder for creating a AnalyticsSalesFirstOrder entity.
+func (c *AnalyticsSalesFirstOrderClient) Create() *AnalyticsSalesFirstOrderCreate {
+	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpCreate)
+	return &AnalyticsSalesFirstOrderCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesFirstOrder entities.
+func (c *AnalyticsSalesFirstOrderClient) CreateBulk(builders ...*AnalyticsSalesFirstOrderCreate) *AnalyticsSalesFirstOrderCreateBulk {
+	return &AnalyticsSalesFirstOrderCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnalyticsSalesFirstOrderClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesFirstOrderCreate, int)) *AnalyticsSalesFirstOrderCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnalyticsSalesFirstOrderCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesFirstOrderClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnalyticsSalesFirstOrderCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnalyticsSalesFirstOrderCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnalyticsSalesFirstOrder.
+func (c *AnalyticsSalesFirstOrderClient) Update() *AnalyticsSalesFirstOrderUpdate {
+	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpUpdate)
+	return &AnalyticsSalesFirstOrderUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnalyticsSalesFirstOrderClient) UpdateOne(_m *AnalyticsSalesFirstOrder) *AnalyticsSalesFirstOrderUpdateOne {
+	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpUpdateOne, withAnalyticsSalesFirstOrder(_m))
+	return &AnalyticsSalesFirstOrderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnalyticsSalesFirstOrderClient) UpdateOneID(id int) *AnalyticsSalesFirstOrderUpdateOne {
+	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpUpdateOne, withAnalyticsSalesFirstOrderID(id))
+	return &AnalyticsSalesFirstOrderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnalyticsSalesFirstOrder.
+func (c *AnalyticsSalesFirstOrderClient) Delete() *AnalyticsSalesFirstOrderDelete {
+	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpDelete)
+	return &AnalyticsSalesFirstOrderDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnalyticsSalesFirstOrderClient) DeleteOne(_m *AnalyticsSalesFirstOrder) *AnalyticsSalesFirstOrderDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnalyticsSalesFirstOrderClient) DeleteOneID(id int) *AnalyticsSalesFirstOrderDeleteOne {
+	builder := c.Delete().Where(analyticssalesfirstorder.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnalyticsSalesFirstOrderDeleteOne{builder}
+}
+
+// Query returns a query builder for AnalyticsSalesFirstOrder.
+func (c *AnalyticsSalesFirstOrderClient) Query() *AnalyticsSalesFirstOrderQuery {
+	return &AnalyticsSalesFirstOrderQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesFirstOrder},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnalyticsSalesFirstOrder entity by its id.
+func (c *AnalyticsSalesFirstOrderClient) Get(ctx context.Context, id int) (*AnalyticsSalesFirstOrder, error) {
+	return c.Query().Where(analyticssalesfirstorder.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnalyticsSalesFirstOrderClient) GetX(ctx context.Context, id int) *AnalyticsSalesFirstOrder {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AnalyticsSalesFirstOrderClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesFirstOrder
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnalyticsSalesFirstOrderClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesFirstOrder
+}
+
+func (c *AnalyticsSalesFirstOrderClient) mutate(ctx context.Context, m *AnalyticsSalesFirstOrderMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnalyticsSalesFirstOrderCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnalyticsSalesFirstOrderUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnalyticsSalesFirstOrderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnalyticsSalesFirstOrderDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesFirstOrder mutation op: %q", m.Op())
+	}
+}
+
+// AnalyticsSalesLineClient is a client for the AnalyticsSalesLine schema.
+type AnalyticsSalesLineClient struct {
+	config
+}
+
+// NewAnalyticsSalesLineClient returns a client for the AnalyticsSalesLine from the given config.
+func NewAnalyticsSalesLineClient(c config) *AnalyticsSalesLineClient {
+	return &AnalyticsSalesLineClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `analyticssalesline.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesLineClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesLine = append(c.hooks.AnalyticsSalesLine, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `analyticssalesline.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesLineClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesLine = append(c.inters.AnalyticsSalesLine, interceptors...)
+}
+
+// Create returns a builder for creating a AnalyticsSalesLine entity.
+func (c *AnalyticsSalesLineClient) Create() *AnalyticsSalesLineCreate {
+	mutation := newAnalyticsSalesLineMutation(c.config, OpCreate)
+	return &AnalyticsSalesLineCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesLine entities.
+func (c *AnalyticsSalesLineClient) CreateBulk(builders ...*AnalyticsSalesLineCreate) *AnalyticsSalesLineCreateBulk {
+	return &AnalyticsSalesLineCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnalyticsSalesLineClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesLineCreate, int)) *AnalyticsSalesLineCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnalyticsSalesLineCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesLineClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnalyticsSalesLineCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnalyticsSalesLineCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnalyticsSalesLine.
+func (c *AnalyticsSalesLineClient) Update() *AnalyticsSalesLineUpdate {
+	mutation := newAnalyticsSalesLineMutation(c.config, OpUpdate)
+	return &AnalyticsSalesLineUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnalyticsSalesLineClient) UpdateOne(_m *AnalyticsSalesLine) *AnalyticsSalesLineUpdateOne {
+	mutation := newAnalyticsSalesLineMutation(c.config, OpUpdateOne, withAnalyticsSalesLine(_m))
+	return &AnalyticsSalesLineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnalyticsSalesLineClient) UpdateOneID(id int) *AnalyticsSalesLineUpdateOne {
+	mutation := newAnalyticsSalesLineMutation(c.config, OpUpdateOne, withAnalyticsSalesLineID(id))
+	return &AnalyticsSalesLineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnalyticsSalesLine.
+func (c *AnalyticsSalesLineClient) Delete() *AnalyticsSalesLineDelete {
+	mutation := newAnalyticsSalesLineMutation(c.config, OpDelete)
+	return &AnalyticsSalesLineDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnalyticsSalesLineClient) DeleteOne(_m *AnalyticsSalesLine) *AnalyticsSalesLineDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnalyticsSalesLineClient) DeleteOneID(id int) *AnalyticsSalesLineDeleteOne {
+	builder := c.Delete().Where(analyticssalesline.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnalyticsSalesLineDeleteOne{builder}
+}
+
+// Query returns a query builder for AnalyticsSalesLine.
+func (c *AnalyticsSalesLineClient) Query() *AnalyticsSalesLineQuery {
+	return &AnalyticsSalesLineQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesLine},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnalyticsSalesLine entity by its id.
+func (c *AnalyticsSalesLineClient) Get(ctx context.Context, id int) (*AnalyticsSalesLine, error) {
+	return c.Query().Where(analyticssalesline.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnalyticsSalesLineClient) GetX(ctx context.Context, id int) *AnalyticsSalesLine {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AnalyticsSalesLineClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesLine
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnalyticsSalesLineClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesLine
+}
+
+func (c *AnalyticsSalesLineClient) mutate(ctx context.Context, m *AnalyticsSalesLineMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnalyticsSalesLineCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnalyticsSalesLineUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnalyticsSalesLineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnalyticsSalesLineDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesLine mutation op: %q", m.Op())
+	}
+}
+
+// AnalyticsSalesStateClient is a client for the AnalyticsSalesState schema.
+type AnalyticsSalesStateClient struct {
+	config
+}
+
+// NewAnalyticsSalesStateClient returns a client for the AnalyticsSalesState from the given config.
+func NewAnalyticsSalesStateClient(c config) *AnalyticsSalesStateClient {
+	return &AnalyticsSalesStateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `analyticssalesstate.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesStateClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesState = append(c.hooks.AnalyticsSalesState, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `analyticssalesstate.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesStateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesState = append(c.inters.AnalyticsSalesState, interceptors...)
+}
+
+// Create returns a builder for creating a AnalyticsSalesState entity.
+func (c *AnalyticsSalesStateClient) Create() *AnalyticsSalesStateCreate {
+	mutation := newAnalyticsSalesStateMutation(c.config, OpCreate)
+	return &AnalyticsSalesStateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesState entities.
+func (c *AnalyticsSalesStateClient) CreateBulk(builders ...*AnalyticsSalesStateCreate) *AnalyticsSalesStateCreateBulk {
+	return &AnalyticsSalesStateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnalyticsSalesStateClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesStateCreate, int)) *AnalyticsSalesStateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnalyticsSalesStateCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesStateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnalyticsSalesStateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnalyticsSalesStateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnalyticsSalesState.
+func (c *AnalyticsSalesStateClient) Update() *AnalyticsSalesStateUpdate {
+	mutation := newAnalyticsSalesStateMutation(c.config, OpUpdate)
+	return &AnalyticsSalesStateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnalyticsSalesStateClient) UpdateOne(_m *AnalyticsSalesState) *AnalyticsSalesStateUpdateOne {
+	mutation := newAnalyticsSalesStateMutation(c.config, OpUpdateOne, withAnalyticsSalesState(_m))
+	return &AnalyticsSalesStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnalyticsSalesStateClient) UpdateOneID(id int) *AnalyticsSalesStateUpdateOne {
+	mutation := newAnalyticsSalesStateMutation(c.config, OpUpdateOne, withAnalyticsSalesStateID(id))
+	return &AnalyticsSalesStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnalyticsSalesState.
+func (c *AnalyticsSalesStateClient) Delete() *AnalyticsSalesStateDelete {
+	mutation := newAnalyticsSalesStateMutation(c.config, OpDelete)
+	return &AnalyticsSalesStateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnalyticsSalesStateClient) DeleteOne(_m *AnalyticsSalesState) *AnalyticsSalesStateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnalyticsSalesStateClient) DeleteOneID(id int) *AnalyticsSalesStateDeleteOne {
+	builder := c.Delete().Where(analyticssalesstate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnalyticsSalesStateDeleteOne{builder}
+}
+
+// Query returns a query builder for AnalyticsSalesState.
+func (c *AnalyticsSalesStateClient) Query() *AnalyticsSalesStateQuery {
+	return &AnalyticsSalesStateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesState},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnalyticsSalesState entity by its id.
+func (c *AnalyticsSalesStateClient) Get(ctx context.Context, id int) (*AnalyticsSalesState, error) {
+	return c.Query().Where(analyticssalesstate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnalyticsSalesStateClient) GetX(ctx context.Context, id int) *AnalyticsSalesState {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AnalyticsSalesStateClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesState
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnalyticsSalesStateClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesState
+}
+
+func (c *AnalyticsSalesStateClient) mutate(ctx context.Context, m *AnalyticsSalesStateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnalyticsSalesStateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnalyticsSalesStateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnalyticsSalesStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnalyticsSalesStateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesState mutation op: %q", m.Op())
 	}
 }
 
@@ -6280,22 +7130,26 @@ func (c *UrlRedirectClient) mutate(ctx context.Context, m *UrlRedirectMutation) 
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection,
-		CollectionProduct, CompletionAttempt, ContentImage, Counter, Customer,
-		CustomerAccessToken, DiscountCode, DiscountRedemption, Event, Fulfillment,
-		InventoryAdjustment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
-		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
-		TaxRate, UrlRedirect []ent.Hook
+		APIKey, AdminSession, AnalyticsSalesCustomer, AnalyticsSalesDay,
+		AnalyticsSalesFirstOrder, AnalyticsSalesLine, AnalyticsSalesState, Article,
+		AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection, CollectionProduct,
+		CompletionAttempt, ContentImage, Counter, Customer, CustomerAccessToken,
+		DiscountCode, DiscountRedemption, Event, Fulfillment, InventoryAdjustment,
+		LoginAttempt, MailingAddress, Menu, MenuItem, Order, OrderLine, Page,
+		PasswordResetToken, Product, ProductImage, ProductOption, ProductOptionValue,
+		ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy, TaxRate,
+		UrlRedirect []ent.Hook
 	}
 	inters struct {
-		APIKey, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection,
-		CollectionProduct, CompletionAttempt, ContentImage, Counter, Customer,
-		CustomerAccessToken, DiscountCode, DiscountRedemption, Event, Fulfillment,
-		InventoryAdjustment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
-		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
-		TaxRate, UrlRedirect []ent.Interceptor
+		APIKey, AdminSession, AnalyticsSalesCustomer, AnalyticsSalesDay,
+		AnalyticsSalesFirstOrder, AnalyticsSalesLine, AnalyticsSalesState, Article,
+		AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection, CollectionProduct,
+		CompletionAttempt, ContentImage, Counter, Customer, CustomerAccessToken,
+		DiscountCode, DiscountRedemption, Event, Fulfillment, InventoryAdjustment,
+		LoginAttempt, MailingAddress, Menu, MenuItem, Order, OrderLine, Page,
+		PasswordResetToken, Product, ProductImage, ProductOption, ProductOptionValue,
+		ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy, TaxRate,
+		UrlRedirect []ent.Interceptor
 	}
 )
 

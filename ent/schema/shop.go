@@ -51,6 +51,7 @@ func (Shop) Fields() []ent.Field {
 		field.Int("brand_cover_image_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Strings("accepted_card_brands").Default([]string{"VISA", "MASTERCARD", "AMERICAN_EXPRESS"}),
 		field.String("contact_email").Optional().Nillable().MaxLen(254).Comment("Where customers write to the shop."),
+		field.String("timezone").Default("UTC").MaxLen(64).Comment("IANA time zone the shop's reports count days in, e.g. Europe/Berlin."),
 	}
 }
 

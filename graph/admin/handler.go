@@ -19,6 +19,7 @@ import (
 	"storefront/internal/customer"
 	"storefront/internal/discount"
 	"storefront/internal/inventory"
+	"storefront/internal/sales"
 	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/web"
@@ -33,6 +34,7 @@ type Options struct {
 	Discounts *discount.Service
 	Settings  *settings.Service
 	Customers *customer.Service
+	Sales     *sales.Service
 	Log       *slog.Logger
 	// Limits are the Storefront API's limits (depth, aliases, tokens, cost), applied the
 	// same way; only their limit fields, Production and Introspection are read.
@@ -43,7 +45,7 @@ type Options struct {
 // and error presenter as the Storefront API, behind API key authentication, with every
 // field checked against the key's scopes.
 func NewHandler(o Options) http.Handler {
-	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, Settings: o.Settings, Customers: o.Customers}}
+	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, Settings: o.Settings, Customers: o.Customers, Sales: o.Sales}}
 	connectionCosts(&cfg.Complexity)
 	es := generated.NewExecutableSchema(cfg)
 	srv := handler.New(es)

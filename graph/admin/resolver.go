@@ -13,6 +13,7 @@ import (
 	"storefront/internal/customer"
 	"storefront/internal/discount"
 	"storefront/internal/inventory"
+	"storefront/internal/sales"
 	"storefront/internal/settings"
 	"storefront/internal/store"
 )
@@ -26,4 +27,5 @@ type Resolver struct {
 	Discounts *discount.Service
 	Settings  *settings.Service
 	Customers *customer.Service
+	Sales     *sales.Service
 }

@@ -33,6 +33,7 @@ import (
 	"storefront/internal/inventory"
 	"storefront/internal/order"
 	"storefront/internal/payment"
+	"storefront/internal/sales"
 	"storefront/internal/store"
 )
 
@@ -589,6 +590,16 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 	}
 	if err := tx.OrderLine.CreateBulk(rows...).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("create order lines: %w", err)
+	}
+	// The sales rollups count the order in its own transaction.
+	soldLines := make([]sales.Line, len(c.Lines))
+	for i, l := range c.Lines {
+		lc := c.Cost.Lines[i]
+		soldLines[i] = sales.Line{VariantID: l.VariantID, ProductID: l.Variant.ProductID, Quantity: l.Quantity, Original: lc.Subtotal, Discounted: lc.Total - lc.OrderShare}
+	}
+	if err := sales.RecordOrder(ctx, tx, s.db.Dialect == dialect.Postgres, sales.Order{ProcessedAt: o.ProcessedAt, CustomerID: c.CustomerID, Email: c.Email,
+		Discounts: totalDiscounts, Tax: tax, Shipping: c.Cost.Shipping, Total: c.Cost.Total, Lines: soldLines}); err != nil {
+		return 0, err
 	}
 	if err := tx.Event.Create().SetTopic("orders/create").SetSubjectID(order.GlobalID(o.ID)).
 		SetPayload(map[string]any{"orderNumber": number, "total": c.Cost.Total, "currency": c.Currency}).Exec(ctx); err != nil {

@@ -22,6 +22,7 @@ import (
 	"storefront/ent/shoppolicy"
 	"storefront/graph/admin/model"
 	"storefront/graph/admin/scalar"
+	"storefront/internal/sales"
 	"storefront/internal/usererror"
 	"strconv"
 	"sync/atomic"
@@ -47,6 +48,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Product() ProductResolver
 	Query() QueryResolver
+	SalesReport() SalesReportResolver
 }
 
 type DirectiveRoot struct {
@@ -238,6 +240,12 @@ type ComplexityRoot struct {
 		Value     func(childComplexity int) int
 	}
 
+	CohortRetention struct {
+		Customers func(childComplexity int) int
+		Offset    func(childComplexity int) int
+		Rate      func(childComplexity int) int
+	}
+
 	Collection struct {
 		CreatedAt       func(childComplexity int) int
 		Description     func(childComplexity int) int
@@ -334,6 +342,12 @@ type ComplexityRoot struct {
 		UpdatedAt        func(childComplexity int) int
 	}
 
+	CustomerCohort struct {
+		Customers func(childComplexity int) int
+		Month     func(childComplexity int) int
+		Retention func(childComplexity int) int
+	}
+
 	CustomerConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -348,6 +362,25 @@ type ComplexityRoot struct {
 	CustomerPayload struct {
 		Customer   func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	CustomerReport struct {
+		Cohorts  func(childComplexity int) int
+		From     func(childComplexity int) int
+		Previous func(childComplexity int) int
+		Timezone func(childComplexity int) int
+		To       func(childComplexity int) int
+		Totals   func(childComplexity int) int
+	}
+
+	CustomerTotals struct {
+		Customers               func(childComplexity int) int
+		New                     func(childComplexity int) int
+		NewCustomerOrders       func(childComplexity int) int
+		Repeat                  func(childComplexity int) int
+		RepeatPurchaseRate      func(childComplexity int) int
+		Returning               func(childComplexity int) int
+		ReturningCustomerOrders func(childComplexity int) int
 	}
 
 	DeletePayload struct {
@@ -459,6 +492,30 @@ type ComplexityRoot struct {
 	InventoryAdjustmentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	InventoryReport struct {
+		Available         func(childComplexity int) int
+		Cover             func(childComplexity int) int
+		From              func(childComplexity int) int
+		LowStock          func(childComplexity int) int
+		LowStockThreshold func(childComplexity int) int
+		SellThrough       func(childComplexity int) int
+		To                func(childComplexity int) int
+		UnitsSold         func(childComplexity int) int
+	}
+
+	InventoryRow struct {
+		Available         func(childComplexity int) int
+		AverageDailyUnits func(childComplexity int) int
+		DaysOfCover       func(childComplexity int) int
+		LowStock          func(childComplexity int) int
+		ProductGlobalID   func(childComplexity int) int
+		SKU               func(childComplexity int) int
+		SellThrough       func(childComplexity int) int
+		Title             func(childComplexity int) int
+		UnitsSold         func(childComplexity int) int
+		VariantGlobalID   func(childComplexity int) int
 	}
 
 	InventorySetQuantitiesPayload struct {
@@ -806,10 +863,12 @@ type ComplexityRoot struct {
 		Carts                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CartOrder, where *ent.CartWhereInput) int
 		Collections          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CollectionOrder, where *ent.CollectionWhereInput) int
 		CompletionAttempts   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompletionAttemptOrder, where *ent.CompletionAttemptWhereInput) int
+		CustomerReport       func(childComplexity int, from string, to string, compare bool) int
 		Customers            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CustomerOrder, where *ent.CustomerWhereInput) int
 		DiscountCodes        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountCodeOrder, where *ent.DiscountCodeWhereInput) int
 		DiscountRedemptions  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountRedemptionOrder, where *ent.DiscountRedemptionWhereInput) int
 		InventoryAdjustments func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InventoryAdjustmentOrder, where *ent.InventoryAdjustmentWhereInput) int
+		InventoryReport      func(childComplexity int, from string, to string, lowStockThreshold int, first int) int
 		Menus                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.MenuWhereInput) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
@@ -817,10 +876,59 @@ type ComplexityRoot struct {
 		Pages                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PageOrder, where *ent.PageWhereInput) int
 		ProductVariants      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductVariantOrder, where *ent.ProductVariantWhereInput) int
 		Products             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput) int
+		SalesReport          func(childComplexity int, from string, to string, granularity model.ReportGranularity, compare bool) int
 		ShippingRates        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.ShippingRateWhereInput) int
 		ShopPolicies         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopPolicyOrder, where *ent.ShopPolicyWhereInput) int
 		Shops                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopOrder, where *ent.ShopWhereInput) int
 		TaxRates             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) int
+	}
+
+	SalesPeriod struct {
+		End    func(childComplexity int) int
+		Start  func(childComplexity int) int
+		Totals func(childComplexity int) int
+	}
+
+	SalesReport struct {
+		ByCollection func(childComplexity int, first int) int
+		ByProduct    func(childComplexity int, first int) int
+		ByVariant    func(childComplexity int, first int) int
+		ByVendor     func(childComplexity int, first int) int
+		CurrencyCode func(childComplexity int) int
+		From         func(childComplexity int) int
+		Granularity  func(childComplexity int) int
+		Periods      func(childComplexity int) int
+		Previous     func(childComplexity int) int
+		PreviousFrom func(childComplexity int) int
+		PreviousTo   func(childComplexity int) int
+		Timezone     func(childComplexity int) int
+		To           func(childComplexity int) int
+		Totals       func(childComplexity int) int
+	}
+
+	SalesRow struct {
+		CollectionGlobalID func(childComplexity int) int
+		Discounts          func(childComplexity int) int
+		Gross              func(childComplexity int) int
+		Net                func(childComplexity int) int
+		ProductGlobalID    func(childComplexity int) int
+		Title              func(childComplexity int) int
+		Units              func(childComplexity int) int
+		VariantGlobalID    func(childComplexity int) int
+		Vendor             func(childComplexity int) int
+	}
+
+	SalesTotals struct {
+		AverageOrderValue func(childComplexity int) int
+		Discounts         func(childComplexity int) int
+		Gross             func(childComplexity int) int
+		Net               func(childComplexity int) int
+		Orders            func(childComplexity int) int
+		Refunds           func(childComplexity int) int
+		Shipping          func(childComplexity int) int
+		Tax               func(childComplexity int) int
+		Total             func(childComplexity int) int
+		Units             func(childComplexity int) int
 	}
 
 	SelectedOption struct {
@@ -876,6 +984,7 @@ type ComplexityRoot struct {
 		PrimaryDomain         func(childComplexity int) int
 		ShipsToCountries      func(childComplexity int) int
 		TaxesIncluded         func(childComplexity int) int
+		Timezone              func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
 	}
 
@@ -1022,6 +1131,17 @@ type QueryResolver interface {
 	Shops(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopOrder, where *ent.ShopWhereInput) (*ent.ShopConnection, error)
 	ShopPolicies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopPolicyOrder, where *ent.ShopPolicyWhereInput) (*ent.ShopPolicyConnection, error)
 	TaxRates(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) (*ent.TaxRateConnection, error)
+	SalesReport(ctx context.Context, from string, to string, granularity model.ReportGranularity, compare bool) (*sales.SalesReport, error)
+	CustomerReport(ctx context.Context, from string, to string, compare bool) (*sales.CustomerReport, error)
+	InventoryReport(ctx context.Context, from string, to string, lowStockThreshold int, first int) (*sales.InventoryReport, error)
+}
+type SalesReportResolver interface {
+	Granularity(ctx context.Context, obj *sales.SalesReport) (model.ReportGranularity, error)
+
+	ByProduct(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error)
+	ByVariant(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error)
+	ByCollection(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error)
+	ByVendor(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1795,6 +1915,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CartMetafield.Value(childComplexity), true
 
+	case "CohortRetention.customers":
+		if e.ComplexityRoot.CohortRetention.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortRetention.Customers(childComplexity), true
+	case "CohortRetention.monthOffset":
+		if e.ComplexityRoot.CohortRetention.Offset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortRetention.Offset(childComplexity), true
+	case "CohortRetention.rate":
+		if e.ComplexityRoot.CohortRetention.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortRetention.Rate(childComplexity), true
+
 	case "Collection.createdAt":
 		if e.ComplexityRoot.Collection.CreatedAt == nil {
 			break
@@ -2184,6 +2323,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Customer.UpdatedAt(childComplexity), true
 
+	case "CustomerCohort.customers":
+		if e.ComplexityRoot.CustomerCohort.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCohort.Customers(childComplexity), true
+	case "CustomerCohort.month":
+		if e.ComplexityRoot.CustomerCohort.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCohort.Month(childComplexity), true
+	case "CustomerCohort.retention":
+		if e.ComplexityRoot.CustomerCohort.Retention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCohort.Retention(childComplexity), true
+
 	case "CustomerConnection.edges":
 		if e.ComplexityRoot.CustomerConnection.Edges == nil {
 			break
@@ -2228,6 +2386,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerPayload.UserErrors(childComplexity), true
+
+	case "CustomerReport.cohorts":
+		if e.ComplexityRoot.CustomerReport.Cohorts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerReport.Cohorts(childComplexity), true
+	case "CustomerReport.from":
+		if e.ComplexityRoot.CustomerReport.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerReport.From(childComplexity), true
+	case "CustomerReport.previous":
+		if e.ComplexityRoot.CustomerReport.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerReport.Previous(childComplexity), true
+	case "CustomerReport.timezone":
+		if e.ComplexityRoot.CustomerReport.Timezone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerReport.Timezone(childComplexity), true
+	case "CustomerReport.to":
+		if e.ComplexityRoot.CustomerReport.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerReport.To(childComplexity), true
+	case "CustomerReport.totals":
+		if e.ComplexityRoot.CustomerReport.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerReport.Totals(childComplexity), true
+
+	case "CustomerTotals.customers":
+		if e.ComplexityRoot.CustomerTotals.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTotals.Customers(childComplexity), true
+	case "CustomerTotals.newCustomers":
+		if e.ComplexityRoot.CustomerTotals.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTotals.New(childComplexity), true
+	case "CustomerTotals.newCustomerOrders":
+		if e.ComplexityRoot.CustomerTotals.NewCustomerOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTotals.NewCustomerOrders(childComplexity), true
+	case "CustomerTotals.repeatCustomers":
+		if e.ComplexityRoot.CustomerTotals.Repeat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTotals.Repeat(childComplexity), true
+	case "CustomerTotals.repeatPurchaseRate":
+		if e.ComplexityRoot.CustomerTotals.RepeatPurchaseRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTotals.RepeatPurchaseRate(childComplexity), true
+	case "CustomerTotals.returningCustomers":
+		if e.ComplexityRoot.CustomerTotals.Returning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTotals.Returning(childComplexity), true
+	case "CustomerTotals.returningCustomerOrders":
+		if e.ComplexityRoot.CustomerTotals.ReturningCustomerOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTotals.ReturningCustomerOrders(childComplexity), true
 
 	case "DeletePayload.deletedId":
 		if e.ComplexityRoot.DeletePayload.DeletedID == nil {
@@ -2656,6 +2894,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InventoryAdjustmentEdge.Node(childComplexity), true
+
+	case "InventoryReport.available":
+		if e.ComplexityRoot.InventoryReport.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryReport.Available(childComplexity), true
+	case "InventoryReport.daysOfCover":
+		if e.ComplexityRoot.InventoryReport.Cover == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryReport.Cover(childComplexity), true
+	case "InventoryReport.from":
+		if e.ComplexityRoot.InventoryReport.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryReport.From(childComplexity), true
+	case "InventoryReport.lowStock":
+		if e.ComplexityRoot.InventoryReport.LowStock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryReport.LowStock(childComplexity), true
+	case "InventoryReport.lowStockThreshold":
+		if e.ComplexityRoot.InventoryReport.LowStockThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryReport.LowStockThreshold(childComplexity), true
+	case "InventoryReport.sellThrough":
+		if e.ComplexityRoot.InventoryReport.SellThrough == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryReport.SellThrough(childComplexity), true
+	case "InventoryReport.to":
+		if e.ComplexityRoot.InventoryReport.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryReport.To(childComplexity), true
+	case "InventoryReport.unitsSold":
+		if e.ComplexityRoot.InventoryReport.UnitsSold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryReport.UnitsSold(childComplexity), true
+
+	case "InventoryRow.available":
+		if e.ComplexityRoot.InventoryRow.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryRow.Available(childComplexity), true
+	case "InventoryRow.averageDailyUnits":
+		if e.ComplexityRoot.InventoryRow.AverageDailyUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryRow.AverageDailyUnits(childComplexity), true
+	case "InventoryRow.daysOfCover":
+		if e.ComplexityRoot.InventoryRow.DaysOfCover == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryRow.DaysOfCover(childComplexity), true
+	case "InventoryRow.lowStock":
+		if e.ComplexityRoot.InventoryRow.LowStock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryRow.LowStock(childComplexity), true
+	case "InventoryRow.productID":
+		if e.ComplexityRoot.InventoryRow.ProductGlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryRow.ProductGlobalID(childComplexity), true
+	case "InventoryRow.sku":
+		if e.ComplexityRoot.InventoryRow.SKU == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryRow.SKU(childComplexity), true
+	case "InventoryRow.sellThrough":
+		if e.ComplexityRoot.InventoryRow.SellThrough == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryRow.SellThrough(childComplexity), true
+	case "InventoryRow.title":
+		if e.ComplexityRoot.InventoryRow.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryRow.Title(childComplexity), true
+	case "InventoryRow.unitsSold":
+		if e.ComplexityRoot.InventoryRow.UnitsSold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryRow.UnitsSold(childComplexity), true
+	case "InventoryRow.variantID":
+		if e.ComplexityRoot.InventoryRow.VariantGlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InventoryRow.VariantGlobalID(childComplexity), true
 
 	case "InventorySetQuantitiesPayload.inventoryAdjustments":
 		if e.ComplexityRoot.InventorySetQuantitiesPayload.InventoryAdjustments == nil {
@@ -4370,6 +4718,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CompletionAttempts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CompletionAttemptOrder), args["where"].(*ent.CompletionAttemptWhereInput)), true
+	case "Query.customerReport":
+		if e.ComplexityRoot.Query.CustomerReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customerReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomerReport(childComplexity, args["from"].(string), args["to"].(string), args["compare"].(bool)), true
 	case "Query.customers":
 		if e.ComplexityRoot.Query.Customers == nil {
 			break
@@ -4415,6 +4774,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.InventoryAdjustments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InventoryAdjustmentOrder), args["where"].(*ent.InventoryAdjustmentWhereInput)), true
+	case "Query.inventoryReport":
+		if e.ComplexityRoot.Query.InventoryReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_inventoryReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InventoryReport(childComplexity, args["from"].(string), args["to"].(string), args["lowStockThreshold"].(int), args["first"].(int)), true
 	case "Query.menus":
 		if e.ComplexityRoot.Query.Menus == nil {
 			break
@@ -4492,6 +4862,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Products(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ProductOrder), args["where"].(*ent.ProductWhereInput)), true
+	case "Query.salesReport":
+		if e.ComplexityRoot.Query.SalesReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_salesReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SalesReport(childComplexity, args["from"].(string), args["to"].(string), args["granularity"].(model.ReportGranularity), args["compare"].(bool)), true
 	case "Query.shippingRates":
 		if e.ComplexityRoot.Query.ShippingRates == nil {
 			break
@@ -4536,6 +4917,246 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TaxRates(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["where"].(*ent.TaxRateWhereInput)), true
+
+	case "SalesPeriod.end":
+		if e.ComplexityRoot.SalesPeriod.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesPeriod.End(childComplexity), true
+	case "SalesPeriod.start":
+		if e.ComplexityRoot.SalesPeriod.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesPeriod.Start(childComplexity), true
+	case "SalesPeriod.totals":
+		if e.ComplexityRoot.SalesPeriod.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesPeriod.Totals(childComplexity), true
+
+	case "SalesReport.byCollection":
+		if e.ComplexityRoot.SalesReport.ByCollection == nil {
+			break
+		}
+
+		args, err := ec.field_SalesReport_byCollection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SalesReport.ByCollection(childComplexity, args["first"].(int)), true
+	case "SalesReport.byProduct":
+		if e.ComplexityRoot.SalesReport.ByProduct == nil {
+			break
+		}
+
+		args, err := ec.field_SalesReport_byProduct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SalesReport.ByProduct(childComplexity, args["first"].(int)), true
+	case "SalesReport.byVariant":
+		if e.ComplexityRoot.SalesReport.ByVariant == nil {
+			break
+		}
+
+		args, err := ec.field_SalesReport_byVariant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SalesReport.ByVariant(childComplexity, args["first"].(int)), true
+	case "SalesReport.byVendor":
+		if e.ComplexityRoot.SalesReport.ByVendor == nil {
+			break
+		}
+
+		args, err := ec.field_SalesReport_byVendor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SalesReport.ByVendor(childComplexity, args["first"].(int)), true
+	case "SalesReport.currencyCode":
+		if e.ComplexityRoot.SalesReport.CurrencyCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesReport.CurrencyCode(childComplexity), true
+	case "SalesReport.from":
+		if e.ComplexityRoot.SalesReport.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesReport.From(childComplexity), true
+	case "SalesReport.granularity":
+		if e.ComplexityRoot.SalesReport.Granularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesReport.Granularity(childComplexity), true
+	case "SalesReport.periods":
+		if e.ComplexityRoot.SalesReport.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesReport.Periods(childComplexity), true
+	case "SalesReport.previous":
+		if e.ComplexityRoot.SalesReport.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesReport.Previous(childComplexity), true
+	case "SalesReport.previousFrom":
+		if e.ComplexityRoot.SalesReport.PreviousFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesReport.PreviousFrom(childComplexity), true
+	case "SalesReport.previousTo":
+		if e.ComplexityRoot.SalesReport.PreviousTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesReport.PreviousTo(childComplexity), true
+	case "SalesReport.timezone":
+		if e.ComplexityRoot.SalesReport.Timezone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesReport.Timezone(childComplexity), true
+	case "SalesReport.to":
+		if e.ComplexityRoot.SalesReport.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesReport.To(childComplexity), true
+	case "SalesReport.totals":
+		if e.ComplexityRoot.SalesReport.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesReport.Totals(childComplexity), true
+
+	case "SalesRow.collectionID":
+		if e.ComplexityRoot.SalesRow.CollectionGlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesRow.CollectionGlobalID(childComplexity), true
+	case "SalesRow.discounts":
+		if e.ComplexityRoot.SalesRow.Discounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesRow.Discounts(childComplexity), true
+	case "SalesRow.grossSales":
+		if e.ComplexityRoot.SalesRow.Gross == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesRow.Gross(childComplexity), true
+	case "SalesRow.netSales":
+		if e.ComplexityRoot.SalesRow.Net == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesRow.Net(childComplexity), true
+	case "SalesRow.productID":
+		if e.ComplexityRoot.SalesRow.ProductGlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesRow.ProductGlobalID(childComplexity), true
+	case "SalesRow.title":
+		if e.ComplexityRoot.SalesRow.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesRow.Title(childComplexity), true
+	case "SalesRow.units":
+		if e.ComplexityRoot.SalesRow.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesRow.Units(childComplexity), true
+	case "SalesRow.variantID":
+		if e.ComplexityRoot.SalesRow.VariantGlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesRow.VariantGlobalID(childComplexity), true
+	case "SalesRow.vendor":
+		if e.ComplexityRoot.SalesRow.Vendor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesRow.Vendor(childComplexity), true
+
+	case "SalesTotals.averageOrderValue":
+		if e.ComplexityRoot.SalesTotals.AverageOrderValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesTotals.AverageOrderValue(childComplexity), true
+	case "SalesTotals.discounts":
+		if e.ComplexityRoot.SalesTotals.Discounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesTotals.Discounts(childComplexity), true
+	case "SalesTotals.grossSales":
+		if e.ComplexityRoot.SalesTotals.Gross == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesTotals.Gross(childComplexity), true
+	case "SalesTotals.netSales":
+		if e.ComplexityRoot.SalesTotals.Net == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesTotals.Net(childComplexity), true
+	case "SalesTotals.orders":
+		if e.ComplexityRoot.SalesTotals.Orders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesTotals.Orders(childComplexity), true
+	case "SalesTotals.refunds":
+		if e.ComplexityRoot.SalesTotals.Refunds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesTotals.Refunds(childComplexity), true
+	case "SalesTotals.shipping":
+		if e.ComplexityRoot.SalesTotals.Shipping == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesTotals.Shipping(childComplexity), true
+	case "SalesTotals.tax":
+		if e.ComplexityRoot.SalesTotals.Tax == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesTotals.Tax(childComplexity), true
+	case "SalesTotals.totalSales":
+		if e.ComplexityRoot.SalesTotals.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesTotals.Total(childComplexity), true
+	case "SalesTotals.units":
+		if e.ComplexityRoot.SalesTotals.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesTotals.Units(childComplexity), true
 
 	case "SelectedOption.name":
 		if e.ComplexityRoot.SelectedOption.Name == nil {
@@ -4764,6 +5385,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.TaxesIncluded(childComplexity), true
+	case "Shop.timezone":
+		if e.ComplexityRoot.Shop.Timezone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.Timezone(childComplexity), true
 	case "Shop.updatedAt":
 		if e.ComplexityRoot.Shop.UpdatedAt == nil {
 			break
@@ -12148,6 +12775,10 @@ type Shop implements Node {
   Where customers write to the shop.
   """
   contactEmail: String
+  """
+  IANA time zone the shop's reports count days in, e.g. Europe/Berlin.
+  """
+  timezone: String!
 }
 """
 A connection to a list of items.
@@ -12576,6 +13207,22 @@ input ShopWhereInput {
   contactEmailNotNil: Boolean
   contactEmailEqualFold: String
   contactEmailContainsFold: String
+  """
+  timezone field predicates
+  """
+  timezone: String
+  timezoneNEQ: String
+  timezoneIn: [String!]
+  timezoneNotIn: [String!]
+  timezoneGT: String
+  timezoneGTE: String
+  timezoneLT: String
+  timezoneLTE: String
+  timezoneContains: String
+  timezoneHasPrefix: String
+  timezoneHasSuffix: String
+  timezoneEqualFold: String
+  timezoneContainsFold: String
 }
 type TaxRate implements Node {
   id: ID!
@@ -13082,6 +13729,243 @@ extend type Mutation {
   productDelete(input: ProductDeleteInput!): ProductDeletePayload!
 }
 `, BuiltIn: false},
+	{Name: "../reports.graphqls", Input: `# Reports for the merchant (scope analytics:read), computed from orders, customers and
+# inventory in the shop's time zone (Shop.timezone). Dates are the shop's calendar days,
+# YYYY-MM-DD, both ends included. Amounts are integers in minor units of the shop currency,
+# like every amount the Admin API reads.
+
+"""
+The length of a report's periods. Weeks run Monday to Sunday.
+"""
+enum ReportGranularity {
+  DAY
+  WEEK
+  MONTH
+}
+
+extend type Query {
+  """
+  Sales of the orders placed from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + `, by period, with the same figures for the
+  range of the same length just before when ` + "`" + `compare` + "`" + ` is true.
+  """
+  salesReport(from: String!, to: String!, granularity: ReportGranularity! = DAY, compare: Boolean! = true): SalesReport!
+  """
+  New and returning customers, the repeat-purchase rate, and the cohorts of the months the
+  range touches with their retention up to ` + "`" + `to` + "`" + `.
+  """
+  customerReport(from: String!, to: String!, compare: Boolean! = true): CustomerReport!
+  """
+  Stock against what sold from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + `: low stock, days of cover, sell-through.
+  """
+  inventoryReport(from: String!, to: String!, lowStockThreshold: Int! = 5, first: Int! = 50): InventoryReport!
+}
+
+"""
+Sales of a range of days.
+"""
+type SalesReport {
+  from: String!
+  to: String!
+  granularity: ReportGranularity!
+  currencyCode: String!
+  """
+  IANA time zone the days are counted in.
+  """
+  timezone: String!
+  totals: SalesTotals!
+  periods: [SalesPeriod!]!
+  """
+  The compared range; null unless compare was true.
+  """
+  previousFrom: String
+  previousTo: String
+  previous: SalesTotals
+  """
+  Products by net sales, highest first.
+  """
+  byProduct(first: Int! = 10): [SalesRow!]!
+  byVariant(first: Int! = 10): [SalesRow!]!
+  """
+  Collections by the net sales of their products (a product in two collections counts in both).
+  """
+  byCollection(first: Int! = 10): [SalesRow!]!
+  byVendor(first: Int! = 10): [SalesRow!]!
+}
+
+"""
+Sales figures of a span of days, in minor units.
+"""
+type SalesTotals {
+  orders: Int!
+  units: Int!
+  """
+  Line prices × quantities, before discounts.
+  """
+  grossSales: Int!
+  discounts: Int!
+  """
+  Refunded on the span's orders (counted on the day the order was placed).
+  """
+  refunds: Int!
+  """
+  Gross sales − discounts − refunds.
+  """
+  netSales: Int!
+  tax: Int!
+  shipping: Int!
+  """
+  What buyers were charged (net sales, tax and shipping), less refunds.
+  """
+  totalSales: Int!
+  """
+  (Gross sales − discounts) ÷ orders, rounded half up; 0 without orders.
+  """
+  averageOrderValue: Int!
+}
+
+"""
+One period of a report, clipped to the report's range.
+"""
+type SalesPeriod {
+  start: String!
+  end: String!
+  totals: SalesTotals!
+}
+
+"""
+The sales of one product, variant, collection or vendor. Refunds are recorded per order,
+so rows carry none.
+"""
+type SalesRow {
+  """
+  The row's product (product and variant rows); null when deleted since.
+  """
+  productID: ID
+  """
+  The row's variant (variant rows); null when deleted since.
+  """
+  variantID: ID
+  """
+  The row's collection (collection rows).
+  """
+  collectionID: ID
+  title: String!
+  vendor: String
+  units: Int!
+  grossSales: Int!
+  discounts: Int!
+  netSales: Int!
+}
+
+"""
+The buyers of a range of days. A buyer is a customer account, or a guest by email.
+"""
+type CustomerReport {
+  from: String!
+  to: String!
+  timezone: String!
+  totals: CustomerTotals!
+  previous: CustomerTotals
+  """
+  Customers by the month of their first order, for each month the range touches.
+  """
+  cohorts: [CustomerCohort!]!
+}
+
+type CustomerTotals {
+  """
+  Buyers with an order in the range.
+  """
+  customers: Int!
+  """
+  Buyers whose first order ever is in the range.
+  """
+  newCustomers: Int!
+  """
+  Buyers who had ordered before the range.
+  """
+  returningCustomers: Int!
+  newCustomerOrders: Int!
+  returningCustomerOrders: Int!
+  """
+  The range's buyers with two or more orders up to its end.
+  """
+  repeatCustomers: Int!
+  """
+  repeatCustomers ÷ customers (0 without customers).
+  """
+  repeatPurchaseRate: Float!
+}
+
+"""
+The customers whose first order fell in one month.
+"""
+type CustomerCohort {
+  """
+  YYYY-MM.
+  """
+  month: String!
+  customers: Int!
+  """
+  One entry per month from the cohort's own (offset 0) to the report's last month.
+  """
+  retention: [CohortRetention!]!
+}
+
+type CohortRetention {
+  monthOffset: Int!
+  """
+  Customers of the cohort who ordered in that month.
+  """
+  customers: Int!
+  rate: Float!
+}
+
+"""
+Stock now against what sold in a range of days.
+"""
+type InventoryReport {
+  from: String!
+  to: String!
+  lowStockThreshold: Int!
+  unitsSold: Int!
+  available: Int!
+  """
+  unitsSold ÷ (unitsSold + available); null when both are 0.
+  """
+  sellThrough: Float
+  """
+  Variants with at most lowStockThreshold units, fewest first.
+  """
+  lowStock: [InventoryRow!]!
+  """
+  Variants that sold in the range, shortest days of cover first.
+  """
+  daysOfCover: [InventoryRow!]!
+}
+
+type InventoryRow {
+  variantID: ID!
+  productID: ID!
+  """
+  Product title, and variant title when the product has variants.
+  """
+  title: String!
+  sku: String!
+  available: Int!
+  unitsSold: Int!
+  averageDailyUnits: Float!
+  """
+  available ÷ averageDailyUnits; null when nothing sold.
+  """
+  daysOfCover: Float
+  """
+  unitsSold ÷ (unitsSold + available); null when both are 0.
+  """
+  sellThrough: Float
+  lowStock: Boolean!
+}
+`, BuiltIn: false},
 	{Name: "../settings.graphqls", Input: `"""
 The shop's settings; those you leave out stay as they are.
 """
@@ -13101,6 +13985,10 @@ input ShopInput {
   Prices include tax (VAT style) instead of tax being added on top.
   """
   taxesIncluded: Boolean
+  """
+  IANA time zone the shop's reports count days in, e.g. Europe/Berlin (default UTC).
+  """
+  timezone: String
   primaryDomain: String @goField(omittable: true)
   contactEmail: String @goField(omittable: true)
   privacyPolicy: String @goField(omittable: true)
@@ -13655,6 +14543,18 @@ func (ec *executionContext) childFields_CartLine(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type CartLine", field.Name)
 }
 
+func (ec *executionContext) childFields_CohortRetention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "monthOffset":
+		return ec.fieldContext_CohortRetention_monthOffset(ctx, field)
+	case "customers":
+		return ec.fieldContext_CohortRetention_customers(ctx, field)
+	case "rate":
+		return ec.fieldContext_CohortRetention_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CohortRetention", field.Name)
+}
+
 func (ec *executionContext) childFields_Collection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -13847,6 +14747,18 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
 }
 
+func (ec *executionContext) childFields_CustomerCohort(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_CustomerCohort_month(ctx, field)
+	case "customers":
+		return ec.fieldContext_CustomerCohort_customers(ctx, field)
+	case "retention":
+		return ec.fieldContext_CustomerCohort_retention(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerCohort", field.Name)
+}
+
 func (ec *executionContext) childFields_CustomerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -13877,6 +14789,44 @@ func (ec *executionContext) childFields_CustomerPayload(ctx context.Context, fie
 		return ec.fieldContext_CustomerPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_CustomerReport_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CustomerReport_to(ctx, field)
+	case "timezone":
+		return ec.fieldContext_CustomerReport_timezone(ctx, field)
+	case "totals":
+		return ec.fieldContext_CustomerReport_totals(ctx, field)
+	case "previous":
+		return ec.fieldContext_CustomerReport_previous(ctx, field)
+	case "cohorts":
+		return ec.fieldContext_CustomerReport_cohorts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerReport", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customers":
+		return ec.fieldContext_CustomerTotals_customers(ctx, field)
+	case "newCustomers":
+		return ec.fieldContext_CustomerTotals_newCustomers(ctx, field)
+	case "returningCustomers":
+		return ec.fieldContext_CustomerTotals_returningCustomers(ctx, field)
+	case "newCustomerOrders":
+		return ec.fieldContext_CustomerTotals_newCustomerOrders(ctx, field)
+	case "returningCustomerOrders":
+		return ec.fieldContext_CustomerTotals_returningCustomerOrders(ctx, field)
+	case "repeatCustomers":
+		return ec.fieldContext_CustomerTotals_repeatCustomers(ctx, field)
+	case "repeatPurchaseRate":
+		return ec.fieldContext_CustomerTotals_repeatPurchaseRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerTotals", field.Name)
 }
 
 func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14099,6 +15049,54 @@ func (ec *executionContext) childFields_InventoryAdjustmentEdge(ctx context.Cont
 		return ec.fieldContext_InventoryAdjustmentEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InventoryAdjustmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InventoryReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_InventoryReport_from(ctx, field)
+	case "to":
+		return ec.fieldContext_InventoryReport_to(ctx, field)
+	case "lowStockThreshold":
+		return ec.fieldContext_InventoryReport_lowStockThreshold(ctx, field)
+	case "unitsSold":
+		return ec.fieldContext_InventoryReport_unitsSold(ctx, field)
+	case "available":
+		return ec.fieldContext_InventoryReport_available(ctx, field)
+	case "sellThrough":
+		return ec.fieldContext_InventoryReport_sellThrough(ctx, field)
+	case "lowStock":
+		return ec.fieldContext_InventoryReport_lowStock(ctx, field)
+	case "daysOfCover":
+		return ec.fieldContext_InventoryReport_daysOfCover(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InventoryReport", field.Name)
+}
+
+func (ec *executionContext) childFields_InventoryRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "variantID":
+		return ec.fieldContext_InventoryRow_variantID(ctx, field)
+	case "productID":
+		return ec.fieldContext_InventoryRow_productID(ctx, field)
+	case "title":
+		return ec.fieldContext_InventoryRow_title(ctx, field)
+	case "sku":
+		return ec.fieldContext_InventoryRow_sku(ctx, field)
+	case "available":
+		return ec.fieldContext_InventoryRow_available(ctx, field)
+	case "unitsSold":
+		return ec.fieldContext_InventoryRow_unitsSold(ctx, field)
+	case "averageDailyUnits":
+		return ec.fieldContext_InventoryRow_averageDailyUnits(ctx, field)
+	case "daysOfCover":
+		return ec.fieldContext_InventoryRow_daysOfCover(ctx, field)
+	case "sellThrough":
+		return ec.fieldContext_InventoryRow_sellThrough(ctx, field)
+	case "lowStock":
+		return ec.fieldContext_InventoryRow_lowStock(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InventoryRow", field.Name)
 }
 
 func (ec *executionContext) childFields_InventorySetQuantitiesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14699,6 +15697,102 @@ func (ec *executionContext) childFields_ProductVariantEdge(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type ProductVariantEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SalesPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_SalesPeriod_start(ctx, field)
+	case "end":
+		return ec.fieldContext_SalesPeriod_end(ctx, field)
+	case "totals":
+		return ec.fieldContext_SalesPeriod_totals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SalesPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_SalesReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_SalesReport_from(ctx, field)
+	case "to":
+		return ec.fieldContext_SalesReport_to(ctx, field)
+	case "granularity":
+		return ec.fieldContext_SalesReport_granularity(ctx, field)
+	case "currencyCode":
+		return ec.fieldContext_SalesReport_currencyCode(ctx, field)
+	case "timezone":
+		return ec.fieldContext_SalesReport_timezone(ctx, field)
+	case "totals":
+		return ec.fieldContext_SalesReport_totals(ctx, field)
+	case "periods":
+		return ec.fieldContext_SalesReport_periods(ctx, field)
+	case "previousFrom":
+		return ec.fieldContext_SalesReport_previousFrom(ctx, field)
+	case "previousTo":
+		return ec.fieldContext_SalesReport_previousTo(ctx, field)
+	case "previous":
+		return ec.fieldContext_SalesReport_previous(ctx, field)
+	case "byProduct":
+		return ec.fieldContext_SalesReport_byProduct(ctx, field)
+	case "byVariant":
+		return ec.fieldContext_SalesReport_byVariant(ctx, field)
+	case "byCollection":
+		return ec.fieldContext_SalesReport_byCollection(ctx, field)
+	case "byVendor":
+		return ec.fieldContext_SalesReport_byVendor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SalesReport", field.Name)
+}
+
+func (ec *executionContext) childFields_SalesRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "productID":
+		return ec.fieldContext_SalesRow_productID(ctx, field)
+	case "variantID":
+		return ec.fieldContext_SalesRow_variantID(ctx, field)
+	case "collectionID":
+		return ec.fieldContext_SalesRow_collectionID(ctx, field)
+	case "title":
+		return ec.fieldContext_SalesRow_title(ctx, field)
+	case "vendor":
+		return ec.fieldContext_SalesRow_vendor(ctx, field)
+	case "units":
+		return ec.fieldContext_SalesRow_units(ctx, field)
+	case "grossSales":
+		return ec.fieldContext_SalesRow_grossSales(ctx, field)
+	case "discounts":
+		return ec.fieldContext_SalesRow_discounts(ctx, field)
+	case "netSales":
+		return ec.fieldContext_SalesRow_netSales(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SalesRow", field.Name)
+}
+
+func (ec *executionContext) childFields_SalesTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "orders":
+		return ec.fieldContext_SalesTotals_orders(ctx, field)
+	case "units":
+		return ec.fieldContext_SalesTotals_units(ctx, field)
+	case "grossSales":
+		return ec.fieldContext_SalesTotals_grossSales(ctx, field)
+	case "discounts":
+		return ec.fieldContext_SalesTotals_discounts(ctx, field)
+	case "refunds":
+		return ec.fieldContext_SalesTotals_refunds(ctx, field)
+	case "netSales":
+		return ec.fieldContext_SalesTotals_netSales(ctx, field)
+	case "tax":
+		return ec.fieldContext_SalesTotals_tax(ctx, field)
+	case "shipping":
+		return ec.fieldContext_SalesTotals_shipping(ctx, field)
+	case "totalSales":
+		return ec.fieldContext_SalesTotals_totalSales(ctx, field)
+	case "averageOrderValue":
+		return ec.fieldContext_SalesTotals_averageOrderValue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SalesTotals", field.Name)
+}
+
 func (ec *executionContext) childFields_SelectedOption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -14807,6 +15901,8 @@ func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.
 		return ec.fieldContext_Shop_acceptedCardBrands(ctx, field)
 	case "contactEmail":
 		return ec.fieldContext_Shop_contactEmail(ctx, field)
+	case "timezone":
+		return ec.fieldContext_Shop_timezone(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shop", field.Name)
 }
@@ -16023,6 +17119,36 @@ func (ec *executionContext) field_Query_completionAttempts_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_customerReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compare"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_customers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16236,6 +17362,44 @@ func (ec *executionContext) field_Query_inventoryAdjustments_args(ctx context.Co
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_inventoryReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "lowStockThreshold",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lowStockThreshold"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -16529,6 +17693,44 @@ func (ec *executionContext) field_Query_products_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_salesReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "granularity",
+		func(ctx context.Context, v any) (model.ReportGranularity, error) {
+			return ec.unmarshalNReportGranularity2storefrontᚋgraphᚋadminᚋmodelᚐReportGranularity(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["granularity"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compare"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_shippingRates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16726,6 +17928,62 @@ func (ec *executionContext) field_Query_taxRates_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_SalesReport_byCollection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SalesReport_byProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SalesReport_byVariant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SalesReport_byVendor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -19870,6 +21128,75 @@ func (ec *executionContext) fieldContext_CartMetafield_cart(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _CohortRetention_monthOffset(ctx context.Context, field graphql.CollectedField, obj *sales.Retention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortRetention_monthOffset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortRetention_monthOffset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortRetention", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CohortRetention_customers(ctx context.Context, field graphql.CollectedField, obj *sales.Retention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortRetention_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortRetention_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortRetention", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CohortRetention_rate(ctx context.Context, field graphql.CollectedField, obj *sales.Retention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortRetention_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortRetention_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortRetention", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Collection_id(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21418,6 +22745,84 @@ func (ec *executionContext) fieldContext_Customer_addresses(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _CustomerCohort_month(ctx context.Context, field graphql.CollectedField, obj *sales.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCohort_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCohort_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCohort", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCohort_customers(ctx context.Context, field graphql.CollectedField, obj *sales.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCohort_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCohort_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCohort", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerCohort_retention(ctx context.Context, field graphql.CollectedField, obj *sales.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCohort_retention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retention, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []sales.Retention) graphql.Marshaler {
+			return ec.marshalNCohortRetention2ᚕstorefrontᚋinternalᚋsalesᚐRetentionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCohort_retention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCohort",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortRetention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21622,6 +23027,332 @@ func (ec *executionContext) fieldContext_CustomerPayload_userErrors(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CustomerReport_from(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerReport_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerReport_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerReport", field, true, false, "String")
+}
+
+func (ec *executionContext) _CustomerReport_to(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerReport_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerReport_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerReport", field, true, false, "String")
+}
+
+func (ec *executionContext) _CustomerReport_timezone(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerReport_timezone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timezone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerReport_timezone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerReport_totals(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerReport_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v sales.CustomerTotals) graphql.Marshaler {
+			return ec.marshalNCustomerTotals2storefrontᚋinternalᚋsalesᚐCustomerTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerReport_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerReport_previous(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerReport_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *sales.CustomerTotals) graphql.Marshaler {
+			return ec.marshalOCustomerTotals2ᚖstorefrontᚋinternalᚋsalesᚐCustomerTotals(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerReport_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerReport_cohorts(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerReport_cohorts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cohorts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []sales.Cohort) graphql.Marshaler {
+			return ec.marshalNCustomerCohort2ᚕstorefrontᚋinternalᚋsalesᚐCohortᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerReport_cohorts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCohort(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerTotals_customers(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTotals_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTotals_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerTotals_newCustomers(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTotals_newCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTotals_newCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerTotals_returningCustomers(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTotals_returningCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Returning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTotals_returningCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerTotals_newCustomerOrders(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTotals_newCustomerOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCustomerOrders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTotals_newCustomerOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerTotals_returningCustomerOrders(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTotals_returningCustomerOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReturningCustomerOrders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTotals_returningCustomerOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerTotals_repeatCustomers(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTotals_repeatCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Repeat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTotals_repeatCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerTotals_repeatPurchaseRate(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTotals_repeatPurchaseRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RepeatPurchaseRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTotals_repeatPurchaseRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerTotals", field, false, false, "Float")
 }
 
 func (ec *executionContext) _DeletePayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.DeletePayload) (ret graphql.Marshaler) {
@@ -23389,6 +25120,438 @@ func (ec *executionContext) _InventoryAdjustmentEdge_cursor(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_InventoryAdjustmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InventoryAdjustmentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _InventoryReport_from(ctx context.Context, field graphql.CollectedField, obj *sales.InventoryReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryReport_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryReport_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryReport", field, true, false, "String")
+}
+
+func (ec *executionContext) _InventoryReport_to(ctx context.Context, field graphql.CollectedField, obj *sales.InventoryReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryReport_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryReport_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryReport", field, true, false, "String")
+}
+
+func (ec *executionContext) _InventoryReport_lowStockThreshold(ctx context.Context, field graphql.CollectedField, obj *sales.InventoryReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryReport_lowStockThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowStockThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryReport_lowStockThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InventoryReport_unitsSold(ctx context.Context, field graphql.CollectedField, obj *sales.InventoryReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryReport_unitsSold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitsSold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryReport_unitsSold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InventoryReport_available(ctx context.Context, field graphql.CollectedField, obj *sales.InventoryReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryReport_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryReport_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InventoryReport_sellThrough(ctx context.Context, field graphql.CollectedField, obj *sales.InventoryReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryReport_sellThrough(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SellThrough, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryReport_sellThrough(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InventoryReport_lowStock(ctx context.Context, field graphql.CollectedField, obj *sales.InventoryReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryReport_lowStock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowStock, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []sales.StockRow) graphql.Marshaler {
+			return ec.marshalNInventoryRow2ᚕstorefrontᚋinternalᚋsalesᚐStockRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryReport_lowStock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InventoryReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InventoryRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InventoryReport_daysOfCover(ctx context.Context, field graphql.CollectedField, obj *sales.InventoryReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryReport_daysOfCover(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cover, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []sales.StockRow) graphql.Marshaler {
+			return ec.marshalNInventoryRow2ᚕstorefrontᚋinternalᚋsalesᚐStockRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryReport_daysOfCover(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InventoryReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InventoryRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InventoryRow_variantID(ctx context.Context, field graphql.CollectedField, obj *sales.StockRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryRow_variantID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VariantGlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryRow_variantID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryRow", field, true, false, "ID")
+}
+
+func (ec *executionContext) _InventoryRow_productID(ctx context.Context, field graphql.CollectedField, obj *sales.StockRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryRow_productID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductGlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryRow_productID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryRow", field, true, false, "ID")
+}
+
+func (ec *executionContext) _InventoryRow_title(ctx context.Context, field graphql.CollectedField, obj *sales.StockRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryRow_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryRow_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _InventoryRow_sku(ctx context.Context, field graphql.CollectedField, obj *sales.StockRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryRow_sku(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SKU, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryRow_sku(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _InventoryRow_available(ctx context.Context, field graphql.CollectedField, obj *sales.StockRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryRow_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryRow_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InventoryRow_unitsSold(ctx context.Context, field graphql.CollectedField, obj *sales.StockRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryRow_unitsSold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitsSold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryRow_unitsSold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InventoryRow_averageDailyUnits(ctx context.Context, field graphql.CollectedField, obj *sales.StockRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryRow_averageDailyUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageDailyUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryRow_averageDailyUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryRow", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InventoryRow_daysOfCover(ctx context.Context, field graphql.CollectedField, obj *sales.StockRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryRow_daysOfCover(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysOfCover, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryRow_daysOfCover(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryRow", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InventoryRow_sellThrough(ctx context.Context, field graphql.CollectedField, obj *sales.StockRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryRow_sellThrough(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SellThrough, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryRow_sellThrough(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryRow", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InventoryRow_lowStock(ctx context.Context, field graphql.CollectedField, obj *sales.StockRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InventoryRow_lowStock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowStock, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InventoryRow_lowStock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InventoryRow", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _InventorySetQuantitiesPayload_inventoryAdjustments(ctx context.Context, field graphql.CollectedField, obj *model.InventorySetQuantitiesPayload) (ret graphql.Marshaler) {
@@ -31036,6 +33199,138 @@ func (ec *executionContext) fieldContext_Query_taxRates(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_salesReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_salesReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SalesReport(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["granularity"].(model.ReportGranularity), fc.Args["compare"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *sales.SalesReport) graphql.Marshaler {
+			return ec.marshalNSalesReport2ᚖstorefrontᚋinternalᚋsalesᚐSalesReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_salesReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalesReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_salesReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customerReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customerReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CustomerReport(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["compare"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *sales.CustomerReport) graphql.Marshaler {
+			return ec.marshalNCustomerReport2ᚖstorefrontᚋinternalᚋsalesᚐCustomerReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customerReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customerReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_inventoryReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_inventoryReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InventoryReport(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["lowStockThreshold"].(int), fc.Args["first"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *sales.InventoryReport) graphql.Marshaler {
+			return ec.marshalNInventoryReport2ᚖstorefrontᚋinternalᚋsalesᚐInventoryReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_inventoryReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InventoryReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_inventoryReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31110,6 +33405,954 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SalesPeriod_start(ctx context.Context, field graphql.CollectedField, obj *sales.Period) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesPeriod_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesPeriod_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _SalesPeriod_end(ctx context.Context, field graphql.CollectedField, obj *sales.Period) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesPeriod_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesPeriod_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _SalesPeriod_totals(ctx context.Context, field graphql.CollectedField, obj *sales.Period) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesPeriod_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v sales.Totals) graphql.Marshaler {
+			return ec.marshalNSalesTotals2storefrontᚋinternalᚋsalesᚐTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesPeriod_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SalesPeriod",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalesTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SalesReport_from(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesReport", field, true, false, "String")
+}
+
+func (ec *executionContext) _SalesReport_to(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesReport", field, true, false, "String")
+}
+
+func (ec *executionContext) _SalesReport_granularity(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_granularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SalesReport().Granularity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReportGranularity) graphql.Marshaler {
+			return ec.marshalNReportGranularity2storefrontᚋgraphᚋadminᚋmodelᚐReportGranularity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_granularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesReport", field, true, true, "ReportGranularity")
+}
+
+func (ec *executionContext) _SalesReport_currencyCode(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_currencyCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrencyCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_currencyCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _SalesReport_timezone(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_timezone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timezone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_timezone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _SalesReport_totals(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v sales.Totals) graphql.Marshaler {
+			return ec.marshalNSalesTotals2storefrontᚋinternalᚋsalesᚐTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SalesReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalesTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SalesReport_periods(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Periods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []sales.Period) graphql.Marshaler {
+			return ec.marshalNSalesPeriod2ᚕstorefrontᚋinternalᚋsalesᚐPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_periods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SalesReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalesPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SalesReport_previousFrom(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_previousFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousFrom(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_previousFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesReport", field, true, false, "String")
+}
+
+func (ec *executionContext) _SalesReport_previousTo(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_previousTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousTo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_previousTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesReport", field, true, false, "String")
+}
+
+func (ec *executionContext) _SalesReport_previous(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *sales.Totals) graphql.Marshaler {
+			return ec.marshalOSalesTotals2ᚖstorefrontᚋinternalᚋsalesᚐTotals(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SalesReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalesTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SalesReport_byProduct(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_byProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SalesReport().ByProduct(ctx, obj, fc.Args["first"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*sales.Row) graphql.Marshaler {
+			return ec.marshalNSalesRow2ᚕᚖstorefrontᚋinternalᚋsalesᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_byProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SalesReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalesRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SalesReport_byProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SalesReport_byVariant(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_byVariant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SalesReport().ByVariant(ctx, obj, fc.Args["first"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*sales.Row) graphql.Marshaler {
+			return ec.marshalNSalesRow2ᚕᚖstorefrontᚋinternalᚋsalesᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_byVariant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SalesReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalesRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SalesReport_byVariant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SalesReport_byCollection(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_byCollection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SalesReport().ByCollection(ctx, obj, fc.Args["first"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*sales.Row) graphql.Marshaler {
+			return ec.marshalNSalesRow2ᚕᚖstorefrontᚋinternalᚋsalesᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_byCollection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SalesReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalesRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SalesReport_byCollection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SalesReport_byVendor(ctx context.Context, field graphql.CollectedField, obj *sales.SalesReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesReport_byVendor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SalesReport().ByVendor(ctx, obj, fc.Args["first"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*sales.Row) graphql.Marshaler {
+			return ec.marshalNSalesRow2ᚕᚖstorefrontᚋinternalᚋsalesᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesReport_byVendor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SalesReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalesRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SalesReport_byVendor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SalesRow_productID(ctx context.Context, field graphql.CollectedField, obj *sales.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesRow_productID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductGlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SalesRow_productID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesRow", field, true, false, "ID")
+}
+
+func (ec *executionContext) _SalesRow_variantID(ctx context.Context, field graphql.CollectedField, obj *sales.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesRow_variantID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VariantGlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SalesRow_variantID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesRow", field, true, false, "ID")
+}
+
+func (ec *executionContext) _SalesRow_collectionID(ctx context.Context, field graphql.CollectedField, obj *sales.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesRow_collectionID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollectionGlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SalesRow_collectionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesRow", field, true, false, "ID")
+}
+
+func (ec *executionContext) _SalesRow_title(ctx context.Context, field graphql.CollectedField, obj *sales.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesRow_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesRow_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _SalesRow_vendor(ctx context.Context, field graphql.CollectedField, obj *sales.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesRow_vendor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vendor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SalesRow_vendor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesRow", field, true, false, "String")
+}
+
+func (ec *executionContext) _SalesRow_units(ctx context.Context, field graphql.CollectedField, obj *sales.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesRow_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesRow_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesRow_grossSales(ctx context.Context, field graphql.CollectedField, obj *sales.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesRow_grossSales(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gross, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesRow_grossSales(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesRow_discounts(ctx context.Context, field graphql.CollectedField, obj *sales.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesRow_discounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesRow_discounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesRow_netSales(ctx context.Context, field graphql.CollectedField, obj *sales.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesRow_netSales(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Net, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesRow_netSales(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesTotals_orders(ctx context.Context, field graphql.CollectedField, obj *sales.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesTotals_orders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Orders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesTotals_orders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesTotals_units(ctx context.Context, field graphql.CollectedField, obj *sales.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesTotals_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesTotals_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesTotals_grossSales(ctx context.Context, field graphql.CollectedField, obj *sales.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesTotals_grossSales(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gross, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesTotals_grossSales(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesTotals_discounts(ctx context.Context, field graphql.CollectedField, obj *sales.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesTotals_discounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesTotals_discounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesTotals_refunds(ctx context.Context, field graphql.CollectedField, obj *sales.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesTotals_refunds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesTotals_refunds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesTotals_netSales(ctx context.Context, field graphql.CollectedField, obj *sales.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesTotals_netSales(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Net, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesTotals_netSales(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesTotals_tax(ctx context.Context, field graphql.CollectedField, obj *sales.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesTotals_tax(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tax, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesTotals_tax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesTotals_shipping(ctx context.Context, field graphql.CollectedField, obj *sales.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesTotals_shipping(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shipping, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesTotals_shipping(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesTotals_totalSales(ctx context.Context, field graphql.CollectedField, obj *sales.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesTotals_totalSales(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesTotals_totalSales(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SalesTotals_averageOrderValue(ctx context.Context, field graphql.CollectedField, obj *sales.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesTotals_averageOrderValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageOrderValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesTotals_averageOrderValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesTotals", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SelectedOption_name(ctx context.Context, field graphql.CollectedField, obj *schema.SelectedOption) (ret graphql.Marshaler) {
@@ -32028,6 +35271,29 @@ func (ec *executionContext) _Shop_contactEmail(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Shop_contactEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shop_timezone(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_timezone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timezone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_timezone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
 }
 
@@ -58030,7 +61296,7 @@ func (ec *executionContext) unmarshalInputShopInput(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "currencyCode", "countryCode", "shipsToCountries", "taxesIncluded", "primaryDomain", "contactEmail", "privacyPolicy", "refundPolicy", "shippingPolicy", "termsOfService", "orderNumberStart"}
+	fieldsInOrder := [...]string{"name", "description", "currencyCode", "countryCode", "shipsToCountries", "taxesIncluded", "timezone", "primaryDomain", "contactEmail", "privacyPolicy", "refundPolicy", "shippingPolicy", "termsOfService", "orderNumberStart"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -58079,6 +61345,13 @@ func (ec *executionContext) unmarshalInputShopInput(ctx context.Context, obj any
 				return it, err
 			}
 			it.TaxesIncluded = data
+		case "timezone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Timezone = data
 		case "primaryDomain":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("primaryDomain"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -58696,7 +61969,7 @@ func (ec *executionContext) unmarshalInputShopWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "countryCode", "countryCodeNEQ", "countryCodeIn", "countryCodeNotIn", "countryCodeGT", "countryCodeGTE", "countryCodeLT", "countryCodeLTE", "countryCodeContains", "countryCodeHasPrefix", "countryCodeHasSuffix", "countryCodeEqualFold", "countryCodeContainsFold", "moneyFormat", "moneyFormatNEQ", "moneyFormatIn", "moneyFormatNotIn", "moneyFormatGT", "moneyFormatGTE", "moneyFormatLT", "moneyFormatLTE", "moneyFormatContains", "moneyFormatHasPrefix", "moneyFormatHasSuffix", "moneyFormatEqualFold", "moneyFormatContainsFold", "primaryDomain", "primaryDomainNEQ", "primaryDomainIn", "primaryDomainNotIn", "primaryDomainGT", "primaryDomainGTE", "primaryDomainLT", "primaryDomainLTE", "primaryDomainContains", "primaryDomainHasPrefix", "primaryDomainHasSuffix", "primaryDomainIsNil", "primaryDomainNotNil", "primaryDomainEqualFold", "primaryDomainContainsFold", "taxesIncluded", "taxesIncludedNEQ", "languageCode", "languageCodeNEQ", "languageCodeIn", "languageCodeNotIn", "languageCodeGT", "languageCodeGTE", "languageCodeLT", "languageCodeLTE", "languageCodeContains", "languageCodeHasPrefix", "languageCodeHasSuffix", "languageCodeEqualFold", "languageCodeContainsFold", "brandSlogan", "brandSloganNEQ", "brandSloganIn", "brandSloganNotIn", "brandSloganGT", "brandSloganGTE", "brandSloganLT", "brandSloganLTE", "brandSloganContains", "brandSloganHasPrefix", "brandSloganHasSuffix", "brandSloganIsNil", "brandSloganNotNil", "brandSloganEqualFold", "brandSloganContainsFold", "brandShortDescription", "brandShortDescriptionNEQ", "brandShortDescriptionIn", "brandShortDescriptionNotIn", "brandShortDescriptionGT", "brandShortDescriptionGTE", "brandShortDescriptionLT", "brandShortDescriptionLTE", "brandShortDescriptionContains", "brandShortDescriptionHasPrefix", "brandShortDescriptionHasSuffix", "brandShortDescriptionIsNil", "brandShortDescriptionNotNil", "brandShortDescriptionEqualFold", "brandShortDescriptionContainsFold", "contactEmail", "contactEmailNEQ", "contactEmailIn", "contactEmailNotIn", "contactEmailGT", "contactEmailGTE", "contactEmailLT", "contactEmailLTE", "contactEmailContains", "contactEmailHasPrefix", "contactEmailHasSuffix", "contactEmailIsNil", "contactEmailNotNil", "contactEmailEqualFold", "contactEmailContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "countryCode", "countryCodeNEQ", "countryCodeIn", "countryCodeNotIn", "countryCodeGT", "countryCodeGTE", "countryCodeLT", "countryCodeLTE", "countryCodeContains", "countryCodeHasPrefix", "countryCodeHasSuffix", "countryCodeEqualFold", "countryCodeContainsFold", "moneyFormat", "moneyFormatNEQ", "moneyFormatIn", "moneyFormatNotIn", "moneyFormatGT", "moneyFormatGTE", "moneyFormatLT", "moneyFormatLTE", "moneyFormatContains", "moneyFormatHasPrefix", "moneyFormatHasSuffix", "moneyFormatEqualFold", "moneyFormatContainsFold", "primaryDomain", "primaryDomainNEQ", "primaryDomainIn", "primaryDomainNotIn", "primaryDomainGT", "primaryDomainGTE", "primaryDomainLT", "primaryDomainLTE", "primaryDomainContains", "primaryDomainHasPrefix", "primaryDomainHasSuffix", "primaryDomainIsNil", "primaryDomainNotNil", "primaryDomainEqualFold", "primaryDomainContainsFold", "taxesIncluded", "taxesIncludedNEQ", "languageCode", "languageCodeNEQ", "languageCodeIn", "languageCodeNotIn", "languageCodeGT", "languageCodeGTE", "languageCodeLT", "languageCodeLTE", "languageCodeContains", "languageCodeHasPrefix", "languageCodeHasSuffix", "languageCodeEqualFold", "languageCodeContainsFold", "brandSlogan", "brandSloganNEQ", "brandSloganIn", "brandSloganNotIn", "brandSloganGT", "brandSloganGTE", "brandSloganLT", "brandSloganLTE", "brandSloganContains", "brandSloganHasPrefix", "brandSloganHasSuffix", "brandSloganIsNil", "brandSloganNotNil", "brandSloganEqualFold", "brandSloganContainsFold", "brandShortDescription", "brandShortDescriptionNEQ", "brandShortDescriptionIn", "brandShortDescriptionNotIn", "brandShortDescriptionGT", "brandShortDescriptionGTE", "brandShortDescriptionLT", "brandShortDescriptionLTE", "brandShortDescriptionContains", "brandShortDescriptionHasPrefix", "brandShortDescriptionHasSuffix", "brandShortDescriptionIsNil", "brandShortDescriptionNotNil", "brandShortDescriptionEqualFold", "brandShortDescriptionContainsFold", "contactEmail", "contactEmailNEQ", "contactEmailIn", "contactEmailNotIn", "contactEmailGT", "contactEmailGTE", "contactEmailLT", "contactEmailLTE", "contactEmailContains", "contactEmailHasPrefix", "contactEmailHasSuffix", "contactEmailIsNil", "contactEmailNotNil", "contactEmailEqualFold", "contactEmailContainsFold", "timezone", "timezoneNEQ", "timezoneIn", "timezoneNotIn", "timezoneGT", "timezoneGTE", "timezoneLT", "timezoneLTE", "timezoneContains", "timezoneHasPrefix", "timezoneHasSuffix", "timezoneEqualFold", "timezoneContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -59886,6 +63159,97 @@ func (ec *executionContext) unmarshalInputShopWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.ContactEmailContainsFold = data
+		case "timezone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Timezone = data
+		case "timezoneNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimezoneNEQ = data
+		case "timezoneIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimezoneIn = data
+		case "timezoneNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimezoneNotIn = data
+		case "timezoneGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimezoneGT = data
+		case "timezoneGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimezoneGTE = data
+		case "timezoneLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimezoneLT = data
+		case "timezoneLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimezoneLTE = data
+		case "timezoneContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimezoneContains = data
+		case "timezoneHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimezoneHasPrefix = data
+		case "timezoneHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimezoneHasSuffix = data
+		case "timezoneEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimezoneEqualFold = data
+		case "timezoneContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimezoneContainsFold = data
 		}
 	}
 	return it, nil
@@ -62331,6 +65695,49 @@ func (ec *executionContext) _CartMetafield(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var cohortRetentionImplementors = []string{"CohortRetention"}
+
+func (ec *executionContext) _CohortRetention(ctx context.Context, sel ast.SelectionSet, obj *sales.Retention) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohortRetentionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CohortRetention")
+		case "monthOffset":
+			out.Values[i] = ec._CohortRetention_monthOffset(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customers":
+			out.Values[i] = ec._CohortRetention_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._CohortRetention_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var collectionImplementors = []string{"Collection", "Node"}
 
 func (ec *executionContext) _Collection(ctx context.Context, sel ast.SelectionSet, obj *ent.Collection) graphql.Marshaler {
@@ -62955,6 +66362,49 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var customerCohortImplementors = []string{"CustomerCohort"}
+
+func (ec *executionContext) _CustomerCohort(ctx context.Context, sel ast.SelectionSet, obj *sales.Cohort) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCohortImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCohort")
+		case "month":
+			out.Values[i] = ec._CustomerCohort_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customers":
+			out.Values[i] = ec._CustomerCohort_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retention":
+			out.Values[i] = ec._CustomerCohort_retention(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var customerConnectionImplementors = []string{"CustomerConnection"}
 
 func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CustomerConnection) graphql.Marshaler {
@@ -63054,6 +66504,127 @@ func (ec *executionContext) _CustomerPayload(ctx context.Context, sel ast.Select
 			}
 		case "userErrors":
 			out.Values[i] = ec._CustomerPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerReportImplementors = []string{"CustomerReport"}
+
+func (ec *executionContext) _CustomerReport(ctx context.Context, sel ast.SelectionSet, obj *sales.CustomerReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerReport")
+		case "from":
+			out.Values[i] = ec._CustomerReport_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._CustomerReport_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timezone":
+			out.Values[i] = ec._CustomerReport_timezone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._CustomerReport_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._CustomerReport_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cohorts":
+			out.Values[i] = ec._CustomerReport_cohorts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerTotalsImplementors = []string{"CustomerTotals"}
+
+func (ec *executionContext) _CustomerTotals(ctx context.Context, sel ast.SelectionSet, obj *sales.CustomerTotals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerTotals")
+		case "customers":
+			out.Values[i] = ec._CustomerTotals_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newCustomers":
+			out.Values[i] = ec._CustomerTotals_newCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returningCustomers":
+			out.Values[i] = ec._CustomerTotals_returningCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newCustomerOrders":
+			out.Values[i] = ec._CustomerTotals_newCustomerOrders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returningCustomerOrders":
+			out.Values[i] = ec._CustomerTotals_returningCustomerOrders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repeatCustomers":
+			out.Values[i] = ec._CustomerTotals_repeatCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repeatPurchaseRate":
+			out.Values[i] = ec._CustomerTotals_repeatPurchaseRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -63796,6 +67367,152 @@ func (ec *executionContext) _InventoryAdjustmentEdge(ctx context.Context, sel as
 			}
 		case "cursor":
 			out.Values[i] = ec._InventoryAdjustmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inventoryReportImplementors = []string{"InventoryReport"}
+
+func (ec *executionContext) _InventoryReport(ctx context.Context, sel ast.SelectionSet, obj *sales.InventoryReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inventoryReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InventoryReport")
+		case "from":
+			out.Values[i] = ec._InventoryReport_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._InventoryReport_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lowStockThreshold":
+			out.Values[i] = ec._InventoryReport_lowStockThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitsSold":
+			out.Values[i] = ec._InventoryReport_unitsSold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "available":
+			out.Values[i] = ec._InventoryReport_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sellThrough":
+			out.Values[i] = ec._InventoryReport_sellThrough(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lowStock":
+			out.Values[i] = ec._InventoryReport_lowStock(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "daysOfCover":
+			out.Values[i] = ec._InventoryReport_daysOfCover(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inventoryRowImplementors = []string{"InventoryRow"}
+
+func (ec *executionContext) _InventoryRow(ctx context.Context, sel ast.SelectionSet, obj *sales.StockRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inventoryRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InventoryRow")
+		case "variantID":
+			out.Values[i] = ec._InventoryRow_variantID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "productID":
+			out.Values[i] = ec._InventoryRow_productID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._InventoryRow_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sku":
+			out.Values[i] = ec._InventoryRow_sku(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "available":
+			out.Values[i] = ec._InventoryRow_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitsSold":
+			out.Values[i] = ec._InventoryRow_unitsSold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageDailyUnits":
+			out.Values[i] = ec._InventoryRow_averageDailyUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "daysOfCover":
+			out.Values[i] = ec._InventoryRow_daysOfCover(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sellThrough":
+			out.Values[i] = ec._InventoryRow_sellThrough(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lowStock":
+			out.Values[i] = ec._InventoryRow_lowStock(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -66179,6 +69896,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_taxRates(ctx, field)
 				})
+		case "salesReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_salesReport(ctx, field)
+				})
+		case "customerReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customerReport(ctx, field)
+				})
+		case "inventoryReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_inventoryReport(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -66192,6 +69927,303 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var salesPeriodImplementors = []string{"SalesPeriod"}
+
+func (ec *executionContext) _SalesPeriod(ctx context.Context, sel ast.SelectionSet, obj *sales.Period) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, salesPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SalesPeriod")
+		case "start":
+			out.Values[i] = ec._SalesPeriod_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._SalesPeriod_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._SalesPeriod_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var salesReportImplementors = []string{"SalesReport"}
+
+func (ec *executionContext) _SalesReport(ctx context.Context, sel ast.SelectionSet, obj *sales.SalesReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, salesReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SalesReport")
+		case "from":
+			out.Values[i] = ec._SalesReport_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._SalesReport_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "granularity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SalesReport_granularity(ctx, field, obj)
+				})
+		case "currencyCode":
+			out.Values[i] = ec._SalesReport_currencyCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timezone":
+			out.Values[i] = ec._SalesReport_timezone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totals":
+			out.Values[i] = ec._SalesReport_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "periods":
+			out.Values[i] = ec._SalesReport_periods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousFrom":
+			out.Values[i] = ec._SalesReport_previousFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousTo":
+			out.Values[i] = ec._SalesReport_previousTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._SalesReport_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byProduct":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SalesReport_byProduct(ctx, field, obj)
+				})
+		case "byVariant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SalesReport_byVariant(ctx, field, obj)
+				})
+		case "byCollection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SalesReport_byCollection(ctx, field, obj)
+				})
+		case "byVendor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SalesReport_byVendor(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var salesRowImplementors = []string{"SalesRow"}
+
+func (ec *executionContext) _SalesRow(ctx context.Context, sel ast.SelectionSet, obj *sales.Row) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, salesRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SalesRow")
+		case "productID":
+			out.Values[i] = ec._SalesRow_productID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "variantID":
+			out.Values[i] = ec._SalesRow_variantID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "collectionID":
+			out.Values[i] = ec._SalesRow_collectionID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._SalesRow_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vendor":
+			out.Values[i] = ec._SalesRow_vendor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._SalesRow_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grossSales":
+			out.Values[i] = ec._SalesRow_grossSales(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discounts":
+			out.Values[i] = ec._SalesRow_discounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "netSales":
+			out.Values[i] = ec._SalesRow_netSales(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var salesTotalsImplementors = []string{"SalesTotals"}
+
+func (ec *executionContext) _SalesTotals(ctx context.Context, sel ast.SelectionSet, obj *sales.Totals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, salesTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SalesTotals")
+		case "orders":
+			out.Values[i] = ec._SalesTotals_orders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._SalesTotals_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grossSales":
+			out.Values[i] = ec._SalesTotals_grossSales(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discounts":
+			out.Values[i] = ec._SalesTotals_discounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refunds":
+			out.Values[i] = ec._SalesTotals_refunds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "netSales":
+			out.Values[i] = ec._SalesTotals_netSales(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tax":
+			out.Values[i] = ec._SalesTotals_tax(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shipping":
+			out.Values[i] = ec._SalesTotals_shipping(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalSales":
+			out.Values[i] = ec._SalesTotals_totalSales(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageOrderValue":
+			out.Values[i] = ec._SalesTotals_averageOrderValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -66549,6 +70581,11 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 		case "contactEmail":
 			out.Values[i] = ec._Shop_contactEmail(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "timezone":
+			out.Values[i] = ec._Shop_timezone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -67715,6 +71752,26 @@ func (ec *executionContext) unmarshalNCartWhereInput2ᚖstorefrontᚋentᚐCartW
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCohortRetention2storefrontᚋinternalᚋsalesᚐRetention(ctx context.Context, sel ast.SelectionSet, v sales.Retention) graphql.Marshaler {
+	return ec._CohortRetention(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCohortRetention2ᚕstorefrontᚋinternalᚋsalesᚐRetentionᚄ(ctx context.Context, sel ast.SelectionSet, v []sales.Retention) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCohortRetention2storefrontᚋinternalᚋsalesᚐRetention(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCollection2ᚖstorefrontᚋentᚐCollection(ctx context.Context, sel ast.SelectionSet, v *ent.Collection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Collection!")
@@ -67875,6 +71932,26 @@ func (ec *executionContext) unmarshalNCustomerAdminInput2storefrontᚋgraphᚋad
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCustomerCohort2storefrontᚋinternalᚋsalesᚐCohort(ctx context.Context, sel ast.SelectionSet, v sales.Cohort) graphql.Marshaler {
+	return ec._CustomerCohort(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerCohort2ᚕstorefrontᚋinternalᚋsalesᚐCohortᚄ(ctx context.Context, sel ast.SelectionSet, v []sales.Cohort) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerCohort2storefrontᚋinternalᚋsalesᚐCohort(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCustomerConnection2ᚖstorefrontᚋentᚐCustomerConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CustomerConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CustomerConnection!")
@@ -67903,6 +71980,18 @@ func (ec *executionContext) marshalNCustomerPayload2ᚖstorefrontᚋgraphᚋadmi
 		return graphql.Null
 	}
 	return ec._CustomerPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerReport2ᚖstorefrontᚋinternalᚋsalesᚐCustomerReport(ctx context.Context, sel ast.SelectionSet, v *sales.CustomerReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerReport!")
+		return graphql.Null
+	}
+	return ec._CustomerReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerTotals2storefrontᚋinternalᚋsalesᚐCustomerTotals(ctx context.Context, sel ast.SelectionSet, v sales.CustomerTotals) graphql.Marshaler {
+	return ec._CustomerTotals(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNCustomerWhereInput2ᚖstorefrontᚋentᚐCustomerWhereInput(ctx context.Context, v any) (*ent.CustomerWhereInput, error) {
@@ -68270,6 +72359,34 @@ func (ec *executionContext) unmarshalNInventoryQuantityInput2ᚕᚖstorefrontᚋ
 func (ec *executionContext) unmarshalNInventoryQuantityInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐInventoryQuantityInput(ctx context.Context, v any) (*model.InventoryQuantityInput, error) {
 	res, err := ec.unmarshalInputInventoryQuantityInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInventoryReport2ᚖstorefrontᚋinternalᚋsalesᚐInventoryReport(ctx context.Context, sel ast.SelectionSet, v *sales.InventoryReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InventoryReport!")
+		return graphql.Null
+	}
+	return ec._InventoryReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInventoryRow2storefrontᚋinternalᚋsalesᚐStockRow(ctx context.Context, sel ast.SelectionSet, v sales.StockRow) graphql.Marshaler {
+	return ec._InventoryRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInventoryRow2ᚕstorefrontᚋinternalᚋsalesᚐStockRowᚄ(ctx context.Context, sel ast.SelectionSet, v []sales.StockRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInventoryRow2storefrontᚋinternalᚋsalesᚐStockRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNInventorySetQuantitiesInput2storefrontᚋgraphᚋadminᚋmodelᚐInventorySetQuantitiesInput(ctx context.Context, v any) (model.InventorySetQuantitiesInput, error) {
@@ -68725,6 +72842,72 @@ func (ec *executionContext) unmarshalNProductVariantWhereInput2ᚖstorefrontᚋe
 func (ec *executionContext) unmarshalNProductWhereInput2ᚖstorefrontᚋentᚐProductWhereInput(ctx context.Context, v any) (*ent.ProductWhereInput, error) {
 	res, err := ec.unmarshalInputProductWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReportGranularity2storefrontᚋgraphᚋadminᚋmodelᚐReportGranularity(ctx context.Context, v any) (model.ReportGranularity, error) {
+	var res model.ReportGranularity
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportGranularity2storefrontᚋgraphᚋadminᚋmodelᚐReportGranularity(ctx context.Context, sel ast.SelectionSet, v model.ReportGranularity) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNSalesPeriod2storefrontᚋinternalᚋsalesᚐPeriod(ctx context.Context, sel ast.SelectionSet, v sales.Period) graphql.Marshaler {
+	return ec._SalesPeriod(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSalesPeriod2ᚕstorefrontᚋinternalᚋsalesᚐPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []sales.Period) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSalesPeriod2storefrontᚋinternalᚋsalesᚐPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSalesReport2ᚖstorefrontᚋinternalᚋsalesᚐSalesReport(ctx context.Context, sel ast.SelectionSet, v *sales.SalesReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SalesReport!")
+		return graphql.Null
+	}
+	return ec._SalesReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSalesRow2ᚕᚖstorefrontᚋinternalᚋsalesᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*sales.Row) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSalesRow2ᚖstorefrontᚋinternalᚋsalesᚐRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSalesRow2ᚖstorefrontᚋinternalᚋsalesᚐRow(ctx context.Context, sel ast.SelectionSet, v *sales.Row) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SalesRow!")
+		return graphql.Null
+	}
+	return ec._SalesRow(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSalesTotals2storefrontᚋinternalᚋsalesᚐTotals(ctx context.Context, sel ast.SelectionSet, v sales.Totals) graphql.Marshaler {
+	return ec._SalesTotals(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNSelectedOption2storefrontᚋentᚋschemaᚐSelectedOption(ctx context.Context, sel ast.SelectionSet, v schema.SelectedOption) graphql.Marshaler {
@@ -69982,6 +74165,13 @@ func (ec *executionContext) unmarshalOCustomerOrder2ᚖstorefrontᚋentᚐCustom
 	}
 	res, err := ec.unmarshalInputCustomerOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCustomerTotals2ᚖstorefrontᚋinternalᚋsalesᚐCustomerTotals(ctx context.Context, sel ast.SelectionSet, v *sales.CustomerTotals) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CustomerTotals(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCustomerWhereInput2ᚕᚖstorefrontᚋentᚐCustomerWhereInputᚄ(ctx context.Context, v any) ([]*ent.CustomerWhereInput, error) {
@@ -71665,6 +75855,13 @@ func (ec *executionContext) unmarshalOProductWhereInput2ᚖstorefrontᚋentᚐPr
 	}
 	res, err := ec.unmarshalInputProductWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSalesTotals2ᚖstorefrontᚋinternalᚋsalesᚐTotals(ctx context.Context, sel ast.SelectionSet, v *sales.Totals) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SalesTotals(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOShippingRate2ᚖstorefrontᚋentᚐShippingRate(ctx context.Context, sel ast.SelectionSet, v *ent.ShippingRate) graphql.Marshaler {

@@ -68,6 +68,7 @@ var refs = map[string]string{
 	"shippingAddress": "MailingAddress",
 	"billingAddress":  "MailingAddress",
 	"apiKey":          "APIKey",
+	"collection":      "Collection",
 }
 
 // RefType is the global ID type of an ID-typed field: the object itself for id and parentID
