@@ -14,6 +14,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -174,7 +175,7 @@ func (h *Handler) signInForm(w http.ResponseWriter, r *http.Request, status int,
 	nonce := randomToken()
 	headers(w, nonce)
 	w.WriteHeader(status)
-	if err := signInTmpl.Execute(w, map[string]any{"Nonce": nonce, "CSRF": token, "Problem": problem, "CSS": css}); err != nil {
+	if err := signInTmpl.Execute(w, map[string]any{"Nonce": nonce, "CSRF": token, "Problem": problem, "CSS": template.CSS(css)}); err != nil {
 		h.Log.ErrorContext(r.Context(), "render sign-in", "error", err.Error())
 	}
 }
@@ -255,8 +256,9 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
 
 // view is what the dashboard template shows.
 type view struct {
-	Nonce, CSRF, CSS string
-	KeyName          string
+	Nonce, CSRF string
+	CSS         template.CSS
+	KeyName     string
 	From, To         string
 	Granularity      string
 	Problem          string
@@ -283,7 +285,7 @@ var builtIn = map[string]bool{"sales": true, "sales-by-product": true, "inventor
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	v := view{Nonce: randomToken(), CSRF: s.row.CsrfToken, CSS: css, KeyName: s.key.Name, Granularity: q.Get("granularity")}
+	v := view{Nonce: randomToken(), CSRF: s.row.CsrfToken, CSS: template.CSS(css), KeyName: s.key.Name, Granularity: q.Get("granularity")}
 	if v.Granularity == "" {
 		v.Granularity = string(sales.Day)
 	}

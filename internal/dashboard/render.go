@@ -25,8 +25,9 @@ type point struct {
 }
 
 type label struct {
-	X, Y float64
-	Text string
+	X, Y   float64
+	Text   string
+	Anchor string
 }
 
 const (
@@ -58,8 +59,13 @@ func lineChart(rep *sales.SalesReport) chart {
 		y := float64(padT) + plotH*(1-float64(max(p.Totals.Net, 0))/float64(hi))
 		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
 		c.Points = append(c.Points, point{X: x, Y: y, Title: fmt.Sprintf("%s: %s %s net, %d orders", p.Start, money.Format(p.Totals.Net, rep.CurrencyCode), rep.CurrencyCode, p.Totals.Orders)})
-		if i == 0 || i == n-1 || (n > 2 && i == n/2) {
-			c.XLabels = append(c.XLabels, label{X: x, Y: float64(chartH - 12), Text: p.Start})
+		switch {
+		case i == 0:
+			c.XLabels = append(c.XLabels, label{X: x, Y: float64(chartH - 12), Text: p.Start, Anchor: "start"})
+		case i == n-1:
+			c.XLabels = append(c.XLabels, label{X: x, Y: float64(chartH - 12), Text: p.Start, Anchor: "end"})
+		case n > 2 && i == n/2:
+			c.XLabels = append(c.XLabels, label{X: x, Y: float64(chartH - 12), Text: p.Start, Anchor: "middle"})
 		}
 	}
 	c.Line = strings.Join(pts, " ")
@@ -103,7 +109,7 @@ body{font:15px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;backgr
 header{display:flex;justify-content:space-between;align-items:center;padding:12px 24px;background:#1a1c1d;color:#fff}
 header form{margin:0}
 main{max-width:1000px;margin:0 auto;padding:16px 24px}
-section{background:#fff;border:1px solid #e1e3e5;border-radius:8px;padding:16px;margin:16px 0}
+section{background:#fff;border:1px solid #e1e3e5;border-radius:8px;padding:16px;margin:16px 0;overflow-x:auto}
 h1{font-size:18px;margin:0}h2{font-size:16px;margin:0 0 12px}
 .cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px}
 .card{border:1px solid #e1e3e5;border-radius:6px;padding:10px}
@@ -163,7 +169,7 @@ var dashboardTmpl = template.Must(template.New("dashboard").Funcs(funcs).Parse(`
 {{with $.Chart}}
 <svg id="sales-chart" role="img" aria-label="Net sales by period" width="100%" viewBox="0 0 {{.Width}} {{.Height}}" xmlns="http://www.w3.org/2000/svg">
 {{range .YLabels}}<line x1="70" x2="704" y1="{{.Y}}" y2="{{.Y}}" stroke="#e1e3e5"/><text x="{{.X}}" y="{{.Y}}" text-anchor="end" dominant-baseline="middle">{{.Text}}</text>{{end}}
-{{range .XLabels}}<text x="{{.X}}" y="{{.Y}}" text-anchor="middle">{{.Text}}</text>{{end}}
+{{range .XLabels}}<text x="{{.X}}" y="{{.Y}}" text-anchor="{{.Anchor}}">{{.Text}}</text>{{end}}
 <polyline points="{{.Line}}" fill="none" stroke="#008060" stroke-width="2"/>
 {{range .Points}}<circle cx="{{.X}}" cy="{{.Y}}" r="3" fill="#008060"><title>{{.Title}}</title></circle>{{end}}
 </svg>{{end}}
