@@ -507,3 +507,60 @@ func TestCheckoutRecordsSales(t *testing.T) {
 		}
 	})
 }
+
+// TestSalesRollupsUnderRace: 30 buyers check out at once while the shop's time zone flips
+// and reports run (each flip makes the next report rebuild the rollups from the orders).
+// Every order ends up counted exactly once: none lost between a rebuild's read of the
+// orders and its write, none counted twice.
+func TestSalesRollupsUnderRace(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, raceFixture)
+		ctx := context.Background()
+		l1 := variantID(t, api.DB, "left", "V0")
+		r1 := variantID(t, api.DB, "right", "V1")
+		const n = 30
+		carts := make([]string, n)
+		for i := range carts {
+			carts[i] = readyCartFor(t, api, "test_success", fmt.Sprintf("buyer%d@example.com", i), nil, line(l1, 1+i%2), line(r1, 1))
+		}
+		settingsKey := adminKey(t, api.DB, "settings:write")
+		key := adminKey(t, api.DB, "analytics:read")
+		today := time.Now().UTC().Format(time.DateOnly)
+		done := make(chan struct{})
+		flipped := make(chan int)
+		go func() {
+			flips := 0
+			defer func() { flipped <- flips }()
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				tz := []string{"Asia/Tokyo", "America/Los_Angeles"}[i%2]
+				api.adminPost(t, settingsKey, `mutation($tz: String!) { shopUpdate(input: {timezone: $tz}) { userErrors { code } } }`, map[string]any{"tz": tz})
+				if r := api.adminPost(t, key, `query($d: String!) { salesReport(from: $d, to: $d) { totals { orders } } }`, map[string]any{"d": today}); len(r.Errors) > 0 {
+					t.Errorf("report during the burst: %s", r.Raw)
+				}
+				flips++
+			}
+		}()
+		got := submitBurst(t, api, carts, "sales")
+		close(done)
+		flips := <-flipped
+		if got.Orders != n {
+			t.Fatalf("%d orders placed, want %d: %v", got.Orders, n, got.Responses)
+		}
+		var orders, units, lineUnits int64
+		if err := api.DB.SQL.QueryRowContext(ctx, `SELECT sum(orders), sum(units) FROM analytics_sales_days`).Scan(&orders, &units); err != nil {
+			t.Fatal(err)
+		}
+		if err := api.DB.SQL.QueryRowContext(ctx, `SELECT sum(quantity) FROM order_lines`).Scan(&lineUnits); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d time zone flips with reports during the burst", b.Name, flips)
+		if orders != n || units != lineUnits || units != n*2+n/2 {
+			t.Errorf("rollups count %d orders and %d units; the orders are %d with %d units", orders, units, n, lineUnits)
+		}
+	})
+}
