@@ -24,6 +24,7 @@ import (
 	"storefront/internal/inventory"
 	"storefront/internal/market"
 	"storefront/internal/order"
+	"storefront/internal/sales"
 	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/translation"
@@ -34,7 +35,7 @@ import (
 // newAdminHandler serves the Admin API (/admin/graphql) with the Storefront API's limits.
 // It is not behind CORS: keys belong in servers and scripts, not in shoppers' browsers
 // (the Playground is served from the same origin).
-func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *customer.Service, hooks *webhook.Service, orders *order.Service, log *slog.Logger) http.Handler {
+func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *customer.Service, hooks *webhook.Service, orders *order.Service, salesReports *sales.Service, log *slog.Logger) http.Handler {
 	h := admin.NewHandler(admin.Options{
 		DB:           db,
 		APIKeys:      apikey.New(db),
@@ -47,6 +48,7 @@ func newAdminHandler(cfg config, db *store.DB, cat *catalog.Service, customers *
 		Webhooks:     hooks,
 		Orders:       orders,
 		Log:          log,
+		Sales:        salesReports,
 		Markets:      market.NewService(db),
 		Translations: translation.New(db),
 		Limits: graph.Options{

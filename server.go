@@ -30,12 +30,15 @@ import (
 	"github.com/rs/cors"
 
 	"storefront/graph"
+	"storefront/graph/admin"
 	"storefront/internal/accountpage"
+	"storefront/internal/apikey"
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
 	"storefront/internal/checkout"
 	"storefront/internal/checkoutpage"
 	"storefront/internal/customer"
+	"storefront/internal/dashboard"
 	"storefront/internal/demo"
 	"storefront/internal/mail"
 	"storefront/internal/metrics"
@@ -44,7 +47,9 @@ import (
 	stripepay "storefront/internal/payment/stripe"
 	"storefront/internal/playground"
 	"storefront/internal/ratelimit"
+	"storefront/internal/reports"
 	"storefront/internal/respcache"
+	"storefront/internal/sales"
 	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/tracing"
@@ -585,7 +590,17 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	mux.Handle("/graphql", api)
 	// The path Shopify clients use: /api/2026-04/graphql.json (any version is served the same).
 	mux.Handle("/api/{version}/graphql.json", api)
-	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, cat, customers, hooks, orders, log))
+	// Sales analytics: rollups built from the orders now if they are missing or stale
+	// (backfill on open), reports in the Admin API, as CSV and on the dashboard.
+	salesReports := sales.New(db)
+	if _, err := salesReports.Prepare(context.Background()); err != nil {
+		return nil, fmt.Errorf("build sales rollups: %w", err)
+	}
+	registry := &reports.Registry{}
+	salesReports.Register(registry)
+	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, cat, customers, hooks, orders, salesReports, log))
+	(&dashboard.Handler{DB: db, Keys: apikey.New(db), Sales: salesReports, Reports: registry, Log: log, Production: cfg.Production,
+		CSV: admin.ReportsHandler(apikey.New(db), registry, log)}).Register(mux)
 	mux.Handle("GET /admin/export/{file}", newExportHandler(db, log))
 	mux.Handle("GET /images/demo/", demo.ImageHandler())
 	if met != nil && cfg.MetricsAddr == "" {

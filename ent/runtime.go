@@ -3,6 +3,12 @@
 package ent
 
 import (
+	"storefront/ent/adminsession"
+	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalesday"
+	"storefront/ent/analyticssalesfirstorder"
+	"storefront/ent/analyticssalesline"
+	"storefront/ent/analyticssalesstate"
 	"storefront/ent/apikey"
 	"storefront/ent/article"
 	"storefront/ent/auditevent"
@@ -101,6 +107,99 @@ func init() {
 	apikeyDescScopes := apikeyFields[3].Descriptor()
 	// apikey.DefaultScopes holds the default value on creation for the scopes field.
 	apikey.DefaultScopes = apikeyDescScopes.Default.([]string)
+	adminsessionMixin := schema.AdminSession{}.Mixin()
+	adminsessionMixinFields0 := adminsessionMixin[0].Fields()
+	_ = adminsessionMixinFields0
+	adminsessionFields := schema.AdminSession{}.Fields()
+	_ = adminsessionFields
+	// adminsessionDescCreatedAt is the schema descriptor for created_at field.
+	adminsessionDescCreatedAt := adminsessionMixinFields0[0].Descriptor()
+	// adminsession.DefaultCreatedAt holds the default value on creation for the created_at field.
+	adminsession.DefaultCreatedAt = adminsessionDescCreatedAt.Default.(func() time.Time)
+	// adminsessionDescUpdatedAt is the schema descriptor for updated_at field.
+	adminsessionDescUpdatedAt := adminsessionMixinFields0[1].Descriptor()
+	// adminsession.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	adminsession.DefaultUpdatedAt = adminsessionDescUpdatedAt.Default.(func() time.Time)
+	// adminsession.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	adminsession.UpdateDefaultUpdatedAt = adminsessionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// adminsessionDescTokenHash is the schema descriptor for token_hash field.
+	adminsessionDescTokenHash := adminsessionFields[0].Descriptor()
+	// adminsession.TokenHashValidator is a validator for the "token_hash" field. It is called by the builders before save.
+	adminsession.TokenHashValidator = adminsessionDescTokenHash.Validators[0].(func(string) error)
+	// adminsessionDescCsrfToken is the schema descriptor for csrf_token field.
+	adminsessionDescCsrfToken := adminsessionFields[1].Descriptor()
+	// adminsession.CsrfTokenValidator is a validator for the "csrf_token" field. It is called by the builders before save.
+	adminsession.CsrfTokenValidator = adminsessionDescCsrfToken.Validators[0].(func(string) error)
+	analyticssalescustomerFields := schema.AnalyticsSalesCustomer{}.Fields()
+	_ = analyticssalescustomerFields
+	// analyticssalescustomerDescCustomerKey is the schema descriptor for customer_key field.
+	analyticssalescustomerDescCustomerKey := analyticssalescustomerFields[0].Descriptor()
+	// analyticssalescustomer.CustomerKeyValidator is a validator for the "customer_key" field. It is called by the builders before save.
+	analyticssalescustomer.CustomerKeyValidator = analyticssalescustomerDescCustomerKey.Validators[0].(func(string) error)
+	// analyticssalescustomerDescOrders is the schema descriptor for orders field.
+	analyticssalescustomerDescOrders := analyticssalescustomerFields[2].Descriptor()
+	// analyticssalescustomer.DefaultOrders holds the default value on creation for the orders field.
+	analyticssalescustomer.DefaultOrders = analyticssalescustomerDescOrders.Default.(int)
+	analyticssalesdayFields := schema.AnalyticsSalesDay{}.Fields()
+	_ = analyticssalesdayFields
+	// analyticssalesdayDescOrders is the schema descriptor for orders field.
+	analyticssalesdayDescOrders := analyticssalesdayFields[1].Descriptor()
+	// analyticssalesday.DefaultOrders holds the default value on creation for the orders field.
+	analyticssalesday.DefaultOrders = analyticssalesdayDescOrders.Default.(int)
+	// analyticssalesdayDescGross is the schema descriptor for gross field.
+	analyticssalesdayDescGross := analyticssalesdayFields[2].Descriptor()
+	// analyticssalesday.DefaultGross holds the default value on creation for the gross field.
+	analyticssalesday.DefaultGross = analyticssalesdayDescGross.Default.(int64)
+	// analyticssalesdayDescDiscounts is the schema descriptor for discounts field.
+	analyticssalesdayDescDiscounts := analyticssalesdayFields[3].Descriptor()
+	// analyticssalesday.DefaultDiscounts holds the default value on creation for the discounts field.
+	analyticssalesday.DefaultDiscounts = analyticssalesdayDescDiscounts.Default.(int64)
+	// analyticssalesdayDescTax is the schema descriptor for tax field.
+	analyticssalesdayDescTax := analyticssalesdayFields[4].Descriptor()
+	// analyticssalesday.DefaultTax holds the default value on creation for the tax field.
+	analyticssalesday.DefaultTax = analyticssalesdayDescTax.Default.(int64)
+	// analyticssalesdayDescShipping is the schema descriptor for shipping field.
+	analyticssalesdayDescShipping := analyticssalesdayFields[5].Descriptor()
+	// analyticssalesday.DefaultShipping holds the default value on creation for the shipping field.
+	analyticssalesday.DefaultShipping = analyticssalesdayDescShipping.Default.(int64)
+	// analyticssalesdayDescTotal is the schema descriptor for total field.
+	analyticssalesdayDescTotal := analyticssalesdayFields[6].Descriptor()
+	// analyticssalesday.DefaultTotal holds the default value on creation for the total field.
+	analyticssalesday.DefaultTotal = analyticssalesdayDescTotal.Default.(int64)
+	// analyticssalesdayDescUnits is the schema descriptor for units field.
+	analyticssalesdayDescUnits := analyticssalesdayFields[7].Descriptor()
+	// analyticssalesday.DefaultUnits holds the default value on creation for the units field.
+	analyticssalesday.DefaultUnits = analyticssalesdayDescUnits.Default.(int64)
+	analyticssalesfirstorderFields := schema.AnalyticsSalesFirstOrder{}.Fields()
+	_ = analyticssalesfirstorderFields
+	// analyticssalesfirstorderDescCustomerKey is the schema descriptor for customer_key field.
+	analyticssalesfirstorderDescCustomerKey := analyticssalesfirstorderFields[0].Descriptor()
+	// analyticssalesfirstorder.CustomerKeyValidator is a validator for the "customer_key" field. It is called by the builders before save.
+	analyticssalesfirstorder.CustomerKeyValidator = analyticssalesfirstorderDescCustomerKey.Validators[0].(func(string) error)
+	analyticssaleslineFields := schema.AnalyticsSalesLine{}.Fields()
+	_ = analyticssaleslineFields
+	// analyticssaleslineDescUnits is the schema descriptor for units field.
+	analyticssaleslineDescUnits := analyticssaleslineFields[3].Descriptor()
+	// analyticssalesline.DefaultUnits holds the default value on creation for the units field.
+	analyticssalesline.DefaultUnits = analyticssaleslineDescUnits.Default.(int64)
+	// analyticssaleslineDescGross is the schema descriptor for gross field.
+	analyticssaleslineDescGross := analyticssaleslineFields[4].Descriptor()
+	// analyticssalesline.DefaultGross holds the default value on creation for the gross field.
+	analyticssalesline.DefaultGross = analyticssaleslineDescGross.Default.(int64)
+	// analyticssaleslineDescDiscounts is the schema descriptor for discounts field.
+	analyticssaleslineDescDiscounts := analyticssaleslineFields[5].Descriptor()
+	// analyticssalesline.DefaultDiscounts holds the default value on creation for the discounts field.
+	analyticssalesline.DefaultDiscounts = analyticssaleslineDescDiscounts.Default.(int64)
+	analyticssalesstateFields := schema.AnalyticsSalesState{}.Fields()
+	_ = analyticssalesstateFields
+	// analyticssalesstateDescTimezone is the schema descriptor for timezone field.
+	analyticssalesstateDescTimezone := analyticssalesstateFields[0].Descriptor()
+	// analyticssalesstate.TimezoneValidator is a validator for the "timezone" field. It is called by the builders before save.
+	analyticssalesstate.TimezoneValidator = analyticssalesstateDescTimezone.Validators[0].(func(string) error)
+	// analyticssalesstateDescBuiltAt is the schema descriptor for built_at field.
+	analyticssalesstateDescBuiltAt := analyticssalesstateFields[1].Descriptor()
+	// analyticssalesstate.DefaultBuiltAt holds the default value on creation for the built_at field.
+	analyticssalesstate.DefaultBuiltAt = analyticssalesstateDescBuiltAt.Default.(func() time.Time)
 	articleMixin := schema.Article{}.Mixin()
 	articleMixinFields0 := articleMixin[0].Fields()
 	_ = articleMixinFields0
@@ -1586,6 +1685,12 @@ func init() {
 	shopDescContactEmail := shopFields[17].Descriptor()
 	// shop.ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
 	shop.ContactEmailValidator = shopDescContactEmail.Validators[0].(func(string) error)
+	// shopDescTimezone is the schema descriptor for timezone field.
+	shopDescTimezone := shopFields[17].Descriptor()
+	// shop.DefaultTimezone holds the default value on creation for the timezone field.
+	shop.DefaultTimezone = shopDescTimezone.Default.(string)
+	// shop.TimezoneValidator is a validator for the "timezone" field. It is called by the builders before save.
+	shop.TimezoneValidator = shopDescTimezone.Validators[0].(func(string) error)
 	shoppolicyMixin := schema.ShopPolicy{}.Mixin()
 	shoppolicyMixinFields0 := shoppolicyMixin[0].Fields()
 	_ = shoppolicyMixinFields0

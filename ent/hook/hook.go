@@ -20,6 +20,78 @@ func (f APIKeyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.APIKeyMutation", m)
 }
 
+// The AdminSessionFunc type is an adapter to allow the use of ordinary
+// function as AdminSession mutator.
+type AdminSessionFunc func(context.Context, *ent.AdminSessionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AdminSessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AdminSessionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AdminSessionMutation", m)
+}
+
+// The AnalyticsSalesCustomerFunc type is an adapter to allow the use of ordinary
+// function as AnalyticsSalesCustomer mutator.
+type AnalyticsSalesCustomerFunc func(context.Context, *ent.AnalyticsSalesCustomerMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AnalyticsSalesCustomerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AnalyticsSalesCustomerMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnalyticsSalesCustomerMutation", m)
+}
+
+// The AnalyticsSalesDayFunc type is an adapter to allow the use of ordinary
+// function as AnalyticsSalesDay mutator.
+type AnalyticsSalesDayFunc func(context.Context, *ent.AnalyticsSalesDayMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AnalyticsSalesDayFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AnalyticsSalesDayMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnalyticsSalesDayMutation", m)
+}
+
+// The AnalyticsSalesFirstOrderFunc type is an adapter to allow the use of ordinary
+// function as AnalyticsSalesFirstOrder mutator.
+type AnalyticsSalesFirstOrderFunc func(context.Context, *ent.AnalyticsSalesFirstOrderMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AnalyticsSalesFirstOrderFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AnalyticsSalesFirstOrderMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnalyticsSalesFirstOrderMutation", m)
+}
+
+// The AnalyticsSalesLineFunc type is an adapter to allow the use of ordinary
+// function as AnalyticsSalesLine mutator.
+type AnalyticsSalesLineFunc func(context.Context, *ent.AnalyticsSalesLineMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AnalyticsSalesLineFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AnalyticsSalesLineMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnalyticsSalesLineMutation", m)
+}
+
+// The AnalyticsSalesStateFunc type is an adapter to allow the use of ordinary
+// function as AnalyticsSalesState mutator.
+type AnalyticsSalesStateFunc func(context.Context, *ent.AnalyticsSalesStateMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AnalyticsSalesStateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AnalyticsSalesStateMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnalyticsSalesStateMutation", m)
+}
+
 // The ArticleFunc type is an adapter to allow the use of ordinary
 // function as Article mutator.
 type ArticleFunc func(context.Context, *ent.ArticleMutation) (ent.Value, error)

@@ -7,6 +7,12 @@ import (
 	"fmt"
 
 	"storefront/ent"
+	"storefront/ent/adminsession"
+	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalesday"
+	"storefront/ent/analyticssalesfirstorder"
+	"storefront/ent/analyticssalesline"
+	"storefront/ent/analyticssalesstate"
 	"storefront/ent/apikey"
 	"storefront/ent/article"
 	"storefront/ent/auditevent"
@@ -141,6 +147,168 @@ func (f TraverseAPIKey) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.APIKeyQuery", q)
+}
+
+// The AdminSessionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AdminSessionFunc func(context.Context, *ent.AdminSessionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AdminSessionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AdminSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AdminSessionQuery", q)
+}
+
+// The TraverseAdminSession type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAdminSession func(context.Context, *ent.AdminSessionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAdminSession) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAdminSession) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AdminSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AdminSessionQuery", q)
+}
+
+// The AnalyticsSalesCustomerFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AnalyticsSalesCustomerFunc func(context.Context, *ent.AnalyticsSalesCustomerQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AnalyticsSalesCustomerFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AnalyticsSalesCustomerQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesCustomerQuery", q)
+}
+
+// The TraverseAnalyticsSalesCustomer type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAnalyticsSalesCustomer func(context.Context, *ent.AnalyticsSalesCustomerQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAnalyticsSalesCustomer) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAnalyticsSalesCustomer) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnalyticsSalesCustomerQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesCustomerQuery", q)
+}
+
+// The AnalyticsSalesDayFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AnalyticsSalesDayFunc func(context.Context, *ent.AnalyticsSalesDayQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AnalyticsSalesDayFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AnalyticsSalesDayQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesDayQuery", q)
+}
+
+// The TraverseAnalyticsSalesDay type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAnalyticsSalesDay func(context.Context, *ent.AnalyticsSalesDayQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAnalyticsSalesDay) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAnalyticsSalesDay) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnalyticsSalesDayQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesDayQuery", q)
+}
+
+// The AnalyticsSalesFirstOrderFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AnalyticsSalesFirstOrderFunc func(context.Context, *ent.AnalyticsSalesFirstOrderQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AnalyticsSalesFirstOrderFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AnalyticsSalesFirstOrderQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesFirstOrderQuery", q)
+}
+
+// The TraverseAnalyticsSalesFirstOrder type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAnalyticsSalesFirstOrder func(context.Context, *ent.AnalyticsSalesFirstOrderQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAnalyticsSalesFirstOrder) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAnalyticsSalesFirstOrder) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnalyticsSalesFirstOrderQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesFirstOrderQuery", q)
+}
+
+// The AnalyticsSalesLineFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AnalyticsSalesLineFunc func(context.Context, *ent.AnalyticsSalesLineQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AnalyticsSalesLineFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AnalyticsSalesLineQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesLineQuery", q)
+}
+
+// The TraverseAnalyticsSalesLine type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAnalyticsSalesLine func(context.Context, *ent.AnalyticsSalesLineQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAnalyticsSalesLine) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAnalyticsSalesLine) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnalyticsSalesLineQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesLineQuery", q)
+}
+
+// The AnalyticsSalesStateFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AnalyticsSalesStateFunc func(context.Context, *ent.AnalyticsSalesStateQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AnalyticsSalesStateFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AnalyticsSalesStateQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesStateQuery", q)
+}
+
+// The TraverseAnalyticsSalesState type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAnalyticsSalesState func(context.Context, *ent.AnalyticsSalesStateQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAnalyticsSalesState) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAnalyticsSalesState) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnalyticsSalesStateQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesStateQuery", q)
 }
 
 // The ArticleFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1417,6 +1585,18 @@ func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
 	case *ent.APIKeyQuery:
 		return &query[*ent.APIKeyQuery, predicate.APIKey, apikey.OrderOption]{typ: ent.TypeAPIKey, tq: q}, nil
+	case *ent.AdminSessionQuery:
+		return &query[*ent.AdminSessionQuery, predicate.AdminSession, adminsession.OrderOption]{typ: ent.TypeAdminSession, tq: q}, nil
+	case *ent.AnalyticsSalesCustomerQuery:
+		return &query[*ent.AnalyticsSalesCustomerQuery, predicate.AnalyticsSalesCustomer, analyticssalescustomer.OrderOption]{typ: ent.TypeAnalyticsSalesCustomer, tq: q}, nil
+	case *ent.AnalyticsSalesDayQuery:
+		return &query[*ent.AnalyticsSalesDayQuery, predicate.AnalyticsSalesDay, analyticssalesday.OrderOption]{typ: ent.TypeAnalyticsSalesDay, tq: q}, nil
+	case *ent.AnalyticsSalesFirstOrderQuery:
+		return &query[*ent.AnalyticsSalesFirstOrderQuery, predicate.AnalyticsSalesFirstOrder, analyticssalesfirstorder.OrderOption]{typ: ent.TypeAnalyticsSalesFirstOrder, tq: q}, nil
+	case *ent.AnalyticsSalesLineQuery:
+		return &query[*ent.AnalyticsSalesLineQuery, predicate.AnalyticsSalesLine, analyticssalesline.OrderOption]{typ: ent.TypeAnalyticsSalesLine, tq: q}, nil
+	case *ent.AnalyticsSalesStateQuery:
+		return &query[*ent.AnalyticsSalesStateQuery, predicate.AnalyticsSalesState, analyticssalesstate.OrderOption]{typ: ent.TypeAnalyticsSalesState, tq: q}, nil
 	case *ent.ArticleQuery:
 		return &query[*ent.ArticleQuery, predicate.Article, article.OrderOption]{typ: ent.TypeArticle, tq: q}, nil
 	case *ent.AuditEventQuery:

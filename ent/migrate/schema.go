@@ -28,6 +28,131 @@ var (
 		Columns:    APIKeysColumns,
 		PrimaryKey: []*schema.Column{APIKeysColumns[0]},
 	}
+	// AdminSessionsColumns holds the columns for the "admin_sessions" table.
+	AdminSessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "token_hash", Type: field.TypeString, Unique: true},
+		{Name: "csrf_token", Type: field.TypeString},
+		{Name: "api_key_id", Type: field.TypeInt},
+		{Name: "expires_at", Type: field.TypeTime},
+	}
+	// AdminSessionsTable holds the schema information for the "admin_sessions" table.
+	AdminSessionsTable = &schema.Table{
+		Name:       "admin_sessions",
+		Columns:    AdminSessionsColumns,
+		PrimaryKey: []*schema.Column{AdminSessionsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "adminsession_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{AdminSessionsColumns[6]},
+			},
+		},
+	}
+	// AnalyticsSalesCustomersColumns holds the columns for the "analytics_sales_customers" table.
+	AnalyticsSalesCustomersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "customer_key", Type: field.TypeString},
+		{Name: "day", Type: field.TypeInt},
+		{Name: "orders", Type: field.TypeInt, Default: 0},
+	}
+	// AnalyticsSalesCustomersTable holds the schema information for the "analytics_sales_customers" table.
+	AnalyticsSalesCustomersTable = &schema.Table{
+		Name:       "analytics_sales_customers",
+		Columns:    AnalyticsSalesCustomersColumns,
+		PrimaryKey: []*schema.Column{AnalyticsSalesCustomersColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "analyticssalescustomer_customer_key_day",
+				Unique:  true,
+				Columns: []*schema.Column{AnalyticsSalesCustomersColumns[1], AnalyticsSalesCustomersColumns[2]},
+			},
+			{
+				Name:    "analyticssalescustomer_day_customer_key_orders",
+				Unique:  false,
+				Columns: []*schema.Column{AnalyticsSalesCustomersColumns[2], AnalyticsSalesCustomersColumns[1], AnalyticsSalesCustomersColumns[3]},
+			},
+		},
+	}
+	// AnalyticsSalesDaysColumns holds the columns for the "analytics_sales_days" table.
+	AnalyticsSalesDaysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeInt, Unique: true},
+		{Name: "orders", Type: field.TypeInt, Default: 0},
+		{Name: "gross", Type: field.TypeInt64, Default: 0},
+		{Name: "discounts", Type: field.TypeInt64, Default: 0},
+		{Name: "tax", Type: field.TypeInt64, Default: 0},
+		{Name: "shipping", Type: field.TypeInt64, Default: 0},
+		{Name: "total", Type: field.TypeInt64, Default: 0},
+		{Name: "units", Type: field.TypeInt64, Default: 0},
+	}
+	// AnalyticsSalesDaysTable holds the schema information for the "analytics_sales_days" table.
+	AnalyticsSalesDaysTable = &schema.Table{
+		Name:       "analytics_sales_days",
+		Columns:    AnalyticsSalesDaysColumns,
+		PrimaryKey: []*schema.Column{AnalyticsSalesDaysColumns[0]},
+	}
+	// AnalyticsSalesFirstOrdersColumns holds the columns for the "analytics_sales_first_orders" table.
+	AnalyticsSalesFirstOrdersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "customer_key", Type: field.TypeString, Unique: true},
+		{Name: "day", Type: field.TypeInt},
+	}
+	// AnalyticsSalesFirstOrdersTable holds the schema information for the "analytics_sales_first_orders" table.
+	AnalyticsSalesFirstOrdersTable = &schema.Table{
+		Name:       "analytics_sales_first_orders",
+		Columns:    AnalyticsSalesFirstOrdersColumns,
+		PrimaryKey: []*schema.Column{AnalyticsSalesFirstOrdersColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "analyticssalesfirstorder_day_customer_key",
+				Unique:  false,
+				Columns: []*schema.Column{AnalyticsSalesFirstOrdersColumns[2], AnalyticsSalesFirstOrdersColumns[1]},
+			},
+		},
+	}
+	// AnalyticsSalesLinesColumns holds the columns for the "analytics_sales_lines" table.
+	AnalyticsSalesLinesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeInt},
+		{Name: "variant_id", Type: field.TypeInt},
+		{Name: "product_id", Type: field.TypeInt},
+		{Name: "units", Type: field.TypeInt64, Default: 0},
+		{Name: "gross", Type: field.TypeInt64, Default: 0},
+		{Name: "discounts", Type: field.TypeInt64, Default: 0},
+	}
+	// AnalyticsSalesLinesTable holds the schema information for the "analytics_sales_lines" table.
+	AnalyticsSalesLinesTable = &schema.Table{
+		Name:       "analytics_sales_lines",
+		Columns:    AnalyticsSalesLinesColumns,
+		PrimaryKey: []*schema.Column{AnalyticsSalesLinesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "analyticssalesline_day_variant_id",
+				Unique:  true,
+				Columns: []*schema.Column{AnalyticsSalesLinesColumns[1], AnalyticsSalesLinesColumns[2]},
+			},
+			{
+				Name:    "analyticssalesline_variant_id_day",
+				Unique:  false,
+				Columns: []*schema.Column{AnalyticsSalesLinesColumns[2], AnalyticsSalesLinesColumns[1]},
+			},
+		},
+	}
+	// AnalyticsSalesStateColumns holds the columns for the "analytics_sales_state" table.
+	AnalyticsSalesStateColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "timezone", Type: field.TypeString},
+		{Name: "built_at", Type: field.TypeTime},
+	}
+	// AnalyticsSalesStateTable holds the schema information for the "analytics_sales_state" table.
+	AnalyticsSalesStateTable = &schema.Table{
+		Name:       "analytics_sales_state",
+		Columns:    AnalyticsSalesStateColumns,
+		PrimaryKey: []*schema.Column{AnalyticsSalesStateColumns[0]},
+	}
 	// ArticlesColumns holds the columns for the "articles" table.
 	ArticlesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -843,6 +968,14 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{OrderEventsColumns[5], OrderEventsColumns[0]},
 			},
+			{
+				Name:    "order_refunded_processed_at",
+				Unique:  false,
+				Columns: []*schema.Column{OrdersColumns[19]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "total_refunded > 0",
+				},
+			},
 		},
 	}
 	// OrderLinesColumns holds the columns for the "order_lines" table.
@@ -1325,6 +1458,7 @@ var (
 		{Name: "accepted_card_brands", Type: field.TypeJSON},
 		{Name: "capture_policy", Type: field.TypeEnum, Enums: []string{"AUTOMATIC", "MANUAL"}, Default: "AUTOMATIC"},
 		{Name: "contact_email", Type: field.TypeString, Nullable: true, Size: 254},
+		{Name: "timezone", Type: field.TypeString, Size: 64, Default: "UTC"},
 		{Name: "brand_logo_id", Type: field.TypeInt, Nullable: true},
 		{Name: "brand_square_logo_id", Type: field.TypeInt, Nullable: true},
 		{Name: "brand_cover_image_id", Type: field.TypeInt, Nullable: true},
@@ -1519,6 +1653,12 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APIKeysTable,
+		AdminSessionsTable,
+		AnalyticsSalesCustomersTable,
+		AnalyticsSalesDaysTable,
+		AnalyticsSalesFirstOrdersTable,
+		AnalyticsSalesLinesTable,
+		AnalyticsSalesStateTable,
 		ArticlesTable,
 		AuditEventsTable,
 		BlogsTable,
@@ -1568,6 +1708,21 @@ var (
 )
 
 func init() {
+	AnalyticsSalesCustomersTable.Annotation = &entsql.Annotation{
+		Table: "analytics_sales_customers",
+	}
+	AnalyticsSalesDaysTable.Annotation = &entsql.Annotation{
+		Table: "analytics_sales_days",
+	}
+	AnalyticsSalesFirstOrdersTable.Annotation = &entsql.Annotation{
+		Table: "analytics_sales_first_orders",
+	}
+	AnalyticsSalesLinesTable.Annotation = &entsql.Annotation{
+		Table: "analytics_sales_lines",
+	}
+	AnalyticsSalesStateTable.Annotation = &entsql.Annotation{
+		Table: "analytics_sales_state",
+	}
 	ArticlesTable.ForeignKeys[0].RefTable = ContentImagesTable
 	ArticlesTable.ForeignKeys[1].RefTable = BlogsTable
 	CartLinesTable.ForeignKeys[0].RefTable = CartsTable

@@ -52,6 +52,7 @@ func (Shop) Fields() []ent.Field {
 		field.Strings("accepted_card_brands").Default([]string{"VISA", "MASTERCARD", "AMERICAN_EXPRESS"}),
 		field.Enum("capture_policy").Values("AUTOMATIC", "MANUAL").Default("AUTOMATIC").Comment("AUTOMATIC captures the payment when the order is placed; MANUAL captures it from the Admin API (orderCapture) or at the first fulfillment."),
 		field.String("contact_email").Optional().Nillable().MaxLen(254).Comment("Where customers write to the shop."),
+		field.String("timezone").Default("UTC").MaxLen(64).Comment("IANA time zone the shop's reports count days in, e.g. Europe/Berlin."),
 	}
 }
 

@@ -57,6 +57,8 @@ const (
 	FieldCapturePolicy = "capture_policy"
 	// FieldContactEmail holds the string denoting the contact_email field in the database.
 	FieldContactEmail = "contact_email"
+	// FieldTimezone holds the string denoting the timezone field in the database.
+	FieldTimezone = "timezone"
 	// EdgeBrandLogo holds the string denoting the brand_logo edge name in mutations.
 	EdgeBrandLogo = "brand_logo"
 	// EdgeBrandSquareLogo holds the string denoting the brand_square_logo edge name in mutations.
@@ -111,6 +113,7 @@ var Columns = []string{
 	FieldAcceptedCardBrands,
 	FieldCapturePolicy,
 	FieldContactEmail,
+	FieldTimezone,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -158,6 +161,10 @@ var (
 	DefaultAcceptedCardBrands []string
 	// ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
 	ContactEmailValidator func(string) error
+	// DefaultTimezone holds the default value on creation for the "timezone" field.
+	DefaultTimezone string
+	// TimezoneValidator is a validator for the "timezone" field. It is called by the builders before save.
+	TimezoneValidator func(string) error
 )
 
 // CapturePolicy defines the type for the "capture_policy" enum field.
@@ -277,6 +284,11 @@ func ByCapturePolicy(opts ...sql.OrderTermOption) OrderOption {
 // ByContactEmail orders the results by the contact_email field.
 func ByContactEmail(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContactEmail, opts...).ToFunc()
+}
+
+// ByTimezone orders the results by the timezone field.
+func ByTimezone(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTimezone, opts...).ToFunc()
 }
 
 // ByBrandLogoField orders the results by brand_logo field.

@@ -22,6 +22,7 @@ import (
 	"storefront/internal/inventory"
 	"storefront/internal/market"
 	"storefront/internal/order"
+	"storefront/internal/sales"
 	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/translation"
@@ -42,6 +43,7 @@ type Options struct {
 	Customers *customer.Service
 	Webhooks  *webhook.Service
 	Orders    *order.Service
+	Sales     *sales.Service
 	Log       *slog.Logger
 	Markets   *market.Service
 	// Translations writes the merchant's translations.
@@ -58,7 +60,7 @@ func NewHandler(o Options) http.Handler {
 	if o.GiftCards == nil {
 		o.GiftCards = giftcard.New(o.DB)
 	}
-	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, GiftCards: o.GiftCards, Settings: o.Settings, Customers: o.Customers, Webhooks: o.Webhooks, Orders: o.Orders, Markets: o.Markets, Translations: o.Translations}}
+	cfg := generated.Config{Resolvers: &Resolver{DB: o.DB, APIKeys: o.APIKeys, Catalog: o.Catalog, Inventory: o.Inventory, Discounts: o.Discounts, GiftCards: o.GiftCards, Settings: o.Settings, Customers: o.Customers, Webhooks: o.Webhooks, Orders: o.Orders, Markets: o.Markets, Translations: o.Translations, Sales: o.Sales}}
 	connectionCosts(&cfg.Complexity)
 	es := generated.NewExecutableSchema(cfg)
 	srv := handler.New(es)

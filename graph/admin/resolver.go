@@ -16,6 +16,7 @@ import (
 	"storefront/internal/inventory"
 	"storefront/internal/market"
 	"storefront/internal/order"
+	"storefront/internal/sales"
 	"storefront/internal/settings"
 	"storefront/internal/store"
 	"storefront/internal/translation"
@@ -36,4 +37,5 @@ type Resolver struct {
 	Orders       *order.Service
 	Markets      *market.Service
 	Translations *translation.Service
+	Sales        *sales.Service
 }

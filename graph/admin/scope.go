@@ -66,6 +66,16 @@ var typeScopes = map[string]string{
 	"WebhookSubscription": "webhooks:read",
 	"WebhookDelivery":     "webhooks:read",
 	"WebhookAttempt":      "webhooks:read",
+	"SalesReport":         "analytics:read",
+	"SalesTotals":         "analytics:read",
+	"SalesPeriod":         "analytics:read",
+	"SalesRow":            "analytics:read",
+	"CustomerReport":      "analytics:read",
+	"CustomerTotals":      "analytics:read",
+	"CustomerCohort":      "analytics:read",
+	"CohortRetention":     "analytics:read",
+	"InventoryReport":     "analytics:read",
+	"InventoryRow":        "analytics:read",
 
 	"PageInfo":        anyKey,
 	"UserError":       anyKey,
@@ -152,6 +162,10 @@ var queryScopes = map[string]string{
 	// The object a node resolves to is checked field by field with its own type's scope.
 	"node":  anyKey,
 	"nodes": anyKey,
+
+	"salesReport":     "analytics:read",
+	"customerReport":  "analytics:read",
+	"inventoryReport": "analytics:read",
 }
 
 // scopeTable is the scope of every field of a schema, by object and field name.

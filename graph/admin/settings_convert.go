@@ -25,7 +25,7 @@ func optInt64(o graphql.Omittable[*int]) settings.Optional[int64] {
 func toShopInput(in model.ShopInput) settings.ShopInput {
 	return settings.ShopInput{
 		Name: in.Name, Description: in.Description, CurrencyCode: in.CurrencyCode, CountryCode: in.CountryCode,
-		ShipsToCountries: in.ShipsToCountries, HasShipsTo: in.ShipsToCountries != nil, TaxesIncluded: in.TaxesIncluded,
+		ShipsToCountries: in.ShipsToCountries, HasShipsTo: in.ShipsToCountries != nil, TaxesIncluded: in.TaxesIncluded, Timezone: in.Timezone,
 		PrimaryDomain: opt(in.PrimaryDomain), ContactEmail: opt(in.ContactEmail), PrivacyPolicy: opt(in.PrivacyPolicy),
 		RefundPolicy: opt(in.RefundPolicy), ShippingPolicy: opt(in.ShippingPolicy), TermsOfService: opt(in.TermsOfService),
 		OrderNumberStart: in.OrderNumberStart, CapturePolicy: capturePolicy(in),

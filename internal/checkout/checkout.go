@@ -35,6 +35,7 @@ import (
 	"storefront/internal/inventory"
 	"storefront/internal/order"
 	"storefront/internal/payment"
+	"storefront/internal/sales"
 	"storefront/internal/store"
 )
 
@@ -778,6 +779,16 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		if err := order.Timeline(ctx, tx.Client(), o.ID, order.EventAuthorized, "Authorized "+order.FormatAmount(c.Charge, c.Currency)); err != nil {
 			return 0, err
 		}
+	}
+	// The sales rollups count the order in its own transaction, in the shop currency.
+	soldLines := make([]sales.Line, len(c.Lines))
+	for i, l := range c.Lines {
+		lc := c.Cost.Lines[i]
+		soldLines[i] = sales.Line{VariantID: l.VariantID, ProductID: l.Variant.ProductID, Quantity: l.Quantity, Original: c.Pricer.ToShop(lc.Subtotal), Discounted: c.Pricer.ToShop(lc.Total - lc.OrderShare)}
+	}
+	if err := sales.RecordOrder(ctx, tx, s.db.Dialect == dialect.Postgres, sales.Order{ProcessedAt: o.ProcessedAt, CustomerID: c.CustomerID, Email: c.Email,
+		Discounts: c.Pricer.ToShop(totalDiscounts), Tax: c.Pricer.ToShop(tax), Shipping: c.Pricer.ToShop(c.Cost.Shipping), Total: c.Pricer.ToShop(c.Cost.Total), Lines: soldLines}); err != nil {
+		return 0, err
 	}
 	if err := tx.Event.Create().SetTopic("orders/create").SetSubjectID(order.GlobalID(o.ID)).
 		SetPayload(map[string]any{"orderNumber": number, "total": c.Cost.Total, "currency": c.Currency}).Exec(ctx); err != nil {

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
+	_ "time/tzdata" // time zones validate on hosts without a zoneinfo database
 
 	"storefront/ent"
 	"storefront/ent/counter"
@@ -66,13 +68,25 @@ type ShopInput struct {
 	ShipsToCountries                             []string
 	HasShipsTo                                   bool
 	TaxesIncluded                                *bool
-	PrimaryDomain, ContactEmail                  Optional[string]
-	PrivacyPolicy, RefundPolicy                  Optional[string]
-	ShippingPolicy, TermsOfService               Optional[string]
+	// Timezone is an IANA time zone name (reports count days in it).
+	Timezone                       *string
+	PrimaryDomain, ContactEmail    Optional[string]
+	PrivacyPolicy, RefundPolicy    Optional[string]
+	ShippingPolicy, TermsOfService Optional[string]
 	// OrderNumberStart is the number the next order gets; numbers only move forward.
 	OrderNumberStart *int
 	// CapturePolicy is AUTOMATIC or MANUAL.
 	CapturePolicy *string
+}
+
+// validTimezone reports whether name is an IANA time zone (Local is not: it depends on
+// the host).
+func validTimezone(name string) bool {
+	if name == "" || name == "Local" || len(name) > 64 {
+		return false
+	}
+	_, err := time.LoadLocation(name)
+	return err == nil
 }
 
 // OrderCounter is the counter checkout numbers orders with: order number = 1000 + value.
@@ -105,6 +119,9 @@ func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []us
 			if !countryRE.MatchString(c) {
 				e.add(usererror.Invalid, "A country is an ISO 3166-1 alpha-2 code such as US.", "shipsToCountries", i)
 			}
+		}
+		if in.Timezone != nil && !validTimezone(*in.Timezone) {
+			e.add(usererror.Invalid, "A time zone is an IANA name such as Europe/Berlin or UTC.", "timezone")
 		}
 		if v := in.PrimaryDomain.Value; v != nil {
 			if u, err := url.Parse(*v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -184,6 +201,7 @@ func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []us
 		if in.TaxesIncluded != nil {
 			set("taxesIncluded", *in.TaxesIncluded != sh.TaxesIncluded, *in.TaxesIncluded, func() { u.SetTaxesIncluded(*in.TaxesIncluded) })
 		}
+		str("timezone", in.Timezone, sh.Timezone, u.SetTimezone)
 		opt("primaryDomain", in.PrimaryDomain, sh.PrimaryDomain, u.SetNillablePrimaryDomain, u.ClearPrimaryDomain)
 		opt("contactEmail", in.ContactEmail, sh.ContactEmail, u.SetNillableContactEmail, u.ClearContactEmail)
 		// Policies are the ShopPolicy records the Storefront API serves (Shop.privacyPolicy, …).

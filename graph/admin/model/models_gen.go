@@ -434,7 +434,9 @@ type ShopInput struct {
 	// ISO 3166-1 alpha-2 codes the shop ships to.
 	ShipsToCountries []string `json:"shipsToCountries,omitempty"`
 	// Prices include tax (VAT style) instead of tax being added on top.
-	TaxesIncluded  *bool                      `json:"taxesIncluded,omitempty"`
+	TaxesIncluded *bool `json:"taxesIncluded,omitempty"`
+	// IANA time zone the shop's reports count days in, e.g. Europe/Berlin (default UTC).
+	Timezone       *string                    `json:"timezone,omitempty"`
 	PrimaryDomain  graphql.Omittable[*string] `json:"primaryDomain,omitempty"`
 	ContactEmail   graphql.Omittable[*string] `json:"contactEmail,omitempty"`
 	PrivacyPolicy  graphql.Omittable[*string] `json:"privacyPolicy,omitempty"`
@@ -588,6 +590,64 @@ func (e *ProductStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ProductStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The length of a report's periods. Weeks run Monday to Sunday.
+type ReportGranularity string
+
+const (
+	ReportGranularityDay   ReportGranularity = "DAY"
+	ReportGranularityWeek  ReportGranularity = "WEEK"
+	ReportGranularityMonth ReportGranularity = "MONTH"
+)
+
+var AllReportGranularity = []ReportGranularity{
+	ReportGranularityDay,
+	ReportGranularityWeek,
+	ReportGranularityMonth,
+}
+
+func (e ReportGranularity) IsValid() bool {
+	switch e {
+	case ReportGranularityDay, ReportGranularityWeek, ReportGranularityMonth:
+		return true
+	}
+	return false
+}
+
+func (e ReportGranularity) String() string {
+	return string(e)
+}
+
+func (e *ReportGranularity) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReportGranularity(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReportGranularity", str)
+	}
+	return nil
+}
+
+func (e ReportGranularity) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReportGranularity) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReportGranularity) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -74,6 +74,7 @@ var refs = map[string]string{
 	"orderLine":       "OrderLine",
 	"attempt":         "CompletionAttempt",
 	"refund":          "Refund",
+	"collection":      "Collection",
 }
 
 // RefType is the global ID type of an ID-typed field: the object itself for id and parentID
