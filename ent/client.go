@@ -11,6 +11,12 @@ import (
 
 	"storefront/ent/migrate"
 
+	"storefront/ent/adminsession"
+	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalesday"
+	"storefront/ent/analyticssalesfirstorder"
+	"storefront/ent/analyticssalesline"
+	"storefront/ent/analyticssalesstate"
 	"storefront/ent/apikey"
 	"storefront/ent/article"
 	"storefront/ent/auditevent"
@@ -29,25 +35,32 @@ import (
 	"storefront/ent/discountredemption"
 	"storefront/ent/event"
 	"storefront/ent/fulfillment"
+	"storefront/ent/giftcard"
+	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
+	"storefront/ent/orderevent"
 	"storefront/ent/orderline"
 	"storefront/ent/page"
 	"storefront/ent/passwordresettoken"
+	"storefront/ent/payment"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/ent/refund"
 	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/urlredirect"
 	"storefront/ent/webhookattempt"
 	"storefront/ent/webhookdelivery"
@@ -68,6 +81,18 @@ type Client struct {
 	Schema *migrate.Schema
 	// APIKey is the client for interacting with the APIKey builders.
 	APIKey *APIKeyClient
+	// AdminSession is the client for interacting with the AdminSession builders.
+	AdminSession *AdminSessionClient
+	// AnalyticsSalesCustomer is the client for interacting with the AnalyticsSalesCustomer builders.
+	AnalyticsSalesCustomer *AnalyticsSalesCustomerClient
+	// AnalyticsSalesDay is the client for interacting with the AnalyticsSalesDay builders.
+	AnalyticsSalesDay *AnalyticsSalesDayClient
+	// AnalyticsSalesFirstOrder is the client for interacting with the AnalyticsSalesFirstOrder builders.
+	AnalyticsSalesFirstOrder *AnalyticsSalesFirstOrderClient
+	// AnalyticsSalesLine is the client for interacting with the AnalyticsSalesLine builders.
+	AnalyticsSalesLine *AnalyticsSalesLineClient
+	// AnalyticsSalesState is the client for interacting with the AnalyticsSalesState builders.
+	AnalyticsSalesState *AnalyticsSalesStateClient
 	// Article is the client for interacting with the Article builders.
 	Article *ArticleClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
@@ -102,24 +127,34 @@ type Client struct {
 	Event *EventClient
 	// Fulfillment is the client for interacting with the Fulfillment builders.
 	Fulfillment *FulfillmentClient
+	// GiftCard is the client for interacting with the GiftCard builders.
+	GiftCard *GiftCardClient
+	// GiftCardTransaction is the client for interacting with the GiftCardTransaction builders.
+	GiftCardTransaction *GiftCardTransactionClient
 	// InventoryAdjustment is the client for interacting with the InventoryAdjustment builders.
 	InventoryAdjustment *InventoryAdjustmentClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
 	LoginAttempt *LoginAttemptClient
 	// MailingAddress is the client for interacting with the MailingAddress builders.
 	MailingAddress *MailingAddressClient
+	// Market is the client for interacting with the Market builders.
+	Market *MarketClient
 	// Menu is the client for interacting with the Menu builders.
 	Menu *MenuClient
 	// MenuItem is the client for interacting with the MenuItem builders.
 	MenuItem *MenuItemClient
 	// Order is the client for interacting with the Order builders.
 	Order *OrderClient
+	// OrderEvent is the client for interacting with the OrderEvent builders.
+	OrderEvent *OrderEventClient
 	// OrderLine is the client for interacting with the OrderLine builders.
 	OrderLine *OrderLineClient
 	// Page is the client for interacting with the Page builders.
 	Page *PageClient
 	// PasswordResetToken is the client for interacting with the PasswordResetToken builders.
 	PasswordResetToken *PasswordResetTokenClient
+	// Payment is the client for interacting with the Payment builders.
+	Payment *PaymentClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
 	// ProductImage is the client for interacting with the ProductImage builders.
@@ -130,6 +165,8 @@ type Client struct {
 	ProductOptionValue *ProductOptionValueClient
 	// ProductVariant is the client for interacting with the ProductVariant builders.
 	ProductVariant *ProductVariantClient
+	// Refund is the client for interacting with the Refund builders.
+	Refund *RefundClient
 	// SearchTerm is the client for interacting with the SearchTerm builders.
 	SearchTerm *SearchTermClient
 	// ShippingRate is the client for interacting with the ShippingRate builders.
@@ -140,6 +177,8 @@ type Client struct {
 	ShopPolicy *ShopPolicyClient
 	// TaxRate is the client for interacting with the TaxRate builders.
 	TaxRate *TaxRateClient
+	// Translation is the client for interacting with the Translation builders.
+	Translation *TranslationClient
 	// UrlRedirect is the client for interacting with the UrlRedirect builders.
 	UrlRedirect *UrlRedirectClient
 	// WebhookAttempt is the client for interacting with the WebhookAttempt builders.
@@ -162,6 +201,12 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIKey = NewAPIKeyClient(c.config)
+	c.AdminSession = NewAdminSessionClient(c.config)
+	c.AnalyticsSalesCustomer = NewAnalyticsSalesCustomerClient(c.config)
+	c.AnalyticsSalesDay = NewAnalyticsSalesDayClient(c.config)
+	c.AnalyticsSalesFirstOrder = NewAnalyticsSalesFirstOrderClient(c.config)
+	c.AnalyticsSalesLine = NewAnalyticsSalesLineClient(c.config)
+	c.AnalyticsSalesState = NewAnalyticsSalesStateClient(c.config)
 	c.Article = NewArticleClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Blog = NewBlogClient(c.config)
@@ -179,25 +224,32 @@ func (c *Client) init() {
 	c.DiscountRedemption = NewDiscountRedemptionClient(c.config)
 	c.Event = NewEventClient(c.config)
 	c.Fulfillment = NewFulfillmentClient(c.config)
+	c.GiftCard = NewGiftCardClient(c.config)
+	c.GiftCardTransaction = NewGiftCardTransactionClient(c.config)
 	c.InventoryAdjustment = NewInventoryAdjustmentClient(c.config)
 	c.LoginAttempt = NewLoginAttemptClient(c.config)
 	c.MailingAddress = NewMailingAddressClient(c.config)
+	c.Market = NewMarketClient(c.config)
 	c.Menu = NewMenuClient(c.config)
 	c.MenuItem = NewMenuItemClient(c.config)
 	c.Order = NewOrderClient(c.config)
+	c.OrderEvent = NewOrderEventClient(c.config)
 	c.OrderLine = NewOrderLineClient(c.config)
 	c.Page = NewPageClient(c.config)
 	c.PasswordResetToken = NewPasswordResetTokenClient(c.config)
+	c.Payment = NewPaymentClient(c.config)
 	c.Product = NewProductClient(c.config)
 	c.ProductImage = NewProductImageClient(c.config)
 	c.ProductOption = NewProductOptionClient(c.config)
 	c.ProductOptionValue = NewProductOptionValueClient(c.config)
 	c.ProductVariant = NewProductVariantClient(c.config)
+	c.Refund = NewRefundClient(c.config)
 	c.SearchTerm = NewSearchTermClient(c.config)
 	c.ShippingRate = NewShippingRateClient(c.config)
 	c.Shop = NewShopClient(c.config)
 	c.ShopPolicy = NewShopPolicyClient(c.config)
 	c.TaxRate = NewTaxRateClient(c.config)
+	c.Translation = NewTranslationClient(c.config)
 	c.UrlRedirect = NewUrlRedirectClient(c.config)
 	c.WebhookAttempt = NewWebhookAttemptClient(c.config)
 	c.WebhookDelivery = NewWebhookDeliveryClient(c.config)
@@ -292,49 +344,62 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:                 ctx,
-		config:              cfg,
-		APIKey:              NewAPIKeyClient(cfg),
-		Article:             NewArticleClient(cfg),
-		AuditEvent:          NewAuditEventClient(cfg),
-		Blog:                NewBlogClient(cfg),
-		Cart:                NewCartClient(cfg),
-		CartLine:            NewCartLineClient(cfg),
-		CartMetafield:       NewCartMetafieldClient(cfg),
-		Collection:          NewCollectionClient(cfg),
-		CollectionProduct:   NewCollectionProductClient(cfg),
-		CompletionAttempt:   NewCompletionAttemptClient(cfg),
-		ContentImage:        NewContentImageClient(cfg),
-		Counter:             NewCounterClient(cfg),
-		Customer:            NewCustomerClient(cfg),
-		CustomerAccessToken: NewCustomerAccessTokenClient(cfg),
-		DiscountCode:        NewDiscountCodeClient(cfg),
-		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
-		Event:               NewEventClient(cfg),
-		Fulfillment:         NewFulfillmentClient(cfg),
-		InventoryAdjustment: NewInventoryAdjustmentClient(cfg),
-		LoginAttempt:        NewLoginAttemptClient(cfg),
-		MailingAddress:      NewMailingAddressClient(cfg),
-		Menu:                NewMenuClient(cfg),
-		MenuItem:            NewMenuItemClient(cfg),
-		Order:               NewOrderClient(cfg),
-		OrderLine:           NewOrderLineClient(cfg),
-		Page:                NewPageClient(cfg),
-		PasswordResetToken:  NewPasswordResetTokenClient(cfg),
-		Product:             NewProductClient(cfg),
-		ProductImage:        NewProductImageClient(cfg),
-		ProductOption:       NewProductOptionClient(cfg),
-		ProductOptionValue:  NewProductOptionValueClient(cfg),
-		ProductVariant:      NewProductVariantClient(cfg),
-		SearchTerm:          NewSearchTermClient(cfg),
-		ShippingRate:        NewShippingRateClient(cfg),
-		Shop:                NewShopClient(cfg),
-		ShopPolicy:          NewShopPolicyClient(cfg),
-		TaxRate:             NewTaxRateClient(cfg),
-		UrlRedirect:         NewUrlRedirectClient(cfg),
-		WebhookAttempt:      NewWebhookAttemptClient(cfg),
-		WebhookDelivery:     NewWebhookDeliveryClient(cfg),
-		WebhookSubscription: NewWebhookSubscriptionClient(cfg),
+		ctx:                      ctx,
+		config:                   cfg,
+		APIKey:                   NewAPIKeyClient(cfg),
+		AdminSession:             NewAdminSessionClient(cfg),
+		AnalyticsSalesCustomer:   NewAnalyticsSalesCustomerClient(cfg),
+		AnalyticsSalesDay:        NewAnalyticsSalesDayClient(cfg),
+		AnalyticsSalesFirstOrder: NewAnalyticsSalesFirstOrderClient(cfg),
+		AnalyticsSalesLine:       NewAnalyticsSalesLineClient(cfg),
+		AnalyticsSalesState:      NewAnalyticsSalesStateClient(cfg),
+		Article:                  NewArticleClient(cfg),
+		AuditEvent:               NewAuditEventClient(cfg),
+		Blog:                     NewBlogClient(cfg),
+		Cart:                     NewCartClient(cfg),
+		CartLine:                 NewCartLineClient(cfg),
+		CartMetafield:            NewCartMetafieldClient(cfg),
+		Collection:               NewCollectionClient(cfg),
+		CollectionProduct:        NewCollectionProductClient(cfg),
+		CompletionAttempt:        NewCompletionAttemptClient(cfg),
+		ContentImage:             NewContentImageClient(cfg),
+		Counter:                  NewCounterClient(cfg),
+		Customer:                 NewCustomerClient(cfg),
+		CustomerAccessToken:      NewCustomerAccessTokenClient(cfg),
+		DiscountCode:             NewDiscountCodeClient(cfg),
+		DiscountRedemption:       NewDiscountRedemptionClient(cfg),
+		Event:                    NewEventClient(cfg),
+		Fulfillment:              NewFulfillmentClient(cfg),
+		GiftCard:                 NewGiftCardClient(cfg),
+		GiftCardTransaction:      NewGiftCardTransactionClient(cfg),
+		InventoryAdjustment:      NewInventoryAdjustmentClient(cfg),
+		LoginAttempt:             NewLoginAttemptClient(cfg),
+		MailingAddress:           NewMailingAddressClient(cfg),
+		Market:                   NewMarketClient(cfg),
+		Menu:                     NewMenuClient(cfg),
+		MenuItem:                 NewMenuItemClient(cfg),
+		Order:                    NewOrderClient(cfg),
+		OrderEvent:               NewOrderEventClient(cfg),
+		OrderLine:                NewOrderLineClient(cfg),
+		Page:                     NewPageClient(cfg),
+		PasswordResetToken:       NewPasswordResetTokenClient(cfg),
+		Payment:                  NewPaymentClient(cfg),
+		Product:                  NewProductClient(cfg),
+		ProductImage:             NewProductImageClient(cfg),
+		ProductOption:            NewProductOptionClient(cfg),
+		ProductOptionValue:       NewProductOptionValueClient(cfg),
+		ProductVariant:           NewProductVariantClient(cfg),
+		Refund:                   NewRefundClient(cfg),
+		SearchTerm:               NewSearchTermClient(cfg),
+		ShippingRate:             NewShippingRateClient(cfg),
+		Shop:                     NewShopClient(cfg),
+		ShopPolicy:               NewShopPolicyClient(cfg),
+		TaxRate:                  NewTaxRateClient(cfg),
+		Translation:              NewTranslationClient(cfg),
+		UrlRedirect:              NewUrlRedirectClient(cfg),
+		WebhookAttempt:           NewWebhookAttemptClient(cfg),
+		WebhookDelivery:          NewWebhookDeliveryClient(cfg),
+		WebhookSubscription:      NewWebhookSubscriptionClient(cfg),
 	}, nil
 }
 
@@ -352,49 +417,62 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:                 ctx,
-		config:              cfg,
-		APIKey:              NewAPIKeyClient(cfg),
-		Article:             NewArticleClient(cfg),
-		AuditEvent:          NewAuditEventClient(cfg),
-		Blog:                NewBlogClient(cfg),
-		Cart:                NewCartClient(cfg),
-		CartLine:            NewCartLineClient(cfg),
-		CartMetafield:       NewCartMetafieldClient(cfg),
-		Collection:          NewCollectionClient(cfg),
-		CollectionProduct:   NewCollectionProductClient(cfg),
-		CompletionAttempt:   NewCompletionAttemptClient(cfg),
-		ContentImage:        NewContentImageClient(cfg),
-		Counter:             NewCounterClient(cfg),
-		Customer:            NewCustomerClient(cfg),
-		CustomerAccessToken: NewCustomerAccessTokenClient(cfg),
-		DiscountCode:        NewDiscountCodeClient(cfg),
-		DiscountRedemption:  NewDiscountRedemptionClient(cfg),
-		Event:               NewEventClient(cfg),
-		Fulfillment:         NewFulfillmentClient(cfg),
-		InventoryAdjustment: NewInventoryAdjustmentClient(cfg),
-		LoginAttempt:        NewLoginAttemptClient(cfg),
-		MailingAddress:      NewMailingAddressClient(cfg),
-		Menu:                NewMenuClient(cfg),
-		MenuItem:            NewMenuItemClient(cfg),
-		Order:               NewOrderClient(cfg),
-		OrderLine:           NewOrderLineClient(cfg),
-		Page:                NewPageClient(cfg),
-		PasswordResetToken:  NewPasswordResetTokenClient(cfg),
-		Product:             NewProductClient(cfg),
-		ProductImage:        NewProductImageClient(cfg),
-		ProductOption:       NewProductOptionClient(cfg),
-		ProductOptionValue:  NewProductOptionValueClient(cfg),
-		ProductVariant:      NewProductVariantClient(cfg),
-		SearchTerm:          NewSearchTermClient(cfg),
-		ShippingRate:        NewShippingRateClient(cfg),
-		Shop:                NewShopClient(cfg),
-		ShopPolicy:          NewShopPolicyClient(cfg),
-		TaxRate:             NewTaxRateClient(cfg),
-		UrlRedirect:         NewUrlRedirectClient(cfg),
-		WebhookAttempt:      NewWebhookAttemptClient(cfg),
-		WebhookDelivery:     NewWebhookDeliveryClient(cfg),
-		WebhookSubscription: NewWebhookSubscriptionClient(cfg),
+		ctx:                      ctx,
+		config:                   cfg,
+		APIKey:                   NewAPIKeyClient(cfg),
+		AdminSession:             NewAdminSessionClient(cfg),
+		AnalyticsSalesCustomer:   NewAnalyticsSalesCustomerClient(cfg),
+		AnalyticsSalesDay:        NewAnalyticsSalesDayClient(cfg),
+		AnalyticsSalesFirstOrder: NewAnalyticsSalesFirstOrderClient(cfg),
+		AnalyticsSalesLine:       NewAnalyticsSalesLineClient(cfg),
+		AnalyticsSalesState:      NewAnalyticsSalesStateClient(cfg),
+		Article:                  NewArticleClient(cfg),
+		AuditEvent:               NewAuditEventClient(cfg),
+		Blog:                     NewBlogClient(cfg),
+		Cart:                     NewCartClient(cfg),
+		CartLine:                 NewCartLineClient(cfg),
+		CartMetafield:            NewCartMetafieldClient(cfg),
+		Collection:               NewCollectionClient(cfg),
+		CollectionProduct:        NewCollectionProductClient(cfg),
+		CompletionAttempt:        NewCompletionAttemptClient(cfg),
+		ContentImage:             NewContentImageClient(cfg),
+		Counter:                  NewCounterClient(cfg),
+		Customer:                 NewCustomerClient(cfg),
+		CustomerAccessToken:      NewCustomerAccessTokenClient(cfg),
+		DiscountCode:             NewDiscountCodeClient(cfg),
+		DiscountRedemption:       NewDiscountRedemptionClient(cfg),
+		Event:                    NewEventClient(cfg),
+		Fulfillment:              NewFulfillmentClient(cfg),
+		GiftCard:                 NewGiftCardClient(cfg),
+		GiftCardTransaction:      NewGiftCardTransactionClient(cfg),
+		InventoryAdjustment:      NewInventoryAdjustmentClient(cfg),
+		LoginAttempt:             NewLoginAttemptClient(cfg),
+		MailingAddress:           NewMailingAddressClient(cfg),
+		Market:                   NewMarketClient(cfg),
+		Menu:                     NewMenuClient(cfg),
+		MenuItem:                 NewMenuItemClient(cfg),
+		Order:                    NewOrderClient(cfg),
+		OrderEvent:               NewOrderEventClient(cfg),
+		OrderLine:                NewOrderLineClient(cfg),
+		Page:                     NewPageClient(cfg),
+		PasswordResetToken:       NewPasswordResetTokenClient(cfg),
+		Payment:                  NewPaymentClient(cfg),
+		Product:                  NewProductClient(cfg),
+		ProductImage:             NewProductImageClient(cfg),
+		ProductOption:            NewProductOptionClient(cfg),
+		ProductOptionValue:       NewProductOptionValueClient(cfg),
+		ProductVariant:           NewProductVariantClient(cfg),
+		Refund:                   NewRefundClient(cfg),
+		SearchTerm:               NewSearchTermClient(cfg),
+		ShippingRate:             NewShippingRateClient(cfg),
+		Shop:                     NewShopClient(cfg),
+		ShopPolicy:               NewShopPolicyClient(cfg),
+		TaxRate:                  NewTaxRateClient(cfg),
+		Translation:              NewTranslationClient(cfg),
+		UrlRedirect:              NewUrlRedirectClient(cfg),
+		WebhookAttempt:           NewWebhookAttemptClient(cfg),
+		WebhookDelivery:          NewWebhookDeliveryClient(cfg),
+		WebhookSubscription:      NewWebhookSubscriptionClient(cfg),
 	}, nil
 }
 
@@ -424,15 +502,18 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
+		c.APIKey, c.AdminSession, c.AnalyticsSalesCustomer, c.AnalyticsSalesDay,
+		c.AnalyticsSalesFirstOrder, c.AnalyticsSalesLine, c.AnalyticsSalesState,
+		c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
 		c.Collection, c.CollectionProduct, c.CompletionAttempt, c.ContentImage,
 		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
-		c.DiscountRedemption, c.Event, c.Fulfillment, c.InventoryAdjustment,
-		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
-		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop,
-		c.ShopPolicy, c.TaxRate, c.UrlRedirect, c.WebhookAttempt, c.WebhookDelivery,
-		c.WebhookSubscription,
+		c.DiscountRedemption, c.Event, c.Fulfillment, c.GiftCard,
+		c.GiftCardTransaction, c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress,
+		c.Market, c.Menu, c.MenuItem, c.Order, c.OrderEvent, c.OrderLine, c.Page,
+		c.PasswordResetToken, c.Payment, c.Product, c.ProductImage, c.ProductOption,
+		c.ProductOptionValue, c.ProductVariant, c.Refund, c.SearchTerm, c.ShippingRate,
+		c.Shop, c.ShopPolicy, c.TaxRate, c.Translation, c.UrlRedirect,
+		c.WebhookAttempt, c.WebhookDelivery, c.WebhookSubscription,
 	} {
 		n.Use(hooks...)
 	}
@@ -442,15 +523,18 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
+		c.APIKey, c.AdminSession, c.AnalyticsSalesCustomer, c.AnalyticsSalesDay,
+		c.AnalyticsSalesFirstOrder, c.AnalyticsSalesLine, c.AnalyticsSalesState,
+		c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
 		c.Collection, c.CollectionProduct, c.CompletionAttempt, c.ContentImage,
 		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
-		c.DiscountRedemption, c.Event, c.Fulfillment, c.InventoryAdjustment,
-		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
-		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop,
-		c.ShopPolicy, c.TaxRate, c.UrlRedirect, c.WebhookAttempt, c.WebhookDelivery,
-		c.WebhookSubscription,
+		c.DiscountRedemption, c.Event, c.Fulfillment, c.GiftCard,
+		c.GiftCardTransaction, c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress,
+		c.Market, c.Menu, c.MenuItem, c.Order, c.OrderEvent, c.OrderLine, c.Page,
+		c.PasswordResetToken, c.Payment, c.Product, c.ProductImage, c.ProductOption,
+		c.ProductOptionValue, c.ProductVariant, c.Refund, c.SearchTerm, c.ShippingRate,
+		c.Shop, c.ShopPolicy, c.TaxRate, c.Translation, c.UrlRedirect,
+		c.WebhookAttempt, c.WebhookDelivery, c.WebhookSubscription,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -461,6 +545,18 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *APIKeyMutation:
 		return c.APIKey.mutate(ctx, m)
+	case *AdminSessionMutation:
+		return c.AdminSession.mutate(ctx, m)
+	case *AnalyticsSalesCustomerMutation:
+		return c.AnalyticsSalesCustomer.mutate(ctx, m)
+	case *AnalyticsSalesDayMutation:
+		return c.AnalyticsSalesDay.mutate(ctx, m)
+	case *AnalyticsSalesFirstOrderMutation:
+		return c.AnalyticsSalesFirstOrder.mutate(ctx, m)
+	case *AnalyticsSalesLineMutation:
+		return c.AnalyticsSalesLine.mutate(ctx, m)
+	case *AnalyticsSalesStateMutation:
+		return c.AnalyticsSalesState.mutate(ctx, m)
 	case *ArticleMutation:
 		return c.Article.mutate(ctx, m)
 	case *AuditEventMutation:
@@ -495,24 +591,34 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Event.mutate(ctx, m)
 	case *FulfillmentMutation:
 		return c.Fulfillment.mutate(ctx, m)
+	case *GiftCardMutation:
+		return c.GiftCard.mutate(ctx, m)
+	case *GiftCardTransactionMutation:
+		return c.GiftCardTransaction.mutate(ctx, m)
 	case *InventoryAdjustmentMutation:
 		return c.InventoryAdjustment.mutate(ctx, m)
 	case *LoginAttemptMutation:
 		return c.LoginAttempt.mutate(ctx, m)
 	case *MailingAddressMutation:
 		return c.MailingAddress.mutate(ctx, m)
+	case *MarketMutation:
+		return c.Market.mutate(ctx, m)
 	case *MenuMutation:
 		return c.Menu.mutate(ctx, m)
 	case *MenuItemMutation:
 		return c.MenuItem.mutate(ctx, m)
 	case *OrderMutation:
 		return c.Order.mutate(ctx, m)
+	case *OrderEventMutation:
+		return c.OrderEvent.mutate(ctx, m)
 	case *OrderLineMutation:
 		return c.OrderLine.mutate(ctx, m)
 	case *PageMutation:
 		return c.Page.mutate(ctx, m)
 	case *PasswordResetTokenMutation:
 		return c.PasswordResetToken.mutate(ctx, m)
+	case *PaymentMutation:
+		return c.Payment.mutate(ctx, m)
 	case *ProductMutation:
 		return c.Product.mutate(ctx, m)
 	case *ProductImageMutation:
@@ -523,6 +629,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ProductOptionValue.mutate(ctx, m)
 	case *ProductVariantMutation:
 		return c.ProductVariant.mutate(ctx, m)
+	case *RefundMutation:
+		return c.Refund.mutate(ctx, m)
 	case *SearchTermMutation:
 		return c.SearchTerm.mutate(ctx, m)
 	case *ShippingRateMutation:
@@ -533,6 +641,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ShopPolicy.mutate(ctx, m)
 	case *TaxRateMutation:
 		return c.TaxRate.mutate(ctx, m)
+	case *TranslationMutation:
+		return c.Translation.mutate(ctx, m)
 	case *UrlRedirectMutation:
 		return c.UrlRedirect.mutate(ctx, m)
 	case *WebhookAttemptMutation:
@@ -676,6 +786,804 @@ func (c *APIKeyClient) mutate(ctx context.Context, m *APIKeyMutation) (Value, er
 		return (&APIKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown APIKey mutation op: %q", m.Op())
+	}
+}
+
+// AdminSessionClient is a client for the AdminSession schema.
+type AdminSessionClient struct {
+	config
+}
+
+// NewAdminSessionClient returns a client for the AdminSession from the given config.
+func NewAdminSessionClient(c config) *AdminSessionClient {
+	return &AdminSessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `adminsession.Hooks(f(g(h())))`.
+func (c *AdminSessionClient) Use(hooks ...Hook) {
+	c.hooks.AdminSession = append(c.hooks.AdminSession, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `adminsession.Intercept(f(g(h())))`.
+func (c *AdminSessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AdminSession = append(c.inters.AdminSession, interceptors...)
+}
+
+// Create returns a builder for creating a AdminSession entity.
+func (c *AdminSessionClient) Create() *AdminSessionCreate {
+	mutation := newAdminSessionMutation(c.config, OpCreate)
+	return &AdminSessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AdminSession entities.
+func (c *AdminSessionClient) CreateBulk(builders ...*AdminSessionCreate) *AdminSessionCreateBulk {
+	return &AdminSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AdminSessionClient) MapCreateBulk(slice any, setFunc func(*AdminSessionCreate, int)) *AdminSessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AdminSessionCreateBulk{err: fmt.Errorf("calling to AdminSessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AdminSessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AdminSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AdminSession.
+func (c *AdminSessionClient) Update() *AdminSessionUpdate {
+	mutation := newAdminSessionMutation(c.config, OpUpdate)
+	return &AdminSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AdminSessionClient) UpdateOne(_m *AdminSession) *AdminSessionUpdateOne {
+	mutation := newAdminSessionMutation(c.config, OpUpdateOne, withAdminSession(_m))
+	return &AdminSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AdminSessionClient) UpdateOneID(id int) *AdminSessionUpdateOne {
+	mutation := newAdminSessionMutation(c.config, OpUpdateOne, withAdminSessionID(id))
+	return &AdminSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AdminSession.
+func (c *AdminSessionClient) Delete() *AdminSessionDelete {
+	mutation := newAdminSessionMutation(c.config, OpDelete)
+	return &AdminSessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AdminSessionClient) DeleteOne(_m *AdminSession) *AdminSessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AdminSessionClient) DeleteOneID(id int) *AdminSessionDeleteOne {
+	builder := c.Delete().Where(adminsession.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AdminSessionDeleteOne{builder}
+}
+
+// Query returns a query builder for AdminSession.
+func (c *AdminSessionClient) Query() *AdminSessionQuery {
+	return &AdminSessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAdminSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AdminSession entity by its id.
+func (c *AdminSessionClient) Get(ctx context.Context, id int) (*AdminSession, error) {
+	return c.Query().Where(adminsession.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AdminSessionClient) GetX(ctx context.Context, id int) *AdminSession {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AdminSessionClient) Hooks() []Hook {
+	return c.hooks.AdminSession
+}
+
+// Interceptors returns the client interceptors.
+func (c *AdminSessionClient) Interceptors() []Interceptor {
+	return c.inters.AdminSession
+}
+
+func (c *AdminSessionClient) mutate(ctx context.Context, m *AdminSessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AdminSessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AdminSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AdminSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AdminSessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AdminSession mutation op: %q", m.Op())
+	}
+}
+
+// AnalyticsSalesCustomerClient is a client for the AnalyticsSalesCustomer schema.
+type AnalyticsSalesCustomerClient struct {
+	config
+}
+
+// NewAnalyticsSalesCustomerClient returns a client for the AnalyticsSalesCustomer from the given config.
+func NewAnalyticsSalesCustomerClient(c config) *AnalyticsSalesCustomerClient {
+	return &AnalyticsSalesCustomerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `analyticssalescustomer.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesCustomerClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesCustomer = append(c.hooks.AnalyticsSalesCustomer, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `analyticssalescustomer.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesCustomerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesCustomer = append(c.inters.AnalyticsSalesCustomer, interceptors...)
+}
+
+// Create returns a builder for creating a AnalyticsSalesCustomer entity.
+func (c *AnalyticsSalesCustomerClient) Create() *AnalyticsSalesCustomerCreate {
+	mutation := newAnalyticsSalesCustomerMutation(c.config, OpCreate)
+	return &AnalyticsSalesCustomerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesCustomer entities.
+func (c *AnalyticsSalesCustomerClient) CreateBulk(builders ...*AnalyticsSalesCustomerCreate) *AnalyticsSalesCustomerCreateBulk {
+	return &AnalyticsSalesCustomerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnalyticsSalesCustomerClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesCustomerCreate, int)) *AnalyticsSalesCustomerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnalyticsSalesCustomerCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesCustomerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnalyticsSalesCustomerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnalyticsSalesCustomerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnalyticsSalesCustomer.
+func (c *AnalyticsSalesCustomerClient) Update() *AnalyticsSalesCustomerUpdate {
+	mutation := newAnalyticsSalesCustomerMutation(c.config, OpUpdate)
+	return &AnalyticsSalesCustomerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnalyticsSalesCustomerClient) UpdateOne(_m *AnalyticsSalesCustomer) *AnalyticsSalesCustomerUpdateOne {
+	mutation := newAnalyticsSalesCustomerMutation(c.config, OpUpdateOne, withAnalyticsSalesCustomer(_m))
+	return &AnalyticsSalesCustomerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnalyticsSalesCustomerClient) UpdateOneID(id int) *AnalyticsSalesCustomerUpdateOne {
+	mutation := newAnalyticsSalesCustomerMutation(c.config, OpUpdateOne, withAnalyticsSalesCustomerID(id))
+	return &AnalyticsSalesCustomerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnalyticsSalesCustomer.
+func (c *AnalyticsSalesCustomerClient) Delete() *AnalyticsSalesCustomerDelete {
+	mutation := newAnalyticsSalesCustomerMutation(c.config, OpDelete)
+	return &AnalyticsSalesCustomerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnalyticsSalesCustomerClient) DeleteOne(_m *AnalyticsSalesCustomer) *AnalyticsSalesCustomerDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnalyticsSalesCustomerClient) DeleteOneID(id int) *AnalyticsSalesCustomerDeleteOne {
+	builder := c.Delete().Where(analyticssalescustomer.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnalyticsSalesCustomerDeleteOne{builder}
+}
+
+// Query returns a query builder for AnalyticsSalesCustomer.
+func (c *AnalyticsSalesCustomerClient) Query() *AnalyticsSalesCustomerQuery {
+	return &AnalyticsSalesCustomerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesCustomer},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnalyticsSalesCustomer entity by its id.
+func (c *AnalyticsSalesCustomerClient) Get(ctx context.Context, id int) (*AnalyticsSalesCustomer, error) {
+	return c.Query().Where(analyticssalescustomer.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnalyticsSalesCustomerClient) GetX(ctx context.Context, id int) *AnalyticsSalesCustomer {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AnalyticsSalesCustomerClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesCustomer
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnalyticsSalesCustomerClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesCustomer
+}
+
+func (c *AnalyticsSalesCustomerClient) mutate(ctx context.Context, m *AnalyticsSalesCustomerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnalyticsSalesCustomerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnalyticsSalesCustomerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnalyticsSalesCustomerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnalyticsSalesCustomerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesCustomer mutation op: %q", m.Op())
+	}
+}
+
+// AnalyticsSalesDayClient is a client for the AnalyticsSalesDay schema.
+type AnalyticsSalesDayClient struct {
+	config
+}
+
+// NewAnalyticsSalesDayClient returns a client for the AnalyticsSalesDay from the given config.
+func NewAnalyticsSalesDayClient(c config) *AnalyticsSalesDayClient {
+	return &AnalyticsSalesDayClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `analyticssalesday.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesDayClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesDay = append(c.hooks.AnalyticsSalesDay, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `analyticssalesday.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesDayClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesDay = append(c.inters.AnalyticsSalesDay, interceptors...)
+}
+
+// Create returns a builder for creating a AnalyticsSalesDay entity.
+func (c *AnalyticsSalesDayClient) Create() *AnalyticsSalesDayCreate {
+	mutation := newAnalyticsSalesDayMutation(c.config, OpCreate)
+	return &AnalyticsSalesDayCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesDay entities.
+func (c *AnalyticsSalesDayClient) CreateBulk(builders ...*AnalyticsSalesDayCreate) *AnalyticsSalesDayCreateBulk {
+	return &AnalyticsSalesDayCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnalyticsSalesDayClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesDayCreate, int)) *AnalyticsSalesDayCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnalyticsSalesDayCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesDayClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnalyticsSalesDayCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnalyticsSalesDayCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnalyticsSalesDay.
+func (c *AnalyticsSalesDayClient) Update() *AnalyticsSalesDayUpdate {
+	mutation := newAnalyticsSalesDayMutation(c.config, OpUpdate)
+	return &AnalyticsSalesDayUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnalyticsSalesDayClient) UpdateOne(_m *AnalyticsSalesDay) *AnalyticsSalesDayUpdateOne {
+	mutation := newAnalyticsSalesDayMutation(c.config, OpUpdateOne, withAnalyticsSalesDay(_m))
+	return &AnalyticsSalesDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnalyticsSalesDayClient) UpdateOneID(id int) *AnalyticsSalesDayUpdateOne {
+	mutation := newAnalyticsSalesDayMutation(c.config, OpUpdateOne, withAnalyticsSalesDayID(id))
+	return &AnalyticsSalesDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnalyticsSalesDay.
+func (c *AnalyticsSalesDayClient) Delete() *AnalyticsSalesDayDelete {
+	mutation := newAnalyticsSalesDayMutation(c.config, OpDelete)
+	return &AnalyticsSalesDayDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnalyticsSalesDayClient) DeleteOne(_m *AnalyticsSalesDay) *AnalyticsSalesDayDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnalyticsSalesDayClient) DeleteOneID(id int) *AnalyticsSalesDayDeleteOne {
+	builder := c.Delete().Where(analyticssalesday.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnalyticsSalesDayDeleteOne{builder}
+}
+
+// Query returns a query builder for AnalyticsSalesDay.
+func (c *AnalyticsSalesDayClient) Query() *AnalyticsSalesDayQuery {
+	return &AnalyticsSalesDayQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesDay},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnalyticsSalesDay entity by its id.
+func (c *AnalyticsSalesDayClient) Get(ctx context.Context, id int) (*AnalyticsSalesDay, error) {
+	return c.Query().Where(analyticssalesday.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnalyticsSalesDayClient) GetX(ctx context.Context, id int) *AnalyticsSalesDay {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AnalyticsSalesDayClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesDay
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnalyticsSalesDayClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesDay
+}
+
+func (c *AnalyticsSalesDayClient) mutate(ctx context.Context, m *AnalyticsSalesDayMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnalyticsSalesDayCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnalyticsSalesDayUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnalyticsSalesDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnalyticsSalesDayDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesDay mutation op: %q", m.Op())
+	}
+}
+
+// AnalyticsSalesFirstOrderClient is a client for the AnalyticsSalesFirstOrder schema.
+type AnalyticsSalesFirstOrderClient struct {
+	config
+}
+
+// NewAnalyticsSalesFirstOrderClient returns a client for the AnalyticsSalesFirstOrder from the given config.
+func NewAnalyticsSalesFirstOrderClient(c config) *AnalyticsSalesFirstOrderClient {
+	return &AnalyticsSalesFirstOrderClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `analyticssalesfirstorder.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesFirstOrderClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesFirstOrder = append(c.hooks.AnalyticsSalesFirstOrder, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `analyticssalesfirstorder.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesFirstOrderClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesFirstOrder = append(c.inters.AnalyticsSalesFirstOrder, interceptors...)
+}
+
+// Create returns a builder for creating a AnalyticsSalesFirstOrder entity.
+func (c *AnalyticsSalesFirstOrderClient) Create() *AnalyticsSalesFirstOrderCreate {
+	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpCreate)
+	return &AnalyticsSalesFirstOrderCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesFirstOrder entities.
+func (c *AnalyticsSalesFirstOrderClient) CreateBulk(builders ...*AnalyticsSalesFirstOrderCreate) *AnalyticsSalesFirstOrderCreateBulk {
+	return &AnalyticsSalesFirstOrderCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnalyticsSalesFirstOrderClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesFirstOrderCreate, int)) *AnalyticsSalesFirstOrderCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnalyticsSalesFirstOrderCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesFirstOrderClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnalyticsSalesFirstOrderCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnalyticsSalesFirstOrderCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnalyticsSalesFirstOrder.
+func (c *AnalyticsSalesFirstOrderClient) Update() *AnalyticsSalesFirstOrderUpdate {
+	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpUpdate)
+	return &AnalyticsSalesFirstOrderUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnalyticsSalesFirstOrderClient) UpdateOne(_m *AnalyticsSalesFirstOrder) *AnalyticsSalesFirstOrderUpdateOne {
+	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpUpdateOne, withAnalyticsSalesFirstOrder(_m))
+	return &AnalyticsSalesFirstOrderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnalyticsSalesFirstOrderClient) UpdateOneID(id int) *AnalyticsSalesFirstOrderUpdateOne {
+	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpUpdateOne, withAnalyticsSalesFirstOrderID(id))
+	return &AnalyticsSalesFirstOrderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnalyticsSalesFirstOrder.
+func (c *AnalyticsSalesFirstOrderClient) Delete() *AnalyticsSalesFirstOrderDelete {
+	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpDelete)
+	return &AnalyticsSalesFirstOrderDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnalyticsSalesFirstOrderClient) DeleteOne(_m *AnalyticsSalesFirstOrder) *AnalyticsSalesFirstOrderDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnalyticsSalesFirstOrderClient) DeleteOneID(id int) *AnalyticsSalesFirstOrderDeleteOne {
+	builder := c.Delete().Where(analyticssalesfirstorder.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnalyticsSalesFirstOrderDeleteOne{builder}
+}
+
+// Query returns a query builder for AnalyticsSalesFirstOrder.
+func (c *AnalyticsSalesFirstOrderClient) Query() *AnalyticsSalesFirstOrderQuery {
+	return &AnalyticsSalesFirstOrderQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesFirstOrder},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnalyticsSalesFirstOrder entity by its id.
+func (c *AnalyticsSalesFirstOrderClient) Get(ctx context.Context, id int) (*AnalyticsSalesFirstOrder, error) {
+	return c.Query().Where(analyticssalesfirstorder.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnalyticsSalesFirstOrderClient) GetX(ctx context.Context, id int) *AnalyticsSalesFirstOrder {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AnalyticsSalesFirstOrderClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesFirstOrder
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnalyticsSalesFirstOrderClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesFirstOrder
+}
+
+func (c *AnalyticsSalesFirstOrderClient) mutate(ctx context.Context, m *AnalyticsSalesFirstOrderMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnalyticsSalesFirstOrderCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnalyticsSalesFirstOrderUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnalyticsSalesFirstOrderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnalyticsSalesFirstOrderDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesFirstOrder mutation op: %q", m.Op())
+	}
+}
+
+// AnalyticsSalesLineClient is a client for the AnalyticsSalesLine schema.
+type AnalyticsSalesLineClient struct {
+	config
+}
+
+// NewAnalyticsSalesLineClient returns a client for the AnalyticsSalesLine from the given config.
+func NewAnalyticsSalesLineClient(c config) *AnalyticsSalesLineClient {
+	return &AnalyticsSalesLineClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `analyticssalesline.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesLineClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesLine = append(c.hooks.AnalyticsSalesLine, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `analyticssalesline.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesLineClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesLine = append(c.inters.AnalyticsSalesLine, interceptors...)
+}
+
+// Create returns a builder for creating a AnalyticsSalesLine entity.
+func (c *AnalyticsSalesLineClient) Create() *AnalyticsSalesLineCreate {
+	mutation := newAnalyticsSalesLineMutation(c.config, OpCreate)
+	return &AnalyticsSalesLineCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesLine entities.
+func (c *AnalyticsSalesLineClient) CreateBulk(builders ...*AnalyticsSalesLineCreate) *AnalyticsSalesLineCreateBulk {
+	return &AnalyticsSalesLineCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnalyticsSalesLineClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesLineCreate, int)) *AnalyticsSalesLineCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnalyticsSalesLineCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesLineClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnalyticsSalesLineCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnalyticsSalesLineCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnalyticsSalesLine.
+func (c *AnalyticsSalesLineClient) Update() *AnalyticsSalesLineUpdate {
+	mutation := newAnalyticsSalesLineMutation(c.config, OpUpdate)
+	return &AnalyticsSalesLineUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnalyticsSalesLineClient) UpdateOne(_m *AnalyticsSalesLine) *AnalyticsSalesLineUpdateOne {
+	mutation := newAnalyticsSalesLineMutation(c.config, OpUpdateOne, withAnalyticsSalesLine(_m))
+	return &AnalyticsSalesLineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnalyticsSalesLineClient) UpdateOneID(id int) *AnalyticsSalesLineUpdateOne {
+	mutation := newAnalyticsSalesLineMutation(c.config, OpUpdateOne, withAnalyticsSalesLineID(id))
+	return &AnalyticsSalesLineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnalyticsSalesLine.
+func (c *AnalyticsSalesLineClient) Delete() *AnalyticsSalesLineDelete {
+	mutation := newAnalyticsSalesLineMutation(c.config, OpDelete)
+	return &AnalyticsSalesLineDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnalyticsSalesLineClient) DeleteOne(_m *AnalyticsSalesLine) *AnalyticsSalesLineDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnalyticsSalesLineClient) DeleteOneID(id int) *AnalyticsSalesLineDeleteOne {
+	builder := c.Delete().Where(analyticssalesline.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnalyticsSalesLineDeleteOne{builder}
+}
+
+// Query returns a query builder for AnalyticsSalesLine.
+func (c *AnalyticsSalesLineClient) Query() *AnalyticsSalesLineQuery {
+	return &AnalyticsSalesLineQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesLine},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnalyticsSalesLine entity by its id.
+func (c *AnalyticsSalesLineClient) Get(ctx context.Context, id int) (*AnalyticsSalesLine, error) {
+	return c.Query().Where(analyticssalesline.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnalyticsSalesLineClient) GetX(ctx context.Context, id int) *AnalyticsSalesLine {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AnalyticsSalesLineClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesLine
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnalyticsSalesLineClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesLine
+}
+
+func (c *AnalyticsSalesLineClient) mutate(ctx context.Context, m *AnalyticsSalesLineMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnalyticsSalesLineCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnalyticsSalesLineUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnalyticsSalesLineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnalyticsSalesLineDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesLine mutation op: %q", m.Op())
+	}
+}
+
+// AnalyticsSalesStateClient is a client for the AnalyticsSalesState schema.
+type AnalyticsSalesStateClient struct {
+	config
+}
+
+// NewAnalyticsSalesStateClient returns a client for the AnalyticsSalesState from the given config.
+func NewAnalyticsSalesStateClient(c config) *AnalyticsSalesStateClient {
+	return &AnalyticsSalesStateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `analyticssalesstate.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesStateClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesState = append(c.hooks.AnalyticsSalesState, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `analyticssalesstate.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesStateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesState = append(c.inters.AnalyticsSalesState, interceptors...)
+}
+
+// Create returns a builder for creating a AnalyticsSalesState entity.
+func (c *AnalyticsSalesStateClient) Create() *AnalyticsSalesStateCreate {
+	mutation := newAnalyticsSalesStateMutation(c.config, OpCreate)
+	return &AnalyticsSalesStateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesState entities.
+func (c *AnalyticsSalesStateClient) CreateBulk(builders ...*AnalyticsSalesStateCreate) *AnalyticsSalesStateCreateBulk {
+	return &AnalyticsSalesStateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnalyticsSalesStateClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesStateCreate, int)) *AnalyticsSalesStateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnalyticsSalesStateCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesStateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnalyticsSalesStateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnalyticsSalesStateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnalyticsSalesState.
+func (c *AnalyticsSalesStateClient) Update() *AnalyticsSalesStateUpdate {
+	mutation := newAnalyticsSalesStateMutation(c.config, OpUpdate)
+	return &AnalyticsSalesStateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnalyticsSalesStateClient) UpdateOne(_m *AnalyticsSalesState) *AnalyticsSalesStateUpdateOne {
+	mutation := newAnalyticsSalesStateMutation(c.config, OpUpdateOne, withAnalyticsSalesState(_m))
+	return &AnalyticsSalesStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnalyticsSalesStateClient) UpdateOneID(id int) *AnalyticsSalesStateUpdateOne {
+	mutation := newAnalyticsSalesStateMutation(c.config, OpUpdateOne, withAnalyticsSalesStateID(id))
+	return &AnalyticsSalesStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnalyticsSalesState.
+func (c *AnalyticsSalesStateClient) Delete() *AnalyticsSalesStateDelete {
+	mutation := newAnalyticsSalesStateMutation(c.config, OpDelete)
+	return &AnalyticsSalesStateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnalyticsSalesStateClient) DeleteOne(_m *AnalyticsSalesState) *AnalyticsSalesStateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnalyticsSalesStateClient) DeleteOneID(id int) *AnalyticsSalesStateDeleteOne {
+	builder := c.Delete().Where(analyticssalesstate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnalyticsSalesStateDeleteOne{builder}
+}
+
+// Query returns a query builder for AnalyticsSalesState.
+func (c *AnalyticsSalesStateClient) Query() *AnalyticsSalesStateQuery {
+	return &AnalyticsSalesStateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesState},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnalyticsSalesState entity by its id.
+func (c *AnalyticsSalesStateClient) Get(ctx context.Context, id int) (*AnalyticsSalesState, error) {
+	return c.Query().Where(analyticssalesstate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnalyticsSalesStateClient) GetX(ctx context.Context, id int) *AnalyticsSalesState {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AnalyticsSalesStateClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesState
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnalyticsSalesStateClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesState
+}
+
+func (c *AnalyticsSalesStateClient) mutate(ctx context.Context, m *AnalyticsSalesStateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnalyticsSalesStateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnalyticsSalesStateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnalyticsSalesStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnalyticsSalesStateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesState mutation op: %q", m.Op())
 	}
 }
 
@@ -3227,6 +4135,304 @@ func (c *FulfillmentClient) mutate(ctx context.Context, m *FulfillmentMutation) 
 	}
 }
 
+// GiftCardClient is a client for the GiftCard schema.
+type GiftCardClient struct {
+	config
+}
+
+// NewGiftCardClient returns a client for the GiftCard from the given config.
+func NewGiftCardClient(c config) *GiftCardClient {
+	return &GiftCardClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `giftcard.Hooks(f(g(h())))`.
+func (c *GiftCardClient) Use(hooks ...Hook) {
+	c.hooks.GiftCard = append(c.hooks.GiftCard, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `giftcard.Intercept(f(g(h())))`.
+func (c *GiftCardClient) Intercept(interceptors ...Interceptor) {
+	c.inters.GiftCard = append(c.inters.GiftCard, interceptors...)
+}
+
+// Create returns a builder for creating a GiftCard entity.
+func (c *GiftCardClient) Create() *GiftCardCreate {
+	mutation := newGiftCardMutation(c.config, OpCreate)
+	return &GiftCardCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of GiftCard entities.
+func (c *GiftCardClient) CreateBulk(builders ...*GiftCardCreate) *GiftCardCreateBulk {
+	return &GiftCardCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *GiftCardClient) MapCreateBulk(slice any, setFunc func(*GiftCardCreate, int)) *GiftCardCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &GiftCardCreateBulk{err: fmt.Errorf("calling to GiftCardClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*GiftCardCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &GiftCardCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for GiftCard.
+func (c *GiftCardClient) Update() *GiftCardUpdate {
+	mutation := newGiftCardMutation(c.config, OpUpdate)
+	return &GiftCardUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *GiftCardClient) UpdateOne(_m *GiftCard) *GiftCardUpdateOne {
+	mutation := newGiftCardMutation(c.config, OpUpdateOne, withGiftCard(_m))
+	return &GiftCardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *GiftCardClient) UpdateOneID(id int) *GiftCardUpdateOne {
+	mutation := newGiftCardMutation(c.config, OpUpdateOne, withGiftCardID(id))
+	return &GiftCardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for GiftCard.
+func (c *GiftCardClient) Delete() *GiftCardDelete {
+	mutation := newGiftCardMutation(c.config, OpDelete)
+	return &GiftCardDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *GiftCardClient) DeleteOne(_m *GiftCard) *GiftCardDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *GiftCardClient) DeleteOneID(id int) *GiftCardDeleteOne {
+	builder := c.Delete().Where(giftcard.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &GiftCardDeleteOne{builder}
+}
+
+// Query returns a query builder for GiftCard.
+func (c *GiftCardClient) Query() *GiftCardQuery {
+	return &GiftCardQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeGiftCard},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a GiftCard entity by its id.
+func (c *GiftCardClient) Get(ctx context.Context, id int) (*GiftCard, error) {
+	return c.Query().Where(giftcard.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *GiftCardClient) GetX(ctx context.Context, id int) *GiftCard {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTransactions queries the transactions edge of a GiftCard.
+func (c *GiftCardClient) QueryTransactions(_m *GiftCard) *GiftCardTransactionQuery {
+	query := (&GiftCardTransactionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(giftcard.Table, giftcard.FieldID, id),
+			sqlgraph.To(giftcardtransaction.Table, giftcardtransaction.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, giftcard.TransactionsTable, giftcard.TransactionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *GiftCardClient) Hooks() []Hook {
+	return c.hooks.GiftCard
+}
+
+// Interceptors returns the client interceptors.
+func (c *GiftCardClient) Interceptors() []Interceptor {
+	return c.inters.GiftCard
+}
+
+func (c *GiftCardClient) mutate(ctx context.Context, m *GiftCardMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&GiftCardCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&GiftCardUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&GiftCardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&GiftCardDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown GiftCard mutation op: %q", m.Op())
+	}
+}
+
+// GiftCardTransactionClient is a client for the GiftCardTransaction schema.
+type GiftCardTransactionClient struct {
+	config
+}
+
+// NewGiftCardTransactionClient returns a client for the GiftCardTransaction from the given config.
+func NewGiftCardTransactionClient(c config) *GiftCardTransactionClient {
+	return &GiftCardTransactionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `giftcardtransaction.Hooks(f(g(h())))`.
+func (c *GiftCardTransactionClient) Use(hooks ...Hook) {
+	c.hooks.GiftCardTransaction = append(c.hooks.GiftCardTransaction, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `giftcardtransaction.Intercept(f(g(h())))`.
+func (c *GiftCardTransactionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.GiftCardTransaction = append(c.inters.GiftCardTransaction, interceptors...)
+}
+
+// Create returns a builder for creating a GiftCardTransaction entity.
+func (c *GiftCardTransactionClient) Create() *GiftCardTransactionCreate {
+	mutation := newGiftCardTransactionMutation(c.config, OpCreate)
+	return &GiftCardTransactionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of GiftCardTransaction entities.
+func (c *GiftCardTransactionClient) CreateBulk(builders ...*GiftCardTransactionCreate) *GiftCardTransactionCreateBulk {
+	return &GiftCardTransactionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *GiftCardTransactionClient) MapCreateBulk(slice any, setFunc func(*GiftCardTransactionCreate, int)) *GiftCardTransactionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &GiftCardTransactionCreateBulk{err: fmt.Errorf("calling to GiftCardTransactionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*GiftCardTransactionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &GiftCardTransactionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for GiftCardTransaction.
+func (c *GiftCardTransactionClient) Update() *GiftCardTransactionUpdate {
+	mutation := newGiftCardTransactionMutation(c.config, OpUpdate)
+	return &GiftCardTransactionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *GiftCardTransactionClient) UpdateOne(_m *GiftCardTransaction) *GiftCardTransactionUpdateOne {
+	mutation := newGiftCardTransactionMutation(c.config, OpUpdateOne, withGiftCardTransaction(_m))
+	return &GiftCardTransactionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *GiftCardTransactionClient) UpdateOneID(id int) *GiftCardTransactionUpdateOne {
+	mutation := newGiftCardTransactionMutation(c.config, OpUpdateOne, withGiftCardTransactionID(id))
+	return &GiftCardTransactionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for GiftCardTransaction.
+func (c *GiftCardTransactionClient) Delete() *GiftCardTransactionDelete {
+	mutation := newGiftCardTransactionMutation(c.config, OpDelete)
+	return &GiftCardTransactionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *GiftCardTransactionClient) DeleteOne(_m *GiftCardTransaction) *GiftCardTransactionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *GiftCardTransactionClient) DeleteOneID(id int) *GiftCardTransactionDeleteOne {
+	builder := c.Delete().Where(giftcardtransaction.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &GiftCardTransactionDeleteOne{builder}
+}
+
+// Query returns a query builder for GiftCardTransaction.
+func (c *GiftCardTransactionClient) Query() *GiftCardTransactionQuery {
+	return &GiftCardTransactionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeGiftCardTransaction},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a GiftCardTransaction entity by its id.
+func (c *GiftCardTransactionClient) Get(ctx context.Context, id int) (*GiftCardTransaction, error) {
+	return c.Query().Where(giftcardtransaction.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *GiftCardTransactionClient) GetX(ctx context.Context, id int) *GiftCardTransaction {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryGiftCard queries the gift_card edge of a GiftCardTransaction.
+func (c *GiftCardTransactionClient) QueryGiftCard(_m *GiftCardTransaction) *GiftCardQuery {
+	query := (&GiftCardClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(giftcardtransaction.Table, giftcardtransaction.FieldID, id),
+			sqlgraph.To(giftcard.Table, giftcard.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, giftcardtransaction.GiftCardTable, giftcardtransaction.GiftCardColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *GiftCardTransactionClient) Hooks() []Hook {
+	return c.hooks.GiftCardTransaction
+}
+
+// Interceptors returns the client interceptors.
+func (c *GiftCardTransactionClient) Interceptors() []Interceptor {
+	return c.inters.GiftCardTransaction
+}
+
+func (c *GiftCardTransactionClient) mutate(ctx context.Context, m *GiftCardTransactionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&GiftCardTransactionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&GiftCardTransactionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&GiftCardTransactionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&GiftCardTransactionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown GiftCardTransaction mutation op: %q", m.Op())
+	}
+}
+
 // InventoryAdjustmentClient is a client for the InventoryAdjustment schema.
 type InventoryAdjustmentClient struct {
 	config
@@ -3639,6 +4845,139 @@ func (c *MailingAddressClient) mutate(ctx context.Context, m *MailingAddressMuta
 		return (&MailingAddressDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown MailingAddress mutation op: %q", m.Op())
+	}
+}
+
+// MarketClient is a client for the Market schema.
+type MarketClient struct {
+	config
+}
+
+// NewMarketClient returns a client for the Market from the given config.
+func NewMarketClient(c config) *MarketClient {
+	return &MarketClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `market.Hooks(f(g(h())))`.
+func (c *MarketClient) Use(hooks ...Hook) {
+	c.hooks.Market = append(c.hooks.Market, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `market.Intercept(f(g(h())))`.
+func (c *MarketClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Market = append(c.inters.Market, interceptors...)
+}
+
+// Create returns a builder for creating a Market entity.
+func (c *MarketClient) Create() *MarketCreate {
+	mutation := newMarketMutation(c.config, OpCreate)
+	return &MarketCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Market entities.
+func (c *MarketClient) CreateBulk(builders ...*MarketCreate) *MarketCreateBulk {
+	return &MarketCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MarketClient) MapCreateBulk(slice any, setFunc func(*MarketCreate, int)) *MarketCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MarketCreateBulk{err: fmt.Errorf("calling to MarketClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MarketCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MarketCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Market.
+func (c *MarketClient) Update() *MarketUpdate {
+	mutation := newMarketMutation(c.config, OpUpdate)
+	return &MarketUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MarketClient) UpdateOne(_m *Market) *MarketUpdateOne {
+	mutation := newMarketMutation(c.config, OpUpdateOne, withMarket(_m))
+	return &MarketUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MarketClient) UpdateOneID(id int) *MarketUpdateOne {
+	mutation := newMarketMutation(c.config, OpUpdateOne, withMarketID(id))
+	return &MarketUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Market.
+func (c *MarketClient) Delete() *MarketDelete {
+	mutation := newMarketMutation(c.config, OpDelete)
+	return &MarketDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MarketClient) DeleteOne(_m *Market) *MarketDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MarketClient) DeleteOneID(id int) *MarketDeleteOne {
+	builder := c.Delete().Where(market.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MarketDeleteOne{builder}
+}
+
+// Query returns a query builder for Market.
+func (c *MarketClient) Query() *MarketQuery {
+	return &MarketQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMarket},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Market entity by its id.
+func (c *MarketClient) Get(ctx context.Context, id int) (*Market, error) {
+	return c.Query().Where(market.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MarketClient) GetX(ctx context.Context, id int) *Market {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *MarketClient) Hooks() []Hook {
+	return c.hooks.Market
+}
+
+// Interceptors returns the client interceptors.
+func (c *MarketClient) Interceptors() []Interceptor {
+	return c.inters.Market
+}
+
+func (c *MarketClient) mutate(ctx context.Context, m *MarketMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MarketCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MarketUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MarketUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MarketDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Market mutation op: %q", m.Op())
 	}
 }
 
@@ -4112,6 +5451,54 @@ func (c *OrderClient) QueryFulfillments(_m *Order) *FulfillmentQuery {
 	return query
 }
 
+// QueryPayments queries the payments edge of a Order.
+func (c *OrderClient) QueryPayments(_m *Order) *PaymentQuery {
+	query := (&PaymentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(order.Table, order.FieldID, id),
+			sqlgraph.To(payment.Table, payment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, order.PaymentsTable, order.PaymentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRefunds queries the refunds edge of a Order.
+func (c *OrderClient) QueryRefunds(_m *Order) *RefundQuery {
+	query := (&RefundClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(order.Table, order.FieldID, id),
+			sqlgraph.To(refund.Table, refund.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, order.RefundsTable, order.RefundsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTimeline queries the timeline edge of a Order.
+func (c *OrderClient) QueryTimeline(_m *Order) *OrderEventQuery {
+	query := (&OrderEventClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(order.Table, order.FieldID, id),
+			sqlgraph.To(orderevent.Table, orderevent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, order.TimelineTable, order.TimelineColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *OrderClient) Hooks() []Hook {
 	return c.hooks.Order
@@ -4134,6 +5521,155 @@ func (c *OrderClient) mutate(ctx context.Context, m *OrderMutation) (Value, erro
 		return (&OrderDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Order mutation op: %q", m.Op())
+	}
+}
+
+// OrderEventClient is a client for the OrderEvent schema.
+type OrderEventClient struct {
+	config
+}
+
+// NewOrderEventClient returns a client for the OrderEvent from the given config.
+func NewOrderEventClient(c config) *OrderEventClient {
+	return &OrderEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `orderevent.Hooks(f(g(h())))`.
+func (c *OrderEventClient) Use(hooks ...Hook) {
+	c.hooks.OrderEvent = append(c.hooks.OrderEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `orderevent.Intercept(f(g(h())))`.
+func (c *OrderEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OrderEvent = append(c.inters.OrderEvent, interceptors...)
+}
+
+// Create returns a builder for creating a OrderEvent entity.
+func (c *OrderEventClient) Create() *OrderEventCreate {
+	mutation := newOrderEventMutation(c.config, OpCreate)
+	return &OrderEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OrderEvent entities.
+func (c *OrderEventClient) CreateBulk(builders ...*OrderEventCreate) *OrderEventCreateBulk {
+	return &OrderEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OrderEventClient) MapCreateBulk(slice any, setFunc func(*OrderEventCreate, int)) *OrderEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OrderEventCreateBulk{err: fmt.Errorf("calling to OrderEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OrderEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OrderEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OrderEvent.
+func (c *OrderEventClient) Update() *OrderEventUpdate {
+	mutation := newOrderEventMutation(c.config, OpUpdate)
+	return &OrderEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OrderEventClient) UpdateOne(_m *OrderEvent) *OrderEventUpdateOne {
+	mutation := newOrderEventMutation(c.config, OpUpdateOne, withOrderEvent(_m))
+	return &OrderEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OrderEventClient) UpdateOneID(id int) *OrderEventUpdateOne {
+	mutation := newOrderEventMutation(c.config, OpUpdateOne, withOrderEventID(id))
+	return &OrderEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OrderEvent.
+func (c *OrderEventClient) Delete() *OrderEventDelete {
+	mutation := newOrderEventMutation(c.config, OpDelete)
+	return &OrderEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OrderEventClient) DeleteOne(_m *OrderEvent) *OrderEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OrderEventClient) DeleteOneID(id int) *OrderEventDeleteOne {
+	builder := c.Delete().Where(orderevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OrderEventDeleteOne{builder}
+}
+
+// Query returns a query builder for OrderEvent.
+func (c *OrderEventClient) Query() *OrderEventQuery {
+	return &OrderEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOrderEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OrderEvent entity by its id.
+func (c *OrderEventClient) Get(ctx context.Context, id int) (*OrderEvent, error) {
+	return c.Query().Where(orderevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OrderEventClient) GetX(ctx context.Context, id int) *OrderEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrder queries the order edge of a OrderEvent.
+func (c *OrderEventClient) QueryOrder(_m *OrderEvent) *OrderQuery {
+	query := (&OrderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(orderevent.Table, orderevent.FieldID, id),
+			sqlgraph.To(order.Table, order.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, orderevent.OrderTable, orderevent.OrderColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OrderEventClient) Hooks() []Hook {
+	return c.hooks.OrderEvent
+}
+
+// Interceptors returns the client interceptors.
+func (c *OrderEventClient) Interceptors() []Interceptor {
+	return c.inters.OrderEvent
+}
+
+func (c *OrderEventClient) mutate(ctx context.Context, m *OrderEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OrderEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OrderEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OrderEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OrderEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OrderEvent mutation op: %q", m.Op())
 	}
 }
 
@@ -4581,6 +6117,155 @@ func (c *PasswordResetTokenClient) mutate(ctx context.Context, m *PasswordResetT
 		return (&PasswordResetTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown PasswordResetToken mutation op: %q", m.Op())
+	}
+}
+
+// PaymentClient is a client for the Payment schema.
+type PaymentClient struct {
+	config
+}
+
+// NewPaymentClient returns a client for the Payment from the given config.
+func NewPaymentClient(c config) *PaymentClient {
+	return &PaymentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `payment.Hooks(f(g(h())))`.
+func (c *PaymentClient) Use(hooks ...Hook) {
+	c.hooks.Payment = append(c.hooks.Payment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `payment.Intercept(f(g(h())))`.
+func (c *PaymentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Payment = append(c.inters.Payment, interceptors...)
+}
+
+// Create returns a builder for creating a Payment entity.
+func (c *PaymentClient) Create() *PaymentCreate {
+	mutation := newPaymentMutation(c.config, OpCreate)
+	return &PaymentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Payment entities.
+func (c *PaymentClient) CreateBulk(builders ...*PaymentCreate) *PaymentCreateBulk {
+	return &PaymentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PaymentClient) MapCreateBulk(slice any, setFunc func(*PaymentCreate, int)) *PaymentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PaymentCreateBulk{err: fmt.Errorf("calling to PaymentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PaymentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PaymentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Payment.
+func (c *PaymentClient) Update() *PaymentUpdate {
+	mutation := newPaymentMutation(c.config, OpUpdate)
+	return &PaymentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PaymentClient) UpdateOne(_m *Payment) *PaymentUpdateOne {
+	mutation := newPaymentMutation(c.config, OpUpdateOne, withPayment(_m))
+	return &PaymentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PaymentClient) UpdateOneID(id int) *PaymentUpdateOne {
+	mutation := newPaymentMutation(c.config, OpUpdateOne, withPaymentID(id))
+	return &PaymentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Payment.
+func (c *PaymentClient) Delete() *PaymentDelete {
+	mutation := newPaymentMutation(c.config, OpDelete)
+	return &PaymentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PaymentClient) DeleteOne(_m *Payment) *PaymentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PaymentClient) DeleteOneID(id int) *PaymentDeleteOne {
+	builder := c.Delete().Where(payment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PaymentDeleteOne{builder}
+}
+
+// Query returns a query builder for Payment.
+func (c *PaymentClient) Query() *PaymentQuery {
+	return &PaymentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePayment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Payment entity by its id.
+func (c *PaymentClient) Get(ctx context.Context, id int) (*Payment, error) {
+	return c.Query().Where(payment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PaymentClient) GetX(ctx context.Context, id int) *Payment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrder queries the order edge of a Payment.
+func (c *PaymentClient) QueryOrder(_m *Payment) *OrderQuery {
+	query := (&OrderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(payment.Table, payment.FieldID, id),
+			sqlgraph.To(order.Table, order.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, payment.OrderTable, payment.OrderColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PaymentClient) Hooks() []Hook {
+	return c.hooks.Payment
+}
+
+// Interceptors returns the client interceptors.
+func (c *PaymentClient) Interceptors() []Interceptor {
+	return c.inters.Payment
+}
+
+func (c *PaymentClient) mutate(ctx context.Context, m *PaymentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PaymentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PaymentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PaymentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PaymentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Payment mutation op: %q", m.Op())
 	}
 }
 
@@ -5457,6 +7142,155 @@ func (c *ProductVariantClient) mutate(ctx context.Context, m *ProductVariantMuta
 	}
 }
 
+// RefundClient is a client for the Refund schema.
+type RefundClient struct {
+	config
+}
+
+// NewRefundClient returns a client for the Refund from the given config.
+func NewRefundClient(c config) *RefundClient {
+	return &RefundClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `refund.Hooks(f(g(h())))`.
+func (c *RefundClient) Use(hooks ...Hook) {
+	c.hooks.Refund = append(c.hooks.Refund, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `refund.Intercept(f(g(h())))`.
+func (c *RefundClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Refund = append(c.inters.Refund, interceptors...)
+}
+
+// Create returns a builder for creating a Refund entity.
+func (c *RefundClient) Create() *RefundCreate {
+	mutation := newRefundMutation(c.config, OpCreate)
+	return &RefundCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Refund entities.
+func (c *RefundClient) CreateBulk(builders ...*RefundCreate) *RefundCreateBulk {
+	return &RefundCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RefundClient) MapCreateBulk(slice any, setFunc func(*RefundCreate, int)) *RefundCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RefundCreateBulk{err: fmt.Errorf("calling to RefundClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RefundCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RefundCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Refund.
+func (c *RefundClient) Update() *RefundUpdate {
+	mutation := newRefundMutation(c.config, OpUpdate)
+	return &RefundUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RefundClient) UpdateOne(_m *Refund) *RefundUpdateOne {
+	mutation := newRefundMutation(c.config, OpUpdateOne, withRefund(_m))
+	return &RefundUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RefundClient) UpdateOneID(id int) *RefundUpdateOne {
+	mutation := newRefundMutation(c.config, OpUpdateOne, withRefundID(id))
+	return &RefundUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Refund.
+func (c *RefundClient) Delete() *RefundDelete {
+	mutation := newRefundMutation(c.config, OpDelete)
+	return &RefundDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RefundClient) DeleteOne(_m *Refund) *RefundDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RefundClient) DeleteOneID(id int) *RefundDeleteOne {
+	builder := c.Delete().Where(refund.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RefundDeleteOne{builder}
+}
+
+// Query returns a query builder for Refund.
+func (c *RefundClient) Query() *RefundQuery {
+	return &RefundQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRefund},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Refund entity by its id.
+func (c *RefundClient) Get(ctx context.Context, id int) (*Refund, error) {
+	return c.Query().Where(refund.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RefundClient) GetX(ctx context.Context, id int) *Refund {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrder queries the order edge of a Refund.
+func (c *RefundClient) QueryOrder(_m *Refund) *OrderQuery {
+	query := (&OrderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(refund.Table, refund.FieldID, id),
+			sqlgraph.To(order.Table, order.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, refund.OrderTable, refund.OrderColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RefundClient) Hooks() []Hook {
+	return c.hooks.Refund
+}
+
+// Interceptors returns the client interceptors.
+func (c *RefundClient) Interceptors() []Interceptor {
+	return c.inters.Refund
+}
+
+func (c *RefundClient) mutate(ctx context.Context, m *RefundMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RefundCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RefundUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RefundUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RefundDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Refund mutation op: %q", m.Op())
+	}
+}
+
 // SearchTermClient is a client for the SearchTerm schema.
 type SearchTermClient struct {
 	config
@@ -6170,6 +8004,139 @@ func (c *TaxRateClient) mutate(ctx context.Context, m *TaxRateMutation) (Value, 
 	}
 }
 
+// TranslationClient is a client for the Translation schema.
+type TranslationClient struct {
+	config
+}
+
+// NewTranslationClient returns a client for the Translation from the given config.
+func NewTranslationClient(c config) *TranslationClient {
+	return &TranslationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `translation.Hooks(f(g(h())))`.
+func (c *TranslationClient) Use(hooks ...Hook) {
+	c.hooks.Translation = append(c.hooks.Translation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `translation.Intercept(f(g(h())))`.
+func (c *TranslationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Translation = append(c.inters.Translation, interceptors...)
+}
+
+// Create returns a builder for creating a Translation entity.
+func (c *TranslationClient) Create() *TranslationCreate {
+	mutation := newTranslationMutation(c.config, OpCreate)
+	return &TranslationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Translation entities.
+func (c *TranslationClient) CreateBulk(builders ...*TranslationCreate) *TranslationCreateBulk {
+	return &TranslationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TranslationClient) MapCreateBulk(slice any, setFunc func(*TranslationCreate, int)) *TranslationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TranslationCreateBulk{err: fmt.Errorf("calling to TranslationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TranslationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TranslationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Translation.
+func (c *TranslationClient) Update() *TranslationUpdate {
+	mutation := newTranslationMutation(c.config, OpUpdate)
+	return &TranslationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TranslationClient) UpdateOne(_m *Translation) *TranslationUpdateOne {
+	mutation := newTranslationMutation(c.config, OpUpdateOne, withTranslation(_m))
+	return &TranslationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TranslationClient) UpdateOneID(id int) *TranslationUpdateOne {
+	mutation := newTranslationMutation(c.config, OpUpdateOne, withTranslationID(id))
+	return &TranslationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Translation.
+func (c *TranslationClient) Delete() *TranslationDelete {
+	mutation := newTranslationMutation(c.config, OpDelete)
+	return &TranslationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TranslationClient) DeleteOne(_m *Translation) *TranslationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TranslationClient) DeleteOneID(id int) *TranslationDeleteOne {
+	builder := c.Delete().Where(translation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TranslationDeleteOne{builder}
+}
+
+// Query returns a query builder for Translation.
+func (c *TranslationClient) Query() *TranslationQuery {
+	return &TranslationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTranslation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Translation entity by its id.
+func (c *TranslationClient) Get(ctx context.Context, id int) (*Translation, error) {
+	return c.Query().Where(translation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TranslationClient) GetX(ctx context.Context, id int) *Translation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *TranslationClient) Hooks() []Hook {
+	return c.hooks.Translation
+}
+
+// Interceptors returns the client interceptors.
+func (c *TranslationClient) Interceptors() []Interceptor {
+	return c.inters.Translation
+}
+
+func (c *TranslationClient) mutate(ctx context.Context, m *TranslationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TranslationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TranslationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TranslationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TranslationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Translation mutation op: %q", m.Op())
+	}
+}
+
 // UrlRedirectClient is a client for the UrlRedirect schema.
 type UrlRedirectClient struct {
 	config
@@ -6769,23 +8736,29 @@ func (c *WebhookSubscriptionClient) mutate(ctx context.Context, m *WebhookSubscr
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection,
-		CollectionProduct, CompletionAttempt, ContentImage, Counter, Customer,
-		CustomerAccessToken, DiscountCode, DiscountRedemption, Event, Fulfillment,
-		InventoryAdjustment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
-		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
-		TaxRate, UrlRedirect, WebhookAttempt, WebhookDelivery,
+		APIKey, AdminSession, AnalyticsSalesCustomer, AnalyticsSalesDay,
+		AnalyticsSalesFirstOrder, AnalyticsSalesLine, AnalyticsSalesState, Article,
+		AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection, CollectionProduct,
+		CompletionAttempt, ContentImage, Counter, Customer, CustomerAccessToken,
+		DiscountCode, DiscountRedemption, Event, Fulfillment, GiftCard,
+		GiftCardTransaction, InventoryAdjustment, LoginAttempt, MailingAddress, Market,
+		Menu, MenuItem, Order, OrderEvent, OrderLine, Page, PasswordResetToken,
+		Payment, Product, ProductImage, ProductOption, ProductOptionValue,
+		ProductVariant, Refund, SearchTerm, ShippingRate, Shop, ShopPolicy, TaxRate,
+		Translation, UrlRedirect, WebhookAttempt, WebhookDelivery,
 		WebhookSubscription []ent.Hook
 	}
 	inters struct {
-		APIKey, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection,
-		CollectionProduct, CompletionAttempt, ContentImage, Counter, Customer,
-		CustomerAccessToken, DiscountCode, DiscountRedemption, Event, Fulfillment,
-		InventoryAdjustment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
-		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
-		TaxRate, UrlRedirect, WebhookAttempt, WebhookDelivery,
+		APIKey, AdminSession, AnalyticsSalesCustomer, AnalyticsSalesDay,
+		AnalyticsSalesFirstOrder, AnalyticsSalesLine, AnalyticsSalesState, Article,
+		AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection, CollectionProduct,
+		CompletionAttempt, ContentImage, Counter, Customer, CustomerAccessToken,
+		DiscountCode, DiscountRedemption, Event, Fulfillment, GiftCard,
+		GiftCardTransaction, InventoryAdjustment, LoginAttempt, MailingAddress, Market,
+		Menu, MenuItem, Order, OrderEvent, OrderLine, Page, PasswordResetToken,
+		Payment, Product, ProductImage, ProductOption, ProductOptionValue,
+		ProductVariant, Refund, SearchTerm, ShippingRate, Shop, ShopPolicy, TaxRate,
+		Translation, UrlRedirect, WebhookAttempt, WebhookDelivery,
 		WebhookSubscription []ent.Interceptor
 	}
 )

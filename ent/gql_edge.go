@@ -258,6 +258,59 @@ func (_m *Order) Fulfillments(ctx context.Context) (result []*Fulfillment, err e
 	return result, err
 }
 
+func (_m *Order) Payments(ctx context.Context) (result []*Payment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedPayments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.PaymentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPayments().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Order) Refunds(ctx context.Context) (result []*Refund, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedRefunds(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.RefundsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRefunds().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Order) Timeline(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *OrderEventOrder, where *OrderEventWhereInput,
+) (*OrderEventConnection, error) {
+	opts := []OrderEventPaginateOption{
+		WithOrderEventOrder(orderBy),
+		WithOrderEventFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedTimeline(alias); err == nil || hasTotalCount {
+		pager, err := newOrderEventPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &OrderEventConnection{Edges: []*OrderEventEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryTimeline().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *OrderEvent) Order(ctx context.Context) (*Order, error) {
+	result, err := _m.Edges.OrderOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrder().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *OrderLine) Order(ctx context.Context) (*Order, error) {
 	result, err := _m.Edges.OrderOrErr()
 	if IsNotLoaded(err) {
@@ -270,6 +323,14 @@ func (_m *OrderLine) Variant(ctx context.Context) (*ProductVariant, error) {
 	result, err := _m.Edges.VariantOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryVariant().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Payment) Order(ctx context.Context) (*Order, error) {
+	result, err := _m.Edges.OrderOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrder().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }
@@ -393,6 +454,14 @@ func (_m *ProductVariant) Image(ctx context.Context) (*ProductImage, error) {
 		result, err = _m.QueryImage().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *Refund) Order(ctx context.Context) (*Order, error) {
+	result, err := _m.Edges.OrderOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrder().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *WebhookDelivery) Attempts(ctx context.Context) (result []*WebhookAttempt, err error) {

@@ -6,6 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"storefront/ent/adminsession"
+	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalesday"
+	"storefront/ent/analyticssalesfirstorder"
+	"storefront/ent/analyticssalesline"
+	"storefront/ent/analyticssalesstate"
 	"storefront/ent/apikey"
 	"storefront/ent/article"
 	"storefront/ent/auditevent"
@@ -29,6 +35,7 @@ import (
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -50,6 +57,7 @@ import (
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/urlredirect"
 	"storefront/ent/webhookattempt"
 	"storefront/ent/webhookdelivery"
@@ -70,52 +78,60 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey              = "APIKey"
-	TypeArticle             = "Article"
-	TypeAuditEvent          = "AuditEvent"
-	TypeBlog                = "Blog"
-	TypeCart                = "Cart"
-	TypeCartLine            = "CartLine"
-	TypeCartMetafield       = "CartMetafield"
-	TypeCollection          = "Collection"
-	TypeCollectionProduct   = "CollectionProduct"
-	TypeCompletionAttempt   = "CompletionAttempt"
-	TypeContentImage        = "ContentImage"
-	TypeCounter             = "Counter"
-	TypeCustomer            = "Customer"
-	TypeCustomerAccessToken = "CustomerAccessToken"
-	TypeDiscountCode        = "DiscountCode"
-	TypeDiscountRedemption  = "DiscountRedemption"
-	TypeEvent               = "Event"
-	TypeFulfillment         = "Fulfillment"
-	TypeGiftCard            = "GiftCard"
-	TypeGiftCardTransaction = "GiftCardTransaction"
-	TypeInventoryAdjustment = "InventoryAdjustment"
-	TypeLoginAttempt        = "LoginAttempt"
-	TypeMailingAddress      = "MailingAddress"
-	TypeMenu                = "Menu"
-	TypeMenuItem            = "MenuItem"
-	TypeOrder               = "Order"
-	TypeOrderEvent          = "OrderEvent"
-	TypeOrderLine           = "OrderLine"
-	TypePage                = "Page"
-	TypePasswordResetToken  = "PasswordResetToken"
-	TypePayment             = "Payment"
-	TypeProduct             = "Product"
-	TypeProductImage        = "ProductImage"
-	TypeProductOption       = "ProductOption"
-	TypeProductOptionValue  = "ProductOptionValue"
-	TypeProductVariant      = "ProductVariant"
-	TypeRefund              = "Refund"
-	TypeSearchTerm          = "SearchTerm"
-	TypeShippingRate        = "ShippingRate"
-	TypeShop                = "Shop"
-	TypeShopPolicy          = "ShopPolicy"
-	TypeTaxRate             = "TaxRate"
-	TypeUrlRedirect         = "UrlRedirect"
-	TypeWebhookAttempt      = "WebhookAttempt"
-	TypeWebhookDelivery     = "WebhookDelivery"
-	TypeWebhookSubscription = "WebhookSubscription"
+	TypeAPIKey                   = "APIKey"
+	TypeAdminSession             = "AdminSession"
+	TypeAnalyticsSalesCustomer   = "AnalyticsSalesCustomer"
+	TypeAnalyticsSalesDay        = "AnalyticsSalesDay"
+	TypeAnalyticsSalesFirstOrder = "AnalyticsSalesFirstOrder"
+	TypeAnalyticsSalesLine       = "AnalyticsSalesLine"
+	TypeAnalyticsSalesState      = "AnalyticsSalesState"
+	TypeArticle                  = "Article"
+	TypeAuditEvent               = "AuditEvent"
+	TypeBlog                     = "Blog"
+	TypeCart                     = "Cart"
+	TypeCartLine                 = "CartLine"
+	TypeCartMetafield            = "CartMetafield"
+	TypeCollection               = "Collection"
+	TypeCollectionProduct        = "CollectionProduct"
+	TypeCompletionAttempt        = "CompletionAttempt"
+	TypeContentImage             = "ContentImage"
+	TypeCounter                  = "Counter"
+	TypeCustomer                 = "Customer"
+	TypeCustomerAccessToken      = "CustomerAccessToken"
+	TypeDiscountCode             = "DiscountCode"
+	TypeDiscountRedemption       = "DiscountRedemption"
+	TypeEvent                    = "Event"
+	TypeFulfillment              = "Fulfillment"
+	TypeGiftCard                 = "GiftCard"
+	TypeGiftCardTransaction      = "GiftCardTransaction"
+	TypeInventoryAdjustment      = "InventoryAdjustment"
+	TypeLoginAttempt             = "LoginAttempt"
+	TypeMailingAddress           = "MailingAddress"
+	TypeMarket                   = "Market"
+	TypeMenu                     = "Menu"
+	TypeMenuItem                 = "MenuItem"
+	TypeOrder                    = "Order"
+	TypeOrderEvent               = "OrderEvent"
+	TypeOrderLine                = "OrderLine"
+	TypePage                     = "Page"
+	TypePasswordResetToken       = "PasswordResetToken"
+	TypePayment                  = "Payment"
+	TypeProduct                  = "Product"
+	TypeProductImage             = "ProductImage"
+	TypeProductOption            = "ProductOption"
+	TypeProductOptionValue       = "ProductOptionValue"
+	TypeProductVariant           = "ProductVariant"
+	TypeRefund                   = "Refund"
+	TypeSearchTerm               = "SearchTerm"
+	TypeShippingRate             = "ShippingRate"
+	TypeShop                     = "Shop"
+	TypeShopPolicy               = "ShopPolicy"
+	TypeTaxRate                  = "TaxRate"
+	TypeTranslation              = "Translation"
+	TypeUrlRedirect              = "UrlRedirect"
+	TypeWebhookAttempt           = "WebhookAttempt"
+	TypeWebhookDelivery          = "WebhookDelivery"
+	TypeWebhookSubscription      = "WebhookSubscription"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -950,6 +966,3705 @@ func (m *APIKeyMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *APIKeyMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown APIKey edge %s", name)
+}
+
+// AdminSessionMutation represents an operation that mutates the AdminSession nodes in the graph.
+type AdminSessionMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	token_hash    *string
+	csrf_token    *string
+	api_key_id    *int
+	addapi_key_id *int
+	expires_at    *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*AdminSession, error)
+	predicates    []predicate.AdminSession
+}
+
+var _ ent.Mutation = (*AdminSessionMutation)(nil)
+
+// adminsessionOption allows management of the mutation configuration using functional options.
+type adminsessionOption func(*AdminSessionMutation)
+
+// newAdminSessionMutation creates new mutation for the AdminSession entity.
+func newAdminSessionMutation(c config, op Op, opts ...adminsessionOption) *AdminSessionMutation {
+	m := &AdminSessionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAdminSession,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAdminSessionID sets the ID field of the mutation.
+func withAdminSessionID(id int) adminsessionOption {
+	return func(m *AdminSessionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AdminSession
+		)
+		m.oldValue = func(ctx context.Context) (*AdminSession, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AdminSession.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAdminSession sets the old AdminSession of the mutation.
+func withAdminSession(node *AdminSession) adminsessionOption {
+	return func(m *AdminSessionMutation) {
+		m.oldValue = func(context.Context) (*AdminSession, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AdminSessionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AdminSessionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AdminSessionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AdminSessionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AdminSession.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AdminSessionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AdminSessionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AdminSession entity.
+// If the AdminSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AdminSessionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AdminSessionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AdminSessionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AdminSessionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the AdminSession entity.
+// If the AdminSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AdminSessionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AdminSessionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTokenHash sets the "token_hash" field.
+func (m *AdminSessionMutation) SetTokenHash(s string) {
+	m.token_hash = &s
+}
+
+// TokenHash returns the value of the "token_hash" field in the mutation.
+func (m *AdminSessionMutation) TokenHash() (r string, exists bool) {
+	v := m.token_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTokenHash returns the old "token_hash" field's value of the AdminSession entity.
+// If the AdminSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AdminSessionMutation) OldTokenHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTokenHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTokenHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTokenHash: %w", err)
+	}
+	return oldValue.TokenHash, nil
+}
+
+// ResetTokenHash resets all changes to the "token_hash" field.
+func (m *AdminSessionMutation) ResetTokenHash() {
+	m.token_hash = nil
+}
+
+// SetCsrfToken sets the "csrf_token" field.
+func (m *AdminSessionMutation) SetCsrfToken(s string) {
+	m.csrf_token = &s
+}
+
+// CsrfToken returns the value of the "csrf_token" field in the mutation.
+func (m *AdminSessionMutation) CsrfToken() (r string, exists bool) {
+	v := m.csrf_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCsrfToken returns the old "csrf_token" field's value of the AdminSession entity.
+// If the AdminSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AdminSessionMutation) OldCsrfToken(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCsrfToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCsrfToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCsrfToken: %w", err)
+	}
+	return oldValue.CsrfToken, nil
+}
+
+// ResetCsrfToken resets all changes to the "csrf_token" field.
+func (m *AdminSessionMutation) ResetCsrfToken() {
+	m.csrf_token = nil
+}
+
+// SetAPIKeyID sets the "api_key_id" field.
+func (m *AdminSessionMutation) SetAPIKeyID(i int) {
+	m.api_key_id = &i
+	m.addapi_key_id = nil
+}
+
+// APIKeyID returns the value of the "api_key_id" field in the mutation.
+func (m *AdminSessionMutation) APIKeyID() (r int, exists bool) {
+	v := m.api_key_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAPIKeyID returns the old "api_key_id" field's value of the AdminSession entity.
+// If the AdminSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AdminSessionMutation) OldAPIKeyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAPIKeyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAPIKeyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAPIKeyID: %w", err)
+	}
+	return oldValue.APIKeyID, nil
+}
+
+// AddAPIKeyID adds i to the "api_key_id" field.
+func (m *AdminSessionMutation) AddAPIKeyID(i int) {
+	if m.addapi_key_id != nil {
+		*m.addapi_key_id += i
+	} else {
+		m.addapi_key_id = &i
+	}
+}
+
+// AddedAPIKeyID returns the value that was added to the "api_key_id" field in this mutation.
+func (m *AdminSessionMutation) AddedAPIKeyID() (r int, exists bool) {
+	v := m.addapi_key_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAPIKeyID resets all changes to the "api_key_id" field.
+func (m *AdminSessionMutation) ResetAPIKeyID() {
+	m.api_key_id = nil
+	m.addapi_key_id = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *AdminSessionMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *AdminSessionMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the AdminSession entity.
+// If the AdminSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AdminSessionMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *AdminSessionMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// Where appends a list predicates to the AdminSessionMutation builder.
+func (m *AdminSessionMutation) Where(ps ...predicate.AdminSession) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AdminSessionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AdminSessionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AdminSession, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AdminSessionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AdminSessionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AdminSession).
+func (m *AdminSessionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AdminSessionMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, adminsession.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, adminsession.FieldUpdatedAt)
+	}
+	if m.token_hash != nil {
+		fields = append(fields, adminsession.FieldTokenHash)
+	}
+	if m.csrf_token != nil {
+		fields = append(fields, adminsession.FieldCsrfToken)
+	}
+	if m.api_key_id != nil {
+		fields = append(fields, adminsession.FieldAPIKeyID)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, adminsession.FieldExpiresAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AdminSessionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case adminsession.FieldCreatedAt:
+		return m.CreatedAt()
+	case adminsession.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case adminsession.FieldTokenHash:
+		return m.TokenHash()
+	case adminsession.FieldCsrfToken:
+		return m.CsrfToken()
+	case adminsession.FieldAPIKeyID:
+		return m.APIKeyID()
+	case adminsession.FieldExpiresAt:
+		return m.ExpiresAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AdminSessionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case adminsession.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case adminsession.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case adminsession.FieldTokenHash:
+		return m.OldTokenHash(ctx)
+	case adminsession.FieldCsrfToken:
+		return m.OldCsrfToken(ctx)
+	case adminsession.FieldAPIKeyID:
+		return m.OldAPIKeyID(ctx)
+	case adminsession.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown AdminSession field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AdminSessionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case adminsession.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case adminsession.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case adminsession.FieldTokenHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTokenHash(v)
+		return nil
+	case adminsession.FieldCsrfToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCsrfToken(v)
+		return nil
+	case adminsession.FieldAPIKeyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAPIKeyID(v)
+		return nil
+	case adminsession.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AdminSession field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AdminSessionMutation) AddedFields() []string {
+	var fields []string
+	if m.addapi_key_id != nil {
+		fields = append(fields, adminsession.FieldAPIKeyID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AdminSessionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case adminsession.FieldAPIKeyID:
+		return m.AddedAPIKeyID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AdminSessionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case adminsession.FieldAPIKeyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAPIKeyID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AdminSession numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AdminSessionMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AdminSessionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AdminSessionMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AdminSession nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AdminSessionMutation) ResetField(name string) error {
+	switch name {
+	case adminsession.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case adminsession.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case adminsession.FieldTokenHash:
+		m.ResetTokenHash()
+		return nil
+	case adminsession.FieldCsrfToken:
+		m.ResetCsrfToken()
+		return nil
+	case adminsession.FieldAPIKeyID:
+		m.ResetAPIKeyID()
+		return nil
+	case adminsession.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AdminSession field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AdminSessionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AdminSessionMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AdminSessionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AdminSessionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AdminSessionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AdminSessionMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AdminSessionMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AdminSession unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AdminSessionMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AdminSession edge %s", name)
+}
+
+// AnalyticsSalesCustomerMutation represents an operation that mutates the AnalyticsSalesCustomer nodes in the graph.
+type AnalyticsSalesCustomerMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	customer_key  *string
+	day           *int
+	addday        *int
+	orders        *int
+	addorders     *int
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*AnalyticsSalesCustomer, error)
+	predicates    []predicate.AnalyticsSalesCustomer
+}
+
+var _ ent.Mutation = (*AnalyticsSalesCustomerMutation)(nil)
+
+// analyticssalescustomerOption allows management of the mutation configuration using functional options.
+type analyticssalescustomerOption func(*AnalyticsSalesCustomerMutation)
+
+// newAnalyticsSalesCustomerMutation creates new mutation for the AnalyticsSalesCustomer entity.
+func newAnalyticsSalesCustomerMutation(c config, op Op, opts ...analyticssalescustomerOption) *AnalyticsSalesCustomerMutation {
+	m := &AnalyticsSalesCustomerMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAnalyticsSalesCustomer,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAnalyticsSalesCustomerID sets the ID field of the mutation.
+func withAnalyticsSalesCustomerID(id int) analyticssalescustomerOption {
+	return func(m *AnalyticsSalesCustomerMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AnalyticsSalesCustomer
+		)
+		m.oldValue = func(ctx context.Context) (*AnalyticsSalesCustomer, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AnalyticsSalesCustomer.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAnalyticsSalesCustomer sets the old AnalyticsSalesCustomer of the mutation.
+func withAnalyticsSalesCustomer(node *AnalyticsSalesCustomer) analyticssalescustomerOption {
+	return func(m *AnalyticsSalesCustomerMutation) {
+		m.oldValue = func(context.Context) (*AnalyticsSalesCustomer, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AnalyticsSalesCustomerMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AnalyticsSalesCustomerMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AnalyticsSalesCustomerMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AnalyticsSalesCustomerMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AnalyticsSalesCustomer.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCustomerKey sets the "customer_key" field.
+func (m *AnalyticsSalesCustomerMutation) SetCustomerKey(s string) {
+	m.customer_key = &s
+}
+
+// CustomerKey returns the value of the "customer_key" field in the mutation.
+func (m *AnalyticsSalesCustomerMutation) CustomerKey() (r string, exists bool) {
+	v := m.customer_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerKey returns the old "customer_key" field's value of the AnalyticsSalesCustomer entity.
+// If the AnalyticsSalesCustomer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesCustomerMutation) OldCustomerKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerKey: %w", err)
+	}
+	return oldValue.CustomerKey, nil
+}
+
+// ResetCustomerKey resets all changes to the "customer_key" field.
+func (m *AnalyticsSalesCustomerMutation) ResetCustomerKey() {
+	m.customer_key = nil
+}
+
+// SetDay sets the "day" field.
+func (m *AnalyticsSalesCustomerMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *AnalyticsSalesCustomerMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the AnalyticsSalesCustomer entity.
+// If the AnalyticsSalesCustomer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesCustomerMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *AnalyticsSalesCustomerMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *AnalyticsSalesCustomerMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *AnalyticsSalesCustomerMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// SetOrders sets the "orders" field.
+func (m *AnalyticsSalesCustomerMutation) SetOrders(i int) {
+	m.orders = &i
+	m.addorders = nil
+}
+
+// Orders returns the value of the "orders" field in the mutation.
+func (m *AnalyticsSalesCustomerMutation) Orders() (r int, exists bool) {
+	v := m.orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrders returns the old "orders" field's value of the AnalyticsSalesCustomer entity.
+// If the AnalyticsSalesCustomer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesCustomerMutation) OldOrders(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrders: %w", err)
+	}
+	return oldValue.Orders, nil
+}
+
+// AddOrders adds i to the "orders" field.
+func (m *AnalyticsSalesCustomerMutation) AddOrders(i int) {
+	if m.addorders != nil {
+		*m.addorders += i
+	} else {
+		m.addorders = &i
+	}
+}
+
+// AddedOrders returns the value that was added to the "orders" field in this mutation.
+func (m *AnalyticsSalesCustomerMutation) AddedOrders() (r int, exists bool) {
+	v := m.addorders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrders resets all changes to the "orders" field.
+func (m *AnalyticsSalesCustomerMutation) ResetOrders() {
+	m.orders = nil
+	m.addorders = nil
+}
+
+// Where appends a list predicates to the AnalyticsSalesCustomerMutation builder.
+func (m *AnalyticsSalesCustomerMutation) Where(ps ...predicate.AnalyticsSalesCustomer) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AnalyticsSalesCustomerMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AnalyticsSalesCustomerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AnalyticsSalesCustomer, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AnalyticsSalesCustomerMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AnalyticsSalesCustomerMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AnalyticsSalesCustomer).
+func (m *AnalyticsSalesCustomerMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AnalyticsSalesCustomerMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.customer_key != nil {
+		fields = append(fields, analyticssalescustomer.FieldCustomerKey)
+	}
+	if m.day != nil {
+		fields = append(fields, analyticssalescustomer.FieldDay)
+	}
+	if m.orders != nil {
+		fields = append(fields, analyticssalescustomer.FieldOrders)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AnalyticsSalesCustomerMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalescustomer.FieldCustomerKey:
+		return m.CustomerKey()
+	case analyticssalescustomer.FieldDay:
+		return m.Day()
+	case analyticssalescustomer.FieldOrders:
+		return m.Orders()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AnalyticsSalesCustomerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case analyticssalescustomer.FieldCustomerKey:
+		return m.OldCustomerKey(ctx)
+	case analyticssalescustomer.FieldDay:
+		return m.OldDay(ctx)
+	case analyticssalescustomer.FieldOrders:
+		return m.OldOrders(ctx)
+	}
+	return nil, fmt.Errorf("unknown AnalyticsSalesCustomer field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesCustomerMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalescustomer.FieldCustomerKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerKey(v)
+		return nil
+	case analyticssalescustomer.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case analyticssalescustomer.FieldOrders:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrders(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesCustomer field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AnalyticsSalesCustomerMutation) AddedFields() []string {
+	var fields []string
+	if m.addday != nil {
+		fields = append(fields, analyticssalescustomer.FieldDay)
+	}
+	if m.addorders != nil {
+		fields = append(fields, analyticssalescustomer.FieldOrders)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AnalyticsSalesCustomerMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalescustomer.FieldDay:
+		return m.AddedDay()
+	case analyticssalescustomer.FieldOrders:
+		return m.AddedOrders()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesCustomerMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalescustomer.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	case analyticssalescustomer.FieldOrders:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrders(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesCustomer numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AnalyticsSalesCustomerMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AnalyticsSalesCustomerMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AnalyticsSalesCustomerMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesCustomer nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AnalyticsSalesCustomerMutation) ResetField(name string) error {
+	switch name {
+	case analyticssalescustomer.FieldCustomerKey:
+		m.ResetCustomerKey()
+		return nil
+	case analyticssalescustomer.FieldDay:
+		m.ResetDay()
+		return nil
+	case analyticssalescustomer.FieldOrders:
+		m.ResetOrders()
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesCustomer field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AnalyticsSalesCustomerMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AnalyticsSalesCustomerMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AnalyticsSalesCustomerMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AnalyticsSalesCustomerMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AnalyticsSalesCustomerMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AnalyticsSalesCustomerMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AnalyticsSalesCustomerMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesCustomer unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AnalyticsSalesCustomerMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesCustomer edge %s", name)
+}
+
+// AnalyticsSalesDayMutation represents an operation that mutates the AnalyticsSalesDay nodes in the graph.
+type AnalyticsSalesDayMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	day           *int
+	addday        *int
+	orders        *int
+	addorders     *int
+	gross         *int64
+	addgross      *int64
+	discounts     *int64
+	adddiscounts  *int64
+	tax           *int64
+	addtax        *int64
+	shipping      *int64
+	addshipping   *int64
+	total         *int64
+	addtotal      *int64
+	units         *int64
+	addunits      *int64
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*AnalyticsSalesDay, error)
+	predicates    []predicate.AnalyticsSalesDay
+}
+
+var _ ent.Mutation = (*AnalyticsSalesDayMutation)(nil)
+
+// analyticssalesdayOption allows management of the mutation configuration using functional options.
+type analyticssalesdayOption func(*AnalyticsSalesDayMutation)
+
+// newAnalyticsSalesDayMutation creates new mutation for the AnalyticsSalesDay entity.
+func newAnalyticsSalesDayMutation(c config, op Op, opts ...analyticssalesdayOption) *AnalyticsSalesDayMutation {
+	m := &AnalyticsSalesDayMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAnalyticsSalesDay,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAnalyticsSalesDayID sets the ID field of the mutation.
+func withAnalyticsSalesDayID(id int) analyticssalesdayOption {
+	return func(m *AnalyticsSalesDayMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AnalyticsSalesDay
+		)
+		m.oldValue = func(ctx context.Context) (*AnalyticsSalesDay, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AnalyticsSalesDay.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAnalyticsSalesDay sets the old AnalyticsSalesDay of the mutation.
+func withAnalyticsSalesDay(node *AnalyticsSalesDay) analyticssalesdayOption {
+	return func(m *AnalyticsSalesDayMutation) {
+		m.oldValue = func(context.Context) (*AnalyticsSalesDay, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AnalyticsSalesDayMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AnalyticsSalesDayMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AnalyticsSalesDayMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AnalyticsSalesDayMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AnalyticsSalesDay.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDay sets the "day" field.
+func (m *AnalyticsSalesDayMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *AnalyticsSalesDayMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the AnalyticsSalesDay entity.
+// If the AnalyticsSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesDayMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *AnalyticsSalesDayMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *AnalyticsSalesDayMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *AnalyticsSalesDayMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// SetOrders sets the "orders" field.
+func (m *AnalyticsSalesDayMutation) SetOrders(i int) {
+	m.orders = &i
+	m.addorders = nil
+}
+
+// Orders returns the value of the "orders" field in the mutation.
+func (m *AnalyticsSalesDayMutation) Orders() (r int, exists bool) {
+	v := m.orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrders returns the old "orders" field's value of the AnalyticsSalesDay entity.
+// If the AnalyticsSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesDayMutation) OldOrders(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrders: %w", err)
+	}
+	return oldValue.Orders, nil
+}
+
+// AddOrders adds i to the "orders" field.
+func (m *AnalyticsSalesDayMutation) AddOrders(i int) {
+	if m.addorders != nil {
+		*m.addorders += i
+	} else {
+		m.addorders = &i
+	}
+}
+
+// AddedOrders returns the value that was added to the "orders" field in this mutation.
+func (m *AnalyticsSalesDayMutation) AddedOrders() (r int, exists bool) {
+	v := m.addorders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrders resets all changes to the "orders" field.
+func (m *AnalyticsSalesDayMutation) ResetOrders() {
+	m.orders = nil
+	m.addorders = nil
+}
+
+// SetGross sets the "gross" field.
+func (m *AnalyticsSalesDayMutation) SetGross(i int64) {
+	m.gross = &i
+	m.addgross = nil
+}
+
+// Gross returns the value of the "gross" field in the mutation.
+func (m *AnalyticsSalesDayMutation) Gross() (r int64, exists bool) {
+	v := m.gross
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGross returns the old "gross" field's value of the AnalyticsSalesDay entity.
+// If the AnalyticsSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesDayMutation) OldGross(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGross is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGross requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGross: %w", err)
+	}
+	return oldValue.Gross, nil
+}
+
+// AddGross adds i to the "gross" field.
+func (m *AnalyticsSalesDayMutation) AddGross(i int64) {
+	if m.addgross != nil {
+		*m.addgross += i
+	} else {
+		m.addgross = &i
+	}
+}
+
+// AddedGross returns the value that was added to the "gross" field in this mutation.
+func (m *AnalyticsSalesDayMutation) AddedGross() (r int64, exists bool) {
+	v := m.addgross
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetGross resets all changes to the "gross" field.
+func (m *AnalyticsSalesDayMutation) ResetGross() {
+	m.gross = nil
+	m.addgross = nil
+}
+
+// SetDiscounts sets the "discounts" field.
+func (m *AnalyticsSalesDayMutation) SetDiscounts(i int64) {
+	m.discounts = &i
+	m.adddiscounts = nil
+}
+
+// Discounts returns the value of the "discounts" field in the mutation.
+func (m *AnalyticsSalesDayMutation) Discounts() (r int64, exists bool) {
+	v := m.discounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscounts returns the old "discounts" field's value of the AnalyticsSalesDay entity.
+// If the AnalyticsSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesDayMutation) OldDiscounts(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscounts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscounts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscounts: %w", err)
+	}
+	return oldValue.Discounts, nil
+}
+
+// AddDiscounts adds i to the "discounts" field.
+func (m *AnalyticsSalesDayMutation) AddDiscounts(i int64) {
+	if m.adddiscounts != nil {
+		*m.adddiscounts += i
+	} else {
+		m.adddiscounts = &i
+	}
+}
+
+// AddedDiscounts returns the value that was added to the "discounts" field in this mutation.
+func (m *AnalyticsSalesDayMutation) AddedDiscounts() (r int64, exists bool) {
+	v := m.adddiscounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDiscounts resets all changes to the "discounts" field.
+func (m *AnalyticsSalesDayMutation) ResetDiscounts() {
+	m.discounts = nil
+	m.adddiscounts = nil
+}
+
+// SetTax sets the "tax" field.
+func (m *AnalyticsSalesDayMutation) SetTax(i int64) {
+	m.tax = &i
+	m.addtax = nil
+}
+
+// Tax returns the value of the "tax" field in the mutation.
+func (m *AnalyticsSalesDayMutation) Tax() (r int64, exists bool) {
+	v := m.tax
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTax returns the old "tax" field's value of the AnalyticsSalesDay entity.
+// If the AnalyticsSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesDayMutation) OldTax(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTax is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTax requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTax: %w", err)
+	}
+	return oldValue.Tax, nil
+}
+
+// AddTax adds i to the "tax" field.
+func (m *AnalyticsSalesDayMutation) AddTax(i int64) {
+	if m.addtax != nil {
+		*m.addtax += i
+	} else {
+		m.addtax = &i
+	}
+}
+
+// AddedTax returns the value that was added to the "tax" field in this mutation.
+func (m *AnalyticsSalesDayMutation) AddedTax() (r int64, exists bool) {
+	v := m.addtax
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTax resets all changes to the "tax" field.
+func (m *AnalyticsSalesDayMutation) ResetTax() {
+	m.tax = nil
+	m.addtax = nil
+}
+
+// SetShipping sets the "shipping" field.
+func (m *AnalyticsSalesDayMutation) SetShipping(i int64) {
+	m.shipping = &i
+	m.addshipping = nil
+}
+
+// Shipping returns the value of the "shipping" field in the mutation.
+func (m *AnalyticsSalesDayMutation) Shipping() (r int64, exists bool) {
+	v := m.shipping
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShipping returns the old "shipping" field's value of the AnalyticsSalesDay entity.
+// If the AnalyticsSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesDayMutation) OldShipping(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShipping is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShipping requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShipping: %w", err)
+	}
+	return oldValue.Shipping, nil
+}
+
+// AddShipping adds i to the "shipping" field.
+func (m *AnalyticsSalesDayMutation) AddShipping(i int64) {
+	if m.addshipping != nil {
+		*m.addshipping += i
+	} else {
+		m.addshipping = &i
+	}
+}
+
+// AddedShipping returns the value that was added to the "shipping" field in this mutation.
+func (m *AnalyticsSalesDayMutation) AddedShipping() (r int64, exists bool) {
+	v := m.addshipping
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetShipping resets all changes to the "shipping" field.
+func (m *AnalyticsSalesDayMutation) ResetShipping() {
+	m.shipping = nil
+	m.addshipping = nil
+}
+
+// SetTotal sets the "total" field.
+func (m *AnalyticsSalesDayMutation) SetTotal(i int64) {
+	m.total = &i
+	m.addtotal = nil
+}
+
+// Total returns the value of the "total" field in the mutation.
+func (m *AnalyticsSalesDayMutation) Total() (r int64, exists bool) {
+	v := m.total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotal returns the old "total" field's value of the AnalyticsSalesDay entity.
+// If the AnalyticsSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesDayMutation) OldTotal(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotal: %w", err)
+	}
+	return oldValue.Total, nil
+}
+
+// AddTotal adds i to the "total" field.
+func (m *AnalyticsSalesDayMutation) AddTotal(i int64) {
+	if m.addtotal != nil {
+		*m.addtotal += i
+	} else {
+		m.addtotal = &i
+	}
+}
+
+// AddedTotal returns the value that was added to the "total" field in this mutation.
+func (m *AnalyticsSalesDayMutation) AddedTotal() (r int64, exists bool) {
+	v := m.addtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotal resets all changes to the "total" field.
+func (m *AnalyticsSalesDayMutation) ResetTotal() {
+	m.total = nil
+	m.addtotal = nil
+}
+
+// SetUnits sets the "units" field.
+func (m *AnalyticsSalesDayMutation) SetUnits(i int64) {
+	m.units = &i
+	m.addunits = nil
+}
+
+// Units returns the value of the "units" field in the mutation.
+func (m *AnalyticsSalesDayMutation) Units() (r int64, exists bool) {
+	v := m.units
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnits returns the old "units" field's value of the AnalyticsSalesDay entity.
+// If the AnalyticsSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesDayMutation) OldUnits(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnits is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnits requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnits: %w", err)
+	}
+	return oldValue.Units, nil
+}
+
+// AddUnits adds i to the "units" field.
+func (m *AnalyticsSalesDayMutation) AddUnits(i int64) {
+	if m.addunits != nil {
+		*m.addunits += i
+	} else {
+		m.addunits = &i
+	}
+}
+
+// AddedUnits returns the value that was added to the "units" field in this mutation.
+func (m *AnalyticsSalesDayMutation) AddedUnits() (r int64, exists bool) {
+	v := m.addunits
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUnits resets all changes to the "units" field.
+func (m *AnalyticsSalesDayMutation) ResetUnits() {
+	m.units = nil
+	m.addunits = nil
+}
+
+// Where appends a list predicates to the AnalyticsSalesDayMutation builder.
+func (m *AnalyticsSalesDayMutation) Where(ps ...predicate.AnalyticsSalesDay) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AnalyticsSalesDayMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AnalyticsSalesDayMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AnalyticsSalesDay, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AnalyticsSalesDayMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AnalyticsSalesDayMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AnalyticsSalesDay).
+func (m *AnalyticsSalesDayMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AnalyticsSalesDayMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.day != nil {
+		fields = append(fields, analyticssalesday.FieldDay)
+	}
+	if m.orders != nil {
+		fields = append(fields, analyticssalesday.FieldOrders)
+	}
+	if m.gross != nil {
+		fields = append(fields, analyticssalesday.FieldGross)
+	}
+	if m.discounts != nil {
+		fields = append(fields, analyticssalesday.FieldDiscounts)
+	}
+	if m.tax != nil {
+		fields = append(fields, analyticssalesday.FieldTax)
+	}
+	if m.shipping != nil {
+		fields = append(fields, analyticssalesday.FieldShipping)
+	}
+	if m.total != nil {
+		fields = append(fields, analyticssalesday.FieldTotal)
+	}
+	if m.units != nil {
+		fields = append(fields, analyticssalesday.FieldUnits)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AnalyticsSalesDayMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalesday.FieldDay:
+		return m.Day()
+	case analyticssalesday.FieldOrders:
+		return m.Orders()
+	case analyticssalesday.FieldGross:
+		return m.Gross()
+	case analyticssalesday.FieldDiscounts:
+		return m.Discounts()
+	case analyticssalesday.FieldTax:
+		return m.Tax()
+	case analyticssalesday.FieldShipping:
+		return m.Shipping()
+	case analyticssalesday.FieldTotal:
+		return m.Total()
+	case analyticssalesday.FieldUnits:
+		return m.Units()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AnalyticsSalesDayMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case analyticssalesday.FieldDay:
+		return m.OldDay(ctx)
+	case analyticssalesday.FieldOrders:
+		return m.OldOrders(ctx)
+	case analyticssalesday.FieldGross:
+		return m.OldGross(ctx)
+	case analyticssalesday.FieldDiscounts:
+		return m.OldDiscounts(ctx)
+	case analyticssalesday.FieldTax:
+		return m.OldTax(ctx)
+	case analyticssalesday.FieldShipping:
+		return m.OldShipping(ctx)
+	case analyticssalesday.FieldTotal:
+		return m.OldTotal(ctx)
+	case analyticssalesday.FieldUnits:
+		return m.OldUnits(ctx)
+	}
+	return nil, fmt.Errorf("unknown AnalyticsSalesDay field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesDayMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalesday.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case analyticssalesday.FieldOrders:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrders(v)
+		return nil
+	case analyticssalesday.FieldGross:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGross(v)
+		return nil
+	case analyticssalesday.FieldDiscounts:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscounts(v)
+		return nil
+	case analyticssalesday.FieldTax:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTax(v)
+		return nil
+	case analyticssalesday.FieldShipping:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShipping(v)
+		return nil
+	case analyticssalesday.FieldTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotal(v)
+		return nil
+	case analyticssalesday.FieldUnits:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnits(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesDay field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AnalyticsSalesDayMutation) AddedFields() []string {
+	var fields []string
+	if m.addday != nil {
+		fields = append(fields, analyticssalesday.FieldDay)
+	}
+	if m.addorders != nil {
+		fields = append(fields, analyticssalesday.FieldOrders)
+	}
+	if m.addgross != nil {
+		fields = append(fields, analyticssalesday.FieldGross)
+	}
+	if m.adddiscounts != nil {
+		fields = append(fields, analyticssalesday.FieldDiscounts)
+	}
+	if m.addtax != nil {
+		fields = append(fields, analyticssalesday.FieldTax)
+	}
+	if m.addshipping != nil {
+		fields = append(fields, analyticssalesday.FieldShipping)
+	}
+	if m.addtotal != nil {
+		fields = append(fields, analyticssalesday.FieldTotal)
+	}
+	if m.addunits != nil {
+		fields = append(fields, analyticssalesday.FieldUnits)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AnalyticsSalesDayMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalesday.FieldDay:
+		return m.AddedDay()
+	case analyticssalesday.FieldOrders:
+		return m.AddedOrders()
+	case analyticssalesday.FieldGross:
+		return m.AddedGross()
+	case analyticssalesday.FieldDiscounts:
+		return m.AddedDiscounts()
+	case analyticssalesday.FieldTax:
+		return m.AddedTax()
+	case analyticssalesday.FieldShipping:
+		return m.AddedShipping()
+	case analyticssalesday.FieldTotal:
+		return m.AddedTotal()
+	case analyticssalesday.FieldUnits:
+		return m.AddedUnits()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesDayMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalesday.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	case analyticssalesday.FieldOrders:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrders(v)
+		return nil
+	case analyticssalesday.FieldGross:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddGross(v)
+		return nil
+	case analyticssalesday.FieldDiscounts:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDiscounts(v)
+		return nil
+	case analyticssalesday.FieldTax:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTax(v)
+		return nil
+	case analyticssalesday.FieldShipping:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShipping(v)
+		return nil
+	case analyticssalesday.FieldTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotal(v)
+		return nil
+	case analyticssalesday.FieldUnits:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUnits(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesDay numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AnalyticsSalesDayMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AnalyticsSalesDayMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AnalyticsSalesDayMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesDay nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AnalyticsSalesDayMutation) ResetField(name string) error {
+	switch name {
+	case analyticssalesday.FieldDay:
+		m.ResetDay()
+		return nil
+	case analyticssalesday.FieldOrders:
+		m.ResetOrders()
+		return nil
+	case analyticssalesday.FieldGross:
+		m.ResetGross()
+		return nil
+	case analyticssalesday.FieldDiscounts:
+		m.ResetDiscounts()
+		return nil
+	case analyticssalesday.FieldTax:
+		m.ResetTax()
+		return nil
+	case analyticssalesday.FieldShipping:
+		m.ResetShipping()
+		return nil
+	case analyticssalesday.FieldTotal:
+		m.ResetTotal()
+		return nil
+	case analyticssalesday.FieldUnits:
+		m.ResetUnits()
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesDay field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AnalyticsSalesDayMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AnalyticsSalesDayMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AnalyticsSalesDayMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AnalyticsSalesDayMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AnalyticsSalesDayMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AnalyticsSalesDayMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AnalyticsSalesDayMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesDay unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AnalyticsSalesDayMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesDay edge %s", name)
+}
+
+// AnalyticsSalesFirstOrderMutation represents an operation that mutates the AnalyticsSalesFirstOrder nodes in the graph.
+type AnalyticsSalesFirstOrderMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	customer_key  *string
+	day           *int
+	addday        *int
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*AnalyticsSalesFirstOrder, error)
+	predicates    []predicate.AnalyticsSalesFirstOrder
+}
+
+var _ ent.Mutation = (*AnalyticsSalesFirstOrderMutation)(nil)
+
+// analyticssalesfirstorderOption allows management of the mutation configuration using functional options.
+type analyticssalesfirstorderOption func(*AnalyticsSalesFirstOrderMutation)
+
+// newAnalyticsSalesFirstOrderMutation creates new mutation for the AnalyticsSalesFirstOrder entity.
+func newAnalyticsSalesFirstOrderMutation(c config, op Op, opts ...analyticssalesfirstorderOption) *AnalyticsSalesFirstOrderMutation {
+	m := &AnalyticsSalesFirstOrderMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAnalyticsSalesFirstOrder,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAnalyticsSalesFirstOrderID sets the ID field of the mutation.
+func withAnalyticsSalesFirstOrderID(id int) analyticssalesfirstorderOption {
+	return func(m *AnalyticsSalesFirstOrderMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AnalyticsSalesFirstOrder
+		)
+		m.oldValue = func(ctx context.Context) (*AnalyticsSalesFirstOrder, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AnalyticsSalesFirstOrder.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAnalyticsSalesFirstOrder sets the old AnalyticsSalesFirstOrder of the mutation.
+func withAnalyticsSalesFirstOrder(node *AnalyticsSalesFirstOrder) analyticssalesfirstorderOption {
+	return func(m *AnalyticsSalesFirstOrderMutation) {
+		m.oldValue = func(context.Context) (*AnalyticsSalesFirstOrder, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AnalyticsSalesFirstOrderMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AnalyticsSalesFirstOrderMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AnalyticsSalesFirstOrderMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AnalyticsSalesFirstOrderMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AnalyticsSalesFirstOrder.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCustomerKey sets the "customer_key" field.
+func (m *AnalyticsSalesFirstOrderMutation) SetCustomerKey(s string) {
+	m.customer_key = &s
+}
+
+// CustomerKey returns the value of the "customer_key" field in the mutation.
+func (m *AnalyticsSalesFirstOrderMutation) CustomerKey() (r string, exists bool) {
+	v := m.customer_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerKey returns the old "customer_key" field's value of the AnalyticsSalesFirstOrder entity.
+// If the AnalyticsSalesFirstOrder object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesFirstOrderMutation) OldCustomerKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerKey: %w", err)
+	}
+	return oldValue.CustomerKey, nil
+}
+
+// ResetCustomerKey resets all changes to the "customer_key" field.
+func (m *AnalyticsSalesFirstOrderMutation) ResetCustomerKey() {
+	m.customer_key = nil
+}
+
+// SetDay sets the "day" field.
+func (m *AnalyticsSalesFirstOrderMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *AnalyticsSalesFirstOrderMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the AnalyticsSalesFirstOrder entity.
+// If the AnalyticsSalesFirstOrder object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesFirstOrderMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *AnalyticsSalesFirstOrderMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *AnalyticsSalesFirstOrderMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *AnalyticsSalesFirstOrderMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// Where appends a list predicates to the AnalyticsSalesFirstOrderMutation builder.
+func (m *AnalyticsSalesFirstOrderMutation) Where(ps ...predicate.AnalyticsSalesFirstOrder) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AnalyticsSalesFirstOrderMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AnalyticsSalesFirstOrderMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AnalyticsSalesFirstOrder, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AnalyticsSalesFirstOrderMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AnalyticsSalesFirstOrderMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AnalyticsSalesFirstOrder).
+func (m *AnalyticsSalesFirstOrderMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AnalyticsSalesFirstOrderMutation) Fields() []string {
+	fields := make([]string, 0, 2)
+	if m.customer_key != nil {
+		fields = append(fields, analyticssalesfirstorder.FieldCustomerKey)
+	}
+	if m.day != nil {
+		fields = append(fields, analyticssalesfirstorder.FieldDay)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AnalyticsSalesFirstOrderMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalesfirstorder.FieldCustomerKey:
+		return m.CustomerKey()
+	case analyticssalesfirstorder.FieldDay:
+		return m.Day()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AnalyticsSalesFirstOrderMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case analyticssalesfirstorder.FieldCustomerKey:
+		return m.OldCustomerKey(ctx)
+	case analyticssalesfirstorder.FieldDay:
+		return m.OldDay(ctx)
+	}
+	return nil, fmt.Errorf("unknown AnalyticsSalesFirstOrder field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesFirstOrderMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalesfirstorder.FieldCustomerKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerKey(v)
+		return nil
+	case analyticssalesfirstorder.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesFirstOrder field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AnalyticsSalesFirstOrderMutation) AddedFields() []string {
+	var fields []string
+	if m.addday != nil {
+		fields = append(fields, analyticssalesfirstorder.FieldDay)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AnalyticsSalesFirstOrderMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalesfirstorder.FieldDay:
+		return m.AddedDay()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesFirstOrderMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalesfirstorder.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesFirstOrder numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AnalyticsSalesFirstOrderMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AnalyticsSalesFirstOrderMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AnalyticsSalesFirstOrderMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesFirstOrder nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AnalyticsSalesFirstOrderMutation) ResetField(name string) error {
+	switch name {
+	case analyticssalesfirstorder.FieldCustomerKey:
+		m.ResetCustomerKey()
+		return nil
+	case analyticssalesfirstorder.FieldDay:
+		m.ResetDay()
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesFirstOrder field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AnalyticsSalesFirstOrderMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AnalyticsSalesFirstOrderMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AnalyticsSalesFirstOrderMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AnalyticsSalesFirstOrderMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AnalyticsSalesFirstOrderMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AnalyticsSalesFirstOrderMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AnalyticsSalesFirstOrderMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesFirstOrder unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AnalyticsSalesFirstOrderMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesFirstOrder edge %s", name)
+}
+
+// AnalyticsSalesLineMutation represents an operation that mutates the AnalyticsSalesLine nodes in the graph.
+type AnalyticsSalesLineMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	day           *int
+	addday        *int
+	variant_id    *int
+	addvariant_id *int
+	product_id    *int
+	addproduct_id *int
+	units         *int64
+	addunits      *int64
+	gross         *int64
+	addgross      *int64
+	discounts     *int64
+	adddiscounts  *int64
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*AnalyticsSalesLine, error)
+	predicates    []predicate.AnalyticsSalesLine
+}
+
+var _ ent.Mutation = (*AnalyticsSalesLineMutation)(nil)
+
+// analyticssaleslineOption allows management of the mutation configuration using functional options.
+type analyticssaleslineOption func(*AnalyticsSalesLineMutation)
+
+// newAnalyticsSalesLineMutation creates new mutation for the AnalyticsSalesLine entity.
+func newAnalyticsSalesLineMutation(c config, op Op, opts ...analyticssaleslineOption) *AnalyticsSalesLineMutation {
+	m := &AnalyticsSalesLineMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAnalyticsSalesLine,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAnalyticsSalesLineID sets the ID field of the mutation.
+func withAnalyticsSalesLineID(id int) analyticssaleslineOption {
+	return func(m *AnalyticsSalesLineMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AnalyticsSalesLine
+		)
+		m.oldValue = func(ctx context.Context) (*AnalyticsSalesLine, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AnalyticsSalesLine.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAnalyticsSalesLine sets the old AnalyticsSalesLine of the mutation.
+func withAnalyticsSalesLine(node *AnalyticsSalesLine) analyticssaleslineOption {
+	return func(m *AnalyticsSalesLineMutation) {
+		m.oldValue = func(context.Context) (*AnalyticsSalesLine, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AnalyticsSalesLineMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AnalyticsSalesLineMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AnalyticsSalesLineMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AnalyticsSalesLineMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AnalyticsSalesLine.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDay sets the "day" field.
+func (m *AnalyticsSalesLineMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *AnalyticsSalesLineMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the AnalyticsSalesLine entity.
+// If the AnalyticsSalesLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesLineMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *AnalyticsSalesLineMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *AnalyticsSalesLineMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *AnalyticsSalesLineMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// SetVariantID sets the "variant_id" field.
+func (m *AnalyticsSalesLineMutation) SetVariantID(i int) {
+	m.variant_id = &i
+	m.addvariant_id = nil
+}
+
+// VariantID returns the value of the "variant_id" field in the mutation.
+func (m *AnalyticsSalesLineMutation) VariantID() (r int, exists bool) {
+	v := m.variant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVariantID returns the old "variant_id" field's value of the AnalyticsSalesLine entity.
+// If the AnalyticsSalesLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesLineMutation) OldVariantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVariantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVariantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVariantID: %w", err)
+	}
+	return oldValue.VariantID, nil
+}
+
+// AddVariantID adds i to the "variant_id" field.
+func (m *AnalyticsSalesLineMutation) AddVariantID(i int) {
+	if m.addvariant_id != nil {
+		*m.addvariant_id += i
+	} else {
+		m.addvariant_id = &i
+	}
+}
+
+// AddedVariantID returns the value that was added to the "variant_id" field in this mutation.
+func (m *AnalyticsSalesLineMutation) AddedVariantID() (r int, exists bool) {
+	v := m.addvariant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVariantID resets all changes to the "variant_id" field.
+func (m *AnalyticsSalesLineMutation) ResetVariantID() {
+	m.variant_id = nil
+	m.addvariant_id = nil
+}
+
+// SetProductID sets the "product_id" field.
+func (m *AnalyticsSalesLineMutation) SetProductID(i int) {
+	m.product_id = &i
+	m.addproduct_id = nil
+}
+
+// ProductID returns the value of the "product_id" field in the mutation.
+func (m *AnalyticsSalesLineMutation) ProductID() (r int, exists bool) {
+	v := m.product_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProductID returns the old "product_id" field's value of the AnalyticsSalesLine entity.
+// If the AnalyticsSalesLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesLineMutation) OldProductID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProductID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProductID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProductID: %w", err)
+	}
+	return oldValue.ProductID, nil
+}
+
+// AddProductID adds i to the "product_id" field.
+func (m *AnalyticsSalesLineMutation) AddProductID(i int) {
+	if m.addproduct_id != nil {
+		*m.addproduct_id += i
+	} else {
+		m.addproduct_id = &i
+	}
+}
+
+// AddedProductID returns the value that was added to the "product_id" field in this mutation.
+func (m *AnalyticsSalesLineMutation) AddedProductID() (r int, exists bool) {
+	v := m.addproduct_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetProductID resets all changes to the "product_id" field.
+func (m *AnalyticsSalesLineMutation) ResetProductID() {
+	m.product_id = nil
+	m.addproduct_id = nil
+}
+
+// SetUnits sets the "units" field.
+func (m *AnalyticsSalesLineMutation) SetUnits(i int64) {
+	m.units = &i
+	m.addunits = nil
+}
+
+// Units returns the value of the "units" field in the mutation.
+func (m *AnalyticsSalesLineMutation) Units() (r int64, exists bool) {
+	v := m.units
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnits returns the old "units" field's value of the AnalyticsSalesLine entity.
+// If the AnalyticsSalesLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesLineMutation) OldUnits(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnits is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnits requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnits: %w", err)
+	}
+	return oldValue.Units, nil
+}
+
+// AddUnits adds i to the "units" field.
+func (m *AnalyticsSalesLineMutation) AddUnits(i int64) {
+	if m.addunits != nil {
+		*m.addunits += i
+	} else {
+		m.addunits = &i
+	}
+}
+
+// AddedUnits returns the value that was added to the "units" field in this mutation.
+func (m *AnalyticsSalesLineMutation) AddedUnits() (r int64, exists bool) {
+	v := m.addunits
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUnits resets all changes to the "units" field.
+func (m *AnalyticsSalesLineMutation) ResetUnits() {
+	m.units = nil
+	m.addunits = nil
+}
+
+// SetGross sets the "gross" field.
+func (m *AnalyticsSalesLineMutation) SetGross(i int64) {
+	m.gross = &i
+	m.addgross = nil
+}
+
+// Gross returns the value of the "gross" field in the mutation.
+func (m *AnalyticsSalesLineMutation) Gross() (r int64, exists bool) {
+	v := m.gross
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGross returns the old "gross" field's value of the AnalyticsSalesLine entity.
+// If the AnalyticsSalesLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesLineMutation) OldGross(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGross is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGross requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGross: %w", err)
+	}
+	return oldValue.Gross, nil
+}
+
+// AddGross adds i to the "gross" field.
+func (m *AnalyticsSalesLineMutation) AddGross(i int64) {
+	if m.addgross != nil {
+		*m.addgross += i
+	} else {
+		m.addgross = &i
+	}
+}
+
+// AddedGross returns the value that was added to the "gross" field in this mutation.
+func (m *AnalyticsSalesLineMutation) AddedGross() (r int64, exists bool) {
+	v := m.addgross
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetGross resets all changes to the "gross" field.
+func (m *AnalyticsSalesLineMutation) ResetGross() {
+	m.gross = nil
+	m.addgross = nil
+}
+
+// SetDiscounts sets the "discounts" field.
+func (m *AnalyticsSalesLineMutation) SetDiscounts(i int64) {
+	m.discounts = &i
+	m.adddiscounts = nil
+}
+
+// Discounts returns the value of the "discounts" field in the mutation.
+func (m *AnalyticsSalesLineMutation) Discounts() (r int64, exists bool) {
+	v := m.discounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscounts returns the old "discounts" field's value of the AnalyticsSalesLine entity.
+// If the AnalyticsSalesLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesLineMutation) OldDiscounts(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscounts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscounts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscounts: %w", err)
+	}
+	return oldValue.Discounts, nil
+}
+
+// AddDiscounts adds i to the "discounts" field.
+func (m *AnalyticsSalesLineMutation) AddDiscounts(i int64) {
+	if m.adddiscounts != nil {
+		*m.adddiscounts += i
+	} else {
+		m.adddiscounts = &i
+	}
+}
+
+// AddedDiscounts returns the value that was added to the "discounts" field in this mutation.
+func (m *AnalyticsSalesLineMutation) AddedDiscounts() (r int64, exists bool) {
+	v := m.adddiscounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDiscounts resets all changes to the "discounts" field.
+func (m *AnalyticsSalesLineMutation) ResetDiscounts() {
+	m.discounts = nil
+	m.adddiscounts = nil
+}
+
+// Where appends a list predicates to the AnalyticsSalesLineMutation builder.
+func (m *AnalyticsSalesLineMutation) Where(ps ...predicate.AnalyticsSalesLine) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AnalyticsSalesLineMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AnalyticsSalesLineMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AnalyticsSalesLine, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AnalyticsSalesLineMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AnalyticsSalesLineMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AnalyticsSalesLine).
+func (m *AnalyticsSalesLineMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AnalyticsSalesLineMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.day != nil {
+		fields = append(fields, analyticssalesline.FieldDay)
+	}
+	if m.variant_id != nil {
+		fields = append(fields, analyticssalesline.FieldVariantID)
+	}
+	if m.product_id != nil {
+		fields = append(fields, analyticssalesline.FieldProductID)
+	}
+	if m.units != nil {
+		fields = append(fields, analyticssalesline.FieldUnits)
+	}
+	if m.gross != nil {
+		fields = append(fields, analyticssalesline.FieldGross)
+	}
+	if m.discounts != nil {
+		fields = append(fields, analyticssalesline.FieldDiscounts)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AnalyticsSalesLineMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalesline.FieldDay:
+		return m.Day()
+	case analyticssalesline.FieldVariantID:
+		return m.VariantID()
+	case analyticssalesline.FieldProductID:
+		return m.ProductID()
+	case analyticssalesline.FieldUnits:
+		return m.Units()
+	case analyticssalesline.FieldGross:
+		return m.Gross()
+	case analyticssalesline.FieldDiscounts:
+		return m.Discounts()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AnalyticsSalesLineMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case analyticssalesline.FieldDay:
+		return m.OldDay(ctx)
+	case analyticssalesline.FieldVariantID:
+		return m.OldVariantID(ctx)
+	case analyticssalesline.FieldProductID:
+		return m.OldProductID(ctx)
+	case analyticssalesline.FieldUnits:
+		return m.OldUnits(ctx)
+	case analyticssalesline.FieldGross:
+		return m.OldGross(ctx)
+	case analyticssalesline.FieldDiscounts:
+		return m.OldDiscounts(ctx)
+	}
+	return nil, fmt.Errorf("unknown AnalyticsSalesLine field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesLineMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalesline.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case analyticssalesline.FieldVariantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVariantID(v)
+		return nil
+	case analyticssalesline.FieldProductID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProductID(v)
+		return nil
+	case analyticssalesline.FieldUnits:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnits(v)
+		return nil
+	case analyticssalesline.FieldGross:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGross(v)
+		return nil
+	case analyticssalesline.FieldDiscounts:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscounts(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesLine field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AnalyticsSalesLineMutation) AddedFields() []string {
+	var fields []string
+	if m.addday != nil {
+		fields = append(fields, analyticssalesline.FieldDay)
+	}
+	if m.addvariant_id != nil {
+		fields = append(fields, analyticssalesline.FieldVariantID)
+	}
+	if m.addproduct_id != nil {
+		fields = append(fields, analyticssalesline.FieldProductID)
+	}
+	if m.addunits != nil {
+		fields = append(fields, analyticssalesline.FieldUnits)
+	}
+	if m.addgross != nil {
+		fields = append(fields, analyticssalesline.FieldGross)
+	}
+	if m.adddiscounts != nil {
+		fields = append(fields, analyticssalesline.FieldDiscounts)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AnalyticsSalesLineMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalesline.FieldDay:
+		return m.AddedDay()
+	case analyticssalesline.FieldVariantID:
+		return m.AddedVariantID()
+	case analyticssalesline.FieldProductID:
+		return m.AddedProductID()
+	case analyticssalesline.FieldUnits:
+		return m.AddedUnits()
+	case analyticssalesline.FieldGross:
+		return m.AddedGross()
+	case analyticssalesline.FieldDiscounts:
+		return m.AddedDiscounts()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesLineMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalesline.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	case analyticssalesline.FieldVariantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVariantID(v)
+		return nil
+	case analyticssalesline.FieldProductID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProductID(v)
+		return nil
+	case analyticssalesline.FieldUnits:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUnits(v)
+		return nil
+	case analyticssalesline.FieldGross:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddGross(v)
+		return nil
+	case analyticssalesline.FieldDiscounts:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDiscounts(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesLine numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AnalyticsSalesLineMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AnalyticsSalesLineMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AnalyticsSalesLineMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesLine nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AnalyticsSalesLineMutation) ResetField(name string) error {
+	switch name {
+	case analyticssalesline.FieldDay:
+		m.ResetDay()
+		return nil
+	case analyticssalesline.FieldVariantID:
+		m.ResetVariantID()
+		return nil
+	case analyticssalesline.FieldProductID:
+		m.ResetProductID()
+		return nil
+	case analyticssalesline.FieldUnits:
+		m.ResetUnits()
+		return nil
+	case analyticssalesline.FieldGross:
+		m.ResetGross()
+		return nil
+	case analyticssalesline.FieldDiscounts:
+		m.ResetDiscounts()
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesLine field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AnalyticsSalesLineMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AnalyticsSalesLineMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AnalyticsSalesLineMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AnalyticsSalesLineMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AnalyticsSalesLineMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AnalyticsSalesLineMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AnalyticsSalesLineMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesLine unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AnalyticsSalesLineMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesLine edge %s", name)
+}
+
+// AnalyticsSalesStateMutation represents an operation that mutates the AnalyticsSalesState nodes in the graph.
+type AnalyticsSalesStateMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	timezone      *string
+	built_at      *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*AnalyticsSalesState, error)
+	predicates    []predicate.AnalyticsSalesState
+}
+
+var _ ent.Mutation = (*AnalyticsSalesStateMutation)(nil)
+
+// analyticssalesstateOption allows management of the mutation configuration using functional options.
+type analyticssalesstateOption func(*AnalyticsSalesStateMutation)
+
+// newAnalyticsSalesStateMutation creates new mutation for the AnalyticsSalesState entity.
+func newAnalyticsSalesStateMutation(c config, op Op, opts ...analyticssalesstateOption) *AnalyticsSalesStateMutation {
+	m := &AnalyticsSalesStateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAnalyticsSalesState,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAnalyticsSalesStateID sets the ID field of the mutation.
+func withAnalyticsSalesStateID(id int) analyticssalesstateOption {
+	return func(m *AnalyticsSalesStateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AnalyticsSalesState
+		)
+		m.oldValue = func(ctx context.Context) (*AnalyticsSalesState, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AnalyticsSalesState.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAnalyticsSalesState sets the old AnalyticsSalesState of the mutation.
+func withAnalyticsSalesState(node *AnalyticsSalesState) analyticssalesstateOption {
+	return func(m *AnalyticsSalesStateMutation) {
+		m.oldValue = func(context.Context) (*AnalyticsSalesState, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AnalyticsSalesStateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AnalyticsSalesStateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AnalyticsSalesStateMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AnalyticsSalesStateMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AnalyticsSalesState.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetTimezone sets the "timezone" field.
+func (m *AnalyticsSalesStateMutation) SetTimezone(s string) {
+	m.timezone = &s
+}
+
+// Timezone returns the value of the "timezone" field in the mutation.
+func (m *AnalyticsSalesStateMutation) Timezone() (r string, exists bool) {
+	v := m.timezone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimezone returns the old "timezone" field's value of the AnalyticsSalesState entity.
+// If the AnalyticsSalesState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesStateMutation) OldTimezone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimezone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimezone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimezone: %w", err)
+	}
+	return oldValue.Timezone, nil
+}
+
+// ResetTimezone resets all changes to the "timezone" field.
+func (m *AnalyticsSalesStateMutation) ResetTimezone() {
+	m.timezone = nil
+}
+
+// SetBuiltAt sets the "built_at" field.
+func (m *AnalyticsSalesStateMutation) SetBuiltAt(t time.Time) {
+	m.built_at = &t
+}
+
+// BuiltAt returns the value of the "built_at" field in the mutation.
+func (m *AnalyticsSalesStateMutation) BuiltAt() (r time.Time, exists bool) {
+	v := m.built_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBuiltAt returns the old "built_at" field's value of the AnalyticsSalesState entity.
+// If the AnalyticsSalesState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesStateMutation) OldBuiltAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBuiltAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBuiltAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBuiltAt: %w", err)
+	}
+	return oldValue.BuiltAt, nil
+}
+
+// ResetBuiltAt resets all changes to the "built_at" field.
+func (m *AnalyticsSalesStateMutation) ResetBuiltAt() {
+	m.built_at = nil
+}
+
+// Where appends a list predicates to the AnalyticsSalesStateMutation builder.
+func (m *AnalyticsSalesStateMutation) Where(ps ...predicate.AnalyticsSalesState) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AnalyticsSalesStateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AnalyticsSalesStateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AnalyticsSalesState, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AnalyticsSalesStateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AnalyticsSalesStateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AnalyticsSalesState).
+func (m *AnalyticsSalesStateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AnalyticsSalesStateMutation) Fields() []string {
+	fields := make([]string, 0, 2)
+	if m.timezone != nil {
+		fields = append(fields, analyticssalesstate.FieldTimezone)
+	}
+	if m.built_at != nil {
+		fields = append(fields, analyticssalesstate.FieldBuiltAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AnalyticsSalesStateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalesstate.FieldTimezone:
+		return m.Timezone()
+	case analyticssalesstate.FieldBuiltAt:
+		return m.BuiltAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AnalyticsSalesStateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case analyticssalesstate.FieldTimezone:
+		return m.OldTimezone(ctx)
+	case analyticssalesstate.FieldBuiltAt:
+		return m.OldBuiltAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown AnalyticsSalesState field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesStateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalesstate.FieldTimezone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimezone(v)
+		return nil
+	case analyticssalesstate.FieldBuiltAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBuiltAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesState field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AnalyticsSalesStateMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AnalyticsSalesStateMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesStateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown AnalyticsSalesState numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AnalyticsSalesStateMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AnalyticsSalesStateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AnalyticsSalesStateMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesState nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AnalyticsSalesStateMutation) ResetField(name string) error {
+	switch name {
+	case analyticssalesstate.FieldTimezone:
+		m.ResetTimezone()
+		return nil
+	case analyticssalesstate.FieldBuiltAt:
+		m.ResetBuiltAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesState field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AnalyticsSalesStateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AnalyticsSalesStateMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AnalyticsSalesStateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AnalyticsSalesStateMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AnalyticsSalesStateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AnalyticsSalesStateMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AnalyticsSalesStateMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesState unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AnalyticsSalesStateMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesState edge %s", name)
 }
 
 // ArticleMutation represents an operation that mutates the Article nodes in the graph.
@@ -21909,6 +25624,726 @@ func (m *MailingAddressMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown MailingAddress edge %s", name)
 }
 
+// MarketMutation represents an operation that mutates the Market nodes in the graph.
+type MarketMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	name            *string
+	currency_code   *string
+	countries       *[]string
+	appendcountries []string
+	exchange_rate   *string
+	price_rounding  *market.PriceRounding
+	enabled         *bool
+	clearedFields   map[string]struct{}
+	done            bool
+	oldValue        func(context.Context) (*Market, error)
+	predicates      []predicate.Market
+}
+
+var _ ent.Mutation = (*MarketMutation)(nil)
+
+// marketOption allows management of the mutation configuration using functional options.
+type marketOption func(*MarketMutation)
+
+// newMarketMutation creates new mutation for the Market entity.
+func newMarketMutation(c config, op Op, opts ...marketOption) *MarketMutation {
+	m := &MarketMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMarket,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMarketID sets the ID field of the mutation.
+func withMarketID(id int) marketOption {
+	return func(m *MarketMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Market
+		)
+		m.oldValue = func(ctx context.Context) (*Market, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Market.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMarket sets the old Market of the mutation.
+func withMarket(node *Market) marketOption {
+	return func(m *MarketMutation) {
+		m.oldValue = func(context.Context) (*Market, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MarketMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MarketMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MarketMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MarketMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Market.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MarketMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MarketMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MarketMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MarketMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MarketMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MarketMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *MarketMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *MarketMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *MarketMutation) ResetName() {
+	m.name = nil
+}
+
+// SetCurrencyCode sets the "currency_code" field.
+func (m *MarketMutation) SetCurrencyCode(s string) {
+	m.currency_code = &s
+}
+
+// CurrencyCode returns the value of the "currency_code" field in the mutation.
+func (m *MarketMutation) CurrencyCode() (r string, exists bool) {
+	v := m.currency_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrencyCode returns the old "currency_code" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldCurrencyCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrencyCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrencyCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrencyCode: %w", err)
+	}
+	return oldValue.CurrencyCode, nil
+}
+
+// ResetCurrencyCode resets all changes to the "currency_code" field.
+func (m *MarketMutation) ResetCurrencyCode() {
+	m.currency_code = nil
+}
+
+// SetCountries sets the "countries" field.
+func (m *MarketMutation) SetCountries(s []string) {
+	m.countries = &s
+	m.appendcountries = nil
+}
+
+// Countries returns the value of the "countries" field in the mutation.
+func (m *MarketMutation) Countries() (r []string, exists bool) {
+	v := m.countries
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountries returns the old "countries" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldCountries(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountries is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountries requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountries: %w", err)
+	}
+	return oldValue.Countries, nil
+}
+
+// AppendCountries adds s to the "countries" field.
+func (m *MarketMutation) AppendCountries(s []string) {
+	m.appendcountries = append(m.appendcountries, s...)
+}
+
+// AppendedCountries returns the list of values that were appended to the "countries" field in this mutation.
+func (m *MarketMutation) AppendedCountries() ([]string, bool) {
+	if len(m.appendcountries) == 0 {
+		return nil, false
+	}
+	return m.appendcountries, true
+}
+
+// ResetCountries resets all changes to the "countries" field.
+func (m *MarketMutation) ResetCountries() {
+	m.countries = nil
+	m.appendcountries = nil
+}
+
+// SetExchangeRate sets the "exchange_rate" field.
+func (m *MarketMutation) SetExchangeRate(s string) {
+	m.exchange_rate = &s
+}
+
+// ExchangeRate returns the value of the "exchange_rate" field in the mutation.
+func (m *MarketMutation) ExchangeRate() (r string, exists bool) {
+	v := m.exchange_rate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExchangeRate returns the old "exchange_rate" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldExchangeRate(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExchangeRate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExchangeRate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExchangeRate: %w", err)
+	}
+	return oldValue.ExchangeRate, nil
+}
+
+// ResetExchangeRate resets all changes to the "exchange_rate" field.
+func (m *MarketMutation) ResetExchangeRate() {
+	m.exchange_rate = nil
+}
+
+// SetPriceRounding sets the "price_rounding" field.
+func (m *MarketMutation) SetPriceRounding(mr market.PriceRounding) {
+	m.price_rounding = &mr
+}
+
+// PriceRounding returns the value of the "price_rounding" field in the mutation.
+func (m *MarketMutation) PriceRounding() (r market.PriceRounding, exists bool) {
+	v := m.price_rounding
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriceRounding returns the old "price_rounding" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldPriceRounding(ctx context.Context) (v market.PriceRounding, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriceRounding is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriceRounding requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriceRounding: %w", err)
+	}
+	return oldValue.PriceRounding, nil
+}
+
+// ResetPriceRounding resets all changes to the "price_rounding" field.
+func (m *MarketMutation) ResetPriceRounding() {
+	m.price_rounding = nil
+}
+
+// SetEnabled sets the "enabled" field.
+func (m *MarketMutation) SetEnabled(b bool) {
+	m.enabled = &b
+}
+
+// Enabled returns the value of the "enabled" field in the mutation.
+func (m *MarketMutation) Enabled() (r bool, exists bool) {
+	v := m.enabled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnabled returns the old "enabled" field's value of the Market entity.
+// If the Market object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketMutation) OldEnabled(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnabled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnabled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnabled: %w", err)
+	}
+	return oldValue.Enabled, nil
+}
+
+// ResetEnabled resets all changes to the "enabled" field.
+func (m *MarketMutation) ResetEnabled() {
+	m.enabled = nil
+}
+
+// Where appends a list predicates to the MarketMutation builder.
+func (m *MarketMutation) Where(ps ...predicate.Market) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MarketMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MarketMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Market, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MarketMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MarketMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Market).
+func (m *MarketMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MarketMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, market.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, market.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, market.FieldName)
+	}
+	if m.currency_code != nil {
+		fields = append(fields, market.FieldCurrencyCode)
+	}
+	if m.countries != nil {
+		fields = append(fields, market.FieldCountries)
+	}
+	if m.exchange_rate != nil {
+		fields = append(fields, market.FieldExchangeRate)
+	}
+	if m.price_rounding != nil {
+		fields = append(fields, market.FieldPriceRounding)
+	}
+	if m.enabled != nil {
+		fields = append(fields, market.FieldEnabled)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MarketMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case market.FieldCreatedAt:
+		return m.CreatedAt()
+	case market.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case market.FieldName:
+		return m.Name()
+	case market.FieldCurrencyCode:
+		return m.CurrencyCode()
+	case market.FieldCountries:
+		return m.Countries()
+	case market.FieldExchangeRate:
+		return m.ExchangeRate()
+	case market.FieldPriceRounding:
+		return m.PriceRounding()
+	case market.FieldEnabled:
+		return m.Enabled()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MarketMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case market.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case market.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case market.FieldName:
+		return m.OldName(ctx)
+	case market.FieldCurrencyCode:
+		return m.OldCurrencyCode(ctx)
+	case market.FieldCountries:
+		return m.OldCountries(ctx)
+	case market.FieldExchangeRate:
+		return m.OldExchangeRate(ctx)
+	case market.FieldPriceRounding:
+		return m.OldPriceRounding(ctx)
+	case market.FieldEnabled:
+		return m.OldEnabled(ctx)
+	}
+	return nil, fmt.Errorf("unknown Market field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MarketMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case market.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case market.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case market.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case market.FieldCurrencyCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrencyCode(v)
+		return nil
+	case market.FieldCountries:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountries(v)
+		return nil
+	case market.FieldExchangeRate:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExchangeRate(v)
+		return nil
+	case market.FieldPriceRounding:
+		v, ok := value.(market.PriceRounding)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriceRounding(v)
+		return nil
+	case market.FieldEnabled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnabled(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Market field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MarketMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MarketMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MarketMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Market numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MarketMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MarketMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MarketMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Market nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MarketMutation) ResetField(name string) error {
+	switch name {
+	case market.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case market.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case market.FieldName:
+		m.ResetName()
+		return nil
+	case market.FieldCurrencyCode:
+		m.ResetCurrencyCode()
+		return nil
+	case market.FieldCountries:
+		m.ResetCountries()
+		return nil
+	case market.FieldExchangeRate:
+		m.ResetExchangeRate()
+		return nil
+	case market.FieldPriceRounding:
+		m.ResetPriceRounding()
+		return nil
+	case market.FieldEnabled:
+		m.ResetEnabled()
+		return nil
+	}
+	return fmt.Errorf("unknown Market field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MarketMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MarketMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MarketMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MarketMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MarketMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MarketMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MarketMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Market unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MarketMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Market edge %s", name)
+}
+
 // MenuMutation represents an operation that mutates the Menu nodes in the graph.
 type MenuMutation struct {
 	config
@@ -23399,6 +27834,18 @@ type OrderMutation struct {
 	customer_id             *int
 	addcustomer_id          *int
 	currency_code           *string
+	shop_currency_code      *string
+	exchange_rate           *string
+	shop_subtotal           *int64
+	addshop_subtotal        *int64
+	shop_total_discounts    *int64
+	addshop_total_discounts *int64
+	shop_total_shipping     *int64
+	addshop_total_shipping  *int64
+	shop_total_tax          *int64
+	addshop_total_tax       *int64
+	shop_total              *int64
+	addshop_total           *int64
 	subtotal                *int64
 	addsubtotal             *int64
 	total_discounts         *int64
@@ -23917,6 +28364,454 @@ func (m *OrderMutation) OldCurrencyCode(ctx context.Context) (v string, err erro
 // ResetCurrencyCode resets all changes to the "currency_code" field.
 func (m *OrderMutation) ResetCurrencyCode() {
 	m.currency_code = nil
+}
+
+// SetShopCurrencyCode sets the "shop_currency_code" field.
+func (m *OrderMutation) SetShopCurrencyCode(s string) {
+	m.shop_currency_code = &s
+}
+
+// ShopCurrencyCode returns the value of the "shop_currency_code" field in the mutation.
+func (m *OrderMutation) ShopCurrencyCode() (r string, exists bool) {
+	v := m.shop_currency_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopCurrencyCode returns the old "shop_currency_code" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShopCurrencyCode(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopCurrencyCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopCurrencyCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopCurrencyCode: %w", err)
+	}
+	return oldValue.ShopCurrencyCode, nil
+}
+
+// ClearShopCurrencyCode clears the value of the "shop_currency_code" field.
+func (m *OrderMutation) ClearShopCurrencyCode() {
+	m.shop_currency_code = nil
+	m.clearedFields[order.FieldShopCurrencyCode] = struct{}{}
+}
+
+// ShopCurrencyCodeCleared returns if the "shop_currency_code" field was cleared in this mutation.
+func (m *OrderMutation) ShopCurrencyCodeCleared() bool {
+	_, ok := m.clearedFields[order.FieldShopCurrencyCode]
+	return ok
+}
+
+// ResetShopCurrencyCode resets all changes to the "shop_currency_code" field.
+func (m *OrderMutation) ResetShopCurrencyCode() {
+	m.shop_currency_code = nil
+	delete(m.clearedFields, order.FieldShopCurrencyCode)
+}
+
+// SetExchangeRate sets the "exchange_rate" field.
+func (m *OrderMutation) SetExchangeRate(s string) {
+	m.exchange_rate = &s
+}
+
+// ExchangeRate returns the value of the "exchange_rate" field in the mutation.
+func (m *OrderMutation) ExchangeRate() (r string, exists bool) {
+	v := m.exchange_rate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExchangeRate returns the old "exchange_rate" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldExchangeRate(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExchangeRate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExchangeRate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExchangeRate: %w", err)
+	}
+	return oldValue.ExchangeRate, nil
+}
+
+// ClearExchangeRate clears the value of the "exchange_rate" field.
+func (m *OrderMutation) ClearExchangeRate() {
+	m.exchange_rate = nil
+	m.clearedFields[order.FieldExchangeRate] = struct{}{}
+}
+
+// ExchangeRateCleared returns if the "exchange_rate" field was cleared in this mutation.
+func (m *OrderMutation) ExchangeRateCleared() bool {
+	_, ok := m.clearedFields[order.FieldExchangeRate]
+	return ok
+}
+
+// ResetExchangeRate resets all changes to the "exchange_rate" field.
+func (m *OrderMutation) ResetExchangeRate() {
+	m.exchange_rate = nil
+	delete(m.clearedFields, order.FieldExchangeRate)
+}
+
+// SetShopSubtotal sets the "shop_subtotal" field.
+func (m *OrderMutation) SetShopSubtotal(i int64) {
+	m.shop_subtotal = &i
+	m.addshop_subtotal = nil
+}
+
+// ShopSubtotal returns the value of the "shop_subtotal" field in the mutation.
+func (m *OrderMutation) ShopSubtotal() (r int64, exists bool) {
+	v := m.shop_subtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopSubtotal returns the old "shop_subtotal" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShopSubtotal(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopSubtotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopSubtotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopSubtotal: %w", err)
+	}
+	return oldValue.ShopSubtotal, nil
+}
+
+// AddShopSubtotal adds i to the "shop_subtotal" field.
+func (m *OrderMutation) AddShopSubtotal(i int64) {
+	if m.addshop_subtotal != nil {
+		*m.addshop_subtotal += i
+	} else {
+		m.addshop_subtotal = &i
+	}
+}
+
+// AddedShopSubtotal returns the value that was added to the "shop_subtotal" field in this mutation.
+func (m *OrderMutation) AddedShopSubtotal() (r int64, exists bool) {
+	v := m.addshop_subtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearShopSubtotal clears the value of the "shop_subtotal" field.
+func (m *OrderMutation) ClearShopSubtotal() {
+	m.shop_subtotal = nil
+	m.addshop_subtotal = nil
+	m.clearedFields[order.FieldShopSubtotal] = struct{}{}
+}
+
+// ShopSubtotalCleared returns if the "shop_subtotal" field was cleared in this mutation.
+func (m *OrderMutation) ShopSubtotalCleared() bool {
+	_, ok := m.clearedFields[order.FieldShopSubtotal]
+	return ok
+}
+
+// ResetShopSubtotal resets all changes to the "shop_subtotal" field.
+func (m *OrderMutation) ResetShopSubtotal() {
+	m.shop_subtotal = nil
+	m.addshop_subtotal = nil
+	delete(m.clearedFields, order.FieldShopSubtotal)
+}
+
+// SetShopTotalDiscounts sets the "shop_total_discounts" field.
+func (m *OrderMutation) SetShopTotalDiscounts(i int64) {
+	m.shop_total_discounts = &i
+	m.addshop_total_discounts = nil
+}
+
+// ShopTotalDiscounts returns the value of the "shop_total_discounts" field in the mutation.
+func (m *OrderMutation) ShopTotalDiscounts() (r int64, exists bool) {
+	v := m.shop_total_discounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopTotalDiscounts returns the old "shop_total_discounts" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShopTotalDiscounts(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopTotalDiscounts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopTotalDiscounts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopTotalDiscounts: %w", err)
+	}
+	return oldValue.ShopTotalDiscounts, nil
+}
+
+// AddShopTotalDiscounts adds i to the "shop_total_discounts" field.
+func (m *OrderMutation) AddShopTotalDiscounts(i int64) {
+	if m.addshop_total_discounts != nil {
+		*m.addshop_total_discounts += i
+	} else {
+		m.addshop_total_discounts = &i
+	}
+}
+
+// AddedShopTotalDiscounts returns the value that was added to the "shop_total_discounts" field in this mutation.
+func (m *OrderMutation) AddedShopTotalDiscounts() (r int64, exists bool) {
+	v := m.addshop_total_discounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearShopTotalDiscounts clears the value of the "shop_total_discounts" field.
+func (m *OrderMutation) ClearShopTotalDiscounts() {
+	m.shop_total_discounts = nil
+	m.addshop_total_discounts = nil
+	m.clearedFields[order.FieldShopTotalDiscounts] = struct{}{}
+}
+
+// ShopTotalDiscountsCleared returns if the "shop_total_discounts" field was cleared in this mutation.
+func (m *OrderMutation) ShopTotalDiscountsCleared() bool {
+	_, ok := m.clearedFields[order.FieldShopTotalDiscounts]
+	return ok
+}
+
+// ResetShopTotalDiscounts resets all changes to the "shop_total_discounts" field.
+func (m *OrderMutation) ResetShopTotalDiscounts() {
+	m.shop_total_discounts = nil
+	m.addshop_total_discounts = nil
+	delete(m.clearedFields, order.FieldShopTotalDiscounts)
+}
+
+// SetShopTotalShipping sets the "shop_total_shipping" field.
+func (m *OrderMutation) SetShopTotalShipping(i int64) {
+	m.shop_total_shipping = &i
+	m.addshop_total_shipping = nil
+}
+
+// ShopTotalShipping returns the value of the "shop_total_shipping" field in the mutation.
+func (m *OrderMutation) ShopTotalShipping() (r int64, exists bool) {
+	v := m.shop_total_shipping
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopTotalShipping returns the old "shop_total_shipping" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShopTotalShipping(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopTotalShipping is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopTotalShipping requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopTotalShipping: %w", err)
+	}
+	return oldValue.ShopTotalShipping, nil
+}
+
+// AddShopTotalShipping adds i to the "shop_total_shipping" field.
+func (m *OrderMutation) AddShopTotalShipping(i int64) {
+	if m.addshop_total_shipping != nil {
+		*m.addshop_total_shipping += i
+	} else {
+		m.addshop_total_shipping = &i
+	}
+}
+
+// AddedShopTotalShipping returns the value that was added to the "shop_total_shipping" field in this mutation.
+func (m *OrderMutation) AddedShopTotalShipping() (r int64, exists bool) {
+	v := m.addshop_total_shipping
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearShopTotalShipping clears the value of the "shop_total_shipping" field.
+func (m *OrderMutation) ClearShopTotalShipping() {
+	m.shop_total_shipping = nil
+	m.addshop_total_shipping = nil
+	m.clearedFields[order.FieldShopTotalShipping] = struct{}{}
+}
+
+// ShopTotalShippingCleared returns if the "shop_total_shipping" field was cleared in this mutation.
+func (m *OrderMutation) ShopTotalShippingCleared() bool {
+	_, ok := m.clearedFields[order.FieldShopTotalShipping]
+	return ok
+}
+
+// ResetShopTotalShipping resets all changes to the "shop_total_shipping" field.
+func (m *OrderMutation) ResetShopTotalShipping() {
+	m.shop_total_shipping = nil
+	m.addshop_total_shipping = nil
+	delete(m.clearedFields, order.FieldShopTotalShipping)
+}
+
+// SetShopTotalTax sets the "shop_total_tax" field.
+func (m *OrderMutation) SetShopTotalTax(i int64) {
+	m.shop_total_tax = &i
+	m.addshop_total_tax = nil
+}
+
+// ShopTotalTax returns the value of the "shop_total_tax" field in the mutation.
+func (m *OrderMutation) ShopTotalTax() (r int64, exists bool) {
+	v := m.shop_total_tax
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopTotalTax returns the old "shop_total_tax" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShopTotalTax(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopTotalTax is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopTotalTax requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopTotalTax: %w", err)
+	}
+	return oldValue.ShopTotalTax, nil
+}
+
+// AddShopTotalTax adds i to the "shop_total_tax" field.
+func (m *OrderMutation) AddShopTotalTax(i int64) {
+	if m.addshop_total_tax != nil {
+		*m.addshop_total_tax += i
+	} else {
+		m.addshop_total_tax = &i
+	}
+}
+
+// AddedShopTotalTax returns the value that was added to the "shop_total_tax" field in this mutation.
+func (m *OrderMutation) AddedShopTotalTax() (r int64, exists bool) {
+	v := m.addshop_total_tax
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearShopTotalTax clears the value of the "shop_total_tax" field.
+func (m *OrderMutation) ClearShopTotalTax() {
+	m.shop_total_tax = nil
+	m.addshop_total_tax = nil
+	m.clearedFields[order.FieldShopTotalTax] = struct{}{}
+}
+
+// ShopTotalTaxCleared returns if the "shop_total_tax" field was cleared in this mutation.
+func (m *OrderMutation) ShopTotalTaxCleared() bool {
+	_, ok := m.clearedFields[order.FieldShopTotalTax]
+	return ok
+}
+
+// ResetShopTotalTax resets all changes to the "shop_total_tax" field.
+func (m *OrderMutation) ResetShopTotalTax() {
+	m.shop_total_tax = nil
+	m.addshop_total_tax = nil
+	delete(m.clearedFields, order.FieldShopTotalTax)
+}
+
+// SetShopTotal sets the "shop_total" field.
+func (m *OrderMutation) SetShopTotal(i int64) {
+	m.shop_total = &i
+	m.addshop_total = nil
+}
+
+// ShopTotal returns the value of the "shop_total" field in the mutation.
+func (m *OrderMutation) ShopTotal() (r int64, exists bool) {
+	v := m.shop_total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopTotal returns the old "shop_total" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldShopTotal(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopTotal: %w", err)
+	}
+	return oldValue.ShopTotal, nil
+}
+
+// AddShopTotal adds i to the "shop_total" field.
+func (m *OrderMutation) AddShopTotal(i int64) {
+	if m.addshop_total != nil {
+		*m.addshop_total += i
+	} else {
+		m.addshop_total = &i
+	}
+}
+
+// AddedShopTotal returns the value that was added to the "shop_total" field in this mutation.
+func (m *OrderMutation) AddedShopTotal() (r int64, exists bool) {
+	v := m.addshop_total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearShopTotal clears the value of the "shop_total" field.
+func (m *OrderMutation) ClearShopTotal() {
+	m.shop_total = nil
+	m.addshop_total = nil
+	m.clearedFields[order.FieldShopTotal] = struct{}{}
+}
+
+// ShopTotalCleared returns if the "shop_total" field was cleared in this mutation.
+func (m *OrderMutation) ShopTotalCleared() bool {
+	_, ok := m.clearedFields[order.FieldShopTotal]
+	return ok
+}
+
+// ResetShopTotal resets all changes to the "shop_total" field.
+func (m *OrderMutation) ResetShopTotal() {
+	m.shop_total = nil
+	m.addshop_total = nil
+	delete(m.clearedFields, order.FieldShopTotal)
 }
 
 // SetSubtotal sets the "subtotal" field.
@@ -25299,7 +30194,7 @@ func (m *OrderMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrderMutation) Fields() []string {
-	fields := make([]string, 0, 29)
+	fields := make([]string, 0, 36)
 	if m.created_at != nil {
 		fields = append(fields, order.FieldCreatedAt)
 	}
@@ -25323,6 +30218,27 @@ func (m *OrderMutation) Fields() []string {
 	}
 	if m.currency_code != nil {
 		fields = append(fields, order.FieldCurrencyCode)
+	}
+	if m.shop_currency_code != nil {
+		fields = append(fields, order.FieldShopCurrencyCode)
+	}
+	if m.exchange_rate != nil {
+		fields = append(fields, order.FieldExchangeRate)
+	}
+	if m.shop_subtotal != nil {
+		fields = append(fields, order.FieldShopSubtotal)
+	}
+	if m.shop_total_discounts != nil {
+		fields = append(fields, order.FieldShopTotalDiscounts)
+	}
+	if m.shop_total_shipping != nil {
+		fields = append(fields, order.FieldShopTotalShipping)
+	}
+	if m.shop_total_tax != nil {
+		fields = append(fields, order.FieldShopTotalTax)
+	}
+	if m.shop_total != nil {
+		fields = append(fields, order.FieldShopTotal)
 	}
 	if m.subtotal != nil {
 		fields = append(fields, order.FieldSubtotal)
@@ -25411,6 +30327,20 @@ func (m *OrderMutation) Field(name string) (ent.Value, bool) {
 		return m.CustomerID()
 	case order.FieldCurrencyCode:
 		return m.CurrencyCode()
+	case order.FieldShopCurrencyCode:
+		return m.ShopCurrencyCode()
+	case order.FieldExchangeRate:
+		return m.ExchangeRate()
+	case order.FieldShopSubtotal:
+		return m.ShopSubtotal()
+	case order.FieldShopTotalDiscounts:
+		return m.ShopTotalDiscounts()
+	case order.FieldShopTotalShipping:
+		return m.ShopTotalShipping()
+	case order.FieldShopTotalTax:
+		return m.ShopTotalTax()
+	case order.FieldShopTotal:
+		return m.ShopTotal()
 	case order.FieldSubtotal:
 		return m.Subtotal()
 	case order.FieldTotalDiscounts:
@@ -25478,6 +30408,20 @@ func (m *OrderMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldCustomerID(ctx)
 	case order.FieldCurrencyCode:
 		return m.OldCurrencyCode(ctx)
+	case order.FieldShopCurrencyCode:
+		return m.OldShopCurrencyCode(ctx)
+	case order.FieldExchangeRate:
+		return m.OldExchangeRate(ctx)
+	case order.FieldShopSubtotal:
+		return m.OldShopSubtotal(ctx)
+	case order.FieldShopTotalDiscounts:
+		return m.OldShopTotalDiscounts(ctx)
+	case order.FieldShopTotalShipping:
+		return m.OldShopTotalShipping(ctx)
+	case order.FieldShopTotalTax:
+		return m.OldShopTotalTax(ctx)
+	case order.FieldShopTotal:
+		return m.OldShopTotal(ctx)
 	case order.FieldSubtotal:
 		return m.OldSubtotal(ctx)
 	case order.FieldTotalDiscounts:
@@ -25584,6 +30528,55 @@ func (m *OrderMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCurrencyCode(v)
+		return nil
+	case order.FieldShopCurrencyCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopCurrencyCode(v)
+		return nil
+	case order.FieldExchangeRate:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExchangeRate(v)
+		return nil
+	case order.FieldShopSubtotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopSubtotal(v)
+		return nil
+	case order.FieldShopTotalDiscounts:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopTotalDiscounts(v)
+		return nil
+	case order.FieldShopTotalShipping:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopTotalShipping(v)
+		return nil
+	case order.FieldShopTotalTax:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopTotalTax(v)
+		return nil
+	case order.FieldShopTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopTotal(v)
 		return nil
 	case order.FieldSubtotal:
 		v, ok := value.(int64)
@@ -25746,6 +30739,21 @@ func (m *OrderMutation) AddedFields() []string {
 	if m.addcustomer_id != nil {
 		fields = append(fields, order.FieldCustomerID)
 	}
+	if m.addshop_subtotal != nil {
+		fields = append(fields, order.FieldShopSubtotal)
+	}
+	if m.addshop_total_discounts != nil {
+		fields = append(fields, order.FieldShopTotalDiscounts)
+	}
+	if m.addshop_total_shipping != nil {
+		fields = append(fields, order.FieldShopTotalShipping)
+	}
+	if m.addshop_total_tax != nil {
+		fields = append(fields, order.FieldShopTotalTax)
+	}
+	if m.addshop_total != nil {
+		fields = append(fields, order.FieldShopTotal)
+	}
 	if m.addsubtotal != nil {
 		fields = append(fields, order.FieldSubtotal)
 	}
@@ -25785,6 +30793,16 @@ func (m *OrderMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedNumber()
 	case order.FieldCustomerID:
 		return m.AddedCustomerID()
+	case order.FieldShopSubtotal:
+		return m.AddedShopSubtotal()
+	case order.FieldShopTotalDiscounts:
+		return m.AddedShopTotalDiscounts()
+	case order.FieldShopTotalShipping:
+		return m.AddedShopTotalShipping()
+	case order.FieldShopTotalTax:
+		return m.AddedShopTotalTax()
+	case order.FieldShopTotal:
+		return m.AddedShopTotal()
 	case order.FieldSubtotal:
 		return m.AddedSubtotal()
 	case order.FieldTotalDiscounts:
@@ -25825,6 +30843,41 @@ func (m *OrderMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddCustomerID(v)
+		return nil
+	case order.FieldShopSubtotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShopSubtotal(v)
+		return nil
+	case order.FieldShopTotalDiscounts:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShopTotalDiscounts(v)
+		return nil
+	case order.FieldShopTotalShipping:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShopTotalShipping(v)
+		return nil
+	case order.FieldShopTotalTax:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShopTotalTax(v)
+		return nil
+	case order.FieldShopTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShopTotal(v)
 		return nil
 	case order.FieldSubtotal:
 		v, ok := value.(int64)
@@ -25906,6 +30959,27 @@ func (m *OrderMutation) ClearedFields() []string {
 	if m.FieldCleared(order.FieldCustomerID) {
 		fields = append(fields, order.FieldCustomerID)
 	}
+	if m.FieldCleared(order.FieldShopCurrencyCode) {
+		fields = append(fields, order.FieldShopCurrencyCode)
+	}
+	if m.FieldCleared(order.FieldExchangeRate) {
+		fields = append(fields, order.FieldExchangeRate)
+	}
+	if m.FieldCleared(order.FieldShopSubtotal) {
+		fields = append(fields, order.FieldShopSubtotal)
+	}
+	if m.FieldCleared(order.FieldShopTotalDiscounts) {
+		fields = append(fields, order.FieldShopTotalDiscounts)
+	}
+	if m.FieldCleared(order.FieldShopTotalShipping) {
+		fields = append(fields, order.FieldShopTotalShipping)
+	}
+	if m.FieldCleared(order.FieldShopTotalTax) {
+		fields = append(fields, order.FieldShopTotalTax)
+	}
+	if m.FieldCleared(order.FieldShopTotal) {
+		fields = append(fields, order.FieldShopTotal)
+	}
 	if m.FieldCleared(order.FieldCancelReason) {
 		fields = append(fields, order.FieldCancelReason)
 	}
@@ -25949,6 +31023,27 @@ func (m *OrderMutation) ClearField(name string) error {
 		return nil
 	case order.FieldCustomerID:
 		m.ClearCustomerID()
+		return nil
+	case order.FieldShopCurrencyCode:
+		m.ClearShopCurrencyCode()
+		return nil
+	case order.FieldExchangeRate:
+		m.ClearExchangeRate()
+		return nil
+	case order.FieldShopSubtotal:
+		m.ClearShopSubtotal()
+		return nil
+	case order.FieldShopTotalDiscounts:
+		m.ClearShopTotalDiscounts()
+		return nil
+	case order.FieldShopTotalShipping:
+		m.ClearShopTotalShipping()
+		return nil
+	case order.FieldShopTotalTax:
+		m.ClearShopTotalTax()
+		return nil
+	case order.FieldShopTotal:
+		m.ClearShopTotal()
 		return nil
 	case order.FieldCancelReason:
 		m.ClearCancelReason()
@@ -26002,6 +31097,27 @@ func (m *OrderMutation) ResetField(name string) error {
 		return nil
 	case order.FieldCurrencyCode:
 		m.ResetCurrencyCode()
+		return nil
+	case order.FieldShopCurrencyCode:
+		m.ResetShopCurrencyCode()
+		return nil
+	case order.FieldExchangeRate:
+		m.ResetExchangeRate()
+		return nil
+	case order.FieldShopSubtotal:
+		m.ResetShopSubtotal()
+		return nil
+	case order.FieldShopTotalDiscounts:
+		m.ResetShopTotalDiscounts()
+		return nil
+	case order.FieldShopTotalShipping:
+		m.ResetShopTotalShipping()
+		return nil
+	case order.FieldShopTotalTax:
+		m.ResetShopTotalTax()
+		return nil
+	case order.FieldShopTotal:
+		m.ResetShopTotal()
 		return nil
 	case order.FieldSubtotal:
 		m.ResetSubtotal()
@@ -39574,6 +44690,7 @@ type ShopMutation struct {
 	appendaccepted_card_brands []string
 	capture_policy             *shop.CapturePolicy
 	contact_email              *string
+	timezone                   *string
 	clearedFields              map[string]struct{}
 	brand_logo                 *int
 	clearedbrand_logo          bool
@@ -40551,6 +45668,42 @@ func (m *ShopMutation) ResetContactEmail() {
 	delete(m.clearedFields, shop.FieldContactEmail)
 }
 
+// SetTimezone sets the "timezone" field.
+func (m *ShopMutation) SetTimezone(s string) {
+	m.timezone = &s
+}
+
+// Timezone returns the value of the "timezone" field in the mutation.
+func (m *ShopMutation) Timezone() (r string, exists bool) {
+	v := m.timezone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimezone returns the old "timezone" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldTimezone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimezone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimezone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimezone: %w", err)
+	}
+	return oldValue.Timezone, nil
+}
+
+// ResetTimezone resets all changes to the "timezone" field.
+func (m *ShopMutation) ResetTimezone() {
+	m.timezone = nil
+}
+
 // ClearBrandLogo clears the "brand_logo" edge to the ContentImage entity.
 func (m *ShopMutation) ClearBrandLogo() {
 	m.clearedbrand_logo = true
@@ -40666,7 +45819,7 @@ func (m *ShopMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShopMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, shop.FieldCreatedAt)
 	}
@@ -40727,6 +45880,9 @@ func (m *ShopMutation) Fields() []string {
 	if m.contact_email != nil {
 		fields = append(fields, shop.FieldContactEmail)
 	}
+	if m.timezone != nil {
+		fields = append(fields, shop.FieldTimezone)
+	}
 	return fields
 }
 
@@ -40775,6 +45931,8 @@ func (m *ShopMutation) Field(name string) (ent.Value, bool) {
 		return m.CapturePolicy()
 	case shop.FieldContactEmail:
 		return m.ContactEmail()
+	case shop.FieldTimezone:
+		return m.Timezone()
 	}
 	return nil, false
 }
@@ -40824,6 +45982,8 @@ func (m *ShopMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldCapturePolicy(ctx)
 	case shop.FieldContactEmail:
 		return m.OldContactEmail(ctx)
+	case shop.FieldTimezone:
+		return m.OldTimezone(ctx)
 	}
 	return nil, fmt.Errorf("unknown Shop field %s", name)
 }
@@ -40972,6 +46132,13 @@ func (m *ShopMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetContactEmail(v)
+		return nil
+	case shop.FieldTimezone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimezone(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Shop field %s", name)
@@ -41141,6 +46308,9 @@ func (m *ShopMutation) ResetField(name string) error {
 		return nil
 	case shop.FieldContactEmail:
 		m.ResetContactEmail()
+		return nil
+	case shop.FieldTimezone:
+		m.ResetTimezone()
 		return nil
 	}
 	return fmt.Errorf("unknown Shop field %s", name)
@@ -42396,6 +47566,602 @@ func (m *TaxRateMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *TaxRateMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown TaxRate edge %s", name)
+}
+
+// TranslationMutation represents an operation that mutates the Translation nodes in the graph.
+type TranslationMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	resource_id   *string
+	key           *string
+	locale        *string
+	value         *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*Translation, error)
+	predicates    []predicate.Translation
+}
+
+var _ ent.Mutation = (*TranslationMutation)(nil)
+
+// translationOption allows management of the mutation configuration using functional options.
+type translationOption func(*TranslationMutation)
+
+// newTranslationMutation creates new mutation for the Translation entity.
+func newTranslationMutation(c config, op Op, opts ...translationOption) *TranslationMutation {
+	m := &TranslationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTranslation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTranslationID sets the ID field of the mutation.
+func withTranslationID(id int) translationOption {
+	return func(m *TranslationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Translation
+		)
+		m.oldValue = func(ctx context.Context) (*Translation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Translation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTranslation sets the old Translation of the mutation.
+func withTranslation(node *Translation) translationOption {
+	return func(m *TranslationMutation) {
+		m.oldValue = func(context.Context) (*Translation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TranslationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TranslationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TranslationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TranslationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Translation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TranslationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TranslationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Translation entity.
+// If the Translation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TranslationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TranslationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TranslationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TranslationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Translation entity.
+// If the Translation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TranslationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TranslationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetResourceID sets the "resource_id" field.
+func (m *TranslationMutation) SetResourceID(s string) {
+	m.resource_id = &s
+}
+
+// ResourceID returns the value of the "resource_id" field in the mutation.
+func (m *TranslationMutation) ResourceID() (r string, exists bool) {
+	v := m.resource_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResourceID returns the old "resource_id" field's value of the Translation entity.
+// If the Translation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TranslationMutation) OldResourceID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResourceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResourceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResourceID: %w", err)
+	}
+	return oldValue.ResourceID, nil
+}
+
+// ResetResourceID resets all changes to the "resource_id" field.
+func (m *TranslationMutation) ResetResourceID() {
+	m.resource_id = nil
+}
+
+// SetKey sets the "key" field.
+func (m *TranslationMutation) SetKey(s string) {
+	m.key = &s
+}
+
+// Key returns the value of the "key" field in the mutation.
+func (m *TranslationMutation) Key() (r string, exists bool) {
+	v := m.key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKey returns the old "key" field's value of the Translation entity.
+// If the Translation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TranslationMutation) OldKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKey: %w", err)
+	}
+	return oldValue.Key, nil
+}
+
+// ResetKey resets all changes to the "key" field.
+func (m *TranslationMutation) ResetKey() {
+	m.key = nil
+}
+
+// SetLocale sets the "locale" field.
+func (m *TranslationMutation) SetLocale(s string) {
+	m.locale = &s
+}
+
+// Locale returns the value of the "locale" field in the mutation.
+func (m *TranslationMutation) Locale() (r string, exists bool) {
+	v := m.locale
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLocale returns the old "locale" field's value of the Translation entity.
+// If the Translation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TranslationMutation) OldLocale(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLocale is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLocale requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLocale: %w", err)
+	}
+	return oldValue.Locale, nil
+}
+
+// ResetLocale resets all changes to the "locale" field.
+func (m *TranslationMutation) ResetLocale() {
+	m.locale = nil
+}
+
+// SetValue sets the "value" field.
+func (m *TranslationMutation) SetValue(s string) {
+	m.value = &s
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *TranslationMutation) Value() (r string, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the Translation entity.
+// If the Translation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TranslationMutation) OldValue(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *TranslationMutation) ResetValue() {
+	m.value = nil
+}
+
+// Where appends a list predicates to the TranslationMutation builder.
+func (m *TranslationMutation) Where(ps ...predicate.Translation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TranslationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TranslationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Translation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TranslationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TranslationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Translation).
+func (m *TranslationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TranslationMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, translation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, translation.FieldUpdatedAt)
+	}
+	if m.resource_id != nil {
+		fields = append(fields, translation.FieldResourceID)
+	}
+	if m.key != nil {
+		fields = append(fields, translation.FieldKey)
+	}
+	if m.locale != nil {
+		fields = append(fields, translation.FieldLocale)
+	}
+	if m.value != nil {
+		fields = append(fields, translation.FieldValue)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TranslationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case translation.FieldCreatedAt:
+		return m.CreatedAt()
+	case translation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case translation.FieldResourceID:
+		return m.ResourceID()
+	case translation.FieldKey:
+		return m.Key()
+	case translation.FieldLocale:
+		return m.Locale()
+	case translation.FieldValue:
+		return m.Value()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TranslationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case translation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case translation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case translation.FieldResourceID:
+		return m.OldResourceID(ctx)
+	case translation.FieldKey:
+		return m.OldKey(ctx)
+	case translation.FieldLocale:
+		return m.OldLocale(ctx)
+	case translation.FieldValue:
+		return m.OldValue(ctx)
+	}
+	return nil, fmt.Errorf("unknown Translation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TranslationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case translation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case translation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case translation.FieldResourceID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResourceID(v)
+		return nil
+	case translation.FieldKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKey(v)
+		return nil
+	case translation.FieldLocale:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLocale(v)
+		return nil
+	case translation.FieldValue:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Translation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TranslationMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TranslationMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TranslationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Translation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TranslationMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TranslationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TranslationMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Translation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TranslationMutation) ResetField(name string) error {
+	switch name {
+	case translation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case translation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case translation.FieldResourceID:
+		m.ResetResourceID()
+		return nil
+	case translation.FieldKey:
+		m.ResetKey()
+		return nil
+	case translation.FieldLocale:
+		m.ResetLocale()
+		return nil
+	case translation.FieldValue:
+		m.ResetValue()
+		return nil
+	}
+	return fmt.Errorf("unknown Translation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TranslationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TranslationMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TranslationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TranslationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TranslationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TranslationMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TranslationMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Translation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TranslationMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Translation edge %s", name)
 }
 
 // UrlRedirectMutation represents an operation that mutates the UrlRedirect nodes in the graph.

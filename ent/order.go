@@ -33,8 +33,22 @@ type Order struct {
 	Phone *string `json:"phone,omitempty"`
 	// CustomerID holds the value of the "customer_id" field.
 	CustomerID *int `json:"customer_id,omitempty"`
-	// CurrencyCode holds the value of the "currency_code" field.
+	// ISO 4217 code of the presentment currency: the buyer's market's, which every amount of the order is in.
 	CurrencyCode string `json:"currency_code,omitempty"`
+	// The shop currency when the order was placed; the shop_* amounts are in it. Unset on orders placed before markets, whose amounts are in the shop currency.
+	ShopCurrencyCode *string `json:"shop_currency_code,omitempty"`
+	// Presentment units per shop-currency unit the order was placed at, e.g. "1.35".
+	ExchangeRate *string `json:"exchange_rate,omitempty"`
+	// subtotal in the shop currency (minor units).
+	ShopSubtotal *int64 `json:"shop_subtotal,omitempty"`
+	// ShopTotalDiscounts holds the value of the "shop_total_discounts" field.
+	ShopTotalDiscounts *int64 `json:"shop_total_discounts,omitempty"`
+	// ShopTotalShipping holds the value of the "shop_total_shipping" field.
+	ShopTotalShipping *int64 `json:"shop_total_shipping,omitempty"`
+	// ShopTotalTax holds the value of the "shop_total_tax" field.
+	ShopTotalTax *int64 `json:"shop_total_tax,omitempty"`
+	// total in the shop currency (minor units).
+	ShopTotal *int64 `json:"shop_total,omitempty"`
 	// Line totals after line discounts, before order discounts, shipping and tax (minor units).
 	Subtotal int64 `json:"subtotal,omitempty"`
 	// TotalDiscounts holds the value of the "total_discounts" field.
@@ -162,9 +176,9 @@ func (*Order) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case order.FieldEdited, order.FieldTest:
 			values[i] = new(sql.NullBool)
-		case order.FieldID, order.FieldNumber, order.FieldCustomerID, order.FieldSubtotal, order.FieldTotalDiscounts, order.FieldTotalShipping, order.FieldTotalTax, order.FieldTotal, order.FieldTotalCaptured, order.FieldTotalRefunded, order.FieldShippingAddressID, order.FieldBillingAddressID:
+		case order.FieldID, order.FieldNumber, order.FieldCustomerID, order.FieldShopSubtotal, order.FieldShopTotalDiscounts, order.FieldShopTotalShipping, order.FieldShopTotalTax, order.FieldShopTotal, order.FieldSubtotal, order.FieldTotalDiscounts, order.FieldTotalShipping, order.FieldTotalTax, order.FieldTotal, order.FieldTotalCaptured, order.FieldTotalRefunded, order.FieldShippingAddressID, order.FieldBillingAddressID:
 			values[i] = new(sql.NullInt64)
-		case order.FieldName, order.FieldEmail, order.FieldPhone, order.FieldCurrencyCode, order.FieldFinancialStatus, order.FieldFulfillmentStatus, order.FieldCancelReason, order.FieldStatusToken, order.FieldNote:
+		case order.FieldName, order.FieldEmail, order.FieldPhone, order.FieldCurrencyCode, order.FieldShopCurrencyCode, order.FieldExchangeRate, order.FieldFinancialStatus, order.FieldFulfillmentStatus, order.FieldCancelReason, order.FieldStatusToken, order.FieldNote:
 			values[i] = new(sql.NullString)
 		case order.FieldCreatedAt, order.FieldUpdatedAt, order.FieldCanceledAt, order.FieldProcessedAt:
 			values[i] = new(sql.NullTime)
@@ -239,6 +253,55 @@ func (_m *Order) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field currency_code", values[i])
 			} else if value.Valid {
 				_m.CurrencyCode = value.String
+			}
+		case order.FieldShopCurrencyCode:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field shop_currency_code", values[i])
+			} else if value.Valid {
+				_m.ShopCurrencyCode = new(string)
+				*_m.ShopCurrencyCode = value.String
+			}
+		case order.FieldExchangeRate:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field exchange_rate", values[i])
+			} else if value.Valid {
+				_m.ExchangeRate = new(string)
+				*_m.ExchangeRate = value.String
+			}
+		case order.FieldShopSubtotal:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field shop_subtotal", values[i])
+			} else if value.Valid {
+				_m.ShopSubtotal = new(int64)
+				*_m.ShopSubtotal = value.Int64
+			}
+		case order.FieldShopTotalDiscounts:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field shop_total_discounts", values[i])
+			} else if value.Valid {
+				_m.ShopTotalDiscounts = new(int64)
+				*_m.ShopTotalDiscounts = value.Int64
+			}
+		case order.FieldShopTotalShipping:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field shop_total_shipping", values[i])
+			} else if value.Valid {
+				_m.ShopTotalShipping = new(int64)
+				*_m.ShopTotalShipping = value.Int64
+			}
+		case order.FieldShopTotalTax:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field shop_total_tax", values[i])
+			} else if value.Valid {
+				_m.ShopTotalTax = new(int64)
+				*_m.ShopTotalTax = value.Int64
+			}
+		case order.FieldShopTotal:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field shop_total", values[i])
+			} else if value.Valid {
+				_m.ShopTotal = new(int64)
+				*_m.ShopTotal = value.Int64
 			}
 		case order.FieldSubtotal:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -467,6 +530,41 @@ func (_m *Order) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("currency_code=")
 	builder.WriteString(_m.CurrencyCode)
+	builder.WriteString(", ")
+	if v := _m.ShopCurrencyCode; v != nil {
+		builder.WriteString("shop_currency_code=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ExchangeRate; v != nil {
+		builder.WriteString("exchange_rate=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ShopSubtotal; v != nil {
+		builder.WriteString("shop_subtotal=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ShopTotalDiscounts; v != nil {
+		builder.WriteString("shop_total_discounts=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ShopTotalShipping; v != nil {
+		builder.WriteString("shop_total_shipping=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ShopTotalTax; v != nil {
+		builder.WriteString("shop_total_tax=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ShopTotal; v != nil {
+		builder.WriteString("shop_total=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("subtotal=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Subtotal))

@@ -31,6 +31,7 @@ import (
 	"storefront/ent/giftcardtransaction"
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
+	"storefront/ent/market"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -51,6 +52,7 @@ import (
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
+	"storefront/ent/translation"
 	"storefront/ent/urlredirect"
 	"storefront/ent/webhookattempt"
 	"storefront/ent/webhookdelivery"
@@ -899,6 +901,69 @@ func init() {
 	mailingaddressDescOneTimeUse := mailingaddressFields[4].Descriptor()
 	// mailingaddress.DefaultOneTimeUse holds the default value on creation for the one_time_use field.
 	mailingaddress.DefaultOneTimeUse = mailingaddressDescOneTimeUse.Default.(bool)
+	marketMixin := schema.Market{}.Mixin()
+	marketMixinFields0 := marketMixin[0].Fields()
+	_ = marketMixinFields0
+	marketFields := schema.Market{}.Fields()
+	_ = marketFields
+	// marketDescCreatedAt is the schema descriptor for created_at field.
+	marketDescCreatedAt := marketMixinFields0[0].Descriptor()
+	// market.DefaultCreatedAt holds the default value on creation for the created_at field.
+	market.DefaultCreatedAt = marketDescCreatedAt.Default.(func() time.Time)
+	// marketDescUpdatedAt is the schema descriptor for updated_at field.
+	marketDescUpdatedAt := marketMixinFields0[1].Descriptor()
+	// market.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	market.DefaultUpdatedAt = marketDescUpdatedAt.Default.(func() time.Time)
+	// market.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	market.UpdateDefaultUpdatedAt = marketDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// marketDescName is the schema descriptor for name field.
+	marketDescName := marketFields[0].Descriptor()
+	// market.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	market.NameValidator = func() func(string) error {
+		validators := marketDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// marketDescCurrencyCode is the schema descriptor for currency_code field.
+	marketDescCurrencyCode := marketFields[1].Descriptor()
+	// market.CurrencyCodeValidator is a validator for the "currency_code" field. It is called by the builders before save.
+	market.CurrencyCodeValidator = func() func(string) error {
+		validators := marketDescCurrencyCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(currency_code string) error {
+			for _, fn := range fns {
+				if err := fn(currency_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// marketDescCountries is the schema descriptor for countries field.
+	marketDescCountries := marketFields[2].Descriptor()
+	// market.DefaultCountries holds the default value on creation for the countries field.
+	market.DefaultCountries = marketDescCountries.Default.([]string)
+	// marketDescExchangeRate is the schema descriptor for exchange_rate field.
+	marketDescExchangeRate := marketFields[3].Descriptor()
+	// market.DefaultExchangeRate holds the default value on creation for the exchange_rate field.
+	market.DefaultExchangeRate = marketDescExchangeRate.Default.(string)
+	// marketDescEnabled is the schema descriptor for enabled field.
+	marketDescEnabled := marketFields[5].Descriptor()
+	// market.DefaultEnabled holds the default value on creation for the enabled field.
+	market.DefaultEnabled = marketDescEnabled.Default.(bool)
 	menuFields := schema.Menu{}.Fields()
 	_ = menuFields
 	// menuDescHandle is the schema descriptor for handle field.
@@ -1007,39 +1072,39 @@ func init() {
 		}
 	}()
 	// orderDescTotalDiscounts is the schema descriptor for total_discounts field.
-	orderDescTotalDiscounts := orderFields[7].Descriptor()
+	orderDescTotalDiscounts := orderFields[14].Descriptor()
 	// order.DefaultTotalDiscounts holds the default value on creation for the total_discounts field.
 	order.DefaultTotalDiscounts = orderDescTotalDiscounts.Default.(int64)
 	// orderDescTotalShipping is the schema descriptor for total_shipping field.
-	orderDescTotalShipping := orderFields[8].Descriptor()
+	orderDescTotalShipping := orderFields[15].Descriptor()
 	// order.DefaultTotalShipping holds the default value on creation for the total_shipping field.
 	order.DefaultTotalShipping = orderDescTotalShipping.Default.(int64)
 	// orderDescTotalTax is the schema descriptor for total_tax field.
-	orderDescTotalTax := orderFields[9].Descriptor()
+	orderDescTotalTax := orderFields[16].Descriptor()
 	// order.DefaultTotalTax holds the default value on creation for the total_tax field.
 	order.DefaultTotalTax = orderDescTotalTax.Default.(int64)
 	// orderDescTotalCaptured is the schema descriptor for total_captured field.
-	orderDescTotalCaptured := orderFields[11].Descriptor()
+	orderDescTotalCaptured := orderFields[18].Descriptor()
 	// order.DefaultTotalCaptured holds the default value on creation for the total_captured field.
 	order.DefaultTotalCaptured = orderDescTotalCaptured.Default.(int64)
 	// orderDescTotalRefunded is the schema descriptor for total_refunded field.
-	orderDescTotalRefunded := orderFields[12].Descriptor()
+	orderDescTotalRefunded := orderFields[19].Descriptor()
 	// order.DefaultTotalRefunded holds the default value on creation for the total_refunded field.
 	order.DefaultTotalRefunded = orderDescTotalRefunded.Default.(int64)
 	// orderDescStatusToken is the schema descriptor for status_token field.
-	orderDescStatusToken := orderFields[18].Descriptor()
+	orderDescStatusToken := orderFields[25].Descriptor()
 	// order.StatusTokenValidator is a validator for the "status_token" field. It is called by the builders before save.
 	order.StatusTokenValidator = orderDescStatusToken.Validators[0].(func(string) error)
 	// orderDescEdited is the schema descriptor for edited field.
-	orderDescEdited := orderFields[23].Descriptor()
+	orderDescEdited := orderFields[30].Descriptor()
 	// order.DefaultEdited holds the default value on creation for the edited field.
 	order.DefaultEdited = orderDescEdited.Default.(bool)
 	// orderDescTest is the schema descriptor for test field.
-	orderDescTest := orderFields[24].Descriptor()
+	orderDescTest := orderFields[31].Descriptor()
 	// order.DefaultTest holds the default value on creation for the test field.
 	order.DefaultTest = orderDescTest.Default.(bool)
 	// orderDescTags is the schema descriptor for tags field.
-	orderDescTags := orderFields[26].Descriptor()
+	orderDescTags := orderFields[33].Descriptor()
 	// order.DefaultTags holds the default value on creation for the tags field.
 	order.DefaultTags = orderDescTags.Default.([]string)
 	ordereventFields := schema.OrderEvent{}.Fields()
@@ -1686,7 +1751,7 @@ func init() {
 	// shop.ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
 	shop.ContactEmailValidator = shopDescContactEmail.Validators[0].(func(string) error)
 	// shopDescTimezone is the schema descriptor for timezone field.
-	shopDescTimezone := shopFields[17].Descriptor()
+	shopDescTimezone := shopFields[18].Descriptor()
 	// shop.DefaultTimezone holds the default value on creation for the timezone field.
 	shop.DefaultTimezone = shopDescTimezone.Default.(string)
 	// shop.TimezoneValidator is a validator for the "timezone" field. It is called by the builders before save.
@@ -1774,6 +1839,33 @@ func init() {
 	taxrateDescAppliesToShipping := taxrateFields[4].Descriptor()
 	// taxrate.DefaultAppliesToShipping holds the default value on creation for the applies_to_shipping field.
 	taxrate.DefaultAppliesToShipping = taxrateDescAppliesToShipping.Default.(bool)
+	translationMixin := schema.Translation{}.Mixin()
+	translationMixinFields0 := translationMixin[0].Fields()
+	_ = translationMixinFields0
+	translationFields := schema.Translation{}.Fields()
+	_ = translationFields
+	// translationDescCreatedAt is the schema descriptor for created_at field.
+	translationDescCreatedAt := translationMixinFields0[0].Descriptor()
+	// translation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	translation.DefaultCreatedAt = translationDescCreatedAt.Default.(func() time.Time)
+	// translationDescUpdatedAt is the schema descriptor for updated_at field.
+	translationDescUpdatedAt := translationMixinFields0[1].Descriptor()
+	// translation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	translation.DefaultUpdatedAt = translationDescUpdatedAt.Default.(func() time.Time)
+	// translation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	translation.UpdateDefaultUpdatedAt = translationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// translationDescResourceID is the schema descriptor for resource_id field.
+	translationDescResourceID := translationFields[0].Descriptor()
+	// translation.ResourceIDValidator is a validator for the "resource_id" field. It is called by the builders before save.
+	translation.ResourceIDValidator = translationDescResourceID.Validators[0].(func(string) error)
+	// translationDescKey is the schema descriptor for key field.
+	translationDescKey := translationFields[1].Descriptor()
+	// translation.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	translation.KeyValidator = translationDescKey.Validators[0].(func(string) error)
+	// translationDescLocale is the schema descriptor for locale field.
+	translationDescLocale := translationFields[2].Descriptor()
+	// translation.LocaleValidator is a validator for the "locale" field. It is called by the builders before save.
+	translation.LocaleValidator = translationDescLocale.Validators[0].(func(string) error)
 	urlredirectMixin := schema.UrlRedirect{}.Mixin()
 	urlredirectMixinFields0 := urlredirectMixin[0].Fields()
 	_ = urlredirectMixinFields0

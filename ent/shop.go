@@ -60,6 +60,8 @@ type Shop struct {
 	CapturePolicy shop.CapturePolicy `json:"capture_policy,omitempty"`
 	// Where customers write to the shop.
 	ContactEmail *string `json:"contact_email,omitempty"`
+	// IANA time zone the shop's reports count days in, e.g. Europe/Berlin.
+	Timezone string `json:"timezone,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ShopQuery when eager-loading is set.
 	Edges        ShopEdges `json:"edges"`
@@ -123,7 +125,7 @@ func (*Shop) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case shop.FieldID, shop.FieldBrandLogoID, shop.FieldBrandSquareLogoID, shop.FieldBrandCoverImageID:
 			values[i] = new(sql.NullInt64)
-		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain, shop.FieldLanguageCode, shop.FieldBrandSlogan, shop.FieldBrandShortDescription, shop.FieldCapturePolicy, shop.FieldContactEmail:
+		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain, shop.FieldLanguageCode, shop.FieldBrandSlogan, shop.FieldBrandShortDescription, shop.FieldCapturePolicy, shop.FieldContactEmail, shop.FieldTimezone:
 			values[i] = new(sql.NullString)
 		case shop.FieldCreatedAt, shop.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -282,6 +284,12 @@ func (_m *Shop) assignValues(columns []string, values []any) error {
 				_m.ContactEmail = new(string)
 				*_m.ContactEmail = value.String
 			}
+		case shop.FieldTimezone:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field timezone", values[i])
+			} else if value.Valid {
+				_m.Timezone = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -408,6 +416,9 @@ func (_m *Shop) String() string {
 		builder.WriteString("contact_email=")
 		builder.WriteString(*v)
 	}
+	builder.WriteString(", ")
+	builder.WriteString("timezone=")
+	builder.WriteString(_m.Timezone)
 	builder.WriteByte(')')
 	return builder.String()
 }

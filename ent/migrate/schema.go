@@ -843,6 +843,24 @@ var (
 			},
 		},
 	}
+	// MarketsColumns holds the columns for the "markets" table.
+	MarketsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 255},
+		{Name: "currency_code", Type: field.TypeString, Size: 3},
+		{Name: "countries", Type: field.TypeJSON},
+		{Name: "exchange_rate", Type: field.TypeString, Default: "1"},
+		{Name: "price_rounding", Type: field.TypeEnum, Enums: []string{"NONE", "WHOLE", "NINETY_NINE"}, Default: "NONE"},
+		{Name: "enabled", Type: field.TypeBool, Default: true},
+	}
+	// MarketsTable holds the schema information for the "markets" table.
+	MarketsTable = &schema.Table{
+		Name:       "markets",
+		Columns:    MarketsColumns,
+		PrimaryKey: []*schema.Column{MarketsColumns[0]},
+	}
 	// MenusColumns holds the columns for the "menus" table.
 	MenusColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -905,6 +923,13 @@ var (
 		{Name: "phone", Type: field.TypeString, Nullable: true},
 		{Name: "customer_id", Type: field.TypeInt, Nullable: true},
 		{Name: "currency_code", Type: field.TypeString, Size: 3},
+		{Name: "shop_currency_code", Type: field.TypeString, Nullable: true},
+		{Name: "exchange_rate", Type: field.TypeString, Nullable: true},
+		{Name: "shop_subtotal", Type: field.TypeInt64, Nullable: true},
+		{Name: "shop_total_discounts", Type: field.TypeInt64, Nullable: true},
+		{Name: "shop_total_shipping", Type: field.TypeInt64, Nullable: true},
+		{Name: "shop_total_tax", Type: field.TypeInt64, Nullable: true},
+		{Name: "shop_total", Type: field.TypeInt64, Nullable: true},
 		{Name: "subtotal", Type: field.TypeInt64},
 		{Name: "total_discounts", Type: field.TypeInt64, Default: 0},
 		{Name: "total_shipping", Type: field.TypeInt64, Default: 0},
@@ -936,7 +961,15 @@ var (
 			{
 				Name:    "order_customer_id_processed_at",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[7], OrdersColumns[20]},
+				Columns: []*schema.Column{OrdersColumns[7], OrdersColumns[27]},
+			},
+			{
+				Name:    "order_refunded_processed_at",
+				Unique:  false,
+				Columns: []*schema.Column{OrdersColumns[27]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "total_refunded > 0",
+				},
 			},
 		},
 	}
@@ -967,14 +1000,6 @@ var (
 				Name:    "orderevent_order_id_id",
 				Unique:  false,
 				Columns: []*schema.Column{OrderEventsColumns[5], OrderEventsColumns[0]},
-			},
-			{
-				Name:    "order_refunded_processed_at",
-				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[19]},
-				Annotation: &entsql.IndexAnnotation{
-					Where: "total_refunded > 0",
-				},
 			},
 		},
 	}
@@ -1471,19 +1496,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "shops_content_images_brand_logo",
-				Columns:    []*schema.Column{ShopsColumns[18]},
-				RefColumns: []*schema.Column{ContentImagesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "shops_content_images_brand_square_logo",
 				Columns:    []*schema.Column{ShopsColumns[19]},
 				RefColumns: []*schema.Column{ContentImagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "shops_content_images_brand_cover_image",
+				Symbol:     "shops_content_images_brand_square_logo",
 				Columns:    []*schema.Column{ShopsColumns[20]},
+				RefColumns: []*schema.Column{ContentImagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "shops_content_images_brand_cover_image",
+				Columns:    []*schema.Column{ShopsColumns[21]},
 				RefColumns: []*schema.Column{ContentImagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1530,6 +1555,34 @@ var (
 				Name:    "taxrate_country_code_province_code",
 				Unique:  false,
 				Columns: []*schema.Column{TaxRatesColumns[1], TaxRatesColumns[2]},
+			},
+		},
+	}
+	// TranslationsColumns holds the columns for the "translations" table.
+	TranslationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "resource_id", Type: field.TypeString},
+		{Name: "key", Type: field.TypeString},
+		{Name: "locale", Type: field.TypeString},
+		{Name: "value", Type: field.TypeString, Size: 2147483647},
+	}
+	// TranslationsTable holds the schema information for the "translations" table.
+	TranslationsTable = &schema.Table{
+		Name:       "translations",
+		Columns:    TranslationsColumns,
+		PrimaryKey: []*schema.Column{TranslationsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "translation_resource_id_key_locale",
+				Unique:  true,
+				Columns: []*schema.Column{TranslationsColumns[3], TranslationsColumns[4], TranslationsColumns[5]},
+			},
+			{
+				Name:    "translation_locale",
+				Unique:  false,
+				Columns: []*schema.Column{TranslationsColumns[5]},
 			},
 		},
 	}
@@ -1681,6 +1734,7 @@ var (
 		InventoryAdjustmentsTable,
 		LoginAttemptsTable,
 		MailingAddressesTable,
+		MarketsTable,
 		MenusTable,
 		MenuItemsTable,
 		OrdersTable,
@@ -1700,6 +1754,7 @@ var (
 		ShopsTable,
 		ShopPoliciesTable,
 		TaxRatesTable,
+		TranslationsTable,
 		URLRedirectsTable,
 		WebhookAttemptsTable,
 		WebhookDeliveriesTable,
