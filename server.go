@@ -252,7 +252,6 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 			return c, nil, errors.New("production mode with Stripe needs STOREFRONT_STRIPE_PUBLISHABLE_KEY for the hosted checkout's card form")
 		}
 	}
-	var err error
 	if c.ResetURL != "" {
 		if err := customer.CheckResetURL(c.ResetURL); err != nil {
 			return c, nil, err
@@ -594,6 +593,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	// (backfill on open), reports in the Admin API, as CSV and on the dashboard.
 	salesReports := sales.New(db)
 	if _, err := salesReports.Prepare(context.Background()); err != nil {
+		stopReconcile()
 		return nil, fmt.Errorf("build sales rollups: %w", err)
 	}
 	registry := &reports.Registry{}

@@ -117,12 +117,12 @@ func (r *queryResolver) TaxRates(ctx context.Context, after *entgql.Cursor[int],
 	return r.DB.TaxRate.Query().Paginate(ctx, after, first, before, last, ent.WithTaxRateFilter(where.Filter))
 }
 
-func (r *queryResolver) WebhookSubscriptions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookSubscriptionOrder, where *ent.WebhookSubscriptionWhereInput) (*ent.WebhookSubscriptionConnection, error) {
-	return r.DB.WebhookSubscription.Query().Paginate(ctx, after, first, before, last, ent.WithWebhookSubscriptionOrder(orderBy), ent.WithWebhookSubscriptionFilter(where.Filter))
-}
-
 func (r *queryResolver) Translations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TranslationOrder, where *ent.TranslationWhereInput) (*ent.TranslationConnection, error) {
 	return r.DB.Translation.Query().Paginate(ctx, after, first, before, last, ent.WithTranslationOrder(orderBy), ent.WithTranslationFilter(where.Filter))
+}
+
+func (r *queryResolver) WebhookSubscriptions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookSubscriptionOrder, where *ent.WebhookSubscriptionWhereInput) (*ent.WebhookSubscriptionConnection, error) {
+	return r.DB.WebhookSubscription.Query().Paginate(ctx, after, first, before, last, ent.WithWebhookSubscriptionOrder(orderBy), ent.WithWebhookSubscriptionFilter(where.Filter))
 }
 
 func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }

@@ -16,20 +16,6 @@ import (
 	"entgo.io/contrib/entgql"
 )
 
-func (r *queryResolver) Orders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderOrder, where *ent.OrderWhereInput, query *string) (*ent.OrderConnection, error) {
-	q := r.DB.Order.Query()
-	if query != nil && strings.TrimSpace(*query) != "" {
-		pred, err := orderpkg.Search(*query)
-		if err != nil {
-			return nil, err
-		}
-		if pred != nil {
-			q = q.Where(pred)
-		}
-	}
-	return q.Paginate(ctx, after, first, before, last, ent.WithOrderOrder(orderBy), ent.WithOrderFilter(where.Filter))
-}
-
 func (r *mutationResolver) OrderCapture(ctx context.Context, id string, amount *string) (*model.OrderPayload, error) {
 	o, uerrs, err := r.Orders.Capture(ctx, id, amount)
 	return &model.OrderPayload{Order: o, UserErrors: userErrors(uerrs)}, err
@@ -64,4 +50,18 @@ func (r *mutationResolver) RefundCreate(ctx context.Context, input model.RefundC
 func (r *mutationResolver) OrderUpdate(ctx context.Context, input model.OrderUpdateInput) (*model.OrderPayload, error) {
 	o, uerrs, err := r.Orders.Update(ctx, orderpkg.UpdateInput{ID: input.ID, Note: input.Note, Tags: input.Tags, Email: input.Email})
 	return &model.OrderPayload{Order: o, UserErrors: userErrors(uerrs)}, err
+}
+
+func (r *queryResolver) Orders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderOrder, where *ent.OrderWhereInput, query *string) (*ent.OrderConnection, error) {
+	q := r.DB.Order.Query()
+	if query != nil && strings.TrimSpace(*query) != "" {
+		pred, err := orderpkg.Search(*query)
+		if err != nil {
+			return nil, err
+		}
+		if pred != nil {
+			q = q.Where(pred)
+		}
+	}
+	return q.Paginate(ctx, after, first, before, last, ent.WithOrderOrder(orderBy), ent.WithOrderFilter(where.Filter))
 }

@@ -13,6 +13,7 @@ import (
 	"storefront/ent/menuitem"
 	"storefront/ent/productvariant"
 	"storefront/ent/shippingrate"
+	"storefront/ent/shop"
 	"storefront/ent/webhooksubscription"
 	"storefront/internal/usererror"
 	"strconv"
@@ -127,6 +128,33 @@ type DiscountCodeInput struct {
 type DiscountCodePayload struct {
 	DiscountCode *ent.DiscountCode  `json:"discountCode,omitempty"`
 	UserErrors   []*usererror.Error `json:"userErrors"`
+}
+
+type FulfillmentCreateInput struct {
+	OrderID string `json:"orderId"`
+	// Omitted: everything still unfulfilled.
+	Lines    []*FulfillmentLineInput   `json:"lines,omitempty"`
+	Tracking *FulfillmentTrackingInput `json:"tracking,omitempty"`
+	// Email the customer the shipping confirmation.
+	NotifyCustomer *bool `json:"notifyCustomer,omitempty"`
+}
+
+// Units of an order line (its global ID, gid://storefront/OrderLine/…).
+type FulfillmentLineInput struct {
+	LineItemID string `json:"lineItemId"`
+	Quantity   int    `json:"quantity"`
+}
+
+type FulfillmentPayload struct {
+	Fulfillment *ent.Fulfillment   `json:"fulfillment,omitempty"`
+	UserErrors  []*usererror.Error `json:"userErrors"`
+}
+
+// Tracking details of a shipment.
+type FulfillmentTrackingInput struct {
+	Company *string `json:"company,omitempty"`
+	Number  *string `json:"number,omitempty"`
+	URL     *string `json:"url,omitempty"`
 }
 
 // A new gift card. Its code is returned once, in the payload's giftCardCode, and never
@@ -274,6 +302,19 @@ type OptionSetInput struct {
 	Values []string `json:"values"`
 }
 
+type OrderPayload struct {
+	Order      *ent.Order         `json:"order,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+// An order's note, tags and email; fields left out stay as they are.
+type OrderUpdateInput struct {
+	ID    string   `json:"id"`
+	Note  *string  `json:"note,omitempty"`
+	Tags  []string `json:"tags,omitempty"`
+	Email *string  `json:"email,omitempty"`
+}
+
 type PageDeletePayload struct {
 	DeletedPageID *string            `json:"deletedPageId,omitempty"`
 	UserErrors    []*usererror.Error `json:"userErrors"`
@@ -395,6 +436,28 @@ type ProductVariantSetInput struct {
 	RequiresShipping *bool                      `json:"requiresShipping,omitempty"`
 }
 
+type RefundCreateInput struct {
+	OrderID string             `json:"orderId"`
+	Lines   []*RefundLineInput `json:"lines,omitempty"`
+	// Shipping to refund, a decimal in the order's currency.
+	Shipping *string `json:"shipping,omitempty"`
+	Note     *string `json:"note,omitempty"`
+	// The same key returns the same refund instead of refunding again.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+type RefundLineInput struct {
+	LineItemID string `json:"lineItemId"`
+	Quantity   int    `json:"quantity"`
+	// Return the units to stock (through the inventory ledger).
+	Restock *bool `json:"restock,omitempty"`
+}
+
+type RefundPayload struct {
+	Refund     *ent.Refund        `json:"refund,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
 // A shipping rate; fields you leave out stay as they are. Amounts are decimal strings in the
 // shop's currency.
 type ShippingRateInput struct {
@@ -445,6 +508,9 @@ type ShopInput struct {
 	TermsOfService graphql.Omittable[*string] `json:"termsOfService,omitempty"`
 	// The number the next order gets; order numbers only move forward.
 	OrderNumberStart *int `json:"orderNumberStart,omitempty"`
+	// AUTOMATIC captures payments when orders are placed; MANUAL leaves them authorized for
+	// orderCapture or the first fulfillment.
+	CapturePolicy *shop.CapturePolicy `json:"capturePolicy,omitempty"`
 }
 
 type ShopUpdatePayload struct {
