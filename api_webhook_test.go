@@ -355,7 +355,9 @@ func TestWebhookSubscriptionInput(t *testing.T) {
 		// Listing needs webhooks:read; the secret is never readable.
 		var list struct {
 			WebhookSubscriptions struct {
-				Edges []struct{ Node struct{ ID, Topic, URL, Status string } }
+				Edges []struct {
+					Node struct{ ID, Topic, URL, Status string }
+				}
 			}
 		}
 		reader := adminKey(t, api.DB, "webhooks:read")
@@ -863,7 +865,9 @@ func TestWebhookTopicsFromEveryWritePath(t *testing.T) {
 			Products struct {
 				Edges []struct {
 					Node struct {
-						Variants struct{ Edges []struct{ Node struct{ ID string } } }
+						Variants struct {
+							Edges []struct{ Node struct{ ID string } }
+						}
 					}
 				}
 			}
