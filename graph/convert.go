@@ -18,9 +18,9 @@ import (
 	"storefront/internal/gid"
 	"storefront/internal/incontext"
 	"storefront/internal/market"
+	"storefront/internal/money"
 	"storefront/internal/searchindex"
 	"storefront/internal/translation"
-	"storefront/internal/money"
 )
 
 // currency returns the shop currency for this request (one read per request at most).
