@@ -18,9 +18,9 @@ import (
 	"storefront/internal/gid"
 	"storefront/internal/incontext"
 	"storefront/internal/market"
+	"storefront/internal/money"
 	"storefront/internal/searchindex"
 	"storefront/internal/translation"
-	"storefront/internal/money"
 )
 
 // currency returns the shop currency for this request (one read per request at most).
@@ -35,11 +35,21 @@ func currency(ctx context.Context) (string, error) {
 // pricer returns the Pricer of this request: the market of its @inContext country, the
 // shop currency when the country is in no market (one read of the markets per request).
 func pricer(ctx context.Context) (market.Pricer, error) {
+	country := incontext.From(ctx).Country
+	sh, err := loader.For(ctx).Shop()
+	if err != nil {
+		return market.Pricer{}, err
+	}
+	if country == "" || country == sh.CountryCode {
+		// The shop's own country is always priced in the shop currency (market writes
+		// refuse anything else): no need to read the markets.
+		return market.ShopPricer(sh.CurrencyCode), nil
+	}
 	set, err := loader.For(ctx).Markets()
 	if err != nil {
 		return market.Pricer{}, err
 	}
-	return set.For(incontext.From(ctx).Country), nil
+	return set.For(country), nil
 }
 
 // productPrice formats a product price of the shop currency in the request's market.

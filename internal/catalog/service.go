@@ -18,9 +18,9 @@ import (
 	"storefront/ent/predicate"
 	"storefront/ent/product"
 	"storefront/internal/market"
-	"storefront/internal/translation"
 	"storefront/internal/paging"
 	"storefront/internal/store"
+	"storefront/internal/translation"
 )
 
 // Service reads the catalog. It is safe for concurrent use.
