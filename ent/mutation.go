@@ -7,11 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"storefront/ent/adminsession"
-	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalesbuyer"
+	"storefront/ent/analyticssalescohort"
 	"storefront/ent/analyticssalesday"
-	"storefront/ent/analyticssalesfirstorder"
 	"storefront/ent/analyticssalesline"
 	"storefront/ent/analyticssalesstate"
+	"storefront/ent/analyticssalesvisit"
 	"storefront/ent/apikey"
 	"storefront/ent/article"
 	"storefront/ent/auditevent"
@@ -68,50 +69,51 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey                   = "APIKey"
-	TypeAdminSession             = "AdminSession"
-	TypeAnalyticsSalesCustomer   = "AnalyticsSalesCustomer"
-	TypeAnalyticsSalesDay        = "AnalyticsSalesDay"
-	TypeAnalyticsSalesFirstOrder = "AnalyticsSalesFirstOrder"
-	TypeAnalyticsSalesLine       = "AnalyticsSalesLine"
-	TypeAnalyticsSalesState      = "AnalyticsSalesState"
-	TypeArticle                  = "Article"
-	TypeAuditEvent               = "AuditEvent"
-	TypeBlog                     = "Blog"
-	TypeCart                     = "Cart"
-	TypeCartLine                 = "CartLine"
-	TypeCartMetafield            = "CartMetafield"
-	TypeCollection               = "Collection"
-	TypeCollectionProduct        = "CollectionProduct"
-	TypeCompletionAttempt        = "CompletionAttempt"
-	TypeContentImage             = "ContentImage"
-	TypeCounter                  = "Counter"
-	TypeCustomer                 = "Customer"
-	TypeCustomerAccessToken      = "CustomerAccessToken"
-	TypeDiscountCode             = "DiscountCode"
-	TypeDiscountRedemption       = "DiscountRedemption"
-	TypeEvent                    = "Event"
-	TypeFulfillment              = "Fulfillment"
-	TypeInventoryAdjustment      = "InventoryAdjustment"
-	TypeLoginAttempt             = "LoginAttempt"
-	TypeMailingAddress           = "MailingAddress"
-	TypeMenu                     = "Menu"
-	TypeMenuItem                 = "MenuItem"
-	TypeOrder                    = "Order"
-	TypeOrderLine                = "OrderLine"
-	TypePage                     = "Page"
-	TypePasswordResetToken       = "PasswordResetToken"
-	TypeProduct                  = "Product"
-	TypeProductImage             = "ProductImage"
-	TypeProductOption            = "ProductOption"
-	TypeProductOptionValue       = "ProductOptionValue"
-	TypeProductVariant           = "ProductVariant"
-	TypeSearchTerm               = "SearchTerm"
-	TypeShippingRate             = "ShippingRate"
-	TypeShop                     = "Shop"
-	TypeShopPolicy               = "ShopPolicy"
-	TypeTaxRate                  = "TaxRate"
-	TypeUrlRedirect              = "UrlRedirect"
+	TypeAPIKey               = "APIKey"
+	TypeAdminSession         = "AdminSession"
+	TypeAnalyticsSalesBuyer  = "AnalyticsSalesBuyer"
+	TypeAnalyticsSalesCohort = "AnalyticsSalesCohort"
+	TypeAnalyticsSalesDay    = "AnalyticsSalesDay"
+	TypeAnalyticsSalesLine   = "AnalyticsSalesLine"
+	TypeAnalyticsSalesState  = "AnalyticsSalesState"
+	TypeAnalyticsSalesVisit  = "AnalyticsSalesVisit"
+	TypeArticle              = "Article"
+	TypeAuditEvent           = "AuditEvent"
+	TypeBlog                 = "Blog"
+	TypeCart                 = "Cart"
+	TypeCartLine             = "CartLine"
+	TypeCartMetafield        = "CartMetafield"
+	TypeCollection           = "Collection"
+	TypeCollectionProduct    = "CollectionProduct"
+	TypeCompletionAttempt    = "CompletionAttempt"
+	TypeContentImage         = "ContentImage"
+	TypeCounter              = "Counter"
+	TypeCustomer             = "Customer"
+	TypeCustomerAccessToken  = "CustomerAccessToken"
+	TypeDiscountCode         = "DiscountCode"
+	TypeDiscountRedemption   = "DiscountRedemption"
+	TypeEvent                = "Event"
+	TypeFulfillment          = "Fulfillment"
+	TypeInventoryAdjustment  = "InventoryAdjustment"
+	TypeLoginAttempt         = "LoginAttempt"
+	TypeMailingAddress       = "MailingAddress"
+	TypeMenu                 = "Menu"
+	TypeMenuItem             = "MenuItem"
+	TypeOrder                = "Order"
+	TypeOrderLine            = "OrderLine"
+	TypePage                 = "Page"
+	TypePasswordResetToken   = "PasswordResetToken"
+	TypeProduct              = "Product"
+	TypeProductImage         = "ProductImage"
+	TypeProductOption        = "ProductOption"
+	TypeProductOptionValue   = "ProductOptionValue"
+	TypeProductVariant       = "ProductVariant"
+	TypeSearchTerm           = "SearchTerm"
+	TypeShippingRate         = "ShippingRate"
+	TypeShop                 = "Shop"
+	TypeShopPolicy           = "ShopPolicy"
+	TypeTaxRate              = "TaxRate"
+	TypeUrlRedirect          = "UrlRedirect"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -1580,34 +1582,36 @@ func (m *AdminSessionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AdminSession edge %s", name)
 }
 
-// AnalyticsSalesCustomerMutation represents an operation that mutates the AnalyticsSalesCustomer nodes in the graph.
-type AnalyticsSalesCustomerMutation struct {
+// AnalyticsSalesBuyerMutation represents an operation that mutates the AnalyticsSalesBuyer nodes in the graph.
+type AnalyticsSalesBuyerMutation struct {
 	config
 	op            Op
 	typ           string
 	id            *int
 	customer_key  *string
-	day           *int
-	addday        *int
+	first_day     *int
+	addfirst_day  *int
+	last_day      *int
+	addlast_day   *int
 	orders        *int
 	addorders     *int
 	clearedFields map[string]struct{}
 	done          bool
-	oldValue      func(context.Context) (*AnalyticsSalesCustomer, error)
-	predicates    []predicate.AnalyticsSalesCustomer
+	oldValue      func(context.Context) (*AnalyticsSalesBuyer, error)
+	predicates    []predicate.AnalyticsSalesBuyer
 }
 
-var _ ent.Mutation = (*AnalyticsSalesCustomerMutation)(nil)
+var _ ent.Mutation = (*AnalyticsSalesBuyerMutation)(nil)
 
-// analyticssalescustomerOption allows management of the mutation configuration using functional options.
-type analyticssalescustomerOption func(*AnalyticsSalesCustomerMutation)
+// analyticssalesbuyerOption allows management of the mutation configuration using functional options.
+type analyticssalesbuyerOption func(*AnalyticsSalesBuyerMutation)
 
-// newAnalyticsSalesCustomerMutation creates new mutation for the AnalyticsSalesCustomer entity.
-func newAnalyticsSalesCustomerMutation(c config, op Op, opts ...analyticssalescustomerOption) *AnalyticsSalesCustomerMutation {
-	m := &AnalyticsSalesCustomerMutation{
+// newAnalyticsSalesBuyerMutation creates new mutation for the AnalyticsSalesBuyer entity.
+func newAnalyticsSalesBuyerMutation(c config, op Op, opts ...analyticssalesbuyerOption) *AnalyticsSalesBuyerMutation {
+	m := &AnalyticsSalesBuyerMutation{
 		config:        c,
 		op:            op,
-		typ:           TypeAnalyticsSalesCustomer,
+		typ:           TypeAnalyticsSalesBuyer,
 		clearedFields: make(map[string]struct{}),
 	}
 	for _, opt := range opts {
@@ -1616,20 +1620,20 @@ func newAnalyticsSalesCustomerMutation(c config, op Op, opts ...analyticssalescu
 	return m
 }
 
-// withAnalyticsSalesCustomerID sets the ID field of the mutation.
-func withAnalyticsSalesCustomerID(id int) analyticssalescustomerOption {
-	return func(m *AnalyticsSalesCustomerMutation) {
+// withAnalyticsSalesBuyerID sets the ID field of the mutation.
+func withAnalyticsSalesBuyerID(id int) analyticssalesbuyerOption {
+	return func(m *AnalyticsSalesBuyerMutation) {
 		var (
 			err   error
 			once  sync.Once
-			value *AnalyticsSalesCustomer
+			value *AnalyticsSalesBuyer
 		)
-		m.oldValue = func(ctx context.Context) (*AnalyticsSalesCustomer, error) {
+		m.oldValue = func(ctx context.Context) (*AnalyticsSalesBuyer, error) {
 			once.Do(func() {
 				if m.done {
 					err = errors.New("querying old values post mutation is not allowed")
 				} else {
-					value, err = m.Client().AnalyticsSalesCustomer.Get(ctx, id)
+					value, err = m.Client().AnalyticsSalesBuyer.Get(ctx, id)
 				}
 			})
 			return value, err
@@ -1638,10 +1642,10 @@ func withAnalyticsSalesCustomerID(id int) analyticssalescustomerOption {
 	}
 }
 
-// withAnalyticsSalesCustomer sets the old AnalyticsSalesCustomer of the mutation.
-func withAnalyticsSalesCustomer(node *AnalyticsSalesCustomer) analyticssalescustomerOption {
-	return func(m *AnalyticsSalesCustomerMutation) {
-		m.oldValue = func(context.Context) (*AnalyticsSalesCustomer, error) {
+// withAnalyticsSalesBuyer sets the old AnalyticsSalesBuyer of the mutation.
+func withAnalyticsSalesBuyer(node *AnalyticsSalesBuyer) analyticssalesbuyerOption {
+	return func(m *AnalyticsSalesBuyerMutation) {
+		m.oldValue = func(context.Context) (*AnalyticsSalesBuyer, error) {
 			return node, nil
 		}
 		m.id = &node.ID
@@ -1650,7 +1654,7 @@ func withAnalyticsSalesCustomer(node *AnalyticsSalesCustomer) analyticssalescust
 
 // Client returns a new `ent.Client` from the mutation. If the mutation was
 // executed in a transaction (ent.Tx), a transactional client is returned.
-func (m AnalyticsSalesCustomerMutation) Client() *Client {
+func (m AnalyticsSalesBuyerMutation) Client() *Client {
 	client := &Client{config: m.config}
 	client.init()
 	return client
@@ -1658,7 +1662,7 @@ func (m AnalyticsSalesCustomerMutation) Client() *Client {
 
 // Tx returns an `ent.Tx` for mutations that were executed in transactions;
 // it returns an error otherwise.
-func (m AnalyticsSalesCustomerMutation) Tx() (*Tx, error) {
+func (m AnalyticsSalesBuyerMutation) Tx() (*Tx, error) {
 	if _, ok := m.driver.(*txDriver); !ok {
 		return nil, errors.New("ent: mutation is not running in a transaction")
 	}
@@ -1669,7 +1673,7 @@ func (m AnalyticsSalesCustomerMutation) Tx() (*Tx, error) {
 
 // ID returns the ID value in the mutation. Note that the ID is only available
 // if it was provided to the builder or after it was returned from the database.
-func (m *AnalyticsSalesCustomerMutation) ID() (id int, exists bool) {
+func (m *AnalyticsSalesBuyerMutation) ID() (id int, exists bool) {
 	if m.id == nil {
 		return
 	}
@@ -1680,7 +1684,7 @@ func (m *AnalyticsSalesCustomerMutation) ID() (id int, exists bool) {
 // That means, if the mutation is applied within a transaction with an isolation level such
 // as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
 // or updated by the mutation.
-func (m *AnalyticsSalesCustomerMutation) IDs(ctx context.Context) ([]int, error) {
+func (m *AnalyticsSalesBuyerMutation) IDs(ctx context.Context) ([]int, error) {
 	switch {
 	case m.op.Is(OpUpdateOne | OpDeleteOne):
 		id, exists := m.ID()
@@ -1689,19 +1693,19 @@ func (m *AnalyticsSalesCustomerMutation) IDs(ctx context.Context) ([]int, error)
 		}
 		fallthrough
 	case m.op.Is(OpUpdate | OpDelete):
-		return m.Client().AnalyticsSalesCustomer.Query().Where(m.predicates...).IDs(ctx)
+		return m.Client().AnalyticsSalesBuyer.Query().Where(m.predicates...).IDs(ctx)
 	default:
 		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
 	}
 }
 
 // SetCustomerKey sets the "customer_key" field.
-func (m *AnalyticsSalesCustomerMutation) SetCustomerKey(s string) {
+func (m *AnalyticsSalesBuyerMutation) SetCustomerKey(s string) {
 	m.customer_key = &s
 }
 
 // CustomerKey returns the value of the "customer_key" field in the mutation.
-func (m *AnalyticsSalesCustomerMutation) CustomerKey() (r string, exists bool) {
+func (m *AnalyticsSalesBuyerMutation) CustomerKey() (r string, exists bool) {
 	v := m.customer_key
 	if v == nil {
 		return
@@ -1709,10 +1713,10 @@ func (m *AnalyticsSalesCustomerMutation) CustomerKey() (r string, exists bool) {
 	return *v, true
 }
 
-// OldCustomerKey returns the old "customer_key" field's value of the AnalyticsSalesCustomer entity.
-// If the AnalyticsSalesCustomer object wasn't provided to the builder, the object is fetched from the database.
+// OldCustomerKey returns the old "customer_key" field's value of the AnalyticsSalesBuyer entity.
+// If the AnalyticsSalesBuyer object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AnalyticsSalesCustomerMutation) OldCustomerKey(ctx context.Context) (v string, err error) {
+func (m *AnalyticsSalesBuyerMutation) OldCustomerKey(ctx context.Context) (v string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldCustomerKey is only allowed on UpdateOne operations")
 	}
@@ -1727,74 +1731,130 @@ func (m *AnalyticsSalesCustomerMutation) OldCustomerKey(ctx context.Context) (v 
 }
 
 // ResetCustomerKey resets all changes to the "customer_key" field.
-func (m *AnalyticsSalesCustomerMutation) ResetCustomerKey() {
+func (m *AnalyticsSalesBuyerMutation) ResetCustomerKey() {
 	m.customer_key = nil
 }
 
-// SetDay sets the "day" field.
-func (m *AnalyticsSalesCustomerMutation) SetDay(i int) {
-	m.day = &i
-	m.addday = nil
+// SetFirstDay sets the "first_day" field.
+func (m *AnalyticsSalesBuyerMutation) SetFirstDay(i int) {
+	m.first_day = &i
+	m.addfirst_day = nil
 }
 
-// Day returns the value of the "day" field in the mutation.
-func (m *AnalyticsSalesCustomerMutation) Day() (r int, exists bool) {
-	v := m.day
+// FirstDay returns the value of the "first_day" field in the mutation.
+func (m *AnalyticsSalesBuyerMutation) FirstDay() (r int, exists bool) {
+	v := m.first_day
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldDay returns the old "day" field's value of the AnalyticsSalesCustomer entity.
-// If the AnalyticsSalesCustomer object wasn't provided to the builder, the object is fetched from the database.
+// OldFirstDay returns the old "first_day" field's value of the AnalyticsSalesBuyer entity.
+// If the AnalyticsSalesBuyer object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AnalyticsSalesCustomerMutation) OldDay(ctx context.Context) (v int, err error) {
+func (m *AnalyticsSalesBuyerMutation) OldFirstDay(ctx context.Context) (v int, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+		return v, errors.New("OldFirstDay is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldDay requires an ID field in the mutation")
+		return v, errors.New("OldFirstDay requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+		return v, fmt.Errorf("querying old value for OldFirstDay: %w", err)
 	}
-	return oldValue.Day, nil
+	return oldValue.FirstDay, nil
 }
 
-// AddDay adds i to the "day" field.
-func (m *AnalyticsSalesCustomerMutation) AddDay(i int) {
-	if m.addday != nil {
-		*m.addday += i
+// AddFirstDay adds i to the "first_day" field.
+func (m *AnalyticsSalesBuyerMutation) AddFirstDay(i int) {
+	if m.addfirst_day != nil {
+		*m.addfirst_day += i
 	} else {
-		m.addday = &i
+		m.addfirst_day = &i
 	}
 }
 
-// AddedDay returns the value that was added to the "day" field in this mutation.
-func (m *AnalyticsSalesCustomerMutation) AddedDay() (r int, exists bool) {
-	v := m.addday
+// AddedFirstDay returns the value that was added to the "first_day" field in this mutation.
+func (m *AnalyticsSalesBuyerMutation) AddedFirstDay() (r int, exists bool) {
+	v := m.addfirst_day
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// ResetDay resets all changes to the "day" field.
-func (m *AnalyticsSalesCustomerMutation) ResetDay() {
-	m.day = nil
-	m.addday = nil
+// ResetFirstDay resets all changes to the "first_day" field.
+func (m *AnalyticsSalesBuyerMutation) ResetFirstDay() {
+	m.first_day = nil
+	m.addfirst_day = nil
+}
+
+// SetLastDay sets the "last_day" field.
+func (m *AnalyticsSalesBuyerMutation) SetLastDay(i int) {
+	m.last_day = &i
+	m.addlast_day = nil
+}
+
+// LastDay returns the value of the "last_day" field in the mutation.
+func (m *AnalyticsSalesBuyerMutation) LastDay() (r int, exists bool) {
+	v := m.last_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastDay returns the old "last_day" field's value of the AnalyticsSalesBuyer entity.
+// If the AnalyticsSalesBuyer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesBuyerMutation) OldLastDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastDay: %w", err)
+	}
+	return oldValue.LastDay, nil
+}
+
+// AddLastDay adds i to the "last_day" field.
+func (m *AnalyticsSalesBuyerMutation) AddLastDay(i int) {
+	if m.addlast_day != nil {
+		*m.addlast_day += i
+	} else {
+		m.addlast_day = &i
+	}
+}
+
+// AddedLastDay returns the value that was added to the "last_day" field in this mutation.
+func (m *AnalyticsSalesBuyerMutation) AddedLastDay() (r int, exists bool) {
+	v := m.addlast_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLastDay resets all changes to the "last_day" field.
+func (m *AnalyticsSalesBuyerMutation) ResetLastDay() {
+	m.last_day = nil
+	m.addlast_day = nil
 }
 
 // SetOrders sets the "orders" field.
-func (m *AnalyticsSalesCustomerMutation) SetOrders(i int) {
+func (m *AnalyticsSalesBuyerMutation) SetOrders(i int) {
 	m.orders = &i
 	m.addorders = nil
 }
 
 // Orders returns the value of the "orders" field in the mutation.
-func (m *AnalyticsSalesCustomerMutation) Orders() (r int, exists bool) {
+func (m *AnalyticsSalesBuyerMutation) Orders() (r int, exists bool) {
 	v := m.orders
 	if v == nil {
 		return
@@ -1802,10 +1862,10 @@ func (m *AnalyticsSalesCustomerMutation) Orders() (r int, exists bool) {
 	return *v, true
 }
 
-// OldOrders returns the old "orders" field's value of the AnalyticsSalesCustomer entity.
-// If the AnalyticsSalesCustomer object wasn't provided to the builder, the object is fetched from the database.
+// OldOrders returns the old "orders" field's value of the AnalyticsSalesBuyer entity.
+// If the AnalyticsSalesBuyer object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AnalyticsSalesCustomerMutation) OldOrders(ctx context.Context) (v int, err error) {
+func (m *AnalyticsSalesBuyerMutation) OldOrders(ctx context.Context) (v int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldOrders is only allowed on UpdateOne operations")
 	}
@@ -1820,7 +1880,7 @@ func (m *AnalyticsSalesCustomerMutation) OldOrders(ctx context.Context) (v int, 
 }
 
 // AddOrders adds i to the "orders" field.
-func (m *AnalyticsSalesCustomerMutation) AddOrders(i int) {
+func (m *AnalyticsSalesBuyerMutation) AddOrders(i int) {
 	if m.addorders != nil {
 		*m.addorders += i
 	} else {
@@ -1829,7 +1889,7 @@ func (m *AnalyticsSalesCustomerMutation) AddOrders(i int) {
 }
 
 // AddedOrders returns the value that was added to the "orders" field in this mutation.
-func (m *AnalyticsSalesCustomerMutation) AddedOrders() (r int, exists bool) {
+func (m *AnalyticsSalesBuyerMutation) AddedOrders() (r int, exists bool) {
 	v := m.addorders
 	if v == nil {
 		return
@@ -1838,20 +1898,20 @@ func (m *AnalyticsSalesCustomerMutation) AddedOrders() (r int, exists bool) {
 }
 
 // ResetOrders resets all changes to the "orders" field.
-func (m *AnalyticsSalesCustomerMutation) ResetOrders() {
+func (m *AnalyticsSalesBuyerMutation) ResetOrders() {
 	m.orders = nil
 	m.addorders = nil
 }
 
-// Where appends a list predicates to the AnalyticsSalesCustomerMutation builder.
-func (m *AnalyticsSalesCustomerMutation) Where(ps ...predicate.AnalyticsSalesCustomer) {
+// Where appends a list predicates to the AnalyticsSalesBuyerMutation builder.
+func (m *AnalyticsSalesBuyerMutation) Where(ps ...predicate.AnalyticsSalesBuyer) {
 	m.predicates = append(m.predicates, ps...)
 }
 
-// WhereP appends storage-level predicates to the AnalyticsSalesCustomerMutation builder. Using this method,
+// WhereP appends storage-level predicates to the AnalyticsSalesBuyerMutation builder. Using this method,
 // users can use type-assertion to append predicates that do not depend on any generated package.
-func (m *AnalyticsSalesCustomerMutation) WhereP(ps ...func(*sql.Selector)) {
-	p := make([]predicate.AnalyticsSalesCustomer, len(ps))
+func (m *AnalyticsSalesBuyerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AnalyticsSalesBuyer, len(ps))
 	for i := range ps {
 		p[i] = ps[i]
 	}
@@ -1859,33 +1919,36 @@ func (m *AnalyticsSalesCustomerMutation) WhereP(ps ...func(*sql.Selector)) {
 }
 
 // Op returns the operation name.
-func (m *AnalyticsSalesCustomerMutation) Op() Op {
+func (m *AnalyticsSalesBuyerMutation) Op() Op {
 	return m.op
 }
 
 // SetOp allows setting the mutation operation.
-func (m *AnalyticsSalesCustomerMutation) SetOp(op Op) {
+func (m *AnalyticsSalesBuyerMutation) SetOp(op Op) {
 	m.op = op
 }
 
-// Type returns the node type of this mutation (AnalyticsSalesCustomer).
-func (m *AnalyticsSalesCustomerMutation) Type() string {
+// Type returns the node type of this mutation (AnalyticsSalesBuyer).
+func (m *AnalyticsSalesBuyerMutation) Type() string {
 	return m.typ
 }
 
 // Fields returns all fields that were changed during this mutation. Note that in
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
-func (m *AnalyticsSalesCustomerMutation) Fields() []string {
-	fields := make([]string, 0, 3)
+func (m *AnalyticsSalesBuyerMutation) Fields() []string {
+	fields := make([]string, 0, 4)
 	if m.customer_key != nil {
-		fields = append(fields, analyticssalescustomer.FieldCustomerKey)
+		fields = append(fields, analyticssalesbuyer.FieldCustomerKey)
 	}
-	if m.day != nil {
-		fields = append(fields, analyticssalescustomer.FieldDay)
+	if m.first_day != nil {
+		fields = append(fields, analyticssalesbuyer.FieldFirstDay)
+	}
+	if m.last_day != nil {
+		fields = append(fields, analyticssalesbuyer.FieldLastDay)
 	}
 	if m.orders != nil {
-		fields = append(fields, analyticssalescustomer.FieldOrders)
+		fields = append(fields, analyticssalesbuyer.FieldOrders)
 	}
 	return fields
 }
@@ -1893,13 +1956,15 @@ func (m *AnalyticsSalesCustomerMutation) Fields() []string {
 // Field returns the value of a field with the given name. The second boolean
 // return value indicates that this field was not set, or was not defined in the
 // schema.
-func (m *AnalyticsSalesCustomerMutation) Field(name string) (ent.Value, bool) {
+func (m *AnalyticsSalesBuyerMutation) Field(name string) (ent.Value, bool) {
 	switch name {
-	case analyticssalescustomer.FieldCustomerKey:
+	case analyticssalesbuyer.FieldCustomerKey:
 		return m.CustomerKey()
-	case analyticssalescustomer.FieldDay:
-		return m.Day()
-	case analyticssalescustomer.FieldOrders:
+	case analyticssalesbuyer.FieldFirstDay:
+		return m.FirstDay()
+	case analyticssalesbuyer.FieldLastDay:
+		return m.LastDay()
+	case analyticssalesbuyer.FieldOrders:
 		return m.Orders()
 	}
 	return nil, false
@@ -1908,38 +1973,47 @@ func (m *AnalyticsSalesCustomerMutation) Field(name string) (ent.Value, bool) {
 // OldField returns the old value of the field from the database. An error is
 // returned if the mutation operation is not UpdateOne, or the query to the
 // database failed.
-func (m *AnalyticsSalesCustomerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+func (m *AnalyticsSalesBuyerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
 	switch name {
-	case analyticssalescustomer.FieldCustomerKey:
+	case analyticssalesbuyer.FieldCustomerKey:
 		return m.OldCustomerKey(ctx)
-	case analyticssalescustomer.FieldDay:
-		return m.OldDay(ctx)
-	case analyticssalescustomer.FieldOrders:
+	case analyticssalesbuyer.FieldFirstDay:
+		return m.OldFirstDay(ctx)
+	case analyticssalesbuyer.FieldLastDay:
+		return m.OldLastDay(ctx)
+	case analyticssalesbuyer.FieldOrders:
 		return m.OldOrders(ctx)
 	}
-	return nil, fmt.Errorf("unknown AnalyticsSalesCustomer field %s", name)
+	return nil, fmt.Errorf("unknown AnalyticsSalesBuyer field %s", name)
 }
 
 // SetField sets the value of a field with the given name. It returns an error if
 // the field is not defined in the schema, or if the type mismatched the field
 // type.
-func (m *AnalyticsSalesCustomerMutation) SetField(name string, value ent.Value) error {
+func (m *AnalyticsSalesBuyerMutation) SetField(name string, value ent.Value) error {
 	switch name {
-	case analyticssalescustomer.FieldCustomerKey:
+	case analyticssalesbuyer.FieldCustomerKey:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCustomerKey(v)
 		return nil
-	case analyticssalescustomer.FieldDay:
+	case analyticssalesbuyer.FieldFirstDay:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetDay(v)
+		m.SetFirstDay(v)
 		return nil
-	case analyticssalescustomer.FieldOrders:
+	case analyticssalesbuyer.FieldLastDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastDay(v)
+		return nil
+	case analyticssalesbuyer.FieldOrders:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
@@ -1947,18 +2021,21 @@ func (m *AnalyticsSalesCustomerMutation) SetField(name string, value ent.Value) 
 		m.SetOrders(v)
 		return nil
 	}
-	return fmt.Errorf("unknown AnalyticsSalesCustomer field %s", name)
+	return fmt.Errorf("unknown AnalyticsSalesBuyer field %s", name)
 }
 
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
-func (m *AnalyticsSalesCustomerMutation) AddedFields() []string {
+func (m *AnalyticsSalesBuyerMutation) AddedFields() []string {
 	var fields []string
-	if m.addday != nil {
-		fields = append(fields, analyticssalescustomer.FieldDay)
+	if m.addfirst_day != nil {
+		fields = append(fields, analyticssalesbuyer.FieldFirstDay)
+	}
+	if m.addlast_day != nil {
+		fields = append(fields, analyticssalesbuyer.FieldLastDay)
 	}
 	if m.addorders != nil {
-		fields = append(fields, analyticssalescustomer.FieldOrders)
+		fields = append(fields, analyticssalesbuyer.FieldOrders)
 	}
 	return fields
 }
@@ -1966,11 +2043,13 @@ func (m *AnalyticsSalesCustomerMutation) AddedFields() []string {
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
-func (m *AnalyticsSalesCustomerMutation) AddedField(name string) (ent.Value, bool) {
+func (m *AnalyticsSalesBuyerMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
-	case analyticssalescustomer.FieldDay:
-		return m.AddedDay()
-	case analyticssalescustomer.FieldOrders:
+	case analyticssalesbuyer.FieldFirstDay:
+		return m.AddedFirstDay()
+	case analyticssalesbuyer.FieldLastDay:
+		return m.AddedLastDay()
+	case analyticssalesbuyer.FieldOrders:
 		return m.AddedOrders()
 	}
 	return nil, false
@@ -1979,16 +2058,23 @@ func (m *AnalyticsSalesCustomerMutation) AddedField(name string) (ent.Value, boo
 // AddField adds the value to the field with the given name. It returns an error if
 // the field is not defined in the schema, or if the type mismatched the field
 // type.
-func (m *AnalyticsSalesCustomerMutation) AddField(name string, value ent.Value) error {
+func (m *AnalyticsSalesBuyerMutation) AddField(name string, value ent.Value) error {
 	switch name {
-	case analyticssalescustomer.FieldDay:
+	case analyticssalesbuyer.FieldFirstDay:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.AddDay(v)
+		m.AddFirstDay(v)
 		return nil
-	case analyticssalescustomer.FieldOrders:
+	case analyticssalesbuyer.FieldLastDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLastDay(v)
+		return nil
+	case analyticssalesbuyer.FieldOrders:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
@@ -1996,91 +2082,630 @@ func (m *AnalyticsSalesCustomerMutation) AddField(name string, value ent.Value) 
 		m.AddOrders(v)
 		return nil
 	}
-	return fmt.Errorf("unknown AnalyticsSalesCustomer numeric field %s", name)
+	return fmt.Errorf("unknown AnalyticsSalesBuyer numeric field %s", name)
 }
 
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
-func (m *AnalyticsSalesCustomerMutation) ClearedFields() []string {
+func (m *AnalyticsSalesBuyerMutation) ClearedFields() []string {
 	return nil
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
 // cleared in this mutation.
-func (m *AnalyticsSalesCustomerMutation) FieldCleared(name string) bool {
+func (m *AnalyticsSalesBuyerMutation) FieldCleared(name string) bool {
 	_, ok := m.clearedFields[name]
 	return ok
 }
 
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
-func (m *AnalyticsSalesCustomerMutation) ClearField(name string) error {
-	return fmt.Errorf("unknown AnalyticsSalesCustomer nullable field %s", name)
+func (m *AnalyticsSalesBuyerMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesBuyer nullable field %s", name)
 }
 
 // ResetField resets all changes in the mutation for the field with the given name.
 // It returns an error if the field is not defined in the schema.
-func (m *AnalyticsSalesCustomerMutation) ResetField(name string) error {
+func (m *AnalyticsSalesBuyerMutation) ResetField(name string) error {
 	switch name {
-	case analyticssalescustomer.FieldCustomerKey:
+	case analyticssalesbuyer.FieldCustomerKey:
 		m.ResetCustomerKey()
 		return nil
-	case analyticssalescustomer.FieldDay:
-		m.ResetDay()
+	case analyticssalesbuyer.FieldFirstDay:
+		m.ResetFirstDay()
 		return nil
-	case analyticssalescustomer.FieldOrders:
+	case analyticssalesbuyer.FieldLastDay:
+		m.ResetLastDay()
+		return nil
+	case analyticssalesbuyer.FieldOrders:
 		m.ResetOrders()
 		return nil
 	}
-	return fmt.Errorf("unknown AnalyticsSalesCustomer field %s", name)
+	return fmt.Errorf("unknown AnalyticsSalesBuyer field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
-func (m *AnalyticsSalesCustomerMutation) AddedEdges() []string {
+func (m *AnalyticsSalesBuyerMutation) AddedEdges() []string {
 	edges := make([]string, 0, 0)
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
-func (m *AnalyticsSalesCustomerMutation) AddedIDs(name string) []ent.Value {
+func (m *AnalyticsSalesBuyerMutation) AddedIDs(name string) []ent.Value {
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
-func (m *AnalyticsSalesCustomerMutation) RemovedEdges() []string {
+func (m *AnalyticsSalesBuyerMutation) RemovedEdges() []string {
 	edges := make([]string, 0, 0)
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
-func (m *AnalyticsSalesCustomerMutation) RemovedIDs(name string) []ent.Value {
+func (m *AnalyticsSalesBuyerMutation) RemovedIDs(name string) []ent.Value {
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
-func (m *AnalyticsSalesCustomerMutation) ClearedEdges() []string {
+func (m *AnalyticsSalesBuyerMutation) ClearedEdges() []string {
 	edges := make([]string, 0, 0)
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
-func (m *AnalyticsSalesCustomerMutation) EdgeCleared(name string) bool {
+func (m *AnalyticsSalesBuyerMutation) EdgeCleared(name string) bool {
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
-func (m *AnalyticsSalesCustomerMutation) ClearEdge(name string) error {
-	return fmt.Errorf("unknown AnalyticsSalesCustomer unique edge %s", name)
+func (m *AnalyticsSalesBuyerMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesBuyer unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
-func (m *AnalyticsSalesCustomerMutation) ResetEdge(name string) error {
-	return fmt.Errorf("unknown AnalyticsSalesCustomer edge %s", name)
+func (m *AnalyticsSalesBuyerMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesBuyer edge %s", name)
+}
+
+// AnalyticsSalesCohortMutation represents an operation that mutates the AnalyticsSalesCohort nodes in the graph.
+type AnalyticsSalesCohortMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	first_month    *int
+	addfirst_month *int
+	month          *int
+	addmonth       *int
+	customers      *int
+	addcustomers   *int
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*AnalyticsSalesCohort, error)
+	predicates     []predicate.AnalyticsSalesCohort
+}
+
+var _ ent.Mutation = (*AnalyticsSalesCohortMutation)(nil)
+
+// analyticssalescohortOption allows management of the mutation configuration using functional options.
+type analyticssalescohortOption func(*AnalyticsSalesCohortMutation)
+
+// newAnalyticsSalesCohortMutation creates new mutation for the AnalyticsSalesCohort entity.
+func newAnalyticsSalesCohortMutation(c config, op Op, opts ...analyticssalescohortOption) *AnalyticsSalesCohortMutation {
+	m := &AnalyticsSalesCohortMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAnalyticsSalesCohort,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAnalyticsSalesCohortID sets the ID field of the mutation.
+func withAnalyticsSalesCohortID(id int) analyticssalescohortOption {
+	return func(m *AnalyticsSalesCohortMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AnalyticsSalesCohort
+		)
+		m.oldValue = func(ctx context.Context) (*AnalyticsSalesCohort, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AnalyticsSalesCohort.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAnalyticsSalesCohort sets the old AnalyticsSalesCohort of the mutation.
+func withAnalyticsSalesCohort(node *AnalyticsSalesCohort) analyticssalescohortOption {
+	return func(m *AnalyticsSalesCohortMutation) {
+		m.oldValue = func(context.Context) (*AnalyticsSalesCohort, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AnalyticsSalesCohortMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AnalyticsSalesCohortMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AnalyticsSalesCohortMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AnalyticsSalesCohortMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AnalyticsSalesCohort.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetFirstMonth sets the "first_month" field.
+func (m *AnalyticsSalesCohortMutation) SetFirstMonth(i int) {
+	m.first_month = &i
+	m.addfirst_month = nil
+}
+
+// FirstMonth returns the value of the "first_month" field in the mutation.
+func (m *AnalyticsSalesCohortMutation) FirstMonth() (r int, exists bool) {
+	v := m.first_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstMonth returns the old "first_month" field's value of the AnalyticsSalesCohort entity.
+// If the AnalyticsSalesCohort object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesCohortMutation) OldFirstMonth(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstMonth: %w", err)
+	}
+	return oldValue.FirstMonth, nil
+}
+
+// AddFirstMonth adds i to the "first_month" field.
+func (m *AnalyticsSalesCohortMutation) AddFirstMonth(i int) {
+	if m.addfirst_month != nil {
+		*m.addfirst_month += i
+	} else {
+		m.addfirst_month = &i
+	}
+}
+
+// AddedFirstMonth returns the value that was added to the "first_month" field in this mutation.
+func (m *AnalyticsSalesCohortMutation) AddedFirstMonth() (r int, exists bool) {
+	v := m.addfirst_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFirstMonth resets all changes to the "first_month" field.
+func (m *AnalyticsSalesCohortMutation) ResetFirstMonth() {
+	m.first_month = nil
+	m.addfirst_month = nil
+}
+
+// SetMonth sets the "month" field.
+func (m *AnalyticsSalesCohortMutation) SetMonth(i int) {
+	m.month = &i
+	m.addmonth = nil
+}
+
+// Month returns the value of the "month" field in the mutation.
+func (m *AnalyticsSalesCohortMutation) Month() (r int, exists bool) {
+	v := m.month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonth returns the old "month" field's value of the AnalyticsSalesCohort entity.
+// If the AnalyticsSalesCohort object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesCohortMutation) OldMonth(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonth: %w", err)
+	}
+	return oldValue.Month, nil
+}
+
+// AddMonth adds i to the "month" field.
+func (m *AnalyticsSalesCohortMutation) AddMonth(i int) {
+	if m.addmonth != nil {
+		*m.addmonth += i
+	} else {
+		m.addmonth = &i
+	}
+}
+
+// AddedMonth returns the value that was added to the "month" field in this mutation.
+func (m *AnalyticsSalesCohortMutation) AddedMonth() (r int, exists bool) {
+	v := m.addmonth
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMonth resets all changes to the "month" field.
+func (m *AnalyticsSalesCohortMutation) ResetMonth() {
+	m.month = nil
+	m.addmonth = nil
+}
+
+// SetCustomers sets the "customers" field.
+func (m *AnalyticsSalesCohortMutation) SetCustomers(i int) {
+	m.customers = &i
+	m.addcustomers = nil
+}
+
+// Customers returns the value of the "customers" field in the mutation.
+func (m *AnalyticsSalesCohortMutation) Customers() (r int, exists bool) {
+	v := m.customers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomers returns the old "customers" field's value of the AnalyticsSalesCohort entity.
+// If the AnalyticsSalesCohort object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesCohortMutation) OldCustomers(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomers: %w", err)
+	}
+	return oldValue.Customers, nil
+}
+
+// AddCustomers adds i to the "customers" field.
+func (m *AnalyticsSalesCohortMutation) AddCustomers(i int) {
+	if m.addcustomers != nil {
+		*m.addcustomers += i
+	} else {
+		m.addcustomers = &i
+	}
+}
+
+// AddedCustomers returns the value that was added to the "customers" field in this mutation.
+func (m *AnalyticsSalesCohortMutation) AddedCustomers() (r int, exists bool) {
+	v := m.addcustomers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCustomers resets all changes to the "customers" field.
+func (m *AnalyticsSalesCohortMutation) ResetCustomers() {
+	m.customers = nil
+	m.addcustomers = nil
+}
+
+// Where appends a list predicates to the AnalyticsSalesCohortMutation builder.
+func (m *AnalyticsSalesCohortMutation) Where(ps ...predicate.AnalyticsSalesCohort) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AnalyticsSalesCohortMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AnalyticsSalesCohortMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AnalyticsSalesCohort, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AnalyticsSalesCohortMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AnalyticsSalesCohortMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AnalyticsSalesCohort).
+func (m *AnalyticsSalesCohortMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AnalyticsSalesCohortMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.first_month != nil {
+		fields = append(fields, analyticssalescohort.FieldFirstMonth)
+	}
+	if m.month != nil {
+		fields = append(fields, analyticssalescohort.FieldMonth)
+	}
+	if m.customers != nil {
+		fields = append(fields, analyticssalescohort.FieldCustomers)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AnalyticsSalesCohortMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalescohort.FieldFirstMonth:
+		return m.FirstMonth()
+	case analyticssalescohort.FieldMonth:
+		return m.Month()
+	case analyticssalescohort.FieldCustomers:
+		return m.Customers()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AnalyticsSalesCohortMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case analyticssalescohort.FieldFirstMonth:
+		return m.OldFirstMonth(ctx)
+	case analyticssalescohort.FieldMonth:
+		return m.OldMonth(ctx)
+	case analyticssalescohort.FieldCustomers:
+		return m.OldCustomers(ctx)
+	}
+	return nil, fmt.Errorf("unknown AnalyticsSalesCohort field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesCohortMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalescohort.FieldFirstMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstMonth(v)
+		return nil
+	case analyticssalescohort.FieldMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonth(v)
+		return nil
+	case analyticssalescohort.FieldCustomers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomers(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesCohort field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AnalyticsSalesCohortMutation) AddedFields() []string {
+	var fields []string
+	if m.addfirst_month != nil {
+		fields = append(fields, analyticssalescohort.FieldFirstMonth)
+	}
+	if m.addmonth != nil {
+		fields = append(fields, analyticssalescohort.FieldMonth)
+	}
+	if m.addcustomers != nil {
+		fields = append(fields, analyticssalescohort.FieldCustomers)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AnalyticsSalesCohortMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalescohort.FieldFirstMonth:
+		return m.AddedFirstMonth()
+	case analyticssalescohort.FieldMonth:
+		return m.AddedMonth()
+	case analyticssalescohort.FieldCustomers:
+		return m.AddedCustomers()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesCohortMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalescohort.FieldFirstMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFirstMonth(v)
+		return nil
+	case analyticssalescohort.FieldMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMonth(v)
+		return nil
+	case analyticssalescohort.FieldCustomers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCustomers(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesCohort numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AnalyticsSalesCohortMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AnalyticsSalesCohortMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AnalyticsSalesCohortMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesCohort nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AnalyticsSalesCohortMutation) ResetField(name string) error {
+	switch name {
+	case analyticssalescohort.FieldFirstMonth:
+		m.ResetFirstMonth()
+		return nil
+	case analyticssalescohort.FieldMonth:
+		m.ResetMonth()
+		return nil
+	case analyticssalescohort.FieldCustomers:
+		m.ResetCustomers()
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesCohort field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AnalyticsSalesCohortMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AnalyticsSalesCohortMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AnalyticsSalesCohortMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AnalyticsSalesCohortMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AnalyticsSalesCohortMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AnalyticsSalesCohortMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AnalyticsSalesCohortMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesCohort unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AnalyticsSalesCohortMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesCohort edge %s", name)
 }
 
 // AnalyticsSalesDayMutation represents an operation that mutates the AnalyticsSalesDay nodes in the graph.
@@ -3052,422 +3677,6 @@ func (m *AnalyticsSalesDayMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AnalyticsSalesDayMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AnalyticsSalesDay edge %s", name)
-}
-
-// AnalyticsSalesFirstOrderMutation represents an operation that mutates the AnalyticsSalesFirstOrder nodes in the graph.
-type AnalyticsSalesFirstOrderMutation struct {
-	config
-	op            Op
-	typ           string
-	id            *int
-	customer_key  *string
-	day           *int
-	addday        *int
-	clearedFields map[string]struct{}
-	done          bool
-	oldValue      func(context.Context) (*AnalyticsSalesFirstOrder, error)
-	predicates    []predicate.AnalyticsSalesFirstOrder
-}
-
-var _ ent.Mutation = (*AnalyticsSalesFirstOrderMutation)(nil)
-
-// analyticssalesfirstorderOption allows management of the mutation configuration using functional options.
-type analyticssalesfirstorderOption func(*AnalyticsSalesFirstOrderMutation)
-
-// newAnalyticsSalesFirstOrderMutation creates new mutation for the AnalyticsSalesFirstOrder entity.
-func newAnalyticsSalesFirstOrderMutation(c config, op Op, opts ...analyticssalesfirstorderOption) *AnalyticsSalesFirstOrderMutation {
-	m := &AnalyticsSalesFirstOrderMutation{
-		config:        c,
-		op:            op,
-		typ:           TypeAnalyticsSalesFirstOrder,
-		clearedFields: make(map[string]struct{}),
-	}
-	for _, opt := range opts {
-		opt(m)
-	}
-	return m
-}
-
-// withAnalyticsSalesFirstOrderID sets the ID field of the mutation.
-func withAnalyticsSalesFirstOrderID(id int) analyticssalesfirstorderOption {
-	return func(m *AnalyticsSalesFirstOrderMutation) {
-		var (
-			err   error
-			once  sync.Once
-			value *AnalyticsSalesFirstOrder
-		)
-		m.oldValue = func(ctx context.Context) (*AnalyticsSalesFirstOrder, error) {
-			once.Do(func() {
-				if m.done {
-					err = errors.New("querying old values post mutation is not allowed")
-				} else {
-					value, err = m.Client().AnalyticsSalesFirstOrder.Get(ctx, id)
-				}
-			})
-			return value, err
-		}
-		m.id = &id
-	}
-}
-
-// withAnalyticsSalesFirstOrder sets the old AnalyticsSalesFirstOrder of the mutation.
-func withAnalyticsSalesFirstOrder(node *AnalyticsSalesFirstOrder) analyticssalesfirstorderOption {
-	return func(m *AnalyticsSalesFirstOrderMutation) {
-		m.oldValue = func(context.Context) (*AnalyticsSalesFirstOrder, error) {
-			return node, nil
-		}
-		m.id = &node.ID
-	}
-}
-
-// Client returns a new `ent.Client` from the mutation. If the mutation was
-// executed in a transaction (ent.Tx), a transactional client is returned.
-func (m AnalyticsSalesFirstOrderMutation) Client() *Client {
-	client := &Client{config: m.config}
-	client.init()
-	return client
-}
-
-// Tx returns an `ent.Tx` for mutations that were executed in transactions;
-// it returns an error otherwise.
-func (m AnalyticsSalesFirstOrderMutation) Tx() (*Tx, error) {
-	if _, ok := m.driver.(*txDriver); !ok {
-		return nil, errors.New("ent: mutation is not running in a transaction")
-	}
-	tx := &Tx{config: m.config}
-	tx.init()
-	return tx, nil
-}
-
-// ID returns the ID value in the mutation. Note that the ID is only available
-// if it was provided to the builder or after it was returned from the database.
-func (m *AnalyticsSalesFirstOrderMutation) ID() (id int, exists bool) {
-	if m.id == nil {
-		return
-	}
-	return *m.id, true
-}
-
-// IDs queries the database and returns the entity ids that match the mutation's predicate.
-// That means, if the mutation is applied within a transaction with an isolation level such
-// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
-// or updated by the mutation.
-func (m *AnalyticsSalesFirstOrderMutation) IDs(ctx context.Context) ([]int, error) {
-	switch {
-	case m.op.Is(OpUpdateOne | OpDeleteOne):
-		id, exists := m.ID()
-		if exists {
-			return []int{id}, nil
-		}
-		fallthrough
-	case m.op.Is(OpUpdate | OpDelete):
-		return m.Client().AnalyticsSalesFirstOrder.Query().Where(m.predicates...).IDs(ctx)
-	default:
-		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
-	}
-}
-
-// SetCustomerKey sets the "customer_key" field.
-func (m *AnalyticsSalesFirstOrderMutation) SetCustomerKey(s string) {
-	m.customer_key = &s
-}
-
-// CustomerKey returns the value of the "customer_key" field in the mutation.
-func (m *AnalyticsSalesFirstOrderMutation) CustomerKey() (r string, exists bool) {
-	v := m.customer_key
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldCustomerKey returns the old "customer_key" field's value of the AnalyticsSalesFirstOrder entity.
-// If the AnalyticsSalesFirstOrder object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AnalyticsSalesFirstOrderMutation) OldCustomerKey(ctx context.Context) (v string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldCustomerKey is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldCustomerKey requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldCustomerKey: %w", err)
-	}
-	return oldValue.CustomerKey, nil
-}
-
-// ResetCustomerKey resets all changes to the "customer_key" field.
-func (m *AnalyticsSalesFirstOrderMutation) ResetCustomerKey() {
-	m.customer_key = nil
-}
-
-// SetDay sets the "day" field.
-func (m *AnalyticsSalesFirstOrderMutation) SetDay(i int) {
-	m.day = &i
-	m.addday = nil
-}
-
-// Day returns the value of the "day" field in the mutation.
-func (m *AnalyticsSalesFirstOrderMutation) Day() (r int, exists bool) {
-	v := m.day
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldDay returns the old "day" field's value of the AnalyticsSalesFirstOrder entity.
-// If the AnalyticsSalesFirstOrder object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AnalyticsSalesFirstOrderMutation) OldDay(ctx context.Context) (v int, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldDay is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldDay requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldDay: %w", err)
-	}
-	return oldValue.Day, nil
-}
-
-// AddDay adds i to the "day" field.
-func (m *AnalyticsSalesFirstOrderMutation) AddDay(i int) {
-	if m.addday != nil {
-		*m.addday += i
-	} else {
-		m.addday = &i
-	}
-}
-
-// AddedDay returns the value that was added to the "day" field in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) AddedDay() (r int, exists bool) {
-	v := m.addday
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// ResetDay resets all changes to the "day" field.
-func (m *AnalyticsSalesFirstOrderMutation) ResetDay() {
-	m.day = nil
-	m.addday = nil
-}
-
-// Where appends a list predicates to the AnalyticsSalesFirstOrderMutation builder.
-func (m *AnalyticsSalesFirstOrderMutation) Where(ps ...predicate.AnalyticsSalesFirstOrder) {
-	m.predicates = append(m.predicates, ps...)
-}
-
-// WhereP appends storage-level predicates to the AnalyticsSalesFirstOrderMutation builder. Using this method,
-// users can use type-assertion to append predicates that do not depend on any generated package.
-func (m *AnalyticsSalesFirstOrderMutation) WhereP(ps ...func(*sql.Selector)) {
-	p := make([]predicate.AnalyticsSalesFirstOrder, len(ps))
-	for i := range ps {
-		p[i] = ps[i]
-	}
-	m.Where(p...)
-}
-
-// Op returns the operation name.
-func (m *AnalyticsSalesFirstOrderMutation) Op() Op {
-	return m.op
-}
-
-// SetOp allows setting the mutation operation.
-func (m *AnalyticsSalesFirstOrderMutation) SetOp(op Op) {
-	m.op = op
-}
-
-// Type returns the node type of this mutation (AnalyticsSalesFirstOrder).
-func (m *AnalyticsSalesFirstOrderMutation) Type() string {
-	return m.typ
-}
-
-// Fields returns all fields that were changed during this mutation. Note that in
-// order to get all numeric fields that were incremented/decremented, call
-// AddedFields().
-func (m *AnalyticsSalesFirstOrderMutation) Fields() []string {
-	fields := make([]string, 0, 2)
-	if m.customer_key != nil {
-		fields = append(fields, analyticssalesfirstorder.FieldCustomerKey)
-	}
-	if m.day != nil {
-		fields = append(fields, analyticssalesfirstorder.FieldDay)
-	}
-	return fields
-}
-
-// Field returns the value of a field with the given name. The second boolean
-// return value indicates that this field was not set, or was not defined in the
-// schema.
-func (m *AnalyticsSalesFirstOrderMutation) Field(name string) (ent.Value, bool) {
-	switch name {
-	case analyticssalesfirstorder.FieldCustomerKey:
-		return m.CustomerKey()
-	case analyticssalesfirstorder.FieldDay:
-		return m.Day()
-	}
-	return nil, false
-}
-
-// OldField returns the old value of the field from the database. An error is
-// returned if the mutation operation is not UpdateOne, or the query to the
-// database failed.
-func (m *AnalyticsSalesFirstOrderMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
-	switch name {
-	case analyticssalesfirstorder.FieldCustomerKey:
-		return m.OldCustomerKey(ctx)
-	case analyticssalesfirstorder.FieldDay:
-		return m.OldDay(ctx)
-	}
-	return nil, fmt.Errorf("unknown AnalyticsSalesFirstOrder field %s", name)
-}
-
-// SetField sets the value of a field with the given name. It returns an error if
-// the field is not defined in the schema, or if the type mismatched the field
-// type.
-func (m *AnalyticsSalesFirstOrderMutation) SetField(name string, value ent.Value) error {
-	switch name {
-	case analyticssalesfirstorder.FieldCustomerKey:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetCustomerKey(v)
-		return nil
-	case analyticssalesfirstorder.FieldDay:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetDay(v)
-		return nil
-	}
-	return fmt.Errorf("unknown AnalyticsSalesFirstOrder field %s", name)
-}
-
-// AddedFields returns all numeric fields that were incremented/decremented during
-// this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) AddedFields() []string {
-	var fields []string
-	if m.addday != nil {
-		fields = append(fields, analyticssalesfirstorder.FieldDay)
-	}
-	return fields
-}
-
-// AddedField returns the numeric value that was incremented/decremented on a field
-// with the given name. The second boolean return value indicates that this field
-// was not set, or was not defined in the schema.
-func (m *AnalyticsSalesFirstOrderMutation) AddedField(name string) (ent.Value, bool) {
-	switch name {
-	case analyticssalesfirstorder.FieldDay:
-		return m.AddedDay()
-	}
-	return nil, false
-}
-
-// AddField adds the value to the field with the given name. It returns an error if
-// the field is not defined in the schema, or if the type mismatched the field
-// type.
-func (m *AnalyticsSalesFirstOrderMutation) AddField(name string, value ent.Value) error {
-	switch name {
-	case analyticssalesfirstorder.FieldDay:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.AddDay(v)
-		return nil
-	}
-	return fmt.Errorf("unknown AnalyticsSalesFirstOrder numeric field %s", name)
-}
-
-// ClearedFields returns all nullable fields that were cleared during this
-// mutation.
-func (m *AnalyticsSalesFirstOrderMutation) ClearedFields() []string {
-	return nil
-}
-
-// FieldCleared returns a boolean indicating if a field with the given name was
-// cleared in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) FieldCleared(name string) bool {
-	_, ok := m.clearedFields[name]
-	return ok
-}
-
-// ClearField clears the value of the field with the given name. It returns an
-// error if the field is not defined in the schema.
-func (m *AnalyticsSalesFirstOrderMutation) ClearField(name string) error {
-	return fmt.Errorf("unknown AnalyticsSalesFirstOrder nullable field %s", name)
-}
-
-// ResetField resets all changes in the mutation for the field with the given name.
-// It returns an error if the field is not defined in the schema.
-func (m *AnalyticsSalesFirstOrderMutation) ResetField(name string) error {
-	switch name {
-	case analyticssalesfirstorder.FieldCustomerKey:
-		m.ResetCustomerKey()
-		return nil
-	case analyticssalesfirstorder.FieldDay:
-		m.ResetDay()
-		return nil
-	}
-	return fmt.Errorf("unknown AnalyticsSalesFirstOrder field %s", name)
-}
-
-// AddedEdges returns all edge names that were set/added in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
-	return edges
-}
-
-// AddedIDs returns all IDs (to other nodes) that were added for the given edge
-// name in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) AddedIDs(name string) []ent.Value {
-	return nil
-}
-
-// RemovedEdges returns all edge names that were removed in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
-	return edges
-}
-
-// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
-// the given name in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) RemovedIDs(name string) []ent.Value {
-	return nil
-}
-
-// ClearedEdges returns all edge names that were cleared in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
-	return edges
-}
-
-// EdgeCleared returns a boolean which indicates if the edge with the given name
-// was cleared in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) EdgeCleared(name string) bool {
-	return false
-}
-
-// ClearEdge clears the value of the edge with the given name. It returns an error
-// if that edge is not defined in the schema.
-func (m *AnalyticsSalesFirstOrderMutation) ClearEdge(name string) error {
-	return fmt.Errorf("unknown AnalyticsSalesFirstOrder unique edge %s", name)
-}
-
-// ResetEdge resets all changes to the edge with the given name in this mutation.
-// It returns an error if the edge is not defined in the schema.
-func (m *AnalyticsSalesFirstOrderMutation) ResetEdge(name string) error {
-	return fmt.Errorf("unknown AnalyticsSalesFirstOrder edge %s", name)
 }
 
 // AnalyticsSalesLineMutation represents an operation that mutates the AnalyticsSalesLine nodes in the graph.
@@ -4645,6 +4854,629 @@ func (m *AnalyticsSalesStateMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AnalyticsSalesStateMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AnalyticsSalesState edge %s", name)
+}
+
+// AnalyticsSalesVisitMutation represents an operation that mutates the AnalyticsSalesVisit nodes in the graph.
+type AnalyticsSalesVisitMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	day           *int
+	addday        *int
+	prev_day      *int
+	addprev_day   *int
+	seq           *int
+	addseq        *int
+	orders        *int
+	addorders     *int
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*AnalyticsSalesVisit, error)
+	predicates    []predicate.AnalyticsSalesVisit
+}
+
+var _ ent.Mutation = (*AnalyticsSalesVisitMutation)(nil)
+
+// analyticssalesvisitOption allows management of the mutation configuration using functional options.
+type analyticssalesvisitOption func(*AnalyticsSalesVisitMutation)
+
+// newAnalyticsSalesVisitMutation creates new mutation for the AnalyticsSalesVisit entity.
+func newAnalyticsSalesVisitMutation(c config, op Op, opts ...analyticssalesvisitOption) *AnalyticsSalesVisitMutation {
+	m := &AnalyticsSalesVisitMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAnalyticsSalesVisit,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAnalyticsSalesVisitID sets the ID field of the mutation.
+func withAnalyticsSalesVisitID(id int) analyticssalesvisitOption {
+	return func(m *AnalyticsSalesVisitMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AnalyticsSalesVisit
+		)
+		m.oldValue = func(ctx context.Context) (*AnalyticsSalesVisit, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AnalyticsSalesVisit.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAnalyticsSalesVisit sets the old AnalyticsSalesVisit of the mutation.
+func withAnalyticsSalesVisit(node *AnalyticsSalesVisit) analyticssalesvisitOption {
+	return func(m *AnalyticsSalesVisitMutation) {
+		m.oldValue = func(context.Context) (*AnalyticsSalesVisit, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AnalyticsSalesVisitMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AnalyticsSalesVisitMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AnalyticsSalesVisitMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AnalyticsSalesVisitMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AnalyticsSalesVisit.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDay sets the "day" field.
+func (m *AnalyticsSalesVisitMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *AnalyticsSalesVisitMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the AnalyticsSalesVisit entity.
+// If the AnalyticsSalesVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesVisitMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *AnalyticsSalesVisitMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *AnalyticsSalesVisitMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// SetPrevDay sets the "prev_day" field.
+func (m *AnalyticsSalesVisitMutation) SetPrevDay(i int) {
+	m.prev_day = &i
+	m.addprev_day = nil
+}
+
+// PrevDay returns the value of the "prev_day" field in the mutation.
+func (m *AnalyticsSalesVisitMutation) PrevDay() (r int, exists bool) {
+	v := m.prev_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrevDay returns the old "prev_day" field's value of the AnalyticsSalesVisit entity.
+// If the AnalyticsSalesVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesVisitMutation) OldPrevDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrevDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrevDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrevDay: %w", err)
+	}
+	return oldValue.PrevDay, nil
+}
+
+// AddPrevDay adds i to the "prev_day" field.
+func (m *AnalyticsSalesVisitMutation) AddPrevDay(i int) {
+	if m.addprev_day != nil {
+		*m.addprev_day += i
+	} else {
+		m.addprev_day = &i
+	}
+}
+
+// AddedPrevDay returns the value that was added to the "prev_day" field in this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedPrevDay() (r int, exists bool) {
+	v := m.addprev_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPrevDay resets all changes to the "prev_day" field.
+func (m *AnalyticsSalesVisitMutation) ResetPrevDay() {
+	m.prev_day = nil
+	m.addprev_day = nil
+}
+
+// SetSeq sets the "seq" field.
+func (m *AnalyticsSalesVisitMutation) SetSeq(i int) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *AnalyticsSalesVisitMutation) Seq() (r int, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the AnalyticsSalesVisit entity.
+// If the AnalyticsSalesVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesVisitMutation) OldSeq(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *AnalyticsSalesVisitMutation) AddSeq(i int) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedSeq() (r int, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *AnalyticsSalesVisitMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetOrders sets the "orders" field.
+func (m *AnalyticsSalesVisitMutation) SetOrders(i int) {
+	m.orders = &i
+	m.addorders = nil
+}
+
+// Orders returns the value of the "orders" field in the mutation.
+func (m *AnalyticsSalesVisitMutation) Orders() (r int, exists bool) {
+	v := m.orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrders returns the old "orders" field's value of the AnalyticsSalesVisit entity.
+// If the AnalyticsSalesVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesVisitMutation) OldOrders(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrders: %w", err)
+	}
+	return oldValue.Orders, nil
+}
+
+// AddOrders adds i to the "orders" field.
+func (m *AnalyticsSalesVisitMutation) AddOrders(i int) {
+	if m.addorders != nil {
+		*m.addorders += i
+	} else {
+		m.addorders = &i
+	}
+}
+
+// AddedOrders returns the value that was added to the "orders" field in this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedOrders() (r int, exists bool) {
+	v := m.addorders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrders resets all changes to the "orders" field.
+func (m *AnalyticsSalesVisitMutation) ResetOrders() {
+	m.orders = nil
+	m.addorders = nil
+}
+
+// Where appends a list predicates to the AnalyticsSalesVisitMutation builder.
+func (m *AnalyticsSalesVisitMutation) Where(ps ...predicate.AnalyticsSalesVisit) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AnalyticsSalesVisitMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AnalyticsSalesVisitMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AnalyticsSalesVisit, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AnalyticsSalesVisitMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AnalyticsSalesVisitMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AnalyticsSalesVisit).
+func (m *AnalyticsSalesVisitMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AnalyticsSalesVisitMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.day != nil {
+		fields = append(fields, analyticssalesvisit.FieldDay)
+	}
+	if m.prev_day != nil {
+		fields = append(fields, analyticssalesvisit.FieldPrevDay)
+	}
+	if m.seq != nil {
+		fields = append(fields, analyticssalesvisit.FieldSeq)
+	}
+	if m.orders != nil {
+		fields = append(fields, analyticssalesvisit.FieldOrders)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AnalyticsSalesVisitMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalesvisit.FieldDay:
+		return m.Day()
+	case analyticssalesvisit.FieldPrevDay:
+		return m.PrevDay()
+	case analyticssalesvisit.FieldSeq:
+		return m.Seq()
+	case analyticssalesvisit.FieldOrders:
+		return m.Orders()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AnalyticsSalesVisitMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case analyticssalesvisit.FieldDay:
+		return m.OldDay(ctx)
+	case analyticssalesvisit.FieldPrevDay:
+		return m.OldPrevDay(ctx)
+	case analyticssalesvisit.FieldSeq:
+		return m.OldSeq(ctx)
+	case analyticssalesvisit.FieldOrders:
+		return m.OldOrders(ctx)
+	}
+	return nil, fmt.Errorf("unknown AnalyticsSalesVisit field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesVisitMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalesvisit.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case analyticssalesvisit.FieldPrevDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrevDay(v)
+		return nil
+	case analyticssalesvisit.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case analyticssalesvisit.FieldOrders:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrders(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesVisit field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedFields() []string {
+	var fields []string
+	if m.addday != nil {
+		fields = append(fields, analyticssalesvisit.FieldDay)
+	}
+	if m.addprev_day != nil {
+		fields = append(fields, analyticssalesvisit.FieldPrevDay)
+	}
+	if m.addseq != nil {
+		fields = append(fields, analyticssalesvisit.FieldSeq)
+	}
+	if m.addorders != nil {
+		fields = append(fields, analyticssalesvisit.FieldOrders)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AnalyticsSalesVisitMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalesvisit.FieldDay:
+		return m.AddedDay()
+	case analyticssalesvisit.FieldPrevDay:
+		return m.AddedPrevDay()
+	case analyticssalesvisit.FieldSeq:
+		return m.AddedSeq()
+	case analyticssalesvisit.FieldOrders:
+		return m.AddedOrders()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesVisitMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalesvisit.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	case analyticssalesvisit.FieldPrevDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPrevDay(v)
+		return nil
+	case analyticssalesvisit.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	case analyticssalesvisit.FieldOrders:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrders(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesVisit numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AnalyticsSalesVisitMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AnalyticsSalesVisitMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AnalyticsSalesVisitMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesVisit nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AnalyticsSalesVisitMutation) ResetField(name string) error {
+	switch name {
+	case analyticssalesvisit.FieldDay:
+		m.ResetDay()
+		return nil
+	case analyticssalesvisit.FieldPrevDay:
+		m.ResetPrevDay()
+		return nil
+	case analyticssalesvisit.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case analyticssalesvisit.FieldOrders:
+		m.ResetOrders()
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesVisit field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AnalyticsSalesVisitMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AnalyticsSalesVisitMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AnalyticsSalesVisitMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AnalyticsSalesVisitMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AnalyticsSalesVisitMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesVisit unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AnalyticsSalesVisitMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesVisit edge %s", name)
 }
 
 // ArticleMutation represents an operation that mutates the Article nodes in the graph.
