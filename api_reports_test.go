@@ -323,8 +323,8 @@ func TestSalesReports(t *testing.T) {
 		var cust struct {
 			CustomerReport struct {
 				Totals, Previous struct {
-					Customers, NewCustomers, ReturningCustomers, NewCustomerOrders, ReturningCustomerOrders, RepeatCustomers int
-					RepeatPurchaseRate                                                                                       float64
+					Customers, NewCustomers, ReturningCustomers, RepeatCustomers int
+					RepeatPurchaseRate                                           float64
 				}
 				Cohorts []struct {
 					Month     string
@@ -338,14 +338,14 @@ func TestSalesReports(t *testing.T) {
 		}
 		const custQuery = `query($from: String!, $to: String!) { customerReport(from: $from, to: $to) {
 			totals { ...C } previous { ...C } cohorts { month customers retention { monthOffset customers rate } } } }
-			fragment C on CustomerTotals { customers newCustomers returningCustomers newCustomerOrders returningCustomerOrders repeatCustomers repeatPurchaseRate }`
+			fragment C on CustomerTotals { customers newCustomers returningCustomers repeatCustomers repeatPurchaseRate }`
 		api.adminPost(t, key, custQuery, map[string]any{"from": "2026-01-10", "to": "2026-01-16"}).decode(t, &cust)
 		ct, cp := cust.CustomerReport.Totals, cust.CustomerReport.Previous
-		if ct.Customers != 3 || ct.NewCustomers != 1 || ct.ReturningCustomers != 2 || ct.NewCustomerOrders != 1 || ct.ReturningCustomerOrders != 2 || ct.RepeatCustomers != 2 || math.Abs(ct.RepeatPurchaseRate-2.0/3) > 1e-9 {
+		if ct.Customers != 3 || ct.NewCustomers != 1 || ct.ReturningCustomers != 2 || ct.RepeatCustomers != 2 || math.Abs(ct.RepeatPurchaseRate-2.0/3) > 1e-9 {
 			t.Errorf("customer totals: %+v", ct)
 		}
 		// The week before: customer 1's first order, on the 9th.
-		if cp.Customers != 1 || cp.NewCustomers != 1 || cp.ReturningCustomers != 0 || cp.NewCustomerOrders != 1 || cp.RepeatCustomers != 0 || cp.RepeatPurchaseRate != 0 {
+		if cp.Customers != 1 || cp.NewCustomers != 1 || cp.ReturningCustomers != 0 || cp.RepeatCustomers != 0 || cp.RepeatPurchaseRate != 0 {
 			t.Errorf("customer previous: %+v", cp)
 		}
 		// Cohorts of December (customers 2 and 3; only 2 came back in January) and January
@@ -362,7 +362,7 @@ func TestSalesReports(t *testing.T) {
 			t.Errorf("customer-cohorts.csv: %d %v", status, rows)
 		}
 		status, rows = getCSV(t, api, key, "/admin/reports/customers.csv?from=2026-01-10&to=2026-01-16")
-		if status != 200 || len(rows) != 3 || strings.Join(rows[1], ",") != "current,2026-01-10,2026-01-16,3,1,2,1,2,2,0.6667" || strings.Join(rows[2], ",") != "previous,2026-01-03,2026-01-09,1,1,0,1,0,0,0.0000" {
+		if status != 200 || len(rows) != 3 || strings.Join(rows[1], ",") != "current,2026-01-10,2026-01-16,3,1,2,2,0.6667" || strings.Join(rows[2], ",") != "previous,2026-01-03,2026-01-09,1,1,0,0,0.0000" {
 			t.Errorf("customers.csv: %d %v", status, rows)
 		}
 

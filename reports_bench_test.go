@@ -80,9 +80,9 @@ func fillReportsBench(t testing.TB, db *store.DB) {
 				discount = subtotal / 10
 			}
 			tax, ship := subtotal/12, int64(500)
-			c := db.Order.Create().SetNumber(1001+n+i).SetName(fmt.Sprintf("#%d", 1001+n+i)).SetCurrencyCode("USD").
+			c := db.Order.Create().SetNumber(1001 + n + i).SetName(fmt.Sprintf("#%d", 1001+n+i)).SetCurrencyCode("USD").
 				SetSubtotal(subtotal).SetTotalDiscounts(discount).SetTotalTax(tax).SetTotalShipping(ship).
-				SetTotal(subtotal-discount+tax+ship).SetProcessedAt(start.Add(time.Duration(rng.Int64N(int64(span))))).
+				SetTotal(subtotal - discount + tax + ship).SetProcessedAt(start.Add(time.Duration(rng.Int64N(int64(span))))).
 				SetStatusToken(fmt.Sprintf("bench-%d", n+i))
 			if rng.IntN(50) == 0 {
 				c.SetTotalRefunded(subtotal / 2)

@@ -4,11 +4,12 @@ package ent
 
 import (
 	"storefront/ent/adminsession"
-	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalesbuyer"
+	"storefront/ent/analyticssalescohort"
 	"storefront/ent/analyticssalesday"
-	"storefront/ent/analyticssalesfirstorder"
 	"storefront/ent/analyticssalesline"
 	"storefront/ent/analyticssalesstate"
+	"storefront/ent/analyticssalesvisit"
 	"storefront/ent/apikey"
 	"storefront/ent/article"
 	"storefront/ent/auditevent"
@@ -132,16 +133,22 @@ func init() {
 	adminsessionDescCsrfToken := adminsessionFields[1].Descriptor()
 	// adminsession.CsrfTokenValidator is a validator for the "csrf_token" field. It is called by the builders before save.
 	adminsession.CsrfTokenValidator = adminsessionDescCsrfToken.Validators[0].(func(string) error)
-	analyticssalescustomerFields := schema.AnalyticsSalesCustomer{}.Fields()
-	_ = analyticssalescustomerFields
-	// analyticssalescustomerDescCustomerKey is the schema descriptor for customer_key field.
-	analyticssalescustomerDescCustomerKey := analyticssalescustomerFields[0].Descriptor()
-	// analyticssalescustomer.CustomerKeyValidator is a validator for the "customer_key" field. It is called by the builders before save.
-	analyticssalescustomer.CustomerKeyValidator = analyticssalescustomerDescCustomerKey.Validators[0].(func(string) error)
-	// analyticssalescustomerDescOrders is the schema descriptor for orders field.
-	analyticssalescustomerDescOrders := analyticssalescustomerFields[2].Descriptor()
-	// analyticssalescustomer.DefaultOrders holds the default value on creation for the orders field.
-	analyticssalescustomer.DefaultOrders = analyticssalescustomerDescOrders.Default.(int)
+	analyticssalesbuyerFields := schema.AnalyticsSalesBuyer{}.Fields()
+	_ = analyticssalesbuyerFields
+	// analyticssalesbuyerDescCustomerKey is the schema descriptor for customer_key field.
+	analyticssalesbuyerDescCustomerKey := analyticssalesbuyerFields[0].Descriptor()
+	// analyticssalesbuyer.CustomerKeyValidator is a validator for the "customer_key" field. It is called by the builders before save.
+	analyticssalesbuyer.CustomerKeyValidator = analyticssalesbuyerDescCustomerKey.Validators[0].(func(string) error)
+	// analyticssalesbuyerDescOrders is the schema descriptor for orders field.
+	analyticssalesbuyerDescOrders := analyticssalesbuyerFields[3].Descriptor()
+	// analyticssalesbuyer.DefaultOrders holds the default value on creation for the orders field.
+	analyticssalesbuyer.DefaultOrders = analyticssalesbuyerDescOrders.Default.(int)
+	analyticssalescohortFields := schema.AnalyticsSalesCohort{}.Fields()
+	_ = analyticssalescohortFields
+	// analyticssalescohortDescCustomers is the schema descriptor for customers field.
+	analyticssalescohortDescCustomers := analyticssalescohortFields[2].Descriptor()
+	// analyticssalescohort.DefaultCustomers holds the default value on creation for the customers field.
+	analyticssalescohort.DefaultCustomers = analyticssalescohortDescCustomers.Default.(int)
 	analyticssalesdayFields := schema.AnalyticsSalesDay{}.Fields()
 	_ = analyticssalesdayFields
 	// analyticssalesdayDescOrders is the schema descriptor for orders field.
@@ -172,12 +179,6 @@ func init() {
 	analyticssalesdayDescUnits := analyticssalesdayFields[7].Descriptor()
 	// analyticssalesday.DefaultUnits holds the default value on creation for the units field.
 	analyticssalesday.DefaultUnits = analyticssalesdayDescUnits.Default.(int64)
-	analyticssalesfirstorderFields := schema.AnalyticsSalesFirstOrder{}.Fields()
-	_ = analyticssalesfirstorderFields
-	// analyticssalesfirstorderDescCustomerKey is the schema descriptor for customer_key field.
-	analyticssalesfirstorderDescCustomerKey := analyticssalesfirstorderFields[0].Descriptor()
-	// analyticssalesfirstorder.CustomerKeyValidator is a validator for the "customer_key" field. It is called by the builders before save.
-	analyticssalesfirstorder.CustomerKeyValidator = analyticssalesfirstorderDescCustomerKey.Validators[0].(func(string) error)
 	analyticssaleslineFields := schema.AnalyticsSalesLine{}.Fields()
 	_ = analyticssaleslineFields
 	// analyticssaleslineDescUnits is the schema descriptor for units field.
@@ -202,6 +203,12 @@ func init() {
 	analyticssalesstateDescBuiltAt := analyticssalesstateFields[1].Descriptor()
 	// analyticssalesstate.DefaultBuiltAt holds the default value on creation for the built_at field.
 	analyticssalesstate.DefaultBuiltAt = analyticssalesstateDescBuiltAt.Default.(func() time.Time)
+	analyticssalesvisitFields := schema.AnalyticsSalesVisit{}.Fields()
+	_ = analyticssalesvisitFields
+	// analyticssalesvisitDescOrders is the schema descriptor for orders field.
+	analyticssalesvisitDescOrders := analyticssalesvisitFields[3].Descriptor()
+	// analyticssalesvisit.DefaultOrders holds the default value on creation for the orders field.
+	analyticssalesvisit.DefaultOrders = analyticssalesvisitDescOrders.Default.(int)
 	articleMixin := schema.Article{}.Mixin()
 	articleMixinFields0 := articleMixin[0].Fields()
 	_ = articleMixinFields0

@@ -18,16 +18,18 @@ type Tx struct {
 	APIKey *APIKeyClient
 	// AdminSession is the client for interacting with the AdminSession builders.
 	AdminSession *AdminSessionClient
-	// AnalyticsSalesCustomer is the client for interacting with the AnalyticsSalesCustomer builders.
-	AnalyticsSalesCustomer *AnalyticsSalesCustomerClient
+	// AnalyticsSalesBuyer is the client for interacting with the AnalyticsSalesBuyer builders.
+	AnalyticsSalesBuyer *AnalyticsSalesBuyerClient
+	// AnalyticsSalesCohort is the client for interacting with the AnalyticsSalesCohort builders.
+	AnalyticsSalesCohort *AnalyticsSalesCohortClient
 	// AnalyticsSalesDay is the client for interacting with the AnalyticsSalesDay builders.
 	AnalyticsSalesDay *AnalyticsSalesDayClient
-	// AnalyticsSalesFirstOrder is the client for interacting with the AnalyticsSalesFirstOrder builders.
-	AnalyticsSalesFirstOrder *AnalyticsSalesFirstOrderClient
 	// AnalyticsSalesLine is the client for interacting with the AnalyticsSalesLine builders.
 	AnalyticsSalesLine *AnalyticsSalesLineClient
 	// AnalyticsSalesState is the client for interacting with the AnalyticsSalesState builders.
 	AnalyticsSalesState *AnalyticsSalesStateClient
+	// AnalyticsSalesVisit is the client for interacting with the AnalyticsSalesVisit builders.
+	AnalyticsSalesVisit *AnalyticsSalesVisitClient
 	// Article is the client for interacting with the Article builders.
 	Article *ArticleClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
@@ -255,11 +257,12 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.AdminSession = NewAdminSessionClient(tx.config)
-	tx.AnalyticsSalesCustomer = NewAnalyticsSalesCustomerClient(tx.config)
+	tx.AnalyticsSalesBuyer = NewAnalyticsSalesBuyerClient(tx.config)
+	tx.AnalyticsSalesCohort = NewAnalyticsSalesCohortClient(tx.config)
 	tx.AnalyticsSalesDay = NewAnalyticsSalesDayClient(tx.config)
-	tx.AnalyticsSalesFirstOrder = NewAnalyticsSalesFirstOrderClient(tx.config)
 	tx.AnalyticsSalesLine = NewAnalyticsSalesLineClient(tx.config)
 	tx.AnalyticsSalesState = NewAnalyticsSalesStateClient(tx.config)
+	tx.AnalyticsSalesVisit = NewAnalyticsSalesVisitClient(tx.config)
 	tx.Article = NewArticleClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Blog = NewBlogClient(tx.config)

@@ -32,16 +32,28 @@ func (f AdminSessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AdminSessionMutation", m)
 }
 
-// The AnalyticsSalesCustomerFunc type is an adapter to allow the use of ordinary
-// function as AnalyticsSalesCustomer mutator.
-type AnalyticsSalesCustomerFunc func(context.Context, *ent.AnalyticsSalesCustomerMutation) (ent.Value, error)
+// The AnalyticsSalesBuyerFunc type is an adapter to allow the use of ordinary
+// function as AnalyticsSalesBuyer mutator.
+type AnalyticsSalesBuyerFunc func(context.Context, *ent.AnalyticsSalesBuyerMutation) (ent.Value, error)
 
 // Mutate calls f(ctx, m).
-func (f AnalyticsSalesCustomerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-	if mv, ok := m.(*ent.AnalyticsSalesCustomerMutation); ok {
+func (f AnalyticsSalesBuyerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AnalyticsSalesBuyerMutation); ok {
 		return f(ctx, mv)
 	}
-	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnalyticsSalesCustomerMutation", m)
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnalyticsSalesBuyerMutation", m)
+}
+
+// The AnalyticsSalesCohortFunc type is an adapter to allow the use of ordinary
+// function as AnalyticsSalesCohort mutator.
+type AnalyticsSalesCohortFunc func(context.Context, *ent.AnalyticsSalesCohortMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AnalyticsSalesCohortFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AnalyticsSalesCohortMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnalyticsSalesCohortMutation", m)
 }
 
 // The AnalyticsSalesDayFunc type is an adapter to allow the use of ordinary
@@ -54,18 +66,6 @@ func (f AnalyticsSalesDayFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnalyticsSalesDayMutation", m)
-}
-
-// The AnalyticsSalesFirstOrderFunc type is an adapter to allow the use of ordinary
-// function as AnalyticsSalesFirstOrder mutator.
-type AnalyticsSalesFirstOrderFunc func(context.Context, *ent.AnalyticsSalesFirstOrderMutation) (ent.Value, error)
-
-// Mutate calls f(ctx, m).
-func (f AnalyticsSalesFirstOrderFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-	if mv, ok := m.(*ent.AnalyticsSalesFirstOrderMutation); ok {
-		return f(ctx, mv)
-	}
-	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnalyticsSalesFirstOrderMutation", m)
 }
 
 // The AnalyticsSalesLineFunc type is an adapter to allow the use of ordinary
@@ -90,6 +90,18 @@ func (f AnalyticsSalesStateFunc) Mutate(ctx context.Context, m ent.Mutation) (en
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnalyticsSalesStateMutation", m)
+}
+
+// The AnalyticsSalesVisitFunc type is an adapter to allow the use of ordinary
+// function as AnalyticsSalesVisit mutator.
+type AnalyticsSalesVisitFunc func(context.Context, *ent.AnalyticsSalesVisitMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AnalyticsSalesVisitFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AnalyticsSalesVisitMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnalyticsSalesVisitMutation", m)
 }
 
 // The ArticleFunc type is an adapter to allow the use of ordinary

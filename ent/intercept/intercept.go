@@ -8,11 +8,12 @@ import (
 
 	"storefront/ent"
 	"storefront/ent/adminsession"
-	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalesbuyer"
+	"storefront/ent/analyticssalescohort"
 	"storefront/ent/analyticssalesday"
-	"storefront/ent/analyticssalesfirstorder"
 	"storefront/ent/analyticssalesline"
 	"storefront/ent/analyticssalesstate"
+	"storefront/ent/analyticssalesvisit"
 	"storefront/ent/apikey"
 	"storefront/ent/article"
 	"storefront/ent/auditevent"
@@ -176,31 +177,58 @@ func (f TraverseAdminSession) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.AdminSessionQuery", q)
 }
 
-// The AnalyticsSalesCustomerFunc type is an adapter to allow the use of ordinary function as a Querier.
-type AnalyticsSalesCustomerFunc func(context.Context, *ent.AnalyticsSalesCustomerQuery) (ent.Value, error)
+// The AnalyticsSalesBuyerFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AnalyticsSalesBuyerFunc func(context.Context, *ent.AnalyticsSalesBuyerQuery) (ent.Value, error)
 
 // Query calls f(ctx, q).
-func (f AnalyticsSalesCustomerFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
-	if q, ok := q.(*ent.AnalyticsSalesCustomerQuery); ok {
+func (f AnalyticsSalesBuyerFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AnalyticsSalesBuyerQuery); ok {
 		return f(ctx, q)
 	}
-	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesCustomerQuery", q)
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesBuyerQuery", q)
 }
 
-// The TraverseAnalyticsSalesCustomer type is an adapter to allow the use of ordinary function as Traverser.
-type TraverseAnalyticsSalesCustomer func(context.Context, *ent.AnalyticsSalesCustomerQuery) error
+// The TraverseAnalyticsSalesBuyer type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAnalyticsSalesBuyer func(context.Context, *ent.AnalyticsSalesBuyerQuery) error
 
 // Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
-func (f TraverseAnalyticsSalesCustomer) Intercept(next ent.Querier) ent.Querier {
+func (f TraverseAnalyticsSalesBuyer) Intercept(next ent.Querier) ent.Querier {
 	return next
 }
 
 // Traverse calls f(ctx, q).
-func (f TraverseAnalyticsSalesCustomer) Traverse(ctx context.Context, q ent.Query) error {
-	if q, ok := q.(*ent.AnalyticsSalesCustomerQuery); ok {
+func (f TraverseAnalyticsSalesBuyer) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnalyticsSalesBuyerQuery); ok {
 		return f(ctx, q)
 	}
-	return fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesCustomerQuery", q)
+	return fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesBuyerQuery", q)
+}
+
+// The AnalyticsSalesCohortFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AnalyticsSalesCohortFunc func(context.Context, *ent.AnalyticsSalesCohortQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AnalyticsSalesCohortFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AnalyticsSalesCohortQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesCohortQuery", q)
+}
+
+// The TraverseAnalyticsSalesCohort type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAnalyticsSalesCohort func(context.Context, *ent.AnalyticsSalesCohortQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAnalyticsSalesCohort) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAnalyticsSalesCohort) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnalyticsSalesCohortQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesCohortQuery", q)
 }
 
 // The AnalyticsSalesDayFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -228,33 +256,6 @@ func (f TraverseAnalyticsSalesDay) Traverse(ctx context.Context, q ent.Query) er
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesDayQuery", q)
-}
-
-// The AnalyticsSalesFirstOrderFunc type is an adapter to allow the use of ordinary function as a Querier.
-type AnalyticsSalesFirstOrderFunc func(context.Context, *ent.AnalyticsSalesFirstOrderQuery) (ent.Value, error)
-
-// Query calls f(ctx, q).
-func (f AnalyticsSalesFirstOrderFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
-	if q, ok := q.(*ent.AnalyticsSalesFirstOrderQuery); ok {
-		return f(ctx, q)
-	}
-	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesFirstOrderQuery", q)
-}
-
-// The TraverseAnalyticsSalesFirstOrder type is an adapter to allow the use of ordinary function as Traverser.
-type TraverseAnalyticsSalesFirstOrder func(context.Context, *ent.AnalyticsSalesFirstOrderQuery) error
-
-// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
-func (f TraverseAnalyticsSalesFirstOrder) Intercept(next ent.Querier) ent.Querier {
-	return next
-}
-
-// Traverse calls f(ctx, q).
-func (f TraverseAnalyticsSalesFirstOrder) Traverse(ctx context.Context, q ent.Query) error {
-	if q, ok := q.(*ent.AnalyticsSalesFirstOrderQuery); ok {
-		return f(ctx, q)
-	}
-	return fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesFirstOrderQuery", q)
 }
 
 // The AnalyticsSalesLineFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -309,6 +310,33 @@ func (f TraverseAnalyticsSalesState) Traverse(ctx context.Context, q ent.Query) 
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesStateQuery", q)
+}
+
+// The AnalyticsSalesVisitFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AnalyticsSalesVisitFunc func(context.Context, *ent.AnalyticsSalesVisitQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AnalyticsSalesVisitFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AnalyticsSalesVisitQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesVisitQuery", q)
+}
+
+// The TraverseAnalyticsSalesVisit type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAnalyticsSalesVisit func(context.Context, *ent.AnalyticsSalesVisitQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAnalyticsSalesVisit) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAnalyticsSalesVisit) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnalyticsSalesVisitQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AnalyticsSalesVisitQuery", q)
 }
 
 // The ArticleFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1587,16 +1615,18 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.APIKeyQuery, predicate.APIKey, apikey.OrderOption]{typ: ent.TypeAPIKey, tq: q}, nil
 	case *ent.AdminSessionQuery:
 		return &query[*ent.AdminSessionQuery, predicate.AdminSession, adminsession.OrderOption]{typ: ent.TypeAdminSession, tq: q}, nil
-	case *ent.AnalyticsSalesCustomerQuery:
-		return &query[*ent.AnalyticsSalesCustomerQuery, predicate.AnalyticsSalesCustomer, analyticssalescustomer.OrderOption]{typ: ent.TypeAnalyticsSalesCustomer, tq: q}, nil
+	case *ent.AnalyticsSalesBuyerQuery:
+		return &query[*ent.AnalyticsSalesBuyerQuery, predicate.AnalyticsSalesBuyer, analyticssalesbuyer.OrderOption]{typ: ent.TypeAnalyticsSalesBuyer, tq: q}, nil
+	case *ent.AnalyticsSalesCohortQuery:
+		return &query[*ent.AnalyticsSalesCohortQuery, predicate.AnalyticsSalesCohort, analyticssalescohort.OrderOption]{typ: ent.TypeAnalyticsSalesCohort, tq: q}, nil
 	case *ent.AnalyticsSalesDayQuery:
 		return &query[*ent.AnalyticsSalesDayQuery, predicate.AnalyticsSalesDay, analyticssalesday.OrderOption]{typ: ent.TypeAnalyticsSalesDay, tq: q}, nil
-	case *ent.AnalyticsSalesFirstOrderQuery:
-		return &query[*ent.AnalyticsSalesFirstOrderQuery, predicate.AnalyticsSalesFirstOrder, analyticssalesfirstorder.OrderOption]{typ: ent.TypeAnalyticsSalesFirstOrder, tq: q}, nil
 	case *ent.AnalyticsSalesLineQuery:
 		return &query[*ent.AnalyticsSalesLineQuery, predicate.AnalyticsSalesLine, analyticssalesline.OrderOption]{typ: ent.TypeAnalyticsSalesLine, tq: q}, nil
 	case *ent.AnalyticsSalesStateQuery:
 		return &query[*ent.AnalyticsSalesStateQuery, predicate.AnalyticsSalesState, analyticssalesstate.OrderOption]{typ: ent.TypeAnalyticsSalesState, tq: q}, nil
+	case *ent.AnalyticsSalesVisitQuery:
+		return &query[*ent.AnalyticsSalesVisitQuery, predicate.AnalyticsSalesVisit, analyticssalesvisit.OrderOption]{typ: ent.TypeAnalyticsSalesVisit, tq: q}, nil
 	case *ent.ArticleQuery:
 		return &query[*ent.ArticleQuery, predicate.Article, article.OrderOption]{typ: ent.TypeArticle, tq: q}, nil
 	case *ent.AuditEventQuery:

@@ -51,28 +51,37 @@ var (
 			},
 		},
 	}
-	// AnalyticsSalesCustomersColumns holds the columns for the "analytics_sales_customers" table.
-	AnalyticsSalesCustomersColumns = []*schema.Column{
+	// AnalyticsSalesBuyersColumns holds the columns for the "analytics_sales_buyers" table.
+	AnalyticsSalesBuyersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "customer_key", Type: field.TypeString},
-		{Name: "day", Type: field.TypeInt},
+		{Name: "customer_key", Type: field.TypeString, Unique: true},
+		{Name: "first_day", Type: field.TypeInt},
+		{Name: "last_day", Type: field.TypeInt},
 		{Name: "orders", Type: field.TypeInt, Default: 0},
 	}
-	// AnalyticsSalesCustomersTable holds the schema information for the "analytics_sales_customers" table.
-	AnalyticsSalesCustomersTable = &schema.Table{
-		Name:       "analytics_sales_customers",
-		Columns:    AnalyticsSalesCustomersColumns,
-		PrimaryKey: []*schema.Column{AnalyticsSalesCustomersColumns[0]},
+	// AnalyticsSalesBuyersTable holds the schema information for the "analytics_sales_buyers" table.
+	AnalyticsSalesBuyersTable = &schema.Table{
+		Name:       "analytics_sales_buyers",
+		Columns:    AnalyticsSalesBuyersColumns,
+		PrimaryKey: []*schema.Column{AnalyticsSalesBuyersColumns[0]},
+	}
+	// AnalyticsSalesCohortsColumns holds the columns for the "analytics_sales_cohorts" table.
+	AnalyticsSalesCohortsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "first_month", Type: field.TypeInt},
+		{Name: "month", Type: field.TypeInt},
+		{Name: "customers", Type: field.TypeInt, Default: 0},
+	}
+	// AnalyticsSalesCohortsTable holds the schema information for the "analytics_sales_cohorts" table.
+	AnalyticsSalesCohortsTable = &schema.Table{
+		Name:       "analytics_sales_cohorts",
+		Columns:    AnalyticsSalesCohortsColumns,
+		PrimaryKey: []*schema.Column{AnalyticsSalesCohortsColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "analyticssalescustomer_customer_key_day",
+				Name:    "analyticssalescohort_first_month_month",
 				Unique:  true,
-				Columns: []*schema.Column{AnalyticsSalesCustomersColumns[1], AnalyticsSalesCustomersColumns[2]},
-			},
-			{
-				Name:    "analyticssalescustomer_day_customer_key_orders",
-				Unique:  false,
-				Columns: []*schema.Column{AnalyticsSalesCustomersColumns[2], AnalyticsSalesCustomersColumns[1], AnalyticsSalesCustomersColumns[3]},
+				Columns: []*schema.Column{AnalyticsSalesCohortsColumns[1], AnalyticsSalesCohortsColumns[2]},
 			},
 		},
 	}
@@ -93,25 +102,6 @@ var (
 		Name:       "analytics_sales_days",
 		Columns:    AnalyticsSalesDaysColumns,
 		PrimaryKey: []*schema.Column{AnalyticsSalesDaysColumns[0]},
-	}
-	// AnalyticsSalesFirstOrdersColumns holds the columns for the "analytics_sales_first_orders" table.
-	AnalyticsSalesFirstOrdersColumns = []*schema.Column{
-		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "customer_key", Type: field.TypeString, Unique: true},
-		{Name: "day", Type: field.TypeInt},
-	}
-	// AnalyticsSalesFirstOrdersTable holds the schema information for the "analytics_sales_first_orders" table.
-	AnalyticsSalesFirstOrdersTable = &schema.Table{
-		Name:       "analytics_sales_first_orders",
-		Columns:    AnalyticsSalesFirstOrdersColumns,
-		PrimaryKey: []*schema.Column{AnalyticsSalesFirstOrdersColumns[0]},
-		Indexes: []*schema.Index{
-			{
-				Name:    "analyticssalesfirstorder_day_customer_key",
-				Unique:  false,
-				Columns: []*schema.Column{AnalyticsSalesFirstOrdersColumns[2], AnalyticsSalesFirstOrdersColumns[1]},
-			},
-		},
 	}
 	// AnalyticsSalesLinesColumns holds the columns for the "analytics_sales_lines" table.
 	AnalyticsSalesLinesColumns = []*schema.Column{
@@ -152,6 +142,27 @@ var (
 		Name:       "analytics_sales_state",
 		Columns:    AnalyticsSalesStateColumns,
 		PrimaryKey: []*schema.Column{AnalyticsSalesStateColumns[0]},
+	}
+	// AnalyticsSalesVisitsColumns holds the columns for the "analytics_sales_visits" table.
+	AnalyticsSalesVisitsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeInt},
+		{Name: "prev_day", Type: field.TypeInt},
+		{Name: "seq", Type: field.TypeInt},
+		{Name: "orders", Type: field.TypeInt, Default: 0},
+	}
+	// AnalyticsSalesVisitsTable holds the schema information for the "analytics_sales_visits" table.
+	AnalyticsSalesVisitsTable = &schema.Table{
+		Name:       "analytics_sales_visits",
+		Columns:    AnalyticsSalesVisitsColumns,
+		PrimaryKey: []*schema.Column{AnalyticsSalesVisitsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "analyticssalesvisit_day_prev_day_seq",
+				Unique:  true,
+				Columns: []*schema.Column{AnalyticsSalesVisitsColumns[1], AnalyticsSalesVisitsColumns[2], AnalyticsSalesVisitsColumns[3]},
+			},
+		},
 	}
 	// ArticlesColumns holds the columns for the "articles" table.
 	ArticlesColumns = []*schema.Column{
@@ -1707,11 +1718,12 @@ var (
 	Tables = []*schema.Table{
 		APIKeysTable,
 		AdminSessionsTable,
-		AnalyticsSalesCustomersTable,
+		AnalyticsSalesBuyersTable,
+		AnalyticsSalesCohortsTable,
 		AnalyticsSalesDaysTable,
-		AnalyticsSalesFirstOrdersTable,
 		AnalyticsSalesLinesTable,
 		AnalyticsSalesStateTable,
+		AnalyticsSalesVisitsTable,
 		ArticlesTable,
 		AuditEventsTable,
 		BlogsTable,
@@ -1763,20 +1775,23 @@ var (
 )
 
 func init() {
-	AnalyticsSalesCustomersTable.Annotation = &entsql.Annotation{
-		Table: "analytics_sales_customers",
+	AnalyticsSalesBuyersTable.Annotation = &entsql.Annotation{
+		Table: "analytics_sales_buyers",
+	}
+	AnalyticsSalesCohortsTable.Annotation = &entsql.Annotation{
+		Table: "analytics_sales_cohorts",
 	}
 	AnalyticsSalesDaysTable.Annotation = &entsql.Annotation{
 		Table: "analytics_sales_days",
-	}
-	AnalyticsSalesFirstOrdersTable.Annotation = &entsql.Annotation{
-		Table: "analytics_sales_first_orders",
 	}
 	AnalyticsSalesLinesTable.Annotation = &entsql.Annotation{
 		Table: "analytics_sales_lines",
 	}
 	AnalyticsSalesStateTable.Annotation = &entsql.Annotation{
 		Table: "analytics_sales_state",
+	}
+	AnalyticsSalesVisitsTable.Annotation = &entsql.Annotation{
+		Table: "analytics_sales_visits",
 	}
 	ArticlesTable.ForeignKeys[0].RefTable = ContentImagesTable
 	ArticlesTable.ForeignKeys[1].RefTable = BlogsTable

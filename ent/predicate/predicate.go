@@ -12,20 +12,23 @@ type APIKey func(*sql.Selector)
 // AdminSession is the predicate function for adminsession builders.
 type AdminSession func(*sql.Selector)
 
-// AnalyticsSalesCustomer is the predicate function for analyticssalescustomer builders.
-type AnalyticsSalesCustomer func(*sql.Selector)
+// AnalyticsSalesBuyer is the predicate function for analyticssalesbuyer builders.
+type AnalyticsSalesBuyer func(*sql.Selector)
+
+// AnalyticsSalesCohort is the predicate function for analyticssalescohort builders.
+type AnalyticsSalesCohort func(*sql.Selector)
 
 // AnalyticsSalesDay is the predicate function for analyticssalesday builders.
 type AnalyticsSalesDay func(*sql.Selector)
-
-// AnalyticsSalesFirstOrder is the predicate function for analyticssalesfirstorder builders.
-type AnalyticsSalesFirstOrder func(*sql.Selector)
 
 // AnalyticsSalesLine is the predicate function for analyticssalesline builders.
 type AnalyticsSalesLine func(*sql.Selector)
 
 // AnalyticsSalesState is the predicate function for analyticssalesstate builders.
 type AnalyticsSalesState func(*sql.Selector)
+
+// AnalyticsSalesVisit is the predicate function for analyticssalesvisit builders.
+type AnalyticsSalesVisit func(*sql.Selector)
 
 // Article is the predicate function for article builders.
 type Article func(*sql.Selector)

@@ -97,56 +97,81 @@ func (AnalyticsSalesLine) Annotations() []schema.Annotation {
 	return skipAdmin("analytics_sales_lines")
 }
 
-// AnalyticsSalesCustomer holds how many orders one customer placed on one local day.
-// Customers are keyed by their account ("c:42") or, for guests, their lower-cased email
-// ("e:ann@example.com").
-type AnalyticsSalesCustomer struct {
+// AnalyticsSalesBuyer holds what the rollups need to know of one buyer: the days of their
+// first and latest orders and how many they placed. Buyers are keyed by their account
+// ("c:42") or, for guests, their lower-cased email ("e:ann@example.com").
+type AnalyticsSalesBuyer struct {
 	ent.Schema
 }
 
-// Fields of the AnalyticsSalesCustomer.
-func (AnalyticsSalesCustomer) Fields() []ent.Field {
+// Fields of the AnalyticsSalesBuyer.
+func (AnalyticsSalesBuyer) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("customer_key").NotEmpty(),
-		field.Int("day").Comment("Local day, yyyymmdd."),
+		field.String("customer_key").NotEmpty().Unique(),
+		field.Int("first_day").Comment("Local day of the first order, yyyymmdd."),
+		field.Int("last_day").Comment("Local day of the latest order, yyyymmdd."),
 		field.Int("orders").Default(0),
 	}
 }
 
-// Indexes of the AnalyticsSalesCustomer.
-func (AnalyticsSalesCustomer) Indexes() []ent.Index {
-	return []ent.Index{
-		index.Fields("customer_key", "day").Unique(),
-		index.Fields("day", "customer_key", "orders"),
-	}
+// Annotations of the AnalyticsSalesBuyer.
+func (AnalyticsSalesBuyer) Annotations() []schema.Annotation {
+	return skipAdmin("analytics_sales_buyers")
 }
 
-// Annotations of the AnalyticsSalesCustomer.
-func (AnalyticsSalesCustomer) Annotations() []schema.Annotation {
-	return skipAdmin("analytics_sales_customers")
-}
-
-// AnalyticsSalesFirstOrder holds the local day of each customer's first order.
-type AnalyticsSalesFirstOrder struct {
+// AnalyticsSalesVisit counts the orders of one local day by the day of their buyer's
+// previous order and whether it was the buyer's first, second or a later order. A range's
+// distinct buyers are then its orders whose previous order is before the range (each
+// buyer's first order in the range), without reading one row per buyer.
+type AnalyticsSalesVisit struct {
 	ent.Schema
 }
 
-// Fields of the AnalyticsSalesFirstOrder.
-func (AnalyticsSalesFirstOrder) Fields() []ent.Field {
+// Fields of the AnalyticsSalesVisit.
+func (AnalyticsSalesVisit) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("customer_key").NotEmpty().Unique(),
-		field.Int("day").Comment("Local day of the first order, yyyymmdd."),
+		field.Int("day").Comment("Local day, yyyymmdd."),
+		field.Int("prev_day").Comment("Local day of the buyer's previous order; 0 for a first order."),
+		field.Int("seq").Comment("1 for a buyer's first order, 2 for the second, 3 for any later one."),
+		field.Int("orders").Default(0),
 	}
 }
 
-// Indexes of the AnalyticsSalesFirstOrder.
-func (AnalyticsSalesFirstOrder) Indexes() []ent.Index {
+// Indexes of the AnalyticsSalesVisit.
+func (AnalyticsSalesVisit) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("day", "customer_key"),
+		index.Fields("day", "prev_day", "seq").Unique(),
 	}
 }
 
-// Annotations of the AnalyticsSalesFirstOrder.
-func (AnalyticsSalesFirstOrder) Annotations() []schema.Annotation {
-	return skipAdmin("analytics_sales_first_orders")
+// Annotations of the AnalyticsSalesVisit.
+func (AnalyticsSalesVisit) Annotations() []schema.Annotation {
+	return skipAdmin("analytics_sales_visits")
+}
+
+// AnalyticsSalesCohort counts the buyers whose first order was in one month (a cohort) who
+// ordered in a given month.
+type AnalyticsSalesCohort struct {
+	ent.Schema
+}
+
+// Fields of the AnalyticsSalesCohort.
+func (AnalyticsSalesCohort) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("first_month").Comment("Month of the buyers' first order, yyyymm."),
+		field.Int("month").Comment("Month they ordered in, yyyymm."),
+		field.Int("customers").Default(0),
+	}
+}
+
+// Indexes of the AnalyticsSalesCohort.
+func (AnalyticsSalesCohort) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("first_month", "month").Unique(),
+	}
+}
+
+// Annotations of the AnalyticsSalesCohort.
+func (AnalyticsSalesCohort) Annotations() []schema.Annotation {
+	return skipAdmin("analytics_sales_cohorts")
 }

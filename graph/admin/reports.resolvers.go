@@ -41,19 +41,19 @@ func (r *salesReportResolver) Granularity(ctx context.Context, obj *sales.SalesR
 }
 
 func (r *salesReportResolver) ByProduct(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error) {
-	return r.Sales.Breakdown(ctx, obj.Range, sales.ByProduct, first)
+	return obj.Breakdown(ctx, r.Sales, sales.ByProduct, first)
 }
 
 func (r *salesReportResolver) ByVariant(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error) {
-	return r.Sales.Breakdown(ctx, obj.Range, sales.ByVariant, first)
+	return obj.Breakdown(ctx, r.Sales, sales.ByVariant, first)
 }
 
 func (r *salesReportResolver) ByCollection(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error) {
-	return r.Sales.Breakdown(ctx, obj.Range, sales.ByCollection, first)
+	return obj.Breakdown(ctx, r.Sales, sales.ByCollection, first)
 }
 
 func (r *salesReportResolver) ByVendor(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error) {
-	return r.Sales.Breakdown(ctx, obj.Range, sales.ByVendor, first)
+	return obj.Breakdown(ctx, r.Sales, sales.ByVendor, first)
 }
 
 func (r *Resolver) SalesReport() generated.SalesReportResolver { return &salesReportResolver{r} }

@@ -259,15 +259,15 @@ type view struct {
 	Nonce, CSRF string
 	CSS         template.CSS
 	KeyName     string
-	From, To         string
-	Granularity      string
-	Problem          string
-	Sales            *sales.SalesReport
-	Chart            chart
-	TopProducts      []*sales.Row
-	Inventory        *sales.InventoryReport
-	Reports          []reportView
-	Query            string
+	From, To    string
+	Granularity string
+	Problem     string
+	Sales       *sales.SalesReport
+	Chart       chart
+	TopProducts []*sales.Row
+	Inventory   *sales.InventoryReport
+	Reports     []reportView
+	Query       string
 }
 
 type reportView struct {
@@ -320,7 +320,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *session) 
 	default:
 		if v.Sales, err = h.Sales.Sales(ctx, rg, g, true); err == nil {
 			v.Chart = lineChart(v.Sales)
-			if v.TopProducts, err = h.Sales.Breakdown(ctx, rg, sales.ByProduct, 10); err == nil {
+			if v.TopProducts, err = v.Sales.Breakdown(ctx, h.Sales, sales.ByProduct, 10); err == nil {
 				v.Inventory, err = h.Sales.Inventory(ctx, rg, 5, 10)
 			}
 		}

@@ -165,6 +165,12 @@ type SalesReport struct {
 	Previous *Totals
 }
 
+// Breakdown is rep's sales by dim: Service.Breakdown without a second check of the
+// rollups, which rep's own computation made current in this request.
+func (rep *SalesReport) Breakdown(ctx context.Context, s *Service, dim Dimension, first int) ([]*Row, error) {
+	return s.breakdown(ctx, rep.Range, dim, first)
+}
+
 // From and To are the range's ends as YYYY-MM-DD.
 func (r *SalesReport) From() string { return r.Range.From.Format(time.DateOnly) }
 func (r *SalesReport) To() string   { return r.Range.To.Format(time.DateOnly) }
@@ -347,6 +353,13 @@ func (s *Service) Breakdown(ctx context.Context, r Range, dim Dimension, first i
 	if _, err := s.Prepare(ctx); err != nil {
 		return nil, err
 	}
+	return s.breakdown(ctx, r, dim, first)
+}
+
+func (s *Service) breakdown(ctx context.Context, r Range, dim Dimension, first int) ([]*Row, error) {
+	if first < 0 || first > MaxRows {
+		return nil, &paging.InputError{Argument: "first", Message: fmt.Sprintf("first must be between 0 and %d", MaxRows)}
+	}
 	var q string
 	switch dim {
 	case ByProduct:
@@ -457,8 +470,6 @@ type CustomerTotals struct {
 	// Customers placed at least one order in the range; New placed their first order ever
 	// in it; Returning had ordered before it.
 	Customers, New, Returning int
-	// Orders in the range by new and by returning customers.
-	NewCustomerOrders, ReturningCustomerOrders int
 	// Repeat customers are the range's customers with two or more orders so far (before
 	// or in the range); RepeatPurchaseRate is Repeat ÷ Customers (0 without customers).
 	Repeat             int
@@ -495,23 +506,23 @@ type CustomerReport struct {
 func (r *CustomerReport) From() string { return r.Range.From.Format(time.DateOnly) }
 func (r *CustomerReport) To() string   { return r.Range.To.Format(time.DateOnly) }
 
+// customerTotals counts r's buyers from the visits: a buyer's first order in r is the one
+// whose previous order is before r.
 func (s *Service) customerTotals(ctx context.Context, r Range) (CustomerTotals, error) {
 	var t CustomerTotals
-	rows, err := s.db.SQL.QueryContext(ctx, rebind(s.pg(), `SELECT count(*),
-		coalesce(sum(CASE WHEN f.day >= ? THEN 1 ELSE 0 END), 0),
-		coalesce(sum(CASE WHEN f.day >= ? THEN x.n ELSE 0 END), 0),
-		coalesce(sum(x.n), 0),
-		coalesce(sum(CASE WHEN f.day < ? OR x.n >= 2 THEN 1 ELSE 0 END), 0)
-		FROM (SELECT customer_key, sum(orders) AS n FROM analytics_sales_customers WHERE day BETWEEN ? AND ? GROUP BY customer_key) x
-		JOIN analytics_sales_first_orders f ON f.customer_key = x.customer_key`),
-		r.FromDay(), r.FromDay(), r.FromDay(), r.FromDay(), r.ToDay())
+	rows, err := s.db.SQL.QueryContext(ctx, rebind(s.pg(), `SELECT
+		coalesce(sum(CASE WHEN prev_day < ? THEN orders ELSE 0 END), 0),
+		coalesce(sum(CASE WHEN seq = 1 THEN orders ELSE 0 END), 0),
+		coalesce(sum(CASE WHEN seq = 2 AND prev_day >= ? THEN orders ELSE 0 END), 0)
+		FROM analytics_sales_visits WHERE day BETWEEN ? AND ?`),
+		r.FromDay(), r.FromDay(), r.FromDay(), r.ToDay())
 	if err != nil {
 		return t, fmt.Errorf("count customers: %w", err)
 	}
 	defer rows.Close()
-	var orders int
+	var secondInRange int
 	if rows.Next() {
-		if err := rows.Scan(&t.Customers, &t.New, &t.NewCustomerOrders, &orders, &t.Repeat); err != nil {
+		if err := rows.Scan(&t.Customers, &t.New, &secondInRange); err != nil {
 			return t, fmt.Errorf("count customers: %w", err)
 		}
 	}
@@ -519,7 +530,8 @@ func (s *Service) customerTotals(ctx context.Context, r Range) (CustomerTotals, 
 		return t, fmt.Errorf("count customers: %w", err)
 	}
 	t.Returning = t.Customers - t.New
-	t.ReturningCustomerOrders = orders - t.NewCustomerOrders
+	// Returning buyers have ordered twice by now; new ones when their second order is in r.
+	t.Repeat = t.Returning + secondInRange
 	if t.Customers > 0 {
 		t.RepeatPurchaseRate = float64(t.Repeat) / float64(t.Customers)
 	}
@@ -545,10 +557,9 @@ func (s *Service) Customers(ctx context.Context, r Range, compare bool) (*Custom
 		rep.Previous = &p
 	}
 	firstMonth := r.FromDay() / 100
-	rows, err := s.db.SQL.QueryContext(ctx, rebind(s.pg(), `SELECT f.day / 100, c.day / 100, count(DISTINCT c.customer_key)
-		FROM analytics_sales_first_orders f JOIN analytics_sales_customers c ON c.customer_key = f.customer_key
-		WHERE f.day BETWEEN ? AND ? AND c.day <= ? GROUP BY f.day / 100, c.day / 100`),
-		firstMonth*100, r.ToDay(), r.ToDay())
+	lastMonth := r.ToDay() / 100
+	rows, err := s.db.SQL.QueryContext(ctx, rebind(s.pg(), `SELECT first_month, month, customers FROM analytics_sales_cohorts
+		WHERE first_month BETWEEN ? AND ? AND month <= ?`), firstMonth, lastMonth, lastMonth)
 	if err != nil {
 		return nil, fmt.Errorf("read cohorts: %w", err)
 	}
@@ -567,7 +578,6 @@ func (s *Service) Customers(ctx context.Context, r Range, compare bool) (*Custom
 	if err := rows.Close(); err != nil {
 		return nil, fmt.Errorf("read cohorts: %w", err)
 	}
-	lastMonth := r.ToDay() / 100
 	for m := firstMonth; m <= lastMonth; m = nextMonth(m) {
 		c := Cohort{Month: fmt.Sprintf("%04d-%02d", m/100, m%100), Customers: active[m][m]}
 		for off, k := 0, m; k <= lastMonth; off, k = off+1, nextMonth(k) {

@@ -82,24 +82,30 @@ type lineRow struct{ units, gross, discounts int64 }
 
 type lineKey struct{ day, variant int }
 
-type customerDay struct {
-	key string
-	day int
+// buyer is a buyer's state: first and latest order days, orders so far.
+type buyer struct {
+	first, last, orders int
 }
 
-// rollup accumulates orders before they are written.
+type visitKey struct{ day, prev, seq int }
+
+type cohortKey struct{ first, month int }
+
+// rollup accumulates orders before they are written. Orders must be added in the order
+// they were placed.
 type rollup struct {
-	loc       *time.Location
-	days      map[int]*dayRow
-	lines     map[lineKey]*lineRow
-	products  map[lineKey]int
-	customers map[customerDay]int
-	firsts    map[string]int
+	loc      *time.Location
+	days     map[int]*dayRow
+	lines    map[lineKey]*lineRow
+	products map[lineKey]int
+	buyers   map[string]*buyer
+	visits   map[visitKey]int
+	cohorts  map[cohortKey]int
 }
 
 func newRollup(loc *time.Location) *rollup {
 	return &rollup{loc: loc, days: map[int]*dayRow{}, lines: map[lineKey]*lineRow{}, products: map[lineKey]int{},
-		customers: map[customerDay]int{}, firsts: map[string]int{}}
+		buyers: map[string]*buyer{}, visits: map[visitKey]int{}, cohorts: map[cohortKey]int{}}
 }
 
 func (r *rollup) add(o Order) {
@@ -128,12 +134,22 @@ func (r *rollup) add(o Order) {
 		lr.gross += l.Original
 		lr.discounts += l.Original - l.Discounted
 	}
-	if key := customerKey(o.CustomerID, o.Email); key != "" {
-		r.customers[customerDay{key, day}]++
-		if f, ok := r.firsts[key]; !ok || day < f {
-			r.firsts[key] = day
-		}
+	key := customerKey(o.CustomerID, o.Email)
+	if key == "" {
+		return
 	}
+	b := r.buyers[key]
+	if b == nil {
+		b = &buyer{first: day}
+		r.buyers[key] = b
+	}
+	r.visits[visitKey{day, b.last, min(b.orders+1, 3)}]++
+	// The buyer's first order in this month counts them in their cohort's month.
+	if b.last/100 < day/100 {
+		r.cohorts[cohortKey{b.first / 100, day / 100}]++
+	}
+	b.last = max(b.last, day)
+	b.orders++
 }
 
 // execer is a transaction or the database.
@@ -205,37 +221,63 @@ func (r *rollup) write(ctx context.Context, pg bool, x execer) error {
 		"UPDATE SET units = "+lt+".units + excluded.units, gross = "+lt+".gross + excluded.gross, discounts = "+lt+".discounts + excluded.discounts", lines); err != nil {
 		return err
 	}
-	cds := make([]customerDay, 0, len(r.customers))
-	for k := range r.customers {
-		cds = append(cds, k)
+	vkeys := make([]visitKey, 0, len(r.visits))
+	for k := range r.visits {
+		vkeys = append(vkeys, k)
 	}
-	sort.Slice(cds, func(i, j int) bool {
-		if cds[i].key != cds[j].key {
-			return cds[i].key < cds[j].key
+	sort.Slice(vkeys, func(i, j int) bool {
+		a, b := vkeys[i], vkeys[j]
+		if a.day != b.day {
+			return a.day < b.day
 		}
-		return cds[i].day < cds[j].day
+		if a.prev != b.prev {
+			return a.prev < b.prev
+		}
+		return a.seq < b.seq
 	})
-	customers := make([][]any, 0, len(cds))
-	for _, k := range cds {
-		customers = append(customers, []any{k.key, k.day, r.customers[k]})
+	visits := make([][]any, 0, len(vkeys))
+	for _, k := range vkeys {
+		visits = append(visits, []any{k.day, k.prev, k.seq, r.visits[k]})
 	}
-	const ct = "analytics_sales_customers"
-	if err := upsert(ctx, pg, x, ct, []string{"customer_key", "day", "orders"}, "customer_key, day",
-		"UPDATE SET orders = "+ct+".orders + excluded.orders", customers); err != nil {
+	const vt = "analytics_sales_visits"
+	if err := upsert(ctx, pg, x, vt, []string{"day", "prev_day", "seq", "orders"}, "day, prev_day, seq",
+		"UPDATE SET orders = "+vt+".orders + excluded.orders", visits); err != nil {
 		return err
 	}
-	fkeys := make([]string, 0, len(r.firsts))
-	for k := range r.firsts {
-		fkeys = append(fkeys, k)
+	ckeys := make([]cohortKey, 0, len(r.cohorts))
+	for k := range r.cohorts {
+		ckeys = append(ckeys, k)
 	}
-	sort.Strings(fkeys)
-	firsts := make([][]any, 0, len(fkeys))
-	for _, k := range fkeys {
-		firsts = append(firsts, []any{k, r.firsts[k]})
+	sort.Slice(ckeys, func(i, j int) bool {
+		if ckeys[i].first != ckeys[j].first {
+			return ckeys[i].first < ckeys[j].first
+		}
+		return ckeys[i].month < ckeys[j].month
+	})
+	cohorts := make([][]any, 0, len(ckeys))
+	for _, k := range ckeys {
+		cohorts = append(cohorts, []any{k.first, k.month, r.cohorts[k]})
 	}
-	const ft = "analytics_sales_first_orders"
-	return upsert(ctx, pg, x, ft, []string{"customer_key", "day"}, "customer_key",
-		"UPDATE SET day = CASE WHEN excluded.day < "+ft+".day THEN excluded.day ELSE "+ft+".day END", firsts)
+	const ct = "analytics_sales_cohorts"
+	if err := upsert(ctx, pg, x, ct, []string{"first_month", "month", "customers"}, "first_month, month",
+		"UPDATE SET customers = "+ct+".customers + excluded.customers", cohorts); err != nil {
+		return err
+	}
+	bkeys := make([]string, 0, len(r.buyers))
+	for k := range r.buyers {
+		bkeys = append(bkeys, k)
+	}
+	sort.Strings(bkeys)
+	buyers := make([][]any, 0, len(bkeys))
+	for _, k := range bkeys {
+		b := r.buyers[k]
+		buyers = append(buyers, []any{k, b.first, b.last, b.orders})
+	}
+	// Buyers hold their whole state (a buyer being recorded is locked; a rebuild starts
+	// from empty tables).
+	const bt = "analytics_sales_buyers"
+	return upsert(ctx, pg, x, bt, []string{"customer_key", "first_day", "last_day", "orders"}, "customer_key",
+		"UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day, orders = excluded.orders", buyers)
 }
 
 func sortedInts[V any](m map[int]V) []int {
@@ -301,8 +343,47 @@ func RecordOrder(ctx context.Context, tx *ent.Tx, pg bool, o Order) error {
 		return fmt.Errorf("sales rollup time zone %q: %w", tz, err)
 	}
 	r := newRollup(loc)
+	if key := customerKey(o.CustomerID, o.Email); key != "" {
+		b, err := lockBuyer(ctx, tx, pg, key, dayOf(o.ProcessedAt, loc))
+		if err != nil {
+			return err
+		}
+		if b != nil {
+			r.buyers[key] = b
+		}
+	}
 	r.add(o)
 	return r.write(ctx, pg, tx)
+}
+
+// lockBuyer locks the buyer's row, creating it first so that two first orders of one
+// buyer wait for each other, and returns their state (nil before their first order).
+func lockBuyer(ctx context.Context, tx *ent.Tx, pg bool, key string, day int) (*buyer, error) {
+	if _, err := tx.ExecContext(ctx, rebind(pg, `INSERT INTO analytics_sales_buyers (customer_key, first_day, last_day, orders) VALUES (?, ?, 0, 0) ON CONFLICT (customer_key) DO NOTHING`), key, day); err != nil {
+		return nil, fmt.Errorf("lock buyer: %w", err)
+	}
+	q := `SELECT first_day, last_day, orders FROM analytics_sales_buyers WHERE customer_key = ?`
+	if pg {
+		q += " FOR UPDATE"
+	}
+	rows, err := tx.QueryContext(ctx, rebind(pg, q), key)
+	if err != nil {
+		return nil, fmt.Errorf("lock buyer: %w", err)
+	}
+	defer rows.Close()
+	var b buyer
+	if rows.Next() {
+		if err := rows.Scan(&b.first, &b.last, &b.orders); err != nil {
+			return nil, fmt.Errorf("lock buyer: %w", err)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("lock buyer: %w", err)
+	}
+	if b.orders == 0 {
+		return nil, nil
+	}
+	return &b, nil
 }
 
 // health is what tells whether the rollups are current.
@@ -390,7 +471,7 @@ func (s *Service) rebuild(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("shop time zone %q: %w", h.shop, err)
 		}
-		for _, t := range []string{"analytics_sales_days", "analytics_sales_lines", "analytics_sales_customers", "analytics_sales_first_orders"} {
+		for _, t := range []string{"analytics_sales_days", "analytics_sales_lines", "analytics_sales_buyers", "analytics_sales_visits", "analytics_sales_cohorts"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return fmt.Errorf("clear %s: %w", t, err)
 			}
@@ -413,9 +494,10 @@ func (s *Service) rebuild(ctx context.Context) error {
 	})
 }
 
-// loadOrders reads every order with its lines, in two statements.
+// loadOrders reads every order with its lines, in two statements, in the order they
+// were placed.
 func loadOrders(ctx context.Context, tx *ent.Tx) ([]*Order, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, processed_at, customer_id, email, total_discounts, total_tax, total_shipping, total FROM orders ORDER BY id`)
+	rows, err := tx.QueryContext(ctx, `SELECT id, processed_at, customer_id, email, total_discounts, total_tax, total_shipping, total FROM orders ORDER BY processed_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("read orders: %w", err)
 	}

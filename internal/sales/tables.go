@@ -138,10 +138,10 @@ func (s *Service) customersTable(ctx context.Context, p reports.Params) (*report
 	if err != nil {
 		return nil, err
 	}
-	t := &reports.Table{Columns: []string{"range", "from", "to", "customers", "new_customers", "returning_customers", "new_customer_orders", "returning_customer_orders", "repeat_customers", "repeat_purchase_rate"}}
+	t := &reports.Table{Columns: []string{"range", "from", "to", "customers", "new_customers", "returning_customers", "repeat_customers", "repeat_purchase_rate"}}
 	row := func(name string, rg Range, c CustomerTotals) []string {
 		return []string{name, rg.From.Format("2006-01-02"), rg.To.Format("2006-01-02"), itoa(c.Customers), itoa(c.New), itoa(c.Returning),
-			itoa(c.NewCustomerOrders), itoa(c.ReturningCustomerOrders), itoa(c.Repeat), rate(c.RepeatPurchaseRate)}
+			itoa(c.Repeat), rate(c.RepeatPurchaseRate)}
 	}
 	t.Rows = append(t.Rows, row("current", r, rep.Totals))
 	if rep.Previous != nil {

@@ -382,13 +382,11 @@ type ComplexityRoot struct {
 	}
 
 	CustomerTotals struct {
-		Customers               func(childComplexity int) int
-		New                     func(childComplexity int) int
-		NewCustomerOrders       func(childComplexity int) int
-		Repeat                  func(childComplexity int) int
-		RepeatPurchaseRate      func(childComplexity int) int
-		Returning               func(childComplexity int) int
-		ReturningCustomerOrders func(childComplexity int) int
+		Customers          func(childComplexity int) int
+		New                func(childComplexity int) int
+		Repeat             func(childComplexity int) int
+		RepeatPurchaseRate func(childComplexity int) int
+		Returning          func(childComplexity int) int
 	}
 
 	DeletePayload struct {
@@ -2838,12 +2836,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerTotals.New(childComplexity), true
-	case "CustomerTotals.newCustomerOrders":
-		if e.ComplexityRoot.CustomerTotals.NewCustomerOrders == nil {
-			break
-		}
-
-		return e.ComplexityRoot.CustomerTotals.NewCustomerOrders(childComplexity), true
 	case "CustomerTotals.repeatCustomers":
 		if e.ComplexityRoot.CustomerTotals.Repeat == nil {
 			break
@@ -2862,12 +2854,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerTotals.Returning(childComplexity), true
-	case "CustomerTotals.returningCustomerOrders":
-		if e.ComplexityRoot.CustomerTotals.ReturningCustomerOrders == nil {
-			break
-		}
-
-		return e.ComplexityRoot.CustomerTotals.ReturningCustomerOrders(childComplexity), true
 
 	case "DeletePayload.deletedId":
 		if e.ComplexityRoot.DeletePayload.DeletedID == nil {
@@ -18706,8 +18692,6 @@ type CustomerTotals {
   Buyers who had ordered before the range.
   """
   returningCustomers: Int!
-  newCustomerOrders: Int!
-  returningCustomerOrders: Int!
   """
   The range's buyers with two or more orders up to its end.
   """
@@ -19805,10 +19789,6 @@ func (ec *executionContext) childFields_CustomerTotals(ctx context.Context, fiel
 		return ec.fieldContext_CustomerTotals_newCustomers(ctx, field)
 	case "returningCustomers":
 		return ec.fieldContext_CustomerTotals_returningCustomers(ctx, field)
-	case "newCustomerOrders":
-		return ec.fieldContext_CustomerTotals_newCustomerOrders(ctx, field)
-	case "returningCustomerOrders":
-		return ec.fieldContext_CustomerTotals_returningCustomerOrders(ctx, field)
 	case "repeatCustomers":
 		return ec.fieldContext_CustomerTotals_repeatCustomers(ctx, field)
 	case "repeatPurchaseRate":
@@ -29986,52 +29966,6 @@ func (ec *executionContext) _CustomerTotals_returningCustomers(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_CustomerTotals_returningCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CustomerTotals", field, false, false, "Int")
-}
-
-func (ec *executionContext) _CustomerTotals_newCustomerOrders(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerTotals) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CustomerTotals_newCustomerOrders(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NewCustomerOrders, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_CustomerTotals_newCustomerOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CustomerTotals", field, false, false, "Int")
-}
-
-func (ec *executionContext) _CustomerTotals_returningCustomerOrders(ctx context.Context, field graphql.CollectedField, obj *sales.CustomerTotals) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CustomerTotals_returningCustomerOrders(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReturningCustomerOrders, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_CustomerTotals_returningCustomerOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CustomerTotals", field, false, false, "Int")
 }
 
@@ -87927,16 +87861,6 @@ func (ec *executionContext) _CustomerTotals(ctx context.Context, sel ast.Selecti
 			}
 		case "returningCustomers":
 			out.Values[i] = ec._CustomerTotals_returningCustomers(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "newCustomerOrders":
-			out.Values[i] = ec._CustomerTotals_newCustomerOrders(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "returningCustomerOrders":
-			out.Values[i] = ec._CustomerTotals_returningCustomerOrders(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

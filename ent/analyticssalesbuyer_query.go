@@ -6,7 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"storefront/ent/analyticssalesfirstorder"
+	"storefront/ent/analyticssalesbuyer"
 	"storefront/ent/predicate"
 
 	"entgo.io/ent"
@@ -16,66 +16,66 @@ import (
 	"entgo.io/ent/schema/field"
 )
 
-// AnalyticsSalesFirstOrderQuery is the builder for querying AnalyticsSalesFirstOrder entities.
-type AnalyticsSalesFirstOrderQuery struct {
+// AnalyticsSalesBuyerQuery is the builder for querying AnalyticsSalesBuyer entities.
+type AnalyticsSalesBuyerQuery struct {
 	config
 	ctx        *QueryContext
-	order      []analyticssalesfirstorder.OrderOption
+	order      []analyticssalesbuyer.OrderOption
 	inters     []Interceptor
-	predicates []predicate.AnalyticsSalesFirstOrder
-	loadTotal  []func(context.Context, []*AnalyticsSalesFirstOrder) error
+	predicates []predicate.AnalyticsSalesBuyer
+	loadTotal  []func(context.Context, []*AnalyticsSalesBuyer) error
 	modifiers  []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
 }
 
-// Where adds a new predicate for the AnalyticsSalesFirstOrderQuery builder.
-func (_q *AnalyticsSalesFirstOrderQuery) Where(ps ...predicate.AnalyticsSalesFirstOrder) *AnalyticsSalesFirstOrderQuery {
+// Where adds a new predicate for the AnalyticsSalesBuyerQuery builder.
+func (_q *AnalyticsSalesBuyerQuery) Where(ps ...predicate.AnalyticsSalesBuyer) *AnalyticsSalesBuyerQuery {
 	_q.predicates = append(_q.predicates, ps...)
 	return _q
 }
 
 // Limit the number of records to be returned by this query.
-func (_q *AnalyticsSalesFirstOrderQuery) Limit(limit int) *AnalyticsSalesFirstOrderQuery {
+func (_q *AnalyticsSalesBuyerQuery) Limit(limit int) *AnalyticsSalesBuyerQuery {
 	_q.ctx.Limit = &limit
 	return _q
 }
 
 // Offset to start from.
-func (_q *AnalyticsSalesFirstOrderQuery) Offset(offset int) *AnalyticsSalesFirstOrderQuery {
+func (_q *AnalyticsSalesBuyerQuery) Offset(offset int) *AnalyticsSalesBuyerQuery {
 	_q.ctx.Offset = &offset
 	return _q
 }
 
 // Unique configures the query builder to filter duplicate records on query.
 // By default, unique is set to true, and can be disabled using this method.
-func (_q *AnalyticsSalesFirstOrderQuery) Unique(unique bool) *AnalyticsSalesFirstOrderQuery {
+func (_q *AnalyticsSalesBuyerQuery) Unique(unique bool) *AnalyticsSalesBuyerQuery {
 	_q.ctx.Unique = &unique
 	return _q
 }
 
 // Order specifies how the records should be ordered.
-func (_q *AnalyticsSalesFirstOrderQuery) Order(o ...analyticssalesfirstorder.OrderOption) *AnalyticsSalesFirstOrderQuery {
+func (_q *AnalyticsSalesBuyerQuery) Order(o ...analyticssalesbuyer.OrderOption) *AnalyticsSalesBuyerQuery {
 	_q.order = append(_q.order, o...)
 	return _q
 }
 
-// First returns the first AnalyticsSalesFirstOrder entity from the query.
-// Returns a *NotFoundError when no AnalyticsSalesFirstOrder was found.
-func (_q *AnalyticsSalesFirstOrderQuery) First(ctx context.Context) (*AnalyticsSalesFirstOrder, error) {
+// First returns the first AnalyticsSalesBuyer entity from the query.
+// Returns a *NotFoundError when no AnalyticsSalesBuyer was found.
+func (_q *AnalyticsSalesBuyerQuery) First(ctx context.Context) (*AnalyticsSalesBuyer, error) {
 	nodes, err := _q.Limit(1).All(setContextOp(ctx, _q.ctx, ent.OpQueryFirst))
 	if err != nil {
 		return nil, err
 	}
 	if len(nodes) == 0 {
-		return nil, &NotFoundError{analyticssalesfirstorder.Label}
+		return nil, &NotFoundError{analyticssalesbuyer.Label}
 	}
 	return nodes[0], nil
 }
 
 // FirstX is like First, but panics if an error occurs.
-func (_q *AnalyticsSalesFirstOrderQuery) FirstX(ctx context.Context) *AnalyticsSalesFirstOrder {
+func (_q *AnalyticsSalesBuyerQuery) FirstX(ctx context.Context) *AnalyticsSalesBuyer {
 	node, err := _q.First(ctx)
 	if err != nil && !IsNotFound(err) {
 		panic(err)
@@ -83,22 +83,22 @@ func (_q *AnalyticsSalesFirstOrderQuery) FirstX(ctx context.Context) *AnalyticsS
 	return node
 }
 
-// FirstID returns the first AnalyticsSalesFirstOrder ID from the query.
-// Returns a *NotFoundError when no AnalyticsSalesFirstOrder ID was found.
-func (_q *AnalyticsSalesFirstOrderQuery) FirstID(ctx context.Context) (id int, err error) {
+// FirstID returns the first AnalyticsSalesBuyer ID from the query.
+// Returns a *NotFoundError when no AnalyticsSalesBuyer ID was found.
+func (_q *AnalyticsSalesBuyerQuery) FirstID(ctx context.Context) (id int, err error) {
 	var ids []int
 	if ids, err = _q.Limit(1).IDs(setContextOp(ctx, _q.ctx, ent.OpQueryFirstID)); err != nil {
 		return
 	}
 	if len(ids) == 0 {
-		err = &NotFoundError{analyticssalesfirstorder.Label}
+		err = &NotFoundError{analyticssalesbuyer.Label}
 		return
 	}
 	return ids[0], nil
 }
 
 // FirstIDX is like FirstID, but panics if an error occurs.
-func (_q *AnalyticsSalesFirstOrderQuery) FirstIDX(ctx context.Context) int {
+func (_q *AnalyticsSalesBuyerQuery) FirstIDX(ctx context.Context) int {
 	id, err := _q.FirstID(ctx)
 	if err != nil && !IsNotFound(err) {
 		panic(err)
@@ -106,10 +106,10 @@ func (_q *AnalyticsSalesFirstOrderQuery) FirstIDX(ctx context.Context) int {
 	return id
 }
 
-// Only returns a single AnalyticsSalesFirstOrder entity found by the query, ensuring it only returns one.
-// Returns a *NotSingularError when more than one AnalyticsSalesFirstOrder entity is found.
-// Returns a *NotFoundError when no AnalyticsSalesFirstOrder entities are found.
-func (_q *AnalyticsSalesFirstOrderQuery) Only(ctx context.Context) (*AnalyticsSalesFirstOrder, error) {
+// Only returns a single AnalyticsSalesBuyer entity found by the query, ensuring it only returns one.
+// Returns a *NotSingularError when more than one AnalyticsSalesBuyer entity is found.
+// Returns a *NotFoundError when no AnalyticsSalesBuyer entities are found.
+func (_q *AnalyticsSalesBuyerQuery) Only(ctx context.Context) (*AnalyticsSalesBuyer, error) {
 	nodes, err := _q.Limit(2).All(setContextOp(ctx, _q.ctx, ent.OpQueryOnly))
 	if err != nil {
 		return nil, err
@@ -118,14 +118,14 @@ func (_q *AnalyticsSalesFirstOrderQuery) Only(ctx context.Context) (*AnalyticsSa
 	case 1:
 		return nodes[0], nil
 	case 0:
-		return nil, &NotFoundError{analyticssalesfirstorder.Label}
+		return nil, &NotFoundError{analyticssalesbuyer.Label}
 	default:
-		return nil, &NotSingularError{analyticssalesfirstorder.Label}
+		return nil, &NotSingularError{analyticssalesbuyer.Label}
 	}
 }
 
 // OnlyX is like Only, but panics if an error occurs.
-func (_q *AnalyticsSalesFirstOrderQuery) OnlyX(ctx context.Context) *AnalyticsSalesFirstOrder {
+func (_q *AnalyticsSalesBuyerQuery) OnlyX(ctx context.Context) *AnalyticsSalesBuyer {
 	node, err := _q.Only(ctx)
 	if err != nil {
 		panic(err)
@@ -133,10 +133,10 @@ func (_q *AnalyticsSalesFirstOrderQuery) OnlyX(ctx context.Context) *AnalyticsSa
 	return node
 }
 
-// OnlyID is like Only, but returns the only AnalyticsSalesFirstOrder ID in the query.
-// Returns a *NotSingularError when more than one AnalyticsSalesFirstOrder ID is found.
+// OnlyID is like Only, but returns the only AnalyticsSalesBuyer ID in the query.
+// Returns a *NotSingularError when more than one AnalyticsSalesBuyer ID is found.
 // Returns a *NotFoundError when no entities are found.
-func (_q *AnalyticsSalesFirstOrderQuery) OnlyID(ctx context.Context) (id int, err error) {
+func (_q *AnalyticsSalesBuyerQuery) OnlyID(ctx context.Context) (id int, err error) {
 	var ids []int
 	if ids, err = _q.Limit(2).IDs(setContextOp(ctx, _q.ctx, ent.OpQueryOnlyID)); err != nil {
 		return
@@ -145,15 +145,15 @@ func (_q *AnalyticsSalesFirstOrderQuery) OnlyID(ctx context.Context) (id int, er
 	case 1:
 		id = ids[0]
 	case 0:
-		err = &NotFoundError{analyticssalesfirstorder.Label}
+		err = &NotFoundError{analyticssalesbuyer.Label}
 	default:
-		err = &NotSingularError{analyticssalesfirstorder.Label}
+		err = &NotSingularError{analyticssalesbuyer.Label}
 	}
 	return
 }
 
 // OnlyIDX is like OnlyID, but panics if an error occurs.
-func (_q *AnalyticsSalesFirstOrderQuery) OnlyIDX(ctx context.Context) int {
+func (_q *AnalyticsSalesBuyerQuery) OnlyIDX(ctx context.Context) int {
 	id, err := _q.OnlyID(ctx)
 	if err != nil {
 		panic(err)
@@ -161,18 +161,18 @@ func (_q *AnalyticsSalesFirstOrderQuery) OnlyIDX(ctx context.Context) int {
 	return id
 }
 
-// All executes the query and returns a list of AnalyticsSalesFirstOrders.
-func (_q *AnalyticsSalesFirstOrderQuery) All(ctx context.Context) ([]*AnalyticsSalesFirstOrder, error) {
+// All executes the query and returns a list of AnalyticsSalesBuyers.
+func (_q *AnalyticsSalesBuyerQuery) All(ctx context.Context) ([]*AnalyticsSalesBuyer, error) {
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryAll)
 	if err := _q.prepareQuery(ctx); err != nil {
 		return nil, err
 	}
-	qr := querierAll[[]*AnalyticsSalesFirstOrder, *AnalyticsSalesFirstOrderQuery]()
-	return withInterceptors[[]*AnalyticsSalesFirstOrder](ctx, _q, qr, _q.inters)
+	qr := querierAll[[]*AnalyticsSalesBuyer, *AnalyticsSalesBuyerQuery]()
+	return withInterceptors[[]*AnalyticsSalesBuyer](ctx, _q, qr, _q.inters)
 }
 
 // AllX is like All, but panics if an error occurs.
-func (_q *AnalyticsSalesFirstOrderQuery) AllX(ctx context.Context) []*AnalyticsSalesFirstOrder {
+func (_q *AnalyticsSalesBuyerQuery) AllX(ctx context.Context) []*AnalyticsSalesBuyer {
 	nodes, err := _q.All(ctx)
 	if err != nil {
 		panic(err)
@@ -180,20 +180,20 @@ func (_q *AnalyticsSalesFirstOrderQuery) AllX(ctx context.Context) []*AnalyticsS
 	return nodes
 }
 
-// IDs executes the query and returns a list of AnalyticsSalesFirstOrder IDs.
-func (_q *AnalyticsSalesFirstOrderQuery) IDs(ctx context.Context) (ids []int, err error) {
+// IDs executes the query and returns a list of AnalyticsSalesBuyer IDs.
+func (_q *AnalyticsSalesBuyerQuery) IDs(ctx context.Context) (ids []int, err error) {
 	if _q.ctx.Unique == nil && _q.path != nil {
 		_q.Unique(true)
 	}
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryIDs)
-	if err = _q.Select(analyticssalesfirstorder.FieldID).Scan(ctx, &ids); err != nil {
+	if err = _q.Select(analyticssalesbuyer.FieldID).Scan(ctx, &ids); err != nil {
 		return nil, err
 	}
 	return ids, nil
 }
 
 // IDsX is like IDs, but panics if an error occurs.
-func (_q *AnalyticsSalesFirstOrderQuery) IDsX(ctx context.Context) []int {
+func (_q *AnalyticsSalesBuyerQuery) IDsX(ctx context.Context) []int {
 	ids, err := _q.IDs(ctx)
 	if err != nil {
 		panic(err)
@@ -202,16 +202,16 @@ func (_q *AnalyticsSalesFirstOrderQuery) IDsX(ctx context.Context) []int {
 }
 
 // Count returns the count of the given query.
-func (_q *AnalyticsSalesFirstOrderQuery) Count(ctx context.Context) (int, error) {
+func (_q *AnalyticsSalesBuyerQuery) Count(ctx context.Context) (int, error) {
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryCount)
 	if err := _q.prepareQuery(ctx); err != nil {
 		return 0, err
 	}
-	return withInterceptors[int](ctx, _q, querierCount[*AnalyticsSalesFirstOrderQuery](), _q.inters)
+	return withInterceptors[int](ctx, _q, querierCount[*AnalyticsSalesBuyerQuery](), _q.inters)
 }
 
 // CountX is like Count, but panics if an error occurs.
-func (_q *AnalyticsSalesFirstOrderQuery) CountX(ctx context.Context) int {
+func (_q *AnalyticsSalesBuyerQuery) CountX(ctx context.Context) int {
 	count, err := _q.Count(ctx)
 	if err != nil {
 		panic(err)
@@ -220,7 +220,7 @@ func (_q *AnalyticsSalesFirstOrderQuery) CountX(ctx context.Context) int {
 }
 
 // Exist returns true if the query has elements in the graph.
-func (_q *AnalyticsSalesFirstOrderQuery) Exist(ctx context.Context) (bool, error) {
+func (_q *AnalyticsSalesBuyerQuery) Exist(ctx context.Context) (bool, error) {
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryExist)
 	switch _, err := _q.FirstID(ctx); {
 	case IsNotFound(err):
@@ -233,7 +233,7 @@ func (_q *AnalyticsSalesFirstOrderQuery) Exist(ctx context.Context) (bool, error
 }
 
 // ExistX is like Exist, but panics if an error occurs.
-func (_q *AnalyticsSalesFirstOrderQuery) ExistX(ctx context.Context) bool {
+func (_q *AnalyticsSalesBuyerQuery) ExistX(ctx context.Context) bool {
 	exist, err := _q.Exist(ctx)
 	if err != nil {
 		panic(err)
@@ -241,18 +241,18 @@ func (_q *AnalyticsSalesFirstOrderQuery) ExistX(ctx context.Context) bool {
 	return exist
 }
 
-// Clone returns a duplicate of the AnalyticsSalesFirstOrderQuery builder, including all associated steps. It can be
+// Clone returns a duplicate of the AnalyticsSalesBuyerQuery builder, including all associated steps. It can be
 // used to prepare common query builders and use them differently after the clone is made.
-func (_q *AnalyticsSalesFirstOrderQuery) Clone() *AnalyticsSalesFirstOrderQuery {
+func (_q *AnalyticsSalesBuyerQuery) Clone() *AnalyticsSalesBuyerQuery {
 	if _q == nil {
 		return nil
 	}
-	return &AnalyticsSalesFirstOrderQuery{
+	return &AnalyticsSalesBuyerQuery{
 		config:     _q.config,
 		ctx:        _q.ctx.Clone(),
-		order:      append([]analyticssalesfirstorder.OrderOption{}, _q.order...),
+		order:      append([]analyticssalesbuyer.OrderOption{}, _q.order...),
 		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.AnalyticsSalesFirstOrder{}, _q.predicates...),
+		predicates: append([]predicate.AnalyticsSalesBuyer{}, _q.predicates...),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -270,15 +270,15 @@ func (_q *AnalyticsSalesFirstOrderQuery) Clone() *AnalyticsSalesFirstOrderQuery 
 //		Count int `json:"count,omitempty"`
 //	}
 //
-//	client.AnalyticsSalesFirstOrder.Query().
-//		GroupBy(analyticssalesfirstorder.FieldCustomerKey).
+//	client.AnalyticsSalesBuyer.Query().
+//		GroupBy(analyticssalesbuyer.FieldCustomerKey).
 //		Aggregate(ent.Count()).
 //		Scan(ctx, &v)
-func (_q *AnalyticsSalesFirstOrderQuery) GroupBy(field string, fields ...string) *AnalyticsSalesFirstOrderGroupBy {
+func (_q *AnalyticsSalesBuyerQuery) GroupBy(field string, fields ...string) *AnalyticsSalesBuyerGroupBy {
 	_q.ctx.Fields = append([]string{field}, fields...)
-	grbuild := &AnalyticsSalesFirstOrderGroupBy{build: _q}
+	grbuild := &AnalyticsSalesBuyerGroupBy{build: _q}
 	grbuild.flds = &_q.ctx.Fields
-	grbuild.label = analyticssalesfirstorder.Label
+	grbuild.label = analyticssalesbuyer.Label
 	grbuild.scan = grbuild.Scan
 	return grbuild
 }
@@ -292,23 +292,23 @@ func (_q *AnalyticsSalesFirstOrderQuery) GroupBy(field string, fields ...string)
 //		CustomerKey string `json:"customer_key,omitempty"`
 //	}
 //
-//	client.AnalyticsSalesFirstOrder.Query().
-//		Select(analyticssalesfirstorder.FieldCustomerKey).
+//	client.AnalyticsSalesBuyer.Query().
+//		Select(analyticssalesbuyer.FieldCustomerKey).
 //		Scan(ctx, &v)
-func (_q *AnalyticsSalesFirstOrderQuery) Select(fields ...string) *AnalyticsSalesFirstOrderSelect {
+func (_q *AnalyticsSalesBuyerQuery) Select(fields ...string) *AnalyticsSalesBuyerSelect {
 	_q.ctx.Fields = append(_q.ctx.Fields, fields...)
-	sbuild := &AnalyticsSalesFirstOrderSelect{AnalyticsSalesFirstOrderQuery: _q}
-	sbuild.label = analyticssalesfirstorder.Label
+	sbuild := &AnalyticsSalesBuyerSelect{AnalyticsSalesBuyerQuery: _q}
+	sbuild.label = analyticssalesbuyer.Label
 	sbuild.flds, sbuild.scan = &_q.ctx.Fields, sbuild.Scan
 	return sbuild
 }
 
-// Aggregate returns a AnalyticsSalesFirstOrderSelect configured with the given aggregations.
-func (_q *AnalyticsSalesFirstOrderQuery) Aggregate(fns ...AggregateFunc) *AnalyticsSalesFirstOrderSelect {
+// Aggregate returns a AnalyticsSalesBuyerSelect configured with the given aggregations.
+func (_q *AnalyticsSalesBuyerQuery) Aggregate(fns ...AggregateFunc) *AnalyticsSalesBuyerSelect {
 	return _q.Select().Aggregate(fns...)
 }
 
-func (_q *AnalyticsSalesFirstOrderQuery) prepareQuery(ctx context.Context) error {
+func (_q *AnalyticsSalesBuyerQuery) prepareQuery(ctx context.Context) error {
 	for _, inter := range _q.inters {
 		if inter == nil {
 			return fmt.Errorf("ent: uninitialized interceptor (forgotten import ent/runtime?)")
@@ -320,7 +320,7 @@ func (_q *AnalyticsSalesFirstOrderQuery) prepareQuery(ctx context.Context) error
 		}
 	}
 	for _, f := range _q.ctx.Fields {
-		if !analyticssalesfirstorder.ValidColumn(f) {
+		if !analyticssalesbuyer.ValidColumn(f) {
 			return &ValidationError{Name: f, err: fmt.Errorf("ent: invalid field %q for query", f)}
 		}
 	}
@@ -334,16 +334,16 @@ func (_q *AnalyticsSalesFirstOrderQuery) prepareQuery(ctx context.Context) error
 	return nil
 }
 
-func (_q *AnalyticsSalesFirstOrderQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*AnalyticsSalesFirstOrder, error) {
+func (_q *AnalyticsSalesBuyerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*AnalyticsSalesBuyer, error) {
 	var (
-		nodes = []*AnalyticsSalesFirstOrder{}
+		nodes = []*AnalyticsSalesBuyer{}
 		_spec = _q.querySpec()
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
-		return (*AnalyticsSalesFirstOrder).scanValues(nil, columns)
+		return (*AnalyticsSalesBuyer).scanValues(nil, columns)
 	}
 	_spec.Assign = func(columns []string, values []any) error {
-		node := &AnalyticsSalesFirstOrder{config: _q.config}
+		node := &AnalyticsSalesBuyer{config: _q.config}
 		nodes = append(nodes, node)
 		return node.assignValues(columns, values)
 	}
@@ -367,7 +367,7 @@ func (_q *AnalyticsSalesFirstOrderQuery) sqlAll(ctx context.Context, hooks ...qu
 	return nodes, nil
 }
 
-func (_q *AnalyticsSalesFirstOrderQuery) sqlCount(ctx context.Context) (int, error) {
+func (_q *AnalyticsSalesBuyerQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
@@ -379,8 +379,8 @@ func (_q *AnalyticsSalesFirstOrderQuery) sqlCount(ctx context.Context) (int, err
 	return sqlgraph.CountNodes(ctx, _q.driver, _spec)
 }
 
-func (_q *AnalyticsSalesFirstOrderQuery) querySpec() *sqlgraph.QuerySpec {
-	_spec := sqlgraph.NewQuerySpec(analyticssalesfirstorder.Table, analyticssalesfirstorder.Columns, sqlgraph.NewFieldSpec(analyticssalesfirstorder.FieldID, field.TypeInt))
+func (_q *AnalyticsSalesBuyerQuery) querySpec() *sqlgraph.QuerySpec {
+	_spec := sqlgraph.NewQuerySpec(analyticssalesbuyer.Table, analyticssalesbuyer.Columns, sqlgraph.NewFieldSpec(analyticssalesbuyer.FieldID, field.TypeInt))
 	_spec.From = _q.sql
 	if unique := _q.ctx.Unique; unique != nil {
 		_spec.Unique = *unique
@@ -389,9 +389,9 @@ func (_q *AnalyticsSalesFirstOrderQuery) querySpec() *sqlgraph.QuerySpec {
 	}
 	if fields := _q.ctx.Fields; len(fields) > 0 {
 		_spec.Node.Columns = make([]string, 0, len(fields))
-		_spec.Node.Columns = append(_spec.Node.Columns, analyticssalesfirstorder.FieldID)
+		_spec.Node.Columns = append(_spec.Node.Columns, analyticssalesbuyer.FieldID)
 		for i := range fields {
-			if fields[i] != analyticssalesfirstorder.FieldID {
+			if fields[i] != analyticssalesbuyer.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
 		}
@@ -419,12 +419,12 @@ func (_q *AnalyticsSalesFirstOrderQuery) querySpec() *sqlgraph.QuerySpec {
 	return _spec
 }
 
-func (_q *AnalyticsSalesFirstOrderQuery) sqlQuery(ctx context.Context) *sql.Selector {
+func (_q *AnalyticsSalesBuyerQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	builder := sql.Dialect(_q.driver.Dialect())
-	t1 := builder.Table(analyticssalesfirstorder.Table)
+	t1 := builder.Table(analyticssalesbuyer.Table)
 	columns := _q.ctx.Fields
 	if len(columns) == 0 {
-		columns = analyticssalesfirstorder.Columns
+		columns = analyticssalesbuyer.Columns
 	}
 	selector := builder.Select(t1.Columns(columns...)...).From(t1)
 	if _q.sql != nil {
@@ -457,7 +457,7 @@ func (_q *AnalyticsSalesFirstOrderQuery) sqlQuery(ctx context.Context) *sql.Sele
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
-func (_q *AnalyticsSalesFirstOrderQuery) ForUpdate(opts ...sql.LockOption) *AnalyticsSalesFirstOrderQuery {
+func (_q *AnalyticsSalesBuyerQuery) ForUpdate(opts ...sql.LockOption) *AnalyticsSalesBuyerQuery {
 	if _q.driver.Dialect() == dialect.Postgres {
 		_q.Unique(false)
 	}
@@ -470,7 +470,7 @@ func (_q *AnalyticsSalesFirstOrderQuery) ForUpdate(opts ...sql.LockOption) *Anal
 // ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
 // on any rows that are read. Other sessions can read the rows, but cannot modify them
 // until your transaction commits.
-func (_q *AnalyticsSalesFirstOrderQuery) ForShare(opts ...sql.LockOption) *AnalyticsSalesFirstOrderQuery {
+func (_q *AnalyticsSalesBuyerQuery) ForShare(opts ...sql.LockOption) *AnalyticsSalesBuyerQuery {
 	if _q.driver.Dialect() == dialect.Postgres {
 		_q.Unique(false)
 	}
@@ -481,33 +481,33 @@ func (_q *AnalyticsSalesFirstOrderQuery) ForShare(opts ...sql.LockOption) *Analy
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.
-func (_q *AnalyticsSalesFirstOrderQuery) Modify(modifiers ...func(s *sql.Selector)) *AnalyticsSalesFirstOrderSelect {
+func (_q *AnalyticsSalesBuyerQuery) Modify(modifiers ...func(s *sql.Selector)) *AnalyticsSalesBuyerSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
 }
 
-// AnalyticsSalesFirstOrderGroupBy is the group-by builder for AnalyticsSalesFirstOrder entities.
-type AnalyticsSalesFirstOrderGroupBy struct {
+// AnalyticsSalesBuyerGroupBy is the group-by builder for AnalyticsSalesBuyer entities.
+type AnalyticsSalesBuyerGroupBy struct {
 	selector
-	build *AnalyticsSalesFirstOrderQuery
+	build *AnalyticsSalesBuyerQuery
 }
 
 // Aggregate adds the given aggregation functions to the group-by query.
-func (_g *AnalyticsSalesFirstOrderGroupBy) Aggregate(fns ...AggregateFunc) *AnalyticsSalesFirstOrderGroupBy {
+func (_g *AnalyticsSalesBuyerGroupBy) Aggregate(fns ...AggregateFunc) *AnalyticsSalesBuyerGroupBy {
 	_g.fns = append(_g.fns, fns...)
 	return _g
 }
 
 // Scan applies the selector query and scans the result into the given value.
-func (_g *AnalyticsSalesFirstOrderGroupBy) Scan(ctx context.Context, v any) error {
+func (_g *AnalyticsSalesBuyerGroupBy) Scan(ctx context.Context, v any) error {
 	ctx = setContextOp(ctx, _g.build.ctx, ent.OpQueryGroupBy)
 	if err := _g.build.prepareQuery(ctx); err != nil {
 		return err
 	}
-	return scanWithInterceptors[*AnalyticsSalesFirstOrderQuery, *AnalyticsSalesFirstOrderGroupBy](ctx, _g.build, _g, _g.build.inters, v)
+	return scanWithInterceptors[*AnalyticsSalesBuyerQuery, *AnalyticsSalesBuyerGroupBy](ctx, _g.build, _g, _g.build.inters, v)
 }
 
-func (_g *AnalyticsSalesFirstOrderGroupBy) sqlScan(ctx context.Context, root *AnalyticsSalesFirstOrderQuery, v any) error {
+func (_g *AnalyticsSalesBuyerGroupBy) sqlScan(ctx context.Context, root *AnalyticsSalesBuyerQuery, v any) error {
 	selector := root.sqlQuery(ctx).Select()
 	aggregation := make([]string, 0, len(_g.fns))
 	for _, fn := range _g.fns {
@@ -534,28 +534,28 @@ func (_g *AnalyticsSalesFirstOrderGroupBy) sqlScan(ctx context.Context, root *An
 	return sql.ScanSlice(rows, v)
 }
 
-// AnalyticsSalesFirstOrderSelect is the builder for selecting fields of AnalyticsSalesFirstOrder entities.
-type AnalyticsSalesFirstOrderSelect struct {
-	*AnalyticsSalesFirstOrderQuery
+// AnalyticsSalesBuyerSelect is the builder for selecting fields of AnalyticsSalesBuyer entities.
+type AnalyticsSalesBuyerSelect struct {
+	*AnalyticsSalesBuyerQuery
 	selector
 }
 
 // Aggregate adds the given aggregation functions to the selector query.
-func (_s *AnalyticsSalesFirstOrderSelect) Aggregate(fns ...AggregateFunc) *AnalyticsSalesFirstOrderSelect {
+func (_s *AnalyticsSalesBuyerSelect) Aggregate(fns ...AggregateFunc) *AnalyticsSalesBuyerSelect {
 	_s.fns = append(_s.fns, fns...)
 	return _s
 }
 
 // Scan applies the selector query and scans the result into the given value.
-func (_s *AnalyticsSalesFirstOrderSelect) Scan(ctx context.Context, v any) error {
+func (_s *AnalyticsSalesBuyerSelect) Scan(ctx context.Context, v any) error {
 	ctx = setContextOp(ctx, _s.ctx, ent.OpQuerySelect)
 	if err := _s.prepareQuery(ctx); err != nil {
 		return err
 	}
-	return scanWithInterceptors[*AnalyticsSalesFirstOrderQuery, *AnalyticsSalesFirstOrderSelect](ctx, _s.AnalyticsSalesFirstOrderQuery, _s, _s.inters, v)
+	return scanWithInterceptors[*AnalyticsSalesBuyerQuery, *AnalyticsSalesBuyerSelect](ctx, _s.AnalyticsSalesBuyerQuery, _s, _s.inters, v)
 }
 
-func (_s *AnalyticsSalesFirstOrderSelect) sqlScan(ctx context.Context, root *AnalyticsSalesFirstOrderQuery, v any) error {
+func (_s *AnalyticsSalesBuyerSelect) sqlScan(ctx context.Context, root *AnalyticsSalesBuyerQuery, v any) error {
 	selector := root.sqlQuery(ctx)
 	aggregation := make([]string, 0, len(_s.fns))
 	for _, fn := range _s.fns {
@@ -577,7 +577,7 @@ func (_s *AnalyticsSalesFirstOrderSelect) sqlScan(ctx context.Context, root *Ana
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.
-func (_s *AnalyticsSalesFirstOrderSelect) Modify(modifiers ...func(s *sql.Selector)) *AnalyticsSalesFirstOrderSelect {
+func (_s *AnalyticsSalesBuyerSelect) Modify(modifiers ...func(s *sql.Selector)) *AnalyticsSalesBuyerSelect {
 	_s.modifiers = append(_s.modifiers, modifiers...)
 	return _s
 }

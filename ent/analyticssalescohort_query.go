@@ -6,7 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalescohort"
 	"storefront/ent/predicate"
 
 	"entgo.io/ent"
@@ -16,66 +16,66 @@ import (
 	"entgo.io/ent/schema/field"
 )
 
-// AnalyticsSalesCustomerQuery is the builder for querying AnalyticsSalesCustomer entities.
-type AnalyticsSalesCustomerQuery struct {
+// AnalyticsSalesCohortQuery is the builder for querying AnalyticsSalesCohort entities.
+type AnalyticsSalesCohortQuery struct {
 	config
 	ctx        *QueryContext
-	order      []analyticssalescustomer.OrderOption
+	order      []analyticssalescohort.OrderOption
 	inters     []Interceptor
-	predicates []predicate.AnalyticsSalesCustomer
-	loadTotal  []func(context.Context, []*AnalyticsSalesCustomer) error
+	predicates []predicate.AnalyticsSalesCohort
+	loadTotal  []func(context.Context, []*AnalyticsSalesCohort) error
 	modifiers  []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
 }
 
-// Where adds a new predicate for the AnalyticsSalesCustomerQuery builder.
-func (_q *AnalyticsSalesCustomerQuery) Where(ps ...predicate.AnalyticsSalesCustomer) *AnalyticsSalesCustomerQuery {
+// Where adds a new predicate for the AnalyticsSalesCohortQuery builder.
+func (_q *AnalyticsSalesCohortQuery) Where(ps ...predicate.AnalyticsSalesCohort) *AnalyticsSalesCohortQuery {
 	_q.predicates = append(_q.predicates, ps...)
 	return _q
 }
 
 // Limit the number of records to be returned by this query.
-func (_q *AnalyticsSalesCustomerQuery) Limit(limit int) *AnalyticsSalesCustomerQuery {
+func (_q *AnalyticsSalesCohortQuery) Limit(limit int) *AnalyticsSalesCohortQuery {
 	_q.ctx.Limit = &limit
 	return _q
 }
 
 // Offset to start from.
-func (_q *AnalyticsSalesCustomerQuery) Offset(offset int) *AnalyticsSalesCustomerQuery {
+func (_q *AnalyticsSalesCohortQuery) Offset(offset int) *AnalyticsSalesCohortQuery {
 	_q.ctx.Offset = &offset
 	return _q
 }
 
 // Unique configures the query builder to filter duplicate records on query.
 // By default, unique is set to true, and can be disabled using this method.
-func (_q *AnalyticsSalesCustomerQuery) Unique(unique bool) *AnalyticsSalesCustomerQuery {
+func (_q *AnalyticsSalesCohortQuery) Unique(unique bool) *AnalyticsSalesCohortQuery {
 	_q.ctx.Unique = &unique
 	return _q
 }
 
 // Order specifies how the records should be ordered.
-func (_q *AnalyticsSalesCustomerQuery) Order(o ...analyticssalescustomer.OrderOption) *AnalyticsSalesCustomerQuery {
+func (_q *AnalyticsSalesCohortQuery) Order(o ...analyticssalescohort.OrderOption) *AnalyticsSalesCohortQuery {
 	_q.order = append(_q.order, o...)
 	return _q
 }
 
-// First returns the first AnalyticsSalesCustomer entity from the query.
-// Returns a *NotFoundError when no AnalyticsSalesCustomer was found.
-func (_q *AnalyticsSalesCustomerQuery) First(ctx context.Context) (*AnalyticsSalesCustomer, error) {
+// First returns the first AnalyticsSalesCohort entity from the query.
+// Returns a *NotFoundError when no AnalyticsSalesCohort was found.
+func (_q *AnalyticsSalesCohortQuery) First(ctx context.Context) (*AnalyticsSalesCohort, error) {
 	nodes, err := _q.Limit(1).All(setContextOp(ctx, _q.ctx, ent.OpQueryFirst))
 	if err != nil {
 		return nil, err
 	}
 	if len(nodes) == 0 {
-		return nil, &NotFoundError{analyticssalescustomer.Label}
+		return nil, &NotFoundError{analyticssalescohort.Label}
 	}
 	return nodes[0], nil
 }
 
 // FirstX is like First, but panics if an error occurs.
-func (_q *AnalyticsSalesCustomerQuery) FirstX(ctx context.Context) *AnalyticsSalesCustomer {
+func (_q *AnalyticsSalesCohortQuery) FirstX(ctx context.Context) *AnalyticsSalesCohort {
 	node, err := _q.First(ctx)
 	if err != nil && !IsNotFound(err) {
 		panic(err)
@@ -83,22 +83,22 @@ func (_q *AnalyticsSalesCustomerQuery) FirstX(ctx context.Context) *AnalyticsSal
 	return node
 }
 
-// FirstID returns the first AnalyticsSalesCustomer ID from the query.
-// Returns a *NotFoundError when no AnalyticsSalesCustomer ID was found.
-func (_q *AnalyticsSalesCustomerQuery) FirstID(ctx context.Context) (id int, err error) {
+// FirstID returns the first AnalyticsSalesCohort ID from the query.
+// Returns a *NotFoundError when no AnalyticsSalesCohort ID was found.
+func (_q *AnalyticsSalesCohortQuery) FirstID(ctx context.Context) (id int, err error) {
 	var ids []int
 	if ids, err = _q.Limit(1).IDs(setContextOp(ctx, _q.ctx, ent.OpQueryFirstID)); err != nil {
 		return
 	}
 	if len(ids) == 0 {
-		err = &NotFoundError{analyticssalescustomer.Label}
+		err = &NotFoundError{analyticssalescohort.Label}
 		return
 	}
 	return ids[0], nil
 }
 
 // FirstIDX is like FirstID, but panics if an error occurs.
-func (_q *AnalyticsSalesCustomerQuery) FirstIDX(ctx context.Context) int {
+func (_q *AnalyticsSalesCohortQuery) FirstIDX(ctx context.Context) int {
 	id, err := _q.FirstID(ctx)
 	if err != nil && !IsNotFound(err) {
 		panic(err)
@@ -106,10 +106,10 @@ func (_q *AnalyticsSalesCustomerQuery) FirstIDX(ctx context.Context) int {
 	return id
 }
 
-// Only returns a single AnalyticsSalesCustomer entity found by the query, ensuring it only returns one.
-// Returns a *NotSingularError when more than one AnalyticsSalesCustomer entity is found.
-// Returns a *NotFoundError when no AnalyticsSalesCustomer entities are found.
-func (_q *AnalyticsSalesCustomerQuery) Only(ctx context.Context) (*AnalyticsSalesCustomer, error) {
+// Only returns a single AnalyticsSalesCohort entity found by the query, ensuring it only returns one.
+// Returns a *NotSingularError when more than one AnalyticsSalesCohort entity is found.
+// Returns a *NotFoundError when no AnalyticsSalesCohort entities are found.
+func (_q *AnalyticsSalesCohortQuery) Only(ctx context.Context) (*AnalyticsSalesCohort, error) {
 	nodes, err := _q.Limit(2).All(setContextOp(ctx, _q.ctx, ent.OpQueryOnly))
 	if err != nil {
 		return nil, err
@@ -118,14 +118,14 @@ func (_q *AnalyticsSalesCustomerQuery) Only(ctx context.Context) (*AnalyticsSale
 	case 1:
 		return nodes[0], nil
 	case 0:
-		return nil, &NotFoundError{analyticssalescustomer.Label}
+		return nil, &NotFoundError{analyticssalescohort.Label}
 	default:
-		return nil, &NotSingularError{analyticssalescustomer.Label}
+		return nil, &NotSingularError{analyticssalescohort.Label}
 	}
 }
 
 // OnlyX is like Only, but panics if an error occurs.
-func (_q *AnalyticsSalesCustomerQuery) OnlyX(ctx context.Context) *AnalyticsSalesCustomer {
+func (_q *AnalyticsSalesCohortQuery) OnlyX(ctx context.Context) *AnalyticsSalesCohort {
 	node, err := _q.Only(ctx)
 	if err != nil {
 		panic(err)
@@ -133,10 +133,10 @@ func (_q *AnalyticsSalesCustomerQuery) OnlyX(ctx context.Context) *AnalyticsSale
 	return node
 }
 
-// OnlyID is like Only, but returns the only AnalyticsSalesCustomer ID in the query.
-// Returns a *NotSingularError when more than one AnalyticsSalesCustomer ID is found.
+// OnlyID is like Only, but returns the only AnalyticsSalesCohort ID in the query.
+// Returns a *NotSingularError when more than one AnalyticsSalesCohort ID is found.
 // Returns a *NotFoundError when no entities are found.
-func (_q *AnalyticsSalesCustomerQuery) OnlyID(ctx context.Context) (id int, err error) {
+func (_q *AnalyticsSalesCohortQuery) OnlyID(ctx context.Context) (id int, err error) {
 	var ids []int
 	if ids, err = _q.Limit(2).IDs(setContextOp(ctx, _q.ctx, ent.OpQueryOnlyID)); err != nil {
 		return
@@ -145,15 +145,15 @@ func (_q *AnalyticsSalesCustomerQuery) OnlyID(ctx context.Context) (id int, err 
 	case 1:
 		id = ids[0]
 	case 0:
-		err = &NotFoundError{analyticssalescustomer.Label}
+		err = &NotFoundError{analyticssalescohort.Label}
 	default:
-		err = &NotSingularError{analyticssalescustomer.Label}
+		err = &NotSingularError{analyticssalescohort.Label}
 	}
 	return
 }
 
 // OnlyIDX is like OnlyID, but panics if an error occurs.
-func (_q *AnalyticsSalesCustomerQuery) OnlyIDX(ctx context.Context) int {
+func (_q *AnalyticsSalesCohortQuery) OnlyIDX(ctx context.Context) int {
 	id, err := _q.OnlyID(ctx)
 	if err != nil {
 		panic(err)
@@ -161,18 +161,18 @@ func (_q *AnalyticsSalesCustomerQuery) OnlyIDX(ctx context.Context) int {
 	return id
 }
 
-// All executes the query and returns a list of AnalyticsSalesCustomers.
-func (_q *AnalyticsSalesCustomerQuery) All(ctx context.Context) ([]*AnalyticsSalesCustomer, error) {
+// All executes the query and returns a list of AnalyticsSalesCohorts.
+func (_q *AnalyticsSalesCohortQuery) All(ctx context.Context) ([]*AnalyticsSalesCohort, error) {
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryAll)
 	if err := _q.prepareQuery(ctx); err != nil {
 		return nil, err
 	}
-	qr := querierAll[[]*AnalyticsSalesCustomer, *AnalyticsSalesCustomerQuery]()
-	return withInterceptors[[]*AnalyticsSalesCustomer](ctx, _q, qr, _q.inters)
+	qr := querierAll[[]*AnalyticsSalesCohort, *AnalyticsSalesCohortQuery]()
+	return withInterceptors[[]*AnalyticsSalesCohort](ctx, _q, qr, _q.inters)
 }
 
 // AllX is like All, but panics if an error occurs.
-func (_q *AnalyticsSalesCustomerQuery) AllX(ctx context.Context) []*AnalyticsSalesCustomer {
+func (_q *AnalyticsSalesCohortQuery) AllX(ctx context.Context) []*AnalyticsSalesCohort {
 	nodes, err := _q.All(ctx)
 	if err != nil {
 		panic(err)
@@ -180,20 +180,20 @@ func (_q *AnalyticsSalesCustomerQuery) AllX(ctx context.Context) []*AnalyticsSal
 	return nodes
 }
 
-// IDs executes the query and returns a list of AnalyticsSalesCustomer IDs.
-func (_q *AnalyticsSalesCustomerQuery) IDs(ctx context.Context) (ids []int, err error) {
+// IDs executes the query and returns a list of AnalyticsSalesCohort IDs.
+func (_q *AnalyticsSalesCohortQuery) IDs(ctx context.Context) (ids []int, err error) {
 	if _q.ctx.Unique == nil && _q.path != nil {
 		_q.Unique(true)
 	}
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryIDs)
-	if err = _q.Select(analyticssalescustomer.FieldID).Scan(ctx, &ids); err != nil {
+	if err = _q.Select(analyticssalescohort.FieldID).Scan(ctx, &ids); err != nil {
 		return nil, err
 	}
 	return ids, nil
 }
 
 // IDsX is like IDs, but panics if an error occurs.
-func (_q *AnalyticsSalesCustomerQuery) IDsX(ctx context.Context) []int {
+func (_q *AnalyticsSalesCohortQuery) IDsX(ctx context.Context) []int {
 	ids, err := _q.IDs(ctx)
 	if err != nil {
 		panic(err)
@@ -202,16 +202,16 @@ func (_q *AnalyticsSalesCustomerQuery) IDsX(ctx context.Context) []int {
 }
 
 // Count returns the count of the given query.
-func (_q *AnalyticsSalesCustomerQuery) Count(ctx context.Context) (int, error) {
+func (_q *AnalyticsSalesCohortQuery) Count(ctx context.Context) (int, error) {
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryCount)
 	if err := _q.prepareQuery(ctx); err != nil {
 		return 0, err
 	}
-	return withInterceptors[int](ctx, _q, querierCount[*AnalyticsSalesCustomerQuery](), _q.inters)
+	return withInterceptors[int](ctx, _q, querierCount[*AnalyticsSalesCohortQuery](), _q.inters)
 }
 
 // CountX is like Count, but panics if an error occurs.
-func (_q *AnalyticsSalesCustomerQuery) CountX(ctx context.Context) int {
+func (_q *AnalyticsSalesCohortQuery) CountX(ctx context.Context) int {
 	count, err := _q.Count(ctx)
 	if err != nil {
 		panic(err)
@@ -220,7 +220,7 @@ func (_q *AnalyticsSalesCustomerQuery) CountX(ctx context.Context) int {
 }
 
 // Exist returns true if the query has elements in the graph.
-func (_q *AnalyticsSalesCustomerQuery) Exist(ctx context.Context) (bool, error) {
+func (_q *AnalyticsSalesCohortQuery) Exist(ctx context.Context) (bool, error) {
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryExist)
 	switch _, err := _q.FirstID(ctx); {
 	case IsNotFound(err):
@@ -233,7 +233,7 @@ func (_q *AnalyticsSalesCustomerQuery) Exist(ctx context.Context) (bool, error) 
 }
 
 // ExistX is like Exist, but panics if an error occurs.
-func (_q *AnalyticsSalesCustomerQuery) ExistX(ctx context.Context) bool {
+func (_q *AnalyticsSalesCohortQuery) ExistX(ctx context.Context) bool {
 	exist, err := _q.Exist(ctx)
 	if err != nil {
 		panic(err)
@@ -241,18 +241,18 @@ func (_q *AnalyticsSalesCustomerQuery) ExistX(ctx context.Context) bool {
 	return exist
 }
 
-// Clone returns a duplicate of the AnalyticsSalesCustomerQuery builder, including all associated steps. It can be
+// Clone returns a duplicate of the AnalyticsSalesCohortQuery builder, including all associated steps. It can be
 // used to prepare common query builders and use them differently after the clone is made.
-func (_q *AnalyticsSalesCustomerQuery) Clone() *AnalyticsSalesCustomerQuery {
+func (_q *AnalyticsSalesCohortQuery) Clone() *AnalyticsSalesCohortQuery {
 	if _q == nil {
 		return nil
 	}
-	return &AnalyticsSalesCustomerQuery{
+	return &AnalyticsSalesCohortQuery{
 		config:     _q.config,
 		ctx:        _q.ctx.Clone(),
-		order:      append([]analyticssalescustomer.OrderOption{}, _q.order...),
+		order:      append([]analyticssalescohort.OrderOption{}, _q.order...),
 		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.AnalyticsSalesCustomer{}, _q.predicates...),
+		predicates: append([]predicate.AnalyticsSalesCohort{}, _q.predicates...),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -266,19 +266,19 @@ func (_q *AnalyticsSalesCustomerQuery) Clone() *AnalyticsSalesCustomerQuery {
 // Example:
 //
 //	var v []struct {
-//		CustomerKey string `json:"customer_key,omitempty"`
+//		FirstMonth int `json:"first_month,omitempty"`
 //		Count int `json:"count,omitempty"`
 //	}
 //
-//	client.AnalyticsSalesCustomer.Query().
-//		GroupBy(analyticssalescustomer.FieldCustomerKey).
+//	client.AnalyticsSalesCohort.Query().
+//		GroupBy(analyticssalescohort.FieldFirstMonth).
 //		Aggregate(ent.Count()).
 //		Scan(ctx, &v)
-func (_q *AnalyticsSalesCustomerQuery) GroupBy(field string, fields ...string) *AnalyticsSalesCustomerGroupBy {
+func (_q *AnalyticsSalesCohortQuery) GroupBy(field string, fields ...string) *AnalyticsSalesCohortGroupBy {
 	_q.ctx.Fields = append([]string{field}, fields...)
-	grbuild := &AnalyticsSalesCustomerGroupBy{build: _q}
+	grbuild := &AnalyticsSalesCohortGroupBy{build: _q}
 	grbuild.flds = &_q.ctx.Fields
-	grbuild.label = analyticssalescustomer.Label
+	grbuild.label = analyticssalescohort.Label
 	grbuild.scan = grbuild.Scan
 	return grbuild
 }
@@ -289,26 +289,26 @@ func (_q *AnalyticsSalesCustomerQuery) GroupBy(field string, fields ...string) *
 // Example:
 //
 //	var v []struct {
-//		CustomerKey string `json:"customer_key,omitempty"`
+//		FirstMonth int `json:"first_month,omitempty"`
 //	}
 //
-//	client.AnalyticsSalesCustomer.Query().
-//		Select(analyticssalescustomer.FieldCustomerKey).
+//	client.AnalyticsSalesCohort.Query().
+//		Select(analyticssalescohort.FieldFirstMonth).
 //		Scan(ctx, &v)
-func (_q *AnalyticsSalesCustomerQuery) Select(fields ...string) *AnalyticsSalesCustomerSelect {
+func (_q *AnalyticsSalesCohortQuery) Select(fields ...string) *AnalyticsSalesCohortSelect {
 	_q.ctx.Fields = append(_q.ctx.Fields, fields...)
-	sbuild := &AnalyticsSalesCustomerSelect{AnalyticsSalesCustomerQuery: _q}
-	sbuild.label = analyticssalescustomer.Label
+	sbuild := &AnalyticsSalesCohortSelect{AnalyticsSalesCohortQuery: _q}
+	sbuild.label = analyticssalescohort.Label
 	sbuild.flds, sbuild.scan = &_q.ctx.Fields, sbuild.Scan
 	return sbuild
 }
 
-// Aggregate returns a AnalyticsSalesCustomerSelect configured with the given aggregations.
-func (_q *AnalyticsSalesCustomerQuery) Aggregate(fns ...AggregateFunc) *AnalyticsSalesCustomerSelect {
+// Aggregate returns a AnalyticsSalesCohortSelect configured with the given aggregations.
+func (_q *AnalyticsSalesCohortQuery) Aggregate(fns ...AggregateFunc) *AnalyticsSalesCohortSelect {
 	return _q.Select().Aggregate(fns...)
 }
 
-func (_q *AnalyticsSalesCustomerQuery) prepareQuery(ctx context.Context) error {
+func (_q *AnalyticsSalesCohortQuery) prepareQuery(ctx context.Context) error {
 	for _, inter := range _q.inters {
 		if inter == nil {
 			return fmt.Errorf("ent: uninitialized interceptor (forgotten import ent/runtime?)")
@@ -320,7 +320,7 @@ func (_q *AnalyticsSalesCustomerQuery) prepareQuery(ctx context.Context) error {
 		}
 	}
 	for _, f := range _q.ctx.Fields {
-		if !analyticssalescustomer.ValidColumn(f) {
+		if !analyticssalescohort.ValidColumn(f) {
 			return &ValidationError{Name: f, err: fmt.Errorf("ent: invalid field %q for query", f)}
 		}
 	}
@@ -334,16 +334,16 @@ func (_q *AnalyticsSalesCustomerQuery) prepareQuery(ctx context.Context) error {
 	return nil
 }
 
-func (_q *AnalyticsSalesCustomerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*AnalyticsSalesCustomer, error) {
+func (_q *AnalyticsSalesCohortQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*AnalyticsSalesCohort, error) {
 	var (
-		nodes = []*AnalyticsSalesCustomer{}
+		nodes = []*AnalyticsSalesCohort{}
 		_spec = _q.querySpec()
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
-		return (*AnalyticsSalesCustomer).scanValues(nil, columns)
+		return (*AnalyticsSalesCohort).scanValues(nil, columns)
 	}
 	_spec.Assign = func(columns []string, values []any) error {
-		node := &AnalyticsSalesCustomer{config: _q.config}
+		node := &AnalyticsSalesCohort{config: _q.config}
 		nodes = append(nodes, node)
 		return node.assignValues(columns, values)
 	}
@@ -367,7 +367,7 @@ func (_q *AnalyticsSalesCustomerQuery) sqlAll(ctx context.Context, hooks ...quer
 	return nodes, nil
 }
 
-func (_q *AnalyticsSalesCustomerQuery) sqlCount(ctx context.Context) (int, error) {
+func (_q *AnalyticsSalesCohortQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
@@ -379,8 +379,8 @@ func (_q *AnalyticsSalesCustomerQuery) sqlCount(ctx context.Context) (int, error
 	return sqlgraph.CountNodes(ctx, _q.driver, _spec)
 }
 
-func (_q *AnalyticsSalesCustomerQuery) querySpec() *sqlgraph.QuerySpec {
-	_spec := sqlgraph.NewQuerySpec(analyticssalescustomer.Table, analyticssalescustomer.Columns, sqlgraph.NewFieldSpec(analyticssalescustomer.FieldID, field.TypeInt))
+func (_q *AnalyticsSalesCohortQuery) querySpec() *sqlgraph.QuerySpec {
+	_spec := sqlgraph.NewQuerySpec(analyticssalescohort.Table, analyticssalescohort.Columns, sqlgraph.NewFieldSpec(analyticssalescohort.FieldID, field.TypeInt))
 	_spec.From = _q.sql
 	if unique := _q.ctx.Unique; unique != nil {
 		_spec.Unique = *unique
@@ -389,9 +389,9 @@ func (_q *AnalyticsSalesCustomerQuery) querySpec() *sqlgraph.QuerySpec {
 	}
 	if fields := _q.ctx.Fields; len(fields) > 0 {
 		_spec.Node.Columns = make([]string, 0, len(fields))
-		_spec.Node.Columns = append(_spec.Node.Columns, analyticssalescustomer.FieldID)
+		_spec.Node.Columns = append(_spec.Node.Columns, analyticssalescohort.FieldID)
 		for i := range fields {
-			if fields[i] != analyticssalescustomer.FieldID {
+			if fields[i] != analyticssalescohort.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
 		}
@@ -419,12 +419,12 @@ func (_q *AnalyticsSalesCustomerQuery) querySpec() *sqlgraph.QuerySpec {
 	return _spec
 }
 
-func (_q *AnalyticsSalesCustomerQuery) sqlQuery(ctx context.Context) *sql.Selector {
+func (_q *AnalyticsSalesCohortQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	builder := sql.Dialect(_q.driver.Dialect())
-	t1 := builder.Table(analyticssalescustomer.Table)
+	t1 := builder.Table(analyticssalescohort.Table)
 	columns := _q.ctx.Fields
 	if len(columns) == 0 {
-		columns = analyticssalescustomer.Columns
+		columns = analyticssalescohort.Columns
 	}
 	selector := builder.Select(t1.Columns(columns...)...).From(t1)
 	if _q.sql != nil {
@@ -457,7 +457,7 @@ func (_q *AnalyticsSalesCustomerQuery) sqlQuery(ctx context.Context) *sql.Select
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
-func (_q *AnalyticsSalesCustomerQuery) ForUpdate(opts ...sql.LockOption) *AnalyticsSalesCustomerQuery {
+func (_q *AnalyticsSalesCohortQuery) ForUpdate(opts ...sql.LockOption) *AnalyticsSalesCohortQuery {
 	if _q.driver.Dialect() == dialect.Postgres {
 		_q.Unique(false)
 	}
@@ -470,7 +470,7 @@ func (_q *AnalyticsSalesCustomerQuery) ForUpdate(opts ...sql.LockOption) *Analyt
 // ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
 // on any rows that are read. Other sessions can read the rows, but cannot modify them
 // until your transaction commits.
-func (_q *AnalyticsSalesCustomerQuery) ForShare(opts ...sql.LockOption) *AnalyticsSalesCustomerQuery {
+func (_q *AnalyticsSalesCohortQuery) ForShare(opts ...sql.LockOption) *AnalyticsSalesCohortQuery {
 	if _q.driver.Dialect() == dialect.Postgres {
 		_q.Unique(false)
 	}
@@ -481,33 +481,33 @@ func (_q *AnalyticsSalesCustomerQuery) ForShare(opts ...sql.LockOption) *Analyti
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.
-func (_q *AnalyticsSalesCustomerQuery) Modify(modifiers ...func(s *sql.Selector)) *AnalyticsSalesCustomerSelect {
+func (_q *AnalyticsSalesCohortQuery) Modify(modifiers ...func(s *sql.Selector)) *AnalyticsSalesCohortSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
 }
 
-// AnalyticsSalesCustomerGroupBy is the group-by builder for AnalyticsSalesCustomer entities.
-type AnalyticsSalesCustomerGroupBy struct {
+// AnalyticsSalesCohortGroupBy is the group-by builder for AnalyticsSalesCohort entities.
+type AnalyticsSalesCohortGroupBy struct {
 	selector
-	build *AnalyticsSalesCustomerQuery
+	build *AnalyticsSalesCohortQuery
 }
 
 // Aggregate adds the given aggregation functions to the group-by query.
-func (_g *AnalyticsSalesCustomerGroupBy) Aggregate(fns ...AggregateFunc) *AnalyticsSalesCustomerGroupBy {
+func (_g *AnalyticsSalesCohortGroupBy) Aggregate(fns ...AggregateFunc) *AnalyticsSalesCohortGroupBy {
 	_g.fns = append(_g.fns, fns...)
 	return _g
 }
 
 // Scan applies the selector query and scans the result into the given value.
-func (_g *AnalyticsSalesCustomerGroupBy) Scan(ctx context.Context, v any) error {
+func (_g *AnalyticsSalesCohortGroupBy) Scan(ctx context.Context, v any) error {
 	ctx = setContextOp(ctx, _g.build.ctx, ent.OpQueryGroupBy)
 	if err := _g.build.prepareQuery(ctx); err != nil {
 		return err
 	}
-	return scanWithInterceptors[*AnalyticsSalesCustomerQuery, *AnalyticsSalesCustomerGroupBy](ctx, _g.build, _g, _g.build.inters, v)
+	return scanWithInterceptors[*AnalyticsSalesCohortQuery, *AnalyticsSalesCohortGroupBy](ctx, _g.build, _g, _g.build.inters, v)
 }
 
-func (_g *AnalyticsSalesCustomerGroupBy) sqlScan(ctx context.Context, root *AnalyticsSalesCustomerQuery, v any) error {
+func (_g *AnalyticsSalesCohortGroupBy) sqlScan(ctx context.Context, root *AnalyticsSalesCohortQuery, v any) error {
 	selector := root.sqlQuery(ctx).Select()
 	aggregation := make([]string, 0, len(_g.fns))
 	for _, fn := range _g.fns {
@@ -534,28 +534,28 @@ func (_g *AnalyticsSalesCustomerGroupBy) sqlScan(ctx context.Context, root *Anal
 	return sql.ScanSlice(rows, v)
 }
 
-// AnalyticsSalesCustomerSelect is the builder for selecting fields of AnalyticsSalesCustomer entities.
-type AnalyticsSalesCustomerSelect struct {
-	*AnalyticsSalesCustomerQuery
+// AnalyticsSalesCohortSelect is the builder for selecting fields of AnalyticsSalesCohort entities.
+type AnalyticsSalesCohortSelect struct {
+	*AnalyticsSalesCohortQuery
 	selector
 }
 
 // Aggregate adds the given aggregation functions to the selector query.
-func (_s *AnalyticsSalesCustomerSelect) Aggregate(fns ...AggregateFunc) *AnalyticsSalesCustomerSelect {
+func (_s *AnalyticsSalesCohortSelect) Aggregate(fns ...AggregateFunc) *AnalyticsSalesCohortSelect {
 	_s.fns = append(_s.fns, fns...)
 	return _s
 }
 
 // Scan applies the selector query and scans the result into the given value.
-func (_s *AnalyticsSalesCustomerSelect) Scan(ctx context.Context, v any) error {
+func (_s *AnalyticsSalesCohortSelect) Scan(ctx context.Context, v any) error {
 	ctx = setContextOp(ctx, _s.ctx, ent.OpQuerySelect)
 	if err := _s.prepareQuery(ctx); err != nil {
 		return err
 	}
-	return scanWithInterceptors[*AnalyticsSalesCustomerQuery, *AnalyticsSalesCustomerSelect](ctx, _s.AnalyticsSalesCustomerQuery, _s, _s.inters, v)
+	return scanWithInterceptors[*AnalyticsSalesCohortQuery, *AnalyticsSalesCohortSelect](ctx, _s.AnalyticsSalesCohortQuery, _s, _s.inters, v)
 }
 
-func (_s *AnalyticsSalesCustomerSelect) sqlScan(ctx context.Context, root *AnalyticsSalesCustomerQuery, v any) error {
+func (_s *AnalyticsSalesCohortSelect) sqlScan(ctx context.Context, root *AnalyticsSalesCohortQuery, v any) error {
 	selector := root.sqlQuery(ctx)
 	aggregation := make([]string, 0, len(_s.fns))
 	for _, fn := range _s.fns {
@@ -577,7 +577,7 @@ func (_s *AnalyticsSalesCustomerSelect) sqlScan(ctx context.Context, root *Analy
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.
-func (_s *AnalyticsSalesCustomerSelect) Modify(modifiers ...func(s *sql.Selector)) *AnalyticsSalesCustomerSelect {
+func (_s *AnalyticsSalesCohortSelect) Modify(modifiers ...func(s *sql.Selector)) *AnalyticsSalesCohortSelect {
 	_s.modifiers = append(_s.modifiers, modifiers...)
 	return _s
 }

@@ -4,35 +4,37 @@ package ent
 
 import (
 	"fmt"
-	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalesbuyer"
 	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 )
 
-// AnalyticsSalesCustomer is the model entity for the AnalyticsSalesCustomer schema.
-type AnalyticsSalesCustomer struct {
+// AnalyticsSalesBuyer is the model entity for the AnalyticsSalesBuyer schema.
+type AnalyticsSalesBuyer struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// CustomerKey holds the value of the "customer_key" field.
 	CustomerKey string `json:"customer_key,omitempty"`
-	// Local day, yyyymmdd.
-	Day int `json:"day,omitempty"`
+	// Local day of the first order, yyyymmdd.
+	FirstDay int `json:"first_day,omitempty"`
+	// Local day of the latest order, yyyymmdd.
+	LastDay int `json:"last_day,omitempty"`
 	// Orders holds the value of the "orders" field.
 	Orders       int `json:"orders,omitempty"`
 	selectValues sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
-func (*AnalyticsSalesCustomer) scanValues(columns []string) ([]any, error) {
+func (*AnalyticsSalesBuyer) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case analyticssalescustomer.FieldID, analyticssalescustomer.FieldDay, analyticssalescustomer.FieldOrders:
+		case analyticssalesbuyer.FieldID, analyticssalesbuyer.FieldFirstDay, analyticssalesbuyer.FieldLastDay, analyticssalesbuyer.FieldOrders:
 			values[i] = new(sql.NullInt64)
-		case analyticssalescustomer.FieldCustomerKey:
+		case analyticssalesbuyer.FieldCustomerKey:
 			values[i] = new(sql.NullString)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -42,32 +44,38 @@ func (*AnalyticsSalesCustomer) scanValues(columns []string) ([]any, error) {
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)
-// to the AnalyticsSalesCustomer fields.
-func (_m *AnalyticsSalesCustomer) assignValues(columns []string, values []any) error {
+// to the AnalyticsSalesBuyer fields.
+func (_m *AnalyticsSalesBuyer) assignValues(columns []string, values []any) error {
 	if m, n := len(values), len(columns); m < n {
 		return fmt.Errorf("mismatch number of scan values: %d != %d", m, n)
 	}
 	for i := range columns {
 		switch columns[i] {
-		case analyticssalescustomer.FieldID:
+		case analyticssalesbuyer.FieldID:
 			value, ok := values[i].(*sql.NullInt64)
 			if !ok {
 				return fmt.Errorf("unexpected type %T for field id", value)
 			}
 			_m.ID = int(value.Int64)
-		case analyticssalescustomer.FieldCustomerKey:
+		case analyticssalesbuyer.FieldCustomerKey:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field customer_key", values[i])
 			} else if value.Valid {
 				_m.CustomerKey = value.String
 			}
-		case analyticssalescustomer.FieldDay:
+		case analyticssalesbuyer.FieldFirstDay:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for field day", values[i])
+				return fmt.Errorf("unexpected type %T for field first_day", values[i])
 			} else if value.Valid {
-				_m.Day = int(value.Int64)
+				_m.FirstDay = int(value.Int64)
 			}
-		case analyticssalescustomer.FieldOrders:
+		case analyticssalesbuyer.FieldLastDay:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field last_day", values[i])
+			} else if value.Valid {
+				_m.LastDay = int(value.Int64)
+			}
+		case analyticssalesbuyer.FieldOrders:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field orders", values[i])
 			} else if value.Valid {
@@ -80,40 +88,43 @@ func (_m *AnalyticsSalesCustomer) assignValues(columns []string, values []any) e
 	return nil
 }
 
-// Value returns the ent.Value that was dynamically selected and assigned to the AnalyticsSalesCustomer.
+// Value returns the ent.Value that was dynamically selected and assigned to the AnalyticsSalesBuyer.
 // This includes values selected through modifiers, order, etc.
-func (_m *AnalyticsSalesCustomer) Value(name string) (ent.Value, error) {
+func (_m *AnalyticsSalesBuyer) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
 }
 
-// Update returns a builder for updating this AnalyticsSalesCustomer.
-// Note that you need to call AnalyticsSalesCustomer.Unwrap() before calling this method if this AnalyticsSalesCustomer
+// Update returns a builder for updating this AnalyticsSalesBuyer.
+// Note that you need to call AnalyticsSalesBuyer.Unwrap() before calling this method if this AnalyticsSalesBuyer
 // was returned from a transaction, and the transaction was committed or rolled back.
-func (_m *AnalyticsSalesCustomer) Update() *AnalyticsSalesCustomerUpdateOne {
-	return NewAnalyticsSalesCustomerClient(_m.config).UpdateOne(_m)
+func (_m *AnalyticsSalesBuyer) Update() *AnalyticsSalesBuyerUpdateOne {
+	return NewAnalyticsSalesBuyerClient(_m.config).UpdateOne(_m)
 }
 
-// Unwrap unwraps the AnalyticsSalesCustomer entity that was returned from a transaction after it was closed,
+// Unwrap unwraps the AnalyticsSalesBuyer entity that was returned from a transaction after it was closed,
 // so that all future queries will be executed through the driver which created the transaction.
-func (_m *AnalyticsSalesCustomer) Unwrap() *AnalyticsSalesCustomer {
+func (_m *AnalyticsSalesBuyer) Unwrap() *AnalyticsSalesBuyer {
 	_tx, ok := _m.config.driver.(*txDriver)
 	if !ok {
-		panic("ent: AnalyticsSalesCustomer is not a transactional entity")
+		panic("ent: AnalyticsSalesBuyer is not a transactional entity")
 	}
 	_m.config.driver = _tx.drv
 	return _m
 }
 
 // String implements the fmt.Stringer.
-func (_m *AnalyticsSalesCustomer) String() string {
+func (_m *AnalyticsSalesBuyer) String() string {
 	var builder strings.Builder
-	builder.WriteString("AnalyticsSalesCustomer(")
+	builder.WriteString("AnalyticsSalesBuyer(")
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
 	builder.WriteString("customer_key=")
 	builder.WriteString(_m.CustomerKey)
 	builder.WriteString(", ")
-	builder.WriteString("day=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Day))
+	builder.WriteString("first_day=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FirstDay))
+	builder.WriteString(", ")
+	builder.WriteString("last_day=")
+	builder.WriteString(fmt.Sprintf("%v", _m.LastDay))
 	builder.WriteString(", ")
 	builder.WriteString("orders=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Orders))
@@ -121,5 +132,5 @@ func (_m *AnalyticsSalesCustomer) String() string {
 	return builder.String()
 }
 
-// AnalyticsSalesCustomers is a parsable slice of AnalyticsSalesCustomer.
-type AnalyticsSalesCustomers []*AnalyticsSalesCustomer
+// AnalyticsSalesBuyers is a parsable slice of AnalyticsSalesBuyer.
+type AnalyticsSalesBuyers []*AnalyticsSalesBuyer
