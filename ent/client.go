@@ -43,7 +43,6 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
-	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
@@ -127,8 +126,6 @@ type Client struct {
 	ProductOptionValue *ProductOptionValueClient
 	// ProductVariant is the client for interacting with the ProductVariant builders.
 	ProductVariant *ProductVariantClient
-	// SearchTerm is the client for interacting with the SearchTerm builders.
-	SearchTerm *SearchTermClient
 	// ShippingRate is the client for interacting with the ShippingRate builders.
 	ShippingRate *ShippingRateClient
 	// Shop is the client for interacting with the Shop builders.
@@ -184,7 +181,6 @@ func (c *Client) init() {
 	c.ProductOption = NewProductOptionClient(c.config)
 	c.ProductOptionValue = NewProductOptionValueClient(c.config)
 	c.ProductVariant = NewProductVariantClient(c.config)
-	c.SearchTerm = NewSearchTermClient(c.config)
 	c.ShippingRate = NewShippingRateClient(c.config)
 	c.Shop = NewShopClient(c.config)
 	c.ShopPolicy = NewShopPolicyClient(c.config)
@@ -314,7 +310,6 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ProductOption:       NewProductOptionClient(cfg),
 		ProductOptionValue:  NewProductOptionValueClient(cfg),
 		ProductVariant:      NewProductVariantClient(cfg),
-		SearchTerm:          NewSearchTermClient(cfg),
 		ShippingRate:        NewShippingRateClient(cfg),
 		Shop:                NewShopClient(cfg),
 		ShopPolicy:          NewShopPolicyClient(cfg),
@@ -371,7 +366,6 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ProductOption:       NewProductOptionClient(cfg),
 		ProductOptionValue:  NewProductOptionValueClient(cfg),
 		ProductVariant:      NewProductVariantClient(cfg),
-		SearchTerm:          NewSearchTermClient(cfg),
 		ShippingRate:        NewShippingRateClient(cfg),
 		Shop:                NewShopClient(cfg),
 		ShopPolicy:          NewShopPolicyClient(cfg),
@@ -412,8 +406,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.DiscountRedemption, c.Event, c.Fulfillment, c.InventoryAdjustment,
 		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
 		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop,
-		c.ShopPolicy, c.TaxRate, c.UrlRedirect,
+		c.ProductOptionValue, c.ProductVariant, c.ShippingRate, c.Shop, c.ShopPolicy,
+		c.TaxRate, c.UrlRedirect,
 	} {
 		n.Use(hooks...)
 	}
@@ -429,8 +423,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.DiscountRedemption, c.Event, c.Fulfillment, c.InventoryAdjustment,
 		c.LoginAttempt, c.MailingAddress, c.Menu, c.MenuItem, c.Order, c.OrderLine,
 		c.Page, c.PasswordResetToken, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.SearchTerm, c.ShippingRate, c.Shop,
-		c.ShopPolicy, c.TaxRate, c.UrlRedirect,
+		c.ProductOptionValue, c.ProductVariant, c.ShippingRate, c.Shop, c.ShopPolicy,
+		c.TaxRate, c.UrlRedirect,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -503,8 +497,6 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ProductOptionValue.mutate(ctx, m)
 	case *ProductVariantMutation:
 		return c.ProductVariant.mutate(ctx, m)
-	case *SearchTermMutation:
-		return c.SearchTerm.mutate(ctx, m)
 	case *ShippingRateMutation:
 		return c.ShippingRate.mutate(ctx, m)
 	case *ShopMutation:
@@ -5431,139 +5423,6 @@ func (c *ProductVariantClient) mutate(ctx context.Context, m *ProductVariantMuta
 	}
 }
 
-// SearchTermClient is a client for the SearchTerm schema.
-type SearchTermClient struct {
-	config
-}
-
-// NewSearchTermClient returns a client for the SearchTerm from the given config.
-func NewSearchTermClient(c config) *SearchTermClient {
-	return &SearchTermClient{config: c}
-}
-
-// Use adds a list of mutation hooks to the hooks stack.
-// A call to `Use(f, g, h)` equals to `searchterm.Hooks(f(g(h())))`.
-func (c *SearchTermClient) Use(hooks ...Hook) {
-	c.hooks.SearchTerm = append(c.hooks.SearchTerm, hooks...)
-}
-
-// Intercept adds a list of query interceptors to the interceptors stack.
-// A call to `Intercept(f, g, h)` equals to `searchterm.Intercept(f(g(h())))`.
-func (c *SearchTermClient) Intercept(interceptors ...Interceptor) {
-	c.inters.SearchTerm = append(c.inters.SearchTerm, interceptors...)
-}
-
-// Create returns a builder for creating a SearchTerm entity.
-func (c *SearchTermClient) Create() *SearchTermCreate {
-	mutation := newSearchTermMutation(c.config, OpCreate)
-	return &SearchTermCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// CreateBulk returns a builder for creating a bulk of SearchTerm entities.
-func (c *SearchTermClient) CreateBulk(builders ...*SearchTermCreate) *SearchTermCreateBulk {
-	return &SearchTermCreateBulk{config: c.config, builders: builders}
-}
-
-// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
-// a builder and applies setFunc on it.
-func (c *SearchTermClient) MapCreateBulk(slice any, setFunc func(*SearchTermCreate, int)) *SearchTermCreateBulk {
-	rv := reflect.ValueOf(slice)
-	if rv.Kind() != reflect.Slice {
-		return &SearchTermCreateBulk{err: fmt.Errorf("calling to SearchTermClient.MapCreateBulk with wrong type %T, need slice", slice)}
-	}
-	builders := make([]*SearchTermCreate, rv.Len())
-	for i := 0; i < rv.Len(); i++ {
-		builders[i] = c.Create()
-		setFunc(builders[i], i)
-	}
-	return &SearchTermCreateBulk{config: c.config, builders: builders}
-}
-
-// Update returns an update builder for SearchTerm.
-func (c *SearchTermClient) Update() *SearchTermUpdate {
-	mutation := newSearchTermMutation(c.config, OpUpdate)
-	return &SearchTermUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// UpdateOne returns an update builder for the given entity.
-func (c *SearchTermClient) UpdateOne(_m *SearchTerm) *SearchTermUpdateOne {
-	mutation := newSearchTermMutation(c.config, OpUpdateOne, withSearchTerm(_m))
-	return &SearchTermUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// UpdateOneID returns an update builder for the given id.
-func (c *SearchTermClient) UpdateOneID(id int) *SearchTermUpdateOne {
-	mutation := newSearchTermMutation(c.config, OpUpdateOne, withSearchTermID(id))
-	return &SearchTermUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// Delete returns a delete builder for SearchTerm.
-func (c *SearchTermClient) Delete() *SearchTermDelete {
-	mutation := newSearchTermMutation(c.config, OpDelete)
-	return &SearchTermDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// DeleteOne returns a builder for deleting the given entity.
-func (c *SearchTermClient) DeleteOne(_m *SearchTerm) *SearchTermDeleteOne {
-	return c.DeleteOneID(_m.ID)
-}
-
-// DeleteOneID returns a builder for deleting the given entity by its id.
-func (c *SearchTermClient) DeleteOneID(id int) *SearchTermDeleteOne {
-	builder := c.Delete().Where(searchterm.ID(id))
-	builder.mutation.id = &id
-	builder.mutation.op = OpDeleteOne
-	return &SearchTermDeleteOne{builder}
-}
-
-// Query returns a query builder for SearchTerm.
-func (c *SearchTermClient) Query() *SearchTermQuery {
-	return &SearchTermQuery{
-		config: c.config,
-		ctx:    &QueryContext{Type: TypeSearchTerm},
-		inters: c.Interceptors(),
-	}
-}
-
-// Get returns a SearchTerm entity by its id.
-func (c *SearchTermClient) Get(ctx context.Context, id int) (*SearchTerm, error) {
-	return c.Query().Where(searchterm.ID(id)).Only(ctx)
-}
-
-// GetX is like Get, but panics if an error occurs.
-func (c *SearchTermClient) GetX(ctx context.Context, id int) *SearchTerm {
-	obj, err := c.Get(ctx, id)
-	if err != nil {
-		panic(err)
-	}
-	return obj
-}
-
-// Hooks returns the client hooks.
-func (c *SearchTermClient) Hooks() []Hook {
-	return c.hooks.SearchTerm
-}
-
-// Interceptors returns the client interceptors.
-func (c *SearchTermClient) Interceptors() []Interceptor {
-	return c.inters.SearchTerm
-}
-
-func (c *SearchTermClient) mutate(ctx context.Context, m *SearchTermMutation) (Value, error) {
-	switch m.Op() {
-	case OpCreate:
-		return (&SearchTermCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpUpdate:
-		return (&SearchTermUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpUpdateOne:
-		return (&SearchTermUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpDelete, OpDeleteOne:
-		return (&SearchTermDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
-	default:
-		return nil, fmt.Errorf("ent: unknown SearchTerm mutation op: %q", m.Op())
-	}
-}
-
 // ShippingRateClient is a client for the ShippingRate schema.
 type ShippingRateClient struct {
 	config
@@ -6285,8 +6144,8 @@ type (
 		CustomerAccessToken, DiscountCode, DiscountRedemption, Event, Fulfillment,
 		InventoryAdjustment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
 		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
-		TaxRate, UrlRedirect []ent.Hook
+		ProductOptionValue, ProductVariant, ShippingRate, Shop, ShopPolicy, TaxRate,
+		UrlRedirect []ent.Hook
 	}
 	inters struct {
 		APIKey, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection,
@@ -6294,8 +6153,8 @@ type (
 		CustomerAccessToken, DiscountCode, DiscountRedemption, Event, Fulfillment,
 		InventoryAdjustment, LoginAttempt, MailingAddress, Menu, MenuItem, Order,
 		OrderLine, Page, PasswordResetToken, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, SearchTerm, ShippingRate, Shop, ShopPolicy,
-		TaxRate, UrlRedirect []ent.Interceptor
+		ProductOptionValue, ProductVariant, ShippingRate, Shop, ShopPolicy, TaxRate,
+		UrlRedirect []ent.Interceptor
 	}
 )
 

@@ -39,7 +39,6 @@ import (
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
-	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
@@ -142,7 +141,6 @@ func checkColumn(t, c string) error {
 			productoption.Table:       productoption.ValidColumn,
 			productoptionvalue.Table:  productoptionvalue.ValidColumn,
 			productvariant.Table:      productvariant.ValidColumn,
-			searchterm.Table:          searchterm.ValidColumn,
 			shippingrate.Table:        shippingrate.ValidColumn,
 			shop.Table:                shop.ValidColumn,
 			shoppolicy.Table:          shoppolicy.ValidColumn,

@@ -40,7 +40,6 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/schema"
-	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
@@ -94,7 +93,6 @@ const (
 	TypeProductOption       = "ProductOption"
 	TypeProductOptionValue  = "ProductOptionValue"
 	TypeProductVariant      = "ProductVariant"
-	TypeSearchTerm          = "SearchTerm"
 	TypeShippingRate        = "ShippingRate"
 	TypeShop                = "Shop"
 	TypeShopPolicy          = "ShopPolicy"
@@ -31885,476 +31883,6 @@ func (m *ProductVariantMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ProductVariant edge %s", name)
 }
 
-// SearchTermMutation represents an operation that mutates the SearchTerm nodes in the graph.
-type SearchTermMutation struct {
-	config
-	op              Op
-	typ             string
-	id              *int
-	term            *string
-	result_count    *int
-	addresult_count *int
-	searched_at     *time.Time
-	clearedFields   map[string]struct{}
-	done            bool
-	oldValue        func(context.Context) (*SearchTerm, error)
-	predicates      []predicate.SearchTerm
-}
-
-var _ ent.Mutation = (*SearchTermMutation)(nil)
-
-// searchtermOption allows management of the mutation configuration using functional options.
-type searchtermOption func(*SearchTermMutation)
-
-// newSearchTermMutation creates new mutation for the SearchTerm entity.
-func newSearchTermMutation(c config, op Op, opts ...searchtermOption) *SearchTermMutation {
-	m := &SearchTermMutation{
-		config:        c,
-		op:            op,
-		typ:           TypeSearchTerm,
-		clearedFields: make(map[string]struct{}),
-	}
-	for _, opt := range opts {
-		opt(m)
-	}
-	return m
-}
-
-// withSearchTermID sets the ID field of the mutation.
-func withSearchTermID(id int) searchtermOption {
-	return func(m *SearchTermMutation) {
-		var (
-			err   error
-			once  sync.Once
-			value *SearchTerm
-		)
-		m.oldValue = func(ctx context.Context) (*SearchTerm, error) {
-			once.Do(func() {
-				if m.done {
-					err = errors.New("querying old values post mutation is not allowed")
-				} else {
-					value, err = m.Client().SearchTerm.Get(ctx, id)
-				}
-			})
-			return value, err
-		}
-		m.id = &id
-	}
-}
-
-// withSearchTerm sets the old SearchTerm of the mutation.
-func withSearchTerm(node *SearchTerm) searchtermOption {
-	return func(m *SearchTermMutation) {
-		m.oldValue = func(context.Context) (*SearchTerm, error) {
-			return node, nil
-		}
-		m.id = &node.ID
-	}
-}
-
-// Client returns a new `ent.Client` from the mutation. If the mutation was
-// executed in a transaction (ent.Tx), a transactional client is returned.
-func (m SearchTermMutation) Client() *Client {
-	client := &Client{config: m.config}
-	client.init()
-	return client
-}
-
-// Tx returns an `ent.Tx` for mutations that were executed in transactions;
-// it returns an error otherwise.
-func (m SearchTermMutation) Tx() (*Tx, error) {
-	if _, ok := m.driver.(*txDriver); !ok {
-		return nil, errors.New("ent: mutation is not running in a transaction")
-	}
-	tx := &Tx{config: m.config}
-	tx.init()
-	return tx, nil
-}
-
-// ID returns the ID value in the mutation. Note that the ID is only available
-// if it was provided to the builder or after it was returned from the database.
-func (m *SearchTermMutation) ID() (id int, exists bool) {
-	if m.id == nil {
-		return
-	}
-	return *m.id, true
-}
-
-// IDs queries the database and returns the entity ids that match the mutation's predicate.
-// That means, if the mutation is applied within a transaction with an isolation level such
-// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
-// or updated by the mutation.
-func (m *SearchTermMutation) IDs(ctx context.Context) ([]int, error) {
-	switch {
-	case m.op.Is(OpUpdateOne | OpDeleteOne):
-		id, exists := m.ID()
-		if exists {
-			return []int{id}, nil
-		}
-		fallthrough
-	case m.op.Is(OpUpdate | OpDelete):
-		return m.Client().SearchTerm.Query().Where(m.predicates...).IDs(ctx)
-	default:
-		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
-	}
-}
-
-// SetTerm sets the "term" field.
-func (m *SearchTermMutation) SetTerm(s string) {
-	m.term = &s
-}
-
-// Term returns the value of the "term" field in the mutation.
-func (m *SearchTermMutation) Term() (r string, exists bool) {
-	v := m.term
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldTerm returns the old "term" field's value of the SearchTerm entity.
-// If the SearchTerm object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *SearchTermMutation) OldTerm(ctx context.Context) (v string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldTerm is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldTerm requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldTerm: %w", err)
-	}
-	return oldValue.Term, nil
-}
-
-// ResetTerm resets all changes to the "term" field.
-func (m *SearchTermMutation) ResetTerm() {
-	m.term = nil
-}
-
-// SetResultCount sets the "result_count" field.
-func (m *SearchTermMutation) SetResultCount(i int) {
-	m.result_count = &i
-	m.addresult_count = nil
-}
-
-// ResultCount returns the value of the "result_count" field in the mutation.
-func (m *SearchTermMutation) ResultCount() (r int, exists bool) {
-	v := m.result_count
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldResultCount returns the old "result_count" field's value of the SearchTerm entity.
-// If the SearchTerm object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *SearchTermMutation) OldResultCount(ctx context.Context) (v int, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldResultCount is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldResultCount requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldResultCount: %w", err)
-	}
-	return oldValue.ResultCount, nil
-}
-
-// AddResultCount adds i to the "result_count" field.
-func (m *SearchTermMutation) AddResultCount(i int) {
-	if m.addresult_count != nil {
-		*m.addresult_count += i
-	} else {
-		m.addresult_count = &i
-	}
-}
-
-// AddedResultCount returns the value that was added to the "result_count" field in this mutation.
-func (m *SearchTermMutation) AddedResultCount() (r int, exists bool) {
-	v := m.addresult_count
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// ResetResultCount resets all changes to the "result_count" field.
-func (m *SearchTermMutation) ResetResultCount() {
-	m.result_count = nil
-	m.addresult_count = nil
-}
-
-// SetSearchedAt sets the "searched_at" field.
-func (m *SearchTermMutation) SetSearchedAt(t time.Time) {
-	m.searched_at = &t
-}
-
-// SearchedAt returns the value of the "searched_at" field in the mutation.
-func (m *SearchTermMutation) SearchedAt() (r time.Time, exists bool) {
-	v := m.searched_at
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldSearchedAt returns the old "searched_at" field's value of the SearchTerm entity.
-// If the SearchTerm object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *SearchTermMutation) OldSearchedAt(ctx context.Context) (v time.Time, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldSearchedAt is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldSearchedAt requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldSearchedAt: %w", err)
-	}
-	return oldValue.SearchedAt, nil
-}
-
-// ResetSearchedAt resets all changes to the "searched_at" field.
-func (m *SearchTermMutation) ResetSearchedAt() {
-	m.searched_at = nil
-}
-
-// Where appends a list predicates to the SearchTermMutation builder.
-func (m *SearchTermMutation) Where(ps ...predicate.SearchTerm) {
-	m.predicates = append(m.predicates, ps...)
-}
-
-// WhereP appends storage-level predicates to the SearchTermMutation builder. Using this method,
-// users can use type-assertion to append predicates that do not depend on any generated package.
-func (m *SearchTermMutation) WhereP(ps ...func(*sql.Selector)) {
-	p := make([]predicate.SearchTerm, len(ps))
-	for i := range ps {
-		p[i] = ps[i]
-	}
-	m.Where(p...)
-}
-
-// Op returns the operation name.
-func (m *SearchTermMutation) Op() Op {
-	return m.op
-}
-
-// SetOp allows setting the mutation operation.
-func (m *SearchTermMutation) SetOp(op Op) {
-	m.op = op
-}
-
-// Type returns the node type of this mutation (SearchTerm).
-func (m *SearchTermMutation) Type() string {
-	return m.typ
-}
-
-// Fields returns all fields that were changed during this mutation. Note that in
-// order to get all numeric fields that were incremented/decremented, call
-// AddedFields().
-func (m *SearchTermMutation) Fields() []string {
-	fields := make([]string, 0, 3)
-	if m.term != nil {
-		fields = append(fields, searchterm.FieldTerm)
-	}
-	if m.result_count != nil {
-		fields = append(fields, searchterm.FieldResultCount)
-	}
-	if m.searched_at != nil {
-		fields = append(fields, searchterm.FieldSearchedAt)
-	}
-	return fields
-}
-
-// Field returns the value of a field with the given name. The second boolean
-// return value indicates that this field was not set, or was not defined in the
-// schema.
-func (m *SearchTermMutation) Field(name string) (ent.Value, bool) {
-	switch name {
-	case searchterm.FieldTerm:
-		return m.Term()
-	case searchterm.FieldResultCount:
-		return m.ResultCount()
-	case searchterm.FieldSearchedAt:
-		return m.SearchedAt()
-	}
-	return nil, false
-}
-
-// OldField returns the old value of the field from the database. An error is
-// returned if the mutation operation is not UpdateOne, or the query to the
-// database failed.
-func (m *SearchTermMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
-	switch name {
-	case searchterm.FieldTerm:
-		return m.OldTerm(ctx)
-	case searchterm.FieldResultCount:
-		return m.OldResultCount(ctx)
-	case searchterm.FieldSearchedAt:
-		return m.OldSearchedAt(ctx)
-	}
-	return nil, fmt.Errorf("unknown SearchTerm field %s", name)
-}
-
-// SetField sets the value of a field with the given name. It returns an error if
-// the field is not defined in the schema, or if the type mismatched the field
-// type.
-func (m *SearchTermMutation) SetField(name string, value ent.Value) error {
-	switch name {
-	case searchterm.FieldTerm:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetTerm(v)
-		return nil
-	case searchterm.FieldResultCount:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetResultCount(v)
-		return nil
-	case searchterm.FieldSearchedAt:
-		v, ok := value.(time.Time)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetSearchedAt(v)
-		return nil
-	}
-	return fmt.Errorf("unknown SearchTerm field %s", name)
-}
-
-// AddedFields returns all numeric fields that were incremented/decremented during
-// this mutation.
-func (m *SearchTermMutation) AddedFields() []string {
-	var fields []string
-	if m.addresult_count != nil {
-		fields = append(fields, searchterm.FieldResultCount)
-	}
-	return fields
-}
-
-// AddedField returns the numeric value that was incremented/decremented on a field
-// with the given name. The second boolean return value indicates that this field
-// was not set, or was not defined in the schema.
-func (m *SearchTermMutation) AddedField(name string) (ent.Value, bool) {
-	switch name {
-	case searchterm.FieldResultCount:
-		return m.AddedResultCount()
-	}
-	return nil, false
-}
-
-// AddField adds the value to the field with the given name. It returns an error if
-// the field is not defined in the schema, or if the type mismatched the field
-// type.
-func (m *SearchTermMutation) AddField(name string, value ent.Value) error {
-	switch name {
-	case searchterm.FieldResultCount:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.AddResultCount(v)
-		return nil
-	}
-	return fmt.Errorf("unknown SearchTerm numeric field %s", name)
-}
-
-// ClearedFields returns all nullable fields that were cleared during this
-// mutation.
-func (m *SearchTermMutation) ClearedFields() []string {
-	return nil
-}
-
-// FieldCleared returns a boolean indicating if a field with the given name was
-// cleared in this mutation.
-func (m *SearchTermMutation) FieldCleared(name string) bool {
-	_, ok := m.clearedFields[name]
-	return ok
-}
-
-// ClearField clears the value of the field with the given name. It returns an
-// error if the field is not defined in the schema.
-func (m *SearchTermMutation) ClearField(name string) error {
-	return fmt.Errorf("unknown SearchTerm nullable field %s", name)
-}
-
-// ResetField resets all changes in the mutation for the field with the given name.
-// It returns an error if the field is not defined in the schema.
-func (m *SearchTermMutation) ResetField(name string) error {
-	switch name {
-	case searchterm.FieldTerm:
-		m.ResetTerm()
-		return nil
-	case searchterm.FieldResultCount:
-		m.ResetResultCount()
-		return nil
-	case searchterm.FieldSearchedAt:
-		m.ResetSearchedAt()
-		return nil
-	}
-	return fmt.Errorf("unknown SearchTerm field %s", name)
-}
-
-// AddedEdges returns all edge names that were set/added in this mutation.
-func (m *SearchTermMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
-	return edges
-}
-
-// AddedIDs returns all IDs (to other nodes) that were added for the given edge
-// name in this mutation.
-func (m *SearchTermMutation) AddedIDs(name string) []ent.Value {
-	return nil
-}
-
-// RemovedEdges returns all edge names that were removed in this mutation.
-func (m *SearchTermMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
-	return edges
-}
-
-// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
-// the given name in this mutation.
-func (m *SearchTermMutation) RemovedIDs(name string) []ent.Value {
-	return nil
-}
-
-// ClearedEdges returns all edge names that were cleared in this mutation.
-func (m *SearchTermMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
-	return edges
-}
-
-// EdgeCleared returns a boolean which indicates if the edge with the given name
-// was cleared in this mutation.
-func (m *SearchTermMutation) EdgeCleared(name string) bool {
-	return false
-}
-
-// ClearEdge clears the value of the edge with the given name. It returns an error
-// if that edge is not defined in the schema.
-func (m *SearchTermMutation) ClearEdge(name string) error {
-	return fmt.Errorf("unknown SearchTerm unique edge %s", name)
-}
-
-// ResetEdge resets all changes to the edge with the given name in this mutation.
-// It returns an error if the edge is not defined in the schema.
-func (m *SearchTermMutation) ResetEdge(name string) error {
-	return fmt.Errorf("unknown SearchTerm edge %s", name)
-}
-
 // ShippingRateMutation represents an operation that mutates the ShippingRate nodes in the graph.
 type ShippingRateMutation struct {
 	config
@@ -33574,6 +33102,7 @@ type ShopMutation struct {
 	money_format               *string
 	primary_domain             *string
 	taxes_included             *bool
+	iana_timezone              *string
 	language_code              *string
 	brand_slogan               *string
 	brand_short_description    *string
@@ -34090,6 +33619,42 @@ func (m *ShopMutation) OldTaxesIncluded(ctx context.Context) (v bool, err error)
 // ResetTaxesIncluded resets all changes to the "taxes_included" field.
 func (m *ShopMutation) ResetTaxesIncluded() {
 	m.taxes_included = nil
+}
+
+// SetIanaTimezone sets the "iana_timezone" field.
+func (m *ShopMutation) SetIanaTimezone(s string) {
+	m.iana_timezone = &s
+}
+
+// IanaTimezone returns the value of the "iana_timezone" field in the mutation.
+func (m *ShopMutation) IanaTimezone() (r string, exists bool) {
+	v := m.iana_timezone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIanaTimezone returns the old "iana_timezone" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldIanaTimezone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIanaTimezone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIanaTimezone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIanaTimezone: %w", err)
+	}
+	return oldValue.IanaTimezone, nil
+}
+
+// ResetIanaTimezone resets all changes to the "iana_timezone" field.
+func (m *ShopMutation) ResetIanaTimezone() {
+	m.iana_timezone = nil
 }
 
 // SetLanguageCode sets the "language_code" field.
@@ -34637,7 +34202,7 @@ func (m *ShopMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShopMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, shop.FieldCreatedAt)
 	}
@@ -34667,6 +34232,9 @@ func (m *ShopMutation) Fields() []string {
 	}
 	if m.taxes_included != nil {
 		fields = append(fields, shop.FieldTaxesIncluded)
+	}
+	if m.iana_timezone != nil {
+		fields = append(fields, shop.FieldIanaTimezone)
 	}
 	if m.language_code != nil {
 		fields = append(fields, shop.FieldLanguageCode)
@@ -34723,6 +34291,8 @@ func (m *ShopMutation) Field(name string) (ent.Value, bool) {
 		return m.PrimaryDomain()
 	case shop.FieldTaxesIncluded:
 		return m.TaxesIncluded()
+	case shop.FieldIanaTimezone:
+		return m.IanaTimezone()
 	case shop.FieldLanguageCode:
 		return m.LanguageCode()
 	case shop.FieldBrandSlogan:
@@ -34770,6 +34340,8 @@ func (m *ShopMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldPrimaryDomain(ctx)
 	case shop.FieldTaxesIncluded:
 		return m.OldTaxesIncluded(ctx)
+	case shop.FieldIanaTimezone:
+		return m.OldIanaTimezone(ctx)
 	case shop.FieldLanguageCode:
 		return m.OldLanguageCode(ctx)
 	case shop.FieldBrandSlogan:
@@ -34866,6 +34438,13 @@ func (m *ShopMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTaxesIncluded(v)
+		return nil
+	case shop.FieldIanaTimezone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIanaTimezone(v)
 		return nil
 	case shop.FieldLanguageCode:
 		v, ok := value.(string)
@@ -35068,6 +34647,9 @@ func (m *ShopMutation) ResetField(name string) error {
 		return nil
 	case shop.FieldTaxesIncluded:
 		m.ResetTaxesIncluded()
+		return nil
+	case shop.FieldIanaTimezone:
+		m.ResetIanaTimezone()
 		return nil
 	case shop.FieldLanguageCode:
 		m.ResetLanguageCode()

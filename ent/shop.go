@@ -40,6 +40,8 @@ type Shop struct {
 	PrimaryDomain *string `json:"primary_domain,omitempty"`
 	// Prices include tax (VAT style) rather than tax being added on top.
 	TaxesIncluded bool `json:"taxes_included,omitempty"`
+	// IANA time zone the shop reports in, e.g. Europe/Berlin: the analytics reports' days begin at midnight there.
+	IanaTimezone string `json:"iana_timezone,omitempty"`
 	// Language of the shop's own texts, as a Storefront API LanguageCode (EN, DE, PT_BR, …).
 	LanguageCode string `json:"language_code,omitempty"`
 	// The brand's slogan.
@@ -121,7 +123,7 @@ func (*Shop) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case shop.FieldID, shop.FieldBrandLogoID, shop.FieldBrandSquareLogoID, shop.FieldBrandCoverImageID:
 			values[i] = new(sql.NullInt64)
-		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain, shop.FieldLanguageCode, shop.FieldBrandSlogan, shop.FieldBrandShortDescription, shop.FieldContactEmail:
+		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain, shop.FieldIanaTimezone, shop.FieldLanguageCode, shop.FieldBrandSlogan, shop.FieldBrandShortDescription, shop.FieldContactEmail:
 			values[i] = new(sql.NullString)
 		case shop.FieldCreatedAt, shop.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -209,6 +211,12 @@ func (_m *Shop) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field taxes_included", values[i])
 			} else if value.Valid {
 				_m.TaxesIncluded = value.Bool
+			}
+		case shop.FieldIanaTimezone:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field iana_timezone", values[i])
+			} else if value.Valid {
+				_m.IanaTimezone = value.String
 			}
 		case shop.FieldLanguageCode:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -358,6 +366,9 @@ func (_m *Shop) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("taxes_included=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TaxesIncluded))
+	builder.WriteString(", ")
+	builder.WriteString("iana_timezone=")
+	builder.WriteString(_m.IanaTimezone)
 	builder.WriteString(", ")
 	builder.WriteString("language_code=")
 	builder.WriteString(_m.LanguageCode)

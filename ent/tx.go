@@ -78,8 +78,6 @@ type Tx struct {
 	ProductOptionValue *ProductOptionValueClient
 	// ProductVariant is the client for interacting with the ProductVariant builders.
 	ProductVariant *ProductVariantClient
-	// SearchTerm is the client for interacting with the SearchTerm builders.
-	SearchTerm *SearchTermClient
 	// ShippingRate is the client for interacting with the ShippingRate builders.
 	ShippingRate *ShippingRateClient
 	// Shop is the client for interacting with the Shop builders.
@@ -253,7 +251,6 @@ func (tx *Tx) init() {
 	tx.ProductOption = NewProductOptionClient(tx.config)
 	tx.ProductOptionValue = NewProductOptionValueClient(tx.config)
 	tx.ProductVariant = NewProductVariantClient(tx.config)
-	tx.SearchTerm = NewSearchTermClient(tx.config)
 	tx.ShippingRate = NewShippingRateClient(tx.config)
 	tx.Shop = NewShopClient(tx.config)
 	tx.ShopPolicy = NewShopPolicyClient(tx.config)

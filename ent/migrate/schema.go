@@ -1068,31 +1068,6 @@ var (
 			},
 		},
 	}
-	// SearchTermsColumns holds the columns for the "search_terms" table.
-	SearchTermsColumns = []*schema.Column{
-		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "term", Type: field.TypeString, Size: 255},
-		{Name: "result_count", Type: field.TypeInt},
-		{Name: "searched_at", Type: field.TypeTime},
-	}
-	// SearchTermsTable holds the schema information for the "search_terms" table.
-	SearchTermsTable = &schema.Table{
-		Name:       "search_terms",
-		Columns:    SearchTermsColumns,
-		PrimaryKey: []*schema.Column{SearchTermsColumns[0]},
-		Indexes: []*schema.Index{
-			{
-				Name:    "searchterm_searched_at",
-				Unique:  false,
-				Columns: []*schema.Column{SearchTermsColumns[3]},
-			},
-			{
-				Name:    "searchterm_term_searched_at",
-				Unique:  false,
-				Columns: []*schema.Column{SearchTermsColumns[1], SearchTermsColumns[3]},
-			},
-		},
-	}
 	// ShippingRatesColumns holds the columns for the "shipping_rates" table.
 	ShippingRatesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1128,6 +1103,7 @@ var (
 		{Name: "money_format", Type: field.TypeString, Default: "${{amount}}"},
 		{Name: "primary_domain", Type: field.TypeString, Nullable: true},
 		{Name: "taxes_included", Type: field.TypeBool, Default: false},
+		{Name: "iana_timezone", Type: field.TypeString, Size: 64, Default: "UTC"},
 		{Name: "language_code", Type: field.TypeString, Size: 7, Default: "EN"},
 		{Name: "brand_slogan", Type: field.TypeString, Nullable: true, Size: 255},
 		{Name: "brand_short_description", Type: field.TypeString, Nullable: true, Size: 1024},
@@ -1146,19 +1122,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "shops_content_images_brand_logo",
-				Columns:    []*schema.Column{ShopsColumns[17]},
-				RefColumns: []*schema.Column{ContentImagesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "shops_content_images_brand_square_logo",
 				Columns:    []*schema.Column{ShopsColumns[18]},
 				RefColumns: []*schema.Column{ContentImagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "shops_content_images_brand_cover_image",
+				Symbol:     "shops_content_images_brand_square_logo",
 				Columns:    []*schema.Column{ShopsColumns[19]},
+				RefColumns: []*schema.Column{ContentImagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "shops_content_images_brand_cover_image",
+				Columns:    []*schema.Column{ShopsColumns[20]},
 				RefColumns: []*schema.Column{ContentImagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1256,7 +1232,6 @@ var (
 		ProductOptionsTable,
 		ProductOptionValuesTable,
 		ProductVariantsTable,
-		SearchTermsTable,
 		ShippingRatesTable,
 		ShopsTable,
 		ShopPoliciesTable,

@@ -102,9 +102,6 @@ type ProductOptionValue func(*sql.Selector)
 // ProductVariant is the predicate function for productvariant builders.
 type ProductVariant func(*sql.Selector)
 
-// SearchTerm is the predicate function for searchterm builders.
-type SearchTerm func(*sql.Selector)
-
 // ShippingRate is the predicate function for shippingrate builders.
 type ShippingRate func(*sql.Selector)
 

@@ -56,6 +56,19 @@ var typeScopes = map[string]string{
 	"APIKey":              "keys:write",
 	"AuditEvent":          "keys:write",
 
+	"ConversionFunnelReport": "analytics:read",
+	"FunnelSummary":          "analytics:read",
+	"FunnelStep":             "analytics:read",
+	"FunnelPeriod":           "analytics:read",
+	"TrafficReport":          "analytics:read",
+	"TrafficSource":          "analytics:read",
+	"TrafficPeriod":          "analytics:read",
+	"SearchReport":           "analytics:read",
+	"SearchTotals":           "analytics:read",
+	"SearchTermReport":       "analytics:read",
+	"SearchPeriod":           "analytics:read",
+	"ReportRange":            "analytics:read",
+
 	"PageInfo":        anyKey,
 	"UserError":       anyKey,
 	"Attribute":       anyKey,
@@ -116,6 +129,10 @@ var queryScopes = map[string]string{
 	// The object a node resolves to is checked field by field with its own type's scope.
 	"node":  anyKey,
 	"nodes": anyKey,
+
+	"conversionFunnel": "analytics:read",
+	"trafficReport":    "analytics:read",
+	"searchReport":     "analytics:read",
 }
 
 // scopeTable is the scope of every field of a schema, by object and field name.

@@ -23,7 +23,7 @@ func optInt64(o graphql.Omittable[*int]) settings.Optional[int64] {
 
 func toShopInput(in model.ShopInput) settings.ShopInput {
 	return settings.ShopInput{
-		Name: in.Name, Description: in.Description, CurrencyCode: in.CurrencyCode, CountryCode: in.CountryCode,
+		Name: in.Name, Description: in.Description, CurrencyCode: in.CurrencyCode, CountryCode: in.CountryCode, IANATimezone: in.IanaTimezone,
 		ShipsToCountries: in.ShipsToCountries, HasShipsTo: in.ShipsToCountries != nil, TaxesIncluded: in.TaxesIncluded,
 		PrimaryDomain: opt(in.PrimaryDomain), ContactEmail: opt(in.ContactEmail), PrivacyPolicy: opt(in.PrivacyPolicy),
 		RefundPolicy: opt(in.RefundPolicy), ShippingPolicy: opt(in.ShippingPolicy), TermsOfService: opt(in.TermsOfService),

@@ -17,15 +17,17 @@ import (
 	"storefront/ent/page"
 	"storefront/ent/predicate"
 	"storefront/ent/product"
+	"storefront/internal/analytics"
 	"storefront/internal/paging"
 	"storefront/internal/store"
 )
 
 // Service reads the catalog. It is safe for concurrent use.
 type Service struct {
-	db    *store.DB
-	now   func() time.Time
-	terms *TermRecorder
+	db  *store.DB
+	now func() time.Time
+	// events records searches for the analytics; nil records none.
+	events *analytics.Recorder
 }
 
 // New returns a catalog service over db.

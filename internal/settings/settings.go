@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"storefront/ent"
 	"storefront/ent/counter"
@@ -63,12 +64,14 @@ func currency(ctx context.Context, tx *ent.Tx) (string, error) {
 // ShopInput is the shop's settings as shopUpdate takes them; nil fields stay as they are.
 type ShopInput struct {
 	Name, Description, CurrencyCode, CountryCode *string
-	ShipsToCountries                             []string
-	HasShipsTo                                   bool
-	TaxesIncluded                                *bool
-	PrimaryDomain, ContactEmail                  Optional[string]
-	PrivacyPolicy, RefundPolicy                  Optional[string]
-	ShippingPolicy, TermsOfService               Optional[string]
+	// IANATimezone is an IANA zone name such as Europe/Berlin.
+	IANATimezone                   *string
+	ShipsToCountries               []string
+	HasShipsTo                     bool
+	TaxesIncluded                  *bool
+	PrimaryDomain, ContactEmail    Optional[string]
+	PrivacyPolicy, RefundPolicy    Optional[string]
+	ShippingPolicy, TermsOfService Optional[string]
 	// OrderNumberStart is the number the next order gets; numbers only move forward.
 	OrderNumberStart *int
 }
@@ -98,6 +101,11 @@ func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []us
 		}
 		if in.CountryCode != nil && !countryRE.MatchString(*in.CountryCode) {
 			e.add(usererror.Invalid, "A country is an ISO 3166-1 alpha-2 code such as US.", "countryCode")
+		}
+		if in.IANATimezone != nil {
+			if _, err := time.LoadLocation(*in.IANATimezone); err != nil || *in.IANATimezone == "" || *in.IANATimezone == "Local" || len(*in.IANATimezone) > 64 {
+				e.add(usererror.Invalid, "The time zone is an IANA name such as Europe/Berlin.", "ianaTimezone")
+			}
 		}
 		for i, c := range in.ShipsToCountries {
 			if !countryRE.MatchString(c) {
@@ -168,6 +176,7 @@ func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []us
 		}
 		str("currencyCode", in.CurrencyCode, sh.CurrencyCode, u.SetCurrencyCode)
 		str("countryCode", in.CountryCode, sh.CountryCode, u.SetCountryCode)
+		str("ianaTimezone", in.IANATimezone, sh.IanaTimezone, u.SetIanaTimezone)
 		if in.HasShipsTo {
 			list := in.ShipsToCountries
 			if list == nil {
