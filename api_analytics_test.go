@@ -178,7 +178,7 @@ func TestEventsEndpoint(t *testing.T) {
 			got = append(got, strings.Join([]string{name, client, session, src, camp, term}, "|"))
 		}
 		rows.Close()
-		want := "page_viewed|c1|s1|news|dec|, product_viewed|c1|s1|||, search_submitted||||creme"
+		want := "page_viewed|c1|s1|news|dec|, product_viewed|c1|s1|||, search_submitted|||||creme"
 		if strings.Join(got, ", ") != want {
 			t.Errorf("stored events:\n%s\nwant\n%s", strings.Join(got, ", "), want)
 		}
