@@ -483,3 +483,60 @@ func TestEventFloodDoesNotTouchCartMutations(t *testing.T) {
 		}
 	})
 }
+
+// TestCustomerErasureRemovesTheirEvents: the Admin API's customerErase deletes the
+// customer's events: the sign-in recorded with consent, the events of the visitor ID it
+// was seen with, and their session rows; another visitor's stay.
+func TestCustomerErasureRemovesTheirEvents(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, fixture)
+		createCustomer(t, api, "ada@example.com", "correct horse battery")
+		body, _ := json.Marshal(map[string]any{"query": `mutation @inContext(visitorConsent: {analytics: true}) {
+			customerAccessTokenCreate(input: {email: "ada@example.com", password: "correct horse battery"}) { customerAccessToken { accessToken } } }`})
+		req, _ := http.NewRequest(http.MethodPost, api.URL+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(analytics.VisitorHeader, "ada-visitor")
+		req.Header.Set(analytics.SessionHeader, "ada-session")
+		if r := sendRequest(t, req); r.Status != http.StatusOK || !strings.Contains(r.Raw, "accessToken") {
+			t.Fatalf("sign-in: %s", r.Raw)
+		}
+		yes := true
+		now := time.Now()
+		if status, _ := api.postEvents(t, "application/json", browserUA, batchJSON(&yes,
+			ev("page_viewed", "ada-visitor", "ada-earlier", now, "https://shop.test/", "", nil),
+			ev("page_viewed", "someone-else", "other-session", now, "https://shop.test/", "", nil))); status != http.StatusAccepted {
+			t.Fatalf("events: %d", status)
+		}
+		api.flushSearches(t)
+		count := func(where string) int {
+			t.Helper()
+			var n int
+			if err := api.DB.SQL.QueryRow(`SELECT COUNT(*) FROM ` + where).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := count(`analytics_events WHERE customer_id IS NOT NULL AND client_id = 'ada-visitor'`); n != 1 {
+			t.Fatalf("%d sign-in events with the customer and visitor, want 1", n)
+		}
+		sessionsBefore := count(`analytics_daily`)
+		c := api.DB.Customer.Query().OnlyX(context.Background())
+		write := adminKey(t, api.DB, "customers:write")
+		r := api.adminPost(t, write, `mutation($id: ID!) { customerErase(id: $id) { userErrors { code } } }`, map[string]any{"id": gid.Format("Customer", c.ID)})
+		if len(r.Errors) > 0 || strings.Contains(r.Raw, `"code"`) {
+			t.Fatalf("customerErase: %s", r.Raw)
+		}
+		if n := count(`analytics_events WHERE client_id = 'ada-visitor' OR customer_id IS NOT NULL`); n != 0 {
+			t.Errorf("%d events of the erased customer remain", n)
+		}
+		if n := count(`analytics_sessions WHERE session_key LIKE '%ada%' OR customer_id IS NOT NULL`); n != 0 {
+			t.Errorf("%d sessions of the erased customer remain", n)
+		}
+		if n := count(`analytics_events WHERE client_id = 'someone-else'`); n != 1 {
+			t.Errorf("%d events of another visitor, want 1", n)
+		}
+		if count(`analytics_daily`) != sessionsBefore {
+			t.Error("the rollups changed")
+		}
+	})
+}

@@ -588,6 +588,26 @@ func EraseCustomer(ctx context.Context, x Execer, dialectName string, customerID
 	for _, t := range cartTokens {
 		keys = append(keys, "k:"+CartKey(t))
 	}
+	// The visitor's other sessions.
+	for start := 0; start < len(clients); start += 500 {
+		chunk := clients[start:min(start+500, len(clients))]
+		rows, err := x.QueryContext(ctx, rebind(dialectName, `SELECT DISTINCT session_key FROM analytics_events WHERE session_key IS NOT NULL AND client_id IN (`+marks(len(chunk))+`)`), chunk...)
+		if err != nil {
+			return fmt.Errorf("find sessions of customer %d: %w", customerID, err)
+		}
+		for rows.Next() {
+			var key string
+			if err := rows.Scan(&key); err != nil {
+				rows.Close()
+				return fmt.Errorf("find sessions of customer %d: %w", customerID, err)
+			}
+			keys = append(keys, key)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("find sessions of customer %d: %w", customerID, err)
+		}
+	}
 	if _, err := x.ExecContext(ctx, rebind(dialectName, `DELETE FROM analytics_events WHERE customer_id = ?`), customerID); err != nil {
 		return fmt.Errorf("erase events of customer %d: %w", customerID, err)
 	}
