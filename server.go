@@ -613,6 +613,8 @@ func announceMode(cfg config, log *slog.Logger) {
 func seedCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	synthetic := fs.Int("synthetic", 0, "add this many synthetic products (for benchmarks) instead of the demo catalog")
+	syntheticEvents := fs.Int("synthetic-events", 0, "add this many synthetic analytics events over the last 90 days (for benchmarks)")
+	syntheticOrders := fs.Int("synthetic-orders", 0, "with -synthetic-events: this many synthetic placed-order events among them")
 	dbURL := fs.String("database-url", "", "database to seed (default: DATABASE_URL or sqlite:storefront.db)")
 	publicURL := fs.String("public-url", "", "server URL used in demo image links (default: STOREFRONT_PUBLIC_URL or http://127.0.0.1:8080)")
 	if err := fs.Parse(args); err != nil {
@@ -633,6 +635,21 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
+	if *syntheticEvents > 0 || *syntheticOrders > 0 {
+		ids, err := db.Product.Query().Limit(1000).IDs(ctx)
+		if err != nil {
+			return err
+		}
+		took, err := analytics.Synthetic(ctx, db, *syntheticEvents, *syntheticOrders, 90, ids, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "added about %d synthetic analytics events with %d orders in %s (%.0f events/s written)\n",
+			*syntheticEvents, *syntheticOrders, took.Round(time.Millisecond), float64(*syntheticEvents)/took.Seconds())
+		if *synthetic == 0 {
+			return nil
+		}
+	}
 	if *synthetic > 0 {
 		start := time.Now()
 		if err := demo.Synthetic(ctx, db, cfg.PublicURL, *synthetic); err != nil {
