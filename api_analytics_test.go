@@ -230,7 +230,9 @@ func TestAnalyticsReportsByHand(t *testing.T) {
 			return time.Date(y, m, d, 0, 0, 0, 0, loc)
 		}
 		d1, d2, prev := day(2), day(1), day(3) // the range is d1..d2; the previous period is prev
-		at := func(d time.Time, h, min int) time.Time { return d.Add(time.Duration(h)*time.Hour + time.Duration(min)*time.Minute) }
+		at := func(d time.Time, h, min int) time.Time {
+			return d.Add(time.Duration(h)*time.Hour + time.Duration(min)*time.Minute)
+		}
 		p1 := map[string]any{"productId": gid.Format(gid.Product, 1)}
 		p2 := map[string]any{"productId": gid.Format(gid.Product, 2)}
 		news := "https://shop.test/?utm_source=news&utm_medium=email&utm_campaign=dec"
@@ -539,4 +541,33 @@ func TestCustomerErasureRemovesTheirEvents(t *testing.T) {
 			t.Error("the rollups changed")
 		}
 	})
+}
+
+// BenchmarkEventsIngestion posts batches of 100 events to POST /events and waits until
+// they are stored: events/s through one instance, HTTP and the write path included.
+func BenchmarkEventsIngestion(b *testing.B) {
+	for _, be := range storetest.Backends(b) {
+		b.Run(be.Name, func(b *testing.B) {
+			api := startAPI(b, be, fixture)
+			yes := true
+			now := time.Now()
+			events := make([]map[string]any, 100)
+			for i := range events {
+				events[i] = ev([]string{"page_viewed", "product_viewed", "search_submitted"}[i%3], fmt.Sprintf("c%d", i%20), fmt.Sprintf("s%d", i%20), now, "https://shop.test/?utm_source=x", "https://google.com/",
+					map[string]any{"productId": gid.Format(gid.Product, 1+i%7), "searchTerm": fmt.Sprintf("term %d", i%9), "resultCount": i % 4})
+			}
+			body := batchJSON(&yes, events...)
+			start := time.Now()
+			for b.Loop() {
+				if status, _ := api.postEvents(b, "application/json", browserUA, body); status != http.StatusAccepted {
+					b.Fatalf("status %d", status)
+				}
+			}
+			api.flushSearches(b)
+			b.ReportMetric(float64(api.app.events.Stats().Written)/time.Since(start).Seconds(), "stored-events/s")
+			if d := api.app.events.Stats().Dropped; d > 0 {
+				b.Logf("%d events dropped (queue full)", d)
+			}
+		})
+	}
 }

@@ -33,3 +33,9 @@ func (s *Service) track(ctx context.Context, name string, c *Cart, adds []lineAd
 	}
 	s.Events.Track(ctx, e)
 }
+
+// CheckoutViewed records that the hosted checkout page was shown for a cart: for the
+// funnel, the checkout started (once per session however often it is shown).
+func (s *Service) CheckoutViewed(ctx context.Context, c *Cart) {
+	s.track(ctx, analytics.CheckoutStarted, c, nil)
+}
