@@ -46,10 +46,11 @@ type testAPI struct {
 	app     *app
 }
 
-// flushSearches stores the searches recorded so far (they are written off the request path).
+// flushSearches stores the searches and other analytics events recorded so far (they are
+// written off the request path).
 func (a *testAPI) flushSearches(t testing.TB) {
 	t.Helper()
-	if err := a.app.terms.Flush(context.Background()); err != nil {
+	if err := a.app.events.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -191,7 +191,7 @@ func TestReadiness(t *testing.T) {
 func TestSearchSurvivesTermRecordingFailure(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		api := startAPI(t, b, searchFixture)
-		if _, err := api.DB.SQL.Exec(`DROP TABLE search_terms`); err != nil {
+		if _, err := api.DB.SQL.Exec(`DROP TABLE analytics_search_daily`); err != nil {
 			t.Fatal(err)
 		}
 		for range 3 {
@@ -199,10 +199,10 @@ func TestSearchSurvivesTermRecordingFailure(t *testing.T) {
 				t.Fatal("search found nothing")
 			}
 		}
-		if err := api.app.terms.Flush(context.Background()); err == nil {
+		if err := api.app.events.Flush(context.Background()); err == nil {
 			t.Error("flush into a dropped table reported no error")
 		}
-		if n := api.app.terms.Dropped(); n != 3 {
+		if n := api.app.events.Stats().Failed; n != 3 {
 			t.Errorf("%d searches counted as not recorded, want 3", n)
 		}
 	})

@@ -183,10 +183,10 @@ func TestSalesReports(t *testing.T) {
 
 		setTZ := func(tz string) {
 			t.Helper()
-			r := api.adminPost(t, adminKey(t, api.DB, "settings:write"), `mutation($tz: String!) { shopUpdate(input: {timezone: $tz}) { shop { timezone } userErrors { field code } } }`, map[string]any{"tz": tz})
+			r := api.adminPost(t, adminKey(t, api.DB, "settings:write"), `mutation($tz: String!) { shopUpdate(input: {ianaTimezone: $tz}) { shop { ianaTimezone } userErrors { field code } } }`, map[string]any{"tz": tz})
 			var out struct {
 				ShopUpdate struct {
-					Shop       *struct{ Timezone string }
+					Shop       *struct{ IanaTimezone string }
 					UserErrors []struct {
 						Field []string
 						Code  string
@@ -195,12 +195,12 @@ func TestSalesReports(t *testing.T) {
 			}
 			r.decode(t, &out)
 			if tz == "Mars/Olympus" {
-				if len(out.ShopUpdate.UserErrors) != 1 || out.ShopUpdate.UserErrors[0].Code != "INVALID" || strings.Join(out.ShopUpdate.UserErrors[0].Field, ".") != "input.timezone" {
+				if len(out.ShopUpdate.UserErrors) != 1 || out.ShopUpdate.UserErrors[0].Code != "INVALID" || strings.Join(out.ShopUpdate.UserErrors[0].Field, ".") != "input.ianaTimezone" {
 					t.Errorf("bad time zone: %+v", out.ShopUpdate)
 				}
 				return
 			}
-			if out.ShopUpdate.Shop == nil || out.ShopUpdate.Shop.Timezone != tz {
+			if out.ShopUpdate.Shop == nil || out.ShopUpdate.Shop.IanaTimezone != tz {
 				t.Fatalf("shopUpdate timezone: %s", r.Raw)
 			}
 		}
@@ -538,7 +538,7 @@ func TestSalesRollupsUnderRace(t *testing.T) {
 				default:
 				}
 				tz := []string{"Asia/Tokyo", "America/Los_Angeles"}[i%2]
-				api.adminPost(t, settingsKey, `mutation($tz: String!) { shopUpdate(input: {timezone: $tz}) { userErrors { code } } }`, map[string]any{"tz": tz})
+				api.adminPost(t, settingsKey, `mutation($tz: String!) { shopUpdate(input: {ianaTimezone: $tz}) { userErrors { code } } }`, map[string]any{"tz": tz})
 				if r := api.adminPost(t, key, `query($d: String!) { salesReport(from: $d, to: $d) { totals { orders } } }`, map[string]any{"d": today}); len(r.Errors) > 0 {
 					t.Errorf("report during the burst: %s", r.Raw)
 				}

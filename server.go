@@ -33,6 +33,7 @@ import (
 	"storefront/graph/admin"
 	"storefront/internal/accountpage"
 	"storefront/internal/apikey"
+	"storefront/internal/analytics"
 	"storefront/internal/cart"
 	"storefront/internal/catalog"
 	"storefront/internal/checkout"
@@ -83,9 +84,12 @@ type config struct {
 	MaxComplexity int
 	MaxDepth      int
 	CartTTL       time.Duration
-	// SearchTermRetention is how long recorded searches are kept for the reports.
-	SearchTermRetention time.Duration
-	SMTPAddr            string
+	// AnalyticsRetention is how long raw analytics events (searches included) are kept;
+	// the daily rollups the reports read are kept.
+	AnalyticsRetention time.Duration
+	// AnalyticsQueue bounds the analytics events waiting to be written.
+	AnalyticsQueue int
+	SMTPAddr       string
 	// SMTPUsername and SMTPPassword authenticate to the SMTP server when set; SMTPTLS is
 	// opportunistic (default), mandatory, implicit or none.
 	SMTPUsername, SMTPPassword, SMTPTLS string
@@ -174,7 +178,8 @@ func loadConfig(name string, args []string, getenv func(string) string) (config,
 	fs.IntVar(&c.MaxComplexity, "max-complexity", int(envInt64(env("STOREFRONT_MAX_COMPLEXITY", ""), graph.DefaultMaxComplexity)), "largest query cost accepted (STOREFRONT_MAX_COMPLEXITY)")
 	fs.IntVar(&c.MaxDepth, "max-depth", int(envInt64(env("STOREFRONT_MAX_DEPTH", ""), graph.DefaultMaxDepth)), "deepest query nesting accepted (STOREFRONT_MAX_DEPTH)")
 	fs.DurationVar(&c.CartTTL, "cart-ttl", envDuration(env("STOREFRONT_CART_TTL", ""), cart.DefaultTTL), "how long an untouched cart lives (STOREFRONT_CART_TTL)")
-	fs.DurationVar(&c.SearchTermRetention, "search-term-retention", envDuration(env("STOREFRONT_SEARCH_TERM_RETENTION", ""), catalog.DefaultTermRetention), "how long recorded searches are kept for the reports (STOREFRONT_SEARCH_TERM_RETENTION)")
+	fs.DurationVar(&c.AnalyticsRetention, "analytics-retention", envDuration(env("STOREFRONT_ANALYTICS_RETENTION", ""), analytics.DefaultRetention), "how long raw analytics events are kept (STOREFRONT_ANALYTICS_RETENTION)")
+	fs.IntVar(&c.AnalyticsQueue, "analytics-queue", int(envInt64(env("STOREFRONT_ANALYTICS_QUEUE", ""), analytics.DefaultQueueSize)), "analytics events waiting to be written at most; more are dropped and counted (STOREFRONT_ANALYTICS_QUEUE)")
 	fs.StringVar(&proxies, "trusted-proxies", env("STOREFRONT_TRUSTED_PROXIES", ""), "comma-separated CIDRs of load balancers whose X-Forwarded-For to believe (STOREFRONT_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.TestPayments, "test-payments", env("STOREFRONT_TEST_PAYMENTS", "true") == "true", "enable the built-in test payment provider; off in production mode unless set (STOREFRONT_TEST_PAYMENTS)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("STOREFRONT_SMTP_ADDR", ""), "SMTP server host:port for customer email; unset writes email to the log (STOREFRONT_SMTP_ADDR)")
@@ -417,7 +422,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 // app is the wired server: its HTTP handler and the background work to stop with it.
 type app struct {
 	http.Handler
-	terms *catalog.TermRecorder
+	events *analytics.Recorder
 	// orders sends customer email in the background; stopReconcile ends its payment
 	// reconciler.
 	orders        *order.Service
@@ -440,7 +445,7 @@ func (a *app) Close() {
 	if a.stopDispatcher != nil {
 		a.stopDispatcher()
 	}
-	a.terms.Close()
+	a.events.Close()
 	if a.broadcaster != nil {
 		a.broadcaster.Close()
 	}
@@ -534,9 +539,16 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	go orders.RunReconciler(reconcileCtx, time.Minute)
 	checkouts := checkout.New(db, carts, orders, provider, cfg.PublicURL)
 	checkouts.Log = log
-	terms := catalog.NewTermRecorder(db, log, cfg.SearchTermRetention)
+	events := analytics.NewRecorder(db, analytics.Config{Retention: cfg.AnalyticsRetention, QueueSize: cfg.AnalyticsQueue, Log: log})
+	if met != nil {
+		met.Analytics(func() metrics.AnalyticsStats {
+			st := events.Stats()
+			return metrics.AnalyticsStats{Accepted: st.Accepted, Written: st.Written, Dropped: st.Dropped, Failed: st.Failed, Bots: st.Bots}
+		})
+	}
+	carts.Events, customers.Events, checkouts.Events = events, events, events
 	cat := catalog.New(db)
-	cat.SetTermRecorder(terms)
+	cat.SetEvents(events)
 	api := graph.NewHandler(graph.Options{
 		Introspection: cfg.Introspection,
 		Catalog:       cat,
@@ -562,19 +574,20 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	if met != nil {
 		onLimit = met.RateLimited
 	}
-	api = ratelimit.New(ratelimit.Config{PerAddress: cfg.RateLimit, PerToken: cfg.TokenRateLimit, OnLimit: onLimit,
+	limiter := ratelimit.New(ratelimit.Config{PerAddress: cfg.RateLimit, PerToken: cfg.TokenRateLimit, OnLimit: onLimit,
 		Token: func(r *http.Request) string {
 			if t := r.Header.Get("Shopify-Storefront-Private-Token"); t != "" {
 				return t
 			}
 			return r.Header.Get("X-Shopify-Storefront-Access-Token")
-		}}).Handler(api)
+		}})
+	api = limiter.Handler(events.Middleware(api))
 	corsOpts := cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders: []string{"Content-Type", "Accept", "X-Shopify-Storefront-Access-Token",
 			"X-SDK-Variant", "X-SDK-Version", "X-SDK-Variant-Source", "Shopify-Storefront-Buyer-IP", "Shopify-Storefront-Private-Token",
-			graph.CustomerTokenHeader},
+			graph.CustomerTokenHeader, analytics.VisitorHeader, analytics.SessionHeader},
 		ExposedHeaders:   []string{"X-Request-Id"},
 		AllowCredentials: false,
 		MaxAge:           600,
@@ -584,11 +597,15 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 		corsOpts.AllowOriginFunc = func(string) bool { return false }
 	}
 	api = cors.New(corsOpts).Handler(api)
+	// POST /events: storefronts' analytics events, under the Storefront API's CORS and
+	// rate limits (the handler bounds its own body).
+	eventsIn := cors.New(corsOpts).Handler(limiter.Handler(events.Handler()))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
 	// The path Shopify clients use: /api/2026-04/graphql.json (any version is served the same).
 	mux.Handle("/api/{version}/graphql.json", api)
+	mux.Handle("/events", eventsIn)
 	// Sales analytics: rollups built from the orders now if they are missing or stale
 	// (backfill on open), reports in the Admin API, as CSV and on the dashboard.
 	salesReports := sales.New(db)
@@ -657,7 +674,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 			return pattern
 		}, top)
 	}
-	a := &app{Handler: top, terms: terms,
+	a := &app{Handler: top, events: events,
 		cache: cache, broadcaster: broadcaster, webhooks: hooks,
 		orders: orders, stopReconcile: stopReconcile}
 	if cfg.WebhookDispatcher {
@@ -763,6 +780,8 @@ func announceMode(cfg config, log *slog.Logger) {
 func seedCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	synthetic := fs.Int("synthetic", 0, "add this many synthetic products (for benchmarks) instead of the demo catalog")
+	syntheticEvents := fs.Int("synthetic-events", 0, "add this many synthetic analytics events over the last 90 days (for benchmarks)")
+	syntheticOrders := fs.Int("synthetic-orders", 0, "with -synthetic-events: this many synthetic placed-order events among them")
 	dbURL := fs.String("database-url", "", "database to seed (default: DATABASE_URL or sqlite:storefront.db)")
 	publicURL := fs.String("public-url", "", "server URL used in demo image links (default: STOREFRONT_PUBLIC_URL or http://127.0.0.1:8080)")
 	if err := fs.Parse(args); err != nil {
@@ -783,6 +802,21 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
+	if *syntheticEvents > 0 || *syntheticOrders > 0 {
+		ids, err := db.Product.Query().Limit(1000).IDs(ctx)
+		if err != nil {
+			return err
+		}
+		took, err := analytics.Synthetic(ctx, db, *syntheticEvents, *syntheticOrders, 90, ids, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "added about %d synthetic analytics events with %d orders in %s (%.0f events/s written)\n",
+			*syntheticEvents, *syntheticOrders, took.Round(time.Millisecond), float64(*syntheticEvents)/took.Seconds())
+		if *synthetic == 0 {
+			return nil
+		}
+	}
 	if *synthetic > 0 {
 		start := time.Now()
 		if err := demo.Synthetic(ctx, db, cfg.PublicURL, *synthetic); err != nil {
@@ -828,24 +862,22 @@ func searchesCmd(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	defer db.Close()
-	cat := catalog.New(db)
-	since := time.Now().UTC().AddDate(0, 0, -*days)
-	top, err := cat.TopSearches(ctx, since, *limit)
+	today, err := analytics.Today(ctx, db, time.Now())
 	if err != nil {
 		return err
 	}
-	empty, err := cat.SearchesWithoutResults(ctx, since, *limit)
+	rep, err := analytics.Searches(ctx, db, analytics.Range{From: today.AddDate(0, 0, 1-*days), To: today, Granularity: analytics.Day}, *limit)
 	if err != nil {
 		return err
 	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "Top searches, last %d days\nsearches\tmost results\tterm\n", *days)
-	for _, r := range top {
-		fmt.Fprintf(w, "%d\t%d\t%s\n", r.Searches, r.Results, r.Term)
+	fmt.Fprintf(w, "Top searches, last %d days\nsearches\taverage results\tterm\n", *days)
+	for _, r := range rep.Top {
+		fmt.Fprintf(w, "%d\t%.1f\t%s\n", r.Searches, r.AverageResults(), r.Term)
 	}
 	fmt.Fprintf(w, "\nSearches without results, last %d days\nsearches\tterm\n", *days)
-	for _, r := range empty {
-		fmt.Fprintf(w, "%d\t%s\n", r.Searches, r.Term)
+	for _, r := range rep.WithoutResults {
+		fmt.Fprintf(w, "%d\t%s\n", r.NoResults, r.Term)
 	}
 	return w.Flush()
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"storefront/internal/analytics"
 	"storefront/internal/store"
 	"storefront/internal/storetest"
 )
@@ -146,20 +147,25 @@ func TestSearchesCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	now := time.Now()
+	var batch []analytics.Event
 	for _, s := range []struct {
 		term string
 		n    int
-	}{{"shirt", 4}, {"shirt", 4}, {"zzz", 0}, {"mug", 1}} {
-		db.SearchTerm.Create().SetTerm(s.term).SetResultCount(s.n).ExecX(context.Background())
+		at   time.Time
+	}{{"shirt", 4, now}, {"shirt", 6, now}, {"zzz", 0, now}, {"mug", 1, now}, {"old", 0, now.AddDate(0, 0, -60)}} {
+		batch = append(batch, analytics.Event{Name: analytics.SearchSubmitted, Source: analytics.SourceServer, SearchTerm: s.term, ResultCount: s.n, At: s.at})
 	}
-	db.SearchTerm.Create().SetTerm("old").SetResultCount(0).SetSearchedAt(time.Now().AddDate(0, 0, -60)).ExecX(context.Background())
+	if err := analytics.Write(context.Background(), db, batch, nil); err != nil {
+		t.Fatal(err)
+	}
 	db.Close()
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"searches", "-database-url", dbURL, "-days", "30"}, func(string) string { return "" }, &out); err != nil {
 		t.Fatal(err)
 	}
 	got := strings.Join(strings.Fields(out.String()), " ")
-	want := "Top searches, last 30 days searches most results term 2 4 shirt 1 1 mug 1 0 zzz " +
+	want := "Top searches, last 30 days searches average results term 2 5.0 shirt 1 1.0 mug 1 0.0 zzz " +
 		"Searches without results, last 30 days searches term 1 zzz"
 	if got != want {
 		t.Errorf("report:\n%s\nwant (spaces aside) %s", out.String(), want)

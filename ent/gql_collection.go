@@ -5362,6 +5362,11 @@ func (_q *ShopQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, shop.FieldTaxesIncluded)
 				fieldSeen[shop.FieldTaxesIncluded] = struct{}{}
 			}
+		case "ianaTimezone":
+			if _, ok := fieldSeen[shop.FieldIanaTimezone]; !ok {
+				selectedFields = append(selectedFields, shop.FieldIanaTimezone)
+				fieldSeen[shop.FieldIanaTimezone] = struct{}{}
+			}
 		case "languageCode":
 			if _, ok := fieldSeen[shop.FieldLanguageCode]; !ok {
 				selectedFields = append(selectedFields, shop.FieldLanguageCode)

@@ -18928,6 +18928,21 @@ type ShopWhereInput struct {
 	TaxesIncluded    *bool `json:"taxesIncluded,omitempty"`
 	TaxesIncludedNEQ *bool `json:"taxesIncludedNEQ,omitempty"`
 
+	// "iana_timezone" field predicates.
+	IanaTimezone             *string  `json:"ianaTimezone,omitempty"`
+	IanaTimezoneNEQ          *string  `json:"ianaTimezoneNEQ,omitempty"`
+	IanaTimezoneIn           []string `json:"ianaTimezoneIn,omitempty"`
+	IanaTimezoneNotIn        []string `json:"ianaTimezoneNotIn,omitempty"`
+	IanaTimezoneGT           *string  `json:"ianaTimezoneGT,omitempty"`
+	IanaTimezoneGTE          *string  `json:"ianaTimezoneGTE,omitempty"`
+	IanaTimezoneLT           *string  `json:"ianaTimezoneLT,omitempty"`
+	IanaTimezoneLTE          *string  `json:"ianaTimezoneLTE,omitempty"`
+	IanaTimezoneContains     *string  `json:"ianaTimezoneContains,omitempty"`
+	IanaTimezoneHasPrefix    *string  `json:"ianaTimezoneHasPrefix,omitempty"`
+	IanaTimezoneHasSuffix    *string  `json:"ianaTimezoneHasSuffix,omitempty"`
+	IanaTimezoneEqualFold    *string  `json:"ianaTimezoneEqualFold,omitempty"`
+	IanaTimezoneContainsFold *string  `json:"ianaTimezoneContainsFold,omitempty"`
+
 	// "language_code" field predicates.
 	LanguageCode             *string  `json:"languageCode,omitempty"`
 	LanguageCodeNEQ          *string  `json:"languageCodeNEQ,omitempty"`
@@ -19410,6 +19425,45 @@ func (i *ShopWhereInput) P() (predicate.Shop, error) {
 	}
 	if i.TaxesIncludedNEQ != nil {
 		predicates = append(predicates, shop.TaxesIncludedNEQ(*i.TaxesIncludedNEQ))
+	}
+	if i.IanaTimezone != nil {
+		predicates = append(predicates, shop.IanaTimezoneEQ(*i.IanaTimezone))
+	}
+	if i.IanaTimezoneNEQ != nil {
+		predicates = append(predicates, shop.IanaTimezoneNEQ(*i.IanaTimezoneNEQ))
+	}
+	if len(i.IanaTimezoneIn) > 0 {
+		predicates = append(predicates, shop.IanaTimezoneIn(i.IanaTimezoneIn...))
+	}
+	if len(i.IanaTimezoneNotIn) > 0 {
+		predicates = append(predicates, shop.IanaTimezoneNotIn(i.IanaTimezoneNotIn...))
+	}
+	if i.IanaTimezoneGT != nil {
+		predicates = append(predicates, shop.IanaTimezoneGT(*i.IanaTimezoneGT))
+	}
+	if i.IanaTimezoneGTE != nil {
+		predicates = append(predicates, shop.IanaTimezoneGTE(*i.IanaTimezoneGTE))
+	}
+	if i.IanaTimezoneLT != nil {
+		predicates = append(predicates, shop.IanaTimezoneLT(*i.IanaTimezoneLT))
+	}
+	if i.IanaTimezoneLTE != nil {
+		predicates = append(predicates, shop.IanaTimezoneLTE(*i.IanaTimezoneLTE))
+	}
+	if i.IanaTimezoneContains != nil {
+		predicates = append(predicates, shop.IanaTimezoneContains(*i.IanaTimezoneContains))
+	}
+	if i.IanaTimezoneHasPrefix != nil {
+		predicates = append(predicates, shop.IanaTimezoneHasPrefix(*i.IanaTimezoneHasPrefix))
+	}
+	if i.IanaTimezoneHasSuffix != nil {
+		predicates = append(predicates, shop.IanaTimezoneHasSuffix(*i.IanaTimezoneHasSuffix))
+	}
+	if i.IanaTimezoneEqualFold != nil {
+		predicates = append(predicates, shop.IanaTimezoneEqualFold(*i.IanaTimezoneEqualFold))
+	}
+	if i.IanaTimezoneContainsFold != nil {
+		predicates = append(predicates, shop.IanaTimezoneContainsFold(*i.IanaTimezoneContainsFold))
 	}
 	if i.LanguageCode != nil {
 		predicates = append(predicates, shop.LanguageCodeEQ(*i.LanguageCode))

@@ -148,6 +148,20 @@ func (_c *ShopCreate) SetNillableTaxesIncluded(v *bool) *ShopCreate {
 	return _c
 }
 
+// SetIanaTimezone sets the "iana_timezone" field.
+func (_c *ShopCreate) SetIanaTimezone(v string) *ShopCreate {
+	_c.mutation.SetIanaTimezone(v)
+	return _c
+}
+
+// SetNillableIanaTimezone sets the "iana_timezone" field if the given value is not nil.
+func (_c *ShopCreate) SetNillableIanaTimezone(v *string) *ShopCreate {
+	if v != nil {
+		_c.SetIanaTimezone(*v)
+	}
+	return _c
+}
+
 // SetLanguageCode sets the "language_code" field.
 func (_c *ShopCreate) SetLanguageCode(v string) *ShopCreate {
 	_c.mutation.SetLanguageCode(v)
@@ -372,6 +386,10 @@ func (_c *ShopCreate) defaults() {
 		v := shop.DefaultTaxesIncluded
 		_c.mutation.SetTaxesIncluded(v)
 	}
+	if _, ok := _c.mutation.IanaTimezone(); !ok {
+		v := shop.DefaultIanaTimezone
+		_c.mutation.SetIanaTimezone(v)
+	}
 	if _, ok := _c.mutation.LanguageCode(); !ok {
 		v := shop.DefaultLanguageCode
 		_c.mutation.SetLanguageCode(v)
@@ -430,6 +448,14 @@ func (_c *ShopCreate) check() error {
 	}
 	if _, ok := _c.mutation.TaxesIncluded(); !ok {
 		return &ValidationError{Name: "taxes_included", err: errors.New(`ent: missing required field "Shop.taxes_included"`)}
+	}
+	if _, ok := _c.mutation.IanaTimezone(); !ok {
+		return &ValidationError{Name: "iana_timezone", err: errors.New(`ent: missing required field "Shop.iana_timezone"`)}
+	}
+	if v, ok := _c.mutation.IanaTimezone(); ok {
+		if err := shop.IanaTimezoneValidator(v); err != nil {
+			return &ValidationError{Name: "iana_timezone", err: fmt.Errorf(`ent: validator failed for field "Shop.iana_timezone": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.LanguageCode(); !ok {
 		return &ValidationError{Name: "language_code", err: errors.New(`ent: missing required field "Shop.language_code"`)}
@@ -539,6 +565,10 @@ func (_c *ShopCreate) createSpec() (*Shop, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TaxesIncluded(); ok {
 		_spec.SetField(shop.FieldTaxesIncluded, field.TypeBool, value)
 		_node.TaxesIncluded = value
+	}
+	if value, ok := _c.mutation.IanaTimezone(); ok {
+		_spec.SetField(shop.FieldIanaTimezone, field.TypeString, value)
+		_node.IanaTimezone = value
 	}
 	if value, ok := _c.mutation.LanguageCode(); ok {
 		_spec.SetField(shop.FieldLanguageCode, field.TypeString, value)
@@ -792,6 +822,18 @@ func (u *ShopUpsert) SetTaxesIncluded(v bool) *ShopUpsert {
 // UpdateTaxesIncluded sets the "taxes_included" field to the value that was provided on create.
 func (u *ShopUpsert) UpdateTaxesIncluded() *ShopUpsert {
 	u.SetExcluded(shop.FieldTaxesIncluded)
+	return u
+}
+
+// SetIanaTimezone sets the "iana_timezone" field.
+func (u *ShopUpsert) SetIanaTimezone(v string) *ShopUpsert {
+	u.Set(shop.FieldIanaTimezone, v)
+	return u
+}
+
+// UpdateIanaTimezone sets the "iana_timezone" field to the value that was provided on create.
+func (u *ShopUpsert) UpdateIanaTimezone() *ShopUpsert {
+	u.SetExcluded(shop.FieldIanaTimezone)
 	return u
 }
 
@@ -1151,6 +1193,20 @@ func (u *ShopUpsertOne) SetTaxesIncluded(v bool) *ShopUpsertOne {
 func (u *ShopUpsertOne) UpdateTaxesIncluded() *ShopUpsertOne {
 	return u.Update(func(s *ShopUpsert) {
 		s.UpdateTaxesIncluded()
+	})
+}
+
+// SetIanaTimezone sets the "iana_timezone" field.
+func (u *ShopUpsertOne) SetIanaTimezone(v string) *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetIanaTimezone(v)
+	})
+}
+
+// UpdateIanaTimezone sets the "iana_timezone" field to the value that was provided on create.
+func (u *ShopUpsertOne) UpdateIanaTimezone() *ShopUpsertOne {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateIanaTimezone()
 	})
 }
 
@@ -1705,6 +1761,20 @@ func (u *ShopUpsertBulk) SetTaxesIncluded(v bool) *ShopUpsertBulk {
 func (u *ShopUpsertBulk) UpdateTaxesIncluded() *ShopUpsertBulk {
 	return u.Update(func(s *ShopUpsert) {
 		s.UpdateTaxesIncluded()
+	})
+}
+
+// SetIanaTimezone sets the "iana_timezone" field.
+func (u *ShopUpsertBulk) SetIanaTimezone(v string) *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.SetIanaTimezone(v)
+	})
+}
+
+// UpdateIanaTimezone sets the "iana_timezone" field to the value that was provided on create.
+func (u *ShopUpsertBulk) UpdateIanaTimezone() *ShopUpsertBulk {
+	return u.Update(func(s *ShopUpsert) {
+		s.UpdateIanaTimezone()
 	})
 }
 

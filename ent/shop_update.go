@@ -160,6 +160,20 @@ func (_u *ShopUpdate) SetNillableTaxesIncluded(v *bool) *ShopUpdate {
 	return _u
 }
 
+// SetIanaTimezone sets the "iana_timezone" field.
+func (_u *ShopUpdate) SetIanaTimezone(v string) *ShopUpdate {
+	_u.mutation.SetIanaTimezone(v)
+	return _u
+}
+
+// SetNillableIanaTimezone sets the "iana_timezone" field if the given value is not nil.
+func (_u *ShopUpdate) SetNillableIanaTimezone(v *string) *ShopUpdate {
+	if v != nil {
+		_u.SetIanaTimezone(*v)
+	}
+	return _u
+}
+
 // SetLanguageCode sets the "language_code" field.
 func (_u *ShopUpdate) SetLanguageCode(v string) *ShopUpdate {
 	_u.mutation.SetLanguageCode(v)
@@ -445,6 +459,11 @@ func (_u *ShopUpdate) check() error {
 			return &ValidationError{Name: "country_code", err: fmt.Errorf(`ent: validator failed for field "Shop.country_code": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.IanaTimezone(); ok {
+		if err := shop.IanaTimezoneValidator(v); err != nil {
+			return &ValidationError{Name: "iana_timezone", err: fmt.Errorf(`ent: validator failed for field "Shop.iana_timezone": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.LanguageCode(); ok {
 		if err := shop.LanguageCodeValidator(v); err != nil {
 			return &ValidationError{Name: "language_code", err: fmt.Errorf(`ent: validator failed for field "Shop.language_code": %w`, err)}
@@ -533,6 +552,9 @@ func (_u *ShopUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.TaxesIncluded(); ok {
 		_spec.SetField(shop.FieldTaxesIncluded, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.IanaTimezone(); ok {
+		_spec.SetField(shop.FieldIanaTimezone, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.LanguageCode(); ok {
 		_spec.SetField(shop.FieldLanguageCode, field.TypeString, value)
@@ -808,6 +830,20 @@ func (_u *ShopUpdateOne) SetTaxesIncluded(v bool) *ShopUpdateOne {
 func (_u *ShopUpdateOne) SetNillableTaxesIncluded(v *bool) *ShopUpdateOne {
 	if v != nil {
 		_u.SetTaxesIncluded(*v)
+	}
+	return _u
+}
+
+// SetIanaTimezone sets the "iana_timezone" field.
+func (_u *ShopUpdateOne) SetIanaTimezone(v string) *ShopUpdateOne {
+	_u.mutation.SetIanaTimezone(v)
+	return _u
+}
+
+// SetNillableIanaTimezone sets the "iana_timezone" field if the given value is not nil.
+func (_u *ShopUpdateOne) SetNillableIanaTimezone(v *string) *ShopUpdateOne {
+	if v != nil {
+		_u.SetIanaTimezone(*v)
 	}
 	return _u
 }
@@ -1110,6 +1146,11 @@ func (_u *ShopUpdateOne) check() error {
 			return &ValidationError{Name: "country_code", err: fmt.Errorf(`ent: validator failed for field "Shop.country_code": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.IanaTimezone(); ok {
+		if err := shop.IanaTimezoneValidator(v); err != nil {
+			return &ValidationError{Name: "iana_timezone", err: fmt.Errorf(`ent: validator failed for field "Shop.iana_timezone": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.LanguageCode(); ok {
 		if err := shop.LanguageCodeValidator(v); err != nil {
 			return &ValidationError{Name: "language_code", err: fmt.Errorf(`ent: validator failed for field "Shop.language_code": %w`, err)}
@@ -1215,6 +1256,9 @@ func (_u *ShopUpdateOne) sqlSave(ctx context.Context) (_node *Shop, err error) {
 	}
 	if value, ok := _u.mutation.TaxesIncluded(); ok {
 		_spec.SetField(shop.FieldTaxesIncluded, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.IanaTimezone(); ok {
+		_spec.SetField(shop.FieldIanaTimezone, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.LanguageCode(); ok {
 		_spec.SetField(shop.FieldLanguageCode, field.TypeString, value)

@@ -42,6 +42,7 @@ func (Shop) Fields() []ent.Field {
 		field.String("money_format").Default("${{amount}}").Comment("Liquid-style template for showing amounts."),
 		field.String("primary_domain").Optional().Nillable().Comment("Public URL of the storefront, e.g. https://shop.example.com; the server's own URL when unset."),
 		field.Bool("taxes_included").Default(false).Comment("Prices include tax (VAT style) rather than tax being added on top."),
+		field.String("iana_timezone").Default("UTC").MaxLen(64).Comment("IANA time zone the shop reports in, e.g. Europe/Berlin: the analytics reports' days begin at midnight there."),
 		field.String("language_code").Default("EN").MinLen(2).MaxLen(7).Comment("Language of the shop's own texts, as a Storefront API LanguageCode (EN, DE, PT_BR, …)."),
 		field.String("brand_slogan").Optional().Nillable().MaxLen(255).Comment("The brand's slogan."),
 		field.String("brand_short_description").Optional().Nillable().MaxLen(1024).Comment("A short description of the brand."),
@@ -52,7 +53,6 @@ func (Shop) Fields() []ent.Field {
 		field.Strings("accepted_card_brands").Default([]string{"VISA", "MASTERCARD", "AMERICAN_EXPRESS"}),
 		field.Enum("capture_policy").Values("AUTOMATIC", "MANUAL").Default("AUTOMATIC").Comment("AUTOMATIC captures the payment when the order is placed; MANUAL captures it from the Admin API (orderCapture) or at the first fulfillment."),
 		field.String("contact_email").Optional().Nillable().MaxLen(254).Comment("Where customers write to the shop."),
-		field.String("timezone").Default("UTC").MaxLen(64).Comment("IANA time zone the shop's reports count days in, e.g. Europe/Berlin."),
 	}
 }
 

@@ -37,6 +37,8 @@ const (
 	FieldPrimaryDomain = "primary_domain"
 	// FieldTaxesIncluded holds the string denoting the taxes_included field in the database.
 	FieldTaxesIncluded = "taxes_included"
+	// FieldIanaTimezone holds the string denoting the iana_timezone field in the database.
+	FieldIanaTimezone = "iana_timezone"
 	// FieldLanguageCode holds the string denoting the language_code field in the database.
 	FieldLanguageCode = "language_code"
 	// FieldBrandSlogan holds the string denoting the brand_slogan field in the database.
@@ -103,6 +105,7 @@ var Columns = []string{
 	FieldMoneyFormat,
 	FieldPrimaryDomain,
 	FieldTaxesIncluded,
+	FieldIanaTimezone,
 	FieldLanguageCode,
 	FieldBrandSlogan,
 	FieldBrandShortDescription,
@@ -149,6 +152,10 @@ var (
 	DefaultMoneyFormat string
 	// DefaultTaxesIncluded holds the default value on creation for the "taxes_included" field.
 	DefaultTaxesIncluded bool
+	// DefaultIanaTimezone holds the default value on creation for the "iana_timezone" field.
+	DefaultIanaTimezone string
+	// IanaTimezoneValidator is a validator for the "iana_timezone" field. It is called by the builders before save.
+	IanaTimezoneValidator func(string) error
 	// DefaultLanguageCode holds the default value on creation for the "language_code" field.
 	DefaultLanguageCode string
 	// LanguageCodeValidator is a validator for the "language_code" field. It is called by the builders before save.
@@ -244,6 +251,11 @@ func ByPrimaryDomain(opts ...sql.OrderTermOption) OrderOption {
 // ByTaxesIncluded orders the results by the taxes_included field.
 func ByTaxesIncluded(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTaxesIncluded, opts...).ToFunc()
+}
+
+// ByIanaTimezone orders the results by the iana_timezone field.
+func ByIanaTimezone(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIanaTimezone, opts...).ToFunc()
 }
 
 // ByLanguageCode orders the results by the language_code field.

@@ -100,6 +100,11 @@ func TaxesIncluded(v bool) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldTaxesIncluded, v))
 }
 
+// IanaTimezone applies equality check predicate on the "iana_timezone" field. It's identical to IanaTimezoneEQ.
+func IanaTimezone(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldIanaTimezone, v))
+}
+
 // LanguageCode applies equality check predicate on the "language_code" field. It's identical to LanguageCodeEQ.
 func LanguageCode(v string) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldLanguageCode, v))
@@ -638,6 +643,71 @@ func TaxesIncludedEQ(v bool) predicate.Shop {
 // TaxesIncludedNEQ applies the NEQ predicate on the "taxes_included" field.
 func TaxesIncludedNEQ(v bool) predicate.Shop {
 	return predicate.Shop(sql.FieldNEQ(FieldTaxesIncluded, v))
+}
+
+// IanaTimezoneEQ applies the EQ predicate on the "iana_timezone" field.
+func IanaTimezoneEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEQ(FieldIanaTimezone, v))
+}
+
+// IanaTimezoneNEQ applies the NEQ predicate on the "iana_timezone" field.
+func IanaTimezoneNEQ(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldNEQ(FieldIanaTimezone, v))
+}
+
+// IanaTimezoneIn applies the In predicate on the "iana_timezone" field.
+func IanaTimezoneIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldIn(FieldIanaTimezone, vs...))
+}
+
+// IanaTimezoneNotIn applies the NotIn predicate on the "iana_timezone" field.
+func IanaTimezoneNotIn(vs ...string) predicate.Shop {
+	return predicate.Shop(sql.FieldNotIn(FieldIanaTimezone, vs...))
+}
+
+// IanaTimezoneGT applies the GT predicate on the "iana_timezone" field.
+func IanaTimezoneGT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGT(FieldIanaTimezone, v))
+}
+
+// IanaTimezoneGTE applies the GTE predicate on the "iana_timezone" field.
+func IanaTimezoneGTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldGTE(FieldIanaTimezone, v))
+}
+
+// IanaTimezoneLT applies the LT predicate on the "iana_timezone" field.
+func IanaTimezoneLT(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLT(FieldIanaTimezone, v))
+}
+
+// IanaTimezoneLTE applies the LTE predicate on the "iana_timezone" field.
+func IanaTimezoneLTE(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldLTE(FieldIanaTimezone, v))
+}
+
+// IanaTimezoneContains applies the Contains predicate on the "iana_timezone" field.
+func IanaTimezoneContains(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContains(FieldIanaTimezone, v))
+}
+
+// IanaTimezoneHasPrefix applies the HasPrefix predicate on the "iana_timezone" field.
+func IanaTimezoneHasPrefix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasPrefix(FieldIanaTimezone, v))
+}
+
+// IanaTimezoneHasSuffix applies the HasSuffix predicate on the "iana_timezone" field.
+func IanaTimezoneHasSuffix(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldHasSuffix(FieldIanaTimezone, v))
+}
+
+// IanaTimezoneEqualFold applies the EqualFold predicate on the "iana_timezone" field.
+func IanaTimezoneEqualFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldEqualFold(FieldIanaTimezone, v))
+}
+
+// IanaTimezoneContainsFold applies the ContainsFold predicate on the "iana_timezone" field.
+func IanaTimezoneContainsFold(v string) predicate.Shop {
+	return predicate.Shop(sql.FieldContainsFold(FieldIanaTimezone, v))
 }
 
 // LanguageCodeEQ applies the EQ predicate on the "language_code" field.

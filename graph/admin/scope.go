@@ -79,6 +79,20 @@ var typeScopes = map[string]string{
 	"InventoryReport": anyKey,
 	"InventoryRow":    anyKey,
 
+	// The reports' types appear only under their root fields, which need analytics:read.
+	"ConversionFunnelReport": anyKey,
+	"FunnelSummary":          anyKey,
+	"FunnelStep":             anyKey,
+	"FunnelPeriod":           anyKey,
+	"TrafficReport":          anyKey,
+	"TrafficSource":          anyKey,
+	"TrafficPeriod":          anyKey,
+	"SearchReport":           anyKey,
+	"SearchTotals":           anyKey,
+	"SearchTermReport":       anyKey,
+	"SearchPeriod":           anyKey,
+	"ReportRange":            anyKey,
+
 	"PageInfo":        anyKey,
 	"UserError":       anyKey,
 	"Attribute":       anyKey,
@@ -168,6 +182,9 @@ var queryScopes = map[string]string{
 	"salesReport":     "analytics:read",
 	"customerReport":  "analytics:read",
 	"inventoryReport": "analytics:read",
+	"conversionFunnel": "analytics:read",
+	"trafficReport":    "analytics:read",
+	"searchReport":     "analytics:read",
 }
 
 // scopeTable is the scope of every field of a schema, by object and field name.

@@ -24,8 +24,8 @@ func optInt64(o graphql.Omittable[*int]) settings.Optional[int64] {
 
 func toShopInput(in model.ShopInput) settings.ShopInput {
 	return settings.ShopInput{
-		Name: in.Name, Description: in.Description, CurrencyCode: in.CurrencyCode, CountryCode: in.CountryCode,
-		ShipsToCountries: in.ShipsToCountries, HasShipsTo: in.ShipsToCountries != nil, TaxesIncluded: in.TaxesIncluded, Timezone: in.Timezone,
+		Name: in.Name, Description: in.Description, CurrencyCode: in.CurrencyCode, CountryCode: in.CountryCode, IANATimezone: in.IanaTimezone,
+		ShipsToCountries: in.ShipsToCountries, HasShipsTo: in.ShipsToCountries != nil, TaxesIncluded: in.TaxesIncluded,
 		PrimaryDomain: opt(in.PrimaryDomain), ContactEmail: opt(in.ContactEmail), PrivacyPolicy: opt(in.PrivacyPolicy),
 		RefundPolicy: opt(in.RefundPolicy), ShippingPolicy: opt(in.ShippingPolicy), TermsOfService: opt(in.TermsOfService),
 		OrderNumberStart: in.OrderNumberStart, CapturePolicy: capturePolicy(in),

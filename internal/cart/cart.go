@@ -22,6 +22,7 @@ import (
 	"storefront/ent/product"
 	"storefront/ent/productvariant"
 	"storefront/ent/schema"
+	"storefront/internal/analytics"
 	"storefront/internal/contact"
 	"storefront/internal/gid"
 	"storefront/internal/incontext"
@@ -67,6 +68,9 @@ type Service struct {
 	// lockCodes locks the discount codes a view reads (a view inside the placing
 	// transaction on PostgreSQL).
 	lockCodes bool
+	// Events records the cart's analytics events (cart created, lines added and removed,
+	// checkout started); nil records none.
+	Events *analytics.Recorder
 }
 
 // New returns a cart service over db.
@@ -214,6 +218,10 @@ func (s *Service) Create(ctx context.Context, in Input) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	s.track(ctx, analytics.CartCreated, c, nil)
+	if len(adds) > 0 {
+		s.track(ctx, analytics.ProductAddedToCart, c, adds)
+	}
 	return Result{Cart: c, Warnings: append(warnings, c.DiscountWarnings()...)}, nil
 }
 
@@ -304,9 +312,13 @@ func (s *Service) AddLines(ctx context.Context, id string, lines []LineInput) (R
 	if len(errs) > 0 {
 		return Result{UserErrors: errs}, nil
 	}
-	return s.change(ctx, id, func(tx *ent.Tx, c *ent.Cart) ([]UserError, []Warning, error) {
+	r, err := s.change(ctx, id, func(tx *ent.Tx, c *ent.Cart) ([]UserError, []Warning, error) {
 		return s.addLines(ctx, tx, c, adds, path("lines"))
 	})
+	if err == nil && len(r.UserErrors) == 0 {
+		s.track(ctx, analytics.ProductAddedToCart, r.Cart, adds)
+	}
+	return r, err
 }
 
 type lineAdd struct {
@@ -595,7 +607,12 @@ func (s *Service) UpdateLines(ctx context.Context, id string, updates []LineUpda
 // RemoveLines removes lines by ID.
 //
 // User error codes: INVALID (unknown cart or line).
-func (s *Service) RemoveLines(ctx context.Context, id string, lineIDs []string) (Result, error) {
+func (s *Service) RemoveLines(ctx context.Context, id string, lineIDs []string) (r Result, err error) {
+	defer func() {
+		if err == nil && len(r.UserErrors) == 0 {
+			s.track(ctx, analytics.ProductRemovedFromCart, r.Cart, nil)
+		}
+	}()
 	return s.change(ctx, id, func(tx *ent.Tx, c *ent.Cart) ([]UserError, []Warning, error) {
 		var ids []int
 		var errs []UserError

@@ -11,6 +11,7 @@ import (
 	"storefront/ent"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/schema"
+	"storefront/internal/analytics"
 	"storefront/internal/gid"
 )
 
@@ -112,7 +113,14 @@ func GroupID(addressID int) string { return gid.Format(groupGIDType, addressID) 
 //
 // User error codes: INVALID (unknown cart), ADDRESS_FIELD_*, TOO_MANY_DELIVERY_ADDRESSES,
 // ONLY_ONE_DELIVERY_ADDRESS_CAN_BE_SELECTED. Warnings: DUPLICATE_DELIVERY_ADDRESS.
-func (s *Service) AddDeliveryAddresses(ctx context.Context, id string, inputs []DeliveryAddressInput) (Result, error) {
+func (s *Service) AddDeliveryAddresses(ctx context.Context, id string, inputs []DeliveryAddressInput) (r Result, err error) {
+	defer func() {
+		// A cart's first address is where its checkout starts (for the funnel, a session
+		// reaches the step once however often it is recorded).
+		if err == nil && len(r.UserErrors) == 0 && len(inputs) > 0 {
+			s.track(ctx, analytics.CheckoutStarted, r.Cart, nil)
+		}
+	}()
 	if errs := checkAddressInputs(inputs); len(errs) > 0 {
 		return Result{UserErrors: errs}, nil
 	}
@@ -279,7 +287,14 @@ func (s *Service) RemoveDeliveryAddresses(ctx context.Context, id string, addres
 // ReplaceDeliveryAddresses replaces all the cart's delivery addresses with the given ones.
 //
 // User error codes: as AddDeliveryAddresses.
-func (s *Service) ReplaceDeliveryAddresses(ctx context.Context, id string, inputs []DeliveryAddressInput) (Result, error) {
+func (s *Service) ReplaceDeliveryAddresses(ctx context.Context, id string, inputs []DeliveryAddressInput) (r Result, err error) {
+	defer func() {
+		// A cart's first address is where its checkout starts (for the funnel, a session
+		// reaches the step once however often it is recorded).
+		if err == nil && len(r.UserErrors) == 0 && len(inputs) > 0 {
+			s.track(ctx, analytics.CheckoutStarted, r.Cart, nil)
+		}
+	}()
 	if errs := checkAddressInputs(inputs); len(errs) > 0 {
 		return Result{UserErrors: errs}, nil
 	}

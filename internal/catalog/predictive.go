@@ -11,12 +11,12 @@ import (
 
 	entsql "entgo.io/ent/dialect/sql"
 
+	"entgo.io/ent/dialect"
 	"storefront/ent"
 	"storefront/ent/article"
 	"storefront/ent/collection"
 	"storefront/ent/page"
 	"storefront/ent/product"
-	"storefront/ent/searchterm"
 	"storefront/internal/searchindex"
 )
 
@@ -194,15 +194,31 @@ func (s *Service) suggestions(ctx context.Context, words []string, corrections m
 		}
 	}
 	var past []struct {
-		Term  string `json:"term"`
-		Count int    `json:"count"`
+		Term  string
+		Count int
 	}
-	err := s.db.SearchTerm.Query().
-		Where(searchterm.TermGTE(typed), searchterm.TermLT(typed+"\U0010FFFF"), searchterm.ResultCountGT(0)).
-		GroupBy(searchterm.FieldTerm).
-		Aggregate(ent.Count()).
-		Scan(ctx, &past)
+	q := `SELECT term, SUM(searches - no_results) FROM analytics_search_daily WHERE term >= ? AND term < ?
+		GROUP BY term HAVING SUM(searches - no_results) > 0`
+	if s.db.Dialect == dialect.Postgres {
+		q = strings.Replace(strings.Replace(q, "?", "$1", 1), "?", "$2", 1)
+	}
+	rows, err := s.db.QueryContext(ctx, q, typed, typed+"\U0010FFFF")
 	if err != nil {
+		return nil, fmt.Errorf("read past searches: %w", err)
+	}
+	for rows.Next() {
+		var p struct {
+			Term  string
+			Count int
+		}
+		if err := rows.Scan(&p.Term, &p.Count); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read past searches: %w", err)
+		}
+		past = append(past, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read past searches: %w", err)
 	}
 	sort.Slice(past, func(i, j int) bool {

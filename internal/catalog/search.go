@@ -238,7 +238,7 @@ func (s *Service) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	}
 	if a.After == nil && a.Before == nil && plan.term != "" {
 		if n, err := res.TotalCount(ctx); err == nil {
-			s.recordSearch(plan.term, n)
+			s.recordSearch(ctx, plan.term, n)
 		}
 	}
 	return res, nil

@@ -18,6 +18,7 @@ import (
 	"storefront/ent/predicate"
 	"storefront/ent/product"
 	"storefront/internal/market"
+	"storefront/internal/analytics"
 	"storefront/internal/paging"
 	"storefront/internal/store"
 	"storefront/internal/translation"
@@ -25,9 +26,10 @@ import (
 
 // Service reads the catalog. It is safe for concurrent use.
 type Service struct {
-	db    *store.DB
-	now   func() time.Time
-	terms *TermRecorder
+	db  *store.DB
+	now func() time.Time
+	// events records searches for the analytics; nil records none.
+	events *analytics.Recorder
 }
 
 // New returns a catalog service over db.

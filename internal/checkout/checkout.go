@@ -28,6 +28,7 @@ import (
 	entpayment "storefront/ent/payment"
 	"storefront/ent/product"
 	"storefront/ent/schema"
+	"storefront/internal/analytics"
 	"storefront/internal/cart"
 	"storefront/internal/contact"
 	"storefront/internal/gid"
@@ -65,6 +66,8 @@ type Service struct {
 	// Log receives payment clean-up failures (a void or capture the provider refused, an
 	// attempt that could not be ended); slog.Default() when nil.
 	Log *slog.Logger
+	// Events records placed orders as analytics events; nil records none.
+	Events *analytics.Recorder
 }
 
 // New returns a checkout service; provider nil switches direct payments off.
@@ -349,8 +352,26 @@ func (s *Service) finish(ctx context.Context, c *cart.Cart, attempt *ent.Complet
 		s.abandon(ctx, attempt, auth, errInternal)
 		return err
 	}
+	s.trackOrder(ctx, c, orderID)
 	s.collect(ctx, attempt, orderID, auth)
 	return nil
+}
+
+// trackOrder records a placed order for the analytics (after its commit, queued without
+// waiting): its lines, units and revenue, in minor units of the shop currency.
+func (s *Service) trackOrder(ctx context.Context, c *cart.Cart, orderID int) {
+	if s.Events == nil {
+		return
+	}
+	e := analytics.Event{Name: analytics.CheckoutCompleted, CartKey: analytics.CartKey(c.Token), OrderID: orderID, Amount: c.Pricer.ToShop(c.Cost.Total)}
+	if c.CustomerID != nil {
+		e.CustomerID = *c.CustomerID
+	}
+	for i, l := range c.Lines {
+		lc := c.Cost.Lines[i]
+		e.Lines = append(e.Lines, analytics.Line{ProductID: l.Variant.ProductID, VariantID: l.VariantID, Quantity: l.Quantity, Amount: c.Pricer.ToShop(lc.Total - lc.OrderShare)})
+	}
+	s.Events.Track(ctx, e)
 }
 
 // authorizeKey is the idempotency key of an attempt's authorization (and of its payment

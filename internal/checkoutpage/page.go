@@ -187,6 +187,7 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w)
 		return
 	}
+	h.Carts.CheckoutViewed(r.Context(), c)
 	h.page(w, r, c, http.StatusOK, nil, nil)
 }
 

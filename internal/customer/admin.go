@@ -17,6 +17,7 @@ import (
 	"storefront/ent/mailingaddress"
 	"storefront/ent/order"
 	"storefront/ent/passwordresettoken"
+	"storefront/internal/analytics"
 	"storefront/internal/audit"
 	"storefront/internal/gid"
 	"storefront/internal/outbox"
@@ -163,6 +164,7 @@ func revokeAll(ctx context.Context, tx *ent.Tx, customerID int) error {
 // placeholder no one can sign in with), phone, note, tags, saved addresses and tokens; the
 // contact details and addresses of the customer's orders and carts are cleared too. The
 // orders themselves (amounts, lines) stay for the books, and the customer stays disabled.
+// Their analytics events are deleted (analytics.EraseCustomer).
 // User error codes: NOT_FOUND (id).
 func (s *Service) Erase(ctx context.Context, id string) (*ent.Customer, []usererror.Error, error) {
 	return s.adminWrite(ctx, id, func(tx *ent.Tx, c *ent.Customer) (map[string]any, []usererror.Error, error) {
@@ -210,6 +212,13 @@ func (s *Service) Erase(ctx context.Context, id string) (*ent.Customer, []userer
 			ClearFirstName().ClearLastName().ClearCompany().ClearAddress1().ClearAddress2().ClearPhone().ClearZip()
 		if err := addr.Exec(ctx); err != nil {
 			return nil, nil, fmt.Errorf("erase addresses of orders and carts: %w", err)
+		}
+		tokens, err := tx.Cart.Query().Where(cart.IDIn(carts...)).Select(cart.FieldToken).Strings(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("list carts of customer %d: %w", c.ID, err)
+		}
+		if err := analytics.EraseCustomer(ctx, tx, s.db.Dialect, c.ID, tokens); err != nil {
+			return nil, nil, err
 		}
 		return map[string]any{"erased": true}, nil, nil
 	})

@@ -22,6 +22,7 @@ import (
 	"storefront/ent/customeraccesstoken"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/passwordresettoken"
+	"storefront/internal/analytics"
 	"storefront/internal/contact"
 	"storefront/internal/gid"
 	"storefront/internal/outbox"
@@ -80,6 +81,8 @@ type Service struct {
 	cfg    Config
 	hasher *hasher
 	now    func() time.Time
+	// Events records customer created and sign-in analytics events; nil records none.
+	Events *analytics.Recorder
 }
 
 // New returns a customer service over db.
@@ -249,6 +252,7 @@ func (s *Service) Create(ctx context.Context, in Input, clientIP string) (*ent.C
 	if err != nil {
 		return nil, nil, fmt.Errorf("create customer: %w", err)
 	}
+	s.Events.Track(ctx, analytics.Event{Name: analytics.CustomerCreated, CustomerID: c.ID})
 	return c, nil, nil
 }
 
@@ -297,7 +301,11 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientIP string) 
 			_ = s.db.Customer.UpdateOne(c).SetPasswordHash(h).Exec(ctx)
 		}
 	}
-	return s.issue(ctx, s.db.Client, c.ID)
+	t, uerrs, err := s.issue(ctx, s.db.Client, c.ID)
+	if err == nil && len(uerrs) == 0 {
+		s.Events.Track(ctx, analytics.Event{Name: analytics.CustomerSignIn, CustomerID: c.ID})
+	}
+	return t, uerrs, err
 }
 
 func (s *Service) issue(ctx context.Context, db *ent.Client, customerID int) (*Token, []UserError, error) {

@@ -192,3 +192,20 @@ func (m *Metrics) Payment(operation string, took time.Duration, outcome string) 
 	m.payments.WithLabelValues(operation, outcome).Inc()
 	m.payTime.WithLabelValues(operation).Observe(took.Seconds())
 }
+
+// AnalyticsStats are the analytics write path's counters (see internal/analytics).
+type AnalyticsStats struct{ Accepted, Written, Dropped, Failed, Bots int64 }
+
+// Analytics exports the analytics write path's counters, read from stats at each scrape.
+func (m *Metrics) Analytics(stats func() AnalyticsStats) {
+	counter := func(name, help string, f func(AnalyticsStats) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return float64(f(stats())) })
+	}
+	m.reg.MustRegister(
+		counter("storefront_analytics_events_accepted_total", "Analytics events queued for writing (storefronts' and the server's own).", func(s AnalyticsStats) int64 { return s.Accepted }),
+		counter("storefront_analytics_events_written_total", "Analytics events stored.", func(s AnalyticsStats) int64 { return s.Written }),
+		counter("storefront_analytics_events_dropped_total", "Analytics events dropped because the write queue was full.", func(s AnalyticsStats) int64 { return s.Dropped }),
+		counter("storefront_analytics_events_failed_total", "Analytics events lost to a failed write.", func(s AnalyticsStats) int64 { return s.Failed }),
+		counter("storefront_analytics_bot_events_total", "Analytics events refused because a known bot sent them.", func(s AnalyticsStats) int64 { return s.Bots }),
+	)
+}

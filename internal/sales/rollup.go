@@ -401,7 +401,7 @@ func (s *Service) check(ctx context.Context, x execer) (health, error) {
 	rows, err := x.QueryContext(ctx, rebind(s.pg(), `SELECT (SELECT count(*) FROM orders),
 		(SELECT coalesce(sum(orders), 0) FROM analytics_sales_days),
 		coalesce((SELECT timezone FROM analytics_sales_state WHERE id = ?), ''),
-		coalesce((SELECT timezone FROM shops ORDER BY id LIMIT 1), 'UTC')`), stateRow)
+		coalesce((SELECT iana_timezone FROM shops ORDER BY id LIMIT 1), 'UTC')`), stateRow)
 	if err != nil {
 		return h, fmt.Errorf("check sales rollups: %w", err)
 	}

@@ -65,11 +65,11 @@ func currency(ctx context.Context, tx *ent.Tx) (string, error) {
 // ShopInput is the shop's settings as shopUpdate takes them; nil fields stay as they are.
 type ShopInput struct {
 	Name, Description, CurrencyCode, CountryCode *string
-	ShipsToCountries                             []string
-	HasShipsTo                                   bool
-	TaxesIncluded                                *bool
-	// Timezone is an IANA time zone name (reports count days in it).
-	Timezone                       *string
+	// IANATimezone is an IANA zone name such as Europe/Berlin.
+	IANATimezone                   *string
+	ShipsToCountries               []string
+	HasShipsTo                     bool
+	TaxesIncluded                  *bool
 	PrimaryDomain, ContactEmail    Optional[string]
 	PrivacyPolicy, RefundPolicy    Optional[string]
 	ShippingPolicy, TermsOfService Optional[string]
@@ -115,13 +115,13 @@ func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []us
 		if in.CountryCode != nil && !countryRE.MatchString(*in.CountryCode) {
 			e.add(usererror.Invalid, "A country is an ISO 3166-1 alpha-2 code such as US.", "countryCode")
 		}
+		if in.IANATimezone != nil && !validTimezone(*in.IANATimezone) {
+			e.add(usererror.Invalid, "The time zone is an IANA name such as Europe/Berlin or UTC.", "ianaTimezone")
+		}
 		for i, c := range in.ShipsToCountries {
 			if !countryRE.MatchString(c) {
 				e.add(usererror.Invalid, "A country is an ISO 3166-1 alpha-2 code such as US.", "shipsToCountries", i)
 			}
-		}
-		if in.Timezone != nil && !validTimezone(*in.Timezone) {
-			e.add(usererror.Invalid, "A time zone is an IANA name such as Europe/Berlin or UTC.", "timezone")
 		}
 		if v := in.PrimaryDomain.Value; v != nil {
 			if u, err := url.Parse(*v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -187,6 +187,7 @@ func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []us
 		}
 		str("currencyCode", in.CurrencyCode, sh.CurrencyCode, u.SetCurrencyCode)
 		str("countryCode", in.CountryCode, sh.CountryCode, u.SetCountryCode)
+		str("ianaTimezone", in.IANATimezone, sh.IanaTimezone, u.SetIanaTimezone)
 		if in.HasShipsTo {
 			list := in.ShipsToCountries
 			if list == nil {
@@ -201,7 +202,6 @@ func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []us
 		if in.TaxesIncluded != nil {
 			set("taxesIncluded", *in.TaxesIncluded != sh.TaxesIncluded, *in.TaxesIncluded, func() { u.SetTaxesIncluded(*in.TaxesIncluded) })
 		}
-		str("timezone", in.Timezone, sh.Timezone, u.SetTimezone)
 		opt("primaryDomain", in.PrimaryDomain, sh.PrimaryDomain, u.SetNillablePrimaryDomain, u.ClearPrimaryDomain)
 		opt("contactEmail", in.ContactEmail, sh.ContactEmail, u.SetNillableContactEmail, u.ClearContactEmail)
 		// Policies are the ShopPolicy records the Storefront API serves (Shop.privacyPolicy, …).

@@ -46,7 +46,7 @@ var privateTables = map[string]bool{
 	"carts": true, "cart_lines": true, "customers": true, "customer_access_tokens": true,
 	"login_attempts": true, "password_reset_tokens": true, "mailing_addresses": true,
 	"fulfillments": true, "completion_attempts": true,
-	"counters": true, "discount_redemptions": true, "events": true, "search_terms": true,
+	"counters": true, "discount_redemptions": true, "events": true,
 	"cart_metafields": true, "api_keys": true, "audit_events": true,
 	identityTable: true,
 }
@@ -78,5 +78,6 @@ func writesCatalog(query string) bool {
 	table, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
 	table, _, _ = strings.Cut(table, "(")
 	table = strings.Trim(table, "\"`")
-	return !privateTables[table]
+	// The analytics tables (and their PostgreSQL partitions) are the analytics writer's.
+	return !privateTables[table] && !strings.HasPrefix(table, "analytics_")
 }

@@ -98,6 +98,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		client.Close()
 		return nil, fmt.Errorf("migrate search index: %w", err)
 	}
+	if err := migrateAnalytics(ctx, sqlDB, dialectName); err != nil {
+		client.Close()
+		return nil, err
+	}
 	db := &DB{Client: client, Driver: drv, Dialect: dialectName, SQL: sqlDB, Search: index, Changes: changes, URL: cfg.URL}
 	if dialectName == dialect.SQLite {
 		if path := sqlitePath(dsn); path != ":memory:" {
