@@ -489,7 +489,9 @@ func TestAdminCollectionMembership(t *testing.T) {
 					Edges      []struct {
 						Node struct {
 							ID          string
-							Collections struct{ Edges []struct{ Node struct{ ID string } } }
+							Collections struct {
+								Edges []struct{ Node struct{ ID string } }
+							}
 						}
 					}
 				}

@@ -91,10 +91,10 @@ func TestContentSearch(t *testing.T) {
 			want  string
 			total int
 		}{
-			{"linen", []string{"ARTICLE"}, "article:caring article:seasons", 2},   // titles; the draft and the scheduled one are not shown
-			{"cold", []string{"ARTICLE"}, "article:caring", 1},                     // text, without its HTML
-			{"weaver", []string{"ARTICLE"}, "article:caring article:seasons", 2},  // author
-			{"summer", []string{"ARTICLE", "PAGE"}, "article:seasons", 1},          // tag
+			{"linen", []string{"ARTICLE"}, "article:caring article:seasons", 2},  // titles; the draft and the scheduled one are not shown
+			{"cold", []string{"ARTICLE"}, "article:caring", 1},                   // text, without its HTML
+			{"weaver", []string{"ARTICLE"}, "article:caring article:seasons", 2}, // author
+			{"summer", []string{"ARTICLE", "PAGE"}, "article:seasons", 1},        // tag
 			{"shirts", nil, "product:linen product:oxford product:hanger product:jacket page:shipping article:caring", 6},
 			{"secrets", []string{"ARTICLE"}, "", 0},
 		} {
@@ -205,7 +205,7 @@ func TestContentNodes(t *testing.T) {
 				ShippingPolicy struct{ ID, Title string }
 			}
 			UrlRedirects struct{ Nodes []struct{ ID, Path string } }
-			Product struct {
+			Product      struct {
 				Options []struct {
 					OptionValues []struct {
 						Swatch *struct {

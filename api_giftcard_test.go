@@ -201,7 +201,12 @@ func TestGiftCards(t *testing.T) {
 					Node struct {
 						ID           string
 						Transactions struct {
-							Edges []struct{ Node struct{ Kind string; Amount int64 } }
+							Edges []struct {
+								Node struct {
+									Kind   string
+									Amount int64
+								}
+							}
 						}
 					}
 				}
@@ -240,7 +245,9 @@ func TestGiftCards(t *testing.T) {
 		// Cards a cart refuses.
 		_, offCode, _ := issueGiftCard(t, api, key, map[string]any{"initialValue": "10"})
 		off := db.GiftCard.Query().Where(giftcard.LastCharacters(offCode[12:])).OnlyX(ctx)
-		var disabled struct{ GiftCardDisable struct{ GiftCard *adminGiftCard } }
+		var disabled struct {
+			GiftCardDisable struct{ GiftCard *adminGiftCard }
+		}
 		api.adminPost(t, key, `mutation($id: ID!) { giftCardDisable(id: $id) { giftCard { `+adminGiftCardFields+` } userErrors { code } } }`,
 			map[string]any{"id": fmt.Sprintf("gid://storefront/GiftCard/%d", off.ID)}).decode(t, &disabled)
 		if g := disabled.GiftCardDisable.GiftCard; g == nil || g.DisabledAt == nil {
@@ -249,7 +256,9 @@ func TestGiftCards(t *testing.T) {
 		_, soonCode, _ := issueGiftCard(t, api, key, map[string]any{"initialValue": "10", "expiresAt": time.Now().Add(time.Hour).Format(time.RFC3339)})
 		db.GiftCard.Update().Where(giftcard.LastCharacters(soonCode[12:])).SetExpiresAt(time.Now().Add(-time.Minute)).ExecX(ctx)
 		_, eurCode, _ := issueGiftCard(t, api, key, map[string]any{"initialValue": "10", "currencyCode": "EUR"})
-		var upd struct{ GiftCardUpdate struct{ GiftCard *adminGiftCard } }
+		var upd struct {
+			GiftCardUpdate struct{ GiftCard *adminGiftCard }
+		}
 		api.adminPost(t, key, `mutation($id: ID!) { giftCardUpdate(id: $id, input: {note: null}) { giftCard { `+adminGiftCardFields+` } userErrors { code } } }`,
 			map[string]any{"id": twenty.ID}).decode(t, &upd)
 		if g := upd.GiftCardUpdate.GiftCard; g == nil || g.Note != nil {

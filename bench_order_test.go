@@ -30,7 +30,7 @@ func benchOrder(b *testing.B, db *store.DB, n int, captured bool) (orderGID, lin
 	if captured {
 		status, capturedAmount = entorder.FinancialStatusPAID, 700
 	}
-	o := db.Order.Create().SetNumber(100000+n).SetName(fmt.Sprintf("#%d", 100000+n)).SetEmail("bench@example.com").SetCurrencyCode("USD").
+	o := db.Order.Create().SetNumber(100000 + n).SetName(fmt.Sprintf("#%d", 100000+n)).SetEmail("bench@example.com").SetCurrencyCode("USD").
 		SetSubtotal(200).SetTotalShipping(500).SetTotal(700).SetTotalCaptured(capturedAmount).SetFinancialStatus(status).
 		SetProcessedAt(time.Now().UTC()).SetStatusToken(fmt.Sprintf("bench-%d-%d", n, time.Now().UnixNano())).SetTest(true).SaveX(ctx)
 	l := db.OrderLine.Create().SetOrderID(o.ID).SetVariantID(v.ID).SetTitle("Bulk Socks").SetQuantity(2).SetCurrentQuantity(2).

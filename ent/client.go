@@ -12,11 +12,12 @@ import (
 	"storefront/ent/migrate"
 
 	"storefront/ent/adminsession"
-	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalesbuyer"
+	"storefront/ent/analyticssalescohort"
 	"storefront/ent/analyticssalesday"
-	"storefront/ent/analyticssalesfirstorder"
 	"storefront/ent/analyticssalesline"
 	"storefront/ent/analyticssalesstate"
+	"storefront/ent/analyticssalesvisit"
 	"storefront/ent/apikey"
 	"storefront/ent/article"
 	"storefront/ent/auditevent"
@@ -55,7 +56,6 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/refund"
-	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
@@ -83,16 +83,18 @@ type Client struct {
 	APIKey *APIKeyClient
 	// AdminSession is the client for interacting with the AdminSession builders.
 	AdminSession *AdminSessionClient
-	// AnalyticsSalesCustomer is the client for interacting with the AnalyticsSalesCustomer builders.
-	AnalyticsSalesCustomer *AnalyticsSalesCustomerClient
+	// AnalyticsSalesBuyer is the client for interacting with the AnalyticsSalesBuyer builders.
+	AnalyticsSalesBuyer *AnalyticsSalesBuyerClient
+	// AnalyticsSalesCohort is the client for interacting with the AnalyticsSalesCohort builders.
+	AnalyticsSalesCohort *AnalyticsSalesCohortClient
 	// AnalyticsSalesDay is the client for interacting with the AnalyticsSalesDay builders.
 	AnalyticsSalesDay *AnalyticsSalesDayClient
-	// AnalyticsSalesFirstOrder is the client for interacting with the AnalyticsSalesFirstOrder builders.
-	AnalyticsSalesFirstOrder *AnalyticsSalesFirstOrderClient
 	// AnalyticsSalesLine is the client for interacting with the AnalyticsSalesLine builders.
 	AnalyticsSalesLine *AnalyticsSalesLineClient
 	// AnalyticsSalesState is the client for interacting with the AnalyticsSalesState builders.
 	AnalyticsSalesState *AnalyticsSalesStateClient
+	// AnalyticsSalesVisit is the client for interacting with the AnalyticsSalesVisit builders.
+	AnalyticsSalesVisit *AnalyticsSalesVisitClient
 	// Article is the client for interacting with the Article builders.
 	Article *ArticleClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
@@ -167,8 +169,6 @@ type Client struct {
 	ProductVariant *ProductVariantClient
 	// Refund is the client for interacting with the Refund builders.
 	Refund *RefundClient
-	// SearchTerm is the client for interacting with the SearchTerm builders.
-	SearchTerm *SearchTermClient
 	// ShippingRate is the client for interacting with the ShippingRate builders.
 	ShippingRate *ShippingRateClient
 	// Shop is the client for interacting with the Shop builders.
@@ -202,11 +202,12 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIKey = NewAPIKeyClient(c.config)
 	c.AdminSession = NewAdminSessionClient(c.config)
-	c.AnalyticsSalesCustomer = NewAnalyticsSalesCustomerClient(c.config)
+	c.AnalyticsSalesBuyer = NewAnalyticsSalesBuyerClient(c.config)
+	c.AnalyticsSalesCohort = NewAnalyticsSalesCohortClient(c.config)
 	c.AnalyticsSalesDay = NewAnalyticsSalesDayClient(c.config)
-	c.AnalyticsSalesFirstOrder = NewAnalyticsSalesFirstOrderClient(c.config)
 	c.AnalyticsSalesLine = NewAnalyticsSalesLineClient(c.config)
 	c.AnalyticsSalesState = NewAnalyticsSalesStateClient(c.config)
+	c.AnalyticsSalesVisit = NewAnalyticsSalesVisitClient(c.config)
 	c.Article = NewArticleClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Blog = NewBlogClient(c.config)
@@ -244,7 +245,6 @@ func (c *Client) init() {
 	c.ProductOptionValue = NewProductOptionValueClient(c.config)
 	c.ProductVariant = NewProductVariantClient(c.config)
 	c.Refund = NewRefundClient(c.config)
-	c.SearchTerm = NewSearchTermClient(c.config)
 	c.ShippingRate = NewShippingRateClient(c.config)
 	c.Shop = NewShopClient(c.config)
 	c.ShopPolicy = NewShopPolicyClient(c.config)
@@ -344,62 +344,62 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:                      ctx,
-		config:                   cfg,
-		APIKey:                   NewAPIKeyClient(cfg),
-		AdminSession:             NewAdminSessionClient(cfg),
-		AnalyticsSalesCustomer:   NewAnalyticsSalesCustomerClient(cfg),
-		AnalyticsSalesDay:        NewAnalyticsSalesDayClient(cfg),
-		AnalyticsSalesFirstOrder: NewAnalyticsSalesFirstOrderClient(cfg),
-		AnalyticsSalesLine:       NewAnalyticsSalesLineClient(cfg),
-		AnalyticsSalesState:      NewAnalyticsSalesStateClient(cfg),
-		Article:                  NewArticleClient(cfg),
-		AuditEvent:               NewAuditEventClient(cfg),
-		Blog:                     NewBlogClient(cfg),
-		Cart:                     NewCartClient(cfg),
-		CartLine:                 NewCartLineClient(cfg),
-		CartMetafield:            NewCartMetafieldClient(cfg),
-		Collection:               NewCollectionClient(cfg),
-		CollectionProduct:        NewCollectionProductClient(cfg),
-		CompletionAttempt:        NewCompletionAttemptClient(cfg),
-		ContentImage:             NewContentImageClient(cfg),
-		Counter:                  NewCounterClient(cfg),
-		Customer:                 NewCustomerClient(cfg),
-		CustomerAccessToken:      NewCustomerAccessTokenClient(cfg),
-		DiscountCode:             NewDiscountCodeClient(cfg),
-		DiscountRedemption:       NewDiscountRedemptionClient(cfg),
-		Event:                    NewEventClient(cfg),
-		Fulfillment:              NewFulfillmentClient(cfg),
-		GiftCard:                 NewGiftCardClient(cfg),
-		GiftCardTransaction:      NewGiftCardTransactionClient(cfg),
-		InventoryAdjustment:      NewInventoryAdjustmentClient(cfg),
-		LoginAttempt:             NewLoginAttemptClient(cfg),
-		MailingAddress:           NewMailingAddressClient(cfg),
-		Market:                   NewMarketClient(cfg),
-		Menu:                     NewMenuClient(cfg),
-		MenuItem:                 NewMenuItemClient(cfg),
-		Order:                    NewOrderClient(cfg),
-		OrderEvent:               NewOrderEventClient(cfg),
-		OrderLine:                NewOrderLineClient(cfg),
-		Page:                     NewPageClient(cfg),
-		PasswordResetToken:       NewPasswordResetTokenClient(cfg),
-		Payment:                  NewPaymentClient(cfg),
-		Product:                  NewProductClient(cfg),
-		ProductImage:             NewProductImageClient(cfg),
-		ProductOption:            NewProductOptionClient(cfg),
-		ProductOptionValue:       NewProductOptionValueClient(cfg),
-		ProductVariant:           NewProductVariantClient(cfg),
-		Refund:                   NewRefundClient(cfg),
-		SearchTerm:               NewSearchTermClient(cfg),
-		ShippingRate:             NewShippingRateClient(cfg),
-		Shop:                     NewShopClient(cfg),
-		ShopPolicy:               NewShopPolicyClient(cfg),
-		TaxRate:                  NewTaxRateClient(cfg),
-		Translation:              NewTranslationClient(cfg),
-		UrlRedirect:              NewUrlRedirectClient(cfg),
-		WebhookAttempt:           NewWebhookAttemptClient(cfg),
-		WebhookDelivery:          NewWebhookDeliveryClient(cfg),
-		WebhookSubscription:      NewWebhookSubscriptionClient(cfg),
+		ctx:                  ctx,
+		config:               cfg,
+		APIKey:               NewAPIKeyClient(cfg),
+		AdminSession:         NewAdminSessionClient(cfg),
+		AnalyticsSalesBuyer:  NewAnalyticsSalesBuyerClient(cfg),
+		AnalyticsSalesCohort: NewAnalyticsSalesCohortClient(cfg),
+		AnalyticsSalesDay:    NewAnalyticsSalesDayClient(cfg),
+		AnalyticsSalesLine:   NewAnalyticsSalesLineClient(cfg),
+		AnalyticsSalesState:  NewAnalyticsSalesStateClient(cfg),
+		AnalyticsSalesVisit:  NewAnalyticsSalesVisitClient(cfg),
+		Article:              NewArticleClient(cfg),
+		AuditEvent:           NewAuditEventClient(cfg),
+		Blog:                 NewBlogClient(cfg),
+		Cart:                 NewCartClient(cfg),
+		CartLine:             NewCartLineClient(cfg),
+		CartMetafield:        NewCartMetafieldClient(cfg),
+		Collection:           NewCollectionClient(cfg),
+		CollectionProduct:    NewCollectionProductClient(cfg),
+		CompletionAttempt:    NewCompletionAttemptClient(cfg),
+		ContentImage:         NewContentImageClient(cfg),
+		Counter:              NewCounterClient(cfg),
+		Customer:             NewCustomerClient(cfg),
+		CustomerAccessToken:  NewCustomerAccessTokenClient(cfg),
+		DiscountCode:         NewDiscountCodeClient(cfg),
+		DiscountRedemption:   NewDiscountRedemptionClient(cfg),
+		Event:                NewEventClient(cfg),
+		Fulfillment:          NewFulfillmentClient(cfg),
+		GiftCard:             NewGiftCardClient(cfg),
+		GiftCardTransaction:  NewGiftCardTransactionClient(cfg),
+		InventoryAdjustment:  NewInventoryAdjustmentClient(cfg),
+		LoginAttempt:         NewLoginAttemptClient(cfg),
+		MailingAddress:       NewMailingAddressClient(cfg),
+		Market:               NewMarketClient(cfg),
+		Menu:                 NewMenuClient(cfg),
+		MenuItem:             NewMenuItemClient(cfg),
+		Order:                NewOrderClient(cfg),
+		OrderEvent:           NewOrderEventClient(cfg),
+		OrderLine:            NewOrderLineClient(cfg),
+		Page:                 NewPageClient(cfg),
+		PasswordResetToken:   NewPasswordResetTokenClient(cfg),
+		Payment:              NewPaymentClient(cfg),
+		Product:              NewProductClient(cfg),
+		ProductImage:         NewProductImageClient(cfg),
+		ProductOption:        NewProductOptionClient(cfg),
+		ProductOptionValue:   NewProductOptionValueClient(cfg),
+		ProductVariant:       NewProductVariantClient(cfg),
+		Refund:               NewRefundClient(cfg),
+		ShippingRate:         NewShippingRateClient(cfg),
+		Shop:                 NewShopClient(cfg),
+		ShopPolicy:           NewShopPolicyClient(cfg),
+		TaxRate:              NewTaxRateClient(cfg),
+		Translation:          NewTranslationClient(cfg),
+		UrlRedirect:          NewUrlRedirectClient(cfg),
+		WebhookAttempt:       NewWebhookAttemptClient(cfg),
+		WebhookDelivery:      NewWebhookDeliveryClient(cfg),
+		WebhookSubscription:  NewWebhookSubscriptionClient(cfg),
 	}, nil
 }
 
@@ -417,62 +417,62 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:                      ctx,
-		config:                   cfg,
-		APIKey:                   NewAPIKeyClient(cfg),
-		AdminSession:             NewAdminSessionClient(cfg),
-		AnalyticsSalesCustomer:   NewAnalyticsSalesCustomerClient(cfg),
-		AnalyticsSalesDay:        NewAnalyticsSalesDayClient(cfg),
-		AnalyticsSalesFirstOrder: NewAnalyticsSalesFirstOrderClient(cfg),
-		AnalyticsSalesLine:       NewAnalyticsSalesLineClient(cfg),
-		AnalyticsSalesState:      NewAnalyticsSalesStateClient(cfg),
-		Article:                  NewArticleClient(cfg),
-		AuditEvent:               NewAuditEventClient(cfg),
-		Blog:                     NewBlogClient(cfg),
-		Cart:                     NewCartClient(cfg),
-		CartLine:                 NewCartLineClient(cfg),
-		CartMetafield:            NewCartMetafieldClient(cfg),
-		Collection:               NewCollectionClient(cfg),
-		CollectionProduct:        NewCollectionProductClient(cfg),
-		CompletionAttempt:        NewCompletionAttemptClient(cfg),
-		ContentImage:             NewContentImageClient(cfg),
-		Counter:                  NewCounterClient(cfg),
-		Customer:                 NewCustomerClient(cfg),
-		CustomerAccessToken:      NewCustomerAccessTokenClient(cfg),
-		DiscountCode:             NewDiscountCodeClient(cfg),
-		DiscountRedemption:       NewDiscountRedemptionClient(cfg),
-		Event:                    NewEventClient(cfg),
-		Fulfillment:              NewFulfillmentClient(cfg),
-		GiftCard:                 NewGiftCardClient(cfg),
-		GiftCardTransaction:      NewGiftCardTransactionClient(cfg),
-		InventoryAdjustment:      NewInventoryAdjustmentClient(cfg),
-		LoginAttempt:             NewLoginAttemptClient(cfg),
-		MailingAddress:           NewMailingAddressClient(cfg),
-		Market:                   NewMarketClient(cfg),
-		Menu:                     NewMenuClient(cfg),
-		MenuItem:                 NewMenuItemClient(cfg),
-		Order:                    NewOrderClient(cfg),
-		OrderEvent:               NewOrderEventClient(cfg),
-		OrderLine:                NewOrderLineClient(cfg),
-		Page:                     NewPageClient(cfg),
-		PasswordResetToken:       NewPasswordResetTokenClient(cfg),
-		Payment:                  NewPaymentClient(cfg),
-		Product:                  NewProductClient(cfg),
-		ProductImage:             NewProductImageClient(cfg),
-		ProductOption:            NewProductOptionClient(cfg),
-		ProductOptionValue:       NewProductOptionValueClient(cfg),
-		ProductVariant:           NewProductVariantClient(cfg),
-		Refund:                   NewRefundClient(cfg),
-		SearchTerm:               NewSearchTermClient(cfg),
-		ShippingRate:             NewShippingRateClient(cfg),
-		Shop:                     NewShopClient(cfg),
-		ShopPolicy:               NewShopPolicyClient(cfg),
-		TaxRate:                  NewTaxRateClient(cfg),
-		Translation:              NewTranslationClient(cfg),
-		UrlRedirect:              NewUrlRedirectClient(cfg),
-		WebhookAttempt:           NewWebhookAttemptClient(cfg),
-		WebhookDelivery:          NewWebhookDeliveryClient(cfg),
-		WebhookSubscription:      NewWebhookSubscriptionClient(cfg),
+		ctx:                  ctx,
+		config:               cfg,
+		APIKey:               NewAPIKeyClient(cfg),
+		AdminSession:         NewAdminSessionClient(cfg),
+		AnalyticsSalesBuyer:  NewAnalyticsSalesBuyerClient(cfg),
+		AnalyticsSalesCohort: NewAnalyticsSalesCohortClient(cfg),
+		AnalyticsSalesDay:    NewAnalyticsSalesDayClient(cfg),
+		AnalyticsSalesLine:   NewAnalyticsSalesLineClient(cfg),
+		AnalyticsSalesState:  NewAnalyticsSalesStateClient(cfg),
+		AnalyticsSalesVisit:  NewAnalyticsSalesVisitClient(cfg),
+		Article:              NewArticleClient(cfg),
+		AuditEvent:           NewAuditEventClient(cfg),
+		Blog:                 NewBlogClient(cfg),
+		Cart:                 NewCartClient(cfg),
+		CartLine:             NewCartLineClient(cfg),
+		CartMetafield:        NewCartMetafieldClient(cfg),
+		Collection:           NewCollectionClient(cfg),
+		CollectionProduct:    NewCollectionProductClient(cfg),
+		CompletionAttempt:    NewCompletionAttemptClient(cfg),
+		ContentImage:         NewContentImageClient(cfg),
+		Counter:              NewCounterClient(cfg),
+		Customer:             NewCustomerClient(cfg),
+		CustomerAccessToken:  NewCustomerAccessTokenClient(cfg),
+		DiscountCode:         NewDiscountCodeClient(cfg),
+		DiscountRedemption:   NewDiscountRedemptionClient(cfg),
+		Event:                NewEventClient(cfg),
+		Fulfillment:          NewFulfillmentClient(cfg),
+		GiftCard:             NewGiftCardClient(cfg),
+		GiftCardTransaction:  NewGiftCardTransactionClient(cfg),
+		InventoryAdjustment:  NewInventoryAdjustmentClient(cfg),
+		LoginAttempt:         NewLoginAttemptClient(cfg),
+		MailingAddress:       NewMailingAddressClient(cfg),
+		Market:               NewMarketClient(cfg),
+		Menu:                 NewMenuClient(cfg),
+		MenuItem:             NewMenuItemClient(cfg),
+		Order:                NewOrderClient(cfg),
+		OrderEvent:           NewOrderEventClient(cfg),
+		OrderLine:            NewOrderLineClient(cfg),
+		Page:                 NewPageClient(cfg),
+		PasswordResetToken:   NewPasswordResetTokenClient(cfg),
+		Payment:              NewPaymentClient(cfg),
+		Product:              NewProductClient(cfg),
+		ProductImage:         NewProductImageClient(cfg),
+		ProductOption:        NewProductOptionClient(cfg),
+		ProductOptionValue:   NewProductOptionValueClient(cfg),
+		ProductVariant:       NewProductVariantClient(cfg),
+		Refund:               NewRefundClient(cfg),
+		ShippingRate:         NewShippingRateClient(cfg),
+		Shop:                 NewShopClient(cfg),
+		ShopPolicy:           NewShopPolicyClient(cfg),
+		TaxRate:              NewTaxRateClient(cfg),
+		Translation:          NewTranslationClient(cfg),
+		UrlRedirect:          NewUrlRedirectClient(cfg),
+		WebhookAttempt:       NewWebhookAttemptClient(cfg),
+		WebhookDelivery:      NewWebhookDeliveryClient(cfg),
+		WebhookSubscription:  NewWebhookSubscriptionClient(cfg),
 	}, nil
 }
 
@@ -502,18 +502,18 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.AdminSession, c.AnalyticsSalesCustomer, c.AnalyticsSalesDay,
-		c.AnalyticsSalesFirstOrder, c.AnalyticsSalesLine, c.AnalyticsSalesState,
-		c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
-		c.Collection, c.CollectionProduct, c.CompletionAttempt, c.ContentImage,
-		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
+		c.APIKey, c.AdminSession, c.AnalyticsSalesBuyer, c.AnalyticsSalesCohort,
+		c.AnalyticsSalesDay, c.AnalyticsSalesLine, c.AnalyticsSalesState,
+		c.AnalyticsSalesVisit, c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine,
+		c.CartMetafield, c.Collection, c.CollectionProduct, c.CompletionAttempt,
+		c.ContentImage, c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
 		c.DiscountRedemption, c.Event, c.Fulfillment, c.GiftCard,
 		c.GiftCardTransaction, c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress,
 		c.Market, c.Menu, c.MenuItem, c.Order, c.OrderEvent, c.OrderLine, c.Page,
 		c.PasswordResetToken, c.Payment, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.Refund, c.SearchTerm, c.ShippingRate,
-		c.Shop, c.ShopPolicy, c.TaxRate, c.Translation, c.UrlRedirect,
-		c.WebhookAttempt, c.WebhookDelivery, c.WebhookSubscription,
+		c.ProductOptionValue, c.ProductVariant, c.Refund, c.ShippingRate, c.Shop,
+		c.ShopPolicy, c.TaxRate, c.Translation, c.UrlRedirect, c.WebhookAttempt,
+		c.WebhookDelivery, c.WebhookSubscription,
 	} {
 		n.Use(hooks...)
 	}
@@ -523,18 +523,18 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.AdminSession, c.AnalyticsSalesCustomer, c.AnalyticsSalesDay,
-		c.AnalyticsSalesFirstOrder, c.AnalyticsSalesLine, c.AnalyticsSalesState,
-		c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine, c.CartMetafield,
-		c.Collection, c.CollectionProduct, c.CompletionAttempt, c.ContentImage,
-		c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
+		c.APIKey, c.AdminSession, c.AnalyticsSalesBuyer, c.AnalyticsSalesCohort,
+		c.AnalyticsSalesDay, c.AnalyticsSalesLine, c.AnalyticsSalesState,
+		c.AnalyticsSalesVisit, c.Article, c.AuditEvent, c.Blog, c.Cart, c.CartLine,
+		c.CartMetafield, c.Collection, c.CollectionProduct, c.CompletionAttempt,
+		c.ContentImage, c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
 		c.DiscountRedemption, c.Event, c.Fulfillment, c.GiftCard,
 		c.GiftCardTransaction, c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress,
 		c.Market, c.Menu, c.MenuItem, c.Order, c.OrderEvent, c.OrderLine, c.Page,
 		c.PasswordResetToken, c.Payment, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.Refund, c.SearchTerm, c.ShippingRate,
-		c.Shop, c.ShopPolicy, c.TaxRate, c.Translation, c.UrlRedirect,
-		c.WebhookAttempt, c.WebhookDelivery, c.WebhookSubscription,
+		c.ProductOptionValue, c.ProductVariant, c.Refund, c.ShippingRate, c.Shop,
+		c.ShopPolicy, c.TaxRate, c.Translation, c.UrlRedirect, c.WebhookAttempt,
+		c.WebhookDelivery, c.WebhookSubscription,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -547,16 +547,18 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.APIKey.mutate(ctx, m)
 	case *AdminSessionMutation:
 		return c.AdminSession.mutate(ctx, m)
-	case *AnalyticsSalesCustomerMutation:
-		return c.AnalyticsSalesCustomer.mutate(ctx, m)
+	case *AnalyticsSalesBuyerMutation:
+		return c.AnalyticsSalesBuyer.mutate(ctx, m)
+	case *AnalyticsSalesCohortMutation:
+		return c.AnalyticsSalesCohort.mutate(ctx, m)
 	case *AnalyticsSalesDayMutation:
 		return c.AnalyticsSalesDay.mutate(ctx, m)
-	case *AnalyticsSalesFirstOrderMutation:
-		return c.AnalyticsSalesFirstOrder.mutate(ctx, m)
 	case *AnalyticsSalesLineMutation:
 		return c.AnalyticsSalesLine.mutate(ctx, m)
 	case *AnalyticsSalesStateMutation:
 		return c.AnalyticsSalesState.mutate(ctx, m)
+	case *AnalyticsSalesVisitMutation:
+		return c.AnalyticsSalesVisit.mutate(ctx, m)
 	case *ArticleMutation:
 		return c.Article.mutate(ctx, m)
 	case *AuditEventMutation:
@@ -631,8 +633,6 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ProductVariant.mutate(ctx, m)
 	case *RefundMutation:
 		return c.Refund.mutate(ctx, m)
-	case *SearchTermMutation:
-		return c.SearchTerm.mutate(ctx, m)
 	case *ShippingRateMutation:
 		return c.ShippingRate.mutate(ctx, m)
 	case *ShopMutation:
@@ -922,107 +922,107 @@ func (c *AdminSessionClient) mutate(ctx context.Context, m *AdminSessionMutation
 	}
 }
 
-// AnalyticsSalesCustomerClient is a client for the AnalyticsSalesCustomer schema.
-type AnalyticsSalesCustomerClient struct {
+// AnalyticsSalesBuyerClient is a client for the AnalyticsSalesBuyer schema.
+type AnalyticsSalesBuyerClient struct {
 	config
 }
 
-// NewAnalyticsSalesCustomerClient returns a client for the AnalyticsSalesCustomer from the given config.
-func NewAnalyticsSalesCustomerClient(c config) *AnalyticsSalesCustomerClient {
-	return &AnalyticsSalesCustomerClient{config: c}
+// NewAnalyticsSalesBuyerClient returns a client for the AnalyticsSalesBuyer from the given config.
+func NewAnalyticsSalesBuyerClient(c config) *AnalyticsSalesBuyerClient {
+	return &AnalyticsSalesBuyerClient{config: c}
 }
 
 // Use adds a list of mutation hooks to the hooks stack.
-// A call to `Use(f, g, h)` equals to `analyticssalescustomer.Hooks(f(g(h())))`.
-func (c *AnalyticsSalesCustomerClient) Use(hooks ...Hook) {
-	c.hooks.AnalyticsSalesCustomer = append(c.hooks.AnalyticsSalesCustomer, hooks...)
+// A call to `Use(f, g, h)` equals to `analyticssalesbuyer.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesBuyerClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesBuyer = append(c.hooks.AnalyticsSalesBuyer, hooks...)
 }
 
 // Intercept adds a list of query interceptors to the interceptors stack.
-// A call to `Intercept(f, g, h)` equals to `analyticssalescustomer.Intercept(f(g(h())))`.
-func (c *AnalyticsSalesCustomerClient) Intercept(interceptors ...Interceptor) {
-	c.inters.AnalyticsSalesCustomer = append(c.inters.AnalyticsSalesCustomer, interceptors...)
+// A call to `Intercept(f, g, h)` equals to `analyticssalesbuyer.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesBuyerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesBuyer = append(c.inters.AnalyticsSalesBuyer, interceptors...)
 }
 
-// Create returns a builder for creating a AnalyticsSalesCustomer entity.
-func (c *AnalyticsSalesCustomerClient) Create() *AnalyticsSalesCustomerCreate {
-	mutation := newAnalyticsSalesCustomerMutation(c.config, OpCreate)
-	return &AnalyticsSalesCustomerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+// Create returns a builder for creating a AnalyticsSalesBuyer entity.
+func (c *AnalyticsSalesBuyerClient) Create() *AnalyticsSalesBuyerCreate {
+	mutation := newAnalyticsSalesBuyerMutation(c.config, OpCreate)
+	return &AnalyticsSalesBuyerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
 }
 
-// CreateBulk returns a builder for creating a bulk of AnalyticsSalesCustomer entities.
-func (c *AnalyticsSalesCustomerClient) CreateBulk(builders ...*AnalyticsSalesCustomerCreate) *AnalyticsSalesCustomerCreateBulk {
-	return &AnalyticsSalesCustomerCreateBulk{config: c.config, builders: builders}
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesBuyer entities.
+func (c *AnalyticsSalesBuyerClient) CreateBulk(builders ...*AnalyticsSalesBuyerCreate) *AnalyticsSalesBuyerCreateBulk {
+	return &AnalyticsSalesBuyerCreateBulk{config: c.config, builders: builders}
 }
 
 // MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
 // a builder and applies setFunc on it.
-func (c *AnalyticsSalesCustomerClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesCustomerCreate, int)) *AnalyticsSalesCustomerCreateBulk {
+func (c *AnalyticsSalesBuyerClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesBuyerCreate, int)) *AnalyticsSalesBuyerCreateBulk {
 	rv := reflect.ValueOf(slice)
 	if rv.Kind() != reflect.Slice {
-		return &AnalyticsSalesCustomerCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesCustomerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+		return &AnalyticsSalesBuyerCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesBuyerClient.MapCreateBulk with wrong type %T, need slice", slice)}
 	}
-	builders := make([]*AnalyticsSalesCustomerCreate, rv.Len())
+	builders := make([]*AnalyticsSalesBuyerCreate, rv.Len())
 	for i := 0; i < rv.Len(); i++ {
 		builders[i] = c.Create()
 		setFunc(builders[i], i)
 	}
-	return &AnalyticsSalesCustomerCreateBulk{config: c.config, builders: builders}
+	return &AnalyticsSalesBuyerCreateBulk{config: c.config, builders: builders}
 }
 
-// Update returns an update builder for AnalyticsSalesCustomer.
-func (c *AnalyticsSalesCustomerClient) Update() *AnalyticsSalesCustomerUpdate {
-	mutation := newAnalyticsSalesCustomerMutation(c.config, OpUpdate)
-	return &AnalyticsSalesCustomerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+// Update returns an update builder for AnalyticsSalesBuyer.
+func (c *AnalyticsSalesBuyerClient) Update() *AnalyticsSalesBuyerUpdate {
+	mutation := newAnalyticsSalesBuyerMutation(c.config, OpUpdate)
+	return &AnalyticsSalesBuyerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
 }
 
 // UpdateOne returns an update builder for the given entity.
-func (c *AnalyticsSalesCustomerClient) UpdateOne(_m *AnalyticsSalesCustomer) *AnalyticsSalesCustomerUpdateOne {
-	mutation := newAnalyticsSalesCustomerMutation(c.config, OpUpdateOne, withAnalyticsSalesCustomer(_m))
-	return &AnalyticsSalesCustomerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+func (c *AnalyticsSalesBuyerClient) UpdateOne(_m *AnalyticsSalesBuyer) *AnalyticsSalesBuyerUpdateOne {
+	mutation := newAnalyticsSalesBuyerMutation(c.config, OpUpdateOne, withAnalyticsSalesBuyer(_m))
+	return &AnalyticsSalesBuyerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
 }
 
 // UpdateOneID returns an update builder for the given id.
-func (c *AnalyticsSalesCustomerClient) UpdateOneID(id int) *AnalyticsSalesCustomerUpdateOne {
-	mutation := newAnalyticsSalesCustomerMutation(c.config, OpUpdateOne, withAnalyticsSalesCustomerID(id))
-	return &AnalyticsSalesCustomerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+func (c *AnalyticsSalesBuyerClient) UpdateOneID(id int) *AnalyticsSalesBuyerUpdateOne {
+	mutation := newAnalyticsSalesBuyerMutation(c.config, OpUpdateOne, withAnalyticsSalesBuyerID(id))
+	return &AnalyticsSalesBuyerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
 }
 
-// Delete returns a delete builder for AnalyticsSalesCustomer.
-func (c *AnalyticsSalesCustomerClient) Delete() *AnalyticsSalesCustomerDelete {
-	mutation := newAnalyticsSalesCustomerMutation(c.config, OpDelete)
-	return &AnalyticsSalesCustomerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+// Delete returns a delete builder for AnalyticsSalesBuyer.
+func (c *AnalyticsSalesBuyerClient) Delete() *AnalyticsSalesBuyerDelete {
+	mutation := newAnalyticsSalesBuyerMutation(c.config, OpDelete)
+	return &AnalyticsSalesBuyerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
 }
 
 // DeleteOne returns a builder for deleting the given entity.
-func (c *AnalyticsSalesCustomerClient) DeleteOne(_m *AnalyticsSalesCustomer) *AnalyticsSalesCustomerDeleteOne {
+func (c *AnalyticsSalesBuyerClient) DeleteOne(_m *AnalyticsSalesBuyer) *AnalyticsSalesBuyerDeleteOne {
 	return c.DeleteOneID(_m.ID)
 }
 
 // DeleteOneID returns a builder for deleting the given entity by its id.
-func (c *AnalyticsSalesCustomerClient) DeleteOneID(id int) *AnalyticsSalesCustomerDeleteOne {
-	builder := c.Delete().Where(analyticssalescustomer.ID(id))
+func (c *AnalyticsSalesBuyerClient) DeleteOneID(id int) *AnalyticsSalesBuyerDeleteOne {
+	builder := c.Delete().Where(analyticssalesbuyer.ID(id))
 	builder.mutation.id = &id
 	builder.mutation.op = OpDeleteOne
-	return &AnalyticsSalesCustomerDeleteOne{builder}
+	return &AnalyticsSalesBuyerDeleteOne{builder}
 }
 
-// Query returns a query builder for AnalyticsSalesCustomer.
-func (c *AnalyticsSalesCustomerClient) Query() *AnalyticsSalesCustomerQuery {
-	return &AnalyticsSalesCustomerQuery{
+// Query returns a query builder for AnalyticsSalesBuyer.
+func (c *AnalyticsSalesBuyerClient) Query() *AnalyticsSalesBuyerQuery {
+	return &AnalyticsSalesBuyerQuery{
 		config: c.config,
-		ctx:    &QueryContext{Type: TypeAnalyticsSalesCustomer},
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesBuyer},
 		inters: c.Interceptors(),
 	}
 }
 
-// Get returns a AnalyticsSalesCustomer entity by its id.
-func (c *AnalyticsSalesCustomerClient) Get(ctx context.Context, id int) (*AnalyticsSalesCustomer, error) {
-	return c.Query().Where(analyticssalescustomer.ID(id)).Only(ctx)
+// Get returns a AnalyticsSalesBuyer entity by its id.
+func (c *AnalyticsSalesBuyerClient) Get(ctx context.Context, id int) (*AnalyticsSalesBuyer, error) {
+	return c.Query().Where(analyticssalesbuyer.ID(id)).Only(ctx)
 }
 
 // GetX is like Get, but panics if an error occurs.
-func (c *AnalyticsSalesCustomerClient) GetX(ctx context.Context, id int) *AnalyticsSalesCustomer {
+func (c *AnalyticsSalesBuyerClient) GetX(ctx context.Context, id int) *AnalyticsSalesBuyer {
 	obj, err := c.Get(ctx, id)
 	if err != nil {
 		panic(err)
@@ -1031,27 +1031,160 @@ func (c *AnalyticsSalesCustomerClient) GetX(ctx context.Context, id int) *Analyt
 }
 
 // Hooks returns the client hooks.
-func (c *AnalyticsSalesCustomerClient) Hooks() []Hook {
-	return c.hooks.AnalyticsSalesCustomer
+func (c *AnalyticsSalesBuyerClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesBuyer
 }
 
 // Interceptors returns the client interceptors.
-func (c *AnalyticsSalesCustomerClient) Interceptors() []Interceptor {
-	return c.inters.AnalyticsSalesCustomer
+func (c *AnalyticsSalesBuyerClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesBuyer
 }
 
-func (c *AnalyticsSalesCustomerClient) mutate(ctx context.Context, m *AnalyticsSalesCustomerMutation) (Value, error) {
+func (c *AnalyticsSalesBuyerClient) mutate(ctx context.Context, m *AnalyticsSalesBuyerMutation) (Value, error) {
 	switch m.Op() {
 	case OpCreate:
-		return (&AnalyticsSalesCustomerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+		return (&AnalyticsSalesBuyerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
 	case OpUpdate:
-		return (&AnalyticsSalesCustomerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+		return (&AnalyticsSalesBuyerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
 	case OpUpdateOne:
-		return (&AnalyticsSalesCustomerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+		return (&AnalyticsSalesBuyerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
 	case OpDelete, OpDeleteOne:
-		return (&AnalyticsSalesCustomerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+		return (&AnalyticsSalesBuyerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
-		return nil, fmt.Errorf("ent: unknown AnalyticsSalesCustomer mutation op: %q", m.Op())
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesBuyer mutation op: %q", m.Op())
+	}
+}
+
+// AnalyticsSalesCohortClient is a client for the AnalyticsSalesCohort schema.
+type AnalyticsSalesCohortClient struct {
+	config
+}
+
+// NewAnalyticsSalesCohortClient returns a client for the AnalyticsSalesCohort from the given config.
+func NewAnalyticsSalesCohortClient(c config) *AnalyticsSalesCohortClient {
+	return &AnalyticsSalesCohortClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `analyticssalescohort.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesCohortClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesCohort = append(c.hooks.AnalyticsSalesCohort, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `analyticssalescohort.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesCohortClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesCohort = append(c.inters.AnalyticsSalesCohort, interceptors...)
+}
+
+// Create returns a builder for creating a AnalyticsSalesCohort entity.
+func (c *AnalyticsSalesCohortClient) Create() *AnalyticsSalesCohortCreate {
+	mutation := newAnalyticsSalesCohortMutation(c.config, OpCreate)
+	return &AnalyticsSalesCohortCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesCohort entities.
+func (c *AnalyticsSalesCohortClient) CreateBulk(builders ...*AnalyticsSalesCohortCreate) *AnalyticsSalesCohortCreateBulk {
+	return &AnalyticsSalesCohortCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnalyticsSalesCohortClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesCohortCreate, int)) *AnalyticsSalesCohortCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnalyticsSalesCohortCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesCohortClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnalyticsSalesCohortCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnalyticsSalesCohortCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnalyticsSalesCohort.
+func (c *AnalyticsSalesCohortClient) Update() *AnalyticsSalesCohortUpdate {
+	mutation := newAnalyticsSalesCohortMutation(c.config, OpUpdate)
+	return &AnalyticsSalesCohortUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnalyticsSalesCohortClient) UpdateOne(_m *AnalyticsSalesCohort) *AnalyticsSalesCohortUpdateOne {
+	mutation := newAnalyticsSalesCohortMutation(c.config, OpUpdateOne, withAnalyticsSalesCohort(_m))
+	return &AnalyticsSalesCohortUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnalyticsSalesCohortClient) UpdateOneID(id int) *AnalyticsSalesCohortUpdateOne {
+	mutation := newAnalyticsSalesCohortMutation(c.config, OpUpdateOne, withAnalyticsSalesCohortID(id))
+	return &AnalyticsSalesCohortUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnalyticsSalesCohort.
+func (c *AnalyticsSalesCohortClient) Delete() *AnalyticsSalesCohortDelete {
+	mutation := newAnalyticsSalesCohortMutation(c.config, OpDelete)
+	return &AnalyticsSalesCohortDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnalyticsSalesCohortClient) DeleteOne(_m *AnalyticsSalesCohort) *AnalyticsSalesCohortDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnalyticsSalesCohortClient) DeleteOneID(id int) *AnalyticsSalesCohortDeleteOne {
+	builder := c.Delete().Where(analyticssalescohort.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnalyticsSalesCohortDeleteOne{builder}
+}
+
+// Query returns a query builder for AnalyticsSalesCohort.
+func (c *AnalyticsSalesCohortClient) Query() *AnalyticsSalesCohortQuery {
+	return &AnalyticsSalesCohortQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesCohort},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnalyticsSalesCohort entity by its id.
+func (c *AnalyticsSalesCohortClient) Get(ctx context.Context, id int) (*AnalyticsSalesCohort, error) {
+	return c.Query().Where(analyticssalescohort.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnalyticsSalesCohortClient) GetX(ctx context.Context, id int) *AnalyticsSalesCohort {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AnalyticsSalesCohortClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesCohort
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnalyticsSalesCohortClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesCohort
+}
+
+func (c *AnalyticsSalesCohortClient) mutate(ctx context.Context, m *AnalyticsSalesCohortMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnalyticsSalesCohortCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnalyticsSalesCohortUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnalyticsSalesCohortUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnalyticsSalesCohortDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesCohort mutation op: %q", m.Op())
 	}
 }
 
@@ -1185,139 +1318,6 @@ func (c *AnalyticsSalesDayClient) mutate(ctx context.Context, m *AnalyticsSalesD
 		return (&AnalyticsSalesDayDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AnalyticsSalesDay mutation op: %q", m.Op())
-	}
-}
-
-// AnalyticsSalesFirstOrderClient is a client for the AnalyticsSalesFirstOrder schema.
-type AnalyticsSalesFirstOrderClient struct {
-	config
-}
-
-// NewAnalyticsSalesFirstOrderClient returns a client for the AnalyticsSalesFirstOrder from the given config.
-func NewAnalyticsSalesFirstOrderClient(c config) *AnalyticsSalesFirstOrderClient {
-	return &AnalyticsSalesFirstOrderClient{config: c}
-}
-
-// Use adds a list of mutation hooks to the hooks stack.
-// A call to `Use(f, g, h)` equals to `analyticssalesfirstorder.Hooks(f(g(h())))`.
-func (c *AnalyticsSalesFirstOrderClient) Use(hooks ...Hook) {
-	c.hooks.AnalyticsSalesFirstOrder = append(c.hooks.AnalyticsSalesFirstOrder, hooks...)
-}
-
-// Intercept adds a list of query interceptors to the interceptors stack.
-// A call to `Intercept(f, g, h)` equals to `analyticssalesfirstorder.Intercept(f(g(h())))`.
-func (c *AnalyticsSalesFirstOrderClient) Intercept(interceptors ...Interceptor) {
-	c.inters.AnalyticsSalesFirstOrder = append(c.inters.AnalyticsSalesFirstOrder, interceptors...)
-}
-
-// Create returns a builder for creating a AnalyticsSalesFirstOrder entity.
-func (c *AnalyticsSalesFirstOrderClient) Create() *AnalyticsSalesFirstOrderCreate {
-	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpCreate)
-	return &AnalyticsSalesFirstOrderCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// CreateBulk returns a builder for creating a bulk of AnalyticsSalesFirstOrder entities.
-func (c *AnalyticsSalesFirstOrderClient) CreateBulk(builders ...*AnalyticsSalesFirstOrderCreate) *AnalyticsSalesFirstOrderCreateBulk {
-	return &AnalyticsSalesFirstOrderCreateBulk{config: c.config, builders: builders}
-}
-
-// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
-// a builder and applies setFunc on it.
-func (c *AnalyticsSalesFirstOrderClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesFirstOrderCreate, int)) *AnalyticsSalesFirstOrderCreateBulk {
-	rv := reflect.ValueOf(slice)
-	if rv.Kind() != reflect.Slice {
-		return &AnalyticsSalesFirstOrderCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesFirstOrderClient.MapCreateBulk with wrong type %T, need slice", slice)}
-	}
-	builders := make([]*AnalyticsSalesFirstOrderCreate, rv.Len())
-	for i := 0; i < rv.Len(); i++ {
-		builders[i] = c.Create()
-		setFunc(builders[i], i)
-	}
-	return &AnalyticsSalesFirstOrderCreateBulk{config: c.config, builders: builders}
-}
-
-// Update returns an update builder for AnalyticsSalesFirstOrder.
-func (c *AnalyticsSalesFirstOrderClient) Update() *AnalyticsSalesFirstOrderUpdate {
-	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpUpdate)
-	return &AnalyticsSalesFirstOrderUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// UpdateOne returns an update builder for the given entity.
-func (c *AnalyticsSalesFirstOrderClient) UpdateOne(_m *AnalyticsSalesFirstOrder) *AnalyticsSalesFirstOrderUpdateOne {
-	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpUpdateOne, withAnalyticsSalesFirstOrder(_m))
-	return &AnalyticsSalesFirstOrderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// UpdateOneID returns an update builder for the given id.
-func (c *AnalyticsSalesFirstOrderClient) UpdateOneID(id int) *AnalyticsSalesFirstOrderUpdateOne {
-	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpUpdateOne, withAnalyticsSalesFirstOrderID(id))
-	return &AnalyticsSalesFirstOrderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// Delete returns a delete builder for AnalyticsSalesFirstOrder.
-func (c *AnalyticsSalesFirstOrderClient) Delete() *AnalyticsSalesFirstOrderDelete {
-	mutation := newAnalyticsSalesFirstOrderMutation(c.config, OpDelete)
-	return &AnalyticsSalesFirstOrderDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// DeleteOne returns a builder for deleting the given entity.
-func (c *AnalyticsSalesFirstOrderClient) DeleteOne(_m *AnalyticsSalesFirstOrder) *AnalyticsSalesFirstOrderDeleteOne {
-	return c.DeleteOneID(_m.ID)
-}
-
-// DeleteOneID returns a builder for deleting the given entity by its id.
-func (c *AnalyticsSalesFirstOrderClient) DeleteOneID(id int) *AnalyticsSalesFirstOrderDeleteOne {
-	builder := c.Delete().Where(analyticssalesfirstorder.ID(id))
-	builder.mutation.id = &id
-	builder.mutation.op = OpDeleteOne
-	return &AnalyticsSalesFirstOrderDeleteOne{builder}
-}
-
-// Query returns a query builder for AnalyticsSalesFirstOrder.
-func (c *AnalyticsSalesFirstOrderClient) Query() *AnalyticsSalesFirstOrderQuery {
-	return &AnalyticsSalesFirstOrderQuery{
-		config: c.config,
-		ctx:    &QueryContext{Type: TypeAnalyticsSalesFirstOrder},
-		inters: c.Interceptors(),
-	}
-}
-
-// Get returns a AnalyticsSalesFirstOrder entity by its id.
-func (c *AnalyticsSalesFirstOrderClient) Get(ctx context.Context, id int) (*AnalyticsSalesFirstOrder, error) {
-	return c.Query().Where(analyticssalesfirstorder.ID(id)).Only(ctx)
-}
-
-// GetX is like Get, but panics if an error occurs.
-func (c *AnalyticsSalesFirstOrderClient) GetX(ctx context.Context, id int) *AnalyticsSalesFirstOrder {
-	obj, err := c.Get(ctx, id)
-	if err != nil {
-		panic(err)
-	}
-	return obj
-}
-
-// Hooks returns the client hooks.
-func (c *AnalyticsSalesFirstOrderClient) Hooks() []Hook {
-	return c.hooks.AnalyticsSalesFirstOrder
-}
-
-// Interceptors returns the client interceptors.
-func (c *AnalyticsSalesFirstOrderClient) Interceptors() []Interceptor {
-	return c.inters.AnalyticsSalesFirstOrder
-}
-
-func (c *AnalyticsSalesFirstOrderClient) mutate(ctx context.Context, m *AnalyticsSalesFirstOrderMutation) (Value, error) {
-	switch m.Op() {
-	case OpCreate:
-		return (&AnalyticsSalesFirstOrderCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpUpdate:
-		return (&AnalyticsSalesFirstOrderUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpUpdateOne:
-		return (&AnalyticsSalesFirstOrderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpDelete, OpDeleteOne:
-		return (&AnalyticsSalesFirstOrderDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
-	default:
-		return nil, fmt.Errorf("ent: unknown AnalyticsSalesFirstOrder mutation op: %q", m.Op())
 	}
 }
 
@@ -1584,6 +1584,139 @@ func (c *AnalyticsSalesStateClient) mutate(ctx context.Context, m *AnalyticsSale
 		return (&AnalyticsSalesStateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AnalyticsSalesState mutation op: %q", m.Op())
+	}
+}
+
+// AnalyticsSalesVisitClient is a client for the AnalyticsSalesVisit schema.
+type AnalyticsSalesVisitClient struct {
+	config
+}
+
+// NewAnalyticsSalesVisitClient returns a client for the AnalyticsSalesVisit from the given config.
+func NewAnalyticsSalesVisitClient(c config) *AnalyticsSalesVisitClient {
+	return &AnalyticsSalesVisitClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `analyticssalesvisit.Hooks(f(g(h())))`.
+func (c *AnalyticsSalesVisitClient) Use(hooks ...Hook) {
+	c.hooks.AnalyticsSalesVisit = append(c.hooks.AnalyticsSalesVisit, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `analyticssalesvisit.Intercept(f(g(h())))`.
+func (c *AnalyticsSalesVisitClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnalyticsSalesVisit = append(c.inters.AnalyticsSalesVisit, interceptors...)
+}
+
+// Create returns a builder for creating a AnalyticsSalesVisit entity.
+func (c *AnalyticsSalesVisitClient) Create() *AnalyticsSalesVisitCreate {
+	mutation := newAnalyticsSalesVisitMutation(c.config, OpCreate)
+	return &AnalyticsSalesVisitCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnalyticsSalesVisit entities.
+func (c *AnalyticsSalesVisitClient) CreateBulk(builders ...*AnalyticsSalesVisitCreate) *AnalyticsSalesVisitCreateBulk {
+	return &AnalyticsSalesVisitCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnalyticsSalesVisitClient) MapCreateBulk(slice any, setFunc func(*AnalyticsSalesVisitCreate, int)) *AnalyticsSalesVisitCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnalyticsSalesVisitCreateBulk{err: fmt.Errorf("calling to AnalyticsSalesVisitClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnalyticsSalesVisitCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnalyticsSalesVisitCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnalyticsSalesVisit.
+func (c *AnalyticsSalesVisitClient) Update() *AnalyticsSalesVisitUpdate {
+	mutation := newAnalyticsSalesVisitMutation(c.config, OpUpdate)
+	return &AnalyticsSalesVisitUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnalyticsSalesVisitClient) UpdateOne(_m *AnalyticsSalesVisit) *AnalyticsSalesVisitUpdateOne {
+	mutation := newAnalyticsSalesVisitMutation(c.config, OpUpdateOne, withAnalyticsSalesVisit(_m))
+	return &AnalyticsSalesVisitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnalyticsSalesVisitClient) UpdateOneID(id int) *AnalyticsSalesVisitUpdateOne {
+	mutation := newAnalyticsSalesVisitMutation(c.config, OpUpdateOne, withAnalyticsSalesVisitID(id))
+	return &AnalyticsSalesVisitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnalyticsSalesVisit.
+func (c *AnalyticsSalesVisitClient) Delete() *AnalyticsSalesVisitDelete {
+	mutation := newAnalyticsSalesVisitMutation(c.config, OpDelete)
+	return &AnalyticsSalesVisitDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnalyticsSalesVisitClient) DeleteOne(_m *AnalyticsSalesVisit) *AnalyticsSalesVisitDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnalyticsSalesVisitClient) DeleteOneID(id int) *AnalyticsSalesVisitDeleteOne {
+	builder := c.Delete().Where(analyticssalesvisit.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnalyticsSalesVisitDeleteOne{builder}
+}
+
+// Query returns a query builder for AnalyticsSalesVisit.
+func (c *AnalyticsSalesVisitClient) Query() *AnalyticsSalesVisitQuery {
+	return &AnalyticsSalesVisitQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnalyticsSalesVisit},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnalyticsSalesVisit entity by its id.
+func (c *AnalyticsSalesVisitClient) Get(ctx context.Context, id int) (*AnalyticsSalesVisit, error) {
+	return c.Query().Where(analyticssalesvisit.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnalyticsSalesVisitClient) GetX(ctx context.Context, id int) *AnalyticsSalesVisit {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AnalyticsSalesVisitClient) Hooks() []Hook {
+	return c.hooks.AnalyticsSalesVisit
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnalyticsSalesVisitClient) Interceptors() []Interceptor {
+	return c.inters.AnalyticsSalesVisit
+}
+
+func (c *AnalyticsSalesVisitClient) mutate(ctx context.Context, m *AnalyticsSalesVisitMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnalyticsSalesVisitCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnalyticsSalesVisitUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnalyticsSalesVisitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnalyticsSalesVisitDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnalyticsSalesVisit mutation op: %q", m.Op())
 	}
 }
 
@@ -7291,139 +7424,6 @@ func (c *RefundClient) mutate(ctx context.Context, m *RefundMutation) (Value, er
 	}
 }
 
-// SearchTermClient is a client for the SearchTerm schema.
-type SearchTermClient struct {
-	config
-}
-
-// NewSearchTermClient returns a client for the SearchTerm from the given config.
-func NewSearchTermClient(c config) *SearchTermClient {
-	return &SearchTermClient{config: c}
-}
-
-// Use adds a list of mutation hooks to the hooks stack.
-// A call to `Use(f, g, h)` equals to `searchterm.Hooks(f(g(h())))`.
-func (c *SearchTermClient) Use(hooks ...Hook) {
-	c.hooks.SearchTerm = append(c.hooks.SearchTerm, hooks...)
-}
-
-// Intercept adds a list of query interceptors to the interceptors stack.
-// A call to `Intercept(f, g, h)` equals to `searchterm.Intercept(f(g(h())))`.
-func (c *SearchTermClient) Intercept(interceptors ...Interceptor) {
-	c.inters.SearchTerm = append(c.inters.SearchTerm, interceptors...)
-}
-
-// Create returns a builder for creating a SearchTerm entity.
-func (c *SearchTermClient) Create() *SearchTermCreate {
-	mutation := newSearchTermMutation(c.config, OpCreate)
-	return &SearchTermCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// CreateBulk returns a builder for creating a bulk of SearchTerm entities.
-func (c *SearchTermClient) CreateBulk(builders ...*SearchTermCreate) *SearchTermCreateBulk {
-	return &SearchTermCreateBulk{config: c.config, builders: builders}
-}
-
-// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
-// a builder and applies setFunc on it.
-func (c *SearchTermClient) MapCreateBulk(slice any, setFunc func(*SearchTermCreate, int)) *SearchTermCreateBulk {
-	rv := reflect.ValueOf(slice)
-	if rv.Kind() != reflect.Slice {
-		return &SearchTermCreateBulk{err: fmt.Errorf("calling to SearchTermClient.MapCreateBulk with wrong type %T, need slice", slice)}
-	}
-	builders := make([]*SearchTermCreate, rv.Len())
-	for i := 0; i < rv.Len(); i++ {
-		builders[i] = c.Create()
-		setFunc(builders[i], i)
-	}
-	return &SearchTermCreateBulk{config: c.config, builders: builders}
-}
-
-// Update returns an update builder for SearchTerm.
-func (c *SearchTermClient) Update() *SearchTermUpdate {
-	mutation := newSearchTermMutation(c.config, OpUpdate)
-	return &SearchTermUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// UpdateOne returns an update builder for the given entity.
-func (c *SearchTermClient) UpdateOne(_m *SearchTerm) *SearchTermUpdateOne {
-	mutation := newSearchTermMutation(c.config, OpUpdateOne, withSearchTerm(_m))
-	return &SearchTermUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// UpdateOneID returns an update builder for the given id.
-func (c *SearchTermClient) UpdateOneID(id int) *SearchTermUpdateOne {
-	mutation := newSearchTermMutation(c.config, OpUpdateOne, withSearchTermID(id))
-	return &SearchTermUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// Delete returns a delete builder for SearchTerm.
-func (c *SearchTermClient) Delete() *SearchTermDelete {
-	mutation := newSearchTermMutation(c.config, OpDelete)
-	return &SearchTermDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// DeleteOne returns a builder for deleting the given entity.
-func (c *SearchTermClient) DeleteOne(_m *SearchTerm) *SearchTermDeleteOne {
-	return c.DeleteOneID(_m.ID)
-}
-
-// DeleteOneID returns a builder for deleting the given entity by its id.
-func (c *SearchTermClient) DeleteOneID(id int) *SearchTermDeleteOne {
-	builder := c.Delete().Where(searchterm.ID(id))
-	builder.mutation.id = &id
-	builder.mutation.op = OpDeleteOne
-	return &SearchTermDeleteOne{builder}
-}
-
-// Query returns a query builder for SearchTerm.
-func (c *SearchTermClient) Query() *SearchTermQuery {
-	return &SearchTermQuery{
-		config: c.config,
-		ctx:    &QueryContext{Type: TypeSearchTerm},
-		inters: c.Interceptors(),
-	}
-}
-
-// Get returns a SearchTerm entity by its id.
-func (c *SearchTermClient) Get(ctx context.Context, id int) (*SearchTerm, error) {
-	return c.Query().Where(searchterm.ID(id)).Only(ctx)
-}
-
-// GetX is like Get, but panics if an error occurs.
-func (c *SearchTermClient) GetX(ctx context.Context, id int) *SearchTerm {
-	obj, err := c.Get(ctx, id)
-	if err != nil {
-		panic(err)
-	}
-	return obj
-}
-
-// Hooks returns the client hooks.
-func (c *SearchTermClient) Hooks() []Hook {
-	return c.hooks.SearchTerm
-}
-
-// Interceptors returns the client interceptors.
-func (c *SearchTermClient) Interceptors() []Interceptor {
-	return c.inters.SearchTerm
-}
-
-func (c *SearchTermClient) mutate(ctx context.Context, m *SearchTermMutation) (Value, error) {
-	switch m.Op() {
-	case OpCreate:
-		return (&SearchTermCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpUpdate:
-		return (&SearchTermUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpUpdateOne:
-		return (&SearchTermUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpDelete, OpDeleteOne:
-		return (&SearchTermDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
-	default:
-		return nil, fmt.Errorf("ent: unknown SearchTerm mutation op: %q", m.Op())
-	}
-}
-
 // ShippingRateClient is a client for the ShippingRate schema.
 type ShippingRateClient struct {
 	config
@@ -8736,29 +8736,29 @@ func (c *WebhookSubscriptionClient) mutate(ctx context.Context, m *WebhookSubscr
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, AdminSession, AnalyticsSalesCustomer, AnalyticsSalesDay,
-		AnalyticsSalesFirstOrder, AnalyticsSalesLine, AnalyticsSalesState, Article,
-		AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection, CollectionProduct,
-		CompletionAttempt, ContentImage, Counter, Customer, CustomerAccessToken,
-		DiscountCode, DiscountRedemption, Event, Fulfillment, GiftCard,
-		GiftCardTransaction, InventoryAdjustment, LoginAttempt, MailingAddress, Market,
-		Menu, MenuItem, Order, OrderEvent, OrderLine, Page, PasswordResetToken,
-		Payment, Product, ProductImage, ProductOption, ProductOptionValue,
-		ProductVariant, Refund, SearchTerm, ShippingRate, Shop, ShopPolicy, TaxRate,
-		Translation, UrlRedirect, WebhookAttempt, WebhookDelivery,
+		APIKey, AdminSession, AnalyticsSalesBuyer, AnalyticsSalesCohort,
+		AnalyticsSalesDay, AnalyticsSalesLine, AnalyticsSalesState,
+		AnalyticsSalesVisit, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield,
+		Collection, CollectionProduct, CompletionAttempt, ContentImage, Counter,
+		Customer, CustomerAccessToken, DiscountCode, DiscountRedemption, Event,
+		Fulfillment, GiftCard, GiftCardTransaction, InventoryAdjustment, LoginAttempt,
+		MailingAddress, Market, Menu, MenuItem, Order, OrderEvent, OrderLine, Page,
+		PasswordResetToken, Payment, Product, ProductImage, ProductOption,
+		ProductOptionValue, ProductVariant, Refund, ShippingRate, Shop, ShopPolicy,
+		TaxRate, Translation, UrlRedirect, WebhookAttempt, WebhookDelivery,
 		WebhookSubscription []ent.Hook
 	}
 	inters struct {
-		APIKey, AdminSession, AnalyticsSalesCustomer, AnalyticsSalesDay,
-		AnalyticsSalesFirstOrder, AnalyticsSalesLine, AnalyticsSalesState, Article,
-		AuditEvent, Blog, Cart, CartLine, CartMetafield, Collection, CollectionProduct,
-		CompletionAttempt, ContentImage, Counter, Customer, CustomerAccessToken,
-		DiscountCode, DiscountRedemption, Event, Fulfillment, GiftCard,
-		GiftCardTransaction, InventoryAdjustment, LoginAttempt, MailingAddress, Market,
-		Menu, MenuItem, Order, OrderEvent, OrderLine, Page, PasswordResetToken,
-		Payment, Product, ProductImage, ProductOption, ProductOptionValue,
-		ProductVariant, Refund, SearchTerm, ShippingRate, Shop, ShopPolicy, TaxRate,
-		Translation, UrlRedirect, WebhookAttempt, WebhookDelivery,
+		APIKey, AdminSession, AnalyticsSalesBuyer, AnalyticsSalesCohort,
+		AnalyticsSalesDay, AnalyticsSalesLine, AnalyticsSalesState,
+		AnalyticsSalesVisit, Article, AuditEvent, Blog, Cart, CartLine, CartMetafield,
+		Collection, CollectionProduct, CompletionAttempt, ContentImage, Counter,
+		Customer, CustomerAccessToken, DiscountCode, DiscountRedemption, Event,
+		Fulfillment, GiftCard, GiftCardTransaction, InventoryAdjustment, LoginAttempt,
+		MailingAddress, Market, Menu, MenuItem, Order, OrderEvent, OrderLine, Page,
+		PasswordResetToken, Payment, Product, ProductImage, ProductOption,
+		ProductOptionValue, ProductVariant, Refund, ShippingRate, Shop, ShopPolicy,
+		TaxRate, Translation, UrlRedirect, WebhookAttempt, WebhookDelivery,
 		WebhookSubscription []ent.Interceptor
 	}
 )

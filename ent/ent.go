@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"reflect"
 	"storefront/ent/adminsession"
-	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalesbuyer"
+	"storefront/ent/analyticssalescohort"
 	"storefront/ent/analyticssalesday"
-	"storefront/ent/analyticssalesfirstorder"
 	"storefront/ent/analyticssalesline"
 	"storefront/ent/analyticssalesstate"
+	"storefront/ent/analyticssalesvisit"
 	"storefront/ent/apikey"
 	"storefront/ent/article"
 	"storefront/ent/auditevent"
@@ -51,7 +52,6 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/refund"
-	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
@@ -126,60 +126,60 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:                   apikey.ValidColumn,
-			adminsession.Table:             adminsession.ValidColumn,
-			analyticssalescustomer.Table:   analyticssalescustomer.ValidColumn,
-			analyticssalesday.Table:        analyticssalesday.ValidColumn,
-			analyticssalesfirstorder.Table: analyticssalesfirstorder.ValidColumn,
-			analyticssalesline.Table:       analyticssalesline.ValidColumn,
-			analyticssalesstate.Table:      analyticssalesstate.ValidColumn,
-			article.Table:                  article.ValidColumn,
-			auditevent.Table:               auditevent.ValidColumn,
-			blog.Table:                     blog.ValidColumn,
-			cart.Table:                     cart.ValidColumn,
-			cartline.Table:                 cartline.ValidColumn,
-			cartmetafield.Table:            cartmetafield.ValidColumn,
-			collection.Table:               collection.ValidColumn,
-			collectionproduct.Table:        collectionproduct.ValidColumn,
-			completionattempt.Table:        completionattempt.ValidColumn,
-			contentimage.Table:             contentimage.ValidColumn,
-			counter.Table:                  counter.ValidColumn,
-			customer.Table:                 customer.ValidColumn,
-			customeraccesstoken.Table:      customeraccesstoken.ValidColumn,
-			discountcode.Table:             discountcode.ValidColumn,
-			discountredemption.Table:       discountredemption.ValidColumn,
-			event.Table:                    event.ValidColumn,
-			fulfillment.Table:              fulfillment.ValidColumn,
-			giftcard.Table:                 giftcard.ValidColumn,
-			giftcardtransaction.Table:      giftcardtransaction.ValidColumn,
-			inventoryadjustment.Table:      inventoryadjustment.ValidColumn,
-			loginattempt.Table:             loginattempt.ValidColumn,
-			mailingaddress.Table:           mailingaddress.ValidColumn,
-			market.Table:                   market.ValidColumn,
-			menu.Table:                     menu.ValidColumn,
-			menuitem.Table:                 menuitem.ValidColumn,
-			order.Table:                    order.ValidColumn,
-			orderevent.Table:               orderevent.ValidColumn,
-			orderline.Table:                orderline.ValidColumn,
-			page.Table:                     page.ValidColumn,
-			passwordresettoken.Table:       passwordresettoken.ValidColumn,
-			payment.Table:                  payment.ValidColumn,
-			product.Table:                  product.ValidColumn,
-			productimage.Table:             productimage.ValidColumn,
-			productoption.Table:            productoption.ValidColumn,
-			productoptionvalue.Table:       productoptionvalue.ValidColumn,
-			productvariant.Table:           productvariant.ValidColumn,
-			refund.Table:                   refund.ValidColumn,
-			searchterm.Table:               searchterm.ValidColumn,
-			shippingrate.Table:             shippingrate.ValidColumn,
-			shop.Table:                     shop.ValidColumn,
-			shoppolicy.Table:               shoppolicy.ValidColumn,
-			taxrate.Table:                  taxrate.ValidColumn,
-			translation.Table:              translation.ValidColumn,
-			urlredirect.Table:              urlredirect.ValidColumn,
-			webhookattempt.Table:           webhookattempt.ValidColumn,
-			webhookdelivery.Table:          webhookdelivery.ValidColumn,
-			webhooksubscription.Table:      webhooksubscription.ValidColumn,
+			apikey.Table:               apikey.ValidColumn,
+			adminsession.Table:         adminsession.ValidColumn,
+			analyticssalesbuyer.Table:  analyticssalesbuyer.ValidColumn,
+			analyticssalescohort.Table: analyticssalescohort.ValidColumn,
+			analyticssalesday.Table:    analyticssalesday.ValidColumn,
+			analyticssalesline.Table:   analyticssalesline.ValidColumn,
+			analyticssalesstate.Table:  analyticssalesstate.ValidColumn,
+			analyticssalesvisit.Table:  analyticssalesvisit.ValidColumn,
+			article.Table:              article.ValidColumn,
+			auditevent.Table:           auditevent.ValidColumn,
+			blog.Table:                 blog.ValidColumn,
+			cart.Table:                 cart.ValidColumn,
+			cartline.Table:             cartline.ValidColumn,
+			cartmetafield.Table:        cartmetafield.ValidColumn,
+			collection.Table:           collection.ValidColumn,
+			collectionproduct.Table:    collectionproduct.ValidColumn,
+			completionattempt.Table:    completionattempt.ValidColumn,
+			contentimage.Table:         contentimage.ValidColumn,
+			counter.Table:              counter.ValidColumn,
+			customer.Table:             customer.ValidColumn,
+			customeraccesstoken.Table:  customeraccesstoken.ValidColumn,
+			discountcode.Table:         discountcode.ValidColumn,
+			discountredemption.Table:   discountredemption.ValidColumn,
+			event.Table:                event.ValidColumn,
+			fulfillment.Table:          fulfillment.ValidColumn,
+			giftcard.Table:             giftcard.ValidColumn,
+			giftcardtransaction.Table:  giftcardtransaction.ValidColumn,
+			inventoryadjustment.Table:  inventoryadjustment.ValidColumn,
+			loginattempt.Table:         loginattempt.ValidColumn,
+			mailingaddress.Table:       mailingaddress.ValidColumn,
+			market.Table:               market.ValidColumn,
+			menu.Table:                 menu.ValidColumn,
+			menuitem.Table:             menuitem.ValidColumn,
+			order.Table:                order.ValidColumn,
+			orderevent.Table:           orderevent.ValidColumn,
+			orderline.Table:            orderline.ValidColumn,
+			page.Table:                 page.ValidColumn,
+			passwordresettoken.Table:   passwordresettoken.ValidColumn,
+			payment.Table:              payment.ValidColumn,
+			product.Table:              product.ValidColumn,
+			productimage.Table:         productimage.ValidColumn,
+			productoption.Table:        productoption.ValidColumn,
+			productoptionvalue.Table:   productoptionvalue.ValidColumn,
+			productvariant.Table:       productvariant.ValidColumn,
+			refund.Table:               refund.ValidColumn,
+			shippingrate.Table:         shippingrate.ValidColumn,
+			shop.Table:                 shop.ValidColumn,
+			shoppolicy.Table:           shoppolicy.ValidColumn,
+			taxrate.Table:              taxrate.ValidColumn,
+			translation.Table:          translation.ValidColumn,
+			urlredirect.Table:          urlredirect.ValidColumn,
+			webhookattempt.Table:       webhookattempt.ValidColumn,
+			webhookdelivery.Table:      webhookdelivery.ValidColumn,
+			webhooksubscription.Table:  webhooksubscription.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

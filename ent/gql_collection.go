@@ -5397,11 +5397,6 @@ func (_q *ShopQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, shop.FieldContactEmail)
 				fieldSeen[shop.FieldContactEmail] = struct{}{}
 			}
-		case "timezone":
-			if _, ok := fieldSeen[shop.FieldTimezone]; !ok {
-				selectedFields = append(selectedFields, shop.FieldTimezone)
-				fieldSeen[shop.FieldTimezone] = struct{}{}
-			}
 		case "id":
 		case "__typename":
 		default:

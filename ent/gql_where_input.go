@@ -19014,21 +19014,6 @@ type ShopWhereInput struct {
 	ContactEmailNotNil       bool     `json:"contactEmailNotNil,omitempty"`
 	ContactEmailEqualFold    *string  `json:"contactEmailEqualFold,omitempty"`
 	ContactEmailContainsFold *string  `json:"contactEmailContainsFold,omitempty"`
-
-	// "timezone" field predicates.
-	Timezone             *string  `json:"timezone,omitempty"`
-	TimezoneNEQ          *string  `json:"timezoneNEQ,omitempty"`
-	TimezoneIn           []string `json:"timezoneIn,omitempty"`
-	TimezoneNotIn        []string `json:"timezoneNotIn,omitempty"`
-	TimezoneGT           *string  `json:"timezoneGT,omitempty"`
-	TimezoneGTE          *string  `json:"timezoneGTE,omitempty"`
-	TimezoneLT           *string  `json:"timezoneLT,omitempty"`
-	TimezoneLTE          *string  `json:"timezoneLTE,omitempty"`
-	TimezoneContains     *string  `json:"timezoneContains,omitempty"`
-	TimezoneHasPrefix    *string  `json:"timezoneHasPrefix,omitempty"`
-	TimezoneHasSuffix    *string  `json:"timezoneHasSuffix,omitempty"`
-	TimezoneEqualFold    *string  `json:"timezoneEqualFold,omitempty"`
-	TimezoneContainsFold *string  `json:"timezoneContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -19650,45 +19635,6 @@ func (i *ShopWhereInput) P() (predicate.Shop, error) {
 	}
 	if i.ContactEmailContainsFold != nil {
 		predicates = append(predicates, shop.ContactEmailContainsFold(*i.ContactEmailContainsFold))
-	}
-	if i.Timezone != nil {
-		predicates = append(predicates, shop.TimezoneEQ(*i.Timezone))
-	}
-	if i.TimezoneNEQ != nil {
-		predicates = append(predicates, shop.TimezoneNEQ(*i.TimezoneNEQ))
-	}
-	if len(i.TimezoneIn) > 0 {
-		predicates = append(predicates, shop.TimezoneIn(i.TimezoneIn...))
-	}
-	if len(i.TimezoneNotIn) > 0 {
-		predicates = append(predicates, shop.TimezoneNotIn(i.TimezoneNotIn...))
-	}
-	if i.TimezoneGT != nil {
-		predicates = append(predicates, shop.TimezoneGT(*i.TimezoneGT))
-	}
-	if i.TimezoneGTE != nil {
-		predicates = append(predicates, shop.TimezoneGTE(*i.TimezoneGTE))
-	}
-	if i.TimezoneLT != nil {
-		predicates = append(predicates, shop.TimezoneLT(*i.TimezoneLT))
-	}
-	if i.TimezoneLTE != nil {
-		predicates = append(predicates, shop.TimezoneLTE(*i.TimezoneLTE))
-	}
-	if i.TimezoneContains != nil {
-		predicates = append(predicates, shop.TimezoneContains(*i.TimezoneContains))
-	}
-	if i.TimezoneHasPrefix != nil {
-		predicates = append(predicates, shop.TimezoneHasPrefix(*i.TimezoneHasPrefix))
-	}
-	if i.TimezoneHasSuffix != nil {
-		predicates = append(predicates, shop.TimezoneHasSuffix(*i.TimezoneHasSuffix))
-	}
-	if i.TimezoneEqualFold != nil {
-		predicates = append(predicates, shop.TimezoneEqualFold(*i.TimezoneEqualFold))
-	}
-	if i.TimezoneContainsFold != nil {
-		predicates = append(predicates, shop.TimezoneContainsFold(*i.TimezoneContainsFold))
 	}
 
 	switch len(predicates) {

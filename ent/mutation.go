@@ -7,11 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"storefront/ent/adminsession"
-	"storefront/ent/analyticssalescustomer"
+	"storefront/ent/analyticssalesbuyer"
+	"storefront/ent/analyticssalescohort"
 	"storefront/ent/analyticssalesday"
-	"storefront/ent/analyticssalesfirstorder"
 	"storefront/ent/analyticssalesline"
 	"storefront/ent/analyticssalesstate"
+	"storefront/ent/analyticssalesvisit"
 	"storefront/ent/apikey"
 	"storefront/ent/article"
 	"storefront/ent/auditevent"
@@ -52,7 +53,6 @@ import (
 	"storefront/ent/productvariant"
 	"storefront/ent/refund"
 	"storefront/ent/schema"
-	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
@@ -78,60 +78,60 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey                   = "APIKey"
-	TypeAdminSession             = "AdminSession"
-	TypeAnalyticsSalesCustomer   = "AnalyticsSalesCustomer"
-	TypeAnalyticsSalesDay        = "AnalyticsSalesDay"
-	TypeAnalyticsSalesFirstOrder = "AnalyticsSalesFirstOrder"
-	TypeAnalyticsSalesLine       = "AnalyticsSalesLine"
-	TypeAnalyticsSalesState      = "AnalyticsSalesState"
-	TypeArticle                  = "Article"
-	TypeAuditEvent               = "AuditEvent"
-	TypeBlog                     = "Blog"
-	TypeCart                     = "Cart"
-	TypeCartLine                 = "CartLine"
-	TypeCartMetafield            = "CartMetafield"
-	TypeCollection               = "Collection"
-	TypeCollectionProduct        = "CollectionProduct"
-	TypeCompletionAttempt        = "CompletionAttempt"
-	TypeContentImage             = "ContentImage"
-	TypeCounter                  = "Counter"
-	TypeCustomer                 = "Customer"
-	TypeCustomerAccessToken      = "CustomerAccessToken"
-	TypeDiscountCode             = "DiscountCode"
-	TypeDiscountRedemption       = "DiscountRedemption"
-	TypeEvent                    = "Event"
-	TypeFulfillment              = "Fulfillment"
-	TypeGiftCard                 = "GiftCard"
-	TypeGiftCardTransaction      = "GiftCardTransaction"
-	TypeInventoryAdjustment      = "InventoryAdjustment"
-	TypeLoginAttempt             = "LoginAttempt"
-	TypeMailingAddress           = "MailingAddress"
-	TypeMarket                   = "Market"
-	TypeMenu                     = "Menu"
-	TypeMenuItem                 = "MenuItem"
-	TypeOrder                    = "Order"
-	TypeOrderEvent               = "OrderEvent"
-	TypeOrderLine                = "OrderLine"
-	TypePage                     = "Page"
-	TypePasswordResetToken       = "PasswordResetToken"
-	TypePayment                  = "Payment"
-	TypeProduct                  = "Product"
-	TypeProductImage             = "ProductImage"
-	TypeProductOption            = "ProductOption"
-	TypeProductOptionValue       = "ProductOptionValue"
-	TypeProductVariant           = "ProductVariant"
-	TypeRefund                   = "Refund"
-	TypeSearchTerm               = "SearchTerm"
-	TypeShippingRate             = "ShippingRate"
-	TypeShop                     = "Shop"
-	TypeShopPolicy               = "ShopPolicy"
-	TypeTaxRate                  = "TaxRate"
-	TypeTranslation              = "Translation"
-	TypeUrlRedirect              = "UrlRedirect"
-	TypeWebhookAttempt           = "WebhookAttempt"
-	TypeWebhookDelivery          = "WebhookDelivery"
-	TypeWebhookSubscription      = "WebhookSubscription"
+	TypeAPIKey               = "APIKey"
+	TypeAdminSession         = "AdminSession"
+	TypeAnalyticsSalesBuyer  = "AnalyticsSalesBuyer"
+	TypeAnalyticsSalesCohort = "AnalyticsSalesCohort"
+	TypeAnalyticsSalesDay    = "AnalyticsSalesDay"
+	TypeAnalyticsSalesLine   = "AnalyticsSalesLine"
+	TypeAnalyticsSalesState  = "AnalyticsSalesState"
+	TypeAnalyticsSalesVisit  = "AnalyticsSalesVisit"
+	TypeArticle              = "Article"
+	TypeAuditEvent           = "AuditEvent"
+	TypeBlog                 = "Blog"
+	TypeCart                 = "Cart"
+	TypeCartLine             = "CartLine"
+	TypeCartMetafield        = "CartMetafield"
+	TypeCollection           = "Collection"
+	TypeCollectionProduct    = "CollectionProduct"
+	TypeCompletionAttempt    = "CompletionAttempt"
+	TypeContentImage         = "ContentImage"
+	TypeCounter              = "Counter"
+	TypeCustomer             = "Customer"
+	TypeCustomerAccessToken  = "CustomerAccessToken"
+	TypeDiscountCode         = "DiscountCode"
+	TypeDiscountRedemption   = "DiscountRedemption"
+	TypeEvent                = "Event"
+	TypeFulfillment          = "Fulfillment"
+	TypeGiftCard             = "GiftCard"
+	TypeGiftCardTransaction  = "GiftCardTransaction"
+	TypeInventoryAdjustment  = "InventoryAdjustment"
+	TypeLoginAttempt         = "LoginAttempt"
+	TypeMailingAddress       = "MailingAddress"
+	TypeMarket               = "Market"
+	TypeMenu                 = "Menu"
+	TypeMenuItem             = "MenuItem"
+	TypeOrder                = "Order"
+	TypeOrderEvent           = "OrderEvent"
+	TypeOrderLine            = "OrderLine"
+	TypePage                 = "Page"
+	TypePasswordResetToken   = "PasswordResetToken"
+	TypePayment              = "Payment"
+	TypeProduct              = "Product"
+	TypeProductImage         = "ProductImage"
+	TypeProductOption        = "ProductOption"
+	TypeProductOptionValue   = "ProductOptionValue"
+	TypeProductVariant       = "ProductVariant"
+	TypeRefund               = "Refund"
+	TypeShippingRate         = "ShippingRate"
+	TypeShop                 = "Shop"
+	TypeShopPolicy           = "ShopPolicy"
+	TypeTaxRate              = "TaxRate"
+	TypeTranslation          = "Translation"
+	TypeUrlRedirect          = "UrlRedirect"
+	TypeWebhookAttempt       = "WebhookAttempt"
+	TypeWebhookDelivery      = "WebhookDelivery"
+	TypeWebhookSubscription  = "WebhookSubscription"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -1600,34 +1600,36 @@ func (m *AdminSessionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AdminSession edge %s", name)
 }
 
-// AnalyticsSalesCustomerMutation represents an operation that mutates the AnalyticsSalesCustomer nodes in the graph.
-type AnalyticsSalesCustomerMutation struct {
+// AnalyticsSalesBuyerMutation represents an operation that mutates the AnalyticsSalesBuyer nodes in the graph.
+type AnalyticsSalesBuyerMutation struct {
 	config
 	op            Op
 	typ           string
 	id            *int
 	customer_key  *string
-	day           *int
-	addday        *int
+	first_day     *int
+	addfirst_day  *int
+	last_day      *int
+	addlast_day   *int
 	orders        *int
 	addorders     *int
 	clearedFields map[string]struct{}
 	done          bool
-	oldValue      func(context.Context) (*AnalyticsSalesCustomer, error)
-	predicates    []predicate.AnalyticsSalesCustomer
+	oldValue      func(context.Context) (*AnalyticsSalesBuyer, error)
+	predicates    []predicate.AnalyticsSalesBuyer
 }
 
-var _ ent.Mutation = (*AnalyticsSalesCustomerMutation)(nil)
+var _ ent.Mutation = (*AnalyticsSalesBuyerMutation)(nil)
 
-// analyticssalescustomerOption allows management of the mutation configuration using functional options.
-type analyticssalescustomerOption func(*AnalyticsSalesCustomerMutation)
+// analyticssalesbuyerOption allows management of the mutation configuration using functional options.
+type analyticssalesbuyerOption func(*AnalyticsSalesBuyerMutation)
 
-// newAnalyticsSalesCustomerMutation creates new mutation for the AnalyticsSalesCustomer entity.
-func newAnalyticsSalesCustomerMutation(c config, op Op, opts ...analyticssalescustomerOption) *AnalyticsSalesCustomerMutation {
-	m := &AnalyticsSalesCustomerMutation{
+// newAnalyticsSalesBuyerMutation creates new mutation for the AnalyticsSalesBuyer entity.
+func newAnalyticsSalesBuyerMutation(c config, op Op, opts ...analyticssalesbuyerOption) *AnalyticsSalesBuyerMutation {
+	m := &AnalyticsSalesBuyerMutation{
 		config:        c,
 		op:            op,
-		typ:           TypeAnalyticsSalesCustomer,
+		typ:           TypeAnalyticsSalesBuyer,
 		clearedFields: make(map[string]struct{}),
 	}
 	for _, opt := range opts {
@@ -1636,20 +1638,20 @@ func newAnalyticsSalesCustomerMutation(c config, op Op, opts ...analyticssalescu
 	return m
 }
 
-// withAnalyticsSalesCustomerID sets the ID field of the mutation.
-func withAnalyticsSalesCustomerID(id int) analyticssalescustomerOption {
-	return func(m *AnalyticsSalesCustomerMutation) {
+// withAnalyticsSalesBuyerID sets the ID field of the mutation.
+func withAnalyticsSalesBuyerID(id int) analyticssalesbuyerOption {
+	return func(m *AnalyticsSalesBuyerMutation) {
 		var (
 			err   error
 			once  sync.Once
-			value *AnalyticsSalesCustomer
+			value *AnalyticsSalesBuyer
 		)
-		m.oldValue = func(ctx context.Context) (*AnalyticsSalesCustomer, error) {
+		m.oldValue = func(ctx context.Context) (*AnalyticsSalesBuyer, error) {
 			once.Do(func() {
 				if m.done {
 					err = errors.New("querying old values post mutation is not allowed")
 				} else {
-					value, err = m.Client().AnalyticsSalesCustomer.Get(ctx, id)
+					value, err = m.Client().AnalyticsSalesBuyer.Get(ctx, id)
 				}
 			})
 			return value, err
@@ -1658,10 +1660,10 @@ func withAnalyticsSalesCustomerID(id int) analyticssalescustomerOption {
 	}
 }
 
-// withAnalyticsSalesCustomer sets the old AnalyticsSalesCustomer of the mutation.
-func withAnalyticsSalesCustomer(node *AnalyticsSalesCustomer) analyticssalescustomerOption {
-	return func(m *AnalyticsSalesCustomerMutation) {
-		m.oldValue = func(context.Context) (*AnalyticsSalesCustomer, error) {
+// withAnalyticsSalesBuyer sets the old AnalyticsSalesBuyer of the mutation.
+func withAnalyticsSalesBuyer(node *AnalyticsSalesBuyer) analyticssalesbuyerOption {
+	return func(m *AnalyticsSalesBuyerMutation) {
+		m.oldValue = func(context.Context) (*AnalyticsSalesBuyer, error) {
 			return node, nil
 		}
 		m.id = &node.ID
@@ -1670,7 +1672,7 @@ func withAnalyticsSalesCustomer(node *AnalyticsSalesCustomer) analyticssalescust
 
 // Client returns a new `ent.Client` from the mutation. If the mutation was
 // executed in a transaction (ent.Tx), a transactional client is returned.
-func (m AnalyticsSalesCustomerMutation) Client() *Client {
+func (m AnalyticsSalesBuyerMutation) Client() *Client {
 	client := &Client{config: m.config}
 	client.init()
 	return client
@@ -1678,7 +1680,7 @@ func (m AnalyticsSalesCustomerMutation) Client() *Client {
 
 // Tx returns an `ent.Tx` for mutations that were executed in transactions;
 // it returns an error otherwise.
-func (m AnalyticsSalesCustomerMutation) Tx() (*Tx, error) {
+func (m AnalyticsSalesBuyerMutation) Tx() (*Tx, error) {
 	if _, ok := m.driver.(*txDriver); !ok {
 		return nil, errors.New("ent: mutation is not running in a transaction")
 	}
@@ -1689,7 +1691,7 @@ func (m AnalyticsSalesCustomerMutation) Tx() (*Tx, error) {
 
 // ID returns the ID value in the mutation. Note that the ID is only available
 // if it was provided to the builder or after it was returned from the database.
-func (m *AnalyticsSalesCustomerMutation) ID() (id int, exists bool) {
+func (m *AnalyticsSalesBuyerMutation) ID() (id int, exists bool) {
 	if m.id == nil {
 		return
 	}
@@ -1700,7 +1702,7 @@ func (m *AnalyticsSalesCustomerMutation) ID() (id int, exists bool) {
 // That means, if the mutation is applied within a transaction with an isolation level such
 // as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
 // or updated by the mutation.
-func (m *AnalyticsSalesCustomerMutation) IDs(ctx context.Context) ([]int, error) {
+func (m *AnalyticsSalesBuyerMutation) IDs(ctx context.Context) ([]int, error) {
 	switch {
 	case m.op.Is(OpUpdateOne | OpDeleteOne):
 		id, exists := m.ID()
@@ -1709,19 +1711,19 @@ func (m *AnalyticsSalesCustomerMutation) IDs(ctx context.Context) ([]int, error)
 		}
 		fallthrough
 	case m.op.Is(OpUpdate | OpDelete):
-		return m.Client().AnalyticsSalesCustomer.Query().Where(m.predicates...).IDs(ctx)
+		return m.Client().AnalyticsSalesBuyer.Query().Where(m.predicates...).IDs(ctx)
 	default:
 		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
 	}
 }
 
 // SetCustomerKey sets the "customer_key" field.
-func (m *AnalyticsSalesCustomerMutation) SetCustomerKey(s string) {
+func (m *AnalyticsSalesBuyerMutation) SetCustomerKey(s string) {
 	m.customer_key = &s
 }
 
 // CustomerKey returns the value of the "customer_key" field in the mutation.
-func (m *AnalyticsSalesCustomerMutation) CustomerKey() (r string, exists bool) {
+func (m *AnalyticsSalesBuyerMutation) CustomerKey() (r string, exists bool) {
 	v := m.customer_key
 	if v == nil {
 		return
@@ -1729,10 +1731,10 @@ func (m *AnalyticsSalesCustomerMutation) CustomerKey() (r string, exists bool) {
 	return *v, true
 }
 
-// OldCustomerKey returns the old "customer_key" field's value of the AnalyticsSalesCustomer entity.
-// If the AnalyticsSalesCustomer object wasn't provided to the builder, the object is fetched from the database.
+// OldCustomerKey returns the old "customer_key" field's value of the AnalyticsSalesBuyer entity.
+// If the AnalyticsSalesBuyer object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AnalyticsSalesCustomerMutation) OldCustomerKey(ctx context.Context) (v string, err error) {
+func (m *AnalyticsSalesBuyerMutation) OldCustomerKey(ctx context.Context) (v string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldCustomerKey is only allowed on UpdateOne operations")
 	}
@@ -1747,74 +1749,130 @@ func (m *AnalyticsSalesCustomerMutation) OldCustomerKey(ctx context.Context) (v 
 }
 
 // ResetCustomerKey resets all changes to the "customer_key" field.
-func (m *AnalyticsSalesCustomerMutation) ResetCustomerKey() {
+func (m *AnalyticsSalesBuyerMutation) ResetCustomerKey() {
 	m.customer_key = nil
 }
 
-// SetDay sets the "day" field.
-func (m *AnalyticsSalesCustomerMutation) SetDay(i int) {
-	m.day = &i
-	m.addday = nil
+// SetFirstDay sets the "first_day" field.
+func (m *AnalyticsSalesBuyerMutation) SetFirstDay(i int) {
+	m.first_day = &i
+	m.addfirst_day = nil
 }
 
-// Day returns the value of the "day" field in the mutation.
-func (m *AnalyticsSalesCustomerMutation) Day() (r int, exists bool) {
-	v := m.day
+// FirstDay returns the value of the "first_day" field in the mutation.
+func (m *AnalyticsSalesBuyerMutation) FirstDay() (r int, exists bool) {
+	v := m.first_day
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldDay returns the old "day" field's value of the AnalyticsSalesCustomer entity.
-// If the AnalyticsSalesCustomer object wasn't provided to the builder, the object is fetched from the database.
+// OldFirstDay returns the old "first_day" field's value of the AnalyticsSalesBuyer entity.
+// If the AnalyticsSalesBuyer object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AnalyticsSalesCustomerMutation) OldDay(ctx context.Context) (v int, err error) {
+func (m *AnalyticsSalesBuyerMutation) OldFirstDay(ctx context.Context) (v int, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+		return v, errors.New("OldFirstDay is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldDay requires an ID field in the mutation")
+		return v, errors.New("OldFirstDay requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+		return v, fmt.Errorf("querying old value for OldFirstDay: %w", err)
 	}
-	return oldValue.Day, nil
+	return oldValue.FirstDay, nil
 }
 
-// AddDay adds i to the "day" field.
-func (m *AnalyticsSalesCustomerMutation) AddDay(i int) {
-	if m.addday != nil {
-		*m.addday += i
+// AddFirstDay adds i to the "first_day" field.
+func (m *AnalyticsSalesBuyerMutation) AddFirstDay(i int) {
+	if m.addfirst_day != nil {
+		*m.addfirst_day += i
 	} else {
-		m.addday = &i
+		m.addfirst_day = &i
 	}
 }
 
-// AddedDay returns the value that was added to the "day" field in this mutation.
-func (m *AnalyticsSalesCustomerMutation) AddedDay() (r int, exists bool) {
-	v := m.addday
+// AddedFirstDay returns the value that was added to the "first_day" field in this mutation.
+func (m *AnalyticsSalesBuyerMutation) AddedFirstDay() (r int, exists bool) {
+	v := m.addfirst_day
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// ResetDay resets all changes to the "day" field.
-func (m *AnalyticsSalesCustomerMutation) ResetDay() {
-	m.day = nil
-	m.addday = nil
+// ResetFirstDay resets all changes to the "first_day" field.
+func (m *AnalyticsSalesBuyerMutation) ResetFirstDay() {
+	m.first_day = nil
+	m.addfirst_day = nil
+}
+
+// SetLastDay sets the "last_day" field.
+func (m *AnalyticsSalesBuyerMutation) SetLastDay(i int) {
+	m.last_day = &i
+	m.addlast_day = nil
+}
+
+// LastDay returns the value of the "last_day" field in the mutation.
+func (m *AnalyticsSalesBuyerMutation) LastDay() (r int, exists bool) {
+	v := m.last_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastDay returns the old "last_day" field's value of the AnalyticsSalesBuyer entity.
+// If the AnalyticsSalesBuyer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesBuyerMutation) OldLastDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastDay: %w", err)
+	}
+	return oldValue.LastDay, nil
+}
+
+// AddLastDay adds i to the "last_day" field.
+func (m *AnalyticsSalesBuyerMutation) AddLastDay(i int) {
+	if m.addlast_day != nil {
+		*m.addlast_day += i
+	} else {
+		m.addlast_day = &i
+	}
+}
+
+// AddedLastDay returns the value that was added to the "last_day" field in this mutation.
+func (m *AnalyticsSalesBuyerMutation) AddedLastDay() (r int, exists bool) {
+	v := m.addlast_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLastDay resets all changes to the "last_day" field.
+func (m *AnalyticsSalesBuyerMutation) ResetLastDay() {
+	m.last_day = nil
+	m.addlast_day = nil
 }
 
 // SetOrders sets the "orders" field.
-func (m *AnalyticsSalesCustomerMutation) SetOrders(i int) {
+func (m *AnalyticsSalesBuyerMutation) SetOrders(i int) {
 	m.orders = &i
 	m.addorders = nil
 }
 
 // Orders returns the value of the "orders" field in the mutation.
-func (m *AnalyticsSalesCustomerMutation) Orders() (r int, exists bool) {
+func (m *AnalyticsSalesBuyerMutation) Orders() (r int, exists bool) {
 	v := m.orders
 	if v == nil {
 		return
@@ -1822,10 +1880,10 @@ func (m *AnalyticsSalesCustomerMutation) Orders() (r int, exists bool) {
 	return *v, true
 }
 
-// OldOrders returns the old "orders" field's value of the AnalyticsSalesCustomer entity.
-// If the AnalyticsSalesCustomer object wasn't provided to the builder, the object is fetched from the database.
+// OldOrders returns the old "orders" field's value of the AnalyticsSalesBuyer entity.
+// If the AnalyticsSalesBuyer object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AnalyticsSalesCustomerMutation) OldOrders(ctx context.Context) (v int, err error) {
+func (m *AnalyticsSalesBuyerMutation) OldOrders(ctx context.Context) (v int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldOrders is only allowed on UpdateOne operations")
 	}
@@ -1840,7 +1898,7 @@ func (m *AnalyticsSalesCustomerMutation) OldOrders(ctx context.Context) (v int, 
 }
 
 // AddOrders adds i to the "orders" field.
-func (m *AnalyticsSalesCustomerMutation) AddOrders(i int) {
+func (m *AnalyticsSalesBuyerMutation) AddOrders(i int) {
 	if m.addorders != nil {
 		*m.addorders += i
 	} else {
@@ -1849,7 +1907,7 @@ func (m *AnalyticsSalesCustomerMutation) AddOrders(i int) {
 }
 
 // AddedOrders returns the value that was added to the "orders" field in this mutation.
-func (m *AnalyticsSalesCustomerMutation) AddedOrders() (r int, exists bool) {
+func (m *AnalyticsSalesBuyerMutation) AddedOrders() (r int, exists bool) {
 	v := m.addorders
 	if v == nil {
 		return
@@ -1858,20 +1916,20 @@ func (m *AnalyticsSalesCustomerMutation) AddedOrders() (r int, exists bool) {
 }
 
 // ResetOrders resets all changes to the "orders" field.
-func (m *AnalyticsSalesCustomerMutation) ResetOrders() {
+func (m *AnalyticsSalesBuyerMutation) ResetOrders() {
 	m.orders = nil
 	m.addorders = nil
 }
 
-// Where appends a list predicates to the AnalyticsSalesCustomerMutation builder.
-func (m *AnalyticsSalesCustomerMutation) Where(ps ...predicate.AnalyticsSalesCustomer) {
+// Where appends a list predicates to the AnalyticsSalesBuyerMutation builder.
+func (m *AnalyticsSalesBuyerMutation) Where(ps ...predicate.AnalyticsSalesBuyer) {
 	m.predicates = append(m.predicates, ps...)
 }
 
-// WhereP appends storage-level predicates to the AnalyticsSalesCustomerMutation builder. Using this method,
+// WhereP appends storage-level predicates to the AnalyticsSalesBuyerMutation builder. Using this method,
 // users can use type-assertion to append predicates that do not depend on any generated package.
-func (m *AnalyticsSalesCustomerMutation) WhereP(ps ...func(*sql.Selector)) {
-	p := make([]predicate.AnalyticsSalesCustomer, len(ps))
+func (m *AnalyticsSalesBuyerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AnalyticsSalesBuyer, len(ps))
 	for i := range ps {
 		p[i] = ps[i]
 	}
@@ -1879,33 +1937,36 @@ func (m *AnalyticsSalesCustomerMutation) WhereP(ps ...func(*sql.Selector)) {
 }
 
 // Op returns the operation name.
-func (m *AnalyticsSalesCustomerMutation) Op() Op {
+func (m *AnalyticsSalesBuyerMutation) Op() Op {
 	return m.op
 }
 
 // SetOp allows setting the mutation operation.
-func (m *AnalyticsSalesCustomerMutation) SetOp(op Op) {
+func (m *AnalyticsSalesBuyerMutation) SetOp(op Op) {
 	m.op = op
 }
 
-// Type returns the node type of this mutation (AnalyticsSalesCustomer).
-func (m *AnalyticsSalesCustomerMutation) Type() string {
+// Type returns the node type of this mutation (AnalyticsSalesBuyer).
+func (m *AnalyticsSalesBuyerMutation) Type() string {
 	return m.typ
 }
 
 // Fields returns all fields that were changed during this mutation. Note that in
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
-func (m *AnalyticsSalesCustomerMutation) Fields() []string {
-	fields := make([]string, 0, 3)
+func (m *AnalyticsSalesBuyerMutation) Fields() []string {
+	fields := make([]string, 0, 4)
 	if m.customer_key != nil {
-		fields = append(fields, analyticssalescustomer.FieldCustomerKey)
+		fields = append(fields, analyticssalesbuyer.FieldCustomerKey)
 	}
-	if m.day != nil {
-		fields = append(fields, analyticssalescustomer.FieldDay)
+	if m.first_day != nil {
+		fields = append(fields, analyticssalesbuyer.FieldFirstDay)
+	}
+	if m.last_day != nil {
+		fields = append(fields, analyticssalesbuyer.FieldLastDay)
 	}
 	if m.orders != nil {
-		fields = append(fields, analyticssalescustomer.FieldOrders)
+		fields = append(fields, analyticssalesbuyer.FieldOrders)
 	}
 	return fields
 }
@@ -1913,13 +1974,15 @@ func (m *AnalyticsSalesCustomerMutation) Fields() []string {
 // Field returns the value of a field with the given name. The second boolean
 // return value indicates that this field was not set, or was not defined in the
 // schema.
-func (m *AnalyticsSalesCustomerMutation) Field(name string) (ent.Value, bool) {
+func (m *AnalyticsSalesBuyerMutation) Field(name string) (ent.Value, bool) {
 	switch name {
-	case analyticssalescustomer.FieldCustomerKey:
+	case analyticssalesbuyer.FieldCustomerKey:
 		return m.CustomerKey()
-	case analyticssalescustomer.FieldDay:
-		return m.Day()
-	case analyticssalescustomer.FieldOrders:
+	case analyticssalesbuyer.FieldFirstDay:
+		return m.FirstDay()
+	case analyticssalesbuyer.FieldLastDay:
+		return m.LastDay()
+	case analyticssalesbuyer.FieldOrders:
 		return m.Orders()
 	}
 	return nil, false
@@ -1928,38 +1991,47 @@ func (m *AnalyticsSalesCustomerMutation) Field(name string) (ent.Value, bool) {
 // OldField returns the old value of the field from the database. An error is
 // returned if the mutation operation is not UpdateOne, or the query to the
 // database failed.
-func (m *AnalyticsSalesCustomerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+func (m *AnalyticsSalesBuyerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
 	switch name {
-	case analyticssalescustomer.FieldCustomerKey:
+	case analyticssalesbuyer.FieldCustomerKey:
 		return m.OldCustomerKey(ctx)
-	case analyticssalescustomer.FieldDay:
-		return m.OldDay(ctx)
-	case analyticssalescustomer.FieldOrders:
+	case analyticssalesbuyer.FieldFirstDay:
+		return m.OldFirstDay(ctx)
+	case analyticssalesbuyer.FieldLastDay:
+		return m.OldLastDay(ctx)
+	case analyticssalesbuyer.FieldOrders:
 		return m.OldOrders(ctx)
 	}
-	return nil, fmt.Errorf("unknown AnalyticsSalesCustomer field %s", name)
+	return nil, fmt.Errorf("unknown AnalyticsSalesBuyer field %s", name)
 }
 
 // SetField sets the value of a field with the given name. It returns an error if
 // the field is not defined in the schema, or if the type mismatched the field
 // type.
-func (m *AnalyticsSalesCustomerMutation) SetField(name string, value ent.Value) error {
+func (m *AnalyticsSalesBuyerMutation) SetField(name string, value ent.Value) error {
 	switch name {
-	case analyticssalescustomer.FieldCustomerKey:
+	case analyticssalesbuyer.FieldCustomerKey:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCustomerKey(v)
 		return nil
-	case analyticssalescustomer.FieldDay:
+	case analyticssalesbuyer.FieldFirstDay:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetDay(v)
+		m.SetFirstDay(v)
 		return nil
-	case analyticssalescustomer.FieldOrders:
+	case analyticssalesbuyer.FieldLastDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastDay(v)
+		return nil
+	case analyticssalesbuyer.FieldOrders:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
@@ -1967,18 +2039,21 @@ func (m *AnalyticsSalesCustomerMutation) SetField(name string, value ent.Value) 
 		m.SetOrders(v)
 		return nil
 	}
-	return fmt.Errorf("unknown AnalyticsSalesCustomer field %s", name)
+	return fmt.Errorf("unknown AnalyticsSalesBuyer field %s", name)
 }
 
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
-func (m *AnalyticsSalesCustomerMutation) AddedFields() []string {
+func (m *AnalyticsSalesBuyerMutation) AddedFields() []string {
 	var fields []string
-	if m.addday != nil {
-		fields = append(fields, analyticssalescustomer.FieldDay)
+	if m.addfirst_day != nil {
+		fields = append(fields, analyticssalesbuyer.FieldFirstDay)
+	}
+	if m.addlast_day != nil {
+		fields = append(fields, analyticssalesbuyer.FieldLastDay)
 	}
 	if m.addorders != nil {
-		fields = append(fields, analyticssalescustomer.FieldOrders)
+		fields = append(fields, analyticssalesbuyer.FieldOrders)
 	}
 	return fields
 }
@@ -1986,11 +2061,13 @@ func (m *AnalyticsSalesCustomerMutation) AddedFields() []string {
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
-func (m *AnalyticsSalesCustomerMutation) AddedField(name string) (ent.Value, bool) {
+func (m *AnalyticsSalesBuyerMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
-	case analyticssalescustomer.FieldDay:
-		return m.AddedDay()
-	case analyticssalescustomer.FieldOrders:
+	case analyticssalesbuyer.FieldFirstDay:
+		return m.AddedFirstDay()
+	case analyticssalesbuyer.FieldLastDay:
+		return m.AddedLastDay()
+	case analyticssalesbuyer.FieldOrders:
 		return m.AddedOrders()
 	}
 	return nil, false
@@ -1999,16 +2076,23 @@ func (m *AnalyticsSalesCustomerMutation) AddedField(name string) (ent.Value, boo
 // AddField adds the value to the field with the given name. It returns an error if
 // the field is not defined in the schema, or if the type mismatched the field
 // type.
-func (m *AnalyticsSalesCustomerMutation) AddField(name string, value ent.Value) error {
+func (m *AnalyticsSalesBuyerMutation) AddField(name string, value ent.Value) error {
 	switch name {
-	case analyticssalescustomer.FieldDay:
+	case analyticssalesbuyer.FieldFirstDay:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.AddDay(v)
+		m.AddFirstDay(v)
 		return nil
-	case analyticssalescustomer.FieldOrders:
+	case analyticssalesbuyer.FieldLastDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLastDay(v)
+		return nil
+	case analyticssalesbuyer.FieldOrders:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
@@ -2016,91 +2100,630 @@ func (m *AnalyticsSalesCustomerMutation) AddField(name string, value ent.Value) 
 		m.AddOrders(v)
 		return nil
 	}
-	return fmt.Errorf("unknown AnalyticsSalesCustomer numeric field %s", name)
+	return fmt.Errorf("unknown AnalyticsSalesBuyer numeric field %s", name)
 }
 
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
-func (m *AnalyticsSalesCustomerMutation) ClearedFields() []string {
+func (m *AnalyticsSalesBuyerMutation) ClearedFields() []string {
 	return nil
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
 // cleared in this mutation.
-func (m *AnalyticsSalesCustomerMutation) FieldCleared(name string) bool {
+func (m *AnalyticsSalesBuyerMutation) FieldCleared(name string) bool {
 	_, ok := m.clearedFields[name]
 	return ok
 }
 
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
-func (m *AnalyticsSalesCustomerMutation) ClearField(name string) error {
-	return fmt.Errorf("unknown AnalyticsSalesCustomer nullable field %s", name)
+func (m *AnalyticsSalesBuyerMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesBuyer nullable field %s", name)
 }
 
 // ResetField resets all changes in the mutation for the field with the given name.
 // It returns an error if the field is not defined in the schema.
-func (m *AnalyticsSalesCustomerMutation) ResetField(name string) error {
+func (m *AnalyticsSalesBuyerMutation) ResetField(name string) error {
 	switch name {
-	case analyticssalescustomer.FieldCustomerKey:
+	case analyticssalesbuyer.FieldCustomerKey:
 		m.ResetCustomerKey()
 		return nil
-	case analyticssalescustomer.FieldDay:
-		m.ResetDay()
+	case analyticssalesbuyer.FieldFirstDay:
+		m.ResetFirstDay()
 		return nil
-	case analyticssalescustomer.FieldOrders:
+	case analyticssalesbuyer.FieldLastDay:
+		m.ResetLastDay()
+		return nil
+	case analyticssalesbuyer.FieldOrders:
 		m.ResetOrders()
 		return nil
 	}
-	return fmt.Errorf("unknown AnalyticsSalesCustomer field %s", name)
+	return fmt.Errorf("unknown AnalyticsSalesBuyer field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
-func (m *AnalyticsSalesCustomerMutation) AddedEdges() []string {
+func (m *AnalyticsSalesBuyerMutation) AddedEdges() []string {
 	edges := make([]string, 0, 0)
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
-func (m *AnalyticsSalesCustomerMutation) AddedIDs(name string) []ent.Value {
+func (m *AnalyticsSalesBuyerMutation) AddedIDs(name string) []ent.Value {
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
-func (m *AnalyticsSalesCustomerMutation) RemovedEdges() []string {
+func (m *AnalyticsSalesBuyerMutation) RemovedEdges() []string {
 	edges := make([]string, 0, 0)
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
-func (m *AnalyticsSalesCustomerMutation) RemovedIDs(name string) []ent.Value {
+func (m *AnalyticsSalesBuyerMutation) RemovedIDs(name string) []ent.Value {
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
-func (m *AnalyticsSalesCustomerMutation) ClearedEdges() []string {
+func (m *AnalyticsSalesBuyerMutation) ClearedEdges() []string {
 	edges := make([]string, 0, 0)
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
-func (m *AnalyticsSalesCustomerMutation) EdgeCleared(name string) bool {
+func (m *AnalyticsSalesBuyerMutation) EdgeCleared(name string) bool {
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
-func (m *AnalyticsSalesCustomerMutation) ClearEdge(name string) error {
-	return fmt.Errorf("unknown AnalyticsSalesCustomer unique edge %s", name)
+func (m *AnalyticsSalesBuyerMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesBuyer unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
-func (m *AnalyticsSalesCustomerMutation) ResetEdge(name string) error {
-	return fmt.Errorf("unknown AnalyticsSalesCustomer edge %s", name)
+func (m *AnalyticsSalesBuyerMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesBuyer edge %s", name)
+}
+
+// AnalyticsSalesCohortMutation represents an operation that mutates the AnalyticsSalesCohort nodes in the graph.
+type AnalyticsSalesCohortMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	first_month    *int
+	addfirst_month *int
+	month          *int
+	addmonth       *int
+	customers      *int
+	addcustomers   *int
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*AnalyticsSalesCohort, error)
+	predicates     []predicate.AnalyticsSalesCohort
+}
+
+var _ ent.Mutation = (*AnalyticsSalesCohortMutation)(nil)
+
+// analyticssalescohortOption allows management of the mutation configuration using functional options.
+type analyticssalescohortOption func(*AnalyticsSalesCohortMutation)
+
+// newAnalyticsSalesCohortMutation creates new mutation for the AnalyticsSalesCohort entity.
+func newAnalyticsSalesCohortMutation(c config, op Op, opts ...analyticssalescohortOption) *AnalyticsSalesCohortMutation {
+	m := &AnalyticsSalesCohortMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAnalyticsSalesCohort,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAnalyticsSalesCohortID sets the ID field of the mutation.
+func withAnalyticsSalesCohortID(id int) analyticssalescohortOption {
+	return func(m *AnalyticsSalesCohortMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AnalyticsSalesCohort
+		)
+		m.oldValue = func(ctx context.Context) (*AnalyticsSalesCohort, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AnalyticsSalesCohort.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAnalyticsSalesCohort sets the old AnalyticsSalesCohort of the mutation.
+func withAnalyticsSalesCohort(node *AnalyticsSalesCohort) analyticssalescohortOption {
+	return func(m *AnalyticsSalesCohortMutation) {
+		m.oldValue = func(context.Context) (*AnalyticsSalesCohort, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AnalyticsSalesCohortMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AnalyticsSalesCohortMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AnalyticsSalesCohortMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AnalyticsSalesCohortMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AnalyticsSalesCohort.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetFirstMonth sets the "first_month" field.
+func (m *AnalyticsSalesCohortMutation) SetFirstMonth(i int) {
+	m.first_month = &i
+	m.addfirst_month = nil
+}
+
+// FirstMonth returns the value of the "first_month" field in the mutation.
+func (m *AnalyticsSalesCohortMutation) FirstMonth() (r int, exists bool) {
+	v := m.first_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstMonth returns the old "first_month" field's value of the AnalyticsSalesCohort entity.
+// If the AnalyticsSalesCohort object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesCohortMutation) OldFirstMonth(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstMonth: %w", err)
+	}
+	return oldValue.FirstMonth, nil
+}
+
+// AddFirstMonth adds i to the "first_month" field.
+func (m *AnalyticsSalesCohortMutation) AddFirstMonth(i int) {
+	if m.addfirst_month != nil {
+		*m.addfirst_month += i
+	} else {
+		m.addfirst_month = &i
+	}
+}
+
+// AddedFirstMonth returns the value that was added to the "first_month" field in this mutation.
+func (m *AnalyticsSalesCohortMutation) AddedFirstMonth() (r int, exists bool) {
+	v := m.addfirst_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFirstMonth resets all changes to the "first_month" field.
+func (m *AnalyticsSalesCohortMutation) ResetFirstMonth() {
+	m.first_month = nil
+	m.addfirst_month = nil
+}
+
+// SetMonth sets the "month" field.
+func (m *AnalyticsSalesCohortMutation) SetMonth(i int) {
+	m.month = &i
+	m.addmonth = nil
+}
+
+// Month returns the value of the "month" field in the mutation.
+func (m *AnalyticsSalesCohortMutation) Month() (r int, exists bool) {
+	v := m.month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonth returns the old "month" field's value of the AnalyticsSalesCohort entity.
+// If the AnalyticsSalesCohort object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesCohortMutation) OldMonth(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonth: %w", err)
+	}
+	return oldValue.Month, nil
+}
+
+// AddMonth adds i to the "month" field.
+func (m *AnalyticsSalesCohortMutation) AddMonth(i int) {
+	if m.addmonth != nil {
+		*m.addmonth += i
+	} else {
+		m.addmonth = &i
+	}
+}
+
+// AddedMonth returns the value that was added to the "month" field in this mutation.
+func (m *AnalyticsSalesCohortMutation) AddedMonth() (r int, exists bool) {
+	v := m.addmonth
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMonth resets all changes to the "month" field.
+func (m *AnalyticsSalesCohortMutation) ResetMonth() {
+	m.month = nil
+	m.addmonth = nil
+}
+
+// SetCustomers sets the "customers" field.
+func (m *AnalyticsSalesCohortMutation) SetCustomers(i int) {
+	m.customers = &i
+	m.addcustomers = nil
+}
+
+// Customers returns the value of the "customers" field in the mutation.
+func (m *AnalyticsSalesCohortMutation) Customers() (r int, exists bool) {
+	v := m.customers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomers returns the old "customers" field's value of the AnalyticsSalesCohort entity.
+// If the AnalyticsSalesCohort object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesCohortMutation) OldCustomers(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomers: %w", err)
+	}
+	return oldValue.Customers, nil
+}
+
+// AddCustomers adds i to the "customers" field.
+func (m *AnalyticsSalesCohortMutation) AddCustomers(i int) {
+	if m.addcustomers != nil {
+		*m.addcustomers += i
+	} else {
+		m.addcustomers = &i
+	}
+}
+
+// AddedCustomers returns the value that was added to the "customers" field in this mutation.
+func (m *AnalyticsSalesCohortMutation) AddedCustomers() (r int, exists bool) {
+	v := m.addcustomers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCustomers resets all changes to the "customers" field.
+func (m *AnalyticsSalesCohortMutation) ResetCustomers() {
+	m.customers = nil
+	m.addcustomers = nil
+}
+
+// Where appends a list predicates to the AnalyticsSalesCohortMutation builder.
+func (m *AnalyticsSalesCohortMutation) Where(ps ...predicate.AnalyticsSalesCohort) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AnalyticsSalesCohortMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AnalyticsSalesCohortMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AnalyticsSalesCohort, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AnalyticsSalesCohortMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AnalyticsSalesCohortMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AnalyticsSalesCohort).
+func (m *AnalyticsSalesCohortMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AnalyticsSalesCohortMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.first_month != nil {
+		fields = append(fields, analyticssalescohort.FieldFirstMonth)
+	}
+	if m.month != nil {
+		fields = append(fields, analyticssalescohort.FieldMonth)
+	}
+	if m.customers != nil {
+		fields = append(fields, analyticssalescohort.FieldCustomers)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AnalyticsSalesCohortMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalescohort.FieldFirstMonth:
+		return m.FirstMonth()
+	case analyticssalescohort.FieldMonth:
+		return m.Month()
+	case analyticssalescohort.FieldCustomers:
+		return m.Customers()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AnalyticsSalesCohortMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case analyticssalescohort.FieldFirstMonth:
+		return m.OldFirstMonth(ctx)
+	case analyticssalescohort.FieldMonth:
+		return m.OldMonth(ctx)
+	case analyticssalescohort.FieldCustomers:
+		return m.OldCustomers(ctx)
+	}
+	return nil, fmt.Errorf("unknown AnalyticsSalesCohort field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesCohortMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalescohort.FieldFirstMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstMonth(v)
+		return nil
+	case analyticssalescohort.FieldMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonth(v)
+		return nil
+	case analyticssalescohort.FieldCustomers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomers(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesCohort field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AnalyticsSalesCohortMutation) AddedFields() []string {
+	var fields []string
+	if m.addfirst_month != nil {
+		fields = append(fields, analyticssalescohort.FieldFirstMonth)
+	}
+	if m.addmonth != nil {
+		fields = append(fields, analyticssalescohort.FieldMonth)
+	}
+	if m.addcustomers != nil {
+		fields = append(fields, analyticssalescohort.FieldCustomers)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AnalyticsSalesCohortMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalescohort.FieldFirstMonth:
+		return m.AddedFirstMonth()
+	case analyticssalescohort.FieldMonth:
+		return m.AddedMonth()
+	case analyticssalescohort.FieldCustomers:
+		return m.AddedCustomers()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesCohortMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalescohort.FieldFirstMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFirstMonth(v)
+		return nil
+	case analyticssalescohort.FieldMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMonth(v)
+		return nil
+	case analyticssalescohort.FieldCustomers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCustomers(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesCohort numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AnalyticsSalesCohortMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AnalyticsSalesCohortMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AnalyticsSalesCohortMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesCohort nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AnalyticsSalesCohortMutation) ResetField(name string) error {
+	switch name {
+	case analyticssalescohort.FieldFirstMonth:
+		m.ResetFirstMonth()
+		return nil
+	case analyticssalescohort.FieldMonth:
+		m.ResetMonth()
+		return nil
+	case analyticssalescohort.FieldCustomers:
+		m.ResetCustomers()
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesCohort field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AnalyticsSalesCohortMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AnalyticsSalesCohortMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AnalyticsSalesCohortMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AnalyticsSalesCohortMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AnalyticsSalesCohortMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AnalyticsSalesCohortMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AnalyticsSalesCohortMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesCohort unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AnalyticsSalesCohortMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesCohort edge %s", name)
 }
 
 // AnalyticsSalesDayMutation represents an operation that mutates the AnalyticsSalesDay nodes in the graph.
@@ -3072,422 +3695,6 @@ func (m *AnalyticsSalesDayMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AnalyticsSalesDayMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AnalyticsSalesDay edge %s", name)
-}
-
-// AnalyticsSalesFirstOrderMutation represents an operation that mutates the AnalyticsSalesFirstOrder nodes in the graph.
-type AnalyticsSalesFirstOrderMutation struct {
-	config
-	op            Op
-	typ           string
-	id            *int
-	customer_key  *string
-	day           *int
-	addday        *int
-	clearedFields map[string]struct{}
-	done          bool
-	oldValue      func(context.Context) (*AnalyticsSalesFirstOrder, error)
-	predicates    []predicate.AnalyticsSalesFirstOrder
-}
-
-var _ ent.Mutation = (*AnalyticsSalesFirstOrderMutation)(nil)
-
-// analyticssalesfirstorderOption allows management of the mutation configuration using functional options.
-type analyticssalesfirstorderOption func(*AnalyticsSalesFirstOrderMutation)
-
-// newAnalyticsSalesFirstOrderMutation creates new mutation for the AnalyticsSalesFirstOrder entity.
-func newAnalyticsSalesFirstOrderMutation(c config, op Op, opts ...analyticssalesfirstorderOption) *AnalyticsSalesFirstOrderMutation {
-	m := &AnalyticsSalesFirstOrderMutation{
-		config:        c,
-		op:            op,
-		typ:           TypeAnalyticsSalesFirstOrder,
-		clearedFields: make(map[string]struct{}),
-	}
-	for _, opt := range opts {
-		opt(m)
-	}
-	return m
-}
-
-// withAnalyticsSalesFirstOrderID sets the ID field of the mutation.
-func withAnalyticsSalesFirstOrderID(id int) analyticssalesfirstorderOption {
-	return func(m *AnalyticsSalesFirstOrderMutation) {
-		var (
-			err   error
-			once  sync.Once
-			value *AnalyticsSalesFirstOrder
-		)
-		m.oldValue = func(ctx context.Context) (*AnalyticsSalesFirstOrder, error) {
-			once.Do(func() {
-				if m.done {
-					err = errors.New("querying old values post mutation is not allowed")
-				} else {
-					value, err = m.Client().AnalyticsSalesFirstOrder.Get(ctx, id)
-				}
-			})
-			return value, err
-		}
-		m.id = &id
-	}
-}
-
-// withAnalyticsSalesFirstOrder sets the old AnalyticsSalesFirstOrder of the mutation.
-func withAnalyticsSalesFirstOrder(node *AnalyticsSalesFirstOrder) analyticssalesfirstorderOption {
-	return func(m *AnalyticsSalesFirstOrderMutation) {
-		m.oldValue = func(context.Context) (*AnalyticsSalesFirstOrder, error) {
-			return node, nil
-		}
-		m.id = &node.ID
-	}
-}
-
-// Client returns a new `ent.Client` from the mutation. If the mutation was
-// executed in a transaction (ent.Tx), a transactional client is returned.
-func (m AnalyticsSalesFirstOrderMutation) Client() *Client {
-	client := &Client{config: m.config}
-	client.init()
-	return client
-}
-
-// Tx returns an `ent.Tx` for mutations that were executed in transactions;
-// it returns an error otherwise.
-func (m AnalyticsSalesFirstOrderMutation) Tx() (*Tx, error) {
-	if _, ok := m.driver.(*txDriver); !ok {
-		return nil, errors.New("ent: mutation is not running in a transaction")
-	}
-	tx := &Tx{config: m.config}
-	tx.init()
-	return tx, nil
-}
-
-// ID returns the ID value in the mutation. Note that the ID is only available
-// if it was provided to the builder or after it was returned from the database.
-func (m *AnalyticsSalesFirstOrderMutation) ID() (id int, exists bool) {
-	if m.id == nil {
-		return
-	}
-	return *m.id, true
-}
-
-// IDs queries the database and returns the entity ids that match the mutation's predicate.
-// That means, if the mutation is applied within a transaction with an isolation level such
-// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
-// or updated by the mutation.
-func (m *AnalyticsSalesFirstOrderMutation) IDs(ctx context.Context) ([]int, error) {
-	switch {
-	case m.op.Is(OpUpdateOne | OpDeleteOne):
-		id, exists := m.ID()
-		if exists {
-			return []int{id}, nil
-		}
-		fallthrough
-	case m.op.Is(OpUpdate | OpDelete):
-		return m.Client().AnalyticsSalesFirstOrder.Query().Where(m.predicates...).IDs(ctx)
-	default:
-		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
-	}
-}
-
-// SetCustomerKey sets the "customer_key" field.
-func (m *AnalyticsSalesFirstOrderMutation) SetCustomerKey(s string) {
-	m.customer_key = &s
-}
-
-// CustomerKey returns the value of the "customer_key" field in the mutation.
-func (m *AnalyticsSalesFirstOrderMutation) CustomerKey() (r string, exists bool) {
-	v := m.customer_key
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldCustomerKey returns the old "customer_key" field's value of the AnalyticsSalesFirstOrder entity.
-// If the AnalyticsSalesFirstOrder object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AnalyticsSalesFirstOrderMutation) OldCustomerKey(ctx context.Context) (v string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldCustomerKey is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldCustomerKey requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldCustomerKey: %w", err)
-	}
-	return oldValue.CustomerKey, nil
-}
-
-// ResetCustomerKey resets all changes to the "customer_key" field.
-func (m *AnalyticsSalesFirstOrderMutation) ResetCustomerKey() {
-	m.customer_key = nil
-}
-
-// SetDay sets the "day" field.
-func (m *AnalyticsSalesFirstOrderMutation) SetDay(i int) {
-	m.day = &i
-	m.addday = nil
-}
-
-// Day returns the value of the "day" field in the mutation.
-func (m *AnalyticsSalesFirstOrderMutation) Day() (r int, exists bool) {
-	v := m.day
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldDay returns the old "day" field's value of the AnalyticsSalesFirstOrder entity.
-// If the AnalyticsSalesFirstOrder object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AnalyticsSalesFirstOrderMutation) OldDay(ctx context.Context) (v int, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldDay is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldDay requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldDay: %w", err)
-	}
-	return oldValue.Day, nil
-}
-
-// AddDay adds i to the "day" field.
-func (m *AnalyticsSalesFirstOrderMutation) AddDay(i int) {
-	if m.addday != nil {
-		*m.addday += i
-	} else {
-		m.addday = &i
-	}
-}
-
-// AddedDay returns the value that was added to the "day" field in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) AddedDay() (r int, exists bool) {
-	v := m.addday
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// ResetDay resets all changes to the "day" field.
-func (m *AnalyticsSalesFirstOrderMutation) ResetDay() {
-	m.day = nil
-	m.addday = nil
-}
-
-// Where appends a list predicates to the AnalyticsSalesFirstOrderMutation builder.
-func (m *AnalyticsSalesFirstOrderMutation) Where(ps ...predicate.AnalyticsSalesFirstOrder) {
-	m.predicates = append(m.predicates, ps...)
-}
-
-// WhereP appends storage-level predicates to the AnalyticsSalesFirstOrderMutation builder. Using this method,
-// users can use type-assertion to append predicates that do not depend on any generated package.
-func (m *AnalyticsSalesFirstOrderMutation) WhereP(ps ...func(*sql.Selector)) {
-	p := make([]predicate.AnalyticsSalesFirstOrder, len(ps))
-	for i := range ps {
-		p[i] = ps[i]
-	}
-	m.Where(p...)
-}
-
-// Op returns the operation name.
-func (m *AnalyticsSalesFirstOrderMutation) Op() Op {
-	return m.op
-}
-
-// SetOp allows setting the mutation operation.
-func (m *AnalyticsSalesFirstOrderMutation) SetOp(op Op) {
-	m.op = op
-}
-
-// Type returns the node type of this mutation (AnalyticsSalesFirstOrder).
-func (m *AnalyticsSalesFirstOrderMutation) Type() string {
-	return m.typ
-}
-
-// Fields returns all fields that were changed during this mutation. Note that in
-// order to get all numeric fields that were incremented/decremented, call
-// AddedFields().
-func (m *AnalyticsSalesFirstOrderMutation) Fields() []string {
-	fields := make([]string, 0, 2)
-	if m.customer_key != nil {
-		fields = append(fields, analyticssalesfirstorder.FieldCustomerKey)
-	}
-	if m.day != nil {
-		fields = append(fields, analyticssalesfirstorder.FieldDay)
-	}
-	return fields
-}
-
-// Field returns the value of a field with the given name. The second boolean
-// return value indicates that this field was not set, or was not defined in the
-// schema.
-func (m *AnalyticsSalesFirstOrderMutation) Field(name string) (ent.Value, bool) {
-	switch name {
-	case analyticssalesfirstorder.FieldCustomerKey:
-		return m.CustomerKey()
-	case analyticssalesfirstorder.FieldDay:
-		return m.Day()
-	}
-	return nil, false
-}
-
-// OldField returns the old value of the field from the database. An error is
-// returned if the mutation operation is not UpdateOne, or the query to the
-// database failed.
-func (m *AnalyticsSalesFirstOrderMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
-	switch name {
-	case analyticssalesfirstorder.FieldCustomerKey:
-		return m.OldCustomerKey(ctx)
-	case analyticssalesfirstorder.FieldDay:
-		return m.OldDay(ctx)
-	}
-	return nil, fmt.Errorf("unknown AnalyticsSalesFirstOrder field %s", name)
-}
-
-// SetField sets the value of a field with the given name. It returns an error if
-// the field is not defined in the schema, or if the type mismatched the field
-// type.
-func (m *AnalyticsSalesFirstOrderMutation) SetField(name string, value ent.Value) error {
-	switch name {
-	case analyticssalesfirstorder.FieldCustomerKey:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetCustomerKey(v)
-		return nil
-	case analyticssalesfirstorder.FieldDay:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetDay(v)
-		return nil
-	}
-	return fmt.Errorf("unknown AnalyticsSalesFirstOrder field %s", name)
-}
-
-// AddedFields returns all numeric fields that were incremented/decremented during
-// this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) AddedFields() []string {
-	var fields []string
-	if m.addday != nil {
-		fields = append(fields, analyticssalesfirstorder.FieldDay)
-	}
-	return fields
-}
-
-// AddedField returns the numeric value that was incremented/decremented on a field
-// with the given name. The second boolean return value indicates that this field
-// was not set, or was not defined in the schema.
-func (m *AnalyticsSalesFirstOrderMutation) AddedField(name string) (ent.Value, bool) {
-	switch name {
-	case analyticssalesfirstorder.FieldDay:
-		return m.AddedDay()
-	}
-	return nil, false
-}
-
-// AddField adds the value to the field with the given name. It returns an error if
-// the field is not defined in the schema, or if the type mismatched the field
-// type.
-func (m *AnalyticsSalesFirstOrderMutation) AddField(name string, value ent.Value) error {
-	switch name {
-	case analyticssalesfirstorder.FieldDay:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.AddDay(v)
-		return nil
-	}
-	return fmt.Errorf("unknown AnalyticsSalesFirstOrder numeric field %s", name)
-}
-
-// ClearedFields returns all nullable fields that were cleared during this
-// mutation.
-func (m *AnalyticsSalesFirstOrderMutation) ClearedFields() []string {
-	return nil
-}
-
-// FieldCleared returns a boolean indicating if a field with the given name was
-// cleared in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) FieldCleared(name string) bool {
-	_, ok := m.clearedFields[name]
-	return ok
-}
-
-// ClearField clears the value of the field with the given name. It returns an
-// error if the field is not defined in the schema.
-func (m *AnalyticsSalesFirstOrderMutation) ClearField(name string) error {
-	return fmt.Errorf("unknown AnalyticsSalesFirstOrder nullable field %s", name)
-}
-
-// ResetField resets all changes in the mutation for the field with the given name.
-// It returns an error if the field is not defined in the schema.
-func (m *AnalyticsSalesFirstOrderMutation) ResetField(name string) error {
-	switch name {
-	case analyticssalesfirstorder.FieldCustomerKey:
-		m.ResetCustomerKey()
-		return nil
-	case analyticssalesfirstorder.FieldDay:
-		m.ResetDay()
-		return nil
-	}
-	return fmt.Errorf("unknown AnalyticsSalesFirstOrder field %s", name)
-}
-
-// AddedEdges returns all edge names that were set/added in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
-	return edges
-}
-
-// AddedIDs returns all IDs (to other nodes) that were added for the given edge
-// name in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) AddedIDs(name string) []ent.Value {
-	return nil
-}
-
-// RemovedEdges returns all edge names that were removed in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
-	return edges
-}
-
-// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
-// the given name in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) RemovedIDs(name string) []ent.Value {
-	return nil
-}
-
-// ClearedEdges returns all edge names that were cleared in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
-	return edges
-}
-
-// EdgeCleared returns a boolean which indicates if the edge with the given name
-// was cleared in this mutation.
-func (m *AnalyticsSalesFirstOrderMutation) EdgeCleared(name string) bool {
-	return false
-}
-
-// ClearEdge clears the value of the edge with the given name. It returns an error
-// if that edge is not defined in the schema.
-func (m *AnalyticsSalesFirstOrderMutation) ClearEdge(name string) error {
-	return fmt.Errorf("unknown AnalyticsSalesFirstOrder unique edge %s", name)
-}
-
-// ResetEdge resets all changes to the edge with the given name in this mutation.
-// It returns an error if the edge is not defined in the schema.
-func (m *AnalyticsSalesFirstOrderMutation) ResetEdge(name string) error {
-	return fmt.Errorf("unknown AnalyticsSalesFirstOrder edge %s", name)
 }
 
 // AnalyticsSalesLineMutation represents an operation that mutates the AnalyticsSalesLine nodes in the graph.
@@ -4665,6 +4872,629 @@ func (m *AnalyticsSalesStateMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AnalyticsSalesStateMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AnalyticsSalesState edge %s", name)
+}
+
+// AnalyticsSalesVisitMutation represents an operation that mutates the AnalyticsSalesVisit nodes in the graph.
+type AnalyticsSalesVisitMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	day           *int
+	addday        *int
+	prev_day      *int
+	addprev_day   *int
+	seq           *int
+	addseq        *int
+	orders        *int
+	addorders     *int
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*AnalyticsSalesVisit, error)
+	predicates    []predicate.AnalyticsSalesVisit
+}
+
+var _ ent.Mutation = (*AnalyticsSalesVisitMutation)(nil)
+
+// analyticssalesvisitOption allows management of the mutation configuration using functional options.
+type analyticssalesvisitOption func(*AnalyticsSalesVisitMutation)
+
+// newAnalyticsSalesVisitMutation creates new mutation for the AnalyticsSalesVisit entity.
+func newAnalyticsSalesVisitMutation(c config, op Op, opts ...analyticssalesvisitOption) *AnalyticsSalesVisitMutation {
+	m := &AnalyticsSalesVisitMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAnalyticsSalesVisit,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAnalyticsSalesVisitID sets the ID field of the mutation.
+func withAnalyticsSalesVisitID(id int) analyticssalesvisitOption {
+	return func(m *AnalyticsSalesVisitMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AnalyticsSalesVisit
+		)
+		m.oldValue = func(ctx context.Context) (*AnalyticsSalesVisit, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AnalyticsSalesVisit.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAnalyticsSalesVisit sets the old AnalyticsSalesVisit of the mutation.
+func withAnalyticsSalesVisit(node *AnalyticsSalesVisit) analyticssalesvisitOption {
+	return func(m *AnalyticsSalesVisitMutation) {
+		m.oldValue = func(context.Context) (*AnalyticsSalesVisit, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AnalyticsSalesVisitMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AnalyticsSalesVisitMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AnalyticsSalesVisitMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AnalyticsSalesVisitMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AnalyticsSalesVisit.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDay sets the "day" field.
+func (m *AnalyticsSalesVisitMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *AnalyticsSalesVisitMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the AnalyticsSalesVisit entity.
+// If the AnalyticsSalesVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesVisitMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *AnalyticsSalesVisitMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *AnalyticsSalesVisitMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// SetPrevDay sets the "prev_day" field.
+func (m *AnalyticsSalesVisitMutation) SetPrevDay(i int) {
+	m.prev_day = &i
+	m.addprev_day = nil
+}
+
+// PrevDay returns the value of the "prev_day" field in the mutation.
+func (m *AnalyticsSalesVisitMutation) PrevDay() (r int, exists bool) {
+	v := m.prev_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrevDay returns the old "prev_day" field's value of the AnalyticsSalesVisit entity.
+// If the AnalyticsSalesVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesVisitMutation) OldPrevDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrevDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrevDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrevDay: %w", err)
+	}
+	return oldValue.PrevDay, nil
+}
+
+// AddPrevDay adds i to the "prev_day" field.
+func (m *AnalyticsSalesVisitMutation) AddPrevDay(i int) {
+	if m.addprev_day != nil {
+		*m.addprev_day += i
+	} else {
+		m.addprev_day = &i
+	}
+}
+
+// AddedPrevDay returns the value that was added to the "prev_day" field in this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedPrevDay() (r int, exists bool) {
+	v := m.addprev_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPrevDay resets all changes to the "prev_day" field.
+func (m *AnalyticsSalesVisitMutation) ResetPrevDay() {
+	m.prev_day = nil
+	m.addprev_day = nil
+}
+
+// SetSeq sets the "seq" field.
+func (m *AnalyticsSalesVisitMutation) SetSeq(i int) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *AnalyticsSalesVisitMutation) Seq() (r int, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the AnalyticsSalesVisit entity.
+// If the AnalyticsSalesVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesVisitMutation) OldSeq(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *AnalyticsSalesVisitMutation) AddSeq(i int) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedSeq() (r int, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *AnalyticsSalesVisitMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetOrders sets the "orders" field.
+func (m *AnalyticsSalesVisitMutation) SetOrders(i int) {
+	m.orders = &i
+	m.addorders = nil
+}
+
+// Orders returns the value of the "orders" field in the mutation.
+func (m *AnalyticsSalesVisitMutation) Orders() (r int, exists bool) {
+	v := m.orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrders returns the old "orders" field's value of the AnalyticsSalesVisit entity.
+// If the AnalyticsSalesVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnalyticsSalesVisitMutation) OldOrders(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrders: %w", err)
+	}
+	return oldValue.Orders, nil
+}
+
+// AddOrders adds i to the "orders" field.
+func (m *AnalyticsSalesVisitMutation) AddOrders(i int) {
+	if m.addorders != nil {
+		*m.addorders += i
+	} else {
+		m.addorders = &i
+	}
+}
+
+// AddedOrders returns the value that was added to the "orders" field in this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedOrders() (r int, exists bool) {
+	v := m.addorders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrders resets all changes to the "orders" field.
+func (m *AnalyticsSalesVisitMutation) ResetOrders() {
+	m.orders = nil
+	m.addorders = nil
+}
+
+// Where appends a list predicates to the AnalyticsSalesVisitMutation builder.
+func (m *AnalyticsSalesVisitMutation) Where(ps ...predicate.AnalyticsSalesVisit) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AnalyticsSalesVisitMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AnalyticsSalesVisitMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AnalyticsSalesVisit, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AnalyticsSalesVisitMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AnalyticsSalesVisitMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AnalyticsSalesVisit).
+func (m *AnalyticsSalesVisitMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AnalyticsSalesVisitMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.day != nil {
+		fields = append(fields, analyticssalesvisit.FieldDay)
+	}
+	if m.prev_day != nil {
+		fields = append(fields, analyticssalesvisit.FieldPrevDay)
+	}
+	if m.seq != nil {
+		fields = append(fields, analyticssalesvisit.FieldSeq)
+	}
+	if m.orders != nil {
+		fields = append(fields, analyticssalesvisit.FieldOrders)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AnalyticsSalesVisitMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalesvisit.FieldDay:
+		return m.Day()
+	case analyticssalesvisit.FieldPrevDay:
+		return m.PrevDay()
+	case analyticssalesvisit.FieldSeq:
+		return m.Seq()
+	case analyticssalesvisit.FieldOrders:
+		return m.Orders()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AnalyticsSalesVisitMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case analyticssalesvisit.FieldDay:
+		return m.OldDay(ctx)
+	case analyticssalesvisit.FieldPrevDay:
+		return m.OldPrevDay(ctx)
+	case analyticssalesvisit.FieldSeq:
+		return m.OldSeq(ctx)
+	case analyticssalesvisit.FieldOrders:
+		return m.OldOrders(ctx)
+	}
+	return nil, fmt.Errorf("unknown AnalyticsSalesVisit field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesVisitMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalesvisit.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case analyticssalesvisit.FieldPrevDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrevDay(v)
+		return nil
+	case analyticssalesvisit.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case analyticssalesvisit.FieldOrders:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrders(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesVisit field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedFields() []string {
+	var fields []string
+	if m.addday != nil {
+		fields = append(fields, analyticssalesvisit.FieldDay)
+	}
+	if m.addprev_day != nil {
+		fields = append(fields, analyticssalesvisit.FieldPrevDay)
+	}
+	if m.addseq != nil {
+		fields = append(fields, analyticssalesvisit.FieldSeq)
+	}
+	if m.addorders != nil {
+		fields = append(fields, analyticssalesvisit.FieldOrders)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AnalyticsSalesVisitMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case analyticssalesvisit.FieldDay:
+		return m.AddedDay()
+	case analyticssalesvisit.FieldPrevDay:
+		return m.AddedPrevDay()
+	case analyticssalesvisit.FieldSeq:
+		return m.AddedSeq()
+	case analyticssalesvisit.FieldOrders:
+		return m.AddedOrders()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnalyticsSalesVisitMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case analyticssalesvisit.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	case analyticssalesvisit.FieldPrevDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPrevDay(v)
+		return nil
+	case analyticssalesvisit.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	case analyticssalesvisit.FieldOrders:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrders(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesVisit numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AnalyticsSalesVisitMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AnalyticsSalesVisitMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AnalyticsSalesVisitMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesVisit nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AnalyticsSalesVisitMutation) ResetField(name string) error {
+	switch name {
+	case analyticssalesvisit.FieldDay:
+		m.ResetDay()
+		return nil
+	case analyticssalesvisit.FieldPrevDay:
+		m.ResetPrevDay()
+		return nil
+	case analyticssalesvisit.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case analyticssalesvisit.FieldOrders:
+		m.ResetOrders()
+		return nil
+	}
+	return fmt.Errorf("unknown AnalyticsSalesVisit field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AnalyticsSalesVisitMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AnalyticsSalesVisitMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AnalyticsSalesVisitMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AnalyticsSalesVisitMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AnalyticsSalesVisitMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AnalyticsSalesVisitMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesVisit unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AnalyticsSalesVisitMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AnalyticsSalesVisit edge %s", name)
 }
 
 // ArticleMutation represents an operation that mutates the Article nodes in the graph.
@@ -42993,476 +43823,6 @@ func (m *RefundMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Refund edge %s", name)
 }
 
-// SearchTermMutation represents an operation that mutates the SearchTerm nodes in the graph.
-type SearchTermMutation struct {
-	config
-	op              Op
-	typ             string
-	id              *int
-	term            *string
-	result_count    *int
-	addresult_count *int
-	searched_at     *time.Time
-	clearedFields   map[string]struct{}
-	done            bool
-	oldValue        func(context.Context) (*SearchTerm, error)
-	predicates      []predicate.SearchTerm
-}
-
-var _ ent.Mutation = (*SearchTermMutation)(nil)
-
-// searchtermOption allows management of the mutation configuration using functional options.
-type searchtermOption func(*SearchTermMutation)
-
-// newSearchTermMutation creates new mutation for the SearchTerm entity.
-func newSearchTermMutation(c config, op Op, opts ...searchtermOption) *SearchTermMutation {
-	m := &SearchTermMutation{
-		config:        c,
-		op:            op,
-		typ:           TypeSearchTerm,
-		clearedFields: make(map[string]struct{}),
-	}
-	for _, opt := range opts {
-		opt(m)
-	}
-	return m
-}
-
-// withSearchTermID sets the ID field of the mutation.
-func withSearchTermID(id int) searchtermOption {
-	return func(m *SearchTermMutation) {
-		var (
-			err   error
-			once  sync.Once
-			value *SearchTerm
-		)
-		m.oldValue = func(ctx context.Context) (*SearchTerm, error) {
-			once.Do(func() {
-				if m.done {
-					err = errors.New("querying old values post mutation is not allowed")
-				} else {
-					value, err = m.Client().SearchTerm.Get(ctx, id)
-				}
-			})
-			return value, err
-		}
-		m.id = &id
-	}
-}
-
-// withSearchTerm sets the old SearchTerm of the mutation.
-func withSearchTerm(node *SearchTerm) searchtermOption {
-	return func(m *SearchTermMutation) {
-		m.oldValue = func(context.Context) (*SearchTerm, error) {
-			return node, nil
-		}
-		m.id = &node.ID
-	}
-}
-
-// Client returns a new `ent.Client` from the mutation. If the mutation was
-// executed in a transaction (ent.Tx), a transactional client is returned.
-func (m SearchTermMutation) Client() *Client {
-	client := &Client{config: m.config}
-	client.init()
-	return client
-}
-
-// Tx returns an `ent.Tx` for mutations that were executed in transactions;
-// it returns an error otherwise.
-func (m SearchTermMutation) Tx() (*Tx, error) {
-	if _, ok := m.driver.(*txDriver); !ok {
-		return nil, errors.New("ent: mutation is not running in a transaction")
-	}
-	tx := &Tx{config: m.config}
-	tx.init()
-	return tx, nil
-}
-
-// ID returns the ID value in the mutation. Note that the ID is only available
-// if it was provided to the builder or after it was returned from the database.
-func (m *SearchTermMutation) ID() (id int, exists bool) {
-	if m.id == nil {
-		return
-	}
-	return *m.id, true
-}
-
-// IDs queries the database and returns the entity ids that match the mutation's predicate.
-// That means, if the mutation is applied within a transaction with an isolation level such
-// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
-// or updated by the mutation.
-func (m *SearchTermMutation) IDs(ctx context.Context) ([]int, error) {
-	switch {
-	case m.op.Is(OpUpdateOne | OpDeleteOne):
-		id, exists := m.ID()
-		if exists {
-			return []int{id}, nil
-		}
-		fallthrough
-	case m.op.Is(OpUpdate | OpDelete):
-		return m.Client().SearchTerm.Query().Where(m.predicates...).IDs(ctx)
-	default:
-		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
-	}
-}
-
-// SetTerm sets the "term" field.
-func (m *SearchTermMutation) SetTerm(s string) {
-	m.term = &s
-}
-
-// Term returns the value of the "term" field in the mutation.
-func (m *SearchTermMutation) Term() (r string, exists bool) {
-	v := m.term
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldTerm returns the old "term" field's value of the SearchTerm entity.
-// If the SearchTerm object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *SearchTermMutation) OldTerm(ctx context.Context) (v string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldTerm is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldTerm requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldTerm: %w", err)
-	}
-	return oldValue.Term, nil
-}
-
-// ResetTerm resets all changes to the "term" field.
-func (m *SearchTermMutation) ResetTerm() {
-	m.term = nil
-}
-
-// SetResultCount sets the "result_count" field.
-func (m *SearchTermMutation) SetResultCount(i int) {
-	m.result_count = &i
-	m.addresult_count = nil
-}
-
-// ResultCount returns the value of the "result_count" field in the mutation.
-func (m *SearchTermMutation) ResultCount() (r int, exists bool) {
-	v := m.result_count
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldResultCount returns the old "result_count" field's value of the SearchTerm entity.
-// If the SearchTerm object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *SearchTermMutation) OldResultCount(ctx context.Context) (v int, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldResultCount is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldResultCount requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldResultCount: %w", err)
-	}
-	return oldValue.ResultCount, nil
-}
-
-// AddResultCount adds i to the "result_count" field.
-func (m *SearchTermMutation) AddResultCount(i int) {
-	if m.addresult_count != nil {
-		*m.addresult_count += i
-	} else {
-		m.addresult_count = &i
-	}
-}
-
-// AddedResultCount returns the value that was added to the "result_count" field in this mutation.
-func (m *SearchTermMutation) AddedResultCount() (r int, exists bool) {
-	v := m.addresult_count
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// ResetResultCount resets all changes to the "result_count" field.
-func (m *SearchTermMutation) ResetResultCount() {
-	m.result_count = nil
-	m.addresult_count = nil
-}
-
-// SetSearchedAt sets the "searched_at" field.
-func (m *SearchTermMutation) SetSearchedAt(t time.Time) {
-	m.searched_at = &t
-}
-
-// SearchedAt returns the value of the "searched_at" field in the mutation.
-func (m *SearchTermMutation) SearchedAt() (r time.Time, exists bool) {
-	v := m.searched_at
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldSearchedAt returns the old "searched_at" field's value of the SearchTerm entity.
-// If the SearchTerm object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *SearchTermMutation) OldSearchedAt(ctx context.Context) (v time.Time, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldSearchedAt is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldSearchedAt requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldSearchedAt: %w", err)
-	}
-	return oldValue.SearchedAt, nil
-}
-
-// ResetSearchedAt resets all changes to the "searched_at" field.
-func (m *SearchTermMutation) ResetSearchedAt() {
-	m.searched_at = nil
-}
-
-// Where appends a list predicates to the SearchTermMutation builder.
-func (m *SearchTermMutation) Where(ps ...predicate.SearchTerm) {
-	m.predicates = append(m.predicates, ps...)
-}
-
-// WhereP appends storage-level predicates to the SearchTermMutation builder. Using this method,
-// users can use type-assertion to append predicates that do not depend on any generated package.
-func (m *SearchTermMutation) WhereP(ps ...func(*sql.Selector)) {
-	p := make([]predicate.SearchTerm, len(ps))
-	for i := range ps {
-		p[i] = ps[i]
-	}
-	m.Where(p...)
-}
-
-// Op returns the operation name.
-func (m *SearchTermMutation) Op() Op {
-	return m.op
-}
-
-// SetOp allows setting the mutation operation.
-func (m *SearchTermMutation) SetOp(op Op) {
-	m.op = op
-}
-
-// Type returns the node type of this mutation (SearchTerm).
-func (m *SearchTermMutation) Type() string {
-	return m.typ
-}
-
-// Fields returns all fields that were changed during this mutation. Note that in
-// order to get all numeric fields that were incremented/decremented, call
-// AddedFields().
-func (m *SearchTermMutation) Fields() []string {
-	fields := make([]string, 0, 3)
-	if m.term != nil {
-		fields = append(fields, searchterm.FieldTerm)
-	}
-	if m.result_count != nil {
-		fields = append(fields, searchterm.FieldResultCount)
-	}
-	if m.searched_at != nil {
-		fields = append(fields, searchterm.FieldSearchedAt)
-	}
-	return fields
-}
-
-// Field returns the value of a field with the given name. The second boolean
-// return value indicates that this field was not set, or was not defined in the
-// schema.
-func (m *SearchTermMutation) Field(name string) (ent.Value, bool) {
-	switch name {
-	case searchterm.FieldTerm:
-		return m.Term()
-	case searchterm.FieldResultCount:
-		return m.ResultCount()
-	case searchterm.FieldSearchedAt:
-		return m.SearchedAt()
-	}
-	return nil, false
-}
-
-// OldField returns the old value of the field from the database. An error is
-// returned if the mutation operation is not UpdateOne, or the query to the
-// database failed.
-func (m *SearchTermMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
-	switch name {
-	case searchterm.FieldTerm:
-		return m.OldTerm(ctx)
-	case searchterm.FieldResultCount:
-		return m.OldResultCount(ctx)
-	case searchterm.FieldSearchedAt:
-		return m.OldSearchedAt(ctx)
-	}
-	return nil, fmt.Errorf("unknown SearchTerm field %s", name)
-}
-
-// SetField sets the value of a field with the given name. It returns an error if
-// the field is not defined in the schema, or if the type mismatched the field
-// type.
-func (m *SearchTermMutation) SetField(name string, value ent.Value) error {
-	switch name {
-	case searchterm.FieldTerm:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetTerm(v)
-		return nil
-	case searchterm.FieldResultCount:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetResultCount(v)
-		return nil
-	case searchterm.FieldSearchedAt:
-		v, ok := value.(time.Time)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetSearchedAt(v)
-		return nil
-	}
-	return fmt.Errorf("unknown SearchTerm field %s", name)
-}
-
-// AddedFields returns all numeric fields that were incremented/decremented during
-// this mutation.
-func (m *SearchTermMutation) AddedFields() []string {
-	var fields []string
-	if m.addresult_count != nil {
-		fields = append(fields, searchterm.FieldResultCount)
-	}
-	return fields
-}
-
-// AddedField returns the numeric value that was incremented/decremented on a field
-// with the given name. The second boolean return value indicates that this field
-// was not set, or was not defined in the schema.
-func (m *SearchTermMutation) AddedField(name string) (ent.Value, bool) {
-	switch name {
-	case searchterm.FieldResultCount:
-		return m.AddedResultCount()
-	}
-	return nil, false
-}
-
-// AddField adds the value to the field with the given name. It returns an error if
-// the field is not defined in the schema, or if the type mismatched the field
-// type.
-func (m *SearchTermMutation) AddField(name string, value ent.Value) error {
-	switch name {
-	case searchterm.FieldResultCount:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.AddResultCount(v)
-		return nil
-	}
-	return fmt.Errorf("unknown SearchTerm numeric field %s", name)
-}
-
-// ClearedFields returns all nullable fields that were cleared during this
-// mutation.
-func (m *SearchTermMutation) ClearedFields() []string {
-	return nil
-}
-
-// FieldCleared returns a boolean indicating if a field with the given name was
-// cleared in this mutation.
-func (m *SearchTermMutation) FieldCleared(name string) bool {
-	_, ok := m.clearedFields[name]
-	return ok
-}
-
-// ClearField clears the value of the field with the given name. It returns an
-// error if the field is not defined in the schema.
-func (m *SearchTermMutation) ClearField(name string) error {
-	return fmt.Errorf("unknown SearchTerm nullable field %s", name)
-}
-
-// ResetField resets all changes in the mutation for the field with the given name.
-// It returns an error if the field is not defined in the schema.
-func (m *SearchTermMutation) ResetField(name string) error {
-	switch name {
-	case searchterm.FieldTerm:
-		m.ResetTerm()
-		return nil
-	case searchterm.FieldResultCount:
-		m.ResetResultCount()
-		return nil
-	case searchterm.FieldSearchedAt:
-		m.ResetSearchedAt()
-		return nil
-	}
-	return fmt.Errorf("unknown SearchTerm field %s", name)
-}
-
-// AddedEdges returns all edge names that were set/added in this mutation.
-func (m *SearchTermMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
-	return edges
-}
-
-// AddedIDs returns all IDs (to other nodes) that were added for the given edge
-// name in this mutation.
-func (m *SearchTermMutation) AddedIDs(name string) []ent.Value {
-	return nil
-}
-
-// RemovedEdges returns all edge names that were removed in this mutation.
-func (m *SearchTermMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
-	return edges
-}
-
-// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
-// the given name in this mutation.
-func (m *SearchTermMutation) RemovedIDs(name string) []ent.Value {
-	return nil
-}
-
-// ClearedEdges returns all edge names that were cleared in this mutation.
-func (m *SearchTermMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
-	return edges
-}
-
-// EdgeCleared returns a boolean which indicates if the edge with the given name
-// was cleared in this mutation.
-func (m *SearchTermMutation) EdgeCleared(name string) bool {
-	return false
-}
-
-// ClearEdge clears the value of the edge with the given name. It returns an error
-// if that edge is not defined in the schema.
-func (m *SearchTermMutation) ClearEdge(name string) error {
-	return fmt.Errorf("unknown SearchTerm unique edge %s", name)
-}
-
-// ResetEdge resets all changes to the edge with the given name in this mutation.
-// It returns an error if the edge is not defined in the schema.
-func (m *SearchTermMutation) ResetEdge(name string) error {
-	return fmt.Errorf("unknown SearchTerm edge %s", name)
-}
-
 // ShippingRateMutation represents an operation that mutates the ShippingRate nodes in the graph.
 type ShippingRateMutation struct {
 	config
@@ -44682,6 +45042,7 @@ type ShopMutation struct {
 	money_format               *string
 	primary_domain             *string
 	taxes_included             *bool
+	iana_timezone              *string
 	language_code              *string
 	brand_slogan               *string
 	brand_short_description    *string
@@ -44690,7 +45051,6 @@ type ShopMutation struct {
 	appendaccepted_card_brands []string
 	capture_policy             *shop.CapturePolicy
 	contact_email              *string
-	timezone                   *string
 	clearedFields              map[string]struct{}
 	brand_logo                 *int
 	clearedbrand_logo          bool
@@ -45202,6 +45562,42 @@ func (m *ShopMutation) ResetTaxesIncluded() {
 	m.taxes_included = nil
 }
 
+// SetIanaTimezone sets the "iana_timezone" field.
+func (m *ShopMutation) SetIanaTimezone(s string) {
+	m.iana_timezone = &s
+}
+
+// IanaTimezone returns the value of the "iana_timezone" field in the mutation.
+func (m *ShopMutation) IanaTimezone() (r string, exists bool) {
+	v := m.iana_timezone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIanaTimezone returns the old "iana_timezone" field's value of the Shop entity.
+// If the Shop object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShopMutation) OldIanaTimezone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIanaTimezone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIanaTimezone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIanaTimezone: %w", err)
+	}
+	return oldValue.IanaTimezone, nil
+}
+
+// ResetIanaTimezone resets all changes to the "iana_timezone" field.
+func (m *ShopMutation) ResetIanaTimezone() {
+	m.iana_timezone = nil
+}
+
 // SetLanguageCode sets the "language_code" field.
 func (m *ShopMutation) SetLanguageCode(s string) {
 	m.language_code = &s
@@ -45668,42 +46064,6 @@ func (m *ShopMutation) ResetContactEmail() {
 	delete(m.clearedFields, shop.FieldContactEmail)
 }
 
-// SetTimezone sets the "timezone" field.
-func (m *ShopMutation) SetTimezone(s string) {
-	m.timezone = &s
-}
-
-// Timezone returns the value of the "timezone" field in the mutation.
-func (m *ShopMutation) Timezone() (r string, exists bool) {
-	v := m.timezone
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldTimezone returns the old "timezone" field's value of the Shop entity.
-// If the Shop object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ShopMutation) OldTimezone(ctx context.Context) (v string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldTimezone is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldTimezone requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldTimezone: %w", err)
-	}
-	return oldValue.Timezone, nil
-}
-
-// ResetTimezone resets all changes to the "timezone" field.
-func (m *ShopMutation) ResetTimezone() {
-	m.timezone = nil
-}
-
 // ClearBrandLogo clears the "brand_logo" edge to the ContentImage entity.
 func (m *ShopMutation) ClearBrandLogo() {
 	m.clearedbrand_logo = true
@@ -45850,6 +46210,9 @@ func (m *ShopMutation) Fields() []string {
 	if m.taxes_included != nil {
 		fields = append(fields, shop.FieldTaxesIncluded)
 	}
+	if m.iana_timezone != nil {
+		fields = append(fields, shop.FieldIanaTimezone)
+	}
 	if m.language_code != nil {
 		fields = append(fields, shop.FieldLanguageCode)
 	}
@@ -45880,9 +46243,6 @@ func (m *ShopMutation) Fields() []string {
 	if m.contact_email != nil {
 		fields = append(fields, shop.FieldContactEmail)
 	}
-	if m.timezone != nil {
-		fields = append(fields, shop.FieldTimezone)
-	}
 	return fields
 }
 
@@ -45911,6 +46271,8 @@ func (m *ShopMutation) Field(name string) (ent.Value, bool) {
 		return m.PrimaryDomain()
 	case shop.FieldTaxesIncluded:
 		return m.TaxesIncluded()
+	case shop.FieldIanaTimezone:
+		return m.IanaTimezone()
 	case shop.FieldLanguageCode:
 		return m.LanguageCode()
 	case shop.FieldBrandSlogan:
@@ -45931,8 +46293,6 @@ func (m *ShopMutation) Field(name string) (ent.Value, bool) {
 		return m.CapturePolicy()
 	case shop.FieldContactEmail:
 		return m.ContactEmail()
-	case shop.FieldTimezone:
-		return m.Timezone()
 	}
 	return nil, false
 }
@@ -45962,6 +46322,8 @@ func (m *ShopMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldPrimaryDomain(ctx)
 	case shop.FieldTaxesIncluded:
 		return m.OldTaxesIncluded(ctx)
+	case shop.FieldIanaTimezone:
+		return m.OldIanaTimezone(ctx)
 	case shop.FieldLanguageCode:
 		return m.OldLanguageCode(ctx)
 	case shop.FieldBrandSlogan:
@@ -45982,8 +46344,6 @@ func (m *ShopMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldCapturePolicy(ctx)
 	case shop.FieldContactEmail:
 		return m.OldContactEmail(ctx)
-	case shop.FieldTimezone:
-		return m.OldTimezone(ctx)
 	}
 	return nil, fmt.Errorf("unknown Shop field %s", name)
 }
@@ -46063,6 +46423,13 @@ func (m *ShopMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetTaxesIncluded(v)
 		return nil
+	case shop.FieldIanaTimezone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIanaTimezone(v)
+		return nil
 	case shop.FieldLanguageCode:
 		v, ok := value.(string)
 		if !ok {
@@ -46132,13 +46499,6 @@ func (m *ShopMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetContactEmail(v)
-		return nil
-	case shop.FieldTimezone:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetTimezone(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Shop field %s", name)
@@ -46279,6 +46639,9 @@ func (m *ShopMutation) ResetField(name string) error {
 	case shop.FieldTaxesIncluded:
 		m.ResetTaxesIncluded()
 		return nil
+	case shop.FieldIanaTimezone:
+		m.ResetIanaTimezone()
+		return nil
 	case shop.FieldLanguageCode:
 		m.ResetLanguageCode()
 		return nil
@@ -46308,9 +46671,6 @@ func (m *ShopMutation) ResetField(name string) error {
 		return nil
 	case shop.FieldContactEmail:
 		m.ResetContactEmail()
-		return nil
-	case shop.FieldTimezone:
-		m.ResetTimezone()
 		return nil
 	}
 	return fmt.Errorf("unknown Shop field %s", name)

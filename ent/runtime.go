@@ -48,7 +48,6 @@ import (
 	"storefront/ent/productvariant"
 	"storefront/ent/refund"
 	"storefront/ent/schema"
-	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
@@ -1582,34 +1581,6 @@ func init() {
 			return nil
 		}
 	}()
-	searchtermFields := schema.SearchTerm{}.Fields()
-	_ = searchtermFields
-	// searchtermDescTerm is the schema descriptor for term field.
-	searchtermDescTerm := searchtermFields[0].Descriptor()
-	// searchterm.TermValidator is a validator for the "term" field. It is called by the builders before save.
-	searchterm.TermValidator = func() func(string) error {
-		validators := searchtermDescTerm.Validators
-		fns := [...]func(string) error{
-			validators[0].(func(string) error),
-			validators[1].(func(string) error),
-		}
-		return func(term string) error {
-			for _, fn := range fns {
-				if err := fn(term); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}()
-	// searchtermDescResultCount is the schema descriptor for result_count field.
-	searchtermDescResultCount := searchtermFields[1].Descriptor()
-	// searchterm.ResultCountValidator is a validator for the "result_count" field. It is called by the builders before save.
-	searchterm.ResultCountValidator = searchtermDescResultCount.Validators[0].(func(int) error)
-	// searchtermDescSearchedAt is the schema descriptor for searched_at field.
-	searchtermDescSearchedAt := searchtermFields[2].Descriptor()
-	// searchterm.DefaultSearchedAt holds the default value on creation for the searched_at field.
-	searchterm.DefaultSearchedAt = searchtermDescSearchedAt.Default.(func() time.Time)
 	shippingrateFields := schema.ShippingRate{}.Fields()
 	_ = shippingrateFields
 	// shippingrateDescHandle is the schema descriptor for handle field.
@@ -1721,8 +1692,14 @@ func init() {
 	shopDescTaxesIncluded := shopFields[7].Descriptor()
 	// shop.DefaultTaxesIncluded holds the default value on creation for the taxes_included field.
 	shop.DefaultTaxesIncluded = shopDescTaxesIncluded.Default.(bool)
+	// shopDescIanaTimezone is the schema descriptor for iana_timezone field.
+	shopDescIanaTimezone := shopFields[8].Descriptor()
+	// shop.DefaultIanaTimezone holds the default value on creation for the iana_timezone field.
+	shop.DefaultIanaTimezone = shopDescIanaTimezone.Default.(string)
+	// shop.IanaTimezoneValidator is a validator for the "iana_timezone" field. It is called by the builders before save.
+	shop.IanaTimezoneValidator = shopDescIanaTimezone.Validators[0].(func(string) error)
 	// shopDescLanguageCode is the schema descriptor for language_code field.
-	shopDescLanguageCode := shopFields[8].Descriptor()
+	shopDescLanguageCode := shopFields[9].Descriptor()
 	// shop.DefaultLanguageCode holds the default value on creation for the language_code field.
 	shop.DefaultLanguageCode = shopDescLanguageCode.Default.(string)
 	// shop.LanguageCodeValidator is a validator for the "language_code" field. It is called by the builders before save.
@@ -1742,27 +1719,21 @@ func init() {
 		}
 	}()
 	// shopDescBrandSlogan is the schema descriptor for brand_slogan field.
-	shopDescBrandSlogan := shopFields[9].Descriptor()
+	shopDescBrandSlogan := shopFields[10].Descriptor()
 	// shop.BrandSloganValidator is a validator for the "brand_slogan" field. It is called by the builders before save.
 	shop.BrandSloganValidator = shopDescBrandSlogan.Validators[0].(func(string) error)
 	// shopDescBrandShortDescription is the schema descriptor for brand_short_description field.
-	shopDescBrandShortDescription := shopFields[10].Descriptor()
+	shopDescBrandShortDescription := shopFields[11].Descriptor()
 	// shop.BrandShortDescriptionValidator is a validator for the "brand_short_description" field. It is called by the builders before save.
 	shop.BrandShortDescriptionValidator = shopDescBrandShortDescription.Validators[0].(func(string) error)
 	// shopDescAcceptedCardBrands is the schema descriptor for accepted_card_brands field.
-	shopDescAcceptedCardBrands := shopFields[15].Descriptor()
+	shopDescAcceptedCardBrands := shopFields[16].Descriptor()
 	// shop.DefaultAcceptedCardBrands holds the default value on creation for the accepted_card_brands field.
 	shop.DefaultAcceptedCardBrands = shopDescAcceptedCardBrands.Default.([]string)
 	// shopDescContactEmail is the schema descriptor for contact_email field.
-	shopDescContactEmail := shopFields[17].Descriptor()
+	shopDescContactEmail := shopFields[18].Descriptor()
 	// shop.ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
 	shop.ContactEmailValidator = shopDescContactEmail.Validators[0].(func(string) error)
-	// shopDescTimezone is the schema descriptor for timezone field.
-	shopDescTimezone := shopFields[18].Descriptor()
-	// shop.DefaultTimezone holds the default value on creation for the timezone field.
-	shop.DefaultTimezone = shopDescTimezone.Default.(string)
-	// shop.TimezoneValidator is a validator for the "timezone" field. It is called by the builders before save.
-	shop.TimezoneValidator = shopDescTimezone.Validators[0].(func(string) error)
 	shoppolicyMixin := schema.ShopPolicy{}.Mixin()
 	shoppolicyMixinFields0 := shoppolicyMixin[0].Fields()
 	_ = shoppolicyMixinFields0

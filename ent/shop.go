@@ -40,6 +40,8 @@ type Shop struct {
 	PrimaryDomain *string `json:"primary_domain,omitempty"`
 	// Prices include tax (VAT style) rather than tax being added on top.
 	TaxesIncluded bool `json:"taxes_included,omitempty"`
+	// IANA time zone the shop reports in, e.g. Europe/Berlin: the analytics reports' days begin at midnight there.
+	IanaTimezone string `json:"iana_timezone,omitempty"`
 	// Language of the shop's own texts, as a Storefront API LanguageCode (EN, DE, PT_BR, …).
 	LanguageCode string `json:"language_code,omitempty"`
 	// The brand's slogan.
@@ -60,8 +62,6 @@ type Shop struct {
 	CapturePolicy shop.CapturePolicy `json:"capture_policy,omitempty"`
 	// Where customers write to the shop.
 	ContactEmail *string `json:"contact_email,omitempty"`
-	// IANA time zone the shop's reports count days in, e.g. Europe/Berlin.
-	Timezone string `json:"timezone,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ShopQuery when eager-loading is set.
 	Edges        ShopEdges `json:"edges"`
@@ -125,7 +125,7 @@ func (*Shop) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case shop.FieldID, shop.FieldBrandLogoID, shop.FieldBrandSquareLogoID, shop.FieldBrandCoverImageID:
 			values[i] = new(sql.NullInt64)
-		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain, shop.FieldLanguageCode, shop.FieldBrandSlogan, shop.FieldBrandShortDescription, shop.FieldCapturePolicy, shop.FieldContactEmail, shop.FieldTimezone:
+		case shop.FieldName, shop.FieldDescription, shop.FieldCurrencyCode, shop.FieldCountryCode, shop.FieldMoneyFormat, shop.FieldPrimaryDomain, shop.FieldIanaTimezone, shop.FieldLanguageCode, shop.FieldBrandSlogan, shop.FieldBrandShortDescription, shop.FieldCapturePolicy, shop.FieldContactEmail:
 			values[i] = new(sql.NullString)
 		case shop.FieldCreatedAt, shop.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -214,6 +214,12 @@ func (_m *Shop) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TaxesIncluded = value.Bool
 			}
+		case shop.FieldIanaTimezone:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field iana_timezone", values[i])
+			} else if value.Valid {
+				_m.IanaTimezone = value.String
+			}
 		case shop.FieldLanguageCode:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field language_code", values[i])
@@ -283,12 +289,6 @@ func (_m *Shop) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ContactEmail = new(string)
 				*_m.ContactEmail = value.String
-			}
-		case shop.FieldTimezone:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field timezone", values[i])
-			} else if value.Valid {
-				_m.Timezone = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -375,6 +375,9 @@ func (_m *Shop) String() string {
 	builder.WriteString("taxes_included=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TaxesIncluded))
 	builder.WriteString(", ")
+	builder.WriteString("iana_timezone=")
+	builder.WriteString(_m.IanaTimezone)
+	builder.WriteString(", ")
 	builder.WriteString("language_code=")
 	builder.WriteString(_m.LanguageCode)
 	builder.WriteString(", ")
@@ -416,9 +419,6 @@ func (_m *Shop) String() string {
 		builder.WriteString("contact_email=")
 		builder.WriteString(*v)
 	}
-	builder.WriteString(", ")
-	builder.WriteString("timezone=")
-	builder.WriteString(_m.Timezone)
 	builder.WriteByte(')')
 	return builder.String()
 }

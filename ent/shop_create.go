@@ -294,20 +294,6 @@ func (_c *ShopCreate) SetNillableContactEmail(v *string) *ShopCreate {
 	return _c
 }
 
-// SetTimezone sets the "timezone" field.
-func (_c *ShopCreate) SetTimezone(v string) *ShopCreate {
-	_c.mutation.SetTimezone(v)
-	return _c
-}
-
-// SetNillableTimezone sets the "timezone" field if the given value is not nil.
-func (_c *ShopCreate) SetNillableTimezone(v *string) *ShopCreate {
-	if v != nil {
-		_c.SetTimezone(*v)
-	}
-	return _c
-}
-
 // SetBrandLogo sets the "brand_logo" edge to the ContentImage entity.
 func (_c *ShopCreate) SetBrandLogo(v *ContentImage) *ShopCreate {
 	return _c.SetBrandLogoID(v.ID)
@@ -402,10 +388,6 @@ func (_c *ShopCreate) defaults() {
 		v := shop.DefaultCapturePolicy
 		_c.mutation.SetCapturePolicy(v)
 	}
-	if _, ok := _c.mutation.Timezone(); !ok {
-		v := shop.DefaultTimezone
-		_c.mutation.SetTimezone(v)
-	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -489,14 +471,6 @@ func (_c *ShopCreate) check() error {
 	if v, ok := _c.mutation.ContactEmail(); ok {
 		if err := shop.ContactEmailValidator(v); err != nil {
 			return &ValidationError{Name: "contact_email", err: fmt.Errorf(`ent: validator failed for field "Shop.contact_email": %w`, err)}
-		}
-	}
-	if _, ok := _c.mutation.Timezone(); !ok {
-		return &ValidationError{Name: "timezone", err: errors.New(`ent: missing required field "Shop.timezone"`)}
-	}
-	if v, ok := _c.mutation.Timezone(); ok {
-		if err := shop.TimezoneValidator(v); err != nil {
-			return &ValidationError{Name: "timezone", err: fmt.Errorf(`ent: validator failed for field "Shop.timezone": %w`, err)}
 		}
 	}
 	return nil
@@ -597,10 +571,6 @@ func (_c *ShopCreate) createSpec() (*Shop, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ContactEmail(); ok {
 		_spec.SetField(shop.FieldContactEmail, field.TypeString, value)
 		_node.ContactEmail = &value
-	}
-	if value, ok := _c.mutation.Timezone(); ok {
-		_spec.SetField(shop.FieldTimezone, field.TypeString, value)
-		_node.Timezone = value
 	}
 	if nodes := _c.mutation.BrandLogoIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -999,18 +969,6 @@ func (u *ShopUpsert) ClearContactEmail() *ShopUpsert {
 	return u
 }
 
-// SetTimezone sets the "timezone" field.
-func (u *ShopUpsert) SetTimezone(v string) *ShopUpsert {
-	u.Set(shop.FieldTimezone, v)
-	return u
-}
-
-// UpdateTimezone sets the "timezone" field to the value that was provided on create.
-func (u *ShopUpsert) UpdateTimezone() *ShopUpsert {
-	u.SetExcluded(shop.FieldTimezone)
-	return u
-}
-
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1396,20 +1354,6 @@ func (u *ShopUpsertOne) UpdateContactEmail() *ShopUpsertOne {
 func (u *ShopUpsertOne) ClearContactEmail() *ShopUpsertOne {
 	return u.Update(func(s *ShopUpsert) {
 		s.ClearContactEmail()
-	})
-}
-
-// SetTimezone sets the "timezone" field.
-func (u *ShopUpsertOne) SetTimezone(v string) *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.SetTimezone(v)
-	})
-}
-
-// UpdateTimezone sets the "timezone" field to the value that was provided on create.
-func (u *ShopUpsertOne) UpdateTimezone() *ShopUpsertOne {
-	return u.Update(func(s *ShopUpsert) {
-		s.UpdateTimezone()
 	})
 }
 
@@ -1964,20 +1908,6 @@ func (u *ShopUpsertBulk) UpdateContactEmail() *ShopUpsertBulk {
 func (u *ShopUpsertBulk) ClearContactEmail() *ShopUpsertBulk {
 	return u.Update(func(s *ShopUpsert) {
 		s.ClearContactEmail()
-	})
-}
-
-// SetTimezone sets the "timezone" field.
-func (u *ShopUpsertBulk) SetTimezone(v string) *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.SetTimezone(v)
-	})
-}
-
-// UpdateTimezone sets the "timezone" field to the value that was provided on create.
-func (u *ShopUpsertBulk) UpdateTimezone() *ShopUpsertBulk {
-	return u.Update(func(s *ShopUpsert) {
-		s.UpdateTimezone()
 	})
 }
 

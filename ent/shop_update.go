@@ -354,20 +354,6 @@ func (_u *ShopUpdate) ClearContactEmail() *ShopUpdate {
 	return _u
 }
 
-// SetTimezone sets the "timezone" field.
-func (_u *ShopUpdate) SetTimezone(v string) *ShopUpdate {
-	_u.mutation.SetTimezone(v)
-	return _u
-}
-
-// SetNillableTimezone sets the "timezone" field if the given value is not nil.
-func (_u *ShopUpdate) SetNillableTimezone(v *string) *ShopUpdate {
-	if v != nil {
-		_u.SetTimezone(*v)
-	}
-	return _u
-}
-
 // SetBrandLogo sets the "brand_logo" edge to the ContentImage entity.
 func (_u *ShopUpdate) SetBrandLogo(v *ContentImage) *ShopUpdate {
 	return _u.SetBrandLogoID(v.ID)
@@ -489,11 +475,6 @@ func (_u *ShopUpdate) check() error {
 			return &ValidationError{Name: "contact_email", err: fmt.Errorf(`ent: validator failed for field "Shop.contact_email": %w`, err)}
 		}
 	}
-	if v, ok := _u.mutation.Timezone(); ok {
-		if err := shop.TimezoneValidator(v); err != nil {
-			return &ValidationError{Name: "timezone", err: fmt.Errorf(`ent: validator failed for field "Shop.timezone": %w`, err)}
-		}
-	}
 	return nil
 }
 
@@ -593,9 +574,6 @@ func (_u *ShopUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ContactEmailCleared() {
 		_spec.ClearField(shop.FieldContactEmail, field.TypeString)
-	}
-	if value, ok := _u.mutation.Timezone(); ok {
-		_spec.SetField(shop.FieldTimezone, field.TypeString, value)
 	}
 	if _u.mutation.BrandLogoCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1028,20 +1006,6 @@ func (_u *ShopUpdateOne) ClearContactEmail() *ShopUpdateOne {
 	return _u
 }
 
-// SetTimezone sets the "timezone" field.
-func (_u *ShopUpdateOne) SetTimezone(v string) *ShopUpdateOne {
-	_u.mutation.SetTimezone(v)
-	return _u
-}
-
-// SetNillableTimezone sets the "timezone" field if the given value is not nil.
-func (_u *ShopUpdateOne) SetNillableTimezone(v *string) *ShopUpdateOne {
-	if v != nil {
-		_u.SetTimezone(*v)
-	}
-	return _u
-}
-
 // SetBrandLogo sets the "brand_logo" edge to the ContentImage entity.
 func (_u *ShopUpdateOne) SetBrandLogo(v *ContentImage) *ShopUpdateOne {
 	return _u.SetBrandLogoID(v.ID)
@@ -1176,11 +1140,6 @@ func (_u *ShopUpdateOne) check() error {
 			return &ValidationError{Name: "contact_email", err: fmt.Errorf(`ent: validator failed for field "Shop.contact_email": %w`, err)}
 		}
 	}
-	if v, ok := _u.mutation.Timezone(); ok {
-		if err := shop.TimezoneValidator(v); err != nil {
-			return &ValidationError{Name: "timezone", err: fmt.Errorf(`ent: validator failed for field "Shop.timezone": %w`, err)}
-		}
-	}
 	return nil
 }
 
@@ -1297,9 +1256,6 @@ func (_u *ShopUpdateOne) sqlSave(ctx context.Context) (_node *Shop, err error) {
 	}
 	if _u.mutation.ContactEmailCleared() {
 		_spec.ClearField(shop.FieldContactEmail, field.TypeString)
-	}
-	if value, ok := _u.mutation.Timezone(); ok {
-		_spec.SetField(shop.FieldTimezone, field.TypeString, value)
 	}
 	if _u.mutation.BrandLogoCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -104,8 +104,6 @@ type Tx struct {
 	ProductVariant *ProductVariantClient
 	// Refund is the client for interacting with the Refund builders.
 	Refund *RefundClient
-	// SearchTerm is the client for interacting with the SearchTerm builders.
-	SearchTerm *SearchTermClient
 	// ShippingRate is the client for interacting with the ShippingRate builders.
 	ShippingRate *ShippingRateClient
 	// Shop is the client for interacting with the Shop builders.
@@ -300,7 +298,6 @@ func (tx *Tx) init() {
 	tx.ProductOptionValue = NewProductOptionValueClient(tx.config)
 	tx.ProductVariant = NewProductVariantClient(tx.config)
 	tx.Refund = NewRefundClient(tx.config)
-	tx.SearchTerm = NewSearchTermClient(tx.config)
 	tx.ShippingRate = NewShippingRateClient(tx.config)
 	tx.Shop = NewShopClient(tx.config)
 	tx.ShopPolicy = NewShopPolicyClient(tx.config)

@@ -548,18 +548,6 @@ func (f RefundFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RefundMutation", m)
 }
 
-// The SearchTermFunc type is an adapter to allow the use of ordinary
-// function as SearchTerm mutator.
-type SearchTermFunc func(context.Context, *ent.SearchTermMutation) (ent.Value, error)
-
-// Mutate calls f(ctx, m).
-func (f SearchTermFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-	if mv, ok := m.(*ent.SearchTermMutation); ok {
-		return f(ctx, mv)
-	}
-	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SearchTermMutation", m)
-}
-
 // The ShippingRateFunc type is an adapter to allow the use of ordinary
 // function as ShippingRate mutator.
 type ShippingRateFunc func(context.Context, *ent.ShippingRateMutation) (ent.Value, error)

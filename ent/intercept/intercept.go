@@ -53,7 +53,6 @@ import (
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
 	"storefront/ent/refund"
-	"storefront/ent/searchterm"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
@@ -1338,33 +1337,6 @@ func (f TraverseRefund) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.RefundQuery", q)
 }
 
-// The SearchTermFunc type is an adapter to allow the use of ordinary function as a Querier.
-type SearchTermFunc func(context.Context, *ent.SearchTermQuery) (ent.Value, error)
-
-// Query calls f(ctx, q).
-func (f SearchTermFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
-	if q, ok := q.(*ent.SearchTermQuery); ok {
-		return f(ctx, q)
-	}
-	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SearchTermQuery", q)
-}
-
-// The TraverseSearchTerm type is an adapter to allow the use of ordinary function as Traverser.
-type TraverseSearchTerm func(context.Context, *ent.SearchTermQuery) error
-
-// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
-func (f TraverseSearchTerm) Intercept(next ent.Querier) ent.Querier {
-	return next
-}
-
-// Traverse calls f(ctx, q).
-func (f TraverseSearchTerm) Traverse(ctx context.Context, q ent.Query) error {
-	if q, ok := q.(*ent.SearchTermQuery); ok {
-		return f(ctx, q)
-	}
-	return fmt.Errorf("unexpected query type %T. expect *ent.SearchTermQuery", q)
-}
-
 // The ShippingRateFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ShippingRateFunc func(context.Context, *ent.ShippingRateQuery) (ent.Value, error)
 
@@ -1701,8 +1673,6 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ProductVariantQuery, predicate.ProductVariant, productvariant.OrderOption]{typ: ent.TypeProductVariant, tq: q}, nil
 	case *ent.RefundQuery:
 		return &query[*ent.RefundQuery, predicate.Refund, refund.OrderOption]{typ: ent.TypeRefund, tq: q}, nil
-	case *ent.SearchTermQuery:
-		return &query[*ent.SearchTermQuery, predicate.SearchTerm, searchterm.OrderOption]{typ: ent.TypeSearchTerm, tq: q}, nil
 	case *ent.ShippingRateQuery:
 		return &query[*ent.ShippingRateQuery, predicate.ShippingRate, shippingrate.OrderOption]{typ: ent.TypeShippingRate, tq: q}, nil
 	case *ent.ShopQuery:

@@ -1427,31 +1427,6 @@ var (
 			},
 		},
 	}
-	// SearchTermsColumns holds the columns for the "search_terms" table.
-	SearchTermsColumns = []*schema.Column{
-		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "term", Type: field.TypeString, Size: 255},
-		{Name: "result_count", Type: field.TypeInt},
-		{Name: "searched_at", Type: field.TypeTime},
-	}
-	// SearchTermsTable holds the schema information for the "search_terms" table.
-	SearchTermsTable = &schema.Table{
-		Name:       "search_terms",
-		Columns:    SearchTermsColumns,
-		PrimaryKey: []*schema.Column{SearchTermsColumns[0]},
-		Indexes: []*schema.Index{
-			{
-				Name:    "searchterm_searched_at",
-				Unique:  false,
-				Columns: []*schema.Column{SearchTermsColumns[3]},
-			},
-			{
-				Name:    "searchterm_term_searched_at",
-				Unique:  false,
-				Columns: []*schema.Column{SearchTermsColumns[1], SearchTermsColumns[3]},
-			},
-		},
-	}
 	// ShippingRatesColumns holds the columns for the "shipping_rates" table.
 	ShippingRatesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1487,6 +1462,7 @@ var (
 		{Name: "money_format", Type: field.TypeString, Default: "${{amount}}"},
 		{Name: "primary_domain", Type: field.TypeString, Nullable: true},
 		{Name: "taxes_included", Type: field.TypeBool, Default: false},
+		{Name: "iana_timezone", Type: field.TypeString, Size: 64, Default: "UTC"},
 		{Name: "language_code", Type: field.TypeString, Size: 7, Default: "EN"},
 		{Name: "brand_slogan", Type: field.TypeString, Nullable: true, Size: 255},
 		{Name: "brand_short_description", Type: field.TypeString, Nullable: true, Size: 1024},
@@ -1494,7 +1470,6 @@ var (
 		{Name: "accepted_card_brands", Type: field.TypeJSON},
 		{Name: "capture_policy", Type: field.TypeEnum, Enums: []string{"AUTOMATIC", "MANUAL"}, Default: "AUTOMATIC"},
 		{Name: "contact_email", Type: field.TypeString, Nullable: true, Size: 254},
-		{Name: "timezone", Type: field.TypeString, Size: 64, Default: "UTC"},
 		{Name: "brand_logo_id", Type: field.TypeInt, Nullable: true},
 		{Name: "brand_square_logo_id", Type: field.TypeInt, Nullable: true},
 		{Name: "brand_cover_image_id", Type: field.TypeInt, Nullable: true},
@@ -1761,7 +1736,6 @@ var (
 		ProductOptionValuesTable,
 		ProductVariantsTable,
 		RefundsTable,
-		SearchTermsTable,
 		ShippingRatesTable,
 		ShopsTable,
 		ShopPoliciesTable,

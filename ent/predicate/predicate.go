@@ -141,9 +141,6 @@ type ProductVariant func(*sql.Selector)
 // Refund is the predicate function for refund builders.
 type Refund func(*sql.Selector)
 
-// SearchTerm is the predicate function for searchterm builders.
-type SearchTerm func(*sql.Selector)
-
 // ShippingRate is the predicate function for shippingrate builders.
 type ShippingRate func(*sql.Selector)
 

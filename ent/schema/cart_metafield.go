@@ -42,4 +42,3 @@ func (CartMetafield) Indexes() []ent.Index {
 		index.Fields("cart_id", "namespace", "key").Unique(),
 	}
 }
-

@@ -25,4 +25,3 @@ func (ContentImage) Fields() []ent.Field {
 		field.Int("height").Optional().Nillable().Positive(),
 	}
 }
-

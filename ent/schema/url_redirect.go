@@ -23,4 +23,3 @@ func (UrlRedirect) Fields() []ent.Field {
 		field.String("target").NotEmpty().MaxLen(2048).Comment("Where it now lives: a path or an absolute URL."),
 	}
 }
-

@@ -59,8 +59,6 @@ const (
 	FieldCapturePolicy = "capture_policy"
 	// FieldContactEmail holds the string denoting the contact_email field in the database.
 	FieldContactEmail = "contact_email"
-	// FieldTimezone holds the string denoting the timezone field in the database.
-	FieldTimezone = "timezone"
 	// EdgeBrandLogo holds the string denoting the brand_logo edge name in mutations.
 	EdgeBrandLogo = "brand_logo"
 	// EdgeBrandSquareLogo holds the string denoting the brand_square_logo edge name in mutations.
@@ -116,7 +114,6 @@ var Columns = []string{
 	FieldAcceptedCardBrands,
 	FieldCapturePolicy,
 	FieldContactEmail,
-	FieldTimezone,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -168,10 +165,6 @@ var (
 	DefaultAcceptedCardBrands []string
 	// ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
 	ContactEmailValidator func(string) error
-	// DefaultTimezone holds the default value on creation for the "timezone" field.
-	DefaultTimezone string
-	// TimezoneValidator is a validator for the "timezone" field. It is called by the builders before save.
-	TimezoneValidator func(string) error
 )
 
 // CapturePolicy defines the type for the "capture_policy" enum field.
@@ -296,11 +289,6 @@ func ByCapturePolicy(opts ...sql.OrderTermOption) OrderOption {
 // ByContactEmail orders the results by the contact_email field.
 func ByContactEmail(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContactEmail, opts...).ToFunc()
-}
-
-// ByTimezone orders the results by the timezone field.
-func ByTimezone(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldTimezone, opts...).ToFunc()
 }
 
 // ByBrandLogoField orders the results by brand_logo field.

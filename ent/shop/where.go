@@ -140,11 +140,6 @@ func ContactEmail(v string) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldContactEmail, v))
 }
 
-// Timezone applies equality check predicate on the "timezone" field. It's identical to TimezoneEQ.
-func Timezone(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEQ(FieldTimezone, v))
-}
-
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Shop {
 	return predicate.Shop(sql.FieldEQ(FieldCreatedAt, v))
@@ -1118,71 +1113,6 @@ func ContactEmailEqualFold(v string) predicate.Shop {
 // ContactEmailContainsFold applies the ContainsFold predicate on the "contact_email" field.
 func ContactEmailContainsFold(v string) predicate.Shop {
 	return predicate.Shop(sql.FieldContainsFold(FieldContactEmail, v))
-}
-
-// TimezoneEQ applies the EQ predicate on the "timezone" field.
-func TimezoneEQ(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEQ(FieldTimezone, v))
-}
-
-// TimezoneNEQ applies the NEQ predicate on the "timezone" field.
-func TimezoneNEQ(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldNEQ(FieldTimezone, v))
-}
-
-// TimezoneIn applies the In predicate on the "timezone" field.
-func TimezoneIn(vs ...string) predicate.Shop {
-	return predicate.Shop(sql.FieldIn(FieldTimezone, vs...))
-}
-
-// TimezoneNotIn applies the NotIn predicate on the "timezone" field.
-func TimezoneNotIn(vs ...string) predicate.Shop {
-	return predicate.Shop(sql.FieldNotIn(FieldTimezone, vs...))
-}
-
-// TimezoneGT applies the GT predicate on the "timezone" field.
-func TimezoneGT(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldGT(FieldTimezone, v))
-}
-
-// TimezoneGTE applies the GTE predicate on the "timezone" field.
-func TimezoneGTE(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldGTE(FieldTimezone, v))
-}
-
-// TimezoneLT applies the LT predicate on the "timezone" field.
-func TimezoneLT(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldLT(FieldTimezone, v))
-}
-
-// TimezoneLTE applies the LTE predicate on the "timezone" field.
-func TimezoneLTE(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldLTE(FieldTimezone, v))
-}
-
-// TimezoneContains applies the Contains predicate on the "timezone" field.
-func TimezoneContains(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldContains(FieldTimezone, v))
-}
-
-// TimezoneHasPrefix applies the HasPrefix predicate on the "timezone" field.
-func TimezoneHasPrefix(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldHasPrefix(FieldTimezone, v))
-}
-
-// TimezoneHasSuffix applies the HasSuffix predicate on the "timezone" field.
-func TimezoneHasSuffix(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldHasSuffix(FieldTimezone, v))
-}
-
-// TimezoneEqualFold applies the EqualFold predicate on the "timezone" field.
-func TimezoneEqualFold(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldEqualFold(FieldTimezone, v))
-}
-
-// TimezoneContainsFold applies the ContainsFold predicate on the "timezone" field.
-func TimezoneContainsFold(v string) predicate.Shop {
-	return predicate.Shop(sql.FieldContainsFold(FieldTimezone, v))
 }
 
 // HasBrandLogo applies the HasEdge predicate on the "brand_logo" edge.

@@ -179,9 +179,9 @@ var queryScopes = map[string]string{
 	"node":  anyKey,
 	"nodes": anyKey,
 
-	"salesReport":     "analytics:read",
-	"customerReport":  "analytics:read",
-	"inventoryReport": "analytics:read",
+	"salesReport":      "analytics:read",
+	"customerReport":   "analytics:read",
+	"inventoryReport":  "analytics:read",
 	"conversionFunnel": "analytics:read",
 	"trafficReport":    "analytics:read",
 	"searchReport":     "analytics:read",

@@ -7,9 +7,9 @@ package order
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"

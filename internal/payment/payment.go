@@ -133,13 +133,19 @@ func (TestProvider) Authorize(_ context.Context, r Request) (string, error) {
 func (TestProvider) Name() string { return "test" }
 
 // Capture implements Provider.
-func (TestProvider) Capture(_ context.Context, op Op) (string, error) { return reference("test_capture_", op) }
+func (TestProvider) Capture(_ context.Context, op Op) (string, error) {
+	return reference("test_capture_", op)
+}
 
 // Void implements Provider.
-func (TestProvider) Void(_ context.Context, op Op) (string, error) { return reference("test_void_", op) }
+func (TestProvider) Void(_ context.Context, op Op) (string, error) {
+	return reference("test_void_", op)
+}
 
 // Refund implements Provider.
-func (TestProvider) Refund(_ context.Context, op Op) (string, error) { return reference("test_refund_", op) }
+func (TestProvider) Refund(_ context.Context, op Op) (string, error) {
+	return reference("test_refund_", op)
+}
 
 // reference checks that op is on a test authorization and names what was done: the same
 // idempotency key gives the same reference, as a gateway answers a retried call.

@@ -332,6 +332,13 @@ type ComplexityRoot struct {
 		Width     func(childComplexity int) int
 	}
 
+	ConversionFunnelReport struct {
+		Current  func(childComplexity int) int
+		Periods  func(childComplexity int) int
+		Previous func(childComplexity int) int
+		Range    func(childComplexity int) int
+	}
+
 	Customer struct {
 		AcceptsMarketing func(childComplexity int) int
 		Addresses        func(childComplexity int) int
@@ -481,6 +488,32 @@ type ComplexityRoot struct {
 	FulfillmentPayload struct {
 		Fulfillment func(childComplexity int) int
 		UserErrors  func(childComplexity int) int
+	}
+
+	FunnelPeriod struct {
+		AddsToCart          func(childComplexity int) int
+		CartAbandonmentRate func(childComplexity int) int
+		CheckoutsStarted    func(childComplexity int) int
+		ConversionRate      func(childComplexity int) int
+		End                 func(childComplexity int) int
+		Orders              func(childComplexity int) int
+		ProductViews        func(childComplexity int) int
+		Sessions            func(childComplexity int) int
+		Start               func(childComplexity int) int
+	}
+
+	FunnelStep struct {
+		Rate     func(childComplexity int) int
+		Sessions func(childComplexity int) int
+		Step     func(childComplexity int) int
+	}
+
+	FunnelSummary struct {
+		CartAbandonmentRate func(childComplexity int) int
+		ConversionRate      func(childComplexity int) int
+		OrdersPlaced        func(childComplexity int) int
+		Revenue             func(childComplexity int) int
+		Steps               func(childComplexity int) int
 	}
 
 	GiftCard struct {
@@ -1065,6 +1098,7 @@ type ComplexityRoot struct {
 		Carts                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CartOrder, where *ent.CartWhereInput) int
 		Collections          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CollectionOrder, where *ent.CollectionWhereInput) int
 		CompletionAttempts   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompletionAttemptOrder, where *ent.CompletionAttemptWhereInput) int
+		ConversionFunnel     func(childComplexity int, from string, to string, granularity *model.ReportGranularity) int
 		CustomerReport       func(childComplexity int, from string, to string, compare bool) int
 		Customers            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CustomerOrder, where *ent.CustomerWhereInput) int
 		DiscountCodes        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DiscountCodeOrder, where *ent.DiscountCodeWhereInput) int
@@ -1084,10 +1118,12 @@ type ComplexityRoot struct {
 		Products             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput) int
 		Refunds              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RefundOrder, where *ent.RefundWhereInput) int
 		SalesReport          func(childComplexity int, from string, to string, granularity model.ReportGranularity, compare bool) int
+		SearchReport         func(childComplexity int, from string, to string, granularity *model.ReportGranularity, first *int) int
 		ShippingRates        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.ShippingRateWhereInput) int
 		ShopPolicies         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopPolicyOrder, where *ent.ShopPolicyWhereInput) int
 		Shops                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopOrder, where *ent.ShopWhereInput) int
 		TaxRates             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) int
+		TrafficReport        func(childComplexity int, from string, to string, granularity *model.ReportGranularity, first *int) int
 		Translations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TranslationOrder, where *ent.TranslationWhereInput) int
 		WebhookDeliveries    func(childComplexity int, subscriptionID string, status *webhookdelivery.Status, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		WebhookSubscriptions func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookSubscriptionOrder, where *ent.WebhookSubscriptionWhereInput) int
@@ -1129,6 +1165,14 @@ type ComplexityRoot struct {
 	RefundPayload struct {
 		Refund     func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	ReportRange struct {
+		From         func(childComplexity int) int
+		Granularity  func(childComplexity int) int
+		PreviousFrom func(childComplexity int) int
+		PreviousTo   func(childComplexity int) int
+		To           func(childComplexity int) int
 	}
 
 	SalesPeriod struct {
@@ -1179,6 +1223,39 @@ type ComplexityRoot struct {
 		Units             func(childComplexity int) int
 	}
 
+	SearchPeriod struct {
+		End    func(childComplexity int) int
+		Start  func(childComplexity int) int
+		Totals func(childComplexity int) int
+	}
+
+	SearchReport struct {
+		Current                func(childComplexity int) int
+		Periods                func(childComplexity int) int
+		Previous               func(childComplexity int) int
+		Range                  func(childComplexity int) int
+		SearchesWithoutResults func(childComplexity int) int
+		TopSearches            func(childComplexity int) int
+	}
+
+	SearchTermReport struct {
+		AverageResults         func(childComplexity int) int
+		Clicks                 func(childComplexity int) int
+		ConversionRate         func(childComplexity int) int
+		Purchases              func(childComplexity int) int
+		Searches               func(childComplexity int) int
+		SearchesWithoutResults func(childComplexity int) int
+		Term                   func(childComplexity int) int
+	}
+
+	SearchTotals struct {
+		Clicks                 func(childComplexity int) int
+		ConversionRate         func(childComplexity int) int
+		Purchases              func(childComplexity int) int
+		Searches               func(childComplexity int) int
+		SearchesWithoutResults func(childComplexity int) int
+	}
+
 	SelectedOption struct {
 		Name  func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -1227,13 +1304,13 @@ type ComplexityRoot struct {
 		CurrencyCode          func(childComplexity int) int
 		Description           func(childComplexity int) int
 		ID                    func(childComplexity int) int
+		IanaTimezone          func(childComplexity int) int
 		LanguageCode          func(childComplexity int) int
 		MoneyFormat           func(childComplexity int) int
 		Name                  func(childComplexity int) int
 		PrimaryDomain         func(childComplexity int) int
 		ShipsToCountries      func(childComplexity int) int
 		TaxesIncluded         func(childComplexity int) int
-		Timezone              func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
 	}
 
@@ -1296,6 +1373,35 @@ type ComplexityRoot struct {
 	TaxRatePayload struct {
 		TaxRate    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	TrafficPeriod struct {
+		End      func(childComplexity int) int
+		Orders   func(childComplexity int) int
+		Sessions func(childComplexity int) int
+		Start    func(childComplexity int) int
+	}
+
+	TrafficReport struct {
+		Orders           func(childComplexity int) int
+		Periods          func(childComplexity int) int
+		PreviousOrders   func(childComplexity int) int
+		PreviousSessions func(childComplexity int) int
+		Range            func(childComplexity int) int
+		Sessions         func(childComplexity int) int
+		Sources          func(childComplexity int) int
+	}
+
+	TrafficSource struct {
+		ConversionRate   func(childComplexity int) int
+		Orders           func(childComplexity int) int
+		PreviousOrders   func(childComplexity int) int
+		PreviousSessions func(childComplexity int) int
+		Referrer         func(childComplexity int) int
+		Sessions         func(childComplexity int) int
+		UtmCampaign      func(childComplexity int) int
+		UtmMedium        func(childComplexity int) int
+		UtmSource        func(childComplexity int) int
 	}
 
 	Translation struct {
@@ -1518,6 +1624,9 @@ type QueryResolver interface {
 	TaxRates(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) (*ent.TaxRateConnection, error)
 	Translations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TranslationOrder, where *ent.TranslationWhereInput) (*ent.TranslationConnection, error)
 	WebhookSubscriptions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookSubscriptionOrder, where *ent.WebhookSubscriptionWhereInput) (*ent.WebhookSubscriptionConnection, error)
+	ConversionFunnel(ctx context.Context, from string, to string, granularity *model.ReportGranularity) (*model.ConversionFunnelReport, error)
+	TrafficReport(ctx context.Context, from string, to string, granularity *model.ReportGranularity, first *int) (*model.TrafficReport, error)
+	SearchReport(ctx context.Context, from string, to string, granularity *model.ReportGranularity, first *int) (*model.SearchReport, error)
 	Orders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderOrder, where *ent.OrderWhereInput, query *string) (*ent.OrderConnection, error)
 	SalesReport(ctx context.Context, from string, to string, granularity model.ReportGranularity, compare bool) (*sales.SalesReport, error)
 	CustomerReport(ctx context.Context, from string, to string, compare bool) (*sales.CustomerReport, error)
@@ -2632,6 +2741,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContentImage.Width(childComplexity), true
 
+	case "ConversionFunnelReport.current":
+		if e.ComplexityRoot.ConversionFunnelReport.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversionFunnelReport.Current(childComplexity), true
+	case "ConversionFunnelReport.periods":
+		if e.ComplexityRoot.ConversionFunnelReport.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversionFunnelReport.Periods(childComplexity), true
+	case "ConversionFunnelReport.previous":
+		if e.ComplexityRoot.ConversionFunnelReport.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversionFunnelReport.Previous(childComplexity), true
+	case "ConversionFunnelReport.range":
+		if e.ComplexityRoot.ConversionFunnelReport.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversionFunnelReport.Range(childComplexity), true
+
 	case "Customer.acceptsMarketing":
 		if e.ComplexityRoot.Customer.AcceptsMarketing == nil {
 			break
@@ -3214,6 +3348,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FulfillmentPayload.UserErrors(childComplexity), true
+
+	case "FunnelPeriod.addsToCart":
+		if e.ComplexityRoot.FunnelPeriod.AddsToCart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelPeriod.AddsToCart(childComplexity), true
+	case "FunnelPeriod.cartAbandonmentRate":
+		if e.ComplexityRoot.FunnelPeriod.CartAbandonmentRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelPeriod.CartAbandonmentRate(childComplexity), true
+	case "FunnelPeriod.checkoutsStarted":
+		if e.ComplexityRoot.FunnelPeriod.CheckoutsStarted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelPeriod.CheckoutsStarted(childComplexity), true
+	case "FunnelPeriod.conversionRate":
+		if e.ComplexityRoot.FunnelPeriod.ConversionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelPeriod.ConversionRate(childComplexity), true
+	case "FunnelPeriod.end":
+		if e.ComplexityRoot.FunnelPeriod.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelPeriod.End(childComplexity), true
+	case "FunnelPeriod.orders":
+		if e.ComplexityRoot.FunnelPeriod.Orders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelPeriod.Orders(childComplexity), true
+	case "FunnelPeriod.productViews":
+		if e.ComplexityRoot.FunnelPeriod.ProductViews == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelPeriod.ProductViews(childComplexity), true
+	case "FunnelPeriod.sessions":
+		if e.ComplexityRoot.FunnelPeriod.Sessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelPeriod.Sessions(childComplexity), true
+	case "FunnelPeriod.start":
+		if e.ComplexityRoot.FunnelPeriod.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelPeriod.Start(childComplexity), true
+
+	case "FunnelStep.rate":
+		if e.ComplexityRoot.FunnelStep.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Rate(childComplexity), true
+	case "FunnelStep.sessions":
+		if e.ComplexityRoot.FunnelStep.Sessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Sessions(childComplexity), true
+	case "FunnelStep.step":
+		if e.ComplexityRoot.FunnelStep.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Step(childComplexity), true
+
+	case "FunnelSummary.cartAbandonmentRate":
+		if e.ComplexityRoot.FunnelSummary.CartAbandonmentRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelSummary.CartAbandonmentRate(childComplexity), true
+	case "FunnelSummary.conversionRate":
+		if e.ComplexityRoot.FunnelSummary.ConversionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelSummary.ConversionRate(childComplexity), true
+	case "FunnelSummary.ordersPlaced":
+		if e.ComplexityRoot.FunnelSummary.OrdersPlaced == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelSummary.OrdersPlaced(childComplexity), true
+	case "FunnelSummary.revenue":
+		if e.ComplexityRoot.FunnelSummary.Revenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelSummary.Revenue(childComplexity), true
+	case "FunnelSummary.steps":
+		if e.ComplexityRoot.FunnelSummary.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelSummary.Steps(childComplexity), true
 
 	case "GiftCard.balance":
 		if e.ComplexityRoot.GiftCard.Balance == nil {
@@ -6023,6 +6262,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CompletionAttempts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CompletionAttemptOrder), args["where"].(*ent.CompletionAttemptWhereInput)), true
+	case "Query.conversionFunnel":
+		if e.ComplexityRoot.Query.ConversionFunnel == nil {
+			break
+		}
+
+		args, err := ec.field_Query_conversionFunnel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ConversionFunnel(childComplexity, args["from"].(string), args["to"].(string), args["granularity"].(*model.ReportGranularity)), true
 	case "Query.customerReport":
 		if e.ComplexityRoot.Query.CustomerReport == nil {
 			break
@@ -6233,6 +6483,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SalesReport(childComplexity, args["from"].(string), args["to"].(string), args["granularity"].(model.ReportGranularity), args["compare"].(bool)), true
+	case "Query.searchReport":
+		if e.ComplexityRoot.Query.SearchReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchReport(childComplexity, args["from"].(string), args["to"].(string), args["granularity"].(*model.ReportGranularity), args["first"].(*int)), true
 	case "Query.shippingRates":
 		if e.ComplexityRoot.Query.ShippingRates == nil {
 			break
@@ -6277,6 +6538,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TaxRates(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["where"].(*ent.TaxRateWhereInput)), true
+	case "Query.trafficReport":
+		if e.ComplexityRoot.Query.TrafficReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_trafficReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TrafficReport(childComplexity, args["from"].(string), args["to"].(string), args["granularity"].(*model.ReportGranularity), args["first"].(*int)), true
 	case "Query.translations":
 		if e.ComplexityRoot.Query.Translations == nil {
 			break
@@ -6453,6 +6725,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RefundPayload.UserErrors(childComplexity), true
+
+	case "ReportRange.from":
+		if e.ComplexityRoot.ReportRange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRange.From(childComplexity), true
+	case "ReportRange.granularity":
+		if e.ComplexityRoot.ReportRange.Granularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRange.Granularity(childComplexity), true
+	case "ReportRange.previousFrom":
+		if e.ComplexityRoot.ReportRange.PreviousFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRange.PreviousFrom(childComplexity), true
+	case "ReportRange.previousTo":
+		if e.ComplexityRoot.ReportRange.PreviousTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRange.PreviousTo(childComplexity), true
+	case "ReportRange.to":
+		if e.ComplexityRoot.ReportRange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRange.To(childComplexity), true
 
 	case "SalesPeriod.end":
 		if e.ComplexityRoot.SalesPeriod.End == nil {
@@ -6694,6 +6997,136 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SalesTotals.Units(childComplexity), true
 
+	case "SearchPeriod.end":
+		if e.ComplexityRoot.SearchPeriod.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchPeriod.End(childComplexity), true
+	case "SearchPeriod.start":
+		if e.ComplexityRoot.SearchPeriod.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchPeriod.Start(childComplexity), true
+	case "SearchPeriod.totals":
+		if e.ComplexityRoot.SearchPeriod.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchPeriod.Totals(childComplexity), true
+
+	case "SearchReport.current":
+		if e.ComplexityRoot.SearchReport.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchReport.Current(childComplexity), true
+	case "SearchReport.periods":
+		if e.ComplexityRoot.SearchReport.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchReport.Periods(childComplexity), true
+	case "SearchReport.previous":
+		if e.ComplexityRoot.SearchReport.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchReport.Previous(childComplexity), true
+	case "SearchReport.range":
+		if e.ComplexityRoot.SearchReport.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchReport.Range(childComplexity), true
+	case "SearchReport.searchesWithoutResults":
+		if e.ComplexityRoot.SearchReport.SearchesWithoutResults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchReport.SearchesWithoutResults(childComplexity), true
+	case "SearchReport.topSearches":
+		if e.ComplexityRoot.SearchReport.TopSearches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchReport.TopSearches(childComplexity), true
+
+	case "SearchTermReport.averageResults":
+		if e.ComplexityRoot.SearchTermReport.AverageResults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTermReport.AverageResults(childComplexity), true
+	case "SearchTermReport.clicks":
+		if e.ComplexityRoot.SearchTermReport.Clicks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTermReport.Clicks(childComplexity), true
+	case "SearchTermReport.conversionRate":
+		if e.ComplexityRoot.SearchTermReport.ConversionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTermReport.ConversionRate(childComplexity), true
+	case "SearchTermReport.purchases":
+		if e.ComplexityRoot.SearchTermReport.Purchases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTermReport.Purchases(childComplexity), true
+	case "SearchTermReport.searches":
+		if e.ComplexityRoot.SearchTermReport.Searches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTermReport.Searches(childComplexity), true
+	case "SearchTermReport.searchesWithoutResults":
+		if e.ComplexityRoot.SearchTermReport.SearchesWithoutResults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTermReport.SearchesWithoutResults(childComplexity), true
+	case "SearchTermReport.term":
+		if e.ComplexityRoot.SearchTermReport.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTermReport.Term(childComplexity), true
+
+	case "SearchTotals.clicks":
+		if e.ComplexityRoot.SearchTotals.Clicks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTotals.Clicks(childComplexity), true
+	case "SearchTotals.conversionRate":
+		if e.ComplexityRoot.SearchTotals.ConversionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTotals.ConversionRate(childComplexity), true
+	case "SearchTotals.purchases":
+		if e.ComplexityRoot.SearchTotals.Purchases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTotals.Purchases(childComplexity), true
+	case "SearchTotals.searches":
+		if e.ComplexityRoot.SearchTotals.Searches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTotals.Searches(childComplexity), true
+	case "SearchTotals.searchesWithoutResults":
+		if e.ComplexityRoot.SearchTotals.SearchesWithoutResults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTotals.SearchesWithoutResults(childComplexity), true
+
 	case "SelectedOption.name":
 		if e.ComplexityRoot.SelectedOption.Name == nil {
 			break
@@ -6891,6 +7324,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.ID(childComplexity), true
+	case "Shop.ianaTimezone":
+		if e.ComplexityRoot.Shop.IanaTimezone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.IanaTimezone(childComplexity), true
 	case "Shop.languageCode":
 		if e.ComplexityRoot.Shop.LanguageCode == nil {
 			break
@@ -6927,12 +7366,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.TaxesIncluded(childComplexity), true
-	case "Shop.timezone":
-		if e.ComplexityRoot.Shop.Timezone == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Shop.Timezone(childComplexity), true
 	case "Shop.updatedAt":
 		if e.ComplexityRoot.Shop.UpdatedAt == nil {
 			break
@@ -7135,6 +7568,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TaxRatePayload.UserErrors(childComplexity), true
+
+	case "TrafficPeriod.end":
+		if e.ComplexityRoot.TrafficPeriod.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficPeriod.End(childComplexity), true
+	case "TrafficPeriod.orders":
+		if e.ComplexityRoot.TrafficPeriod.Orders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficPeriod.Orders(childComplexity), true
+	case "TrafficPeriod.sessions":
+		if e.ComplexityRoot.TrafficPeriod.Sessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficPeriod.Sessions(childComplexity), true
+	case "TrafficPeriod.start":
+		if e.ComplexityRoot.TrafficPeriod.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficPeriod.Start(childComplexity), true
+
+	case "TrafficReport.orders":
+		if e.ComplexityRoot.TrafficReport.Orders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficReport.Orders(childComplexity), true
+	case "TrafficReport.periods":
+		if e.ComplexityRoot.TrafficReport.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficReport.Periods(childComplexity), true
+	case "TrafficReport.previousOrders":
+		if e.ComplexityRoot.TrafficReport.PreviousOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficReport.PreviousOrders(childComplexity), true
+	case "TrafficReport.previousSessions":
+		if e.ComplexityRoot.TrafficReport.PreviousSessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficReport.PreviousSessions(childComplexity), true
+	case "TrafficReport.range":
+		if e.ComplexityRoot.TrafficReport.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficReport.Range(childComplexity), true
+	case "TrafficReport.sessions":
+		if e.ComplexityRoot.TrafficReport.Sessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficReport.Sessions(childComplexity), true
+	case "TrafficReport.sources":
+		if e.ComplexityRoot.TrafficReport.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficReport.Sources(childComplexity), true
+
+	case "TrafficSource.conversionRate":
+		if e.ComplexityRoot.TrafficSource.ConversionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSource.ConversionRate(childComplexity), true
+	case "TrafficSource.orders":
+		if e.ComplexityRoot.TrafficSource.Orders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSource.Orders(childComplexity), true
+	case "TrafficSource.previousOrders":
+		if e.ComplexityRoot.TrafficSource.PreviousOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSource.PreviousOrders(childComplexity), true
+	case "TrafficSource.previousSessions":
+		if e.ComplexityRoot.TrafficSource.PreviousSessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSource.PreviousSessions(childComplexity), true
+	case "TrafficSource.referrer":
+		if e.ComplexityRoot.TrafficSource.Referrer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSource.Referrer(childComplexity), true
+	case "TrafficSource.sessions":
+		if e.ComplexityRoot.TrafficSource.Sessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSource.Sessions(childComplexity), true
+	case "TrafficSource.utmCampaign":
+		if e.ComplexityRoot.TrafficSource.UtmCampaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSource.UtmCampaign(childComplexity), true
+	case "TrafficSource.utmMedium":
+		if e.ComplexityRoot.TrafficSource.UtmMedium == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSource.UtmMedium(childComplexity), true
+	case "TrafficSource.utmSource":
+		if e.ComplexityRoot.TrafficSource.UtmSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSource.UtmSource(childComplexity), true
 
 	case "Translation.createdAt":
 		if e.ComplexityRoot.Translation.CreatedAt == nil {
@@ -7778,6 +8334,164 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../analytics.graphqls", Input: `
+extend type Query {
+  """
+  Sessions → product views → adds to cart → checkouts started → orders for the days from
+  ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (YYYY-MM-DD, both included, in the shop's time zone), with the rate of each
+  step and the cart abandonment rate, by period and against the previous period of the same
+  length. Read from the daily rollups, never the raw events. Needs analytics:read.
+  """
+  conversionFunnel(from: String!, to: String!, granularity: ReportGranularity = DAY): ConversionFunnelReport!
+  """
+  Sessions and orders by referring site and UTM source, medium and campaign, the ` + "`" + `first` + "`" + `
+  sources with most sessions, against the previous period. Needs analytics:read.
+  """
+  trafficReport(from: String!, to: String!, granularity: ReportGranularity = DAY, first: Int = 50): TrafficReport!
+  """
+  The most searched terms, the terms whose searches found nothing (` + "`" + `first` + "`" + ` of each) and
+  search-to-purchase conversion, against the previous period. Needs analytics:read.
+  """
+  searchReport(from: String!, to: String!, granularity: ReportGranularity = DAY, first: Int = 20): SearchReport!
+}
+
+"""
+A report's days (YYYY-MM-DD in the shop's time zone, both ends included) and the previous
+period of the same length it is compared with.
+"""
+type ReportRange {
+  from: String!
+  to: String!
+  granularity: ReportGranularity!
+  previousFrom: String!
+  previousTo: String!
+}
+
+"""
+One step of the conversion funnel: the sessions that reached it and the share of the
+previous step's sessions that did (1 for the first step).
+"""
+type FunnelStep {
+  """
+  SESSIONS, PRODUCT_VIEWS, ADDS_TO_CART, CHECKOUTS_STARTED or ORDERS.
+  """
+  step: String!
+  sessions: Int!
+  rate: Float!
+}
+
+"""
+The funnel over a period.
+"""
+type FunnelSummary {
+  steps: [FunnelStep!]!
+  """
+  Share of sessions that ordered.
+  """
+  conversionRate: Float!
+  """
+  Share of the sessions that added to a cart which did not order.
+  """
+  cartAbandonmentRate: Float!
+  """
+  Orders placed and their total, as the server recorded them.
+  """
+  ordersPlaced: Int!
+  revenue: String!
+}
+
+type FunnelPeriod {
+  start: String!
+  end: String!
+  sessions: Int!
+  productViews: Int!
+  addsToCart: Int!
+  checkoutsStarted: Int!
+  orders: Int!
+  conversionRate: Float!
+  cartAbandonmentRate: Float!
+}
+
+type ConversionFunnelReport {
+  range: ReportRange!
+  current: FunnelSummary!
+  previous: FunnelSummary!
+  periods: [FunnelPeriod!]!
+}
+
+"""
+Where sessions came from: the referring site's host (null for direct visits and the shop's
+own pages) and the UTM parameters of the page they landed on.
+"""
+type TrafficSource {
+  referrer: String
+  utmSource: String
+  utmMedium: String
+  utmCampaign: String
+  sessions: Int!
+  orders: Int!
+  conversionRate: Float!
+  previousSessions: Int!
+  previousOrders: Int!
+}
+
+type TrafficPeriod {
+  start: String!
+  end: String!
+  sessions: Int!
+  orders: Int!
+}
+
+type TrafficReport {
+  range: ReportRange!
+  sessions: Int!
+  orders: Int!
+  previousSessions: Int!
+  previousOrders: Int!
+  sources: [TrafficSource!]!
+  periods: [TrafficPeriod!]!
+}
+
+"""
+Searches added up: how many ran, found nothing, were followed by a product view (clicks)
+and by an order in the same session (purchases).
+"""
+type SearchTotals {
+  searches: Int!
+  searchesWithoutResults: Int!
+  clicks: Int!
+  purchases: Int!
+  """
+  Search-to-purchase conversion: purchases per search.
+  """
+  conversionRate: Float!
+}
+
+type SearchTermReport {
+  term: String!
+  searches: Int!
+  searchesWithoutResults: Int!
+  averageResults: Float!
+  clicks: Int!
+  purchases: Int!
+  conversionRate: Float!
+}
+
+type SearchPeriod {
+  start: String!
+  end: String!
+  totals: SearchTotals!
+}
+
+type SearchReport {
+  range: ReportRange!
+  current: SearchTotals!
+  previous: SearchTotals!
+  topSearches: [SearchTermReport!]!
+  searchesWithoutResults: [SearchTermReport!]!
+  periods: [SearchPeriod!]!
+}
+`, BuiltIn: false},
 	{Name: "../apikey.graphqls", Input: `input APIKeyCreateInput {
   """
   Who or what uses the key, e.g. "erp-sync"; unique.
@@ -16600,6 +17314,10 @@ type Shop implements Node {
   """
   taxesIncluded: Boolean!
   """
+  IANA time zone the shop reports in, e.g. Europe/Berlin: the analytics reports' days begin at midnight there.
+  """
+  ianaTimezone: String!
+  """
   Language of the shop's own texts, as a Storefront API LanguageCode (EN, DE, PT_BR, …).
   """
   languageCode: String!
@@ -16620,10 +17338,6 @@ type Shop implements Node {
   Where customers write to the shop.
   """
   contactEmail: String
-  """
-  IANA time zone the shop's reports count days in, e.g. Europe/Berlin.
-  """
-  timezone: String!
 }
 """
 ShopCapturePolicy is enum for the field capture_policy
@@ -16990,6 +17704,22 @@ input ShopWhereInput {
   taxesIncluded: Boolean
   taxesIncludedNEQ: Boolean
   """
+  iana_timezone field predicates
+  """
+  ianaTimezone: String
+  ianaTimezoneNEQ: String
+  ianaTimezoneIn: [String!]
+  ianaTimezoneNotIn: [String!]
+  ianaTimezoneGT: String
+  ianaTimezoneGTE: String
+  ianaTimezoneLT: String
+  ianaTimezoneLTE: String
+  ianaTimezoneContains: String
+  ianaTimezoneHasPrefix: String
+  ianaTimezoneHasSuffix: String
+  ianaTimezoneEqualFold: String
+  ianaTimezoneContainsFold: String
+  """
   language_code field predicates
   """
   languageCode: String
@@ -17066,22 +17796,6 @@ input ShopWhereInput {
   contactEmailNotNil: Boolean
   contactEmailEqualFold: String
   contactEmailContainsFold: String
-  """
-  timezone field predicates
-  """
-  timezone: String
-  timezoneNEQ: String
-  timezoneIn: [String!]
-  timezoneNotIn: [String!]
-  timezoneGT: String
-  timezoneGTE: String
-  timezoneLT: String
-  timezoneLTE: String
-  timezoneContains: String
-  timezoneHasPrefix: String
-  timezoneHasSuffix: String
-  timezoneEqualFold: String
-  timezoneContainsFold: String
 }
 type TaxRate implements Node {
   id: ID!
@@ -18791,9 +19505,10 @@ input ShopInput {
   """
   taxesIncluded: Boolean
   """
-  IANA time zone the shop's reports count days in, e.g. Europe/Berlin (default UTC).
+  IANA time zone the shop reports in, e.g. Europe/Berlin: the analytics reports' days
+  begin at midnight there. Days already rolled up keep the zone they were counted in.
   """
-  timezone: String
+  ianaTimezone: String
   primaryDomain: String @goField(omittable: true)
   contactEmail: String @goField(omittable: true)
   privacyPolicy: String @goField(omittable: true)
@@ -19683,6 +20398,20 @@ func (ec *executionContext) childFields_ContentImage(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ContentImage", field.Name)
 }
 
+func (ec *executionContext) childFields_ConversionFunnelReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "range":
+		return ec.fieldContext_ConversionFunnelReport_range(ctx, field)
+	case "current":
+		return ec.fieldContext_ConversionFunnelReport_current(ctx, field)
+	case "previous":
+		return ec.fieldContext_ConversionFunnelReport_previous(ctx, field)
+	case "periods":
+		return ec.fieldContext_ConversionFunnelReport_periods(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConversionFunnelReport", field.Name)
+}
+
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -19983,6 +20712,58 @@ func (ec *executionContext) childFields_FulfillmentPayload(ctx context.Context, 
 		return ec.fieldContext_FulfillmentPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FulfillmentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_FunnelPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_FunnelPeriod_start(ctx, field)
+	case "end":
+		return ec.fieldContext_FunnelPeriod_end(ctx, field)
+	case "sessions":
+		return ec.fieldContext_FunnelPeriod_sessions(ctx, field)
+	case "productViews":
+		return ec.fieldContext_FunnelPeriod_productViews(ctx, field)
+	case "addsToCart":
+		return ec.fieldContext_FunnelPeriod_addsToCart(ctx, field)
+	case "checkoutsStarted":
+		return ec.fieldContext_FunnelPeriod_checkoutsStarted(ctx, field)
+	case "orders":
+		return ec.fieldContext_FunnelPeriod_orders(ctx, field)
+	case "conversionRate":
+		return ec.fieldContext_FunnelPeriod_conversionRate(ctx, field)
+	case "cartAbandonmentRate":
+		return ec.fieldContext_FunnelPeriod_cartAbandonmentRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FunnelPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_FunnelStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "step":
+		return ec.fieldContext_FunnelStep_step(ctx, field)
+	case "sessions":
+		return ec.fieldContext_FunnelStep_sessions(ctx, field)
+	case "rate":
+		return ec.fieldContext_FunnelStep_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FunnelStep", field.Name)
+}
+
+func (ec *executionContext) childFields_FunnelSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "steps":
+		return ec.fieldContext_FunnelSummary_steps(ctx, field)
+	case "conversionRate":
+		return ec.fieldContext_FunnelSummary_conversionRate(ctx, field)
+	case "cartAbandonmentRate":
+		return ec.fieldContext_FunnelSummary_cartAbandonmentRate(ctx, field)
+	case "ordersPlaced":
+		return ec.fieldContext_FunnelSummary_ordersPlaced(ctx, field)
+	case "revenue":
+		return ec.fieldContext_FunnelSummary_revenue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FunnelSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_GiftCard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -21093,6 +21874,22 @@ func (ec *executionContext) childFields_RefundPayload(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type RefundPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ReportRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ReportRange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ReportRange_to(ctx, field)
+	case "granularity":
+		return ec.fieldContext_ReportRange_granularity(ctx, field)
+	case "previousFrom":
+		return ec.fieldContext_ReportRange_previousFrom(ctx, field)
+	case "previousTo":
+		return ec.fieldContext_ReportRange_previousTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportRange", field.Name)
+}
+
 func (ec *executionContext) childFields_SalesPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "start":
@@ -21187,6 +21984,72 @@ func (ec *executionContext) childFields_SalesTotals(ctx context.Context, field g
 		return ec.fieldContext_SalesTotals_averageOrderValue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SalesTotals", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_SearchPeriod_start(ctx, field)
+	case "end":
+		return ec.fieldContext_SearchPeriod_end(ctx, field)
+	case "totals":
+		return ec.fieldContext_SearchPeriod_totals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "range":
+		return ec.fieldContext_SearchReport_range(ctx, field)
+	case "current":
+		return ec.fieldContext_SearchReport_current(ctx, field)
+	case "previous":
+		return ec.fieldContext_SearchReport_previous(ctx, field)
+	case "topSearches":
+		return ec.fieldContext_SearchReport_topSearches(ctx, field)
+	case "searchesWithoutResults":
+		return ec.fieldContext_SearchReport_searchesWithoutResults(ctx, field)
+	case "periods":
+		return ec.fieldContext_SearchReport_periods(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchReport", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchTermReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "term":
+		return ec.fieldContext_SearchTermReport_term(ctx, field)
+	case "searches":
+		return ec.fieldContext_SearchTermReport_searches(ctx, field)
+	case "searchesWithoutResults":
+		return ec.fieldContext_SearchTermReport_searchesWithoutResults(ctx, field)
+	case "averageResults":
+		return ec.fieldContext_SearchTermReport_averageResults(ctx, field)
+	case "clicks":
+		return ec.fieldContext_SearchTermReport_clicks(ctx, field)
+	case "purchases":
+		return ec.fieldContext_SearchTermReport_purchases(ctx, field)
+	case "conversionRate":
+		return ec.fieldContext_SearchTermReport_conversionRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchTermReport", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "searches":
+		return ec.fieldContext_SearchTotals_searches(ctx, field)
+	case "searchesWithoutResults":
+		return ec.fieldContext_SearchTotals_searchesWithoutResults(ctx, field)
+	case "clicks":
+		return ec.fieldContext_SearchTotals_clicks(ctx, field)
+	case "purchases":
+		return ec.fieldContext_SearchTotals_purchases(ctx, field)
+	case "conversionRate":
+		return ec.fieldContext_SearchTotals_conversionRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchTotals", field.Name)
 }
 
 func (ec *executionContext) childFields_SelectedOption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -21287,6 +22150,8 @@ func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.
 		return ec.fieldContext_Shop_primaryDomain(ctx, field)
 	case "taxesIncluded":
 		return ec.fieldContext_Shop_taxesIncluded(ctx, field)
+	case "ianaTimezone":
+		return ec.fieldContext_Shop_ianaTimezone(ctx, field)
 	case "languageCode":
 		return ec.fieldContext_Shop_languageCode(ctx, field)
 	case "brandSlogan":
@@ -21299,8 +22164,6 @@ func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.
 		return ec.fieldContext_Shop_capturePolicy(ctx, field)
 	case "contactEmail":
 		return ec.fieldContext_Shop_contactEmail(ctx, field)
-	case "timezone":
-		return ec.fieldContext_Shop_timezone(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shop", field.Name)
 }
@@ -21425,6 +22288,64 @@ func (ec *executionContext) childFields_TaxRatePayload(ctx context.Context, fiel
 		return ec.fieldContext_TaxRatePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TaxRatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_TrafficPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_TrafficPeriod_start(ctx, field)
+	case "end":
+		return ec.fieldContext_TrafficPeriod_end(ctx, field)
+	case "sessions":
+		return ec.fieldContext_TrafficPeriod_sessions(ctx, field)
+	case "orders":
+		return ec.fieldContext_TrafficPeriod_orders(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrafficPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_TrafficReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "range":
+		return ec.fieldContext_TrafficReport_range(ctx, field)
+	case "sessions":
+		return ec.fieldContext_TrafficReport_sessions(ctx, field)
+	case "orders":
+		return ec.fieldContext_TrafficReport_orders(ctx, field)
+	case "previousSessions":
+		return ec.fieldContext_TrafficReport_previousSessions(ctx, field)
+	case "previousOrders":
+		return ec.fieldContext_TrafficReport_previousOrders(ctx, field)
+	case "sources":
+		return ec.fieldContext_TrafficReport_sources(ctx, field)
+	case "periods":
+		return ec.fieldContext_TrafficReport_periods(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrafficReport", field.Name)
+}
+
+func (ec *executionContext) childFields_TrafficSource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "referrer":
+		return ec.fieldContext_TrafficSource_referrer(ctx, field)
+	case "utmSource":
+		return ec.fieldContext_TrafficSource_utmSource(ctx, field)
+	case "utmMedium":
+		return ec.fieldContext_TrafficSource_utmMedium(ctx, field)
+	case "utmCampaign":
+		return ec.fieldContext_TrafficSource_utmCampaign(ctx, field)
+	case "sessions":
+		return ec.fieldContext_TrafficSource_sessions(ctx, field)
+	case "orders":
+		return ec.fieldContext_TrafficSource_orders(ctx, field)
+	case "conversionRate":
+		return ec.fieldContext_TrafficSource_conversionRate(ctx, field)
+	case "previousSessions":
+		return ec.fieldContext_TrafficSource_previousSessions(ctx, field)
+	case "previousOrders":
+		return ec.fieldContext_TrafficSource_previousOrders(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrafficSource", field.Name)
 }
 
 func (ec *executionContext) childFields_Translation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -23341,6 +24262,36 @@ func (ec *executionContext) field_Query_completionAttempts_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_conversionFunnel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "granularity",
+		func(ctx context.Context, v any) (*model.ReportGranularity, error) {
+			return ec.unmarshalOReportGranularity2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐReportGranularity(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["granularity"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_customerReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24231,6 +25182,44 @@ func (ec *executionContext) field_Query_salesReport_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_searchReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "granularity",
+		func(ctx context.Context, v any) (*model.ReportGranularity, error) {
+			return ec.unmarshalOReportGranularity2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐReportGranularity(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["granularity"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_shippingRates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24428,6 +25417,44 @@ func (ec *executionContext) field_Query_taxRates_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_trafficReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "granularity",
+		func(ctx context.Context, v any) (*model.ReportGranularity, error) {
+			return ec.unmarshalOReportGranularity2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐReportGranularity(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["granularity"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -29097,6 +30124,134 @@ func (ec *executionContext) fieldContext_ContentImage_height(_ context.Context, 
 	return graphql.NewScalarFieldContext("ContentImage", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ConversionFunnelReport_range(ctx context.Context, field graphql.CollectedField, obj *model.ConversionFunnelReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversionFunnelReport_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportRange) graphql.Marshaler {
+			return ec.marshalNReportRange2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐReportRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversionFunnelReport_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversionFunnelReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConversionFunnelReport_current(ctx context.Context, field graphql.CollectedField, obj *model.ConversionFunnelReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversionFunnelReport_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Current, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FunnelSummary) graphql.Marshaler {
+			return ec.marshalNFunnelSummary2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐFunnelSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversionFunnelReport_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversionFunnelReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FunnelSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConversionFunnelReport_previous(ctx context.Context, field graphql.CollectedField, obj *model.ConversionFunnelReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversionFunnelReport_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FunnelSummary) graphql.Marshaler {
+			return ec.marshalNFunnelSummary2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐFunnelSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversionFunnelReport_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversionFunnelReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FunnelSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConversionFunnelReport_periods(ctx context.Context, field graphql.CollectedField, obj *model.ConversionFunnelReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversionFunnelReport_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Periods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FunnelPeriod) graphql.Marshaler {
+			return ec.marshalNFunnelPeriod2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐFunnelPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversionFunnelReport_periods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversionFunnelReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FunnelPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31509,6 +32664,406 @@ func (ec *executionContext) fieldContext_FulfillmentPayload_userErrors(_ context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _FunnelPeriod_start(ctx context.Context, field graphql.CollectedField, obj *model.FunnelPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelPeriod_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelPeriod_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _FunnelPeriod_end(ctx context.Context, field graphql.CollectedField, obj *model.FunnelPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelPeriod_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelPeriod_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _FunnelPeriod_sessions(ctx context.Context, field graphql.CollectedField, obj *model.FunnelPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelPeriod_sessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sessions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelPeriod_sessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelPeriod", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelPeriod_productViews(ctx context.Context, field graphql.CollectedField, obj *model.FunnelPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelPeriod_productViews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductViews, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelPeriod_productViews(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelPeriod", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelPeriod_addsToCart(ctx context.Context, field graphql.CollectedField, obj *model.FunnelPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelPeriod_addsToCart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddsToCart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelPeriod_addsToCart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelPeriod", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelPeriod_checkoutsStarted(ctx context.Context, field graphql.CollectedField, obj *model.FunnelPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelPeriod_checkoutsStarted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckoutsStarted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelPeriod_checkoutsStarted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelPeriod", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelPeriod_orders(ctx context.Context, field graphql.CollectedField, obj *model.FunnelPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelPeriod_orders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Orders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelPeriod_orders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelPeriod", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelPeriod_conversionRate(ctx context.Context, field graphql.CollectedField, obj *model.FunnelPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelPeriod_conversionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelPeriod_conversionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelPeriod", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FunnelPeriod_cartAbandonmentRate(ctx context.Context, field graphql.CollectedField, obj *model.FunnelPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelPeriod_cartAbandonmentRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CartAbandonmentRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelPeriod_cartAbandonmentRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelPeriod", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FunnelStep_step(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_step(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Step, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _FunnelStep_sessions(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_sessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sessions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_sessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelStep_rate(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FunnelSummary_steps(ctx context.Context, field graphql.CollectedField, obj *model.FunnelSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelSummary_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FunnelStep) graphql.Marshaler {
+			return ec.marshalNFunnelStep2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐFunnelStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelSummary_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FunnelSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FunnelStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FunnelSummary_conversionRate(ctx context.Context, field graphql.CollectedField, obj *model.FunnelSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelSummary_conversionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelSummary_conversionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FunnelSummary_cartAbandonmentRate(ctx context.Context, field graphql.CollectedField, obj *model.FunnelSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelSummary_cartAbandonmentRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CartAbandonmentRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelSummary_cartAbandonmentRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FunnelSummary_ordersPlaced(ctx context.Context, field graphql.CollectedField, obj *model.FunnelSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelSummary_ordersPlaced(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrdersPlaced, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelSummary_ordersPlaced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelSummary_revenue(ctx context.Context, field graphql.CollectedField, obj *model.FunnelSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelSummary_revenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelSummary_revenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelSummary", field, false, false, "String")
 }
 
 func (ec *executionContext) _GiftCard_id(ctx context.Context, field graphql.CollectedField, obj *ent.GiftCard) (ret graphql.Marshaler) {
@@ -43893,6 +45448,138 @@ func (ec *executionContext) fieldContext_Query_webhookSubscriptions(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_conversionFunnel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_conversionFunnel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ConversionFunnel(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["granularity"].(*model.ReportGranularity))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConversionFunnelReport) graphql.Marshaler {
+			return ec.marshalNConversionFunnelReport2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐConversionFunnelReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_conversionFunnel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversionFunnelReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_conversionFunnel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_trafficReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_trafficReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TrafficReport(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["granularity"].(*model.ReportGranularity), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TrafficReport) graphql.Marshaler {
+			return ec.marshalNTrafficReport2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTrafficReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_trafficReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrafficReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_trafficReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchReport(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["granularity"].(*model.ReportGranularity), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchReport) graphql.Marshaler {
+			return ec.marshalNSearchReport2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_orders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -44779,6 +46466,121 @@ func (ec *executionContext) fieldContext_RefundPayload_userErrors(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReportRange_from(ctx context.Context, field graphql.CollectedField, obj *model.ReportRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportRange_to(ctx context.Context, field graphql.CollectedField, obj *model.ReportRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportRange_granularity(ctx context.Context, field graphql.CollectedField, obj *model.ReportRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRange_granularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Granularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReportGranularity) graphql.Marshaler {
+			return ec.marshalNReportGranularity2storefrontᚋgraphᚋadminᚋmodelᚐReportGranularity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRange_granularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRange", field, false, false, "ReportGranularity")
+}
+
+func (ec *executionContext) _ReportRange_previousFrom(ctx context.Context, field graphql.CollectedField, obj *model.ReportRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRange_previousFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRange_previousFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportRange_previousTo(ctx context.Context, field graphql.CollectedField, obj *model.ReportRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRange_previousTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRange_previousTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRange", field, false, false, "String")
 }
 
 func (ec *executionContext) _SalesPeriod_start(ctx context.Context, field graphql.CollectedField, obj *sales.Period) (ret graphql.Marshaler) {
@@ -45729,6 +47531,552 @@ func (ec *executionContext) fieldContext_SalesTotals_averageOrderValue(_ context
 	return graphql.NewScalarFieldContext("SalesTotals", field, false, false, "Int")
 }
 
+func (ec *executionContext) _SearchPeriod_start(ctx context.Context, field graphql.CollectedField, obj *model.SearchPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchPeriod_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchPeriod_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchPeriod_end(ctx context.Context, field graphql.CollectedField, obj *model.SearchPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchPeriod_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchPeriod_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchPeriod_totals(ctx context.Context, field graphql.CollectedField, obj *model.SearchPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchPeriod_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchTotals) graphql.Marshaler {
+			return ec.marshalNSearchTotals2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchPeriod_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchPeriod",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchReport_range(ctx context.Context, field graphql.CollectedField, obj *model.SearchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchReport_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportRange) graphql.Marshaler {
+			return ec.marshalNReportRange2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐReportRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchReport_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchReport_current(ctx context.Context, field graphql.CollectedField, obj *model.SearchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchReport_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Current, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchTotals) graphql.Marshaler {
+			return ec.marshalNSearchTotals2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchReport_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchReport_previous(ctx context.Context, field graphql.CollectedField, obj *model.SearchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchReport_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchTotals) graphql.Marshaler {
+			return ec.marshalNSearchTotals2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchReport_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchReport_topSearches(ctx context.Context, field graphql.CollectedField, obj *model.SearchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchReport_topSearches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TopSearches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchTermReport) graphql.Marshaler {
+			return ec.marshalNSearchTermReport2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchTermReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchReport_topSearches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchTermReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchReport_searchesWithoutResults(ctx context.Context, field graphql.CollectedField, obj *model.SearchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchReport_searchesWithoutResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SearchesWithoutResults, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchTermReport) graphql.Marshaler {
+			return ec.marshalNSearchTermReport2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchTermReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchReport_searchesWithoutResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchTermReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchReport_periods(ctx context.Context, field graphql.CollectedField, obj *model.SearchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchReport_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Periods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchPeriod) graphql.Marshaler {
+			return ec.marshalNSearchPeriod2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchReport_periods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchTermReport_term(ctx context.Context, field graphql.CollectedField, obj *model.SearchTermReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTermReport_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTermReport_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTermReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchTermReport_searches(ctx context.Context, field graphql.CollectedField, obj *model.SearchTermReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTermReport_searches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Searches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTermReport_searches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTermReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchTermReport_searchesWithoutResults(ctx context.Context, field graphql.CollectedField, obj *model.SearchTermReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTermReport_searchesWithoutResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SearchesWithoutResults, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTermReport_searchesWithoutResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTermReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchTermReport_averageResults(ctx context.Context, field graphql.CollectedField, obj *model.SearchTermReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTermReport_averageResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageResults, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTermReport_averageResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTermReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SearchTermReport_clicks(ctx context.Context, field graphql.CollectedField, obj *model.SearchTermReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTermReport_clicks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clicks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTermReport_clicks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTermReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchTermReport_purchases(ctx context.Context, field graphql.CollectedField, obj *model.SearchTermReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTermReport_purchases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purchases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTermReport_purchases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTermReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchTermReport_conversionRate(ctx context.Context, field graphql.CollectedField, obj *model.SearchTermReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTermReport_conversionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTermReport_conversionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTermReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SearchTotals_searches(ctx context.Context, field graphql.CollectedField, obj *model.SearchTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTotals_searches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Searches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTotals_searches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchTotals_searchesWithoutResults(ctx context.Context, field graphql.CollectedField, obj *model.SearchTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTotals_searchesWithoutResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SearchesWithoutResults, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTotals_searchesWithoutResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchTotals_clicks(ctx context.Context, field graphql.CollectedField, obj *model.SearchTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTotals_clicks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clicks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTotals_clicks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchTotals_purchases(ctx context.Context, field graphql.CollectedField, obj *model.SearchTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTotals_purchases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purchases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTotals_purchases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchTotals_conversionRate(ctx context.Context, field graphql.CollectedField, obj *model.SearchTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTotals_conversionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTotals_conversionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTotals", field, false, false, "Float")
+}
+
 func (ec *executionContext) _SelectedOption_name(ctx context.Context, field graphql.CollectedField, obj *schema.SelectedOption) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -46533,6 +48881,29 @@ func (ec *executionContext) fieldContext_Shop_taxesIncluded(_ context.Context, f
 	return graphql.NewScalarFieldContext("Shop", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Shop_ianaTimezone(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_ianaTimezone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IanaTimezone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_ianaTimezone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
+}
+
 func (ec *executionContext) _Shop_languageCode(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -46668,29 +49039,6 @@ func (ec *executionContext) _Shop_contactEmail(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Shop_contactEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
-}
-
-func (ec *executionContext) _Shop_timezone(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shop_timezone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Timezone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Shop_timezone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
 }
 
@@ -47522,6 +49870,493 @@ func (ec *executionContext) fieldContext_TaxRatePayload_userErrors(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TrafficPeriod_start(ctx context.Context, field graphql.CollectedField, obj *model.TrafficPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficPeriod_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficPeriod_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrafficPeriod_end(ctx context.Context, field graphql.CollectedField, obj *model.TrafficPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficPeriod_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficPeriod_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrafficPeriod_sessions(ctx context.Context, field graphql.CollectedField, obj *model.TrafficPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficPeriod_sessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sessions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficPeriod_sessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficPeriod", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficPeriod_orders(ctx context.Context, field graphql.CollectedField, obj *model.TrafficPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficPeriod_orders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Orders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficPeriod_orders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficPeriod", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficReport_range(ctx context.Context, field graphql.CollectedField, obj *model.TrafficReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficReport_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportRange) graphql.Marshaler {
+			return ec.marshalNReportRange2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐReportRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficReport_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrafficReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrafficReport_sessions(ctx context.Context, field graphql.CollectedField, obj *model.TrafficReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficReport_sessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sessions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficReport_sessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficReport_orders(ctx context.Context, field graphql.CollectedField, obj *model.TrafficReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficReport_orders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Orders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficReport_orders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficReport_previousSessions(ctx context.Context, field graphql.CollectedField, obj *model.TrafficReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficReport_previousSessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousSessions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficReport_previousSessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficReport_previousOrders(ctx context.Context, field graphql.CollectedField, obj *model.TrafficReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficReport_previousOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousOrders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficReport_previousOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficReport_sources(ctx context.Context, field graphql.CollectedField, obj *model.TrafficReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficReport_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TrafficSource) graphql.Marshaler {
+			return ec.marshalNTrafficSource2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐTrafficSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficReport_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrafficReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrafficSource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrafficReport_periods(ctx context.Context, field graphql.CollectedField, obj *model.TrafficReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficReport_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Periods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TrafficPeriod) graphql.Marshaler {
+			return ec.marshalNTrafficPeriod2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐTrafficPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficReport_periods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrafficReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrafficPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrafficSource_referrer(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSource_referrer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Referrer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSource_referrer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSource", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrafficSource_utmSource(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSource_utmSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UtmSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSource_utmSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSource", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrafficSource_utmMedium(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSource_utmMedium(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UtmMedium, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSource_utmMedium(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSource", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrafficSource_utmCampaign(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSource_utmCampaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UtmCampaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSource_utmCampaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSource", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrafficSource_sessions(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSource_sessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sessions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSource_sessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficSource_orders(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSource_orders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Orders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSource_orders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficSource_conversionRate(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSource_conversionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSource_conversionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSource", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TrafficSource_previousSessions(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSource_previousSessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousSessions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSource_previousSessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficSource_previousOrders(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSource_previousOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousOrders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSource_previousOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSource", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Translation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Translation) (ret graphql.Marshaler) {
@@ -80258,7 +83093,7 @@ func (ec *executionContext) unmarshalInputShopInput(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "currencyCode", "countryCode", "shipsToCountries", "taxesIncluded", "timezone", "primaryDomain", "contactEmail", "privacyPolicy", "refundPolicy", "shippingPolicy", "termsOfService", "orderNumberStart", "capturePolicy"}
+	fieldsInOrder := [...]string{"name", "description", "currencyCode", "countryCode", "shipsToCountries", "taxesIncluded", "ianaTimezone", "primaryDomain", "contactEmail", "privacyPolicy", "refundPolicy", "shippingPolicy", "termsOfService", "orderNumberStart", "capturePolicy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -80307,13 +83142,13 @@ func (ec *executionContext) unmarshalInputShopInput(ctx context.Context, obj any
 				return it, err
 			}
 			it.TaxesIncluded = data
-		case "timezone":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezone"))
+		case "ianaTimezone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezone"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Timezone = data
+			it.IanaTimezone = data
 		case "primaryDomain":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("primaryDomain"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -80938,7 +83773,7 @@ func (ec *executionContext) unmarshalInputShopWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "countryCode", "countryCodeNEQ", "countryCodeIn", "countryCodeNotIn", "countryCodeGT", "countryCodeGTE", "countryCodeLT", "countryCodeLTE", "countryCodeContains", "countryCodeHasPrefix", "countryCodeHasSuffix", "countryCodeEqualFold", "countryCodeContainsFold", "moneyFormat", "moneyFormatNEQ", "moneyFormatIn", "moneyFormatNotIn", "moneyFormatGT", "moneyFormatGTE", "moneyFormatLT", "moneyFormatLTE", "moneyFormatContains", "moneyFormatHasPrefix", "moneyFormatHasSuffix", "moneyFormatEqualFold", "moneyFormatContainsFold", "primaryDomain", "primaryDomainNEQ", "primaryDomainIn", "primaryDomainNotIn", "primaryDomainGT", "primaryDomainGTE", "primaryDomainLT", "primaryDomainLTE", "primaryDomainContains", "primaryDomainHasPrefix", "primaryDomainHasSuffix", "primaryDomainIsNil", "primaryDomainNotNil", "primaryDomainEqualFold", "primaryDomainContainsFold", "taxesIncluded", "taxesIncludedNEQ", "languageCode", "languageCodeNEQ", "languageCodeIn", "languageCodeNotIn", "languageCodeGT", "languageCodeGTE", "languageCodeLT", "languageCodeLTE", "languageCodeContains", "languageCodeHasPrefix", "languageCodeHasSuffix", "languageCodeEqualFold", "languageCodeContainsFold", "brandSlogan", "brandSloganNEQ", "brandSloganIn", "brandSloganNotIn", "brandSloganGT", "brandSloganGTE", "brandSloganLT", "brandSloganLTE", "brandSloganContains", "brandSloganHasPrefix", "brandSloganHasSuffix", "brandSloganIsNil", "brandSloganNotNil", "brandSloganEqualFold", "brandSloganContainsFold", "brandShortDescription", "brandShortDescriptionNEQ", "brandShortDescriptionIn", "brandShortDescriptionNotIn", "brandShortDescriptionGT", "brandShortDescriptionGTE", "brandShortDescriptionLT", "brandShortDescriptionLTE", "brandShortDescriptionContains", "brandShortDescriptionHasPrefix", "brandShortDescriptionHasSuffix", "brandShortDescriptionIsNil", "brandShortDescriptionNotNil", "brandShortDescriptionEqualFold", "brandShortDescriptionContainsFold", "capturePolicy", "capturePolicyNEQ", "capturePolicyIn", "capturePolicyNotIn", "contactEmail", "contactEmailNEQ", "contactEmailIn", "contactEmailNotIn", "contactEmailGT", "contactEmailGTE", "contactEmailLT", "contactEmailLTE", "contactEmailContains", "contactEmailHasPrefix", "contactEmailHasSuffix", "contactEmailIsNil", "contactEmailNotNil", "contactEmailEqualFold", "contactEmailContainsFold", "timezone", "timezoneNEQ", "timezoneIn", "timezoneNotIn", "timezoneGT", "timezoneGTE", "timezoneLT", "timezoneLTE", "timezoneContains", "timezoneHasPrefix", "timezoneHasSuffix", "timezoneEqualFold", "timezoneContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "countryCode", "countryCodeNEQ", "countryCodeIn", "countryCodeNotIn", "countryCodeGT", "countryCodeGTE", "countryCodeLT", "countryCodeLTE", "countryCodeContains", "countryCodeHasPrefix", "countryCodeHasSuffix", "countryCodeEqualFold", "countryCodeContainsFold", "moneyFormat", "moneyFormatNEQ", "moneyFormatIn", "moneyFormatNotIn", "moneyFormatGT", "moneyFormatGTE", "moneyFormatLT", "moneyFormatLTE", "moneyFormatContains", "moneyFormatHasPrefix", "moneyFormatHasSuffix", "moneyFormatEqualFold", "moneyFormatContainsFold", "primaryDomain", "primaryDomainNEQ", "primaryDomainIn", "primaryDomainNotIn", "primaryDomainGT", "primaryDomainGTE", "primaryDomainLT", "primaryDomainLTE", "primaryDomainContains", "primaryDomainHasPrefix", "primaryDomainHasSuffix", "primaryDomainIsNil", "primaryDomainNotNil", "primaryDomainEqualFold", "primaryDomainContainsFold", "taxesIncluded", "taxesIncludedNEQ", "ianaTimezone", "ianaTimezoneNEQ", "ianaTimezoneIn", "ianaTimezoneNotIn", "ianaTimezoneGT", "ianaTimezoneGTE", "ianaTimezoneLT", "ianaTimezoneLTE", "ianaTimezoneContains", "ianaTimezoneHasPrefix", "ianaTimezoneHasSuffix", "ianaTimezoneEqualFold", "ianaTimezoneContainsFold", "languageCode", "languageCodeNEQ", "languageCodeIn", "languageCodeNotIn", "languageCodeGT", "languageCodeGTE", "languageCodeLT", "languageCodeLTE", "languageCodeContains", "languageCodeHasPrefix", "languageCodeHasSuffix", "languageCodeEqualFold", "languageCodeContainsFold", "brandSlogan", "brandSloganNEQ", "brandSloganIn", "brandSloganNotIn", "brandSloganGT", "brandSloganGTE", "brandSloganLT", "brandSloganLTE", "brandSloganContains", "brandSloganHasPrefix", "brandSloganHasSuffix", "brandSloganIsNil", "brandSloganNotNil", "brandSloganEqualFold", "brandSloganContainsFold", "brandShortDescription", "brandShortDescriptionNEQ", "brandShortDescriptionIn", "brandShortDescriptionNotIn", "brandShortDescriptionGT", "brandShortDescriptionGTE", "brandShortDescriptionLT", "brandShortDescriptionLTE", "brandShortDescriptionContains", "brandShortDescriptionHasPrefix", "brandShortDescriptionHasSuffix", "brandShortDescriptionIsNil", "brandShortDescriptionNotNil", "brandShortDescriptionEqualFold", "brandShortDescriptionContainsFold", "capturePolicy", "capturePolicyNEQ", "capturePolicyIn", "capturePolicyNotIn", "contactEmail", "contactEmailNEQ", "contactEmailIn", "contactEmailNotIn", "contactEmailGT", "contactEmailGTE", "contactEmailLT", "contactEmailLTE", "contactEmailContains", "contactEmailHasPrefix", "contactEmailHasSuffix", "contactEmailIsNil", "contactEmailNotNil", "contactEmailEqualFold", "contactEmailContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -81722,6 +84557,97 @@ func (ec *executionContext) unmarshalInputShopWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.TaxesIncludedNEQ = data
+		case "ianaTimezone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezone = data
+		case "ianaTimezoneNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezoneNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezoneNEQ = data
+		case "ianaTimezoneIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezoneIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezoneIn = data
+		case "ianaTimezoneNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezoneNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezoneNotIn = data
+		case "ianaTimezoneGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezoneGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezoneGT = data
+		case "ianaTimezoneGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezoneGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezoneGTE = data
+		case "ianaTimezoneLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezoneLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezoneLT = data
+		case "ianaTimezoneLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezoneLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezoneLTE = data
+		case "ianaTimezoneContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezoneContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezoneContains = data
+		case "ianaTimezoneHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezoneHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezoneHasPrefix = data
+		case "ianaTimezoneHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezoneHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezoneHasSuffix = data
+		case "ianaTimezoneEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezoneEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezoneEqualFold = data
+		case "ianaTimezoneContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ianaTimezoneContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IanaTimezoneContainsFold = data
 		case "languageCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languageCode"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -82156,97 +85082,6 @@ func (ec *executionContext) unmarshalInputShopWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.ContactEmailContainsFold = data
-		case "timezone":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezone"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Timezone = data
-		case "timezoneNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimezoneNEQ = data
-		case "timezoneIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimezoneIn = data
-		case "timezoneNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimezoneNotIn = data
-		case "timezoneGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimezoneGT = data
-		case "timezoneGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimezoneGTE = data
-		case "timezoneLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimezoneLT = data
-		case "timezoneLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimezoneLTE = data
-		case "timezoneContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimezoneContains = data
-		case "timezoneHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimezoneHasPrefix = data
-		case "timezoneHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimezoneHasSuffix = data
-		case "timezoneEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimezoneEqualFold = data
-		case "timezoneContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezoneContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimezoneContainsFold = data
 		}
 	}
 	return it, nil
@@ -87514,6 +90349,54 @@ func (ec *executionContext) _ContentImage(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var conversionFunnelReportImplementors = []string{"ConversionFunnelReport"}
+
+func (ec *executionContext) _ConversionFunnelReport(ctx context.Context, sel ast.SelectionSet, obj *model.ConversionFunnelReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conversionFunnelReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConversionFunnelReport")
+		case "range":
+			out.Values[i] = ec._ConversionFunnelReport_range(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "current":
+			out.Values[i] = ec._ConversionFunnelReport_current(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._ConversionFunnelReport_previous(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periods":
+			out.Values[i] = ec._ConversionFunnelReport_periods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var customerImplementors = []string{"Customer", "Node"}
 
 func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet, obj *ent.Customer) graphql.Marshaler {
@@ -88502,6 +91385,175 @@ func (ec *executionContext) _FulfillmentPayload(ctx context.Context, sel ast.Sel
 			}
 		case "userErrors":
 			out.Values[i] = ec._FulfillmentPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var funnelPeriodImplementors = []string{"FunnelPeriod"}
+
+func (ec *executionContext) _FunnelPeriod(ctx context.Context, sel ast.SelectionSet, obj *model.FunnelPeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, funnelPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FunnelPeriod")
+		case "start":
+			out.Values[i] = ec._FunnelPeriod_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._FunnelPeriod_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sessions":
+			out.Values[i] = ec._FunnelPeriod_sessions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "productViews":
+			out.Values[i] = ec._FunnelPeriod_productViews(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addsToCart":
+			out.Values[i] = ec._FunnelPeriod_addsToCart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkoutsStarted":
+			out.Values[i] = ec._FunnelPeriod_checkoutsStarted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orders":
+			out.Values[i] = ec._FunnelPeriod_orders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversionRate":
+			out.Values[i] = ec._FunnelPeriod_conversionRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cartAbandonmentRate":
+			out.Values[i] = ec._FunnelPeriod_cartAbandonmentRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var funnelStepImplementors = []string{"FunnelStep"}
+
+func (ec *executionContext) _FunnelStep(ctx context.Context, sel ast.SelectionSet, obj *model.FunnelStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, funnelStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FunnelStep")
+		case "step":
+			out.Values[i] = ec._FunnelStep_step(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sessions":
+			out.Values[i] = ec._FunnelStep_sessions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._FunnelStep_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var funnelSummaryImplementors = []string{"FunnelSummary"}
+
+func (ec *executionContext) _FunnelSummary(ctx context.Context, sel ast.SelectionSet, obj *model.FunnelSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, funnelSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FunnelSummary")
+		case "steps":
+			out.Values[i] = ec._FunnelSummary_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversionRate":
+			out.Values[i] = ec._FunnelSummary_conversionRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cartAbandonmentRate":
+			out.Values[i] = ec._FunnelSummary_cartAbandonmentRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ordersPlaced":
+			out.Values[i] = ec._FunnelSummary_ordersPlaced(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revenue":
+			out.Values[i] = ec._FunnelSummary_revenue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -92492,6 +95544,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_webhookSubscriptions(ctx, field)
 				})
+		case "conversionFunnel":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_conversionFunnel(ctx, field)
+				})
+		case "trafficReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_trafficReport(ctx, field)
+				})
+		case "searchReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchReport(ctx, field)
+				})
 		case "orders":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -92809,6 +95879,59 @@ func (ec *executionContext) _RefundPayload(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var reportRangeImplementors = []string{"ReportRange"}
+
+func (ec *executionContext) _ReportRange(ctx context.Context, sel ast.SelectionSet, obj *model.ReportRange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportRangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportRange")
+		case "from":
+			out.Values[i] = ec._ReportRange_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ReportRange_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "granularity":
+			out.Values[i] = ec._ReportRange_granularity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousFrom":
+			out.Values[i] = ec._ReportRange_previousFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousTo":
+			out.Values[i] = ec._ReportRange_previousTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var salesPeriodImplementors = []string{"SalesPeriod"}
 
 func (ec *executionContext) _SalesPeriod(ctx context.Context, sel ast.SelectionSet, obj *sales.Period) graphql.Marshaler {
@@ -93086,6 +96209,223 @@ func (ec *executionContext) _SalesTotals(ctx context.Context, sel ast.SelectionS
 			}
 		case "averageOrderValue":
 			out.Values[i] = ec._SalesTotals_averageOrderValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchPeriodImplementors = []string{"SearchPeriod"}
+
+func (ec *executionContext) _SearchPeriod(ctx context.Context, sel ast.SelectionSet, obj *model.SearchPeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchPeriod")
+		case "start":
+			out.Values[i] = ec._SearchPeriod_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._SearchPeriod_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._SearchPeriod_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchReportImplementors = []string{"SearchReport"}
+
+func (ec *executionContext) _SearchReport(ctx context.Context, sel ast.SelectionSet, obj *model.SearchReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchReport")
+		case "range":
+			out.Values[i] = ec._SearchReport_range(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "current":
+			out.Values[i] = ec._SearchReport_current(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._SearchReport_previous(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topSearches":
+			out.Values[i] = ec._SearchReport_topSearches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "searchesWithoutResults":
+			out.Values[i] = ec._SearchReport_searchesWithoutResults(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periods":
+			out.Values[i] = ec._SearchReport_periods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchTermReportImplementors = []string{"SearchTermReport"}
+
+func (ec *executionContext) _SearchTermReport(ctx context.Context, sel ast.SelectionSet, obj *model.SearchTermReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchTermReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchTermReport")
+		case "term":
+			out.Values[i] = ec._SearchTermReport_term(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "searches":
+			out.Values[i] = ec._SearchTermReport_searches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "searchesWithoutResults":
+			out.Values[i] = ec._SearchTermReport_searchesWithoutResults(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageResults":
+			out.Values[i] = ec._SearchTermReport_averageResults(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clicks":
+			out.Values[i] = ec._SearchTermReport_clicks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purchases":
+			out.Values[i] = ec._SearchTermReport_purchases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversionRate":
+			out.Values[i] = ec._SearchTermReport_conversionRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchTotalsImplementors = []string{"SearchTotals"}
+
+func (ec *executionContext) _SearchTotals(ctx context.Context, sel ast.SelectionSet, obj *model.SearchTotals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchTotals")
+		case "searches":
+			out.Values[i] = ec._SearchTotals_searches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "searchesWithoutResults":
+			out.Values[i] = ec._SearchTotals_searchesWithoutResults(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clicks":
+			out.Values[i] = ec._SearchTotals_clicks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purchases":
+			out.Values[i] = ec._SearchTotals_purchases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversionRate":
+			out.Values[i] = ec._SearchTotals_conversionRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -93422,6 +96762,11 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "ianaTimezone":
+			out.Values[i] = ec._Shop_ianaTimezone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "languageCode":
 			out.Values[i] = ec._Shop_languageCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -93450,11 +96795,6 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 		case "contactEmail":
 			out.Values[i] = ec._Shop_contactEmail(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "timezone":
-			out.Values[i] = ec._Shop_timezone(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -93889,6 +97229,190 @@ func (ec *executionContext) _TaxRatePayload(ctx context.Context, sel ast.Selecti
 			}
 		case "userErrors":
 			out.Values[i] = ec._TaxRatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trafficPeriodImplementors = []string{"TrafficPeriod"}
+
+func (ec *executionContext) _TrafficPeriod(ctx context.Context, sel ast.SelectionSet, obj *model.TrafficPeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trafficPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrafficPeriod")
+		case "start":
+			out.Values[i] = ec._TrafficPeriod_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._TrafficPeriod_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sessions":
+			out.Values[i] = ec._TrafficPeriod_sessions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orders":
+			out.Values[i] = ec._TrafficPeriod_orders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trafficReportImplementors = []string{"TrafficReport"}
+
+func (ec *executionContext) _TrafficReport(ctx context.Context, sel ast.SelectionSet, obj *model.TrafficReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trafficReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrafficReport")
+		case "range":
+			out.Values[i] = ec._TrafficReport_range(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sessions":
+			out.Values[i] = ec._TrafficReport_sessions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orders":
+			out.Values[i] = ec._TrafficReport_orders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousSessions":
+			out.Values[i] = ec._TrafficReport_previousSessions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousOrders":
+			out.Values[i] = ec._TrafficReport_previousOrders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._TrafficReport_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periods":
+			out.Values[i] = ec._TrafficReport_periods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trafficSourceImplementors = []string{"TrafficSource"}
+
+func (ec *executionContext) _TrafficSource(ctx context.Context, sel ast.SelectionSet, obj *model.TrafficSource) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trafficSourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrafficSource")
+		case "referrer":
+			out.Values[i] = ec._TrafficSource_referrer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "utmSource":
+			out.Values[i] = ec._TrafficSource_utmSource(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "utmMedium":
+			out.Values[i] = ec._TrafficSource_utmMedium(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "utmCampaign":
+			out.Values[i] = ec._TrafficSource_utmCampaign(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sessions":
+			out.Values[i] = ec._TrafficSource_sessions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orders":
+			out.Values[i] = ec._TrafficSource_orders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversionRate":
+			out.Values[i] = ec._TrafficSource_conversionRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousSessions":
+			out.Values[i] = ec._TrafficSource_previousSessions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousOrders":
+			out.Values[i] = ec._TrafficSource_previousOrders(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -95555,6 +99079,14 @@ func (ec *executionContext) unmarshalNContentImageWhereInput2ᚖstorefrontᚋent
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNConversionFunnelReport2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐConversionFunnelReport(ctx context.Context, sel ast.SelectionSet, v *model.ConversionFunnelReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConversionFunnelReport!")
+		return graphql.Null
+	}
+	return ec._ConversionFunnelReport(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
 	var res entgql.Cursor[int]
 	err := res.UnmarshalGQL(v)
@@ -95832,6 +99364,62 @@ func (ec *executionContext) unmarshalNFulfillmentTrackingInput2storefrontᚋgrap
 func (ec *executionContext) unmarshalNFulfillmentWhereInput2ᚖstorefrontᚋentᚐFulfillmentWhereInput(ctx context.Context, v any) (*ent.FulfillmentWhereInput, error) {
 	res, err := ec.unmarshalInputFulfillmentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFunnelPeriod2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐFunnelPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FunnelPeriod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFunnelPeriod2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐFunnelPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFunnelPeriod2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐFunnelPeriod(ctx context.Context, sel ast.SelectionSet, v *model.FunnelPeriod) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FunnelPeriod!")
+		return graphql.Null
+	}
+	return ec._FunnelPeriod(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFunnelStep2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐFunnelStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FunnelStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFunnelStep2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐFunnelStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFunnelStep2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐFunnelStep(ctx context.Context, sel ast.SelectionSet, v *model.FunnelStep) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FunnelStep!")
+		return graphql.Null
+	}
+	return ec._FunnelStep(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFunnelSummary2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐFunnelSummary(ctx context.Context, sel ast.SelectionSet, v *model.FunnelSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FunnelSummary!")
+		return graphql.Null
+	}
+	return ec._FunnelSummary(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNGiftCard2ᚖstorefrontᚋentᚐGiftCard(ctx context.Context, sel ast.SelectionSet, v *ent.GiftCard) graphql.Marshaler {
@@ -96837,6 +100425,14 @@ func (ec *executionContext) marshalNReportGranularity2storefrontᚋgraphᚋadmin
 	return v
 }
 
+func (ec *executionContext) marshalNReportRange2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐReportRange(ctx context.Context, sel ast.SelectionSet, v *model.ReportRange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportRange!")
+		return graphql.Null
+	}
+	return ec._ReportRange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSalesPeriod2storefrontᚋinternalᚋsalesᚐPeriod(ctx context.Context, sel ast.SelectionSet, v sales.Period) graphql.Marshaler {
 	return ec._SalesPeriod(ctx, sel, &v)
 }
@@ -96891,6 +100487,70 @@ func (ec *executionContext) marshalNSalesRow2ᚖstorefrontᚋinternalᚋsalesᚐ
 
 func (ec *executionContext) marshalNSalesTotals2storefrontᚋinternalᚋsalesᚐTotals(ctx context.Context, sel ast.SelectionSet, v sales.Totals) graphql.Marshaler {
 	return ec._SalesTotals(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSearchPeriod2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchPeriod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchPeriod2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchPeriod2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchPeriod(ctx context.Context, sel ast.SelectionSet, v *model.SearchPeriod) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchPeriod!")
+		return graphql.Null
+	}
+	return ec._SearchPeriod(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchReport2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchReport(ctx context.Context, sel ast.SelectionSet, v *model.SearchReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchReport!")
+		return graphql.Null
+	}
+	return ec._SearchReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchTermReport2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchTermReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchTermReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchTermReport2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchTermReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchTermReport2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchTermReport(ctx context.Context, sel ast.SelectionSet, v *model.SearchTermReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchTermReport!")
+		return graphql.Null
+	}
+	return ec._SearchTermReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchTotals2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐSearchTotals(ctx context.Context, sel ast.SelectionSet, v *model.SearchTotals) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchTotals!")
+		return graphql.Null
+	}
+	return ec._SearchTotals(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSelectedOption2storefrontᚋentᚋschemaᚐSelectedOption(ctx context.Context, sel ast.SelectionSet, v schema.SelectedOption) graphql.Marshaler {
@@ -97127,6 +100787,62 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTrafficPeriod2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐTrafficPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficPeriod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrafficPeriod2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTrafficPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrafficPeriod2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTrafficPeriod(ctx context.Context, sel ast.SelectionSet, v *model.TrafficPeriod) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrafficPeriod!")
+		return graphql.Null
+	}
+	return ec._TrafficPeriod(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTrafficReport2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTrafficReport(ctx context.Context, sel ast.SelectionSet, v *model.TrafficReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrafficReport!")
+		return graphql.Null
+	}
+	return ec._TrafficReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTrafficSource2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐTrafficSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficSource) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrafficSource2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTrafficSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrafficSource2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐTrafficSource(ctx context.Context, sel ast.SelectionSet, v *model.TrafficSource) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrafficSource!")
+		return graphql.Null
+	}
+	return ec._TrafficSource(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTranslation2ᚖstorefrontᚋentᚐTranslation(ctx context.Context, sel ast.SelectionSet, v *ent.Translation) graphql.Marshaler {
@@ -100829,6 +104545,22 @@ func (ec *executionContext) unmarshalORefundWhereInput2ᚖstorefrontᚋentᚐRef
 	}
 	res, err := ec.unmarshalInputRefundWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOReportGranularity2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐReportGranularity(ctx context.Context, v any) (*model.ReportGranularity, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ReportGranularity)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReportGranularity2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐReportGranularity(ctx context.Context, sel ast.SelectionSet, v *model.ReportGranularity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOSalesTotals2ᚖstorefrontᚋinternalᚋsalesᚐTotals(ctx context.Context, sel ast.SelectionSet, v *sales.Totals) graphql.Marshaler {

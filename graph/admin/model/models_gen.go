@@ -78,6 +78,13 @@ type CollectionProductMoveInput struct {
 	NewPosition int `json:"newPosition"`
 }
 
+type ConversionFunnelReport struct {
+	Range    *ReportRange    `json:"range"`
+	Current  *FunnelSummary  `json:"current"`
+	Previous *FunnelSummary  `json:"previous"`
+	Periods  []*FunnelPeriod `json:"periods"`
+}
+
 // What the Admin API may change of a customer; fields you leave out stay as they are.
 type CustomerAdminInput struct {
 	// Staff notes, never shown to the customer.
@@ -155,6 +162,39 @@ type FulfillmentTrackingInput struct {
 	Company *string `json:"company,omitempty"`
 	Number  *string `json:"number,omitempty"`
 	URL     *string `json:"url,omitempty"`
+}
+
+type FunnelPeriod struct {
+	Start               string  `json:"start"`
+	End                 string  `json:"end"`
+	Sessions            int     `json:"sessions"`
+	ProductViews        int     `json:"productViews"`
+	AddsToCart          int     `json:"addsToCart"`
+	CheckoutsStarted    int     `json:"checkoutsStarted"`
+	Orders              int     `json:"orders"`
+	ConversionRate      float64 `json:"conversionRate"`
+	CartAbandonmentRate float64 `json:"cartAbandonmentRate"`
+}
+
+// One step of the conversion funnel: the sessions that reached it and the share of the
+// previous step's sessions that did (1 for the first step).
+type FunnelStep struct {
+	// SESSIONS, PRODUCT_VIEWS, ADDS_TO_CART, CHECKOUTS_STARTED or ORDERS.
+	Step     string  `json:"step"`
+	Sessions int     `json:"sessions"`
+	Rate     float64 `json:"rate"`
+}
+
+// The funnel over a period.
+type FunnelSummary struct {
+	Steps []*FunnelStep `json:"steps"`
+	// Share of sessions that ordered.
+	ConversionRate float64 `json:"conversionRate"`
+	// Share of the sessions that added to a cart which did not order.
+	CartAbandonmentRate float64 `json:"cartAbandonmentRate"`
+	// Orders placed and their total, as the server recorded them.
+	OrdersPlaced int    `json:"ordersPlaced"`
+	Revenue      string `json:"revenue"`
 }
 
 // A new gift card. Its code is returned once, in the payload's giftCardCode, and never
@@ -458,6 +498,52 @@ type RefundPayload struct {
 	UserErrors []*usererror.Error `json:"userErrors"`
 }
 
+// A report's days (YYYY-MM-DD in the shop's time zone, both ends included) and the previous
+// period of the same length it is compared with.
+type ReportRange struct {
+	From         string            `json:"from"`
+	To           string            `json:"to"`
+	Granularity  ReportGranularity `json:"granularity"`
+	PreviousFrom string            `json:"previousFrom"`
+	PreviousTo   string            `json:"previousTo"`
+}
+
+type SearchPeriod struct {
+	Start  string        `json:"start"`
+	End    string        `json:"end"`
+	Totals *SearchTotals `json:"totals"`
+}
+
+type SearchReport struct {
+	Range                  *ReportRange        `json:"range"`
+	Current                *SearchTotals       `json:"current"`
+	Previous               *SearchTotals       `json:"previous"`
+	TopSearches            []*SearchTermReport `json:"topSearches"`
+	SearchesWithoutResults []*SearchTermReport `json:"searchesWithoutResults"`
+	Periods                []*SearchPeriod     `json:"periods"`
+}
+
+type SearchTermReport struct {
+	Term                   string  `json:"term"`
+	Searches               int     `json:"searches"`
+	SearchesWithoutResults int     `json:"searchesWithoutResults"`
+	AverageResults         float64 `json:"averageResults"`
+	Clicks                 int     `json:"clicks"`
+	Purchases              int     `json:"purchases"`
+	ConversionRate         float64 `json:"conversionRate"`
+}
+
+// Searches added up: how many ran, found nothing, were followed by a product view (clicks)
+// and by an order in the same session (purchases).
+type SearchTotals struct {
+	Searches               int `json:"searches"`
+	SearchesWithoutResults int `json:"searchesWithoutResults"`
+	Clicks                 int `json:"clicks"`
+	Purchases              int `json:"purchases"`
+	// Search-to-purchase conversion: purchases per search.
+	ConversionRate float64 `json:"conversionRate"`
+}
+
 // A shipping rate; fields you leave out stay as they are. Amounts are decimal strings in the
 // shop's currency.
 type ShippingRateInput struct {
@@ -498,8 +584,9 @@ type ShopInput struct {
 	ShipsToCountries []string `json:"shipsToCountries,omitempty"`
 	// Prices include tax (VAT style) instead of tax being added on top.
 	TaxesIncluded *bool `json:"taxesIncluded,omitempty"`
-	// IANA time zone the shop's reports count days in, e.g. Europe/Berlin (default UTC).
-	Timezone       *string                    `json:"timezone,omitempty"`
+	// IANA time zone the shop reports in, e.g. Europe/Berlin: the analytics reports' days
+	// begin at midnight there. Days already rolled up keep the zone they were counted in.
+	IanaTimezone   *string                    `json:"ianaTimezone,omitempty"`
 	PrimaryDomain  graphql.Omittable[*string] `json:"primaryDomain,omitempty"`
 	ContactEmail   graphql.Omittable[*string] `json:"contactEmail,omitempty"`
 	PrivacyPolicy  graphql.Omittable[*string] `json:"privacyPolicy,omitempty"`
@@ -534,6 +621,37 @@ type TaxRateInput struct {
 type TaxRatePayload struct {
 	TaxRate    *ent.TaxRate       `json:"taxRate,omitempty"`
 	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+type TrafficPeriod struct {
+	Start    string `json:"start"`
+	End      string `json:"end"`
+	Sessions int    `json:"sessions"`
+	Orders   int    `json:"orders"`
+}
+
+type TrafficReport struct {
+	Range            *ReportRange     `json:"range"`
+	Sessions         int              `json:"sessions"`
+	Orders           int              `json:"orders"`
+	PreviousSessions int              `json:"previousSessions"`
+	PreviousOrders   int              `json:"previousOrders"`
+	Sources          []*TrafficSource `json:"sources"`
+	Periods          []*TrafficPeriod `json:"periods"`
+}
+
+// Where sessions came from: the referring site's host (null for direct visits and the shop's
+// own pages) and the UTM parameters of the page they landed on.
+type TrafficSource struct {
+	Referrer         *string `json:"referrer,omitempty"`
+	UtmSource        *string `json:"utmSource,omitempty"`
+	UtmMedium        *string `json:"utmMedium,omitempty"`
+	UtmCampaign      *string `json:"utmCampaign,omitempty"`
+	Sessions         int     `json:"sessions"`
+	Orders           int     `json:"orders"`
+	ConversionRate   float64 `json:"conversionRate"`
+	PreviousSessions int     `json:"previousSessions"`
+	PreviousOrders   int     `json:"previousOrders"`
 }
 
 // One translated text of a resource.
