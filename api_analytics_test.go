@@ -339,6 +339,41 @@ func TestAnalyticsReportsByHand(t *testing.T) {
 			}
 		}
 
+		// The same figures as CSV, through the reports registry (the dashboard's sections).
+		q := fmt.Sprintf("?from=%s&to=%s", vars["from"], vars["to"])
+		for _, c := range []struct {
+			name string
+			want [][]string
+		}{
+			{"conversion-funnel", [][]string{
+				{"period_start", "period_end", "sessions", "product_views", "adds_to_cart", "checkouts_started", "orders", "conversion_rate", "cart_abandonment_rate"},
+				{d1.Format(time.DateOnly), d1.Format(time.DateOnly), "2", "2", "2", "1", "1", "0.5000", "0.5000"},
+				{d2.Format(time.DateOnly), d2.Format(time.DateOnly), "2", "1", "1", "1", "0", "0.0000", "1.0000"},
+				{vars["from"].(string), vars["to"].(string), "4", "3", "3", "2", "1", "0.2500", "0.6667"}}},
+			{"traffic", [][]string{
+				{"referrer", "utm_source", "utm_medium", "utm_campaign", "sessions", "orders", "conversion_rate", "previous_sessions", "previous_orders"},
+				{"mail.example.com", "news", "email", "dec", "1", "1", "1.0000", "0", "0"},
+				{"", "", "", "", "1", "0", "0.0000", "0", "0"},
+				{"", "news", "email", "dec", "1", "0", "0.0000", "0", "0"},
+				{"google.com", "", "", "", "1", "0", "0.0000", "1", "1"}}},
+			{"searches", [][]string{
+				{"term", "searches", "average_results", "no_results", "clicks", "purchases", "conversion_rate"},
+				{"shirt", "2", "4.00", "0", "1", "1", "0.5000"},
+				{"mug", "1", "2.00", "0", "0", "0", "0.0000"},
+				{"zzz", "1", "0.00", "1", "2", "0", "0.0000"}}},
+			{"searches-without-results", [][]string{
+				{"term", "searches", "average_results", "no_results", "clicks", "purchases", "conversion_rate"},
+				{"zzz", "1", "0.00", "1", "2", "0", "0.0000"}}},
+		} {
+			status, rows := getCSV(t, api, key, "/admin/reports/"+c.name+".csv"+q)
+			if status != http.StatusOK || fmt.Sprint(rows) != fmt.Sprint(c.want) {
+				t.Errorf("%s.csv: %d\n got %q\nwant %q", c.name, status, rows, c.want)
+			}
+		}
+		if status, _ := getCSV(t, api, key, "/admin/reports/traffic.csv?from=2026-02-30&to=2026-03-01"); status != http.StatusBadRequest {
+			t.Errorf("traffic.csv with a bad date: %d, want 400", status)
+		}
+
 		// A week granularity puts both days in their Monday's week (or two weeks).
 		api.adminPost(t, key, funnelQuery, map[string]any{"from": vars["from"], "to": vars["to"], "g": "WEEK"}).decode(t, &f)
 		var weeks []struct{ Sessions int }

@@ -615,6 +615,7 @@ func newHandler(cfg config, db *store.DB, log *slog.Logger) (*app, error) {
 	}
 	registry := &reports.Registry{}
 	salesReports.Register(registry)
+	analytics.RegisterReports(registry, db)
 	mux.Handle("/admin/graphql", newAdminHandler(cfg, db, cat, customers, hooks, orders, salesReports, log))
 	(&dashboard.Handler{DB: db, Keys: apikey.New(db), Sales: salesReports, Reports: registry, Log: log, Production: cfg.Production,
 		CSV: admin.ReportsHandler(apikey.New(db), registry, log)}).Register(mux)

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"storefront/ent"
 	"storefront/ent/completionattempt"
 	entorder "storefront/ent/order"
+	entpayment "storefront/ent/payment"
+	"storefront/internal/order"
 	"storefront/internal/payment"
 )
 
@@ -105,37 +108,74 @@ func (s *Service) releaseUnplaced(ctx context.Context, a *ent.CompletionAttempt,
 	return nil
 }
 
-// recordFinancialStatus sets an order's financial status from the gateway's word on its
-// authorization. Only moves forward are made (an order already refunded does not go back
-// to paid on a late capture event), in one conditional update.
+// recordFinancialStatus brings an order's payment records up to what the gateway says
+// happened to its authorization, so its financial status (which follows from the records)
+// is right: money the gateway captured or refunded beyond what the order's payments show —
+// and beyond its payments still pending, which the orders reconciler settles with their own
+// keys — is recorded as a payment of its own, and an authorization the gateway cancelled
+// while the order held it is recorded as voided. Each record has a key made of the
+// authorization and the gateway's figure, so the same update twice records nothing more;
+// payments left pending by a lost answer are issued again first (order.ReconcileOrder);
+// each is written with its totals, timeline and outbox entries in one transaction
+// (order.Service.Settle).
 func (s *Service) recordFinancialStatus(ctx context.Context, orderID int, u payment.Update) error {
-	var status entorder.FinancialStatus
-	var from []entorder.FinancialStatus
-	switch {
-	case u.State == payment.StateCaptured && u.Refunded > 0 && u.Refunded >= u.Captured:
-		status, from = entorder.FinancialStatusREFUNDED, []entorder.FinancialStatus{entorder.FinancialStatusPENDING,
-			entorder.FinancialStatusAUTHORIZED, entorder.FinancialStatusPAID, entorder.FinancialStatusPARTIALLY_PAID, entorder.FinancialStatusPARTIALLY_REFUNDED}
-	case u.State == payment.StateCaptured && u.Refunded > 0:
-		status, from = entorder.FinancialStatusPARTIALLY_REFUNDED, []entorder.FinancialStatus{entorder.FinancialStatusPENDING,
-			entorder.FinancialStatusAUTHORIZED, entorder.FinancialStatusPAID, entorder.FinancialStatusPARTIALLY_PAID}
-	case u.State == payment.StateCaptured && u.Captured > 0:
-		status, from = entorder.FinancialStatusPAID, []entorder.FinancialStatus{entorder.FinancialStatusPENDING, entorder.FinancialStatusAUTHORIZED}
-		if u.Captured < u.Amount {
-			status = entorder.FinancialStatusPARTIALLY_PAID
-		}
-	case u.State == payment.StateAuthorized:
-		status, from = entorder.FinancialStatusAUTHORIZED, []entorder.FinancialStatus{entorder.FinancialStatusPENDING}
-	case u.State == payment.StateCanceled:
-		status, from = entorder.FinancialStatusVOIDED, []entorder.FinancialStatus{entorder.FinancialStatusPENDING, entorder.FinancialStatusAUTHORIZED}
-	default:
-		return nil
+	// Calls whose answers were lost are issued again first, with their keys.
+	if _, err := s.orders.ReconcileOrder(ctx, orderID); err != nil {
+		return err
 	}
-	n, err := s.db.Order.Update().Where(entorder.ID(orderID), entorder.FinancialStatusIn(from...)).SetFinancialStatus(status).Save(ctx)
+	o, err := s.db.Order.Get(ctx, orderID)
 	if err != nil {
-		return fmt.Errorf("record financial status of order %d: %w", orderID, err)
+		return fmt.Errorf("read order %d: %w", orderID, err)
 	}
-	if n > 0 {
-		s.log().InfoContext(ctx, "order financial status reconciled from the payment gateway", "order", orderID, "status", string(status))
+	pending := func(kind entpayment.Kind) (int64, error) {
+		ps, err := s.db.Payment.Query().Where(entpayment.OrderID(orderID), entpayment.KindEQ(kind), entpayment.StatusEQ(entpayment.StatusPENDING)).All(ctx)
+		var sum int64
+		for _, p := range ps {
+			sum += p.Amount
+		}
+		return sum, err
+	}
+	type record struct {
+		kind   entpayment.Kind
+		amount int64
+		figure int64
+	}
+	var todo []record
+	switch u.State {
+	case payment.StateCaptured:
+		pc, err := pending(entpayment.KindCAPTURE)
+		if err != nil {
+			return fmt.Errorf("read pending captures: %w", err)
+		}
+		if d := u.Captured - o.TotalCaptured - pc; d > 0 {
+			todo = append(todo, record{entpayment.KindCAPTURE, d, u.Captured})
+		}
+		pr, err := pending(entpayment.KindREFUND)
+		if err != nil {
+			return fmt.Errorf("read pending refunds: %w", err)
+		}
+		if d := u.Refunded - o.TotalRefunded - pr; d > 0 {
+			todo = append(todo, record{entpayment.KindREFUND, d, u.Refunded})
+		}
+	case payment.StateCanceled:
+		if o.FinancialStatus == entorder.FinancialStatusAUTHORIZED && o.TotalCaptured == 0 {
+			todo = append(todo, record{entpayment.KindVOID, 0, 0})
+		}
+	}
+	for _, r := range todo {
+		key := fmt.Sprintf("gateway:%s:%s:%d", u.Authorization, strings.ToLower(string(r.kind)), r.figure)
+		p, err := order.RecordPending(ctx, s.db.Client, order.Pending{Kind: r.kind, OrderID: &orderID, Authorization: u.Authorization,
+			Amount: r.amount, Currency: o.CurrencyCode, Key: key, Provider: s.provider.Name(), Test: o.Test})
+		if ent.IsConstraintError(err) {
+			continue // recorded from an earlier delivery of the same update
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := s.orders.Settle(ctx, p.ID, u.Authorization, nil); err != nil {
+			return fmt.Errorf("record %s the gateway made: %w", r.kind, err)
+		}
+		s.log().InfoContext(ctx, "payment recorded from the payment gateway", "order", orderID, "kind", string(r.kind), "amount", r.amount)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"storefront/ent"
 	entorder "storefront/ent/order"
+	"storefront/ent/giftcardtransaction"
 	entpayment "storefront/ent/payment"
 	"storefront/ent/refund"
 	"storefront/ent/schema"
@@ -184,6 +185,22 @@ func FinancialStatus(total int64, m Money, keep entorder.FinancialStatus) entord
 		return entorder.FinancialStatusAUTHORIZED
 	}
 	return keep
+}
+
+// providerDue is what the order's payment provider is to collect: its total less what gift
+// cards paid for it (their ledger's debits), so an order the provider captured the rest of
+// is paid.
+func providerDue(ctx context.Context, client *ent.Client, o *ent.Order) (int64, error) {
+	debits, err := client.GiftCardTransaction.Query().
+		Where(giftcardtransaction.OrderID(o.ID), giftcardtransaction.KindEQ(giftcardtransaction.KindDEBIT)).All(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read gift card payments of order %d: %w", o.ID, err)
+	}
+	due := o.Total
+	for _, d := range debits {
+		due -= max(d.Amount, -d.Amount) // debits are written negative
+	}
+	return due, nil
 }
 
 // Pending is a provider call to make: a PENDING payment written before the call (in the
@@ -362,7 +379,11 @@ func (s *Service) applyPayment(ctx context.Context, tx *ent.Tx, o *ent.Order, p 
 	if err != nil {
 		return nil, err
 	}
-	status := FinancialStatus(o.Total, m, o.FinancialStatus)
+	due, err := providerDue(ctx, client, o)
+	if err != nil {
+		return nil, err
+	}
+	status := FinancialStatus(due, m, o.FinancialStatus)
 	u.SetFinancialStatus(status)
 	if err := u.Exec(ctx); err != nil {
 		return nil, fmt.Errorf("update order %d money: %w", o.ID, err)
@@ -466,6 +487,24 @@ func (s *Service) Reconcile(ctx context.Context, olderThan time.Duration) (int, 
 	if err != nil {
 		return 0, fmt.Errorf("find pending payments: %w", err)
 	}
+	return s.reissue(ctx, ps)
+}
+
+// ReconcileOrder is Reconcile for one order's pending payments, whatever their age: the
+// gateway just said what happened to the order's authorization (a webhook), so each is
+// issued again with its key and its answer recorded.
+func (s *Service) ReconcileOrder(ctx context.Context, orderID int) (int, error) {
+	ps, err := s.db.Payment.Query().Where(entpayment.OrderID(orderID), entpayment.StatusEQ(entpayment.StatusPENDING),
+		entpayment.KindNEQ(entpayment.KindAUTHORIZATION)).Order(ent.Asc(entpayment.FieldID)).All(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("find pending payments of order %d: %w", orderID, err)
+	}
+	return s.reissue(ctx, ps)
+}
+
+// reissue calls the provider again for pending payments, with their idempotency keys, and
+// records the answers; a transient failure leaves a payment pending for the next pass.
+func (s *Service) reissue(ctx context.Context, ps []*ent.Payment) (int, error) {
 	n := 0
 	for _, p := range ps {
 		ref, callErr := s.call(ctx, p)
