@@ -12,8 +12,8 @@ import (
 	"entgo.io/ent/dialect"
 
 	"storefront/ent"
-	entorder "storefront/ent/order"
 	"storefront/ent/giftcardtransaction"
+	entorder "storefront/ent/order"
 	entpayment "storefront/ent/payment"
 	"storefront/ent/refund"
 	"storefront/ent/schema"
