@@ -141,7 +141,7 @@ func TestDashboard(t *testing.T) {
 			t.Fatalf("dashboard: %d\n%s", resp.StatusCode, page)
 		}
 		// UTC: O1, O2 and O3 (see reportOrders): net 101.97, three orders; the lamp sold.
-		for _, want := range []string{"101.97 USD", `<svg id="sales-chart"`, "<polyline", "Desk Lamp", "Classic Tee", "Low stock", "Future Jacket",
+		for _, want := range []string{"101.97 USD", `<svg id="sales-chart"`, "<polyline", `<svg id="funnel-chart"`, "Checkouts started", "Desk Lamp", "Classic Tee", "Low stock", "Future Jacket",
 			`href="/admin/reports/sales.csv?from=2026-01-10&amp;granularity=DAY&amp;to=2026-01-16"`, `action="/admin/signout"`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("dashboard lacks %q", want)
@@ -228,7 +228,7 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatalf("browser dashboard failed: %v\n%s", err, out)
 	}
 	// The script prints the net sales card, the chart's point count and the CSP violations.
-	for _, want := range []string{"net: 101.97 USD", "points: 7", "violations: 0"} {
+	for _, want := range []string{"net: 101.97 USD", "points: 7", "funnel bars: 5", "violations: 0"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("browser saw %q, want %q", out, want)
 		}

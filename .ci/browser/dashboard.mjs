@@ -21,9 +21,11 @@ try {
   await Promise.all([page.waitForNavigation(), page.click('#range button[type=submit]')]);
   const net = await page.textContent('#sales .card b');
   const points = await page.locator('#sales-chart circle').count();
+  const bars = await page.locator('#funnel-chart rect').count();
   if (shot) await page.screenshot({ path: shot, fullPage: true });
   console.log(`net: ${net.trim()}`);
   console.log(`points: ${points}`);
+  console.log(`funnel bars: ${bars}`);
   console.log(`violations: ${violations}`);
 } finally {
   await browser.close();

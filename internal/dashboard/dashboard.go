@@ -23,6 +23,7 @@ import (
 
 	"storefront/ent"
 	"storefront/ent/adminsession"
+	"storefront/internal/analytics"
 	"storefront/internal/apikey"
 	"storefront/internal/paging"
 	"storefront/internal/reports"
@@ -266,6 +267,7 @@ type view struct {
 	Chart       chart
 	TopProducts []*sales.Row
 	Inventory   *sales.InventoryReport
+	Funnel      []bar
 	Reports     []reportView
 	Query       string
 }
@@ -278,7 +280,7 @@ type reportView struct {
 }
 
 // builtIn are the reports the dashboard draws itself; the others get a table each.
-var builtIn = map[string]bool{"sales": true, "sales-by-product": true, "inventory-low-stock": true}
+var builtIn = map[string]bool{"sales": true, "sales-by-product": true, "inventory-low-stock": true, "conversion-funnel": true}
 
 // dashboard renders the signed-in page for the range in the query (the last 30 days by
 // default).
@@ -322,6 +324,15 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *session) 
 			v.Chart = lineChart(v.Sales)
 			if v.TopProducts, err = v.Sales.Breakdown(ctx, h.Sales, sales.ByProduct, 10); err == nil {
 				v.Inventory, err = h.Sales.Inventory(ctx, rg, 5, 10)
+			}
+		}
+		if err == nil {
+			var ar analytics.Range
+			if ar, err = analytics.ParseRange(v.From, v.To, analytics.Granularity(v.Granularity)); err == nil {
+				var f *analytics.FunnelReport
+				if f, err = analytics.ConversionFunnel(ctx, h.DB, ar); err == nil {
+					v.Funnel = funnelBars(f.Total)
+				}
 			}
 		}
 		if err != nil {

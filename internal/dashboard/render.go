@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"strings"
 
+	"storefront/internal/analytics"
 	"storefront/internal/money"
 	"storefront/internal/sales"
 )
@@ -76,6 +77,33 @@ func lineChart(rep *sales.SalesReport) chart {
 	return c
 }
 
+// bar is one step of the conversion funnel drawn as a horizontal bar.
+type bar struct {
+	Label    string
+	Sessions int64
+	Rate     string // of the step before ("" for the first)
+	Y, Width float64
+}
+
+// funnelBars draws the funnel's steps, each bar as long as its share of the sessions.
+func funnelBars(f analytics.Funnel) []bar {
+	names := map[string]string{"SESSIONS": "Sessions", "PRODUCT_VIEWS": "Product views", "ADDS_TO_CART": "Added to cart",
+		"CHECKOUTS_STARTED": "Checkouts started", "ORDERS": "Orders"}
+	steps := f.Steps()
+	out := make([]bar, len(steps))
+	for i, st := range steps {
+		w := 0.0
+		if f.Sessions > 0 {
+			w = 480 * float64(st.Sessions) / float64(f.Sessions)
+		}
+		out[i] = bar{Label: names[st.Step], Sessions: st.Sessions, Y: float64(8 + 36*i), Width: max(w, 1)}
+		if i > 0 {
+			out[i].Rate = fmt.Sprintf("%.1f%%", 100*st.Rate)
+		}
+	}
+	return out
+}
+
 // change is the relative change from prev to cur as text ("+12.5%"), or "—".
 func change(cur, prev int64) string {
 	if prev == 0 {
@@ -85,6 +113,7 @@ func change(cur, prev int64) string {
 }
 
 var funcs = template.FuncMap{
+	"add":     func(a, b float64) float64 { return a + b },
 	"money":   func(v int64, cur string) string { return money.Format(v, cur) + " " + cur },
 	"change":  func(cur, prev int64) string { return change(cur, prev) },
 	"ichange": func(cur, prev int) string { return change(int64(cur), int64(prev)) },
@@ -179,6 +208,12 @@ var dashboardTmpl = template.Must(template.New("dashboard").Funcs(funcs).Parse(`
 {{range $.TopProducts}}<tr><td>{{.Title}}</td><td class="n">{{.Units}}</td><td class="n">{{money .Net $cur}}</td></tr>
 {{else}}<tr><td colspan="3">No sales in this range.</td></tr>{{end}}
 </tbody></table></section>
+{{end}}
+{{with .Funnel}}
+<section id="funnel"><h2>Conversion funnel</h2>
+<svg id="funnel-chart" role="img" aria-label="Sessions at each step to an order" width="100%" viewBox="0 0 720 188" xmlns="http://www.w3.org/2000/svg">
+{{range .}}<text x="150" y="{{.Y}}" dy="18" text-anchor="end">{{.Label}}</text><rect x="160" y="{{.Y}}" width="{{.Width}}" height="26" fill="#008060"><title>{{.Label}}: {{.Sessions}}</title></rect><text x="{{add .Width 168}}" y="{{.Y}}" dy="18">{{.Sessions}}{{if .Rate}} ({{.Rate}}){{end}}</text>
+{{end}}</svg></section>
 {{end}}
 {{with .Inventory}}
 <section id="low-stock"><h2>Low stock <small>(at most {{.LowStockThreshold}} units)</small></h2>
