@@ -196,7 +196,10 @@ func (s *Service) Create(ctx context.Context, in Input) (Result, error) {
 			return err
 		}
 		userErrs, warnings, err = s.addLines(ctx, tx, c, adds, path("input", "lines"))
-		if err != nil || len(userErrs) > 0 {
+		if err != nil {
+			return err
+		}
+		if len(userErrs) > 0 {
 			return errRollback
 		}
 		return outbox.Emit(ctx, tx, outbox.CartsCreate, outbox.CartSubject(token), nil)
