@@ -537,15 +537,7 @@ func countEvents(t *testing.T, api *testAPI, name string) int {
 	return n
 }
 
-func rebindTest(db *store.DB, q string) string {
-	if db.Dialect != "postgres" {
-		return q
-	}
-	for i := 1; strings.Contains(q, "?"); i++ {
-		q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
-	}
-	return q
-}
+func rebindTest(db *store.DB, q string) string { return store.Rebind(db.Dialect, q) }
 
 const predictiveQuery = `query($q: String!, $limit: Int, $types: [PredictiveSearchType!]) {
   predictiveSearch(query: $q, limit: $limit, types: $types) {

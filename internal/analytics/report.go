@@ -125,7 +125,7 @@ func rate(n, d int64) float64 {
 }
 
 func query(ctx context.Context, db *store.DB, q string, args ...any) (*sql.Rows, error) {
-	return db.SQL.QueryContext(ctx, rebind(db.Dialect, q), args...)
+	return db.SQL.QueryContext(ctx, store.Rebind(db.Dialect, q), args...)
 }
 
 // Funnel is the sessions of a range counted at each step of the way to an order.

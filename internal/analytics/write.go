@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -27,25 +26,6 @@ var stepOf = map[string]int{
 	ProductAddedToCart: stepAdded,
 	CheckoutStarted:    stepCheckout,
 	CheckoutCompleted:  stepConverted,
-}
-
-// rebind turns ? placeholders into PostgreSQL's $n.
-func rebind(dialectName, q string) string {
-	if dialectName != dialect.Postgres {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	return b.String()
 }
 
 // Location is the shop's time zone (UTC when unset or unknown).
@@ -312,7 +292,7 @@ func insertEvents(ctx context.Context, tx *sql.Tx, dialectName string, batch []E
 				nullInt(productID), nullInt(variantID), nullInt(qty), nullStr(e.SearchTerm), resultCount,
 				nullInt(e.OrderID), amount, nullStr(eventData(e)))
 		}
-		if _, err := tx.ExecContext(ctx, rebind(dialectName, b.String()), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, store.Rebind(dialectName, b.String()), args...); err != nil {
 			return fmt.Errorf("insert events: %w", err)
 		}
 	}
@@ -369,7 +349,7 @@ func loadSessions(ctx context.Context, tx *sql.Tx, dialectName string, batch []E
 		args = append(args, dayList...)
 		q := `SELECT day, session_key, steps, referrer, utm_source, utm_medium, utm_campaign, search_term, customer_id
 			FROM analytics_sessions WHERE session_key IN (` + marks(end-start) + `) AND day IN (` + marks(len(dayList)) + `)`
-		rows, err := tx.QueryContext(ctx, rebind(dialectName, q), args...)
+		rows, err := tx.QueryContext(ctx, store.Rebind(dialectName, q), args...)
 		if err != nil {
 			return nil, fmt.Errorf("load sessions: %w", err)
 		}
@@ -415,7 +395,7 @@ func upsert(ctx context.Context, tx *sql.Tx, dialectName, head string, arity int
 			args = append(args, rows[i]...)
 		}
 		b.WriteString(" " + conflict)
-		if _, err := tx.ExecContext(ctx, rebind(dialectName, b.String()), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, store.Rebind(dialectName, b.String()), args...); err != nil {
 			return fmt.Errorf("%s: %w", strings.Fields(head)[2], err)
 		}
 	}
@@ -511,7 +491,7 @@ func ensurePartitions(ctx context.Context, db *store.DB, known map[string]bool, 
 // many partitions (PostgreSQL) or events (SQLite) went.
 func Prune(ctx context.Context, db *store.DB, before time.Time) (int64, error) {
 	cutDay := before.UTC().Format(time.DateOnly)
-	if _, err := db.SQL.ExecContext(ctx, rebind(db.Dialect, `DELETE FROM analytics_sessions WHERE day < ?`), cutDay); err != nil {
+	if _, err := db.SQL.ExecContext(ctx, store.Rebind(db.Dialect, `DELETE FROM analytics_sessions WHERE day < ?`), cutDay); err != nil {
 		return 0, fmt.Errorf("prune sessions: %w", err)
 	}
 	if db.Dialect != dialect.Postgres {
@@ -562,7 +542,7 @@ type Execer interface {
 // (cartTokens), with the per-session rows that name them. The daily rollups, which
 // count without naming anyone, stay.
 func EraseCustomer(ctx context.Context, x Execer, dialectName string, customerID int, cartTokens []string) error {
-	rows, err := x.QueryContext(ctx, rebind(dialectName, `SELECT DISTINCT client_id, session_key FROM analytics_events WHERE customer_id = ?
+	rows, err := x.QueryContext(ctx, store.Rebind(dialectName, `SELECT DISTINCT client_id, session_key FROM analytics_events WHERE customer_id = ?
 		UNION SELECT NULL, session_key FROM analytics_sessions WHERE customer_id = ?`), customerID, customerID)
 	if err != nil {
 		return fmt.Errorf("find events of customer %d: %w", customerID, err)
@@ -591,7 +571,7 @@ func EraseCustomer(ctx context.Context, x Execer, dialectName string, customerID
 	// The visitor's other sessions.
 	for start := 0; start < len(clients); start += 500 {
 		chunk := clients[start:min(start+500, len(clients))]
-		rows, err := x.QueryContext(ctx, rebind(dialectName, `SELECT DISTINCT session_key FROM analytics_events WHERE session_key IS NOT NULL AND client_id IN (`+marks(len(chunk))+`)`), chunk...)
+		rows, err := x.QueryContext(ctx, store.Rebind(dialectName, `SELECT DISTINCT session_key FROM analytics_events WHERE session_key IS NOT NULL AND client_id IN (`+marks(len(chunk))+`)`), chunk...)
 		if err != nil {
 			return fmt.Errorf("find sessions of customer %d: %w", customerID, err)
 		}
@@ -608,7 +588,7 @@ func EraseCustomer(ctx context.Context, x Execer, dialectName string, customerID
 			return fmt.Errorf("find sessions of customer %d: %w", customerID, err)
 		}
 	}
-	if _, err := x.ExecContext(ctx, rebind(dialectName, `DELETE FROM analytics_events WHERE customer_id = ?`), customerID); err != nil {
+	if _, err := x.ExecContext(ctx, store.Rebind(dialectName, `DELETE FROM analytics_events WHERE customer_id = ?`), customerID); err != nil {
 		return fmt.Errorf("erase events of customer %d: %w", customerID, err)
 	}
 	for _, set := range []struct {
@@ -617,17 +597,17 @@ func EraseCustomer(ctx context.Context, x Execer, dialectName string, customerID
 	}{{"client_id", clients}, {"session_key", keys}} {
 		for start := 0; start < len(set.vals); start += 500 {
 			chunk := set.vals[start:min(start+500, len(set.vals))]
-			if _, err := x.ExecContext(ctx, rebind(dialectName, `DELETE FROM analytics_events WHERE `+set.column+` IN (`+marks(len(chunk))+`)`), chunk...); err != nil {
+			if _, err := x.ExecContext(ctx, store.Rebind(dialectName, `DELETE FROM analytics_events WHERE `+set.column+` IN (`+marks(len(chunk))+`)`), chunk...); err != nil {
 				return fmt.Errorf("erase events of customer %d: %w", customerID, err)
 			}
 			if set.column == "session_key" {
-				if _, err := x.ExecContext(ctx, rebind(dialectName, `DELETE FROM analytics_sessions WHERE session_key IN (`+marks(len(chunk))+`)`), chunk...); err != nil {
+				if _, err := x.ExecContext(ctx, store.Rebind(dialectName, `DELETE FROM analytics_sessions WHERE session_key IN (`+marks(len(chunk))+`)`), chunk...); err != nil {
 					return fmt.Errorf("erase sessions of customer %d: %w", customerID, err)
 				}
 			}
 		}
 	}
-	if _, err := x.ExecContext(ctx, rebind(dialectName, `DELETE FROM analytics_sessions WHERE customer_id = ?`), customerID); err != nil {
+	if _, err := x.ExecContext(ctx, store.Rebind(dialectName, `DELETE FROM analytics_sessions WHERE customer_id = ?`), customerID); err != nil {
 		return fmt.Errorf("erase sessions of customer %d: %w", customerID, err)
 	}
 	return nil

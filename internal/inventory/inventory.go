@@ -64,23 +64,6 @@ func actor(ctx context.Context) (name string, keyID *int) {
 	return a.Name, nil
 }
 
-func q(dialectName, s string) string {
-	if dialectName != dialect.Postgres {
-		return s
-	}
-	out := make([]byte, 0, len(s)+8)
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '?' {
-			n++
-			out = append(out, fmt.Sprintf("$%d", n)...)
-			continue
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
-}
-
 // Adjust adds delta (negative to take) to a variant's stock inside tx and records it. A
 // change that would leave negative stock changes nothing and returns an error for which
 // ErrNegative is true; an unknown variant returns an ent not-found error.
@@ -104,7 +87,7 @@ func RecordSold(ctx context.Context, tx *ent.Tx, variantID, quantity int) error 
 }
 
 func adjust(ctx context.Context, tx *ent.Tx, dialectName string, variantID, delta int, reason, name string, keyID *int) (Change, error) {
-	res, err := tx.ExecContext(ctx, q(dialectName, `UPDATE product_variants SET available = available + ? WHERE id = ? AND available + ? >= 0`), delta, variantID, delta)
+	res, err := tx.ExecContext(ctx, store.Rebind(dialectName, `UPDATE product_variants SET available = available + ? WHERE id = ? AND available + ? >= 0`), delta, variantID, delta)
 	if err != nil {
 		return Change{}, fmt.Errorf("adjust stock of variant %d: %w", variantID, err)
 	}

@@ -289,22 +289,12 @@ func sortedInts[V any](m map[int]V) []int {
 	return keys
 }
 
-// rebind rewrites ? placeholders as $1, $2, … for PostgreSQL.
+// rebind writes ? placeholders as $1, $2, … when pg (store.Rebind).
 func rebind(pg bool, q string) string {
 	if !pg {
 		return q
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return store.Rebind(dialect.Postgres, q)
 }
 
 // stateRow is the id of the one analytics_sales_state row.
