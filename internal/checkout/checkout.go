@@ -35,6 +35,7 @@ import (
 	"storefront/internal/giftcard"
 	"storefront/internal/inventory"
 	"storefront/internal/order"
+	"storefront/internal/outbox"
 	"storefront/internal/payment"
 	"storefront/internal/sales"
 	"storefront/internal/store"
@@ -811,9 +812,8 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		Discounts: c.Pricer.ToShop(totalDiscounts), Tax: c.Pricer.ToShop(tax), Shipping: c.Pricer.ToShop(c.Cost.Shipping), Total: c.Pricer.ToShop(c.Cost.Total), Lines: soldLines}); err != nil {
 		return 0, err
 	}
-	if err := tx.Event.Create().SetTopic("orders/create").SetSubjectID(order.GlobalID(o.ID)).
-		SetPayload(map[string]any{"orderNumber": number, "total": c.Cost.Total, "currency": c.Currency}).Exec(ctx); err != nil {
-		return 0, fmt.Errorf("write event: %w", err)
+	if err := outbox.Emit(ctx, tx, outbox.OrdersCreate, order.GlobalID(o.ID), map[string]any{"orderNumber": number, "total": c.Cost.Total, "currency": c.Currency}); err != nil {
+		return 0, err
 	}
 	if err := tx.Cart.UpdateOneID(c.ID).SetCompletedAt(s.now()).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("complete cart: %w", err)
@@ -916,22 +916,7 @@ func sortedKeys(m map[int]int) []int {
 }
 
 // sql rewrites ? placeholders for the dialect.
-func (s *Service) sql(q string) string {
-	if s.db.Dialect != dialect.Postgres {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func (s *Service) sql(q string) string { return store.Rebind(s.db.Dialect, q) }
 
 // nextNumber takes the next order number (1001, 1002, …) inside the transaction: the
 // counter row is locked until commit, so numbers never repeat.

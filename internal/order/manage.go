@@ -20,6 +20,7 @@ import (
 	"storefront/internal/contact"
 	"storefront/internal/gid"
 	"storefront/internal/money"
+	"storefront/internal/outbox"
 	"storefront/internal/store"
 	"storefront/internal/usererror"
 )
@@ -337,7 +338,7 @@ func (s *Service) CreateFulfillment(ctx context.Context, in FulfillmentInput) (*
 			return "", nil, nil, err
 		}
 		fgid := gid.Format(gid.Fulfillment, f.ID)
-		if err := tx.Event.Create().SetTopic(TopicFulfillmentCreate).SetSubjectID(fgid).SetPayload(map[string]any{"orderId": GlobalID(o.ID), "lines": fl}).Exec(ctx); err != nil {
+		if err := outbox.Emit(ctx, tx, TopicFulfillmentCreate, fgid, map[string]any{"orderId": GlobalID(o.ID), "lines": fl}); err != nil {
 			return "", nil, nil, fmt.Errorf("write event: %w", err)
 		}
 		topic := TopicPartiallyFulfilled
@@ -452,7 +453,7 @@ func (s *Service) UpdateTracking(ctx context.Context, fulfillmentID string, t Tr
 			return "", nil, nil, err
 		}
 		fgid := gid.Format(gid.Fulfillment, f.ID)
-		if err := tx.Event.Create().SetTopic(TopicFulfillmentUpdate).SetSubjectID(fgid).SetPayload(map[string]any{"orderId": GlobalID(orderID), "trackingNumbers": f.TrackingNumbers}).Exec(ctx); err != nil {
+		if err := outbox.Emit(ctx, tx, TopicFulfillmentUpdate, fgid, map[string]any{"orderId": GlobalID(orderID), "trackingNumbers": f.TrackingNumbers}); err != nil {
 			return "", nil, nil, fmt.Errorf("write event: %w", err)
 		}
 		return fgid, map[string]any{"tracking": f.TrackingNumbers}, nil, nil
@@ -511,7 +512,7 @@ func (s *Service) CancelFulfillment(ctx context.Context, fulfillmentID string) (
 			return "", nil, nil, err
 		}
 		fgid := gid.Format(gid.Fulfillment, f.ID)
-		if err := tx.Event.Create().SetTopic(TopicFulfillmentUpdate).SetSubjectID(fgid).SetPayload(map[string]any{"orderId": GlobalID(orderID), "status": "CANCELLED"}).Exec(ctx); err != nil {
+		if err := outbox.Emit(ctx, tx, TopicFulfillmentUpdate, fgid, map[string]any{"orderId": GlobalID(orderID), "status": "CANCELLED"}); err != nil {
 			return "", nil, nil, fmt.Errorf("write event: %w", err)
 		}
 		return fgid, map[string]any{"status": "CANCELLED"}, nil, nil

@@ -19,19 +19,20 @@ import (
 	"storefront/ent/schema"
 	"storefront/internal/audit"
 	"storefront/internal/inventory"
+	"storefront/internal/outbox"
 	"storefront/internal/payment"
 )
 
 // Topics of the outbox events this package writes.
 const (
-	TopicPaid               = "orders/paid"
-	TopicUpdated            = "orders/updated"
-	TopicFulfilled          = "orders/fulfilled"
-	TopicPartiallyFulfilled = "orders/partially_fulfilled"
-	TopicCancelled          = "orders/cancelled"
-	TopicRefundCreate       = "refunds/create"
-	TopicFulfillmentCreate  = "fulfillments/create"
-	TopicFulfillmentUpdate  = "fulfillments/update"
+	TopicPaid               = outbox.OrdersPaid
+	TopicUpdated            = outbox.OrdersUpdated
+	TopicFulfilled          = outbox.OrdersFulfilled
+	TopicPartiallyFulfilled = outbox.OrdersPartiallyFulfilled
+	TopicCancelled          = outbox.OrdersCancelled
+	TopicRefundCreate       = outbox.RefundsCreate
+	TopicFulfillmentCreate  = outbox.FulfillmentsCreate
+	TopicFulfillmentUpdate  = outbox.FulfillmentsUpdate
 )
 
 // Timeline kinds (OrderEvent.kind).
@@ -90,10 +91,7 @@ func Timeline(ctx context.Context, client *ent.Client, orderID int, kind, messag
 
 // Emit writes an outbox event about an order through client (a transaction's).
 func Emit(ctx context.Context, client *ent.Client, topic string, orderID int, payload map[string]any) error {
-	if err := client.Event.Create().SetTopic(topic).SetSubjectID(GlobalID(orderID)).SetPayload(payload).Exec(ctx); err != nil {
-		return fmt.Errorf("write %s event: %w", topic, err)
-	}
-	return nil
+	return outbox.Write(ctx, client, topic, GlobalID(orderID), payload)
 }
 
 // lock reads the order inside tx, locking its row until commit (PostgreSQL; SQLite's

@@ -68,10 +68,15 @@ func EnumOf(topic string) (string, bool) {
 // so the event exists exactly when the change does. subject is the global ID of the
 // resource (deliveries of one subject go out in order). payload is kept for when the
 // resource is gone by the time the event is delivered (deletes): otherwise the payload is
-// rendered from the resource then (see Render). Writing the event directly
-// (tx.Event.Create().SetTopic(…).SetSubjectID(…)) is equivalent.
+// rendered from the resource then (see Render).
 func Emit(ctx context.Context, tx *ent.Tx, topic, subject string, payload map[string]any) error {
-	c := tx.Event.Create().SetTopic(topic).SetSubjectID(subject)
+	return Write(ctx, tx.Client(), topic, subject, payload)
+}
+
+// Write is Emit through a transaction's client (tx.Client()), for code that is handed the
+// client rather than the transaction.
+func Write(ctx context.Context, client *ent.Client, topic, subject string, payload map[string]any) error {
+	c := client.Event.Create().SetTopic(topic).SetSubjectID(subject)
 	if payload != nil {
 		c.SetPayload(payload)
 	}
