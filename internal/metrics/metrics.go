@@ -31,6 +31,9 @@ type Operation struct {
 	// Checkout is the outcome of a checkout submission in the request: "submitted", or the
 	// code of the first user error or submission error.
 	Checkout string
+	// FastRead says the operation was answered by the API's serial catalog executor rather
+	// than by gqlgen's.
+	FastRead bool
 }
 
 type opKey struct{}
@@ -57,6 +60,7 @@ type Metrics struct {
 	payments   *prometheus.CounterVec
 	payTime    *prometheus.HistogramVec
 	throttled  prometheus.Counter
+	executor   *prometheus.CounterVec
 	webhook    webhookMetrics
 
 	mu    sync.Mutex
@@ -102,7 +106,11 @@ func New(db *sql.DB, c *respcache.Cache) *Metrics {
 		Name: "storefront_rate_limited_total",
 		Help: "API requests refused with 429 by the rate limits.",
 	})
-	m.reg.MustRegister(m.requests, m.duration, m.statements, m.errors, m.checkouts, m.payments, m.payTime, m.throttled,
+	m.executor = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "storefront_graphql_queries_executed_total",
+		Help: "Storefront API queries by the executor that answered them: fast (the serial catalog executor) or gqlgen.",
+	}, []string{"executor"})
+	m.reg.MustRegister(m.requests, m.duration, m.statements, m.errors, m.checkouts, m.payments, m.payTime, m.throttled, m.executor,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db, "storefront"))
@@ -150,6 +158,13 @@ func (m *Metrics) Observe(next http.Handler) http.Handler {
 			typ = "none"
 		}
 		m.requests.WithLabelValues(m.name(op.Name), typ, outcome).Inc()
+		if typ == "query" {
+			executor := "gqlgen"
+			if op.FastRead {
+				executor = "fast"
+			}
+			m.executor.WithLabelValues(executor).Inc()
+		}
 		for _, code := range op.ErrorCodes {
 			m.errors.WithLabelValues(code).Inc()
 		}
