@@ -170,6 +170,9 @@ func parseURL(raw string) (dialectName, driverName, dsn string, err error) {
 	set("_busy_timeout", "10000")
 	set("_txlock", "immediate")
 	set("_synchronous", "NORMAL")
+	// Prepared statements kept per connection: a catalog read runs the same few statements
+	// every time, and preparing them was ~7 % of a listing's CPU.
+	set("_stmt_cache_size", "128")
 	if path != ":memory:" {
 		path = filepath.Clean(path)
 	}
