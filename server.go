@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -337,12 +338,22 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
+// defaultGCPercent is the garbage collector's pace when GOGC is not set.
+const defaultGCPercent = 400
+
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, _, err := loadConfig("serve", args, getenv)
 	if err != nil {
 		return err
 	}
 	log := newLogger(stdout, cfg.LogLevel)
+	if getenv("GOGC") == "" {
+		// Go collects garbage each time the heap doubles (GOGC=100). The server's live heap
+		// is small and every request allocates afresh, so that means many collections a
+		// second; at 400 a catalog listing takes about a sixth less CPU for about four
+		// times the live heap. GOGC in the environment (or GOMEMLIMIT) decides otherwise.
+		debug.SetGCPercent(defaultGCPercent)
+	}
 	if cfg.Tracing {
 		shutdown, err := tracing.Start(ctx, "dev")
 		if err != nil {
