@@ -136,8 +136,13 @@ func run() error {
 	}
 	servers := []*target{floor}
 	if *baseline != "" {
-		base, err := start("baseline "+*baseline, baseAddr, filepath.Join(dir, "baseline"), "-addr", baseAddr,
-			"-database-url", "sqlite:"+filepath.Join(dir, "base.db"), "-log-level", "warn", "-playground=false")
+		baseArgs := []string{filepath.Join(dir, "baseline"), "-addr", baseAddr,
+			"-database-url", "sqlite:" + filepath.Join(dir, "base.db"), "-log-level", "warn", "-playground=false"}
+		if hasCacheFlag(filepath.Join(dir, "baseline")) {
+			// The baseline is compared uncached, as Storefront's first figures are.
+			baseArgs = append(baseArgs, "-cache=false")
+		}
+		base, err := start("baseline "+*baseline, baseAddr, baseArgs...)
 		if err != nil {
 			return fmt.Errorf("start baseline: %w", err)
 		}
