@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"storefront/bench/workload"
 	"storefront/graph"
 	"storefront/internal/demo"
 	"storefront/internal/store"
@@ -48,19 +49,19 @@ const fastReadProductFields = `
 `
 
 func fastReadCases() []fastReadCase {
+	nextjs := map[string]workload.Workload{}
+	for _, w := range workload.All() {
+		nextjs[w.Name] = w
+	}
 	return []fastReadCase{
 		{name: "listing", query: benchListing, fast: true},
-		{name: "nextjs product", query: `query getProduct($handle: String!) { product(handle: $handle) { ...product } }` + nextProductFragment,
-			vars: map[string]any{"handle": "weekender-bag"}, fast: true},
-		{name: "nextjs collection", query: `query getCollectionProducts($handle: String!, $sortKey: ProductCollectionSortKeys, $reverse: Boolean) {
-  collection(handle: $handle) { products(sortKey: $sortKey, reverse: $reverse, first: 100) { edges { node { ...product } } } } }` + nextProductFragment,
-			vars: map[string]any{"handle": "apparel", "sortKey": "BEST_SELLING", "reverse": false}, fast: true},
-		{name: "nextjs collection by price", query: `query getCollectionProducts($handle: String!, $sortKey: ProductCollectionSortKeys, $reverse: Boolean) {
-  collection(handle: $handle) { products(sortKey: $sortKey, reverse: $reverse, first: 100) { edges { node { ...product } } } } }` + nextProductFragment,
+		{name: "nextjs product", query: nextjs["getProduct"].Query, vars: map[string]any{"handle": "weekender-bag"}, fast: true},
+		{name: "nextjs product (bench)", query: nextjs["getProduct"].Query, vars: nextjs["getProduct"].Variables, fast: true},
+		{name: "nextjs collection", query: nextjs["getCollectionProducts"].Query, vars: nextjs["getCollectionProducts"].Variables, fast: true},
+		{name: "nextjs collection by price", query: nextjs["getCollectionProducts"].Query,
 			vars: map[string]any{"handle": "apparel", "sortKey": "PRICE", "reverse": true}, fast: true},
-		{name: "nextjs search", query: `query getProducts($sortKey: ProductSortKeys, $reverse: Boolean, $query: String) {
-  products(sortKey: $sortKey, reverse: $reverse, query: $query, first: 100) { edges { node { ...product } } } }` + nextProductFragment,
-			vars: map[string]any{"sortKey": "RELEVANCE", "reverse": false, "query": "wool"}, fast: true},
+		{name: "nextjs search", query: nextjs["getProducts"].Query, vars: nextjs["getProducts"].Variables, fast: true},
+		{name: "nextjs catalog", query: nextjs["getProducts"].Query, vars: map[string]any{"sortKey": "CREATED_AT", "reverse": true}, fast: true},
 		{name: "every served field", query: `{ products(first: 4, sortKey: TITLE) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node {` + fastReadProductFields + `} } } }`, fast: true},
 		{name: "fragments, aliases and merging", query: `query Q($skip: Boolean!, $inc: Boolean!) {
   first: products(first: 2) { nodes { ...N ... on Product { t: title handle } title @skip(if: $skip) vendor @include(if: $inc) } }
@@ -84,20 +85,6 @@ fragment N on Node { id ... on Product { handle } }`, vars: map[string]any{"skip
 		{name: "bad cursor", query: `{ products(first: 2, after: "nonsense") { nodes { handle } } }`},
 	}
 }
-
-const nextProductFragment = `
-fragment image on Image { url altText width height }
-fragment seo on SEO { description title }
-fragment product on Product {
-  id handle availableForSale title description descriptionHtml
-  options { id name values }
-  priceRange { maxVariantPrice { amount currencyCode } minVariantPrice { amount currencyCode } }
-  variants(first: 250) { edges { node { id title availableForSale selectedOptions { name value } price { amount currencyCode } } } }
-  featuredImage { ...image }
-  images(first: 20) { edges { node { ...image } } }
-  seo { ...seo }
-  tags updatedAt
-}`
 
 // TestFastReadMatchesGqlgen sends every case to the API twice, once as it is served and
 // once with the serial catalog executor turned off, and requires the same bytes; the

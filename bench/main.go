@@ -23,6 +23,8 @@ import (
 	"sync"
 	"text/tabwriter"
 	"time"
+
+	wl "storefront/bench/workload"
 )
 
 // workload is one GraphQL request body sent over and over.
@@ -344,12 +346,9 @@ func workloads() []workload {
 		}
 		return b
 	}
-	return []workload{
-		{name: "listing", body: body(listingQuery, "Products", nil), floor: true},
-		{name: "getProduct", body: body(productFragment+getProductQuery, "getProduct", map[string]any{"handle": "slim-jeans"})},
-		{name: "getCollectionProducts", body: body(productFragment+getCollectionProductsQuery, "getCollectionProducts",
-			map[string]any{"handle": "apparel", "sortKey": "BEST_SELLING", "reverse": false})},
-		{name: "getProducts", body: body(productFragment+getProductsQuery, "getProducts",
-			map[string]any{"sortKey": "RELEVANCE", "reverse": false, "query": "wool"})},
+	var out []workload
+	for _, w := range wl.All() {
+		out = append(out, workload{name: w.Name, body: body(w.Query, w.Operation, w.Variables), floor: w.Floor})
 	}
+	return out
 }

@@ -1,4 +1,6 @@
-package main
+// Package workload holds the documents the benchmarks send: the floor's listing and the
+// queries Next.js Commerce sends, shared by `go run ./bench` and the in-process benchmarks.
+package workload
 
 import _ "embed"
 
@@ -39,3 +41,29 @@ const getProductsQuery = `
 query getProducts($sortKey: ProductSortKeys, $reverse: Boolean, $query: String) {
   products(sortKey: $sortKey, reverse: $reverse, query: $query, first: 100) { edges { node { ...product } } }
 }`
+
+// Workload is one benchmarked request.
+type Workload struct {
+	Name      string
+	Query     string
+	Operation string
+	Variables map[string]any
+	// Floor says the hand-written floor answers it too.
+	Floor bool
+}
+
+// Listing is the floor's page.
+var Listing = listingQuery
+
+// All are the benchmarked requests: the floor's listing, then Next.js Commerce's product
+// page, collection page and search.
+func All() []Workload {
+	return []Workload{
+		{Name: "listing", Query: listingQuery, Operation: "Products", Floor: true},
+		{Name: "getProduct", Query: productFragment + getProductQuery, Operation: "getProduct", Variables: map[string]any{"handle": "slim-jeans"}},
+		{Name: "getCollectionProducts", Query: productFragment + getCollectionProductsQuery, Operation: "getCollectionProducts",
+			Variables: map[string]any{"handle": "apparel", "sortKey": "BEST_SELLING", "reverse": false}},
+		{Name: "getProducts", Query: productFragment + getProductsQuery, Operation: "getProducts",
+			Variables: map[string]any{"sortKey": "RELEVANCE", "reverse": false, "query": "wool"}},
+	}
+}
