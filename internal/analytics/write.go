@@ -260,43 +260,65 @@ func nullInt(n int) any {
 	return int64(n)
 }
 
+// insertEvents adds the batch to the raw log: on PostgreSQL by COPY (one stream, no
+// statement to parse, however many events), on SQLite by multi-row INSERTs.
 func insertEvents(ctx context.Context, tx *sql.Tx, dialectName string, batch []Event, days []string) error {
+	if dialectName == dialect.Postgres {
+		stmt, err := tx.PrepareContext(ctx, `COPY analytics_events (`+eventInsertColumns+`) FROM STDIN`)
+		if err != nil {
+			return fmt.Errorf("copy events: %w", err)
+		}
+		defer stmt.Close()
+		for i := range batch {
+			if _, err := stmt.ExecContext(ctx, eventRow(&batch[i], days[i])...); err != nil {
+				return fmt.Errorf("copy events: %w", err)
+			}
+		}
+		if _, err := stmt.ExecContext(ctx); err != nil {
+			return fmt.Errorf("copy events: %w", err)
+		}
+		return stmt.Close()
+	}
 	const chunk = 500
+	row := "(" + marks(eventInsertArity) + ")"
 	for start := 0; start < len(batch); start += chunk {
 		end := min(start+chunk, len(batch))
 		var b strings.Builder
 		b.WriteString(`INSERT INTO analytics_events (` + eventInsertColumns + `) VALUES `)
-		row := "(" + strings.TrimSuffix(strings.Repeat("?,", eventInsertArity), ",") + ")"
 		args := make([]any, 0, (end-start)*eventInsertArity)
 		for i := start; i < end; i++ {
 			if i > start {
 				b.WriteByte(',')
 			}
 			b.WriteString(row)
-			e := &batch[i]
-			productID, variantID, qty := e.ProductID, e.VariantID, e.Quantity
-			if productID == 0 && len(e.Lines) == 1 {
-				productID, variantID, qty = e.Lines[0].ProductID, e.Lines[0].VariantID, e.Lines[0].Quantity
-			}
-			var amount any
-			if e.Amount != 0 {
-				amount = e.Amount
-			}
-			var resultCount any
-			if e.Name == SearchSubmitted && e.SearchTerm != "" {
-				resultCount = int64(e.ResultCount)
-			}
-			args = append(args, e.At.UTC(), days[i], e.Name, e.Source, nullStr(e.ClientID), nullStr(e.SessionID),
-				nullStr(e.sessionKey()), nullInt(e.CustomerID), nullStr(e.IPHash),
-				nullStr(e.PageURL), nullStr(e.Referrer), nullStr(e.UTMSource), nullStr(e.UTMMedium), nullStr(e.UTMCampaign),
-				nullInt(productID), nullInt(variantID), nullInt(qty), nullStr(e.SearchTerm), resultCount,
-				nullInt(e.OrderID), amount, nullStr(eventData(e)))
+			args = append(args, eventRow(&batch[i], days[i])...)
 		}
-		if _, err := tx.ExecContext(ctx, store.Rebind(dialectName, b.String()), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("insert events: %w", err)
 		}
 	}
 	return nil
+}
+
+// eventRow is an event's values in eventInsertColumns' order.
+func eventRow(e *Event, day string) []any {
+	productID, variantID, qty := e.ProductID, e.VariantID, e.Quantity
+	if productID == 0 && len(e.Lines) == 1 {
+		productID, variantID, qty = e.Lines[0].ProductID, e.Lines[0].VariantID, e.Lines[0].Quantity
+	}
+	var amount any
+	if e.Amount != 0 {
+		amount = e.Amount
+	}
+	var resultCount any
+	if e.Name == SearchSubmitted && e.SearchTerm != "" {
+		resultCount = int64(e.ResultCount)
+	}
+	return []any{e.At.UTC(), day, e.Name, e.Source, nullStr(e.ClientID), nullStr(e.SessionID),
+		nullStr(e.sessionKey()), nullInt(e.CustomerID), nullStr(e.IPHash),
+		nullStr(e.PageURL), nullStr(e.Referrer), nullStr(e.UTMSource), nullStr(e.UTMMedium), nullStr(e.UTMCampaign),
+		nullInt(productID), nullInt(variantID), nullInt(qty), nullStr(e.SearchTerm), resultCount,
+		nullInt(e.OrderID), amount, nullStr(eventData(e))}
 }
 
 // eventData is the event's own data as stored: the lines of a multi-line event in
