@@ -45,8 +45,15 @@ func Location(ctx context.Context, db *store.DB) (*time.Location, error) {
 	return loc, nil
 }
 
+// SessionTimeout is how long a session runs on past midnight without an event: an event
+// of a new day joins the session of the same key begun the day before when it comes within
+// this time of that session's last event, so a session is counted once, on the day it
+// began.
+const SessionTimeout = 30 * time.Minute
+
 type session struct {
 	steps                          int
+	lastAt                         int64 // its latest event, Unix seconds
 	referrer, source, medium, camp string
 	term                           string
 	customerID                     int
@@ -151,12 +158,23 @@ func Write(ctx context.Context, db *store.DB, batch []Event, parts map[string]bo
 		e, day := &batch[i], days[i]
 		var s *session
 		if key := e.sessionKey(); key != "" {
+			// sday is the day the session began: its funnel steps and source count there.
+			sday := day
 			s = sessions[sessKey{day, key}]
+			if s == nil {
+				prev := previousDay(day)
+				if p := sessions[sessKey{prev, key}]; p != nil && p.lastAt > 0 && e.At.Unix()-p.lastAt <= int64(SessionTimeout/time.Second) {
+					s, sday = p, prev
+				}
+			}
 			if s == nil {
 				s = &session{isNew: true, changed: true, referrer: e.referrerHost(), source: e.UTMSource, medium: e.UTMMedium, camp: e.UTMCampaign}
 				sessions[sessKey{day, key}] = s
 				get(day).sessions++
 				traf(day, s).sessions++
+			}
+			if at := e.At.Unix(); at > s.lastAt {
+				s.lastAt, s.changed = at, true
 			}
 			if e.CustomerID != 0 && s.customerID != e.CustomerID {
 				s.customerID, s.changed = e.CustomerID, true
@@ -164,7 +182,7 @@ func Write(ctx context.Context, db *store.DB, batch []Event, parts map[string]bo
 			if bit := stepOf[e.Name]; bit != 0 && s.steps&bit == 0 {
 				s.steps |= bit
 				s.changed = true
-				d := get(day)
+				d := get(sday)
 				switch bit {
 				case stepViewed:
 					d.viewed++
@@ -174,9 +192,9 @@ func Write(ctx context.Context, db *store.DB, batch []Event, parts map[string]bo
 					d.checkout++
 				case stepConverted:
 					d.converted++
-					traf(day, s).orders++
+					traf(sday, s).orders++
 					if s.term != "" {
-						term(day, s.term).purchases++
+						term(sday, s.term).purchases++
 					}
 				}
 			}
@@ -335,7 +353,17 @@ func eventData(e *Event) string {
 	return s
 }
 
-// loadSessions reads the batch's sessions that are already stored.
+// previousDay is the day before a YYYY-MM-DD day.
+func previousDay(day string) string {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return d.AddDate(0, 0, -1).Format(time.DateOnly)
+}
+
+// loadSessions reads the batch's sessions that are already stored: those of its events'
+// days and those begun the day before, which an event may continue past midnight.
 func loadSessions(ctx context.Context, tx *sql.Tx, dialectName string, batch []Event, days []string) (map[sessKey]*session, error) {
 	want := map[sessKey]bool{}
 	var keys []string
@@ -346,12 +374,15 @@ func loadSessions(ctx context.Context, tx *sql.Tx, dialectName string, batch []E
 		if k == "" {
 			continue
 		}
+		prev := previousDay(days[i])
 		want[sessKey{days[i], k}] = true
+		want[sessKey{prev, k}] = true
 		if !seenKey[k] {
 			seenKey[k] = true
 			keys = append(keys, k)
 		}
 		daySet[days[i]] = true
+		daySet[prev] = true
 	}
 	out := map[sessKey]*session{}
 	if len(keys) == 0 {
@@ -369,7 +400,7 @@ func loadSessions(ctx context.Context, tx *sql.Tx, dialectName string, batch []E
 			args = append(args, k)
 		}
 		args = append(args, dayList...)
-		q := `SELECT day, session_key, steps, referrer, utm_source, utm_medium, utm_campaign, search_term, customer_id
+		q := `SELECT day, session_key, steps, referrer, utm_source, utm_medium, utm_campaign, search_term, customer_id, last_at
 			FROM analytics_sessions WHERE session_key IN (` + marks(end-start) + `) AND day IN (` + marks(len(dayList)) + `)`
 		rows, err := tx.QueryContext(ctx, store.Rebind(dialectName, q), args...)
 		if err != nil {
@@ -379,7 +410,7 @@ func loadSessions(ctx context.Context, tx *sql.Tx, dialectName string, batch []E
 			var k sessKey
 			var s session
 			var cust sql.NullInt64
-			if err := rows.Scan(&k.day, &k.key, &s.steps, &s.referrer, &s.source, &s.medium, &s.camp, &s.term, &cust); err != nil {
+			if err := rows.Scan(&k.day, &k.key, &s.steps, &s.referrer, &s.source, &s.medium, &s.camp, &s.term, &cust, &s.lastAt); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("load sessions: %w", err)
 			}
@@ -430,11 +461,11 @@ func saveSessions(ctx context.Context, tx *sql.Tx, dialectName string, sessions 
 		if !s.changed {
 			continue
 		}
-		rows = append(rows, []any{k.day, k.key, s.steps, s.referrer, s.source, s.medium, s.camp, s.term, nullInt(s.customerID)})
+		rows = append(rows, []any{k.day, k.key, s.steps, s.referrer, s.source, s.medium, s.camp, s.term, nullInt(s.customerID), s.lastAt})
 	}
 	return upsert(ctx, tx, dialectName,
-		`INSERT INTO analytics_sessions (day, session_key, steps, referrer, utm_source, utm_medium, utm_campaign, search_term, customer_id)`, 9, rows,
-		`ON CONFLICT (day, session_key) DO UPDATE SET steps = excluded.steps, search_term = excluded.search_term, customer_id = excluded.customer_id`)
+		`INSERT INTO analytics_sessions (day, session_key, steps, referrer, utm_source, utm_medium, utm_campaign, search_term, customer_id, last_at)`, 10, rows,
+		`ON CONFLICT (day, session_key) DO UPDATE SET steps = excluded.steps, search_term = excluded.search_term, customer_id = excluded.customer_id, last_at = excluded.last_at`)
 }
 
 func saveRollups(ctx context.Context, tx *sql.Tx, dialectName string, daily map[string]*dailyRow, products map[productKey]*productRow, terms map[termKey]*termRow, traffic map[trafficKey]*trafficRow) error {
