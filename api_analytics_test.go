@@ -14,6 +14,7 @@ import (
 	"storefront/ent/product"
 	"storefront/internal/analytics"
 	"storefront/internal/gid"
+	"storefront/internal/reports"
 	"storefront/internal/store"
 	"storefront/internal/storetest"
 )
@@ -554,9 +555,9 @@ func TestServerEventsFeedTheFunnel(t *testing.T) {
 	})
 }
 
-func mustRange(t testing.TB, from, to string) analytics.Range {
+func mustRange(t testing.TB, from, to string) reports.Range {
 	t.Helper()
-	r, err := analytics.ParseRange(from, to, analytics.Day)
+	r, err := reports.ParseRange(from, to, reports.Day)
 	if err != nil {
 		t.Fatal(err)
 	}

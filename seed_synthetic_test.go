@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"storefront/internal/analytics"
+	"storefront/internal/reports"
 	"storefront/internal/sales"
 	"storefront/internal/store"
 	"storefront/internal/storetest"
@@ -66,11 +67,11 @@ func TestSeedSyntheticOrders(t *testing.T) {
 		}
 		today := time.Now().In(loc).Format(time.DateOnly)
 		from := time.Now().In(loc).AddDate(0, 0, -91).Format(time.DateOnly)
-		rg, err := sales.ParseRange(from, today)
+		rg, err := reports.ParseRange(from, today, reports.Day)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := svc.Sales(ctx, rg, sales.Day, false)
+		rep, err := svc.Sales(ctx, rg, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,11 +93,7 @@ func TestSeedSyntheticOrders(t *testing.T) {
 			t.Errorf("inventory report: %d units sold, want %d", inv.UnitsSold, units)
 		}
 		// Every order ends a session of the funnel, on the order's day.
-		ar, err := analytics.ParseRange(from, today, analytics.Day)
-		if err != nil {
-			t.Fatal(err)
-		}
-		funnel, err := analytics.ConversionFunnel(ctx, db, ar)
+		funnel, err := analytics.ConversionFunnel(ctx, db, rg)
 		if err != nil {
 			t.Fatal(err)
 		}

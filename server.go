@@ -881,7 +881,7 @@ func searchesCmd(ctx context.Context, args []string, getenv func(string) string,
 	if err != nil {
 		return err
 	}
-	rep, err := analytics.Searches(ctx, db, analytics.Range{From: today.AddDate(0, 0, 1-*days), To: today, Granularity: analytics.Day}, *limit)
+	rep, err := analytics.Searches(ctx, db, reports.Range{From: today.AddDate(0, 0, 1-*days), To: today, Granularity: reports.Day}, *limit)
 	if err != nil {
 		return err
 	}

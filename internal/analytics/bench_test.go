@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"storefront/internal/analytics"
+	"storefront/internal/reports"
 	"storefront/internal/store"
 )
 
@@ -29,8 +30,8 @@ func BenchmarkReports90Days(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, g := range []analytics.Granularity{analytics.Day, analytics.Week} {
-		r := analytics.Range{From: today.AddDate(0, 0, -89), To: today, Granularity: g}
+	for _, g := range []reports.Granularity{reports.Day, reports.Week} {
+		r := reports.Range{From: today.AddDate(0, 0, -89), To: today, Granularity: g}
 		b.Run("conversionFunnel/"+string(g), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := analytics.ConversionFunnel(ctx, db, r); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"storefront/internal/reports"
 	"storefront/internal/store"
 )
 
@@ -26,23 +27,6 @@ var stepOf = map[string]int{
 	ProductAddedToCart: stepAdded,
 	CheckoutStarted:    stepCheckout,
 	CheckoutCompleted:  stepConverted,
-}
-
-// Location is the shop's time zone (UTC when unset or unknown).
-func Location(ctx context.Context, db *store.DB) (*time.Location, error) {
-	var name sql.NullString
-	err := db.SQL.QueryRowContext(ctx, `SELECT iana_timezone FROM shops ORDER BY id LIMIT 1`).Scan(&name)
-	if err != nil && err != sql.ErrNoRows {
-		return nil, fmt.Errorf("shop time zone: %w", err)
-	}
-	if !name.Valid || name.String == "" {
-		return time.UTC, nil
-	}
-	loc, err := time.LoadLocation(name.String)
-	if err != nil {
-		return time.UTC, nil
-	}
-	return loc, nil
 }
 
 // SessionTimeout is how long a session runs on past midnight without an event: an event
@@ -81,7 +65,7 @@ func Write(ctx context.Context, db *store.DB, batch []Event, parts map[string]bo
 	if len(batch) == 0 {
 		return nil
 	}
-	loc, err := Location(ctx, db)
+	loc, err := reports.ShopLocation(ctx, db.SQL)
 	if err != nil {
 		return err
 	}
