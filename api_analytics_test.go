@@ -14,6 +14,7 @@ import (
 	"storefront/ent/product"
 	"storefront/internal/analytics"
 	"storefront/internal/gid"
+	"storefront/internal/reports"
 	"storefront/internal/store"
 	"storefront/internal/storetest"
 )
@@ -399,6 +400,103 @@ func TestAnalyticsReportsByHand(t *testing.T) {
 	})
 }
 
+// TestFunnelSessionsCrossingMidnight: a session that goes on past midnight in the shop's
+// time zone counts once, on the day it began, in the funnel and the traffic reports,
+// whether its next day's events come in the same batch or a later one; an event more than
+// SessionTimeout after the session's last one begins a new session. Product views stay
+// on the day they happened.
+func TestFunnelSessionsCrossingMidnight(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, fixture)
+		ctx := context.Background()
+		api.DB.Shop.Update().SetIanaTimezone("America/New_York").ExecX(ctx)
+		loc, _ := time.LoadLocation("America/New_York")
+		today := time.Now().In(loc)
+		day := func(back int) time.Time {
+			y, m, d := today.AddDate(0, 0, -back).Date()
+			return time.Date(y, m, d, 0, 0, 0, 0, loc)
+		}
+		d1, d2, d3 := day(3), day(2), day(1)
+		at := func(d time.Time, h, min int) time.Time {
+			return time.Date(d.Year(), d.Month(), d.Day(), h, min, 0, 0, loc)
+		}
+		p1 := map[string]any{"productId": gid.Format(gid.Product, 1)}
+		p2 := map[string]any{"productId": gid.Format(gid.Product, 2)}
+		yes := true
+		post := func(events ...map[string]any) {
+			t.Helper()
+			if status, out := api.postEvents(t, "application/json", browserUA, batchJSON(&yes, events...)); status != http.StatusAccepted {
+				t.Fatalf("batch: %d %v", status, out)
+			}
+			api.flushSearches(t)
+		}
+		post(
+			// sA begins at 23:50 on d1 from Google, views; after midnight adds, checks out, orders.
+			ev("page_viewed", "cA", "sA", at(d1, 23, 50), "https://shop.test/", "https://www.google.com/", nil),
+			ev("product_viewed", "cA", "sA", at(d1, 23, 55), "", "", p1),
+			ev("product_added_to_cart", "cA", "sA", at(d2, 0, 10), "", "", p1),
+			ev("checkout_started", "cA", "sA", at(d2, 0, 20), "", "", nil),
+			ev("checkout_completed", "cA", "sA", at(d2, 0, 25), "", "", nil),
+			// sB: a page at 23:40 on d1, then nothing until 01:00 on d2 (80 minutes): two sessions.
+			ev("page_viewed", "cB", "sB", at(d1, 23, 40), "https://shop.test/", "", nil),
+			ev("product_viewed", "cB", "sB", at(d2, 1, 0), "", "", p2),
+			// sC begins at 23:58 on d2; its next event comes in the next batch.
+			ev("page_viewed", "cC", "sC", at(d2, 23, 58), "https://shop.test/", "", nil),
+		)
+		post(ev("product_viewed", "cC", "sC", at(d3, 0, 5), "", "", p2))
+
+		key := adminKey(t, api.DB, "analytics:read")
+		vars := map[string]any{"from": d1.Format(time.DateOnly), "to": d3.Format(time.DateOnly), "g": "DAY"}
+		var f struct {
+			R struct {
+				Current struct {
+					Steps []struct {
+						Step     string
+						Sessions int
+					}
+				}
+				Periods json.RawMessage `json:"periods"`
+			} `json:"r"`
+		}
+		api.adminPost(t, key, funnelQuery, vars).decode(t, &f)
+		var tr struct {
+			R struct {
+				Sessions, Orders int
+				Sources          json.RawMessage
+				Periods          json.RawMessage
+			} `json:"r"`
+		}
+		api.adminPost(t, key, trafficQuery, vars).decode(t, &tr)
+		var views [3]int
+		for i, d := range []time.Time{d1, d2, d3} {
+			if err := api.DB.SQL.QueryRow(rebindTest(api.DB, `SELECT COALESCE(SUM(views), 0) FROM analytics_product_daily WHERE day = ?`), d.Format(time.DateOnly)).Scan(&views[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		steps := fmt.Sprint(f.R.Current.Steps)
+		D1, D2, D3 := d1.Format(time.DateOnly), d2.Format(time.DateOnly), d3.Format(time.DateOnly)
+		for _, c := range []struct{ name, got, want string }{
+			// d1: sA (viewed, added, checked out, ordered) and sB's first visit; d2: sB's second
+			// visit (viewed) and sC (viewed after midnight); d3: none.
+			{"funnel", steps, "[{SESSIONS 4} {PRODUCT_VIEWS 3} {ADDS_TO_CART 1} {CHECKOUTS_STARTED 1} {ORDERS 1}]"},
+			{"funnel periods", compact(t, f.R.Periods), fmt.Sprintf(`[{"start":"%[1]s","end":"%[1]s","sessions":2,"productViews":1,"addsToCart":1,"checkoutsStarted":1,"orders":1},`+
+				`{"start":"%[2]s","end":"%[2]s","sessions":2,"productViews":2,"addsToCart":0,"checkoutsStarted":0,"orders":0},`+
+				`{"start":"%[3]s","end":"%[3]s","sessions":0,"productViews":0,"addsToCart":0,"checkoutsStarted":0,"orders":0}]`, D1, D2, D3)},
+			{"traffic", fmt.Sprint(tr.R.Sessions, " ", tr.R.Orders), "4 1"},
+			{"traffic sources", compact(t, tr.R.Sources), `[` +
+				`{"referrer":null,"utmSource":null,"utmMedium":null,"utmCampaign":null,"sessions":3,"orders":0,"previousSessions":0,"previousOrders":0,"conversionRate":0},` +
+				`{"referrer":"google.com","utmSource":null,"utmMedium":null,"utmCampaign":null,"sessions":1,"orders":1,"previousSessions":0,"previousOrders":0,"conversionRate":1}]`},
+			{"traffic periods", compact(t, tr.R.Periods), fmt.Sprintf(`[{"start":"%s","sessions":2,"orders":1},{"start":"%s","sessions":2,"orders":0},{"start":"%s","sessions":0,"orders":0}]`, D1, D2, D3)},
+			// Views by the day they happened: p1 at 23:55 on d1, p2 at 01:00 on d2, p2 at 00:05 on d3.
+			{"product views", fmt.Sprint(views), "[1 1 1]"},
+		} {
+			if c.got != c.want {
+				t.Errorf("%s:\n got %s\nwant %s", c.name, c.got, c.want)
+			}
+		}
+	})
+}
+
 // TestServerEventsFeedTheFunnel: a storefront that sends no events (Next.js Commerce)
 // still gets its funnel: the server records the cart, its lines, the checkout's first
 // address and the order, and the searches.
@@ -457,9 +555,9 @@ func TestServerEventsFeedTheFunnel(t *testing.T) {
 	})
 }
 
-func mustRange(t testing.TB, from, to string) analytics.Range {
+func mustRange(t testing.TB, from, to string) reports.Range {
 	t.Helper()
-	r, err := analytics.ParseRange(from, to, analytics.Day)
+	r, err := reports.ParseRange(from, to, reports.Day)
 	if err != nil {
 		t.Fatal(err)
 	}

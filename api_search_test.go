@@ -14,6 +14,7 @@ import (
 	"storefront/ent/schema"
 	"storefront/internal/analytics"
 	"storefront/internal/gid"
+	"storefront/internal/reports"
 	"storefront/internal/store"
 	"storefront/internal/storetest"
 )
@@ -520,7 +521,7 @@ func searchReportToday(t *testing.T, api *testAPI) *analytics.SearchReport {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := analytics.Searches(context.Background(), api.DB, analytics.Range{From: today, To: today, Granularity: analytics.Day}, 10)
+	rep, err := analytics.Searches(context.Background(), api.DB, reports.Range{From: today, To: today, Granularity: reports.Day}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -793,7 +793,7 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	synthetic := fs.Int("synthetic", 0, "add this many synthetic products (for benchmarks) instead of the demo catalog")
 	syntheticEvents := fs.Int("synthetic-events", 0, "add this many synthetic analytics events over the last 90 days (for benchmarks)")
-	syntheticOrders := fs.Int("synthetic-orders", 0, "with -synthetic-events: this many synthetic placed-order events among them")
+	syntheticOrders := fs.Int("synthetic-orders", 0, "place this many synthetic orders (lines, customers, totals) over the last 90 days, each with the analytics session that ends in it (for benchmarks; needs a catalog)")
 	dbURL := fs.String("database-url", "", "database to seed (default: DATABASE_URL or sqlite:storefront.db)")
 	publicURL := fs.String("public-url", "", "server URL used in demo image links (default: STOREFRONT_PUBLIC_URL or http://127.0.0.1:8080)")
 	if err := fs.Parse(args); err != nil {
@@ -814,27 +814,41 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
-	if *syntheticEvents > 0 || *syntheticOrders > 0 {
-		ids, err := db.Product.Query().Limit(1000).IDs(ctx)
-		if err != nil {
-			return err
-		}
-		took, err := analytics.Synthetic(ctx, db, *syntheticEvents, *syntheticOrders, 90, ids, time.Now())
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "added about %d synthetic analytics events with %d orders in %s (%.0f events/s written)\n",
-			*syntheticEvents, *syntheticOrders, took.Round(time.Millisecond), float64(*syntheticEvents)/took.Seconds())
-		if *synthetic == 0 {
-			return nil
-		}
-	}
 	if *synthetic > 0 {
 		start := time.Now()
 		if err := demo.Synthetic(ctx, db, cfg.PublicURL, *synthetic); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "added %d synthetic products in %s\n", *synthetic, time.Since(start).Round(time.Millisecond))
+	}
+	if *syntheticEvents > 0 || *syntheticOrders > 0 {
+		now := time.Now()
+		var placed []analytics.Placed
+		if *syntheticOrders > 0 {
+			start := time.Now()
+			if placed, err = demo.SyntheticOrders(ctx, db, *syntheticOrders, 90, now); err != nil {
+				return err
+			}
+			ordersTook := time.Since(start)
+			// The sales rollups count the new orders now rather than at the first report.
+			if _, err := sales.New(db).Prepare(ctx); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "placed %d synthetic orders in %s (%.0f orders/s), sales rollups rebuilt in %s\n", len(placed),
+				ordersTook.Round(time.Millisecond), float64(len(placed))/ordersTook.Seconds(), (time.Since(start) - ordersTook).Round(time.Millisecond))
+		}
+		ids, err := db.Product.Query().Limit(1000).IDs(ctx)
+		if err != nil {
+			return err
+		}
+		n, took, err := analytics.Synthetic(ctx, db, *syntheticEvents, placed, 90, ids, now)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "added %d synthetic analytics events (the sessions of %d orders among them) in %s (%.0f events/s written)\n",
+			n, len(placed), took.Round(time.Millisecond), float64(n)/took.Seconds())
+	}
+	if *synthetic > 0 || *syntheticEvents > 0 || *syntheticOrders > 0 {
 		return nil
 	}
 	loaded, err := demo.DemoIfEmpty(ctx, db, cfg.PublicURL)
@@ -878,7 +892,7 @@ func searchesCmd(ctx context.Context, args []string, getenv func(string) string,
 	if err != nil {
 		return err
 	}
-	rep, err := analytics.Searches(ctx, db, analytics.Range{From: today.AddDate(0, 0, 1-*days), To: today, Granularity: analytics.Day}, *limit)
+	rep, err := analytics.Searches(ctx, db, reports.Range{From: today.AddDate(0, 0, 1-*days), To: today, Granularity: reports.Day}, *limit)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"storefront/graph/admin/model"
 	"storefront/internal/analytics"
+	"storefront/internal/catalog"
 )
 
 func (r *queryResolver) ConversionFunnel(ctx context.Context, from string, to string, granularity *model.ReportGranularity) (*model.ConversionFunnelReport, error) {
@@ -20,7 +21,7 @@ func (r *queryResolver) ConversionFunnel(ctx context.Context, from string, to st
 	if err != nil {
 		return nil, err
 	}
-	cur, err := shopCurrency(ctx, r)
+	cur, err := catalog.ShopCurrency(ctx, r.DB.Shop)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -9,6 +8,7 @@ import (
 	"storefront/graph/admin/model"
 	"storefront/internal/analytics"
 	"storefront/internal/money"
+	"storefront/internal/reports"
 )
 
 // maxReportRows bounds the terms and sources a report lists.
@@ -18,16 +18,12 @@ func badInput(msg string) error {
 	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": "BAD_USER_INPUT"}}
 }
 
-func reportRange(from, to string, g *model.ReportGranularity) (analytics.Range, error) {
-	gran := analytics.Day
+func reportRange(from, to string, g *model.ReportGranularity) (reports.Range, error) {
+	var gran reports.Granularity
 	if g != nil {
-		gran = analytics.Granularity(*g)
+		gran = reports.Granularity(*g)
 	}
-	rg, err := analytics.ParseRange(from, to, gran)
-	if err != nil {
-		return rg, badInput(err.Error())
-	}
-	return rg, nil
+	return reports.ParseRange(from, to, gran)
 }
 
 func reportLimit(first *int, def int) (int, error) {
@@ -40,18 +36,7 @@ func reportLimit(first *int, def int) (int, error) {
 	return *first, nil
 }
 
-func shopCurrency(ctx context.Context, r *queryResolver) (string, error) {
-	cs, err := r.DB.Shop.Query().Limit(1).All(ctx)
-	if err != nil {
-		return "", fmt.Errorf("read shop currency: %w", err)
-	}
-	if len(cs) == 0 {
-		return "USD", nil
-	}
-	return cs[0].CurrencyCode, nil
-}
-
-func toRange(r analytics.Range) *model.ReportRange {
+func toRange(r reports.Range) *model.ReportRange {
 	p := r.Previous()
 	return &model.ReportRange{From: r.From.Format("2006-01-02"), To: r.To.Format("2006-01-02"),
 		Granularity: model.ReportGranularity(r.Granularity), PreviousFrom: p.From.Format("2006-01-02"), PreviousTo: p.To.Format("2006-01-02")}

@@ -9,19 +9,20 @@ import (
 	"context"
 	"storefront/graph/admin/generated"
 	"storefront/graph/admin/model"
+	"storefront/internal/reports"
 	"storefront/internal/sales"
 )
 
 func (r *queryResolver) SalesReport(ctx context.Context, from string, to string, granularity model.ReportGranularity, compare bool) (*sales.SalesReport, error) {
-	rg, err := sales.ParseRange(from, to)
+	rg, err := reports.ParseRange(from, to, reports.Granularity(granularity))
 	if err != nil {
 		return nil, err
 	}
-	return r.Sales.Sales(ctx, rg, sales.Granularity(granularity), compare)
+	return r.Sales.Sales(ctx, rg, compare)
 }
 
 func (r *queryResolver) CustomerReport(ctx context.Context, from string, to string, compare bool) (*sales.CustomerReport, error) {
-	rg, err := sales.ParseRange(from, to)
+	rg, err := reports.ParseRange(from, to, reports.Day)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +30,7 @@ func (r *queryResolver) CustomerReport(ctx context.Context, from string, to stri
 }
 
 func (r *queryResolver) InventoryReport(ctx context.Context, from string, to string, lowStockThreshold int, first int) (*sales.InventoryReport, error) {
-	rg, err := sales.ParseRange(from, to)
+	rg, err := reports.ParseRange(from, to, reports.Day)
 	if err != nil {
 		return nil, err
 	}

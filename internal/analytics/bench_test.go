@@ -7,10 +7,14 @@ import (
 	"time"
 
 	"storefront/internal/analytics"
+	"storefront/internal/reports"
+	"storefront/internal/sales"
 	"storefront/internal/store"
 )
 
-// BenchmarkReports90Days times each report over the last 90 days of a seeded database:
+// BenchmarkReports90Days times each report (the behaviour reports and, over the orders
+// the seed placed, the sales, customer and inventory reports) over the last 90 days of a
+// seeded database:
 //
 //	storefront seed -database-url URL -synthetic-events 1000000 -synthetic-orders 100000
 //	STOREFRONT_BENCH_DATABASE_URL=URL go test -run - -bench Reports90Days ./internal/analytics
@@ -29,8 +33,30 @@ func BenchmarkReports90Days(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, g := range []analytics.Granularity{analytics.Day, analytics.Week} {
-		r := analytics.Range{From: today.AddDate(0, 0, -89), To: today, Granularity: g}
+	svc := sales.New(db)
+	for _, g := range []reports.Granularity{reports.Day, reports.Week} {
+		r := reports.Range{From: today.AddDate(0, 0, -89), To: today, Granularity: g}
+		b.Run("salesReport/"+string(g), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := svc.Sales(ctx, r, true); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("customerReport/"+string(g), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := svc.Customers(ctx, r, true); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("inventoryReport/"+string(g), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := svc.Inventory(ctx, r, 5, 50); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run("conversionFunnel/"+string(g), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := analytics.ConversionFunnel(ctx, db, r); err != nil {

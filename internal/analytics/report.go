@@ -3,118 +3,13 @@ package analytics
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"sort"
 	"time"
 
+	"storefront/internal/reports"
 	"storefront/internal/store"
 )
-
-// Granularity is how a report's range is split into periods.
-type Granularity string
-
-// Granularities.
-const (
-	Day   Granularity = "DAY"
-	Week  Granularity = "WEEK"
-	Month Granularity = "MONTH"
-)
-
-// MaxRangeDays bounds a report's range.
-const MaxRangeDays = 3 * 366
-
-// ErrBadRange is a report request whose dates are not a valid range.
-var ErrBadRange = errors.New("invalid report range")
-
-// Range is a report's days in the shop's time zone, From and To included, split by
-// Granularity; Previous is the period of the same length just before it, which every
-// report compares with.
-type Range struct {
-	From, To    time.Time
-	Granularity Granularity
-}
-
-// ParseRange reads a range from YYYY-MM-DD dates (the shop's days) and a granularity
-// (DAY when empty). Errors wrap ErrBadRange.
-func ParseRange(from, to string, g Granularity) (Range, error) {
-	f, err := time.Parse(time.DateOnly, from)
-	if err != nil {
-		return Range{}, fmt.Errorf("%w: from is not a YYYY-MM-DD date", ErrBadRange)
-	}
-	t, err := time.Parse(time.DateOnly, to)
-	if err != nil {
-		return Range{}, fmt.Errorf("%w: to is not a YYYY-MM-DD date", ErrBadRange)
-	}
-	if t.Before(f) {
-		return Range{}, fmt.Errorf("%w: to is before from", ErrBadRange)
-	}
-	if t.Sub(f) >= MaxRangeDays*24*time.Hour {
-		return Range{}, fmt.Errorf("%w: a range is at most %d days", ErrBadRange, MaxRangeDays)
-	}
-	switch g {
-	case "":
-		g = Day
-	case Day, Week, Month:
-	default:
-		return Range{}, fmt.Errorf("%w: granularity is DAY, WEEK or MONTH", ErrBadRange)
-	}
-	return Range{From: f, To: t, Granularity: g}, nil
-}
-
-// Days is the number of days in the range.
-func (r Range) Days() int { return int(r.To.Sub(r.From)/(24*time.Hour)) + 1 }
-
-// Previous is the range of the same length that ends the day before this one begins.
-func (r Range) Previous() Range {
-	n := r.Days()
-	return Range{From: r.From.AddDate(0, 0, -n), To: r.From.AddDate(0, 0, -1), Granularity: r.Granularity}
-}
-
-func (r Range) fromDay() string { return r.From.Format(time.DateOnly) }
-func (r Range) toDay() string   { return r.To.Format(time.DateOnly) }
-
-// bucket is the first day of the period a day falls in (clamped to the range's start).
-func (r Range) bucket(day string) string {
-	d, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return day
-	}
-	switch r.Granularity {
-	case Week:
-		d = d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7)) // weeks begin on Monday
-	case Month:
-		d = time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
-	}
-	if d.Before(r.From) {
-		d = r.From
-	}
-	return d.Format(time.DateOnly)
-}
-
-// periods lists the range's periods as [start, end] days.
-func (r Range) periods() [][2]string {
-	var out [][2]string
-	for d := r.From; !d.After(r.To); {
-		start := d
-		var next time.Time
-		switch r.Granularity {
-		case Week:
-			next = d.AddDate(0, 0, 7-((int(d.Weekday())+6)%7))
-		case Month:
-			next = time.Date(d.Year(), d.Month()+1, 1, 0, 0, 0, 0, time.UTC)
-		default:
-			next = d.AddDate(0, 0, 1)
-		}
-		end := next.AddDate(0, 0, -1)
-		if end.After(r.To) {
-			end = r.To
-		}
-		out = append(out, [2]string{start.Format(time.DateOnly), end.Format(time.DateOnly)})
-		d = next
-	}
-	return out
-}
 
 // rate is n/d, 0 when d is 0.
 func rate(n, d int64) float64 {
@@ -190,17 +85,17 @@ type FunnelPeriod struct {
 
 // FunnelReport is the conversion funnel of a range, its periods and the previous range.
 type FunnelReport struct {
-	Range    Range
+	Range    reports.Range
 	Total    Funnel
 	Previous Funnel
 	Periods  []FunnelPeriod
 }
 
 // ConversionFunnel reads the funnel of a range from the daily rollup.
-func ConversionFunnel(ctx context.Context, db *store.DB, r Range) (*FunnelReport, error) {
+func ConversionFunnel(ctx context.Context, db *store.DB, r reports.Range) (*FunnelReport, error) {
 	prev := r.Previous()
 	rows, err := query(ctx, db, `SELECT day, sessions, viewed, added, checkout, converted, orders, revenue
-		FROM analytics_daily WHERE day >= ? AND day <= ?`, prev.fromDay(), r.toDay())
+		FROM analytics_daily WHERE day >= ? AND day <= ?`, prev.FromDay(), r.ToDay())
 	if err != nil {
 		return nil, fmt.Errorf("funnel: %w", err)
 	}
@@ -213,12 +108,12 @@ func ConversionFunnel(ctx context.Context, db *store.DB, r Range) (*FunnelReport
 		if err := rows.Scan(&day, &f.Sessions, &f.ProductViews, &f.AddsToCart, &f.CheckoutsStarted, &f.Orders, &f.Placed, &f.Revenue); err != nil {
 			return nil, fmt.Errorf("funnel: %w", err)
 		}
-		if day < r.fromDay() {
+		if day < r.FromDay() {
 			out.Previous.add(f)
 			continue
 		}
 		out.Total.add(f)
-		b := r.bucket(day)
+		b := r.Bucket(day)
 		if byPeriod[b] == nil {
 			byPeriod[b] = &Funnel{}
 		}
@@ -227,9 +122,10 @@ func ConversionFunnel(ctx context.Context, db *store.DB, r Range) (*FunnelReport
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("funnel: %w", err)
 	}
-	for _, p := range r.periods() {
-		fp := FunnelPeriod{Start: p[0], End: p[1]}
-		if f := byPeriod[p[0]]; f != nil {
+	for _, p := range r.Periods() {
+		start := p.Start.Format(time.DateOnly)
+		fp := FunnelPeriod{Start: start, End: p.End.Format(time.DateOnly)}
+		if f := byPeriod[start]; f != nil {
 			fp.Funnel = *f
 		}
 		out.Periods = append(out.Periods, fp)
@@ -261,7 +157,7 @@ type TrafficPeriod struct {
 
 // TrafficReport is a range's sessions and orders by source, most sessions first.
 type TrafficReport struct {
-	Range                            Range
+	Range                            reports.Range
 	Sessions, Orders                 int64
 	PreviousSessions, PreviousOrders int64
 	Sources                          []TrafficRow
@@ -270,10 +166,10 @@ type TrafficReport struct {
 
 // Traffic reads sessions and orders by referrer and UTM source, medium and campaign from
 // the traffic rollup. limit bounds the sources listed (the totals count them all).
-func Traffic(ctx context.Context, db *store.DB, r Range, limit int) (*TrafficReport, error) {
+func Traffic(ctx context.Context, db *store.DB, r reports.Range, limit int) (*TrafficReport, error) {
 	prev := r.Previous()
 	rows, err := query(ctx, db, `SELECT day, referrer, utm_source, utm_medium, utm_campaign, sessions, orders
-		FROM analytics_traffic_daily WHERE day >= ? AND day <= ?`, prev.fromDay(), r.toDay())
+		FROM analytics_traffic_daily WHERE day >= ? AND day <= ?`, prev.FromDay(), r.ToDay())
 	if err != nil {
 		return nil, fmt.Errorf("traffic: %w", err)
 	}
@@ -293,7 +189,7 @@ func Traffic(ctx context.Context, db *store.DB, r Range, limit int) (*TrafficRep
 			row = &TrafficRow{Source: s}
 			bySource[s] = row
 		}
-		if day < r.fromDay() {
+		if day < r.FromDay() {
 			row.PreviousSessions += sessions
 			row.PreviousOrders += orders
 			out.PreviousSessions += sessions
@@ -304,7 +200,7 @@ func Traffic(ctx context.Context, db *store.DB, r Range, limit int) (*TrafficRep
 		row.Orders += orders
 		out.Sessions += sessions
 		out.Orders += orders
-		b := r.bucket(day)
+		b := r.Bucket(day)
 		if byPeriod[b] == nil {
 			byPeriod[b] = &TrafficPeriod{}
 		}
@@ -332,9 +228,10 @@ func Traffic(ctx context.Context, db *store.DB, r Range, limit int) (*TrafficRep
 	if limit > 0 && len(out.Sources) > limit {
 		out.Sources = out.Sources[:limit]
 	}
-	for _, p := range r.periods() {
-		tp := TrafficPeriod{Start: p[0], End: p[1]}
-		if v := byPeriod[p[0]]; v != nil {
+	for _, p := range r.Periods() {
+		start := p.Start.Format(time.DateOnly)
+		tp := TrafficPeriod{Start: start, End: p.End.Format(time.DateOnly)}
+		if v := byPeriod[start]; v != nil {
 			tp.Sessions, tp.Orders = v.Sessions, v.Orders
 		}
 		out.Periods = append(out.Periods, tp)
@@ -374,7 +271,7 @@ type SearchPeriod struct {
 // SearchReport is a range's searches: the most searched terms, the terms whose searches
 // found nothing, the totals and search-to-purchase conversion, against the previous range.
 type SearchReport struct {
-	Range          Range
+	Range          reports.Range
 	Total          SearchTotals
 	Previous       SearchTotals
 	Top            []SearchRow
@@ -384,12 +281,12 @@ type SearchReport struct {
 
 // Searches reads the search report of a range from the search-term rollup; limit bounds
 // each list of terms.
-func Searches(ctx context.Context, db *store.DB, r Range, limit int) (*SearchReport, error) {
+func Searches(ctx context.Context, db *store.DB, r reports.Range, limit int) (*SearchReport, error) {
 	prev := r.Previous()
 	out := &SearchReport{Range: r}
 	// Totals by day (current and previous range), then terms over the current range.
 	rows, err := query(ctx, db, `SELECT day, SUM(searches), SUM(no_results), SUM(clicks), SUM(purchases)
-		FROM analytics_search_daily WHERE day >= ? AND day <= ? GROUP BY day`, prev.fromDay(), r.toDay())
+		FROM analytics_search_daily WHERE day >= ? AND day <= ? GROUP BY day`, prev.FromDay(), r.ToDay())
 	if err != nil {
 		return nil, fmt.Errorf("search report: %w", err)
 	}
@@ -402,10 +299,10 @@ func Searches(ctx context.Context, db *store.DB, r Range, limit int) (*SearchRep
 			return nil, fmt.Errorf("search report: %w", err)
 		}
 		target := &out.Total
-		if day < r.fromDay() {
+		if day < r.FromDay() {
 			target = &out.Previous
 		} else {
-			b := r.bucket(day)
+			b := r.Bucket(day)
 			if byPeriod[b] == nil {
 				byPeriod[b] = &SearchTotals{}
 			}
@@ -417,9 +314,10 @@ func Searches(ctx context.Context, db *store.DB, r Range, limit int) (*SearchRep
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("search report: %w", err)
 	}
-	for _, p := range r.periods() {
-		sp := SearchPeriod{Start: p[0], End: p[1]}
-		if t := byPeriod[p[0]]; t != nil {
+	for _, p := range r.Periods() {
+		start := p.Start.Format(time.DateOnly)
+		sp := SearchPeriod{Start: start, End: p.End.Format(time.DateOnly)}
+		if t := byPeriod[start]; t != nil {
 			sp.SearchTotals = *t
 		}
 		out.Periods = append(out.Periods, sp)
@@ -434,7 +332,7 @@ func Searches(ctx context.Context, db *store.DB, r Range, limit int) (*SearchRep
 	} {
 		rows, err := query(ctx, db, `SELECT term, SUM(searches), SUM(results), SUM(no_results), SUM(clicks), SUM(purchases)
 			FROM analytics_search_daily WHERE day >= ? AND day <= ? GROUP BY term`+list.where+`
-			ORDER BY `+list.order+`, term LIMIT ?`, r.fromDay(), r.toDay(), limit)
+			ORDER BY `+list.order+`, term LIMIT ?`, r.FromDay(), r.ToDay(), limit)
 		if err != nil {
 			return nil, fmt.Errorf("search report: %w", err)
 		}
@@ -464,7 +362,7 @@ func addTotals(t *SearchTotals, o SearchTotals) {
 
 // Today is the current day in the shop's time zone.
 func Today(ctx context.Context, db *store.DB, now time.Time) (time.Time, error) {
-	loc, err := Location(ctx, db)
+	loc, err := reports.ShopLocation(ctx, db.SQL)
 	if err != nil {
 		return time.Time{}, err
 	}

@@ -2,10 +2,8 @@ package analytics
 
 import (
 	"context"
-	"errors"
 	"strconv"
 
-	"storefront/internal/paging"
 	"storefront/internal/reports"
 	"storefront/internal/store"
 )
@@ -17,7 +15,7 @@ import (
 // the traffic and search lists, 1–250, default 50).
 func RegisterReports(reg *reports.Registry, db *store.DB) {
 	reg.Register(reports.Report{Name: "conversion-funnel", Title: "Conversion funnel", Run: func(ctx context.Context, p reports.Params) (*reports.Table, error) {
-		r, err := tableRange(p)
+		r, err := p.Range()
 		if err != nil {
 			return nil, err
 		}
@@ -37,11 +35,11 @@ func RegisterReports(reg *reports.Registry, db *store.DB) {
 		return t, nil
 	}})
 	reg.Register(reports.Report{Name: "traffic", Title: "Traffic by source", Run: func(ctx context.Context, p reports.Params) (*reports.Table, error) {
-		r, err := tableRange(p)
+		r, err := p.Range()
 		if err != nil {
 			return nil, err
 		}
-		limit, err := tableLimit(p)
+		limit, err := p.Int("first", 50, 1, 250)
 		if err != nil {
 			return nil, err
 		}
@@ -58,11 +56,11 @@ func RegisterReports(reg *reports.Registry, db *store.DB) {
 	}})
 	searches := func(withoutResults bool) reports.Func {
 		return func(ctx context.Context, p reports.Params) (*reports.Table, error) {
-			r, err := tableRange(p)
+			r, err := p.Range()
 			if err != nil {
 				return nil, err
 			}
-			limit, err := tableLimit(p)
+			limit, err := p.Int("first", 50, 1, 250)
 			if err != nil {
 				return nil, err
 			}
@@ -84,28 +82,6 @@ func RegisterReports(reg *reports.Registry, db *store.DB) {
 	}
 	reg.Register(reports.Report{Name: "searches", Title: "Top searches", Run: searches(false)})
 	reg.Register(reports.Report{Name: "searches-without-results", Title: "Searches without results", Run: searches(true)})
-}
-
-// tableRange reads a report's range from its parameters; a bad one is the caller's error.
-func tableRange(p reports.Params) (Range, error) {
-	r, err := ParseRange(p.From, p.To, Granularity(p.Query.Get("granularity")))
-	if errors.Is(err, ErrBadRange) {
-		return r, &paging.InputError{Argument: "from", Message: err.Error()}
-	}
-	return r, err
-}
-
-// tableLimit reads first: the rows of a list, 1–250 (50 when not given).
-func tableLimit(p reports.Params) (int, error) {
-	v := p.Query.Get("first")
-	if v == "" {
-		return 50, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > 250 {
-		return 0, &paging.InputError{Argument: "first", Message: "first must be a whole number from 1 to 250"}
-	}
-	return n, nil
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"storefront/internal/reports"
 	"storefront/internal/store"
 )
 
@@ -28,25 +29,15 @@ var stepOf = map[string]int{
 	CheckoutCompleted:  stepConverted,
 }
 
-// Location is the shop's time zone (UTC when unset or unknown).
-func Location(ctx context.Context, db *store.DB) (*time.Location, error) {
-	var name sql.NullString
-	err := db.SQL.QueryRowContext(ctx, `SELECT iana_timezone FROM shops ORDER BY id LIMIT 1`).Scan(&name)
-	if err != nil && err != sql.ErrNoRows {
-		return nil, fmt.Errorf("shop time zone: %w", err)
-	}
-	if !name.Valid || name.String == "" {
-		return time.UTC, nil
-	}
-	loc, err := time.LoadLocation(name.String)
-	if err != nil {
-		return time.UTC, nil
-	}
-	return loc, nil
-}
+// SessionTimeout is how long a session runs on past midnight without an event: an event
+// of a new day joins the session of the same key begun the day before when it comes within
+// this time of that session's last event, so a session is counted once, on the day it
+// began.
+const SessionTimeout = 30 * time.Minute
 
 type session struct {
 	steps                          int
+	lastAt                         int64 // its latest event, Unix seconds
 	referrer, source, medium, camp string
 	term                           string
 	customerID                     int
@@ -74,7 +65,7 @@ func Write(ctx context.Context, db *store.DB, batch []Event, parts map[string]bo
 	if len(batch) == 0 {
 		return nil
 	}
-	loc, err := Location(ctx, db)
+	loc, err := reports.ShopLocation(ctx, db.SQL)
 	if err != nil {
 		return err
 	}
@@ -151,12 +142,23 @@ func Write(ctx context.Context, db *store.DB, batch []Event, parts map[string]bo
 		e, day := &batch[i], days[i]
 		var s *session
 		if key := e.sessionKey(); key != "" {
+			// sday is the day the session began: its funnel steps and source count there.
+			sday := day
 			s = sessions[sessKey{day, key}]
+			if s == nil {
+				prev := previousDay(day)
+				if p := sessions[sessKey{prev, key}]; p != nil && p.lastAt > 0 && e.At.Unix()-p.lastAt <= int64(SessionTimeout/time.Second) {
+					s, sday = p, prev
+				}
+			}
 			if s == nil {
 				s = &session{isNew: true, changed: true, referrer: e.referrerHost(), source: e.UTMSource, medium: e.UTMMedium, camp: e.UTMCampaign}
 				sessions[sessKey{day, key}] = s
 				get(day).sessions++
 				traf(day, s).sessions++
+			}
+			if at := e.At.Unix(); at > s.lastAt {
+				s.lastAt, s.changed = at, true
 			}
 			if e.CustomerID != 0 && s.customerID != e.CustomerID {
 				s.customerID, s.changed = e.CustomerID, true
@@ -164,7 +166,7 @@ func Write(ctx context.Context, db *store.DB, batch []Event, parts map[string]bo
 			if bit := stepOf[e.Name]; bit != 0 && s.steps&bit == 0 {
 				s.steps |= bit
 				s.changed = true
-				d := get(day)
+				d := get(sday)
 				switch bit {
 				case stepViewed:
 					d.viewed++
@@ -174,9 +176,9 @@ func Write(ctx context.Context, db *store.DB, batch []Event, parts map[string]bo
 					d.checkout++
 				case stepConverted:
 					d.converted++
-					traf(day, s).orders++
+					traf(sday, s).orders++
 					if s.term != "" {
-						term(day, s.term).purchases++
+						term(sday, s.term).purchases++
 					}
 				}
 			}
@@ -260,43 +262,65 @@ func nullInt(n int) any {
 	return int64(n)
 }
 
+// insertEvents adds the batch to the raw log: on PostgreSQL by COPY (one stream, no
+// statement to parse, however many events), on SQLite by multi-row INSERTs.
 func insertEvents(ctx context.Context, tx *sql.Tx, dialectName string, batch []Event, days []string) error {
+	if dialectName == dialect.Postgres {
+		stmt, err := tx.PrepareContext(ctx, `COPY analytics_events (`+eventInsertColumns+`) FROM STDIN`)
+		if err != nil {
+			return fmt.Errorf("copy events: %w", err)
+		}
+		defer stmt.Close()
+		for i := range batch {
+			if _, err := stmt.ExecContext(ctx, eventRow(&batch[i], days[i])...); err != nil {
+				return fmt.Errorf("copy events: %w", err)
+			}
+		}
+		if _, err := stmt.ExecContext(ctx); err != nil {
+			return fmt.Errorf("copy events: %w", err)
+		}
+		return stmt.Close()
+	}
 	const chunk = 500
+	row := "(" + marks(eventInsertArity) + ")"
 	for start := 0; start < len(batch); start += chunk {
 		end := min(start+chunk, len(batch))
 		var b strings.Builder
 		b.WriteString(`INSERT INTO analytics_events (` + eventInsertColumns + `) VALUES `)
-		row := "(" + strings.TrimSuffix(strings.Repeat("?,", eventInsertArity), ",") + ")"
 		args := make([]any, 0, (end-start)*eventInsertArity)
 		for i := start; i < end; i++ {
 			if i > start {
 				b.WriteByte(',')
 			}
 			b.WriteString(row)
-			e := &batch[i]
-			productID, variantID, qty := e.ProductID, e.VariantID, e.Quantity
-			if productID == 0 && len(e.Lines) == 1 {
-				productID, variantID, qty = e.Lines[0].ProductID, e.Lines[0].VariantID, e.Lines[0].Quantity
-			}
-			var amount any
-			if e.Amount != 0 {
-				amount = e.Amount
-			}
-			var resultCount any
-			if e.Name == SearchSubmitted && e.SearchTerm != "" {
-				resultCount = int64(e.ResultCount)
-			}
-			args = append(args, e.At.UTC(), days[i], e.Name, e.Source, nullStr(e.ClientID), nullStr(e.SessionID),
-				nullStr(e.sessionKey()), nullInt(e.CustomerID), nullStr(e.IPHash),
-				nullStr(e.PageURL), nullStr(e.Referrer), nullStr(e.UTMSource), nullStr(e.UTMMedium), nullStr(e.UTMCampaign),
-				nullInt(productID), nullInt(variantID), nullInt(qty), nullStr(e.SearchTerm), resultCount,
-				nullInt(e.OrderID), amount, nullStr(eventData(e)))
+			args = append(args, eventRow(&batch[i], days[i])...)
 		}
-		if _, err := tx.ExecContext(ctx, store.Rebind(dialectName, b.String()), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("insert events: %w", err)
 		}
 	}
 	return nil
+}
+
+// eventRow is an event's values in eventInsertColumns' order.
+func eventRow(e *Event, day string) []any {
+	productID, variantID, qty := e.ProductID, e.VariantID, e.Quantity
+	if productID == 0 && len(e.Lines) == 1 {
+		productID, variantID, qty = e.Lines[0].ProductID, e.Lines[0].VariantID, e.Lines[0].Quantity
+	}
+	var amount any
+	if e.Amount != 0 {
+		amount = e.Amount
+	}
+	var resultCount any
+	if e.Name == SearchSubmitted && e.SearchTerm != "" {
+		resultCount = int64(e.ResultCount)
+	}
+	return []any{e.At.UTC(), day, e.Name, e.Source, nullStr(e.ClientID), nullStr(e.SessionID),
+		nullStr(e.sessionKey()), nullInt(e.CustomerID), nullStr(e.IPHash),
+		nullStr(e.PageURL), nullStr(e.Referrer), nullStr(e.UTMSource), nullStr(e.UTMMedium), nullStr(e.UTMCampaign),
+		nullInt(productID), nullInt(variantID), nullInt(qty), nullStr(e.SearchTerm), resultCount,
+		nullInt(e.OrderID), amount, nullStr(eventData(e))}
 }
 
 // eventData is the event's own data as stored: the lines of a multi-line event in
@@ -313,7 +337,17 @@ func eventData(e *Event) string {
 	return s
 }
 
-// loadSessions reads the batch's sessions that are already stored.
+// previousDay is the day before a YYYY-MM-DD day.
+func previousDay(day string) string {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return d.AddDate(0, 0, -1).Format(time.DateOnly)
+}
+
+// loadSessions reads the batch's sessions that are already stored: those of its events'
+// days and those begun the day before, which an event may continue past midnight.
 func loadSessions(ctx context.Context, tx *sql.Tx, dialectName string, batch []Event, days []string) (map[sessKey]*session, error) {
 	want := map[sessKey]bool{}
 	var keys []string
@@ -324,12 +358,15 @@ func loadSessions(ctx context.Context, tx *sql.Tx, dialectName string, batch []E
 		if k == "" {
 			continue
 		}
+		prev := previousDay(days[i])
 		want[sessKey{days[i], k}] = true
+		want[sessKey{prev, k}] = true
 		if !seenKey[k] {
 			seenKey[k] = true
 			keys = append(keys, k)
 		}
 		daySet[days[i]] = true
+		daySet[prev] = true
 	}
 	out := map[sessKey]*session{}
 	if len(keys) == 0 {
@@ -347,7 +384,7 @@ func loadSessions(ctx context.Context, tx *sql.Tx, dialectName string, batch []E
 			args = append(args, k)
 		}
 		args = append(args, dayList...)
-		q := `SELECT day, session_key, steps, referrer, utm_source, utm_medium, utm_campaign, search_term, customer_id
+		q := `SELECT day, session_key, steps, referrer, utm_source, utm_medium, utm_campaign, search_term, customer_id, last_at
 			FROM analytics_sessions WHERE session_key IN (` + marks(end-start) + `) AND day IN (` + marks(len(dayList)) + `)`
 		rows, err := tx.QueryContext(ctx, store.Rebind(dialectName, q), args...)
 		if err != nil {
@@ -357,7 +394,7 @@ func loadSessions(ctx context.Context, tx *sql.Tx, dialectName string, batch []E
 			var k sessKey
 			var s session
 			var cust sql.NullInt64
-			if err := rows.Scan(&k.day, &k.key, &s.steps, &s.referrer, &s.source, &s.medium, &s.camp, &s.term, &cust); err != nil {
+			if err := rows.Scan(&k.day, &k.key, &s.steps, &s.referrer, &s.source, &s.medium, &s.camp, &s.term, &cust, &s.lastAt); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("load sessions: %w", err)
 			}
@@ -408,11 +445,11 @@ func saveSessions(ctx context.Context, tx *sql.Tx, dialectName string, sessions 
 		if !s.changed {
 			continue
 		}
-		rows = append(rows, []any{k.day, k.key, s.steps, s.referrer, s.source, s.medium, s.camp, s.term, nullInt(s.customerID)})
+		rows = append(rows, []any{k.day, k.key, s.steps, s.referrer, s.source, s.medium, s.camp, s.term, nullInt(s.customerID), s.lastAt})
 	}
 	return upsert(ctx, tx, dialectName,
-		`INSERT INTO analytics_sessions (day, session_key, steps, referrer, utm_source, utm_medium, utm_campaign, search_term, customer_id)`, 9, rows,
-		`ON CONFLICT (day, session_key) DO UPDATE SET steps = excluded.steps, search_term = excluded.search_term, customer_id = excluded.customer_id`)
+		`INSERT INTO analytics_sessions (day, session_key, steps, referrer, utm_source, utm_medium, utm_campaign, search_term, customer_id, last_at)`, 10, rows,
+		`ON CONFLICT (day, session_key) DO UPDATE SET steps = excluded.steps, search_term = excluded.search_term, customer_id = excluded.customer_id, last_at = excluded.last_at`)
 }
 
 func saveRollups(ctx context.Context, tx *sql.Tx, dialectName string, daily map[string]*dailyRow, products map[productKey]*productRow, terms map[termKey]*termRow, traffic map[trafficKey]*trafficRow) error {

@@ -342,7 +342,7 @@ func (s *Service) SetProducts(ctx context.Context, ins []ProductInput) ([]SetRes
 	ctx, pending := searchindex.Batch(ctx)
 	out := make([]SetResult, len(ins))
 	err := store.WithTx(ctx, s.db, func(tx *ent.Tx) error {
-		currency, err := shopCurrency(ctx, tx)
+		currency, err := ShopCurrency(ctx, tx.Shop)
 		if err != nil {
 			return err
 		}
@@ -422,7 +422,7 @@ func (w *productWrite) validate(ctx context.Context) error {
 	}
 	if w.currency == "" {
 		var err error
-		if w.currency, err = shopCurrency(ctx, w.tx); err != nil {
+		if w.currency, err = ShopCurrency(ctx, w.tx.Shop); err != nil {
 			return err
 		}
 	}
@@ -1063,9 +1063,10 @@ func (o *Optional[T]) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// shopCurrency is the currency of every price in the shop (USD before the shop is set up).
-func shopCurrency(ctx context.Context, tx *ent.Tx) (string, error) {
-	cur, err := tx.Shop.Query().Select(shop.FieldCurrencyCode).Strings(ctx)
+// ShopCurrency is the currency of every price in the shop (USD before the shop is set
+// up), read through shops: a client's or a transaction's Shop.
+func ShopCurrency(ctx context.Context, shops *ent.ShopClient) (string, error) {
+	cur, err := shops.Query().Order(ent.Asc(shop.FieldID)).Limit(1).Select(shop.FieldCurrencyCode).Strings(ctx)
 	if err != nil {
 		return "", fmt.Errorf("read shop currency: %w", err)
 	}

@@ -289,7 +289,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *session) 
 	q := r.URL.Query()
 	v := view{Nonce: randomToken(), CSRF: s.row.CsrfToken, CSS: template.CSS(css), KeyName: s.key.Name, Granularity: q.Get("granularity")}
 	if v.Granularity == "" {
-		v.Granularity = string(sales.Day)
+		v.Granularity = string(reports.Day)
 	}
 	loc, err := h.Sales.Prepare(ctx)
 	if err != nil {
@@ -306,11 +306,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *session) 
 		v.From = today.AddDate(0, 0, -29).Format(time.DateOnly)
 	}
 	status := http.StatusOK
-	rg, err := sales.ParseRange(v.From, v.To)
-	g := sales.Granularity(v.Granularity)
-	if err == nil && g != sales.Day && g != sales.Week && g != sales.Month {
-		err = &paging.InputError{Argument: "granularity", Message: "granularity must be DAY, WEEK or MONTH"}
-	}
+	rg, err := reports.ParseRange(v.From, v.To, reports.Granularity(v.Granularity))
 	var input *paging.InputError
 	switch {
 	case errors.As(err, &input):
@@ -320,19 +316,16 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *session) 
 		h.fail(w, r, err)
 		return
 	default:
-		if v.Sales, err = h.Sales.Sales(ctx, rg, g, true); err == nil {
+		if v.Sales, err = h.Sales.Sales(ctx, rg, true); err == nil {
 			v.Chart = lineChart(v.Sales)
 			if v.TopProducts, err = v.Sales.Breakdown(ctx, h.Sales, sales.ByProduct, 10); err == nil {
 				v.Inventory, err = h.Sales.Inventory(ctx, rg, 5, 10)
 			}
 		}
 		if err == nil {
-			var ar analytics.Range
-			if ar, err = analytics.ParseRange(v.From, v.To, analytics.Granularity(v.Granularity)); err == nil {
-				var f *analytics.FunnelReport
-				if f, err = analytics.ConversionFunnel(ctx, h.DB, ar); err == nil {
-					v.Funnel = funnelBars(f.Total)
-				}
+			var f *analytics.FunnelReport
+			if f, err = analytics.ConversionFunnel(ctx, h.DB, rg); err == nil {
+				v.Funnel = funnelBars(f.Total)
 			}
 		}
 		if err != nil {

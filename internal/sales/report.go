@@ -10,94 +10,17 @@ import (
 	"storefront/ent/collection"
 	"storefront/ent/product"
 	"storefront/ent/productvariant"
-	"storefront/ent/shop"
+	"storefront/internal/catalog"
 	"storefront/internal/gid"
 	"storefront/internal/paging"
+	"storefront/internal/reports"
 )
-
-// Granularity is the length of a report's periods.
-type Granularity string
-
-// Granularities of a report.
-const (
-	Day   Granularity = "DAY"
-	Week  Granularity = "WEEK" // ISO weeks, Monday to Sunday
-	Month Granularity = "MONTH"
-)
-
-// MaxRangeDays bounds a report's range (and so its work).
-const MaxRangeDays = 1096
 
 // MaxRows bounds the rows of a breakdown.
 const MaxRows = 250
 
-// Range is a span of the shop's calendar days, both ends included. Its times are the
-// days' dates at 00:00 UTC (a calendar day, not an instant).
-type Range struct {
-	From, To time.Time
-}
-
-// ParseRange reads from and to (YYYY-MM-DD, days in the shop's time zone, both included).
-// The error is a *paging.InputError naming the argument.
-func ParseRange(from, to string) (Range, error) {
-	f, err := time.Parse(time.DateOnly, from)
-	if err != nil {
-		return Range{}, &paging.InputError{Argument: "from", Message: "from must be a date such as 2026-01-31"}
-	}
-	t, err := time.Parse(time.DateOnly, to)
-	if err != nil {
-		return Range{}, &paging.InputError{Argument: "to", Message: "to must be a date such as 2026-01-31"}
-	}
-	r := Range{From: f, To: t}
-	switch {
-	case t.Before(f):
-		return Range{}, &paging.InputError{Argument: "to", Message: "to must not be before from"}
-	case r.Days() > MaxRangeDays:
-		return Range{}, &paging.InputError{Argument: "to", Message: fmt.Sprintf("a report covers at most %d days", MaxRangeDays)}
-	}
-	return r, nil
-}
-
-// Days is the number of days in the range.
-func (r Range) Days() int { return int(r.To.Sub(r.From).Hours()/24) + 1 }
-
-// Previous is the range of the same length just before r.
-func (r Range) Previous() Range {
-	n := r.Days()
-	return Range{From: r.From.AddDate(0, 0, -n), To: r.From.AddDate(0, 0, -1)}
-}
-
-// FromDay and ToDay are the range's ends as yyyymmdd.
-func (r Range) FromDay() int { return dayOf(r.From, time.UTC) }
-func (r Range) ToDay() int   { return dayOf(r.To, time.UTC) }
-
-// instants is the range as instants in loc: [start, end).
-func (r Range) instants(loc *time.Location) (time.Time, time.Time) {
-	start := time.Date(r.From.Year(), r.From.Month(), r.From.Day(), 0, 0, 0, 0, loc)
-	end := time.Date(r.To.Year(), r.To.Month(), r.To.Day()+1, 0, 0, 0, 0, loc)
-	return start.UTC(), end.UTC()
-}
-
-// periodStart is the first day of the period of g that holds d.
-func periodStart(d time.Time, g Granularity) time.Time {
-	switch g {
-	case Week:
-		return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
-	case Month:
-		return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
-	}
-	return d
-}
-
-func nextPeriod(d time.Time, g Granularity) time.Time {
-	switch g {
-	case Week:
-		return d.AddDate(0, 0, 7)
-	case Month:
-		return d.AddDate(0, 1, 0)
-	}
-	return d.AddDate(0, 0, 1)
-}
+// dayNum is a range's day as yyyymmdd, the rollups' day key.
+func dayNum(d time.Time) int { return dayOf(d, time.UTC) }
 
 func fromDay(day int) time.Time {
 	return time.Date(day/10000, time.Month(day/100%100), day%100, 0, 0, 0, 0, time.UTC)
@@ -154,8 +77,8 @@ type Period struct {
 
 // SalesReport is the sales of a range of days.
 type SalesReport struct {
-	Range        Range
-	Granularity  Granularity
+	Range        reports.Range
+	Granularity  reports.Granularity
 	CurrencyCode string
 	Timezone     string
 	Totals       Totals
@@ -192,22 +115,15 @@ func (r *SalesReport) PreviousTo() *string {
 	return &s
 }
 
-// shopInfo is the shop's currency.
+// currency is the shop's currency.
 func (s *Service) currency(ctx context.Context) (string, error) {
-	cs, err := s.db.Shop.Query().Order(ent.Asc(shop.FieldID)).Select(shop.FieldCurrencyCode).Strings(ctx)
-	if err != nil {
-		return "", fmt.Errorf("read shop currency: %w", err)
-	}
-	if len(cs) == 0 {
-		return "USD", nil
-	}
-	return cs[0], nil
+	return catalog.ShopCurrency(ctx, s.db.Shop)
 }
 
-// Sales reports the orders of r by period of g, with the previous range when compare is
+// Sales reports the orders of r by period of its granularity, with the previous range when compare is
 // set. It reads the day rollups and the refunded orders: two statements (three with the
 // shop's currency) whatever the range.
-func (s *Service) Sales(ctx context.Context, r Range, g Granularity, compare bool) (*SalesReport, error) {
+func (s *Service) Sales(ctx context.Context, r reports.Range, compare bool) (*SalesReport, error) {
 	loc, err := s.Prepare(ctx)
 	if err != nil {
 		return nil, err
@@ -221,7 +137,7 @@ func (s *Service) Sales(ctx context.Context, r Range, g Granularity, compare boo
 		whole.From = r.Previous().From
 	}
 	days := map[int]dayRow{}
-	rows, err := s.db.SQL.QueryContext(ctx, rebind(s.pg(), `SELECT day, orders, gross, discounts, tax, shipping, total, units FROM analytics_sales_days WHERE day BETWEEN ? AND ?`), whole.FromDay(), whole.ToDay())
+	rows, err := s.db.SQL.QueryContext(ctx, rebind(s.pg(), `SELECT day, orders, gross, discounts, tax, shipping, total, units FROM analytics_sales_days WHERE day BETWEEN ? AND ?`), dayNum(whole.From), dayNum(whole.To))
 	if err != nil {
 		return nil, fmt.Errorf("read sales days: %w", err)
 	}
@@ -240,7 +156,7 @@ func (s *Service) Sales(ctx context.Context, r Range, g Granularity, compare boo
 	// Refunds are read from the orders, where the refund flow keeps them, by the day the
 	// order was placed.
 	refunds := map[int]int64{}
-	start, end := whole.instants(loc)
+	start, end := whole.Instants(loc)
 	rows, err = s.db.SQL.QueryContext(ctx, rebind(s.pg(), `SELECT processed_at, total_refunded FROM orders WHERE total_refunded > 0 AND processed_at >= ? AND processed_at < ?`), start, end)
 	if err != nil {
 		return nil, fmt.Errorf("read refunds: %w", err)
@@ -267,16 +183,9 @@ func (s *Service) Sales(ctx context.Context, r Range, g Granularity, compare boo
 		t.finish()
 		return t
 	}
-	rep := &SalesReport{Range: r, Granularity: g, CurrencyCode: cur, Timezone: loc.String(), Totals: sum(r.From, r.To)}
-	for p := periodStart(r.From, g); !p.After(r.To); p = nextPeriod(p, g) {
-		from, to := p, nextPeriod(p, g).AddDate(0, 0, -1)
-		if from.Before(r.From) {
-			from = r.From
-		}
-		if to.After(r.To) {
-			to = r.To
-		}
-		rep.Periods = append(rep.Periods, Period{Start: from.Format(time.DateOnly), End: to.Format(time.DateOnly), Totals: sum(from, to)})
+	rep := &SalesReport{Range: r, Granularity: r.Granularity, CurrencyCode: cur, Timezone: loc.String(), Totals: sum(r.From, r.To)}
+	for _, p := range r.Periods() {
+		rep.Periods = append(rep.Periods, Period{Start: p.Start.Format(time.DateOnly), End: p.End.Format(time.DateOnly), Totals: sum(p.Start, p.End)})
 	}
 	if compare {
 		p := r.Previous()
@@ -346,7 +255,7 @@ func (r Row) Vendor() *string {
 
 // Breakdown is the first rows of r's sales grouped by dim, the highest net sales first.
 // It runs one grouping statement and one read of the titles.
-func (s *Service) Breakdown(ctx context.Context, r Range, dim Dimension, first int) ([]*Row, error) {
+func (s *Service) Breakdown(ctx context.Context, r reports.Range, dim Dimension, first int) ([]*Row, error) {
 	if first < 0 || first > MaxRows {
 		return nil, &paging.InputError{Argument: "first", Message: fmt.Sprintf("first must be between 0 and %d", MaxRows)}
 	}
@@ -356,7 +265,7 @@ func (s *Service) Breakdown(ctx context.Context, r Range, dim Dimension, first i
 	return s.breakdown(ctx, r, dim, first)
 }
 
-func (s *Service) breakdown(ctx context.Context, r Range, dim Dimension, first int) ([]*Row, error) {
+func (s *Service) breakdown(ctx context.Context, r reports.Range, dim Dimension, first int) ([]*Row, error) {
 	if first < 0 || first > MaxRows {
 		return nil, &paging.InputError{Argument: "first", Message: fmt.Sprintf("first must be between 0 and %d", MaxRows)}
 	}
@@ -380,7 +289,7 @@ func (s *Service) breakdown(ctx context.Context, r Range, dim Dimension, first i
 		return nil, fmt.Errorf("unknown sales dimension %q", dim)
 	}
 	q = `SELECT k, name, pid, units, gross, disc FROM (` + q + `) g ORDER BY gross - disc DESC, k, name LIMIT ?`
-	rows, err := s.db.SQL.QueryContext(ctx, rebind(s.pg(), q), r.FromDay(), r.ToDay(), first)
+	rows, err := s.db.SQL.QueryContext(ctx, rebind(s.pg(), q), dayNum(r.From), dayNum(r.To), first)
 	if err != nil {
 		return nil, fmt.Errorf("sales by %s: %w", dim, err)
 	}
@@ -494,7 +403,7 @@ type Retention struct {
 
 // CustomerReport is the buyers of a range of days.
 type CustomerReport struct {
-	Range    Range
+	Range    reports.Range
 	Timezone string
 	Totals   CustomerTotals
 	Previous *CustomerTotals
@@ -508,14 +417,14 @@ func (r *CustomerReport) To() string   { return r.Range.To.Format(time.DateOnly)
 
 // customerTotals counts r's buyers from the visits: a buyer's first order in r is the one
 // whose previous order is before r.
-func (s *Service) customerTotals(ctx context.Context, r Range) (CustomerTotals, error) {
+func (s *Service) customerTotals(ctx context.Context, r reports.Range) (CustomerTotals, error) {
 	var t CustomerTotals
 	rows, err := s.db.SQL.QueryContext(ctx, rebind(s.pg(), `SELECT
 		coalesce(sum(CASE WHEN prev_day < ? THEN orders ELSE 0 END), 0),
 		coalesce(sum(CASE WHEN seq = 1 THEN orders ELSE 0 END), 0),
 		coalesce(sum(CASE WHEN seq = 2 AND prev_day >= ? THEN orders ELSE 0 END), 0)
 		FROM analytics_sales_visits WHERE day BETWEEN ? AND ?`),
-		r.FromDay(), r.FromDay(), r.FromDay(), r.ToDay())
+		dayNum(r.From), dayNum(r.From), dayNum(r.From), dayNum(r.To))
 	if err != nil {
 		return t, fmt.Errorf("count customers: %w", err)
 	}
@@ -540,7 +449,7 @@ func (s *Service) customerTotals(ctx context.Context, r Range) (CustomerTotals, 
 
 // Customers reports the buyers of r: new and returning, the repeat-purchase rate, and the
 // cohorts of the months r touches with their retention up to r's end.
-func (s *Service) Customers(ctx context.Context, r Range, compare bool) (*CustomerReport, error) {
+func (s *Service) Customers(ctx context.Context, r reports.Range, compare bool) (*CustomerReport, error) {
 	loc, err := s.Prepare(ctx)
 	if err != nil {
 		return nil, err
@@ -556,8 +465,8 @@ func (s *Service) Customers(ctx context.Context, r Range, compare bool) (*Custom
 		}
 		rep.Previous = &p
 	}
-	firstMonth := r.FromDay() / 100
-	lastMonth := r.ToDay() / 100
+	firstMonth := dayNum(r.From) / 100
+	lastMonth := dayNum(r.To) / 100
 	rows, err := s.db.SQL.QueryContext(ctx, rebind(s.pg(), `SELECT first_month, month, customers FROM analytics_sales_cohorts
 		WHERE first_month BETWEEN ? AND ? AND month <= ?`), firstMonth, lastMonth, lastMonth)
 	if err != nil {
@@ -622,7 +531,7 @@ func (r StockRow) ProductGlobalID() string { return gid.Format("Product", r.Prod
 
 // InventoryReport is stock against sales over a range.
 type InventoryReport struct {
-	Range             Range
+	Range             reports.Range
 	LowStockThreshold int
 	// UnitsSold, Available and SellThrough are over every variant.
 	UnitsSold, Available int64
@@ -639,7 +548,7 @@ func (r *InventoryReport) To() string   { return r.Range.To.Format(time.DateOnly
 
 // Inventory reports each variant's stock against its sales in r: the first rows of low
 // stock (at most threshold units) and of days of cover. One statement over the variants.
-func (s *Service) Inventory(ctx context.Context, r Range, threshold, first int) (*InventoryReport, error) {
+func (s *Service) Inventory(ctx context.Context, r reports.Range, threshold, first int) (*InventoryReport, error) {
 	if first < 0 || first > MaxRows {
 		return nil, &paging.InputError{Argument: "first", Message: fmt.Sprintf("first must be between 0 and %d", MaxRows)}
 	}
@@ -652,7 +561,7 @@ func (s *Service) Inventory(ctx context.Context, r Range, threshold, first int) 
 	rows, err := s.db.SQL.QueryContext(ctx, rebind(s.pg(), `SELECT v.id, v.product_id, p.title, v.title, coalesce(v.sku, ''), v.available, coalesce(x.units, 0)
 		FROM product_variants v JOIN products p ON p.id = v.product_id
 		LEFT JOIN (SELECT variant_id, sum(units) AS units FROM analytics_sales_lines WHERE day BETWEEN ? AND ? GROUP BY variant_id) x ON x.variant_id = v.id
-		WHERE p.archived = ?`), r.FromDay(), r.ToDay(), false)
+		WHERE p.archived = ?`), dayNum(r.From), dayNum(r.To), false)
 	if err != nil {
 		return nil, fmt.Errorf("read stock: %w", err)
 	}

@@ -18,6 +18,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"storefront/ent"
+	"storefront/internal/reports"
 	"storefront/internal/store"
 )
 
@@ -391,7 +392,7 @@ func (s *Service) check(ctx context.Context, x execer) (health, error) {
 	rows, err := x.QueryContext(ctx, rebind(s.pg(), `SELECT (SELECT count(*) FROM orders),
 		(SELECT coalesce(sum(orders), 0) FROM analytics_sales_days),
 		coalesce((SELECT timezone FROM analytics_sales_state WHERE id = ?), ''),
-		coalesce((SELECT iana_timezone FROM shops ORDER BY id LIMIT 1), 'UTC')`), stateRow)
+		`+reports.ShopTimezoneSQL), stateRow)
 	if err != nil {
 		return h, fmt.Errorf("check sales rollups: %w", err)
 	}
@@ -402,6 +403,7 @@ func (s *Service) check(ctx context.Context, x execer) (health, error) {
 	if err := rows.Scan(&h.orders, &h.counted, &h.built, &h.shop); err != nil {
 		return h, fmt.Errorf("check sales rollups: %w", err)
 	}
+	h.shop = reports.Location(h.shop).String()
 	return h, rows.Close()
 }
 
@@ -421,11 +423,7 @@ func (s *Service) Prepare(ctx context.Context) (*time.Location, error) {
 			return nil, err
 		}
 	}
-	loc, err := time.LoadLocation(h.shop)
-	if err != nil {
-		return nil, fmt.Errorf("shop time zone %q: %w", h.shop, err)
-	}
-	return loc, nil
+	return reports.Location(h.shop), nil
 }
 
 // rebuild replaces the rollups with ones computed from every order, in one transaction
@@ -457,10 +455,7 @@ func (s *Service) rebuild(ctx context.Context) error {
 		if h.current() {
 			return nil
 		}
-		loc, err := time.LoadLocation(h.shop)
-		if err != nil {
-			return fmt.Errorf("shop time zone %q: %w", h.shop, err)
-		}
+		loc := reports.Location(h.shop)
 		for _, t := range []string{"analytics_sales_days", "analytics_sales_lines", "analytics_sales_buyers", "analytics_sales_visits", "analytics_sales_cohorts"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return fmt.Errorf("clear %s: %w", t, err)

@@ -3,10 +3,10 @@ package sales
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 
 	"storefront/internal/money"
-	"storefront/internal/paging"
 	"storefront/internal/reports"
 )
 
@@ -30,31 +30,6 @@ func (s *Service) Register(reg *reports.Registry) {
 	}})
 }
 
-// intParam reads a non-negative integer query parameter.
-func intParam(p reports.Params, name string, def int) (int, error) {
-	v := p.Query.Get(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		return 0, &paging.InputError{Argument: name, Message: name + " must be a whole number of at least 0"}
-	}
-	return n, nil
-}
-
-func granularityParam(p reports.Params) (Granularity, error) {
-	switch g := Granularity(p.Query.Get("granularity")); g {
-	case "":
-		return Day, nil
-	case Day, Week, Month:
-		return g, nil
-	}
-	return "", &paging.InputError{Argument: "granularity", Message: "granularity must be DAY, WEEK or MONTH"}
-}
-
-func compareParam(p reports.Params) bool { return p.Query.Get("compare") != "false" }
-
 func itoa[T int | int64](n T) string { return strconv.FormatInt(int64(n), 10) }
 
 func rate(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) }
@@ -75,21 +50,17 @@ func totalsCells(t Totals, cur string) []string {
 
 // salesTable has a row per period, then a "total" row and, when compared, a "previous" row.
 func (s *Service) salesTable(ctx context.Context, p reports.Params) (*reports.Table, error) {
-	r, err := ParseRange(p.From, p.To)
+	r, err := p.Range()
 	if err != nil {
 		return nil, err
 	}
-	g, err := granularityParam(p)
-	if err != nil {
-		return nil, err
-	}
-	rep, err := s.Sales(ctx, r, g, compareParam(p))
+	rep, err := s.Sales(ctx, r, p.Compare())
 	if err != nil {
 		return nil, err
 	}
 	t := &reports.Table{Columns: append([]string{"period", "start", "end"}, totalsColumns...)}
 	for _, per := range rep.Periods {
-		t.Rows = append(t.Rows, append([]string{string(g), per.Start, per.End}, totalsCells(per.Totals, rep.CurrencyCode)...))
+		t.Rows = append(t.Rows, append([]string{string(r.Granularity), per.Start, per.End}, totalsCells(per.Totals, rep.CurrencyCode)...))
 	}
 	t.Rows = append(t.Rows, append([]string{"total", rep.From(), rep.To()}, totalsCells(rep.Totals, rep.CurrencyCode)...))
 	if rep.Previous != nil {
@@ -99,11 +70,11 @@ func (s *Service) salesTable(ctx context.Context, p reports.Params) (*reports.Ta
 }
 
 func (s *Service) breakdownTable(ctx context.Context, p reports.Params, d Dimension) (*reports.Table, error) {
-	r, err := ParseRange(p.From, p.To)
+	r, err := p.Range()
 	if err != nil {
 		return nil, err
 	}
-	first, err := intParam(p, "first", MaxRows)
+	first, err := p.Int("first", MaxRows, 0, MaxRows)
 	if err != nil {
 		return nil, err
 	}
@@ -130,16 +101,16 @@ func (s *Service) breakdownTable(ctx context.Context, p reports.Params, d Dimens
 
 // customersTable has the range's row and, when compared, the previous range's.
 func (s *Service) customersTable(ctx context.Context, p reports.Params) (*reports.Table, error) {
-	r, err := ParseRange(p.From, p.To)
+	r, err := p.Range()
 	if err != nil {
 		return nil, err
 	}
-	rep, err := s.Customers(ctx, r, compareParam(p))
+	rep, err := s.Customers(ctx, r, p.Compare())
 	if err != nil {
 		return nil, err
 	}
 	t := &reports.Table{Columns: []string{"range", "from", "to", "customers", "new_customers", "returning_customers", "repeat_customers", "repeat_purchase_rate"}}
-	row := func(name string, rg Range, c CustomerTotals) []string {
+	row := func(name string, rg reports.Range, c CustomerTotals) []string {
 		return []string{name, rg.From.Format("2006-01-02"), rg.To.Format("2006-01-02"), itoa(c.Customers), itoa(c.New), itoa(c.Returning),
 			itoa(c.Repeat), rate(c.RepeatPurchaseRate)}
 	}
@@ -152,7 +123,7 @@ func (s *Service) customersTable(ctx context.Context, p reports.Params) (*report
 
 // cohortsTable has a row per cohort: its size, then customers active in month 0, 1, ….
 func (s *Service) cohortsTable(ctx context.Context, p reports.Params) (*reports.Table, error) {
-	r, err := ParseRange(p.From, p.To)
+	r, err := p.Range()
 	if err != nil {
 		return nil, err
 	}
@@ -179,15 +150,15 @@ func (s *Service) cohortsTable(ctx context.Context, p reports.Params) (*reports.
 }
 
 func (s *Service) inventoryTable(ctx context.Context, p reports.Params, low bool) (*reports.Table, error) {
-	r, err := ParseRange(p.From, p.To)
+	r, err := p.Range()
 	if err != nil {
 		return nil, err
 	}
-	first, err := intParam(p, "first", MaxRows)
+	first, err := p.Int("first", MaxRows, 0, MaxRows)
 	if err != nil {
 		return nil, err
 	}
-	threshold, err := intParam(p, "lowStockThreshold", 5)
+	threshold, err := p.Int("lowStockThreshold", 5, 0, math.MaxInt32)
 	if err != nil {
 		return nil, err
 	}

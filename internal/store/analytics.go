@@ -53,6 +53,7 @@ var analyticsRollups = []string{
 		utm_campaign TEXT NOT NULL DEFAULT '',
 		search_term TEXT NOT NULL DEFAULT '',
 		customer_id BIGINT,
+		last_at BIGINT NOT NULL DEFAULT 0,
 		PRIMARY KEY (day, session_key))`,
 	`CREATE INDEX IF NOT EXISTS analytics_sessions_customer ON analytics_sessions (customer_id)`,
 	`CREATE TABLE IF NOT EXISTS analytics_daily (
@@ -112,6 +113,20 @@ func migrateAnalytics(ctx context.Context, db *sql.DB, dialectName string) error
 	stmts = append(stmts, analyticsRollups...)
 	for _, s := range stmts {
 		if _, err := db.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("migrate analytics tables: %w", err)
+		}
+	}
+	// Sessions of databases made before they kept their last event's time.
+	var has int
+	q := `SELECT COUNT(*) FROM pragma_table_info('analytics_sessions') WHERE name = 'last_at'`
+	if dialectName == dialect.Postgres {
+		q = `SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'analytics_sessions' AND column_name = 'last_at'`
+	}
+	if err := db.QueryRowContext(ctx, q).Scan(&has); err != nil {
+		return fmt.Errorf("migrate analytics tables: %w", err)
+	}
+	if has == 0 {
+		if _, err := db.ExecContext(ctx, `ALTER TABLE analytics_sessions ADD COLUMN last_at BIGINT NOT NULL DEFAULT 0`); err != nil {
 			return fmt.Errorf("migrate analytics tables: %w", err)
 		}
 	}
