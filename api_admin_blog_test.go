@@ -219,7 +219,9 @@ func TestAdminURLRedirects(t *testing.T) {
 		storefront := func(path string) []string {
 			t.Helper()
 			var out struct {
-				UrlRedirects struct{ Nodes []struct{ Path, Target string } }
+				UrlRedirects struct {
+					Nodes []struct{ Path, Target string }
+				}
 			}
 			api.post(t, `query($q: String) { urlRedirects(first: 10, query: $q) { nodes { path target } } }`, map[string]any{"q": "path:" + path}).decode(t, &out)
 			var got []string
@@ -262,7 +264,9 @@ func TestAdminURLRedirects(t *testing.T) {
 		wantContentError(t, "unknown redirect", op("urlRedirectUpdate", map[string]any{"id": "gid://storefront/UrlRedirect/999999", "r": map[string]any{"target": "/x"}}), "NOT_FOUND", "id")
 		// The Admin API lists them (catalog:read).
 		var list struct {
-			UrlRedirects struct{ Edges []struct{ Node struct{ Path string } } }
+			UrlRedirects struct {
+				Edges []struct{ Node struct{ Path string } }
+			}
 		}
 		api.adminPost(t, adminKey(t, api.DB, "catalog:read"), `{ urlRedirects(first: 10, orderBy: {field: CREATED_AT, direction: ASC}) { edges { node { path } } } }`, nil).decode(t, &list)
 		if len(list.UrlRedirects.Edges) != 2 || list.UrlRedirects.Edges[0].Node.Path != "/products/old-tee" {
@@ -363,7 +367,9 @@ func TestAdminShopBrand(t *testing.T) {
 					Node struct {
 						Brand struct {
 							Slogan *string
-							Colors struct{ Primary []struct{ Background *string } }
+							Colors struct {
+								Primary []struct{ Background *string }
+							}
 						}
 					}
 				}
