@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -379,6 +380,59 @@ func TestAdminShopBrand(t *testing.T) {
 		api.adminPost(t, adminKey(t, api.DB, "settings:read"), `{ shops(first: 1) { edges { node { brand { slogan colors { primary { background } } } } } } }`, nil).decode(t, &admin)
 		if len(admin.Shops.Edges) != 1 || admin.Shops.Edges[0].Node.Brand.Slogan == nil || *admin.Shops.Edges[0].Node.Brand.Slogan != "Back" {
 			t.Errorf("admin Shop.brand: %+v", admin.Shops)
+		}
+	})
+}
+
+// TestAdminContentRaces: concurrent creates of one redirect path or one blog handle make
+// one object; every other request gets TAKEN, none an internal error.
+func TestAdminContentRaces(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, fixture)
+		key := adminKey(t, api.DB, "catalog:write")
+		const n = 8
+		for _, c := range []struct {
+			name, query string
+			vars        map[string]any
+		}{
+			{"urlRedirectCreate", `mutation($in: UrlRedirectInput!) { r: urlRedirectCreate(urlRedirect: $in) { o: urlRedirect { id } userErrors { field code } } }`,
+				map[string]any{"in": map[string]any{"path": "/race", "target": "/products/tee"}}},
+			{"blogCreate", `mutation($in: BlogInput!) { r: blogCreate(blog: $in) { o: blog { id } userErrors { field code } } }`,
+				map[string]any{"in": map[string]any{"title": "Race"}}},
+		} {
+			type result struct {
+				raw     string
+				created bool
+				taken   bool
+			}
+			results := make(chan result, n)
+			for range n {
+				go func() {
+					r := api.adminPost(t, key, c.query, c.vars)
+					var out struct {
+						R struct {
+							O          *struct{ ID string }
+							UserErrors []adminUserError
+						}
+					}
+					_ = json.Unmarshal([]byte(r.Raw), &struct{ Data any }{&out})
+					u := out.R.UserErrors
+					results <- result{raw: r.Raw, created: out.R.O != nil, taken: len(u) == 1 && u[0].Code == "TAKEN"}
+				}()
+			}
+			created := 0
+			for range n {
+				r := <-results
+				switch {
+				case r.created:
+					created++
+				case !r.taken:
+					t.Errorf("%s: %s, want the object or TAKEN", c.name, r.raw)
+				}
+			}
+			if created != 1 {
+				t.Errorf("%s: %d created, want 1", c.name, created)
+			}
 		}
 	})
 }

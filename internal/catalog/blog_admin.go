@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect/sql/sqlgraph"
+
 	"storefront/ent"
 	"storefront/ent/article"
 	"storefront/ent/blog"
@@ -27,6 +29,16 @@ func reroot(uerrs []usererror.Error, root string) []usererror.Error {
 		}
 	}
 	return uerrs
+}
+
+// takenOnRace turns the unique-constraint failure of a write that lost a race (another
+// request took the same handle or path between the check and the insert) into the TAKEN
+// user error the check would have given.
+func takenOnRace(uerrs []usererror.Error, err error, msg string, path ...any) ([]usererror.Error, error) {
+	if ent.IsConstraintError(err) && sqlgraph.IsUniqueConstraintError(err) {
+		return []usererror.Error{usererror.New(usererror.Taken, msg, append([]any{"input"}, path...)...)}, nil
+	}
+	return uerrs, err
 }
 
 // BlogInput is a blog as blogCreate and blogUpdate take it; nil fields are left as they are.
@@ -50,6 +62,7 @@ func (s *Service) CreateBlog(ctx context.Context, in BlogInput) (*ent.Blog, []us
 		}
 		return gid.Format(gid.Blog, id), changes, uerrs, err
 	})
+	uerrs, err = takenOnRace(uerrs, err, "A blog with this handle already exists.", "handle")
 	return s.readBlog(ctx, id, uerrs, err)
 }
 
@@ -70,6 +83,7 @@ func (s *Service) UpdateBlog(ctx context.Context, id string, in BlogInput) (*ent
 		_, changes, uerrs, err := s.writeBlog(ctx, tx, b, in)
 		return id, changes, uerrs, err
 	})
+	uerrs, err = takenOnRace(uerrs, err, "A blog with this handle already exists.", "handle")
 	return s.readBlog(ctx, n, uerrs, err)
 }
 
@@ -233,6 +247,7 @@ func (s *Service) CreateArticle(ctx context.Context, in ArticleInput) (*ent.Arti
 		}
 		return gid.Format(gid.Article, id), changes, uerrs, err
 	})
+	uerrs, err = takenOnRace(uerrs, err, "An article with this handle already exists in the blog.", "handle")
 	return s.readArticle(ctx, id, uerrs, err)
 }
 
@@ -254,6 +269,7 @@ func (s *Service) UpdateArticle(ctx context.Context, id string, in ArticleInput)
 		_, changes, uerrs, err := s.writeArticle(ctx, tx, a, in)
 		return id, changes, uerrs, err
 	})
+	uerrs, err = takenOnRace(uerrs, err, "An article with this handle already exists in the blog.", "handle")
 	return s.readArticle(ctx, n, uerrs, err)
 }
 
@@ -494,6 +510,7 @@ func (s *Service) CreateURLRedirect(ctx context.Context, in URLRedirectInput) (*
 		}
 		return gid.Format(gid.UrlRedirect, id), changes, uerrs, err
 	})
+	uerrs, err = takenOnRace(uerrs, err, "A redirect from this path already exists.", "path")
 	return s.readRedirect(ctx, id, uerrs, err)
 }
 
@@ -515,6 +532,7 @@ func (s *Service) UpdateURLRedirect(ctx context.Context, id string, in URLRedire
 		_, changes, uerrs, err := writeRedirect(ctx, tx, r, in)
 		return id, changes, uerrs, err
 	})
+	uerrs, err = takenOnRace(uerrs, err, "A redirect from this path already exists.", "path")
 	return s.readRedirect(ctx, n, uerrs, err)
 }
 
