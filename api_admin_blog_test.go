@@ -148,6 +148,21 @@ func TestAdminBlogsAndArticles(t *testing.T) {
 			strings.Join(as[0].Tags, ",") != "news,intro" {
 			t.Fatalf("published article on the Storefront API: %+v", as)
 		}
+		searched := func(q string) []string {
+			t.Helper()
+			var out struct {
+				PredictiveSearch struct{ Articles []struct{ Handle string } }
+			}
+			api.post(t, `query($q: String!) { predictiveSearch(query: $q, types: [ARTICLE]) { articles { handle } } }`, map[string]any{"q": q}).decode(t, &out)
+			var hs []string
+			for _, a := range out.PredictiveSearch.Articles {
+				hs = append(hs, a.Handle)
+			}
+			return hs
+		}
+		if got := searched("hello"); len(got) != 1 || got[0] != "hello-world" {
+			t.Errorf("predictiveSearch after publishing: %v, want [hello-world]", got)
+		}
 		// Scheduled for later: hidden until then.
 		later := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
 		articleOp("articleUpdate", map[string]any{"id": art.ID, "article": map[string]any{"publishDate": later}})
@@ -184,11 +199,17 @@ func TestAdminBlogsAndArticles(t *testing.T) {
 		if second.ID == "" {
 			t.Fatalf("second article: %+v", second)
 		}
+		if got := searched("second"); len(got) != 1 {
+			t.Errorf("predictiveSearch before deleting the blog: %v, want [second]", got)
+		}
 		if d := contentOp(t, api, key, "blogDelete", "$id: ID!", "id: $id", "deletedBlogId", map[string]any{"id": journal.ID}); d.Deleted == nil {
 			t.Fatalf("blogDelete: %+v", d)
 		}
 		if found, _ := storefront("journal"); found {
 			t.Errorf("a deleted blog is on the Storefront API")
+		}
+		if got := searched("second"); len(got) != 0 {
+			t.Errorf("predictiveSearch after deleting the blog: %v", got)
 		}
 		if n := api.DB.Article.Query().CountX(context.Background()); n != 0 {
 			t.Errorf("%d articles left after deleting their blogs' only article and blog", n)
