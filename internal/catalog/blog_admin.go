@@ -181,7 +181,7 @@ func (s *Service) DeleteBlog(ctx context.Context, id string) (string, []usererro
 		if err != nil {
 			return "", nil, nil, fmt.Errorf("delete articles of blog %d: %w", n, err)
 		}
-		if err := dropImages(ctx, tx, images...); err != nil {
+		if err := DropContentImages(ctx, tx, images...); err != nil {
 			return "", nil, nil, err
 		}
 		if err := tx.Blog.DeleteOneID(n).Exec(ctx); err != nil {
@@ -195,9 +195,10 @@ func (s *Service) DeleteBlog(ctx context.Context, id string) (string, []usererro
 	return gid.Format(gid.Blog, n), nil, nil
 }
 
-// dropImages deletes content images nothing refers to any more (an article's replaced or
-// removed image, the images of deleted articles).
-func dropImages(ctx context.Context, tx *ent.Tx, ids ...int) error {
+// DropContentImages deletes those of the given content images nothing refers to any more
+// (an article's or the brand's replaced or removed image, the images of deleted articles),
+// inside the write's transaction.
+func DropContentImages(ctx context.Context, tx *ent.Tx, ids ...int) error {
 	for _, id := range ids {
 		used, err := tx.Article.Query().Where(article.ImageID(id)).Exist(ctx)
 		if err == nil && !used {
@@ -419,7 +420,7 @@ func (s *Service) writeArticle(ctx context.Context, tx *ent.Tx, a *ent.Article, 
 			return nil, nil, nil, fmt.Errorf("update article %d: %w", a.ID, err)
 		}
 	}
-	if err := dropImages(ctx, tx, dropped...); err != nil {
+	if err := DropContentImages(ctx, tx, dropped...); err != nil {
 		return nil, nil, nil, err
 	}
 	return a, changes, nil, nil
@@ -443,7 +444,7 @@ func (s *Service) DeleteArticle(ctx context.Context, id string) (string, []usere
 			return "", nil, nil, fmt.Errorf("delete article %d: %w", n, err)
 		}
 		if a.ImageID != nil {
-			if err := dropImages(ctx, tx, *a.ImageID); err != nil {
+			if err := DropContentImages(ctx, tx, *a.ImageID); err != nil {
 				return "", nil, nil, err
 			}
 		}

@@ -8,12 +8,12 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones validate on hosts without a zoneinfo database
 
 	"storefront/ent"
-	"storefront/ent/article"
 	"storefront/ent/counter"
 	"storefront/ent/schema"
 	"storefront/ent/shippingrate"
@@ -21,6 +21,7 @@ import (
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
 	"storefront/internal/audit"
+	"storefront/internal/catalog"
 	"storefront/internal/gid"
 	"storefront/internal/money"
 	"storefront/internal/store"
@@ -143,6 +144,10 @@ func checkBrand(e *errs, b *BrandInput) {
 	}
 }
 
+func sameColors(a, b schema.BrandColors) bool {
+	return slices.Equal(a.Primary, b.Primary) && slices.Equal(a.Secondary, b.Secondary)
+}
+
 // writeBrand applies a checked brand input to u, recording what changed; images replaced
 // or removed are deleted after the shop no longer refers to them (dropped).
 func writeBrand(ctx context.Context, tx *ent.Tx, sh *ent.Shop, u *ent.ShopUpdateOne, b *BrandInput, changes map[string]any) (dropped []int, err error) {
@@ -164,7 +169,7 @@ func writeBrand(ctx context.Context, tx *ent.Tx, sh *ent.Shop, u *ent.ShopUpdate
 	}
 	optText("brand.slogan", b.Slogan, sh.BrandSlogan, u.SetNillableBrandSlogan, u.ClearBrandSlogan)
 	optText("brand.shortDescription", b.ShortDescription, sh.BrandShortDescription, u.SetNillableBrandShortDescription, u.ClearBrandShortDescription)
-	if b.Colors != nil {
+	if b.Colors != nil && !sameColors(*b.Colors, sh.BrandColors) {
 		u.SetBrandColors(*b.Colors)
 		changes["brand.colors"] = b.Colors
 	}
@@ -198,25 +203,6 @@ func writeBrand(ctx context.Context, tx *ent.Tx, sh *ent.Shop, u *ent.ShopUpdate
 		}
 	}
 	return dropped, nil
-}
-
-// dropImages deletes the brand's former images once nothing refers to them.
-func dropImages(ctx context.Context, tx *ent.Tx, ids []int) error {
-	for _, id := range ids {
-		used, err := tx.Shop.Query().Where(shop.Or(shop.BrandLogoID(id), shop.BrandSquareLogoID(id), shop.BrandCoverImageID(id))).Exist(ctx)
-		if err == nil && !used {
-			used, err = tx.Article.Query().Where(article.ImageID(id)).Exist(ctx)
-		}
-		if err != nil {
-			return fmt.Errorf("check uses of content image %d: %w", id, err)
-		}
-		if !used {
-			if err := tx.ContentImage.DeleteOneID(id).Exec(ctx); err != nil && !ent.IsNotFound(err) {
-				return fmt.Errorf("delete content image %d: %w", id, err)
-			}
-		}
-	}
-	return nil
 }
 
 // validTimezone reports whether name is an IANA time zone (Local is not: it depends on
@@ -377,7 +363,7 @@ func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []us
 				return "", nil, nil, fmt.Errorf("update shop: %w", err)
 			}
 		}
-		if err := dropImages(ctx, tx, dropped); err != nil {
+		if err := catalog.DropContentImages(ctx, tx, dropped...); err != nil {
 			return "", nil, nil, err
 		}
 		if in.OrderNumberStart != nil && counterValue != 0 {
