@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"storefront/ent/article"
@@ -121,8 +120,9 @@ func node(ctx context.Context, c *ent.Client, id string) (ent.Noder, error) {
 func nodes(ctx context.Context, c *ent.Client, ids []string) ([]ent.Noder, error) {
 	out := make([]ent.Noder, len(ids))
 	type group struct {
-		ids []int
-		at  [][]int // positions in out of each of ids
+		ids   []int
+		at    [][]int     // positions in out of each of ids
+		index map[int]int // ids' index by ID
 	}
 	groups := map[string]*group{}
 	var order []string
@@ -134,14 +134,15 @@ func nodes(ctx context.Context, c *ent.Client, ids []string) ([]ent.Noder, error
 		}
 		g := groups[table]
 		if g == nil {
-			g = &group{}
+			g = &group{index: map[int]int{}}
 			groups[table] = g
 			order = append(order, table)
 		}
-		if j := slices.Index(g.ids, n); j >= 0 {
+		if j, seen := g.index[n]; seen {
 			g.at[j] = append(g.at[j], i)
 			continue
 		}
+		g.index[n] = len(g.ids)
 		g.ids = append(g.ids, n)
 		g.at = append(g.at, []int{i})
 	}
