@@ -155,6 +155,42 @@ func TestAdminMoneyV2(t *testing.T) {
 			}
 		}
 
+		// Shipping rates (shop currency) and gift cards (their own currency).
+		var rates struct {
+			ShippingRates struct {
+				Edges []struct {
+					Node struct {
+						Price       int
+						FreeAbove   *int
+						PriceV2     moneyJSON
+						FreeAboveV2 *moneyJSON
+					}
+				}
+			}
+		}
+		api.adminPost(t, adminKey(t, db, "settings:read"), `{ shippingRates(first: 20) { edges { node { price freeAbove priceV2 { amount currencyCode } freeAboveV2 { amount currencyCode } } } } }`, nil).decode(t, &rates)
+		if len(rates.ShippingRates.Edges) == 0 {
+			t.Fatal("no shipping rates")
+		}
+		for _, e := range rates.ShippingRates.Edges {
+			r := e.Node
+			if want := moneyfmt.Format(int64(r.Price), "USD"); r.PriceV2.String() != want+" USD" {
+				t.Errorf("shipping rate price %d: priceV2 %v, want %s USD", r.Price, r.PriceV2, want)
+			}
+			if (r.FreeAbove == nil) != (r.FreeAboveV2 == nil) || r.FreeAbove != nil && r.FreeAboveV2.Amount != moneyfmt.Format(int64(*r.FreeAbove), "USD") {
+				t.Errorf("shipping rate freeAbove %v: freeAboveV2 %v", r.FreeAbove, r.FreeAboveV2)
+			}
+		}
+		var gc struct {
+			GiftCardCreate struct {
+				GiftCard *struct{ BalanceV2, InitialValueV2 moneyJSON }
+			}
+		}
+		api.adminPost(t, adminKey(t, db, "discounts:write"), `mutation { giftCardCreate(input: {initialValue: "50.00"}) { giftCard { balanceV2 { amount currencyCode } initialValueV2 { amount currencyCode } } } }`, nil).decode(t, &gc)
+		if g := gc.GiftCardCreate.GiftCard; g == nil || g.BalanceV2.String() != "50.00 USD" || g.InitialValueV2.String() != "50.00 USD" {
+			t.Errorf("gift card: %+v, want balanceV2 and initialValueV2 50.00 USD", g)
+		}
+
 		// Variant prices.
 		var vs struct {
 			ProductVariants struct {

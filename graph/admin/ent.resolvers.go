@@ -129,6 +129,8 @@ func (r *queryResolver) WebhookSubscriptions(ctx context.Context, after *entgql.
 	return r.DB.WebhookSubscription.Query().Paginate(ctx, after, first, before, last, ent.WithWebhookSubscriptionOrder(orderBy), ent.WithWebhookSubscriptionFilter(where.Filter))
 }
 
+func (r *Resolver) GiftCard() generated.GiftCardResolver { return &giftCardResolver{r} }
+
 func (r *Resolver) Order() generated.OrderResolver { return &orderResolver{r} }
 
 func (r *Resolver) OrderLine() generated.OrderLineResolver { return &orderLineResolver{r} }
@@ -145,9 +147,12 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Refund() generated.RefundResolver { return &refundResolver{r} }
 
+func (r *Resolver) ShippingRate() generated.ShippingRateResolver { return &shippingRateResolver{r} }
+
 func (r *Resolver) Shop() generated.ShopResolver { return &shopResolver{r} }
 
 type (
+	giftCardResolver       struct{ *Resolver }
 	orderResolver          struct{ *Resolver }
 	orderLineResolver      struct{ *Resolver }
 	paymentResolver        struct{ *Resolver }
@@ -155,5 +160,6 @@ type (
 	productVariantResolver struct{ *Resolver }
 	queryResolver          struct{ *Resolver }
 	refundResolver         struct{ *Resolver }
+	shippingRateResolver   struct{ *Resolver }
 	shopResolver           struct{ *Resolver }
 )

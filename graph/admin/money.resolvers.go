@@ -12,6 +12,14 @@ import (
 	"storefront/internal/money"
 )
 
+func (r *giftCardResolver) InitialValueV2(ctx context.Context, obj *ent.GiftCard) (*money.Money, error) {
+	return &money.Money{Amount: obj.InitialValue, Currency: obj.CurrencyCode}, nil
+}
+
+func (r *giftCardResolver) BalanceV2(ctx context.Context, obj *ent.GiftCard) (*money.Money, error) {
+	return &money.Money{Amount: obj.Balance, Currency: obj.CurrencyCode}, nil
+}
+
 func (r *orderResolver) SubtotalPriceSet(ctx context.Context, obj *ent.Order) (*model.MoneyBag, error) {
 	return orderBag(obj, obj.Subtotal, obj.ShopSubtotal), nil
 }
@@ -77,4 +85,15 @@ func (r *refundResolver) TotalRefundedSet(ctx context.Context, obj *ent.Refund) 
 
 func (r *refundResolver) ShippingSet(ctx context.Context, obj *ent.Refund) (*model.MoneyBag, error) {
 	return bagOf(ctx, obj.OrderID, obj.Shipping, obj.CurrencyCode)
+}
+
+func (r *shippingRateResolver) PriceV2(ctx context.Context, obj *ent.ShippingRate) (*money.Money, error) {
+	return shopMoney(ctx, obj.Price)
+}
+
+func (r *shippingRateResolver) FreeAboveV2(ctx context.Context, obj *ent.ShippingRate) (*money.Money, error) {
+	if obj.FreeAbove == nil {
+		return nil, nil
+	}
+	return shopMoney(ctx, *obj.FreeAbove)
 }

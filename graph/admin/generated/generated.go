@@ -53,6 +53,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	GiftCard() GiftCardResolver
 	Mutation() MutationResolver
 	Order() OrderResolver
 	OrderLine() OrderLineResolver
@@ -62,6 +63,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Refund() RefundResolver
 	SalesReport() SalesReportResolver
+	ShippingRate() ShippingRateResolver
 	Shop() ShopResolver
 }
 
@@ -571,12 +573,14 @@ type ComplexityRoot struct {
 
 	GiftCard struct {
 		Balance        func(childComplexity int) int
+		BalanceV2      func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		CurrencyCode   func(childComplexity int) int
 		DisabledAt     func(childComplexity int) int
 		ExpiresAt      func(childComplexity int) int
 		ID             func(childComplexity int) int
 		InitialValue   func(childComplexity int) int
+		InitialValueV2 func(childComplexity int) int
 		LastCharacters func(childComplexity int) int
 		Note           func(childComplexity int) int
 		Transactions   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GiftCardTransactionOrder, where *ent.GiftCardTransactionWhereInput) int
@@ -1354,6 +1358,7 @@ type ComplexityRoot struct {
 		Countries   func(childComplexity int) int
 		Description func(childComplexity int) int
 		FreeAbove   func(childComplexity int) int
+		FreeAboveV2 func(childComplexity int) int
 		Handle      func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Max         func(childComplexity int) int
@@ -1361,6 +1366,7 @@ type ComplexityRoot struct {
 		Min         func(childComplexity int) int
 		Position    func(childComplexity int) int
 		Price       func(childComplexity int) int
+		PriceV2     func(childComplexity int) int
 		Provinces   func(childComplexity int) int
 		Title       func(childComplexity int) int
 	}
@@ -1645,6 +1651,10 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type GiftCardResolver interface {
+	InitialValueV2(ctx context.Context, obj *ent.GiftCard) (*money.Money, error)
+	BalanceV2(ctx context.Context, obj *ent.GiftCard) (*money.Money, error)
+}
 type MutationResolver interface {
 	APIKeyCreate(ctx context.Context, input model.APIKeyCreateInput) (*model.APIKeyCreatePayload, error)
 	APIKeyRevoke(ctx context.Context, id string) (*model.APIKeyRevokePayload, error)
@@ -1785,6 +1795,10 @@ type SalesReportResolver interface {
 	ByVariant(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error)
 	ByCollection(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error)
 	ByVendor(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error)
+}
+type ShippingRateResolver interface {
+	PriceV2(ctx context.Context, obj *ent.ShippingRate) (*money.Money, error)
+	FreeAboveV2(ctx context.Context, obj *ent.ShippingRate) (*money.Money, error)
 }
 type ShopResolver interface {
 	Brand(ctx context.Context, obj *ent.Shop) (*model.Brand, error)
@@ -3748,6 +3762,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GiftCard.Balance(childComplexity), true
+	case "GiftCard.balanceV2":
+		if e.ComplexityRoot.GiftCard.BalanceV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GiftCard.BalanceV2(childComplexity), true
 	case "GiftCard.createdAt":
 		if e.ComplexityRoot.GiftCard.CreatedAt == nil {
 			break
@@ -3784,6 +3804,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GiftCard.InitialValue(childComplexity), true
+	case "GiftCard.initialValueV2":
+		if e.ComplexityRoot.GiftCard.InitialValueV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GiftCard.InitialValueV2(childComplexity), true
 	case "GiftCard.lastCharacters":
 		if e.ComplexityRoot.GiftCard.LastCharacters == nil {
 			break
@@ -7678,6 +7704,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ShippingRate.FreeAbove(childComplexity), true
+	case "ShippingRate.freeAboveV2":
+		if e.ComplexityRoot.ShippingRate.FreeAboveV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRate.FreeAboveV2(childComplexity), true
 	case "ShippingRate.handle":
 		if e.ComplexityRoot.ShippingRate.Handle == nil {
 			break
@@ -7720,6 +7752,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ShippingRate.Price(childComplexity), true
+	case "ShippingRate.priceV2":
+		if e.ComplexityRoot.ShippingRate.PriceV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRate.PriceV2(childComplexity), true
 	case "ShippingRate.provinces":
 		if e.ComplexityRoot.ShippingRate.Provinces == nil {
 			break
@@ -19818,6 +19856,28 @@ extend type ProductVariant {
   """
   compareAtPriceV2: MoneyV2
 }
+
+extend type GiftCard {
+  """
+  The value the card was issued with, in its currency.
+  """
+  initialValueV2: MoneyV2!
+  """
+  What is left on the card, in its currency.
+  """
+  balanceV2: MoneyV2!
+}
+
+extend type ShippingRate {
+  """
+  The rate's cost in the shop's currency.
+  """
+  priceV2: MoneyV2!
+  """
+  The subtotal from which the rate costs nothing, in the shop's currency; null for never.
+  """
+  freeAboveV2: MoneyV2
+}
 `, BuiltIn: false},
 	{Name: "../order.graphqls", Input: `extend type Query {
   """
@@ -21849,6 +21909,10 @@ func (ec *executionContext) childFields_GiftCard(ctx context.Context, field grap
 		return ec.fieldContext_GiftCard_note(ctx, field)
 	case "transactions":
 		return ec.fieldContext_GiftCard_transactions(ctx, field)
+	case "initialValueV2":
+		return ec.fieldContext_GiftCard_initialValueV2(ctx, field)
+	case "balanceV2":
+		return ec.fieldContext_GiftCard_balanceV2(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GiftCard", field.Name)
 }
@@ -23199,6 +23263,10 @@ func (ec *executionContext) childFields_ShippingRate(ctx context.Context, field 
 		return ec.fieldContext_ShippingRate_freeAbove(ctx, field)
 	case "position":
 		return ec.fieldContext_ShippingRate_position(ctx, field)
+	case "priceV2":
+		return ec.fieldContext_ShippingRate_priceV2(ctx, field)
+	case "freeAboveV2":
+		return ec.fieldContext_ShippingRate_freeAboveV2(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ShippingRate", field.Name)
 }
@@ -35323,6 +35391,70 @@ func (ec *executionContext) fieldContext_GiftCard_transactions(ctx context.Conte
 	if fc.Args, err = ec.field_GiftCard_transactions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GiftCard_initialValueV2(ctx context.Context, field graphql.CollectedField, obj *ent.GiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GiftCard_initialValueV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GiftCard().InitialValueV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GiftCard_initialValueV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GiftCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GiftCard_balanceV2(ctx context.Context, field graphql.CollectedField, obj *ent.GiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GiftCard_balanceV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GiftCard().BalanceV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GiftCard_balanceV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GiftCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -51437,6 +51569,70 @@ func (ec *executionContext) _ShippingRate_position(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_ShippingRate_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShippingRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ShippingRate_priceV2(ctx context.Context, field graphql.CollectedField, obj *ent.ShippingRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRate_priceV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ShippingRate().PriceV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRate_priceV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShippingRate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShippingRate_freeAboveV2(ctx context.Context, field graphql.CollectedField, obj *ent.ShippingRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRate_freeAboveV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ShippingRate().FreeAboveV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRate_freeAboveV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShippingRate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ShippingRateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ShippingRateConnection) (ret graphql.Marshaler) {
@@ -95789,6 +95985,18 @@ func (ec *executionContext) _GiftCard(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._GiftCard_transactions(ctx, field, obj)
 				})
+		case "initialValueV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GiftCard_initialValueV2(ctx, field, obj)
+				})
+		case "balanceV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GiftCard_balanceV2(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -100881,68 +101089,80 @@ func (ec *executionContext) _ShippingRate(ctx context.Context, sel ast.Selection
 		case "id":
 			out.Values[i] = ec._ShippingRate_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "handle":
 			out.Values[i] = ec._ShippingRate_handle(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
 			out.Values[i] = ec._ShippingRate_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
 			out.Values[i] = ec._ShippingRate_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "methodType":
 			out.Values[i] = ec._ShippingRate_methodType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "countries":
 			out.Values[i] = ec._ShippingRate_countries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "provinces":
 			out.Values[i] = ec._ShippingRate_provinces(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "condition":
 			out.Values[i] = ec._ShippingRate_condition(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "min":
 			out.Values[i] = ec._ShippingRate_min(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "max":
 			out.Values[i] = ec._ShippingRate_max(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "price":
 			out.Values[i] = ec._ShippingRate_price(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "freeAbove":
 			out.Values[i] = ec._ShippingRate_freeAbove(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "position":
 			out.Values[i] = ec._ShippingRate_position(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "priceV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShippingRate_priceV2(ctx, field, obj)
+				})
+		case "freeAboveV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShippingRate_freeAboveV2(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
