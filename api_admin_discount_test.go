@@ -104,3 +104,114 @@ func TestAdminDiscountCodes(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminDiscountTargetLists: a code can apply to several products and several
+// collections; create and update take the lists and the cart discounts exactly the lines
+// they cover.
+func TestAdminDiscountTargetLists(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, fixture)
+		key := adminKey(t, api.DB, "discounts:write", "catalog:write")
+		// Socks: a product in no collection and no list.
+		if _, u := productSet(t, api, key, map[string]any{"handle": "socks", "title": "Socks", "status": "ACTIVE",
+			"options":  []any{map[string]any{"name": "Title", "values": []string{"Default Title"}}},
+			"variants": []any{map[string]any{"sku": "SOCKS", "optionValues": []any{map[string]any{"optionName": "Title", "name": "Default Title"}}, "price": "5.00", "inventoryQuantity": 10}}}); len(u) > 0 {
+			t.Fatalf("socks: %+v", u)
+		}
+		var ids struct {
+			Tee, Mug, Socks   struct{ ID string }
+			Apparel, HomeCols struct{ ID string }
+		}
+		api.post(t, `{ tee: product(handle: "tee") { id } mug: product(handle: "mug") { id } socks: product(handle: "socks") { id }
+			apparel: collection(handle: "apparel") { id } homeCols: collection(handle: "home") { id } }`, nil).decode(t, &ids)
+		lines := []map[string]any{
+			{"merchandiseId": variantID(t, api.DB, "tee", "S / Black"), "quantity": 1},       // 15.00, apparel
+			{"merchandiseId": variantID(t, api.DB, "mug", "Default Title"), "quantity": 1},   // 9.99, home
+			{"merchandiseId": variantID(t, api.DB, "socks", "Default Title"), "quantity": 1}, // 5.00
+		}
+		// discounted returns each line's discount by handle for a cart with the code.
+		discounted := func(code string) map[string]string {
+			t.Helper()
+			var out struct {
+				CartCreate struct {
+					Cart struct {
+						Lines struct {
+							Nodes []struct {
+								Merchandise struct {
+									Product struct{ Handle string }
+								}
+								DiscountAllocations []struct {
+									DiscountedAmount struct{ Amount string }
+								}
+							}
+						}
+					}
+				}
+			}
+			api.post(t, `mutation($lines: [CartLineInput!]!, $code: String!) { cartCreate(input: {lines: $lines, discountCodes: [$code]}) {
+				cart { lines(first: 10) { nodes { merchandise { ... on ProductVariant { product { handle } } } discountAllocations { discountedAmount { amount } } } } } } }`,
+				map[string]any{"lines": lines, "code": code}).decode(t, &out)
+			got := map[string]string{}
+			for _, l := range out.CartCreate.Cart.Lines.Nodes {
+				for _, a := range l.DiscountAllocations {
+					got[l.Merchandise.Product.Handle] = a.DiscountedAmount.Amount
+				}
+			}
+			return got
+		}
+		type payload struct {
+			DiscountCode *struct {
+				ID       string
+				Products []struct{ ID string }
+			}
+			UserErrors []adminUserError
+		}
+		save := func(op, id string, in map[string]any) payload {
+			t.Helper()
+			var out map[string]payload
+			args, decls := "input: $in", "$in: DiscountCodeInput!"
+			vars := map[string]any{"in": in}
+			if id != "" {
+				args, decls = "id: $id, "+args, "$id: ID!, "+decls
+				vars["id"] = id
+			}
+			api.adminPost(t, key, `mutation(`+decls+`) { r: `+op+`(`+args+`) { discountCode { id products { id } } userErrors { field code } } }`, vars).decode(t, &out)
+			return out["r"]
+		}
+		p := save("discountCodeCreate", "", map[string]any{"code": "PAIR10", "kind": "PERCENTAGE", "value": "10", "appliesTo": "PRODUCTS",
+			"productIds": []string{ids.Tee.ID, ids.Mug.ID}})
+		if p.DiscountCode == nil || len(p.DiscountCode.Products) != 2 {
+			t.Fatalf("create with two products: %+v", p)
+		}
+		if got := discounted("PAIR10"); len(got) != 2 || got["tee"] != "1.5" && got["tee"] != "1.50" || got["mug"] != "1.0" && got["mug"] != "1.00" {
+			t.Errorf("PAIR10 on tee, mug and socks: %v, want tee 1.50 and mug 1.00 only", got)
+		}
+		if u := save("discountCodeUpdate", p.DiscountCode.ID, map[string]any{"productIds": []string{ids.Mug.ID, ids.Socks.ID}}); len(u.UserErrors) > 0 {
+			t.Fatalf("update the list: %+v", u)
+		}
+		if got := discounted("PAIR10"); len(got) != 2 || got["tee"] != "" || got["mug"] == "" || got["socks"] == "" {
+			t.Errorf("PAIR10 after the list became mug and socks: %v", got)
+		}
+		c := save("discountCodeCreate", "", map[string]any{"code": "SHELVES", "kind": "FIXED_AMOUNT", "value": "3.00", "appliesTo": "COLLECTIONS",
+			"collectionIds": []string{ids.Apparel.ID, ids.HomeCols.ID}})
+		if c.DiscountCode == nil {
+			t.Fatalf("create with two collections: %+v", c)
+		}
+		if got := discounted("SHELVES"); len(got) != 2 || got["tee"] == "" || got["mug"] == "" || got["socks"] != "" {
+			t.Errorf("SHELVES on apparel and home: %v, want tee and mug only", got)
+		}
+		if u := save("discountCodeUpdate", c.DiscountCode.ID, map[string]any{"collectionIds": []string{ids.HomeCols.ID}}); len(u.UserErrors) > 0 {
+			t.Fatalf("update the collections: %+v", u)
+		}
+		if got := discounted("SHELVES"); len(got) != 1 || got["mug"] == "" {
+			t.Errorf("SHELVES on home only: %v, want mug only", got)
+		}
+		if u := save("discountCodeUpdate", c.DiscountCode.ID, map[string]any{"collectionIds": []string{ids.HomeCols.ID, "gid://storefront/Collection/999999"}}); len(u.UserErrors) != 1 ||
+			u.UserErrors[0].Code != "NOT_FOUND" || strings.Join(u.UserErrors[0].Field, ".") != "input.collectionIds.1" {
+			t.Errorf("an unknown collection in the list: %+v", u)
+		}
+		if got := discounted("SHELVES"); len(got) != 1 || got["mug"] == "" {
+			t.Errorf("a refused update changed the list: %v", got)
+		}
+	})
+}

@@ -54,8 +54,8 @@ func (Article) Indexes() []ent.Index {
 	}
 }
 
-// Annotations of the Article: readable in the Admin API (catalog:read); it is written
-// through the demo seed until the Admin API manages content.
+// Annotations of the Article: readable in the Admin API (catalog:read); written by
+// articleCreate, articleUpdate and articleDelete.
 func (Article) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entgql.QueryField(),

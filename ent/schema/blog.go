@@ -36,8 +36,8 @@ func (Blog) Edges() []ent.Edge {
 	}
 }
 
-// Annotations of the Blog: readable in the Admin API (catalog:read); it is written
-// through the demo seed until the Admin API manages content.
+// Annotations of the Blog: readable in the Admin API (catalog:read); written by blogCreate,
+// blogUpdate and blogDelete.
 func (Blog) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entgql.QueryField(),

@@ -75,3 +75,27 @@ func toDiscountInput(in model.DiscountCodeInput) discount.Input {
 	}
 	return out
 }
+
+func toBlogInput(in model.BlogInput) catalog.BlogInput {
+	return catalog.BlogInput{Handle: in.Handle, Title: in.Title, SEOTitle: optional(in.SeoTitle), SEODescription: optional(in.SeoDescription)}
+}
+
+func toArticleInput(in model.ArticleInput) catalog.ArticleInput {
+	out := catalog.ArticleInput{BlogID: in.BlogID, Handle: in.Handle, Title: in.Title, Body: in.Body,
+		Summary: optional(in.Summary), Tags: in.Tags, HasTags: in.Tags != nil, SEOTitle: optional(in.SeoTitle),
+		SEODescription: optional(in.SeoDescription), IsPublished: in.IsPublished, PublishDate: optional(in.PublishDate)}
+	if in.Author != nil {
+		out.AuthorName = &in.Author.Name
+	}
+	if v, set := in.Image.ValueOK(); set {
+		out.Image.Set = true
+		if v != nil {
+			out.Image.Value = &catalog.ImageInput{URL: v.URL, AltText: v.AltText}
+		}
+	}
+	return out
+}
+
+func toURLRedirectInput(in model.URLRedirectInput) catalog.URLRedirectInput {
+	return catalog.URLRedirectInput{Path: in.Path, Target: in.Target}
+}

@@ -121,15 +121,45 @@ func (r *queryResolver) Translations(ctx context.Context, after *entgql.Cursor[i
 	return r.DB.Translation.Query().Paginate(ctx, after, first, before, last, ent.WithTranslationOrder(orderBy), ent.WithTranslationFilter(where.Filter))
 }
 
+func (r *queryResolver) URLRedirects(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UrlRedirectOrder, where *ent.UrlRedirectWhereInput) (*ent.UrlRedirectConnection, error) {
+	return r.DB.UrlRedirect.Query().Paginate(ctx, after, first, before, last, ent.WithUrlRedirectOrder(orderBy), ent.WithUrlRedirectFilter(where.Filter))
+}
+
 func (r *queryResolver) WebhookSubscriptions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookSubscriptionOrder, where *ent.WebhookSubscriptionWhereInput) (*ent.WebhookSubscriptionConnection, error) {
 	return r.DB.WebhookSubscription.Query().Paginate(ctx, after, first, before, last, ent.WithWebhookSubscriptionOrder(orderBy), ent.WithWebhookSubscriptionFilter(where.Filter))
 }
 
+func (r *Resolver) GiftCard() generated.GiftCardResolver { return &giftCardResolver{r} }
+
+func (r *Resolver) Order() generated.OrderResolver { return &orderResolver{r} }
+
+func (r *Resolver) OrderLine() generated.OrderLineResolver { return &orderLineResolver{r} }
+
+func (r *Resolver) Payment() generated.PaymentResolver { return &paymentResolver{r} }
+
 func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }
+
+func (r *Resolver) ProductVariant() generated.ProductVariantResolver {
+	return &productVariantResolver{r}
+}
 
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+func (r *Resolver) Refund() generated.RefundResolver { return &refundResolver{r} }
+
+func (r *Resolver) ShippingRate() generated.ShippingRateResolver { return &shippingRateResolver{r} }
+
+func (r *Resolver) Shop() generated.ShopResolver { return &shopResolver{r} }
+
 type (
-	productResolver struct{ *Resolver }
-	queryResolver   struct{ *Resolver }
+	giftCardResolver       struct{ *Resolver }
+	orderResolver          struct{ *Resolver }
+	orderLineResolver      struct{ *Resolver }
+	paymentResolver        struct{ *Resolver }
+	productResolver        struct{ *Resolver }
+	productVariantResolver struct{ *Resolver }
+	queryResolver          struct{ *Resolver }
+	refundResolver         struct{ *Resolver }
+	shippingRateResolver   struct{ *Resolver }
+	shopResolver           struct{ *Resolver }
 )

@@ -70,7 +70,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(scopeCheck{table: scopes, schema: es.Schema()})
 	srv.AroundFields(scopes.checkScopes)
 	srv.AroundFields(checkPage)
-	return authenticate(o.APIKeys, o.Log, srv)
+	return authenticate(o.APIKeys, o.Log, withMoneyLoaders(o.DB, srv))
 }
 
 type keyCtx struct{}

@@ -102,6 +102,14 @@ var typeScopes = map[string]string{
 	"OrderDiscount":   anyKey,
 	"FulfillmentLine": anyKey,
 	"RefundLine":      anyKey,
+	// Amounts and the brand appear only inside an order, payment, refund, variant or the
+	// shop, whose own scope was checked.
+	"MoneyV2":         anyKey,
+	"MoneyBag":        anyKey,
+	"Brand":           anyKey,
+	"BrandColors":     anyKey,
+	"BrandColorGroup": anyKey,
+	"BrandImage":      anyKey,
 }
 
 // mutationScopes is the scope each mutation needs. A mutation missing here is refused for
@@ -127,6 +135,15 @@ var mutationScopes = map[string]string{
 	"menuCreate":                "catalog:write",
 	"menuUpdate":                "catalog:write",
 	"menuDelete":                "catalog:write",
+	"blogCreate":                "catalog:write",
+	"blogUpdate":                "catalog:write",
+	"blogDelete":                "catalog:write",
+	"articleCreate":             "catalog:write",
+	"articleUpdate":             "catalog:write",
+	"articleDelete":             "catalog:write",
+	"urlRedirectCreate":         "catalog:write",
+	"urlRedirectUpdate":         "catalog:write",
+	"urlRedirectDelete":         "catalog:write",
 
 	"discountCodeCreate":     "discounts:write",
 	"discountCodeUpdate":     "discounts:write",

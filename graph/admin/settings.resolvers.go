@@ -7,6 +7,7 @@ package admin
 
 import (
 	"context"
+	"storefront/ent"
 	"storefront/graph/admin/model"
 )
 
@@ -43,4 +44,8 @@ func (r *mutationResolver) TaxRateUpdate(ctx context.Context, id string, input m
 func (r *mutationResolver) TaxRateDelete(ctx context.Context, id string) (*model.DeletePayload, error) {
 	deleted, uerrs, err := r.Settings.DeleteTaxRate(ctx, id)
 	return &model.DeletePayload{DeletedID: nonEmpty(deleted), UserErrors: userErrors(uerrs)}, err
+}
+
+func (r *shopResolver) Brand(ctx context.Context, obj *ent.Shop) (*model.Brand, error) {
+	return shopBrand(ctx, r.DB.Client, obj)
 }

@@ -1,8 +1,14 @@
 package admin
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/99designs/gqlgen/graphql"
 
+	"storefront/ent"
+	"storefront/ent/contentimage"
+	"storefront/ent/schema"
 	"storefront/graph/admin/model"
 	"storefront/internal/market"
 	"storefront/internal/settings"
@@ -28,8 +34,41 @@ func toShopInput(in model.ShopInput) settings.ShopInput {
 		ShipsToCountries: in.ShipsToCountries, HasShipsTo: in.ShipsToCountries != nil, TaxesIncluded: in.TaxesIncluded,
 		PrimaryDomain: opt(in.PrimaryDomain), ContactEmail: opt(in.ContactEmail), PrivacyPolicy: opt(in.PrivacyPolicy),
 		RefundPolicy: opt(in.RefundPolicy), ShippingPolicy: opt(in.ShippingPolicy), TermsOfService: opt(in.TermsOfService),
-		OrderNumberStart: in.OrderNumberStart, CapturePolicy: capturePolicy(in),
+		OrderNumberStart: in.OrderNumberStart, CapturePolicy: capturePolicy(in), Brand: toBrandInput(in.Brand),
 	}
+}
+
+func toBrandInput(in *model.BrandInput) *settings.BrandInput {
+	if in == nil {
+		return nil
+	}
+	out := &settings.BrandInput{Slogan: opt(in.Slogan), ShortDescription: opt(in.ShortDescription),
+		Logo: brandImage(in.Logo), SquareLogo: brandImage(in.SquareLogo), CoverImage: brandImage(in.CoverImage)}
+	if in.Colors != nil {
+		out.Colors = &schema.BrandColors{Primary: colorGroups(in.Colors.Primary), Secondary: colorGroups(in.Colors.Secondary)}
+	}
+	return out
+}
+
+func colorGroups(gs []*model.BrandColorGroupInput) []schema.BrandColorGroup {
+	out := make([]schema.BrandColorGroup, len(gs))
+	for i, g := range gs {
+		if g.Background != nil {
+			out[i].Background = *g.Background
+		}
+		if g.Foreground != nil {
+			out[i].Foreground = *g.Foreground
+		}
+	}
+	return out
+}
+
+func brandImage(o graphql.Omittable[*model.ContentImageInput]) settings.Optional[settings.ImageInput] {
+	v, set := o.ValueOK()
+	if !set || v == nil {
+		return settings.Optional[settings.ImageInput]{Set: set}
+	}
+	return settings.Optional[settings.ImageInput]{Set: true, Value: &settings.ImageInput{URL: v.URL, AltText: v.AltText}}
 }
 
 func capturePolicy(in model.ShopInput) *string {
@@ -70,4 +109,41 @@ func toMarketInput(in model.MarketInput) market.Input {
 		out.PriceRounding = &r
 	}
 	return out
+}
+
+// shopBrand is the shop's brand with its images (one statement for them).
+func shopBrand(ctx context.Context, c *ent.Client, sh *ent.Shop) (*model.Brand, error) {
+	colors := sh.BrandColors
+	if colors.Primary == nil {
+		colors.Primary = []schema.BrandColorGroup{}
+	}
+	if colors.Secondary == nil {
+		colors.Secondary = []schema.BrandColorGroup{}
+	}
+	b := &model.Brand{Slogan: sh.BrandSlogan, ShortDescription: sh.BrandShortDescription, Colors: &colors}
+	var ids []int
+	for _, id := range []*int{sh.BrandLogoID, sh.BrandSquareLogoID, sh.BrandCoverImageID} {
+		if id != nil {
+			ids = append(ids, *id)
+		}
+	}
+	if len(ids) == 0 {
+		return b, nil
+	}
+	imgs, err := c.ContentImage.Query().Where(contentimage.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load brand images: %w", err)
+	}
+	byID := map[int]*ent.ContentImage{}
+	for _, i := range imgs {
+		byID[i.ID] = i
+	}
+	at := func(id *int) *ent.ContentImage {
+		if id == nil {
+			return nil
+		}
+		return byID[*id]
+	}
+	b.Logo, b.SquareLogo, b.CoverImage = at(sh.BrandLogoID), at(sh.BrandSquareLogoID), at(sh.BrandCoverImageID)
+	return b, nil
 }

@@ -40,6 +40,9 @@ const (
 	Fulfillment        = "Fulfillment"
 	Refund             = "Refund"
 	Payment            = "Payment"
+	Blog               = "Blog"
+	Article            = "Article"
+	UrlRedirect        = "UrlRedirect"
 )
 
 // Format returns the global ID of the object of type typ with database ID id.

@@ -41,6 +41,18 @@ func ShopPricer(shopCurrency string) Pricer {
 	return Pricer{Currency: shopCurrency, ShopCurrency: shopCurrency}
 }
 
+// AtRate is the Pricer of an order placed in currency at a recorded exchange rate (presentment
+// units per shop-currency unit, e.g. "1.35"): its ToShop turns the order's amounts into the
+// shop currency as the order recorded its own totals. The shop currency itself, or a rate
+// that is not a positive decimal, leaves amounts as they are.
+func AtRate(currency, shopCurrency, rate string) Pricer {
+	r, ok := new(big.Rat).SetString(rate)
+	if currency == shopCurrency || !ok || r.Sign() <= 0 {
+		return Pricer{Currency: currency, ShopCurrency: currency}
+	}
+	return Pricer{Currency: currency, ShopCurrency: shopCurrency, rate: r, rateText: rate}
+}
+
 // Converts reports whether amounts change currency.
 func (p Pricer) Converts() bool { return p.rate != nil }
 

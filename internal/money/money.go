@@ -66,6 +66,10 @@ func Format(amount int64, currency string) string {
 	return s
 }
 
+// Decimal is the amount as a decimal string with the currency's minor digits ("12.50"), as
+// MoneyV2.amount shows it.
+func (m Money) Decimal() string { return Format(m.Amount, m.Currency) }
+
 // String formats m as "12.50 USD".
 func (m Money) String() string { return Format(m.Amount, m.Currency) + " " + m.Currency }
 

@@ -8,17 +8,20 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones validate on hosts without a zoneinfo database
 
 	"storefront/ent"
 	"storefront/ent/counter"
+	"storefront/ent/schema"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/shoppolicy"
 	"storefront/ent/taxrate"
 	"storefront/internal/audit"
+	"storefront/internal/catalog"
 	"storefront/internal/gid"
 	"storefront/internal/money"
 	"storefront/internal/store"
@@ -77,6 +80,129 @@ type ShopInput struct {
 	OrderNumberStart *int
 	// CapturePolicy is AUTOMATIC or MANUAL.
 	CapturePolicy *string
+	// Brand, when given, changes the brand the Storefront API shows as Shop.brand.
+	Brand *BrandInput
+}
+
+// BrandInput is the shop's brand as shopUpdate takes it; absent fields stay as they are,
+// null ones are cleared.
+type BrandInput struct {
+	Slogan, ShortDescription Optional[string]
+	// Colors, when given, replaces the whole palette.
+	Colors                       *schema.BrandColors
+	Logo, SquareLogo, CoverImage Optional[ImageInput]
+}
+
+// ImageInput is an image of the brand: an absolute http(s) URL and its alt text.
+type ImageInput struct {
+	URL     string
+	AltText *string
+}
+
+var colorRE = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
+
+// checkBrand adds the user errors of a brand input, under brand.
+func checkBrand(e *errs, b *BrandInput) {
+	if b == nil {
+		return
+	}
+	if v := b.Slogan.Value; v != nil && len(*v) > 255 {
+		e.add(usererror.TooLong, "The slogan is longer than 255 characters.", "brand", "slogan")
+	}
+	if v := b.ShortDescription.Value; v != nil && len(*v) > 1024 {
+		e.add(usererror.TooLong, "The short description is longer than 1024 characters.", "brand", "shortDescription")
+	}
+	if b.Colors != nil {
+		for _, side := range []struct {
+			name   string
+			groups []schema.BrandColorGroup
+		}{{"primary", b.Colors.Primary}, {"secondary", b.Colors.Secondary}} {
+			for i, g := range side.groups {
+				if g.Background != "" && !colorRE.MatchString(g.Background) {
+					e.add(usererror.Invalid, "A colour is #RRGGBB, e.g. #1A2B3C.", "brand", "colors", side.name, i, "background")
+				}
+				if g.Foreground != "" && !colorRE.MatchString(g.Foreground) {
+					e.add(usererror.Invalid, "A colour is #RRGGBB, e.g. #1A2B3C.", "brand", "colors", side.name, i, "foreground")
+				}
+			}
+		}
+	}
+	for _, img := range []struct {
+		name string
+		v    Optional[ImageInput]
+	}{{"logo", b.Logo}, {"squareLogo", b.SquareLogo}, {"coverImage", b.CoverImage}} {
+		v := img.v.Value
+		if v == nil {
+			continue
+		}
+		if u, err := url.Parse(v.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(v.URL) > 2048 {
+			e.add(usererror.Invalid, "The URL must be an absolute http or https URL.", "brand", img.name, "url")
+		}
+		if v.AltText != nil && len(*v.AltText) > 512 {
+			e.add(usererror.TooLong, "The alt text is longer than 512 characters.", "brand", img.name, "altText")
+		}
+	}
+}
+
+func sameColors(a, b schema.BrandColors) bool {
+	return slices.Equal(a.Primary, b.Primary) && slices.Equal(a.Secondary, b.Secondary)
+}
+
+// writeBrand applies a checked brand input to u, recording what changed; images replaced
+// or removed are deleted after the shop no longer refers to them (dropped).
+func writeBrand(ctx context.Context, tx *ent.Tx, sh *ent.Shop, u *ent.ShopUpdateOne, b *BrandInput, changes map[string]any) (dropped []int, err error) {
+	if b == nil {
+		return nil, nil
+	}
+	optText := func(field string, v Optional[string], cur *string, set func(*string) *ent.ShopUpdateOne, clear func() *ent.ShopUpdateOne) {
+		if !v.Set {
+			return
+		}
+		if (v.Value == nil) != (cur == nil) || (v.Value != nil && *v.Value != *cur) {
+			if v.Value == nil {
+				clear()
+			} else {
+				set(v.Value)
+			}
+			changes[field] = v.Value
+		}
+	}
+	optText("brand.slogan", b.Slogan, sh.BrandSlogan, u.SetNillableBrandSlogan, u.ClearBrandSlogan)
+	optText("brand.shortDescription", b.ShortDescription, sh.BrandShortDescription, u.SetNillableBrandShortDescription, u.ClearBrandShortDescription)
+	if b.Colors != nil && !sameColors(*b.Colors, sh.BrandColors) {
+		u.SetBrandColors(*b.Colors)
+		changes["brand.colors"] = b.Colors
+	}
+	for _, img := range []struct {
+		name  string
+		v     Optional[ImageInput]
+		cur   *int
+		set   func(int) *ent.ShopUpdateOne
+		clear func() *ent.ShopUpdateOne
+	}{
+		{"brand.logo", b.Logo, sh.BrandLogoID, u.SetBrandLogoID, u.ClearBrandLogo},
+		{"brand.squareLogo", b.SquareLogo, sh.BrandSquareLogoID, u.SetBrandSquareLogoID, u.ClearBrandSquareLogo},
+		{"brand.coverImage", b.CoverImage, sh.BrandCoverImageID, u.SetBrandCoverImageID, u.ClearBrandCoverImage},
+	} {
+		if !img.v.Set {
+			continue
+		}
+		if img.cur != nil {
+			dropped = append(dropped, *img.cur)
+		}
+		if v := img.v.Value; v != nil {
+			ci, err := tx.ContentImage.Create().SetURL(v.URL).SetNillableAltText(v.AltText).Save(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("create %s: %w", img.name, err)
+			}
+			img.set(ci.ID)
+			changes[img.name] = v.URL
+		} else if img.cur != nil {
+			img.clear()
+			changes[img.name] = nil
+		}
+	}
+	return dropped, nil
 }
 
 // validTimezone reports whether name is an IANA time zone (Local is not: it depends on
@@ -148,11 +274,16 @@ func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []us
 				e.add(usererror.Invalid, fmt.Sprintf("Order numbers only move forward: the next is %d.", next), "orderNumberStart")
 			}
 		}
+		checkBrand(&e, in.Brand)
 		if len(e) > 0 {
 			return "", nil, e, nil
 		}
 		changes := map[string]any{}
 		u := tx.Shop.UpdateOne(sh)
+		dropped, err := writeBrand(ctx, tx, sh, u, in.Brand, changes)
+		if err != nil {
+			return "", nil, nil, err
+		}
 		set := func(field string, differs bool, v any, apply func()) {
 			if differs {
 				apply()
@@ -231,6 +362,9 @@ func (s *Service) UpdateShop(ctx context.Context, in ShopInput) (*ent.Shop, []us
 			if err := u.Exec(ctx); err != nil {
 				return "", nil, nil, fmt.Errorf("update shop: %w", err)
 			}
+		}
+		if err := catalog.DropContentImages(ctx, tx, dropped...); err != nil {
+			return "", nil, nil, err
 		}
 		if in.OrderNumberStart != nil && counterValue != 0 {
 			// Conditional, so a concurrent checkout's number is never handed out twice.

@@ -29,6 +29,7 @@ import (
 	"storefront/ent/webhooksubscription"
 	"storefront/graph/admin/model"
 	"storefront/graph/admin/scalar"
+	"storefront/internal/money"
 	"storefront/internal/sales"
 	"storefront/internal/usererror"
 	"strconv"
@@ -52,10 +53,18 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	GiftCard() GiftCardResolver
 	Mutation() MutationResolver
+	Order() OrderResolver
+	OrderLine() OrderLineResolver
+	Payment() PaymentResolver
 	Product() ProductResolver
+	ProductVariant() ProductVariantResolver
 	Query() QueryResolver
+	Refund() RefundResolver
 	SalesReport() SalesReportResolver
+	ShippingRate() ShippingRateResolver
+	Shop() ShopResolver
 }
 
 type DirectiveRoot struct {
@@ -136,9 +145,19 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	ArticleDeletePayload struct {
+		DeletedArticleID func(childComplexity int) int
+		UserErrors       func(childComplexity int) int
+	}
+
 	ArticleEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ArticlePayload struct {
+		Article    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	Attribute struct {
@@ -185,9 +204,45 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	BlogDeletePayload struct {
+		DeletedBlogID func(childComplexity int) int
+		UserErrors    func(childComplexity int) int
+	}
+
 	BlogEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	BlogPayload struct {
+		Blog       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	Brand struct {
+		Colors           func(childComplexity int) int
+		CoverImage       func(childComplexity int) int
+		Logo             func(childComplexity int) int
+		ShortDescription func(childComplexity int) int
+		Slogan           func(childComplexity int) int
+		SquareLogo       func(childComplexity int) int
+	}
+
+	BrandColorGroup struct {
+		Background func(childComplexity int) int
+		Foreground func(childComplexity int) int
+	}
+
+	BrandColors struct {
+		Primary   func(childComplexity int) int
+		Secondary func(childComplexity int) int
+	}
+
+	BrandImage struct {
+		AltText func(childComplexity int) int
+		Height  func(childComplexity int) int
+		URL     func(childComplexity int) int
+		Width   func(childComplexity int) int
 	}
 
 	Cart struct {
@@ -518,12 +573,14 @@ type ComplexityRoot struct {
 
 	GiftCard struct {
 		Balance        func(childComplexity int) int
+		BalanceV2      func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		CurrencyCode   func(childComplexity int) int
 		DisabledAt     func(childComplexity int) int
 		ExpiresAt      func(childComplexity int) int
 		ID             func(childComplexity int) int
 		InitialValue   func(childComplexity int) int
+		InitialValueV2 func(childComplexity int) int
 		LastCharacters func(childComplexity int) int
 		Note           func(childComplexity int) int
 		Transactions   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GiftCardTransactionOrder, where *ent.GiftCardTransactionWhereInput) int
@@ -730,9 +787,25 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	MoneyBag struct {
+		PresentmentMoney func(childComplexity int) int
+		ShopMoney        func(childComplexity int) int
+	}
+
+	MoneyV2 struct {
+		Currency func(childComplexity int) int
+		Decimal  func(childComplexity int) int
+	}
+
 	Mutation struct {
 		APIKeyCreate              func(childComplexity int, input model.APIKeyCreateInput) int
 		APIKeyRevoke              func(childComplexity int, id string) int
+		ArticleCreate             func(childComplexity int, article model.ArticleInput) int
+		ArticleDelete             func(childComplexity int, id string) int
+		ArticleUpdate             func(childComplexity int, id string, article model.ArticleInput) int
+		BlogCreate                func(childComplexity int, blog model.BlogInput) int
+		BlogDelete                func(childComplexity int, id string) int
+		BlogUpdate                func(childComplexity int, id string, blog model.BlogInput) int
 		CollectionAddProducts     func(childComplexity int, id string, productIds []string) int
 		CollectionCreate          func(childComplexity int, input model.CollectionInput) int
 		CollectionDelete          func(childComplexity int, id string) int
@@ -781,6 +854,9 @@ type ComplexityRoot struct {
 		TaxRateUpdate             func(childComplexity int, id string, input model.TaxRateInput) int
 		TranslationsRegister      func(childComplexity int, resourceID string, translations []*model.TranslationInput) int
 		TranslationsRemove        func(childComplexity int, resourceID string, translationKeys []string, locales []string) int
+		URLRedirectCreate         func(childComplexity int, urlRedirect model.URLRedirectInput) int
+		URLRedirectDelete         func(childComplexity int, id string) int
+		URLRedirectUpdate         func(childComplexity int, id string, urlRedirect model.URLRedirectInput) int
 		WebhookRedeliver          func(childComplexity int, deliveryID string) int
 		WebhookSubscriptionCreate func(childComplexity int, input model.WebhookSubscriptionCreateInput) int
 		WebhookSubscriptionDelete func(childComplexity int, id string) int
@@ -789,47 +865,54 @@ type ComplexityRoot struct {
 	}
 
 	Order struct {
-		BillingAddressID   func(childComplexity int) int
-		CancelReason       func(childComplexity int) int
-		CanceledAt         func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		CurrencyCode       func(childComplexity int) int
-		CustomAttributes   func(childComplexity int) int
-		CustomerID         func(childComplexity int) int
-		Discounts          func(childComplexity int) int
-		Edited             func(childComplexity int) int
-		Email              func(childComplexity int) int
-		ExchangeRate       func(childComplexity int) int
-		FinancialStatus    func(childComplexity int) int
-		FulfillmentStatus  func(childComplexity int) int
-		Fulfillments       func(childComplexity int) int
-		ID                 func(childComplexity int) int
-		Lines              func(childComplexity int) int
-		Name               func(childComplexity int) int
-		Note               func(childComplexity int) int
-		Number             func(childComplexity int) int
-		Payments           func(childComplexity int) int
-		Phone              func(childComplexity int) int
-		ProcessedAt        func(childComplexity int) int
-		Refunds            func(childComplexity int) int
-		ShippingAddressID  func(childComplexity int) int
-		ShopCurrencyCode   func(childComplexity int) int
-		ShopSubtotal       func(childComplexity int) int
-		ShopTotal          func(childComplexity int) int
-		ShopTotalDiscounts func(childComplexity int) int
-		ShopTotalShipping  func(childComplexity int) int
-		ShopTotalTax       func(childComplexity int) int
-		Subtotal           func(childComplexity int) int
-		Tags               func(childComplexity int) int
-		Test               func(childComplexity int) int
-		Timeline           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderEventOrder, where *ent.OrderEventWhereInput) int
-		Total              func(childComplexity int) int
-		TotalCaptured      func(childComplexity int) int
-		TotalDiscounts     func(childComplexity int) int
-		TotalRefunded      func(childComplexity int) int
-		TotalShipping      func(childComplexity int) int
-		TotalTax           func(childComplexity int) int
-		UpdatedAt          func(childComplexity int) int
+		BillingAddressID      func(childComplexity int) int
+		CancelReason          func(childComplexity int) int
+		CanceledAt            func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		CurrencyCode          func(childComplexity int) int
+		CustomAttributes      func(childComplexity int) int
+		CustomerID            func(childComplexity int) int
+		Discounts             func(childComplexity int) int
+		Edited                func(childComplexity int) int
+		Email                 func(childComplexity int) int
+		ExchangeRate          func(childComplexity int) int
+		FinancialStatus       func(childComplexity int) int
+		FulfillmentStatus     func(childComplexity int) int
+		Fulfillments          func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		Lines                 func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		Note                  func(childComplexity int) int
+		Number                func(childComplexity int) int
+		Payments              func(childComplexity int) int
+		Phone                 func(childComplexity int) int
+		ProcessedAt           func(childComplexity int) int
+		Refunds               func(childComplexity int) int
+		ShippingAddressID     func(childComplexity int) int
+		ShopCurrencyCode      func(childComplexity int) int
+		ShopSubtotal          func(childComplexity int) int
+		ShopTotal             func(childComplexity int) int
+		ShopTotalDiscounts    func(childComplexity int) int
+		ShopTotalShipping     func(childComplexity int) int
+		ShopTotalTax          func(childComplexity int) int
+		Subtotal              func(childComplexity int) int
+		SubtotalPriceSet      func(childComplexity int) int
+		Tags                  func(childComplexity int) int
+		Test                  func(childComplexity int) int
+		Timeline              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderEventOrder, where *ent.OrderEventWhereInput) int
+		Total                 func(childComplexity int) int
+		TotalCaptured         func(childComplexity int) int
+		TotalDiscounts        func(childComplexity int) int
+		TotalDiscountsSet     func(childComplexity int) int
+		TotalPriceSet         func(childComplexity int) int
+		TotalReceivedSet      func(childComplexity int) int
+		TotalRefunded         func(childComplexity int) int
+		TotalRefundedSet      func(childComplexity int) int
+		TotalShipping         func(childComplexity int) int
+		TotalShippingPriceSet func(childComplexity int) int
+		TotalTax              func(childComplexity int) int
+		TotalTaxSet           func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
 	}
 
 	OrderConnection struct {
@@ -872,22 +955,25 @@ type ComplexityRoot struct {
 	}
 
 	OrderLine struct {
-		CurrentQuantity   func(childComplexity int) int
-		DiscountedTotal   func(childComplexity int) int
-		FulfilledQuantity func(childComplexity int) int
-		ID                func(childComplexity int) int
-		Order             func(childComplexity int) int
-		OrderID           func(childComplexity int) int
-		OriginalTotal     func(childComplexity int) int
-		Position          func(childComplexity int) int
-		Quantity          func(childComplexity int) int
-		RefundedQuantity  func(childComplexity int) int
-		Sku               func(childComplexity int) int
-		Title             func(childComplexity int) int
-		UnitPrice         func(childComplexity int) int
-		Variant           func(childComplexity int) int
-		VariantID         func(childComplexity int) int
-		VariantTitle      func(childComplexity int) int
+		CurrentQuantity      func(childComplexity int) int
+		DiscountedTotal      func(childComplexity int) int
+		DiscountedTotalSet   func(childComplexity int) int
+		FulfilledQuantity    func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Order                func(childComplexity int) int
+		OrderID              func(childComplexity int) int
+		OriginalTotal        func(childComplexity int) int
+		OriginalTotalSet     func(childComplexity int) int
+		OriginalUnitPriceSet func(childComplexity int) int
+		Position             func(childComplexity int) int
+		Quantity             func(childComplexity int) int
+		RefundedQuantity     func(childComplexity int) int
+		Sku                  func(childComplexity int) int
+		Title                func(childComplexity int) int
+		UnitPrice            func(childComplexity int) int
+		Variant              func(childComplexity int) int
+		VariantID            func(childComplexity int) int
+		VariantTitle         func(childComplexity int) int
 	}
 
 	OrderPayload struct {
@@ -938,6 +1024,7 @@ type ComplexityRoot struct {
 
 	Payment struct {
 		Amount         func(childComplexity int) int
+		AmountSet      func(childComplexity int) int
 		AttemptID      func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		CurrencyCode   func(childComplexity int) int
@@ -1062,12 +1149,14 @@ type ComplexityRoot struct {
 		Available        func(childComplexity int) int
 		Barcode          func(childComplexity int) int
 		CompareAtPrice   func(childComplexity int) int
+		CompareAtPriceV2 func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Image            func(childComplexity int) int
 		ImageID          func(childComplexity int) int
 		Position         func(childComplexity int) int
 		Price            func(childComplexity int) int
+		PriceV2          func(childComplexity int) int
 		Product          func(childComplexity int) int
 		ProductID        func(childComplexity int) int
 		RequiresShipping func(childComplexity int) int
@@ -1125,23 +1214,26 @@ type ComplexityRoot struct {
 		TaxRates             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) int
 		TrafficReport        func(childComplexity int, from string, to string, granularity *model.ReportGranularity, first *int) int
 		Translations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TranslationOrder, where *ent.TranslationWhereInput) int
+		URLRedirects         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UrlRedirectOrder, where *ent.UrlRedirectWhereInput) int
 		WebhookDeliveries    func(childComplexity int, subscriptionID string, status *webhookdelivery.Status, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		WebhookSubscriptions func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookSubscriptionOrder, where *ent.WebhookSubscriptionWhereInput) int
 	}
 
 	Refund struct {
-		Amount         func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		CurrencyCode   func(childComplexity int) int
-		ID             func(childComplexity int) int
-		IdempotencyKey func(childComplexity int) int
-		Lines          func(childComplexity int) int
-		Note           func(childComplexity int) int
-		Order          func(childComplexity int) int
-		OrderID        func(childComplexity int) int
-		Shipping       func(childComplexity int) int
-		Status         func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		Amount           func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		CurrencyCode     func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IdempotencyKey   func(childComplexity int) int
+		Lines            func(childComplexity int) int
+		Note             func(childComplexity int) int
+		Order            func(childComplexity int) int
+		OrderID          func(childComplexity int) int
+		Shipping         func(childComplexity int) int
+		ShippingSet      func(childComplexity int) int
+		Status           func(childComplexity int) int
+		TotalRefundedSet func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
 	}
 
 	RefundConnection struct {
@@ -1266,6 +1358,7 @@ type ComplexityRoot struct {
 		Countries   func(childComplexity int) int
 		Description func(childComplexity int) int
 		FreeAbove   func(childComplexity int) int
+		FreeAboveV2 func(childComplexity int) int
 		Handle      func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Max         func(childComplexity int) int
@@ -1273,6 +1366,7 @@ type ComplexityRoot struct {
 		Min         func(childComplexity int) int
 		Position    func(childComplexity int) int
 		Price       func(childComplexity int) int
+		PriceV2     func(childComplexity int) int
 		Provinces   func(childComplexity int) int
 		Title       func(childComplexity int) int
 	}
@@ -1295,6 +1389,7 @@ type ComplexityRoot struct {
 
 	Shop struct {
 		AcceptedCardBrands    func(childComplexity int) int
+		Brand                 func(childComplexity int) int
 		BrandShortDescription func(childComplexity int) int
 		BrandSlogan           func(childComplexity int) int
 		CapturePolicy         func(childComplexity int) int
@@ -1443,6 +1538,27 @@ type ComplexityRoot struct {
 		UpdatedAt func(childComplexity int) int
 	}
 
+	UrlRedirectConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	UrlRedirectDeletePayload struct {
+		DeletedURLRedirectID func(childComplexity int) int
+		UserErrors           func(childComplexity int) int
+	}
+
+	UrlRedirectEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	UrlRedirectPayload struct {
+		URLRedirect func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
+	}
+
 	UserError struct {
 		Code    func(childComplexity int) int
 		Field   func(childComplexity int) int
@@ -1535,9 +1651,22 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type GiftCardResolver interface {
+	InitialValueV2(ctx context.Context, obj *ent.GiftCard) (*money.Money, error)
+	BalanceV2(ctx context.Context, obj *ent.GiftCard) (*money.Money, error)
+}
 type MutationResolver interface {
 	APIKeyCreate(ctx context.Context, input model.APIKeyCreateInput) (*model.APIKeyCreatePayload, error)
 	APIKeyRevoke(ctx context.Context, id string) (*model.APIKeyRevokePayload, error)
+	BlogCreate(ctx context.Context, blog model.BlogInput) (*model.BlogPayload, error)
+	BlogUpdate(ctx context.Context, id string, blog model.BlogInput) (*model.BlogPayload, error)
+	BlogDelete(ctx context.Context, id string) (*model.BlogDeletePayload, error)
+	ArticleCreate(ctx context.Context, article model.ArticleInput) (*model.ArticlePayload, error)
+	ArticleUpdate(ctx context.Context, id string, article model.ArticleInput) (*model.ArticlePayload, error)
+	ArticleDelete(ctx context.Context, id string) (*model.ArticleDeletePayload, error)
+	URLRedirectCreate(ctx context.Context, urlRedirect model.URLRedirectInput) (*model.URLRedirectPayload, error)
+	URLRedirectUpdate(ctx context.Context, id string, urlRedirect model.URLRedirectInput) (*model.URLRedirectPayload, error)
+	URLRedirectDelete(ctx context.Context, id string) (*model.URLRedirectDeletePayload, error)
 	CollectionCreate(ctx context.Context, input model.CollectionInput) (*model.CollectionPayload, error)
 	CollectionUpdate(ctx context.Context, id string, input model.CollectionInput) (*model.CollectionPayload, error)
 	CollectionDelete(ctx context.Context, id string) (*model.CollectionDeletePayload, error)
@@ -1592,8 +1721,29 @@ type MutationResolver interface {
 	WebhookRedeliver(ctx context.Context, deliveryID string) (*model.WebhookDeliveryPayload, error)
 	WebhookSubscriptionTest(ctx context.Context, id string) (*model.WebhookDeliveryPayload, error)
 }
+type OrderResolver interface {
+	SubtotalPriceSet(ctx context.Context, obj *ent.Order) (*model.MoneyBag, error)
+	TotalDiscountsSet(ctx context.Context, obj *ent.Order) (*model.MoneyBag, error)
+	TotalShippingPriceSet(ctx context.Context, obj *ent.Order) (*model.MoneyBag, error)
+	TotalTaxSet(ctx context.Context, obj *ent.Order) (*model.MoneyBag, error)
+	TotalPriceSet(ctx context.Context, obj *ent.Order) (*model.MoneyBag, error)
+	TotalReceivedSet(ctx context.Context, obj *ent.Order) (*model.MoneyBag, error)
+	TotalRefundedSet(ctx context.Context, obj *ent.Order) (*model.MoneyBag, error)
+}
+type OrderLineResolver interface {
+	OriginalUnitPriceSet(ctx context.Context, obj *ent.OrderLine) (*model.MoneyBag, error)
+	OriginalTotalSet(ctx context.Context, obj *ent.OrderLine) (*model.MoneyBag, error)
+	DiscountedTotalSet(ctx context.Context, obj *ent.OrderLine) (*model.MoneyBag, error)
+}
+type PaymentResolver interface {
+	AmountSet(ctx context.Context, obj *ent.Payment) (*model.MoneyBag, error)
+}
 type ProductResolver interface {
 	Status(ctx context.Context, obj *ent.Product) (model.ProductStatus, error)
+}
+type ProductVariantResolver interface {
+	PriceV2(ctx context.Context, obj *ent.ProductVariant) (*money.Money, error)
+	CompareAtPriceV2(ctx context.Context, obj *ent.ProductVariant) (*money.Money, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -1623,6 +1773,7 @@ type QueryResolver interface {
 	ShopPolicies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShopPolicyOrder, where *ent.ShopPolicyWhereInput) (*ent.ShopPolicyConnection, error)
 	TaxRates(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.TaxRateWhereInput) (*ent.TaxRateConnection, error)
 	Translations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TranslationOrder, where *ent.TranslationWhereInput) (*ent.TranslationConnection, error)
+	URLRedirects(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UrlRedirectOrder, where *ent.UrlRedirectWhereInput) (*ent.UrlRedirectConnection, error)
 	WebhookSubscriptions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookSubscriptionOrder, where *ent.WebhookSubscriptionWhereInput) (*ent.WebhookSubscriptionConnection, error)
 	ConversionFunnel(ctx context.Context, from string, to string, granularity *model.ReportGranularity) (*model.ConversionFunnelReport, error)
 	TrafficReport(ctx context.Context, from string, to string, granularity *model.ReportGranularity, first *int) (*model.TrafficReport, error)
@@ -1633,6 +1784,10 @@ type QueryResolver interface {
 	InventoryReport(ctx context.Context, from string, to string, lowStockThreshold int, first int) (*sales.InventoryReport, error)
 	WebhookDeliveries(ctx context.Context, subscriptionID string, status *webhookdelivery.Status, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.WebhookDeliveryConnection, error)
 }
+type RefundResolver interface {
+	TotalRefundedSet(ctx context.Context, obj *ent.Refund) (*model.MoneyBag, error)
+	ShippingSet(ctx context.Context, obj *ent.Refund) (*model.MoneyBag, error)
+}
 type SalesReportResolver interface {
 	Granularity(ctx context.Context, obj *sales.SalesReport) (model.ReportGranularity, error)
 
@@ -1640,6 +1795,13 @@ type SalesReportResolver interface {
 	ByVariant(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error)
 	ByCollection(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error)
 	ByVendor(ctx context.Context, obj *sales.SalesReport, first int) ([]*sales.Row, error)
+}
+type ShippingRateResolver interface {
+	PriceV2(ctx context.Context, obj *ent.ShippingRate) (*money.Money, error)
+	FreeAboveV2(ctx context.Context, obj *ent.ShippingRate) (*money.Money, error)
+}
+type ShopResolver interface {
+	Brand(ctx context.Context, obj *ent.Shop) (*model.Brand, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1968,6 +2130,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ArticleConnection.TotalCount(childComplexity), true
 
+	case "ArticleDeletePayload.deletedArticleId":
+		if e.ComplexityRoot.ArticleDeletePayload.DeletedArticleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleDeletePayload.DeletedArticleID(childComplexity), true
+	case "ArticleDeletePayload.userErrors":
+		if e.ComplexityRoot.ArticleDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleDeletePayload.UserErrors(childComplexity), true
+
 	case "ArticleEdge.cursor":
 		if e.ComplexityRoot.ArticleEdge.Cursor == nil {
 			break
@@ -1980,6 +2155,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ArticleEdge.Node(childComplexity), true
+
+	case "ArticlePayload.article":
+		if e.ComplexityRoot.ArticlePayload.Article == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticlePayload.Article(childComplexity), true
+	case "ArticlePayload.userErrors":
+		if e.ComplexityRoot.ArticlePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticlePayload.UserErrors(childComplexity), true
 
 	case "Attribute.key":
 		if e.ComplexityRoot.Attribute.Key == nil {
@@ -2143,6 +2331,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BlogConnection.TotalCount(childComplexity), true
 
+	case "BlogDeletePayload.deletedBlogId":
+		if e.ComplexityRoot.BlogDeletePayload.DeletedBlogID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogDeletePayload.DeletedBlogID(childComplexity), true
+	case "BlogDeletePayload.userErrors":
+		if e.ComplexityRoot.BlogDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogDeletePayload.UserErrors(childComplexity), true
+
 	case "BlogEdge.cursor":
 		if e.ComplexityRoot.BlogEdge.Cursor == nil {
 			break
@@ -2155,6 +2356,107 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BlogEdge.Node(childComplexity), true
+
+	case "BlogPayload.blog":
+		if e.ComplexityRoot.BlogPayload.Blog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPayload.Blog(childComplexity), true
+	case "BlogPayload.userErrors":
+		if e.ComplexityRoot.BlogPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPayload.UserErrors(childComplexity), true
+
+	case "Brand.colors":
+		if e.ComplexityRoot.Brand.Colors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.Colors(childComplexity), true
+	case "Brand.coverImage":
+		if e.ComplexityRoot.Brand.CoverImage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.CoverImage(childComplexity), true
+	case "Brand.logo":
+		if e.ComplexityRoot.Brand.Logo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.Logo(childComplexity), true
+	case "Brand.shortDescription":
+		if e.ComplexityRoot.Brand.ShortDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.ShortDescription(childComplexity), true
+	case "Brand.slogan":
+		if e.ComplexityRoot.Brand.Slogan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.Slogan(childComplexity), true
+	case "Brand.squareLogo":
+		if e.ComplexityRoot.Brand.SquareLogo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.SquareLogo(childComplexity), true
+
+	case "BrandColorGroup.background":
+		if e.ComplexityRoot.BrandColorGroup.Background == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandColorGroup.Background(childComplexity), true
+	case "BrandColorGroup.foreground":
+		if e.ComplexityRoot.BrandColorGroup.Foreground == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandColorGroup.Foreground(childComplexity), true
+
+	case "BrandColors.primary":
+		if e.ComplexityRoot.BrandColors.Primary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandColors.Primary(childComplexity), true
+	case "BrandColors.secondary":
+		if e.ComplexityRoot.BrandColors.Secondary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandColors.Secondary(childComplexity), true
+
+	case "BrandImage.altText":
+		if e.ComplexityRoot.BrandImage.AltText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandImage.AltText(childComplexity), true
+	case "BrandImage.height":
+		if e.ComplexityRoot.BrandImage.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandImage.Height(childComplexity), true
+	case "BrandImage.url":
+		if e.ComplexityRoot.BrandImage.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandImage.URL(childComplexity), true
+	case "BrandImage.width":
+		if e.ComplexityRoot.BrandImage.Width == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandImage.Width(childComplexity), true
 
 	case "Cart.attributes":
 		if e.ComplexityRoot.Cart.Attributes == nil {
@@ -3460,6 +3762,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GiftCard.Balance(childComplexity), true
+	case "GiftCard.balanceV2":
+		if e.ComplexityRoot.GiftCard.BalanceV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GiftCard.BalanceV2(childComplexity), true
 	case "GiftCard.createdAt":
 		if e.ComplexityRoot.GiftCard.CreatedAt == nil {
 			break
@@ -3496,6 +3804,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GiftCard.InitialValue(childComplexity), true
+	case "GiftCard.initialValueV2":
+		if e.ComplexityRoot.GiftCard.InitialValueV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GiftCard.InitialValueV2(childComplexity), true
 	case "GiftCard.lastCharacters":
 		if e.ComplexityRoot.GiftCard.LastCharacters == nil {
 			break
@@ -4284,6 +4598,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MenuPayload.UserErrors(childComplexity), true
 
+	case "MoneyBag.presentmentMoney":
+		if e.ComplexityRoot.MoneyBag.PresentmentMoney == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyBag.PresentmentMoney(childComplexity), true
+	case "MoneyBag.shopMoney":
+		if e.ComplexityRoot.MoneyBag.ShopMoney == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyBag.ShopMoney(childComplexity), true
+
+	case "MoneyV2.currencyCode":
+		if e.ComplexityRoot.MoneyV2.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyV2.Currency(childComplexity), true
+	case "MoneyV2.amount":
+		if e.ComplexityRoot.MoneyV2.Decimal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyV2.Decimal(childComplexity), true
+
 	case "Mutation.apiKeyCreate":
 		if e.ComplexityRoot.Mutation.APIKeyCreate == nil {
 			break
@@ -4306,6 +4646,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.APIKeyRevoke(childComplexity, args["id"].(string)), true
+	case "Mutation.articleCreate":
+		if e.ComplexityRoot.Mutation.ArticleCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_articleCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArticleCreate(childComplexity, args["article"].(model.ArticleInput)), true
+	case "Mutation.articleDelete":
+		if e.ComplexityRoot.Mutation.ArticleDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_articleDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArticleDelete(childComplexity, args["id"].(string)), true
+	case "Mutation.articleUpdate":
+		if e.ComplexityRoot.Mutation.ArticleUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_articleUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArticleUpdate(childComplexity, args["id"].(string), args["article"].(model.ArticleInput)), true
+	case "Mutation.blogCreate":
+		if e.ComplexityRoot.Mutation.BlogCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_blogCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BlogCreate(childComplexity, args["blog"].(model.BlogInput)), true
+	case "Mutation.blogDelete":
+		if e.ComplexityRoot.Mutation.BlogDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_blogDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BlogDelete(childComplexity, args["id"].(string)), true
+	case "Mutation.blogUpdate":
+		if e.ComplexityRoot.Mutation.BlogUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_blogUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BlogUpdate(childComplexity, args["id"].(string), args["blog"].(model.BlogInput)), true
 	case "Mutation.collectionAddProducts":
 		if e.ComplexityRoot.Mutation.CollectionAddProducts == nil {
 			break
@@ -4834,6 +5240,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TranslationsRemove(childComplexity, args["resourceId"].(string), args["translationKeys"].([]string), args["locales"].([]string)), true
+	case "Mutation.urlRedirectCreate":
+		if e.ComplexityRoot.Mutation.URLRedirectCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_urlRedirectCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.URLRedirectCreate(childComplexity, args["urlRedirect"].(model.URLRedirectInput)), true
+	case "Mutation.urlRedirectDelete":
+		if e.ComplexityRoot.Mutation.URLRedirectDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_urlRedirectDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.URLRedirectDelete(childComplexity, args["id"].(string)), true
+	case "Mutation.urlRedirectUpdate":
+		if e.ComplexityRoot.Mutation.URLRedirectUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_urlRedirectUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.URLRedirectUpdate(childComplexity, args["id"].(string), args["urlRedirect"].(model.URLRedirectInput)), true
 	case "Mutation.webhookRedeliver":
 		if e.ComplexityRoot.Mutation.WebhookRedeliver == nil {
 			break
@@ -5076,6 +5515,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.Subtotal(childComplexity), true
+	case "Order.subtotalPriceSet":
+		if e.ComplexityRoot.Order.SubtotalPriceSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.SubtotalPriceSet(childComplexity), true
 	case "Order.tags":
 		if e.ComplexityRoot.Order.Tags == nil {
 			break
@@ -5117,24 +5562,60 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.TotalDiscounts(childComplexity), true
+	case "Order.totalDiscountsSet":
+		if e.ComplexityRoot.Order.TotalDiscountsSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.TotalDiscountsSet(childComplexity), true
+	case "Order.totalPriceSet":
+		if e.ComplexityRoot.Order.TotalPriceSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.TotalPriceSet(childComplexity), true
+	case "Order.totalReceivedSet":
+		if e.ComplexityRoot.Order.TotalReceivedSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.TotalReceivedSet(childComplexity), true
 	case "Order.totalRefunded":
 		if e.ComplexityRoot.Order.TotalRefunded == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Order.TotalRefunded(childComplexity), true
+	case "Order.totalRefundedSet":
+		if e.ComplexityRoot.Order.TotalRefundedSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.TotalRefundedSet(childComplexity), true
 	case "Order.totalShipping":
 		if e.ComplexityRoot.Order.TotalShipping == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Order.TotalShipping(childComplexity), true
+	case "Order.totalShippingPriceSet":
+		if e.ComplexityRoot.Order.TotalShippingPriceSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.TotalShippingPriceSet(childComplexity), true
 	case "Order.totalTax":
 		if e.ComplexityRoot.Order.TotalTax == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Order.TotalTax(childComplexity), true
+	case "Order.totalTaxSet":
+		if e.ComplexityRoot.Order.TotalTaxSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.TotalTaxSet(childComplexity), true
 	case "Order.updatedAt":
 		if e.ComplexityRoot.Order.UpdatedAt == nil {
 			break
@@ -5286,6 +5767,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderLine.DiscountedTotal(childComplexity), true
+	case "OrderLine.discountedTotalSet":
+		if e.ComplexityRoot.OrderLine.DiscountedTotalSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.DiscountedTotalSet(childComplexity), true
 	case "OrderLine.fulfilledQuantity":
 		if e.ComplexityRoot.OrderLine.FulfilledQuantity == nil {
 			break
@@ -5316,6 +5803,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderLine.OriginalTotal(childComplexity), true
+	case "OrderLine.originalTotalSet":
+		if e.ComplexityRoot.OrderLine.OriginalTotalSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.OriginalTotalSet(childComplexity), true
+	case "OrderLine.originalUnitPriceSet":
+		if e.ComplexityRoot.OrderLine.OriginalUnitPriceSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.OriginalUnitPriceSet(childComplexity), true
 	case "OrderLine.position":
 		if e.ComplexityRoot.OrderLine.Position == nil {
 			break
@@ -5534,6 +6033,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Payment.Amount(childComplexity), true
+	case "Payment.amountSet":
+		if e.ComplexityRoot.Payment.AmountSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.AmountSet(childComplexity), true
 	case "Payment.attemptID":
 		if e.ComplexityRoot.Payment.AttemptID == nil {
 			break
@@ -6062,6 +6567,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductVariant.CompareAtPrice(childComplexity), true
+	case "ProductVariant.compareAtPriceV2":
+		if e.ComplexityRoot.ProductVariant.CompareAtPriceV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductVariant.CompareAtPriceV2(childComplexity), true
 	case "ProductVariant.createdAt":
 		if e.ComplexityRoot.ProductVariant.CreatedAt == nil {
 			break
@@ -6098,6 +6609,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductVariant.Price(childComplexity), true
+	case "ProductVariant.priceV2":
+		if e.ComplexityRoot.ProductVariant.PriceV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductVariant.PriceV2(childComplexity), true
 	case "ProductVariant.product":
 		if e.ComplexityRoot.ProductVariant.Product == nil {
 			break
@@ -6560,6 +7077,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Translations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TranslationOrder), args["where"].(*ent.TranslationWhereInput)), true
+	case "Query.urlRedirects":
+		if e.ComplexityRoot.Query.URLRedirects == nil {
+			break
+		}
+
+		args, err := ec.field_Query_urlRedirects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.URLRedirects(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.UrlRedirectOrder), args["where"].(*ent.UrlRedirectWhereInput)), true
 	case "Query.webhookDeliveries":
 		if e.ComplexityRoot.Query.WebhookDeliveries == nil {
 			break
@@ -6643,12 +7171,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Refund.Shipping(childComplexity), true
+	case "Refund.shippingSet":
+		if e.ComplexityRoot.Refund.ShippingSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Refund.ShippingSet(childComplexity), true
 	case "Refund.status":
 		if e.ComplexityRoot.Refund.Status == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Refund.Status(childComplexity), true
+	case "Refund.totalRefundedSet":
+		if e.ComplexityRoot.Refund.TotalRefundedSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Refund.TotalRefundedSet(childComplexity), true
 	case "Refund.updatedAt":
 		if e.ComplexityRoot.Refund.UpdatedAt == nil {
 			break
@@ -7164,6 +7704,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ShippingRate.FreeAbove(childComplexity), true
+	case "ShippingRate.freeAboveV2":
+		if e.ComplexityRoot.ShippingRate.FreeAboveV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRate.FreeAboveV2(childComplexity), true
 	case "ShippingRate.handle":
 		if e.ComplexityRoot.ShippingRate.Handle == nil {
 			break
@@ -7206,6 +7752,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ShippingRate.Price(childComplexity), true
+	case "ShippingRate.priceV2":
+		if e.ComplexityRoot.ShippingRate.PriceV2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRate.PriceV2(childComplexity), true
 	case "ShippingRate.provinces":
 		if e.ComplexityRoot.ShippingRate.Provinces == nil {
 			break
@@ -7270,6 +7822,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.AcceptedCardBrands(childComplexity), true
+	case "Shop.brand":
+		if e.ComplexityRoot.Shop.Brand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.Brand(childComplexity), true
 	case "Shop.brandShortDescription":
 		if e.ComplexityRoot.Shop.BrandShortDescription == nil {
 			break
@@ -7824,6 +8382,64 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UrlRedirect.UpdatedAt(childComplexity), true
 
+	case "UrlRedirectConnection.edges":
+		if e.ComplexityRoot.UrlRedirectConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectConnection.Edges(childComplexity), true
+	case "UrlRedirectConnection.pageInfo":
+		if e.ComplexityRoot.UrlRedirectConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectConnection.PageInfo(childComplexity), true
+	case "UrlRedirectConnection.totalCount":
+		if e.ComplexityRoot.UrlRedirectConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectConnection.TotalCount(childComplexity), true
+
+	case "UrlRedirectDeletePayload.deletedUrlRedirectId":
+		if e.ComplexityRoot.UrlRedirectDeletePayload.DeletedURLRedirectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectDeletePayload.DeletedURLRedirectID(childComplexity), true
+	case "UrlRedirectDeletePayload.userErrors":
+		if e.ComplexityRoot.UrlRedirectDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectDeletePayload.UserErrors(childComplexity), true
+
+	case "UrlRedirectEdge.cursor":
+		if e.ComplexityRoot.UrlRedirectEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectEdge.Cursor(childComplexity), true
+	case "UrlRedirectEdge.node":
+		if e.ComplexityRoot.UrlRedirectEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectEdge.Node(childComplexity), true
+
+	case "UrlRedirectPayload.urlRedirect":
+		if e.ComplexityRoot.UrlRedirectPayload.URLRedirect == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectPayload.URLRedirect(childComplexity), true
+	case "UrlRedirectPayload.userErrors":
+		if e.ComplexityRoot.UrlRedirectPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UrlRedirectPayload.UserErrors(childComplexity), true
+
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
 			break
@@ -8154,12 +8770,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("APIKeyCreateInput", ec.unmarshalInputAPIKeyCreateInput),
 			graphql.NewInputUnmarshaler("APIKeyOrder", ec.unmarshalInputAPIKeyOrder),
 			graphql.NewInputUnmarshaler("APIKeyWhereInput", ec.unmarshalInputAPIKeyWhereInput),
+			graphql.NewInputUnmarshaler("ArticleAuthorInput", ec.unmarshalInputArticleAuthorInput),
+			graphql.NewInputUnmarshaler("ArticleInput", ec.unmarshalInputArticleInput),
 			graphql.NewInputUnmarshaler("ArticleOrder", ec.unmarshalInputArticleOrder),
 			graphql.NewInputUnmarshaler("ArticleWhereInput", ec.unmarshalInputArticleWhereInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
+			graphql.NewInputUnmarshaler("BlogInput", ec.unmarshalInputBlogInput),
 			graphql.NewInputUnmarshaler("BlogOrder", ec.unmarshalInputBlogOrder),
 			graphql.NewInputUnmarshaler("BlogWhereInput", ec.unmarshalInputBlogWhereInput),
+			graphql.NewInputUnmarshaler("BrandColorGroupInput", ec.unmarshalInputBrandColorGroupInput),
+			graphql.NewInputUnmarshaler("BrandColorsInput", ec.unmarshalInputBrandColorsInput),
+			graphql.NewInputUnmarshaler("BrandInput", ec.unmarshalInputBrandInput),
 			graphql.NewInputUnmarshaler("CartLineOrder", ec.unmarshalInputCartLineOrder),
 			graphql.NewInputUnmarshaler("CartLineWhereInput", ec.unmarshalInputCartLineWhereInput),
 			graphql.NewInputUnmarshaler("CartMetafieldOrder", ec.unmarshalInputCartMetafieldOrder),
@@ -8172,6 +8794,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CollectionWhereInput", ec.unmarshalInputCollectionWhereInput),
 			graphql.NewInputUnmarshaler("CompletionAttemptOrder", ec.unmarshalInputCompletionAttemptOrder),
 			graphql.NewInputUnmarshaler("CompletionAttemptWhereInput", ec.unmarshalInputCompletionAttemptWhereInput),
+			graphql.NewInputUnmarshaler("ContentImageInput", ec.unmarshalInputContentImageInput),
 			graphql.NewInputUnmarshaler("ContentImageOrder", ec.unmarshalInputContentImageOrder),
 			graphql.NewInputUnmarshaler("ContentImageWhereInput", ec.unmarshalInputContentImageWhereInput),
 			graphql.NewInputUnmarshaler("CustomerAdminInput", ec.unmarshalInputCustomerAdminInput),
@@ -8249,6 +8872,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TranslationInput", ec.unmarshalInputTranslationInput),
 			graphql.NewInputUnmarshaler("TranslationOrder", ec.unmarshalInputTranslationOrder),
 			graphql.NewInputUnmarshaler("TranslationWhereInput", ec.unmarshalInputTranslationWhereInput),
+			graphql.NewInputUnmarshaler("UrlRedirectInput", ec.unmarshalInputUrlRedirectInput),
 			graphql.NewInputUnmarshaler("UrlRedirectOrder", ec.unmarshalInputUrlRedirectOrder),
 			graphql.NewInputUnmarshaler("UrlRedirectWhereInput", ec.unmarshalInputUrlRedirectWhereInput),
 			graphql.NewInputUnmarshaler("VariantOptionValueInput", ec.unmarshalInputVariantOptionValueInput),
@@ -8531,6 +9155,168 @@ type Mutation {
   Revokes an API key (scope keys:write); it never works again.
   """
   apiKeyRevoke(id: ID!): APIKeyRevokePayload!
+}
+`, BuiltIn: false},
+	{Name: "../blog.graphqls", Input: `"""
+A blog's fields; those you leave out stay as they are.
+"""
+input BlogInput {
+  """
+  Lower-case letters, digits and hyphens; derived from the title when creating without one.
+  """
+  handle: String
+  """
+  Required when creating.
+  """
+  title: String
+  seoTitle: String @goField(omittable: true)
+  seoDescription: String @goField(omittable: true)
+}
+
+type BlogPayload {
+  blog: Blog
+  userErrors: [UserError!]!
+}
+
+type BlogDeletePayload {
+  deletedBlogId: ID
+  userErrors: [UserError!]!
+}
+
+"""
+An image of the shop's own content (an article's image, a brand logo).
+"""
+input ContentImageInput {
+  """
+  Absolute http(s) URL of the image file.
+  """
+  url: URL!
+  altText: String
+}
+
+input ArticleAuthorInput {
+  name: String!
+}
+
+"""
+An article's fields; those you leave out stay as they are.
+"""
+input ArticleInput {
+  """
+  The blog the article belongs to; required when creating, and moves the article when
+  updating.
+  """
+  blogId: ID
+  """
+  Unique within the blog; derived from the title when creating without one.
+  """
+  handle: String
+  """
+  Required when creating.
+  """
+  title: String
+  """
+  The article as HTML.
+  """
+  body: String
+  """
+  A summary as HTML; null shows the start of the body instead.
+  """
+  summary: String @goField(omittable: true)
+  author: ArticleAuthorInput
+  """
+  The whole list; it replaces the article's tags.
+  """
+  tags: [String!]
+  """
+  null removes the image.
+  """
+  image: ContentImageInput @goField(omittable: true)
+  seoTitle: String @goField(omittable: true)
+  seoDescription: String @goField(omittable: true)
+  """
+  Whether the Storefront API shows the article (from publishDate on, when that is set).
+  """
+  isPublished: Boolean
+  """
+  When the article is or was published; a later time schedules it. Set to now when
+  publishing without one.
+  """
+  publishDate: Time @goField(omittable: true)
+}
+
+type ArticlePayload {
+  article: Article
+  userErrors: [UserError!]!
+}
+
+type ArticleDeletePayload {
+  deletedArticleId: ID
+  userErrors: [UserError!]!
+}
+
+"""
+A URL redirect's fields; those you leave out stay as they are.
+"""
+input UrlRedirectInput {
+  """
+  The old path, starting with /, e.g. /products/old-tee; unique. Required when creating.
+  """
+  path: String
+  """
+  Where it now lives: a path starting with / or an absolute http(s) URL. Required when
+  creating.
+  """
+  target: String
+}
+
+type UrlRedirectPayload {
+  urlRedirect: UrlRedirect
+  userErrors: [UserError!]!
+}
+
+type UrlRedirectDeletePayload {
+  deletedUrlRedirectId: ID
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  """
+  Creates a blog (scope catalog:write).
+  """
+  blogCreate(blog: BlogInput!): BlogPayload!
+  """
+  Changes a blog (scope catalog:write).
+  """
+  blogUpdate(id: ID!, blog: BlogInput!): BlogPayload!
+  """
+  Deletes a blog and its articles (scope catalog:write).
+  """
+  blogDelete(id: ID!): BlogDeletePayload!
+  """
+  Creates an article, unpublished unless isPublished is true (scope catalog:write).
+  """
+  articleCreate(article: ArticleInput!): ArticlePayload!
+  """
+  Changes an article, publishing or unpublishing it (scope catalog:write).
+  """
+  articleUpdate(id: ID!, article: ArticleInput!): ArticlePayload!
+  """
+  Deletes an article (scope catalog:write).
+  """
+  articleDelete(id: ID!): ArticleDeletePayload!
+  """
+  Creates a URL redirect (scope catalog:write).
+  """
+  urlRedirectCreate(urlRedirect: UrlRedirectInput!): UrlRedirectPayload!
+  """
+  Changes a URL redirect (scope catalog:write).
+  """
+  urlRedirectUpdate(id: ID!, urlRedirect: UrlRedirectInput!): UrlRedirectPayload!
+  """
+  Deletes a URL redirect (scope catalog:write).
+  """
+  urlRedirectDelete(id: ID!): UrlRedirectDeletePayload!
 }
 `, BuiltIn: false},
 	{Name: "../content.graphqls", Input: `"""
@@ -16790,6 +17576,37 @@ type Query {
     """
     where: TranslationWhereInput
   ): TranslationConnection!
+  urlRedirects(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for UrlRedirects returned from the connection.
+    """
+    orderBy: UrlRedirectOrder
+
+    """
+    Filtering options for UrlRedirects returned from the connection.
+    """
+    where: UrlRedirectWhereInput
+  ): UrlRedirectConnection!
   webhookSubscriptions(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -18137,6 +18954,36 @@ type UrlRedirect implements Node {
   target: String!
 }
 """
+A connection to a list of items.
+"""
+type UrlRedirectConnection {
+  """
+  A list of edges.
+  """
+  edges: [UrlRedirectEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type UrlRedirectEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: UrlRedirect
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
 Ordering options for UrlRedirect connections
 """
 input UrlRedirectOrder {
@@ -18932,6 +19779,106 @@ extend type Mutation {
   marketDelete(id: ID!): DeletePayload!
 }
 `, BuiltIn: false},
+	{Name: "../money.graphqls", Input: `"""
+An amount of money: a decimal string with the currency's minor digits and its ISO 4217
+code, as the Storefront API's MoneyV2.
+"""
+type MoneyV2 {
+  amount: Decimal!
+  currencyCode: String!
+}
+
+"""
+An order's amount in the shop's currency and in the currency the buyer paid in (the same
+when the order was not placed in another market's currency).
+"""
+type MoneyBag {
+  shopMoney: MoneyV2!
+  presentmentMoney: MoneyV2!
+}
+
+extend type Order {
+  """
+  Line totals after line discounts, before order discounts, shipping and tax.
+  """
+  subtotalPriceSet: MoneyBag!
+  totalDiscountsSet: MoneyBag!
+  totalShippingPriceSet: MoneyBag!
+  totalTaxSet: MoneyBag!
+  """
+  What the buyer was charged.
+  """
+  totalPriceSet: MoneyBag!
+  """
+  Captured so far.
+  """
+  totalReceivedSet: MoneyBag!
+  """
+  Refunded so far.
+  """
+  totalRefundedSet: MoneyBag!
+}
+
+extend type OrderLine {
+  originalUnitPriceSet: MoneyBag!
+  """
+  Unit price × quantity.
+  """
+  originalTotalSet: MoneyBag!
+  """
+  After every discount allocated to the line.
+  """
+  discountedTotalSet: MoneyBag!
+}
+
+extend type Payment {
+  amountSet: MoneyBag!
+}
+
+extend type Refund {
+  """
+  The lines' share of what was paid plus shipping.
+  """
+  totalRefundedSet: MoneyBag!
+  """
+  Shipping refunded.
+  """
+  shippingSet: MoneyBag!
+}
+
+extend type ProductVariant {
+  """
+  The price in the shop's currency.
+  """
+  priceV2: MoneyV2!
+  """
+  The former price in the shop's currency, shown struck through when higher than the price.
+  """
+  compareAtPriceV2: MoneyV2
+}
+
+extend type GiftCard {
+  """
+  The value the card was issued with, in its currency.
+  """
+  initialValueV2: MoneyV2!
+  """
+  What is left on the card, in its currency.
+  """
+  balanceV2: MoneyV2!
+}
+
+extend type ShippingRate {
+  """
+  The rate's cost in the shop's currency.
+  """
+  priceV2: MoneyV2!
+  """
+  The subtotal from which the rate costs nothing, in the shop's currency; null for never.
+  """
+  freeAboveV2: MoneyV2
+}
+`, BuiltIn: false},
 	{Name: "../order.graphqls", Input: `extend type Query {
   """
   Orders, filtered by ` + "`" + `where` + "`" + ` and by ` + "`" + `query` + "`" + `, a search in Shopify's syntax: free text (order
@@ -19524,6 +20471,86 @@ input ShopInput {
   orderCapture or the first fulfillment.
   """
   capturePolicy: ShopCapturePolicy
+  """
+  The brand the Storefront API shows as Shop.brand; fields left out stay as they are.
+  """
+  brand: BrandInput
+}
+
+"""
+The shop's brand; fields left out stay as they are, null clears one.
+"""
+input BrandInput {
+  """
+  At most 255 characters.
+  """
+  slogan: String @goField(omittable: true)
+  """
+  At most 1024 characters.
+  """
+  shortDescription: String @goField(omittable: true)
+  """
+  The whole palette; it replaces the current one.
+  """
+  colors: BrandColorsInput
+  logo: ContentImageInput @goField(omittable: true)
+  """
+  The logo for square spaces such as avatars.
+  """
+  squareLogo: ContentImageInput @goField(omittable: true)
+  coverImage: ContentImageInput @goField(omittable: true)
+}
+
+input BrandColorsInput {
+  primary: [BrandColorGroupInput!]!
+  secondary: [BrandColorGroupInput!]!
+}
+
+"""
+A background colour and the foreground colour that reads on it, each as #RRGGBB.
+"""
+input BrandColorGroupInput {
+  background: String
+  foreground: String
+}
+
+"""
+The shop's brand, as the Storefront API shows it.
+"""
+type Brand {
+  slogan: String
+  shortDescription: String
+  colors: BrandColors!
+  logo: BrandImage
+  squareLogo: BrandImage
+  coverImage: BrandImage
+}
+
+type BrandColors {
+  primary: [BrandColorGroup!]!
+  secondary: [BrandColorGroup!]!
+}
+
+type BrandColorGroup {
+  background: String
+  foreground: String
+}
+
+"""
+An image of the brand.
+"""
+type BrandImage {
+  url: URL!
+  altText: String
+  width: Int
+  height: Int
+}
+
+extend type Shop {
+  """
+  The shop's brand (scope settings:read).
+  """
+  brand: Brand!
 }
 
 type ShopUpdatePayload {
@@ -20030,6 +21057,16 @@ func (ec *executionContext) childFields_ArticleConnection(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ArticleConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_ArticleDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedArticleId":
+		return ec.fieldContext_ArticleDeletePayload_deletedArticleId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ArticleDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArticleDeletePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ArticleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -20038,6 +21075,16 @@ func (ec *executionContext) childFields_ArticleEdge(ctx context.Context, field g
 		return ec.fieldContext_ArticleEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ArticleEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ArticlePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "article":
+		return ec.fieldContext_ArticlePayload_article(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ArticlePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArticlePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Attribute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20128,6 +21175,16 @@ func (ec *executionContext) childFields_BlogConnection(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type BlogConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_BlogDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedBlogId":
+		return ec.fieldContext_BlogDeletePayload_deletedBlogId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_BlogDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogDeletePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_BlogEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -20136,6 +21193,68 @@ func (ec *executionContext) childFields_BlogEdge(ctx context.Context, field grap
 		return ec.fieldContext_BlogEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BlogEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BlogPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "blog":
+		return ec.fieldContext_BlogPayload_blog(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_BlogPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Brand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "slogan":
+		return ec.fieldContext_Brand_slogan(ctx, field)
+	case "shortDescription":
+		return ec.fieldContext_Brand_shortDescription(ctx, field)
+	case "colors":
+		return ec.fieldContext_Brand_colors(ctx, field)
+	case "logo":
+		return ec.fieldContext_Brand_logo(ctx, field)
+	case "squareLogo":
+		return ec.fieldContext_Brand_squareLogo(ctx, field)
+	case "coverImage":
+		return ec.fieldContext_Brand_coverImage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Brand", field.Name)
+}
+
+func (ec *executionContext) childFields_BrandColorGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "background":
+		return ec.fieldContext_BrandColorGroup_background(ctx, field)
+	case "foreground":
+		return ec.fieldContext_BrandColorGroup_foreground(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrandColorGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_BrandColors(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "primary":
+		return ec.fieldContext_BrandColors_primary(ctx, field)
+	case "secondary":
+		return ec.fieldContext_BrandColors_secondary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrandColors", field.Name)
+}
+
+func (ec *executionContext) childFields_BrandImage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_BrandImage_url(ctx, field)
+	case "altText":
+		return ec.fieldContext_BrandImage_altText(ctx, field)
+	case "width":
+		return ec.fieldContext_BrandImage_width(ctx, field)
+	case "height":
+		return ec.fieldContext_BrandImage_height(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrandImage", field.Name)
 }
 
 func (ec *executionContext) childFields_Cart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20790,6 +21909,10 @@ func (ec *executionContext) childFields_GiftCard(ctx context.Context, field grap
 		return ec.fieldContext_GiftCard_note(ctx, field)
 	case "transactions":
 		return ec.fieldContext_GiftCard_transactions(ctx, field)
+	case "initialValueV2":
+		return ec.fieldContext_GiftCard_initialValueV2(ctx, field)
+	case "balanceV2":
+		return ec.fieldContext_GiftCard_balanceV2(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GiftCard", field.Name)
 }
@@ -21194,6 +22317,26 @@ func (ec *executionContext) childFields_MenuPayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type MenuPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_MoneyBag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shopMoney":
+		return ec.fieldContext_MoneyBag_shopMoney(ctx, field)
+	case "presentmentMoney":
+		return ec.fieldContext_MoneyBag_presentmentMoney(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoneyBag", field.Name)
+}
+
+func (ec *executionContext) childFields_MoneyV2(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_MoneyV2_amount(ctx, field)
+	case "currencyCode":
+		return ec.fieldContext_MoneyV2_currencyCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoneyV2", field.Name)
+}
+
 func (ec *executionContext) childFields_Order(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -21278,6 +22421,20 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_refunds(ctx, field)
 	case "timeline":
 		return ec.fieldContext_Order_timeline(ctx, field)
+	case "subtotalPriceSet":
+		return ec.fieldContext_Order_subtotalPriceSet(ctx, field)
+	case "totalDiscountsSet":
+		return ec.fieldContext_Order_totalDiscountsSet(ctx, field)
+	case "totalShippingPriceSet":
+		return ec.fieldContext_Order_totalShippingPriceSet(ctx, field)
+	case "totalTaxSet":
+		return ec.fieldContext_Order_totalTaxSet(ctx, field)
+	case "totalPriceSet":
+		return ec.fieldContext_Order_totalPriceSet(ctx, field)
+	case "totalReceivedSet":
+		return ec.fieldContext_Order_totalReceivedSet(ctx, field)
+	case "totalRefundedSet":
+		return ec.fieldContext_Order_totalRefundedSet(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Order", field.Name)
 }
@@ -21394,6 +22551,12 @@ func (ec *executionContext) childFields_OrderLine(ctx context.Context, field gra
 		return ec.fieldContext_OrderLine_order(ctx, field)
 	case "variant":
 		return ec.fieldContext_OrderLine_variant(ctx, field)
+	case "originalUnitPriceSet":
+		return ec.fieldContext_OrderLine_originalUnitPriceSet(ctx, field)
+	case "originalTotalSet":
+		return ec.fieldContext_OrderLine_originalTotalSet(ctx, field)
+	case "discountedTotalSet":
+		return ec.fieldContext_OrderLine_discountedTotalSet(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrderLine", field.Name)
 }
@@ -21528,6 +22691,8 @@ func (ec *executionContext) childFields_Payment(ctx context.Context, field graph
 		return ec.fieldContext_Payment_test(ctx, field)
 	case "order":
 		return ec.fieldContext_Payment_order(ctx, field)
+	case "amountSet":
+		return ec.fieldContext_Payment_amountSet(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Payment", field.Name)
 }
@@ -21772,6 +22937,10 @@ func (ec *executionContext) childFields_ProductVariant(ctx context.Context, fiel
 		return ec.fieldContext_ProductVariant_product(ctx, field)
 	case "image":
 		return ec.fieldContext_ProductVariant_image(ctx, field)
+	case "priceV2":
+		return ec.fieldContext_ProductVariant_priceV2(ctx, field)
+	case "compareAtPriceV2":
+		return ec.fieldContext_ProductVariant_compareAtPriceV2(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductVariant", field.Name)
 }
@@ -21824,6 +22993,10 @@ func (ec *executionContext) childFields_Refund(ctx context.Context, field graphq
 		return ec.fieldContext_Refund_lines(ctx, field)
 	case "order":
 		return ec.fieldContext_Refund_order(ctx, field)
+	case "totalRefundedSet":
+		return ec.fieldContext_Refund_totalRefundedSet(ctx, field)
+	case "shippingSet":
+		return ec.fieldContext_Refund_shippingSet(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Refund", field.Name)
 }
@@ -22090,6 +23263,10 @@ func (ec *executionContext) childFields_ShippingRate(ctx context.Context, field 
 		return ec.fieldContext_ShippingRate_freeAbove(ctx, field)
 	case "position":
 		return ec.fieldContext_ShippingRate_position(ctx, field)
+	case "priceV2":
+		return ec.fieldContext_ShippingRate_priceV2(ctx, field)
+	case "freeAboveV2":
+		return ec.fieldContext_ShippingRate_freeAboveV2(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ShippingRate", field.Name)
 }
@@ -22164,6 +23341,8 @@ func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.
 		return ec.fieldContext_Shop_capturePolicy(ctx, field)
 	case "contactEmail":
 		return ec.fieldContext_Shop_contactEmail(ctx, field)
+	case "brand":
+		return ec.fieldContext_Shop_brand(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shop", field.Name)
 }
@@ -22408,6 +23587,64 @@ func (ec *executionContext) childFields_TranslationsRemovePayload(ctx context.Co
 		return ec.fieldContext_TranslationsRemovePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TranslationsRemovePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UrlRedirect(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_UrlRedirect_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_UrlRedirect_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_UrlRedirect_updatedAt(ctx, field)
+	case "path":
+		return ec.fieldContext_UrlRedirect_path(ctx, field)
+	case "target":
+		return ec.fieldContext_UrlRedirect_target(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UrlRedirect", field.Name)
+}
+
+func (ec *executionContext) childFields_UrlRedirectConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_UrlRedirectConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_UrlRedirectConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_UrlRedirectConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UrlRedirectConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_UrlRedirectDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedUrlRedirectId":
+		return ec.fieldContext_UrlRedirectDeletePayload_deletedUrlRedirectId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UrlRedirectDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UrlRedirectDeletePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UrlRedirectEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_UrlRedirectEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_UrlRedirectEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UrlRedirectEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_UrlRedirectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "urlRedirect":
+		return ec.fieldContext_UrlRedirectPayload_urlRedirect(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UrlRedirectPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UrlRedirectPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -22833,6 +24070,106 @@ func (ec *executionContext) field_Mutation_apiKeyRevoke_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_articleCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "article",
+		func(ctx context.Context, v any) (model.ArticleInput, error) {
+			return ec.unmarshalNArticleInput2storefrontᚋgraphᚋadminᚋmodelᚐArticleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["article"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_articleDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_articleUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "article",
+		func(ctx context.Context, v any) (model.ArticleInput, error) {
+			return ec.unmarshalNArticleInput2storefrontᚋgraphᚋadminᚋmodelᚐArticleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["article"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_blogCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "blog",
+		func(ctx context.Context, v any) (model.BlogInput, error) {
+			return ec.unmarshalNBlogInput2storefrontᚋgraphᚋadminᚋmodelᚐBlogInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["blog"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_blogDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_blogUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "blog",
+		func(ctx context.Context, v any) (model.BlogInput, error) {
+			return ec.unmarshalNBlogInput2storefrontᚋgraphᚋadminᚋmodelᚐBlogInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["blog"] = arg1
 	return args, nil
 }
 
@@ -23681,6 +25018,56 @@ func (ec *executionContext) field_Mutation_translationsRemove_args(ctx context.C
 		return nil, err
 	}
 	args["locales"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_urlRedirectCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "urlRedirect",
+		func(ctx context.Context, v any) (model.URLRedirectInput, error) {
+			return ec.unmarshalNUrlRedirectInput2storefrontᚋgraphᚋadminᚋmodelᚐURLRedirectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["urlRedirect"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_urlRedirectDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_urlRedirectUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "urlRedirect",
+		func(ctx context.Context, v any) (model.URLRedirectInput, error) {
+			return ec.unmarshalNUrlRedirectInput2storefrontᚋgraphᚋadminᚋmodelᚐURLRedirectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["urlRedirect"] = arg1
 	return args, nil
 }
 
@@ -25512,6 +26899,60 @@ func (ec *executionContext) field_Query_translations_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_urlRedirects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.UrlRedirectOrder, error) {
+			return ec.unmarshalOUrlRedirectOrder2ᚖstorefrontᚋentᚐUrlRedirectOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.UrlRedirectWhereInput, error) {
+			return ec.unmarshalOUrlRedirectWhereInput2ᚖstorefrontᚋentᚐUrlRedirectWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_webhookDeliveries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -26999,6 +28440,61 @@ func (ec *executionContext) fieldContext_ArticleConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("ArticleConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ArticleDeletePayload_deletedArticleId(ctx context.Context, field graphql.CollectedField, obj *model.ArticleDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleDeletePayload_deletedArticleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedArticleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleDeletePayload_deletedArticleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArticleDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ArticleDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ArticleDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticleDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ArticleEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ArticleEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27052,6 +28548,70 @@ func (ec *executionContext) _ArticleEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_ArticleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ArticleEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ArticlePayload_article(ctx context.Context, field graphql.CollectedField, obj *model.ArticlePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticlePayload_article(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Article, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Article) graphql.Marshaler {
+			return ec.marshalOArticle2ᚖstorefrontᚋentᚐArticle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArticlePayload_article(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticlePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArticlePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ArticlePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticlePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticlePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticlePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Attribute_key(ctx context.Context, field graphql.CollectedField, obj *schema.Attribute) (ret graphql.Marshaler) {
@@ -27706,6 +29266,61 @@ func (ec *executionContext) fieldContext_BlogConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("BlogConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _BlogDeletePayload_deletedBlogId(ctx context.Context, field graphql.CollectedField, obj *model.BlogDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogDeletePayload_deletedBlogId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedBlogID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogDeletePayload_deletedBlogId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BlogDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.BlogDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BlogEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.BlogEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27759,6 +29374,446 @@ func (ec *executionContext) _BlogEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_BlogEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BlogEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _BlogPayload_blog(ctx context.Context, field graphql.CollectedField, obj *model.BlogPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPayload_blog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blog, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Blog) graphql.Marshaler {
+			return ec.marshalOBlog2ᚖstorefrontᚋentᚐBlog(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPayload_blog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Blog(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.BlogPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brand_slogan(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_slogan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slogan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_slogan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Brand", field, false, false, "String")
+}
+
+func (ec *executionContext) _Brand_shortDescription(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_shortDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortDescription, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_shortDescription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Brand", field, false, false, "String")
+}
+
+func (ec *executionContext) _Brand_colors(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_colors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Colors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schema.BrandColors) graphql.Marshaler {
+			return ec.marshalNBrandColors2ᚖstorefrontᚋentᚋschemaᚐBrandColors(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_colors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrandColors(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brand_logo(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_logo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Logo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ContentImage) graphql.Marshaler {
+			return ec.marshalOBrandImage2ᚖstorefrontᚋentᚐContentImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_logo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrandImage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brand_squareLogo(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_squareLogo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SquareLogo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ContentImage) graphql.Marshaler {
+			return ec.marshalOBrandImage2ᚖstorefrontᚋentᚐContentImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_squareLogo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrandImage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Brand_coverImage(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_coverImage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoverImage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ContentImage) graphql.Marshaler {
+			return ec.marshalOBrandImage2ᚖstorefrontᚋentᚐContentImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_coverImage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Brand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrandImage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrandColorGroup_background(ctx context.Context, field graphql.CollectedField, obj *schema.BrandColorGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandColorGroup_background(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Background, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrandColorGroup_background(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrandColorGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _BrandColorGroup_foreground(ctx context.Context, field graphql.CollectedField, obj *schema.BrandColorGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandColorGroup_foreground(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Foreground, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrandColorGroup_foreground(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrandColorGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _BrandColors_primary(ctx context.Context, field graphql.CollectedField, obj *schema.BrandColors) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandColors_primary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Primary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schema.BrandColorGroup) graphql.Marshaler {
+			return ec.marshalNBrandColorGroup2ᚕstorefrontᚋentᚋschemaᚐBrandColorGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrandColors_primary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrandColors",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrandColorGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrandColors_secondary(ctx context.Context, field graphql.CollectedField, obj *schema.BrandColors) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandColors_secondary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secondary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schema.BrandColorGroup) graphql.Marshaler {
+			return ec.marshalNBrandColorGroup2ᚕstorefrontᚋentᚋschemaᚐBrandColorGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrandColors_secondary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrandColors",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrandColorGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrandImage_url(ctx context.Context, field graphql.CollectedField, obj *ent.ContentImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandImage_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNURL2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrandImage_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrandImage", field, false, false, "URL")
+}
+
+func (ec *executionContext) _BrandImage_altText(ctx context.Context, field graphql.CollectedField, obj *ent.ContentImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandImage_altText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AltText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrandImage_altText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrandImage", field, false, false, "String")
+}
+
+func (ec *executionContext) _BrandImage_width(ctx context.Context, field graphql.CollectedField, obj *ent.ContentImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandImage_width(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Width, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrandImage_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrandImage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrandImage_height(ctx context.Context, field graphql.CollectedField, obj *ent.ContentImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandImage_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Height, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrandImage_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrandImage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Cart_id(ctx context.Context, field graphql.CollectedField, obj *ent.Cart) (ret graphql.Marshaler) {
@@ -33340,6 +35395,70 @@ func (ec *executionContext) fieldContext_GiftCard_transactions(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _GiftCard_initialValueV2(ctx context.Context, field graphql.CollectedField, obj *ent.GiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GiftCard_initialValueV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GiftCard().InitialValueV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GiftCard_initialValueV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GiftCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GiftCard_balanceV2(ctx context.Context, field graphql.CollectedField, obj *ent.GiftCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GiftCard_balanceV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GiftCard().BalanceV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GiftCard_balanceV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GiftCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GiftCardConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.GiftCardConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36488,6 +38607,116 @@ func (ec *executionContext) fieldContext_MenuPayload_userErrors(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _MoneyBag_shopMoney(ctx context.Context, field graphql.CollectedField, obj *model.MoneyBag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyBag_shopMoney(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShopMoney, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyBag_shopMoney(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyBag",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyBag_presentmentMoney(ctx context.Context, field graphql.CollectedField, obj *model.MoneyBag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyBag_presentmentMoney(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PresentmentMoney, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyBag_presentmentMoney(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyBag",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyV2_amount(ctx context.Context, field graphql.CollectedField, obj *money.Money) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyV2_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decimal(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDecimal2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyV2_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyV2", field, true, false, "Decimal")
+}
+
+func (ec *executionContext) _MoneyV2_currencyCode(ctx context.Context, field graphql.CollectedField, obj *money.Money) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyV2_currencyCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyV2_currencyCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyV2", field, false, false, "String")
+}
+
 func (ec *executionContext) _Mutation_apiKeyCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36570,6 +38799,402 @@ func (ec *executionContext) fieldContext_Mutation_apiKeyRevoke(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_apiKeyRevoke_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_blogCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_blogCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BlogCreate(ctx, fc.Args["blog"].(model.BlogInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlogPayload) graphql.Marshaler {
+			return ec.marshalNBlogPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBlogPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_blogCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_blogCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_blogUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_blogUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BlogUpdate(ctx, fc.Args["id"].(string), fc.Args["blog"].(model.BlogInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlogPayload) graphql.Marshaler {
+			return ec.marshalNBlogPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBlogPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_blogUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_blogUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_blogDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_blogDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BlogDelete(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlogDeletePayload) graphql.Marshaler {
+			return ec.marshalNBlogDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBlogDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_blogDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_blogDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_articleCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_articleCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArticleCreate(ctx, fc.Args["article"].(model.ArticleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArticlePayload) graphql.Marshaler {
+			return ec.marshalNArticlePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐArticlePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_articleCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArticlePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_articleCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_articleUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_articleUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArticleUpdate(ctx, fc.Args["id"].(string), fc.Args["article"].(model.ArticleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArticlePayload) graphql.Marshaler {
+			return ec.marshalNArticlePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐArticlePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_articleUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArticlePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_articleUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_articleDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_articleDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArticleDelete(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArticleDeletePayload) graphql.Marshaler {
+			return ec.marshalNArticleDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐArticleDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_articleDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArticleDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_articleDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_urlRedirectCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_urlRedirectCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().URLRedirectCreate(ctx, fc.Args["urlRedirect"].(model.URLRedirectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.URLRedirectPayload) graphql.Marshaler {
+			return ec.marshalNUrlRedirectPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐURLRedirectPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_urlRedirectCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirectPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_urlRedirectCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_urlRedirectUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_urlRedirectUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().URLRedirectUpdate(ctx, fc.Args["id"].(string), fc.Args["urlRedirect"].(model.URLRedirectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.URLRedirectPayload) graphql.Marshaler {
+			return ec.marshalNUrlRedirectPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐURLRedirectPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_urlRedirectUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirectPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_urlRedirectUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_urlRedirectDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_urlRedirectDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().URLRedirectDelete(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.URLRedirectDeletePayload) graphql.Marshaler {
+			return ec.marshalNUrlRedirectDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐURLRedirectDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_urlRedirectDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirectDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_urlRedirectDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39926,6 +42551,230 @@ func (ec *executionContext) fieldContext_Order_timeline(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Order_subtotalPriceSet(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_subtotalPriceSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().SubtotalPriceSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_subtotalPriceSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_totalDiscountsSet(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_totalDiscountsSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().TotalDiscountsSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_totalDiscountsSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_totalShippingPriceSet(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_totalShippingPriceSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().TotalShippingPriceSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_totalShippingPriceSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_totalTaxSet(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_totalTaxSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().TotalTaxSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_totalTaxSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_totalPriceSet(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_totalPriceSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().TotalPriceSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_totalPriceSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_totalReceivedSet(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_totalReceivedSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().TotalReceivedSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_totalReceivedSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_totalRefundedSet(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_totalRefundedSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().TotalRefundedSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_totalRefundedSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrderConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OrderConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40853,6 +43702,102 @@ func (ec *executionContext) fieldContext_OrderLine_variant(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProductVariant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderLine_originalUnitPriceSet(ctx context.Context, field graphql.CollectedField, obj *ent.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_originalUnitPriceSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrderLine().OriginalUnitPriceSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_originalUnitPriceSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderLine_originalTotalSet(ctx context.Context, field graphql.CollectedField, obj *ent.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_originalTotalSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrderLine().OriginalTotalSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_originalTotalSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderLine_discountedTotalSet(ctx context.Context, field graphql.CollectedField, obj *ent.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_discountedTotalSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrderLine().DiscountedTotalSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_discountedTotalSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
 		},
 	}
 	return fc, nil
@@ -41923,6 +44868,38 @@ func (ec *executionContext) fieldContext_Payment_order(_ context.Context, field 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Payment_amountSet(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payment_amountSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Payment().AmountSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payment_amountSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Payment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
 		},
 	}
 	return fc, nil
@@ -44074,6 +47051,70 @@ func (ec *executionContext) fieldContext_ProductVariant_image(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _ProductVariant_priceV2(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductVariant_priceV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductVariant().PriceV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductVariant_priceV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductVariant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductVariant_compareAtPriceV2(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductVariant_compareAtPriceV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductVariant().CompareAtPriceV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductVariant_compareAtPriceV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductVariant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProductVariantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariantConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45404,6 +48445,50 @@ func (ec *executionContext) fieldContext_Query_translations(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_urlRedirects(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_urlRedirects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().URLRedirects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.UrlRedirectOrder), fc.Args["where"].(*ent.UrlRedirectWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.UrlRedirectConnection) graphql.Marshaler {
+			return ec.marshalNUrlRedirectConnection2ᚖstorefrontᚋentᚐUrlRedirectConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_urlRedirects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirectConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_urlRedirects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_webhookSubscriptions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -46165,6 +49250,70 @@ func (ec *executionContext) fieldContext_Refund_order(_ context.Context, field g
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Refund_totalRefundedSet(ctx context.Context, field graphql.CollectedField, obj *ent.Refund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Refund_totalRefundedSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Refund().TotalRefundedSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Refund_totalRefundedSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Refund",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Refund_shippingSet(ctx context.Context, field graphql.CollectedField, obj *ent.Refund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Refund_shippingSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Refund().ShippingSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+			return ec.marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Refund_shippingSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Refund",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyBag(ctx, field)
 		},
 	}
 	return fc, nil
@@ -48422,6 +51571,70 @@ func (ec *executionContext) fieldContext_ShippingRate_position(_ context.Context
 	return graphql.NewScalarFieldContext("ShippingRate", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ShippingRate_priceV2(ctx context.Context, field graphql.CollectedField, obj *ent.ShippingRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRate_priceV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ShippingRate().PriceV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalNMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRate_priceV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShippingRate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShippingRate_freeAboveV2(ctx context.Context, field graphql.CollectedField, obj *ent.ShippingRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRate_freeAboveV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ShippingRate().FreeAboveV2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalOMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRate_freeAboveV2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShippingRate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyV2(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ShippingRateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ShippingRateConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -49040,6 +52253,38 @@ func (ec *executionContext) _Shop_contactEmail(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Shop_contactEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shop", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shop_brand(ctx context.Context, field graphql.CollectedField, obj *ent.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_brand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().Brand(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Brand) graphql.Marshaler {
+			return ec.marshalNBrand2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBrand(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_brand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Brand(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ShopConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ShopConnection) (ret graphql.Marshaler) {
@@ -50903,6 +54148,267 @@ func (ec *executionContext) _UrlRedirect_target(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_UrlRedirect_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UrlRedirect", field, false, false, "String")
+}
+
+func (ec *executionContext) _UrlRedirectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.UrlRedirectEdge) graphql.Marshaler {
+			return ec.marshalOUrlRedirectEdge2ᚕᚖstorefrontᚋentᚐUrlRedirectEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirectEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UrlRedirectConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UrlRedirectConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirectConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UrlRedirectDeletePayload_deletedUrlRedirectId(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectDeletePayload_deletedUrlRedirectId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedURLRedirectID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectDeletePayload_deletedUrlRedirectId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirectDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _UrlRedirectDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UrlRedirectEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirectEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.UrlRedirect) graphql.Marshaler {
+			return ec.marshalOUrlRedirect2ᚖstorefrontᚋentᚐUrlRedirect(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirect(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UrlRedirectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.UrlRedirectEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UrlRedirectEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _UrlRedirectPayload_urlRedirect(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectPayload_urlRedirect(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URLRedirect, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.UrlRedirect) graphql.Marshaler {
+			return ec.marshalOUrlRedirect2ᚖstorefrontᚋentᚐUrlRedirect(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectPayload_urlRedirect(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UrlRedirect(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UrlRedirectPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.URLRedirectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UrlRedirectPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UrlRedirectPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UrlRedirectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *usererror.Error) (ret graphql.Marshaler) {
@@ -54002,6 +57508,167 @@ func UnmarshalAPIKeyWhereInput(ctx context.Context, raw any) (ent.APIKeyWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputArticleAuthorInput(ctx context.Context, obj any) (model.ArticleAuthorInput, error) {
+	var it model.ArticleAuthorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArticleAuthorInput unmarshals raw into the ArticleAuthorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArticleAuthorInput(ctx context.Context, raw any) (model.ArticleAuthorInput, error) {
+	var out model.ArticleAuthorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArticleAuthorInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputArticleInput(ctx context.Context, obj any) (model.ArticleInput, error) {
+	var it model.ArticleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"blogId", "handle", "title", "body", "summary", "author", "tags", "image", "seoTitle", "seoDescription", "isPublished", "publishDate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "blogId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("blogId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BlogID = data
+		case "handle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handle = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = graphql.OmittableOf(data)
+		case "author":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("author"))
+			data, err := ec.unmarshalOArticleAuthorInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐArticleAuthorInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Author = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "image":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("image"))
+			data, err := ec.unmarshalOContentImageInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐContentImageInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Image = graphql.OmittableOf(data)
+		case "seoTitle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitle = graphql.OmittableOf(data)
+		case "seoDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescription"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescription = graphql.OmittableOf(data)
+		case "isPublished":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPublished"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPublished = data
+		case "publishDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishDate = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArticleInput unmarshals raw into the ArticleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArticleInput(ctx context.Context, raw any) (model.ArticleInput, error) {
+	var out model.ArticleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArticleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputArticleOrder(ctx context.Context, obj any) (ent.ArticleOrder, error) {
 	var it ent.ArticleOrder
 	if obj == nil {
@@ -55795,6 +59462,69 @@ func UnmarshalAuditEventWhereInput(ctx context.Context, raw any) (ent.AuditEvent
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBlogInput(ctx context.Context, obj any) (model.BlogInput, error) {
+	var it model.BlogInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"handle", "title", "seoTitle", "seoDescription"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "handle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handle = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "seoTitle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitle = graphql.OmittableOf(data)
+		case "seoDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescription"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescription = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBlogInput unmarshals raw into the BlogInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBlogInput(ctx context.Context, raw any) (model.BlogInput, error) {
+	var out model.BlogInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BlogInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBlogOrder(ctx context.Context, obj any) (ent.BlogOrder, error) {
 	var it ent.BlogOrder
 	if obj == nil {
@@ -56475,6 +60205,181 @@ func (ec *executionContext) unmarshalInputBlogWhereInput(ctx context.Context, ob
 func UnmarshalBlogWhereInput(ctx context.Context, raw any) (ent.BlogWhereInput, error) {
 	var out ent.BlogWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BlogWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBrandColorGroupInput(ctx context.Context, obj any) (model.BrandColorGroupInput, error) {
+	var it model.BrandColorGroupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"background", "foreground"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "background":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("background"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Background = data
+		case "foreground":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foreground"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Foreground = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBrandColorGroupInput unmarshals raw into the BrandColorGroupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBrandColorGroupInput(ctx context.Context, raw any) (model.BrandColorGroupInput, error) {
+	var out model.BrandColorGroupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BrandColorGroupInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBrandColorsInput(ctx context.Context, obj any) (model.BrandColorsInput, error) {
+	var it model.BrandColorsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"primary", "secondary"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "primary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("primary"))
+			data, err := ec.unmarshalNBrandColorGroupInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐBrandColorGroupInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Primary = data
+		case "secondary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("secondary"))
+			data, err := ec.unmarshalNBrandColorGroupInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐBrandColorGroupInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Secondary = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBrandColorsInput unmarshals raw into the BrandColorsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBrandColorsInput(ctx context.Context, raw any) (model.BrandColorsInput, error) {
+	var out model.BrandColorsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BrandColorsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBrandInput(ctx context.Context, obj any) (model.BrandInput, error) {
+	var it model.BrandInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slogan", "shortDescription", "colors", "logo", "squareLogo", "coverImage"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slogan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slogan"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slogan = graphql.OmittableOf(data)
+		case "shortDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortDescription"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShortDescription = graphql.OmittableOf(data)
+		case "colors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("colors"))
+			data, err := ec.unmarshalOBrandColorsInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBrandColorsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Colors = data
+		case "logo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logo"))
+			data, err := ec.unmarshalOContentImageInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐContentImageInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Logo = graphql.OmittableOf(data)
+		case "squareLogo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("squareLogo"))
+			data, err := ec.unmarshalOContentImageInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐContentImageInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SquareLogo = graphql.OmittableOf(data)
+		case "coverImage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coverImage"))
+			data, err := ec.unmarshalOContentImageInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐContentImageInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoverImage = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBrandInput unmarshals raw into the BrandInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBrandInput(ctx context.Context, raw any) (model.BrandInput, error) {
+	var out model.BrandInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BrandInput", raw, &out)
 	return out, err
 }
 
@@ -61045,6 +64950,55 @@ func (ec *executionContext) unmarshalInputCompletionAttemptWhereInput(ctx contex
 func UnmarshalCompletionAttemptWhereInput(ctx context.Context, raw any) (ent.CompletionAttemptWhereInput, error) {
 	var out ent.CompletionAttemptWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompletionAttemptWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContentImageInput(ctx context.Context, obj any) (model.ContentImageInput, error) {
+	var it model.ContentImageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"url", "altText"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNURL2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "altText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("altText"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AltText = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContentImageInput unmarshals raw into the ContentImageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContentImageInput(ctx context.Context, raw any) (model.ContentImageInput, error) {
+	var out model.ContentImageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContentImageInput", raw, &out)
 	return out, err
 }
 
@@ -83093,7 +87047,7 @@ func (ec *executionContext) unmarshalInputShopInput(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "currencyCode", "countryCode", "shipsToCountries", "taxesIncluded", "ianaTimezone", "primaryDomain", "contactEmail", "privacyPolicy", "refundPolicy", "shippingPolicy", "termsOfService", "orderNumberStart", "capturePolicy"}
+	fieldsInOrder := [...]string{"name", "description", "currencyCode", "countryCode", "shipsToCountries", "taxesIncluded", "ianaTimezone", "primaryDomain", "contactEmail", "privacyPolicy", "refundPolicy", "shippingPolicy", "termsOfService", "orderNumberStart", "capturePolicy", "brand"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -83205,6 +87159,13 @@ func (ec *executionContext) unmarshalInputShopInput(ctx context.Context, obj any
 				return it, err
 			}
 			it.CapturePolicy = data
+		case "brand":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brand"))
+			data, err := ec.unmarshalOBrandInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBrandInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Brand = data
 		}
 	}
 	return it, nil
@@ -86335,6 +90296,55 @@ func UnmarshalTranslationWhereInput(ctx context.Context, raw any) (ent.Translati
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUrlRedirectInput(ctx context.Context, obj any) (model.URLRedirectInput, error) {
+	var it model.URLRedirectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"path", "target"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "path":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("path"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Path = data
+		case "target":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("target"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Target = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUrlRedirectInput unmarshals raw into the UrlRedirectInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUrlRedirectInput(ctx context.Context, raw any) (model.URLRedirectInput, error) {
+	var out model.URLRedirectInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UrlRedirectInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUrlRedirectOrder(ctx context.Context, obj any) (ent.UrlRedirectOrder, error) {
 	var it ent.UrlRedirectOrder
 	if obj == nil {
@@ -89051,6 +93061,44 @@ func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var articleDeletePayloadImplementors = []string{"ArticleDeletePayload"}
+
+func (ec *executionContext) _ArticleDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ArticleDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArticleDeletePayload")
+		case "deletedArticleId":
+			out.Values[i] = ec._ArticleDeletePayload_deletedArticleId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ArticleDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var articleEdgeImplementors = []string{"ArticleEdge"}
 
 func (ec *executionContext) _ArticleEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ArticleEdge) graphql.Marshaler {
@@ -89069,6 +93117,44 @@ func (ec *executionContext) _ArticleEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "cursor":
 			out.Values[i] = ec._ArticleEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var articlePayloadImplementors = []string{"ArticlePayload"}
+
+func (ec *executionContext) _ArticlePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ArticlePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articlePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArticlePayload")
+		case "article":
+			out.Values[i] = ec._ArticlePayload_article(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ArticlePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -89388,6 +93474,44 @@ func (ec *executionContext) _BlogConnection(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var blogDeletePayloadImplementors = []string{"BlogDeletePayload"}
+
+func (ec *executionContext) _BlogDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.BlogDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogDeletePayload")
+		case "deletedBlogId":
+			out.Values[i] = ec._BlogDeletePayload_deletedBlogId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._BlogDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var blogEdgeImplementors = []string{"BlogEdge"}
 
 func (ec *executionContext) _BlogEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.BlogEdge) graphql.Marshaler {
@@ -89407,6 +93531,226 @@ func (ec *executionContext) _BlogEdge(ctx context.Context, sel ast.SelectionSet,
 		case "cursor":
 			out.Values[i] = ec._BlogEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogPayloadImplementors = []string{"BlogPayload"}
+
+func (ec *executionContext) _BlogPayload(ctx context.Context, sel ast.SelectionSet, obj *model.BlogPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogPayload")
+		case "blog":
+			out.Values[i] = ec._BlogPayload_blog(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._BlogPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brandImplementors = []string{"Brand"}
+
+func (ec *executionContext) _Brand(ctx context.Context, sel ast.SelectionSet, obj *model.Brand) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brandImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Brand")
+		case "slogan":
+			out.Values[i] = ec._Brand_slogan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "shortDescription":
+			out.Values[i] = ec._Brand_shortDescription(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "colors":
+			out.Values[i] = ec._Brand_colors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logo":
+			out.Values[i] = ec._Brand_logo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "squareLogo":
+			out.Values[i] = ec._Brand_squareLogo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coverImage":
+			out.Values[i] = ec._Brand_coverImage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brandColorGroupImplementors = []string{"BrandColorGroup"}
+
+func (ec *executionContext) _BrandColorGroup(ctx context.Context, sel ast.SelectionSet, obj *schema.BrandColorGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brandColorGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrandColorGroup")
+		case "background":
+			out.Values[i] = ec._BrandColorGroup_background(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "foreground":
+			out.Values[i] = ec._BrandColorGroup_foreground(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brandColorsImplementors = []string{"BrandColors"}
+
+func (ec *executionContext) _BrandColors(ctx context.Context, sel ast.SelectionSet, obj *schema.BrandColors) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brandColorsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrandColors")
+		case "primary":
+			out.Values[i] = ec._BrandColors_primary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secondary":
+			out.Values[i] = ec._BrandColors_secondary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brandImageImplementors = []string{"BrandImage"}
+
+func (ec *executionContext) _BrandImage(ctx context.Context, sel ast.SelectionSet, obj *ent.ContentImage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brandImageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrandImage")
+		case "url":
+			out.Values[i] = ec._BrandImage_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "altText":
+			out.Values[i] = ec._BrandImage_altText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "width":
+			out.Values[i] = ec._BrandImage_width(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "height":
+			out.Values[i] = ec._BrandImage_height(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -91641,6 +95985,18 @@ func (ec *executionContext) _GiftCard(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._GiftCard_transactions(ctx, field, obj)
 				})
+		case "initialValueV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GiftCard_initialValueV2(ctx, field, obj)
+				})
+		case "balanceV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GiftCard_balanceV2(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -93002,6 +97358,82 @@ func (ec *executionContext) _MenuPayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var moneyBagImplementors = []string{"MoneyBag"}
+
+func (ec *executionContext) _MoneyBag(ctx context.Context, sel ast.SelectionSet, obj *model.MoneyBag) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moneyBagImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoneyBag")
+		case "shopMoney":
+			out.Values[i] = ec._MoneyBag_shopMoney(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "presentmentMoney":
+			out.Values[i] = ec._MoneyBag_presentmentMoney(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moneyV2Implementors = []string{"MoneyV2"}
+
+func (ec *executionContext) _MoneyV2(ctx context.Context, sel ast.SelectionSet, obj *money.Money) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moneyV2Implementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoneyV2")
+		case "amount":
+			out.Values[i] = ec._MoneyV2_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currencyCode":
+			out.Values[i] = ec._MoneyV2_currencyCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -93031,6 +97463,69 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "apiKeyRevoke":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_apiKeyRevoke(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blogCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_blogCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blogUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_blogUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blogDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_blogDelete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "articleCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_articleCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "articleUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_articleUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "articleDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_articleDelete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "urlRedirectCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_urlRedirectCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "urlRedirectUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_urlRedirectUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "urlRedirectDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_urlRedirectDelete(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -93644,6 +98139,48 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_timeline(ctx, field, obj)
 				})
+		case "subtotalPriceSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_subtotalPriceSet(ctx, field, obj)
+				})
+		case "totalDiscountsSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_totalDiscountsSet(ctx, field, obj)
+				})
+		case "totalShippingPriceSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_totalShippingPriceSet(ctx, field, obj)
+				})
+		case "totalTaxSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_totalTaxSet(ctx, field, obj)
+				})
+		case "totalPriceSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_totalPriceSet(ctx, field, obj)
+				})
+		case "totalReceivedSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_totalReceivedSet(ctx, field, obj)
+				})
+		case "totalRefundedSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_totalRefundedSet(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -94027,6 +98564,24 @@ func (ec *executionContext) _OrderLine(ctx context.Context, sel ast.SelectionSet
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OrderLine_variant(ctx, field, obj)
+				})
+		case "originalUnitPriceSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrderLine_originalUnitPriceSet(ctx, field, obj)
+				})
+		case "originalTotalSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrderLine_originalTotalSet(ctx, field, obj)
+				})
+		case "discountedTotalSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrderLine_discountedTotalSet(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -94467,6 +99022,12 @@ func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Payment_order(ctx, field, obj)
+				})
+		case "amountSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Payment_amountSet(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -95259,6 +99820,18 @@ func (ec *executionContext) _ProductVariant(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ProductVariant_image(ctx, field, obj)
 				})
+		case "priceV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductVariant_priceV2(ctx, field, obj)
+				})
+		case "compareAtPriceV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductVariant_compareAtPriceV2(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -95538,6 +100111,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_translations(ctx, field)
 				})
+		case "urlRedirects":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_urlRedirects(ctx, field)
+				})
 		case "webhookSubscriptions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -95694,6 +100273,18 @@ func (ec *executionContext) _Refund(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Refund_order(ctx, field, obj)
+				})
+		case "totalRefundedSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Refund_totalRefundedSet(ctx, field, obj)
+				})
+		case "shippingSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Refund_shippingSet(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -96498,68 +101089,80 @@ func (ec *executionContext) _ShippingRate(ctx context.Context, sel ast.Selection
 		case "id":
 			out.Values[i] = ec._ShippingRate_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "handle":
 			out.Values[i] = ec._ShippingRate_handle(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
 			out.Values[i] = ec._ShippingRate_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
 			out.Values[i] = ec._ShippingRate_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "methodType":
 			out.Values[i] = ec._ShippingRate_methodType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "countries":
 			out.Values[i] = ec._ShippingRate_countries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "provinces":
 			out.Values[i] = ec._ShippingRate_provinces(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "condition":
 			out.Values[i] = ec._ShippingRate_condition(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "min":
 			out.Values[i] = ec._ShippingRate_min(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "max":
 			out.Values[i] = ec._ShippingRate_max(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "price":
 			out.Values[i] = ec._ShippingRate_price(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "freeAbove":
 			out.Values[i] = ec._ShippingRate_freeAbove(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "position":
 			out.Values[i] = ec._ShippingRate_position(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "priceV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShippingRate_priceV2(ctx, field, obj)
+				})
+		case "freeAboveV2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShippingRate_freeAboveV2(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -96710,93 +101313,99 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._Shop_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Shop_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Shop_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Shop_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
 			out.Values[i] = ec._Shop_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "currencyCode":
 			out.Values[i] = ec._Shop_currencyCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "countryCode":
 			out.Values[i] = ec._Shop_countryCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "shipsToCountries":
 			out.Values[i] = ec._Shop_shipsToCountries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "moneyFormat":
 			out.Values[i] = ec._Shop_moneyFormat(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "primaryDomain":
 			out.Values[i] = ec._Shop_primaryDomain(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "taxesIncluded":
 			out.Values[i] = ec._Shop_taxesIncluded(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ianaTimezone":
 			out.Values[i] = ec._Shop_ianaTimezone(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "languageCode":
 			out.Values[i] = ec._Shop_languageCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "brandSlogan":
 			out.Values[i] = ec._Shop_brandSlogan(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "brandShortDescription":
 			out.Values[i] = ec._Shop_brandShortDescription(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "acceptedCardBrands":
 			out.Values[i] = ec._Shop_acceptedCardBrands(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "capturePolicy":
 			out.Values[i] = ec._Shop_capturePolicy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "contactEmail":
 			out.Values[i] = ec._Shop_contactEmail(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "brand":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_brand(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -97686,6 +102295,163 @@ func (ec *executionContext) _UrlRedirect(ctx context.Context, sel ast.SelectionS
 			}
 		case "target":
 			out.Values[i] = ec._UrlRedirect_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var urlRedirectConnectionImplementors = []string{"UrlRedirectConnection"}
+
+func (ec *executionContext) _UrlRedirectConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.UrlRedirectConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, urlRedirectConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UrlRedirectConnection")
+		case "edges":
+			out.Values[i] = ec._UrlRedirectConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._UrlRedirectConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._UrlRedirectConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var urlRedirectDeletePayloadImplementors = []string{"UrlRedirectDeletePayload"}
+
+func (ec *executionContext) _UrlRedirectDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.URLRedirectDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, urlRedirectDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UrlRedirectDeletePayload")
+		case "deletedUrlRedirectId":
+			out.Values[i] = ec._UrlRedirectDeletePayload_deletedUrlRedirectId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UrlRedirectDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var urlRedirectEdgeImplementors = []string{"UrlRedirectEdge"}
+
+func (ec *executionContext) _UrlRedirectEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.UrlRedirectEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, urlRedirectEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UrlRedirectEdge")
+		case "node":
+			out.Values[i] = ec._UrlRedirectEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._UrlRedirectEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var urlRedirectPayloadImplementors = []string{"UrlRedirectPayload"}
+
+func (ec *executionContext) _UrlRedirectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.URLRedirectPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, urlRedirectPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UrlRedirectPayload")
+		case "urlRedirect":
+			out.Values[i] = ec._UrlRedirectPayload_urlRedirect(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UrlRedirectPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -98724,6 +103490,19 @@ func (ec *executionContext) marshalNArticleConnection2ᚖstorefrontᚋentᚐArti
 	return ec._ArticleConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNArticleDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐArticleDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.ArticleDeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArticleDeletePayload!")
+		return graphql.Null
+	}
+	return ec._ArticleDeletePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNArticleInput2storefrontᚋgraphᚋadminᚋmodelᚐArticleInput(ctx context.Context, v any) (model.ArticleInput, error) {
+	res, err := ec.unmarshalInputArticleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNArticleOrderField2ᚖstorefrontᚋentᚐArticleOrderField(ctx context.Context, v any) (*ent.ArticleOrderField, error) {
 	var res = new(ent.ArticleOrderField)
 	err := res.UnmarshalGQL(v)
@@ -98736,6 +103515,14 @@ func (ec *executionContext) marshalNArticleOrderField2ᚖstorefrontᚋentᚐArti
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNArticlePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐArticlePayload(ctx context.Context, sel ast.SelectionSet, v *model.ArticlePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArticlePayload!")
+		return graphql.Null
+	}
+	return ec._ArticlePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNArticleWhereInput2ᚖstorefrontᚋentᚐArticleWhereInput(ctx context.Context, v any) (*ent.ArticleWhereInput, error) {
@@ -98790,6 +103577,19 @@ func (ec *executionContext) marshalNBlogConnection2ᚖstorefrontᚋentᚐBlogCon
 	return ec._BlogConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBlogDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBlogDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.BlogDeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlogDeletePayload!")
+		return graphql.Null
+	}
+	return ec._BlogDeletePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBlogInput2storefrontᚋgraphᚋadminᚋmodelᚐBlogInput(ctx context.Context, v any) (model.BlogInput, error) {
+	res, err := ec.unmarshalInputBlogInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBlogOrderField2ᚖstorefrontᚋentᚐBlogOrderField(ctx context.Context, v any) (*ent.BlogOrderField, error) {
 	var res = new(ent.BlogOrderField)
 	err := res.UnmarshalGQL(v)
@@ -98802,6 +103602,14 @@ func (ec *executionContext) marshalNBlogOrderField2ᚖstorefrontᚋentᚐBlogOrd
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNBlogPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBlogPayload(ctx context.Context, sel ast.SelectionSet, v *model.BlogPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlogPayload!")
+		return graphql.Null
+	}
+	return ec._BlogPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNBlogWhereInput2ᚖstorefrontᚋentᚐBlogWhereInput(ctx context.Context, v any) (*ent.BlogWhereInput, error) {
@@ -98821,6 +103629,61 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNBrand2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBrand(ctx context.Context, sel ast.SelectionSet, v *model.Brand) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Brand!")
+		return graphql.Null
+	}
+	return ec._Brand(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBrandColorGroup2storefrontᚋentᚋschemaᚐBrandColorGroup(ctx context.Context, sel ast.SelectionSet, v schema.BrandColorGroup) graphql.Marshaler {
+	return ec._BrandColorGroup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBrandColorGroup2ᚕstorefrontᚋentᚋschemaᚐBrandColorGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []schema.BrandColorGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBrandColorGroup2storefrontᚋentᚋschemaᚐBrandColorGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBrandColorGroupInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐBrandColorGroupInputᚄ(ctx context.Context, v any) ([]*model.BrandColorGroupInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.BrandColorGroupInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBrandColorGroupInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBrandColorGroupInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNBrandColorGroupInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBrandColorGroupInput(ctx context.Context, v any) (*model.BrandColorGroupInput, error) {
+	res, err := ec.unmarshalInputBrandColorGroupInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBrandColors2ᚖstorefrontᚋentᚋschemaᚐBrandColors(ctx context.Context, sel ast.SelectionSet, v *schema.BrandColors) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrandColors!")
+		return graphql.Null
+	}
+	return ec._BrandColors(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCart2ᚖstorefrontᚋentᚐCart(ctx context.Context, sel ast.SelectionSet, v *ent.Cart) graphql.Marshaler {
@@ -99167,6 +104030,20 @@ func (ec *executionContext) marshalNCustomerTotals2storefrontᚋinternalᚋsales
 func (ec *executionContext) unmarshalNCustomerWhereInput2ᚖstorefrontᚋentᚐCustomerWhereInput(ctx context.Context, v any) (*ent.CustomerWhereInput, error) {
 	res, err := ec.unmarshalInputCustomerWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDecimal2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecimal2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
@@ -99906,6 +104783,22 @@ func (ec *executionContext) marshalNMenuPayload2ᚖstorefrontᚋgraphᚋadminᚋ
 func (ec *executionContext) unmarshalNMenuWhereInput2ᚖstorefrontᚋentᚐMenuWhereInput(ctx context.Context, v any) (*ent.MenuWhereInput, error) {
 	res, err := ec.unmarshalInputMenuWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMoneyBag2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMoneyBag(ctx context.Context, sel ast.SelectionSet, v *model.MoneyBag) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoneyBag!")
+		return graphql.Null
+	}
+	return ec._MoneyBag(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx context.Context, sel ast.SelectionSet, v *money.Money) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoneyV2!")
+		return graphql.Null
+	}
+	return ec._MoneyV2(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕstorefrontᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -100929,6 +105822,27 @@ func (ec *executionContext) marshalNURL2string(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalNUrlRedirectConnection2ᚖstorefrontᚋentᚐUrlRedirectConnection(ctx context.Context, sel ast.SelectionSet, v *ent.UrlRedirectConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UrlRedirectConnection!")
+		return graphql.Null
+	}
+	return ec._UrlRedirectConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUrlRedirectDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐURLRedirectDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.URLRedirectDeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UrlRedirectDeletePayload!")
+		return graphql.Null
+	}
+	return ec._UrlRedirectDeletePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUrlRedirectInput2storefrontᚋgraphᚋadminᚋmodelᚐURLRedirectInput(ctx context.Context, v any) (model.URLRedirectInput, error) {
+	res, err := ec.unmarshalInputUrlRedirectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUrlRedirectOrderField2ᚖstorefrontᚋentᚐUrlRedirectOrderField(ctx context.Context, v any) (*ent.UrlRedirectOrderField, error) {
 	var res = new(ent.UrlRedirectOrderField)
 	err := res.UnmarshalGQL(v)
@@ -100941,6 +105855,14 @@ func (ec *executionContext) marshalNUrlRedirectOrderField2ᚖstorefrontᚋentᚐ
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNUrlRedirectPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐURLRedirectPayload(ctx context.Context, sel ast.SelectionSet, v *model.URLRedirectPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UrlRedirectPayload!")
+		return graphql.Null
+	}
+	return ec._UrlRedirectPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUrlRedirectWhereInput2ᚖstorefrontᚋentᚐUrlRedirectWhereInput(ctx context.Context, v any) (*ent.UrlRedirectWhereInput, error) {
@@ -101346,6 +106268,14 @@ func (ec *executionContext) marshalOArticle2ᚖstorefrontᚋentᚐArticle(ctx co
 	return ec._Article(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOArticleAuthorInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐArticleAuthorInput(ctx context.Context, v any) (*model.ArticleAuthorInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputArticleAuthorInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOArticleEdge2ᚕᚖstorefrontᚋentᚐArticleEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ArticleEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -101566,6 +106496,29 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOBrandColorsInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBrandColorsInput(ctx context.Context, v any) (*model.BrandColorsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBrandColorsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBrandImage2ᚖstorefrontᚋentᚐContentImage(ctx context.Context, sel ast.SelectionSet, v *ent.ContentImage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BrandImage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBrandInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐBrandInput(ctx context.Context, v any) (*model.BrandInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBrandInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCart2ᚖstorefrontᚋentᚐCart(ctx context.Context, sel ast.SelectionSet, v *ent.Cart) graphql.Marshaler {
@@ -102016,6 +106969,14 @@ func (ec *executionContext) marshalOContentImage2ᚖstorefrontᚋentᚐContentIm
 		return graphql.Null
 	}
 	return ec._ContentImage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOContentImageInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐContentImageInput(ctx context.Context, v any) (*model.ContentImageInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputContentImageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOContentImageWhereInput2ᚕᚖstorefrontᚋentᚐContentImageWhereInputᚄ(ctx context.Context, v any) ([]*ent.ContentImageWhereInput, error) {
@@ -103390,6 +108351,13 @@ func (ec *executionContext) unmarshalOMenuWhereInput2ᚖstorefrontᚋentᚐMenuW
 	}
 	res, err := ec.unmarshalInputMenuWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMoneyV22ᚖstorefrontᚋinternalᚋmoneyᚐMoney(ctx context.Context, sel ast.SelectionSet, v *money.Money) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MoneyV2(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalONode2storefrontᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
@@ -104950,6 +109918,18 @@ func (ec *executionContext) unmarshalOShopWhereInput2ᚖstorefrontᚋentᚐShopW
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -105203,6 +110183,41 @@ func (ec *executionContext) marshalOURL2ᚖstring(ctx context.Context, sel ast.S
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOUrlRedirect2ᚖstorefrontᚋentᚐUrlRedirect(ctx context.Context, sel ast.SelectionSet, v *ent.UrlRedirect) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UrlRedirect(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUrlRedirectEdge2ᚕᚖstorefrontᚋentᚐUrlRedirectEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.UrlRedirectEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOUrlRedirectEdge2ᚖstorefrontᚋentᚐUrlRedirectEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOUrlRedirectEdge2ᚖstorefrontᚋentᚐUrlRedirectEdge(ctx context.Context, sel ast.SelectionSet, v *ent.UrlRedirectEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UrlRedirectEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOUrlRedirectOrder2ᚖstorefrontᚋentᚐUrlRedirectOrder(ctx context.Context, v any) (*ent.UrlRedirectOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUrlRedirectOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOUrlRedirectWhereInput2ᚕᚖstorefrontᚋentᚐUrlRedirectWhereInputᚄ(ctx context.Context, v any) ([]*ent.UrlRedirectWhereInput, error) {

@@ -12,9 +12,11 @@ import (
 	"storefront/ent/market"
 	"storefront/ent/menuitem"
 	"storefront/ent/productvariant"
+	"storefront/ent/schema"
 	"storefront/ent/shippingrate"
 	"storefront/ent/shop"
 	"storefront/ent/webhooksubscription"
+	"storefront/internal/money"
 	"storefront/internal/usererror"
 	"strconv"
 	"time"
@@ -42,6 +44,102 @@ type APIKeyCreatePayload struct {
 type APIKeyRevokePayload struct {
 	APIKey     *ent.APIKey        `json:"apiKey,omitempty"`
 	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+type ArticleAuthorInput struct {
+	Name string `json:"name"`
+}
+
+type ArticleDeletePayload struct {
+	DeletedArticleID *string            `json:"deletedArticleId,omitempty"`
+	UserErrors       []*usererror.Error `json:"userErrors"`
+}
+
+// An article's fields; those you leave out stay as they are.
+type ArticleInput struct {
+	// The blog the article belongs to; required when creating, and moves the article when
+	// updating.
+	BlogID *string `json:"blogId,omitempty"`
+	// Unique within the blog; derived from the title when creating without one.
+	Handle *string `json:"handle,omitempty"`
+	// Required when creating.
+	Title *string `json:"title,omitempty"`
+	// The article as HTML.
+	Body *string `json:"body,omitempty"`
+	// A summary as HTML; null shows the start of the body instead.
+	Summary graphql.Omittable[*string] `json:"summary,omitempty"`
+	Author  *ArticleAuthorInput        `json:"author,omitempty"`
+	// The whole list; it replaces the article's tags.
+	Tags []string `json:"tags,omitempty"`
+	// null removes the image.
+	Image          graphql.Omittable[*ContentImageInput] `json:"image,omitempty"`
+	SeoTitle       graphql.Omittable[*string]            `json:"seoTitle,omitempty"`
+	SeoDescription graphql.Omittable[*string]            `json:"seoDescription,omitempty"`
+	// Whether the Storefront API shows the article (from publishDate on, when that is set).
+	IsPublished *bool `json:"isPublished,omitempty"`
+	// When the article is or was published; a later time schedules it. Set to now when
+	// publishing without one.
+	PublishDate graphql.Omittable[*time.Time] `json:"publishDate,omitempty"`
+}
+
+type ArticlePayload struct {
+	Article    *ent.Article       `json:"article,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+type BlogDeletePayload struct {
+	DeletedBlogID *string            `json:"deletedBlogId,omitempty"`
+	UserErrors    []*usererror.Error `json:"userErrors"`
+}
+
+// A blog's fields; those you leave out stay as they are.
+type BlogInput struct {
+	// Lower-case letters, digits and hyphens; derived from the title when creating without one.
+	Handle *string `json:"handle,omitempty"`
+	// Required when creating.
+	Title          *string                    `json:"title,omitempty"`
+	SeoTitle       graphql.Omittable[*string] `json:"seoTitle,omitempty"`
+	SeoDescription graphql.Omittable[*string] `json:"seoDescription,omitempty"`
+}
+
+type BlogPayload struct {
+	Blog       *ent.Blog          `json:"blog,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+// The shop's brand, as the Storefront API shows it.
+type Brand struct {
+	Slogan           *string             `json:"slogan,omitempty"`
+	ShortDescription *string             `json:"shortDescription,omitempty"`
+	Colors           *schema.BrandColors `json:"colors"`
+	Logo             *ent.ContentImage   `json:"logo,omitempty"`
+	SquareLogo       *ent.ContentImage   `json:"squareLogo,omitempty"`
+	CoverImage       *ent.ContentImage   `json:"coverImage,omitempty"`
+}
+
+// A background colour and the foreground colour that reads on it, each as #RRGGBB.
+type BrandColorGroupInput struct {
+	Background *string `json:"background,omitempty"`
+	Foreground *string `json:"foreground,omitempty"`
+}
+
+type BrandColorsInput struct {
+	Primary   []*BrandColorGroupInput `json:"primary"`
+	Secondary []*BrandColorGroupInput `json:"secondary"`
+}
+
+// The shop's brand; fields left out stay as they are, null clears one.
+type BrandInput struct {
+	// At most 255 characters.
+	Slogan graphql.Omittable[*string] `json:"slogan,omitempty"`
+	// At most 1024 characters.
+	ShortDescription graphql.Omittable[*string] `json:"shortDescription,omitempty"`
+	// The whole palette; it replaces the current one.
+	Colors *BrandColorsInput                     `json:"colors,omitempty"`
+	Logo   graphql.Omittable[*ContentImageInput] `json:"logo,omitempty"`
+	// The logo for square spaces such as avatars.
+	SquareLogo graphql.Omittable[*ContentImageInput] `json:"squareLogo,omitempty"`
+	CoverImage graphql.Omittable[*ContentImageInput] `json:"coverImage,omitempty"`
 }
 
 type CollectionDeletePayload struct {
@@ -76,6 +174,13 @@ type CollectionProductMoveInput struct {
 	ID string `json:"id"`
 	// Its new place in the manual order, from 0; past the end means last.
 	NewPosition int `json:"newPosition"`
+}
+
+// An image of the shop's own content (an article's image, a brand logo).
+type ContentImageInput struct {
+	// Absolute http(s) URL of the image file.
+	URL     string  `json:"url"`
+	AltText *string `json:"altText,omitempty"`
 }
 
 type ConversionFunnelReport struct {
@@ -335,6 +440,13 @@ type MenuItemInput struct {
 type MenuPayload struct {
 	Menu       *ent.Menu          `json:"menu,omitempty"`
 	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+// An order's amount in the shop's currency and in the currency the buyer paid in (the same
+// when the order was not placed in another market's currency).
+type MoneyBag struct {
+	ShopMoney        *money.Money `json:"shopMoney"`
+	PresentmentMoney *money.Money `json:"presentmentMoney"`
 }
 
 type OptionSetInput struct {
@@ -598,6 +710,8 @@ type ShopInput struct {
 	// AUTOMATIC captures payments when orders are placed; MANUAL leaves them authorized for
 	// orderCapture or the first fulfillment.
 	CapturePolicy *shop.CapturePolicy `json:"capturePolicy,omitempty"`
+	// The brand the Storefront API shows as Shop.brand; fields left out stay as they are.
+	Brand *BrandInput `json:"brand,omitempty"`
 }
 
 type ShopUpdatePayload struct {
@@ -672,6 +786,25 @@ type TranslationsRegisterPayload struct {
 type TranslationsRemovePayload struct {
 	Translations []*ent.Translation `json:"translations,omitempty"`
 	UserErrors   []*usererror.Error `json:"userErrors"`
+}
+
+type URLRedirectDeletePayload struct {
+	DeletedURLRedirectID *string            `json:"deletedUrlRedirectId,omitempty"`
+	UserErrors           []*usererror.Error `json:"userErrors"`
+}
+
+// A URL redirect's fields; those you leave out stay as they are.
+type URLRedirectInput struct {
+	// The old path, starting with /, e.g. /products/old-tee; unique. Required when creating.
+	Path *string `json:"path,omitempty"`
+	// Where it now lives: a path starting with / or an absolute http(s) URL. Required when
+	// creating.
+	Target *string `json:"target,omitempty"`
+}
+
+type URLRedirectPayload struct {
+	URLRedirect *ent.UrlRedirect   `json:"urlRedirect,omitempty"`
+	UserErrors  []*usererror.Error `json:"userErrors"`
 }
 
 type VariantOptionValueInput struct {
