@@ -166,7 +166,11 @@ func (x *fastExec) root(fields []graphql.CollectedField) error {
 				x.null()
 				continue
 			}
-			if err := x.collections([]*ent.Collection{c}, f.Selections, true, func(int) error { return nil }); err != nil {
+			w, err := x.collectionWriter([]*ent.Collection{c}, f.Selections, true)
+			if err != nil {
+				return err
+			}
+			if err := w(0, x.collect(f.Selections, "Collection")); err != nil {
 				return err
 			}
 		case "collections":
@@ -224,60 +228,12 @@ func (x *fastExec) pageInfo(p *model.PageInfo, f graphql.CollectedField) error {
 }
 
 func (x *fastExec) productConnection(c *model.ProductConnection, f graphql.CollectedField) error {
-	fields := x.collect(f.Selections, "ProductConnection")
-	for i, f := range fields {
-		x.open(i, f.Alias)
-		var err error
-		switch f.Name {
-		case "__typename":
-			x.str("ProductConnection")
-		case "pageInfo":
-			err = x.pageInfo(c.PageInfo, f)
-		case "nodes":
-			err = x.products(c.Nodes, f.Selections)
-		case "edges":
-			ef := x.collect(f.Selections, "ProductEdge")
-			err = x.list(len(c.Edges), func(j int) error {
-				e := c.Edges[j]
-				if e == nil || e.Node == nil {
-					return errFallback
-				}
-				for k, f := range ef {
-					x.open(k, f.Alias)
-					switch f.Name {
-					case "__typename":
-						x.str("ProductEdge")
-					case "cursor":
-						x.str(e.Cursor)
-					case "node":
-						if err := x.product(e.Node, x.collect(f.Selections, "Product")); err != nil {
-							return err
-						}
-					default:
-						return errFallback
-					}
-				}
-				x.close(len(ef))
-				return nil
-			})
-		default:
-			return errFallback
-		}
-		if err != nil {
-			return err
-		}
-	}
-	x.close(len(fields))
-	return nil
-}
-
-func (x *fastExec) products(ps []*ent.Product, sel ast.SelectionSet) error {
-	pf := x.collect(sel, "Product")
-	return x.list(len(ps), func(i int) error {
-		if ps[i] == nil {
-			return errFallback
-		}
-		return x.product(ps[i], pf)
+	return writeConnection(x, f, connection[model.ProductEdge, ent.Product]{
+		typ: "ProductConnection", edgeTyp: "ProductEdge", nodeTyp: "Product",
+		edges: c.Edges, nodes: c.Nodes, info: c.PageInfo,
+		cursor: func(e *model.ProductEdge) string { return e.Cursor },
+		node:   func(e *model.ProductEdge) *ent.Product { return e.Node },
+		writer: eachNode(x.product),
 	})
 }
 
@@ -544,109 +500,22 @@ func (x *fastExec) image(img *model.Image, fields []graphql.CollectedField) erro
 }
 
 func (x *fastExec) imageConnection(c *model.ImageConnection, f graphql.CollectedField) error {
-	fields := x.collect(f.Selections, "ImageConnection")
-	for i, f := range fields {
-		x.open(i, f.Alias)
-		var err error
-		switch f.Name {
-		case "__typename":
-			x.str("ImageConnection")
-		case "pageInfo":
-			err = x.pageInfo(c.PageInfo, f)
-		case "nodes":
-			nf := x.collect(f.Selections, "Image")
-			err = x.list(len(c.Nodes), func(j int) error {
-				if c.Nodes[j] == nil {
-					return errFallback
-				}
-				return x.image(c.Nodes[j], nf)
-			})
-		case "edges":
-			ef := x.collect(f.Selections, "ImageEdge")
-			err = x.list(len(c.Edges), func(j int) error {
-				e := c.Edges[j]
-				if e == nil || e.Node == nil {
-					return errFallback
-				}
-				for k, f := range ef {
-					x.open(k, f.Alias)
-					switch f.Name {
-					case "__typename":
-						x.str("ImageEdge")
-					case "cursor":
-						x.str(e.Cursor)
-					case "node":
-						if err := x.image(e.Node, x.collect(f.Selections, "Image")); err != nil {
-							return err
-						}
-					default:
-						return errFallback
-					}
-				}
-				x.close(len(ef))
-				return nil
-			})
-		default:
-			return errFallback
-		}
-		if err != nil {
-			return err
-		}
-	}
-	x.close(len(fields))
-	return nil
+	return writeConnection(x, f, connection[model.ImageEdge, model.Image]{
+		typ: "ImageConnection", edgeTyp: "ImageEdge", nodeTyp: "Image",
+		edges: c.Edges, nodes: c.Nodes, info: c.PageInfo,
+		cursor: func(e *model.ImageEdge) string { return e.Cursor },
+		node:   func(e *model.ImageEdge) *model.Image { return e.Node },
+		writer: eachNode(x.image),
+	})
 }
 
 func (x *fastExec) variantConnection(c *model.ProductVariantConnection, f graphql.CollectedField) error {
-	fields := x.collect(f.Selections, "ProductVariantConnection")
-	for i, f := range fields {
-		x.open(i, f.Alias)
-		var err error
-		switch f.Name {
-		case "__typename":
-			x.str("ProductVariantConnection")
-		case "pageInfo":
-			err = x.pageInfo(c.PageInfo, f)
-		case "nodes":
-			nf := x.collect(f.Selections, "ProductVariant")
-			err = x.list(len(c.Nodes), func(j int) error {
-				if c.Nodes[j] == nil {
-					return errFallback
-				}
-				return x.variant(c.Nodes[j], nf)
-			})
-		case "edges":
-			ef := x.collect(f.Selections, "ProductVariantEdge")
-			err = x.list(len(c.Edges), func(j int) error {
-				e := c.Edges[j]
-				if e == nil || e.Node == nil {
-					return errFallback
-				}
-				for k, f := range ef {
-					x.open(k, f.Alias)
-					switch f.Name {
-					case "__typename":
-						x.str("ProductVariantEdge")
-					case "node":
-						if err := x.variant(e.Node, x.collect(f.Selections, "ProductVariant")); err != nil {
-							return err
-						}
-					default:
-						return errFallback
-					}
-				}
-				x.close(len(ef))
-				return nil
-			})
-		default:
-			return errFallback
-		}
-		if err != nil {
-			return err
-		}
-	}
-	x.close(len(fields))
-	return nil
+	return writeConnection(x, f, connection[model.ProductVariantEdge, ent.ProductVariant]{
+		typ: "ProductVariantConnection", edgeTyp: "ProductVariantEdge", nodeTyp: "ProductVariant",
+		edges: c.Edges, nodes: c.Nodes, info: c.PageInfo,
+		node:   func(e *model.ProductVariantEdge) *ent.ProductVariant { return e.Node },
+		writer: eachNode(x.variant),
+	})
 }
 
 func (x *fastExec) variant(v *ent.ProductVariant, fields []graphql.CollectedField) error {
@@ -833,78 +702,15 @@ func (x *fastExec) optionValues(vs []*ent.ProductOptionValue, f graphql.Collecte
 }
 
 func (x *fastExec) collectionConnection(c *model.CollectionConnection, f graphql.CollectedField, top bool) error {
-	fields := x.collect(f.Selections, "CollectionConnection")
-	for i, f := range fields {
-		x.open(i, f.Alias)
-		var err error
-		switch f.Name {
-		case "__typename":
-			x.str("CollectionConnection")
-		case "pageInfo":
-			err = x.pageInfo(c.PageInfo, f)
-		case "nodes":
-			err = x.collections(c.Nodes, f.Selections, top, nil)
-		case "edges":
-			ef := x.collect(f.Selections, "CollectionEdge")
-			nodes := make([]*ent.Collection, len(c.Edges))
-			for j, e := range c.Edges {
-				if e == nil || e.Node == nil {
-					return errFallback
-				}
-				nodes[j] = e.Node
-			}
-			var nodeSel ast.SelectionSet
-			for _, f := range ef {
-				if f.Name == "node" {
-					nodeSel = f.Selections
-				}
-			}
-			w, err := x.collectionWriter(nodes, nodeSel, top)
-			if err != nil {
-				return err
-			}
-			err = x.list(len(c.Edges), func(j int) error {
-				e := c.Edges[j]
-				for k, f := range ef {
-					x.open(k, f.Alias)
-					switch f.Name {
-					case "__typename":
-						x.str("CollectionEdge")
-					case "cursor":
-						x.str(e.Cursor)
-					case "node":
-						if err := w(j, x.collect(f.Selections, "Collection")); err != nil {
-							return err
-						}
-					default:
-						return errFallback
-					}
-				}
-				x.close(len(ef))
-				return nil
-			})
-		default:
-			return errFallback
-		}
-		if err != nil {
-			return err
-		}
-	}
-	x.close(len(fields))
-	return nil
-}
-
-// collections writes a list of collections (one, unwrapped, when single is non-nil).
-func (x *fastExec) collections(cs []*ent.Collection, sel ast.SelectionSet, top bool, single func(int) error) error {
-	w, err := x.collectionWriter(cs, sel, top)
-	if err != nil {
-		return err
-	}
-	fields := x.collect(sel, "Collection")
-	if single != nil {
-		return w(0, fields)
-	}
-	return x.list(len(cs), func(i int) error { return w(i, fields) })
+	return writeConnection(x, f, connection[model.CollectionEdge, ent.Collection]{
+		typ: "CollectionConnection", edgeTyp: "CollectionEdge", nodeTyp: "Collection",
+		edges: c.Edges, nodes: c.Nodes, info: c.PageInfo,
+		cursor: func(e *model.CollectionEdge) string { return e.Cursor },
+		node:   func(e *model.CollectionEdge) *ent.Collection { return e.Node },
+		writer: func(cs []*ent.Collection, sel ast.SelectionSet) (func(int, []graphql.CollectedField) error, error) {
+			return x.collectionWriter(cs, sel, top)
+		},
+	})
 }
 
 // collectionWriter returns a writer of the i-th of sibling collections whose products, if
@@ -994,4 +800,110 @@ func (x *fastExec) collectionWriter(cs []*ent.Collection, sel ast.SelectionSet, 
 		x.close(len(fields))
 		return nil
 	}, nil
+}
+
+// connection is what writeConnection needs of a connection of T with edges of E.
+type connection[E, T any] struct {
+	typ, edgeTyp, nodeTyp string
+	edges                 []*E
+	nodes                 []*T
+	info                  *model.PageInfo
+	// cursor is nil for edges without one.
+	cursor func(*E) string
+	node   func(*E) *T
+	// writer prepares the writing of sibling nodes (reading what they share at once) and
+	// returns the writer of the i-th.
+	writer func(nodes []*T, sel ast.SelectionSet) (func(i int, fields []graphql.CollectedField) error, error)
+}
+
+// eachNode is the writer of nodes that share nothing.
+func eachNode[T any](write func(*T, []graphql.CollectedField) error) func([]*T, ast.SelectionSet) (func(int, []graphql.CollectedField) error, error) {
+	return func(nodes []*T, _ ast.SelectionSet) (func(int, []graphql.CollectedField) error, error) {
+		return func(i int, fields []graphql.CollectedField) error { return write(nodes[i], fields) }, nil
+	}
+}
+
+// writeConnection writes a connection's edges, nodes and pageInfo as selected.
+func writeConnection[E, T any](x *fastExec, f graphql.CollectedField, c connection[E, T]) error {
+	fields := x.collect(f.Selections, c.typ)
+	for i, f := range fields {
+		x.open(i, f.Alias)
+		var err error
+		switch f.Name {
+		case "__typename":
+			x.str(c.typ)
+		case "pageInfo":
+			err = x.pageInfo(c.info, f)
+		case "nodes":
+			err = writeNodes(x, c.nodes, f.Selections, c.nodeTyp, c.writer)
+		case "edges":
+			err = writeEdges(x, f, c)
+		default:
+			return errFallback
+		}
+		if err != nil {
+			return err
+		}
+	}
+	x.close(len(fields))
+	return nil
+}
+
+func writeNodes[T any](x *fastExec, nodes []*T, sel ast.SelectionSet, typ string, writer func([]*T, ast.SelectionSet) (func(int, []graphql.CollectedField) error, error)) error {
+	for _, n := range nodes {
+		if n == nil {
+			return errFallback
+		}
+	}
+	w, err := writer(nodes, sel)
+	if err != nil {
+		return err
+	}
+	fields := x.collect(sel, typ)
+	return x.list(len(nodes), func(i int) error { return w(i, fields) })
+}
+
+func writeEdges[E, T any](x *fastExec, f graphql.CollectedField, c connection[E, T]) error {
+	ef := x.collect(f.Selections, c.edgeTyp)
+	nodes := make([]*T, len(c.edges))
+	for j, e := range c.edges {
+		if e == nil {
+			return errFallback
+		}
+		if nodes[j] = c.node(e); nodes[j] == nil {
+			return errFallback
+		}
+	}
+	var nodeSel ast.SelectionSet
+	for _, f := range ef {
+		if f.Name == "node" {
+			nodeSel = f.Selections
+		}
+	}
+	w, err := c.writer(nodes, nodeSel)
+	if err != nil {
+		return err
+	}
+	return x.list(len(nodes), func(j int) error {
+		for k, f := range ef {
+			x.open(k, f.Alias)
+			switch f.Name {
+			case "__typename":
+				x.str(c.edgeTyp)
+			case "cursor":
+				if c.cursor == nil {
+					return errFallback
+				}
+				x.str(c.cursor(c.edges[j]))
+			case "node":
+				if err := w(j, x.collect(f.Selections, c.nodeTyp)); err != nil {
+					return err
+				}
+			default:
+				return errFallback
+			}
+		}
+		x.close(len(ef))
+		return nil
+	})
 }
