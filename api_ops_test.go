@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"storefront/bench/workload"
 	"storefront/internal/storetest"
 )
 
@@ -37,23 +38,15 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 }
 
 // nextjsCommerceCollection is the collection query Next.js Commerce sends, with its product
-// fragment: the cost limit must admit it.
-const nextjsCommerceCollection = `
-fragment image on Image { url altText width height }
-fragment seo on SEO { description title }
-fragment product on Product {
-  id handle availableForSale title description descriptionHtml
-  options { id name values }
-  priceRange { maxVariantPrice { amount currencyCode } minVariantPrice { amount currencyCode } }
-  variants(first: 250) { edges { node { id title availableForSale selectedOptions { name value } price { amount currencyCode } } } }
-  featuredImage { ...image }
-  images(first: 20) { edges { node { ...image } } }
-  seo { ...seo }
-  tags updatedAt
+// fragment (bench/workload): the cost limit must admit it.
+func nextjsCommerceCollection() string {
+	for _, w := range workload.All() {
+		if w.Name == "getCollectionProducts" {
+			return w.Query
+		}
+	}
+	panic("no getCollectionProducts workload")
 }
-query getCollectionProducts($handle: String!, $sortKey: ProductCollectionSortKeys, $reverse: Boolean) {
-  collection(handle: $handle) { products(sortKey: $sortKey, reverse: $reverse, first: 100) { edges { node { ...product } } } }
-}`
 
 func TestStorefrontQueriesFitTheLimits(t *testing.T) {
 	api := startAPI(t, storetest.SQLite(t), fixture)
@@ -66,7 +59,7 @@ func TestStorefrontQueriesFitTheLimits(t *testing.T) {
 			} `json:"products"`
 		} `json:"collection"`
 	}
-	api.post(t, nextjsCommerceCollection, map[string]any{"handle": "home", "sortKey": "PRICE", "reverse": true}).decode(t, &got)
+	api.post(t, nextjsCommerceCollection(), map[string]any{"handle": "home", "sortKey": "PRICE", "reverse": true}).decode(t, &got)
 	if n := len(got.Collection.Products.Edges); n != 2 || got.Collection.Products.Edges[0].Node.Handle != "lamp" {
 		t.Fatalf("got %+v, want lamp, mug", got)
 	}
